@@ -1,0 +1,89 @@
+# HDEX: `make run` starts the whole exchange on embedded defaults; `make test` runs the whole suite.
+# Both set everything up first; set-up is idempotent and only redoes a step whose inputs changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BVENV := .venv-brownie
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/var/toolbin:$(PATH)
+export SOLCX_BINARY_PATH := $(CURDIR)/var/solcx
+# brownie keeps its data (network list, caches) here instead of the user's ~/.brownie.
+BROWNIE := HOME=$(CURDIR)/var/brownie-home $(BVENV)/bin/python
+PYTEST_ARGS ?=
+
+APP_STAMP := $(VENV)/.hdex-installed
+BROWNIE_STAMP := $(BVENV)/.hdex-installed
+NODE_STAMP := node_modules/.hdex-installed
+SOLC_STAMP := var/solcx/.hdex-installed
+BROWNIE_NET_STAMP := var/brownie-home/.hdex-configured
+
+.PHONY: setup run test test-app test-contracts lint bench bench-gas bench-engine clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    set up, then start the exchange (anvil, contracts, API + dApp) on embedded defaults"
+	@echo "make test   set up, then run the whole test suite (unit, integration, contracts)"
+	@echo "make setup  create .venv, .venv-brownie and node_modules, adopt the offline Solidity compiler"
+	@echo "make lint   ruff + mypy on our packages"
+	@echo "make bench  every benchmark, one JSON line each"
+
+setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP)
+
+$(APP_STAMP): pyproject.toml requirements/app.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "HDEX needs Python 3.11+, found " + sys.version.split()[0])'
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/app.lock -e '.[test]'
+	@touch $@
+
+# brownie pins ~70 exact versions that clash with the app's (python-dotenv, pytest, hypothesis),
+# so it gets an environment of its own; the app's .venv never imports it.
+$(BROWNIE_STAMP): requirements/brownie.txt requirements/brownie.lock
+	@test -x $(BVENV)/bin/python || $(PYTHON) -m venv $(BVENV)
+	$(BVENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BVENV)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/brownie.lock -r requirements/brownie.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Offline compiler: a native solc 0.8.x on PATH wins; otherwise our front for the npm compiler.
+# py-solc-x (and so brownie) adopts it into var/solcx, so nothing is ever downloaded.
+$(SOLC_STAMP): $(NODE_STAMP) $(APP_STAMP) scripts/toolchain/solc.js scripts/toolchain/adopt_solc.sh
+	bash scripts/toolchain/adopt_solc.sh $(VENV)/bin/python
+	@touch $@
+
+# Contract tests launch their own anvil on 8547, so they never touch `make run`'s chain on 8545.
+# (Set here, not in brownie-config.yaml: brownie's compiled config loader rejects cmd_settings there.)
+$(BROWNIE_NET_STAMP): $(BROWNIE_STAMP)
+	@mkdir -p $(dir $@)
+	$(BROWNIE) -m brownie networks modify development port=8547 chain_id=31337 accounts=10 >/dev/null
+	@touch $@
+
+run: setup
+	$(VENV)/bin/hdex up
+
+test: setup
+	@bash scripts/toolchain/run_tests.sh $(PYTEST_ARGS)
+
+test-app: setup
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+test-contracts: setup
+	$(BROWNIE) -m pytest -p no:cacheprovider tests/contracts $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check backend indexer relayer custody scripts tests
+	$(VENV)/bin/mypy
+
+bench: bench-gas bench-engine
+
+bench-gas: setup
+	@$(BROWNIE) -m pytest -q -p no:cacheprovider tests/contracts/bench_gas.py -s 2>/dev/null | grep '^{'
+
+bench-engine: setup
+	@$(VENV)/bin/python tests/bench/bench_engine.py
+
+clean:
+	rm -rf build var/solcx var/toolbin var/brownie-home $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP)

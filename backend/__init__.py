@@ -1,0 +1,1 @@
+"""HDEX backend: API, domain services, matching engine, ledger, settings and persistence."""

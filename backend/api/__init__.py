@@ -1,0 +1,1 @@
+"""The HTTP door: REST under /v1, health and metrics, the dApp."""

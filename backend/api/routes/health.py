@@ -1,0 +1,89 @@
+"""`GET /health` (liveness of chain and database, deployed addresses) and `GET /metrics`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import redis
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
+
+from backend.api.deps import ContainerDep
+from backend.chain.deployments import load_deployments
+from backend.chain.node import NodeError, rpc_call
+from backend.metrics import CHAIN_BLOCK, DATABASE_UP
+
+router = APIRouter(tags=["health"])
+
+Status = Literal["ok", "error"]
+
+
+def _redis_status(redis_url: str | None) -> Literal["ok", "error", "disabled"]:
+    if redis_url is None:
+        return "disabled"
+    try:
+        client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except redis.RedisError:
+        return "error"
+    return "ok"
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: Status
+    chain: Status
+    redis: Literal["ok", "error", "disabled"]
+    chain_id: int | None
+    block_number: int | None
+    contracts: dict[str, str]
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "database or chain unreachable"}},
+)
+def health(container: ContainerDep) -> JSONResponse:
+    """200 when database, chain (and Redis, if configured) answer; 503 with the same body if not."""
+    settings = container.settings
+    contracts: dict[str, str] = {}
+    try:
+        with container.uow() as uow:
+            contracts = load_deployments(uow.session, settings.chain_id)
+        db_ok = True
+    except SQLAlchemyError:  # unreachable, or not migrated: either way not usable
+        db_ok = False
+    DATABASE_UP.set(1 if db_ok else 0)
+    chain_id: int | None = None
+    block_number: int | None = None
+    try:
+        chain_id = int(str(rpc_call(settings.effective_rpc_url, "eth_chainId", timeout=2.0)), 16)
+        block_number = int(str(rpc_call(settings.effective_rpc_url, "eth_blockNumber", timeout=2.0)), 16)
+        CHAIN_BLOCK.set(block_number)
+    except NodeError:
+        pass
+    chain_ok = chain_id == settings.chain_id
+    redis_status = _redis_status(settings.redis_url)
+    body = Health(
+        status="ok" if db_ok and chain_ok and redis_status != "error" else "degraded",
+        database="ok" if db_ok else "error",
+        chain="ok" if chain_ok else "error",
+        redis=redis_status,
+        chain_id=chain_id,
+        block_number=block_number,
+        contracts=contracts,
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)
+
+
+@router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+def metrics() -> Response:
+    """Prometheus text format."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,35 @@
+"""The record of our deployed contracts per chain, kept in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from backend.db.models import ContractDeployment
+
+
+def load_deployments(session: Session, chain_id: int) -> dict[str, str]:
+    """Contract name -> address on `chain_id`."""
+    rows = session.scalars(select(ContractDeployment).where(ContractDeployment.chain_id == chain_id))
+    return {row.name: row.address for row in rows}
+
+
+def deployment_block(session: Session, chain_id: int) -> int | None:
+    """The first block of our deployment on `chain_id` (where an indexer starts), if any."""
+    rows = session.scalars(
+        select(ContractDeployment.block_number).where(ContractDeployment.chain_id == chain_id)
+    ).all()
+    return min(rows) if rows else None
+
+
+def record_deployments(
+    session: Session, chain_id: int, contracts: Mapping[str, str], block_number: int
+) -> None:
+    """Replace the chain's record with a fresh deployment (the caller commits)."""
+    session.execute(delete(ContractDeployment).where(ContractDeployment.chain_id == chain_id))
+    session.add_all(
+        ContractDeployment(chain_id=chain_id, name=name, address=address, block_number=block_number)
+        for name, address in sorted(contracts.items())
+    )

@@ -1,0 +1,38 @@
+"""`hdex`: the one command-line entry point. Each subsystem adds its own command group."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from backend.settings import SettingsError
+
+
+class HdexGroup(click.Group):
+    """Turns expected failures into one line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            click.echo(f"hdex: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=HdexGroup)
+def main() -> None:
+    """HDEX hybrid exchange: run it, manage its database, chain and markets."""
+
+
+def _register() -> None:
+    from backend.cli.chain import chain_group
+    from backend.cli.db import db_group
+    from backend.cli.up import up_command
+
+    main.add_command(up_command)
+    main.add_command(db_group)
+    main.add_command(chain_group)
+
+
+_register()

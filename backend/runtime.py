@@ -1,0 +1,115 @@
+"""`hdex up`: the whole exchange in one process tree, on whatever the settings say.
+
+Embedded default: anvil from node_modules, contracts compiled and deployed, SQLite, the API.
+Every child process stops with us (SIGINT, SIGTERM, or our death via PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from types import FrameType
+
+import uvicorn
+
+from backend.api.app import create_app
+from backend.bootstrap import Container, bootstrap
+from backend.chain.artifacts import source_files
+from backend.chain.compiler import ensure_compiled
+from backend.chain.deployments import load_deployments, record_deployments
+from backend.chain.node import AnvilNode, NodeError, rpc_call, wait_for_rpc
+from backend.db import migrate
+from backend.log import configure_logging
+from backend.settings import Environment, Settings
+from backend.supervise import watch_parent
+
+log = logging.getLogger("hdex")
+
+
+class StartupError(RuntimeError):
+    """HDEX cannot start with this configuration; the message says what to change."""
+
+
+def ensure_contracts(container: Container) -> dict[str, str]:
+    """Compile if sources changed; deploy on a development chain that lacks our contracts."""
+    settings = container.settings
+    if not source_files():
+        return {}
+    if ensure_compiled():
+        log.info("contracts recompiled")
+    with container.uow() as uow:
+        deployed = load_deployments(uow.session, settings.chain_id)
+    if deployed and all(_has_code(settings.effective_rpc_url, address) for address in deployed.values()):
+        return deployed
+    if settings.env is Environment.PRODUCTION:
+        raise StartupError(
+            f"no deployment recorded for chain {settings.chain_id}: run `hdex chain deploy` deliberately"
+        )
+    from backend.chain.deploy import deploy_dev_stack
+    from backend.chain.rpc import make_web3
+
+    stack = deploy_dev_stack(make_web3(settings.effective_rpc_url))
+    with container.uow() as uow:
+        record_deployments(uow.session, settings.chain_id, stack.contracts, stack.block_number)
+        uow.commit()
+    log.info("contracts deployed", extra={"chain_id": settings.chain_id, **stack.contracts})
+    return dict(stack.contracts)
+
+
+def _has_code(rpc_url: str, address: str) -> bool:
+    return str(rpc_call(rpc_url, "eth_getCode", [address, "latest"])) not in ("0x", "0x0")
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_exchange(settings: Settings) -> None:
+    """Start everything and serve until SIGINT or SIGTERM; then stop every child."""
+    configure_logging(settings.log_level, settings.log_format)
+    # Until uvicorn installs its own handlers, both must unwind through `finally`; set explicitly,
+    # because a job started in the background inherits SIGINT as ignored.
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    watch_parent()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.effective_database_url)
+    container = bootstrap(settings)
+    node: AnvilNode | None = None
+    try:
+        if settings.embedded_chain:
+            node = AnvilNode(
+                port=settings.anvil_port,
+                chain_id=settings.chain_id,
+                block_time=settings.anvil_block_time,
+                state_file=settings.data_dir / "chain" / "anvil-state.json",
+                log_file=settings.data_dir / "logs" / "anvil.log",
+            )
+            node.start()
+        else:
+            chain_id = wait_for_rpc(settings.effective_rpc_url)
+            if chain_id != settings.chain_id:
+                raise StartupError(f"RPC serves chain {chain_id}, HDEX_CHAIN_ID says {settings.chain_id}")
+        contracts = ensure_contracts(container)
+        url = f"http://{settings.api_host}:{settings.api_port}"
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(container),
+                host=settings.api_host,
+                port=settings.api_port,
+                log_config=None,
+                lifespan="on",
+            )
+        )
+        log.info("HDEX is up", extra={"url": url, "docs": f"{url}/docs", "rpc": settings.effective_rpc_url,
+                                      "exchange": contracts.get("Exchange", "-")})
+        server.run()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    except NodeError as exc:
+        raise StartupError(str(exc)) from None
+    finally:
+        if node is not None:
+            node.stop()
+        container.db_engine.dispose()
+        log.info("HDEX stopped")

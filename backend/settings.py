@@ -1,0 +1,166 @@
+"""The one settings object. Every value comes from an `HDEX_*` environment variable or `.env`.
+
+The embedded default (no variables at all) is a complete development exchange: a local anvil
+chain started from node_modules, a SQLite file under `var/`, in-process queues and rate limits.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class SettingsError(ValueError):
+    """Raised when the environment holds a setting HDEX cannot run with; the message names it."""
+
+
+class Settings(BaseSettings):
+    """HDEX configuration. See the settings table in README.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HDEX_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file <data_dir>/hdex.db"
+    )
+    redis_url: str | None = Field(
+        default=None, description="absent: in-process queues, in-memory rate limits"
+    )
+    rpc_url: str | None = Field(default=None, description="absent: start anvil from node_modules")
+    chain_id: Annotated[int, Field(gt=0)] = 31337
+    confirmations: Annotated[int, Field(ge=0, le=10_000)] = 2
+    operator_key: SecretStr | None = Field(
+        default=None, description="hex private key of the operator (relayer); dev default: anvil key 1"
+    )
+    operator_keystore: Path | None = Field(default=None, description="encrypted keystore file")
+    operator_keystore_password: SecretStr | None = None
+    api_host: str = "127.0.0.1"
+    api_port: Port = 8000
+    anvil_port: Port = 8545
+    anvil_block_time: Annotated[float, Field(ge=0)] = 1.0
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["kv", "json"] = "kv"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        if not value.startswith(("sqlite://", "postgresql+psycopg://")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value or None
+
+    @field_validator("rpc_url")
+    @classmethod
+    def _rpc_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://", "ws://", "wss://")):
+            raise ValueError("must be an http(s):// or ws(s):// URL")
+        return value or None
+
+    @field_validator("operator_key")
+    @classmethod
+    def _hex_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value().removeprefix("0x")
+        if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
+            raise ValueError("must be 32 bytes of hex (64 hex digits, optional 0x)")
+        return SecretStr("0x" + raw.lower())
+
+    @model_validator(mode="after")
+    def _production_refuses_dev_defaults(self) -> Settings:
+        if self.operator_keystore is not None and self.operator_keystore_password is None:
+            raise ValueError("HDEX_OPERATOR_KEYSTORE needs HDEX_OPERATOR_KEYSTORE_PASSWORD")
+        if self.env is not Environment.PRODUCTION:
+            return self
+        if self.rpc_url is None:
+            raise ValueError("production needs HDEX_RPC_URL (anvil is for development only)")
+        if self.operator_key is None and self.operator_keystore is None:
+            raise ValueError("production needs HDEX_OPERATOR_KEY or HDEX_OPERATOR_KEYSTORE")
+        if self.operator_key is not None and self.operator_key.get_secret_value() in DEV_KEYS:
+            raise ValueError("production refuses a well-known anvil development key as operator key")
+        if self.database_url is None or self.database_url.startswith("sqlite"):
+            raise ValueError("production needs a PostgreSQL HDEX_DATABASE_URL")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the SQLite file under data_dir."""
+        if self.database_url is not None:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hdex.db').resolve()}"
+
+    @property
+    def embedded_chain(self) -> bool:
+        """True when HDEX starts its own anvil node (no RPC URL configured)."""
+        return self.rpc_url is None
+
+    @property
+    def effective_rpc_url(self) -> str:
+        return self.rpc_url or f"http://127.0.0.1:{self.anvil_port}"
+
+    def operator_private_key(self) -> str:
+        """The operator's key: explicit, from the keystore, or (development only) anvil's key."""
+        if self.operator_key is not None:
+            return self.operator_key.get_secret_value()
+        if self.operator_keystore is not None:
+            from eth_account import Account
+
+            assert self.operator_keystore_password is not None  # checked by the validator
+            keyfile = self.operator_keystore.read_text(encoding="utf-8")
+            password = self.operator_keystore_password.get_secret_value()
+            return "0x" + bytes(Account.decrypt(keyfile, password)).hex()
+        return DEV_KEYS[OPERATOR_INDEX]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; raise SettingsError with one readable line per problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            name = f"HDEX_{field.upper()}" if field else "settings"
+            problems.append(f"{name}: {error['msg'].removeprefix('Value error, ')}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Multisig client: build, sign, collect and execute Custody transactions."""

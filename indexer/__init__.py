@@ -1,0 +1,1 @@
+"""Chain watcher: deposits, withdrawals and settlements from Exchange events into the ledger."""

@@ -1,0 +1,1 @@
+"""Turns matched trades and approved withdrawals into screened, signed, tracked transactions."""

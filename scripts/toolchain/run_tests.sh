@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole suite: unit + integration in .venv, contract tests in .venv-brownie, one summary at the end.
+# Extra arguments go to the app's pytest (e.g. -k health).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+reports=var/test-reports
+rm -rf "$reports" && mkdir -p "$reports"
+
+echo "== unit and integration tests (.venv) =="
+.venv/bin/python -m pytest --junitxml="$reports/app.xml" "$@"
+app=$?
+
+echo "== contract tests (.venv-brownie, anvil on 8547) =="
+HOME="$root/var/brownie-home" .venv-brownie/bin/python -m pytest -p no:cacheprovider -q \
+  --junitxml="$reports/contracts.xml" tests/contracts
+contracts=$?
+
+.venv/bin/python scripts/toolchain/test_summary.py "$reports/app.xml" "$reports/contracts.xml"
+summary=$?
+# pytest exit 5 means "no tests collected": a suite that ran nothing has failed.
+[ $app -eq 0 ] && [ $contracts -eq 0 ] && [ $summary -eq 0 ]

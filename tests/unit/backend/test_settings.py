@@ -1,0 +1,114 @@
+"""Settings: defaults, parsing from HDEX_* variables, and refusals with a clear message."""
+
+from pathlib import Path
+
+import pytest
+
+from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
+from backend.settings import Environment, SettingsError, load_settings
+
+PRODUCTION = {
+    "env": "production",
+    "rpc_url": "https://rpc.example.org",
+    "database_url": "postgresql://hdex@db/hdex",
+    "operator_key": "0x" + "11" * 32,
+}
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(__import__("os").environ):
+        if name.startswith("HDEX_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+
+
+def test_defaults_describe_the_embedded_development_exchange() -> None:
+    settings = load_settings()
+    assert settings.env is Environment.DEVELOPMENT
+    assert settings.embedded_chain
+    assert settings.effective_rpc_url == "http://127.0.0.1:8545"
+    assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.effective_database_url.endswith("/var/hdex.db")
+    assert settings.redis_url is None
+    assert (settings.api_host, settings.api_port, settings.chain_id) == ("127.0.0.1", 8000, 31337)
+    assert settings.operator_private_key() == DEV_KEYS[OPERATOR_INDEX]
+
+
+def test_values_are_read_from_hdex_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HDEX_API_PORT", "9000")
+    monkeypatch.setenv("HDEX_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hdex")
+    monkeypatch.setenv("HDEX_REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("HDEX_LOG_LEVEL", "debug")
+    settings = load_settings()
+    assert settings.api_port == 9000
+    assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1:5432/hdex"
+    assert settings.redis_url == "redis://127.0.0.1:6379/0"
+    assert settings.log_level == "DEBUG"
+
+
+def test_values_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("HDEX_CONFIRMATIONS=12\nHDEX_CHAIN_ID=10\n")
+    settings = load_settings()
+    assert (settings.confirmations, settings.chain_id) == (12, 10)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("HDEX_API_PORT", "70000", "HDEX_API_PORT"),
+        ("HDEX_API_PORT", "eighty", "HDEX_API_PORT"),
+        ("HDEX_CHAIN_ID", "0", "HDEX_CHAIN_ID"),
+        ("HDEX_CONFIRMATIONS", "-1", "HDEX_CONFIRMATIONS"),
+        ("HDEX_DATABASE_URL", "mysql://root@localhost/hdex", "sqlite:/// or postgresql://"),
+        ("HDEX_REDIS_URL", "http://127.0.0.1:6379", "redis://"),
+        ("HDEX_RPC_URL", "127.0.0.1:8545", "http(s)://"),
+        ("HDEX_LOG_LEVEL", "loud", "HDEX_LOG_LEVEL"),
+        ("HDEX_ENV", "staging", "HDEX_ENV"),
+        ("HDEX_OPERATOR_KEY", "0x1234", "64 hex digits"),
+    ],
+)
+def test_bad_values_are_refused_with_the_variable_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert message in str(refused.value)
+    assert name in str(refused.value)
+
+
+def test_production_accepts_explicit_real_settings() -> None:
+    settings = load_settings(**PRODUCTION)
+    assert not settings.embedded_chain
+    assert settings.operator_private_key() == "0x" + "11" * 32
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"operator_key": DEV_KEYS[OPERATOR_INDEX]}, "well-known anvil development key"),
+        ({"operator_key": None}, "needs HDEX_OPERATOR_KEY"),
+        ({"rpc_url": None}, "needs HDEX_RPC_URL"),
+        ({"database_url": None}, "PostgreSQL"),
+        ({"database_url": "sqlite:///var/hdex.db"}, "PostgreSQL"),
+    ],
+)
+def test_production_refuses_development_defaults(override: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(**{**PRODUCTION, **override})
+
+
+def test_a_keystore_needs_its_password(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="HDEX_OPERATOR_KEYSTORE_PASSWORD"):
+        load_settings(operator_keystore=tmp_path / "key.json")
+
+
+def test_the_operator_key_is_read_from_an_encrypted_keystore(tmp_path: Path) -> None:
+    from eth_account import Account
+
+    key = "0x" + "22" * 32
+    keystore = tmp_path / "operator.json"
+    keystore.write_text(__import__("json").dumps(Account.encrypt(key, "s3cret", iterations=2)))
+    settings = load_settings(operator_keystore=keystore, operator_keystore_password="s3cret")
+    assert settings.operator_private_key() == key
