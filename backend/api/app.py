@@ -20,7 +20,9 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(health.router)
 
     @app.middleware("http")
-    async def record_metrics(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def record_metrics(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
         route = _route_template(request)

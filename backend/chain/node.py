@@ -98,7 +98,9 @@ class AnvilNode:
         except NodeError:
             pass
         else:
-            raise NodeError(f"port {self.port} already answers JSON-RPC: stop that node or set HDEX_ANVIL_PORT")
+            raise NodeError(
+                f"port {self.port} already answers JSON-RPC: stop that node or set HDEX_ANVIL_PORT"
+            )
         output = subprocess.DEVNULL
         if self.log_file is not None:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)

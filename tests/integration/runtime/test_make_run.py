@@ -1,0 +1,125 @@
+"""`make run` on embedded defaults: healthy within 120 s, and nothing left listening after a signal.
+
+The signal goes to make's pid alone (the hard case: make does not forward SIGINT to its recipe).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from backend.paths import PROJECT_ROOT
+
+from ..conftest import free_port
+
+pytestmark = pytest.mark.chain
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[bytes]
+    api_port: int
+    anvil_port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _start(data_dir: Path) -> Running:
+    api_port, anvil_port = free_port(), free_port()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
+    env.update(HDEX_DATA_DIR=str(data_dir), HDEX_API_PORT=str(api_port), HDEX_ANVIL_PORT=str(anvil_port))
+    log = data_dir / "make-run.log"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    return Running(process, api_port, anvil_port, log)
+
+
+def _wait_healthy(running: Running, timeout: float = 120.0) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert running.process.poll() is None, running.log.read_text()[-3000:]
+        try:
+            response = httpx.get(f"{running.url}/health", timeout=2)
+            if response.status_code == 200:
+                body: dict[str, object] = response.json()
+                return body
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"not healthy within {timeout} s:\n{running.log.read_text()[-3000:]}")
+
+
+def _stop(running: Running, signum: int) -> float:
+    """Signal make alone; return seconds until neither port listens."""
+    started = time.monotonic()
+    running.process.send_signal(signum)
+    while _listening(running.api_port) or _listening(running.anvil_port):
+        if time.monotonic() - started > 10:
+            break
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+@pytest.fixture
+def cleanup() -> Iterator[list[Running]]:
+    started: list[Running] = []
+    yield started
+    for running in started:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_make_run_serves_health_and_stops_everything_on_a_signal(
+    tmp_path: Path, cleanup: list[Running], signum: int
+) -> None:
+    running = _start(tmp_path / "var")
+    cleanup.append(running)
+    body = _wait_healthy(running)
+    assert body["chain_id"] == 31337
+    assert body["database"] == "ok"
+    assert "Exchange" in body["contracts"]  # type: ignore[operator]
+    log = running.log.read_text()
+    assert f"url=http://127.0.0.1:{running.api_port}" in log
+
+    seconds = _stop(running, signum)
+    assert not _listening(running.api_port), running.log.read_text()[-2000:]
+    assert not _listening(running.anvil_port), running.log.read_text()[-2000:]
+    assert seconds < 10
+    running.process.wait(timeout=10)
+
+
+def test_a_restart_keeps_the_chain_and_does_not_redeploy(tmp_path: Path, cleanup: list[Running]) -> None:
+    first = _start(tmp_path / "var")
+    cleanup.append(first)
+    contracts = _wait_healthy(first)["contracts"]
+    _stop(first, signal.SIGINT)
+    first.process.wait(timeout=10)
+
+    second = _start(tmp_path / "var")
+    cleanup.append(second)
+    assert _wait_healthy(second)["contracts"] == contracts
+    assert "contracts deployed" not in second.log.read_text()
+    _stop(second, signal.SIGINT)
