@@ -1,0 +1,60 @@
+"""`hdex engine`: matching-engine tools. `replay FILE` runs commands from JSON lines through a fresh
+engine and prints its events as JSON lines (the format is in `backend.engine.replay_format`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO, Any
+
+import click
+
+from backend.engine import CommandFormatError, Engine, Side
+from backend.engine.replay_format import book_to_json, event_to_json, parse_command_line
+
+
+@click.group("engine")
+def engine_group() -> None:
+    """Matching engine tools."""
+
+
+@engine_group.command("replay")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def replay_command(file: IO[str]) -> None:
+    """Replay the commands in FILE ('-' for stdin) and print every event, then each book side.
+
+    Output is one JSON object per line: the events in order, then per market (in the order added)
+    a `book` line for the buy side and one for the sell side, orders in priority order. Invalid lines
+    are reported on stderr as `line N: reason` and skipped; the exit status is then 1, after all
+    output, so scripts notice bad input without losing the rest of the replay.
+    """
+    engine = Engine()
+    emit = _line_writer(sys.stdout)
+    skipped = 0
+    for line_no, line in enumerate(file, start=1):
+        if not line.strip():
+            continue
+        try:
+            command = parse_command_line(line, line_no)
+        except CommandFormatError as exc:
+            click.echo(f"line {line_no}: {exc}", err=True)
+            skipped += 1
+            continue
+        for event in engine.apply(command):
+            emit(event_to_json(event))
+    for market in engine.markets():
+        for side in (Side.BUY, Side.SELL):
+            emit(book_to_json(market, side, engine.resting_orders(market, side)))
+    if skipped:
+        sys.exit(1)
+
+
+def _line_writer(stream: IO[str]) -> Any:
+    def emit(obj: dict[str, Any]) -> None:
+        stream.write(json.dumps(obj, separators=(",", ":")) + "\n")
+
+    return emit
+
+
+if __name__ == "__main__":
+    engine_group()

@@ -1,0 +1,85 @@
+"""HDEX matching engine: a pure, deterministic core. Commands in, events out; no I/O inside.
+
+Start with `Engine` (backend.engine.engine); commands live in `commands`, events in `events`,
+result codes in `codes`. The journal's storage adapter is in `backend.engine.adapters`.
+"""
+
+from __future__ import annotations
+
+from backend.engine.book import OrderBook
+from backend.engine.codes import ResultCode
+from backend.engine.commands import (
+    AddMarket,
+    AmendOrder,
+    CancelAll,
+    CancelOrder,
+    Command,
+    ExpireOrders,
+    PlaceOrder,
+    SetMarketState,
+)
+from backend.engine.engine import Depth, Engine
+from backend.engine.errors import CommandFormatError, EngineError, JournalGapError, UnknownMarketError
+from backend.engine.events import (
+    BookDelta,
+    Event,
+    MarketAdded,
+    MarketStateChanged,
+    OrderAccepted,
+    OrderAmended,
+    OrderCancelled,
+    OrderExpired,
+    OrderTriggered,
+    Rejected,
+    Trade,
+)
+from backend.engine.journal import Journal, JournalEntry
+from backend.engine.market import MarketSpec
+from backend.engine.orders import Book, OrderView, StopView
+from backend.engine.recovery import recover
+from backend.engine.snapshot import EngineSnapshot, MarketSnapshot
+from backend.engine.types import MarketState, OrderType, SelfTradePrevention, Side, TimeInForce
+
+__all__ = [
+    "AddMarket",
+    "AmendOrder",
+    "Book",
+    "BookDelta",
+    "CancelAll",
+    "CancelOrder",
+    "Command",
+    "CommandFormatError",
+    "Depth",
+    "Engine",
+    "EngineError",
+    "EngineSnapshot",
+    "Event",
+    "ExpireOrders",
+    "Journal",
+    "JournalEntry",
+    "JournalGapError",
+    "MarketAdded",
+    "MarketSnapshot",
+    "MarketSpec",
+    "MarketState",
+    "MarketStateChanged",
+    "OrderAccepted",
+    "OrderAmended",
+    "OrderBook",
+    "OrderCancelled",
+    "OrderExpired",
+    "OrderTriggered",
+    "OrderType",
+    "OrderView",
+    "PlaceOrder",
+    "Rejected",
+    "ResultCode",
+    "SelfTradePrevention",
+    "SetMarketState",
+    "Side",
+    "StopView",
+    "TimeInForce",
+    "Trade",
+    "UnknownMarketError",
+    "recover",
+]

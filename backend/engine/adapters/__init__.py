@@ -1,0 +1,1 @@
+"""Storage adapters around the pure engine core: the only engine modules that touch files."""

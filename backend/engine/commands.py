@@ -1,0 +1,93 @@
+"""Commands: what callers ask the engine to do. Frozen dataclasses; the engine never mutates them.
+
+Every command carries `ts`, the caller's clock (integer, e.g. milliseconds): the engine reads no
+clock of its own, so replaying the same commands gives the same events. Before a command runs, every
+order whose `expires_at <= ts` expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.engine.types import MarketState, OrderType, SelfTradePrevention, Side, TimeInForce
+
+
+@dataclass(frozen=True, slots=True)
+class AddMarket:
+    """Open a market. Prices are multiples of `tick_size`, quantities of `lot_size`, and
+    `price * qty` (the notional, in price units times quantity units) must be >= `min_notional`."""
+
+    market: str
+    tick_size: int
+    lot_size: int
+    min_notional: int = 0
+    ts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SetMarketState:
+    """Move a market to open, cancel-only or halted."""
+
+    market: str
+    state: MarketState
+    ts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder:
+    """Place an order. `price` is the limit price, or the worst acceptable price for market kinds.
+
+    `tif` None means the type's default: GTC for limit and stop-limit kinds, IOC for market kinds.
+    `stop_price` is required for stop and take-profit kinds and refused for the others.
+    `expires_at` None means the order lives until filled or cancelled.
+    """
+
+    order_id: str
+    account: str
+    market: str
+    side: Side
+    order_type: OrderType
+    price: int
+    qty: int
+    stop_price: int | None = None
+    tif: TimeInForce | None = None
+    stp: SelfTradePrevention = SelfTradePrevention.CANCEL_TAKER
+    expires_at: int | None = None
+    ts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder:
+    """Cancel one live order (resting or a waiting stop) by id."""
+
+    order_id: str
+    ts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAll:
+    """Cancel every live order of an account, in one market or (market None) in every market
+    that is not halted."""
+
+    account: str
+    market: str | None = None
+    ts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AmendOrder:
+    """Reduce a live order's remaining quantity to `qty`, keeping its time priority."""
+
+    order_id: str
+    qty: int
+    ts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ExpireOrders:
+    """A clock tick: expires every order with `expires_at <= ts` and does nothing else."""
+
+    ts: int
+
+
+Command = AddMarket | SetMarketState | PlaceOrder | CancelOrder | CancelAll | AmendOrder | ExpireOrders

@@ -1,0 +1,337 @@
+"""Matching for one market: price-time priority, time in force, self-trade prevention, stops.
+
+Rules this module decides (the issue leaves them open):
+- The taker's `stp` mode rules a self-trade. `cancel_taker` cancels the taker's remainder,
+  `cancel_maker` cancels the resting order and goes on, `cancel_both` does both; no trade happens.
+- POST_ONLY is rejected if its price crosses the best opposite order; FOK is rejected, with no
+  trade, unless the opposite side can fill all of it, counting only the orders before the first
+  order of its own account (under `cancel_maker`, own orders are skipped, not counted).
+- An IOC, FOK or market remainder is cancelled with `ioc_remainder`.
+- Stops are checked after a command whose trades changed the last trade price. Every stop whose
+  condition holds fires, in the order the stops were accepted, each as a new taker (market kinds
+  IOC at their worst price, limit kinds GTC at their price, priority from the moment they rest);
+  then the check repeats until nothing fires.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+from backend.engine.codes import ResultCode
+from backend.engine.commands import PlaceOrder
+from backend.engine.events import (
+    BookDelta,
+    Event,
+    OrderAccepted,
+    OrderAmended,
+    OrderCancelled,
+    OrderExpired,
+    OrderTriggered,
+    Rejected,
+    Trade,
+)
+from backend.engine.market import MarketSpec, amend_error, check_order
+from backend.engine.orders import Book, LiveOrder, PendingStop, RestingOrder
+from backend.engine.types import (
+    MARKET_KIND_TYPES,
+    STOP_TYPES,
+    MarketState,
+    SelfTradePrevention,
+    Side,
+    TimeInForce,
+)
+
+ExpiryEntry = tuple[int, int, str, str]
+"""(expires_at, priority, market, order_id): one min-heap shared by every market of an engine."""
+
+_BUY, _SELL = Side.BUY, Side.SELL
+_OPEN, _HALTED = MarketState.OPEN, MarketState.HALTED
+_GTC, _IOC, _FOK, _POST = TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK, TimeInForce.POST_ONLY
+_CANCEL_MAKER, _CANCEL_BOTH = SelfTradePrevention.CANCEL_MAKER, SelfTradePrevention.CANCEL_BOTH
+_SELF_TRADE = ResultCode.SELF_TRADE_PREVENTED
+
+
+class Market:
+    """One market's book, waiting stops, state and event sequence; every method appends the events
+    it causes to `out`. `live` and `expiry` are shared with the engine that owns the market."""
+
+    __slots__ = (
+        "_expiry",
+        "_live",
+        "book",
+        "last_price",
+        "name",
+        "next_priority",
+        "seq",
+        "spec",
+        "state",
+        "stops",
+    )
+
+    def __init__(
+        self, spec: MarketSpec, book: Book, live: dict[str, LiveOrder], expiry: list[ExpiryEntry]
+    ) -> None:
+        self.spec = spec
+        self.name = spec.market
+        self.book = book
+        self.state = MarketState.OPEN
+        self.stops: dict[str, PendingStop] = {}  # insertion order is acceptance order
+        self.last_price: int | None = None
+        self.seq = 0
+        self.next_priority = 0
+        self._live = live
+        self._expiry = expiry
+
+    def reject(self, command: str, order_id: str, reason: ResultCode, out: list[Event]) -> None:
+        """Report that a command on this market changed nothing."""
+        self.seq += 1
+        out.append(Rejected(self.name, self.seq, command, order_id, reason))
+
+    def place(self, order: PlaceOrder, out: list[Event]) -> None:
+        """Validate a new order, then execute it as a taker or park it as a waiting stop."""
+        state = self.state
+        if state is not _OPEN:
+            reason = ResultCode.MARKET_HALTED if state is _HALTED else ResultCode.MARKET_CANCEL_ONLY
+            return self.reject("place", order.order_id, reason, out)
+        tif = check_order(self.spec, order)
+        if isinstance(tif, ResultCode):
+            return self.reject("place", order.order_id, tif, out)
+        if order.order_id in self._live:
+            return self.reject("place", order.order_id, ResultCode.DUPLICATE_ORDER_ID, out)
+        if order.expires_at is not None and order.expires_at <= order.ts:
+            return self.reject("place", order.order_id, ResultCode.ALREADY_EXPIRED, out)
+        if order.order_type in STOP_TYPES:
+            return self._park_stop(order, out)
+        order_id, account, side, price, qty, stp = (
+            order.order_id,
+            order.account,
+            order.side,
+            order.price,
+            order.qty,
+            order.stp,
+        )
+        if tif is _POST and self._crosses_best(side, price):
+            return self.reject("place", order_id, ResultCode.POST_ONLY_WOULD_CROSS, out)
+        if tif is _FOK and not self._can_fill(account, side, price, qty, stp):
+            return self.reject("place", order_id, ResultCode.FOK_NOT_FILLED, out)
+        self.seq += 1
+        out.append(
+            OrderAccepted(self.name, self.seq, order_id, account, side, order.order_type, price, qty, None)
+        )
+        last_price = self.last_price
+        self._take(order_id, account, side, price, qty, tif, stp, order.expires_at, out)
+        if self.stops and self.last_price != last_price:
+            self._fire_stops(out)
+
+    def cancel(self, order: LiveOrder, reason: ResultCode, out: list[Event]) -> None:
+        """Take a live order (resting or waiting stop) of this market out."""
+        self.seq += 1
+        out.append(
+            OrderCancelled(self.name, self.seq, order.order_id, order.account, order.remaining, reason)
+        )
+        self._drop(order, out)
+
+    def expire(self, order: LiveOrder, out: list[Event]) -> None:
+        """Take a live order out because its expiry time has come."""
+        self.seq += 1
+        out.append(OrderExpired(self.name, self.seq, order.order_id, order.account, order.remaining))
+        self._drop(order, out)
+
+    def amend(self, order: LiveOrder, qty: int, out: list[Event]) -> None:
+        """Lower a live order's remaining quantity to `qty`, keeping its priority."""
+        if self.state is _HALTED:
+            return self.reject("amend", order.order_id, ResultCode.MARKET_HALTED, out)
+        reason = amend_error(self.spec, order.price, order.remaining, qty)
+        if reason is not None:
+            return self.reject("amend", order.order_id, reason, out)
+        old = order.remaining
+        self.seq += 1
+        out.append(OrderAmended(self.name, self.seq, order.order_id, order.account, old, qty))
+        if isinstance(order, PendingStop):
+            order.remaining = qty
+            return None
+        level_qty = self.book.reduce(order, old - qty)
+        self.seq += 1
+        out.append(BookDelta(self.name, self.seq, order.side, order.price, level_qty))
+        return None
+
+    def _drop(self, order: LiveOrder, out: list[Event]) -> None:
+        del self._live[order.order_id]
+        if isinstance(order, PendingStop):
+            del self.stops[order.order_id]
+            return
+        level_qty = self.book.remove(order)
+        self.seq += 1
+        out.append(BookDelta(self.name, self.seq, order.side, order.price, level_qty))
+
+    def _crosses_best(self, side: Side, price: int) -> bool:
+        best = self.book.best(_SELL if side is _BUY else _BUY)
+        if best is None:
+            return False
+        return best.price <= price if side is _BUY else best.price >= price
+
+    def _can_fill(self, account: str, side: Side, price: int, qty: int, stp: SelfTradePrevention) -> bool:
+        is_buy = side is _BUY
+        fillable = 0
+        for maker in self.book.orders(_SELL if is_buy else _BUY):
+            if (maker.price > price) if is_buy else (maker.price < price):
+                return False
+            if maker.account == account:
+                if stp is _CANCEL_MAKER:
+                    continue
+                return False
+            fillable += maker.remaining
+            if fillable >= qty:
+                return True
+        return False
+
+    def _park_stop(self, order: PlaceOrder, out: list[Event]) -> None:
+        stop_price = order.stop_price
+        assert stop_price is not None  # order_error refuses a stop kind without one
+        self.next_priority += 1
+        stop = PendingStop(
+            order.order_id,
+            order.account,
+            self.name,
+            order.side,
+            order.order_type,
+            order.price,
+            stop_price,
+            order.qty,
+            order.stp,
+            order.expires_at,
+            self.next_priority,
+        )
+        last = self.last_price
+        if last is not None and (last >= stop_price if stop.fires_on_rise else last <= stop_price):
+            self.next_priority -= 1  # nothing was accepted, so no priority was used
+            return self.reject("place", order.order_id, ResultCode.WOULD_TRIGGER_IMMEDIATELY, out)
+        self.seq += 1
+        out.append(
+            OrderAccepted(
+                self.name,
+                self.seq,
+                order.order_id,
+                order.account,
+                order.side,
+                order.order_type,
+                order.price,
+                order.qty,
+                stop_price,
+            )
+        )
+        self.stops[order.order_id] = stop
+        self._live[order.order_id] = stop
+        if order.expires_at is not None:
+            heappush(self._expiry, (order.expires_at, stop.priority, self.name, order.order_id))
+        return None
+
+    def _fire_stops(self, out: list[Event]) -> None:
+        while True:
+            last = self.last_price
+            assert last is not None  # stops are only checked after a trade
+            due = [
+                stop
+                for stop in self.stops.values()
+                if (last >= stop.stop_price if stop.fires_on_rise else last <= stop.stop_price)
+            ]
+            if not due:
+                return
+            for stop in due:
+                del self.stops[stop.order_id]
+                del self._live[stop.order_id]
+                self.seq += 1
+                out.append(OrderTriggered(self.name, self.seq, stop.order_id, stop.account, last))
+                tif = _IOC if stop.order_type in MARKET_KIND_TYPES else _GTC
+                self._take(
+                    stop.order_id,
+                    stop.account,
+                    stop.side,
+                    stop.price,
+                    stop.remaining,
+                    tif,
+                    stop.stp,
+                    stop.expires_at,
+                    out,
+                )
+
+    def _take(
+        self,
+        order_id: str,
+        account: str,
+        side: Side,
+        price: int,
+        qty: int,
+        tif: TimeInForce,
+        stp: SelfTradePrevention,
+        expires_at: int | None,
+        out: list[Event],
+    ) -> None:
+        """Match an accepted order against the book, then rest or cancel what is left of it."""
+        remaining = self._match(order_id, account, side, price, qty, stp, out)
+        if not remaining:
+            return
+        self.seq += 1
+        if tif is _GTC or tif is _POST:
+            self.next_priority += 1
+            resting = RestingOrder(
+                order_id, account, self.name, side, price, remaining, stp, expires_at, self.next_priority
+            )
+            out.append(BookDelta(self.name, self.seq, side, price, self.book.add(resting)))
+            self._live[order_id] = resting
+            if expires_at is not None:
+                heappush(self._expiry, (expires_at, resting.priority, self.name, order_id))
+        else:
+            out.append(
+                OrderCancelled(self.name, self.seq, order_id, account, remaining, ResultCode.IOC_REMAINDER)
+            )
+
+    def _match(
+        self,
+        order_id: str,
+        account: str,
+        side: Side,
+        price: int,
+        qty: int,
+        stp: SelfTradePrevention,
+        out: list[Event],
+    ) -> int:
+        """Fill against the opposite side while it crosses; return the quantity left (0 when the
+        taker was filled or cancelled by self-trade prevention)."""
+        book, name = self.book, self.name
+        is_buy = side is _BUY
+        maker_side = _SELL if is_buy else _BUY
+        remaining = qty
+        while remaining:
+            maker = book.best(maker_side)
+            if maker is None:
+                break
+            maker_price = maker.price
+            if (maker_price > price) if is_buy else (maker_price < price):
+                break
+            if maker.account == account:
+                if stp is _CANCEL_MAKER or stp is _CANCEL_BOTH:
+                    self.cancel(maker, _SELF_TRADE, out)
+                if stp is not _CANCEL_MAKER:
+                    self.seq += 1
+                    out.append(OrderCancelled(name, self.seq, order_id, account, remaining, _SELF_TRADE))
+                    return 0
+                continue
+            maker_remaining = maker.remaining
+            fill = maker_remaining if maker_remaining < remaining else remaining
+            self.seq += 1
+            out.append(
+                Trade(
+                    name, self.seq, maker.order_id, order_id, maker_price, fill, maker.account, account, side
+                )
+            )
+            if fill == maker_remaining:
+                level_qty = book.remove(maker)
+                del self._live[maker.order_id]
+            else:
+                level_qty = book.reduce(maker, fill)
+            self.seq += 1
+            out.append(BookDelta(name, self.seq, maker_side, maker_price, level_qty))
+            remaining -= fill
+            self.last_price = maker_price
+        return remaining

@@ -1,0 +1,196 @@
+"""The engine's live orders and the order-book protocol every book implementation satisfies.
+
+`RestingOrder` and `PendingStop` are the engine's own mutable records (slotted, never handed out:
+queries return `OrderView`/`StopView` copies). A book only stores and orders resting orders; all
+matching rules live in `backend.engine.matching`, so the fast book and the naive reference book in
+the tests are interchangeable and produce the same state hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import NamedTuple, Protocol
+
+from backend.engine.types import OrderType, SelfTradePrevention, Side
+
+
+class RestingOrder:
+    """An order in the book. `priority` orders time: lower is earlier at the same price."""
+
+    __slots__ = (
+        "account",
+        "expires_at",
+        "market",
+        "order_id",
+        "price",
+        "priority",
+        "remaining",
+        "side",
+        "stp",
+    )
+
+    def __init__(
+        self,
+        order_id: str,
+        account: str,
+        market: str,
+        side: Side,
+        price: int,
+        remaining: int,
+        stp: SelfTradePrevention,
+        expires_at: int | None,
+        priority: int,
+    ) -> None:
+        self.order_id = order_id
+        self.account = account
+        self.market = market
+        self.side = side
+        self.price = price
+        self.remaining = remaining
+        self.stp = stp
+        self.expires_at = expires_at
+        self.priority = priority
+
+
+class PendingStop:
+    """A stop or take-profit order waiting for its trigger. `fires_on_rise` is True when it fires
+    once the last trade price is >= `stop_price`, False when it is <= `stop_price`."""
+
+    __slots__ = (
+        "account",
+        "expires_at",
+        "fires_on_rise",
+        "market",
+        "order_id",
+        "order_type",
+        "price",
+        "priority",
+        "remaining",
+        "side",
+        "stop_price",
+        "stp",
+    )
+
+    def __init__(
+        self,
+        order_id: str,
+        account: str,
+        market: str,
+        side: Side,
+        order_type: OrderType,
+        price: int,
+        stop_price: int,
+        remaining: int,
+        stp: SelfTradePrevention,
+        expires_at: int | None,
+        priority: int,
+    ) -> None:
+        self.order_id = order_id
+        self.account = account
+        self.market = market
+        self.side = side
+        self.order_type = order_type
+        self.price = price
+        self.stop_price = stop_price
+        self.remaining = remaining
+        self.stp = stp
+        self.expires_at = expires_at
+        self.priority = priority
+        # a buy stop and a sell take-profit fire on a rise; a sell stop and a buy take-profit on a fall
+        is_stop = order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
+        self.fires_on_rise = is_stop == (side is Side.BUY)
+
+
+LiveOrder = RestingOrder | PendingStop
+
+
+class OrderView(NamedTuple):
+    """A resting order as queries report it."""
+
+    order_id: str
+    account: str
+    market: str
+    side: Side
+    price: int
+    remaining: int
+    stp: SelfTradePrevention
+    expires_at: int | None
+    priority: int
+
+
+class StopView(NamedTuple):
+    """A waiting stop or take-profit order as queries report it."""
+
+    order_id: str
+    account: str
+    market: str
+    side: Side
+    order_type: OrderType
+    price: int
+    stop_price: int
+    remaining: int
+    stp: SelfTradePrevention
+    expires_at: int | None
+    priority: int
+
+
+def view_of(order: LiveOrder) -> OrderView | StopView:
+    """An immutable copy of a live order."""
+    return order_view(order) if isinstance(order, RestingOrder) else stop_view(order)
+
+
+def order_view(order: RestingOrder) -> OrderView:
+    """An immutable copy of a resting order."""
+    return OrderView(
+        order.order_id,
+        order.account,
+        order.market,
+        order.side,
+        order.price,
+        order.remaining,
+        order.stp,
+        order.expires_at,
+        order.priority,
+    )
+
+
+def stop_view(stop: PendingStop) -> StopView:
+    """An immutable copy of a waiting stop."""
+    return StopView(
+        stop.order_id,
+        stop.account,
+        stop.market,
+        stop.side,
+        stop.order_type,
+        stop.price,
+        stop.stop_price,
+        stop.remaining,
+        stop.stp,
+        stop.expires_at,
+        stop.priority,
+    )
+
+
+class Book(Protocol):
+    """One market's resting orders in price-time priority. Books never match: they store."""
+
+    def add(self, order: RestingOrder) -> int:
+        """Rest the order behind every order at its price; return the level's new total."""
+
+    def remove(self, order: RestingOrder) -> int:
+        """Take a resting order out; return its level's total afterwards (0: the level is gone)."""
+
+    def reduce(self, order: RestingOrder, qty: int) -> int:
+        """Lower a resting order's remaining by `qty` (< remaining) in place; return the level total."""
+
+    def best(self, side: Side) -> RestingOrder | None:
+        """The first order in priority on `side`, or None when that side is empty."""
+
+    def orders(self, side: Side) -> Iterator[RestingOrder]:
+        """Every resting order on `side`, best price first, earliest first within a price."""
+
+    def depth(self, side: Side, levels: int) -> list[tuple[int, int]]:
+        """Up to `levels` (price, total quantity) pairs on `side`, best first."""
+
+
+BookFactory = Callable[[], Book]
