@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from types import FrameType
 
 import uvicorn
@@ -56,6 +57,18 @@ def ensure_contracts(container: Container) -> dict[str, str]:
     return dict(stack.contracts)
 
 
+def _start_background_loops(
+    container: Container, contracts: dict[str, str], stop: threading.Event
+) -> list[threading.Thread]:
+    """The in-process indexer (embedded shape); with Redis it can run as `hdex indexer` instead."""
+    if "Exchange" not in contracts:
+        return []
+    # The entry point is the composition root: it may start indexer loops, which backend never imports.
+    from indexer.runner import IndexerLoop, build_follower
+
+    return [IndexerLoop(container, build_follower(container)).start_thread(stop)]
+
+
 def _has_code(rpc_url: str, address: str) -> bool:
     return str(rpc_call(rpc_url, "eth_getCode", [address, "latest"])) not in ("0x", "0x0")
 
@@ -76,6 +89,8 @@ def run_exchange(settings: Settings) -> None:
     migrate.upgrade(settings.effective_database_url)
     container = bootstrap(settings)
     node: AnvilNode | None = None
+    stop_background = threading.Event()
+    background: list[threading.Thread] = []
     try:
         if settings.embedded_chain:
             node = AnvilNode(
@@ -91,6 +106,7 @@ def run_exchange(settings: Settings) -> None:
             if chain_id != settings.chain_id:
                 raise StartupError(f"RPC serves chain {chain_id}, HDEX_CHAIN_ID says {settings.chain_id}")
         contracts = ensure_contracts(container)
+        background = _start_background_loops(container, contracts, stop_background)
         url = f"http://{settings.api_host}:{settings.api_port}"
         server = uvicorn.Server(
             uvicorn.Config(
@@ -101,14 +117,24 @@ def run_exchange(settings: Settings) -> None:
                 lifespan="on",
             )
         )
-        log.info("HDEX is up", extra={"url": url, "docs": f"{url}/docs", "rpc": settings.effective_rpc_url,
-                                      "exchange": contracts.get("Exchange", "-")})
+        log.info(
+            "HDEX is up",
+            extra={
+                "url": url,
+                "docs": f"{url}/docs",
+                "rpc": settings.effective_rpc_url,
+                "exchange": contracts.get("Exchange", "-"),
+            },
+        )
         server.run()
     except KeyboardInterrupt:
         log.info("stopping")
     except NodeError as exc:
         raise StartupError(str(exc)) from None
     finally:
+        stop_background.set()
+        for thread in background:
+            thread.join(timeout=10)
         if node is not None:
             node.stop()
         container.db_engine.dispose()

@@ -54,9 +54,7 @@ def source_sha1(path: Path) -> str:
     return sha1(path.read_text(encoding="utf-8").encode()).hexdigest()
 
 
-def stale_sources(
-    contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ARTIFACTS_DIR
-) -> list[Path]:
+def stale_sources(contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ARTIFACTS_DIR) -> list[Path]:
     """Sources whose artifacts are missing or were built from other text."""
     built: dict[str, set[str]] = {}
     for artifact in artifacts_dir.glob("*.json"):

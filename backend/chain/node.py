@@ -77,10 +77,14 @@ class AnvilNode:
     def command(self) -> list[str]:
         cmd = [
             anvil_executable(),
-            "--host", "127.0.0.1",
-            "--port", str(self.port),
-            "--chain-id", str(self.chain_id),
-            "--accounts", "10",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--chain-id",
+            str(self.chain_id),
+            "--accounts",
+            "10",
         ]
         if self.block_time > 0:
             cmd += ["--block-time", f"{self.block_time:g}"]

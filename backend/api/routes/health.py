@@ -9,11 +9,13 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.api.deps import ContainerDep
 from backend.chain.deployments import load_deployments
 from backend.chain.node import NodeError, rpc_call
+from backend.db.models import ChainCursor
 from backend.metrics import CHAIN_BLOCK, DATABASE_UP
 
 router = APIRouter(tags=["health"])
@@ -35,6 +37,13 @@ def _redis_status(redis_url: str | None) -> Literal["ok", "error", "disabled"]:
     return "ok"
 
 
+class IndexerHealth(BaseModel):
+    last_block: int
+    final_block: int
+    lag: int | None
+    reorgs: int
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: Status
@@ -43,6 +52,7 @@ class Health(BaseModel):
     chain_id: int | None
     block_number: int | None
     contracts: dict[str, str]
+    indexer: IndexerHealth | None
 
 
 @router.get(
@@ -54,9 +64,11 @@ def health(container: ContainerDep) -> JSONResponse:
     """200 when database, chain (and Redis, if configured) answer; 503 with the same body if not."""
     settings = container.settings
     contracts: dict[str, str] = {}
+    cursor: ChainCursor | None = None
     try:
         with container.uow() as uow:
             contracts = load_deployments(uow.session, settings.chain_id)
+            cursor = uow.session.scalar(select(ChainCursor).where(ChainCursor.chain_id == settings.chain_id))
         db_ok = True
     except SQLAlchemyError:  # unreachable, or not migrated: either way not usable
         db_ok = False
@@ -79,6 +91,14 @@ def health(container: ContainerDep) -> JSONResponse:
         chain_id=chain_id,
         block_number=block_number,
         contracts=contracts,
+        indexer=None
+        if cursor is None
+        else IndexerHealth(
+            last_block=cursor.last_block,
+            final_block=cursor.final_block,
+            lag=None if block_number is None else max(0, block_number - cursor.last_block),
+            reorgs=cursor.reorgs,
+        ),
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)
 

@@ -44,9 +44,7 @@ def test_health_is_ok_with_chain_id_block_and_database(healthy: TestClient) -> N
     assert body["contracts"] == {}
 
 
-def test_health_lists_the_recorded_contract_addresses(
-    healthy: TestClient, sqlite_url: str
-) -> None:
+def test_health_lists_the_recorded_contract_addresses(healthy: TestClient, sqlite_url: str) -> None:
     container = healthy.app.state.container  # type: ignore[attr-defined]
     with container.uow() as uow:
         record_deployments(uow.session, 31337, {"Exchange": "0x" + "aa" * 20}, 1)

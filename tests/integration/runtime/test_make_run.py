@@ -50,7 +50,10 @@ def _start(data_dir: Path) -> Running:
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         ["make", "--no-print-directory", "run"],
-        cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     return Running(process, api_port, anvil_port, log)
 

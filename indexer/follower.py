@@ -1,0 +1,320 @@
+"""Follows the Exchange's events into the database and the ledger, safely across reorgs.
+
+One poll:
+1. Reorg check: the hash of the last scanned block must still be the chain's. If not, walk back
+   through the hashes we stored (range ends and blocks with events) to the highest one the chain
+   still has: the common ancestor. Every event above it is orphaned; an orphaned event that was
+   already final gets a reversing ledger transaction and an alert (never a silent delete).
+2. Scan from the cursor to the head with eth_getLogs over ranges that halve when the node refuses
+   a range and grow back after successes. Each range commits its events, block hashes and the
+   cursor in one transaction, so a restart resumes without double counting.
+3. Finality: pending events with enough confirmations become final and post to the ledger, in
+   chain order, in one transaction. Ledger references are keyed by (chain id, tx hash, log index,
+   block hash), so a re-inclusion in another block is another event, credited once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.db.models import Alert, ChainBlock, ChainCursor, ChainEvent, LedgerTransaction
+from backend.db.session import UnitOfWork
+from backend.ledger import service as ledger
+from backend.ledger.postings import REASONS, postings_for
+from indexer.decode import EventDecoder
+from indexer.rpc import ChainReader, RangeTooLarge
+
+log = logging.getLogger(__name__)
+
+PENDING, FINAL, ORPHANED = "pending", "final", "orphaned"
+
+
+@dataclass(frozen=True)
+class FollowerConfig:
+    chain_id: int
+    exchange: str
+    start_block: int
+    confirmations: int
+    initial_range: int = 2_000
+    max_range: int = 50_000
+    grow_after: int = 3  # successful ranges in a row before the range doubles again
+
+
+@dataclass(frozen=True)
+class PollResult:
+    head: int
+    last_block: int
+    final_block: int
+    new_events: int
+    finalized: int
+    orphaned: int
+
+
+def event_reference(chain_id: int, tx_hash: str, log_index: int, block_hash: str) -> str:
+    """The idempotency key of one log in one block (ledger transaction reference)."""
+    return f"{chain_id}:{tx_hash}:{log_index}:{block_hash}"
+
+
+class Follower:
+    """Reads the chain with `reader`, writes through `session_factory`. One instance per chain."""
+
+    def __init__(
+        self,
+        reader: ChainReader,
+        decoder: EventDecoder,
+        session_factory: sessionmaker[Session],
+        config: FollowerConfig,
+    ) -> None:
+        self.reader = reader
+        self.decoder = decoder
+        self.session_factory = session_factory
+        self.config = config
+        self.range = config.initial_range
+        self._successes = 0
+
+    def poll_once(self) -> PollResult:
+        """Check for a reorg, scan to the head, promote what has enough confirmations."""
+        head = self.reader.block_number()
+        orphaned = self._undo_reorg()
+        new_events = self._scan_to(head)
+        finalized, final_block = self._finalize(head)
+        with UnitOfWork(self.session_factory) as uow:
+            cursor = self._cursor(uow.session)
+            last_block = cursor.last_block
+        return PollResult(head, last_block, final_block, new_events, finalized, orphaned)
+
+    # ------------------------------------------------------------------ cursor
+
+    def _cursor(self, session: Session) -> ChainCursor:
+        cursor = session.scalar(
+            select(ChainCursor).where(
+                ChainCursor.chain_id == self.config.chain_id, ChainCursor.contract == self.config.exchange
+            )
+        )
+        if cursor is None:
+            before_start = self.config.start_block - 1
+            cursor = ChainCursor(
+                chain_id=self.config.chain_id,
+                contract=self.config.exchange,
+                last_block=before_start,
+                final_block=before_start,
+                reorgs=0,
+            )
+            session.add(cursor)
+            session.flush()
+        return cursor
+
+    # ------------------------------------------------------------------ reorgs
+
+    def _undo_reorg(self) -> int:
+        with UnitOfWork(self.session_factory) as uow:
+            session = uow.session
+            cursor = self._cursor(session)
+            stored = self._stored_hash(session, cursor.last_block)
+            if stored is None:
+                uow.commit()
+                return 0
+            header = self.reader.header(cursor.last_block)
+            if header is not None and header.hash == stored:
+                uow.commit()
+                return 0
+            ancestor = self._common_ancestor(session, cursor.last_block)
+            orphaned = self._orphan_above(session, ancestor)
+            session.execute(
+                delete(ChainBlock).where(
+                    ChainBlock.chain_id == self.config.chain_id, ChainBlock.number > ancestor
+                )
+            )
+            depth = cursor.last_block - ancestor
+            cursor.last_block = ancestor
+            cursor.final_block = min(cursor.final_block, ancestor)
+            cursor.reorgs += 1
+            uow.commit()
+        log.warning("reorg undone", extra={"ancestor": ancestor, "depth": depth, "orphaned": orphaned})
+        return orphaned
+
+    def _stored_hash(self, session: Session, number: int) -> str | None:
+        return session.scalar(
+            select(ChainBlock.hash).where(
+                ChainBlock.chain_id == self.config.chain_id, ChainBlock.number == number
+            )
+        )
+
+    def _common_ancestor(self, session: Session, below_or_at: int) -> int:
+        stored = session.execute(
+            select(ChainBlock.number, ChainBlock.hash)
+            .where(ChainBlock.chain_id == self.config.chain_id, ChainBlock.number <= below_or_at)
+            .order_by(ChainBlock.number.desc())
+        )
+        for number, block_hash in stored:
+            header = self.reader.header(number)
+            if header is not None and header.hash == block_hash:
+                return int(number)
+        return self.config.start_block - 1
+
+    def _orphan_above(self, session: Session, ancestor: int) -> int:
+        events = session.scalars(
+            select(ChainEvent)
+            .where(
+                ChainEvent.chain_id == self.config.chain_id,
+                ChainEvent.block_number > ancestor,
+                ChainEvent.status != ORPHANED,
+            )
+            .order_by(ChainEvent.block_number.desc(), ChainEvent.log_index.desc())
+        ).all()
+        for event in events:
+            if event.status == FINAL:
+                self._reverse_final(session, event)
+            event.status = ORPHANED
+        return len(events)
+
+    def _reverse_final(self, session: Session, event: ChainEvent) -> None:
+        reference = event_reference(event.chain_id, event.tx_hash, event.log_index, event.block_hash)
+        original = session.scalar(select(LedgerTransaction).where(LedgerTransaction.reference == reference))
+        if original is not None:
+            ledger.reverse(session, original, f"reversal:{reference}")
+        details: dict[str, Any] = {
+            "event": event.name,
+            "block_number": event.block_number,
+            "block_hash": event.block_hash,
+            "tx_hash": event.tx_hash,
+            "args": event.args,
+        }
+        message = f"reorg deeper than {self.config.confirmations} confirmations removed final {event.name}"
+        session.add(Alert(kind="deep_reorg", severity="critical", message=message, details=details))
+        log.error(message, extra=details)
+
+    # ------------------------------------------------------------------ scanning
+
+    def _scan_to(self, head: int) -> int:
+        new_events = 0
+        while True:
+            with UnitOfWork(self.session_factory) as uow:
+                last_block = self._cursor(uow.session).last_block
+                uow.commit()
+            if last_block >= head:
+                return new_events
+            from_block = last_block + 1
+            to_block = min(head, from_block + self.range - 1)
+            try:
+                logs = self.reader.get_logs(self.config.exchange, from_block, to_block)
+            except RangeTooLarge:
+                if self.range == 1:
+                    raise
+                self.range = max(1, self.range // 2)
+                self._successes = 0
+                log.info("log range shrunk", extra={"range": self.range, "from_block": from_block})
+                continue
+            end = self.reader.header(to_block)
+            if end is None or any(
+                int(entry["blockNumber"], 16) == to_block and entry["blockHash"] != end.hash for entry in logs
+            ):
+                return new_events  # the chain moved under us; the next poll's reorg check sorts it out
+            new_events += self._store_range(from_block, to_block, end.hash, logs)
+            self._grow_range()
+
+    def _grow_range(self) -> None:
+        self._successes += 1
+        if self._successes >= self.config.grow_after and self.range < self.config.max_range:
+            self.range = min(self.config.max_range, self.range * 2)
+            self._successes = 0
+
+    def _store_range(self, from_block: int, to_block: int, end_hash: str, logs: list[dict[str, Any]]) -> int:
+        chain_id = self.config.chain_id
+        with UnitOfWork(self.session_factory) as uow:
+            session = uow.session
+            existing = set(
+                session.execute(
+                    select(ChainEvent.tx_hash, ChainEvent.log_index, ChainEvent.block_hash).where(
+                        ChainEvent.chain_id == chain_id,
+                        ChainEvent.block_number.between(from_block, to_block),
+                    )
+                ).tuples()
+            )
+            block_hashes = {to_block: end_hash}
+            rows = []
+            for entry in logs:
+                if entry.get("removed"):
+                    continue
+                decoded = self.decoder.decode(entry)
+                if decoded is None:
+                    continue
+                key = (entry["transactionHash"], int(entry["logIndex"], 16), entry["blockHash"])
+                if key in existing:
+                    continue
+                number = int(entry["blockNumber"], 16)
+                block_hashes[number] = entry["blockHash"]
+                rows.append(
+                    ChainEvent(
+                        chain_id=chain_id,
+                        block_number=number,
+                        block_hash=key[2],
+                        tx_hash=key[0],
+                        log_index=key[1],
+                        contract=self.config.exchange,
+                        name=decoded.name,
+                        args=decoded.args,
+                        status=PENDING,
+                    )
+                )
+            session.add_all(rows)
+            known = set(
+                session.scalars(
+                    select(ChainBlock.number).where(
+                        ChainBlock.chain_id == chain_id, ChainBlock.number.in_(list(block_hashes))
+                    )
+                )
+            )
+            session.add_all(
+                ChainBlock(chain_id=chain_id, number=number, hash=block_hash)
+                for number, block_hash in block_hashes.items()
+                if number not in known
+            )
+            self._cursor(session).last_block = to_block
+            uow.commit()
+        return len(rows)
+
+    # ------------------------------------------------------------------ finality
+
+    def _finalize(self, head: int) -> tuple[int, int]:
+        # An event in block b has head - b + 1 confirmations.
+        final_height = head - self.config.confirmations + 1
+        with UnitOfWork(self.session_factory) as uow:
+            session = uow.session
+            cursor = self._cursor(session)
+            final_height = min(final_height, cursor.last_block)
+            events = session.scalars(
+                select(ChainEvent)
+                .where(
+                    ChainEvent.chain_id == self.config.chain_id,
+                    ChainEvent.status == PENDING,
+                    ChainEvent.block_number <= final_height,
+                )
+                .order_by(ChainEvent.block_number, ChainEvent.log_index)
+            ).all()
+            transactions = []
+            for event in events:
+                event.status = FINAL
+                reason = REASONS.get(event.name)
+                if reason is None:
+                    continue
+                transactions.append(
+                    ledger.NewTransaction(
+                        reason=reason,
+                        reference=event_reference(
+                            event.chain_id, event.tx_hash, event.log_index, event.block_hash
+                        ),
+                        postings=postings_for(event.name, event.args),
+                        chain_event_id=event.id,
+                    )
+                )
+            ledger.post(session, transactions)
+            cursor.final_block = max(cursor.final_block, final_height)
+            final_block = cursor.final_block
+            uow.commit()
+        return len(events), final_block

@@ -1,0 +1,77 @@
+"""A lean JSON-RPC reader for what the indexer needs: head, headers, logs (httpx, keep-alive)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+class RpcError(RuntimeError):
+    """The node did not answer, or answered with an error."""
+
+
+class RangeTooLarge(RpcError):
+    """eth_getLogs refused the block range (too many results, range or response too big)."""
+
+
+# Phrases providers use when a getLogs range is too large (geth, erigon, alchemy, infura, ...).
+_RANGE_PHRASES = ("too many", "more than", "limit exceeded", "range", "response size", "exceed", "10000")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    number: int
+    hash: str
+    parent_hash: str
+
+
+class ChainReader:
+    """Reads the chain over HTTP JSON-RPC."""
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        self.url = url
+        self._client = httpx.Client(timeout=timeout)
+        self._id = 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    def call(self, method: str, params: list[Any]) -> Any:
+        self._id += 1
+        try:
+            response = self._client.post(
+                self.url, json={"jsonrpc": "2.0", "id": self._id, "method": method, "params": params}
+            )
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RpcError(f"{method}: {exc.__class__.__name__}: {exc}") from None
+        if not isinstance(body, dict):
+            raise RpcError(f"{method}: unexpected answer {body!r:.200}")
+        if "error" in body:
+            message = str(body["error"].get("message", body["error"]))
+            kind = RangeTooLarge if method == "eth_getLogs" and _is_range_error(message) else RpcError
+            raise kind(f"{method}: {message}")
+        return body.get("result")
+
+    def block_number(self) -> int:
+        return int(self.call("eth_blockNumber", []), 16)
+
+    def header(self, number: int) -> Header | None:
+        """The block's header, or None if the chain has no such block (it got shorter)."""
+        block = self.call("eth_getBlockByNumber", [hex(number), False])
+        if block is None:
+            return None
+        return Header(int(block["number"], 16), block["hash"], block["parentHash"])
+
+    def get_logs(self, address: str, from_block: int, to_block: int) -> list[dict[str, Any]]:
+        logs = self.call(
+            "eth_getLogs", [{"address": address, "fromBlock": hex(from_block), "toBlock": hex(to_block)}]
+        )
+        return list(logs or [])
+
+
+def _is_range_error(message: str) -> bool:
+    lowered = message.lower()
+    return any(phrase in lowered for phrase in _RANGE_PHRASES)

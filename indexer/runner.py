@@ -1,0 +1,128 @@
+"""The indexer loop: one writer (a database lease), backoff on faults, metrics after each poll."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from backend.bootstrap import Container
+from backend.chain.artifacts import load_artifact
+from backend.chain.deployments import deployment_block, load_deployments
+from backend.db.leases import acquire_lease, release_lease
+from backend.db.models import ChainCursor
+from backend.metrics import (
+    INDEXER_ERRORS,
+    INDEXER_EVENTS,
+    INDEXER_FINAL_BLOCK,
+    INDEXER_LAG,
+    INDEXER_LAST_BLOCK,
+    INDEXER_REORGS,
+)
+from indexer.decode import EventDecoder
+from indexer.follower import Follower, FollowerConfig, PollResult
+from indexer.rpc import ChainReader, RpcError
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_S = 10.0
+
+
+class NotDeployed(RuntimeError):
+    """No Exchange deployment is recorded for the configured chain."""
+
+
+def build_follower(container: Container) -> Follower:
+    """A follower for the recorded Exchange deployment on the configured chain."""
+    settings = container.settings
+    with container.uow() as uow:
+        contracts = load_deployments(uow.session, settings.chain_id)
+        start = deployment_block(uow.session, settings.chain_id)
+    if "Exchange" not in contracts or start is None:
+        raise NotDeployed(f"no Exchange deployment recorded for chain {settings.chain_id}")
+    config = FollowerConfig(
+        chain_id=settings.chain_id,
+        exchange=contracts["Exchange"],
+        start_block=start,
+        confirmations=settings.confirmations,
+    )
+    return Follower(
+        ChainReader(settings.effective_rpc_url),
+        EventDecoder(load_artifact("Exchange").abi),
+        container.session_factory,
+        config,
+    )
+
+
+class IndexerLoop:
+    """Polls until stopped; only the holder of the chain's lease writes."""
+
+    def __init__(self, container: Container, follower: Follower, interval_s: float = 1.0) -> None:
+        self.container = container
+        self.follower = follower
+        self.interval_s = interval_s
+        self.lease = f"indexer:{follower.config.chain_id}"
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+
+    def poll(self) -> PollResult | None:
+        """One poll if we hold (or can take) the lease; None when another writer holds it."""
+        with self.container.session_factory() as session:
+            if not acquire_lease(session, self.lease, self.owner, ttl_s=max(15.0, self.interval_s * 10)):
+                return None
+        result = self.follower.poll_once()
+        self._record(result)
+        return result
+
+    def _record(self, result: PollResult) -> None:
+        INDEXER_LAST_BLOCK.set(result.last_block)
+        INDEXER_FINAL_BLOCK.set(result.final_block)
+        INDEXER_LAG.set(max(0, result.head - result.last_block))
+        INDEXER_EVENTS.inc(result.new_events)
+        with self.container.uow() as uow:
+            reorgs = uow.session.scalar(
+                select(ChainCursor.reorgs).where(ChainCursor.chain_id == self.follower.config.chain_id)
+            )
+        INDEXER_REORGS.set(reorgs or 0)
+        if result.new_events or result.finalized or result.orphaned:
+            log.info(
+                "indexer poll",
+                extra={
+                    "head": result.head,
+                    "last_block": result.last_block,
+                    "final_block": result.final_block,
+                    "new_events": result.new_events,
+                    "finalized": result.finalized,
+                    "orphaned": result.orphaned,
+                },
+            )
+
+    def run(self, stop: threading.Event) -> None:
+        """Poll every interval until `stop` is set; back off exponentially while faults last."""
+        delay = self.interval_s
+        log.info("indexer started", extra={"exchange": self.follower.config.exchange, "lease": self.lease})
+        try:
+            while not stop.is_set():
+                try:
+                    self.poll()
+                    delay = self.interval_s
+                except (RpcError, SQLAlchemyError) as exc:
+                    INDEXER_ERRORS.inc()
+                    delay = min(MAX_BACKOFF_S, delay * 2)
+                    log.warning(
+                        "indexer poll failed; retrying", extra={"error": str(exc), "retry_in_s": delay}
+                    )
+                stop.wait(delay)
+        finally:
+            with self.container.session_factory() as session:
+                release_lease(session, self.lease, self.owner)
+            self.follower.reader.close()
+            log.info("indexer stopped")
+
+    def start_thread(self, stop: threading.Event) -> threading.Thread:
+        thread = threading.Thread(target=self.run, args=(stop,), name="indexer", daemon=True)
+        thread.start()
+        return thread
