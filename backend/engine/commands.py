@@ -67,7 +67,7 @@ class CancelOrder:
 @dataclass(frozen=True, slots=True)
 class CancelAll:
     """Cancel every live order of an account, in one market or (market None) in every market
-    that is not halted."""
+    that is not halted: market by market in the order they were added, oldest order first."""
 
     account: str
     market: str | None = None

@@ -225,15 +225,16 @@ class Engine:
             if market.state is _HALTED:
                 market.reject("cancel_all", "", ResultCode.MARKET_HALTED, out)
                 return
-        doomed = [
-            order
-            for order in self._live.values()
-            if order.account == command.account
-            and (command.market is None or order.market == command.market)
-            and self._markets[order.market].state is not _HALTED
-        ]
-        for order in doomed:
-            self._markets[order.market].cancel(order, ResultCode.CANCELLED_BY_USER, out)
+        for market in self._markets.values():
+            if market.state is _HALTED or command.market not in (None, market.name):
+                continue
+            # oldest first, from state alone: a restored engine must cancel in the same order
+            doomed = sorted(
+                (o for o in self._live.values() if o.account == command.account and o.market == market.name),
+                key=lambda o: o.priority,
+            )
+            for order in doomed:
+                market.cancel(order, ResultCode.CANCELLED_BY_USER, out)
 
     def _amend(self, command: AmendOrder, out: list[Event]) -> None:
         order = self._live.get(command.order_id)

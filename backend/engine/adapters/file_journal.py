@@ -92,14 +92,16 @@ def read_journal(path: str | os.PathLike[str]) -> Iterator[JournalEntry]:
             yield JournalEntry(seq, record_to_command(tuple(record)))
 
 
-def write_snapshot(path: str | os.PathLike[str], snapshot: EngineSnapshot) -> None:
-    """Atomically replace the snapshot file at `path`."""
+def write_snapshot(path: str | os.PathLike[str], snapshot: EngineSnapshot, *, fsync: bool = True) -> None:
+    """Atomically replace the snapshot file at `path` (`fsync=False` only where durability does not
+    matter, such as tests: the rename is still atomic, but a power cut may lose the new file)."""
     target = Path(path)
     temporary = target.with_name(target.name + ".tmp")
     with open(temporary, "w", encoding="utf-8") as file:
         json.dump(snapshot_to_plain(snapshot), file, separators=(",", ":"))
         file.flush()
-        os.fsync(file.fileno())
+        if fsync:
+            os.fsync(file.fileno())
     os.replace(temporary, target)
 
 
