@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {ICustody} from "./interfaces/ICustody.sol";
+
+/// @title HDEX Custody: M-of-N multisig with a timelock and a daily outflow limit
+/// @notice See {ICustody}. {execute} and {executeScheduled} cannot nest (reentrancy guard), so a scheduled call
+/// cannot smuggle an unscheduled one into the window where {isExecutingScheduledCall} is true.
+contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
+    using TransientSlot for bytes32;
+    using TransientSlot for TransientSlot.BooleanSlot;
+
+    // ---------------------------------------------------------------- constants
+
+    /// @dev keccak256("CustodyTransaction(address target,uint256 value,bytes data,uint256 nonce,uint256 deadline)")
+    bytes32 public constant TRANSACTION_TYPEHASH = 0x60475b90722c492cf1bfd8cecbada2945997377d4ce05118968c33640162c895;
+    /// @notice Bounds of the timelock delay.
+    uint256 public constant MIN_TIMELOCK_DELAY = 1 hours;
+    uint256 public constant MAX_TIMELOCK_DELAY = 30 days;
+    /// @dev keccak256("hdex.custody.executing-scheduled") - 1: the transient flag read by {isExecutingScheduledCall}.
+    bytes32 private constant EXECUTING_SCHEDULED_SLOT =
+        0x69ed4123898b52e7ecea0ab5d890dfe189231d862775ffc0151a954a449843b0;
+
+    // ---------------------------------------------------------------- storage
+
+    struct Spending {
+        uint64 day;
+        uint192 spent;
+    }
+
+    address[] internal _owners;
+    /// @notice Whether an address is an owner.
+    mapping(address account => bool owner) public isOwner;
+    /// @notice Approvals needed to execute.
+    uint256 public threshold;
+    /// @notice The nonce the next approved call must be signed for.
+    uint256 public nonce;
+    /// @notice Seconds between scheduling an operation and its earliest execution.
+    uint256 public timelockDelay;
+    /// @notice When a scheduled operation becomes executable (0: not scheduled).
+    mapping(bytes32 id => uint256 readyAt) public readyAt;
+    /// @notice Daily limit of direct outflows per token (zero address: ETH).
+    mapping(address token => uint256 limit) public dailyLimit;
+    mapping(address token => Spending spending) internal _spending;
+
+    // ---------------------------------------------------------------- constructor
+
+    constructor(address[] memory owners_, uint256 threshold_, uint256 timelockDelay_) EIP712("HDEX Custody", "1") {
+        _setup(owners_, threshold_, timelockDelay_);
+    }
+
+    receive() external payable {
+        emit Received(msg.sender, msg.value);
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    /// @inheritdoc ICustody
+    function execute(address target, uint256 value, bytes calldata data, uint256 deadline, bytes[] calldata signatures)
+        external
+        nonReentrant
+        returns (bytes memory result)
+    {
+        if (block.timestamp > deadline) revert CustodyApprovalExpired(deadline);
+        uint256 txNonce = nonce;
+        bytes32 digest = _hashTransaction(target, value, data, txNonce, deadline);
+        _checkApprovals(digest, signatures);
+        nonce = txNonce + 1;
+        _spendDailyLimit(target, value, data);
+        emit Executed(txNonce, digest, target, value, data);
+        result = _call(target, value, data);
+    }
+
+    /// @inheritdoc ICustody
+    function schedule(address target, uint256 value, bytes calldata data, bytes32 salt) external returns (bytes32 id) {
+        _requireSelf();
+        id = hashOperation(target, value, data, salt);
+        if (readyAt[id] != 0) revert CustodyOperationAlreadyScheduled(id);
+        uint256 due = block.timestamp + timelockDelay;
+        readyAt[id] = due;
+        emit CallScheduled(id, target, value, data, salt, due);
+    }
+
+    /// @inheritdoc ICustody
+    function cancel(bytes32 id) external {
+        _requireSelf();
+        if (readyAt[id] == 0) revert CustodyOperationNotScheduled(id);
+        delete readyAt[id];
+        emit CallCancelled(id);
+    }
+
+    /// @inheritdoc ICustody
+    function executeScheduled(address target, uint256 value, bytes calldata data, bytes32 salt)
+        external
+        nonReentrant
+        returns (bytes memory result)
+    {
+        bytes32 id = hashOperation(target, value, data, salt);
+        uint256 due = readyAt[id];
+        if (due == 0) revert CustodyOperationNotScheduled(id);
+        if (block.timestamp < due) revert CustodyOperationNotReady(id, due);
+        delete readyAt[id];
+        emit ScheduledCallExecuted(id, target, value, data);
+        EXECUTING_SCHEDULED_SLOT.asBoolean().tstore(true);
+        result = _call(target, value, data);
+        EXECUTING_SCHEDULED_SLOT.asBoolean().tstore(false);
+    }
+
+    /// @inheritdoc ICustody
+    function isExecutingScheduledCall() external view returns (bool) {
+        return EXECUTING_SCHEDULED_SLOT.asBoolean().tload();
+    }
+
+    // ---------------------------------------------------------------- owners and settings (only via itself)
+
+    /// @inheritdoc ICustody
+    function addOwner(address owner, uint256 threshold_) external {
+        _requireSelf();
+        _addOwner(owner);
+        _setThreshold(threshold_);
+    }
+
+    /// @inheritdoc ICustody
+    function removeOwner(address owner, uint256 threshold_) external {
+        _requireSelf();
+        if (!isOwner[owner]) revert CustodyNotOwner(owner);
+        isOwner[owner] = false;
+        uint256 last = _owners.length - 1;
+        for (uint256 i; i <= last; ++i) {
+            if (_owners[i] == owner) {
+                _owners[i] = _owners[last];
+                _owners.pop();
+                break;
+            }
+        }
+        emit OwnerRemoved(owner);
+        _setThreshold(threshold_);
+    }
+
+    /// @inheritdoc ICustody
+    function changeThreshold(uint256 threshold_) external {
+        _requireSelf();
+        _setThreshold(threshold_);
+    }
+
+    /// @inheritdoc ICustody
+    function setTimelockDelay(uint256 delay) external {
+        _requireTimelocked();
+        _setTimelockDelay(delay);
+    }
+
+    /// @inheritdoc ICustody
+    function setDailyLimit(address token, uint256 limit) external {
+        _requireTimelocked();
+        dailyLimit[token] = limit;
+        emit DailyLimitChanged(token, limit);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc ICustody
+    function getOwners() external view returns (address[] memory) {
+        return _owners;
+    }
+
+    /// @inheritdoc ICustody
+    function hashTransaction(address target, uint256 value, bytes calldata data, uint256 txNonce, uint256 deadline)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashTransaction(target, value, data, txNonce, deadline);
+    }
+
+    /// @inheritdoc ICustody
+    function hashOperation(address target, uint256 value, bytes calldata data, bytes32 salt)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(target, value, data, salt));
+    }
+
+    /// @notice The EIP-712 domain separator for the current chain.
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Runs once, from the constructor; a derived contract calling it again reverts.
+    function _setup(address[] memory owners_, uint256 threshold_, uint256 timelockDelay_) internal {
+        if (threshold != 0) revert CustodyAlreadySetUp();
+        for (uint256 i; i < owners_.length; ++i) {
+            _addOwner(owners_[i]);
+        }
+        _setThreshold(threshold_);
+        _setTimelockDelay(timelockDelay_);
+    }
+
+    function _addOwner(address owner) internal {
+        if (owner == address(0) || owner == address(this) || isOwner[owner]) revert CustodyInvalidOwner(owner);
+        isOwner[owner] = true;
+        _owners.push(owner);
+        emit OwnerAdded(owner);
+    }
+
+    function _setThreshold(uint256 threshold_) internal {
+        if (threshold_ == 0 || threshold_ > _owners.length) {
+            revert CustodyInvalidThreshold(threshold_, _owners.length);
+        }
+        threshold = threshold_;
+        emit ThresholdChanged(threshold_);
+    }
+
+    function _setTimelockDelay(uint256 delay) internal {
+        if (delay < MIN_TIMELOCK_DELAY || delay > MAX_TIMELOCK_DELAY) revert CustodyDelayOutOfBounds(delay);
+        timelockDelay = delay;
+        emit TimelockDelayChanged(delay);
+    }
+
+    function _requireSelf() internal view {
+        if (msg.sender != address(this)) revert CustodyUnauthorizedCaller(msg.sender);
+    }
+
+    function _requireTimelocked() internal view {
+        _requireSelf();
+        if (!EXECUTING_SCHEDULED_SLOT.asBoolean().tload()) revert CustodyCallNotTimelocked();
+    }
+
+    function _hashTransaction(address target, uint256 value, bytes calldata data, uint256 txNonce, uint256 deadline)
+        internal
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(TRANSACTION_TYPEHASH, target, value, keccak256(data), txNonce, deadline))
+        );
+    }
+
+    /// @dev At least `threshold` signatures, each an owner's, signers strictly increasing (so no duplicates).
+    function _checkApprovals(bytes32 digest, bytes[] calldata signatures) internal view {
+        uint256 required = threshold;
+        if (signatures.length < required) revert CustodyBelowThreshold(signatures.length, required);
+        address previous = address(0);
+        for (uint256 i; i < signatures.length; ++i) {
+            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[i]);
+            if (err != ECDSA.RecoverError.NoError) revert CustodyInvalidSignature(i);
+            if (signer <= previous) revert CustodySignersNotSorted(i, signer);
+            if (!isOwner[signer]) revert CustodySignerNotOwner(i, signer);
+            previous = signer;
+        }
+    }
+
+    /// @dev Counts a direct call's ETH value and ERC-20 `transfer`/`approve` amount against today's limits.
+    function _spendDailyLimit(address target, uint256 value, bytes calldata data) internal {
+        if (value != 0) _spend(address(0), value);
+        if (data.length >= 68) {
+            bytes4 selector = bytes4(data[:4]);
+            if (selector == IERC20.transfer.selector || selector == IERC20.approve.selector) {
+                (, uint256 amount) = abi.decode(data[4:68], (address, uint256));
+                _spend(target, amount);
+            }
+        }
+    }
+
+    function _spend(address token, uint256 amount) internal {
+        uint64 today = uint64(block.timestamp / 1 days);
+        Spending memory spending = _spending[token];
+        uint256 spent = spending.day == today ? uint256(spending.spent) + amount : amount;
+        uint256 limit = dailyLimit[token];
+        if (spent > limit) revert CustodyDailyLimitExceeded(token, spent, limit);
+        // `spent <= limit`, and a limit above 2^192 would be absurd; the cast is checked to be safe anyway.
+        if (spent > type(uint192).max) revert CustodyDailyLimitExceeded(token, spent, limit);
+        _spending[token] = Spending({day: today, spent: uint192(spent)});
+    }
+
+    /// @dev A plain call (never delegatecall); a revert is wrapped with its data.
+    function _call(address target, uint256 value, bytes calldata data) internal returns (bytes memory result) {
+        bool success;
+        (success, result) = target.call{value: value}(data);
+        if (!success) revert CustodyCallFailed(target, result);
+    }
+}

@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+import {IExchange} from "./interfaces/IExchange.sol";
+import {ICustody} from "./interfaces/ICustody.sol";
+import {OrderLib} from "./libraries/OrderLib.sol";
+import {WithdrawalLib} from "./libraries/WithdrawalLib.sol";
+import {TradeMath} from "./libraries/TradeMath.sol";
+import {SignatureVerifier} from "./libraries/SignatureVerifier.sol";
+import {FeeLedger} from "./libraries/FeeLedger.sol";
+
+/// @title HDEX Exchange: vault and settlement
+/// @notice See {IExchange} for the money model, the EIP-712 types and the batch failure mode.
+/// @dev Admin is the Custody contract: calls that can hurt users (operator added, fees, fee recipient, exit
+/// delay, admin) must arrive through its timelock; pause, unpause, operator removal and token listing are
+/// immediate.
+contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using FeeLedger for FeeLedger.Data;
+
+    // ---------------------------------------------------------------- constants
+
+    /// @notice Prices are quote base units per this many base base-units.
+    uint256 public constant PRICE_SCALE = TradeMath.PRICE_SCALE;
+    /// @notice Fee rates are millionths of the amount received.
+    uint256 public constant FEE_RATE_SCALE = TradeMath.FEE_RATE_SCALE;
+    /// @notice Hard cap on any fee rate: 1% of the amount received.
+    uint32 public constant MAX_FEE_RATE = 10_000;
+    /// @notice Bounds of the exit delay.
+    uint64 public constant MIN_EXIT_DELAY = 1 hours;
+    uint64 public constant MAX_EXIT_DELAY = 7 days;
+    /// @notice EIP-712 typehashes (preimages in {IExchange}).
+    bytes32 public constant ORDER_TYPEHASH = OrderLib.TYPEHASH;
+    bytes32 public constant CANCEL_TYPEHASH = 0x2ed05de81289f7a525e8ec9072352f3e86af23b80a2538598819401db650d31e;
+    bytes32 public constant WITHDRAWAL_TYPEHASH = WithdrawalLib.TYPEHASH;
+    address internal constant ETHER = address(0);
+
+    // ---------------------------------------------------------------- storage
+
+    /// @dev One slot per order: cumulative fill, cached signature check, cancel flag.
+    struct OrderState {
+        uint128 filled;
+        bool verified;
+        bool cancelled;
+    }
+
+    /// @dev One slot per wallet, read once per order of a batch.
+    struct WalletState {
+        uint64 nonceFloor;
+        uint64 exitAvailableAt;
+    }
+
+    /// @dev An order of the batch being settled, kept in memory so that repeated fills write storage once.
+    struct OrderContext {
+        bytes32 hash;
+        uint128 filled;
+        bool touched;
+        bytes4 invalidReason;
+    }
+
+    /// @dev The fields of a {TradeSettled} event.
+    struct TradeRecord {
+        address maker;
+        address taker;
+        bytes32 makerOrderHash;
+        bytes32 takerOrderHash;
+        address baseToken;
+        address quoteToken;
+        uint8 makerSide;
+        uint256 baseAmount;
+        uint256 quoteAmount;
+        uint256 makerFee;
+        uint256 takerFee;
+        uint256 makerFilled;
+        uint256 takerFilled;
+    }
+
+    /// @notice The admin (Custody).
+    address public admin;
+    /// @notice The exit delay in seconds.
+    uint64 public exitDelay;
+    /// @notice Whether settlement and deposits are paused.
+    bool public paused;
+    /// @notice Where fees are credited.
+    address public feeRecipient;
+    /// @notice Maker and taker fee rates (millionths of the amount received), each at most `MAX_FEE_RATE`.
+    uint32 public makerFeeRate;
+    uint32 public takerFeeRate;
+
+    /// @notice Addresses allowed to settle and relay withdrawals.
+    mapping(address operator => bool enabled) public isOperator;
+    /// @notice ERC-20 tokens accepted for deposit (ETH always is).
+    mapping(address token => bool listed) public isTokenListed;
+    mapping(address wallet => mapping(address token => uint256 amount)) internal _balances;
+    mapping(bytes32 orderHash => OrderState state) internal _orders;
+    mapping(address wallet => WalletState state) internal _wallets;
+    mapping(bytes32 withdrawalHash => bool processed) internal _withdrawals;
+
+    // ---------------------------------------------------------------- constructor
+
+    /// @param admin_ the Custody contract; @param operator_ the first operator (relayer key).
+    constructor(
+        address admin_,
+        address operator_,
+        address feeRecipient_,
+        uint32 makerFeeRate_,
+        uint32 takerFeeRate_,
+        uint64 exitDelay_
+    ) EIP712("HDEX Exchange", "1") {
+        if (admin_ == address(0) || operator_ == address(0)) revert ZeroAddress();
+        admin = admin_;
+        emit AdminSet(admin_);
+        isOperator[operator_] = true;
+        emit OperatorSet(operator_, true);
+        _setFeeRecipient(feeRecipient_);
+        _setFeeSchedule(makerFeeRate_, takerFeeRate_);
+        _setExitDelay(exitDelay_);
+    }
+
+    // ---------------------------------------------------------------- vault
+
+    /// @inheritdoc IExchange
+    function depositEther() external payable nonReentrant {
+        _requireNotPaused();
+        if (msg.value == 0) revert ZeroAmount();
+        uint256 balance = _balances[msg.sender][ETHER] + msg.value;
+        _balances[msg.sender][ETHER] = balance;
+        emit Deposited(msg.sender, ETHER, msg.value, balance);
+    }
+
+    /// @inheritdoc IExchange
+    function depositToken(address token, uint256 amount) external nonReentrant {
+        _requireNotPaused();
+        if (!isTokenListed[token]) revert TokenNotListed(token);
+        if (amount == 0) revert ZeroAmount();
+        // Credit first (state before the external call); the delta check below reverts it unless exactly
+        // `amount` arrived.
+        uint256 balance = _balances[msg.sender][token] + amount;
+        _balances[msg.sender][token] = balance;
+        uint256 held = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 heldAfter = IERC20(token).balanceOf(address(this));
+        uint256 received = heldAfter > held ? heldAfter - held : 0;
+        if (received != amount) revert TokenTransferAmountMismatch(token, amount, received);
+        emit Deposited(msg.sender, token, amount, balance);
+    }
+
+    /// @inheritdoc IExchange
+    function withdraw(Withdrawal calldata withdrawal, bytes calldata signature, uint256 fee) external nonReentrant {
+        _requireOperator();
+        bytes32 digest = _hashTypedDataV4(WithdrawalLib.structHash(withdrawal));
+        if (block.timestamp > withdrawal.expiry) revert WithdrawalExpired(digest, withdrawal.expiry);
+        if (_withdrawals[digest]) revert WithdrawalAlreadyProcessed(digest);
+        if (withdrawal.amount == 0) revert ZeroAmount();
+        if (fee > withdrawal.maxFee || fee > withdrawal.amount) {
+            revert WithdrawalFeeTooHigh(digest, fee, withdrawal.maxFee);
+        }
+        if (!SignatureVerifier.isValidSignatureNow(withdrawal.wallet, digest, signature)) {
+            revert InvalidSignature(withdrawal.wallet, digest);
+        }
+        uint256 balance = _debit(withdrawal.wallet, withdrawal.token, withdrawal.amount);
+        _withdrawals[digest] = true;
+        address feeRecipient_ = feeRecipient;
+        if (fee != 0) _balances[feeRecipient_][withdrawal.token] += fee;
+        emit Withdrawn(
+            withdrawal.wallet,
+            withdrawal.token,
+            digest,
+            withdrawal.recipient,
+            withdrawal.amount,
+            fee,
+            feeRecipient_,
+            balance
+        );
+        // `fee <= amount` was checked above.
+        unchecked {
+            _transferOut(withdrawal.token, withdrawal.recipient, withdrawal.amount - fee);
+        }
+    }
+
+    /// @inheritdoc IExchange
+    function withdrawFees(address token, uint256 amount) external nonReentrant {
+        if (msg.sender != feeRecipient) revert ExchangeUnauthorizedFeeRecipient(msg.sender);
+        if (amount == 0) revert ZeroAmount();
+        _debit(msg.sender, token, amount);
+        emit FeesWithdrawn(msg.sender, token, amount);
+        _transferOut(token, msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- settlement
+
+    /// @inheritdoc IExchange
+    function settle(Order[] calldata orders, bytes[] calldata signatures, Trade[] calldata trades)
+        external
+        nonReentrant
+    {
+        _requireOperator();
+        _requireNotPaused();
+        if (orders.length != signatures.length) revert BatchLengthMismatch(orders.length, signatures.length);
+
+        OrderContext[] memory contexts = _loadOrders(orders, signatures);
+        FeeLedger.Data memory fees = FeeLedger.create(trades.length * 2);
+        for (uint256 i; i < trades.length; ++i) {
+            _settleTrade(i, trades[i], orders, contexts, fees);
+        }
+        _storeOrderStates(contexts);
+        _creditFees(fees);
+    }
+
+    /// @dev Step 1: hash every order once, refuse duplicates, and decide once per order whether it may trade.
+    function _loadOrders(Order[] calldata orders, bytes[] calldata signatures)
+        internal
+        returns (OrderContext[] memory contexts)
+    {
+        contexts = new OrderContext[](orders.length);
+        for (uint256 i; i < orders.length; ++i) {
+            Order calldata order = orders[i];
+            bytes32 orderHash = _hashTypedDataV4(OrderLib.structHash(order));
+            _markOrder(orderHash);
+            OrderState memory state = _orders[orderHash];
+            contexts[i] = OrderContext({
+                hash: orderHash,
+                filled: state.filled,
+                touched: false,
+                invalidReason: _orderInvalidReason(order, state, orderHash, signatures[i])
+            });
+        }
+    }
+
+    /// @dev Why `order` cannot trade at all in this batch, or zero. The signature is only checked for orders
+    /// not seen before: an order hash with a stored state was verified when first filled.
+    function _orderInvalidReason(
+        Order calldata order,
+        OrderState memory state,
+        bytes32 orderHash,
+        bytes calldata signature
+    ) internal view returns (bytes4) {
+        if (state.cancelled) return OrderCancelled.selector;
+        if (block.timestamp > order.expiry) return OrderExpired.selector;
+        if (order.flags & ~OrderLib.KNOWN_FLAGS != 0) return OrderUnknownFlags.selector;
+        WalletState memory wallet = _wallets[order.maker];
+        if (order.nonce < wallet.nonceFloor) return OrderNonceBelowFloor.selector;
+        if (wallet.exitAvailableAt != 0) return WalletExited.selector;
+        if (!state.verified && !SignatureVerifier.isValidSignatureNow(order.maker, orderHash, signature)) {
+            return InvalidSignature.selector;
+        }
+        return bytes4(0);
+    }
+
+    /// @dev The same order twice in a batch would get two in-memory fill counters and could be overfilled.
+    /// A transient mark per order hash finds duplicates in one pass; step 3 clears the marks, so a second
+    /// batch in the same transaction starts clean. (Order hashes are keccak outputs: they cannot collide with
+    /// the reentrancy guard's fixed transient slot.)
+    function _markOrder(bytes32 orderHash) internal {
+        uint256 seen;
+        assembly ("memory-safe") {
+            seen := tload(orderHash)
+            tstore(orderHash, 1)
+        }
+        if (seen != 0) revert BatchDuplicateOrder(orderHash);
+    }
+
+    function _unmarkOrder(bytes32 orderHash) internal {
+        assembly ("memory-safe") {
+            tstore(orderHash, 0)
+        }
+    }
+
+    /// @dev Step 2: check one trade against its two orders and either apply it whole or skip it with a reason.
+    function _settleTrade(
+        uint256 tradeIndex,
+        Trade calldata trade,
+        Order[] calldata orders,
+        OrderContext[] memory contexts,
+        FeeLedger.Data memory fees
+    ) internal {
+        if (trade.makerOrderIndex >= orders.length) {
+            revert BatchOrderIndexOutOfRange(tradeIndex, trade.makerOrderIndex);
+        }
+        if (trade.takerOrderIndex >= orders.length) {
+            revert BatchOrderIndexOutOfRange(tradeIndex, trade.takerOrderIndex);
+        }
+        Order calldata makerOrder = orders[trade.makerOrderIndex];
+        Order calldata takerOrder = orders[trade.takerOrderIndex];
+        OrderContext memory maker = contexts[trade.makerOrderIndex];
+        OrderContext memory taker = contexts[trade.takerOrderIndex];
+
+        bytes4 reason = _tradeFailure(trade, makerOrder, takerOrder, maker, taker);
+        if (reason != bytes4(0)) {
+            emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
+            return;
+        }
+        _applyTrade(trade, makerOrder, takerOrder, maker, taker, fees);
+    }
+
+    /// @dev Why `trade` cannot be applied, or zero. Checks are ordered from order validity to amounts,
+    /// limits, fees and finally balances.
+    function _tradeFailure(
+        Trade calldata trade,
+        Order calldata makerOrder,
+        Order calldata takerOrder,
+        OrderContext memory maker,
+        OrderContext memory taker
+    ) internal view returns (bytes4) {
+        if (maker.invalidReason != bytes4(0)) return maker.invalidReason;
+        if (taker.invalidReason != bytes4(0)) return taker.invalidReason;
+        if (makerOrder.maker == takerOrder.maker) return SelfTrade.selector;
+        if (
+            makerOrder.baseToken != takerOrder.baseToken || makerOrder.quoteToken != takerOrder.quoteToken
+                || makerOrder.side == takerOrder.side || makerOrder.side > OrderLib.SIDE_SELL
+                || takerOrder.side > OrderLib.SIDE_SELL
+        ) return OrdersDoNotMatch.selector;
+        if (takerOrder.flags & OrderLib.FLAG_POST_ONLY != 0) return PostOnlyOrderTaken.selector;
+        if (trade.baseAmount == 0 || trade.quoteAmount == 0) return ZeroAmountTrade.selector;
+        if (uint256(maker.filled) + trade.baseAmount > makerOrder.baseAmount) return OrderOverfilled.selector;
+        if (uint256(taker.filled) + trade.baseAmount > takerOrder.baseAmount) return OrderOverfilled.selector;
+
+        bool makerSells = makerOrder.side == OrderLib.SIDE_SELL;
+        (Order calldata sellOrder, Order calldata buyOrder) =
+            makerSells ? (makerOrder, takerOrder) : (takerOrder, makerOrder);
+        if (!TradeMath.satisfiesSellLimit(trade.baseAmount, trade.quoteAmount, sellOrder.limitPrice)) {
+            return LimitPriceViolated.selector;
+        }
+        if (!TradeMath.satisfiesBuyLimit(trade.baseAmount, trade.quoteAmount, buyOrder.limitPrice)) {
+            return LimitPriceViolated.selector;
+        }
+        // Each party pays its fee in the token it receives: the seller receives quote, the buyer base.
+        (uint256 makerReceives, uint256 takerReceives) =
+            makerSells ? (trade.quoteAmount, trade.baseAmount) : (trade.baseAmount, trade.quoteAmount);
+        if (
+            !TradeMath.feeWithinRate(
+                trade.makerFee,
+                makerReceives,
+                TradeMath.minRate(makerOrder.maxFeeRate, makerFeeRate, MAX_FEE_RATE)
+            )
+        ) return FeeTooHigh.selector;
+        if (
+            !TradeMath.feeWithinRate(
+                trade.takerFee,
+                takerReceives,
+                TradeMath.minRate(takerOrder.maxFeeRate, takerFeeRate, MAX_FEE_RATE)
+            )
+        ) return FeeTooHigh.selector;
+        if (_balances[sellOrder.maker][sellOrder.baseToken] < trade.baseAmount) {
+            return InsufficientBalance.selector;
+        }
+        if (_balances[buyOrder.maker][buyOrder.quoteToken] < trade.quoteAmount) {
+            return InsufficientBalance.selector;
+        }
+        return bytes4(0);
+    }
+
+    /// @dev Moves the balances of a checked trade, records the fills in memory and accrues the fees.
+    function _applyTrade(
+        Trade calldata trade,
+        Order calldata makerOrder,
+        Order calldata takerOrder,
+        OrderContext memory maker,
+        OrderContext memory taker,
+        FeeLedger.Data memory fees
+    ) internal {
+        // Fills were checked against the orders' uint128 base amounts, so they fit.
+        maker.filled += trade.baseAmount;
+        taker.filled += trade.baseAmount;
+        maker.touched = true;
+        taker.touched = true;
+
+        bool makerSells = makerOrder.side == OrderLib.SIDE_SELL;
+        address base = makerOrder.baseToken;
+        address quote = makerOrder.quoteToken;
+        (address seller, address buyer) =
+            makerSells ? (makerOrder.maker, takerOrder.maker) : (takerOrder.maker, makerOrder.maker);
+        (uint256 sellerFee, uint256 buyerFee) =
+            makerSells ? (trade.makerFee, trade.takerFee) : (trade.takerFee, trade.makerFee);
+
+        // The payers' balances were checked in `_tradeFailure`; fees are at most 1% of what is received.
+        unchecked {
+            _balances[seller][base] -= trade.baseAmount;
+            _balances[buyer][quote] -= trade.quoteAmount;
+        }
+        _balances[buyer][base] += trade.baseAmount - buyerFee;
+        _balances[seller][quote] += trade.quoteAmount - sellerFee;
+        fees.add(base, buyerFee);
+        fees.add(quote, sellerFee);
+
+        TradeRecord memory record;
+        record.maker = makerOrder.maker;
+        record.taker = takerOrder.maker;
+        record.makerOrderHash = maker.hash;
+        record.takerOrderHash = taker.hash;
+        record.baseToken = base;
+        record.quoteToken = quote;
+        record.makerSide = makerOrder.side;
+        record.baseAmount = trade.baseAmount;
+        record.quoteAmount = trade.quoteAmount;
+        record.makerFee = trade.makerFee;
+        record.takerFee = trade.takerFee;
+        record.makerFilled = maker.filled;
+        record.takerFilled = taker.filled;
+        _emitTradeSettled(record);
+    }
+
+    /// @dev Emitting from a memory record keeps the thirteen event fields off the caller's stack.
+    function _emitTradeSettled(TradeRecord memory r) internal {
+        emit TradeSettled(
+            r.maker,
+            r.taker,
+            r.makerOrderHash,
+            r.takerOrderHash,
+            r.baseToken,
+            r.quoteToken,
+            r.makerSide,
+            r.baseAmount,
+            r.quoteAmount,
+            r.makerFee,
+            r.takerFee,
+            r.makerFilled,
+            r.takerFilled
+        );
+    }
+
+    /// @dev Step 3: one storage write per order that traded (its fill and the cached signature check).
+    function _storeOrderStates(OrderContext[] memory contexts) internal {
+        for (uint256 i; i < contexts.length; ++i) {
+            OrderContext memory context = contexts[i];
+            _unmarkOrder(context.hash);
+            if (context.touched) {
+                _orders[context.hash] = OrderState({filled: context.filled, verified: true, cancelled: false});
+            }
+        }
+    }
+
+    /// @dev Step 4: one balance write and one event per fee token of the batch.
+    function _creditFees(FeeLedger.Data memory fees) internal {
+        address recipient = feeRecipient;
+        for (uint256 i; i < fees.count; ++i) {
+            address token = fees.tokens[i];
+            uint256 amount = fees.amounts[i];
+            _balances[recipient][token] += amount;
+            emit FeesCollected(recipient, token, amount);
+        }
+    }
+
+    // ---------------------------------------------------------------- cancels and exits
+
+    /// @inheritdoc IExchange
+    function cancelOrders(Order[] calldata orders) external {
+        for (uint256 i; i < orders.length; ++i) {
+            Order calldata order = orders[i];
+            if (order.maker != msg.sender) revert CancelNotMaker(msg.sender, order.maker);
+            bytes32 orderHash = _hashTypedDataV4(OrderLib.structHash(order));
+            _orders[orderHash].cancelled = true;
+            emit OrderCancelledByMaker(msg.sender, orderHash);
+        }
+    }
+
+    /// @inheritdoc IExchange
+    function raiseNonceFloor(uint64 nonceFloor) external {
+        WalletState storage wallet = _wallets[msg.sender];
+        uint64 current = wallet.nonceFloor;
+        if (nonceFloor <= current) revert NonceFloorNotRaised(current, nonceFloor);
+        wallet.nonceFloor = nonceFloor;
+        emit NonceFloorRaised(msg.sender, nonceFloor);
+    }
+
+    /// @inheritdoc IExchange
+    function requestExit() external {
+        WalletState storage wallet = _wallets[msg.sender];
+        uint64 availableAt = wallet.exitAvailableAt;
+        if (availableAt != 0) revert ExitAlreadyRequested(msg.sender, availableAt);
+        // The delay is fixed at request time: a later change of `exitDelay` cannot lengthen a running exit.
+        availableAt = uint64(block.timestamp) + exitDelay;
+        wallet.exitAvailableAt = availableAt;
+        emit ExitRequested(msg.sender, availableAt);
+    }
+
+    /// @inheritdoc IExchange
+    function cancelExit() external {
+        WalletState storage wallet = _wallets[msg.sender];
+        if (wallet.exitAvailableAt == 0) revert ExitNotRequested(msg.sender);
+        wallet.exitAvailableAt = 0;
+        emit ExitCancelled(msg.sender);
+    }
+
+    /// @inheritdoc IExchange
+    function withdrawExited(address token) external nonReentrant {
+        uint64 availableAt = _wallets[msg.sender].exitAvailableAt;
+        if (availableAt == 0) revert ExitNotRequested(msg.sender);
+        if (block.timestamp < availableAt) revert ExitNotYetAvailable(msg.sender, availableAt);
+        uint256 amount = _balances[msg.sender][token];
+        if (amount == 0) revert ZeroAmount();
+        _balances[msg.sender][token] = 0;
+        emit ExitWithdrawn(msg.sender, token, amount);
+        _transferOut(token, msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /// @inheritdoc IExchange
+    function addOperator(address operator) external {
+        _requireTimelockedAdmin();
+        if (operator == address(0)) revert ZeroAddress();
+        if (isOperator[operator]) revert OperatorUnchanged(operator);
+        isOperator[operator] = true;
+        emit OperatorSet(operator, true);
+    }
+
+    /// @inheritdoc IExchange
+    function removeOperator(address operator) external {
+        _requireAdmin();
+        if (!isOperator[operator]) revert OperatorUnchanged(operator);
+        isOperator[operator] = false;
+        emit OperatorSet(operator, false);
+    }
+
+    /// @inheritdoc IExchange
+    function setFeeRecipient(address feeRecipient_) external {
+        _requireTimelockedAdmin();
+        _setFeeRecipient(feeRecipient_);
+    }
+
+    /// @inheritdoc IExchange
+    function setFeeSchedule(uint32 makerFeeRate_, uint32 takerFeeRate_) external {
+        _requireTimelockedAdmin();
+        _setFeeSchedule(makerFeeRate_, takerFeeRate_);
+    }
+
+    /// @inheritdoc IExchange
+    function setExitDelay(uint64 exitDelay_) external {
+        _requireTimelockedAdmin();
+        _setExitDelay(exitDelay_);
+    }
+
+    /// @inheritdoc IExchange
+    function setTokenListed(address token, bool listed) external {
+        _requireAdmin();
+        if (token == ETHER || isTokenListed[token] == listed) revert TokenListingUnchanged(token);
+        isTokenListed[token] = listed;
+        emit TokenListingSet(token, listed);
+    }
+
+    /// @inheritdoc IExchange
+    function pause() external {
+        _requireAdmin();
+        _setPaused(true);
+    }
+
+    /// @inheritdoc IExchange
+    function unpause() external {
+        _requireAdmin();
+        _setPaused(false);
+    }
+
+    /// @inheritdoc IExchange
+    function setAdmin(address admin_) external {
+        _requireTimelockedAdmin();
+        if (admin_ == address(0)) revert ZeroAddress();
+        admin = admin_;
+        emit AdminSet(admin_);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IExchange
+    function balanceOf(address wallet, address token) external view returns (uint256) {
+        return _balances[wallet][token];
+    }
+
+    /// @inheritdoc IExchange
+    function orderStatus(bytes32 orderHash) external view returns (uint128 filled, bool verified, bool cancelled) {
+        OrderState memory state = _orders[orderHash];
+        return (state.filled, state.verified, state.cancelled);
+    }
+
+    /// @inheritdoc IExchange
+    function walletState(address wallet) external view returns (uint64 nonceFloor, uint64 exitAvailableAt) {
+        WalletState memory state = _wallets[wallet];
+        return (state.nonceFloor, state.exitAvailableAt);
+    }
+
+    /// @inheritdoc IExchange
+    function hashOrder(Order calldata order) external view returns (bytes32) {
+        return _hashTypedDataV4(OrderLib.structHash(order));
+    }
+
+    /// @inheritdoc IExchange
+    function hashWithdrawal(Withdrawal calldata withdrawal) external view returns (bytes32) {
+        return _hashTypedDataV4(WithdrawalLib.structHash(withdrawal));
+    }
+
+    /// @inheritdoc IExchange
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @inheritdoc IExchange
+    function isWithdrawalProcessed(bytes32 withdrawalHash) external view returns (bool) {
+        return _withdrawals[withdrawalHash];
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _requireOperator() internal view {
+        if (!isOperator[msg.sender]) revert ExchangeUnauthorizedOperator(msg.sender);
+    }
+
+    function _requireNotPaused() internal view {
+        if (paused) revert ExchangePaused();
+    }
+
+    function _requireAdmin() internal view {
+        if (msg.sender != admin) revert ExchangeUnauthorizedAdmin(msg.sender);
+    }
+
+    /// @dev The admin must be calling from its timelock (Custody reports it while running a scheduled call).
+    function _requireTimelockedAdmin() internal view {
+        _requireAdmin();
+        if (!ICustody(msg.sender).isExecutingScheduledCall()) revert ExchangeCallNotTimelocked(msg.sender);
+    }
+
+    function _setFeeRecipient(address feeRecipient_) internal {
+        if (feeRecipient_ == address(0)) revert ZeroAddress();
+        feeRecipient = feeRecipient_;
+        emit FeeRecipientSet(feeRecipient_);
+    }
+
+    function _setFeeSchedule(uint32 makerFeeRate_, uint32 takerFeeRate_) internal {
+        if (makerFeeRate_ > MAX_FEE_RATE) revert FeeRateAboveCap(makerFeeRate_, MAX_FEE_RATE);
+        if (takerFeeRate_ > MAX_FEE_RATE) revert FeeRateAboveCap(takerFeeRate_, MAX_FEE_RATE);
+        makerFeeRate = makerFeeRate_;
+        takerFeeRate = takerFeeRate_;
+        emit FeeScheduleSet(makerFeeRate_, takerFeeRate_);
+    }
+
+    function _setExitDelay(uint64 exitDelay_) internal {
+        if (exitDelay_ < MIN_EXIT_DELAY || exitDelay_ > MAX_EXIT_DELAY) revert ExitDelayOutOfBounds(exitDelay_);
+        exitDelay = exitDelay_;
+        emit ExitDelaySet(exitDelay_);
+    }
+
+    function _setPaused(bool paused_) internal {
+        if (paused == paused_) revert ExchangePauseUnchanged(paused_);
+        paused = paused_;
+        emit PauseSet(paused_);
+    }
+
+    /// @dev Debits `amount` from `wallet`'s `token` balance and returns the new balance.
+    function _debit(address wallet, address token, uint256 amount) internal returns (uint256 balance) {
+        balance = _balances[wallet][token];
+        if (balance < amount) revert InsufficientBalance(wallet, token, balance, amount);
+        // Checked just above.
+        unchecked {
+            balance -= amount;
+        }
+        _balances[wallet][token] = balance;
+    }
+
+    /// @dev Sends ETH (token zero) or an ERC-20. The ETH call copies no return data (no return bomb).
+    function _transferOut(address token, address to, uint256 amount) internal {
+        if (amount == 0) return;
+        if (token == ETHER) {
+            bool success;
+            assembly ("memory-safe") {
+                success := call(gas(), to, amount, 0, 0, 0, 0)
+            }
+            if (!success) revert EtherTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+}

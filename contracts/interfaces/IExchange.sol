@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title HDEX Exchange: vault and settlement
+/// @notice Users deposit into a vault kept per (wallet, token); an operator settles batches of trades between
+/// EIP-712 signed orders; users withdraw through operator-relayed signed withdrawals or, without the operator,
+/// through the exit hatch. The contract re-checks every signature, price, amount and fee, so the operator can
+/// never move a user's funds in a way the user did not sign.
+///
+/// EIP-712 domain: `EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)` with
+/// name "HDEX Exchange", version "1", the current chain id (recomputed if `block.chainid` changes) and this
+/// contract's address.
+///
+/// Type strings (the typehash constants are `keccak256` of these exact strings):
+/// - `Order(address maker,address baseToken,address quoteToken,uint8 side,uint128 baseAmount,uint256 limitPrice,uint256 triggerPrice,uint32 maxFeeRate,uint64 nonce,uint64 expiry,uint32 flags)`
+/// - `Cancel(address maker,bytes32 orderHash)` (signed for the API's off-chain cancel; never sent on-chain)
+/// - `Withdrawal(address wallet,address token,uint256 amount,uint256 maxFee,address recipient,uint64 nonce,uint64 expiry)`
+///
+/// Money model (every number is an integer in token base units):
+/// - Price: quote base units per `PRICE_SCALE` (1e18) base base-units, whatever the decimals of the market.
+///   A trade of `baseAmount` for `quoteAmount` satisfies a sell order iff `quoteAmount * 1e18 >= baseAmount * limitPrice`
+///   and a buy order iff `quoteAmount * 1e18 <= baseAmount * limitPrice`: exact integer inequalities on the
+///   amounts actually traded, so rounding can never hurt a signer. Market and stop orders carry the worst price
+///   the user accepts in `limitPrice`; `triggerPrice` is signed for the engine (stop trigger) and not enforced.
+/// - Fees: charged on what each party receives (the buyer receives base, the seller receives quote), in that
+///   token, credited to the fee recipient. Rates are in millionths (`FEE_RATE_SCALE` = 1e6) of the amount
+///   received. The operator supplies the absolute fee of each party per trade; the contract checks
+///   `fee * 1e6 <= received * min(order.maxFeeRate, scheduleRate, MAX_FEE_RATE)`, where `scheduleRate` is the
+///   maker or taker rate of the fee schedule (set by the admin through the timelock, at most `MAX_FEE_RATE`).
+/// - Flags: bits 0-1 are the order kind (0 limit, 1 market, 2 stop-limit, 3 stop-market; informational for
+///   the engine); bit 2 (`FLAG_POST_ONLY`) is enforced: the order may only be the maker of a trade. Any other
+///   bit makes the order invalid.
+/// - Side: 0 buy (pay quote, receive base), 1 sell (pay base, receive quote).
+/// - Nonce: orders with `nonce < nonceFloor(maker)` are invalid. Expiry: valid while `block.timestamp <= expiry`.
+///
+/// Batch failure mode: `settle` reverts as a whole only for batch-level faults (caller not an operator, paused,
+/// malformed batch: index out of range, the same order twice, array length mismatch). A trade that fails any
+/// per-trade or per-order check (signature, cancelled, expired, below nonce floor, exited wallet, limit price,
+/// overfill, fee, self-trade, zero amount, insufficient balance, mismatched orders) is skipped whole: it
+/// changes nothing and emits {TradeSkipped} with the selector of the error below that explains it. A user
+/// cancelling or exiting on-chain therefore cannot make the operator's whole batch revert.
+interface IExchange {
+    // ---------------------------------------------------------------- types
+
+    /// @notice An order as the maker signs it (EIP-712 `Order`). See the contract docs for every field's meaning.
+    struct Order {
+        address maker;
+        address baseToken;
+        address quoteToken;
+        uint8 side;
+        uint128 baseAmount;
+        uint256 limitPrice;
+        uint256 triggerPrice;
+        uint32 maxFeeRate;
+        uint64 nonce;
+        uint64 expiry;
+        uint32 flags;
+    }
+
+    /// @notice One fill between two orders of a batch, chosen by the operator and checked by the contract.
+    /// @dev `makerOrderIndex`/`takerOrderIndex` point into the batch's `orders` array, so an order filled by
+    /// several trades travels and is verified once. `makerFee` is in the token the maker receives, `takerFee` in
+    /// the token the taker receives.
+    struct Trade {
+        uint256 makerOrderIndex;
+        uint256 takerOrderIndex;
+        uint128 baseAmount;
+        uint128 quoteAmount;
+        uint128 makerFee;
+        uint128 takerFee;
+    }
+
+    /// @notice A withdrawal as the wallet signs it (EIP-712 `Withdrawal`). `amount` is debited from the wallet,
+    /// the operator-chosen fee (at most `maxFee` and at most `amount`) goes to the fee recipient, and
+    /// `amount - fee` is sent to `recipient`. `nonce` only makes equal withdrawals distinct; each withdrawal
+    /// hash is processed at most once.
+    struct Withdrawal {
+        address wallet;
+        address token;
+        uint256 amount;
+        uint256 maxFee;
+        address recipient;
+        uint64 nonce;
+        uint64 expiry;
+    }
+
+    // ---------------------------------------------------------------- errors: batch and access
+
+    /// @notice Thrown when `caller` is not an operator.
+    error ExchangeUnauthorizedOperator(address caller);
+    /// @notice Thrown when `caller` is not the admin (the Custody contract).
+    error ExchangeUnauthorizedAdmin(address caller);
+    /// @notice Thrown when an admin call that can hurt users did not come through the admin's timelock.
+    error ExchangeCallNotTimelocked(address caller);
+    /// @notice Thrown when settlement or a deposit is attempted while the exchange is paused.
+    error ExchangePaused();
+    /// @notice Thrown when `pause`/`unpause` does not change the state.
+    error ExchangePauseUnchanged(bool paused);
+    /// @notice Thrown when `orders` and `signatures` differ in length.
+    error BatchLengthMismatch(uint256 orders, uint256 signatures);
+    /// @notice Thrown when trade `tradeIndex` points outside the batch's orders.
+    error BatchOrderIndexOutOfRange(uint256 tradeIndex, uint256 orderIndex);
+    /// @notice Thrown when the same order appears twice in one batch (it could otherwise be overfilled).
+    error BatchDuplicateOrder(bytes32 orderHash);
+
+    // ---------------------------------------------------------------- errors: per order and trade (also skip reasons)
+
+    /// @notice The order's signature is not the maker's (bad, high-s, bad v, or EIP-1271 refusal).
+    error InvalidSignature(address signer, bytes32 digest);
+    /// @notice The order was cancelled by its maker.
+    error OrderCancelled(bytes32 orderHash);
+    /// @notice The order expired at `expiry`.
+    error OrderExpired(bytes32 orderHash, uint64 expiry);
+    /// @notice The order's nonce is below its maker's nonce floor.
+    error OrderNonceBelowFloor(bytes32 orderHash, uint64 nonce, uint64 nonceFloor);
+    /// @notice The order has flag bits the contract does not know.
+    error OrderUnknownFlags(bytes32 orderHash, uint32 flags);
+    /// @notice The wallet has started an exit; the operator can no longer settle for it.
+    error WalletExited(address wallet);
+    /// @notice The two orders are not opposite sides of the same market.
+    error OrdersDoNotMatch(bytes32 makerOrderHash, bytes32 takerOrderHash);
+    /// @notice Maker and taker are the same wallet.
+    error SelfTrade(address wallet);
+    /// @notice A post-only order was used as the taker.
+    error PostOnlyOrderTaken(bytes32 orderHash);
+    /// @notice The trade moves zero base or zero quote.
+    error ZeroAmountTrade();
+    /// @notice The trade would fill `orderHash` beyond its base amount.
+    error OrderOverfilled(bytes32 orderHash, uint256 filled, uint256 fill, uint256 baseAmount);
+    /// @notice The trade price is worse than the order's limit price.
+    error LimitPriceViolated(bytes32 orderHash, uint256 limitPrice);
+    /// @notice The fee exceeds `received * maxRate / 1e6` (the signed max, the schedule or the hard cap).
+    error FeeTooHigh(bytes32 orderHash, uint256 fee, uint256 received, uint256 maxRate);
+    /// @notice `wallet` holds `balance` of `token`, less than `needed`.
+    error InsufficientBalance(address wallet, address token, uint256 balance, uint256 needed);
+
+    // ---------------------------------------------------------------- errors: vault
+
+    /// @notice Thrown when depositing a token that is not listed.
+    error TokenNotListed(address token);
+    /// @notice Thrown when listing a token that is already listed, or the zero address (ETH is always listed).
+    error TokenListingUnchanged(address token);
+    /// @notice Thrown when a deposit or withdrawal moves zero.
+    error ZeroAmount();
+    /// @notice Thrown when the exchange's token balance moved by `received` instead of `expected`
+    /// (fee-on-transfer, rebasing and other misbehaving tokens are refused).
+    error TokenTransferAmountMismatch(address token, uint256 expected, uint256 received);
+    /// @notice Thrown when sending ETH to `recipient` fails.
+    error EtherTransferFailed(address recipient, uint256 amount);
+    /// @notice Thrown when a relayed withdrawal expired at `expiry`.
+    error WithdrawalExpired(bytes32 withdrawalHash, uint64 expiry);
+    /// @notice Thrown when a withdrawal was already processed.
+    error WithdrawalAlreadyProcessed(bytes32 withdrawalHash);
+    /// @notice Thrown when the withdrawal fee exceeds the signed max or the amount.
+    error WithdrawalFeeTooHigh(bytes32 withdrawalHash, uint256 fee, uint256 maxFee);
+    /// @notice Thrown when the caller is not the fee recipient.
+    error ExchangeUnauthorizedFeeRecipient(address caller);
+
+    // ---------------------------------------------------------------- errors: cancels, exits, admin
+
+    /// @notice Thrown when `caller` cancels an order it did not make.
+    error CancelNotMaker(address caller, address maker);
+    /// @notice Thrown when a new nonce floor is not above the current one.
+    error NonceFloorNotRaised(uint64 current, uint64 requested);
+    /// @notice Thrown when `wallet` requests an exit twice.
+    error ExitAlreadyRequested(address wallet, uint64 availableAt);
+    /// @notice Thrown when `wallet` has not requested an exit.
+    error ExitNotRequested(address wallet);
+    /// @notice Thrown when the exit of `wallet` can only be withdrawn from `availableAt`.
+    error ExitNotYetAvailable(address wallet, uint64 availableAt);
+    /// @notice Thrown when an exit delay is outside `[MIN_EXIT_DELAY, MAX_EXIT_DELAY]`.
+    error ExitDelayOutOfBounds(uint64 delay);
+    /// @notice Thrown when a fee rate exceeds `MAX_FEE_RATE`.
+    error FeeRateAboveCap(uint32 rate, uint32 cap);
+    /// @notice Thrown when an address argument is zero.
+    error ZeroAddress();
+    /// @notice Thrown when adding an operator that exists or removing one that does not.
+    error OperatorUnchanged(address operator);
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice `wallet`'s balance of `token` (zero address: ETH) rose by `amount`, which the exchange received.
+    event Deposited(address indexed wallet, address indexed token, uint256 amount, uint256 balance);
+    /// @notice A relayed withdrawal: `wallet`'s balance fell by `amount`; `fee` went to `feeRecipient`'s balance
+    /// and `amount - fee` left the exchange to `recipient`.
+    event Withdrawn(
+        address indexed wallet,
+        address indexed token,
+        bytes32 indexed withdrawalHash,
+        address recipient,
+        uint256 amount,
+        uint256 fee,
+        address feeRecipient,
+        uint256 balance
+    );
+    /// @notice A trade settled. Balance effects: the seller pays `baseAmount` base and receives
+    /// `quoteAmount - sellerFee` quote; the buyer pays `quoteAmount` quote and receives `baseAmount - buyerFee`
+    /// base; the maker's fee is `makerFee` (in the token the maker receives) and the taker's `takerFee`. Fees are
+    /// credited to the fee recipient by {FeesCollected} at the end of the batch. `makerFilled`/`takerFilled` are
+    /// the orders' cumulative filled base amounts after this trade.
+    event TradeSettled(
+        address indexed maker,
+        address indexed taker,
+        bytes32 indexed makerOrderHash,
+        bytes32 takerOrderHash,
+        address baseToken,
+        address quoteToken,
+        uint8 makerSide,
+        uint256 baseAmount,
+        uint256 quoteAmount,
+        uint256 makerFee,
+        uint256 takerFee,
+        uint256 makerFilled,
+        uint256 takerFilled
+    );
+    /// @notice Trade `tradeIndex` of a batch changed nothing because of `reason` (an error selector of this
+    /// interface).
+    event TradeSkipped(uint256 indexed tradeIndex, bytes32 makerOrderHash, bytes32 takerOrderHash, bytes4 reason);
+    /// @notice `amount` of `token` in fees was credited to `feeRecipient`'s balance (once per token per batch).
+    event FeesCollected(address indexed feeRecipient, address indexed token, uint256 amount);
+    /// @notice The fee recipient took `amount` of `token` out of its balance.
+    event FeesWithdrawn(address indexed feeRecipient, address indexed token, uint256 amount);
+    /// @notice `maker` cancelled order `orderHash`.
+    event OrderCancelledByMaker(address indexed maker, bytes32 indexed orderHash);
+    /// @notice `wallet` invalidated all its orders with a nonce below `nonceFloor`.
+    event NonceFloorRaised(address indexed wallet, uint64 nonceFloor);
+    /// @notice `wallet` started an exit; from `availableAt` it may withdraw without the operator.
+    event ExitRequested(address indexed wallet, uint64 availableAt);
+    /// @notice `wallet` cancelled its exit; the operator may settle for it again.
+    event ExitCancelled(address indexed wallet);
+    /// @notice An exited `wallet` withdrew its whole `amount` of `token` without the operator.
+    event ExitWithdrawn(address indexed wallet, address indexed token, uint256 amount);
+    /// @notice `operator` was added (`enabled`) or removed.
+    event OperatorSet(address indexed operator, bool enabled);
+    /// @notice The fee recipient changed.
+    event FeeRecipientSet(address indexed feeRecipient);
+    /// @notice The fee schedule changed (rates in millionths of the amount received).
+    event FeeScheduleSet(uint32 makerFeeRate, uint32 takerFeeRate);
+    /// @notice The exit delay changed.
+    event ExitDelaySet(uint64 exitDelay);
+    /// @notice `token` was listed (`listed`) or delisted for deposits.
+    event TokenListingSet(address indexed token, bool listed);
+    /// @notice Settlement and deposits were paused or unpaused.
+    event PauseSet(bool paused);
+    /// @notice The admin changed.
+    event AdminSet(address indexed admin);
+
+    // ---------------------------------------------------------------- vault
+
+    /// @notice Deposits `msg.value` ETH (token address zero) for the caller.
+    /// @dev This function reverts if: the exchange is paused; `msg.value` is zero.
+    function depositEther() external payable;
+
+    /// @notice Pulls `amount` of `token` from the caller (who approved it) into the caller's balance.
+    /// @dev This function reverts if:
+    /// - the exchange is paused, `token` is not listed or `amount` is zero;
+    /// - the transfer fails or returns false;
+    /// - the exchange's token balance did not rise by exactly `amount` (fee on transfer);
+    /// - the token re-enters the exchange.
+    function depositToken(address token, uint256 amount) external;
+
+    /// @notice Relays a withdrawal the wallet signed, charging `fee` (at most the signed `maxFee`).
+    /// @dev This function reverts if:
+    /// - the caller is not an operator;
+    /// - the withdrawal expired, was already processed, or its signature is not the wallet's;
+    /// - `fee` exceeds `maxFee` or `amount`, or `amount` is zero;
+    /// - the wallet's balance is below `amount`, or the transfer out fails.
+    function withdraw(Withdrawal calldata withdrawal, bytes calldata signature, uint256 fee) external;
+
+    /// @notice The fee recipient takes `amount` of `token` out of its balance to itself.
+    function withdrawFees(address token, uint256 amount) external;
+
+    // ---------------------------------------------------------------- settlement
+
+    /// @notice Settles a batch of trades between signed orders. See the contract docs for the checks, the
+    /// money model and the batch failure mode (bad trades are skipped with {TradeSkipped}).
+    /// @dev This function reverts if:
+    /// - the caller is not an operator or the exchange is paused;
+    /// - `orders` and `signatures` differ in length, a trade's order index is out of range, or an order
+    ///   appears twice.
+    function settle(Order[] calldata orders, bytes[] calldata signatures, Trade[] calldata trades) external;
+
+    // ---------------------------------------------------------------- cancels and exits
+
+    /// @notice Cancels the caller's `orders` by hash (the caller must be each order's maker).
+    function cancelOrders(Order[] calldata orders) external;
+
+    /// @notice Invalidates every order of the caller with a nonce below `nonceFloor`.
+    /// @dev This function reverts if `nonceFloor` is not above the current floor.
+    function raiseNonceFloor(uint64 nonceFloor) external;
+
+    /// @notice Starts the caller's exit: the operator can no longer settle for it, and after the exit delay
+    /// the caller may withdraw with {withdrawExited}. Works while paused.
+    function requestExit() external;
+
+    /// @notice Ends the caller's exit so that it can trade again.
+    function cancelExit() external;
+
+    /// @notice After its exit delay, an exited caller withdraws its whole balance of `token` to itself.
+    /// Works while paused and without the operator.
+    /// @dev This function reverts if: no exit was requested; the delay has not passed; the balance is zero;
+    /// the transfer fails.
+    function withdrawExited(address token) external;
+
+    // ---------------------------------------------------------------- admin (the Custody contract)
+
+    /// @notice Adds an operator. Timelocked.
+    function addOperator(address operator) external;
+    /// @notice Removes an operator. Immediate (incident response).
+    function removeOperator(address operator) external;
+    /// @notice Sets the fee recipient. Timelocked.
+    function setFeeRecipient(address feeRecipient) external;
+    /// @notice Sets the fee schedule, each rate at most `MAX_FEE_RATE`. Timelocked.
+    function setFeeSchedule(uint32 makerFeeRate, uint32 takerFeeRate) external;
+    /// @notice Sets the exit delay within `[MIN_EXIT_DELAY, MAX_EXIT_DELAY]`. Timelocked.
+    function setExitDelay(uint64 exitDelay) external;
+    /// @notice Lists or delists `token` for deposits (trading and withdrawing a delisted token go on). Immediate.
+    function setTokenListed(address token, bool listed) external;
+    /// @notice Pauses settlement and deposits (never exits or withdrawals). Immediate.
+    function pause() external;
+    /// @notice Ends a pause. Immediate.
+    function unpause() external;
+    /// @notice Hands the admin role to `admin`. Timelocked.
+    function setAdmin(address admin) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice `wallet`'s balance of `token` (zero address: ETH).
+    function balanceOf(address wallet, address token) external view returns (uint256);
+    /// @notice The cumulative filled base amount of an order, whether its signature is cached, and whether it
+    /// was cancelled.
+    function orderStatus(bytes32 orderHash) external view returns (uint128 filled, bool verified, bool cancelled);
+    /// @notice `wallet`'s nonce floor and the time its exit becomes withdrawable (0: no exit).
+    function walletState(address wallet) external view returns (uint64 nonceFloor, uint64 exitAvailableAt);
+    /// @notice The EIP-712 hash of `order` (what the maker signs).
+    function hashOrder(Order calldata order) external view returns (bytes32);
+    /// @notice The EIP-712 hash of `withdrawal` (what the wallet signs).
+    function hashWithdrawal(Withdrawal calldata withdrawal) external view returns (bytes32);
+    /// @notice The EIP-712 domain separator for the current chain.
+    function domainSeparator() external view returns (bytes32);
+    /// @notice Whether a withdrawal was processed.
+    function isWithdrawalProcessed(bytes32 withdrawalHash) external view returns (bool);
+}

@@ -1,0 +1,259 @@
+"""Shared fixtures for the contract tests: a deployed Custody (2-of-3) + Exchange, two tokens, funded traders."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from custody.approvals import CustodyTransaction, sign_all  # noqa: E402
+from exchange_signing import BUY, SELL, Order, sign_order, trade  # noqa: E402,F401
+
+ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
+Account.enable_unaudited_hdwallet_features()
+DEV_KEYS = [
+    "0x" + bytes(Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").key).hex()
+    for i in range(10)
+]
+OWNER_KEYS = [DEV_KEYS[2], DEV_KEYS[3], DEV_KEYS[4]]
+TIMELOCK_DELAY = 3600
+EXIT_DELAY = 3600
+MAKER_FEE_RATE = 1_000  # 0.1%
+TAKER_FEE_RATE = 2_000  # 0.2%
+E18 = 10**18
+E6 = 10**6
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reset_chain_per_module(module_isolation):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation):
+    pass
+
+
+@pytest.fixture(scope="module")
+def deployer(accounts):
+    return accounts[0]
+
+
+@pytest.fixture(scope="module")
+def operator(accounts):
+    return accounts[1]
+
+
+@pytest.fixture(scope="module")
+def fee_recipient(accounts):
+    return accounts[0]
+
+
+@pytest.fixture(scope="module")
+def custody(Custody, accounts, deployer):
+    return Custody.deploy([accounts[2], accounts[3], accounts[4]], 2, TIMELOCK_DELAY, {"from": deployer})
+
+
+@pytest.fixture(scope="module")
+def exchange(Exchange, custody, operator, fee_recipient, deployer):
+    return Exchange.deploy(
+        custody, operator, fee_recipient, MAKER_FEE_RATE, TAKER_FEE_RATE, EXIT_DELAY, {"from": deployer}
+    )
+
+
+class CustodyDriver:
+    """Drives Custody the way owners do: sign approvals, execute, schedule through the timelock."""
+
+    def __init__(self, custody, chain, sender, keys=OWNER_KEYS[:2]):
+        self.custody = custody
+        self.chain = chain
+        self.sender = sender
+        self.keys = keys
+
+    def transaction(self, target, data, value=0, nonce=None, deadline=None, chain_id=None, custody=None):
+        return CustodyTransaction(
+            chain_id=chain_id if chain_id is not None else self.chain.id,
+            custody=str(custody if custody is not None else self.custody.address),
+            target=str(target),
+            value=value,
+            data=bytes.fromhex(data[2:]) if isinstance(data, str) else bytes(data),
+            nonce=self.custody.nonce() if nonce is None else nonce,
+            deadline=deadline if deadline is not None else self.chain.time() + 3600,
+        )
+
+    def execute(self, target, data, value=0, keys=None, **kw):
+        tx = self.transaction(target, data, value, **kw)
+        signatures = sign_all(tx, keys or self.keys)
+        return self.custody.execute(tx.target, value, tx.data, tx.deadline, signatures, {"from": self.sender})
+
+    def schedule(self, target, data, value=0, salt=b"\x00" * 32):
+        call = self.custody.schedule.encode_input(target, value, data, salt)
+        return self.execute(self.custody, call)
+
+    def run_timelocked(self, target, data, value=0, salt=b"\x00" * 32):
+        self.schedule(target, data, value, salt)
+        self.chain.sleep(TIMELOCK_DELAY + 1)
+        self.chain.mine()
+        return self.custody.executeScheduled(target, value, data, salt, {"from": self.sender})
+
+
+@pytest.fixture(scope="module")
+def owners(custody, chain, deployer):
+    return CustodyDriver(custody, chain, deployer)
+
+
+@pytest.fixture(scope="module")
+def base_token(TestERC20, deployer):
+    return TestERC20.deploy("Wrapped Ether", "WETH", 18, {"from": deployer})
+
+
+@pytest.fixture(scope="module")
+def quote_token(TestERC20, deployer):
+    return TestERC20.deploy("USD Coin", "USDC", 6, {"from": deployer})
+
+
+@pytest.fixture(scope="module")
+def listed(exchange, owners, base_token, quote_token):
+    for token in (base_token, quote_token):
+        owners.execute(exchange, exchange.setTokenListed.encode_input(token, True))
+    return True
+
+
+class Trader:
+    def __init__(self, account, key):
+        self.account = account
+        self.key = key
+        self.address = account.address
+
+    def __str__(self):
+        return self.address
+
+
+def _fund(exchange, token, trader, amount, deployer):
+    token.mint(trader.account, amount, {"from": deployer})
+    token.approve(exchange, amount, {"from": trader.account})
+    exchange.depositToken(token, amount, {"from": trader.account})
+
+
+@pytest.fixture(scope="module")
+def traders(accounts, exchange, listed, base_token, quote_token, deployer):
+    """Traders 5..8 with 100 WETH and 1,000,000 USDC each in the vault."""
+    result = []
+    for i in (5, 6, 7, 8):
+        trader = Trader(accounts[i], DEV_KEYS[i])
+        _fund(exchange, base_token, trader, 100 * E18, deployer)
+        _fund(exchange, quote_token, trader, 1_000_000 * E6, deployer)
+        result.append(trader)
+    return result
+
+
+@pytest.fixture(scope="module")
+def alice(traders):
+    return traders[0]
+
+
+@pytest.fixture(scope="module")
+def bob(traders):
+    return traders[1]
+
+
+class OrderBook:
+    """Builds and signs orders on the test market (WETH/USDC) and settles them."""
+
+    def __init__(self, exchange, chain, base, quote, operator):
+        self.exchange = exchange
+        self.chain = chain
+        self.base = base
+        self.quote = quote
+        self.operator = operator
+
+    def order(self, trader, side, base_amount, price, **kw):
+        return Order(
+            maker=trader.address,
+            baseToken=self.base.address,
+            quoteToken=self.quote.address,
+            side=side,
+            baseAmount=base_amount,
+            limitPrice=price,
+            **kw,
+        )
+
+    def sign(self, order, key, chain_id=None, exchange=None):
+        return sign_order(order, key, chain_id or self.chain.id, str(exchange or self.exchange.address))
+
+    def settle(self, orders_and_keys, trades, sender=None):
+        orders = [o.as_tuple() for o, _ in orders_and_keys]
+        signatures = [sig if isinstance(sig, bytes) else self.sign(o, sig) for o, sig in orders_and_keys]
+        return self.exchange.settle(orders, signatures, trades, {"from": sender or self.operator})
+
+    def hash(self, order):
+        return self.exchange.hashOrder(order.as_tuple())
+
+
+@pytest.fixture(scope="module")
+def book(exchange, chain, base_token, quote_token, operator):
+    return OrderBook(exchange, chain, base_token, quote_token, operator)
+
+
+# 2,000 USDC per WETH: quote base units per 1e18 base units = 2000 * 1e6.
+PRICE_2000 = 2000 * E6
+
+
+def skipped_reasons(tx):
+    return [ev["reason"] for ev in tx.events["TradeSkipped"]] if "TradeSkipped" in tx.events else []
+
+
+def selector(exchange, error_name):
+    """The 4-byte selector of a custom error of the Exchange ABI, as 0x-hex."""
+    from eth_utils import keccak
+
+    for item in exchange.abi:
+        if item["type"] == "error" and item["name"] == error_name:
+            sig = f"{error_name}({','.join(i['type'] for i in item['inputs'])})"
+            return "0x" + keccak(text=sig)[:4].hex()
+    raise KeyError(error_name)
+
+
+def order_status(exchange, order_hash):
+    """(filled, verified, cancelled) as plain Python values."""
+    filled, verified, cancelled = exchange.orderStatus(order_hash)
+    return int(filled), bool(verified), bool(cancelled)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("filterwarnings", "ignore::FutureWarning")
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning")
+
+
+from contextlib import contextmanager  # noqa: E402
+
+from brownie.exceptions import VirtualMachineError  # noqa: E402
+
+
+@contextmanager
+def reverts_with(error_name):
+    """Expects the transaction inside to revert with the custom error `error_name` (any arguments)."""
+    try:
+        yield
+    except VirtualMachineError as exc:
+        message = exc.revert_msg or ""
+        assert message.split(":")[0] == error_name, f"reverted with {message!r}, expected {error_name}"
+    else:
+        raise AssertionError(f"did not revert (expected {error_name})")
+
+
+def assert_skipped(tx, exchange, error_name, count=1):
+    """The batch settled nothing and skipped `count` trades, each because of `error_name`."""
+    assert "TradeSettled" not in tx.events
+    assert skipped_reasons(tx) == [selector(exchange, error_name)] * count
+
+
+def assert_settled(tx, count=1):
+    assert skipped_reasons(tx) == []
+    assert len(tx.events["TradeSettled"]) == count

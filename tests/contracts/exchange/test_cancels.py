@@ -1,0 +1,48 @@
+from conftest import E6, E18, PRICE_2000, assert_settled, assert_skipped, order_status, reverts_with, selector
+from exchange_signing import BUY, SELL, trade
+
+
+def test_skips_an_order_cancelled_by_hash(exchange, book, alice, bob):
+    sell = book.order(alice, SELL, E18, PRICE_2000)
+    buy = book.order(bob, BUY, E18, PRICE_2000)
+    tx = exchange.cancelOrders([sell.as_tuple()], {"from": alice.account})
+    assert tx.events["OrderCancelledByMaker"][0]["orderHash"] == book.hash(sell)
+    assert order_status(exchange, book.hash(sell)) == (0, False, True)
+    tx = book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E18, 2000 * E6)])
+    assert_skipped(tx, exchange, "OrderCancelled")
+
+
+def test_cancelling_a_partly_filled_order_stops_further_fills(exchange, book, alice, bob):
+    sell = book.order(alice, SELL, E18, PRICE_2000)
+    buy = book.order(bob, BUY, E18, PRICE_2000)
+    assert_settled(book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E18 // 2, 1000 * E6)]))
+    exchange.cancelOrders([sell.as_tuple()], {"from": alice.account})
+    tx = book.settle([(sell, b""), (buy, b"")], [trade(0, 1, E18 // 2, 1000 * E6)])
+    assert_skipped(tx, exchange, "OrderCancelled")
+
+
+def test_reverts_when_cancelling_an_order_of_another_maker(exchange, book, alice, bob):
+    sell = book.order(alice, SELL, E18, PRICE_2000)
+    with reverts_with("CancelNotMaker"):
+        exchange.cancelOrders([sell.as_tuple()], {"from": bob.account})
+
+
+def test_skips_an_order_below_the_nonce_floor(exchange, book, alice, bob):
+    sell = book.order(alice, SELL, E18, PRICE_2000, nonce=5)
+    kept = book.order(alice, SELL, E18, PRICE_2000, nonce=6)
+    buy = book.order(bob, BUY, 2 * E18, PRICE_2000)
+    tx = exchange.raiseNonceFloor(6, {"from": alice.account})
+    assert tx.events["NonceFloorRaised"][0]["nonceFloor"] == 6
+    tx = book.settle([(sell, alice.key), (kept, alice.key), (buy, bob.key)],
+                     [trade(0, 2, E18, 2000 * E6), trade(1, 2, E18, 2000 * E6)])
+    assert [e["tradeIndex"] for e in tx.events["TradeSkipped"]] == [0]
+    assert tx.events["TradeSkipped"][0]["reason"] == selector(exchange, "OrderNonceBelowFloor")
+    assert len(tx.events["TradeSettled"]) == 1
+
+
+def test_the_nonce_floor_only_rises(exchange, alice):
+    exchange.raiseNonceFloor(10, {"from": alice.account})
+    for floor in (10, 9):
+        with reverts_with("NonceFloorNotRaised"):
+            exchange.raiseNonceFloor(floor, {"from": alice.account})
+    assert exchange.walletState(alice)[0] == 10
