@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.hdex-installed
 SOLC_STAMP := var/solcx/.hdex-installed
 BROWNIE_NET_STAMP := var/brownie-home/.hdex-configured
 
-.PHONY: setup run test test-app test-contracts lint bench bench-gas bench-engine clean help
+.PHONY: setup run test test-app test-contracts lint bench bench-gas bench-engine bench-indexer clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -77,13 +77,16 @@ lint: setup
 	$(VENV)/bin/ruff check backend indexer relayer custody scripts tests
 	$(VENV)/bin/mypy
 
-bench: bench-gas bench-engine
+bench: bench-gas bench-engine bench-indexer
 
 bench-gas: setup
 	@$(BROWNIE) -m pytest -q -p no:cacheprovider tests/contracts/bench_gas.py -s 2>/dev/null | grep '^{'
 
 bench-engine: setup
 	@$(VENV)/bin/python tests/bench/bench_engine.py
+
+bench-indexer: setup
+	@$(VENV)/bin/python tests/bench/bench_indexer.py
 
 clean:
 	rm -rf build var/solcx var/toolbin var/brownie-home $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP)

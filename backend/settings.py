@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     api_port: Port = 8000
     anvil_port: Port = 8545
     anvil_block_time: Annotated[float, Field(ge=0)] = 1.0
+    sanctions_oracle: str | None = Field(
+        default=None, description="address of an isSanctioned(address) oracle; dev: the deployed one"
+    )
+    screening_cache_s: Annotated[float, Field(ge=0)] = 60.0
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["kv", "json"] = "kv"
 
@@ -89,6 +93,13 @@ class Settings(BaseSettings):
     def _rpc_scheme(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must be an http(s):// or ws(s):// URL")
+        return value or None
+
+    @field_validator("sanctions_oracle")
+    @classmethod
+    def _oracle_address(cls, value: str | None) -> str | None:
+        if value is not None and (len(value) != 42 or not value.startswith("0x")):
+            raise ValueError("must be a 0x-prefixed 20-byte address")
         return value or None
 
     @field_validator("operator_key")

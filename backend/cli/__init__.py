@@ -27,6 +27,7 @@ def main() -> None:
 
 def _register() -> None:
     from backend.cli.chain import chain_group
+    from backend.cli.compliance import compliance_group
     from backend.cli.db import db_group
     from backend.cli.engine import engine_group
     from backend.cli.ledger import indexer_command, reconcile_command
@@ -36,6 +37,7 @@ def _register() -> None:
     main.add_command(db_group)
     main.add_command(chain_group)
     main.add_command(engine_group)
+    main.add_command(compliance_group)
     main.add_command(indexer_command)
     main.add_command(reconcile_command)
 

@@ -13,9 +13,9 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def upgrade(revision: str) -> None:
-    """Apply migrations up to REVISION (default: head)."""
+    """Apply migrations up to REVISION (default: every head)."""
     migrate.upgrade(get_settings().effective_database_url, revision)
     click.echo(f"database at {revision}")
 

@@ -5,6 +5,7 @@ Importing this package registers every table on `Base.metadata` (Alembic compare
 
 from backend.db.models.base import Base
 from backend.db.models.chain import ChainBlock, ChainCursor, ChainEvent, ContractDeployment
+from backend.db.models.compliance import DenyListEntry, SanctionedAddress, SanctionsList, ScreeningDecision
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
 from backend.db.models.ops import Alert, Lease
 
@@ -15,8 +16,12 @@ __all__ = [
     "ChainCursor",
     "ChainEvent",
     "ContractDeployment",
+    "DenyListEntry",
     "Lease",
     "LedgerBalance",
     "LedgerEntry",
     "LedgerTransaction",
+    "SanctionedAddress",
+    "SanctionsList",
+    "ScreeningDecision",
 ]

@@ -1,0 +1,5 @@
+"""`python -m backend.cli` is `hdex`."""
+
+from backend.cli import main
+
+main()

@@ -1,0 +1,86 @@
+"""`hdex compliance`: import sanctions lists, screen addresses, manage the deny-list."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from backend.bootstrap import Container, bootstrap
+from backend.compliance.factory import build_screener
+from backend.compliance.lists import ListFormatError, parse_list_file
+from backend.compliance.store import allow, deny, import_list
+from backend.db import migrate
+from backend.settings import get_settings
+
+
+def _container() -> Container:
+    settings = get_settings()
+    migrate.upgrade(settings.effective_database_url)
+    return bootstrap(settings)
+
+
+def _checked(address: str) -> str:
+    raw = address.removeprefix("0x").removeprefix("0X")
+    if len(raw) != 40 or any(c not in "0123456789abcdefABCDEF" for c in raw):
+        click.echo(f"hdex compliance: not an Ethereum address: {address}", err=True)
+        sys.exit(2)
+    return "0x" + raw.lower()
+
+
+@click.group("compliance")
+def compliance_group() -> None:
+    """Sanctions screening for operators and compliance staff."""
+
+
+@compliance_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Import FILE: an OFAC SDN advanced XML file or a plain list (one address per line)."""
+    try:
+        parsed = parse_list_file(file)
+    except ListFormatError as exc:
+        click.echo(f"hdex compliance import: {exc}", err=True)
+        sys.exit(2)
+    with _container().uow() as uow:
+        row, imported = import_list(uow.session, parsed)
+        uow.commit()
+    state = "imported" if imported else "already active"
+    click.echo(f"{row.source} version {row.version}: {row.address_count} addresses, {state}")
+
+
+@compliance_group.command("screen")
+@click.argument("addresses", nargs=-1, required=True)
+@click.option("--actor", default="cli", show_default=True, help="who asks (recorded in the audit)")
+def screen_command(addresses: tuple[str, ...], actor: str) -> None:
+    """Screen ADDRESSES; exit 1 if any is blocked or could not be screened."""
+    checked = [_checked(a) for a in addresses]
+    decisions = build_screener(_container()).screen(checked, actor=actor, context="cli:screen")
+    for address in checked:
+        decision = decisions[address]
+        reasons = "; ".join(f"{h.reason} ({h.list_version})" for h in decision.hits)
+        click.echo(f"{address} {decision.result}" + (f": {reasons}" if reasons else ""))
+    sys.exit(0 if all(d.allowed for d in decisions.values()) else 1)
+
+
+@compliance_group.command("deny")
+@click.argument("address")
+@click.option("--reason", required=True, help="why (recorded)")
+@click.option("--actor", default="cli", show_default=True)
+def deny_command(address: str, reason: str, actor: str) -> None:
+    """Put ADDRESS on the operator deny-list."""
+    with _container().uow() as uow:
+        deny(uow.session, _checked(address), reason, actor)
+        uow.commit()
+    click.echo(f"{_checked(address)} deny-listed")
+
+
+@compliance_group.command("allow")
+@click.argument("address")
+def allow_command(address: str) -> None:
+    """Take ADDRESS off the operator deny-list."""
+    with _container().uow() as uow:
+        removed = allow(uow.session, _checked(address))
+        uow.commit()
+    click.echo(f"{_checked(address)} " + ("removed from the deny-list" if removed else "was not deny-listed"))

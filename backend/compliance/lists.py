@@ -1,0 +1,106 @@
+"""Importers for sanctions lists: the OFAC SDN advanced XML, and plain address lists.
+
+The SDN advanced XML names feature types in its reference sets
+(`<FeatureType ID="345">Digital Currency Address - ETH</FeatureType>`) and gives each party's
+addresses as features of that type (`<Feature FeatureTypeID="345"> ... <VersionDetail>0x..`).
+The file is large (~80 MB), so it is streamed; namespaces differ between publications, so
+elements are matched by local name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+ETH_FEATURE = "Digital Currency Address - ETH"
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+class ListFormatError(ValueError):
+    """The file is not a list we can import; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class SanctionsList:
+    source: str  # e.g. "ofac-sdn"
+    version: str  # publication date when the file has one, else a content hash
+    addresses: frozenset[str]  # lower case
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_sdn_advanced_xml(path: Path) -> SanctionsList:
+    """The ETH addresses of an OFAC SDN advanced XML file."""
+    eth_feature_types: set[str] = set()
+    addresses: set[str] = set()
+    in_eth_feature = False
+    issued: dict[str, str] = {}
+    in_issue_date = False
+    try:
+        for event, element in ET.iterparse(path, events=("start", "end")):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "Feature":
+                    in_eth_feature = element.get("FeatureTypeID") in eth_feature_types
+                elif name == "DateOfIssue":
+                    in_issue_date = True
+                continue
+            if name == "FeatureType" and (element.text or "").strip() == ETH_FEATURE:
+                eth_feature_types.add(element.get("ID", ""))
+            elif name == "VersionDetail" and in_eth_feature:
+                value = (element.text or "").strip()
+                if _ADDRESS.match(value):
+                    addresses.add(value.lower())
+            elif name == "Feature":
+                in_eth_feature = False
+                element.clear()  # keep memory flat on the full file
+            elif in_issue_date and name in ("Year", "Month", "Day"):
+                issued[name] = (element.text or "").strip().zfill(2)
+            elif name == "DateOfIssue":
+                in_issue_date = False
+    except ET.ParseError as exc:
+        raise ListFormatError(f"{path}: not well-formed XML: {exc}") from None
+    if not eth_feature_types:
+        raise ListFormatError(f"{path}: no '{ETH_FEATURE}' feature type: not an SDN advanced XML file")
+    version = (
+        f"{issued['Year']}-{issued['Month']}-{issued['Day']}"
+        if {"Year", "Month", "Day"} <= issued.keys()
+        else _digest(addresses)
+    )
+    return SanctionsList("ofac-sdn", version, frozenset(addresses))
+
+
+def parse_address_list(path: Path, source: str = "address-list") -> SanctionsList:
+    """One address per line (any case); blank lines and `#` comments are skipped."""
+    addresses = set()
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if not _ADDRESS.match(line):
+            raise ListFormatError(f"{path}:{number}: not an Ethereum address: {line[:60]!r}")
+        addresses.add(line.lower())
+    if not addresses:
+        raise ListFormatError(f"{path}: no addresses")
+    return SanctionsList(source, _digest(addresses), frozenset(addresses))
+
+
+def parse_list_file(path: Path) -> SanctionsList:
+    """An SDN advanced XML file (by content) or a plain address list."""
+    with path.open("rb") as handle:
+        head = handle.read(512).lstrip()
+    if head.startswith(b"<"):
+        return parse_sdn_advanced_xml(path)
+    return parse_address_list(path, source="ofac-sdn" if "ofac" in path.name.lower() else "address-list")
+
+
+def _digest(addresses: set[str]) -> str:
+    return "sha256:" + hashlib.sha256("\n".join(sorted(addresses)).encode()).hexdigest()[:16]
+
+
+BUNDLED_OFAC_LIST = Path(__file__).resolve().parent / "data" / "ofac-sdn-eth-addresses.txt"

@@ -1,0 +1,47 @@
+"""Operator actions on compliance data: import a list version, manage the deny-list."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from backend.compliance.lists import SanctionsList as ParsedList
+from backend.db.models import DenyListEntry, SanctionedAddress, SanctionsList
+
+
+def import_list(session: Session, parsed: ParsedList) -> tuple[SanctionsList, bool]:
+    """Make `parsed` the active version of its source; (row, False) if that version is already active."""
+    active = session.scalar(
+        select(SanctionsList).where(SanctionsList.source == parsed.source, SanctionsList.active)
+    )
+    if active is not None and active.version == parsed.version:
+        return active, False
+    session.execute(update(SanctionsList).where(SanctionsList.source == parsed.source).values(active=False))
+    row = SanctionsList(
+        source=parsed.source, version=parsed.version, address_count=len(parsed.addresses), active=True
+    )
+    session.add(row)
+    session.flush()
+    if parsed.addresses:
+        session.execute(
+            insert(SanctionedAddress), [{"list_id": row.id, "address": a} for a in sorted(parsed.addresses)]
+        )
+    return row, True
+
+
+def deny(session: Session, address: str, reason: str, added_by: str) -> None:
+    """Add (or update) an address on the operator deny-list."""
+    entry = session.get(DenyListEntry, address.lower())
+    if entry is None:
+        session.add(DenyListEntry(address=address.lower(), reason=reason, added_by=added_by))
+    else:
+        entry.reason, entry.added_by = reason, added_by
+
+
+def allow(session: Session, address: str) -> bool:
+    """Remove an address from the deny-list; False if it was not there."""
+    entry = session.get(DenyListEntry, address.lower())
+    if entry is None:
+        return False
+    session.delete(entry)
+    return True

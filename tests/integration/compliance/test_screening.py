@@ -1,0 +1,162 @@
+"""Screening on a real database: lists, deny-list, cache, fail-closed providers, and the audit trail."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.compliance.lists import BUNDLED_OFAC_LIST, parse_address_list, parse_list_file
+from backend.compliance.providers import (
+    DenyListProvider,
+    Hit,
+    OracleProvider,
+    SanctionsListProvider,
+)
+from backend.compliance.screening import Screener
+from backend.compliance.store import allow, deny, import_list
+from backend.db import migrate
+from backend.db.models import ScreeningDecision
+from backend.db.session import make_engine
+from backend.paths import PROJECT_ROOT
+
+SANCTIONED = "0x01e2919679362dFBC9ee1644Ba9C6da6D6245BB1"  # first entry of the bundled OFAC list
+CLEAN = "0x" + "ab" * 20
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session:
+        import_list(session, parse_list_file(BUNDLED_OFAC_LIST))
+        session.commit()
+    yield factory
+    engine.dispose()
+
+
+def _screener(sessions: sessionmaker[Session], *extra: object, clock: list[float] | None = None) -> Screener:
+    now = clock or [0.0]
+    providers = [SanctionsListProvider(), DenyListProvider(), *extra]
+    return Screener(sessions, providers, ttl_s=60, clock=lambda: now[0])  # type: ignore[arg-type]
+
+
+def _audit(sessions: sessionmaker[Session]) -> list[ScreeningDecision]:
+    with sessions() as session:
+        return list(session.scalars(select(ScreeningDecision).order_by(ScreeningDecision.id)))
+
+
+def test_a_listed_address_is_blocked_in_any_case_and_the_decision_is_audited(
+    sessions: sessionmaker[Session],
+) -> None:
+    decisions = _screener(sessions).screen(
+        [SANCTIONED.upper().replace("0X", "0x"), CLEAN], actor="relayer", context="trade:maker"
+    )
+    assert decisions[SANCTIONED.lower()].result == "blocked"
+    assert not decisions[SANCTIONED.lower()].allowed
+    assert decisions[CLEAN].allowed
+    rows = _audit(sessions)
+    assert {(r.address, r.result, r.actor, r.context) for r in rows} == {
+        (SANCTIONED.lower(), "blocked", "relayer", "trade:maker"),
+        (CLEAN, "clear", "relayer", "trade:maker"),
+    }
+    blocked = next(r for r in rows if r.result == "blocked")
+    assert blocked.list_versions["sanctions-list"].startswith("ofac-sdn@sha256:")
+    assert blocked.hits[0]["provider"] == "sanctions-list"
+
+
+def test_a_newer_list_version_replaces_the_old_one(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    newer = tmp_path / "ofac.txt"
+    newer.write_text(CLEAN + "\n")
+    with sessions() as session:
+        assert import_list(session, parse_address_list(newer, source="ofac-sdn"))[1]
+        assert not import_list(session, parse_address_list(newer, source="ofac-sdn"))[
+            1
+        ]  # same version: no-op
+        session.commit()
+    decisions = _screener(sessions).screen([SANCTIONED, CLEAN], actor="t", context="t")
+    assert decisions[SANCTIONED.lower()].allowed
+    assert not decisions[CLEAN].allowed
+
+
+def test_the_deny_list_blocks_until_the_address_is_allowed_again(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        deny(session, CLEAN, "fraud report #12", "support")
+        session.commit()
+    screener = _screener(sessions)
+    decision = screener.screen([CLEAN], actor="t", context="withdrawal:destination")[CLEAN]
+    assert decision.result == "blocked"
+    assert "fraud report #12" in decision.hits[0].reason
+    with sessions() as session:
+        assert allow(session, CLEAN)
+        session.commit()
+    screener.invalidate()
+    assert screener.screen([CLEAN], actor="t", context="t")[CLEAN].allowed
+
+
+def test_cached_decisions_expire_and_every_screening_is_audited(sessions: sessionmaker[Session]) -> None:
+    clock = [0.0]
+    calls: list[Sequence[str]] = []
+
+    class Counting(DenyListProvider):
+        def check(self, session: Session, addresses: Sequence[str]) -> dict[str, Hit]:
+            calls.append(addresses)
+            return super().check(session, addresses)
+
+    screener = _screener(sessions, Counting(), clock=clock)
+    screener.screen([CLEAN], actor="t", context="t")
+    screener.screen([CLEAN], actor="t", context="t")
+    assert len(calls) == 1  # second answer came from the cache
+    clock[0] = 61.0
+    screener.screen([CLEAN], actor="t", context="t")
+    assert len(calls) == 2
+    assert len(_audit(sessions)) == 3
+
+
+def test_an_unavailable_oracle_fails_closed_and_is_not_cached(sessions: sessionmaker[Session]) -> None:
+    def down(method: str, params: list[object]) -> object:
+        raise ConnectionError("connection refused")
+
+    screener = _screener(sessions, OracleProvider(down, "0x" + "0c" * 20))
+    decision = screener.screen([CLEAN], actor="t", context="t")[CLEAN]
+    assert decision.result == "error"
+    assert not decision.allowed
+    assert "unavailable" in decision.hits[0].reason
+    assert screener._cache == {}
+
+
+def test_the_cli_screens_and_imports_with_exit_codes(database_url: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
+    env.update(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL="http://127.0.0.1:9")
+
+    def hdex(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "backend.cli", *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    imported = hdex("compliance", "import", str(BUNDLED_OFAC_LIST))
+    assert imported.returncode == 0, imported.stderr
+    assert "147 addresses" in imported.stdout
+    blocked = hdex("compliance", "screen", SANCTIONED, CLEAN)
+    assert blocked.returncode == 1
+    assert f"{SANCTIONED.lower()} blocked" in blocked.stdout
+    assert f"{CLEAN} clear" in blocked.stdout
+    assert hdex("compliance", "screen", CLEAN).returncode == 0
+    bad = hdex("compliance", "screen", "0x1234")
+    assert bad.returncode == 2 and "not an Ethereum address" in bad.stderr
+    garbage = tmp_path / "list.txt"
+    garbage.write_text("hello\n")
+    refused = hdex("compliance", "import", str(garbage))
+    assert refused.returncode == 2 and "list.txt:1" in refused.stderr
