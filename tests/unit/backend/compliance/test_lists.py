@@ -40,7 +40,9 @@ SDN_ADVANCED = f"""<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def test_the_sdn_advanced_xml_yields_only_eth_addresses_lowercased_with_the_issue_date(tmp_path: Path) -> None:
+def test_the_sdn_advanced_xml_yields_only_eth_addresses_lowercased_with_the_issue_date(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "sdn_advanced.xml"
     path.write_text(SDN_ADVANCED)
     parsed = parse_sdn_advanced_xml(path)
@@ -59,7 +61,7 @@ def test_an_xml_file_without_the_eth_feature_type_is_refused(tmp_path: Path) -> 
 def test_broken_xml_is_refused_with_the_file_named(tmp_path: Path) -> None:
     path = tmp_path / "broken.xml"
     path.write_text("<Sanctions><DistinctParties>")
-    with pytest.raises(ListFormatError, match="broken.xml"):
+    with pytest.raises(ListFormatError, match=r"broken\.xml"):
         parse_list_file(path)
 
 
