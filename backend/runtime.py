@@ -18,7 +18,8 @@ from backend.bootstrap import Container, bootstrap
 from backend.chain.artifacts import source_files
 from backend.chain.compiler import ensure_compiled
 from backend.chain.deployments import load_deployments, record_deployments
-from backend.chain.node import AnvilNode, NodeError, rpc_call, wait_for_rpc
+from backend.chain.jsonrpc import RpcError, rpc_call
+from backend.chain.node import AnvilNode, NodeError, wait_for_rpc
 from backend.db import migrate
 from backend.log import configure_logging
 from backend.settings import Environment, Settings
@@ -129,7 +130,7 @@ def run_exchange(settings: Settings) -> None:
         server.run()
     except KeyboardInterrupt:
         log.info("stopping")
-    except NodeError as exc:
+    except (NodeError, RpcError) as exc:
         raise StartupError(str(exc)) from None
     finally:
         stop_background.set()

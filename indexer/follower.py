@@ -22,12 +22,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.chain.jsonrpc import JsonRpcClient, RangeTooLarge
 from backend.db.models import Alert, ChainBlock, ChainCursor, ChainEvent, LedgerTransaction
 from backend.db.session import UnitOfWork
 from backend.ledger import service as ledger
 from backend.ledger.postings import REASONS, postings_for
 from indexer.decode import EventDecoder
-from indexer.rpc import ChainReader, RangeTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Follower:
 
     def __init__(
         self,
-        reader: ChainReader,
+        reader: JsonRpcClient,
         decoder: EventDecoder,
         session_factory: sessionmaker[Session],
         config: FollowerConfig,

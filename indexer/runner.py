@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend.bootstrap import Container
 from backend.chain.artifacts import load_artifact
 from backend.chain.deployments import deployment_block, load_deployments
+from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.db.leases import acquire_lease, release_lease
 from backend.db.models import ChainCursor
 from backend.metrics import (
@@ -25,7 +26,6 @@ from backend.metrics import (
 )
 from indexer.decode import EventDecoder
 from indexer.follower import Follower, FollowerConfig, PollResult
-from indexer.rpc import ChainReader, RpcError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def build_follower(container: Container) -> Follower:
         confirmations=settings.confirmations,
     )
     return Follower(
-        ChainReader(settings.effective_rpc_url),
+        JsonRpcClient(settings.effective_rpc_url),
         EventDecoder(load_artifact("Exchange").abi),
         container.session_factory,
         config,

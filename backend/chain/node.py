@@ -10,8 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
+from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.paths import NODE_BIN
 from backend.supervise import die_with_parent
 
@@ -33,27 +32,13 @@ def anvil_executable() -> str:
     return found
 
 
-def rpc_call(url: str, method: str, params: list[object] | None = None, timeout: float = 5.0) -> object:
-    """One JSON-RPC call; raises NodeError on transport or RPC errors."""
-    try:
-        response = httpx.post(
-            url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}, timeout=timeout
-        )
-        body = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
-        raise NodeError(f"{method} to {url} failed: {exc}") from None
-    if "error" in body:
-        raise NodeError(f"{method} to {url} failed: {body['error']}")
-    return body["result"]
-
-
 def wait_for_rpc(url: str, timeout: float = 30.0) -> int:
     """Wait until the node answers eth_chainId; returns the chain id."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             return int(str(rpc_call(url, "eth_chainId", timeout=1.0)), 16)
-        except NodeError:
+        except RpcError:
             if time.monotonic() > deadline:
                 raise NodeError(f"no node answered at {url} within {timeout:.0f} s") from None
             time.sleep(0.1)

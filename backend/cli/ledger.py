@@ -10,6 +10,7 @@ import click
 
 from backend.bootstrap import bootstrap
 from backend.chain.deployments import load_deployments
+from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.db import migrate
 from backend.ledger.reconcile import reconcile
 from backend.log import configure_logging
@@ -40,7 +41,6 @@ def indexer_command(interval: float) -> None:
 @click.command("reconcile")
 def reconcile_command() -> None:
     """Compare the ledger with the Exchange's on-chain balances; exit 1 on any difference."""
-    from indexer.rpc import ChainReader, RpcError
 
     settings = get_settings()
     container = bootstrap(settings)
@@ -51,7 +51,7 @@ def reconcile_command() -> None:
                 f"hdex reconcile: no Exchange deployment recorded for chain {settings.chain_id}", err=True
             )
             sys.exit(2)
-        reader = ChainReader(settings.effective_rpc_url)
+        reader = JsonRpcClient(settings.effective_rpc_url)
         try:
             report = reconcile(uow.session, reader.call, settings.chain_id, exchange)
         except RpcError as exc:

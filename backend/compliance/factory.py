@@ -6,7 +6,7 @@ import logging
 
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
-from backend.chain.node import rpc_call
+from backend.chain.jsonrpc import rpc_call
 from backend.compliance.lists import BUNDLED_OFAC_LIST, parse_list_file
 from backend.compliance.providers import DenyListProvider, OracleProvider, Provider, SanctionsListProvider
 from backend.compliance.screening import Screener

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend.api.deps import ContainerDep
 from backend.chain.deployments import load_deployments
-from backend.chain.node import NodeError, rpc_call
+from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.db.models import ChainCursor
 from backend.metrics import CHAIN_BLOCK, DATABASE_UP
 
@@ -79,7 +79,7 @@ def health(container: ContainerDep) -> JSONResponse:
         chain_id = int(str(rpc_call(settings.effective_rpc_url, "eth_chainId", timeout=2.0)), 16)
         block_number = int(str(rpc_call(settings.effective_rpc_url, "eth_blockNumber", timeout=2.0)), 16)
         CHAIN_BLOCK.set(block_number)
-    except NodeError:
+    except RpcError:
         pass
     chain_ok = chain_id == settings.chain_id
     redis_status = _redis_status(settings.redis_url)

@@ -1,7 +1,8 @@
-"""A lean JSON-RPC reader for what the indexer needs: head, headers, logs (httpx, keep-alive)."""
+"""The one JSON-RPC client: a keep-alive client for loops, and `rpc_call` for one-off calls."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +28,8 @@ class Header:
     parent_hash: str
 
 
-class ChainReader:
-    """Reads the chain over HTTP JSON-RPC."""
+class JsonRpcClient:
+    """Talks to a node over HTTP JSON-RPC, on one keep-alive connection."""
 
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         self.url = url
@@ -40,20 +41,7 @@ class ChainReader:
 
     def call(self, method: str, params: list[Any]) -> Any:
         self._id += 1
-        try:
-            response = self._client.post(
-                self.url, json={"jsonrpc": "2.0", "id": self._id, "method": method, "params": params}
-            )
-            body = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise RpcError(f"{method}: {exc.__class__.__name__}: {exc}") from None
-        if not isinstance(body, dict):
-            raise RpcError(f"{method}: unexpected answer {body!r:.200}")
-        if "error" in body:
-            message = str(body["error"].get("message", body["error"]))
-            kind = RangeTooLarge if method == "eth_getLogs" and _is_range_error(message) else RpcError
-            raise kind(f"{method}: {message}")
-        return body.get("result")
+        return _result(method, lambda: self._client.post(self.url, json=_request(self._id, method, params)))
 
     def block_number(self) -> int:
         return int(self.call("eth_blockNumber", []), 16)
@@ -70,6 +58,30 @@ class ChainReader:
             "eth_getLogs", [{"address": address, "fromBlock": hex(from_block), "toBlock": hex(to_block)}]
         )
         return list(logs or [])
+
+
+def rpc_call(url: str, method: str, params: list[Any] | None = None, timeout: float = 5.0) -> Any:
+    """One JSON-RPC call on a fresh connection (start-up checks, health)."""
+    return _result(method, lambda: httpx.post(url, json=_request(1, method, params or []), timeout=timeout))
+
+
+def _request(request_id: int, method: str, params: list[Any]) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+
+
+def _result(method: str, send: Callable[[], httpx.Response]) -> Any:
+    try:
+        body = send().json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise RpcError(f"{method}: {exc.__class__.__name__}: {exc}") from None
+    if not isinstance(body, dict):
+        raise RpcError(f"{method}: unexpected answer {body!r:.200}")
+    if "error" in body:
+        error = body["error"]
+        message = str(error.get("message", error)) if isinstance(error, dict) else str(error)
+        kind = RangeTooLarge if method == "eth_getLogs" and _is_range_error(message) else RpcError
+        raise kind(f"{method}: {message}")
+    return body.get("result")
 
 
 def _is_range_error(message: str) -> bool:
