@@ -169,9 +169,7 @@ class Engine:
         engine = cls(book_factory, journal)
         engine.command_seq = snapshot.command_seq
         for snap in snapshot.markets:
-            market = engine._markets[snap.spec.market] = Market(
-                snap.spec, book_factory(), engine._live, engine._expiry
-            )
+            market = engine._markets[snap.spec.market] = Market(snap.spec, book_factory(), engine._live, engine._expiry)
             market.state, market.last_price = snap.state, snap.last_price
             market.seq, market.next_priority = snap.seq, snap.next_priority
             for view in snap.bids + snap.asks:

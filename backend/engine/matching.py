@@ -68,9 +68,7 @@ class Market:
         "stops",
     )
 
-    def __init__(
-        self, spec: MarketSpec, book: Book, live: dict[str, LiveOrder], expiry: list[ExpiryEntry]
-    ) -> None:
+    def __init__(self, spec: MarketSpec, book: Book, live: dict[str, LiveOrder], expiry: list[ExpiryEntry]) -> None:
         self.spec = spec
         self.name = spec.market
         self.book = book
@@ -115,9 +113,7 @@ class Market:
         if tif is _FOK and not self._can_fill(account, side, price, qty, stp):
             return self.reject("place", order_id, ResultCode.FOK_NOT_FILLED, out)
         self.seq += 1
-        out.append(
-            OrderAccepted(self.name, self.seq, order_id, account, side, order.order_type, price, qty, None)
-        )
+        out.append(OrderAccepted(self.name, self.seq, order_id, account, side, order.order_type, price, qty, None))
         last_price = self.last_price
         self._take(order_id, account, side, price, qty, tif, stp, order.expires_at, out)
         if self.stops and self.last_price != last_price:
@@ -126,9 +122,7 @@ class Market:
     def cancel(self, order: LiveOrder, reason: ResultCode, out: list[Event]) -> None:
         """Take a live order (resting or waiting stop) of this market out."""
         self.seq += 1
-        out.append(
-            OrderCancelled(self.name, self.seq, order.order_id, order.account, order.remaining, reason)
-        )
+        out.append(OrderCancelled(self.name, self.seq, order.order_id, order.account, order.remaining, reason))
         self._drop(order, out)
 
     def expire(self, order: LiveOrder, out: list[Event]) -> None:
@@ -282,9 +276,7 @@ class Market:
             if expires_at is not None:
                 heappush(self._expiry, (expires_at, resting.priority, self.name, order_id))
         else:
-            out.append(
-                OrderCancelled(self.name, self.seq, order_id, account, remaining, ResultCode.IOC_REMAINDER)
-            )
+            out.append(OrderCancelled(self.name, self.seq, order_id, account, remaining, ResultCode.IOC_REMAINDER))
 
     def _match(
         self,
@@ -320,11 +312,7 @@ class Market:
             maker_remaining = maker.remaining
             fill = maker_remaining if maker_remaining < remaining else remaining
             self.seq += 1
-            out.append(
-                Trade(
-                    name, self.seq, maker.order_id, order_id, maker_price, fill, maker.account, account, side
-                )
-            )
+            out.append(Trade(name, self.seq, maker.order_id, order_id, maker_price, fill, maker.account, account, side))
             if fill == maker_remaining:
                 level_qty = book.remove(maker)
                 del self._live[maker.order_id]

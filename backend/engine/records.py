@@ -29,10 +29,11 @@ def command_to_record(command: Command) -> Record:
     """The command as a flat tuple of primitives (see the module docs)."""
     if type(command) is PlaceOrder:  # the hot path: checked first, by exact type
         tif = command.tif
+        # `_value_` is a plain attribute; `.value` is a property and costs several times more
         return (
-            "P", command.order_id, command.account, command.market, command.side.value,
-            command.order_type.value, command.price, command.qty, command.stop_price,
-            None if tif is None else tif.value, command.stp.value, command.expires_at, command.ts,
+            "P", command.order_id, command.account, command.market, command.side._value_,
+            command.order_type._value_, command.price, command.qty, command.stop_price,
+            None if tif is None else tif._value_, command.stp._value_, command.expires_at, command.ts,
         )  # fmt: skip
     if type(command) is CancelOrder:
         return ("C", command.order_id, command.ts)
@@ -52,9 +53,7 @@ def record_to_command(record: Record) -> Command:
     try:
         tag, *fields = record
         if tag == "P":
-            order_id, account, market, side, order_type, price, qty, stop_price, tif, stp, expires_at, ts = (
-                fields
-            )
+            order_id, account, market, side, order_type, price, qty, stop_price, tif, stp, expires_at, ts = fields
             return PlaceOrder(
                 order_id, account, market, Side(side), OrderType(order_type), price, qty, stop_price,
                 None if tif is None else TimeInForce(tif), SelfTradePrevention(stp), expires_at, ts,

@@ -29,9 +29,7 @@ def limit(
                       tif=tif, stp=stp, **extra)  # fmt: skip
 
 
-def market(
-    order_id: str, side: Side, worst_price: int, qty: int, account: str = "alice", **extra: Any
-) -> PlaceOrder:
+def market(order_id: str, side: Side, worst_price: int, qty: int, account: str = "alice", **extra: Any) -> PlaceOrder:
     """A market order (IOC at its worst acceptable price) in the test market."""
     return PlaceOrder(order_id, account, MARKET, side, OrderType.MARKET, worst_price, qty, **extra)
 

@@ -36,6 +36,15 @@ def test_nothing_reaches_the_file_before_flush(tmp_path: Path) -> None:
     journal.close()
 
 
+def test_a_journal_that_is_never_flushed_flushes_itself_at_its_queue_limit(tmp_path: Path) -> None:
+    journal = FileJournal(tmp_path / "j", fsync=False, max_pending=2)
+    journal.append(1, COMMANDS[0])
+    assert (tmp_path / "j").stat().st_size == 0
+    journal.append(2, COMMANDS[1])
+    assert [entry.seq for entry in read_journal(tmp_path / "j")] == [1, 2]
+    journal.close()
+
+
 def test_a_torn_last_frame_is_ignored_and_cut_off_when_reopened(tmp_path: Path) -> None:
     path = tmp_path / "j"
     _journal(path)
