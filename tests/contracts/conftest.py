@@ -257,3 +257,48 @@ def assert_skipped(tx, exchange, error_name, count=1):
 def assert_settled(tx, count=1):
     assert skipped_reasons(tx) == []
     assert len(tx.events["TradeSettled"]) == count
+
+
+def revert_data(contract_fn, *args, sender):
+    """The raw revert data of calling `contract_fn(*args)` from `sender` (eth_call), or None if it succeeds."""
+    from brownie import web3
+    from web3.exceptions import ContractLogicError
+
+    try:
+        web3.eth.call({"to": contract_fn._address, "from": str(sender), "data": contract_fn.encode_input(*args)})
+    except ContractLogicError as exc:
+        data = exc.data
+        return bytes.fromhex(data[2:]) if isinstance(data, str) else bytes(data)
+    except ValueError as exc:  # brownie's middleware raises the JSON-RPC error dict
+        data = exc.args[0]["data"]
+        return bytes.fromhex(data[2:])
+    return None
+
+
+def custody_inner_error(owners, target, data):
+    """The error selector the target raised inside a direct Custody.execute (unwrapping CustodyCallFailed)."""
+    from custody.approvals import sign_all
+
+    tx = owners.transaction(target, data)
+    raw = revert_data(owners.custody.execute, tx.target, 0, tx.data, tx.deadline, sign_all(tx, owners.keys),
+                      sender=owners.sender)
+    return unwrap_custody_failure(raw)
+
+
+def unwrap_custody_failure(raw):
+    """The selector inside CustodyCallFailed(address target, bytes reason) revert data."""
+    from eth_abi import decode
+    from eth_utils import keccak
+
+    assert raw is not None and raw[:4] == keccak(text="CustodyCallFailed(address,bytes)")[:4], raw
+    _, inner = decode(["address", "bytes"], raw[4:])
+    return "0x" + inner[:4].hex()
+
+
+def timelocked_inner_error(owners, target, data, salt=b"\x0f" * 32):
+    """Schedules `data` to `target`, waits out the delay, and returns the selector the target reverts with."""
+    owners.schedule(target, data, salt=salt)
+    owners.chain.sleep(TIMELOCK_DELAY + 1)
+    owners.chain.mine()
+    raw = revert_data(owners.custody.executeScheduled, target, 0, data, salt, sender=owners.sender)
+    return unwrap_custody_failure(raw)

@@ -1,4 +1,5 @@
-from conftest import E6, E18, MAKER_FEE_RATE, PRICE_2000, TAKER_FEE_RATE, assert_settled, assert_skipped, reverts_with
+from conftest import (E6, E18, MAKER_FEE_RATE, PRICE_2000, TAKER_FEE_RATE, assert_settled, assert_skipped, selector,
+                      timelocked_inner_error)
 from exchange_signing import BUY, SELL, trade
 
 QUOTE = 2000 * E6
@@ -40,12 +41,12 @@ def test_skips_a_fee_above_the_hard_cap_with_the_schedule_at_the_cap(exchange, b
     assert_settled(book.settle(legs, [trade(0, 1, E18, QUOTE, hard, 0)]))
 
 
-def test_reverts_when_the_fee_schedule_is_set_above_the_hard_cap(exchange, owners, custody):
+def test_reverts_when_the_fee_schedule_is_set_above_the_hard_cap(exchange, owners):
     cap = exchange.MAX_FEE_RATE()
-    with reverts_with("CustodyCallFailed"):
-        owners.run_timelocked(exchange, exchange.setFeeSchedule.encode_input(cap + 1, 0))
-    with reverts_with("CustodyCallFailed"):
-        owners.run_timelocked(exchange, exchange.setFeeSchedule.encode_input(0, cap + 1), salt=b"\x01" * 32)
+    above = selector(exchange, "FeeRateAboveCap")
+    assert timelocked_inner_error(owners, exchange, exchange.setFeeSchedule.encode_input(cap + 1, 0)) == above
+    assert timelocked_inner_error(owners, exchange, exchange.setFeeSchedule.encode_input(0, cap + 1),
+                                  salt=b"\x01" * 32) == above
     assert (exchange.makerFeeRate(), exchange.takerFeeRate()) == (MAKER_FEE_RATE, TAKER_FEE_RATE)
 
 
