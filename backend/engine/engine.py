@@ -75,7 +75,13 @@ class Engine:
         }
 
     def apply(self, command: Command) -> list[Event]:
-        """Journal the command, expire what is due by `command.ts`, run it, return its events."""
+        """Journal the command, expire what is due by `command.ts`, run it, return its events.
+
+        Raises `TypeError` (before journaling anything) for an object that is not a command.
+        """
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise TypeError(f"not an engine command: {command!r}")
         self.command_seq += 1
         if self._journal is not None:
             self._journal.append(self.command_seq, command)
@@ -83,7 +89,7 @@ class Engine:
         expiry = self._expiry
         if expiry and expiry[0][0] <= command.ts:
             self._expire_due(command.ts, out)
-        self._handlers[type(command)](command, out)
+        handler(command, out)
         return out
 
     def attach_journal(self, journal: Journal | None) -> None:

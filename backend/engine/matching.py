@@ -31,7 +31,7 @@ from backend.engine.events import (
     Trade,
 )
 from backend.engine.market import MarketSpec, amend_error, check_order
-from backend.engine.orders import Book, LiveOrder, PendingStop, RestingOrder
+from backend.engine.orders import Book, LiveOrder, PendingStop, RestingOrder, fires_on_rise
 from backend.engine.types import (
     MARKET_KIND_TYPES,
     STOP_TYPES,
@@ -100,14 +100,8 @@ class Market:
             return self.reject("place", order.order_id, ResultCode.ALREADY_EXPIRED, out)
         if order.order_type in STOP_TYPES:
             return self._park_stop(order, out)
-        order_id, account, side, price, qty, stp = (
-            order.order_id,
-            order.account,
-            order.side,
-            order.price,
-            order.qty,
-            order.stp,
-        )
+        order_id, account, side, price = order.order_id, order.account, order.side, order.price
+        qty, stp = order.qty, order.stp
         if tif is _POST and self._crosses_best(side, price):
             return self.reject("place", order_id, ResultCode.POST_ONLY_WOULD_CROSS, out)
         if tif is _FOK and not self._can_fill(account, side, price, qty, stp):
@@ -181,39 +175,23 @@ class Market:
 
     def _park_stop(self, order: PlaceOrder, out: list[Event]) -> None:
         stop_price = order.stop_price
-        assert stop_price is not None  # order_error refuses a stop kind without one
-        self.next_priority += 1
-        stop = PendingStop(
-            order.order_id,
-            order.account,
-            self.name,
-            order.side,
-            order.order_type,
-            order.price,
-            stop_price,
-            order.qty,
-            order.stp,
-            order.expires_at,
-            self.next_priority,
-        )
+        assert stop_price is not None  # check_order refuses a stop kind without one
         last = self.last_price
-        if last is not None and (last >= stop_price if stop.fires_on_rise else last <= stop_price):
-            self.next_priority -= 1  # nothing was accepted, so no priority was used
+        on_rise = fires_on_rise(order.side, order.order_type)
+        if last is not None and (last >= stop_price if on_rise else last <= stop_price):
             return self.reject("place", order.order_id, ResultCode.WOULD_TRIGGER_IMMEDIATELY, out)
         self.seq += 1
         out.append(
             OrderAccepted(
-                self.name,
-                self.seq,
-                order.order_id,
-                order.account,
-                order.side,
-                order.order_type,
-                order.price,
-                order.qty,
-                stop_price,
+                self.name, self.seq, order.order_id, order.account, order.side, order.order_type,
+                order.price, order.qty, stop_price,
             )
-        )
+        )  # fmt: skip
+        self.next_priority += 1
+        stop = PendingStop(
+            order.order_id, order.account, self.name, order.side, order.order_type, order.price,
+            stop_price, order.qty, order.stp, order.expires_at, self.next_priority,
+        )  # fmt: skip
         self.stops[order.order_id] = stop
         self._live[order.order_id] = stop
         if order.expires_at is not None:
@@ -238,16 +216,9 @@ class Market:
                 out.append(OrderTriggered(self.name, self.seq, stop.order_id, stop.account, last))
                 tif = _IOC if stop.order_type in MARKET_KIND_TYPES else _GTC
                 self._take(
-                    stop.order_id,
-                    stop.account,
-                    stop.side,
-                    stop.price,
-                    stop.remaining,
-                    tif,
-                    stop.stp,
-                    stop.expires_at,
-                    out,
-                )
+                    stop.order_id, stop.account, stop.side, stop.price, stop.remaining, tif, stop.stp,
+                    stop.expires_at, out,
+                )  # fmt: skip
 
     def _take(
         self,

@@ -96,9 +96,14 @@ class PendingStop:
         self.stp = stp
         self.expires_at = expires_at
         self.priority = priority
-        # a buy stop and a sell take-profit fire on a rise; a sell stop and a buy take-profit on a fall
-        is_stop = order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
-        self.fires_on_rise = is_stop == (side is Side.BUY)
+        self.fires_on_rise = fires_on_rise(side, order_type)
+
+
+def fires_on_rise(side: Side, order_type: OrderType) -> bool:
+    """True if the stop kind fires once the last trade price is >= its stop price, False if <=:
+    a buy stop and a sell take-profit fire on a rise, a sell stop and a buy take-profit on a fall."""
+    is_stop = order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
+    return is_stop == (side is Side.BUY)
 
 
 LiveOrder = RestingOrder | PendingStop

@@ -9,6 +9,7 @@ from backend.engine import (
     CancelAll,
     CancelOrder,
     Engine,
+    Event,
     MarketState,
     MarketStateChanged,
     OrderAmended,
@@ -19,7 +20,7 @@ from backend.engine import (
 )
 
 
-def _reasons(events: list[object]) -> list[ResultCode]:
+def _reasons(events: list[Event]) -> list[ResultCode]:
     return [e.reason for e in events if isinstance(e, Rejected)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from engine_helpers import BUY, MARKET, SELL, book, fills, limit, of_type
 
 from backend.engine import BookDelta, Engine, OrderAccepted, Trade
@@ -113,3 +114,10 @@ def test_order_lookup_reports_a_live_order_and_forgets_a_filled_one(engine: Engi
     engine.apply(limit("b1", BUY, 100, 2))
     assert engine.order("s1") is None
     assert engine.last_trade_price(MARKET) == 100
+
+
+def test_an_object_that_is_not_a_command_is_refused_before_it_is_journaled(engine: Engine) -> None:
+    seq = engine.command_seq
+    with pytest.raises(TypeError, match="not an engine command"):
+        engine.apply("place o1")  # type: ignore[arg-type]
+    assert engine.command_seq == seq
