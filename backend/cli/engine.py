@@ -29,7 +29,6 @@ def replay_command(file: IO[str]) -> None:
     output, so scripts notice bad input without losing the rest of the replay.
     """
     engine = Engine()
-    emit = _line_writer(sys.stdout)
     skipped = 0
     for line_no, line in enumerate(file, start=1):
         if not line.strip():
@@ -41,19 +40,17 @@ def replay_command(file: IO[str]) -> None:
             skipped += 1
             continue
         for event in engine.apply(command):
-            emit(event_to_json(event))
+            _emit(event_to_json(event))
     for market in engine.markets():
         for side in (Side.BUY, Side.SELL):
-            emit(book_to_json(market, side, engine.resting_orders(market, side)))
+            _emit(book_to_json(market, side, engine.resting_orders(market, side)))
     if skipped:
         sys.exit(1)
 
 
-def _line_writer(stream: IO[str]) -> Any:
-    def emit(obj: dict[str, Any]) -> None:
-        stream.write(json.dumps(obj, separators=(",", ":")) + "\n")
-
-    return emit
+def _emit(obj: dict[str, Any]) -> None:
+    # sys.stdout is looked up per call so that click's test runner can capture it
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":
