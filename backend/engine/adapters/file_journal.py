@@ -142,9 +142,15 @@ def _frames(file: io.BufferedReader) -> Iterator[bytes]:
 
 
 def _scan_valid_end(path: Path) -> int:
-    """The offset just past the last complete frame."""
+    """The offset just past the last complete frame; reads only the frame headers."""
+    size = path.stat().st_size
     end = 0
     with open(path, "rb") as file:
-        for payload in _frames(file):
-            end += _HEADER.size + len(payload)
-    return end
+        while True:
+            header = file.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return end
+            frame_end = end + _HEADER.size + _HEADER.unpack(header)[0]
+            if frame_end > size:
+                return end
+            end = file.seek(frame_end)
