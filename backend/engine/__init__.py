@@ -1,7 +1,14 @@
 """HDEX matching engine: a pure, deterministic core. Commands in, events out; no I/O inside.
 
-Start with `Engine` (backend.engine.engine); commands live in `commands`, events in `events`,
-result codes in `codes`. The journal's storage adapter is in `backend.engine.adapters`.
+    engine = Engine()                                   # or Engine(journal=FileJournal(path))
+    events = engine.apply(AddMarket("ETH-USDC", tick_size=5, lot_size=10, min_notional=0))
+    events = engine.apply(PlaceOrder("o1", "alice", "ETH-USDC", Side.BUY, OrderType.LIMIT, 1000, 30))
+    engine.resting_orders("ETH-USDC", Side.BUY); engine.depth("ETH-USDC"); engine.state_hash()
+
+Commands (`commands`): AddMarket, SetMarketState, PlaceOrder, CancelOrder, CancelAll, AmendOrder,
+ExpireOrders. Events (`events`): MarketAdded, MarketStateChanged, OrderAccepted, Rejected, Trade,
+OrderCancelled, OrderTriggered, OrderExpired, OrderAmended, BookDelta. Reasons: `ResultCode`.
+Durability: `Journal` protocol, `recover()`, snapshots; files in `backend.engine.adapters`.
 """
 
 from __future__ import annotations
