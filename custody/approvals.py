@@ -14,7 +14,7 @@ from typing import Any
 
 from eth_account import Account
 from eth_account.messages import SignableMessage, _hash_eip191_message, encode_typed_data
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 DOMAIN_NAME = "HDEX Custody"
 DOMAIN_VERSION = "1"
@@ -93,7 +93,8 @@ class Approval:
 def sign(transaction: CustodyTransaction, private_key: str | bytes) -> Approval:
     """Signs `transaction` with one owner's key."""
     signed = Account.sign_message(transaction.signable(), private_key)
-    return Approval(signer=to_checksum_address(Account.from_key(private_key).address), signature=bytes(signed.signature))
+    signer = to_checksum_address(Account.from_key(private_key).address)
+    return Approval(signer=signer, signature=bytes(signed.signature))
 
 
 def collect(approvals: Iterable[Approval], threshold: int | None = None) -> list[bytes]:

@@ -1,0 +1,174 @@
+"""Deploy HDEX's contracts: Custody, then Exchange with Custody as admin; on the dev chain, demo tokens too.
+
+Runs in the application venv (web3 + eth-account, never brownie). Every transaction is signed locally with a
+key, so it works against any node, not only one with unlocked accounts. The Exchange's admin calls go
+through Custody with owner approvals signed by `custody.approvals`.
+
+Dev chain, by design of the contracts: token listing is an *immediate* admin call (listing cannot hurt
+existing users: balances are per token), so the deploy needs no timelock wait. Operator, fee schedule, fee
+recipient and exit delay are set by the Exchange constructor; changing any of them later goes through the
+Custody timelock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract import Contract
+
+from backend.chain.artifacts import load_artifact
+from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEPLOYER_INDEX, DEV_KEYS, OPERATOR_INDEX, TRADER_INDICES
+from custody.approvals import CustodyTransaction, sign_all
+
+log = logging.getLogger(__name__)
+
+DEV_THRESHOLD = 2
+DEV_TIMELOCK_DELAY = 3600  # seconds; Custody's minimum
+DEV_EXIT_DELAY = 3600  # seconds; Exchange's minimum
+DEV_MAKER_FEE_RATE = 1_000  # millionths of the amount received: 0.10%
+DEV_TAKER_FEE_RATE = 2_000  # 0.20%
+# (symbol, name, decimals, amount minted to each dev trader in whole tokens)
+DEV_TOKENS: tuple[tuple[str, str, int, int], ...] = (
+    ("WETH", "Wrapped Ether", 18, 1_000),
+    ("USDC", "USD Coin", 6, 1_000_000),
+)
+
+
+class DeployError(RuntimeError):
+    """A deployment transaction failed; the message names the step."""
+
+
+@dataclass(frozen=True)
+class DeployedStack:
+    """Contract name -> checksummed address, and the block of the first deployment (where an indexer starts)."""
+
+    contracts: dict[str, str]
+    block_number: int
+
+
+class _Deployer:
+    """Signs and sends transactions from one key, tracking its nonce locally."""
+
+    def __init__(self, w3: Web3, key: str) -> None:
+        self.w3 = w3
+        self.account: LocalAccount = Account.from_key(key)
+        self.nonce: int = int(w3.eth.get_transaction_count(self.account.address, "pending"))
+        self.chain_id = w3.eth.chain_id
+
+    def _send(self, tx: dict[str, Any], step: str) -> Any:
+        tx.setdefault("from", self.account.address)
+        tx["nonce"] = self.nonce
+        tx["chainId"] = self.chain_id
+        if "gas" not in tx:
+            tx["gas"] = int(self.w3.eth.estimate_gas(tx) * 12 // 10)  # type: ignore[arg-type]
+        signed = self.account.sign_transaction(tx)
+        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        self.nonce += 1
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
+        if receipt["status"] != 1:
+            raise DeployError(f"{step} failed in transaction {tx_hash.hex()}")
+        return receipt
+
+    def deploy(self, name: str, *args: Any) -> tuple[Contract, int]:
+        artifact = load_artifact(name)
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        tx = factory.constructor(*args).build_transaction({"from": self.account.address, "nonce": self.nonce})
+        receipt = self._send(dict(tx), f"deploy {name}")
+        address = Web3.to_checksum_address(receipt["contractAddress"])
+        log.info("contract deployed name=%s address=%s", name, address)
+        return self.w3.eth.contract(address=address, abi=artifact.abi), int(receipt["blockNumber"])
+
+    def call(self, fn: Any, step: str) -> Any:
+        tx = fn.build_transaction({"from": self.account.address, "nonce": self.nonce})
+        return self._send(dict(tx), step)
+
+
+def deploy_core(
+    w3: Web3,
+    deployer_key: str,
+    owners: Sequence[str],
+    threshold: int,
+    operator: str,
+    *,
+    timelock_delay: int = DEV_TIMELOCK_DELAY,
+    exit_delay: int = DEV_EXIT_DELAY,
+    maker_fee_rate: int = DEV_MAKER_FEE_RATE,
+    taker_fee_rate: int = DEV_TAKER_FEE_RATE,
+) -> tuple[Contract, Contract, int]:
+    """Deploys Custody (M-of-N `owners`) and Exchange (admin and fee recipient: Custody; `operator`).
+
+    Returns (custody, exchange, block of the Custody deployment).
+    """
+    deployer = _Deployer(w3, deployer_key)
+    custody, first_block = deployer.deploy(
+        "Custody", [Web3.to_checksum_address(o) for o in owners], threshold, timelock_delay
+    )
+    exchange, _ = deployer.deploy(
+        "Exchange",
+        custody.address,
+        Web3.to_checksum_address(operator),
+        custody.address,
+        maker_fee_rate,
+        taker_fee_rate,
+        exit_delay,
+    )
+    return custody, exchange, first_block
+
+
+def execute_through_custody(
+    w3: Web3, custody: Contract, sender_key: str, owner_keys: Sequence[str], target: str, data: bytes, value: int = 0
+) -> Any:
+    """Executes `target.call{value}(data)` from Custody with approvals signed by `owner_keys`."""
+    return _execute(_Deployer(w3, sender_key), custody, owner_keys, target, data, value)
+
+
+def _execute(
+    sender: _Deployer, custody: Contract, owner_keys: Sequence[str], target: str, data: bytes, value: int = 0
+) -> Any:
+    w3 = sender.w3
+    deadline = int(w3.eth.get_block("latest")["timestamp"]) + 3600
+    transaction = CustodyTransaction(
+        chain_id=w3.eth.chain_id,
+        custody=custody.address,
+        target=target,
+        value=value,
+        data=data,
+        nonce=int(custody.functions.nonce().call()),
+        deadline=deadline,
+    )
+    signatures = sign_all(transaction, owner_keys)
+    fn = custody.functions.execute(Web3.to_checksum_address(target), value, data, deadline, signatures)
+    return sender.call(fn, f"custody execute on {target}")
+
+
+def deploy_dev_stack(w3: Web3) -> DeployedStack:
+    """The development stack on a fresh dev chain (anvil's well-known keys).
+
+    Custody 2-of-3 over dev accounts 2, 3, 4; Exchange with Custody as admin and fee recipient and dev account
+    1 as operator; WETH (18 decimals) and USDC (6) deployed, listed through Custody (owners 2 and 3 approve)
+    and minted to the dev traders 5..9 (1,000 WETH and 1,000,000 USDC each).
+    """
+    owner_keys = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES]
+    owners = [Account.from_key(k).address for k in owner_keys]
+    operator = Account.from_key(DEV_KEYS[OPERATOR_INDEX]).address
+    deployer_key = DEV_KEYS[DEPLOYER_INDEX]
+    custody, exchange, first_block = deploy_core(w3, deployer_key, owners, DEV_THRESHOLD, operator)
+
+    deployer = _Deployer(w3, deployer_key)
+    contracts: dict[str, str] = {"Custody": str(custody.address), "Exchange": str(exchange.address)}
+    traders = [Account.from_key(DEV_KEYS[i]).address for i in TRADER_INDICES]
+    for symbol, name, decimals, whole in DEV_TOKENS:
+        token, _ = deployer.deploy("TestERC20", name, symbol, decimals)
+        contracts[symbol] = str(token.address)
+        data = Web3.to_bytes(hexstr=exchange.encode_abi("setTokenListed", args=[token.address, True]))
+        _execute(deployer, custody, owner_keys[:DEV_THRESHOLD], exchange.address, data)
+        for trader in traders:
+            deployer.call(token.functions.mint(trader, whole * 10**decimals), f"mint {symbol}")
+    log.info("dev stack deployed block=%d %s", first_block, contracts)
+    return DeployedStack(contracts=contracts, block_number=first_block)
