@@ -62,11 +62,30 @@ class Settings(BaseSettings):
     screening_cache_s: Annotated[float, Field(ge=0)] = 60.0
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["kv", "json"] = "kv"
+    rate_limit_ip: str = Field(default="1200/minute", description="requests per client IP (limits syntax)")
+    rate_limit_address: str = Field(default="600/minute", description="signed writes per wallet address")
+    max_body_bytes: Annotated[int, Field(ge=1024, le=10_000_000)] = 65_536
+    max_open_orders: Annotated[int, Field(ge=1, le=100_000)] = 1_000
+    price_band_bps: Annotated[int, Field(ge=0, le=100_000)] = 2_000
+    engine_fsync: bool = True
+    engine_snapshot_every: Annotated[int, Field(ge=1)] = 100_000
+    trading_sync_interval: Annotated[float, Field(gt=0, le=60)] = 1.0
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("rate_limit_ip", "rate_limit_address")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("must be a rate like '600/minute' or '10/second;600/minute'") from None
+        return value
 
     @field_validator("database_url")
     @classmethod

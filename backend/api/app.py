@@ -3,26 +3,53 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
 from backend import __doc__ as backend_doc
-from backend.api.routes import health
+from backend.api.errors import install_error_handlers
+from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
+from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, ws
 from backend.bootstrap import Container
+from backend.marketdata.bus import InProcessBus, RedisBus
+from backend.marketdata.hub import MarketDataHub
 from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from backend.trading.service import TradingService
+
+
+@asynccontextmanager
+async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start market data and the engine host with the server; stop them with it."""
+    container: Container = app.state.container
+    hub = app.state.hub = MarketDataHub(
+        RedisBus(container.settings.redis_url) if container.settings.redis_url else InProcessBus()
+    )
+    trading = app.state.trading = TradingService(container, hub.publish)
+    await hub.start()
+    trading.start()
+    try:
+        yield
+    finally:
+        await trading.stop()
+        await hub.stop()
 
 
 def create_app(container: Container) -> FastAPI:
     """The API with its routes; `container` carries settings, database and chain access."""
-    app = FastAPI(title="HDEX", version="0.1.0", description=backend_doc or "")
+    app = FastAPI(title="HDEX", version="0.1.0", description=backend_doc or "", lifespan=_trading_lifespan)
     app.state.container = container
+    app.state.limiter = RateLimiter(container.settings)
     app.include_router(health.router)
+    for module in (markets, eip712, orders, accounts, marketdata, ws):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    app.add_middleware(IpRateLimitMiddleware, limiter=app.state.limiter)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=container.settings.max_body_bytes)
 
     @app.middleware("http")
-    async def record_metrics(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    async def record_metrics(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
         route = _route_template(request)

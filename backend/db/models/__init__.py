@@ -8,6 +8,7 @@ from backend.db.models.chain import ChainBlock, ChainCursor, ChainEvent, Contrac
 from backend.db.models.compliance import DenyListEntry, SanctionedAddress, SanctionsList, ScreeningDecision
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
 from backend.db.models.ops import Alert, Lease
+from backend.db.models.trading import Fill, Market, Order, Reservation, TradingCursor
 
 __all__ = [
     "Alert",
@@ -17,11 +18,16 @@ __all__ = [
     "ChainEvent",
     "ContractDeployment",
     "DenyListEntry",
+    "Fill",
     "Lease",
     "LedgerBalance",
     "LedgerEntry",
     "LedgerTransaction",
+    "Market",
+    "Order",
+    "Reservation",
     "SanctionedAddress",
     "SanctionsList",
     "ScreeningDecision",
+    "TradingCursor",
 ]

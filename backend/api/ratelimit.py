@@ -1,0 +1,144 @@
+"""Abuse limits: per-IP and per-address rate limits (the `limits` library) and a body size cap.
+
+Storage is Redis when a Redis URL is set (shared by every API replica), memory otherwise. Every
+rate-limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
+(epoch seconds); a refused one is 429 RATE_LIMITED with `Retry-After` (seconds) as well.
+Both middlewares are plain ASGI: no per-request task or body copy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.api.errors import ErrorCode, HdexError
+from backend.settings import Settings
+
+UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json")
+
+
+class RateLimiter:
+    """Fixed-window limits per client IP and per wallet address."""
+
+    def __init__(self, settings: Settings) -> None:
+        storage: Storage = (
+            RedisStorage("async+" + settings.redis_url, implementation="redispy")
+            if settings.redis_url
+            else MemoryStorage()
+        )
+        self._limiter = FixedWindowRateLimiter(storage)
+        self.ip_limits = parse_many(settings.rate_limit_ip)
+        self.address_limits = parse_many(settings.rate_limit_address)
+
+    async def hit(self, scope: str, key: str, limits: list[RateLimitItem]) -> dict[str, str]:
+        """Count one request of `key`; the rate-limit headers, or HdexError(RATE_LIMITED)."""
+        headers: dict[str, str] = {}
+        for item in limits:
+            allowed = await self._limiter.hit(item, scope, key)
+            stats = await self._limiter.get_window_stats(item, scope, key)
+            reset = math.ceil(stats.reset_time)
+            if not headers or stats.remaining < int(headers["X-RateLimit-Remaining"]) or not allowed:
+                headers = {
+                    "X-RateLimit-Limit": str(item.amount),
+                    "X-RateLimit-Remaining": str(stats.remaining),
+                    "X-RateLimit-Reset": str(reset),
+                }
+            if not allowed:
+                headers["Retry-After"] = str(max(1, reset - int(time.time())))
+                raise HdexError(
+                    ErrorCode.RATE_LIMITED, f"rate limit of {item} exceeded for this {scope}", None, headers
+                )
+        return headers
+
+    async def hit_address(self, address: str) -> None:
+        """Count one signed write of `address` (lowercase), raising RATE_LIMITED past the limit."""
+        await self.hit("address", address, self.address_limits)
+
+
+class IpRateLimitMiddleware:
+    """Applies the per-IP limits to every HTTP request but health, metrics and docs."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PATHS):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        ip = client[0] if client else "unknown"
+        try:
+            headers = await self.limiter.hit("ip", ip, self.limiter.ip_limits)
+        except HdexError as error:
+            await _send_error(send, error)
+            return
+        extra = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies over `max_bytes` with 413 BODY_TOO_LARGE, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
+                await _send_error(send, self._error())
+                return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _send_error(send, self._error())
+
+    def _error(self) -> HdexError:
+        return HdexError(ErrorCode.BODY_TOO_LARGE, f"request bodies are limited to {self.max_bytes} bytes")
+
+
+async def _send_error(send: Send, error: HdexError) -> None:
+    body = json.dumps(error.body()).encode()
+    headers: list[Any] = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers.extend((name.lower().encode(), value.encode()) for name, value in (error.headers or {}).items())
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

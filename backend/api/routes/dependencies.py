@@ -1,0 +1,60 @@
+"""Dependencies of the trading and market-data routes, as `Annotated` aliases."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from backend.api.errors import ErrorCode, HdexError
+from backend.api.ratelimit import RateLimiter
+from backend.marketdata.hub import MarketDataHub
+from backend.trading.host import EngineHost
+from backend.trading.markets import Market
+from backend.trading.service import TradingService
+
+
+def get_trading(request: Request) -> TradingService:
+    service: TradingService = request.app.state.trading
+    return service
+
+
+def get_host(request: Request) -> EngineHost:
+    """The engine host, or NOT_DEPLOYED while no Exchange is recorded for the chain."""
+    host = get_trading(request).host
+    if host is None:
+        raise HdexError(ErrorCode.NOT_DEPLOYED, "no Exchange contract is deployed on this chain yet")
+    return host
+
+
+def get_hub(request: Request) -> MarketDataHub:
+    hub: MarketDataHub = request.app.state.hub
+    return hub
+
+
+def get_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.limiter
+    return limiter
+
+
+TradingDep = Annotated[TradingService, Depends(get_trading)]
+HostDep = Annotated[EngineHost, Depends(get_host)]
+HubDep = Annotated[MarketDataHub, Depends(get_hub)]
+LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
+
+
+async def json_body(request: Request) -> Any:
+    """The request body as JSON, or MALFORMED_JSON."""
+    raw = await request.body()
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON") from None
+
+
+def market_by_name(host: EngineHost, name: str) -> Market:
+    market = host.markets.get(name)
+    if market is None:
+        raise HdexError(ErrorCode.UNKNOWN_MARKET, f"no market {name}", "market")
+    return market

@@ -1,0 +1,99 @@
+"""Market data over REST: `GET /v1/markets/{market}/book`, `/trades`, `/candles`, `/ticker`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from backend.api.deps import ContainerDep
+from backend.api.errors import ErrorCode, HdexError
+from backend.api.routes.dependencies import HostDep, HubDep, market_by_name
+from backend.marketdata import queries
+from backend.marketdata.candles import INTERVALS_MS, aggregate
+
+router = APIRouter(prefix="/v1/markets", tags=["market data"])
+_ERRORS: dict[int | str, dict[str, Any]] = {status: {"description": "typed error"} for status in (404, 422, 503)}
+MAX_CANDLES = 1_500
+
+Interval = Literal["1m", "5m", "15m", "1h", "4h", "1d"]
+EpochMs = Annotated[int | None, Query(ge=0, le=2**53, description="epoch milliseconds")]
+
+
+@router.get("/{market}/book", responses=_ERRORS)
+async def book(
+    market: str, host: HostDep, hub: HubDep, depth: Annotated[int, Query(ge=1, le=1000)] = 50
+) -> dict[str, Any]:
+    """Aggregated depth: up to `depth` (price, quantity) levels per side, best first. `seq` is the
+    book channel's sequence number the levels correspond to (WebSocket deltas continue from it)."""
+    market_by_name(host, market)
+    levels = host.engine.depth(market, depth)
+    view = hub.books.get(market)
+    return {
+        "market": market,
+        "seq": view.seq if view is not None else 0,
+        "bids": [[str(price), str(qty)] for price, qty in levels.bids],
+        "asks": [[str(price), str(qty)] for price, qty in levels.asks],
+    }
+
+
+@router.get("/{market}/trades", responses=_ERRORS)
+async def trades(
+    market: str,
+    host: HostDep,
+    container: ContainerDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(pattern="^[0-9]{1,18}$")] = None,
+) -> dict[str, Any]:
+    """Recent trades, newest first; `next` is the cursor of the following page."""
+    market_by_name(host, market)
+
+    def read() -> list[dict[str, Any]]:
+        with container.uow() as uow:
+            return queries.recent_trades(uow.session, market, limit, None if cursor is None else int(cursor))
+
+    items = await asyncio.to_thread(read)
+    return {"trades": items, "next": items[-1]["id"] if len(items) == limit else None}
+
+
+@router.get("/{market}/candles", responses=_ERRORS)
+async def candles(
+    market: str,
+    host: HostDep,
+    container: ContainerDep,
+    interval: Interval = "1m",
+    start: EpochMs = None,
+    end: EpochMs = None,
+) -> dict[str, Any]:
+    """OHLCV candles in [start, end) (epoch ms; default: the last 500 intervals), oldest first.
+    Intervals without trades are absent."""
+    market_by_name(host, market)
+    size = INTERVALS_MS[interval]
+    end_ms = end if end is not None else time.time_ns() // 1_000_000 + size
+    start_ms = start if start is not None else end_ms - 500 * size
+    if start_ms >= end_ms or (end_ms - start_ms) // size > MAX_CANDLES:
+        raise HdexError(
+            ErrorCode.INVALID_FIELD, f"start must be before end, at most {MAX_CANDLES} intervals apart", "start"
+        )
+
+    def read() -> list[Any]:
+        with container.uow() as uow:
+            return queries.ticks(uow.session, market, start_ms, end_ms)
+
+    ticks = await asyncio.to_thread(read)
+    return {"market": market, "interval": interval, "candles": [c.to_json(interval) for c in aggregate(ticks, size)]}
+
+
+@router.get("/{market}/ticker", responses=_ERRORS)
+async def ticker(market: str, host: HostDep, hub: HubDep) -> dict[str, Any]:
+    """24h statistics, best bid and ask."""
+    market_by_name(host, market)
+    bid, ask = host.engine.best_bid(market), host.engine.best_ask(market)
+    return {
+        "market": market,
+        **hub.ticker(market),
+        "bestBid": None if bid is None else str(bid),
+        "bestAsk": None if ask is None else str(ask),
+    }

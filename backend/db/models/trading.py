@@ -1,0 +1,121 @@
+"""Trading: markets, signed orders, fills awaiting settlement, reservations, the engine's cursors.
+
+Written by the engine host (`backend.trading`), one writer per process; the relayer reads unsettled
+fills and marks them settled or failed (`backend.trading.settlement`). Addresses are EIP-55.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db.models.base import Base
+from backend.db.types import Amount
+
+
+class Market(Base):
+    """A tradable pair: the engine's grid (tick, lot, min notional) and fees; see backend.trading.markets."""
+
+    __tablename__ = "markets"
+    __table_args__ = (UniqueConstraint("base_token", "quote_token"),)
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    base_token: Mapped[str] = mapped_column(String(42))
+    quote_token: Mapped[str] = mapped_column(String(42))
+    base_symbol: Mapped[str] = mapped_column(String(16))
+    quote_symbol: Mapped[str] = mapped_column(String(16))
+    base_decimals: Mapped[int] = mapped_column(Integer)
+    quote_decimals: Mapped[int] = mapped_column(Integer)
+    tick_size: Mapped[int] = mapped_column(Amount())  # limitPrice units (quote base units per 1e18 base)
+    lot_size: Mapped[int] = mapped_column(Amount())  # base base-units
+    min_notional: Mapped[int] = mapped_column(Amount())  # quote base-units
+    maker_fee_rate: Mapped[int] = mapped_column(Integer)  # millionths of the amount received
+    taker_fee_rate: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))  # open | cancel_only | halted
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Order(Base):
+    """A signed order the API accepted; `hash` (its EIP-712 digest) is its id everywhere."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("seq"),
+        Index("ix_orders_maker_seq", "maker", "seq"),
+        Index("ix_orders_status_expires", "status", "expires_at"),
+    )
+
+    hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)  # acceptance order: newest-first lists and cursors
+    market: Mapped[str] = mapped_column(String(40))
+    maker: Mapped[str] = mapped_column(String(42))
+    side: Mapped[int] = mapped_column(Integer)  # 0 buy, 1 sell
+    base_amount: Mapped[int] = mapped_column(Amount())
+    limit_price: Mapped[int] = mapped_column(Amount())
+    trigger_price: Mapped[int] = mapped_column(Amount())
+    max_fee_rate: Mapped[int] = mapped_column(BigInteger)
+    nonce: Mapped[int] = mapped_column(Amount())
+    expiry: Mapped[int] = mapped_column(Amount())  # as signed (uint64 seconds)
+    expires_at: Mapped[int] = mapped_column(BigInteger)  # expiry clamped to int64, for queries
+    flags: Mapped[int] = mapped_column(BigInteger)
+    signature: Mapped[str] = mapped_column(String(132))
+    time_in_force: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # open | filled | cancelled | expired
+    filled: Mapped[int] = mapped_column(Amount())  # base units
+    reserved: Mapped[int] = mapped_column(Amount())  # what the remaining part still holds
+    reason: Mapped[str | None] = mapped_column(String(40))  # why it left the book, if it did
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Fill(Base):
+    """One trade between two orders at the maker's price, waiting for (or done with) settlement.
+
+    Fees are in the token each party receives (buyer: base, seller: quote), as in `IExchange.Trade`.
+    `status`: unsettled -> settling -> settled, or failed (the relayer's; see backend.trading.settlement).
+    """
+
+    __tablename__ = "fills"
+    __table_args__ = (
+        Index("ix_fills_market_id", "market", "id"),
+        Index("ix_fills_maker_id", "maker", "id"),
+        Index("ix_fills_taker_id", "taker", "id"),
+        Index("ix_fills_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    market: Mapped[str] = mapped_column(String(40))
+    maker_order_hash: Mapped[str] = mapped_column(String(66))
+    taker_order_hash: Mapped[str] = mapped_column(String(66))
+    maker: Mapped[str] = mapped_column(String(42))
+    taker: Mapped[str] = mapped_column(String(42))
+    maker_side: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(Amount())
+    base_amount: Mapped[int] = mapped_column(Amount())
+    quote_amount: Mapped[int] = mapped_column(Amount())
+    maker_fee: Mapped[int] = mapped_column(Amount())
+    taker_fee: Mapped[int] = mapped_column(Amount())
+    status: Mapped[str] = mapped_column(String(16))
+    tx_hash: Mapped[str | None] = mapped_column(String(66))
+    failure: Mapped[str | None] = mapped_column(String(200))
+    released: Mapped[bool] = mapped_column(Boolean)  # its hold has left the reservations
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class Reservation(Base):
+    """Funds held per (wallet, token): open orders' remaining plus unsettled fills' payments."""
+
+    __tablename__ = "reservations"
+
+    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
+    token: Mapped[str] = mapped_column(String(42), primary_key=True)
+    amount: Mapped[int] = mapped_column(Amount())
+
+
+class TradingCursor(Base):
+    """Named positions of the engine host: last committed engine command, last chain event consumed."""
+
+    __tablename__ = "trading_cursors"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

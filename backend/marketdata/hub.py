@@ -1,0 +1,160 @@
+"""The market-data hub of one process: live views and subscriber queues.
+
+The engine's process calls `publish(publications)` after each durable batch: book deltas get the
+next sequence number of their market's book channel (a client that sees seq jump by more than one
+lost a message and should resubscribe for a fresh snapshot); trades update the current candles and
+the 24h ticker, which are published too. Everything then travels through the bus to every hub
+(this one included), which hands each message to the queues subscribed to its channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from backend.marketdata.bus import Bus
+from backend.marketdata.candles import INTERVALS_MS, Candle, Tick, aggregate, bucket, ticker
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 10_000
+MINUTES_KEPT = 24 * 60 + 1
+
+
+class BookView:
+    """Aggregated levels of one market as published so far, and the book channel's sequence."""
+
+    def __init__(self) -> None:
+        self.levels: dict[str, dict[int, int]] = {"buy": {}, "sell": {}}
+        self.seq = 0
+
+    def apply(self, side: str, price: int, qty: int) -> None:
+        if qty:
+            self.levels[side][price] = qty
+        else:
+            self.levels[side].pop(price, None)
+
+    def snapshot(self, depth: int) -> dict[str, Any]:
+        bids = sorted(self.levels["buy"].items(), reverse=True)[:depth]
+        asks = sorted(self.levels["sell"].items())[:depth]
+        return {
+            "seq": self.seq,
+            "bids": [[str(p), str(q)] for p, q in bids],
+            "asks": [[str(p), str(q)] for p, q in asks],
+        }
+
+
+class Subscription:
+    """One WebSocket's queue of messages; closed when it falls too far behind."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
+        self.overflowed = False
+
+    def put(self, message: dict[str, Any]) -> None:
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+
+class MarketDataHub:
+    """Live views plus channel subscriptions (see the module docs)."""
+
+    def __init__(self, bus: Bus) -> None:
+        self.bus = bus
+        self.books: dict[str, BookView] = {}
+        self.candles: dict[str, dict[str, Candle]] = {}  # market -> interval -> current candle
+        self.minutes: dict[str, deque[Candle]] = {}  # market -> last day of 1m candles (ticker)
+        self._subscribers: dict[str, set[Subscription]] = {}
+
+    async def start(self) -> None:
+        await self.bus.start(self.deliver)
+
+    async def stop(self) -> None:
+        await self.bus.stop()
+
+    def seed(
+        self, market: str, bids: Iterable[tuple[int, int]], asks: Iterable[tuple[int, int]], day: list[Tick]
+    ) -> None:
+        """Start a market's views from the engine's book and the last day of trades."""
+        view = self.books.setdefault(market, BookView())
+        for price, qty in bids:
+            view.apply("buy", price, qty)
+        for price, qty in asks:
+            view.apply("sell", price, qty)
+        self.minutes[market] = deque(aggregate(day, INTERVALS_MS["1m"]), maxlen=MINUTES_KEPT)
+        now = time.time_ns() // 1_000_000
+        current = self.candles.setdefault(market, {})
+        for interval, size in INTERVALS_MS.items():
+            recent = aggregate((t for t in day if t[0] >= bucket(now, size)), size)
+            if recent:
+                current[interval] = recent[-1]
+
+    def publish(self, publications: list[tuple[str, dict[str, Any]]]) -> None:
+        """Number book deltas, derive candles and tickers from trades, and send it all."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        traded: set[str] = set()
+        for key, message in publications:
+            channel, _, target = key.partition(":")
+            if channel == "book":
+                view = self.books.setdefault(target, BookView())
+                view.seq += 1
+                view.apply(message["side"], int(message["price"]), int(message["qty"]))
+                out.append((key, {"channel": "book", "market": target, "type": "delta", "seq": view.seq, **message}))
+            elif channel == "trades":
+                out.append((key, {"channel": "trades", **message}))
+                out.extend(self._candles(target, message))
+                traded.add(target)
+            else:
+                out.append((key, {"channel": channel, **message}))
+        for market in traded:
+            out.append((f"ticker:{market}", {"channel": "ticker", "market": market, **self.ticker(market)}))
+        self.bus.publish(out)
+
+    def ticker(self, market: str) -> dict[str, Any]:
+        """24h statistics of a market from the hub's minute candles."""
+        return ticker(self.minutes.get(market, ()), time.time_ns() // 1_000_000)
+
+    def subscribe(self, key: str) -> Subscription:
+        subscription = Subscription()
+        self._subscribers.setdefault(key, set()).add(subscription)
+        return subscription
+
+    def attach(self, key: str, subscription: Subscription) -> None:
+        """Deliver `key`'s messages to an existing subscription (one socket, several channels)."""
+        self._subscribers.setdefault(key, set()).add(subscription)
+
+    def detach(self, key: str, subscription: Subscription) -> None:
+        subscribers = self._subscribers.get(key)
+        if subscribers is not None:
+            subscribers.discard(subscription)
+            if not subscribers:
+                del self._subscribers[key]
+
+    def deliver(self, key: str, message: dict[str, Any]) -> None:
+        """Hand a message from the bus to its channel's subscribers."""
+        for subscription in self._subscribers.get(key, ()):
+            subscription.put(message)
+
+    def _candles(self, market: str, trade: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        time_ms, price = int(trade["time"]), int(trade["price"])
+        base, quote = int(trade["baseAmount"]), int(trade["quoteAmount"])
+        current = self.candles.setdefault(market, {})
+        out = []
+        for interval, size in INTERVALS_MS.items():
+            start = bucket(time_ms, size)
+            candle = current.get(interval)
+            if candle is None or candle.start != start:
+                candle = current[interval] = Candle(start, price, price, price, price, 0, 0, 0)
+                if interval == "1m":
+                    self.minutes.setdefault(market, deque(maxlen=MINUTES_KEPT)).append(candle)
+            candle.add(price, base, quote)
+            out.append(
+                (f"candles:{market}:{interval}", {"channel": "candles", "market": market, **candle.to_json(interval)})
+            )
+        return out

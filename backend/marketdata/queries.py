@@ -1,0 +1,38 @@
+"""Market-data history from the database: recent trades and the ticks that candles are made of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.db.models import Fill
+from backend.marketdata.candles import Tick
+from backend.trading.publish import fill_message
+
+MAX_TICKS = 200_000  # a candle query reads at most this many trades (newest kept)
+
+
+def recent_trades(session: Session, market: str, limit: int, before_id: int | None) -> list[dict[str, Any]]:
+    """Trades of `market`, newest first, with ids below `before_id` (the cursor) if given."""
+    query = select(Fill).where(Fill.market == market)
+    if before_id is not None:
+        query = query.where(Fill.id < before_id)
+    rows = session.scalars(query.order_by(Fill.id.desc()).limit(limit))
+    return [fill_message(_row(fill)) for fill in rows]
+
+
+def ticks(session: Session, market: str, start_ms: int, end_ms: int) -> list[Tick]:
+    """(time, price, base, quote) of the market's trades in [start_ms, end_ms), oldest first."""
+    rows = session.execute(
+        select(Fill.created_at_ms, Fill.price, Fill.base_amount, Fill.quote_amount)
+        .where(Fill.market == market, Fill.created_at_ms >= start_ms, Fill.created_at_ms < end_ms)
+        .order_by(Fill.id.desc())
+        .limit(MAX_TICKS)
+    ).tuples()
+    return list(reversed([(int(t), int(p), int(b), int(q)) for t, p, b, q in rows]))
+
+
+def _row(fill: Fill) -> dict[str, Any]:
+    return {column: getattr(fill, column) for column in Fill.__table__.columns.keys()}  # noqa: SIM118

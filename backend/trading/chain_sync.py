@@ -1,0 +1,145 @@
+"""What the engine host learns from the database every second, read off the loop, applied on it.
+
+- On-chain cancels (`OrderCancelledByMaker`) and nonce floors (`NonceFloorRaised`) the indexer
+  stored in `chain_events` (pending or final: a cancel is acted on as soon as it is seen).
+- Fills the relayer marked settled or failed: claimed here (`released = true`, in one
+  transaction) so their holds are given back exactly once.
+- Ledger balances of the wallets the host has loaded, and market definitions and states (the
+  `hdex market` commands write the database; the running engine follows).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from backend.db.models import ChainEvent, Fill, LedgerBalance, WithdrawalRequest
+from backend.trading.market_store import load_markets
+from backend.trading.markets import Market
+
+CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised")
+EVENTS_PER_READ = 1_000
+WITHDRAWAL_ENDED = ("completed", "failed")
+Hold = tuple[str, str, int]
+
+
+@dataclass
+class SyncRead:
+    """One read of everything the host follows."""
+
+    events: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    balances: dict[str, dict[str, int]] = field(default_factory=dict)
+    released_holds: list[Hold] = field(default_factory=list)
+    markets: list[Market] = field(default_factory=list)
+
+
+def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
+    """Cancels and nonce floors after `after_id`, oldest first (orphaned ones are ignored)."""
+    rows = session.execute(
+        select(ChainEvent.id, ChainEvent.name, ChainEvent.args)
+        .where(
+            ChainEvent.chain_id == chain_id,
+            ChainEvent.id > after_id,
+            ChainEvent.name.in_(CHAIN_NAMES),
+            ChainEvent.status != "orphaned",
+        )
+        .order_by(ChainEvent.id)
+        .limit(EVENTS_PER_READ)
+    )
+    return [(row.id, row.name, dict(row.args)) for row in rows]
+
+
+def active_withdrawals(session: Session, wallets: list[str]) -> list[tuple[str, str, int]]:
+    """(wallet, token, amount) of every unfinished withdrawal request of `wallets`."""
+    rows = session.execute(
+        select(WithdrawalRequest.wallet, WithdrawalRequest.token, WithdrawalRequest.amount).where(
+            WithdrawalRequest.wallet.in_(wallets), WithdrawalRequest.status.not_in(WITHDRAWAL_ENDED)
+        )
+    )
+    return [(wallet, token, amount) for wallet, token, amount in rows]
+
+
+def wallet_balances(session: Session, wallets: list[str]) -> dict[str, dict[str, int]]:
+    """wallet -> token -> what trading may use: the ledger's final balance minus the amounts of the
+    wallet's unfinished withdrawal requests (the relayer's; they hold until completed or failed)."""
+    found: dict[str, dict[str, int]] = {wallet: defaultdict(int) for wallet in wallets}
+    for start in range(0, len(wallets), 500):
+        chunk = wallets[start : start + 500]
+        for row in session.scalars(select(LedgerBalance).where(LedgerBalance.account.in_(chunk))):
+            found[row.account][row.token] += row.amount
+        for wallet, token, amount in active_withdrawals(session, chunk):
+            found[wallet][token] -= amount
+    return {wallet: dict(balances) for wallet, balances in found.items()}
+
+
+def fill_holds(fill: Fill, market: Market) -> list[Hold]:
+    """What an unsettled fill holds: the seller's base and the buyer's quote."""
+    seller, buyer = (fill.maker, fill.taker) if fill.maker_side == 1 else (fill.taker, fill.maker)
+    return [(seller, market.base_token, fill.base_amount), (buyer, market.quote_token, fill.quote_amount)]
+
+
+def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[Hold]:
+    """Mark failed fills, and settled fills whose trade the ledger carries (its TradeSettled is
+    final), as released; return their holds (the caller commits)."""
+    candidates = session.scalars(
+        select(Fill).where(Fill.status.in_(("settled", "failed")), Fill.released.is_(False)).limit(10_000)
+    ).all()
+    settled_txs = {fill.tx_hash for fill in candidates if fill.status == "settled" and fill.tx_hash}
+    final_txs = set(
+        session.scalars(
+            select(ChainEvent.tx_hash).where(
+                ChainEvent.tx_hash.in_(settled_txs), ChainEvent.name == "TradeSettled", ChainEvent.status == "final"
+            )
+        )
+        if settled_txs
+        else ()
+    )
+    resolved = [fill for fill in candidates if fill.status == "failed" or fill.tx_hash in final_txs]
+    if not resolved:
+        return []
+    claimed = session.execute(
+        update(Fill)
+        .where(Fill.id.in_([fill.id for fill in resolved]), Fill.released.is_(False))
+        .values(released=True)
+        .returning(Fill.id)
+    ).scalars()
+    ids = set(claimed)
+    holds: list[Hold] = []
+    for fill in resolved:
+        if fill.id in ids:
+            holds.extend(fill_holds(fill, markets[fill.market]))
+    return holds
+
+
+def read_sync(
+    session: Session, chain_id: int, after_event_id: int, wallets: list[str], markets: dict[str, Market]
+) -> SyncRead:
+    """Everything the host follows, in one transaction that also claims resolved fills."""
+    released = claim_resolved_fills(session, markets)  # before balances: they must be at least as new
+    read = SyncRead(
+        events=read_chain_events(session, chain_id, after_event_id),
+        balances=wallet_balances(session, wallets),
+        released_holds=released,
+        markets=load_markets(session),
+    )
+    session.commit()
+    return read
+
+
+def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
+    """wallet -> highest nonce floor seen on-chain (pending or final)."""
+    floors: dict[str, int] = defaultdict(int)
+    for args in session.scalars(
+        select(ChainEvent.args).where(
+            ChainEvent.chain_id == chain_id,
+            ChainEvent.name == "NonceFloorRaised",
+            ChainEvent.status != "orphaned",
+        )
+    ):
+        wallet = str(args["wallet"])
+        floors[wallet] = max(floors[wallet], int(args["nonceFloor"]))
+    return dict(floors)

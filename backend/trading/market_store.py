@@ -1,0 +1,85 @@
+"""Markets in the database: load, add, change state. Used by `hdex market` and the engine host."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.db.models import Market as MarketRow
+from backend.engine import MarketState
+from backend.trading.accounts import checksum
+from backend.trading.markets import Market, market_rule_error
+
+
+class MarketError(ValueError):
+    """A market definition or change the exchange refuses; the message says why."""
+
+
+def _to_domain(row: MarketRow) -> Market:
+    return Market(
+        name=row.name,
+        base_token=row.base_token,
+        quote_token=row.quote_token,
+        base_symbol=row.base_symbol,
+        quote_symbol=row.quote_symbol,
+        base_decimals=row.base_decimals,
+        quote_decimals=row.quote_decimals,
+        tick_size=row.tick_size,
+        lot_size=row.lot_size,
+        min_notional=row.min_notional,
+        maker_fee_rate=row.maker_fee_rate,
+        taker_fee_rate=row.taker_fee_rate,
+        state=MarketState(row.state),
+    )
+
+
+def load_markets(session: Session) -> list[Market]:
+    """Every market, by name."""
+    return [_to_domain(row) for row in session.scalars(select(MarketRow).order_by(MarketRow.name))]
+
+
+def add_market(session: Session, market: Market) -> Market:
+    """Record a new market (the caller commits). Raises `MarketError` for a bad or duplicate one."""
+    market = replace(market, base_token=checksum(market.base_token), quote_token=checksum(market.quote_token))
+    problem = market_rule_error(market)
+    if problem is not None:
+        raise MarketError(problem)
+    if not market.name or len(market.name) > 40 or "/" in market.name:
+        raise MarketError("a market name is 1-40 characters without '/'")
+    if session.get(MarketRow, market.name) is not None:
+        raise MarketError(f"market {market.name} exists")
+    pair = session.scalar(
+        select(MarketRow).where(MarketRow.base_token == market.base_token, MarketRow.quote_token == market.quote_token)
+    )
+    if pair is not None:
+        raise MarketError(f"market {pair.name} already trades this pair")
+    session.add(
+        MarketRow(
+            name=market.name,
+            base_token=market.base_token,
+            quote_token=market.quote_token,
+            base_symbol=market.base_symbol,
+            quote_symbol=market.quote_symbol,
+            base_decimals=market.base_decimals,
+            quote_decimals=market.quote_decimals,
+            tick_size=market.tick_size,
+            lot_size=market.lot_size,
+            min_notional=market.min_notional,
+            maker_fee_rate=market.maker_fee_rate,
+            taker_fee_rate=market.taker_fee_rate,
+            state=market.state.value,
+            created_at_ms=time.time_ns() // 1_000_000,
+        )
+    )
+    return market
+
+
+def set_market_state(session: Session, name: str, state: MarketState) -> None:
+    """Open, halt or make a market cancel-only (the caller commits); the running engine follows."""
+    row = session.get(MarketRow, name)
+    if row is None:
+        raise MarketError(f"no market {name}")
+    row.state = state.value

@@ -1,0 +1,191 @@
+"""Signed orders on the wire: strict parsing, kinds and flags, and what an order reserves.
+
+The request body of `POST /v1/orders` is `{"order": {...EIP-712 Order fields...}, "signature":
+"0x<65 bytes>", "timeInForce": "GTC" | "IOC" | "FOK" (optional)}`. Numbers are decimal strings (JSON
+integers are accepted too); each must fit its Solidity type, else AMOUNT_OUT_OF_RANGE.
+Flags (IExchange): bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, 3 stop-market), bit 2 post-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backend.api.errors import ErrorCode, HdexError
+from backend.engine import OrderType, Side, TimeInForce
+from backend.signing import Order
+from backend.signing.typed_data import ORDER_FIELDS
+from backend.trading.markets import quote_amount
+
+FLAG_KIND_MASK = 3
+FLAG_POST_ONLY = 4
+KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY
+KINDS = (OrderType.LIMIT, OrderType.MARKET, OrderType.STOP_LIMIT, OrderType.STOP_MARKET)
+SIDES = (Side.BUY, Side.SELL)
+_UINT_BITS = {f"uint{bits}": bits for bits in (8, 32, 64, 128, 256)}
+_HEX = frozenset("0123456789abcdefABCDEF")
+_REQUEST_TIFS = {"GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC, "FOK": TimeInForce.FOK}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """A parsed placement request: the signed order, its signature and the requested time in force."""
+
+    order: Order
+    signature: bytes
+    time_in_force: TimeInForce | None
+
+    @property
+    def kind(self) -> OrderType:
+        return KINDS[self.order.flags & FLAG_KIND_MASK]
+
+    @property
+    def side(self) -> Side:
+        return SIDES[self.order.side]
+
+    @property
+    def post_only(self) -> bool:
+        return bool(self.order.flags & FLAG_POST_ONLY)
+
+    @property
+    def engine_tif(self) -> TimeInForce | None:
+        return TimeInForce.POST_ONLY if self.post_only else self.time_in_force
+
+
+def parse_uint(value: Any, bits: int, field: str) -> int:
+    """A uint of `bits` bits from a decimal string or a JSON integer."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be a decimal string of an integer", field)
+    number: int
+    if isinstance(value, str):
+        if not value.isdigit() or not value.isascii() or len(value) > 80:
+            raise HdexError(ErrorCode.INVALID_FIELD, "must be a decimal string of an integer", field)
+        number = int(value)
+    else:
+        number = value
+    if number < 0 or number.bit_length() > bits:
+        raise HdexError(ErrorCode.AMOUNT_OUT_OF_RANGE, f"must fit a uint{bits}", field)
+    return number
+
+
+def parse_address(value: Any, field: str) -> str:
+    """A 0x-address in any case, returned lowercase."""
+    if not isinstance(value, str) or len(value) != 42 or value[:2] not in ("0x", "0X"):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be a 0x-prefixed 20-byte hex address", field)
+    if not _HEX.issuperset(value[2:]):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be a 0x-prefixed 20-byte hex address", field)
+    return "0x" + value[2:].lower()
+
+
+def parse_hex_bytes(value: Any, size: int, field: str) -> bytes:
+    """Exactly `size` bytes from 0x-hex."""
+    if not isinstance(value, str) or len(value) != 2 + 2 * size or not value.startswith("0x"):
+        raise HdexError(ErrorCode.INVALID_FIELD, f"must be 0x-hex of {size} bytes", field)
+    try:
+        return bytes.fromhex(value[2:])
+    except ValueError:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"must be 0x-hex of {size} bytes", field) from None
+
+
+def parse_order(raw: Any, prefix: str = "order") -> Order:
+    """The EIP-712 Order from its JSON object."""
+    if not isinstance(raw, dict):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be an object", prefix)
+    values: list[Any] = []
+    for name, kind in ORDER_FIELDS:
+        field = f"{prefix}.{name}"
+        if name not in raw:
+            raise HdexError(ErrorCode.INVALID_FIELD, "is required", field)
+        value = raw[name]
+        values.append(parse_address(value, field) if kind == "address" else parse_uint(value, _UINT_BITS[kind], field))
+    order = Order(*values)
+    if order.side > 1:
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be 0 (buy) or 1 (sell)", f"{prefix}.side")
+    return order
+
+
+def parse_order_request(body: Any) -> OrderRequest:
+    """The placement request from a decoded JSON body (see the module docs)."""
+    if not isinstance(body, dict):
+        raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
+    order = parse_order(body.get("order"))
+    signature = parse_hex_bytes(body.get("signature"), 65, "signature")
+    tif_name = body.get("timeInForce")
+    tif: TimeInForce | None = None
+    if tif_name is not None:
+        if tif_name not in _REQUEST_TIFS:
+            raise HdexError(ErrorCode.INVALID_FIELD, "must be GTC, IOC or FOK", "timeInForce")
+        tif = _REQUEST_TIFS[tif_name]
+    return OrderRequest(order, signature, tif)
+
+
+def order_to_json(order: Order) -> dict[str, Any]:
+    """The wire (and eth_signTypedData_v4 message) form: numbers as decimal strings."""
+    return {
+        name: value if kind == "address" else str(value)
+        for (name, kind), value in zip(ORDER_FIELDS, order, strict=True)
+    }
+
+
+def reservation(order: Order, remaining: int) -> int:
+    """What `remaining` base units of the order hold: base for a sell, quote at the limit for a buy."""
+    return remaining if order.side == 1 else quote_amount(remaining, order.limitPrice)
+
+
+def reserved_token(order: Order) -> str:
+    """The token an order pays with (lowercase address)."""
+    return order.baseToken if order.side == 1 else order.quoteToken
+
+
+class TrackedOrder:
+    """The host's record of one accepted order: the signed order plus its fill and hold state."""
+
+    __slots__ = (
+        "created_ms",
+        "filled",
+        "hash",
+        "maker",
+        "market",
+        "order",
+        "persisted",
+        "reason",
+        "reserved",
+        "seq",
+        "signature",
+        "status",
+        "time_in_force",
+        "token",
+        "updated_ms",
+    )
+
+    def __init__(
+        self,
+        order_hash: str,
+        order: Order,
+        market: str,
+        maker: str,
+        token: str,
+        signature: str,
+        time_in_force: str,
+        seq: int,
+        now_ms: int,
+    ) -> None:
+        self.hash = order_hash
+        self.order = order
+        self.market = market
+        self.maker = maker  # EIP-55
+        self.token = token  # EIP-55 address of the token it reserves
+        self.signature = signature
+        self.time_in_force = time_in_force
+        self.seq = seq
+        self.filled = 0
+        self.reserved = reservation(order, order.baseAmount)
+        self.status = "open"
+        self.reason: str | None = None
+        self.created_ms = now_ms
+        self.updated_ms = now_ms
+        self.persisted = False
+
+    @property
+    def remaining(self) -> int:
+        return self.order.baseAmount - self.filled

@@ -1,0 +1,164 @@
+"""Group commit: the engine host's changes, written in one transaction per batch by one thread.
+
+While one batch is being written, new commands pile up in the next one, so under load a commit
+carries hundreds of orders (one fsync for all of them) and when idle a batch is a single order.
+Order of durability for a batch: journal flush (+ fsync) first, then the database transaction,
+which also stores the engine command sequence it covers (`engine_seq`), so a restart can replay the
+journal up to exactly what the database holds (see backend.trading.restore).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.db.models import Fill, Order, Reservation, TradingCursor
+from backend.trading.orders import TrackedOrder
+
+log = logging.getLogger(__name__)
+
+ENGINE_SEQ = "engine_seq"
+CHAIN_EVENT_ID = "chain_event_id"
+WRITE_ATTEMPTS = 5
+
+
+@dataclass
+class BatchRows:
+    """A batch as plain rows, captured on the host's thread so later changes cannot leak in."""
+
+    new_orders: list[dict[str, Any]] = field(default_factory=list)
+    order_updates: list[dict[str, Any]] = field(default_factory=list)
+    fills: list[dict[str, Any]] = field(default_factory=list)
+    reservations: list[dict[str, Any]] = field(default_factory=list)
+    cursors: dict[str, int] = field(default_factory=dict)
+
+
+def order_row(order: TrackedOrder) -> dict[str, Any]:
+    """Every column of an order's row."""
+    signed = order.order
+    return {
+        "hash": order.hash,
+        "seq": order.seq,
+        "market": order.market,
+        "maker": order.maker,
+        "side": signed.side,
+        "base_amount": signed.baseAmount,
+        "limit_price": signed.limitPrice,
+        "trigger_price": signed.triggerPrice,
+        "max_fee_rate": signed.maxFeeRate,
+        "nonce": signed.nonce,
+        "expiry": signed.expiry,
+        "expires_at": min(signed.expiry, 2**63 - 1),
+        "flags": signed.flags,
+        "signature": order.signature,
+        "time_in_force": order.time_in_force,
+        "status": order.status,
+        "filled": order.filled,
+        "reserved": order.reserved,
+        "reason": order.reason,
+        "created_at_ms": order.created_ms,
+        "updated_at_ms": order.updated_ms,
+    }
+
+
+def order_state_row(order: TrackedOrder) -> dict[str, Any]:
+    """The columns that change after acceptance."""
+    return {
+        "hash": order.hash,
+        "status": order.status,
+        "filled": order.filled,
+        "reserved": order.reserved,
+        "reason": order.reason,
+        "updated_at_ms": order.updated_ms,
+    }
+
+
+def write_batch(session: Session, rows: BatchRows) -> None:
+    """Apply one batch (the caller commits)."""
+    if rows.new_orders:
+        session.execute(insert(Order), rows.new_orders)
+    if rows.order_updates:
+        session.execute(update(Order), rows.order_updates)
+    if rows.fills:
+        session.execute(insert(Fill), rows.fills)
+    if rows.reservations:
+        upsert(session, Reservation, rows.reservations, ["wallet", "token"], ["amount"])
+    if rows.cursors:
+        upsert(
+            session,
+            TradingCursor,
+            [{"name": name, "value": value} for name, value in rows.cursors.items()],
+            ["name"],
+            ["value"],
+        )
+
+
+def upsert(session: Session, model: type[Any], rows: list[dict[str, Any]], keys: list[str], columns: list[str]) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET columns, on SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={name: statement.excluded[name] for name in columns}
+    )
+    session.execute(statement, rows)
+
+
+Job = tuple[BatchRows, Callable[[BaseException | None], None]]
+
+
+class BatchWriter:
+    """One thread that makes batches durable in order: `flush_journal()`, then one transaction."""
+
+    def __init__(self, session_factory: sessionmaker[Session], flush_journal: Callable[[], None]) -> None:
+        self._session_factory = session_factory
+        self._flush_journal = flush_journal
+        self._jobs: queue.Queue[Job | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="trading-writer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, rows: BatchRows, done: Callable[[BaseException | None], None]) -> None:
+        """Write `rows` after every earlier batch; `done(error)` runs on the writer thread."""
+        self._jobs.put((rows, done))
+
+    def stop(self) -> None:
+        """Finish the queued batches, then end the thread."""
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            rows, done = job
+            try:
+                self._flush_journal()
+                self._write(rows)
+            except Exception as exc:  # reported to the waiting requests; the host stops taking orders
+                log.exception("trading batch write failed")
+                done(exc)
+            else:
+                done(None)
+
+    def _write(self, rows: BatchRows) -> None:
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self._session_factory() as session:
+                    write_batch(session, rows)
+                    session.commit()
+                return
+            except OperationalError:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                log.warning("trading batch write retried", extra={"attempt": attempt})
+                time.sleep(0.05 * attempt)

@@ -1,0 +1,67 @@
+"""The read side for account views: balances with holds and pending chain events, orders, fills."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from backend.db.models import ChainEvent, Fill
+from backend.db.models import Order as OrderRow
+from backend.ledger import service as ledger
+from backend.trading.publish import fill_message
+
+OPEN_STATUSES = ("open",)
+CLOSED_STATUSES = ("filled", "cancelled", "expired")
+
+
+def pending_chain_amounts(session: Session, chain_id: int, wallet: str, name: str) -> dict[str, int]:
+    """token -> total `amount` of the wallet's not-yet-final `name` events (Deposited, Withdrawn)."""
+    totals: dict[str, int] = defaultdict(int)
+    for args in session.scalars(
+        select(ChainEvent.args).where(
+            ChainEvent.chain_id == chain_id, ChainEvent.name == name, ChainEvent.status == "pending"
+        )
+    ):
+        if str(args.get("wallet")) == wallet:
+            totals[str(args["token"])] += int(args["amount"])
+    return dict(totals)
+
+
+def ledger_balances(session: Session, wallet: str) -> dict[str, int]:
+    """token -> the ledger's final balance of `wallet`."""
+    return {token: amount for (_, token), amount in ledger.balances(session, wallet).items()}
+
+
+def account_orders(
+    session: Session, wallet: str, status: str, market: str | None, limit: int, before_seq: int | None
+) -> list[OrderRow]:
+    """The wallet's orders, newest first: status `open`, `closed` or `all`."""
+    query = select(OrderRow).where(OrderRow.maker == wallet)
+    if status == "open":
+        query = query.where(OrderRow.status.in_(OPEN_STATUSES))
+    elif status == "closed":
+        query = query.where(OrderRow.status.in_(CLOSED_STATUSES))
+    if market is not None:
+        query = query.where(OrderRow.market == market)
+    if before_seq is not None:
+        query = query.where(OrderRow.seq < before_seq)
+    return list(session.scalars(query.order_by(OrderRow.seq.desc()).limit(limit)))
+
+
+def account_fills(
+    session: Session, wallet: str, market: str | None, limit: int, before_id: int | None
+) -> list[dict[str, Any]]:
+    """The wallet's fills as maker or taker, newest first."""
+    query = select(Fill).where(or_(Fill.maker == wallet, Fill.taker == wallet))
+    if market is not None:
+        query = query.where(Fill.market == market)
+    if before_id is not None:
+        query = query.where(Fill.id < before_id)
+    rows = session.scalars(query.order_by(Fill.id.desc()).limit(limit))
+    return [
+        fill_message({column: getattr(fill, column) for column in Fill.__table__.columns.keys()})  # noqa: SIM118
+        for fill in rows
+    ]

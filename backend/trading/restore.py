@@ -1,0 +1,167 @@
+"""Start-up: rebuild the engine from snapshot + journal, then make it agree with the database.
+
+1. Recover the engine from the snapshot and the journal up to the database's `engine_seq` (what
+   was committed; later journal entries were never acknowledged). A missing or broken journal
+   gives an empty engine, which step 3 refills.
+2. Rotate: write a snapshot of that state and start a new journal segment after it.
+3. Reconcile, through ordinary engine commands (journaled and persisted like any other): markets
+   the database has and the engine lacks are added, their states aligned; live engine orders the
+   database does not hold open are cancelled; open database orders the engine lacks are placed
+   again in their acceptance order; a remaining quantity that differs is brought down to the lower.
+4. Holds are rebuilt from the database (open orders' `reserved`, unreleased fills), which rewrites
+   the reservations table.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from backend.db.models import Fill, Reservation, TradingCursor
+from backend.db.models import Order as OrderRow
+from backend.engine import (
+    AmendOrder,
+    CancelOrder,
+    CommandFormatError,
+    Engine,
+    JournalGapError,
+    PlaceOrder,
+    Rejected,
+    SetMarketState,
+    TimeInForce,
+    recover,
+)
+from backend.engine.adapters.file_journal import FileJournal
+from backend.signing import Order
+from backend.trading.chain_sync import fill_holds, nonce_floors
+from backend.trading.host import EngineHost, now_ms
+from backend.trading.journal import JournalStore
+from backend.trading.market_store import load_markets
+from backend.trading.markets import Market
+from backend.trading.orders import KINDS, SIDES, TrackedOrder
+from backend.trading.persistence import CHAIN_EVENT_ID, ENGINE_SEQ
+
+log = logging.getLogger(__name__)
+
+
+def recover_engine(store: JournalStore, committed_seq: int) -> Engine:
+    """Step 1 of the module docs."""
+    snapshot = store.snapshot()
+    if snapshot is not None and snapshot.command_seq > committed_seq:
+        log.warning("engine snapshot is ahead of the database; replaying from scratch")
+        snapshot = None
+    try:
+        engine = recover(snapshot, store.entries(committed_seq))
+    except (JournalGapError, CommandFormatError) as exc:
+        log.warning("engine journal unusable; rebuilding the book from the database", extra={"error": str(exc)})
+        return Engine()
+    if engine.command_seq != committed_seq:
+        log.warning(
+            "engine journal ends early; rebuilding the book from the database",
+            extra={"journal_seq": engine.command_seq, "database_seq": committed_seq},
+        )
+        return Engine()
+    return engine
+
+
+def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
+    """The host's record of an open order, from its row."""
+    order = Order(
+        row.maker, market.base_token, market.quote_token, row.side, row.base_amount, row.limit_price, row.trigger_price,
+        row.max_fee_rate, row.nonce, row.expiry, row.flags,
+    )  # fmt: skip
+    token = market.base_token if row.side == 1 else market.quote_token
+    tracked = TrackedOrder(
+        row.hash, order, row.market, row.maker, token, row.signature, row.time_in_force, row.seq, row.created_at_ms
+    )
+    tracked.filled, tracked.reserved, tracked.status = row.filled, row.reserved, row.status
+    tracked.updated_ms, tracked.persisted = row.updated_at_ms, True
+    return tracked
+
+
+def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_id: int) -> FileJournal:
+    """Steps 2-4 for a host built around the recovered engine; returns the new journal segment."""
+    markets = load_markets(session)
+    for market in markets:
+        host.set_market(market)
+    engine = host.engine
+    journal = store.rotate(engine.snapshot())
+    engine.attach_journal(journal)
+    ts = now_ms()
+    known = set(engine.markets())
+    for market in markets:
+        if market.name not in known:
+            host.apply(market.engine_command(ts))
+        if engine.market_state(market.name) is not market.state:
+            host.apply(SetMarketState(market.name, market.state, ts))
+
+    open_rows = session.scalars(select(OrderRow).where(OrderRow.status == "open").order_by(OrderRow.seq)).all()
+    for row in open_rows:
+        tracked = tracked_from_row(row, host.markets[row.market])
+        host.orders[tracked.hash] = tracked
+        host.accounts.open_orders[tracked.maker] += 1
+        host.accounts.hold(tracked.maker, tracked.token, tracked.reserved)
+    for fill in session.scalars(select(Fill).where(Fill.released.is_(False))):
+        for wallet, token, amount in fill_holds(fill, host.markets[fill.market]):
+            host.accounts.hold(wallet, token, amount)
+    _reconcile_book(host, ts)
+
+    now_s = int(time.time())
+    for order_hash, expires_at in session.execute(
+        select(OrderRow.hash, OrderRow.expires_at).where(OrderRow.expires_at >= now_s)
+    ):
+        host.known_hashes[order_hash] = expires_at
+    host.next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
+    host.next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
+    host.accounts.nonce_floors.update(nonce_floors(session, chain_id))
+    session.execute(delete(Reservation))
+    session.commit()
+    host.accounts.dirty.update(key for key, amount in host.accounts.reserved.items() if amount)
+    return journal
+
+
+def chain_cursor(session: Session) -> tuple[int, int]:
+    """(committed engine seq, last chain event id consumed)."""
+    cursors = {name: value for name, value in session.execute(select(TradingCursor.name, TradingCursor.value))}
+    return cursors.get(ENGINE_SEQ, 0), cursors.get(CHAIN_EVENT_ID, 0)
+
+
+def _reconcile_book(host: EngineHost, ts: int) -> None:
+    engine = host.engine
+    for order_hash in [h for h in _live_ids(engine) if h not in host.orders]:
+        host.apply(CancelOrder(order_hash, ts))
+    for tracked in sorted(host.orders.values(), key=lambda t: t.seq):
+        live = engine.order(tracked.hash)
+        if live is None:
+            _place_again(host, tracked, ts)
+        elif live.remaining > tracked.remaining:
+            host.apply(AmendOrder(tracked.hash, tracked.remaining, ts))
+        elif live.remaining < tracked.remaining:
+            log.warning("engine order smaller than the database's; cancelling it", extra={"order": tracked.hash})
+            host.apply(CancelOrder(tracked.hash, ts))
+
+
+def _live_ids(engine: Engine) -> list[str]:
+    ids: list[str] = []
+    for market in engine.markets():
+        for side in SIDES:
+            ids.extend(view.order_id for view in engine.resting_orders(market, side))
+        ids.extend(stop.order_id for stop in engine.pending_stops(market))
+    return ids
+
+
+def _place_again(host: EngineHost, tracked: TrackedOrder, ts: int) -> None:
+    order = tracked.order
+    kind = KINDS[order.flags & 3]
+    tif = TimeInForce(tracked.time_in_force)
+    events = host.apply(
+        PlaceOrder(
+            tracked.hash, tracked.maker, tracked.market, SIDES[order.side], kind, order.limitPrice,
+            tracked.remaining, order.triggerPrice or None, tif, expires_at=(order.expiry + 1) * 1000, ts=ts,
+        )
+    )  # fmt: skip
+    if any(type(event) is Rejected for event in events):
+        host.close_order(tracked.hash, "cancelled", "not_restorable", ts)

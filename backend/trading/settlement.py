@@ -1,0 +1,61 @@
+"""The relayer's door to fills: find unsettled ones, claim them for a batch, record the outcome.
+
+Life of a fill: `unsettled` (the engine matched it; both parties' payments are held) ->
+`settling` (claimed for a batch in the same transaction that stores the operator transaction) ->
+`settled` (its trade mined; `tx_hash` set) or `failed` (skipped on-chain, blocked, or would
+revert; `failure` says why); `requeue` puts `settling` fills back to `unsettled` when their batch
+was dropped or reverted as a whole.
+
+Holds: the engine host gives back a fill's holds exactly once (`Fill.released`), for `failed`
+fills at its next sync and for `settled` fills only when the indexer has seen the settling
+transaction's TradeSettled final, i.e. when the ledger already carries the trade: the available
+balance never counts the same money twice. Every function here leaves the commit to the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from backend.db.models import Fill
+
+UNSETTLED, SETTLING, SETTLED, FAILED = "unsettled", "settling", "settled", "failed"
+
+
+def unsettled(session: Session, limit: int) -> list[Fill]:
+    """The oldest unsettled fills, in matching order (settle them in this order)."""
+    return list(session.scalars(select(Fill).where(Fill.status == UNSETTLED).order_by(Fill.id).limit(limit)))
+
+
+def claim(session: Session, ids: Sequence[int]) -> bool:
+    """Move every fill of `ids` from unsettled to settling; False (and nothing changed if the caller
+    rolls back) when any of them is no longer unsettled."""
+    result = session.execute(
+        update(Fill).where(Fill.id.in_(list(ids)), Fill.status == UNSETTLED).values(status=SETTLING)
+    )
+    return int(getattr(result, "rowcount", 0)) == len(set(ids))
+
+
+def requeue(session: Session, ids: Sequence[int]) -> None:
+    """Put settling fills back in line (their batch did not happen on-chain)."""
+    session.execute(update(Fill).where(Fill.id.in_(list(ids)), Fill.status == SETTLING).values(status=UNSETTLED))
+
+
+def settle(session: Session, fill_id: int, tx_hash: str) -> None:
+    """Record that the fill's trade was mined in `tx_hash`."""
+    session.execute(
+        update(Fill)
+        .where(Fill.id == fill_id, Fill.status.in_((UNSETTLED, SETTLING)))
+        .values(status=SETTLED, tx_hash=tx_hash)
+    )
+
+
+def fail(session: Session, fill_id: int, reason: str) -> None:
+    """Record that the fill will never settle; its holds are given back (unwound) at the next sync."""
+    session.execute(
+        update(Fill)
+        .where(Fill.id == fill_id, Fill.status.in_((UNSETTLED, SETTLING)))
+        .values(status=FAILED, failure=reason[:200])
+    )
