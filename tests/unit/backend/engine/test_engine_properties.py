@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine_helpers import of_type
 from engine_strategies import MARKET, command_streams
 from hypothesis import given, settings
+from naive_exchange import NaiveExchange
 from reference_book import ReferenceBook
 
 from backend.engine import (
@@ -102,3 +103,17 @@ def _only_plain_matching(events: list[Event], command: PlaceOrder) -> bool:
         if isinstance(event, OrderCancelled) and event.order_id != command.order_id:
             return False
     return True
+
+
+@PROPERTY
+@given(command_streams())
+def test_an_independent_naive_exchange_agrees_on_trades_books_and_waiting_stops(stream: list[Command]) -> None:
+    engine, naive = Engine(), NaiveExchange()
+    for command in stream:
+        events = engine.apply(command)
+        trades = [(t.maker_order_id, t.taker_order_id, t.price, t.qty) for t in of_type(events, Trade)]
+        assert trades == naive.apply(command), command
+        for side in Side:
+            assert [(o.order_id, o.price, o.remaining) for o in engine.resting_orders(MARKET, side)] == naive.book(side)
+        assert [(s.order_id, s.remaining) for s in engine.pending_stops(MARKET)] == naive.waiting()
+        assert engine.last_trade_price(MARKET) == naive.last_price
