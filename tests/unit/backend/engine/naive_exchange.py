@@ -64,22 +64,24 @@ class NaiveExchange:
 
     def apply(self, command: Command) -> list[tuple[str, str, int, int]]:
         self.trades = []
-        for order in [o for o in self.resting + self.stops if o.expires_at is not None and o.expires_at <= command.ts]:
-            self._remove(order)
+        for expired in [
+            o for o in self.resting + self.stops if o.expires_at is not None and o.expires_at <= command.ts
+        ]:
+            self._remove(expired)
         if isinstance(command, PlaceOrder):
             self._place(command)
         elif isinstance(command, CancelOrder):
-            order = self._live(command.order_id)
-            if order is not None and self.state is not MarketState.HALTED:
-                self._remove(order)
+            cancelled = self._live(command.order_id)
+            if cancelled is not None and self.state is not MarketState.HALTED:
+                self._remove(cancelled)
         elif isinstance(command, CancelAll):
             if self.state is not MarketState.HALTED:
-                for order in [o for o in self.resting + self.stops if o.account == command.account]:
-                    self._remove(order)
+                for owned in [o for o in self.resting + self.stops if o.account == command.account]:
+                    self._remove(owned)
         elif isinstance(command, AmendOrder):
-            order = self._live(command.order_id)
-            if order is not None and self.state is not MarketState.HALTED and 0 < command.qty < order.remaining:
-                order.remaining = command.qty
+            amended = self._live(command.order_id)
+            if amended is not None and self.state is not MarketState.HALTED and 0 < command.qty < amended.remaining:
+                amended.remaining = command.qty
         elif isinstance(command, SetMarketState):
             self.state = command.state
         else:
