@@ -7,6 +7,8 @@ Command lines (`op` picks the command; unknown fields are refused so typos do no
   {"op":"cancel","id":"o1"}   {"op":"cancel_all","account":"a1","market":"ETH-USDC"}
   {"op":"amend","id":"o1","qty":20}   {"op":"set_market_state","market":"ETH-USDC","state":"halted"}
   {"op":"expire","ts":60}
+`price` is required for every type: for `market`, `stop_market` and `take_profit` it is the worst
+acceptable price. `stop_price` is required for the stop and take-profit kinds only.
 Every line may carry `ts` (an integer); a line without one uses its line number, so expiry times
 in a replay file can be written as line numbers. Numbers are JSON integers, never floats.
 """
