@@ -1,10 +1,11 @@
 """A market's grid rules and the validation of orders against them.
 
-Units: a price is an integer number of quote units per `lot`-independent quantity unit, a quantity
-an integer number of base units. `tick_size` divides every price, `lot_size` every quantity, and
-the notional of an order is exactly `price * qty` (an integer, no scaling), which must be at least
-`min_notional`. For market kinds the price checked is the worst acceptable price, so the notional is
-an upper bound of what the order can spend.
+Units: `qty` is an integer count of the market's quantity units and `price` an integer count of
+quote units per one quantity unit, so the notional `price * qty` is an integer count of quote units;
+the engine never scales or rounds (how these units map to token base units is fixed by whoever adds
+the market). `tick_size` divides every price and stop price, `lot_size` every quantity, and the
+notional must be at least `min_notional` (inclusive). For market kinds the price checked is the
+worst acceptable price, so the notional bounds what the order can spend or receive.
 """
 
 from __future__ import annotations
