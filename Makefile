@@ -58,7 +58,7 @@ $(SOLC_STAMP): $(NODE_STAMP) $(APP_STAMP) scripts/toolchain/solc.js scripts/tool
 # (Set here, not in brownie-config.yaml: brownie's compiled config loader rejects cmd_settings there.)
 $(BROWNIE_NET_STAMP): $(BROWNIE_STAMP)
 	@mkdir -p $(dir $@)
-	$(BROWNIE) -m brownie networks modify development port=8547 chain_id=31337 accounts=10 >/dev/null
+	HOME=$(CURDIR)/var/brownie-home $(BVENV)/bin/brownie networks modify development port=8547 chain_id=31337 accounts=10 >/dev/null
 	@touch $@
 
 run: setup

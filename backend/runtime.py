@@ -20,6 +20,7 @@ from backend.chain.compiler import ensure_compiled
 from backend.chain.deployments import load_deployments, record_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.chain.node import AnvilNode, NodeError, wait_for_rpc
+from backend.compliance.factory import ensure_bundled_list
 from backend.db import migrate
 from backend.log import configure_logging
 from backend.settings import Environment, Settings
@@ -61,13 +62,18 @@ def ensure_contracts(container: Container) -> dict[str, str]:
 def _start_background_loops(
     container: Container, contracts: dict[str, str], stop: threading.Event
 ) -> list[threading.Thread]:
-    """The in-process indexer (embedded shape); with Redis it can run as `hdex indexer` instead."""
-    if "Exchange" not in contracts:
+    """The indexer and the relayer as threads (embedded shape), unless they run elsewhere."""
+    if "Exchange" not in contracts or container.settings.background == "external":
         return []
-    # The entry point is the composition root: it may start indexer loops, which backend never imports.
+    # The entry point is the composition root: it may start the indexer and relayer loops,
+    # whose internals the rest of backend never imports.
     from indexer.runner import IndexerLoop, build_follower
+    from relayer.runner import relayer_for
 
-    return [IndexerLoop(container, build_follower(container)).start_thread(stop)]
+    return [
+        IndexerLoop(container, build_follower(container)).start_thread(stop),
+        relayer_for(container).start_thread(stop),
+    ]
 
 
 def _has_code(rpc_url: str, address: str) -> bool:
@@ -89,6 +95,7 @@ def run_exchange(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.effective_database_url)
     container = bootstrap(settings)
+    ensure_bundled_list(container)
     node: AnvilNode | None = None
     stop_background = threading.Event()
     background: list[threading.Thread] = []

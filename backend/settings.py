@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     api_port: Port = 8000
     anvil_port: Port = 8545
     anvil_block_time: Annotated[float, Field(ge=0)] = 1.0
+    background: Literal["threads", "external"] = Field(
+        default="threads", description="threads: hdex up runs indexer and relayer; external: hdex worker does"
+    )
+    relayer_confirmations: Annotated[int, Field(ge=1, le=10_000)] = 1
     sanctions_oracle: str | None = Field(
         default=None, description="address of an isSanctioned(address) oracle; dev: the deployed one"
     )

@@ -183,7 +183,7 @@ class Follower:
             "block_number": event.block_number,
             "block_hash": event.block_hash,
             "tx_hash": event.tx_hash,
-            "args": event.args,
+            "event_args": event.args,
         }
         message = f"reorg deeper than {self.config.confirmations} confirmations removed final {event.name}"
         session.add(Alert(kind="deep_reorg", severity="critical", message=message, details=details))
@@ -228,14 +228,15 @@ class Follower:
         chain_id = self.config.chain_id
         with UnitOfWork(self.session_factory) as uow:
             session = uow.session
-            existing = set(
-                session.execute(
+            existing = {
+                (tx_hash, log_index, block_hash)
+                for tx_hash, log_index, block_hash in session.execute(
                     select(ChainEvent.tx_hash, ChainEvent.log_index, ChainEvent.block_hash).where(
                         ChainEvent.chain_id == chain_id,
                         ChainEvent.block_number.between(from_block, to_block),
                     )
-                ).tuples()
-            )
+                )
+            }
             block_hashes = {to_block: end_hash}
             rows = []
             for entry in logs:

@@ -30,7 +30,8 @@ def _register() -> None:
     from backend.cli.compliance import compliance_group
     from backend.cli.db import db_group
     from backend.cli.engine import engine_group
-    from backend.cli.ledger import indexer_command, reconcile_command
+    from backend.cli.ledger import reconcile_command
+    from backend.cli.services import indexer_command, relayer_command, worker_command
     from backend.cli.up import up_command
 
     main.add_command(up_command)
@@ -40,6 +41,8 @@ def _register() -> None:
     main.add_command(compliance_group)
     main.add_command(indexer_command)
     main.add_command(reconcile_command)
+    main.add_command(relayer_command)
+    main.add_command(worker_command)
 
 
 _register()

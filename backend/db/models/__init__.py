@@ -8,6 +8,7 @@ from backend.db.models.chain import ChainBlock, ChainCursor, ChainEvent, Contrac
 from backend.db.models.compliance import DenyListEntry, SanctionedAddress, SanctionsList, ScreeningDecision
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
 from backend.db.models.ops import Alert, Lease
+from backend.db.models.relayer import OperatorTx, SettlementItem, WithdrawalRequest
 from backend.db.models.trading import Fill, Market, Order, Reservation, TradingCursor
 
 __all__ = [
@@ -24,10 +25,13 @@ __all__ = [
     "LedgerEntry",
     "LedgerTransaction",
     "Market",
+    "OperatorTx",
     "Order",
     "Reservation",
     "SanctionedAddress",
     "SanctionsList",
     "ScreeningDecision",
+    "SettlementItem",
     "TradingCursor",
+    "WithdrawalRequest",
 ]

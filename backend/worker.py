@@ -1,0 +1,75 @@
+"""Celery (production shape, HDEX_REDIS_URL set): the indexer and the relayer as periodic tasks.
+
+`hdex worker` runs one worker with beat. Each task does one poll/tick under its database lease,
+so even several workers keep one writer per chain; the relayer's tasks go to their own queue,
+consumed by a single worker process (`--concurrency 1`), since one key has one nonce sequence.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import Any
+
+from celery import Celery
+
+from backend.bootstrap import Container, bootstrap
+from backend.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+INDEXER_QUEUE = "hdex-indexer"
+RELAYER_QUEUE = "hdex-relayer"
+
+
+def make_celery(broker_url: str, interval_s: float = 1.0) -> Celery:
+    app = Celery("hdex", broker=broker_url)
+    app.conf.update(
+        task_routes={
+            "hdex.indexer.*": {"queue": INDEXER_QUEUE},
+            "hdex.relayer.*": {"queue": RELAYER_QUEUE},
+        },
+        beat_schedule={
+            "indexer-poll": {"task": "hdex.indexer.poll", "schedule": interval_s},
+            "relayer-tick": {"task": "hdex.relayer.tick", "schedule": interval_s},
+        },
+        # A tick that outlives its interval must not pile up copies behind it.
+        task_time_limit=120,
+        task_acks_late=False,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+    )
+    app.task(name="hdex.indexer.poll", ignore_result=True, expires=interval_s * 5)(_indexer_poll)
+    app.task(name="hdex.relayer.tick", ignore_result=True, expires=interval_s * 5)(_relayer_tick)
+    return app
+
+
+@cache
+def _container() -> Container:
+    return bootstrap(get_settings())
+
+
+@cache
+def _indexer_loop() -> Any:
+    from indexer.runner import IndexerLoop, build_follower
+
+    container = _container()
+    return IndexerLoop(container, build_follower(container))
+
+
+def _indexer_poll() -> None:
+    _indexer_loop().poll()
+
+
+def _relayer_tick() -> None:
+    from relayer.runner import relayer_for
+
+    relayer_for(_container()).tick()
+
+
+def celery_app() -> Celery:
+    """The app for `hdex worker` (and `celery -A backend.worker:celery_app`)."""
+    settings = get_settings()
+    if settings.redis_url is None:
+        raise RuntimeError("the Celery worker needs HDEX_REDIS_URL (its broker)")
+    return make_celery(settings.redis_url)

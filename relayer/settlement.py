@@ -1,0 +1,203 @@
+"""Settlement: unsettled fills -> screened -> batched `settle` transactions -> settled or failed.
+
+A batch is claimed (its fills marked settling) in the same database transaction that stores its
+signed operator transaction, so a fill can be in at most one live batch. The contract skips a bad
+trade with `TradeSkipped` (it reverts the whole batch only for batch-level faults), so a mined
+batch tells each fill's fate. A batch that would revert is bisected before anything is signed:
+the half that simulates goes on, and a single trade that cannot is failed and unwound.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_utils.crypto import keccak
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from web3 import Web3
+
+import backend.trading.settlement as fills
+from backend.bootstrap import Container
+from backend.compliance.screening import Screener
+from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
+from relayer.transactions import SimulationFailed, TxManager
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchPolicy:
+    max_trades: int = 20
+    max_wait_s: float = 1.0  # a partial batch goes out once its oldest fill waited this long
+
+
+class SettlementWork:
+    """Builds, screens and tracks settlement batches for one Exchange."""
+
+    kind = "settle"
+
+    def __init__(
+        self,
+        container: Container,
+        screener: Screener,
+        exchange: str,
+        exchange_abi: list[dict[str, Any]],
+        policy: BatchPolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.container = container
+        self.screener = screener
+        self.exchange = Web3.to_checksum_address(exchange)
+        self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
+        self.policy = policy or BatchPolicy()
+        self._clock = clock
+        self._skipped_topic = "0x" + keccak(text="TradeSkipped(uint256,bytes32,bytes32,bytes4)").hex()
+        self._error_names = {
+            "0x" + keccak(text=f"{e['name']}({','.join(i['type'] for i in e['inputs'])})")[:4].hex(): e["name"]
+            for e in exchange_abi
+            if e.get("type") == "error"
+        }
+
+    # ------------------------------------------------------------------ new batches
+
+    def start_new(self, txm: TxManager) -> None:
+        if txm.in_flight(self.kind):
+            return  # one batch in flight at a time: fills settle in the order they were matched
+        with self.container.session_factory() as session:
+            pending = fills.unsettled(session, limit=self.policy.max_trades)
+            if not pending:
+                return
+            oldest_age = self._clock() - pending[0].created_at_ms / 1000
+            if len(pending) < self.policy.max_trades and oldest_age < self.policy.max_wait_s:
+                return
+            batch = self._screened(session, pending)
+            session.commit()
+        while batch:
+            try:
+                calldata = self.calldata(batch)
+                gas = txm.simulate(self.exchange, calldata)
+            except SimulationFailed as exc:
+                if len(batch) == 1:
+                    self._fail(batch[0].id, f"settlement would revert: {exc}"[:200])
+                    return
+                batch = batch[: len(batch) // 2]  # bisect: try the first half, the rest waits its turn
+                continue
+            self._submit(txm, batch, calldata, gas)
+            return
+
+    def _screened(self, session: Session, pending: Sequence[Fill]) -> list[Fill]:
+        """Fills whose maker and taker are both clear; blocked ones are failed and unwound."""
+        parties = {p for f in pending for p in (f.maker, f.taker)}
+        decisions = self.screener.screen(parties, actor="relayer", context="settle")
+        if any(d.result == "error" for d in decisions.values()):
+            log.warning("screening unavailable; settlement waits", extra={"fills": len(pending)})
+            return []
+        clear = []
+        for fill in pending:
+            blocked = [
+                role
+                for role, who in (("maker", fill.maker), ("taker", fill.taker))
+                if not decisions[who.lower()].allowed
+            ]
+            if blocked:
+                fills.fail(session, fill.id, f"blocked_by_screening:{'+'.join(blocked)}")
+                log.warning("fill blocked by screening", extra={"fill": fill.id, "parties": ",".join(blocked)})
+            else:
+                clear.append(fill)
+        return clear
+
+    def calldata(self, batch: Sequence[Fill]) -> str:
+        """`settle(orders, signatures, trades)` for the fills, each order once."""
+        with self.container.session_factory() as session:
+            hashes = list(dict.fromkeys(h for f in batch for h in (f.maker_order_hash, f.taker_order_hash)))
+            rows = {o.hash: o for o in session.scalars(select(Order).where(Order.hash.in_(hashes)))}
+            markets = {m.name: m for m in session.scalars(select(Market))}
+        index = {h: i for i, h in enumerate(hashes)}
+        orders = [self._order_tuple(rows[h], markets[rows[h].market]) for h in hashes]
+        signatures = [bytes.fromhex(rows[h].signature.removeprefix("0x")) for h in hashes]
+        trades = [
+            (
+                index[f.maker_order_hash],
+                index[f.taker_order_hash],
+                f.base_amount,
+                f.quote_amount,
+                f.maker_fee,
+                f.taker_fee,
+            )
+            for f in batch
+        ]
+        return str(self.contract.encode_abi("settle", args=[orders, signatures, trades]))
+
+    @staticmethod
+    def _order_tuple(order: Order, market: Market) -> tuple[Any, ...]:
+        return (
+            order.maker,
+            market.base_token,
+            market.quote_token,
+            order.side,
+            order.base_amount,
+            order.limit_price,
+            order.trigger_price,
+            order.max_fee_rate,
+            order.nonce,
+            order.expiry,
+            order.flags,
+        )
+
+    def _submit(self, txm: TxManager, batch: Sequence[Fill], calldata: str, gas: int) -> None:
+        ids = [f.id for f in batch]
+        with self.container.session_factory() as session:
+            if not fills.claim(session, ids):
+                session.rollback()
+                return  # something changed under us (e.g. a fill was failed meanwhile); next tick rebuilds
+            reference = f"settle:{ids[0]}-{ids[-1]}:{len(ids)}:{int(self._clock() * 1000)}"
+            tx = txm.create(session, self.kind, reference, self.exchange, calldata, gas)
+            session.add_all(
+                SettlementItem(operator_tx_id=tx.id, trade_index=i, fill_id=fill_id) for i, fill_id in enumerate(ids)
+            )
+            session.commit()
+            tx_id = tx.id
+        txm.send(tx_id)
+        log.info("settlement batch submitted", extra={"trades": len(ids), "first_fill": ids[0], "gas": gas})
+
+    def _fail(self, fill_id: int, reason: str) -> None:
+        with self.container.session_factory() as session:
+            fills.fail(session, fill_id, reason)
+            session.commit()
+        log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
+
+    # ------------------------------------------------------------------ outcomes
+
+    def finish(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:
+        items = session.scalars(
+            select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id).order_by(SettlementItem.trade_index)
+        ).all()
+        if receipt is None or tx.status != "confirmed":
+            # Dropped or reverted as a whole: none of it happened on-chain; the fills go back in line.
+            for item in items:
+                item.outcome, item.reason = "retry", tx.error
+            fills.requeue(session, [item.fill_id for item in items])
+            return
+        skipped = self._skipped(receipt)
+        for item in items:
+            if item.trade_index in skipped:
+                item.outcome, item.reason = "skipped", skipped[item.trade_index]
+                fills.fail(session, item.fill_id, f"skipped_on_chain:{skipped[item.trade_index]}")
+            else:
+                item.outcome = "settled"
+                fills.settle(session, item.fill_id, str(tx.mined_hash))
+
+    def _skipped(self, receipt: dict[str, Any]) -> dict[int, str]:
+        """tradeIndex -> error name, from the receipt's TradeSkipped logs."""
+        skipped = {}
+        for entry in receipt.get("logs", []):
+            if entry["address"].lower() != self.exchange.lower() or entry["topics"][0] != self._skipped_topic:
+                continue
+            trade_index = int(entry["topics"][1], 16)
+            selector = "0x" + entry["data"][2:][-64:][:8]  # bytes4 reason: last word, left-aligned
+            skipped[trade_index] = self._error_names.get(selector, selector)
+        return skipped

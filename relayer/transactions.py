@@ -1,0 +1,264 @@
+"""Operator transactions, exactly once: persisted before sending, one nonce each, tracked to the end.
+
+Rules that make a crash at any point safe:
+- A transaction is signed and written to the database (status `signed`) before it is sent.
+- It owns one nonce for life; a stuck one is replaced with higher fees at the same nonce, so at
+  most one of its attempts can ever be mined.
+- `track()` reconciles every unfinished transaction with the chain: a receipt for any attempt
+  decides it (after the confirmations); a signed one the node does not know is sent again (same
+  bytes); the nonce used up with no receipt for any of our attempts means it was dropped.
+This class is the single writer of the operator key's nonces (the caller holds the relayer lease).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from eth_account import Account
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.chain.jsonrpc import JsonRpcClient, RpcError
+from backend.db.models import OperatorTx
+
+log = logging.getLogger(__name__)
+
+SIGNED, SUBMITTED, CONFIRMED, FAILED, DROPPED = "signed", "submitted", "confirmed", "failed", "dropped"
+IN_FLIGHT = (SIGNED, SUBMITTED)
+FEE_BUMP_PERCENT = 25  # nodes require >= 10% (geth) to accept a replacement
+
+
+class SimulationFailed(RuntimeError):
+    """The call reverts against the current chain state; nothing was signed or stored."""
+
+
+@dataclass(frozen=True)
+class TxPolicy:
+    confirmations: int = 1
+    stuck_after_s: float = 30.0
+    gas_margin_percent: int = 20
+    max_fee_per_gas_cap: int = 500 * 10**9  # never bid above 500 gwei
+
+
+class TxManager:
+    """Sends and tracks the operator's transactions on one chain."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        rpc: JsonRpcClient,
+        private_key: str,
+        chain_id: int,
+        policy: TxPolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.session_factory = session_factory
+        self.rpc = rpc
+        self.account = Account.from_key(private_key)
+        self.chain_id = chain_id
+        self.policy = policy or TxPolicy()
+        self._clock = clock
+
+    @property
+    def sender(self) -> str:
+        return str(self.account.address)
+
+    # ------------------------------------------------------------------ creating
+
+    def simulate(self, to: str, data: str) -> int:
+        """Gas the call needs now, with a margin; SimulationFailed if it reverts."""
+        call = {"from": self.sender, "to": to, "data": data}
+        try:
+            estimate = int(self.rpc.call("eth_estimateGas", [call]), 16)
+        except RpcError as exc:
+            if "revert" in str(exc).lower() or "execution" in str(exc).lower():
+                raise SimulationFailed(str(exc)) from None
+            raise
+        return estimate * (100 + self.policy.gas_margin_percent) // 100 + 10_000
+
+    def create(self, session: Session, kind: str, reference: str, to: str, data: str, gas_limit: int) -> OperatorTx:
+        """Sign with the next nonce and add it to `session` as `signed`; the caller commits, then sends."""
+        max_fee, priority = self._fees()
+        nonce = self._next_nonce(session)
+        raw, tx_hash = self._sign(nonce, to, data, gas_limit, max_fee, priority)
+        tx = OperatorTx(
+            chain_id=self.chain_id,
+            kind=kind,
+            reference=reference,
+            sender=self.sender,
+            nonce=nonce,
+            to=to,
+            data=data,
+            gas_limit=gas_limit,
+            max_fee_per_gas=max_fee,
+            max_priority_fee_per_gas=priority,
+            raw_tx=raw,
+            tx_hash=tx_hash,
+            hashes=[tx_hash],
+            status=SIGNED,
+        )
+        session.add(tx)
+        session.flush()
+        return tx
+
+    def _next_nonce(self, session: Session) -> int:
+        on_chain = int(self.rpc.call("eth_getTransactionCount", [self.sender, "pending"]), 16)
+        ours = session.scalar(
+            select(func.max(OperatorTx.nonce)).where(
+                OperatorTx.chain_id == self.chain_id,
+                OperatorTx.sender == self.sender,
+                OperatorTx.status.in_(IN_FLIGHT),
+            )
+        )
+        return max(on_chain, -1 if ours is None else ours + 1)
+
+    def _fees(self) -> tuple[int, int]:
+        block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
+        base = int(block.get("baseFeePerGas", "0x0"), 16)
+        priority = int(self.rpc.call("eth_maxPriorityFeePerGas", []), 16)
+        return min(self.policy.max_fee_per_gas_cap, 2 * base + priority), priority
+
+    def _sign(self, nonce: int, to: str, data: str, gas: int, max_fee: int, priority: int) -> tuple[str, str]:
+        signed = self.account.sign_transaction(
+            {
+                "type": 2,
+                "chainId": self.chain_id,
+                "nonce": nonce,
+                "to": to,
+                "data": data,
+                "value": 0,
+                "gas": gas,
+                "maxFeePerGas": max_fee,
+                "maxPriorityFeePerGas": min(priority, max_fee),
+            }
+        )
+        return "0x" + bytes(signed.raw_transaction).hex(), "0x" + bytes(signed.hash).hex()
+
+    # ------------------------------------------------------------------ sending and tracking
+
+    def send(self, tx_id: int) -> None:
+        """Send the latest attempt of a stored transaction (safe to repeat: same bytes, same nonce)."""
+        with self.session_factory() as session:
+            tx = session.get(OperatorTx, tx_id)
+            assert tx is not None
+            self._broadcast(tx)
+            session.commit()
+
+    def _broadcast(self, tx: OperatorTx) -> None:
+        try:
+            self.rpc.call("eth_sendRawTransaction", [tx.raw_tx])
+        except RpcError as exc:
+            message = str(exc).lower()
+            if "already known" not in message and "nonce too low" not in message and "already imported" not in message:
+                raise
+            # Known or used nonce: track() decides from receipts and the chain nonce.
+        if tx.status == SIGNED:
+            tx.status = SUBMITTED
+            tx.submitted_at = datetime.fromtimestamp(self._clock(), UTC)
+        log.info(
+            "operator tx sent",
+            extra={"kind": tx.kind, "reference": tx.reference, "nonce": tx.nonce, "tx_hash": tx.tx_hash},
+        )
+
+    def in_flight(self, kind: str | None = None) -> int:
+        with self.session_factory() as session:
+            query = (
+                select(func.count())
+                .select_from(OperatorTx)
+                .where(OperatorTx.chain_id == self.chain_id, OperatorTx.status.in_(IN_FLIGHT))
+            )
+            if kind is not None:
+                query = query.where(OperatorTx.kind == kind)
+            return int(session.scalar(query) or 0)
+
+    def track(self, on_finished: Callable[[Session, OperatorTx, dict[str, Any] | None], None]) -> int:
+        """Reconcile every unfinished transaction with the chain; returns how many finished.
+
+        `on_finished(session, tx, receipt)` runs in the same database transaction that records the
+        outcome (receipt is None for a dropped transaction), so outcome and effects commit together.
+        """
+        finished = 0
+        with self.session_factory() as session:
+            ids = list(
+                session.scalars(
+                    select(OperatorTx.id)
+                    .where(OperatorTx.chain_id == self.chain_id, OperatorTx.status.in_(IN_FLIGHT))
+                    .order_by(OperatorTx.nonce)
+                )
+            )
+        for tx_id in ids:
+            with self.session_factory() as session:
+                tx = session.get(OperatorTx, tx_id, with_for_update=True)
+                if tx is None or tx.status not in IN_FLIGHT:
+                    continue
+                if self._reconcile(session, tx, on_finished):
+                    finished += 1
+                session.commit()
+        return finished
+
+    def _reconcile(
+        self,
+        session: Session,
+        tx: OperatorTx,
+        on_finished: Callable[[Session, OperatorTx, dict[str, Any] | None], None],
+    ) -> bool:
+        head = int(self.rpc.call("eth_blockNumber", []), 16)
+        for tx_hash in tx.hashes:
+            receipt = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
+            if receipt is None:
+                continue
+            block = int(receipt["blockNumber"], 16)
+            if head - block + 1 < self.policy.confirmations:
+                return False  # mined; wait for the confirmations before acting on it
+            tx.status = CONFIRMED if int(receipt["status"], 16) == 1 else FAILED
+            tx.mined_hash, tx.block_number = tx_hash, block
+            if tx.status == FAILED:
+                tx.error = "reverted on-chain"
+            on_finished(session, tx, receipt)
+            log.info(
+                "operator tx finished",
+                extra={"reference": tx.reference, "status": tx.status, "block": block, "tx_hash": tx_hash},
+            )
+            return True
+        used = int(self.rpc.call("eth_getTransactionCount", [tx.sender, "latest"]), 16)
+        if used > tx.nonce:
+            tx.status, tx.error = DROPPED, "nonce used by another transaction; none of ours was mined"
+            on_finished(session, tx, None)
+            log.warning("operator tx dropped", extra={"reference": tx.reference, "nonce": tx.nonce})
+            return True
+        if tx.status == SIGNED or self.rpc.call("eth_getTransactionByHash", [tx.tx_hash]) is None:
+            self._broadcast(tx)  # never sent (crash after persisting), or the node forgot it
+        elif self._stuck(tx):
+            self._replace(tx)
+        return False
+
+    def _stuck(self, tx: OperatorTx) -> bool:
+        if tx.submitted_at is None:
+            return False
+        submitted = tx.submitted_at if tx.submitted_at.tzinfo else tx.submitted_at.replace(tzinfo=UTC)
+        return self._clock() - submitted.timestamp() > self.policy.stuck_after_s
+
+    def _replace(self, tx: OperatorTx) -> None:
+        """Same nonce, same call, fees up by FEE_BUMP_PERCENT (and at least the market's)."""
+        market_fee, market_priority = self._fees()
+        priority = max(market_priority, tx.max_priority_fee_per_gas * (100 + FEE_BUMP_PERCENT) // 100 + 1)
+        max_fee = max(market_fee, tx.max_fee_per_gas * (100 + FEE_BUMP_PERCENT) // 100 + 1)
+        raw, tx_hash = self._sign(tx.nonce, tx.to, tx.data, tx.gas_limit, max_fee, priority)
+        tx.raw_tx, tx.tx_hash, tx.hashes = raw, tx_hash, [*tx.hashes, tx_hash]
+        tx.max_fee_per_gas, tx.max_priority_fee_per_gas = max_fee, priority
+        tx.submitted_at = datetime.fromtimestamp(self._clock(), UTC)
+        self._broadcast(tx)
+        log.warning(
+            "operator tx replaced",
+            extra={
+                "reference": tx.reference,
+                "nonce": tx.nonce,
+                "tx_hash": tx_hash,
+                "max_fee_per_gas": max_fee,
+            },
+        )

@@ -1,0 +1,141 @@
+"""Relayed withdrawals: accepted request -> `withdraw` transaction -> mined -> final in the ledger.
+
+A request holds its amount from acceptance until it ends: `active_withdrawals` is what the trading
+side subtracts from the ledger balance, so the hold needs no second bookkeeping and survives
+restarts. A request completes when the indexer has seen its `Withdrawn` event final (the ledger
+then carries the debit), and fails, releasing the hold, if the transaction reverts or is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from web3 import Web3
+
+from backend.bootstrap import Container
+from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
+from relayer.transactions import SimulationFailed, TxManager
+
+log = logging.getLogger(__name__)
+
+ACCEPTED, RELAYING, RELAYED, COMPLETED, FAILED = "accepted", "relaying", "relayed", "completed", "failed"
+ACTIVE = (ACCEPTED, RELAYING, RELAYED)
+
+
+def active_withdrawals(session: Session, wallet: str) -> dict[str, int]:
+    """token -> amount held by the wallet's unfinished withdrawals."""
+    held: dict[str, int] = defaultdict(int)
+    rows = session.execute(
+        select(WithdrawalRequest.token, WithdrawalRequest.amount).where(
+            WithdrawalRequest.wallet == wallet, WithdrawalRequest.status.in_(ACTIVE)
+        )
+    )
+    for token, amount in rows:
+        held[token] += amount
+    return dict(held)
+
+
+class WithdrawalWork:
+    """Relays accepted withdrawals one transaction each, and completes them from the ledger."""
+
+    kind = "withdraw"
+
+    def __init__(
+        self,
+        container: Container,
+        exchange: str,
+        exchange_abi: list[dict[str, Any]],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.container = container
+        self.exchange = Web3.to_checksum_address(exchange)
+        self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
+        self._clock = clock
+
+    def start_new(self, txm: TxManager) -> None:
+        self._complete_final()
+        with self.container.session_factory() as session:
+            waiting = session.scalars(
+                select(WithdrawalRequest)
+                .where(WithdrawalRequest.status == ACCEPTED)
+                .order_by(WithdrawalRequest.created_at_ms)
+            ).all()
+        for request in waiting:
+            self._relay(txm, request)
+
+    def calldata(self, request: WithdrawalRequest) -> str:
+        withdrawal = (
+            request.wallet,
+            request.token,
+            request.amount,
+            request.max_fee,
+            request.recipient,
+            request.nonce,
+            request.expiry,
+        )
+        signature = bytes.fromhex(request.signature.removeprefix("0x"))
+        return str(self.contract.encode_abi("withdraw", args=[withdrawal, signature, request.fee]))
+
+    def _relay(self, txm: TxManager, request: WithdrawalRequest) -> None:
+        calldata = self.calldata(request)
+        try:
+            gas = txm.simulate(self.exchange, calldata)
+        except SimulationFailed as exc:
+            self._set(request.hash, FAILED, failure=f"withdrawal would revert: {exc}"[:200])
+            log.warning("withdrawal failed before submission", extra={"withdrawal": request.hash, "error": str(exc)})
+            return
+        with self.container.session_factory() as session:
+            row = session.get(WithdrawalRequest, request.hash, with_for_update=True)
+            if row is None or row.status != ACCEPTED:
+                return
+            tx = txm.create(session, self.kind, f"withdraw:{request.hash}", self.exchange, calldata, gas)
+            row.status, row.tx_hash, row.updated_at_ms = RELAYING, tx.tx_hash, self._now_ms()
+            session.commit()
+            tx_id = tx.id
+        txm.send(tx_id)
+
+    def finish(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:
+        request = session.get(WithdrawalRequest, tx.reference.removeprefix("withdraw:"))
+        if request is None:
+            return
+        request.updated_at_ms = self._now_ms()
+        if tx.status == "confirmed":
+            request.status, request.tx_hash = RELAYED, tx.mined_hash
+        else:
+            request.status, request.failure = FAILED, tx.error or tx.status
+
+    def _complete_final(self) -> None:
+        """Relayed requests whose Withdrawn event is final in the ledger are complete."""
+        with self.container.session_factory() as session:
+            relayed = {
+                r.tx_hash: r
+                for r in session.scalars(select(WithdrawalRequest).where(WithdrawalRequest.status == RELAYED))
+            }
+            if not relayed:
+                return
+            final = session.scalars(
+                select(ChainEvent.tx_hash).where(
+                    ChainEvent.name == "Withdrawn", ChainEvent.status == "final", ChainEvent.tx_hash.in_(list(relayed))
+                )
+            )
+            for tx_hash in final:
+                request = relayed[tx_hash]
+                request.status, request.updated_at_ms = COMPLETED, self._now_ms()
+                log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
+            session.commit()
+
+    def _set(self, request_hash: str, status: str, failure: str | None = None) -> None:
+        with self.container.session_factory() as session:
+            row = session.get(WithdrawalRequest, request_hash)
+            if row is not None:
+                row.status, row.failure, row.updated_at_ms = status, failure, self._now_ms()
+                session.commit()
+
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000)

@@ -1,0 +1,152 @@
+"""A deployed development stack on a real anvil, and the wallet actions tests need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account import Account
+from web3 import Web3
+from web3.contract import Contract
+
+from backend.chain.artifacts import load_artifact
+from backend.chain.deploy import DeployedStack
+from backend.chain.devkeys import DEV_KEYS
+from backend.chain.jsonrpc import rpc_call
+from backend.chain.rpc import make_web3
+
+
+@dataclass
+class DevChain:
+    url: str
+    stack: DeployedStack
+
+    def __post_init__(self) -> None:
+        self.w3: Web3 = make_web3(self.url)
+        self.exchange = self.contract("Exchange", self.stack.contracts["Exchange"])
+
+    def rpc(self, method: str, *params: object) -> Any:
+        return rpc_call(self.url, method, list(params))
+
+    def contract(self, artifact: str, address: str) -> Contract:
+        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=load_artifact(artifact).abi)
+
+    def token(self, symbol: str) -> Contract:
+        return self.contract("TestERC20", self.stack.contracts[symbol])
+
+    def head(self) -> int:
+        return int(self.w3.eth.block_number)
+
+    def mine(self, blocks: int = 1) -> None:
+        self.rpc("anvil_mine", hex(blocks))
+
+    def send(self, key_index: int, call: Any, value: int = 0) -> dict[str, Any]:
+        """Sign with the dev key and send; returns the mined receipt (anvil mines every transaction)."""
+        raw = self.sign(key_index, call, value)
+        tx_hash = self.w3.eth.send_raw_transaction(raw)
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
+        assert receipt["status"] == 1, receipt
+        return dict(receipt)
+
+    def sign(self, key_index: int, call: Any, value: int = 0, nonce_offset: int = 0) -> bytes:
+        account = Account.from_key(DEV_KEYS[key_index])
+        tx = call.build_transaction(
+            {
+                "from": account.address,
+                "value": value,
+                "nonce": self.w3.eth.get_transaction_count(account.address) + nonce_offset,
+                "chainId": self.w3.eth.chain_id,
+                "gas": 500_000,
+            }
+        )
+        return bytes(account.sign_transaction(tx).raw_transaction)
+
+    def approve(self, key_index: int, symbol: str, amount: int) -> None:
+        self.send(key_index, self.token(symbol).functions.approve(self.exchange.address, amount))
+
+    def deposit(self, key_index: int, symbol: str, amount: int) -> dict[str, Any]:
+        """Approve and deposit `amount` of a demo token for dev account `key_index`."""
+        self.approve(key_index, symbol, amount)
+        return self.send(key_index, self.exchange.functions.depositToken(self.token(symbol).address, amount))
+
+    def vault_balance(self, key_index: int, symbol: str) -> int:
+        wallet = Account.from_key(DEV_KEYS[key_index]).address
+        return int(self.exchange.functions.balanceOf(wallet, self.token(symbol).address).call())
+
+
+def address_of(key_index: int) -> str:
+    return str(Account.from_key(DEV_KEYS[key_index]).address)
+
+
+ORDER_TYPE = [
+    {"name": "maker", "type": "address"},
+    {"name": "baseToken", "type": "address"},
+    {"name": "quoteToken", "type": "address"},
+    {"name": "side", "type": "uint8"},
+    {"name": "baseAmount", "type": "uint128"},
+    {"name": "limitPrice", "type": "uint256"},
+    {"name": "triggerPrice", "type": "uint256"},
+    {"name": "maxFeeRate", "type": "uint32"},
+    {"name": "nonce", "type": "uint64"},
+    {"name": "expiry", "type": "uint64"},
+    {"name": "flags", "type": "uint32"},
+]
+WITHDRAWAL_TYPE = [
+    {"name": "wallet", "type": "address"},
+    {"name": "token", "type": "address"},
+    {"name": "amount", "type": "uint256"},
+    {"name": "maxFee", "type": "uint256"},
+    {"name": "recipient", "type": "address"},
+    {"name": "nonce", "type": "uint64"},
+    {"name": "expiry", "type": "uint64"},
+]
+
+
+def sign_typed(
+    chain: DevChain, key_index: int, primary: str, fields: list[dict[str, str]], message: dict[str, Any]
+) -> bytes:
+    """An EIP-712 signature by dev account `key_index` over `message` for the chain's Exchange."""
+    from eth_account.messages import encode_typed_data
+
+    typed = {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            primary: fields,
+        },
+        "primaryType": primary,
+        "domain": {
+            "name": "HDEX Exchange",
+            "version": "1",
+            "chainId": chain.w3.eth.chain_id,
+            "verifyingContract": chain.exchange.address,
+        },
+        "message": message,
+    }
+    signed = Account.sign_message(encode_typed_data(full_message=typed), DEV_KEYS[key_index])
+    return bytes(signed.signature)
+
+
+def order(
+    chain: DevChain, key_index: int, side: int, base_amount: int, limit_price: int, **extra: int
+) -> dict[str, Any]:
+    """A limit order on the WETH/USDC demo market (side 0 buy, 1 sell), valid for an hour."""
+    fields: dict[str, Any] = {
+        "maker": address_of(key_index),
+        "baseToken": chain.token("WETH").address,
+        "quoteToken": chain.token("USDC").address,
+        "side": side,
+        "baseAmount": base_amount,
+        "limitPrice": limit_price,
+        "triggerPrice": 0,
+        "maxFeeRate": 3_000,
+        "nonce": extra.pop("nonce", 0),
+        "expiry": chain.w3.eth.get_block("latest")["timestamp"] + 3600,
+        "flags": 0,
+    }
+    fields.update(extra)
+    return fields

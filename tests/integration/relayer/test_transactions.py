@@ -1,0 +1,189 @@
+"""Operator transactions on a real anvil: exactly once across restarts, stuck replacement, drops."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from eth_account import Account
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
+from backend.chain.jsonrpc import JsonRpcClient
+from backend.chain.node import AnvilNode
+from backend.db import migrate
+from backend.db.models import OperatorTx
+from backend.db.session import make_engine
+from relayer.transactions import SimulationFailed, TxManager, TxPolicy
+
+from ..conftest import free_port
+
+pytestmark = pytest.mark.chain
+
+OPERATOR = Account.from_key(DEV_KEYS[OPERATOR_INDEX]).address
+TARGET = Account.from_key(DEV_KEYS[9]).address
+# Creation code of a contract whose every call reverts (runtime: PUSH1 0 PUSH1 0 REVERT).
+REVERTER_INIT = "0x6460006000fd6000526005601bf3"
+
+
+@pytest.fixture
+def node() -> Iterator[AnvilNode]:
+    with AnvilNode(port=free_port()) as anvil:
+        yield anvil
+
+
+@pytest.fixture
+def sessions(sqlite_url: str) -> Iterator[sessionmaker[Session]]:
+    migrate.upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def manager(node: AnvilNode, sessions: sessionmaker[Session], clock: Clock | None = None, **policy: Any) -> TxManager:
+    return TxManager(
+        sessions, JsonRpcClient(node.url), DEV_KEYS[OPERATOR_INDEX], 31337, TxPolicy(**policy), clock or Clock()
+    )
+
+
+def create(txm: TxManager, sessions: sessionmaker[Session], reference: str) -> int:
+    with sessions() as session:
+        gas = txm.simulate(TARGET, "0x")
+        tx = txm.create(session, "test", reference, TARGET, "0x", gas)
+        session.commit()
+        return tx.id
+
+
+def rpc(node: AnvilNode, method: str, *params: object) -> Any:
+    return JsonRpcClient(node.url).call(method, list(params))
+
+
+def operator_nonce(node: AnvilNode) -> int:
+    return int(rpc(node, "eth_getTransactionCount", OPERATOR, "latest"), 16)
+
+
+def finished_log() -> tuple[list[tuple[str, str]], Any]:
+    seen: list[tuple[str, str]] = []
+
+    def on_finished(session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:
+        seen.append((tx.reference, tx.status))
+
+    return seen, on_finished
+
+
+def status(sessions: sessionmaker[Session], tx_id: int) -> OperatorTx:
+    with sessions() as session:
+        tx = session.get(OperatorTx, tx_id)
+        assert tx is not None
+        return tx
+
+
+def test_a_transaction_stored_but_never_sent_is_sent_once_after_a_restart(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    tx_id = create(manager(node, sessions), sessions, "batch:1")  # the process dies before send()
+    assert operator_nonce(node) == 0
+    seen, on_finished = finished_log()
+    restarted = manager(node, sessions)
+    restarted.track(on_finished)  # sends the stored bytes; anvil mines at once
+    restarted.track(on_finished)
+    restarted.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+    assert operator_nonce(node) == 1
+    assert status(sessions, tx_id).status == "confirmed"
+
+
+def test_a_restart_between_submit_and_receipt_finishes_it_exactly_once(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    rpc(node, "evm_setAutomine", False)
+    first = manager(node, sessions)
+    tx_id = create(first, sessions, "batch:1")
+    first.send(tx_id)  # ... and the relayer is killed before the receipt
+    seen, on_finished = finished_log()
+    restarted = manager(node, sessions)
+    assert restarted.track(on_finished) == 0  # not mined yet; nothing resent twice
+    rpc(node, "evm_mine")
+    assert restarted.track(on_finished) == 1
+    assert restarted.track(on_finished) == 0
+    assert seen == [("batch:1", "confirmed")]
+    assert operator_nonce(node) == 1
+
+
+def test_the_next_transaction_takes_the_next_nonce_while_one_is_in_flight(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    rpc(node, "evm_setAutomine", False)
+    txm = manager(node, sessions)
+    first, second = create(txm, sessions, "batch:1"), create(txm, sessions, "batch:2")
+    assert (status(sessions, first).nonce, status(sessions, second).nonce) == (0, 1)
+
+
+def test_a_stuck_transaction_is_replaced_at_the_same_nonce_and_only_one_attempt_is_mined(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    txm = manager(node, sessions, clock, stuck_after_s=30)
+    tx_id = create(txm, sessions, "batch:1")
+    txm.send(tx_id)
+    seen, on_finished = finished_log()
+    txm.track(on_finished)
+    assert len(status(sessions, tx_id).hashes) == 1
+    clock.now += 31
+    txm.track(on_finished)
+    stored = status(sessions, tx_id)
+    assert len(stored.hashes) == 2
+    assert stored.max_fee_per_gas > 0
+    rpc(node, "evm_mine")
+    txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+    mined = [h for h in stored.hashes if rpc(node, "eth_getTransactionReceipt", h) is not None]
+    assert mined == [stored.hashes[1]]  # the replacement, and only it
+    assert status(sessions, tx_id).mined_hash == stored.hashes[1]
+    assert operator_nonce(node) == 1
+
+
+def test_a_transaction_whose_nonce_was_used_elsewhere_is_dropped(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    txm = manager(node, sessions)
+    tx_id = create(txm, sessions, "batch:1")
+    # Someone else used the operator key's nonce 0 before we sent.
+    rpc(node, "eth_sendTransaction", {"from": OPERATOR, "to": TARGET, "value": "0x1"})
+    seen, on_finished = finished_log()
+    txm.track(on_finished)
+    assert seen == [("batch:1", "dropped")]
+    assert status(sessions, tx_id).status == "dropped"
+
+
+def test_the_outcome_waits_for_the_confirmations(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
+    txm = manager(node, sessions, confirmations=3)
+    tx_id = create(txm, sessions, "batch:1")
+    txm.send(tx_id)
+    seen, on_finished = finished_log()
+    txm.track(on_finished)
+    assert seen == [] and status(sessions, tx_id).status == "submitted"
+    rpc(node, "anvil_mine", "0x2")
+    txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+
+
+def test_a_reverting_call_fails_simulation_and_stores_nothing(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
+    deployed = rpc(node, "eth_sendTransaction", {"from": OPERATOR, "data": REVERTER_INIT})
+    reverter = rpc(node, "eth_getTransactionReceipt", deployed)["contractAddress"]
+    txm = manager(node, sessions)
+    with pytest.raises(SimulationFailed):
+        txm.simulate(reverter, "0x12345678")
+    with sessions() as session:
+        assert session.scalars(select(OperatorTx)).all() == []
