@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         default="threads", description="threads: hdex up runs indexer and relayer; external: hdex worker does"
     )
     relayer_confirmations: Annotated[int, Field(ge=1, le=10_000)] = 1
+    withdrawal_fee_rate: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=0, description="operator fee on relayed withdrawals, millionths of the amount (<= signed maxFee)"
+    )
     sanctions_oracle: str | None = Field(
         default=None, description="address of an isSanctioned(address) oracle; dev: the deployed one"
     )

@@ -1,8 +1,8 @@
 """Relayed withdrawals: accepted request -> `withdraw` transaction -> mined -> final in the ledger.
 
-A request holds its amount from acceptance until it ends: `active_withdrawals` is what the trading
-side subtracts from the ledger balance, so the hold needs no second bookkeeping and survives
-restarts. A request completes when the indexer has seen its `Withdrawn` event final (the ledger
+A request holds its amount from acceptance until it ends: trading subtracts unfinished requests from
+the ledger balance (`backend.trading.chain_sync.wallet_balances`), so the hold needs no second
+bookkeeping and survives restarts. A request completes when the indexer has seen its `Withdrawn` event final (the ledger
 then carries the debit), and fails, releasing the hold, if the transaction reverts or is dropped.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -26,19 +25,6 @@ log = logging.getLogger(__name__)
 
 ACCEPTED, RELAYING, RELAYED, COMPLETED, FAILED = "accepted", "relaying", "relayed", "completed", "failed"
 ACTIVE = (ACCEPTED, RELAYING, RELAYED)
-
-
-def active_withdrawals(session: Session, wallet: str) -> dict[str, int]:
-    """token -> amount held by the wallet's unfinished withdrawals."""
-    held: dict[str, int] = defaultdict(int)
-    rows = session.execute(
-        select(WithdrawalRequest.token, WithdrawalRequest.amount).where(
-            WithdrawalRequest.wallet == wallet, WithdrawalRequest.status.in_(ACTIVE)
-        )
-    )
-    for token, amount in rows:
-        held[token] += amount
-    return dict(held)
 
 
 class WithdrawalWork:

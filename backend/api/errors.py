@@ -61,6 +61,15 @@ class ErrorCode(StrEnum):
     # balance: funds
     INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"
 
+    # withdrawal: signed withdrawals
+    SIGNER_NOT_WALLET = "SIGNER_NOT_WALLET"
+    WITHDRAWAL_EXPIRED = "WITHDRAWAL_EXPIRED"
+    DUPLICATE_WITHDRAWAL = "DUPLICATE_WITHDRAWAL"
+
+    # compliance: screening
+    ADDRESS_BLOCKED = "ADDRESS_BLOCKED"
+    SCREENING_UNAVAILABLE = "SCREENING_UNAVAILABLE"
+
     # service: the exchange cannot take orders right now
     NOT_DEPLOYED = "NOT_DEPLOYED"
     UNAVAILABLE = "UNAVAILABLE"
@@ -99,6 +108,11 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.POST_ONLY_WOULD_CROSS: 409,
     ErrorCode.FOK_NOT_FILLED: 409,
     ErrorCode.WOULD_TRIGGER_IMMEDIATELY: 409,
+    ErrorCode.SIGNER_NOT_WALLET: 401,
+    ErrorCode.WITHDRAWAL_EXPIRED: 422,
+    ErrorCode.DUPLICATE_WITHDRAWAL: 409,
+    ErrorCode.ADDRESS_BLOCKED: 403,
+    ErrorCode.SCREENING_UNAVAILABLE: 503,
     ErrorCode.INSUFFICIENT_BALANCE: 422,
     ErrorCode.NOT_DEPLOYED: 503,
     ErrorCode.UNAVAILABLE: 503,

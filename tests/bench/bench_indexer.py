@@ -78,25 +78,18 @@ def build_backlog(rpc: Rpc, exchange: str, token: str, deposits: int) -> None:
     rpc.batch([("eth_sendTransaction", [{"from": t, "to": token, "data": approve}]) for t in traders])
     rpc.call("evm_setAutomine", False)
     deposit = _calldata("depositToken(address,uint256)", ["address", "uint256"], [token, 1])
+    # Explicit nonces: within one batch anvil would give a sender's transactions the same one.
+    nonces = [int(str(n), 16) for n in rpc.batch([("eth_getTransactionCount", [t, "pending"]) for t in traders])]
     sent = 0
     while sent < deposits:
         count = min(TXS_PER_BLOCK, deposits - sent)
-        rpc.batch(
-            [
-                (
-                    "eth_sendTransaction",
-                    [
-                        {
-                            "from": traders[(sent + i) % len(traders)],
-                            "to": exchange,
-                            "data": deposit,
-                            "gas": hex(120_000),
-                        }
-                    ],
-                )
-                for i in range(count)
-            ]
-        )
+        calls: list[tuple[str, list[object]]] = []
+        for i in range(count):
+            k = (sent + i) % len(traders)
+            tx = {"from": traders[k], "to": exchange, "data": deposit, "gas": hex(120_000), "nonce": hex(nonces[k])}
+            nonces[k] += 1
+            calls.append(("eth_sendTransaction", [tx]))
+        rpc.batch(calls)
         rpc.call("evm_mine")
         sent += count
         if sent % 2000 == 0 or sent == deposits:
