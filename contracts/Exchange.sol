@@ -55,42 +55,44 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         uint64 exitAvailableAt;
     }
 
-    /// @dev An order of the batch being settled, kept in memory so that repeated fills write storage once.
+    /// @dev An order of the batch being settled, read from calldata once and kept in memory: an order filled by
+    /// several trades is validated, hashed and verified once and written to storage once.
     struct OrderContext {
         bytes32 hash;
-        uint128 filled;
-        bool touched;
-        bytes4 invalidReason;
-    }
-
-    /// @dev The fields of a {TradeSettled} event.
-    struct TradeRecord {
         address maker;
-        address taker;
-        bytes32 makerOrderHash;
-        bytes32 takerOrderHash;
         address baseToken;
         address quoteToken;
-        uint8 makerSide;
+        uint256 side;
         uint256 baseAmount;
-        uint256 quoteAmount;
-        uint256 makerFee;
-        uint256 takerFee;
-        uint256 makerFilled;
-        uint256 takerFilled;
+        uint256 limitPrice;
+        uint256 maxFeeRate;
+        uint256 flags;
+        uint256 filled;
+        bool touched;
+        bytes4 invalidReason;
+        bytes32 baseBalanceSlot;
+        bytes32 quoteBalanceSlot;
+    }
+
+    /// @dev Batch-wide values: the fee schedule read once, and the fees accrued so far.
+    struct Batch {
+        uint256 makerFeeRate;
+        uint256 takerFeeRate;
+        FeeLedger.Data fees;
     }
 
     /// @notice The admin (Custody).
     address public admin;
     /// @notice The exit delay in seconds.
     uint64 public exitDelay;
-    /// @notice Whether settlement and deposits are paused.
-    bool public paused;
+    // One slot for everything `settle` reads once per batch: fee recipient, fee schedule, pause flag.
     /// @notice Where fees are credited.
     address public feeRecipient;
     /// @notice Maker and taker fee rates (millionths of the amount received), each at most `MAX_FEE_RATE`.
     uint32 public makerFeeRate;
     uint32 public takerFeeRate;
+    /// @notice Whether settlement and deposits are paused.
+    bool public paused;
 
     /// @notice Addresses allowed to settle and relay withdrawals.
     mapping(address operator => bool enabled) public isOperator;
@@ -204,223 +206,194 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         if (orders.length != signatures.length) revert BatchLengthMismatch(orders.length, signatures.length);
 
         OrderContext[] memory contexts = _loadOrders(orders, signatures);
-        FeeLedger.Data memory fees = FeeLedger.create(trades.length * 2);
+        // The schedule is at most MAX_FEE_RATE (checked when set); each order's signed max was capped at load.
+        Batch memory batch = Batch({
+            makerFeeRate: makerFeeRate,
+            takerFeeRate: takerFeeRate,
+            fees: FeeLedger.create(trades.length * 2)
+        });
         for (uint256 i; i < trades.length; ++i) {
-            _settleTrade(i, trades[i], orders, contexts, fees);
+            _settleTrade(i, trades[i], contexts, batch);
         }
         _storeOrderStates(contexts);
-        _creditFees(fees);
+        _creditFees(batch.fees);
     }
 
-    /// @dev Step 1: hash every order once, refuse duplicates, and decide once per order whether it may trade.
+    /// @dev Step 1: read and hash every order once, require them sorted by hash, and decide once per order whether it may
+    /// trade at all.
     function _loadOrders(Order[] calldata orders, bytes[] calldata signatures)
         internal
         returns (OrderContext[] memory contexts)
     {
         contexts = new OrderContext[](orders.length);
+        bytes32 separator = _domainSeparatorV4();
+        bytes32 previousHash;
         for (uint256 i; i < orders.length; ++i) {
             Order calldata order = orders[i];
-            bytes32 orderHash = _hashTypedDataV4(OrderLib.structHash(order));
-            _markOrder(orderHash);
+            OrderContext memory context = contexts[i];
+            bytes32 orderHash = OrderLib.digest(order, separator);
+            // Strictly increasing hashes: the same order twice would get two fill counters and could overfill.
+            if (orderHash <= previousHash) revert BatchOrdersNotSorted(i, orderHash);
+            previousHash = orderHash;
+            context.hash = orderHash;
+            context.maker = order.maker;
+            context.baseToken = order.baseToken;
+            context.quoteToken = order.quoteToken;
+            context.side = order.side;
+            context.baseAmount = order.baseAmount;
+            context.limitPrice = order.limitPrice;
+            uint256 maxFeeRate = order.maxFeeRate;
+            context.maxFeeRate = maxFeeRate < MAX_FEE_RATE ? maxFeeRate : MAX_FEE_RATE;
+            context.flags = order.flags;
+            // The maker's two balance slots of this market, computed once however often the order trades.
+            context.baseBalanceSlot = _balanceSlot(context.maker, context.baseToken);
+            context.quoteBalanceSlot = _balanceSlot(context.maker, context.quoteToken);
             OrderState memory state = _orders[orderHash];
-            contexts[i] = OrderContext({
-                hash: orderHash,
-                filled: state.filled,
-                touched: false,
-                invalidReason: _orderInvalidReason(order, state, orderHash, signatures[i])
-            });
+            context.filled = state.filled;
+            context.invalidReason = _orderInvalidReason(order, context, state, signatures[i]);
         }
     }
 
-    /// @dev Why `order` cannot trade at all in this batch, or zero. The signature is only checked for orders
+    /// @dev Why the order cannot trade at all in this batch, or zero. The signature is only checked for orders
     /// not seen before: an order hash with a stored state was verified when first filled.
     function _orderInvalidReason(
         Order calldata order,
+        OrderContext memory context,
         OrderState memory state,
-        bytes32 orderHash,
         bytes calldata signature
     ) internal view returns (bytes4) {
         if (state.cancelled) return OrderCancelled.selector;
         if (block.timestamp > order.expiry) return OrderExpired.selector;
-        if (order.flags & ~OrderLib.KNOWN_FLAGS != 0) return OrderUnknownFlags.selector;
-        WalletState memory wallet = _wallets[order.maker];
+        if (context.flags & ~uint256(OrderLib.KNOWN_FLAGS) != 0) return OrderUnknownFlags.selector;
+        if (context.side > OrderLib.SIDE_SELL) return OrdersDoNotMatch.selector;
+        WalletState memory wallet = _wallets[context.maker];
         if (order.nonce < wallet.nonceFloor) return OrderNonceBelowFloor.selector;
         if (wallet.exitAvailableAt != 0) return WalletExited.selector;
-        if (!state.verified && !SignatureVerifier.isValidSignatureNow(order.maker, orderHash, signature)) {
+        if (!state.verified && !SignatureVerifier.isValidSignatureNow(context.maker, context.hash, signature)) {
             return InvalidSignature.selector;
         }
         return bytes4(0);
-    }
-
-    /// @dev The same order twice in a batch would get two in-memory fill counters and could be overfilled.
-    /// A transient mark per order hash finds duplicates in one pass; step 3 clears the marks, so a second
-    /// batch in the same transaction starts clean. (Order hashes are keccak outputs: they cannot collide with
-    /// the reentrancy guard's fixed transient slot.)
-    function _markOrder(bytes32 orderHash) internal {
-        uint256 seen;
-        assembly ("memory-safe") {
-            seen := tload(orderHash)
-            tstore(orderHash, 1)
-        }
-        if (seen != 0) revert BatchDuplicateOrder(orderHash);
-    }
-
-    function _unmarkOrder(bytes32 orderHash) internal {
-        assembly ("memory-safe") {
-            tstore(orderHash, 0)
-        }
     }
 
     /// @dev Step 2: check one trade against its two orders and either apply it whole or skip it with a reason.
     function _settleTrade(
         uint256 tradeIndex,
         Trade calldata trade,
-        Order[] calldata orders,
         OrderContext[] memory contexts,
-        FeeLedger.Data memory fees
+        Batch memory batch
     ) internal {
-        if (trade.makerOrderIndex >= orders.length) {
-            revert BatchOrderIndexOutOfRange(tradeIndex, trade.makerOrderIndex);
+        uint256 makerIndex = trade.makerOrderIndex;
+        uint256 takerIndex = trade.takerOrderIndex;
+        if (makerIndex >= contexts.length) revert BatchOrderIndexOutOfRange(tradeIndex, makerIndex);
+        if (takerIndex >= contexts.length) revert BatchOrderIndexOutOfRange(tradeIndex, takerIndex);
+        OrderContext memory maker;
+        OrderContext memory taker;
+        // Both indices were range-checked just above, so the compiler's second bounds check is skipped.
+        assembly ("memory-safe") {
+            maker := mload(add(contexts, shl(5, add(makerIndex, 1))))
+            taker := mload(add(contexts, shl(5, add(takerIndex, 1))))
         }
-        if (trade.takerOrderIndex >= orders.length) {
-            revert BatchOrderIndexOutOfRange(tradeIndex, trade.takerOrderIndex);
-        }
-        Order calldata makerOrder = orders[trade.makerOrderIndex];
-        Order calldata takerOrder = orders[trade.takerOrderIndex];
-        OrderContext memory maker = contexts[trade.makerOrderIndex];
-        OrderContext memory taker = contexts[trade.takerOrderIndex];
 
-        bytes4 reason = _tradeFailure(trade, makerOrder, takerOrder, maker, taker);
-        if (reason != bytes4(0)) {
-            emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
-            return;
-        }
-        _applyTrade(trade, makerOrder, takerOrder, maker, taker, fees);
+        bytes4 reason = _tradeFailure(trade, maker, taker, batch);
+        if (reason == bytes4(0)) reason = _applyTrade(trade, maker, taker, batch.fees);
+        if (reason != bytes4(0)) emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
     }
 
-    /// @dev Why `trade` cannot be applied, or zero. Checks are ordered from order validity to amounts,
-    /// limits, fees and finally balances.
+    /// @dev Why `trade` cannot be applied, or zero. Checks run from order validity to matching, amounts, limits
+    /// and fees; the payers' balances are checked by `_applyTrade`, which computes their slots anyway.
     function _tradeFailure(
         Trade calldata trade,
-        Order calldata makerOrder,
-        Order calldata takerOrder,
         OrderContext memory maker,
-        OrderContext memory taker
+        OrderContext memory taker,
+        Batch memory batch
     ) internal view returns (bytes4) {
         if (maker.invalidReason != bytes4(0)) return maker.invalidReason;
         if (taker.invalidReason != bytes4(0)) return taker.invalidReason;
-        if (makerOrder.maker == takerOrder.maker) return SelfTrade.selector;
+        if (maker.maker == taker.maker) return SelfTrade.selector;
         if (
-            makerOrder.baseToken != takerOrder.baseToken || makerOrder.quoteToken != takerOrder.quoteToken
-                || makerOrder.side == takerOrder.side || makerOrder.side > OrderLib.SIDE_SELL
-                || takerOrder.side > OrderLib.SIDE_SELL
+            maker.baseToken != taker.baseToken || maker.quoteToken != taker.quoteToken || maker.side == taker.side
         ) return OrdersDoNotMatch.selector;
-        if (takerOrder.flags & OrderLib.FLAG_POST_ONLY != 0) return PostOnlyOrderTaken.selector;
-        if (trade.baseAmount == 0 || trade.quoteAmount == 0) return ZeroAmountTrade.selector;
-        if (uint256(maker.filled) + trade.baseAmount > makerOrder.baseAmount) return OrderOverfilled.selector;
-        if (uint256(taker.filled) + trade.baseAmount > takerOrder.baseAmount) return OrderOverfilled.selector;
+        if (taker.flags & OrderLib.FLAG_POST_ONLY != 0) return PostOnlyOrderTaken.selector;
+        uint256 base = trade.baseAmount;
+        uint256 quote = trade.quoteAmount;
+        if (base == 0 || quote == 0) return ZeroAmountTrade.selector;
+        // Fills and amounts are below 2^128 (uint128 in storage and in the ABI), so the sums cannot overflow.
+        unchecked {
+            if (maker.filled + base > maker.baseAmount || taker.filled + base > taker.baseAmount) {
+                return OrderOverfilled.selector;
+            }
+        }
 
-        bool makerSells = makerOrder.side == OrderLib.SIDE_SELL;
-        (Order calldata sellOrder, Order calldata buyOrder) =
-            makerSells ? (makerOrder, takerOrder) : (takerOrder, makerOrder);
-        if (!TradeMath.satisfiesSellLimit(trade.baseAmount, trade.quoteAmount, sellOrder.limitPrice)) {
-            return LimitPriceViolated.selector;
-        }
-        if (!TradeMath.satisfiesBuyLimit(trade.baseAmount, trade.quoteAmount, buyOrder.limitPrice)) {
-            return LimitPriceViolated.selector;
-        }
+        bool makerSells = maker.side == OrderLib.SIDE_SELL;
+        (OrderContext memory sell, OrderContext memory buy) = makerSells ? (maker, taker) : (taker, maker);
+        if (
+            !TradeMath.satisfiesSellLimit(base, quote, sell.limitPrice)
+                || !TradeMath.satisfiesBuyLimit(base, quote, buy.limitPrice)
+        ) return LimitPriceViolated.selector;
         // Each party pays its fee in the token it receives: the seller receives quote, the buyer base.
-        (uint256 makerReceives, uint256 takerReceives) =
-            makerSells ? (trade.quoteAmount, trade.baseAmount) : (trade.baseAmount, trade.quoteAmount);
+        (uint256 makerReceives, uint256 takerReceives) = makerSells ? (quote, base) : (base, quote);
         if (
-            !TradeMath.feeWithinRate(
-                trade.makerFee,
-                makerReceives,
-                TradeMath.minRate(makerOrder.maxFeeRate, makerFeeRate, MAX_FEE_RATE)
-            )
+            !TradeMath.feeWithinRate(trade.makerFee, makerReceives, TradeMath.min(maker.maxFeeRate, batch.makerFeeRate))
+                || !TradeMath.feeWithinRate(
+                    trade.takerFee, takerReceives, TradeMath.min(taker.maxFeeRate, batch.takerFeeRate)
+                )
         ) return FeeTooHigh.selector;
-        if (
-            !TradeMath.feeWithinRate(
-                trade.takerFee,
-                takerReceives,
-                TradeMath.minRate(takerOrder.maxFeeRate, takerFeeRate, MAX_FEE_RATE)
-            )
-        ) return FeeTooHigh.selector;
-        if (_balances[sellOrder.maker][sellOrder.baseToken] < trade.baseAmount) {
-            return InsufficientBalance.selector;
-        }
-        if (_balances[buyOrder.maker][buyOrder.quoteToken] < trade.quoteAmount) {
-            return InsufficientBalance.selector;
-        }
         return bytes4(0);
     }
 
-    /// @dev Moves the balances of a checked trade, records the fills in memory and accrues the fees.
+    /// @dev Applies a checked trade unless a payer lacks the funds (then it changes nothing and returns why):
+    /// moves the four balances, records the fills in memory and accrues the fees.
     function _applyTrade(
         Trade calldata trade,
-        Order calldata makerOrder,
-        Order calldata takerOrder,
         OrderContext memory maker,
         OrderContext memory taker,
         FeeLedger.Data memory fees
-    ) internal {
-        // Fills were checked against the orders' uint128 base amounts, so they fit.
-        maker.filled += trade.baseAmount;
-        taker.filled += trade.baseAmount;
-        maker.touched = true;
-        taker.touched = true;
+    ) internal returns (bytes4) {
+        bool makerSells = maker.side == OrderLib.SIDE_SELL;
+        // Both orders trade the same market (checked in `_tradeFailure`): each order's own balance slots are the
+        // ones its maker pays from and receives into.
+        (OrderContext memory sell, OrderContext memory buy) = makerSells ? (maker, taker) : (taker, maker);
+        uint256 base = trade.baseAmount;
+        uint256 quote = trade.quoteAmount;
+        uint256 sellerBase = _sload(sell.baseBalanceSlot);
+        uint256 buyerQuote = _sload(buy.quoteBalanceSlot);
+        if (sellerBase < base || buyerQuote < quote) return InsufficientBalance.selector;
 
-        bool makerSells = makerOrder.side == OrderLib.SIDE_SELL;
-        address base = makerOrder.baseToken;
-        address quote = makerOrder.quoteToken;
-        (address seller, address buyer) =
-            makerSells ? (makerOrder.maker, takerOrder.maker) : (takerOrder.maker, makerOrder.maker);
         (uint256 sellerFee, uint256 buyerFee) =
             makerSells ? (trade.makerFee, trade.takerFee) : (trade.takerFee, trade.makerFee);
-
-        // The payers' balances were checked in `_tradeFailure`; fees are at most 1% of what is received.
+        // Payers were checked just above. Receivers: a fee is at most 1% of what it is taken from, and a
+        // balance cannot exceed the token's total supply held here.
         unchecked {
-            _balances[seller][base] -= trade.baseAmount;
-            _balances[buyer][quote] -= trade.quoteAmount;
+            _sstore(sell.baseBalanceSlot, sellerBase - base);
+            _sstore(buy.quoteBalanceSlot, buyerQuote - quote);
+            _sstore(buy.baseBalanceSlot, _sload(buy.baseBalanceSlot) + (base - buyerFee));
+            _sstore(sell.quoteBalanceSlot, _sload(sell.quoteBalanceSlot) + (quote - sellerFee));
+            // Fills were checked against the orders' uint128 base amounts in `_tradeFailure`.
+            maker.filled += base;
+            taker.filled += base;
         }
-        _balances[buyer][base] += trade.baseAmount - buyerFee;
-        _balances[seller][quote] += trade.quoteAmount - sellerFee;
-        fees.add(base, buyerFee);
-        fees.add(quote, sellerFee);
-
-        TradeRecord memory record;
-        record.maker = makerOrder.maker;
-        record.taker = takerOrder.maker;
-        record.makerOrderHash = maker.hash;
-        record.takerOrderHash = taker.hash;
-        record.baseToken = base;
-        record.quoteToken = quote;
-        record.makerSide = makerOrder.side;
-        record.baseAmount = trade.baseAmount;
-        record.quoteAmount = trade.quoteAmount;
-        record.makerFee = trade.makerFee;
-        record.takerFee = trade.takerFee;
-        record.makerFilled = maker.filled;
-        record.takerFilled = taker.filled;
-        _emitTradeSettled(record);
+        maker.touched = true;
+        taker.touched = true;
+        fees.addPair(maker.baseToken, buyerFee, maker.quoteToken, sellerFee);
+        _emitTradeSettled(trade, maker, taker);
+        return bytes4(0);
     }
 
-    /// @dev Emitting from a memory record keeps the thirteen event fields off the caller's stack.
-    function _emitTradeSettled(TradeRecord memory r) internal {
+    function _emitTradeSettled(Trade calldata trade, OrderContext memory maker, OrderContext memory taker) internal {
         emit TradeSettled(
-            r.maker,
-            r.taker,
-            r.makerOrderHash,
-            r.takerOrderHash,
-            r.baseToken,
-            r.quoteToken,
-            r.makerSide,
-            r.baseAmount,
-            r.quoteAmount,
-            r.makerFee,
-            r.takerFee,
-            r.makerFilled,
-            r.takerFilled
+            maker.maker,
+            taker.maker,
+            maker.hash,
+            taker.hash,
+            maker.baseToken,
+            maker.quoteToken,
+            uint8(maker.side),
+            trade.baseAmount,
+            trade.quoteAmount,
+            trade.makerFee,
+            trade.takerFee,
+            maker.filled,
+            taker.filled
         );
     }
 
@@ -428,9 +401,9 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     function _storeOrderStates(OrderContext[] memory contexts) internal {
         for (uint256 i; i < contexts.length; ++i) {
             OrderContext memory context = contexts[i];
-            _unmarkOrder(context.hash);
             if (context.touched) {
-                _orders[context.hash] = OrderState({filled: context.filled, verified: true, cancelled: false});
+                // `filled` never exceeds the order's uint128 base amount (checked per trade).
+                _orders[context.hash] = OrderState({filled: uint128(context.filled), verified: true, cancelled: false});
             }
         }
     }
@@ -439,8 +412,9 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     function _creditFees(FeeLedger.Data memory fees) internal {
         address recipient = feeRecipient;
         for (uint256 i; i < fees.count; ++i) {
-            address token = fees.tokens[i];
             uint256 amount = fees.amounts[i];
+            if (amount == 0) continue;
+            address token = fees.tokens[i];
             _balances[recipient][token] += amount;
             emit FeesCollected(recipient, token, amount);
         }
@@ -647,6 +621,29 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         if (paused == paused_) revert ExchangePauseUnchanged(paused_);
         paused = paused_;
         emit PauseSet(paused_);
+    }
+
+    /// @dev The storage slot of `_balances[wallet][token]` (Solidity's mapping layout).
+    function _balanceSlot(address wallet, address token) internal pure returns (bytes32 slot) {
+        assembly ("memory-safe") {
+            mstore(0x00, wallet)
+            mstore(0x20, _balances.slot)
+            mstore(0x20, keccak256(0x00, 0x40))
+            mstore(0x00, token)
+            slot := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _sload(bytes32 slot) internal view returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := sload(slot)
+        }
+    }
+
+    function _sstore(bytes32 slot, uint256 value) internal {
+        assembly ("memory-safe") {
+            sstore(slot, value)
+        }
     }
 
     /// @dev Debits `amount` from `wallet`'s `token` balance and returns the new balance.

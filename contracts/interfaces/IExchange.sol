@@ -33,8 +33,12 @@ pragma solidity 0.8.30;
 /// - Side: 0 buy (pay quote, receive base), 1 sell (pay base, receive quote).
 /// - Nonce: orders with `nonce < nonceFloor(maker)` are invalid. Expiry: valid while `block.timestamp <= expiry`.
 ///
+/// Batch layout: `orders` holds each order once, sorted by strictly increasing order hash (the EIP-712 digest,
+/// see {hashOrder}); `signatures[i]` signs `orders[i]` (it may be empty for an order already filled before:
+/// its signature check is cached); each trade names its maker and taker orders by index.
+///
 /// Batch failure mode: `settle` reverts as a whole only for batch-level faults (caller not an operator, paused,
-/// malformed batch: index out of range, the same order twice, array length mismatch). A trade that fails any
+/// malformed batch: index out of range, orders not sorted or repeated, array length mismatch). A trade that fails any
 /// per-trade or per-order check (signature, cancelled, expired, below nonce floor, exited wallet, limit price,
 /// overfill, fee, self-trade, zero amount, insufficient balance, mismatched orders) is skipped whole: it
 /// changes nothing and emits {TradeSkipped} with the selector of the error below that explains it. A user
@@ -100,8 +104,9 @@ interface IExchange {
     error BatchLengthMismatch(uint256 orders, uint256 signatures);
     /// @notice Thrown when trade `tradeIndex` points outside the batch's orders.
     error BatchOrderIndexOutOfRange(uint256 tradeIndex, uint256 orderIndex);
-    /// @notice Thrown when the same order appears twice in one batch (it could otherwise be overfilled).
-    error BatchDuplicateOrder(bytes32 orderHash);
+    /// @notice Thrown when the batch's orders are not in strictly increasing order of their hash (EIP-712
+    /// digest) at `index`. Sorting makes a duplicate order (which could otherwise be overfilled) impossible.
+    error BatchOrdersNotSorted(uint256 index, bytes32 orderHash);
 
     // ---------------------------------------------------------------- errors: per order and trade (also skip reasons)
 
@@ -276,8 +281,8 @@ interface IExchange {
     /// money model and the batch failure mode (bad trades are skipped with {TradeSkipped}).
     /// @dev This function reverts if:
     /// - the caller is not an operator or the exchange is paused;
-    /// - `orders` and `signatures` differ in length, a trade's order index is out of range, or an order
-    ///   appears twice.
+    /// - `orders` and `signatures` differ in length, a trade's order index is out of range, or the orders are
+    ///   not in strictly increasing order of their hash.
     function settle(Order[] calldata orders, bytes[] calldata signatures, Trade[] calldata trades) external;
 
     // ---------------------------------------------------------------- cancels and exits

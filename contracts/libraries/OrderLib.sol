@@ -20,6 +20,20 @@ library OrderLib {
     /// @dev Number of 32-byte words of an encoded `Order` (all of its fields are static).
     uint256 private constant ORDER_WORDS = 11;
 
+    /// @notice The EIP-712 digest of `order` under `domainSeparator`:
+    /// `keccak256("\x19\x01" || domainSeparator || structHash(order))`.
+    /// @dev Inlines OpenZeppelin's `MessageHashUtils.toTypedDataHash` so a batch computes its domain separator once.
+    function digest(IExchange.Order calldata order, bytes32 domainSeparator) internal pure returns (bytes32 result) {
+        bytes32 structHash_ = structHash(order);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, hex"1901")
+            mstore(add(ptr, 0x02), domainSeparator)
+            mstore(add(ptr, 0x22), structHash_)
+            result := keccak256(ptr, 0x42)
+        }
+    }
+
     /// @notice The EIP-712 struct hash of `order`.
     /// @dev Every field is static, so the calldata encoding is exactly the EIP-712 `encodeData`: one copy and one
     /// keccak instead of `abi.encode` field by field. Fields the contract reads are range-checked by the ABI

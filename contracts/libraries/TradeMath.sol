@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 /// @title Price and fee checks on the amounts actually traded
 /// @notice Every check is an exact integer inequality, so rounding can never hurt the signer.
+/// @dev Callers pass amounts and fees below 2^128 (the ABI decoder enforces it for `Trade`'s uint128 fields) and
+/// rates at most `MAX_FEE_RATE`; under those bounds no product below can overflow, hence the unchecked math.
 library TradeMath {
     /// @dev Prices are quote base units per 1e18 base base-units.
     uint256 internal constant PRICE_SCALE = 1e18;
@@ -18,7 +20,10 @@ library TradeMath {
         pure
         returns (bool)
     {
-        return limitPrice <= (quoteAmount * PRICE_SCALE) / baseAmount;
+        unchecked {
+            // quoteAmount < 2^128, so the product is below 2^188.
+            return limitPrice <= (quoteAmount * PRICE_SCALE) / baseAmount;
+        }
     }
 
     /// @notice Whether buying `baseAmount` for `quoteAmount` respects the buyer's `limitPrice`:
@@ -29,20 +34,23 @@ library TradeMath {
         pure
         returns (bool)
     {
-        uint256 scaled = quoteAmount * PRICE_SCALE;
-        // The ceiling division cannot overflow: `scaled` is below 2^188.
-        return limitPrice >= (scaled + baseAmount - 1) / baseAmount;
+        unchecked {
+            // quoteAmount, baseAmount < 2^128: the numerator is below 2^189; baseAmount is non-zero.
+            return limitPrice >= (quoteAmount * PRICE_SCALE + baseAmount - 1) / baseAmount;
+        }
     }
 
     /// @notice Whether `fee` is at most `maxRate` millionths of `received`: `fee * 1e6 <= received * maxRate`.
     /// @dev Operands are below 2^128 and 2^32, so neither product overflows.
     function feeWithinRate(uint256 fee, uint256 received, uint256 maxRate) internal pure returns (bool) {
-        return fee * FEE_RATE_SCALE <= received * maxRate;
+        unchecked {
+            // fee, received < 2^128 and maxRate <= 10^4: both products are below 2^148.
+            return fee * FEE_RATE_SCALE <= received * maxRate;
+        }
     }
 
-    /// @notice The smallest of three rates.
-    function minRate(uint256 a, uint256 b, uint256 c) internal pure returns (uint256 m) {
-        m = a < b ? a : b;
-        if (c < m) m = c;
+    /// @notice The smaller of two rates.
+    function min(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a < b ? a : b;
     }
 }

@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from custody.approvals import CustodyTransaction, sign_all  # noqa: E402
-from exchange_signing import BUY, SELL, Order, sign_order, trade  # noqa: E402,F401
+from exchange_signing import BUY, SELL, Order, order_hash, sign_order, trade  # noqa: E402,F401
 
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 Account.enable_unaudited_hdwallet_features()
@@ -188,9 +188,17 @@ class OrderBook:
         return sign_order(order, key, chain_id or self.chain.id, str(exchange or self.exchange.address))
 
     def settle(self, orders_and_keys, trades, sender=None):
-        orders = [o.as_tuple() for o, _ in orders_and_keys]
-        signatures = [sig if isinstance(sig, bytes) else self.sign(o, sig) for o, sig in orders_and_keys]
-        return self.exchange.settle(orders, signatures, trades, {"from": sender or self.operator})
+        """Signs (a key) or takes (bytes) each signature, sorts the orders by hash as the contract requires and
+        remaps the trades' order indices accordingly."""
+        legs = [(o, sig if isinstance(sig, bytes) else self.sign(o, sig)) for o, sig in orders_and_keys]
+        digests = [order_hash(o, self.chain.id, str(self.exchange.address)) for o, _ in legs]
+        order = sorted(range(len(legs)), key=lambda i: digests[i])
+        position = {old: new for new, old in enumerate(order)}
+        trades = [(position.get(t[0], t[0]), position.get(t[1], t[1]), *t[2:]) for t in trades]
+        return self.exchange.settle(
+            [legs[i][0].as_tuple() for i in order], [legs[i][1] for i in order], trades,
+            {"from": sender or self.operator},
+        )
 
     def hash(self, order):
         return self.exchange.hashOrder(order.as_tuple())

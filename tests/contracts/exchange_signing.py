@@ -137,3 +137,9 @@ def high_s(signature: bytes) -> bytes:
 
 def trade(maker_index: int, taker_index: int, base: int, quote: int, maker_fee: int = 0, taker_fee: int = 0) -> tuple:
     return (maker_index, taker_index, base, quote, maker_fee, taker_fee)
+
+
+def compact(signature: bytes) -> bytes:
+    """The EIP-2098 64-byte form (r, yParity << 255 | s) of a 65-byte signature."""
+    r, s, v = signature[:32], int.from_bytes(signature[32:64], "big"), signature[64]
+    return r + (((v - 27) << 255) | s).to_bytes(32, "big")

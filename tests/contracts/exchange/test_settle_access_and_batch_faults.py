@@ -34,8 +34,16 @@ def test_settles_again_after_unpause(exchange, book, alice, bob, owners):
 
 def test_reverts_when_the_same_order_appears_twice_in_a_batch(exchange, book, alice, bob):
     legs = _legs(book, alice, bob)
-    with reverts_with("BatchDuplicateOrder"):
+    with reverts_with("BatchOrdersNotSorted"):
         book.settle(legs + [legs[0]], [trade(0, 1, E18, 2000 * E6), trade(2, 1, E18, 2000 * E6)])
+
+
+def test_reverts_when_the_orders_are_not_sorted_by_hash(exchange, book, alice, bob, operator):
+    legs = [(o, book.sign(o, key)) for o, key in _legs(book, alice, bob)]
+    legs.sort(key=lambda leg: bytes(book.hash(leg[0])), reverse=True)
+    with reverts_with("BatchOrdersNotSorted"):
+        exchange.settle([o.as_tuple() for o, _ in legs], [s for _, s in legs], [trade(0, 1, E18, 2000 * E6)],
+                        {"from": operator})
 
 
 def test_reverts_when_a_trade_points_outside_the_batch(exchange, book, alice, bob):

@@ -36,3 +36,20 @@ def test_skips_an_order_whose_fields_differ_from_what_was_signed(exchange, book,
     tampered = sell.with_(limitPrice=PRICE_2000 // 2)
     tx = book.settle([(tampered, signature), (buy, bob.key)], [trade(0, 1, E18, 1000 * E6)])
     assert_skipped(tx, exchange, "InvalidSignature")
+
+
+def test_accepts_an_eip2098_compact_signature(exchange, book, alice, bob):
+    from exchange_signing import compact
+
+    sell, buy = _legs(book, alice, bob)
+    legs = [(sell, compact(book.sign(sell, alice.key))), (buy, compact(book.sign(buy, bob.key)))]
+    assert_settled(book.settle(legs, [trade(0, 1, E18, 2000 * E6)]))
+
+
+def test_skips_an_eip2098_compact_signature_hiding_a_high_s(exchange, book, alice, bob):
+    from exchange_signing import compact
+
+    sell, buy = _legs(book, alice, bob)
+    tx = book.settle([(sell, compact(high_s(book.sign(sell, alice.key)))), (buy, bob.key)],
+                     [trade(0, 1, E18, 2000 * E6)])
+    assert_skipped(tx, exchange, "InvalidSignature")
