@@ -16,6 +16,7 @@ One poll:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.jsonrpc import JsonRpcClient, RangeTooLarge
 from backend.db.models import Alert, ChainBlock, ChainCursor, ChainEvent, LedgerTransaction
+from backend.db.models.base import Base
 from backend.db.session import UnitOfWork
 from backend.ledger import service as ledger
 from backend.ledger.postings import REASONS, postings_for
@@ -32,6 +34,11 @@ from indexer.decode import EventDecoder
 log = logging.getLogger(__name__)
 
 PENDING, FINAL, ORPHANED = "pending", "final", "orphaned"
+
+# Called with (id, name, args) of the events about to become final, outside any transaction; the
+# rows it returns are written in the transaction that makes them final (e.g. frozen funds). It may
+# raise to keep them pending.
+BeforeFinal = Callable[[Sequence[tuple[int, str, dict[str, Any]]]], Sequence[Base]]
 
 
 @dataclass(frozen=True)
@@ -69,11 +76,13 @@ class Follower:
         decoder: EventDecoder,
         session_factory: sessionmaker[Session],
         config: FollowerConfig,
+        before_final: BeforeFinal | None = None,
     ) -> None:
         self.reader = reader
         self.decoder = decoder
         self.session_factory = session_factory
         self.config = config
+        self.before_final = before_final
         self.range = config.initial_range
         self._successes = 0
 
@@ -126,9 +135,7 @@ class Follower:
             ancestor = self._common_ancestor(session, cursor.last_block)
             orphaned = self._orphan_above(session, ancestor)
             session.execute(
-                delete(ChainBlock).where(
-                    ChainBlock.chain_id == self.config.chain_id, ChainBlock.number > ancestor
-                )
+                delete(ChainBlock).where(ChainBlock.chain_id == self.config.chain_id, ChainBlock.number > ancestor)
             )
             depth = cursor.last_block - ancestor
             cursor.last_block = ancestor
@@ -140,9 +147,7 @@ class Follower:
 
     def _stored_hash(self, session: Session, number: int) -> str | None:
         return session.scalar(
-            select(ChainBlock.hash).where(
-                ChainBlock.chain_id == self.config.chain_id, ChainBlock.number == number
-            )
+            select(ChainBlock.hash).where(ChainBlock.chain_id == self.config.chain_id, ChainBlock.number == number)
         )
 
     def _common_ancestor(self, session: Session, below_or_at: int) -> int:
@@ -286,18 +291,13 @@ class Follower:
         # An event in block b has head - b + 1 confirmations.
         final_height = head - self.config.confirmations + 1
         with UnitOfWork(self.session_factory) as uow:
+            final_height = min(final_height, self._cursor(uow.session).last_block)
+            due = [(e.id, e.name, dict(e.args)) for e in self._pending_up_to(uow.session, final_height)]
+        extra_rows = self.before_final(due) if self.before_final is not None and due else []
+        with UnitOfWork(self.session_factory) as uow:
             session = uow.session
             cursor = self._cursor(session)
-            final_height = min(final_height, cursor.last_block)
-            events = session.scalars(
-                select(ChainEvent)
-                .where(
-                    ChainEvent.chain_id == self.config.chain_id,
-                    ChainEvent.status == PENDING,
-                    ChainEvent.block_number <= final_height,
-                )
-                .order_by(ChainEvent.block_number, ChainEvent.log_index)
-            ).all()
+            events = [e for e in self._pending_up_to(session, final_height) if e.id in {d[0] for d in due}]
             transactions = []
             for event in events:
                 event.status = FINAL
@@ -307,15 +307,26 @@ class Follower:
                 transactions.append(
                     ledger.NewTransaction(
                         reason=reason,
-                        reference=event_reference(
-                            event.chain_id, event.tx_hash, event.log_index, event.block_hash
-                        ),
+                        reference=event_reference(event.chain_id, event.tx_hash, event.log_index, event.block_hash),
                         postings=postings_for(event.name, event.args),
                         chain_event_id=event.id,
                     )
                 )
             ledger.post(session, transactions)
-            cursor.final_block = max(cursor.final_block, final_height)
+            session.add_all(extra_rows)
+            if len(events) == len(due):
+                cursor.final_block = max(cursor.final_block, final_height)
             final_block = cursor.final_block
             uow.commit()
         return len(events), final_block
+
+    def _pending_up_to(self, session: Session, height: int) -> Sequence[ChainEvent]:
+        return session.scalars(
+            select(ChainEvent)
+            .where(
+                ChainEvent.chain_id == self.config.chain_id,
+                ChainEvent.status == PENDING,
+                ChainEvent.block_number <= height,
+            )
+            .order_by(ChainEvent.block_number, ChainEvent.log_index)
+        ).all()

@@ -14,6 +14,9 @@ from backend.bootstrap import Container
 from backend.chain.artifacts import load_artifact
 from backend.chain.deployments import deployment_block, load_deployments
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
+from backend.compliance.deposits import DepositScreening
+from backend.compliance.factory import build_screener
+from backend.compliance.providers import ProviderUnavailable
 from backend.db.leases import acquire_lease, release_lease
 from backend.db.models import ChainCursor
 from backend.metrics import (
@@ -55,6 +58,7 @@ def build_follower(container: Container) -> Follower:
         EventDecoder(load_artifact("Exchange").abi),
         container.session_factory,
         config,
+        before_final=DepositScreening(build_screener(container)),
     )
 
 
@@ -109,7 +113,7 @@ class IndexerLoop:
                 try:
                     self.poll()
                     delay = self.interval_s
-                except (RpcError, SQLAlchemyError) as exc:
+                except (RpcError, SQLAlchemyError, ProviderUnavailable) as exc:
                     INDEXER_ERRORS.inc()
                     delay = min(MAX_BACKOFF_S, delay * 2)
                     log.warning(

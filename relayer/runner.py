@@ -18,7 +18,7 @@ from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.compliance.factory import build_screener
 from backend.db.leases import acquire_lease, release_lease
 from backend.db.models import OperatorTx
-from relayer.settlement import SettlementWork
+from relayer.settlement import BatchPolicy, SettlementWork
 from relayer.transactions import TxManager, TxPolicy
 from relayer.withdrawals import WithdrawalWork
 
@@ -57,7 +57,13 @@ def relayer_for(container: Container) -> Relayer:
         TxPolicy(confirmations=settings.relayer_confirmations),
     )
     works: list[RelayerWork] = [
-        SettlementWork(container, build_screener(container), exchange, abi),
+        SettlementWork(
+            container,
+            build_screener(container),
+            exchange,
+            abi,
+            BatchPolicy(max_trades=settings.settlement_batch_size, max_wait_s=settings.settlement_max_wait_s),
+        ),
         WithdrawalWork(container, exchange, abi),
     ]
     return Relayer(container, txm, works)

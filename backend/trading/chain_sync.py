@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.db.models import ChainEvent, Fill, LedgerBalance, WithdrawalRequest
+from backend.db.models import ChainEvent, Fill, FrozenFunds, LedgerBalance, WithdrawalRequest
 from backend.trading.market_store import load_markets
 from backend.trading.markets import Market
 
@@ -63,15 +63,26 @@ def active_withdrawals(session: Session, wallets: list[str]) -> list[tuple[str, 
     return [(wallet, token, amount) for wallet, token, amount in rows]
 
 
+def frozen_funds(session: Session, wallets: list[str]) -> list[tuple[str, str, int]]:
+    """(wallet, token, amount) of every unreleased freeze of `wallets` (deposits by blocked addresses)."""
+    rows = session.execute(
+        select(FrozenFunds.wallet, FrozenFunds.token, FrozenFunds.amount).where(
+            FrozenFunds.wallet.in_(wallets), FrozenFunds.released_at.is_(None)
+        )
+    )
+    return [(wallet, token, amount) for wallet, token, amount in rows]
+
+
 def wallet_balances(session: Session, wallets: list[str]) -> dict[str, dict[str, int]]:
     """wallet -> token -> what trading may use: the ledger's final balance minus the amounts of the
-    wallet's unfinished withdrawal requests (the relayer's; they hold until completed or failed)."""
+    wallet's unfinished withdrawal requests (the relayer's; they hold until completed or failed)
+    and of its frozen funds (compliance's)."""
     found: dict[str, dict[str, int]] = {wallet: defaultdict(int) for wallet in wallets}
     for start in range(0, len(wallets), 500):
         chunk = wallets[start : start + 500]
         for row in session.scalars(select(LedgerBalance).where(LedgerBalance.account.in_(chunk))):
             found[row.account][row.token] += row.amount
-        for wallet, token, amount in active_withdrawals(session, chunk):
+        for wallet, token, amount in [*active_withdrawals(session, chunk), *frozen_funds(session, chunk)]:
             found[wallet][token] -= amount
     return {wallet: dict(balances) for wallet, balances in found.items()}
 

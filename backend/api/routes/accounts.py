@@ -12,7 +12,7 @@ from backend.api.deps import ContainerDep
 from backend.api.routes.dependencies import HostDep, market_by_name
 from backend.trading import queries
 from backend.trading.accounts import checksum
-from backend.trading.chain_sync import active_withdrawals
+from backend.trading.chain_sync import active_withdrawals, frozen_funds
 from backend.trading.orders import parse_address
 from backend.trading.publish import order_message
 from backend.trading.restore import tracked_from_row
@@ -31,25 +31,34 @@ def _wallet(address: str) -> str:
 @router.get("/{address}/balances", responses=_ERRORS)
 async def balances(address: str, host: HostDep, container: ContainerDep) -> dict[str, Any]:
     """Per token: `balance` (the ledger: final on-chain), `reserved` (open orders + unsettled fills),
-    `pendingWithdrawals` (withdrawal requests not yet final), `available` (balance - pending
-    withdrawals - reserved) and `pendingDeposits` (deposits seen on-chain, not yet final)."""
+    `pendingWithdrawals` (withdrawal requests not yet final), `frozen` (deposits by a blocked address),
+    `available` (balance - pending withdrawals - frozen - reserved) and `pendingDeposits` (deposits
+    seen on-chain, not yet final)."""
     wallet = _wallet(address)
     chain_id = container.settings.chain_id
 
-    def read() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    def read() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
         with container.uow() as uow:
             withdrawing: dict[str, int] = defaultdict(int)
             for _, token, amount in active_withdrawals(uow.session, [wallet]):
                 withdrawing[token] += amount
+            frozen: dict[str, int] = defaultdict(int)
+            for _, token, amount in frozen_funds(uow.session, [wallet]):
+                frozen[token] += amount
             return (
                 queries.ledger_balances(uow.session, wallet),
                 queries.pending_chain_amounts(uow.session, chain_id, wallet, "Deposited"),
                 withdrawing,
+                frozen,
             )
 
-    ledger, deposits, withdrawals = await asyncio.to_thread(read)
+    ledger, deposits, withdrawals, frozen = await asyncio.to_thread(read)
     reserved = {token: amount for (w, token), amount in host.accounts.reserved.items() if w == wallet and amount}
     tokens = sorted(set(ledger) | set(reserved) | set(deposits) | set(withdrawals))
+
+    def held(token: str) -> int:
+        return withdrawals.get(token, 0) + frozen.get(token, 0) + reserved.get(token, 0)
+
     return {
         "address": wallet,
         "balances": [
@@ -57,7 +66,8 @@ async def balances(address: str, host: HostDep, container: ContainerDep) -> dict
                 "token": token,
                 "balance": str(ledger.get(token, 0)),
                 "reserved": str(reserved.get(token, 0)),
-                "available": str(max(0, ledger.get(token, 0) - withdrawals.get(token, 0) - reserved.get(token, 0))),
+                "available": str(max(0, ledger.get(token, 0) - held(token))),
+                "frozen": str(frozen.get(token, 0)),
                 "pendingDeposits": str(deposits.get(token, 0)),
                 "pendingWithdrawals": str(withdrawals.get(token, 0)),
             }

@@ -5,7 +5,13 @@ Importing this package registers every table on `Base.metadata` (Alembic compare
 
 from backend.db.models.base import Base
 from backend.db.models.chain import ChainBlock, ChainCursor, ChainEvent, ContractDeployment
-from backend.db.models.compliance import DenyListEntry, SanctionedAddress, SanctionsList, ScreeningDecision
+from backend.db.models.compliance import (
+    DenyListEntry,
+    FrozenFunds,
+    SanctionedAddress,
+    SanctionsList,
+    ScreeningDecision,
+)
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
 from backend.db.models.ops import Alert, Lease
 from backend.db.models.relayer import OperatorTx, SettlementItem, WithdrawalRequest
@@ -20,6 +26,7 @@ __all__ = [
     "ContractDeployment",
     "DenyListEntry",
     "Fill",
+    "FrozenFunds",
     "Lease",
     "LedgerBalance",
     "LedgerEntry",

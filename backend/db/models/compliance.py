@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, fun
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
+from backend.db.types import Amount
 
 
 class SanctionsList(Base):
@@ -56,3 +57,21 @@ class ScreeningDecision(Base):
     list_versions: Mapped[dict[str, Any]] = mapped_column(JSON)
     hits: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FrozenFunds(Base):
+    """A deposit by a blocked address: credited on-chain (the chain cannot refuse it), frozen off-chain.
+
+    Trading and withdrawals exclude it until compliance staff release it (`released_at`).
+    """
+
+    __tablename__ = "frozen_funds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chain_event_id: Mapped[int] = mapped_column(ForeignKey("chain_events.id"), unique=True)
+    wallet: Mapped[str] = mapped_column(String(42), index=True)
+    token: Mapped[str] = mapped_column(String(42))
+    amount: Mapped[int] = mapped_column(Amount())
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

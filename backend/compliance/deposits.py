@@ -1,0 +1,53 @@
+"""Depositor screening: the chain cannot refuse a deposit, so a blocked depositor's funds are frozen.
+
+The indexer calls `DepositScreening` with the deposits about to become final; the rows it returns
+(frozen funds, alerts) are written in the same transaction as the ledger credit, so a blocked
+depositor's money is never available for a moment. If screening is unavailable the deposits stay
+pending and the indexer retries (fail closed, without freezing innocent deposits).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from backend.compliance.providers import ProviderUnavailable
+from backend.compliance.screening import Screener
+from backend.db.models import Alert, FrozenFunds
+from backend.db.models.base import Base
+
+log = logging.getLogger(__name__)
+
+
+class DepositScreening:
+    """Turns the deposits about to become final into frozen funds and alerts for blocked depositors."""
+
+    def __init__(self, screener: Screener) -> None:
+        self.screener = screener
+
+    def __call__(self, events: Sequence[tuple[int, str, dict[str, Any]]]) -> list[Base]:
+        deposits = [(event_id, args) for event_id, name, args in events if name == "Deposited"]
+        if not deposits:
+            return []
+        wallets = {str(args["wallet"]) for _, args in deposits}
+        decisions = self.screener.screen(wallets, actor="indexer", context="deposit")
+        if any(d.result == "error" for d in decisions.values()):
+            raise ProviderUnavailable("depositor screening unavailable: deposits stay pending")
+        rows: list[Base] = []
+        for event_id, args in deposits:
+            decision = decisions[str(args["wallet"]).lower()]
+            if decision.allowed:
+                continue
+            reason = "; ".join(h.reason for h in decision.hits)
+            rows.append(
+                FrozenFunds(
+                    chain_event_id=event_id, wallet=args["wallet"], token=args["token"],
+                    amount=int(args["amount"]), reason=reason,
+                )
+            )  # fmt: skip
+            details = {"wallet": args["wallet"], "token": args["token"], "amount": args["amount"], "reason": reason}
+            message = f"deposit by blocked address {args['wallet']} frozen"
+            rows.append(Alert(kind="sanctioned_deposit", severity="critical", message=message, details=details))
+            log.error(message, extra=details)
+        return rows
