@@ -113,7 +113,10 @@ class SettlementWork:
     def calldata(self, batch: Sequence[Fill]) -> str:
         """`settle(orders, signatures, trades)` for the fills, each order once."""
         with self.container.session_factory() as session:
-            hashes = list(dict.fromkeys(h for f in batch for h in (f.maker_order_hash, f.taker_order_hash)))
+            # Each order once, in strictly increasing order of hash: the contract's batch layout.
+            hashes = sorted(
+                {h for f in batch for h in (f.maker_order_hash, f.taker_order_hash)}, key=lambda h: int(h, 16)
+            )
             rows = {o.hash: o for o in session.scalars(select(Order).where(Order.hash.in_(hashes)))}
             markets = {m.name: m for m in session.scalars(select(Market))}
         index = {h: i for i, h in enumerate(hashes)}

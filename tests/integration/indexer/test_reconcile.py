@@ -48,17 +48,21 @@ def run_mixed_scenario(chain: DevChain) -> None:
 
     sell = order(chain, ALICE, side=1, base_amount=WEI, limit_price=PRICE)
     buy = order(chain, BOB, side=0, base_amount=WEI, limit_price=PRICE)
-    signatures = [
-        sign_typed(chain, ALICE, "Order", ORDER_TYPE, sell),
-        sign_typed(chain, BOB, "Order", ORDER_TYPE, buy),
-    ]
+    # The batch lists each order once, by increasing order hash; trades point at them by index.
+    signed = sorted(
+        [
+            (sell, sign_typed(chain, ALICE, "Order", ORDER_TYPE, sell)),
+            (buy, sign_typed(chain, BOB, "Order", ORDER_TYPE, buy)),
+        ],
+        key=lambda pair: int.from_bytes(exchange.hashOrder(tuple(pair[0].values())).call(), "big"),
+    )
+    orders = [tuple(o.values()) for o, _ in signed]
+    maker_index, taker_index = orders.index(tuple(sell.values())), orders.index(tuple(buy.values()))
     quote = 3_000 * 10**6
     maker_fee = quote * min(sell["maxFeeRate"], int(exchange.makerFeeRate().call())) // 10**6
     taker_fee = WEI * min(buy["maxFeeRate"], int(exchange.takerFeeRate().call())) // 10**6
-    trade = (0, 1, WEI, quote, maker_fee, taker_fee)
-    receipt = chain.send(
-        OPERATOR_INDEX, exchange.settle([tuple(sell.values()), tuple(buy.values())], signatures, [trade])
-    )
+    trade = (maker_index, taker_index, WEI, quote, maker_fee, taker_fee)
+    receipt = chain.send(OPERATOR_INDEX, exchange.settle(orders, [sig for _, sig in signed], [trade]))
     assert len(chain.exchange.events.TradeSettled().process_receipt(receipt)) == 1
 
     withdrawal = {
