@@ -219,15 +219,15 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         _creditFees(batch.fees);
     }
 
-    /// @dev Step 1: read and hash every order once, require them sorted by hash, and decide once per order whether it may
-    /// trade at all.
+    /// @dev Step 1: read and hash every order once, require them sorted by hash, and decide once per order
+    /// whether it may trade at all.
     function _loadOrders(Order[] calldata orders, bytes[] calldata signatures)
         internal
         returns (OrderContext[] memory contexts)
     {
         contexts = new OrderContext[](orders.length);
         bytes32 separator = _domainSeparatorV4();
-        bytes32 previousHash;
+        bytes32 previousHash = bytes32(0); // every digest is above it (a keccak output is never zero in practice)
         for (uint256 i; i < orders.length; ++i) {
             Order calldata order = orders[i];
             OrderContext memory context = contexts[i];
@@ -265,7 +265,9 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         if (state.cancelled) return OrderCancelled.selector;
         if (block.timestamp > order.expiry) return OrderExpired.selector;
         if (context.flags & ~uint256(OrderLib.KNOWN_FLAGS) != 0) return OrderUnknownFlags.selector;
-        if (context.side > OrderLib.SIDE_SELL) return OrdersDoNotMatch.selector;
+        if (context.side > OrderLib.SIDE_SELL || context.baseToken == context.quoteToken) {
+            return OrdersDoNotMatch.selector;
+        }
         WalletState memory wallet = _wallets[context.maker];
         if (order.nonce < wallet.nonceFloor) return OrderNonceBelowFloor.selector;
         if (wallet.exitAvailableAt != 0) return WalletExited.selector;
@@ -379,6 +381,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         return bytes4(0);
     }
 
+    /// @dev The {TradeSettled} event of an applied trade (fills are the cumulative values after it).
     function _emitTradeSettled(Trade calldata trade, OrderContext memory maker, OrderContext memory taker) internal {
         emit TradeSettled(
             maker.maker,

@@ -12,9 +12,8 @@ Scenarios (every order is signed fresh unless said otherwise; balances are non-z
 
 import json
 
-from eth_utils import keccak
-
 from conftest import E6, E18, Trader
+from eth_utils import keccak
 from exchange_signing import BUY, SELL, Withdrawal, compact, sign_withdrawal, trade
 
 PRICE = 2000 * E6

@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from custody.approvals import CustodyTransaction, sign_all  # noqa: E402
 from exchange_signing import BUY, SELL, Order, order_hash, sign_order, trade  # noqa: E402,F401
+
+from custody.approvals import CustodyTransaction, sign_all  # noqa: E402
 
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 Account.enable_unaudited_hdwallet_features()

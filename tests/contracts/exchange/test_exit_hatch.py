@@ -76,5 +76,6 @@ def test_a_running_exit_keeps_its_delay_when_the_admin_changes_it(exchange, owne
 
 def test_reverts_when_the_exit_delay_is_set_outside_its_bounds(exchange, owners):
     for i, delay in enumerate((exchange.MIN_EXIT_DELAY() - 1, exchange.MAX_EXIT_DELAY() + 1)):
-        inner = timelocked_inner_error(owners, exchange, exchange.setExitDelay.encode_input(delay), salt=bytes([i]) * 32)
+        data = exchange.setExitDelay.encode_input(delay)
+        inner = timelocked_inner_error(owners, exchange, data, salt=bytes([i]) * 32)
         assert inner == selector(exchange, "ExitDelayOutOfBounds")

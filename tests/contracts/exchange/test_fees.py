@@ -1,5 +1,14 @@
-from conftest import (E6, E18, MAKER_FEE_RATE, PRICE_2000, TAKER_FEE_RATE, assert_settled, assert_skipped, selector,
-                      timelocked_inner_error)
+from conftest import (
+    E6,
+    E18,
+    MAKER_FEE_RATE,
+    PRICE_2000,
+    TAKER_FEE_RATE,
+    assert_settled,
+    assert_skipped,
+    selector,
+    timelocked_inner_error,
+)
 from exchange_signing import BUY, SELL, trade
 
 QUOTE = 2000 * E6

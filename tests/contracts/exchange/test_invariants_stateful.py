@@ -7,11 +7,13 @@ After every step, for every token:
   limit prices, both fills and both fee caps (so no balance goes negative or rises without cause).
 """
 
+from typing import ClassVar
+
+from conftest import E6, E18, MAKER_FEE_RATE, TAKER_FEE_RATE
+from exchange_signing import SELL, Withdrawal, sign_withdrawal, trade
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from conftest import E6, E18, MAKER_FEE_RATE, TAKER_FEE_RATE
-from exchange_signing import BUY, SELL, Withdrawal, sign_withdrawal, trade
 
 PRICE = 2000 * E6
 
@@ -28,10 +30,10 @@ st_pick = st.integers(0, 2**64)
 
 
 class VaultMachine(RuleBasedStateMachine):
-    """Bound to a deployed stack by `bind` (hypothesis instantiates the class itself)."""
+    """Bound to the deployed stack through class attributes (hypothesis instantiates the class itself)."""
 
     exchange = book = traders = tokens = fee_recipient = operator = chain = deployer = None
-    seen: dict[str, int] = {}
+    seen: ClassVar[dict[str, int]] = {}
 
     def _count(self, what):
         self.seen[what] = self.seen.get(what, 0) + 1
@@ -91,7 +93,7 @@ class VaultMachine(RuleBasedStateMachine):
     def cancel(self, st_pick):
         if not self.orders:
             return
-        order, key = self.orders[sorted(self.orders)[st_pick % len(self.orders)]]
+        order, _key = self.orders[sorted(self.orders)[st_pick % len(self.orders)]]
         trader = next(t for t in self.traders if t.address == order.maker)
         self.exchange.cancelOrders([order.as_tuple()], {"from": trader.account})
 
@@ -160,7 +162,7 @@ class VaultMachine(RuleBasedStateMachine):
         maker_fee = maker_receives * fee_bp // 10_000
         taker_fee = taker_receives * fee_bp // 10_000
         tx = self.book.settle(legs, [trade(0, 1, base, quote, maker_fee, taker_fee)])
-        for event in tx.events["TradeSettled"] if "TradeSettled" in tx.events else []:
+        for event in tx.events["TradeSettled"] if "TradeSettled" in tx.events else []:  # noqa: SIM401
             self._apply(event)
             self._count("settled")
         if "TradeSkipped" in tx.events:

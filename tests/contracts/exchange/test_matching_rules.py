@@ -64,7 +64,7 @@ def test_skips_a_trade_the_payer_cannot_afford(exchange, book, alice, bob, base_
 
 
 def test_a_skipped_trade_does_not_stop_the_rest_of_the_batch(exchange, book, traders):
-    alice, bob, carol, _ = traders
+    alice, bob, _carol, _ = traders
     good = book.order(alice, SELL, E18, PRICE_2000)
     selfish = book.order(bob, SELL, E18, PRICE_2000)
     buy = book.order(bob, BUY, 2 * E18, PRICE_2000)
@@ -72,3 +72,10 @@ def test_a_skipped_trade_does_not_stop_the_rest_of_the_batch(exchange, book, tra
                      [trade(1, 2, E18, 2000 * E6), trade(0, 2, E18, 2000 * E6)])
     assert [e["tradeIndex"] for e in tx.events["TradeSkipped"]] == [0]
     assert len(tx.events["TradeSettled"]) == 1
+
+
+def test_skips_an_order_whose_base_and_quote_are_the_same_token(exchange, book, alice, bob, quote_token):
+    sell = book.order(alice, SELL, E18, PRICE_2000).with_(baseToken=quote_token.address)
+    buy = book.order(bob, BUY, E18, PRICE_2000).with_(baseToken=quote_token.address)
+    tx = book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E6, 2 * E6)])
+    assert_skipped(tx, exchange, "OrdersDoNotMatch")

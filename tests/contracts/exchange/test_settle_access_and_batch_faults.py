@@ -35,7 +35,7 @@ def test_settles_again_after_unpause(exchange, book, alice, bob, owners):
 def test_reverts_when_the_same_order_appears_twice_in_a_batch(exchange, book, alice, bob):
     legs = _legs(book, alice, bob)
     with reverts_with("BatchOrdersNotSorted"):
-        book.settle(legs + [legs[0]], [trade(0, 1, E18, 2000 * E6), trade(2, 1, E18, 2000 * E6)])
+        book.settle([*legs, legs[0]], [trade(0, 1, E18, 2000 * E6), trade(2, 1, E18, 2000 * E6)])
 
 
 def test_reverts_when_the_orders_are_not_sorted_by_hash(exchange, book, alice, bob, operator):

@@ -49,7 +49,7 @@ def test_one_order_fills_against_several_orders_in_one_batch(exchange, book, tra
     alice, bob, carol, dave = traders
     buy = book.order(alice, BUY, 3 * E18, PRICE_2000)
     sells = [book.order(t, SELL, E18, PRICE_2000 - i) for i, t in enumerate((bob, carol, dave))]
-    legs = [(buy, alice.key)] + [(s, t.key) for s, t in zip(sells, (bob, carol, dave))]
+    legs = [(buy, alice.key)] + [(s, t.key) for s, t in zip(sells, (bob, carol, dave), strict=False)]
 
     tx = book.settle(legs, [trade(i + 1, 0, E18, 2000 * E6) for i in range(3)])
 

@@ -1,6 +1,6 @@
-from conftest import E6, E18, PRICE_2000, assert_settled, assert_skipped
-from exchange_signing import BUY, SELL, digest, domain, order_typed_data, trade
+from conftest import E6, E18, PRICE_2000, assert_skipped
 from eth_utils import keccak
+from exchange_signing import BUY, SELL, digest, domain, order_typed_data, trade
 
 
 def test_skips_an_order_signed_for_another_chain_id(exchange, book, alice, bob):
