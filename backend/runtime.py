@@ -50,13 +50,16 @@ def ensure_contracts(container: Container) -> dict[str, str]:
         )
     from backend.chain.deploy import deploy_dev_stack
     from backend.chain.rpc import make_web3
+    from backend.compliance.oracle import deploy_dev_oracle
 
-    stack = deploy_dev_stack(make_web3(settings.effective_rpc_url))
+    w3 = make_web3(settings.effective_rpc_url)
+    stack = deploy_dev_stack(w3)
+    contracts = {**stack.contracts, "SanctionsOracle": deploy_dev_oracle(w3)}
     with container.uow() as uow:
-        record_deployments(uow.session, settings.chain_id, stack.contracts, stack.block_number)
+        record_deployments(uow.session, settings.chain_id, contracts, stack.block_number)
         uow.commit()
-    log.info("contracts deployed", extra={"chain_id": settings.chain_id, **stack.contracts})
-    return dict(stack.contracts)
+    log.info("contracts deployed", extra={"chain_id": settings.chain_id, **contracts})
+    return contracts
 
 
 def _start_background_loops(

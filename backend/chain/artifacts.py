@@ -14,6 +14,9 @@ from typing import Any
 
 from backend.paths import ARTIFACTS_DIR, CONTRACTS_DIR, PROJECT_ROOT
 
+# Our compile path's record of every source it compiled (path -> sha1), beside build/contracts.
+COMPILED_SOURCES = "hdex-sources.json"
+
 
 class ArtifactError(RuntimeError):
     """A contract's artifact is missing or unreadable; the message says which and what to run."""
@@ -55,9 +58,13 @@ def source_sha1(path: Path) -> str:
 
 
 def stale_sources(contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ARTIFACTS_DIR) -> list[Path]:
-    """Sources whose artifacts are missing or were built from other text."""
+    """Sources whose compiled form is missing or was built from other text.
+
+    A source is current when brownie's artifacts carry its hash (`sha1`), or when our own compile
+    path recorded it in `COMPILED_SOURCES` (which also covers interfaces, with no artifact of ours).
+    """
     built: dict[str, set[str]] = {}
-    for artifact in artifacts_dir.glob("*.json"):
+    for artifact in [*artifacts_dir.glob("*.json"), *artifacts_dir.parent.joinpath("interfaces").glob("*.json")]:
         try:
             data = json.loads(artifact.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
@@ -65,6 +72,12 @@ def stale_sources(contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ART
         digest = data.get("sha1") or data.get("sourceSha1")
         if isinstance(digest, str) and isinstance(data.get("sourcePath"), str):
             built.setdefault(data["sourcePath"], set()).add(digest)
+    try:
+        recorded = json.loads(artifacts_dir.parent.joinpath(COMPILED_SOURCES).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        recorded = {}
+    for source_path, digest in recorded.items():
+        built.setdefault(source_path, set()).add(digest)
     stale = []
     for source in source_files(contracts_dir):
         relative = source.relative_to(PROJECT_ROOT).as_posix()

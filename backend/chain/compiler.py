@@ -16,7 +16,7 @@ from typing import Any
 import solcx
 import yaml
 
-from backend.chain.artifacts import source_files, source_sha1, stale_sources
+from backend.chain.artifacts import COMPILED_SOURCES, source_files, source_sha1, stale_sources
 from backend.paths import ARTIFACTS_DIR, CONTRACTS_DIR, PROJECT_ROOT
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ def compile_all(contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ARTIF
         "settings": {
             "evmVersion": config.get("evm_version") or "cancun",
             "optimizer": solc["optimizer"],
+            "viaIR": bool(solc.get("viaIR", False)),
             "remappings": solc.get("remappings") or [],
             "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
         },
@@ -78,6 +79,8 @@ def compile_all(contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ARTIF
             continue  # imported library sources (OpenZeppelin) need no artifact of their own
         digest = source_sha1(relative[source_name])
         for name, compiled in contracts.items():
+            if not compiled["evm"]["bytecode"]["object"]:
+                continue  # interfaces and abstract contracts: nothing to deploy (brownie keeps its own)
             artifact = {
                 "contractName": name,
                 "sourcePath": source_name,
@@ -86,14 +89,22 @@ def compile_all(contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ARTIF
                 "bytecode": compiled["evm"]["bytecode"]["object"],
                 "deployedBytecode": compiled["evm"]["deployedBytecode"]["object"],
                 "compiler": {"version": str(solc["version"]), "optimizer": solc["optimizer"]},
+                # brownie reads these two before it checks an artifact's format; with them present it
+                # discards our lighter artifact and rebuilds its own instead of failing to load.
+                "offset": [0, 0],
+                "pcMap": {},
             }
-            target = artifacts_dir / f"{name}.json"
-            tmp = target.with_suffix(".json.tmp")
-            tmp.write_text(json.dumps(artifact, indent=1), encoding="utf-8")
-            os.replace(tmp, target)
+            _write_json(artifacts_dir / f"{name}.json", artifact)
             names.append(name)
+    _write_json(artifacts_dir.parent / COMPILED_SOURCES, {name: source_sha1(path) for name, path in relative.items()})
     log.info("contracts compiled count=%d seconds=%.1f", len(names), time.monotonic() - started)
     return names
+
+
+def _write_json(target: Path, data: object) -> None:
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
 
 
 def _adopted_compiler(version: str) -> Path:
