@@ -330,6 +330,30 @@ interface IExchange {
 
     // ---------------------------------------------------------------- views
 
+    /// @notice Hard cap on any fee rate, in millionths of the amount received (10,000: 1%).
+    function MAX_FEE_RATE() external view returns (uint32);
+    /// @notice Bounds of the exit delay, in seconds (1 hour and 7 days).
+    function MIN_EXIT_DELAY() external view returns (uint64);
+    function MAX_EXIT_DELAY() external view returns (uint64);
+    /// @notice keccak256 of the `Order`, `Cancel` and `Withdrawal` type strings above.
+    function ORDER_TYPEHASH() external view returns (bytes32);
+    function CANCEL_TYPEHASH() external view returns (bytes32);
+    function WITHDRAWAL_TYPEHASH() external view returns (bytes32);
+    /// @notice The admin (the Custody contract).
+    function admin() external view returns (address);
+    /// @notice Whether `operator` may settle and relay withdrawals.
+    function isOperator(address operator) external view returns (bool);
+    /// @notice Where fees are credited.
+    function feeRecipient() external view returns (address);
+    /// @notice The fee schedule, in millionths of the amount received.
+    function makerFeeRate() external view returns (uint32);
+    function takerFeeRate() external view returns (uint32);
+    /// @notice The exit delay for new exits, in seconds.
+    function exitDelay() external view returns (uint64);
+    /// @notice Whether settlement and deposits are paused.
+    function paused() external view returns (bool);
+    /// @notice Whether `token` is accepted for deposit (ETH always is).
+    function isTokenListed(address token) external view returns (bool);
     /// @notice `wallet`'s balance of `token` (zero address: ETH).
     function balanceOf(address wallet, address token) external view returns (uint256);
     /// @notice The cumulative filled base amount of an order, whether its signature is cached, and whether it
