@@ -314,11 +314,11 @@ interface IExchange {
     /// @notice Removes an operator. Immediate (incident response).
     function removeOperator(address operator) external;
     /// @notice Sets the fee recipient. Timelocked.
-    function setFeeRecipient(address feeRecipient) external;
+    function setFeeRecipient(address newFeeRecipient) external;
     /// @notice Sets the fee schedule, each rate at most `MAX_FEE_RATE`. Timelocked.
-    function setFeeSchedule(uint32 makerFeeRate, uint32 takerFeeRate) external;
+    function setFeeSchedule(uint32 newMakerFeeRate, uint32 newTakerFeeRate) external;
     /// @notice Sets the exit delay within `[MIN_EXIT_DELAY, MAX_EXIT_DELAY]`. Timelocked.
-    function setExitDelay(uint64 exitDelay) external;
+    function setExitDelay(uint64 newExitDelay) external;
     /// @notice Lists or delists `token` for deposits (trading and withdrawing a delisted token go on). Immediate.
     function setTokenListed(address token, bool listed) external;
     /// @notice Pauses settlement and deposits (never exits or withdrawals). Immediate.
@@ -326,7 +326,7 @@ interface IExchange {
     /// @notice Ends a pause. Immediate.
     function unpause() external;
     /// @notice Hands the admin role to `admin`. Timelocked.
-    function setAdmin(address admin) external;
+    function setAdmin(address newAdmin) external;
 
     // ---------------------------------------------------------------- views
 
