@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from backend import __doc__ as backend_doc
 from backend.api.errors import install_error_handlers
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
-from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, ws
+from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, withdrawals, ws
 from backend.bootstrap import Container
 from backend.marketdata.bus import InProcessBus, RedisBus
 from backend.marketdata.hub import MarketDataHub
@@ -42,7 +42,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.limiter = RateLimiter(container.settings)
     app.include_router(health.router)
-    for module in (markets, eip712, orders, accounts, marketdata, ws):
+    for module in (markets, eip712, orders, accounts, marketdata, withdrawals, ws):
         app.include_router(module.router)
     install_error_handlers(app)
     app.add_middleware(IpRateLimitMiddleware, limiter=app.state.limiter)

@@ -1,0 +1,103 @@
+"""`POST /v1/withdrawals`: a signed withdrawal is accepted and holds its amount; bad ones change nothing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from backend.chain.devkeys import DEV_KEYS
+from backend.compliance.lists import BUNDLED_OFAC_LIST, parse_list_file
+from backend.compliance.store import import_list
+from backend.db.models import WithdrawalRequest
+from backend.signing import Domain, sign_digest
+from backend.signing.typed_data import Withdrawal, withdrawal_digest
+from backend.trading.accounts import checksum
+
+from .exchange_fixtures import CHAIN_ID, EXCHANGE, FUNDED_USDC, USDC, Exchange, wallet
+
+SANCTIONED = "0x01e2919679362dFBC9ee1644Ba9C6da6D6245BB1"  # on the bundled OFAC list
+
+
+def withdrawal(key_index: int = 5, **fields: Any) -> Withdrawal:
+    values: dict[str, Any] = {
+        "wallet": wallet(key_index), "token": checksum(USDC), "amount": 1_000 * 10**6, "maxFee": 0,
+        "recipient": wallet(key_index), "nonce": time.time_ns(), "expiry": int(time.time()) + 3600,
+    }  # fmt: skip
+    values.update(fields)
+    return Withdrawal(**values)
+
+
+def body(w: Withdrawal, key_index: int = 5, domain: Domain | None = None) -> dict[str, Any]:
+    digest = withdrawal_digest(domain or Domain(CHAIN_ID, EXCHANGE), w)
+    signature = sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), digest)
+    message = {k: v if isinstance(v, str) else str(v) for k, v in w._asdict().items()}
+    return {"withdrawal": message, "signature": "0x" + signature.hex()}
+
+
+def requests(exchange: Exchange) -> list[tuple[str, str]]:
+    with exchange.container.uow() as uow:
+        return [(r.hash, r.status) for r in uow.session.scalars(select(WithdrawalRequest))]
+
+
+def available_usdc(exchange: Exchange, key_index: int = 5) -> int:
+    balances = exchange.client.get(f"/v1/accounts/{wallet(key_index)}/balances").json()
+    row = next(b for b in balances["balances"] if b["token"].lower() == USDC.lower())
+    return int(row["available"])
+
+
+def test_a_signed_withdrawal_is_accepted_and_holds_its_amount(sqlite_exchange: Exchange) -> None:
+    before = available_usdc(sqlite_exchange)
+    response = sqlite_exchange.client.post("/v1/withdrawals", json=body(withdrawal()))
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["status"] == "accepted"
+    assert available_usdc(sqlite_exchange) == before - 1_000 * 10**6
+    assert sqlite_exchange.client.get(f"/v1/withdrawals/{accepted['hash']}").json()["status"] == "accepted"
+    duplicate = sqlite_exchange.client.post("/v1/withdrawals", json=body(withdrawal(nonce=0)))
+    assert duplicate.status_code == 202
+    again = sqlite_exchange.client.post("/v1/withdrawals", json=body(withdrawal(nonce=0)))
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "DUPLICATE_WITHDRAWAL"
+
+
+SIGNED = body(withdrawal())
+BAD: list[tuple[str, Any, int, str]] = [
+    ("malformed json", b"{", 400, "MALFORMED_JSON"),
+    ("missing withdrawal", {"signature": "0x" + "00" * 65}, 422, "INVALID_FIELD"),
+    ("amount overflows uint256", {**SIGNED, "withdrawal": {**SIGNED["withdrawal"], "amount": str(2**256)}}, 422, "AMOUNT_OUT_OF_RANGE"),  # noqa: E501
+    ("signed by another wallet", body(withdrawal(), key_index=6), 401, "SIGNER_NOT_WALLET"),
+    ("bad signature bytes", {**body(withdrawal()), "signature": "0x" + "11" * 65}, 401, "INVALID_SIGNATURE"),
+    ("other chain", body(withdrawal(), domain=Domain(1, EXCHANGE)), 401, "SIGNER_NOT_WALLET"),
+    ("expired", body(withdrawal(expiry=int(time.time()) - 1)), 422, "WITHDRAWAL_EXPIRED"),
+    ("zero amount", body(withdrawal(amount=0)), 422, "INVALID_FIELD"),
+    ("more than available", body(withdrawal(amount=FUNDED_USDC + 1)), 422, "INSUFFICIENT_BALANCE"),
+    ("sanctioned destination", body(withdrawal(recipient=SANCTIONED)), 403, "ADDRESS_BLOCKED"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "payload", "status", "code"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_withdrawal_gets_its_error_code_and_changes_nothing(
+    sqlite_exchange: Exchange, name: str, payload: Any, status: int, code: str
+) -> None:
+    with sqlite_exchange.container.uow() as uow:
+        import_list(uow.session, parse_list_file(BUNDLED_OFAC_LIST))
+        uow.commit()
+    before = (sqlite_exchange.state(), requests(sqlite_exchange))
+    if isinstance(payload, bytes):
+        response = sqlite_exchange.client.post(
+            "/v1/withdrawals", content=payload, headers={"content-type": "application/json"}
+        )
+    else:
+        response = sqlite_exchange.client.post("/v1/withdrawals", json=payload)
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert (sqlite_exchange.state(), requests(sqlite_exchange)) == before
+
+
+def test_an_unknown_withdrawal_is_not_found(sqlite_exchange: Exchange) -> None:
+    response = sqlite_exchange.client.get("/v1/withdrawals/0x" + "ab" * 32)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"

@@ -1,0 +1,325 @@
+"""The hybrid loop end to end on anvil: deposit -> credit -> signed orders -> match -> settle -> withdraw.
+
+Real parts throughout: the contracts on anvil, the API with its engine host, the indexer and the
+relayer, on SQLite and PostgreSQL. The loops are driven tick by tick, so nothing depends on timing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from backend.api.app import create_app
+from backend.bootstrap import Container, bootstrap
+from backend.chain.deployments import record_deployments
+from backend.chain.devkeys import DEV_KEYS
+from backend.chain.jsonrpc import JsonRpcClient
+from backend.compliance.lists import SanctionsList
+from backend.compliance.store import import_list
+from backend.db import migrate
+from backend.db.models import Alert, Fill, Lease, OperatorTx, WithdrawalRequest
+from backend.engine import MarketState
+from backend.ledger import service as ledger
+from backend.ledger.reconcile import reconcile
+from backend.paths import PROJECT_ROOT
+from backend.settings import load_settings
+from backend.signing import Domain, Order, order_digest, sign_digest
+from backend.signing.typed_data import Withdrawal, withdrawal_digest
+from backend.trading.market_store import add_market
+from backend.trading.markets import Market
+from indexer.runner import IndexerLoop, build_follower
+from relayer.runner import Relayer, relayer_for
+
+from ..devchain import DevChain, address_of
+
+pytestmark = pytest.mark.chain
+
+ALICE, BOB = 5, 6
+WEI = 10**18
+PRICE = 3_000 * 10**6  # USDC base units per 1e18 WETH base units
+
+
+@dataclass
+class Loop:
+    chain: DevChain
+    container: Container
+    client: TestClient
+    indexer: IndexerLoop
+    relayer: Relayer
+
+    @property
+    def domain(self) -> Domain:
+        return Domain(31337, self.chain.exchange.address)
+
+    def index(self) -> None:
+        """Mine a block so everything has its confirmation, index it, let trading see it."""
+        self.chain.mine(1)
+        self.indexer.poll()
+        app: Any = self.client.app
+        self.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
+
+    def place(self, key_index: int, side: int, amount: int = WEI, price: int = PRICE) -> Any:
+        order = Order(
+            maker=address_of(key_index),
+            baseToken=self.chain.token("WETH").address,
+            quoteToken=self.chain.token("USDC").address,
+            side=side,
+            baseAmount=amount,
+            limitPrice=price,
+            triggerPrice=0,
+            maxFeeRate=3_000,
+            nonce=time.time_ns(),
+            expiry=int(time.time()) + 3600,
+            flags=0,
+        )
+        signature = sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), order_digest(self.domain, order))
+        body = {
+            "order": {
+                k: v if isinstance(v, str) or k in ("side", "maxFeeRate", "flags") else str(v)
+                for k, v in order._asdict().items()
+            },
+            "signature": "0x" + signature.hex(),
+        }
+        response = self.client.post("/v1/orders", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def fills(self) -> list[Fill]:
+        # A plain session: closing keeps loaded attributes (a unit of work's rollback would expire them).
+        with self.container.session_factory() as session:
+            return list(session.scalars(select(Fill).order_by(Fill.id)))
+
+    def ledger_equals_chain(self, key_indices: tuple[int, ...]) -> None:
+        with self.container.uow() as uow:
+            balances = ledger.balances(uow.session)
+        for key_index in key_indices:
+            for symbol in ("WETH", "USDC"):
+                token = self.chain.token(symbol).address
+                assert balances.get((address_of(key_index), token), 0) == self.chain.vault_balance(key_index, symbol)
+
+
+@pytest.fixture
+def loop(devchain: DevChain, database_url: str, tmp_path: Path) -> Iterator[Loop]:
+    migrate.upgrade(database_url)
+    container = bootstrap(
+        load_settings(
+            _env_file=None, database_url=database_url, rpc_url=devchain.url, data_dir=tmp_path, redis_url=None,
+            confirmations=1, relayer_confirmations=1, settlement_max_wait_s=0, trading_sync_interval=60.0,
+            engine_fsync=False,
+        )
+    )  # fmt: skip
+    weth, usdc = devchain.token("WETH").address, devchain.token("USDC").address
+    with container.uow() as uow:
+        record_deployments(uow.session, 31337, devchain.stack.contracts, devchain.stack.block_number)
+        add_market(
+            uow.session,
+            Market("WETH-USDC", weth, usdc, "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * 10**6, 1_000, 2_000,
+                   MarketState.OPEN),
+        )  # fmt: skip
+        uow.commit()
+    with TestClient(create_app(container)) as client:
+        yield Loop(
+            devchain, container, client, IndexerLoop(container, build_follower(container)), relayer_for(container)
+        )
+    container.db_engine.dispose()
+
+
+def fund(loop: Loop) -> None:
+    loop.chain.deposit(ALICE, "WETH", 2 * WEI)
+    loop.chain.deposit(BOB, "USDC", 10_000 * 10**6)
+    loop.index()
+
+
+def test_deposit_trade_settle_and_withdraw_keep_ledger_and_chain_equal(loop: Loop) -> None:
+    fund(loop)
+    loop.place(ALICE, side=1)  # sells 1 WETH at 3,000
+    loop.place(BOB, side=0)  # buys it: one fill
+    [fill] = loop.fills()
+    assert fill.status == "unsettled"
+
+    loop.relayer.tick()  # screens both, batches, simulates, signs, sends (anvil mines at once)
+    loop.relayer.tick()  # sees the receipt
+    [fill] = loop.fills()
+    assert fill.status == "settled" and fill.tx_hash
+    loop.index()
+    loop.ledger_equals_chain((ALICE, BOB))
+    assert loop.chain.vault_balance(ALICE, "USDC") == 3_000 * 10**6 - fill.maker_fee
+
+    # Bob takes half a WETH out to his own wallet.
+    weth = loop.chain.token("WETH")
+    before = int(weth.functions.balanceOf(address_of(BOB)).call())
+    withdrawal = Withdrawal(address_of(BOB), weth.address, WEI // 2, 0, address_of(BOB), 1, int(time.time()) + 3600)
+    signature = sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), withdrawal_digest(loop.domain, withdrawal))
+    body = {"withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
+            "signature": "0x" + signature.hex()}  # fmt: skip
+    accepted = loop.client.post("/v1/withdrawals", json=body)
+    assert accepted.status_code == 202, accepted.text
+    loop.relayer.tick()  # relays
+    loop.relayer.tick()  # mined: relayed
+    loop.index()  # Withdrawn final in the ledger
+    loop.relayer.tick()  # completed
+    assert loop.client.get(f"/v1/withdrawals/{accepted.json()['hash']}").json()["status"] == "completed"
+    assert int(weth.functions.balanceOf(address_of(BOB)).call()) == before + WEI // 2
+    loop.ledger_equals_chain((ALICE, BOB))
+
+    with loop.container.uow() as uow:
+        report = reconcile(uow.session, JsonRpcClient(loop.chain.url).call, 31337, loop.chain.exchange.address)
+    assert report.ok, report.render()
+    assert report.wallets_checked >= 4
+
+
+def test_a_sanctioned_makers_trade_is_never_submitted_and_the_counterparty_is_released(loop: Loop) -> None:
+    fund(loop)
+    with loop.container.uow() as uow:
+        import_list(uow.session, SanctionsList("ofac-sdn", "test", frozenset({address_of(ALICE).lower()})))
+        uow.commit()
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    loop.relayer.tick()
+    loop.relayer.tick()
+    [fill] = loop.fills()
+    assert fill.status == "failed"
+    assert fill.failure == "blocked_by_screening:maker"
+    with loop.container.uow() as uow:
+        assert uow.session.scalars(select(OperatorTx)).all() == []  # nothing was ever signed
+    loop.index()
+    balances = loop.client.get(f"/v1/accounts/{address_of(BOB)}/balances").json()["balances"]
+    usdc = next(b for b in balances if b["token"] == loop.chain.token("USDC").address)
+    assert usdc["reserved"] == "0" and usdc["available"] == str(10_000 * 10**6)
+    assert loop.chain.vault_balance(BOB, "USDC") == 10_000 * 10**6
+
+
+def test_a_batch_with_one_invalid_trade_settles_the_others(loop: Loop) -> None:
+    fund(loop)
+    loop.chain.deposit(7, "USDC", 10_000 * 10**6)
+    loop.index()
+    loop.place(ALICE, side=1, amount=WEI // 2)
+    loop.place(BOB, side=0, amount=WEI // 2)
+    loop.place(ALICE, side=1, amount=WEI // 2)
+    loop.place(7, side=0, amount=WEI // 2)
+    assert [f.status for f in loop.fills()] == ["unsettled", "unsettled"]
+    # Wallet 7 exits on-chain before settlement: the contract refuses to settle for it.
+    loop.chain.send(7, loop.chain.exchange.functions.requestExit())
+    loop.relayer.tick()
+    loop.relayer.tick()
+    first, second = loop.fills()
+    assert first.status == "settled"
+    assert second.status == "failed" and "WalletExited" in (second.failure or "")
+    loop.index()
+    loop.ledger_equals_chain((ALICE, BOB, 7))
+
+
+def test_an_rpc_outage_delays_settlement_but_loses_nothing(loop: Loop) -> None:
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    real_call = loop.relayer.txm.rpc.call
+    loop.relayer.txm.rpc.call = lambda method, params: (_ for _ in ()).throw(  # type: ignore[method-assign]
+        __import__("backend.chain.jsonrpc", fromlist=["RpcError"]).RpcError(f"{method}: connection refused")
+    )
+    with pytest.raises(Exception, match="connection refused"):
+        loop.relayer.tick()
+    assert [f.status for f in loop.fills()] == ["unsettled"]
+    loop.relayer.txm.rpc.call = real_call  # type: ignore[method-assign]
+    loop.relayer.tick()
+    loop.relayer.tick()
+    assert [f.status for f in loop.fills()] == ["settled"]
+    loop.index()
+    loop.ledger_equals_chain((ALICE, BOB))
+    with loop.container.uow() as uow:
+        assert uow.session.scalars(select(Alert)).all() == []
+        assert [r.status for r in uow.session.scalars(select(WithdrawalRequest))] == []
+
+
+def _wait_for(condition: Any, what: str, timeout: float = 90.0) -> None:
+    """Poll until `condition()` holds; the bound is generous, the test never asserts a duration."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+@pytest.mark.skipif(not os.environ.get("HDEX_REDIS_URL"), reason="the Celery worker needs Redis (HDEX_REDIS_URL)")
+def test_a_celery_worker_indexes_and_settles_the_loop(loop: Loop, database_url: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
+    env.update(
+        HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=loop.chain.url, HDEX_REDIS_URL=os.environ["HDEX_REDIS_URL"],
+        HDEX_DATA_DIR=str(tmp_path / "worker"), HDEX_CONFIRMATIONS="1", HDEX_SETTLEMENT_MAX_WAIT_S="0",
+        HDEX_BACKGROUND="external",
+    )  # fmt: skip
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "worker"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        loop.chain.deposit(ALICE, "WETH", 2 * WEI)
+        loop.chain.deposit(BOB, "USDC", 10_000 * 10**6)
+        usdc = loop.chain.token("USDC").address
+
+        def credited() -> bool:
+            with loop.container.uow() as uow:
+                return ledger.balances(uow.session).get((address_of(BOB), usdc), 0) == 10_000 * 10**6
+
+        _wait_for(credited, "the worker's indexer to credit the deposits")
+        app: Any = loop.client.app
+        loop.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
+        loop.place(ALICE, side=1)
+        loop.place(BOB, side=0)
+        _wait_for(lambda: [f.status for f in loop.fills()] == ["settled"], "the worker's relayer to settle the fill")
+        _wait_for(lambda: loop.chain.vault_balance(BOB, "USDC") < 10_000 * 10**6, "the trade on-chain")
+
+        def ledger_caught_up() -> bool:
+            try:
+                loop.ledger_equals_chain((ALICE, BOB))
+            except AssertionError:
+                return False
+            return True
+
+        _wait_for(ledger_caught_up, "the ledger to equal the chain")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+
+
+def test_a_relayer_killed_between_submit_and_receipt_settles_each_trade_exactly_once(loop: Loop) -> None:
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    loop.chain.rpc("evm_setAutomine", False)
+    loop.relayer.tick()  # the batch is signed, stored and sent ... then the process dies
+    with loop.container.uow() as uow:
+        [tx] = uow.session.scalars(select(OperatorTx)).all()
+        assert tx.status == "submitted"
+        tx_hash = tx.tx_hash
+    with loop.container.uow() as uow:  # the dead process's lease runs out (its TTL), as after a real crash
+        for lease in uow.session.scalars(select(Lease)):
+            lease.expires_at_ms = 0
+        uow.commit()
+    restarted = relayer_for(loop.container)
+    assert restarted.tick()  # takes the lease over; not mined yet: waits, sends nothing new
+    loop.chain.rpc("evm_mine")
+    loop.chain.rpc("evm_setAutomine", True)
+    restarted.tick()
+    restarted.tick()
+    assert [f.status for f in loop.fills()] == ["settled"]
+    receipt = loop.chain.w3.eth.get_transaction_receipt(tx_hash)
+    assert len(loop.chain.exchange.events.TradeSettled().process_receipt(receipt)) == 1
+    with loop.container.uow() as uow:
+        assert len(uow.session.scalars(select(OperatorTx)).all()) == 1  # one batch, one transaction
+    loop.index()
+    loop.ledger_equals_chain((ALICE, BOB))
