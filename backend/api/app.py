@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import __doc__ as backend_doc
 from backend.api.errors import install_error_handlers
@@ -45,22 +46,37 @@ def create_app(container: Container) -> FastAPI:
     for module in (markets, eip712, orders, accounts, marketdata, withdrawals, ws):
         app.include_router(module.router)
     install_error_handlers(app)
+    app.add_middleware(orders.PlaceOrderFastPath)
     app.add_middleware(IpRateLimitMiddleware, limiter=app.state.limiter)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=container.settings.max_body_bytes)
 
-    @app.middleware("http")
-    async def record_metrics(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = _route_template(request)
-        HTTP_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
-        HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        return response
-
+    app.add_middleware(MetricsMiddleware)
     return app
 
 
-def _route_template(request: Request) -> str:
-    # Label by template (/v1/orders/{hash}), never by raw path, so label cardinality stays bounded.
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+class MetricsMiddleware:
+    """Request counts and latencies per route template; plain ASGI (no task per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_recording_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_recording_status)
+        finally:
+            # Label by template (/v1/orders/{hash}), never by raw path, so label cardinality stays bounded.
+            route = str(getattr(scope.get("route"), "path", "unmatched"))
+            HTTP_LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()

@@ -9,6 +9,7 @@ Both middlewares are plain ASGI: no per-request task or body copy.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from typing import Any
@@ -16,10 +17,13 @@ from typing import Any
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
+from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.errors import ErrorCode, HdexError
 from backend.settings import Settings
+
+log = logging.getLogger(__name__)
 
 UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json")
 
@@ -29,7 +33,7 @@ class RateLimiter:
 
     def __init__(self, settings: Settings) -> None:
         storage: Storage = (
-            RedisStorage("async+" + settings.redis_url, implementation="redispy")
+            RedisStorage("async+" + settings.redis_url, implementation="redispy", wrap_exceptions=True)
             if settings.redis_url
             else MemoryStorage()
         )
@@ -37,12 +41,20 @@ class RateLimiter:
         self.ip_limits = parse_many(settings.rate_limit_ip)
         self.address_limits = parse_many(settings.rate_limit_address)
 
-    async def hit(self, scope: str, key: str, limits: list[RateLimitItem]) -> dict[str, str]:
+    async def hit(
+        self, scope: str, key: str, limits: list[RateLimitItem], headers_wanted: bool = True
+    ) -> dict[str, str]:
         """Count one request of `key`; the rate-limit headers, or HdexError(RATE_LIMITED)."""
         headers: dict[str, str] = {}
         for item in limits:
-            allowed = await self._limiter.hit(item, scope, key)
-            stats = await self._limiter.get_window_stats(item, scope, key)
+            try:
+                allowed = await self._limiter.hit(item, scope, key)
+                if allowed and not headers_wanted:
+                    continue
+                stats = await self._limiter.get_window_stats(item, scope, key)
+            except StorageError as exc:  # Redis down: serve rather than refuse everyone (/health says so)
+                log.warning("rate-limit storage unavailable; request allowed", extra={"error": str(exc)})
+                return {}
             reset = math.ceil(stats.reset_time)
             if not headers or stats.remaining < int(headers["X-RateLimit-Remaining"]) or not allowed:
                 headers = {
@@ -59,7 +71,7 @@ class RateLimiter:
 
     async def hit_address(self, address: str) -> None:
         """Count one signed write of `address` (lowercase), raising RATE_LIMITED past the limit."""
-        await self.hit("address", address, self.address_limits)
+        await self.hit("address", address, self.address_limits, headers_wanted=False)
 
 
 class IpRateLimitMiddleware:

@@ -62,11 +62,10 @@ class RedisBus:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, deliver: Deliver) -> None:
+        """Start sending and listening; an unreachable Redis is retried, never fatal (see /health)."""
         self._client = aioredis.Redis.from_url(self._url)
-        pubsub = self._client.pubsub()
-        await pubsub.psubscribe(PREFIX + "*")
         self._tasks = [
-            asyncio.create_task(self._listen(pubsub, deliver)),
+            asyncio.create_task(self._listen(deliver)),
             asyncio.create_task(self._send()),
         ]
 
@@ -90,18 +89,20 @@ class RedisBus:
                     for key, message in messages:
                         pipe.publish(PREFIX + key, json.dumps(message, separators=(",", ":")))
                     await pipe.execute()
-            except aioredis.RedisError as exc:
+            except (aioredis.RedisError, OSError) as exc:
                 log.warning("market data not published to Redis", extra={"error": str(exc)})
 
-    async def _listen(self, pubsub: Any, deliver: Deliver) -> None:
+    async def _listen(self, deliver: Deliver) -> None:
+        assert self._client is not None
         while True:
             try:
-                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            except aioredis.RedisError as exc:
+                async with self._client.pubsub() as pubsub:
+                    await pubsub.psubscribe(PREFIX + "*")
+                    while True:
+                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                        if message is not None:
+                            channel = message["channel"].decode()
+                            deliver(channel.removeprefix(PREFIX), json.loads(message["data"]))
+            except (aioredis.RedisError, OSError) as exc:
                 log.warning("Redis market-data subscription failed; retrying", extra={"error": str(exc)})
                 await asyncio.sleep(1.0)
-                continue
-            if message is None:
-                continue
-            channel = message["channel"].decode()
-            deliver(channel.removeprefix(PREFIX), json.loads(message["data"]))

@@ -15,25 +15,26 @@ from backend.trading.markets import Market
 from backend.trading.service import TradingService
 
 
-def get_trading(request: Request) -> TradingService:
+async def get_trading(request: Request) -> TradingService:
     service: TradingService = request.app.state.trading
     return service
 
 
-def get_host(request: Request) -> EngineHost:
+async def get_host(request: Request) -> EngineHost:
     """The engine host, or NOT_DEPLOYED while no Exchange is recorded for the chain."""
-    host = get_trading(request).host
+    service: TradingService = request.app.state.trading
+    host = service.host
     if host is None:
         raise HdexError(ErrorCode.NOT_DEPLOYED, "no Exchange contract is deployed on this chain yet")
     return host
 
 
-def get_hub(request: Request) -> MarketDataHub:
+async def get_hub(request: Request) -> MarketDataHub:
     hub: MarketDataHub = request.app.state.hub
     return hub
 
 
-def get_limiter(request: Request) -> RateLimiter:
+async def get_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.limiter
     return limiter
 

@@ -134,8 +134,7 @@ def prepare(database_url: str, data_dir: Path, **settings: Any) -> Container:
             database_url=database_url,
             data_dir=data_dir,
             redis_url=None,
-            engine_fsync=False,
-            **{"trading_sync_interval": 60.0, **settings},
+            **{"trading_sync_interval": 60.0, "engine_fsync": False, **settings},
         )
     )
     with container.uow() as uow:

@@ -1,0 +1,241 @@
+"""Signed-order API benchmark: one JSON line with accepted orders per second and latency percentiles.
+
+Run from the repository root: `.venv/bin/python tests/bench/bench_api.py [--orders N] [--clients C]`
+(`make bench-api`). It starts a real server (uvicorn, uvloop, httptools) in a child process on a
+free loopback port, with its database (a fresh SQLite file by default, the embedded shape; or
+`--database-url postgresql://...` to a server, where it creates and drops a database), journal
+fsync on. Orders are signed beforehand (EIP-712, coincurve) by 100 funded wallets, resting at
+distinct prices so none trades (the figure is order entry: checks, holds, engine, journal,
+database); `C` concurrent keep-alive HTTP/1.1 connections POST them as fast as the server answers.
+The first `--warmup` orders are not measured. `errors` counts every answer that is not 201.
+The line also carries the signing path's own rates next to eth-account's, measured in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:  # run as a script, tests/ is not a package
+    sys.path.insert(0, str(REPO_ROOT))
+
+from eth_account import Account  # noqa: E402
+
+from backend.chain.devkeys import DEV_KEYS  # noqa: E402
+from backend.signing import Domain, Order, order_digest, recover_signer, sign_digest  # noqa: E402
+from backend.signing.typed_data import typed_data_json  # noqa: E402
+
+WALLETS = 100
+CHAIN_ID = 31337
+
+
+def wallet_keys(count: int) -> list[bytes]:
+    """Deterministic private keys for the benchmark's wallets (never used anywhere else)."""
+    from backend.signing.typed_data import keccak
+
+    return [keccak(f"hdex-bench-wallet-{i}".encode()) for i in range(count)]
+
+
+def serve(database_url: str, data_dir: Path, port: int) -> None:
+    """The child process: fixtures, then uvicorn until killed."""
+    import uvicorn
+
+    from backend.api.app import create_app
+    from backend.trading.accounts import checksum
+    from tests.integration.api.exchange_fixtures import USDC, WETH, fund, prepare
+
+    container = prepare(
+        database_url,
+        data_dir,
+        rate_limit_ip="1000000/second",
+        rate_limit_address="1000000/second",
+        max_open_orders=100_000,
+        engine_fsync=True,
+        trading_sync_interval=1.0,
+    )
+    for key in wallet_keys(WALLETS):
+        address = Account.from_key(key).address
+        fund(container, address, checksum(WETH), 10**24)
+        fund(container, address, checksum(USDC), 10**15)
+    config = uvicorn.Config(
+        create_app(container), host="127.0.0.1", port=port, log_level="warning", access_log=False,
+        loop="uvloop", http="httptools", lifespan="on",
+    )  # fmt: skip
+    uvicorn.Server(config).run()
+
+
+def signed_requests(count: int, port: int) -> list[bytes]:
+    """`count` raw HTTP requests, each a distinct resting order signed by one of the wallets."""
+    from tests.integration.api.exchange_fixtures import EXCHANGE, LOT, PRICE, TICK, USDC, WETH, order_json
+
+    domain = Domain(CHAIN_ID, EXCHANGE)
+    keys = wallet_keys(WALLETS)
+    makers = [Account.from_key(key).address for key in keys]
+    expiry = int(time.time()) + 3600
+    out = []
+    for i in range(count):
+        w = i % WALLETS
+        side = i % 2
+        offset = (1 + i // 2 % 2000) * TICK  # buys below, sells above the mid: nothing crosses
+        price = PRICE - offset if side == 0 else PRICE + offset
+        order = Order(makers[w], WETH, USDC, side, 10 * LOT, price, 0, 2_000, i, expiry, 0)
+        signature = sign_digest(keys[w], order_digest(domain, order))
+        body = json.dumps({"order": order_json(order), "signature": "0x" + signature.hex()}).encode()
+        out.append(
+            b"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (port, len(body), body)
+        )
+    return out
+
+
+async def client(port: int, requests: list[bytes], latencies: list[float], errors: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        for request in requests:
+            started = time.perf_counter()
+            writer.write(request)
+            status_line = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if status_line.split(b" ", 2)[1] != b"201":
+                errors.append(1)
+    finally:
+        writer.close()
+
+
+async def load(port: int, batches: list[list[bytes]]) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    errors: list[int] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(client(port, batch, latencies, errors) for batch in batches))
+    return latencies, len(errors), time.perf_counter() - started
+
+
+def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/markets", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("server did not start")
+
+
+def signing_rates(samples: int = 2_000) -> dict[str, float]:
+    """Digest + recovery per second: ours against eth-account's generic path."""
+    domain = Domain(CHAIN_ID, "0x" + "e1" * 20)
+    key = DEV_KEYS[5]
+    order = Order(Account.from_key(key).address, "0x" + "0a" * 20, "0x" + "0b" * 20, 0, 10**18, 3 * 10**9, 0,
+                  2_000, 1, 2**40, 0)  # fmt: skip
+    signature = sign_digest(bytes.fromhex(key[2:]), order_digest(domain, order))
+    started = time.perf_counter()
+    for _ in range(samples):
+        recover_signer(order_digest(domain, order), signature)
+    ours = samples / (time.perf_counter() - started)
+    document = typed_data_json(domain, "Order", order._asdict())
+    from eth_account.messages import encode_typed_data
+
+    started = time.perf_counter()
+    for _ in range(samples // 10):
+        Account.recover_message(encode_typed_data(full_message=document), signature=signature)
+    theirs = samples // 10 / (time.perf_counter() - started)
+    return {"verify_per_s": round(ours), "eth_account_verify_per_s": round(theirs)}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=20_000)
+    parser.add_argument("--warmup", type=int, default=2_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--serve", nargs=3, metavar=("URL", "DIR", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]))
+        return
+    with tempfile.TemporaryDirectory(prefix="hdex-bench-") as tmp:
+        database_url, drop = _database(args.database_url, Path(tmp))
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", database_url, tmp, str(port)],
+            cwd=REPO_ROOT, env={**os.environ, "HDEX_LOG_LEVEL": "WARNING"},
+        )  # fmt: skip
+        try:
+            wait_ready(port, server)
+            requests = signed_requests(args.warmup + args.orders, port)
+            warm, measured = requests[: args.warmup], requests[args.warmup :]
+            asyncio.run(load(port, [warm[i :: args.clients] for i in range(args.clients)]))
+            latencies, errors, elapsed = asyncio.run(
+                load(port, [measured[i :: args.clients] for i in range(args.clients)])
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            drop()
+    latencies.sort()
+    result: dict[str, Any] = {
+        "benchmark": "api_orders",
+        "orders_per_s": round(len(latencies) / elapsed),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "errors": errors,
+        "orders": len(latencies),
+        "clients": args.clients,
+        "database": database_url.split(":", 1)[0],
+        **signing_rates(),
+    }
+    print(json.dumps(result))
+
+
+def _database(url: str | None, tmp: Path) -> tuple[str, Any]:
+    if url is None or not url.startswith("postgres"):
+        return f"sqlite:///{tmp / 'hdex.db'}", lambda: None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = url.replace("postgres://", "postgresql://", 1).replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"hdex_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
+
+
+if __name__ == "__main__":
+    main()
