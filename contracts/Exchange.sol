@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {IExchange} from "./interfaces/IExchange.sol";
 import {ICustody} from "./interfaces/ICustody.sol";
 import {OrderLib} from "./libraries/OrderLib.sol";
+import {CancelLib} from "./libraries/CancelLib.sol";
 import {WithdrawalLib} from "./libraries/WithdrawalLib.sol";
 import {TradeMath} from "./libraries/TradeMath.sol";
 import {SignatureVerifier} from "./libraries/SignatureVerifier.sol";
@@ -36,7 +37,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     uint64 public constant MAX_EXIT_DELAY = 7 days;
     /// @notice EIP-712 typehashes (preimages in {IExchange}).
     bytes32 public constant ORDER_TYPEHASH = OrderLib.TYPEHASH;
-    bytes32 public constant CANCEL_TYPEHASH = 0x2ed05de81289f7a525e8ec9072352f3e86af23b80a2538598819401db650d31e;
+    bytes32 public constant CANCEL_TYPEHASH = CancelLib.TYPEHASH;
     bytes32 public constant WITHDRAWAL_TYPEHASH = WithdrawalLib.TYPEHASH;
     address internal constant ETHER = address(0);
 

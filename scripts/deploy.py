@@ -46,7 +46,7 @@ def _fail(message):
 
 
 def _execute_through_custody(custody, owner_keys, target, data, sender):
-    deadline = chain.time() + 3600
+    deadline = chain[-1].timestamp + 3600
     tx = CustodyTransaction(chain_id=chain.id, custody=custody.address, target=str(target), value=0, data=data,
                             nonce=custody.nonce(), deadline=deadline)
     return custody.execute(target, 0, data, deadline, sign_all(tx, owner_keys), {"from": sender})

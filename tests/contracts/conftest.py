@@ -85,7 +85,7 @@ class CustodyDriver:
             value=value,
             data=bytes.fromhex(data[2:]) if isinstance(data, str) else bytes(data),
             nonce=self.custody.nonce() if nonce is None else nonce,
-            deadline=deadline if deadline is not None else self.chain.time() + 3600,
+            deadline=deadline if deadline is not None else self.chain[-1].timestamp + 3600,
         )
 
     def execute(self, target, data, value=0, keys=None, **kw):

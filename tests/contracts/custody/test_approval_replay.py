@@ -48,7 +48,7 @@ def test_reverts_when_an_approval_was_signed_for_another_custody(Custody, custod
 
 
 def test_reverts_when_the_approval_deadline_passed(custody, owners, exchange, deployer, chain):
-    tx = owners.transaction(exchange, exchange.pause.encode_input(), deadline=chain.time() + 10)
+    tx = owners.transaction(exchange, exchange.pause.encode_input(), deadline=chain[-1].timestamp + 10)
     signatures = sign_all(tx, OWNER_KEYS[:2])
     chain.sleep(60)
     chain.mine()

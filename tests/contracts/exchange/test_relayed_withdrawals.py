@@ -42,7 +42,7 @@ def test_reverts_when_the_withdrawal_fee_exceeds_the_signed_max(exchange, signed
 
 
 def test_reverts_when_the_withdrawal_expired(exchange, signed, operator, chain):
-    w, signature = signed(expiry=chain.time() - 1)
+    w, signature = signed(expiry=chain[-1].timestamp - 1)  # before any block still to come
     with reverts_with("WithdrawalExpired"):
         exchange.withdraw(w.as_tuple(), signature, 0, {"from": operator})
 
