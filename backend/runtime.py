@@ -62,6 +62,18 @@ def ensure_contracts(container: Container) -> dict[str, str]:
     return contracts
 
 
+def _ensure_dev_market(container: Container, contracts: dict[str, str]) -> None:
+    """Development only: the market over the two demo tokens (the engine host picks it up at start)."""
+    if container.settings.env is Environment.PRODUCTION:
+        return
+    from backend.trading.market_store import ensure_dev_market
+
+    with container.uow() as uow:
+        if ensure_dev_market(uow.session, contracts) is not None:
+            uow.commit()
+            log.info("dev market created", extra={"market": "WETH-USDC"})
+
+
 def _start_background_loops(
     container: Container, contracts: dict[str, str], stop: threading.Event
 ) -> list[threading.Thread]:
@@ -117,6 +129,7 @@ def run_exchange(settings: Settings) -> None:
             if chain_id != settings.chain_id:
                 raise StartupError(f"RPC serves chain {chain_id}, HDEX_CHAIN_ID says {settings.chain_id}")
         contracts = ensure_contracts(container)
+        _ensure_dev_market(container, contracts)
         background = _start_background_loops(container, contracts, stop_background)
         url = f"http://{settings.api_host}:{settings.api_port}"
         server = uvicorn.Server(

@@ -31,6 +31,7 @@ def _register() -> None:
     from backend.cli.db import db_group
     from backend.cli.engine import engine_group
     from backend.cli.ledger import reconcile_command
+    from backend.cli.market import market_group
     from backend.cli.services import indexer_command, relayer_command, worker_command
     from backend.cli.up import up_command
 
@@ -43,6 +44,7 @@ def _register() -> None:
     main.add_command(reconcile_command)
     main.add_command(relayer_command)
     main.add_command(worker_command)
+    main.add_command(market_group)
 
 
 _register()

@@ -83,3 +83,25 @@ def set_market_state(session: Session, name: str, state: MarketState) -> None:
     if row is None:
         raise MarketError(f"no market {name}")
     row.state = state.value
+
+
+DEV_MARKET = "WETH-USDC"
+
+
+def ensure_dev_market(session: Session, contracts: dict[str, str]) -> Market | None:
+    """The development chain's market over the two demo tokens, created once (the caller commits).
+
+    Grid: tick 0.01 USDC per WETH (1e4), lot 0.001 WETH (1e15), min notional 10 USDC; fees as the
+    dev Exchange's fee schedule, so every fill the engine makes is one the contract accepts.
+    """
+    from backend.chain.deploy import DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE
+
+    if "WETH" not in contracts or "USDC" not in contracts or session.get(MarketRow, DEV_MARKET) is not None:
+        return None
+    return add_market(
+        session,
+        Market(
+            DEV_MARKET, contracts["WETH"], contracts["USDC"], "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * 10**6,
+            DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, MarketState.OPEN,
+        ),
+    )  # fmt: skip

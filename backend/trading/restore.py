@@ -77,7 +77,7 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
     tracked = TrackedOrder(
         row.hash, order, row.market, row.maker, token, row.signature, row.time_in_force, row.seq, row.created_at_ms
     )
-    tracked.filled, tracked.reserved, tracked.status = row.filled, row.reserved, row.status
+    tracked.filled, tracked.reserved, tracked.status, tracked.reason = row.filled, row.reserved, row.status, row.reason
     tracked.updated_ms, tracked.persisted = row.updated_at_ms, True
     return tracked
 

@@ -79,6 +79,7 @@ class TradingService:
         with self.container.session_factory() as session:
             self._journal = restore_host(host, session, store, settings.chain_id)
         self._snapshot_seq = engine.command_seq
+        host.mark_cursor(CHAIN_EVENT_ID, self._event_cursor)  # persists the rebuilt reservations too
         self.host = host
         self._task = asyncio.get_running_loop().create_task(self._follow())
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})

@@ -13,7 +13,7 @@ from backend.api.routes.dependencies import HostDep, market_by_name
 from backend.trading import queries
 from backend.trading.accounts import checksum
 from backend.trading.chain_sync import active_withdrawals, frozen_funds
-from backend.trading.orders import parse_address
+from backend.trading.orders import TrackedOrder, parse_address
 from backend.trading.publish import order_message
 from backend.trading.restore import tracked_from_row
 
@@ -91,18 +91,16 @@ async def orders(
     if market is not None:
         market_by_name(host, market)
 
-    def read() -> list[Any]:
+    def read() -> list[TrackedOrder]:
         with container.uow() as uow:
-            return queries.account_orders(
+            rows = queries.account_orders(
                 uow.session, wallet, status, market, limit, None if cursor is None else int(cursor)
             )
+            return [tracked_from_row(row, host.markets[row.market]) for row in rows]
 
-    rows = await asyncio.to_thread(read)
-    items = []
-    for row in rows:
-        live = host.orders.get(row.hash)
-        items.append(order_message(live if live is not None else tracked_from_row(row, host.markets[row.market])))
-    return {"orders": items, "next": str(rows[-1].seq) if len(rows) == limit else None}
+    stored = await asyncio.to_thread(read)
+    items = [order_message(host.orders.get(t.hash, t)) for t in stored]
+    return {"orders": items, "next": str(stored[-1].seq) if len(stored) == limit else None}
 
 
 @router.get("/{address}/fills", responses=_ERRORS)

@@ -91,6 +91,7 @@ class Exchange:
         """Everything a rejected request must leave untouched: trading tables, ledger, engine."""
         app: Any = self.client.app
         host = app.state.trading.host
+        self.client.portal.call(host.drain)  # type: ignore[union-attr]
         with self.container.uow() as uow:
             tables = {
                 model.__tablename__: sorted(
@@ -133,8 +134,7 @@ def prepare(database_url: str, data_dir: Path, **settings: Any) -> Container:
             _env_file=None,
             database_url=database_url,
             data_dir=data_dir,
-            redis_url=None,
-            **{"trading_sync_interval": 60.0, "engine_fsync": False, **settings},
+            **{"redis_url": None, "trading_sync_interval": 60.0, "engine_fsync": False, **settings},
         )
     )
     with container.uow() as uow:
@@ -152,7 +152,7 @@ def prepare(database_url: str, data_dir: Path, **settings: Any) -> Container:
     return container
 
 
-def running(container: Container) -> Iterator[Exchange]:
-    with TestClient(create_app(container)) as client:
+def running(container: Container, client_ip: str = "testclient") -> Iterator[Exchange]:
+    with TestClient(create_app(container), client=(client_ip, 50000)) as client:
         yield Exchange(client, container, Domain(CHAIN_ID, EXCHANGE))
     container.db_engine.dispose()

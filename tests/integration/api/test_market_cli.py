@@ -1,0 +1,84 @@
+"""`hdex market add/list/halt/resume` manage markets in the database; the running engine follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backend.cli import main
+from backend.db import migrate
+from backend.settings import get_settings
+
+from .exchange_fixtures import MARKET, Exchange
+
+ADD = ["market", "add", "DEMO-USD", "--base", "0x" + "0d" * 20, "--quote", "0x" + "0e" * 20,
+       "--base-symbol", "DEMO", "--quote-symbol", "USD", "--base-decimals", "18", "--quote-decimals", "6",
+       "--tick", "10000", "--lot", "1000000000000000", "--min-notional", "1000000",
+       "--maker-fee", "1000", "--taker-fee", "2000"]  # fmt: skip
+
+
+@pytest.fixture
+def cli(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    migrate.upgrade(sqlite_url)
+    monkeypatch.setenv("HDEX_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_a_market_is_added_listed_halted_and_resumed(cli: CliRunner) -> None:
+    assert cli.invoke(main, ADD).exit_code == 0
+    listing = cli.invoke(main, ["market", "list"])
+    assert "DEMO-USD open" in listing.output
+    assert cli.invoke(main, ["market", "halt", "DEMO-USD"]).exit_code == 0
+    assert "DEMO-USD halted" in cli.invoke(main, ["market", "list"]).output
+    assert cli.invoke(main, ["market", "resume", "DEMO-USD"]).exit_code == 0
+    assert "DEMO-USD open" in cli.invoke(main, ["market", "list"]).output
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (["--tick", "3"], "multiple of 1e18"),
+        (["--taker-fee", "20000"], "20000"),
+        (["--quote", "0x" + "0d" * 20], "differ"),
+    ],
+)
+def test_a_bad_market_is_refused_with_one_line_and_a_non_zero_exit(
+    cli: CliRunner, change: list[str], message: str
+) -> None:
+    args = list(ADD)
+    option = args.index(change[0])
+    args[option + 1] = change[1]
+    result = cli.invoke(main, args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "DEMO-USD" not in cli.invoke(main, ["market", "list"]).output
+
+
+def test_adding_the_same_market_twice_is_refused(cli: CliRunner) -> None:
+    cli.invoke(main, ADD)
+    result = cli.invoke(main, ADD)
+    assert result.exit_code == 2 and "exists" in result.output
+
+
+def test_halting_an_unknown_market_is_refused(cli: CliRunner) -> None:
+    result = cli.invoke(main, ["market", "halt", "NOPE"])
+    assert result.exit_code == 2 and "no market NOPE" in result.output
+
+
+def test_the_running_engine_follows_a_halt_from_the_command_line(
+    sqlite_exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HDEX_DATABASE_URL", str(sqlite_exchange.container.settings.database_url))
+    get_settings.cache_clear()
+    try:
+        assert CliRunner().invoke(main, ["market", "halt", MARKET]).exit_code == 0
+    finally:
+        get_settings.cache_clear()
+    sqlite_exchange.sync()
+    assert sqlite_exchange.place().json()["error"]["code"] == "MARKET_HALTED"
+    assert sqlite_exchange.client.get("/v1/markets").json()["markets"][0]["state"] == "halted"

@@ -1,0 +1,158 @@
+"""Accepted orders hold funds; fills move the holds to the fill until settlement; cancels give them back."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from backend.chain.devkeys import DEV_KEYS
+from backend.db.models import ChainEvent, Fill
+from backend.signing import Cancel, cancel_digest, sign_digest
+from backend.trading import settlement
+from backend.trading.accounts import checksum
+from backend.trading.cancels import bulk_cancel_scope
+
+from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
+
+BUYER, SELLER = 5, 6
+
+
+def reserved(exchange: Exchange, key_index: int, token: str) -> int:
+    balances = exchange.client.get(f"/v1/accounts/{wallet(key_index)}/balances").json()["balances"]
+    row = next((b for b in balances if b["token"] == checksum(token)), None)
+    return 0 if row is None else int(row["reserved"])
+
+
+def cancel_body(exchange: Exchange, order_hash: str, key_index: int) -> dict[str, str]:
+    digest = cancel_digest(exchange.domain, Cancel(wallet(key_index), bytes.fromhex(order_hash[2:])))
+    return {"signature": "0x" + sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), digest).hex()}
+
+
+def test_a_crossing_order_trades_at_the_makers_price_and_records_an_unsettled_fill(exchange: Exchange) -> None:
+    maker = exchange.place(SELLER, side=1).json()
+    taker = exchange.place(BUYER, side=0, limitPrice=PRICE + 100 * TICK).json()
+    assert (maker["status"], taker["status"]) == ("open", "filled")
+    exchange.client.get("/v1/markets")  # the maker's update is in the same durable batch
+    with exchange.container.uow() as uow:
+        (fill,) = uow.session.query(Fill).all()
+        assert (fill.maker_order_hash, fill.taker_order_hash) == (maker["hash"], taker["hash"])
+        assert (fill.price, fill.base_amount, fill.quote_amount) == (PRICE, QTY, QTY * PRICE // 10**18)
+        assert fill.maker_fee == fill.quote_amount * 1_000 // 10**6  # the seller (maker) receives quote
+        assert fill.taker_fee == QTY * 2_000 // 10**6  # the buyer (taker) receives base
+        assert (fill.status, fill.maker_side) == ("unsettled", 1)
+    # the taker's hold at its limit price shrank to what the fill pays at the maker's price
+    assert reserved(exchange, BUYER, USDC) == QTY * PRICE // 10**18
+    assert reserved(exchange, SELLER, WETH) == QTY
+    assert exchange.client.get(f"/v1/orders/{maker['hash']}").json()["status"] == "filled"
+
+
+def test_a_failed_fill_gives_its_holds_back_and_a_settled_one_waits_for_finality(exchange: Exchange) -> None:
+    exchange.place(SELLER, side=1)
+    exchange.place(BUYER, side=0)
+    exchange.place(SELLER, side=1)
+    exchange.place(BUYER, side=0)
+    with exchange.container.uow() as uow:
+        first, second = (f.id for f in settlement.unsettled(uow.session, limit=10))
+        assert settlement.claim(uow.session, [first, second])
+        assert not settlement.claim(uow.session, [first])  # already settling
+        settlement.fail(uow.session, first, "skipped_on_chain:InsufficientBalance")
+        settlement.settle(uow.session, second, "0x" + "ab" * 32)
+        uow.commit()
+    exchange.sync()
+    assert reserved(exchange, SELLER, WETH) == QTY  # only the settled fill still holds
+    with exchange.container.uow() as uow:
+        uow.session.add(
+            ChainEvent(
+                chain_id=CHAIN_ID, block_number=9, block_hash="0x" + "cd" * 32, tx_hash="0x" + "ab" * 32,
+                log_index=0, contract=EXCHANGE, name="TradeSettled", args={}, status="final",
+            )
+        )  # fmt: skip
+        uow.commit()
+    exchange.sync()
+    assert reserved(exchange, SELLER, WETH) == 0
+    assert reserved(exchange, BUYER, USDC) == 0
+
+
+def test_a_requeued_fill_is_unsettled_again(exchange: Exchange) -> None:
+    exchange.place(SELLER, side=1)
+    exchange.place(BUYER, side=0)
+    with exchange.container.uow() as uow:
+        (fill,) = settlement.unsettled(uow.session, limit=10)
+        settlement.claim(uow.session, [fill.id])
+        settlement.requeue(uow.session, [fill.id])
+        uow.commit()
+        assert [f.id for f in settlement.unsettled(uow.session, limit=10)] == [fill.id]
+
+
+def test_a_signed_cancel_takes_the_order_out_and_releases_its_hold(exchange: Exchange) -> None:
+    order = exchange.place(BUYER).json()
+    assert reserved(exchange, BUYER, USDC) == QTY * PRICE // 10**18
+    wrong = exchange.client.request(
+        "DELETE", f"/v1/orders/{order['hash']}", json=cancel_body(exchange, order["hash"], SELLER)
+    )
+    assert wrong.json()["error"]["code"] == "SIGNER_NOT_MAKER"
+    response = exchange.client.request(
+        "DELETE", f"/v1/orders/{order['hash']}", json=cancel_body(exchange, order["hash"], BUYER)
+    )
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["reason"]) == ("cancelled", "cancelled_by_user")
+    assert reserved(exchange, BUYER, USDC) == 0
+    again = exchange.client.request(
+        "DELETE", f"/v1/orders/{order['hash']}", json=cancel_body(exchange, order["hash"], BUYER)
+    )
+    assert again.json()["error"]["code"] == "ORDER_NOT_OPEN"
+    unknown = "0x" + "00" * 32
+    assert (
+        exchange.client.request(
+            "DELETE", f"/v1/orders/{unknown}", json=cancel_body(exchange, unknown, BUYER)
+        ).status_code
+        == 404
+    )
+
+
+def bulk_cancel(exchange: Exchange, key_index: int, market: str | None, timestamp: int) -> Any:
+    digest = cancel_digest(exchange.domain, Cancel(wallet(key_index), bulk_cancel_scope(market, timestamp)))
+    signature = sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), digest)
+    body = {"maker": wallet(key_index).lower(), "market": market, "timestamp": str(timestamp),
+            "signature": "0x" + signature.hex()}  # fmt: skip
+    return exchange.client.post("/v1/orders/cancel", json=body)
+
+
+def test_a_bulk_cancel_takes_out_every_open_order_of_the_wallet_once(exchange: Exchange) -> None:
+    hashes = {exchange.place(BUYER, limitPrice=PRICE - i * TICK).json()["hash"] for i in range(3)}
+    other = exchange.place(7).json()["hash"]
+    now = time.time_ns() // 1_000_000
+    response = bulk_cancel(exchange, BUYER, MARKET, now)
+    assert set(response.json()["cancelled"]) == hashes
+    assert reserved(exchange, BUYER, USDC) == 0
+    assert exchange.client.get(f"/v1/orders/{other}").json()["status"] == "open"
+    assert bulk_cancel(exchange, BUYER, MARKET, now).json()["error"]["code"] == "CANCEL_EXPIRED"  # replay
+    assert bulk_cancel(exchange, BUYER, None, now - 120_000).json()["error"]["code"] == "CANCEL_EXPIRED"
+
+
+def test_an_on_chain_cancel_seen_by_the_indexer_cancels_the_order(exchange: Exchange) -> None:
+    order = exchange.place(BUYER).json()
+    with exchange.container.uow() as uow:
+        uow.session.add(
+            ChainEvent(
+                chain_id=CHAIN_ID, block_number=7, block_hash="0x" + "33" * 32, tx_hash="0x" + "44" * 32,
+                log_index=1, contract=EXCHANGE, name="OrderCancelledByMaker",
+                args={"maker": wallet(BUYER), "orderHash": order["hash"]}, status="pending",
+            )
+        )  # fmt: skip
+        uow.commit()
+    exchange.sync()
+    exchange.client.get("/v1/markets")
+    body = exchange.client.get(f"/v1/orders/{order['hash']}").json()
+    assert (body["status"], body["reason"]) == ("cancelled", "cancelled_on_chain")
+    assert reserved(exchange, BUYER, USDC) == 0
+
+
+def test_the_open_order_limit_per_wallet_is_enforced(sqlite_url: str, tmp_path: Any) -> None:
+    from .exchange_fixtures import prepare, running
+
+    for limited in running(prepare(sqlite_url, tmp_path, max_open_orders=2)):
+        assert limited.place(BUYER, limitPrice=PRICE - TICK).status_code == 201
+        assert limited.place(BUYER, limitPrice=PRICE - 2 * TICK).status_code == 201
+        response = limited.place(BUYER, limitPrice=PRICE - 3 * TICK)
+        assert response.json()["error"]["code"] == "TOO_MANY_OPEN_ORDERS"
