@@ -9,8 +9,17 @@ from eth_account import Account
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.chain.node import AnvilNode
-from backend.signing import Cancel, Domain, Order, Withdrawal, cancel_digest, order_digest, recover_signer
-from backend.signing import withdrawal_digest, typed_data_json
+from backend.signing import (
+    Cancel,
+    Domain,
+    Order,
+    Withdrawal,
+    cancel_digest,
+    order_digest,
+    recover_signer,
+    typed_data_json,
+    withdrawal_digest,
+)
 from backend.trading.orders import order_to_json
 
 from .signers import ethers_sign, sign_with_anvil

@@ -1,0 +1,156 @@
+"""What both clients share: markets, exact unit conversion, signing, request bodies, errors."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from eth_account import Account
+
+from backend.signing import Cancel, Domain, Order, cancel_digest, order_digest, sign_digest
+from backend.trading.cancels import bulk_cancel_scope
+
+PRICE_SCALE = 10**18
+KINDS = {"limit": 0, "market": 1, "stop_limit": 2, "stop_market": 3}
+POST_ONLY = 4
+
+
+class HdexClientError(Exception):
+    """The API refused a request: `code` (ErrorCode), `message`, `field`, HTTP `status`."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(f"{status} {code}: {message}" + (f" ({field})" if field else ""))
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class RateLimitedError(HdexClientError):
+    """429: wait `retry_after` seconds."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None, retry_after: float) -> None:
+        super().__init__(status, code, message, field)
+        self.retry_after = retry_after
+
+
+def raise_for_error(status: int, body: Any, headers: Any) -> None:
+    """Raise the typed error of a non-2xx answer."""
+    if status < 400:
+        return
+    error = body.get("error", {}) if isinstance(body, dict) else {}
+    code, message, field = error.get("code", "HTTP_ERROR"), error.get("message", str(body)), error.get("field")
+    if status == 429:
+        raise RateLimitedError(status, code, message, field, float(headers.get("Retry-After", "1")))
+    raise HdexClientError(status, code, message, field)
+
+
+def units(amount: str | Decimal | int, decimals: int) -> int:
+    """Exact base units of a human amount ("1.5" WETH -> 1500000000000000000); refuses dust."""
+    value = Decimal(str(amount)) * (Decimal(10) ** decimals)
+    if value != value.to_integral_value():
+        raise ValueError(f"{amount} has more than {decimals} decimals")
+    return int(value)
+
+
+def price_units(price: str | Decimal | int, base_decimals: int, quote_decimals: int) -> int:
+    """The signed limitPrice of a human price (quote per base): quote units per 1e18 base units."""
+    value = Decimal(str(price)) * (Decimal(10) ** quote_decimals) * PRICE_SCALE / (Decimal(10) ** base_decimals)
+    if value != value.to_integral_value():
+        raise ValueError(f"{price} is finer than the price grid allows")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class ClientMarket:
+    """A market as `GET /v1/markets` describes it."""
+
+    name: str
+    base_token: str
+    quote_token: str
+    base_decimals: int
+    quote_decimals: int
+    tick_size: int
+    lot_size: int
+    min_notional: int
+    maker_fee_rate: int
+    taker_fee_rate: int
+    state: str
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> ClientMarket:
+        return cls(
+            body["name"], body["baseToken"]["address"], body["quoteToken"]["address"],
+            body["baseToken"]["decimals"], body["quoteToken"]["decimals"], int(body["tickSize"]),
+            int(body["lotSize"]), int(body["minNotional"]), body["makerFeeRate"], body["takerFeeRate"], body["state"],
+        )  # fmt: skip
+
+    def round_price(self, price: int) -> int:
+        """Down to the tick."""
+        return price - price % self.tick_size
+
+    def round_amount(self, amount: int) -> int:
+        """Down to the lot."""
+        return amount - amount % self.lot_size
+
+
+class Signer:
+    """A wallet key and the exchange's domain: builds signed request bodies."""
+
+    def __init__(self, private_key: str, domain: Domain) -> None:
+        self._key = bytes.fromhex(private_key.removeprefix("0x"))
+        self.address = str(Account.from_key(self._key).address)
+        self.domain = domain
+
+    @staticmethod
+    def domain_from_json(body: dict[str, Any]) -> Domain:
+        return Domain(int(body["domain"]["chainId"]), str(body["domain"]["verifyingContract"]))
+
+    def order_body(
+        self,
+        market: ClientMarket,
+        side: str,
+        amount: int,
+        price: int,
+        *,
+        kind: str = "limit",
+        post_only: bool = False,
+        trigger_price: int = 0,
+        time_in_force: str | None = None,
+        expiry: int | None = None,
+        nonce: int | None = None,
+        max_fee_rate: int | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        """(order hash, POST /v1/orders body)."""
+        order = Order(
+            maker=self.address,
+            baseToken=market.base_token,
+            quoteToken=market.quote_token,
+            side={"buy": 0, "sell": 1}[side],
+            baseAmount=amount,
+            limitPrice=price,
+            triggerPrice=trigger_price,
+            maxFeeRate=max(market.maker_fee_rate, market.taker_fee_rate) if max_fee_rate is None else max_fee_rate,
+            nonce=time.time_ns() if nonce is None else nonce,
+            expiry=int(time.time()) + 86_400 if expiry is None else expiry,
+            flags=KINDS[kind] | (POST_ONLY if post_only else 0),
+        )
+        digest = order_digest(self.domain, order)
+        body: dict[str, Any] = {
+            "order": {k: v if isinstance(v, str) else str(v) for k, v in order._asdict().items()},
+            "signature": "0x" + sign_digest(self._key, digest).hex(),
+        }
+        if time_in_force is not None:
+            body["timeInForce"] = time_in_force
+        return "0x" + digest.hex(), body
+
+    def cancel_body(self, order_hash: str) -> dict[str, str]:
+        """DELETE /v1/orders/{hash} body."""
+        digest = cancel_digest(self.domain, Cancel(self.address, bytes.fromhex(order_hash.removeprefix("0x"))))
+        return {"signature": "0x" + sign_digest(self._key, digest).hex()}
+
+    def cancel_all_body(self, market: str | None) -> dict[str, Any]:
+        """POST /v1/orders/cancel body for every open order (in `market`, or all)."""
+        timestamp = time.time_ns() // 1_000_000
+        digest = cancel_digest(self.domain, Cancel(self.address, bulk_cancel_scope(market, timestamp)))
+        signature = "0x" + sign_digest(self._key, digest).hex()
+        return {"maker": self.address, "market": market, "timestamp": str(timestamp), "signature": signature}

@@ -1,0 +1,88 @@
+"""Example market-making bot: quotes both sides of a market around a mid price and keeps the quotes fresh.
+
+Plain Python in the application venv (not brownie):
+
+    .venv/bin/python scripts/market_maker.py --url http://127.0.0.1:8000 [--market WETH-USDC]
+        [--key 0x...] [--mid 3000] [--spread-bps 20] [--levels 3] [--size 0.1] [--refresh 5] [--rounds N]
+
+Each round it cancels its open orders (one signed bulk cancel) and places `levels` post-only bids
+and asks, `spread-bps` apart, around the mid: the last trade price if there is one, else `--mid`.
+Without `--key` it uses dev account 8 (funded on the dev chain: deposit before quoting). Errors
+from the API are printed as one line and the bot carries on with the next round; Ctrl-C stops it
+after cancelling its orders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backend.chain.devkeys import DEV_KEYS
+from backend.client import ClientMarket, HdexClient, HdexClientError, RateLimitedError, price_units, units
+
+
+def quotes(market: ClientMarket, mid: int, spread_bps: int, levels: int, size: int) -> list[tuple[str, int]]:
+    """(side, price) of every quote, on the tick grid, never crossing the mid."""
+    out = []
+    for level in range(1, levels + 1):
+        offset = max(market.tick_size, mid * spread_bps * level // 20_000)
+        out.append(("buy", market.round_price(mid - offset)))
+        out.append(("sell", market.round_price(mid + offset) + market.tick_size))
+    return [(side, price) for side, price in out if price > 0 and size * price // 10**18 >= market.min_notional]
+
+
+def run_round(client: HdexClient, market: ClientMarket, mid: int, args: argparse.Namespace) -> int:
+    """Cancel the previous quotes and place fresh ones; returns how many were placed."""
+    client.cancel_all(market.name)
+    size = market.round_amount(units(args.size, market.base_decimals))
+    placed = 0
+    for side, price in quotes(market, mid, args.spread_bps, args.levels, size):
+        try:
+            client.place_order(market.name, side, size, price, post_only=True, expiry=int(time.time()) + 600)
+            placed += 1
+        except RateLimitedError as exc:
+            time.sleep(exc.retry_after)
+        except HdexClientError as exc:
+            print(f"market_maker: {side} at {price} refused: {exc}", file=sys.stderr)
+    return placed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Quote both sides of an HDEX market.")
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--market", default="WETH-USDC")
+    parser.add_argument("--key", default=DEV_KEYS[8], help="private key (default: dev account 8)")
+    parser.add_argument("--mid", default="3000", help="mid price before the first trade (quote per base)")
+    parser.add_argument("--spread-bps", type=int, default=20)
+    parser.add_argument("--levels", type=int, default=3)
+    parser.add_argument("--size", default="0.1", help="base amount per quote")
+    parser.add_argument("--refresh", type=float, default=5.0, help="seconds between rounds")
+    parser.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (0: run until Ctrl-C)")
+    args = parser.parse_args()
+    with HdexClient(args.url, args.key) as client:
+        market = client.market(args.market)
+        fallback = price_units(Decimal(args.mid), market.base_decimals, market.quote_decimals)
+        rounds = 0
+        try:
+            while args.rounds == 0 or rounds < args.rounds:
+                last = client.ticker(market.name).get("last")
+                mid = int(last) if last else fallback
+                try:
+                    placed = run_round(client, market, mid, args)
+                    print(f"market_maker: round {rounds + 1}: {placed} quotes around {mid}")
+                except HdexClientError as exc:
+                    print(f"market_maker: round refused: {exc}", file=sys.stderr)
+                rounds += 1
+                if args.rounds == 0 or rounds < args.rounds:
+                    time.sleep(args.refresh)
+        except KeyboardInterrupt:
+            client.cancel_all(market.name)
+
+
+if __name__ == "__main__":
+    main()

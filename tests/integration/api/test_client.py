@@ -1,0 +1,109 @@
+"""The bot client against a real server (uvicorn on a free port): sign, place, cancel, query, stream."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from backend.api.app import create_app
+from backend.chain.devkeys import DEV_KEYS
+from backend.client import AsyncHdexClient, HdexClient, HdexClientError, price_units, units
+
+from ..conftest import free_port
+from .exchange_fixtures import MARKET, prepare
+
+
+@pytest.fixture
+def server(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
+    container = prepare(sqlite_url, tmp_path)
+    port = free_port()
+    config = uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    uvicorn_server = uvicorn.Server(config)
+    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uvicorn_server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uvicorn_server.should_exit = True
+    thread.join(timeout=30)
+    container.db_engine.dispose()
+
+
+def test_units_and_prices_convert_exactly_and_refuse_dust() -> None:
+    assert units("1.5", 18) == 1_500_000_000_000_000_000
+    assert price_units("3000.01", 18, 6) == 3_000_010_000
+    with pytest.raises(ValueError):
+        units("0.0000001", 6)
+
+
+def test_a_bot_places_queries_and_cancels_with_the_sync_client(server: str) -> None:
+    with HdexClient(server, DEV_KEYS[5]) as bot, HdexClient(server, DEV_KEYS[6]) as other:
+        market = bot.load_markets()[MARKET]
+        price = price_units("3000", market.base_decimals, market.quote_decimals)
+        bid = bot.place_order(MARKET, "buy", units("1", 18), price, post_only=True)
+        assert bid["status"] == "open"
+        assert [o["hash"] for o in bot.open_orders(MARKET)] == [bid["hash"]]
+        taken = other.place_order(MARKET, "sell", units("0.4", 18), price, time_in_force="IOC")
+        assert taken["status"] == "filled"
+        assert bot.fills(MARKET)[0]["makerOrderHash"] == bid["hash"]
+        assert bot.balances()[market.quote_token]["reserved"] > 0
+        assert bot.cancel_order(bid["hash"])["status"] == "cancelled"
+        with pytest.raises(HdexClientError) as refused:
+            bot.place_order(MARKET, "buy", units("1", 18), price + 1)
+        assert refused.value.code == "PRICE_OFF_TICK"
+        bot.place_order(MARKET, "buy", units("1", 18), price - market.tick_size)
+        assert len(bot.cancel_all(MARKET)) == 1
+        assert bot.book(MARKET)["bids"] == []
+
+
+def test_the_async_client_streams_the_book_and_trades_it_causes(server: str) -> None:
+    async def scenario() -> list[dict[str, object]]:
+        async with AsyncHdexClient(server, DEV_KEYS[5]) as bot, AsyncHdexClient(server, DEV_KEYS[6]) as other:
+            await bot.load_markets()
+            seen: list[dict[str, object]] = []
+            stream = bot.stream({"channel": "book", "market": MARKET}, {"channel": "trades", "market": MARKET})
+
+            async def consume() -> None:
+                async for message in stream:
+                    seen.append(message)
+                    if message.get("channel") == "trades":
+                        return
+
+            consumer = asyncio.create_task(consume())
+            await asyncio.sleep(0.3)  # subscribed
+            placed = await bot.place_order(MARKET, "buy", 10**18, 3_000 * 10**6)
+            await other.place_order(MARKET, "sell", 10**18, 3_000 * 10**6)
+            await asyncio.wait_for(consumer, timeout=10)
+            assert (await bot.order(placed["hash"]))["status"] == "filled"
+            return seen
+
+    seen = asyncio.run(scenario())
+    kinds = [(m["channel"], m.get("type")) for m in seen if "op" not in m]
+    assert kinds[0] == ("book", "snapshot")
+    assert ("book", "delta") in kinds and kinds[-1] == ("trades", "trade")
+
+
+def test_the_example_market_maker_quotes_both_sides_and_refreshes(server: str) -> None:
+    import subprocess
+    import sys
+
+    from backend.paths import PROJECT_ROOT
+
+    result = subprocess.run(
+        [sys.executable, "scripts/market_maker.py", "--url", server, "--key", DEV_KEYS[7], "--rounds", "2",
+         "--refresh", "0.1", "--levels", "2"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("4 quotes") == 2
+    with HdexClient(server) as reader:
+        book = reader.book(MARKET)
+        assert len(book["bids"]) == 2 and len(book["asks"]) == 2  # the first round's quotes were replaced
