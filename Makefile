@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.hdex-installed
 SOLC_STAMP := var/solcx/.hdex-installed
 BROWNIE_NET_STAMP := var/brownie-home/.hdex-configured
 
-.PHONY: setup run test test-app test-contracts lint bench bench-gas bench-engine bench-indexer clean help
+.PHONY: setup run test test-app test-contracts lint slither bench bench-gas bench-engine bench-indexer bench-api bench-settle clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -25,7 +25,8 @@ help:
 	@echo "make test   set up, then run the whole test suite (unit, integration, contracts)"
 	@echo "make setup  create .venv, .venv-brownie and node_modules, adopt the offline Solidity compiler"
 	@echo "make lint   ruff + mypy on our packages"
-	@echo "make bench  every benchmark, one JSON line each"
+	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle)"
+	@echo "make slither  static analysis of the contracts"
 
 setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP)
 
@@ -77,7 +78,7 @@ lint: setup
 	$(VENV)/bin/ruff check backend indexer relayer custody scripts tests
 	$(VENV)/bin/mypy
 
-bench: bench-gas bench-engine bench-indexer
+bench: bench-gas bench-engine bench-indexer bench-api bench-settle
 
 bench-gas: setup
 	@$(BROWNIE) -m pytest -q -p no:cacheprovider tests/contracts/bench_gas.py -s 2>/dev/null | grep '^{'
@@ -87,6 +88,22 @@ bench-engine: setup
 
 bench-indexer: setup
 	@$(VENV)/bin/python tests/bench/bench_indexer.py
+
+bench-api: setup
+	@$(VENV)/bin/python tests/bench/bench_api.py
+
+bench-settle: setup
+	@$(VENV)/bin/python tests/bench/bench_settle.py
+
+# Static analysis of the contracts (slither in its own environment; see contracts/SECURITY.md).
+SVENV := .venv-slither
+$(SVENV)/.hdex-installed: requirements/slither.txt
+	@test -x $(SVENV)/bin/python || $(PYTHON) -m venv $(SVENV)
+	$(SVENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/slither.txt
+	@touch $@
+
+slither: setup $(SVENV)/.hdex-installed
+	bash scripts/toolchain/slither.sh
 
 clean:
 	rm -rf build var/solcx var/toolbin var/brownie-home $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP)

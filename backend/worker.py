@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from celery import Celery
@@ -22,9 +23,11 @@ INDEXER_QUEUE = "hdex-indexer"
 RELAYER_QUEUE = "hdex-relayer"
 
 
-def make_celery(broker_url: str, interval_s: float = 1.0) -> Celery:
+def make_celery(broker_url: str, data_dir: Path, interval_s: float = 1.0) -> Celery:
     app = Celery("hdex", broker=broker_url)
+    data_dir.mkdir(parents=True, exist_ok=True)
     app.conf.update(
+        beat_schedule_filename=str(data_dir / "celerybeat-schedule"),
         task_routes={
             "hdex.indexer.*": {"queue": INDEXER_QUEUE},
             "hdex.relayer.*": {"queue": RELAYER_QUEUE},
@@ -72,4 +75,4 @@ def celery_app() -> Celery:
     settings = get_settings()
     if settings.redis_url is None:
         raise RuntimeError("the Celery worker needs HDEX_REDIS_URL (its broker)")
-    return make_celery(settings.redis_url)
+    return make_celery(settings.redis_url, settings.data_dir)

@@ -77,9 +77,7 @@ def test_a_newer_list_version_replaces_the_old_one(sessions: sessionmaker[Sessio
     newer.write_text(CLEAN + "\n")
     with sessions() as session:
         assert import_list(session, parse_address_list(newer, source="ofac-sdn"))[1]
-        assert not import_list(session, parse_address_list(newer, source="ofac-sdn"))[
-            1
-        ]  # same version: no-op
+        assert not import_list(session, parse_address_list(newer, source="ofac-sdn"))[1]  # same version: no-op
         session.commit()
     decisions = _screener(sessions).screen([SANCTIONED, CLEAN], actor="t", context="t")
     assert decisions[SANCTIONED.lower()].allowed
