@@ -92,6 +92,9 @@ bench-indexer: setup
 bench-api: setup
 	@$(VENV)/bin/python tests/bench/bench_api.py
 
+bench-api: setup
+	@$(VENV)/bin/python tests/bench/bench_api.py
+
 bench-settle: setup
 	@$(VENV)/bin/python tests/bench/bench_settle.py
 
