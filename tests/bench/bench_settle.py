@@ -61,19 +61,23 @@ def _call(signature: str, types: list[str], values: list[object]) -> str:
 
 
 def _fund(rpc: JsonRpcClient, exchange: str, weth: str, usdc: str) -> None:
+    """Every dev trader deposits WETH and USDC (anvil's unlocked accounts: no signing needed)."""
     for index in TRADER_INDICES:
         trader = Account.from_key(DEV_KEYS[index]).address
         for token, amount in ((weth, 500 * 10**18), (usdc, 1_000_000 * 10**6)):
-            rpc.call("eth_sendTransaction", [{"from": trader, "to": token,
-                                              "data": _call("approve(address,uint256)", ["address", "uint256"], [exchange, amount])}])
-            rpc.call("eth_sendTransaction", [{"from": trader, "to": exchange, "gas": hex(200_000),
-                                              "data": _call("depositToken(address,uint256)", ["address", "uint256"], [token, amount])}])
-    rpc.call("anvil_mine", ["0x2"])  # fmt: skip
+            approve = _call("approve(address,uint256)", ["address", "uint256"], [exchange, amount])
+            deposit = _call("depositToken(address,uint256)", ["address", "uint256"], [token, amount])
+            rpc.call("eth_sendTransaction", [{"from": trader, "to": token, "data": approve}])
+            rpc.call("eth_sendTransaction", [{"from": trader, "to": exchange, "data": deposit, "gas": hex(200_000)}])
+    rpc.call("anvil_mine", ["0x2"])
 
 
 def _body(domain: Domain, key_index: int, order: Order) -> dict[str, Any]:
     signature = sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), order_digest(domain, order))
-    fields = {k: v if isinstance(v, str) or k in ("side", "maxFeeRate", "flags") else str(v) for k, v in order._asdict().items()}
+    fields = {
+        k: v if isinstance(v, str) or k in ("side", "maxFeeRate", "flags") else str(v)
+        for k, v in order._asdict().items()
+    }
     return {"order": fields, "signature": "0x" + signature.hex()}
 
 
@@ -90,7 +94,8 @@ def main() -> None:
             load_settings(
                 _env_file=None, database_url=database_url, rpc_url=node.url, data_dir=Path(tmp), redis_url=None,
                 confirmations=1, settlement_batch_size=args.batch_size, settlement_max_wait_s=0,
-                trading_sync_interval=60.0, engine_fsync=False, rate_limit_address="1000000/second", rate_limit_ip="1000000/second",
+                trading_sync_interval=60.0, engine_fsync=False,
+                rate_limit_address="1000000/second", rate_limit_ip="1000000/second",
             )
         )  # fmt: skip
         stack = deploy_dev_stack(make_web3(node.url))
