@@ -14,6 +14,7 @@ from backend.chain.deploy import DeployedStack
 from backend.chain.devkeys import DEV_KEYS
 from backend.chain.jsonrpc import rpc_call
 from backend.chain.rpc import make_web3
+from backend.signing.typed_data import eip712_types
 
 
 @dataclass
@@ -78,28 +79,9 @@ def address_of(key_index: int) -> str:
     return str(Account.from_key(DEV_KEYS[key_index]).address)
 
 
-ORDER_TYPE = [
-    {"name": "maker", "type": "address"},
-    {"name": "baseToken", "type": "address"},
-    {"name": "quoteToken", "type": "address"},
-    {"name": "side", "type": "uint8"},
-    {"name": "baseAmount", "type": "uint128"},
-    {"name": "limitPrice", "type": "uint256"},
-    {"name": "triggerPrice", "type": "uint256"},
-    {"name": "maxFeeRate", "type": "uint32"},
-    {"name": "nonce", "type": "uint64"},
-    {"name": "expiry", "type": "uint64"},
-    {"name": "flags", "type": "uint32"},
-]
-WITHDRAWAL_TYPE = [
-    {"name": "wallet", "type": "address"},
-    {"name": "token", "type": "address"},
-    {"name": "amount", "type": "uint256"},
-    {"name": "maxFee", "type": "uint256"},
-    {"name": "recipient", "type": "address"},
-    {"name": "nonce", "type": "uint64"},
-    {"name": "expiry", "type": "uint64"},
-]
+# The field lists from the one definition the API serves (GET /v1/eip712); signing below is eth-account's.
+ORDER_TYPE = eip712_types()["Order"]
+WITHDRAWAL_TYPE = eip712_types()["Withdrawal"]
 
 
 def sign_typed(
@@ -109,15 +91,7 @@ def sign_typed(
     from eth_account.messages import encode_typed_data
 
     typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            primary: fields,
-        },
+        "types": {"EIP712Domain": eip712_types()["EIP712Domain"], primary: fields},
         "primaryType": primary,
         "domain": {
             "name": "HDEX Exchange",
