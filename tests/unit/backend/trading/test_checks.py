@@ -1,0 +1,93 @@
+"""Pre-trade checks against a real engine and account book: each failure has its code, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from eth_account import Account
+
+from backend.api.errors import HdexError
+from backend.chain.devkeys import DEV_KEYS
+from backend.engine import Engine, MarketState, SetMarketState
+from backend.signing import Domain, Order, order_digest, sign_digest
+from backend.trading.accounts import AccountBook, checksum
+from backend.trading.checks import Limits, check_placement
+from backend.trading.markets import Market
+from backend.trading.orders import OrderRequest
+
+DOMAIN = Domain(31337, "0x" + "e1" * 20)
+BASE, QUOTE = "0x" + "0a" * 20, "0x" + "0b" * 20
+MAKER = Account.from_key(DEV_KEYS[5]).address
+NOW_MS = 1_800_000_000_000
+MARKET = Market("WETH-USDC", checksum(BASE), checksum(QUOTE), "WETH", "USDC", 18, 6, 10**4, 10**15, 10**7,
+                1_000, 2_000, MarketState.OPEN)  # fmt: skip
+
+
+def setup() -> tuple[Engine, AccountBook]:
+    engine = Engine()
+    engine.apply(MARKET.engine_command(0))
+    accounts = AccountBook()
+    accounts.set_wallet_balances(MAKER, {checksum(QUOTE): 10**12, checksum(BASE): 10**20})
+    return engine, accounts
+
+
+def signed(key: int = 5, **changes: Any) -> OrderRequest:
+    values: dict[str, Any] = dict(maker=MAKER.lower(), baseToken=BASE, quoteToken=QUOTE, side=0, baseAmount=10**18,
+                                  limitPrice=3 * 10**9, triggerPrice=0, maxFeeRate=2_000, nonce=5,
+                                  expiry=NOW_MS // 1000 + 60, flags=0)  # fmt: skip
+    values.update(changes)
+    order = Order(**values)
+    signature = sign_digest(bytes.fromhex(DEV_KEYS[key][2:]), order_digest(DOMAIN, order))
+    return OrderRequest(order, signature, None)
+
+
+def check(request: OrderRequest, engine: Engine, accounts: AccountBook, known: dict[str, int] | None = None) -> Any:
+    return check_placement(
+        request, domain=DOMAIN, markets={(BASE, QUOTE): MARKET}, engine=engine, accounts=accounts,
+        known_hashes=known or {}, limits=Limits(max_open_orders=2, price_band_bps=1_000), now_ms=NOW_MS,
+    )  # fmt: skip
+
+
+def code_of(request: OrderRequest, engine: Engine, accounts: AccountBook, **kwargs: Any) -> str:
+    with pytest.raises(HdexError) as error:
+        check(request, engine, accounts, **kwargs)
+    return str(error.value.code)
+
+
+def test_a_good_order_passes_with_its_hold_and_engine_command() -> None:
+    engine, accounts = setup()
+    placement = check(signed(), engine, accounts)
+    assert placement.hold == 3 * 10**9 and placement.token == checksum(QUOTE)
+    assert placement.command.expires_at == (NOW_MS // 1000 + 61) * 1000
+    assert placement.order_hash == "0x" + order_digest(DOMAIN, signed().order).hex()
+
+
+def test_each_check_refuses_with_its_code() -> None:
+    engine, accounts = setup()
+    assert code_of(signed(key=6), engine, accounts) == "SIGNER_NOT_MAKER"
+    assert code_of(signed(expiry=NOW_MS // 1000 - 1), engine, accounts) == "ORDER_EXPIRED"
+    accounts.nonce_floors[MAKER] = 6
+    assert code_of(signed(), engine, accounts) == "NONCE_BELOW_FLOOR"
+    accounts.nonce_floors.clear()
+    assert code_of(signed(flags=16), engine, accounts) == "UNKNOWN_FLAGS"
+    assert code_of(signed(limitPrice=3 * 10**9 + 1), engine, accounts) == "PRICE_OFF_TICK"
+    assert code_of(signed(flags=2), engine, accounts) == "INVALID_TRIGGER_PRICE"  # stop without trigger
+    assert code_of(signed(maxFeeRate=1_999), engine, accounts) == "MAX_FEE_TOO_LOW"
+    assert check(signed(maxFeeRate=1_000, flags=4), engine, accounts)  # post-only pays the maker fee only
+    assert code_of(signed(baseAmount=10**21), engine, accounts) == "INSUFFICIENT_BALANCE"
+    known = {check(signed(), engine, accounts).order_hash: 0}
+    assert code_of(signed(), engine, accounts, known=known) == "DUPLICATE_ORDER"
+    accounts.open_orders[MAKER] = 2
+    assert code_of(signed(), engine, accounts) == "TOO_MANY_OPEN_ORDERS"
+    engine.apply(SetMarketState(MARKET.name, MarketState.HALTED))
+    assert code_of(signed(), engine, accounts) == "MARKET_HALTED"
+
+
+def test_holds_lower_what_is_available() -> None:
+    engine, accounts = setup()
+    accounts.hold(MAKER, checksum(QUOTE), 10**12 - 2 * 10**9)
+    assert code_of(signed(), engine, accounts) == "INSUFFICIENT_BALANCE"
+    accounts.release(MAKER, checksum(QUOTE), 10**9)
+    assert check(signed(), engine, accounts)
+    assert accounts.take_dirty() == {(MAKER, checksum(QUOTE)): 10**12 - 3 * 10**9}
