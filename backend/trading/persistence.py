@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,30 +91,21 @@ def write_batch(session: Session, rows: BatchRows) -> None:
     if rows.fills:
         _executemany(session, Fill.__table__, rows.fills)
     if rows.reservations:
-        upsert(session, Reservation, rows.reservations, ["wallet", "token"], ["amount"])
+        _executemany(session, Reservation.__table__, rows.reservations, conflict=("wallet", "token"))
     if rows.cursors:
-        upsert(
-            session,
-            TradingCursor,
-            [{"name": name, "value": value} for name, value in rows.cursors.items()],
-            ["name"],
-            ["value"],
-        )
+        cursors = [{"name": name, "value": value} for name, value in rows.cursors.items()]
+        _executemany(session, TradingCursor.__table__, cursors, conflict=("name",))
 
 
-def upsert(session: Session, model: type[Any], rows: list[dict[str, Any]], keys: list[str], columns: list[str]) -> None:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE SET columns, on SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={name: statement.excluded[name] for name in columns}
-    )
-    session.execute(statement, rows)
-
-
-def _executemany(session: Session, table: Any, rows: list[dict[str, Any]], key: str | None = None) -> None:
-    """INSERT (or, with `key`, UPDATE ... WHERE key = ...) every row in one DBAPI executemany.
+def _executemany(
+    session: Session,
+    table: Any,
+    rows: list[dict[str, Any]],
+    key: str | None = None,
+    conflict: tuple[str, ...] = (),
+) -> None:
+    """INSERT every row (an upsert on `conflict`; with `key`, UPDATE ... WHERE key = ...) in one DBAPI
+    executemany: the same SQL on SQLite and PostgreSQL.
 
     The group commit's hot path: SQLAlchemy's per-row bind processing cost more CPU than the rest
     of an order's handling, so values are converted here once (Amount columns: the decimal text on
@@ -128,6 +118,9 @@ def _executemany(session: Session, table: Any, rows: list[dict[str, Any]], key: 
     money = {c.name for c in table.columns if isinstance(c.type, Amount)} if dialect.name != "postgresql" else set()
     if key is None:
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+        if conflict:
+            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in conflict)
+            sql += f" ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
     else:
         columns.remove(key)
         columns.append(key)

@@ -211,7 +211,7 @@ def main() -> None:
         "errors": errors,
         "orders": len(latencies),
         "clients": args.clients,
-        "database": database_url.split(":", 1)[0],
+        "database": database_url.split(":", 1)[0].split("+", 1)[0],
         **signing_rates(),
     }
     print(json.dumps(result))
