@@ -16,6 +16,7 @@ from backend.api.routes import accounts, eip712, health, marketdata, markets, or
 from backend.bootstrap import Container
 from backend.marketdata.bus import InProcessBus, RedisBus
 from backend.marketdata.hub import MarketDataHub
+from backend.marketdata.queries import seed_hub
 from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from backend.trading.service import TradingService
 
@@ -30,6 +31,9 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     trading = app.state.trading = TradingService(container, hub.publish)
     await hub.start()
     trading.start()
+    if trading.host is not None:
+        with container.session_factory() as session:
+            seed_hub(hub, trading.host.engine, list(trading.host.markets), session, time.time_ns() // 1_000_000)
     try:
         yield
     finally:

@@ -8,10 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.db.models import Fill
-from backend.marketdata.candles import Tick
+from backend.engine import Engine
+from backend.marketdata.candles import DAY_MS, Tick
+from backend.marketdata.hub import MarketDataHub
 from backend.trading.publish import fill_message
 
 MAX_TICKS = 200_000  # a candle query reads at most this many trades (newest kept)
+MAX_SEED_LEVELS = 100_000
 
 
 def recent_trades(session: Session, market: str, limit: int, before_id: int | None) -> list[dict[str, Any]]:
@@ -30,9 +33,16 @@ def ticks(session: Session, market: str, start_ms: int, end_ms: int) -> list[Tic
         .where(Fill.market == market, Fill.created_at_ms >= start_ms, Fill.created_at_ms < end_ms)
         .order_by(Fill.id.desc())
         .limit(MAX_TICKS)
-    ).tuples()
+    )
     return list(reversed([(int(t), int(p), int(b), int(q)) for t, p, b, q in rows]))
 
 
 def _row(fill: Fill) -> dict[str, Any]:
     return {column: getattr(fill, column) for column in Fill.__table__.columns.keys()}  # noqa: SIM118
+
+
+def seed_hub(hub: MarketDataHub, engine: Engine, markets: list[str], session: Session, now_ms: int) -> None:
+    """Start the hub's views of `markets` from the engine's book and the last day of trades."""
+    for market in markets:
+        depth = engine.depth(market, MAX_SEED_LEVELS)
+        hub.seed(market, depth.bids, depth.asks, ticks(session, market, now_ms - DAY_MS, now_ms + 1))

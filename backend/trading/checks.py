@@ -8,6 +8,7 @@ Each failure is an `HdexError` with its code; a check never changes anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from backend.api.errors import ErrorCode, HdexError
@@ -85,8 +86,13 @@ def check_placement(
     known_hashes: dict[str, int],
     limits: Limits,
     now_ms: int,
+    load_wallet: Callable[[str], None] = lambda wallet: None,
 ) -> Placement:
-    """Run every pre-trade check (module docs) and return the placement, or raise `HdexError`."""
+    """Run every pre-trade check (module docs) and return the placement, or raise `HdexError`.
+
+    `load_wallet(maker)` runs before the balance check, and only for an order that passed all the
+    others: a flood of garbage never makes the host load (and then follow) random wallets.
+    """
     order = request.order
     digest = order_digest(domain, order)
     try:
@@ -144,6 +150,7 @@ def check_placement(
         raise HdexError(
             ErrorCode.TOO_MANY_OPEN_ORDERS, f"at most {limits.max_open_orders} open orders per wallet", "order"
         )
+    load_wallet(maker)
     token = checksum(order.baseToken if order.side == 1 else order.quoteToken)
     hold = reservation(order, order.baseAmount)
     available = accounts.available(maker, token)

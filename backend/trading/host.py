@@ -109,7 +109,6 @@ class EngineHost:
         """Check, hold, match. Await `durable()` before telling anyone the order is accepted."""
         self._check_usable()
         ts = now_ms()
-        self.ensure_wallet(request.order.maker)
         placement = check_placement(
             request,
             domain=self.domain,
@@ -119,6 +118,7 @@ class EngineHost:
             known_hashes=self.known_hashes,
             limits=self.limits,
             now_ms=ts,
+            load_wallet=self.ensure_wallet,
         )
         tracked = TrackedOrder(
             placement.order_hash,
@@ -189,11 +189,8 @@ class EngineHost:
             self._batch.publications.append((f"account:{wallet}", {"type": "balance", "token": token}))
         self._schedule_flush()
 
-    def ensure_wallet(self, address: str) -> None:
-        """Load a wallet's ledger balances on first sight (lowercase or EIP-55 address)."""
-        from backend.trading.accounts import checksum
-
-        wallet = checksum(address)
+    def ensure_wallet(self, wallet: str) -> None:
+        """Load a wallet's (EIP-55) ledger balances on first sight; the sync keeps them fresh after."""
         if wallet not in self.accounts.balances:
             self.accounts.set_wallet_balances(wallet, self._load_wallet(wallet))
 

@@ -43,3 +43,21 @@ def test_a_restart_restores_open_orders_holds_and_the_book(
         # and it keeps trading where it left off
         response = exchange.place(8, side=1, limitPrice=PRICE, baseAmount=10**17)
         assert response.json()["status"] == "filled"
+
+
+def test_after_a_restart_the_stream_snapshot_and_the_ticker_start_from_the_restored_state(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    container = prepare(sqlite_url, tmp_path)
+    for exchange in running(container):
+        exchange.place(5, limitPrice=PRICE - TICK)
+        exchange.place(6, side=1, limitPrice=PRICE - TICK, baseAmount=10**17)
+    for exchange in running(container):
+        book = exchange.client.get("/v1/markets/WETH-USDC/book").json()
+        with exchange.client.websocket_connect("/v1/ws") as ws:
+            ws.send_json({"op": "subscribe", "channel": "book", "market": "WETH-USDC"})
+            ws.receive_json()
+            snapshot = ws.receive_json()
+        assert (snapshot["bids"], snapshot["asks"]) == (book["bids"], book["asks"]) != ([], [])
+        ticker = exchange.client.get("/v1/markets/WETH-USDC/ticker").json()
+        assert (ticker["last"], ticker["trades"]) == (str(PRICE - TICK), 1)
