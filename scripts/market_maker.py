@@ -4,10 +4,13 @@ Plain Python in the application venv (not brownie):
 
     .venv/bin/python scripts/market_maker.py --url http://127.0.0.1:8000 [--market WETH-USDC]
         [--key 0x...] [--mid 3000] [--spread-bps 20] [--levels 3] [--size 0.1] [--refresh 5] [--rounds N]
+        [--deposit-base 10 --deposit-quote 30000 --rpc http://127.0.0.1:8545]
 
 Each round it cancels its open orders (one signed bulk cancel) and places `levels` post-only bids
 and asks, `spread-bps` apart, around the mid: the last trade price if there is one, else `--mid`.
-Without `--key` it uses dev account 8 (funded on the dev chain: deposit before quoting). Errors
+Without `--key` it uses dev account 8 (minted demo tokens on the dev chain); `--deposit-base` and
+`--deposit-quote` first move that much from the wallet into the Exchange vault (approve +
+depositToken, signed locally) and wait until the indexer has credited it. Errors
 from the API are printed as one line and the bot carries on with the next round; Ctrl-C stops it
 after cancelling its orders.
 """
@@ -52,6 +55,47 @@ def run_round(client: HdexClient, market: ClientMarket, mid: int, args: argparse
     return placed
 
 
+ERC20_APPROVE = [{"name": "approve", "type": "function", "stateMutability": "nonpayable",
+                  "inputs": [{"name": "spender", "type": "address"}, {"name": "amount", "type": "uint256"}],
+                  "outputs": [{"name": "", "type": "bool"}]}]  # fmt: skip
+EXCHANGE_DEPOSIT = [{"name": "depositToken", "type": "function", "stateMutability": "nonpayable",
+                     "inputs": [{"name": "token", "type": "address"}, {"name": "amount", "type": "uint256"}],
+                     "outputs": []}]  # fmt: skip
+
+
+def deposit(client: HdexClient, rpc_url: str, key: str, token: str, amount: int) -> None:
+    """Approve and deposit `amount` of `token` into the Exchange vault, signed with `key`."""
+    from eth_account import Account
+    from web3 import Web3
+
+    w3 = Web3(Web3.HTTPProvider(rpc_url))
+    account = Account.from_key(key)
+    exchange = client.signer.domain.verifying_contract
+    calls = [
+        w3.eth.contract(address=Web3.to_checksum_address(token), abi=ERC20_APPROVE).functions.approve(exchange, amount),
+        w3.eth.contract(address=Web3.to_checksum_address(exchange), abi=EXCHANGE_DEPOSIT).functions.depositToken(
+            token, amount
+        ),
+    ]
+    for call in calls:
+        tx = call.build_transaction(
+            {"from": account.address, "nonce": w3.eth.get_transaction_count(account.address), "gas": 200_000}
+        )
+        receipt = w3.eth.wait_for_transaction_receipt(
+            w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction), timeout=60
+        )
+        if receipt["status"] != 1:
+            raise SystemExit(f"market_maker: deposit transaction failed: {receipt['transactionHash'].hex()}")
+
+
+def wait_until_available(client: HdexClient, token: str, amount: int, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while client.balances().get(token, {}).get("available", 0) < amount:
+        if time.monotonic() > deadline:
+            raise SystemExit("market_maker: the deposit was not credited in time (is the indexer running?)")
+        time.sleep(1.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Quote both sides of an HDEX market.")
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -63,9 +107,19 @@ def main() -> None:
     parser.add_argument("--size", default="0.1", help="base amount per quote")
     parser.add_argument("--refresh", type=float, default=5.0, help="seconds between rounds")
     parser.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (0: run until Ctrl-C)")
+    parser.add_argument("--deposit-base", default=None, help="deposit this much base token first")
+    parser.add_argument("--deposit-quote", default=None, help="deposit this much quote token first")
+    parser.add_argument("--rpc", default="http://127.0.0.1:8545", help="chain RPC for the deposits")
     args = parser.parse_args()
     with HdexClient(args.url, args.key) as client:
         market = client.market(args.market)
+        for token, decimals, amount in (
+            (market.base_token, market.base_decimals, args.deposit_base),
+            (market.quote_token, market.quote_decimals, args.deposit_quote),
+        ):
+            if amount is not None:
+                deposit(client, args.rpc, args.key, token, units(amount, decimals))
+                wait_until_available(client, token, units(amount, decimals))
         fallback = price_units(Decimal(args.mid), market.base_decimals, market.quote_decimals)
         rounds = 0
         try:
