@@ -95,3 +95,62 @@ def test_an_order_from_each_signer_is_accepted_and_matched(
             (address_of(ANVIL_SELLER), WEI, 3_000 * 10**6),
             (address_of(ETHERS_SELLER), WEI, 3_000 * 10**6),
         ]
+
+
+def signed_body(devchain: DevChain, key_index: int, side: int, amount: int, **changes: Any) -> dict[str, Any]:
+    from backend.chain.devkeys import DEV_KEYS
+    from backend.signing import Domain, Order, order_digest, sign_digest
+
+    message = {**order_message(devchain, key_index, side, amount), **changes}
+    order = Order(**{k: v if k in ("maker", "baseToken", "quoteToken") else int(v) for k, v in message.items()})
+    digest = order_digest(Domain(31337, devchain.exchange.address), order)
+    return {"order": message, "signature": "0x" + sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), digest).hex()}
+
+
+def test_on_chain_nonce_floors_and_cancels_seen_by_the_indexer_cancel_open_orders(
+    devchain: DevChain, api: tuple[TestClient, IndexerLoop]
+) -> None:
+    client, indexer = api
+    devchain.deposit(BUYER, "USDC", 10_000 * 10**6)
+    devchain.mine(1)
+    indexer.poll()
+    low = client.post("/v1/orders", json=signed_body(devchain, BUYER, 0, WEI, nonce="5")).json()
+    high_body = signed_body(devchain, BUYER, 0, WEI, nonce="100", limitPrice=str(PRICE - 10**4))
+    high = client.post("/v1/orders", json=high_body).json()
+    assert (low["status"], high["status"]) == ("open", "open")
+
+    devchain.send(BUYER, devchain.exchange.functions.raiseNonceFloor(50))
+    order_tuple = tuple(
+        v if k in ("maker", "baseToken", "quoteToken") else int(v) for k, v in high_body["order"].items()
+    )
+    devchain.send(BUYER, devchain.exchange.functions.cancelOrders([order_tuple]))
+    devchain.mine(1)
+    indexer.poll()
+    app: Any = client.app
+    client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
+    client.portal.call(app.state.trading.host.drain)  # type: ignore[union-attr]
+
+    assert client.get(f"/v1/orders/{low['hash']}").json()["reason"] == "nonce_floor"
+    assert client.get(f"/v1/orders/{high['hash']}").json()["reason"] == "cancelled_on_chain"
+    refused = client.post("/v1/orders", json=signed_body(devchain, BUYER, 0, WEI, nonce="49"))
+    assert refused.json()["error"]["code"] == "NONCE_BELOW_FLOOR"
+    assert client.post("/v1/orders", json=high_body).json()["error"]["code"] == "DUPLICATE_ORDER"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code"),
+    [
+        (lambda body: body.update(signature=body["signature"][:-2] + "1f"), "INVALID_SIGNATURE"),
+        (lambda body: body["order"].update(nonce="1"), "SIGNER_NOT_MAKER"),  # signed fields changed after signing
+        (lambda body: body["order"].update(limitPrice=str(2**256)), "AMOUNT_OUT_OF_RANGE"),
+    ],
+)
+def test_bad_orders_are_refused_on_the_dev_chain_too(
+    devchain: DevChain, api: tuple[TestClient, IndexerLoop], mutate: Any, code: str
+) -> None:
+    client, _ = api
+    body = signed_body(devchain, BUYER, 0, WEI)
+    mutate(body)
+    assert client.post("/v1/orders", json=body).json()["error"]["code"] == code
+    unfunded = client.post("/v1/orders", json=signed_body(devchain, BUYER, 0, WEI))
+    assert unfunded.json()["error"]["code"] == "INSUFFICIENT_BALANCE"  # nothing deposited in this test
