@@ -92,9 +92,6 @@ bench-indexer: setup
 bench-api: setup
 	@$(VENV)/bin/python tests/bench/bench_api.py
 
-bench-api: setup
-	@$(VENV)/bin/python tests/bench/bench_api.py
-
 bench-settle: setup
 	@$(VENV)/bin/python tests/bench/bench_settle.py
 
