@@ -40,6 +40,7 @@ from backend.trading.market_store import add_market
 from backend.trading.markets import Market
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import Relayer, relayer_for
+from relayer.transactions import SimulationFailed
 
 from ..devchain import DevChain, address_of
 
@@ -321,5 +322,36 @@ def test_a_relayer_killed_between_submit_and_receipt_settles_each_trade_exactly_
     assert len(loop.chain.exchange.events.TradeSettled().process_receipt(receipt)) == 1
     with loop.container.uow() as uow:
         assert len(uow.session.scalars(select(OperatorTx)).all()) == 1  # one batch, one transaction
+    loop.index()
+    loop.ledger_equals_chain((ALICE, BOB))
+
+
+def test_a_batch_that_would_revert_is_bisected_until_the_bad_trade_is_isolated(loop: Loop) -> None:
+    fund(loop)
+    for _ in range(3):
+        loop.place(ALICE, side=1, amount=WEI // 4)
+        loop.place(BOB, side=0, amount=WEI // 4)
+    first, bad, last = (f.id for f in loop.fills())
+    work = next(w for w in loop.relayer.workers if w.kind == "settle")
+    real_calldata, real_simulate = work.calldata, loop.relayer.txm.simulate  # type: ignore[attr-defined]
+    tried: list[list[int]] = []
+
+    def calldata(batch: Any) -> str:
+        tried.append([f.id for f in batch])
+        return str(real_calldata(batch))
+
+    def simulate(to: str, data: str) -> int:
+        if bad in tried[-1]:  # the node says: this batch reverts
+            raise SimulationFailed("execution reverted (injected)")
+        return int(real_simulate(to, data))
+
+    work.calldata = calldata  # type: ignore[attr-defined]
+    loop.relayer.txm.simulate = simulate  # type: ignore[method-assign]
+    for _ in range(4):
+        loop.relayer.tick()
+    statuses = {f.id: (f.status, f.failure) for f in loop.fills()}
+    assert statuses[first][0] == statuses[last][0] == "settled"
+    assert statuses[bad][0] == "failed" and "would revert" in (statuses[bad][1] or "")
+    assert tried[0] == [first, bad, last] and [bad] in tried  # bisected down to the bad trade alone
     loop.index()
     loop.ledger_equals_chain((ALICE, BOB))
