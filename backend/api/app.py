@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from backend.api.errors import install_error_handlers
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
 from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, withdrawals, ws
 from backend.bootstrap import Container
+from backend.marketdata.account_updates import register_local_hub
 from backend.marketdata.bus import InProcessBus, RedisBus
 from backend.marketdata.hub import MarketDataHub
 from backend.marketdata.queries import seed_hub
@@ -30,6 +32,7 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     trading = app.state.trading = TradingService(container, hub.publish)
     await hub.start()
+    register_local_hub(hub, asyncio.get_running_loop())
     trading.start()
     if trading.host is not None:
         with container.session_factory() as session:
@@ -37,6 +40,7 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        register_local_hub(None)
         await trading.stop()
         await hub.stop()
 
