@@ -131,16 +131,14 @@ class EngineHost:
             self.next_order_seq,
             ts,
         )
-        self.accounts.hold(tracked.maker, tracked.token, tracked.reserved)
         self.orders[tracked.hash] = tracked
         events = self.engine.apply(placement.command)
         rejected = next((e for e in events if type(e) is Rejected and e.order_id == tracked.hash), None)
-        if rejected is not None:
-            self.accounts.release(tracked.maker, tracked.token, tracked.reserved)
+        if rejected is not None:  # nothing happened in the book: nothing to hold or persist
             del self.orders[tracked.hash]
-            self._absorb(events, ts)
-            self._schedule_flush()
+            self._schedule_flush()  # the engine journaled the command; the cursor follows
             raise engine_error(rejected.reason)
+        self.accounts.hold(tracked.maker, tracked.token, tracked.reserved)  # before its fills move it
         self.next_order_seq += 1
         self.known_hashes[tracked.hash] = request.order.expiry
         self.accounts.open_orders[tracked.maker] += 1
