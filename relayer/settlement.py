@@ -24,9 +24,18 @@ import backend.trading.settlement as fills
 from backend.bootstrap import Container
 from backend.compliance.screening import Screener
 from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
+from backend.marketdata.account_updates import publish_account_update
+from backend.settings import Settings
 from relayer.transactions import SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
+
+Notify = Callable[[str, dict[str, Any]], object]  # (wallet, message) -> delivered?
+
+
+def account_notifier(settings: Settings) -> Notify:
+    """Publishing to account channels: through the API's hub in-process, or through Redis."""
+    return lambda wallet, message: publish_account_update(settings, wallet, message)
 
 
 @dataclass(frozen=True)
@@ -48,8 +57,10 @@ class SettlementWork:
         exchange_abi: list[dict[str, Any]],
         policy: BatchPolicy | None = None,
         clock: Callable[[], float] = time.time,
+        notify: Notify | None = None,
     ) -> None:
         self.container = container
+        self.notify = notify or account_notifier(container.settings)
         self.screener = screener
         self.exchange = Web3.to_checksum_address(exchange)
         self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
@@ -104,7 +115,9 @@ class SettlementWork:
                 if not decisions[who.lower()].allowed
             ]
             if blocked:
-                fills.fail(session, fill.id, f"blocked_by_screening:{'+'.join(blocked)}")
+                reason = f"blocked_by_screening:{'+'.join(blocked)}"
+                fills.fail(session, fill.id, reason)
+                self._tell(fill, "failed", failure=reason)
                 log.warning("fill blocked by screening", extra={"fill": fill.id, "parties": ",".join(blocked)})
             else:
                 clear.append(fill)
@@ -171,6 +184,9 @@ class SettlementWork:
         with self.container.session_factory() as session:
             fills.fail(session, fill_id, reason)
             session.commit()
+            fill = session.get(Fill, fill_id)
+            if fill is not None:
+                self._tell(fill, "failed", failure=reason)
         log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
 
     # ------------------------------------------------------------------ outcomes
@@ -186,13 +202,22 @@ class SettlementWork:
             fills.requeue(session, [item.fill_id for item in items])
             return
         skipped = self._skipped(receipt)
+        rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in items])))}
         for item in items:
             if item.trade_index in skipped:
                 item.outcome, item.reason = "skipped", skipped[item.trade_index]
                 fills.fail(session, item.fill_id, f"skipped_on_chain:{skipped[item.trade_index]}")
+                self._tell(rows[item.fill_id], "failed", failure=f"skipped_on_chain:{skipped[item.trade_index]}")
             else:
                 item.outcome = "settled"
                 fills.settle(session, item.fill_id, str(tx.mined_hash))
+                self._tell(rows[item.fill_id], "settled", tx_hash=tx.mined_hash)
+
+    def _tell(self, fill: Fill, status: str, failure: str | None = None, tx_hash: str | None = None) -> None:
+        """Both parties hear of their fill's outcome on their account channel (at least once)."""
+        message = {"type": "settlement", "fill": str(fill.id), "status": status, "failure": failure, "txHash": tx_hash}
+        for wallet in {fill.maker, fill.taker}:
+            self.notify(wallet, message)
 
     def _skipped(self, receipt: dict[str, Any]) -> dict[int, str]:
         """tradeIndex -> error name, from the receipt's TradeSkipped logs."""

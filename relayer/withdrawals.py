@@ -19,6 +19,7 @@ from web3 import Web3
 
 from backend.bootstrap import Container
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
+from relayer.settlement import Notify, account_notifier
 from relayer.transactions import SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,10 @@ class WithdrawalWork:
         exchange: str,
         exchange_abi: list[dict[str, Any]],
         clock: Callable[[], float] = time.time,
+        notify: Notify | None = None,
     ) -> None:
         self.container = container
+        self.notify = notify or account_notifier(container.settings)
         self.exchange = Web3.to_checksum_address(exchange)
         self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
         self._clock = clock
@@ -95,6 +98,7 @@ class WithdrawalWork:
             request.status, request.tx_hash = RELAYED, tx.mined_hash
         else:
             request.status, request.failure = FAILED, tx.error or tx.status
+        self._tell(request)
 
     def _complete_final(self) -> None:
         """Relayed requests whose Withdrawn event is final in the ledger are complete."""
@@ -113,6 +117,7 @@ class WithdrawalWork:
             for tx_hash in final:
                 request = relayed[tx_hash]
                 request.status, request.updated_at_ms = COMPLETED, self._now_ms()
+                self._tell(request)
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
             session.commit()
 
@@ -122,6 +127,13 @@ class WithdrawalWork:
             if row is not None:
                 row.status, row.failure, row.updated_at_ms = status, failure, self._now_ms()
                 session.commit()
+                self._tell(row)
+
+    def _tell(self, request: WithdrawalRequest) -> None:
+        """The wallet hears of every step of its withdrawal on its account channel (at least once)."""
+        message = {"type": "withdrawal", "hash": request.hash, "status": request.status,
+                   "txHash": request.tx_hash, "failure": request.failure}  # fmt: skip
+        self.notify(request.wallet, message)
 
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)

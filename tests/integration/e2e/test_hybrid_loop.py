@@ -58,6 +58,7 @@ class Loop:
     client: TestClient
     indexer: IndexerLoop
     relayer: Relayer
+    notes: list[tuple[str, dict[str, Any]]]  # what the relayer told each wallet's account channel
 
     @property
     def domain(self) -> Domain:
@@ -130,9 +131,11 @@ def loop(devchain: DevChain, database_url: str, tmp_path: Path) -> Iterator[Loop
         )  # fmt: skip
         uow.commit()
     with TestClient(create_app(container)) as client:
-        yield Loop(
-            devchain, container, client, IndexerLoop(container, build_follower(container)), relayer_for(container)
-        )
+        relayer = relayer_for(container)
+        notes: list[tuple[str, dict[str, Any]]] = []
+        for work in relayer.workers:
+            work.notify = lambda wallet, message: notes.append((wallet, message))  # type: ignore[attr-defined]
+        yield Loop(devchain, container, client, IndexerLoop(container, build_follower(container)), relayer, notes)
     container.db_engine.dispose()
 
 
@@ -153,6 +156,8 @@ def test_deposit_trade_settle_and_withdraw_keep_ledger_and_chain_equal(loop: Loo
     loop.relayer.tick()  # sees the receipt
     [fill] = loop.fills()
     assert fill.status == "settled" and fill.tx_hash
+    told = {(wallet, m["status"]) for wallet, m in loop.notes if m["type"] == "settlement"}
+    assert told == {(address_of(ALICE), "settled"), (address_of(BOB), "settled")}
     loop.index()
     loop.ledger_equals_chain((ALICE, BOB))
     assert loop.chain.vault_balance(ALICE, "USDC") == 3_000 * 10**6 - fill.maker_fee
@@ -171,6 +176,8 @@ def test_deposit_trade_settle_and_withdraw_keep_ledger_and_chain_equal(loop: Loo
     loop.index()  # Withdrawn final in the ledger
     loop.relayer.tick()  # completed
     assert loop.client.get(f"/v1/withdrawals/{accepted.json()['hash']}").json()["status"] == "completed"
+    steps = [m["status"] for wallet, m in loop.notes if m["type"] == "withdrawal" and wallet == address_of(BOB)]
+    assert steps == ["relayed", "completed"]
     assert int(weth.functions.balanceOf(address_of(BOB)).call()) == before + WEI // 2
     loop.ledger_equals_chain((ALICE, BOB))
 
@@ -192,6 +199,10 @@ def test_a_sanctioned_makers_trade_is_never_submitted_and_the_counterparty_is_re
     [fill] = loop.fills()
     assert fill.status == "failed"
     assert fill.failure == "blocked_by_screening:maker"
+    assert {(w, m["status"], m["failure"]) for w, m in loop.notes} == {
+        (address_of(ALICE), "failed", "blocked_by_screening:maker"),
+        (address_of(BOB), "failed", "blocked_by_screening:maker"),  # the counterparty hears why
+    }
     with loop.container.uow() as uow:
         assert uow.session.scalars(select(OperatorTx)).all() == []  # nothing was ever signed
     loop.index()
