@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         default="threads", description="threads: hdex up runs indexer and relayer; external: hdex worker does"
     )
     relayer_confirmations: Annotated[int, Field(ge=1, le=10_000)] = 1
+    relayer_lease_s: Annotated[float, Field(ge=1, le=3600)] = Field(
+        default=30.0, description="how long a dead relayer keeps the operator key's lease before another takes over"
+    )
     settlement_batch_size: Annotated[int, Field(ge=1, le=200)] = 20
     settlement_max_wait_s: Annotated[float, Field(ge=0)] = 1.0
     withdrawal_fee_rate: Annotated[int, Field(ge=0, le=10_000)] = Field(

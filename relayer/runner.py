@@ -82,7 +82,7 @@ class Relayer:
     def tick(self) -> bool:
         """One round if we hold the lease; False when another relayer holds it."""
         with self.container.session_factory() as session:
-            if not acquire_lease(session, self.lease, self.owner, ttl_s=30.0):
+            if not acquire_lease(session, self.lease, self.owner, ttl_s=self.container.settings.relayer_lease_s):
                 return False
         self.txm.track(self._on_finished)
         for work in self.workers:

@@ -366,3 +366,47 @@ def test_a_batch_that_would_revert_is_bisected_until_the_bad_trade_is_isolated(l
     assert tried[0] == [first, bad, last] and [bad] in tried  # bisected down to the bad trade alone
     loop.index()
     loop.ledger_equals_chain((ALICE, BOB))
+
+
+def test_a_relayer_process_killed_between_submit_and_receipt_settles_the_trade_exactly_once(
+    loop: Loop, database_url: str, tmp_path: Path
+) -> None:
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    loop.chain.rpc("evm_setAutomine", False)  # submitted transactions wait in the mempool
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
+    env.update(
+        HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=loop.chain.url, HDEX_DATA_DIR=str(tmp_path / "relayer"),
+        HDEX_SETTLEMENT_MAX_WAIT_S="0", HDEX_RELAYER_LEASE_S="2",
+    )  # fmt: skip
+
+    def relayer_process() -> subprocess.Popen[bytes]:
+        log = (tmp_path / "relayer.log").open("ab")
+        command = [sys.executable, "-m", "backend.cli", "relayer", "--interval", "0.2"]
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def operator_txs() -> list[tuple[str, str]]:
+        with loop.container.session_factory() as session:
+            return [(tx.status, tx.tx_hash) for tx in session.scalars(select(OperatorTx))]
+
+    first = relayer_process()
+    try:
+        _wait_for(lambda: [s for s, _ in operator_txs()] == ["submitted"], "the batch to be submitted")
+    finally:
+        first.send_signal(signal.SIGKILL)  # between submit and receipt
+        first.wait(timeout=10)
+    second = relayer_process()
+    try:
+        loop.chain.rpc("evm_mine")
+        _wait_for(lambda: [f.status for f in loop.fills()] == ["settled"], "the restarted relayer to settle")
+        loop.chain.rpc("evm_setAutomine", True)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+    [(status, tx_hash)] = operator_txs()  # one batch, one transaction, across both processes
+    assert status == "confirmed"
+    receipt = loop.chain.w3.eth.get_transaction_receipt(tx_hash)
+    assert len(loop.chain.exchange.events.TradeSettled().process_receipt(receipt)) == 1
+    loop.index()
+    loop.ledger_equals_chain((ALICE, BOB))
