@@ -27,18 +27,24 @@ def die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _parent_is_stopping(ppid: int) -> bool:
-    # Only make: other shells may block signals briefly for unrelated reasons.
+def _make_parent_mask(ppid: int, field: str) -> int | None:
+    """A signal mask line (SigBlk, SigIgn) of our parent when it is make; None otherwise."""
     proc = Path(f"/proc/{ppid}")
     try:
         if proc.joinpath("comm").read_text().strip() != "make":
-            return False
+            return None
         for line in proc.joinpath("status").read_text().splitlines():
-            if line.startswith("SigBlk:"):
-                return bool(int(line.split()[1], 16) & _STOP_SIGNALS_MASK)
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1], 16)
     except OSError:
-        return False
-    return False
+        return None
+    return None
+
+
+def _parent_is_stopping(ppid: int) -> bool:
+    # Only make: other shells may block signals briefly for unrelated reasons.
+    blocked = _make_parent_mask(ppid, "SigBlk")
+    return blocked is not None and bool(blocked & _STOP_SIGNALS_MASK)
 
 
 def watch_parent(interval: float = 0.5) -> None:
@@ -47,6 +53,11 @@ def watch_parent(interval: float = 0.5) -> None:
         return
     die_with_parent()
     ppid = os.getppid()
+    ignored = _make_parent_mask(ppid, "SigIgn")
+    if ignored is not None and ignored & (1 << (signal.SIGINT - 1)):
+        # A script's `make run &` starts make with SIGINT ignored (a shell rule for background
+        # jobs): a SIGINT sent to make is then discarded before anyone can see it.
+        log.warning("make ignores SIGINT here (started in the background by a script): stop it with SIGTERM")
 
     def watch() -> None:
         stop = threading.Event()
