@@ -32,7 +32,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class UnitOfWork:
-    """One transaction: `with uow: ...; uow.commit()`. Leaving without commit rolls back."""
+    """One transaction: `with uow: ...; uow.commit()`. Leaving without commit rolls back.
+
+    Rows read inside stay readable after the block (detached, not expired).
+    """
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -52,10 +55,8 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         session, self._session = self.session, None
-        try:
-            session.rollback()  # a no-op after commit(); discards anything uncommitted
-        finally:
-            session.close()
+        # close() discards anything uncommitted, like rollback(), but leaves what was read readable.
+        session.close()
 
     def commit(self) -> None:
         self.session.commit()

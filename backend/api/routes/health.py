@@ -64,13 +64,11 @@ def health(container: ContainerDep) -> JSONResponse:
     """200 when database, chain (and Redis, if configured) answer; 503 with the same body if not."""
     settings = container.settings
     contracts: dict[str, str] = {}
-    cursor: tuple[int, int, int] | None = None
+    cursor: ChainCursor | None = None
     try:
         with container.uow() as uow:
             contracts = load_deployments(uow.session, settings.chain_id)
-            row = uow.session.scalar(select(ChainCursor).where(ChainCursor.chain_id == settings.chain_id))
-            if row is not None:  # read inside: leaving the unit of work expires loaded rows
-                cursor = (row.last_block, row.final_block, row.reorgs)
+            cursor = uow.session.scalar(select(ChainCursor).where(ChainCursor.chain_id == settings.chain_id))
         db_ok = True
     except SQLAlchemyError:  # unreachable, or not migrated: either way not usable
         db_ok = False
@@ -96,10 +94,10 @@ def health(container: ContainerDep) -> JSONResponse:
         indexer=None
         if cursor is None
         else IndexerHealth(
-            last_block=cursor[0],
-            final_block=cursor[1],
-            lag=None if block_number is None else max(0, block_number - cursor[0]),
-            reorgs=cursor[2],
+            last_block=cursor.last_block,
+            final_block=cursor.final_block,
+            lag=None if block_number is None else max(0, block_number - cursor.last_block),
+            reorgs=cursor.reorgs,
         ),
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)

@@ -98,9 +98,8 @@ class Loop:
         return response.json()
 
     def fills(self) -> list[Fill]:
-        # A plain session: closing keeps loaded attributes (a unit of work's rollback would expire them).
-        with self.container.session_factory() as session:
-            return list(session.scalars(select(Fill).order_by(Fill.id)))
+        with self.container.uow() as uow:
+            return list(uow.session.scalars(select(Fill).order_by(Fill.id)))
 
     def ledger_equals_chain(self, key_indices: tuple[int, ...]) -> None:
         with self.container.uow() as uow:
@@ -316,8 +315,7 @@ def test_a_relayer_killed_between_submit_and_receipt_settles_each_trade_exactly_
     loop.relayer.tick()  # the batch is signed, stored and sent ... then the process dies
     with loop.container.uow() as uow:
         [tx] = uow.session.scalars(select(OperatorTx)).all()
-        assert tx.status == "submitted"
-        tx_hash = tx.tx_hash
+    assert tx.status == "submitted"
     with loop.container.uow() as uow:  # the dead process's lease runs out (its TTL), as after a real crash
         for lease in uow.session.scalars(select(Lease)):
             lease.expires_at_ms = 0
@@ -329,7 +327,7 @@ def test_a_relayer_killed_between_submit_and_receipt_settles_each_trade_exactly_
     restarted.tick()
     restarted.tick()
     assert [f.status for f in loop.fills()] == ["settled"]
-    receipt = loop.chain.w3.eth.get_transaction_receipt(tx_hash)
+    receipt = loop.chain.w3.eth.get_transaction_receipt(tx.tx_hash)
     assert len(loop.chain.exchange.events.TradeSettled().process_receipt(receipt)) == 1
     with loop.container.uow() as uow:
         assert len(uow.session.scalars(select(OperatorTx)).all()) == 1  # one batch, one transaction
