@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend.bootstrap import Container
 from backend.chain.artifacts import load_artifact
-from backend.chain.deployments import deployment_block, load_deployments
+from backend.chain.deployments import require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.compliance.deposits import DepositScreening
 from backend.compliance.factory import build_screener
@@ -35,22 +35,15 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 10.0
 
 
-class NotDeployed(RuntimeError):
-    """No Exchange deployment is recorded for the configured chain."""
-
-
 def build_follower(container: Container) -> Follower:
     """A follower for the recorded Exchange deployment on the configured chain."""
     settings = container.settings
     with container.uow() as uow:
-        contracts = load_deployments(uow.session, settings.chain_id)
-        start = deployment_block(uow.session, settings.chain_id)
-    if "Exchange" not in contracts or start is None:
-        raise NotDeployed(f"no Exchange deployment recorded for chain {settings.chain_id}")
+        exchange = require_exchange(uow.session, settings.chain_id)
     config = FollowerConfig(
         chain_id=settings.chain_id,
-        exchange=contracts["Exchange"],
-        start_block=start,
+        exchange=exchange.address,
+        start_block=exchange.start_block,
         confirmations=settings.confirmations,
     )
     return Follower(
@@ -116,9 +109,7 @@ class IndexerLoop:
                 except (RpcError, SQLAlchemyError, ProviderUnavailable) as exc:
                     INDEXER_ERRORS.inc()
                     delay = min(MAX_BACKOFF_S, delay * 2)
-                    log.warning(
-                        "indexer poll failed; retrying", extra={"error": str(exc), "retry_in_s": delay}
-                    )
+                    log.warning("indexer poll failed; retrying", extra={"error": str(exc), "retry_in_s": delay})
                 stop.wait(delay)
         finally:
             with self.container.session_factory() as session:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.bootstrap import Container
 from backend.chain.artifacts import load_artifact
-from backend.chain.deployments import load_deployments
+from backend.chain.deployments import require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.compliance.factory import build_screener
 from backend.db.leases import acquire_lease, release_lease
@@ -37,17 +37,11 @@ class RelayerWork(Protocol):
     def finish(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None: ...
 
 
-class NotDeployed(RuntimeError):
-    """No Exchange deployment is recorded for the configured chain."""
-
-
 def relayer_for(container: Container) -> Relayer:
     """The relayer for the recorded Exchange: settlement batches and relayed withdrawals."""
     settings = container.settings
     with container.uow() as uow:
-        exchange = load_deployments(uow.session, settings.chain_id).get("Exchange")
-    if exchange is None:
-        raise NotDeployed(f"no Exchange deployment recorded for chain {settings.chain_id}")
+        exchange = require_exchange(uow.session, settings.chain_id).address
     abi = load_artifact("Exchange").abi
     txm = TxManager(
         container.session_factory,

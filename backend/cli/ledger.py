@@ -7,7 +7,7 @@ import sys
 import click
 
 from backend.bootstrap import bootstrap
-from backend.chain.deployments import load_deployments
+from backend.chain.deployments import NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.ledger.reconcile import reconcile
 from backend.settings import get_settings
@@ -20,9 +20,10 @@ def reconcile_command() -> None:
     settings = get_settings()
     container = bootstrap(settings)
     with container.uow() as uow:
-        exchange = load_deployments(uow.session, settings.chain_id).get("Exchange")
-        if exchange is None:
-            click.echo(f"hdex reconcile: no Exchange deployment recorded for chain {settings.chain_id}", err=True)
+        try:
+            exchange = require_exchange(uow.session, settings.chain_id).address
+        except NotDeployed as exc:
+            click.echo(f"hdex reconcile: {exc}", err=True)
             sys.exit(2)
         reader = JsonRpcClient(settings.effective_rpc_url)
         try:

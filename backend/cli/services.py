@@ -13,6 +13,7 @@ import threading
 import click
 
 from backend.bootstrap import Container, bootstrap
+from backend.chain.deployments import NotDeployed
 from backend.db import migrate
 from backend.log import configure_logging
 from backend.settings import get_settings
@@ -36,13 +37,13 @@ def _stop_on_signals() -> threading.Event:
 @click.option("--interval", default=1.0, show_default=True, help="seconds between polls")
 def indexer_command(interval: float) -> None:
     """Follow Exchange events into the ledger until SIGINT/SIGTERM."""
-    from indexer.runner import IndexerLoop, NotDeployed, build_follower
+    from indexer.runner import IndexerLoop, build_follower
 
     container = _container()
     try:
         loop = IndexerLoop(container, build_follower(container), interval_s=interval)
     except NotDeployed as exc:
-        click.echo(f"hdex indexer: {exc} (run `hdex up` or `hdex chain deploy` first)", err=True)
+        click.echo(f"hdex indexer: {exc}", err=True)
         sys.exit(1)
     loop.run(_stop_on_signals())
 
@@ -51,13 +52,13 @@ def indexer_command(interval: float) -> None:
 @click.option("--interval", default=0.5, show_default=True, help="seconds between ticks")
 def relayer_command(interval: float) -> None:
     """Settle matched trades and relay withdrawals with the operator key until SIGINT/SIGTERM."""
-    from relayer.runner import NotDeployed, relayer_for
+    from relayer.runner import relayer_for
 
     container = _container()
     try:
         relayer = relayer_for(container)
     except NotDeployed as exc:
-        click.echo(f"hdex relayer: {exc} (run `hdex up` or `hdex chain deploy` first)", err=True)
+        click.echo(f"hdex relayer: {exc}", err=True)
         sys.exit(1)
     relayer.run(_stop_on_signals(), interval_s=interval)
 

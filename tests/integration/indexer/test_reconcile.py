@@ -145,3 +145,12 @@ def test_reconcile_catches_a_balance_cache_that_drifted_from_the_entries(
     drifted = hdex_reconcile(database_url, devchain.url)
     assert drifted.returncode == 1
     assert "DIFF cache" in drifted.stdout
+
+
+def test_reconcile_without_a_recorded_exchange_says_what_to_run(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    refused = hdex_reconcile(database_url, "http://127.0.0.1:9")
+    assert refused.returncode == 2
+    assert "no Exchange deployment recorded for chain 31337" in refused.stderr
+    assert "hdex chain deploy" in refused.stderr
