@@ -7,6 +7,7 @@ import click
 
 from backend.chain.compiler import CompileError, compile_all
 from backend.chain.node import AnvilNode, NodeError
+from backend.cli.context import database_container
 from backend.log import configure_logging
 from backend.settings import get_settings
 
@@ -55,13 +56,10 @@ def compile_contracts() -> None:
 @chain_group.command("deploy")
 def deploy() -> None:
     """Deploy the contracts to the configured chain and record their addresses."""
-    from backend.bootstrap import bootstrap
     from backend.runtime import StartupError, ensure_contracts
 
-    settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
     try:
-        contracts = ensure_contracts(bootstrap(settings))
+        contracts = ensure_contracts(database_container(logs=True))
     except (StartupError, CompileError, NodeError) as exc:
         click.echo(f"hdex chain deploy: {exc}", err=True)
         sys.exit(1)

@@ -7,18 +7,10 @@ from pathlib import Path
 
 import click
 
-from backend.bootstrap import Container, bootstrap
+from backend.cli.context import database_container
 from backend.compliance.factory import build_screener
 from backend.compliance.lists import ListFormatError, parse_list_file
 from backend.compliance.store import allow, deny, import_list
-from backend.db import migrate
-from backend.settings import get_settings
-
-
-def _container() -> Container:
-    settings = get_settings()
-    migrate.upgrade(settings.effective_database_url)
-    return bootstrap(settings)
 
 
 def _checked(address: str) -> str:
@@ -43,7 +35,7 @@ def import_command(file: Path) -> None:
     except ListFormatError as exc:
         click.echo(f"hdex compliance import: {exc}", err=True)
         sys.exit(2)
-    with _container().uow() as uow:
+    with database_container().uow() as uow:
         row, imported = import_list(uow.session, parsed)
         uow.commit()
     state = "imported" if imported else "already active"
@@ -56,7 +48,7 @@ def import_command(file: Path) -> None:
 def screen_command(addresses: tuple[str, ...], actor: str) -> None:
     """Screen ADDRESSES; exit 1 if any is blocked or could not be screened."""
     checked = [_checked(a) for a in addresses]
-    decisions = build_screener(_container()).screen(checked, actor=actor, context="cli:screen")
+    decisions = build_screener(database_container()).screen(checked, actor=actor, context="cli:screen")
     for address in checked:
         decision = decisions[address]
         reasons = "; ".join(f"{h.reason} ({h.list_version})" for h in decision.hits)
@@ -70,7 +62,7 @@ def screen_command(addresses: tuple[str, ...], actor: str) -> None:
 @click.option("--actor", default="cli", show_default=True)
 def deny_command(address: str, reason: str, actor: str) -> None:
     """Put ADDRESS on the operator deny-list."""
-    with _container().uow() as uow:
+    with database_container().uow() as uow:
         deny(uow.session, _checked(address), reason, actor)
         uow.commit()
     click.echo(f"{_checked(address)} deny-listed")
@@ -80,7 +72,7 @@ def deny_command(address: str, reason: str, actor: str) -> None:
 @click.argument("address")
 def allow_command(address: str) -> None:
     """Take ADDRESS off the operator deny-list."""
-    with _container().uow() as uow:
+    with database_container().uow() as uow:
         removed = allow(uow.session, _checked(address))
         uow.commit()
     click.echo(f"{_checked(address)} " + ("removed from the deny-list" if removed else "was not deny-listed"))

@@ -6,19 +6,18 @@ import sys
 
 import click
 
-from backend.bootstrap import bootstrap
 from backend.chain.deployments import NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
+from backend.cli.context import database_container
 from backend.ledger.reconcile import reconcile
-from backend.settings import get_settings
 
 
 @click.command("reconcile")
 def reconcile_command() -> None:
     """Compare the ledger with the Exchange's on-chain balances; exit 1 on any difference."""
 
-    settings = get_settings()
-    container = bootstrap(settings)
+    container = database_container()
+    settings = container.settings
     with container.uow() as uow:
         try:
             exchange = require_exchange(uow.session, settings.chain_id).address

@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from backend.bootstrap import bootstrap
+from backend.cli.context import database_container
 from backend.engine import MarketState
-from backend.settings import get_settings
 from backend.trading.market_store import MarketError, add_market, load_markets, set_market_state
 from backend.trading.markets import Market
 
@@ -50,7 +49,7 @@ def add_command(
         name, base_token, quote_token, base_symbol, quote_symbol, base_decimals, quote_decimals, tick, lot,
         min_notional, maker_fee, taker_fee, MarketState.OPEN,
     )  # fmt: skip
-    container = bootstrap(get_settings())
+    container = database_container()
     try:
         with container.uow() as uow:
             add_market(uow.session, market)
@@ -64,7 +63,7 @@ def add_command(
 @market_group.command("list")
 def list_command() -> None:
     """One line per market."""
-    container = bootstrap(get_settings())
+    container = database_container()
     with container.uow() as uow:
         for m in load_markets(uow.session):
             click.echo(
@@ -75,7 +74,7 @@ def list_command() -> None:
 
 
 def _set_state(name: str, state: MarketState, verb: str) -> None:
-    container = bootstrap(get_settings())
+    container = database_container()
     try:
         with container.uow() as uow:
             set_market_state(uow.session, name, state)

@@ -12,18 +12,10 @@ import threading
 
 import click
 
-from backend.bootstrap import Container, bootstrap
 from backend.chain.deployments import NotDeployed
+from backend.cli.context import database_container
 from backend.db import migrate
-from backend.log import configure_logging
 from backend.settings import get_settings
-
-
-def _container() -> Container:
-    settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
-    migrate.upgrade(settings.effective_database_url)
-    return bootstrap(settings)
 
 
 def _stop_on_signals() -> threading.Event:
@@ -39,7 +31,7 @@ def indexer_command(interval: float) -> None:
     """Follow Exchange events into the ledger until SIGINT/SIGTERM."""
     from indexer.runner import IndexerLoop, build_follower
 
-    container = _container()
+    container = database_container(logs=True)
     try:
         loop = IndexerLoop(container, build_follower(container), interval_s=interval)
     except NotDeployed as exc:
@@ -54,7 +46,7 @@ def relayer_command(interval: float) -> None:
     """Settle matched trades and relay withdrawals with the operator key until SIGINT/SIGTERM."""
     from relayer.runner import relayer_for
 
-    container = _container()
+    container = database_container(logs=True)
     try:
         relayer = relayer_for(container)
     except NotDeployed as exc:
