@@ -116,13 +116,7 @@ def run_exchange(settings: Settings) -> None:
     background: list[threading.Thread] = []
     try:
         if settings.embedded_chain:
-            node = AnvilNode(
-                port=settings.anvil_port,
-                chain_id=settings.chain_id,
-                block_time=settings.anvil_block_time,
-                state_file=settings.data_dir / "chain" / "anvil-state.json",
-                log_file=settings.data_dir / "logs" / "anvil.log",
-            )
+            node = AnvilNode.from_settings(settings)
             node.start()
         else:
             chain_id = wait_for_rpc(settings.effective_rpc_url)

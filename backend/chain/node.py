@@ -12,6 +12,7 @@ from pathlib import Path
 
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.paths import NODE_BIN
+from backend.settings import Settings
 from backend.supervise import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,18 @@ class AnvilNode:
     state_file: Path | None = None
     log_file: Path | None = None
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AnvilNode:
+        """The embedded development node: its port, chain id and block time from settings; its chain
+        state and log under the data dir, so the chain survives restarts."""
+        return cls(
+            port=settings.anvil_port,
+            chain_id=settings.chain_id,
+            block_time=settings.anvil_block_time,
+            state_file=settings.data_dir / "chain" / "anvil-state.json",
+            log_file=settings.data_dir / "logs" / "anvil.log",
+        )
 
     @property
     def url(self) -> str:

@@ -22,12 +22,7 @@ def start() -> None:
     """Run the development anvil node in the foreground until Ctrl-C."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    node = AnvilNode(
-        port=settings.anvil_port,
-        chain_id=settings.chain_id,
-        block_time=settings.anvil_block_time,
-        state_file=settings.data_dir / "chain" / "anvil-state.json",
-    )
+    node = AnvilNode.from_settings(settings)
     try:
         node.start()
         click.echo(f"anvil serving {node.url} (chain id {settings.chain_id}); Ctrl-C stops it")
