@@ -60,6 +60,7 @@ class PollResult:
     new_events: int
     finalized: int
     orphaned: int
+    reorgs: int  # undone since the indexer started following this contract
 
 
 def event_reference(chain_id: int, tx_hash: str, log_index: int, block_hash: str) -> str:
@@ -91,11 +92,8 @@ class Follower:
         head = self.reader.block_number()
         orphaned = self._undo_reorg()
         new_events = self._scan_to(head)
-        finalized, final_block = self._finalize(head)
-        with UnitOfWork(self.session_factory) as uow:
-            cursor = self._cursor(uow.session)
-            last_block = cursor.last_block
-        return PollResult(head, last_block, final_block, new_events, finalized, orphaned)
+        finalized, (last_block, final_block, reorgs) = self._finalize(head)
+        return PollResult(head, last_block, final_block, new_events, finalized, orphaned, reorgs)
 
     # ------------------------------------------------------------------ cursor
 
@@ -287,7 +285,9 @@ class Follower:
 
     # ------------------------------------------------------------------ finality
 
-    def _finalize(self, head: int) -> tuple[int, int]:
+    def _finalize(self, head: int) -> tuple[int, tuple[int, int, int]]:
+        """Promote what has enough confirmations; returns how many, and the cursor's (last block,
+        final block, reorgs) as committed."""
         # An event in block b has head - b + 1 confirmations.
         final_height = head - self.config.confirmations + 1
         with UnitOfWork(self.session_factory) as uow:
@@ -316,9 +316,10 @@ class Follower:
             session.add_all(extra_rows)
             if len(events) == len(due):
                 cursor.final_block = max(cursor.final_block, final_height)
-            final_block = cursor.final_block
             uow.commit()
-        return len(events), final_block
+            # Read while the session is open: works whether or not the factory expires on commit.
+            state = (cursor.last_block, cursor.final_block, cursor.reorgs)
+        return len(events), state
 
     def _pending_up_to(self, session: Session, height: int) -> Sequence[ChainEvent]:
         return session.scalars(

@@ -7,7 +7,6 @@ import os
 import socket
 import threading
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.bootstrap import Container
@@ -18,7 +17,6 @@ from backend.compliance.deposits import DepositScreening
 from backend.compliance.factory import build_screener
 from backend.compliance.providers import ProviderUnavailable
 from backend.db.leases import acquire_lease, release_lease
-from backend.db.models import ChainCursor
 from backend.metrics import (
     INDEXER_ERRORS,
     INDEXER_EVENTS,
@@ -79,11 +77,7 @@ class IndexerLoop:
         INDEXER_FINAL_BLOCK.set(result.final_block)
         INDEXER_LAG.set(max(0, result.head - result.last_block))
         INDEXER_EVENTS.inc(result.new_events)
-        with self.container.uow() as uow:
-            reorgs = uow.session.scalar(
-                select(ChainCursor.reorgs).where(ChainCursor.chain_id == self.follower.config.chain_id)
-            )
-        INDEXER_REORGS.set(reorgs or 0)
+        INDEXER_REORGS.set(result.reorgs)
         if result.new_events or result.finalized or result.orphaned:
             log.info(
                 "indexer poll",

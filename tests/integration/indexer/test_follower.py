@@ -119,6 +119,7 @@ def test_a_reorg_removing_the_block_of_a_pending_deposit_leaves_no_credit(
     devchain.mine(5)
     result = indexer.poll_once()
     assert result.orphaned == 1
+    assert result.reorgs == 1
     assert deposit_events(sessions) == [("orphaned", deposit_events(sessions)[0][1])]
     assert credited(sessions, ALICE, devchain, "USDC") == 0
     with sessions() as session:
