@@ -30,6 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script, tests/ is not a package
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchkit import free_port  # noqa: E402  (beside this script)
 from eth_account import Account  # noqa: E402
 
 from backend.chain.devkeys import DEV_KEYS  # noqa: E402
@@ -161,15 +162,6 @@ def signing_rates(samples: int = 2_000) -> dict[str, float]:
         Account.recover_message(encode_typed_data(full_message=document), signature=signature)
     theirs = samples // 10 / (time.perf_counter() - started)
     return {"verify_per_s": round(ours), "eth_account_verify_per_s": round(theirs)}
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def main() -> None:

@@ -10,18 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
-from eth_abi.abi import encode
+from benchkit import calldata, free_port, progress  # beside this script
 from eth_account import Account
-from eth_utils.crypto import keccak
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -38,16 +35,6 @@ from backend.settings import load_settings
 from indexer.runner import IndexerLoop, build_follower
 
 TXS_PER_BLOCK = 400
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _progress(message: str) -> None:
-    print(f"bench-indexer: {message}", file=sys.stderr, flush=True)
 
 
 class Rpc:
@@ -67,17 +54,13 @@ class Rpc:
         return self.batch([(method, list(params))])[0]
 
 
-def _calldata(signature: str, types: list[str], values: list[object]) -> str:
-    return "0x" + (keccak(text=signature)[:4] + encode(types, values)).hex()
-
-
 def build_backlog(rpc: Rpc, exchange: str, token: str, deposits: int) -> None:
     """`deposits` Deposited events, TXS_PER_BLOCK per block, from anvil's unlocked trader accounts."""
     traders = [Account.from_key(DEV_KEYS[i]).address for i in TRADER_INDICES]
-    approve = _calldata("approve(address,uint256)", ["address", "uint256"], [exchange, 2**255])
+    approve = calldata("approve(address,uint256)", ["address", "uint256"], [exchange, 2**255])
     rpc.batch([("eth_sendTransaction", [{"from": t, "to": token, "data": approve}]) for t in traders])
     rpc.call("evm_setAutomine", False)
-    deposit = _calldata("depositToken(address,uint256)", ["address", "uint256"], [token, 1])
+    deposit = calldata("depositToken(address,uint256)", ["address", "uint256"], [token, 1])
     # Explicit nonces: within one batch anvil would give a sender's transactions the same one.
     nonces = [int(str(n), 16) for n in rpc.batch([("eth_getTransactionCount", [t, "pending"]) for t in traders])]
     sent = 0
@@ -93,7 +76,7 @@ def build_backlog(rpc: Rpc, exchange: str, token: str, deposits: int) -> None:
         rpc.call("evm_mine")
         sent += count
         if sent % 2000 == 0 or sent == deposits:
-            _progress(f"backlog {sent}/{deposits} deposits")
+            progress("bench-indexer", f"backlog {sent}/{deposits} deposits")
     rpc.call("evm_setAutomine", True)
 
 
@@ -118,7 +101,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_compiled()
-    with tempfile.TemporaryDirectory() as tmp, AnvilNode(port=_free_port()) as node:
+    with tempfile.TemporaryDirectory() as tmp, AnvilNode(port=free_port()) as node:
         database_url = _database_url(Path(tmp))
         migrate.upgrade(database_url)
         container = bootstrap(
@@ -136,11 +119,9 @@ def main() -> None:
         started = time.perf_counter()
         result = follower.poll_once()
         seconds = time.perf_counter() - started
-        _progress(f"indexed {result.new_events} events in {seconds:.2f} s")
+        progress("bench-indexer", f"indexed {result.new_events} events in {seconds:.2f} s")
         with container.uow() as uow:
-            credited = sum(
-                v for (a, t), v in ledger.balances(uow.session).items() if t == token and a != "external"
-            )
+            credited = sum(v for (a, t), v in ledger.balances(uow.session).items() if t == token and a != "external")
         assert credited == args.deposits, f"credited {credited}, expected {args.deposits}"
 
         lags = measure_credit_lag(container, rpc, exchange, token, args.lag_samples)
@@ -170,7 +151,7 @@ def measure_credit_lag(container: object, rpc: Rpc, exchange: str, token: str, s
     stop = threading.Event()
     thread = loop.start_thread(stop)
     trader = Account.from_key(DEV_KEYS[TRADER_INDICES[0]]).address
-    deposit = _calldata("depositToken(address,uint256)", ["address", "uint256"], [token, 1])
+    deposit = calldata("depositToken(address,uint256)", ["address", "uint256"], [token, 1])
     lags = []
     try:
         for _ in range(samples):

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from eth_abi.abi import encode
+from benchkit import calldata, free_port, progress  # beside this script
 from eth_account import Account
-from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -46,27 +43,13 @@ PRICE = 3_000 * 10**6
 LOT = 10**16  # 0.01 WETH per trade
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _progress(message: str) -> None:
-    print(f"bench-settle: {message}", file=sys.stderr, flush=True)
-
-
-def _call(signature: str, types: list[str], values: list[object]) -> str:
-    return "0x" + (keccak(text=signature)[:4] + encode(types, values)).hex()
-
-
 def _fund(rpc: JsonRpcClient, exchange: str, weth: str, usdc: str) -> None:
     """Every dev trader deposits WETH and USDC (anvil's unlocked accounts: no signing needed)."""
     for index in TRADER_INDICES:
         trader = Account.from_key(DEV_KEYS[index]).address
         for token, amount in ((weth, 500 * 10**18), (usdc, 1_000_000 * 10**6)):
-            approve = _call("approve(address,uint256)", ["address", "uint256"], [exchange, amount])
-            deposit = _call("depositToken(address,uint256)", ["address", "uint256"], [token, amount])
+            approve = calldata("approve(address,uint256)", ["address", "uint256"], [exchange, amount])
+            deposit = calldata("depositToken(address,uint256)", ["address", "uint256"], [token, amount])
             rpc.call("eth_sendTransaction", [{"from": trader, "to": token, "data": approve}])
             rpc.call("eth_sendTransaction", [{"from": trader, "to": exchange, "data": deposit, "gas": hex(200_000)}])
     rpc.call("anvil_mine", ["0x2"])
@@ -87,7 +70,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=20)
     args = parser.parse_args()
     ensure_compiled()
-    with tempfile.TemporaryDirectory() as tmp, AnvilNode(port=_free_port()) as node:
+    with tempfile.TemporaryDirectory() as tmp, AnvilNode(port=free_port()) as node:
         database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         migrate.upgrade(database_url)
         container = bootstrap(
@@ -121,7 +104,7 @@ def main() -> None:
                     response = client.post("/v1/orders", json=_body(domain, key_index, order))
                     assert response.status_code == 201, response.text
             intake_s = time.perf_counter() - started
-            _progress(f"{args.trades} trades matched through the API in {intake_s:.2f} s")
+            progress("bench-settle", f"{args.trades} trades matched through the API in {intake_s:.2f} s")
 
             relayer = relayer_for(container)
             started = time.perf_counter()
