@@ -160,6 +160,9 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         if (block.timestamp > withdrawal.expiry) revert WithdrawalExpired(digest, withdrawal.expiry);
         if (_withdrawals[digest]) revert WithdrawalAlreadyProcessed(digest);
         if (withdrawal.amount == 0) revert ZeroAmount();
+        if (withdrawal.recipient == address(0) || withdrawal.recipient == address(this)) {
+            revert WithdrawalRecipientInvalid(digest, withdrawal.recipient);
+        }
         if (fee > withdrawal.maxFee || fee > withdrawal.amount) {
             revert WithdrawalFeeTooHigh(digest, fee, withdrawal.maxFee);
         }

@@ -158,6 +158,9 @@ interface IExchange {
     error WithdrawalAlreadyProcessed(bytes32 withdrawalHash);
     /// @notice Thrown when the withdrawal fee exceeds the signed max or the amount.
     error WithdrawalFeeTooHigh(bytes32 withdrawalHash, uint256 fee, uint256 maxFee);
+    /// @notice Thrown when a withdrawal would send to `recipient`, the zero address or this exchange: tokens sent
+    /// there are burnt or stuck with no balance owning them, so no signature may ask for it.
+    error WithdrawalRecipientInvalid(bytes32 withdrawalHash, address recipient);
     /// @notice Thrown when the caller is not the fee recipient.
     error ExchangeUnauthorizedFeeRecipient(address caller);
 
@@ -269,6 +272,7 @@ interface IExchange {
     /// - the caller is not an operator;
     /// - the withdrawal expired, was already processed, or its signature is not the wallet's;
     /// - `fee` exceeds `maxFee` or `amount`, or `amount` is zero;
+    /// - `recipient` is the zero address or this exchange;
     /// - the wallet's balance is below `amount`, or the transfer out fails.
     function withdraw(Withdrawal calldata withdrawal, bytes calldata signature, uint256 fee) external;
 
