@@ -6,7 +6,8 @@ Rules that make a crash at any point safe:
   most one of its attempts can ever be mined.
 - `track()` reconciles every unfinished transaction with the chain: a receipt for any attempt
   decides it (after the confirmations); a signed one the node does not know is sent again (same
-  bytes); the nonce used up with no receipt for any of our attempts means it was dropped.
+  bytes); the nonce used up at a confirmed block, with no receipt for any of our attempts read
+  after it, means it was dropped.
 This class is the single writer of the operator key's nonces (the caller holds the relayer lease).
 """
 
@@ -30,7 +31,10 @@ log = logging.getLogger(__name__)
 
 SIGNED, SUBMITTED, CONFIRMED, FAILED, DROPPED = "signed", "submitted", "confirmed", "failed", "dropped"
 IN_FLIGHT = (SIGNED, SUBMITTED)
+DROPPED_ERROR = "nonce used by another transaction; none of ours was mined"
 FEE_BUMP_PERCENT = 25  # nodes require >= 10% (geth) to accept a replacement
+# (session, tx, receipt): records a finished transaction's effects; receipt is None for a dropped one.
+OnFinished = Callable[[Session, OperatorTx, dict[str, Any] | None], None]
 
 
 class SimulationFailed(RuntimeError):
@@ -176,7 +180,7 @@ class TxManager:
                 query = query.where(OperatorTx.kind == kind)
             return int(session.scalar(query) or 0)
 
-    def track(self, on_finished: Callable[[Session, OperatorTx, dict[str, Any] | None], None]) -> int:
+    def track(self, on_finished: OnFinished) -> int:
         """Reconcile every unfinished transaction with the chain; returns how many finished.
 
         `on_finished(session, tx, receipt)` runs in the same database transaction that records the
@@ -205,29 +209,20 @@ class TxManager:
         self,
         session: Session,
         tx: OperatorTx,
-        on_finished: Callable[[Session, OperatorTx, dict[str, Any] | None], None],
+        on_finished: OnFinished,
     ) -> bool:
         head = int(self.rpc.call("eth_blockNumber", []), 16)
-        for tx_hash in tx.hashes:
-            receipt = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
-            if receipt is None:
-                continue
-            block = int(receipt["blockNumber"], 16)
-            if head - block + 1 < self.policy.confirmations:
-                return False  # mined; wait for the confirmations before acting on it
-            tx.status = CONFIRMED if int(receipt["status"], 16) == 1 else FAILED
-            tx.mined_hash, tx.block_number = tx_hash, block
-            if tx.status == FAILED:
-                tx.error = "reverted on-chain"
-            on_finished(session, tx, receipt)
-            log.info(
-                "operator tx finished",
-                extra={"reference": tx.reference, "status": tx.status, "block": block, "tx_hash": tx_hash},
-            )
-            return True
-        used = int(self.rpc.call("eth_getTransactionCount", [tx.sender, "latest"]), 16)
+        # The nonce first, at a fixed confirmed block, then the receipts: an attempt of ours mined by that block
+        # has its receipt by the time we look, so a block mined between the reads cannot make it look replaced.
+        confirmed = max(head - self.policy.confirmations + 1, 0)
+        used = int(self.rpc.call("eth_getTransactionCount", [tx.sender, hex(confirmed)]), 16)
+        mined = self._mined_attempt(tx)
+        if mined is None and used > tx.nonce:
+            mined = self._mined_attempt(tx)  # once more before the verdict: a node can index a receipt late
+        if mined is not None:
+            return self._finish_mined(session, tx, *mined, head, on_finished)
         if used > tx.nonce:
-            tx.status, tx.error = DROPPED, "nonce used by another transaction; none of ours was mined"
+            tx.status, tx.error = DROPPED, DROPPED_ERROR
             on_finished(session, tx, None)
             log.warning("operator tx dropped", extra={"reference": tx.reference, "nonce": tx.nonce})
             return True
@@ -236,6 +231,37 @@ class TxManager:
         elif self._stuck(tx):
             self._replace(tx)
         return False
+
+    def _mined_attempt(self, tx: OperatorTx) -> tuple[str, dict[str, Any]] | None:
+        """The attempt of `tx` that has a receipt, with it (at most one can: they share a nonce)."""
+        for tx_hash in tx.hashes:
+            receipt = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
+            if receipt is not None:
+                return tx_hash, receipt
+        return None
+
+    def _finish_mined(
+        self,
+        session: Session,
+        tx: OperatorTx,
+        tx_hash: str,
+        receipt: dict[str, Any],
+        head: int,
+        on_finished: OnFinished,
+    ) -> bool:
+        block = int(receipt["blockNumber"], 16)
+        if head - block + 1 < self.policy.confirmations:
+            return False  # mined; wait for the confirmations before acting on it
+        tx.status = CONFIRMED if int(receipt["status"], 16) == 1 else FAILED
+        tx.mined_hash, tx.block_number = tx_hash, block
+        if tx.status == FAILED:
+            tx.error = "reverted on-chain"
+        on_finished(session, tx, receipt)
+        log.info(
+            "operator tx finished",
+            extra={"reference": tx.reference, "status": tx.status, "block": block, "tx_hash": tx_hash},
+        )
+        return True
 
     def _stuck(self, tx: OperatorTx) -> bool:
         if tx.submitted_at is None:

@@ -13,14 +13,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from web3 import Web3
 
 from backend.bootstrap import Container
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from relayer.settlement import Notify, account_notifier
-from relayer.transactions import SimulationFailed, TxManager
+from relayer.transactions import DROPPED_ERROR, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,11 @@ class WithdrawalWork:
         return str(self.contract.encode_abi("withdraw", args=[withdrawal, signature, request.fee]))
 
     def _relay(self, txm: TxManager, request: WithdrawalRequest) -> None:
+        if int(request.recipient, 16) == 0 or request.recipient.lower() == self.exchange.lower():
+            # Stored before the API refused such recipients; never signed, whatever the deployed contract allows.
+            self._set(request.hash, FAILED, failure="invalid_recipient: the zero address or the Exchange")
+            log.warning("withdrawal to an unowned recipient refused", extra={"withdrawal": request.hash})
+            return
         calldata = self.calldata(request)
         try:
             gas = txm.simulate(self.exchange, calldata)
@@ -101,22 +106,34 @@ class WithdrawalWork:
         self._tell(request)
 
     def _complete_final(self) -> None:
-        """Relayed requests whose Withdrawn event is final in the ledger are complete."""
+        """A request whose Withdrawn event is final in the ledger is complete: a relayed one, and one that
+        an earlier relayer wrongly failed as dropped although it was mined (the chain has the last word)."""
         with self.container.session_factory() as session:
-            relayed = {
-                r.tx_hash: r
-                for r in session.scalars(select(WithdrawalRequest).where(WithdrawalRequest.status == RELAYED))
+            waiting = {
+                r.hash: r
+                for r in session.scalars(
+                    select(WithdrawalRequest).where(
+                        or_(
+                            WithdrawalRequest.status == RELAYED,
+                            and_(WithdrawalRequest.status == FAILED, WithdrawalRequest.failure == DROPPED_ERROR),
+                        )
+                    )
+                )
             }
-            if not relayed:
+            if not waiting:
                 return
-            final = session.scalars(
-                select(ChainEvent.tx_hash).where(
-                    ChainEvent.name == "Withdrawn", ChainEvent.status == "final", ChainEvent.tx_hash.in_(list(relayed))
+            withdrawal_hash = ChainEvent.args["withdrawalHash"].as_string()
+            final = session.execute(
+                select(withdrawal_hash, ChainEvent.tx_hash).where(
+                    ChainEvent.name == "Withdrawn", ChainEvent.status == "final", withdrawal_hash.in_(list(waiting))
                 )
             )
-            for tx_hash in final:
-                request = relayed[tx_hash]
-                request.status, request.updated_at_ms = COMPLETED, self._now_ms()
+            for request_hash, tx_hash in final:
+                request = waiting[request_hash]
+                if request.status == FAILED:
+                    log.warning("withdrawal failed as dropped was mined; completed", extra={"withdrawal": request.hash})
+                request.status, request.failure, request.tx_hash = COMPLETED, None, tx_hash
+                request.updated_at_ms = self._now_ms()
                 self._tell(request)
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
             session.commit()

@@ -187,3 +187,43 @@ def test_a_reverting_call_fails_simulation_and_stores_nothing(node: AnvilNode, s
         txm.simulate(reverter, "0x12345678")
     with sessions() as session:
         assert session.scalars(select(OperatorTx)).all() == []
+
+
+class LateReceipts(JsonRpcClient):
+    """A node whose receipt index lags: the first lookup of each hash answers nothing, as behind a load balancer."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.asked: set[str] = set()
+
+    def call(self, method: str, params: list[Any]) -> Any:
+        if method == "eth_getTransactionReceipt" and params[0] not in self.asked:
+            self.asked.add(params[0])
+            return None
+        return super().call(method, params)
+
+
+def test_a_receipt_the_node_reports_late_does_not_make_a_mined_transaction_look_dropped(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    txm = manager(node, sessions)
+    tx_id = create(txm, sessions, "batch:1")
+    txm.send(tx_id)  # mined at once: the nonce is used, by this very transaction
+    txm.rpc = LateReceipts(node.url)
+    seen, on_finished = finished_log()
+    txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+    assert status(sessions, tx_id).mined_hash == status(sessions, tx_id).tx_hash
+
+
+def test_a_drop_waits_for_the_confirmations_like_a_receipt(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
+    txm = manager(node, sessions, confirmations=3)
+    tx_id = create(txm, sessions, "batch:1")
+    rpc(node, "eth_sendTransaction", {"from": OPERATOR, "to": TARGET, "value": "0x1"})  # takes nonce 0 elsewhere
+    seen, on_finished = finished_log()
+    txm.track(on_finished)
+    assert seen == []  # the other transaction could still be reorganised away and ours mined
+    rpc(node, "anvil_mine", "0x2")
+    txm.track(on_finished)
+    assert seen == [("batch:1", "dropped")]
+    assert status(sessions, tx_id).status == "dropped"
