@@ -6,14 +6,14 @@ Every child process stops with us (SIGINT, SIGTERM, or our death via PDEATHSIG).
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
 from types import FrameType
 
-import uvicorn
-
 from backend.api.app import create_app
+from backend.api.server import ApiServer
 from backend.bootstrap import Container, bootstrap
 from backend.chain.artifacts import source_files
 from backend.chain.compiler import ensure_compiled
@@ -126,16 +126,8 @@ def run_exchange(settings: Settings) -> None:
         _ensure_dev_market(container, contracts)
         background = _start_background_loops(container, contracts, stop_background)
         url = f"http://{settings.api_host}:{settings.api_port}"
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(container),
-                host=settings.api_host,
-                port=settings.api_port,
-                log_config=None,
-                lifespan="on",
-            )
-        )
-        log.info(
+        announce = functools.partial(
+            log.info,
             "HDEX is up",
             extra={
                 "url": url,
@@ -144,7 +136,7 @@ def run_exchange(settings: Settings) -> None:
                 "exchange": contracts.get("Exchange", "-"),
             },
         )
-        server.run()
+        ApiServer(create_app(container), settings, on_listening=announce).run()
     except KeyboardInterrupt:
         log.info("stopping")
     except (NodeError, RpcError) as exc:

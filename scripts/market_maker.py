@@ -11,17 +11,24 @@ and asks, `spread-bps` apart, around the mid: the last trade price if there is o
 Without `--key` it uses dev account 8 (minted demo tokens on the dev chain); `--deposit-base` and
 `--deposit-quote` first move that much from the wallet into the Exchange vault (approve +
 depositToken, signed locally) and wait until the indexer has credited it. Errors
-from the API are printed as one line and the bot carries on with the next round; Ctrl-C stops it
-after cancelling its orders.
+from the API are printed as one line and the bot carries on with the next round.
+
+However it stops (its rounds done, an exception, Ctrl-C, SIGTERM from a supervisor), it cancels its
+quotes on the way out, so no stale order is left resting at an old price. SIGINT and SIGTERM exit 0
+once the quotes are cancelled; a failure exits non-zero with one line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from types import FrameType
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -55,45 +62,37 @@ def run_round(client: HdexClient, market: ClientMarket, mid: int, args: argparse
     return placed
 
 
-ERC20_APPROVE = [{"name": "approve", "type": "function", "stateMutability": "nonpayable",
-                  "inputs": [{"name": "spender", "type": "address"}, {"name": "amount", "type": "uint256"}],
-                  "outputs": [{"name": "", "type": "bool"}]}]  # fmt: skip
-EXCHANGE_DEPOSIT = [{"name": "depositToken", "type": "function", "stateMutability": "nonpayable",
-                     "inputs": [{"name": "token", "type": "address"}, {"name": "amount", "type": "uint256"}],
-                     "outputs": []}]  # fmt: skip
+class Stopped(Exception):
+    """SIGINT or SIGTERM: leave the quoting loop (through its `finally`)."""
 
 
-def deposit(client: HdexClient, rpc_url: str, key: str, token: str, amount: int) -> None:
-    """Approve and deposit `amount` of `token` into the Exchange vault, signed with `key`."""
-    from eth_account import Account
-    from web3 import Web3
-
-    w3 = Web3(Web3.HTTPProvider(rpc_url))
-    account = Account.from_key(key)
-    exchange = client.signer.domain.verifying_contract
-    calls = [
-        w3.eth.contract(address=Web3.to_checksum_address(token), abi=ERC20_APPROVE).functions.approve(exchange, amount),
-        w3.eth.contract(address=Web3.to_checksum_address(exchange), abi=EXCHANGE_DEPOSIT).functions.depositToken(
-            token, amount
-        ),
-    ]
-    for call in calls:
-        tx = call.build_transaction(
-            {"from": account.address, "nonce": w3.eth.get_transaction_count(account.address), "gas": 200_000}
-        )
-        receipt = w3.eth.wait_for_transaction_receipt(
-            w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction), timeout=60
-        )
-        if receipt["status"] != 1:
-            raise SystemExit(f"market_maker: deposit transaction failed: {receipt['transactionHash'].hex()}")
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signal.Signals(signum).name)
 
 
-def wait_until_available(client: HdexClient, token: str, amount: int, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while client.balances().get(token, {}).get("available", 0) < amount:
-        if time.monotonic() > deadline:
-            raise SystemExit("market_maker: the deposit was not credited in time (is the indexer running?)")
-        time.sleep(1.0)
+def cancel_quotes(client: HdexClient, market: str) -> None:
+    """Cancel every open order of the bot in `market`; a second signal cannot interrupt it."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    cancelled = client.cancel_all(market)
+    print(f"market_maker: cancelled {len(cancelled)} quotes", flush=True)
+
+
+def quote(client: HdexClient, market: ClientMarket, args: argparse.Namespace) -> None:
+    """Quote round after round until `--rounds` is reached (or forever)."""
+    fallback = price_units(Decimal(args.mid), market.base_decimals, market.quote_decimals)
+    rounds = 0
+    while args.rounds == 0 or rounds < args.rounds:
+        last = client.ticker(market.name).get("last")
+        mid = int(last) if last else fallback
+        try:
+            placed = run_round(client, market, mid, args)
+            print(f"market_maker: round {rounds + 1}: {placed} quotes around {mid}", flush=True)
+        except HdexClientError as exc:
+            print(f"market_maker: round refused: {exc}", file=sys.stderr)
+        rounds += 1
+        if args.rounds == 0 or rounds < args.rounds:
+            time.sleep(args.refresh)
 
 
 def main() -> None:
@@ -111,31 +110,25 @@ def main() -> None:
     parser.add_argument("--deposit-quote", default=None, help="deposit this much quote token first")
     parser.add_argument("--rpc", default="http://127.0.0.1:8545", help="chain RPC for the deposits")
     args = parser.parse_args()
-    with HdexClient(args.url, args.key) as client:
-        market = client.market(args.market)
-        for token, decimals, amount in (
-            (market.base_token, market.base_decimals, args.deposit_base),
-            (market.quote_token, market.quote_decimals, args.deposit_quote),
-        ):
-            if amount is not None:
-                deposit(client, args.rpc, args.key, token, units(amount, decimals))
-                wait_until_available(client, token, units(amount, decimals))
-        fallback = price_units(Decimal(args.mid), market.base_decimals, market.quote_decimals)
-        rounds = 0
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
+    with HdexClient(args.url, args.key, rpc_url=args.rpc) as client:
         try:
-            while args.rounds == 0 or rounds < args.rounds:
-                last = client.ticker(market.name).get("last")
-                mid = int(last) if last else fallback
-                try:
-                    placed = run_round(client, market, mid, args)
-                    print(f"market_maker: round {rounds + 1}: {placed} quotes around {mid}")
-                except HdexClientError as exc:
-                    print(f"market_maker: round refused: {exc}", file=sys.stderr)
-                rounds += 1
-                if args.rounds == 0 or rounds < args.rounds:
-                    time.sleep(args.refresh)
-        except KeyboardInterrupt:
-            client.cancel_all(market.name)
+            market = client.market(args.market)
+            for token, decimals, amount in (
+                (market.base_token, market.base_decimals, args.deposit_base),
+                (market.quote_token, market.quote_decimals, args.deposit_quote),
+            ):
+                if amount is not None:
+                    client.wait_for_deposit(client.deposit(token, units(amount, decimals)))
+            try:
+                quote(client, market, args)
+            finally:
+                cancel_quotes(client, market.name)
+        except Stopped as stop:
+            print(f"market_maker: stopped by {stop}", flush=True)
+        except (HdexClientError, httpx.HTTPError, OSError) as exc:
+            raise SystemExit(f"market_maker: {exc}") from None
 
 
 if __name__ == "__main__":

@@ -11,9 +11,10 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import __doc__ as backend_doc
+from backend.api.docs import install_api_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
-from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, withdrawals, ws
+from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, servertime, withdrawals, ws
 from backend.bootstrap import Container
 from backend.marketdata.account_updates import register_local_hub
 from backend.marketdata.bus import InProcessBus, RedisBus
@@ -34,9 +35,12 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     await hub.start()
     register_local_hub(hub, asyncio.get_running_loop())
     trading.start()
-    if trading.host is not None:
+    host = trading.host
+    if host is not None:
+        await host.drain()  # the restore's changes published: the book and its seq are one point
+        seqs = {market: host.book_seq(market) for market in host.markets}
         with container.session_factory() as session:
-            seed_hub(hub, trading.host.engine, list(trading.host.markets), session, time.time_ns() // 1_000_000)
+            seed_hub(hub, host.engine, seqs, session, time.time_ns() // 1_000_000)
     try:
         yield
     finally:
@@ -47,12 +51,20 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(container: Container) -> FastAPI:
     """The API with its routes; `container` carries settings, database and chain access."""
-    app = FastAPI(title="HDEX", version="0.1.0", description=backend_doc or "", lifespan=_trading_lifespan)
+    app = FastAPI(
+        title="HDEX",
+        version="0.1.0",
+        description=backend_doc or "",
+        lifespan=_trading_lifespan,
+        docs_url=None,  # install_api_docs serves /docs and /redoc from our own files, not a CDN
+        redoc_url=None,
+    )
     app.state.container = container
     app.state.limiter = RateLimiter(container.settings)
     app.include_router(health.router)
-    for module in (markets, eip712, orders, accounts, marketdata, withdrawals, ws):
+    for module in (markets, eip712, orders, accounts, marketdata, withdrawals, servertime, ws):
         app.include_router(module.router)
+    install_api_docs(app)
     install_error_handlers(app)
     app.add_middleware(orders.PlaceOrderFastPath)
     app.add_middleware(IpRateLimitMiddleware, limiter=app.state.limiter)

@@ -1,13 +1,13 @@
-"""The Python client for bots: load markets, sign and place, cancel, query, stream.
+"""The Python client for bots: load markets, sign and place, cancel, query, stream, deposit, withdraw.
 
 `HdexClient` (sync, httpx) and `AsyncHdexClient` (asyncio, httpx + websockets) share the signing
 and request building of `backend.client.core`; every API error is raised as `HdexClientError`
-(with `RateLimitedError` for 429). Amounts and prices are ints in base units, as on the wire;
-`units()` and `price_units()` convert human decimals exactly.
+(with `RateLimitedError` for 429, `WaitTimeout` when a wait helper gives up). Amounts and prices
+are ints in base units, as on the wire; `units()` and `price_units()` convert human decimals exactly.
 """
 
 from backend.client.aio import AsyncHdexClient
-from backend.client.core import ClientMarket, HdexClientError, RateLimitedError, price_units, units
+from backend.client.core import ClientMarket, HdexClientError, RateLimitedError, WaitTimeout, price_units, units
 from backend.client.sync import HdexClient
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "HdexClient",
     "HdexClientError",
     "RateLimitedError",
+    "WaitTimeout",
     "price_units",
     "units",
 ]

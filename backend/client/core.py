@@ -9,12 +9,23 @@ from typing import Any
 
 from eth_account import Account
 
-from backend.signing import Cancel, Domain, Order, cancel_digest, order_digest, sign_digest
-from backend.trading.cancels import bulk_cancel_scope
+from backend.signing import (
+    Cancel,
+    Domain,
+    Order,
+    Withdrawal,
+    cancel_digest,
+    order_digest,
+    sign_digest,
+    withdrawal_digest,
+)
+from backend.trading.cancels import bulk_cancel_scope, cancel_after_scope
 
 PRICE_SCALE = 10**18
 KINDS = {"limit": 0, "market": 1, "stop_limit": 2, "stop_market": 3}
 POST_ONLY = 4
+FEE_RATE_SCALE = 10**6
+WITHDRAWAL_FINAL = ("completed", "failed")
 
 
 class HdexClientError(Exception):
@@ -31,6 +42,13 @@ class RateLimitedError(HdexClientError):
     def __init__(self, status: int, code: str, message: str, field: str | None, retry_after: float) -> None:
         super().__init__(status, code, message, field)
         self.retry_after = retry_after
+
+
+class WaitTimeout(HdexClientError, TimeoutError):
+    """A wait helper gave up: what it waited for did not happen within its timeout."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(0, "TIMEOUT", message)
 
 
 def raise_for_error(status: int, body: Any, headers: Any) -> None:
@@ -119,8 +137,9 @@ class Signer:
         expiry: int | None = None,
         nonce: int | None = None,
         max_fee_rate: int | None = None,
+        client_order_id: str | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """(order hash, POST /v1/orders body)."""
+        """(order hash, POST /v1/orders body); `client_order_id` is the wallet's own unsigned label."""
         order = Order(
             maker=self.address,
             baseToken=market.base_token,
@@ -141,6 +160,8 @@ class Signer:
         }
         if time_in_force is not None:
             body["timeInForce"] = time_in_force
+        if client_order_id is not None:
+            body["clientOrderId"] = client_order_id
         return "0x" + digest.hex(), body
 
     def cancel_body(self, order_hash: str) -> dict[str, str]:
@@ -148,9 +169,73 @@ class Signer:
         digest = cancel_digest(self.domain, Cancel(self.address, bytes.fromhex(order_hash.removeprefix("0x"))))
         return {"signature": "0x" + sign_digest(self._key, digest).hex()}
 
+    def replace_body(self, order_hash: str, new_order_body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v1/orders/replace body: cancel `order_hash` and place the order of `new_order_body`."""
+        return {**new_order_body, "cancel": {"orderHash": order_hash, **self.cancel_body(order_hash)}}
+
+    def cancel_after_body(self, timeout_ms: int, market: str | None) -> dict[str, Any]:
+        """POST /v1/orders/cancel-after body: cancel every open order (in `market`, or all) unless
+        refreshed within `timeout_ms` (0 turns the switch off)."""
+        timestamp = time.time_ns() // 1_000_000
+        digest = cancel_digest(self.domain, Cancel(self.address, cancel_after_scope(market, timeout_ms, timestamp)))
+        signature = "0x" + sign_digest(self._key, digest).hex()
+        return {
+            "maker": self.address, "market": market, "timeoutMs": str(timeout_ms),
+            "timestamp": str(timestamp), "signature": signature,
+        }  # fmt: skip
+
     def cancel_all_body(self, market: str | None) -> dict[str, Any]:
         """POST /v1/orders/cancel body for every open order (in `market`, or all)."""
         timestamp = time.time_ns() // 1_000_000
         digest = cancel_digest(self.domain, Cancel(self.address, bulk_cancel_scope(market, timestamp)))
         signature = "0x" + sign_digest(self._key, digest).hex()
         return {"maker": self.address, "market": market, "timestamp": str(timestamp), "signature": signature}
+
+    def withdrawal_body(
+        self,
+        token: str,
+        amount: int,
+        max_fee: int,
+        *,
+        recipient: str | None = None,
+        nonce: int | None = None,
+        expiry: int | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        """(withdrawal hash, POST /v1/withdrawals body): `amount` of `token` out of the vault to
+        `recipient` (default: this wallet), of which the operator may keep at most `max_fee`."""
+        withdrawal = Withdrawal(
+            wallet=self.address,
+            token=token,
+            amount=amount,
+            maxFee=max_fee,
+            recipient=recipient or self.address,
+            nonce=time.time_ns() if nonce is None else nonce,
+            expiry=int(time.time()) + 86_400 if expiry is None else expiry,
+        )
+        digest = withdrawal_digest(self.domain, withdrawal)
+        body = {
+            "withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
+            "signature": "0x" + sign_digest(self._key, digest).hex(),
+        }
+        return "0x" + digest.hex(), body
+
+
+def withdrawal_fee(amount: int, fees: dict[str, Any]) -> int:
+    """The fee the operator charges on withdrawing `amount`, from `GET /v1/accounts/{a}/fees`."""
+    return min(amount, amount * int(fees["withdrawalFeeRate"]) // FEE_RATE_SCALE)
+
+
+def credited(deposits: dict[str, Any], tx_hash: str) -> dict[str, Any] | None:
+    """The deposit of transaction `tx_hash` in a deposits page if the ledger has credited it, else None."""
+    for deposit in deposits["deposits"]:
+        if deposit["txHash"].lower() == tx_hash.lower() and deposit["status"] in ("confirmed", "frozen"):
+            return dict(deposit)
+    return None
+
+
+def balances_by_token(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """token -> its row of `GET /v1/accounts/{a}/balances`, amounts as ints."""
+    return {
+        row["token"]: {k: v if k in ("symbol", "decimals") else int(v) for k, v in row.items() if k != "token"}
+        for row in body["balances"]
+    }

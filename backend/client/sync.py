@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
-from backend.client.core import ClientMarket, Signer, raise_for_error
+from backend.client.chain import deposit_onchain
+from backend.client.core import (
+    WITHDRAWAL_FINAL,
+    ClientMarket,
+    Signer,
+    WaitTimeout,
+    balances_by_token,
+    credited,
+    raise_for_error,
+    withdrawal_fee,
+)
 
 
 class HdexClient:
-    """One wallet's session with the API: `HdexClient(url, private_key)`; without a key, read-only."""
+    """One wallet's session with the API: `HdexClient(url, private_key)`; without a key, read-only.
+    Deposits also need `rpc_url` (a chain node): they are transactions the wallet sends itself."""
 
-    def __init__(self, base_url: str, private_key: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self, base_url: str, private_key: str | None = None, timeout: float = 10.0, rpc_url: str | None = None
+    ) -> None:
         self._http = httpx.Client(base_url=base_url, timeout=timeout)
         self._key = private_key
+        self.rpc_url = rpc_url
         self._signer: Signer | None = None
         self.markets: dict[str, ClientMarket] = {}
 
@@ -67,6 +83,25 @@ class HdexClient:
         )
         return result
 
+    def replace_order(
+        self, order_hash: str, market: str, side: str, amount: int, price: int, **options: Any
+    ) -> dict[str, Any]:
+        """Cancel `order_hash` and place a new order in one step (its funds go to the new order);
+        returns {"cancelled", "order"}. Options as for `place_order`."""
+        _, order_body = self.signer.order_body(self.market(market), side, amount, price, **options)
+        result: dict[str, Any] = self._call(
+            "POST", "/v1/orders/replace", json=self.signer.replace_body(order_hash, order_body)
+        )
+        return result
+
+    def cancel_after(self, timeout_ms: int, market: str | None = None) -> dict[str, Any]:
+        """Dead-man switch: unless called again within `timeout_ms`, cancel every open order (in
+        `market`, or all); 0 turns it off. Returns {"deadline", ...}."""
+        result: dict[str, Any] = self._call(
+            "POST", "/v1/orders/cancel-after", json=self.signer.cancel_after_body(timeout_ms, market)
+        )
+        return result
+
     def cancel_all(self, market: str | None = None) -> list[str]:
         """Cancel every open order of this wallet (in `market`, or all); returns their hashes."""
         cancelled: list[str] = self._call("POST", "/v1/orders/cancel", json=self.signer.cancel_all_body(market))[
@@ -88,10 +123,10 @@ class HdexClient:
         fills: list[dict[str, Any]] = self._call("GET", f"/v1/accounts/{self.address}/fills", params=params)["fills"]
         return fills
 
-    def balances(self, address: str | None = None) -> dict[str, dict[str, int]]:
-        """token -> {balance, available, reserved, pendingDeposits, pendingWithdrawals} as ints."""
-        body = self._call("GET", f"/v1/accounts/{address or self.address}/balances")
-        return {b["token"]: {k: int(v) for k, v in b.items() if k != "token"} for b in body["balances"]}
+    def balances(self, address: str | None = None) -> dict[str, dict[str, Any]]:
+        """token -> {balance, available, reserved, frozen, pendingDeposits, pendingWithdrawals} as ints,
+        with the token's `symbol` and `decimals` (None for a token no market lists)."""
+        return balances_by_token(self._call("GET", f"/v1/accounts/{address or self.address}/balances"))
 
     def book(self, market: str, depth: int = 50) -> dict[str, Any]:
         result: dict[str, Any] = self._call("GET", f"/v1/markets/{market}/book", params={"depth": depth})
@@ -106,3 +141,71 @@ class HdexClient:
             "trades"
         ]
         return trades
+
+    def server_time(self) -> dict[str, Any]:
+        """`serverTime` (ms) and the chain's latest `blockNumber` and `blockTimestamp` (null if the node is down)."""
+        result: dict[str, Any] = self._call("GET", "/v1/time")
+        return result
+
+    def fees(self, address: str | None = None) -> dict[str, Any]:
+        """Maker/taker rates per market and the withdrawal fee rate, in millionths (`feeRateScale`)."""
+        result: dict[str, Any] = self._call("GET", f"/v1/accounts/{address or self.address}/fees")
+        return result
+
+    def deposits(self, limit: int = 100, cursor: str | None = None, address: str | None = None) -> dict[str, Any]:
+        """A page of deposits, newest first: {"deposits": [...], "next": cursor or None}."""
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        result: dict[str, Any] = self._call("GET", f"/v1/accounts/{address or self.address}/deposits", params=params)
+        return result
+
+    def withdrawals(self, limit: int = 100, cursor: str | None = None, address: str | None = None) -> dict[str, Any]:
+        """A page of withdrawal requests, newest first: {"withdrawals": [...], "next": cursor or None}."""
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        path = f"/v1/accounts/{address or self.address}/withdrawals"
+        result: dict[str, Any] = self._call("GET", path, params=params)
+        return result
+
+    def deposit(self, token: str, amount: int, timeout: float = 120.0) -> str:
+        """Send `amount` of `token` (zero address: ETH) into the Exchange vault, signed with this client's
+        key through `rpc_url`; returns the mined deposit transaction's hash (see `wait_for_deposit`)."""
+        if self.rpc_url is None or self._key is None:
+            raise ValueError("a deposit needs the client's private key and an rpc_url")
+        exchange = self.signer.domain.verifying_contract
+        return deposit_onchain(self.rpc_url, self._key, exchange, token, amount, timeout)
+
+    def wait_for_deposit(self, tx_hash: str, timeout: float = 120.0, poll_s: float = 1.0) -> dict[str, Any]:
+        """Poll until the indexer has credited the deposit of `tx_hash`; raises `WaitTimeout` after `timeout` s."""
+        return _poll(lambda: credited(self.deposits(), tx_hash), timeout, poll_s, f"deposit {tx_hash} credited")
+
+    def withdraw(
+        self, token: str, amount: int, *, recipient: str | None = None, max_fee: int | None = None, **options: Any
+    ) -> dict[str, Any]:
+        """Sign a withdrawal of `amount` of `token` and request it (202: status `accepted`). `max_fee`
+        defaults to the exchange's current withdrawal fee; options: nonce, expiry."""
+        fee = withdrawal_fee(amount, self.fees()) if max_fee is None else max_fee
+        _, body = self.signer.withdrawal_body(token, amount, fee, recipient=recipient, **options)
+        result: dict[str, Any] = self._call("POST", "/v1/withdrawals", json=body)
+        return result
+
+    def withdrawal(self, withdrawal_hash: str) -> dict[str, Any]:
+        """A withdrawal request: accepted, relaying, relayed, completed or failed."""
+        result: dict[str, Any] = self._call("GET", f"/v1/withdrawals/{withdrawal_hash}")
+        return result
+
+    def wait_for_withdrawal(self, withdrawal_hash: str, timeout: float = 300.0, poll_s: float = 1.0) -> dict[str, Any]:
+        """Poll until the withdrawal is final (completed or failed) and return it; `WaitTimeout` after `timeout` s."""
+
+        def final() -> dict[str, Any] | None:
+            current = self.withdrawal(withdrawal_hash)
+            return current if current["status"] in WITHDRAWAL_FINAL else None
+
+        return _poll(final, timeout, poll_s, f"withdrawal {withdrawal_hash} final")
+
+
+def _poll(check: Callable[[], dict[str, Any] | None], timeout: float, poll_s: float, what: str) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while (found := check()) is None:
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(f"no {what} within {timeout} s")
+        time.sleep(poll_s)
+    return found

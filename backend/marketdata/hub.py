@@ -1,10 +1,12 @@
 """The market-data hub of one process: live views and subscriber queues.
 
-The engine's process calls `publish(publications)` after each durable batch: book deltas get the
-next sequence number of their market's book channel (a client that sees seq jump by more than one
-lost a message and should resubscribe for a fresh snapshot); trades update the current candles and
-the 24h ticker, which are published too. Everything then travels through the bus to every hub
-(this one included), which hands each message to the queues subscribed to its channel.
+The engine's process calls `publish(publications)` after each durable batch: book deltas carry the
+sequence number the engine host gave them, one more than the market's previous delta (a client that
+sees seq jump by more than one lost a message and should resubscribe for a fresh snapshot); the host
+stores the numbering with its batches, so a restart may jump it forward, never back. Trades update
+the current candles and the 24h ticker, which are published too. Everything then travels through
+the bus to every hub (this one included), which hands each message to the queues subscribed to its
+channel.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ MINUTES_KEPT = 24 * 60 + 1
 class BookView:
     """Aggregated levels of one market as published so far, and the book channel's sequence."""
 
-    def __init__(self) -> None:
+    def __init__(self, seq: int = 0) -> None:
         self.levels: dict[str, dict[int, int]] = {"buy": {}, "sell": {}}
-        self.seq = 0
+        self.seq = seq
 
     def apply(self, side: str, price: int, qty: int) -> None:
         if qty:
@@ -79,10 +81,10 @@ class MarketDataHub:
         await self.bus.stop()
 
     def seed(
-        self, market: str, bids: Iterable[tuple[int, int]], asks: Iterable[tuple[int, int]], day: list[Tick]
+        self, market: str, seq: int, bids: Iterable[tuple[int, int]], asks: Iterable[tuple[int, int]], day: list[Tick]
     ) -> None:
-        """Start a market's views from the engine's book and the last day of trades."""
-        view = self.books.setdefault(market, BookView())
+        """Start a market's views from the engine's book as of book delta `seq` and the last day of trades."""
+        view = self.books[market] = BookView(seq)
         for price, qty in bids:
             view.apply("buy", price, qty)
         for price, qty in asks:
@@ -103,9 +105,9 @@ class MarketDataHub:
             channel, _, target = key.partition(":")
             if channel == "book":
                 view = self.books.setdefault(target, BookView())
-                view.seq += 1
+                view.seq = message["seq"]
                 view.apply(message["side"], int(message["price"]), int(message["qty"]))
-                out.append((key, {"channel": "book", "market": target, "type": "delta", "seq": view.seq, **message}))
+                out.append((key, {"channel": "book", "market": target, "type": "delta", **message}))
             elif channel == "trades":
                 out.append((key, {"channel": "trades", **message}))
                 out.extend(self._candles(target, message))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -41,8 +42,9 @@ def _row(fill: Fill) -> dict[str, Any]:
     return {column: getattr(fill, column) for column in Fill.__table__.columns.keys()}  # noqa: SIM118
 
 
-def seed_hub(hub: MarketDataHub, engine: Engine, markets: list[str], session: Session, now_ms: int) -> None:
-    """Start the hub's views of `markets` from the engine's book and the last day of trades."""
-    for market in markets:
+def seed_hub(hub: MarketDataHub, engine: Engine, book_seqs: Mapping[str, int], session: Session, now_ms: int) -> None:
+    """Start the hub's views of the markets from the engine's book, which must be as of each market's
+    book delta `book_seqs[market]` (every change published), and the last day of trades."""
+    for market, seq in book_seqs.items():
         depth = engine.depth(market, MAX_SEED_LEVELS)
-        hub.seed(market, depth.bids, depth.asks, ticks(session, market, now_ms - DAY_MS, now_ms + 1))
+        hub.seed(market, seq, depth.bids, depth.asks, ticks(session, market, now_ms - DAY_MS, now_ms + 1))

@@ -25,6 +25,7 @@ WITHDRAWAL_TYPE = (
     "Withdrawal(address wallet,address token,uint256 amount,uint256 maxFee,address recipient,"
     "uint64 nonce,uint64 expiry)"
 )
+PRIMARY_TYPES = ("Order", "Cancel", "Withdrawal")
 
 
 def keccak(data: bytes) -> bytes:
@@ -187,19 +188,47 @@ def _type_list(fields: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
     return [{"name": name, "type": kind} for name, kind in fields]
 
 
-def typed_data_json(domain: Domain, primary_type: str, message: dict[str, Any]) -> dict[str, Any]:
-    """The `eth_signTypedData_v4` document for `message` of `primary_type` (Order, Cancel, Withdrawal).
+def sign_typed_data_v4_form(domain: Domain, primary_type: str) -> dict[str, Any]:
+    """`{"types", "primaryType", "domain"}` for one primary type: with `"message"` added, the document
+    of `eth_signTypedData_v4` (MetaMask, anvil, viem) and of eth-account's `full_message`.
 
-    Only the domain and the primary type are listed: some signers (eth-account) infer the primary
-    type from the unreferenced ones and refuse a document that lists several.
+    `types` lists `EIP712Domain` (MetaMask hashes the domain with an empty type without it) and only
+    the primary type: eth-account infers the primary type from the unreferenced ones and refuses a
+    document that lists several.
     """
     types = eip712_types()
     return {
         "types": {"EIP712Domain": types["EIP712Domain"], primary_type: types[primary_type]},
         "primaryType": primary_type,
         "domain": domain_json(domain),
-        "message": message,
     }
+
+
+def ethers_form(domain: Domain, primary_type: str) -> dict[str, Any]:
+    """`{"domain", "types", "primaryType"}` for ethers v6 `signer.signTypedData(domain, types, message)`.
+
+    ethers derives `EIP712Domain` from the domain itself and refuses it, or any type the primary type
+    does not use, in `types` ("ambiguous primary types or unused types"): so `types` holds only the
+    primary type.
+    """
+    return {
+        "domain": domain_json(domain),
+        "types": {primary_type: eip712_types()[primary_type]},
+        "primaryType": primary_type,
+    }
+
+
+def signing_forms(domain: Domain) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per primary type, each form a signer library takes unchanged: `signTypedDataV4` and `ethers`."""
+    return {
+        primary: {"signTypedDataV4": sign_typed_data_v4_form(domain, primary), "ethers": ethers_form(domain, primary)}
+        for primary in PRIMARY_TYPES
+    }
+
+
+def typed_data_json(domain: Domain, primary_type: str, message: dict[str, Any]) -> dict[str, Any]:
+    """The `eth_signTypedData_v4` document for `message` of `primary_type` (Order, Cancel, Withdrawal)."""
+    return {**sign_typed_data_v4_form(domain, primary_type), "message": message}
 
 
 def eip712_types() -> dict[str, list[dict[str, str]]]:

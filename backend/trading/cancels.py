@@ -1,9 +1,11 @@
-"""Signed off-chain cancels: one order by hash, or every order of a wallet (in one market or all).
+"""Signed off-chain cancels: one order by hash, every order of a wallet (in one market or all), a
+cancel-after deadline, and the cancel half of a cancel-replace.
 
 A single cancel signs `Cancel(maker, orderHash)`. A bulk cancel signs `Cancel(maker, scope)` where
-`scope = keccak256("HDEX cancel-all|<market or *>|<timestamp ms>")`; the timestamp must be within
-`BULK_CANCEL_WINDOW_MS` of the server's clock and above the wallet's previous bulk cancel, so a
-captured bulk-cancel signature cannot be replayed later against newer orders.
+`scope = keccak256("HDEX cancel-all|<market or *>|<timestamp ms>")`; a cancel-after signs
+`Cancel(maker, keccak256("HDEX cancel-after|<market or *>|<timeoutMs>|<timestamp ms>"))`. Their
+timestamp must be within `BULK_CANCEL_WINDOW_MS` of the server's clock and above the previous one of
+the same kind, so a captured signature cannot be replayed later against newer orders.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from backend.api.errors import ErrorCode, HdexError
 from backend.signing import Cancel, Domain, SignatureError, cancel_digest, recover_signer
 from backend.signing.typed_data import keccak
+from backend.trading.orders import TrackedOrder
 
 BULK_CANCEL_WINDOW_MS = 60_000
 
@@ -20,21 +23,40 @@ def bulk_cancel_scope(market: str | None, timestamp_ms: int) -> bytes:
     return keccak(f"HDEX cancel-all|{market or '*'}|{timestamp_ms}".encode())
 
 
-def verify_cancel(domain: Domain, maker: str, order_hash: bytes, signature: bytes) -> None:
-    """Raise unless `signature` is `maker`'s over Cancel(maker, order_hash)."""
+def cancel_after_scope(market: str | None, timeout_ms: int, timestamp_ms: int) -> bytes:
+    """The 32 bytes a cancel-after request signs in place of an order hash."""
+    return keccak(f"HDEX cancel-after|{market or '*'}|{timeout_ms}|{timestamp_ms}".encode())
+
+
+def verify_cancel(domain: Domain, maker: str, order_hash: bytes, signature: bytes, field: str = "signature") -> None:
+    """Raise unless `signature` is `maker`'s over Cancel(maker, order_hash); errors name `field`."""
     try:
         signer = recover_signer(cancel_digest(domain, Cancel(maker, order_hash)), signature)
     except SignatureError as exc:
-        raise HdexError(ErrorCode.INVALID_SIGNATURE, str(exc), "signature") from None
+        raise HdexError(ErrorCode.INVALID_SIGNATURE, str(exc), field) from None
     if signer != maker.lower():
-        raise HdexError(ErrorCode.SIGNER_NOT_MAKER, "the cancel is not signed by the order's maker", "signature")
+        raise HdexError(ErrorCode.SIGNER_NOT_MAKER, "the cancel is not signed by the order's maker", field)
 
 
 def check_bulk_timestamp(timestamp_ms: int, previous_ms: int, now_ms: int) -> None:
-    """Raise CANCEL_EXPIRED for a stale, future or replayed bulk-cancel timestamp."""
+    """Raise CANCEL_EXPIRED for a stale, future or replayed bulk-cancel (or cancel-after) timestamp."""
     if abs(now_ms - timestamp_ms) > BULK_CANCEL_WINDOW_MS:
         raise HdexError(ErrorCode.CANCEL_EXPIRED, "timestamp must be within 60 s of the server's clock", "timestamp")
     if timestamp_ms <= previous_ms:
         raise HdexError(
-            ErrorCode.CANCEL_EXPIRED, "timestamp must be above this wallet's previous bulk cancel", "timestamp"
+            ErrorCode.CANCEL_EXPIRED, "timestamp must be above this wallet's previous request of this kind", "timestamp"
         )
+
+
+class ReplacePartlyFailed(HdexError):
+    """A cancel-replace cancelled the old order, then the engine refused the new one (post-only
+    would cross, FOK not filled, ...): the cancel stands; `refused` says why the order was not placed."""
+
+    def __init__(self, cancelled: TrackedOrder, refused: HdexError) -> None:
+        super().__init__(
+            ErrorCode.REPLACE_PARTLY_FAILED,
+            f"the old order was cancelled but the new order was refused: {refused.message}",
+            refused.field,
+        )
+        self.cancelled = cancelled
+        self.refused = refused

@@ -1,9 +1,10 @@
 """Pre-trade checks: everything an order must pass before the engine sees it, in a fixed order.
 
-signature (recovers to the maker), market exists, expiry, nonce floor, flags and trigger price,
-market state, grid (price tick, quantity lot, min notional, time in force: the engine's own rules),
-fee ceiling, price band around the last trade, duplicate, open-order limit, available balance.
-Each failure is an `HdexError` with its code; a check never changes anything.
+signature (recovers to the maker), market exists, expiry, nonce floor, flags, market state, grid
+(price tick, quantity lot, min notional, trigger price, time in force: the engine's own rules), fee
+ceiling, price band around the last trade, duplicate, open-order limit, available balance.
+Each failure is an `HdexError` with its code, the field to fix and a message saying what to send
+instead; a check never changes anything.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backend.api.errors import ErrorCode, HdexError
-from backend.engine import Engine, MarketState, OrderType, PlaceOrder, ResultCode, TimeInForce
+from backend.engine import Engine, MarketState, PlaceOrder, ResultCode, TimeInForce
 from backend.engine.market import check_order
-from backend.signing import Domain, SignatureError, order_digest, recover_signer
+from backend.engine.types import MARKET_KIND_TYPES
+from backend.signing import Domain, Order, SignatureError, order_digest, recover_signer
 from backend.trading.accounts import AccountBook, checksum
-from backend.trading.markets import Market
-from backend.trading.orders import OrderRequest, reservation
+from backend.trading.markets import PRICE_SCALE, Market
+from backend.trading.orders import FLAG_KIND_MASK, KINDS, KNOWN_FLAGS, OrderRequest, reservation
 
 # Engine result codes an order can meet, and the API code each one is reported as.
 ENGINE_ERRORS: dict[ResultCode, ErrorCode] = {
@@ -35,11 +37,15 @@ ENGINE_ERRORS: dict[ResultCode, ErrorCode] = {
     ResultCode.TIF_NOT_ALLOWED: ErrorCode.TIF_NOT_ALLOWED,
     ResultCode.ALREADY_EXPIRED: ErrorCode.ORDER_EXPIRED,
     ResultCode.DUPLICATE_ORDER_ID: ErrorCode.DUPLICATE_ORDER,
+    ResultCode.UNKNOWN_ORDER: ErrorCode.ORDER_NOT_OPEN,
     ResultCode.POST_ONLY_WOULD_CROSS: ErrorCode.POST_ONLY_WOULD_CROSS,
     ResultCode.FOK_NOT_FILLED: ErrorCode.FOK_NOT_FILLED,
     ResultCode.WOULD_TRIGGER_IMMEDIATELY: ErrorCode.WOULD_TRIGGER_IMMEDIATELY,
 }
 _FIELD_OF = {
+    ErrorCode.UNKNOWN_MARKET: "order.baseToken",
+    ErrorCode.MARKET_CANCEL_ONLY: "order",
+    ErrorCode.MARKET_HALTED: "order",
     ErrorCode.INVALID_PRICE: "order.limitPrice",
     ErrorCode.PRICE_OFF_TICK: "order.limitPrice",
     ErrorCode.INVALID_QUANTITY: "order.baseAmount",
@@ -47,13 +53,97 @@ _FIELD_OF = {
     ErrorCode.BELOW_MIN_NOTIONAL: "order.baseAmount",
     ErrorCode.INVALID_TRIGGER_PRICE: "order.triggerPrice",
     ErrorCode.TIF_NOT_ALLOWED: "timeInForce",
+    ErrorCode.ORDER_EXPIRED: "order.expiry",
+    ErrorCode.DUPLICATE_ORDER: "order",
+    ErrorCode.ORDER_NOT_OPEN: "orderHash",
+    ErrorCode.POST_ONLY_WOULD_CROSS: "order.limitPrice",
+    ErrorCode.FOK_NOT_FILLED: "order.baseAmount",
+    ErrorCode.WOULD_TRIGGER_IMMEDIATELY: "order.triggerPrice",
 }
+_PRICE_UNITS = "in quote base units per 1e18 base units"
+_MARKETS = "GET /v1/markets"
 
 
-def engine_error(code: ResultCode) -> HdexError:
-    """The API error for an engine result code."""
+def engine_error(code: ResultCode, market: Market | None = None, order: Order | None = None) -> HdexError:
+    """The API error for an engine result code; its message says what to send instead (with the
+    market's numbers and the nearest valid values when `market` and `order` are known)."""
     error = ENGINE_ERRORS.get(code, ErrorCode.INVALID_FIELD)
-    return HdexError(error, f"the engine refused the order: {code.value}", _FIELD_OF.get(error))
+    return HdexError(error, _what_to_send(code, market, order), _FIELD_OF.get(error))
+
+
+def _what_to_send(code: ResultCode, market: Market | None, order: Order | None) -> str:
+    tick = f"the tick size {market.tick_size}" if market else f"the market's tick size ({_MARKETS})"
+    lot = f"the lot size {market.lot_size}" if market else f"the market's lot size ({_MARKETS})"
+    match code:
+        case ResultCode.INVALID_PRICE if order is not None and KINDS[order.flags & FLAG_KIND_MASK] in MARKET_KIND_TYPES:
+            return f"a market order needs limitPrice: the worst price you accept, {_PRICE_UNITS}, a multiple of {tick}"
+        case ResultCode.INVALID_PRICE:
+            return f"limitPrice must be more than 0: the price {_PRICE_UNITS}, a multiple of {tick}"
+        case ResultCode.PRICE_OFF_TICK:
+            return f"limitPrice must be a multiple of {tick}{_nearest(order, 'limitPrice', market, 'tick_size')}"
+        case ResultCode.INVALID_QUANTITY:
+            return f"baseAmount must be more than 0: the amount in base-token base units, a multiple of {lot}"
+        case ResultCode.QUANTITY_OFF_LOT:
+            return f"baseAmount must be a multiple of {lot}{_nearest(order, 'baseAmount', market, 'lot_size')}"
+        case ResultCode.BELOW_MIN_NOTIONAL:
+            return _below_min_notional(market, order)
+        case ResultCode.INVALID_STOP_PRICE:
+            return (
+                f"a stop order needs triggerPrice: the last trade price that activates it, {_PRICE_UNITS}, a multiple "
+                f"of {tick} (flags kind 0 limit or 1 market for an order without a trigger)"
+            )
+        case ResultCode.STOP_PRICE_OFF_TICK:
+            return f"triggerPrice must be a multiple of {tick}{_nearest(order, 'triggerPrice', market, 'tick_size')}"
+        case ResultCode.STOP_PRICE_NOT_ALLOWED:
+            return "only stop orders (flags kind 2 stop-limit, 3 stop-market) carry a trigger: send triggerPrice 0"
+        case ResultCode.TIF_NOT_ALLOWED:
+            return (
+                "timeInForce does not fit the order kind: limit orders take GTC, IOC, FOK or post-only (flags bit 2), "
+                "market orders IOC or FOK, stop-market IOC, stop-limit GTC; send one of these or leave timeInForce out"
+            )
+        case ResultCode.ALREADY_EXPIRED:
+            return "the order's expiry has passed: sign it again with a later expiry (unix seconds)"
+        case ResultCode.DUPLICATE_ORDER_ID:
+            return "this order was already submitted: sign a new one with another nonce"
+        case ResultCode.UNKNOWN_ORDER:
+            return "the order is no longer open: there is nothing to cancel"
+        case ResultCode.POST_ONLY_WOULD_CROSS:
+            return (
+                "a post-only order must not take liquidity: send a limitPrice that does not cross the best opposite "
+                "price, or clear flags bit 2"
+            )
+        case ResultCode.FOK_NOT_FILLED:
+            return (
+                "the book cannot fill the whole fill-or-kill order within limitPrice: send a smaller baseAmount, "
+                "a looser limitPrice, or timeInForce IOC"
+            )
+        case ResultCode.WOULD_TRIGGER_IMMEDIATELY:
+            return "the last trade already reached triggerPrice: send a triggerPrice not reached yet, or a limit order"
+        case ResultCode.UNKNOWN_MARKET:
+            return f"no market trades this pair: send the baseToken and quoteToken of a market from {_MARKETS}"
+        case ResultCode.MARKET_CANCEL_ONLY | ResultCode.MARKET_HALTED:
+            return f"the market does not take orders now: send it again once {_MARKETS} shows the market open"
+    return f"the engine refused the order ({code.value})"
+
+
+def _nearest(order: Order | None, field: str, market: Market | None, step_name: str) -> str:
+    """': send X or Y': the multiples of the market's step either side of the order's field, when known."""
+    if order is None or market is None:
+        return ""
+    value: int = getattr(order, field)
+    step: int = getattr(market, step_name)
+    lower = value - value % step
+    return f": send {lower} or {lower + step}" if lower else f": send {step}"
+
+
+def _below_min_notional(market: Market | None, order: Order | None) -> str:
+    minimum = f"{market.min_notional} quote base units" if market else f"the market's min notional ({_MARKETS})"
+    message = f"the order's quote amount (baseAmount * limitPrice / 1e18) must be at least {minimum}"
+    if market is None or order is None or order.limitPrice <= 0:
+        return message
+    needed = -(-market.min_notional * PRICE_SCALE // order.limitPrice)  # ceiling division
+    needed = -(-needed // market.lot_size) * market.lot_size
+    return f"{message}: at this limitPrice send baseAmount {needed} or more"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,19 +197,27 @@ def check_placement(
         )
     market = markets.get((order.baseToken, order.quoteToken))
     if market is None:
-        raise HdexError(ErrorCode.UNKNOWN_MARKET, "no market trades this base/quote pair", "order.baseToken")
+        raise engine_error(ResultCode.UNKNOWN_MARKET)
     if order.expiry * 1000 < now_ms:
-        raise HdexError(ErrorCode.ORDER_EXPIRED, "the order's expiry has passed", "order.expiry")
+        raise engine_error(ResultCode.ALREADY_EXPIRED)
     maker = checksum(order.maker)
     floor = accounts.nonce_floor(maker)
     if order.nonce < floor:
-        raise HdexError(ErrorCode.NONCE_BELOW_FLOOR, f"the maker's on-chain nonce floor is {floor}", "order.nonce")
-    if order.flags & ~7:
-        raise HdexError(ErrorCode.UNKNOWN_FLAGS, "only bits 0-2 of flags are defined", "order.flags")
+        raise HdexError(
+            ErrorCode.NONCE_BELOW_FLOOR,
+            f"the maker's on-chain nonce floor is {floor}: sign the order with a nonce of {floor} or more",
+            "order.nonce",
+        )
+    if order.flags & ~KNOWN_FLAGS:
+        raise HdexError(
+            ErrorCode.UNKNOWN_FLAGS,
+            "only bits 0-2 of flags are defined: bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, "
+            "3 stop-market), bit 2 post-only",
+            "order.flags",
+        )
     state = engine.market_state(market.name)
     if state is not MarketState.OPEN:
-        code = ErrorCode.MARKET_HALTED if state is MarketState.HALTED else ErrorCode.MARKET_CANCEL_ONLY
-        raise HdexError(code, f"market {market.name} is {state.value}", "order")
+        raise engine_error(ResultCode.MARKET_HALTED if state is MarketState.HALTED else ResultCode.MARKET_CANCEL_ONLY)
     command = PlaceOrder(
         order_id="0x" + digest.hex(),
         account=maker,
@@ -128,14 +226,14 @@ def check_placement(
         order_type=request.kind,
         price=order.limitPrice,
         qty=order.baseAmount,
-        stop_price=_stop_price(request.kind, order.triggerPrice),
+        stop_price=order.triggerPrice or None,  # the engine refuses a stop without one, or a trigger on others
         tif=request.engine_tif,
         expires_at=(order.expiry + 1) * 1000,
         ts=now_ms,
     )
     grid = check_order(engine.market_spec(market.name), command)
     if isinstance(grid, ResultCode):
-        raise engine_error(grid)
+        raise engine_error(grid, market, order)
     fee_needed = (
         market.maker_fee_rate if grid is TimeInForce.POST_ONLY else max(market.maker_fee_rate, market.taker_fee_rate)
     )
@@ -145,7 +243,7 @@ def check_placement(
         )
     _check_band(order.limitPrice, engine.last_trade_price(market.name), limits.price_band_bps)
     if command.order_id in known_hashes:
-        raise HdexError(ErrorCode.DUPLICATE_ORDER, "this order was already submitted", "order")
+        raise engine_error(ResultCode.DUPLICATE_ORDER_ID)
     if accounts.open_orders.get(maker, 0) >= limits.max_open_orders:
         raise HdexError(
             ErrorCode.TOO_MANY_OPEN_ORDERS, f"at most {limits.max_open_orders} open orders per wallet", "order"
@@ -157,29 +255,20 @@ def check_placement(
     if hold > available:
         raise HdexError(
             ErrorCode.INSUFFICIENT_BALANCE,
-            f"the order needs {hold} of {token}, {available} is available",
+            f"the order needs {hold} of {token}, {available} is available: deposit more or send a smaller baseAmount",
             "order.baseAmount",
         )
     return Placement(command.order_id, market, maker, token, hold, command)
-
-
-_STOP_KINDS = frozenset({OrderType.STOP_LIMIT, OrderType.STOP_MARKET})
-
-
-def _stop_price(kind: OrderType, trigger_price: int) -> int | None:
-    if kind in _STOP_KINDS:
-        return trigger_price
-    if trigger_price:
-        raise HdexError(ErrorCode.INVALID_TRIGGER_PRICE, "only stop kinds carry a trigger price", "order.triggerPrice")
-    return None
 
 
 def _check_band(price: int, last: int | None, band_bps: int) -> None:
     if last is None or band_bps <= 0:
         return
     if abs(price - last) * 10_000 > last * band_bps:
+        low, high = -(-last * (10_000 - band_bps) // 10_000), last * (10_000 + band_bps) // 10_000
         raise HdexError(
             ErrorCode.PRICE_OUTSIDE_BAND,
-            f"the price must be within {band_bps / 100:g}% of the last trade price {last}",
+            f"the price must be within {band_bps / 100:g}% of the last trade price {last}: send a limitPrice "
+            f"from {max(low, 0)} to {high}",
             "order.limitPrice",
         )

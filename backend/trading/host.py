@@ -5,7 +5,8 @@ checks, the hold of funds, `Engine.apply`, and folding the engine's events into 
 fills and reservations. Those changes collect in the open batch; the `BatchWriter` thread makes a
 batch durable (journal, then database) while the next one fills up, and only then are the waiting
 requests answered and the market-data updates published. A request is never told "accepted"
-before its order is on disk.
+before its order is on disk. Every batch carries the engine command seq it covers, also when the
+commands changed nothing, and the book deltas' seq (numbered here), so both go on after a restart.
 """
 
 from __future__ import annotations
@@ -32,17 +33,26 @@ from backend.engine import (
     Trade,
 )
 from backend.signing import Domain
+from backend.trading import cancel_after
 from backend.trading.accounts import AccountBook
-from backend.trading.checks import Limits, check_placement, engine_error
+from backend.trading.cancels import ReplacePartlyFailed
+from backend.trading.checks import Limits, Placement, check_placement, engine_error
 from backend.trading.markets import Market, fee, quote_amount
 from backend.trading.orders import OrderRequest, TrackedOrder
-from backend.trading.persistence import ENGINE_SEQ, BatchRows, BatchWriter, order_row, order_state_row
-from backend.trading.publish import Publication, fill_message, order_message
+from backend.trading.persistence import BOOK_SEQ, ENGINE_SEQ, BatchRows, BatchWriter, order_row, order_state_row
+from backend.trading.publish import (
+    Publication,
+    account_fill_message,
+    balance_publications,
+    fill_message,
+    order_message,
+)
 
 log = logging.getLogger(__name__)
 
 Publisher = Callable[[list[Publication]], None]
 WalletLoader = Callable[[str], dict[str, int]]
+ClientOrderIdLoader = Callable[[str], dict[str, str]]  # wallet -> {client order id: order hash}, from the database
 
 
 def now_ms() -> int:
@@ -58,9 +68,10 @@ class _Batch:
         self.cursors: dict[str, int] = {}
         self.waiters: list[asyncio.Future[None]] = []
         self.publications: list[Publication] = []
+        self.cancel_after: dict[tuple[str, str], dict[str, Any]] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.orders or self.fills or self.cursors or self.waiters or self.publications)
+        return bool(self.orders or self.fills or self.cursors or self.waiters or self.publications or self.cancel_after)
 
 
 class EngineHost:
@@ -75,6 +86,7 @@ class EngineHost:
         limits: Limits,
         load_wallet: WalletLoader,
         publish: Publisher,
+        load_client_order_ids: ClientOrderIdLoader,
     ) -> None:
         self.engine = engine
         self.domain = domain
@@ -85,16 +97,26 @@ class EngineHost:
         self.orders: dict[str, TrackedOrder] = {}  # live in the engine (resting or waiting)
         self.known_hashes: dict[str, int] = {}  # every order hash not yet expired -> expiry (s)
         self.bulk_cancel_stamps: dict[str, int] = {}  # wallet -> timestamp of its last bulk cancel
+        # wallet -> {client order id: hash} over all its orders, loaded on the wallet's first id
+        self.client_order_ids: dict[str, dict[str, str]] = {}
+        self.cancel_after = cancel_after.Deadlines()
+        self.clock: Callable[[], int] = now_ms  # the cancel-after deadlines' clock (tests move it)
         self.next_order_seq = 1
         self.next_fill_id = 1
         self.broken: BaseException | None = None
         self._writer = writer
         self._load_wallet = load_wallet
         self._publish = publish
+        self._load_client_order_ids = load_client_order_ids
+        self._cancel_after_timer: asyncio.TimerHandle | None = None
         self._batch = _Batch()
         self._in_flight = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reasons: dict[str, str] = {}  # order hash -> why we cancel it (overrides the engine's)
+        self._written_seq = engine.command_seq  # the engine command seq of the last batch handed to the writer
+        self._book_seqs: dict[str, int] = {}  # market -> seq of its latest book delta (see `book_seq`)
+        self._book_seq_floor = 0  # every market's numbering continues above this after a restart
+        self._book_seq_high = 0  # the highest book seq so far: persisted as BOOK_SEQ
 
     # markets
 
@@ -109,6 +131,36 @@ class EngineHost:
         """Check, hold, match. Await `durable()` before telling anyone the order is accepted."""
         self._check_usable()
         ts = now_ms()
+        return self._enter(request, self._check(request, ts), ts)
+
+    def replace(self, old: TrackedOrder, request: OrderRequest) -> TrackedOrder:
+        """Cancel `old` and place `request` in one step (the caller checked the cancel's signature
+        and that both orders have the same maker); nothing else runs in between.
+
+        The new order passes every pre-trade check first, against the state as it will be after the
+        cancel (the old order's hold and open-order slot free), so a refusal there changes nothing.
+        Only the engine's own verdict (post-only would cross, FOK not filled, ...) comes after the
+        cancel: then the cancel stands and `ReplacePartlyFailed` says so.
+        """
+        self._check_usable()
+        if self.orders.get(old.hash) is not old:
+            raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order to replace is no longer open", "cancel.orderHash")
+        ts = now_ms()
+        key = (old.maker, old.token)
+        self.accounts.reserved[key] -= old.reserved  # as if cancelled, without marking it dirty
+        self.accounts.open_orders[old.maker] -= 1
+        try:
+            placement = self._check(request, ts)
+        finally:
+            self.accounts.reserved[key] += old.reserved
+            self.accounts.open_orders[old.maker] += 1
+        self.cancel(old, "replaced")
+        try:
+            return self._enter(request, placement, ts)
+        except HdexError as exc:
+            raise ReplacePartlyFailed(old, exc) from None
+
+    def _check(self, request: OrderRequest, ts: int) -> Placement:
         placement = check_placement(
             request,
             domain=self.domain,
@@ -120,6 +172,22 @@ class EngineHost:
             now_ms=ts,
             load_wallet=self.ensure_wallet,
         )
+        if request.client_order_id is not None:
+            self._check_client_order_id(placement.maker, request.client_order_id)
+        return placement
+
+    def _check_client_order_id(self, maker: str, client_order_id: str) -> None:
+        ids = self.client_order_ids.get(maker)
+        if ids is None:  # the host writes every order, so after this load its map is complete
+            ids = self.client_order_ids[maker] = self._load_client_order_ids(maker)
+        if client_order_id in ids:
+            raise HdexError(
+                ErrorCode.DUPLICATE_CLIENT_ORDER_ID,
+                f"this wallet already used clientOrderId {client_order_id} (order {ids[client_order_id]})",
+                "clientOrderId",
+            )
+
+    def _enter(self, request: OrderRequest, placement: Placement, ts: int) -> TrackedOrder:
         tracked = TrackedOrder(
             placement.order_hash,
             request.order,
@@ -130,6 +198,7 @@ class EngineHost:
             (request.engine_tif or ("IOC" if request.kind.value.endswith("market") else "GTC")).upper(),
             self.next_order_seq,
             ts,
+            request.client_order_id,
         )
         self.orders[tracked.hash] = tracked
         events = self.engine.apply(placement.command)
@@ -142,6 +211,8 @@ class EngineHost:
         self.next_order_seq += 1
         self.known_hashes[tracked.hash] = request.order.expiry
         self.accounts.open_orders[tracked.maker] += 1
+        if tracked.client_order_id is not None:
+            self.client_order_ids[tracked.maker][tracked.client_order_id] = tracked.hash
         self._batch.orders[tracked.hash] = tracked
         self._batch.publications.append((f"account:{tracked.maker}", order_message(tracked)))
         self._absorb(events, ts)
@@ -159,14 +230,61 @@ class EngineHost:
             self._reasons.pop(tracked.hash, None)
             raise engine_error(rejected.reason)
 
-    def cancel_all(self, maker: str, market: str | None) -> list[str]:
+    def cancel_all(self, maker: str, market: str | None, reason: str | None = None) -> list[str]:
         """Cancel every live order of `maker` (in `market`, or everywhere); returns their hashes."""
         self._check_usable()
+        doomed: list[str] = []
+        if reason is not None:
+            doomed = [t.hash for t in self.orders.values() if t.maker == maker and market in (None, t.market)]
+            self._reasons.update(dict.fromkeys(doomed, reason))
         events = self.apply(CancelAll(maker, market, now_ms()))
+        for order_hash in doomed:  # those the engine did not cancel (a halted market) keep no reason
+            self._reasons.pop(order_hash, None)
         rejected = next((e for e in events if type(e) is Rejected), None)
         if rejected is not None:
             raise engine_error(rejected.reason)
         return [e.order_id for e in events if type(e) is OrderCancelled]
+
+    # cancel-after (backend.trading.cancel_after): a timer on this loop, never another thread
+
+    def set_cancel_after(self, wallet: str, market: str | None, timeout_ms: int, timestamp_ms: int) -> int:
+        """Arm, refresh or (timeout 0) turn off `wallet`'s cancel-after for `market` (None: all);
+        returns the new deadline in ms (0: off). Persisted with the next batch."""
+        entry = self.cancel_after.set(wallet, market, timeout_ms, timestamp_ms, self.clock())
+        self._batch.cancel_after[(entry.wallet, entry.scope)] = entry.row()
+        self._arm_cancel_after()
+        self._schedule_flush()
+        return entry.deadline_ms
+
+    def run_cancel_after(self) -> None:
+        """Cancel the open orders of every passed deadline, then arm the timer for the next one (the
+        timer's callback; the service calls it at start for deadlines that passed while down)."""
+        waiting = False
+        for entry in self.cancel_after.due(self.clock()):
+            try:
+                self.cancel_all(entry.wallet, entry.market, cancel_after.REASON)
+            except HdexError as exc:
+                log.warning("cancel-after not applied", extra={"wallet": entry.wallet, "error": exc.message})
+            if any(t.maker == entry.wallet and entry.market in (None, t.market) for t in self.orders.values()):
+                waiting = True  # a halted market refused: the deadline stays due, tried again soon
+                continue
+            entry.deadline_ms = 0
+            self._batch.cancel_after[(entry.wallet, entry.scope)] = entry.row()
+            self._schedule_flush()
+        self._arm_cancel_after(cancel_after.RETRY_MS if waiting else 0)
+
+    def stop_cancel_after(self) -> None:
+        """Disarm the timer (at shutdown: the stored deadlines fire after the restart)."""
+        if self._cancel_after_timer is not None:
+            self._cancel_after_timer.cancel()
+            self._cancel_after_timer = None
+
+    def _arm_cancel_after(self, min_delay_ms: int = 0) -> None:
+        self.stop_cancel_after()
+        deadline = self.cancel_after.next_deadline()
+        if deadline is not None:
+            delay = max(min_delay_ms, deadline - self.clock()) / 1000
+            self._cancel_after_timer = self._loop_or_current().call_later(delay, self.run_cancel_after)
 
     def apply(self, command: Command) -> list[Event]:
         """Run an engine command and fold its events into the open batch."""
@@ -183,8 +301,7 @@ class EngineHost:
     def release_holds(self, holds: list[tuple[str, str, int]]) -> None:
         """Give back the holds of fills the relayer settled or failed: [(wallet, token, amount)]."""
         for wallet, token, amount in holds:
-            self.accounts.release(wallet, token, amount)
-            self._batch.publications.append((f"account:{wallet}", {"type": "balance", "token": token}))
+            self.accounts.release(wallet, token, amount)  # announced as a `balance` message with the batch
         self._schedule_flush()
 
     def ensure_wallet(self, wallet: str) -> None:
@@ -204,7 +321,7 @@ class EngineHost:
             kind = type(event)
             if kind is BookDelta:
                 assert isinstance(event, BookDelta)
-                batch.publications.append((f"book:{event.market}", _delta(event)))
+                batch.publications.append((f"book:{event.market}", self._book_delta(event)))
             elif kind is Trade:
                 assert isinstance(event, Trade)
                 self._fill(event, ts)
@@ -263,9 +380,9 @@ class EngineHost:
         self._batch.fills.append(row)
         message = fill_message(row)
         self._batch.publications.append((f"trades:{market.name}", message))
-        self._batch.publications.append((f"account:{maker.maker}", {**message, "type": "fill"}))
-        if taker.maker != maker.maker:
-            self._batch.publications.append((f"account:{taker.maker}", {**message, "type": "fill"}))
+        for own in {maker.maker: maker, taker.maker: taker}.values():
+            party_view = {**account_fill_message(row, market, own.maker, own.client_order_id), "type": "fill"}
+            self._batch.publications.append((f"account:{own.maker}", party_view))
 
     def close_order(self, order_hash: str, status: str, reason: str | None, ts: int) -> None:
         """Take a tracked order out: release its hold and record why (also used by restore)."""
@@ -291,8 +408,16 @@ class EngineHost:
         self._schedule_flush()
         return future
 
+    def _unwritten(self) -> bool:
+        """Anything not yet handed to the writer, including journaled commands that changed nothing
+        (a refused order, an idle clock tick): the database's ENGINE_SEQ must still reach them, or a
+        snapshot taken at stop would be ahead of the database and the restart would throw it away."""
+        return bool(self._batch or self.accounts.dirty or self.accounts.changed) or (
+            self.engine.command_seq != self._written_seq
+        )
+
     def _schedule_flush(self) -> None:
-        if not self._in_flight and (self._batch or self.accounts.dirty):
+        if not self._in_flight and self._unwritten():
             self._in_flight = True
             self._loop_or_current().call_soon(self._flush)
 
@@ -302,16 +427,19 @@ class EngineHost:
         return self._loop
 
     def _flush(self) -> None:
-        batch, self._batch = self._batch, _Batch()
-        if not batch and not self.accounts.dirty:
+        if not self._unwritten():
             self._in_flight = False
             return
+        batch, self._batch = self._batch, _Batch()
+        self._written_seq = self.engine.command_seq
+        batch.publications.extend(balance_publications(self.accounts, self.markets))
         rows = BatchRows(
             fills=batch.fills,
             reservations=[
                 {"wallet": w, "token": t, "amount": amount} for (w, t), amount in self.accounts.take_dirty().items()
             ],
-            cursors={**batch.cursors, ENGINE_SEQ: self.engine.command_seq},
+            cursors={**batch.cursors, ENGINE_SEQ: self._written_seq},
+            cancel_after=list(batch.cancel_after.values()),
         )
         for tracked in batch.orders.values():
             if tracked.persisted:
@@ -344,14 +472,27 @@ class EngineHost:
     @property
     def idle(self) -> bool:
         """No batch open or being written: the engine's state is exactly what is committed."""
-        return not (self._in_flight or self._batch or self.accounts.dirty)
+        return not (self._in_flight or self._unwritten())
 
     async def drain(self) -> None:
         """Wait until every change so far is durable."""
-        while self._in_flight or self._batch or self.accounts.dirty:
+        while not self.idle:
             self._schedule_flush()
             await asyncio.sleep(0.005)
 
+    # book sequence numbers
 
-def _delta(event: BookDelta) -> dict[str, Any]:
-    return {"side": event.side.value, "price": str(event.price), "qty": str(event.level_qty)}
+    def book_seq(self, market: str) -> int:
+        """The `seq` of the market's latest book delta: its book channel's position for clients."""
+        return self._book_seqs.get(market, self._book_seq_floor)
+
+    def resume_book_seqs(self, floor: int) -> None:
+        """After a restart, number every market's deltas from above `floor` (the stored BOOK_SEQ), so
+        a client never sees a book's `seq` go back, whatever the engine was rebuilt from."""
+        self._book_seq_floor = self._book_seq_high = floor
+
+    def _book_delta(self, event: BookDelta) -> dict[str, Any]:
+        seq = self._book_seqs[event.market] = self.book_seq(event.market) + 1
+        if seq > self._book_seq_high:  # stored with this batch, before its deltas are published
+            self._book_seq_high = self._batch.cursors[BOOK_SEQ] = seq
+        return {"seq": seq, "side": event.side.value, "price": str(event.price), "qty": str(event.level_qty)}

@@ -1,13 +1,15 @@
 """Signed orders on the wire: strict parsing, kinds and flags, and what an order reserves.
 
 The request body of `POST /v1/orders` is `{"order": {...EIP-712 Order fields...}, "signature":
-"0x<65 bytes>", "timeInForce": "GTC" | "IOC" | "FOK" (optional)}`. Numbers are decimal strings (JSON
-integers are accepted too); each must fit its Solidity type, else AMOUNT_OUT_OF_RANGE.
+"0x<65 bytes>", "timeInForce": "GTC" | "IOC" | "FOK" (optional), "clientOrderId": "..." (optional,
+not signed: see `parse_client_order_id`)}`. Numbers are decimal strings (JSON integers are accepted
+too); each must fit its Solidity type, else AMOUNT_OUT_OF_RANGE.
 Flags (IExchange): bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, 3 stop-market), bit 2 post-only.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,15 +27,19 @@ SIDES = (Side.BUY, Side.SELL)
 _UINT_BITS = {f"uint{bits}": bits for bits in (8, 32, 64, 128, 256)}
 _HEX = frozenset("0123456789abcdefABCDEF")
 _REQUEST_TIFS = {"GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC, "FOK": TimeInForce.FOK}
+_NOT_A_UINT = 'must be a whole number as a decimal string, e.g. "1000000000000000000" (no sign, point or exponent)'
+_CLIENT_ORDER_ID = re.compile("[A-Za-z0-9_-]{1,36}")
 
 
 @dataclass(frozen=True, slots=True)
 class OrderRequest:
-    """A parsed placement request: the signed order, its signature and the requested time in force."""
+    """A parsed placement request: the signed order, its signature, the requested time in force and
+    the maker's own (unsigned) client order id."""
 
     order: Order
     signature: bytes
     time_in_force: TimeInForce | None
+    client_order_id: str | None = None
 
     @property
     def kind(self) -> OrderType:
@@ -55,11 +61,11 @@ class OrderRequest:
 def parse_uint(value: Any, bits: int, field: str) -> int:
     """A uint of `bits` bits from a decimal string or a JSON integer."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise HdexError(ErrorCode.INVALID_FIELD, "must be a decimal string of an integer", field)
+        raise HdexError(ErrorCode.INVALID_FIELD, _NOT_A_UINT, field)
     number: int
     if isinstance(value, str):
         if not value.isdigit() or not value.isascii() or len(value) > 80:
-            raise HdexError(ErrorCode.INVALID_FIELD, "must be a decimal string of an integer", field)
+            raise HdexError(ErrorCode.INVALID_FIELD, _NOT_A_UINT, field)
         number = int(value)
     else:
         number = value
@@ -79,12 +85,20 @@ def parse_address(value: Any, field: str) -> str:
 
 def parse_hex_bytes(value: Any, size: int, field: str) -> bytes:
     """Exactly `size` bytes from 0x-hex."""
-    if not isinstance(value, str) or len(value) != 2 + 2 * size or not value.startswith("0x"):
-        raise HdexError(ErrorCode.INVALID_FIELD, f"must be 0x-hex of {size} bytes", field)
-    try:
-        return bytes.fromhex(value[2:])
-    except ValueError:
-        raise HdexError(ErrorCode.INVALID_FIELD, f"must be 0x-hex of {size} bytes", field) from None
+    # The digit check comes first: bytes.fromhex would skip spaces and return fewer bytes.
+    if (
+        not isinstance(value, str)
+        or len(value) != 2 + 2 * size
+        or not value.startswith("0x")
+        or not _HEX.issuperset(value[2:])
+    ):
+        raise HdexError(ErrorCode.INVALID_FIELD, f"must be 0x followed by {2 * size} hex digits ({size} bytes)", field)
+    return bytes.fromhex(value[2:])
+
+
+def parse_hash(value: Any, field: str) -> str:
+    """A 32-byte hash (an order's or a withdrawal's id) from 0x-hex in any case, as lowercase 0x-hex."""
+    return "0x" + parse_hex_bytes(value.lower() if isinstance(value, str) else value, 32, field).hex()
 
 
 def parse_order(raw: Any, prefix: str = "order") -> Order:
@@ -97,11 +111,21 @@ def parse_order(raw: Any, prefix: str = "order") -> Order:
         if name not in raw:
             raise HdexError(ErrorCode.INVALID_FIELD, "is required", field)
         value = raw[name]
-        values.append(parse_address(value, field) if kind == "address" else parse_uint(value, _UINT_BITS[kind], field))
-    order = Order(*values)
-    if order.side > 1:
-        raise HdexError(ErrorCode.INVALID_FIELD, "must be 0 (buy) or 1 (sell)", f"{prefix}.side")
-    return order
+        if name == "side":
+            values.append(_parse_side(value, field))
+        elif kind == "address":
+            values.append(parse_address(value, field))
+        else:
+            values.append(parse_uint(value, _UINT_BITS[kind], field))
+    return Order(*values)
+
+
+def _parse_side(value: Any, field: str) -> int:
+    # Only the integer the order signs (uint8): accepting "buy" here would make the JSON differ from
+    # the message every signer hashes, so a word gets a message naming the number instead.
+    if type(value) in (int, str) and value in (0, 1, "0", "1"):  # type(): neither True nor 1.0 is a side
+        return int(value)
+    raise HdexError(ErrorCode.INVALID_FIELD, f"side is 0 (buy) or 1 (sell), the signed uint8; got {value!r}", field)
 
 
 def parse_order_request(body: Any) -> OrderRequest:
@@ -116,7 +140,17 @@ def parse_order_request(body: Any) -> OrderRequest:
         if tif_name not in _REQUEST_TIFS:
             raise HdexError(ErrorCode.INVALID_FIELD, "must be GTC, IOC or FOK", "timeInForce")
         tif = _REQUEST_TIFS[tif_name]
-    return OrderRequest(order, signature, tif)
+    return OrderRequest(order, signature, tif, parse_client_order_id(body.get("clientOrderId")))
+
+
+def parse_client_order_id(value: Any) -> str | None:
+    """An optional client order id: 1-36 characters of A-Z, a-z, 0-9, `_` and `-` (None when absent).
+    Not part of the signed order: the contract never sees it; the exchange keeps it unique per wallet."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or _CLIENT_ORDER_ID.fullmatch(value) is None:
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be 1-36 characters of A-Z, a-z, 0-9, _ and -", "clientOrderId")
+    return value
 
 
 def order_to_json(order: Order) -> dict[str, Any]:
@@ -141,6 +175,7 @@ class TrackedOrder:
     """The host's record of one accepted order: the signed order plus its fill and hold state."""
 
     __slots__ = (
+        "client_order_id",
         "created_ms",
         "filled",
         "hash",
@@ -169,6 +204,7 @@ class TrackedOrder:
         time_in_force: str,
         seq: int,
         now_ms: int,
+        client_order_id: str | None = None,
     ) -> None:
         self.hash = order_hash
         self.order = order
@@ -185,6 +221,7 @@ class TrackedOrder:
         self.created_ms = now_ms
         self.updated_ms = now_ms
         self.persisted = False
+        self.client_order_id = client_order_id
 
     @property
     def remaining(self) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db.models import Fill, Order, Reservation, TradingCursor
+from backend.db.models.trading import CancelAfter
 from backend.db.types import Amount
 from backend.trading.orders import TrackedOrder
 
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 
 ENGINE_SEQ = "engine_seq"
 CHAIN_EVENT_ID = "chain_event_id"
+# The highest book-channel seq in any batch so far; one value for every market, as a cursor name
+# holds no market name of up to 40 characters. After a restart all books continue above it.
+BOOK_SEQ = "book_seq"
 WRITE_ATTEMPTS = 5
 
 
@@ -40,6 +44,7 @@ class BatchRows:
     fills: list[dict[str, Any]] = field(default_factory=list)
     reservations: list[dict[str, Any]] = field(default_factory=list)
     cursors: dict[str, int] = field(default_factory=dict)
+    cancel_after: list[dict[str, Any]] = field(default_factory=list)  # upserts by (wallet, scope)
 
 
 def order_row(order: TrackedOrder) -> dict[str, Any]:
@@ -60,6 +65,7 @@ def order_row(order: TrackedOrder) -> dict[str, Any]:
         "expires_at": min(signed.expiry, 2**63 - 1),
         "flags": signed.flags,
         "signature": order.signature,
+        "client_order_id": order.client_order_id,
         "time_in_force": order.time_in_force,
         "status": order.status,
         "filled": order.filled,
@@ -95,6 +101,8 @@ def write_batch(session: Session, rows: BatchRows) -> None:
     if rows.cursors:
         cursors = [{"name": name, "value": value} for name, value in rows.cursors.items()]
         _executemany(session, TradingCursor.__table__, cursors, conflict=("name",))
+    if rows.cancel_after:
+        _executemany(session, CancelAfter.__table__, rows.cancel_after, conflict=("wallet", "scope"))
 
 
 def _executemany(

@@ -1,4 +1,4 @@
-"""The JSON shapes of orders and fills, shared by REST responses and WebSocket messages.
+"""The JSON shapes of orders, fills and balance changes, shared by REST responses and WebSocket messages.
 
 A `Publication` is `(channel key, message)`: `book:<market>`, `trades:<market>`, `account:<wallet>`.
 The engine host hands its batch's publications to the market-data hub after the batch is durable.
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.trading.accounts import checksum
+from backend.trading.accounts import AccountBook, checksum
+from backend.trading.markets import Market
 from backend.trading.orders import TrackedOrder, order_to_json
+from backend.trading.tokens import token_directory, token_fields
 
 Publication = tuple[str, dict[str, Any]]
 
@@ -22,12 +24,14 @@ def order_message(tracked: TrackedOrder, event: str | None = None) -> dict[str, 
         "type": "order",
         "event": event or tracked.status,
         "hash": tracked.hash,
+        "clientOrderId": tracked.client_order_id,
         "market": tracked.market,
         "side": SIDE_NAMES[tracked.order.side],
         "status": tracked.status,
         "reason": tracked.reason,
         "filled": str(tracked.filled),
-        "remaining": str(tracked.remaining if tracked.status == "open" else 0),
+        "remaining": str(tracked.remaining if tracked.status == "open" else 0),  # still on the book
+        "unfilled": str(tracked.remaining),  # never filled, whatever the status (cancelled: what was left)
         "reserved": str(tracked.reserved),
         "timeInForce": tracked.time_in_force,
         "createdAt": tracked.created_ms,
@@ -62,3 +66,51 @@ def fill_message(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["status"],
         "time": row["created_at_ms"],
     }
+
+
+def account_fill_message(
+    row: dict[str, Any], market: Market, wallet: str, client_order_id: str | None
+) -> dict[str, Any]:
+    """A fill as one of its parties sees it: `liquidity` (maker or taker), its `side`, its `fee` and the
+    token the fee is in (`feeToken`, `feeTokenSymbol`, `feeTokenDecimals`): the token it received; and
+    the `clientOrderId` of the party's own order."""
+    liquidity = "maker" if wallet == row["maker"] else "taker"
+    side = int(row["maker_side"]) if liquidity == "maker" else 1 - int(row["maker_side"])
+    # A buyer receives base and a seller quote; fees are taken from what is received (IExchange).
+    token, symbol, decimals = (
+        (market.base_token, market.base_symbol, market.base_decimals)
+        if side == 0
+        else (market.quote_token, market.quote_symbol, market.quote_decimals)
+    )
+    return {
+        **fill_message(row),
+        "liquidity": liquidity,
+        "side": SIDE_NAMES[side],
+        "fee": str(row[f"{liquidity}_fee"]),
+        "feeToken": token,
+        "feeTokenSymbol": symbol,
+        "feeTokenDecimals": decimals,
+        "clientOrderId": client_order_id,
+    }
+
+
+def balance_publications(accounts: AccountBook, markets: dict[str, Market]) -> list[Publication]:
+    """The account channel's `balance` message of every (wallet, token) that moved since the last call:
+    `total` (the ledger balance less unfinished withdrawals and frozen funds: what the wallet can use),
+    `reserved` (held by open orders and unsettled fills) and `available` (total - reserved)."""
+    changed = accounts.take_changed()
+    if not changed:
+        return []
+    tokens = token_directory(markets.values())
+    publications: list[Publication] = []
+    for wallet, token in changed:
+        total, reserved = accounts.position(wallet, token)
+        message = {
+            "type": "balance",
+            **token_fields(tokens, token),
+            "total": str(total),
+            "reserved": str(reserved),
+            "available": str(max(0, total - reserved)),
+        }
+        publications.append((f"account:{wallet}", message))
+    return publications

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from backend.db.models import ChainEvent, Fill
 from backend.db.models import Order as OrderRow
 from backend.ledger import service as ledger
-from backend.trading.publish import fill_message
+from backend.trading.markets import Market
+from backend.trading.publish import account_fill_message
 
 OPEN_STATUSES = ("open",)
 CLOSED_STATUSES = ("filled", "cancelled", "expired")
@@ -36,10 +37,19 @@ def ledger_balances(session: Session, wallet: str) -> dict[str, int]:
 
 
 def account_orders(
-    session: Session, wallet: str, status: str, market: str | None, limit: int, before_seq: int | None
+    session: Session,
+    wallet: str,
+    status: str,
+    market: str | None,
+    limit: int,
+    before_seq: int | None,
+    client_order_id: str | None = None,
 ) -> list[OrderRow]:
-    """The wallet's orders, newest first: status `open`, `closed` or `all`."""
+    """The wallet's orders, newest first: status `open`, `closed` or `all`; with `client_order_id`,
+    only the order that carries it."""
     query = select(OrderRow).where(OrderRow.maker == wallet)
+    if client_order_id is not None:
+        query = query.where(OrderRow.client_order_id == client_order_id)
     if status == "open":
         query = query.where(OrderRow.status.in_(OPEN_STATUSES))
     elif status == "closed":
@@ -51,17 +61,33 @@ def account_orders(
     return list(session.scalars(query.order_by(OrderRow.seq.desc()).limit(limit)))
 
 
+def client_order_ids(session: Session, wallet: str) -> dict[str, str]:
+    """client order id -> order hash, over every order of `wallet` that carries one."""
+    rows = session.execute(
+        select(OrderRow.client_order_id, OrderRow.hash).where(
+            OrderRow.maker == wallet, OrderRow.client_order_id.is_not(None)
+        )
+    )
+    return {str(client_order_id): order_hash for client_order_id, order_hash in rows}
+
+
 def account_fills(
-    session: Session, wallet: str, market: str | None, limit: int, before_id: int | None
+    session: Session, wallet: str, markets: dict[str, Market], market: str | None, limit: int, before_id: int | None
 ) -> list[dict[str, Any]]:
-    """The wallet's fills as maker or taker, newest first."""
+    """The wallet's fills as maker or taker, newest first, each as the wallet sees it (its fee and fee token)."""
     query = select(Fill).where(or_(Fill.maker == wallet, Fill.taker == wallet))
     if market is not None:
         query = query.where(Fill.market == market)
     if before_id is not None:
         query = query.where(Fill.id < before_id)
-    rows = session.scalars(query.order_by(Fill.id.desc()).limit(limit))
+    fills = list(session.scalars(query.order_by(Fill.id.desc()).limit(limit)))
+    own_orders = [fill.maker_order_hash if fill.maker == wallet else fill.taker_order_hash for fill in fills]
+    with_ids = select(OrderRow.hash, OrderRow.client_order_id).where(
+        OrderRow.hash.in_(own_orders), OrderRow.client_order_id.is_not(None)
+    )
+    client_ids = {order_hash: client_order_id for order_hash, client_order_id in session.execute(with_ids)}
+    columns = Fill.__table__.columns.keys()
     return [
-        fill_message({column: getattr(fill, column) for column in Fill.__table__.columns.keys()})  # noqa: SIM118
-        for fill in rows
+        account_fill_message({c: getattr(fill, c) for c in columns}, markets[fill.market], wallet, client_ids.get(own))
+        for fill, own in zip(fills, own_orders, strict=True)
     ]

@@ -2,14 +2,15 @@
 
 1. Recover the engine from the snapshot and the journal up to the database's `engine_seq` (what
    was committed; later journal entries were never acknowledged). A missing or broken journal
-   gives an empty engine, which step 3 refills.
-2. Rotate: write a snapshot of that state and start a new journal segment after it.
+   gives an empty engine at `engine_seq` (the journal's numbering goes on), which step 3 refills.
+2. Rotate: write a snapshot of that state and start a new journal segment after it. Book deltas
+   are numbered on from the stored `book_seq`, so no client ever sees a book's `seq` go back.
 3. Reconcile, through ordinary engine commands (journaled and persisted like any other): markets
    the database has and the engine lacks are added, their states aligned; live engine orders the
    database does not hold open are cancelled; open database orders the engine lacks are placed
    again in their acceptance order; a remaining quantity that differs is brought down to the lower.
 4. Holds are rebuilt from the database (open orders' `reserved`, unreleased fills), which rewrites
-   the reservations table.
+   the reservations table; cancel-after deadlines are loaded (the service fires those that passed).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Fill, Reservation, TradingCursor
 from backend.db.models import Order as OrderRow
+from backend.db.models.trading import CancelAfter
 from backend.engine import (
     AmendOrder,
     CancelOrder,
     CommandFormatError,
     Engine,
+    EngineSnapshot,
     JournalGapError,
     PlaceOrder,
     Rejected,
@@ -36,13 +39,14 @@ from backend.engine import (
 )
 from backend.engine.adapters.file_journal import FileJournal
 from backend.signing import Order
+from backend.trading.cancel_after import Deadline
 from backend.trading.chain_sync import fill_holds, nonce_floors
 from backend.trading.host import EngineHost, now_ms
 from backend.trading.journal import JournalStore
 from backend.trading.market_store import load_markets
 from backend.trading.markets import Market
 from backend.trading.orders import KINDS, SIDES, TrackedOrder
-from backend.trading.persistence import CHAIN_EVENT_ID, ENGINE_SEQ
+from backend.trading.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +61,20 @@ def recover_engine(store: JournalStore, committed_seq: int) -> Engine:
         engine = recover(snapshot, store.entries(committed_seq))
     except (JournalGapError, CommandFormatError) as exc:
         log.warning("engine journal unusable; rebuilding the book from the database", extra={"error": str(exc)})
-        return Engine()
+        return _empty_engine(committed_seq)
     if engine.command_seq != committed_seq:
         log.warning(
             "engine journal ends early; rebuilding the book from the database",
             extra={"journal_seq": engine.command_seq, "database_seq": committed_seq},
         )
-        return Engine()
+        return _empty_engine(committed_seq)
     return engine
+
+
+def _empty_engine(committed_seq: int) -> Engine:
+    """An engine without markets whose next command is `committed_seq + 1`: the snapshot written at
+    rotation then agrees with the database, so a crash before the rebuild commits recovers cleanly."""
+    return Engine.restore(EngineSnapshot(committed_seq, ()))
 
 
 def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
@@ -79,6 +89,7 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
     )
     tracked.filled, tracked.reserved, tracked.status, tracked.reason = row.filled, row.reserved, row.status, row.reason
     tracked.updated_ms, tracked.persisted = row.updated_at_ms, True
+    tracked.client_order_id = row.client_order_id
     return tracked
 
 
@@ -90,6 +101,7 @@ def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_
     engine = host.engine
     journal = store.rotate(engine.snapshot())
     engine.attach_journal(journal)
+    host.resume_book_seqs(_cursors(session).get(BOOK_SEQ, 0))  # before step 3 moves the book
     ts = now_ms()
     known = set(engine.markets())
     for market in markets:
@@ -117,6 +129,10 @@ def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_
     host.next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
     host.next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
     host.accounts.nonce_floors.update(nonce_floors(session, chain_id))
+    host.cancel_after.load(
+        Deadline(row.wallet, row.scope, row.deadline_ms, row.timestamp_ms)
+        for row in session.scalars(select(CancelAfter))
+    )
     session.execute(delete(Reservation))
     session.commit()
     host.accounts.dirty.update(key for key, amount in host.accounts.reserved.items() if amount)
@@ -125,8 +141,12 @@ def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_
 
 def chain_cursor(session: Session) -> tuple[int, int]:
     """(committed engine seq, last chain event id consumed)."""
-    cursors = {name: value for name, value in session.execute(select(TradingCursor.name, TradingCursor.value))}
+    cursors = _cursors(session)
     return cursors.get(ENGINE_SEQ, 0), cursors.get(CHAIN_EVENT_ID, 0)
+
+
+def _cursors(session: Session) -> dict[str, int]:
+    return {name: value for name, value in session.execute(select(TradingCursor.name, TradingCursor.value))}
 
 
 def _reconcile_book(host: EngineHost, ts: int) -> None:

@@ -20,6 +20,7 @@ from backend.chain.deployments import load_deployments
 from backend.engine import ExpireOrders, SetMarketState
 from backend.engine.adapters.file_journal import FileJournal
 from backend.signing import Domain
+from backend.trading import queries
 from backend.trading.accounts import AccountBook
 from backend.trading.chain_sync import SyncRead, read_sync, wallet_balances
 from backend.trading.checks import Limits
@@ -74,6 +75,7 @@ class TradingService:
             Limits(settings.max_open_orders, settings.price_band_bps),
             self._load_wallet,
             self.publish,
+            self._load_client_order_ids,
         )
         self._writer.start()
         with self.container.session_factory() as session:
@@ -81,6 +83,7 @@ class TradingService:
         self._snapshot_seq = engine.command_seq
         host.mark_cursor(CHAIN_EVENT_ID, self._event_cursor)  # persists the rebuilt reservations too
         self.host = host
+        host.run_cancel_after()  # fires the deadlines that passed while the process was down, arms the rest
         self._task = asyncio.get_running_loop().create_task(self._follow())
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})
 
@@ -93,11 +96,13 @@ class TradingService:
         host = self.host
         if host is None or self._writer is None:
             return
+        host.stop_cancel_after()
         if host.broken is None:
             await host.drain()
         self._writer.stop()
         if host.broken is None:
             self._rotate()
+            log.info("engine host stopped cleanly", extra={"engine_seq": host.engine.command_seq})
         if self._journal is not None:
             self._journal.close()
 
@@ -106,16 +111,19 @@ class TradingService:
         host = self.host
         if host is None:
             return
+        # First: below, the clock tick keeps the host busy until the database holds its engine_seq,
+        # and a snapshot must never be ahead of the database.
+        if host.idle and host.engine.command_seq - self._snapshot_seq >= self.container.settings.engine_snapshot_every:
+            self._rotate()
         wallets = list(host.accounts.balances)
         markets = dict(host.markets)
         read = await asyncio.to_thread(self._read, wallets, markets)
         self._apply(read)
+        host.run_cancel_after()  # a market may have reopened: deadlines waiting on it fire before anything matches
         host.apply(ExpireOrders(now_ms()))
         now_s = int(time.time())
         for order_hash in [h for h, expiry in host.known_hashes.items() if expiry < now_s - 1]:
             del host.known_hashes[order_hash]
-        if host.idle and host.engine.command_seq - self._snapshot_seq >= self.container.settings.engine_snapshot_every:
-            self._rotate()
 
     async def _follow(self) -> None:
         interval = self.container.settings.trading_sync_interval
@@ -166,6 +174,10 @@ class TradingService:
     def _load_wallet(self, wallet: str) -> dict[str, int]:
         with self.container.session_factory() as session:
             return wallet_balances(session, [wallet])[wallet]
+
+    def _load_client_order_ids(self, wallet: str) -> dict[str, str]:
+        with self.container.session_factory() as session:
+            return queries.client_order_ids(session, wallet)
 
     def _flush_journal(self) -> None:
         if self._journal is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from backend.api.errors import ErrorCode, HdexError
 from backend.api.ratelimit import RateLimiter
@@ -40,18 +40,28 @@ async def get_limiter(request: Request) -> RateLimiter:
 
 
 TradingDep = Annotated[TradingService, Depends(get_trading)]
+# Path ids: a malformed one is 422 INVALID_FIELD whose field is the path parameter's name (its alias
+# here, the name OpenAPI shows); 404 is only for a well-formed id that does not exist.
+OrderHashPath = Annotated[str, Path(alias="orderHash", description="the order's EIP-712 hash: 0x and 64 hex digits")]
+WithdrawalHashPath = Annotated[
+    str, Path(alias="withdrawalHash", description="the withdrawal's EIP-712 hash: 0x and 64 hex digits")
+]
+ClientOrderIdPath = Annotated[str, Path(alias="clientOrderId", description="the maker's own id of an order")]
 HostDep = Annotated[EngineHost, Depends(get_host)]
 HubDep = Annotated[MarketDataHub, Depends(get_hub)]
 LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
 
 
-async def json_body(request: Request) -> Any:
-    """The request body as JSON, or MALFORMED_JSON."""
+async def json_body(request: Request, expected: str = "a JSON object") -> Any:
+    """The request body as JSON; an empty body is INVALID_FIELD and anything else unparsable
+    MALFORMED_JSON, each message naming the `expected` body."""
     raw = await request.body()
+    if not raw.strip():
+        raise HdexError(ErrorCode.INVALID_FIELD, f"the body is required: send {expected}")
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON") from None
+        raise HdexError(ErrorCode.MALFORMED_JSON, f"the body is not valid JSON: send {expected}") from None
 
 
 def market_by_name(host: EngineHost, name: str) -> Market:

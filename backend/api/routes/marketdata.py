@@ -11,18 +11,23 @@ from fastapi import APIRouter, Query
 from backend.api.deps import ContainerDep
 from backend.api.errors import ErrorCode, HdexError
 from backend.api.routes.dependencies import HostDep, HubDep, market_by_name
+from backend.api.schemas import ERROR, Book, Candles, Ticker, TradeList, documented
 from backend.marketdata import queries
 from backend.marketdata.candles import INTERVALS_MS, aggregate
 
 router = APIRouter(prefix="/v1/markets", tags=["market data"])
-_ERRORS: dict[int | str, dict[str, Any]] = {status: {"description": "typed error"} for status in (404, 422, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {status: ERROR for status in (404, 422, 503)}
 MAX_CANDLES = 1_500
 
 Interval = Literal["1m", "5m", "15m", "1h", "4h", "1d"]
 EpochMs = Annotated[int | None, Query(ge=0, le=2**53, description="epoch milliseconds")]
 
 
-@router.get("/{market}/book", responses=_ERRORS)
+@router.get(
+    "/{market}/book",
+    response_model=None,
+    responses={**documented(Book, "aggregated depth"), **_ERRORS},
+)
 async def book(
     market: str, host: HostDep, hub: HubDep, depth: Annotated[int, Query(ge=1, le=1000)] = 50
 ) -> dict[str, Any]:
@@ -39,7 +44,11 @@ async def book(
     }
 
 
-@router.get("/{market}/trades", responses=_ERRORS)
+@router.get(
+    "/{market}/trades",
+    response_model=None,
+    responses={**documented(TradeList, "recent trades"), **_ERRORS},
+)
 async def trades(
     market: str,
     host: HostDep,
@@ -58,7 +67,11 @@ async def trades(
     return {"trades": items, "next": items[-1]["id"] if len(items) == limit else None}
 
 
-@router.get("/{market}/candles", responses=_ERRORS)
+@router.get(
+    "/{market}/candles",
+    response_model=None,
+    responses={**documented(Candles, "OHLCV candles"), **_ERRORS},
+)
 async def candles(
     market: str,
     host: HostDep,
@@ -86,7 +99,11 @@ async def candles(
     return {"market": market, "interval": interval, "candles": [c.to_json(interval) for c in aggregate(ticks, size)]}
 
 
-@router.get("/{market}/ticker", responses=_ERRORS)
+@router.get(
+    "/{market}/ticker",
+    response_model=None,
+    responses={**documented(Ticker, "24h statistics"), **_ERRORS},
+)
 async def ticker(market: str, host: HostDep, hub: HubDep) -> dict[str, Any]:
     """24h statistics, best bid and ask."""
     market_by_name(host, market)

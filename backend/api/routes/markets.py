@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from backend.api.deps import ContainerDep
+from backend.api.schemas import MarketList, documented
 from backend.trading.market_store import load_markets
 from backend.trading.markets import PRICE_SCALE, Market
 
@@ -34,7 +35,7 @@ def market_json(market: Market) -> dict[str, Any]:
     }
 
 
-@router.get("/markets")
+@router.get("/markets", response_model=None, responses=documented(MarketList, "every market"))
 def list_markets(container: ContainerDep) -> dict[str, list[dict[str, Any]]]:
     """Markets. Prices are quote base units per `priceScale` base base-units (see GET /v1/eip712)."""
     with container.uow() as uow:

@@ -1,4 +1,5 @@
-"""Orders: place (`POST /v1/orders`), look up, cancel one (`DELETE`) or many (`POST /v1/orders/cancel`).
+"""Orders: place (`POST /v1/orders`), look up, cancel one (`DELETE`) or many (`POST /v1/orders/cancel`),
+cancel-replace (`POST /v1/orders/replace`), cancel-after (`POST /v1/orders/cancel-after`).
 
 Bodies are parsed by hand (`backend.trading.orders`) rather than by a pydantic model: this is the
 hot path, and the strict parser gives each bad field its own error code. The schemas below
@@ -16,12 +17,42 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.api.deps import ContainerDep
 from backend.api.errors import ErrorCode, HdexError, error_response
-from backend.api.routes.dependencies import HostDep, LimiterDep, get_host, json_body, market_by_name
+from backend.api.routes.dependencies import (
+    HostDep,
+    LimiterDep,
+    OrderHashPath,
+    get_host,
+    json_body,
+    market_by_name,
+)
+from backend.api.schemas import (
+    ERROR,
+    CancelAfterResult,
+    CancelAllResult,
+    OrderView,
+    ReplaceResult,
+    documented,
+)
+from backend.bootstrap import Container
 from backend.db.models import Order as OrderRow
+from backend.trading import cancel_after as cancel_after_rules
 from backend.trading.accounts import checksum
-from backend.trading.cancels import bulk_cancel_scope, check_bulk_timestamp, verify_cancel
+from backend.trading.cancels import (
+    ReplacePartlyFailed,
+    bulk_cancel_scope,
+    cancel_after_scope,
+    check_bulk_timestamp,
+    verify_cancel,
+)
 from backend.trading.host import EngineHost, now_ms
-from backend.trading.orders import parse_address, parse_hex_bytes, parse_order_request, parse_uint
+from backend.trading.orders import (
+    TrackedOrder,
+    parse_address,
+    parse_hash,
+    parse_hex_bytes,
+    parse_order_request,
+    parse_uint,
+)
 from backend.trading.publish import order_message
 from backend.trading.restore import tracked_from_row
 
@@ -30,6 +61,10 @@ router = APIRouter(prefix="/v1", tags=["orders"])
 _UINT = {"type": "string", "pattern": "^[0-9]{1,78}$"}
 _ADDRESS = {"type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"}
 _SIGNATURE = {"type": "string", "pattern": "^0x[0-9a-fA-F]{130}$"}
+_CANCEL_BODY = (
+    '{"signature": "0x<65-byte hex>"}, the maker\'s EIP-712 signature of Cancel(maker, orderHash) '
+    "(GET /v1/eip712: typedData.Cancel)"
+)
 _ORDER_SCHEMA = {
     "type": "object",
     "required": [
@@ -37,15 +72,42 @@ _ORDER_SCHEMA = {
         "maxFeeRate", "nonce", "expiry", "flags",
     ],
     "properties": {
-        "maker": _ADDRESS, "baseToken": _ADDRESS, "quoteToken": _ADDRESS,
-        "side": {"type": "integer", "enum": [0, 1]},
-        "baseAmount": _UINT, "limitPrice": _UINT, "triggerPrice": _UINT,
-        "maxFeeRate": {"type": "integer", "minimum": 0}, "nonce": _UINT, "expiry": _UINT,
-        "flags": {"type": "integer", "minimum": 0},
+        "maker": {**_ADDRESS, "description": "the signing wallet"},
+        "baseToken": _ADDRESS, "quoteToken": _ADDRESS,
+        "side": {"type": "integer", "enum": [0, 1], "description": "0 buy (pays quote, receives base), 1 sell"},
+        "baseAmount": {**_UINT, "description": "base-token base units, a multiple of the market's lotSize"},
+        "limitPrice": {
+            **_UINT,
+            "description": "quote base units per 1e18 base base-units, a multiple of tickSize; for market "
+            "and stop-market orders the worst price accepted (also what a market buy holds)",
+        },
+        "triggerPrice": {
+            **_UINT,
+            "description": "stop kinds only (else 0): the last trade price that activates the order; "
+            "a buy stop fires at or above it, a sell stop at or below",
+        },
+        "maxFeeRate": {
+            "type": "integer", "minimum": 0,
+            "description": "most fee accepted, in millionths of what the maker receives: at least the "
+            "market's taker rate (post-only: its maker rate)",
+        },
+        "nonce": {**_UINT, "description": "uint64, at or above the wallet's on-chain nonce floor"},
+        "expiry": {**_UINT, "description": "unix seconds; the order is valid up to and including it"},
+        "flags": {
+            "type": "integer", "minimum": 0,
+            "description": "bits 0-1 the kind: 0 limit, 1 market, 2 stop-limit, 3 stop-market; "
+            "+4 (bit 2) post-only, limit orders only; any other bit: UNKNOWN_FLAGS",
+        },
     },
 }  # fmt: skip
-_ERROR = {"description": 'typed error: {"error": {"code", "message", "field"}}'}
-_ERRORS: dict[int | str, dict[str, Any]] = {status: _ERROR for status in (400, 401, 404, 409, 413, 422, 429, 503)}
+_CLIENT_ORDER_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,36}$", "description": "unique per wallet"}
+_TIF = {
+    "type": "string",
+    "enum": ["GTC", "IOC", "FOK"],
+    "description": "limit: GTC (default), IOC or FOK; market: IOC (default) or FOK; stop-limit: GTC; "
+    "stop-market: IOC; a post-only order (flags bit 2) rests as post-only whatever this says",
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {status: ERROR for status in (400, 401, 404, 409, 413, 422, 429, 503)}
 
 
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +117,7 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 @router.post(
     "/orders",
     status_code=201,
-    responses=_ERRORS,
+    responses={**documented(OrderView, "the order, once stored", 201), **_ERRORS},
     openapi_extra=_body(
         {
             "type": "object",
@@ -63,13 +125,15 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
             "properties": {
                 "order": _ORDER_SCHEMA,
                 "signature": _SIGNATURE,
-                "timeInForce": {"type": "string", "enum": ["GTC", "IOC", "FOK"]},
+                "timeInForce": _TIF,
+                "clientOrderId": _CLIENT_ORDER_ID,
             },
         }
     ),
 )
 async def place_order(request: Request) -> JSONResponse:
-    """Place a signed order. 201 with the order (its `hash` is its id) once it is stored."""
+    """Place a signed order. 201 with the order (its `hash` is its id) once it is stored. An optional
+    `clientOrderId` (not signed) is kept with it, unique per wallet (DUPLICATE_CLIENT_ORDER_ID)."""
     # The hot path takes its dependencies straight from the app state: FastAPI's dependency
     # resolution costs more per request than everything else this route does before the engine.
     host = await get_host(request)
@@ -80,8 +144,8 @@ async def place_order(request: Request) -> JSONResponse:
     return JSONResponse(order_message(tracked), status_code=201)
 
 
-@router.get("/orders/{order_hash}", responses=_ERRORS)
-async def get_order(order_hash: str, host: HostDep, container: ContainerDep) -> JSONResponse:
+@router.get("/orders/{orderHash}", responses={**documented(OrderView, "the order"), **_ERRORS})
+async def get_order(order_hash: OrderHashPath, host: HostDep, container: ContainerDep) -> JSONResponse:
     """One order by hash, open or not."""
     key = _hash(order_hash)
     tracked = host.orders.get(key)
@@ -92,22 +156,18 @@ async def get_order(order_hash: str, host: HostDep, container: ContainerDep) -> 
 
 
 @router.delete(
-    "/orders/{order_hash}",
-    responses=_ERRORS,
+    "/orders/{orderHash}",
+    responses={**documented(OrderView, "the order, cancelled"), **_ERRORS},
     openapi_extra=_body({"type": "object", "required": ["signature"], "properties": {"signature": _SIGNATURE}}),
 )
 async def cancel_order(
-    order_hash: str, request: Request, host: HostDep, limiter: LimiterDep, container: ContainerDep
+    order_hash: OrderHashPath, request: Request, host: HostDep, limiter: LimiterDep, container: ContainerDep
 ) -> JSONResponse:
     """Cancel one open order; the body carries the maker's signature over Cancel(maker, orderHash)."""
     key = _hash(order_hash)
-    body = await json_body(request)
+    body = await json_body(request, _CANCEL_BODY)
     signature = parse_hex_bytes(body.get("signature") if isinstance(body, dict) else None, 65, "signature")
-    tracked = host.orders.get(key)
-    if tracked is None:
-        with container.uow() as uow:
-            _stored_order(uow.session, host, key)  # raises ORDER_NOT_FOUND if unknown
-        raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order is no longer open", "orderHash")
+    tracked = _open_order(host, container, key, "orderHash")
     await limiter.hit_address(tracked.maker.lower())
     verify_cancel(host.domain, tracked.maker, bytes.fromhex(key[2:]), signature)
     host.cancel(tracked)
@@ -117,7 +177,8 @@ async def cancel_order(
 
 @router.post(
     "/orders/cancel",
-    responses=_ERRORS,
+    response_model=None,
+    responses={**documented(CancelAllResult, "the orders cancelled"), **_ERRORS},
     openapi_extra=_body(
         {
             "type": "object",
@@ -138,11 +199,7 @@ async def cancel_orders(request: Request, host: HostDep, limiter: LimiterDep) ->
     if not isinstance(body, dict):
         raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
     maker = parse_address(body.get("maker"), "maker")
-    market = body.get("market")
-    if market is not None:
-        if not isinstance(market, str):
-            raise HdexError(ErrorCode.INVALID_FIELD, "must be a market name or null", "market")
-        market_by_name(host, market)
+    market = _market_or_all(host, body.get("market"))
     timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
     signature = parse_hex_bytes(body.get("signature"), 65, "signature")
     await limiter.hit_address(maker)
@@ -153,6 +210,101 @@ async def cancel_orders(request: Request, host: HostDep, limiter: LimiterDep) ->
     cancelled = host.cancel_all(wallet, market)
     await host.durable()
     return {"cancelled": cancelled}
+
+
+@router.post(
+    "/orders/replace",
+    status_code=201,
+    responses={**documented(ReplaceResult, "the old order cancelled, the new one placed", 201), **_ERRORS},
+    openapi_extra=_body(
+        {
+            "type": "object",
+            "required": ["cancel", "order", "signature"],
+            "properties": {
+                "cancel": {
+                    "type": "object",
+                    "required": ["orderHash", "signature"],
+                    "properties": {"orderHash": {"type": "string"}, "signature": _SIGNATURE},
+                },
+                "order": _ORDER_SCHEMA,
+                "signature": _SIGNATURE,
+                "timeInForce": _TIF,
+                "clientOrderId": _CLIENT_ORDER_ID,
+            },
+        }
+    ),
+)
+async def replace_order(request: Request, host: HostDep, limiter: LimiterDep, container: ContainerDep) -> JSONResponse:
+    """Cancel an open order and place a new one of the same maker, in one step: the cancel's funds
+    are the new order's, and nothing runs in between. `cancel` is the signed Cancel(maker, orderHash)
+    of `DELETE /v1/orders/{hash}`; the rest is a `POST /v1/orders` body.
+
+    The new order is fully checked first: if it is refused, or the cancel is (unknown, not open),
+    nothing changes. 201 `{"cancelled": <old order>, "order": <new order>}`. If the engine refuses the
+    new order after the cancel (post-only would cross, FOK not filled, ...): 409 REPLACE_PARTLY_FAILED
+    with `cancelled` (the cancel stands) and `refused` (why the new order was not placed)."""
+    body = await json_body(request)
+    cancel = body.get("cancel") if isinstance(body, dict) else None
+    if not isinstance(cancel, dict):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be an object {orderHash, signature}", "cancel")
+    key = _hash(cancel.get("orderHash"), "cancel.orderHash")
+    cancel_signature = parse_hex_bytes(cancel.get("signature"), 65, "cancel.signature")
+    order_request = parse_order_request(body)
+    old = _open_order(host, container, key, "cancel.orderHash")
+    if order_request.order.maker != old.maker.lower():
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be the maker of the order it replaces", "order.maker")
+    await limiter.hit_address(order_request.order.maker)
+    verify_cancel(host.domain, old.maker, bytes.fromhex(key[2:]), cancel_signature, "cancel.signature")
+    try:
+        tracked = host.replace(old, order_request)
+    except ReplacePartlyFailed as exc:
+        await host.durable()
+        refusal = {**exc.body(), "cancelled": order_message(exc.cancelled), "refused": exc.refused.body()["error"]}
+        return JSONResponse(refusal, status_code=exc.status)
+    await host.durable()
+    return JSONResponse({"cancelled": order_message(old), "order": order_message(tracked)}, status_code=201)
+
+
+@router.post(
+    "/orders/cancel-after",
+    response_model=None,
+    responses={**documented(CancelAfterResult, "the new deadline"), **_ERRORS},
+    openapi_extra=_body(
+        {
+            "type": "object",
+            "required": ["maker", "timeoutMs", "timestamp", "signature"],
+            "properties": {
+                "maker": _ADDRESS,
+                "market": {"type": ["string", "null"]},
+                "timeoutMs": _UINT,
+                "timestamp": _UINT,
+                "signature": _SIGNATURE,
+            },
+        }
+    ),
+)
+async def cancel_after(request: Request, host: HostDep, limiter: LimiterDep) -> dict[str, Any]:
+    """A dead-man switch: unless called again within `timeoutMs`, every open order of `maker` (in
+    `market`, or in all markets when null) is cancelled with reason `cancel-after`. Each call replaces
+    the deadline of its (maker, market); `timeoutMs` 0 turns it off, otherwise 5,000 to 86,400,000.
+    The maker signs Cancel(maker, keccak256("HDEX cancel-after|<market or *>|<timeoutMs>|<timestamp ms>"))
+    with `timestamp` as for a bulk cancel. Returns the `deadline` (ms since the epoch; null when off)."""
+    body = await json_body(request)
+    if not isinstance(body, dict):
+        raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
+    maker = parse_address(body.get("maker"), "maker")
+    market = _market_or_all(host, body.get("market"))
+    timeout_ms = parse_uint(body.get("timeoutMs"), 64, "timeoutMs")
+    cancel_after_rules.check_timeout(timeout_ms)
+    timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
+    signature = parse_hex_bytes(body.get("signature"), 65, "signature")
+    await limiter.hit_address(maker)
+    verify_cancel(host.domain, maker, cancel_after_scope(market, timeout_ms, timestamp), signature)
+    wallet = checksum(maker)
+    check_bulk_timestamp(timestamp, host.cancel_after.last_timestamp(wallet, market), now_ms())
+    deadline = host.set_cancel_after(wallet, market, timeout_ms, timestamp)
+    await host.durable()
+    return {"maker": wallet, "market": market, "timeoutMs": timeout_ms, "deadline": deadline or None}
 
 
 class PlaceOrderFastPath:
@@ -178,8 +330,27 @@ class PlaceOrderFastPath:
         await response(scope, receive, send)
 
 
-def _hash(value: str) -> str:
-    return "0x" + parse_hex_bytes(value.lower(), 32, "orderHash").hex()
+def _hash(value: Any, field: str = "orderHash") -> str:
+    return parse_hash(value, field)
+
+
+def _open_order(host: EngineHost, container: Container, order_hash: str, field: str) -> TrackedOrder:
+    """The live order `order_hash`, else ORDER_NOT_OPEN (known) or ORDER_NOT_FOUND."""
+    tracked = host.orders.get(order_hash)
+    if tracked is None:
+        with container.uow() as uow:
+            _stored_order(uow.session, host, order_hash)  # raises ORDER_NOT_FOUND if unknown
+        raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order is no longer open", field)
+    return tracked
+
+
+def _market_or_all(host: EngineHost, value: Any) -> str | None:
+    """A request's `market`: a known market's name, or None (null or absent) for every market."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be a market name or null", "market")
+    return market_by_name(host, value).name
 
 
 def _stored_order(session: Session, host: EngineHost, order_hash: str) -> dict[str, Any]:

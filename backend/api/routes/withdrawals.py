@@ -1,9 +1,10 @@
 """Withdrawals: `POST /v1/withdrawals` takes a signed EIP-712 Withdrawal; the relayer relays it.
 
-Checks before anything is stored: fields, signature by the wallet, expiry, fee within the signed
-max, screening of the wallet and the destination, and the available balance (ledger minus
-unfinished withdrawals minus what orders and fills hold). The accepted request itself is the hold:
-trading balances subtract unfinished withdrawals, so it needs no second bookkeeping.
+Checks before anything is stored: fields, signature by the wallet, a recipient that is neither the
+zero address nor the Exchange, expiry, fee within the signed max, screening of the wallet and the
+destination, and the available balance (ledger minus unfinished withdrawals minus what orders and
+fills hold). The accepted request itself is the hold: trading balances subtract unfinished
+withdrawals, so it needs no second bookkeeping.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import ContainerDep
 from backend.api.errors import ErrorCode, HdexError
-from backend.api.routes.dependencies import HostDep, json_body
+from backend.api.routes.dependencies import HostDep, WithdrawalHashPath, json_body
+from backend.api.schemas import ERROR, WithdrawalView, documented
 from backend.bootstrap import Container
 from backend.compliance.factory import build_screener
 from backend.compliance.screening import Screener
@@ -28,7 +30,7 @@ from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from backend.trading.accounts import checksum
 from backend.trading.chain_sync import wallet_balances
 from backend.trading.host import EngineHost
-from backend.trading.orders import parse_address, parse_hex_bytes, parse_uint
+from backend.trading.orders import parse_address, parse_hash, parse_hex_bytes, parse_uint
 
 router = APIRouter(prefix="/v1", tags=["withdrawals"])
 
@@ -42,8 +44,7 @@ _WITHDRAWAL_SCHEMA = {
         "recipient": _ADDRESS, "nonce": _UINT, "expiry": _UINT,
     },
 }  # fmt: skip
-_ERROR = {"description": 'typed error: {"error": {"code", "message", "field"}}'}
-_ERRORS: dict[int | str, dict[str, Any]] = {s: _ERROR for s in (400, 401, 403, 404, 409, 413, 422, 429, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {s: ERROR for s in (400, 401, 403, 404, 409, 413, 422, 429, 503)}
 
 
 def parse_withdrawal(body: Any) -> tuple[Withdrawal, bytes]:
@@ -63,6 +64,15 @@ def parse_withdrawal(body: Any) -> tuple[Withdrawal, bytes]:
     return withdrawal, parse_hex_bytes(body.get("signature"), 65, "signature")
 
 
+def _refuse_unowned_recipient(recipient: str, exchange: str) -> None:
+    """Tokens sent to the zero address or to the Exchange itself are lost to everyone; the contract refuses too."""
+    if int(recipient, 16) == 0:
+        raise HdexError(ErrorCode.INVALID_RECIPIENT, "the recipient is the zero address", "withdrawal.recipient")
+    if recipient.lower() == exchange.lower():
+        message = "the recipient is the Exchange contract: the tokens would be stuck"
+        raise HdexError(ErrorCode.INVALID_RECIPIENT, message, "withdrawal.recipient")
+
+
 def _screener(request: Request, container: Container) -> Screener:
     screener: Screener | None = getattr(request.app.state, "screener", None)
     if screener is None:
@@ -73,7 +83,7 @@ def _screener(request: Request, container: Container) -> Screener:
 @router.post(
     "/withdrawals",
     status_code=202,
-    responses=_ERRORS,
+    responses={**documented(WithdrawalView, "accepted for relaying", 202), **_ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -104,6 +114,7 @@ async def request_withdrawal(request: Request, host: HostDep, container: Contain
         raise HdexError(ErrorCode.SIGNER_NOT_WALLET, "the signature is not the wallet's", "signature")
     if withdrawal.amount == 0:
         raise HdexError(ErrorCode.INVALID_FIELD, "must be more than zero", "withdrawal.amount")
+    _refuse_unowned_recipient(withdrawal.recipient, host.domain.verifying_contract)
     if withdrawal.expiry <= int(time.time()) + 60:
         raise HdexError(ErrorCode.WITHDRAWAL_EXPIRED, "expires within a minute: too soon to relay", "withdrawal.expiry")
     fee = min(withdrawal.amount, withdrawal.amount * container.settings.withdrawal_fee_rate // 1_000_000)
@@ -155,10 +166,10 @@ def _refresh_trading_balance(session: Session, host: EngineHost, wallet: str) ->
         host.accounts.set_wallet_balances(wallet, wallet_balances(session, [wallet])[wallet])
 
 
-@router.get("/withdrawals/{withdrawal_hash}", responses=_ERRORS)
-async def get_withdrawal(withdrawal_hash: str, container: ContainerDep) -> JSONResponse:
+@router.get("/withdrawals/{withdrawalHash}", responses={**documented(WithdrawalView, "the request"), **_ERRORS})
+async def get_withdrawal(withdrawal_hash: WithdrawalHashPath, container: ContainerDep) -> JSONResponse:
     """One withdrawal request by hash: accepted, relaying, relayed, completed or failed."""
-    key = withdrawal_hash.lower()
+    key = parse_hash(withdrawal_hash, "withdrawalHash")
     with container.uow() as uow:
         row = uow.session.get(WithdrawalRequest, key)
         if row is None:

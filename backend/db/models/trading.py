@@ -1,4 +1,5 @@
-"""Trading: markets, signed orders, fills awaiting settlement, reservations, the engine's cursors.
+"""Trading: markets, signed orders, fills awaiting settlement, reservations, the engine's cursors,
+cancel-after deadlines.
 
 Written by the engine host (`backend.trading`), one writer per process; the relayer reads unsettled
 fills and marks them settled or failed (`backend.trading.settlement`). Addresses are EIP-55.
@@ -36,13 +37,18 @@ class Market(Base):
 
 
 class Order(Base):
-    """A signed order the API accepted; `hash` (its EIP-712 digest) is its id everywhere."""
+    """A signed order the API accepted; `hash` (its EIP-712 digest) is its id everywhere.
+
+    `client_order_id` is optional and not signed (the contract never sees it); the engine host
+    refuses a reuse before the row is written, and the unique index holds the line.
+    """
 
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("seq"),
         Index("ix_orders_maker_seq", "maker", "seq"),
         Index("ix_orders_status_expires", "status", "expires_at"),
+        Index("ix_orders_maker_client_order_id", "maker", "client_order_id", unique=True),
     )
 
     hash: Mapped[str] = mapped_column(String(66), primary_key=True)
@@ -59,6 +65,7 @@ class Order(Base):
     expires_at: Mapped[int] = mapped_column(BigInteger)  # expiry clamped to int64, for queries
     flags: Mapped[int] = mapped_column(BigInteger)
     signature: Mapped[str] = mapped_column(String(132))
+    client_order_id: Mapped[str | None] = mapped_column(String(36))  # the maker's own id, unique per maker
     time_in_force: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))  # open | filled | cancelled | expired
     filled: Mapped[int] = mapped_column(Amount())  # base units
@@ -119,3 +126,17 @@ class TradingCursor(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class CancelAfter(Base):
+    """A wallet's cancel-after switch for one market or all (`*`); see backend.trading.cancel_after.
+
+    `deadline_ms` 0 means off; `timestamp_ms` (of the last signed request) stays, against replays.
+    """
+
+    __tablename__ = "cancel_after"
+
+    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    deadline_ms: Mapped[int] = mapped_column(BigInteger)
+    timestamp_ms: Mapped[int] = mapped_column(BigInteger)

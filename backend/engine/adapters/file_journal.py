@@ -11,6 +11,8 @@ everything queued as one frame, hands it to the OS and, with `fsync=True`, force
 host calls `flush()` before it publishes the events of the commands appended so far, so an event is
 never visible before its command is durable. Encoding a batch in one `pickle.dumps` costs a fraction
 of encoding each command on its own. `max_pending` bounds the queue if a host forgets to flush.
+`flush()` may run on another thread than `append` (the host's batch writer): it writes exactly the
+commands queued when it started and leaves any appended meanwhile for the next flush.
 
 Snapshot file: the canonical JSON of `snapshot_to_plain`, written to a temporary file, fsynced and
 renamed over the old one, so a crash leaves either the old or the new snapshot, never half of one.
@@ -23,6 +25,7 @@ import json
 import os
 import pickle
 import struct
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +49,7 @@ class FileJournal:
         self._fsync = fsync
         self._max_pending = max_pending
         self._pending: list[tuple[int, Command]] = []
+        self._flushing = threading.Lock()  # one writer of frames, even when a full queue flushes in `append`
         valid_end = _scan_valid_end(self.path) if self.path.exists() else 0
         self._file = open(self.path, "ab")  # noqa: SIM115 - lives until close()
         if self._file.tell() != valid_end:
@@ -60,13 +64,16 @@ class FileJournal:
 
     def flush(self) -> None:
         """Write everything queued as one frame and, if so configured, fsync it."""
-        if self._pending:
-            payload = pickle.dumps([(seq, *command_to_record(c)) for seq, c in self._pending], _PROTOCOL)
-            self._file.write(_HEADER.pack(len(payload)) + payload)
-            self._pending.clear()
-        self._file.flush()
-        if self._fsync:
-            os.fsync(self._file.fileno())
+        with self._flushing:
+            pending = self._pending
+            count = len(pending)  # slicing and deleting a list are atomic: a concurrent append survives
+            if count:
+                payload = pickle.dumps([(seq, *command_to_record(c)) for seq, c in pending[:count]], _PROTOCOL)
+                self._file.write(_HEADER.pack(len(payload)) + payload)
+                del pending[:count]
+            self._file.flush()
+            if self._fsync:
+                os.fsync(self._file.fileno())
 
     def close(self) -> None:
         """Flush and close the file."""

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from backend.api.app import create_app
 from backend.chain.devkeys import DEV_KEYS
 from backend.client import AsyncHdexClient, HdexClient, HdexClientError, price_units, units
 
-from ..conftest import free_port
 from .exchange_fixtures import MARKET, prepare
+from .live_server import serving
 
 
 @pytest.fixture
 def server(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
     container = prepare(sqlite_url, tmp_path)
-    port = free_port()
-    config = uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=30)
+    with serving(container) as url:
+        yield url
     container.db_engine.dispose()
 
 
@@ -62,6 +48,37 @@ def test_a_bot_places_queries_and_cancels_with_the_sync_client(server: str) -> N
         bot.place_order(MARKET, "buy", units("1", 18), price - market.tick_size)
         assert len(bot.cancel_all(MARKET)) == 1
         assert bot.book(MARKET)["bids"] == []
+
+
+def test_a_bot_labels_replaces_and_arms_a_dead_man_switch_with_the_sync_client(server: str) -> None:
+    with HdexClient(server, DEV_KEYS[5]) as bot:
+        market = bot.load_markets()[MARKET]
+        price = price_units("3000", market.base_decimals, market.quote_decimals)
+        bid = bot.place_order(MARKET, "buy", units("1", 18), price, client_order_id="grid-1")
+        assert bid["clientOrderId"] == "grid-1"
+        moved = bot.replace_order(bid["hash"], MARKET, "buy", units("1", 18), price - market.tick_size,
+                                  client_order_id="grid-2")  # fmt: skip
+        assert (moved["cancelled"]["hash"], moved["cancelled"]["status"]) == (bid["hash"], "cancelled")
+        assert (moved["order"]["clientOrderId"], moved["order"]["status"]) == ("grid-2", "open")
+        armed = bot.cancel_after(60_000, MARKET)
+        assert armed["deadline"] is not None and armed["timeoutMs"] == 60_000
+        assert bot.cancel_after(0, MARKET)["deadline"] is None
+        with pytest.raises(HdexClientError) as refused:
+            bot.cancel_after(1_000)
+        assert refused.value.code == "TIMEOUT_OUT_OF_RANGE"
+
+
+async def _async_replace_and_switch(server: str) -> tuple[dict[str, object], dict[str, object]]:
+    async with AsyncHdexClient(server, DEV_KEYS[6]) as bot:
+        placed = await bot.place_order(MARKET, "sell", 10**18, 3_100 * 10**6, client_order_id="ask-1")
+        moved = await bot.replace_order(placed["hash"], MARKET, "sell", 10**18, 3_200 * 10**6)
+        return moved, await bot.cancel_after(5_000)
+
+
+def test_the_async_client_replaces_and_arms_the_dead_man_switch(server: str) -> None:
+    moved, armed = asyncio.run(_async_replace_and_switch(server))
+    assert moved["order"]["status"] == "open"  # type: ignore[index]
+    assert armed["market"] is None and armed["deadline"] is not None
 
 
 def test_the_async_client_streams_the_book_and_trades_it_causes(server: str) -> None:
@@ -103,7 +120,8 @@ def test_the_example_market_maker_quotes_both_sides_and_refreshes(server: str) -
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("4 quotes") == 2
+    assert result.stdout.count("4 quotes around") == 2
+    assert "cancelled 4 quotes" in result.stdout  # the second round's: the first round's were replaced
     with HdexClient(server) as reader:
         book = reader.book(MARKET)
-        assert len(book["bids"]) == 2 and len(book["asks"]) == 2  # the first round's quotes were replaced
+        assert book["bids"] == [] and book["asks"] == []  # nothing left resting after it exits

@@ -1,24 +1,52 @@
-"""A restart restores open orders, holds and the book, from the journal or, without it, the database."""
+"""A restart restores open orders, holds and the book, from the journal or, without it, the database;
+a clean stop resumes without either fallback, and the book's `seq` never goes back for a client."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .exchange_fixtures import PRICE, TICK, Exchange, prepare, running
+from backend.bootstrap import Container
+from backend.engine.adapters.file_journal import read_snapshot
+
+from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, Exchange, prepare, running
 
 
 def book_and_orders(exchange: Exchange) -> dict[str, Any]:
     state = exchange.state()
     return {
-        "book": exchange.client.get("/v1/markets/WETH-USDC/book").json() | {"seq": None},
+        "book": exchange.client.get(f"/v1/markets/{MARKET}/book").json() | {"seq": None},
         "orders": state["orders"],
         "reserved": {key: value for key, value in state["reserved"].items() if value},
         "reservations": state["reservations"],
     }
+
+
+def book_seq(exchange: Exchange) -> int:
+    """The book's `seq` as a client sees it; REST and the WebSocket snapshot must agree on it."""
+    exchange.state()  # every accepted change is durable and published
+    rest: int = exchange.client.get(f"/v1/markets/{MARKET}/book").json()["seq"]
+    with exchange.client.websocket_connect("/v1/ws") as ws:
+        ws.send_json({"op": "subscribe", "channel": "book", "market": MARKET})
+        ws.receive_json()
+        snapshot = ws.receive_json()
+    assert snapshot["seq"] == rest
+    return rest
+
+
+def trade_a_little(exchange: Exchange) -> None:
+    """Resting orders on both sides, a partial fill, a refused order and an idle clock tick."""
+    for i in range(3):
+        exchange.place(5, limitPrice=PRICE - i * TICK)
+        exchange.place(6, side=1, limitPrice=PRICE + (i + 1) * TICK)
+    exchange.place(7, side=1, limitPrice=PRICE, baseAmount=10**17)  # partly fills the best bid
+    refused = exchange.place(8, limitPrice=PRICE + 10 * TICK, baseAmount=10**17, flags=4)  # post-only, crosses
+    assert refused.json()["error"]["code"] == "POST_ONLY_WOULD_CROSS"  # the engine journaled it all the same
+    exchange.sync()  # the loop's clock tick: a journaled command that changes nothing
 
 
 @pytest.mark.parametrize("lose_journal", [False, True], ids=["journal", "database-only"])
@@ -27,15 +55,13 @@ def test_a_restart_restores_open_orders_holds_and_the_book(
 ) -> None:
     container = prepare(database_url, tmp_path)
     for exchange in running(container):
-        for i in range(3):
-            exchange.place(5, limitPrice=PRICE - i * TICK)
-            exchange.place(6, side=1, limitPrice=PRICE + (i + 1) * TICK)
-        exchange.place(7, side=1, limitPrice=PRICE, baseAmount=10**17)  # partly fills the best bid
-        before = book_and_orders(exchange)
+        trade_a_little(exchange)
+        before, seq_before = book_and_orders(exchange), book_seq(exchange)
     if lose_journal:
         shutil.rmtree(tmp_path / "engine")
     for exchange in running(container):
         after = book_and_orders(exchange)
+        assert book_seq(exchange) >= seq_before
         assert after["book"] == before["book"]
         assert after["reserved"] == before["reserved"]
         assert after["reservations"] == before["reservations"]
@@ -61,3 +87,47 @@ def test_after_a_restart_the_stream_snapshot_and_the_ticker_start_from_the_resto
         assert (snapshot["bids"], snapshot["asks"]) == (book["bids"], book["asks"]) != ([], [])
         ticker = exchange.client.get("/v1/markets/WETH-USDC/ticker").json()
         assert (ticker["last"], ticker["trades"]) == (str(PRICE - TICK), 1)
+
+
+def restarts_without_a_fallback(
+    container: Container, caplog: pytest.LogCaptureFixture, before: dict[str, Any], seq_before: int
+) -> None:
+    """Start again: no fallback warning, the same book, orders and holds, and a book seq that goes on."""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        for exchange in running(container):
+            after, seq_after = book_and_orders(exchange), book_seq(exchange)
+            exchange.place(9, limitPrice=PRICE - 5 * TICK)
+            seq_later = book_seq(exchange)
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("backend.trading")] == []
+    assert after == before
+    assert seq_before <= seq_after < seq_later
+
+
+def test_a_clean_stop_and_restart_resume_from_the_snapshot_and_journal_and_the_book_seq_goes_on(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        trade_a_little(exchange)
+        before, seq_before = book_and_orders(exchange), book_seq(exchange)
+    restarts_without_a_fallback(container, caplog, before, seq_before)
+
+
+def test_a_crash_after_a_periodic_snapshot_recovers_without_a_fallback_and_the_book_seq_never_goes_back(
+    sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    container = prepare(sqlite_url, tmp_path, engine_snapshot_every=1)  # a snapshot at every idle sync round
+    engine_files = tmp_path / "engine" / str(CHAIN_ID)
+    for exchange in running(container):
+        trade_a_little(exchange)
+        book_seq(exchange)  # idle
+        exchange.sync()  # snapshot, then a clock tick
+        before, seq_before = book_and_orders(exchange), book_seq(exchange)
+        snapshot = read_snapshot(engine_files / "snapshot.json")
+        assert snapshot is not None and [len(m.bids) for m in snapshot.markets] == [3]  # taken after the trading
+        # what a SIGKILL leaves: the engine files as the last batch wrote them, no snapshot at stop
+        shutil.copytree(engine_files, tmp_path / "killed")
+    shutil.rmtree(engine_files)
+    (tmp_path / "killed").rename(engine_files)
+    restarts_without_a_fallback(container, caplog, before, seq_before)

@@ -1,4 +1,5 @@
-"""`make run` on embedded defaults: healthy within 120 s, and nothing left listening after a signal.
+"""`make run` on embedded defaults: announced only once it listens, healthy within 120 s, and nothing left
+listening after a signal.
 
 The signal goes to make's pid alone (the hard case: make does not forward SIGINT to its recipe).
 """
@@ -73,6 +74,15 @@ def _wait_healthy(running: Running, timeout: float = 120.0) -> dict[str, object]
     raise AssertionError(f"not healthy within {timeout} s:\n{running.log.read_text()[-3000:]}")
 
 
+def _wait_announced(running: Running, timeout: float = 120.0) -> None:
+    """Poll the log until the `HDEX is up` line appears."""
+    deadline = time.monotonic() + timeout
+    while "HDEX is up" not in running.log.read_text():
+        assert running.process.poll() is None, running.log.read_text()[-3000:]
+        assert time.monotonic() < deadline, f"no `HDEX is up` within {timeout} s:\n{running.log.read_text()[-3000:]}"
+        time.sleep(0.01)
+
+
 def _stop(running: Running, signum: int) -> float:
     """Signal make alone; return seconds until neither port listens."""
     started = time.monotonic()
@@ -100,6 +110,8 @@ def test_make_run_serves_health_and_stops_everything_on_a_signal(
 ) -> None:
     running = _start(tmp_path / "var")
     cleanup.append(running)
+    _wait_announced(running)
+    assert _listening(running.api_port), "`HDEX is up` was logged before the API accepted connections"
     body = _wait_healthy(running)
     assert body["chain_id"] == 31337
     assert body["database"] == "ok"
@@ -114,15 +126,30 @@ def test_make_run_serves_health_and_stops_everything_on_a_signal(
     running.process.wait(timeout=10)
 
 
-def test_a_restart_keeps_the_chain_and_does_not_redeploy(tmp_path: Path, cleanup: list[Running]) -> None:
+def test_a_restart_keeps_the_chain_and_the_engine_and_does_not_redeploy(
+    tmp_path: Path, cleanup: list[Running]
+) -> None:
     first = _start(tmp_path / "var")
     cleanup.append(first)
     contracts = _wait_healthy(first)["contracts"]
-    _stop(first, signal.SIGINT)
-    first.process.wait(timeout=10)
+    # A request whose body never completes keeps uvicorn waiting on shutdown, so make's SIGTERM and
+    # our own SIGINT both land: the second is uvicorn's "force exit", which must still stop the engine
+    # cleanly (last batch stored, snapshot written).
+    with socket.create_connection(("127.0.0.1", first.api_port), timeout=10) as request_in_flight:
+        request_in_flight.sendall(
+            b"POST /v1/orders HTTP/1.1\r\nHost: hdex\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{"
+        )
+        _stop(first, signal.SIGTERM)
+        first.process.wait(timeout=20)
+    log = first.log.read_text()
+    # As the app's shutdown, not as a side effect of uvicorn cancelling the app after it finished.
+    assert "engine host stopped cleanly" in log.partition("Finished server process")[0], log[-3000:]
 
     second = _start(tmp_path / "var")
     cleanup.append(second)
     assert _wait_healthy(second)["contracts"] == contracts
-    assert "contracts deployed" not in second.log.read_text()
+    log = second.log.read_text()
+    assert "contracts deployed" not in log
+    assert "replaying from scratch" not in log and "rebuilding the book" not in log, log[-3000:]
     _stop(second, signal.SIGINT)

@@ -83,3 +83,22 @@ def test_a_snapshot_is_written_atomically_and_read_back(tmp_path: Path) -> None:
     write_snapshot(path, engine.snapshot())
     assert read_snapshot(path) == engine.snapshot()
     assert not (tmp_path / "snapshot.json.tmp").exists()
+
+
+def test_a_command_appended_while_another_thread_flushes_is_written_by_the_next_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = FileJournal(tmp_path / "j", fsync=False)
+    journal.append(1, COMMANDS[0])
+    encode = pickle.dumps
+
+    def encode_while_the_host_appends(rows: object, protocol: int) -> bytes:
+        monkeypatch.setattr(pickle, "dumps", encode)
+        journal.append(2, COMMANDS[1])  # the host's thread, while the batch writer's flush is under way
+        return encode(rows, protocol)
+
+    monkeypatch.setattr(pickle, "dumps", encode_while_the_host_appends)
+    journal.flush()
+    journal.flush()
+    journal.close()
+    assert [entry.seq for entry in read_journal(tmp_path / "j")] == [1, 2]

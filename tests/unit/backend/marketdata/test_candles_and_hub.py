@@ -1,4 +1,4 @@
-"""Candles aggregate exactly; the hub numbers book deltas without gaps and derives candles and tickers."""
+"""Candles aggregate exactly; the hub keeps book deltas' seq, follows them, and derives candles and tickers."""
 
 from __future__ import annotations
 
@@ -37,16 +37,17 @@ def published(hub: MarketDataHub, key: str) -> list[dict[str, Any]]:
     return subscription.queue._queue  # type: ignore[attr-defined,no-any-return]
 
 
-def test_book_deltas_are_numbered_per_market_and_the_view_follows() -> None:
+def test_book_deltas_keep_the_seq_the_engine_host_gave_them_and_the_view_follows() -> None:
     async def scenario() -> None:
         hub = MarketDataHub(InProcessBus())
         await hub.start()
+        hub.seed("A", 40, [], [], [])  # restarted: the host numbers on from its stored seq
         seen = published(hub, "book:A")
-        hub.publish([("book:A", {"side": "buy", "price": "10", "qty": "5"}),
-                     ("book:B", {"side": "sell", "price": "11", "qty": "1"}),
-                     ("book:A", {"side": "buy", "price": "10", "qty": "0"})])  # fmt: skip
-        assert [m["seq"] for m in seen] == [1, 2]
-        assert hub.books["A"].snapshot(10) == {"seq": 2, "bids": [], "asks": []}
+        hub.publish([("book:A", {"seq": 41, "side": "buy", "price": "10", "qty": "5"}),
+                     ("book:B", {"seq": 41, "side": "sell", "price": "11", "qty": "1"}),
+                     ("book:A", {"seq": 42, "side": "buy", "price": "10", "qty": "0"})])  # fmt: skip
+        assert [m["seq"] for m in seen] == [41, 42]
+        assert hub.books["A"].snapshot(10) == {"seq": 42, "bids": [], "asks": []}
         assert hub.books["B"].snapshot(10)["asks"] == [["11", "1"]]
 
     asyncio.run(scenario())

@@ -35,6 +35,7 @@ from backend.signing.typed_data import (
     ORDER_TYPEHASH,
     WITHDRAWAL_TYPEHASH,
     keccak,
+    signing_forms,
 )
 
 DOMAIN = Domain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3")
@@ -150,3 +151,13 @@ def test_the_high_s_twin_of_a_valid_signature_is_refused_like_the_contract_does(
 def test_a_value_that_does_not_fit_32_bytes_cannot_be_hashed() -> None:
     with pytest.raises(OverflowError):
         order_digest(DOMAIN, an_order(limitPrice=2**256))
+
+
+def test_each_served_form_lists_only_the_types_its_signer_takes() -> None:
+    forms = signing_forms(DOMAIN)
+    assert set(forms) == {"Order", "Cancel", "Withdrawal"}
+    for primary, form in forms.items():
+        assert set(form["signTypedDataV4"]["types"]) == {"EIP712Domain", primary}  # MetaMask needs EIP712Domain
+        assert set(form["ethers"]["types"]) == {primary}  # ethers refuses EIP712Domain and unused types
+        assert form["signTypedDataV4"]["primaryType"] == form["ethers"]["primaryType"] == primary
+        assert form["signTypedDataV4"]["domain"] == form["ethers"]["domain"]

@@ -9,10 +9,10 @@ from eth_account import Account
 
 from backend.api.errors import HdexError
 from backend.chain.devkeys import DEV_KEYS
-from backend.engine import Engine, MarketState, SetMarketState
+from backend.engine import Engine, MarketState, OrderType, PlaceOrder, SetMarketState, Side
 from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.trading.accounts import AccountBook, checksum
-from backend.trading.checks import Limits, check_placement
+from backend.trading.checks import ENGINE_ERRORS, Limits, check_placement, engine_error
 from backend.trading.markets import Market
 from backend.trading.orders import OrderRequest
 
@@ -91,3 +91,19 @@ def test_holds_lower_what_is_available() -> None:
     accounts.release(MAKER, checksum(QUOTE), 10**9)
     assert check(signed(), engine, accounts)
     assert accounts.take_dirty() == {(MAKER, checksum(QUOTE)): 10**12 - 3 * 10**9}
+
+
+def test_every_engine_refusal_says_what_to_send_instead_of_the_engines_code() -> None:
+    order = signed().order
+    for code in ENGINE_ERRORS:
+        for error in (engine_error(code), engine_error(code, MARKET, order)):
+            assert code.value not in error.message, code
+            assert error.field is not None, code
+
+
+def test_a_price_outside_the_band_is_told_the_range_it_may_send() -> None:
+    engine, accounts = setup()
+    for order_id, account, side in (("bid", "alice", Side.BUY), ("ask", "bob", Side.SELL)):  # a trade at 3,000
+        engine.apply(PlaceOrder(order_id, account, MARKET.name, side, OrderType.LIMIT, 3 * 10**9, 10**18))
+    with pytest.raises(HdexError, match="send a limitPrice from 2700000000 to 3300000000"):
+        check(signed(limitPrice=4 * 10**9), engine, accounts)

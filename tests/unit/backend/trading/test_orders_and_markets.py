@@ -9,7 +9,7 @@ import pytest
 from backend.api.errors import HdexError
 from backend.engine import MarketState, OrderType, TimeInForce
 from backend.trading.markets import PRICE_SCALE, Market, fee, market_rule_error, quote_amount
-from backend.trading.orders import parse_order_request, parse_uint, reservation
+from backend.trading.orders import parse_hash, parse_order_request, parse_uint, reservation
 
 ORDER = {
     "maker": "0x" + "Aa" * 20, "baseToken": "0x" + "0a" * 20, "quoteToken": "0x" + "0b" * 20, "side": 0,
@@ -36,6 +36,20 @@ def test_anything_but_a_plain_non_negative_integer_is_an_invalid_field(value: An
     with pytest.raises(HdexError) as error:
         parse_uint(value, 256, "order.limitPrice")
     assert (error.value.code, error.value.field) == ("INVALID_FIELD", "order.limitPrice")
+
+
+def test_side_is_only_the_signed_0_or_1_and_a_word_is_told_so() -> None:
+    assert request(side="1").order.side == 1
+    with pytest.raises(HdexError, match=r"side is 0 \(buy\) or 1 \(sell\)") as error:
+        request(side="buy")
+    assert error.value.field == "order.side"
+
+
+@pytest.mark.parametrize("value", ["0x" + "ab" * 31 + "  ", "0x" + "ab" * 31 + "\n\n", "ab" * 33, "0x" + "zz" * 32])
+def test_a_hash_with_anything_but_64_hex_digits_is_refused_not_shortened(value: str) -> None:
+    with pytest.raises(HdexError, match="must be 0x followed by 64 hex digits"):
+        parse_hash(value, "orderHash")
+    assert parse_hash("0x" + "AB" * 32, "orderHash") == "0x" + "ab" * 32
 
 
 def test_a_value_beyond_its_solidity_type_is_out_of_range() -> None:
