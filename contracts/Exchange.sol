@@ -70,7 +70,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         uint256 flags;
         uint256 filled;
         bool touched;
-        bytes4 invalidReason;
+        bytes invalidReason;
         bytes32 baseBalanceSlot;
         bytes32 quoteBalanceSlot;
     }
@@ -258,27 +258,36 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Why the order cannot trade at all in this batch, or zero. The signature is only checked for orders
+    /// @dev Why the order cannot trade at all in this batch, as the ABI-encoded error, or empty. The error is
+    /// encoded only on failure, so a valid order pays nothing for it. The signature is only checked for orders
     /// not seen before: an order hash with a stored state was verified when first filled.
     function _orderInvalidReason(
         Order calldata order,
         OrderContext memory context,
         OrderState memory state,
         bytes calldata signature
-    ) internal view returns (bytes4) {
-        if (state.cancelled) return OrderCancelled.selector;
-        if (block.timestamp > order.expiry) return OrderExpired.selector;
-        if (context.flags & ~uint256(OrderLib.KNOWN_FLAGS) != 0) return OrderUnknownFlags.selector;
+    ) internal view returns (bytes memory reason) {
+        bytes32 orderHash = context.hash;
+        if (state.cancelled) return abi.encodeWithSelector(OrderCancelled.selector, orderHash);
+        if (block.timestamp > order.expiry) {
+            return abi.encodeWithSelector(OrderExpired.selector, orderHash, order.expiry);
+        }
+        if (context.flags & ~uint256(OrderLib.KNOWN_FLAGS) != 0) {
+            return abi.encodeWithSelector(OrderUnknownFlags.selector, orderHash, order.flags);
+        }
         if (context.side > OrderLib.SIDE_SELL || context.baseToken == context.quoteToken) {
-            return OrdersDoNotMatch.selector;
+            return abi.encodeWithSelector(
+                OrderMarketInvalid.selector, orderHash, order.side, context.baseToken, context.quoteToken
+            );
         }
         WalletState memory wallet = _wallets[context.maker];
-        if (order.nonce < wallet.nonceFloor) return OrderNonceBelowFloor.selector;
-        if (wallet.exitAvailableAt != 0) return WalletExited.selector;
-        if (!state.verified && !SignatureVerifier.isValidSignatureNow(context.maker, context.hash, signature)) {
-            return InvalidSignature.selector;
+        if (order.nonce < wallet.nonceFloor) {
+            return abi.encodeWithSelector(OrderNonceBelowFloor.selector, orderHash, order.nonce, wallet.nonceFloor);
         }
-        return bytes4(0);
+        if (wallet.exitAvailableAt != 0) return abi.encodeWithSelector(WalletExited.selector, context.maker);
+        if (!state.verified && !SignatureVerifier.isValidSignatureNow(context.maker, orderHash, signature)) {
+            return abi.encodeWithSelector(InvalidSignature.selector, context.maker, orderHash);
+        }
     }
 
     /// @dev Step 2: check one trade against its two orders and either apply it whole or skip it with a reason.
@@ -300,61 +309,72 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             taker := mload(add(contexts, shl(5, add(takerIndex, 1))))
         }
 
-        bytes4 reason = _tradeFailure(trade, maker, taker, batch);
-        if (reason == bytes4(0)) reason = _applyTrade(trade, maker, taker, batch.fees);
-        if (reason != bytes4(0)) emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
+        bytes memory reason = _tradeFailure(trade, maker, taker, batch);
+        if (reason.length == 0) reason = _applyTrade(trade, maker, taker, batch.fees);
+        if (reason.length != 0) emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
     }
 
-    /// @dev Why `trade` cannot be applied, or zero. Checks run from order validity to matching, amounts, limits
-    /// and fees; the payers' balances are checked by `_applyTrade`, which computes their slots anyway.
+    /// @dev Why `trade` cannot be applied, as the ABI-encoded error, or empty. Checks run from order validity to
+    /// matching, amounts, limits and fees; the payers' balances are checked by `_applyTrade`, which computes their
+    /// slots anyway. Each error is encoded inside its failing branch, so a trade that passes pays nothing for it.
     function _tradeFailure(
         Trade calldata trade,
         OrderContext memory maker,
         OrderContext memory taker,
         Batch memory batch
-    ) internal view returns (bytes4) {
-        if (maker.invalidReason != bytes4(0)) return maker.invalidReason;
-        if (taker.invalidReason != bytes4(0)) return taker.invalidReason;
-        if (maker.maker == taker.maker) return SelfTrade.selector;
+    ) internal pure returns (bytes memory reason) {
+        if (maker.invalidReason.length != 0) return maker.invalidReason;
+        if (taker.invalidReason.length != 0) return taker.invalidReason;
+        if (maker.maker == taker.maker) return abi.encodeWithSelector(SelfTrade.selector, maker.maker);
         if (
             maker.baseToken != taker.baseToken || maker.quoteToken != taker.quoteToken || maker.side == taker.side
-        ) return OrdersDoNotMatch.selector;
-        if (taker.flags & OrderLib.FLAG_POST_ONLY != 0) return PostOnlyOrderTaken.selector;
+        ) return abi.encodeWithSelector(OrdersDoNotMatch.selector, maker.hash, taker.hash);
+        if (taker.flags & OrderLib.FLAG_POST_ONLY != 0) {
+            return abi.encodeWithSelector(PostOnlyOrderTaken.selector, taker.hash);
+        }
         uint256 base = trade.baseAmount;
         uint256 quote = trade.quoteAmount;
-        if (base == 0 || quote == 0) return ZeroAmountTrade.selector;
+        if (base == 0 || quote == 0) return abi.encodeWithSelector(ZeroAmountTrade.selector);
         // Fills and amounts are below 2^128 (uint128 in storage and in the ABI), so the sums cannot overflow.
         unchecked {
-            if (maker.filled + base > maker.baseAmount || taker.filled + base > taker.baseAmount) {
-                return OrderOverfilled.selector;
-            }
+            if (maker.filled + base > maker.baseAmount) return _overfilled(maker, base);
+            if (taker.filled + base > taker.baseAmount) return _overfilled(taker, base);
         }
 
         bool makerSells = maker.side == OrderLib.SIDE_SELL;
         (OrderContext memory sell, OrderContext memory buy) = makerSells ? (maker, taker) : (taker, maker);
-        if (
-            !TradeMath.satisfiesSellLimit(base, quote, sell.limitPrice)
-                || !TradeMath.satisfiesBuyLimit(base, quote, buy.limitPrice)
-        ) return LimitPriceViolated.selector;
+        if (!TradeMath.satisfiesSellLimit(base, quote, sell.limitPrice)) return _limitViolated(sell);
+        if (!TradeMath.satisfiesBuyLimit(base, quote, buy.limitPrice)) return _limitViolated(buy);
         // Each party pays its fee in the token it receives: the seller receives quote, the buyer base.
         (uint256 makerReceives, uint256 takerReceives) = makerSells ? (quote, base) : (base, quote);
-        if (
-            !TradeMath.feeWithinRate(trade.makerFee, makerReceives, TradeMath.min(maker.maxFeeRate, batch.makerFeeRate))
-                || !TradeMath.feeWithinRate(
-                    trade.takerFee, takerReceives, TradeMath.min(taker.maxFeeRate, batch.takerFeeRate)
-                )
-        ) return FeeTooHigh.selector;
-        return bytes4(0);
+        uint256 makerRate = TradeMath.min(maker.maxFeeRate, batch.makerFeeRate);
+        if (!TradeMath.feeWithinRate(trade.makerFee, makerReceives, makerRate)) {
+            return abi.encodeWithSelector(FeeTooHigh.selector, maker.hash, trade.makerFee, makerReceives, makerRate);
+        }
+        uint256 takerRate = TradeMath.min(taker.maxFeeRate, batch.takerFeeRate);
+        if (!TradeMath.feeWithinRate(trade.takerFee, takerReceives, takerRate)) {
+            return abi.encodeWithSelector(FeeTooHigh.selector, taker.hash, trade.takerFee, takerReceives, takerRate);
+        }
     }
 
-    /// @dev Applies a checked trade unless a payer lacks the funds (then it changes nothing and returns why):
-    /// moves the four balances, records the fills in memory and accrues the fees.
+    /// @dev {OrderOverfilled} for `order` and a fill of `fill` base.
+    function _overfilled(OrderContext memory order, uint256 fill) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(OrderOverfilled.selector, order.hash, order.filled, fill, order.baseAmount);
+    }
+
+    /// @dev {LimitPriceViolated} for `order`.
+    function _limitViolated(OrderContext memory order) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(LimitPriceViolated.selector, order.hash, order.limitPrice);
+    }
+
+    /// @dev Applies a checked trade unless a payer lacks the funds (then it changes nothing and returns the
+    /// ABI-encoded {InsufficientBalance}): moves the four balances, records the fills in memory and accrues the fees.
     function _applyTrade(
         Trade calldata trade,
         OrderContext memory maker,
         OrderContext memory taker,
         FeeLedger.Data memory fees
-    ) internal returns (bytes4) {
+    ) internal returns (bytes memory reason) {
         bool makerSells = maker.side == OrderLib.SIDE_SELL;
         // Both orders trade the same market (checked in `_tradeFailure`): each order's own balance slots are the
         // ones its maker pays from and receives into.
@@ -363,7 +383,12 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         uint256 quote = trade.quoteAmount;
         uint256 sellerBase = _sload(sell.baseBalanceSlot);
         uint256 buyerQuote = _sload(buy.quoteBalanceSlot);
-        if (sellerBase < base || buyerQuote < quote) return InsufficientBalance.selector;
+        if (sellerBase < base) {
+            return abi.encodeWithSelector(InsufficientBalance.selector, sell.maker, sell.baseToken, sellerBase, base);
+        }
+        if (buyerQuote < quote) {
+            return abi.encodeWithSelector(InsufficientBalance.selector, buy.maker, buy.quoteToken, buyerQuote, quote);
+        }
 
         (uint256 sellerFee, uint256 buyerFee) =
             makerSells ? (trade.makerFee, trade.takerFee) : (trade.takerFee, trade.makerFee);
@@ -382,7 +407,6 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         taker.touched = true;
         fees.addPair(maker.baseToken, buyerFee, maker.quoteToken, sellerFee);
         _emitTradeSettled(trade, maker, taker);
-        return bytes4(0);
     }
 
     /// @dev The {TradeSettled} event of an applied trade (fills are the cumulative values after it).

@@ -3,8 +3,10 @@
 A batch is claimed (its fills marked settling) in the same database transaction that stores its
 signed operator transaction, so a fill can be in at most one live batch. The contract skips a bad
 trade with `TradeSkipped` (it reverts the whole batch only for batch-level faults), so a mined
-batch tells each fill's fate. A batch that would revert is bisected before anything is signed:
-the half that simulates goes on, and a single trade that cannot is failed and unwound.
+batch tells each fill's fate; a skipped fill's `failure` names the contract's error with its
+arguments, and both parties are told why in words (`relayer.skip_reasons`). A batch that would
+revert is bisected before anything is signed: the half that simulates goes on, and a single trade
+that cannot is failed and unwound.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils.crypto import keccak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3 import Web3
@@ -26,6 +27,7 @@ from backend.compliance.screening import Screener
 from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import publish_account_update
 from backend.settings import Settings
+from relayer.skip_reasons import SkipReasons
 from relayer.transactions import SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
@@ -66,12 +68,7 @@ class SettlementWork:
         self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
         self.policy = policy or BatchPolicy()
         self._clock = clock
-        self._skipped_topic = "0x" + keccak(text="TradeSkipped(uint256,bytes32,bytes32,bytes4)").hex()
-        self._error_names = {
-            "0x" + keccak(text=f"{e['name']}({','.join(i['type'] for i in e['inputs'])})")[:4].hex(): e["name"]
-            for e in exchange_abi
-            if e.get("type") == "error"
-        }
+        self.skip_reasons = SkipReasons(self.exchange, exchange_abi)
 
     # ------------------------------------------------------------------ new batches
 
@@ -93,7 +90,8 @@ class SettlementWork:
                 gas = txm.simulate(self.exchange, calldata)
             except SimulationFailed as exc:
                 if len(batch) == 1:
-                    self._fail(batch[0].id, f"settlement would revert: {exc}"[:200])
+                    words = "not settled: the trade would revert on-chain"
+                    self._fail(batch[0].id, f"settlement would revert: {exc}", words)
                     return
                 batch = batch[: len(batch) // 2]  # bisect: try the first half, the rest waits its turn
                 continue
@@ -116,8 +114,9 @@ class SettlementWork:
             ]
             if blocked:
                 reason = f"blocked_by_screening:{'+'.join(blocked)}"
-                fills.fail(session, fill.id, reason)
-                self._tell(fill, "failed", failure=reason)
+                words = f"not settled: the {' and the '.join(blocked)} did not pass address screening"
+                fills.fail(session, fill.id, reason, words)
+                self._tell(fill, "failed", failure=reason, reason=words)
                 log.warning("fill blocked by screening", extra={"fill": fill.id, "parties": ",".join(blocked)})
             else:
                 clear.append(fill)
@@ -180,13 +179,13 @@ class SettlementWork:
         txm.send(tx_id)
         log.info("settlement batch submitted", extra={"trades": len(ids), "first_fill": ids[0], "gas": gas})
 
-    def _fail(self, fill_id: int, reason: str) -> None:
+    def _fail(self, fill_id: int, reason: str, words: str) -> None:
         with self.container.session_factory() as session:
-            fills.fail(session, fill_id, reason)
+            fills.fail(session, fill_id, reason, words)
             session.commit()
             fill = session.get(Fill, fill_id)
             if fill is not None:
-                self._tell(fill, "failed", failure=reason)
+                self._tell(fill, "failed", failure=reason, reason=words)
         log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
 
     # ------------------------------------------------------------------ outcomes
@@ -201,31 +200,37 @@ class SettlementWork:
                 item.outcome, item.reason = "retry", tx.error
             fills.requeue(session, [item.fill_id for item in items])
             return
-        skipped = self._skipped(receipt)
+        skipped = self.skip_reasons.in_receipt(receipt)
         rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in items])))}
         for item in items:
             if item.trade_index in skipped:
-                item.outcome, item.reason = "skipped", skipped[item.trade_index]
-                fills.fail(session, item.fill_id, f"skipped_on_chain:{skipped[item.trade_index]}")
-                self._tell(rows[item.fill_id], "failed", failure=f"skipped_on_chain:{skipped[item.trade_index]}")
+                why = skipped[item.trade_index]
+                failure = f"skipped_on_chain:{why}"  # e.g. skipped_on_chain:OrderCancelled(orderHash=0x...)
+                item.outcome, item.reason, item.details = "skipped", why.error, why.details()
+                fills.fail(session, item.fill_id, failure, why.sentence)
+                self._tell(rows[item.fill_id], "failed", failure=failure, reason=why.sentence)
             else:
                 item.outcome = "settled"
                 fills.settle(session, item.fill_id, str(tx.mined_hash))
                 self._tell(rows[item.fill_id], "settled", tx_hash=tx.mined_hash)
 
-    def _tell(self, fill: Fill, status: str, failure: str | None = None, tx_hash: str | None = None) -> None:
-        """Both parties hear of their fill's outcome on their account channel (at least once)."""
-        message = {"type": "settlement", "fill": str(fill.id), "status": status, "failure": failure, "txHash": tx_hash}
+    def _tell(
+        self,
+        fill: Fill,
+        status: str,
+        failure: str | None = None,
+        reason: str | None = None,
+        tx_hash: str | None = None,
+    ) -> None:
+        """Both parties hear of their fill's outcome on their account channel (at least once): a failed fill's
+        `failure` as recorded, and `reason`, the same in words."""
+        message = {
+            "type": "settlement",
+            "fill": str(fill.id),
+            "status": status,
+            "failure": failure,
+            "reason": reason,
+            "txHash": tx_hash,
+        }
         for wallet in {fill.maker, fill.taker}:
             self.notify(wallet, message)
-
-    def _skipped(self, receipt: dict[str, Any]) -> dict[int, str]:
-        """tradeIndex -> error name, from the receipt's TradeSkipped logs."""
-        skipped = {}
-        for entry in receipt.get("logs", []):
-            if entry["address"].lower() != self.exchange.lower() or entry["topics"][0] != self._skipped_topic:
-                continue
-            trade_index = int(entry["topics"][1], 16)
-            selector = "0x" + entry["data"][2:][-64:][:8]  # bytes4 reason: last word, left-aligned
-            skipped[trade_index] = self._error_names.get(selector, selector)
-        return skipped

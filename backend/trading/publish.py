@@ -67,13 +67,13 @@ def fill_message(row: dict[str, Any]) -> dict[str, Any]:
         "time": row["created_at_ms"],
     }
 
-
 def account_fill_message(
     row: dict[str, Any], market: Market, wallet: str, client_order_id: str | None
 ) -> dict[str, Any]:
     """A fill as one of its parties sees it: `liquidity` (maker or taker), its `side`, its `fee` and the
-    token the fee is in (`feeToken`, `feeTokenSymbol`, `feeTokenDecimals`): the token it received; and
-    the `clientOrderId` of the party's own order."""
+    token the fee is in (`feeToken`, `feeTokenSymbol`, `feeTokenDecimals`): the token it received; the
+    `clientOrderId` of the party's own order; and for a failed fill why, as recorded (`failure`) and in
+    words (`failureReason`)."""
     liquidity = "maker" if wallet == row["maker"] else "taker"
     side = int(row["maker_side"]) if liquidity == "maker" else 1 - int(row["maker_side"])
     # A buyer receives base and a seller quote; fees are taken from what is received (IExchange).
@@ -91,6 +91,8 @@ def account_fill_message(
         "feeTokenSymbol": symbol,
         "feeTokenDecimals": decimals,
         "clientOrderId": client_order_id,
+        "failure": row.get("failure"),
+        "failureReason": row.get("failure_reason"),
     }
 
 

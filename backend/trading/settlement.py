@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.db.models import Fill
+from backend.db.models.trading import FAILURE_LENGTH, FAILURE_REASON_LENGTH
 
 UNSETTLED, SETTLING, SETTLED, FAILED = "unsettled", "settling", "settled", "failed"
 
@@ -52,10 +53,11 @@ def settle(session: Session, fill_id: int, tx_hash: str) -> None:
     )
 
 
-def fail(session: Session, fill_id: int, reason: str) -> None:
-    """Record that the fill will never settle; its holds are given back (unwound) at the next sync."""
+def fail(session: Session, fill_id: int, reason: str, words: str) -> None:
+    """Record that the fill will never settle, why (`reason`, for machines) and the same in `words`;
+    its holds are given back (unwound) at the next sync."""
     session.execute(
         update(Fill)
         .where(Fill.id == fill_id, Fill.status.in_((UNSETTLED, SETTLING)))
-        .values(status=FAILED, failure=reason[:200])
+        .values(status=FAILED, failure=reason[:FAILURE_LENGTH], failure_reason=words[:FAILURE_REASON_LENGTH])
     )

@@ -39,10 +39,13 @@ pragma solidity 0.8.30;
 ///
 /// Batch failure mode: `settle` reverts as a whole only for batch-level faults (caller not an operator, paused,
 /// malformed batch: index out of range, orders not sorted or repeated, array length mismatch). A trade that fails any
-/// per-trade or per-order check (signature, cancelled, expired, below nonce floor, exited wallet, limit price,
-/// overfill, fee, self-trade, zero amount, insufficient balance, mismatched orders) is skipped whole: it
-/// changes nothing and emits {TradeSkipped} with the selector of the error below that explains it. A user
-/// cancelling or exiting on-chain therefore cannot make the operator's whole batch revert.
+/// per-trade or per-order check (signature, cancelled, expired, below nonce floor, unknown flags, no market, exited
+/// wallet, limit price, overfill, fee, self-trade, post-only taker, zero amount, insufficient balance, mismatched
+/// orders) is skipped whole: it
+/// changes nothing and emits {TradeSkipped} with the error below that explains it, ABI-encoded with its arguments
+/// (selector and context, exactly as a revert would carry it: which order or wallet, and the amounts that failed).
+/// A user cancelling or exiting on-chain therefore cannot make the operator's whole batch revert. The error is
+/// encoded only when a trade is skipped: a trade that settles pays no gas for it.
 interface IExchange {
     // ---------------------------------------------------------------- types
 
@@ -109,34 +112,44 @@ interface IExchange {
     error BatchOrdersNotSorted(uint256 index, bytes32 orderHash);
 
     // ---------------------------------------------------------------- errors: per order and trade (also skip reasons)
+    // In `settle` these are not thrown but carried, ABI-encoded with their arguments, by {TradeSkipped}; the
+    // per-order ones (signature to exit) skip every trade of that order in the batch.
 
-    /// @notice The order's signature is not the maker's (bad, high-s, bad v, or EIP-1271 refusal).
+    /// @notice The signature over `digest` (an order's or a withdrawal's) is not `signer`'s, its maker or wallet
+    /// (bad, high-s, bad v, or EIP-1271 refusal).
     error InvalidSignature(address signer, bytes32 digest);
     /// @notice The order was cancelled by its maker.
     error OrderCancelled(bytes32 orderHash);
     /// @notice The order expired at `expiry`.
     error OrderExpired(bytes32 orderHash, uint64 expiry);
-    /// @notice The order's nonce is below its maker's nonce floor.
+    /// @notice The order's `nonce` is below its maker's `nonceFloor`.
     error OrderNonceBelowFloor(bytes32 orderHash, uint64 nonce, uint64 nonceFloor);
-    /// @notice The order has flag bits the contract does not know.
+    /// @notice The order has flag bits the contract does not know (`flags` is the order's whole field).
     error OrderUnknownFlags(bytes32 orderHash, uint32 flags);
+    /// @notice The order's `side` is neither buy (0) nor sell (1), or its `baseToken` and `quoteToken` are the
+    /// same: it belongs to no market and matches no order.
+    error OrderMarketInvalid(bytes32 orderHash, uint8 side, address baseToken, address quoteToken);
     /// @notice The wallet has started an exit; the operator can no longer settle for it.
     error WalletExited(address wallet);
     /// @notice The two orders are not opposite sides of the same market.
     error OrdersDoNotMatch(bytes32 makerOrderHash, bytes32 takerOrderHash);
-    /// @notice Maker and taker are the same wallet.
+    /// @notice Maker and taker are the same `wallet`.
     error SelfTrade(address wallet);
     /// @notice A post-only order was used as the taker.
     error PostOnlyOrderTaken(bytes32 orderHash);
     /// @notice The trade moves zero base or zero quote.
     error ZeroAmountTrade();
-    /// @notice The trade would fill `orderHash` beyond its base amount.
+    /// @notice The trade would fill `orderHash` beyond its base amount: `filled` before the trade plus the trade's
+    /// `fill` exceeds the order's `baseAmount` (all in base units). The maker order is checked first.
     error OrderOverfilled(bytes32 orderHash, uint256 filled, uint256 fill, uint256 baseAmount);
-    /// @notice The trade price is worse than the order's limit price.
+    /// @notice The trade price is worse than the order's `limitPrice` (the seller's is checked first).
     error LimitPriceViolated(bytes32 orderHash, uint256 limitPrice);
-    /// @notice The fee exceeds `received * maxRate / 1e6` (the signed max, the schedule or the hard cap).
+    /// @notice The `fee` the party of order `orderHash` would pay exceeds `received * maxRate / 1e6`, where
+    /// `received` is what that party receives in the trade and `maxRate` the smallest of the signed max, the
+    /// schedule and the hard cap (the maker's fee is checked first).
     error FeeTooHigh(bytes32 orderHash, uint256 fee, uint256 received, uint256 maxRate);
-    /// @notice `wallet` holds `balance` of `token`, less than `needed`.
+    /// @notice `wallet` holds `balance` of `token`, less than `needed` (in a trade: the seller's base, checked
+    /// first, or the buyer's quote).
     error InsufficientBalance(address wallet, address token, uint256 balance, uint256 needed);
 
     // ---------------------------------------------------------------- errors: vault
@@ -221,9 +234,11 @@ interface IExchange {
         uint256 makerFilled,
         uint256 takerFilled
     );
-    /// @notice Trade `tradeIndex` of a batch changed nothing because of `reason` (an error selector of this
-    /// interface).
-    event TradeSkipped(uint256 indexed tradeIndex, bytes32 makerOrderHash, bytes32 takerOrderHash, bytes4 reason);
+    /// @notice Trade `tradeIndex` of a batch changed nothing because of `reason`: one of the per-order and
+    /// per-trade errors of this interface, ABI-encoded with its arguments (4-byte selector, then the arguments),
+    /// so it decodes against this interface's ABI like revert data. Its arguments say which order or wallet failed
+    /// and by how much.
+    event TradeSkipped(uint256 indexed tradeIndex, bytes32 makerOrderHash, bytes32 takerOrderHash, bytes reason);
     /// @notice `amount` of `token` in fees was credited to `feeRecipient`'s balance (once per token per batch).
     event FeesCollected(address indexed feeRecipient, address indexed token, uint256 amount);
     /// @notice The fee recipient took `amount` of `token` out of its balance.

@@ -215,7 +215,41 @@ PRICE_2000 = 2000 * E6
 
 
 def skipped_reasons(tx):
-    return [ev["reason"] for ev in tx.events["TradeSkipped"]] if "TradeSkipped" in tx.events else []
+    """The selector (0x-hex) of the error each TradeSkipped of `tx` carries."""
+    events = tx.events["TradeSkipped"] if "TradeSkipped" in tx.events else []  # noqa: SIM401 (brownie's EventDict)
+    return ["0x" + bytes(ev["reason"])[:4].hex() for ev in events]
+
+
+def _readable(abi_type, value):
+    """An address checksummed and bytes as 0x-hex, as the tests write them."""
+    from eth_utils import to_checksum_address
+
+    if abi_type == "address":
+        return to_checksum_address(value)
+    return "0x" + value.hex() if isinstance(value, bytes) else value
+
+
+def skipped_errors(tx, exchange):
+    """tradeIndex -> (error name, {argument: value}) of each TradeSkipped of `tx`, decoded against the Exchange
+    ABI like revert data: the reason must be exactly one of its errors, encoded with all its arguments."""
+    from eth_abi import decode, encode
+    from eth_utils import keccak
+
+    errors = {}
+    for item in exchange.abi:
+        if item["type"] == "error":
+            types = [i["type"] for i in item["inputs"]]
+            errors[keccak(text=f"{item['name']}({','.join(types)})")[:4]] = item
+    decoded = {}
+    for ev in tx.events["TradeSkipped"] if "TradeSkipped" in tx.events else []:  # noqa: SIM401
+        reason = bytes(ev["reason"])
+        error = errors[reason[:4]]
+        types = [i["type"] for i in error["inputs"]]
+        values = decode(types, reason[4:])
+        assert encode(types, values) == reason[4:], f"{error['name']}: not exactly its arguments, ABI-encoded"
+        named = {i["name"]: _readable(i["type"], v) for i, v in zip(error["inputs"], values, strict=True)}
+        decoded[ev["tradeIndex"]] = (error["name"], named)
+    return decoded
 
 
 def selector(exchange, error_name):

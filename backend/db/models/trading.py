@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.db.models.base import Base
 from backend.db.types import Amount
 
+FAILURE_LENGTH = 320
+FAILURE_REASON_LENGTH = 400
+
 
 class Market(Base):
     """A tradable pair: the engine's grid (tick, lot, min notional) and fees; see backend.trading.markets."""
@@ -104,7 +107,8 @@ class Fill(Base):
     taker_fee: Mapped[int] = mapped_column(Amount())
     status: Mapped[str] = mapped_column(String(16))
     tx_hash: Mapped[str | None] = mapped_column(String(66))
-    failure: Mapped[str | None] = mapped_column(String(200))
+    failure: Mapped[str | None] = mapped_column(String(FAILURE_LENGTH))  # e.g. skipped_on_chain:<error(args)>
+    failure_reason: Mapped[str | None] = mapped_column(String(FAILURE_REASON_LENGTH))  # the same, in words
     released: Mapped[bool] = mapped_column(Boolean)  # its hold has left the reservations
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
 

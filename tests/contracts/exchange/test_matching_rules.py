@@ -16,9 +16,9 @@ def test_skips_two_orders_on_the_same_side(exchange, book, alice, bob):
     assert_skipped(tx, exchange, "OrdersDoNotMatch")
 
 
-def test_skips_orders_of_different_markets(exchange, book, alice, bob, quote_token):
+def test_skips_orders_of_different_markets(exchange, book, alice, bob, base_token, quote_token):
     sell = book.order(alice, SELL, E18, PRICE_2000)
-    buy = book.order(bob, BUY, E18, PRICE_2000).with_(baseToken=quote_token.address)
+    buy = book.order(bob, BUY, E18, PRICE_2000).with_(baseToken=quote_token.address, quoteToken=base_token.address)
     tx = book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E18, 2000 * E6)])
     assert_skipped(tx, exchange, "OrdersDoNotMatch")
 
@@ -27,7 +27,7 @@ def test_skips_a_side_that_is_neither_buy_nor_sell(exchange, book, alice, bob):
     sell = book.order(alice, SELL, E18, PRICE_2000)
     odd = book.order(bob, 2, E18, PRICE_2000)
     tx = book.settle([(sell, alice.key), (odd, bob.key)], [trade(0, 1, E18, 2000 * E6)])
-    assert_skipped(tx, exchange, "OrdersDoNotMatch")
+    assert_skipped(tx, exchange, "OrderMarketInvalid")
 
 
 def test_skips_a_post_only_order_used_as_taker(exchange, book, alice, bob):
@@ -78,4 +78,4 @@ def test_skips_an_order_whose_base_and_quote_are_the_same_token(exchange, book, 
     sell = book.order(alice, SELL, E18, PRICE_2000).with_(baseToken=quote_token.address)
     buy = book.order(bob, BUY, E18, PRICE_2000).with_(baseToken=quote_token.address)
     tx = book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E6, 2 * E6)])
-    assert_skipped(tx, exchange, "OrdersDoNotMatch")
+    assert_skipped(tx, exchange, "OrderMarketInvalid")

@@ -55,7 +55,7 @@ def test_a_failed_fill_gives_its_holds_back_and_a_settled_one_waits_for_finality
         first, second = (f.id for f in settlement.unsettled(uow.session, limit=10))
         assert settlement.claim(uow.session, [first, second])
         assert not settlement.claim(uow.session, [first])  # already settling
-        settlement.fail(uow.session, first, "skipped_on_chain:InsufficientBalance")
+        settlement.fail(uow.session, first, "skipped_on_chain:InsufficientBalance", "not settled")
         settlement.settle(uow.session, second, "0x" + "ab" * 32)
         uow.commit()
     exchange.sync()
