@@ -24,7 +24,7 @@ help:
 	@echo "make run    set up, then start the exchange (anvil, contracts, API + dApp) on embedded defaults"
 	@echo "make test   set up, then run the whole test suite (unit, integration, contracts)"
 	@echo "make setup  create .venv, .venv-brownie and node_modules, adopt the offline Solidity compiler"
-	@echo "make lint   ruff + mypy on our packages"
+	@echo "make lint   ruff + mypy + import-linter contracts (pyproject.toml) on our packages"
 	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle)"
 	@echo "make slither  static analysis of the contracts"
 
@@ -77,6 +77,7 @@ test-contracts: setup
 lint: setup
 	$(VENV)/bin/ruff check backend indexer relayer custody scripts tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: bench-gas bench-engine bench-indexer bench-api bench-settle
 

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     background: Literal["threads", "external"] = Field(
         default="threads", description="threads: hdex up runs indexer and relayer; external: hdex worker does"
     )
+    indexer_lease_s: Annotated[float, Field(ge=2, le=3600)] = Field(
+        default=15.0, description="how long a dead indexer keeps the chain's lease before another takes over"
+    )
     relayer_confirmations: Annotated[int, Field(ge=1, le=10_000)] = 1
     relayer_lease_s: Annotated[float, Field(ge=1, le=3600)] = Field(
         default=30.0, description="how long a dead relayer keeps the operator key's lease before another takes over"

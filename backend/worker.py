@@ -64,10 +64,17 @@ def _indexer_poll() -> None:
     _indexer_loop().poll()
 
 
-def _relayer_tick() -> None:
+@cache
+def _relayer() -> Any:
+    # One relayer per worker process: its lease owner must stay the same from one tick to the next,
+    # or each tick would wait out the TTL of the lease its predecessor took.
     from relayer.runner import relayer_for
 
-    relayer_for(_container()).tick()
+    return relayer_for(_container())
+
+
+def _relayer_tick() -> None:
+    _relayer().tick()
 
 
 def celery_app() -> Celery:

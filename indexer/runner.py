@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,7 +14,7 @@ from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.compliance.deposits import DepositScreening
 from backend.compliance.factory import build_screener
 from backend.compliance.providers import ProviderUnavailable
-from backend.db.leases import acquire_lease, release_lease
+from backend.db.leased_loop import LeasedLoop
 from backend.metrics import (
     INDEXER_ERRORS,
     INDEXER_EVENTS,
@@ -29,8 +27,6 @@ from indexer.decode import EventDecoder
 from indexer.follower import Follower, FollowerConfig, PollResult
 
 log = logging.getLogger(__name__)
-
-MAX_BACKOFF_S = 10.0
 
 
 def build_follower(container: Container) -> Follower:
@@ -54,20 +50,35 @@ def build_follower(container: Container) -> Follower:
 
 
 class IndexerLoop:
-    """Polls until stopped; only the holder of the chain's lease writes."""
+    """Polls until stopped; only the holder of the chain's lease writes (`LeasedLoop`)."""
 
     def __init__(self, container: Container, follower: Follower, interval_s: float = 1.0) -> None:
-        self.container = container
         self.follower = follower
-        self.interval_s = interval_s
-        self.lease = f"indexer:{follower.config.chain_id}"
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        self.leased = LeasedLoop(
+            "indexer",
+            f"indexer:{follower.config.chain_id}",
+            container.session_factory,
+            self._poll_held,
+            ttl_s=container.settings.indexer_lease_s,
+            interval_s=interval_s,
+            retry_on=(RpcError, SQLAlchemyError, ProviderUnavailable),
+            on_fault=lambda _: INDEXER_ERRORS.inc(),
+            on_stop=follower.reader.close,
+            context={"exchange": follower.config.exchange},
+        )
 
     def poll(self) -> PollResult | None:
         """One poll if we hold (or can take) the lease; None when another writer holds it."""
-        with self.container.session_factory() as session:
-            if not acquire_lease(session, self.lease, self.owner, ttl_s=max(15.0, self.interval_s * 10)):
-                return None
+        return self.leased.tick()
+
+    def run(self, stop: threading.Event) -> None:
+        """Poll every interval until `stop` is set; back off exponentially while faults last."""
+        self.leased.run(stop)
+
+    def start_thread(self, stop: threading.Event) -> threading.Thread:
+        return self.leased.start_thread(stop)
+
+    def _poll_held(self) -> PollResult:
         result = self.follower.poll_once()
         self._record(result)
         return result
@@ -90,28 +101,3 @@ class IndexerLoop:
                     "orphaned": result.orphaned,
                 },
             )
-
-    def run(self, stop: threading.Event) -> None:
-        """Poll every interval until `stop` is set; back off exponentially while faults last."""
-        delay = self.interval_s
-        log.info("indexer started", extra={"exchange": self.follower.config.exchange, "lease": self.lease})
-        try:
-            while not stop.is_set():
-                try:
-                    self.poll()
-                    delay = self.interval_s
-                except (RpcError, SQLAlchemyError, ProviderUnavailable) as exc:
-                    INDEXER_ERRORS.inc()
-                    delay = min(MAX_BACKOFF_S, delay * 2)
-                    log.warning("indexer poll failed; retrying", extra={"error": str(exc), "retry_in_s": delay})
-                stop.wait(delay)
-        finally:
-            with self.container.session_factory() as session:
-                release_lease(session, self.lease, self.owner)
-            self.follower.reader.close()
-            log.info("indexer stopped")
-
-    def start_thread(self, stop: threading.Event) -> threading.Thread:
-        thread = threading.Thread(target=self.run, args=(stop,), name="indexer", daemon=True)
-        thread.start()
-        return thread

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
 import threading
 from typing import Any, Protocol
 
@@ -16,15 +13,11 @@ from backend.chain.artifacts import load_artifact
 from backend.chain.deployments import require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.compliance.factory import build_screener
-from backend.db.leases import acquire_lease, release_lease
+from backend.db.leased_loop import LeasedLoop
 from backend.db.models import OperatorTx
 from relayer.settlement import BatchPolicy, SettlementWork
 from relayer.transactions import TxManager, TxPolicy
 from relayer.withdrawals import WithdrawalWork
-
-log = logging.getLogger(__name__)
-
-MAX_BACKOFF_S = 10.0
 
 
 class RelayerWork(Protocol):
@@ -37,7 +30,7 @@ class RelayerWork(Protocol):
     def finish(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None: ...
 
 
-def relayer_for(container: Container) -> Relayer:
+def relayer_for(container: Container, interval_s: float = 0.5) -> Relayer:
     """The relayer for the recorded Exchange: settlement batches and relayed withdrawals."""
     settings = container.settings
     with container.uow() as uow:
@@ -60,53 +53,50 @@ def relayer_for(container: Container) -> Relayer:
         ),
         WithdrawalWork(container, exchange, abi),
     ]
-    return Relayer(container, txm, works)
+    return Relayer(container, txm, works, interval_s)
 
 
 class Relayer:
-    """Each tick: reconcile in-flight transactions, then start new work if any is waiting."""
+    """Each tick: reconcile in-flight transactions, then start new work if any is waiting.
 
-    def __init__(self, container: Container, txm: TxManager, workers: list[RelayerWork]) -> None:
-        self.container = container
+    One writer of the operator key's nonces: only the holder of the key's lease ticks (`LeasedLoop`).
+    """
+
+    def __init__(
+        self, container: Container, txm: TxManager, workers: list[RelayerWork], interval_s: float = 0.5
+    ) -> None:
         self.txm = txm
         self.workers = workers
-        self.lease = f"relayer:{container.settings.chain_id}:{txm.sender.lower()}"
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        self.leased = LeasedLoop(
+            "relayer",
+            f"relayer:{container.settings.chain_id}:{txm.sender.lower()}",
+            container.session_factory,
+            self._round,
+            ttl_s=container.settings.relayer_lease_s,
+            interval_s=interval_s,
+            # Nothing is lost on these: every transaction's state is persisted before it is sent.
+            retry_on=(RpcError, SQLAlchemyError),
+            context={"operator": txm.sender},
+        )
 
     def tick(self) -> bool:
         """One round if we hold the lease; False when another relayer holds it."""
-        with self.container.session_factory() as session:
-            if not acquire_lease(session, self.lease, self.owner, ttl_s=self.container.settings.relayer_lease_s):
-                return False
+        return self.leased.tick() is not None
+
+    def run(self, stop: threading.Event) -> None:
+        """Tick every interval until `stop`; RPC or database faults back off and retry."""
+        self.leased.run(stop)
+
+    def start_thread(self, stop: threading.Event) -> threading.Thread:
+        return self.leased.start_thread(stop)
+
+    def _round(self) -> bool:
         self.txm.track(self._on_finished)
         for work in self.workers:
             work.start_new(self.txm)
-        return True
+        return True  # ran: tells a round from "another relayer holds the lease" (None)
 
     def _on_finished(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:
         for work in self.workers:
             if work.kind == tx.kind:
                 work.finish(session, tx, receipt)
-
-    def run(self, stop: threading.Event, interval_s: float = 0.5) -> None:
-        """Tick until `stop`; RPC or database faults back off and retry (nothing is lost: state is persisted)."""
-        delay = interval_s
-        log.info("relayer started", extra={"operator": self.txm.sender, "lease": self.lease})
-        try:
-            while not stop.is_set():
-                try:
-                    self.tick()
-                    delay = interval_s
-                except (RpcError, SQLAlchemyError) as exc:
-                    delay = min(MAX_BACKOFF_S, delay * 2)
-                    log.warning("relayer tick failed; retrying", extra={"error": str(exc), "retry_in_s": delay})
-                stop.wait(delay)
-        finally:
-            with self.container.session_factory() as session:
-                release_lease(session, self.lease, self.owner)
-            log.info("relayer stopped")
-
-    def start_thread(self, stop: threading.Event) -> threading.Thread:
-        thread = threading.Thread(target=self.run, args=(stop,), name="relayer", daemon=True)
-        thread.start()
-        return thread

@@ -1,94 +1,34 @@
-"""Every error code the API returns, grouped by subsystem, mapped to HTTP in one place.
+"""Every error code mapped to an HTTP status in one place, and the handlers that present errors.
 
 Responses are `{"error": {"code": "INVALID_SIGNATURE", "message": "...", "field": "signature"}}`.
-Domain code raises `HdexError(ErrorCode.X, message, field)`; the handlers below turn it, FastAPI's
-validation errors and unmatched routes into that shape, so no 5xx escapes for bad input.
+Code below the doors raises `backend.errors.HdexError` (it knows no HTTP); the handlers below turn
+it, FastAPI's validation errors and unmatched routes into that shape, so no 5xx escapes for bad input.
 """
 
 from __future__ import annotations
-
-from enum import StrEnum
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.errors import ErrorCode, HdexError
 
-class ErrorCode(StrEnum):
-    """Stable wire codes. Grouped by the subsystem that refuses; HTTP status in `HTTP_STATUS`."""
-
-    # request: the HTTP request itself
-    MALFORMED_JSON = "MALFORMED_JSON"
-    INVALID_FIELD = "INVALID_FIELD"
-    AMOUNT_OUT_OF_RANGE = "AMOUNT_OUT_OF_RANGE"
-    BODY_TOO_LARGE = "BODY_TOO_LARGE"
-    RATE_LIMITED = "RATE_LIMITED"
-    NOT_FOUND = "NOT_FOUND"
-    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
-
-    # signature: who signed what
-    INVALID_SIGNATURE = "INVALID_SIGNATURE"
-    SIGNER_NOT_MAKER = "SIGNER_NOT_MAKER"
-
-    # order: the order's own fields and lifecycle
-    ORDER_EXPIRED = "ORDER_EXPIRED"
-    NONCE_BELOW_FLOOR = "NONCE_BELOW_FLOOR"
-    DUPLICATE_ORDER = "DUPLICATE_ORDER"
-    UNKNOWN_FLAGS = "UNKNOWN_FLAGS"
-    INVALID_TRIGGER_PRICE = "INVALID_TRIGGER_PRICE"
-    MAX_FEE_TOO_LOW = "MAX_FEE_TOO_LOW"
-    TOO_MANY_OPEN_ORDERS = "TOO_MANY_OPEN_ORDERS"
-    ORDER_NOT_FOUND = "ORDER_NOT_FOUND"
-    ORDER_NOT_OPEN = "ORDER_NOT_OPEN"
-    CANCEL_EXPIRED = "CANCEL_EXPIRED"
-    DUPLICATE_CLIENT_ORDER_ID = "DUPLICATE_CLIENT_ORDER_ID"
-    TIMEOUT_OUT_OF_RANGE = "TIMEOUT_OUT_OF_RANGE"
-    REPLACE_PARTLY_FAILED = "REPLACE_PARTLY_FAILED"
-
-    # market: the market's rules and state
-    UNKNOWN_MARKET = "UNKNOWN_MARKET"
-    MARKET_HALTED = "MARKET_HALTED"
-    MARKET_CANCEL_ONLY = "MARKET_CANCEL_ONLY"
-    INVALID_PRICE = "INVALID_PRICE"
-    PRICE_OFF_TICK = "PRICE_OFF_TICK"
-    INVALID_QUANTITY = "INVALID_QUANTITY"
-    QUANTITY_OFF_LOT = "QUANTITY_OFF_LOT"
-    BELOW_MIN_NOTIONAL = "BELOW_MIN_NOTIONAL"
-    PRICE_OUTSIDE_BAND = "PRICE_OUTSIDE_BAND"
-    TIF_NOT_ALLOWED = "TIF_NOT_ALLOWED"
-    POST_ONLY_WOULD_CROSS = "POST_ONLY_WOULD_CROSS"
-    FOK_NOT_FILLED = "FOK_NOT_FILLED"
-    WOULD_TRIGGER_IMMEDIATELY = "WOULD_TRIGGER_IMMEDIATELY"
-
-    # balance: funds
-    INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"
-
-    # withdrawal: signed withdrawals
-    SIGNER_NOT_WALLET = "SIGNER_NOT_WALLET"
-    WITHDRAWAL_EXPIRED = "WITHDRAWAL_EXPIRED"
-    DUPLICATE_WITHDRAWAL = "DUPLICATE_WITHDRAWAL"
-    INVALID_RECIPIENT = "INVALID_RECIPIENT"
-
-    # compliance: screening
-    ADDRESS_BLOCKED = "ADDRESS_BLOCKED"
-    SCREENING_UNAVAILABLE = "SCREENING_UNAVAILABLE"
-
-    # service: the exchange cannot take orders right now
-    NOT_DEPLOYED = "NOT_DEPLOYED"
-    UNAVAILABLE = "UNAVAILABLE"
-
-
+# Grouped as ErrorCode is. 4xx: the client can fix the request; 503: HDEX cannot serve it now.
 HTTP_STATUS: dict[ErrorCode, int] = {
+    # generic
     ErrorCode.MALFORMED_JSON: 400,
     ErrorCode.INVALID_FIELD: 422,
     ErrorCode.AMOUNT_OUT_OF_RANGE: 422,
-    ErrorCode.BODY_TOO_LARGE: 413,
-    ErrorCode.RATE_LIMITED: 429,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
+    # rate limits and bodies
+    ErrorCode.BODY_TOO_LARGE: 413,
+    ErrorCode.RATE_LIMITED: 429,
+    # signatures
     ErrorCode.INVALID_SIGNATURE: 401,
     ErrorCode.SIGNER_NOT_MAKER: 401,
+    # order entry
     ErrorCode.ORDER_EXPIRED: 422,
     ErrorCode.NONCE_BELOW_FLOOR: 422,
     ErrorCode.DUPLICATE_ORDER: 409,
@@ -102,6 +42,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.DUPLICATE_CLIENT_ORDER_ID: 409,
     ErrorCode.TIMEOUT_OUT_OF_RANGE: 422,
     ErrorCode.REPLACE_PARTLY_FAILED: 409,
+    # markets
     ErrorCode.UNKNOWN_MARKET: 404,
     ErrorCode.MARKET_HALTED: 409,
     ErrorCode.MARKET_CANCEL_ONLY: 409,
@@ -115,41 +56,31 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.POST_ONLY_WOULD_CROSS: 409,
     ErrorCode.FOK_NOT_FILLED: 409,
     ErrorCode.WOULD_TRIGGER_IMMEDIATELY: 409,
+    ErrorCode.INVALID_MARKET: 422,
+    # accounts and balances
+    ErrorCode.INSUFFICIENT_BALANCE: 422,
+    # withdrawals
     ErrorCode.SIGNER_NOT_WALLET: 401,
     ErrorCode.WITHDRAWAL_EXPIRED: 422,
     ErrorCode.DUPLICATE_WITHDRAWAL: 409,
     ErrorCode.INVALID_RECIPIENT: 422,
+    # compliance
     ErrorCode.ADDRESS_BLOCKED: 403,
     ErrorCode.SCREENING_UNAVAILABLE: 503,
-    ErrorCode.INSUFFICIENT_BALANCE: 422,
+    ErrorCode.INVALID_SCREENING_LIST: 422,
+    # chain and RPC
     ErrorCode.NOT_DEPLOYED: 503,
+    ErrorCode.RPC_UNAVAILABLE: 503,
+    ErrorCode.NODE_UNAVAILABLE: 503,
+    ErrorCode.COMPILE_FAILED: 503,
+    # service
     ErrorCode.UNAVAILABLE: 503,
 }
 
 
-class HdexError(Exception):
-    """The root of every error the API reports: a code, a message for people, the offending field."""
-
-    def __init__(
-        self, code: ErrorCode, message: str, field: str | None = None, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.headers = headers
-
-    @property
-    def status(self) -> int:
-        return HTTP_STATUS[self.code]
-
-    def body(self) -> dict[str, dict[str, str | None]]:
-        return {"error": {"code": self.code.value, "message": self.message, "field": self.field}}
-
-
 def error_response(error: HdexError) -> JSONResponse:
     """The JSON response of `error`."""
-    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+    return JSONResponse(error.body(), status_code=HTTP_STATUS[error.code], headers=error.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

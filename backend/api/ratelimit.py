@@ -20,7 +20,8 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.api.errors import ErrorCode, HdexError
+from backend.api.errors import HTTP_STATUS
+from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -152,5 +153,5 @@ async def _send_error(send: Send, error: HdexError) -> None:
     body = json.dumps(error.body()).encode()
     headers: list[Any] = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     headers.extend((name.lower().encode(), value.encode()) for name, value in (error.headers or {}).items())
-    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.start", "status": HTTP_STATUS[error.code], "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from backend.api.errors import ErrorCode
+from backend.errors import ErrorCode
 
 Amount = Annotated[str, Field(pattern="^[0-9]+$", description="an integer in base units, as a decimal string")]
 Address = Annotated[str, Field(pattern="^0x[0-9a-fA-F]{40}$", description="an EIP-55 checksummed address")]
@@ -101,6 +101,7 @@ class EthersForm(BaseModel):
 
     domain: Eip712Domain
     types: dict[str, list[Eip712Field]] = Field(description="the primary type only")
+    primaryType: Literal["Order", "Cancel", "Withdrawal"]
 
 
 class SigningForms(BaseModel):
@@ -232,6 +233,9 @@ class AccountFill(Trade):
     feeToken: Address = Field(description="the token this wallet received: base for a buy, quote for a sell")
     feeTokenSymbol: str
     feeTokenDecimals: int
+    clientOrderId: str | None = Field(description="the clientOrderId of this wallet's order, if it sent one")
+    failure: str | None = Field(default=None, description="a failed fill: why, as the relayer recorded it")
+    failureReason: str | None = Field(default=None, description="a failed fill: why, in words")
 
 
 class FillList(BaseModel):

@@ -17,13 +17,16 @@ import solcx
 import yaml
 
 from backend.chain.artifacts import COMPILED_SOURCES, source_files, source_sha1, stale_sources
+from backend.errors import CodedError, ErrorCode
 from backend.paths import ARTIFACTS_DIR, CONTRACTS_DIR, PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
 
-class CompileError(RuntimeError):
+class CompileError(CodedError, RuntimeError):
     """The compiler is missing or the sources do not compile; the message has solc's errors."""
+
+    CODE = ErrorCode.COMPILE_FAILED
 
 
 def compiler_config() -> dict[str, Any]:

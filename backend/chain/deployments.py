@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backend.db.models import ContractDeployment
+from backend.errors import CodedError, ErrorCode
 
 
 def load_deployments(session: Session, chain_id: int) -> dict[str, str]:
@@ -32,8 +33,10 @@ def record_deployments(session: Session, chain_id: int, contracts: Mapping[str, 
     )
 
 
-class NotDeployed(RuntimeError):
+class NotDeployed(CodedError, RuntimeError):
     """No Exchange deployment is recorded for the chain: run `hdex up` or `hdex chain deploy` first."""
+
+    CODE = ErrorCode.NOT_DEPLOYED
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,13 @@ from typing import Any
 
 import httpx
 
+from backend.errors import CodedError, ErrorCode
 
-class RpcError(RuntimeError):
+
+class RpcError(CodedError, RuntimeError):
     """The node did not answer, or answered with an error."""
+
+    CODE = ErrorCode.RPC_UNAVAILABLE
 
 
 class RangeTooLarge(RpcError):

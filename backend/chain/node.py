@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.chain.jsonrpc import RpcError, rpc_call
+from backend.errors import CodedError, ErrorCode
 from backend.paths import NODE_BIN
 from backend.settings import Settings
 from backend.supervise import die_with_parent
@@ -18,8 +19,10 @@ from backend.supervise import die_with_parent
 log = logging.getLogger(__name__)
 
 
-class NodeError(RuntimeError):
+class NodeError(CodedError, RuntimeError):
     """anvil is missing, or did not answer in time; the message says which and what to run."""
+
+    CODE = ErrorCode.NODE_UNAVAILABLE
 
 
 def anvil_executable() -> str:

@@ -15,6 +15,7 @@ import click
 from backend.chain.deployments import NotDeployed
 from backend.cli.context import database_container
 from backend.db import migrate
+from backend.db.leased_loop import LeaseTooShort
 from backend.settings import get_settings
 
 
@@ -34,7 +35,7 @@ def indexer_command(interval: float) -> None:
     container = database_container(logs=True)
     try:
         loop = IndexerLoop(container, build_follower(container), interval_s=interval)
-    except NotDeployed as exc:
+    except (NotDeployed, LeaseTooShort) as exc:
         click.echo(f"hdex indexer: {exc}", err=True)
         sys.exit(1)
     loop.run(_stop_on_signals())
@@ -48,11 +49,11 @@ def relayer_command(interval: float) -> None:
 
     container = database_container(logs=True)
     try:
-        relayer = relayer_for(container)
-    except NotDeployed as exc:
+        relayer = relayer_for(container, interval_s=interval)
+    except (NotDeployed, LeaseTooShort) as exc:
         click.echo(f"hdex relayer: {exc}", err=True)
         sys.exit(1)
-    relayer.run(_stop_on_signals(), interval_s=interval)
+    relayer.run(_stop_on_signals())
 
 
 @click.command("worker")

@@ -15,12 +15,16 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.errors import CodedError, ErrorCode
+
 ETH_FEATURE = "Digital Currency Address - ETH"
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
 
-class ListFormatError(ValueError):
+class ListFormatError(CodedError, ValueError):
     """The file is not a list we can import; the message says where and why."""
+
+    CODE = ErrorCode.INVALID_SCREENING_LIST
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.db.models import DenyListEntry, SanctionedAddress, SanctionsList
+from backend.errors import CodedError, ErrorCode
 
 RpcCall = Callable[[str, list[Any]], Any]
 _IS_SANCTIONED = keccak(text="isSanctioned(address)")[:4]
 
 
-class ProviderUnavailable(RuntimeError):
+class ProviderUnavailable(CodedError, RuntimeError):
     """A provider could not answer (e.g. the oracle's RPC is down): screening fails closed."""
+
+    CODE = ErrorCode.SCREENING_UNAVAILABLE
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import coincurve
 
+from backend.errors import CodedError, ErrorCode
 from backend.signing.typed_data import keccak
 
 # secp256k1 group order; a signature with s above half of it is the malleable twin of another.
@@ -11,8 +12,10 @@ SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _HALF_N = SECP256K1_N // 2
 
 
-class SignatureError(ValueError):
+class SignatureError(CodedError, ValueError):
     """The bytes are not a usable signature (length, v, r or s out of range, high s, no key)."""
+
+    CODE = ErrorCode.INVALID_SIGNATURE
 
 
 def recover_signer(digest: bytes, signature: bytes) -> str:

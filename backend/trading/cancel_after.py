@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from backend.api.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError
 
 MIN_TIMEOUT_MS = 5_000
 MAX_TIMEOUT_MS = 86_400_000  # one day

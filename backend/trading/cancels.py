@@ -10,7 +10,7 @@ the same kind, so a captured signature cannot be replayed later against newer or
 
 from __future__ import annotations
 
-from backend.api.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, Domain, SignatureError, cancel_digest, recover_signer
 from backend.signing.typed_data import keccak
 from backend.trading.orders import TrackedOrder

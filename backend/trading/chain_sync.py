@@ -76,7 +76,7 @@ def frozen_funds(session: Session, wallets: list[str]) -> list[tuple[str, str, i
 def wallet_balances(session: Session, wallets: list[str]) -> dict[str, dict[str, int]]:
     """wallet -> token -> what trading may use: the ledger's final balance minus the amounts of the
     wallet's unfinished withdrawal requests (the relayer's; they hold until completed or failed)
-    and of its frozen funds (compliance's)."""
+    and of its frozen funds (compliance's). The balance `AccountBook.available` takes the holds from."""
     found: dict[str, dict[str, int]] = {wallet: defaultdict(int) for wallet in wallets}
     for start in range(0, len(wallets), 500):
         chunk = wallets[start : start + 500]

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backend.api.errors import ErrorCode, HdexError
 from backend.engine import Engine, MarketState, PlaceOrder, ResultCode, TimeInForce
 from backend.engine.market import check_order
 from backend.engine.types import MARKET_KIND_TYPES
+from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain, Order, SignatureError, order_digest, recover_signer
 from backend.trading.accounts import AccountBook, checksum
 from backend.trading.markets import PRICE_SCALE, Market

@@ -1,12 +1,15 @@
 """The engine host: the one writer of order state in this process.
 
-Everything that changes orders runs on the event loop's thread, one call at a time: pre-trade
-checks, the hold of funds, `Engine.apply`, and folding the engine's events into order records,
-fills and reservations. Those changes collect in the open batch; the `BatchWriter` thread makes a
-batch durable (journal, then database) while the next one fills up, and only then are the waiting
-requests answered and the market-data updates published. A request is never told "accepted"
-before its order is on disk. Every batch carries the engine command seq it covers, also when the
-commands changed nothing, and the book deltas' seq (numbered here), so both go on after a restart.
+It has one door: `handle(command)` (the commands are in `backend.trading.commands`), which runs on
+the host's own event loop, one command at a time, and refuses any other thread. Pre-trade checks,
+the hold of funds for an order or a withdrawal, `Engine.apply`, folding the engine's events into
+order records, fills and reservations, and taking in what the database says all happen in there;
+its state is private, and callers read it through read-only views. The changes collect in the
+open batch; the `BatchWriter` thread makes a batch durable (journal, then database) while the next
+one fills up, and only then are the waiting requests answered and the market-data updates
+published. A request is never told "accepted" before its order is on disk. Every batch carries the
+engine command seq it covers, also when the commands changed nothing, and the book deltas' seq
+(numbered here), so both go on after a restart.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
 
-from backend.api.errors import ErrorCode, HdexError
 from backend.engine import (
     BookDelta,
     CancelAll,
@@ -25,21 +28,33 @@ from backend.engine import (
     Command,
     Engine,
     Event,
+    ExpireOrders,
     OrderCancelled,
     OrderExpired,
     OrderTriggered,
     Rejected,
+    SetMarketState,
     Side,
     Trade,
 )
+from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain
 from backend.trading import cancel_after
+from backend.trading import commands as do
 from backend.trading.accounts import AccountBook
-from backend.trading.cancels import ReplacePartlyFailed
+from backend.trading.cancels import ReplacePartlyFailed, check_bulk_timestamp
 from backend.trading.checks import Limits, Placement, check_placement, engine_error
 from backend.trading.markets import Market, fee, quote_amount
 from backend.trading.orders import OrderRequest, TrackedOrder
-from backend.trading.persistence import BOOK_SEQ, ENGINE_SEQ, BatchRows, BatchWriter, order_row, order_state_row
+from backend.trading.persistence import (
+    BOOK_SEQ,
+    CHAIN_EVENT_ID,
+    ENGINE_SEQ,
+    BatchRows,
+    BatchWriter,
+    order_row,
+    order_state_row,
+)
 from backend.trading.publish import (
     Publication,
     account_fill_message,
@@ -49,6 +64,9 @@ from backend.trading.publish import (
 )
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+NO_EXPIRY = 2**64 - 1  # an order hash cancelled on-chain is never accepted again
 
 Publisher = Callable[[list[Publication]], None]
 WalletLoader = Callable[[str], dict[str, int]]
@@ -88,22 +106,22 @@ class EngineHost:
         publish: Publisher,
         load_client_order_ids: ClientOrderIdLoader,
     ) -> None:
-        self.engine = engine
         self.domain = domain
-        self.accounts = accounts
-        self.limits = limits
-        self.markets: dict[str, Market] = {}
-        self.pairs: dict[tuple[str, str], Market] = {}
-        self.orders: dict[str, TrackedOrder] = {}  # live in the engine (resting or waiting)
-        self.known_hashes: dict[str, int] = {}  # every order hash not yet expired -> expiry (s)
-        self.bulk_cancel_stamps: dict[str, int] = {}  # wallet -> timestamp of its last bulk cancel
-        # wallet -> {client order id: hash} over all its orders, loaded on the wallet's first id
-        self.client_order_ids: dict[str, dict[str, str]] = {}
-        self.cancel_after = cancel_after.Deadlines()
         self.clock: Callable[[], int] = now_ms  # the cancel-after deadlines' clock (tests move it)
-        self.next_order_seq = 1
-        self.next_fill_id = 1
-        self.broken: BaseException | None = None
+        self._engine = engine
+        self._accounts = accounts
+        self._limits = limits
+        self._markets: dict[str, Market] = {}
+        self._pairs: dict[tuple[str, str], Market] = {}
+        self._orders: dict[str, TrackedOrder] = {}  # live in the engine (resting or waiting)
+        self._known_hashes: dict[str, int] = {}  # every order hash not yet expired -> expiry (s)
+        self._bulk_cancel_stamps: dict[str, int] = {}  # wallet -> timestamp of its last bulk cancel
+        # wallet -> {client order id: hash} over all its orders, loaded on the wallet's first id
+        self._client_order_ids: dict[str, dict[str, str]] = {}
+        self._cancel_after = cancel_after.Deadlines()
+        self._next_order_seq = 1
+        self._next_fill_id = 1
+        self._broken: BaseException | None = None
         self._writer = writer
         self._load_wallet = load_wallet
         self._publish = publish
@@ -117,44 +135,102 @@ class EngineHost:
         self._book_seqs: dict[str, int] = {}  # market -> seq of its latest book delta (see `book_seq`)
         self._book_seq_floor = 0  # every market's numbering continues above this after a restart
         self._book_seq_high = 0  # the highest book seq so far: persisted as BOOK_SEQ
+        self._handlers: dict[type[Any], Callable[[Any], Any]] = {
+            do.PlaceOrder: self._place,
+            do.ReplaceOrder: self._replace,
+            do.CancelOrder: self._cancel_order,
+            do.BulkCancel: self._bulk_cancel,
+            do.ArmCancelAfter: self._arm_cancel_after,
+            do.FireCancelAfter: self._fire_cancel_after,
+            do.BeginBalanceRead: self._begin_balance_read,
+            do.HoldWithdrawal: self._hold_withdrawal,
+            do.WithdrawalStored: self._withdrawal_stored,
+            do.ReleaseWithdrawal: self._release_withdrawal,
+            do.ApplySync: self._apply_sync,
+            do.Tick: self._tick,
+            do.SetMarket: self._set_market,
+            do.ResumeBookSeqs: self._resume_book_seqs,
+            do.RunEngine: self._run_engine,
+            do.AdoptOpenOrders: self._adopt_open_orders,
+            do.CloseOrder: self._close_order,
+            do.Resume: self._resume,
+            do.MarkCursor: self._mark_cursor,
+        }
 
-    # markets
+    # the door
 
-    def set_market(self, market: Market) -> None:
-        """Register (or update) a market; the caller applies the engine command that goes with it."""
-        self.markets[market.name] = market
-        self.pairs[(market.base_token.lower(), market.quote_token.lower())] = market
+    def handle(self, command: do.HostCommand[R]) -> R:
+        """Apply one change (see `backend.trading.commands`) and return its result. Only on the
+        host's own event loop: another thread hands the command to that loop instead."""
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is None or running is not self._loop_or_current():
+            raise RuntimeError("the engine host changes only on its own event loop: hand the command to it")
+        result: R = self._handlers[type(command)](command)
+        return result
 
-    # commands
+    # read-only views
 
-    def place(self, request: OrderRequest) -> TrackedOrder:
-        """Check, hold, match. Await `durable()` before telling anyone the order is accepted."""
+    @property
+    def engine(self) -> Engine:
+        """The matching engine, for reads (books, depth, snapshots) and journal plumbing."""
+        return self._engine
+
+    @property
+    def accounts(self) -> AccountBook:
+        """Balances and holds, for reads."""
+        return self._accounts
+
+    @property
+    def markets(self) -> Mapping[str, Market]:
+        return MappingProxyType(self._markets)
+
+    @property
+    def orders(self) -> Mapping[str, TrackedOrder]:
+        """The live orders (resting or waiting for their trigger) by hash."""
+        return MappingProxyType(self._orders)
+
+    @property
+    def cancel_after(self) -> cancel_after.Deadlines:
+        """The cancel-after deadlines, for reads."""
+        return self._cancel_after
+
+    @property
+    def broken(self) -> BaseException | None:
+        """The storage fault that stopped order entry, if any."""
+        return self._broken
+
+    # orders
+
+    def _place(self, command: do.PlaceOrder) -> TrackedOrder:
         self._check_usable()
         ts = now_ms()
-        return self._enter(request, self._check(request, ts), ts)
+        return self._enter(command.request, self._check(command.request, ts), ts)
 
-    def replace(self, old: TrackedOrder, request: OrderRequest) -> TrackedOrder:
-        """Cancel `old` and place `request` in one step (the caller checked the cancel's signature
-        and that both orders have the same maker); nothing else runs in between.
+    def _replace(self, command: do.ReplaceOrder) -> TrackedOrder:
+        """Nothing else runs between the cancel and the placement.
 
         The new order passes every pre-trade check first, against the state as it will be after the
         cancel (the old order's hold and open-order slot free), so a refusal there changes nothing.
         Only the engine's own verdict (post-only would cross, FOK not filled, ...) comes after the
         cancel: then the cancel stands and `ReplacePartlyFailed` says so.
         """
+        old, request = command.old, command.request
         self._check_usable()
-        if self.orders.get(old.hash) is not old:
+        if self._orders.get(old.hash) is not old:
             raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order to replace is no longer open", "cancel.orderHash")
         ts = now_ms()
         key = (old.maker, old.token)
-        self.accounts.reserved[key] -= old.reserved  # as if cancelled, without marking it dirty
-        self.accounts.open_orders[old.maker] -= 1
+        self._accounts.reserved[key] -= old.reserved  # as if cancelled, without marking it dirty
+        self._accounts.open_orders[old.maker] -= 1
         try:
             placement = self._check(request, ts)
         finally:
-            self.accounts.reserved[key] += old.reserved
-            self.accounts.open_orders[old.maker] += 1
-        self.cancel(old, "replaced")
+            self._accounts.reserved[key] += old.reserved
+            self._accounts.open_orders[old.maker] += 1
+        self._cancel(old, "replaced")
         try:
             return self._enter(request, placement, ts)
         except HdexError as exc:
@@ -164,22 +240,22 @@ class EngineHost:
         placement = check_placement(
             request,
             domain=self.domain,
-            markets=self.pairs,
-            engine=self.engine,
-            accounts=self.accounts,
-            known_hashes=self.known_hashes,
-            limits=self.limits,
+            markets=self._pairs,
+            engine=self._engine,
+            accounts=self._accounts,
+            known_hashes=self._known_hashes,
+            limits=self._limits,
             now_ms=ts,
-            load_wallet=self.ensure_wallet,
+            load_wallet=self._ensure_wallet,
         )
         if request.client_order_id is not None:
             self._check_client_order_id(placement.maker, request.client_order_id)
         return placement
 
     def _check_client_order_id(self, maker: str, client_order_id: str) -> None:
-        ids = self.client_order_ids.get(maker)
+        ids = self._client_order_ids.get(maker)
         if ids is None:  # the host writes every order, so after this load its map is complete
-            ids = self.client_order_ids[maker] = self._load_client_order_ids(maker)
+            ids = self._client_order_ids[maker] = self._load_client_order_ids(maker)
         if client_order_id in ids:
             raise HdexError(
                 ErrorCode.DUPLICATE_CLIENT_ORDER_ID,
@@ -196,48 +272,56 @@ class EngineHost:
             placement.token,
             "0x" + request.signature.hex(),
             (request.engine_tif or ("IOC" if request.kind.value.endswith("market") else "GTC")).upper(),
-            self.next_order_seq,
+            self._next_order_seq,
             ts,
             request.client_order_id,
         )
-        self.orders[tracked.hash] = tracked
-        events = self.engine.apply(placement.command)
+        self._orders[tracked.hash] = tracked
+        events = self._engine.apply(placement.command)
         rejected = next((e for e in events if type(e) is Rejected and e.order_id == tracked.hash), None)
         if rejected is not None:  # nothing happened in the book: nothing to hold or persist
-            del self.orders[tracked.hash]
+            del self._orders[tracked.hash]
             self._schedule_flush()  # the engine journaled the command; the cursor follows
             raise engine_error(rejected.reason)
-        self.accounts.hold(tracked.maker, tracked.token, tracked.reserved)  # before its fills move it
-        self.next_order_seq += 1
-        self.known_hashes[tracked.hash] = request.order.expiry
-        self.accounts.open_orders[tracked.maker] += 1
+        self._accounts.hold(tracked.maker, tracked.token, tracked.reserved)  # before its fills move it
+        self._next_order_seq += 1
+        self._known_hashes[tracked.hash] = request.order.expiry
+        self._accounts.open_orders[tracked.maker] += 1
         if tracked.client_order_id is not None:
-            self.client_order_ids[tracked.maker][tracked.client_order_id] = tracked.hash
+            self._client_order_ids[tracked.maker][tracked.client_order_id] = tracked.hash
         self._batch.orders[tracked.hash] = tracked
         self._batch.publications.append((f"account:{tracked.maker}", order_message(tracked)))
         self._absorb(events, ts)
         self._schedule_flush()
         return tracked
 
-    def cancel(self, tracked: TrackedOrder, reason: str | None = None) -> None:
-        """Cancel one live order (signature already checked by the caller)."""
+    def _cancel_order(self, command: do.CancelOrder) -> None:
+        self._cancel(command.order, command.reason)
+
+    def _cancel(self, tracked: TrackedOrder, reason: str | None = None) -> None:
         self._check_usable()
         if reason is not None:
             self._reasons[tracked.hash] = reason
-        events = self.apply(CancelOrder(tracked.hash, now_ms()))
+        events = self._apply(CancelOrder(tracked.hash, now_ms()))
         rejected = next((e for e in events if type(e) is Rejected), None)
         if rejected is not None:
             self._reasons.pop(tracked.hash, None)
             raise engine_error(rejected.reason)
 
-    def cancel_all(self, maker: str, market: str | None, reason: str | None = None) -> list[str]:
+    def _bulk_cancel(self, command: do.BulkCancel) -> list[str]:
+        maker = command.maker
+        check_bulk_timestamp(command.timestamp_ms, self._bulk_cancel_stamps.get(maker, 0), now_ms())
+        self._bulk_cancel_stamps[maker] = command.timestamp_ms
+        return self._cancel_all(maker, command.market)
+
+    def _cancel_all(self, maker: str, market: str | None, reason: str | None = None) -> list[str]:
         """Cancel every live order of `maker` (in `market`, or everywhere); returns their hashes."""
         self._check_usable()
         doomed: list[str] = []
         if reason is not None:
-            doomed = [t.hash for t in self.orders.values() if t.maker == maker and market in (None, t.market)]
+            doomed = [t.hash for t in self._orders.values() if t.maker == maker and market in (None, t.market)]
             self._reasons.update(dict.fromkeys(doomed, reason))
-        events = self.apply(CancelAll(maker, market, now_ms()))
+        events = self._apply(CancelAll(maker, market, now_ms()))
         for order_hash in doomed:  # those the engine did not cancel (a halted market) keep no reason
             self._reasons.pop(order_hash, None)
         rejected = next((e for e in events if type(e) is Rejected), None)
@@ -247,31 +331,32 @@ class EngineHost:
 
     # cancel-after (backend.trading.cancel_after): a timer on this loop, never another thread
 
-    def set_cancel_after(self, wallet: str, market: str | None, timeout_ms: int, timestamp_ms: int) -> int:
-        """Arm, refresh or (timeout 0) turn off `wallet`'s cancel-after for `market` (None: all);
-        returns the new deadline in ms (0: off). Persisted with the next batch."""
-        entry = self.cancel_after.set(wallet, market, timeout_ms, timestamp_ms, self.clock())
+    def _arm_cancel_after(self, command: do.ArmCancelAfter) -> int:
+        """The new deadline (persisted with the next batch) in ms, 0 when off."""
+        wallet, market = command.wallet, command.market
+        check_bulk_timestamp(command.timestamp_ms, self._cancel_after.last_timestamp(wallet, market), now_ms())
+        entry = self._cancel_after.set(wallet, market, command.timeout_ms, command.timestamp_ms, self.clock())
         self._batch.cancel_after[(entry.wallet, entry.scope)] = entry.row()
-        self._arm_cancel_after()
+        self._arm_cancel_after_timer()
         self._schedule_flush()
         return entry.deadline_ms
 
-    def run_cancel_after(self) -> None:
+    def _fire_cancel_after(self, command: do.FireCancelAfter | None = None) -> None:
         """Cancel the open orders of every passed deadline, then arm the timer for the next one (the
-        timer's callback; the service calls it at start for deadlines that passed while down)."""
+        timer's callback; the service fires it at start for deadlines that passed while down)."""
         waiting = False
-        for entry in self.cancel_after.due(self.clock()):
+        for entry in self._cancel_after.due(self.clock()):
             try:
-                self.cancel_all(entry.wallet, entry.market, cancel_after.REASON)
+                self._cancel_all(entry.wallet, entry.market, cancel_after.REASON)
             except HdexError as exc:
                 log.warning("cancel-after not applied", extra={"wallet": entry.wallet, "error": exc.message})
-            if any(t.maker == entry.wallet and entry.market in (None, t.market) for t in self.orders.values()):
+            if any(t.maker == entry.wallet and entry.market in (None, t.market) for t in self._orders.values()):
                 waiting = True  # a halted market refused: the deadline stays due, tried again soon
                 continue
             entry.deadline_ms = 0
             self._batch.cancel_after[(entry.wallet, entry.scope)] = entry.row()
             self._schedule_flush()
-        self._arm_cancel_after(cancel_after.RETRY_MS if waiting else 0)
+        self._arm_cancel_after_timer(cancel_after.RETRY_MS if waiting else 0)
 
     def stop_cancel_after(self) -> None:
         """Disarm the timer (at shutdown: the stored deadlines fire after the restart)."""
@@ -279,38 +364,121 @@ class EngineHost:
             self._cancel_after_timer.cancel()
             self._cancel_after_timer = None
 
-    def _arm_cancel_after(self, min_delay_ms: int = 0) -> None:
+    def _arm_cancel_after_timer(self, min_delay_ms: int = 0) -> None:
         self.stop_cancel_after()
-        deadline = self.cancel_after.next_deadline()
+        deadline = self._cancel_after.next_deadline()
         if deadline is not None:
             delay = max(min_delay_ms, deadline - self.clock()) / 1000
-            self._cancel_after_timer = self._loop_or_current().call_later(delay, self.run_cancel_after)
+            self._cancel_after_timer = self._loop_or_current().call_later(delay, self._fire_cancel_after)
 
-    def apply(self, command: Command) -> list[Event]:
+    # withdrawals (backend.trading.withdrawals): check and hold in one step, like an order's
+
+    def _begin_balance_read(self, command: do.BeginBalanceRead) -> int:
+        return self._accounts.begin_read()
+
+    def _hold_withdrawal(self, command: do.HoldWithdrawal) -> None:
+        self._accounts.apply_read(command.read_stamp, {command.wallet: command.balances})
+        self._accounts.hold_withdrawal(command.request_hash, command.wallet, command.token, command.amount)
+        self._schedule_flush()  # announces the balance
+
+    def _withdrawal_stored(self, command: do.WithdrawalStored) -> None:
+        self._accounts.withdrawal_stored(command.request_hash)
+
+    def _release_withdrawal(self, command: do.ReleaseWithdrawal) -> None:
+        self._accounts.release_withdrawal(command.request_hash)
+        self._schedule_flush()
+
+    # following the database (backend.trading.chain_sync)
+
+    def _apply_sync(self, command: do.ApplySync) -> None:
+        read = command.read
+        for _, name, args in read.events:
+            if name == "NonceFloorRaised":
+                wallet, floor = str(args["wallet"]), int(args["nonceFloor"])
+                self._accounts.nonce_floors[wallet] = max(self._accounts.nonce_floor(wallet), floor)
+                doomed = [t for t in self._orders.values() if t.maker == wallet and t.order.nonce < floor]
+            else:
+                order_hash = str(args["orderHash"]).lower()
+                self._known_hashes[order_hash] = NO_EXPIRY
+                doomed = [self._orders[order_hash]] if order_hash in self._orders else []
+            for tracked in doomed:
+                try:
+                    self._cancel(tracked, "nonce_floor" if name == "NonceFloorRaised" else "cancelled_on_chain")
+                except HdexError as exc:  # a halted market refuses cancels; the contract will skip the order
+                    log.warning("on-chain cancel not applied", extra={"order": tracked.hash, "error": exc.message})
+        if read.events:
+            self._batch.cursors[CHAIN_EVENT_ID] = command.event_cursor
+        self._accounts.apply_read(command.read_stamp, read.balances)
+        for wallet, token, amount in read.released_holds:  # fills the relayer settled or failed
+            self._accounts.release(wallet, token, amount)  # announced as a `balance` message with the batch
+        ts = now_ms()
+        for market in read.markets:
+            self._define_market(market, ts)
+        self._schedule_flush()
+
+    def _tick(self, command: do.Tick) -> None:
+        self._fire_cancel_after()  # a market may have reopened: deadlines waiting on it fire before anything matches
+        self._apply(ExpireOrders(command.now_ms))
+        now_s = command.now_ms // 1000
+        for order_hash in [h for h, expiry in self._known_hashes.items() if expiry < now_s - 1]:
+            del self._known_hashes[order_hash]
+
+    def _set_market(self, command: do.SetMarket) -> None:
+        self._define_market(command.market, command.ts)
+
+    def _define_market(self, market: Market, ts: int) -> None:
+        """Register or update a market: open its book if the engine lacks it, align its state."""
+        self._markets[market.name] = market
+        self._pairs[(market.base_token.lower(), market.quote_token.lower())] = market
+        if market.name not in self._engine.markets():
+            self._apply(market.engine_command(ts))
+        if self._engine.market_state(market.name) is not market.state:
+            self._apply(SetMarketState(market.name, market.state, ts))
+
+    # start-up (backend.trading.restore)
+
+    def _run_engine(self, command: do.RunEngine) -> list[Event]:
+        return self._apply(command.command)
+
+    def _adopt_open_orders(self, command: do.AdoptOpenOrders) -> None:
+        for tracked in command.orders:
+            self._orders[tracked.hash] = tracked
+            self._accounts.open_orders[tracked.maker] += 1
+            self._accounts.hold(tracked.maker, tracked.token, tracked.reserved)
+        for wallet, token, amount in command.fill_holds:
+            self._accounts.hold(wallet, token, amount)
+
+    def _close_order(self, command: do.CloseOrder) -> None:
+        self._close(command.order_hash, command.status, command.reason, command.ts)
+
+    def _resume(self, command: do.Resume) -> None:
+        self._known_hashes.update(command.known_hashes)
+        self._next_order_seq, self._next_fill_id = command.next_order_seq, command.next_fill_id
+        self._accounts.nonce_floors.update(command.nonce_floors)
+        self._cancel_after.load(command.deadlines)
+        self._accounts.dirty.update(key for key, amount in self._accounts.reserved.items() if amount)
+        self._schedule_flush()
+
+    def _mark_cursor(self, command: do.MarkCursor) -> None:
+        self._batch.cursors[command.name] = command.value
+        self._schedule_flush()
+
+    # engine commands
+
+    def _apply(self, command: Command) -> list[Event]:
         """Run an engine command and fold its events into the open batch."""
-        events = self.engine.apply(command)
+        events = self._engine.apply(command)
         self._absorb(events, command.ts)
         self._schedule_flush()
         return events
 
-    def mark_cursor(self, name: str, value: int) -> None:
-        """Persist a named cursor with the next batch."""
-        self._batch.cursors[name] = value
-        self._schedule_flush()
-
-    def release_holds(self, holds: list[tuple[str, str, int]]) -> None:
-        """Give back the holds of fills the relayer settled or failed: [(wallet, token, amount)]."""
-        for wallet, token, amount in holds:
-            self.accounts.release(wallet, token, amount)  # announced as a `balance` message with the batch
-        self._schedule_flush()
-
-    def ensure_wallet(self, wallet: str) -> None:
-        """Load a wallet's (EIP-55) ledger balances on first sight; the sync keeps them fresh after."""
-        if wallet not in self.accounts.balances:
-            self.accounts.set_wallet_balances(wallet, self._load_wallet(wallet))
+    def _ensure_wallet(self, wallet: str) -> None:
+        """Load a wallet's (EIP-55) balances on first sight; the sync keeps them fresh after."""
+        if wallet not in self._accounts.balances:
+            self._accounts.set_wallet_balances(wallet, self._load_wallet(wallet))
 
     def _check_usable(self) -> None:
-        if self.broken is not None:
+        if self._broken is not None:
             raise HdexError(ErrorCode.UNAVAILABLE, "order entry is stopped after a storage fault; retry later")
 
     # events -> records, fills, holds, publications
@@ -332,13 +500,13 @@ class EngineHost:
                 self._close(event.order_id, status, self._reasons.pop(event.order_id, reason), ts)
             elif kind is OrderTriggered:
                 assert isinstance(event, OrderTriggered)
-                tracked = self.orders.get(event.order_id)
+                tracked = self._orders.get(event.order_id)
                 if tracked is not None:
                     batch.publications.append((f"account:{tracked.maker}", order_message(tracked, "triggered")))
 
     def _fill(self, trade: Trade, ts: int) -> None:
-        maker, taker = self.orders[trade.maker_order_id], self.orders[trade.taker_order_id]
-        market = self.markets[trade.market]
+        maker, taker = self._orders[trade.maker_order_id], self._orders[trade.taker_order_id]
+        market = self._markets[trade.market]
         qty, price = trade.qty, trade.price
         quote = quote_amount(qty, price)
         buyer, seller = (taker, maker) if trade.taker_side is Side.BUY else (maker, taker)
@@ -352,13 +520,13 @@ class EngineHost:
             tracked.filled += qty
             tracked.reserved -= hold_release
             tracked.updated_ms = ts
-            self.accounts.release(tracked.maker, tracked.token, hold_release)
-            self.accounts.hold(tracked.maker, tracked.token, pays)  # until the fill settles
+            self._accounts.release(tracked.maker, tracked.token, hold_release)
+            self._accounts.hold(tracked.maker, tracked.token, pays)  # until the fill settles
             self._batch.orders[tracked.hash] = tracked
             if tracked.remaining == 0:
                 self._close(tracked.hash, "filled", None, ts)
         row = {
-            "id": self.next_fill_id,
+            "id": self._next_fill_id,
             "market": market.name,
             "maker_order_hash": maker.hash,
             "taker_order_hash": taker.hash,
@@ -376,7 +544,7 @@ class EngineHost:
             "released": False,
             "created_at_ms": ts,
         }
-        self.next_fill_id += 1
+        self._next_fill_id += 1
         self._batch.fills.append(row)
         message = fill_message(row)
         self._batch.publications.append((f"trades:{market.name}", message))
@@ -384,18 +552,15 @@ class EngineHost:
             party_view = {**account_fill_message(row, market, own.maker, own.client_order_id), "type": "fill"}
             self._batch.publications.append((f"account:{own.maker}", party_view))
 
-    def close_order(self, order_hash: str, status: str, reason: str | None, ts: int) -> None:
-        """Take a tracked order out: release its hold and record why (also used by restore)."""
-        self._close(order_hash, status, reason, ts)
-
     def _close(self, order_hash: str, status: str, reason: str | None, ts: int) -> None:
-        tracked = self.orders.pop(order_hash, None)
+        """Take a tracked order out: release its hold and record why."""
+        tracked = self._orders.pop(order_hash, None)
         if tracked is None:
             return
-        self.accounts.release(tracked.maker, tracked.token, tracked.reserved)
+        self._accounts.release(tracked.maker, tracked.token, tracked.reserved)
         tracked.reserved = 0
         tracked.status, tracked.reason, tracked.updated_ms = status, reason, ts
-        self.accounts.open_orders[tracked.maker] -= 1
+        self._accounts.open_orders[tracked.maker] -= 1
         self._batch.orders[tracked.hash] = tracked
         self._batch.publications.append((f"account:{tracked.maker}", order_message(tracked)))
 
@@ -412,8 +577,8 @@ class EngineHost:
         """Anything not yet handed to the writer, including journaled commands that changed nothing
         (a refused order, an idle clock tick): the database's ENGINE_SEQ must still reach them, or a
         snapshot taken at stop would be ahead of the database and the restart would throw it away."""
-        return bool(self._batch or self.accounts.dirty or self.accounts.changed) or (
-            self.engine.command_seq != self._written_seq
+        return bool(self._batch or self._accounts.dirty or self._accounts.changed) or (
+            self._engine.command_seq != self._written_seq
         )
 
     def _schedule_flush(self) -> None:
@@ -431,12 +596,12 @@ class EngineHost:
             self._in_flight = False
             return
         batch, self._batch = self._batch, _Batch()
-        self._written_seq = self.engine.command_seq
-        batch.publications.extend(balance_publications(self.accounts, self.markets))
+        self._written_seq = self._engine.command_seq
+        batch.publications.extend(balance_publications(self._accounts, self._markets))
         rows = BatchRows(
             fills=batch.fills,
             reservations=[
-                {"wallet": w, "token": t, "amount": amount} for (w, t), amount in self.accounts.take_dirty().items()
+                {"wallet": w, "token": t, "amount": amount} for (w, t), amount in self._accounts.take_dirty().items()
             ],
             cursors={**batch.cursors, ENGINE_SEQ: self._written_seq},
             cancel_after=list(batch.cancel_after.values()),
@@ -457,7 +622,7 @@ class EngineHost:
     def _committed(self, batch: _Batch, error: BaseException | None) -> None:
         self._in_flight = False
         if error is not None:
-            self.broken = error
+            self._broken = error
             for waiter in batch.waiters:
                 if not waiter.done():
                     waiter.set_exception(HdexError(ErrorCode.UNAVAILABLE, "the order could not be stored"))
@@ -486,10 +651,8 @@ class EngineHost:
         """The `seq` of the market's latest book delta: its book channel's position for clients."""
         return self._book_seqs.get(market, self._book_seq_floor)
 
-    def resume_book_seqs(self, floor: int) -> None:
-        """After a restart, number every market's deltas from above `floor` (the stored BOOK_SEQ), so
-        a client never sees a book's `seq` go back, whatever the engine was rebuilt from."""
-        self._book_seq_floor = self._book_seq_high = floor
+    def _resume_book_seqs(self, command: do.ResumeBookSeqs) -> None:
+        self._book_seq_floor = self._book_seq_high = command.floor
 
     def _book_delta(self, event: BookDelta) -> dict[str, Any]:
         seq = self._book_seqs[event.market] = self.book_seq(event.market) + 1

@@ -10,12 +10,15 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Market as MarketRow
 from backend.engine import MarketState
+from backend.errors import CodedError, ErrorCode
 from backend.trading.accounts import checksum
 from backend.trading.markets import Market, market_rule_error
 
 
-class MarketError(ValueError):
+class MarketError(CodedError, ValueError):
     """A market definition or change the exchange refuses; the message says why."""
+
+    CODE = ErrorCode.INVALID_MARKET
 
 
 def _to_domain(row: MarketRow) -> Market:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from backend.api.errors import ErrorCode, HdexError
 from backend.engine import OrderType, Side, TimeInForce
+from backend.errors import ErrorCode, HdexError
 from backend.signing import Order
 from backend.signing.typed_data import ORDER_FIELDS
 from backend.trading.markets import quote_amount

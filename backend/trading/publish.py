@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.trading.accounts import AccountBook, checksum
+from backend.trading.accounts import AccountBook, available, checksum
 from backend.trading.markets import Market
 from backend.trading.orders import TrackedOrder, order_to_json
 from backend.trading.tokens import token_directory, token_fields
@@ -112,7 +112,7 @@ def balance_publications(accounts: AccountBook, markets: dict[str, Market]) -> l
             **token_fields(tokens, token),
             "total": str(total),
             "reserved": str(reserved),
-            "available": str(max(0, total - reserved)),
+            "available": str(available(total, reserved)),
         }
         publications.append((f"account:{wallet}", message))
     return publications

@@ -33,7 +33,6 @@ from backend.engine import (
     JournalGapError,
     PlaceOrder,
     Rejected,
-    SetMarketState,
     TimeInForce,
     recover,
 )
@@ -41,6 +40,7 @@ from backend.engine.adapters.file_journal import FileJournal
 from backend.signing import Order
 from backend.trading.cancel_after import Deadline
 from backend.trading.chain_sync import fill_holds, nonce_floors
+from backend.trading.commands import AdoptOpenOrders, CloseOrder, Resume, ResumeBookSeqs, RunEngine, SetMarket
 from backend.trading.host import EngineHost, now_ms
 from backend.trading.journal import JournalStore
 from backend.trading.market_store import load_markets
@@ -95,47 +95,42 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
 
 def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_id: int) -> FileJournal:
     """Steps 2-4 for a host built around the recovered engine; returns the new journal segment."""
-    markets = load_markets(session)
-    for market in markets:
-        host.set_market(market)
+    markets = {market.name: market for market in load_markets(session)}
     engine = host.engine
     journal = store.rotate(engine.snapshot())
     engine.attach_journal(journal)
-    host.resume_book_seqs(_cursors(session).get(BOOK_SEQ, 0))  # before step 3 moves the book
+    host.handle(ResumeBookSeqs(_cursors(session).get(BOOK_SEQ, 0)))  # before step 3 moves the book
     ts = now_ms()
-    known = set(engine.markets())
-    for market in markets:
-        if market.name not in known:
-            host.apply(market.engine_command(ts))
-        if engine.market_state(market.name) is not market.state:
-            host.apply(SetMarketState(market.name, market.state, ts))
+    for market in markets.values():
+        host.handle(SetMarket(market, ts))
 
     open_rows = session.scalars(select(OrderRow).where(OrderRow.status == "open").order_by(OrderRow.seq)).all()
-    for row in open_rows:
-        tracked = tracked_from_row(row, host.markets[row.market])
-        host.orders[tracked.hash] = tracked
-        host.accounts.open_orders[tracked.maker] += 1
-        host.accounts.hold(tracked.maker, tracked.token, tracked.reserved)
-    for fill in session.scalars(select(Fill).where(Fill.released.is_(False))):
-        for wallet, token, amount in fill_holds(fill, host.markets[fill.market]):
-            host.accounts.hold(wallet, token, amount)
+    held_by_fills = [
+        hold
+        for fill in session.scalars(select(Fill).where(Fill.released.is_(False)))
+        for hold in fill_holds(fill, markets[fill.market])
+    ]
+    orders = tuple(tracked_from_row(row, markets[row.market]) for row in open_rows)
+    host.handle(AdoptOpenOrders(orders, tuple(held_by_fills)))
     _reconcile_book(host, ts)
 
     now_s = int(time.time())
-    for order_hash, expires_at in session.execute(
-        select(OrderRow.hash, OrderRow.expires_at).where(OrderRow.expires_at >= now_s)
-    ):
-        host.known_hashes[order_hash] = expires_at
-    host.next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
-    host.next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
-    host.accounts.nonce_floors.update(nonce_floors(session, chain_id))
-    host.cancel_after.load(
+    known_hashes = {
+        order_hash: expires_at
+        for order_hash, expires_at in session.execute(
+            select(OrderRow.hash, OrderRow.expires_at).where(OrderRow.expires_at >= now_s)
+        )
+    }
+    deadlines = tuple(
         Deadline(row.wallet, row.scope, row.deadline_ms, row.timestamp_ms)
         for row in session.scalars(select(CancelAfter))
     )
+    next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
+    next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
+    floors = nonce_floors(session, chain_id)
     session.execute(delete(Reservation))
     session.commit()
-    host.accounts.dirty.update(key for key, amount in host.accounts.reserved.items() if amount)
+    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines))  # rewrites every hold
     return journal
 
 
@@ -152,16 +147,16 @@ def _cursors(session: Session) -> dict[str, int]:
 def _reconcile_book(host: EngineHost, ts: int) -> None:
     engine = host.engine
     for order_hash in [h for h in _live_ids(engine) if h not in host.orders]:
-        host.apply(CancelOrder(order_hash, ts))
+        host.handle(RunEngine(CancelOrder(order_hash, ts)))
     for tracked in sorted(host.orders.values(), key=lambda t: t.seq):
         live = engine.order(tracked.hash)
         if live is None:
             _place_again(host, tracked, ts)
         elif live.remaining > tracked.remaining:
-            host.apply(AmendOrder(tracked.hash, tracked.remaining, ts))
+            host.handle(RunEngine(AmendOrder(tracked.hash, tracked.remaining, ts)))
         elif live.remaining < tracked.remaining:
             log.warning("engine order smaller than the database's; cancelling it", extra={"order": tracked.hash})
-            host.apply(CancelOrder(tracked.hash, ts))
+            host.handle(RunEngine(CancelOrder(tracked.hash, ts)))
 
 
 def _live_ids(engine: Engine) -> list[str]:
@@ -177,11 +172,11 @@ def _place_again(host: EngineHost, tracked: TrackedOrder, ts: int) -> None:
     order = tracked.order
     kind = KINDS[order.flags & 3]
     tif = TimeInForce(tracked.time_in_force)
-    events = host.apply(
+    events = host.handle(RunEngine(
         PlaceOrder(
             tracked.hash, tracked.maker, tracked.market, SIDES[order.side], kind, order.limitPrice,
             tracked.remaining, order.triggerPrice or None, tif, expires_at=(order.expiry + 1) * 1000, ts=ts,
         )
-    )  # fmt: skip
+    ))  # fmt: skip
     if any(type(event) is Rejected for event in events):
-        host.close_order(tracked.hash, "cancelled", "not_restorable", ts)
+        host.handle(CloseOrder(tracked.hash, "cancelled", "not_restorable", ts))

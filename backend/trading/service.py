@@ -10,20 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from backend.api.errors import HdexError
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
-from backend.engine import ExpireOrders, SetMarketState
 from backend.engine.adapters.file_journal import FileJournal
 from backend.signing import Domain
 from backend.trading import queries
 from backend.trading.accounts import AccountBook
 from backend.trading.chain_sync import SyncRead, read_sync, wallet_balances
 from backend.trading.checks import Limits
+from backend.trading.commands import ApplySync, BeginBalanceRead, FireCancelAfter, MarkCursor, Tick
 from backend.trading.host import EngineHost, Publisher, now_ms
 from backend.trading.journal import JournalStore
 from backend.trading.markets import Market
@@ -31,8 +29,6 @@ from backend.trading.persistence import CHAIN_EVENT_ID, BatchWriter
 from backend.trading.restore import chain_cursor, recover_engine, restore_host
 
 log = logging.getLogger(__name__)
-
-NO_EXPIRY = 2**64 - 1
 
 
 class TradingService:
@@ -81,9 +77,9 @@ class TradingService:
         with self.container.session_factory() as session:
             self._journal = restore_host(host, session, store, settings.chain_id)
         self._snapshot_seq = engine.command_seq
-        host.mark_cursor(CHAIN_EVENT_ID, self._event_cursor)  # persists the rebuilt reservations too
+        host.handle(MarkCursor(CHAIN_EVENT_ID, self._event_cursor))  # persists the rebuilt reservations too
         self.host = host
-        host.run_cancel_after()  # fires the deadlines that passed while the process was down, arms the rest
+        host.handle(FireCancelAfter())  # fires the deadlines that passed while the process was down, arms the rest
         self._task = asyncio.get_running_loop().create_task(self._follow())
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})
 
@@ -115,15 +111,14 @@ class TradingService:
         # and a snapshot must never be ahead of the database.
         if host.idle and host.engine.command_seq - self._snapshot_seq >= self.container.settings.engine_snapshot_every:
             self._rotate()
+        stamp = host.handle(BeginBalanceRead())
         wallets = list(host.accounts.balances)
         markets = dict(host.markets)
         read = await asyncio.to_thread(self._read, wallets, markets)
-        self._apply(read)
-        host.run_cancel_after()  # a market may have reopened: deadlines waiting on it fire before anything matches
-        host.apply(ExpireOrders(now_ms()))
-        now_s = int(time.time())
-        for order_hash in [h for h, expiry in host.known_hashes.items() if expiry < now_s - 1]:
-            del host.known_hashes[order_hash]
+        cursor = read.events[-1][0] if read.events else self._event_cursor
+        host.handle(ApplySync(stamp, read, cursor))
+        self._event_cursor = cursor
+        host.handle(Tick(now_ms()))
 
     async def _follow(self) -> None:
         interval = self.container.settings.trading_sync_interval
@@ -137,39 +132,6 @@ class TradingService:
     def _read(self, wallets: list[str], markets: dict[str, Market]) -> SyncRead:
         with self.container.session_factory() as session:
             return read_sync(session, self.container.settings.chain_id, self._event_cursor, wallets, markets)
-
-    def _apply(self, read: SyncRead) -> None:
-        host = self.host
-        assert host is not None
-        for event_id, name, args in read.events:
-            if name == "NonceFloorRaised":
-                wallet, floor = str(args["wallet"]), int(args["nonceFloor"])
-                host.accounts.nonce_floors[wallet] = max(host.accounts.nonce_floor(wallet), floor)
-                doomed = [t for t in host.orders.values() if t.maker == wallet and t.order.nonce < floor]
-            else:
-                order_hash = str(args["orderHash"]).lower()
-                host.known_hashes[order_hash] = NO_EXPIRY
-                doomed = [host.orders[order_hash]] if order_hash in host.orders else []
-            for tracked in doomed:
-                try:
-                    host.cancel(tracked, "nonce_floor" if name == "NonceFloorRaised" else "cancelled_on_chain")
-                except HdexError as exc:  # a halted market refuses cancels; the contract will skip the order
-                    log.warning("on-chain cancel not applied", extra={"order": tracked.hash, "error": exc.message})
-            self._event_cursor = event_id
-        if read.events:
-            host.mark_cursor(CHAIN_EVENT_ID, self._event_cursor)
-        for wallet, balances in read.balances.items():
-            host.accounts.set_wallet_balances(wallet, balances)
-        if read.released_holds:
-            host.release_holds(read.released_holds)
-        ts = now_ms()
-        for market in read.markets:
-            known = market.name in host.markets
-            host.set_market(market)
-            if not known:
-                host.apply(market.engine_command(ts))
-            if host.engine.market_state(market.name) is not market.state:
-                host.apply(SetMarketState(market.name, market.state, ts))
 
     def _load_wallet(self, wallet: str) -> dict[str, int]:
         with self.container.session_factory() as session:

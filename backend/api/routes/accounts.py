@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from backend.api.deps import ContainerDep
-from backend.api.errors import ErrorCode, HdexError
 from backend.api.routes.dependencies import ClientOrderIdPath, HostDep, market_by_name
 from backend.api.routes.pagination import Cursor, Limit, TimeCursor, before, before_time, next_cursor, time_key
 from backend.api.schemas import (
@@ -23,8 +22,9 @@ from backend.api.schemas import (
     OrderView,
     documented,
 )
+from backend.errors import ErrorCode, HdexError
 from backend.trading import queries, transfers
-from backend.trading.accounts import checksum
+from backend.trading.accounts import available, checksum
 from backend.trading.chain_sync import active_withdrawals, frozen_funds
 from backend.trading.markets import FEE_RATE_SCALE, MAX_FEE_RATE
 from backend.trading.orders import TrackedOrder, parse_address, parse_client_order_id
@@ -77,8 +77,8 @@ async def balances(address: str, host: HostDep, container: ContainerDep) -> dict
     tokens = sorted(set(ledger) | set(reserved) | set(deposits) | set(withdrawals))
     tokens_known = token_directory(host.markets.values())
 
-    def held(token: str) -> int:
-        return withdrawals.get(token, 0) + frozen.get(token, 0) + reserved.get(token, 0)
+    def held(token: str) -> tuple[int, int, int]:
+        return withdrawals.get(token, 0), frozen.get(token, 0), reserved.get(token, 0)
 
     return {
         "address": wallet,
@@ -87,7 +87,7 @@ async def balances(address: str, host: HostDep, container: ContainerDep) -> dict
                 **token_fields(tokens_known, token),
                 "balance": str(ledger.get(token, 0)),
                 "reserved": str(reserved.get(token, 0)),
-                "available": str(max(0, ledger.get(token, 0) - held(token))),
+                "available": str(available(ledger.get(token, 0), *held(token))),
                 "frozen": str(frozen.get(token, 0)),
                 "pendingDeposits": str(deposits.get(token, 0)),
                 "pendingWithdrawals": str(withdrawals.get(token, 0)),
@@ -165,7 +165,7 @@ async def fills(
 
     def read() -> list[dict[str, Any]]:
         with container.uow() as uow:
-            return queries.account_fills(uow.session, wallet, host.markets, market, limit, before(cursor))
+            return queries.account_fills(uow.session, wallet, dict(host.markets), market, limit, before(cursor))
 
     items = await asyncio.to_thread(read)
     return {"fills": items, "next": next_cursor(items, limit, lambda f: str(f["id"]))}

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
-from backend.api.errors import ErrorCode, HdexError
 from backend.api.ratelimit import RateLimiter
+from backend.errors import ErrorCode, HdexError
 from backend.marketdata.hub import MarketDataHub
 from backend.trading.host import EngineHost
 from backend.trading.markets import Market

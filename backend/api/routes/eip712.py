@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from backend.api.errors import ErrorCode, HdexError
 from backend.api.routes.dependencies import TradingDep
 from backend.api.schemas import ERROR, Eip712, documented
+from backend.errors import ErrorCode, HdexError
 from backend.signing.typed_data import PRIMARY_TYPES, domain_json, eip712_types, signing_forms
 
 router = APIRouter(prefix="/v1", tags=["signing"])

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from backend.api.deps import ContainerDep
-from backend.api.errors import ErrorCode, HdexError
 from backend.api.routes.dependencies import HostDep, HubDep, market_by_name
 from backend.api.schemas import ERROR, Book, Candles, Ticker, TradeList, documented
+from backend.errors import ErrorCode, HdexError
 from backend.marketdata import queries
 from backend.marketdata.candles import INTERVALS_MS, aggregate
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.api.deps import ContainerDep
-from backend.api.errors import ErrorCode, HdexError, error_response
+from backend.api.errors import HTTP_STATUS, error_response
 from backend.api.routes.dependencies import (
     HostDep,
     LimiterDep,
@@ -35,16 +35,12 @@ from backend.api.schemas import (
 )
 from backend.bootstrap import Container
 from backend.db.models import Order as OrderRow
+from backend.errors import ErrorCode, HdexError
 from backend.trading import cancel_after as cancel_after_rules
+from backend.trading import order_entry
 from backend.trading.accounts import checksum
-from backend.trading.cancels import (
-    ReplacePartlyFailed,
-    bulk_cancel_scope,
-    cancel_after_scope,
-    check_bulk_timestamp,
-    verify_cancel,
-)
-from backend.trading.host import EngineHost, now_ms
+from backend.trading.cancels import ReplacePartlyFailed
+from backend.trading.host import EngineHost
 from backend.trading.orders import (
     TrackedOrder,
     parse_address,
@@ -139,8 +135,7 @@ async def place_order(request: Request) -> JSONResponse:
     host = await get_host(request)
     order_request = parse_order_request(await json_body(request))
     await request.app.state.limiter.hit_address(order_request.order.maker)
-    tracked = host.place(order_request)
-    await host.durable()
+    tracked = await order_entry.place(host, order_request)
     return JSONResponse(order_message(tracked), status_code=201)
 
 
@@ -169,9 +164,7 @@ async def cancel_order(
     signature = parse_hex_bytes(body.get("signature") if isinstance(body, dict) else None, 65, "signature")
     tracked = _open_order(host, container, key, "orderHash")
     await limiter.hit_address(tracked.maker.lower())
-    verify_cancel(host.domain, tracked.maker, bytes.fromhex(key[2:]), signature)
-    host.cancel(tracked)
-    await host.durable()
+    await order_entry.cancel(host, tracked, signature)
     return JSONResponse(order_message(tracked))
 
 
@@ -203,13 +196,7 @@ async def cancel_orders(request: Request, host: HostDep, limiter: LimiterDep) ->
     timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
     signature = parse_hex_bytes(body.get("signature"), 65, "signature")
     await limiter.hit_address(maker)
-    verify_cancel(host.domain, maker, bulk_cancel_scope(market, timestamp), signature)
-    wallet = checksum(maker)
-    check_bulk_timestamp(timestamp, host.bulk_cancel_stamps.get(wallet, 0), now_ms())
-    host.bulk_cancel_stamps[wallet] = timestamp
-    cancelled = host.cancel_all(wallet, market)
-    await host.durable()
-    return {"cancelled": cancelled}
+    return {"cancelled": await order_entry.cancel_all(host, maker, market, timestamp, signature)}
 
 
 @router.post(
@@ -254,14 +241,11 @@ async def replace_order(request: Request, host: HostDep, limiter: LimiterDep, co
     if order_request.order.maker != old.maker.lower():
         raise HdexError(ErrorCode.INVALID_FIELD, "must be the maker of the order it replaces", "order.maker")
     await limiter.hit_address(order_request.order.maker)
-    verify_cancel(host.domain, old.maker, bytes.fromhex(key[2:]), cancel_signature, "cancel.signature")
     try:
-        tracked = host.replace(old, order_request)
+        tracked = await order_entry.replace(host, old, order_request, cancel_signature)
     except ReplacePartlyFailed as exc:
-        await host.durable()
         refusal = {**exc.body(), "cancelled": order_message(exc.cancelled), "refused": exc.refused.body()["error"]}
-        return JSONResponse(refusal, status_code=exc.status)
-    await host.durable()
+        return JSONResponse(refusal, status_code=HTTP_STATUS[exc.code])
     return JSONResponse({"cancelled": order_message(old), "order": order_message(tracked)}, status_code=201)
 
 
@@ -299,12 +283,8 @@ async def cancel_after(request: Request, host: HostDep, limiter: LimiterDep) -> 
     timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
     signature = parse_hex_bytes(body.get("signature"), 65, "signature")
     await limiter.hit_address(maker)
-    verify_cancel(host.domain, maker, cancel_after_scope(market, timeout_ms, timestamp), signature)
-    wallet = checksum(maker)
-    check_bulk_timestamp(timestamp, host.cancel_after.last_timestamp(wallet, market), now_ms())
-    deadline = host.set_cancel_after(wallet, market, timeout_ms, timestamp)
-    await host.durable()
-    return {"maker": wallet, "market": market, "timeoutMs": timeout_ms, "deadline": deadline or None}
+    deadline = await order_entry.arm_cancel_after(host, maker, market, timeout_ms, timestamp, signature)
+    return {"maker": checksum(maker), "market": market, "timeoutMs": timeout_ms, "deadline": deadline or None}
 
 
 class PlaceOrderFastPath:

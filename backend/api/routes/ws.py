@@ -29,7 +29,7 @@ from typing import Annotated, Literal, get_args
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from backend.api.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError
 from backend.marketdata.candles import INTERVALS_MS
 from backend.marketdata.hub import BookView, MarketDataHub, Subscription
 from backend.trading.accounts import checksum

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from backend.db.models.trading import CancelAfter
 from backend.engine import MarketState
+from backend.trading.commands import FireCancelAfter
 from backend.trading.host import EngineHost, now_ms
 from backend.trading.market_store import set_market_state
 
@@ -35,7 +36,7 @@ class Clock:
         """Move to `at_ms` and run the host's cancel-after tick on its loop, then wait for the writes."""
         self.now = at_ms
         host = host_of(self.exchange)
-        self.exchange.client.portal.call(host.run_cancel_after)  # type: ignore[union-attr]
+        self.exchange.client.portal.call(host.handle, FireCancelAfter())  # type: ignore[union-attr]
         self.exchange.client.portal.call(host.drain)  # type: ignore[union-attr]
 
 

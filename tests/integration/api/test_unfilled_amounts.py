@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend.engine import ExpireOrders
+from backend.trading.commands import RunEngine
 from backend.trading.host import now_ms
 
 from .exchange_fixtures import QTY, Exchange, wallet
@@ -41,7 +42,7 @@ def test_the_account_channel_reports_the_unfilled_amount_of_an_expired_order(sql
         exchange.place(6, side=1, baseAmount=PART)
         app: Any = exchange.client.app
         host = app.state.trading.host
-        exchange.client.portal.call(host.apply, ExpireOrders(now_ms() + 7_200_000))  # type: ignore[union-attr]
+        exchange.client.portal.call(host.handle, RunEngine(ExpireOrders(now_ms() + 7_200_000)))  # type: ignore[union-attr]
         for _ in range(20):
             message = ws.receive_json()
             if message.get("type") == "order" and message["status"] == "expired":

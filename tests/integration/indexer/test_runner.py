@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from backend.bootstrap import Container, bootstrap
 from backend.chain.deployments import record_deployments
 from backend.db import migrate
-from backend.db.leases import release_lease
+from backend.db.models import Lease
 from backend.ledger import service as ledger
 from backend.paths import PROJECT_ROOT
 from backend.settings import load_settings
@@ -52,8 +53,7 @@ def test_only_one_indexer_writes_for_a_chain_until_its_lease_is_given_up(
     devchain.deposit(ALICE, "USDC", 300)
     assert first.poll() is not None
     assert second.poll() is None  # the first holds the chain's lease
-    with container.session_factory() as session:
-        release_lease(session, first.lease, first.owner)  # as the first does when it stops
+    first.leased.release()  # as the first does when it stops
     assert second.poll() is not None
     assert credited(container, devchain) == 300  # credited once, whoever polled
 
@@ -81,3 +81,29 @@ def test_hdex_indexer_runs_as_its_own_process_and_stops_on_sigterm(
         assert indexer.wait(timeout=30) == 0
         log.close()
     assert "indexer stopped" in (tmp_path / "indexer.log").read_text()
+
+
+def test_the_indexer_takes_its_lease_for_the_ttl_in_the_settings(container: Container) -> None:
+    settings = container.settings.model_copy(update={"indexer_lease_s": 42.0})
+    configured = dataclasses.replace(container, settings=settings)
+    indexer = IndexerLoop(configured, build_follower(configured))
+    before = int(time.time() * 1000)
+    assert indexer.poll() is not None
+    after = int(time.time() * 1000)
+    with container.session_factory() as session:
+        lease = session.get(Lease, indexer.leased.lease)
+    assert lease is not None and before + 42_000 <= lease.expires_at_ms <= after + 42_000
+
+
+def test_hdex_indexer_refuses_an_interval_its_lease_would_not_outlast(
+    container: Container, devchain: DevChain, database_url: str, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
+    env.update(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=devchain.url, HDEX_INDEXER_LEASE_S="5",
+               HDEX_DATA_DIR=str(tmp_path))  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "indexer", "--interval", "5"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "hdex indexer: the indexer interval (5.0s) must be shorter than its lease TTL (5.0s)" in result.stderr

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from backend.api.errors import HTTP_STATUS, ErrorCode, HdexError
+import json
+
+from backend.api.errors import HTTP_STATUS, error_response
 from backend.engine import ResultCode
+from backend.errors import ErrorCode, HdexError
+from backend.signing import SignatureError
 from backend.trading.checks import ENGINE_ERRORS
 
 
@@ -19,7 +23,14 @@ def test_every_engine_code_an_order_can_meet_maps_to_an_api_code() -> None:
     assert refusals <= set(ENGINE_ERRORS)
 
 
-def test_an_error_body_names_code_message_and_field() -> None:
-    error = HdexError(ErrorCode.PRICE_OFF_TICK, "off the grid", "order.limitPrice")
-    assert error.status == 422
-    assert error.body() == {"error": {"code": "PRICE_OFF_TICK", "message": "off the grid", "field": "order.limitPrice"}}
+def test_an_error_response_carries_the_status_of_its_code_the_body_and_the_headers() -> None:
+    error = HdexError(ErrorCode.RATE_LIMITED, "slow down", headers={"Retry-After": "2"})
+    response = error_response(error)
+    assert (response.status_code, response.headers["retry-after"]) == (429, "2")
+    assert json.loads(response.body) == {"error": {"code": "RATE_LIMITED", "message": "slow down", "field": None}}
+
+
+def test_a_folded_domain_error_is_presented_with_its_code() -> None:
+    response = error_response(SignatureError("v must be 27 or 28 (or 0 or 1)"))
+    assert response.status_code == 401
+    assert json.loads(response.body)["error"]["code"] == "INVALID_SIGNATURE"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from eth_utils.crypto import keccak
 
-from backend.api.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError
 from backend.trading.cancel_after import Deadline, Deadlines, check_timeout
 from backend.trading.cancels import bulk_cancel_scope, cancel_after_scope
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from eth_account import Account
 
-from backend.api.errors import HdexError
 from backend.chain.devkeys import DEV_KEYS
 from backend.engine import Engine, MarketState, OrderType, PlaceOrder, SetMarketState, Side
+from backend.errors import HdexError
 from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.trading.accounts import AccountBook, checksum
 from backend.trading.checks import ENGINE_ERRORS, Limits, check_placement, engine_error

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from backend.api.errors import HdexError
 from backend.engine import MarketState, OrderType, TimeInForce
+from backend.errors import HdexError
 from backend.trading.markets import PRICE_SCALE, Market, fee, market_rule_error, quote_amount
 from backend.trading.orders import parse_hash, parse_order_request, parse_uint, reservation
 

@@ -1,0 +1,121 @@
+"""The one error root and the one code enum, below every door.
+
+Domain code raises `HdexError(ErrorCode.X, message, field)`, or a `CodedError` subclass whose class
+fixes the code (`raise RpcError("node down")`). A door presents it: the API maps each code to an HTTP
+status (`backend/api/errors.py`), the CLI prints the message. This module imports only the standard
+library, so the engine host, the ledger, the signing code and the bot client can raise and catch
+HDEX errors without pulling in a web framework.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import ClassVar
+
+
+class ErrorCode(StrEnum):
+    """Stable wire codes (clients match on the strings: never rename one), grouped by subsystem."""
+
+    # generic: the request itself
+    MALFORMED_JSON = "MALFORMED_JSON"
+    INVALID_FIELD = "INVALID_FIELD"
+    AMOUNT_OUT_OF_RANGE = "AMOUNT_OUT_OF_RANGE"
+    NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+
+    # rate limits and bodies: how much a client may send
+    BODY_TOO_LARGE = "BODY_TOO_LARGE"
+    RATE_LIMITED = "RATE_LIMITED"
+
+    # signatures: who signed what
+    INVALID_SIGNATURE = "INVALID_SIGNATURE"
+    SIGNER_NOT_MAKER = "SIGNER_NOT_MAKER"
+
+    # order entry: the order's own fields and lifecycle
+    ORDER_EXPIRED = "ORDER_EXPIRED"
+    NONCE_BELOW_FLOOR = "NONCE_BELOW_FLOOR"
+    DUPLICATE_ORDER = "DUPLICATE_ORDER"
+    UNKNOWN_FLAGS = "UNKNOWN_FLAGS"
+    INVALID_TRIGGER_PRICE = "INVALID_TRIGGER_PRICE"
+    MAX_FEE_TOO_LOW = "MAX_FEE_TOO_LOW"
+    TOO_MANY_OPEN_ORDERS = "TOO_MANY_OPEN_ORDERS"
+    ORDER_NOT_FOUND = "ORDER_NOT_FOUND"
+    ORDER_NOT_OPEN = "ORDER_NOT_OPEN"
+    CANCEL_EXPIRED = "CANCEL_EXPIRED"
+    DUPLICATE_CLIENT_ORDER_ID = "DUPLICATE_CLIENT_ORDER_ID"
+    TIMEOUT_OUT_OF_RANGE = "TIMEOUT_OUT_OF_RANGE"
+    REPLACE_PARTLY_FAILED = "REPLACE_PARTLY_FAILED"
+
+    # markets: the market's rules and state
+    UNKNOWN_MARKET = "UNKNOWN_MARKET"
+    MARKET_HALTED = "MARKET_HALTED"
+    MARKET_CANCEL_ONLY = "MARKET_CANCEL_ONLY"
+    INVALID_PRICE = "INVALID_PRICE"
+    PRICE_OFF_TICK = "PRICE_OFF_TICK"
+    INVALID_QUANTITY = "INVALID_QUANTITY"
+    QUANTITY_OFF_LOT = "QUANTITY_OFF_LOT"
+    BELOW_MIN_NOTIONAL = "BELOW_MIN_NOTIONAL"
+    PRICE_OUTSIDE_BAND = "PRICE_OUTSIDE_BAND"
+    TIF_NOT_ALLOWED = "TIF_NOT_ALLOWED"
+    POST_ONLY_WOULD_CROSS = "POST_ONLY_WOULD_CROSS"
+    FOK_NOT_FILLED = "FOK_NOT_FILLED"
+    WOULD_TRIGGER_IMMEDIATELY = "WOULD_TRIGGER_IMMEDIATELY"
+    INVALID_MARKET = "INVALID_MARKET"  # a market definition or change the operator asked for
+
+    # accounts and balances: funds
+    INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"
+
+    # withdrawals: signed withdrawals
+    SIGNER_NOT_WALLET = "SIGNER_NOT_WALLET"
+    WITHDRAWAL_EXPIRED = "WITHDRAWAL_EXPIRED"
+    DUPLICATE_WITHDRAWAL = "DUPLICATE_WITHDRAWAL"
+    INVALID_RECIPIENT = "INVALID_RECIPIENT"
+
+    # compliance: screening
+    ADDRESS_BLOCKED = "ADDRESS_BLOCKED"
+    SCREENING_UNAVAILABLE = "SCREENING_UNAVAILABLE"
+    INVALID_SCREENING_LIST = "INVALID_SCREENING_LIST"  # a sanctions or deny list file we cannot import
+
+    # chain and RPC: the node, the contracts, their deployment
+    NOT_DEPLOYED = "NOT_DEPLOYED"
+    RPC_UNAVAILABLE = "RPC_UNAVAILABLE"
+    NODE_UNAVAILABLE = "NODE_UNAVAILABLE"
+    COMPILE_FAILED = "COMPILE_FAILED"
+
+    # service: the exchange cannot take orders right now
+    UNAVAILABLE = "UNAVAILABLE"
+
+
+class HdexError(Exception):
+    """The root of every error HDEX reports: a code, a message for people, the offending field.
+
+    `headers` are extra response headers a door adds (a refusal for too many requests says when to
+    retry); a door that has no headers ignores them.
+    """
+
+    def __init__(
+        self, code: ErrorCode, message: str, field: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers
+
+    def body(self) -> dict[str, dict[str, str | None]]:
+        """The wire shape: `{"error": {"code", "message", "field"}}`."""
+        return {"error": {"code": self.code.value, "message": self.message, "field": self.field}}
+
+
+class CodedError(HdexError):
+    """An `HdexError` whose class fixes the code, raised with a message alone: `raise RpcError("down")`.
+
+    Subclasses set `CODE` and usually also subclass the builtin their callers catch (`ValueError`,
+    `RuntimeError`), as web3.py's `Web3ValueError(Web3Exception, ValueError)` does.
+    """
+
+    CODE: ClassVar[ErrorCode]
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(self.CODE, message, field)

@@ -1,0 +1,194 @@
+"""The changes the engine host accepts: its one door (`EngineHost.handle`).
+
+Each change is a frozen dataclass handled on the host's own event loop, one at a time, so no check
+interleaves with another change: an order's balance check and hold, a withdrawal's, a chain sync's
+new balances each see the state the previous one left. Callers on another thread hand a command to
+the loop (`asyncio.run_coroutine_threadsafe`, an anyio portal); they never touch the host's state.
+`HostCommand[R]` says what handling the command returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from backend.engine import Command, Event
+from backend.trading.cancel_after import Deadline
+from backend.trading.chain_sync import Hold, SyncRead
+from backend.trading.markets import Market
+from backend.trading.orders import OrderRequest, TrackedOrder
+
+R = TypeVar("R")
+
+
+class HostCommand(Generic[R]):
+    """A change to the engine host whose handling returns an `R`."""
+
+    __slots__ = ()
+
+
+# orders (the API's doors)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOrder(HostCommand[TrackedOrder]):
+    """Check, hold, match; await `EngineHost.durable()` before telling anyone it is accepted."""
+
+    request: OrderRequest
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceOrder(HostCommand[TrackedOrder]):
+    """Cancel `old` and place `request` in one step (signature and maker checked by the caller)."""
+
+    old: TrackedOrder
+    request: OrderRequest
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder(HostCommand[None]):
+    """Cancel one live order (signature checked by the caller); `reason` overrides the engine's."""
+
+    order: TrackedOrder
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkCancel(HostCommand[list[str]]):
+    """A signed cancel-all of `maker` (in `market`, or everywhere): its timestamp must be above the
+    wallet's previous one. Returns the hashes cancelled."""
+
+    maker: str
+    market: str | None
+    timestamp_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArmCancelAfter(HostCommand[int]):
+    """Arm, refresh or (timeout 0) turn off a wallet's cancel-after; returns the deadline (0: off)."""
+
+    wallet: str
+    market: str | None
+    timeout_ms: int
+    timestamp_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class FireCancelAfter(HostCommand[None]):
+    """Cancel the open orders of every passed cancel-after deadline (also the timer's own job)."""
+
+
+# withdrawals (backend.trading.withdrawals)
+
+
+@dataclass(frozen=True, slots=True)
+class BeginBalanceRead(HostCommand[int]):
+    """Stamp a database read of balances about to start (see `AccountBook.apply_read`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldWithdrawal(HostCommand[None]):
+    """Take in the wallet's `balances` read under `read_stamp`, then hold `amount` of `token` for the
+    withdrawal `request_hash` if that much is available, else INSUFFICIENT_BALANCE."""
+
+    request_hash: str
+    wallet: str
+    token: str
+    amount: int
+    read_stamp: int
+    balances: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalStored(HostCommand[None]):
+    """The request's row is committed (or its fate is the database's): the hold ends with the first
+    balance read that starts after this, which counts the request itself."""
+
+    request_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseWithdrawal(HostCommand[None]):
+    """The request was not stored: give its hold back."""
+
+    request_hash: str
+
+
+# following the database (backend.trading.service) and start-up (backend.trading.restore)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplySync(HostCommand[None]):
+    """Apply one read of the database (`read_sync`) begun under `read_stamp`; `event_cursor` is the
+    chain event id the read's events end at, persisted with the next batch."""
+
+    read_stamp: int
+    read: SyncRead
+    event_cursor: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tick(HostCommand[None]):
+    """The periodic round: due cancel-after deadlines, order expiry, forgetting expired hashes."""
+
+    now_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetMarket(HostCommand[None]):
+    """Register or update a market: open its book if new, align its state."""
+
+    market: Market
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeBookSeqs(HostCommand[None]):
+    """At start, before the book moves: number every market's deltas from above `floor` (the stored
+    BOOK_SEQ), so a client never sees a book's `seq` go back."""
+
+    floor: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunEngine(HostCommand[list[Event]]):
+    """Run one engine command and fold its events in (start-up reconciliation)."""
+
+    command: Command
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptOpenOrders(HostCommand[None]):
+    """At start: track the database's open orders and hold what they and unreleased fills hold."""
+
+    orders: tuple[TrackedOrder, ...]
+    fill_holds: tuple[Hold, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CloseOrder(HostCommand[None]):
+    """Take a tracked order out (release its hold, record why): an order start-up cannot restore."""
+
+    order_hash: str
+    status: str
+    reason: str | None
+    ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Resume(HostCommand[None]):
+    """At start: the counters and memories the database holds, and all holds to be rewritten."""
+
+    known_hashes: dict[str, int]
+    next_order_seq: int
+    next_fill_id: int
+    nonce_floors: dict[str, int]
+    deadlines: tuple[Deadline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkCursor(HostCommand[None]):
+    """Persist a named cursor with the next batch."""
+
+    name: str
+    value: int

@@ -1,0 +1,61 @@
+"""Order entry use cases: place, cancel one, cancel all, cancel-replace, cancel-after.
+
+A door parses the request and applies its rate limit; these check the cancel signatures (an
+order's own is checked with the order, inside the host), hand the change to the engine host's one
+door, and return once it is durable: nobody is told "done" before it is on disk.
+"""
+
+from __future__ import annotations
+
+from backend.trading.accounts import checksum
+from backend.trading.cancels import ReplacePartlyFailed, bulk_cancel_scope, cancel_after_scope, verify_cancel
+from backend.trading.commands import ArmCancelAfter, BulkCancel, CancelOrder, PlaceOrder, ReplaceOrder
+from backend.trading.host import EngineHost
+from backend.trading.orders import OrderRequest, TrackedOrder
+
+
+async def place(host: EngineHost, request: OrderRequest) -> TrackedOrder:
+    """Check, hold and match a signed order; returns it once stored."""
+    tracked = host.handle(PlaceOrder(request))
+    await host.durable()
+    return tracked
+
+
+async def cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> None:
+    """Cancel one open order with its maker's signature over Cancel(maker, orderHash)."""
+    verify_cancel(host.domain, tracked.maker, bytes.fromhex(tracked.hash[2:]), signature)
+    host.handle(CancelOrder(tracked))
+    await host.durable()
+
+
+async def cancel_all(
+    host: EngineHost, maker: str, market: str | None, timestamp_ms: int, signature: bytes
+) -> list[str]:
+    """Cancel every open order of `maker` (in `market`, or everywhere); returns their hashes."""
+    verify_cancel(host.domain, maker, bulk_cancel_scope(market, timestamp_ms), signature)
+    cancelled = host.handle(BulkCancel(checksum(maker), market, timestamp_ms))
+    await host.durable()
+    return cancelled
+
+
+async def replace(host: EngineHost, old: TrackedOrder, request: OrderRequest, cancel_signature: bytes) -> TrackedOrder:
+    """Cancel `old` and place `request` of the same maker in one step; returns the new order.
+    `ReplacePartlyFailed` (the cancel stands, the order was refused) is raised once the cancel is stored."""
+    verify_cancel(host.domain, old.maker, bytes.fromhex(old.hash[2:]), cancel_signature, "cancel.signature")
+    try:
+        tracked = host.handle(ReplaceOrder(old, request))
+    except ReplacePartlyFailed:
+        await host.durable()
+        raise
+    await host.durable()
+    return tracked
+
+
+async def arm_cancel_after(
+    host: EngineHost, maker: str, market: str | None, timeout_ms: int, timestamp_ms: int, signature: bytes
+) -> int:
+    """Arm, refresh or (timeout 0) turn off the maker's cancel-after; returns the deadline in ms (0: off)."""
+    verify_cancel(host.domain, maker, cancel_after_scope(market, timeout_ms, timestamp_ms), signature)
+    deadline = host.handle(ArmCancelAfter(checksum(maker), market, timeout_ms, timestamp_ms))
+    await host.durable()
+    return deadline

@@ -1,0 +1,133 @@
+"""The withdrawal request use case: a signed EIP-712 Withdrawal, checked, held and stored for the relayer.
+
+Checks before anything is stored: signature by the wallet, a positive amount, a recipient that is
+neither the zero address nor the Exchange, expiry, fee within the signed max, screening of the
+wallet and the destination, and the available balance. The balance check and the hold are one
+engine-host command (`HoldWithdrawal`), on the host's loop like every order's check and hold, so
+an order and a withdrawal can never both be promised the same funds. Once the row is committed the
+request itself holds (trading balances subtract unfinished withdrawals) and the host's hold ends
+with the next balance read that sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from sqlalchemy.orm import Session
+
+from backend.bootstrap import Container
+from backend.compliance.screening import Screener
+from backend.db.models import WithdrawalRequest
+from backend.errors import ErrorCode, HdexError
+from backend.signing.recover import SignatureError, recover_signer
+from backend.signing.typed_data import Withdrawal, withdrawal_digest
+from backend.trading.accounts import checksum
+from backend.trading.chain_sync import wallet_balances
+from backend.trading.commands import (
+    BeginBalanceRead,
+    HoldWithdrawal,
+    HostCommand,
+    ReleaseWithdrawal,
+    WithdrawalStored,
+)
+from backend.trading.host import EngineHost
+from backend.trading.markets import fee
+
+MIN_LIFETIME_S = 60  # a request expiring sooner could not be relayed in time
+
+
+def withdrawal_fee(amount: int, rate: int) -> int:
+    """The operator's fee on a withdrawal of `amount` at `rate` millionths, in the withdrawn token."""
+    return min(amount, fee(amount, rate))
+
+
+async def request_withdrawal(
+    host: EngineHost, container: Container, screener: Screener, withdrawal: Withdrawal, signature: bytes
+) -> WithdrawalRequest:
+    """Check, hold and store a signed withdrawal (see the module docs); returns the stored request."""
+    digest = withdrawal_digest(host.domain, withdrawal)
+    _check_signer(digest, signature, withdrawal.wallet)
+    if withdrawal.amount == 0:
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be more than zero", "withdrawal.amount")
+    _refuse_unowned_recipient(withdrawal.recipient, host.domain.verifying_contract)
+    if withdrawal.expiry <= int(time.time()) + MIN_LIFETIME_S:
+        raise HdexError(ErrorCode.WITHDRAWAL_EXPIRED, "expires within a minute: too soon to relay", "withdrawal.expiry")
+    charged = withdrawal_fee(withdrawal.amount, container.settings.withdrawal_fee_rate)
+    if charged > withdrawal.maxFee:
+        raise HdexError(ErrorCode.MAX_FEE_TOO_LOW, f"the withdrawal fee is {charged}", "withdrawal.maxFee")
+    wallet, token, recipient = checksum(withdrawal.wallet), checksum(withdrawal.token), checksum(withdrawal.recipient)
+    await _screen(screener, wallet, recipient)
+    request_hash = "0x" + digest.hex()
+
+    stamp = host.handle(BeginBalanceRead())
+    balances = await asyncio.to_thread(_read_new, container, request_hash, wallet)
+    host.handle(HoldWithdrawal(request_hash, wallet, token, withdrawal.amount, stamp, balances))
+    # Interrupted while storing, the thread may still commit: then the database decides, and the hold
+    # stays until a balance read that starts from now on (and so counts the row, if any).
+    outcome: HostCommand[None] = WithdrawalStored(request_hash)
+    try:
+        row = await asyncio.to_thread(_store, container, request_hash, withdrawal, signature, charged)
+    except Exception:
+        outcome = ReleaseWithdrawal(request_hash)  # the unit of work rolled back: nothing was stored
+        raise
+    finally:
+        host.handle(outcome)
+    return row
+
+
+def _check_signer(digest: bytes, signature: bytes, wallet: str) -> None:
+    try:
+        signer = recover_signer(digest, signature)
+    except SignatureError as exc:
+        raise HdexError(ErrorCode.INVALID_SIGNATURE, str(exc), "signature") from None
+    if signer.lower() != wallet.lower():
+        raise HdexError(ErrorCode.SIGNER_NOT_WALLET, "the signature is not the wallet's", "signature")
+
+
+def _refuse_unowned_recipient(recipient: str, exchange: str) -> None:
+    """Tokens sent to the zero address or to the Exchange itself are lost to everyone; the contract refuses too."""
+    if int(recipient, 16) == 0:
+        raise HdexError(ErrorCode.INVALID_RECIPIENT, "the recipient is the zero address", "withdrawal.recipient")
+    if recipient.lower() == exchange.lower():
+        message = "the recipient is the Exchange contract: the tokens would be stuck"
+        raise HdexError(ErrorCode.INVALID_RECIPIENT, message, "withdrawal.recipient")
+
+
+async def _screen(screener: Screener, wallet: str, recipient: str) -> None:
+    decisions = await asyncio.to_thread(screener.screen, [wallet, recipient], actor="api", context="withdrawal")
+    for role, address in (("wallet", wallet), ("recipient", recipient)):
+        decision = decisions[address.lower()]
+        if decision.result == "error":
+            raise HdexError(ErrorCode.SCREENING_UNAVAILABLE, "address screening is unavailable; retry later")
+        if not decision.allowed:
+            raise HdexError(ErrorCode.ADDRESS_BLOCKED, f"the {role} address is blocked", f"withdrawal.{role}")
+
+
+def _refuse_duplicate(session: Session, request_hash: str) -> None:
+    if session.get(WithdrawalRequest, request_hash) is not None:
+        raise HdexError(ErrorCode.DUPLICATE_WITHDRAWAL, "this withdrawal was already requested", "signature")
+
+
+def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str, int]:
+    """The wallet's trading balances, fresh from the database, unless the request is a duplicate."""
+    with container.uow() as uow:
+        _refuse_duplicate(uow.session, request_hash)
+        return wallet_balances(uow.session, [wallet])[wallet]
+
+
+def _store(
+    container: Container, request_hash: str, withdrawal: Withdrawal, signature: bytes, charged: int
+) -> WithdrawalRequest:
+    with container.uow() as uow:
+        _refuse_duplicate(uow.session, request_hash)  # again: a twin request may have been stored since the read
+        now = int(time.time() * 1000)
+        row = WithdrawalRequest(
+            hash=request_hash, wallet=checksum(withdrawal.wallet), token=checksum(withdrawal.token),
+            amount=withdrawal.amount, max_fee=withdrawal.maxFee, fee=charged, recipient=checksum(withdrawal.recipient),
+            nonce=withdrawal.nonce, expiry=withdrawal.expiry, signature="0x" + signature.hex(), status="accepted",
+            created_at_ms=now, updated_at_ms=now,
+        )  # fmt: skip
+        uow.session.add(row)
+        uow.commit()
+        return row

@@ -1,0 +1,176 @@
+"""The leased background loop: one writer per lease, takeover after a crash, backoff on faults, clean stop."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.db import migrate
+from backend.db.leased_loop import LeasedLoop, LeaseTooShort
+from backend.db.leases import acquire_lease
+from backend.db.models import Lease
+from backend.db.session import make_engine
+
+LEASE = "job:31337"
+TTL_S = 30.0
+
+
+class Fault(OperationalError):
+    """A database fault as the job would see it (the loop retries these)."""
+
+    def __init__(self) -> None:
+        super().__init__("SELECT 1", None, Exception("database is locked"))
+
+
+class StopAfter(threading.Event):
+    """A stop event that records each delay the loop waits, returns at once, and is set after `waits` waits."""
+
+    def __init__(self, waits: int) -> None:
+        super().__init__()
+        self.delays: list[float] = []
+        self._waits = waits
+
+    def wait(self, timeout: float | None = None) -> bool:
+        assert timeout is not None
+        self.delays.append(timeout)
+        if len(self.delays) >= self._waits:
+            self.set()
+        return self.is_set()
+
+
+@pytest.fixture
+def session_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+def leased(session_factory: sessionmaker[Session], step: Callable[[], str], **options: object) -> LeasedLoop[str]:
+    settings: dict[str, object] = {"ttl_s": TTL_S, "interval_s": 0.5, "retry_on": (OperationalError,), **options}
+    return LeasedLoop("job", LEASE, session_factory, step, **settings)  # type: ignore[arg-type]
+
+
+def take(session_factory: sessionmaker[Session], owner: str, now_ms: int) -> bool:
+    with session_factory() as session:
+        return acquire_lease(session, LEASE, owner, ttl_s=TTL_S, now_ms=now_ms)
+
+
+def lease_row(session_factory: sessionmaker[Session]) -> Lease:
+    with session_factory() as session:
+        row = session.get(Lease, LEASE)
+    assert row is not None
+    return row
+
+
+def test_the_step_runs_only_while_no_other_owner_holds_the_lease(session_factory: sessionmaker[Session]) -> None:
+    steps: list[str] = []
+
+    def step() -> str:
+        steps.append("ran")
+        return "ran"
+
+    loop = leased(session_factory, step)
+    assert take(session_factory, "another process", int(time.time() * 1000))
+    assert loop.tick() is None
+    assert steps == []
+
+
+def test_the_lease_is_taken_for_the_ttl_and_renewed_on_every_tick(session_factory: sessionmaker[Session]) -> None:
+    loop = leased(session_factory, lambda: "ran")
+    for _ in range(2):
+        before = int(time.time() * 1000)
+        assert loop.tick() == "ran"
+        after = int(time.time() * 1000)
+        row = lease_row(session_factory)
+        assert row.owner == loop.owner
+        assert before + TTL_S * 1000 <= row.expires_at_ms <= after + TTL_S * 1000
+
+
+def test_a_lease_whose_holder_died_is_taken_over_once_its_ttl_has_run_out(
+    session_factory: sessionmaker[Session],
+) -> None:
+    loop = leased(session_factory, lambda: "ran")
+    assert take(session_factory, "a crashed process", int(time.time() * 1000) - int(TTL_S * 1000) - 1)
+    assert loop.tick() == "ran"
+    assert lease_row(session_factory).owner == loop.owner
+
+
+def test_a_loop_that_lost_its_lease_stops_writing_and_says_so(
+    session_factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    loop = leased(session_factory, lambda: "ran")
+    assert loop.tick() == "ran"
+    # Our lease as another process sees it once our TTL has run out (a long pause, a partition).
+    assert take(session_factory, "another process", int(time.time() * 1000) + int(TTL_S * 1000) + 1_000)
+    with caplog.at_level(logging.INFO, logger="backend.db.leased_loop"):
+        assert loop.tick() is None
+    assert [record.getMessage() for record in caplog.records] == ["job lease lost"]
+
+
+def test_faults_back_off_exponentially_up_to_the_cap_and_a_success_resets_the_delay(
+    session_factory: sessionmaker[Session],
+) -> None:
+    failures = iter(range(4))
+    faults: list[Exception] = []
+
+    def step() -> str:
+        if next(failures, None) is not None:
+            raise Fault()
+        return "ran"
+
+    loop = leased(session_factory, step, interval_s=0.5, max_backoff_s=3.0, on_fault=faults.append)
+    stop = StopAfter(waits=6)
+    loop.run(stop)
+    assert stop.delays == [1.0, 2.0, 3.0, 3.0, 0.5, 0.5]
+    assert len(faults) == 4
+
+
+def test_an_unexpected_error_ends_the_loop_and_gives_the_lease_up(session_factory: sessionmaker[Session]) -> None:
+    stopped: list[bool] = []
+
+    def step() -> str:
+        raise KeyError("a bug, not a fault")
+
+    loop = leased(session_factory, step, on_stop=lambda: stopped.append(True))
+    with pytest.raises(KeyError):
+        loop.run(StopAfter(waits=100))
+    assert lease_row(session_factory).expires_at_ms == 0
+    assert stopped == [True]
+
+
+def test_setting_the_stop_event_ends_the_thread_releases_the_lease_and_runs_the_stop_hook(
+    session_factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    ticked = threading.Event()
+    stopped: list[bool] = []
+
+    def step() -> str:
+        ticked.set()
+        return "ran"
+
+    # An interval far longer than the test: only the stop event can end the wait.
+    loop = leased(session_factory, step, interval_s=20.0, on_stop=lambda: stopped.append(True))
+    stop = threading.Event()
+    with caplog.at_level(logging.INFO, logger="backend.db.leased_loop"):
+        thread = loop.start_thread(stop)
+        assert ticked.wait(timeout=30)
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert thread.name == "job"
+    assert lease_row(session_factory).expires_at_ms == 0
+    assert stopped == [True]
+    assert [record.getMessage() for record in caplog.records] == ["job started", "job lease taken", "job stopped"]
+    assert take(session_factory, "a standby copy", int(time.time() * 1000))  # at once, no TTL to wait out
+
+
+def test_an_interval_the_lease_would_not_outlast_is_refused(session_factory: sessionmaker[Session]) -> None:
+    with pytest.raises(LeaseTooShort, match=r"the job interval \(30.0s\) must be shorter than its lease TTL"):
+        leased(session_factory, lambda: "ran", interval_s=TTL_S)

@@ -1,0 +1,189 @@
+"""The engine host's durability, on its real parts: journal before publish, snapshot rotation,
+and recovery on reopen across journal segments (`JournalStore`, `BatchWriter`, `recover_engine`, `TradingService`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.bootstrap import bootstrap
+from backend.chain.deployments import record_deployments
+from backend.db import migrate
+from backend.db.session import make_engine
+from backend.engine import AddMarket, CancelOrder, Command, Engine, OrderType, PlaceOrder, Side, TimeInForce
+from backend.engine.adapters.file_journal import FileJournal, read_journal
+from backend.errors import HdexError
+from backend.settings import load_settings
+from backend.signing import Domain
+from backend.trading.accounts import AccountBook
+from backend.trading.checks import Limits
+from backend.trading.commands import RunEngine
+from backend.trading.host import EngineHost
+from backend.trading.journal import JournalStore
+from backend.trading.persistence import BatchWriter
+from backend.trading.publish import Publication
+from backend.trading.restore import recover_engine
+from backend.trading.service import TradingService
+
+MARKET = "ETH-USDC"
+
+
+def order(order_id: str, side: Side, price: int, amount: int) -> PlaceOrder:
+    return PlaceOrder(order_id, "alice" if side is Side.BUY else "bob", MARKET, side, OrderType.LIMIT, price,
+                      amount, None, TimeInForce.GTC)  # fmt: skip
+
+
+BATCHES: list[list[Command]] = [
+    [AddMarket(MARKET, 1, 1, 0), order("b1", Side.BUY, 100, 5), order("b2", Side.BUY, 99, 5)],
+    [order("s1", Side.SELL, 100, 2), CancelOrder("b2")],
+    [order("s2", Side.SELL, 101, 1)],
+]
+
+
+@pytest.fixture
+def session_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    url = f"sqlite:///{tmp_path / 'hdex.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+def hosted(
+    session_factory: sessionmaker[Session], journal: FileJournal, published: list[tuple[list[int], list[Publication]]]
+) -> tuple[EngineHost, BatchWriter]:
+    """A host whose publisher notes which commands the journal file held when it was called."""
+    engine = Engine()
+    engine.attach_journal(journal)
+    writer = BatchWriter(session_factory, journal.flush)
+
+    def publish(publications: list[Publication]) -> None:
+        published.append(([entry.seq for entry in read_journal(journal.path)], publications))
+
+    host = EngineHost(engine, Domain(31337, "0x" + "ab" * 20), AccountBook(), writer, Limits(1_000, 2_000),
+                      lambda _: {}, publish, lambda _: {})  # fmt: skip
+    writer.start()
+    return host, writer
+
+
+def test_a_batch_is_published_only_once_its_commands_are_in_the_journal(
+    tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    published: list[tuple[list[int], list[Publication]]] = []
+    journal = FileJournal(tmp_path / "journal.bin", fsync=False)
+    host, writer = hosted(session_factory, journal, published)
+
+    async def scenario() -> None:
+        for command in BATCHES[0]:
+            host.handle(RunEngine(command))
+        await host.durable()
+
+    asyncio.run(scenario())
+    writer.stop()
+    [(journaled, publications)] = published
+    assert journaled == [1, 2, 3]
+    assert [channel for channel, _ in publications] == [f"book:{MARKET}", f"book:{MARKET}"]
+
+
+def test_a_batch_whose_journal_cannot_be_written_is_never_published(
+    tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    published: list[tuple[list[int], list[Publication]]] = []
+    journal = FileJournal(tmp_path / "journal.bin", fsync=False)
+    host, writer = hosted(session_factory, journal, published)
+
+    async def scenario() -> int:
+        host.handle(RunEngine(BATCHES[0][0]))
+        await host.durable()
+        journal.close()  # the disk is gone: the next flush fails
+        for command in BATCHES[0][1:]:
+            host.handle(RunEngine(command))
+        with pytest.raises(HdexError):
+            await host.durable()
+        return len(published)
+
+    before_the_fault = asyncio.run(scenario())
+    writer.stop()
+    assert len(published) == before_the_fault  # the two book deltas never went out
+    assert host.broken is not None
+
+
+def test_a_rotation_writes_the_snapshot_and_starts_the_next_segment_after_it(tmp_path: Path) -> None:
+    store = JournalStore(tmp_path, fsync=False)
+    engine = Engine()
+    engine.attach_journal(store.rotate(engine.snapshot()))
+    for command in BATCHES[0]:
+        engine.apply(command)
+    store.rotate(engine.snapshot()).close()
+    snapshot = store.snapshot()
+    assert snapshot is not None and snapshot.command_seq == 3
+    assert [first for first, _ in store.segments()] == [4]  # the covered segment is gone
+    assert recover_engine(store, committed_seq=3).state_hash() == engine.state_hash()
+
+
+def test_reopening_after_a_crash_recovers_the_same_state_and_carries_on(tmp_path: Path) -> None:
+    reference = Engine()
+    for batch in BATCHES:
+        for command in batch:
+            reference.apply(command)
+
+    store = JournalStore(tmp_path, fsync=False)
+    crashed = Engine()
+    journal = store.rotate(crashed.snapshot())
+    crashed.attach_journal(journal)
+    for command in BATCHES[0]:
+        crashed.apply(command)
+    journal.flush()
+    journal = store.rotate(crashed.snapshot())  # the periodic snapshot, taken while idle
+    crashed.attach_journal(journal)
+    for command in BATCHES[1]:
+        crashed.apply(command)
+    journal.flush()  # committed: the database's engine_seq is 5; then the process dies, no close()
+
+    recovered = recover_engine(store, committed_seq=5)
+    assert recovered.state_hash() == crashed.state_hash()
+    journal = store.rotate(recovered.snapshot())  # as the host does at start
+    recovered.attach_journal(journal)
+    for command in BATCHES[2]:
+        recovered.apply(command)
+    journal.flush()
+    assert recovered.state_hash() == reference.state_hash()
+    assert recover_engine(store, committed_seq=6).state_hash() == reference.state_hash()
+
+
+def test_the_service_snapshots_once_so_many_commands_are_committed_and_never_ahead_of_them(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hdex.db'}"
+    migrate.upgrade(url)
+    settings = load_settings(_env_file=None, database_url=url, data_dir=tmp_path, engine_snapshot_every=4,
+                             engine_fsync=False)  # fmt: skip
+    container = bootstrap(settings)
+    with container.uow() as uow:
+        record_deployments(uow.session, settings.chain_id, {"Exchange": "0x" + "ab" * 20}, 0)
+        uow.commit()
+    store = JournalStore(tmp_path / "engine" / str(settings.chain_id))
+    service = TradingService(container, lambda _: None)
+
+    async def snapshot_seqs() -> list[int]:
+        seqs = []
+        service.start()  # recovery writes the first snapshot, at seq 0
+        host = service.host
+        assert host is not None
+        for command in BATCHES[0]:
+            host.handle(RunEngine(command))  # seqs 1-3
+        for _ in range(2):
+            await host.drain()
+            await service.sync_once()  # snapshots first if due, then a clock tick (one more command)
+            snapshot = store.snapshot()
+            assert snapshot is not None
+            seqs.append(snapshot.command_seq)
+        await service.stop()
+        return seqs
+
+    try:
+        assert asyncio.run(snapshot_seqs()) == [0, 4]  # 3 commands: not yet; 4 (3 + a tick): due
+    finally:
+        container.db_engine.dispose()
