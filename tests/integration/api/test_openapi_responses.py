@@ -1,0 +1,180 @@
+"""OpenAPI says what every operation returns, and what the server really returns matches it.
+
+The first test reads `/openapi.json` only. The second drives the app through a real trading day (a
+deposit seen on-chain, orders placed, filled, cancelled one by one, in bulk and by replacement, a
+cancel-after, a withdrawal) and validates every body it gets, successes and typed errors, against
+the schema OpenAPI documents for that operation and status (schemathesis' response conformance),
+and checks that the schema lists every field the body carries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import schemathesis
+from schemathesis.core.failures import Failure, FailureGroup
+
+from backend.chain.devkeys import DEV_KEYS
+from backend.client.core import Signer
+from backend.db.models import ChainEvent
+from backend.trading.accounts import checksum
+
+from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
+from .signed_requests import cancel_after_body, cancel_signature
+
+SUCCESS = ("200", "201", "202")
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        node: Any = document
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def undocumented_fields(document: dict[str, Any], schema: dict[str, Any], value: Any, where: str) -> list[str]:
+    """Paths of the fields in `value` that `schema` does not list (a schema may allow extra fields: the
+    body would validate, yet /docs would not show them)."""
+    schema = resolve(document, schema)
+    if "anyOf" in schema:  # `X | None`: follow the branch that is not null
+        branches = [resolve(document, s) for s in schema["anyOf"] if s.get("type") != "null"]
+        return [] if value is None else undocumented_fields(document, branches[0], value, where)
+    if isinstance(value, dict) and "properties" in schema:
+        listed = schema["properties"]
+        return [f"{where}.{key}" for key in value if key not in listed] + [
+            path
+            for key in value
+            if key in listed
+            for path in undocumented_fields(document, listed[key], value[key], f"{where}.{key}")
+        ]
+    if isinstance(value, dict) and isinstance(schema.get("additionalProperties"), dict):
+        return [
+            path
+            for key in value
+            for path in undocumented_fields(document, schema["additionalProperties"], value[key], f"{where}.{key}")
+        ]
+    if isinstance(value, list) and "items" in schema:
+        return [path for item in value for path in undocumented_fields(document, schema["items"], item, f"{where}[]")]
+    return []
+
+
+def describes_the_body(document: dict[str, Any], schema: dict[str, Any]) -> bool:
+    """A JSON body's fields are listed (an empty or free-form object schema says nothing); text is a string."""
+    resolved = resolve(document, schema)
+    return bool(resolved.get("properties")) or resolved.get("type") == "string"
+
+
+def test_every_operation_documents_the_schema_of_its_success_response(sqlite_exchange: Exchange) -> None:
+    document = sqlite_exchange.client.get("/openapi.json").json()
+    undocumented = []
+    for method, path, operation in operations(document):
+        status = next((s for s in SUCCESS if s in operation["responses"]), None)
+        content = operation["responses"][status].get("content", {}) if status else {}
+        if not content or not all(describes_the_body(document, media.get("schema", {})) for media in content.values()):
+            undocumented.append(f"{method} {path}")
+    assert undocumented == []
+
+
+class Calls:
+    """Requests made through the app, each with the operation it exercises and the status it must get."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.client = exchange.client
+        self.made: list[tuple[str, str, int, httpx.Response]] = []
+
+    def __call__(self, method: str, template: str, status: int, path: str | None = None, **kwargs: Any) -> Any:
+        response = self.client.request(method, path or template, **kwargs)
+        assert response.status_code == status, (method, path or template, response.text)
+        self.made.append((method, template, status, response))
+        return response.json() if "json" in response.headers.get("content-type", "") else response.text
+
+
+def a_trading_day(exchange: Exchange) -> Calls:
+    """Every operation, on real data: orders resting, filled and cancelled, a deposit, a withdrawal."""
+    call = Calls(exchange)
+    maker, taker = wallet(6), wallet(5)
+    with exchange.container.uow() as uow:
+        uow.session.add(
+            ChainEvent(
+                chain_id=CHAIN_ID, block_number=3, block_hash="0x" + "55" * 32, tx_hash="0x" + "66" * 32,
+                log_index=0, contract=EXCHANGE, name="Deposited", status="pending",
+                args={"wallet": taker, "token": checksum(USDC), "amount": "123", "balance": "123"},
+            )
+        )  # fmt: skip
+        uow.commit()
+
+    call("GET", "/v1/markets", 200)
+    call("GET", "/v1/eip712", 200)
+    call("GET", "/v1/time", 200)
+    call("GET", "/health", 503)  # no chain in this fixture: the documented degraded body
+    call("GET", "/metrics", 200)
+
+    sell = call("POST", "/v1/orders", 201, json=exchange.signed(exchange.order(6, side=1, baseAmount=2 * QTY), 6))
+    buy = {**exchange.signed(exchange.order(5)), "clientOrderId": "bot-1"}
+    call("POST", "/v1/orders", 201, json=buy)  # fills half of the sell: a fill for both
+    call("GET", "/v1/orders/{orderHash}", 200, f"/v1/orders/{sell['hash']}")
+    resting = exchange.place(5, limitPrice=PRICE - 10 * TICK).json()
+    replacement = exchange.signed(exchange.order(5, limitPrice=PRICE - 20 * TICK))
+    replace = {**replacement, "cancel": {"orderHash": resting["hash"], "signature": cancel_signature(
+        exchange.domain, resting["hash"], 5)}}  # fmt: skip
+    new = call("POST", "/v1/orders/replace", 201, json=replace)["order"]
+    body = {"signature": cancel_signature(exchange.domain, new["hash"], 5)}
+    call("DELETE", "/v1/orders/{orderHash}", 200, f"/v1/orders/{new['hash']}", json=body)
+    call("POST", "/v1/orders/cancel", 200, json=Signer(DEV_KEYS[6], exchange.domain).cancel_all_body(MARKET))
+    call("POST", "/v1/orders/cancel-after", 200, json=cancel_after_body(exchange.domain, 5, 60_000))
+
+    withdrawal_hash, withdrawal = Signer(DEV_KEYS[5], exchange.domain).withdrawal_body(checksum(WETH), 10**17, 0)
+    call("POST", "/v1/withdrawals", 202, json=withdrawal)
+    call("GET", "/v1/withdrawals/{withdrawalHash}", 200, f"/v1/withdrawals/{withdrawal_hash}")
+
+    for view in ("balances", "orders", "fills", "deposits", "withdrawals", "fees"):
+        call("GET", f"/v1/accounts/{{address}}/{view}", 200, f"/v1/accounts/{taker}/{view}")
+    call("GET", "/v1/accounts/{address}/orders/by-client-id/{clientOrderId}", 200,
+         f"/v1/accounts/{taker}/orders/by-client-id/bot-1")  # fmt: skip
+    call("GET", "/v1/accounts/{address}/fills", 200, f"/v1/accounts/{maker}/fills")
+    for view in ("book", "trades", "candles", "ticker"):
+        call("GET", f"/v1/markets/{{market}}/{view}", 200, f"/v1/markets/{MARKET}/{view}")
+
+    call("GET", "/v1/orders/{orderHash}", 404, "/v1/orders/0x" + "00" * 32)
+    call("GET", "/v1/markets/{market}/book", 404, "/v1/markets/NOPE-USDC/book")
+    call("GET", "/v1/markets/{market}/candles", 422, f"/v1/markets/{MARKET}/candles", params={"interval": "2m"})
+    call("POST", "/v1/orders", 422, json={**exchange.signed(exchange.order(5)), "timeInForce": "DAY"})
+    call("POST", "/v1/withdrawals", 409, json=withdrawal)
+    return call
+
+
+def test_real_bodies_match_the_schemas_openapi_documents_for_them(sqlite_exchange: Exchange) -> None:
+    document = sqlite_exchange.client.get("/openapi.json").json()
+    schema = schemathesis.openapi.from_dict(document)
+    calls = a_trading_day(sqlite_exchange)
+
+    mismatches: list[str] = []
+    for method, template, status, response in calls.made:
+        assert str(status) in document["paths"][template][method.lower()]["responses"], (method, template, status)
+        try:
+            schema[template][method].validate_response(response)
+        except FailureGroup as group:
+            mismatches += [f"{method} {template} {status}: {failure}" for failure in group.exceptions]
+        except Failure as failure:
+            mismatches.append(f"{method} {template} {status}: {failure}")
+        content = document["paths"][template][method.lower()]["responses"][str(status)].get("content", {})
+        if "application/json" in content:
+            documented = content["application/json"]["schema"]
+            where = f"{method} {template} {status}"
+            mismatches += undocumented_fields(document, documented, response.json(), where)
+    assert not mismatches, "\n\n".join(mismatches)
+    exercised = {(method, template) for method, template, _, _ in calls.made}
+    assert {(method, path) for method, path, _ in operations(document)} <= exercised
