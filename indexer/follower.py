@@ -29,11 +29,11 @@ from backend.db.models.base import Base
 from backend.db.session import UnitOfWork
 from backend.ledger import service as ledger
 from backend.ledger.postings import REASONS, postings_for
+from backend.statuses import ChainEventStatus
 from indexer.decode import EventDecoder
 
 log = logging.getLogger(__name__)
 
-PENDING, FINAL, ORPHANED = "pending", "final", "orphaned"
 
 # Called with (id, name, args) of the events about to become final, outside any transaction; the
 # rows it returns are written in the transaction that makes them final (e.g. frozen funds). It may
@@ -166,14 +166,14 @@ class Follower:
             .where(
                 ChainEvent.chain_id == self.config.chain_id,
                 ChainEvent.block_number > ancestor,
-                ChainEvent.status != ORPHANED,
+                ChainEvent.status != ChainEventStatus.ORPHANED,
             )
             .order_by(ChainEvent.block_number.desc(), ChainEvent.log_index.desc())
         ).all()
         for event in events:
-            if event.status == FINAL:
+            if event.status == ChainEventStatus.FINAL:
                 self._reverse_final(session, event)
-            event.status = ORPHANED
+            event.status = ChainEventStatus.ORPHANED
         return len(events)
 
     def _reverse_final(self, session: Session, event: ChainEvent) -> None:
@@ -263,7 +263,7 @@ class Follower:
                         contract=self.config.exchange,
                         name=decoded.name,
                         args=decoded.args,
-                        status=PENDING,
+                        status=ChainEventStatus.PENDING,
                     )
                 )
             session.add_all(rows)
@@ -300,7 +300,7 @@ class Follower:
             events = [e for e in self._pending_up_to(session, final_height) if e.id in {d[0] for d in due}]
             transactions = []
             for event in events:
-                event.status = FINAL
+                event.status = ChainEventStatus.FINAL
                 reason = REASONS.get(event.name)
                 if reason is None:
                     continue
@@ -326,7 +326,7 @@ class Follower:
             select(ChainEvent)
             .where(
                 ChainEvent.chain_id == self.config.chain_id,
-                ChainEvent.status == PENDING,
+                ChainEvent.status == ChainEventStatus.PENDING,
                 ChainEvent.block_number <= height,
             )
             .order_by(ChainEvent.block_number, ChainEvent.log_index)

@@ -12,7 +12,7 @@ from backend.chain.artifacts import load_artifact
 from backend.chain.deployments import require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.compliance.deposits import DepositScreening
-from backend.compliance.factory import build_screener
+from backend.compliance.factory import screener_for
 from backend.compliance.providers import ProviderUnavailable
 from backend.db.leased_loop import LeasedLoop
 from backend.metrics import (
@@ -45,7 +45,7 @@ def build_follower(container: Container) -> Follower:
         EventDecoder(load_artifact("Exchange").abi),
         container.session_factory,
         config,
-        before_final=DepositScreening(build_screener(container)),
+        before_final=DepositScreening(screener_for(container)),
     )
 
 

@@ -12,7 +12,7 @@ from backend.bootstrap import Container
 from backend.chain.artifacts import load_artifact
 from backend.chain.deployments import require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
-from backend.compliance.factory import build_screener
+from backend.compliance.factory import screener_for
 from backend.db.leased_loop import LeasedLoop
 from backend.db.models import OperatorTx
 from relayer.settlement import BatchPolicy, SettlementWork
@@ -46,7 +46,7 @@ def relayer_for(container: Container, interval_s: float = 0.5) -> Relayer:
     works: list[RelayerWork] = [
         SettlementWork(
             container,
-            build_screener(container),
+            screener_for(container),
             exchange,
             abi,
             BatchPolicy(max_trades=settings.settlement_batch_size, max_wait_s=settings.settlement_max_wait_s),

@@ -25,19 +25,15 @@ import backend.trading.settlement as fills
 from backend.bootstrap import Container
 from backend.compliance.screening import Screener
 from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
-from backend.marketdata.account_updates import publish_account_update
-from backend.settings import Settings
+from backend.marketdata.account_updates import account_notifier_for
+from backend.statuses import FillStatus
+from backend.trading.orders import order_from_row
 from relayer.skip_reasons import SkipReasons
-from relayer.transactions import SimulationFailed, TxManager
+from relayer.transactions import CONFIRMED, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
 
 Notify = Callable[[str, dict[str, Any]], object]  # (wallet, message) -> delivered?
-
-
-def account_notifier(settings: Settings) -> Notify:
-    """Publishing to account channels: through the API's hub in-process, or through Redis."""
-    return lambda wallet, message: publish_account_update(settings, wallet, message)
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ class SettlementWork:
         notify: Notify | None = None,
     ) -> None:
         self.container = container
-        self.notify = notify or account_notifier(container.settings)
+        self.notify = notify or account_notifier_for(container)
         self.screener = screener
         self.exchange = Web3.to_checksum_address(exchange)
         self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
@@ -116,7 +112,7 @@ class SettlementWork:
                 reason = f"blocked_by_screening:{'+'.join(blocked)}"
                 words = f"not settled: the {' and the '.join(blocked)} did not pass address screening"
                 fills.fail(session, fill.id, reason, words)
-                self._tell(fill, "failed", failure=reason, reason=words)
+                self._tell(fill, FillStatus.FAILED, failure=reason, reason=words)
                 log.warning("fill blocked by screening", extra={"fill": fill.id, "parties": ",".join(blocked)})
             else:
                 clear.append(fill)
@@ -132,7 +128,7 @@ class SettlementWork:
             rows = {o.hash: o for o in session.scalars(select(Order).where(Order.hash.in_(hashes)))}
             markets = {m.name: m for m in session.scalars(select(Market))}
         index = {h: i for i, h in enumerate(hashes)}
-        orders = [self._order_tuple(rows[h], markets[rows[h].market]) for h in hashes]
+        orders = [order_from_row(rows[h], markets[rows[h].market]) for h in hashes]
         signatures = [bytes.fromhex(rows[h].signature.removeprefix("0x")) for h in hashes]
         trades = [
             (
@@ -146,22 +142,6 @@ class SettlementWork:
             for f in batch
         ]
         return str(self.contract.encode_abi("settle", args=[orders, signatures, trades]))
-
-    @staticmethod
-    def _order_tuple(order: Order, market: Market) -> tuple[Any, ...]:
-        return (
-            order.maker,
-            market.base_token,
-            market.quote_token,
-            order.side,
-            order.base_amount,
-            order.limit_price,
-            order.trigger_price,
-            order.max_fee_rate,
-            order.nonce,
-            order.expiry,
-            order.flags,
-        )
 
     def _submit(self, txm: TxManager, batch: Sequence[Fill], calldata: str, gas: int) -> None:
         ids = [f.id for f in batch]
@@ -185,7 +165,7 @@ class SettlementWork:
             session.commit()
             fill = session.get(Fill, fill_id)
             if fill is not None:
-                self._tell(fill, "failed", failure=reason, reason=words)
+                self._tell(fill, FillStatus.FAILED, failure=reason, reason=words)
         log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
 
     # ------------------------------------------------------------------ outcomes
@@ -194,7 +174,7 @@ class SettlementWork:
         items = session.scalars(
             select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id).order_by(SettlementItem.trade_index)
         ).all()
-        if receipt is None or tx.status != "confirmed":
+        if receipt is None or tx.status != CONFIRMED:
             # Dropped or reverted as a whole: none of it happened on-chain; the fills go back in line.
             for item in items:
                 item.outcome, item.reason = "retry", tx.error
@@ -208,11 +188,11 @@ class SettlementWork:
                 failure = f"skipped_on_chain:{why}"  # e.g. skipped_on_chain:OrderCancelled(orderHash=0x...)
                 item.outcome, item.reason, item.details = "skipped", why.error, why.details()
                 fills.fail(session, item.fill_id, failure, why.sentence)
-                self._tell(rows[item.fill_id], "failed", failure=failure, reason=why.sentence)
+                self._tell(rows[item.fill_id], FillStatus.FAILED, failure=failure, reason=why.sentence)
             else:
                 item.outcome = "settled"
                 fills.settle(session, item.fill_id, str(tx.mined_hash))
-                self._tell(rows[item.fill_id], "settled", tx_hash=tx.mined_hash)
+                self._tell(rows[item.fill_id], FillStatus.SETTLED, tx_hash=tx.mined_hash)
 
     def _tell(
         self,

@@ -19,13 +19,14 @@ from web3 import Web3
 
 from backend.bootstrap import Container
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
-from relayer.settlement import Notify, account_notifier
-from relayer.transactions import DROPPED_ERROR, SimulationFailed, TxManager
+from backend.marketdata.account_updates import account_notifier_for
+from backend.statuses import ChainEventStatus, WithdrawalStatus
+from relayer.settlement import Notify
+from relayer.transactions import CONFIRMED, DROPPED_ERROR, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
 
-ACCEPTED, RELAYING, RELAYED, COMPLETED, FAILED = "accepted", "relaying", "relayed", "completed", "failed"
-ACTIVE = (ACCEPTED, RELAYING, RELAYED)
+ACTIVE = (WithdrawalStatus.ACCEPTED, WithdrawalStatus.RELAYING, WithdrawalStatus.RELAYED)
 
 
 class WithdrawalWork:
@@ -42,7 +43,7 @@ class WithdrawalWork:
         notify: Notify | None = None,
     ) -> None:
         self.container = container
-        self.notify = notify or account_notifier(container.settings)
+        self.notify = notify or account_notifier_for(container)
         self.exchange = Web3.to_checksum_address(exchange)
         self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
         self._clock = clock
@@ -52,7 +53,7 @@ class WithdrawalWork:
         with self.container.session_factory() as session:
             waiting = session.scalars(
                 select(WithdrawalRequest)
-                .where(WithdrawalRequest.status == ACCEPTED)
+                .where(WithdrawalRequest.status == WithdrawalStatus.ACCEPTED)
                 .order_by(WithdrawalRequest.created_at_ms)
             ).all()
         for request in waiting:
@@ -74,22 +75,24 @@ class WithdrawalWork:
     def _relay(self, txm: TxManager, request: WithdrawalRequest) -> None:
         if int(request.recipient, 16) == 0 or request.recipient.lower() == self.exchange.lower():
             # Stored before the API refused such recipients; never signed, whatever the deployed contract allows.
-            self._set(request.hash, FAILED, failure="invalid_recipient: the zero address or the Exchange")
+            self._set(
+                request.hash, WithdrawalStatus.FAILED, failure="invalid_recipient: the zero address or the Exchange"
+            )
             log.warning("withdrawal to an unowned recipient refused", extra={"withdrawal": request.hash})
             return
         calldata = self.calldata(request)
         try:
             gas = txm.simulate(self.exchange, calldata)
         except SimulationFailed as exc:
-            self._set(request.hash, FAILED, failure=f"withdrawal would revert: {exc}"[:200])
+            self._set(request.hash, WithdrawalStatus.FAILED, failure=f"withdrawal would revert: {exc}"[:200])
             log.warning("withdrawal failed before submission", extra={"withdrawal": request.hash, "error": str(exc)})
             return
         with self.container.session_factory() as session:
             row = session.get(WithdrawalRequest, request.hash, with_for_update=True)
-            if row is None or row.status != ACCEPTED:
+            if row is None or row.status != WithdrawalStatus.ACCEPTED:
                 return
             tx = txm.create(session, self.kind, f"withdraw:{request.hash}", self.exchange, calldata, gas)
-            row.status, row.tx_hash, row.updated_at_ms = RELAYING, tx.tx_hash, self._now_ms()
+            row.status, row.tx_hash, row.updated_at_ms = WithdrawalStatus.RELAYING, tx.tx_hash, self._now_ms()
             session.commit()
             tx_id = tx.id
         txm.send(tx_id)
@@ -99,10 +102,10 @@ class WithdrawalWork:
         if request is None:
             return
         request.updated_at_ms = self._now_ms()
-        if tx.status == "confirmed":
-            request.status, request.tx_hash = RELAYED, tx.mined_hash
+        if tx.status == CONFIRMED:
+            request.status, request.tx_hash = WithdrawalStatus.RELAYED, tx.mined_hash
         else:
-            request.status, request.failure = FAILED, tx.error or tx.status
+            request.status, request.failure = WithdrawalStatus.FAILED, tx.error or tx.status
         self._tell(request)
 
     def _complete_final(self) -> None:
@@ -114,8 +117,11 @@ class WithdrawalWork:
                 for r in session.scalars(
                     select(WithdrawalRequest).where(
                         or_(
-                            WithdrawalRequest.status == RELAYED,
-                            and_(WithdrawalRequest.status == FAILED, WithdrawalRequest.failure == DROPPED_ERROR),
+                            WithdrawalRequest.status == WithdrawalStatus.RELAYED,
+                            and_(
+                                WithdrawalRequest.status == WithdrawalStatus.FAILED,
+                                WithdrawalRequest.failure == DROPPED_ERROR,
+                            ),
                         )
                     )
                 )
@@ -125,14 +131,16 @@ class WithdrawalWork:
             withdrawal_hash = ChainEvent.args["withdrawalHash"].as_string()
             final = session.execute(
                 select(withdrawal_hash, ChainEvent.tx_hash).where(
-                    ChainEvent.name == "Withdrawn", ChainEvent.status == "final", withdrawal_hash.in_(list(waiting))
+                    ChainEvent.name == "Withdrawn",
+                    ChainEvent.status == ChainEventStatus.FINAL,
+                    withdrawal_hash.in_(list(waiting)),
                 )
             )
             for request_hash, tx_hash in final:
                 request = waiting[request_hash]
-                if request.status == FAILED:
+                if request.status == WithdrawalStatus.FAILED:
                     log.warning("withdrawal failed as dropped was mined; completed", extra={"withdrawal": request.hash})
-                request.status, request.failure, request.tx_hash = COMPLETED, None, tx_hash
+                request.status, request.failure, request.tx_hash = WithdrawalStatus.COMPLETED, None, tx_hash
                 request.updated_at_ms = self._now_ms()
                 self._tell(request)
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})

@@ -16,7 +16,7 @@ from backend.api.errors import install_error_handlers
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
 from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, servertime, withdrawals, ws
 from backend.bootstrap import Container
-from backend.marketdata.account_updates import register_local_hub
+from backend.marketdata.account_updates import account_notifier_for
 from backend.marketdata.bus import InProcessBus, RedisBus
 from backend.marketdata.hub import MarketDataHub
 from backend.marketdata.queries import seed_hub
@@ -33,7 +33,8 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     trading = app.state.trading = TradingService(container, hub.publish)
     await hub.start()
-    register_local_hub(hub, asyncio.get_running_loop())
+    account_notifier = account_notifier_for(container)
+    account_notifier.attach(hub, asyncio.get_running_loop())
     trading.start()
     host = trading.host
     if host is not None:
@@ -44,7 +45,7 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        register_local_hub(None)
+        account_notifier.detach()
         await trading.stop()
         await hub.stop()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from backend.cli.context import database_container
-from backend.compliance.factory import build_screener
+from backend.compliance.factory import screener_for
 from backend.compliance.lists import ListFormatError, parse_list_file
 from backend.compliance.store import allow, deny, import_list
 
@@ -48,7 +48,7 @@ def import_command(file: Path) -> None:
 def screen_command(addresses: tuple[str, ...], actor: str) -> None:
     """Screen ADDRESSES; exit 1 if any is blocked or could not be screened."""
     checked = [_checked(a) for a in addresses]
-    decisions = build_screener(database_container()).screen(checked, actor=actor, context="cli:screen")
+    decisions = screener_for(database_container()).screen(checked, actor=actor, context="cli:screen")
     for address in checked:
         decision = decisions[address]
         reasons = "; ".join(f"{h.reason} ({h.list_version})" for h in decision.hits)

@@ -15,6 +15,12 @@ from backend.compliance.store import import_list
 log = logging.getLogger(__name__)
 
 
+def screener_for(container: Container) -> Screener:
+    """The container's one screener: the API's withdrawals, the relayer and deposit screening share
+    one decision cache (and one TTL), not one each."""
+    return container.shared(build_screener)
+
+
 def build_screener(container: Container) -> Screener:
     """Lists + deny-list, plus the on-chain oracle when one is configured or deployed."""
     settings = container.settings

@@ -52,9 +52,16 @@ class Screener:
         """A decision per address (keys lower case); every one is written to the audit table."""
         wanted = sorted({a.lower() for a in addresses})
         now = self._clock()
-        decisions = {a: hit[1] for a in wanted if (hit := self._cache.get(a)) and hit[0] > now}
-        missing = [a for a in wanted if a not in decisions]
         with self.session_factory() as session:
+            # A cached decision holds only while every provider decides with the data it was made with:
+            # a list import or a deny-list addition takes effect at once for every user of this screener.
+            current = self._versions(session)
+            decisions = {
+                a: hit[1]
+                for a in wanted
+                if (hit := self._cache.get(a)) and hit[0] > now and hit[1].list_versions == current
+            }
+            missing = [a for a in wanted if a not in decisions]
             if missing:
                 fresh = self._decide(session, missing)
                 for address, decision in fresh.items():
@@ -77,6 +84,12 @@ class Screener:
             )
             session.commit()
         return decisions
+
+    def _versions(self, session: Session) -> dict[str, str] | None:
+        try:
+            return {provider.name: provider.version(session) for provider in self.providers}
+        except ProviderUnavailable:
+            return None  # cannot tell what changed: no cached decision is trusted
 
     def _decide(self, session: Session, addresses: list[str]) -> dict[str, Decision]:
         versions: dict[str, str] = {}

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backend.db.models import ChainCursor, ChainEvent
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, FEES_IN_TRANSIT
+from backend.statuses import ChainEventStatus
 
 ETH = "0x0000000000000000000000000000000000000000"
 _VAULT_BALANCE = keccak(text="balanceOf(address,address)")[:4]
@@ -114,7 +115,7 @@ def _listed_tokens(session: Session, chain_id: int) -> set[str]:
         select(ChainEvent).where(
             ChainEvent.chain_id == chain_id,
             ChainEvent.name == "TokenListingSet",
-            ChainEvent.status == "final",
+            ChainEvent.status == ChainEventStatus.FINAL,
         )
     )
     return {str(e.args["token"]) for e in events}

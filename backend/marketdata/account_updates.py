@@ -1,8 +1,9 @@
 """Publishing to a wallet's `account` channel from anywhere: the API's event loop, another thread
 of the same process (the embedded relayer), or another process (a Celery worker, with Redis).
 
-The relayer calls `publish_account_update(settings, wallet, message)` when a fill settles or fails,
-or a withdrawal moves on; WebSocket clients subscribed to that wallet's `account` channel get it.
+The container's one `AccountNotifier` (`account_notifier_for`) is what the relayer calls when a
+fill settles or fails, or a withdrawal moves on; WebSocket clients subscribed to that wallet's
+`account` channel get it. The API attaches its hub to the same notifier while it runs.
 """
 
 from __future__ import annotations
@@ -14,40 +15,60 @@ from typing import Any
 
 import redis
 
+from backend.bootstrap import Container
 from backend.marketdata.bus import PREFIX
 from backend.marketdata.hub import MarketDataHub
 from backend.settings import Settings
 
-_local: tuple[MarketDataHub, asyncio.AbstractEventLoop] | None = None
-_lock = threading.Lock()
 
+class AccountNotifier:
+    """Delivers account messages through the attached hub (same process) or else through Redis."""
 
-def register_local_hub(hub: MarketDataHub | None, loop: asyncio.AbstractEventLoop | None = None) -> None:
-    """The API process announces its hub (None when it stops), so threads can publish through it."""
-    global _local
-    with _lock:
-        _local = None if hub is None or loop is None else (hub, loop)
+    def __init__(self, settings: Settings) -> None:
+        self._local: tuple[MarketDataHub, asyncio.AbstractEventLoop] | None = None
+        self._lock = threading.Lock()
+        # One client for the container's life: its connection pool is thread-safe and reused, where a
+        # client per publish paid a TCP connect for each message.
+        self._redis = (
+            None
+            if settings.redis_url is None
+            else redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        )
 
+    def attach(self, hub: MarketDataHub, loop: asyncio.AbstractEventLoop) -> None:
+        """The API's hub while it runs: threads of this process publish through it, on its loop."""
+        with self._lock:
+            self._local = (hub, loop)
 
-def publish_account_update(settings: Settings, wallet: str, message: dict[str, Any]) -> bool:
-    """Send `message` (a JSON object with a `type`) to `account:<wallet>` (EIP-55 wallet).
+    def detach(self) -> None:
+        with self._lock:
+            self._local = None
 
-    Through this process's hub when there is one (thread-safe), else through Redis when configured;
-    returns False when neither can reach a subscriber (no API here and no Redis).
-    """
-    with _lock:
-        local = _local
-    if local is not None:
-        hub, loop = local
-        loop.call_soon_threadsafe(hub.publish, [(f"account:{wallet}", message)])
+    def __call__(self, wallet: str, message: dict[str, Any]) -> bool:
+        """Send `message` (a JSON object with a `type`) to `account:<wallet>` (EIP-55 wallet).
+
+        Through the attached hub when there is one (thread-safe), else through Redis when configured;
+        returns False when neither can reach a subscriber (no API here and no Redis).
+        """
+        with self._lock:
+            local = self._local
+        if local is not None:
+            hub, loop = local
+            loop.call_soon_threadsafe(hub.publish, [(f"account:{wallet}", message)])
+            return True
+        if self._redis is None:
+            return False
+        try:
+            self._redis.publish(f"{PREFIX}account:{wallet}", json.dumps({"channel": "account", **message}))
+        except redis.RedisError:
+            return False
         return True
-    if settings.redis_url is None:
-        return False
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.publish(f"{PREFIX}account:{wallet}", json.dumps({"channel": "account", **message}))
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
-    return True
+
+
+def _build(container: Container) -> AccountNotifier:
+    return AccountNotifier(container.settings)
+
+
+def account_notifier_for(container: Container) -> AccountNotifier:
+    """The container's one notifier, shared by the API (which attaches its hub) and the relayer."""
+    return container.shared(_build)

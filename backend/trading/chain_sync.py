@@ -18,12 +18,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.db.models import ChainEvent, Fill, FrozenFunds, LedgerBalance, WithdrawalRequest
+from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
 from backend.trading.market_store import load_markets
 from backend.trading.markets import Market
 
 CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised")
 EVENTS_PER_READ = 1_000
-WITHDRAWAL_ENDED = ("completed", "failed")
+WITHDRAWAL_ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 Hold = tuple[str, str, int]
 
 
@@ -45,7 +46,7 @@ def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tu
             ChainEvent.chain_id == chain_id,
             ChainEvent.id > after_id,
             ChainEvent.name.in_(CHAIN_NAMES),
-            ChainEvent.status != "orphaned",
+            ChainEvent.status != ChainEventStatus.ORPHANED,
         )
         .order_by(ChainEvent.id)
         .limit(EVENTS_PER_READ)
@@ -97,19 +98,23 @@ def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[H
     """Mark failed fills, and settled fills whose trade the ledger carries (its TradeSettled is
     final), as released; return their holds (the caller commits)."""
     candidates = session.scalars(
-        select(Fill).where(Fill.status.in_(("settled", "failed")), Fill.released.is_(False)).limit(10_000)
+        select(Fill)
+        .where(Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)), Fill.released.is_(False))
+        .limit(10_000)
     ).all()
-    settled_txs = {fill.tx_hash for fill in candidates if fill.status == "settled" and fill.tx_hash}
+    settled_txs = {fill.tx_hash for fill in candidates if fill.status == FillStatus.SETTLED and fill.tx_hash}
     final_txs = set(
         session.scalars(
             select(ChainEvent.tx_hash).where(
-                ChainEvent.tx_hash.in_(settled_txs), ChainEvent.name == "TradeSettled", ChainEvent.status == "final"
+                ChainEvent.tx_hash.in_(settled_txs),
+                ChainEvent.name == "TradeSettled",
+                ChainEvent.status == ChainEventStatus.FINAL,
             )
         )
         if settled_txs
         else ()
     )
-    resolved = [fill for fill in candidates if fill.status == "failed" or fill.tx_hash in final_txs]
+    resolved = [fill for fill in candidates if fill.status == FillStatus.FAILED or fill.tx_hash in final_txs]
     if not resolved:
         return []
     claimed = session.execute(
@@ -148,7 +153,7 @@ def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
         select(ChainEvent.args).where(
             ChainEvent.chain_id == chain_id,
             ChainEvent.name == "NonceFloorRaised",
-            ChainEvent.status != "orphaned",
+            ChainEvent.status != ChainEventStatus.ORPHANED,
         )
     ):
         wallet = str(args["wallet"])

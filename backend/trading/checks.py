@@ -19,7 +19,7 @@ from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain, Order, SignatureError, order_digest, recover_signer
 from backend.trading.accounts import AccountBook, checksum
 from backend.trading.markets import PRICE_SCALE, Market
-from backend.trading.orders import FLAG_KIND_MASK, KINDS, KNOWN_FLAGS, OrderRequest, reservation
+from backend.trading.orders import KNOWN_FLAGS, OrderRequest, order_kind, place_command, reservation, reserved_token
 
 # Engine result codes an order can meet, and the API code each one is reported as.
 ENGINE_ERRORS: dict[ResultCode, ErrorCode] = {
@@ -75,7 +75,7 @@ def _what_to_send(code: ResultCode, market: Market | None, order: Order | None) 
     tick = f"the tick size {market.tick_size}" if market else f"the market's tick size ({_MARKETS})"
     lot = f"the lot size {market.lot_size}" if market else f"the market's lot size ({_MARKETS})"
     match code:
-        case ResultCode.INVALID_PRICE if order is not None and KINDS[order.flags & FLAG_KIND_MASK] in MARKET_KIND_TYPES:
+        case ResultCode.INVALID_PRICE if order is not None and order_kind(order) in MARKET_KIND_TYPES:
             return f"a market order needs limitPrice: the worst price you accept, {_PRICE_UNITS}, a multiple of {tick}"
         case ResultCode.INVALID_PRICE:
             return f"limitPrice must be more than 0: the price {_PRICE_UNITS}, a multiple of {tick}"
@@ -218,19 +218,8 @@ def check_placement(
     state = engine.market_state(market.name)
     if state is not MarketState.OPEN:
         raise engine_error(ResultCode.MARKET_HALTED if state is MarketState.HALTED else ResultCode.MARKET_CANCEL_ONLY)
-    command = PlaceOrder(
-        order_id="0x" + digest.hex(),
-        account=maker,
-        market=market.name,
-        side=request.side,
-        order_type=request.kind,
-        price=order.limitPrice,
-        qty=order.baseAmount,
-        stop_price=order.triggerPrice or None,  # the engine refuses a stop without one, or a trigger on others
-        tif=request.engine_tif,
-        expires_at=(order.expiry + 1) * 1000,
-        ts=now_ms,
-    )
+    order_hash = "0x" + digest.hex()
+    command = place_command(order, order_hash, maker, market.name, order.baseAmount, request.engine_tif, now_ms)
     grid = check_order(engine.market_spec(market.name), command)
     if isinstance(grid, ResultCode):
         raise engine_error(grid, market, order)
@@ -249,7 +238,7 @@ def check_placement(
             ErrorCode.TOO_MANY_OPEN_ORDERS, f"at most {limits.max_open_orders} open orders per wallet", "order"
         )
     load_wallet(maker)
-    token = checksum(order.baseToken if order.side == 1 else order.quoteToken)
+    token = checksum(reserved_token(order))
     hold = reservation(order, order.baseAmount)
     available = accounts.available(maker, token)
     if hold > available:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from backend.engine import Command, Event
+from backend.statuses import OrderStatus
 from backend.trading.cancel_after import Deadline
 from backend.trading.chain_sync import Hold, SyncRead
 from backend.trading.markets import Market
@@ -170,7 +171,7 @@ class CloseOrder(HostCommand[None]):
     """Take a tracked order out (release its hold, record why): an order start-up cannot restore."""
 
     order_hash: str
-    status: str
+    status: OrderStatus
     reason: str | None
     ts: int
 

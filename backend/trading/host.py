@@ -39,6 +39,7 @@ from backend.engine import (
 )
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain
+from backend.statuses import FillStatus, OrderStatus
 from backend.trading import cancel_after
 from backend.trading import commands as do
 from backend.trading.accounts import AccountBook
@@ -271,7 +272,7 @@ class EngineHost:
             placement.maker,
             placement.token,
             "0x" + request.signature.hex(),
-            (request.engine_tif or ("IOC" if request.kind.value.endswith("market") else "GTC")).upper(),
+            request.stored_time_in_force,
             self._next_order_seq,
             ts,
             request.client_order_id,
@@ -495,7 +496,7 @@ class EngineHost:
                 self._fill(event, ts)
             elif kind is OrderCancelled or kind is OrderExpired:
                 assert isinstance(event, OrderCancelled | OrderExpired)
-                status = "expired" if kind is OrderExpired else "cancelled"
+                status = OrderStatus.EXPIRED if kind is OrderExpired else OrderStatus.CANCELLED
                 reason = "expired" if isinstance(event, OrderExpired) else event.reason.value
                 self._close(event.order_id, status, self._reasons.pop(event.order_id, reason), ts)
             elif kind is OrderTriggered:
@@ -524,7 +525,7 @@ class EngineHost:
             self._accounts.hold(tracked.maker, tracked.token, pays)  # until the fill settles
             self._batch.orders[tracked.hash] = tracked
             if tracked.remaining == 0:
-                self._close(tracked.hash, "filled", None, ts)
+                self._close(tracked.hash, OrderStatus.FILLED, None, ts)
         row = {
             "id": self._next_fill_id,
             "market": market.name,
@@ -538,7 +539,7 @@ class EngineHost:
             "quote_amount": quote,
             "maker_fee": buyer_fee if buyer is maker else seller_fee,
             "taker_fee": buyer_fee if buyer is taker else seller_fee,
-            "status": "unsettled",
+            "status": FillStatus.UNSETTLED,
             "tx_hash": None,
             "failure": None,
             "released": False,
@@ -552,7 +553,7 @@ class EngineHost:
             party_view = {**account_fill_message(row, market, own.maker, own.client_order_id), "type": "fill"}
             self._batch.publications.append((f"account:{own.maker}", party_view))
 
-    def _close(self, order_hash: str, status: str, reason: str | None, ts: int) -> None:
+    def _close(self, order_hash: str, status: OrderStatus, reason: str | None, ts: int) -> None:
         """Take a tracked order out: release its hold and record why."""
         tracked = self._orders.pop(order_hash, None)
         if tracked is None:

@@ -5,18 +5,25 @@ The request body of `POST /v1/orders` is `{"order": {...EIP-712 Order fields...}
 not signed: see `parse_client_order_id`)}`. Numbers are decimal strings (JSON integers are accepted
 too); each must fit its Solidity type, else AMOUNT_OUT_OF_RANGE.
 Flags (IExchange): bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, 3 stop-market), bit 2 post-only.
+
+The order knowledge lives here once: its kind and post-only bit (`order_kind`, `OrderRequest`), the
+token it reserves and how much (`reserved_token`, `reservation`), the time in force it is stored
+with (`stored_time_in_force`), the engine command that places it (`place_command`) and the signed
+order rebuilt from a stored row (`order_from_row`, for restore and the relayer).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from backend.engine import OrderType, Side, TimeInForce
+from backend.engine import OrderType, PlaceOrder, Side, TimeInForce
+from backend.engine.types import MARKET_KIND_TYPES
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Order
 from backend.signing.typed_data import ORDER_FIELDS
+from backend.statuses import OrderStatus
 from backend.trading.markets import quote_amount
 
 FLAG_KIND_MASK = 3
@@ -43,7 +50,7 @@ class OrderRequest:
 
     @property
     def kind(self) -> OrderType:
-        return KINDS[self.order.flags & FLAG_KIND_MASK]
+        return order_kind(self.order)
 
     @property
     def side(self) -> Side:
@@ -56,6 +63,87 @@ class OrderRequest:
     @property
     def engine_tif(self) -> TimeInForce | None:
         return TimeInForce.POST_ONLY if self.post_only else self.time_in_force
+
+    @property
+    def stored_time_in_force(self) -> TimeInForce:
+        """The time in force the order is stored and shown with: the engine's, or its kind's default
+        (the engine's own: IOC for market kinds, GTC otherwise)."""
+        if (tif := self.engine_tif) is not None:
+            return tif
+        return TimeInForce.IOC if self.kind in MARKET_KIND_TYPES else TimeInForce.GTC
+
+
+def order_kind(order: Order) -> OrderType:
+    """The order type its flags sign for."""
+    return KINDS[order.flags & FLAG_KIND_MASK]
+
+
+def place_command(
+    order: Order, order_id: str, account: str, market: str, qty: int, tif: TimeInForce | None, ts: int
+) -> PlaceOrder:
+    """The engine command that puts `qty` base units of the signed order on `market`'s book."""
+    return PlaceOrder(
+        order_id=order_id,
+        account=account,
+        market=market,
+        side=SIDES[order.side],
+        order_type=KINDS[order.flags & FLAG_KIND_MASK],
+        price=order.limitPrice,
+        qty=qty,
+        stop_price=order.triggerPrice or None,  # the engine refuses a stop without one, or a trigger on others
+        tif=tif,
+        expires_at=(order.expiry + 1) * 1000,
+        ts=ts,
+    )
+
+
+class StoredOrder(Protocol):
+    """The signed fields of an `orders` row (the DB model, kept out of these I/O-free rules)."""
+
+    @property
+    def maker(self) -> str: ...
+
+    @property
+    def side(self) -> int: ...
+
+    @property
+    def base_amount(self) -> int: ...
+
+    @property
+    def limit_price(self) -> int: ...
+
+    @property
+    def trigger_price(self) -> int: ...
+
+    @property
+    def max_fee_rate(self) -> int: ...
+
+    @property
+    def nonce(self) -> int: ...
+
+    @property
+    def expiry(self) -> int: ...
+
+    @property
+    def flags(self) -> int: ...
+
+
+class PairTokens(Protocol):
+    """A market's two tokens: the trading `Market` and the DB row both have them."""
+
+    @property
+    def base_token(self) -> str: ...
+
+    @property
+    def quote_token(self) -> str: ...
+
+
+def order_from_row(row: StoredOrder, market: PairTokens) -> Order:
+    """The signed order back from its row and its market (the row keeps the market, not the tokens)."""
+    return Order(
+        row.maker, market.base_token, market.quote_token, row.side, row.base_amount, row.limit_price,
+        row.trigger_price, row.max_fee_rate, row.nonce, row.expiry, row.flags,
+    )  # fmt: skip
 
 
 def parse_uint(value: Any, bits: int, field: str) -> int:
@@ -167,7 +255,7 @@ def reservation(order: Order, remaining: int) -> int:
 
 
 def reserved_token(order: Order) -> str:
-    """The token an order pays with (lowercase address)."""
+    """The token an order pays with and so holds: base for a sell, quote for a buy (as the order spells it)."""
     return order.baseToken if order.side == 1 else order.quoteToken
 
 
@@ -216,7 +304,7 @@ class TrackedOrder:
         self.seq = seq
         self.filled = 0
         self.reserved = reservation(order, order.baseAmount)
-        self.status = "open"
+        self.status = OrderStatus.OPEN
         self.reason: str | None = None
         self.created_ms = now_ms
         self.updated_ms = now_ms
@@ -226,3 +314,9 @@ class TrackedOrder:
     @property
     def remaining(self) -> int:
         return self.order.baseAmount - self.filled
+
+    def place_command(self, ts: int) -> PlaceOrder:
+        """The engine command that puts its remaining part back on the book (restore)."""
+        return place_command(
+            self.order, self.hash, self.maker, self.market, self.remaining, TimeInForce(self.time_in_force), ts
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.statuses import OrderStatus
 from backend.trading.accounts import AccountBook, available, checksum
 from backend.trading.markets import Market
 from backend.trading.orders import TrackedOrder, order_to_json
@@ -30,7 +31,7 @@ def order_message(tracked: TrackedOrder, event: str | None = None) -> dict[str, 
         "status": tracked.status,
         "reason": tracked.reason,
         "filled": str(tracked.filled),
-        "remaining": str(tracked.remaining if tracked.status == "open" else 0),  # still on the book
+        "remaining": str(tracked.remaining if tracked.status == OrderStatus.OPEN else 0),  # still on the book
         "unfilled": str(tracked.remaining),  # never filled, whatever the status (cancelled: what was left)
         "reserved": str(tracked.reserved),
         "timeInForce": tracked.time_in_force,

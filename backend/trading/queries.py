@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from backend.db.models import ChainEvent, Fill
 from backend.db.models import Order as OrderRow
 from backend.ledger import service as ledger
+from backend.statuses import ChainEventStatus, OrderStatus
 from backend.trading.markets import Market
 from backend.trading.publish import account_fill_message
 
-OPEN_STATUSES = ("open",)
-CLOSED_STATUSES = ("filled", "cancelled", "expired")
+OPEN_STATUSES = (OrderStatus.OPEN,)
+CLOSED_STATUSES = (OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
 
 
 def pending_chain_amounts(session: Session, chain_id: int, wallet: str, name: str) -> dict[str, int]:
@@ -23,7 +24,7 @@ def pending_chain_amounts(session: Session, chain_id: int, wallet: str, name: st
     totals: dict[str, int] = defaultdict(int)
     for args in session.scalars(
         select(ChainEvent.args).where(
-            ChainEvent.chain_id == chain_id, ChainEvent.name == name, ChainEvent.status == "pending"
+            ChainEvent.chain_id == chain_id, ChainEvent.name == name, ChainEvent.status == ChainEventStatus.PENDING
         )
     ):
         if str(args.get("wallet")) == wallet:
@@ -50,7 +51,7 @@ def account_orders(
     query = select(OrderRow).where(OrderRow.maker == wallet)
     if client_order_id is not None:
         query = query.where(OrderRow.client_order_id == client_order_id)
-    if status == "open":
+    if status == OrderStatus.OPEN:
         query = query.where(OrderRow.status.in_(OPEN_STATUSES))
     elif status == "closed":
         query = query.where(OrderRow.status.in_(CLOSED_STATUSES))

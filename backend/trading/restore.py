@@ -31,13 +31,11 @@ from backend.engine import (
     Engine,
     EngineSnapshot,
     JournalGapError,
-    PlaceOrder,
     Rejected,
-    TimeInForce,
     recover,
 )
 from backend.engine.adapters.file_journal import FileJournal
-from backend.signing import Order
+from backend.statuses import OrderStatus
 from backend.trading.cancel_after import Deadline
 from backend.trading.chain_sync import fill_holds, nonce_floors
 from backend.trading.commands import AdoptOpenOrders, CloseOrder, Resume, ResumeBookSeqs, RunEngine, SetMarket
@@ -45,7 +43,7 @@ from backend.trading.host import EngineHost, now_ms
 from backend.trading.journal import JournalStore
 from backend.trading.market_store import load_markets
 from backend.trading.markets import Market
-from backend.trading.orders import KINDS, SIDES, TrackedOrder
+from backend.trading.orders import SIDES, TrackedOrder, order_from_row, reserved_token
 from backend.trading.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
 
 log = logging.getLogger(__name__)
@@ -79,15 +77,13 @@ def _empty_engine(committed_seq: int) -> Engine:
 
 def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
     """The host's record of an open order, from its row."""
-    order = Order(
-        row.maker, market.base_token, market.quote_token, row.side, row.base_amount, row.limit_price, row.trigger_price,
-        row.max_fee_rate, row.nonce, row.expiry, row.flags,
-    )  # fmt: skip
-    token = market.base_token if row.side == 1 else market.quote_token
+    order = order_from_row(row, market)
     tracked = TrackedOrder(
-        row.hash, order, row.market, row.maker, token, row.signature, row.time_in_force, row.seq, row.created_at_ms
-    )
-    tracked.filled, tracked.reserved, tracked.status, tracked.reason = row.filled, row.reserved, row.status, row.reason
+        row.hash, order, row.market, row.maker, reserved_token(order), row.signature, row.time_in_force, row.seq,
+        row.created_at_ms,
+    )  # fmt: skip
+    tracked.filled, tracked.reserved, tracked.reason = row.filled, row.reserved, row.reason
+    tracked.status = OrderStatus(row.status)
     tracked.updated_ms, tracked.persisted = row.updated_at_ms, True
     tracked.client_order_id = row.client_order_id
     return tracked
@@ -104,7 +100,9 @@ def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_
     for market in markets.values():
         host.handle(SetMarket(market, ts))
 
-    open_rows = session.scalars(select(OrderRow).where(OrderRow.status == "open").order_by(OrderRow.seq)).all()
+    open_rows = session.scalars(
+        select(OrderRow).where(OrderRow.status == OrderStatus.OPEN).order_by(OrderRow.seq)
+    ).all()
     held_by_fills = [
         hold
         for fill in session.scalars(select(Fill).where(Fill.released.is_(False)))
@@ -169,14 +167,6 @@ def _live_ids(engine: Engine) -> list[str]:
 
 
 def _place_again(host: EngineHost, tracked: TrackedOrder, ts: int) -> None:
-    order = tracked.order
-    kind = KINDS[order.flags & 3]
-    tif = TimeInForce(tracked.time_in_force)
-    events = host.handle(RunEngine(
-        PlaceOrder(
-            tracked.hash, tracked.maker, tracked.market, SIDES[order.side], kind, order.limitPrice,
-            tracked.remaining, order.triggerPrice or None, tif, expires_at=(order.expiry + 1) * 1000, ts=ts,
-        )
-    ))  # fmt: skip
+    events = host.handle(RunEngine(tracked.place_command(ts)))
     if any(type(event) is Rejected for event in events):
-        host.handle(CloseOrder(tracked.hash, "cancelled", "not_restorable", ts))
+        host.handle(CloseOrder(tracked.hash, OrderStatus.CANCELLED, "not_restorable", ts))

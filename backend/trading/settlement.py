@@ -21,35 +21,40 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Fill
 from backend.db.models.trading import FAILURE_LENGTH, FAILURE_REASON_LENGTH
-
-UNSETTLED, SETTLING, SETTLED, FAILED = "unsettled", "settling", "settled", "failed"
+from backend.statuses import FillStatus
 
 
 def unsettled(session: Session, limit: int) -> list[Fill]:
     """The oldest unsettled fills, in matching order (settle them in this order)."""
-    return list(session.scalars(select(Fill).where(Fill.status == UNSETTLED).order_by(Fill.id).limit(limit)))
+    return list(session.scalars(select(Fill).where(Fill.status == FillStatus.UNSETTLED).order_by(Fill.id).limit(limit)))
 
 
 def claim(session: Session, ids: Sequence[int]) -> bool:
     """Move every fill of `ids` from unsettled to settling; False (and nothing changed if the caller
     rolls back) when any of them is no longer unsettled."""
     result = session.execute(
-        update(Fill).where(Fill.id.in_(list(ids)), Fill.status == UNSETTLED).values(status=SETTLING)
+        update(Fill)
+        .where(Fill.id.in_(list(ids)), Fill.status == FillStatus.UNSETTLED)
+        .values(status=FillStatus.SETTLING)
     )
     return int(getattr(result, "rowcount", 0)) == len(set(ids))
 
 
 def requeue(session: Session, ids: Sequence[int]) -> None:
     """Put settling fills back in line (their batch did not happen on-chain)."""
-    session.execute(update(Fill).where(Fill.id.in_(list(ids)), Fill.status == SETTLING).values(status=UNSETTLED))
+    session.execute(
+        update(Fill)
+        .where(Fill.id.in_(list(ids)), Fill.status == FillStatus.SETTLING)
+        .values(status=FillStatus.UNSETTLED)
+    )
 
 
 def settle(session: Session, fill_id: int, tx_hash: str) -> None:
     """Record that the fill's trade was mined in `tx_hash`."""
     session.execute(
         update(Fill)
-        .where(Fill.id == fill_id, Fill.status.in_((UNSETTLED, SETTLING)))
-        .values(status=SETTLED, tx_hash=tx_hash)
+        .where(Fill.id == fill_id, Fill.status.in_((FillStatus.UNSETTLED, FillStatus.SETTLING)))
+        .values(status=FillStatus.SETTLED, tx_hash=tx_hash)
     )
 
 
@@ -58,6 +63,6 @@ def fail(session: Session, fill_id: int, reason: str, words: str) -> None:
     its holds are given back (unwound) at the next sync."""
     session.execute(
         update(Fill)
-        .where(Fill.id == fill_id, Fill.status.in_((UNSETTLED, SETTLING)))
-        .values(status=FAILED, failure=reason[:FAILURE_LENGTH], failure_reason=words[:FAILURE_REASON_LENGTH])
+        .where(Fill.id == fill_id, Fill.status.in_((FillStatus.UNSETTLED, FillStatus.SETTLING)))
+        .values(status=FillStatus.FAILED, failure=reason[:FAILURE_LENGTH], failure_reason=words[:FAILURE_REASON_LENGTH])
     )

@@ -16,9 +16,14 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from backend.db.models import ChainCursor, ChainEvent, FrozenFunds, WithdrawalRequest
+from backend.statuses import ChainEventStatus
 from backend.trading.tokens import TokenInfo, token_fields
 
-DEPOSIT_STATUS = {"pending": "pending", "final": "confirmed", "orphaned": "orphaned"}
+DEPOSIT_STATUS: dict[str, str] = {
+    ChainEventStatus.PENDING: "pending",
+    ChainEventStatus.FINAL: "confirmed",
+    ChainEventStatus.ORPHANED: "orphaned",
+}
 
 
 def account_deposits(
@@ -58,7 +63,7 @@ def account_deposits(
             "blockHash": event.block_hash,
             # As far as the indexer has scanned; 0 once orphaned.
             "confirmations": 0
-            if event.status == "orphaned" or scanned is None
+            if event.status == ChainEventStatus.ORPHANED or scanned is None
             else max(0, scanned - event.block_number + 1),
             "seenAt": int(event.seen_at.timestamp() * 1000),
         }
@@ -93,7 +98,7 @@ def account_withdrawals(
             select(ChainEvent.tx_hash, ChainEvent.block_number).where(
                 ChainEvent.chain_id == chain_id,
                 ChainEvent.name == "Withdrawn",
-                ChainEvent.status != "orphaned",
+                ChainEvent.status != ChainEventStatus.ORPHANED,
                 ChainEvent.tx_hash.in_([r.tx_hash for r in rows if r.tx_hash]),
             )
         )

@@ -22,6 +22,7 @@ from backend.db.models import WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
 from backend.signing.recover import SignatureError, recover_signer
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
+from backend.statuses import WithdrawalStatus
 from backend.trading.accounts import checksum
 from backend.trading.chain_sync import wallet_balances
 from backend.trading.commands import (
@@ -125,8 +126,8 @@ def _store(
         row = WithdrawalRequest(
             hash=request_hash, wallet=checksum(withdrawal.wallet), token=checksum(withdrawal.token),
             amount=withdrawal.amount, max_fee=withdrawal.maxFee, fee=charged, recipient=checksum(withdrawal.recipient),
-            nonce=withdrawal.nonce, expiry=withdrawal.expiry, signature="0x" + signature.hex(), status="accepted",
-            created_at_ms=now, updated_at_ms=now,
+            nonce=withdrawal.nonce, expiry=withdrawal.expiry, signature="0x" + signature.hex(),
+            status=WithdrawalStatus.ACCEPTED, created_at_ms=now, updated_at_ms=now,
         )  # fmt: skip
         uow.session.add(row)
         uow.commit()

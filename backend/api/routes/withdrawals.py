@@ -14,9 +14,7 @@ from fastapi.responses import JSONResponse
 from backend.api.deps import ContainerDep
 from backend.api.routes.dependencies import HostDep, WithdrawalHashPath, json_body
 from backend.api.schemas import ERROR, WithdrawalView, documented
-from backend.bootstrap import Container
-from backend.compliance.factory import build_screener
-from backend.compliance.screening import Screener
+from backend.compliance.factory import screener_for
 from backend.db.models import WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
 from backend.signing.typed_data import Withdrawal
@@ -55,13 +53,6 @@ def parse_withdrawal(body: Any) -> tuple[Withdrawal, bytes]:
     return withdrawal, parse_hex_bytes(body.get("signature"), 65, "signature")
 
 
-def _screener(request: Request, container: Container) -> Screener:
-    screener: Screener | None = getattr(request.app.state, "screener", None)
-    if screener is None:
-        screener = request.app.state.screener = build_screener(container)
-    return screener
-
-
 @router.post(
     "/withdrawals",
     status_code=202,
@@ -87,7 +78,7 @@ def _screener(request: Request, container: Container) -> Screener:
 async def request_withdrawal(request: Request, host: HostDep, container: ContainerDep) -> JSONResponse:
     """Accept a signed withdrawal for relaying: 202 with its hash and status `accepted`."""
     withdrawal, signature = parse_withdrawal(await json_body(request))
-    row = await withdrawals.request_withdrawal(host, container, _screener(request, container), withdrawal, signature)
+    row = await withdrawals.request_withdrawal(host, container, screener_for(container), withdrawal, signature)
     return JSONResponse(_message(row), status_code=202)
 
 

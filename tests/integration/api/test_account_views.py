@@ -14,7 +14,7 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.chain.jsonrpc import rpc_call
 from backend.chain.node import AnvilNode
 from backend.client.core import Signer
-from backend.marketdata.account_updates import publish_account_update
+from backend.marketdata.account_updates import account_notifier_for
 from backend.trading.accounts import checksum
 
 from ..conftest import free_port
@@ -27,7 +27,7 @@ def account_messages(exchange: Exchange, ws: Any, wallet: str) -> list[dict[str,
     published is durable and delivered once `drain` returns, so a marker published after it comes last."""
     app: Any = exchange.client.app
     exchange.client.portal.call(app.state.trading.host.drain)  # type: ignore[union-attr]
-    publish_account_update(exchange.container.settings, wallet, {"type": "marker"})
+    account_notifier_for(exchange.container)(wallet, {"type": "marker"})
     seen: list[dict[str, Any]] = []
     for _ in range(200):  # bounded: the marker is in the queue already
         message: dict[str, Any] = ws.receive_json()

@@ -102,24 +102,19 @@ def test_an_unsubscribed_channel_stops(streaming: Exchange) -> None:
 def test_another_thread_or_process_can_publish_to_an_account_channel(streaming: Exchange) -> None:
     import threading
 
-    from backend.marketdata import account_updates
+    from backend.marketdata.account_updates import AccountNotifier, account_notifier_for
 
     settings = streaming.container.settings
     with streaming.client.websocket_connect("/v1/ws") as ws:
         ws.send_json({"op": "subscribe", "channel": "account", "address": wallet(5)})
         ws.receive_json()
         sender = threading.Thread(
-            target=account_updates.publish_account_update,
-            args=(settings, wallet(5), {"type": "fill", "id": "7", "status": "settled"}),
+            target=account_notifier_for(streaming.container),
+            args=(wallet(5), {"type": "fill", "id": "7", "status": "settled"}),
         )
         sender.start()
         sender.join()
         assert receive_until(ws, lambda m: m.get("type") == "fill")["status"] == "settled"
-        if settings.redis_url:  # as a separate process would: no local hub, through Redis
-            local = account_updates._local
-            account_updates.register_local_hub(None)
-            try:
-                assert account_updates.publish_account_update(settings, wallet(5), {"type": "fill", "id": "8"})
-            finally:
-                account_updates.register_local_hub(*local)  # type: ignore[misc]
+        if settings.redis_url:  # as a separate process would: its own notifier, no hub, through Redis
+            assert AccountNotifier(settings)(wallet(5), {"type": "fill", "id": "8"})
             assert receive_until(ws, lambda m: m.get("id") == "8")["channel"] == "account"

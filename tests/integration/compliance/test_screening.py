@@ -99,6 +99,25 @@ def test_the_deny_list_blocks_until_the_address_is_allowed_again(sessions: sessi
     assert screener.screen([CLEAN], actor="t", context="t")[CLEAN].allowed
 
 
+def test_a_list_import_or_deny_listing_overrides_a_cached_clear_decision_at_once(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    screener = _screener(sessions)  # one screener, shared by the API, the relayer and the indexer
+    assert screener.screen([CLEAN], actor="t", context="t")[CLEAN].allowed  # cached for 60 s
+    with sessions() as session:
+        deny(session, CLEAN, "fraud report #13", "support")
+        session.commit()
+    assert screener.screen([CLEAN], actor="t", context="t")[CLEAN].result == "blocked"
+    other = "0x" + "cd" * 20
+    assert screener.screen([other], actor="t", context="t")[other].allowed
+    newer = tmp_path / "ofac.txt"
+    newer.write_text(other + "\n")
+    with sessions() as session:
+        import_list(session, parse_address_list(newer, source="ofac-sdn"))
+        session.commit()
+    assert screener.screen([other], actor="t", context="t")[other].result == "blocked"
+
+
 def test_cached_decisions_expire_and_every_screening_is_audited(sessions: sessionmaker[Session]) -> None:
     clock = [0.0]
     calls: list[Sequence[str]] = []
