@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from eth_account import Account
 from web3 import Web3
 from web3.contract import Contract
 
+from backend.bootstrap import Container, bootstrap
 from backend.chain.artifacts import load_artifact
 from backend.chain.deploy import DeployedStack
+from backend.chain.deployments import record_deployments
 from backend.chain.devkeys import DEV_KEYS
 from backend.chain.jsonrpc import rpc_call
 from backend.chain.rpc import make_web3
+from backend.db import migrate
+from backend.engine import MarketState
+from backend.settings import load_settings
 from backend.signing.typed_data import eip712_types
+from backend.trading.market_store import add_market
+from backend.trading.markets import Market
 
 
 @dataclass
@@ -124,3 +132,26 @@ def order(
     }
     fields.update(extra)
     return fields
+
+
+def dev_market_container(chain: DevChain, database_url: str, data_dir: Path, **settings: Any) -> Container:
+    """A migrated container on `chain` with its deployment recorded and the WETH-USDC dev market; settings
+    fit a test loop (one confirmation, settle at once, no fsync) unless `settings` says otherwise."""
+    migrate.upgrade(database_url)
+    container = bootstrap(
+        load_settings(**{
+            "_env_file": None, "database_url": database_url, "rpc_url": chain.url, "data_dir": data_dir,
+            "redis_url": None, "confirmations": 1, "relayer_confirmations": 1, "settlement_max_wait_s": 0,
+            "engine_fsync": False, **settings,
+        })
+    )  # fmt: skip
+    weth, usdc = chain.token("WETH").address, chain.token("USDC").address
+    with container.uow() as uow:
+        record_deployments(uow.session, 31337, chain.stack.contracts, chain.stack.block_number)
+        add_market(
+            uow.session,
+            Market("WETH-USDC", weth, usdc, "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * 10**6, 1_000, 2_000,
+                   MarketState.OPEN),
+        )  # fmt: skip
+        uow.commit()
+    return container

@@ -15,19 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from backend.bootstrap import bootstrap
-from backend.chain.deployments import record_deployments
 from backend.chain.devkeys import DEV_KEYS
 from backend.client import AsyncHdexClient, HdexClient, WaitTimeout
-from backend.db import migrate
-from backend.engine import MarketState
-from backend.settings import load_settings
-from backend.trading.market_store import add_market
-from backend.trading.markets import Market
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import relayer_for
 
-from ..devchain import DevChain, address_of
+from ..devchain import DevChain, address_of, dev_market_container
 from .live_server import serving
 
 pytestmark = pytest.mark.chain
@@ -46,23 +39,7 @@ class Live:
 
 @pytest.fixture
 def live(devchain: DevChain, sqlite_url: str, tmp_path: Path) -> Iterator[Live]:
-    migrate.upgrade(sqlite_url)
-    container = bootstrap(
-        load_settings(
-            _env_file=None, database_url=sqlite_url, rpc_url=devchain.url, data_dir=tmp_path, redis_url=None,
-            confirmations=1, relayer_confirmations=1, settlement_max_wait_s=0, trading_sync_interval=0.2,
-            engine_fsync=False, withdrawal_fee_rate=100,
-        )
-    )  # fmt: skip
-    weth, usdc = devchain.token("WETH").address, devchain.token("USDC").address
-    with container.uow() as uow:
-        record_deployments(uow.session, 31337, devchain.stack.contracts, devchain.stack.block_number)
-        add_market(
-            uow.session,
-            Market("WETH-USDC", weth, usdc, "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * 10**6, 1_000, 2_000,
-                   MarketState.OPEN),
-        )  # fmt: skip
-        uow.commit()
+    container = dev_market_container(devchain, sqlite_url, tmp_path, trading_sync_interval=0.2, withdrawal_fee_rate=100)
     stop = threading.Event()
     with serving(container) as url:
         loops = [

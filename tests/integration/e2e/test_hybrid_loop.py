@@ -21,28 +21,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from backend.api.app import create_app
-from backend.bootstrap import Container, bootstrap
-from backend.chain.deployments import record_deployments
+from backend.bootstrap import Container
 from backend.chain.devkeys import DEV_KEYS
 from backend.chain.jsonrpc import JsonRpcClient
 from backend.compliance.lists import SanctionsList
 from backend.compliance.store import import_list
-from backend.db import migrate
 from backend.db.models import Alert, Fill, Lease, OperatorTx, WithdrawalRequest
-from backend.engine import MarketState
 from backend.ledger import service as ledger
 from backend.ledger.reconcile import reconcile
 from backend.paths import PROJECT_ROOT
-from backend.settings import load_settings
 from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
-from backend.trading.market_store import add_market
-from backend.trading.markets import Market
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import Relayer, relayer_for
 from relayer.transactions import SimulationFailed
 
-from ..devchain import DevChain, address_of
+from ..devchain import DevChain, address_of, dev_market_container
 
 pytestmark = pytest.mark.chain
 
@@ -112,23 +106,7 @@ class Loop:
 
 @pytest.fixture
 def loop(devchain: DevChain, database_url: str, tmp_path: Path) -> Iterator[Loop]:
-    migrate.upgrade(database_url)
-    container = bootstrap(
-        load_settings(
-            _env_file=None, database_url=database_url, rpc_url=devchain.url, data_dir=tmp_path, redis_url=None,
-            confirmations=1, relayer_confirmations=1, settlement_max_wait_s=0, trading_sync_interval=60.0,
-            engine_fsync=False,
-        )
-    )  # fmt: skip
-    weth, usdc = devchain.token("WETH").address, devchain.token("USDC").address
-    with container.uow() as uow:
-        record_deployments(uow.session, 31337, devchain.stack.contracts, devchain.stack.block_number)
-        add_market(
-            uow.session,
-            Market("WETH-USDC", weth, usdc, "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * 10**6, 1_000, 2_000,
-                   MarketState.OPEN),
-        )  # fmt: skip
-        uow.commit()
+    container = dev_market_container(devchain, database_url, tmp_path, trading_sync_interval=60.0)
     with TestClient(create_app(container)) as client:
         relayer = relayer_for(container)
         notes: list[tuple[str, dict[str, Any]]] = []
