@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from .exchange_fixtures import Exchange, prepare, running
+from .live_server import serving
 
 
 @pytest.fixture
@@ -20,3 +21,12 @@ def exchange(database_url: str, tmp_path: Path) -> Iterator[Exchange]:
 def sqlite_exchange(sqlite_url: str, tmp_path: Path) -> Iterator[Exchange]:
     """The same on SQLite only, for tests about behaviour rather than storage."""
     yield from running(prepare(sqlite_url, tmp_path))
+
+
+@pytest.fixture
+def server(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
+    """The prepared exchange served by uvicorn on a real port (for clients and bots in other processes)."""
+    container = prepare(sqlite_url, tmp_path)
+    with serving(container) as url:
+        yield url
+    container.db_engine.dispose()

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.client import AsyncHdexClient, HdexClient, HdexClientError, price_units, units
 
-from .exchange_fixtures import MARKET, prepare
-from .live_server import serving
-
-
-@pytest.fixture
-def server(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
-    container = prepare(sqlite_url, tmp_path)
-    with serving(container) as url:
-        yield url
-    container.db_engine.dispose()
+from .exchange_fixtures import MARKET
 
 
 def test_units_and_prices_convert_exactly_and_refuse_dust() -> None:

@@ -11,8 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import pytest
@@ -21,18 +19,9 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.client import HdexClient
 from backend.paths import PROJECT_ROOT
 
-from .exchange_fixtures import MARKET, prepare
-from .live_server import serving
+from .exchange_fixtures import MARKET
 
 BOT = 7
-
-
-@pytest.fixture
-def server(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
-    container = prepare(sqlite_url, tmp_path)
-    with serving(container) as url:
-        yield url
-    container.db_engine.dispose()
 
 
 def start_bot(server: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
