@@ -21,13 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3 import Web3
 
-import backend.trading.settlement as fills
+import backend.trading.store.settlement as fills
 from backend.bootstrap import Container
 from backend.compliance.screening import Screener
 from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import account_notifier_for
 from backend.statuses import FillStatus
-from backend.trading.orders import order_from_row
+from backend.trading.rules.orders import order_from_row
 from relayer.skip_reasons import SkipReasons
 from relayer.transactions import CONFIRMED, SimulationFailed, TxManager
 
@@ -129,7 +129,7 @@ class SettlementWork:
             markets = {m.name: m for m in session.scalars(select(Market))}
         index = {h: i for i, h in enumerate(hashes)}
         orders = [order_from_row(rows[h], markets[rows[h].market]) for h in hashes]
-        signatures = [bytes.fromhex(rows[h].signature.removeprefix("0x")) for h in hashes]
+        signatures = [rows[h].signature for h in hashes]
         trades = [
             (
                 index[f.maker_order_hash],

@@ -1,7 +1,7 @@
 """Relayed withdrawals: accepted request -> `withdraw` transaction -> mined -> final in the ledger.
 
 A request holds its amount from acceptance until it ends: trading subtracts unfinished requests from
-the ledger balance (`backend.trading.chain_sync.wallet_balances`), so the hold needs no second
+the ledger balance (`backend.trading.hosting.chain_sync.wallet_balances`), so the hold needs no second
 bookkeeping and survives restarts. A request completes when the indexer has seen its `Withdrawn` event final (the ledger
 then carries the debit), and fails, releasing the hold, if the transaction reverts or is dropped.
 """
@@ -69,8 +69,7 @@ class WithdrawalWork:
             request.nonce,
             request.expiry,
         )
-        signature = bytes.fromhex(request.signature.removeprefix("0x"))
-        return str(self.contract.encode_abi("withdraw", args=[withdrawal, signature, request.fee]))
+        return str(self.contract.encode_abi("withdraw", args=[withdrawal, request.signature, request.fee]))
 
     def _relay(self, txm: TxManager, request: WithdrawalRequest) -> None:
         if int(request.recipient, 16) == 0 or request.recipient.lower() == self.exchange.lower():

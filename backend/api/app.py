@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,38 +15,17 @@ from backend.api.errors import install_error_handlers
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
 from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, servertime, withdrawals, ws
 from backend.bootstrap import Container
-from backend.marketdata.account_updates import account_notifier_for
-from backend.marketdata.bus import InProcessBus, RedisBus
-from backend.marketdata.hub import MarketDataHub
-from backend.marketdata.queries import seed_hub
 from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from backend.trading.service import TradingService
+from backend.trading.hosting.live import live_exchange
 
 
 @asynccontextmanager
 async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start market data and the engine host with the server; stop them with it."""
-    container: Container = app.state.container
-    hub = app.state.hub = MarketDataHub(
-        RedisBus(container.settings.redis_url) if container.settings.redis_url else InProcessBus()
-    )
-    trading = app.state.trading = TradingService(container, hub.publish)
-    await hub.start()
-    account_notifier = account_notifier_for(container)
-    account_notifier.attach(hub, asyncio.get_running_loop())
-    trading.start()
-    host = trading.host
-    if host is not None:
-        await host.drain()  # the restore's changes published: the book and its seq are one point
-        seqs = {market: host.book_seq(market) for market in host.markets}
-        with container.session_factory() as session:
-            seed_hub(hub, host.engine, seqs, session, time.time_ns() // 1_000_000)
-    try:
+    """The composition root's live services (market data, engine host) run with the server."""
+    async with live_exchange(app.state.container) as live:
+        app.state.hub = live.hub
+        app.state.trading = live.trading
         yield
-    finally:
-        account_notifier.detach()
-        await trading.stop()
-        await hub.stop()
 
 
 def create_app(container: Container) -> FastAPI:

@@ -51,7 +51,7 @@ def compile_contracts() -> None:
 @chain_group.command("deploy")
 def deploy() -> None:
     """Deploy the contracts to the configured chain and record their addresses."""
-    from backend.runtime import StartupError, ensure_contracts
+    from backend.entrypoints.runtime import StartupError, ensure_contracts
 
     try:
         contracts = ensure_contracts(database_container(logs=True))

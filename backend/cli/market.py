@@ -8,8 +8,8 @@ import click
 
 from backend.cli.context import database_container
 from backend.engine import MarketState
-from backend.trading.market_store import MarketError, add_market, load_markets, set_market_state
-from backend.trading.markets import Market
+from backend.trading.rules.markets import Market
+from backend.trading.store.markets import MarketError, add_market, load_markets, set_market_state
 
 
 @click.group("market")

@@ -59,7 +59,7 @@ def relayer_command(interval: float) -> None:
 @click.command("worker")
 def worker_command() -> None:
     """Run the Celery worker with beat (indexer and relayer queues); needs HDEX_REDIS_URL."""
-    from backend.worker import INDEXER_QUEUE, RELAYER_QUEUE, celery_app
+    from backend.entrypoints.worker import INDEXER_QUEUE, RELAYER_QUEUE, celery_app
 
     settings = get_settings()
     if settings.redis_url is None:

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from backend.runtime import StartupError, run_exchange
+from backend.entrypoints.runtime import StartupError, run_exchange
 from backend.settings import get_settings
 
 

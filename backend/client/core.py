@@ -19,7 +19,7 @@ from backend.signing import (
     sign_digest,
     withdrawal_digest,
 )
-from backend.trading.cancels import bulk_cancel_scope, cancel_after_scope
+from backend.trading.rules.cancels import bulk_cancel_scope, cancel_after_scope
 
 PRICE_SCALE = 10**18
 KINDS = {"limit": 0, "market": 1, "stop_limit": 2, "stop_market": 3}

@@ -12,7 +12,7 @@ from backend.db.models import Fill
 from backend.engine import Engine
 from backend.marketdata.candles import DAY_MS, Tick
 from backend.marketdata.hub import MarketDataHub
-from backend.trading.publish import fill_message
+from backend.trading.views.publish import fill_message
 
 MAX_TICKS = 200_000  # a candle query reads at most this many trades (newest kept)
 MAX_SEED_LEVELS = 100_000

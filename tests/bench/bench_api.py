@@ -53,7 +53,7 @@ def serve(database_url: str, data_dir: Path, port: int) -> None:
     import uvicorn
 
     from backend.api.app import create_app
-    from backend.trading.accounts import checksum
+    from backend.trading.rules.accounts import checksum
     from tests.integration.api.exchange_fixtures import USDC, WETH, fund, prepare
 
     container = prepare(

@@ -34,8 +34,8 @@ from backend.db.models import Fill, OperatorTx
 from backend.engine import MarketState
 from backend.settings import load_settings
 from backend.signing import Domain, Order, order_digest, sign_digest
-from backend.trading.market_store import add_market
-from backend.trading.markets import Market
+from backend.trading.rules.markets import Market
+from backend.trading.store.markets import add_market
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import relayer_for
 

@@ -21,8 +21,8 @@ from backend.db import migrate
 from backend.engine import MarketState
 from backend.settings import load_settings
 from backend.signing.typed_data import eip712_types
-from backend.trading.market_store import add_market
-from backend.trading.markets import Market
+from backend.trading.rules.markets import Market
+from backend.trading.store.markets import add_market
 
 
 @dataclass

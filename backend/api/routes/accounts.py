@@ -23,14 +23,14 @@ from backend.api.schemas import (
     documented,
 )
 from backend.errors import ErrorCode, HdexError
-from backend.trading import queries, transfers
-from backend.trading.accounts import available, checksum
-from backend.trading.chain_sync import active_withdrawals, frozen_funds
-from backend.trading.markets import FEE_RATE_SCALE, MAX_FEE_RATE
-from backend.trading.orders import TrackedOrder, parse_address, parse_client_order_id
-from backend.trading.publish import order_message
-from backend.trading.restore import tracked_from_row
-from backend.trading.tokens import token_directory, token_fields
+from backend.trading.hosting.chain_sync import active_withdrawals, frozen_funds
+from backend.trading.hosting.restore import tracked_from_row
+from backend.trading.rules.accounts import available, checksum
+from backend.trading.rules.markets import FEE_RATE_SCALE, MAX_FEE_RATE
+from backend.trading.rules.orders import TrackedOrder, parse_address, parse_client_order_id
+from backend.trading.rules.tokens import token_directory, token_fields
+from backend.trading.views import queries, transfers
+from backend.trading.views.publish import order_message
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 _ERRORS: dict[int | str, dict[str, Any]] = {status: ERROR for status in (404, 422, 503)}

@@ -10,9 +10,9 @@ from fastapi import Depends, Path, Request
 from backend.api.ratelimit import RateLimiter
 from backend.errors import ErrorCode, HdexError
 from backend.marketdata.hub import MarketDataHub
-from backend.trading.host import EngineHost
-from backend.trading.markets import Market
-from backend.trading.service import TradingService
+from backend.trading.hosting.host import EngineHost
+from backend.trading.hosting.service import TradingService
+from backend.trading.rules.markets import Market
 
 
 async def get_trading(request: Request) -> TradingService:

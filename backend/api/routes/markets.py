@@ -8,8 +8,8 @@ from fastapi import APIRouter
 
 from backend.api.deps import ContainerDep
 from backend.api.schemas import MarketList, documented
-from backend.trading.market_store import load_markets
-from backend.trading.markets import PRICE_SCALE, Market
+from backend.trading.rules.markets import PRICE_SCALE, Market
+from backend.trading.store.markets import load_markets
 
 router = APIRouter(prefix="/v1", tags=["markets"])
 

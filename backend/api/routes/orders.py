@@ -1,7 +1,7 @@
 """Orders: place (`POST /v1/orders`), look up, cancel one (`DELETE`) or many (`POST /v1/orders/cancel`),
 cancel-replace (`POST /v1/orders/replace`), cancel-after (`POST /v1/orders/cancel-after`).
 
-Bodies are parsed by hand (`backend.trading.orders`) rather than by a pydantic model: this is the
+Bodies are parsed by hand (`backend.trading.rules.orders`) rather than by a pydantic model: this is the
 hot path, and the strict parser gives each bad field its own error code. The schemas below
 document the same shapes for OpenAPI.
 """
@@ -36,12 +36,12 @@ from backend.api.schemas import (
 from backend.bootstrap import Container
 from backend.db.models import Order as OrderRow
 from backend.errors import ErrorCode, HdexError
-from backend.trading import cancel_after as cancel_after_rules
-from backend.trading import order_entry
-from backend.trading.accounts import checksum
-from backend.trading.cancels import ReplacePartlyFailed
-from backend.trading.host import EngineHost
-from backend.trading.orders import (
+from backend.trading.hosting.host import EngineHost
+from backend.trading.hosting.restore import tracked_from_row
+from backend.trading.rules import cancel_after as cancel_after_rules
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.cancels import ReplacePartlyFailed
+from backend.trading.rules.orders import (
     TrackedOrder,
     parse_address,
     parse_hash,
@@ -49,8 +49,8 @@ from backend.trading.orders import (
     parse_order_request,
     parse_uint,
 )
-from backend.trading.publish import order_message
-from backend.trading.restore import tracked_from_row
+from backend.trading.usecases import order_entry
+from backend.trading.views.publish import order_message
 
 router = APIRouter(prefix="/v1", tags=["orders"])
 

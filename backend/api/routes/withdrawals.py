@@ -1,7 +1,7 @@
 """Withdrawals: `POST /v1/withdrawals` takes a signed EIP-712 Withdrawal; the relayer relays it.
 
 The route parses the body and presents the result; the checks, the hold and the storage are the
-use case's (`backend.trading.withdrawals`).
+use case's (`backend.trading.usecases.withdrawals`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from backend.compliance.factory import screener_for
 from backend.db.models import WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
 from backend.signing.typed_data import Withdrawal
-from backend.trading import withdrawals
-from backend.trading.orders import parse_address, parse_hash, parse_hex_bytes, parse_uint
+from backend.trading.rules.orders import parse_address, parse_hash, parse_hex_bytes, parse_uint
+from backend.trading.usecases import withdrawals
 
 router = APIRouter(prefix="/v1", tags=["withdrawals"])
 

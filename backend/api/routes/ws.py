@@ -32,8 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from backend.errors import ErrorCode, HdexError
 from backend.marketdata.candles import INTERVALS_MS
 from backend.marketdata.hub import BookView, MarketDataHub, Subscription
-from backend.trading.accounts import checksum
-from backend.trading.orders import parse_address
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.orders import parse_address
 
 router = APIRouter()
 MAX_CHANNELS = 50

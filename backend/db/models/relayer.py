@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -95,7 +96,7 @@ class WithdrawalRequest(Base):
     recipient: Mapped[str] = mapped_column(String(42))
     nonce: Mapped[int] = mapped_column(Amount())
     expiry: Mapped[int] = mapped_column(Amount())
-    signature: Mapped[str] = mapped_column(String(132))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(65))  # r || s || v, as the contract takes it
     status: Mapped[str] = mapped_column(String(16))
     tx_hash: Mapped[str | None] = mapped_column(String(66))
     failure: Mapped[str | None] = mapped_column(String(200))

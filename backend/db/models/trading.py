@@ -2,12 +2,12 @@
 cancel-after deadlines.
 
 Written by the engine host (`backend.trading`), one writer per process; the relayer reads unsettled
-fills and marks them settled or failed (`backend.trading.settlement`). Addresses are EIP-55.
+fills and marks them settled or failed (`backend.trading.store.settlement`). Addresses are EIP-55.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
@@ -18,7 +18,7 @@ FAILURE_REASON_LENGTH = 400
 
 
 class Market(Base):
-    """A tradable pair: the engine's grid (tick, lot, min notional) and fees; see backend.trading.markets."""
+    """A tradable pair: the engine's grid (tick, lot, min notional) and fees; see backend.trading.rules.markets."""
 
     __tablename__ = "markets"
     __table_args__ = (UniqueConstraint("base_token", "quote_token"),)
@@ -67,7 +67,7 @@ class Order(Base):
     expiry: Mapped[int] = mapped_column(Amount())  # as signed (uint64 seconds)
     expires_at: Mapped[int] = mapped_column(BigInteger)  # expiry clamped to int64, for queries
     flags: Mapped[int] = mapped_column(BigInteger)
-    signature: Mapped[str] = mapped_column(String(132))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(65))  # r || s || v, as the contract takes it
     client_order_id: Mapped[str | None] = mapped_column(String(36))  # the maker's own id, unique per maker
     time_in_force: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))  # open | filled | cancelled | expired
@@ -82,7 +82,7 @@ class Fill(Base):
     """One trade between two orders at the maker's price, waiting for (or done with) settlement.
 
     Fees are in the token each party receives (buyer: base, seller: quote), as in `IExchange.Trade`.
-    `status`: unsettled -> settling -> settled, or failed (the relayer's; see backend.trading.settlement).
+    `status`: unsettled -> settling -> settled, or failed (the relayer's; see backend.trading.store.settlement).
     """
 
     __tablename__ = "fills"
@@ -133,7 +133,7 @@ class TradingCursor(Base):
 
 
 class CancelAfter(Base):
-    """A wallet's cancel-after switch for one market or all (`*`); see backend.trading.cancel_after.
+    """A wallet's cancel-after switch for one market or all (`*`); see backend.trading.rules.cancel_after.
 
     `deadline_ms` 0 means off; `timestamp_ms` (of the last signed request) stays, against replays.
     """

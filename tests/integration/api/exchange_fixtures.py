@@ -28,8 +28,8 @@ from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
 from backend.settings import load_settings
 from backend.signing import Domain, Order, order_digest, sign_digest
-from backend.trading.market_store import add_market
-from backend.trading.markets import Market
+from backend.trading.rules.markets import Market
+from backend.trading.store.markets import add_market
 
 CHAIN_ID = 31337
 EXCHANGE = "0x" + "e1" * 20
@@ -144,7 +144,7 @@ def prepare(database_url: str, data_dir: Path, **settings: Any) -> Container:
             Market(MARKET, WETH, USDC, "WETH", "USDC", 18, 6, TICK, LOT, 10 * 10**6, 1_000, 2_000, MarketState.OPEN),
         )
         uow.commit()
-    from backend.trading.accounts import checksum
+    from backend.trading.rules.accounts import checksum
 
     for index in range(5, 10):
         fund(container, wallet(index), checksum(WETH), FUNDED_WETH)

@@ -6,8 +6,8 @@ from typing import Any
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.signing import Cancel, Domain, cancel_digest, sign_digest
-from backend.trading.cancels import cancel_after_scope
-from backend.trading.host import now_ms
+from backend.trading.hosting.host import now_ms
+from backend.trading.rules.cancels import cancel_after_scope
 
 from .exchange_fixtures import wallet
 

@@ -16,7 +16,7 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.client.core import Signer
 from backend.db.models import ChainCursor, ChainEvent, FrozenFunds, WithdrawalRequest
 from backend.signing import Domain
-from backend.trading.accounts import checksum
+from backend.trading.rules.accounts import checksum
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, USDC, WETH, Exchange, wallet
 

@@ -15,7 +15,7 @@ from backend.chain.jsonrpc import rpc_call
 from backend.chain.node import AnvilNode
 from backend.client.core import Signer
 from backend.marketdata.account_updates import account_notifier_for
-from backend.trading.accounts import checksum
+from backend.trading.rules.accounts import checksum
 
 from ..conftest import free_port
 from .exchange_fixtures import FUNDED_USDC, FUNDED_WETH, MARKET, PRICE, QTY, USDC, WETH, Exchange, prepare, running

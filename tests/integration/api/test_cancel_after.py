@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from backend.db.models.trading import CancelAfter
 from backend.engine import MarketState
-from backend.trading.commands import FireCancelAfter
-from backend.trading.host import EngineHost, now_ms
-from backend.trading.market_store import set_market_state
+from backend.trading.hosting.commands import FireCancelAfter
+from backend.trading.hosting.host import EngineHost, now_ms
+from backend.trading.store.markets import set_market_state
 
 from .exchange_fixtures import MARKET, PRICE, TICK, Exchange, prepare, running, wallet
 from .signed_requests import cancel_after_body

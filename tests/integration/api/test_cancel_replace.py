@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from backend.signing import Order
-from backend.trading.accounts import checksum
-from backend.trading.markets import quote_amount
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.markets import quote_amount
 
 from .exchange_fixtures import PRICE, QTY, TICK, USDC, Exchange, fund, wallet
 from .signed_requests import cancel_signature

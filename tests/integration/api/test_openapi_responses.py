@@ -18,10 +18,11 @@ from schemathesis.core.failures import Failure, FailureGroup
 from backend.chain.devkeys import DEV_KEYS
 from backend.client.core import Signer
 from backend.db.models import ChainEvent
-from backend.trading.accounts import checksum
+from backend.trading.rules.accounts import checksum
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
 from .signed_requests import cancel_after_body, cancel_signature
+from .siwe_messages import sign_in_body
 
 SUCCESS = ("200", "201", "202")
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -122,6 +123,7 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("GET", "/v1/markets", 200)
     call("GET", "/v1/eip712", 200)
     call("GET", "/v1/time", 200)
+    call("GET", "/v1/network", 200)
     # This fixture starts no chain: degraded (503) unless some node happens to answer the default RPC URL.
     call("GET", "/health", (200, 503))
     call("GET", "/metrics", 200)
@@ -157,6 +159,12 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("GET", "/v1/markets/{market}/candles", 422, f"/v1/markets/{MARKET}/candles", params={"interval": "2m"})
     call("POST", "/v1/orders", 422, json={**exchange.signed(exchange.order(5)), "timeInForce": "DAY"})
     call("POST", "/v1/withdrawals", 409, json=withdrawal)
+
+    call("GET", "/v1/auth/session", 401)
+    call("POST", "/v1/auth/siwe", 200, json=sign_in_body(call("GET", "/v1/auth/nonce", 200)["nonce"]))
+    call("GET", "/v1/auth/session", 200)
+    call("POST", "/v1/auth/logout", 200)
+    call("POST", "/v1/auth/siwe", 422, json={"message": "hello", "signature": "0x" + "11" * 65})
     return call
 
 

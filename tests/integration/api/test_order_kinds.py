@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from backend.trading import service
+from backend.trading.hosting import service
 
 from .exchange_fixtures import PRICE, QTY, TICK, USDC, Exchange
 from .test_order_lifecycle import reserved

@@ -8,9 +8,9 @@ from typing import Any
 from backend.chain.devkeys import DEV_KEYS
 from backend.db.models import ChainEvent, Fill
 from backend.signing import Cancel, cancel_digest, sign_digest
-from backend.trading import settlement
-from backend.trading.accounts import checksum
-from backend.trading.cancels import bulk_cancel_scope
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.cancels import bulk_cancel_scope
+from backend.trading.store import settlement
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
 

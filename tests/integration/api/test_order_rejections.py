@@ -11,7 +11,7 @@ import pytest
 from backend.db.models import ChainEvent
 from backend.engine import MarketState
 from backend.signing import Domain, order_digest
-from backend.trading.market_store import set_market_state
+from backend.trading.store.markets import set_market_state
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, LOT, MARKET, PRICE, QTY, TICK, Exchange, wallet
 

@@ -17,7 +17,7 @@ from backend.chain.deployments import record_deployments
 from backend.db import migrate
 from backend.db.models import Fill
 from backend.settings import load_settings
-from backend.trading.market_store import ensure_dev_market
+from backend.trading.store.markets import ensure_dev_market
 from indexer.runner import IndexerLoop, build_follower
 
 from ..devchain import DevChain, address_of

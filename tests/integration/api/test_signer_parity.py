@@ -24,7 +24,7 @@ from backend.signing import (
     typed_data_json,
     withdrawal_digest,
 )
-from backend.trading.orders import order_to_json
+from backend.trading.rules.orders import order_to_json
 
 from .exchange_fixtures import PRICE, QTY, USDC, WETH, prepare, wallet
 from .live_server import serving

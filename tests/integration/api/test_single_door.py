@@ -23,10 +23,10 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.db.models import WithdrawalRequest
 from backend.signing import sign_digest
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
-from backend.trading.accounts import checksum
-from backend.trading.commands import BeginBalanceRead
-from backend.trading.host import EngineHost
-from backend.trading.markets import quote_amount
+from backend.trading.hosting.commands import BeginBalanceRead
+from backend.trading.hosting.host import EngineHost
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.markets import quote_amount
 
 from .exchange_fixtures import PRICE, QTY, USDC, Exchange, fund, wallet
 from .signed_requests import cancel_signature

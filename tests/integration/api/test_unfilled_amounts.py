@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from backend.engine import ExpireOrders
-from backend.trading.commands import RunEngine
-from backend.trading.host import now_ms
+from backend.trading.hosting.commands import RunEngine
+from backend.trading.hosting.host import now_ms
 
 from .exchange_fixtures import QTY, Exchange, wallet
 from .signed_requests import cancel_signature

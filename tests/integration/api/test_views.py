@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from backend.db.models import ChainEvent
-from backend.trading.accounts import checksum
+from backend.trading.rules.accounts import checksum
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.trading.accounts import checksum
+from backend.trading.rules.accounts import checksum
 
 from .exchange_fixtures import EXCHANGE, Exchange
 from .test_withdrawal_requests import available_usdc, body, requests, withdrawal

@@ -14,7 +14,7 @@ from backend.compliance.store import import_list
 from backend.db.models import WithdrawalRequest
 from backend.signing import Domain, sign_digest
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
-from backend.trading.accounts import checksum
+from backend.trading.rules.accounts import checksum
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, FUNDED_USDC, USDC, Exchange, wallet
 

@@ -19,7 +19,7 @@ from backend.db import migrate
 from backend.db.models import Alert, ChainEvent, FrozenFunds
 from backend.db.session import make_engine
 from backend.ledger import service as ledger
-from backend.trading.chain_sync import wallet_balances
+from backend.trading.hosting.chain_sync import wallet_balances
 from indexer.decode import EventDecoder
 from indexer.follower import Follower, FollowerConfig
 

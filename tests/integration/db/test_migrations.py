@@ -2,7 +2,7 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Integer, MetaData, Numeric, Table, inspect, text
 
 from backend.db import migrate
 from backend.db.models import Base
@@ -40,5 +40,38 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(database_
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         migrate.upgrade(database_url)
         assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _row_for(table: Table, signature: str) -> dict[str, object]:
+    """A row with every required column filled (numbers 1, text "x"), keyed by a fixed hash."""
+    row: dict[str, object] = {}
+    for column in table.columns:
+        if column.nullable and column.name != "signature":
+            continue
+        row[column.name] = 1 if isinstance(column.type, Integer | Numeric) else "x"
+    row.update(hash="0x" + "ab" * 32, signature=signature)
+    return row
+
+
+def test_signatures_stored_as_hex_become_the_same_bytes_and_back(database_url: str) -> None:
+    signature = bytes(range(65))
+    migrate.upgrade(database_url, "0005")
+    engine = make_engine(database_url)
+    try:
+        tables = [Table(name, MetaData(), autoload_with=engine) for name in ("orders", "withdrawal_requests")]
+        with engine.begin() as connection:
+            for table in tables:
+                connection.execute(table.insert().values(_row_for(table, "0x" + signature.hex())))
+        migrate.upgrade(database_url)
+        with engine.connect() as connection:
+            for table in tables:
+                stored = connection.execute(text(f"SELECT signature FROM {table.name}")).scalar_one()
+                assert bytes(stored) == signature
+        migrate.downgrade(database_url, "0005")
+        with engine.connect() as connection:
+            for table in tables:
+                assert connection.execute(text(f"SELECT signature FROM {table.name}")).scalar_one() == "0x" + signature.hex()  # noqa: E501
     finally:
         engine.dispose()

@@ -23,7 +23,7 @@ def store_accepted(loop: Loop, recipient: str) -> str:
             WithdrawalRequest(
                 hash=request_hash, wallet=withdrawal.wallet, token=withdrawal.token, amount=withdrawal.amount,
                 max_fee=0, fee=0, recipient=withdrawal.recipient, nonce=withdrawal.nonce, expiry=withdrawal.expiry,
-                signature="0x" + signature.hex(), status="accepted", created_at_ms=now, updated_at_ms=now,
+                signature=signature, status="accepted", created_at_ms=now, updated_at_ms=now,
             )
         )  # fmt: skip
         uow.commit()

@@ -15,7 +15,7 @@ from backend.compliance.lists import ListFormatError
 from backend.compliance.providers import ProviderUnavailable
 from backend.errors import CodedError, ErrorCode, HdexError
 from backend.signing import SignatureError
-from backend.trading.market_store import MarketError
+from backend.trading.store.markets import MarketError
 
 
 def test_an_error_body_names_code_message_and_field() -> None:

@@ -15,9 +15,9 @@ DOMAIN = [
     "backend.signing",
     "backend.ledger.service",
     "backend.compliance.screening",
-    "backend.trading.checks",
-    "backend.trading.host",
-    "backend.trading.service",
+    "backend.trading.rules.checks",
+    "backend.trading.hosting.host",
+    "backend.trading.hosting.service",
     "backend.client",
 ]
 

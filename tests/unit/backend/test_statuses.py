@@ -29,7 +29,7 @@ def test_every_status_the_server_stores_is_one_the_api_documents(enum: type[StrE
 
 
 def test_a_deposit_shows_each_chain_event_status_as_a_documented_word() -> None:
-    from backend.trading.transfers import DEPOSIT_STATUS
+    from backend.trading.views.transfers import DEPOSIT_STATUS
 
     assert set(DEPOSIT_STATUS) == {status.value for status in ChainEventStatus}
     assert set(DEPOSIT_STATUS.values()) <= literal_words(schemas.Deposit.model_fields["status"].annotation)

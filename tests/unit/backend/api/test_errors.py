@@ -8,7 +8,7 @@ from backend.api.errors import HTTP_STATUS, error_response
 from backend.engine import ResultCode
 from backend.errors import ErrorCode, HdexError
 from backend.signing import SignatureError
-from backend.trading.checks import ENGINE_ERRORS
+from backend.trading.rules.checks import ENGINE_ERRORS
 
 
 def test_every_error_code_has_exactly_one_http_status_in_the_4xx_or_503_range() -> None:

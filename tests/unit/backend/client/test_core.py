@@ -7,7 +7,7 @@ import pytest
 from backend.chain.devkeys import DEV_KEYS
 from backend.client.core import ClientMarket, HdexClientError, RateLimitedError, Signer, raise_for_error
 from backend.signing import Domain, recover_signer
-from backend.trading.orders import parse_order_request
+from backend.trading.rules.orders import parse_order_request
 
 DOMAIN = Domain(31337, "0x" + "e1" * 20)
 MARKET = ClientMarket(

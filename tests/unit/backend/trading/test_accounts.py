@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.errors import HdexError
-from backend.trading.accounts import AccountBook, available
+from backend.trading.rules.accounts import AccountBook, available
 
 WALLET, TOKEN = "0x" + "aa" * 20, "0x" + "bb" * 20
 

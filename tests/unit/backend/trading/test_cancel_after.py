@@ -6,8 +6,8 @@ import pytest
 from eth_utils.crypto import keccak
 
 from backend.errors import ErrorCode, HdexError
-from backend.trading.cancel_after import Deadline, Deadlines, check_timeout
-from backend.trading.cancels import bulk_cancel_scope, cancel_after_scope
+from backend.trading.rules.cancel_after import Deadline, Deadlines, check_timeout
+from backend.trading.rules.cancels import bulk_cancel_scope, cancel_after_scope
 
 W1, W2 = "0x" + "11" * 20, "0x" + "22" * 20
 

@@ -11,10 +11,10 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.engine import Engine, MarketState, OrderType, PlaceOrder, SetMarketState, Side
 from backend.errors import HdexError
 from backend.signing import Domain, Order, order_digest, sign_digest
-from backend.trading.accounts import AccountBook, checksum
-from backend.trading.checks import ENGINE_ERRORS, Limits, check_placement, engine_error
-from backend.trading.markets import Market
-from backend.trading.orders import OrderRequest
+from backend.trading.rules.accounts import AccountBook, checksum
+from backend.trading.rules.checks import ENGINE_ERRORS, Limits, check_placement, engine_error
+from backend.trading.rules.markets import Market
+from backend.trading.rules.orders import OrderRequest
 
 DOMAIN = Domain(31337, "0x" + "e1" * 20)
 BASE, QUOTE = "0x" + "0a" * 20, "0x" + "0b" * 20

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backend.errors import ErrorCode, HdexError
-from backend.trading.orders import parse_client_order_id, parse_order_request
+from backend.trading.rules.orders import parse_client_order_id, parse_order_request
 
 BODY: dict[str, Any] = {
     "order": {

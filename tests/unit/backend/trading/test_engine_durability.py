@@ -19,15 +19,15 @@ from backend.engine.adapters.file_journal import FileJournal, read_journal
 from backend.errors import HdexError
 from backend.settings import load_settings
 from backend.signing import Domain
-from backend.trading.accounts import AccountBook
-from backend.trading.checks import Limits
-from backend.trading.commands import RunEngine
-from backend.trading.host import EngineHost
-from backend.trading.journal import JournalStore
-from backend.trading.persistence import BatchWriter
-from backend.trading.publish import Publication
-from backend.trading.restore import recover_engine
-from backend.trading.service import TradingService
+from backend.trading.hosting.commands import RunEngine
+from backend.trading.hosting.host import EngineHost
+from backend.trading.hosting.journal import JournalStore
+from backend.trading.hosting.persistence import BatchWriter
+from backend.trading.hosting.restore import recover_engine
+from backend.trading.hosting.service import TradingService
+from backend.trading.rules.accounts import AccountBook
+from backend.trading.rules.checks import Limits
+from backend.trading.views.publish import Publication
 
 MARKET = "ETH-USDC"
 

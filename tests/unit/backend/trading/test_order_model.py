@@ -11,7 +11,7 @@ import pytest
 
 from backend.engine import OrderType, PlaceOrder, Side, TimeInForce
 from backend.signing import Order
-from backend.trading.orders import (
+from backend.trading.rules.orders import (
     TrackedOrder,
     order_from_row,
     order_kind,
@@ -78,7 +78,7 @@ def test_the_engine_command_carries_the_signed_side_kind_prices_and_an_expiry_af
 
 
 def test_a_tracked_order_places_only_its_remaining_part_again_with_its_stored_time_in_force() -> None:
-    tracked = TrackedOrder("0xhash", ORDER, "ETH-USDC", "0xMaker", QUOTE, "0x11", "IOC", 1, 0)
+    tracked = TrackedOrder("0xhash", ORDER, "ETH-USDC", "0xMaker", QUOTE, b"\x11", "IOC", 1, 0)
     tracked.filled = 4 * 10**17
     command = tracked.place_command(99)
     assert (command.qty, command.tif, command.side, command.ts) == (6 * 10**17, TimeInForce.IOC, Side.BUY, 99)

@@ -8,8 +8,8 @@ import pytest
 
 from backend.engine import MarketState, OrderType, TimeInForce
 from backend.errors import HdexError
-from backend.trading.markets import PRICE_SCALE, Market, fee, market_rule_error, quote_amount
-from backend.trading.orders import parse_hash, parse_order_request, parse_uint, reservation
+from backend.trading.rules.markets import PRICE_SCALE, Market, fee, market_rule_error, quote_amount
+from backend.trading.rules.orders import parse_hash, parse_order_request, parse_uint, reservation
 
 ORDER = {
     "maker": "0x" + "Aa" * 20, "baseToken": "0x" + "0a" * 20, "quoteToken": "0x" + "0b" * 20, "side": 0,

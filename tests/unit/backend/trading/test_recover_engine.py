@@ -9,8 +9,8 @@ import pytest
 
 from backend.engine import AddMarket, CancelOrder, Engine, OrderType, PlaceOrder, Side, TimeInForce
 from backend.engine.adapters.file_journal import FileJournal
-from backend.trading.journal import JournalStore
-from backend.trading.restore import recover_engine
+from backend.trading.hosting.journal import JournalStore
+from backend.trading.hosting.restore import recover_engine
 
 MARKET = "ETH-USDC"
 

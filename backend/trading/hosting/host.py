@@ -1,6 +1,6 @@
 """The engine host: the one writer of order state in this process.
 
-It has one door: `handle(command)` (the commands are in `backend.trading.commands`), which runs on
+It has one door: `handle(command)` (the commands are in `backend.trading.hosting.commands`), which runs on
 the host's own event loop, one command at a time, and refuses any other thread. Pre-trade checks,
 the hold of funds for an order or a withdrawal, `Engine.apply`, folding the engine's events into
 order records, fills and reservations, and taking in what the database says all happen in there;
@@ -40,14 +40,8 @@ from backend.engine import (
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain
 from backend.statuses import FillStatus, OrderStatus
-from backend.trading import cancel_after
-from backend.trading import commands as do
-from backend.trading.accounts import AccountBook
-from backend.trading.cancels import ReplacePartlyFailed, check_bulk_timestamp
-from backend.trading.checks import Limits, Placement, check_placement, engine_error
-from backend.trading.markets import Market, fee, quote_amount
-from backend.trading.orders import OrderRequest, TrackedOrder
-from backend.trading.persistence import (
+from backend.trading.hosting import commands as do
+from backend.trading.hosting.persistence import (
     BOOK_SEQ,
     CHAIN_EVENT_ID,
     ENGINE_SEQ,
@@ -56,7 +50,13 @@ from backend.trading.persistence import (
     order_row,
     order_state_row,
 )
-from backend.trading.publish import (
+from backend.trading.rules import cancel_after
+from backend.trading.rules.accounts import AccountBook
+from backend.trading.rules.cancels import ReplacePartlyFailed, check_bulk_timestamp
+from backend.trading.rules.checks import Limits, Placement, check_placement, engine_error
+from backend.trading.rules.markets import Market, fee, quote_amount
+from backend.trading.rules.orders import OrderRequest, TrackedOrder
+from backend.trading.views.publish import (
     Publication,
     account_fill_message,
     balance_publications,
@@ -161,7 +161,7 @@ class EngineHost:
     # the door
 
     def handle(self, command: do.HostCommand[R]) -> R:
-        """Apply one change (see `backend.trading.commands`) and return its result. Only on the
+        """Apply one change (see `backend.trading.hosting.commands`) and return its result. Only on the
         host's own event loop: another thread hands the command to that loop instead."""
         try:
             running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
@@ -271,7 +271,7 @@ class EngineHost:
             placement.market.name,
             placement.maker,
             placement.token,
-            "0x" + request.signature.hex(),
+            request.signature,
             request.stored_time_in_force,
             self._next_order_seq,
             ts,
@@ -330,7 +330,7 @@ class EngineHost:
             raise engine_error(rejected.reason)
         return [e.order_id for e in events if type(e) is OrderCancelled]
 
-    # cancel-after (backend.trading.cancel_after): a timer on this loop, never another thread
+    # cancel-after (backend.trading.rules.cancel_after): a timer on this loop, never another thread
 
     def _arm_cancel_after(self, command: do.ArmCancelAfter) -> int:
         """The new deadline (persisted with the next batch) in ms, 0 when off."""
@@ -372,7 +372,7 @@ class EngineHost:
             delay = max(min_delay_ms, deadline - self.clock()) / 1000
             self._cancel_after_timer = self._loop_or_current().call_later(delay, self._fire_cancel_after)
 
-    # withdrawals (backend.trading.withdrawals): check and hold in one step, like an order's
+    # withdrawals (backend.trading.usecases.withdrawals): check and hold in one step, like an order's
 
     def _begin_balance_read(self, command: do.BeginBalanceRead) -> int:
         return self._accounts.begin_read()
@@ -389,7 +389,7 @@ class EngineHost:
         self._accounts.release_withdrawal(command.request_hash)
         self._schedule_flush()
 
-    # following the database (backend.trading.chain_sync)
+    # following the database (backend.trading.hosting.chain_sync)
 
     def _apply_sync(self, command: do.ApplySync) -> None:
         read = command.read
@@ -436,7 +436,7 @@ class EngineHost:
         if self._engine.market_state(market.name) is not market.state:
             self._apply(SetMarketState(market.name, market.state, ts))
 
-    # start-up (backend.trading.restore)
+    # start-up (backend.trading.hosting.restore)
 
     def _run_engine(self, command: do.RunEngine) -> list[Event]:
         return self._apply(command.command)

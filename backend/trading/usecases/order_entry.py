@@ -7,11 +7,11 @@ door, and return once it is durable: nobody is told "done" before it is on disk.
 
 from __future__ import annotations
 
-from backend.trading.accounts import checksum
-from backend.trading.cancels import ReplacePartlyFailed, bulk_cancel_scope, cancel_after_scope, verify_cancel
-from backend.trading.commands import ArmCancelAfter, BulkCancel, CancelOrder, PlaceOrder, ReplaceOrder
-from backend.trading.host import EngineHost
-from backend.trading.orders import OrderRequest, TrackedOrder
+from backend.trading.hosting.commands import ArmCancelAfter, BulkCancel, CancelOrder, PlaceOrder, ReplaceOrder
+from backend.trading.hosting.host import EngineHost
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.cancels import ReplacePartlyFailed, bulk_cancel_scope, cancel_after_scope, verify_cancel
+from backend.trading.rules.orders import OrderRequest, TrackedOrder
 
 
 async def place(host: EngineHost, request: OrderRequest) -> TrackedOrder:

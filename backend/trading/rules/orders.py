@@ -24,7 +24,7 @@ from backend.errors import ErrorCode, HdexError
 from backend.signing import Order
 from backend.signing.typed_data import ORDER_FIELDS
 from backend.statuses import OrderStatus
-from backend.trading.markets import quote_amount
+from backend.trading.rules.markets import quote_amount
 
 FLAG_KIND_MASK = 3
 FLAG_POST_ONLY = 4
@@ -288,7 +288,7 @@ class TrackedOrder:
         market: str,
         maker: str,
         token: str,
-        signature: str,
+        signature: bytes,
         time_in_force: str,
         seq: int,
         now_ms: int,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, Domain, SignatureError, cancel_digest, recover_signer
 from backend.signing.typed_data import keccak
-from backend.trading.orders import TrackedOrder
+from backend.trading.rules.orders import TrackedOrder
 
 BULK_CANCEL_WINDOW_MS = 60_000
 

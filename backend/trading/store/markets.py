@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from backend.db.models import Market as MarketRow
 from backend.engine import MarketState
 from backend.errors import CodedError, ErrorCode
-from backend.trading.accounts import checksum
-from backend.trading.markets import Market, market_rule_error
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.markets import Market, market_rule_error
 
 
 class MarketError(CodedError, ValueError):

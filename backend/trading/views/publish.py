@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from backend.statuses import OrderStatus
-from backend.trading.accounts import AccountBook, available, checksum
-from backend.trading.markets import Market
-from backend.trading.orders import TrackedOrder, order_to_json
-from backend.trading.tokens import token_directory, token_fields
+from backend.trading.rules.accounts import AccountBook, available, checksum
+from backend.trading.rules.markets import Market
+from backend.trading.rules.orders import TrackedOrder, order_to_json
+from backend.trading.rules.tokens import token_directory, token_fields
 
 Publication = tuple[str, dict[str, Any]]
 
@@ -43,7 +43,7 @@ def order_message(tracked: TrackedOrder, event: str | None = None) -> dict[str, 
             "baseToken": checksum(tracked.order.baseToken),
             "quoteToken": checksum(tracked.order.quoteToken),
         },
-        "signature": tracked.signature,
+        "signature": "0x" + tracked.signature.hex(),
     }
 
 

@@ -36,15 +36,15 @@ from backend.engine import (
 )
 from backend.engine.adapters.file_journal import FileJournal
 from backend.statuses import OrderStatus
-from backend.trading.cancel_after import Deadline
-from backend.trading.chain_sync import fill_holds, nonce_floors
-from backend.trading.commands import AdoptOpenOrders, CloseOrder, Resume, ResumeBookSeqs, RunEngine, SetMarket
-from backend.trading.host import EngineHost, now_ms
-from backend.trading.journal import JournalStore
-from backend.trading.market_store import load_markets
-from backend.trading.markets import Market
-from backend.trading.orders import SIDES, TrackedOrder, order_from_row, reserved_token
-from backend.trading.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
+from backend.trading.hosting.chain_sync import fill_holds, nonce_floors
+from backend.trading.hosting.commands import AdoptOpenOrders, CloseOrder, Resume, ResumeBookSeqs, RunEngine, SetMarket
+from backend.trading.hosting.host import EngineHost, now_ms
+from backend.trading.hosting.journal import JournalStore
+from backend.trading.hosting.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
+from backend.trading.rules.cancel_after import Deadline
+from backend.trading.rules.markets import Market
+from backend.trading.rules.orders import SIDES, TrackedOrder, order_from_row, reserved_token
+from backend.trading.store.markets import load_markets
 
 log = logging.getLogger(__name__)
 

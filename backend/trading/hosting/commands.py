@@ -14,10 +14,10 @@ from typing import Generic, TypeVar
 
 from backend.engine import Command, Event
 from backend.statuses import OrderStatus
-from backend.trading.cancel_after import Deadline
-from backend.trading.chain_sync import Hold, SyncRead
-from backend.trading.markets import Market
-from backend.trading.orders import OrderRequest, TrackedOrder
+from backend.trading.hosting.chain_sync import Hold, SyncRead
+from backend.trading.rules.cancel_after import Deadline
+from backend.trading.rules.markets import Market
+from backend.trading.rules.orders import OrderRequest, TrackedOrder
 
 R = TypeVar("R")
 
@@ -79,7 +79,7 @@ class FireCancelAfter(HostCommand[None]):
     """Cancel the open orders of every passed cancel-after deadline (also the timer's own job)."""
 
 
-# withdrawals (backend.trading.withdrawals)
+# withdrawals (backend.trading.usecases.withdrawals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,7 @@ class ReleaseWithdrawal(HostCommand[None]):
     request_hash: str
 
 
-# following the database (backend.trading.service) and start-up (backend.trading.restore)
+# following the database (backend.trading.hosting.service) and start-up (backend.trading.hosting.restore)
 
 
 @dataclass(frozen=True, slots=True)

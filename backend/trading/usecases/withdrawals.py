@@ -23,17 +23,17 @@ from backend.errors import ErrorCode, HdexError
 from backend.signing.recover import SignatureError, recover_signer
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from backend.statuses import WithdrawalStatus
-from backend.trading.accounts import checksum
-from backend.trading.chain_sync import wallet_balances
-from backend.trading.commands import (
+from backend.trading.hosting.chain_sync import wallet_balances
+from backend.trading.hosting.commands import (
     BeginBalanceRead,
     HoldWithdrawal,
     HostCommand,
     ReleaseWithdrawal,
     WithdrawalStored,
 )
-from backend.trading.host import EngineHost
-from backend.trading.markets import fee
+from backend.trading.hosting.host import EngineHost
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.markets import fee
 
 MIN_LIFETIME_S = 60  # a request expiring sooner could not be relayed in time
 
@@ -126,7 +126,7 @@ def _store(
         row = WithdrawalRequest(
             hash=request_hash, wallet=checksum(withdrawal.wallet), token=checksum(withdrawal.token),
             amount=withdrawal.amount, max_fee=withdrawal.maxFee, fee=charged, recipient=checksum(withdrawal.recipient),
-            nonce=withdrawal.nonce, expiry=withdrawal.expiry, signature="0x" + signature.hex(),
+            nonce=withdrawal.nonce, expiry=withdrawal.expiry, signature=signature,
             status=WithdrawalStatus.ACCEPTED, created_at_ms=now, updated_at_ms=now,
         )  # fmt: skip
         uow.session.add(row)

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import ChainEvent, Fill, FrozenFunds, LedgerBalance, WithdrawalRequest
 from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
-from backend.trading.market_store import load_markets
-from backend.trading.markets import Market
+from backend.trading.rules.markets import Market
+from backend.trading.store.markets import load_markets
 
 CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised")
 EVENTS_PER_READ = 1_000

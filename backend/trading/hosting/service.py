@@ -17,16 +17,16 @@ from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.engine.adapters.file_journal import FileJournal
 from backend.signing import Domain
-from backend.trading import queries
-from backend.trading.accounts import AccountBook
-from backend.trading.chain_sync import SyncRead, read_sync, wallet_balances
-from backend.trading.checks import Limits
-from backend.trading.commands import ApplySync, BeginBalanceRead, FireCancelAfter, MarkCursor, Tick
-from backend.trading.host import EngineHost, Publisher, now_ms
-from backend.trading.journal import JournalStore
-from backend.trading.markets import Market
-from backend.trading.persistence import CHAIN_EVENT_ID, BatchWriter
-from backend.trading.restore import chain_cursor, recover_engine, restore_host
+from backend.trading.hosting.chain_sync import SyncRead, read_sync, wallet_balances
+from backend.trading.hosting.commands import ApplySync, BeginBalanceRead, FireCancelAfter, MarkCursor, Tick
+from backend.trading.hosting.host import EngineHost, Publisher, now_ms
+from backend.trading.hosting.journal import JournalStore
+from backend.trading.hosting.persistence import CHAIN_EVENT_ID, BatchWriter
+from backend.trading.hosting.restore import chain_cursor, recover_engine, restore_host
+from backend.trading.rules.accounts import AccountBook
+from backend.trading.rules.checks import Limits
+from backend.trading.rules.markets import Market
+from backend.trading.views import queries
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ While one batch is being written, new commands pile up in the next one, so under
 carries hundreds of orders (one fsync for all of them) and when idle a batch is a single order.
 Order of durability for a batch: journal flush (+ fsync) first, then the database transaction,
 which also stores the engine command sequence it covers (`engine_seq`), so a restart can replay the
-journal up to exactly what the database holds (see backend.trading.restore).
+journal up to exactly what the database holds (see backend.trading.hosting.restore).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.db.models import Fill, Order, Reservation, TradingCursor
 from backend.db.models.trading import CancelAfter
 from backend.db.types import Amount
-from backend.trading.orders import TrackedOrder
+from backend.trading.rules.orders import TrackedOrder
 
 log = logging.getLogger(__name__)
 

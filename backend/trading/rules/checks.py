@@ -17,9 +17,16 @@ from backend.engine.market import check_order
 from backend.engine.types import MARKET_KIND_TYPES
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain, Order, SignatureError, order_digest, recover_signer
-from backend.trading.accounts import AccountBook, checksum
-from backend.trading.markets import PRICE_SCALE, Market
-from backend.trading.orders import KNOWN_FLAGS, OrderRequest, order_kind, place_command, reservation, reserved_token
+from backend.trading.rules.accounts import AccountBook, checksum
+from backend.trading.rules.markets import PRICE_SCALE, Market
+from backend.trading.rules.orders import (
+    KNOWN_FLAGS,
+    OrderRequest,
+    order_kind,
+    place_command,
+    reservation,
+    reserved_token,
+)
 
 # Engine result codes an order can meet, and the API code each one is reported as.
 ENGINE_ERRORS: dict[ResultCode, ErrorCode] = {

@@ -12,8 +12,8 @@ from backend.db.models import ChainEvent, Fill
 from backend.db.models import Order as OrderRow
 from backend.ledger import service as ledger
 from backend.statuses import ChainEventStatus, OrderStatus
-from backend.trading.markets import Market
-from backend.trading.publish import account_fill_message
+from backend.trading.rules.markets import Market
+from backend.trading.views.publish import account_fill_message
 
 OPEN_STATUSES = (OrderStatus.OPEN,)
 CLOSED_STATUSES = (OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)

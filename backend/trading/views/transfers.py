@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import ChainCursor, ChainEvent, FrozenFunds, WithdrawalRequest
 from backend.statuses import ChainEventStatus
-from backend.trading.tokens import TokenInfo, token_fields
+from backend.trading.rules.tokens import TokenInfo, token_fields
 
 DEPOSIT_STATUS: dict[str, str] = {
     ChainEventStatus.PENDING: "pending",

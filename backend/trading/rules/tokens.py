@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from backend.trading.markets import Market
+from backend.trading.rules.markets import Market
 
 ETH = "0x0000000000000000000000000000000000000000"
 

@@ -78,7 +78,7 @@ def _relayer_tick() -> None:
 
 
 def celery_app() -> Celery:
-    """The app for `hdex worker` (and `celery -A backend.worker:celery_app`)."""
+    """The app for `hdex worker` (and `celery -A backend.entrypoints.worker:celery_app`)."""
     settings = get_settings()
     if settings.redis_url is None:
         raise RuntimeError("the Celery worker needs HDEX_REDIS_URL (its broker)")

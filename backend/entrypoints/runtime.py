@@ -66,7 +66,7 @@ def _ensure_dev_market(container: Container, contracts: dict[str, str]) -> None:
     """Development only: the market over the two demo tokens (the engine host picks it up at start)."""
     if container.settings.env is Environment.PRODUCTION:
         return
-    from backend.trading.market_store import ensure_dev_market
+    from backend.trading.store.markets import ensure_dev_market
 
     with container.uow() as uow:
         if ensure_dev_market(uow.session, contracts) is not None:

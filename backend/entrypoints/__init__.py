@@ -1,0 +1,1 @@
+"""Entry points that run the exchange: `hdex up` (runtime) and the Celery worker."""

@@ -1,0 +1,1 @@
+"""The engine host and what keeps it durable and in step with the chain."""

@@ -1,0 +1,60 @@
+"""The live part of the composition root: what one API process runs while it serves.
+
+`backend.bootstrap` builds what lives as long as the settings (database, and through
+`Container.shared` the screener and the account notifier). What lives only while a server runs is
+built here, in one place, for every door that serves: the market-data bus (Redis when configured,
+else in-process) and its hub, the trading service with its engine host publishing to that hub,
+and the account notifier attached to the hub so that the relayer's threads reach WebSocket
+clients. They start in dependency order and stop in reverse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from backend.bootstrap import Container
+from backend.marketdata.account_updates import account_notifier_for
+from backend.marketdata.bus import Bus, InProcessBus, RedisBus
+from backend.marketdata.hub import MarketDataHub
+from backend.marketdata.queries import seed_hub
+from backend.trading.hosting.service import TradingService
+
+
+@dataclass(frozen=True)
+class LiveExchange:
+    """The running services of one API process."""
+
+    hub: MarketDataHub
+    trading: TradingService
+
+
+def market_data_bus(container: Container) -> Bus:
+    redis_url = container.settings.redis_url
+    return RedisBus(redis_url) if redis_url else InProcessBus()
+
+
+@asynccontextmanager
+async def live_exchange(container: Container) -> AsyncIterator[LiveExchange]:
+    """Start market data and the engine host; stop them on exit (call on the serving event loop)."""
+    hub = MarketDataHub(market_data_bus(container))
+    trading = TradingService(container, hub.publish)
+    await hub.start()
+    notifier = account_notifier_for(container)
+    notifier.attach(hub, asyncio.get_running_loop())
+    try:
+        trading.start()
+        host = trading.host
+        if host is not None:
+            await host.drain()  # the restore's changes published: the book and its seq are one point
+            seqs = {market: host.book_seq(market) for market in host.markets}
+            with container.session_factory() as session:
+                seed_hub(hub, host.engine, seqs, session, time.time_ns() // 1_000_000)
+        yield LiveExchange(hub, trading)
+    finally:
+        notifier.detach()
+        await trading.stop()
+        await hub.stop()

@@ -1,0 +1,1 @@
+"""Order-entry rules: plain Python, no I/O, no framework."""

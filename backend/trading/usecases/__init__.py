@@ -1,0 +1,1 @@
+"""Use cases the doors call: order entry and withdrawal requests."""

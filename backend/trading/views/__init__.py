@@ -1,0 +1,1 @@
+"""The read side: account views, transfer history, and the JSON shapes published."""
