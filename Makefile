@@ -16,19 +16,23 @@ BROWNIE_STAMP := $(BVENV)/.hdex-installed
 NODE_STAMP := node_modules/.hdex-installed
 SOLC_STAMP := var/solcx/.hdex-installed
 BROWNIE_NET_STAMP := var/brownie-home/.hdex-configured
+# The web app is rebuilt when a source, its package or build config, or the lock file changes.
+DAPP_STAMP := dapp/dist/.hdex-built
+DAPP_SOURCES := $(shell find dapp/src dapp/public -type f 2>/dev/null) \
+	$(wildcard dapp/package.json dapp/index.html dapp/vite.config.* dapp/tsconfig*.json) package-lock.json
 
-.PHONY: setup run test test-app test-contracts lint slither bench bench-gas bench-engine bench-indexer bench-api bench-settle clean help
+.PHONY: setup run test test-app test-contracts lint slither bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    set up, then start the exchange (anvil, contracts, API + dApp) on embedded defaults"
-	@echo "make test   set up, then run the whole test suite (unit, integration, contracts)"
-	@echo "make setup  create .venv, .venv-brownie and node_modules, adopt the offline Solidity compiler"
+	@echo "make test   set up, then run the whole test suite (unit, integration, browser, contracts)"
+	@echo "make setup  create .venv, .venv-brownie and node_modules, adopt the offline Solidity compiler, build the dApp"
 	@echo "make lint   ruff + mypy + import-linter contracts (pyproject.toml) on our packages"
-	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle)"
+	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle, -dapp)"
 	@echo "make slither  static analysis of the contracts"
 
-setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP)
+setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP)
 
 $(APP_STAMP): pyproject.toml requirements/app.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "HDEX needs Python 3.11+, found " + sys.version.split()[0])'
@@ -47,6 +51,11 @@ $(BROWNIE_STAMP): requirements/brownie.txt requirements/brownie.lock
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# vite empties dapp/dist first, so the stamp inside it is written after the build (the API never serves dot files).
+$(DAPP_STAMP): $(NODE_STAMP) $(DAPP_SOURCES)
+	npm run build -w dapp --silent
 	@touch $@
 
 # Offline compiler: a native solc 0.8.x on PATH wins; otherwise our front for the npm compiler.
@@ -79,7 +88,7 @@ lint: setup
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-bench: bench-gas bench-engine bench-indexer bench-api bench-settle
+bench: bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp
 
 bench-gas: setup
 	@$(BROWNIE) -m pytest -q -p no:cacheprovider tests/contracts/bench_gas.py -s 2>/dev/null | grep '^{'
@@ -96,6 +105,9 @@ bench-api: setup
 bench-settle: setup
 	@$(VENV)/bin/python tests/bench/bench_settle.py
 
+bench-dapp: setup
+	@$(VENV)/bin/python tests/bench/bench_dapp.py
+
 # Static analysis of the contracts (slither in its own environment; see contracts/SECURITY.md).
 SVENV := .venv-slither
 $(SVENV)/.hdex-installed: requirements/slither.txt
@@ -107,4 +119,4 @@ slither: setup $(SVENV)/.hdex-installed
 	bash scripts/toolchain/slither.sh
 
 clean:
-	rm -rf build var/solcx var/toolbin var/brownie-home $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP)
+	rm -rf build dapp/dist var/solcx var/toolbin var/brownie-home $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP)

@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     # order entry: the order's own fields and lifecycle
     ORDER_EXPIRED = "ORDER_EXPIRED"
     NONCE_BELOW_FLOOR = "NONCE_BELOW_FLOOR"
+    WALLET_EXITING = "WALLET_EXITING"  # the maker requested an exit on-chain: the contract settles no trade for it
     DUPLICATE_ORDER = "DUPLICATE_ORDER"
     UNKNOWN_FLAGS = "UNKNOWN_FLAGS"
     INVALID_TRIGGER_PRICE = "INVALID_TRIGGER_PRICE"
@@ -76,6 +77,16 @@ class ErrorCode(StrEnum):
     ADDRESS_BLOCKED = "ADDRESS_BLOCKED"
     SCREENING_UNAVAILABLE = "SCREENING_UNAVAILABLE"
     INVALID_SCREENING_LIST = "INVALID_SCREENING_LIST"  # a sanctions or deny list file we cannot import
+
+    # auth: sign-in with Ethereum (EIP-4361) and wallet sessions; a bad signature is INVALID_SIGNATURE
+    NOT_SIGNED_IN = "NOT_SIGNED_IN"
+    SIWE_MALFORMED = "SIWE_MALFORMED"
+    SIWE_WRONG_DOMAIN = "SIWE_WRONG_DOMAIN"
+    SIWE_WRONG_URI = "SIWE_WRONG_URI"
+    SIWE_WRONG_CHAIN = "SIWE_WRONG_CHAIN"
+    SIWE_EXPIRED = "SIWE_EXPIRED"
+    SIWE_NOT_YET_VALID = "SIWE_NOT_YET_VALID"
+    SIWE_NONCE_INVALID = "SIWE_NONCE_INVALID"
 
     # chain and RPC: the node, the contracts, their deployment
     NOT_DEPLOYED = "NOT_DEPLOYED"

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
+from backend.paths import DAPP_DIST
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+DEV_CHAIN_ID = 31337  # anvil's
 
 
 class Environment(StrEnum):
@@ -45,7 +47,7 @@ class Settings(BaseSettings):
         default=None, description="absent: in-process queues, in-memory rate limits"
     )
     rpc_url: str | None = Field(default=None, description="absent: start anvil from node_modules")
-    chain_id: Annotated[int, Field(gt=0)] = 31337
+    chain_id: Annotated[int, Field(gt=0)] = DEV_CHAIN_ID
     confirmations: Annotated[int, Field(ge=0, le=10_000)] = 2
     operator_key: SecretStr | None = Field(
         default=None, description="hex private key of the operator (relayer); dev default: anvil key 1"
@@ -79,6 +81,19 @@ class Settings(BaseSettings):
     log_format: Literal["kv", "json"] = "kv"
     rate_limit_ip: str = Field(default="1200/minute", description="requests per client IP (limits syntax)")
     rate_limit_address: str = Field(default="600/minute", description="signed writes per wallet address")
+    rate_limit_auth: str = Field(default="30/minute", description="sign-in nonces and sign-ins per client IP")
+    rate_limit_faucet: str = Field(default="5/minute", description="dev faucet requests per client IP")
+    siwe_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated hosts a sign-in message may name; empty: the request's Host (development)",
+    )
+    session_ttl_s: Annotated[int, Field(ge=60, le=30 * 86_400)] = 86_400
+    dapp_dir: Path = Field(default=DAPP_DIST, description="the built web app served at /")
+    chain_name: str | None = Field(default=None, description="the chain's name for wallets; default from chain id")
+    public_rpc_url: str | None = Field(
+        default=None, description="the RPC URL browser wallets use; default on the development chain: rpc_url"
+    )
+    explorer_url: str | None = Field(default=None, description="a block explorer's base URL, for transaction links")
     max_body_bytes: Annotated[int, Field(ge=1024, le=10_000_000)] = 65_536
     max_open_orders: Annotated[int, Field(ge=1, le=100_000)] = 1_000
     price_band_bps: Annotated[int, Field(ge=0, le=100_000)] = 2_000
@@ -91,7 +106,7 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("rate_limit_ip", "rate_limit_address")
+    @field_validator("rate_limit_ip", "rate_limit_address", "rate_limit_auth", "rate_limit_faucet")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         from limits import parse_many
@@ -101,6 +116,11 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("must be a rate like '600/minute' or '10/second;600/minute'") from None
         return value
+
+    @field_validator("siwe_domains", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod
@@ -122,12 +142,21 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis:// or rediss:// URL")
         return value or None
 
-    @field_validator("rpc_url")
+    @field_validator("rpc_url", "public_rpc_url")
     @classmethod
     def _rpc_scheme(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://", "ws://", "wss://")):
             raise ValueError("must be an http(s):// or ws(s):// URL")
         return value or None
+
+    @field_validator("explorer_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s):// URL")
+        return value.rstrip("/")
 
     @field_validator("sanctions_oracle")
     @classmethod
@@ -160,6 +189,9 @@ class Settings(BaseSettings):
             raise ValueError("production refuses a well-known anvil development key as operator key")
         if self.database_url is None or self.database_url.startswith("sqlite"):
             raise ValueError("production needs a PostgreSQL HDEX_DATABASE_URL")
+        if not self.siwe_domains:
+            # The request's Host is the client's to choose: a phishing site could relay its visitors' signatures.
+            raise ValueError("production needs HDEX_SIWE_DOMAINS, the hosts that serve the dApp")
         return self
 
     @property
@@ -173,6 +205,16 @@ class Settings(BaseSettings):
     def embedded_chain(self) -> bool:
         """True when HDEX starts its own anvil node (no RPC URL configured)."""
         return self.rpc_url is None
+
+    @property
+    def development_chain(self) -> bool:
+        """True on anvil's development chain in a development environment (the dev faucet runs only here)."""
+        return self.env is Environment.DEVELOPMENT and self.chain_id == DEV_CHAIN_ID
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies go over HTTPS only, except in development (plain http on loopback)."""
+        return self.env is not Environment.DEVELOPMENT
 
     @property
     def effective_rpc_url(self) -> str:

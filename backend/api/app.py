@@ -10,10 +10,24 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import __doc__ as backend_doc
+from backend.api.dapp import install_dapp
 from backend.api.docs import install_api_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
-from backend.api.routes import accounts, eip712, health, marketdata, markets, orders, servertime, withdrawals, ws
+from backend.api.routes import (
+    accounts,
+    auth,
+    eip712,
+    faucet,
+    health,
+    marketdata,
+    markets,
+    network,
+    orders,
+    servertime,
+    withdrawals,
+    ws,
+)
 from backend.bootstrap import Container
 from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from backend.trading.hosting.live import live_exchange
@@ -41,9 +55,12 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.limiter = RateLimiter(container.settings)
     app.include_router(health.router)
-    for module in (markets, eip712, orders, accounts, marketdata, withdrawals, servertime, ws):
+    for module in (markets, eip712, orders, accounts, marketdata, withdrawals, servertime, ws, auth, network):
         app.include_router(module.router)
+    if container.settings.development_chain:
+        app.include_router(faucet.router)
     install_api_docs(app)
+    install_dapp(app, container.settings.dapp_dir)
     install_error_handlers(app)
     app.add_middleware(orders.PlaceOrderFastPath)
     app.add_middleware(IpRateLimitMiddleware, limiter=app.state.limiter)

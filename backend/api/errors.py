@@ -31,6 +31,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     # order entry
     ErrorCode.ORDER_EXPIRED: 422,
     ErrorCode.NONCE_BELOW_FLOOR: 422,
+    ErrorCode.WALLET_EXITING: 409,
     ErrorCode.DUPLICATE_ORDER: 409,
     ErrorCode.UNKNOWN_FLAGS: 422,
     ErrorCode.INVALID_TRIGGER_PRICE: 422,
@@ -68,6 +69,15 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.ADDRESS_BLOCKED: 403,
     ErrorCode.SCREENING_UNAVAILABLE: 503,
     ErrorCode.INVALID_SCREENING_LIST: 422,
+    # auth: a refused sign-in or a missing session is 401; a message that does not parse, 422
+    ErrorCode.NOT_SIGNED_IN: 401,
+    ErrorCode.SIWE_MALFORMED: 422,
+    ErrorCode.SIWE_WRONG_DOMAIN: 401,
+    ErrorCode.SIWE_WRONG_URI: 401,
+    ErrorCode.SIWE_WRONG_CHAIN: 401,
+    ErrorCode.SIWE_EXPIRED: 401,
+    ErrorCode.SIWE_NOT_YET_VALID: 401,
+    ErrorCode.SIWE_NONCE_INVALID: 401,
     # chain and RPC
     ErrorCode.NOT_DEPLOYED: 503,
     ErrorCode.RPC_UNAVAILABLE: 503,

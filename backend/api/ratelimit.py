@@ -41,6 +41,11 @@ class RateLimiter:
         self._limiter = FixedWindowRateLimiter(storage)
         self.ip_limits = parse_many(settings.rate_limit_ip)
         self.address_limits = parse_many(settings.rate_limit_address)
+        # Tighter per-IP limits of endpoints that write or spend on each call (sign-in nonces, the dev faucet).
+        self.scoped_limits = {
+            "auth": parse_many(settings.rate_limit_auth),
+            "faucet": parse_many(settings.rate_limit_faucet),
+        }
 
     async def hit(
         self, scope: str, key: str, limits: list[RateLimitItem], headers_wanted: bool = True
@@ -69,6 +74,10 @@ class RateLimiter:
                     ErrorCode.RATE_LIMITED, f"rate limit of {item} exceeded for this {scope}", None, headers
                 )
         return headers
+
+    async def hit_scope(self, scope: str, client_ip: str) -> None:
+        """Count one request of `scope` ("auth", "faucet") by `client_ip`, raising RATE_LIMITED past its limit."""
+        await self.hit(scope, client_ip, self.scoped_limits[scope], headers_wanted=False)
 
     async def hit_address(self, address: str) -> None:
         """Count one signed write of `address` (lowercase), raising RATE_LIMITED past the limit."""

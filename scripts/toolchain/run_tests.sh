@@ -7,14 +7,23 @@ cd "$root"
 reports=var/test-reports
 rm -rf "$reports" && mkdir -p "$reports"
 
-echo "== unit and integration tests (.venv) =="
+# The contract tests run beside the app's: most of either half waits on a node or a database, so
+# together they take little more than the longer one. Their output follows the app's.
+echo "== contract tests started in the background (.venv-brownie, anvil on 8547) =="
+HOME="$root/var/brownie-home" .venv-brownie/bin/python -m pytest -p no:cacheprovider -q \
+  --junitxml="$reports/contracts.xml" tests/contracts >"$reports/contracts.log" 2>&1 &
+contracts_pid=$!
+trap 'kill "$contracts_pid" 2>/dev/null' EXIT
+
+echo "== unit, integration and browser tests (.venv) =="
 .venv/bin/python -m pytest --junitxml="$reports/app.xml" "$@"
 app=$?
 
-echo "== contract tests (.venv-brownie, anvil on 8547) =="
-HOME="$root/var/brownie-home" .venv-brownie/bin/python -m pytest -p no:cacheprovider -q \
-  --junitxml="$reports/contracts.xml" tests/contracts
+echo "== contract tests (.venv-brownie) =="
+wait "$contracts_pid"
 contracts=$?
+trap - EXIT
+cat "$reports/contracts.log"
 
 .venv/bin/python scripts/toolchain/test_summary.py "$reports/app.xml" "$reports/contracts.xml"
 summary=$?

@@ -3,6 +3,7 @@
 Importing this package registers every table on `Base.metadata` (Alembic compares against it).
 """
 
+from backend.db.models.auth import SignInNonce, WalletSession
 from backend.db.models.base import Base
 from backend.db.models.chain import ChainBlock, ChainCursor, ChainEvent, ContractDeployment
 from backend.db.models.compliance import (
@@ -39,6 +40,8 @@ __all__ = [
     "SanctionsList",
     "ScreeningDecision",
     "SettlementItem",
+    "SignInNonce",
     "TradingCursor",
+    "WalletSession",
     "WithdrawalRequest",
 ]

@@ -1,7 +1,8 @@
 """What the engine host learns from the database every second, read off the loop, applied on it.
 
-- On-chain cancels (`OrderCancelledByMaker`) and nonce floors (`NonceFloorRaised`) the indexer
-  stored in `chain_events` (pending or final: a cancel is acted on as soon as it is seen).
+- On-chain cancels (`OrderCancelledByMaker`), nonce floors (`NonceFloorRaised`) and exits
+  (`ExitRequested`, `ExitCancelled`) the indexer stored in `chain_events` (pending or final: each is
+  acted on as soon as it is seen; an exiting wallet's orders are cancelled and it may not trade).
 - Fills the relayer marked settled or failed: claimed here (`released = true`, in one
   transaction) so their holds are given back exactly once.
 - Ledger balances of the wallets the host has loaded, and market definitions and states (the
@@ -22,7 +23,7 @@ from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import load_markets
 
-CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised")
+CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised", "ExitRequested", "ExitCancelled")
 EVENTS_PER_READ = 1_000
 WITHDRAWAL_ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 Hold = tuple[str, str, int]
@@ -39,7 +40,7 @@ class SyncRead:
 
 
 def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
-    """Cancels and nonce floors after `after_id`, oldest first (orphaned ones are ignored)."""
+    """Cancels, nonce floors and exits after `after_id`, oldest first (orphaned ones are ignored)."""
     rows = session.execute(
         select(ChainEvent.id, ChainEvent.name, ChainEvent.args)
         .where(
@@ -159,3 +160,19 @@ def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
         wallet = str(args["wallet"])
         floors[wallet] = max(floors[wallet], int(args["nonceFloor"]))
     return dict(floors)
+
+
+def exiting_wallets(session: Session, chain_id: int) -> set[str]:
+    """Wallets whose latest exit event (pending or final) is `ExitRequested`, not `ExitCancelled`."""
+    latest: dict[str, str] = {}
+    for name, args in session.execute(
+        select(ChainEvent.name, ChainEvent.args)
+        .where(
+            ChainEvent.chain_id == chain_id,
+            ChainEvent.name.in_(("ExitRequested", "ExitCancelled")),
+            ChainEvent.status != ChainEventStatus.ORPHANED,
+        )
+        .order_by(ChainEvent.id)
+    ):
+        latest[str(args["wallet"])] = name
+    return {wallet for wallet, name in latest.items() if name == "ExitRequested"}

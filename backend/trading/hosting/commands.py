@@ -185,6 +185,7 @@ class Resume(HostCommand[None]):
     next_fill_id: int
     nonce_floors: dict[str, int]
     deadlines: tuple[Deadline, ...]
+    exiting: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

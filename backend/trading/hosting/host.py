@@ -68,6 +68,12 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 NO_EXPIRY = 2**64 - 1  # an order hash cancelled on-chain is never accepted again
+# Why an order left the book because of an event the indexer saw (the order's `reason`).
+ON_CHAIN_CANCEL_REASONS = {
+    "OrderCancelledByMaker": "cancelled_on_chain",
+    "NonceFloorRaised": "nonce_floor",
+    "ExitRequested": "wallet_exiting",
+}
 
 Publisher = Callable[[list[Publication]], None]
 WalletLoader = Callable[[str], dict[str, int]]
@@ -394,7 +400,14 @@ class EngineHost:
     def _apply_sync(self, command: do.ApplySync) -> None:
         read = command.read
         for _, name, args in read.events:
-            if name == "NonceFloorRaised":
+            if name == "ExitCancelled":
+                self._accounts.exiting.discard(str(args["wallet"]))
+                continue
+            if name == "ExitRequested":
+                wallet = str(args["wallet"])
+                self._accounts.exiting.add(wallet)
+                doomed = [t for t in self._orders.values() if t.maker == wallet]
+            elif name == "NonceFloorRaised":
                 wallet, floor = str(args["wallet"]), int(args["nonceFloor"])
                 self._accounts.nonce_floors[wallet] = max(self._accounts.nonce_floor(wallet), floor)
                 doomed = [t for t in self._orders.values() if t.maker == wallet and t.order.nonce < floor]
@@ -404,7 +417,7 @@ class EngineHost:
                 doomed = [self._orders[order_hash]] if order_hash in self._orders else []
             for tracked in doomed:
                 try:
-                    self._cancel(tracked, "nonce_floor" if name == "NonceFloorRaised" else "cancelled_on_chain")
+                    self._cancel(tracked, ON_CHAIN_CANCEL_REASONS[name])
                 except HdexError as exc:  # a halted market refuses cancels; the contract will skip the order
                     log.warning("on-chain cancel not applied", extra={"order": tracked.hash, "error": exc.message})
         if read.events:
@@ -456,6 +469,7 @@ class EngineHost:
         self._known_hashes.update(command.known_hashes)
         self._next_order_seq, self._next_fill_id = command.next_order_seq, command.next_fill_id
         self._accounts.nonce_floors.update(command.nonce_floors)
+        self._accounts.exiting = set(command.exiting)
         self._cancel_after.load(command.deadlines)
         self._accounts.dirty.update(key for key, amount in self._accounts.reserved.items() if amount)
         self._schedule_flush()

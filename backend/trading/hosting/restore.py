@@ -36,7 +36,7 @@ from backend.engine import (
 )
 from backend.engine.adapters.file_journal import FileJournal
 from backend.statuses import OrderStatus
-from backend.trading.hosting.chain_sync import fill_holds, nonce_floors
+from backend.trading.hosting.chain_sync import exiting_wallets, fill_holds, nonce_floors
 from backend.trading.hosting.commands import AdoptOpenOrders, CloseOrder, Resume, ResumeBookSeqs, RunEngine, SetMarket
 from backend.trading.hosting.host import EngineHost, now_ms
 from backend.trading.hosting.journal import JournalStore
@@ -126,9 +126,10 @@ def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_
     next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
     next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
     floors = nonce_floors(session, chain_id)
+    exiting = frozenset(exiting_wallets(session, chain_id))
     session.execute(delete(Reservation))
     session.commit()
-    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines))  # rewrites every hold
+    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting))  # rewrites every hold
     return journal
 
 

@@ -48,6 +48,9 @@ class AccountBook:
         self.reserved: defaultdict[Key, int] = defaultdict(int)
         self.open_orders: defaultdict[str, int] = defaultdict(int)
         self.nonce_floors: dict[str, int] = {}
+        # Wallets with an exit requested on-chain (pending or final): the contract skips every trade of
+        # theirs, so they may not trade until they cancel the exit.
+        self.exiting: set[str] = set()
         self.dirty: set[Key] = set()  # reservations to persist
         self.changed: set[Key] = set()  # balances or holds to announce
         self.withheld: defaultdict[Key, int] = defaultdict(int)  # by withdrawals (see the module docs)

@@ -215,6 +215,13 @@ def check_placement(
             f"the maker's on-chain nonce floor is {floor}: sign the order with a nonce of {floor} or more",
             "order.nonce",
         )
+    if maker in accounts.exiting:
+        raise HdexError(
+            ErrorCode.WALLET_EXITING,
+            "the maker requested an exit on-chain, and the contract settles no trade of an exiting wallet: "
+            "cancel the exit (cancelExit) to trade again, or withdraw from the contract once it is available",
+            "order.maker",
+        )
     if order.flags & ~KNOWN_FLAGS:
         raise HdexError(
             ErrorCode.UNKNOWN_FLAGS,

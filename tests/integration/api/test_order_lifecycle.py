@@ -130,22 +130,58 @@ def test_a_bulk_cancel_takes_out_every_open_order_of_the_wallet_once(exchange: E
     assert bulk_cancel(exchange, BUYER, None, now - 120_000).json()["error"]["code"] == "CANCEL_EXPIRED"
 
 
-def test_an_on_chain_cancel_seen_by_the_indexer_cancels_the_order(exchange: Exchange) -> None:
-    order = exchange.place(BUYER).json()
+def seen_on_chain(exchange: Exchange, name: str, args: dict[str, Any], log_index: int = 1) -> None:
+    """An Exchange event as the indexer stores it (pending), then one sync of the engine host."""
     with exchange.container.uow() as uow:
         uow.session.add(
             ChainEvent(
                 chain_id=CHAIN_ID, block_number=7, block_hash="0x" + "33" * 32, tx_hash="0x" + "44" * 32,
-                log_index=1, contract=EXCHANGE, name="OrderCancelledByMaker",
-                args={"maker": wallet(BUYER), "orderHash": order["hash"]}, status="pending",
+                log_index=log_index, contract=EXCHANGE, name=name, args=args, status="pending",
             )
         )  # fmt: skip
         uow.commit()
     exchange.sync()
-    exchange.client.get("/v1/markets")
-    body = exchange.client.get(f"/v1/orders/{order['hash']}").json()
-    assert (body["status"], body["reason"]) == ("cancelled", "cancelled_on_chain")
+
+
+def order_state(exchange: Exchange, order_hash: str) -> tuple[str, str | None]:
+    exchange.client.get("/v1/markets")  # a request after the sync: the host's batch is written
+    body = exchange.client.get(f"/v1/orders/{order_hash}").json()
+    return body["status"], body["reason"]
+
+
+def test_an_on_chain_cancel_seen_by_the_indexer_cancels_the_order(exchange: Exchange) -> None:
+    order = exchange.place(BUYER).json()
+    seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": order["hash"]})
+    assert order_state(exchange, order["hash"]) == ("cancelled", "cancelled_on_chain")
     assert reserved(exchange, BUYER, USDC) == 0
+
+
+def test_an_exit_request_cancels_the_wallets_orders_and_refuses_new_ones_until_it_is_cancelled(
+    exchange: Exchange,
+) -> None:
+    mine = exchange.place(BUYER).json()
+    theirs = exchange.place(SELLER, side=1, limitPrice=PRICE + TICK).json()
+    seen_on_chain(exchange, "ExitRequested", {"wallet": wallet(BUYER), "availableAt": 2**40})
+    assert order_state(exchange, mine["hash"]) == ("cancelled", "wallet_exiting")
+    assert order_state(exchange, theirs["hash"]) == ("open", None)  # another wallet's order stays
+    assert reserved(exchange, BUYER, USDC) == 0
+    refused = exchange.place(BUYER)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "WALLET_EXITING")
+    seen_on_chain(exchange, "ExitCancelled", {"wallet": wallet(BUYER)}, log_index=2)
+    assert exchange.place(BUYER).status_code == 201
+
+
+def test_an_exiting_wallet_stays_refused_after_a_restart(sqlite_url: str, tmp_path: Any) -> None:
+    from .exchange_fixtures import prepare, running
+
+    container = prepare(sqlite_url, tmp_path)
+    for first in running(container):
+        seen_on_chain(first, "ExitRequested", {"wallet": wallet(BUYER), "availableAt": 2**40})
+        seen_on_chain(first, "ExitRequested", {"wallet": wallet(SELLER), "availableAt": 2**40}, log_index=2)
+        seen_on_chain(first, "ExitCancelled", {"wallet": wallet(SELLER)}, log_index=3)
+    for again in running(container):
+        assert again.place(BUYER).json()["error"]["code"] == "WALLET_EXITING"
+        assert again.place(SELLER, side=1).status_code == 201
 
 
 def test_the_open_order_limit_per_wallet_is_enforced(sqlite_url: str, tmp_path: Any) -> None:

@@ -12,6 +12,7 @@ PRODUCTION = {
     "rpc_url": "https://rpc.example.org",
     "database_url": "postgresql://hdex@db/hdex",
     "operator_key": "0x" + "11" * 32,
+    "siwe_domains": "hdex.example.org, www.hdex.example.org",
 }
 
 
@@ -81,6 +82,8 @@ def test_bad_values_are_refused_with_the_variable_named(
 def test_production_accepts_explicit_real_settings() -> None:
     settings = load_settings(**PRODUCTION)
     assert not settings.embedded_chain
+    assert settings.siwe_domains == ["hdex.example.org", "www.hdex.example.org"]
+    assert settings.secure_cookies and not settings.development_chain
     assert settings.operator_private_key() == "0x" + "11" * 32
 
 
@@ -92,6 +95,7 @@ def test_production_accepts_explicit_real_settings() -> None:
         ({"rpc_url": None}, "needs HDEX_RPC_URL"),
         ({"database_url": None}, "PostgreSQL"),
         ({"database_url": "sqlite:///var/hdex.db"}, "PostgreSQL"),
+        ({"siwe_domains": ""}, "needs HDEX_SIWE_DOMAINS"),
     ],
 )
 def test_production_refuses_development_defaults(override: dict[str, object], message: str) -> None:

@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { toCsv } from "./csv";
+
+describe("toCsv", () => {
+  it("quotes cells with commas, quotes or line breaks", () => {
+    expect(toCsv(["a", "b"], [["1,5", 'say "hi"'], ["x\ny", "plain"]])).toBe('a,b\r\n"1,5","say ""hi"""\r\n"x\ny",plain\r\n');
+  });
+
+  it("keeps spreadsheet formulas as text but leaves negative numbers alone", () => {
+    expect(toCsv(["v"], [["=HYPERLINK(1)"], ["-1.5"], ["@x"]])).toBe("v\r\n'=HYPERLINK(1)\r\n-1.5\r\n'@x\r\n");
+  });
+});

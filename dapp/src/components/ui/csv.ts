@@ -1,0 +1,17 @@
+/** CSV text (RFC 4180): cells with a comma, quote or line break are quoted, quotes doubled. */
+export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  // A leading "=", "+", "-" or "@" would be a formula in spreadsheets: a quote mark makes it text.
+  const safe = (value: string) => (/^[=+\-@]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value);
+  return [header, ...rows].map((row) => row.map((value) => cell(safe(value))).join(",")).join("\r\n") + "\r\n";
+}
+
+/** Let the browser save `text` as a file. */
+export function downloadText(fileName: string, text: string, type = "text/csv;charset=utf-8"): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

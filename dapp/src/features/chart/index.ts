@@ -1,0 +1,2 @@
+export { PriceChart } from "./price-chart";
+export type { ChartPriceLine } from "./price-lines";

@@ -1,0 +1,90 @@
+/**
+ * The escape hatch on the Exchange contract itself, read and sent through the wallet's own provider so
+ * that it works without the operator: `walletState(wallet)` (when the exit opens), the vault balance
+ * per token, `requestExit()`, `cancelExit()` and `withdrawExited(token)`.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { parseAbi, type Address } from "viem";
+import type { TokenInfo } from "../../lib/api-types";
+import { useWallet } from "../wallet";
+
+const exchangeExitAbi = parseAbi([
+  "function requestExit()",
+  "function cancelExit()",
+  "function withdrawExited(address token)",
+  "function walletState(address wallet) view returns (uint64 nonceFloor, uint64 exitAvailableAt)",
+  "function balanceOf(address wallet, address token) view returns (uint256)",
+  "function exitDelay() view returns (uint64)",
+]);
+
+/** Receipts are polled faster than viem's 4 s default: a person is waiting for the button to change. */
+const RECEIPT_POLL_MS = 1_000;
+
+export interface ExitState {
+  /** Unix seconds when the exit opens; 0 when none was requested. */
+  exitAvailableAt: bigint;
+  /** The delay a new exit waits, in seconds. */
+  exitDelay: bigint;
+  /** The latest block's timestamp and when it was read (ms, wall clock): the countdown runs on chain time. */
+  chainTime: bigint;
+  readAtMs: number;
+  /** token address (lowercase) -> the wallet's balance in the contract's vault. */
+  vault: Map<string, bigint>;
+}
+
+function exitKey(address: Address | null) {
+  return ["exit", address] as const;
+}
+
+export function useExitState(exchange: Address | null, tokens: readonly TokenInfo[]) {
+  const { address, publicClient, wrongChain } = useWallet();
+  return useQuery({
+    queryKey: [...exitKey(address), exchange, tokens.map((token) => token.address)],
+    enabled: address !== null && publicClient !== null && exchange !== null && !wrongChain,
+    refetchInterval: 10_000,
+    queryFn: async (): Promise<ExitState> => {
+      if (!address || !publicClient || !exchange) throw new Error("wallet not ready");
+      const contract = { address: exchange, abi: exchangeExitAbi } as const;
+      const [[, exitAvailableAt], exitDelay, block, balances] = await Promise.all([
+        publicClient.readContract({ ...contract, functionName: "walletState", args: [address] }),
+        publicClient.readContract({ ...contract, functionName: "exitDelay" }),
+        publicClient.getBlock({ blockTag: "latest" }),
+        Promise.all(
+          tokens.map((token) => publicClient.readContract({ ...contract, functionName: "balanceOf", args: [address, token.address] })),
+        ),
+      ]);
+      return {
+        exitAvailableAt,
+        exitDelay,
+        chainTime: block.timestamp,
+        readAtMs: Date.now(),
+        vault: new Map(tokens.map((token, index) => [token.address.toLowerCase(), balances[index] ?? 0n])),
+      };
+    },
+  });
+}
+
+export type ExitAction = { kind: "request" } | { kind: "cancel" } | { kind: "withdraw"; token: Address };
+
+/** Send one escape-hatch transaction from the wallet and wait until it is mined. */
+export function useExitAction(exchange: Address | null) {
+  const { address, walletClient, publicClient } = useWallet();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (action: ExitAction) => {
+      if (!address || !walletClient || !publicClient || !exchange) throw new Error("wallet not ready");
+      const send = { account: address, chain: walletClient.chain, address: exchange, abi: exchangeExitAbi } as const;
+      const hash =
+        action.kind === "withdraw"
+          ? await walletClient.writeContract({ ...send, functionName: "withdrawExited", args: [action.token] })
+          : await walletClient.writeContract({ ...send, functionName: action.kind === "request" ? "requestExit" : "cancelExit" });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: RECEIPT_POLL_MS });
+      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+      return hash;
+    },
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: exitKey(address) });
+      void queryClient.invalidateQueries({ queryKey: ["wallet-balances"] });
+    },
+  });
+}

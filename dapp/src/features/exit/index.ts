@@ -1,0 +1,1 @@
+export { EXIT_ANCHOR, ExitPanel } from "./exit-panel";

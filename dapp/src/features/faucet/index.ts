@@ -1,0 +1,1 @@
+export { FaucetPanel } from "./faucet-panel";

@@ -1,0 +1,186 @@
+/**
+ * Funds: deposit into and withdraw from the exchange, each followed to its end (deposit: pending ->
+ * mined -> credited; withdrawal: accepted -> relayed -> completed), then the escape hatch and, on the
+ * development chain, the faucet.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import type { Address, Hex } from "viem";
+import { Field } from "../../components/ui";
+import { useI18n, type MessageKey } from "../../i18n";
+import type { Market, TokenInfo } from "../../lib/api-types";
+import { formatUnits, parseUnits } from "../../lib/format";
+import { useEip712 } from "../../lib/signing";
+import { availableOf, marketTokens, useAccountFees, useExchangeBalances, useWalletBalances } from "../balances";
+import { EXIT_ANCHOR, ExitPanel } from "../exit";
+import { FaucetPanel } from "../faucet";
+import { tradingErrorText } from "../order-form";
+import { useWallet } from "../wallet";
+import { deposit, withdraw, TransactionReverted, type DepositStage, type WithdrawalStage } from "./transfers";
+import { TransferList, type Transfer } from "./transfer-list";
+import type { Direction } from "./transfer-steps";
+import "./funds.css";
+
+
+export function FundsPanel({ markets }: { markets: readonly Market[] }) {
+  const { t, locale, formatPercent } = useI18n();
+  const wallet = useWallet();
+  const queryClient = useQueryClient();
+  const eip712 = useEip712();
+  const ids = useId();
+  const tokens = marketTokens(markets);
+  const [tokenAddress, setTokenAddress] = useState<string>("");
+  const token: TokenInfo | undefined = tokens.find((item) => item.address === tokenAddress) ?? tokens[0];
+  const [quantity, setQuantity] = useState("");
+  const [attempted, setAttempted] = useState<Direction | null>(null);
+  const [transfers, setTransfers] = useState<Transfer[]>([]);
+  const walletBalances = useWalletBalances(tokens);
+  const exchangeBalances = useExchangeBalances(wallet.address);
+  const fees = useAccountFees(wallet.address);
+
+  const inWallet = token ? (walletBalances.data?.get(token.address.toLowerCase()) ?? null) : null;
+  const available = token && wallet.address ? availableOf(exchangeBalances.data, token.address) : null;
+  const ready = wallet.status === "connected" && !wallet.wrongChain;
+
+  /** What is wrong with the quantity for `direction`, or null. */
+  function problem(direction: Direction): string | null {
+    if (!token) return null;
+    if (quantity.trim() === "") return t("funds.error.required");
+    const parsed = parseUnits(quantity, token.decimals);
+    if (!parsed.ok) {
+      return parsed.reason === "precision" ? t("funds.error.tooPrecise", { decimals: token.decimals }) : t("funds.error.notANumber");
+    }
+    if (parsed.value <= 0n) return t("funds.error.notPositive");
+    const limit = direction === "deposit" ? inWallet : available;
+    if (limit !== null && parsed.value > limit) {
+      const key: MessageKey = direction === "deposit" ? "funds.error.aboveWallet" : "funds.error.aboveAvailable";
+      return t(key, { available: `${formatUnits(limit, token.decimals, { locale })} ${token.symbol}` });
+    }
+    return null;
+  }
+
+  function update(id: number, change: Partial<Transfer>) {
+    setTransfers((list) => list.map((item) => (item.id === id ? { ...item, ...change } : item)));
+  }
+
+  function refreshBalances() {
+    void queryClient.invalidateQueries({ queryKey: ["wallet-balances"] });
+    void queryClient.invalidateQueries({ queryKey: ["account", wallet.address] });
+  }
+
+  async function start(direction: Direction, event?: FormEvent) {
+    event?.preventDefault();
+    setAttempted(direction);
+    if (wallet.status !== "connected") {
+      wallet.openConnectDialog();
+      return;
+    }
+    const { address, walletClient, publicClient } = wallet;
+    if (!ready || !token || !address || !walletClient || !publicClient || !eip712.data || problem(direction)) return;
+    const parsed = parseUnits(quantity, token.decimals);
+    if (!parsed.ok) return;
+    const amount = parsed.value;
+    const id = Date.now();
+    setTransfers((list) => [{ id, direction, token, amount, stage: "wallet", txHash: null, error: null }, ...list.slice(0, 4)]);
+    setQuantity("");
+    setAttempted(null);
+    const tokenAddress = token.address as Address;
+    try {
+      if (direction === "deposit") {
+        const exchange = eip712.data.domain.verifyingContract;
+        await deposit({ address, walletClient, publicClient }, exchange, tokenAddress, amount, (stage: DepositStage, txHash: Hex | null) => {
+          update(id, { stage, txHash });
+          refreshBalances();
+        });
+      } else {
+        const rate = fees.data?.withdrawalFeeRate ?? 0;
+        await withdraw({ address, walletClient }, eip712.data, tokenAddress, amount, rate, (view) => {
+          const stage: WithdrawalStage = view.status;
+          update(id, { stage, txHash: view.txHash, error: view.failure });
+          refreshBalances();
+        });
+      }
+    } catch (error) {
+      const text = error instanceof TransactionReverted ? t("funds.reverted") : tradingErrorText(error, t);
+      update(id, { stage: "failed", error: text });
+    }
+  }
+
+  const fieldError = attempted ? problem(attempted) : null;
+  const amountText = (value: bigint | null) =>
+    token && value !== null ? `${formatUnits(value, token.decimals, { locale })} ${token.symbol}` : t("common.none");
+  const fillWith = (value: bigint | null) => {
+    if (token && value !== null) setQuantity(formatUnits(value, token.decimals, { locale: "en-US" }).replace(/,/g, ""));
+  };
+
+  return (
+    <section className="panel funds" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`} className="panel__title">
+        {t("funds.title")}
+      </h2>
+      <a className="funds__exit-link" href={`#${EXIT_ANCHOR}`}>
+        {t("exit.link")}
+      </a>
+      <form className="funds__body" onSubmit={(event) => void start("deposit", event)} noValidate>
+        <div className="funds__token">
+          <label htmlFor={`${ids}-token`} className="muted">
+            {t("funds.token")}
+          </label>
+          <select id={`${ids}-token`} value={token?.address ?? ""} onChange={(event) => setTokenAddress(event.target.value)}>
+            {tokens.map((item) => (
+              <option key={item.address} value={item.address}>
+                {item.symbol}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field
+          label={t("funds.quantity")}
+          inputMode="decimal"
+          autoComplete="off"
+          value={quantity}
+          onChange={(event) => setQuantity(event.target.value)}
+          suffix={token?.symbol}
+          error={fieldError}
+        />
+        <dl className="funds__balances">
+          <div>
+            <dt>{t("funds.inWallet")}</dt>
+            <dd>
+              <button type="button" className="funds__use" onClick={() => fillWith(inWallet)} disabled={inWallet === null} aria-label={`${amountText(inWallet)} (${t("funds.useWallet")})`}>
+                {amountText(inWallet)}
+              </button>
+            </dd>
+          </div>
+          <div>
+            <dt>{t("funds.onExchange")}</dt>
+            <dd>
+              <button type="button" className="funds__use" onClick={() => fillWith(available)} disabled={available === null} aria-label={`${amountText(available)} (${t("funds.useAvailable")})`}>
+                {amountText(available)}
+              </button>
+            </dd>
+          </div>
+        </dl>
+        {fees.data && fees.data.withdrawalFeeRate > 0 ? (
+          <p className="muted funds__note">{t("funds.withdrawalFee", { rate: formatPercent(fees.data.withdrawalFeeRate / 1_000_000) })}</p>
+        ) : null}
+        <div className="funds__actions">
+          <button type="submit" className="button button--primary" disabled={wallet.wrongChain}>
+            {t("funds.deposit")}
+          </button>
+          <button type="button" className="button" onClick={() => void start("withdrawal")} disabled={wallet.wrongChain}>
+            {t("funds.withdraw")}
+          </button>
+        </div>
+        {wallet.wrongChain ? (
+          <p className="form-error" role="alert">
+            {t("funds.wrongChain")}
+          </p>
+        ) : null}
+      </form>
+      <TransferList transfers={transfers} explorerUrl={wallet.network?.explorerUrl ?? null} />
+      <ExitPanel markets={markets} />
+      <FaucetPanel />
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Moving money in and out of the exchange, step by step, so the panel can show where each transfer is:
+ *
+ * - a deposit is the wallet's own transaction: `approve` when the allowance is short, then
+ *   `depositToken` (ETH: `depositEther` with the value); pending until mined, mined until the indexer
+ *   credits it (`GET /v1/accounts/{a}/deposits` shows its transaction `confirmed`), as
+ *   backend/client/chain.py does;
+ * - a withdrawal is a signed request the operator relays: accepted, relaying, relayed (mined), then
+ *   completed once final (`GET /v1/withdrawals/{hash}`), or failed with the reason.
+ */
+import { erc20Abi, parseAbi, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
+import { api } from "../../lib/api-client";
+import { freshNonce, signTyped, type Eip712Info } from "../../lib/signing";
+import { ETH } from "../balances";
+import { withdrawalBody, withdrawalMessage, WITHDRAWAL_LIFETIME_S } from "./withdrawal";
+
+const exchangeDepositAbi = parseAbi([
+  "function depositToken(address token, uint256 amount)",
+  "function depositEther() payable",
+]);
+
+const POLL_MS = 1_500;
+/** Receipts are polled faster than viem's 4 s default: a person watches the step change. */
+const RECEIPT_POLL_MS = 1_000;
+/** How long the panel follows a transfer to its end; the balances tab keeps showing it after that. */
+const FOLLOW_MS = 15 * 60_000;
+
+export type DepositStage = "approving" | "pending" | "mined" | "credited";
+export type WithdrawalStage = "accepted" | "relaying" | "relayed" | "completed" | "failed";
+
+export interface WithdrawalView {
+  hash: Hex;
+  status: WithdrawalStage;
+  txHash: Hex | null;
+  failure: string | null;
+}
+
+interface Chain {
+  address: Address;
+  walletClient: WalletClient;
+  publicClient: PublicClient;
+}
+
+export class TransactionReverted extends Error {
+  constructor(readonly txHash: Hex) {
+    super(`transaction ${txHash} reverted`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function mined(publicClient: PublicClient, hash: Hex): Promise<void> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: RECEIPT_POLL_MS });
+  if (receipt.status !== "success") throw new TransactionReverted(hash);
+}
+
+/** Poll `read` until it returns a value or the follow time is over (then null). */
+async function follow<T>(read: () => Promise<T | null>): Promise<T | null> {
+  for (const until = Date.now() + FOLLOW_MS; Date.now() < until; await sleep(POLL_MS)) {
+    const value = await read();
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+/** Deposit `amount` of `token` from the wallet into its exchange balance, reporting each stage. */
+export async function deposit(
+  { address, walletClient, publicClient }: Chain,
+  exchange: Address,
+  token: Address,
+  amount: bigint,
+  onStage: (stage: DepositStage, txHash: Hex | null) => void,
+): Promise<void> {
+  const send = { account: address, chain: walletClient.chain } as const;
+  let hash: Hex;
+  if (token.toLowerCase() === ETH) {
+    hash = await walletClient.writeContract({ ...send, address: exchange, abi: exchangeDepositAbi, functionName: "depositEther", value: amount });
+  } else {
+    const allowance = await publicClient.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [address, exchange] });
+    if (allowance < amount) {
+      onStage("approving", null);
+      // Exactly the amount, never an unlimited allowance: the exchange can pull nothing more.
+      await mined(publicClient, await walletClient.writeContract({ ...send, address: token, abi: erc20Abi, functionName: "approve", args: [exchange, amount] }));
+    }
+    hash = await walletClient.writeContract({ ...send, address: exchange, abi: exchangeDepositAbi, functionName: "depositToken", args: [token, amount] });
+  }
+  onStage("pending", hash);
+  await mined(publicClient, hash);
+  onStage("mined", hash);
+  const credited = await follow(async () => {
+    const { deposits } = await api.get<{ deposits: { txHash: string; status: string }[] }>(`/v1/accounts/${address}/deposits`, {
+      query: { limit: 50 },
+    });
+    const ours = deposits.find((row) => row.txHash.toLowerCase() === hash.toLowerCase());
+    return ours && (ours.status === "confirmed" || ours.status === "frozen") ? ours : null;
+  });
+  if (credited) onStage("credited", hash);
+}
+
+/** Sign and request a withdrawal of `amount` of `token` to the wallet itself, reporting each status. */
+export async function withdraw(
+  { address, walletClient }: Omit<Chain, "publicClient">,
+  eip712: Eip712Info,
+  token: Address,
+  amount: bigint,
+  feeRate: number,
+  onStatus: (view: WithdrawalView) => void,
+): Promise<void> {
+  const expiry = BigInt(Math.floor(Date.now() / 1000)) + WITHDRAWAL_LIFETIME_S;
+  const message = withdrawalMessage(address, token, amount, feeRate, freshNonce(), expiry);
+  const signature = await signTyped(walletClient, address, eip712, "Withdrawal", message);
+  const accepted = await api.post<WithdrawalView>("/v1/withdrawals", withdrawalBody(message, signature));
+  onStatus(accepted);
+  let last = `${accepted.status}|${accepted.txHash}`;
+  await follow(async () => {
+    const view = await api.get<WithdrawalView>(`/v1/withdrawals/${accepted.hash}`);
+    if (`${view.status}|${view.txHash}` !== last) onStatus(view);
+    last = `${view.status}|${view.txHash}`;
+    return view.status === "completed" || view.status === "failed" ? view : null;
+  });
+}

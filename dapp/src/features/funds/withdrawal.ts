@@ -1,0 +1,45 @@
+/**
+ * A signed withdrawal (`POST /v1/withdrawals`), as `backend/client/core.py` builds it: the wallet
+ * takes `amount` out of its vault balance to itself, and signs `maxFee`, the operator's fee at the
+ * current withdrawal fee rate (`GET /v1/accounts/{a}/fees`), never more.
+ */
+
+import type { Address } from "viem";
+
+/** Seconds the operator has to relay a withdrawal; the API wants more than 60. */
+export const WITHDRAWAL_LIFETIME_S = 24n * 3600n;
+const FEE_RATE_SCALE = 1_000_000n;
+
+/** `Withdrawal` exactly as `eth_signTypedData_v4` hashes it. */
+export interface WithdrawalMessage {
+  wallet: Address;
+  token: Address;
+  amount: bigint;
+  maxFee: bigint;
+  recipient: Address;
+  nonce: bigint;
+  expiry: bigint;
+}
+
+/** The operator's fee on `amount` at `rate` millionths, rounded down (backend `withdrawal_fee`). */
+export function withdrawalFee(amount: bigint, rate: number): bigint {
+  const fee = (amount * BigInt(rate)) / FEE_RATE_SCALE;
+  return fee < amount ? fee : amount;
+}
+
+export function withdrawalMessage(
+  wallet: Address,
+  token: Address,
+  amount: bigint,
+  feeRate: number,
+  nonce: bigint,
+  expiry: bigint,
+): WithdrawalMessage {
+  return { wallet, token, amount, maxFee: withdrawalFee(amount, feeRate), recipient: wallet, nonce, expiry };
+}
+
+/** The `POST /v1/withdrawals` body: every number as a decimal string. */
+export function withdrawalBody(message: WithdrawalMessage, signature: string): Record<string, unknown> {
+  const wire = Object.fromEntries(Object.entries(message).map(([name, value]) => [name, String(value)]));
+  return { withdrawal: wire, signature };
+}

@@ -1,0 +1,5 @@
+export { MarketHeader } from "./market-header";
+export { MarketSelector } from "./market-selector";
+export { marketsQuery, useMarkets } from "./use-markets";
+export { useSelectedMarket } from "./use-selected-market";
+export { change24h, useTicker } from "./use-ticker";

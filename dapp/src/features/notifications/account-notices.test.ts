@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { noticeFor } from "./account-notices";
+
+const order = (event: string, extra: Record<string, unknown> = {}) => ({
+  channel: "account",
+  type: "order",
+  event,
+  status: event === "triggered" ? "open" : event,
+  hash: "0xabc",
+  market: "WETH-USDC",
+  side: "buy",
+  reason: null,
+  order: { baseAmount: "100000000000000000", limitPrice: "3000000000" },
+  ...extra,
+});
+
+describe("noticeFor", () => {
+  it("announces a fill with its side, amount and price", () => {
+    const notice = noticeFor({
+      channel: "account", type: "fill", id: "7", liquidity: "maker", side: "sell", market: "WETH-USDC",
+      baseAmount: "5", price: "3000000000",
+    });
+    expect(notice).toMatchObject({
+      key: "fill:7:maker",
+      kind: "success",
+      title: "notify.fill",
+      values: { side: "sell", market: "WETH-USDC" },
+      amounts: { market: "WETH-USDC", base: "5", price: "3000000000" },
+    });
+  });
+
+  it("announces order state changes that happen later: triggered, filled, expired, cancelled by the exchange", () => {
+    expect(noticeFor(order("triggered"))?.title).toBe("notify.triggered");
+    expect(noticeFor(order("filled"))?.title).toBe("notify.filled");
+    expect(noticeFor(order("expired"))?.title).toBe("notify.expired");
+    expect(noticeFor(order("cancelled", { reason: "ioc_remainder" }))).toMatchObject({
+      title: "notify.cancelled",
+      values: { reason: "ioc_remainder" },
+    });
+  });
+
+  it("stays quiet about orders just placed or cancelled by the user here", () => {
+    expect(noticeFor(order("open"))).toBeNull();
+    expect(noticeFor(order("cancelled", { reason: "cancelled_by_user" }))).toBeNull();
+  });
+
+  it("announces a failed settlement with its reason, not a successful one", () => {
+    expect(noticeFor({ channel: "account", type: "settlement", fill: "9", status: "settled" })).toBeNull();
+    expect(noticeFor({ channel: "account", type: "settlement", fill: "9", status: "failed", reason: "not settled: x" })).toMatchObject({
+      key: "settlement:9:failed",
+      kind: "error",
+      values: { reason: "not settled: x" },
+    });
+  });
+
+  it("follows a withdrawal: relayed and completed with the transaction, failed with the reason", () => {
+    const step = (status: string, extra: Record<string, unknown> = {}) =>
+      noticeFor({ channel: "account", type: "withdrawal", hash: "0xw", status, txHash: "0xt", failure: null, ...extra });
+    expect(step("accepted")).toBeNull();
+    expect(step("relayed")).toMatchObject({ key: "withdrawal:0xw:relayed", title: "notify.withdrawalRelayed", txHash: "0xt" });
+    expect(step("completed")).toMatchObject({ kind: "success", title: "notify.withdrawalCompleted" });
+    expect(step("failed", { failure: "expired" })).toMatchObject({ kind: "error", values: { reason: "expired" } });
+  });
+
+  it("ignores balance moves: credits are announced from the deposits list", () => {
+    expect(noticeFor({ channel: "account", type: "balance", token: "0x1", total: "1" })).toBeNull();
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Which account-channel messages deserve a notice, and what it says: pure, so the rules are tested
+ * without a page. Orders the user just placed or cancelled here are confirmed by the form and the table
+ * already; a notice is for what happens later or elsewhere (fills, triggers, expiries, settlement
+ * failures, withdrawal steps).
+ */
+import type { MessageKey } from "../../i18n";
+
+export interface Notice {
+  /** Same key, same notice: the channel delivers at least once, so repeats are dropped. */
+  key: string;
+  kind: "info" | "success" | "error";
+  title: MessageKey;
+  /** The body's catalogue key and its raw values (amounts are formatted by the caller). */
+  body?: MessageKey;
+  values?: Record<string, string>;
+  /** Base units to format with the market of `market` (order and fill notices). */
+  amounts?: { market: string; base?: string; price?: string };
+  txHash?: string;
+}
+
+type Message = Record<string, unknown>;
+
+const str = (value: unknown): string => (typeof value === "string" ? value : "");
+
+function orderNotice(message: Message): Notice | null {
+  const event = str(message.event);
+  const hash = str(message.hash);
+  const order = (message.order ?? {}) as Message;
+  const amounts = { market: str(message.market), base: str(order.baseAmount), price: str(order.limitPrice) };
+  const values = { side: str(message.side), market: str(message.market) };
+  const key = `order:${hash}:${event}`;
+  if (event === "triggered") return { key, kind: "info", title: "notify.triggered", body: "notify.orderBody", values, amounts };
+  if (event === "filled") return { key, kind: "success", title: "notify.filled", body: "notify.orderBody", values, amounts };
+  if (event === "expired") return { key, kind: "info", title: "notify.expired", body: "notify.orderBody", values, amounts };
+  if (event === "cancelled" && message.reason !== "cancelled_by_user") {
+    return { key, kind: "info", title: "notify.cancelled", body: "notify.cancelledBody", values: { ...values, reason: str(message.reason) }, amounts };
+  }
+  return null;
+}
+
+/** The notice for one account-channel message, or null when it needs none. */
+export function noticeFor(message: Message): Notice | null {
+  switch (message.type) {
+    case "order":
+      return orderNotice(message);
+    case "fill":
+      return {
+        key: `fill:${str(message.id)}:${str(message.liquidity)}`,
+        kind: "success",
+        title: "notify.fill",
+        body: "notify.fillBody",
+        values: { side: str(message.side), market: str(message.market) },
+        amounts: { market: str(message.market), base: str(message.baseAmount), price: str(message.price) },
+      };
+    case "settlement":
+      if (message.status !== "failed") return null;
+      return {
+        key: `settlement:${str(message.fill)}:failed`,
+        kind: "error",
+        title: "notify.settlementFailed",
+        body: "notify.reason",
+        values: { reason: str(message.reason) || str(message.failure) },
+      };
+    case "withdrawal": {
+      const status = str(message.status);
+      const key = `withdrawal:${str(message.hash)}:${status}`;
+      const txHash = str(message.txHash) || undefined;
+      if (status === "relayed") return { key, kind: "info", title: "notify.withdrawalRelayed", txHash };
+      if (status === "completed") return { key, kind: "success", title: "notify.withdrawalCompleted", txHash };
+      if (status === "failed") {
+        return { key, kind: "error", title: "notify.withdrawalFailed", body: "notify.reason", values: { reason: str(message.failure) } };
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,3 @@
+export { OrderForm } from "./order-form";
+export { tradingErrorText } from "./error-text";
+export { KIND_LABEL, kindOfFlags } from "./rules";

@@ -1,0 +1,351 @@
+/**
+ * The order form: side, kind ("Order type" tabs), prices, amount (typed or a share of the available
+ * balance), time in force and post-only, with the fee and what the order holds shown before anything
+ * is signed. The rules (./rules) are checked on every keystroke and shown next to their field once it
+ * was left or a submit was tried; the wallet is only asked from the confirmation dialog.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useId, useState, type FormEvent } from "react";
+import { Field, Tabs } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import { api } from "../../lib/api-client";
+import type { BookSnapshot, Market, Side } from "../../lib/api-types";
+import { formatUnits, parseUnits } from "../../lib/format";
+import { formatPrice, priceInputText } from "../../lib/market";
+import { usePriceSelection } from "../../lib/price-selection";
+import { freshNonce } from "../../lib/signing";
+import { availableOf, feeRatesFor, useAccountFees, useExchangeBalances } from "../balances";
+import { useTicker } from "../markets";
+import { useWallet } from "../wallet";
+import { feeText, OrderReview, type ReviewedOrder } from "./order-review";
+import {
+  amountForPercent,
+  checkOrder,
+  draftLimitPrice,
+  isMarketKind,
+  isStopKind,
+  KIND_LABEL,
+  ORDER_KINDS,
+  quoteAmount,
+  signedFeeRate,
+  TIME_IN_FORCE,
+  type FieldError,
+  type Level,
+  type OrderContext,
+  type OrderDraft,
+  type OrderField,
+  type OrderKind,
+  type TimeInForce,
+} from "./rules";
+import { ORDER_LIFETIME_S } from "./signed-order";
+import "./order-form.css";
+
+const PERCENTS = [25n, 50n, 75n, 100n] as const;
+const SLIPPAGES_BPS = [50n, 100n, 200n, 500n] as const;
+const BOOK_DEPTH = 100;
+
+function levels(raw: readonly (readonly [string, string])[] | undefined): Level[] {
+  return (raw ?? []).map(([price, size]) => [BigInt(price), BigInt(size)] as const);
+}
+
+/** The book side a market order of `side` takes from, best first. */
+function opposite(book: BookSnapshot | undefined, side: Side): Level[] {
+  return levels(side === "buy" ? book?.asks : book?.bids);
+}
+
+export function OrderForm({ market }: { market: Market }) {
+  const { t, locale, formatPercent } = useI18n();
+  const wallet = useWallet();
+  const ids = useId();
+  const [side, setSide] = useState<Side>("buy");
+  const [kind, setKind] = useState<OrderKind>("limit");
+  const [timeInForce, setTimeInForce] = useState<TimeInForce>("GTC");
+  const [postOnly, setPostOnly] = useState(false);
+  const [price, setPrice] = useState("");
+  const [amount, setAmount] = useState("");
+  const [triggerPrice, setTriggerPrice] = useState("");
+  const [slippageBps, setSlippageBps] = useState<bigint>(100n);
+  const [touched, setTouched] = useState<ReadonlySet<OrderField>>(new Set());
+  const [review, setReview] = useState<ReviewedOrder | null>(null);
+
+  const balances = useExchangeBalances(wallet.address);
+  const fees = useAccountFees(wallet.address);
+  const ticker = useTicker(market.name);
+  const book = useQuery({
+    queryKey: ["order-form-book", market.name],
+    queryFn: () => api.get<BookSnapshot>(`/v1/markets/${encodeURIComponent(market.name)}/book`, { query: { depth: BOOK_DEPTH } }),
+    enabled: kind === "market",
+    refetchInterval: 2_000,
+  });
+
+  // A new market starts a new order.
+  useEffect(() => {
+    setPrice("");
+    setAmount("");
+    setTriggerPrice("");
+    setTouched(new Set());
+  }, [market.name]);
+
+  // A click on a book level (or a trade) fills the price; a market order becomes a limit order at it.
+  const picked = usePriceSelection();
+  useEffect(() => {
+    if (!picked || picked.market !== market.name) return;
+    const text = priceInputText(picked.price, market);
+    if (kind === "stopMarket") setTriggerPrice(text);
+    else {
+      if (kind === "market") setKind("limit");
+      setPrice(text);
+    }
+    // Only a new pick (its id) fills the field: editing the kind afterwards must not re-apply it.
+  }, [picked?.id]);
+
+  const payToken = side === "buy" ? market.quoteToken : market.baseToken;
+  const draft: OrderDraft = { side, kind, timeInForce, postOnly, price, amount, triggerPrice, slippageBps };
+  const context: OrderContext = {
+    market,
+    feeRates: feeRatesFor(market, fees.data),
+    available: wallet.address ? availableOf(balances.data, payToken.address) : null,
+    lastPrice: ticker.data?.last ? BigInt(ticker.data.last) : null,
+    oppositeLevels: opposite(book.data, side),
+    locale,
+  };
+  const check = checkOrder(draft, context);
+  const limitPrice = draftLimitPrice(draft, context);
+  const errors: Partial<Record<OrderField, FieldError>> = check.ok ? {} : check.errors;
+  const errorFor = (field: OrderField) => {
+    const error = touched.has(field) ? errors[field] : undefined;
+    return error ? t(error.key, error.values) : null;
+  };
+  const touch = (field: OrderField) => setTouched((current) => new Set(current).add(field));
+
+  function chooseKind(next: OrderKind) {
+    setKind(next);
+    const allowed = TIME_IN_FORCE[next];
+    if (!allowed.includes(timeInForce)) setTimeInForce(allowed[0]!);
+  }
+
+  function fillPercent(percent: bigint) {
+    if (context.available === null) return;
+    const value = amountForPercent(side, context.available, percent, limitPrice, BigInt(market.lotSize));
+    if (value === null) return;
+    setAmount(inputText(value, market.baseToken.decimals));
+    touch("amount");
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setTouched(new Set<OrderField>(["price", "amount", "triggerPrice", "form"]));
+    if (wallet.status !== "connected") {
+      wallet.openConnectDialog();
+      return;
+    }
+    if (wallet.wrongChain) return;
+    // A market order is priced from the book as it is now, not as it was two seconds ago.
+    const fresh = kind === "market" ? { ...context, oppositeLevels: opposite((await book.refetch()).data, side) } : context;
+    const result = checkOrder(draft, fresh);
+    if (!result.ok) return;
+    const expiry = BigInt(Math.floor(Date.now() / 1000)) + ORDER_LIFETIME_S;
+    setReview({ order: result.order, nonce: freshNonce(), expiry });
+  }
+
+  const rates = context.feeRates;
+  const maxRate = signedFeeRate(rates, postOnly && kind === "limit");
+  const parsedAmount = parseUnits(amount, market.baseToken.decimals);
+  const showPrice = (value: bigint) => `${formatPrice(value, market, locale)} ${market.quoteToken.symbol}`;
+  const formError = errorFor("form");
+  const stopHint = t(side === "buy" ? "order.triggerHintBuy" : "order.triggerHintSell");
+
+  return (
+    <section className="panel order-form" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`} className="panel__title">
+        {t("order.title", { market: market.name })}
+      </h2>
+      <form className="order-form__body" onSubmit={(event) => void onSubmit(event)} noValidate>
+        <div role="radiogroup" aria-label={t("order.side")} className="order-form__sides">
+          {(["buy", "sell"] as const).map((value) => (
+            <label key={value} className={`order-form__side order-form__side--${value}`}>
+              <input type="radio" name="side" value={value} checked={side === value} onChange={() => setSide(value)} />
+              <span>{t(value === "buy" ? "order.buy" : "order.sell")}</span>
+            </label>
+          ))}
+        </div>
+
+        <Tabs
+          label={t("order.type")}
+          tabs={ORDER_KINDS.map((id) => ({ id, label: t(KIND_LABEL[id]) }))}
+          selected={kind}
+          onSelect={chooseKind}
+        >
+          <div className="order-form__fields">
+            {isStopKind(kind) ? (
+              <Field
+                label={t("order.triggerPrice")}
+                inputMode="decimal"
+                autoComplete="off"
+                value={triggerPrice}
+                onChange={(event) => setTriggerPrice(event.target.value)}
+                onBlur={() => touch("triggerPrice")}
+                suffix={market.quoteToken.symbol}
+                error={errorFor("triggerPrice")}
+                hint={stopHint}
+              />
+            ) : null}
+            {isMarketKind(kind) ? (
+              <div className="order-form__worst">
+                <div className="order-form__row">
+                  <span className="muted" id={`${ids}-worst`}>
+                    {t("order.worstPrice")}
+                  </span>
+                  <output className="num" aria-labelledby={`${ids}-worst`} data-testid="worst-price">
+                    {limitPrice !== null ? showPrice(limitPrice) : t("common.none")}
+                  </output>
+                </div>
+                <div className="order-form__row">
+                  <label htmlFor={`${ids}-slippage`} className="muted">
+                    {t("order.slippage")}
+                  </label>
+                  <select id={`${ids}-slippage`} value={slippageBps.toString()} onChange={(event) => setSlippageBps(BigInt(event.target.value))}>
+                    {SLIPPAGES_BPS.map((bps) => (
+                      <option key={bps.toString()} value={bps.toString()}>
+                        {formatPercent(Number(bps) / 10_000, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <p className="muted order-form__note">{t("order.worstPriceNote")}</p>
+              </div>
+            ) : (
+              <Field
+                label={t("order.price")}
+                inputMode="decimal"
+                autoComplete="off"
+                value={price}
+                onChange={(event) => setPrice(event.target.value)}
+                onBlur={() => touch("price")}
+                suffix={market.quoteToken.symbol}
+                error={errorFor("price")}
+              />
+            )}
+            <Field
+              label={t("order.amount")}
+              inputMode="decimal"
+              autoComplete="off"
+              value={amount}
+              onChange={(event) => setAmount(event.target.value)}
+              onBlur={() => touch("amount")}
+              suffix={market.baseToken.symbol}
+              error={errorFor("amount")}
+            />
+            <div role="group" aria-label={t("order.percentGroup")} className="order-form__percents">
+              {PERCENTS.map((percent) => (
+                <button
+                  key={percent.toString()}
+                  type="button"
+                  className="button button--small button--ghost"
+                  onClick={() => fillPercent(percent)}
+                  disabled={context.available === null || (side === "buy" && limitPrice === null)}
+                >
+                  {`${percent}%`}
+                </button>
+              ))}
+            </div>
+            <div className="order-form__options">
+              <div className="order-form__row">
+                <label htmlFor={`${ids}-tif`} className="muted">
+                  {t("order.timeInForce")}
+                </label>
+                <select
+                  id={`${ids}-tif`}
+                  value={timeInForce}
+                  onChange={(event) => setTimeInForce(event.target.value as TimeInForce)}
+                  disabled={TIME_IN_FORCE[kind].length === 1 || (kind === "limit" && postOnly)}
+                >
+                  {TIME_IN_FORCE[kind].map((value) => (
+                    <option key={value} value={value}>
+                      {t(`order.tif.${value}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {kind === "limit" ? (
+                <label className="order-form__check">
+                  <input type="checkbox" checked={postOnly} onChange={(event) => setPostOnly(event.target.checked)} />
+                  {t("order.postOnly")}
+                </label>
+              ) : null}
+            </div>
+          </div>
+        </Tabs>
+
+        <dl className="order-form__summary">
+          <div>
+            <dt>{t("order.available")}</dt>
+            <dd className="num">
+              {context.available === null
+                ? t("common.none")
+                : `${formatUnits(context.available, payToken.decimals, { locale })} ${payToken.symbol}`}
+            </dd>
+          </div>
+          <div>
+            <dt>{t("order.total")}</dt>
+            <dd className="num">
+              {parsedAmount.ok && limitPrice !== null
+                ? `${formatUnits(quoteAmount(parsedAmount.value, limitPrice), market.quoteToken.decimals, { locale })} ${market.quoteToken.symbol}`
+                : t("common.none")}
+            </dd>
+          </div>
+          <div>
+            <dt>{t("order.fees")}</dt>
+            <dd className="num">
+              {t("order.feeRates", {
+                maker: formatPercent(rates.makerFeeRate / 1_000_000),
+                taker: formatPercent(rates.takerFeeRate / 1_000_000),
+              })}
+            </dd>
+          </div>
+          <div>
+            <dt>{t("order.maxFee")}</dt>
+            <dd className="num">
+              {check.ok
+                ? `${formatPercent(maxRate / 1_000_000)} (≈ ${feeText(check.order.feeAtLimit, side, market, locale)})`
+                : formatPercent(maxRate / 1_000_000)}
+            </dd>
+          </div>
+        </dl>
+
+        {wallet.wrongChain ? (
+          <p className="form-error" role="alert">
+            {t("order.wrongChain")}
+          </p>
+        ) : null}
+        {formError ? (
+          <p className="form-error" role="alert">
+            {formError}
+          </p>
+        ) : null}
+        {market.state !== "open" ? (
+          <p className="form-error" role="alert">
+            {t("order.marketClosed")}
+          </p>
+        ) : null}
+        <button
+          type="submit"
+          className={`button order-form__submit button--${side}`}
+          disabled={market.state !== "open" || wallet.wrongChain}
+        >
+          {t(side === "buy" ? "order.buy" : "order.sell")}
+        </button>
+        {wallet.status !== "connected" ? <p className="muted order-form__note">{t("order.connectFirst")}</p> : null}
+      </form>
+      {review ? <OrderReview market={market} review={review} onClose={() => setReview(null)} onPlaced={() => {
+            setAmount("");
+            setTouched(new Set());
+          }} /> : null}
+    </section>
+  );
+}
+
+/** Base units as the plain text an input holds ("1000.5": no grouping). */
+function inputText(value: bigint, decimals: number): string {
+  return formatUnits(value, decimals, { locale: "en-US" }).replace(/,/g, "");
+}

@@ -1,0 +1,131 @@
+/**
+ * The confirmation: exactly what the wallet will sign, in human units, then the signature and
+ * `POST /v1/orders`. Declining in the wallet or a refusal by the API keeps the dialog open with the
+ * reason; nothing is sent without a signature.
+ */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { Dialog, useToast } from "../../components/ui";
+import { useI18n, type MessageKey } from "../../i18n";
+import { api } from "../../lib/api-client";
+import type { Market, Side } from "../../lib/api-types";
+import { formatUnits } from "../../lib/format";
+import { formatBaseAmount, formatPrice } from "../../lib/market";
+import { signTyped, useEip712 } from "../../lib/signing";
+import { useWallet } from "../wallet";
+import { tradingErrorText } from "./error-text";
+import { isMarketKind, isStopKind, KIND_LABEL, type CheckedOrder } from "./rules";
+import { orderBody, orderMessage } from "./signed-order";
+
+export interface ReviewedOrder {
+  order: CheckedOrder;
+  nonce: bigint;
+  expiry: bigint;
+}
+
+/** The fee in the token the order receives: base for a buy, quote for a sell. */
+export function feeText(fee: bigint, side: Side, market: Market, locale: string): string {
+  const token = side === "buy" ? market.baseToken : market.quoteToken;
+  return `${formatUnits(fee, token.decimals, { locale })} ${token.symbol}`;
+}
+
+interface Props {
+  market: Market;
+  review: ReviewedOrder;
+  onClose(): void;
+  onPlaced(): void;
+}
+
+export function OrderReview({ market, review, onClose, onPlaced }: Props) {
+  const { t, locale, formatPercent, formatDateTime } = useI18n();
+  const { address, walletClient } = useWallet();
+  const eip712 = useEip712();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const { order } = review;
+  const sideLabel = t(order.side === "buy" ? "order.buy" : "order.sell");
+  const price = (value: bigint) => `${formatPrice(value, market, locale)} ${market.quoteToken.symbol}`;
+  const amount = `${formatBaseAmount(order.baseAmount, market, locale)} ${market.baseToken.symbol}`;
+  const holdToken = order.side === "buy" ? market.quoteToken : market.baseToken;
+
+  const place = useMutation({
+    mutationFn: async () => {
+      if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
+      const message = orderMessage(address, market, order, review.nonce, review.expiry);
+      const signature = await signTyped(walletClient, address, eip712.data, "Order", message);
+      return api.post<{ status: string }>("/v1/orders", orderBody(message, signature, order));
+    },
+    onSuccess: (placed) => {
+      toast.show({
+        kind: "success",
+        title: t("order.placed"),
+        body: t("order.placedBody", { side: sideLabel, amount, status: t(`account.status.${placed.status}` as MessageKey) }),
+      });
+      void queryClient.invalidateQueries({ queryKey: ["account", address] });
+      onPlaced();
+      onClose();
+    },
+  });
+
+  const rows: [string, ReactNode][] = [
+    [t("order.review.market"), market.name],
+    [t("order.review.side"), <span className={`${order.side}-text`}>{sideLabel}</span>],
+    [t("order.type"), t(KIND_LABEL[order.kind])],
+    [t("order.amount"), amount],
+  ];
+  if (isStopKind(order.kind)) rows.push([t("order.triggerPrice"), price(order.triggerPrice)]);
+  rows.push([isMarketKind(order.kind) ? t("order.worstPrice") : t("order.price"), price(order.limitPrice)]);
+  rows.push(
+    [t("order.timeInForce"), order.postOnly ? t("order.postOnly") : t(`order.tif.${order.timeInForce}`)],
+    [t("order.review.hold"), `${formatUnits(order.hold, holdToken.decimals, { locale })} ${holdToken.symbol}`],
+    [
+      t("order.review.maxFee"),
+      t("order.review.maxFeeValue", {
+        rate: formatPercent(order.maxFeeRate / 1_000_000),
+        fee: feeText(order.feeAtLimit, order.side, market, locale),
+      }),
+    ],
+    [t("order.review.expiry"), formatDateTime(Number(review.expiry) * 1000)],
+    [t("order.review.nonce"), review.nonce.toString()],
+    [t("order.review.maker"), address ?? t("common.none")],
+  );
+
+  return (
+    <Dialog
+      open
+      title={t("order.review.title", { side: sideLabel, market: market.name })}
+      onClose={() => (place.isPending ? undefined : onClose())}
+      footer={
+        <>
+          <button type="button" className="button button--ghost" onClick={onClose} disabled={place.isPending}>
+            {t("order.review.back")}
+          </button>
+          <button
+            type="button"
+            className={`button button--${order.side}`}
+            onClick={() => place.mutate()}
+            disabled={place.isPending || !eip712.data}
+          >
+            {place.isPending ? t("order.review.signing") : t("order.review.confirm")}
+          </button>
+        </>
+      }
+    >
+      <p className="muted order-review__lead">{t("order.review.lead")}</p>
+      <dl className="order-review__list">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd className="num">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {isMarketKind(order.kind) ? <p className="muted">{t("order.review.worstPriceNote")}</p> : null}
+      {place.error ? (
+        <p className="form-error" role="alert">
+          {tradingErrorText(place.error, t)}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}

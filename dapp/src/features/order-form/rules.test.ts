@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+import {
+  amountForPercent,
+  checkOrder,
+  orderFlags,
+  sweepPrice,
+  worstPrice,
+  type OrderContext,
+  type OrderDraft,
+} from "./rules";
+import { DEV_MARKET as MARKET } from "./test-fixtures";
+
+const USDC = 10n ** 6n;
+const WETH = 10n ** 18n;
+const PRICE_3000 = 3_000n * USDC; // quote base units per 1e18 base base-units
+
+const draft = (overrides: Partial<OrderDraft> = {}): OrderDraft => ({
+  side: "buy",
+  kind: "limit",
+  timeInForce: "GTC",
+  postOnly: false,
+  price: "3000",
+  amount: "0.1",
+  triggerPrice: "",
+  slippageBps: 100n,
+  ...overrides,
+});
+const context = (overrides: Partial<OrderContext> = {}): OrderContext => ({
+  market: MARKET,
+  feeRates: MARKET,
+  available: 1_000_000n * USDC,
+  locale: "en",
+  lastPrice: PRICE_3000,
+  oppositeLevels: [],
+  ...overrides,
+});
+
+describe("checkOrder", () => {
+  it("accepts a limit buy on the grid and says what it holds and what it may pay in fees", () => {
+    const result = checkOrder(draft(), context());
+    expect(result).toEqual({
+      ok: true,
+      order: {
+        side: "buy",
+        kind: "limit",
+        timeInForce: "GTC",
+        postOnly: false,
+        baseAmount: WETH / 10n,
+        limitPrice: PRICE_3000,
+        triggerPrice: 0n,
+        maxFeeRate: 2_000,
+        flags: 0,
+        hold: 300n * USDC,
+        feeAtLimit: (WETH / 10n) * 2_000n / 1_000_000n, // a buyer pays in base: 0.0002 WETH
+      },
+    });
+  });
+
+  it("refuses a price off the tick and names the nearest valid prices", () => {
+    const result = checkOrder(draft({ price: "3000.005" }), context());
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.price).toEqual({
+      key: "order.error.offTick",
+      values: { tick: "0.01 USDC", lower: "3,000.00 USDC", upper: "3,000.01 USDC" },
+    });
+  });
+
+  it("refuses an amount off the lot and names the nearest valid amounts", () => {
+    const result = checkOrder(draft({ amount: "0.1005" }), context());
+    expect(!result.ok && result.errors.amount).toEqual({
+      key: "order.error.offLot",
+      values: { lot: "0.001 WETH", lower: "0.100 WETH", upper: "0.101 WETH" },
+    });
+  });
+
+  it("refuses an order below the minimum notional and says how much is needed at this price", () => {
+    const result = checkOrder(draft({ amount: "0.003" }), context()); // 9 USDC
+    expect(!result.ok && result.errors.amount).toEqual({
+      key: "order.error.belowMinNotional",
+      values: { minimum: "10 USDC", needed: "0.004 WETH" },
+    });
+  });
+
+  it("accepts exactly the minimum notional", () => {
+    expect(checkOrder(draft({ price: "2500", amount: "0.004" }), context()).ok).toBe(true); // 10 USDC
+  });
+
+  it("refuses a buy that needs more quote than is available, in both tokens words", () => {
+    const result = checkOrder(draft({ amount: "1" }), context({ available: 2_999_999_999n }));
+    expect(!result.ok && result.errors.amount).toEqual({
+      key: "order.error.insufficientBalance",
+      values: { needed: "3,000 USDC", available: "2,999.999999 USDC" },
+    });
+  });
+
+  it("checks a sell against the base token", () => {
+    expect(checkOrder(draft({ side: "sell", amount: "1" }), context({ available: WETH })).ok).toBe(true);
+    const short = checkOrder(draft({ side: "sell", amount: "1.001" }), context({ available: WETH }));
+    expect(!short.ok && short.errors.amount?.key).toBe("order.error.insufficientBalance");
+  });
+
+  it("does not check the balance when it is unknown", () => {
+    expect(checkOrder(draft({ amount: "1000" }), context({ available: null })).ok).toBe(true);
+  });
+
+  it("reports empty, malformed, too precise and zero inputs on their own fields", () => {
+    const result = checkOrder(draft({ price: " ", amount: "1e3" }), context());
+    expect(!result.ok && result.errors.price?.key).toBe("order.error.required");
+    expect(!result.ok && result.errors.amount?.key).toBe("order.error.notANumber");
+    const precise = checkOrder(draft({ amount: "0.0000000000000000001" }), context());
+    expect(!precise.ok && precise.errors.amount).toEqual({ key: "order.error.tooPrecise", values: { decimals: "18" } });
+    const zero = checkOrder(draft({ price: "0" }), context());
+    expect(!zero.ok && zero.errors.price?.key).toBe("order.error.notPositive");
+  });
+
+  it("signs the wallet's own fee rates when the API gives them", () => {
+    const result = checkOrder(draft(), context({ feeRates: { makerFeeRate: 500, takerFeeRate: 800 } }));
+    expect(result.ok && result.order.maxFeeRate).toBe(800);
+  });
+
+  it("signs only the maker rate for a post-only order and flags it", () => {
+    const result = checkOrder(draft({ postOnly: true }), context());
+    expect(result.ok && [result.order.maxFeeRate, result.order.flags, result.order.postOnly]).toEqual([1_000, 4, true]);
+  });
+
+  it("signs the worst price for a market buy: the sweep price plus slippage, and holds at it", () => {
+    const asks = [
+      [3_000n * USDC, WETH / 20n],
+      [3_010n * USDC, WETH],
+    ] as const;
+    const result = checkOrder(draft({ kind: "market", timeInForce: "GTC", price: "" }), context({ oppositeLevels: asks }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    // 0.1 WETH reaches the 3,010 level; 1 % worse is 3,040.10.
+    expect(result.order.limitPrice).toBe(3_040_100_000n);
+    expect(result.order.timeInForce).toBe("IOC"); // GTC is not a market order"s
+    expect(result.order.flags).toBe(1);
+    expect(result.order.hold).toBe(304_010_000n);
+  });
+
+  it("refuses a market order when the opposite book is empty", () => {
+    const result = checkOrder(draft({ kind: "market", price: "" }), context());
+    expect(!result.ok && result.errors.form?.key).toBe("order.error.noLiquidity");
+  });
+
+  it("prices a stop-market sell from its trigger and refuses a trigger the last trade already reached", () => {
+    const stop = draft({ side: "sell", kind: "stopMarket", price: "", triggerPrice: "2900" });
+    const result = checkOrder(stop, context({ available: WETH }));
+    expect(result.ok && [result.order.triggerPrice, result.order.limitPrice, result.order.flags]).toEqual([
+      2_900n * USDC,
+      2_871n * USDC,
+      3,
+    ]);
+    const reached = checkOrder({ ...stop, triggerPrice: "3000" }, context({ available: WETH }));
+    expect(!reached.ok && reached.errors.triggerPrice).toEqual({
+      key: "order.error.triggerReachedSell",
+      values: { last: "3,000.00 USDC" },
+    });
+  });
+
+  it("checks a stop-limit order on both its prices", () => {
+    const stop = draft({ kind: "stopLimit", price: "3100", triggerPrice: "3050.001" });
+    const result = checkOrder(stop, context());
+    expect(!result.ok && result.errors.triggerPrice?.key).toBe("order.error.offTick");
+    const good = checkOrder({ ...stop, triggerPrice: "3050" }, context());
+    expect(good.ok && [good.order.flags, good.order.limitPrice, good.order.triggerPrice]).toEqual([
+      2,
+      3_100n * USDC,
+      3_050n * USDC,
+    ]);
+  });
+});
+
+describe("worstPrice", () => {
+  it("moves a buy up and a sell down by the slippage, staying on the tick and never looser", () => {
+    expect(worstPrice("buy", 3_000_000_000n, 100n, 10_000n)).toBe(3_030_000_000n);
+    expect(worstPrice("sell", 3_000_000_000n, 100n, 10_000n)).toBe(2_970_000_000n);
+    // 1 % of 3,000.01 is 30.0001: a buy rounds down to 3,030.01, a sell up to 2,970.01.
+    expect(worstPrice("buy", 3_000_010_000n, 100n, 10_000n)).toBe(3_030_010_000n);
+    expect(worstPrice("sell", 3_000_010_000n, 100n, 10_000n)).toBe(2_970_010_000n);
+  });
+
+  it("never signs a sell below one tick", () => {
+    expect(worstPrice("sell", 10_000n, 9_999n, 10_000n)).toBe(10_000n);
+  });
+});
+
+describe("sweepPrice", () => {
+  const levels = [
+    [100n, 5n],
+    [101n, 5n],
+    [103n, 5n],
+  ] as const;
+  it("is the price of the last level the amount reaches", () => {
+    expect(sweepPrice(levels, 0n)).toBe(100n);
+    expect(sweepPrice(levels, 5n)).toBe(100n);
+    expect(sweepPrice(levels, 6n)).toBe(101n);
+    expect(sweepPrice(levels, 100n)).toBe(103n);
+    expect(sweepPrice([], 1n)).toBeNull();
+  });
+});
+
+describe("amountForPercent", () => {
+  it("sells a share of the base balance, down to the lot", () => {
+    expect(amountForPercent("sell", 1_234_567_000_000_000_000n, 50n, null, 10n ** 15n)).toBe(617_000_000_000_000_000n);
+  });
+
+  it("buys what a share of the quote balance pays for at the price, never more than it holds", () => {
+    const amount = amountForPercent("buy", 1_000n * USDC, 100n, PRICE_3000, 10n ** 15n);
+    expect(amount).toBe(333_000_000_000_000_000n);
+    expect((amount! * PRICE_3000) / WETH <= 1_000n * USDC).toBe(true);
+    expect(amountForPercent("buy", 1_000n * USDC, 25n, null, 10n ** 15n)).toBeNull();
+  });
+});
+
+describe("orderFlags", () => {
+  it("puts the kind in bits 0-1 and post-only in bit 2, for limit orders only", () => {
+    expect([orderFlags("limit", false), orderFlags("market", false), orderFlags("stopLimit", false)]).toEqual([0, 1, 2]);
+    expect([orderFlags("stopMarket", false), orderFlags("limit", true), orderFlags("market", true)]).toEqual([3, 4, 1]);
+  });
+});

@@ -1,0 +1,335 @@
+/**
+ * The order form's rules, checked before the wallet is asked: the grid, notional, trigger and balance
+ * rules the API applies (backend/engine/market.py `check_order`, backend/trading/checks.py), so a
+ * refusal is explained next to its field and nothing is signed.
+ *
+ * Units are those of the signed order (IExchange.sol): amounts in base-token base units, prices in
+ * quote base units per 1e18 base base-units. Every number is a bigint; text only comes in (what the
+ * person typed) and goes out (the values of an error message, formatted for `locale`).
+ */
+
+import type { MessageKey } from "../../i18n";
+import type { Market, Side } from "../../lib/api-types";
+import { formatUnits, parseUnits } from "../../lib/format";
+import { formatBaseAmount, formatPrice, parsePrice, priceDecimals } from "../../lib/market";
+
+const PRICE_SCALE = 10n ** 18n;
+const FEE_RATE_SCALE = 1_000_000n;
+const BPS = 10_000n;
+
+export type OrderKind = "limit" | "market" | "stopLimit" | "stopMarket";
+export type TimeInForce = "GTC" | "IOC" | "FOK";
+
+export const ORDER_KINDS: readonly OrderKind[] = ["limit", "market", "stopLimit", "stopMarket"];
+
+/** Each kind's name in the catalogue ("Limit", "Stop market"). */
+export const KIND_LABEL: Record<OrderKind, MessageKey> = {
+  limit: "order.kind.limit",
+  market: "order.kind.market",
+  stopLimit: "order.kind.stopLimit",
+  stopMarket: "order.kind.stopMarket",
+};
+
+/** Flags bits 0-1 per kind, bit 2 post-only (IExchange.sol, backend/trading/orders.py). */
+const KIND_FLAGS: Record<OrderKind, number> = { limit: 0, market: 1, stopLimit: 2, stopMarket: 3 };
+const FLAG_POST_ONLY = 4;
+
+/** The times in force each kind accepts, default first (backend/engine/market.py `_TIF_RULES`). */
+export const TIME_IN_FORCE: Record<OrderKind, readonly TimeInForce[]> = {
+  limit: ["GTC", "IOC", "FOK"],
+  market: ["IOC", "FOK"],
+  stopLimit: ["GTC"],
+  stopMarket: ["IOC"],
+};
+
+export function orderFlags(kind: OrderKind, postOnly: boolean): number {
+  return KIND_FLAGS[kind] | (postOnly && kind === "limit" ? FLAG_POST_ONLY : 0);
+}
+
+/** The kind an order's flags sign for (for tables of orders read back from the API). */
+export function kindOfFlags(flags: number): OrderKind {
+  return ORDER_KINDS[flags & 3] ?? "limit";
+}
+
+export function isMarketKind(kind: OrderKind): boolean {
+  return kind === "market" || kind === "stopMarket";
+}
+
+export function isStopKind(kind: OrderKind): boolean {
+  return kind === "stopLimit" || kind === "stopMarket";
+}
+
+/** Quote base units of `baseAmount` at `price` (exact on a market's grid). */
+export function quoteAmount(baseAmount: bigint, price: bigint): bigint {
+  return (baseAmount * price) / PRICE_SCALE;
+}
+
+/** What the exchange holds while an order is open, in the token it pays with: base for a sell, quote
+ * at the (worst) limit price for a buy (backend/trading/orders.py `reservation`). */
+function orderHold(side: Side, baseAmount: bigint, limitPrice: bigint): bigint {
+  return side === "sell" ? baseAmount : quoteAmount(baseAmount, limitPrice);
+}
+
+function floorTo(value: bigint, step: bigint): bigint {
+  return value - (value % step);
+}
+
+function ceilTo(value: bigint, step: bigint): bigint {
+  const rest = value % step;
+  return rest === 0n ? value : value + step - rest;
+}
+
+/** The fee rate an order signs: the higher of the two rates, or only the maker rate for a post-only
+ * order, which can never take liquidity. */
+export function signedFeeRate(rates: Pick<Market, "makerFeeRate" | "takerFeeRate">, postOnly: boolean): number {
+  return postOnly ? rates.makerFeeRate : Math.max(rates.makerFeeRate, rates.takerFeeRate);
+}
+
+/** The fee at `rate` millionths of what the order receives when it fills at `limitPrice`: base for a
+ * buy (exact: a buy receives its amount whatever the price), quote for a sell (a sell filled at a
+ * better price receives more quote and pays a little more fee: the preview says "about"). */
+function feeAt(side: Side, baseAmount: bigint, limitPrice: bigint, rate: number): bigint {
+  const received = side === "buy" ? baseAmount : quoteAmount(baseAmount, limitPrice);
+  return (received * BigInt(rate)) / FEE_RATE_SCALE;
+}
+
+/** A book level: [price, base amount]. */
+export type Level = readonly [bigint, bigint];
+
+/** The price of the last level a market order of `amount` reaches on the opposite side (best
+ * first); the last level when the book is too thin (the rest is cancelled), null when it is empty. */
+export function sweepPrice(levels: readonly Level[], amount: bigint): bigint | null {
+  let reached = 0n;
+  for (const [price, size] of levels) {
+    reached += size;
+    if (reached >= amount) return price;
+  }
+  return levels.at(-1)?.[0] ?? null;
+}
+
+/** The worst price a market or stop-market order signs as its `limitPrice`: `reference` moved against
+ * the trader by `slippageBps`, on the tick, never looser than asked (a buy rounds down, a sell up) and
+ * never below one tick. */
+export function worstPrice(side: Side, reference: bigint, slippageBps: bigint, tick: bigint): bigint {
+  if (side === "buy") return floorTo((reference * (BPS + slippageBps)) / BPS, tick);
+  const lowest = ceilTo((reference * (BPS - slippageBps) + BPS - 1n) / BPS, tick);
+  return lowest > tick ? lowest : tick;
+}
+
+/** The amount that spends `percent` of `available`, down to the lot: base itself for a sell; for a buy
+ * what the quote pays for at `price` (the limit or worst price: what a buy holds). */
+export function amountForPercent(
+  side: Side,
+  available: bigint,
+  percent: bigint,
+  price: bigint | null,
+  lot: bigint,
+): bigint | null {
+  const budget = (available * percent) / 100n;
+  if (side === "sell") return floorTo(budget, lot);
+  if (price === null || price <= 0n) return null;
+  return floorTo((budget * PRICE_SCALE) / price, lot);
+}
+
+// ------------------------------------------------------------------ validation
+
+/** A problem with one field: a catalogue key and its values, already formatted for people. */
+export interface FieldError {
+  key: MessageKey;
+  values?: Record<string, string>;
+}
+
+export type OrderField = "price" | "amount" | "triggerPrice" | "form";
+
+/** What the person typed and chose. */
+export interface OrderDraft {
+  side: Side;
+  kind: OrderKind;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  price: string;
+  amount: string;
+  triggerPrice: string;
+  /** How far past the reference price a market kind may fill, in basis points. */
+  slippageBps: bigint;
+}
+
+/** What the rules read besides the draft. */
+export interface OrderContext {
+  market: Market;
+  /** The fee rates that apply to this wallet (`GET /v1/accounts/{a}/fees`, else the market's). */
+  feeRates: Pick<Market, "makerFeeRate" | "takerFeeRate">;
+  /** Exchange `available` of the token the order pays with (quote for a buy, base for a sell); null
+   * when unknown (not connected), and then the balance is not checked. */
+  available: bigint | null;
+  /** Last trade price, for a stop's trigger; null without trades. */
+  lastPrice: bigint | null;
+  /** The opposite side of the book, best first: a market order's reference price. */
+  oppositeLevels: readonly Level[];
+  /** For the numbers inside error messages. */
+  locale: string;
+}
+
+/** An order that passed every check: what will be signed, except maker, nonce and expiry. */
+export interface CheckedOrder {
+  side: Side;
+  kind: OrderKind;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  baseAmount: bigint;
+  limitPrice: bigint;
+  triggerPrice: bigint;
+  maxFeeRate: number;
+  flags: number;
+  /** What the exchange holds while the order is open, in the token it pays with. */
+  hold: bigint;
+  /** The fee at the signed rate if it fills at its limit price, in the token it receives. */
+  feeAtLimit: bigint;
+}
+
+export type OrderCheck =
+  | { ok: true; order: CheckedOrder }
+  | { ok: false; errors: Partial<Record<OrderField, FieldError>> };
+
+/** The `limitPrice` the draft would sign: the typed price for limit kinds, the worst price for market
+ * kinds (from the book for a market order, from the trigger for a stop-market); null while unknown. */
+export function draftLimitPrice(draft: OrderDraft, context: Omit<OrderContext, "locale">): bigint | null {
+  const { market } = context;
+  if (draft.kind === "limit" || draft.kind === "stopLimit") {
+    const price = parsePrice(draft.price, market);
+    return price.ok ? price.value : null;
+  }
+  let reference: bigint | null;
+  if (draft.kind === "stopMarket") {
+    const trigger = parsePrice(draft.triggerPrice, market);
+    reference = trigger.ok ? trigger.value : null;
+  } else {
+    const amount = parseUnits(draft.amount, market.baseToken.decimals);
+    reference = sweepPrice(context.oppositeLevels, amount.ok ? amount.value : 0n);
+  }
+  if (reference === null || reference <= 0n) return null;
+  return worstPrice(draft.side, reference, draft.slippageBps, BigInt(market.tickSize));
+}
+
+/** Every rule, field by field; the first problem of each field is reported. */
+export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck {
+  const { market, locale } = context;
+  const errors: Partial<Record<OrderField, FieldError>> = {};
+  const tick = BigInt(market.tickSize);
+  const lot = BigInt(market.lotSize);
+  const minNotional = BigInt(market.minNotional);
+  const base = market.baseToken;
+  const quote = market.quoteToken;
+  const showPrice = (value: bigint) => `${formatPrice(value, market, locale)} ${quote.symbol}`;
+  const showBase = (value: bigint) => `${formatBaseAmount(value, market, locale)} ${base.symbol}`;
+  const showToken = (value: bigint, token: Market["baseToken"]) =>
+    `${formatUnits(value, token.decimals, { locale })} ${token.symbol}`;
+  const allowed = TIME_IN_FORCE[draft.kind];
+  const timeInForce = allowed.includes(draft.timeInForce) ? draft.timeInForce : allowed[0]!;
+  const postOnly = draft.postOnly && draft.kind === "limit";
+
+  /** A typed amount as base units, or an error on `field`. */
+  const typed = (text: string, decimals: number, field: OrderField): bigint | null => {
+    if (text.trim() === "") {
+      errors[field] = { key: "order.error.required" };
+      return null;
+    }
+    const parsed = parseUnits(text, decimals);
+    if (!parsed.ok) {
+      errors[field] =
+        parsed.reason === "precision"
+          ? { key: "order.error.tooPrecise", values: { decimals: String(decimals) } }
+          : { key: "order.error.notANumber" };
+      return null;
+    }
+    if (parsed.value <= 0n) {
+      errors[field] = { key: "order.error.notPositive" };
+      return null;
+    }
+    return parsed.value;
+  };
+
+  const onTick = (text: string, field: "price" | "triggerPrice"): bigint | null => {
+    const value = typed(text, priceDecimals(market), field);
+    if (value === null || value % tick === 0n) return value;
+    const lower = floorTo(value, tick);
+    errors[field] = {
+      key: "order.error.offTick",
+      values: { tick: showPrice(tick), lower: showPrice(lower > 0n ? lower : tick), upper: showPrice(lower + tick) },
+    };
+    return null;
+  };
+
+  let baseAmount = typed(draft.amount, base.decimals, "amount");
+  if (baseAmount !== null && baseAmount % lot !== 0n) {
+    const lower = floorTo(baseAmount, lot);
+    errors.amount = {
+      key: "order.error.offLot",
+      values: { lot: showBase(lot), lower: showBase(lower > 0n ? lower : lot), upper: showBase(lower + lot) },
+    };
+    baseAmount = null;
+  }
+
+  let triggerPrice = 0n;
+  if (isStopKind(draft.kind)) {
+    const trigger = onTick(draft.triggerPrice, "triggerPrice");
+    const last = context.lastPrice;
+    // A buy stop fires at or above its trigger, a sell stop at or below; one the last trade already
+    // reached is refused by the API (WOULD_TRIGGER_IMMEDIATELY).
+    if (trigger !== null && last !== null && (draft.side === "buy" ? last >= trigger : last <= trigger)) {
+      errors.triggerPrice = {
+        key: draft.side === "buy" ? "order.error.triggerReachedBuy" : "order.error.triggerReachedSell",
+        values: { last: showPrice(last) },
+      };
+    } else if (trigger !== null) {
+      triggerPrice = trigger;
+    }
+  }
+
+  let limitPrice: bigint | null = null;
+  if (draft.kind === "limit" || draft.kind === "stopLimit") {
+    limitPrice = onTick(draft.price, "price");
+  } else if (triggerPrice > 0n || draft.kind === "market") {
+    limitPrice = draftLimitPrice(draft, context);
+    if (limitPrice === null) errors.form = { key: "order.error.noLiquidity" };
+  }
+
+  if (baseAmount !== null && limitPrice !== null) {
+    // The engine's rule exactly: price * amount >= minNotional * 1e18 (backend/trading/markets.py).
+    if (baseAmount * limitPrice < minNotional * PRICE_SCALE) {
+      const needed = ceilTo((minNotional * PRICE_SCALE + limitPrice - 1n) / limitPrice, lot);
+      errors.amount = {
+        key: "order.error.belowMinNotional",
+        values: { minimum: showToken(minNotional, quote), needed: showBase(needed) },
+      };
+    } else if (context.available !== null) {
+      const hold = orderHold(draft.side, baseAmount, limitPrice);
+      if (hold > context.available) {
+        const token = draft.side === "buy" ? quote : base;
+        errors.amount = {
+          key: "order.error.insufficientBalance",
+          values: { needed: showToken(hold, token), available: showToken(context.available, token) },
+        };
+      }
+    }
+  }
+
+  if (Object.keys(errors).length > 0 || baseAmount === null || limitPrice === null) return { ok: false, errors };
+  const maxFeeRate = signedFeeRate(context.feeRates, postOnly);
+  return {
+    ok: true,
+    order: {
+      side: draft.side,
+      kind: draft.kind,
+      timeInForce,
+      postOnly,
+      baseAmount,
+      limitPrice,
+      triggerPrice,
+      maxFeeRate,
+      flags: orderFlags(draft.kind, postOnly),
+      hold: orderHold(draft.side, baseAmount, limitPrice),
+      feeAtLimit: feeAt(draft.side, baseAmount, limitPrice, maxFeeRate),
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Signed cancels (backend/trading/cancels.py): one order signs `Cancel(maker, orderHash)` and goes to
+ * `DELETE /v1/orders/{hash}`; "Cancel all" signs `Cancel(maker, scope)` with
+ * `scope = keccak256("HDEX cancel-all|<market or *>|<timestamp ms>")` and goes to
+ * `POST /v1/orders/cancel`, the timestamp taken from the server's clock (it must be within 60 s of it).
+ */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Hex } from "viem";
+import { api } from "../../lib/api-client";
+import { signTyped, useEip712 } from "../../lib/signing";
+import { useWallet } from "../wallet";
+import { ordersKey } from "./account-orders";
+import { bulkCancelBody, bulkCancelScope } from "./bulk-cancel";
+
+/** The signer of cancels: the connected wallet on the exchange's chain, with the signing forms. */
+function useCancelSigner() {
+  const { address, walletClient, wrongChain } = useWallet();
+  const eip712 = useEip712();
+  return async (orderHash: Hex) => {
+    if (!address || !walletClient || wrongChain || !eip712.data) throw new Error("wallet not ready");
+    return { maker: address, signature: await signTyped(walletClient, address, eip712.data, "Cancel", { maker: address, orderHash }) };
+  };
+}
+
+/** Cancel one open order of the connected wallet. */
+export function useCancelOrder() {
+  const queryClient = useQueryClient();
+  const { address } = useWallet();
+  const sign = useCancelSigner();
+  return useMutation({
+    mutationFn: async (orderHash: Hex) => {
+      const { signature } = await sign(orderHash);
+      return api.delete(`/v1/orders/${orderHash}`, { signature });
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ordersKey(address) }),
+  });
+}
+
+/** Cancel every open order of the connected wallet, in every market. */
+export function useCancelAll() {
+  const queryClient = useQueryClient();
+  const { address } = useWallet();
+  const sign = useCancelSigner();
+  return useMutation({
+    mutationFn: async () => {
+      const { serverTime } = await api.get<{ serverTime: number }>("/v1/time");
+      const timestamp = BigInt(serverTime);
+      const { maker, signature } = await sign(bulkCancelScope(null, timestamp));
+      return api.post<{ cancelled: string[] }>("/v1/orders/cancel", bulkCancelBody(maker, null, timestamp, signature));
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ordersKey(address) }),
+  });
+}

@@ -1,0 +1,152 @@
+/** The "Open orders" (each with a signed cancel) and "Order history" tables. */
+import type { Hex } from "viem";
+import { DataTable, type Column } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import type { Market } from "../../lib/api-types";
+import { errorText } from "../../lib/errors";
+import { formatBaseAmount, formatPrice } from "../../lib/market";
+import { tradingErrorText } from "../order-form";
+import { useWallet } from "../wallet";
+import { useAccountOpenOrders, useOrderHistory, type OrderView } from "./account-orders";
+import { useCancelOrder } from "./cancels";
+import { LoadMore } from "./load-more";
+import { csvPrice, csvTime, csvUnits, kindKey, reasonText, statusKey } from "./order-words";
+
+type Markets = ReadonlyMap<string, Market>;
+
+/** The columns both tables share: time, market, side, kind, prices and amounts. */
+function useOrderColumns(markets: Markets, time: "createdAt" | "updatedAt"): Column<OrderView>[] {
+  const { t, locale, formatDateTime } = useI18n();
+  const price = (order: OrderView, value: string) => {
+    const market = markets.get(order.market);
+    return market ? formatPrice(value, market, locale) : value;
+  };
+  const amount = (order: OrderView, value: string) => {
+    const market = markets.get(order.market);
+    return market ? formatBaseAmount(value, market, locale) : value;
+  };
+  const baseDecimals = (order: OrderView) => markets.get(order.market)?.baseToken.decimals ?? 0;
+  return [
+    { id: "time", header: t("account.col.time"), cell: (o) => formatDateTime(o[time]), csv: (o) => csvTime(o[time]) },
+    { id: "market", header: t("account.col.market"), cell: (o) => o.market, csv: (o) => o.market },
+    {
+      id: "side",
+      header: t("account.col.side"),
+      cell: (o) => <span className={`${o.side}-text`}>{t(o.side === "buy" ? "order.buy" : "order.sell")}</span>,
+      csv: (o) => o.side,
+    },
+    { id: "kind", header: t("account.col.kind"), cell: (o) => t(kindKey(o)), csv: (o) => t(kindKey(o)) },
+    {
+      id: "price",
+      header: t("account.col.price"),
+      align: "end",
+      cell: (o) => price(o, o.order.limitPrice),
+      csv: (o) => csvPrice(o.order.limitPrice, markets.get(o.market)),
+    },
+    {
+      id: "trigger",
+      header: t("account.col.trigger"),
+      align: "end",
+      cell: (o) => (o.order.triggerPrice === "0" ? t("common.none") : price(o, o.order.triggerPrice)),
+      csv: (o) => (o.order.triggerPrice === "0" ? "" : csvPrice(o.order.triggerPrice, markets.get(o.market))),
+    },
+    {
+      id: "amount",
+      header: t("account.col.amount"),
+      align: "end",
+      cell: (o) => amount(o, o.order.baseAmount),
+      csv: (o) => csvUnits(o.order.baseAmount, baseDecimals(o)),
+    },
+    {
+      id: "filled",
+      header: t("account.col.filled"),
+      align: "end",
+      cell: (o) => amount(o, o.filled),
+      csv: (o) => csvUnits(o.filled, baseDecimals(o)),
+    },
+    { id: "tif", header: t("account.col.tif"), cell: (o) => t(`account.tif.${o.timeInForce}`), csv: (o) => o.timeInForce },
+  ];
+}
+
+export function OpenOrdersTable({ markets }: { markets: Markets }) {
+  const { t, locale } = useI18n();
+  const { address } = useWallet();
+  const orders = useAccountOpenOrders(address);
+  const cancel = useCancelOrder();
+  const columns = useOrderColumns(markets, "createdAt");
+  const describe = (o: OrderView) => {
+    const market = markets.get(o.market);
+    return t("account.cancelOne", {
+      side: t(o.side === "buy" ? "order.buy" : "order.sell"),
+      amount: market ? formatBaseAmount(o.remaining, market, locale) : o.remaining,
+      price: market ? formatPrice(o.order.limitPrice, market, locale) : o.order.limitPrice,
+      market: o.market,
+    });
+  };
+  columns.push({
+    id: "cancel",
+    header: t("account.col.action"),
+    cell: (o) => (
+      <button
+        type="button"
+        className="button button--small"
+        aria-label={describe(o)}
+        disabled={cancel.isPending && cancel.variables === o.hash}
+        onClick={() => cancel.mutate(o.hash as Hex)}
+      >
+        {t("account.cancel")}
+      </button>
+    ),
+  });
+  return (
+    <>
+      {cancel.error ? (
+        <p className="form-error account-tabs__error" role="alert">
+          {tradingErrorText(cancel.error, t)}
+        </p>
+      ) : null}
+      <DataTable
+        label={t("account.tab.open")}
+        columns={columns}
+        rows={orders.data}
+        rowKey={(o) => o.hash}
+        loading={orders.isPending}
+        error={orders.error ? errorText(orders.error, t) : null}
+        onRetry={() => void orders.refetch()}
+        empty={t("account.emptyOpen")}
+      />
+    </>
+  );
+}
+
+export function OrderHistoryTable({ markets }: { markets: Markets }) {
+  const { t } = useI18n();
+  const { address } = useWallet();
+  const history = useOrderHistory(address);
+  const columns = useOrderColumns(markets, "updatedAt");
+  columns.push({
+    id: "status",
+    header: t("account.col.status"),
+    cell: (o) => {
+      const reason = reasonText(o.reason, t);
+      return reason ? `${t(statusKey(o.status))} (${reason})` : t(statusKey(o.status));
+    },
+    csv: (o) => (o.reason ? `${o.status} (${o.reason})` : o.status),
+  });
+  return (
+    <>
+      <DataTable
+        label={t("account.tab.history")}
+        columns={columns}
+        rows={history.data?.pages.flatMap((page) => page.orders)}
+        rowKey={(o) => o.hash}
+        loading={history.isPending}
+        error={history.error ? errorText(history.error, t) : null}
+        onRetry={() => void history.refetch()}
+        empty={t("account.emptyHistory")}
+        csvFileName={`hdex-orders-${address ?? "wallet"}.csv`}
+      />
+      <LoadMore query={history} />
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+/** Shapes of the API's JSON (README "The trading API"). Amounts and prices are decimal strings of base units. */
+
+export interface TokenInfo {
+  address: `0x${string}`;
+  symbol: string;
+  decimals: number;
+}
+
+export type MarketState = "open" | "cancel_only" | "halted";
+
+export interface Market {
+  name: string;
+  baseToken: TokenInfo;
+  quoteToken: TokenInfo;
+  /** Prices are quote base units per `priceScale` (1e18) base base-units. */
+  priceScale: string;
+  tickSize: string;
+  lotSize: string;
+  minNotional: string;
+  /** Fee rates in millionths (`feeRateScale`). */
+  makerFeeRate: number;
+  takerFeeRate: number;
+  feeRateScale: number;
+  state: MarketState;
+}
+
+export interface MarketList {
+  markets: Market[];
+}
+
+export interface TickerStats {
+  open: string | null;
+  high: string | null;
+  low: string | null;
+  last: string | null;
+  baseVolume: string;
+  quoteVolume: string;
+  trades: number;
+}
+
+export interface Ticker extends TickerStats {
+  market: string;
+  bestBid?: string | null;
+  bestAsk?: string | null;
+}
+
+/** [price, quantity] */
+export type BookLevel = [string, string];
+
+export interface BookSnapshot {
+  market: string;
+  seq: number;
+  bids: BookLevel[];
+  asks: BookLevel[];
+}
+
+export type Side = "buy" | "sell";
+
+export interface Trade {
+  id: string;
+  market: string;
+  price: string;
+  baseAmount: string;
+  quoteAmount: string;
+  takerSide: Side;
+  maker: string;
+  taker: string;
+  status: string;
+  time: number;
+}
+
+export interface TradeList {
+  trades: Trade[];
+  next: string | null;
+}
+
+export const CANDLE_INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
+export type CandleInterval = (typeof CANDLE_INTERVALS)[number];
+
+export interface Candle {
+  interval: CandleInterval;
+  /** Epoch milliseconds of the interval's start. */
+  start: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  baseVolume: string;
+  quoteVolume: string;
+  trades: number;
+}
+
+export interface CandleList {
+  market: string;
+  interval: CandleInterval;
+  candles: Candle[];
+}
+
+export interface Health {
+  status: string;
+  chain_id: number;
+  block_number: number | null;
+  contracts: Record<string, string>;
+}

@@ -1,0 +1,92 @@
+/**
+ * Base-unit integers (decimal strings, bigint) to human text and back. Money never becomes a float:
+ * digits are split with bigint arithmetic and only the grouping and decimal separators come from the
+ * locale (Intl formats bigint integers exactly).
+ */
+
+export interface UnitsFormat {
+  locale: string;
+  /** At most this many fraction digits (rounded half away from zero); default: all of `decimals`. */
+  maxFractionDigits?: number;
+  /** At least this many fraction digits (zero padded); default 0. */
+  minFractionDigits?: number;
+  /** Prefix positive values with "+" (24h change, pnl). */
+  signed?: boolean;
+}
+
+const TEN = 10n;
+
+export function pow10(exponent: number): bigint {
+  return TEN ** BigInt(exponent);
+}
+
+function decimalSeparator(locale: string): string {
+  const part = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === "decimal");
+  return part?.value ?? ".";
+}
+
+/** `value` (base units) / 10^decimals as locale text, e.g. ("1234500000", 6, en) -> "1,234.5". */
+export function formatUnits(value: bigint | string, decimals: number, format: UnitsFormat): string {
+  const raw = typeof value === "bigint" ? value : BigInt(value);
+  const negative = raw < 0n;
+  let abs = negative ? -raw : raw;
+  const maxDigits = Math.min(format.maxFractionDigits ?? decimals, decimals);
+  const minDigits = Math.min(format.minFractionDigits ?? 0, maxDigits);
+  if (maxDigits < decimals) {
+    const drop = pow10(decimals - maxDigits);
+    abs = ((abs + drop / 2n) / drop) * drop; // half away from zero, on the magnitude
+  }
+  const scale = pow10(decimals);
+  const integer = abs / scale;
+  let fraction = (abs % scale).toString().padStart(decimals, "0").slice(0, maxDigits);
+  fraction = fraction.replace(/0+$/, "");
+  if (fraction.length < minDigits) fraction = fraction.padEnd(minDigits, "0");
+  const grouped = new Intl.NumberFormat(format.locale, { useGrouping: true }).format(integer);
+  const body = fraction ? `${grouped}${decimalSeparator(format.locale)}${fraction}` : grouped;
+  if (negative && abs !== 0n) return `-${body}`;
+  return format.signed && abs !== 0n ? `+${body}` : body;
+}
+
+export type ParsedUnits = { ok: true; value: bigint } | { ok: false; reason: "invalid" | "precision" };
+
+/**
+ * Human text typed by a user ("1234.5", "0.001", ".5") to base units. Only digits and one "." are
+ * accepted (separators typed by people vary; the form says what it wants). More fraction digits than
+ * `decimals` is a `precision` error rather than a silent rounding.
+ */
+export function parseUnits(text: string, decimals: number): ParsedUnits {
+  const trimmed = text.trim();
+  const match = /^(\d*)(?:\.(\d*))?$/.exec(trimmed);
+  if (!match || trimmed === "" || trimmed === ".") return { ok: false, reason: "invalid" };
+  const whole = match[1] ?? "";
+  const fraction = (match[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > decimals) return { ok: false, reason: "precision" };
+  const value = BigInt(whole || "0") * pow10(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+  return { ok: true, value };
+}
+
+/** Fraction digits needed to show every multiple of `step` base units exactly (0.01 -> 2, 1 -> 0). */
+export function stepDecimals(step: bigint | string, decimals: number): number {
+  let value = typeof step === "bigint" ? step : BigInt(step);
+  let trailing = 0;
+  while (value > 0n && value % TEN === 0n && trailing < decimals) {
+    value /= TEN;
+    trailing += 1;
+  }
+  return decimals - trailing;
+}
+
+/**
+ * `numerator / denominator` as a plain number, for drawing only (charts, depth bars). Exact up to
+ * float precision, never used for amounts that are signed or compared.
+ */
+export function ratioToNumber(numerator: bigint, denominator: bigint): number {
+  if (denominator === 0n) return 0;
+  const scaled = (numerator * 1_000_000_000n) / denominator;
+  return Number(scaled) / 1e9;
+}
+
+/** `value` base units as a plain number of human units, for drawing only. */
+export function unitsToNumber(value: bigint | string, decimals: number): number {
+  return ratioToNumber(typeof value === "bigint" ? value : BigInt(value), pow10(decimals));
+}

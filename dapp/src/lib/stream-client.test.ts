@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { channelFrame, channelKey, StreamClient, type StreamMessage } from "./stream-client";
+
+/** A WebSocket stand-in: records frames, lets the test open, close and answer. */
+class FakeSocket {
+  static sockets: FakeSocket[] = [];
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.sockets.push(this);
+  }
+  send(frame: string) {
+    this.sent.push(JSON.parse(frame) as Record<string, unknown>);
+  }
+  close() {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  receive(message: unknown) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+}
+
+function latest(): FakeSocket {
+  const socket = FakeSocket.sockets.at(-1);
+  if (!socket) throw new Error("no socket");
+  return socket;
+}
+
+function client(): StreamClient {
+  return new StreamClient({ url: () => "ws://test/v1/ws", WebSocketImpl: FakeSocket as unknown as typeof WebSocket, pingIntervalMs: 1_000, pongTimeoutMs: 500 });
+}
+
+beforeEach(() => {
+  FakeSocket.sockets = [];
+  vi.useFakeTimers();
+});
+afterEach(() => vi.useRealTimers());
+
+describe("channel frames", () => {
+  it("name the server's channel keys and send only the fields each channel takes", () => {
+    expect(channelKey({ channel: "candles", market: "WETH-USDC", interval: "5m" })).toBe("candles:WETH-USDC:5m");
+    expect(channelKey({ channel: "account", address: "0xABC" })).toBe("account:0xabc");
+    expect(channelFrame("subscribe", { channel: "book", market: "M" })).toEqual({ op: "subscribe", channel: "book", market: "M" });
+    expect(channelFrame("unsubscribe", { channel: "account", address: "0xA" })).toEqual({ op: "unsubscribe", channel: "account", address: "0xA" });
+  });
+});
+
+describe("StreamClient", () => {
+  it("subscribes each channel once when the socket opens and unsubscribes after the last listener", () => {
+    const stream = client();
+    const stopA = stream.subscribe({ channel: "trades", market: "M" }, () => undefined);
+    const stopB = stream.subscribe({ channel: "trades", market: "M" }, () => undefined);
+    latest().open();
+    expect(latest().sent).toEqual([{ op: "subscribe", channel: "trades", market: "M" }]);
+    stopA();
+    expect(latest().sent).toHaveLength(1);
+    stopB();
+    expect(latest().sent.at(-1)).toEqual({ op: "unsubscribe", channel: "trades", market: "M" });
+  });
+
+  it("asks again when a listener joins an open channel, so it gets the first message (a book snapshot)", () => {
+    const stream = client();
+    stream.subscribe({ channel: "book", market: "M" }, () => undefined);
+    latest().open();
+    const late: StreamMessage[] = [];
+    stream.subscribe({ channel: "book", market: "M" }, (m) => late.push(m));
+    expect(latest().sent).toEqual([
+      { op: "subscribe", channel: "book", market: "M" },
+      { op: "subscribe", channel: "book", market: "M" },
+    ]);
+    latest().receive({ channel: "book", market: "M", type: "snapshot", seq: 5, bids: [], asks: [] });
+    expect(late).toHaveLength(1);
+  });
+
+  it("routes data messages to the listeners of their channel only", () => {
+    const stream = client();
+    const book: StreamMessage[] = [];
+    const candles: StreamMessage[] = [];
+    const account: StreamMessage[] = [];
+    stream.subscribe({ channel: "book", market: "M" }, (m) => book.push(m));
+    stream.subscribe({ channel: "candles", market: "M", interval: "1m" }, (m) => candles.push(m));
+    stream.subscribe({ channel: "account", address: "0xA" }, (m) => account.push(m));
+    latest().open();
+    latest().receive({ op: "subscribed", channel: "book:M" });
+    latest().receive({ channel: "book", market: "M", type: "delta", seq: 2 });
+    latest().receive({ channel: "book", market: "other", type: "delta", seq: 2 });
+    latest().receive({ channel: "candles", market: "M", interval: "5m" });
+    latest().receive({ channel: "candles", market: "M", interval: "1m" });
+    latest().receive({ channel: "account", type: "fill" });
+    expect([book.length, candles.length, account.length]).toEqual([1, 1, 1]);
+  });
+
+  it("reconnects after the socket drops and subscribes every channel again", () => {
+    const stream = client();
+    const statuses: string[] = [];
+    stream.onStatus((s) => statuses.push(s));
+    stream.subscribe({ channel: "book", market: "M", depth: 20 }, () => undefined);
+    const first = latest();
+    first.open();
+    first.close();
+    expect(stream.status).toBe("reconnecting");
+    vi.advanceTimersByTime(500);
+    const second = latest();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent).toEqual([{ op: "subscribe", channel: "book", market: "M", depth: 20 }]);
+    expect(statuses).toEqual(["connecting", "open", "reconnecting", "open"]);
+  });
+
+  it("asks for a channel again on resubscribe (a fresh book snapshot after a seq gap)", () => {
+    const stream = client();
+    stream.subscribe({ channel: "book", market: "M" }, () => undefined);
+    latest().open();
+    stream.resubscribe({ channel: "book", market: "M" });
+    expect(latest().sent).toEqual([
+      { op: "subscribe", channel: "book", market: "M" },
+      { op: "subscribe", channel: "book", market: "M" },
+    ]);
+  });
+
+  it("pings, and replaces a socket that stops answering", () => {
+    const stream = client();
+    stream.subscribe({ channel: "ticker", market: "M" }, () => undefined);
+    const socket = latest();
+    socket.open();
+    vi.advanceTimersByTime(1_000);
+    expect(socket.sent.at(-1)).toEqual({ op: "ping" });
+    socket.receive({ op: "pong" });
+    vi.advanceTimersByTime(1_000); // answered: the next ping goes out, the socket stays
+    expect(FakeSocket.sockets).toHaveLength(1);
+    vi.advanceTimersByTime(500); // not answered within the timeout
+    expect(socket.readyState).toBe(3);
+    vi.advanceTimersByTime(500);
+    expect(FakeSocket.sockets).toHaveLength(2);
+  });
+
+  it("passes server errors to error listeners", () => {
+    const stream = client();
+    const errors: unknown[] = [];
+    stream.onError((e) => errors.push(e));
+    stream.subscribe({ channel: "ticker", market: "nope" }, () => undefined);
+    latest().open();
+    latest().receive({ op: "error", error: { code: "UNKNOWN_MARKET", message: "no such market", field: "market" } });
+    expect(errors).toEqual([{ code: "UNKNOWN_MARKET", message: "no such market", field: "market" }]);
+  });
+});

@@ -1,0 +1,30 @@
+import react from "@vitejs/plugin-react";
+import { loadEnv } from "vite";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(({ mode }) => {
+  // The API `npm run dev` forwards to: `hdex up`'s default address, or HDEX_API_URL.
+  const api = loadEnv(mode, ".", "HDEX_").HDEX_API_URL ?? "http://127.0.0.1:8000";
+  return {
+    plugins: [react()],
+    base: "/",
+    build: {
+      outDir: "dist",
+      emptyOutDir: true,
+      assetsDir: "assets",
+      sourcemap: false,
+      chunkSizeWarningLimit: 900,
+    },
+    server: {
+      proxy: {
+        "/v1/ws": { target: api.replace(/^http/, "ws"), ws: true },
+        "/v1": { target: api },
+        "/health": { target: api },
+      },
+    },
+    test: {
+      environment: "node",
+      include: ["src/**/*.test.ts"],
+    },
+  };
+});

@@ -1,0 +1,103 @@
+"""`hdex up`'s whole stack on free ports, for browser tests and `make bench-dapp` (no pytest in here).
+
+anvil, the contracts, the API serving `dapp/dist`, the indexer and the relayer, as `make run` starts
+them, in a fresh data folder (SQLite), with settings that keep a test fast.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from backend.paths import DAPP_DIST
+
+STARTUP_TIMEOUT_S = 180
+# Half-second blocks, one confirmation, settle at once, the engine host syncing twice a second, and
+# limits no test reaches (every page of every test comes from 127.0.0.1).
+FAST_SETTINGS = {
+    "HDEX_ENV": "development",
+    "HDEX_ANVIL_BLOCK_TIME": "0.5",
+    "HDEX_CONFIRMATIONS": "1",
+    "HDEX_RELAYER_CONFIRMATIONS": "1",
+    "HDEX_SETTLEMENT_MAX_WAIT_S": "0",
+    "HDEX_TRADING_SYNC_INTERVAL": "0.5",
+    "HDEX_ENGINE_FSYNC": "false",
+    "HDEX_RATE_LIMIT_IP": "100000/minute",
+    "HDEX_RATE_LIMIT_AUTH": "10000/minute",
+    "HDEX_RATE_LIMIT_FAUCET": "10000/minute",
+}
+
+
+class StackError(RuntimeError):
+    """The stack did not start; the message carries the end of its log."""
+
+
+@dataclass(frozen=True)
+class Stack:
+    """`hdex up` running: the API (serving the dApp) and its anvil."""
+
+    url: str
+    rpc_url: str
+    chain_id: int
+    contracts: dict[str, str]
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_stack(data_dir: Path) -> Iterator[Stack]:
+    """Start `hdex up` with its data in `data_dir`; yield once it is healthy; stop it (SIGINT) after."""
+    if not (DAPP_DIST / "index.html").is_file():
+        raise StackError(f"the dApp is not built ({DAPP_DIST}): run `make setup`")
+    api_port, anvil_port = _free_port(), _free_port()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
+    env.update(FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir), HDEX_API_PORT=str(api_port),
+               HDEX_ANVIL_PORT=str(anvil_port))  # fmt: skip
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / "hdex-up.log"
+    with log.open("wb") as output:
+        # The data folder as working directory: no developer's .env leaks in.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", "up"], cwd=data_dir, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        url = f"http://127.0.0.1:{api_port}"
+        health = _wait_until_healthy(process, url, log)
+        yield Stack(url, f"http://127.0.0.1:{anvil_port}", int(health["chain_id"]), dict(health["contracts"]), log)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise StackError(f"hdex up stopped while starting:\n{log.read_text()[-3000:]}")
+        if "HDEX is up" in log.read_text():
+            health = httpx.get(f"{url}/health", timeout=5)
+            if health.status_code == 200:
+                body: dict[str, Any] = health.json()
+                return body
+        time.sleep(0.2)
+    raise StackError(f"hdex up was not healthy within {STARTUP_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")

@@ -1,0 +1,108 @@
+"""A newcomer's money, from an empty wallet to tokens back in it: "Get test tokens", a deposit of each
+token (pending -> mined -> credited), then a withdrawal (accepted -> relayed -> completed) whose tokens
+arrive in the wallet on-chain.
+
+Dev account 2 (a Custody owner: it has anvil's ETH but no tokens, and no other test moves its money);
+the tests run in file order on its one page, each from the money the one before left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import expect
+
+from .flows import (
+    CHAIN_TIMEOUT_MS,
+    Chain,
+    account_table,
+    api_get,
+    connect,
+    get_test_tokens,
+    table_row,
+    transfer,
+    wallet_page,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator
+
+    from .browser_kit import Dapp
+    from .stack import Stack
+
+NEWCOMER = 2
+WETH = 10**18
+USDC = 10**6
+
+
+@pytest.fixture(scope="module")
+def newcomer(browser: Browser, stack: Stack) -> Iterator[Dapp]:
+    with wallet_page(browser, stack, NEWCOMER) as dapp:
+        connect(dapp)
+        yield dapp
+
+
+@pytest.fixture(scope="module")
+def chain(stack: Stack) -> Chain:
+    return Chain(stack)
+
+
+def expect_every_step_done(entry: Locator) -> None:
+    steps = entry.get_by_role("list", name="Steps").get_by_role("listitem")
+    expect(steps).to_have_count(3)
+    for step in steps.all():
+        expect(step).to_contain_text("(done)")
+
+
+def test_get_test_tokens_fills_an_empty_wallet(newcomer: Dapp, chain: Chain) -> None:
+    address = newcomer.wallet.address
+    assert (chain.wallet_balance(address, "WETH"), chain.wallet_balance(address, "USDC")) == (0, 0)
+
+    get_test_tokens(newcomer.page)
+
+    balances = account_table(newcomer.page, "Balances")
+    expect(table_row(balances, "WETH", "100")).to_have_count(1)
+    expect(table_row(balances, "USDC", "300,000")).to_have_count(1)
+    assert chain.wallet_balance(address, "WETH") == 100 * WETH
+    assert chain.wallet_balance(address, "USDC") == 300_000 * USDC
+
+
+def test_deposits_of_both_tokens_are_credited_and_become_available(newcomer: Dapp, chain: Chain) -> None:
+    page = newcomer.page
+    for symbol, quantity, shown in (("WETH", "10", "10 WETH"), ("USDC", "25000", "25,000 USDC")):
+        entry = transfer(page, "Deposit", symbol, quantity)
+        expect(entry).to_contain_text(f"Deposit of {shown}: credited", timeout=CHAIN_TIMEOUT_MS)
+        expect_every_step_done(entry)
+
+    balances = account_table(page, "Balances")
+    expect(table_row(balances, "WETH", "90", "10")).to_have_count(1)  # wallet, then available on the exchange
+    expect(table_row(balances, "USDC", "275,000", "25,000")).to_have_count(1)
+    address = newcomer.wallet.address
+    assert (chain.vault_balance(address, "WETH"), chain.vault_balance(address, "USDC")) == (10 * WETH, 25_000 * USDC)
+    # approve and deposit, for each token: the wallet sent every transaction itself
+    assert newcomer.wallet.requests().count("eth_sendTransaction") == 4
+
+
+def test_a_withdrawal_is_relayed_and_its_tokens_arrive_in_the_wallet(
+    newcomer: Dapp, chain: Chain, stack: Stack
+) -> None:
+    address = newcomer.wallet.address
+    in_wallet = chain.wallet_balance(address, "USDC")
+
+    entry = transfer(newcomer.page, "Withdraw", "USDC", "5000")
+
+    expect(entry).to_contain_text("Withdrawal of 5,000 USDC: completed", timeout=CHAIN_TIMEOUT_MS)
+    expect_every_step_done(entry)
+    withdrawal = api_get(stack, f"/v1/accounts/{address}/withdrawals")["withdrawals"][0]
+    expect(entry.get_by_role("code")).to_have_text(withdrawal["txHash"])  # the relayer's transaction, shown
+    receipt = chain.w3.eth.get_transaction_receipt(withdrawal["txHash"])
+    assert receipt["status"] == 1
+    arrived = chain.wallet_balance(address, "USDC") - in_wallet
+    assert arrived == 5_000 * USDC - int(withdrawal["fee"]), withdrawal
+    assert chain.vault_balance(address, "USDC") == 20_000 * USDC
+
+
+def test_moving_funds_logged_no_error_in_the_browser_console(newcomer: Dapp) -> None:
+    assert newcomer.console_errors == []
