@@ -28,12 +28,12 @@ from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import account_notifier_for
 from backend.statuses import FillStatus
 from backend.trading.rules.orders import order_from_row
+from relayer.outbox import Notify, tell_after_commit
 from relayer.skip_reasons import SkipReasons
 from relayer.transactions import CONFIRMED, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
 
-Notify = Callable[[str, dict[str, Any]], object]  # (wallet, message) -> delivered?
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class SettlementWork:
                 reason = f"blocked_by_screening:{'+'.join(blocked)}"
                 words = f"not settled: the {' and the '.join(blocked)} did not pass address screening"
                 fills.fail(session, fill.id, reason, words)
-                self._tell(fill, FillStatus.FAILED, failure=reason, reason=words)
+                self._tell(session, fill, FillStatus.FAILED, failure=reason, reason=words)
                 log.warning("fill blocked by screening", extra={"fill": fill.id, "parties": ",".join(blocked)})
             else:
                 clear.append(fill)
@@ -165,7 +165,8 @@ class SettlementWork:
             session.commit()
             fill = session.get(Fill, fill_id)
             if fill is not None:
-                self._tell(fill, FillStatus.FAILED, failure=reason, reason=words)
+                self._tell(session, fill, FillStatus.FAILED, failure=reason, reason=words)
+                session.commit()
         log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
 
     # ------------------------------------------------------------------ outcomes
@@ -188,14 +189,15 @@ class SettlementWork:
                 failure = f"skipped_on_chain:{why}"  # e.g. skipped_on_chain:OrderCancelled(orderHash=0x...)
                 item.outcome, item.reason, item.details = "skipped", why.error, why.details()
                 fills.fail(session, item.fill_id, failure, why.sentence)
-                self._tell(rows[item.fill_id], FillStatus.FAILED, failure=failure, reason=why.sentence)
+                self._tell(session, rows[item.fill_id], FillStatus.FAILED, failure=failure, reason=why.sentence)
             else:
                 item.outcome = "settled"
                 fills.settle(session, item.fill_id, str(tx.mined_hash))
-                self._tell(rows[item.fill_id], FillStatus.SETTLED, tx_hash=tx.mined_hash)
+                self._tell(session, rows[item.fill_id], FillStatus.SETTLED, tx_hash=tx.mined_hash)
 
     def _tell(
         self,
+        session: Session,
         fill: Fill,
         status: str,
         failure: str | None = None,
@@ -203,7 +205,7 @@ class SettlementWork:
         tx_hash: str | None = None,
     ) -> None:
         """Both parties hear of their fill's outcome on their account channel (at least once): a failed fill's
-        `failure` as recorded, and `reason`, the same in words."""
+        `failure` as recorded, and `reason`, the same in words. Sent once `session` commits."""
         message = {
             "type": "settlement",
             "fill": str(fill.id),
@@ -213,4 +215,4 @@ class SettlementWork:
             "txHash": tx_hash,
         }
         for wallet in {fill.maker, fill.taker}:
-            self.notify(wallet, message)
+            tell_after_commit(session, self.notify, wallet, message)

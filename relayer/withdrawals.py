@@ -21,7 +21,7 @@ from backend.bootstrap import Container
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.statuses import ChainEventStatus, WithdrawalStatus
-from relayer.settlement import Notify
+from relayer.outbox import Notify, tell_after_commit
 from relayer.transactions import CONFIRMED, DROPPED_ERROR, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class WithdrawalWork:
             request.status, request.tx_hash = WithdrawalStatus.RELAYED, tx.mined_hash
         else:
             request.status, request.failure = WithdrawalStatus.FAILED, tx.error or tx.status
-        self._tell(request)
+        self._tell(session, request)
 
     def _complete_final(self) -> None:
         """A request whose Withdrawn event is final in the ledger is complete: a relayed one, and one that
@@ -141,7 +141,7 @@ class WithdrawalWork:
                     log.warning("withdrawal failed as dropped was mined; completed", extra={"withdrawal": request.hash})
                 request.status, request.failure, request.tx_hash = WithdrawalStatus.COMPLETED, None, tx_hash
                 request.updated_at_ms = self._now_ms()
-                self._tell(request)
+                self._tell(session, request)
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
             session.commit()
 
@@ -150,14 +150,15 @@ class WithdrawalWork:
             row = session.get(WithdrawalRequest, request_hash)
             if row is not None:
                 row.status, row.failure, row.updated_at_ms = status, failure, self._now_ms()
+                self._tell(session, row)
                 session.commit()
-                self._tell(row)
 
-    def _tell(self, request: WithdrawalRequest) -> None:
-        """The wallet hears of every step of its withdrawal on its account channel (at least once)."""
+    def _tell(self, session: Session, request: WithdrawalRequest) -> None:
+        """The wallet hears of every step of its withdrawal on its account channel (at least once), once
+        `session` commits."""
         message = {"type": "withdrawal", "hash": request.hash, "status": request.status,
                    "txHash": request.tx_hash, "failure": request.failure}  # fmt: skip
-        self.notify(request.wallet, message)
+        tell_after_commit(session, self.notify, request.wallet, message)
 
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)

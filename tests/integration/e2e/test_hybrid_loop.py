@@ -110,10 +110,29 @@ def loop(devchain: DevChain, database_url: str, tmp_path: Path) -> Iterator[Loop
     with TestClient(create_app(container)) as client:
         relayer = relayer_for(container)
         notes: list[tuple[str, dict[str, Any]]] = []
+        told_early: list[dict[str, Any]] = []
+
+        def note(wallet: str, message: dict[str, Any]) -> None:
+            """Record the message, and whether a reader woken by it would still find the old state."""
+            notes.append((wallet, message))
+            if stored_status(container, message) != message["status"]:
+                told_early.append(message)
+
         for work in relayer.workers:
-            work.notify = lambda wallet, message: notes.append((wallet, message))  # type: ignore[attr-defined]
+            work.notify = note  # type: ignore[attr-defined]
         yield Loop(devchain, container, client, IndexerLoop(container, build_follower(container)), relayer, notes)
     container.db_engine.dispose()
+    assert told_early == [], "a wallet was told of a change before it was committed"
+
+
+def stored_status(container: Container, message: dict[str, Any]) -> str | None:
+    """The committed status of what an account message is about, read as the API would."""
+    with container.session_factory() as session:
+        if message["type"] == "settlement":
+            fill = session.get(Fill, int(message["fill"]))
+            return None if fill is None else fill.status
+        request = session.get(WithdrawalRequest, message["hash"])
+        return None if request is None else request.status
 
 
 def fund(loop: Loop) -> None:
