@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: unit + integration in .venv, contract tests in .venv-brownie, one summary at the end.
+# The whole suite: the dApp's unit tests (Vitest), unit + integration + browser in .venv, contract tests in
+# .venv-brownie, one summary at the end.
 # Extra arguments go to the app's pytest (e.g. -k health).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +16,10 @@ HOME="$root/var/brownie-home" .venv-brownie/bin/python -m pytest -p no:cacheprov
 contracts_pid=$!
 trap 'kill "$contracts_pid" 2>/dev/null' EXIT
 
+echo "== dApp unit tests (Vitest) =="
+npm test -w dapp --silent -- --reporter=default --reporter=junit --outputFile.junit="$root/$reports/dapp.xml"
+dapp=$?
+
 echo "== unit, integration and browser tests (.venv) =="
 .venv/bin/python -m pytest --junitxml="$reports/app.xml" "$@"
 app=$?
@@ -25,7 +30,7 @@ contracts=$?
 trap - EXIT
 cat "$reports/contracts.log"
 
-.venv/bin/python scripts/toolchain/test_summary.py "$reports/app.xml" "$reports/contracts.xml"
+.venv/bin/python scripts/toolchain/test_summary.py "$reports/dapp.xml" "$reports/app.xml" "$reports/contracts.xml"
 summary=$?
 # pytest exit 5 means "no tests collected": a suite that ran nothing has failed.
-[ $app -eq 0 ] && [ $contracts -eq 0 ] && [ $summary -eq 0 ]
+[ $dapp -eq 0 ] && [ $app -eq 0 ] && [ $contracts -eq 0 ] && [ $summary -eq 0 ]
