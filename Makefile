@@ -16,6 +16,8 @@ BROWNIE_STAMP := $(BVENV)/.hdex-installed
 NODE_STAMP := node_modules/.hdex-installed
 SOLC_STAMP := var/solcx/.hdex-installed
 BROWNIE_NET_STAMP := var/brownie-home/.hdex-configured
+# The engine's core compiled by mypyc (pure Python without a C compiler), rebuilt when an engine source changes.
+ENGINE_CORE_STAMP := build/engine-core/.hdex-built
 # The web app is rebuilt when a source, its package or build config, or the lock file changes.
 DAPP_STAMP := dapp/dist/.hdex-built
 DAPP_SOURCES := $(shell find dapp/src dapp/public -type f 2>/dev/null) \
@@ -32,7 +34,7 @@ help:
 	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle, -dapp)"
 	@echo "make slither  static analysis of the contracts"
 
-setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP)
+setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP) $(ENGINE_CORE_STAMP)
 
 $(APP_STAMP): pyproject.toml requirements/app.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "HDEX needs Python 3.11+, found " + sys.version.split()[0])'
@@ -40,6 +42,11 @@ $(APP_STAMP): pyproject.toml requirements/app.lock
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/app.lock -e '.[test]'
 	@touch $@
+
+# Quick when nothing changed: the script compiles only if its digest of the sources differs from the build's.
+$(ENGINE_CORE_STAMP): $(APP_STAMP) $(wildcard backend/engine/*.py) scripts/toolchain/build_engine.py
+	$(VENV)/bin/python scripts/toolchain/build_engine.py
+	@mkdir -p $(dir $@) && touch $@
 
 # brownie pins ~70 exact versions that clash with the app's (python-dotenv, pytest, hypothesis),
 # so it gets an environment of its own; the app's .venv never imports it.
@@ -93,8 +100,9 @@ bench: bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp
 bench-gas: setup
 	@$(BROWNIE) -m pytest -q -p no:cacheprovider tests/contracts/bench_gas.py -s 2>/dev/null | grep '^{'
 
+# e.g. ENGINE_BENCH_ARGS="--peer-python /tmp/peer/bin/python" also times matching-engine on the same stream.
 bench-engine: setup
-	@$(VENV)/bin/python tests/bench/bench_engine.py
+	@$(VENV)/bin/python tests/bench/bench_engine.py $(ENGINE_BENCH_ARGS)
 
 bench-indexer: setup
 	@$(VENV)/bin/python tests/bench/bench_indexer.py

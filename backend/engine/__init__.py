@@ -9,10 +9,20 @@ Commands (`commands`): AddMarket, SetMarketState, PlaceOrder, CancelOrder, Cance
 ExpireOrders. Events (`events`): MarketAdded, MarketStateChanged, OrderAccepted, Rejected, Trade,
 OrderCancelled, OrderTriggered, OrderExpired, OrderAmended, BookDelta. Reasons: `ResultCode`.
 Durability: `Journal` protocol, `recover()`, snapshots; files in `backend.engine.adapters`.
+
+The core runs compiled by mypyc when `make setup` could build it, else as pure Python (see
+`backend.engine.native`; `HDEX_ENGINE_PURE=1` forces the pure core). Both behave identically;
+`COMPILED` says which one this process runs.
 """
 
+# ruff: noqa: E402 - the loader must choose the core before any submodule is imported
 from __future__ import annotations
 
+from backend.engine import native
+
+native.use_compiled_core(__path__)  # before any submodule below is imported
+
+from backend.engine import engine as _engine_module
 from backend.engine.book import OrderBook
 from backend.engine.codes import ResultCode
 from backend.engine.commands import (
@@ -26,7 +36,13 @@ from backend.engine.commands import (
     SetMarketState,
 )
 from backend.engine.engine import Depth, Engine
-from backend.engine.errors import CommandFormatError, EngineError, JournalGapError, UnknownMarketError
+from backend.engine.errors import (
+    CommandFormatError,
+    EngineError,
+    JournalCorruptionError,
+    JournalGapError,
+    UnknownMarketError,
+)
 from backend.engine.events import (
     BookDelta,
     Event,
@@ -47,7 +63,11 @@ from backend.engine.recovery import recover
 from backend.engine.snapshot import EngineSnapshot, MarketSnapshot
 from backend.engine.types import MarketState, OrderType, SelfTradePrevention, Side, TimeInForce
 
+COMPILED = native.is_compiled(_engine_module.__file__)
+"""True when the mypyc-compiled core runs, False for the pure-Python one."""
+
 __all__ = [
+    "COMPILED",
     "AddMarket",
     "AmendOrder",
     "Book",
@@ -63,6 +83,7 @@ __all__ = [
     "Event",
     "ExpireOrders",
     "Journal",
+    "JournalCorruptionError",
     "JournalEntry",
     "JournalGapError",
     "MarketAdded",

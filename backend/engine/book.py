@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Iterator
+from typing import Final
 
-from backend.engine.orders import RestingOrder
+from backend.engine.orders import Book, RestingOrder
 from backend.engine.types import Side
 
-_BUY = Side.BUY
+_BUY: Final = Side.BUY  # Final: a C static in the compiled core, not a lookup per use
 
 
 class _Level:
@@ -35,7 +36,7 @@ class _BookSide:
         self.levels: dict[int, _Level] = {}
 
 
-class OrderBook:
+class OrderBook(Book):
     """Price-time priority storage for one market's resting orders (see the module docs)."""
 
     __slots__ = ("_asks", "_bids")
@@ -85,9 +86,10 @@ class OrderBook:
         """The first order in priority on `side`, or None when that side is empty."""
         book_side = self._bids if side is _BUY else self._asks
         keys = book_side.keys
-        if not keys:
-            return None
-        return next(iter(book_side.levels[keys[-1]].orders.values()))
+        if keys:
+            for order in book_side.levels[keys[-1]].orders.values():
+                return order  # the oldest at the best price (an empty level is removed at once)
+        return None
 
     def orders(self, side: Side) -> Iterator[RestingOrder]:
         """Every resting order on `side`, best price first, earliest first within a price."""

@@ -9,9 +9,8 @@ never trade, so halting a market does not keep it alive. Order ids are unique am
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from heapq import heapify, heappop
-from typing import Any, NamedTuple
+from typing import Final, NamedTuple
 
 from backend.engine.book import OrderBook
 from backend.engine.codes import ResultCode
@@ -44,7 +43,12 @@ from backend.engine.orders import (
 from backend.engine.snapshot import EngineSnapshot, MarketSnapshot, state_hash
 from backend.engine.types import MarketState, Side
 
-_HALTED = MarketState.HALTED
+# Final: the compiled core keeps these in C statics instead of looking them up on every use
+_HALTED: Final = MarketState.HALTED
+_CANCELLED_BY_USER: Final = ResultCode.CANCELLED_BY_USER
+_COMMAND_TYPES: Final = frozenset(
+    {PlaceOrder, CancelOrder, AmendOrder, CancelAll, AddMarket, SetMarketState, ExpireOrders}
+)
 
 
 class Depth(NamedTuple):
@@ -64,23 +68,13 @@ class Engine:
         self._live: dict[str, LiveOrder] = {}
         self._expiry: list[ExpiryEntry] = []
         self.command_seq = 0
-        self._handlers: dict[type[Any], Callable[[Any, list[Event]], None]] = {
-            PlaceOrder: self._place,
-            CancelOrder: self._cancel,
-            CancelAll: self._cancel_all,
-            AmendOrder: self._amend,
-            AddMarket: self._add_market,
-            SetMarketState: self._set_market_state,
-            ExpireOrders: _ignore,
-        }
 
     def apply(self, command: Command) -> list[Event]:
         """Journal the command, expire what is due by `command.ts`, run it, return its events.
 
         Raises `TypeError` (before journaling anything) for an object that is not a command.
         """
-        handler = self._handlers.get(type(command))
-        if handler is None:
+        if type(command) not in _COMMAND_TYPES:
             raise TypeError(f"not an engine command: {command!r}")
         self.command_seq += 1
         if self._journal is not None:
@@ -89,7 +83,20 @@ class Engine:
         expiry = self._expiry
         if expiry and expiry[0][0] <= command.ts:
             self._expire_due(command.ts, out)
-        handler(command, out)
+        # by exact type, the busiest first: the compiled core calls each handler directly
+        if type(command) is PlaceOrder:
+            self._place(command, out)
+        elif type(command) is CancelOrder:
+            self._cancel(command, out)
+        elif type(command) is AmendOrder:
+            self._amend(command, out)
+        elif type(command) is CancelAll:
+            self._cancel_all(command, out)
+        elif type(command) is AddMarket:
+            self._add_market(command, out)
+        elif type(command) is SetMarketState:
+            self._set_market_state(command, out)
+        # an ExpireOrders tick has done all its work in the expiry sweep above
         return out
 
     def attach_journal(self, journal: Journal | None) -> None:
@@ -218,7 +225,7 @@ class Engine:
         if market.state is _HALTED:
             market.reject("cancel", order.order_id, ResultCode.MARKET_HALTED, out)
             return
-        market.cancel(order, ResultCode.CANCELLED_BY_USER, out)
+        market.cancel(order, _CANCELLED_BY_USER, out)
 
     def _cancel_all(self, command: CancelAll, out: list[Event]) -> None:
         if command.market is not None:
@@ -238,7 +245,7 @@ class Engine:
                 key=lambda o: o.priority,
             )
             for order in doomed:
-                market.cancel(order, ResultCode.CANCELLED_BY_USER, out)
+                market.cancel(order, _CANCELLED_BY_USER, out)
 
     def _amend(self, command: AmendOrder, out: list[Event]) -> None:
         order = self._live.get(command.order_id)
@@ -276,7 +283,3 @@ class Engine:
             # the entry is stale if its order is gone, or the id now names a newer order
             if order is not None and order.priority == priority and order.market == market:
                 self._markets[market].expire(order, out)
-
-
-def _ignore(command: ExpireOrders, out: list[Event]) -> None:
-    """An `ExpireOrders` tick has done all its work in `Engine.apply`'s expiry sweep."""

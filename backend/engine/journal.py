@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple, Protocol
 
+from mypy_extensions import mypyc_attr
+
 from backend.engine.commands import Command
 
 
@@ -26,3 +28,24 @@ class JournalEntry(NamedTuple):
 
     seq: int
     command: Command
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class PendingCommands:
+    """A `Journal` whose `append` only queues, in the compiled core: a storage adapter subclasses it
+    and writes `pending` out in `flush()` (group commit), so no Python frame runs per command."""
+
+    def __init__(self, max_pending: int) -> None:
+        self.pending: list[tuple[int, Command]] = []
+        self.max_pending = max_pending
+
+    def append(self, seq: int, command: Command) -> None:
+        """Queue one command; it is durable only after the next `flush()` (called here when full)."""
+        pending = self.pending
+        pending.append((seq, command))
+        if len(pending) >= self.max_pending:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write out what is pending: the adapter's part."""
+        raise NotImplementedError

@@ -11,6 +11,7 @@ worst acceptable price, so the notional bounds what the order can spend or recei
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from backend.engine.codes import ResultCode
 from backend.engine.commands import PlaceOrder
@@ -34,10 +35,13 @@ def spec_error(spec: MarketSpec) -> ResultCode | None:
     return None
 
 
-_GTC, _IOC, _FOK, _POST = TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK, TimeInForce.POST_ONLY
+_GTC: Final = TimeInForce.GTC
+_IOC: Final = TimeInForce.IOC
+_FOK: Final = TimeInForce.FOK
+_POST: Final = TimeInForce.POST_ONLY
 
 # (default when the order gives none, every tif the type accepts)
-_TIF_RULES: dict[OrderType, tuple[TimeInForce, frozenset[TimeInForce]]] = {
+_TIF_RULES: Final[dict[OrderType, tuple[TimeInForce, frozenset[TimeInForce]]]] = {
     OrderType.LIMIT: (_GTC, frozenset({_GTC, _IOC, _FOK, _POST})),
     OrderType.MARKET: (_IOC, frozenset({_IOC, _FOK})),
     OrderType.STOP_MARKET: (_IOC, frozenset({_IOC})),

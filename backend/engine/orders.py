@@ -1,7 +1,7 @@
-"""The engine's live orders and the order-book protocol every book implementation satisfies.
+"""The engine's live orders and the order-book base class every book implementation extends.
 
 `RestingOrder` and `PendingStop` are the engine's own mutable records (slotted, never handed out:
-queries return `OrderView`/`StopView` copies). A book only stores and orders resting orders; all
+queries return `OrderView`/`StopView` copies). A `Book` only stores and orders resting orders; all
 matching rules live in `backend.engine.matching`, so the fast book and the naive reference book in
 the tests are interchangeable and produce the same state hash.
 """
@@ -9,13 +9,16 @@ the tests are interchangeable and produce the same state hash.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
+
+from mypy_extensions import mypyc_attr
 
 from backend.engine.types import OrderType, SelfTradePrevention, Side
 
 
-class RestingOrder:
-    """An order in the book. `priority` orders time: lower is earlier at the same price."""
+class LiveOrder:
+    """What every live order has, resting or waiting: one base, so the compiled core reads these
+    fields of an order from the engine's index directly, whichever kind it is."""
 
     __slots__ = (
         "account",
@@ -28,6 +31,22 @@ class RestingOrder:
         "side",
         "stp",
     )
+
+    order_id: str
+    account: str
+    market: str
+    side: Side
+    price: int
+    remaining: int
+    stp: SelfTradePrevention
+    expires_at: int | None
+    priority: int
+
+
+class RestingOrder(LiveOrder):
+    """An order in the book. `priority` orders time: lower is earlier at the same price."""
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -52,24 +71,11 @@ class RestingOrder:
         self.priority = priority
 
 
-class PendingStop:
+class PendingStop(LiveOrder):
     """A stop or take-profit order waiting for its trigger. `fires_on_rise` is True when it fires
     once the last trade price is >= `stop_price`, False when it is <= `stop_price`."""
 
-    __slots__ = (
-        "account",
-        "expires_at",
-        "fires_on_rise",
-        "market",
-        "order_id",
-        "order_type",
-        "price",
-        "priority",
-        "remaining",
-        "side",
-        "stop_price",
-        "stp",
-    )
+    __slots__ = ("fires_on_rise", "order_type", "stop_price")
 
     def __init__(
         self,
@@ -106,9 +112,6 @@ def fires_on_rise(side: Side, order_type: OrderType) -> bool:
     return is_stop == (side is Side.BUY)
 
 
-LiveOrder = RestingOrder | PendingStop
-
-
 class OrderView(NamedTuple):
     """A resting order as queries report it."""
 
@@ -141,11 +144,11 @@ class StopView(NamedTuple):
 
 def view_of(order: LiveOrder) -> OrderView | StopView:
     """An immutable copy of a live order."""
-    return order_view(order) if isinstance(order, RestingOrder) else stop_view(order)
+    return stop_view(order) if isinstance(order, PendingStop) else order_view(order)
 
 
-def order_view(order: RestingOrder) -> OrderView:
-    """An immutable copy of a resting order."""
+def order_view(order: LiveOrder) -> OrderView:
+    """An immutable copy of a resting order (of the fields every live order has)."""
     return OrderView(
         order.order_id,
         order.account,
@@ -176,26 +179,39 @@ def stop_view(stop: PendingStop) -> StopView:
     )
 
 
-class Book(Protocol):
-    """One market's resting orders in price-time priority. Books never match: they store."""
+@mypyc_attr(allow_interpreted_subclasses=True)
+class Book:
+    """One market's resting orders in price-time priority. Books never match: they store.
+
+    A base class rather than a protocol so that the compiled core calls a book's methods directly;
+    implementations subclass it (the fast `OrderBook`, the tests' naive reference book, in Python).
+    """
+
+    __slots__ = ()
 
     def add(self, order: RestingOrder) -> int:
         """Rest the order behind every order at its price; return the level's new total."""
+        raise NotImplementedError
 
     def remove(self, order: RestingOrder) -> int:
         """Take a resting order out; return its level's total afterwards (0: the level is gone)."""
+        raise NotImplementedError
 
     def reduce(self, order: RestingOrder, qty: int) -> int:
         """Lower a resting order's remaining by `qty` (< remaining) in place; return the level total."""
+        raise NotImplementedError
 
     def best(self, side: Side) -> RestingOrder | None:
         """The first order in priority on `side`, or None when that side is empty."""
+        raise NotImplementedError
 
     def orders(self, side: Side) -> Iterator[RestingOrder]:
         """Every resting order on `side`, best price first, earliest first within a price."""
+        raise NotImplementedError
 
     def depth(self, side: Side, levels: int) -> list[tuple[int, int]]:
         """Up to `levels` (price, total quantity) pairs on `side`, best first."""
+        raise NotImplementedError
 
 
 BookFactory = Callable[[], Book]

@@ -48,6 +48,12 @@ def command_to_record(command: Command) -> Record:
     return ("E", command.ts)
 
 
+def journal_rows(entries: list[tuple[int, Command]]) -> list[tuple[int, Record]]:
+    """`(seq, command_to_record(command))` for every entry: the rows of one journal frame (a loop
+    that runs in the compiled core, where a host's batch of commands is encoded)."""
+    return [(seq, command_to_record(command)) for seq, command in entries]
+
+
 def record_to_command(record: Record) -> Command:
     """Inverse of `command_to_record`; raises `CommandFormatError` for an unknown or malformed record."""
     try:

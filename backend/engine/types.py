@@ -6,6 +6,7 @@ All are `StrEnum`s so their values are the wire strings used in JSON and in the 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 
 class Side(StrEnum):
@@ -51,10 +52,10 @@ class MarketState(StrEnum):
     HALTED = "halted"
 
 
-STOP_TYPES = frozenset(
+STOP_TYPES: Final = frozenset(
     {OrderType.STOP_MARKET, OrderType.STOP_LIMIT, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT}
 )
 """Order types that wait for a trade price before they execute."""
 
-MARKET_KIND_TYPES = frozenset({OrderType.MARKET, OrderType.STOP_MARKET, OrderType.TAKE_PROFIT})
+MARKET_KIND_TYPES: Final = frozenset({OrderType.MARKET, OrderType.STOP_MARKET, OrderType.TAKE_PROFIT})
 """Order types that execute as IOC at their worst acceptable price."""

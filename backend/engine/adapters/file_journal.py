@@ -1,12 +1,29 @@
 """The journal and snapshots on local disk.
 
-Journal file: a sequence of frames, each a 4-byte little-endian length and a pickle (protocol 5) of
-a list of tuples `(seq, *record)`, `record` being `backend.engine.records.command_to_record(command)`.
-Pickle is used as a compact, C-speed encoder of plain lists and tuples only: the reader refuses
-every global, so a journal file can never make the reader import or run anything. A frame cut
-short by a crash (the torn tail) is ignored on read and truncated away when the journal is reopened.
+Journal file, format 2: the 8-byte magic `HDEXJRN2`, then frames. A frame is a 12-byte header of
+three little-endian uint32 (the payload's length, the payload's CRC32 and the CRC32 of those first 8
+header bytes; `zlib.crc32`), then the payload: a pickle (protocol 5) of a list of pairs
+`(seq, record)`, `record` being `backend.engine.records.command_to_record(command)` (built by
+`journal_rows`). The header has a checksum of its own so that a damaged length is caught before it is
+believed: it can neither re-frame the rest of the file nor pass for a torn tail. Pickle is used
+as a compact, C-speed encoder of plain lists and tuples only: the reader refuses every global, so a
+journal file can never make the reader import or run anything. An empty file is an empty journal
+(the magic is written with the first frame).
 
-Durability, group commit: `append` only queues the (immutable) command in memory; `flush()` encodes
+A frame cut short by a crash (the torn tail: an incomplete header, or a sound header whose payload
+the file ends before) is ignored on read and truncated away when the journal is reopened. A header
+or a payload that fails its checksum, or a payload that does not decode, is damage, not a crash
+(a crash never leaves a complete frame behind it): reading stops there with
+`JournalCorruptionError` naming the file and the frame's byte offset, and the journal cannot be
+reopened for appending. (The host then rebuilds its books from the database.)
+
+Format 1 (before checksums: no magic, a frame is a 4-byte length and a pickle of flat tuples
+`(seq, *record)`) is still read, unverified, so an
+engine upgraded mid-life recovers from its last segment; it is never appended to (the host always
+starts a new segment after recovery), and `FileJournal` refuses to open one.
+
+Durability, group commit: `append` only queues the (immutable) command in memory (`PendingCommands`,
+compiled with the core); `flush()` encodes
 everything queued as one frame, hands it to the OS and, with `fsync=True`, forces it to disk. The
 host calls `flush()` before it publishes the events of the commands appended so far, so an event is
 never visible before its command is durable. Encoding a batch in one `pickle.dumps` costs a fraction
@@ -26,50 +43,48 @@ import os
 import pickle
 import struct
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from backend.engine.commands import Command
-from backend.engine.errors import CommandFormatError
-from backend.engine.journal import JournalEntry
-from backend.engine.records import command_to_record, record_to_command
+from backend.engine.errors import CommandFormatError, JournalCorruptionError
+from backend.engine.journal import JournalEntry, PendingCommands
+from backend.engine.records import journal_rows, record_to_command
 from backend.engine.snapshot import EngineSnapshot, snapshot_from_plain, snapshot_to_plain
 
-_HEADER = struct.Struct("<I")
+MAGIC = b"HDEXJRN2"
+_LENGTH = struct.Struct("<I")  # a format 1 frame's header
+_HEADER = struct.Struct("<III")  # payload length, payload CRC32, CRC32 of the first 8 header bytes
+_CHECKED = struct.Struct("<II")  # the part of the header its own checksum covers
 _PROTOCOL = 5
 
 
-class FileJournal:
+class FileJournal(PendingCommands):
     """Appends commands to a journal file (see the module docs); satisfies `Journal`."""
 
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = True, max_pending: int = 65_536) -> None:
+        super().__init__(max_pending)
         self.path = Path(path)
         self._fsync = fsync
-        self._max_pending = max_pending
-        self._pending: list[tuple[int, Command]] = []
         self._flushing = threading.Lock()  # one writer of frames, even when a full queue flushes in `append`
-        valid_end = _scan_valid_end(self.path) if self.path.exists() else 0
+        valid_end = _valid_end(self.path) if self.path.exists() else 0
         self._file = open(self.path, "ab")  # noqa: SIM115 - lives until close()
         if self._file.tell() != valid_end:
             self._file.truncate(valid_end)  # drop the torn tail a crash left behind
-
-    def append(self, seq: int, command: Command) -> None:
-        """Queue one command; it is durable only after the next `flush()`."""
-        pending = self._pending
-        pending.append((seq, command))
-        if len(pending) >= self._max_pending:
-            self.flush()
+            self._file.seek(valid_end)  # `tell()` then says whether the magic is written
 
     def flush(self) -> None:
         """Write everything queued as one frame and, if so configured, fsync it."""
         with self._flushing:
-            pending = self._pending
+            pending = self.pending
             count = len(pending)  # slicing and deleting a list are atomic: a concurrent append survives
             if count:
-                payload = pickle.dumps([(seq, *command_to_record(c)) for seq, c in pending[:count]], _PROTOCOL)
-                self._file.write(_HEADER.pack(len(payload)) + payload)
+                payload = pickle.dumps(journal_rows(pending[:count]), _PROTOCOL)
+                checked = _CHECKED.pack(len(payload), zlib.crc32(payload))
+                header = checked + _LENGTH.pack(zlib.crc32(checked))
+                self._file.write(header + payload if self._file.tell() else MAGIC + header + payload)
                 del pending[:count]
             self._file.flush()
             if self._fsync:
@@ -93,15 +108,18 @@ class FileJournal:
 def read_journal(path: str | os.PathLike[str]) -> Iterator[JournalEntry]:
     """Every complete frame of a journal file, in order; a torn last frame is ignored.
 
-    Raises `CommandFormatError` for a complete frame that does not decode (corruption, not a crash).
+    Raises `JournalCorruptionError` (file and offset) at the first complete frame that fails its
+    checksum or does not decode, after yielding every entry before it.
     """
     with open(path, "rb") as file:
-        for payload in _frames(file):
+        checked = file.read(len(MAGIC)) == MAGIC
+        file.seek(0)
+        for offset, payload in _frames(file, str(path)):
             try:
                 rows = _RestrictedUnpickler(io.BytesIO(payload)).load()
-                entries = [(seq, tuple(record)) for seq, *record in rows]
+                entries = [(seq, record) for seq, record in rows] if checked else [(s, tuple(r)) for s, *r in rows]
             except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
-                raise CommandFormatError(f"corrupt journal frame: {exc}") from exc
+                raise JournalCorruptionError(str(path), offset, f"undecodable payload: {exc}") from exc
             for seq, record in entries:
                 yield JournalEntry(seq, record_to_command(record))
 
@@ -136,28 +154,41 @@ class _RestrictedUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"journal frames hold no objects, found {module}.{name}")
 
 
-def _frames(file: io.BufferedReader) -> Iterator[bytes]:
+def _frames(file: io.BufferedReader, path: str) -> Iterator[tuple[int, bytes]]:
+    """(offset, payload) of every complete frame, checksums verified (format 2) or not (format 1)."""
+    start = file.read(len(MAGIC))
+    checked = start == MAGIC
+    if not checked:
+        if MAGIC.startswith(start):
+            return  # empty, or a crash cut the magic short: no frame was ever complete
+        file.seek(0)  # format 1
+    header = _HEADER if checked else _LENGTH
+    offset = file.tell()
     while True:
-        header = file.read(_HEADER.size)
-        if len(header) < _HEADER.size:
+        head = file.read(header.size)
+        if len(head) < header.size:
             return
-        (size,) = _HEADER.unpack(header)
+        size, payload_crc, head_crc = _HEADER.unpack(head) if checked else (*_LENGTH.unpack(head), 0, 0)
+        if checked and zlib.crc32(head[: _CHECKED.size]) != head_crc:
+            raise JournalCorruptionError(path, offset, "frame header checksum mismatch")
         payload = file.read(size)
         if len(payload) < size:
             return
-        yield payload
+        if checked and zlib.crc32(payload) != payload_crc:
+            raise JournalCorruptionError(path, offset, "payload checksum mismatch")
+        yield offset, payload
+        offset += header.size + size
 
 
-def _scan_valid_end(path: Path) -> int:
-    """The offset just past the last complete frame; reads only the frame headers."""
-    size = path.stat().st_size
-    end = 0
+def _valid_end(path: Path) -> int:
+    """The offset just past the last complete frame of a format 2 journal (0 if it has none);
+    verifies every checksum on the way, so a damaged journal is never appended to."""
     with open(path, "rb") as file:
-        while True:
-            header = file.read(_HEADER.size)
-            if len(header) < _HEADER.size:
-                return end
-            frame_end = end + _HEADER.size + _HEADER.unpack(header)[0]
-            if frame_end > size:
-                return end
-            end = file.seek(frame_end)
+        start = file.read(len(MAGIC))
+        if start != MAGIC and not MAGIC.startswith(start):
+            raise CommandFormatError(f"{path}: journal format 1 (no checksums) is read-only; start a new file")
+        file.seek(0)
+        end = 0
+        for offset, payload in _frames(file, str(path)):
+            end = offset + _HEADER.size + len(payload)
+        return end

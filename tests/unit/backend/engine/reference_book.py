@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backend.engine.orders import RestingOrder
+from backend.engine.orders import Book, RestingOrder
 from backend.engine.types import Side
 
 
-class ReferenceBook:
-    """Satisfies `backend.engine.orders.Book` with lists and sorting."""
+class ReferenceBook(Book):
+    """A `backend.engine.orders.Book` of lists and sorting."""
 
     def __init__(self) -> None:
         self._sides: dict[Side, list[RestingOrder]] = {Side.BUY: [], Side.SELL: []}

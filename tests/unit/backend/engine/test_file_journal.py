@@ -1,25 +1,57 @@
-"""The file journal adapter: frames, torn tails, corruption, and atomic snapshots."""
+"""The file journal adapter: frames, checksums, torn tails, corruption, and atomic snapshots."""
 
 from __future__ import annotations
 
 import pickle
 import struct
+import zlib
 from pathlib import Path
 
 import pytest
 from engine_helpers import BUY, limit
 
-from backend.engine import AddMarket, CancelOrder, CommandFormatError, Engine, JournalEntry
-from backend.engine.adapters.file_journal import FileJournal, read_journal, read_snapshot, write_snapshot
+from backend.engine import (
+    AddMarket,
+    CancelOrder,
+    CommandFormatError,
+    Engine,
+    JournalCorruptionError,
+    JournalEntry,
+    recover,
+)
+from backend.engine.adapters.file_journal import MAGIC, FileJournal, read_journal, read_snapshot, write_snapshot
 
 COMMANDS = [AddMarket("ETH-USDC", 1, 1, 0), limit("o1", BUY, 100, 1), CancelOrder("o1")]
 
 
-def _journal(path: Path) -> None:
+def _journal(path: Path, *, frame_each: bool = False) -> None:
     with FileJournal(path) as journal:
         engine = Engine(journal=journal)
         for command in COMMANDS:
             engine.apply(command)
+            if frame_each:
+                journal.flush()
+
+
+def _frame(payload: bytes) -> bytes:
+    """A format 2 frame with correct checksums around any payload."""
+    checked = struct.pack("<II", len(payload), zlib.crc32(payload))
+    return checked + struct.pack("<I", zlib.crc32(checked)) + payload
+
+
+def _frame_offsets(path: Path) -> list[int]:
+    offsets, data, offset = [], path.read_bytes(), len(MAGIC)
+    while offset < len(data):
+        offsets.append(offset)
+        offset += 12 + struct.unpack_from("<I", data, offset)[0]
+    return offsets
+
+
+def _flip(path: Path, offset: int, mask: int = 0x01) -> bytes:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= mask
+    path.write_bytes(bytes(data))
+    return bytes(data)
 
 
 def test_appended_commands_read_back_in_order_with_their_sequence_numbers(tmp_path: Path) -> None:
@@ -50,7 +82,7 @@ def test_a_torn_last_frame_is_ignored_and_cut_off_when_reopened(tmp_path: Path) 
     _journal(path)
     whole = path.stat().st_size
     with open(path, "ab") as file:
-        file.write(struct.pack("<I", 50) + b"\x80\x05partial")
+        file.write(_frame(b"\x80\x05" + b"x" * 48)[:20])  # a sound header, then the crash
     assert len(list(read_journal(path))) == 3
     with FileJournal(path) as journal:
         journal.append(4, CancelOrder("o2"))
@@ -58,20 +90,88 @@ def test_a_torn_last_frame_is_ignored_and_cut_off_when_reopened(tmp_path: Path) 
     assert [entry.seq for entry in read_journal(path)] == [1, 2, 3, 4]
 
 
-def test_a_complete_frame_that_does_not_decode_is_corruption(tmp_path: Path) -> None:
+def test_a_journal_file_starts_with_its_format_magic_once_the_first_frame_is_written(tmp_path: Path) -> None:
+    _journal(tmp_path / "j", frame_each=True)
+    assert (tmp_path / "j").read_bytes().startswith(MAGIC)
+    assert len(_frame_offsets(tmp_path / "j")) == 3
+
+
+def test_a_byte_flipped_in_the_middle_of_a_journal_is_refused_with_its_file_and_offset(tmp_path: Path) -> None:
     path = tmp_path / "j"
-    payload = b"not a pickle"
-    path.write_bytes(struct.pack("<I", len(payload)) + payload)
-    with pytest.raises(CommandFormatError, match="corrupt journal frame"):
+    _journal(path, frame_each=True)
+    middle = _frame_offsets(path)[1]
+    _flip(path, middle + 16)  # one bit inside the second frame's payload
+
+    read = []
+    with pytest.raises(JournalCorruptionError, match="payload checksum mismatch") as refused:
+        read.extend(read_journal(path))
+    assert (refused.value.path, refused.value.offset) == (str(path), middle)
+    assert read == [JournalEntry(1, COMMANDS[0])]  # everything before the bad frame, nothing after it
+
+
+@pytest.mark.parametrize("mask", [0x01, 0x40], ids=["shorter", "past the end of the file"])
+def test_a_damaged_length_is_refused_by_the_header_checksum_rather_than_taken_for_a_torn_tail(
+    tmp_path: Path, mask: int
+) -> None:
+    path = tmp_path / "j"
+    _journal(path, frame_each=True)
+    middle = _frame_offsets(path)[1]
+    _flip(path, middle + 1, mask)  # the length's second byte: 256 or 16,384 bytes off
+    with pytest.raises(JournalCorruptionError, match="header checksum mismatch") as refused:
         list(read_journal(path))
+    assert refused.value.offset == middle
+
+
+def test_recovery_stops_at_a_corrupt_frame_rather_than_replaying_around_it(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    _journal(path, frame_each=True)
+    _flip(path, _frame_offsets(path)[1] + 16, 0xFF)
+    with pytest.raises(JournalCorruptionError, match=f"{path}: corrupt journal frame at byte offset"):
+        recover(None, read_journal(path))
+
+
+def test_a_corrupt_journal_is_not_reopened_for_appending(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    _journal(path, frame_each=True)
+    damaged = _flip(path, _frame_offsets(path)[0] + 16)
+    with pytest.raises(JournalCorruptionError):
+        FileJournal(path)
+    assert path.read_bytes() == damaged
+
+
+def test_a_complete_frame_with_a_good_checksum_that_does_not_decode_is_corruption(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    path.write_bytes(MAGIC + _frame(b"not a pickle"))
+    with pytest.raises(JournalCorruptionError, match="undecodable payload") as refused:
+        list(read_journal(path))
+    assert refused.value.offset == len(MAGIC)
 
 
 def test_a_frame_that_names_a_python_object_is_refused_rather_than_loaded(tmp_path: Path) -> None:
     path = tmp_path / "j"
-    payload = pickle.dumps((1, "E", Path("x")))  # a global reference, as an attacker's frame would hold
-    path.write_bytes(struct.pack("<I", len(payload)) + payload)
+    payload = pickle.dumps([(1, "E", Path("x"))])  # a global reference, as an attacker's frame would hold
+    path.write_bytes(MAGIC + _frame(payload))
     with pytest.raises(CommandFormatError, match="hold no objects"):
         list(read_journal(path))
+
+
+def test_a_format_1_journal_without_checksums_is_still_read_but_never_appended_to(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    rows = [(1, "K", "ETH-USDC", 1, 1, 0, 0), (2, "C", "o1", 0)]
+    payload = pickle.dumps(rows, 5)
+    path.write_bytes(struct.pack("<I", len(payload)) + payload)
+    assert list(read_journal(path)) == [JournalEntry(1, COMMANDS[0]), JournalEntry(2, CancelOrder("o1"))]
+    with pytest.raises(CommandFormatError, match="format 1"):
+        FileJournal(path)
+
+
+def test_a_magic_cut_short_by_a_crash_is_an_empty_journal(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    path.write_bytes(MAGIC[:3])
+    assert list(read_journal(path)) == []
+    with FileJournal(path) as journal:
+        journal.append(1, COMMANDS[0])
+    assert list(read_journal(path)) == [JournalEntry(1, COMMANDS[0])]
 
 
 def test_a_snapshot_is_written_atomically_and_read_back(tmp_path: Path) -> None:

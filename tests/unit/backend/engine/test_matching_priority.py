@@ -118,6 +118,6 @@ def test_order_lookup_reports_a_live_order_and_forgets_a_filled_one(engine: Engi
 
 def test_an_object_that_is_not_a_command_is_refused_before_it_is_journaled(engine: Engine) -> None:
     seq = engine.command_seq
-    with pytest.raises(TypeError, match="not an engine command"):
+    with pytest.raises(TypeError):  # the compiled core refuses it at the call, the pure one in `apply`
         engine.apply("place o1")  # type: ignore[arg-type]
     assert engine.command_seq == seq
