@@ -23,7 +23,7 @@ DAPP_STAMP := dapp/dist/.hdex-built
 DAPP_SOURCES := $(shell find dapp/src dapp/public -type f 2>/dev/null) \
 	$(wildcard dapp/package.json dapp/index.html dapp/vite.config.* dapp/tsconfig*.json) package-lock.json
 
-.PHONY: setup run test test-app test-contracts lint slither bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp clean help
+.PHONY: setup run test test-app test-contracts lint slither bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -91,11 +91,11 @@ test-contracts: setup
 	$(BROWNIE) -m pytest -p no:cacheprovider tests/contracts $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check backend indexer relayer custody scripts tests
+	$(VENV)/bin/ruff check backend indexer relayer custody auditor scripts tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-bench: bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp
+bench: bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit
 
 bench-gas: setup
 	@$(BROWNIE) -m pytest -q -p no:cacheprovider tests/contracts/bench_gas.py -s 2>/dev/null | grep '^{'
@@ -115,6 +115,9 @@ bench-settle: setup
 
 bench-dapp: setup
 	@$(VENV)/bin/python tests/bench/bench_dapp.py
+
+bench-audit: setup
+	@$(VENV)/bin/python tests/bench/bench_audit.py
 
 # Static analysis of the contracts (slither in its own environment; see contracts/SECURITY.md).
 SVENV := .venv-slither

@@ -12,13 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from eth_abi.abi import encode as abi_encode
 from eth_account import Account
 from eth_account.messages import SignableMessage, _hash_eip191_message, encode_typed_data
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from custody.errors import TreasuryError
 
 DOMAIN_NAME = "HDEX Custody"
 DOMAIN_VERSION = "1"
 TRANSACTION_TYPE = "CustodyTransaction(address target,uint256 value,bytes data,uint256 nonce,uint256 deadline)"
+DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 TRANSACTION_TYPES: dict[str, list[dict[str, str]]] = {
     "CustodyTransaction": [
         {"name": "target", "type": "address"},
@@ -30,7 +35,7 @@ TRANSACTION_TYPES: dict[str, list[dict[str, str]]] = {
 }
 
 
-class ApprovalError(ValueError):
+class ApprovalError(TreasuryError):
     """Approvals cannot be assembled (duplicate signer, not enough signatures)."""
 
 
@@ -77,8 +82,43 @@ class CustodyTransaction:
     def signable(self) -> SignableMessage:
         return encode_typed_data(full_message=self.typed_data())
 
+    def domain_hash(self) -> bytes:
+        """The EIP-712 domain separator, encoded by hand from the type string (`Custody.domainSeparator`)."""
+        return keccak(
+            abi_encode(
+                ["bytes32", "bytes32", "bytes32", "uint256", "address"],
+                [
+                    keccak(text=DOMAIN_TYPE),
+                    keccak(text=DOMAIN_NAME),
+                    keccak(text=DOMAIN_VERSION),
+                    self.chain_id,
+                    to_checksum_address(self.custody),
+                ],
+            )
+        )
+
+    def message_hash(self) -> bytes:
+        """The EIP-712 struct hash of the message, encoded by hand as `Custody._hashTransaction` does."""
+        return keccak(
+            abi_encode(
+                ["bytes32", "address", "uint256", "bytes32", "uint256", "uint256"],
+                [
+                    keccak(text=TRANSACTION_TYPE),
+                    to_checksum_address(self.target),
+                    self.value,
+                    keccak(self.data),
+                    self.nonce,
+                    self.deadline,
+                ],
+            )
+        )
+
     def digest(self) -> bytes:
-        """The 32-byte EIP-712 digest the owners sign (equal to `Custody.hashTransaction`)."""
+        """The 32-byte EIP-712 digest the owners sign (equal to `Custody.hashTransaction`), by our own encoder."""
+        return keccak(b"\x19\x01" + self.domain_hash() + self.message_hash())
+
+    def typed_data_digest(self) -> bytes:
+        """The same digest from eth-account's typed-data encoder: an independent second implementation."""
         return bytes(_hash_eip191_message(self.signable()))
 
 
@@ -88,6 +128,11 @@ class Approval:
 
     signer: str
     signature: bytes
+
+
+def recover(transaction: CustodyTransaction, signature: bytes) -> str:
+    """The checksummed address whose key made `signature` over the transaction's digest."""
+    return to_checksum_address(Account._recover_hash(transaction.digest(), signature=signature))
 
 
 def sign(transaction: CustodyTransaction, private_key: str | bytes) -> Approval:

@@ -26,6 +26,7 @@ def main() -> None:
 
 
 def _register() -> None:
+    from backend.cli.audit import audit_command
     from backend.cli.chain import chain_group
     from backend.cli.compliance import compliance_group
     from backend.cli.db import db_group
@@ -33,6 +34,7 @@ def _register() -> None:
     from backend.cli.ledger import reconcile_command
     from backend.cli.market import market_group
     from backend.cli.services import indexer_command, relayer_command, worker_command
+    from backend.cli.treasury import treasury_group
     from backend.cli.up import up_command
 
     main.add_command(up_command)
@@ -45,6 +47,8 @@ def _register() -> None:
     main.add_command(relayer_command)
     main.add_command(worker_command)
     main.add_command(market_group)
+    main.add_command(treasury_group)
+    main.add_command(audit_command)
 
 
 _register()

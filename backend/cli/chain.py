@@ -1,15 +1,29 @@
-"""`hdex chain`: the development node, compilation and deployment."""
+"""`hdex chain`: the development node, compilation, deployment (dev stack or a planned real one) and verify."""
 
+import os
 import sys
 import time
+from pathlib import Path
 
 import click
+from eth_account import Account
+from eth_utils.address import is_address, to_checksum_address
+from web3.exceptions import Web3Exception
 
+from backend.chain.artifacts import ArtifactError
 from backend.chain.compiler import CompileError, compile_all
+from backend.chain.deploy import DEV_EXIT_DELAY, DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, DEV_TIMELOCK_DELAY
+from backend.chain.deployments import load_deployments, record_deployments
+from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.chain.node import AnvilNode, NodeError
+from backend.chain.plan import DeployRoles, execute_plan, plan_deployment
+from backend.chain.rpc import make_web3
+from backend.chain.verify import verify_code
 from backend.cli.context import database_container
 from backend.log import configure_logging
 from backend.settings import get_settings
+from custody.errors import TreasuryError
+from custody.keystore import unlock
 
 
 @click.group("chain")
@@ -49,8 +63,68 @@ def compile_contracts() -> None:
 
 
 @chain_group.command("deploy")
-def deploy() -> None:
-    """Deploy the contracts to the configured chain and record their addresses."""
+@click.option("--plan", "dry_run", is_flag=True, help="print roles and the addresses it would create; send nothing")
+@click.option("--owners", envvar="HDEX_CUSTODY_OWNERS", help="real network: comma-separated Custody owners")
+@click.option("--threshold", envvar="HDEX_CUSTODY_THRESHOLD", type=click.IntRange(min=1), help="approvals needed")
+@click.option("--operator", help="operator address [default: from the settings' operator key]")
+@click.option("--timelock-delay", type=click.IntRange(3600, 30 * 86_400), default=DEV_TIMELOCK_DELAY, show_default=True)
+@click.option("--exit-delay", type=click.IntRange(3600, 7 * 86_400), default=DEV_EXIT_DELAY, show_default=True)
+@click.option("--maker-fee-rate", type=click.IntRange(0, 10_000), default=DEV_MAKER_FEE_RATE, show_default=True)
+@click.option("--taker-fee-rate", type=click.IntRange(0, 10_000), default=DEV_TAKER_FEE_RATE, show_default=True)
+@click.option("--deployer", help="deployer address (for --plan without a keystore)")
+@click.option("--deployer-keystore", envvar="HDEX_DEPLOYER_KEYSTORE", type=click.Path(exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="deploy without asking after printing the plan")
+def deploy(
+    dry_run: bool, owners: str | None, threshold: int | None, operator: str | None, timelock_delay: int,
+    exit_delay: int, maker_fee_rate: int, taker_fee_rate: int, deployer: str | None,
+    deployer_keystore: Path | None, yes: bool,
+) -> None:  # fmt: skip
+    """Deploy the contracts to the configured chain and record their addresses.
+
+    Without --owners: the development stack (dev keys, demo tokens). With --owners and --threshold: Custody and
+    Exchange for a real network from a deployer keystore; --plan prints the plan and sends nothing.
+    """
+    if owners is None and not dry_run:
+        _deploy_dev()
+        return
+    settings = get_settings()
+    try:
+        if owners is None or threshold is None:
+            raise TreasuryError("give --owners and --threshold (or HDEX_CUSTODY_OWNERS / HDEX_CUSTODY_THRESHOLD)")
+        roles = DeployRoles(
+            owners=tuple(_checksummed(o) for o in owners.split(",") if o.strip()), threshold=threshold,
+            operator=_checksummed(operator) if operator else Account.from_key(settings.operator_private_key()).address,
+            timelock_delay=timelock_delay, exit_delay=exit_delay, maker_fee_rate=maker_fee_rate,
+            taker_fee_rate=taker_fee_rate,
+        )  # fmt: skip
+        key = unlock(deployer_keystore, _password(deployer_keystore)).key.hex() if deployer_keystore else None
+        address = Account.from_key(key).address if key else (_checksummed(deployer) if deployer else None)
+        if address is None:
+            raise TreasuryError("give --deployer-keystore (or --deployer with --plan)")
+        w3 = make_web3(settings.effective_rpc_url)
+        plan = plan_deployment(w3, address, roles)
+        for line in plan.lines():
+            click.echo(line)
+        if dry_run:
+            click.echo("dry run: nothing was sent")
+            return
+        if key is None:
+            raise TreasuryError("deploying needs --deployer-keystore")
+        if not yes:
+            click.confirm("Deploy exactly this?", abort=True)
+        contracts, block = execute_plan(w3, plan, "0x" + key.removeprefix("0x"))
+    except (TreasuryError, ArtifactError, Web3Exception, OSError) as exc:
+        click.echo(f"hdex chain deploy: {exc}", err=True)
+        sys.exit(1)
+    container = database_container()
+    with container.uow() as uow:
+        record_deployments(uow.session, plan.chain_id, contracts, block)
+        uow.commit()
+    for name, contract in sorted(contracts.items()):
+        click.echo(f"{name} {contract}")
+
+
+def _deploy_dev() -> None:
     from backend.entrypoints.runtime import StartupError, ensure_contracts
 
     try:
@@ -60,3 +134,42 @@ def deploy() -> None:
         sys.exit(1)
     for name, address in sorted(contracts.items()):
         click.echo(f"{name} {address}")
+
+
+@chain_group.command("verify")
+@click.option("--custody", help="Custody address [default: the recorded deployment]")
+@click.option("--exchange", help="Exchange address [default: the recorded deployment]")
+def verify(custody: str | None, exchange: str | None) -> None:
+    """Check the deployed runtime bytecode against build/contracts (metadata trailer and immutables aside)."""
+    settings = get_settings()
+    addresses = {"Custody": custody, "Exchange": exchange}
+    if custody is None or exchange is None:
+        with database_container().uow() as uow:
+            recorded = load_deployments(uow.session, settings.chain_id)
+        addresses = {name: given or recorded.get(name) for name, given in addresses.items()}
+    failed = False
+    for name, address in addresses.items():
+        if address is None:
+            click.echo(f"hdex chain verify: no {name} address given or recorded on chain {settings.chain_id}", err=True)
+            sys.exit(1)
+        try:
+            code = bytes.fromhex(str(rpc_call(settings.effective_rpc_url, "eth_getCode", [address, "latest"]))[2:])
+            check = verify_code(name, address, code)
+        except (RpcError, ArtifactError) as exc:
+            click.echo(f"hdex chain verify: {exc}", err=True)
+            sys.exit(1)
+        verdict = "matches the build" if check.matches else "DOES NOT MATCH the build"
+        click.echo(f"{name} {address}: {verdict} ({check.detail}; {check.immutables} immutable words skipped)")
+        failed |= not check.matches
+    if failed:
+        sys.exit(1)
+
+
+def _checksummed(address: str) -> str:
+    if not is_address(address.strip()):
+        raise TreasuryError(f"{address!r} is not an address")
+    return to_checksum_address(address.strip())
+
+
+def _password(keystore: Path) -> str:
+    return os.environ.get("HDEX_KEYSTORE_PASSWORD") or click.prompt(f"password for {keystore}", hide_input=True)

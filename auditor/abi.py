@@ -1,0 +1,177 @@
+"""The Exchange's ABI (build/contracts/Exchange.json) turned into decoders for its events and `settle` calldata.
+
+Decoding is done here with eth-abi from the ABI entries, so the auditor depends on the ABI and the chain only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+
+from auditor.errors import AuditError
+
+DEFAULT_ABI_PATH = Path(__file__).resolve().parents[1] / "build" / "contracts" / "Exchange.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """An order as its maker signed it (the EIP-712 `Order` of IExchange.sol, fields in its order)."""
+
+    maker: str
+    base_token: str
+    quote_token: str
+    side: int
+    base_amount: int
+    limit_price: int
+    trigger_price: int
+    max_fee_rate: int
+    nonce: int
+    expiry: int
+    flags: int
+
+    def typed_message(self) -> dict[str, Any]:
+        """The EIP-712 message, keyed by the signed struct's field names."""
+        return {
+            "maker": self.maker, "baseToken": self.base_token, "quoteToken": self.quote_token, "side": self.side,
+            "baseAmount": self.base_amount, "limitPrice": self.limit_price, "triggerPrice": self.trigger_price,
+            "maxFeeRate": self.max_fee_rate, "nonce": self.nonce, "expiry": self.expiry, "flags": self.flags,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """One fill of a batch, as the operator submitted it."""
+
+    maker_index: int
+    taker_index: int
+    base_amount: int
+    quote_amount: int
+    maker_fee: int
+    taker_fee: int
+
+
+@dataclass(frozen=True, slots=True)
+class SettleCall:
+    """The decoded arguments of one `settle` transaction."""
+
+    orders: tuple[Order, ...]
+    signatures: tuple[bytes, ...]
+    trades: tuple[Trade, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One decoded Exchange log, with where it sits on the chain."""
+
+    name: str
+    block: int
+    log_index: int
+    tx_hash: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _EventSpec:
+    name: str
+    indexed: tuple[tuple[str, str], ...]
+    data_names: tuple[str, ...]
+    data_types: tuple[str, ...]
+
+
+def _canonical_type(entry: dict[str, Any]) -> str:
+    """The ABI type string of an input, tuples spelled out as `(t1,t2,...)`."""
+    kind = str(entry["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(_canonical_type(c) for c in entry["components"])
+        return f"({inner}){kind[len('tuple') :]}"
+    return kind
+
+
+def _normalise(kind: str, value: Any) -> Any:
+    """Addresses checksummed, bytes as 0x-hex: what the rest of the auditor compares."""
+    if kind == "address":
+        return to_checksum_address(value)
+    if kind == "bytes32":
+        return "0x" + bytes(value).hex()
+    return value
+
+
+class ExchangeAbi:
+    """Decoders built from the Exchange's ABI entries."""
+
+    def __init__(self, abi: Sequence[dict[str, Any]]) -> None:
+        self.entries = list(abi)
+        self._events: dict[str, _EventSpec] = {}
+        for entry in self.entries:
+            if entry["type"] != "event":
+                continue
+            inputs = entry["inputs"]
+            signature = f"{entry['name']}({','.join(_canonical_type(i) for i in inputs)})"
+            topic = "0x" + keccak(text=signature).hex()
+            self._events[topic] = _EventSpec(
+                name=entry["name"],
+                indexed=tuple((i["name"], i["type"]) for i in inputs if i["indexed"]),
+                data_names=tuple(i["name"] for i in inputs if not i["indexed"]),
+                data_types=tuple(_canonical_type(i) for i in inputs if not i["indexed"]),
+            )
+        settle = next((e for e in self.entries if e["type"] == "function" and e["name"] == "settle"), None)
+        if settle is None:
+            raise AuditError("the ABI has no settle function: is it the Exchange's?")
+        self._settle_types = [_canonical_type(i) for i in settle["inputs"]]
+        signature = f"settle({','.join(self._settle_types)})"
+        self.settle_selector = keccak(text=signature)[:4]
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_ABI_PATH) -> ExchangeAbi:
+        """The ABI of a build artifact (`{"abi": [...]}`) or a bare ABI list."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise AuditError(f"cannot read the Exchange ABI at {path}: {exc}") from None
+        return cls(data["abi"] if isinstance(data, dict) else data)
+
+    def decode_log(self, log: dict[str, Any]) -> Event | None:
+        """The decoded event of a raw log, or None if the ABI does not know its topic."""
+        topics = [_hex(t) for t in log["topics"]]
+        spec = self._events.get(topics[0]) if topics else None
+        if spec is None:
+            return None
+        args: dict[str, Any] = {}
+        for (name, kind), topic in zip(spec.indexed, topics[1:], strict=True):
+            (value,) = decode([kind], bytes.fromhex(topic[2:]))
+            args[name] = _normalise(kind, value)
+        values = decode(list(spec.data_types), _bytes(log["data"]))
+        for name, kind, value in zip(spec.data_names, spec.data_types, values, strict=True):
+            args[name] = _normalise(kind, value)
+        return Event(spec.name, int(log["blockNumber"]), int(log["logIndex"]), _hex(log["transactionHash"]), args)
+
+    def decode_settle(self, calldata: bytes) -> SettleCall | None:
+        """The arguments of a `settle` call, or None if `calldata` is not one."""
+        if calldata[:4] != self.settle_selector:
+            return None
+        orders, signatures, trades = decode(self._settle_types, calldata[4:])
+        return SettleCall(
+            orders=tuple(
+                Order(to_checksum_address(o[0]), to_checksum_address(o[1]), to_checksum_address(o[2]), *o[3:])
+                for o in orders
+            ),
+            signatures=tuple(bytes(s) for s in signatures),
+            trades=tuple(Trade(*t) for t in trades),
+        )
+
+
+def _hex(value: Any) -> str:
+    if isinstance(value, str):
+        return value.lower() if value.startswith("0x") else "0x" + value.lower()
+    return "0x" + bytes(value).hex()
+
+
+def _bytes(value: Any) -> bytes:
+    return bytes.fromhex(value[2:]) if isinstance(value, str) else bytes(value)

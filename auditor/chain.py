@@ -1,0 +1,115 @@
+"""Everything the auditor asks the node, over plain JSON-RPC (web3's HTTP provider, no middleware of ours)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from eth_abi.abi import decode, encode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.exceptions import Web3Exception
+
+from auditor.abi import Event, ExchangeAbi, SettleCall
+from auditor.errors import AuditError
+from auditor.state import ETHER
+
+T = TypeVar("T")
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+_BALANCE_OF = _selector("balanceOf(address,address)")
+_ERC20_BALANCE_OF = _selector("balanceOf(address)")
+_ORDER_STATUS = _selector("orderStatus(bytes32)")
+_DOMAIN_SEPARATOR = _selector("domainSeparator()")
+_MAKER_FEE_RATE = _selector("makerFeeRate()")
+_TAKER_FEE_RATE = _selector("takerFeeRate()")
+
+
+class ChainReader:
+    """Reads one Exchange: its logs, its settle transactions and its views at a given block."""
+
+    def __init__(self, rpc_url: str, exchange: str, abi: ExchangeAbi) -> None:
+        self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": 60}))
+        try:
+            self.exchange = to_checksum_address(exchange)
+        except ValueError:
+            raise AuditError(f"not an address: {exchange}") from None
+        self.abi = abi
+        self._code: dict[str, bool] = {}
+
+    def _ask(self, what: str, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except (OSError, Web3Exception, ValueError) as exc:
+            raise AuditError(f"the node failed on {what}: {exc}") from None
+
+    def chain_id(self) -> int:
+        return int(self._ask("eth_chainId", lambda: self.w3.eth.chain_id))
+
+    def head(self) -> int:
+        return int(self._ask("eth_blockNumber", lambda: self.w3.eth.block_number))
+
+    def require_contract(self, block: int) -> None:
+        if not self.has_code(self.exchange, block):
+            raise AuditError(f"no contract at {self.exchange} at block {block}: wrong --exchange or --rpc?")
+
+    def logs(self, first: int, last: int) -> list[Event]:
+        """The Exchange's decoded logs in blocks `first..last`, in chain order."""
+        raw = self._ask(
+            f"eth_getLogs {first}-{last}",
+            lambda: self.w3.eth.get_logs({"address": self.exchange, "fromBlock": first, "toBlock": last}),
+        )
+        events = [self.abi.decode_log(dict(log)) for log in raw]
+        return sorted((e for e in events if e is not None), key=lambda e: (e.block, e.log_index))
+
+    def settle_call(self, tx_hash: str) -> SettleCall | None:
+        """The decoded `settle` arguments of a transaction sent straight to the Exchange, else None."""
+        tx = self._ask(f"eth_getTransactionByHash {tx_hash}", lambda: self.w3.eth.get_transaction(tx_hash))  # type: ignore[arg-type]
+        if tx.get("to") is None or to_checksum_address(str(tx["to"])) != self.exchange:
+            return None
+        return self.abi.decode_settle(bytes(tx["input"]))
+
+    def has_code(self, address: str, block: int | str = "latest") -> bool:
+        key = f"{address}@{block}"
+        if key not in self._code:
+            code = self._ask(f"eth_getCode {address}", lambda: self.w3.eth.get_code(address, block))  # type: ignore[arg-type]
+            self._code[key] = len(code) > 0
+        return self._code[key]
+
+    def _call(self, to: str, data: bytes, block: int, types: list[str]) -> tuple[Any, ...]:
+        result = self._ask(
+            f"eth_call at block {block}",
+            lambda: self.w3.eth.call({"to": to, "data": "0x" + data.hex()}, block),  # type: ignore[typeddict-item]
+        )
+        return tuple(decode(types, bytes(result)))
+
+    def vault_balance(self, wallet: str, token: str, block: int) -> int:
+        """The Exchange's `balanceOf(wallet, token)` view at `block`."""
+        data = _BALANCE_OF + encode(["address", "address"], [wallet, token])
+        return int(self._call(self.exchange, data, block, ["uint256"])[0])
+
+    def held(self, token: str, block: int) -> int:
+        """What the Exchange holds of `token` at `block` (ETH: its ether balance; else ERC-20 balanceOf)."""
+        if token == ETHER:
+            return int(self._ask("eth_getBalance", lambda: self.w3.eth.get_balance(self.exchange, block)))
+        data = _ERC20_BALANCE_OF + encode(["address"], [self.exchange])
+        return int(self._call(token, data, block, ["uint256"])[0])
+
+    def order_status(self, order_hash: str, block: int) -> tuple[int, bool]:
+        """An order's fill and cached signature check at `block` (the opening state of a partial range)."""
+        data = _ORDER_STATUS + bytes.fromhex(order_hash[2:])
+        filled, verified, _ = self._call(self.exchange, data, block, ["uint128", "bool", "bool"])
+        return int(filled), bool(verified)
+
+    def domain_separator(self, block: int) -> str:
+        return "0x" + bytes(self._call(self.exchange, _DOMAIN_SEPARATOR, block, ["bytes32"])[0]).hex()
+
+    def fee_schedule(self, block: int) -> tuple[int, int]:
+        maker = self._call(self.exchange, _MAKER_FEE_RATE, block, ["uint32"])[0]
+        taker = self._call(self.exchange, _TAKER_FEE_RATE, block, ["uint32"])[0]
+        return int(maker), int(taker)

@@ -1,0 +1,55 @@
+"""The checkpoint a run leaves in its report directory after every chunk of blocks, so `--resume` carries on."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.errors import AuditError
+from auditor.state import AuditState
+
+CHECKPOINT_FILE = "audit-checkpoint.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Which audit this is (chain, contract, first block) and the state after its `state.last_block`."""
+
+    chain_id: int
+    exchange: str
+    from_block: int
+    state: AuditState
+
+
+def save(report_dir: Path, checkpoint: Checkpoint) -> None:
+    """Writes the checkpoint atomically: a run killed mid-write leaves the previous one whole."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    target = report_dir / CHECKPOINT_FILE
+    data = {
+        "chain_id": checkpoint.chain_id,
+        "exchange": checkpoint.exchange,
+        "from_block": checkpoint.from_block,
+        "state": checkpoint.state.to_json(),
+    }
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def load(report_dir: Path, chain_id: int, exchange: str) -> Checkpoint:
+    """The checkpoint of an earlier run of the same audit (same chain and contract)."""
+    path = report_dir / CHECKPOINT_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AuditError(f"nothing to resume: no checkpoint at {path}") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise AuditError(f"unreadable checkpoint {path}: {exc}") from None
+    if (data["chain_id"], data["exchange"]) != (chain_id, exchange):
+        raise AuditError(
+            f"the checkpoint at {path} audits {data['exchange']} on chain {data['chain_id']}, "
+            f"not {exchange} on chain {chain_id}"
+        )
+    return Checkpoint(chain_id, exchange, int(data["from_block"]), AuditState.from_json(data["state"]))

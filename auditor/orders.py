@@ -1,0 +1,105 @@
+"""Order digests and signatures, recomputed with eth-account's typed-data encoder (never HDEX's signing code).
+
+The domain and the `Order` type are those IExchange.sol documents; the auditor checks its domain separator
+against the contract's own before trusting any digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from eth_account.messages import encode_typed_data
+from eth_keys.exceptions import BadSignature
+from eth_keys.main import KeyAPI
+from eth_utils.crypto import keccak
+
+from auditor.abi import Order
+
+DOMAIN_NAME = "HDEX Exchange"
+DOMAIN_VERSION = "1"
+EIP712_DOMAIN_TYPE = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+# `Order(address maker,address baseToken,...)` exactly as IExchange.sol spells it.
+ORDER_TYPE = [
+    {"name": name, "type": kind}
+    for name, kind in (
+        ("maker", "address"), ("baseToken", "address"), ("quoteToken", "address"), ("side", "uint8"),
+        ("baseAmount", "uint128"), ("limitPrice", "uint256"), ("triggerPrice", "uint256"), ("maxFeeRate", "uint32"),
+        ("nonce", "uint64"), ("expiry", "uint64"), ("flags", "uint32"),
+    )
+]  # fmt: skip
+# secp256k1's group order: OpenZeppelin's ECDSA refuses s above half of it (malleable signatures).
+_SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+_keys = KeyAPI()
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    chain_id: int
+    exchange: str
+
+    def typed_data(self, order: Order) -> dict[str, Any]:
+        return {
+            "types": {"EIP712Domain": EIP712_DOMAIN_TYPE, "Order": ORDER_TYPE},
+            "primaryType": "Order",
+            "domain": {
+                "name": DOMAIN_NAME,
+                "version": DOMAIN_VERSION,
+                "chainId": self.chain_id,
+                "verifyingContract": self.exchange,
+            },
+            "message": order.typed_message(),
+        }
+
+    def separator(self) -> bytes:
+        """The EIP-712 domain separator (the encoded message's header)."""
+        return bytes(encode_typed_data(full_message=self.typed_data(_ANY_ORDER)).header)
+
+    def order_digest(self, order: Order) -> str:
+        """The digest the maker signs: keccak256(0x1901 || domainSeparator || hashStruct(order)), 0x-hex."""
+        message = encode_typed_data(full_message=self.typed_data(order))
+        return "0x" + keccak(b"\x19\x01" + bytes(message.header) + bytes(message.body)).hex()
+
+
+_ANY_ORDER = Order("0x" + "00" * 20, "0x" + "00" * 20, "0x" + "00" * 20, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+class SignatureCheck(Enum):
+    """What an order signature says about its maker, judged off-chain."""
+
+    RECOVERS_TO_MAKER = "recovers to the maker"
+    OTHER_SIGNER = "recovers to another address or to none"
+    MALFORMED = "malformed (length, v or high s)"
+
+
+def recover(digest: str, signature: bytes) -> str | None:
+    """The address an ECDSA signature (65-byte r,s,v or 64-byte EIP-2098) recovers to over `digest`, or None
+    where OpenZeppelin's ECDSA would refuse it (bad length, v not 27/28, s in the upper half)."""
+    if len(signature) == 65:
+        r, s, v = int.from_bytes(signature[:32]), int.from_bytes(signature[32:64]), signature[64]
+    elif len(signature) == 64:
+        r, vs = int.from_bytes(signature[:32]), int.from_bytes(signature[32:])
+        s, v = vs & ((1 << 255) - 1), 27 + (vs >> 255)
+    else:
+        return None
+    if v not in (27, 28) or s > _SECP256K1_N // 2:
+        return None
+    try:
+        public_key = _keys.Signature(vrs=(v - 27, r, s)).recover_public_key_from_msg_hash(bytes.fromhex(digest[2:]))
+    except (BadSignature, ValueError):
+        return None
+    return str(public_key.to_checksum_address())
+
+
+def check_signature(maker: str, digest: str, signature: bytes) -> SignatureCheck:
+    """Whether `signature` over `digest` is `maker`'s as an EOA would sign it."""
+    recovered = recover(digest, signature)
+    if recovered is None:
+        return SignatureCheck.MALFORMED
+    return SignatureCheck.RECOVERS_TO_MAKER if recovered == maker else SignatureCheck.OTHER_SIGNER

@@ -1,0 +1,189 @@
+"""Each executed trade of a `settle` transaction, re-verified from its calldata against the rules of
+IExchange.sol: signatures, limit prices, fills across all batches, fees, and agreement with the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from auditor.abi import Event, Order, SettleCall, Trade
+from auditor.orders import Domain, SignatureCheck, check_signature
+from auditor.state import AuditState, Finding
+
+PRICE_SCALE = 10**18
+FEE_RATE_SCALE = 10**6
+# The contract's hard cap on any fee rate (IExchange: MAX_FEE_RATE, 1% of the amount received).
+MAX_FEE_RATE = 10_000
+SELL = 1
+FLAG_POST_ONLY = 4
+# An order's fill and whether its signature was already verified, before the audited range.
+OpeningOrder = Callable[[str], tuple[int, bool]]
+# Whether an address holds code (a contract wallet, which signs through EIP-1271).
+HasCode = Callable[[str], bool]
+
+
+class SettlementVerifier:
+    """Verifies `settle` transactions in chain order, keeping fills and verified signatures in the state."""
+
+    def __init__(self, domain: Domain, opening_order: OpeningOrder, has_code: HasCode) -> None:
+        self.domain = domain
+        self.opening_order = opening_order
+        self.has_code = has_code
+        self._digests: dict[Order, str] = {}
+
+    def digest(self, order: Order) -> str:
+        """The order's EIP-712 digest (cached: an order travels again in each batch that fills it)."""
+        digest = self._digests.get(order)
+        if digest is None:
+            digest = self._digests[order] = self.domain.order_digest(order)
+        return digest
+
+    def verify(self, state: AuditState, call: SettleCall | None, events: Sequence[Event]) -> None:
+        """Checks every executed trade of one settle transaction (its Exchange `events` in log order)."""
+        settled = [e for e in events if e.name == "TradeSettled"]
+        skipped = {int(e.args["tradeIndex"]) for e in events if e.name == "TradeSkipped"}
+        check = _Check(state, events[0])
+        state.count("settlements")
+        state.count("trades_skipped", len(skipped))
+        if call is None:
+            check.fail("settlement-undecodable", "the transaction's input is not a direct call of settle")
+            return
+        executed = [trade for index, trade in enumerate(call.trades) if index not in skipped]
+        if len(executed) != len(settled):
+            check.fail("trade-event-mismatch", f"{len(executed)} trades not skipped but {len(settled)} TradeSettled")
+            return
+        fees: dict[str, int] = {}
+        for trade, event in zip(executed, settled, strict=True):
+            check = _Check(state, event)
+            if max(trade.maker_index, trade.taker_index) >= len(call.orders):
+                check.fail("trade-event-mismatch", "a settled trade names an order outside the batch")
+                continue
+            self._verify_trade(state, check, call, trade, event)
+            maker = call.orders[trade.maker_index]
+            buyer_fee, seller_fee = (
+                (trade.taker_fee, trade.maker_fee) if maker.side == SELL else (trade.maker_fee, trade.taker_fee)
+            )
+            fees[maker.base_token] = fees.get(maker.base_token, 0) + buyer_fee
+            fees[maker.quote_token] = fees.get(maker.quote_token, 0) + seller_fee
+            state.count("trades_verified")
+        collected = {str(e.args["token"]): int(e.args["amount"]) for e in events if e.name == "FeesCollected"}
+        if {t: a for t, a in fees.items() if a} != collected:
+            _Check(state, events[-1]).fail(
+                "fees-collected-mismatch", "FeesCollected does not equal the fees of the batch's trades",
+                expected=str(fees), collected=str(collected),
+            )  # fmt: skip
+
+    def _verify_trade(self, state: AuditState, check: _Check, call: SettleCall, trade: Trade, event: Event) -> None:
+        maker, taker = call.orders[trade.maker_index], call.orders[trade.taker_index]
+        maker_hash, taker_hash = self.digest(maker), self.digest(taker)
+        _agrees_with_event(check, event, maker, taker, maker_hash, taker_hash, trade)
+        self._check_signature(state, check, maker, maker_hash, call.signatures[trade.maker_index])
+        self._check_signature(state, check, taker, taker_hash, call.signatures[trade.taker_index])
+        base, quote = trade.base_amount, trade.quote_amount
+        if maker.maker == taker.maker:
+            check.fail("self-trade", f"{maker.maker} traded with itself")
+        if (maker.base_token, maker.quote_token) != (taker.base_token, taker.quote_token) or maker.side == taker.side:
+            check.fail("orders-do-not-match", "the orders are not opposite sides of one market")
+        if taker.flags & FLAG_POST_ONLY:
+            check.fail("post-only-taken", f"post-only order {taker_hash} was the taker")
+        if base == 0 or quote == 0:
+            check.fail("zero-amount-trade", "the trade moves zero base or zero quote")
+            return
+        for order, order_hash, event_filled in (
+            (maker, maker_hash, event.args["makerFilled"]),
+            (taker, taker_hash, event.args["takerFilled"]),
+        ):
+            self._fill(state, check, order, order_hash, base, int(event_filled))
+        seller, buyer = (maker, taker) if maker.side == SELL else (taker, maker)
+        # The exact inequalities of IExchange: rounding never in the operator's favour.
+        if quote * PRICE_SCALE < base * seller.limit_price:
+            check.fail("limit-price-violated", f"the seller {seller.maker} received less than its limit price",
+                       order=self.digest(seller), limit_price=str(seller.limit_price), base=str(base),
+                       quote=str(quote))  # fmt: skip
+        if quote * PRICE_SCALE > base * buyer.limit_price:
+            check.fail("limit-price-violated", f"the buyer {buyer.maker} paid more than its limit price",
+                       order=self.digest(buyer), limit_price=str(buyer.limit_price), base=str(base),
+                       quote=str(quote))  # fmt: skip
+        maker_rate, taker_rate = state.fee_schedule
+        maker_receives, taker_receives = (quote, base) if maker.side == SELL else (base, quote)
+        _check_fee(check, maker, maker_hash, trade.maker_fee, maker_receives, maker_rate)
+        _check_fee(check, taker, taker_hash, trade.taker_fee, taker_receives, taker_rate)
+
+    def _check_signature(
+        self, state: AuditState, check: _Check, order: Order, order_hash: str, signature: bytes
+    ) -> None:
+        self._opening(state, order_hash)
+        if order_hash in state.verified:
+            return  # the contract caches a signature once the order first trades; so does the audit
+        if not signature:
+            check.fail("signature-missing", f"order {order_hash} executed without any verified signature")
+            return
+        verdict = check_signature(order.maker, order_hash, signature)
+        if verdict is SignatureCheck.RECOVERS_TO_MAKER:
+            state.count("signatures_recovered")
+        elif self.has_code(order.maker):
+            state.count("signatures_eip1271")
+            check.note("eip1271-not-verified-offchain",
+                       f"order {order_hash} is signed by contract wallet {order.maker} (EIP-1271): not verified "
+                       "off-chain")  # fmt: skip
+        else:
+            check.fail("signature-invalid", f"order {order_hash}'s signature {verdict.value}, not to {order.maker}")
+            return
+        state.verified.add(order_hash)
+
+    def _opening(self, state: AuditState, order_hash: str) -> None:
+        if order_hash not in state.fills:
+            filled, verified = self.opening_order(order_hash)
+            state.fills[order_hash] = filled
+            if verified:
+                state.verified.add(order_hash)
+
+    def _fill(self, state: AuditState, check: _Check, order: Order, order_hash: str, base: int, reported: int) -> None:
+        self._opening(state, order_hash)
+        filled = state.fills[order_hash] + base
+        if filled > order.base_amount:
+            check.fail("overfilled", f"order {order_hash} filled {filled} of its {order.base_amount}",
+                       order=order_hash, filled=str(filled), base_amount=str(order.base_amount))  # fmt: skip
+        state.fills[order_hash] = filled
+        if filled != reported:
+            check.fail("fill-mismatch", f"order {order_hash}: TradeSettled reports {reported} filled, rebuilt {filled}")
+
+
+def _check_fee(check: _Check, order: Order, order_hash: str, fee: int, received: int, schedule_rate: int) -> None:
+    for kind, rate, what in (
+        ("fee-above-signed-max", order.max_fee_rate, "the signed maximum"),
+        ("fee-above-hard-cap", MAX_FEE_RATE, "the contract's hard cap"),
+        ("fee-above-schedule", schedule_rate, "the fee schedule in force"),
+    ):
+        if fee * FEE_RATE_SCALE > received * rate:
+            check.fail(kind, f"order {order_hash} paid fee {fee} on {received} received, above {what} ({rate}/1e6)",
+                       order=order_hash, fee=str(fee), received=str(received), rate=str(rate))  # fmt: skip
+
+
+def _agrees_with_event(
+    check: _Check, event: Event, maker: Order, taker: Order, maker_hash: str, taker_hash: str, trade: Trade
+) -> None:
+    """The TradeSettled event must describe the calldata's trade (so the balances rebuilt from it are the
+    trades verified here)."""
+    expected = {
+        "maker": maker.maker, "taker": taker.maker, "makerOrderHash": maker_hash, "takerOrderHash": taker_hash,
+        "baseToken": maker.base_token, "quoteToken": maker.quote_token, "makerSide": maker.side,
+        "baseAmount": trade.base_amount, "quoteAmount": trade.quote_amount, "makerFee": trade.maker_fee,
+        "takerFee": trade.taker_fee,
+    }  # fmt: skip
+    differing = sorted(k for k, v in expected.items() if event.args[k] != v)
+    if differing:
+        check.fail("trade-event-mismatch", f"TradeSettled differs from the signed orders and calldata in {differing}")
+
+
+class _Check:
+    """Findings about one event of a settlement."""
+
+    def __init__(self, state: AuditState, event: Event) -> None:
+        self.state, self.event = state, event
+
+    def fail(self, kind: str, message: str, **details: str) -> None:
+        self.state.find(Finding(kind, message, self.event.block, self.event.tx_hash, details=details))
+
+    def note(self, kind: str, message: str) -> None:
+        self.state.find(Finding(kind, message, self.event.block, self.event.tx_hash, failing=False))

@@ -1,0 +1,207 @@
+"""The treasury workflow's node side: read the Custody contract, simulate and send its transactions.
+
+The offline half (proposal files, decoding, digests, signing) is `custody`; this adapter adds what needs a node:
+the nonce for a proposal, owners and threshold for collecting, execute / schedule / execute-after-delay with an
+`eth_call` simulation before anything is sent, the queue of timelocked operations and the daily-limit status.
+Every refusal raises `TreasuryError` before a transaction leaves this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils.address import to_checksum_address
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception
+
+from backend.chain.artifacts import load_artifact
+from backend.chain.rpc import make_web3
+from custody.calls import KnownAbis
+from custody.errors import TreasuryError
+from custody.policy import ETH, ScheduledCall, outflows, scheduled_call
+from custody.proposal import Proposal, require_owners
+
+DAY = 86_400
+RECEIPT_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class CustodyStatus:
+    owners: list[str]
+    threshold: int
+    nonce: int
+    timelock_delay: int
+    daily_limits: dict[str, int]  # token (ETH: zero address) -> limit
+    spent_today: dict[str, int]  # token -> counted outflows since 00:00 UTC
+
+
+@dataclass(frozen=True)
+class PendingOperation:
+    operation_id: bytes
+    call: ScheduledCall
+    ready_at: int
+    seconds_left: int
+
+
+class CustodyNode:
+    """One Custody contract on one node."""
+
+    def __init__(self, rpc_url: str, custody: str, abis: KnownAbis) -> None:
+        self.w3: Web3 = make_web3(rpc_url)
+        self.abis = abis
+        self.contract: Contract = self.w3.eth.contract(
+            address=to_checksum_address(custody), abi=load_artifact("Custody").abi
+        )
+
+    # ------------------------------------------------------------ reads
+
+    def chain_id(self) -> int:
+        return int(self._read(lambda: self.w3.eth.chain_id))
+
+    def nonce(self) -> int:
+        return int(self._read(self.contract.functions.nonce().call))
+
+    def owners(self) -> list[str]:
+        return [to_checksum_address(o) for o in self._read(self.contract.functions.getOwners().call)]
+
+    def threshold(self) -> int:
+        return int(self._read(self.contract.functions.threshold().call))
+
+    def daily_limit(self, token: str) -> int:
+        return int(self._read(self.contract.functions.dailyLimit(to_checksum_address(token)).call))
+
+    def now(self) -> int:
+        """The latest block's timestamp: the contract's clock."""
+        return int(self._read(lambda: self.w3.eth.get_block("latest"))["timestamp"])
+
+    def ready_at(self, call: ScheduledCall) -> int:
+        return int(self._read(self.contract.functions.readyAt(call.operation_id).call))
+
+    def status(self, tokens: Iterable[str], from_block: int = 0) -> CustodyStatus:
+        """Owners, threshold, nonce, delay, and for ETH, `tokens` and every token moved today: limit and spent."""
+        spent = self.spent_today(from_block)
+        keys = sorted({ETH, *(to_checksum_address(t) for t in tokens), *spent})
+        return CustodyStatus(
+            owners=self.owners(),
+            threshold=self.threshold(),
+            nonce=self.nonce(),
+            timelock_delay=int(self._read(self.contract.functions.timelockDelay().call)),
+            daily_limits={token: self.daily_limit(token) for token in keys},
+            spent_today={token: spent.get(token, 0) for token in keys},
+        )
+
+    def spent_today(self, from_block: int = 0) -> dict[str, int]:
+        """Outflows counted today, rebuilt from `Executed` events with the contract's own rule (see ICustody)."""
+        today = self.now() // DAY
+        spent: dict[str, int] = {}
+        logs = self._read(lambda: self.contract.events.Executed().get_logs(from_block=from_block))
+        for log in logs:
+            block = self._read(lambda log=log: self.w3.eth.get_block(log["blockNumber"]))
+            if int(block["timestamp"]) // DAY != today:
+                continue
+            args = log["args"]
+            for token, amount in outflows(args["target"], int(args["value"]), bytes(args["data"])):
+                spent[token] = spent.get(token, 0) + amount
+        return spent
+
+    def pending_operations(self, from_block: int = 0) -> list[PendingOperation]:
+        """Scheduled operations not yet executed nor cancelled, soonest first."""
+        now = self.now()
+        pending = []
+        for log in self._read(lambda: self.contract.events.CallScheduled().get_logs(from_block=from_block)):
+            args = log["args"]
+            call = ScheduledCall(
+                to_checksum_address(args["target"]), int(args["value"]), bytes(args["data"]), bytes(args["salt"])
+            )
+            ready = self.ready_at(call)
+            if ready:  # zero once executed or cancelled
+                pending.append(PendingOperation(call.operation_id, call, ready, max(0, ready - now)))
+        return sorted(pending, key=lambda op: op.ready_at)
+
+    # ------------------------------------------------------------ checks and sends
+
+    def require_matches(self, proposal: Proposal) -> None:
+        """Refuse a proposal for another chain or another contract than this node's Custody."""
+        proposal.verify(self.abis, chain_id=self.chain_id(), custody=self.contract.address)
+
+    def execute(self, proposal: Proposal, sender: LocalAccount) -> str:
+        """Send `Custody.execute` with the proposal's approvals; refuses below threshold, with a stale nonce, after
+        the deadline, or when the simulation reverts. Returns the transaction hash."""
+        self.require_matches(proposal)
+        require_owners(proposal, self.owners())
+        threshold = self.threshold()
+        if len(proposal.approvals) < threshold:
+            raise TreasuryError(
+                f"below threshold: {len(proposal.approvals)} of {threshold} approvals; nothing was sent"
+            )
+        current = self.nonce()
+        tx = proposal.transaction
+        if tx.nonce != current:
+            raise TreasuryError(
+                f"the proposal is for Custody nonce {tx.nonce}, the contract is at {current} "
+                "(executed already, or another proposal went first): propose again"
+            )
+        if self.now() > tx.deadline:
+            raise TreasuryError(f"the approvals expired at {tx.deadline}: propose again")
+        fn = self.contract.functions.execute(
+            to_checksum_address(tx.target), tx.value, tx.data, tx.deadline, proposal.ordered_signatures()
+        )
+        return self._simulate_and_send(fn, sender)
+
+    def execute_scheduled(self, proposal: Proposal, sender: LocalAccount) -> str:
+        """Run the operation a scheduled proposal queued, once its delay has passed."""
+        self.require_matches(proposal)
+        call = scheduled_call(proposal.transaction, self.abis)
+        if call is None:
+            raise TreasuryError("this proposal is not a timelocked schedule: use `execute` to run it")
+        ready = self.ready_at(call)
+        if ready == 0:
+            raise TreasuryError(
+                f"operation 0x{call.operation_id.hex()} is not scheduled (run `hdex treasury schedule` first, "
+                "or it was executed or cancelled)"
+            )
+        now = self.now()
+        if now < ready:
+            raise TreasuryError(f"operation 0x{call.operation_id.hex()} is due at {ready}, in {ready - now} s")
+        fn = self.contract.functions.executeScheduled(call.target, call.value, call.data, call.salt)
+        return self._simulate_and_send(fn, sender)
+
+    def _simulate_and_send(self, fn: Any, sender: LocalAccount) -> str:
+        try:
+            fn.call({"from": sender.address})
+        except (ContractCustomError, ContractLogicError) as exc:
+            raise TreasuryError(f"simulation reverted, nothing was sent: {self._revert_reason(exc)}") from None
+        except (Web3Exception, OSError) as exc:
+            raise TreasuryError(f"the node failed the simulation: {exc}") from None
+        try:
+            tx = fn.build_transaction(
+                {
+                    "from": sender.address,
+                    "nonce": self.w3.eth.get_transaction_count(sender.address, "pending"),
+                    "chainId": self.w3.eth.chain_id,
+                }
+            )
+            tx_hash = self.w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction)
+            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=RECEIPT_TIMEOUT_S)
+        except (Web3Exception, OSError) as exc:
+            raise TreasuryError(f"sending failed: {exc}") from None
+        if receipt["status"] != 1:
+            raise TreasuryError(f"transaction {tx_hash.to_0x_hex()} reverted on-chain")
+        return str(tx_hash.to_0x_hex())
+
+    def _revert_reason(self, exc: ContractCustomError | ContractLogicError) -> str:
+        data = exc.data if isinstance(exc.data, str) else None
+        if data and data.startswith("0x"):
+            return self.abis.decode_error(bytes.fromhex(data[2:]))
+        return str(exc.message or exc)
+
+    @staticmethod
+    def _read(read: Any) -> Any:
+        try:
+            return read()
+        except (Web3Exception, OSError) as exc:
+            raise TreasuryError(f"the node did not answer: {exc}") from None

@@ -1,0 +1,138 @@
+"""What a signer reads before signing: the call in human units, and loud warnings on what can hurt.
+
+Warnings: owner or threshold changes, operator additions, fee, fee recipient, exit-delay and timelock changes,
+admin hand-over, daily-limit changes, outflows above the daily limit, and calldata nobody can decode.
+A call scheduled through the timelock is reviewed as the call it will make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from eth_utils.address import to_checksum_address
+
+from custody.approvals import CustodyTransaction
+from custody.calls import DecodedCall, KnownAbis
+from custody.policy import ETH, outflows
+
+FEE_RATE_SCALE = 1_000_000  # Exchange fee rates are millionths of the amount received
+
+# (contract, function) -> what the warning says it changes
+_SENSITIVE: dict[tuple[str, str], str] = {
+    ("Custody", "addOwner"): "OWNER ADDED and threshold changed",
+    ("Custody", "removeOwner"): "OWNER REMOVED and threshold changed",
+    ("Custody", "changeThreshold"): "THRESHOLD CHANGED",
+    ("Custody", "setTimelockDelay"): "TIMELOCK DELAY CHANGED",
+    ("Custody", "setDailyLimit"): "DAILY LIMIT CHANGED",
+    ("Exchange", "addOperator"): "OPERATOR ADDED: it may settle trades and relay withdrawals",
+    ("Exchange", "setFeeSchedule"): "FEE CHANGE",
+    ("Exchange", "setFeeRecipient"): "FEE RECIPIENT CHANGE",
+    ("Exchange", "setExitDelay"): "EXIT DELAY CHANGE: how long users wait to leave without the operator",
+    ("Exchange", "setAdmin"): "ADMIN CHANGE: the Exchange's admin role leaves this Custody",
+}
+# (contract, function) -> the unit of every argument, keyed by function since parameter names vary by source
+_UNITS: dict[tuple[str, str], str] = {
+    ("Exchange", "setFeeSchedule"): "fee rate",
+    ("Exchange", "setExitDelay"): "duration",
+    ("Custody", "setTimelockDelay"): "duration",
+}
+
+
+@dataclass
+class Review:
+    """The lines describing the call, and the warnings to print loudly."""
+
+    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def review(
+    transaction: CustodyTransaction, abis: KnownAbis, daily_limits: Mapping[str, int] | None = None
+) -> Review:
+    """Describe and assess `transaction`. `daily_limits` (token address or ETH -> limit, in base units) comes
+    from the chain when a node is at hand; without it outflows are shown but not compared."""
+    result = Review()
+    _review_call(result, transaction.target, transaction.value, transaction.data, abis, daily_limits, "", transaction)
+    return result
+
+
+def _review_call(
+    result: Review,
+    target: str,
+    value: int,
+    data: bytes,
+    abis: KnownAbis,
+    limits: Mapping[str, int] | None,
+    indent: str,
+    transaction: CustodyTransaction,
+) -> None:
+    call = abis.decode(data) if data else None
+    result.lines.append(f"{indent}target   {to_checksum_address(target)}")
+    result.lines.append(f"{indent}value    {value} wei ({format_units(value, 18)} ETH)")
+    for token, amount in outflows(target, value, data):
+        _check_outflow(result, token, "ETH" if token == ETH else f"token {token}", amount, limits)
+    if call is None:
+        result.lines.append(f"{indent}call     (none: plain ether transfer)")
+        return
+    result.lines.append(f"{indent}call     {call.describe()}")
+    if call.function is None:
+        result.warnings.append(
+            f"UNKNOWN SELECTOR 0x{call.selector.hex()} on {to_checksum_address(target)}: "
+            "no known ABI decodes this calldata; nobody can tell you what it does"
+        )
+        return
+    for (name, _), arg in zip(call.function.inputs, call.args, strict=True):
+        human = human_value(call, arg)
+        if human:
+            result.lines.append(f"{indent}  {name.strip('_')} = {human}")
+    key = (call.function.contract, call.function.name)
+    if key in _SENSITIVE:
+        result.warnings.append(f"{_SENSITIVE[key]}: {call.describe()}")
+    if key == ("Custody", "schedule"):
+        inner_target, inner_value, inner_data, _ = call.args
+        if to_checksum_address(target) != to_checksum_address(transaction.custody):
+            result.warnings.append("schedule() is called on a contract other than this Custody")
+        result.lines.append(f"{indent}scheduled through the timelock; after the delay it will call:")
+        _review_call(
+            result, inner_target, int(inner_value), bytes(inner_data), abis, limits, indent + "    ", transaction
+        )
+
+
+def human_value(call: DecodedCall, value: object) -> str:
+    """An argument in human units where its meaning is known: fee rates in %, delays in days and hours."""
+    assert call.function is not None
+    unit = _UNITS.get((call.function.contract, call.function.name))
+    if unit == "fee rate":
+        return f"{value} millionths ({format_units(int(str(value)), 4)} %)"
+    if unit == "duration":
+        return f"{value} s ({format_duration(int(str(value)))})"
+    return ""
+
+
+def _check_outflow(result: Review, key: str, what: str, amount: int, limits: Mapping[str, int] | None) -> None:
+    if limits is None:
+        result.lines.append(f"  outflow of {amount} base units of {what}: daily limit not checked offline")
+        return
+    limit = limits.get(to_checksum_address(key), 0)
+    if amount > limit:
+        result.warnings.append(
+            f"ABOVE THE DAILY LIMIT: {amount} base units of {what}, limit {limit} "
+            "(a direct execute reverts; only the timelock can move it)"
+        )
+
+
+def format_units(amount: int, decimals: int) -> str:
+    """`amount` base units as a decimal number of whole units (display only; money stays integer)."""
+    text = format(Decimal(amount).scaleb(-decimals), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_duration(seconds: int) -> str:
+    """Seconds as days, hours, minutes: `1 d 2 h`, `1 h`, `90 s`."""
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")) if n]
+    return " ".join(parts) or "0 s"

@@ -1,0 +1,73 @@
+"""A treasury desk on a fresh dev chain: the three Custody owners' keystores, a sender's, and `hdex treasury`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from eth_account import Account
+
+from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEV_KEYS
+from backend.cli import main
+
+from ..devchain import DevChain
+
+PASSWORD = "correct horse battery staple"
+SENDER_INDEX = 0  # the deployer pays gas; it is not an owner
+
+
+@dataclass
+class Desk:
+    chain: DevChain
+    folder: Path
+    owner_keystores: list[Path]
+    sender_keystore: Path
+
+    @property
+    def custody(self) -> str:
+        return self.chain.stack.contracts["Custody"]
+
+    @property
+    def exchange(self) -> str:
+        return self.chain.stack.contracts["Exchange"]
+
+    def hdex(self, *args: str) -> Result:
+        """Run `hdex treasury ...`; the keystore password comes from the environment, as in automation."""
+        return CliRunner().invoke(
+            main, ["treasury", *args], env={"HDEX_KEYSTORE_PASSWORD": PASSWORD}, catch_exceptions=False
+        )
+
+    def propose(self, out: str, *args: str) -> Path:
+        result = self.hdex("propose", "--custody", self.custody, "--rpc", self.chain.url, "--out", out, *args)
+        assert result.exit_code == 0, result.output
+        return Path(out)
+
+    def sign(self, proposal: Path, owner: int, out: Path | None = None) -> Result:
+        return self.hdex(
+            "sign", str(proposal), "--keystore", str(self.owner_keystores[owner]), "--chain-id", "31337",
+            "--custody", self.custody, "--yes", *(["--out", str(out)] if out else []),
+        )  # fmt: skip
+
+    def send(self, verb: str, proposal: Path) -> Result:
+        return self.hdex(verb, str(proposal), "--keystore", str(self.sender_keystore), "--rpc", self.chain.url)
+
+    def custody_nonce(self) -> int:
+        return int(self.chain.contract("Custody", self.custody).functions.nonce().call())
+
+
+def write_keystore(path: Path, key: str) -> Path:
+    # Light key derivation keeps the suite fast; the format is the standard one `Account.decrypt` reads.
+    path.write_text(json.dumps(Account.encrypt(key, PASSWORD, kdf="pbkdf2", iterations=1_000)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def desk(devchain: DevChain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
+    monkeypatch.chdir(tmp_path)
+    owners = [write_keystore(tmp_path / f"owner{i}.json", DEV_KEYS[i]) for i in CUSTODY_OWNER_INDICES]
+    sender = write_keystore(tmp_path / "sender.json", DEV_KEYS[SENDER_INDEX])
+    yield Desk(devchain, tmp_path, owners, sender)

@@ -1,0 +1,70 @@
+"""`hdex chain deploy --plan` predicts the addresses a real deployment then creates; `hdex chain verify` checks code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from eth_account import Account
+
+from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEV_KEYS
+from backend.cli import main
+from backend.settings import get_settings
+
+from ..devchain import DevChain
+from .conftest import PASSWORD, write_keystore
+
+pytestmark = pytest.mark.chain
+
+Run = Callable[..., Result]
+DEPLOYER_INDEX = 9  # a fresh key: the dev stack's deployer already used its first nonces
+
+
+@pytest.fixture
+def hdex(devchain: DevChain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+    monkeypatch.setenv("HDEX_RPC_URL", devchain.url)
+    monkeypatch.setenv("HDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'hdex.db'}")
+    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HDEX_KEYSTORE_PASSWORD", PASSWORD)
+    get_settings.cache_clear()
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(main, ["chain", *args], catch_exceptions=False)
+
+    yield run
+    get_settings.cache_clear()
+
+
+def roles() -> list[str]:
+    owners = ",".join(Account.from_key(DEV_KEYS[i]).address for i in CUSTODY_OWNER_INDICES)
+    return ["--owners", owners, "--threshold", "2", "--operator", Account.from_key(DEV_KEYS[1]).address]
+
+
+def test_the_plan_names_the_addresses_the_deployment_creates_and_verify_accepts_them(
+    hdex: Run, devchain: DevChain, tmp_path: Path
+) -> None:
+    keystore = write_keystore(tmp_path / "deployer.json", DEV_KEYS[DEPLOYER_INDEX])
+    plan = hdex("deploy", "--plan", *roles(), "--deployer-keystore", str(keystore))
+    assert plan.exit_code == 0, plan.output
+    assert "dry run: nothing was sent" in plan.output
+    rows = [line.split() for line in plan.output.splitlines() if line.startswith(("Custody", "Exchange"))]
+    predicted = {row[0]: row[1] for row in rows}
+    assert devchain.w3.eth.get_transaction_count(Account.from_key(DEV_KEYS[DEPLOYER_INDEX]).address) == 0
+
+    deployed = hdex("deploy", *roles(), "--deployer-keystore", str(keystore), "--yes")
+    assert deployed.exit_code == 0, deployed.output
+    assert f"Custody {predicted['Custody']}" in deployed.output
+    assert f"Exchange {predicted['Exchange']}" in deployed.output
+
+    verified = hdex("verify")
+    assert verified.exit_code == 0, verified.output
+    assert verified.output.count("matches the build") == 2
+
+
+def test_verify_refuses_code_that_is_not_the_build(hdex: Run, devchain: DevChain) -> None:
+    stack = devchain.stack.contracts
+    result = hdex("verify", "--custody", stack["Exchange"], "--exchange", stack["Exchange"])
+    assert result.exit_code == 1
+    assert "Custody" in result.output and "DOES NOT MATCH the build" in result.output

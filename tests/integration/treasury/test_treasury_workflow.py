@@ -1,0 +1,161 @@
+"""`hdex treasury` on anvil: a fee change from proposal to execution through the timelock, and every refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+
+from backend.chain.devkeys import DEV_KEYS
+
+from .conftest import SENDER_INDEX, Desk
+
+pytestmark = pytest.mark.chain
+
+TIMELOCK_DELAY = 3600  # the dev stack's Custody delay
+
+
+def sender_nonce(desk: Desk) -> int:
+    return int(desk.chain.w3.eth.get_transaction_count(Account.from_key(DEV_KEYS[SENDER_INDEX]).address))
+
+
+def test_a_fee_change_goes_from_proposal_through_three_signers_and_the_timelock_to_execution(desk: Desk) -> None:
+    exchange = desk.chain.exchange
+    proposal = desk.propose("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
+
+    shown = desk.hdex("show", "fee.json", "--chain-id", "31337", "--custody", desk.custody)
+    assert shown.exit_code == 0, shown.output
+    assert "Custody.schedule(" in shown.output  # a fee change needs the timelock: propose wrapped it
+    assert "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)" in shown.output
+    assert "0.15 %" in shown.output and "!!! WARNING: FEE CHANGE" in shown.output
+
+    signed = [desk.folder / f"signed{i}.json" for i in range(3)]
+    for owner, out in enumerate(signed):
+        result = desk.sign(proposal, owner, out)
+        assert result.exit_code == 0, result.output
+        assert "digest       0x" in result.output and "domain hash  0x" in result.output
+
+    collected = desk.hdex("collect", *map(str, signed), "--out", "ready.json", "--rpc", desk.chain.url)
+    assert collected.exit_code == 0, collected.output
+    assert "3 approval(s)" in collected.output and "threshold 2 reached" in collected.output
+
+    scheduled = desk.send("schedule", Path("ready.json"))
+    assert scheduled.exit_code == 0, scheduled.output
+    queue = desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url)
+    assert "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)" in queue.output
+    assert "1 h left" in queue.output
+
+    early = desk.send("execute", Path("ready.json"))
+    assert early.exit_code == 1 and "is due at" in early.stderr
+    assert int(exchange.functions.makerFeeRate().call()) == 1_000
+
+    desk.chain.rpc("evm_increaseTime", TIMELOCK_DELAY)
+    desk.chain.mine()
+    executed = desk.send("execute", Path("ready.json"))
+    assert executed.exit_code == 0, executed.output
+    assert int(exchange.functions.makerFeeRate().call()) == 1_500
+    assert int(exchange.functions.takerFeeRate().call()) == 2_500
+    assert "no pending operations" in desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url).output
+
+
+def test_below_the_threshold_nothing_is_sent(desk: Desk) -> None:
+    proposal = desk.propose("pause.json", "--target", desk.exchange, "--function", "pause")
+    assert desk.sign(proposal, 0).exit_code == 0
+    nonce, sent = desk.custody_nonce(), sender_nonce(desk)
+
+    result = desk.send("execute", proposal)
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "hdex treasury execute: below threshold: 1 of 2 approvals; nothing was sent"
+    )
+    assert (desk.custody_nonce(), sender_nonce(desk)) == (nonce, sent)
+    assert desk.chain.exchange.functions.paused().call() is False
+
+
+def test_an_immediate_call_with_enough_approvals_executes_and_status_shows_the_nonce(desk: Desk) -> None:
+    proposal = desk.propose("pause.json", "--target", desk.exchange, "--function", "pause")
+    assert desk.sign(proposal, 2).exit_code == 0
+    assert desk.sign(proposal, 0).exit_code == 0
+
+    assert desk.send("execute", proposal).exit_code == 0
+
+    assert desk.chain.exchange.functions.paused().call() is True
+    status = desk.hdex("status", "--custody", desk.custody, "--rpc", desk.chain.url)
+    assert status.exit_code == 0, status.output
+    assert "threshold      2 of 3" in status.output and "nonce          3" in status.output
+    assert "daily limit    ETH: 0 base units, spent today 0" in status.output
+
+
+def test_a_proposal_whose_calldata_was_altered_after_signing_is_refused_by_show_and_sign(desk: Desk) -> None:
+    proposal = desk.propose("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
+    assert desk.sign(proposal, 0).exit_code == 0
+    data = json.loads(proposal.read_text())
+    # 2500 -> 9000 in the scheduled setFeeSchedule call: the last argument word of the inner calldata
+    data["message"]["data"] = data["message"]["data"].replace("09c4", "2328")
+    proposal.write_text(json.dumps(data))
+    before = proposal.read_text()
+
+    shown = desk.hdex("show", str(proposal))
+    signed = desk.sign(proposal, 1)
+
+    for result in (shown, signed):
+        assert result.exit_code == 1
+        assert "does not match its fields" in result.stderr and "altered" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert proposal.read_text() == before
+
+
+def test_a_proposal_for_another_chain_is_refused_by_sign_and_by_execute(desk: Desk) -> None:
+    offline = [
+        "propose", "--custody", desk.custody, "--target", desk.exchange, "--function", "pause",
+        "--chain-id", "1", "--nonce", "2", "--out", "mainnet.json",
+    ]  # fmt: skip
+    assert desk.hdex(*offline).exit_code == 0
+
+    signed = desk.sign(Path("mainnet.json"), 0)
+    assert signed.exit_code == 1 and "for chain 1, expected chain 31337" in signed.stderr
+
+    # Signed anyway by owners who pinned chain 1: the node's chain refuses it before anything is sent.
+    for owner in (0, 1):
+        result = desk.hdex(
+            "sign", "mainnet.json", "--keystore", str(desk.owner_keystores[owner]), "--chain-id", "1",
+            "--custody", desk.custody, "--yes",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    executed = desk.send("execute", Path("mainnet.json"))
+    assert executed.exit_code == 1 and "for chain 1, expected chain 31337" in executed.stderr
+
+
+def test_a_proposal_for_another_contract_is_refused(desk: Desk) -> None:
+    other = desk.chain.stack.contracts["WETH"]  # any address that is not our Custody
+    offline = [
+        "propose", "--custody", other, "--target", desk.exchange, "--function", "pause",
+        "--chain-id", "31337", "--nonce", "2", "--out", "other.json",
+    ]  # fmt: skip
+    assert desk.hdex(*offline).exit_code == 0
+
+    signed = desk.sign(Path("other.json"), 0)
+    assert signed.exit_code == 1 and f"expected {desk.custody}" in signed.stderr
+    executed = desk.hdex(
+        "execute", "other.json", "--keystore", str(desk.sender_keystore), "--rpc", desk.chain.url,
+        "--custody", desk.custody,
+    )  # fmt: skip
+    assert executed.exit_code == 1 and f"expected {desk.custody}" in executed.stderr
+
+
+def test_collect_refuses_a_signer_who_is_not_an_owner(desk: Desk) -> None:
+    from .conftest import write_keystore
+
+    proposal = desk.propose("pause.json", "--target", desk.exchange, "--function", "pause")
+    stranger = write_keystore(desk.folder / "stranger.json", DEV_KEYS[7])
+    assert desk.hdex(
+        "sign", str(proposal), "--keystore", str(stranger), "--chain-id", "31337", "--custody", desk.custody, "--yes"
+    ).exit_code == 0
+
+    result = desk.hdex("collect", str(proposal), "--out", "c.json", "--rpc", desk.chain.url)
+
+    assert result.exit_code == 1 and "not a current owner" in result.stderr
+    assert not Path("c.json").exists()

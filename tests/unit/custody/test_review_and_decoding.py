@@ -1,0 +1,149 @@
+"""Offline treasury pieces: calldata decoding, the warnings a signer reads, and the proposal file's checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from eth_account import Account
+from eth_utils.crypto import keccak
+
+from backend.paths import ARTIFACTS_DIR
+from custody.approvals import CustodyTransaction
+from custody.calls import KnownAbis
+from custody.errors import TreasuryError
+from custody.policy import ETH, ScheduledCall, outflows, schedule_data, scheduled_call
+from custody.proposal import Proposal, merge
+from custody.review import review
+
+CUSTODY = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+EXCHANGE = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+TOKEN = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"
+OWNER = "0x" + "ab" * 20
+KEYS = ["0x" + f"{i:02x}" * 32 for i in (1, 2)]
+
+
+@pytest.fixture(scope="module")
+def abis() -> KnownAbis:
+    return KnownAbis.from_artifacts(ARTIFACTS_DIR)
+
+
+def transaction(target: str, data: bytes, value: int = 0) -> CustodyTransaction:
+    return CustodyTransaction(31337, CUSTODY, target, value, data, nonce=4, deadline=2_000_000_000)
+
+
+def warnings_of(abis: KnownAbis, target: str, function: str, *args: str, limits: dict[str, int] | None = None) -> str:
+    return " | ".join(review(transaction(target, abis.encode(function, args)), abis, limits).warnings)
+
+
+def test_calldata_is_decoded_against_the_known_abis(abis: KnownAbis) -> None:
+    data = abis.encode("setFeeSchedule(uint32,uint32)", ["1500", "2500"])
+    assert abis.decode(data).describe() == "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)"
+    assert abis.decode(abis.encode("transfer", [OWNER, "7"])).describe().startswith("ERC20.transfer(to=")
+
+
+def test_an_unknown_selector_or_trailing_bytes_stay_raw(abis: KnownAbis) -> None:
+    assert abis.decode(bytes.fromhex("deadbeef00")).describe() == "unknown selector 0xdeadbeef"
+    padded = abis.encode("pause", []) + b"\x00" * 32
+    assert not abis.decode(padded).known
+
+
+def test_custom_errors_are_decoded_in_words(abis: KnownAbis) -> None:
+    data = keccak(text="CustodyBelowThreshold(uint256,uint256)")[:4] + (1).to_bytes(32, "big") + (2).to_bytes(32, "big")
+    assert abis.decode_error(data) == "CustodyBelowThreshold(count=1, threshold=2)"
+
+
+def test_encoding_refuses_bad_arguments(abis: KnownAbis) -> None:
+    with pytest.raises(TreasuryError, match="takes 2 arguments"):
+        abis.encode("setFeeSchedule", ["1"])
+    with pytest.raises(TreasuryError, match="not an address"):
+        abis.encode("addOperator", ["0x1234"])
+    with pytest.raises(TreasuryError, match="no known contract"):
+        abis.encode("selfDestruct", [])
+
+
+@pytest.mark.parametrize(
+    ("target", "function", "args", "warning"),
+    [
+        (CUSTODY, "addOwner", [OWNER, "3"], "OWNER ADDED"),
+        (CUSTODY, "removeOwner", [OWNER, "1"], "OWNER REMOVED"),
+        (CUSTODY, "changeThreshold", ["1"], "THRESHOLD CHANGED"),
+        (CUSTODY, "setTimelockDelay", ["3600"], "TIMELOCK DELAY CHANGED"),
+        (CUSTODY, "setDailyLimit", [TOKEN, "5"], "DAILY LIMIT CHANGED"),
+        (EXCHANGE, "addOperator", [OWNER], "OPERATOR ADDED"),
+        (EXCHANGE, "setFeeSchedule", ["1", "2"], "FEE CHANGE"),
+        (EXCHANGE, "setFeeRecipient", [OWNER], "FEE RECIPIENT CHANGE"),
+        (EXCHANGE, "setExitDelay", ["7200"], "EXIT DELAY CHANGE"),
+        (EXCHANGE, "setAdmin", [OWNER], "ADMIN CHANGE"),
+    ],
+)
+def test_sensitive_calls_warn_loudly(
+    abis: KnownAbis, target: str, function: str, args: list[str], warning: str
+) -> None:
+    assert warning in warnings_of(abis, target, function, *args)
+
+
+def test_routine_calls_do_not_warn(abis: KnownAbis) -> None:
+    assert warnings_of(abis, EXCHANGE, "pause") == ""
+    assert warnings_of(abis, TOKEN, "transfer", OWNER, "100", limits={TOKEN: 100}) == ""
+
+
+def test_transfers_above_the_daily_limit_and_unknown_selectors_warn(abis: KnownAbis) -> None:
+    assert "ABOVE THE DAILY LIMIT: 101" in warnings_of(abis, TOKEN, "transfer", OWNER, "101", limits={TOKEN: 100})
+    ether = review(transaction(OWNER, b"", value=10**18), abis, {ETH: 10**17})
+    assert "ABOVE THE DAILY LIMIT" in ether.warnings[0] and "value    1000000000000000000 wei (1 ETH)" in ether.lines
+    unknown = review(transaction(EXCHANGE, bytes.fromhex("deadbeef")), abis)
+    assert "UNKNOWN SELECTOR 0xdeadbeef" in unknown.warnings[0]
+
+
+def test_a_scheduled_call_is_reviewed_as_the_call_it_will_make(abis: KnownAbis) -> None:
+    inner = ScheduledCall(EXCHANGE, 0, abis.encode("setExitDelay", ["86400"]), b"\x01" * 32)
+    tx = transaction(CUSTODY, schedule_data(abis, inner))
+    result = review(tx, abis)
+    assert any("EXIT DELAY CHANGE" in w for w in result.warnings)
+    assert any("86400 s (1 d)" in line for line in result.lines)
+    assert scheduled_call(tx, abis) == inner
+
+
+def test_outflows_follow_the_contracts_daily_limit_rule(abis: KnownAbis) -> None:
+    assert outflows(TOKEN, 5, abis.encode("approve", [OWNER, "9"])) == [(ETH, 5), (TOKEN, 9)]
+    assert outflows(TOKEN, 0, abis.encode("transferFrom", [OWNER, OWNER, "9"])) == []
+
+
+def test_our_digest_and_eth_accounts_agree() -> None:
+    tx = transaction(EXCHANGE, b"\x01\x02\x03", value=9)
+    assert tx.digest() == tx.typed_data_digest()
+
+
+def test_a_proposal_file_refuses_tampering(abis: KnownAbis) -> None:
+    proposal = Proposal.create(transaction(EXCHANGE, abis.encode("pause", [])), abis)
+    signed = proposal.with_signature(Account.from_key(KEYS[0]))
+    data = signed.to_json()
+    Proposal.from_json(json.loads(json.dumps(data))).verify(abis, chain_id=31337, custody=CUSTODY)
+
+    altered = json.loads(json.dumps(data))
+    altered["message"]["deadline"] = "2000000001"
+    with pytest.raises(TreasuryError, match="does not match its fields"):
+        Proposal.from_json(altered).verify(abis)
+    relabelled = json.loads(json.dumps(data))
+    relabelled["call"] = "Exchange.unpause()"
+    with pytest.raises(TreasuryError, match="description does not match"):
+        Proposal.from_json(relabelled).verify(abis)
+    forged = json.loads(json.dumps(data))
+    forged["signatures"][0]["signer"] = OWNER
+    with pytest.raises(TreasuryError, match="is not that signer's"):
+        Proposal.from_json(forged).verify(abis)
+    with pytest.raises(TreasuryError, match="expected chain 1"):
+        signed.verify(abis, chain_id=1)
+
+
+def test_merging_keeps_each_signer_once_and_refuses_different_proposals(abis: KnownAbis) -> None:
+    proposal = Proposal.create(transaction(EXCHANGE, abis.encode("pause", [])), abis)
+    first, second = (proposal.with_signature(Account.from_key(k)) for k in KEYS)
+    merged = merge([first, second, first])
+    assert sorted(merged.signers) == sorted(Account.from_key(k).address for k in KEYS)
+    other = Proposal.create(transaction(EXCHANGE, abis.encode("unpause", [])), abis)
+    with pytest.raises(TreasuryError, match="different proposals"):
+        merge([first, other])
+    with pytest.raises(TreasuryError, match="already signed"):
+        first.with_signature(Account.from_key(KEYS[0]))
