@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import json
 import os
 import pickle
@@ -41,6 +40,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script, tests/ is not a package
     sys.path.insert(0, str(REPO_ROOT))
+
+from bench_figures import figures  # noqa: E402  (beside this script)
 
 from backend.engine import (  # noqa: E402
     COMPILED,
@@ -187,26 +188,6 @@ def run(setup: list[Command], timed: list[Command], flush_every: int, journaled:
         gc.unfreeze()
         resting = len(engine.resting_orders(MARKET, Side.BUY)) + len(engine.resting_orders(MARKET, Side.SELL))
     return figures(latencies, flushes, trades, resting)
-
-
-def figures(latencies: list[int], flushes: list[int], trades: array[int], resting: int) -> dict[str, Any]:
-    """Throughput (timed commands plus flushes) and latency percentiles; engine_peer.py reports the same."""
-    ordered = sorted(latencies)
-
-    def percentile(fraction: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] / 1000, 2)
-
-    total_s = (sum(latencies) + sum(flushes)) / 1e9
-    return {
-        "commands_per_s": round(len(latencies) / total_s),
-        "p50_us": percentile(0.50),
-        "p99_us": percentile(0.99),
-        "p999_us": percentile(0.999),
-        "flush_s": round(sum(flushes) / 1e9, 3),
-        "trades": len(trades) // 4,
-        "trades_sha256": hashlib.sha256(trades.tobytes()).hexdigest(),
-        "resting_orders_end": resting,
-    }
 
 
 def best(runs: list[dict[str, Any]]) -> dict[str, Any]:

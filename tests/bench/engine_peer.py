@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import json
 import pickle
 import platform
@@ -23,6 +22,7 @@ from array import array
 from importlib.metadata import version
 from pathlib import Path
 
+from bench_figures import figures  # beside this script, standard library only
 from matching_engine.domain import CancelOrder, NewOrder, OrderType, SequencedCommand, Side, TimeInForce
 from matching_engine.engine import MatchingEngine
 from matching_engine.events import Trade
@@ -88,26 +88,6 @@ def run(setup: list[SequencedCommand], timed: list[SequencedCommand], flush_ever
         gc.unfreeze()
         resting = len(engine.book)
     return figures(latencies, flushes, trades, resting)
-
-
-def figures(latencies: list[int], flushes: list[int], trades: array, resting: int) -> dict:
-    """Throughput (timed commands plus flushes) and latency percentiles, as bench_engine.py reports."""
-    ordered = sorted(latencies)
-
-    def percentile(fraction: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] / 1000, 2)
-
-    total_s = (sum(latencies) + sum(flushes)) / 1e9
-    return {
-        "commands_per_s": round(len(latencies) / total_s),
-        "p50_us": percentile(0.50),
-        "p99_us": percentile(0.99),
-        "p999_us": percentile(0.999),
-        "flush_s": round(sum(flushes) / 1e9, 3),
-        "trades": len(trades) // 4,
-        "trades_sha256": hashlib.sha256(trades.tobytes()).hexdigest(),
-        "resting_orders_end": resting,
-    }
 
 
 def best(runs: list[dict]) -> dict:
