@@ -23,7 +23,7 @@ DAPP_STAMP := dapp/dist/.hdex-built
 DAPP_SOURCES := $(shell find dapp/src dapp/public -type f 2>/dev/null) \
 	$(wildcard dapp/package.json dapp/index.html dapp/vite.config.* dapp/tsconfig*.json) package-lock.json
 
-.PHONY: setup run test test-app test-contracts lint slither bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit clean help
+.PHONY: setup run test test-app test-contracts lint slither mutation bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -33,6 +33,7 @@ help:
 	@echo "make lint   ruff + mypy + import-linter contracts (pyproject.toml) on our packages"
 	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle, -dapp)"
 	@echo "make slither  static analysis of the contracts"
+	@echo "make mutation weaken each listed contract check in a copy and check the tests catch it (slow, not in make test)"
 
 setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP) $(ENGINE_CORE_STAMP)
 
@@ -128,6 +129,10 @@ $(SVENV)/.hdex-installed: requirements/slither.txt
 
 slither: setup $(SVENV)/.hdex-installed
 	bash scripts/toolchain/slither.sh
+
+# Slow (one contract compile and test run per mutant), so neither in `make test` nor in CI.
+mutation: setup
+	$(VENV)/bin/python scripts/toolchain/mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf build dapp/dist var/solcx var/toolbin var/brownie-home $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP)

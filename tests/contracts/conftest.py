@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from eth_account import Account
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# The offline compiler `make setup` adopted (as the Makefile exports it): a compile from a test, or of changed
+# sources, must never try to download solc.
+os.environ.setdefault("SOLCX_BINARY_PATH", str(ROOT / "var" / "solcx"))
 
 from exchange_signing import BUY, SELL, Order, order_hash, sign_order, trade  # noqa: E402,F401
 
