@@ -88,6 +88,20 @@ class ErrorCode(StrEnum):
     SIWE_NOT_YET_VALID = "SIWE_NOT_YET_VALID"
     SIWE_NONCE_INVALID = "SIWE_NONCE_INVALID"
 
+    # staff: back-office sign-in (password, then TOTP), sessions, CSRF, roles and staff accounts
+    STAFF_NOT_SIGNED_IN = "STAFF_NOT_SIGNED_IN"
+    STAFF_BAD_CREDENTIALS = "STAFF_BAD_CREDENTIALS"  # unknown e-mail, wrong password or disabled: never says which
+    STAFF_CHALLENGE_INVALID = "STAFF_CHALLENGE_INVALID"  # the password step's challenge is unknown, used or expired
+    STAFF_TOTP_INVALID = "STAFF_TOTP_INVALID"  # a wrong code, an already used one, or a spent recovery code
+    STAFF_LOCKED = "STAFF_LOCKED"  # too many failed sign-ins: Retry-After says when to try again
+    STAFF_RESET_LINK_INVALID = "STAFF_RESET_LINK_INVALID"
+    STAFF_WEAK_PASSWORD = "STAFF_WEAK_PASSWORD"
+    STAFF_CSRF_FAILED = "STAFF_CSRF_FAILED"
+    STAFF_FORBIDDEN = "STAFF_FORBIDDEN"  # the role lacks the permission
+    STAFF_NOT_FOUND = "STAFF_NOT_FOUND"
+    STAFF_EMAIL_TAKEN = "STAFF_EMAIL_TAKEN"
+    STAFF_LAST_ADMIN = "STAFF_LAST_ADMIN"  # the change would leave no active admin
+
     # chain and RPC: the node, the contracts, their deployment
     NOT_DEPLOYED = "NOT_DEPLOYED"
     RPC_UNAVAILABLE = "RPC_UNAVAILABLE"

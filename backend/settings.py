@@ -100,6 +100,34 @@ class Settings(BaseSettings):
     engine_fsync: bool = True
     engine_snapshot_every: Annotated[int, Field(ge=1)] = 100_000
     trading_sync_interval: Annotated[float, Field(gt=0, le=60)] = 1.0
+    public_url: str | None = Field(
+        default=None,
+        description="the web app's base URL, for links in e-mails; default: https://<first HDEX_SIWE_DOMAINS host> "
+        "in production, the request's own base URL otherwise",
+    )
+    smtp_host: str | None = Field(default=None, description="absent: mails are written under <data_dir>/mail/")
+    smtp_port: Port = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "HDEX <no-reply@localhost>"
+    smtp_tls: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="starttls: upgrade on the port (587); tls: implicit TLS (465); none: plain"
+    )
+    staff_session_idle_s: Annotated[int, Field(ge=60, le=86_400)] = 1_800
+    staff_session_max_s: Annotated[int, Field(ge=300, le=7 * 86_400)] = 43_200
+    staff_lockout_after: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=5, description="consecutive failed staff sign-ins before the account is locked"
+    )
+    staff_lockout_base_s: Annotated[int, Field(ge=1, le=3_600)] = Field(
+        default=60, description="the first lock-out; it doubles with each further failure"
+    )
+    staff_lockout_max_s: Annotated[int, Field(ge=1, le=86_400)] = 3_600
+    staff_reset_ttl_s: Annotated[int, Field(ge=60, le=86_400)] = Field(
+        default=1_800, description="how long a staff password-reset link works"
+    )
+    staff_invite_ttl_s: Annotated[int, Field(ge=300, le=30 * 86_400)] = Field(
+        default=259_200, description="how long the set-your-password link of a new member of staff works"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -152,6 +180,15 @@ class Settings(BaseSettings):
     @field_validator("explorer_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s):// URL")
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
         if not value.startswith(("http://", "https://")):
@@ -215,6 +252,15 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         """Cookies go over HTTPS only, except in development (plain http on loopback)."""
         return self.env is not Environment.DEVELOPMENT
+
+    def link_base(self, request_base: str) -> str:
+        """The base URL of links in e-mails. Outside development a request's Host is the client's to choose,
+        so a reset link must not be built from it (it would send the token to the attacker's host)."""
+        if self.public_url is not None:
+            return self.public_url
+        if self.env is Environment.PRODUCTION and self.siwe_domains:
+            return f"https://{self.siwe_domains[0]}"
+        return request_base.rstrip("/")
 
     @property
     def effective_rpc_url(self) -> str:

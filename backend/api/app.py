@@ -25,6 +25,8 @@ from backend.api.routes import (
     network,
     orders,
     servertime,
+    staff,
+    staff_auth,
     withdrawals,
     ws,
 )
@@ -56,6 +58,8 @@ def create_app(container: Container) -> FastAPI:
     app.state.limiter = RateLimiter(container.settings)
     app.include_router(health.router)
     for module in (markets, eip712, orders, accounts, marketdata, withdrawals, servertime, ws, auth, network):
+        app.include_router(module.router)
+    for module in (staff_auth, staff):  # the back office's API
         app.include_router(module.router)
     if container.settings.development_chain:
         app.include_router(faucet.router)

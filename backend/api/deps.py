@@ -1,18 +1,28 @@
-"""FastAPI dependencies: the container built at start-up, the signed-in wallet, per-endpoint rate limits."""
+"""FastAPI dependencies: the container built at start-up, the signed-in wallet, the signed-in member of staff
+and their permissions, per-endpoint rate limits."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Cookie, Depends, Request
+from fastapi import Cookie, Depends, Header, Request
 
 from backend.api.ratelimit import RateLimiter
 from backend.auth.sessions import Sessions, SessionView
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
+from backend.staff.accounts import Actor, StaffAccounts, StaffMember
+from backend.staff.credentials import csrf_matches
+from backend.staff.roles import Permission
+from backend.staff.signin import StaffSessionView, StaffSignIn
 
 SESSION_COOKIE = "hdex_session"
+STAFF_COOKIE = "hdex_staff"  # apart from the wallet session: another door, other timeouts
+STAFF_COOKIE_PATH = "/v1/staff"  # sent to the staff API only
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_container(request: Request) -> Container:
@@ -61,3 +71,76 @@ def limited(scope: str) -> Any:
         await limiter.hit_scope(scope, request.client.host if request.client else "unknown")
 
     return Depends(count)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def get_staff_sign_in(container: ContainerDep) -> StaffSignIn:
+    return StaffSignIn(container)
+
+
+def get_staff_accounts(container: ContainerDep) -> StaffAccounts:
+    return StaffAccounts(container)
+
+
+StaffSignInDep = Annotated[StaffSignIn, Depends(get_staff_sign_in)]
+StaffAccountsDep = Annotated[StaffAccounts, Depends(get_staff_accounts)]
+StaffToken = Annotated[str | None, Cookie(alias=STAFF_COOKIE, description="set by POST /v1/staff/auth/totp (HttpOnly)")]
+CsrfToken = Annotated[
+    str | None,
+    Header(alias=CSRF_HEADER, description="the session's `csrfToken`; required on every state-changing staff request"),
+]
+
+
+@dataclass(frozen=True)
+class StaffPrincipal:
+    """The member of staff behind a request, with their session's token (for sign-out) and IP (for the log)."""
+
+    session: StaffSessionView
+    token: str
+    ip: str
+
+    @property
+    def member(self) -> StaffMember:
+        return self.session.member
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.member.actor, self.ip)
+
+
+async def current_staff(
+    request: Request, sign_in: StaffSignInDep, token: StaffToken = None, csrf: CsrfToken = None
+) -> StaffPrincipal:
+    """The staff session of the request's cookie (401 STAFF_NOT_SIGNED_IN without a live one); a request
+    that changes state must also carry its CSRF token in X-CSRF-Token (403 STAFF_CSRF_FAILED)."""
+    session = None if not token else await asyncio.to_thread(sign_in.find, token)
+    if session is None or token is None:
+        raise HdexError(
+            ErrorCode.STAFF_NOT_SIGNED_IN,
+            "sign in first: POST /v1/staff/auth/login, then POST /v1/staff/auth/totp (sessions end after idling)",
+        )
+    if request.method not in SAFE_METHODS and not csrf_matches(token, csrf):
+        raise HdexError(
+            ErrorCode.STAFF_CSRF_FAILED, f"send the session's csrfToken in the {CSRF_HEADER} header", CSRF_HEADER
+        )
+    return StaffPrincipal(session, token, client_ip(request))
+
+
+CurrentStaff = Annotated[StaffPrincipal, Depends(current_staff)]
+
+
+def requires(permission: Permission) -> Any:
+    """A dependency: the signed-in member of staff (as `current_staff`), if their role holds `permission`;
+    403 STAFF_FORBIDDEN otherwise. Use as `staff: Annotated[StaffPrincipal, requires(Permission.X)]`."""
+
+    async def check(staff: CurrentStaff) -> StaffPrincipal:
+        if permission not in staff.member.permissions:
+            raise HdexError(
+                ErrorCode.STAFF_FORBIDDEN, f"the {staff.member.role.value} role may not do this ({permission.value})"
+            )
+        return staff
+
+    return Depends(check)

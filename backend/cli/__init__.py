@@ -27,6 +27,7 @@ def main() -> None:
 
 def _register() -> None:
     from backend.cli.audit import audit_command
+    from backend.cli.audit_log import audit_log_group
     from backend.cli.chain import chain_group
     from backend.cli.compliance import compliance_group
     from backend.cli.db import db_group
@@ -34,6 +35,7 @@ def _register() -> None:
     from backend.cli.ledger import reconcile_command
     from backend.cli.market import market_group
     from backend.cli.services import indexer_command, relayer_command, worker_command
+    from backend.cli.staff import staff_group
     from backend.cli.treasury import treasury_group
     from backend.cli.up import up_command
 
@@ -49,6 +51,8 @@ def _register() -> None:
     main.add_command(market_group)
     main.add_command(treasury_group)
     main.add_command(audit_command)
+    main.add_command(staff_group)
+    main.add_command(audit_log_group)
 
 
 _register()

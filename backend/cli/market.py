@@ -6,7 +6,9 @@ import sys
 
 import click
 
+from backend.audit_log import cli_actor, record_action
 from backend.cli.context import database_container
+from backend.db.models import Market as MarketRow
 from backend.engine import MarketState
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import MarketError, add_market, load_markets, set_market_state
@@ -77,7 +79,17 @@ def _set_state(name: str, state: MarketState, verb: str) -> None:
     container = database_container()
     try:
         with container.uow() as uow:
+            row = uow.session.get(MarketRow, name)
+            before = None if row is None else {"state": row.state}
             set_market_state(uow.session, name, state)
+            record_action(
+                uow.session,
+                actor=cli_actor(),
+                action=f"market.{verb}",
+                target=f"market:{name}",
+                before=before,
+                after={"state": state.value},
+            )
             uow.commit()
     except MarketError as exc:
         click.echo(f"hdex market {verb}: {exc}", err=True)

@@ -16,10 +16,21 @@ from backend.db.models.compliance import (
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
 from backend.db.models.ops import Alert, Lease
 from backend.db.models.relayer import OperatorTx, SettlementItem, WithdrawalRequest
+from backend.db.models.staff import (
+    AuditLogEntry,
+    AuditLogHead,
+    StaffAccount,
+    StaffPasswordReset,
+    StaffRecoveryCode,
+    StaffSession,
+    StaffSignInChallenge,
+)
 from backend.db.models.trading import Fill, Market, Order, Reservation, TradingCursor
 
 __all__ = [
     "Alert",
+    "AuditLogEntry",
+    "AuditLogHead",
     "Base",
     "ChainBlock",
     "ChainCursor",
@@ -41,6 +52,11 @@ __all__ = [
     "ScreeningDecision",
     "SettlementItem",
     "SignInNonce",
+    "StaffAccount",
+    "StaffPasswordReset",
+    "StaffRecoveryCode",
+    "StaffSession",
+    "StaffSignInChallenge",
     "TradingCursor",
     "WalletSession",
     "WithdrawalRequest",

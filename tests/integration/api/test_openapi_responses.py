@@ -20,6 +20,7 @@ from backend.client.core import Signer
 from backend.db.models import ChainEvent
 from backend.trading.rules.accounts import checksum
 
+from ..staff.back_office_day import a_back_office_day
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
 from .signed_requests import cancel_after_body, cancel_signature
 from .siwe_messages import sign_in_body
@@ -165,6 +166,7 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("GET", "/v1/auth/session", 200)
     call("POST", "/v1/auth/logout", 200)
     call("POST", "/v1/auth/siwe", 422, json={"message": "hello", "signature": "0x" + "11" * 65})
+    a_back_office_day(call, exchange.container)
     return call
 
 

@@ -1,0 +1,86 @@
+"""Sending a plain-text e-mail through SMTP, or writing it to a file in development."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from backend.settings import Settings
+
+log = logging.getLogger(__name__)
+SMTP_TIMEOUT_S = 15
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str  # plain text: nothing in a mail is rendered as HTML
+
+
+class Mailer(Protocol):
+    def send(self, mail: Mail) -> None:
+        """Deliver `mail` (or raise OSError / smtplib.SMTPException)."""
+
+
+class SmtpMailer:
+    """Delivery to an SMTP server, with STARTTLS, implicit TLS or none, and optional login."""
+
+    def __init__(self, settings: Settings) -> None:
+        assert settings.smtp_host is not None
+        self._settings = settings
+        self._host = settings.smtp_host
+
+    def send(self, mail: Mail) -> None:
+        s = self._settings
+        message = _message(s.smtp_from, mail)
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP = (
+            smtplib.SMTP_SSL(self._host, s.smtp_port, timeout=SMTP_TIMEOUT_S, context=context)
+            if s.smtp_tls == "tls"
+            else smtplib.SMTP(self._host, s.smtp_port, timeout=SMTP_TIMEOUT_S)
+        )
+        with smtp:
+            if s.smtp_tls == "starttls":
+                smtp.starttls(context=context)
+            if s.smtp_user is not None:
+                password = "" if s.smtp_password is None else s.smtp_password.get_secret_value()
+                smtp.login(s.smtp_user, password)
+            smtp.send_message(message)
+        log.info("mail sent", extra={"to": mail.to, "subject": mail.subject})
+
+
+class FileMailer:
+    """Development: each mail becomes an .eml file under `folder`, and a log line says where."""
+
+    def __init__(self, folder: Path, sender: str) -> None:
+        self._folder = folder
+        self._sender = sender
+
+    def send(self, mail: Mail) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)
+        path = self._folder / f"{time.time_ns()}.eml"
+        path.write_bytes(bytes(_message(self._sender, mail)))
+        log.info("mail written (no HDEX_SMTP_HOST)", extra={"to": mail.to, "subject": mail.subject, "path": str(path)})
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    """SMTP if HDEX_SMTP_HOST is set, else files under <data_dir>/mail/."""
+    if settings.smtp_host:
+        return SmtpMailer(settings)
+    return FileMailer(settings.data_dir / "mail", settings.smtp_from)
+
+
+def _message(sender: str, mail: Mail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message.set_content(mail.body)
+    return message

@@ -1,0 +1,236 @@
+"""Staff accounts: create, list, disable, change role, reset the second factor. Each is one unit of
+work that writes its audit-log entry with the change."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from backend.audit_log import record_action
+from backend.bootstrap import Container
+from backend.db.models import (
+    StaffAccount,
+    StaffPasswordReset,
+    StaffRecoveryCode,
+    StaffSession,
+    StaffSignInChallenge,
+)
+from backend.errors import ErrorCode, HdexError
+from backend.mail import Mailer, mailer_for
+from backend.staff import credentials, totp
+from backend.staff.links import send_password_link
+from backend.staff.roles import PERMISSIONS, Permission, Role
+
+Clock = Callable[[], int]  # epoch ms
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A member of staff as the back office shows them (no secret in it)."""
+
+    id: int
+    email: str
+    role: Role
+    disabled: bool
+    totp_enrolled: bool
+    created_at_ms: int
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names them."""
+        return f"staff:{self.email}"
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return PERMISSIONS[self.role]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks for a change, for the audit log: "staff:<email>" or "cli:<os user>", and from where."""
+
+    name: str
+    ip: str | None = None
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    """A created account and the secrets shown once: the TOTP set-up and recovery codes when the CLI set a
+    password, else the invitation token that the e-mail carries."""
+
+    member: StaffMember
+    totp_setup: totp.TotpSetup | None
+    recovery_codes: list[str]
+    invite_token: str | None
+
+
+def member_of(row: StaffAccount) -> StaffMember:
+    return StaffMember(row.id, row.email, Role(row.role), row.disabled, row.totp_enrolled, row.created_at_ms)
+
+
+def revoke_everything(session: Session, staff_id: int) -> None:
+    """End the account's sessions, pending sign-ins and password links."""
+    for model in (StaffSession, StaffSignInChallenge, StaffPasswordReset):
+        session.execute(delete(model).where(model.staff_id == staff_id))
+
+
+def store_recovery_codes(session: Session, staff_id: int) -> list[str]:
+    """Fresh recovery codes for the account, replacing any it had; returned once, stored hashed."""
+    session.execute(delete(StaffRecoveryCode).where(StaffRecoveryCode.staff_id == staff_id))
+    codes = credentials.new_recovery_codes()
+    session.add_all(StaffRecoveryCode(code_hash=credentials.recovery_code_hash(c), staff_id=staff_id) for c in codes)
+    return codes
+
+
+class StaffAccounts:
+    """The staff list over the container's database."""
+
+    def __init__(self, container: Container, mailer: Mailer | None = None, clock: Clock = now_ms) -> None:
+        self._container = container
+        self._mailer = mailer or mailer_for(container.settings)
+        self._clock = clock
+
+    def invite(self, email: str, role: Role, actor: Actor, link_base: str) -> StaffMember:
+        """A new account without a password: its owner gets a mail with a set-your-password link, and sets
+        up TOTP at the first sign-in."""
+        created = self.create(email, role, actor)
+        assert created.invite_token is not None
+        days = self._container.settings.staff_invite_ttl_s // 86_400
+        text = (
+            f"You have an HDEX back-office account ({role.value}). Set your password with the link below "
+            f"(it works once, for {days} days or less); at your first sign-in you will set up a TOTP app."
+        )
+        mail_to = created.member.email
+        send_password_link(self._mailer, mail_to, "HDEX staff: your account", text, link_base, created.invite_token)
+        return created.member
+
+    def create(self, email: str, role: Role, actor: Actor, password: str | None = None) -> NewStaff:
+        """A new active account. With `password` (the CLI's first admin) the TOTP set-up and recovery codes
+        are returned to show once; without, an invitation token for a set-your-password link, and the
+        TOTP set-up comes at the first sign-in."""
+        email = credentials.normal_email(email)
+        if password is not None:
+            credentials.check_password_policy(password, email)
+        now = self._clock()
+        with self._container.uow() as uow:
+            if uow.session.scalar(select(StaffAccount.id).where(StaffAccount.email == email)) is not None:
+                raise HdexError(ErrorCode.STAFF_EMAIL_TAKEN, f"{email} already has a staff account", "email")
+            row = StaffAccount(
+                email=email,
+                role=role.value,
+                password_hash=None if password is None else credentials.hash_password(password),
+                totp_secret=totp.new_secret(),
+                totp_enrolled=password is not None,
+                totp_last_step=None,
+                failed_attempts=0,
+                locked_until_ms=None,
+                disabled=False,
+                created_at_ms=now,
+            )
+            uow.session.add(row)
+            uow.session.flush()
+            codes: list[str] = []
+            setup = invite = None
+            if password is not None:
+                codes = store_recovery_codes(uow.session, row.id)
+                setup = totp.setup_for(row.totp_secret, email)
+            else:
+                invite = credentials.new_token()
+                uow.session.add(
+                    StaffPasswordReset(
+                        token_hash=credentials.token_hash(invite),
+                        staff_id=row.id,
+                        expires_at_ms=now + self._container.settings.staff_invite_ttl_s * 1000,
+                    )
+                )
+            record_action(
+                uow.session, actor=actor.name, action="staff.create", target=f"staff:{email}",
+                after={"email": email, "role": role.value}, ip=actor.ip,
+            )  # fmt: skip
+            uow.commit()
+            return NewStaff(member_of(row), setup, codes, invite)
+
+    def list(self) -> list[StaffMember]:
+        """Every account, oldest first."""
+        with self._container.uow() as uow:
+            return [member_of(r) for r in uow.session.scalars(select(StaffAccount).order_by(StaffAccount.id))]
+
+    def find_by_email(self, email: str) -> StaffMember:
+        """The account of `email`, or STAFF_NOT_FOUND."""
+        with self._container.uow() as uow:
+            row = uow.session.scalar(select(StaffAccount).where(StaffAccount.email == email.strip().lower()))
+            if row is None:
+                raise HdexError(ErrorCode.STAFF_NOT_FOUND, f"no staff account for {email}", "email")
+            return member_of(row)
+
+    def disable(self, staff_id: int, actor: Actor, reason: str) -> StaffMember:
+        """Disable the account and end its sessions; STAFF_LAST_ADMIN if it is the last active admin."""
+        with self._container.uow() as uow:
+            row = _account(uow.session, staff_id)
+            if row.disabled:
+                return member_of(row)
+            _keep_an_admin(uow.session, row)
+            row.disabled = True
+            revoke_everything(uow.session, row.id)
+            record_action(
+                uow.session, actor=actor.name, action="staff.disable", target=f"staff:{row.email}",
+                before={"disabled": False}, after={"disabled": True, "reason": reason}, ip=actor.ip,
+            )  # fmt: skip
+            uow.commit()
+            return member_of(row)
+
+    def change_role(self, staff_id: int, role: Role, actor: Actor, reason: str) -> StaffMember:
+        """Give the account `role` (effective on its next request); STAFF_LAST_ADMIN if that demotes the
+        last active admin."""
+        with self._container.uow() as uow:
+            row = _account(uow.session, staff_id)
+            before = row.role
+            if before == role.value:
+                return member_of(row)
+            _keep_an_admin(uow.session, row)
+            row.role = role.value
+            record_action(
+                uow.session, actor=actor.name, action="staff.role_change", target=f"staff:{row.email}",
+                before={"role": before}, after={"role": role.value, "reason": reason}, ip=actor.ip,
+            )  # fmt: skip
+            uow.commit()
+            return member_of(row)
+
+    def reset_totp(self, staff_id: int, actor: Actor, reason: str) -> StaffMember:
+        """A new TOTP secret, set up again at the next sign-in; recovery codes and sessions end."""
+        with self._container.uow() as uow:
+            row = _account(uow.session, staff_id)
+            row.totp_secret, row.totp_enrolled, row.totp_last_step = totp.new_secret(), False, None
+            uow.session.execute(delete(StaffRecoveryCode).where(StaffRecoveryCode.staff_id == row.id))
+            revoke_everything(uow.session, row.id)
+            record_action(
+                uow.session, actor=actor.name, action="staff.totp_reset", target=f"staff:{row.email}",
+                after={"reason": reason}, ip=actor.ip,
+            )  # fmt: skip
+            uow.commit()
+            return member_of(row)
+
+
+def _account(session: Session, staff_id: int) -> StaffAccount:
+    row = session.get(StaffAccount, staff_id)
+    if row is None:
+        raise HdexError(ErrorCode.STAFF_NOT_FOUND, f"no staff account {staff_id}", "id")
+    return row
+
+
+def _keep_an_admin(session: Session, changing: StaffAccount) -> None:
+    if changing.role != Role.ADMIN.value or changing.disabled:
+        return
+    admins = session.scalar(
+        select(func.count()).where(StaffAccount.role == Role.ADMIN.value, StaffAccount.disabled.is_(False))
+    )
+    if (admins or 0) <= 1:
+        raise HdexError(ErrorCode.STAFF_LAST_ADMIN, f"{changing.email} is the last active admin: make another first")

@@ -1,0 +1,334 @@
+"""Staff sign-in: password, then a TOTP or recovery code, into a session with idle and absolute
+timeouts; sign-out; password links by e-mail. Each method is one unit of work (the API runs them in
+a thread) and writes its audit-log entry, failures included, before it raises.
+
+Failures of either step count towards the account's lock-out, and only a complete sign-in clears
+them: knowing the password does not buy unlimited guesses at the second factor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NoReturn, cast
+
+from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.orm import Session
+
+from backend.audit_log import record_action
+from backend.bootstrap import Container
+from backend.db.models import (
+    StaffAccount,
+    StaffPasswordReset,
+    StaffRecoveryCode,
+    StaffSession,
+    StaffSignInChallenge,
+)
+from backend.errors import ErrorCode, HdexError
+from backend.mail import Mailer, mailer_for
+from backend.staff import credentials, totp
+from backend.staff.accounts import Clock, StaffMember, member_of, now_ms, revoke_everything, store_recovery_codes
+from backend.staff.links import send_password_link
+from backend.staff.lockout import LockoutPolicy
+
+CHALLENGE_TTL_MS = 5 * 60 * 1000  # time to open the authenticator app
+TOUCH_EVERY_MS = 15_000  # a session's last-seen time is written at most this often
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """The password step passed: send `token` with a code within CHALLENGE_TTL_MS. `totp_setup` is set when
+    the account has no second factor yet (first sign-in, or after a reset)."""
+
+    token: str
+    expires_at_ms: int
+    totp_setup: totp.TotpSetup | None
+
+
+@dataclass(frozen=True)
+class StaffSessionView:
+    """A live session: who, until when (the earlier of its absolute and idle expiry)."""
+
+    member: StaffMember
+    expires_at_ms: int
+    idle_expires_at_ms: int
+
+
+@dataclass(frozen=True)
+class NewStaffSession:
+    token: str  # for the cookie only: never stored, never logged
+    csrf_token: str
+    view: StaffSessionView
+    recovery_codes: list[str]  # set once, when this sign-in completed the TOTP set-up
+
+
+class StaffSignIn:
+    """Sign-in, sessions and password links over the container's database."""
+
+    def __init__(self, container: Container, mailer: Mailer | None = None, clock: Clock = now_ms) -> None:
+        settings = container.settings
+        self._container = container
+        self._mailer = mailer or mailer_for(settings)
+        self._clock = clock
+        self._lockout = LockoutPolicy(
+            settings.staff_lockout_after, settings.staff_lockout_base_s, settings.staff_lockout_max_s
+        )
+        self._idle_ms = settings.staff_session_idle_s * 1000
+        self._max_ms = settings.staff_session_max_s * 1000
+
+    # -- the password step
+
+    def start(self, email: str, password: str, ip: str) -> Challenge:
+        """A challenge for the second factor, once `password` is the account's; STAFF_BAD_CREDENTIALS
+        (unknown, disabled or wrong, never saying which) or STAFF_LOCKED otherwise."""
+        email = email.strip().lower()[: credentials.MAX_EMAIL_CHARS]
+        now = self._clock()
+        with self._container.uow() as uow:
+            # Locked for the attempt (PostgreSQL): one account's sign-ins run one at a time.
+            row = uow.session.scalar(select(StaffAccount).where(StaffAccount.email == email).with_for_update())
+            if row is None or row.disabled:
+                credentials.password_matches(None, password)  # the same work as for a real account
+                record_action(
+                    uow.session,
+                    actor=f"staff:{email}",
+                    action="staff.sign_in_failed",
+                    after={"reason": "unknown or disabled account"},
+                    ip=ip,
+                )
+                uow.commit()
+                raise _bad_credentials()
+            self._refuse_if_locked(uow.session, row, now, ip)
+            if not credentials.password_matches(row.password_hash, password):
+                self._fail(uow.session, row, now, ip, "wrong password")
+            assert row.password_hash is not None  # it matched
+            if credentials.needs_rehash(row.password_hash):
+                row.password_hash = credentials.hash_password(password)
+            token = credentials.new_token()
+            uow.session.execute(delete(StaffSignInChallenge).where(StaffSignInChallenge.expires_at_ms <= now))
+            uow.session.add(
+                StaffSignInChallenge(
+                    token_hash=credentials.token_hash(token), staff_id=row.id, expires_at_ms=now + CHALLENGE_TTL_MS
+                )
+            )
+            setup = None if row.totp_enrolled else totp.setup_for(row.totp_secret, row.email)
+            uow.commit()
+            return Challenge(token, now + CHALLENGE_TTL_MS, setup)
+
+    # -- the second step
+
+    def finish(
+        self, challenge: str, ip: str, code: str | None = None, recovery_code: str | None = None
+    ) -> NewStaffSession:
+        """A session, once `code` (TOTP) or `recovery_code` is right for the challenge's account. A TOTP
+        code is accepted once (its time step is remembered), a recovery code is spent."""
+        now = self._clock()
+        with self._container.uow() as uow:
+            pending = uow.session.get(StaffSignInChallenge, credentials.token_hash(challenge))
+            row = None if pending is None else uow.session.get(StaffAccount, pending.staff_id, with_for_update=True)
+            if pending is None or pending.expires_at_ms <= now or row is None or row.disabled:
+                raise HdexError(
+                    ErrorCode.STAFF_CHALLENGE_INVALID,
+                    "the sign-in has expired or was already used: start again with your password",
+                    "challenge",
+                )
+            self._refuse_if_locked(uow.session, row, now, ip)
+            method = self._second_factor(uow.session, row, now, ip, code, recovery_code)
+            row.failed_attempts, row.locked_until_ms = 0, None
+            uow.session.delete(pending)
+            codes: list[str] = []
+            if not row.totp_enrolled:
+                row.totp_enrolled = True
+                codes = store_recovery_codes(uow.session, row.id)
+            token = credentials.new_token()
+            uow.session.execute(delete(StaffSession).where(StaffSession.expires_at_ms <= now))
+            uow.session.add(
+                StaffSession(
+                    token_hash=credentials.token_hash(token),
+                    staff_id=row.id,
+                    created_at_ms=now,
+                    last_seen_at_ms=now,
+                    expires_at_ms=now + self._max_ms,
+                    ip=ip[:64],
+                )
+            )
+            record_action(
+                uow.session,
+                actor=f"staff:{row.email}",
+                action="staff.sign_in",
+                after={"method": method, **({"totp_enrolled": True} if codes else {})},
+                ip=ip,
+            )
+            uow.commit()
+            view = StaffSessionView(member_of(row), now + self._max_ms, now + self._idle_ms)
+            return NewStaffSession(token, credentials.csrf_token(token), view, codes)
+
+    def _second_factor(
+        self, session: Session, row: StaffAccount, now: int, ip: str, code: str | None, recovery_code: str | None
+    ) -> str:
+        if code is not None:
+            step = totp.accepted_step(row.totp_secret, code, row.totp_last_step, now / 1000)
+            # Conditional, so two requests racing with one code cannot both pass (SQLite has no row lock).
+            if step is None or not _updated(
+                session.execute(
+                    update(StaffAccount)
+                    .where(
+                        StaffAccount.id == row.id,
+                        StaffAccount.totp_last_step.is_(None) | (StaffAccount.totp_last_step < step),
+                    )
+                    .values(totp_last_step=step)
+                )
+            ):
+                self._fail(session, row, now, ip, "wrong or already used TOTP code", ErrorCode.STAFF_TOTP_INVALID)
+            return "totp"
+        if recovery_code is not None and row.totp_enrolled:
+            spent = session.execute(
+                update(StaffRecoveryCode)
+                .where(
+                    StaffRecoveryCode.code_hash == credentials.recovery_code_hash(recovery_code),
+                    StaffRecoveryCode.staff_id == row.id,
+                    StaffRecoveryCode.used_at_ms.is_(None),
+                )
+                .values(used_at_ms=now)
+            )
+            if _updated(spent):
+                return "recovery_code"
+        self._fail(session, row, now, ip, "wrong or spent recovery code", ErrorCode.STAFF_TOTP_INVALID)
+
+    # -- failures and lock-out
+
+    def _refuse_if_locked(self, session: Session, row: StaffAccount, now: int, ip: str) -> None:
+        if row.locked_until_ms is not None and row.locked_until_ms > now:
+            record_action(
+                session,
+                actor=f"staff:{row.email}",
+                action="staff.sign_in_refused",
+                after={"reason": "locked", "locked_until_ms": row.locked_until_ms},
+                ip=ip,
+            )
+            session.commit()
+            raise _locked(row.locked_until_ms, now)
+
+    def _fail(
+        self,
+        session: Session,
+        row: StaffAccount,
+        now: int,
+        ip: str,
+        reason: str,
+        code: ErrorCode = ErrorCode.STAFF_BAD_CREDENTIALS,
+    ) -> NoReturn:
+        """Count a failure (locking the account past the threshold), record it, commit, raise."""
+        # Counted in SQL, not read-modify-write: parallel guesses must not lose failures.
+        failures = session.execute(
+            update(StaffAccount)
+            .where(StaffAccount.id == row.id)
+            .values(failed_attempts=StaffAccount.failed_attempts + 1)
+            .returning(StaffAccount.failed_attempts)
+        ).scalar_one()
+        lock_s = self._lockout.lock_s(failures)
+        after: dict[str, Any] = {"reason": reason, "failed_attempts": failures}
+        if lock_s:
+            locked_until = now + lock_s * 1000
+            session.execute(update(StaffAccount).where(StaffAccount.id == row.id).values(locked_until_ms=locked_until))
+            after["locked_until_ms"] = locked_until
+            session.execute(delete(StaffSignInChallenge).where(StaffSignInChallenge.staff_id == row.id))
+        record_action(session, actor=f"staff:{row.email}", action="staff.sign_in_failed", after=after, ip=ip)
+        session.commit()
+        if lock_s:
+            raise _locked(now + lock_s * 1000, now)
+        if code is ErrorCode.STAFF_TOTP_INVALID:
+            raise HdexError(code, "the code is wrong or was already used: wait for the next one", "code")
+        raise _bad_credentials()
+
+    # -- sessions
+
+    def find(self, token: str) -> StaffSessionView | None:
+        """The live session of `token`: unexpired, not idle too long, of an active account. Its last-seen
+        time moves on (at most every TOUCH_EVERY_MS, to spare the database a write per request)."""
+        now = self._clock()
+        with self._container.uow() as uow:
+            row = uow.session.get(StaffSession, credentials.token_hash(token))
+            if row is None or row.expires_at_ms <= now or row.last_seen_at_ms + self._idle_ms <= now:
+                return None
+            account = uow.session.get(StaffAccount, row.staff_id)
+            if account is None or account.disabled:
+                return None
+            if now - row.last_seen_at_ms >= TOUCH_EVERY_MS:
+                row.last_seen_at_ms = now
+                uow.commit()
+            return StaffSessionView(member_of(account), row.expires_at_ms, row.last_seen_at_ms + self._idle_ms)
+
+    def sign_out(self, token: str, member: StaffMember, ip: str) -> None:
+        """End the session of `token`."""
+        with self._container.uow() as uow:
+            uow.session.execute(delete(StaffSession).where(StaffSession.token_hash == credentials.token_hash(token)))
+            record_action(uow.session, actor=member.actor, action="staff.sign_out", ip=ip)
+            uow.commit()
+
+    # -- password links
+
+    def request_reset(self, email: str, link_base: str, ip: str) -> None:
+        """Mail a single-use reset link to `email` if it is an active account's; nothing otherwise (the
+        answer is the same, so the form tells nobody who is staff)."""
+        email = email.strip().lower()[: credentials.MAX_EMAIL_CHARS]
+        now = self._clock()
+        token = credentials.new_token()
+        with self._container.uow() as uow:
+            row = uow.session.scalar(select(StaffAccount).where(StaffAccount.email == email))
+            if row is None or row.disabled:
+                return
+            uow.session.execute(delete(StaffPasswordReset).where(StaffPasswordReset.staff_id == row.id))
+            uow.session.add(
+                StaffPasswordReset(
+                    token_hash=credentials.token_hash(token),
+                    staff_id=row.id,
+                    expires_at_ms=now + self._container.settings.staff_reset_ttl_s * 1000,
+                )
+            )
+            record_action(uow.session, actor=f"staff:{email}", action="staff.password_reset_requested", ip=ip)
+            uow.commit()
+        minutes = self._container.settings.staff_reset_ttl_s // 60
+        text = (
+            f"Someone (we hope you) asked to reset your HDEX staff password. The link works once, "
+            f"for {minutes} minutes. If it was not you, ignore this mail."
+        )
+        send_password_link(self._mailer, email, "HDEX staff: reset your password", text, link_base, token)
+
+    def confirm_reset(self, token: str, password: str, ip: str) -> StaffMember:
+        """Set the password of the link's account, once the link is known and unexpired; the link, the
+        account's sessions and its lock-out end. STAFF_RESET_LINK_INVALID otherwise."""
+        now = self._clock()
+        with self._container.uow() as uow:
+            link = uow.session.get(StaffPasswordReset, credentials.token_hash(token))
+            row = None if link is None else uow.session.get(StaffAccount, link.staff_id)
+            if link is None or link.expires_at_ms <= now or row is None or row.disabled:
+                raise HdexError(
+                    ErrorCode.STAFF_RESET_LINK_INVALID,
+                    "the link is unknown, expired or already used: ask for a new one",
+                    "token",
+                )
+            credentials.check_password_policy(password, row.email)
+            row.password_hash = credentials.hash_password(password)
+            row.failed_attempts, row.locked_until_ms = 0, None
+            revoke_everything(uow.session, row.id)
+            record_action(uow.session, actor=f"staff:{row.email}", action="staff.password_reset", ip=ip)
+            uow.commit()
+            return member_of(row)
+
+
+def _updated(result: Any) -> bool:
+    """Whether an UPDATE changed exactly one row."""
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
+def _bad_credentials() -> HdexError:
+    return HdexError(ErrorCode.STAFF_BAD_CREDENTIALS, "the e-mail address or the password is wrong", "password")
+
+
+def _locked(until_ms: int, now: int) -> HdexError:
+    retry_s = max(1, -(-(until_ms - now) // 1000))
+    return HdexError(
+        ErrorCode.STAFF_LOCKED,
+        f"too many failed sign-ins: the account is locked for {retry_s} s; each further failure doubles the wait",
+        None,
+        {"Retry-After": str(retry_s)},
+    )

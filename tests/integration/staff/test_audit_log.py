@@ -1,0 +1,105 @@
+"""Every staff and operator action lands in the hash-chained audit log; `hdex audit-log verify` finds the
+first edited or deleted entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, update
+
+from backend.audit_log import AuditFilter, list_entries, record_action
+from backend.bootstrap import Container
+from backend.cli import main
+from backend.db.models import AuditLogEntry
+from backend.settings import get_settings
+
+from .conftest import Member, sign_in
+
+
+@pytest.fixture
+def cli(container: Container, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CliRunner]:
+    monkeypatch.setenv("HDEX_DATABASE_URL", container.settings.effective_database_url)
+    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def _actions(container: Container) -> list[str]:
+    with container.uow() as uow:
+        return [e.action for e in reversed(list_entries(uow.session, AuditFilter(), 500))]
+
+
+def _record(container: Container, count: int) -> None:
+    with container.uow() as uow:
+        for n in range(count):
+            record_action(uow.session, actor="cli:test", action="test.step", target=f"n:{n}", after={"n": n})
+        uow.commit()
+
+
+def test_sign_ins_and_staff_changes_are_recorded_with_who_and_where(
+    client: TestClient, container: Container, admin: Member
+) -> None:
+    client.post("/v1/staff/auth/login", json={"email": admin.email, "password": "a wrong password"})
+    csrf = sign_in(client, admin)
+    new = {"email": "new@hdex.example", "role": "auditor"}
+    client.post("/v1/staff/staff", json=new, headers={"X-CSRF-Token": csrf})
+    page = client.get("/v1/staff/audit-log", params={"actor": "staff:admin@hdex.example"}).json()["entries"]
+    assert [e["action"] for e in page] == ["staff.create", "staff.sign_in", "staff.sign_in_failed"]
+    assert page[0]["after"] == {"email": "new@hdex.example", "role": "auditor"} and page[0]["ip"] == "203.0.113.7"
+    assert page[0]["prevHash"] == page[1]["hash"]
+    assert client.get("/v1/staff/audit-log", params={"action": "staff.sign_in", "limit": 1}).json()["next"]
+
+
+def test_verify_passes_an_intact_log(cli: CliRunner, container: Container) -> None:
+    _record(container, 3)
+    result = cli.invoke(main, ["audit-log", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "3 entries" in result.output
+
+
+def test_verify_finds_an_edited_entry(cli: CliRunner, container: Container) -> None:
+    _record(container, 4)
+    with container.uow() as uow:
+        uow.session.execute(update(AuditLogEntry).where(AuditLogEntry.seq == 2).values(after='{"n":99}'))
+        uow.commit()
+    result = cli.invoke(main, ["audit-log", "verify"])
+    assert result.exit_code == 1
+    assert "entry 2 was edited" in result.output
+
+
+def test_verify_finds_a_deleted_entry_in_the_middle_and_at_the_end(cli: CliRunner, container: Container) -> None:
+    _record(container, 4)
+    with container.uow() as uow:
+        uow.session.execute(delete(AuditLogEntry).where(AuditLogEntry.seq == 4))
+        uow.commit()
+    assert "entries 4 to 4 were deleted" in cli.invoke(main, ["audit-log", "verify"]).output
+    with container.uow() as uow:
+        uow.session.execute(delete(AuditLogEntry).where(AuditLogEntry.seq == 2))
+        uow.commit()
+    result = cli.invoke(main, ["audit-log", "verify"])
+    assert result.exit_code == 1
+    assert "entry 2 was deleted" in result.output
+
+
+def test_cli_staff_create_list_disable_and_operator_actions_are_recorded(cli: CliRunner, container: Container) -> None:
+    created = cli.invoke(main, ["staff", "create", "--email", "root@hdex.example", "--role", "admin"],
+                         input="a long enough password\na long enough password\n")  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert "otpauth://totp/HDEX:root%40hdex.example" in created.output
+    cli.invoke(main, ["staff", "create", "--email", "two@hdex.example", "--role", "support",
+                      "--password", "another long password"])  # fmt: skip
+    assert "two@hdex.example support active" in cli.invoke(main, ["staff", "list"]).output
+    assert cli.invoke(main, ["staff", "disable", "two@hdex.example", "--reason", "left"]).exit_code == 0
+    assert cli.invoke(main, ["compliance", "deny", "0x" + "ab" * 20, "--reason", "fraud"]).exit_code == 0
+    assert cli.invoke(main, ["compliance", "allow", "0x" + "ab" * 20]).exit_code == 0
+    assert _actions(container) == [
+        "staff.create", "staff.create", "staff.disable", "denylist.add", "denylist.remove",
+    ]  # fmt: skip
+    with container.uow() as uow:
+        assert all(e.actor.startswith("cli:") for e in list_entries(uow.session, AuditFilter(), 10))
+    assert cli.invoke(main, ["audit-log", "verify"]).exit_code == 0

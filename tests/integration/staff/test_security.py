@@ -1,0 +1,141 @@
+"""Each refused attack changes nothing: brute force locks the account with back-off, a request without its
+CSRF token or permission is refused, text with HTML in it is stored and returned as text."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from backend.bootstrap import Container
+from backend.db.models import StaffAccount, StaffSession
+from backend.errors import HdexError
+from backend.staff.roles import Role
+from backend.staff.signin import StaffSignIn
+
+from .conftest import PASSWORD, Member, code_for, make_staff, sign_in
+
+
+def _login(client: TestClient, email: str, password: str) -> tuple[int, str, dict[str, str]]:
+    response = client.post("/v1/staff/auth/login", json={"email": email, "password": password})
+    return (
+        response.status_code,
+        response.json()["error"]["code"] if response.status_code >= 400 else "",
+        dict(response.headers),
+    )
+
+
+def test_repeated_wrong_passwords_lock_the_account_even_against_the_right_one(
+    client: TestClient, admin: Member
+) -> None:
+    answers = [_login(client, admin.email, f"wrong guess {n}")[:2] for n in range(5)]
+    assert answers[:4] == [(401, "STAFF_BAD_CREDENTIALS")] * 4
+    assert answers[4] == (429, "STAFF_LOCKED")
+    status, code, headers = _login(client, admin.email, PASSWORD)
+    assert (status, code) == (429, "STAFF_LOCKED")
+    assert 1 <= int(headers["retry-after"]) <= 60
+    assert "hdex_staff" not in client.cookies
+
+
+def test_the_lock_doubles_with_each_failure_after_it_runs_out(container: Container, admin: Member) -> None:
+    now = [1_000_000_000_000]
+    sign_in_service = StaffSignIn(container, clock=lambda: now[0])
+
+    def locked_for_s() -> int:
+        with container.uow() as uow:
+            row = uow.session.get(StaffAccount, admin.id)
+            assert row is not None and row.locked_until_ms is not None
+            return (row.locked_until_ms - now[0]) // 1000
+
+    def fail() -> None:
+        with pytest.raises(HdexError) as refused:
+            sign_in_service.start(admin.email, "wrong guess", "203.0.113.7")
+        assert refused.value.code in ("STAFF_BAD_CREDENTIALS", "STAFF_LOCKED")
+
+    for _ in range(5):
+        fail()
+    assert locked_for_s() == 60
+    now[0] += 61_000
+    fail()
+    assert locked_for_s() == 120
+    now[0] += 121_000
+    fail()
+    assert locked_for_s() == 240
+    now[0] += 241_000
+    assert sign_in_service.start(admin.email, PASSWORD, "203.0.113.7").token  # the right password works again
+
+
+def test_wrong_totp_codes_count_towards_the_lock_out_too(client: TestClient, admin: Member) -> None:
+    codes = []
+    for _ in range(5):
+        login = client.post("/v1/staff/auth/login", json={"email": admin.email, "password": PASSWORD})
+        assert login.status_code == 200
+        wrong = "000000" if code_for(admin) != "000000" else "111111"
+        codes.append(client.post("/v1/staff/auth/totp", json={"challenge": login.json()["challenge"], "code": wrong}))
+    assert [c.status_code for c in codes] == [401, 401, 401, 401, 429]
+    assert _login(client, admin.email, PASSWORD)[:2] == (429, "STAFF_LOCKED")
+
+
+def test_a_state_changing_request_without_the_csrf_token_is_refused_and_changes_nothing(
+    client: TestClient, container: Container, admin: Member
+) -> None:
+    member = make_staff(container, "support@hdex.example", Role.SUPPORT)
+    csrf = sign_in(client, admin)
+    for headers in ({}, {"X-CSRF-Token": "0" * 64}):
+        refused = client.post(f"/v1/staff/staff/{member.id}/role", json={"role": "admin", "reason": "x"},
+                              headers=headers)  # fmt: skip
+        assert refused.status_code == 403
+        assert refused.json()["error"]["code"] == "STAFF_CSRF_FAILED"
+    assert client.get("/v1/staff/staff").json()["staff"][1]["role"] == "support"
+    accepted = client.post(f"/v1/staff/staff/{member.id}/role", json={"role": "compliance", "reason": "x"},
+                           headers={"X-CSRF-Token": csrf})  # fmt: skip
+    assert accepted.status_code == 200 and accepted.json()["role"] == "compliance"
+
+
+def test_a_support_user_is_refused_admin_and_audit_endpoints_with_403(
+    client: TestClient, container: Container, admin: Member
+) -> None:
+    support = make_staff(container, "support@hdex.example", Role.SUPPORT)
+    csrf = sign_in(client, support)
+    calls = [
+        client.get("/v1/staff/audit-log"),
+        client.get("/v1/staff/staff"),
+        client.post("/v1/staff/staff", json={"email": "new@hdex.example", "role": "admin"},
+                    headers={"X-CSRF-Token": csrf}),
+        client.post(f"/v1/staff/staff/{admin.id}/disable", json={"reason": "coup"}, headers={"X-CSRF-Token": csrf}),
+        client.post(f"/v1/staff/staff/{support.id}/role", json={"role": "admin", "reason": "self-promotion"},
+                    headers={"X-CSRF-Token": csrf}),
+    ]  # fmt: skip
+    assert [c.status_code for c in calls] == [403] * len(calls)
+    assert {c.json()["error"]["code"] for c in calls} == {"STAFF_FORBIDDEN"}
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(StaffAccount)) == 2
+        roles = dict(uow.session.execute(select(StaffAccount.email, StaffAccount.role)).all())
+    assert roles == {"admin@hdex.example": "admin", "support@hdex.example": "support"}
+    assert client.get("/v1/staff/me").json()["role"] == "support"
+
+
+def test_html_and_script_in_text_fields_are_stored_and_returned_as_inert_json_text(
+    client: TestClient, container: Container, admin: Member
+) -> None:
+    member = make_staff(container, "support@hdex.example", Role.SUPPORT)
+    csrf = sign_in(client, admin)
+    reason = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    assert client.post(f"/v1/staff/staff/{member.id}/disable", json={"reason": reason},
+                       headers={"X-CSRF-Token": csrf}).status_code == 200  # fmt: skip
+    page = client.get("/v1/staff/audit-log", params={"action": "staff.disable"})
+    assert page.headers["content-type"] == "application/json"
+    assert page.json()["entries"][0]["after"] == {"disabled": True, "reason": reason}
+    bad_email = client.post("/v1/staff/staff", json={"email": "<script>@x.y", "role": "support"},
+                            headers={"X-CSRF-Token": csrf})  # fmt: skip
+    assert bad_email.status_code == 422
+
+
+def test_a_disabled_member_loses_their_session_at_once(client: TestClient, container: Container, admin: Member) -> None:
+    other = make_staff(container, "second@hdex.example", Role.ADMIN)
+    csrf = sign_in(client, admin)
+    client.post(f"/v1/staff/staff/{other.id}/disable", json={"reason": "left"}, headers={"X-CSRF-Token": csrf})
+    last = client.post(f"/v1/staff/staff/{admin.id}/disable", json={"reason": "x"}, headers={"X-CSRF-Token": csrf})
+    assert last.status_code == 409 and last.json()["error"]["code"] == "STAFF_LAST_ADMIN"
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).where(StaffSession.staff_id == other.id)) == 0
