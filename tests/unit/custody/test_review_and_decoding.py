@@ -8,6 +8,7 @@ import pytest
 from eth_account import Account
 from eth_utils.crypto import keccak
 
+from backend.chain.compiler import ensure_compiled
 from backend.paths import ARTIFACTS_DIR
 from custody.approvals import CustodyTransaction
 from custody.calls import KnownAbis
@@ -25,6 +26,7 @@ KEYS = ["0x" + f"{i:02x}" * 32 for i in (1, 2)]
 
 @pytest.fixture(scope="module")
 def abis() -> KnownAbis:
+    ensure_compiled()  # a fresh clone has no build/contracts until something compiles them (quick once built)
     return KnownAbis.from_artifacts(ARTIFACTS_DIR)
 
 
