@@ -68,55 +68,37 @@ def assert_no_order_reached_the_api(trader: Trader, stack: Stack, before: Sent) 
         assert api_get(stack, path, status=status)["orders"] == [], status
 
 
-def test_an_off_tick_price_is_refused_next_to_the_price_and_nothing_is_signed(trader: Trader, stack: Stack) -> None:
-    page = trader.dapp.page
-    before = sent_so_far(trader)
-
-    fill_order(page, "Buy", "1", price="2000.005")
-    submit_order(page, "Buy")
-
-    price = order_form(page).get_by_role("textbox", name="Price", exact=True)
-    expect(price).to_have_attribute("aria-invalid", "true")
-    expect(price).to_have_accessible_description(
-        "Prices move in steps of 0.01 USDC: use 2,000.00 USDC or 2,000.01 USDC."
-    )
-    expect(review_dialog(page)).to_have_count(0)
-    assert sent_so_far(trader) == before
-    assert_no_order_reached_the_api(trader, stack, before)
-
-
-def test_an_order_below_the_minimum_is_refused_next_to_the_amount_and_nothing_is_signed(
-    trader: Trader, stack: Stack
+@pytest.mark.parametrize(
+    ("amount", "price", "field", "message"),
+    [
+        pytest.param(
+            "1", "2000.005", "Price", "Prices move in steps of 0.01 USDC: use 2,000.00 USDC or 2,000.01 USDC.",
+            id="off-tick price",
+        ),
+        pytest.param(
+            "0.001", "2000", "Amount",
+            "An order must be worth at least 10 USDC: at this price, buy or sell at least 0.005 WETH.",
+            id="below the minimum",
+        ),
+        pytest.param(
+            "10", "2000", "Amount",
+            "This order needs 20,000 USDC, but only 10,000 USDC is available. Deposit more or lower the amount.",
+            id="above the available balance",
+        ),
+    ],
+)  # fmt: skip
+def test_an_order_the_form_refuses_is_explained_next_to_its_field_and_nothing_is_signed(
+    trader: Trader, stack: Stack, amount: str, price: str, field: str, message: str
 ) -> None:
     page = trader.dapp.page
     before = sent_so_far(trader)
 
-    fill_order(page, "Buy", "0.001", price="2000")
+    fill_order(page, "Buy", amount, price=price)
     submit_order(page, "Buy")
 
-    amount = order_form(page).get_by_role("textbox", name="Amount", exact=True)
-    expect(amount).to_have_attribute("aria-invalid", "true")
-    expect(amount).to_have_accessible_description(
-        "An order must be worth at least 10 USDC: at this price, buy or sell at least 0.005 WETH."
-    )
-    expect(review_dialog(page)).to_have_count(0)
-    assert sent_so_far(trader) == before
-    assert_no_order_reached_the_api(trader, stack, before)
-
-
-def test_an_order_above_the_available_balance_is_refused_next_to_the_amount_and_nothing_is_signed(
-    trader: Trader, stack: Stack
-) -> None:
-    page = trader.dapp.page
-    before = sent_so_far(trader)
-
-    fill_order(page, "Buy", "10", price="2000")
-    submit_order(page, "Buy")
-
-    amount = order_form(page).get_by_role("textbox", name="Amount", exact=True)
-    expect(amount).to_have_accessible_description(
-        "This order needs 20,000 USDC, but only 10,000 USDC is available. Deposit more or lower the amount."
-    )
+    box = order_form(page).get_by_role("textbox", name=field, exact=True)
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_accessible_description(message)
     expect(review_dialog(page)).to_have_count(0)
     assert sent_so_far(trader) == before
     assert_no_order_reached_the_api(trader, stack, before)
