@@ -26,7 +26,7 @@ from backend.engine.commands import (
 )
 from backend.engine.errors import UnknownMarketError
 from backend.engine.events import Event, MarketAdded, MarketStateChanged, Rejected
-from backend.engine.journal import Journal
+from backend.engine.journal import BufferedJournal, Journal, JournalBuffer
 from backend.engine.market import MarketSpec, spec_error
 from backend.engine.matching import ExpiryEntry, Market
 from backend.engine.orders import (
@@ -63,7 +63,9 @@ class Engine:
 
     def __init__(self, book_factory: BookFactory = OrderBook, journal: Journal | None = None) -> None:
         self._book_factory = book_factory
-        self._journal = journal
+        self._journal: Journal | None = None
+        self._buffer: JournalBuffer | None = None
+        self.attach_journal(journal)
         self._markets: dict[str, Market] = {}
         self._live: dict[str, LiveOrder] = {}
         self._expiry: list[ExpiryEntry] = []
@@ -76,9 +78,12 @@ class Engine:
         """
         if type(command) not in _COMMAND_TYPES:
             raise TypeError(f"not an engine command: {command!r}")
-        self.command_seq += 1
-        if self._journal is not None:
-            self._journal.append(self.command_seq, command)
+        seq = self.command_seq = self.command_seq + 1
+        buffer = self._buffer
+        if buffer is not None:
+            buffer.append(seq, command)
+        elif self._journal is not None:
+            self._journal.append(seq, command)
         out: list[Event] = []
         expiry = self._expiry
         if expiry and expiry[0][0] <= command.ts:
@@ -102,6 +107,8 @@ class Engine:
     def attach_journal(self, journal: Journal | None) -> None:
         """Journal every later command to `journal` (None: stop journaling), e.g. after recovery."""
         self._journal = journal
+        # the compiled core calls a buffered journal's buffer directly; through Python, any other journal
+        self._buffer = journal.buffer if isinstance(journal, BufferedJournal) else None
 
     # queries
 

@@ -1,14 +1,13 @@
 """The journal and snapshots on local disk.
 
-Journal file, format 2: the 8-byte magic `HDEXJRN2`, then frames. A frame is a 12-byte header of
+Journal file, format 3: the 8-byte magic `HDEXJRN3`, then frames. A frame is a 12-byte header of
 three little-endian uint32 (the payload's length, the payload's CRC32 and the CRC32 of those first 8
-header bytes; `zlib.crc32`), then the payload: a pickle (protocol 5) of a list of pairs
-`(seq, record)`, `record` being `backend.engine.records.command_to_record(command)` (built by
-`journal_rows`). The header has a checksum of its own so that a damaged length is caught before it is
-believed: it can neither re-frame the rest of the file nor pass for a torn tail. Pickle is used
-as a compact, C-speed encoder of plain lists and tuples only: the reader refuses every global, so a
-journal file can never make the reader import or run anything. An empty file is an empty journal
-(the magic is written with the first frame).
+header bytes; `zlib.crc32`), then the payload: the field text of its records, UTF-8
+(`backend.engine.records`: fields ended by 0x1F, integers in decimal, each command encoded by the
+compiled core as it is appended). The header has a checksum of its own so that a damaged length is
+caught before it is believed: it can neither re-frame the rest of the file nor pass for a torn tail.
+Reading the text builds nothing but commands, so a journal file can never make the reader import or
+run anything. An empty file is an empty journal (the magic is written with the first frame).
 
 A frame cut short by a crash (the torn tail: an incomplete header, or a sound header whose payload
 the file ends before) is ignored on read and truncated away when the journal is reopened. A header
@@ -17,19 +16,19 @@ or a payload that fails its checksum, or a payload that does not decode, is dama
 `JournalCorruptionError` naming the file and the frame's byte offset, and the journal cannot be
 reopened for appending. (The host then rebuilds its books from the database.)
 
-Format 1 (before checksums: no magic, a frame is a 4-byte length and a pickle of flat tuples
-`(seq, *record)`) is still read, unverified, so an
-engine upgraded mid-life recovers from its last segment; it is never appended to (the host always
-starts a new segment after recovery), and `FileJournal` refuses to open one.
+Older formats are still read, so an engine upgraded mid-life recovers from its last segment, but
+never appended to (the host always starts a new segment after recovery; `FileJournal` refuses to
+open them): format 2 (magic `HDEXJRN2`, the same frames, the payload a pickle of a list of pairs
+`(seq, record)`, `record` a tuple of `records.command_to_record`; its reader refuses every global)
+and format 1 (no magic, no checksums: a frame is a 4-byte length and a pickle of `(seq, *record)`).
 
-Durability, group commit: `append` only queues the (immutable) command in memory (`PendingCommands`,
-compiled with the core); `flush()` encodes
-everything queued as one frame, hands it to the OS and, with `fsync=True`, forces it to disk. The
-host calls `flush()` before it publishes the events of the commands appended so far, so an event is
-never visible before its command is durable. Encoding a batch in one `pickle.dumps` costs a fraction
-of encoding each command on its own. `max_pending` bounds the queue if a host forgets to flush.
-`flush()` may run on another thread than `append` (the host's batch writer): it writes exactly the
-commands queued when it started and leaves any appended meanwhile for the next flush.
+Durability, group commit: `append` only encodes the command into memory (`BufferedJournal`,
+compiled with the core); `flush()` writes everything queued as one frame in one write system call
+and, with `fsync=True`, forces it to disk. The host calls `flush()` before it publishes the events
+of the commands appended so far, so an event is never visible before its command is durable.
+`max_pending` bounds the queue if a host forgets to flush. `flush()` may run on another thread than
+`append` (the host's batch writer): it writes exactly the commands queued when it started and
+leaves any appended meanwhile for the next flush; a flush that fails keeps its commands queued.
 
 Snapshot file: the canonical JSON of `snapshot_to_plain`, written to a temporary file, fsynced and
 renamed over the old one, so a crash leaves either the old or the new snapshot, never half of one.
@@ -50,18 +49,18 @@ from types import TracebackType
 from typing import Any
 
 from backend.engine.errors import CommandFormatError, JournalCorruptionError
-from backend.engine.journal import JournalEntry, PendingCommands
-from backend.engine.records import journal_rows, record_to_command
+from backend.engine.journal import BufferedJournal, JournalEntry
+from backend.engine.records import entries_from_text, record_to_command
 from backend.engine.snapshot import EngineSnapshot, snapshot_from_plain, snapshot_to_plain
 
-MAGIC = b"HDEXJRN2"
+MAGIC = b"HDEXJRN3"
+MAGIC_FORMAT_2 = b"HDEXJRN2"
 _LENGTH = struct.Struct("<I")  # a format 1 frame's header
 _HEADER = struct.Struct("<III")  # payload length, payload CRC32, CRC32 of the first 8 header bytes
 _CHECKED = struct.Struct("<II")  # the part of the header its own checksum covers
-_PROTOCOL = 5
 
 
-class FileJournal(PendingCommands):
+class FileJournal(BufferedJournal):
     """Appends commands to a journal file (see the module docs); satisfies `Journal`."""
 
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = True, max_pending: int = 65_536) -> None:
@@ -70,25 +69,34 @@ class FileJournal(PendingCommands):
         self._fsync = fsync
         self._flushing = threading.Lock()  # one writer of frames, even when a full queue flushes in `append`
         valid_end = _valid_end(self.path) if self.path.exists() else 0
-        self._file = open(self.path, "ab")  # noqa: SIM115 - lives until close()
+        # unbuffered: a frame is one write system call, never copied into a buffer first
+        self._file = open(self.path, "ab", buffering=0)  # noqa: SIM115 - lives until close()
         if self._file.tell() != valid_end:
             self._file.truncate(valid_end)  # drop the torn tail a crash left behind
-            self._file.seek(valid_end)  # `tell()` then says whether the magic is written
+            self._file.seek(valid_end)
+        self._magic_written = valid_end > 0
+        self._unsynced = False  # written since the last fsync
 
     def flush(self) -> None:
         """Write everything queued as one frame and, if so configured, fsync it."""
         with self._flushing:
-            pending = self.pending
-            count = len(pending)  # slicing and deleting a list are atomic: a concurrent append survives
+            buffer = self.buffer
+            payload, count = buffer.pending_payload()
             if count:
-                payload = pickle.dumps(journal_rows(pending[:count]), _PROTOCOL)
                 checked = _CHECKED.pack(len(payload), zlib.crc32(payload))
-                header = checked + _LENGTH.pack(zlib.crc32(checked))
-                self._file.write(header + payload if self._file.tell() else MAGIC + header + payload)
-                del pending[:count]
-            self._file.flush()
-            if self._fsync:
+                frame = checked + _LENGTH.pack(zlib.crc32(checked)) + payload
+                self._write(frame if self._magic_written else MAGIC + frame)
+                self._magic_written = True
+                buffer.drop(count)
+            if self._fsync and self._unsynced:
                 os.fsync(self._file.fileno())
+                self._unsynced = False
+
+    def _write(self, data: bytes) -> None:
+        self._unsynced = True
+        view = memoryview(data)
+        while view:  # a regular file takes it all at once unless the disk fills or a signal lands
+            view = view[self._file.write(view) :]
 
     def close(self) -> None:
         """Flush and close the file."""
@@ -112,16 +120,22 @@ def read_journal(path: str | os.PathLike[str]) -> Iterator[JournalEntry]:
     checksum or does not decode, after yielding every entry before it.
     """
     with open(path, "rb") as file:
-        checked = file.read(len(MAGIC)) == MAGIC
+        magic = file.read(len(MAGIC))
         file.seek(0)
+        previous_seq: int | None = None
         for offset, payload in _frames(file, str(path)):
             try:
-                rows = _RestrictedUnpickler(io.BytesIO(payload)).load()
-                entries = [(seq, record) for seq, record in rows] if checked else [(s, tuple(r)) for s, *r in rows]
+                if magic == MAGIC:
+                    entries = entries_from_text(payload.decode("utf-8", "surrogatepass"), previous_seq)
+                else:
+                    entries = [(seq, record_to_command(record)) for seq, record in _unpickled_rows(payload, magic)]
+            # ValueError covers CommandFormatError and UnicodeDecodeError
             except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
                 raise JournalCorruptionError(str(path), offset, f"undecodable payload: {exc}") from exc
-            for seq, record in entries:
-                yield JournalEntry(seq, record_to_command(record))
+            for seq, command in entries:
+                yield JournalEntry(seq, command)
+            if entries:
+                previous_seq = entries[-1][0]
 
 
 def write_snapshot(path: str | os.PathLike[str], snapshot: EngineSnapshot, *, fsync: bool = True) -> None:
@@ -147,6 +161,14 @@ def read_snapshot(path: str | os.PathLike[str]) -> EngineSnapshot | None:
     return snapshot_from_plain(plain)
 
 
+def _unpickled_rows(payload: bytes, magic: bytes) -> list[tuple[int, tuple[Any, ...]]]:
+    """`(seq, record)` of a format 2 frame (pairs) or a format 1 frame (flat tuples `(seq, *record)`)."""
+    rows = _RestrictedUnpickler(io.BytesIO(payload)).load()
+    if magic == MAGIC_FORMAT_2:
+        return [(seq, record) for seq, record in rows]
+    return [(seq, tuple(record)) for seq, *record in rows]
+
+
 class _RestrictedUnpickler(pickle.Unpickler):
     """Loads plain tuples, strings, ints and None only: any global reference is refused."""
 
@@ -155,9 +177,9 @@ class _RestrictedUnpickler(pickle.Unpickler):
 
 
 def _frames(file: io.BufferedReader, path: str) -> Iterator[tuple[int, bytes]]:
-    """(offset, payload) of every complete frame, checksums verified (format 2) or not (format 1)."""
+    """(offset, payload) of every complete frame, checksums verified (formats 3 and 2) or not (format 1)."""
     start = file.read(len(MAGIC))
-    checked = start == MAGIC
+    checked = start in (MAGIC, MAGIC_FORMAT_2)
     if not checked:
         if MAGIC.startswith(start):
             return  # empty, or a crash cut the magic short: no frame was ever complete
@@ -181,10 +203,12 @@ def _frames(file: io.BufferedReader, path: str) -> Iterator[tuple[int, bytes]]:
 
 
 def _valid_end(path: Path) -> int:
-    """The offset just past the last complete frame of a format 2 journal (0 if it has none);
+    """The offset just past the last complete frame of a format 3 journal (0 if it has none);
     verifies every checksum on the way, so a damaged journal is never appended to."""
     with open(path, "rb") as file:
         start = file.read(len(MAGIC))
+        if start == MAGIC_FORMAT_2:
+            raise CommandFormatError(f"{path}: journal format 2 (pickled frames) is read-only; start a new file")
         if start != MAGIC and not MAGIC.startswith(start):
             raise CommandFormatError(f"{path}: journal format 1 (no checksums) is read-only; start a new file")
         file.seek(0)

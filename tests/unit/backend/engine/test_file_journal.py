@@ -19,7 +19,15 @@ from backend.engine import (
     JournalEntry,
     recover,
 )
-from backend.engine.adapters.file_journal import MAGIC, FileJournal, read_journal, read_snapshot, write_snapshot
+from backend.engine.adapters.file_journal import (
+    MAGIC,
+    MAGIC_FORMAT_2,
+    FileJournal,
+    read_journal,
+    read_snapshot,
+    write_snapshot,
+)
+from backend.engine.records import command_to_record
 
 COMMANDS = [AddMarket("ETH-USDC", 1, 1, 0), limit("o1", BUY, 100, 1), CancelOrder("o1")]
 
@@ -34,7 +42,7 @@ def _journal(path: Path, *, frame_each: bool = False) -> None:
 
 
 def _frame(payload: bytes) -> bytes:
-    """A format 2 frame with correct checksums around any payload."""
+    """A format 3 (or 2) frame with correct checksums around any payload."""
     checked = struct.pack("<II", len(payload), zlib.crc32(payload))
     return checked + struct.pack("<I", zlib.crc32(checked)) + payload
 
@@ -82,7 +90,7 @@ def test_a_torn_last_frame_is_ignored_and_cut_off_when_reopened(tmp_path: Path) 
     _journal(path)
     whole = path.stat().st_size
     with open(path, "ab") as file:
-        file.write(_frame(b"\x80\x05" + b"x" * 48)[:20])  # a sound header, then the crash
+        file.write(_frame(b"1\x1fE\x1f" + b"9" * 48)[:20])  # a sound header, then the crash
     assert len(list(read_journal(path))) == 3
     with FileJournal(path) as journal:
         journal.append(4, CancelOrder("o2"))
@@ -141,17 +149,68 @@ def test_a_corrupt_journal_is_not_reopened_for_appending(tmp_path: Path) -> None
 
 def test_a_complete_frame_with_a_good_checksum_that_does_not_decode_is_corruption(tmp_path: Path) -> None:
     path = tmp_path / "j"
-    path.write_bytes(MAGIC + _frame(b"not a pickle"))
+    path.write_bytes(MAGIC + _frame(b"1\x1fZ\x1fnot a record\x1f"))
     with pytest.raises(JournalCorruptionError, match="undecodable payload") as refused:
         list(read_journal(path))
     assert refused.value.offset == len(MAGIC)
 
 
-def test_a_frame_that_names_a_python_object_is_refused_rather_than_loaded(tmp_path: Path) -> None:
+def test_a_frame_that_is_not_utf8_text_is_corruption(tmp_path: Path) -> None:
     path = tmp_path / "j"
-    payload = pickle.dumps([(1, "E", Path("x"))])  # a global reference, as an attacker's frame would hold
-    path.write_bytes(MAGIC + _frame(payload))
+    path.write_bytes(MAGIC + _frame(b"1\x1fC\x1f\xff\xfe\x1f0\x1f"))
+    with pytest.raises(JournalCorruptionError, match="undecodable payload"):
+        list(read_journal(path))
+
+
+def test_a_journal_reads_back_what_was_appended_even_with_gaps_and_separators_in_its_strings(tmp_path: Path) -> None:
+    awkward = [
+        AddMarket("ETH\x1fUSDC", 1, 1, 0),
+        limit("o\x1f1", BUY, 2**80, 10**30, expires_at=-5),
+        limit("o2", BUY, 2**70, 3, account="\ud800 caf\u00e9 \U0001f600", market="m"),  # a lone surrogate
+        CancelOrder("o\x1e\n"),
+        CancelOrder("o\x1f"),
+    ]
+    seqs = [1, 2, 3, 7, 8]  # a gap is written as it is, for recovery to refuse
+    path = tmp_path / "j"
+    with FileJournal(path, fsync=False) as journal:
+        for seq, command in zip(seqs, awkward, strict=True):
+            journal.append(seq, command)
+    assert list(read_journal(path)) == [JournalEntry(seq, c) for seq, c in zip(seqs, awkward, strict=True)]
+
+
+def test_a_journal_reopened_after_a_restart_names_the_next_sequence_number_again(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    _journal(path)
+    with FileJournal(path) as journal:  # a new writer knows nothing of the records before it
+        journal.append(4, CancelOrder("o2"))
+        journal.append(5, CancelOrder("o3"))
+    assert [entry.seq for entry in read_journal(path)] == [1, 2, 3, 4, 5]
+
+
+def test_a_format_2_journal_of_pickled_frames_is_still_read_but_never_appended_to(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    rows = [(seq, command_to_record(command)) for seq, command in enumerate(COMMANDS, 1)]
+    path.write_bytes(MAGIC_FORMAT_2 + _frame(pickle.dumps(rows[:2], 5)) + _frame(pickle.dumps(rows[2:], 5)))
+    assert list(read_journal(path)) == [JournalEntry(i, c) for i, c in enumerate(COMMANDS, 1)]
+    with pytest.raises(CommandFormatError, match="format 2"):
+        FileJournal(path)
+
+
+def test_a_format_2_frame_that_names_a_python_object_is_refused_rather_than_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    payload = pickle.dumps([(1, ("E", Path("x")))])  # a global reference, as an attacker's frame would hold
+    path.write_bytes(MAGIC_FORMAT_2 + _frame(payload))
     with pytest.raises(CommandFormatError, match="hold no objects"):
+        list(read_journal(path))
+
+
+def test_a_format_2_journal_is_still_checked_against_its_checksums(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    payload = pickle.dumps([(1, command_to_record(COMMANDS[0]))], 5)
+    damaged = bytearray(_frame(payload))
+    damaged[20] ^= 0x01
+    path.write_bytes(MAGIC_FORMAT_2 + bytes(damaged))
+    with pytest.raises(JournalCorruptionError, match="payload checksum mismatch"):
         list(read_journal(path))
 
 
@@ -188,17 +247,39 @@ def test_a_snapshot_is_written_atomically_and_read_back(tmp_path: Path) -> None:
 def test_a_command_appended_while_another_thread_flushes_is_written_by_the_next_flush(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    journal = FileJournal(tmp_path / "j", fsync=False)
+    path = tmp_path / "j"
+    journal = FileJournal(path, fsync=False)
     journal.append(1, COMMANDS[0])
-    encode = pickle.dumps
+    write = journal._write
 
-    def encode_while_the_host_appends(rows: object, protocol: int) -> bytes:
-        monkeypatch.setattr(pickle, "dumps", encode)
+    def write_while_the_host_appends(frame: bytes) -> None:
+        monkeypatch.setattr(journal, "_write", write)
         journal.append(2, COMMANDS[1])  # the host's thread, while the batch writer's flush is under way
-        return encode(rows, protocol)
+        write(frame)
 
-    monkeypatch.setattr(pickle, "dumps", encode_while_the_host_appends)
+    monkeypatch.setattr(journal, "_write", write_while_the_host_appends)
     journal.flush()
+    assert [entry.seq for entry in read_journal(path)] == [1]
     journal.flush()
     journal.close()
-    assert [entry.seq for entry in read_journal(tmp_path / "j")] == [1, 2]
+    assert [entry.seq for entry in read_journal(path)] == [1, 2]
+
+
+def test_a_flush_that_fails_keeps_its_commands_for_the_next_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "j"
+    journal = FileJournal(path, fsync=False)
+    journal.append(1, COMMANDS[0])
+    write = journal._write
+
+    def disk_full(frame: bytes) -> None:
+        monkeypatch.setattr(journal, "_write", write)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(journal, "_write", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        journal.flush()
+    journal.append(2, COMMANDS[1])
+    journal.close()
+    assert list(read_journal(path)) == [JournalEntry(1, COMMANDS[0]), JournalEntry(2, COMMANDS[1])]

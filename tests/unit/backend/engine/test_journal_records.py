@@ -1,4 +1,4 @@
-"""Commands survive the journal's record form and the snapshot's plain JSON form unchanged."""
+"""Commands survive the journal's record forms (field text and tuples) and the snapshot's plain JSON form unchanged."""
 
 from __future__ import annotations
 
@@ -20,10 +20,13 @@ from backend.engine import (
     ExpireOrders,
     MarketState,
     OrderType,
+    PlaceOrder,
+    SelfTradePrevention,
     SetMarketState,
+    Side,
     TimeInForce,
 )
-from backend.engine.records import command_to_record, record_to_command
+from backend.engine.records import FIELD_END, command_to_record, entries_from_text, record_text, record_to_command
 from backend.engine.snapshot import snapshot_from_plain, snapshot_to_plain, state_hash
 
 EVERY_KIND: list[Command] = [
@@ -51,6 +54,58 @@ def test_every_command_kind_round_trips_through_its_record(command: Command) -> 
 def test_a_malformed_record_is_refused(record: tuple[object, ...]) -> None:
     with pytest.raises(CommandFormatError):
         record_to_command(record)
+
+
+EVERY_PLACE_KIND: list[Command] = [
+    PlaceOrder(f"o{index}", "bob", "ETH-USDC", side, order_type, 100, 2, stop, tif, stp, expires_at, index)
+    for index, (side, order_type, tif, stp, stop, expires_at) in enumerate(
+        [(side, order_type, tif, stp, 95, None) for side in Side for order_type in OrderType
+         for tif in [None, *TimeInForce] for stp in SelfTradePrevention]
+        + [(Side.BUY, OrderType.LIMIT, None, SelfTradePrevention.CANCEL_TAKER, None, 10**40)]
+    )
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("commands", [EVERY_KIND, EVERY_PLACE_KIND], ids=["every command", "every order kind"])
+def test_every_command_round_trips_through_its_field_text_with_implicit_sequence_numbers(
+    commands: list[Command],
+) -> None:
+    text = record_text("41", commands[0]) + "".join(record_text("", command) for command in commands[1:])
+    assert entries_from_text(text, None) == list(enumerate(commands, 41))
+    assert entries_from_text(record_text("", commands[0]), 9) == [(10, commands[0])]
+
+
+def test_field_text_keeps_strings_that_hold_the_separator_and_integers_beyond_64_bits() -> None:
+    commands: list[Command] = [
+        limit(f"o{FIELD_END}1", BUY, 2**64 + 1, 10**30, account=f"{FIELD_END}", expires_at=-(2**70)),
+        CancelOrder(f"{FIELD_END}"),
+        AmendOrder(f"a{FIELD_END}", 3),
+        CancelAll("caf\u00e9 \U0001f600", "ETH-USDC"),
+    ]
+    text = "".join(record_text(str(seq), command) for seq, command in enumerate(commands, 1))
+    assert entries_from_text(text, None) == list(enumerate(commands, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "reason"),
+    [
+        ("\x1fE\x1f5\x1f", None, "first record does not name"),
+        ("1\x1fZ\x1f5\x1f", None, "unknown tag"),
+        ("1\x1fC\x1fo1\x1f", None, "cut short"),
+        ("1\x1fE\x1f5", None, "does not end with a whole field"),
+        ("x\x1fE\x1f5\x1f", None, "not an integer"),
+        ("\x1fE\x1ffive\x1f", 3, "malformed journal record"),
+        ("\x1fP\x1fo1\x1fa\x1fm\x1f0900\x1f1\x1f1\x1f\x1f\x1f0\x1f", 3, "malformed journal record"),
+        ("\x1fP\x1fo1\x1fa\x1fm\x1f000\x1f1\x1f1\x1f\x1f\x1f0\x1f", 3, "four codes"),
+        ('\x1fJ\x1f{"not": "a list"}\x1f', 3, "malformed journal record"),
+        ('\x1fJ\x1f["Q", 1]\x1f', 3, "unknown journal record tag"),
+    ],
+    ids=["no first seq", "unknown tag", "cut short", "unended", "bad seq", "bad int", "bad code", "short kinds",
+         "json not a list", "json unknown tag"],
+)  # fmt: skip
+def test_malformed_field_text_is_refused(text: str, previous: int | None, reason: str) -> None:
+    with pytest.raises(CommandFormatError, match=reason):
+        entries_from_text(text, previous)
 
 
 @settings(max_examples=40, deadline=None)
