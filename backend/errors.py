@@ -102,6 +102,27 @@ class ErrorCode(StrEnum):
     STAFF_EMAIL_TAKEN = "STAFF_EMAIL_TAKEN"
     STAFF_LAST_ADMIN = "STAFF_LAST_ADMIN"  # the change would leave no active admin
 
+    # accounts and KYC (issue 13): wallet profiles, e-mail links, KYC submissions, uploads, the vendor webhook
+    EMAIL_LINK_INVALID = "EMAIL_LINK_INVALID"  # unknown, used or expired e-mail verification link
+    JURISDICTION_RESTRICTED = "JURISDICTION_RESTRICTED"  # the declared country is restricted: no KYC level above 0
+    KYC_ALREADY_PENDING = "KYC_ALREADY_PENDING"
+    KYC_ALREADY_APPROVED = "KYC_ALREADY_APPROVED"  # the wallet already holds that level
+    KYC_LEVEL_REQUIRED = "KYC_LEVEL_REQUIRED"  # level 2 needs an approved level 1
+    KYC_SUBMISSION_NOT_FOUND = "KYC_SUBMISSION_NOT_FOUND"
+    KYC_DOCUMENT_NOT_FOUND = "KYC_DOCUMENT_NOT_FOUND"
+    KYC_NOT_PENDING = "KYC_NOT_PENDING"  # a review of a submission already decided
+    UPLOAD_TOO_LARGE = "UPLOAD_TOO_LARGE"
+    UPLOAD_TYPE_REFUSED = "UPLOAD_TYPE_REFUSED"  # the bytes are not a PDF, PNG or JPEG, whatever the name says
+    WEBHOOK_NOT_CONFIGURED = "WEBHOOK_NOT_CONFIGURED"  # no vendor secret is set: every webhook is refused
+    WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID"
+    WEBHOOK_STALE = "WEBHOOK_STALE"  # the timestamp is outside the accepted window
+    WEBHOOK_REPLAYED = "WEBHOOK_REPLAYED"  # an event id already accepted
+
+    # limits (issue 13): tier limits per KYC level; a wallet's session reads only its own account
+    WITHDRAWAL_LIMIT_EXCEEDED = "WITHDRAWAL_LIMIT_EXCEEDED"  # the message says the allowance left
+    ORDER_NOTIONAL_LIMIT_EXCEEDED = "ORDER_NOTIONAL_LIMIT_EXCEEDED"
+    ACCOUNT_FORBIDDEN = "ACCOUNT_FORBIDDEN"  # another wallet's account data
+
     # chain and RPC: the node, the contracts, their deployment
     NOT_DEPLOYED = "NOT_DEPLOYED"
     RPC_UNAVAILABLE = "RPC_UNAVAILABLE"

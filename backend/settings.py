@@ -6,12 +6,13 @@ chain started from node_modules, a SQLite file under `var/`, in-process queues a
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
@@ -25,6 +26,78 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+# tier limits (issue 13, backend.limits): each KYC level's limits in whole units of the reference token
+WholeUnits = Annotated[str, Field(pattern=r"^[0-9]{1,30}(\.[0-9]{1,36})?$", description='e.g. "1000" or "0.5"')]
+
+
+class LimitTier(BaseModel):
+    """One KYC level's limits in whole reference units (decimal strings; JSON keys as in the API)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    withdrawal_daily: WholeUnits = Field(alias="withdrawalDaily")
+    withdrawal_30d: WholeUnits = Field(alias="withdrawal30d")
+    max_order_notional: WholeUnits = Field(alias="maxOrderNotional")
+
+    @field_validator("withdrawal_daily", "withdrawal_30d", "max_order_notional", mode="before")
+    @classmethod
+    def _whole_number_as_text(cls, value: object) -> object:
+        # JSON integers are exact; a JSON fraction (a float) is not, so fractions must come as strings
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def default_limit_tiers() -> dict[int, LimitTier]:
+    """The documented defaults (README, "Tier limits"): per day / per 30 days / per order."""
+    return {
+        level: LimitTier(withdrawal_daily=daily, withdrawal_30d=monthly, max_order_notional=order)
+        for level, (daily, monthly, order) in {
+            0: ("1000", "5000", "1000"),
+            1: ("20000", "100000", "20000"),
+            2: ("250000", "2000000", "250000"),
+        }.items()
+    }
+
+
+def _every_limit_level(tiers: dict[int, LimitTier]) -> dict[int, LimitTier]:
+    if set(tiers) != {0, 1, 2}:
+        raise ValueError("must give the limits of KYC levels 0, 1 and 2")
+    return tiers
+
+
+def _priced_token_keys(prices: dict[str, int]) -> dict[str, int]:
+    if any(not 1 <= len(token) <= 42 for token in prices):
+        raise ValueError("keys are token symbols or 0x-prefixed addresses")
+    return prices
+
+
+def _read_limits_file(
+    path: Path, tiers: dict[int, LimitTier], prices: dict[str, int]
+) -> tuple[dict[int, LimitTier], dict[str, int]]:
+    """The tiers and fixed prices of HDEX_LIMITS_FILE (each absent key keeps the value given)."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"HDEX_LIMITS_FILE: cannot read {path} as JSON ({exc})") from None
+    if not isinstance(document, dict) or not set(document) <= {"tiers", "fixedPrices"}:
+        raise ValueError('HDEX_LIMITS_FILE: expected {"tiers": {...}, "fixedPrices": {...}}')
+    try:
+        if "tiers" in document:
+            tiers = _every_limit_level(TypeAdapter(dict[int, LimitTier]).validate_python(document["tiers"]))
+        if "fixedPrices" in document:
+            price = Annotated[int, Field(gt=0, lt=2**256)]
+            prices = _priced_token_keys(TypeAdapter(dict[str, price]).validate_python(document["fixedPrices"]))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ValueError(f"HDEX_LIMITS_FILE: {first['msg']} at {'.'.join(map(str, first['loc']))}") from None
+    except ValueError as exc:
+        raise ValueError(f"HDEX_LIMITS_FILE: {exc}") from None
+    return tiers, prices
 
 
 class SettingsError(ValueError):
@@ -128,13 +201,68 @@ class Settings(BaseSettings):
     staff_invite_ttl_s: Annotated[int, Field(ge=300, le=30 * 86_400)] = Field(
         default=259_200, description="how long the set-your-password link of a new member of staff works"
     )
+    # accounts and KYC (issue 13): documents' storage, uploads, restricted countries, retention, the vendor webhook
+    storage_url: str | None = Field(
+        default=None, description="s3://bucket[/prefix] for KYC documents; absent: files under <data_dir>/documents"
+    )
+    storage_endpoint: str | None = Field(
+        default=None, description="the S3-compatible server's URL (https://s3.eu-central-1.amazonaws.com, MinIO, ...)"
+    )
+    storage_access_key: str | None = None
+    storage_secret_key: SecretStr | None = None
+    storage_region: str | None = None
+    kyc_max_upload_bytes: Annotated[int, Field(ge=1024, le=50 * 1024 * 1024)] = Field(
+        default=5 * 1024 * 1024, description="the largest KYC document accepted (each file)"
+    )
+    kyc_restricted_countries: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["KP", "IR", "MM"],
+        description="comma-separated ISO 3166-1 alpha-2 codes whose residents cannot pass KYC level 0",
+    )
+    kyc_retention_days: Annotated[int, Field(ge=1, le=36_500)] = Field(
+        default=1_825, description="how long KYC records are kept after a deletion request (AML retention)"
+    )
+    kyc_webhook_secret: SecretStr | None = Field(
+        default=None, description="the KYC vendor's shared HMAC secret; absent: the vendor webhook refuses everything"
+    )
+    email_verify_ttl_s: Annotated[int, Field(ge=300, le=30 * 86_400)] = Field(
+        default=86_400, description="how long an e-mail verification link works"
+    )
+    rate_limit_kyc_upload: str = Field(default="10/hour", description="KYC document uploads per client IP")
+    rate_limit_kyc_webhook: str = Field(default="120/minute", description="KYC vendor webhook calls per client IP")
+    # tier limits (issue 13, backend.limits): README "Tier limits" says how withdrawals and orders are valued
+    limits_reference_symbol: str = Field(
+        default="USDC", min_length=1, max_length=16, description="the token limits are valued in (a market's symbol)"
+    )
+    limits_tiers: dict[int, LimitTier] = Field(
+        default_factory=default_limit_tiers,
+        description='JSON {"0": {"withdrawalDaily": "1000", "withdrawal30d": "5000", "maxOrderNotional": "1000"}, '
+        '"1": ..., "2": ...} in whole reference units',
+    )
+    limits_fixed_prices: dict[str, Annotated[int, Field(gt=0, lt=2**256)]] = Field(
+        default_factory=dict,
+        description="JSON {token symbol or address: reference base units per 1e18 base units of the token}, for "
+        "tokens without a last trade price",
+    )
+    limits_file: Path | None = Field(
+        default=None, description='a JSON file {"tiers": ..., "fixedPrices": ...} in place of the two settings above'
+    )
+    limits_cache_s: Annotated[float, Field(ge=0, le=300)] = Field(
+        default=30.0, description="how long order entry keeps a wallet's level and overrides (0: read at every order)"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("rate_limit_ip", "rate_limit_address", "rate_limit_auth", "rate_limit_faucet")
+    @field_validator(
+        "rate_limit_ip",
+        "rate_limit_address",
+        "rate_limit_auth",
+        "rate_limit_faucet",
+        "rate_limit_kyc_upload",
+        "rate_limit_kyc_webhook",
+    )
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         from limits import parse_many
@@ -145,10 +273,28 @@ class Settings(BaseSettings):
             raise ValueError("must be a rate like '600/minute' or '10/second;600/minute'") from None
         return value
 
-    @field_validator("siwe_domains", mode="before")
+    @field_validator("siwe_domains", "kyc_restricted_countries", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("kyc_restricted_countries")
+    @classmethod
+    def _country_codes(cls, value: list[str]) -> list[str]:
+        codes = [code.upper() for code in value]
+        if any(len(code) != 2 or not code.isalpha() for code in codes):
+            raise ValueError("must be ISO 3166-1 alpha-2 codes, like KP,IR")
+        return codes
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_scheme(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        bucket = value.removeprefix("s3://").partition("/")[0]
+        if not value.startswith("s3://") or not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+            raise ValueError("must be an s3://bucket[/prefix] URL (a bucket name: 3-63 of a-z, 0-9, '.', '-')")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -211,6 +357,24 @@ class Settings(BaseSettings):
         if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
             raise ValueError("must be 32 bytes of hex (64 hex digits, optional 0x)")
         return SecretStr("0x" + raw.lower())
+
+    @field_validator("limits_tiers")
+    @classmethod
+    def _every_level(cls, value: dict[int, LimitTier]) -> dict[int, LimitTier]:
+        return _every_limit_level(value)
+
+    @field_validator("limits_fixed_prices")
+    @classmethod
+    def _priced_tokens(cls, value: dict[str, int]) -> dict[str, int]:
+        return _priced_token_keys(value)
+
+    @model_validator(mode="after")
+    def _limits_from_file(self) -> Settings:
+        if self.limits_file is not None:
+            self.limits_tiers, self.limits_fixed_prices = _read_limits_file(
+                self.limits_file, self.limits_tiers, self.limits_fixed_prices
+            )
+        return self
 
     @model_validator(mode="after")
     def _production_refuses_dev_defaults(self) -> Settings:

@@ -14,6 +14,13 @@ export default defineConfig(({ mode }) => {
       assetsDir: "assets",
       sourcemap: false,
       chunkSizeWarningLimit: 900,
+      rolldownOptions: {
+        output: {
+          // Everything the trading page loads first stays one script (one request, one gzip window);
+          // the chart, the account page and the back office stay chunks of their own, loaded on demand.
+          codeSplitting: { groups: [{ name: "app", tags: ["$initial"] }] },
+        },
+      },
     },
     server: {
       proxy: {
@@ -24,7 +31,7 @@ export default defineConfig(({ mode }) => {
     },
     test: {
       environment: "node",
-      include: ["src/**/*.test.ts"],
+      include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
     },
   };
 });

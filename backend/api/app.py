@@ -15,11 +15,15 @@ from backend.api.docs import install_api_docs
 from backend.api.errors import install_error_handlers
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
 from backend.api.routes import (
+    account,
+    account_kyc,
     accounts,
     auth,
     eip712,
     faucet,
     health,
+    kyc_webhook,
+    limits,
     marketdata,
     markets,
     network,
@@ -27,6 +31,10 @@ from backend.api.routes import (
     servertime,
     staff,
     staff_auth,
+    staff_denylist,
+    staff_kyc,
+    staff_markets,
+    staff_users,
     withdrawals,
     ws,
 )
@@ -61,6 +69,10 @@ def create_app(container: Container) -> FastAPI:
         app.include_router(module.router)
     for module in (staff_auth, staff):  # the back office's API
         app.include_router(module.router)
+    for module in (account, account_kyc, kyc_webhook, staff_kyc):  # accounts and KYC (issue 13)
+        app.include_router(module.router)
+    for module in (limits, staff_users, staff_denylist, staff_markets):  # limits and the back office (issue 13)
+        app.include_router(module.router)
     if container.settings.development_chain:
         app.include_router(faucet.router)
     install_api_docs(app)
@@ -68,7 +80,11 @@ def create_app(container: Container) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(orders.PlaceOrderFastPath)
     app.add_middleware(IpRateLimitMiddleware, limiter=app.state.limiter)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=container.settings.max_body_bytes,
+        larger={account_kyc.LEVEL2_PATH: account_kyc.level2_max_body(container.settings)},  # KYC documents
+    )
 
     app.add_middleware(MetricsMiddleware)
     return app

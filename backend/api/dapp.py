@@ -2,7 +2,9 @@
 
 Vite names every file under `assets/` after a hash of its content, so those are cached for a year
 (immutable); `index.html` names the current ones, so browsers revalidate it on every load. Any other
-GET outside the API's own paths is a route of the single-page app and gets `index.html`.
+GET outside the API's own paths is a route of the single-page app and gets `index.html`: the trading page
+(`/`, `/trade/<market>`), the account page (`/account`, also the e-mail link `/account?verifyEmail=...`),
+the back office (`/backoffice/<section>`) and the staff password link (`/staff/reset-password`).
 
 The handler is the router's fallback: it only sees requests no API route matched, so a wrong method
 on an API path stays 405 and an unknown API path a typed 404. Files are looked up strictly inside the
@@ -21,8 +23,9 @@ API_PATHS = ("/v1", "/docs", "/redoc", "/openapi.json", "/health", "/metrics")
 ASSETS_PATH = "/assets/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
-# A trading page must not be framed by another site (clickjacking a signature).
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}
+# A trading page must not be framed by another site (clickjacking a signature); a page's address (the
+# account page's `?verifyEmail=<token>` link) is never sent to another site in a Referer.
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 
 NOT_BUILT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>HDEX: the web app is not built</title></head>

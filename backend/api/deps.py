@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import Cookie, Depends, Header, Request
 
+from backend.accounts.review import KycReview
+from backend.accounts.service import Accounts
 from backend.api.ratelimit import RateLimiter
 from backend.auth.sessions import Sessions, SessionView
 from backend.bootstrap import Container
@@ -17,6 +19,7 @@ from backend.staff.accounts import Actor, StaffAccounts, StaffMember
 from backend.staff.credentials import csrf_matches
 from backend.staff.roles import Permission
 from backend.staff.signin import StaffSessionView, StaffSignIn
+from backend.storage import DocumentStore, document_store_for
 
 SESSION_COOKIE = "hdex_session"
 STAFF_COOKIE = "hdex_staff"  # apart from the wallet session: another door, other timeouts
@@ -144,3 +147,20 @@ def requires(permission: Permission) -> Any:
         return staff
 
     return Depends(check)
+
+
+# accounts and KYC (issue 13): one document store per container (an S3 client keeps its connection pool)
+def _document_store(container: Container) -> DocumentStore:
+    return document_store_for(container.settings)
+
+
+def get_accounts(container: ContainerDep) -> Accounts:
+    return Accounts(container, store=container.shared(_document_store))
+
+
+def get_kyc_review(container: ContainerDep) -> KycReview:
+    return KycReview(container, store=container.shared(_document_store))
+
+
+AccountsDep = Annotated[Accounts, Depends(get_accounts)]
+KycReviewDep = Annotated[KycReview, Depends(get_kyc_review)]

@@ -91,6 +91,26 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.STAFF_NOT_FOUND: 404,
     ErrorCode.STAFF_EMAIL_TAKEN: 409,
     ErrorCode.STAFF_LAST_ADMIN: 409,
+    # accounts and KYC (issue 13): a refused upload says why in its status; a bad webhook is 401, a replay 409;
+    # without a vendor secret the webhook is as good as absent (404)
+    ErrorCode.EMAIL_LINK_INVALID: 422,
+    ErrorCode.JURISDICTION_RESTRICTED: 403,
+    ErrorCode.KYC_ALREADY_PENDING: 409,
+    ErrorCode.KYC_ALREADY_APPROVED: 409,
+    ErrorCode.KYC_LEVEL_REQUIRED: 409,
+    ErrorCode.KYC_SUBMISSION_NOT_FOUND: 404,
+    ErrorCode.KYC_DOCUMENT_NOT_FOUND: 404,
+    ErrorCode.KYC_NOT_PENDING: 409,
+    ErrorCode.UPLOAD_TOO_LARGE: 413,
+    ErrorCode.UPLOAD_TYPE_REFUSED: 415,
+    ErrorCode.WEBHOOK_NOT_CONFIGURED: 404,
+    ErrorCode.WEBHOOK_SIGNATURE_INVALID: 401,
+    ErrorCode.WEBHOOK_STALE: 401,
+    ErrorCode.WEBHOOK_REPLAYED: 409,
+    # limits (issue 13): over a limit is 422 like an insufficient balance; another wallet's data 403
+    ErrorCode.WITHDRAWAL_LIMIT_EXCEEDED: 422,
+    ErrorCode.ORDER_NOTIONAL_LIMIT_EXCEEDED: 422,
+    ErrorCode.ACCOUNT_FORBIDDEN: 403,
     # chain and RPC
     ErrorCode.NOT_DEPLOYED: 503,
     ErrorCode.RPC_UNAVAILABLE: 503,

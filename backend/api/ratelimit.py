@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from limits import RateLimitItem, parse_many
@@ -45,6 +46,9 @@ class RateLimiter:
         self.scoped_limits = {
             "auth": parse_many(settings.rate_limit_auth),
             "faucet": parse_many(settings.rate_limit_faucet),
+            # accounts and KYC (issue 13): document uploads fill storage; the vendor webhook verifies an HMAC
+            "kyc_upload": parse_many(settings.rate_limit_kyc_upload),
+            "kyc_webhook": parse_many(settings.rate_limit_kyc_webhook),
         }
 
     async def hit(
@@ -117,19 +121,22 @@ class _BodyTooLarge(Exception):
 
 
 class BodySizeLimitMiddleware:
-    """Refuses request bodies over `max_bytes` with 413 BODY_TOO_LARGE, declared or streamed."""
+    """Refuses request bodies over `max_bytes` with 413 BODY_TOO_LARGE, declared or streamed; the exact
+    paths in `larger` (file uploads) take up to their own limit instead."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get(scope["path"], self.max_bytes)
         for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
-                await _send_error(send, self._error())
+            if name == b"content-length" and (not value.isdigit() or int(value) > max_bytes):
+                await _send_error(send, self._error(max_bytes))
                 return
         received = 0
         started = False
@@ -139,7 +146,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise _BodyTooLarge
             return message
 
@@ -152,10 +159,10 @@ class BodySizeLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
-                await _send_error(send, self._error())
+                await _send_error(send, self._error(max_bytes))
 
-    def _error(self) -> HdexError:
-        return HdexError(ErrorCode.BODY_TOO_LARGE, f"request bodies are limited to {self.max_bytes} bytes")
+    def _error(self, max_bytes: int) -> HdexError:
+        return HdexError(ErrorCode.BODY_TOO_LARGE, f"request bodies are limited to {max_bytes} bytes")
 
 
 async def _send_error(send: Send, error: HdexError) -> None:

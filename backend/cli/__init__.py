@@ -26,6 +26,7 @@ def main() -> None:
 
 
 def _register() -> None:
+    from backend.cli.accounts import accounts_group
     from backend.cli.audit import audit_command
     from backend.cli.audit_log import audit_log_group
     from backend.cli.chain import chain_group
@@ -53,6 +54,7 @@ def _register() -> None:
     main.add_command(audit_command)
     main.add_command(staff_group)
     main.add_command(audit_log_group)
+    main.add_command(accounts_group)
 
 
 _register()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from backend.audit_log import cli_actor, record_action
+from backend.audit_log import cli_actor
 from backend.cli.context import database_container
 from backend.compliance.factory import screener_for
 from backend.compliance.lists import ListFormatError, parse_list_file
-from backend.compliance.store import allow, deny, import_list
-from backend.db.models import DenyListEntry
+from backend.compliance.store import import_list
+from backend.trading.usecases.deny_list import allow_address, deny_address
 
 
 def _checked(address: str) -> str:
@@ -21,10 +21,6 @@ def _checked(address: str) -> str:
         click.echo(f"hdex compliance: not an Ethereum address: {address}", err=True)
         sys.exit(2)
     return "0x" + raw.lower()
-
-
-def _deny_entry(row: DenyListEntry | None) -> dict[str, str] | None:
-    return None if row is None else {"reason": row.reason, "added_by": row.added_by}
 
 
 @click.group("compliance")
@@ -70,16 +66,7 @@ def deny_command(address: str, reason: str, actor: str) -> None:
     """Put ADDRESS on the operator deny-list."""
     checked = _checked(address)
     with database_container().uow() as uow:
-        before = _deny_entry(uow.session.get(DenyListEntry, checked))
-        deny(uow.session, checked, reason, actor)
-        record_action(
-            uow.session,
-            actor=cli_actor(),
-            action="denylist.add",
-            target=f"address:{checked}",
-            before=before,
-            after={"reason": reason, "added_by": actor},
-        )
+        deny_address(uow.session, checked, reason, actor=cli_actor(), added_by=actor)
         uow.commit()
     click.echo(f"{_checked(address)} deny-listed")
 
@@ -90,11 +77,6 @@ def allow_command(address: str) -> None:
     """Take ADDRESS off the operator deny-list."""
     checked = _checked(address)
     with database_container().uow() as uow:
-        before = _deny_entry(uow.session.get(DenyListEntry, checked))
-        removed = allow(uow.session, checked)
-        if removed:
-            record_action(
-                uow.session, actor=cli_actor(), action="denylist.remove", target=f"address:{checked}", before=before
-            )
+        removed = allow_address(uow.session, checked, actor=cli_actor())
         uow.commit()
     click.echo(f"{_checked(address)} " + ("removed from the deny-list" if removed else "was not deny-listed"))

@@ -6,12 +6,13 @@ import sys
 
 import click
 
-from backend.audit_log import cli_actor, record_action
+from backend.audit_log import cli_actor
 from backend.cli.context import database_container
-from backend.db.models import Market as MarketRow
 from backend.engine import MarketState
+from backend.errors import HdexError
 from backend.trading.rules.markets import Market
-from backend.trading.store.markets import MarketError, add_market, load_markets, set_market_state
+from backend.trading.store.markets import MarketError, add_market, load_markets
+from backend.trading.usecases.market_state import change_market_state
 
 
 @click.group("market")
@@ -79,19 +80,9 @@ def _set_state(name: str, state: MarketState, verb: str) -> None:
     container = database_container()
     try:
         with container.uow() as uow:
-            row = uow.session.get(MarketRow, name)
-            before = None if row is None else {"state": row.state}
-            set_market_state(uow.session, name, state)
-            record_action(
-                uow.session,
-                actor=cli_actor(),
-                action=f"market.{verb}",
-                target=f"market:{name}",
-                before=before,
-                after={"state": state.value},
-            )
+            change_market_state(uow.session, name, state, actor=cli_actor())
             uow.commit()
-    except MarketError as exc:
+    except HdexError as exc:
         click.echo(f"hdex market {verb}: {exc}", err=True)
         sys.exit(2)
     click.echo(f"market {name} {state.value}")

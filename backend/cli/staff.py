@@ -62,3 +62,17 @@ def disable_command(email: str, reason: str) -> None:
         click.echo(f"hdex staff disable: {exc.message}", err=True)
         sys.exit(2)
     click.echo(f"staff {member.email} disabled")
+
+
+@staff_group.command("reset-totp")
+@click.argument("email")
+@click.option("--reason", required=True, help="why (recorded in the audit log)")
+def reset_totp_command(email: str, reason: str) -> None:
+    """Reset EMAIL's second factor (a lost phone): a new TOTP is set up at the next sign-in; sessions end."""
+    accounts = StaffAccounts(database_container())
+    try:
+        member = accounts.reset_totp(accounts.find_by_email(email).id, Actor(cli_actor()), reason)
+    except HdexError as exc:
+        click.echo(f"hdex staff reset-totp: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(f"staff {member.email}: TOTP reset; a new one is set up at the next sign-in")

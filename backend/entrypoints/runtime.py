@@ -12,6 +12,8 @@ import signal
 import threading
 from types import FrameType
 
+from backend.accounts.retention import start_purge_thread
+from backend.accounts.service import Accounts
 from backend.api.app import create_app
 from backend.api.server import ApiServer
 from backend.bootstrap import Container, bootstrap
@@ -125,6 +127,8 @@ def run_exchange(settings: Settings) -> None:
         contracts = ensure_contracts(container)
         _ensure_dev_market(container, contracts)
         background = _start_background_loops(container, contracts, stop_background)
+        if settings.background == "threads":  # the KYC retention purge (issue 13); `hdex worker` runs it otherwise
+            background.append(start_purge_thread(Accounts(container), stop_background))
         url = f"http://{settings.api_host}:{settings.api_port}"
         announce = functools.partial(
             log.info,

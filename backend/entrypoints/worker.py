@@ -14,6 +14,8 @@ from typing import Any
 
 from celery import Celery
 
+from backend.accounts.retention import PURGE_INTERVAL_S
+from backend.accounts.service import Accounts
 from backend.bootstrap import Container, bootstrap
 from backend.settings import get_settings
 
@@ -35,6 +37,7 @@ def make_celery(broker_url: str, data_dir: Path, interval_s: float = 1.0) -> Cel
         beat_schedule={
             "indexer-poll": {"task": "hdex.indexer.poll", "schedule": interval_s},
             "relayer-tick": {"task": "hdex.relayer.tick", "schedule": interval_s},
+            "accounts-purge": {"task": "hdex.accounts.purge_expired", "schedule": PURGE_INTERVAL_S},
         },
         # A tick that outlives its interval must not pile up copies behind it.
         task_time_limit=120,
@@ -44,6 +47,7 @@ def make_celery(broker_url: str, data_dir: Path, interval_s: float = 1.0) -> Cel
     )
     app.task(name="hdex.indexer.poll", ignore_result=True, expires=interval_s * 5)(_indexer_poll)
     app.task(name="hdex.relayer.tick", ignore_result=True, expires=interval_s * 5)(_relayer_tick)
+    app.task(name="hdex.accounts.purge_expired", ignore_result=True, expires=PURGE_INTERVAL_S)(_accounts_purge)
     return app
 
 
@@ -75,6 +79,11 @@ def _relayer() -> Any:
 
 def _relayer_tick() -> None:
     _relayer().tick()
+
+
+def _accounts_purge() -> None:
+    # The KYC retention purge (issue 13): idempotent, so a second worker running it too does no harm.
+    Accounts(_container()).purge_expired()
 
 
 def celery_app() -> Celery:

@@ -53,6 +53,7 @@ def serve(database_url: str, data_dir: Path, port: int) -> None:
     import uvicorn
 
     from backend.api.app import create_app
+    from backend.settings import default_limit_tiers
     from backend.trading.rules.accounts import checksum
     from tests.integration.api.exchange_fixtures import USDC, WETH, fund, prepare
 
@@ -64,6 +65,8 @@ def serve(database_url: str, data_dir: Path, port: int) -> None:
         max_open_orders=100_000,
         engine_fsync=True,
         trading_sync_interval=1.0,
+        limits_tiers=default_limit_tiers(),  # each order checked against the default tier limits, as in production
+        limits_fixed_prices={},
     )
     for key in wallet_keys(WALLETS):
         address = Account.from_key(key).address

@@ -6,6 +6,7 @@ them, in a fresh data folder (SQLite), with settings that keep a test fast.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -24,7 +25,9 @@ from backend.paths import DAPP_DIST
 
 STARTUP_TIMEOUT_S = 180
 # Half-second blocks, one confirmation, settle at once, the engine host syncing twice a second, and
-# limits no test reaches (every page of every test comes from 127.0.0.1).
+# rate limits no test reaches (every page of every test comes from 127.0.0.1); KYC tier limits ten times
+# the defaults, so that the trading tests' unverified wallets trade whole WETH and test_kyc_and_limits
+# still meets level 0's limits with 15,000 USDC.
 FAST_SETTINGS = {
     "HDEX_ENV": "development",
     "HDEX_ANVIL_BLOCK_TIME": "0.5",
@@ -36,6 +39,11 @@ FAST_SETTINGS = {
     "HDEX_RATE_LIMIT_IP": "100000/minute",
     "HDEX_RATE_LIMIT_AUTH": "10000/minute",
     "HDEX_RATE_LIMIT_FAUCET": "10000/minute",
+    "HDEX_LIMITS_TIERS": json.dumps({
+        "0": {"withdrawalDaily": "10000", "withdrawal30d": "50000", "maxOrderNotional": "10000"},
+        "1": {"withdrawalDaily": "50000", "withdrawal30d": "250000", "maxOrderNotional": "50000"},
+        "2": {"withdrawalDaily": "500000", "withdrawal30d": "5000000", "maxOrderNotional": "500000"},
+    }),
 }
 
 

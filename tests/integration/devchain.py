@@ -24,6 +24,16 @@ from backend.signing.typed_data import eip712_types
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import add_market
 
+# Tests of trading, funds and settlement are not about KYC tiers (tests/integration/limits is): every level
+# may move far more than they do, and WETH and ETH have a price before the first trade.
+WIDE_LIMITS: dict[str, Any] = {
+    "limits_tiers": {
+        level: dict.fromkeys(("withdrawalDaily", "withdrawal30d", "maxOrderNotional"), "1000000000000")
+        for level in (0, 1, 2)
+    },
+    "limits_fixed_prices": {"WETH": 3_000 * 10**6, "0x0000000000000000000000000000000000000000": 3_000 * 10**6},
+}
+
 
 @dataclass
 class DevChain:
@@ -142,7 +152,7 @@ def dev_market_container(chain: DevChain, database_url: str, data_dir: Path, **s
         load_settings(**{
             "_env_file": None, "database_url": database_url, "rpc_url": chain.url, "data_dir": data_dir,
             "redis_url": None, "confirmations": 1, "relayer_confirmations": 1, "settlement_max_wait_s": 0,
-            "engine_fsync": False, **settings,
+            "engine_fsync": False, **WIDE_LIMITS, **settings,
         })
     )  # fmt: skip
     weth, usdc = chain.token("WETH").address, chain.token("USDC").address

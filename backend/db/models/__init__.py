@@ -3,6 +3,13 @@
 Importing this package registers every table on `Base.metadata` (Alembic compares against it).
 """
 
+from backend.db.models.accounts import (
+    AccountProfile,
+    EmailVerification,
+    KycDocument,
+    KycSubmission,
+    KycWebhookEvent,
+)
 from backend.db.models.auth import SignInNonce, WalletSession
 from backend.db.models.base import Base
 from backend.db.models.chain import ChainBlock, ChainCursor, ChainEvent, ContractDeployment
@@ -14,6 +21,7 @@ from backend.db.models.compliance import (
     ScreeningDecision,
 )
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
+from backend.db.models.limits import LimitOverride, WithdrawalLimitLock, WithdrawalValuation
 from backend.db.models.ops import Alert, Lease
 from backend.db.models.relayer import OperatorTx, SettlementItem, WithdrawalRequest
 from backend.db.models.staff import (
@@ -28,6 +36,7 @@ from backend.db.models.staff import (
 from backend.db.models.trading import Fill, Market, Order, Reservation, TradingCursor
 
 __all__ = [
+    "AccountProfile",
     "Alert",
     "AuditLogEntry",
     "AuditLogHead",
@@ -37,12 +46,17 @@ __all__ = [
     "ChainEvent",
     "ContractDeployment",
     "DenyListEntry",
+    "EmailVerification",
     "Fill",
     "FrozenFunds",
+    "KycDocument",
+    "KycSubmission",
+    "KycWebhookEvent",
     "Lease",
     "LedgerBalance",
     "LedgerEntry",
     "LedgerTransaction",
+    "LimitOverride",
     "Market",
     "OperatorTx",
     "Order",
@@ -59,5 +73,7 @@ __all__ = [
     "StaffSignInChallenge",
     "TradingCursor",
     "WalletSession",
+    "WithdrawalLimitLock",
     "WithdrawalRequest",
+    "WithdrawalValuation",
 ]

@@ -38,6 +38,7 @@ from backend.engine import (
     Trade,
 )
 from backend.errors import ErrorCode, HdexError
+from backend.limits.orders import OrderLimitGuard
 from backend.signing import Domain
 from backend.statuses import FillStatus, OrderStatus
 from backend.trading.hosting import commands as do
@@ -112,12 +113,14 @@ class EngineHost:
         load_wallet: WalletLoader,
         publish: Publisher,
         load_client_order_ids: ClientOrderIdLoader,
+        order_limits: OrderLimitGuard | None = None,
     ) -> None:
         self.domain = domain
         self.clock: Callable[[], int] = now_ms  # the cancel-after deadlines' clock (tests move it)
         self._engine = engine
         self._accounts = accounts
         self._limits = limits
+        self._order_limits = order_limits  # the maker's maximum order notional (KYC tier); None: not checked
         self._markets: dict[str, Market] = {}
         self._pairs: dict[tuple[str, str], Market] = {}
         self._orders: dict[str, TrackedOrder] = {}  # live in the engine (resting or waiting)
@@ -257,6 +260,12 @@ class EngineHost:
         )
         if request.client_order_id is not None:
             self._check_client_order_id(placement.maker, request.client_order_id)
+        if self._order_limits is not None:  # last: it may read the maker's level, like the balance check its funds
+            order = request.order
+            self._order_limits.check(
+                placement.maker, placement.market, order.baseAmount, order.limitPrice, self._markets,
+                self._engine.last_trade_price,
+            )  # fmt: skip
         return placement
 
     def _check_client_order_id(self, maker: str, client_order_id: str) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.engine.adapters.file_journal import FileJournal
+from backend.limits.orders import order_limits_for
 from backend.signing import Domain
 from backend.trading.hosting.chain_sync import SyncRead, read_sync, wallet_balances
 from backend.trading.hosting.commands import ApplySync, BeginBalanceRead, FireCancelAfter, MarkCursor, Tick
@@ -72,6 +73,7 @@ class TradingService:
             self._load_wallet,
             self.publish,
             self._load_client_order_ids,
+            order_limits_for(self.container),
         )
         self._writer.start()
         with self.container.session_factory() as session:

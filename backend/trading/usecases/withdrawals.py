@@ -1,12 +1,13 @@
 """The withdrawal request use case: a signed EIP-712 Withdrawal, checked, held and stored for the relayer.
 
 Checks before anything is stored: signature by the wallet, a positive amount, a recipient that is
-neither the zero address nor the Exchange, expiry, fee within the signed max, screening of the
-wallet and the destination, and the available balance. The balance check and the hold are one
-engine-host command (`HoldWithdrawal`), on the host's loop like every order's check and hold, so
-an order and a withdrawal can never both be promised the same funds. Once the row is committed the
-request itself holds (trading balances subtract unfinished withdrawals) and the host's hold ends
-with the next balance read that sees it.
+neither the zero address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits
+(`backend.limits`: checked early, then again under the wallet's limit lock as the request is stored, so
+two requests never both pass on the same usage), screening of the wallet and the destination, and the
+available balance. The balance check and the hold are one engine-host command (`HoldWithdrawal`), on
+the host's loop like every order's check and hold, so an order and a withdrawal can never both be
+promised the same funds. Once the row is committed the request itself holds (trading balances
+subtract unfinished withdrawals) and the host's hold ends with the next balance read that sees it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from backend.bootstrap import Container
 from backend.compliance.screening import Screener
 from backend.db.models import WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
+from backend.limits.service import charge_withdrawal, check_withdrawal
 from backend.signing.recover import SignatureError, recover_signer
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from backend.statuses import WithdrawalStatus
@@ -58,6 +60,7 @@ async def request_withdrawal(
     if charged > withdrawal.maxFee:
         raise HdexError(ErrorCode.MAX_FEE_TOO_LOW, f"the withdrawal fee is {charged}", "withdrawal.maxFee")
     wallet, token, recipient = checksum(withdrawal.wallet), checksum(withdrawal.token), checksum(withdrawal.recipient)
+    await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount)
     await _screen(screener, wallet, recipient)
     request_hash = "0x" + digest.hex()
 
@@ -110,6 +113,12 @@ def _refuse_duplicate(session: Session, request_hash: str) -> None:
         raise HdexError(ErrorCode.DUPLICATE_WITHDRAWAL, "this withdrawal was already requested", "signature")
 
 
+def _check_limits(container: Container, wallet: str, token: str, amount: int) -> None:
+    """Refuse early, before screening and the hold, a request over the wallet's limits."""
+    with container.uow() as uow:
+        check_withdrawal(uow.session, container.settings, wallet, token, amount, int(time.time() * 1000))
+
+
 def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str, int]:
     """The wallet's trading balances, fresh from the database, unless the request is a duplicate."""
     with container.uow() as uow:
@@ -130,5 +139,6 @@ def _store(
             status=WithdrawalStatus.ACCEPTED, created_at_ms=now, updated_at_ms=now,
         )  # fmt: skip
         uow.session.add(row)
+        charge_withdrawal(uow.session, container.settings, request_hash, row.wallet, row.token, row.amount, now)
         uow.commit()
         return row

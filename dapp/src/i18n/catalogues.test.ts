@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogues, DEFAULT_LOCALE, interpolate, matchLocale, placeholders, translate } from "./catalogues";
+import { addCatalogues, catalogues, DEFAULT_LOCALE, interpolate, localeOfPath, matchLocale, placeholders, translate, type Catalogue } from "./catalogues";
 
 const english = catalogues[DEFAULT_LOCALE] ?? {};
 
@@ -23,6 +23,50 @@ describe("message catalogues", () => {
       expect({ mismatched, empty }).toEqual({ mismatched: [], empty: [] });
     });
   }
+});
+
+// The on-demand pages' catalogues, by folder: locales/account/*.json, locales/backoffice/*.json.
+const onDemand = import.meta.glob<Catalogue>("./locales/*/*.json", { eager: true, import: "default" });
+const groups = new Map<string, Map<string, Catalogue>>();
+for (const [path, catalogue] of Object.entries(onDemand)) {
+  const group = path.split("/")[2] ?? "";
+  groups.set(group, (groups.get(group) ?? new Map()).set(localeOfPath(path), catalogue));
+}
+
+describe("on-demand catalogues", () => {
+  it("exist for the account page and the back office", () => {
+    expect([...groups.keys()].sort()).toEqual(["account", "backoffice"]);
+  });
+
+  for (const [group, files] of groups) {
+    const groupEnglish = files.get(DEFAULT_LOCALE) ?? {};
+
+    it(`${group} speaks every language of the app, with exactly its English keys and placeholders`, () => {
+      expect([...files.keys()].sort()).toEqual(Object.keys(catalogues).sort());
+      for (const [locale, catalogue] of files) {
+        const missing = Object.keys(groupEnglish).filter((key) => !(key in catalogue));
+        const extra = Object.keys(catalogue).filter((key) => !(key in groupEnglish));
+        const mismatched = Object.keys(groupEnglish).filter(
+          (key) => placeholders(catalogue[key] ?? "").join() !== placeholders(groupEnglish[key] ?? "").join(),
+        );
+        const empty = Object.keys(catalogue).filter((key) => !catalogue[key]?.trim());
+        expect({ locale, missing, extra, mismatched, empty }).toEqual({ locale, missing: [], extra: [], mismatched: [], empty: [] });
+      }
+    });
+
+    it(`${group} repeats no key of the main catalogue or of another page`, () => {
+      const elsewhere = new Set(Object.keys(english));
+      for (const [other, otherFiles] of groups) if (other !== group) Object.keys(otherFiles.get(DEFAULT_LOCALE) ?? {}).forEach((key) => elsewhere.add(key));
+      expect(Object.keys(groupEnglish).filter((key) => elsewhere.has(key))).toEqual([]);
+    });
+  }
+
+  it("join the app's languages once their chunk adds them", () => {
+    expect(translate("zh-CN", "backoffice.title")).toBe("backoffice.title");
+    addCatalogues(Object.fromEntries(Object.entries(onDemand).filter(([path]) => path.includes("/backoffice/"))));
+    expect(translate("zh-CN", "backoffice.title")).toBe("后台");
+    expect(translate("en", "backoffice.title")).toBe("Back office");
+  });
 });
 
 describe("translate", () => {

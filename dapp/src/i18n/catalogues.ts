@@ -2,21 +2,41 @@
  * Message catalogues: one flat JSON file per language in `locales/` (`en.json`, `zh-CN.json`, ...),
  * keys namespaced by feature (`book.title`). Adding a language is adding one file: it is found here
  * by the glob, listed by the switcher under its own `app.languageName`, and checked by the parity test.
+ *
+ * Pages loaded on demand bring their own messages, so traders never download them:
+ * `locales/account/` (the account page) and `locales/backoffice/` (the staff pages), one file per
+ * language again, added by `addCatalogues` when their chunk loads.
  */
 import en from "./locales/en.json";
 
 export type Catalogue = Record<string, string>;
-export type MessageKey = keyof typeof en;
+// Type-only imports: the on-demand catalogues' keys are checked without bundling them here.
+type AccountMessages = typeof import("./locales/account/en.json");
+type BackofficeMessages = typeof import("./locales/backoffice/en.json");
+export type MessageKey = keyof typeof en | keyof AccountMessages | keyof BackofficeMessages;
 export type MessageParams = Record<string, string | number>;
 
 export const DEFAULT_LOCALE = "en";
 
 const modules = import.meta.glob<Catalogue>("./locales/*.json", { eager: true, import: "default" });
 
-/** locale -> catalogue, from the file names (`./locales/zh-CN.json` -> `zh-CN`). */
+/** The locale a catalogue file is for (`./locales/zh-CN.json` -> `zh-CN`). */
+export function localeOfPath(path: string): string {
+  return path.replace(/^.*\/(.+)\.json$/, "$1");
+}
+
+/** locale -> catalogue, from the file names. */
 export const catalogues: Record<string, Catalogue> = Object.fromEntries(
-  Object.entries(modules).map(([path, catalogue]) => [path.replace(/^.*\/(.+)\.json$/, "$1"), catalogue]),
+  Object.entries(modules).map(([path, catalogue]) => [localeOfPath(path), { ...catalogue }]),
 );
+
+/** Merge an on-demand page's catalogues (as `import.meta.glob` gives them) into the languages the app has. */
+export function addCatalogues(files: Record<string, Catalogue>): void {
+  for (const [path, catalogue] of Object.entries(files)) {
+    const target = catalogues[localeOfPath(path)];
+    if (target) Object.assign(target, catalogue);
+  }
+}
 
 export const locales: string[] = Object.keys(catalogues).sort((a, b) =>
   a === DEFAULT_LOCALE ? -1 : b === DEFAULT_LOCALE ? 1 : a.localeCompare(b),

@@ -29,8 +29,20 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 
 export interface RequestOptions {
   query?: Query;
+  /** Sent as JSON; a `FormData` is sent as multipart/form-data (the browser writes the boundary). */
   body?: unknown;
+  /** Extra request headers (the staff API's X-CSRF-Token). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
+}
+
+/** A file the API answered with (a KYC document, a data export). */
+export interface Download {
+  blob: Blob;
+  /** The Content-Type the server sent, without parameters, lower case ("" when none). */
+  contentType: string;
+  /** The file name of Content-Disposition, when the server gives one. */
+  fileName: string | null;
 }
 
 /** `path` with the defined `query` values appended (null and undefined are left out). */
@@ -61,15 +73,19 @@ export function errorFromResponse(status: number, statusText: string, bodyText: 
   return new ApiError(status, `HTTP_${status}`, statusText || `HTTP ${status}`, null, retryAfter);
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** The answer to a request, once it is a 2xx; an ApiError otherwise. */
+async function send(method: string, path: string, options: RequestOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept, ...options.headers };
   const init: RequestInit = {
     method,
-    credentials: "same-origin", // the SIWE session cookie
-    headers: { Accept: "application/json" },
+    credentials: "same-origin", // the SIWE session cookie, or the staff one under /v1/staff
+    headers,
     signal: options.signal ?? null,
   };
-  if (options.body !== undefined) {
-    init.headers = { ...init.headers, "Content-Type": "application/json" };
+  if (options.body instanceof FormData) {
+    init.body = options.body;
+  } else if (options.body !== undefined) {
+    headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(options.body);
   }
   let response: Response;
@@ -79,11 +95,29 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new ApiError(0, NETWORK_ERROR, "the exchange cannot be reached");
   }
-  const text = await response.text();
   if (!response.ok) {
+    const text = await response.text();
     throw errorFromResponse(response.status, response.statusText, text, response.headers.get("Retry-After"));
   }
+  return response;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const text = await (await send(method, path, options, "application/json")).text();
   return (text ? JSON.parse(text) : null) as T;
+}
+
+/** `filename="..."` of a Content-Disposition header, path parts dropped. */
+export function fileNameOf(disposition: string | null): string | null {
+  const match = disposition ? /filename="?([^";]+)"?/i.exec(disposition) : null;
+  const name = match?.[1]?.split(/[\\/]/).pop()?.trim();
+  return name ? name : null;
+}
+
+async function download(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<Download> {
+  const response = await send("GET", path, options, "*/*");
+  const contentType = (response.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return { blob: await response.blob(), contentType, fileName: fileNameOf(response.headers.get("Content-Disposition")) };
 }
 
 /** Typed calls to the HDEX API (same origin: paths start with `/v1` or `/health`). */
@@ -91,6 +125,10 @@ export const api = {
   get: <T>(path: string, options?: Omit<RequestOptions, "body">) => request<T>("GET", path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, "body">) =>
     request<T>("POST", path, { ...options, body }),
+  put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, "body">) =>
+    request<T>("PUT", path, { ...options, body }),
   delete: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, "body">) =>
     request<T>("DELETE", path, { ...options, body }),
+  /** A file (GET), whatever its type; errors are still the API's JSON. */
+  download,
 };

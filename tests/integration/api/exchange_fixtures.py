@@ -31,6 +31,8 @@ from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import add_market
 
+from ..devchain import WIDE_LIMITS
+
 CHAIN_ID = 31337
 EXCHANGE = "0x" + "e1" * 20
 WETH = "0x" + "0a" * 20
@@ -134,7 +136,7 @@ def prepare(database_url: str, data_dir: Path, **settings: Any) -> Container:
             _env_file=None,
             database_url=database_url,
             data_dir=data_dir,
-            **{"redis_url": None, "trading_sync_interval": 60.0, "engine_fsync": False, **settings},
+            **{"redis_url": None, "trading_sync_interval": 60.0, "engine_fsync": False, **WIDE_LIMITS, **settings},
         )
     )
     with container.uow() as uow:

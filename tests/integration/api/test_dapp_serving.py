@@ -65,6 +65,25 @@ def test_routes_of_the_single_page_app_get_the_app_shell(served: Exchange, path:
     assert answer.headers["cache-control"] == "no-cache"
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/account", "/account/", "/account?verifyEmail=Zm9vYmFyYmF6", "/backoffice", "/backoffice/kyc",
+     "/backoffice/audit?actor=staff", "/staff/reset-password"],
+)  # fmt: skip
+def test_the_account_page_and_the_back_office_get_the_app_shell(served: Exchange, path: str) -> None:
+    answer = served.client.get(path)
+    assert (answer.status_code, answer.text) == (200, INDEX)
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["cache-control"] == "no-cache"
+    assert answer.headers["x-frame-options"] == "DENY"
+
+
+def test_no_page_address_leaves_for_another_site_in_a_referer(served: Exchange) -> None:
+    # The e-mail link's token rides in the account page's query string until the page removes it.
+    for path in ("/account?verifyEmail=Zm9vYmFyYmF6", "/", "/assets/index-3f9a1c.js"):
+        assert served.client.get(path).headers["referrer-policy"] == "same-origin"
+
+
 def test_a_missing_asset_is_a_404_not_the_app_shell(served: Exchange) -> None:
     answer = served.client.get("/assets/index-000000.js")
     assert answer.status_code == 404

@@ -20,7 +20,9 @@ from backend.client.core import Signer
 from backend.db.models import ChainEvent
 from backend.trading.rules.accounts import checksum
 
+from ..accounts.accounts_day import an_accounts_day
 from ..staff.back_office_day import a_back_office_day
+from ..staff.limits_back_office_day import a_limits_day
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
 from .signed_requests import cancel_after_body, cancel_signature
 from .siwe_messages import sign_in_body
@@ -167,6 +169,8 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("POST", "/v1/auth/logout", 200)
     call("POST", "/v1/auth/siwe", 422, json={"message": "hello", "signature": "0x" + "11" * 65})
     a_back_office_day(call, exchange.container)
+    a_limits_day(call, exchange.container, taker, maker, MARKET)
+    an_accounts_day(call, exchange.container)  # accounts and KYC (issue 13)
     return call
 
 

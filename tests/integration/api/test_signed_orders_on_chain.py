@@ -20,7 +20,7 @@ from backend.settings import load_settings
 from backend.trading.store.markets import ensure_dev_market
 from indexer.runner import IndexerLoop, build_follower
 
-from ..devchain import DevChain, address_of
+from ..devchain import WIDE_LIMITS, DevChain, address_of
 from .signers import ethers_sign, sign_with_anvil, sign_with_eth_account
 
 pytestmark = pytest.mark.chain
@@ -36,7 +36,7 @@ def api(devchain: DevChain, database_url: str, tmp_path: Path) -> Iterator[tuple
     container = bootstrap(
         load_settings(
             _env_file=None, database_url=database_url, rpc_url=devchain.url, data_dir=tmp_path, redis_url=None,
-            confirmations=1, trading_sync_interval=60.0, engine_fsync=False,
+            confirmations=1, trading_sync_interval=60.0, engine_fsync=False, **WIDE_LIMITS,
         )
     )  # fmt: skip
     with container.uow() as uow:

@@ -103,3 +103,17 @@ def test_cli_staff_create_list_disable_and_operator_actions_are_recorded(cli: Cl
     with container.uow() as uow:
         assert all(e.actor.startswith("cli:") for e in list_entries(uow.session, AuditFilter(), 10))
     assert cli.invoke(main, ["audit-log", "verify"]).exit_code == 0
+
+
+def test_cli_reset_totp_sends_the_account_back_to_totp_setup_and_is_recorded(
+    cli: CliRunner, container: Container
+) -> None:
+    cli.invoke(main, ["staff", "create", "--email", "lost@hdex.example", "--role", "support",
+                      "--password", "another long password"])  # fmt: skip
+    reset = cli.invoke(main, ["staff", "reset-totp", "lost@hdex.example", "--reason", "lost phone"])
+    assert reset.exit_code == 0, reset.output
+    assert "lost@hdex.example support active totp-pending" in cli.invoke(main, ["staff", "list"]).output
+    assert _actions(container)[-1] == "staff.totp_reset"
+    unknown = cli.invoke(main, ["staff", "reset-totp", "nobody@hdex.example", "--reason", "x"])
+    assert unknown.exit_code == 2
+    assert _actions(container)[-1] == "staff.totp_reset"

@@ -1,7 +1,8 @@
 export { DataTable, type Column } from "./data-table";
 export { Dialog } from "./dialog";
-export { Field } from "./field";
+export { Field, SelectField, TextAreaField } from "./field";
+export { Meter } from "./meter";
 export { StatusMessage } from "./status-message";
 export { Tabs, type TabItem } from "./tabs";
 export { ToastProvider, useToast, type ToastInput, type ToastKind } from "./toast";
-export { downloadText, toCsv } from "./csv";
+export { downloadBlob, downloadText, toCsv } from "./csv";

@@ -1,0 +1,205 @@
+"""KYC submissions: a wallet applies for level 1 (identity data) or level 2 (documents); staff or the
+vendor approve or reject it with a reason; an approval raises the wallet's level at once.
+
+A wallet has at most one pending submission. A rejected one stays on record; the wallet submits again.
+Everything here runs inside the caller's unit of work; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.identity import IdentityData
+from backend.accounts.levels import set_level
+from backend.accounts.uploads import CheckedDocument
+from backend.audit_log import record_action
+from backend.db.models import AccountProfile, KycDocument, KycSubmission
+from backend.errors import ErrorCode, HdexError
+
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A stored document's description (never its bytes)."""
+
+    id: int
+    kind: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submission as staff see it; the wallet sees it without `reviewer` and `data`."""
+
+    id: int
+    address: str
+    level: int
+    status: str
+    reason: str | None
+    submitted_at_ms: int
+    reviewed_at_ms: int | None
+    reviewer: str | None
+    data: dict[str, Any] | None
+    documents: tuple[DocumentInfo, ...]
+
+
+def is_restricted(country: str | None, restricted_countries: frozenset[str]) -> bool:
+    return country is not None and country in restricted_countries
+
+
+def check_can_submit(session: Session, profile: AccountProfile, level: int, restricted: frozenset[str]) -> None:
+    """Refuse a submission for `level` with JURISDICTION_RESTRICTED, KYC_ALREADY_APPROVED, KYC_LEVEL_REQUIRED
+    or KYC_ALREADY_PENDING. Locks the profile row (PostgreSQL; SQLite has one writer), so two submissions
+    racing each other cannot both find nothing pending."""
+    session.execute(select(AccountProfile.address).where(AccountProfile.address == profile.address).with_for_update())
+    if is_restricted(profile.country, restricted):
+        raise HdexError(
+            ErrorCode.JURISDICTION_RESTRICTED,
+            f"HDEX cannot verify residents of {profile.country}: trading stays at level 0",
+            "country",
+        )
+    if profile.level >= level:
+        raise HdexError(ErrorCode.KYC_ALREADY_APPROVED, f"this wallet already holds level {profile.level}", "level")
+    if profile.level < level - 1:
+        raise HdexError(
+            ErrorCode.KYC_LEVEL_REQUIRED, f"level {level} needs an approved level {level - 1} first", "level"
+        )
+    pending = session.scalar(
+        select(KycSubmission.id).where(KycSubmission.address == profile.address, KycSubmission.status == PENDING)
+    )
+    if pending is not None:
+        raise HdexError(ErrorCode.KYC_ALREADY_PENDING, f"submission {pending} is still being reviewed", "level")
+
+
+def add_identity(session: Session, profile: AccountProfile, identity: IdentityData, now_ms: int) -> KycSubmission:
+    """A pending level-1 submission of `identity` (already checked)."""
+    row = KycSubmission(
+        address=profile.address, level=1, status=PENDING, data=identity.to_json(), submitted_at_ms=now_ms
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_documents(
+    session: Session, profile: AccountProfile, documents: list[tuple[CheckedDocument, str]], now_ms: int
+) -> KycSubmission:
+    """A pending level-2 submission of `documents`, each already stored under its key."""
+    row = KycSubmission(address=profile.address, level=2, status=PENDING, submitted_at_ms=now_ms)
+    session.add(row)
+    session.flush()
+    for document, key in documents:
+        session.add(
+            KycDocument(
+                submission_id=row.id,
+                kind=document.kind,
+                content_type=document.content_type,
+                size=document.size,
+                sha256=document.sha256,
+                storage_key=key,
+            )
+        )
+    session.flush()
+    return row
+
+
+def decide(
+    session: Session,
+    submission_id: int,
+    approve: bool,
+    reason: str | None,
+    *,
+    reviewer: str,
+    ip: str | None,
+    restricted: frozenset[str],
+    now_ms: int,
+) -> Submission:
+    """Approve or reject a pending submission; an approval raises the wallet's level. Both are audit-logged
+    (the decision as "kyc.approve"/"kyc.reject", the level change as "account.level"). KYC_NOT_PENDING if
+    it was decided already; JURISDICTION_RESTRICTED for an approval of a wallet now in a restricted country."""
+    row = find_submission(session, submission_id, for_update=True)  # two reviewers cannot both decide it
+    if row.status != PENDING:
+        raise HdexError(
+            ErrorCode.KYC_NOT_PENDING, f"submission {submission_id} was already {row.status}", "submissionId"
+        )
+    if not approve and not reason:
+        raise HdexError(ErrorCode.INVALID_FIELD, "a rejection says why (the user reads it)", "reason")
+    profile = session.get(AccountProfile, row.address)
+    if approve and profile is not None and is_restricted(profile.country, restricted):
+        raise HdexError(
+            ErrorCode.JURISDICTION_RESTRICTED, f"the wallet declares {profile.country}, a restricted country", "country"
+        )
+    row.status, row.reason, row.reviewed_at_ms, row.reviewer = (
+        (APPROVED if approve else REJECTED),
+        reason,
+        now_ms,
+        reviewer,
+    )
+    record_action(
+        session,
+        actor=reviewer,
+        action="kyc.approve" if approve else "kyc.reject",
+        target=row.address,
+        before={"submission": row.id, "level": row.level, "status": PENDING},
+        after={"submission": row.id, "level": row.level, "status": row.status, "reason": reason},
+        ip=ip,
+    )
+    if approve:
+        held = 0 if profile is None else profile.level
+        set_level(
+            session,
+            row.address,
+            max(held, row.level),
+            actor=reviewer,
+            now_ms=now_ms,
+            reason=f"submission {row.id}",
+            ip=ip,
+        )
+    return submission_of(session, row)
+
+
+def find_submission(session: Session, submission_id: int, for_update: bool = False) -> KycSubmission:
+    """The submission (its row locked if `for_update`), or KYC_SUBMISSION_NOT_FOUND."""
+    row = session.get(KycSubmission, submission_id, with_for_update=for_update)
+    if row is None:
+        raise HdexError(ErrorCode.KYC_SUBMISSION_NOT_FOUND, f"no submission {submission_id}", "submissionId")
+    return row
+
+
+def submissions_of(session: Session, address: str) -> list[Submission]:
+    """The wallet's submissions, newest first."""
+    query = select(KycSubmission).where(KycSubmission.address == address).order_by(KycSubmission.id.desc())
+    return [submission_of(session, row) for row in session.scalars(query)]
+
+
+def list_submissions(session: Session, status: str | None, limit: int, below_id: int | None) -> list[Submission]:
+    """Every wallet's submissions, newest first, optionally of one status, numbered below `below_id`."""
+    query = select(KycSubmission).order_by(KycSubmission.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(KycSubmission.status == status)
+    if below_id is not None:
+        query = query.where(KycSubmission.id < below_id)
+    return [submission_of(session, row) for row in session.scalars(query)]
+
+
+def submission_of(session: Session, row: KycSubmission) -> Submission:
+    """The view of a submission row, with its documents."""
+    documents = session.scalars(select(KycDocument).where(KycDocument.submission_id == row.id).order_by(KycDocument.id))
+    return Submission(
+        id=row.id,
+        address=row.address,
+        level=row.level,
+        status=row.status,
+        reason=row.reason,
+        submitted_at_ms=row.submitted_at_ms,
+        reviewed_at_ms=row.reviewed_at_ms,
+        reviewer=row.reviewer,
+        data=None if row.data is None else IdentityData.from_json(row.data),
+        documents=tuple(DocumentInfo(d.id, d.kind, d.content_type, d.size) for d in documents),
+    )

@@ -1,0 +1,171 @@
+"""Data-protection requests: a wallet's export of everything held about it, its deletion request, and
+the retention purge.
+
+Deletion blanks the profile at once (e-mail, country, choices; the level falls to 0) and withdraws a
+pending KYC submission. KYC records (identity data, documents) are what AML law says must be kept: each
+gets `retain_until_ms` = request + `kyc_retention_days`, and `purge_expired` removes them after it,
+stored files first (so a crash between the two leaves rows that the next run purges again, never
+orphaned personal files).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.email_links import forget_links
+from backend.accounts.kyc import PENDING, REJECTED, submissions_of
+from backend.accounts.levels import set_level
+from backend.accounts.profiles import blank_personal_data, ensure_profile, profile_of
+from backend.audit_log import record_action
+from backend.db.models import (
+    Base,
+    Fill,
+    KycDocument,
+    KycSubmission,
+    LedgerBalance,
+    Order,
+    WalletSession,
+    WithdrawalRequest,
+)
+from backend.db.types import Amount
+from backend.storage import DocumentMissing, DocumentStore
+
+DAY_MS = 86_400_000
+RETENTION_ACTOR = "system:retention"
+WITHDRAWN_REASON = "withdrawn: the user asked for the deletion of their data"
+# Never exported: session token hashes and order signatures are secrets or bulk, not information about the user.
+UNEXPORTED_COLUMNS = frozenset({"token_hash", "signature", "storage_key"})
+
+
+@dataclass(frozen=True)
+class DeletionReceipt:
+    requested_at_ms: int
+    kyc_retained_until_ms: int | None
+
+
+def export(
+    session: Session, store: DocumentStore, address: str, restricted: frozenset[str], now_ms: int
+) -> dict[str, Any]:
+    """Everything HDEX holds about the wallet, as one JSON value: its profile, KYC submissions with their
+    identity data and documents (base64), sessions, orders, fills, withdrawal requests and balances.
+    (Screening results are not part of it: AML law forbids telling a user what screening found.)"""
+    profile = profile_of(ensure_profile(session, address, now_ms), restricted)
+    submissions = []
+    for submission in submissions_of(session, profile.address):
+        documents = []
+        for row in session.scalars(select(KycDocument).where(KycDocument.submission_id == submission.id)):
+            documents.append({**_columns(row), "contentBase64": _content(store, row.storage_key)})
+        submissions.append(
+            {**_columns(session.get(KycSubmission, submission.id)), "data": submission.data, "documents": documents}
+        )
+    lowered = profile.address.lower()
+    return {
+        "address": profile.address,
+        "exportedAt": now_ms,
+        "profile": {
+            "email": profile.email,
+            "emailVerified": profile.email_verified,
+            "country": profile.country,
+            "notifications": profile.notifications,
+            "level": profile.level,
+            "createdAt": profile.created_at_ms,
+        },
+        "kycSubmissions": submissions,
+        "sessions": _rows(session.scalars(select(WalletSession).where(func.lower(WalletSession.address) == lowered))),
+        "orders": _rows(session.scalars(select(Order).where(func.lower(Order.maker) == lowered).order_by(Order.seq))),
+        "fills": _rows(
+            session.scalars(
+                select(Fill)
+                .where((func.lower(Fill.maker) == lowered) | (func.lower(Fill.taker) == lowered))
+                .order_by(Fill.id)
+            )
+        ),
+        "withdrawals": _rows(
+            session.scalars(select(WithdrawalRequest).where(func.lower(WithdrawalRequest.wallet) == lowered))
+        ),
+        "balances": _rows(session.scalars(select(LedgerBalance).where(func.lower(LedgerBalance.account) == lowered))),
+    }
+
+
+def request_deletion(session: Session, address: str, retention_days: int, *, now_ms: int) -> DeletionReceipt:
+    """Erase the profile's personal data now, withdraw a pending submission, and schedule the KYC records'
+    purge after the retention period (audit-logged as "account.deletion_request")."""
+    profile = ensure_profile(session, address, now_ms)
+    actor = f"wallet:{profile.address}"
+    blank_personal_data(profile)
+    profile.deletion_requested_at_ms = now_ms
+    forget_links(session, profile.address)
+    set_level(session, profile.address, 0, actor=actor, now_ms=now_ms, reason="deletion request")
+    retain_until = now_ms + retention_days * DAY_MS
+    rows = list(session.scalars(select(KycSubmission).where(KycSubmission.address == profile.address)))
+    for row in rows:
+        if row.status == PENDING:
+            row.status, row.reason, row.reviewed_at_ms, row.reviewer = REJECTED, WITHDRAWN_REASON, now_ms, actor
+        row.retain_until_ms = retain_until
+    record_action(
+        session,
+        actor=actor,
+        action="account.deletion_request",
+        target=profile.address,
+        after={"kycSubmissions": [row.id for row in rows], "kycRetainedUntil": retain_until if rows else None},
+    )
+    return DeletionReceipt(now_ms, retain_until if rows else None)
+
+
+def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> int:
+    """Delete the KYC submissions (and their stored documents) whose retention period has ended; returns
+    how many submissions went. Audit-logged per wallet as "kyc.purge"."""
+    due = list(
+        session.scalars(
+            select(KycSubmission).where(
+                KycSubmission.retain_until_ms.is_not(None), KycSubmission.retain_until_ms <= now_ms
+            )
+        )
+    )
+    for row in due:
+        for document in list(session.scalars(select(KycDocument).where(KycDocument.submission_id == row.id))):
+            store.delete(document.storage_key)
+            session.delete(document)
+        session.flush()
+        session.delete(row)
+    for address in sorted({row.address for row in due}):
+        ids = [row.id for row in due if row.address == address]
+        record_action(session, actor=RETENTION_ACTOR, action="kyc.purge", target=address, after={"kycSubmissions": ids})
+    session.flush()
+    return len(due)
+
+
+def _content(store: DocumentStore, key: str) -> str | None:
+    try:
+        return base64.b64encode(store.get(key)).decode()
+    except DocumentMissing:  # purged from the store by a purge whose commit failed; the next run ends it
+        return None
+
+
+def _rows(rows: Iterable[Base]) -> list[dict[str, Any]]:
+    return [_columns(row) for row in rows]
+
+
+def _columns(row: Base | None) -> dict[str, Any]:
+    assert row is not None
+    value: dict[str, Any] = {}
+    for column in row.__table__.columns:
+        if column.key in UNEXPORTED_COLUMNS:
+            continue
+        raw = getattr(row, column.key)
+        value[column.key] = str(raw) if isinstance(column.type, Amount) and raw is not None else _json(raw)
+    return value
+
+
+def _json(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return str(value)

@@ -1,0 +1,116 @@
+"""Wallet profiles: made on first use, read and changed only by their own wallet's session.
+
+A profile holds what the wallet user tells us (e-mail, country, notification choices) and the KYC level
+staff granted. Everything here runs inside the caller's unit of work; the caller commits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from eth_utils.address import is_hex_address, to_checksum_address
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from backend.accounts.countries import normal_country
+from backend.db.models import AccountProfile
+from backend.errors import ErrorCode, HdexError
+
+MAX_EMAIL_CHARS = 254
+EMAIL = re.compile(r"^[^@\s<>\"'()\[\]\\,;:]+@[^@\s<>\"'()\[\]\\,;:]+\.[^@\s<>\"'()\[\]\\,;:]+$")
+NOTIFICATION_KINDS = ("fills", "withdrawals", "news")
+DEFAULT_NOTIFICATIONS = {"fills": True, "withdrawals": True, "news": False}
+PERSONAL_COLUMNS = ("email", "email_verified", "country", "notify_fills", "notify_withdrawals", "notify_news")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A wallet user's profile as the wallet (and staff) see it."""
+
+    address: str
+    email: str | None
+    email_verified: bool
+    country: str | None
+    notifications: dict[str, bool]
+    level: int
+    country_restricted: bool
+    created_at_ms: int
+
+
+def normalise_address(address: str) -> str:
+    """`address` in EIP-55 form, or INVALID_FIELD."""
+    if not isinstance(address, str) or not is_hex_address(address):
+        raise HdexError(ErrorCode.INVALID_FIELD, "not a 0x-prefixed 20-byte address", "address")
+    return to_checksum_address(address)
+
+
+def normal_email(email: str) -> str:
+    """`email` trimmed and lower-cased, or INVALID_FIELD if it is not an address."""
+    email = email.strip().lower()
+    if len(email) > MAX_EMAIL_CHARS or not EMAIL.match(email):
+        raise HdexError(ErrorCode.INVALID_FIELD, "not an e-mail address", "email")
+    return email
+
+
+def find_profile(session: Session, address: str) -> AccountProfile | None:
+    """The wallet's profile row, if it has one."""
+    return session.get(AccountProfile, normalise_address(address))
+
+
+def ensure_profile(session: Session, address: str, now_ms: int) -> AccountProfile:
+    """The wallet's profile row, made (level 0, default notifications) if it has none yet. The dApp reads
+    the profile and the KYC status at once on a first visit: the insert yields to a concurrent one."""
+    address = normalise_address(address)
+    profile = session.get(AccountProfile, address)
+    if profile is None:
+        blank = AccountProfile()
+        blank_personal_data(blank)
+        values = {column: getattr(blank, column) for column in PERSONAL_COLUMNS}
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(AccountProfile)
+            .values(address=address, created_at_ms=now_ms, level=0, **values)
+            .on_conflict_do_nothing(index_elements=["address"])
+        )
+        profile = session.get(AccountProfile, address)
+        assert profile is not None
+    return profile
+
+
+def blank_personal_data(profile: AccountProfile) -> None:
+    """Forget what the user told us (e-mail, country, choices); the level and the KYC records stay."""
+    profile.email = None
+    profile.email_verified = False
+    profile.country = None
+    profile.notify_fills = DEFAULT_NOTIFICATIONS["fills"]
+    profile.notify_withdrawals = DEFAULT_NOTIFICATIONS["withdrawals"]
+    profile.notify_news = DEFAULT_NOTIFICATIONS["news"]
+
+
+def set_country(profile: AccountProfile, country: str) -> None:
+    """Record the declared country of residence (ISO 3166-1 alpha-2, any case), or INVALID_FIELD."""
+    profile.country = normal_country(country, "country")
+
+
+def set_notifications(profile: AccountProfile, choices: dict[str, bool]) -> None:
+    """Apply the given notification choices; kinds not named keep their value."""
+    for kind, wanted in choices.items():
+        if kind not in NOTIFICATION_KINDS:
+            raise HdexError(ErrorCode.INVALID_FIELD, f"notifications are {', '.join(NOTIFICATION_KINDS)}", kind)
+        setattr(profile, f"notify_{kind}", wanted)
+
+
+def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Profile:
+    """The view of a profile row."""
+    return Profile(
+        address=row.address,
+        email=row.email,
+        email_verified=row.email_verified,
+        country=row.country,
+        notifications={kind: getattr(row, f"notify_{kind}") for kind in NOTIFICATION_KINDS},
+        level=row.level,
+        country_restricted=row.country is not None and row.country in restricted_countries,
+        created_at_ms=row.created_at_ms,
+    )

@@ -1,0 +1,207 @@
+"""The wallet user's use cases: profile, e-mail verification, KYC submissions, export and deletion.
+Each method is one unit of work over the container's database; the routes and the CLI call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from backend.accounts import email_links, kyc, privacy
+from backend.accounts.identity import IdentityData, check_identity
+from backend.accounts.kyc import Submission
+from backend.accounts.levels import set_level
+from backend.accounts.profiles import Profile, ensure_profile, normal_email, profile_of, set_country, set_notifications
+from backend.accounts.uploads import Upload, check_upload
+from backend.accounts.vendor import KycVendor, ManualReview
+from backend.bootstrap import Container
+from backend.errors import ErrorCode, HdexError
+from backend.mail import Mail, Mailer, mailer_for
+from backend.storage import DocumentStore, document_store_for
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], int]  # epoch ms
+UNCHANGED: Any = object()  # a profile field the request did not name
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """What a profile update names; fields left `UNCHANGED` keep their value. `email=None` removes it."""
+
+    email: Any = UNCHANGED  # str | None
+    country: Any = UNCHANGED  # str
+    notifications: Any = UNCHANGED  # dict[str, bool]
+
+
+@dataclass(frozen=True)
+class KycStatus:
+    level: int
+    submissions: list[Submission]
+
+
+class Accounts:
+    """A wallet user's account, over the container's database, the document store and the mailer."""
+
+    def __init__(
+        self,
+        container: Container,
+        store: DocumentStore | None = None,
+        mailer: Mailer | None = None,
+        vendor: KycVendor | None = None,
+        clock: Clock = now_ms,
+    ) -> None:
+        self._container = container
+        self._settings = container.settings
+        self._store = store or document_store_for(container.settings)
+        self._mailer = mailer or mailer_for(container.settings)
+        self._vendor = vendor or ManualReview()
+        self._clock = clock
+
+    @property
+    def restricted(self) -> frozenset[str]:
+        return frozenset(self._settings.kyc_restricted_countries)
+
+    def profile(self, address: str) -> Profile:
+        """The wallet's profile, made on first read."""
+        with self._container.uow() as uow:
+            row = ensure_profile(uow.session, address, self._clock())
+            uow.commit()
+            return profile_of(row, self.restricted)
+
+    def update_profile(self, address: str, changes: ProfileChanges, link_base: str) -> Profile:
+        """Apply `changes`. A new (or still unverified) e-mail gets a single-use link by mail; declaring a
+        restricted country drops the wallet to level 0 (audit-logged)."""
+        now = self._clock()
+        token = None
+        with self._container.uow() as uow:
+            row = ensure_profile(uow.session, address, now)
+            if changes.notifications is not UNCHANGED:
+                set_notifications(row, changes.notifications)
+            if changes.country is not UNCHANGED:
+                set_country(row, changes.country)
+                if kyc.is_restricted(row.country, self.restricted) and row.level > 0:
+                    set_level(
+                        uow.session, row.address, 0, actor=f"wallet:{row.address}", now_ms=now,
+                        reason=f"declared {row.country}, a restricted country",
+                    )  # fmt: skip
+            if changes.email is None:
+                row.email, row.email_verified = None, False
+                email_links.forget_links(uow.session, row.address)
+            elif changes.email is not UNCHANGED:
+                email = normal_email(changes.email)
+                if email != row.email or not row.email_verified:
+                    row.email, row.email_verified = email, False
+                    token = email_links.issue_link(uow.session, row, self._settings.email_verify_ttl_s, now)
+            uow.commit()
+            profile = profile_of(row, self.restricted)
+        if token is not None and profile.email is not None:
+            self._mail_link(profile.email, email_links.verification_link(link_base, token))
+        return profile
+
+    def verify_email(self, address: str, token: str) -> Profile:
+        """Mark the e-mail verified with the link's token; EMAIL_LINK_INVALID if it is unknown, used or expired."""
+        now = self._clock()
+        with self._container.uow() as uow:
+            row = ensure_profile(uow.session, address, now)
+            email_links.use_link(uow.session, row, token, now)
+            uow.commit()
+            return profile_of(row, self.restricted)
+
+    def kyc_status(self, address: str) -> KycStatus:
+        """The wallet's level and its submissions, newest first."""
+        with self._container.uow() as uow:
+            row = ensure_profile(uow.session, address, self._clock())
+            uow.commit()
+            return KycStatus(row.level, kyc.submissions_of(uow.session, row.address))
+
+    def submit_identity(self, address: str, identity: IdentityData) -> Submission:
+        """A level-1 submission; JURISDICTION_RESTRICTED if the wallet's or the data's country is restricted.
+        A profile without a country takes the declared one."""
+        now = self._clock()
+        identity = check_identity(identity, dt.datetime.fromtimestamp(now / 1000, dt.UTC).date())
+        if kyc.is_restricted(identity.country, self.restricted):
+            raise HdexError(
+                ErrorCode.JURISDICTION_RESTRICTED, f"HDEX cannot verify residents of {identity.country}", "country"
+            )
+        with self._container.uow() as uow:
+            profile = ensure_profile(uow.session, address, now)
+            kyc.check_can_submit(uow.session, profile, 1, self.restricted)
+            if profile.country is None:
+                profile.country = identity.country
+            submission = kyc.submission_of(uow.session, kyc.add_identity(uow.session, profile, identity, now))
+            uow.commit()
+        self._vendor.start_check(submission)
+        return submission
+
+    def submit_documents(self, address: str, uploads: list[Upload]) -> Submission:
+        """A level-2 submission of an identity document and a proof of address. Every file is checked (size,
+        type by content) before anything is stored; a refusal stores nothing."""
+        documents = [check_upload(upload, self._settings.kyc_max_upload_bytes) for upload in uploads]
+        kinds = sorted(document.kind for document in documents)
+        if kinds != ["identity", "proof_of_address"]:
+            raise HdexError(ErrorCode.INVALID_FIELD, "send one identity document and one proof of address")
+        now = self._clock()
+        stored: list[str] = []
+        try:
+            with self._container.uow() as uow:
+                profile = ensure_profile(uow.session, address, now)
+                kyc.check_can_submit(uow.session, profile, 2, self.restricted)
+                keyed = []
+                for document in documents:
+                    key = f"kyc/{secrets.token_hex(16)}"
+                    self._store.put(key, document.data, document.content_type)
+                    stored.append(key)
+                    keyed.append((document, key))
+                submission = kyc.submission_of(uow.session, kyc.add_documents(uow.session, profile, keyed, now))
+                uow.commit()
+        except BaseException:
+            for key in stored:  # the rows never committed: their files must not stay behind
+                self._store.delete(key)
+            raise
+        self._vendor.start_check(submission)
+        return submission
+
+    def export(self, address: str) -> dict[str, Any]:
+        """Everything held about the wallet (see `privacy.export`)."""
+        with self._container.uow() as uow:
+            data = privacy.export(uow.session, self._store, address, self.restricted, self._clock())
+            uow.commit()
+            return data
+
+    def request_deletion(self, address: str) -> privacy.DeletionReceipt:
+        """Erase the profile now; keep KYC records for the retention period (see `privacy.request_deletion`)."""
+        with self._container.uow() as uow:
+            receipt = privacy.request_deletion(
+                uow.session, address, self._settings.kyc_retention_days, now_ms=self._clock()
+            )
+            uow.commit()
+            return receipt
+
+    def purge_expired(self) -> int:
+        """Remove the KYC records whose retention period has ended; returns how many submissions went."""
+        with self._container.uow() as uow:
+            purged = privacy.purge_expired(uow.session, self._store, self._clock())
+            uow.commit()
+        if purged:
+            log.info("expired KYC records purged", extra={"submissions": purged})
+        return purged
+
+    def _mail_link(self, email: str, link: str) -> None:
+        minutes = self._settings.email_verify_ttl_s // 60
+        lifetime = f"{minutes // 60} hours" if minutes >= 120 else f"{minutes} minutes"
+        text = (
+            f"Confirm this e-mail address for your HDEX account with the link below. It works once, for {lifetime} "
+            f"or less. If you did not ask for it, ignore this mail.\n\n{link}\n"
+        )
+        try:
+            self._mailer.send(Mail(email, "HDEX: confirm your e-mail address", text))
+        except OSError as exc:  # smtplib's errors are OSErrors: the user can save the address again
+            log.error("verification mail not sent", extra={"to": email, "error": str(exc)})

@@ -1,0 +1,156 @@
+"""The signed-in wallet's own account: `GET/PUT /v1/account/profile`, `POST /v1/account/email/verify`,
+`GET /v1/account/export`, `POST /v1/account/deletion`.
+
+Every route serves the session's wallet and no other: no address is taken from the request, so one
+wallet cannot name another's data. Text is stored as typed and returned as JSON strings; nothing here
+is rendered as HTML by the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.accounts.profiles import MAX_EMAIL_CHARS, Profile
+from backend.accounts.service import UNCHANGED, ProfileChanges
+from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet
+from backend.api.schemas import ERROR, Address, EpochMs, documented
+
+router = APIRouter(prefix="/v1/account", tags=["account"])
+SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
+Country = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2, e.g. DE")]
+
+
+class Notifications(BaseModel):
+    fills: bool = Field(description="mail me when my orders fill")
+    withdrawals: bool = Field(description="mail me about my withdrawals")
+    news: bool = Field(description="mail me HDEX news")
+
+
+class ProfileOut(BaseModel):
+    address: Address
+    email: str | None = Field(description="as the user typed it (lower case); shown as text, never as HTML")
+    emailVerified: bool = Field(description="true once the mailed single-use link was used")
+    country: str | None = Field(description="declared country of residence, ISO 3166-1 alpha-2")
+    notifications: Notifications
+    level: int = Field(ge=0, le=2, description="KYC level: 0 wallet only, 1 identity data, 2 documents")
+    countryRestricted: bool = Field(description="the declared country is restricted: the wallet stays at level 0")
+
+
+class NotificationChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fills: bool | None = None
+    withdrawals: bool | None = None
+    news: bool | None = None
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(
+        default=None, max_length=MAX_EMAIL_CHARS, description="null removes it; a new one gets a verification link"
+    )
+    country: Country | None = None
+    notifications: NotificationChanges | None = None
+
+
+class VerifyEmail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=128, description="the `verifyEmail` value of the mailed link")
+
+
+class DeletionReceiptOut(BaseModel):
+    requestedAt: EpochMs
+    kycRetainedUntil: EpochMs | None = Field(
+        description="when the KYC records (kept by AML law) are purged; null if there were none"
+    )
+
+
+class ExportOut(BaseModel):
+    address: Address
+    exportedAt: EpochMs
+    profile: dict[str, Any] = Field(description="e-mail, country, notification choices, level, createdAt")
+    kycSubmissions: list[dict[str, Any]] = Field(description="with identity data and documents (contentBase64)")
+    sessions: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    fills: list[dict[str, Any]]
+    withdrawals: list[dict[str, Any]]
+    balances: list[dict[str, Any]]
+
+
+def profile_json(profile: Profile) -> dict[str, Any]:
+    return {
+        "address": profile.address,
+        "email": profile.email,
+        "emailVerified": profile.email_verified,
+        "country": profile.country,
+        "notifications": profile.notifications,
+        "level": profile.level,
+        "countryRestricted": profile.country_restricted,
+    }
+
+
+@router.get("/profile", response_model=None, responses={**documented(ProfileOut, "the wallet's profile"), **SIGNED_IN})
+async def get_profile(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
+    """The signed-in wallet's profile (made, empty, on first read)."""
+    return profile_json(await asyncio.to_thread(accounts.profile, wallet))
+
+
+@router.put("/profile", response_model=None, responses={
+    **documented(ProfileOut, "the profile as changed"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def put_profile(
+    body: ProfileUpdate, request: Request, wallet: CurrentWallet, accounts: AccountsDep, container: ContainerDep
+) -> dict[str, Any]:
+    """Changes the fields the body names. A new e-mail is unverified until the single-use link mailed to it
+    (`<base>/account?verifyEmail=<token>`) is used; declaring a restricted country drops the wallet to level 0."""
+    named = body.model_fields_set
+    notifications = body.notifications.model_dump(exclude_none=True) if body.notifications is not None else UNCHANGED
+    changes = ProfileChanges(
+        email=body.email if "email" in named else UNCHANGED,
+        country=body.country if body.country is not None else UNCHANGED,
+        notifications=notifications,
+    )
+    base = container.settings.link_base(str(request.base_url))
+    return profile_json(await asyncio.to_thread(accounts.update_profile, wallet, changes, base))
+
+
+@router.post("/email/verify", response_model=None, responses={
+    **documented(ProfileOut, "the e-mail is verified"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def verify_email(body: VerifyEmail, wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
+    """Uses a verification link's token (once; EMAIL_LINK_INVALID if unknown, used, expired or another wallet's)."""
+    return profile_json(await asyncio.to_thread(accounts.verify_email, wallet, body.token))
+
+
+@router.get("/export", response_model=None, responses={
+    **documented(ExportOut, "everything held about the wallet, as a JSON attachment"), **SIGNED_IN,
+})  # fmt: skip
+async def export(wallet: CurrentWallet, accounts: AccountsDep) -> Response:
+    """A download of everything HDEX holds about the signed-in wallet (data-protection right of access)."""
+    data = await asyncio.to_thread(accounts.export, wallet)
+    return Response(
+        json.dumps(data, ensure_ascii=False),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="hdex-export-{data["address"]}.json"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.post("/deletion", response_model=None, responses={
+    **documented(DeletionReceiptOut, "personal data erased; KYC records kept until the date given"), **SIGNED_IN,
+})  # fmt: skip
+async def request_deletion(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
+    """Erases the profile's personal data now and withdraws a pending KYC submission; KYC records stay for
+    the retention period AML law requires (HDEX_KYC_RETENTION_DAYS), then a scheduled job purges them."""
+    receipt = await asyncio.to_thread(accounts.request_deletion, wallet)
+    return {"requestedAt": receipt.requested_at_ms, "kycRetainedUntil": receipt.kyc_retained_until_ms}

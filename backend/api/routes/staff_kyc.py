@@ -1,0 +1,157 @@
+"""The KYC review queue behind staff sign-in: list and read submissions (kyc.read), open a document
+(kyc.documents.read; every view audit-logged), approve or reject (kyc.review; audit-logged with the level
+change). The server checks each permission (403 STAFF_FORBIDDEN), whatever the page shows.
+
+A document is sent as its stored, content-sniffed type, inline, with `X-Content-Type-Options: nosniff`,
+`Content-Security-Policy: sandbox` (a PDF's scripts or an image's tricks run in no origin) and no-store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.accounts.review import ReviewItem
+from backend.api.deps import KycReviewDep, StaffPrincipal, requires
+from backend.api.routes.account_kyc import SubmissionOut, submission_json
+from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.schemas import ERROR, Address, documented
+from backend.staff.roles import Permission
+
+router = APIRouter(prefix="/v1/staff/kyc", tags=["staff"])
+
+SubmissionId = Annotated[int, Path(alias="submissionId", ge=1, le=2**31 - 1)]
+DocumentId = Annotated[int, Path(alias="documentId", ge=1, le=2**31 - 1)]
+KYC_READ = Annotated[StaffPrincipal, requires(Permission.KYC_READ)]
+KYC_DOCUMENTS_READ = Annotated[StaffPrincipal, requires(Permission.KYC_DOCUMENTS_READ)]
+KYC_REVIEW = Annotated[StaffPrincipal, requires(Permission.KYC_REVIEW)]
+SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+DOCUMENT_TYPES: dict[str, Any] = {mime: {"schema": {"type": "string", "format": "binary"}} for mime in EXTENSIONS}
+
+
+class PostalAddressOut(BaseModel):
+    line1: str
+    line2: str | None
+    city: str
+    postalCode: str
+    region: str | None
+
+
+class IdentityOut(BaseModel):
+    legalName: str = Field(description="as typed: show it as text, never as HTML")
+    dateOfBirth: str = Field(description="YYYY-MM-DD")
+    country: str
+    address: PostalAddressOut
+
+
+class StaffSubmissionOut(SubmissionOut):
+    address: Address
+    email: str | None = Field(description="the wallet's e-mail, if it gave one")
+    reviewer: str | None = Field(description='who decided: "staff:<e-mail>", "vendor"; null while pending')
+    data: IdentityOut | None = Field(description="level 1's identity data; null for level 2")
+
+
+class StaffSubmissionPage(BaseModel):
+    submissions: list[StaffSubmissionOut]
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
+
+
+class Approve(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500, description="optional note (audit log)")
+
+
+class Reject(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500, description="why; the user reads it")
+
+
+def _staff_json(item: ReviewItem) -> dict[str, Any]:
+    submission = item.submission
+    return {
+        **submission_json(submission),
+        "address": submission.address,
+        "email": item.email,
+        "reviewer": submission.reviewer,
+        "data": submission.data,
+    }
+
+
+@router.get("/submissions", response_model=None, responses={
+    **documented(StaffSubmissionPage, "submissions, newest first"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def list_submissions(
+    staff: KYC_READ,
+    review: KycReviewDep,
+    status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """The review queue (permission kyc.read): submissions of one status or all, newest first."""
+    items = await asyncio.to_thread(review.list, status, limit, before(cursor))
+    return {
+        "submissions": [_staff_json(item) for item in items],
+        "next": next_cursor(items, limit, lambda item: str(item.submission.id)),
+    }
+
+
+@router.get("/submissions/{submissionId}", response_model=None, responses={
+    **documented(StaffSubmissionOut, "the submission"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: KycReviewDep) -> dict[str, Any]:
+    """One submission with its identity data and its documents' descriptions (permission kyc.read)."""
+    return _staff_json(await asyncio.to_thread(review.get, submission_id))
+
+
+@router.get("/documents/{documentId}", response_model=None, response_class=Response, responses={
+    200: {"description": "the file, as its content-sniffed type", "content": DOCUMENT_TYPES}, **SIGNED_IN,
+    404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def open_document(document_id: DocumentId, staff: KYC_DOCUMENTS_READ, review: KycReviewDep) -> Response:
+    """A document's bytes (permission kyc.documents.read); each view is written to the audit log first."""
+    actor = staff.actor
+    opened = await asyncio.to_thread(review.open_document, document_id, actor.name, actor.ip)
+    info = opened.info
+    name = f"{info.kind}-{info.id}.{EXTENSIONS.get(info.content_type, 'bin')}"
+    return Response(
+        opened.data,
+        media_type=info.content_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+            "Cache-Control": "no-store",
+            "Cross-Origin-Resource-Policy": "same-origin",
+        },
+    )
+
+
+@router.post("/submissions/{submissionId}/approve", response_model=None, responses={
+    **documented(StaffSubmissionOut, "approved: the wallet's level is raised now"), **SIGNED_IN, 404: ERROR,
+    409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def approve(
+    submission_id: SubmissionId, body: Approve, staff: KYC_REVIEW, review: KycReviewDep
+) -> dict[str, Any]:
+    """Approves a pending submission (permission kyc.review): the wallet holds its level from now on."""
+    actor = staff.actor
+    item = await asyncio.to_thread(review.decide, submission_id, True, body.reason, actor.name, actor.ip)
+    return _staff_json(item)
+
+
+@router.post("/submissions/{submissionId}/reject", response_model=None, responses={
+    **documented(StaffSubmissionOut, "rejected: the user sees the reason and may submit again"), **SIGNED_IN,
+    404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def reject(submission_id: SubmissionId, body: Reject, staff: KYC_REVIEW, review: KycReviewDep) -> dict[str, Any]:
+    """Rejects a pending submission with a reason (permission kyc.review)."""
+    actor = staff.actor
+    item = await asyncio.to_thread(review.decide, submission_id, False, body.reason, actor.name, actor.ip)
+    return _staff_json(item)

@@ -1,0 +1,21 @@
+"""`hdex accounts purge-expired`: remove the KYC records whose retention period has ended."""
+
+from __future__ import annotations
+
+import click
+
+from backend.accounts.service import Accounts
+from backend.cli.context import database_container
+
+
+@click.group("accounts")
+def accounts_group() -> None:
+    """Wallet users' accounts and KYC records."""
+
+
+@accounts_group.command("purge-expired")
+def purge_expired_command() -> None:
+    """Delete KYC submissions and their stored documents kept past HDEX_KYC_RETENTION_DAYS after a deletion
+    request. `hdex up` and `hdex worker` also run this every hour."""
+    purged = Accounts(database_container()).purge_expired()
+    click.echo(f"purged {purged} expired KYC submission{'' if purged == 1 else 's'}")

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../../lib/api-client";
+import { accountApi, type Profile } from "./account-api";
+import { profileChange } from "./profile-form";
+
+interface Sent {
+  url: string;
+  init: RequestInit;
+}
+
+/** Replace fetch by one that records each request and answers `body` with `status`. */
+function answer(status: number, body: unknown, headers: Record<string, string> = {}): Sent[] {
+  const sent: Sent[] = [];
+  vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
+    sent.push({ url, init });
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    return new Response(text, { status, headers: { "Content-Type": "application/json", ...headers } });
+  });
+  return sent;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+const profile: Profile = {
+  address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+  email: "ada@example.com",
+  emailVerified: true,
+  country: "GB",
+  notifications: { fills: true, withdrawals: true, news: false },
+  level: 0,
+  countryRestricted: false,
+};
+
+describe("the account API calls", () => {
+  it("puts a profile change as JSON with the session cookie", async () => {
+    const sent = answer(200, profile);
+    await accountApi.updateProfile({ country: "DE" });
+    expect(sent[0]?.url).toBe("/v1/account/profile");
+    expect(sent[0]?.init.method).toBe("PUT");
+    expect(sent[0]?.init.credentials).toBe("same-origin");
+    expect(sent[0]?.init.headers).toMatchObject({ "Content-Type": "application/json" });
+    expect(JSON.parse(String(sent[0]?.init.body))).toEqual({ country: "DE" });
+  });
+
+  it("uploads level 2 documents as multipart form data under the API's field names", async () => {
+    const sent = answer(201, { id: 7, level: 2, status: "pending" });
+    const identity = new File(["%PDF-1.7"], "passport.pdf", { type: "application/pdf" });
+    const proof = new File(["\x89PNG"], "bill.png", { type: "image/png" });
+    await accountApi.submitLevel2(identity, proof);
+    const body = sent[0]?.init.body;
+    expect(body).toBeInstanceOf(FormData);
+    expect((body as FormData).get("identityDocument")).toBeInstanceOf(File);
+    expect(((body as FormData).get("proofOfAddress") as File).name).toBe("bill.png");
+    // The browser writes multipart's boundary itself: no JSON content type may be forced on it.
+    expect(sent[0]?.init.headers).not.toHaveProperty("Content-Type");
+  });
+
+  it("turns a refused upload into a typed error with the server's code", async () => {
+    answer(415, { error: { code: "UPLOAD_TYPE_REFUSED", message: "not a PDF, PNG or JPEG", field: "identityDocument" } });
+    const refusal = accountApi.submitLevel2(new File(["MZ"], "id.pdf"), new File(["MZ"], "bill.pdf"));
+    await expect(refusal).rejects.toBeInstanceOf(ApiError);
+    await expect(refusal).rejects.toMatchObject({ status: 415, code: "UPLOAD_TYPE_REFUSED", field: "identityDocument" });
+  });
+
+  it("downloads the data export as a file with its name", async () => {
+    answer(200, { profile }, { "Content-Disposition": 'attachment; filename="hdex-export.json"' });
+    const file = await accountApi.exportData();
+    expect(file.fileName).toBe("hdex-export.json");
+    expect(file.contentType).toBe("application/json");
+    expect(JSON.parse(await file.blob.text())).toEqual({ profile });
+  });
+
+  it("reads the limits of the signed-in wallet's own address", async () => {
+    const sent = answer(200, {});
+    await accountApi.limits(profile.address);
+    expect(sent[0]?.url).toBe(`/v1/accounts/${profile.address}/limits`);
+  });
+});
+
+describe("profileChange", () => {
+  const form = { email: "ada@example.com", country: "GB", notifications: profile.notifications };
+
+  it("sends nothing when nothing changed, so saving never mails a new link by itself", () => {
+    expect(profileChange(profile, form)).toEqual({});
+  });
+
+  it("sends only what changed: a new e-mail (lower case), a country, a switched notification", () => {
+    expect(profileChange(profile, { ...form, email: " Ada@Example.org " })).toEqual({ email: "ada@example.org" });
+    expect(profileChange(profile, { ...form, country: "DE", notifications: { ...form.notifications, news: true } })).toEqual({
+      country: "DE",
+      notifications: { news: true },
+    });
+  });
+
+  it("removes the e-mail address when the field is emptied", () => {
+    expect(profileChange(profile, { ...form, email: "" })).toEqual({ email: null });
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The wallet user's account (issue 13): profile, e-mail link, KYC submissions, limits, data export and
+ * deletion. Every call rides the SIWE session cookie; without it the API answers 401 NOT_SIGNED_IN.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, type Download } from "../../lib/api-client";
+
+export type KycLevel = 0 | 1 | 2;
+export type NotificationKind = "fills" | "withdrawals" | "news";
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ["fills", "withdrawals", "news"];
+
+export interface Profile {
+  address: string;
+  email: string | null;
+  emailVerified: boolean;
+  /** ISO 3166-1 alpha-2, or null until declared. */
+  country: string | null;
+  notifications: Record<NotificationKind, boolean>;
+  level: KycLevel;
+  /** The declared country is on the restricted list: no level above 0. */
+  countryRestricted: boolean;
+}
+
+export interface ProfileChange {
+  email?: string | null;
+  country?: string;
+  notifications?: Partial<Record<NotificationKind, boolean>>;
+}
+
+export type SubmissionStatus = "pending" | "approved" | "rejected";
+export type DocumentKind = "identity" | "proof_of_address";
+
+export interface KycDocument {
+  id: string | number;
+  kind: DocumentKind;
+  contentType: string;
+  size: number;
+}
+
+export interface Submission {
+  id: string | number;
+  level: 1 | 2;
+  status: SubmissionStatus;
+  reason: string | null;
+  /** Epoch milliseconds. */
+  submittedAt: number;
+  reviewedAt: number | null;
+  documents: KycDocument[];
+}
+
+export interface KycState {
+  level: KycLevel;
+  /** Newest first. */
+  submissions: Submission[];
+}
+
+export interface PostalAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  postalCode: string;
+  region?: string;
+}
+
+export interface Level1Data {
+  legalName: string;
+  /** YYYY-MM-DD */
+  dateOfBirth: string;
+  country: string;
+  address: PostalAddress;
+}
+
+export type LimitKind = "withdrawalDaily" | "withdrawal30d" | "maxOrderNotional";
+export type WithdrawalLimitKind = Exclude<LimitKind, "maxOrderNotional">;
+
+/** Amounts are decimal strings of the reference token's base units. */
+export interface Limits {
+  address: string;
+  level: KycLevel;
+  reference: { symbol: string; token: string; decimals: number };
+  limits: Record<LimitKind, string>;
+  used: Record<WithdrawalLimitKind, string>;
+  remaining: Record<WithdrawalLimitKind, string>;
+  /** Limits staff set for this wallet instead of its level's. */
+  overridden: LimitKind[];
+  nextLevel: { level: KycLevel; limits: Record<LimitKind, string> } | null;
+}
+
+export interface DeletionRequested {
+  requestedAt: number;
+  /** KYC records are kept until then (anti-money-laundering retention), or null when there are none. */
+  kycRetainedUntil: number | null;
+}
+
+export const accountApi = {
+  profile: () => api.get<Profile>("/v1/account/profile"),
+  updateProfile: (change: ProfileChange) => api.put<Profile>("/v1/account/profile", change),
+  verifyEmail: (token: string) => api.post<Profile>("/v1/account/email/verify", { token }),
+  kyc: () => api.get<KycState>("/v1/account/kyc"),
+  submitLevel1: (data: Level1Data) => api.post<Submission>("/v1/account/kyc/level1", data),
+  /** multipart/form-data with the two files, as the API's field names say. */
+  submitLevel2: (identityDocument: File, proofOfAddress: File) => {
+    const form = new FormData();
+    form.append("identityDocument", identityDocument, identityDocument.name);
+    form.append("proofOfAddress", proofOfAddress, proofOfAddress.name);
+    return api.post<Submission>("/v1/account/kyc/level2", form);
+  },
+  exportData: (): Promise<Download> => api.download("/v1/account/export"),
+  requestDeletion: () => api.post<DeletionRequested>("/v1/account/deletion"),
+  limits: (address: string) => api.get<Limits>(`/v1/accounts/${address}/limits`),
+};
+
+export const accountKeys = {
+  all: (address: string | null) => ["account", address, "profile-and-kyc"] as const,
+  profile: (address: string | null) => [...accountKeys.all(address), "profile"] as const,
+  kyc: (address: string | null) => [...accountKeys.all(address), "kyc"] as const,
+  limits: (address: string | null) => ["account", address, "limits"] as const,
+};
+
+/** The signed-in wallet's profile; `address` null while not signed in (nothing is asked). */
+export function useProfile(address: string | null) {
+  return useQuery({ queryKey: accountKeys.profile(address), queryFn: accountApi.profile, enabled: address !== null });
+}
+
+export function useKyc(address: string | null) {
+  return useQuery({ queryKey: accountKeys.kyc(address), queryFn: accountApi.kyc, enabled: address !== null });
+}
+
+export function useLimits(address: string | null) {
+  return useQuery({
+    queryKey: accountKeys.limits(address),
+    queryFn: () => accountApi.limits(address as string),
+    enabled: address !== null,
+  });
+}
+
+/** A profile change; the answer replaces the cached profile (the level may move the limits too). */
+export function useUpdateProfile(address: string | null) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: accountApi.updateProfile,
+    onSuccess: (profile) => queryClient.setQueryData(accountKeys.profile(address), profile),
+  });
+}
+
+/** A KYC submission (either level): the list and the level are read again. */
+export function useSubmitKyc<Input>(address: string | null, submit: (input: Input) => Promise<Submission>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: submit,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: accountKeys.all(address) }),
+  });
+}

@@ -1,0 +1,76 @@
+import "./messages";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { ToastProvider } from "../../components/ui";
+import { I18nProvider } from "../../i18n";
+import type { KycState, Limits, Profile } from "./account-api";
+import { KycSection } from "./kyc-section";
+import { LimitsPanel } from "./limits-panel";
+
+const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+
+function html(node: ReactNode): string {
+  return renderToStaticMarkup(
+    <QueryClientProvider client={new QueryClient()}>
+      <I18nProvider>
+        <ToastProvider>{node}</ToastProvider>
+      </I18nProvider>
+    </QueryClientProvider>,
+  );
+}
+
+const profile: Profile = {
+  address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+  email: null,
+  emailVerified: false,
+  country: "GB",
+  notifications: { fills: true, withdrawals: true, news: false },
+  level: 0,
+  countryRestricted: false,
+};
+
+describe("the identity verification section", () => {
+  it("shows a reviewer's reason as text, however much markup it holds", () => {
+    const kyc: KycState = {
+      level: 0,
+      submissions: [{ id: 1, level: 1, status: "rejected", reason: SCRIPT, submittedAt: 0, reviewedAt: 1, documents: [] }],
+    };
+    const markup = html(<KycSection address={profile.address} kyc={kyc} profile={profile} />);
+    expect(markup).not.toContain("<script");
+    expect(markup).not.toContain("<img src=x");
+    expect(markup).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
+    // The rejected level's form is offered again, with the reason and its button.
+    expect(markup).toContain("Submit level 1");
+    expect(markup).toContain("Your last submission was rejected");
+  });
+});
+
+describe("the limits panel", () => {
+  const limits: Limits = {
+    address: profile.address,
+    level: 0,
+    reference: { symbol: "USDC", token: "0x0000000000000000000000000000000000000001", decimals: 6 },
+    limits: { withdrawalDaily: "1000000000", withdrawal30d: "5000000000", maxOrderNotional: "2000000000" },
+    used: { withdrawalDaily: "250000000", withdrawal30d: "0" },
+    remaining: { withdrawalDaily: "750000000", withdrawal30d: "5000000000" },
+    overridden: ["withdrawal30d"],
+    nextLevel: { level: 1, limits: { withdrawalDaily: "10000000000", withdrawal30d: "50000000000", maxOrderNotional: "20000000000" } },
+  };
+
+  it("draws each allowance as a meter in thousandths with the amounts in words", () => {
+    const markup = html(<LimitsPanel limits={limits} nextStep="open" onGoToLevel={() => undefined} />);
+    expect(markup).toMatch(/<meter[^>]*max="1000"[^>]*value="250"/);
+    expect(markup).toContain('aria-valuetext="250 USDC of 1,000 USDC used, 750 USDC left"');
+    expect(markup).toContain("30-day withdrawals (set by staff)");
+    expect(markup).toContain("Daily withdrawals: from 1,000 USDC to 10,000 USDC");
+    expect(markup).toContain(">Go to level 1</button>");
+  });
+
+  it("says the next level is under review instead of offering its form twice", () => {
+    const markup = html(<LimitsPanel limits={limits} nextStep="pending" onGoToLevel={() => undefined} />);
+    expect(markup).not.toContain("Go to level 1");
+    expect(markup).toContain("Your level 1 submission is being reviewed.");
+  });
+});

@@ -1,0 +1,79 @@
+/** "Level 2: documents": an identity document and a proof of address, checked for size and type in words
+ * before the upload (the server checks the content again and decides). */
+import { useState, type FormEvent } from "react";
+import { Field, useToast } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import { accountErrorText } from "./error-text";
+import { accountApi, useSubmitKyc } from "./account-api";
+import { FORM_HEADING_IDS } from "./kyc-steps";
+import { MAX_UPLOAD_BYTES, megabytes, UPLOAD_ACCEPT, uploadProblem } from "./validation";
+
+interface Files {
+  identityDocument: File;
+  proofOfAddress: File;
+}
+
+export function Level2Form({ address, rejection }: { address: string; rejection: string | null }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [identity, setIdentity] = useState<File | null>(null);
+  const [proof, setProof] = useState<File | null>(null);
+  const [attempted, setAttempted] = useState(false);
+  const submit = useSubmitKyc<Files>(address, (files) => accountApi.submitLevel2(files.identityDocument, files.proofOfAddress));
+
+  const identityProblem = uploadProblem(identity);
+  const proofProblem = uploadProblem(proof);
+  // A picked file is checked at once; a missing one only once the user tries to send.
+  const shown = (file: File | null, problem: ReturnType<typeof uploadProblem>) =>
+    problem && (file || attempted) ? t(problem.key, problem.params) : null;
+  const hint = t("kyc.uploadHint", { max: megabytes(MAX_UPLOAD_BYTES) });
+
+  function send(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (identityProblem || proofProblem || !identity || !proof) return;
+    submit.mutate(
+      { identityDocument: identity, proofOfAddress: proof },
+      { onSuccess: () => toast.show({ kind: "success", title: t("kyc.submitted"), body: t("kyc.submittedBody") }) },
+    );
+  }
+
+  return (
+    <form className="account-form" onSubmit={send} noValidate aria-labelledby={FORM_HEADING_IDS[2]}>
+      <h4 id={FORM_HEADING_IDS[2]} tabIndex={-1}>
+        {t("kyc.level2.title")}
+      </h4>
+      {rejection !== null ? (
+        <p className="form-error" role="status">
+          {t("kyc.rejectedResubmit", { reason: rejection })}
+        </p>
+      ) : null}
+      <Field
+        label={t("kyc.identityDocument")}
+        type="file"
+        accept={UPLOAD_ACCEPT}
+        onChange={(event) => setIdentity(event.target.files?.[0] ?? null)}
+        error={shown(identity, identityProblem)}
+        hint={hint}
+      />
+      <Field
+        label={t("kyc.proofOfAddress")}
+        type="file"
+        accept={UPLOAD_ACCEPT}
+        onChange={(event) => setProof(event.target.files?.[0] ?? null)}
+        error={shown(proof, proofProblem)}
+        hint={t("kyc.proofOfAddressHint")}
+      />
+      <div className="account-form__actions">
+        <button type="submit" className="button button--primary" disabled={submit.isPending}>
+          {submit.isPending ? t("common.sending") : t("kyc.level2.submit")}
+        </button>
+      </div>
+      {submit.error ? (
+        <p className="form-error" role="alert">
+          {accountErrorText(submit.error, t)}
+        </p>
+      ) : null}
+    </form>
+  );
+}

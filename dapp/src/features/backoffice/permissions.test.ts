@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { can, sectionFor, visibleSections } from "./permissions";
+import type { Permission } from "./staff-types";
+
+// The roles' permissions as backend/staff/roles.py grants them.
+const ADMIN: Permission[] = ["staff.read", "staff.manage", "audit.read", "users.read", "kyc.read", "kyc.documents.read", "kyc.review", "limits.override", "denylist.read", "denylist.manage", "market.state"];
+const COMPLIANCE: Permission[] = ["audit.read", "users.read", "kyc.read", "kyc.documents.read", "kyc.review", "limits.override", "denylist.read", "denylist.manage"];
+const SUPPORT: Permission[] = ["users.read", "kyc.read"];
+const AUDITOR: Permission[] = ["staff.read", "audit.read", "users.read", "kyc.read", "denylist.read"];
+const ids = (permissions: Permission[]) => visibleSections({ permissions }).map((section) => section.id);
+
+describe("the sections a role sees", () => {
+  it("shows an admin everything, the staff list included", () => {
+    expect(ids(ADMIN)).toEqual(["kyc", "users", "denylist", "markets", "audit", "staff"]);
+  });
+
+  it("hides the market switches and the staff list from compliance", () => {
+    expect(ids(COMPLIANCE)).toEqual(["kyc", "users", "denylist", "audit"]);
+  });
+
+  it("shows support only the KYC queue and the users, and the auditor reads without switches", () => {
+    expect(ids(SUPPORT)).toEqual(["kyc", "users"]);
+    expect(ids(AUDITOR)).toEqual(["kyc", "users", "denylist", "audit", "staff"]);
+  });
+});
+
+describe("sectionFor", () => {
+  it("opens the section the URL names when the role sees it, else the role's first", () => {
+    expect(sectionFor({ permissions: ADMIN }, "markets")?.id).toBe("markets");
+    expect(sectionFor({ permissions: SUPPORT }, "markets")?.id).toBe("kyc");
+    expect(sectionFor({ permissions: SUPPORT }, null)?.id).toBe("kyc");
+    expect(sectionFor({ permissions: [] }, "kyc")).toBeNull();
+  });
+});
+
+describe("can", () => {
+  it("answers from the permission list only", () => {
+    expect(can({ permissions: SUPPORT }, "kyc.documents.read")).toBe(false);
+    expect(can({ permissions: COMPLIANCE }, "kyc.documents.read")).toBe(true);
+    expect(can(null, "kyc.read")).toBe(false);
+  });
+});

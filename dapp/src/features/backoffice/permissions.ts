@@ -1,0 +1,39 @@
+/**
+ * Which back-office sections and actions a role sees, from the permissions GET /v1/staff/me lists. Only
+ * what the page shows: the server checks every request again (403 STAFF_FORBIDDEN).
+ */
+import type { MessageKey } from "../../i18n";
+import type { Permission, StaffMember } from "./staff-types";
+
+export type SectionId = "kyc" | "users" | "denylist" | "markets" | "audit" | "staff";
+
+export interface Section {
+  id: SectionId;
+  /** Needed to see the section at all. */
+  needs: Permission;
+  title: MessageKey;
+}
+
+export const SECTIONS: readonly Section[] = [
+  { id: "kyc", needs: "kyc.read", title: "backoffice.kyc.title" },
+  { id: "users", needs: "users.read", title: "backoffice.users.title" },
+  { id: "denylist", needs: "denylist.read", title: "backoffice.denylist.title" },
+  // The market list is public; the section is its state switches.
+  { id: "markets", needs: "market.state", title: "backoffice.markets.title" },
+  { id: "audit", needs: "audit.read", title: "backoffice.audit.title" },
+  { id: "staff", needs: "staff.read", title: "backoffice.staff.title" },
+];
+
+export function can(member: Pick<StaffMember, "permissions"> | null | undefined, permission: Permission): boolean {
+  return Boolean(member?.permissions.includes(permission));
+}
+
+export function visibleSections(member: Pick<StaffMember, "permissions">): Section[] {
+  return SECTIONS.filter((section) => can(member, section.needs));
+}
+
+/** The section to show for the URL's `requested` one: it if the role sees it, else the first the role sees. */
+export function sectionFor(member: Pick<StaffMember, "permissions">, requested: string | null): Section | null {
+  const visible = visibleSections(member);
+  return visible.find((section) => section.id === requested) ?? visible[0] ?? null;
+}

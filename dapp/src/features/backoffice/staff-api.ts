@@ -1,0 +1,123 @@
+/**
+ * The staff API client. The session is an HttpOnly cookie (path /v1/staff) the page never sees; its CSRF
+ * token, from the sign-in and GET /v1/staff/auth/session JSON, lives only in memory and rides in
+ * X-CSRF-Token on every state-changing request. A 401 STAFF_NOT_SIGNED_IN anywhere means the session is
+ * over (idle, absolute timeout, signed out elsewhere): the store empties and the page shows the sign-in.
+ */
+import { ApiError, api, type Download, type Query } from "../../lib/api-client";
+import { createStore } from "../../lib/store";
+import type {
+  AuditPage,
+  Challenge,
+  DenyEntry,
+  LimitOverride,
+  MarketStateName,
+  SignedIn,
+  StaffMember,
+  StaffSession,
+  StaffSubmission,
+  SubmissionPage,
+  SubmissionStatus,
+  UserDetail,
+  UserHit,
+} from "./staff-types";
+import type { Limits } from "../account";
+import type { Market } from "../../lib/api-types";
+
+export const CSRF_HEADER = "X-CSRF-Token";
+
+export type SessionState =
+  | { status: "unknown" }
+  | { status: "signed-out"; reason: "expired" | "signed-out" | null }
+  | { status: "signed-in"; session: StaffSession };
+
+export const staffSession = createStore<SessionState>({ status: "unknown" });
+
+/** The session ended on the server: forget it (and its CSRF token). */
+export function sessionEnded(reason: "expired" | "signed-out" | null): void {
+  staffSession.set({ status: "signed-out", reason });
+}
+
+function csrfHeaders(): Record<string, string> {
+  const state = staffSession.get();
+  return state.status === "signed-in" ? { [CSRF_HEADER]: state.session.csrfToken } : {};
+}
+
+/** Whether `error` says the staff session is gone (as opposed to a wrong password or code). */
+export function isSessionEnd(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401 && error.code === "STAFF_NOT_SIGNED_IN";
+}
+
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isSessionEnd(error) && staffSession.get().status === "signed-in") sessionEnded("expired");
+    throw error;
+  }
+}
+
+/** Reads and writes of the staff API; writes carry the CSRF token. */
+export const staffHttp = {
+  get: <T>(path: string, query?: Query) => guarded(() => api.get<T>(path, { query })),
+  post: <T>(path: string, body?: unknown) => guarded(() => api.post<T>(path, body, { headers: csrfHeaders() })),
+  put: <T>(path: string, body?: unknown) => guarded(() => api.put<T>(path, body, { headers: csrfHeaders() })),
+  download: (path: string) => guarded(() => api.download(path)),
+};
+
+const enc = encodeURIComponent;
+
+export const staffApi = {
+  // sign-in
+  login: (email: string, password: string) => api.post<Challenge>("/v1/staff/auth/login", { email, password }),
+  totp: (challenge: string, factor: { code: string } | { recoveryCode: string }) =>
+    api.post<SignedIn>("/v1/staff/auth/totp", { challenge, ...factor }),
+  /** The live session, or null when there is none. */
+  session: async (): Promise<StaffSession | null> => {
+    try {
+      return await api.get<StaffSession>("/v1/staff/auth/session");
+    } catch (error) {
+      if (isSessionEnd(error)) return null;
+      throw error;
+    }
+  },
+  logout: () => api.post<{ signedOut: boolean }>("/v1/staff/auth/logout", undefined, { headers: csrfHeaders() }),
+  requestPasswordReset: (email: string) => api.post<{ accepted: boolean }>("/v1/staff/auth/password-reset", { email }),
+  confirmPasswordReset: (token: string, password: string) =>
+    api.post<{ passwordChanged: boolean }>("/v1/staff/auth/password-reset/confirm", { token, password }),
+  me: () => staffHttp.get<StaffMember>("/v1/staff/me"),
+
+  // KYC review
+  submissions: (status: SubmissionStatus, cursor: string | null, limit = 50) =>
+    staffHttp.get<SubmissionPage>("/v1/staff/kyc/submissions", { status, limit, cursor }),
+  submission: (id: string | number) => staffHttp.get<StaffSubmission>(`/v1/staff/kyc/submissions/${enc(String(id))}`),
+  document: (id: string | number): Promise<Download> => staffHttp.download(`/v1/staff/kyc/documents/${enc(String(id))}`),
+  approve: (id: string | number, reason: string | null) =>
+    staffHttp.post<StaffSubmission>(`/v1/staff/kyc/submissions/${enc(String(id))}/approve`, reason ? { reason } : {}),
+  reject: (id: string | number, reason: string) =>
+    staffHttp.post<StaffSubmission>(`/v1/staff/kyc/submissions/${enc(String(id))}/reject`, { reason }),
+
+  // users
+  searchUsers: (q: string) => staffHttp.get<{ users: UserHit[] }>("/v1/staff/users", { q }),
+  user: (address: string) => staffHttp.get<UserDetail>(`/v1/staff/users/${enc(address)}`),
+  overrideLimits: (address: string, override: LimitOverride) => staffHttp.put<Limits>(`/v1/staff/users/${enc(address)}/limits`, override),
+
+  // deny-list
+  denylist: () => staffHttp.get<{ entries: DenyEntry[] }>("/v1/staff/denylist"),
+  deny: (address: string, reason: string) => staffHttp.post<DenyEntry>("/v1/staff/denylist", { address, reason }),
+  undeny: (address: string, reason: string) =>
+    staffHttp.post<{ removed: string }>(`/v1/staff/denylist/${enc(address)}/remove`, { reason }),
+
+  // markets
+  setMarketState: (market: string, state: MarketStateName, reason: string) =>
+    staffHttp.post<Market>(`/v1/staff/markets/${enc(market)}/state`, { state, reason }),
+
+  // audit log
+  auditLog: (filter: Query, cursor: string | null, limit = 50) =>
+    staffHttp.get<AuditPage>("/v1/staff/audit-log", { ...filter, limit, cursor }),
+
+  // staff accounts
+  staffList: () => staffHttp.get<{ staff: StaffMember[] }>("/v1/staff/staff"),
+  invite: (email: string, role: string) => staffHttp.post<StaffMember>("/v1/staff/staff", { email, role }),
+  disable: (id: number, reason: string) => staffHttp.post<StaffMember>(`/v1/staff/staff/${id}/disable`, { reason }),
+};

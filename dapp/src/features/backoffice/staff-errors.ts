@@ -1,0 +1,28 @@
+/**
+ * Staff API refusals in words: a 403 says plainly that the role may not do this (the page hides what it
+ * can, but the server decides), a stale CSRF token asks for a reload; other errors keep the API's message.
+ */
+import type { MessageKey } from "../../i18n";
+import { ApiError } from "../../lib/api-client";
+import { errorText } from "../../lib/errors";
+
+const KNOWN: Record<string, MessageKey> = {
+  STAFF_CSRF_FAILED: "backoffice.error.csrf",
+  STAFF_NOT_SIGNED_IN: "backoffice.error.expired",
+  STAFF_BAD_CREDENTIALS: "backoffice.error.badCredentials",
+  STAFF_TOTP_INVALID: "backoffice.error.badCode",
+  STAFF_CHALLENGE_INVALID: "backoffice.error.challenge",
+  STAFF_LOCKED: "backoffice.error.locked",
+  STAFF_RESET_LINK_INVALID: "backoffice.error.resetLink",
+};
+
+export function staffErrorText(error: unknown, t: (key: MessageKey, params?: Record<string, string | number>) => string): string {
+  if (error instanceof ApiError) {
+    const key = KNOWN[error.code];
+    if (error.code === "STAFF_LOCKED" && error.retryAfter !== null) return t("backoffice.error.lockedFor", { seconds: error.retryAfter });
+    if (key) return t(key);
+    // The server's message names the permission the role lacks.
+    if (error.status === 403) return t("backoffice.error.forbidden", { detail: error.message });
+  }
+  return errorText(error, t);
+}

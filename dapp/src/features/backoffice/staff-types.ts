@@ -1,0 +1,217 @@
+/** Shapes of the staff API's JSON (README "Back office", issue 13). Amounts are decimal strings of base units. */
+import type { Limits } from "../account";
+
+export type Role = "admin" | "compliance" | "support" | "auditor";
+
+export type Permission =
+  | "staff.read"
+  | "staff.manage"
+  | "audit.read"
+  | "users.read"
+  | "kyc.read"
+  | "kyc.documents.read"
+  | "kyc.review"
+  | "limits.override"
+  | "denylist.read"
+  | "denylist.manage"
+  | "market.state";
+
+export interface StaffMember {
+  id: number;
+  email: string;
+  role: Role;
+  permissions: Permission[];
+  disabled: boolean;
+  totpEnrolled: boolean;
+  createdAt: number;
+}
+
+export interface StaffSession {
+  staff: StaffMember;
+  /** Sent in X-CSRF-Token on every state-changing request. */
+  csrfToken: string;
+  /** Epoch ms: the absolute end of the session. */
+  expiresAt: number;
+  idleExpiresAt: number;
+}
+
+export interface SignedIn extends StaffSession {
+  /** Shown once, when this sign-in completed the TOTP set-up. */
+  recoveryCodes: string[] | null;
+}
+
+export interface TotpSetup {
+  /** otpauth:// provisioning URI. */
+  uri: string;
+  /** The URI as a QR code: an SVG document, shown only as an image (never inlined in the page). */
+  qrSvg: string;
+  /** Base32, for typing into an app that cannot scan. */
+  secret: string;
+}
+
+export interface Challenge {
+  challenge: string;
+  expiresAt: number;
+  totpSetup: TotpSetup | null;
+}
+
+export type SubmissionStatus = "pending" | "approved" | "rejected";
+
+export interface StaffDocument {
+  id: string | number;
+  kind: "identity" | "proof_of_address";
+  contentType: string;
+  size: number;
+}
+
+export interface PostalAddress {
+  line1: string;
+  line2?: string | null;
+  city: string;
+  postalCode: string;
+  region?: string | null;
+}
+
+export interface StaffSubmission {
+  id: string | number;
+  level: 1 | 2;
+  status: SubmissionStatus;
+  reason: string | null;
+  submittedAt: number;
+  reviewedAt: number | null;
+  documents: StaffDocument[];
+  address: string;
+  email: string | null;
+  reviewer: string | null;
+  data: { legalName: string; dateOfBirth: string; country: string; address: PostalAddress } | null;
+}
+
+export interface SubmissionPage {
+  submissions: StaffSubmission[];
+  next: string | null;
+}
+
+export interface UserHit {
+  address: string;
+  email: string | null;
+  level: number;
+  country: string | null;
+  /** Null for a wallet without a profile. */
+  createdAt: number | null;
+}
+
+export interface UserProfile {
+  address: string;
+  email: string | null;
+  emailVerified: boolean;
+  country: string | null;
+  notifications: Record<string, boolean>;
+  level: number;
+  countryRestricted: boolean;
+}
+
+export interface UserBalance {
+  token: string;
+  symbol: string | null;
+  decimals?: number | null;
+  total: string;
+  available: string;
+}
+
+/** The records of a user's detail: the shapes of the wallet's own account endpoints, read loosely. */
+export interface UserOrder {
+  hash: string;
+  market: string;
+  side: string;
+  status: string;
+  filled?: string;
+  remaining?: string;
+  createdAt: number;
+}
+
+export interface UserFill {
+  id: string;
+  market: string;
+  side?: string;
+  price: string;
+  baseAmount: string;
+  status?: string;
+  time: number;
+}
+
+export interface UserDeposit {
+  id: string;
+  txHash: string;
+  symbol: string | null;
+  decimals: number | null;
+  amount: string;
+  status: string;
+  seenAt: number;
+}
+
+export interface UserWithdrawal {
+  hash: string;
+  symbol: string | null;
+  decimals: number | null;
+  amount: string;
+  status: string;
+  failure?: string | null;
+  createdAt: number;
+}
+
+export interface ScreeningDecision {
+  address: string;
+  /** clear, blocked or error */
+  decision: string;
+  reason: string | null;
+  /** What asked: withdrawal, deposit, cli:screen, ... */
+  context: string;
+  at: number;
+}
+
+export interface UserDetail {
+  profile: UserProfile;
+  /** Null while no market lists the limits' reference token. */
+  limits: Limits | null;
+  balances: UserBalance[];
+  orders: UserOrder[];
+  fills: UserFill[];
+  deposits: UserDeposit[];
+  withdrawals: UserWithdrawal[];
+  screening: ScreeningDecision[];
+}
+
+/** A limit override: base units as a decimal string, or null for the level's default. */
+export interface LimitOverride {
+  withdrawalDaily: string | null;
+  withdrawal30d: string | null;
+  maxOrderNotional: string | null;
+  reason: string;
+}
+
+export interface DenyEntry {
+  address: string;
+  reason: string;
+  addedBy: string;
+  addedAt: number;
+}
+
+export type MarketStateName = "open" | "cancel_only" | "halted";
+
+export interface AuditEntry {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  next: string | null;
+}

@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { isPlainClick, routeOf } from "./router";
+
+describe("routeOf", () => {
+  it("shows the trading page at the root, for a market path and for index.html", () => {
+    for (const path of ["/", "", "/index.html", "/trade/WETH-USDC", "/trade/"]) expect(routeOf(path)).toEqual({ name: "trading" });
+  });
+
+  it("shows the account page at /account, with or without a trailing slash", () => {
+    expect(routeOf("/account")).toEqual({ name: "account" });
+    expect(routeOf("/account/")).toEqual({ name: "account" });
+  });
+
+  it("shows the back office with the section the path names, and no section for an odd one", () => {
+    expect(routeOf("/backoffice")).toEqual({ name: "backoffice", section: null });
+    expect(routeOf("/backoffice/kyc")).toEqual({ name: "backoffice", section: "kyc" });
+    expect(routeOf("/backoffice/audit/")).toEqual({ name: "backoffice", section: "audit" });
+    expect(routeOf("/backoffice/<script>")).toEqual({ name: "backoffice", section: null });
+  });
+
+  it("knows the staff password link's page and calls anything else not found", () => {
+    expect(routeOf("/staff/reset-password")).toEqual({ name: "staff-password" });
+    expect(routeOf("/accounts")).toEqual({ name: "not-found" });
+    expect(routeOf("/backofficer")).toEqual({ name: "not-found" });
+  });
+});
+
+describe("isPlainClick", () => {
+  const click = { button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false, defaultPrevented: false };
+
+  it("takes a plain left click and leaves new-tab clicks and other buttons to the browser", () => {
+    expect(isPlainClick(click)).toBe(true);
+    expect(isPlainClick({ ...click, ctrlKey: true })).toBe(false);
+    expect(isPlainClick({ ...click, metaKey: true })).toBe(false);
+    expect(isPlainClick({ ...click, button: 1 })).toBe(false);
+    expect(isPlainClick({ ...click, defaultPrevented: true })).toBe(false);
+  });
+});
+
+describe("navigate", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  /** A window whose history moves a location, as a browser's does; `back()` fires popstate. */
+  function fakeWindow(path: string) {
+    const entries = [path];
+    const listeners: (() => void)[] = [];
+    const location = { pathname: path, search: "", hash: "" };
+    const go = (url: string) => {
+      const parsed = new URL(url, "http://hdex.test");
+      Object.assign(location, { pathname: parsed.pathname, search: parsed.search, hash: parsed.hash });
+    };
+    return {
+      location,
+      history: {
+        pushState: (_: unknown, __: string, url: string) => {
+          entries.push(url);
+          go(url);
+        },
+        replaceState: (_: unknown, __: string, url: string) => {
+          entries[entries.length - 1] = url;
+          go(url);
+        },
+        back: () => {
+          entries.pop();
+          go(entries[entries.length - 1] ?? "/");
+          listeners.forEach((listener) => listener());
+        },
+      },
+      addEventListener: (_: string, listener: () => void) => listeners.push(listener),
+      scrollTo: vi.fn(),
+      entries,
+    };
+  }
+
+  it("pushes the new path, follows the back button, and replaces without a new entry", async () => {
+    const window = fakeWindow("/trade/WETH-USDC");
+    vi.stubGlobal("window", window);
+    const router = await import("./router");
+
+    router.navigate("/account", { toTop: true });
+    expect(window.entries).toEqual(["/trade/WETH-USDC", "/account"]);
+    expect(window.scrollTo).toHaveBeenCalledWith(0, 0);
+
+    router.navigate("/account?verifyEmail=abc12345");
+    router.navigate("/account", { replace: true });
+    expect(window.entries).toEqual(["/trade/WETH-USDC", "/account", "/account"]);
+
+    window.history.back();
+    window.history.back();
+    expect(window.location.pathname).toBe("/trade/WETH-USDC");
+    expect(router.routeOf(window.location.pathname)).toEqual({ name: "trading" });
+  });
+});

@@ -1,0 +1,146 @@
+"""A wallet submits level 1 and level 2, staff review with password + TOTP sessions, and the level
+changes at once; a rejection carries its reason and the wallet submits again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from backend.accounts.levels import current_level
+from backend.audit_log import AuditFilter, list_entries
+from backend.bootstrap import Container
+from backend.staff.roles import Role
+
+from ..api.exchange_fixtures import wallet
+from .conftest import IDENTITY, PDF, PNG, USER, StaffBrowser, documents, stored_files
+
+
+def _level(container: Container) -> int:
+    with container.uow() as uow:
+        return current_level(uow.session, wallet(USER))
+
+
+def _actions(container: Container, action: str) -> list[Any]:
+    with container.uow() as uow:
+        return [entry.after for entry in list_entries(uow.session, AuditFilter(action=action), 100)]
+
+
+def test_a_wallet_reaches_level_2_as_soon_as_staff_approve_each_submission(
+    user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    compliance = staff_as(Role.COMPLIANCE)
+    assert user.get("/v1/account/kyc").json() == {"level": 0, "submissions": []}
+
+    level1 = user.post("/v1/account/kyc/level1", json=IDENTITY)
+    assert level1.status_code == 201, level1.text
+    assert level1.json()["status"] == "pending" and level1.json()["level"] == 1
+    queue = compliance.client.get("/v1/staff/kyc/submissions", params={"status": "pending"}).json()
+    assert [s["id"] for s in queue["submissions"]] == [level1.json()["id"]]
+    assert queue["submissions"][0]["data"]["legalName"] == "Ada Lovelace"
+    assert queue["submissions"][0]["address"] == wallet(USER)
+
+    approved = compliance.post(f"/v1/staff/kyc/submissions/{level1.json()['id']}/approve", {})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["reviewer"] == "staff:compliance@hdex.example"
+    assert _level(container) == 1 and user.get("/v1/account/profile").json()["level"] == 1
+
+    level2 = user.post("/v1/account/kyc/level2", files=documents())
+    assert level2.status_code == 201, level2.text
+    kinds = {d["kind"]: d for d in level2.json()["documents"]}
+    assert kinds["identity"]["contentType"] == "image/png" and kinds["identity"]["size"] == len(PNG)
+    assert kinds["proof_of_address"]["contentType"] == "application/pdf"
+    assert len(stored_files(container)) == 2
+
+    document = compliance.client.get(f"/v1/staff/kyc/documents/{kinds['identity']['id']}")
+    assert document.status_code == 200 and document.content == PNG
+    compliance.post(f"/v1/staff/kyc/submissions/{level2.json()['id']}/approve", {"reason": "documents match"})
+    assert _level(container) == 2
+    status = user.get("/v1/account/kyc").json()
+    assert status["level"] == 2 and [s["level"] for s in status["submissions"]] == [2, 1]
+    assert [after["level"] for after in _actions(container, "account.level")] == [2, 1]
+    assert len(_actions(container, "kyc.approve")) == 2 and len(_actions(container, "kyc.document_view")) == 1
+
+
+def test_a_rejection_carries_its_reason_and_the_wallet_submits_again(
+    user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    compliance = staff_as(Role.COMPLIANCE)
+    first = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    assert user.post("/v1/account/kyc/level1", json=IDENTITY).json()["error"]["code"] == "KYC_ALREADY_PENDING"
+
+    no_reason = compliance.post(f"/v1/staff/kyc/submissions/{first['id']}/reject", {})
+    assert no_reason.status_code == 422
+    rejected = compliance.post(f"/v1/staff/kyc/submissions/{first['id']}/reject", {"reason": "name is blurred"})
+    assert rejected.json()["status"] == "rejected" and rejected.json()["reason"] == "name is blurred"
+    again = compliance.post(f"/v1/staff/kyc/submissions/{first['id']}/approve", {})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "KYC_NOT_PENDING"
+    assert _level(container) == 0
+
+    seen = user.get("/v1/account/kyc").json()["submissions"][0]
+    assert seen["status"] == "rejected" and seen["reason"] == "name is blurred" and seen["reviewedAt"] is not None
+    assert "reviewer" not in seen and "data" not in seen  # staff-only fields
+    second = user.post("/v1/account/kyc/level1", json={**IDENTITY, "legalName": "Augusta Ada King"})
+    assert second.status_code == 201
+    compliance.post(f"/v1/staff/kyc/submissions/{second.json()['id']}/approve", {})
+    assert _level(container) == 1
+    assert _actions(container, "kyc.reject") == [
+        {"submission": first["id"], "level": 1, "status": "rejected", "reason": "name is blurred"}
+    ]
+
+
+def test_level_2_needs_an_approved_level_1_and_stores_nothing_before(user: TestClient, container: Container) -> None:
+    refused = user.post("/v1/account/kyc/level2", files=documents())
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "KYC_LEVEL_REQUIRED"
+    assert stored_files(container) == []
+
+
+def test_a_declared_restricted_country_cannot_pass_level_0(
+    user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    refused = user.post("/v1/account/kyc/level1", json={**IDENTITY, "country": "KP"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "JURISDICTION_RESTRICTED"
+    assert user.get("/v1/account/kyc").json()["submissions"] == []
+
+    pending = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    profile = user.put("/v1/account/profile", json={"country": "ir"}).json()
+    assert profile["country"] == "IR" and profile["countryRestricted"] is True
+    approve = staff_as(Role.COMPLIANCE).post(f"/v1/staff/kyc/submissions/{pending['id']}/approve", {})
+    assert approve.status_code == 403 and approve.json()["error"]["code"] == "JURISDICTION_RESTRICTED"
+    assert _level(container) == 0
+    assert user.post("/v1/account/kyc/level1", json=IDENTITY).json()["error"]["code"] == "JURISDICTION_RESTRICTED"
+
+
+def test_declaring_a_restricted_country_drops_a_verified_wallet_to_level_0(
+    user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    submission = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    staff_as(Role.ADMIN).post(f"/v1/staff/kyc/submissions/{submission['id']}/approve", {})
+    assert _level(container) == 1
+    assert user.put("/v1/account/profile", json={"country": "KP"}).json()["level"] == 0
+    assert _actions(container, "account.level")[0] == {"level": 0, "reason": "declared KP, a restricted country"}
+
+
+def test_the_document_download_is_inert_in_a_browser(
+    user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    compliance = staff_as(Role.COMPLIANCE)
+    level1 = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    compliance.post(f"/v1/staff/kyc/submissions/{level1['id']}/approve", {})
+    # An HTML name and a declared text/html type change nothing: the type comes from the bytes.
+    files = documents(names=("<script>alert(1)</script>.html", "x.html"))
+    files["identityDocument"] = ("<b>.html", files["identityDocument"][1], "text/html")
+    level2 = user.post("/v1/account/kyc/level2", files=files).json()
+    for document in level2["documents"]:
+        response = compliance.client.get(f"/v1/staff/kyc/documents/{document['id']}")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == document["contentType"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["content-security-policy"] == "sandbox"
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["content-disposition"].startswith("inline; filename=")
+        assert "<" not in response.headers["content-disposition"]
+    assert {d["contentType"] for d in level2["documents"]} == {"image/png", "application/pdf"}
+    assert compliance.client.get("/v1/staff/kyc/documents/999").json()["error"]["code"] == "KYC_DOCUMENT_NOT_FOUND"
+    assert stored_files(container)[0].read_bytes() in (PNG, PDF)

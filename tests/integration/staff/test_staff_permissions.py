@@ -1,0 +1,75 @@
+"""Every back-office route of users, limits, the deny-list and market state checks its own permission on
+the server: a role without it gets 403 STAFF_FORBIDDEN and nothing changes. Each route is tried by a
+member whose role holds every other permission, and by the real roles that lack it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend.staff.roles import PERMISSIONS, Permission, Role
+from backend.trading.usecases.deny_list import deny_address
+
+from ..api.exchange_fixtures import MARKET, Exchange, wallet
+from .exchange_staff import back_office_state, running_staff_exchange, signed_in
+
+LISTED = "0x" + "5e" * 20
+# (method, path, body, the permission it needs)
+ROUTES: list[tuple[str, str, dict[str, Any] | None, Permission]] = [
+    ("GET", "/v1/staff/users?q=alice", None, Permission.USERS_READ),
+    ("GET", f"/v1/staff/users/{wallet(5)}", None, Permission.USERS_READ),
+    (
+        "PUT",
+        f"/v1/staff/users/{wallet(5)}/limits",
+        {"maxOrderNotional": "1", "reason": "r"},
+        Permission.LIMITS_OVERRIDE,
+    ),
+    ("GET", "/v1/staff/denylist", None, Permission.DENYLIST_READ),
+    ("POST", "/v1/staff/denylist", {"address": "0x" + "11" * 20, "reason": "r"}, Permission.DENYLIST_MANAGE),
+    ("POST", f"/v1/staff/denylist/{LISTED}/remove", {"reason": "r"}, Permission.DENYLIST_MANAGE),
+    ("POST", f"/v1/staff/markets/{MARKET}/state", {"state": "halted", "reason": "r"}, Permission.MARKET_STATE),
+]
+ROUTE_IDS = [f"{method} {path.split('?')[0]}" for method, path, _, _ in ROUTES]
+
+
+@pytest.fixture
+def exchange(database_url: str, tmp_path: Path) -> Iterator[Exchange]:
+    for running in running_staff_exchange(database_url, tmp_path):
+        with running.container.uow() as uow:  # something for the remove route to (not) remove
+            deny_address(uow.session, LISTED, "known scam", actor="cli:test")
+            uow.commit()
+        yield running
+
+
+def refused_and_nothing_changed(exchange: Exchange, csrf: dict[str, str], method: str, path: str,
+                                body: dict[str, Any] | None) -> None:  # fmt: skip
+    before = back_office_state(exchange.container)
+    answer = exchange.client.request(method, path, json=body, headers=csrf)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (403, "STAFF_FORBIDDEN"), answer.text
+    assert back_office_state(exchange.container) == before
+
+
+@pytest.mark.parametrize(("method", "path", "body", "needed"), ROUTES, ids=ROUTE_IDS)
+def test_a_role_holding_every_permission_but_the_routes_own_is_refused(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch, method: str, path: str, body: dict[str, Any] | None,
+    needed: Permission,
+) -> None:  # fmt: skip
+    monkeypatch.setitem(PERMISSIONS, Role.SUPPORT, frozenset(Permission) - {needed})
+    csrf = signed_in(exchange, Role.SUPPORT)
+    refused_and_nothing_changed(exchange, csrf, method, path, body)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "needed"), ROUTES, ids=ROUTE_IDS)
+def test_every_real_role_without_the_permission_is_refused(
+    exchange: Exchange, method: str, path: str, body: dict[str, Any] | None, needed: Permission
+) -> None:
+    lacking = [role for role in Role if needed not in PERMISSIONS[role]]
+    for role in lacking:
+        exchange.client.cookies.clear()
+        csrf = signed_in(exchange, role)
+        refused_and_nothing_changed(exchange, csrf, method, path, body)
+    holding = {role for role in Role if needed in PERMISSIONS[role]}
+    assert Role.ADMIN in holding and holding | set(lacking) == set(Role)
