@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
 from backend.audit_log import cli_actor
 from backend.cli.context import database_container
 from backend.errors import HdexError
-from backend.staff.accounts import Actor, StaffAccounts
+from backend.staff.accounts import Actor, StaffAccounts, StaffMember
 from backend.staff.roles import Role
 
 
@@ -50,17 +51,22 @@ def list_command() -> None:
         click.echo(f"{member.id} {member.email} {member.role.value} {state} {totp}")
 
 
+def _change_by_email(command: str, email: str, change: Callable[[StaffAccounts, int], StaffMember]) -> StaffMember:
+    """Apply `change` to EMAIL's account; a refusal is one line on stderr and exit status 2."""
+    accounts = StaffAccounts(database_container())
+    try:
+        return change(accounts, accounts.find_by_email(email).id)
+    except HdexError as exc:
+        click.echo(f"hdex staff {command}: {exc.message}", err=True)
+        sys.exit(2)
+
+
 @staff_group.command("disable")
 @click.argument("email")
 @click.option("--reason", required=True, help="why (recorded in the audit log)")
 def disable_command(email: str, reason: str) -> None:
     """Disable EMAIL's account and end its sessions."""
-    accounts = StaffAccounts(database_container())
-    try:
-        member = accounts.disable(accounts.find_by_email(email).id, Actor(cli_actor()), reason)
-    except HdexError as exc:
-        click.echo(f"hdex staff disable: {exc.message}", err=True)
-        sys.exit(2)
+    member = _change_by_email("disable", email, lambda accounts, id_: accounts.disable(id_, Actor(cli_actor()), reason))
     click.echo(f"staff {member.email} disabled")
 
 
@@ -69,10 +75,7 @@ def disable_command(email: str, reason: str) -> None:
 @click.option("--reason", required=True, help="why (recorded in the audit log)")
 def reset_totp_command(email: str, reason: str) -> None:
     """Reset EMAIL's second factor (a lost phone): a new TOTP is set up at the next sign-in; sessions end."""
-    accounts = StaffAccounts(database_container())
-    try:
-        member = accounts.reset_totp(accounts.find_by_email(email).id, Actor(cli_actor()), reason)
-    except HdexError as exc:
-        click.echo(f"hdex staff reset-totp: {exc.message}", err=True)
-        sys.exit(2)
+    member = _change_by_email(
+        "reset-totp", email, lambda accounts, id_: accounts.reset_totp(id_, Actor(cli_actor()), reason)
+    )
     click.echo(f"staff {member.email}: TOTP reset; a new one is set up at the next sign-in")

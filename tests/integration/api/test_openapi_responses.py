@@ -75,6 +75,27 @@ def undocumented_fields(document: dict[str, Any], schema: dict[str, Any], value:
     return []
 
 
+def schema_mismatches(document: dict[str, Any], made: list[tuple[str, str, int, Any]]) -> list[str]:
+    """Every way the responses `made` (method, path template, status, response) differ from what `document`
+    says of them: an undocumented status, a body its schema refuses, a field the schema does not name."""
+    schema = schemathesis.openapi.from_dict(document)
+    mismatches: list[str] = []
+    for method, template, status, response in made:
+        assert str(status) in document["paths"][template][method.lower()]["responses"], (method, template, status)
+        try:
+            schema[template][method].validate_response(response)
+        except FailureGroup as group:
+            mismatches += [f"{method} {template} {status}: {failure}" for failure in group.exceptions]
+        except Failure as failure:
+            mismatches.append(f"{method} {template} {status}: {failure}")
+        content = document["paths"][template][method.lower()]["responses"][str(status)].get("content", {})
+        if "application/json" in content:
+            documented = content["application/json"]["schema"]
+            where = f"{method} {template} {status}"
+            mismatches += undocumented_fields(document, documented, response.json(), where)
+    return mismatches
+
+
 def describes_the_body(document: dict[str, Any], schema: dict[str, Any]) -> bool:
     """A JSON body's fields are listed (an empty or free-form object schema says nothing); text is a string."""
     resolved = resolve(document, schema)
@@ -176,23 +197,9 @@ def a_trading_day(exchange: Exchange) -> Calls:
 
 def test_real_bodies_match_the_schemas_openapi_documents_for_them(sqlite_exchange: Exchange) -> None:
     document = sqlite_exchange.client.get("/openapi.json").json()
-    schema = schemathesis.openapi.from_dict(document)
     calls = a_trading_day(sqlite_exchange)
 
-    mismatches: list[str] = []
-    for method, template, status, response in calls.made:
-        assert str(status) in document["paths"][template][method.lower()]["responses"], (method, template, status)
-        try:
-            schema[template][method].validate_response(response)
-        except FailureGroup as group:
-            mismatches += [f"{method} {template} {status}: {failure}" for failure in group.exceptions]
-        except Failure as failure:
-            mismatches.append(f"{method} {template} {status}: {failure}")
-        content = document["paths"][template][method.lower()]["responses"][str(status)].get("content", {})
-        if "application/json" in content:
-            documented = content["application/json"]["schema"]
-            where = f"{method} {template} {status}"
-            mismatches += undocumented_fields(document, documented, response.json(), where)
+    mismatches = schema_mismatches(document, calls.made)
     assert not mismatches, "\n\n".join(mismatches)
     exercised = {(method, template) for method, template, _, _ in calls.made}
     assert {(method, path) for method, path, _ in operations(document)} <= exercised
