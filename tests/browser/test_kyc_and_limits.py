@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import pyotp
 from playwright.sync_api import expect
 
+from .browser_kit import screenshot
 from .flows import (
     CHAIN_TIMEOUT_MS,
     api_get,
@@ -96,6 +97,7 @@ def approve_pending(page: Page, open_document: str | None = None) -> None:
     if open_document is not None:
         page.get_by_role("button", name=f"Open {open_document}").click()
         expect(page.get_by_role("img", name=open_document)).to_be_visible()
+        screenshot(page, "backoffice-kyc-review")  # README's picture of the back office
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("table", name="Submissions").get_by_role("button", name="Review")).to_have_count(0)
 
@@ -165,6 +167,7 @@ def test_verification_raises_the_limits_at_once_and_a_refused_withdrawal_then_go
             approve_pending(staff, open_document="Identity document")
             connect(user, "/account")  # the page loaded afresh
             expect(daily_withdrawals(page)).to_have_accessible_description(re.compile(r"of 500,000 USDC"))
+            screenshot(page, "account")
             assert api_get_limits(user.page, address)["level"] == 2
 
             # the withdrawal refused at level 0 now goes through
