@@ -11,7 +11,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
-from auditor.abi import Event, ExchangeAbi, SettleCall
+from auditor.abi import Event, ExchangeAbi, Order, SettleCall
 from auditor.errors import AuditError
 from auditor.state import ETHER
 
@@ -25,6 +25,7 @@ def _selector(signature: str) -> bytes:
 _BALANCE_OF = _selector("balanceOf(address,address)")
 _ERC20_BALANCE_OF = _selector("balanceOf(address)")
 _ORDER_STATUS = _selector("orderStatus(bytes32)")
+_IS_NONCE_USED = _selector("isNonceUsed(address,uint64)")
 _DOMAIN_SEPARATOR = _selector("domainSeparator()")
 _MAKER_FEE_RATE = _selector("makerFeeRate()")
 _TAKER_FEE_RATE = _selector("takerFeeRate()")
@@ -101,10 +102,25 @@ class ChainReader:
         return int(self._call(token, data, block, ["uint256"])[0])
 
     def order_status(self, order_hash: str, block: int) -> tuple[int, bool]:
-        """An order's fill and cached signature check at `block` (the opening state of a partial range)."""
+        """An order's fill counter at `block`: its filled amount and cached signature check."""
         data = _ORDER_STATUS + bytes.fromhex(order_hash[2:])
         filled, verified, _ = self._call(self.exchange, data, block, ["uint128", "bool", "bool"])
         return int(filled), bool(verified)
+
+    def nonce_used(self, maker: str, nonce: int, block: int) -> bool:
+        """Whether `maker`'s `nonce` is used at `block` (the Exchange's `isNonceUsed`)."""
+        data = _IS_NONCE_USED + encode(["address", "uint64"], [maker, nonce])
+        return bool(self._call(self.exchange, data, block, ["bool"])[0])
+
+    def opening_fill(self, order: Order, order_hash: str, block: int) -> tuple[int, bool]:
+        """An order's fill and cached signature check at `block` (the opening state of a partial range), from both
+        fill records (IExchange "Fill records"): its counter when it has one; else, if its nonce is used, it can
+        take no further fill (filled completely in one batch, or its nonce spent by another order or a cancel), so
+        it opens as filled to its whole amount; else it is new."""
+        filled, verified = self.order_status(order_hash, block)
+        if not verified and self.nonce_used(order.maker, order.nonce, block):
+            return order.base_amount, False
+        return filled, verified
 
     def domain_separator(self, block: int) -> str:
         return "0x" + bytes(self._call(self.exchange, _DOMAIN_SEPARATOR, block, ["bytes32"])[0]).hex()

@@ -144,11 +144,11 @@ def _fresh_state(chain: ChainReader, from_block: int) -> AuditState:
 def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder]:
     """Opening balances and order states: nothing before genesis, else the contract's views before the range."""
     if from_block == 0:
-        return (lambda wallet, token: 0), (lambda order_hash: (0, False))
+        return (lambda wallet, token: 0), (lambda order, order_hash: (0, False))
     before = from_block - 1
     return (
         lambda wallet, token: chain.vault_balance(wallet, token, before),
-        lambda order_hash: chain.order_status(order_hash, before),
+        lambda order, order_hash: chain.opening_fill(order, order_hash, before),
     )
 
 

@@ -16,8 +16,9 @@ FEE_RATE_SCALE = 10**6
 MAX_FEE_RATE = 10_000
 SELL = 1
 FLAG_POST_ONLY = 4
-# An order's fill and whether its signature was already verified, before the audited range.
-OpeningOrder = Callable[[str], tuple[int, bool]]
+# An order's fill and whether its signature was already verified, before the audited range (given the order and
+# its hash: an order filled completely in one batch is recorded by its maker and nonce, not by its hash).
+OpeningOrder = Callable[[Order, str], tuple[int, bool]]
 # Whether an address holds code (a contract wallet, which signs through EIP-1271).
 HasCode = Callable[[str], bool]
 
@@ -112,7 +113,7 @@ class SettlementVerifier:
     def _check_signature(
         self, state: AuditState, check: _Check, order: Order, order_hash: str, signature: bytes
     ) -> None:
-        self._opening(state, order_hash)
+        self._opening(state, order, order_hash)
         if order_hash in state.verified:
             return  # the contract caches a signature once the order first trades; so does the audit
         if not signature:
@@ -131,15 +132,15 @@ class SettlementVerifier:
             return
         state.verified.add(order_hash)
 
-    def _opening(self, state: AuditState, order_hash: str) -> None:
+    def _opening(self, state: AuditState, order: Order, order_hash: str) -> None:
         if order_hash not in state.fills:
-            filled, verified = self.opening_order(order_hash)
+            filled, verified = self.opening_order(order, order_hash)
             state.fills[order_hash] = filled
             if verified:
                 state.verified.add(order_hash)
 
     def _fill(self, state: AuditState, check: _Check, order: Order, order_hash: str, base: int, reported: int) -> None:
-        self._opening(state, order_hash)
+        self._opening(state, order, order_hash)
         filled = state.fills[order_hash] + base
         if filled > order.base_amount:
             check.fail("overfilled", f"order {order_hash} filled {filled} of its {order.base_amount}",

@@ -43,7 +43,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
 
     // ---------------------------------------------------------------- storage
 
-    /// @dev One slot per order: cumulative fill, cached signature check, cancel flag.
+    /// @dev An order's fill counter, one slot, kept only for an order left partly filled or cancelled: cumulative
+    /// fill, cached signature check (true exactly when the order traded), cancel flag. See {IExchange} "Fill records".
     struct OrderState {
         uint128 filled;
         bool verified;
@@ -57,22 +58,40 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev An order of the batch being settled, read from calldata once and kept in memory: an order filled by
-    /// several trades is validated, hashed and verified once and written to storage once.
+    /// several trades is validated, hashed and verified once and its fill records are written once. The first twelve
+    /// words are the order's EIP-712 `encodeData` (the typehash, then the `Order` fields as copied from calldata),
+    /// hashed where they lie; `maxFeeRate` is capped at `MAX_FEE_RATE` once hashed.
     struct OrderContext {
-        bytes32 hash;
+        bytes32 typeHash;
         address maker;
         address baseToken;
         address quoteToken;
         uint256 side;
         uint256 baseAmount;
         uint256 limitPrice;
+        uint256 triggerPrice;
         uint256 maxFeeRate;
+        uint256 nonce;
+        uint256 expiry;
         uint256 flags;
+        bytes32 hash;
+        // The fill before the batch (its counter's, or zero for a new order) plus this batch's trades so far.
         uint256 filled;
+        // Whether the order trades on from its own counter; false for a new order (its nonce's bit was clear).
+        bool hasCounter;
         bool touched;
         bytes invalidReason;
         bytes32 baseBalanceSlot;
         bytes32 quoteBalanceSlot;
+        bytes32 nonceWordSlot;
+    }
+
+    /// @dev The amounts of the trade being settled, read from calldata once (the ABI decoder range-checks them).
+    struct Amounts {
+        uint256 base;
+        uint256 quote;
+        uint256 makerFee;
+        uint256 takerFee;
     }
 
     /// @dev Batch-wide values: the fee schedule read once, and the fees accrued so far.
@@ -101,6 +120,9 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     mapping(address token => bool listed) public isTokenListed;
     mapping(address wallet => mapping(address token => uint256 amount)) internal _balances;
     mapping(bytes32 orderHash => OrderState state) internal _orders;
+    /// @dev Used nonces: bit `nonce % 256` of word `nonce / 256` is set once an order of the maker with that nonce
+    /// traded or was cancelled. A counter in `_orders` never exists without its bit, so a new order costs one read.
+    mapping(address maker => mapping(uint256 wordIndex => uint256 bits)) internal _usedNonces;
     mapping(address wallet => WalletState state) internal _wallets;
     mapping(bytes32 withdrawalHash => bool processed) internal _withdrawals;
 
@@ -227,66 +249,126 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     /// whether it may trade at all.
     function _loadOrders(Order[] calldata orders, bytes[] calldata signatures)
         internal
+        view
         returns (OrderContext[] memory contexts)
     {
-        contexts = new OrderContext[](orders.length);
+        contexts = _allocateContexts(orders.length);
         bytes32 separator = _domainSeparatorV4();
         bytes32 previousHash = bytes32(0); // every digest is above it (a keccak output is never zero in practice)
         for (uint256 i; i < orders.length; ++i) {
-            Order calldata order = orders[i];
             OrderContext memory context = contexts[i];
-            bytes32 orderHash = OrderLib.digest(order, separator);
+            bytes32 orderHash = _readOrder(orders[i], context, separator, i);
             // Strictly increasing hashes: the same order twice would get two fill counters and could overfill.
             if (orderHash <= previousHash) revert BatchOrdersNotSorted(i, orderHash);
             previousHash = orderHash;
             context.hash = orderHash;
-            context.maker = order.maker;
-            context.baseToken = order.baseToken;
-            context.quoteToken = order.quoteToken;
-            context.side = order.side;
-            context.baseAmount = order.baseAmount;
-            context.limitPrice = order.limitPrice;
-            uint256 maxFeeRate = order.maxFeeRate;
-            context.maxFeeRate = maxFeeRate < MAX_FEE_RATE ? maxFeeRate : MAX_FEE_RATE;
-            context.flags = order.flags;
-            // The maker's two balance slots of this market, computed once however often the order trades.
-            context.baseBalanceSlot = _balanceSlot(context.maker, context.baseToken);
-            context.quoteBalanceSlot = _balanceSlot(context.maker, context.quoteToken);
-            OrderState memory state = _orders[orderHash];
-            context.filled = state.filled;
-            context.invalidReason = _orderInvalidReason(order, context, state, signatures[i]);
+            if (context.maxFeeRate > MAX_FEE_RATE) context.maxFeeRate = MAX_FEE_RATE;
+            context.filled = 0;
+            context.hasCounter = false;
+            context.touched = false;
+            // The storage slots the order reads and writes, computed once however often it trades.
+            (context.baseBalanceSlot, context.quoteBalanceSlot) =
+                _balanceSlots(context.maker, context.baseToken, context.quoteToken);
+            context.nonceWordSlot = _nonceWordSlot(context.maker, context.nonce);
+            context.invalidReason = _orderInvalidReason(context, signatures[i]);
         }
     }
 
-    /// @dev Why the order cannot trade at all in this batch, as the ABI-encoded error, or empty. The error is
-    /// encoded only on failure, so a valid order pays nothing for it. The signature is only checked for orders
-    /// not seen before: an order hash with a stored state was verified when first filled.
-    function _orderInvalidReason(
-        Order calldata order,
-        OrderContext memory context,
-        OrderState memory state,
-        bytes calldata signature
-    ) internal view returns (bytes memory reason) {
+    /// @dev `count` order contexts, allocated but not zeroed (`_loadOrders` writes every field): zeroing twenty
+    /// words per order that are overwritten at once cost more than the rest of the load. The struct's size is
+    /// measured on one probe allocated the usual way, so it always matches the compiler's layout.
+    function _allocateContexts(uint256 count) internal pure returns (OrderContext[] memory contexts) {
+        OrderContext memory probe;
+        // Bumps the free memory pointer past the array of pointers and the structs it points to.
+        assembly ("memory-safe") {
+            let size := sub(mload(0x40), probe)
+            contexts := mload(0x40)
+            mstore(contexts, count)
+            let context := add(contexts, shl(5, add(count, 1)))
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                mstore(add(contexts, shl(5, add(i, 1))), context)
+                context := add(context, size)
+            }
+            mstore(0x40, context)
+        }
+    }
+
+    /// @dev Copies `order` into the first twelve words of `context` (its EIP-712 `encodeData`) and returns its
+    /// digest. The copy bypasses the ABI decoder's per-field checks, so every field's range is checked here at once.
+    function _readOrder(Order calldata order, OrderContext memory context, bytes32 separator, uint256 index)
+        internal
+        pure
+        returns (bytes32)
+    {
+        bytes32 typeHash = OrderLib.TYPEHASH;
+        bytes32 structHash;
+        uint256 excessBits;
+        // Writes only inside `context`, whose first twelve words are the typehash and the eleven `Order` words.
+        assembly ("memory-safe") {
+            mstore(context, typeHash)
+            calldatacopy(add(context, 0x20), order, 0x160)
+            // Bits above each field's width: maker, baseToken, quoteToken (160), side (8), baseAmount (128),
+            // maxFeeRate (32), nonce and expiry (64), flags (32); limitPrice and triggerPrice are full words.
+            excessBits := or(
+                or(
+                    or(shr(160, mload(add(context, 0x20))), shr(160, mload(add(context, 0x40)))),
+                    or(shr(160, mload(add(context, 0x60))), shr(8, mload(add(context, 0x80))))
+                ),
+                or(
+                    or(shr(128, mload(add(context, 0xa0))), shr(32, mload(add(context, 0x100)))),
+                    or(
+                        or(shr(64, mload(add(context, 0x120))), shr(64, mload(add(context, 0x140)))),
+                        shr(32, mload(add(context, 0x160)))
+                    )
+                )
+            )
+            structHash := keccak256(context, 0x180)
+        }
+        if (excessBits != 0) revert BatchOrderMalformed(index);
+        return OrderLib.typedDataHash(separator, structHash);
+    }
+
+    /// @dev Why the order cannot trade at all in this batch, as the ABI-encoded error, or empty; also loads its
+    /// counter when it has one. The error is encoded only on failure, so a valid order pays nothing for it. Fill
+    /// records first (see {IExchange} "Fill records"): a clear nonce bit proves the order new, so its counter is
+    /// not read and its signature is checked; a set bit admits only an order with its own uncancelled counter,
+    /// whose signature was checked when it first traded.
+    function _orderInvalidReason(OrderContext memory context, bytes calldata signature)
+        internal
+        view
+        returns (bytes memory reason)
+    {
         bytes32 orderHash = context.hash;
-        if (state.cancelled) return abi.encodeWithSelector(OrderCancelled.selector, orderHash);
-        if (block.timestamp > order.expiry) {
-            return abi.encodeWithSelector(OrderExpired.selector, orderHash, order.expiry);
+        address maker = context.maker;
+        if (_sload(context.nonceWordSlot) & _nonceBit(context.nonce) != 0) {
+            OrderState memory state = _orders[orderHash];
+            if (state.cancelled) return abi.encodeWithSelector(OrderCancelled.selector, orderHash);
+            if (!state.verified) {
+                return abi.encodeWithSelector(OrderNonceUsed.selector, orderHash, maker, uint64(context.nonce));
+            }
+            context.filled = state.filled;
+            context.hasCounter = true;
+        }
+        if (block.timestamp > context.expiry) {
+            return abi.encodeWithSelector(OrderExpired.selector, orderHash, uint64(context.expiry));
         }
         if (context.flags & ~uint256(OrderLib.KNOWN_FLAGS) != 0) {
-            return abi.encodeWithSelector(OrderUnknownFlags.selector, orderHash, order.flags);
+            return abi.encodeWithSelector(OrderUnknownFlags.selector, orderHash, uint32(context.flags));
         }
         if (context.side > OrderLib.SIDE_SELL || context.baseToken == context.quoteToken) {
             return abi.encodeWithSelector(
-                OrderMarketInvalid.selector, orderHash, order.side, context.baseToken, context.quoteToken
+                OrderMarketInvalid.selector, orderHash, uint8(context.side), context.baseToken, context.quoteToken
             );
         }
-        WalletState memory wallet = _wallets[context.maker];
-        if (order.nonce < wallet.nonceFloor) {
-            return abi.encodeWithSelector(OrderNonceBelowFloor.selector, orderHash, order.nonce, wallet.nonceFloor);
+        WalletState memory wallet = _wallets[maker];
+        if (context.nonce < wallet.nonceFloor) {
+            return abi.encodeWithSelector(
+                OrderNonceBelowFloor.selector, orderHash, uint64(context.nonce), wallet.nonceFloor
+            );
         }
-        if (wallet.exitAvailableAt != 0) return abi.encodeWithSelector(WalletExited.selector, context.maker);
-        if (!state.verified && !SignatureVerifier.isValidSignatureNow(context.maker, orderHash, signature)) {
-            return abi.encodeWithSelector(InvalidSignature.selector, context.maker, orderHash);
+        if (wallet.exitAvailableAt != 0) return abi.encodeWithSelector(WalletExited.selector, maker);
+        if (!context.hasCounter && !SignatureVerifier.isValidSignatureNow(maker, orderHash, signature)) {
+            return abi.encodeWithSelector(InvalidSignature.selector, maker, orderHash);
         }
     }
 
@@ -301,16 +383,12 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         uint256 takerIndex = trade.takerOrderIndex;
         if (makerIndex >= contexts.length) revert BatchOrderIndexOutOfRange(tradeIndex, makerIndex);
         if (takerIndex >= contexts.length) revert BatchOrderIndexOutOfRange(tradeIndex, takerIndex);
-        OrderContext memory maker;
-        OrderContext memory taker;
-        // Both indices were range-checked just above, so the compiler's second bounds check is skipped.
-        assembly ("memory-safe") {
-            maker := mload(add(contexts, shl(5, add(makerIndex, 1))))
-            taker := mload(add(contexts, shl(5, add(takerIndex, 1))))
-        }
+        OrderContext memory maker = contexts[makerIndex];
+        OrderContext memory taker = contexts[takerIndex];
 
-        bytes memory reason = _tradeFailure(trade, maker, taker, batch);
-        if (reason.length == 0) reason = _applyTrade(trade, maker, taker, batch.fees);
+        Amounts memory amounts = Amounts(trade.baseAmount, trade.quoteAmount, trade.makerFee, trade.takerFee);
+        bytes memory reason = _tradeFailure(amounts, maker, taker, batch);
+        if (reason.length == 0) reason = _applyTrade(amounts, maker, taker, batch.fees);
         if (reason.length != 0) emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
     }
 
@@ -318,7 +396,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     /// matching, amounts, limits and fees; the payers' balances are checked by `_applyTrade`, which computes their
     /// slots anyway. Each error is encoded inside its failing branch, so a trade that passes pays nothing for it.
     function _tradeFailure(
-        Trade calldata trade,
+        Amounts memory trade,
         OrderContext memory maker,
         OrderContext memory taker,
         Batch memory batch
@@ -332,8 +410,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         if (taker.flags & OrderLib.FLAG_POST_ONLY != 0) {
             return abi.encodeWithSelector(PostOnlyOrderTaken.selector, taker.hash);
         }
-        uint256 base = trade.baseAmount;
-        uint256 quote = trade.quoteAmount;
+        uint256 base = trade.base;
+        uint256 quote = trade.quote;
         if (base == 0 || quote == 0) return abi.encodeWithSelector(ZeroAmountTrade.selector);
         // Fills and amounts are below 2^128 (uint128 in storage and in the ABI), so the sums cannot overflow.
         unchecked {
@@ -370,7 +448,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     /// @dev Applies a checked trade unless a payer lacks the funds (then it changes nothing and returns the
     /// ABI-encoded {InsufficientBalance}): moves the four balances, records the fills in memory and accrues the fees.
     function _applyTrade(
-        Trade calldata trade,
+        Amounts memory trade,
         OrderContext memory maker,
         OrderContext memory taker,
         FeeLedger.Data memory fees
@@ -379,8 +457,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         // Both orders trade the same market (checked in `_tradeFailure`): each order's own balance slots are the
         // ones its maker pays from and receives into.
         (OrderContext memory sell, OrderContext memory buy) = makerSells ? (maker, taker) : (taker, maker);
-        uint256 base = trade.baseAmount;
-        uint256 quote = trade.quoteAmount;
+        uint256 base = trade.base;
+        uint256 quote = trade.quote;
         uint256 sellerBase = _sload(sell.baseBalanceSlot);
         uint256 buyerQuote = _sload(buy.quoteBalanceSlot);
         if (sellerBase < base) {
@@ -410,7 +488,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev The {TradeSettled} event of an applied trade (fills are the cumulative values after it).
-    function _emitTradeSettled(Trade calldata trade, OrderContext memory maker, OrderContext memory taker) internal {
+    function _emitTradeSettled(Amounts memory trade, OrderContext memory maker, OrderContext memory taker) internal {
         emit TradeSettled(
             maker.maker,
             taker.maker,
@@ -419,8 +497,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             maker.baseToken,
             maker.quoteToken,
             uint8(maker.side),
-            trade.baseAmount,
-            trade.quoteAmount,
+            trade.base,
+            trade.quote,
             trade.makerFee,
             trade.takerFee,
             maker.filled,
@@ -428,13 +506,24 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Step 3: one storage write per order that traded (its fill and the cached signature check).
+    /// @dev Step 3: the fill records of every order that traded (see {IExchange} "Fill records"): a new order sets
+    /// its nonce's bit and, only if left partly filled, stores a counter; an order with a counter updates it.
     function _storeOrderStates(OrderContext[] memory contexts) internal {
         for (uint256 i; i < contexts.length; ++i) {
             OrderContext memory context = contexts[i];
-            if (context.touched) {
-                // `filled` never exceeds the order's uint128 base amount (checked per trade).
-                _orders[context.hash] = OrderState({filled: uint128(context.filled), verified: true, cancelled: false});
+            if (!context.touched) continue;
+            // `filled` never exceeds the order's uint128 base amount (checked per trade).
+            if (context.hasCounter) {
+                _orders[context.hash].filled = uint128(context.filled);
+                continue;
+            }
+            // Read again rather than reused from the load: another order of this maker may share the word.
+            bytes32 wordSlot = context.nonceWordSlot;
+            _sstore(wordSlot, _sload(wordSlot) | _nonceBit(context.nonce));
+            if (context.filled < context.baseAmount) {
+                OrderState storage counter = _orders[context.hash];
+                counter.filled = uint128(context.filled);
+                counter.verified = true;
             }
         }
     }
@@ -460,6 +549,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             if (order.maker != msg.sender) revert CancelNotMaker(msg.sender, order.maker);
             bytes32 orderHash = _hashTypedDataV4(OrderLib.structHash(order));
             _orders[orderHash].cancelled = true;
+            // Settlement reads the counter (and so the cancel flag) only when the nonce's bit is set.
+            _usedNonces[msg.sender][order.nonce >> 8] |= _nonceBit(order.nonce);
             emit OrderCancelledByMaker(msg.sender, orderHash);
         }
     }
@@ -583,6 +674,11 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IExchange
+    function isNonceUsed(address maker, uint64 nonce) external view returns (bool) {
+        return _usedNonces[maker][nonce >> 8] & _nonceBit(nonce) != 0;
+    }
+
+    /// @inheritdoc IExchange
     function walletState(address wallet) external view returns (uint64 nonceFloor, uint64 exitAvailableAt) {
         WalletState memory state = _wallets[wallet];
         return (state.nonceFloor, state.exitAvailableAt);
@@ -654,15 +750,38 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         emit PauseSet(paused_);
     }
 
-    /// @dev The storage slot of `_balances[wallet][token]` (Solidity's mapping layout).
-    function _balanceSlot(address wallet, address token) internal pure returns (bytes32 slot) {
+    /// @dev The storage slots of `_balances[wallet][base]` and `_balances[wallet][quote]` (Solidity's mapping
+    /// layout), sharing the hash of the wallet's inner mapping. Uses only the scratch space.
+    function _balanceSlots(address wallet, address base, address quote)
+        internal
+        pure
+        returns (bytes32 baseSlot, bytes32 quoteSlot)
+    {
         assembly ("memory-safe") {
             mstore(0x00, wallet)
             mstore(0x20, _balances.slot)
             mstore(0x20, keccak256(0x00, 0x40))
-            mstore(0x00, token)
+            mstore(0x00, base)
+            baseSlot := keccak256(0x00, 0x40)
+            mstore(0x00, quote)
+            quoteSlot := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev The storage slot of `_usedNonces[maker][nonce >> 8]`, the bitmap word holding `nonce`'s bit.
+    function _nonceWordSlot(address maker, uint256 nonce) internal pure returns (bytes32 slot) {
+        assembly ("memory-safe") {
+            mstore(0x00, maker)
+            mstore(0x20, _usedNonces.slot)
+            mstore(0x20, keccak256(0x00, 0x40))
+            mstore(0x00, shr(8, nonce))
             slot := keccak256(0x00, 0x40)
         }
+    }
+
+    /// @dev `nonce`'s bit within its bitmap word.
+    function _nonceBit(uint256 nonce) internal pure returns (uint256) {
+        return 1 << (nonce & 0xff);
     }
 
     function _sload(bytes32 slot) internal view returns (uint256 value) {

@@ -117,6 +117,10 @@ def _utc(seconds: int) -> str:
 _SENTENCES: dict[str, Callable[[Any], str]] = {
     "InvalidSignature": lambda a: f"the signature of order {a.digest} is not its maker {a.signer}'s",
     "OrderCancelled": lambda a: f"order {a.orderHash} was cancelled on-chain by its maker",
+    "OrderNonceUsed": lambda a: (
+        f"order {a.orderHash} can no longer trade: its maker {a.maker}'s nonce {a.nonce} is used on-chain (the order "
+        "was filled completely, or another order with that nonce traded or was cancelled)"
+    ),
     "OrderExpired": lambda a: f"order {a.orderHash} expired at {_utc(a.expiry)}",
     "OrderNonceBelowFloor": lambda a: (
         f"order {a.orderHash} was invalidated on-chain: its nonce {a.nonce} is below its maker's nonce floor "

@@ -31,17 +31,36 @@ pragma solidity 0.8.30;
 ///   the engine); bit 2 (`FLAG_POST_ONLY`) is enforced: the order may only be the maker of a trade. Any other
 ///   bit makes the order invalid.
 /// - Side: 0 buy (pay quote, receive base), 1 sell (pay base, receive quote).
-/// - Nonce: orders with `nonce < nonceFloor(maker)` are invalid. Expiry: valid while `block.timestamp <= expiry`.
+/// - Nonce: orders with `nonce < nonceFloor(maker)` are invalid. Each order of a maker carries its own nonce: once
+///   an order has traded or was cancelled, its nonce is used (see "Fill records") and any other order of that maker
+///   with the same nonce is refused. Consecutive nonces share one storage word, so a wallet that numbers its orders
+///   consecutively marks an order done for a ~5k write instead of a new slot's ~22k.
+/// - Expiry: valid while `block.timestamp <= expiry`.
+///
+/// Fill records (what stops an order from being filled twice): per maker, a bitmap of used nonces (bit
+/// `nonce % 256` of word `nonce / 256`, see {isNonceUsed}), and per order hash an optional fill counter (see
+/// {orderStatus}). At the end of a batch every order that traded sets its nonce's bit; an order left partly filled
+/// also stores its counter (filled amount, signature checked). A cancel by hash sets the bit and marks the
+/// counter cancelled. So a counter never exists without its bit, and settlement reads them in this order:
+/// - bit clear: the order never traded and was never cancelled; its fill is zero, its signature is checked, and
+///   it is filled within this batch up to its `baseAmount` (an order filled completely leaves only the bit);
+/// - bit set and the order's own counter (not cancelled): it trades on from the counter's filled amount, up to
+///   `baseAmount`, without a signature check;
+/// - bit set and the counter cancelled: {OrderCancelled};
+/// - bit set and no counter of its own: {OrderNonceUsed}: it was filled completely in an earlier batch, or
+///   another order of the maker with this nonce traded or was cancelled.
+/// Two orders of a maker with the same nonce in one batch each trade within their own amount (both were signed);
+/// afterwards each trades on only through its own counter.
 ///
 /// Batch layout: `orders` holds each order once, sorted by strictly increasing order hash (the EIP-712 digest,
-/// see {hashOrder}); `signatures[i]` signs `orders[i]` (it may be empty for an order already filled before:
-/// its signature check is cached); each trade names its maker and taker orders by index.
+/// see {hashOrder}); `signatures[i]` signs `orders[i]` (it may be empty for an order with a fill counter: its
+/// signature check is cached); each trade names its maker and taker orders by index.
 ///
 /// Batch failure mode: `settle` reverts as a whole only for batch-level faults (caller not an operator, paused,
-/// malformed batch: index out of range, orders not sorted or repeated, array length mismatch). A trade that fails any
-/// per-trade or per-order check (signature, cancelled, expired, below nonce floor, unknown flags, no market, exited
-/// wallet, limit price, overfill, fee, self-trade, post-only taker, zero amount, insufficient balance, mismatched
-/// orders) is skipped whole: it
+/// malformed batch: index out of range, orders not sorted or repeated, array length mismatch, an order field outside
+/// its type). A trade that fails any per-trade or per-order check (signature, cancelled, nonce used, expired, below
+/// nonce floor, unknown flags, no market, exited wallet, limit price, overfill, fee, self-trade, post-only taker,
+/// zero amount, insufficient balance, mismatched orders) is skipped whole: it
 /// changes nothing and emits {TradeSkipped} with the error below that explains it, ABI-encoded with its arguments
 /// (selector and context, exactly as a revert would carry it: which order or wallet, and the amounts that failed).
 /// A user cancelling or exiting on-chain therefore cannot make the operator's whole batch revert. The error is
@@ -110,6 +129,10 @@ interface IExchange {
     /// @notice Thrown when the batch's orders are not in strictly increasing order of their hash (EIP-712
     /// digest) at `index`. Sorting makes a duplicate order (which could otherwise be overfilled) impossible.
     error BatchOrdersNotSorted(uint256 index, bytes32 orderHash);
+    /// @notice Thrown when order `index` of the batch has a field outside its type's range (an address, `side`,
+    /// `baseAmount`, `maxFeeRate`, `nonce`, `expiry` or `flags` word with bits above its width): the calldata is not
+    /// an ABI encoding of `Order`.
+    error BatchOrderMalformed(uint256 index);
 
     // ---------------------------------------------------------------- errors: per order and trade (also skip reasons)
     // In `settle` these are not thrown but carried, ABI-encoded with their arguments, by {TradeSkipped}; the
@@ -120,6 +143,10 @@ interface IExchange {
     error InvalidSignature(address signer, bytes32 digest);
     /// @notice The order was cancelled by its maker.
     error OrderCancelled(bytes32 orderHash);
+    /// @notice The order's `nonce` is used and the order holds no fill counter of its own: the order was filled
+    /// completely in an earlier batch (a replay), or another order of `maker` with this nonce traded or was
+    /// cancelled.
+    error OrderNonceUsed(bytes32 orderHash, address maker, uint64 nonce);
     /// @notice The order expired at `expiry`.
     error OrderExpired(bytes32 orderHash, uint64 expiry);
     /// @notice The order's `nonce` is below its maker's `nonceFloor`.
@@ -301,12 +328,16 @@ interface IExchange {
     /// @dev This function reverts if:
     /// - the caller is not an operator or the exchange is paused;
     /// - `orders` and `signatures` differ in length, a trade's order index is out of range, or the orders are
-    ///   not in strictly increasing order of their hash.
+    ///   not in strictly increasing order of their hash;
+    /// - an order has a field outside its type's range ({BatchOrderMalformed}).
     function settle(Order[] calldata orders, bytes[] calldata signatures, Trade[] calldata trades) external;
 
     // ---------------------------------------------------------------- cancels and exits
 
-    /// @notice Cancels the caller's `orders` by hash (the caller must be each order's maker).
+    /// @notice Cancels the caller's `orders` by hash (the caller must be each order's maker): marks each order's
+    /// counter cancelled and uses its nonce, so the order is refused whether it is new, partly filled or filled,
+    /// and so is any other order of the caller with the same nonce.
+    /// @dev This function reverts if the caller is not the maker of one of `orders`.
     function cancelOrders(Order[] calldata orders) external;
 
     /// @notice Invalidates every order of the caller with a nonce below `nonceFloor`.
@@ -375,9 +406,13 @@ interface IExchange {
     function isTokenListed(address token) external view returns (bool);
     /// @notice `wallet`'s balance of `token` (zero address: ETH).
     function balanceOf(address wallet, address token) external view returns (uint256);
-    /// @notice The cumulative filled base amount of an order, whether its signature is cached, and whether it
-    /// was cancelled.
+    /// @notice An order's fill counter: its cumulative filled base amount, whether its signature is cached (true
+    /// exactly when a counter exists), and whether it was cancelled. An order filled completely in the first batch
+    /// it traded in keeps no counter and reads (0, false, false): its nonce's bit ({isNonceUsed}) says it is done.
     function orderStatus(bytes32 orderHash) external view returns (uint128 filled, bool verified, bool cancelled);
+    /// @notice Whether `maker`'s `nonce` is used: an order of `maker` with this nonce has traded or was cancelled.
+    /// Such an order trades again only through its own fill counter (see "Fill records").
+    function isNonceUsed(address maker, uint64 nonce) external view returns (bool);
     /// @notice `wallet`'s nonce floor and the time its exit becomes withdrawable (0: no exit).
     function walletState(address wallet) external view returns (uint64 nonceFloor, uint64 exitAvailableAt);
     /// @notice The EIP-712 hash of `order` (what the maker signs).

@@ -20,11 +20,10 @@ library OrderLib {
     /// @dev Number of 32-byte words of an encoded `Order` (all of its fields are static).
     uint256 private constant ORDER_WORDS = 11;
 
-    /// @notice The EIP-712 digest of `order` under `domainSeparator`:
-    /// `keccak256("\x19\x01" || domainSeparator || structHash(order))`.
-    /// @dev Inlines OpenZeppelin's `MessageHashUtils.toTypedDataHash` so a batch computes its domain separator once.
-    function digest(IExchange.Order calldata order, bytes32 domainSeparator) internal pure returns (bytes32 result) {
-        bytes32 structHash_ = structHash(order);
+    /// @notice The EIP-712 digest of a struct hash under `domainSeparator`:
+    /// `keccak256("\x19\x01" || domainSeparator || structHash)`.
+    /// @dev OpenZeppelin's `MessageHashUtils.toTypedDataHash`, so a batch computes its domain separator once.
+    function typedDataHash(bytes32 domainSeparator, bytes32 structHash_) internal pure returns (bytes32 result) {
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, hex"1901")

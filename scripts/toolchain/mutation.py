@@ -35,6 +35,9 @@ PRICE_TESTS = ("tests/contracts/exchange/test_limit_rounding_at_the_boundary_uni
                "tests/contracts/exchange/test_price_limits.py")
 BALANCE_TESTS = ("tests/contracts/exchange/test_a_buyer_short_of_quote_is_skipped.py",
                  "tests/contracts/exchange/test_matching_rules.py")
+FILL_RECORD_TESTS = ("tests/contracts/exchange/test_a_fully_filled_new_order_cannot_be_filled_again.py",
+                     "tests/contracts/exchange/test_fill_counters_and_nonce_bits_never_allow_an_overfill.py",
+                     "tests/contracts/exchange/test_cancels_and_nonce_floors_refuse_both_kinds_of_order.py")
 TIMELOCK_TESTS = ("tests/contracts/custody/test_a_direct_execute_cannot_borrow_the_timelock_window.py",
                   "tests/contracts/custody/test_timelock.py",
                   "tests/contracts/exchange/test_admin_through_custody.py")
@@ -87,6 +90,31 @@ MUTANTS = (
         ),
         mutated="",
         tests=BALANCE_TESTS,
+    ),
+    Mutant(
+        name="nonce-bit-unchecked",
+        source="contracts/Exchange.sol",
+        original="        if (_sload(context.nonceWordSlot) & _nonceBit(context.nonce) != 0) {\n",
+        mutated="        if (false) {\n",
+        tests=FILL_RECORD_TESTS,
+    ),
+    Mutant(
+        name="partial-fill-sets-no-nonce-bit",
+        source="contracts/Exchange.sol",
+        original="            _sstore(wordSlot, _sload(wordSlot) | _nonceBit(context.nonce));\n",
+        mutated=(
+            "            if (context.filled == context.baseAmount) {\n"
+            "                _sstore(wordSlot, _sload(wordSlot) | _nonceBit(context.nonce));\n"
+            "            }\n"
+        ),
+        tests=FILL_RECORD_TESTS,
+    ),
+    Mutant(
+        name="cancel-leaves-nonce-unused",
+        source="contracts/Exchange.sol",
+        original="            _usedNonces[msg.sender][order.nonce >> 8] |= _nonceBit(order.nonce);\n",
+        mutated="",
+        tests=FILL_RECORD_TESTS,
     ),
     Mutant(
         name="scheduled-flag-not-cleared",

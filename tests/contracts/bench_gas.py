@@ -1,11 +1,19 @@
 """Gas benchmark of the Exchange: prints one JSON line (run by `make bench-gas`).
 
-Scenarios (every order is signed fresh unless said otherwise; balances are non-zero before each trade):
-- settle_gas_single: one trade between two new orders, a batch of one.
-- settle_gas_per_trade_batch20: a taker order sweeping 20 new resting maker orders of 20 makers (the shape of
-  a batch where an incoming order crosses the book); gas of the batch / 20.
-- settle_gas_per_trade_batch20_disjoint: 20 unrelated pairs, 40 new orders of 40 wallets (worst case).
-- settle_gas_per_trade_batch20_seen: 20 trades between orders already partly filled (cached signatures).
+Every batch trades fresh orders unless said otherwise, EOA signatures in EIP-2098 compact form (as the relayer
+sends them), every order filled completely unless said otherwise, balances non-zero before each trade. "Traded
+before" means the wallet's earlier order used a nonce in the same 256-nonce word, so marking the new order done
+rewrites a non-zero word (see IExchange "Fill records"). Per-trade figures are the batch's gas / 20.
+- settle_gas_per_trade_batch20_disjoint_first_orders: 20 unrelated pairs, 40 wallets' first orders ever (each
+  order's mark writes a new word: what a wallet's first order costs).
+- settle_gas_per_trade_batch20_disjoint: 20 unrelated pairs, 40 wallets that traded before (the common case).
+- settle_gas_per_trade_batch20_sweep: one taker order sweeping 20 resting maker orders of 20 makers that traded
+  before; the taker order is twice what it sweeps, so it is left partly filled and stores a fill counter.
+- settle_gas_per_trade_batch20_partial: 20 unrelated pairs of new orders, each filled half (both orders of each
+  trade store a fill counter besides their mark).
+- settle_gas_per_trade_batch20_seen: the partly filled pairs again, filled completely from their counters
+  (cached signatures, empty signature bytes).
+- settle_gas_single: one trade between two new orders of wallets that traded before, a batch of one.
 - deposit_gas / deposit_ether_gas: an ERC-20 / ETH deposit into a balance that is already non-zero.
 - withdraw_gas: an operator-relayed, user-signed ERC-20 withdrawal with a fee.
 """
@@ -17,6 +25,9 @@ from eth_utils import keccak
 from exchange_signing import BUY, SELL, Withdrawal, compact, sign_withdrawal, trade
 
 PRICE = 2000 * E6
+BASE, QUOTE = E18 // 10, 200 * E6  # one lot: 0.1 WETH for 200 USDC
+MAKER_FEE, TAKER_FEE = QUOTE * 1_000 // 10**6, BASE * 2_000 // 10**6
+PAIRS = 20
 
 
 def _wallets(accounts, exchange, base, quote, deployer, n):
@@ -34,69 +45,65 @@ def _wallets(accounts, exchange, base, quote, deployer, n):
     return wallets
 
 
-def _fee(amount, rate):
-    return amount * rate // 10**6
+def _settle(book, legs, trades):
+    """Settles `trades` between `legs` ((order, key or signature bytes)); asserts nothing was skipped."""
+    legs = [(order, key if isinstance(key, bytes) else compact(book.sign(order, key))) for order, key in legs]
+    tx = book.settle(legs, trades)
+    assert "TradeSkipped" not in tx.events
+    return tx
+
+
+def _pairs(book, wallets, nonce, amount):
+    """One sell and one buy order of `amount` per pair of wallets, and the trades filling one lot of each pair."""
+    legs = []
+    for i in range(PAIRS):
+        seller, buyer = wallets[2 * i], wallets[2 * i + 1]
+        legs += [
+            (book.order(seller, SELL, amount, PRICE, nonce=nonce), seller.key),
+            (book.order(buyer, BUY, amount, PRICE, nonce=nonce), buyer.key),
+        ]
+    return legs, [trade(2 * i, 2 * i + 1, BASE, QUOTE, MAKER_FEE, TAKER_FEE) for i in range(PAIRS)]
 
 
 def test_bench_gas(accounts, exchange, book, traders, base_token, quote_token, deployer, chain):
     results = {}
-    wallets = _wallets(accounts, exchange, base_token, quote_token, deployer, 42)
-    base, quote = E18 // 10, 200 * E6
-    maker_fee, taker_fee = _fee(quote, 1_000), _fee(base, 2_000)
+    wallets = _wallets(accounts, exchange, base_token, quote_token, deployer, 2 * PAIRS + 1)
 
-    # single
+    legs, trades = _pairs(book, wallets, 1, BASE)
+    results["settle_gas_per_trade_batch20_disjoint_first_orders"] = _settle(book, legs, trades).gas_used // PAIRS
+
+    legs, trades = _pairs(book, wallets, 2, BASE)
+    results["settle_gas_per_trade_batch20_disjoint"] = _settle(book, legs, trades).gas_used // PAIRS
+
+    taker, makers = wallets[0], wallets[1 : PAIRS + 1]
+    legs = [(book.order(taker, BUY, 2 * PAIRS * BASE, PRICE, nonce=3), taker.key)]
+    legs += [(book.order(m, SELL, BASE, PRICE, nonce=3), m.key) for m in makers]
+    trades = [trade(i + 1, 0, BASE, QUOTE, MAKER_FEE, TAKER_FEE) for i in range(PAIRS)]
+    results["settle_gas_per_trade_batch20_sweep"] = _settle(book, legs, trades).gas_used // PAIRS
+
+    legs, trades = _pairs(book, wallets, 4, 2 * BASE)
+    results["settle_gas_per_trade_batch20_partial"] = _settle(book, legs, trades).gas_used // PAIRS
+    legs = [(order, b"") for order, _ in legs]
+    results["settle_gas_per_trade_batch20_seen"] = _settle(book, legs, trades).gas_used // PAIRS
+
     a, b = wallets[0], wallets[1]
-    single = [(book.order(a, SELL, E18, PRICE), a.key), (book.order(b, BUY, E18, PRICE), b.key)]
-    tx = book.settle(
-        [(order, compact(book.sign(order, key))) for order, key in single],
-        [trade(0, 1, base, quote, maker_fee, taker_fee)],
-    )
-    assert "TradeSkipped" not in tx.events
-    results["settle_gas_single"] = tx.gas_used
+    legs = [(book.order(a, SELL, BASE, PRICE, nonce=5), a.key), (book.order(b, BUY, BASE, PRICE, nonce=5), b.key)]
+    results["settle_gas_single"] = _settle(book, legs, [trade(0, 1, BASE, QUOTE, MAKER_FEE, TAKER_FEE)]).gas_used
 
-    # sweep: one taker against 20 makers
-    taker = wallets[2]
-    makers = wallets[3:23]
-    legs = [(book.order(taker, BUY, 40 * base, PRICE, nonce=7), taker.key)]
-    legs += [(book.order(m, SELL, E18, PRICE, nonce=7), m.key) for m in makers]
-    # the relayer sends EOA signatures in EIP-2098 compact form (64 bytes: one calldata word less)
-    legs = [(order, compact(book.sign(order, key))) for order, key in legs]
-    tx = book.settle(legs, [trade(i + 1, 0, base, quote, maker_fee, taker_fee) for i in range(20)])
-    assert "TradeSkipped" not in tx.events
-    results["settle_gas_batch20"] = tx.gas_used
-    results["settle_gas_per_trade_batch20"] = tx.gas_used // 20
-
-    # seen: the same 20 maker orders and the taker order again (cached signatures, empty signature bytes)
-    tx = book.settle([(o, b"") for o, _ in legs], [trade(i + 1, 0, base, quote, maker_fee, taker_fee)
-                                                    for i in range(20)])
-    assert "TradeSkipped" not in tx.events
-    results["settle_gas_per_trade_batch20_seen"] = tx.gas_used // 20
-
-    # disjoint: 20 pairs of new orders (wallets reused with new nonces, so balances slots are warm per pair only)
-    pairs = wallets[:40] if len(wallets) >= 40 else wallets
-    legs = []
-    for i in range(20):
-        s, t = pairs[2 * i], pairs[2 * i + 1]
-        legs += [(book.order(s, SELL, E18, PRICE, nonce=99), s.key), (book.order(t, BUY, E18, PRICE, nonce=99), t.key)]
-    legs = [(order, compact(book.sign(order, key))) for order, key in legs]
-    tx = book.settle(legs, [trade(2 * i, 2 * i + 1, base, quote, maker_fee, taker_fee) for i in range(20)])
-    assert "TradeSkipped" not in tx.events
-    results["settle_gas_per_trade_batch20_disjoint"] = tx.gas_used // 20
-
-    # deposits
-    w = wallets[41]
+    w = wallets[2 * PAIRS]
     quote_token.mint(w.account, 10 * E6, {"from": deployer})
     quote_token.approve(exchange, 10 * E6, {"from": w.account})
     results["deposit_gas"] = exchange.depositToken(quote_token, 10 * E6, {"from": w.account}).gas_used
     exchange.depositEther({"from": w.account, "value": 10**15})
     results["deposit_ether_gas"] = exchange.depositEther({"from": w.account, "value": 10**15}).gas_used
 
-    # relayed withdrawal
-    withdrawal = Withdrawal(wallet=w.address, token=quote_token.address, amount=5 * E6, maxFee=E6,
-                            recipient=w.address, nonce=1)
+    withdrawal = Withdrawal(
+        wallet=w.address, token=quote_token.address, amount=5 * E6, maxFee=E6, recipient=w.address, nonce=1
+    )
     signature = sign_withdrawal(withdrawal, w.key, chain.id, exchange.address)
-    tx = exchange.withdraw(withdrawal.as_tuple(), signature, E6 // 10, {"from": book.operator})
-    results["withdraw_gas"] = tx.gas_used
+    results["withdraw_gas"] = exchange.withdraw(
+        withdrawal.as_tuple(), signature, E6 // 10, {"from": book.operator}
+    ).gas_used
 
     print()
     print(json.dumps(results, sort_keys=True))

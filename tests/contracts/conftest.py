@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -177,8 +178,12 @@ class OrderBook:
         self.base = base
         self.quote = quote
         self.operator = operator
+        self._nonces = itertools.count(1)
 
     def order(self, trader, side, base_amount, price, **kw):
+        """An order of `trader`; without a `nonce`, the next of a counter, as wallets number their orders (a
+        nonce names one order: once an order traded or was cancelled, another with its nonce is refused)."""
+        kw.setdefault("nonce", next(self._nonces))
         return Order(
             maker=trader.address,
             baseToken=self.base.address,
@@ -268,9 +273,14 @@ def selector(exchange, error_name):
 
 
 def order_status(exchange, order_hash):
-    """(filled, verified, cancelled) as plain Python values."""
+    """(filled, verified, cancelled) of an order's fill counter, as plain Python values."""
     filled, verified, cancelled = exchange.orderStatus(order_hash)
     return int(filled), bool(verified), bool(cancelled)
+
+
+def nonce_used(exchange, order):
+    """Whether the nonce of `order` (an exchange_signing.Order) is used by its maker."""
+    return bool(exchange.isNonceUsed(order.maker, order.nonce))
 
 
 def pytest_configure(config):

@@ -1,4 +1,13 @@
-from conftest import E6, E18, MAKER_FEE_RATE, PRICE_2000, TAKER_FEE_RATE, order_status, skipped_reasons
+from conftest import (
+    E6,
+    E18,
+    MAKER_FEE_RATE,
+    PRICE_2000,
+    TAKER_FEE_RATE,
+    nonce_used,
+    order_status,
+    skipped_reasons,
+)
 from exchange_signing import BUY, SELL, trade
 
 
@@ -55,4 +64,5 @@ def test_one_order_fills_against_several_orders_in_one_batch(exchange, book, tra
 
     assert skipped_reasons(tx) == []
     assert [e["takerFilled"] for e in tx.events["TradeSettled"]] == [E18, 2 * E18, 3 * E18]
-    assert exchange.orderStatus(book.hash(buy))[0] == 3 * E18
+    # filled completely in the batch it first traded in: its nonce's bit is its only record
+    assert nonce_used(exchange, buy) and order_status(exchange, book.hash(buy)) == (0, False, False)

@@ -1,4 +1,4 @@
-from conftest import E6, E18, PRICE_2000, assert_settled, assert_skipped, order_status
+from conftest import E6, E18, PRICE_2000, assert_settled, assert_skipped, nonce_used, order_status
 from exchange_signing import BUY, SELL, trade
 
 
@@ -34,4 +34,6 @@ def test_fills_accumulate_within_one_batch(exchange, book, alice, bob):
                      [trade(0, 1, E18 // 2, 1000 * E6), trade(0, 1, E18 // 2, 1000 * E6), trade(0, 1, 1, 1)])
     assert len(tx.events["TradeSettled"]) == 2
     assert tx.events["TradeSkipped"][0]["tradeIndex"] == 2
-    assert order_status(exchange, book.hash(sell)) == (E18, True, False)
+    assert [e["makerFilled"] for e in tx.events["TradeSettled"]] == [E18 // 2, E18]
+    # filled completely in its first batch: no counter, only its nonce's bit
+    assert nonce_used(exchange, sell) and order_status(exchange, book.hash(sell)) == (0, False, False)

@@ -7,7 +7,7 @@ settle, and the skipped one changes no balance and no order state.
 
 from contextlib import contextmanager
 
-from conftest import E6, E18, MAKER_FEE_RATE, PRICE_2000, TAKER_FEE_RATE, skipped_errors
+from conftest import E6, E18, MAKER_FEE_RATE, PRICE_2000, TAKER_FEE_RATE, nonce_used, skipped_errors
 from exchange_signing import BUY, FLAG_POST_ONLY, SELL, trade
 
 QUOTE = 2000 * E6  # one WETH at PRICE_2000
@@ -24,7 +24,8 @@ def changes_nothing(exchange, book, wallets, orders):
     def state():
         holders = [*wallets, exchange.feeRecipient()]
         balances = [exchange.balanceOf(w, t) for w in holders for t in (book.base, book.quote)]
-        return balances, [tuple(exchange.orderStatus(book.hash(o))) for o in orders]
+        records = [(tuple(exchange.orderStatus(book.hash(o))), nonce_used(exchange, o)) for o in orders]
+        return balances, records
 
     before = state()
     yield
@@ -70,6 +71,15 @@ def test_a_cancelled_order_names_the_order(exchange, book, traders):
     exchange.cancelOrders([buy.as_tuple()], {"from": bob.account})
     error = _skip(exchange, book, traders, [(sell, alice.key), (buy, bob.key)], trade(0, 1, E18, QUOTE))
     assert error == ("OrderCancelled", {"orderHash": _hex(book.hash(buy))})
+
+
+def test_a_replayed_fully_filled_order_names_the_order_its_maker_and_its_nonce(exchange, book, traders):
+    alice, bob = traders[:2]
+    sell, buy = book.order(alice, SELL, E18, PRICE_2000), book.order(bob, BUY, 2 * E18, PRICE_2000)
+    book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E18, QUOTE)])
+    error = _skip(exchange, book, traders, [(sell, alice.key), (buy, b"")], trade(0, 1, E18, QUOTE))
+    assert error == ("OrderNonceUsed", {"orderHash": _hex(book.hash(sell)), "maker": alice.address,
+                                        "nonce": sell.nonce})  # fmt: skip
 
 
 def test_an_expired_order_names_the_order_and_its_expiry(exchange, book, traders, chain):

@@ -10,7 +10,7 @@ from eth_utils.address import to_checksum_address
 
 from auditor.abi import Event, Order, SettleCall, Trade
 from auditor.orders import Domain, recover
-from auditor.settlements import SettlementVerifier
+from auditor.settlements import OpeningOrder, SettlementVerifier
 from auditor.state import AuditState
 
 SELLER = Account.from_key("0x" + "11" * 32)
@@ -67,8 +67,8 @@ class Batch:
         return [f.kind for f in self.state.findings[before:] if f.failing]
 
 
-def batch(has_code: bool = False) -> Batch:
-    verifier = SettlementVerifier(DOMAIN, lambda order_hash: (0, False), lambda address: has_code)
+def batch(has_code: bool = False, opening: OpeningOrder = lambda order, order_hash: (0, False)) -> Batch:
+    verifier = SettlementVerifier(DOMAIN, opening, lambda address: has_code)
     state = AuditState(last_block=0, fee_schedule=(1_000, 2_000))
     return Batch(verifier, state)
 
@@ -94,6 +94,15 @@ def test_an_order_filled_beyond_its_amount_across_two_batches_is_reported() -> N
     seller, buyer = order(SELLER, 1, amount=WEI), order(BUYER, 0, amount=2 * WEI)
     assert run.settle(seller, buyer, WEI // 2, 1_500 * 10**6) == []
     assert run.settle(seller, buyer, WEI, 3_000 * 10**6, signatures=(b"", b"")) == ["overfilled"]
+
+
+def test_an_order_that_opens_filled_completely_is_reported_when_it_trades_again() -> None:
+    # Before the range the seller's order was filled completely in one batch: no counter, its nonce's bit set, so
+    # the chain reader opens it at its whole amount (ChainReader.opening_fill).
+    seller, buyer = order(SELLER, 1, amount=WEI), order(BUYER, 0, amount=2 * WEI)
+    done = DOMAIN.order_digest(seller)
+    run = batch(opening=lambda signed, order_hash: (signed.base_amount, False) if order_hash == done else (0, False))
+    assert "overfilled" in run.settle(seller, buyer, 1, 3_000)
 
 
 def test_an_order_never_verified_cannot_trade_without_a_signature_but_a_cached_one_can() -> None:

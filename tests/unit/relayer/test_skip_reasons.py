@@ -26,6 +26,10 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("OrderCancelled", {"orderHash": ORDER},
      f"OrderCancelled(orderHash={ORDER})",
      "not settled: order 0xabab…ab01 was cancelled on-chain by its maker"),
+    ("OrderNonceUsed", {"orderHash": ORDER, "maker": ALICE, "nonce": 7},
+     f"OrderNonceUsed(orderHash={ORDER}, maker={ALICE}, nonce=7)",
+     "not settled: order 0xabab…ab01 can no longer trade: its maker 0x9965…A4dc's nonce 7 is used on-chain (the order "
+     "was filled completely, or another order with that nonce traded or was cancelled)"),
     ("OrderExpired", {"orderHash": ORDER, "expiry": 1_767_225_600},
      f"OrderExpired(orderHash={ORDER}, expiry=1767225600)",
      "not settled: order 0xabab…ab01 expired at 2026-01-01 00:00:00 UTC"),
