@@ -20,7 +20,7 @@ import { RecentTrades } from "./features/trades";
 import { ConnectDialog, WalletButton, WrongChainBanner } from "./features/wallet";
 import { LanguageSwitcher, useI18n } from "./i18n";
 import { errorText } from "./lib/errors";
-import { Link, paths, useRoute } from "./lib/router";
+import { isStaffRoute, Link, paths, useRoute } from "./lib/router";
 import { useStreamStatus } from "./lib/use-stream";
 import "./styles/layout.css";
 
@@ -28,7 +28,7 @@ export function App() {
   const route = useRoute();
   const { t } = useI18n();
   const loading = <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
-  if (route.name === "backoffice" || route.name === "staff-password")
+  if (isStaffRoute(route))
     return (
       <Suspense fallback={loading}>
         <BackOffice route={route} />

@@ -7,7 +7,7 @@ import { marketsQuery } from "./features/markets";
 import { WalletProvider } from "./features/wallet";
 import { I18nProvider } from "./i18n";
 import { createQueryClient } from "./lib/query-client";
-import { routeOf } from "./lib/router";
+import { isStaffRoute, routeOf } from "./lib/router";
 import { stream } from "./lib/stream-client";
 import "./styles/global.css";
 
@@ -17,8 +17,7 @@ if (!root) throw new Error("index.html has no #root");
 // The markets and the socket are needed before the first book can show: start both before rendering
 // (not for the staff pages, which link to the trading page with a full load).
 const queryClient = createQueryClient();
-const firstPage = routeOf(window.location.pathname).name;
-if (firstPage !== "backoffice" && firstPage !== "staff-password") {
+if (!isStaffRoute(routeOf(window.location.pathname))) {
   void queryClient.prefetchQuery(marketsQuery);
   stream.connect();
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { isPlainClick, routeOf } from "./router";
+import { isPlainClick, isStaffRoute, routeOf } from "./router";
 
 describe("routeOf", () => {
   it("shows the trading page at the root, for a market path and for index.html", () => {
@@ -22,6 +22,16 @@ describe("routeOf", () => {
     expect(routeOf("/staff/reset-password")).toEqual({ name: "staff-password" });
     expect(routeOf("/accounts")).toEqual({ name: "not-found" });
     expect(routeOf("/backofficer")).toEqual({ name: "not-found" });
+  });
+
+  it("tells the staff pages (which start no market data) from the wallet user's", () => {
+    expect(["/backoffice/kyc", "/staff/reset-password", "/", "/account", "/nowhere"].map((path) => isStaffRoute(routeOf(path)))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -78,19 +88,31 @@ describe("navigate", () => {
   it("pushes the new path, follows the back button, and replaces without a new entry", async () => {
     const window = fakeWindow("/trade/WETH-USDC");
     vi.stubGlobal("window", window);
+    // A fresh router (and React with it) that starts from this window and listens to its popstate.
+    vi.resetModules();
     const router = await import("./router");
+    const { createElement } = await import("react");
+    const { renderToStaticMarkup } = await import("react-dom/server");
+    const Shown = () => {
+      const { pathname, search } = router.useLocation();
+      return `${router.useRoute().name} ${pathname}${search}`;
+    };
+    const shown = () => renderToStaticMarkup(createElement(Shown));
+    expect(shown()).toBe("trading /trade/WETH-USDC");
 
     router.navigate("/account", { toTop: true });
     expect(window.entries).toEqual(["/trade/WETH-USDC", "/account"]);
     expect(window.scrollTo).toHaveBeenCalledWith(0, 0);
+    expect(shown()).toBe("account /account");
 
     router.navigate("/account?verifyEmail=abc12345");
+    expect(shown()).toBe("account /account?verifyEmail=abc12345");
     router.navigate("/account", { replace: true });
     expect(window.entries).toEqual(["/trade/WETH-USDC", "/account", "/account"]);
+    expect(shown()).toBe("account /account");
 
     window.history.back();
     window.history.back();
-    expect(window.location.pathname).toBe("/trade/WETH-USDC");
-    expect(router.routeOf(window.location.pathname)).toEqual({ name: "trading" });
+    expect(shown()).toBe("trading /trade/WETH-USDC");
   });
 });

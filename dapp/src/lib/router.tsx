@@ -13,6 +13,13 @@ export type Route =
   | { name: "staff-password" }
   | { name: "not-found" };
 
+/** The staff pages: a chunk of their own that needs neither the markets nor the price stream. */
+export type StaffRoute = Extract<Route, { name: "backoffice" | "staff-password" }>;
+
+export function isStaffRoute(route: Route): route is StaffRoute {
+  return route.name === "backoffice" || route.name === "staff-password";
+}
+
 export interface Location {
   pathname: string;
   search: string;

@@ -1,7 +1,8 @@
 import { lazy } from "react";
 
 export { AccountLink } from "./account-link";
-export type { Limits } from "./account-api";
+export type { KycDocument, Limits, Profile, Submission, SubmissionStatus } from "./account-api";
+export { SUBMISSION_STATUS_NAMES } from "./kyc-steps";
 
 /** The account page, in its own chunk. */
 export const AccountPage = lazy(() => import("./account-page"));

@@ -5,16 +5,10 @@
 import { useId } from "react";
 import { DataTable, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
-import type { KycState, Profile, Submission, SubmissionStatus } from "./account-api";
-import { goToForm, latestOf, stepState, type StepState } from "./kyc-steps";
+import type { KycState, Profile, Submission } from "./account-api";
+import { goToForm, latestOf, stepState, SUBMISSION_STATUS_NAMES, type StepState } from "./kyc-steps";
 import { Level1Form } from "./level1-form";
 import { Level2Form } from "./level2-form";
-
-const STATUS_NAMES: Record<SubmissionStatus, MessageKey> = {
-  pending: "kyc.status.pending",
-  approved: "kyc.status.approved",
-  rejected: "kyc.status.rejected",
-};
 
 const STEP_TEXTS: Partial<Record<StepState, MessageKey>> = {
   pending: "kyc.step.pending",
@@ -37,7 +31,7 @@ export function KycSection({ address, kyc, profile }: { address: string; kyc: Ky
   const columns: Column<Submission>[] = [
     { id: "submitted", header: t("kyc.col.submitted"), cell: (s) => formatDateTime(s.submittedAt) },
     { id: "level", header: t("kyc.col.level"), cell: (s) => t("kyc.levelName", { level: s.level }) },
-    { id: "status", header: t("kyc.col.status"), cell: (s) => <span className={`kyc-status kyc-status--${s.status}`}>{t(STATUS_NAMES[s.status])}</span> },
+    { id: "status", header: t("kyc.col.status"), cell: (s) => <span className={`kyc-status kyc-status--${s.status}`}>{t(SUBMISSION_STATUS_NAMES[s.status])}</span> },
     { id: "reason", header: t("kyc.col.reason"), cell: (s) => <span className="cell-wrap">{s.reason ?? t("common.none")}</span> },
     { id: "reviewed", header: t("kyc.col.reviewed"), cell: (s) => (s.reviewedAt ? formatDateTime(s.reviewedAt) : t("common.none")) },
     {

@@ -1,5 +1,13 @@
 /** Where the user stands on each KYC level, from the profile and the submissions: what the page offers next. */
-import type { KycState, Profile, Submission } from "./account-api";
+import type { MessageKey } from "../../i18n";
+import type { KycState, Profile, Submission, SubmissionStatus } from "./account-api";
+
+/** A submission's status in words (the user's page and the staff review list say it alike). */
+export const SUBMISSION_STATUS_NAMES: Record<SubmissionStatus, MessageKey> = {
+  pending: "kyc.status.pending",
+  approved: "kyc.status.approved",
+  rejected: "kyc.status.rejected",
+};
 
 /**
  * - open: the form can be sent (first time, or again after a rejection)

@@ -6,6 +6,7 @@ import { ApiError } from "../../lib/api-client";
 import { countryOptions } from "../../lib/countries";
 import { accountErrorText } from "./error-text";
 import { accountApi, useSubmitKyc, type Level1Data } from "./account-api";
+import { KycFormHeading } from "./kyc-form-heading";
 import { FORM_HEADING_IDS } from "./kyc-steps";
 import { EMPTY_LEVEL1, level1Body, level1Problems, type Level1Field, type Level1Form as Level1Values } from "./validation";
 
@@ -47,14 +48,7 @@ export function Level1Form({ address, country, rejection }: { address: string; c
 
   return (
     <form className="account-form" onSubmit={send} noValidate aria-labelledby={FORM_HEADING_IDS[1]}>
-      <h4 id={FORM_HEADING_IDS[1]} tabIndex={-1}>
-        {t("kyc.level1.title")}
-      </h4>
-      {rejection !== null ? (
-        <p className="form-error" role="status">
-          {t("kyc.rejectedResubmit", { reason: rejection })}
-        </p>
-      ) : null}
+      <KycFormHeading level={1} rejection={rejection} />
       <Field label={t("kyc.legalName")} autoComplete="name" maxLength={200} {...bind("legalName")} />
       <Field label={t("kyc.dateOfBirth")} type="date" autoComplete="bday" max={new Date().toISOString().slice(0, 10)} hint={t("kyc.dateOfBirthHint")} {...bind("dateOfBirth")} />
       <SelectField label={t("kyc.country")} options={countries} placeholder={t("kyc.chooseCountry")} autoComplete="country" {...bind("country")} />

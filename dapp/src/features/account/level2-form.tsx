@@ -5,6 +5,7 @@ import { Field, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { accountErrorText } from "./error-text";
 import { accountApi, useSubmitKyc } from "./account-api";
+import { KycFormHeading } from "./kyc-form-heading";
 import { FORM_HEADING_IDS } from "./kyc-steps";
 import { MAX_UPLOAD_BYTES, megabytes, UPLOAD_ACCEPT, uploadProblem } from "./validation";
 
@@ -40,14 +41,7 @@ export function Level2Form({ address, rejection }: { address: string; rejection:
 
   return (
     <form className="account-form" onSubmit={send} noValidate aria-labelledby={FORM_HEADING_IDS[2]}>
-      <h4 id={FORM_HEADING_IDS[2]} tabIndex={-1}>
-        {t("kyc.level2.title")}
-      </h4>
-      {rejection !== null ? (
-        <p className="form-error" role="status">
-          {t("kyc.rejectedResubmit", { reason: rejection })}
-        </p>
-      ) : null}
+      <KycFormHeading level={2} rejection={rejection} />
       <Field
         label={t("kyc.identityDocument")}
         type="file"

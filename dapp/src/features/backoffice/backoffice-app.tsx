@@ -8,7 +8,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { StatusMessage, Tabs } from "../../components/ui";
 import { LanguageSwitcher, useI18n } from "../../i18n";
-import { navigate, paths, type Route } from "../../lib/router";
+import { navigate, paths, type StaffRoute } from "../../lib/router";
 import { useStore } from "../../lib/store";
 import { AuditLogSection } from "./audit-log-section";
 import { DenylistSection } from "./denylist-section";
@@ -24,9 +24,7 @@ import type { StaffMember, StaffSession } from "./staff-types";
 import { UsersSection } from "./users-section";
 import "./backoffice.css";
 
-type BackOfficeRoute = Extract<Route, { name: "backoffice" | "staff-password" }>;
-
-export default function BackOfficeApp({ route }: { route: BackOfficeRoute }) {
+export default function BackOfficeApp({ route }: { route: StaffRoute }) {
   const { t } = useI18n();
   return (
     <div className="app backoffice">

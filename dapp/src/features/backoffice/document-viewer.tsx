@@ -6,12 +6,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useI18n, type MessageKey } from "../../i18n";
+import type { KycDocument } from "../account";
 import { staffApi } from "./staff-api";
 import { staffErrorText } from "./staff-errors";
-import type { StaffDocument } from "./staff-types";
 import { documentFileName, documentView, safeBlobType, type DocumentView } from "./documents";
 
-const KIND_NAMES: Record<StaffDocument["kind"], MessageKey> = {
+const KIND_NAMES: Record<KycDocument["kind"], MessageKey> = {
   identity: "backoffice.kyc.document.identity",
   proof_of_address: "backoffice.kyc.document.proof_of_address",
 };
@@ -22,7 +22,7 @@ interface Shown {
   fileName: string;
 }
 
-export function DocumentViewer({ kycDocument, submissionId }: { kycDocument: StaffDocument; submissionId: string | number }) {
+export function DocumentViewer({ kycDocument, submissionId }: { kycDocument: KycDocument; submissionId: string | number }) {
   const { t, formatNumber } = useI18n();
   const [shown, setShown] = useState<Shown | null>(null);
   const open = useMutation({

@@ -5,8 +5,9 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { DataTable, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
-import { useI18n, type MessageKey } from "../../i18n";
+import { useI18n } from "../../i18n";
 import { countryName } from "../../lib/countries";
+import { SUBMISSION_STATUS_NAMES } from "../account";
 import { DocumentViewer } from "./document-viewer";
 import { reasonProblem } from "./forms";
 import { can } from "./permissions";
@@ -15,11 +16,6 @@ import { staffErrorText } from "./staff-errors";
 import type { StaffMember, StaffSubmission, SubmissionStatus } from "./staff-types";
 
 const STATUSES: readonly SubmissionStatus[] = ["pending", "approved", "rejected"];
-const STATUS_NAMES: Record<SubmissionStatus, MessageKey> = {
-  pending: "kyc.status.pending",
-  approved: "kyc.status.approved",
-  rejected: "kyc.status.rejected",
-};
 
 export function KycReviewSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
@@ -38,7 +34,7 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
     { id: "wallet", header: t("backoffice.col.wallet"), cell: (s) => <code>{s.address}</code> },
     { id: "email", header: t("backoffice.col.email"), cell: (s) => s.email ?? t("common.none") },
     { id: "level", header: t("kyc.col.level"), cell: (s) => t("kyc.levelName", { level: s.level }) },
-    { id: "status", header: t("kyc.col.status"), cell: (s) => t(STATUS_NAMES[s.status]) },
+    { id: "status", header: t("kyc.col.status"), cell: (s) => t(SUBMISSION_STATUS_NAMES[s.status]) },
     {
       id: "action",
       header: t("kyc.col.action"),
@@ -61,7 +57,7 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
             setStatus(event.target.value as SubmissionStatus);
             setSelected(null);
           }}
-          options={STATUSES.map((s) => [s, t(STATUS_NAMES[s])] as const)}
+          options={STATUSES.map((s) => [s, t(SUBMISSION_STATUS_NAMES[s])] as const)}
         />
       </div>
       <DataTable
@@ -129,7 +125,7 @@ function SubmissionReview({ id, member }: { id: string | number; member: StaffMe
           <dt>{t("kyc.col.level")}</dt>
           <dd>{t("kyc.levelName", { level: s.level })}</dd>
           <dt>{t("kyc.col.status")}</dt>
-          <dd>{t(STATUS_NAMES[s.status])}</dd>
+          <dd>{t(SUBMISSION_STATUS_NAMES[s.status])}</dd>
           <dt>{t("kyc.col.submitted")}</dt>
           <dd>{formatDateTime(s.submittedAt)}</dd>
           {s.reviewedAt ? (

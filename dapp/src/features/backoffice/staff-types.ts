@@ -1,5 +1,5 @@
 /** Shapes of the staff API's JSON (README "Back office", issue 13). Amounts are decimal strings of base units. */
-import type { Limits } from "../account";
+import type { Limits, Profile, Submission, SubmissionStatus } from "../account";
 
 export type Role = "admin" | "compliance" | "support" | "auditor";
 
@@ -55,15 +55,9 @@ export interface Challenge {
   totpSetup: TotpSetup | null;
 }
 
-export type SubmissionStatus = "pending" | "approved" | "rejected";
+export type { SubmissionStatus };
 
-export interface StaffDocument {
-  id: string | number;
-  kind: "identity" | "proof_of_address";
-  contentType: string;
-  size: number;
-}
-
+/** The server answers a missing address line with null (the user's form leaves it out). */
 export interface PostalAddress {
   line1: string;
   line2?: string | null;
@@ -72,14 +66,8 @@ export interface PostalAddress {
   region?: string | null;
 }
 
-export interface StaffSubmission {
-  id: string | number;
-  level: 1 | 2;
-  status: SubmissionStatus;
-  reason: string | null;
-  submittedAt: number;
-  reviewedAt: number | null;
-  documents: StaffDocument[];
+/** The wallet's own submission (GET /v1/account/kyc) with what staff see besides (the API's StaffSubmissionOut). */
+export interface StaffSubmission extends Submission {
   address: string;
   email: string | null;
   reviewer: string | null;
@@ -100,15 +88,8 @@ export interface UserHit {
   createdAt: number | null;
 }
 
-export interface UserProfile {
-  address: string;
-  email: string | null;
-  emailVerified: boolean;
-  country: string | null;
-  notifications: Record<string, boolean>;
-  level: number;
-  countryRestricted: boolean;
-}
+/** A wallet's profile, as its owner reads it (GET /v1/account/profile). */
+export type UserProfile = Profile;
 
 export interface UserBalance {
   token: string;
