@@ -95,8 +95,15 @@ class FileJournal(BufferedJournal):
     def _write(self, data: bytes) -> None:
         self._unsynced = True
         view = memoryview(data)
-        while view:  # a regular file takes it all at once unless the disk fills or a signal lands
-            view = view[self._file.write(view) :]
+        try:
+            while view:  # a regular file takes it all at once unless the disk fills or a signal lands
+                view = view[self._file.write(view) :]
+        except BaseException:
+            # cut off the part of the frame that made it: the flush keeps its commands, and the one that
+            # writes them again must append a whole frame, not one behind a fragment that reads as damage
+            if len(view) < len(data):
+                self._file.truncate(self._file.tell() - (len(data) - len(view)))
+            raise
 
     def close(self) -> None:
         """Flush and close the file."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from engine_helpers import BUY, limit
@@ -244,20 +246,30 @@ def test_a_snapshot_is_written_atomically_and_read_back(tmp_path: Path) -> None:
     assert not (tmp_path / "snapshot.json.tmp").exists()
 
 
+def _on_next_write(journal: FileJournal, monkeypatch: pytest.MonkeyPatch, write: Callable[[bytes], None]) -> None:
+    """Makes the journal's next frame write run `write(frame)` instead; the real `journal._write` is back in place
+    while it runs, for it to call and for every later write."""
+    real = journal._write
+
+    def once(frame: bytes) -> None:
+        monkeypatch.setattr(journal, "_write", real)
+        write(frame)
+
+    monkeypatch.setattr(journal, "_write", once)
+
+
 def test_a_command_appended_while_another_thread_flushes_is_written_by_the_next_flush(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "j"
     journal = FileJournal(path, fsync=False)
     journal.append(1, COMMANDS[0])
-    write = journal._write
 
     def write_while_the_host_appends(frame: bytes) -> None:
-        monkeypatch.setattr(journal, "_write", write)
         journal.append(2, COMMANDS[1])  # the host's thread, while the batch writer's flush is under way
-        write(frame)
+        journal._write(frame)
 
-    monkeypatch.setattr(journal, "_write", write_while_the_host_appends)
+    _on_next_write(journal, monkeypatch, write_while_the_host_appends)
     journal.flush()
     assert [entry.seq for entry in read_journal(path)] == [1]
     journal.flush()
@@ -271,15 +283,49 @@ def test_a_flush_that_fails_keeps_its_commands_for_the_next_flush(
     path = tmp_path / "j"
     journal = FileJournal(path, fsync=False)
     journal.append(1, COMMANDS[0])
-    write = journal._write
 
     def disk_full(frame: bytes) -> None:
-        monkeypatch.setattr(journal, "_write", write)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(journal, "_write", disk_full)
+    _on_next_write(journal, monkeypatch, disk_full)
     with pytest.raises(OSError, match="No space"):
         journal.flush()
     journal.append(2, COMMANDS[1])
     journal.close()
     assert list(read_journal(path)) == [JournalEntry(1, COMMANDS[0]), JournalEntry(2, COMMANDS[1])]
+
+
+class _DiskFillsMidFrame:
+    """A journal file whose next write stores only the first 5 bytes and the one after that fails: a disk that
+    fills in the middle of a frame. Everything else reaches the real file."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._writes = 0
+
+    def write(self, data: memoryview) -> int:
+        self._writes += 1
+        if self._writes == 1:
+            return int(self._file.write(data[:5]))
+        if self._writes == 2:
+            raise OSError(28, "No space left on device")
+        return int(self._file.write(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+def test_a_flush_that_fails_mid_frame_leaves_no_fragment_before_the_next_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "j"
+    _journal(path)
+    whole = path.stat().st_size
+    journal = FileJournal(path, fsync=False)
+    monkeypatch.setattr(journal, "_file", _DiskFillsMidFrame(journal._file))
+    journal.append(4, CancelOrder("o2"))
+    with pytest.raises(OSError, match="No space"):
+        journal.flush()
+    assert path.stat().st_size == whole
+    journal.close()
+    assert [entry.seq for entry in read_journal(path)] == [1, 2, 3, 4]
