@@ -318,11 +318,16 @@ def assert_settled(tx, count=1):
 
 def revert_data(contract_fn, *args, sender):
     """The raw revert data of calling `contract_fn(*args)` from `sender` (eth_call), or None if it succeeds."""
+    return call_revert_data(contract_fn._address, contract_fn.encode_input(*args), sender)
+
+
+def call_revert_data(to, calldata, sender):
+    """The raw revert data of an eth_call of `calldata` (0x-hex) to `to` from `sender`, or None if it succeeds."""
     from brownie import web3
     from web3.exceptions import ContractLogicError
 
     try:
-        web3.eth.call({"to": contract_fn._address, "from": str(sender), "data": contract_fn.encode_input(*args)})
+        web3.eth.call({"to": str(to), "from": str(sender), "data": calldata})
     except ContractLogicError as exc:
         data = exc.data
         return bytes.fromhex(data[2:]) if isinstance(data, str) else bytes(data)

@@ -65,5 +65,5 @@ def test_another_order_of_the_maker_with_a_used_nonce_is_refused(exchange, book,
     assert_skipped(tx, exchange, "OrderNonceUsed")
     # the same nonce of another wallet is another bit
     other = book.order(bob, SELL, E18, PRICE_2000, nonce=42)
-    carol_buy = book.order(alice, BUY, E18, PRICE_2000)
-    assert_settled(book.settle([(other, bob.key), (carol_buy, alice.key)], [trade(0, 1, E18, QUOTE)]))
+    alice_buy = book.order(alice, BUY, E18, PRICE_2000)
+    assert_settled(book.settle([(other, bob.key), (alice_buy, alice.key)], [trade(0, 1, E18, QUOTE)]))

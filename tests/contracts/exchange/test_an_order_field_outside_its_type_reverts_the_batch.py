@@ -2,8 +2,7 @@
 checks every field's range itself: a word with bits above its field's width reverts the whole batch."""
 
 import pytest
-from brownie import web3
-from conftest import E6, E18, PRICE_2000, revert_data
+from conftest import E6, E18, PRICE_2000, call_revert_data, revert_data
 from eth_abi import decode
 from eth_utils import keccak
 from exchange_signing import BUY, SELL, trade
@@ -20,17 +19,6 @@ def _batch(book, alice, bob):
     return ([o.as_tuple() for o, _ in signed], [s for _, s in signed], [trade(0, 1, E18, 2000 * E6)])
 
 
-def _call(book, data):
-    """eth_call of `settle` with raw calldata from the operator: its revert data, or None if it succeeds."""
-    try:
-        web3.eth.call({"to": book.exchange.address, "from": str(book.operator), "data": "0x" + data.hex()})
-    except ValueError as exc:
-        return bytes.fromhex(exc.args[0]["data"][2:])
-    except Exception as exc:  # web3's ContractLogicError
-        return bytes.fromhex(exc.data[2:]) if isinstance(exc.data, str) else bytes(exc.data)
-    return None
-
-
 @pytest.mark.parametrize("word", NARROW_WORDS)
 def test_a_dirty_high_bit_in_a_narrow_order_field_reverts_with_the_orders_index(exchange, book, alice, bob, word):
     orders, signatures, trades = _batch(book, alice, bob)
@@ -39,6 +27,6 @@ def test_a_dirty_high_bit_in_a_narrow_order_field_reverts_with_the_orders_index(
     orders_at = 4 + int.from_bytes(data[4:36], "big") + 32  # past the array's length word
     second_order = orders_at + 11 * 32
     data[second_order + 32 * word] |= 0x80  # the top bit of that word
-    reason = _call(book, bytes(data))
+    reason = call_revert_data(exchange.address, "0x" + data.hex(), book.operator)
     assert reason[:4] == keccak(text="BatchOrderMalformed(uint256)")[:4]
     assert decode(["uint256"], reason[4:]) == (1,)

@@ -7,9 +7,10 @@ step the contract's records (counter, cancel flag, nonce bits) equal the model's
 filled beyond its amount according to the TradeSettled events.
 """
 
+from collections import Counter
 from typing import ClassVar
 
-from conftest import E18, PRICE_2000, nonce_used, order_status
+from conftest import E18, PRICE_2000, nonce_used, order_status, skipped_errors
 from exchange_signing import BUY, SELL, trade
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -25,7 +26,7 @@ class FillRecordMachine(RuleBasedStateMachine):
     """Bound to the deployed stack through class attributes (hypothesis instantiates the class itself)."""
 
     exchange = book = traders = chain = None
-    seen: ClassVar[dict[str, int]] = {}
+    seen: ClassVar[Counter[str]] = Counter()  # outcomes over the whole run
 
     def __init__(self):
         super().__init__()
@@ -106,16 +107,14 @@ class FillRecordMachine(RuleBasedStateMachine):
                 state.append("touched")
                 expected.append(state[0])  # the maker order's cumulative fill after this trade
         tx = self.book.settle(legs, trades)
-        # brownie's EventDict has no `get`
-        skips = tx.events["TradeSkipped"] if "TradeSkipped" in tx.events else []  # noqa: SIM401
-        skipped = {e["tradeIndex"]: e["reason"] for e in skips}
-        settled = iter(tx.events["TradeSettled"] if "TradeSettled" in tx.events else [])  # noqa: SIM401
+        skipped = {index: name for index, (name, _) in skipped_errors(tx, self.exchange).items()}
+        settled = iter(tx.events["TradeSettled"] if "TradeSettled" in tx.events else [])  # noqa: SIM401 (EventDict)
         for index, outcome in enumerate(expected):
             if isinstance(outcome, str):
-                assert self._error_name(bytes(skipped[index])) == outcome, (index, outcome)
-                self.seen[outcome] = self.seen.get(outcome, 0) + 1
+                assert skipped.get(index) == outcome, (index, outcome)
+                self.seen[outcome] += 1
                 continue
-            assert index not in skipped, (index, self._error_name(bytes(skipped[index])))
+            assert index not in skipped, (index, skipped[index])
             event = next(settled)
             assert event["makerFilled"] == outcome
             h = bytes(event["makerOrderHash"])
@@ -127,12 +126,12 @@ class FillRecordMachine(RuleBasedStateMachine):
                 continue
             if has_counter:
                 self.counters[h][0] = filled
-                self.seen["from a counter"] = self.seen.get("from a counter", 0) + 1
+                self.seen["from a counter"] += 1
             else:
                 self.bits.add((order.maker, order.nonce))
                 if filled < order.baseAmount:
                     self.counters[h] = [filled, True, False]
-            self.seen["settled"] = self.seen.get("settled", 0) + 1
+            self.seen["settled"] += 1
 
     @rule(subject=st_subject)
     def cancel(self, subject):
@@ -142,16 +141,6 @@ class FillRecordMachine(RuleBasedStateMachine):
         counter = self.counters.setdefault(h, [0, False, False])
         counter[2] = True
         self.bits.add((order.maker, order.nonce))
-
-    def _error_name(self, reason):
-        from eth_utils import keccak
-
-        for item in self.exchange.abi:
-            if item["type"] == "error":
-                signature = f"{item['name']}({','.join(i['type'] for i in item['inputs'])})"
-                if keccak(text=signature)[:4] == reason[:4]:
-                    return item["name"]
-        raise AssertionError(reason.hex())
 
     # ------------------------------------------------------------------ invariants
 
@@ -184,5 +173,5 @@ def test_fill_records_follow_their_model(exchange, book, traders, chain):
     )
     # the run must have exercised every way the records refuse or admit an order
     for outcome in ("settled", "from a counter", "OrderNonceUsed", "OrderCancelled", "OrderOverfilled"):
-        assert FillRecordMachine.seen.get(outcome, 0) > 0, FillRecordMachine.seen
+        assert FillRecordMachine.seen[outcome] > 0, FillRecordMachine.seen
     print(FillRecordMachine.seen)

@@ -19,9 +19,7 @@ PRICE = 3_000 * 10**6
 
 
 def _order(signed: SignedOrder) -> Order:
-    f = signed.fields
-    return Order(f["maker"], f["baseToken"], f["quoteToken"], f["side"], f["baseAmount"], f["limitPrice"],
-                 f["triggerPrice"], f["maxFeeRate"], f["nonce"], f["expiry"], f["flags"])  # fmt: skip
+    return Order(*signed.fields.values())  # the fields are in IExchange's order, as the auditor's Order's are
 
 
 def test_orders_open_filled_from_their_bit_partly_filled_from_their_counter_and_new_from_nothing(
