@@ -68,10 +68,20 @@ def account_limits(
     )
 
 
-def check_withdrawal(session: Session, settings: Settings, wallet: str, token: str, amount: int, now_ms: int) -> int:
-    """The reference value of withdrawing `amount` of `token`, or WITHDRAWAL_LIMIT_EXCEEDED (its message
-    says the allowance left) if it would pass the wallet's daily or 30-day limit, or cannot be valued."""
-    book = store.stored_price_book(session, settings)
+def check_withdrawal(
+    session: Session,
+    settings: Settings,
+    wallet: str,
+    token: str,
+    amount: int,
+    now_ms: int,
+    book: PriceBook | None = None,
+) -> int:
+    """The reference value of withdrawing `amount` of `token` at the prices of `book` (default: the stored
+    ones), or WITHDRAWAL_LIMIT_EXCEEDED (its message says the allowance left) if it would pass the wallet's
+    daily or 30-day limit, or cannot be valued."""
+    if book is None:
+        book = store.stored_price_book(session, settings)
     limits = account_limits(session, settings, wallet, now_ms, book)
     symbol, decimals = limits.reference.symbol, limits.reference.decimals
     assert decimals is not None  # account_limits refuses an unlisted reference
@@ -97,13 +107,21 @@ def check_withdrawal(session: Session, settings: Settings, wallet: str, token: s
 
 
 def charge_withdrawal(
-    session: Session, settings: Settings, request_hash: str, wallet: str, token: str, amount: int, now_ms: int
+    session: Session,
+    settings: Settings,
+    request_hash: str,
+    wallet: str,
+    token: str,
+    amount: int,
+    now_ms: int,
+    book: PriceBook | None = None,
 ) -> None:
     """Check the withdrawal request `request_hash` (already added to the session) against the wallet's
-    limits under its lock, and count it: two requests of one wallet never both pass on the same usage."""
+    limits under its lock, and count it: two requests of one wallet never both pass on the same usage.
+    `book`: the prices of an earlier check of the same request (only usage needs the lock), else the stored ones."""
     session.flush()  # the request row first: its valuation refers to it
     store.lock_wallet(session, wallet)
-    value = check_withdrawal(session, settings, wallet, token, amount, now_ms)
+    value = check_withdrawal(session, settings, wallet, token, amount, now_ms, book)
     store.record_valuation(session, request_hash, wallet, value, now_ms)
 
 

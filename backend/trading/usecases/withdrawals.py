@@ -3,11 +3,12 @@
 Checks before anything is stored: signature by the wallet, a positive amount, a recipient that is
 neither the zero address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits
 (`backend.limits`: checked early, then again under the wallet's limit lock as the request is stored, so
-two requests never both pass on the same usage), screening of the wallet and the destination, and the
-available balance. The balance check and the hold are one engine-host command (`HoldWithdrawal`), on
-the host's loop like every order's check and hold, so an order and a withdrawal can never both be
-promised the same funds. Once the row is committed the request itself holds (trading balances
-subtract unfinished withdrawals) and the host's hold ends with the next balance read that sees it.
+two requests never both pass on the same usage; the second reuses the first's prices, as only usage needs
+the lock), screening of the wallet and the destination, and the available balance. The balance check
+and the hold are one engine-host command (`HoldWithdrawal`), on the host's loop like every order's check
+and hold, so an order and a withdrawal can never both be promised the same funds. Once the row is
+committed the request itself holds (trading balances subtract unfinished withdrawals) and the host's
+hold ends with the next balance read that sees it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from backend.compliance.screening import Screener
 from backend.db.models import WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
 from backend.limits.service import charge_withdrawal, check_withdrawal
+from backend.limits.store import stored_price_book
+from backend.limits.valuation import PriceBook
 from backend.signing.recover import SignatureError, recover_signer
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from backend.statuses import WithdrawalStatus
@@ -60,7 +63,7 @@ async def request_withdrawal(
     if charged > withdrawal.maxFee:
         raise HdexError(ErrorCode.MAX_FEE_TOO_LOW, f"the withdrawal fee is {charged}", "withdrawal.maxFee")
     wallet, token, recipient = checksum(withdrawal.wallet), checksum(withdrawal.token), checksum(withdrawal.recipient)
-    await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount)
+    book = await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount)
     await _screen(screener, wallet, recipient)
     request_hash = "0x" + digest.hex()
 
@@ -71,7 +74,7 @@ async def request_withdrawal(
     # stays until a balance read that starts from now on (and so counts the row, if any).
     outcome: HostCommand[None] = WithdrawalStored(request_hash)
     try:
-        row = await asyncio.to_thread(_store, container, request_hash, withdrawal, signature, charged)
+        row = await asyncio.to_thread(_store, container, request_hash, withdrawal, signature, charged, book)
     except Exception:
         outcome = ReleaseWithdrawal(request_hash)  # the unit of work rolled back: nothing was stored
         raise
@@ -113,10 +116,13 @@ def _refuse_duplicate(session: Session, request_hash: str) -> None:
         raise HdexError(ErrorCode.DUPLICATE_WITHDRAWAL, "this withdrawal was already requested", "signature")
 
 
-def _check_limits(container: Container, wallet: str, token: str, amount: int) -> None:
-    """Refuse early, before screening and the hold, a request over the wallet's limits."""
+def _check_limits(container: Container, wallet: str, token: str, amount: int) -> PriceBook:
+    """Refuse early, before screening and the hold, a request over the wallet's limits; the prices it was
+    valued at, for the check under the lock as it is stored."""
     with container.uow() as uow:
-        check_withdrawal(uow.session, container.settings, wallet, token, amount, int(time.time() * 1000))
+        book = stored_price_book(uow.session, container.settings)
+        check_withdrawal(uow.session, container.settings, wallet, token, amount, int(time.time() * 1000), book)
+        return book
 
 
 def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str, int]:
@@ -127,7 +133,7 @@ def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str,
 
 
 def _store(
-    container: Container, request_hash: str, withdrawal: Withdrawal, signature: bytes, charged: int
+    container: Container, request_hash: str, withdrawal: Withdrawal, signature: bytes, charged: int, book: PriceBook
 ) -> WithdrawalRequest:
     with container.uow() as uow:
         _refuse_duplicate(uow.session, request_hash)  # again: a twin request may have been stored since the read
@@ -139,6 +145,6 @@ def _store(
             status=WithdrawalStatus.ACCEPTED, created_at_ms=now, updated_at_ms=now,
         )  # fmt: skip
         uow.session.add(row)
-        charge_withdrawal(uow.session, container.settings, request_hash, row.wallet, row.token, row.amount, now)
+        charge_withdrawal(uow.session, container.settings, request_hash, row.wallet, row.token, row.amount, now, book)
         uow.commit()
         return row
