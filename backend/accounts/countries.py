@@ -1,4 +1,5 @@
-"""ISO 3166-1 alpha-2 country codes (the 249 officially assigned) and the check of a declared country."""
+"""ISO 3166-1 alpha-2 country codes (the 249 officially assigned), the check of a declared country, and
+whether it is one of the restricted ones."""
 
 from __future__ import annotations
 
@@ -22,3 +23,8 @@ def normal_country(code: str, field: str) -> str:
     if upper not in ISO_3166_ALPHA2:
         raise HdexError(ErrorCode.INVALID_FIELD, "a country is an ISO 3166-1 alpha-2 code, like DE or US", field)
     return upper
+
+
+def is_restricted(country: str | None, restricted_countries: frozenset[str]) -> bool:
+    """Whether a declared `country` (None: not declared) is one HDEX cannot verify residents of."""
+    return country is not None and country in restricted_countries

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.countries import is_restricted
 from backend.accounts.identity import IdentityData
 from backend.accounts.levels import set_level
 from backend.accounts.uploads import CheckedDocument
@@ -47,10 +48,6 @@ class Submission:
     reviewer: str | None
     data: dict[str, Any] | None
     documents: tuple[DocumentInfo, ...]
-
-
-def is_restricted(country: str | None, restricted_countries: frozenset[str]) -> bool:
-    return country is not None and country in restricted_countries
 
 
 def check_can_submit(session: Session, profile: AccountProfile, level: int, restricted: frozenset[str]) -> None:
@@ -175,7 +172,7 @@ def find_submission(session: Session, submission_id: int, for_update: bool = Fal
 def submissions_of(session: Session, address: str) -> list[Submission]:
     """The wallet's submissions, newest first."""
     query = select(KycSubmission).where(KycSubmission.address == address).order_by(KycSubmission.id.desc())
-    return [submission_of(session, row) for row in session.scalars(query)]
+    return views_of(session, list(session.scalars(query)))
 
 
 def list_submissions(session: Session, status: str | None, limit: int, below_id: int | None) -> list[Submission]:
@@ -185,21 +182,33 @@ def list_submissions(session: Session, status: str | None, limit: int, below_id:
         query = query.where(KycSubmission.status == status)
     if below_id is not None:
         query = query.where(KycSubmission.id < below_id)
-    return [submission_of(session, row) for row in session.scalars(query)]
+    return views_of(session, list(session.scalars(query)))
 
 
 def submission_of(session: Session, row: KycSubmission) -> Submission:
     """The view of a submission row, with its documents."""
-    documents = session.scalars(select(KycDocument).where(KycDocument.submission_id == row.id).order_by(KycDocument.id))
-    return Submission(
-        id=row.id,
-        address=row.address,
-        level=row.level,
-        status=row.status,
-        reason=row.reason,
-        submitted_at_ms=row.submitted_at_ms,
-        reviewed_at_ms=row.reviewed_at_ms,
-        reviewer=row.reviewer,
-        data=None if row.data is None else IdentityData.from_json(row.data),
-        documents=tuple(DocumentInfo(d.id, d.kind, d.content_type, d.size) for d in documents),
-    )
+    return views_of(session, [row])[0]
+
+
+def views_of(session: Session, rows: list[KycSubmission]) -> list[Submission]:
+    """The views of submission rows, in their order; their documents come in one query, not one per row."""
+    documents: dict[int, list[DocumentInfo]] = {row.id: [] for row in rows}
+    if rows:
+        query = select(KycDocument).where(KycDocument.submission_id.in_(documents)).order_by(KycDocument.id)
+        for d in session.scalars(query):
+            documents[d.submission_id].append(DocumentInfo(d.id, d.kind, d.content_type, d.size))
+    return [
+        Submission(
+            id=row.id,
+            address=row.address,
+            level=row.level,
+            status=row.status,
+            reason=row.reason,
+            submitted_at_ms=row.submitted_at_ms,
+            reviewed_at_ms=row.reviewed_at_ms,
+            reviewer=row.reviewer,
+            data=None if row.data is None else IdentityData.from_json(row.data),
+            documents=tuple(documents[row.id]),
+        )
+        for row in rows
+    ]

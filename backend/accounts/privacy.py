@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.email_links import forget_links
-from backend.accounts.kyc import PENDING, REJECTED, submissions_of
+from backend.accounts.identity import IdentityData
+from backend.accounts.kyc import PENDING, REJECTED
 from backend.accounts.levels import set_level
 from backend.accounts.profiles import blank_personal_data, ensure_profile, profile_of
 from backend.audit_log import record_action
@@ -57,13 +58,14 @@ def export(
     (Screening results are not part of it: AML law forbids telling a user what screening found.)"""
     profile = profile_of(ensure_profile(session, address, now_ms), restricted)
     submissions = []
-    for submission in submissions_of(session, profile.address):
-        documents = []
-        for row in session.scalars(select(KycDocument).where(KycDocument.submission_id == submission.id)):
-            documents.append({**_columns(row), "contentBase64": _content(store, row.storage_key)})
-        submissions.append(
-            {**_columns(session.get(KycSubmission, submission.id)), "data": submission.data, "documents": documents}
-        )
+    query = select(KycSubmission).where(KycSubmission.address == profile.address).order_by(KycSubmission.id.desc())
+    for submission in session.scalars(query):
+        documents = [
+            {**_columns(row), "contentBase64": _content(store, row.storage_key)}
+            for row in session.scalars(select(KycDocument).where(KycDocument.submission_id == submission.id))
+        ]
+        data = None if submission.data is None else IdentityData.from_json(submission.data)
+        submissions.append({**_columns(submission), "data": data, "documents": documents})
     lowered = profile.address.lower()
     return {
         "address": profile.address,
@@ -152,8 +154,7 @@ def _rows(rows: Iterable[Base]) -> list[dict[str, Any]]:
     return [_columns(row) for row in rows]
 
 
-def _columns(row: Base | None) -> dict[str, Any]:
-    assert row is not None
+def _columns(row: Base) -> dict[str, Any]:
     value: dict[str, Any] = {}
     for column in row.__table__.columns:
         if column.key in UNEXPORTED_COLUMNS:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from backend.accounts.countries import normal_country
+from backend.accounts.countries import is_restricted, normal_country
 from backend.db.models import AccountProfile
 from backend.errors import ErrorCode, HdexError
 
@@ -111,6 +111,6 @@ def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Pro
         country=row.country,
         notifications={kind: getattr(row, f"notify_{kind}") for kind in NOTIFICATION_KINDS},
         level=row.level,
-        country_restricted=row.country is not None and row.country in restricted_countries,
+        country_restricted=is_restricted(row.country, restricted_countries),
         created_at_ms=row.created_at_ms,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts import kyc
@@ -53,7 +54,10 @@ class KycReview:
         """Submissions, newest first, of one status or all."""
         with self._container.uow() as uow:
             rows = kyc.list_submissions(uow.session, status, limit, below_id)
-            return [ReviewItem(row, _email(uow.session.get(AccountProfile, row.address))) for row in rows]
+            addresses = {row.address for row in rows}
+            emails = select(AccountProfile.address, AccountProfile.email).where(AccountProfile.address.in_(addresses))
+            email_of = dict(uow.session.execute(emails).tuples().all())  # one query for the page, not one per row
+            return [ReviewItem(row, email_of.get(row.address)) for row in rows]
 
     def get(self, submission_id: int) -> ReviewItem:
         """One submission, or KYC_SUBMISSION_NOT_FOUND."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.accounts import email_links, kyc, privacy
+from backend.accounts.countries import is_restricted
 from backend.accounts.identity import IdentityData, check_identity
 from backend.accounts.kyc import Submission
 from backend.accounts.levels import set_level
@@ -87,7 +88,7 @@ class Accounts:
                 set_notifications(row, changes.notifications)
             if changes.country is not UNCHANGED:
                 set_country(row, changes.country)
-                if kyc.is_restricted(row.country, self.restricted) and row.level > 0:
+                if is_restricted(row.country, self.restricted) and row.level > 0:
                     set_level(
                         uow.session, row.address, 0, actor=f"wallet:{row.address}", now_ms=now,
                         reason=f"declared {row.country}, a restricted country",
@@ -127,7 +128,7 @@ class Accounts:
         A profile without a country takes the declared one."""
         now = self._clock()
         identity = check_identity(identity, dt.datetime.fromtimestamp(now / 1000, dt.UTC).date())
-        if kyc.is_restricted(identity.country, self.restricted):
+        if is_restricted(identity.country, self.restricted):
             raise HdexError(
                 ErrorCode.JURISDICTION_RESTRICTED, f"HDEX cannot verify residents of {identity.country}", "country"
             )

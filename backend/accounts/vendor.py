@@ -64,8 +64,7 @@ def verify_webhook(
     if not secret:
         raise HdexError(ErrorCode.WEBHOOK_NOT_CONFIGURED, "no KYC vendor is configured (HDEX_KYC_WEBHOOK_SECRET)")
     stamp = timestamp.strip() if timestamp else ""
-    expected = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    if not signature or not hmac.compare_digest(expected, signature.strip().lower()):
+    if not signature or not hmac.compare_digest(_mac(secret, stamp, body), signature.strip().lower()):
         raise HdexError(ErrorCode.WEBHOOK_SIGNATURE_INVALID, "the signature does not match", "X-HDEX-Signature")
     if not stamp.isdigit() or abs(int(stamp) - now_s) > WINDOW_S:
         raise HdexError(
@@ -76,7 +75,12 @@ def verify_webhook(
 
 def sign_webhook(secret: str, timestamp: int, body: bytes) -> str:
     """The X-HDEX-Signature of `body` sent at `timestamp` (what a vendor computes; used by tests and tools)."""
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return _mac(secret, str(timestamp), body)
+
+
+def _mac(secret: str, stamp: str, body: bytes) -> str:
+    # The stamp as sent, not parsed: a signed "0123" is not a signed "123".
+    return hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
 def remember_event(session: Session, decision: VendorDecision, now_ms: int) -> None:

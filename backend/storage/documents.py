@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-# Keys are made by HDEX ("kyc/<address>/<random>"), never taken from a request; checked anyway, so no key
+# Keys are made by HDEX ("kyc/<random>"), never taken from a request; checked anyway, so no key
 # can climb out of a folder or name an odd object.
 KEY = re.compile(r"^[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.-]+)*$")
 MAX_KEY_CHARS = 255

@@ -15,14 +15,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backend.api.app import create_app
-from backend.bootstrap import Container, bootstrap
-from backend.db import migrate
-from backend.settings import load_settings
+from backend.bootstrap import Container
 from backend.staff.roles import Role
 
 from ..api.exchange_fixtures import wallet
 from ..api.siwe_messages import sign_in_body
-from ..staff.conftest import Inbox, inbox, make_staff
+from ..staff.conftest import Inbox, build_container, inbox, make_staff
 from ..staff.conftest import sign_in as staff_sign_in
 
 __all__ = ["inbox"]  # the real SMTP server fixture, shared with the staff tests
@@ -42,13 +40,10 @@ IDENTITY: dict[str, Any] = {
 
 @pytest.fixture
 def container(database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[Container]:
-    migrate.upgrade(database_url)
-    settings = load_settings(
-        _env_file=None, database_url=database_url, data_dir=tmp_path, redis_url=None, trading_sync_interval=60.0,
-        engine_fsync=False, smtp_host="127.0.0.1", smtp_port=inbox[1], smtp_tls="none",
+    built = build_container(
+        database_url, tmp_path, inbox[1],
         kyc_max_upload_bytes=MAX_UPLOAD, kyc_restricted_countries=["KP", "IR"], kyc_webhook_secret=WEBHOOK_SECRET,
     )  # fmt: skip
-    built = bootstrap(settings)
     yield built
     built.db_engine.dispose()
 

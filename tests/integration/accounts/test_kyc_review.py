@@ -14,7 +14,18 @@ from backend.bootstrap import Container
 from backend.staff.roles import Role
 
 from ..api.exchange_fixtures import wallet
-from .conftest import IDENTITY, PDF, PNG, USER, StaffBrowser, documents, stored_files
+from .conftest import (
+    IDENTITY,
+    OTHER,
+    PDF,
+    PNG,
+    USER,
+    ClientFor,
+    StaffBrowser,
+    documents,
+    signed_in_wallet,
+    stored_files,
+)
 
 
 def _level(container: Container) -> int:
@@ -61,6 +72,31 @@ def test_a_wallet_reaches_level_2_as_soon_as_staff_approve_each_submission(
     assert status["level"] == 2 and [s["level"] for s in status["submissions"]] == [2, 1]
     assert [after["level"] for after in _actions(container, "account.level")] == [2, 1]
     assert len(_actions(container, "kyc.approve")) == 2 and len(_actions(container, "kyc.document_view")) == 1
+
+
+def test_the_review_queue_pages_newest_first_and_shows_each_wallets_own_email_and_documents(
+    user: TestClient, client_for: ClientFor, staff_as: Callable[[Role], StaffBrowser]
+) -> None:
+    compliance = staff_as(Role.COMPLIANCE)
+    assert user.put("/v1/account/profile", json={"email": "ada@example.com"}).status_code == 200
+    first = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    other = client_for("other")
+    signed_in_wallet(other, OTHER)
+    second = other.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    compliance.post(f"/v1/staff/kyc/submissions/{first['id']}/approve", {})
+    third = user.post("/v1/account/kyc/level2", files=documents()).json()
+
+    page = compliance.client.get("/v1/staff/kyc/submissions", params={"limit": 2}).json()
+    assert [s["id"] for s in page["submissions"]] == [third["id"], second["id"]]
+    assert [(s["address"], s["email"]) for s in page["submissions"]] == [
+        (wallet(USER), "ada@example.com"),
+        (wallet(OTHER), None),
+    ]
+    assert [d["kind"] for d in page["submissions"][0]["documents"]] == ["identity", "proof_of_address"]
+    assert page["submissions"][1]["documents"] == []
+    last = compliance.client.get("/v1/staff/kyc/submissions", params={"limit": 2, "cursor": page["next"]}).json()
+    assert [s["id"] for s in last["submissions"]] == [first["id"]] and last["next"] is None
+    assert last["submissions"][0]["email"] == "ada@example.com"
 
 
 def test_a_rejection_carries_its_reason_and_the_wallet_submits_again(

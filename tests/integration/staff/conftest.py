@@ -61,14 +61,20 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
+def build_container(database_url: str, data_dir: Path, smtp_port: int, **settings: Any) -> Container:
+    """The migrated database's container, mailing to the test SMTP server on `smtp_port`; `settings` add
+    to or override the embedded test settings. The caller disposes of its DB engine."""
+    migrate.upgrade(database_url)
+    loaded = load_settings(
+        _env_file=None, database_url=database_url, data_dir=data_dir, redis_url=None, trading_sync_interval=60.0,
+        engine_fsync=False, smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_tls="none", **settings,
+    )  # fmt: skip
+    return bootstrap(loaded)
+
+
 @pytest.fixture
 def container(database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[Container]:
-    migrate.upgrade(database_url)
-    settings = load_settings(
-        _env_file=None, database_url=database_url, data_dir=tmp_path, redis_url=None, trading_sync_interval=60.0,
-        engine_fsync=False, smtp_host="127.0.0.1", smtp_port=inbox[1], smtp_tls="none",
-    )  # fmt: skip
-    built = bootstrap(settings)
+    built = build_container(database_url, tmp_path, inbox[1])
     yield built
     built.db_engine.dispose()
 
