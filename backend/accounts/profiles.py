@@ -6,7 +6,6 @@ staff granted. Everything here runs inside the caller's unit of work; the caller
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from eth_utils.address import is_hex_address, to_checksum_address
@@ -18,8 +17,6 @@ from backend.accounts.countries import is_restricted, normal_country
 from backend.db.models import AccountProfile
 from backend.errors import ErrorCode, HdexError
 
-MAX_EMAIL_CHARS = 254
-EMAIL = re.compile(r"^[^@\s<>\"'()\[\]\\,;:]+@[^@\s<>\"'()\[\]\\,;:]+\.[^@\s<>\"'()\[\]\\,;:]+$")
 NOTIFICATION_KINDS = ("fills", "withdrawals", "news")
 DEFAULT_NOTIFICATIONS = {"fills": True, "withdrawals": True, "news": False}
 PERSONAL_COLUMNS = ("email", "email_verified", "country", "notify_fills", "notify_withdrawals", "notify_news")
@@ -44,14 +41,6 @@ def normalise_address(address: str) -> str:
     if not isinstance(address, str) or not is_hex_address(address):
         raise HdexError(ErrorCode.INVALID_FIELD, "not a 0x-prefixed 20-byte address", "address")
     return to_checksum_address(address)
-
-
-def normal_email(email: str) -> str:
-    """`email` trimmed and lower-cased, or INVALID_FIELD if it is not an address."""
-    email = email.strip().lower()
-    if len(email) > MAX_EMAIL_CHARS or not EMAIL.match(email):
-        raise HdexError(ErrorCode.INVALID_FIELD, "not an e-mail address", "email")
-    return email
 
 
 def find_profile(session: Session, address: str) -> AccountProfile | None:

@@ -16,12 +16,13 @@ from backend.accounts.countries import is_restricted
 from backend.accounts.identity import IdentityData, check_identity
 from backend.accounts.kyc import Submission
 from backend.accounts.levels import set_level
-from backend.accounts.profiles import Profile, ensure_profile, normal_email, profile_of, set_country, set_notifications
+from backend.accounts.profiles import Profile, ensure_profile, profile_of, set_country, set_notifications
 from backend.accounts.uploads import Upload, check_upload
 from backend.accounts.vendor import KycVendor, ManualReview
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
 from backend.mail import Mail, Mailer, mailer_for
+from backend.mail.addresses import normal_email
 from backend.storage import DocumentStore, document_store_for
 
 log = logging.getLogger(__name__)

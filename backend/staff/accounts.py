@@ -21,6 +21,7 @@ from backend.db.models import (
 )
 from backend.errors import ErrorCode, HdexError
 from backend.mail import Mailer, mailer_for
+from backend.mail.addresses import normal_email
 from backend.staff import credentials, totp
 from backend.staff.links import send_password_link
 from backend.staff.roles import PERMISSIONS, Permission, Role
@@ -116,7 +117,7 @@ class StaffAccounts:
         """A new active account. With `password` (the CLI's first admin) the TOTP set-up and recovery codes
         are returned to show once; without, an invitation token for a set-your-password link, and the
         TOTP set-up comes at the first sign-in."""
-        email = credentials.normal_email(email)
+        email = normal_email(email)
         if password is not None:
             credentials.check_password_policy(password, email)
         now = self._clock()

@@ -20,18 +20,8 @@ from backend.errors import ErrorCode, HdexError
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 256  # argon2 takes any length; a cap keeps a request's cost bounded
 RECOVERY_CODES = 10
-EMAIL = re.compile(r"^[^@\s<>\"'()\[\]\\,;:]+@[^@\s<>\"'()\[\]\\,;:]+\.[^@\s<>\"'()\[\]\\,;:]+$")
-MAX_EMAIL_CHARS = 254
 
 _hasher = PasswordHasher()  # argon2id with RFC 9106's low-memory profile (t=3, 64 MiB, p=4)
-
-
-def normal_email(email: str) -> str:
-    """`email` trimmed and lower-cased, or INVALID_FIELD if it is not an address."""
-    email = email.strip().lower()
-    if len(email) > MAX_EMAIL_CHARS or not EMAIL.match(email):
-        raise HdexError(ErrorCode.INVALID_FIELD, "not an e-mail address", "email")
-    return email
 
 
 def check_password_policy(password: str, email: str) -> None:

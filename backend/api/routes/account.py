@@ -15,10 +15,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from backend.accounts.profiles import MAX_EMAIL_CHARS, Profile
+from backend.accounts.profiles import Profile
 from backend.accounts.service import UNCHANGED, ProfileChanges
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet
 from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.mail.addresses import MAX_EMAIL_CHARS
 
 router = APIRouter(prefix="/v1/account", tags=["account"])
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}

@@ -15,7 +15,7 @@ from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff_schemas import StaffOut, staff_json
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.audit_log import AuditEntry, AuditFilter, list_entries
-from backend.staff.credentials import MAX_EMAIL_CHARS
+from backend.mail.addresses import MAX_EMAIL_CHARS
 from backend.staff.roles import Permission, Role
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])

@@ -30,7 +30,8 @@ from backend.api.deps import (
 from backend.api.routes.staff_schemas import StaffOut, staff_json
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.errors import ErrorCode, HdexError
-from backend.staff.credentials import MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, csrf_matches, csrf_token
+from backend.mail.addresses import MAX_EMAIL_CHARS
+from backend.staff.credentials import MAX_PASSWORD_CHARS, csrf_matches, csrf_token
 from backend.staff.signin import StaffSessionView
 
 router = APIRouter(prefix="/v1/staff/auth", tags=["staff"])

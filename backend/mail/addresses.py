@@ -1,0 +1,18 @@
+"""What HDEX accepts as an e-mail address, for staff accounts and wallet users alike (pure, no I/O)."""
+
+from __future__ import annotations
+
+import re
+
+from backend.errors import ErrorCode, HdexError
+
+MAX_EMAIL_CHARS = 254
+EMAIL = re.compile(r"^[^@\s<>\"'()\[\]\\,;:]+@[^@\s<>\"'()\[\]\\,;:]+\.[^@\s<>\"'()\[\]\\,;:]+$")
+
+
+def normal_email(email: str) -> str:
+    """`email` trimmed and lower-cased, or INVALID_FIELD if it is not an address."""
+    email = email.strip().lower()
+    if len(email) > MAX_EMAIL_CHARS or not EMAIL.match(email):
+        raise HdexError(ErrorCode.INVALID_FIELD, "not an e-mail address", "email")
+    return email
