@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {IExchange} from "./interfaces/IExchange.sol";
@@ -14,6 +15,7 @@ import {WithdrawalLib} from "./libraries/WithdrawalLib.sol";
 import {TradeMath} from "./libraries/TradeMath.sol";
 import {SignatureVerifier} from "./libraries/SignatureVerifier.sol";
 import {FeeLedger} from "./libraries/FeeLedger.sol";
+import {PriceSourceLib} from "./libraries/PriceSourceLib.sol";
 
 /// @title HDEX Exchange: vault and settlement
 /// @notice See {IExchange} for the money model, the EIP-712 types and the batch failure mode.
@@ -35,6 +37,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     /// @notice Bounds of the exit delay.
     uint64 public constant MIN_EXIT_DELAY = 1 hours;
     uint64 public constant MAX_EXIT_DELAY = 7 days;
+    /// @notice The longest age bound of a price source.
+    uint32 public constant MAX_PRICE_FEED_AGE = 1 days;
     /// @notice EIP-712 typehashes (preimages in {IExchange}).
     bytes32 public constant ORDER_TYPEHASH = OrderLib.TYPEHASH;
     bytes32 public constant CANCEL_TYPEHASH = CancelLib.TYPEHASH;
@@ -125,6 +129,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     mapping(address maker => mapping(uint256 wordIndex => uint256 bits)) internal _usedNonces;
     mapping(address wallet => WalletState state) internal _wallets;
     mapping(bytes32 withdrawalHash => bool processed) internal _withdrawals;
+    mapping(address baseToken => mapping(address quoteToken => PriceSourceLib.PriceSource source)) internal
+        _priceSources;
 
     // ---------------------------------------------------------------- constructor
 
@@ -231,15 +237,20 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         _requireNotPaused();
         if (orders.length != signatures.length) revert BatchLengthMismatch(orders.length, signatures.length);
 
-        OrderContext[] memory contexts = _loadOrders(orders, signatures);
+        (OrderContext[] memory contexts, bool anyFillOrKill) = _loadOrders(orders, signatures);
         // The schedule is at most MAX_FEE_RATE (checked when set); each order's signed max was capped at load.
         Batch memory batch = Batch({
             makerFeeRate: makerFeeRate,
             takerFeeRate: takerFeeRate,
             fees: FeeLedger.create(trades.length * 2)
         });
-        for (uint256 i; i < trades.length; ++i) {
-            _settleTrade(i, trades[i], contexts, batch);
+        if (anyFillOrKill) {
+            _settleWithFillOrKill(trades, contexts, batch);
+        } else {
+            // The usual batch: no fill-or-kill runs to look for.
+            for (uint256 i; i < trades.length; ++i) {
+                _settleTrade(i, trades[i], contexts, batch);
+            }
         }
         _storeOrderStates(contexts);
         _creditFees(batch.fees);
@@ -250,7 +261,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     function _loadOrders(Order[] calldata orders, bytes[] calldata signatures)
         internal
         view
-        returns (OrderContext[] memory contexts)
+        returns (OrderContext[] memory contexts, bool anyFillOrKill)
     {
         contexts = _allocateContexts(orders.length);
         bytes32 separator = _domainSeparatorV4();
@@ -271,6 +282,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
                 _balanceSlots(context.maker, context.baseToken, context.quoteToken);
             context.nonceWordSlot = _nonceWordSlot(context.maker, context.nonce);
             context.invalidReason = _orderInvalidReason(context, signatures[i]);
+            anyFillOrKill = anyFillOrKill || context.flags & OrderLib.FLAG_FILL_OR_KILL != 0;
         }
     }
 
@@ -367,9 +379,39 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             );
         }
         if (wallet.exitAvailableAt != 0) return abi.encodeWithSelector(WalletExited.selector, maker);
-        if (!context.hasCounter && !SignatureVerifier.isValidSignatureNow(maker, orderHash, signature)) {
+        if (context.hasCounter) return reason;
+        if (!SignatureVerifier.isValidSignatureNow(maker, orderHash, signature)) {
             return abi.encodeWithSelector(InvalidSignature.selector, maker, orderHash);
         }
+        // A stop order's first trade waits for its market's price source; afterwards it trades on from its counter.
+        uint256 stopBits = context.flags & (OrderLib.FLAG_KIND_STOP | OrderLib.FLAG_OPERATOR_TRIGGER);
+        if (stopBits == OrderLib.FLAG_KIND_STOP) return _stopFailure(context);
+    }
+
+    /// @dev Why a new stop order has not triggered, as the ABI-encoded error, or empty (see {IExchange} "Stop
+    /// orders").
+    function _stopFailure(OrderContext memory context) internal view returns (bytes memory) {
+        PriceSourceLib.PriceSource memory source = _priceSources[context.baseToken][context.quoteToken];
+        address feed = source.feed;
+        if (feed == address(0)) {
+            return abi.encodeWithSelector(
+                StopPriceSourceMissing.selector, context.hash, context.baseToken, context.quoteToken
+            );
+        }
+        (bool ok, uint256 answer, uint256 updatedAt) = PriceSourceLib.latest(feed);
+        if (!ok) return abi.encodeWithSelector(PriceFeedUnusable.selector, feed);
+        if (PriceSourceLib.isStale(updatedAt, source.maxAge, block.timestamp)) {
+            return abi.encodeWithSelector(PriceFeedStale.selector, feed, updatedAt, uint256(source.maxAge));
+        }
+        if (!PriceSourceLib.triggered(source, answer, context.triggerPrice, context.side)) {
+            return abi.encodeWithSelector(
+                StopNotTriggered.selector,
+                context.hash,
+                context.triggerPrice,
+                PriceSourceLib.referencePrice(source, answer)
+            );
+        }
+        return "";
     }
 
     /// @dev Step 2: check one trade against its two orders and either apply it whole or skip it with a reason.
@@ -392,6 +434,121 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         if (reason.length != 0) emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
     }
 
+    /// @dev Step 2 in a batch with fill-or-kill orders: each trade settles alone, except a fill-or-kill taker's runs.
+    function _settleWithFillOrKill(Trade[] calldata trades, OrderContext[] memory contexts, Batch memory batch)
+        internal
+    {
+        for (uint256 i; i < trades.length;) {
+            uint256 takerIndex = trades[i].takerOrderIndex;
+            if (takerIndex < contexts.length && contexts[takerIndex].flags & OrderLib.FLAG_FILL_OR_KILL != 0) {
+                i = _settleFillOrKill(i, trades, contexts, batch);
+            } else {
+                _settleTrade(i, trades[i], contexts, batch);
+                ++i;
+            }
+        }
+    }
+
+    /// @dev Step 2 for a fill-or-kill taker: the run of consecutive trades from `start` with the same taker settles
+    /// whole or not at all. Every trade of the run is checked first, as `_settleTrade` would, on the fills and
+    /// balances the run's earlier trades would leave; only if all pass are they applied. Returns where the run ends.
+    function _settleFillOrKill(
+        uint256 start,
+        Trade[] calldata trades,
+        OrderContext[] memory contexts,
+        Batch memory batch
+    ) internal returns (uint256 end) {
+        uint256 takerIndex = trades[start].takerOrderIndex;
+        end = start + 1;
+        while (end < trades.length && trades[end].takerOrderIndex == takerIndex) ++end;
+        OrderContext memory taker = contexts[takerIndex];
+        bytes memory reason = _fillOrKillFailure(start, end, trades, contexts, batch);
+        for (uint256 i = start; i < end; ++i) {
+            if (reason.length == 0) {
+                _settleTrade(i, trades[i], contexts, batch);
+            } else {
+                uint256 makerIndex = trades[i].makerOrderIndex;
+                if (makerIndex >= contexts.length) revert BatchOrderIndexOutOfRange(i, makerIndex);
+                emit TradeSkipped(i, contexts[makerIndex].hash, taker.hash, reason);
+            }
+        }
+    }
+
+    /// @dev Why the fill-or-kill run `[start, end)` cannot settle whole, or empty. The checks run on simulated fills
+    /// (restored before returning); balances are summed per payer. In a run every maker order is on the other side
+    /// of the taker, so no payer of the run receives the token it pays within the run: the sums are exact.
+    function _fillOrKillFailure(
+        uint256 start,
+        uint256 end,
+        Trade[] calldata trades,
+        OrderContext[] memory contexts,
+        Batch memory batch
+    ) internal view returns (bytes memory reason) {
+        OrderContext memory taker = contexts[trades[start].takerOrderIndex];
+        if (taker.invalidReason.length != 0) return taker.invalidReason;
+        uint256 total = taker.filled;
+        for (uint256 k = start; k < end; ++k) {
+            total += trades[k].baseAmount;
+        }
+        if (taker.filled != 0 || total != taker.baseAmount) {
+            return abi.encodeWithSelector(FillOrKillNotFilled.selector, taker.hash, total, taker.baseAmount);
+        }
+        uint256[] memory makerFills = new uint256[](end - start);
+        uint256 i = start;
+        for (; i < end; ++i) {
+            Trade calldata trade = trades[i];
+            if (trade.makerOrderIndex >= contexts.length) revert BatchOrderIndexOutOfRange(i, trade.makerOrderIndex);
+            OrderContext memory maker = contexts[trade.makerOrderIndex];
+            Amounts memory amounts = Amounts(trade.baseAmount, trade.quoteAmount, trade.makerFee, trade.takerFee);
+            reason = _tradeFailure(amounts, maker, taker, batch);
+            if (reason.length == 0) reason = _runBalanceFailure(start, i, trades, contexts);
+            if (reason.length != 0) break;
+            makerFills[i - start] = maker.filled;
+            maker.filled += amounts.base;
+            taker.filled += amounts.base;
+        }
+        // Undo the simulated fills, latest first (a maker order may trade twice in the run).
+        while (i > start) {
+            --i;
+            contexts[trades[i].makerOrderIndex].filled = makerFills[i - start];
+        }
+        taker.filled = 0;
+    }
+
+    /// @dev Whether both payers of trade `index` of a fill-or-kill run hold what the run asks of them up to and
+    /// including that trade, as the ABI-encoded {InsufficientBalance}, or empty.
+    function _runBalanceFailure(uint256 start, uint256 index, Trade[] calldata trades, OrderContext[] memory contexts)
+        internal
+        view
+        returns (bytes memory)
+    {
+        OrderContext memory taker = contexts[trades[index].takerOrderIndex];
+        OrderContext memory maker = contexts[trades[index].makerOrderIndex];
+        bool takerSells = taker.side == OrderLib.SIDE_SELL;
+        uint256 takerPays = 0;
+        uint256 makerPays = 0;
+        for (uint256 i = start; i <= index; ++i) {
+            uint256 pays = takerSells ? trades[i].baseAmount : trades[i].quoteAmount;
+            takerPays += pays;
+            if (contexts[trades[i].makerOrderIndex].maker == maker.maker) {
+                makerPays += takerSells ? trades[i].quoteAmount : trades[i].baseAmount;
+            }
+        }
+        (bytes32 takerSlot, address takerToken) =
+            takerSells ? (taker.baseBalanceSlot, taker.baseToken) : (taker.quoteBalanceSlot, taker.quoteToken);
+        (bytes32 makerSlot, address makerToken) =
+            takerSells ? (maker.quoteBalanceSlot, maker.quoteToken) : (maker.baseBalanceSlot, maker.baseToken);
+        uint256 balance = _sload(takerSlot);
+        if (balance < takerPays) {
+            return abi.encodeWithSelector(InsufficientBalance.selector, taker.maker, takerToken, balance, takerPays);
+        }
+        balance = _sload(makerSlot);
+        if (balance < makerPays) {
+            return abi.encodeWithSelector(InsufficientBalance.selector, maker.maker, makerToken, balance, makerPays);
+        }
+        return "";
+    }
+
     /// @dev Why `trade` cannot be applied, as the ABI-encoded error, or empty. Checks run from order validity to
     /// matching, amounts, limits and fees; the payers' balances are checked by `_applyTrade`, which computes their
     /// slots anyway. Each error is encoded inside its failing branch, so a trade that passes pays nothing for it.
@@ -409,6 +566,9 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         ) return abi.encodeWithSelector(OrdersDoNotMatch.selector, maker.hash, taker.hash);
         if (taker.flags & OrderLib.FLAG_POST_ONLY != 0) {
             return abi.encodeWithSelector(PostOnlyOrderTaken.selector, taker.hash);
+        }
+        if (maker.flags & OrderLib.FLAG_FILL_OR_KILL != 0) {
+            return abi.encodeWithSelector(FillOrKillOrderMade.selector, maker.hash);
         }
         uint256 base = trade.base;
         uint256 quote = trade.quote;
@@ -660,6 +820,30 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         emit AdminSet(admin_);
     }
 
+    /// @inheritdoc IExchange
+    function setPriceFeed(address baseToken, address quoteToken, address feed, uint32 maxAge) external {
+        _requireTimelockedAdmin();
+        if (baseToken == quoteToken) revert PriceFeedMarketInvalid(baseToken, quoteToken);
+        // Zero fields: no source (stop orders then need the operator-triggered flag).
+        PriceSourceLib.PriceSource memory source = PriceSourceLib.PriceSource(address(0), 0, 0, 0);
+        if (feed != address(0)) {
+            if (maxAge == 0 || maxAge > MAX_PRICE_FEED_AGE) revert PriceFeedMaxAgeOutOfBounds(maxAge);
+            // Each term is at most 255 (checked when read).
+            int256 exponent =
+                18 + int256(_decimals(quoteToken)) - int256(_decimals(baseToken)) - int256(_decimals(feed));
+            uint256 magnitude = uint256(exponent < 0 ? -exponent : exponent);
+            if (magnitude > PriceSourceLib.MAX_SCALE) revert PriceFeedScaleOutOfRange(exponent);
+            source = PriceSourceLib.PriceSource({
+                feed: feed,
+                maxAge: maxAge,
+                scaleUp: exponent > 0 ? uint8(magnitude) : 0,
+                scaleDown: exponent < 0 ? uint8(magnitude) : 0
+            });
+        }
+        _priceSources[baseToken][quoteToken] = source;
+        emit PriceFeedSet(baseToken, quoteToken, source.feed, source.maxAge, source.scaleUp, source.scaleDown);
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IExchange
@@ -702,6 +886,31 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IExchange
     function isWithdrawalProcessed(bytes32 withdrawalHash) external view returns (bool) {
         return _withdrawals[withdrawalHash];
+    }
+
+    /// @inheritdoc IExchange
+    function priceFeed(address baseToken, address quoteToken)
+        external
+        view
+        returns (address feed, uint32 maxAge, uint8 scaleUp, uint8 scaleDown)
+    {
+        PriceSourceLib.PriceSource memory source = _priceSources[baseToken][quoteToken];
+        return (source.feed, source.maxAge, source.scaleUp, source.scaleDown);
+    }
+
+    /// @inheritdoc IExchange
+    function referencePrice(address baseToken, address quoteToken)
+        external
+        view
+        returns (bool usable, uint256 price, uint256 updatedAt)
+    {
+        PriceSourceLib.PriceSource memory source = _priceSources[baseToken][quoteToken];
+        if (source.feed == address(0)) return (false, 0, 0);
+        uint256 answer;
+        (usable, answer, updatedAt) = PriceSourceLib.latest(source.feed);
+        if (!usable) return (false, 0, 0);
+        usable = !PriceSourceLib.isStale(updatedAt, source.maxAge, block.timestamp);
+        price = PriceSourceLib.referencePrice(source, answer);
     }
 
     // ---------------------------------------------------------------- internal
@@ -794,6 +1003,16 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         assembly ("memory-safe") {
             sstore(slot, value)
         }
+    }
+
+    /// @dev `target`'s `decimals()` (ETH, token zero: 18), for a price source's scale. A static call with the
+    /// answer checked, so an address without code or an odd answer is refused with the error, not a bare revert.
+    function _decimals(address target) internal view returns (uint256 decimals_) {
+        if (target == ETHER) return 18;
+        (bool success, bytes memory data) =
+            target.staticcall(abi.encodeWithSelector(IERC20Metadata.decimals.selector));
+        if (success && data.length == 32) decimals_ = abi.decode(data, (uint256));
+        if (!success || data.length != 32 || decimals_ > type(uint8).max) revert PriceFeedDecimalsUnreadable(target);
     }
 
     /// @dev Debits `amount` from `wallet`'s `token` balance and returns the new balance.

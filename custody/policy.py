@@ -23,6 +23,7 @@ TIMELOCKED: frozenset[tuple[str, str]] = frozenset(
         ("Exchange", "setFeeSchedule"),
         ("Exchange", "setExitDelay"),
         ("Exchange", "setAdmin"),
+        ("Exchange", "setPriceFeed"),
         ("Custody", "setTimelockDelay"),
         ("Custody", "setDailyLimit"),
     }

@@ -31,6 +31,7 @@ _SENSITIVE: dict[tuple[str, str], str] = {
     ("Exchange", "setFeeRecipient"): "FEE RECIPIENT CHANGE",
     ("Exchange", "setExitDelay"): "EXIT DELAY CHANGE: how long users wait to leave without the operator",
     ("Exchange", "setAdmin"): "ADMIN CHANGE: the Exchange's admin role leaves this Custody",
+    ("Exchange", "setPriceFeed"): "PRICE SOURCE CHANGE: the feed decides when users' stop orders may execute",
 }
 # (contract, function) -> the unit of every argument, keyed by function since parameter names vary by source
 _UNITS: dict[tuple[str, str], str] = {

@@ -3,7 +3,8 @@
 On the development chain (chain id 31337: anvil) it deploys the same dev stack as `hdex up`'s Python path
 (backend/chain/deploy.py): Custody 2-of-3 over dev accounts 2, 3, 4; Exchange with Custody as admin and fee
 recipient and dev account 1 as operator; WETH (18) and USDC (6) listed through Custody and minted to dev
-accounts 5..9. Elsewhere it reads the roles from the environment:
+accounts 5..9; a DevPriceFeed for WETH/USDC (deployed, not made the market's price source). Elsewhere it
+reads the roles from the environment:
 
   HDEX_DEPLOYER_ACCOUNT   brownie account id (`brownie accounts list`) that pays for the deployment
   HDEX_CUSTODY_OWNERS     comma-separated owner addresses
@@ -20,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from brownie import Custody, Exchange, TestERC20, accounts, chain
+from brownie import Custody, DevPriceFeed, Exchange, TestERC20, accounts, chain
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -38,6 +39,7 @@ from custody.approvals import CustodyTransaction, sign_all  # noqa: E402
 DEV_CHAIN_ID = 31337
 DEV_TOKENS = (("WETH", "Wrapped Ether", 18, 1_000), ("USDC", "USD Coin", 6, 1_000_000))
 MAKER_FEE_RATE, TAKER_FEE_RATE = 1_000, 2_000  # millionths of the amount received
+DEV_FEED_DECIMALS, DEV_FEED_ANSWER = 8, 2_000 * 10**8  # a WETH/USDC feed at 2,000, not attached to the market
 
 
 def _fail(message):
@@ -67,6 +69,8 @@ def deploy_dev():
         _execute_through_custody(custody, owner_keys[:2], exchange, data, deployer)
         for i in TRADER_INDICES:
             token.mint(accounts.add(DEV_KEYS[i]).address, whole * 10**decimals, {"from": deployer})
+    feed = DevPriceFeed.deploy(DEV_FEED_DECIMALS, "WETH / USDC", DEV_FEED_ANSWER, {"from": deployer})
+    contracts["DevPriceFeed"] = feed.address
     return contracts, custody.tx.block_number
 
 

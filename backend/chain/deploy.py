@@ -7,7 +7,9 @@ through Custody with owner approvals signed by `custody.approvals`.
 Dev chain, by design of the contracts: token listing is an *immediate* admin call (listing cannot hurt
 existing users: balances are per token), so the deploy needs no timelock wait. Operator, fee schedule, fee
 recipient and exit delay are set by the Exchange constructor; changing any of them later goes through the
-Custody timelock.
+Custody timelock. The dev stack also deploys a Chainlink-shaped `DevPriceFeed` for WETH/USDC (8 decimals,
+moved by the deployer key) but does not make it the market's price source: that is a timelocked call, which
+`attach_dev_price_feed` makes on a dev chain by moving the chain's clock past the delay.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ DEV_TOKENS: tuple[tuple[str, str, int, int], ...] = (
     ("WETH", "Wrapped Ether", 18, 1_000),
     ("USDC", "USD Coin", 6, 1_000_000),
 )
+DEV_FEED_DECIMALS = 8
+DEV_FEED_ANSWER = 2_000 * 10**DEV_FEED_DECIMALS  # 2,000 USDC per WETH
+DEV_FEED_MAX_AGE = 3600  # seconds an answer is trusted
 
 
 class DeployError(RuntimeError):
@@ -170,5 +175,28 @@ def deploy_dev_stack(w3: Web3) -> DeployedStack:
         _execute(deployer, custody, owner_keys[:DEV_THRESHOLD], exchange.address, data)
         for trader in traders:
             deployer.call(token.functions.mint(trader, whole * 10**decimals), f"mint {symbol}")
+    feed, _ = deployer.deploy("DevPriceFeed", DEV_FEED_DECIMALS, "WETH / USDC", DEV_FEED_ANSWER)
+    contracts["DevPriceFeed"] = str(feed.address)
     log.info("dev stack deployed block=%d %s", first_block, contracts)
     return DeployedStack(contracts=contracts, block_number=first_block)
+
+
+def attach_dev_price_feed(
+    w3: Web3, custody: Contract, exchange: Contract, base: str, quote: str, feed: str, max_age: int = DEV_FEED_MAX_AGE
+) -> None:
+    """Makes `feed` market (`base`, `quote`)'s price source on a dev chain: schedules `setPriceFeed` through
+    Custody (owners 2 and 3 approve), moves the chain's clock past the timelock (anvil's `evm_increaseTime`),
+    executes it, and refreshes the dev feed's answer (its update time is now older than the delay)."""
+    sender = _Deployer(w3, DEV_KEYS[DEPLOYER_INDEX])
+    owner_keys = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
+    args = [Web3.to_checksum_address(a) for a in (base, quote, feed)]
+    data = Web3.to_bytes(hexstr=exchange.encode_abi("setPriceFeed", args=[*args, max_age]))
+    salt = Web3.keccak(data)
+    schedule = Web3.to_bytes(hexstr=custody.encode_abi("schedule", args=[exchange.address, 0, data, salt]))
+    _execute(sender, custody, owner_keys, custody.address, schedule)
+    w3.provider.make_request("evm_increaseTime", [int(custody.functions.timelockDelay().call()) + 1])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    sender.call(custody.functions.executeScheduled(exchange.address, 0, data, salt), "custody executeScheduled")
+    dev_feed = w3.eth.contract(address=args[2], abi=load_artifact("DevPriceFeed").abi)
+    answer = int(dev_feed.functions.latestAnswer().call())
+    sender.call(dev_feed.functions.setAnswer(answer), "dev feed refresh")

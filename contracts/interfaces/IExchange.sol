@@ -21,15 +21,19 @@ pragma solidity 0.8.30;
 ///   A trade of `baseAmount` for `quoteAmount` satisfies a sell order iff `quoteAmount * 1e18 >= baseAmount * limitPrice`
 ///   and a buy order iff `quoteAmount * 1e18 <= baseAmount * limitPrice`: exact integer inequalities on the
 ///   amounts actually traded, so rounding can never hurt a signer. Market and stop orders carry the worst price
-///   the user accepts in `limitPrice`; `triggerPrice` is signed for the engine (stop trigger) and not enforced.
+///   the user accepts in `limitPrice`. A stop order (kind 2 or 3) first trades only once its market's price source
+///   (see "Stop orders") reached its `triggerPrice`.
 /// - Fees: charged on what each party receives (the buyer receives base, the seller receives quote), in that
 ///   token, credited to the fee recipient. Rates are in millionths (`FEE_RATE_SCALE` = 1e6) of the amount
 ///   received. The operator supplies the absolute fee of each party per trade; the contract checks
 ///   `fee * 1e6 <= received * min(order.maxFeeRate, scheduleRate, MAX_FEE_RATE)`, where `scheduleRate` is the
 ///   maker or taker rate of the fee schedule (set by the admin through the timelock, at most `MAX_FEE_RATE`).
-/// - Flags: bits 0-1 are the order kind (0 limit, 1 market, 2 stop-limit, 3 stop-market; informational for
-///   the engine); bit 2 (`FLAG_POST_ONLY`) is enforced: the order may only be the maker of a trade. Any other
-///   bit makes the order invalid.
+/// - Flags: bits 0-1 are the order kind (0 limit, 1 market, 2 stop-limit, 3 stop-market); bit 2 post-only: the
+///   order may only be the maker of a trade, so it never pays more than the maker fee; bit 3 fill-or-kill (FOK):
+///   the order may only be the taker, its trades must be consecutive in one batch and sum to its whole
+///   `baseAmount`, and if any of them cannot settle none does; bit 4 operator-triggered: on a stop order, the
+///   maker accepts that the operator decides when it triggered (no price source is read). Any other bit makes the
+///   order invalid. Immediate-or-cancel is signed as a short `expiry`.
 /// - Side: 0 buy (pay quote, receive base), 1 sell (pay base, receive quote).
 /// - Nonce: orders with `nonce < nonceFloor(maker)` are invalid. Each order of a maker carries its own nonce: once
 ///   an order has traded or was cancelled, its nonce is used (see "Fill records") and any other order of that maker
@@ -52,6 +56,13 @@ pragma solidity 0.8.30;
 /// Two orders of a maker with the same nonce in one batch each trade within their own amount (both were signed);
 /// afterwards each trades on only through its own counter.
 ///
+/// Stop orders: the admin sets, through its timelock, a price source per market ({setPriceFeed}): a Chainlink
+/// `AggregatorV3Interface` feed, the longest age of its answer, and the scale from its decimals to the price units
+/// above. A stop order's first settlement reads the feed: no source ({StopPriceSourceMissing}), a failing feed
+/// ({PriceFeedUnusable}), an answer older than the age bound ({PriceFeedStale}) or a reference that has not reached
+/// the trigger ({StopNotTriggered}: a buy stop needs the reference at or above `triggerPrice`, a sell stop at or
+/// below) skips its trades. Once it traded, the order trades on from its fill counter like a limit order.
+///
 /// Batch layout: `orders` holds each order once, sorted by strictly increasing order hash (the EIP-712 digest,
 /// see {hashOrder}); `signatures[i]` signs `orders[i]` (it may be empty for an order with a fill counter: its
 /// signature check is cached); each trade names its maker and taker orders by index.
@@ -59,8 +70,9 @@ pragma solidity 0.8.30;
 /// Batch failure mode: `settle` reverts as a whole only for batch-level faults (caller not an operator, paused,
 /// malformed batch: index out of range, orders not sorted or repeated, array length mismatch, an order field outside
 /// its type). A trade that fails any per-trade or per-order check (signature, cancelled, nonce used, expired, below
-/// nonce floor, unknown flags, no market, exited wallet, limit price, overfill, fee, self-trade, post-only taker,
-/// zero amount, insufficient balance, mismatched orders) is skipped whole: it
+/// nonce floor, unknown flags, no market, exited wallet, stop not triggered or its feed unusable, limit price,
+/// overfill, fee, self-trade, post-only taker, fill-or-kill maker or incomplete fill, zero amount, insufficient
+/// balance, mismatched orders) is skipped whole: it
 /// changes nothing and emits {TradeSkipped} with the error below that explains it, ABI-encoded with its arguments
 /// (selector and context, exactly as a revert would carry it: which order or wallet, and the amounts that failed).
 /// A user cancelling or exiting on-chain therefore cannot make the operator's whole batch revert. The error is
@@ -164,6 +176,22 @@ interface IExchange {
     error SelfTrade(address wallet);
     /// @notice A post-only order was used as the taker.
     error PostOnlyOrderTaken(bytes32 orderHash);
+    /// @notice A fill-or-kill order was used as the maker.
+    error FillOrKillOrderMade(bytes32 orderHash);
+    /// @notice The consecutive trades of fill-or-kill order `orderHash` starting here fill `filled` base (counting
+    /// its earlier fills in the batch), not exactly its `baseAmount`. A FOK run that fails any other check is skipped
+    /// whole with that check's error.
+    error FillOrKillNotFilled(bytes32 orderHash, uint256 filled, uint256 baseAmount);
+    /// @notice A stop order's market has no price source, and the order does not accept operator-triggered
+    /// execution.
+    error StopPriceSourceMissing(bytes32 orderHash, address baseToken, address quoteToken);
+    /// @notice The stop order's market price source has not reached its trigger: `referencePrice` (the feed's
+    /// answer in price units, rounded down) is below a buy stop's `triggerPrice` or above a sell stop's.
+    error StopNotTriggered(bytes32 orderHash, uint256 triggerPrice, uint256 referencePrice);
+    /// @notice `feed`'s latest answer was updated at `updatedAt`, more than `maxAge` seconds ago (or in the future).
+    error PriceFeedStale(address feed, uint256 updatedAt, uint256 maxAge);
+    /// @notice `feed` failed to answer, answered in a shape other than `latestRoundData`'s, or answered zero or less.
+    error PriceFeedUnusable(address feed);
     /// @notice The trade moves zero base or zero quote.
     error ZeroAmountTrade();
     /// @notice The trade would fill `orderHash` beyond its base amount: `filled` before the trade plus the trade's
@@ -224,6 +252,14 @@ interface IExchange {
     error ZeroAddress();
     /// @notice Thrown when adding an operator that exists or removing one that does not.
     error OperatorUnchanged(address operator);
+    /// @notice Thrown when a price source is set for a pair that is no market (the same token twice).
+    error PriceFeedMarketInvalid(address baseToken, address quoteToken);
+    /// @notice Thrown when `feed` does not answer `decimals()`, or a token of the market does not.
+    error PriceFeedDecimalsUnreadable(address target);
+    /// @notice Thrown when a price source's age bound is outside `[1, MAX_PRICE_FEED_AGE]` seconds.
+    error PriceFeedMaxAgeOutOfBounds(uint32 maxAge);
+    /// @notice Thrown when the decimals of the feed and the tokens need a scale beyond `10^77` either way.
+    error PriceFeedScaleOutOfRange(int256 exponent);
 
     // ---------------------------------------------------------------- events
 
@@ -294,6 +330,17 @@ interface IExchange {
     event PauseSet(bool paused);
     /// @notice The admin changed.
     event AdminSet(address indexed admin);
+    /// @notice Market (`baseToken`, `quoteToken`)'s price source for stop orders is now `feed` (zero: none),
+    /// trusted while its answer is at most `maxAge` seconds old; its answer times `10^scaleUp / 10^scaleDown` is
+    /// the reference in price units.
+    event PriceFeedSet(
+        address indexed baseToken,
+        address indexed quoteToken,
+        address feed,
+        uint32 maxAge,
+        uint8 scaleUp,
+        uint8 scaleDown
+    );
 
     // ---------------------------------------------------------------- vault
 
@@ -377,6 +424,11 @@ interface IExchange {
     function unpause() external;
     /// @notice Hands the admin role to `admin`. Timelocked.
     function setAdmin(address newAdmin) external;
+    /// @notice Sets market (`baseToken`, `quoteToken`)'s price source for stop orders: a Chainlink feed pricing one
+    /// whole base token in quote tokens, trusted while its answer is at most `maxAge` seconds old; `feed` zero
+    /// removes it (stop orders then need the operator-triggered flag). The scale is derived from the feed's and the
+    /// tokens' `decimals()` (ETH: 18). Timelocked: a feed decides when users' stop orders may execute.
+    function setPriceFeed(address baseToken, address quoteToken, address feed, uint32 maxAge) external;
 
     // ---------------------------------------------------------------- views
 
@@ -423,4 +475,17 @@ interface IExchange {
     function domainSeparator() external view returns (bytes32);
     /// @notice Whether a withdrawal was processed.
     function isWithdrawalProcessed(bytes32 withdrawalHash) external view returns (bool);
+    /// @notice The longest age bound a price source may have, in seconds (one day).
+    function MAX_PRICE_FEED_AGE() external view returns (uint32);
+    /// @notice Market (`baseToken`, `quoteToken`)'s price source (`feed` zero: none).
+    function priceFeed(address baseToken, address quoteToken)
+        external
+        view
+        returns (address feed, uint32 maxAge, uint8 scaleUp, uint8 scaleDown);
+    /// @notice The reference price stop orders of the market are checked against now, in price units (rounded
+    /// down), and when its feed last updated; `usable` is false without a source, or with a failing or stale feed.
+    function referencePrice(address baseToken, address quoteToken)
+        external
+        view
+        returns (bool usable, uint256 price, uint256 updatedAt);
 }

@@ -11,11 +11,19 @@ library OrderLib {
     uint8 internal constant SIDE_BUY = 0;
     uint8 internal constant SIDE_SELL = 1;
 
-    /// @dev Bits 0-1: order kind (limit, market, stop-limit, stop-market), informational for the engine.
+    /// @dev Bits 0-1: order kind (0 limit, 1 market, 2 stop-limit, 3 stop-market).
     uint32 internal constant FLAG_KIND_MASK = 3;
-    /// @dev The order may only be the maker of a trade.
+    /// @dev Set in both stop kinds: the order may first trade only once its market's price source reached its
+    /// `triggerPrice`.
+    uint32 internal constant FLAG_KIND_STOP = 2;
+    /// @dev The order may only be the maker of a trade (so it always pays at most the maker fee).
     uint32 internal constant FLAG_POST_ONLY = 4;
-    uint32 internal constant KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY;
+    /// @dev Fill or kill: the order is only a taker, and its trades lie in one settlement and sum to its whole amount.
+    uint32 internal constant FLAG_FILL_OR_KILL = 8;
+    /// @dev On a stop order: the maker accepts that the operator decides when it triggered (no price source check).
+    uint32 internal constant FLAG_OPERATOR_TRIGGER = 16;
+    uint32 internal constant KNOWN_FLAGS =
+        FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATOR_TRIGGER;
 
     /// @dev Number of 32-byte words of an encoded `Order` (all of its fields are static).
     uint256 private constant ORDER_WORDS = 11;

@@ -38,6 +38,8 @@ BALANCE_TESTS = ("tests/contracts/exchange/test_a_buyer_short_of_quote_is_skippe
 FILL_RECORD_TESTS = ("tests/contracts/exchange/test_a_fully_filled_new_order_cannot_be_filled_again.py",
                      "tests/contracts/exchange/test_fill_counters_and_nonce_bits_never_allow_an_overfill.py",
                      "tests/contracts/exchange/test_cancels_and_nonce_floors_refuse_both_kinds_of_order.py")
+STOP_TESTS = ("tests/contracts/exchange/test_stop_orders_wait_for_their_price_source.py",)
+FOK_TESTS = ("tests/contracts/exchange/test_fill_or_kill_settles_whole_or_not_at_all.py",)
 TIMELOCK_TESTS = ("tests/contracts/custody/test_a_direct_execute_cannot_borrow_the_timelock_window.py",
                   "tests/contracts/custody/test_timelock.py",
                   "tests/contracts/exchange/test_admin_through_custody.py")
@@ -141,6 +143,35 @@ MUTANTS = (
             "        external\n"
         ),
         tests=TIMELOCK_TESTS,
+    ),
+    # The signed conditions added with the price source and fill-or-kill (not in the issue's list, same idea).
+    Mutant(
+        name="stop-trigger-inclusive-bound-dropped",
+        source="contracts/libraries/PriceSourceLib.sol",
+        original="return side == 0 ? scaledAnswer >= trigger : scaledAnswer <= trigger;",
+        mutated="return side == 0 ? scaledAnswer > trigger : scaledAnswer <= trigger + 1;",
+        tests=STOP_TESTS,
+    ),
+    Mutant(
+        name="stale-feed-accepted",
+        source="contracts/libraries/PriceSourceLib.sol",
+        original="return updatedAt == 0 || updatedAt > now_ || now_ - updatedAt > maxAge;",
+        mutated="return updatedAt == 0 || updatedAt > now_;",
+        tests=STOP_TESTS,
+    ),
+    Mutant(
+        name="fok-partial-fill-accepted",
+        source="contracts/Exchange.sol",
+        original="        if (taker.filled != 0 || total != taker.baseAmount) {\n",
+        mutated="        if (total > taker.baseAmount) {\n",
+        tests=FOK_TESTS,
+    ),
+    Mutant(
+        name="fok-run-balance-unchecked",
+        source="contracts/Exchange.sol",
+        original="            if (reason.length == 0) reason = _runBalanceFailure(start, i, trades, contexts);\n",
+        mutated="",
+        tests=FOK_TESTS,
     ),
 )
 

@@ -13,6 +13,7 @@ def test_reverts_when_anyone_but_the_custody_pauses(exchange, accounts):
     ("setFeeSchedule", lambda a: [0, 0]),
     ("setExitDelay", lambda a: [7200]),
     ("setAdmin", lambda a: [a[7]]),
+    ("setPriceFeed", lambda a: [a[7], a[8], a[9], 3600]),
 ])
 def test_reverts_when_a_harmful_admin_call_skips_the_timelock(call, exchange, owners, accounts):
     name, args = call

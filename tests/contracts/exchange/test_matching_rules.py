@@ -1,5 +1,5 @@
 from conftest import E6, E18, PRICE_2000, assert_skipped
-from exchange_signing import BUY, FLAG_POST_ONLY, SELL, trade
+from exchange_signing import BUY, FLAG_POST_ONLY, FLAG_UNKNOWN, SELL, trade
 
 
 def test_skips_a_self_trade(exchange, book, alice):
@@ -40,7 +40,7 @@ def test_skips_a_post_only_order_used_as_taker(exchange, book, alice, bob):
 
 
 def test_skips_an_order_with_unknown_flags(exchange, book, alice, bob):
-    sell = book.order(alice, SELL, E18, PRICE_2000, flags=8)
+    sell = book.order(alice, SELL, E18, PRICE_2000, flags=FLAG_UNKNOWN)
     buy = book.order(bob, BUY, E18, PRICE_2000)
     tx = book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E18, 2000 * E6)])
     assert_skipped(tx, exchange, "OrderUnknownFlags")

@@ -1,5 +1,5 @@
 from conftest import E6, E18, PRICE_2000, assert_settled, assert_skipped
-from exchange_signing import BUY, SELL, trade
+from exchange_signing import BUY, FLAG_OPERATOR_TRIGGER, SELL, trade
 
 
 def test_skips_a_price_below_the_sellers_limit(exchange, book, alice, bob):
@@ -38,7 +38,7 @@ def test_a_market_order_with_an_unbounded_limit_buys_at_any_price(exchange, book
 
 
 def test_a_stop_market_sell_still_respects_its_worst_price(exchange, book, alice, bob):
-    sell = book.order(alice, SELL, E18, 1900 * E6, triggerPrice=1950 * E6, flags=3)
+    sell = book.order(alice, SELL, E18, 1900 * E6, triggerPrice=1950 * E6, flags=3 | FLAG_OPERATOR_TRIGGER)
     buy = book.order(bob, BUY, E18, PRICE_2000)
     legs = [(sell, alice.key), (buy, bob.key)]
     assert_skipped(book.settle(legs, [trade(1, 0, E18, 1899 * E6)]), exchange, "LimitPriceViolated")

@@ -8,7 +8,7 @@ settle, and the skipped one changes no balance and no order state.
 from contextlib import contextmanager
 
 from conftest import E6, E18, MAKER_FEE_RATE, PRICE_2000, TAKER_FEE_RATE, nonce_used, skipped_errors
-from exchange_signing import BUY, FLAG_POST_ONLY, SELL, trade
+from exchange_signing import BUY, FLAG_POST_ONLY, FLAG_UNKNOWN, SELL, trade
 
 QUOTE = 2000 * E6  # one WETH at PRICE_2000
 
@@ -102,10 +102,10 @@ def test_an_order_below_the_nonce_floor_names_its_nonce_and_the_floor(exchange, 
 
 def test_an_order_with_unknown_flags_names_its_flags(exchange, book, traders):
     alice, bob = traders[:2]
-    sell = book.order(alice, SELL, E18, PRICE_2000, flags=8 | FLAG_POST_ONLY)
+    sell = book.order(alice, SELL, E18, PRICE_2000, flags=FLAG_UNKNOWN | FLAG_POST_ONLY)
     buy = book.order(bob, BUY, E18, PRICE_2000)
     error = _skip(exchange, book, traders, [(sell, alice.key), (buy, bob.key)], trade(0, 1, E18, QUOTE))
-    assert error == ("OrderUnknownFlags", {"orderHash": _hex(book.hash(sell)), "flags": 8 | FLAG_POST_ONLY})
+    assert error == ("OrderUnknownFlags", {"orderHash": _hex(book.hash(sell)), "flags": FLAG_UNKNOWN | FLAG_POST_ONLY})
 
 
 def test_an_order_of_no_side_names_its_side_and_tokens(exchange, book, traders):

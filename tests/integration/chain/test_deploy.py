@@ -13,7 +13,7 @@ from web3 import HTTPProvider, Web3
 
 from backend.chain.artifacts import load_artifact
 from backend.chain.compiler import ensure_compiled
-from backend.chain.deploy import DeployedStack, deploy_dev_stack
+from backend.chain.deploy import DEV_FEED_MAX_AGE, DeployedStack, attach_dev_price_feed, deploy_dev_stack
 from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEV_KEYS, OPERATOR_INDEX, TRADER_INDICES
 from backend.paths import NODE_BIN
 
@@ -112,3 +112,19 @@ def test_demo_tokens_are_listed_and_minted_to_the_dev_traders(w3: Web3, stack: D
         for index in TRADER_INDICES:
             balance = token.functions.balanceOf(_address(index)).call()  # type: ignore[attr-defined]
             assert balance == whole * 10**decimals
+
+
+def test_the_dev_price_feed_is_deployed_unattached_and_attaches_through_the_timelock(
+    w3: Web3, stack: DeployedStack
+) -> None:
+    exchange = _contract(w3, "Exchange", stack.contracts["Exchange"]).functions  # type: ignore[attr-defined]
+    feed = _contract(w3, "DevPriceFeed", stack.contracts["DevPriceFeed"]).functions  # type: ignore[attr-defined]
+    weth, usdc = stack.contracts["WETH"], stack.contracts["USDC"]
+    assert (feed.decimals().call(), feed.latestAnswer().call()) == (8, 2_000 * 10**8)
+    assert exchange.priceFeed(weth, usdc).call()[0] == "0x" + "00" * 20
+    custody = _contract(w3, "Custody", stack.contracts["Custody"])
+    attach_dev_price_feed(w3, custody, _contract(w3, "Exchange", stack.contracts["Exchange"]), weth, usdc,
+                          stack.contracts["DevPriceFeed"])  # type: ignore[arg-type]
+    # 8 feed decimals, USDC 6, WETH 18: the answer is divided by 10^2 into USDC base units per 1e18 wei.
+    assert exchange.priceFeed(weth, usdc).call() == [stack.contracts["DevPriceFeed"], DEV_FEED_MAX_AGE, 0, 2]
+    assert exchange.referencePrice(weth, usdc).call()[:2] == [True, 2_000 * 10**6]

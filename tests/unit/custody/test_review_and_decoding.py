@@ -77,6 +77,7 @@ def test_encoding_refuses_bad_arguments(abis: KnownAbis) -> None:
         (EXCHANGE, "setFeeRecipient", [OWNER], "FEE RECIPIENT CHANGE"),
         (EXCHANGE, "setExitDelay", ["7200"], "EXIT DELAY CHANGE"),
         (EXCHANGE, "setAdmin", [OWNER], "ADMIN CHANGE"),
+        (EXCHANGE, "setPriceFeed", [TOKEN, OWNER, OWNER, "3600"], "PRICE SOURCE CHANGE"),
     ],
 )
 def test_sensitive_calls_warn_loudly(
