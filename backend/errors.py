@@ -38,6 +38,11 @@ class ErrorCode(StrEnum):
     WALLET_EXITING = "WALLET_EXITING"  # the maker requested an exit on-chain: the contract settles no trade for it
     DUPLICATE_ORDER = "DUPLICATE_ORDER"
     UNKNOWN_FLAGS = "UNKNOWN_FLAGS"
+    FLAGS_CONFLICT = "FLAGS_CONFLICT"  # signed flag bits that exclude each other or do not fit the order's kind
+    FILL_OR_KILL_MISMATCH = "FILL_OR_KILL_MISMATCH"  # timeInForce FOK without the signed flag, or the flag with GTC/IOC
+    EXPIRY_TOO_LONG = "EXPIRY_TOO_LONG"  # an IOC or fill-or-kill order must sign a short expiry
+    STOP_NEEDS_PRICE_SOURCE = "STOP_NEEDS_PRICE_SOURCE"  # no on-chain price source: sign operator-triggered (16)
+    NONCE_USED = "NONCE_USED"  # another order of the maker already carries this nonce
     INVALID_TRIGGER_PRICE = "INVALID_TRIGGER_PRICE"
     MAX_FEE_TOO_LOW = "MAX_FEE_TOO_LOW"
     TOO_MANY_OPEN_ORDERS = "TOO_MANY_OPEN_ORDERS"

@@ -170,6 +170,9 @@ class Settings(BaseSettings):
     max_body_bytes: Annotated[int, Field(ge=1024, le=10_000_000)] = 65_536
     max_open_orders: Annotated[int, Field(ge=1, le=100_000)] = 1_000
     price_band_bps: Annotated[int, Field(ge=0, le=100_000)] = 2_000
+    immediate_order_max_expiry_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
+        default=60, description="an IOC or fill-or-kill order must sign an expiry at most this many seconds ahead"
+    )
     engine_fsync: bool = True
     engine_snapshot_every: Annotated[int, Field(ge=1)] = 100_000
     trading_sync_interval: Annotated[float, Field(gt=0, le=60)] = 1.0

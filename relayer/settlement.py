@@ -7,6 +7,11 @@ batch tells each fill's fate; a skipped fill's `failure` names the contract's er
 arguments, and both parties are told why in words (`relayer.skip_reasons`). A batch that would
 revert is bisected before anything is signed: the half that simulates goes on, and a single trade
 that cannot is failed and unwound.
+
+A fill-or-kill taker's fills settle only together: the contract skips them all unless they are
+consecutive trades of one batch that add up to the whole order. So a batch is built, screened and
+bisected in settlement units (such a run of fills, or any other single fill): a run is never split
+between two batches, even when it is longer than the batch size, and fails whole.
 """
 
 from __future__ import annotations
@@ -29,11 +34,11 @@ from backend.marketdata.account_updates import account_notifier_for
 from backend.statuses import FillStatus
 from backend.trading.rules.orders import order_from_row
 from relayer.outbox import Notify, tell_after_commit
-from relayer.skip_reasons import SkipReasons
+from relayer.skip_reasons import SkipReasons, short
 from relayer.transactions import CONFIRMED, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
-
+Unit = list[Fill]  # fills that settle together: a fill-or-kill taker's run, or one fill
 
 
 @dataclass(frozen=True)
@@ -78,44 +83,77 @@ class SettlementWork:
             oldest_age = self._clock() - pending[0].created_at_ms / 1000
             if len(pending) < self.policy.max_trades and oldest_age < self.policy.max_wait_s:
                 return
-            batch = self._screened(session, pending)
+            units = self._screened(session, self._settlement_units(session, pending))
             session.commit()
-        while batch:
+        while units:
+            batch = [fill for unit in units for fill in unit]
             try:
                 calldata = self.calldata(batch)
                 gas = txm.simulate(self.exchange, calldata)
             except SimulationFailed as exc:
-                if len(batch) == 1:
+                if len(units) == 1:
                     words = "not settled: the trade would revert on-chain"
-                    self._fail(batch[0].id, f"settlement would revert: {exc}", words)
+                    for fill in batch:
+                        self._fail(fill.id, f"settlement would revert: {exc}", words)
                     return
-                batch = batch[: len(batch) // 2]  # bisect: try the first half, the rest waits its turn
+                units = units[: len(units) // 2]  # bisect: try the first half, the rest waits its turn
                 continue
             self._submit(txm, batch, calldata, gas)
             return
 
-    def _screened(self, session: Session, pending: Sequence[Fill]) -> list[Fill]:
-        """Fills whose maker and taker are both clear; blocked ones are failed and unwound."""
-        parties = {p for f in pending for p in (f.maker, f.taker)}
+    def _settlement_units(self, session: Session, pending: Sequence[Fill]) -> list[Unit]:
+        """`pending` (oldest first) in settlement units. The engine emits a taker's fills one after the other
+        and they are stored in one transaction, so a fill-or-kill run is consecutive; one that the batch limit
+        cut is completed when it is the whole batch, else left whole for the next batch."""
+        fill_or_kill = fills.fill_or_kill_orders(session, {f.taker_order_hash for f in pending})
+        units: list[Unit] = []
+        for fill in pending:
+            taker = fill.taker_order_hash
+            if taker in fill_or_kill and units and units[-1][0].taker_order_hash == taker:
+                units[-1].append(fill)
+            else:
+                units.append([fill])
+        last = units[-1]
+        if last[0].taker_order_hash in fill_or_kill:
+            rest = fills.unsettled_after(session, last[0].taker_order_hash, last[-1].id)
+            if rest and len(units) == 1:
+                last.extend(rest)
+            elif rest:
+                units.pop()
+        return units
+
+    def _screened(self, session: Session, units: list[Unit]) -> list[Unit]:
+        """Units whose fills' makers and takers are all clear. A blocked fill is failed and unwound, and so are
+        the other fills of its unit (a fill-or-kill order settles whole or not at all)."""
+        parties = {p for unit in units for f in unit for p in (f.maker, f.taker)}
         decisions = self.screener.screen(parties, actor="relayer", context="settle")
         if any(d.result == "error" for d in decisions.values()):
-            log.warning("screening unavailable; settlement waits", extra={"fills": len(pending)})
+            log.warning("screening unavailable; settlement waits", extra={"fills": sum(map(len, units))})
             return []
         clear = []
-        for fill in pending:
-            blocked = [
-                role
-                for role, who in (("maker", fill.maker), ("taker", fill.taker))
-                if not decisions[who.lower()].allowed
-            ]
-            if blocked:
-                reason = f"blocked_by_screening:{'+'.join(blocked)}"
-                words = f"not settled: the {' and the '.join(blocked)} did not pass address screening"
+        for unit in units:
+            blocked = {
+                fill.id: [role for role, who in (("maker", fill.maker), ("taker", fill.taker))
+                          if not decisions[who.lower()].allowed]
+                for fill in unit
+            }  # fmt: skip
+            if not any(blocked.values()):
+                clear.append(unit)
+                continue
+            for fill in unit:
+                roles = blocked[fill.id]
+                if roles:
+                    reason = f"blocked_by_screening:{'+'.join(roles)}"
+                    words = f"not settled: the {' and the '.join(roles)} did not pass address screening"
+                else:
+                    reason = "fill_or_kill_incomplete"
+                    words = (
+                        f"not settled: fill-or-kill order {short(fill.taker_order_hash)} settles whole or not at "
+                        "all, and another of its fills did not pass address screening"
+                    )
                 fills.fail(session, fill.id, reason, words)
                 self._tell(session, fill, FillStatus.FAILED, failure=reason, reason=words)
-                log.warning("fill blocked by screening", extra={"fill": fill.id, "parties": ",".join(blocked)})
-            else:
-                clear.append(fill)
+                log.warning("fill not settled: screening", extra={"fill": fill.id, "reason": reason})
         return clear
 
     def calldata(self, batch: Sequence[Fill]) -> str:

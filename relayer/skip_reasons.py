@@ -38,7 +38,7 @@ class SkipReason:
         words = _SENTENCES.get(self.error)
         if words is None:
             return f"not settled: the exchange skipped the trade ({self})"
-        return "not settled: " + words(SimpleNamespace(**{name: _short(v) for name, v in self.arguments}))
+        return "not settled: " + words(SimpleNamespace(**{name: short(v) for name, v in self.arguments}))
 
     def details(self) -> dict[str, Any]:
         """A JSON record of the reason (numbers as decimal strings, as everywhere in our JSON)."""
@@ -101,7 +101,7 @@ def _value(abi_type: str, value: Any) -> Value:
     return value if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
-def _short(value: Value) -> Value:
+def short(value: Value) -> Value:
     """Hashes and addresses cut to their ends for a sentence (the failure record keeps them whole)."""
     return f"{value[:6]}…{value[-4:]}" if isinstance(value, str) and value.startswith("0x") else value
 
@@ -137,6 +137,24 @@ _SENTENCES: dict[str, Callable[[Any], str]] = {
     ),
     "SelfTrade": lambda a: f"the maker and the taker are the same wallet {a.wallet}",
     "PostOnlyOrderTaken": lambda a: f"post-only order {a.orderHash} was used as the taker",
+    "FillOrKillOrderMade": lambda a: f"fill-or-kill order {a.orderHash} was used as the maker",
+    "FillOrKillNotFilled": lambda a: (
+        f"fill-or-kill order {a.orderHash} settles whole or not at all, and its trades here fill {a.filled} of "
+        f"its {a.baseAmount}"
+    ),
+    "StopPriceSourceMissing": lambda a: (
+        f"stop order {a.orderHash} waits for the market's price source, and the market (base token {a.baseToken}, "
+        f"quote token {a.quoteToken}) has none on-chain; the order did not accept operator-triggered execution"
+    ),
+    "StopNotTriggered": lambda a: (
+        f"stop order {a.orderHash} has not triggered on-chain: the price source says {a.referencePrice}, its "
+        f"trigger price is {a.triggerPrice}"
+    ),
+    "PriceFeedStale": lambda a: (
+        f"the market's price feed {a.feed} last updated at {_utc(a.updatedAt)}, not within the {a.maxAge} s it is "
+        "trusted for, so the stop order could not be checked against it"
+    ),
+    "PriceFeedUnusable": lambda a: f"the market's price feed {a.feed} gave no usable answer for a stop order",
     "ZeroAmountTrade": lambda a: "the trade moves zero base or zero quote",
     "OrderOverfilled": lambda a: (
         f"order {a.orderHash} would be overfilled on-chain (filled {a.filled} + this fill {a.fill} > amount "

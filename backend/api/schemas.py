@@ -58,6 +58,11 @@ class TokenInfo(BaseModel):
     decimals: int = Field(ge=0, description="the token's ERC-20 decimals")
 
 
+class PriceSourceView(BaseModel):
+    feed: Address = Field(description="a Chainlink-shaped feed pricing one base token in quote tokens")
+    maxAge: Amount = Field(description="seconds: an older answer is stale, and stop orders wait for a fresh one")
+
+
 class MarketView(BaseModel):
     name: str = Field(examples=["WETH-USDC"])
     baseToken: TokenInfo
@@ -70,10 +75,22 @@ class MarketView(BaseModel):
     takerFeeRate: int = Field(ge=0, description="millionths of what the taker receives")
     feeRateScale: int = Field(description="1000000: fee rates are in millionths")
     state: Literal["open", "cancel_only", "halted"]
+    priceSource: PriceSourceView | None = Field(
+        description="the on-chain price source stop orders are checked against; null: none (or not read yet), so "
+        "a stop order must sign flags bit 4 (16) to accept operator-triggered execution"
+    )
 
 
 class MarketList(BaseModel):
     markets: list[MarketView]
+
+
+class NextNonce(BaseModel):
+    maker: Address
+    nonce: Amount = Field(
+        description="the nonce to sign the wallet's next order with: above every nonce its orders carry, at least "
+        "its on-chain nonce floor; count up from it for the orders after"
+    )
 
 
 class Eip712Domain(BaseModel):

@@ -36,6 +36,7 @@ class AsyncHdexClient:
         self._key = private_key
         self.rpc_url = rpc_url
         self._signer: Signer | None = None
+        self._numbering = asyncio.Lock()  # concurrent first orders ask for the next nonce once
         self.markets: dict[str, ClientMarket] = {}
 
     async def close(self) -> None:
@@ -60,15 +61,29 @@ class AsyncHdexClient:
             self._signer = Signer(self._key, Signer.domain_from_json(await self._call("GET", "/v1/eip712")))
         return self._signer
 
+    async def next_nonce(self, address: str | None = None) -> int:
+        """The nonce the wallet's next order should carry (`GET /v1/nonce`)."""
+        maker = address or (await self.signer()).address
+        return int((await self._call("GET", "/v1/nonce", params={"maker": maker}))["nonce"])
+
+    async def _order_signer(self) -> Signer:
+        """The signer, numbering orders from the exchange's next nonce for this wallet (asked once)."""
+        signer = await self.signer()
+        async with self._numbering:
+            if not signer.numbering_orders:
+                signer.number_orders_from(await self.next_nonce())
+        return signer
+
     async def load_markets(self) -> dict[str, ClientMarket]:
         body = await self._call("GET", "/v1/markets")
         self.markets = {m["name"]: ClientMarket.from_json(m) for m in body["markets"]}
         return self.markets
 
     async def place_order(self, market: str, side: str, amount: int, price: int, **options: Any) -> dict[str, Any]:
+        """Sign and place an order (options as for `HdexClient.place_order`)."""
         if market not in self.markets:
             await self.load_markets()
-        _, body = (await self.signer()).order_body(self.markets[market], side, amount, price, **options)
+        _, body = (await self._order_signer()).order_body(self.markets[market], side, amount, price, **options)
         result: dict[str, Any] = await self._call("POST", "/v1/orders", json=body)
         return result
 
@@ -83,7 +98,7 @@ class AsyncHdexClient:
         """Cancel `order_hash` and place a new order in one step; returns {"cancelled", "order"}."""
         if market not in self.markets:
             await self.load_markets()
-        signer = await self.signer()
+        signer = await self._order_signer()
         _, order_body = signer.order_body(self.markets[market], side, amount, price, **options)
         result: dict[str, Any] = await self._call(
             "POST", "/v1/orders/replace", json=signer.replace_body(order_hash, order_body)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,11 +22,17 @@ from backend.signing import (
     withdrawal_digest,
 )
 from backend.trading.rules.cancels import bulk_cancel_scope, cancel_after_scope
+from backend.trading.rules.markets import PriceSource
+from backend.trading.rules.orders import FLAG_FILL_OR_KILL, FLAG_OPERATOR_TRIGGER, FLAG_POST_ONLY
 
 PRICE_SCALE = 10**18
 KINDS = {"limit": 0, "market": 1, "stop_limit": 2, "stop_market": 3}
-POST_ONLY = 4
+STOP_KINDS = ("stop_limit", "stop_market")
 FEE_RATE_SCALE = 10**6
+# An IOC or fill-or-kill order trades on arrival or never: its signature expires this soon (the exchange refuses
+# more than HDEX_IMMEDIATE_ORDER_MAX_EXPIRY_S, 60 s by default, and this leaves room for a clock that runs ahead).
+IMMEDIATE_EXPIRY_S = 30
+ORDER_EXPIRY_S = 86_400
 WITHDRAWAL_FINAL = ("completed", "failed")
 
 
@@ -93,13 +101,16 @@ class ClientMarket:
     maker_fee_rate: int
     taker_fee_rate: int
     state: str
+    price_source: PriceSource | None = None  # checks its stop orders' triggers on-chain; None: the operator does
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> ClientMarket:
+        source = body.get("priceSource")
         return cls(
             body["name"], body["baseToken"]["address"], body["quoteToken"]["address"],
             body["baseToken"]["decimals"], body["quoteToken"]["decimals"], int(body["tickSize"]),
             int(body["lotSize"]), int(body["minNotional"]), body["makerFeeRate"], body["takerFeeRate"], body["state"],
+            None if source is None else PriceSource(source["feed"], int(source["maxAge"])),
         )  # fmt: skip
 
     def round_price(self, price: int) -> int:
@@ -112,12 +123,31 @@ class ClientMarket:
 
 
 class Signer:
-    """A wallet key and the exchange's domain: builds signed request bodies."""
+    """A wallet key and the exchange's domain: builds signed request bodies.
+
+    Orders carry consecutive nonces from the one `number_orders_from` was given (the API's `GET /v1/nonce`):
+    the contract keeps 256 consecutive nonces in one storage word, so such orders settle cheapest. Two signers
+    numbering the same wallet's orders at once would collide (NONCE_USED): give each wallet one client."""
 
     def __init__(self, private_key: str, domain: Domain) -> None:
         self._key = bytes.fromhex(private_key.removeprefix("0x"))
         self.address = str(Account.from_key(self._key).address)
         self.domain = domain
+        self._nonces: Iterator[int] | None = None
+
+    @property
+    def numbering_orders(self) -> bool:
+        """Whether orders get their nonces from this signer's count (`number_orders_from` was called)."""
+        return self._nonces is not None
+
+    def number_orders_from(self, first: int) -> None:
+        """Number the orders signed from now on `first`, `first + 1`, ... (`first`: from `GET /v1/nonce`)."""
+        self._nonces = itertools.count(first)
+
+    def _next_nonce(self) -> int:
+        if self._nonces is None:
+            raise ValueError("no nonce to sign the order with: call number_orders_from(GET /v1/nonce) or pass nonce")
+        return next(self._nonces)
 
     @staticmethod
     def domain_from_json(body: dict[str, Any]) -> Domain:
@@ -138,8 +168,26 @@ class Signer:
         nonce: int | None = None,
         max_fee_rate: int | None = None,
         client_order_id: str | None = None,
+        accept_operator_trigger: bool = False,
     ) -> tuple[str, dict[str, Any]]:
-        """(order hash, POST /v1/orders body); `client_order_id` is the wallet's own unsigned label."""
+        """(order hash, POST /v1/orders body); `client_order_id` is the wallet's own unsigned label.
+
+        `time_in_force="FOK"` signs the fill-or-kill flag; IOC and FOK orders expire `IMMEDIATE_EXPIRY_S` from
+        now unless `expiry` says otherwise. A stop order in a market without an on-chain price source
+        (`market.price_source` None) must accept operator-triggered execution (`accept_operator_trigger`):
+        the exchange then decides when it triggered."""
+        if kind in STOP_KINDS and market.price_source is None and not accept_operator_trigger:
+            raise ValueError(
+                f"market {market.name} has no on-chain price source for stop orders: pass "
+                "accept_operator_trigger=True to let the exchange decide when the stop triggers (or reload the "
+                "markets if it has one now)"
+            )
+        flags = KINDS[kind]
+        flags |= FLAG_POST_ONLY if post_only else 0
+        flags |= FLAG_FILL_OR_KILL if time_in_force == "FOK" else 0
+        flags |= FLAG_OPERATOR_TRIGGER if accept_operator_trigger else 0
+        if expiry is None:
+            expiry = int(time.time()) + (IMMEDIATE_EXPIRY_S if time_in_force in ("IOC", "FOK") else ORDER_EXPIRY_S)
         order = Order(
             maker=self.address,
             baseToken=market.base_token,
@@ -149,9 +197,9 @@ class Signer:
             limitPrice=price,
             triggerPrice=trigger_price,
             maxFeeRate=max(market.maker_fee_rate, market.taker_fee_rate) if max_fee_rate is None else max_fee_rate,
-            nonce=time.time_ns() if nonce is None else nonce,
-            expiry=int(time.time()) + 86_400 if expiry is None else expiry,
-            flags=KINDS[kind] | (POST_ONLY if post_only else 0),
+            nonce=self._next_nonce() if nonce is None else nonce,
+            expiry=expiry,
+            flags=flags,
         )
         digest = order_digest(self.domain, order)
         body: dict[str, Any] = {

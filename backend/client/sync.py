@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,7 @@ class HdexClient:
         self._key = private_key
         self.rpc_url = rpc_url
         self._signer: Signer | None = None
+        self._numbering = threading.Lock()  # threads placing their first orders ask for the next nonce once
         self.markets: dict[str, ClientMarket] = {}
 
     def close(self) -> None:
@@ -61,6 +63,18 @@ class HdexClient:
     def address(self) -> str:
         return self.signer.address
 
+    def next_nonce(self, address: str | None = None) -> int:
+        """The nonce the wallet's next order should carry (`GET /v1/nonce`)."""
+        return int(self._call("GET", "/v1/nonce", params={"maker": address or self.address})["nonce"])
+
+    def _order_signer(self) -> Signer:
+        """The signer, numbering orders from the exchange's next nonce for this wallet (asked once)."""
+        signer = self.signer
+        with self._numbering:
+            if not signer.numbering_orders:
+                signer.number_orders_from(self.next_nonce())
+        return signer
+
     def load_markets(self) -> dict[str, ClientMarket]:
         """Every market by name (kept in `self.markets`)."""
         self.markets = {m["name"]: ClientMarket.from_json(m) for m in self._call("GET", "/v1/markets")["markets"]}
@@ -72,8 +86,9 @@ class HdexClient:
         return self.markets[name]
 
     def place_order(self, market: str, side: str, amount: int, price: int, **options: Any) -> dict[str, Any]:
-        """Sign and place an order (options: kind, post_only, trigger_price, time_in_force, expiry, nonce)."""
-        _, body = self.signer.order_body(self.market(market), side, amount, price, **options)
+        """Sign and place an order (options: kind, post_only, trigger_price, time_in_force, expiry, nonce,
+        max_fee_rate, client_order_id, accept_operator_trigger: see `Signer.order_body`)."""
+        _, body = self._order_signer().order_body(self.market(market), side, amount, price, **options)
         result: dict[str, Any] = self._call("POST", "/v1/orders", json=body)
         return result
 
@@ -88,7 +103,7 @@ class HdexClient:
     ) -> dict[str, Any]:
         """Cancel `order_hash` and place a new order in one step (its funds go to the new order);
         returns {"cancelled", "order"}. Options as for `place_order`."""
-        _, order_body = self.signer.order_body(self.market(market), side, amount, price, **options)
+        _, order_body = self._order_signer().order_body(self.market(market), side, amount, price, **options)
         result: dict[str, Any] = self._call(
             "POST", "/v1/orders/replace", json=self.signer.replace_body(order_hash, order_body)
         )

@@ -1,5 +1,6 @@
 """Orders: place (`POST /v1/orders`), look up, cancel one (`DELETE`) or many (`POST /v1/orders/cancel`),
-cancel-replace (`POST /v1/orders/replace`), cancel-after (`POST /v1/orders/cancel-after`).
+cancel-replace (`POST /v1/orders/replace`), cancel-after (`POST /v1/orders/cancel-after`), and the nonce
+for a wallet's next order (`GET /v1/nonce`).
 
 Bodies are parsed by hand (`backend.trading.rules.orders`) rather than by a pydantic model: this is the
 hot path, and the strict parser gives each bad field its own error code. The schemas below
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -29,6 +30,7 @@ from backend.api.schemas import (
     ERROR,
     CancelAfterResult,
     CancelAllResult,
+    NextNonce,
     OrderView,
     ReplaceResult,
     documented,
@@ -50,6 +52,7 @@ from backend.trading.rules.orders import (
     parse_uint,
 )
 from backend.trading.usecases import order_entry
+from backend.trading.usecases.nonces import wallet_next_nonce
 from backend.trading.views.publish import order_message
 
 router = APIRouter(prefix="/v1", tags=["orders"])
@@ -87,12 +90,24 @@ _ORDER_SCHEMA = {
             "description": "most fee accepted, in millionths of what the maker receives: at least the "
             "market's taker rate (post-only: its maker rate)",
         },
-        "nonce": {**_UINT, "description": "uint64, at or above the wallet's on-chain nonce floor"},
-        "expiry": {**_UINT, "description": "unix seconds; the order is valid up to and including it"},
+        "nonce": {
+            **_UINT,
+            "description": "uint64, at or above the wallet's on-chain nonce floor, one per order (another order of "
+            "the wallet with this nonce: NONCE_USED); GET /v1/nonce gives the next, count up from it",
+        },
+        "expiry": {
+            **_UINT,
+            "description": "unix seconds; the order is valid up to and including it. IOC and fill-or-kill orders: at "
+            "most HDEX_IMMEDIATE_ORDER_MAX_EXPIRY_S (60) ahead, else EXPIRY_TOO_LONG",
+        },
         "flags": {
             "type": "integer", "minimum": 0,
             "description": "bits 0-1 the kind: 0 limit, 1 market, 2 stop-limit, 3 stop-market; "
-            "+4 (bit 2) post-only, limit orders only; any other bit: UNKNOWN_FLAGS",
+            "+4 (bit 2) post-only, limit orders only; +8 (bit 3) fill-or-kill: only ever the taker, settled "
+            "whole or not at all (timeInForce FOK needs it); +16 (bit 4) operator-triggered, stop kinds only: "
+            "the maker accepts that the exchange decides when the stop triggered (needed in a market whose "
+            "priceSource is null, else STOP_NEEDS_PRICE_SOURCE); 4 with 8, or 16 on a non-stop kind: "
+            "FLAGS_CONFLICT; any other bit: UNKNOWN_FLAGS",
         },
     },
 }  # fmt: skip
@@ -101,7 +116,8 @@ _TIF = {
     "type": "string",
     "enum": ["GTC", "IOC", "FOK"],
     "description": "limit: GTC (default), IOC or FOK; market: IOC (default) or FOK; stop-limit: GTC; "
-    "stop-market: IOC; a post-only order (flags bit 2) rests as post-only whatever this says",
+    "stop-market: IOC; a post-only order (flags bit 2) rests as post-only whatever this says. FOK is signed "
+    "(flags bit 3): FOK without the flag, or the flag with GTC or IOC, is FILL_OR_KILL_MISMATCH",
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {status: ERROR for status in (400, 401, 404, 409, 413, 422, 429, 503)}
 
@@ -285,6 +301,19 @@ async def cancel_after(request: Request, host: HostDep, limiter: LimiterDep) -> 
     await limiter.hit_address(maker)
     deadline = await order_entry.arm_cancel_after(host, maker, market, timeout_ms, timestamp, signature)
     return {"maker": checksum(maker), "market": market, "timeoutMs": timeout_ms, "deadline": deadline or None}
+
+
+@router.get("/nonce", response_model=None, responses={**documented(NextNonce, "the next nonce"), **_ERRORS})
+async def next_nonce(
+    host: HostDep,
+    container: ContainerDep,
+    maker: str = Query(description="the wallet, 0x and 40 hex digits in any case"),
+) -> dict[str, str]:
+    """The nonce to sign `maker`'s next order with: one above the highest nonce its orders carry (whatever
+    became of them), at least its on-chain nonce floor. Ask once, then count up: consecutive nonces share the
+    contract's storage words and settle cheapest."""
+    wallet = checksum(parse_address(maker, "maker"))
+    return {"maker": wallet, "nonce": str(await wallet_next_nonce(host, container, wallet))}
 
 
 class PlaceOrderFastPath:

@@ -11,7 +11,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
-from backend.api.routes.markets import market_json
+from backend.api.routes.dependencies import TradingDep
+from backend.api.routes.markets import market_json, price_sources_of
 from backend.api.schemas import ERROR, MarketView, documented
 from backend.engine import MarketState
 from backend.staff.roles import Permission
@@ -35,7 +36,9 @@ class StateChange(BaseModel):
 @router.post("/{market}/state", response_model=None, responses={
     **documented(MarketView, "the market, as in GET /v1/markets"), 401: ERROR, 403: ERROR, 404: ERROR, 422: ERROR,
 })  # fmt: skip
-async def set_state(market: str, body: StateChange, staff: MARKET_STATE, container: ContainerDep) -> dict[str, Any]:
+async def set_state(
+    market: str, body: StateChange, staff: MARKET_STATE, container: ContainerDep, trading: TradingDep
+) -> dict[str, Any]:
     """Opens, halts or makes `market` cancel-only (permission market.state). Audit-logged ("market.resume",
     "market.halt", "market.cancel-only") with the state before and after, the reason, the actor and the IP."""
     actor = staff.actor
@@ -48,4 +51,5 @@ async def set_state(market: str, body: StateChange, staff: MARKET_STATE, contain
             uow.commit()
             return changed
 
-    return market_json(await asyncio.to_thread(write))
+    changed = await asyncio.to_thread(write)
+    return market_json(changed, price_sources_of(trading).get(changed.name))

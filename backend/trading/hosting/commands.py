@@ -9,6 +9,7 @@ the loop (`asyncio.run_coroutine_threadsafe`, an anyio portal); they never touch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -16,7 +17,7 @@ from backend.engine import Command, Event
 from backend.statuses import OrderStatus
 from backend.trading.hosting.chain_sync import Hold, SyncRead
 from backend.trading.rules.cancel_after import Deadline
-from backend.trading.rules.markets import Market
+from backend.trading.rules.markets import Market, PriceSource
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
 
 R = TypeVar("R")
@@ -141,6 +142,14 @@ class SetMarket(HostCommand[None]):
 
     market: Market
     ts: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetPriceSources(HostCommand[None]):
+    """The on-chain price sources read for these markets (name -> source, None: none); markets not named keep
+    what was last read."""
+
+    sources: Mapping[str, PriceSource | None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,8 @@ from backend.trading.rules import cancel_after
 from backend.trading.rules.accounts import AccountBook
 from backend.trading.rules.cancels import ReplacePartlyFailed, check_bulk_timestamp
 from backend.trading.rules.checks import Limits, Placement, check_placement, engine_error
-from backend.trading.rules.markets import Market, fee, quote_amount
+from backend.trading.rules.markets import Market, PriceSource, fee, quote_amount
+from backend.trading.rules.nonces import UsedNonces
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
 from backend.trading.views.publish import (
     Publication,
@@ -79,6 +80,7 @@ ON_CHAIN_CANCEL_REASONS = {
 Publisher = Callable[[list[Publication]], None]
 WalletLoader = Callable[[str], dict[str, int]]
 ClientOrderIdLoader = Callable[[str], dict[str, str]]  # wallet -> {client order id: order hash}, from the database
+NonceLoader = Callable[[str], list[int]]  # wallet -> the nonces of all its stored orders
 
 
 def now_ms() -> int:
@@ -113,6 +115,7 @@ class EngineHost:
         load_wallet: WalletLoader,
         publish: Publisher,
         load_client_order_ids: ClientOrderIdLoader,
+        load_nonces: NonceLoader,
         order_limits: OrderLimitGuard | None = None,
     ) -> None:
         self.domain = domain
@@ -128,6 +131,9 @@ class EngineHost:
         self._bulk_cancel_stamps: dict[str, int] = {}  # wallet -> timestamp of its last bulk cancel
         # wallet -> {client order id: hash} over all its orders, loaded on the wallet's first id
         self._client_order_ids: dict[str, dict[str, str]] = {}
+        self._nonces = UsedNonces()  # loaded with the wallet (`_ensure_wallet`), then every order accepted
+        # market name -> its on-chain price source for stop orders (None: none); absent until first read
+        self._price_sources: dict[str, PriceSource | None] = {}
         self._cancel_after = cancel_after.Deadlines()
         self._next_order_seq = 1
         self._next_fill_id = 1
@@ -136,6 +142,7 @@ class EngineHost:
         self._load_wallet = load_wallet
         self._publish = publish
         self._load_client_order_ids = load_client_order_ids
+        self._load_nonces = load_nonces
         self._cancel_after_timer: asyncio.TimerHandle | None = None
         self._batch = _Batch()
         self._in_flight = False
@@ -159,6 +166,7 @@ class EngineHost:
             do.ApplySync: self._apply_sync,
             do.Tick: self._tick,
             do.SetMarket: self._set_market,
+            do.SetPriceSources: self._set_price_sources,
             do.ResumeBookSeqs: self._resume_book_seqs,
             do.RunEngine: self._run_engine,
             do.AdoptOpenOrders: self._adopt_open_orders,
@@ -201,6 +209,16 @@ class EngineHost:
     def orders(self) -> Mapping[str, TrackedOrder]:
         """The live orders (resting or waiting for their trigger) by hash."""
         return MappingProxyType(self._orders)
+
+    @property
+    def price_sources(self) -> Mapping[str, PriceSource | None]:
+        """Market name -> its price source for stop orders (None: none); a market not read yet is absent."""
+        return MappingProxyType(self._price_sources)
+
+    @property
+    def nonces(self) -> UsedNonces:
+        """The nonces of the loaded wallets' orders, for reads."""
+        return self._nonces
 
     @property
     def cancel_after(self) -> cancel_after.Deadlines:
@@ -256,6 +274,8 @@ class EngineHost:
             known_hashes=self._known_hashes,
             limits=self._limits,
             now_ms=ts,
+            price_sources=self._price_sources,
+            nonces=self._nonces,
             load_wallet=self._ensure_wallet,
         )
         if request.client_order_id is not None:
@@ -302,6 +322,7 @@ class EngineHost:
         self._accounts.hold(tracked.maker, tracked.token, tracked.reserved)  # before its fills move it
         self._next_order_seq += 1
         self._known_hashes[tracked.hash] = request.order.expiry
+        self._nonces.add(tracked.maker, request.order.nonce)
         self._accounts.open_orders[tracked.maker] += 1
         if tracked.client_order_id is not None:
             self._client_order_ids[tracked.maker][tracked.client_order_id] = tracked.hash
@@ -449,6 +470,9 @@ class EngineHost:
     def _set_market(self, command: do.SetMarket) -> None:
         self._define_market(command.market, command.ts)
 
+    def _set_price_sources(self, command: do.SetPriceSources) -> None:
+        self._price_sources.update(command.sources)
+
     def _define_market(self, market: Market, ts: int) -> None:
         """Register or update a market: open its book if the engine lacks it, align its state."""
         self._markets[market.name] = market
@@ -497,9 +521,12 @@ class EngineHost:
         return events
 
     def _ensure_wallet(self, wallet: str) -> None:
-        """Load a wallet's (EIP-55) balances on first sight; the sync keeps them fresh after."""
+        """Load a wallet's (EIP-55) balances and used nonces on first sight; the sync keeps the balances
+        fresh after, and the host itself the nonces (it writes every order)."""
         if wallet not in self._accounts.balances:
             self._accounts.set_wallet_balances(wallet, self._load_wallet(wallet))
+        if not self._nonces.loaded(wallet):
+            self._nonces.load(wallet, self._load_nonces(wallet))
 
     def _check_usable(self) -> None:
         if self._broken is not None:

@@ -1,5 +1,6 @@
 """The trading service of one API process: builds the engine host at start, follows the database
-every `trading_sync_interval` seconds, snapshots when idle, and stops cleanly.
+every `trading_sync_interval` seconds and the markets' on-chain price sources every
+`PRICE_SOURCE_REFRESH_S`, snapshots when idle, and stops cleanly.
 
 Without an Exchange deployment recorded for the configured chain there is nothing to sign orders
 for: `host` stays None and the order routes answer NOT_DEPLOYED.
@@ -15,21 +16,34 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
+from backend.chain.jsonrpc import RpcError, rpc_call
+from backend.chain.price_sources import read_price_feed
 from backend.engine.adapters.file_journal import FileJournal
 from backend.limits.orders import order_limits_for
 from backend.signing import Domain
 from backend.trading.hosting.chain_sync import SyncRead, read_sync, wallet_balances
-from backend.trading.hosting.commands import ApplySync, BeginBalanceRead, FireCancelAfter, MarkCursor, Tick
+from backend.trading.hosting.commands import (
+    ApplySync,
+    BeginBalanceRead,
+    FireCancelAfter,
+    MarkCursor,
+    SetPriceSources,
+    Tick,
+)
 from backend.trading.hosting.host import EngineHost, Publisher, now_ms
 from backend.trading.hosting.journal import JournalStore
 from backend.trading.hosting.persistence import CHAIN_EVENT_ID, BatchWriter
 from backend.trading.hosting.restore import chain_cursor, recover_engine, restore_host
 from backend.trading.rules.accounts import AccountBook
 from backend.trading.rules.checks import Limits
-from backend.trading.rules.markets import Market
+from backend.trading.rules.markets import Market, PriceSource
 from backend.trading.views import queries
 
 log = logging.getLogger(__name__)
+# How often the markets' price sources are read from the Exchange. They change only through the Custody
+# timelock, so a change reaches order entry well before it could surprise anyone.
+PRICE_SOURCE_REFRESH_S = 30.0
+PRICE_SOURCE_RPC_TIMEOUT_S = 5.0
 
 
 class TradingService:
@@ -44,6 +58,8 @@ class TradingService:
         self._store: JournalStore | None = None
         self._writer: BatchWriter | None = None
         self._task: asyncio.Task[None] | None = None
+        self._price_task: asyncio.Task[None] | None = None
+        self._exchange: str | None = None
         self._event_cursor = 0
         self._snapshot_seq = 0
 
@@ -60,6 +76,7 @@ class TradingService:
         if exchange is None:
             log.info("no Exchange deployment recorded: order entry disabled")
             return
+        self._exchange = exchange
         self.domain = Domain(settings.chain_id, exchange)
         store = self._store = JournalStore(settings.data_dir / "engine" / str(settings.chain_id), settings.engine_fsync)
         engine = recover_engine(store, committed_seq)
@@ -69,10 +86,11 @@ class TradingService:
             self.domain,
             AccountBook(),
             self._writer,
-            Limits(settings.max_open_orders, settings.price_band_bps),
+            Limits(settings.max_open_orders, settings.price_band_bps, settings.immediate_order_max_expiry_s),
             self._load_wallet,
             self.publish,
             self._load_client_order_ids,
+            self._load_nonces,
             order_limits_for(self.container),
         )
         self._writer.start()
@@ -82,15 +100,18 @@ class TradingService:
         host.handle(MarkCursor(CHAIN_EVENT_ID, self._event_cursor))  # persists the rebuilt reservations too
         self.host = host
         host.handle(FireCancelAfter())  # fires the deadlines that passed while the process was down, arms the rest
-        self._task = asyncio.get_running_loop().create_task(self._follow())
+        loop = asyncio.get_running_loop()
+        self._task = loop.create_task(self._follow())
+        self._price_task = loop.create_task(self._follow_price_sources())
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})
 
     async def stop(self) -> None:
         """Finish pending writes, snapshot, close the journal."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._price_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         host = self.host
         if host is None or self._writer is None:
             return
@@ -131,6 +152,37 @@ class TradingService:
             except SQLAlchemyError as exc:
                 log.warning("trading sync failed; retrying", extra={"error": str(exc)})
 
+    async def refresh_price_sources(self) -> None:
+        """Read every market's price source from the Exchange and hand them to the host (the loop calls this
+        every `PRICE_SOURCE_REFRESH_S`; tests too). A market whose read fails keeps its last known source."""
+        host, exchange = self.host, self._exchange
+        if host is None or exchange is None:
+            return
+        markets = list(host.markets.values())
+        sources = await asyncio.to_thread(self._read_price_sources, exchange, markets)
+        host.handle(SetPriceSources(sources))
+
+    async def _follow_price_sources(self) -> None:
+        while True:
+            await self.refresh_price_sources()
+            await asyncio.sleep(PRICE_SOURCE_REFRESH_S)
+
+    def _read_price_sources(self, exchange: str, markets: list[Market]) -> dict[str, PriceSource | None]:
+        url = self.container.settings.effective_rpc_url
+
+        def call(method: str, params: list[object]) -> object:
+            return rpc_call(url, method, params, timeout=PRICE_SOURCE_RPC_TIMEOUT_S)
+
+        sources: dict[str, PriceSource | None] = {}
+        for market in markets:
+            try:
+                feed = read_price_feed(call, exchange, market.base_token, market.quote_token)
+            except RpcError as exc:
+                log.warning("price source not read", extra={"market": market.name, "error": exc.message})
+                continue
+            sources[market.name] = None if feed is None else PriceSource(feed.feed, feed.max_age)
+        return sources
+
     def _read(self, wallets: list[str], markets: dict[str, Market]) -> SyncRead:
         with self.container.session_factory() as session:
             return read_sync(session, self.container.settings.chain_id, self._event_cursor, wallets, markets)
@@ -142,6 +194,10 @@ class TradingService:
     def _load_client_order_ids(self, wallet: str) -> dict[str, str]:
         with self.container.session_factory() as session:
             return queries.client_order_ids(session, wallet)
+
+    def _load_nonces(self, wallet: str) -> list[int]:
+        with self.container.session_factory() as session:
+            return queries.order_nonces(session, wallet)
 
     def _flush_journal(self) -> None:
         if self._journal is not None:

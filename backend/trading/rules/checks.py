@@ -1,15 +1,17 @@
 """Pre-trade checks: everything an order must pass before the engine sees it, in a fixed order.
 
-signature (recovers to the maker), market exists, expiry, nonce floor, flags, market state, grid
-(price tick, quantity lot, min notional, trigger price, time in force: the engine's own rules), fee
-ceiling, price band around the last trade, duplicate, open-order limit, available balance.
+signature (recovers to the maker), market exists, expiry, nonce floor, flags (known bits, bits that go
+together, fill-or-kill against the requested time in force, a short expiry for IOC and fill-or-kill),
+market state, grid (price tick, quantity lot, min notional, trigger price, time in force: the engine's
+own rules), a stop order's price source, fee ceiling, price band around the last trade, duplicate,
+open-order limit, unused nonce, available balance.
 Each failure is an `HdexError` with its code, the field to fix and a message saying what to send
 instead; a check never changes anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from backend.engine import Engine, MarketState, PlaceOrder, ResultCode, TimeInForce
@@ -18,9 +20,10 @@ from backend.engine.types import MARKET_KIND_TYPES
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain, Order, SignatureError, order_digest, recover_signer
 from backend.trading.rules.accounts import AccountBook, checksum
-from backend.trading.rules.markets import PRICE_SCALE, Market
+from backend.trading.rules.flags import check_flags, check_price_source
+from backend.trading.rules.markets import PRICE_SCALE, Market, PriceSource
+from backend.trading.rules.nonces import UsedNonces, check_nonce_unused
 from backend.trading.rules.orders import (
-    KNOWN_FLAGS,
     OrderRequest,
     order_kind,
     place_command,
@@ -106,7 +109,8 @@ def _what_to_send(code: ResultCode, market: Market | None, order: Order | None) 
         case ResultCode.TIF_NOT_ALLOWED:
             return (
                 "timeInForce does not fit the order kind: limit orders take GTC, IOC, FOK or post-only (flags bit 2), "
-                "market orders IOC or FOK, stop-market IOC, stop-limit GTC; send one of these or leave timeInForce out"
+                "market orders IOC or FOK, stop-market IOC, stop-limit GTC (fill-or-kill, flags bit 3, only on limit "
+                "and market orders); send one of these or leave timeInForce out"
             )
         case ResultCode.ALREADY_EXPIRED:
             return "the order's expiry has passed: sign it again with a later expiry (unix seconds)"
@@ -122,7 +126,7 @@ def _what_to_send(code: ResultCode, market: Market | None, order: Order | None) 
         case ResultCode.FOK_NOT_FILLED:
             return (
                 "the book cannot fill the whole fill-or-kill order within limitPrice: send a smaller baseAmount, "
-                "a looser limitPrice, or timeInForce IOC"
+                "a looser limitPrice, or an IOC order (timeInForce IOC, without flags bit 3)"
             )
         case ResultCode.WOULD_TRIGGER_IMMEDIATELY:
             return "the last trade already reached triggerPrice: send a triggerPrice not reached yet, or a limit order"
@@ -159,6 +163,7 @@ class Limits:
 
     max_open_orders: int
     price_band_bps: int
+    immediate_order_max_expiry_s: int = 60  # IOC and fill-or-kill orders sign an expiry at most this far ahead
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +188,16 @@ def check_placement(
     known_hashes: dict[str, int],
     limits: Limits,
     now_ms: int,
+    price_sources: Mapping[str, PriceSource | None],
+    nonces: UsedNonces,
     load_wallet: Callable[[str], None] = lambda wallet: None,
 ) -> Placement:
     """Run every pre-trade check (module docs) and return the placement, or raise `HdexError`.
 
-    `load_wallet(maker)` runs before the balance check, and only for an order that passed all the
-    others: a flood of garbage never makes the host load (and then follow) random wallets.
+    `price_sources` maps a market's name to its price source (None: it has none; absent: not read yet).
+    `load_wallet(maker)` loads the maker's balances and used nonces: it runs before the nonce and balance
+    checks, and only for an order that passed all the others, so a flood of garbage never makes the host
+    load (and then follow) random wallets.
     """
     order = request.order
     digest = order_digest(domain, order)
@@ -222,13 +231,7 @@ def check_placement(
             "cancel the exit (cancelExit) to trade again, or withdraw from the contract once it is available",
             "order.maker",
         )
-    if order.flags & ~KNOWN_FLAGS:
-        raise HdexError(
-            ErrorCode.UNKNOWN_FLAGS,
-            "only bits 0-2 of flags are defined: bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, "
-            "3 stop-market), bit 2 post-only",
-            "order.flags",
-        )
+    check_flags(request, now_ms, limits.immediate_order_max_expiry_s)
     state = engine.market_state(market.name)
     if state is not MarketState.OPEN:
         raise engine_error(ResultCode.MARKET_HALTED if state is MarketState.HALTED else ResultCode.MARKET_CANCEL_ONLY)
@@ -237,6 +240,8 @@ def check_placement(
     grid = check_order(engine.market_spec(market.name), command)
     if isinstance(grid, ResultCode):
         raise engine_error(grid, market, order)
+    if request.is_stop and not request.operator_triggered:
+        check_price_source(market, price_sources)
     fee_needed = (
         market.maker_fee_rate if grid is TimeInForce.POST_ONLY else max(market.maker_fee_rate, market.taker_fee_rate)
     )
@@ -252,6 +257,7 @@ def check_placement(
             ErrorCode.TOO_MANY_OPEN_ORDERS, f"at most {limits.max_open_orders} open orders per wallet", "order"
         )
     load_wallet(maker)
+    check_nonce_unused(nonces, maker, order.nonce, floor)
     token = checksum(reserved_token(order))
     hold = reservation(order, order.baseAmount)
     available = accounts.available(maker, token)

@@ -50,6 +50,16 @@ class Market:
         return replace(self, state=state)
 
 
+@dataclass(frozen=True, slots=True)
+class PriceSource:
+    """A market's price source for stop orders, as the Exchange holds it (`priceFeed(base, quote)`): a
+    Chainlink-shaped `feed` (EIP-55) whose answer the contract trusts while at most `max_age` seconds old.
+    A stop order without the operator-triggered flag first settles only once this source reached its trigger."""
+
+    feed: str
+    max_age: int
+
+
 def market_rule_error(market: Market) -> str | None:
     """Why a market definition is unusable, or None."""
     if market.base_token.lower() == market.quote_token.lower():

@@ -4,9 +4,11 @@ The request body of `POST /v1/orders` is `{"order": {...EIP-712 Order fields...}
 "0x<65 bytes>", "timeInForce": "GTC" | "IOC" | "FOK" (optional), "clientOrderId": "..." (optional,
 not signed: see `parse_client_order_id`)}`. Numbers are decimal strings (JSON integers are accepted
 too); each must fit its Solidity type, else AMOUNT_OUT_OF_RANGE.
-Flags (IExchange): bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, 3 stop-market), bit 2 post-only.
+Flags (IExchange): bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, 3 stop-market), bit 2 (4) post-only,
+bit 3 (8) fill-or-kill, bit 4 (16) operator-triggered stop. The contract enforces them all, so the engine's
+time in force follows the signed bits: post-only, else fill-or-kill, else the requested `timeInForce`.
 
-The order knowledge lives here once: its kind and post-only bit (`order_kind`, `OrderRequest`), the
+The order knowledge lives here once: its kind and flag bits (`order_kind`, `OrderRequest`), the
 token it reserves and how much (`reserved_token`, `reservation`), the time in force it is stored
 with (`stored_time_in_force`), the engine command that places it (`place_command`) and the signed
 order rebuilt from a stored row (`order_from_row`, for restore and the relayer).
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from backend.engine import OrderType, PlaceOrder, Side, TimeInForce
-from backend.engine.types import MARKET_KIND_TYPES
+from backend.engine.types import MARKET_KIND_TYPES, STOP_TYPES
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Order
 from backend.signing.typed_data import ORDER_FIELDS
@@ -27,8 +29,10 @@ from backend.statuses import OrderStatus
 from backend.trading.rules.markets import quote_amount
 
 FLAG_KIND_MASK = 3
-FLAG_POST_ONLY = 4
-KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY
+FLAG_POST_ONLY = 4  # only ever the maker of a trade
+FLAG_FILL_OR_KILL = 8  # only ever the taker, settled whole in one batch or not at all
+FLAG_OPERATOR_TRIGGER = 16  # a stop order whose maker accepts the operator's trigger (no on-chain price source read)
+KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATOR_TRIGGER
 KINDS = (OrderType.LIMIT, OrderType.MARKET, OrderType.STOP_LIMIT, OrderType.STOP_MARKET)
 SIDES = (Side.BUY, Side.SELL)
 _UINT_BITS = {f"uint{bits}": bits for bits in (8, 32, 64, 128, 256)}
@@ -61,8 +65,29 @@ class OrderRequest:
         return bool(self.order.flags & FLAG_POST_ONLY)
 
     @property
+    def fill_or_kill(self) -> bool:
+        return bool(self.order.flags & FLAG_FILL_OR_KILL)
+
+    @property
+    def is_stop(self) -> bool:
+        return self.kind in STOP_TYPES
+
+    @property
+    def operator_triggered(self) -> bool:
+        return bool(self.order.flags & FLAG_OPERATOR_TRIGGER)
+
+    @property
+    def immediate(self) -> bool:
+        """IOC or fill-or-kill: it trades on arrival or never, so it must sign a short expiry."""
+        return self.fill_or_kill or self.time_in_force is TimeInForce.IOC
+
+    @property
     def engine_tif(self) -> TimeInForce | None:
-        return TimeInForce.POST_ONLY if self.post_only else self.time_in_force
+        """The signed bits decide (the contract enforces them); `checks.check_flags` refuses a request
+        whose `timeInForce` disagrees with them."""
+        if self.post_only:
+            return TimeInForce.POST_ONLY
+        return TimeInForce.FOK if self.fill_or_kill else self.time_in_force
 
     @property
     def stored_time_in_force(self) -> TimeInForce:

@@ -14,19 +14,38 @@ balance never counts the same money twice. Every function here leaves the commit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.db.models import Fill
+from backend.db.models import Fill, Order
 from backend.db.models.trading import FAILURE_LENGTH, FAILURE_REASON_LENGTH
 from backend.statuses import FillStatus
+from backend.trading.rules.orders import FLAG_FILL_OR_KILL
 
 
 def unsettled(session: Session, limit: int) -> list[Fill]:
     """The oldest unsettled fills, in matching order (settle them in this order)."""
     return list(session.scalars(select(Fill).where(Fill.status == FillStatus.UNSETTLED).order_by(Fill.id).limit(limit)))
+
+
+def fill_or_kill_orders(session: Session, hashes: Iterable[str]) -> set[str]:
+    """The orders among `hashes` that sign fill-or-kill: the contract settles their fills only together, as
+    consecutive trades of one batch that add up to the whole order."""
+    rows = session.execute(select(Order.hash, Order.flags).where(Order.hash.in_(list(hashes))))
+    return {order_hash for order_hash, flags in rows if flags & FLAG_FILL_OR_KILL}
+
+
+def unsettled_after(session: Session, taker_order_hash: str, after_id: int) -> list[Fill]:
+    """The unsettled fills of taker order `taker_order_hash` after fill `after_id`, in matching order."""
+    return list(
+        session.scalars(
+            select(Fill)
+            .where(Fill.taker_order_hash == taker_order_hash, Fill.id > after_id, Fill.status == FillStatus.UNSETTLED)
+            .order_by(Fill.id)
+        )
+    )
 
 
 def claim(session: Session, ids: Sequence[int]) -> bool:

@@ -72,6 +72,11 @@ def client_order_ids(session: Session, wallet: str) -> dict[str, str]:
     return {str(client_order_id): order_hash for client_order_id, order_hash in rows}
 
 
+def order_nonces(session: Session, wallet: str) -> list[int]:
+    """The nonce of every order `wallet` ever placed, whatever became of it (read on the maker index)."""
+    return list(session.scalars(select(OrderRow.nonce).where(OrderRow.maker == wallet)))
+
+
 def account_fills(
     session: Session, wallet: str, markets: dict[str, Market], market: str | None, limit: int, before_id: int | None
 ) -> list[dict[str, Any]]:

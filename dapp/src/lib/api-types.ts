@@ -8,6 +8,13 @@ export interface TokenInfo {
 
 export type MarketState = "open" | "cancel_only" | "halted";
 
+/** The on-chain price source the contract checks a market's stop orders against: a Chainlink feed, trusted
+ * while its answer is at most `maxAge` seconds old (decimal string). */
+export interface PriceSource {
+  feed: `0x${string}`;
+  maxAge: string;
+}
+
 export interface Market {
   name: string;
   baseToken: TokenInfo;
@@ -22,6 +29,9 @@ export interface Market {
   takerFeeRate: number;
   feeRateScale: number;
   state: MarketState;
+  /** Null (or absent, from an API that predates it) when the market has no price source: its stop orders
+   * are then triggered by the operator (`priceSourceOf`). */
+  priceSource?: PriceSource | null;
 }
 
 export interface MarketList {

@@ -1,5 +1,5 @@
 /** What a market's grid means for display: price decimals, tick and lot digits, conversions. */
-import type { Market } from "./api-types";
+import type { Market, PriceSource } from "./api-types";
 import { formatUnits, parseUnits, stepDecimals, type ParsedUnits } from "./format";
 
 /**
@@ -18,6 +18,11 @@ export function tickDecimals(market: Market): number {
 /** Digits shown for base amounts: what the lot size needs (lot 0.001 WETH -> 3). */
 export function lotDecimals(market: Market): number {
   return stepDecimals(market.lotSize, market.baseToken.decimals);
+}
+
+/** The market's on-chain price source for stop orders, or null: an API without the field has none. */
+export function priceSourceOf(market: Pick<Market, "priceSource">): PriceSource | null {
+  return market.priceSource ?? null;
 }
 
 export function formatPrice(raw: bigint | string, market: Market, locale: string): string {

@@ -59,9 +59,10 @@ export function signTyped(
   return walletClient.signTypedData({ account, ...typedDataFor(info, primaryType, message) });
 }
 
-/** A fresh nonce for an order or a withdrawal: nanoseconds since the epoch, like the Python client's
- * `time.time_ns()`, with random low digits so two messages signed in one millisecond stay distinct.
- * Above any nonce floor a wallet raised with a timestamp, and inside uint64 until the year 2554. */
+/** A fresh nonce for a withdrawal (orders count up from `GET /v1/nonce` instead): nanoseconds since the
+ * epoch, like the Python client's `time.time_ns()`, with random low digits so two messages signed in one
+ * millisecond stay distinct. Above any nonce floor a wallet raised with a timestamp, and inside uint64 until
+ * the year 2554. */
 export function freshNonce(nowMs: number = Date.now()): bigint {
   const [random = 0] = crypto.getRandomValues(new Uint32Array(1));
   return BigInt(nowMs) * 1_000_000n + BigInt(random % 1_000_000);

@@ -165,6 +165,7 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("DELETE", "/v1/orders/{orderHash}", 200, f"/v1/orders/{new['hash']}", json=body)
     call("POST", "/v1/orders/cancel", 200, json=Signer(DEV_KEYS[6], exchange.domain).cancel_all_body(MARKET))
     call("POST", "/v1/orders/cancel-after", 200, json=cancel_after_body(exchange.domain, 5, 60_000))
+    call("GET", "/v1/nonce", 200, params={"maker": taker})
 
     withdrawal_hash, withdrawal = Signer(DEV_KEYS[5], exchange.domain).withdrawal_body(checksum(WETH), 10**17, 0)
     call("POST", "/v1/withdrawals", 202, json=withdrawal)

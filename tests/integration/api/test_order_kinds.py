@@ -20,7 +20,8 @@ def test_a_market_order_takes_what_is_there_and_its_remainder_is_cancelled(sqlit
 
 
 def test_a_stop_limit_waits_for_its_trigger_then_trades(sqlite_exchange: Exchange) -> None:
-    stop = sqlite_exchange.place(5, flags=2, triggerPrice=PRICE + TICK, limitPrice=PRICE + 2 * TICK).json()
+    # stop-limit (2) + operator-triggered (16): this chainless exchange knows no price source for the market
+    stop = sqlite_exchange.place(5, flags=2 | 16, triggerPrice=PRICE + TICK, limitPrice=PRICE + 2 * TICK).json()
     assert stop["status"] == "open"
     sqlite_exchange.place(6, side=1, limitPrice=PRICE + 2 * TICK, baseAmount=2 * QTY)
     sqlite_exchange.place(7, limitPrice=PRICE + 2 * TICK)  # trades at PRICE + 2 ticks: the stop fires
@@ -32,7 +33,7 @@ def test_post_only_that_would_cross_and_fok_that_cannot_fill_change_nothing(sqli
     before = sqlite_exchange.state()
     crossing = sqlite_exchange.place(5, flags=4)
     assert (crossing.status_code, crossing.json()["error"]["code"]) == (409, "POST_ONLY_WOULD_CROSS")
-    body = sqlite_exchange.signed(sqlite_exchange.order(5, baseAmount=2 * QTY))
+    body = sqlite_exchange.signed(sqlite_exchange.order(5, baseAmount=2 * QTY, flags=8, expiry=int(time.time()) + 30))
     fok = sqlite_exchange.client.post("/v1/orders", json={**body, "timeInForce": "FOK"})
     assert (fok.status_code, fok.json()["error"]["code"]) == (409, "FOK_NOT_FILLED")
     after = sqlite_exchange.state()

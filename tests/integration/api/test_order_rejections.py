@@ -82,7 +82,7 @@ def test_an_order_below_the_on_chain_nonce_floor_is_refused(exchange: Exchange) 
         ({"limitPrice": PRICE + TICK // 2}, "PRICE_OFF_TICK"),
         ({"baseAmount": QTY + LOT // 2}, "QUANTITY_OFF_LOT"),
         ({"baseAmount": LOT, "limitPrice": TICK}, "BELOW_MIN_NOTIONAL"),
-        ({"flags": 8}, "UNKNOWN_FLAGS"),
+        ({"flags": 32}, "UNKNOWN_FLAGS"),
         ({"triggerPrice": PRICE}, "INVALID_TRIGGER_PRICE"),
         ({"maxFeeRate": 1_999}, "MAX_FEE_TOO_LOW"),
         ({"baseAmount": 1_000 * QTY}, "INSUFFICIENT_BALANCE"),

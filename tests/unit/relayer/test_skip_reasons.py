@@ -16,6 +16,7 @@ OTHER = "0x" + "cd" * 31 + "02"
 ALICE = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"
 WETH = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"
 USDC = "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9"
+FEED = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 E18 = 10**18
 
 # error, its arguments, the fill's failure record, and the sentence both parties read.
@@ -54,6 +55,29 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("PostOnlyOrderTaken", {"orderHash": ORDER},
      f"PostOnlyOrderTaken(orderHash={ORDER})",
      "not settled: post-only order 0xabab…ab01 was used as the taker"),
+    ("FillOrKillOrderMade", {"orderHash": ORDER},
+     f"FillOrKillOrderMade(orderHash={ORDER})",
+     "not settled: fill-or-kill order 0xabab…ab01 was used as the maker"),
+    ("FillOrKillNotFilled", {"orderHash": ORDER, "filled": 2 * E18, "baseAmount": 3 * E18},
+     f"FillOrKillNotFilled(orderHash={ORDER}, filled={2 * E18}, baseAmount={3 * E18})",
+     f"not settled: fill-or-kill order 0xabab…ab01 settles whole or not at all, and its trades here fill {2 * E18} "
+     f"of its {3 * E18}"),
+    ("StopPriceSourceMissing", {"orderHash": ORDER, "baseToken": WETH, "quoteToken": USDC},
+     f"StopPriceSourceMissing(orderHash={ORDER}, baseToken={WETH}, quoteToken={USDC})",
+     "not settled: stop order 0xabab…ab01 waits for the market's price source, and the market (base token "
+     "0x9fE4…a6e0, quote token 0xCf7E…0Fc9) has none on-chain; the order did not accept operator-triggered "
+     "execution"),
+    ("StopNotTriggered", {"orderHash": ORDER, "triggerPrice": 3_100_000_000, "referencePrice": 3_000_000_000},
+     f"StopNotTriggered(orderHash={ORDER}, triggerPrice=3100000000, referencePrice=3000000000)",
+     "not settled: stop order 0xabab…ab01 has not triggered on-chain: the price source says 3000000000, its "
+     "trigger price is 3100000000"),
+    ("PriceFeedStale", {"feed": FEED, "updatedAt": 1_767_225_600, "maxAge": 3_600},
+     f"PriceFeedStale(feed={FEED}, updatedAt=1767225600, maxAge=3600)",
+     "not settled: the market's price feed 0x5FbD…0aa3 last updated at 2026-01-01 00:00:00 UTC, not within the "
+     "3600 s it is trusted for, so the stop order could not be checked against it"),
+    ("PriceFeedUnusable", {"feed": FEED},
+     f"PriceFeedUnusable(feed={FEED})",
+     "not settled: the market's price feed 0x5FbD…0aa3 gave no usable answer for a stop order"),
     ("ZeroAmountTrade", {},
      "ZeroAmountTrade()",
      "not settled: the trade moves zero base or zero quote"),

@@ -7,6 +7,9 @@ import type { MessageKey } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { errorText } from "../../lib/errors";
 
+/** A stop order without the operator-trigger flag in a market that has no price source. */
+export const STOP_NEEDS_PRICE_SOURCE = "STOP_NEEDS_PRICE_SOURCE";
+
 const KNOWN: Record<string, MessageKey> = {
   INSUFFICIENT_BALANCE: "order.apiError.INSUFFICIENT_BALANCE",
   POST_ONLY_WOULD_CROSS: "order.apiError.POST_ONLY_WOULD_CROSS",
@@ -22,6 +25,13 @@ const KNOWN: Record<string, MessageKey> = {
   RATE_LIMITED: "order.apiError.RATE_LIMITED",
   SIGNER_NOT_MAKER: "order.apiError.SIGNER_NOT_MAKER",
   NOT_DEPLOYED: "order.apiError.NOT_DEPLOYED",
+  NONCE_USED: "order.apiError.NONCE_USED",
+  NONCE_BELOW_FLOOR: "order.apiError.NONCE_BELOW_FLOOR",
+  ORDER_EXPIRED: "order.apiError.ORDER_EXPIRED",
+  [STOP_NEEDS_PRICE_SOURCE]: "order.apiError.STOP_NEEDS_PRICE_SOURCE",
+  FILL_OR_KILL_MISMATCH: "order.apiError.FILL_OR_KILL_MISMATCH",
+  FLAGS_CONFLICT: "order.apiError.FLAGS_CONFLICT",
+  EXPIRY_TOO_LONG: "order.apiError.EXPIRY_TOO_LONG",
 };
 
 /** One sentence for a failed order, cancel or withdrawal. */

@@ -1,8 +1,9 @@
 /**
  * The order form: side, kind ("Order type" tabs), prices, amount (typed or a share of the available
- * balance), time in force and post-only, with the fee and what the order holds shown before anything
- * is signed. The rules (./rules) are checked on every keystroke and shown next to their field once it
- * was left or a submit was tried; the wallet is only asked from the confirmation dialog.
+ * balance), time in force and post-only, with the fee, what the order holds and who triggers a stop
+ * shown before anything is signed. The rules (./rules) are checked on every keystroke and shown next to
+ * their field once it was left or a submit was tried; the wallet is only asked from the confirmation
+ * dialog, with the wallet's next nonce (./order-nonces).
  */
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState, type FormEvent } from "react";
@@ -11,12 +12,13 @@ import { useI18n } from "../../i18n";
 import { api } from "../../lib/api-client";
 import type { BookSnapshot, Market, Side } from "../../lib/api-types";
 import { formatUnits, parseUnits } from "../../lib/format";
-import { formatPrice, priceInputText } from "../../lib/market";
+import { formatPrice, priceInputText, priceSourceOf } from "../../lib/market";
 import { usePriceSelection } from "../../lib/price-selection";
-import { freshNonce } from "../../lib/signing";
 import { availableOf, feeRatesFor, useAccountFees, useExchangeBalances } from "../balances";
 import { useTicker } from "../markets";
 import { useWallet } from "../wallet";
+import { tradingErrorText } from "./error-text";
+import { orderNonces } from "./order-nonces";
 import { feeText, OrderReview, type ReviewedOrder } from "./order-review";
 import {
   amountForPercent,
@@ -37,7 +39,7 @@ import {
   type OrderKind,
   type TimeInForce,
 } from "./rules";
-import { ORDER_LIFETIME_S } from "./signed-order";
+import { StopTriggerNote } from "./stop-trigger-note";
 import "./order-form.css";
 
 const PERCENTS = [25n, 50n, 75n, 100n] as const;
@@ -67,6 +69,8 @@ export function OrderForm({ market }: { market: Market }) {
   const [slippageBps, setSlippageBps] = useState<bigint>(100n);
   const [touched, setTouched] = useState<ReadonlySet<OrderField>>(new Set());
   const [review, setReview] = useState<ReviewedOrder | null>(null);
+  /** Why the last submit could not open the review (the next nonce could not be looked up). */
+  const [submitError, setSubmitError] = useState<unknown>(null);
 
   const balances = useExchangeBalances(wallet.address);
   const fees = useAccountFees(wallet.address);
@@ -135,7 +139,8 @@ export function OrderForm({ market }: { market: Market }) {
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setTouched(new Set<OrderField>(["price", "amount", "triggerPrice", "form"]));
-    if (wallet.status !== "connected") {
+    setSubmitError(null);
+    if (wallet.status !== "connected" || !wallet.address) {
       wallet.openConnectDialog();
       return;
     }
@@ -144,8 +149,11 @@ export function OrderForm({ market }: { market: Market }) {
     const fresh = kind === "market" ? { ...context, oppositeLevels: opposite((await book.refetch()).data, side) } : context;
     const result = checkOrder(draft, fresh);
     if (!result.ok) return;
-    const expiry = BigInt(Math.floor(Date.now() / 1000)) + ORDER_LIFETIME_S;
-    setReview({ order: result.order, nonce: freshNonce(), expiry });
+    try {
+      setReview({ order: result.order, nonce: await orderNonces(wallet.address).take() });
+    } catch (error) {
+      setSubmitError(error);
+    }
   }
 
   const rates = context.feeRates;
@@ -190,6 +198,7 @@ export function OrderForm({ market }: { market: Market }) {
                 hint={stopHint}
               />
             ) : null}
+            {isStopKind(kind) ? <StopTriggerNote source={priceSourceOf(market)} /> : null}
             {isMarketKind(kind) ? (
               <div className="order-form__worst">
                 <div className="order-form__row">
@@ -321,6 +330,11 @@ export function OrderForm({ market }: { market: Market }) {
         {formError ? (
           <p className="form-error" role="alert">
             {formError}
+          </p>
+        ) : null}
+        {submitError ? (
+          <p className="form-error" role="alert">
+            {tradingErrorText(submitError, t)}
           </p>
         ) : null}
         {market.state !== "open" ? (

@@ -1,26 +1,34 @@
 /**
  * The confirmation: exactly what the wallet will sign, in human units, then the signature and
  * `POST /v1/orders`. Declining in the wallet or a refusal by the API keeps the dialog open with the
- * reason; nothing is sent without a signature.
+ * reason; nothing is sent without a signature. The expiry is taken when the order is signed, so an
+ * immediate order's few seconds start then, not when the dialog opened.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Dialog, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
-import { api } from "../../lib/api-client";
+import { api, ApiError } from "../../lib/api-client";
 import type { Market, Side } from "../../lib/api-types";
 import { formatUnits } from "../../lib/format";
-import { formatBaseAmount, formatPrice } from "../../lib/market";
+import { formatBaseAmount, formatPrice, priceSourceOf } from "../../lib/market";
 import { signTyped, useEip712 } from "../../lib/signing";
+import { marketsQuery } from "../markets";
 import { useWallet } from "../wallet";
-import { tradingErrorText } from "./error-text";
-import { isMarketKind, isStopKind, KIND_LABEL, type CheckedOrder } from "./rules";
-import { orderBody, orderMessage } from "./signed-order";
+import { STOP_NEEDS_PRICE_SOURCE, tradingErrorText } from "./error-text";
+import { isStaleNonceError, orderNonces } from "./order-nonces";
+import { isMarketKind, isOperatorTriggered, isStopKind, KIND_LABEL, type CheckedOrder } from "./rules";
+import { IMMEDIATE_ORDER_LIFETIME_S, isImmediate, orderBody, orderExpiry, orderMessage } from "./signed-order";
+import { StopTriggerNote } from "./stop-trigger-note";
 
 export interface ReviewedOrder {
   order: CheckedOrder;
+  /** Taken from the wallet's nonce counter when the review opened. */
   nonce: bigint;
-  expiry: bigint;
+}
+
+function nowSeconds(): bigint {
+  return BigInt(Math.floor(Date.now() / 1000));
 }
 
 /** The fee in the token the order receives: base for a buy, quote for a sell. */
@@ -47,13 +55,27 @@ export function OrderReview({ market, review, onClose, onPlaced }: Props) {
   const price = (value: bigint) => `${formatPrice(value, market, locale)} ${market.quoteToken.symbol}`;
   const amount = `${formatBaseAmount(order.baseAmount, market, locale)} ${market.baseToken.symbol}`;
   const holdToken = order.side === "buy" ? market.quoteToken : market.baseToken;
+  // A nonce the API says is used (or below the wallet's floor) is replaced, so signing again can succeed.
+  const [nonce, setNonce] = useState(review.nonce);
 
   const place = useMutation({
     mutationFn: async () => {
       if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
-      const message = orderMessage(address, market, order, review.nonce, review.expiry);
+      const message = orderMessage(address, market, order, nonce, orderExpiry(order, nowSeconds()));
       const signature = await signTyped(walletClient, address, eip712.data, "Order", message);
       return api.post<{ status: string }>("/v1/orders", orderBody(message, signature, order));
+    },
+    onError: (error) => {
+      if (isStaleNonceError(error) && address) {
+        const counter = orderNonces(address);
+        counter.forget();
+        // A failed look-up keeps the old nonce: signing again is refused again and looks up again.
+        counter.take().then(setNonce, () => undefined);
+      }
+      // The market lost its price source since the form was filled: fresh markets re-sign the stop correctly.
+      if (error instanceof ApiError && error.code === STOP_NEEDS_PRICE_SOURCE) {
+        void queryClient.invalidateQueries({ queryKey: marketsQuery.queryKey });
+      }
     },
     onSuccess: (placed) => {
       toast.show({
@@ -85,8 +107,13 @@ export function OrderReview({ market, review, onClose, onPlaced }: Props) {
         fee: feeText(order.feeAtLimit, order.side, market, locale),
       }),
     ],
-    [t("order.review.expiry"), formatDateTime(Number(review.expiry) * 1000)],
-    [t("order.review.nonce"), review.nonce.toString()],
+    [
+      t("order.review.expiry"),
+      isImmediate(order)
+        ? t("order.review.expiryImmediate", { seconds: IMMEDIATE_ORDER_LIFETIME_S.toString() })
+        : formatDateTime(Number(orderExpiry(order, nowSeconds())) * 1000),
+    ],
+    [t("order.review.nonce"), nonce.toString()],
     [t("order.review.maker"), address ?? t("common.none")],
   );
 
@@ -121,6 +148,9 @@ export function OrderReview({ market, review, onClose, onPlaced }: Props) {
         ))}
       </dl>
       {isMarketKind(order.kind) ? <p className="muted">{t("order.review.worstPriceNote")}</p> : null}
+      {isStopKind(order.kind) ? (
+        <StopTriggerNote source={isOperatorTriggered(order.flags) ? null : priceSourceOf(market)} />
+      ) : null}
       {place.error ? (
         <p className="form-error" role="alert">
           {tradingErrorText(place.error, t)}

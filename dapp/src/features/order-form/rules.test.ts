@@ -2,13 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   amountForPercent,
   checkOrder,
+  isOperatorTriggered,
+  needsOperatorTrigger,
   orderFlags,
   sweepPrice,
   worstPrice,
   type OrderContext,
   type OrderDraft,
+  type OrderKind,
+  type TimeInForce,
 } from "./rules";
-import { DEV_MARKET as MARKET } from "./test-fixtures";
+import { DEV_MARKET as MARKET, DEV_MARKET_WITH_FEED } from "./test-fixtures";
 
 const USDC = 10n ** 6n;
 const WETH = 10n ** 18n;
@@ -146,7 +150,7 @@ describe("checkOrder", () => {
 
   it("prices a stop-market sell from its trigger and refuses a trigger the last trade already reached", () => {
     const stop = draft({ side: "sell", kind: "stopMarket", price: "", triggerPrice: "2900" });
-    const result = checkOrder(stop, context({ available: WETH }));
+    const result = checkOrder(stop, context({ available: WETH, market: DEV_MARKET_WITH_FEED }));
     expect(result.ok && [result.order.triggerPrice, result.order.limitPrice, result.order.flags]).toEqual([
       2_900n * USDC,
       2_871n * USDC,
@@ -163,7 +167,7 @@ describe("checkOrder", () => {
     const stop = draft({ kind: "stopLimit", price: "3100", triggerPrice: "3050.001" });
     const result = checkOrder(stop, context());
     expect(!result.ok && result.errors.triggerPrice?.key).toBe("order.error.offTick");
-    const good = checkOrder({ ...stop, triggerPrice: "3050" }, context());
+    const good = checkOrder({ ...stop, triggerPrice: "3050" }, context({ market: DEV_MARKET_WITH_FEED }));
     expect(good.ok && [good.order.flags, good.order.limitPrice, good.order.triggerPrice]).toEqual([
       2,
       3_100n * USDC,
@@ -215,8 +219,73 @@ describe("amountForPercent", () => {
 });
 
 describe("orderFlags", () => {
+  const plain = { postOnly: false, timeInForce: "GTC", operatorTrigger: false } as const;
+
   it("puts the kind in bits 0-1 and post-only in bit 2, for limit orders only", () => {
-    expect([orderFlags("limit", false), orderFlags("market", false), orderFlags("stopLimit", false)]).toEqual([0, 1, 2]);
-    expect([orderFlags("stopMarket", false), orderFlags("limit", true), orderFlags("market", true)]).toEqual([3, 4, 1]);
+    const kinds: OrderKind[] = ["limit", "market", "stopLimit", "stopMarket"];
+    expect(kinds.map((kind) => orderFlags(kind, plain))).toEqual([0, 1, 2, 3]);
+    const postOnly = { ...plain, postOnly: true };
+    expect([orderFlags("limit", postOnly), orderFlags("market", postOnly)]).toEqual([4, 1]);
   });
+
+  it("signs fill-or-kill as bit 3, only for the kinds that take FOK and never with post-only", () => {
+    const fok = { ...plain, timeInForce: "FOK" } as const;
+    expect([orderFlags("limit", fok), orderFlags("market", fok)]).toEqual([8, 9]);
+    expect([orderFlags("stopLimit", fok), orderFlags("stopMarket", fok)]).toEqual([2, 3]);
+    expect(orderFlags("limit", { ...fok, postOnly: true })).toBe(4);
+  });
+
+  it("signs the operator trigger as bit 4 on stop orders only", () => {
+    const operator = { ...plain, operatorTrigger: true };
+    const kinds: OrderKind[] = ["limit", "market", "stopLimit", "stopMarket"];
+    expect(kinds.map((kind) => orderFlags(kind, operator))).toEqual([0, 1, 18, 19]);
+    expect([isOperatorTriggered(18), isOperatorTriggered(2), isOperatorTriggered(19)]).toEqual([true, false, true]);
+  });
+});
+
+describe("needsOperatorTrigger", () => {
+  it("is true for a stop order in a market without a price source, null or absent, and false otherwise", () => {
+    const kinds: OrderKind[] = ["limit", "market", "stopLimit", "stopMarket"];
+    expect(kinds.map((kind) => needsOperatorTrigger(kind, { priceSource: null }))).toEqual([false, false, true, true]);
+    expect(kinds.map((kind) => needsOperatorTrigger(kind, {}))).toEqual([false, false, true, true]);
+    expect(kinds.map((kind) => needsOperatorTrigger(kind, DEV_MARKET_WITH_FEED))).toEqual([false, false, false, false]);
+  });
+});
+
+describe("the flags checkOrder signs for each kind and time in force", () => {
+  const asks = [[3_000n * USDC, WETH]] as const;
+  const byKind: Record<OrderKind, Partial<OrderDraft>> = {
+    limit: {},
+    market: { price: "" },
+    stopLimit: { price: "3100", triggerPrice: "3050" },
+    stopMarket: { price: "", triggerPrice: "3050" },
+  };
+  // [kind, chosen time in force, post-only, flags with a price source, flags without one]
+  const cases: [OrderKind, TimeInForce, boolean, number, number][] = [
+    ["limit", "GTC", false, 0, 0],
+    ["limit", "IOC", false, 0, 0],
+    ["limit", "FOK", false, 8, 8],
+    ["limit", "GTC", true, 4, 4],
+    ["limit", "FOK", true, 4, 4], // post-only wins: the form disables the time in force then
+    ["market", "IOC", false, 1, 1],
+    ["market", "FOK", false, 9, 9],
+    ["market", "GTC", false, 1, 1], // a market order takes IOC instead
+    ["stopLimit", "GTC", false, 2, 18],
+    ["stopLimit", "FOK", false, 2, 18], // a stop-limit takes GTC only
+    ["stopMarket", "IOC", false, 3, 19],
+    ["stopMarket", "FOK", false, 3, 19], // a stop-market takes IOC only
+  ];
+
+  for (const [kind, timeInForce, postOnly, withFeed, withoutFeed] of cases) {
+    const label = `${kind} ${timeInForce}${postOnly ? " post-only" : ""}`;
+    it(`signs ${withFeed} for ${label} with a price source and ${withoutFeed} without one`, () => {
+      const order = draft({ kind, timeInForce, postOnly, ...byKind[kind] });
+      const signed = [DEV_MARKET_WITH_FEED, MARKET].map((market) => {
+        const result = checkOrder(order, context({ market, oppositeLevels: asks }));
+        if (!result.ok) throw new Error(JSON.stringify(result.errors));
+        return result.order.flags;
+      });
+      expect(signed).toEqual([withFeed, withoutFeed]);
+    });
+  }
 });

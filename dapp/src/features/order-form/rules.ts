@@ -11,7 +11,7 @@
 import type { MessageKey } from "../../i18n";
 import type { Market, Side } from "../../lib/api-types";
 import { formatUnits, parseUnits } from "../../lib/format";
-import { formatBaseAmount, formatPrice, parsePrice, priceDecimals } from "../../lib/market";
+import { formatBaseAmount, formatPrice, parsePrice, priceDecimals, priceSourceOf } from "../../lib/market";
 
 const PRICE_SCALE = 10n ** 18n;
 const FEE_RATE_SCALE = 1_000_000n;
@@ -30,9 +30,13 @@ export const KIND_LABEL: Record<OrderKind, MessageKey> = {
   stopMarket: "order.kind.stopMarket",
 };
 
-/** Flags bits 0-1 per kind, bit 2 post-only (IExchange.sol, backend/trading/orders.py). */
+/** Flags (IExchange.sol): bits 0-1 the kind, bit 2 post-only, bit 3 fill-or-kill (the contract settles the
+ * order whole in one batch or not at all), bit 4 operator-triggered (a stop the operator decides has triggered,
+ * instead of the contract reading the market's price source). */
 const KIND_FLAGS: Record<OrderKind, number> = { limit: 0, market: 1, stopLimit: 2, stopMarket: 3 };
 const FLAG_POST_ONLY = 4;
+const FLAG_FILL_OR_KILL = 8;
+const FLAG_OPERATOR_TRIGGER = 16;
 
 /** The times in force each kind accepts, default first (backend/engine/market.py `_TIF_RULES`). */
 export const TIME_IN_FORCE: Record<OrderKind, readonly TimeInForce[]> = {
@@ -42,8 +46,37 @@ export const TIME_IN_FORCE: Record<OrderKind, readonly TimeInForce[]> = {
   stopMarket: ["IOC"],
 };
 
-export function orderFlags(kind: OrderKind, postOnly: boolean): number {
-  return KIND_FLAGS[kind] | (postOnly && kind === "limit" ? FLAG_POST_ONLY : 0);
+/** What the flags sign besides the kind. */
+export interface FlagChoices {
+  postOnly: boolean;
+  timeInForce: TimeInForce;
+  /** The market has no price source, so a stop order lets the operator decide when it triggered. */
+  operatorTrigger: boolean;
+}
+
+/** The signed flags. Post-only counts for limit orders only and wins over FOK (a post-only order never takes,
+ * a FOK order only takes); FOK only for the kinds that accept it; the operator trigger only for stop orders. */
+export function orderFlags(kind: OrderKind, choices: FlagChoices): number {
+  const postOnly = choices.postOnly && kind === "limit";
+  const fillOrKill = !postOnly && choices.timeInForce === "FOK" && TIME_IN_FORCE[kind].includes("FOK");
+  const operatorTrigger = choices.operatorTrigger && isStopKind(kind);
+  return (
+    KIND_FLAGS[kind] |
+    (postOnly ? FLAG_POST_ONLY : 0) |
+    (fillOrKill ? FLAG_FILL_OR_KILL : 0) |
+    (operatorTrigger ? FLAG_OPERATOR_TRIGGER : 0)
+  );
+}
+
+/** Whether signed `flags` leave the stop trigger to the operator (bit 4). */
+export function isOperatorTriggered(flags: number): boolean {
+  return (flags & FLAG_OPERATOR_TRIGGER) !== 0;
+}
+
+/** Whether an order of `kind` in `market` must be operator-triggered: a stop in a market without a price
+ * source (the API refuses such a stop without the flag, STOP_NEEDS_PRICE_SOURCE). */
+export function needsOperatorTrigger(kind: OrderKind, market: Pick<Market, "priceSource">): boolean {
+  return isStopKind(kind) && priceSourceOf(market) === null;
 }
 
 /** The kind an order's flags sign for (for tables of orders read back from the API). */
@@ -327,7 +360,7 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
       limitPrice,
       triggerPrice,
       maxFeeRate,
-      flags: orderFlags(draft.kind, postOnly),
+      flags: orderFlags(draft.kind, { postOnly, timeInForce, operatorTrigger: needsOperatorTrigger(draft.kind, market) }),
       hold: orderHold(draft.side, baseAmount, limitPrice),
       feeAtLimit: feeAt(draft.side, baseAmount, limitPrice, maxFeeRate),
     },

@@ -7,11 +7,35 @@
 
 import type { Address } from "viem";
 import type { Market } from "../../lib/api-types";
-import type { CheckedOrder } from "./rules";
+import type { CheckedOrder, TimeInForce } from "./rules";
 
-/** Seconds an order stays valid. The contract re-checks expiry when the fill settles, so even an
- * IOC order needs room for the relayer; a resting GTC order lives this long unless cancelled. */
+/** Seconds a resting order stays valid unless cancelled. */
 export const ORDER_LIFETIME_S = 30n * 24n * 3600n;
+
+/** Seconds an IOC or FOK order stays valid: immediate-or-cancel is signed as a short expiry, and the API
+ * refuses an immediate order valid longer than a minute (HDEX_IMMEDIATE_ORDER_MAX_EXPIRY_S, 60 by default).
+ * Half of that leaves room for a clock that runs ahead; the contract re-checks expiry when the fill settles,
+ * so a matched immediate order must be settled within these seconds. */
+export const IMMEDIATE_ORDER_LIFETIME_S = 30n;
+
+type TimeInForceChoice = Pick<CheckedOrder, "kind" | "timeInForce" | "postOnly">;
+
+/** The `timeInForce` the body asks for, or null to send none: a post-only order's flag decides, and a
+ * stop-market's IOC applies once it triggered (asking for IOC would bind it to a short expiry while it waits). */
+export function requestedTimeInForce(order: TimeInForceChoice): TimeInForce | null {
+  return order.postOnly || order.kind === "stopMarket" ? null : order.timeInForce;
+}
+
+/** Whether the order is signed as immediate (IOC or FOK asked for): valid for `IMMEDIATE_ORDER_LIFETIME_S`. */
+export function isImmediate(order: TimeInForceChoice): boolean {
+  const requested = requestedTimeInForce(order);
+  return requested === "IOC" || requested === "FOK";
+}
+
+/** The `expiry` to sign at `nowSeconds` (seconds since the epoch): shortly after for an immediate order. */
+export function orderExpiry(order: TimeInForceChoice, nowSeconds: bigint): bigint {
+  return nowSeconds + (isImmediate(order) ? IMMEDIATE_ORDER_LIFETIME_S : ORDER_LIFETIME_S);
+}
 
 /** `Order` exactly as `eth_signTypedData_v4` hashes it (viem: uint8/uint32 as number, wider as bigint). */
 export interface OrderMessage {
@@ -50,14 +74,11 @@ export function orderMessage(
   };
 }
 
-/** The `POST /v1/orders` body. A post-only order sends no time in force: the flag decides. */
-export function orderBody(
-  message: OrderMessage,
-  signature: string,
-  order: Pick<CheckedOrder, "timeInForce" | "postOnly">,
-): Record<string, unknown> {
+/** The `POST /v1/orders` body, with the time in force `requestedTimeInForce` asks for, if any. */
+export function orderBody(message: OrderMessage, signature: string, order: TimeInForceChoice): Record<string, unknown> {
   const wire = Object.fromEntries(
     Object.entries(message).map(([name, value]) => [name, typeof value === "string" ? value : String(value)]),
   );
-  return order.postOnly ? { order: wire, signature } : { order: wire, signature, timeInForce: order.timeInForce };
+  const timeInForce = requestedTimeInForce(order);
+  return timeInForce === null ? { order: wire, signature } : { order: wire, signature, timeInForce };
 }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 import pytest
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.client.core import ClientMarket, HdexClientError, RateLimitedError, Signer, raise_for_error
 from backend.signing import Domain, recover_signer
+from backend.trading.rules.markets import PriceSource
 from backend.trading.rules.orders import parse_order_request
 
 DOMAIN = Domain(31337, "0x" + "e1" * 20)
@@ -15,12 +19,65 @@ MARKET = ClientMarket(
 )
 
 
-def test_a_signed_order_body_parses_on_the_server_and_recovers_to_the_wallet() -> None:
+def signer_from(first_nonce: int) -> Signer:
     signer = Signer(DEV_KEYS[5], DOMAIN)
+    signer.number_orders_from(first_nonce)
+    return signer
+
+
+def test_a_signed_order_body_parses_on_the_server_and_recovers_to_the_wallet() -> None:
+    signer = signer_from(7)
     order_hash, body = signer.order_body(MARKET, "sell", 10**18, 3 * 10**9, post_only=True, time_in_force="GTC")
     request = parse_order_request(body)
     assert request.order.flags == 4 and request.order.maxFeeRate == 2_000
     assert recover_signer(bytes.fromhex(order_hash[2:]), request.signature) == signer.address.lower()
+
+
+def test_orders_carry_consecutive_nonces_from_the_one_the_exchange_gave() -> None:
+    signer = Signer(DEV_KEYS[5], DOMAIN)
+    with pytest.raises(ValueError, match="number_orders_from"):
+        signer.order_body(MARKET, "buy", 10**18, 3 * 10**9)
+    signer.number_orders_from(41)
+    nonces = [parse_order_request(signer.order_body(MARKET, "buy", 10**18, 3 * 10**9)[1]).order.nonce for _ in "abc"]
+    assert nonces == [41, 42, 43]
+    assert parse_order_request(signer.order_body(MARKET, "buy", 10**18, 3 * 10**9, nonce=7)[1]).order.nonce == 7
+    assert parse_order_request(signer.order_body(MARKET, "buy", 10**18, 3 * 10**9)[1]).order.nonce == 44
+
+
+@pytest.mark.parametrize(("time_in_force", "flags"), [("FOK", 8), ("IOC", 0)])
+def test_fok_signs_its_flag_and_immediate_orders_expire_within_half_a_minute(time_in_force: str, flags: int) -> None:
+    _, body = signer_from(1).order_body(MARKET, "buy", 10**18, 3 * 10**9, time_in_force=time_in_force)
+    request = parse_order_request(body)
+    assert request.order.flags == flags and request.time_in_force == time_in_force
+    assert time.time() + 25 < request.order.expiry <= time.time() + 30
+    _, resting = signer_from(1).order_body(MARKET, "buy", 10**18, 3 * 10**9, time_in_force="GTC")
+    assert parse_order_request(resting).order.expiry > time.time() + 86_000
+
+
+def test_a_stop_order_without_a_price_source_must_accept_the_operators_trigger() -> None:
+    signer = signer_from(1)
+    with pytest.raises(ValueError, match="accept_operator_trigger=True"):
+        signer.order_body(MARKET, "buy", 10**18, 3 * 10**9, kind="stop_limit", trigger_price=31 * 10**8)
+    _, body = signer.order_body(
+        MARKET, "buy", 10**18, 3 * 10**9, kind="stop_limit", trigger_price=31 * 10**8, accept_operator_trigger=True
+    )
+    assert parse_order_request(body).order.flags == 2 | 16
+    assert parse_order_request(body).order.nonce == 1  # the refused one took no nonce
+    with_feed = replace(MARKET, price_source=PriceSource("0x" + "fe" * 20, 3_600))
+    _, body = signer.order_body(with_feed, "sell", 10**18, 3 * 10**9, kind="stop_market", trigger_price=29 * 10**8)
+    assert parse_order_request(body).order.flags == 3
+
+
+def test_a_market_reads_its_price_source_from_the_api() -> None:
+    listed = {
+        "name": "WETH-USDC", "baseToken": {"address": MARKET.base_token, "decimals": 18},
+        "quoteToken": {"address": MARKET.quote_token, "decimals": 6}, "tickSize": "10000",
+        "lotSize": "1000000000000000", "minNotional": "10000000", "makerFeeRate": 1_000, "takerFeeRate": 2_000,
+        "state": "open", "priceSource": None,
+    }  # fmt: skip
+    assert ClientMarket.from_json(listed) == MARKET
+    feed = {"feed": "0x" + "fe" * 20, "maxAge": "3600"}
+    assert ClientMarket.from_json({**listed, "priceSource": feed}).price_source == PriceSource("0x" + "fe" * 20, 3_600)
 
 
 def test_prices_and_amounts_round_down_to_the_grid() -> None:

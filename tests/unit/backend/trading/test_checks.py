@@ -8,12 +8,13 @@ import pytest
 from eth_account import Account
 
 from backend.chain.devkeys import DEV_KEYS
-from backend.engine import Engine, MarketState, OrderType, PlaceOrder, SetMarketState, Side
+from backend.engine import Engine, MarketState, OrderType, PlaceOrder, SetMarketState, Side, TimeInForce
 from backend.errors import HdexError
 from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.trading.rules.accounts import AccountBook, checksum
 from backend.trading.rules.checks import ENGINE_ERRORS, Limits, check_placement, engine_error
-from backend.trading.rules.markets import Market
+from backend.trading.rules.markets import Market, PriceSource
+from backend.trading.rules.nonces import UsedNonces
 from backend.trading.rules.orders import OrderRequest
 
 DOMAIN = Domain(31337, "0x" + "e1" * 20)
@@ -32,20 +33,34 @@ def setup() -> tuple[Engine, AccountBook]:
     return engine, accounts
 
 
-def signed(key: int = 5, **changes: Any) -> OrderRequest:
+FEED = PriceSource("0x" + "fe" * 20, 3_600)
+
+
+def signed(key: int = 5, *, time_in_force: TimeInForce | None = None, **changes: Any) -> OrderRequest:
     values: dict[str, Any] = dict(maker=MAKER.lower(), baseToken=BASE, quoteToken=QUOTE, side=0, baseAmount=10**18,
                                   limitPrice=3 * 10**9, triggerPrice=0, maxFeeRate=2_000, nonce=5,
                                   expiry=NOW_MS // 1000 + 60, flags=0)  # fmt: skip
     values.update(changes)
     order = Order(**values)
     signature = sign_digest(bytes.fromhex(DEV_KEYS[key][2:]), order_digest(DOMAIN, order))
-    return OrderRequest(order, signature, None)
+    return OrderRequest(order, signature, time_in_force)
 
 
-def check(request: OrderRequest, engine: Engine, accounts: AccountBook, known: dict[str, int] | None = None) -> Any:
+def check(
+    request: OrderRequest,
+    engine: Engine,
+    accounts: AccountBook,
+    known: dict[str, int] | None = None,
+    price_sources: dict[str, PriceSource | None] | None = None,
+    nonces: UsedNonces | None = None,
+) -> Any:
+    if nonces is None:
+        nonces = UsedNonces()
+        nonces.load(MAKER, [])
     return check_placement(
         request, domain=DOMAIN, markets={(BASE, QUOTE): MARKET}, engine=engine, accounts=accounts,
         known_hashes=known or {}, limits=Limits(max_open_orders=2, price_band_bps=1_000), now_ms=NOW_MS,
+        price_sources={MARKET.name: FEED} if price_sources is None else price_sources, nonces=nonces,
     )  # fmt: skip
 
 
@@ -70,7 +85,7 @@ def test_each_check_refuses_with_its_code() -> None:
     accounts.nonce_floors[MAKER] = 6
     assert code_of(signed(), engine, accounts) == "NONCE_BELOW_FLOOR"
     accounts.nonce_floors.clear()
-    assert code_of(signed(flags=16), engine, accounts) == "UNKNOWN_FLAGS"
+    assert code_of(signed(flags=32), engine, accounts) == "UNKNOWN_FLAGS"
     assert code_of(signed(limitPrice=3 * 10**9 + 1), engine, accounts) == "PRICE_OFF_TICK"
     assert code_of(signed(flags=2), engine, accounts) == "INVALID_TRIGGER_PRICE"  # stop without trigger
     assert code_of(signed(maxFeeRate=1_999), engine, accounts) == "MAX_FEE_TOO_LOW"

@@ -65,7 +65,7 @@ def hosted(
         published.append(([entry.seq for entry in read_journal(journal.path)], publications))
 
     host = EngineHost(engine, Domain(31337, "0x" + "ab" * 20), AccountBook(), writer, Limits(1_000, 2_000),
-                      lambda _: {}, publish, lambda _: {})  # fmt: skip
+                      lambda _: {}, publish, lambda _: {}, lambda _: [])  # fmt: skip
     writer.start()
     return host, writer
 

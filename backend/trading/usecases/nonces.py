@@ -1,0 +1,28 @@
+"""The nonce a wallet's next order should carry (`GET /v1/nonce`): above every nonce its orders carry, at
+least its on-chain nonce floor. A client asks once, then counts up itself: consecutive nonces share the
+contract's storage words, the cheapest way to settle (see `backend.trading.rules.nonces`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from backend.bootstrap import Container
+from backend.trading.hosting.host import EngineHost
+from backend.trading.rules.nonces import next_nonce
+from backend.trading.views import queries
+
+
+async def wallet_next_nonce(host: EngineHost, container: Container, wallet: str) -> int:
+    """The next nonce of `wallet` (EIP-55). The host knows every order of a wallet it loaded, also those not
+    stored yet; for any other wallet the database does (reading it loads nothing into the host, so asking
+    about random wallets costs the host no memory)."""
+    if not host.nonces.loaded(wallet):
+
+        def read() -> list[int]:
+            with container.session_factory() as session:
+                return queries.order_nonces(session, wallet)
+
+        stored = await asyncio.to_thread(read)
+        if not host.nonces.loaded(wallet):  # else the host loaded it meanwhile, and may hold an unstored order
+            return next_nonce(max(stored, default=None), host.accounts.nonce_floor(wallet))
+    return next_nonce(host.nonces.highest(wallet), host.accounts.nonce_floor(wallet))
