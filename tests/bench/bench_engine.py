@@ -9,7 +9,7 @@ market orders, from a thousand accounts, so self-trade prevention fires now and 
 sweep more when the book is deeper than the target, which holds it near 2,500 resting orders. A
 shadow engine generates it (so cancels name live orders); then each mode times it on a fresh engine,
 with everything on (validation, STP, events): `memory` with no journal, `journal` with the real
-`FileJournal` (a temporary file; group commit: one checksummed frame + fsync every `--flush-every`
+`FileJournal` (a temporary file; group commit: one checksummed frame + fdatasync every `--flush-every`
 commands, flush time counted in the throughput, not in any command's latency; a command's latency
 is its `apply` call alone, its events are freed outside it). Each mode runs
 `--repeat` times and reports its best run: the machine is shared, the best run is the least disturbed

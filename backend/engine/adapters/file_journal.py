@@ -24,7 +24,13 @@ and format 1 (no magic, no checksums: a frame is a 4-byte length and a pickle of
 
 Durability, group commit: `append` only encodes the command into memory (`BufferedJournal`,
 compiled with the core); `flush()` writes everything queued as one frame in one write system call
-and, with `fsync=True`, forces it to disk. The host calls `flush()` before it publishes the events
+and, with `fsync=True`, forces it to disk with `fdatasync` (the data and the file size, without
+the timestamps). On Linux the journal reserves disk space ahead of its end in steps of
+`RESERVE_BYTES` (`fallocate` with `FALLOC_FL_KEEP_SIZE`: blocks are allocated but the file's size,
+and so its content as any reader sees it, is exactly the frames written), so most syncs write the
+frame and the new size without allocating blocks first; on this machine's ext4 that made a group
+commit about twice as fast. Where the call is missing or refused the journal simply grows as it is
+written. `close()` gives the unused reservation back. The host calls `flush()` before it publishes the events
 of the commands appended so far, so an event is never visible before its command is durable.
 `max_pending` bounds the queue if a host forgets to flush. `flush()` may run on another thread than
 `append` (the host's batch writer): it writes exactly the commands queued when it started and
@@ -36,11 +42,14 @@ renamed over the old one, so a crash leaves either the old or the new snapshot, 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import json
 import os
 import pickle
 import struct
+import sys
 import threading
 import zlib
 from collections.abc import Iterator
@@ -58,6 +67,26 @@ MAGIC_FORMAT_2 = b"HDEXJRN2"
 _LENGTH = struct.Struct("<I")  # a format 1 frame's header
 _HEADER = struct.Struct("<III")  # payload length, payload CRC32, CRC32 of the first 8 header bytes
 _CHECKED = struct.Struct("<II")  # the part of the header its own checksum covers
+RESERVE_BYTES = 4 << 20  # disk space reserved past the journal's end at a time (about 100k commands)
+_FALLOC_FL_KEEP_SIZE = 1  # linux/falloc.h
+
+
+def _load_fallocate() -> Any:
+    """libc's `fallocate(fd, mode, offset, len)` on Linux, else None (the journal then just grows)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        fallocate = libc.fallocate
+    except (OSError, AttributeError):
+        return None
+    fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong]
+    fallocate.restype = ctypes.c_int
+    return fallocate
+
+
+_FALLOCATE = _load_fallocate()
+_DATASYNC = getattr(os, "fdatasync", os.fsync)  # macOS and Windows have no fdatasync
 
 
 class FileJournal(BufferedJournal):
@@ -76,6 +105,8 @@ class FileJournal(BufferedJournal):
             self._file.seek(valid_end)
         self._magic_written = valid_end > 0
         self._unsynced = False  # written since the last fsync
+        self._reserved_end = valid_end  # where the disk space reserved for the journal ends
+        self._reserving = _FALLOCATE is not None
 
     def flush(self) -> None:
         """Write everything queued as one frame and, if so configured, fsync it."""
@@ -89,10 +120,11 @@ class FileJournal(BufferedJournal):
                 self._magic_written = True
                 buffer.drop(count)
             if self._fsync and self._unsynced:
-                os.fsync(self._file.fileno())
+                _DATASYNC(self._file.fileno())
                 self._unsynced = False
 
     def _write(self, data: bytes) -> None:
+        self._reserve(len(data))
         self._unsynced = True
         view = memoryview(data)
         try:
@@ -105,10 +137,30 @@ class FileJournal(BufferedJournal):
                 self._file.truncate(self._file.tell() - (len(data) - len(view)))
             raise
 
+    @property
+    def reserves_space(self) -> bool:
+        """Whether the journal reserves disk space ahead of its end (Linux, and a filesystem that agrees)."""
+        return self._reserving
+
+    def _reserve(self, size: int) -> None:
+        """Reserve disk space past the end (file size unchanged) when the next `size` bytes would
+        pass the reservation; a filesystem that refuses stops being asked."""
+        end = self._file.tell() + size
+        if not self._reserving or end <= self._reserved_end:
+            return
+        start = self._file.tell()
+        length = max(RESERVE_BYTES, size)
+        if _FALLOCATE(self._file.fileno(), _FALLOC_FL_KEEP_SIZE, start, length) == 0:
+            self._reserved_end = start + length
+        else:
+            self._reserving = False  # e.g. EOPNOTSUPP on tmpfs before Linux 3.5 or on some network filesystems
+
     def close(self) -> None:
-        """Flush and close the file."""
+        """Flush and close the file, giving back the disk space reserved past its end."""
         if not self._file.closed:
             self.flush()
+            if self._reserved_end > self._file.tell():
+                self._file.truncate(self._file.tell())  # frees the blocks past the end, keeps every frame
             self._file.close()
 
     def __enter__(self) -> FileJournal:

@@ -24,6 +24,7 @@ from backend.engine import (
 from backend.engine.adapters.file_journal import (
     MAGIC,
     MAGIC_FORMAT_2,
+    RESERVE_BYTES,
     FileJournal,
     read_journal,
     read_snapshot,
@@ -62,6 +63,23 @@ def _flip(path: Path, offset: int, mask: int = 0x01) -> bytes:
     data[offset] ^= mask
     path.write_bytes(bytes(data))
     return bytes(data)
+
+
+def test_space_reserved_past_the_end_never_shows_in_the_file_and_is_given_back_on_close(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    journal = FileJournal(path)
+    journal.append(1, COMMANDS[0])
+    journal.flush()
+    size = path.stat().st_size
+    assert list(read_journal(path)) == [JournalEntry(1, COMMANDS[0])]
+    if journal.reserves_space:  # Linux with a filesystem that reserves: blocks past the size, not bytes
+        assert path.stat().st_blocks * 512 >= RESERVE_BYTES > size
+    journal.close()
+    assert path.stat().st_size == size
+    assert path.stat().st_blocks * 512 < RESERVE_BYTES
+    with FileJournal(path) as reopened:  # appending after a reopen starts at the end of the frames
+        reopened.append(2, COMMANDS[1])
+    assert [entry.seq for entry in read_journal(path)] == [1, 2]
 
 
 def test_appended_commands_read_back_in_order_with_their_sequence_numbers(tmp_path: Path) -> None:
