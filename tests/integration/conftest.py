@@ -1,22 +1,38 @@
 """Real parts for integration tests: anvil nodes on free ports, SQLite files, PostgreSQL databases.
 
-PostgreSQL tests run when HDEX_DATABASE_URL (as in CI) or HDEX_TEST_POSTGRES_URL names a server;
-each test gets a database of its own, dropped afterwards.
+Databases: `database_url` (each test runs on SQLite and on PostgreSQL), `sqlite_url` and `postgres_url`
+are a database of the test's own, already migrated to head: a copy of a SQLite file migrated once per
+session, or a PostgreSQL database created from a template migrated once per session (dropped after the
+test). Migrating again is a no-op. Tests of the migrations themselves take `empty_database_url` (or
+`empty_sqlite_url`, `empty_postgres_url`): a database with no table at all.
+
+PostgreSQL tests run when HDEX_DATABASE_URL (as in CI) or HDEX_TEST_POSTGRES_URL names a server.
+
+Chain: `devchain` is the development stack as just deployed (see devchain.PristineDevChain), `anvil` a
+bare node shared by the session.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
 
 from backend.chain.node import AnvilNode
+from backend.db import migrate
+
+if TYPE_CHECKING:  # devchain imports this module (free_port); it is imported where a fixture needs it
+    from .devchain import DevChain, PristineDevChain
 
 
 def free_port() -> int:
@@ -33,33 +49,102 @@ def postgres_server_url() -> str | None:
     return url.replace("postgres://", "postgresql://", 1).replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'hdex.db'}"
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; each test's SQLite database is a copy of it."""
+    path = tmp_path_factory.mktemp("migrated") / "hdex.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    # Out of WAL mode, so that the one file holds everything (each copy's engine turns WAL on again).
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    return path
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    server = postgres_server_url()
-    if server is None:
+def sqlite_url(migrated_sqlite_file: Path, tmp_path: Path) -> str:
+    path = tmp_path / "hdex.db"
+    shutil.copyfile(migrated_sqlite_file, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def empty_sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+class PostgresServer:
+    """Creates and drops databases (named hdex_test_*, so concurrent sessions never collide) on one server."""
+
+    def __init__(self, url: str) -> None:
+        self._url = make_url(url)
+        self._admin: Engine = create_engine(self._url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def url_of(self, name: str) -> str:
+        database: URL = self._url.set(database=name)
+        return database.render_as_string(hide_password=False)
+
+    @contextmanager
+    def database(self, template: str | None = None) -> Iterator[str]:
+        """A new database (a copy of `template`, else empty) for the block; dropped after it."""
+        name = f"hdex_test_{uuid.uuid4().hex[:12]}"
+        copy_of = f' TEMPLATE "{template}"' if template else ""
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
+        try:
+            yield self.url_of(name)
+        finally:
+            with self._admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def dispose(self) -> None:
+        self._admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    url = postgres_server_url()
+    if url is None:
         pytest.skip("no PostgreSQL configured (HDEX_DATABASE_URL / HDEX_TEST_POSTGRES_URL)")
-    name = f"hdex_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    server = PostgresServer(url)
+    yield server
+    server.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session")
+def migrated_postgres_template(postgres_server: PostgresServer) -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per session; each test's database is created from it
+    (CREATE DATABASE ... TEMPLATE copies it whole: tables, rows the migrations wrote, sequences)."""
+    with postgres_server.database() as url:
+        migrate.upgrade(url)  # its engine is disposed: a template must have no open connection
+        yield str(make_url(url).database)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer, migrated_postgres_template: str) -> Iterator[str]:
+    with postgres_server.database(template=migrated_postgres_template) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    with postgres_server.database() as url:
+        yield url
+
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest) -> str:
-    """Each database-layer test runs on SQLite (the embedded default) and on PostgreSQL."""
-    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
-    url: str = request.getfixturevalue(fixture)
+    """Each database-layer test runs on SQLite (the embedded default) and on PostgreSQL, migrated to head."""
+    url: str = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    return url
+
+
+@pytest.fixture(params=DATABASES)
+def empty_database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on SQLite and on PostgreSQL, for tests of the migrations themselves."""
+    url: str = request.getfixturevalue("empty_sqlite_url" if request.param == "sqlite" else "empty_postgres_url")
     return url
 
 
@@ -83,21 +168,17 @@ def compiled() -> None:
 
 
 @pytest.fixture(scope="session")
-def deployed(anvil: AnvilNode, compiled: None) -> object:
-    """The development stack (Custody, Exchange, demo tokens), deployed once on the session's anvil."""
-    from backend.chain.deploy import deploy_dev_stack
-    from backend.chain.rpc import make_web3
+def pristine_devchain(compiled: None) -> Iterator[PristineDevChain]:
+    """The session's anvil with the development stack deployed, handed out by `devchain`."""
+    from .devchain import PristineDevChain
 
-    return deploy_dev_stack(make_web3(anvil.url))
+    with PristineDevChain() as chain:
+        yield chain
 
 
 @pytest.fixture
-def devchain(compiled: None) -> Iterator[object]:
-    """A fresh anvil with the development stack deployed (~0.6 s), so reorgs cannot leak between tests."""
-    from backend.chain.deploy import deploy_dev_stack
-    from backend.chain.rpc import make_web3
-
-    from .devchain import DevChain
-
-    with AnvilNode(port=free_port()) as node:
-        yield DevChain(node.url, deploy_dev_stack(make_web3(node.url)))
+def devchain(pristine_devchain: PristineDevChain) -> DevChain:
+    """The development stack on anvil exactly as just deployed, so that nothing (reorgs included) leaks
+    between tests: the session's node taken back to its state after deployment (a fraction of a second,
+    where a new node and a new deployment take seconds)."""
+    return pristine_devchain.fresh()

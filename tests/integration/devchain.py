@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,17 +14,19 @@ from web3.contract import Contract
 
 from backend.bootstrap import Container, bootstrap
 from backend.chain.artifacts import load_artifact
-from backend.chain.deploy import DeployedStack
+from backend.chain.deploy import DeployedStack, deploy_dev_stack
 from backend.chain.deployments import record_deployments
 from backend.chain.devkeys import DEV_KEYS
-from backend.chain.jsonrpc import rpc_call
+from backend.chain.jsonrpc import JsonRpcClient, RpcError
+from backend.chain.node import AnvilNode
 from backend.chain.rpc import make_web3
-from backend.db import migrate
 from backend.engine import MarketState
 from backend.settings import load_settings
 from backend.signing.typed_data import eip712_types
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import add_market
+
+from .conftest import free_port
 
 # Tests of trading, funds and settlement are not about KYC tiers (tests/integration/limits is): every level
 # may move far more than they do, and WETH and ETH have a price before the first trade.
@@ -43,9 +47,10 @@ class DevChain:
     def __post_init__(self) -> None:
         self.w3: Web3 = make_web3(self.url)
         self.exchange = self.contract("Exchange", self.stack.contracts["Exchange"])
+        self._rpc = JsonRpcClient(self.url)  # one connection: a new one per call costs ~50 ms
 
     def rpc(self, method: str, *params: object) -> Any:
-        return rpc_call(self.url, method, list(params))
+        return self._rpc.call(method, list(params))
 
     def contract(self, artifact: str, address: str) -> Contract:
         return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=load_artifact(artifact).abi)
@@ -91,6 +96,77 @@ class DevChain:
     def vault_balance(self, key_index: int, symbol: str) -> int:
         wallet = Account.from_key(DEV_KEYS[key_index]).address
         return int(self.exchange.functions.balanceOf(wallet, self.token(symbol).address).call())
+
+
+class PristineDevChain:
+    """One anvil with the development stack deployed, handed to each test as if just deployed on a new node.
+
+    A new node and a deployment cost seconds per test; instead the state right after the deployment is kept
+    as an anvil snapshot, and `fresh()` goes back to it: `evm_revert` restores accounts, storage and blocks,
+    and what a snapshot does not hold is reset by hand: the mempool (a queued transaction would be mined in
+    a later test), the mining mode, and the clock (a reverted node runs from the snapshot's time; a new
+    node from the wall clock). When going back cannot give the chain as deployed (a reorg replaced blocks
+    of the deployment, or the node died), or the deployment is older than MAX_AGE_S (its blocks' times and
+    the dev feed's answer age with it), the node is started anew and the stack deployed again.
+    """
+
+    MAX_AGE_S = 600.0
+
+    def __init__(self) -> None:
+        self._node: AnvilNode | None = None
+        self._rpc: JsonRpcClient | None = None
+        self._stack = DeployedStack(contracts={}, block_number=0)
+        self._head_hash = ""
+        self._snapshot = ""
+        self._deployed_at = 0.0
+
+    def __enter__(self) -> PristineDevChain:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._rpc is not None:
+            self._rpc.close()
+            self._rpc = None
+        if self._node is not None:
+            self._node.stop()
+            self._node = None
+
+    def fresh(self) -> DevChain:
+        """The chain as just deployed, for one test (its stack a copy: a test may not change the next's)."""
+        too_old = time.monotonic() - self._deployed_at > self.MAX_AGE_S
+        if self._rpc is None or too_old or not self._went_back(self._rpc):
+            self._deploy()
+        assert self._rpc is not None
+        return DevChain(self._rpc.url, dataclasses.replace(self._stack, contracts=dict(self._stack.contracts)))
+
+    def _deploy(self) -> None:
+        self.close()
+        self._node = AnvilNode(port=free_port())
+        self._node.start()
+        self._rpc = JsonRpcClient(self._node.url)
+        self._stack = deploy_dev_stack(make_web3(self._node.url))
+        self._deployed_at = time.monotonic()
+        self._head_hash = self._rpc.call("eth_getBlockByNumber", ["latest", False])["hash"]
+        self._snapshot = self._rpc.call("evm_snapshot", [])
+
+    def _went_back(self, rpc: JsonRpcClient) -> bool:
+        """Takes the node back to the snapshot and a new node's settings; False if that is not the deployment
+        (a reorg into the deployment's blocks also drops the snapshot: evm_revert fails)."""
+        try:
+            if rpc.call("evm_revert", [self._snapshot]) is not True:
+                return False
+            if rpc.call("eth_getBlockByNumber", ["latest", False])["hash"] != self._head_hash:
+                return False
+            rpc.call("anvil_dropAllTransactions", [])
+            rpc.call("evm_setAutomine", [True])
+            self._snapshot = rpc.call("evm_snapshot", [])  # a revert uses its snapshot up
+            rpc.call("anvil_setTime", [int(time.time())])
+        except RpcError:
+            return False
+        return True
 
 
 def address_of(key_index: int) -> str:
@@ -145,9 +221,9 @@ def order(
 
 
 def dev_market_container(chain: DevChain, database_url: str, data_dir: Path, **settings: Any) -> Container:
-    """A migrated container on `chain` with its deployment recorded and the WETH-USDC dev market; settings
-    fit a test loop (one confirmation, settle at once, no fsync) unless `settings` says otherwise."""
-    migrate.upgrade(database_url)
+    """A container on `chain` and a migrated database (as the fixtures' are) with the chain's deployment
+    recorded and the WETH-USDC dev market; settings fit a test loop (one confirmation, settle at once, no
+    fsync) unless `settings` says otherwise."""
     container = bootstrap(
         load_settings(**{
             "_env_file": None, "database_url": database_url, "rpc_url": chain.url, "data_dir": data_dir,

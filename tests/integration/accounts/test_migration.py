@@ -10,9 +10,9 @@ from backend.db.session import make_engine
 TABLES = {"account_profiles", "account_email_verifications", "kyc_submissions", "kyc_documents", "kyc_webhook_events"}
 
 
-def test_0009_creates_the_accounts_tables_and_its_downgrade_removes_them(database_url: str) -> None:
-    migrate.upgrade(database_url, "0009")
-    engine = make_engine(database_url)
+def test_0009_creates_the_accounts_tables_and_its_downgrade_removes_them(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url, "0009")
+    engine = make_engine(empty_database_url)
     try:
         assert set(inspect(engine).get_table_names()) >= TABLES
         with engine.begin() as connection:
@@ -24,10 +24,10 @@ def test_0009_creates_the_accounts_tables_and_its_downgrade_removes_them(databas
                 "INSERT INTO kyc_documents (submission_id, kind, content_type, size, sha256, storage_key) "
                 "VALUES (1, 'identity', 'image/png', 1, 'x', 'kyc/a')"
             ))  # fmt: skip
-        migrate.downgrade(database_url, "0008")
+        migrate.downgrade(empty_database_url, "0008")
         assert migrate.current_revision(engine) == "0008"
         assert not TABLES & set(inspect(engine).get_table_names())
-        migrate.upgrade(database_url, "0009")
+        migrate.upgrade(empty_database_url, "0009")
         assert set(inspect(engine).get_table_names()) >= TABLES
     finally:
         engine.dispose()

@@ -103,8 +103,8 @@ def test_metrics_are_served_in_prometheus_format(healthy: TestClient) -> None:
     assert "hdex_chain_block_number" in response.text
 
 
-def test_an_unmigrated_database_is_an_error_not_a_crash(sqlite_url: str, anvil: AnvilNode) -> None:
-    for client in _client(database_url=sqlite_url, rpc_url=anvil.url):
+def test_an_unmigrated_database_is_an_error_not_a_crash(empty_sqlite_url: str, anvil: AnvilNode) -> None:
+    for client in _client(database_url=empty_sqlite_url, rpc_url=anvil.url):
         response = client.get("/health")
         assert response.status_code == 503
         assert response.json()["database"] == "error"

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.db import migrate
 from backend.db.leased_loop import LeasedLoop, LeaseTooShort
 from backend.db.leases import acquire_lease
 from backend.db.models import Lease
@@ -46,7 +45,6 @@ class StopAfter(threading.Event):
 
 @pytest.fixture
 def session_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
-    migrate.upgrade(database_url)
     engine = make_engine(database_url)
     yield sessionmaker(engine, expire_on_commit=False)
     engine.dispose()

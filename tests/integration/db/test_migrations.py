@@ -9,9 +9,9 @@ from backend.db.models import Base
 from backend.db.session import make_engine
 
 
-def test_upgrade_creates_every_table_of_the_models(database_url: str) -> None:
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
+def test_upgrade_creates_every_table_of_the_models(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
     try:
         assert migrate.current_revision(engine) is not None
         tables = set(inspect(engine).get_table_names())
@@ -20,9 +20,9 @@ def test_upgrade_creates_every_table_of_the_models(database_url: str) -> None:
         engine.dispose()
 
 
-def test_migrated_schema_has_no_difference_from_the_models(database_url: str) -> None:
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
+def test_migrated_schema_has_no_difference_from_the_models(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -31,14 +31,14 @@ def test_migrated_schema_has_no_difference_from_the_models(database_url: str) ->
         engine.dispose()
 
 
-def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(database_url: str) -> None:
-    migrate.upgrade(database_url)
-    migrate.downgrade(database_url, "base")
-    engine = make_engine(database_url)
+def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url)
+    migrate.downgrade(empty_database_url, "base")
+    engine = make_engine(empty_database_url)
     try:
         assert migrate.current_revision(engine) is None
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-        migrate.upgrade(database_url)
+        migrate.upgrade(empty_database_url)
         assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
@@ -55,23 +55,26 @@ def _row_for(table: Table, signature: str) -> dict[str, object]:
     return row
 
 
-def test_signatures_stored_as_hex_become_the_same_bytes_and_back(database_url: str) -> None:
+def test_signatures_stored_as_hex_become_the_same_bytes_and_back(empty_database_url: str) -> None:
     signature = bytes(range(65))
-    migrate.upgrade(database_url, "0005")
-    engine = make_engine(database_url)
+    migrate.upgrade(empty_database_url, "0005")
+    engine = make_engine(empty_database_url)
     try:
         tables = [Table(name, MetaData(), autoload_with=engine) for name in ("orders", "withdrawal_requests")]
         with engine.begin() as connection:
             for table in tables:
                 connection.execute(table.insert().values(_row_for(table, "0x" + signature.hex())))
-        migrate.upgrade(database_url)
+        migrate.upgrade(empty_database_url)
         with engine.connect() as connection:
             for table in tables:
                 stored = connection.execute(text(f"SELECT signature FROM {table.name}")).scalar_one()
                 assert bytes(stored) == signature
-        migrate.downgrade(database_url, "0005")
+        migrate.downgrade(empty_database_url, "0005")
         with engine.connect() as connection:
             for table in tables:
-                assert connection.execute(text(f"SELECT signature FROM {table.name}")).scalar_one() == "0x" + signature.hex()  # noqa: E501
+                assert (
+                    connection.execute(text(f"SELECT signature FROM {table.name}")).scalar_one()
+                    == "0x" + signature.hex()
+                )
     finally:
         engine.dispose()

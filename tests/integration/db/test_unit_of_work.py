@@ -7,14 +7,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from backend.chain.deployments import deployment_block, load_deployments, record_deployments
-from backend.db import migrate
 from backend.db.models import ContractDeployment
 from backend.db.session import UnitOfWork, make_engine
 
 
 @pytest.fixture
 def session_factory(database_url: str) -> Iterator[sessionmaker]:  # type: ignore[type-arg]
-    migrate.upgrade(database_url)
     engine = make_engine(database_url)
     yield sessionmaker(engine, expire_on_commit=False)
     engine.dispose()

@@ -18,13 +18,13 @@ def tables(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_0010_adds_the_limits_tables_and_its_downgrade_removes_only_them(database_url: str) -> None:
-    migrate.upgrade(database_url, "0009")
-    at_0009 = tables(database_url)
+def test_0010_adds_the_limits_tables_and_its_downgrade_removes_only_them(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url, "0009")
+    at_0009 = tables(empty_database_url)
     assert not TABLES & at_0009
-    migrate.upgrade(database_url, "0010")
-    assert tables(database_url) == at_0009 | TABLES
-    migrate.downgrade(database_url, "0009")
-    assert tables(database_url) == at_0009
-    migrate.upgrade(database_url, "0010")
-    assert tables(database_url) >= TABLES
+    migrate.upgrade(empty_database_url, "0010")
+    assert tables(empty_database_url) == at_0009 | TABLES
+    migrate.downgrade(empty_database_url, "0009")
+    assert tables(empty_database_url) == at_0009
+    migrate.upgrade(empty_database_url, "0010")
+    assert tables(empty_database_url) >= TABLES

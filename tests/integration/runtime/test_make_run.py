@@ -1,5 +1,5 @@
-"""`make run` on embedded defaults: announced only once it listens, healthy within 120 s, and nothing left
-listening after a signal.
+"""`make run` on embedded defaults: announced only once it listens, healthy within 120 s, nothing left
+listening after SIGINT or SIGTERM, and a restart goes on with the same chain and engine.
 
 The signal goes to make's pid alone (the hard case: make does not forward SIGINT to its recipe).
 """
@@ -104,21 +104,8 @@ def cleanup() -> Iterator[list[Running]]:
             running.process.wait()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_make_run_serves_health_and_stops_everything_on_a_signal(
-    tmp_path: Path, cleanup: list[Running], signum: int
-) -> None:
-    running = _start(tmp_path / "var")
-    cleanup.append(running)
-    _wait_announced(running)
-    assert _listening(running.api_port), "`HDEX is up` was logged before the API accepted connections"
-    body = _wait_healthy(running)
-    assert body["chain_id"] == 31337
-    assert body["database"] == "ok"
-    assert "Exchange" in body["contracts"]  # type: ignore[operator]
-    log = running.log.read_text()
-    assert f"url=http://127.0.0.1:{running.api_port}" in log
-
+def _stops_everything(running: Running, signum: int) -> None:
+    """`signum` to make alone: within 10 s neither the API's nor anvil's port listens, and make exits."""
     seconds = _stop(running, signum)
     assert not _listening(running.api_port), running.log.read_text()[-2000:]
     assert not _listening(running.anvil_port), running.log.read_text()[-2000:]
@@ -126,30 +113,50 @@ def test_make_run_serves_health_and_stops_everything_on_a_signal(
     running.process.wait(timeout=10)
 
 
-def test_a_restart_keeps_the_chain_and_the_engine_and_does_not_redeploy(
+def _resumed(running: Running, contracts: object) -> None:
+    """Healthy on the same contracts, neither deployed again nor the engine rebuilt."""
+    assert _wait_healthy(running)["contracts"] == contracts
+    log = running.log.read_text()
+    assert "contracts deployed" not in log
+    assert "replaying from scratch" not in log and "rebuilding the book" not in log, log[-3000:]
+
+
+@pytest.mark.timeout(600)  # three starts, where each test of one start had the suite's 300 s
+def test_make_run_serves_health_stops_on_each_signal_and_a_restart_keeps_the_chain_and_the_engine(
     tmp_path: Path, cleanup: list[Running]
 ) -> None:
-    first = _start(tmp_path / "var")
+    # One cold start (it deploys), then two restarts on its data: each start costs tens of seconds.
+    data_dir = tmp_path / "var"
+    first = _start(data_dir)
     cleanup.append(first)
-    contracts = _wait_healthy(first)["contracts"]
+    _wait_announced(first)
+    assert _listening(first.api_port), "`HDEX is up` was logged before the API accepted connections"
+    body = _wait_healthy(first)
+    assert body["chain_id"] == 31337
+    assert body["database"] == "ok"
+    assert "Exchange" in body["contracts"]  # type: ignore[operator]
+    log = first.log.read_text()
+    assert f"url=http://127.0.0.1:{first.api_port}" in log
+    assert "contracts deployed" in log  # so that the restarts' "not deployed again" says something
+    _stops_everything(first, signal.SIGTERM)
+
+    second = _start(data_dir)
+    cleanup.append(second)
+    _resumed(second, body["contracts"])
     # A request whose body never completes keeps uvicorn waiting on shutdown, so make's SIGTERM and
     # our own SIGINT both land: the second is uvicorn's "force exit", which must still stop the engine
     # cleanly (last batch stored, snapshot written).
-    with socket.create_connection(("127.0.0.1", first.api_port), timeout=10) as request_in_flight:
+    with socket.create_connection(("127.0.0.1", second.api_port), timeout=10) as request_in_flight:
         request_in_flight.sendall(
-            b"POST /v1/orders HTTP/1.1\r\nHost: hdex\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 100\r\n\r\n{"
+            b"POST /v1/orders HTTP/1.1\r\nHost: hdex\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
         )
-        _stop(first, signal.SIGTERM)
-        first.process.wait(timeout=20)
-    log = first.log.read_text()
+        _stop(second, signal.SIGTERM)
+        second.process.wait(timeout=20)
+    log = second.log.read_text()
     # As the app's shutdown, not as a side effect of uvicorn cancelling the app after it finished.
     assert "engine host stopped cleanly" in log.partition("Finished server process")[0], log[-3000:]
 
-    second = _start(tmp_path / "var")
-    cleanup.append(second)
-    assert _wait_healthy(second)["contracts"] == contracts
-    log = second.log.read_text()
-    assert "contracts deployed" not in log
-    assert "replaying from scratch" not in log and "rebuilding the book" not in log, log[-3000:]
-    _stop(second, signal.SIGINT)
+    third = _start(data_dir)
+    cleanup.append(third)
+    _resumed(third, body["contracts"])  # what the forced stop stored is where the engine goes on from
+    _stops_everything(third, signal.SIGINT)

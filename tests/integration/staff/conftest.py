@@ -19,7 +19,6 @@ from fastapi.testclient import TestClient
 
 from backend.api.app import create_app
 from backend.bootstrap import Container, bootstrap
-from backend.db import migrate
 from backend.settings import load_settings
 from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
@@ -62,9 +61,9 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
 
 
 def build_container(database_url: str, data_dir: Path, smtp_port: int, **settings: Any) -> Container:
-    """The migrated database's container, mailing to the test SMTP server on `smtp_port`; `settings` add
-    to or override the embedded test settings. The caller disposes of its DB engine."""
-    migrate.upgrade(database_url)
+    """The container of a migrated database (as the fixtures' are), mailing to the test SMTP server on
+    `smtp_port`; `settings` add to or override the embedded test settings. The caller disposes of its DB
+    engine."""
     loaded = load_settings(
         _env_file=None, database_url=database_url, data_dir=data_dir, redis_url=None, trading_sync_interval=60.0,
         engine_fsync=False, smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_tls="none", **settings,
