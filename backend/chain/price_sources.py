@@ -8,7 +8,6 @@ the sources here to refuse such stop orders at the door and to publish them (`GE
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from eth_abi.abi import decode, encode
@@ -23,28 +22,18 @@ _PRICE_FEED = keccak(text="priceFeed(address,address)")[:4]
 _ANSWER = ["address", "uint32", "uint8", "uint8"]  # (feed, maxAge, scaleUp, scaleDown)
 
 
-@dataclass(frozen=True, slots=True)
-class PriceFeed:
-    """A market's source as the Exchange holds it: the feed (EIP-55), the longest age of its answer in
-    seconds, and the scale from its answer to price units (`answer * 10**scale_up / 10**scale_down`)."""
-
-    feed: str
-    max_age: int
-    scale_up: int
-    scale_down: int
-
-
-def read_price_feed(call: RpcCall, exchange: str, base_token: str, quote_token: str) -> PriceFeed | None:
-    """Market (`base_token`, `quote_token`)'s price source on `exchange` at the latest block, None when it has
-    none. `RpcError` when the node fails or answers something other than `priceFeed`'s four values (no
-    Exchange at that address, or one without price sources)."""
+def read_price_feed(call: RpcCall, exchange: str, base_token: str, quote_token: str) -> tuple[str, int] | None:
+    """Market (`base_token`, `quote_token`)'s price source on `exchange` at the latest block: the feed (EIP-55)
+    and the longest age of its answer in seconds, None when it has none (the scale is the contract's business).
+    `RpcError` when the node fails or answers something other than `priceFeed`'s four values (no Exchange at
+    that address, or one without price sources)."""
     data = _PRICE_FEED + encode(["address", "address"], [base_token, quote_token])
     result = call("eth_call", [{"to": exchange, "data": "0x" + data.hex()}, "latest"])
     try:
-        feed, max_age, scale_up, scale_down = decode(_ANSWER, bytes.fromhex(str(result).removeprefix("0x")))
+        feed, max_age, _, _ = decode(_ANSWER, bytes.fromhex(str(result).removeprefix("0x")))
     except (DecodingError, ValueError):
         call_text = f"priceFeed({base_token}, {quote_token}) on {exchange}"
         raise RpcError(f"{call_text}: unexpected answer {result!r:.80}") from None
     if int(feed, 16) == 0:
         return None
-    return PriceFeed(to_checksum_address(feed), max_age, scale_up, scale_down)
+    return to_checksum_address(feed), max_age

@@ -180,7 +180,7 @@ class TradingService:
             except RpcError as exc:
                 log.warning("price source not read", extra={"market": market.name, "error": exc.message})
                 continue
-            sources[market.name] = None if feed is None else PriceSource(feed.feed, feed.max_age)
+            sources[market.name] = None if feed is None else PriceSource(*feed)
         return sources
 
     def _read(self, wallets: list[str], markets: dict[str, Market]) -> SyncRead:

@@ -163,7 +163,7 @@ class Limits:
 
     max_open_orders: int
     price_band_bps: int
-    immediate_order_max_expiry_s: int = 60  # IOC and fill-or-kill orders sign an expiry at most this far ahead
+    immediate_order_max_expiry_s: int  # IOC and fill-or-kill orders sign an expiry at most this far ahead
 
 
 @dataclass(frozen=True, slots=True)

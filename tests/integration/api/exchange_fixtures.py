@@ -21,7 +21,7 @@ from backend.bootstrap import Container, bootstrap
 from backend.chain.deployments import record_deployments
 from backend.chain.devkeys import DEV_KEYS
 from backend.db import migrate
-from backend.db.models import Fill, LedgerBalance, Reservation
+from backend.db.models import ChainEvent, Fill, LedgerBalance, Reservation
 from backend.db.models import Order as OrderRow
 from backend.engine import MarketState
 from backend.ledger import service as ledger
@@ -125,6 +125,20 @@ def fund(container: Container, address: str, token: str, amount: int) -> None:
                 )
             ],
         )
+        uow.commit()
+
+
+def record_nonce_floor(container: Container, address: str, floor: int) -> None:
+    """Store the Exchange's NonceFloorRaised for `address` as the indexer would (pending, block 5); the host
+    takes it in at its next sync or start."""
+    with container.uow() as uow:
+        uow.session.add(
+            ChainEvent(
+                chain_id=CHAIN_ID, block_number=5, block_hash="0x" + "11" * 32, tx_hash="0x" + "22" * 32,
+                log_index=0, contract=EXCHANGE, name="NonceFloorRaised",
+                args={"wallet": address, "nonceFloor": str(floor)}, status="pending",
+            )
+        )  # fmt: skip
         uow.commit()
 
 

@@ -13,9 +13,7 @@ from typing import Any
 
 import pytest
 
-from backend.db.models import ChainEvent
-
-from .exchange_fixtures import CHAIN_ID, EXCHANGE, PRICE, QTY, TICK, Exchange, prepare, running, wallet
+from .exchange_fixtures import PRICE, QTY, TICK, Exchange, prepare, record_nonce_floor, running, wallet
 from .test_order_rejections import assert_rejected
 
 STOP_LIMIT, FILL_OR_KILL, OPERATOR_TRIGGER = 2, 8, 16
@@ -143,15 +141,7 @@ def test_the_next_nonce_is_above_every_used_one_and_at_least_the_on_chain_floor(
             assert exchange.place(5, nonce=nonce, limitPrice=PRICE - nonce * TICK).status_code == 201
         assert next_nonce(exchange, wallet(5)).json()["nonce"] == "12"
         assert next_nonce(exchange, wallet(6)).json()["nonce"] == "0"
-    with container.uow() as uow:  # the wallet raised its floor on-chain
-        uow.session.add(
-            ChainEvent(
-                chain_id=CHAIN_ID, block_number=5, block_hash="0x" + "11" * 32, tx_hash="0x" + "22" * 32,
-                log_index=0, contract=EXCHANGE, name="NonceFloorRaised",
-                args={"wallet": wallet(6), "nonceFloor": "500"}, status="pending",
-            )
-        )  # fmt: skip
-        uow.commit()
+    record_nonce_floor(container, wallet(6), 500)  # the wallet raised its floor on-chain
     for exchange in running(container):  # after a restart: wallet 5 is read from the database, not loaded
         assert next_nonce(exchange, wallet(5)).json()["nonce"] == "12"
         assert not exchange.client.app.state.trading.host.nonces.loaded(wallet(5))  # type: ignore[attr-defined]

@@ -8,12 +8,22 @@ from typing import Any
 
 import pytest
 
-from backend.db.models import ChainEvent
 from backend.engine import MarketState
 from backend.signing import Domain, order_digest
 from backend.trading.store.markets import set_market_state
 
-from .exchange_fixtures import CHAIN_ID, EXCHANGE, LOT, MARKET, PRICE, QTY, TICK, Exchange, wallet
+from .exchange_fixtures import (
+    CHAIN_ID,
+    EXCHANGE,
+    LOT,
+    MARKET,
+    PRICE,
+    QTY,
+    TICK,
+    Exchange,
+    record_nonce_floor,
+    wallet,
+)
 
 
 def assert_rejected(exchange: Exchange, response: Any, status: int, code: str, before: dict[str, Any]) -> None:
@@ -61,15 +71,7 @@ def test_an_expired_order_is_refused(exchange: Exchange) -> None:
 
 
 def test_an_order_below_the_on_chain_nonce_floor_is_refused(exchange: Exchange) -> None:
-    with exchange.container.uow() as uow:
-        uow.session.add(
-            ChainEvent(
-                chain_id=CHAIN_ID, block_number=5, block_hash="0x" + "11" * 32, tx_hash="0x" + "22" * 32,
-                log_index=0, contract=EXCHANGE, name="NonceFloorRaised",
-                args={"wallet": wallet(5), "nonceFloor": "1000"}, status="pending",
-            )
-        )  # fmt: skip
-        uow.commit()
+    record_nonce_floor(exchange.container, wallet(5), 1000)
     exchange.sync()
     before = exchange.state()
     assert_rejected(exchange, exchange.place(nonce=999), 422, "NONCE_BELOW_FLOOR", before)

@@ -59,7 +59,8 @@ def check(
         nonces.load(MAKER, [])
     return check_placement(
         request, domain=DOMAIN, markets={(BASE, QUOTE): MARKET}, engine=engine, accounts=accounts,
-        known_hashes=known or {}, limits=Limits(max_open_orders=2, price_band_bps=1_000), now_ms=NOW_MS,
+        known_hashes=known or {}, now_ms=NOW_MS,
+        limits=Limits(max_open_orders=2, price_band_bps=1_000, immediate_order_max_expiry_s=60),
         price_sources={MARKET.name: FEED} if price_sources is None else price_sources, nonces=nonces,
     )  # fmt: skip
 
