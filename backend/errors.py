@@ -69,6 +69,13 @@ class ErrorCode(StrEnum):
     WOULD_TRIGGER_IMMEDIATELY = "WOULD_TRIGGER_IMMEDIATELY"
     INVALID_MARKET = "INVALID_MARKET"  # a market definition or change the operator asked for
 
+    # market risk (issue 14): circuit breakers and per-market / per-account order limits
+    MARKET_CIRCUIT_BREAKER = "MARKET_CIRCUIT_BREAKER"  # a fast move halted it: cancels only, until the cool-down
+    ORDER_SIZE_LIMIT_EXCEEDED = "ORDER_SIZE_LIMIT_EXCEEDED"  # above the market's maximum order size (base units)
+    MARKET_NOTIONAL_LIMIT_EXCEEDED = "MARKET_NOTIONAL_LIMIT_EXCEEDED"  # above the market's maximum order notional
+    OPEN_NOTIONAL_LIMIT_EXCEEDED = "OPEN_NOTIONAL_LIMIT_EXCEEDED"  # the account's open orders would pass its maximum
+    INVALID_RISK_SETTING = "INVALID_RISK_SETTING"  # a band, breaker or limit staff asked for that cannot work
+
     # accounts and balances: funds
     INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"
 
@@ -77,11 +84,20 @@ class ErrorCode(StrEnum):
     WITHDRAWAL_EXPIRED = "WITHDRAWAL_EXPIRED"
     DUPLICATE_WITHDRAWAL = "DUPLICATE_WITHDRAWAL"
     INVALID_RECIPIENT = "INVALID_RECIPIENT"
+    WITHDRAWALS_PAUSED = "WITHDRAWALS_PAUSED"  # ledger and chain differ: withdrawals wait until staff clear it
+    TRAVEL_RULE_REQUIRED = "TRAVEL_RULE_REQUIRED"  # above the threshold: originator and beneficiary data needed
+    TRAVEL_RULE_INVALID = "TRAVEL_RULE_INVALID"  # the travel-rule data is incomplete or malformed
 
     # compliance: screening
     ADDRESS_BLOCKED = "ADDRESS_BLOCKED"
     SCREENING_UNAVAILABLE = "SCREENING_UNAVAILABLE"
     INVALID_SCREENING_LIST = "INVALID_SCREENING_LIST"  # a sanctions or deny list file we cannot import
+
+    # monitoring (issue 14): alerts and the cases staff work them in
+    ALERT_NOT_FOUND = "ALERT_NOT_FOUND"
+    CASE_NOT_FOUND = "CASE_NOT_FOUND"
+    CASE_TRANSITION_INVALID = "CASE_TRANSITION_INVALID"  # e.g. closing a closed case, or closing without a reason
+    NO_WITHDRAWAL_PAUSE = "NO_WITHDRAWAL_PAUSE"  # clearing a pause when withdrawals are not paused
 
     # auth: sign-in with Ethereum (EIP-4361) and wallet sessions; a bad signature is INVALID_SIGNATURE
     NOT_SIGNED_IN = "NOT_SIGNED_IN"

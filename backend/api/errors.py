@@ -63,6 +63,12 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.FOK_NOT_FILLED: 409,
     ErrorCode.WOULD_TRIGGER_IMMEDIATELY: 409,
     ErrorCode.INVALID_MARKET: 422,
+    # market risk
+    ErrorCode.MARKET_CIRCUIT_BREAKER: 409,
+    ErrorCode.ORDER_SIZE_LIMIT_EXCEEDED: 422,
+    ErrorCode.MARKET_NOTIONAL_LIMIT_EXCEEDED: 422,
+    ErrorCode.OPEN_NOTIONAL_LIMIT_EXCEEDED: 422,
+    ErrorCode.INVALID_RISK_SETTING: 422,
     # accounts and balances
     ErrorCode.INSUFFICIENT_BALANCE: 422,
     # withdrawals
@@ -70,10 +76,18 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.WITHDRAWAL_EXPIRED: 422,
     ErrorCode.DUPLICATE_WITHDRAWAL: 409,
     ErrorCode.INVALID_RECIPIENT: 422,
+    ErrorCode.WITHDRAWALS_PAUSED: 503,
+    ErrorCode.TRAVEL_RULE_REQUIRED: 422,
+    ErrorCode.TRAVEL_RULE_INVALID: 422,
     # compliance
     ErrorCode.ADDRESS_BLOCKED: 403,
     ErrorCode.SCREENING_UNAVAILABLE: 503,
     ErrorCode.INVALID_SCREENING_LIST: 422,
+    # monitoring
+    ErrorCode.ALERT_NOT_FOUND: 404,
+    ErrorCode.CASE_NOT_FOUND: 404,
+    ErrorCode.CASE_TRANSITION_INVALID: 409,
+    ErrorCode.NO_WITHDRAWAL_PAUSE: 409,
     # auth: a refused sign-in or a missing session is 401; a message that does not parse, 422
     ErrorCode.NOT_SIGNED_IN: 401,
     ErrorCode.SIWE_MALFORMED: 422,

@@ -26,6 +26,9 @@ class Permission(StrEnum):
     DENYLIST_READ = "denylist.read"
     DENYLIST_MANAGE = "denylist.manage"
     MARKET_STATE = "market.state"  # halt, resume, cancel-only
+    ALERTS_READ = "alerts.read"  # alerts and cases, their notes and reports
+    CASES_MANAGE = "cases.manage"  # open a case from an alert, assign, note, escalate, close
+    RISK_MANAGE = "risk.manage"  # bands, breakers, market limits, clear a halt or a withdrawal pause
 
 
 _READS = frozenset(
@@ -35,6 +38,7 @@ _READS = frozenset(
         Permission.USERS_READ,
         Permission.KYC_READ,
         Permission.DENYLIST_READ,
+        Permission.ALERTS_READ,
     }
 )
 
@@ -50,6 +54,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LIMITS_OVERRIDE,
             Permission.DENYLIST_READ,
             Permission.DENYLIST_MANAGE,
+            Permission.ALERTS_READ,
+            Permission.CASES_MANAGE,
         }
     ),
     Role.SUPPORT: frozenset({Permission.USERS_READ, Permission.KYC_READ}),

@@ -24,6 +24,7 @@ from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransacti
 from backend.db.models.limits import LimitOverride, WithdrawalLimitLock, WithdrawalValuation
 from backend.db.models.ops import Alert, Lease
 from backend.db.models.relayer import OperatorTx, SettlementItem, WithdrawalRequest
+from backend.db.models.risk import Case, CaseNote, MarketHalt, MarketRisk, TravelRuleRecord, WithdrawalPause
 from backend.db.models.staff import (
     AuditLogEntry,
     AuditLogHead,
@@ -41,6 +42,8 @@ __all__ = [
     "AuditLogEntry",
     "AuditLogHead",
     "Base",
+    "Case",
+    "CaseNote",
     "ChainBlock",
     "ChainCursor",
     "ChainEvent",
@@ -58,6 +61,8 @@ __all__ = [
     "LedgerTransaction",
     "LimitOverride",
     "Market",
+    "MarketHalt",
+    "MarketRisk",
     "OperatorTx",
     "Order",
     "Reservation",
@@ -72,8 +77,10 @@ __all__ = [
     "StaffSession",
     "StaffSignInChallenge",
     "TradingCursor",
+    "TravelRuleRecord",
     "WalletSession",
     "WithdrawalLimitLock",
+    "WithdrawalPause",
     "WithdrawalRequest",
     "WithdrawalValuation",
 ]

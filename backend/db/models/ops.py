@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, func
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
 
 
 class Alert(Base):
-    """Something an operator must look at (deep reorg reversed a credit, reconciliation failed...)."""
+    """Something a person must look at (deep reorg reversed a credit, a market's circuit breaker tripped, an
+    AML rule matched...): the one alert store (`backend.alerts`). Written once; an alert with the same open
+    `dedup_key` counts another occurrence instead. `delivered_at_ms` is the outbox mark of the delivery loop."""
 
     __tablename__ = "alerts"
+    __table_args__ = (
+        Index("ix_alerts_dedup_key_status", "dedup_key", "status"),
+        Index("ix_alerts_undelivered", "delivered_at_ms"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
@@ -22,6 +28,19 @@ class Alert(Base):
     message: Mapped[str] = mapped_column(String(1000))
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    subject: Mapped[str | None] = mapped_column(String(200))  # "market:WETH-USDC", "wallet:0x..", "system:relayer"
+    dedup_key: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")  # open|acknowledged|closed
+    case_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("cases.id", ondelete="SET NULL"))
+    occurrences: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_at_ms: Mapped[int | None] = mapped_column(BigInteger)  # None only on alerts older than migration 0011
+    last_seen_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    delivered_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # per channel: {"log": ms, "webhook": ms, "email:ops@x": ms} once each succeeded (`backend.alerts.delivery`)
+    deliveries: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # passes with a failure
+    next_delivery_at_ms: Mapped[int | None] = mapped_column(BigInteger)  # a failed channel's retry, after backoff
+    delivery_error: Mapped[str | None] = mapped_column(String(500))  # the last pass's failures, per channel
 
 
 class Lease(Base):
