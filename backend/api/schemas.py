@@ -63,6 +63,40 @@ class PriceSourceView(BaseModel):
     maxAge: Amount = Field(description="seconds: an older answer is stale, and stop orders wait for a fresh one")
 
 
+class HaltView(BaseModel):
+    """A market's risk halt in force: cancels only until `until`."""
+
+    kind: Literal["breaker", "feed", "staff"] = Field(
+        description="breaker: a fast move tripped the circuit breaker; feed: the price feed deviates; staff: by hand"
+    )
+    reason: str = Field(description="why, in words")
+    reference: Amount | None = Field(description="the reference price the move was measured from (null: none)")
+    price: Amount | None = Field(description="the price that tripped it (null: none)")
+    haltedAt: EpochMs
+    until: EpochMs = Field(description="the market reopens by itself then (staff may end it earlier)")
+
+
+BasisPoints = Annotated[int, Field(ge=0, le=10_000, description="basis points of the reference price; 0: off")]
+
+
+class RiskView(BaseModel):
+    """A market's price band, circuit breaker and limits (exchange-wide defaults where the market sets none)."""
+
+    bandBps: BasisPoints = Field(description="an order that takes liquidity is priced within this of the reference")
+    breakerBps: BasisPoints = Field(description="a trade this far from the reference halts the market")
+    alertBps: BasisPoints = Field(description="a trade this far from the reference raises a volatility alert")
+    windowS: int = Field(ge=1, description="the reference is the last trade price this many seconds ago")
+    cooldownS: int = Field(ge=1, description="how long a tripped breaker halts the market")
+    feedAlertBps: BasisPoints = Field(description="a price feed this far from the last trade raises an alert")
+    feedHaltBps: BasisPoints = Field(description="a price feed this far from the last trade halts the market")
+    maxOrderBase: Amount | None = Field(description="the largest order, base units (null: no limit)")
+    maxOrderNotional: Amount | None = Field(description="the largest order notional, quote units (null: no limit)")
+    maxOpenNotional: Amount | None = Field(
+        description="per account: its open orders' notional here, quote units (null: no limit)"
+    )
+    reference: Amount | None = Field(description="the reference price now (null: the market has not traded)")
+
+
 class MarketView(BaseModel):
     name: str = Field(examples=["WETH-USDC"])
     baseToken: TokenInfo
@@ -74,11 +108,32 @@ class MarketView(BaseModel):
     makerFeeRate: int = Field(ge=0, description="millionths of what the maker receives")
     takerFeeRate: int = Field(ge=0, description="millionths of what the taker receives")
     feeRateScale: int = Field(description="1000000: fee rates are in millionths")
-    state: Literal["open", "cancel_only", "halted"]
+    state: Literal["open", "cancel_only", "halted"] = Field(description="cancel_only also during a risk halt")
     priceSource: PriceSourceView | None = Field(
         description="the on-chain price source stop orders are checked against; null: none (or not read yet), so "
         "a stop order must sign flags bit 4 (16) to accept operator-triggered execution"
     )
+    halt: HaltView | None = Field(description="the risk halt in force; null: none")
+    risk: RiskView
+
+
+class MarketStatus(BaseModel):
+    """The WebSocket `markets` channel's message: sent for every market on subscribing, then when a halt starts
+    or ends."""
+
+    channel: Literal["markets"]
+    type: Literal["marketStatus"]
+    market: str
+    state: Literal["open", "cancel_only", "halted"]
+    halt: HaltView | None
+
+
+class MarketRiskState(BaseModel):
+    """A market's risk settings and halt, for staff."""
+
+    market: str
+    settings: RiskView
+    halt: HaltView | None
 
 
 class MarketList(BaseModel):

@@ -1,8 +1,11 @@
-"""`hdex market`: add, list, halt and resume markets. The running engine follows within a second."""
+"""`hdex market`: add, list, halt and resume markets, and show or set their risk settings. The running engine
+follows within a second."""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 
 import click
 
@@ -11,7 +14,10 @@ from backend.cli.context import database_container
 from backend.engine import MarketState
 from backend.errors import HdexError
 from backend.trading.rules.markets import Market
+from backend.trading.rules.risk import RISK_FIELDS
 from backend.trading.store.markets import MarketError, add_market, load_markets
+from backend.trading.store.risk import active_halts, load_market_risk, market_risk_settings
+from backend.trading.usecases.market_risk import update_market_risk
 from backend.trading.usecases.market_state import change_market_state
 
 
@@ -107,3 +113,83 @@ def resume_command(name: str) -> None:
 def cancel_only_command(name: str) -> None:
     """Let NAME take cancels but no new orders."""
     _set_state(name, MarketState.CANCEL_ONLY, "cancel-only")
+
+
+# market risk (issue 14): bands, circuit breaker, limits; the running engine follows within a sync interval
+
+_RISK_OPTIONS = {  # option -> the setting it sets
+    "band_bps": "basis points of the reference an aggressive order may be priced within (0: no band)",
+    "breaker_bps": "a trade this far from the reference halts the market (0: off)",
+    "alert_bps": "a trade this far from the reference raises a volatility alert (0: off)",
+    "window_s": "seconds: the reference is the last trade price this long ago",
+    "cooldown_s": "seconds a tripped breaker halts the market",
+    "feed_alert_bps": "a price feed this far from the last trade raises an alert (0: off)",
+    "feed_halt_bps": "a price feed this far from the last trade halts the market (0: off)",
+    "max_order_base": "the largest order, base units",
+    "max_order_notional": "the largest order notional, quote base units",
+    "max_open_notional": "per account: its open orders' notional in the market, quote base units",
+}
+
+
+@market_group.group("risk")
+def risk_group() -> None:
+    """A market's price band, circuit breaker and order limits."""
+
+
+@risk_group.command("show")
+@click.argument("name")
+def risk_show_command(name: str) -> None:
+    """NAME's risk settings (the exchange-wide default where it sets none) and its halt, one per line."""
+    container = database_container()
+    with container.uow() as uow:
+        if name not in {m.name for m in load_markets(uow.session)}:
+            click.echo(f"hdex market risk show: no market {name}", err=True)
+            sys.exit(2)
+        settings = market_risk_settings(uow.session, container.settings, name)
+        own = load_market_risk(uow.session).get(name, {})
+        halt = active_halts(uow.session, time.time_ns() // 1_000_000).get(name)
+    for field in RISK_FIELDS:
+        value = getattr(settings, field)
+        source = "" if own.get(field) is not None else " (default)"
+        click.echo(f"{field}={'none' if value is None else value}{source}")
+    if halt is None:
+        click.echo("halt=none")
+    else:
+        click.echo(f"halt={halt.kind} until={halt.until_ms} reason={halt.reason}")
+
+
+def _risk_value(option: str, value: str) -> int | None:
+    if value == "default":
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise click.BadParameter(f"a whole number or 'default', not {value!r}", param_hint=f"--{option}")
+    return int(value)
+
+
+def _risk_options(command: Callable[..., None]) -> Callable[..., None]:
+    for field, help_text in reversed(_RISK_OPTIONS.items()):
+        command = click.option(f"--{field.replace('_', '-')}", field, default=None, help=help_text)(command)
+    return command
+
+
+@risk_group.command("set")
+@click.argument("name")
+@click.option("--reason", default=None, help="why (recorded in the audit log)")
+@_risk_options
+def risk_set_command(name: str, reason: str | None, **values: str | None) -> None:
+    """Set some of NAME's risk settings: a number, or 'default' for the exchange-wide default. Audit-logged."""
+    changes = {
+        field: _risk_value(field.replace("_", "-"), value) for field, value in values.items() if value is not None
+    }
+    if not changes:
+        click.echo("hdex market risk set: give at least one setting (see --help)", err=True)
+        sys.exit(2)
+    container = database_container()
+    try:
+        with container.uow() as uow:
+            update_market_risk(uow.session, container.settings, name, changes, actor=cli_actor(), reason=reason)
+            uow.commit()
+    except HdexError as exc:
+        click.echo(f"hdex market risk set: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(f"market {name} risk: " + " ".join(f"{k}={'default' if v is None else v}" for k, v in changes.items()))

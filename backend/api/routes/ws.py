@@ -6,7 +6,10 @@ Client messages (JSON text frames):
   `depth` is an integer 1..1000 (as `GET /v1/markets/{market}/book`), default 50.
 - `{"op": "subscribe", "channel": "trades" | "ticker", "market": ...}`,
   `{"op": "subscribe", "channel": "candles", "market": ..., "interval": "1m"}`,
-  `{"op": "subscribe", "channel": "account", "address": "0x..."}` (orders, fills, balance changes).
+  `{"op": "subscribe", "channel": "account", "address": "0x..."}` (orders, fills, balance changes),
+  `{"op": "subscribe", "channel": "markets"}`: every market's `{"channel": "markets", "type": "marketStatus",
+  "market", "state", "halt"}` at once, then one whenever a risk halt starts or ends (`halt`: null or as in
+  `GET /v1/markets`; `state` reads cancel_only during a halt).
 - `{"op": "unsubscribe", ...same fields...}`, `{"op": "ping"}` (answered by `{"op": "pong"}`).
 Replies: `{"op": "subscribed" | "unsubscribed", "channel": ..., ...}` or
 `{"op": "error", "error": {"code", "message", "field"}}`.
@@ -23,8 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
-from typing import Annotated, Literal, get_args
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -39,7 +42,7 @@ router = APIRouter()
 MAX_CHANNELS = 50
 MAX_MESSAGE_BYTES = 4096  # a subscribe message is ~100 bytes; nothing legitimate comes close
 MAX_BOOK_DEPTH = 1000  # the bound of GET /v1/markets/{market}/book
-Channel = Literal["book", "trades", "candles", "ticker", "account"]
+Channel = Literal["book", "trades", "candles", "ticker", "account", "markets"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
 
@@ -79,6 +82,8 @@ def channel_key(message: ClientMessage, markets: Mapping[str, object]) -> str:
         raise HdexError(ErrorCode.INVALID_FIELD, f"channel must be one of {', '.join(CHANNELS)}", "channel")
     if channel == "account":
         return f"account:{checksum(parse_address(message.address, 'address'))}"
+    if channel == "markets":  # every market's status on one channel
+        return "markets"
     market = message.market
     if market is None:
         raise HdexError(ErrorCode.INVALID_FIELD, f"the {channel} channel needs a market", "market")
@@ -94,10 +99,17 @@ def channel_key(message: ClientMessage, markets: Mapping[str, object]) -> str:
 class _Session:
     """One socket: its subscription queue, its channels, and the book seq each snapshot was at."""
 
-    def __init__(self, websocket: WebSocket, hub: MarketDataHub, markets: Mapping[str, object]) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        hub: MarketDataHub,
+        markets: Mapping[str, object],
+        statuses: Callable[[], list[dict[str, Any]]] = list,
+    ) -> None:
         self.websocket = websocket
         self.hub = hub
         self.markets = markets
+        self.statuses = statuses  # every market's `markets` channel message now
         self.subscription = Subscription()
         self.keys: set[str] = set()
         self.book_seq: dict[str, int] = {}
@@ -127,6 +139,9 @@ class _Session:
             await self.websocket.send_json({"channel": "book", "market": target, "type": "snapshot", **snapshot})
         elif channel == "ticker":
             await self.websocket.send_json({"channel": "ticker", "market": target, **self.hub.ticker(target)})
+        elif channel == "markets":
+            for status in self.statuses():
+                await self.websocket.send_json({"channel": "markets", **status})
         elif channel == "candles":
             market, _, interval = target.partition(":")
             candle = self.hub.candles.get(market, {}).get(interval)
@@ -165,7 +180,10 @@ async def stream(websocket: WebSocket) -> None:
     hub: MarketDataHub = websocket.app.state.hub
     host = websocket.app.state.trading.host
     await websocket.accept()
-    session = _Session(websocket, hub, host.markets if host is not None else {})
+    if host is None:
+        session = _Session(websocket, hub, {})
+    else:
+        session = _Session(websocket, hub, host.markets, lambda: [host.market_status(name) for name in host.markets])
     sender = asyncio.create_task(session.forward())
     try:
         while True:

@@ -5,8 +5,8 @@
   acted on as soon as it is seen; an exiting wallet's orders are cancelled and it may not trade).
 - Fills the relayer marked settled or failed: claimed here (`released = true`, in one
   transaction) so their holds are given back exactly once.
-- Ledger balances of the wallets the host has loaded, and market definitions and states (the
-  `hdex market` commands write the database; the running engine follows).
+- Ledger balances of the wallets the host has loaded, market definitions and states (the
+  `hdex market` commands write the database; the running engine follows) and markets' risk settings.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from backend.db.models import ChainEvent, Fill, FrozenFunds, LedgerBalance, With
 from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import load_markets
+from backend.trading.store.risk import load_market_risk
 
 CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised", "ExitRequested", "ExitCancelled")
 EVENTS_PER_READ = 1_000
@@ -37,6 +38,7 @@ class SyncRead:
     balances: dict[str, dict[str, int]] = field(default_factory=dict)
     released_holds: list[Hold] = field(default_factory=list)
     markets: list[Market] = field(default_factory=list)
+    risk: dict[str, dict[str, Any]] = field(default_factory=dict)  # market -> its `market_risk` overrides
 
 
 def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
@@ -142,6 +144,7 @@ def read_sync(
         balances=wallet_balances(session, wallets),
         released_holds=released,
         markets=load_markets(session),
+        risk=load_market_risk(session),
     )
     session.commit()
     return read

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from backend.engine import Command, Event
 from backend.statuses import OrderStatus
@@ -19,6 +19,7 @@ from backend.trading.hosting.chain_sync import Hold, SyncRead
 from backend.trading.rules.cancel_after import Deadline
 from backend.trading.rules.markets import Market, PriceSource
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
+from backend.trading.rules.risk import Halt
 
 R = TypeVar("R")
 
@@ -138,10 +139,32 @@ class Tick(HostCommand[None]):
 
 @dataclass(frozen=True, slots=True)
 class SetMarket(HostCommand[None]):
-    """Register or update a market: open its book if new, align its state."""
+    """Register or update a market: open its book if new, align its state; `risk` is its `market_risk` row's
+    columns (None: the exchange-wide defaults)."""
 
     market: Market
     ts: int
+    risk: Mapping[str, Any] | None = None
+
+
+# market risk (backend.trading.rules.risk): halts from outside the host (feed monitor, staff, start-up)
+
+
+@dataclass(frozen=True, slots=True)
+class HaltMarket(HostCommand[Halt]):
+    """Halt `halt.market` (cancels only) until `halt.until_ms`, or lengthen its current halt; returns the halt in
+    force. UNKNOWN_MARKET for a market the host does not trade."""
+
+    halt: Halt
+
+
+@dataclass(frozen=True, slots=True)
+class ClearHalt(HostCommand[bool]):
+    """End the market's risk halt now, audit-logged as `actor` from `ip`; False when it was not halted."""
+
+    market: str
+    actor: str
+    ip: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

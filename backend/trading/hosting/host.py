@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from backend.alerts.store import AlertKind, Severity
 from backend.engine import (
     BookDelta,
     CancelAll,
@@ -29,6 +30,7 @@ from backend.engine import (
     Engine,
     Event,
     ExpireOrders,
+    MarketState,
     OrderCancelled,
     OrderExpired,
     OrderTriggered,
@@ -58,11 +60,15 @@ from backend.trading.rules.checks import Limits, Placement, check_placement, eng
 from backend.trading.rules.markets import Market, PriceSource, fee, quote_amount
 from backend.trading.rules.nonces import UsedNonces
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
+from backend.trading.rules.risk import HALT_KINDS, RISK_OFF, Halt, Move, RiskSettings, breaker_halt, move_bps
+from backend.trading.rules.risk_desk import RiskDesk
 from backend.trading.views.publish import (
     Publication,
     account_fill_message,
     balance_publications,
     fill_message,
+    halt_json,
+    market_status_message,
     order_message,
 )
 
@@ -97,9 +103,15 @@ class _Batch:
         self.waiters: list[asyncio.Future[None]] = []
         self.publications: list[Publication] = []
         self.cancel_after: dict[tuple[str, str], dict[str, Any]] = {}
+        self.halts: dict[str, dict[str, Any]] = {}  # market -> its market_halts row
+        self.alerts: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
 
     def __bool__(self) -> bool:
-        return bool(self.orders or self.fills or self.cursors or self.waiters or self.publications or self.cancel_after)
+        return bool(
+            self.orders or self.fills or self.cursors or self.waiters or self.publications or self.cancel_after
+            or self.halts or self.alerts or self.audit
+        )  # fmt: skip
 
 
 class EngineHost:
@@ -117,9 +129,11 @@ class EngineHost:
         load_client_order_ids: ClientOrderIdLoader,
         load_nonces: NonceLoader,
         order_limits: OrderLimitGuard | None = None,
+        risk_defaults: RiskSettings = RISK_OFF,
     ) -> None:
         self.domain = domain
-        self.clock: Callable[[], int] = now_ms  # the cancel-after deadlines' clock (tests move it)
+        self.clock: Callable[[], int] = now_ms  # cancel-after deadlines' and market risk's clock (tests move it)
+        self._risk = RiskDesk(risk_defaults, lambda: self.clock())
         self._engine = engine
         self._accounts = accounts
         self._limits = limits
@@ -167,6 +181,8 @@ class EngineHost:
             do.Tick: self._tick,
             do.SetMarket: self._set_market,
             do.SetPriceSources: self._set_price_sources,
+            do.HaltMarket: self._halt_market,
+            do.ClearHalt: self._clear_halt,
             do.ResumeBookSeqs: self._resume_book_seqs,
             do.RunEngine: self._run_engine,
             do.AdoptOpenOrders: self._adopt_open_orders,
@@ -216,6 +232,20 @@ class EngineHost:
         return MappingProxyType(self._price_sources)
 
     @property
+    def risk(self) -> RiskDesk:
+        """Market risk: settings, reference prices, halts, open notional; for reads."""
+        return self._risk
+
+    def market_state(self, market: str) -> MarketState:
+        """The state orders meet: the staff-set state, but cancel-only during a risk halt."""
+        state = self._markets[market].state
+        return MarketState.CANCEL_ONLY if state is MarketState.OPEN and market in self._risk.halts else state
+
+    def market_status(self, market: str) -> dict[str, Any]:
+        """The `markets` channel's message for `market` now."""
+        return market_status_message(market, self.market_state(market).value, self._risk.halts.get(market))
+
+    @property
     def nonces(self) -> UsedNonces:
         """The nonces of the loaded wallets' orders, for reads."""
         return self._nonces
@@ -253,11 +283,13 @@ class EngineHost:
         key = (old.maker, old.token)
         self._accounts.reserved[key] -= old.reserved  # as if cancelled, without marking it dirty
         self._accounts.open_orders[old.maker] -= 1
+        self._risk.closed(old.maker, old.market, old.remaining, old.order.limitPrice)
         try:
             placement = self._check(request, ts)
         finally:
             self._accounts.reserved[key] += old.reserved
             self._accounts.open_orders[old.maker] += 1
+            self._risk.opened(old.maker, old.market, old.remaining, old.order.limitPrice)
         self._cancel(old, "replaced")
         try:
             return self._enter(request, placement, ts)
@@ -265,6 +297,8 @@ class EngineHost:
             raise ReplacePartlyFailed(old, exc) from None
 
     def _check(self, request: OrderRequest, ts: int) -> Placement:
+        if self._risk.halts:
+            self._reopen_due()  # a cool-down that just ended lets this order in
         placement = check_placement(
             request,
             domain=self.domain,
@@ -277,6 +311,7 @@ class EngineHost:
             price_sources=self._price_sources,
             nonces=self._nonces,
             load_wallet=self._ensure_wallet,
+            risk=self._risk,
         )
         if request.client_order_id is not None:
             self._check_client_order_id(placement.maker, request.client_order_id)
@@ -320,6 +355,7 @@ class EngineHost:
             self._schedule_flush()  # the engine journaled the command; the cursor follows
             raise engine_error(rejected.reason)
         self._accounts.hold(tracked.maker, tracked.token, tracked.reserved)  # before its fills move it
+        self._risk.opened(tracked.maker, tracked.market, tracked.remaining, request.order.limitPrice)
         self._next_order_seq += 1
         self._known_hashes[tracked.hash] = request.order.expiry
         self._nonces.add(tracked.maker, request.order.nonce)
@@ -457,10 +493,11 @@ class EngineHost:
             self._accounts.release(wallet, token, amount)  # announced as a `balance` message with the batch
         ts = now_ms()
         for market in read.markets:
-            self._define_market(market, ts)
+            self._define_market(market, ts, read.risk.get(market.name))
         self._schedule_flush()
 
     def _tick(self, command: do.Tick) -> None:
+        self._reopen_due()
         self._fire_cancel_after()  # a market may have reopened: deadlines waiting on it fire before anything matches
         self._apply(ExpireOrders(command.now_ms))
         now_s = command.now_ms // 1000
@@ -468,19 +505,97 @@ class EngineHost:
             del self._known_hashes[order_hash]
 
     def _set_market(self, command: do.SetMarket) -> None:
-        self._define_market(command.market, command.ts)
+        self._define_market(command.market, command.ts, command.risk)
 
     def _set_price_sources(self, command: do.SetPriceSources) -> None:
         self._price_sources.update(command.sources)
 
-    def _define_market(self, market: Market, ts: int) -> None:
-        """Register or update a market: open its book if the engine lacks it, align its state."""
+    def _define_market(self, market: Market, ts: int, risk: Mapping[str, Any] | None = None) -> None:
+        """Register or update a market: open its book if the engine lacks it, take in its risk settings, align
+        its state (a risk halt keeps an open market cancel-only)."""
         self._markets[market.name] = market
         self._pairs[(market.base_token.lower(), market.quote_token.lower())] = market
         if market.name not in self._engine.markets():
             self._apply(market.engine_command(ts))
-        if self._engine.market_state(market.name) is not market.state:
-            self._apply(SetMarketState(market.name, market.state, ts))
+        self._risk.define(market.name, risk, self._engine.last_trade_price(market.name))
+        self._align_state(market.name, ts)
+
+    def _align_state(self, market: str, ts: int) -> None:
+        state = self.market_state(market)
+        if self._engine.market_state(market) is not state:
+            self._apply(SetMarketState(market, state, ts))
+
+    # market risk (backend.trading.rules.risk): halts start here or come from outside; the batch writes them
+
+    def _halt_market(self, command: do.HaltMarket) -> Halt:
+        halt = command.halt
+        if halt.market not in self._markets:
+            raise HdexError(ErrorCode.UNKNOWN_MARKET, f"no market {halt.market}", "market")
+        if halt.kind not in HALT_KINDS:
+            raise HdexError(ErrorCode.INVALID_FIELD, f"a halt's kind is one of {', '.join(HALT_KINDS)}", "kind")
+        return self._start_halt(halt)
+
+    def _clear_halt(self, command: do.ClearHalt) -> bool:
+        halt = self._risk.halts.get(command.market)
+        if halt is None:
+            return False
+        self._batch.audit.append({
+            "actor": command.actor, "action": "market.halt.clear", "target": f"market:{command.market}",
+            "before": halt_json(halt), "after": None, "ip": command.ip,
+        })  # fmt: skip
+        self._end_halt(command.market, command.actor)
+        return True
+
+    def _start_halt(self, halt: Halt) -> Halt:
+        current = self._risk.halts.get(halt.market)
+        in_force = self._risk.halt(halt)
+        if in_force is not current:
+            self._batch.halts[halt.market] = in_force.row()
+            self._align_state(halt.market, self.clock())
+            self._batch.publications.append(("markets", self.market_status(halt.market)))
+            log.warning("market halted", extra={"market": halt.market, "kind": halt.kind, "reason": halt.reason})
+        self._schedule_flush()
+        return in_force
+
+    def _end_halt(self, market: str, cleared_by: str | None = None) -> None:
+        halt = self._risk.end_halt(market)
+        if halt is None:
+            return
+        if cleared_by is not None:
+            self._batch.halts[market] = {**halt.row(), "cleared_by": cleared_by}
+        self._align_state(market, self.clock())
+        self._batch.publications.append(("markets", self.market_status(market)))
+        log.info("market reopened", extra={"market": market, "cleared_by": cleared_by})
+        self._schedule_flush()
+
+    def _reopen_due(self) -> None:
+        for market in self._risk.due_to_reopen():
+            self._end_halt(market)
+
+    def _act_on_moves(self) -> None:
+        """After an order's trades: halt a market that moved past its breaker, alert on one past its alert."""
+        now = self.clock()
+        for market, move, reference, price in self._risk.take_moves():
+            settings = self._risk.settings(market)
+            subject = f"market:{market}"
+            details = {"reference": str(reference), "price": str(price), "moveBps": move_bps(reference, price),
+                       "windowS": settings.window_s}  # fmt: skip
+            if move is Move.BREAKER and market not in self._risk.halts:
+                halt = self._start_halt(breaker_halt(market, reference, price, settings, now))
+                self._batch.alerts.append({
+                    "kind": AlertKind.CIRCUIT_BREAKER, "severity": Severity.CRITICAL,
+                    "message": f"{market} halted until {halt.until_ms}: {halt.reason}", "subject": subject,
+                    "details": {**details, "until": halt.until_ms}, "now_ms": now,
+                })  # fmt: skip
+            elif self._risk.first_alert_in_window(market):
+                window = now // (settings.window_s * 1000)
+                self._batch.alerts.append({
+                    "kind": AlertKind.VOLATILITY, "severity": Severity.WARNING,
+                    "message": f"{market} moved {move_bps(reference, price) / 100:g}% from the reference {reference} "
+                    f"to {price} within {settings.window_s} s (alert at {settings.alert_bps / 100:g}%)",
+                    "subject": subject, "details": details, "dedup_key": f"{AlertKind.VOLATILITY}:{market}:{window}",
+                    "now_ms": now,
+                })  # fmt: skip
 
     # start-up (backend.trading.hosting.restore)
 
@@ -491,6 +606,7 @@ class EngineHost:
         for tracked in command.orders:
             self._orders[tracked.hash] = tracked
             self._accounts.open_orders[tracked.maker] += 1
+            self._risk.opened(tracked.maker, tracked.market, tracked.remaining, tracked.order.limitPrice)
             self._accounts.hold(tracked.maker, tracked.token, tracked.reserved)
         for wallet, token, amount in command.fill_holds:
             self._accounts.hold(wallet, token, amount)
@@ -554,6 +670,8 @@ class EngineHost:
                 tracked = self._orders.get(event.order_id)
                 if tracked is not None:
                     batch.publications.append((f"account:{tracked.maker}", order_message(tracked, "triggered")))
+        if self._risk.moved:
+            self._act_on_moves()
 
     def _fill(self, trade: Trade, ts: int) -> None:
         maker, taker = self._orders[trade.maker_order_id], self._orders[trade.taker_order_id]
@@ -564,12 +682,14 @@ class EngineHost:
         buyer_fee_rate = market.taker_fee_rate if buyer is taker else market.maker_fee_rate
         seller_fee_rate = market.taker_fee_rate if seller is taker else market.maker_fee_rate
         buyer_fee, seller_fee = fee(qty, buyer_fee_rate), fee(quote, seller_fee_rate)
+        self._risk.trade(market.name, price)
         for tracked, pays, hold_release in (
             (seller, qty, qty),
             (buyer, quote, quote_amount(qty, buyer.order.limitPrice)),
         ):
             tracked.filled += qty
             tracked.reserved -= hold_release
+            self._risk.closed(tracked.maker, tracked.market, qty, tracked.order.limitPrice)
             tracked.updated_ms = ts
             self._accounts.release(tracked.maker, tracked.token, hold_release)
             self._accounts.hold(tracked.maker, tracked.token, pays)  # until the fill settles
@@ -609,6 +729,7 @@ class EngineHost:
         if tracked is None:
             return
         self._accounts.release(tracked.maker, tracked.token, tracked.reserved)
+        self._risk.closed(tracked.maker, tracked.market, tracked.remaining, tracked.order.limitPrice)
         tracked.reserved = 0
         tracked.status, tracked.reason, tracked.updated_ms = status, reason, ts
         self._accounts.open_orders[tracked.maker] -= 1
@@ -656,6 +777,9 @@ class EngineHost:
             ],
             cursors={**batch.cursors, ENGINE_SEQ: self._written_seq},
             cancel_after=list(batch.cancel_after.values()),
+            halts=list(batch.halts.values()),
+            alerts=batch.alerts,
+            audit=batch.audit,
         )
         for tracked in batch.orders.values():
             if tracked.persisted:

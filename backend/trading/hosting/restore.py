@@ -9,7 +9,9 @@
    the database has and the engine lacks are added, their states aligned; live engine orders the
    database does not hold open are cancelled; open database orders the engine lacks are placed
    again in their acceptance order; a remaining quantity that differs is brought down to the lower.
-4. Holds are rebuilt from the database (open orders' `reserved`, unreleased fills), which rewrites
+4. Risk halts still in force (`market_halts`) are taken up again, after the book is whole (a halted
+   market refuses placements, also the re-placing of step 3).
+5. Holds are rebuilt from the database (open orders' `reserved`, unreleased fills), which rewrites
    the reservations table; cancel-after deadlines are loaded (the service fires those that passed).
 """
 
@@ -37,7 +39,15 @@ from backend.engine import (
 from backend.engine.adapters.file_journal import FileJournal
 from backend.statuses import OrderStatus
 from backend.trading.hosting.chain_sync import exiting_wallets, fill_holds, nonce_floors
-from backend.trading.hosting.commands import AdoptOpenOrders, CloseOrder, Resume, ResumeBookSeqs, RunEngine, SetMarket
+from backend.trading.hosting.commands import (
+    AdoptOpenOrders,
+    CloseOrder,
+    HaltMarket,
+    Resume,
+    ResumeBookSeqs,
+    RunEngine,
+    SetMarket,
+)
 from backend.trading.hosting.host import EngineHost, now_ms
 from backend.trading.hosting.journal import JournalStore
 from backend.trading.hosting.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
@@ -45,6 +55,7 @@ from backend.trading.rules.cancel_after import Deadline
 from backend.trading.rules.markets import Market
 from backend.trading.rules.orders import SIDES, TrackedOrder, order_from_row, reserved_token
 from backend.trading.store.markets import load_markets
+from backend.trading.store.risk import active_halts, load_market_risk
 
 log = logging.getLogger(__name__)
 
@@ -90,15 +101,16 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
 
 
 def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_id: int) -> FileJournal:
-    """Steps 2-4 for a host built around the recovered engine; returns the new journal segment."""
+    """Steps 2-5 for a host built around the recovered engine; returns the new journal segment."""
     markets = {market.name: market for market in load_markets(session)}
     engine = host.engine
     journal = store.rotate(engine.snapshot())
     engine.attach_journal(journal)
     host.handle(ResumeBookSeqs(_cursors(session).get(BOOK_SEQ, 0)))  # before step 3 moves the book
     ts = now_ms()
+    risk = load_market_risk(session)
     for market in markets.values():
-        host.handle(SetMarket(market, ts))
+        host.handle(SetMarket(market, ts, risk.get(market.name)))
 
     open_rows = session.scalars(
         select(OrderRow).where(OrderRow.status == OrderStatus.OPEN).order_by(OrderRow.seq)
@@ -111,6 +123,8 @@ def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_
     orders = tuple(tracked_from_row(row, markets[row.market]) for row in open_rows)
     host.handle(AdoptOpenOrders(orders, tuple(held_by_fills)))
     _reconcile_book(host, ts)
+    for halt in active_halts(session, host.clock()).values():  # after the book is whole: a halt refuses placing
+        host.handle(HaltMarket(halt))
 
     now_s = int(time.time())
     known_hashes = {

@@ -19,13 +19,16 @@ from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.chain.price_sources import read_price_feed
 from backend.engine.adapters.file_journal import FileJournal
+from backend.errors import ErrorCode, HdexError
 from backend.limits.orders import order_limits_for
 from backend.signing import Domain
 from backend.trading.hosting.chain_sync import SyncRead, read_sync, wallet_balances
 from backend.trading.hosting.commands import (
     ApplySync,
     BeginBalanceRead,
+    ClearHalt,
     FireCancelAfter,
+    HaltMarket,
     MarkCursor,
     SetPriceSources,
     Tick,
@@ -37,6 +40,8 @@ from backend.trading.hosting.restore import chain_cursor, recover_engine, restor
 from backend.trading.rules.accounts import AccountBook
 from backend.trading.rules.checks import Limits
 from backend.trading.rules.markets import Market, PriceSource
+from backend.trading.rules.risk import Halt
+from backend.trading.store.risk import risk_defaults
 from backend.trading.views import queries
 
 log = logging.getLogger(__name__)
@@ -86,12 +91,13 @@ class TradingService:
             self.domain,
             AccountBook(),
             self._writer,
-            Limits(settings.max_open_orders, settings.price_band_bps, settings.immediate_order_max_expiry_s),
+            Limits(settings.max_open_orders, settings.immediate_order_max_expiry_s),
             self._load_wallet,
             self.publish,
             self._load_client_order_ids,
             self._load_nonces,
             order_limits_for(self.container),
+            risk_defaults(settings),
         )
         self._writer.start()
         with self.container.session_factory() as session:
@@ -151,6 +157,43 @@ class TradingService:
                 await self.sync_once()
             except SQLAlchemyError as exc:
                 log.warning("trading sync failed; retrying", extra={"error": str(exc)})
+
+    async def halt_market(
+        self,
+        market: str,
+        kind: str,
+        reason: str,
+        until_ms: int,
+        reference: int | None = None,
+        price: int | None = None,
+    ) -> None:
+        """Halt `market` (cancels only) until `until_ms` (epoch ms) for `reason`; kind: breaker, feed or staff
+        (the feed monitor's door; the host trips its own breaker). A longer halt in force is kept. Returns once
+        the halt is stored. UNKNOWN_MARKET, INVALID_FIELD (kind, reason, an end not after now), NOT_DEPLOYED."""
+        host = self._running_host()
+        now = host.clock()
+        if until_ms <= now:
+            raise HdexError(ErrorCode.INVALID_FIELD, "a halt must end after now (until_ms, epoch ms)", "until")
+        if not reason.strip():
+            raise HdexError(ErrorCode.INVALID_FIELD, "a halt needs a reason", "reason")
+        halt = Halt(market, kind, reason.strip()[:500], reference, price, now, until_ms)
+        host.handle(HaltMarket(halt))
+        await host.durable()
+
+    async def clear_halt(self, market: str, actor: str, ip: str | None = None) -> bool:
+        """End `market`'s risk halt now (audit-logged "market.halt.clear" as `actor` from `ip`); returns whether it
+        was halted. A market staff halted through its state (`hdex market halt`) stays as staff set it."""
+        host = self._running_host()
+        if market not in host.markets:
+            raise HdexError(ErrorCode.UNKNOWN_MARKET, f"no market {market}", "market")
+        cleared = host.handle(ClearHalt(market, actor, ip))
+        await host.durable()
+        return cleared
+
+    def _running_host(self) -> EngineHost:
+        if self.host is None:
+            raise HdexError(ErrorCode.NOT_DEPLOYED, "the engine host is not running (no Exchange deployment)")
+        return self.host
 
     async def refresh_price_sources(self) -> None:
         """Read every market's price source from the Exchange and hand them to the host (the loop calls this

@@ -2,9 +2,10 @@
 
 signature (recovers to the maker), market exists, expiry, nonce floor, flags (known bits, bits that go
 together, fill-or-kill against the requested time in force, a short expiry for IOC and fill-or-kill),
-market state, grid (price tick, quantity lot, min notional, trigger price, time in force: the engine's
-own rules), a stop order's price source, fee ceiling, price band around the last trade, duplicate,
-open-order limit, unused nonce, available balance.
+market state (a risk halt says why and until when), grid (price tick, quantity lot, min notional, trigger price,
+time in force: the engine's own rules), a stop order's price source, fee ceiling, market risk (price band of an
+aggressive order around the reference price, order size and notional limits, the account's open notional:
+`backend.trading.rules.risk`), duplicate, open-order limit, unused nonce, available balance.
 Each failure is an `HdexError` with its code, the field to fix and a message saying what to send
 instead; a check never changes anything.
 """
@@ -30,6 +31,7 @@ from backend.trading.rules.orders import (
     reservation,
     reserved_token,
 )
+from backend.trading.rules.risk_desk import RiskDesk
 
 # Engine result codes an order can meet, and the API code each one is reported as.
 ENGINE_ERRORS: dict[ResultCode, ErrorCode] = {
@@ -162,7 +164,6 @@ class Limits:
     """Abuse and risk limits from settings."""
 
     max_open_orders: int
-    price_band_bps: int
     immediate_order_max_expiry_s: int  # IOC and fill-or-kill orders sign an expiry at most this far ahead
 
 
@@ -191,13 +192,15 @@ def check_placement(
     price_sources: Mapping[str, PriceSource | None],
     nonces: UsedNonces,
     load_wallet: Callable[[str], None] = lambda wallet: None,
+    risk: RiskDesk | None = None,
 ) -> Placement:
     """Run every pre-trade check (module docs) and return the placement, or raise `HdexError`.
 
     `price_sources` maps a market's name to its price source (None: it has none; absent: not read yet).
     `load_wallet(maker)` loads the maker's balances and used nonces: it runs before the nonce and balance
     checks, and only for an order that passed all the others, so a flood of garbage never makes the host
-    load (and then follow) random wallets.
+    load (and then follow) random wallets. `risk` answers the market-risk checks (halt, band, limits); None
+    skips them.
     """
     order = request.order
     digest = order_digest(domain, order)
@@ -234,6 +237,8 @@ def check_placement(
     check_flags(request, now_ms, limits.immediate_order_max_expiry_s)
     state = engine.market_state(market.name)
     if state is not MarketState.OPEN:
+        if risk is not None and state is MarketState.CANCEL_ONLY:
+            risk.check_halt(market.name)  # a risk halt says why and until when
         raise engine_error(ResultCode.MARKET_HALTED if state is MarketState.HALTED else ResultCode.MARKET_CANCEL_ONLY)
     order_hash = "0x" + digest.hex()
     command = place_command(order, order_hash, maker, market.name, order.baseAmount, request.engine_tif, now_ms)
@@ -249,7 +254,11 @@ def check_placement(
         raise HdexError(
             ErrorCode.MAX_FEE_TOO_LOW, f"maxFeeRate must be at least {fee_needed} millionths", "order.maxFeeRate"
         )
-    _check_band(order.limitPrice, engine.last_trade_price(market.name), limits.price_band_bps)
+    if risk is not None:
+        risk.check_order(
+            market.name, maker, order, takes_liquidity_later=request.is_stop, post_only=grid is TimeInForce.POST_ONLY,
+            book=engine,
+        )  # fmt: skip
     if command.order_id in known_hashes:
         raise engine_error(ResultCode.DUPLICATE_ORDER_ID)
     if accounts.open_orders.get(maker, 0) >= limits.max_open_orders:
@@ -268,16 +277,3 @@ def check_placement(
             "order.baseAmount",
         )
     return Placement(command.order_id, market, maker, token, hold, command)
-
-
-def _check_band(price: int, last: int | None, band_bps: int) -> None:
-    if last is None or band_bps <= 0:
-        return
-    if abs(price - last) * 10_000 > last * band_bps:
-        low, high = -(-last * (10_000 - band_bps) // 10_000), last * (10_000 + band_bps) // 10_000
-        raise HdexError(
-            ErrorCode.PRICE_OUTSIDE_BAND,
-            f"the price must be within {band_bps / 100:g}% of the last trade price {last}: send a limitPrice "
-            f"from {max(low, 0)} to {high}",
-            "order.limitPrice",
-        )

@@ -1,30 +1,36 @@
 """The withdrawal request use case: a signed EIP-712 Withdrawal, checked, held and stored for the relayer.
 
-Checks before anything is stored: signature by the wallet, a positive amount, a recipient that is
+Checks before anything is stored: withdrawals not paused (`backend.risk.withdrawal_pause`: first, and again
+as the request is stored), signature by the wallet, a positive amount, a recipient that is
 neither the zero address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits
 (`backend.limits`: checked early, then again under the wallet's limit lock as the request is stored, so
 two requests never both pass on the same usage; the second reuses the first's prices, as only usage needs
-the lock), screening of the wallet and the destination, and the available balance. The balance check
-and the hold are one engine-host command (`HoldWithdrawal`), on the host's loop like every order's check
-and hold, so an order and a withdrawal can never both be promised the same funds. Once the row is
-committed the request itself holds (trading balances subtract unfinished withdrawals) and the host's
-hold ends with the next balance read that sees it.
+the lock), travel-rule data (`backend.risk.travel_rule`: required from `travel_rule_threshold` of value in
+the reference token, valid whenever given, stored with the request), screening of the wallet and the
+destination, and the available balance. The balance check and the hold are one engine-host command
+(`HoldWithdrawal`), on the host's loop like every order's check and hold, so an order and a withdrawal can
+never both be promised the same funds. Once the row is committed the request itself holds (trading balances
+subtract unfinished withdrawals) and the host's hold ends with the next balance read that sees it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from backend.bootstrap import Container
 from backend.compliance.screening import Screener
-from backend.db.models import WithdrawalRequest
+from backend.db.models import TravelRuleRecord, WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
 from backend.limits.service import charge_withdrawal, check_withdrawal
 from backend.limits.store import stored_price_book
-from backend.limits.valuation import PriceBook
+from backend.limits.units import human
+from backend.limits.valuation import PriceBook, Reference
+from backend.risk.travel_rule import TravelRule, requires_travel_rule, validate_travel_rule
+from backend.risk.withdrawal_pause import refuse_if_paused
 from backend.signing.recover import SignatureError, recover_signer
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from backend.statuses import WithdrawalStatus
@@ -49,9 +55,16 @@ def withdrawal_fee(amount: int, rate: int) -> int:
 
 
 async def request_withdrawal(
-    host: EngineHost, container: Container, screener: Screener, withdrawal: Withdrawal, signature: bytes
+    host: EngineHost,
+    container: Container,
+    screener: Screener,
+    withdrawal: Withdrawal,
+    signature: bytes,
+    travel_rule: object | None = None,
 ) -> WithdrawalRequest:
-    """Check, hold and store a signed withdrawal (see the module docs); returns the stored request."""
+    """Check, hold and store a signed withdrawal (see the module docs) with its travel-rule data (the request's
+    `travelRule` JSON, None if absent); returns the stored request."""
+    await asyncio.to_thread(_refuse_if_paused, container)
     digest = withdrawal_digest(host.domain, withdrawal)
     _check_signer(digest, signature, withdrawal.wallet)
     if withdrawal.amount == 0:
@@ -63,7 +76,14 @@ async def request_withdrawal(
     if charged > withdrawal.maxFee:
         raise HdexError(ErrorCode.MAX_FEE_TOO_LOW, f"the withdrawal fee is {charged}", "withdrawal.maxFee")
     wallet, token, recipient = checksum(withdrawal.wallet), checksum(withdrawal.token), checksum(withdrawal.recipient)
-    book = await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount)
+    identified = None if travel_rule is None else validate_travel_rule(travel_rule, wallet=wallet, recipient=recipient)
+    book, value = await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount)
+    if identified is None and requires_travel_rule(value, container.settings.travel_rule_threshold):
+        raise HdexError(
+            ErrorCode.TRAVEL_RULE_REQUIRED,
+            _travel_rule_needed(value, container.settings.travel_rule_threshold, book.reference),
+            "travelRule",
+        )
     await _screen(screener, wallet, recipient)
     request_hash = "0x" + digest.hex()
 
@@ -74,7 +94,8 @@ async def request_withdrawal(
     # stays until a balance read that starts from now on (and so counts the row, if any).
     outcome: HostCommand[None] = WithdrawalStored(request_hash)
     try:
-        row = await asyncio.to_thread(_store, container, request_hash, withdrawal, signature, charged, book)
+        record = None if identified is None else (identified, value)
+        row = await asyncio.to_thread(_store, container, request_hash, withdrawal, signature, charged, book, record)
     except Exception:
         outcome = ReleaseWithdrawal(request_hash)  # the unit of work rolled back: nothing was stored
         raise
@@ -116,13 +137,28 @@ def _refuse_duplicate(session: Session, request_hash: str) -> None:
         raise HdexError(ErrorCode.DUPLICATE_WITHDRAWAL, "this withdrawal was already requested", "signature")
 
 
-def _check_limits(container: Container, wallet: str, token: str, amount: int) -> PriceBook:
+def _refuse_if_paused(container: Container) -> None:
+    with container.uow() as uow:
+        refuse_if_paused(uow.session)
+
+
+def _check_limits(container: Container, wallet: str, token: str, amount: int) -> tuple[PriceBook, int]:
     """Refuse early, before screening and the hold, a request over the wallet's limits; the prices it was
-    valued at, for the check under the lock as it is stored."""
+    valued at, for the check under the lock as it is stored, and its value in the reference token."""
     with container.uow() as uow:
         book = stored_price_book(uow.session, container.settings)
-        check_withdrawal(uow.session, container.settings, wallet, token, amount, int(time.time() * 1000), book)
-        return book
+        now = int(time.time() * 1000)
+        value = check_withdrawal(uow.session, container.settings, wallet, token, amount, now, book)
+        return book, value
+
+
+def _travel_rule_needed(value: int, threshold: int, reference: Reference) -> str:
+    decimals = reference.decimals or 0  # valued, so the reference is listed and its decimals known
+    return (
+        f"this withdrawal is worth {human(value, decimals)} {reference.symbol}, at or above the travel-rule threshold "
+        f"of {human(threshold, decimals)} {reference.symbol}: send travelRule with the originator and the "
+        "beneficiary (IVMS101)"
+    )
 
 
 def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str, int]:
@@ -133,9 +169,16 @@ def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str,
 
 
 def _store(
-    container: Container, request_hash: str, withdrawal: Withdrawal, signature: bytes, charged: int, book: PriceBook
+    container: Container,
+    request_hash: str,
+    withdrawal: Withdrawal,
+    signature: bytes,
+    charged: int,
+    book: PriceBook,
+    travel_rule: tuple[TravelRule, int] | None,
 ) -> WithdrawalRequest:
     with container.uow() as uow:
+        refuse_if_paused(uow.session)  # again: a pause raised since the first check stops this request too
         _refuse_duplicate(uow.session, request_hash)  # again: a twin request may have been stored since the read
         now = int(time.time() * 1000)
         row = WithdrawalRequest(
@@ -146,5 +189,36 @@ def _store(
         )  # fmt: skip
         uow.session.add(row)
         charge_withdrawal(uow.session, container.settings, request_hash, row.wallet, row.token, row.amount, now, book)
+        if travel_rule is not None:
+            identified, value = travel_rule
+            uow.session.add(TravelRuleRecord(
+                request_hash=request_hash, originator=identified.originator, beneficiary=identified.beneficiary,
+                value=value, created_at_ms=now,
+            ))  # fmt: skip
         uow.commit()
         return row
+
+
+@dataclass(frozen=True, slots=True)
+class TravelRuleQuote:
+    """Whether a withdrawal of some amount would need travel-rule data: its value against the threshold."""
+
+    threshold: int
+    reference: Reference
+    value: int | None  # None: no amount asked about, or the token cannot be valued (the limits refuse it)
+
+    @property
+    def required(self) -> bool:
+        return self.value is not None and requires_travel_rule(self.value, self.threshold)
+
+
+def travel_rule_quote(container: Container, token: str | None, amount: int | None) -> TravelRuleQuote:
+    """The threshold and, given `token` and `amount`, the withdrawal's value as `request_withdrawal` values it
+    (call in a worker thread); UNAVAILABLE while no market lists the reference token."""
+    with container.uow() as uow:
+        book = stored_price_book(uow.session, container.settings)
+    if book.reference.decimals is None:
+        message = f"no market lists the limits' reference token {book.reference.symbol} (HDEX_LIMITS_REFERENCE_SYMBOL)"
+        raise HdexError(ErrorCode.UNAVAILABLE, message)
+    value = None if token is None or amount is None else book.value(token, amount)
+    return TravelRuleQuote(container.settings.travel_rule_threshold, book.reference, value)

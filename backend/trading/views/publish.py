@@ -1,6 +1,7 @@
 """The JSON shapes of orders, fills and balance changes, shared by REST responses and WebSocket messages.
 
-A `Publication` is `(channel key, message)`: `book:<market>`, `trades:<market>`, `account:<wallet>`.
+A `Publication` is `(channel key, message)`: `book:<market>`, `trades:<market>`, `account:<wallet>`, and
+`markets` (a market's status when a risk halt starts or ends).
 The engine host hands its batch's publications to the market-data hub after the batch is durable.
 """
 
@@ -12,6 +13,7 @@ from backend.statuses import OrderStatus
 from backend.trading.rules.accounts import AccountBook, available, checksum
 from backend.trading.rules.markets import Market
 from backend.trading.rules.orders import TrackedOrder, order_to_json
+from backend.trading.rules.risk import Halt
 from backend.trading.rules.tokens import token_directory, token_fields
 
 Publication = tuple[str, dict[str, Any]]
@@ -68,6 +70,7 @@ def fill_message(row: dict[str, Any]) -> dict[str, Any]:
         "time": row["created_at_ms"],
     }
 
+
 def account_fill_message(
     row: dict[str, Any], market: Market, wallet: str, client_order_id: str | None
 ) -> dict[str, Any]:
@@ -117,3 +120,22 @@ def balance_publications(accounts: AccountBook, markets: dict[str, Market]) -> l
         }
         publications.append((f"account:{wallet}", message))
     return publications
+
+
+def halt_json(halt: Halt | None) -> dict[str, Any] | None:
+    """A risk halt's public view (`GET /v1/markets`, the `markets` channel): null when there is none."""
+    if halt is None:
+        return None
+    return {
+        "kind": halt.kind,
+        "reason": halt.reason,
+        "reference": None if halt.reference is None else str(halt.reference),
+        "price": None if halt.price is None else str(halt.price),
+        "haltedAt": halt.halted_at_ms,
+        "until": halt.until_ms,
+    }
+
+
+def market_status_message(market: str, state: str, halt: Halt | None) -> dict[str, Any]:
+    """The `markets` channel's message: a market's state (cancel_only during a risk halt) and its halt."""
+    return {"type": "marketStatus", "market": market, "state": state, "halt": halt_json(halt)}

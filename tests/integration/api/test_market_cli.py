@@ -82,3 +82,18 @@ def test_the_running_engine_follows_a_halt_from_the_command_line(
     sqlite_exchange.sync()
     assert sqlite_exchange.place().json()["error"]["code"] == "MARKET_HALTED"
     assert sqlite_exchange.client.get("/v1/markets").json()["markets"][0]["state"] == "halted"
+
+
+def test_a_markets_risk_settings_are_set_and_shown_and_bad_ones_refused(cli: CliRunner) -> None:
+    assert cli.invoke(main, ADD).exit_code == 0
+    changed = cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "300", "--max-order-base", "5"])
+    assert changed.exit_code == 0, changed.output
+    shown = cli.invoke(main, ["market", "risk", "show", "DEMO-USD"]).output
+    assert "band_bps=300\n" in shown and "max_order_base=5\n" in shown and "breaker_bps=1000 (default)" in shown
+    assert "halt=none" in shown
+    assert cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "default"]).exit_code == 0
+    assert "band_bps=2000 (default)" in cli.invoke(main, ["market", "risk", "show", "DEMO-USD"]).output
+    refused = cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--alert-bps", "5000"])
+    assert refused.exit_code == 2 and "alert_bps must be below breaker_bps" in refused.output
+    assert cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "x"]).exit_code == 2
+    assert cli.invoke(main, ["market", "risk", "show", "NOPE"]).exit_code == 2

@@ -31,6 +31,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, Permission]] = [
     ("POST", "/v1/staff/denylist", {"address": "0x" + "11" * 20, "reason": "r"}, Permission.DENYLIST_MANAGE),
     ("POST", f"/v1/staff/denylist/{LISTED}/remove", {"reason": "r"}, Permission.DENYLIST_MANAGE),
     ("POST", f"/v1/staff/markets/{MARKET}/state", {"state": "halted", "reason": "r"}, Permission.MARKET_STATE),
+    ("GET", f"/v1/staff/markets/{MARKET}/risk", None, Permission.RISK_MANAGE),
+    ("PUT", f"/v1/staff/markets/{MARKET}/risk", {"bandBps": 5}, Permission.RISK_MANAGE),
+    ("DELETE", f"/v1/staff/markets/{MARKET}/halt", None, Permission.RISK_MANAGE),
 ]
 ROUTE_IDS = [f"{method} {path.split('?')[0]}" for method, path, _, _ in ROUTES]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ from backend.trading.rules.checks import ENGINE_ERRORS, Limits, check_placement,
 from backend.trading.rules.markets import Market, PriceSource
 from backend.trading.rules.nonces import UsedNonces
 from backend.trading.rules.orders import OrderRequest
+from backend.trading.rules.risk import RISK_OFF, Halt
+from backend.trading.rules.risk_desk import RiskDesk
 
 DOMAIN = Domain(31337, "0x" + "e1" * 20)
 BASE, QUOTE = "0x" + "0a" * 20, "0x" + "0b" * 20
@@ -53,6 +56,7 @@ def check(
     known: dict[str, int] | None = None,
     price_sources: dict[str, PriceSource | None] | None = None,
     nonces: UsedNonces | None = None,
+    risk: RiskDesk | None = None,
 ) -> Any:
     if nonces is None:
         nonces = UsedNonces()
@@ -60,8 +64,8 @@ def check(
     return check_placement(
         request, domain=DOMAIN, markets={(BASE, QUOTE): MARKET}, engine=engine, accounts=accounts,
         known_hashes=known or {}, now_ms=NOW_MS,
-        limits=Limits(max_open_orders=2, price_band_bps=1_000, immediate_order_max_expiry_s=60),
-        price_sources={MARKET.name: FEED} if price_sources is None else price_sources, nonces=nonces,
+        limits=Limits(max_open_orders=2, immediate_order_max_expiry_s=60),
+        price_sources={MARKET.name: FEED} if price_sources is None else price_sources, nonces=nonces, risk=risk,
     )  # fmt: skip
 
 
@@ -117,9 +121,48 @@ def test_every_engine_refusal_says_what_to_send_instead_of_the_engines_code() ->
             assert error.field is not None, code
 
 
-def test_a_price_outside_the_band_is_told_the_range_it_may_send() -> None:
+def test_an_order_that_crosses_the_book_outside_the_band_is_told_the_range_it_may_send() -> None:
     engine, accounts = setup()
     for order_id, account, side in (("bid", "alice", Side.BUY), ("ask", "bob", Side.SELL)):  # a trade at 3,000
         engine.apply(PlaceOrder(order_id, account, MARKET.name, side, OrderType.LIMIT, 3 * 10**9, 10**18))
-    with pytest.raises(HdexError, match="send a limitPrice from 2700000000 to 3300000000"):
-        check(signed(limitPrice=4 * 10**9), engine, accounts)
+    engine.apply(PlaceOrder("ask2", "bob", MARKET.name, Side.SELL, OrderType.LIMIT, 3_100 * 10**6, 10**18))
+    desk = RiskDesk(replace(RISK_OFF, band_bps=1_000), lambda: NOW_MS)
+    desk.define(MARKET.name, None, engine.last_trade_price(MARKET.name))
+    with pytest.raises(HdexError, match="send a limitPrice from 2700000000 to 3300000000") as refused:
+        check(signed(limitPrice=4 * 10**9), engine, accounts, risk=desk)
+    assert refused.value.code == "PRICE_OUTSIDE_BAND" and "1000 bps (10%)" in refused.value.message
+    assert "reference price 3000000000" in refused.value.message
+    assert check(signed(limitPrice=3_300 * 10**6), engine, accounts, risk=desk)  # crosses, at the band's edge
+    assert check(signed(limitPrice=2 * 10**9), engine, accounts, risk=desk)  # rests below the book: a maker
+    stop_loss = signed(side=1, limitPrice=2 * 10**9, triggerPrice=2_900 * 10**6, flags=2)  # takes once triggered
+    assert code_of(stop_loss, engine, accounts, risk=desk) == "PRICE_OUTSIDE_BAND"
+    assert check(signed(side=1, limitPrice=2_700 * 10**6, triggerPrice=2_900 * 10**6, flags=2), engine, accounts,
+                 risk=desk)  # fmt: skip
+
+
+def test_a_risk_halt_refuses_orders_with_why_and_until_when() -> None:
+    engine, accounts = setup()
+    desk = RiskDesk(RISK_OFF, lambda: NOW_MS)
+    desk.define(MARKET.name, None, None)
+    desk.halt(Halt(MARKET.name, "breaker", "moved 12%", 100, 112, NOW_MS, NOW_MS + 1))
+    engine.apply(SetMarketState(MARKET.name, MarketState.CANCEL_ONLY))
+    with pytest.raises(HdexError, match=f"until {NOW_MS + 1}") as refused:
+        check(signed(), engine, accounts, risk=desk)
+    assert refused.value.code == "MARKET_CIRCUIT_BREAKER" and "moved 12%" in refused.value.message
+    engine.apply(SetMarketState(MARKET.name, MarketState.HALTED))  # staff halted it too: their state says
+    assert code_of(signed(), engine, accounts, risk=desk) == "MARKET_HALTED"
+
+
+def test_market_and_account_limits_refuse_with_their_codes() -> None:
+    engine, accounts = setup()
+    desk = RiskDesk(RISK_OFF, lambda: NOW_MS)
+    desk.define(MARKET.name, {"max_order_base": 10**18, "max_order_notional": 3 * 10**9, "max_open_notional":
+                              5 * 10**9}, None)  # fmt: skip
+    assert code_of(signed(baseAmount=10**18 + 10**15), engine, accounts, risk=desk) == "ORDER_SIZE_LIMIT_EXCEEDED"
+    assert code_of(signed(limitPrice=3 * 10**9 + 10**4), engine, accounts, risk=desk) == (
+        "MARKET_NOTIONAL_LIMIT_EXCEEDED"
+    )
+    desk.opened(MAKER, MARKET.name, 10**18, 2 * 10**9)  # 2,000 open: 3,000 more passes, a cent more does not
+    assert check(signed(), engine, accounts, risk=desk)
+    desk.opened(MAKER, MARKET.name, 10**15, 10**4)
+    assert code_of(signed(), engine, accounts, risk=desk) == "OPEN_NOTIONAL_LIMIT_EXCEEDED"

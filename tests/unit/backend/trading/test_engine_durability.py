@@ -64,7 +64,7 @@ def hosted(
     def publish(publications: list[Publication]) -> None:
         published.append(([entry.seq for entry in read_journal(journal.path)], publications))
 
-    host = EngineHost(engine, Domain(31337, "0x" + "ab" * 20), AccountBook(), writer, Limits(1_000, 2_000, 60),
+    host = EngineHost(engine, Domain(31337, "0x" + "ab" * 20), AccountBook(), writer, Limits(1_000, 60),
                       lambda _: {}, publish, lambda _: {}, lambda _: [])  # fmt: skip
     writer.start()
     return host, writer
