@@ -23,14 +23,15 @@ DAPP_STAMP := dapp/dist/.hdex-built
 DAPP_SOURCES := $(shell find dapp/src dapp/public -type f 2>/dev/null) \
 	$(wildcard dapp/package.json dapp/index.html dapp/vite.config.* dapp/tsconfig*.json) package-lock.json
 
-.PHONY: setup run test test-app test-contracts lint slither mutation bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit clean help
+.PHONY: setup run test test-app test-contracts lint promtool slither mutation bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    set up, then start the exchange (anvil, contracts, API + dApp) on embedded defaults"
 	@echo "make test   set up, then run the whole test suite (unit, integration, browser, contracts)"
 	@echo "make setup  create .venv, .venv-brownie and node_modules, adopt the offline Solidity compiler, build the dApp"
-	@echo "make lint   ruff + mypy + import-linter contracts (pyproject.toml) on our packages"
+	@echo "make lint   ruff + mypy + import-linter contracts (pyproject.toml) on our packages, and make promtool"
+	@echo "make promtool  check and unit-test the Prometheus alert rules (ops/prometheus)"
 	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle, -dapp)"
 	@echo "make slither  static analysis of the contracts"
 	@echo "make mutation weaken each listed contract check in a copy and check the tests catch it (slow, not in make test)"
@@ -91,10 +92,15 @@ test-app: setup
 test-contracts: setup
 	$(BROWNIE) -m pytest -p no:cacheprovider tests/contracts $(PYTEST_ARGS)
 
-lint: setup
+lint: setup promtool
 	$(VENV)/bin/ruff check backend indexer relayer custody auditor scripts tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+# The Prometheus alert rules (issue 14): valid, and each one fires where its unit test says (Debian: prometheus).
+promtool:
+	@command -v promtool >/dev/null || { echo "make promtool: promtool not found (apt-get install prometheus)" >&2; exit 1; }
+	cd ops/prometheus && promtool check rules alerts.yml && promtool test rules alerts.test.yml
 
 bench: bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit
 

@@ -17,3 +17,36 @@ INDEXER_LAG = Gauge("hdex_indexer_lag_blocks", "Chain head minus the last scanne
 INDEXER_REORGS = Gauge("hdex_indexer_reorgs", "Reorgs the indexer has undone")
 INDEXER_EVENTS = Counter("hdex_indexer_events_total", "Exchange events stored by the indexer")
 INDEXER_ERRORS = Counter("hdex_indexer_errors_total", "Indexer polls that failed (RPC or database)")
+
+# Operator risk and price feeds (issue 14, backend.monitoring): one reading per monitoring pass, each with the
+# threshold it is judged against, so that the rules of ops/prometheus/alerts.yml follow the settings.
+MONITOR_LAST_PASS = Gauge("hdex_monitor_last_pass_timestamp_seconds", "When the last monitoring pass ended")
+MONITOR_CHECK_FAILURES = Counter(
+    "hdex_monitor_check_failures_total", "Monitoring checks that could not read their source", ["check"]
+)
+OPERATOR_BALANCE = Gauge("hdex_operator_balance_wei", "The operator (relayer) account's ETH balance")
+OPERATOR_BALANCE_MIN = Gauge("hdex_operator_balance_min_wei", "GAS_LOW below this operator balance")
+SETTLEMENT_OLDEST_AGE = Gauge(
+    "hdex_settlement_oldest_unsettled_age_seconds", "Age of the oldest fill not yet settled (0: none waits)"
+)
+SETTLEMENT_MAX_DELAY = Gauge("hdex_settlement_max_delay_seconds", "SETTLEMENT_DELAYED beyond this fill age")
+WITHDRAWAL_OLDEST_AGE = Gauge(
+    "hdex_withdrawal_oldest_pending_age_seconds", "Age of the oldest withdrawal not yet relayed (0: none waits)"
+)
+WITHDRAWAL_MAX_DELAY = Gauge("hdex_withdrawal_max_delay_seconds", "SETTLEMENT_DELAYED beyond this withdrawal age")
+MONITOR_INDEXER_LAG = Gauge(
+    "hdex_monitor_indexer_lag_blocks", "Chain head minus the indexer's stored cursor, as the monitor reads them"
+)
+MONITOR_INDEXER_MAX_LAG = Gauge("hdex_monitor_indexer_max_lag_blocks", "INDEXER_LAG beyond this many blocks")
+LEDGER_DIFFERENCES = Gauge("hdex_ledger_differences", "Differences the last reconciliation found (ledger vs chain)")
+WITHDRAWALS_PAUSED = Gauge("hdex_withdrawals_paused", "1 while withdrawals are paused until staff clear it")
+SCREENING_LIST_AGE = Gauge("hdex_screening_list_age_seconds", "Age of each source's active sanctions list", ["source"])
+SCREENING_LIST_MAX_AGE = Gauge("hdex_screening_list_max_age_seconds", "SCREENING_LIST_STALE beyond this age")
+FEED_UP = Gauge("hdex_price_feed_up", "1 when the market's price feed answered a usable round", ["market"])
+FEED_AGE = Gauge("hdex_price_feed_age_seconds", "Age of the feed's answer at the chain head's time", ["market"])
+FEED_MAX_AGE = Gauge("hdex_price_feed_max_age_seconds", "The longest age the Exchange trusts the feed", ["market"])
+FEED_DEVIATION = Gauge(
+    "hdex_price_feed_deviation_bps", "Last trade price against the feed's, in basis points of the feed's", ["market"]
+)
+FEED_ALERT_BPS = Gauge("hdex_price_feed_alert_bps", "FEED_DEVIATION beyond this deviation", ["market"])
+FEED_HALT_BPS = Gauge("hdex_price_feed_halt_bps", "The market halts beyond this deviation", ["market"])

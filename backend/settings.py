@@ -169,7 +169,6 @@ class Settings(BaseSettings):
     explorer_url: str | None = Field(default=None, description="a block explorer's base URL, for transaction links")
     max_body_bytes: Annotated[int, Field(ge=1024, le=10_000_000)] = 65_536
     max_open_orders: Annotated[int, Field(ge=1, le=100_000)] = 1_000
-    price_band_bps: Annotated[int, Field(ge=0, le=100_000)] = 2_000
     immediate_order_max_expiry_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
         default=60, description="an IOC or fill-or-kill order must sign an expiry at most this many seconds ahead"
     )
@@ -252,6 +251,126 @@ class Settings(BaseSettings):
     limits_cache_s: Annotated[float, Field(ge=0, le=300)] = Field(
         default=30.0, description="how long order entry keeps a wallet's level and overrides (0: read at every order)"
     )
+    # market risk (issue 14, backend.trading.rules.risk): exchange-wide defaults of every market's bands, circuit
+    # breaker and order limits; staff set a market's own (PUT /v1/staff/markets/{market}/risk, `hdex market risk
+    # set`), and a value a market leaves unset (null) follows these. Basis points are of the reference price.
+    risk_band_bps: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=2_000, description="an aggressive order's limitPrice within this of the reference price (0: no band)"
+    )
+    risk_breaker_bps: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=1_000, description="a trade this far from the reference within the window halts the market (0: off)"
+    )
+    risk_alert_bps: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=500, description="a trade this far from the reference raises a volatility alert (0: off)"
+    )
+    risk_window_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
+        default=300, description="the reference is the last trade price this many seconds ago"
+    )
+    risk_cooldown_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
+        default=300, description="how long a tripped breaker keeps the market cancel-only"
+    )
+    risk_feed_alert_bps: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=300, description="a price feed this far from the last trade raises an alert (0: off)"
+    )
+    risk_feed_halt_bps: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=1_500, description="a price feed this far from the last trade halts the market (0: off)"
+    )
+    risk_max_order_base: Annotated[int | None, Field(gt=0, lt=2**256)] = Field(
+        default=None, description="the largest order in base-token base units (absent: no limit)"
+    )
+    risk_max_order_notional: Annotated[int | None, Field(gt=0, lt=2**256)] = Field(
+        default=None, description="the largest order notional in quote-token base units (absent: no limit)"
+    )
+    risk_max_open_notional: Annotated[int | None, Field(gt=0, lt=2**256)] = Field(
+        default=None, description="an account's open orders' notional in one market, in quote base units (absent: none)"
+    )
+    # travel rule (issue 14, backend.risk.travel_rule): withdrawals worth this much carry IVMS101 data
+    travel_rule_threshold: Annotated[int, Field(ge=0, lt=2**256)] = Field(
+        default=1_000 * 10**6,
+        description="reference-token base units (valued as the tier limits value withdrawals) from which a "
+        "withdrawal must carry travelRule originator and beneficiary data; default 1,000 USDC (6 decimals)",
+    )
+    # operator risk and price-feed monitoring (issue 14, backend.monitoring): README "Monitoring"; a feed's
+    # deviation limits are each market's risk settings (`risk_feed_alert_bps`, `risk_feed_halt_bps` above)
+    monitor_interval_s: Annotated[float, Field(ge=1, le=3_600)] = Field(
+        default=30.0, description="seconds between two monitoring passes (operator checks and price feeds)"
+    )
+    monitor_gas_min_wei: Annotated[int, Field(ge=0, lt=2**256)] = Field(
+        default=2 * 10**17, description="GAS_LOW below this operator (relayer) ETH balance, in wei"
+    )
+    monitor_settlement_max_delay_s: Annotated[int, Field(ge=1, le=30 * 86_400)] = Field(
+        default=300, description="SETTLEMENT_DELAYED once the oldest unsettled fill waited longer"
+    )
+    monitor_withdrawal_max_delay_s: Annotated[int, Field(ge=1, le=30 * 86_400)] = Field(
+        default=900, description="SETTLEMENT_DELAYED once the oldest accepted, unrelayed withdrawal waited longer"
+    )
+    monitor_indexer_max_lag_blocks: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        default=50, description="INDEXER_LAG once the indexer's cursor is more blocks behind the chain head"
+    )
+    monitor_reconcile_interval_s: Annotated[float, Field(ge=0, le=86_400)] = Field(
+        default=300.0, description="seconds between reconciliations of the ledger with the chain (0: every pass)"
+    )
+    monitor_screening_max_age_s: Annotated[int, Field(ge=60, le=365 * 86_400)] = Field(
+        default=7 * 86_400, description="SCREENING_LIST_STALE once a source's active sanctions list is older"
+    )
+    monitor_metrics_port: Port | None = Field(
+        default=None, description="where `hdex worker` serves its Prometheus metrics (the operator checks' gauges)"
+    )
+    # AML monitoring (issue 14, backend.risk.aml, backend.monitoring.aml): docs/aml.md
+    aml_rules_file: Path | None = Field(
+        default=None,
+        description="a TOML file of AML thresholds whose keys replace the shipped defaults "
+        "(backend/risk/aml_rules.toml)",
+    )
+
+    # alert delivery (issue 14, backend.alerts.delivery): README "Alert delivery"
+    alert_email_to: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated addresses mailed each alert at or above the minimum"
+    )
+    alert_email_min_severity: Literal["info", "warning", "critical"] = Field(
+        default="warning", description="the least severity that is mailed (the log and the webhook get every alert)"
+    )
+    alert_webhook_url: str | None = Field(
+        default=None, description="an http(s):// URL each alert is POSTed to as signed JSON; absent: no webhook"
+    )
+    alert_webhook_secret: SecretStr | None = Field(
+        default=None, description="the webhook's HMAC-SHA256 key (X-HDEX-Signature); required with the URL"
+    )
+    alert_webhook_timeout_s: Annotated[float, Field(gt=0, le=60)] = 5.0
+    alert_delivery_interval_s: Annotated[float, Field(ge=0.1, le=300)] = Field(
+        default=5.0, description="seconds between two delivery passes over undelivered alerts"
+    )
+    alert_retry_max_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
+        default=900, description="the longest wait before retrying a failed channel (the wait doubles per failure)"
+    )
+    alert_stream_poll_s: Annotated[float, Field(ge=0.01, le=30)] = Field(
+        default=1.0, description="how often GET /v1/staff/alerts/stream looks for new alerts in the store"
+    )
+
+    @field_validator("alert_email_to", mode="before")
+    @classmethod
+    def _alert_recipients(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("alert_email_to")
+    @classmethod
+    def _alert_addresses(cls, value: list[str]) -> list[str]:
+        if any(not re.fullmatch(r"[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+", address) for address in value):
+            raise ValueError("must be comma-separated e-mail addresses")
+        return value
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _alert_webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s):// URL")
+        return value or None
+
+    @model_validator(mode="after")
+    def _alert_webhook_signed(self) -> Settings:
+        if self.alert_webhook_url is not None and not self.alert_webhook_secret:
+            raise ValueError("HDEX_ALERT_WEBHOOK_URL needs HDEX_ALERT_WEBHOOK_SECRET (receivers verify each call)")
+        return self
 
     @field_validator("log_level", mode="before")
     @classmethod

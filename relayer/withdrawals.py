@@ -20,6 +20,7 @@ from web3 import Web3
 from backend.bootstrap import Container
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
+from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import ChainEventStatus, WithdrawalStatus
 from relayer.outbox import Notify, tell_after_commit
 from relayer.transactions import CONFIRMED, DROPPED_ERROR, SimulationFailed, TxManager
@@ -51,6 +52,9 @@ class WithdrawalWork:
     def start_new(self, txm: TxManager) -> None:
         self._complete_final()
         with self.container.session_factory() as session:
+            # while ledger and chain differ, accepted withdrawals wait too: they were valued on that ledger
+            if active_pause(session) is not None:
+                return
             waiting = session.scalars(
                 select(WithdrawalRequest)
                 .where(WithdrawalRequest.status == WithdrawalStatus.ACCEPTED)

@@ -110,3 +110,29 @@ def raise_alert(
     session.flush()
     return row
 
+
+SEVERITY_RANK: dict[str, int] = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+
+
+def at_least(severity: str, minimum: str) -> bool:
+    """Whether `severity` is `minimum` or graver (an unknown severity counts as the gravest: it is shown)."""
+    return SEVERITY_RANK.get(severity, SEVERITY_RANK[Severity.CRITICAL]) >= SEVERITY_RANK[minimum]
+
+
+def alert_json(view: AlertView) -> dict[str, Any]:
+    """An alert's wire shape, the same in the staff API, its event stream and the webhook: {"id", "kind",
+    "severity", "subject", "message", "details", "status", "caseId", "occurrences", "createdAt" (ms),
+    "lastSeenAt" (ms)}."""
+    return {
+        "id": view.id,
+        "kind": view.kind,
+        "severity": view.severity,
+        "subject": view.subject,
+        "message": view.message,
+        "details": view.details,
+        "status": view.status,
+        "caseId": view.case_id,
+        "occurrences": view.occurrences,
+        "createdAt": view.created_at_ms,
+        "lastSeenAt": view.last_seen_at_ms,
+    }

@@ -30,16 +30,19 @@ from backend.api.routes import (
     orders,
     servertime,
     staff,
+    staff_alerts,
     staff_auth,
     staff_denylist,
     staff_kyc,
     staff_markets,
+    staff_risk,
     staff_users,
     withdrawals,
     ws,
 )
 from backend.bootstrap import Container
 from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from backend.monitoring.rescreen import frozen_order_sweeper
 from backend.trading.hosting.live import live_exchange
 
 
@@ -49,7 +52,8 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with live_exchange(app.state.container) as live:
         app.state.hub = live.hub
         app.state.trading = live.trading
-        yield
+        async with frozen_order_sweeper(live.trading, app.state.container):  # sanctions freezes (issue 14)
+            yield
 
 
 def create_app(container: Container) -> FastAPI:
@@ -73,6 +77,8 @@ def create_app(container: Container) -> FastAPI:
         app.include_router(module.router)
     for module in (limits, staff_users, staff_denylist, staff_markets):  # limits and the back office (issue 13)
         app.include_router(module.router)
+    app.include_router(staff_risk.router)  # withdrawal pauses and travel-rule data (issue 14)
+    app.include_router(staff_alerts.router)  # alerts, their live stream, cases and reports (issue 14)
     if container.settings.development_chain:
         app.include_router(faucet.router)
     install_api_docs(app)

@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from backend.settings import SettingsError
 
+# Command name -> (module, attribute). A command's module is imported only when that command runs (or help
+# lists them all): `hdex reconcile` need not import the API, web3's whole stack or the SIWE grammar, which
+# cost each `hdex` process ~3 s of CPU before it did anything.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "up": ("backend.cli.up", "up_command"),
+    "db": ("backend.cli.db", "db_group"),
+    "chain": ("backend.cli.chain", "chain_group"),
+    "engine": ("backend.cli.engine", "engine_group"),
+    "compliance": ("backend.cli.compliance", "compliance_group"),
+    "indexer": ("backend.cli.services", "indexer_command"),
+    "reconcile": ("backend.cli.ledger", "reconcile_command"),
+    "relayer": ("backend.cli.services", "relayer_command"),
+    "worker": ("backend.cli.services", "worker_command"),
+    "market": ("backend.cli.market", "market_group"),
+    "treasury": ("backend.cli.treasury", "treasury_group"),
+    "audit": ("backend.cli.audit", "audit_command"),
+    "staff": ("backend.cli.staff", "staff_group"),
+    "audit-log": ("backend.cli.audit_log", "audit_log_group"),
+    "accounts": ("backend.cli.accounts", "accounts_group"),
+    "monitor": ("backend.cli.monitor", "monitor_group"),
+    "risk": ("backend.cli.risk", "risk_group"),
+}
+
 
 class HdexGroup(click.Group):
-    """Turns expected failures into one line on stderr and a non-zero exit, never a traceback."""
+    """Turns expected failures into one line on stderr and a non-zero exit, never a traceback; loads each
+    command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attribute = COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -23,38 +58,3 @@ class HdexGroup(click.Group):
 @click.group(cls=HdexGroup)
 def main() -> None:
     """HDEX hybrid exchange: run it, manage its database, chain and markets."""
-
-
-def _register() -> None:
-    from backend.cli.accounts import accounts_group
-    from backend.cli.audit import audit_command
-    from backend.cli.audit_log import audit_log_group
-    from backend.cli.chain import chain_group
-    from backend.cli.compliance import compliance_group
-    from backend.cli.db import db_group
-    from backend.cli.engine import engine_group
-    from backend.cli.ledger import reconcile_command
-    from backend.cli.market import market_group
-    from backend.cli.services import indexer_command, relayer_command, worker_command
-    from backend.cli.staff import staff_group
-    from backend.cli.treasury import treasury_group
-    from backend.cli.up import up_command
-
-    main.add_command(up_command)
-    main.add_command(db_group)
-    main.add_command(chain_group)
-    main.add_command(engine_group)
-    main.add_command(compliance_group)
-    main.add_command(indexer_command)
-    main.add_command(reconcile_command)
-    main.add_command(relayer_command)
-    main.add_command(worker_command)
-    main.add_command(market_group)
-    main.add_command(treasury_group)
-    main.add_command(audit_command)
-    main.add_command(staff_group)
-    main.add_command(audit_log_group)
-    main.add_command(accounts_group)
-
-
-_register()

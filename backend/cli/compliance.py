@@ -12,6 +12,7 @@ from backend.cli.context import database_container
 from backend.compliance.factory import screener_for
 from backend.compliance.lists import ListFormatError, parse_list_file
 from backend.compliance.store import import_list
+from backend.monitoring.rescreen import rescreen_if_lists_changed
 from backend.trading.usecases.deny_list import allow_address, deny_address
 
 
@@ -37,11 +38,18 @@ def import_command(file: Path) -> None:
     except ListFormatError as exc:
         click.echo(f"hdex compliance import: {exc}", err=True)
         sys.exit(2)
-    with database_container().uow() as uow:
+    container = database_container()
+    with container.uow() as uow:
         row, imported = import_list(uow.session, parsed)
         uow.commit()
     state = "imported" if imported else "already active"
     click.echo(f"{row.source} version {row.version}: {row.address_count} addresses, {state}")
+    rescreening = rescreen_if_lists_changed(container)  # a new version re-screens every active wallet now
+    if rescreening is not None:
+        frozen = ", ".join(f.wallet for f in rescreening.frozen) or "none"
+        click.echo(f"re-screened {rescreening.screened} active wallets; newly listed and frozen: {frozen}")
+        if rescreening.unavailable:
+            click.echo(f"{rescreening.unavailable} wallets could not be screened; the monitor retries", err=True)
 
 
 @compliance_group.command("screen")

@@ -58,8 +58,8 @@ def relayer_command(interval: float) -> None:
 
 @click.command("worker")
 def worker_command() -> None:
-    """Run the Celery worker with beat (indexer and relayer queues); needs HDEX_REDIS_URL."""
-    from backend.entrypoints.worker import INDEXER_QUEUE, RELAYER_QUEUE, celery_app
+    """Run the Celery worker with beat (indexer, relayer and jobs queues); needs HDEX_REDIS_URL."""
+    from backend.entrypoints.worker import INDEXER_QUEUE, JOBS_QUEUE, RELAYER_QUEUE, celery_app
 
     settings = get_settings()
     if settings.redis_url is None:
@@ -73,7 +73,7 @@ def worker_command() -> None:
             "--concurrency",
             "1",
             "--queues",
-            f"{INDEXER_QUEUE},{RELAYER_QUEUE}",
+            f"{INDEXER_QUEUE},{RELAYER_QUEUE},{JOBS_QUEUE}",
             "--loglevel",
             settings.log_level,
             "--without-gossip",

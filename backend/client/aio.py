@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -169,12 +169,27 @@ class AsyncHdexClient:
         return await _poll(check, timeout, poll_s, f"deposit {tx_hash} credited")
 
     async def withdraw(
-        self, token: str, amount: int, *, recipient: str | None = None, max_fee: int | None = None, **options: Any
+        self,
+        token: str,
+        amount: int,
+        *,
+        recipient: str | None = None,
+        max_fee: int | None = None,
+        travel_rule: Mapping[str, Any] | None = None,
+        **options: Any,
     ) -> dict[str, Any]:
         """As `HdexClient.withdraw`."""
         fee = withdrawal_fee(amount, await self.fees()) if max_fee is None else max_fee
-        _, body = (await self.signer()).withdrawal_body(token, amount, fee, recipient=recipient, **options)
+        _, body = (await self.signer()).withdrawal_body(
+            token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options
+        )
         result: dict[str, Any] = await self._call("POST", "/v1/withdrawals", json=body)
+        return result
+
+    async def travel_rule_threshold(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
+        """As `HdexClient.travel_rule_threshold`."""
+        params = {} if token is None or amount is None else {"token": token, "amount": str(amount)}
+        result: dict[str, Any] = await self._call("GET", "/v1/withdrawals/travel-rule", params=params)
         return result
 
     async def withdrawal(self, withdrawal_hash: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -248,9 +248,12 @@ class Signer:
         recipient: str | None = None,
         nonce: int | None = None,
         expiry: int | None = None,
+        travel_rule: Mapping[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """(withdrawal hash, POST /v1/withdrawals body): `amount` of `token` out of the vault to
-        `recipient` (default: this wallet), of which the operator may keep at most `max_fee`."""
+        `recipient` (default: this wallet), of which the operator may keep at most `max_fee`. `travel_rule`:
+        the IVMS101 originator and beneficiary (`travelRule`, see POST /v1/withdrawals), which a withdrawal
+        worth the exchange's travel-rule threshold must carry (`GET /v1/withdrawals/travel-rule`)."""
         withdrawal = Withdrawal(
             wallet=self.address,
             token=token,
@@ -265,6 +268,8 @@ class Signer:
             "withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
             "signature": "0x" + sign_digest(self._key, digest).hex(),
         }
+        if travel_rule is not None:
+            body["travelRule"] = dict(travel_rule)
         return "0x" + digest.hex(), body
 
 

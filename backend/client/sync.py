@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -193,13 +193,30 @@ class HdexClient:
         return _poll(lambda: credited(self.deposits(), tx_hash), timeout, poll_s, f"deposit {tx_hash} credited")
 
     def withdraw(
-        self, token: str, amount: int, *, recipient: str | None = None, max_fee: int | None = None, **options: Any
+        self,
+        token: str,
+        amount: int,
+        *,
+        recipient: str | None = None,
+        max_fee: int | None = None,
+        travel_rule: Mapping[str, Any] | None = None,
+        **options: Any,
     ) -> dict[str, Any]:
         """Sign a withdrawal of `amount` of `token` and request it (202: status `accepted`). `max_fee`
-        defaults to the exchange's current withdrawal fee; options: nonce, expiry."""
+        defaults to the exchange's current withdrawal fee; options: nonce, expiry. `travel_rule`: the IVMS101
+        originator and beneficiary, required from the travel-rule threshold (`travel_rule_threshold`)."""
         fee = withdrawal_fee(amount, self.fees()) if max_fee is None else max_fee
-        _, body = self.signer.withdrawal_body(token, amount, fee, recipient=recipient, **options)
+        _, body = self.signer.withdrawal_body(
+            token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options
+        )
         result: dict[str, Any] = self._call("POST", "/v1/withdrawals", json=body)
+        return result
+
+    def travel_rule_threshold(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
+        """The travel-rule threshold in the reference token and, given `token` and `amount`, whether withdrawing
+        that amount needs `travel_rule`: {"threshold", "reference", "value", "required"}."""
+        params = {} if token is None or amount is None else {"token": token, "amount": str(amount)}
+        result: dict[str, Any] = self._call("GET", "/v1/withdrawals/travel-rule", params=params)
         return result
 
     def withdrawal(self, withdrawal_hash: str) -> dict[str, Any]:

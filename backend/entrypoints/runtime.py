@@ -6,14 +6,18 @@ Every child process stops with us (SIGINT, SIGTERM, or our death via PDEATHSIG).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import signal
 import threading
 from types import FrameType
 
+from fastapi import FastAPI
+
 from backend.accounts.retention import start_purge_thread
 from backend.accounts.service import Accounts
+from backend.alerts.delivery import AlertDelivery
 from backend.api.app import create_app
 from backend.api.server import ApiServer
 from backend.bootstrap import Container, bootstrap
@@ -25,6 +29,9 @@ from backend.chain.node import AnvilNode, NodeError, wait_for_rpc
 from backend.compliance.factory import ensure_bundled_list
 from backend.db import migrate
 from backend.log import configure_logging
+from backend.monitoring.aml import AmlMonitor
+from backend.monitoring.runner import Monitor, ServingLoopHalts
+from backend.risk.aml import AmlRulesError
 from backend.settings import Environment, Settings
 from backend.supervise import watch_parent
 
@@ -93,6 +100,16 @@ def _start_background_loops(
     ]
 
 
+def _start_monitor(
+    container: Container, app: FastAPI, serving: list[asyncio.AbstractEventLoop], stop: threading.Event
+) -> threading.Thread:
+    """The monitoring thread: price feeds here, where the engine host that halts a market runs (on the API's
+    event loop); the operator checks too when the indexer and relayer run here, else `hdex worker` does them."""
+    halts = ServingLoopHalts(lambda: getattr(app.state, "trading", None), lambda: serving[0] if serving else None)
+    monitor = Monitor(container, operator=container.settings.background == "threads", feeds=True, halts=halts)
+    return monitor.start_thread(stop)
+
+
 def _has_code(rpc_url: str, address: str) -> bool:
     return str(rpc_call(rpc_url, "eth_getCode", [address, "latest"])) not in ("0x", "0x0")
 
@@ -113,6 +130,10 @@ def run_exchange(settings: Settings) -> None:
     migrate.upgrade(settings.effective_database_url)
     container = bootstrap(settings)
     ensure_bundled_list(container)
+    try:  # AML rules and sanctions re-screening (issue 14): a bad HDEX_AML_RULES_FILE stops HDEX here
+        aml = AmlMonitor(container)
+    except AmlRulesError as exc:
+        raise StartupError(str(exc)) from None
     node: AnvilNode | None = None
     stop_background = threading.Event()
     background: list[threading.Thread] = []
@@ -127,8 +148,10 @@ def run_exchange(settings: Settings) -> None:
         contracts = ensure_contracts(container)
         _ensure_dev_market(container, contracts)
         background = _start_background_loops(container, contracts, stop_background)
-        if settings.background == "threads":  # the KYC retention purge (issue 13); `hdex worker` runs it otherwise
+        if settings.background == "threads":  # KYC retention purge, alert delivery: else `hdex worker` runs them
             background.append(start_purge_thread(Accounts(container), stop_background))
+            background.append(AlertDelivery(container).start_thread(stop_background))  # alerts out (issue 14)
+            background.append(aml.start_thread(stop_background))  # AML passes, re-screening (issue 14)
         url = f"http://{settings.api_host}:{settings.api_port}"
         announce = functools.partial(
             log.info,
@@ -140,7 +163,16 @@ def run_exchange(settings: Settings) -> None:
                 "exchange": contracts.get("Exchange", "-"),
             },
         )
-        ApiServer(create_app(container), settings, on_listening=announce).run()
+        app = create_app(container)
+        serving: list[asyncio.AbstractEventLoop] = []  # the API's event loop, once it listens
+        if "Exchange" in contracts:  # operator risk and price feeds (issue 14)
+            background.append(_start_monitor(container, app, serving, stop_background))
+
+        def on_listening() -> None:
+            serving.append(asyncio.get_running_loop())
+            announce()
+
+        ApiServer(app, settings, on_listening=on_listening).run()
     except KeyboardInterrupt:
         log.info("stopping")
     except (NodeError, RpcError) as exc:

@@ -13,19 +13,32 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_init
+from prometheus_client import start_http_server
 
 from backend.accounts.retention import PURGE_INTERVAL_S
 from backend.accounts.service import Accounts
+from backend.alerts.delivery import AlertDelivery
 from backend.bootstrap import Container, bootstrap
+from backend.risk.aml import load_aml_rules
 from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 INDEXER_QUEUE = "hdex-indexer"
 RELAYER_QUEUE = "hdex-relayer"
+JOBS_QUEUE = "hdex-jobs"  # everything else (purges, alert delivery, monitors): Celery's default queue here
 
 
-def make_celery(broker_url: str, data_dir: Path, interval_s: float = 1.0) -> Celery:
+def make_celery(
+    broker_url: str,
+    data_dir: Path,
+    interval_s: float = 1.0,
+    monitor_interval_s: float = 30.0,
+    reconcile_interval_s: float = 300.0,
+    alert_interval_s: float = 5.0,
+    aml_interval_s: float = 60.0,
+) -> Celery:
     app = Celery("hdex", broker=broker_url)
     data_dir.mkdir(parents=True, exist_ok=True)
     app.conf.update(
@@ -34,10 +47,16 @@ def make_celery(broker_url: str, data_dir: Path, interval_s: float = 1.0) -> Cel
             "hdex.indexer.*": {"queue": INDEXER_QUEUE},
             "hdex.relayer.*": {"queue": RELAYER_QUEUE},
         },
+        task_default_queue=JOBS_QUEUE,  # `hdex worker` consumes it: no task waits on a queue nobody reads
         beat_schedule={
             "indexer-poll": {"task": "hdex.indexer.poll", "schedule": interval_s},
             "relayer-tick": {"task": "hdex.relayer.tick", "schedule": interval_s},
             "accounts-purge": {"task": "hdex.accounts.purge_expired", "schedule": PURGE_INTERVAL_S},
+            "alerts-deliver": {"task": "hdex.alerts.deliver", "schedule": alert_interval_s},  # issue 14
+            # operator risk (issue 14): the checks every interval, reconciliation (every vault balance) less often
+            "monitor-operator": {"task": "hdex.monitor.operator", "schedule": monitor_interval_s},
+            "monitor-reconcile": {"task": "hdex.monitor.reconcile", "schedule": max(reconcile_interval_s, 1.0)},
+            "monitor-aml": {"task": "hdex.monitor.aml", "schedule": aml_interval_s},  # AML, re-screening (issue 14)
         },
         # A tick that outlives its interval must not pile up copies behind it.
         task_time_limit=120,
@@ -48,6 +67,10 @@ def make_celery(broker_url: str, data_dir: Path, interval_s: float = 1.0) -> Cel
     app.task(name="hdex.indexer.poll", ignore_result=True, expires=interval_s * 5)(_indexer_poll)
     app.task(name="hdex.relayer.tick", ignore_result=True, expires=interval_s * 5)(_relayer_tick)
     app.task(name="hdex.accounts.purge_expired", ignore_result=True, expires=PURGE_INTERVAL_S)(_accounts_purge)
+    app.task(name="hdex.alerts.deliver", ignore_result=True, expires=alert_interval_s * 5)(_alerts_deliver)
+    app.task(name="hdex.monitor.operator", ignore_result=True, expires=monitor_interval_s)(_monitor_operator)
+    app.task(name="hdex.monitor.reconcile", ignore_result=True, expires=reconcile_interval_s)(_monitor_reconcile)
+    app.task(name="hdex.monitor.aml", ignore_result=True, expires=aml_interval_s)(_monitor_aml)
     return app
 
 
@@ -86,9 +109,69 @@ def _accounts_purge() -> None:
     Accounts(_container()).purge_expired()
 
 
+@cache
+def _monitor() -> Any:
+    # The operator checks only: price feeds are watched where an engine host runs (`hdex up`), the one that
+    # can halt a market.
+    from backend.monitoring.runner import Monitor
+
+    return Monitor(_container(), operator=True, feeds=False)
+
+
+def _monitor_operator() -> None:
+    _monitor().run_once(reconcile=False)
+
+
+def _monitor_reconcile() -> None:
+    _monitor().run_once(reconcile=True)
+
+
+@cache
+def _aml_monitor() -> Any:
+    from backend.monitoring.aml import AmlMonitor
+
+    return AmlMonitor(_container())
+
+
+def _monitor_aml() -> None:
+    # An AML pass over what happened since the last one, after re-screening if a sanctions list was imported
+    _aml_monitor().run_once()
+
+
+@cache
+def _alert_delivery() -> AlertDelivery:
+    # One per worker process: its lease owner stays the same from one pass to the next (as the relayer's).
+    return AlertDelivery(_container())
+
+
+def _alerts_deliver() -> None:
+    # Under the delivery lease: several workers never deliver at once (`backend.alerts.delivery`).
+    _alert_delivery().tick()
+
+
+def serve_metrics(**_: Any) -> None:
+    """The worker process's Prometheus metrics (the operator checks' and the indexer's gauges are set here, not
+    in the API) on HDEX_MONITOR_METRICS_PORT, for the rules of ops/prometheus/alerts.yml."""
+    import backend.metrics  # noqa: F401  (every HDEX metric registered: served from the first scrape)
+
+    settings = get_settings()
+    if settings.monitor_metrics_port is not None:
+        start_http_server(settings.monitor_metrics_port, addr=settings.api_host)
+        log.info("metrics served", extra={"port": settings.monitor_metrics_port})
+
+
 def celery_app() -> Celery:
     """The app for `hdex worker` (and `celery -A backend.entrypoints.worker:celery_app`)."""
     settings = get_settings()
     if settings.redis_url is None:
         raise RuntimeError("the Celery worker needs HDEX_REDIS_URL (its broker)")
-    return make_celery(settings.redis_url, settings.data_dir)
+    # Tasks run in the pool's child process: its metrics are the ones worth serving.
+    worker_process_init.connect(serve_metrics, weak=False)
+    return make_celery(
+        settings.redis_url,
+        settings.data_dir,
+        monitor_interval_s=settings.monitor_interval_s,
+        reconcile_interval_s=settings.monitor_reconcile_interval_s,
+        alert_interval_s=settings.alert_delivery_interval_s,
+        aml_interval_s=load_aml_rules(settings.aml_rules_file).interval_s,  # a bad rules file stops the worker here
+    )

@@ -1,4 +1,5 @@
-"""Withdrawals: `POST /v1/withdrawals` takes a signed EIP-712 Withdrawal; the relayer relays it.
+"""Withdrawals: `POST /v1/withdrawals` takes a signed EIP-712 Withdrawal (with travel-rule data from the
+threshold `GET /v1/withdrawals/travel-rule` tells); the relayer relays it.
 
 The route parses the body and presents the result; the checks, the hold and the storage are the
 use case's (`backend.trading.usecases.withdrawals`).
@@ -6,14 +7,16 @@ use case's (`backend.trading.usecases.withdrawals`).
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep
 from backend.api.routes.dependencies import HostDep, WithdrawalHashPath, json_body
-from backend.api.schemas import ERROR, WithdrawalView, documented
+from backend.api.schemas import ERROR, Address, WithdrawalView, documented
 from backend.compliance.factory import screener_for
 from backend.db.models import WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
@@ -32,6 +35,60 @@ _WITHDRAWAL_SCHEMA = {
         "wallet": _ADDRESS, "token": _ADDRESS, "amount": _UINT, "maxFee": _UINT,
         "recipient": _ADDRESS, "nonce": _UINT, "expiry": _UINT,
     },
+}  # fmt: skip
+_TEXT = {"type": "string", "minLength": 1}
+_COUNTRY = {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"}
+_LEI = {"type": "string", "pattern": "^[0-9A-Za-z]{18}[0-9]{2}$", "description": "ISO 17442, check digits verified"}
+_NATURAL_PERSON = {
+    "type": "object", "required": ["name"], "additionalProperties": False,
+    "description": "the originator also needs one of geographicAddress, nationalIdentification, "
+    "customerIdentification or dateAndPlaceOfBirth",
+    "properties": {
+        "name": {"type": "object", "required": ["primaryIdentifier"], "properties": {
+            "primaryIdentifier": {**_TEXT, "description": "family name"},
+            "secondaryIdentifier": {**_TEXT, "description": "given names"}}},
+        "geographicAddress": {"type": "object", "required": ["streetName", "townName", "country"], "properties": {
+            "streetName": _TEXT, "buildingNumber": _TEXT, "postCode": _TEXT, "townName": _TEXT, "country": _COUNTRY}},
+        "nationalIdentification": {
+            "type": "object", "required": ["nationalIdentifier", "nationalIdentifierType", "countryOfIssue"],
+            "properties": {"nationalIdentifier": _TEXT, "countryOfIssue": _COUNTRY, "nationalIdentifierType": {
+                "enum": ["ARNU", "CCPT", "RAID", "DRLC", "FIIN", "TXID", "SOCS", "IDCD", "LEIX", "MISC"]}}},
+        "customerIdentification": _TEXT,
+        "dateAndPlaceOfBirth": {"type": "object", "required": ["dateOfBirth", "placeOfBirth"], "properties": {
+            "dateOfBirth": {"type": "string", "format": "date"}, "placeOfBirth": _TEXT}},
+        "countryOfResidence": _COUNTRY,
+    },
+}  # fmt: skip
+_LEGAL_PERSON = {
+    "type": "object", "required": ["name"], "additionalProperties": False,
+    "description": "countryOfRegistration is required for the originator",
+    "properties": {"name": _TEXT, "lei": _LEI, "countryOfRegistration": _COUNTRY},
+}  # fmt: skip
+_PERSON = {"naturalPerson": _NATURAL_PERSON, "legalPerson": _LEGAL_PERSON}
+_TRAVEL_RULE_SCHEMA = {
+    "type": "object", "required": ["originator", "beneficiary"], "additionalProperties": False,
+    "description": "IVMS101 originator and beneficiary: required when the withdrawal is worth the travel-rule "
+    "threshold or more in the reference token (GET /v1/withdrawals/travel-rule), optional (but checked) below it",
+    "properties": {
+        "originator": {"type": "object", "description": "exactly one of naturalPerson or legalPerson", "properties": {
+            **_PERSON, "accountNumber": {**_ADDRESS, "description": "the withdrawing wallet (the default)"}}},
+        "beneficiary": {
+            "type": "object", "required": ["accountNumber"],
+            "description": "exactly one of naturalPerson or legalPerson", "properties": {
+                **_PERSON, "accountNumber": {**_ADDRESS, "description": "the withdrawal's recipient, exactly"},
+                "vasp": {"type": "object", "required": ["name"], "properties": {"name": _TEXT, "lei": _LEI},
+                         "description": "the beneficiary's VASP, when the recipient is a hosted wallet"}}},
+    },
+}  # fmt: skip
+_TRAVEL_RULE_EXAMPLE = {
+    "originator": {"naturalPerson": {
+        "name": {"primaryIdentifier": "Lovelace", "secondaryIdentifier": "Ada"},
+        "geographicAddress": {"streetName": "St James's Square", "buildingNumber": "12", "postCode": "SW1Y 4JH",
+                              "townName": "London", "country": "GB"}}},
+    "beneficiary": {
+        "legalPerson": {"name": "Analytical Engines Ltd", "lei": "506700GE1G29325QX363", "countryOfRegistration": "GB"},
+        "accountNumber": "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+        "vasp": {"name": "Example Custody GmbH"}},
 }  # fmt: skip
 _ERRORS: dict[int | str, dict[str, Any]] = {s: ERROR for s in (400, 401, 403, 404, 409, 413, 422, 429, 503)}
 
@@ -53,6 +110,29 @@ def parse_withdrawal(body: Any) -> tuple[Withdrawal, bytes]:
     return withdrawal, parse_hex_bytes(body.get("signature"), 65, "signature")
 
 
+def travel_rule_of(body: Any) -> object | None:
+    """The body's `travelRule` JSON as sent (None if absent or null): the use case checks it against the
+    signed withdrawal."""
+    return body.get("travelRule") if isinstance(body, dict) else None
+
+
+class TravelRuleReference(BaseModel):
+    symbol: str = Field(examples=["USDC"])
+    token: Address
+    decimals: int = Field(ge=0)
+
+
+class TravelRuleView(BaseModel):
+    threshold: str = Field(pattern="^[0-9]{1,78}$", description="reference base units: from this value on, required")
+    reference: TravelRuleReference = Field(description="the token values are in (the tier limits' reference)")
+    value: str | None = Field(
+        pattern="^[0-9]{1,78}$",
+        description="the asked withdrawal's value in reference base units; null without token and amount, or "
+        "when the token has no price (the limits refuse such a withdrawal)",
+    )
+    required: bool = Field(description="whether a withdrawal of this amount must carry travelRule")
+
+
 @router.post(
     "/withdrawals",
     status_code=202,
@@ -68,18 +148,69 @@ def parse_withdrawal(body: Any) -> tuple[Withdrawal, bytes]:
                         "properties": {
                             "withdrawal": _WITHDRAWAL_SCHEMA,
                             "signature": {"type": "string", "pattern": "^0x[0-9a-fA-F]{130}$"},
+                            "travelRule": _TRAVEL_RULE_SCHEMA,
                         },
-                    }
+                    },
+                    "examples": {
+                        "travel rule": {
+                            "summary": "a withdrawal above the travel-rule threshold",
+                            "value": {
+                                "withdrawal": {
+                                    "wallet": "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+                                    "token": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                                    "amount": "5000000000",
+                                    "maxFee": "0",
+                                    "recipient": "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+                                    "nonce": "1733100000000000000",
+                                    "expiry": "1733190000",
+                                },
+                                "signature": "0x" + "ab" * 65,
+                                "travelRule": _TRAVEL_RULE_EXAMPLE,
+                            },
+                        }
+                    },
                 }
             },
         }
     },
 )
 async def request_withdrawal(request: Request, host: HostDep, container: ContainerDep) -> JSONResponse:
-    """Accept a signed withdrawal for relaying: 202 with its hash and status `accepted`."""
-    withdrawal, signature = parse_withdrawal(await json_body(request))
-    row = await withdrawals.request_withdrawal(host, container, screener_for(container), withdrawal, signature)
+    """Accept a signed withdrawal for relaying: 202 with its hash and status `accepted`. Refused while
+    withdrawals are paused (503 WITHDRAWALS_PAUSED); worth the travel-rule threshold or more, it needs
+    `travelRule` (422 TRAVEL_RULE_REQUIRED, or TRAVEL_RULE_INVALID naming the field at fault)."""
+    body = await json_body(request)
+    withdrawal, signature = parse_withdrawal(body)
+    row = await withdrawals.request_withdrawal(
+        host, container, screener_for(container), withdrawal, signature, travel_rule_of(body)
+    )
     return JSONResponse(_message(row), status_code=202)
+
+
+# declared before /withdrawals/{withdrawalHash}, which would otherwise take "travel-rule" for a hash
+@router.get(
+    "/withdrawals/travel-rule",
+    response_model=None,
+    responses={**documented(TravelRuleView, "the threshold"), **_ERRORS},
+)
+async def get_travel_rule(
+    container: ContainerDep,
+    token: Annotated[str | None, Query(description="the token to withdraw (with amount)")] = None,
+    amount: Annotated[str | None, Query(description="base units of token (with token)")] = None,
+) -> dict[str, Any]:
+    """The travel-rule threshold in the reference token and, given `token` and `amount`, whether a withdrawal
+    of that amount must carry `travelRule` (valued as the tier limits value it, at the latest prices)."""
+    if (token is None) != (amount is None):
+        raise HdexError(ErrorCode.INVALID_FIELD, "give both token and amount, or neither", "amount")
+    asked = None if token is None else parse_address(token, "token")
+    units = None if amount is None else parse_uint(amount, 256, "amount")
+    quote = await asyncio.to_thread(withdrawals.travel_rule_quote, container, asked, units)
+    reference = quote.reference
+    return {
+        "threshold": str(quote.threshold),
+        "reference": {"symbol": reference.symbol, "token": reference.token, "decimals": reference.decimals},
+        "value": None if quote.value is None else str(quote.value),
+        "required": quote.required,
+    }
 
 
 @router.get("/withdrawals/{withdrawalHash}", responses={**documented(WithdrawalView, "the request"), **_ERRORS})

@@ -106,3 +106,12 @@ class TravelRuleRecord(Base):
     beneficiary: Mapped[dict[str, Any]] = mapped_column(JSON)
     value: Mapped[int] = mapped_column(Amount())  # the withdrawal's value in the reference token
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class MonitorCursor(Base):
+    """How far a monitoring job has read (`name`: e.g. "aml.fills" -> the last fill id it looked at)."""
+
+    __tablename__ = "monitor_cursors"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

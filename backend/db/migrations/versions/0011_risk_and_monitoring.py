@@ -126,9 +126,17 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("request_hash", name=op.f("pk_travel_rule_records")),
     )
+    # monitoring jobs' read positions (backend.monitoring.aml)
+    op.create_table(
+        "monitor_cursors",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_monitor_cursors")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("monitor_cursors")
     op.drop_table("travel_rule_records")
     op.drop_index(op.f("ix_withdrawal_pauses_cleared_at_ms"), table_name="withdrawal_pauses")
     op.drop_table("withdrawal_pauses")

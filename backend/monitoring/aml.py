@@ -1,0 +1,298 @@
+"""The AML pass: what happened since the last pass (new fills, final deposits, withdrawal requests) -> the
+touched wallets' recent history from the database -> the pure rules of `backend.risk.aml` -> alerts.
+
+Each pass reads forward from its cursors (`monitor_cursors`: the last fill id, the last deposit's ledger
+transaction id, the last withdrawal request's time) and looks at the wallets those rows touch, with their
+history over the rules' lookback. A finding is raised only when some of its evidence is new in this pass, and
+under a dedup key made of the rule and the finding's identity: a rerun over the same rows raises nothing, and
+a scheme that goes on counts occurrences on its open alert instead of opening another.
+
+Amounts are valued in the limits' reference token at the stored prices (`backend.limits`); a pass with no
+market listing the reference token values nothing, so it waits (its cursors stay) and logs why.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.levels import current_level
+from backend.alerts import AlertKind, Severity, raise_alert
+from backend.bootstrap import Container
+from backend.db.models import Fill, LedgerEntry, LedgerTransaction, Market, WithdrawalRequest
+from backend.db.models.risk import MonitorCursor
+from backend.ledger.postings import EXTERNAL
+from backend.limits.store import load_overrides, stored_price_book
+from backend.limits.tiers import tier_limits
+from backend.limits.valuation import PriceBook
+from backend.monitoring.rescreen import rescreen_if_lists_changed
+from backend.risk.aml import (
+    AmlRules,
+    AmlThresholds,
+    Deposit,
+    Finding,
+    Funding,
+    Rule,
+    Trade,
+    Withdrawal,
+    load_aml_rules,
+    rapid_in_out,
+    structuring,
+    velocity,
+    wash_trading,
+)
+from backend.settings import Settings
+from backend.statuses import WithdrawalStatus
+from backend.trading.rules.accounts import checksum
+
+log = logging.getLogger(__name__)
+
+KINDS = {
+    Rule.STRUCTURING: AlertKind.STRUCTURING,
+    Rule.VELOCITY: AlertKind.VELOCITY,
+    Rule.RAPID_IN_OUT: AlertKind.RAPID_IN_OUT,
+    Rule.WASH_TRADING: AlertKind.WASH_TRADING,
+}
+FILLS, DEPOSITS, WITHDRAWALS = "aml.fills", "aml.deposits", "aml.withdrawals"
+READ_LIMIT = 10_000  # new rows of each kind per pass: a backlog is worked through pass after pass
+CHUNK = 500  # wallets per IN (...) query
+
+
+@dataclass(frozen=True, slots=True)
+class AmlPass:
+    """What one pass did: wallets looked at, findings with new evidence, alerts newly opened."""
+
+    wallets: int
+    findings: list[Finding]
+    raised: int
+
+
+@dataclass
+class _History:
+    trades: list[Trade]
+    withdrawals: list[Withdrawal]
+    deposits: list[Deposit]
+    fundings: list[Funding]
+
+
+def run_aml_pass(session: Session, settings: Settings, rules: AmlRules, now_ms: int) -> AmlPass:
+    """One AML pass in the caller's unit of work (the caller commits: alerts and cursors land together)."""
+    book = stored_price_book(session, settings)
+    decimals = book.reference.decimals
+    if decimals is None:
+        log.warning("AML pass skipped: no market lists the reference token", extra={"symbol": book.reference.symbol})
+        return AmlPass(0, [], 0)
+    thresholds = rules.thresholds(decimals)
+    cursors = {name: _cursor(session, name) for name in (FILLS, DEPOSITS, WITHDRAWALS)}
+    new_fills = session.scalars(select(Fill).where(Fill.id > cursors[FILLS]).order_by(Fill.id).limit(READ_LIMIT)).all()
+    new_deposits = _deposit_rows(session, LedgerTransaction.id > cursors[DEPOSITS])
+    new_withdrawals = session.scalars(
+        select(WithdrawalRequest)
+        .where(WithdrawalRequest.created_at_ms > cursors[WITHDRAWALS])
+        .order_by(WithdrawalRequest.created_at_ms)
+        .limit(READ_LIMIT)
+    ).all()
+    touched = {checksum(w) for f in new_fills for w in (f.maker, f.taker)}
+    touched |= {checksum(row[1]) for row in new_deposits} | {checksum(w.wallet) for w in new_withdrawals}
+    if not touched:
+        return AmlPass(0, [], 0)
+    new_refs = {f"fill:{f.id}" for f in new_fills} | {f"deposit:{row[0]}" for row in new_deposits}
+    new_refs |= {f"withdrawal:{w.hash}" for w in new_withdrawals}
+
+    history = _history(session, book, touched, now_ms - rules.lookback_ms)
+    findings = [
+        f for f in _findings(session, settings, thresholds, history, touched, decimals, now_ms) if f.refs & new_refs
+    ]
+    raised = sum(_raise(session, finding, now_ms) for finding in findings)
+
+    if new_fills:
+        _advance(session, FILLS, new_fills[-1].id)
+    if new_deposits:
+        _advance(session, DEPOSITS, max(row[0] for row in new_deposits))
+    if new_withdrawals:
+        _advance(session, WITHDRAWALS, new_withdrawals[-1].created_at_ms)
+    return AmlPass(len(touched), findings, raised)
+
+
+def _findings(
+    session: Session,
+    settings: Settings,
+    thresholds: AmlThresholds,
+    history: _History,
+    touched: set[str],
+    decimals: int,
+    now_ms: int,
+) -> list[Finding]:
+    found = structuring(history.withdrawals, thresholds.structuring)
+    for wallet in sorted(touched):
+        daily_limit = _daily_limit(session, settings, wallet, decimals)
+        finding = velocity(wallet, history.trades, history.withdrawals, daily_limit, now_ms, thresholds.velocity)
+        if finding is not None:
+            found.append(finding)
+    found += rapid_in_out(history.deposits, history.withdrawals, history.trades, thresholds.rapid_in_out)
+    found += wash_trading(history.trades, history.fundings, thresholds.wash_trading)
+    return found
+
+
+def _daily_limit(session: Session, settings: Settings, wallet: str, decimals: int) -> int:
+    """The wallet's daily withdrawal limit: its KYC level's, or the one staff set for it."""
+    tier = tier_limits(settings, current_level(session, wallet), decimals)
+    return load_overrides(session, wallet).applied_to(tier).withdrawal_daily
+
+
+def _raise(session: Session, finding: Finding, now_ms: int) -> bool:
+    """Raise `finding`'s alert; False if an open alert of the same finding only counted one more occurrence."""
+    details = {"rule": finding.rule.value, "wallets": list(finding.wallets), **finding.evidence}
+    row = raise_alert(
+        session,
+        KINDS[finding.rule],
+        Severity.WARNING,
+        finding.message,
+        subject=f"wallet:{finding.wallets[0]}",
+        details=details,
+        dedup_key=f"aml:{finding.rule.value}:{finding.key}",
+        now_ms=now_ms,
+    )
+    if row is not None:
+        log.warning("AML rule matched", extra={"rule": finding.rule.value, "wallets": list(finding.wallets)})
+    return row is not None
+
+
+def _history(session: Session, book: PriceBook, wallets: set[str], since_ms: int) -> _History:
+    """The wallets' trades, withdrawals and deposits since `since_ms`, valued, and the funding links of them
+    and of everyone they traded with (who withdrew to whose address)."""
+    markets = {m.name: m for m in session.scalars(select(Market))}
+    trades: dict[int, Trade] = {}
+    withdrawals: dict[str, Withdrawal] = {}
+    deposits: list[Deposit] = []
+    for chunk in _chunks(wallets):
+        for fill in session.scalars(
+            select(Fill).where(Fill.maker.in_(chunk) | Fill.taker.in_(chunk), Fill.created_at_ms > since_ms)
+        ):
+            market = markets.get(fill.market)
+            value = None if market is None else _notional(book, market, fill.base_amount, fill.quote_amount)
+            trades[fill.id] = Trade(
+                fill.id, fill.market, checksum(fill.maker), checksum(fill.taker), fill.base_amount,
+                fill.quote_amount, value, fill.created_at_ms,
+            )  # fmt: skip
+        for row in _withdrawals(session, book, WithdrawalRequest.wallet.in_(chunk), since_ms):
+            withdrawals[row.ref] = row
+        deposits += [
+            Deposit(str(tx_id), checksum(wallet), token, amount, book.value(token, amount), at_ms)
+            for tx_id, wallet, token, amount, at_ms in _deposit_rows(
+                session, LedgerEntry.account.in_(chunk), LedgerTransaction.created_at > _datetime(since_ms)
+            )
+        ]
+    related = wallets | {w for t in trades.values() for w in (t.maker, t.taker)}
+    fundings: list[Funding] = []
+    for chunk in _chunks(related):
+        for row in _withdrawals(session, book, WithdrawalRequest.recipient.in_(chunk), since_ms):
+            if row.recipient != row.wallet:
+                fundings.append(Funding(row.wallet, row.recipient, row.evidence, row.at_ms))
+    return _History(list(trades.values()), list(withdrawals.values()), deposits, fundings)
+
+
+def _withdrawals(session: Session, book: PriceBook, where: ColumnElement[bool], since_ms: int) -> list[Withdrawal]:
+    """Withdrawal requests that have not failed (a failed one moved nothing), valued, oldest first."""
+    rows = session.scalars(
+        select(WithdrawalRequest)
+        .where(where, WithdrawalRequest.created_at_ms > since_ms, WithdrawalRequest.status != WithdrawalStatus.FAILED)
+        .order_by(WithdrawalRequest.created_at_ms)
+    )
+    return [
+        Withdrawal(
+            w.hash, checksum(w.wallet), w.token, w.amount, book.value(w.token, w.amount), checksum(w.recipient),
+            w.created_at_ms,
+        )
+        for w in rows
+    ]  # fmt: skip
+
+
+def _deposit_rows(session: Session, *where: ColumnElement[bool]) -> list[tuple[int, str, str, int, int]]:
+    """(ledger transaction id, wallet, token, amount, credited at ms) of final deposits, by transaction id.
+    A deposit is the indexer's "deposit" ledger transaction; its credit is the entry that is not the outside
+    world's."""
+    rows = session.execute(
+        select(LedgerTransaction.id, LedgerEntry.account, LedgerEntry.token, LedgerEntry.amount,
+               LedgerTransaction.created_at)
+        .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .where(LedgerTransaction.reason == "deposit", LedgerEntry.account != EXTERNAL, *where)
+        .order_by(LedgerTransaction.id)
+        .limit(READ_LIMIT)
+    ).all()  # fmt: skip
+    return [(tx_id, account, token, amount, _ms(created)) for tx_id, account, token, amount, created in rows]
+
+
+def _notional(book: PriceBook, market: Market, base_amount: int, quote_amount: int) -> int | None:
+    """A fill's value: the larger of its two legs valued, as far as they can be (as limits value orders)."""
+    legs = [v for v in (book.value(market.quote_token, quote_amount), book.value(market.base_token, base_amount)) if v]
+    return max(legs) if legs else None
+
+
+def _cursor(session: Session, name: str) -> int:
+    row = session.get(MonitorCursor, name)
+    return 0 if row is None else row.value
+
+
+def _advance(session: Session, name: str, value: int) -> None:
+    row = session.get(MonitorCursor, name)
+    if row is None:
+        session.add(MonitorCursor(name=name, value=value))
+    elif value > row.value:
+        row.value = value
+
+
+def _chunks(wallets: set[str]) -> Iterable[list[str]]:
+    ordered = sorted(wallets)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def _datetime(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def _ms(value: datetime) -> int:
+    if value.tzinfo is None:  # SQLite's CURRENT_TIMESTAMP comes back without a zone, and is UTC
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp() * 1000)
+
+
+class AmlMonitor:
+    """The periodic AML job of a process (the embedded runtime's thread, or the Celery worker's task): the
+    rules are loaded when it is made, so a bad rules file stops the process at start."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self.rules = load_aml_rules(container.settings.aml_rules_file)
+
+    def run_once(self, now_ms: int | None = None) -> AmlPass:
+        """Re-screen the active wallets if a sanctions list was imported since the last time, then one AML pass
+        in its own unit of work, committed."""
+        now = int(time.time() * 1000) if now_ms is None else now_ms
+        rescreen_if_lists_changed(self.container, now_ms=now)  # a list import anywhere reaches every wallet
+        with self.container.uow() as uow:
+            result = run_aml_pass(uow.session, self.container.settings, self.rules, now)
+            uow.commit()
+        return result
+
+    def run_periodically(self, stop: threading.Event) -> None:
+        """A pass every `[monitor] interval_s` until `stop` is set; a failed pass is logged and retried."""
+        while not stop.wait(self.rules.interval_s):
+            try:
+                self.run_once()
+            except Exception:  # a monitor that dies silently is worse than one that logs
+                log.exception("AML pass failed; retrying at the next interval")
+
+    def start_thread(self, stop: threading.Event) -> threading.Thread:
+        """`run_periodically` in a daemon thread (the embedded shape)."""
+        thread = threading.Thread(target=self.run_periodically, args=(stop,), name="aml-monitor", daemon=True)
+        thread.start()
+        return thread

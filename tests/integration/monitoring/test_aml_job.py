@@ -1,0 +1,182 @@
+"""The AML pass on a real (SQLite) database: synthetic fills, deposits and withdrawals raise one alert per
+rule that matches, with its evidence; wallets with ordinary histories raise none; a rerun raises nothing new,
+and a scheme that goes on counts occurrences on its open alert."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from eth_utils.address import to_checksum_address
+from sqlalchemy import select
+
+from backend.alerts import AlertKind
+from backend.bootstrap import Container, bootstrap
+from backend.db.models import Alert, Fill, LedgerEntry, LedgerTransaction, WithdrawalRequest
+from backend.engine import MarketState
+from backend.ledger.postings import EXTERNAL
+from backend.monitoring.aml import run_aml_pass
+from backend.risk.aml import load_aml_rules
+from backend.settings import load_settings
+from backend.trading.rules.markets import Market
+from backend.trading.store.markets import add_market
+
+WETH = to_checksum_address("0x" + "11" * 20)
+USDC = to_checksum_address("0x" + "22" * 20)
+ALICE, BOB, CAROL, DAVE, ERIN, FRANK, GRACE = (to_checksum_address("0x" + c * 20) for c in
+                                                ("a1", "b2", "c3", "d4", "e5", "f6", "07"))  # fmt: skip
+UNIT = 10**6  # one USDC: the limits' reference token
+PRICE = 3_000 * UNIT  # USDC per WETH
+HOUR = 3_600_000
+T0 = 1_800_000_000_000
+NOW = T0 + 4 * HOUR
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def container(sqlite_url: str, tmp_path: Path) -> Container:
+    container = bootstrap(load_settings(_env_file=None, database_url=sqlite_url, data_dir=tmp_path))
+    with container.uow() as uow:
+        add_market(
+            uow.session,
+            Market("WETH-USDC", WETH, USDC, "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * UNIT, 1_000, 2_000,
+                   MarketState.OPEN),
+        )  # fmt: skip
+        uow.commit()
+    return container
+
+
+def add_fill(container: Container, maker: str, taker: str, base: int, at_ms: int) -> int:
+    fill_id = next(_ids)
+    with container.uow() as uow:
+        uow.session.add(
+            Fill(
+                id=fill_id, market="WETH-USDC", maker_order_hash="0x" + "01" * 32, taker_order_hash="0x" + "02" * 32,
+                maker=maker, taker=taker, maker_side=1, price=PRICE, base_amount=base,
+                quote_amount=base * PRICE // 10**18, maker_fee=0, taker_fee=0, status="unsettled", tx_hash=None,
+                failure=None, failure_reason=None, released=False, created_at_ms=at_ms,
+            )
+        )  # fmt: skip
+        uow.commit()
+    return fill_id
+
+
+def add_withdrawal(container: Container, wallet: str, usdc: int, at_ms: int, recipient: str | None = None) -> str:
+    request_hash = "0x" + f"{next(_ids):064x}"
+    with container.uow() as uow:
+        uow.session.add(
+            WithdrawalRequest(
+                hash=request_hash, wallet=wallet, token=USDC, amount=usdc * UNIT, max_fee=0, fee=0,
+                recipient=recipient or wallet, nonce=next(_ids), expiry=2**40, signature=b"\x00" * 65,
+                status="accepted", tx_hash=None, failure=None, created_at_ms=at_ms, updated_at_ms=at_ms,
+            )
+        )  # fmt: skip
+        uow.commit()
+    return request_hash
+
+
+def add_deposit(container: Container, wallet: str, usdc: int, at_ms: int) -> int:
+    """A final deposit as the indexer posts it: a "deposit" ledger transaction crediting the wallet."""
+    with container.uow() as uow:
+        tx = LedgerTransaction(
+            reason="deposit", reference=f"test:{next(_ids)}", created_at=datetime.fromtimestamp(at_ms / 1000, UTC)
+        )
+        uow.session.add(tx)
+        uow.session.flush()
+        uow.session.add_all([
+            LedgerEntry(transaction_id=tx.id, account=EXTERNAL, token=USDC, amount=-usdc * UNIT),
+            LedgerEntry(transaction_id=tx.id, account=wallet, token=USDC, amount=usdc * UNIT),
+        ])  # fmt: skip
+        uow.commit()
+        return tx.id
+
+
+def alerts(container: Container) -> list[Alert]:
+    with container.uow() as uow:
+        return list(uow.session.scalars(select(Alert).order_by(Alert.id)))
+
+
+def run(container: Container, rules_file: Path, now_ms: int = NOW) -> int:
+    rules = load_aml_rules(rules_file)
+    with container.uow() as uow:
+        result = run_aml_pass(uow.session, container.settings, rules, now_ms)
+        uow.commit()
+    return result.raised
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path) -> Path:
+    # velocity only for volumes of 20,000 and more: the other schemes below stay one alert each
+    path = tmp_path / "aml.toml"
+    path.write_text('[velocity]\nmin_volume = "20000"\n')
+    return path
+
+
+def test_each_scheme_raises_its_alert_with_evidence_and_ordinary_wallets_raise_none(
+    container: Container, rules_file: Path
+) -> None:
+    # Alice: three withdrawals just under 10,000 in three hours (structuring; 28,500 in a day: velocity too)
+    structured = [add_withdrawal(container, ALICE, 9_500, T0 + h * HOUR) for h in (1, 2, 3)]
+    # Bob: 10,000 in, 9,000 out an hour later, no trading (rapid in-out)
+    bob_deposit = add_deposit(container, BOB, 10_000, T0)
+    bob_out = add_withdrawal(container, BOB, 9_000, T0 + HOUR)
+    # Carol and Dave: both funded by Erin, three trades with each other (wash trading)
+    fundings = [add_withdrawal(container, ERIN, 100, T0, recipient=w) for w in (CAROL, DAVE)]
+    washed = [add_fill(container, CAROL, DAVE, 10**18, T0 + h * HOUR) for h in (1, 2, 3)]
+    # Frank: deposits, trades half of it with Grace (no shared funding), withdraws: an ordinary day
+    add_deposit(container, FRANK, 10_000, T0)
+    add_fill(container, FRANK, GRACE, 2 * 10**18, T0 + HOUR)
+    add_withdrawal(container, FRANK, 9_000, T0 + 2 * HOUR)
+
+    assert run(container, rules_file) == 4
+    found = {(a.kind, a.subject): a for a in alerts(container)}
+    assert set(found) == {
+        (AlertKind.STRUCTURING.value, f"wallet:{ALICE}"),
+        (AlertKind.VELOCITY.value, f"wallet:{ALICE}"),
+        (AlertKind.RAPID_IN_OUT.value, f"wallet:{BOB}"),
+        (AlertKind.WASH_TRADING.value, f"wallet:{min(CAROL, DAVE)}"),
+    }
+    structuring = found[(AlertKind.STRUCTURING.value, f"wallet:{ALICE}")]
+    assert [w["id"] for w in structuring.details["withdrawals"]] == structured
+    assert structuring.details["withdrawals"][0]["amount"] == str(9_500 * UNIT)
+    assert structuring.severity == "warning" and structuring.status == "open"
+    rapid = found[(AlertKind.RAPID_IN_OUT.value, f"wallet:{BOB}")]
+    assert rapid.details["deposit"]["id"] == str(bob_deposit)
+    assert [w["id"] for w in rapid.details["withdrawals"]] == [bob_out]
+    wash = found[(AlertKind.WASH_TRADING.value, f"wallet:{min(CAROL, DAVE)}")]
+    assert [f["id"] for f in wash.details["fills"]] == washed
+    assert wash.details["fills"][0]["quoteAmount"] == str(3_000 * UNIT)
+    assert wash.details["links"] == [
+        {"kind": "common_funder", "funder": ERIN, "evidence": sorted(f"withdrawal:{h}" for h in fundings)}
+    ]
+    velocity = found[(AlertKind.VELOCITY.value, f"wallet:{ALICE}")]
+    assert velocity.details["volume"] == str(28_500 * UNIT) and velocity.details["withdrawals"] == structured
+
+
+def test_a_rerun_raises_nothing_new_and_a_continued_scheme_counts_on_its_open_alert(
+    container: Container, rules_file: Path
+) -> None:
+    for h in (1, 2, 3):
+        add_withdrawal(container, ALICE, 9_500, T0 + h * HOUR)
+    assert run(container, rules_file) == 2  # structuring and velocity
+    before = [(a.id, a.occurrences) for a in alerts(container)]
+
+    assert run(container, rules_file, NOW + 60_000) == 0
+    assert [(a.id, a.occurrences) for a in alerts(container)] == before
+
+    add_withdrawal(container, ALICE, 9_900, NOW + 60_000)
+    assert run(container, rules_file, NOW + 120_000) == 0  # the same schemes, seen again
+    after = {a.kind: a for a in alerts(container)}
+    assert len(after) == 2 and after[AlertKind.STRUCTURING.value].occurrences == 2
+
+
+def test_a_history_without_a_scheme_raises_nothing(container: Container, rules_file: Path) -> None:
+    add_withdrawal(container, ALICE, 9_500, T0)
+    add_withdrawal(container, ALICE, 9_500, T0 + 25 * HOUR)  # two just under, a day apart
+    add_fill(container, CAROL, DAVE, 10**18, T0)  # trades between wallets without shared funding
+    add_fill(container, DAVE, CAROL, 10**18, T0 + HOUR)
+    add_fill(container, CAROL, DAVE, 10**18, T0 + 2 * HOUR)
+    assert run(container, rules_file, T0 + 26 * HOUR) == 0
+    assert alerts(container) == []

@@ -1,0 +1,119 @@
+"""The monitor on the dev chain (anvil, the dev stack's DevPriceFeed as WETH-USDC's price source) and a real
+engine host: a feed the last trade strays from raises FEED_DEVIATION and, past the halt limit, halts the market
+through `TradingService.halt_market`; a stale feed raises FEED_STALE; a ledger that disagrees with the chain
+raises LEDGER_DIFFERENCE and pauses withdrawals."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from backend.alerts import AlertKind
+from backend.api.app import create_app
+from backend.bootstrap import Container
+from backend.chain.deploy import DEV_FEED_ANSWER, attach_dev_price_feed
+from backend.chain.devkeys import DEPLOYER_INDEX
+from backend.db.models import ChainCursor, MarketHalt
+from backend.ledger import service as ledger
+from backend.ledger.postings import EXTERNAL, Posting
+from backend.monitoring.runner import Monitor, ServingLoopHalts
+from backend.risk.withdrawal_pause import active_pause
+
+from ..devchain import DevChain, address_of, dev_market_container
+from .conftest import add_fill
+
+pytestmark = pytest.mark.chain
+
+FEED_PRICE = 2_000 * 10**6  # the dev feed's 2,000e8 (8 decimals) on WETH-USDC's grid
+
+
+@pytest.fixture
+def container(devchain: DevChain, sqlite_url: str, tmp_path: Path) -> Iterator[Container]:
+    container = dev_market_container(
+        devchain, sqlite_url, tmp_path, trading_sync_interval=60.0, risk_feed_alert_bps=300,
+        risk_feed_halt_bps=1_500, risk_cooldown_s=600,
+    )  # fmt: skip
+    yield container
+    container.db_engine.dispose()
+
+
+def with_price_feed(devchain: DevChain) -> Any:
+    contracts = devchain.stack.contracts
+    attach_dev_price_feed(
+        devchain.w3, devchain.contract("Custody", contracts["Custody"]), devchain.exchange,
+        contracts["WETH"], contracts["USDC"], contracts["DevPriceFeed"],
+    )  # fmt: skip
+    return devchain.contract("DevPriceFeed", contracts["DevPriceFeed"])
+
+
+def trade_at(container: Container, fill_id: int, price: int, now_ms: int) -> None:
+    with container.uow() as uow:
+        add_fill(uow.session, fill_id, price=price, created_at_ms=now_ms)
+        uow.commit()
+
+
+def kinds(report: Any) -> list[tuple[AlertKind, str]]:
+    return [(raised.kind, raised.severity.value) for raised in report.raised]
+
+
+def test_a_deviating_feed_alerts_then_halts_the_market_and_a_stale_one_alerts(
+    devchain: DevChain, container: Container
+) -> None:
+    feed = with_price_feed(devchain)
+    with TestClient(create_app(container)) as client:
+        app: Any = client.app
+        loop = client.portal.call(asyncio.get_running_loop)  # the loop the engine host serves on
+        monitor = Monitor(container, operator=False, halts=ServingLoopHalts(lambda: app.state.trading, lambda: loop))
+        now = client.portal.call(lambda: app.state.trading.host.clock())  # type: ignore[no-any-return]
+        try:
+            assert monitor.run_once(now).raised == []  # no trade yet: nothing to compare
+
+            trade_at(container, 1, FEED_PRICE * 105 // 100, now - 1_000)  # 5 %: past the alert, within the halt
+            assert kinds(monitor.run_once(now)) == [(AlertKind.FEED_DEVIATION, "warning")]
+
+            trade_at(container, 2, FEED_PRICE * 120 // 100, now)  # 20 %: past the halt limit
+            report = monitor.run_once(now + 1)
+            assert kinds(report) == [(AlertKind.FEED_DEVIATION, "critical")] and report.halted == ["WETH-USDC"]
+            with container.uow() as uow:
+                halt = uow.session.scalars(select(MarketHalt)).one()
+            assert (halt.market, halt.kind, halt.reference, halt.price) == (
+                "WETH-USDC", "feed", FEED_PRICE, FEED_PRICE * 120 // 100,
+            )  # fmt: skip
+            assert halt.until_ms == now + 1 + 600_000
+
+            block_time = int(devchain.w3.eth.get_block("latest")["timestamp"])
+            devchain.send(DEPLOYER_INDEX, feed.functions.setRound(DEV_FEED_ANSWER, block_time - 3_601))
+            stale = monitor.run_once(now + 2)
+            assert kinds(stale) == [(AlertKind.FEED_STALE, "warning")]
+            assert "s old (trusted 3600 s)" in stale.raised[0].message
+        finally:
+            monitor.close()
+
+
+def test_a_ledger_that_disagrees_with_the_chain_pauses_withdrawals_and_raises_a_critical_alert(
+    devchain: DevChain, container: Container
+) -> None:
+    head = devchain.head()
+    weth = devchain.stack.contracts["WETH"]
+    with container.uow() as uow:  # the indexer at the head, and a credit the chain never made
+        exchange = devchain.exchange.address
+        uow.session.add(ChainCursor(chain_id=31337, contract=exchange, last_block=head, final_block=head, reorgs=0))
+        postings = [Posting(EXTERNAL, weth, -5), Posting(address_of(5), weth, 5)]
+        ledger.post(uow.session, [ledger.NewTransaction("deposit", "bogus", postings)])
+        uow.commit()
+    monitor = Monitor(container, operator=True, feeds=False)
+    try:
+        report = monitor.run_once(reconcile=True)
+    finally:
+        monitor.close()
+    assert report.failures == {}
+    assert (AlertKind.LEDGER_DIFFERENCE, "critical") in kinds(report)
+    with container.uow() as uow:
+        pause = active_pause(uow.session)
+    assert pause is not None and pause.reason == f"ledger and chain differ at block {head} (2 difference(s))"

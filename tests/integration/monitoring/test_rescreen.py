@@ -1,0 +1,112 @@
+"""Re-screening after a sanctions list update, on the API exchange with its engine host: a newly listed wallet
+with an open order is frozen (deny-listed, audit-logged), its order cancelled through the host, a critical
+alert raised, and its withdrawals refused; a wallet not listed keeps its order and its freedom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from backend.alerts import AlertKind
+from backend.audit_log import AuditFilter, list_entries
+from backend.chain.devkeys import DEV_KEYS
+from backend.client.core import Signer
+from backend.compliance.lists import parse_address_list
+from backend.compliance.store import import_list
+from backend.db.models import Alert, DenyListEntry
+from backend.db.models import Order as OrderRow
+from backend.monitoring import rescreen
+from backend.monitoring.rescreen import CANCEL_REASON, rescreen_if_lists_changed, sweep_frozen_orders
+from backend.trading.rules.accounts import checksum
+
+from ..api.exchange_fixtures import PRICE, USDC, Exchange, prepare, running, wallet
+
+LISTED, UNLISTED = 5, 6  # dev traders
+
+
+@pytest.fixture
+def exchange(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Exchange]:
+    monkeypatch.setattr(rescreen, "SWEEP_INTERVAL_S", 3_600.0)  # the test sweeps itself, at a known moment
+    yield from running(prepare(database_url, tmp_path))
+
+
+def import_addresses(exchange: Exchange, tmp_path: Path, *addresses: str) -> None:
+    path = tmp_path / "ofac-update.txt"
+    path.write_text("\n".join(addresses) + "\n")
+    with exchange.container.uow() as uow:
+        import_list(uow.session, parse_address_list(path, "ofac-sdn"))
+        uow.commit()
+
+
+def order_row(exchange: Exchange, order_hash: str) -> OrderRow:
+    with exchange.container.uow() as uow:
+        row = uow.session.get(OrderRow, order_hash)
+        assert row is not None
+        uow.session.expunge(row)
+        return row
+
+
+def withdraw(exchange: Exchange, key_index: int) -> int:
+    _, body = Signer(DEV_KEYS[key_index], exchange.domain).withdrawal_body(checksum(USDC), 10 * 10**6, 0)
+    status: int = exchange.client.post("/v1/withdrawals", json=body).status_code
+    return status
+
+
+def sweep(exchange: Exchange) -> list[str]:
+    """One sweep of the API process's engine host, on its loop (as the lifespan's sweeper does every 5 s)."""
+    app: Any = exchange.client.app
+    cancelled: list[str] = exchange.client.portal.call(  # type: ignore[union-attr]
+        sweep_frozen_orders, app.state.trading.host, exchange.container
+    )
+    return cancelled
+
+
+def test_a_newly_listed_wallet_with_an_open_order_is_frozen_cancelled_and_alerted(
+    exchange: Exchange, tmp_path: Path
+) -> None:
+    listed_order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
+    unlisted_order = exchange.place(UNLISTED, side=0, limitPrice=PRICE - 10**6).json()["hash"]
+    baseline = rescreen_if_lists_changed(exchange.container)  # the lists imported so far: nothing listed
+    assert baseline is None or baseline.frozen == []
+
+    import_addresses(exchange, tmp_path, wallet(LISTED).lower(), "0x" + "99" * 20)
+    result = rescreen_if_lists_changed(exchange.container)
+    assert result is not None and [f.wallet for f in result.frozen] == [wallet(LISTED)]
+    assert result.frozen[0].open_orders == [listed_order] and result.unavailable == 0
+    assert rescreen_if_lists_changed(exchange.container) is None  # done for this import
+
+    assert sweep(exchange) == [listed_order]
+    listed_row, unlisted_row = order_row(exchange, listed_order), order_row(exchange, unlisted_order)
+    assert (listed_row.status, listed_row.reason) == ("cancelled", CANCEL_REASON)
+    assert unlisted_row.status == "open"
+
+    with exchange.container.uow() as uow:
+        denied = list(uow.session.scalars(select(DenyListEntry)))
+        [alert] = uow.session.scalars(select(Alert).where(Alert.kind == AlertKind.SANCTIONED_WALLET.value)).all()
+        [audit] = list_entries(uow.session, AuditFilter(action="denylist.add"), 10)
+    assert [d.address for d in denied] == [wallet(LISTED).lower()] and "ofac-sdn" in denied[0].reason
+    assert (alert.severity, alert.subject, alert.status) == ("critical", f"wallet:{wallet(LISTED)}", "open")
+    assert alert.details["openOrders"] == [listed_order] and alert.details["freeze"] == "deny-list"
+    assert alert.details["hits"][0]["provider"] == "sanctions-list"
+    assert audit.actor == rescreen.ACTOR and audit.target == f"address:{wallet(LISTED).lower()}"
+
+    assert withdraw(exchange, LISTED) == 403  # frozen: screening refuses its withdrawals
+    assert withdraw(exchange, UNLISTED) == 202
+    assert sweep(exchange) == []
+
+
+def test_an_update_that_lists_no_active_wallet_changes_nothing(exchange: Exchange, tmp_path: Path) -> None:
+    order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
+    rescreen_if_lists_changed(exchange.container)
+    import_addresses(exchange, tmp_path, "0x" + "99" * 20)
+    result = rescreen_if_lists_changed(exchange.container)
+    assert result is not None and result.frozen == [] and result.screened >= 5  # the funded dev traders
+    assert sweep(exchange) == []
+    assert order_row(exchange, order).status == "open"
+    with exchange.container.uow() as uow:
+        assert uow.session.scalars(select(DenyListEntry)).all() == []
+        assert uow.session.scalars(select(Alert)).all() == []

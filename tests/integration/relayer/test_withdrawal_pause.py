@@ -1,0 +1,33 @@
+"""While withdrawals are paused (ledger and chain differ), the relayer sends none of the accepted ones; once
+staff clear the pause, it relays them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend.db.models import OperatorTx, WithdrawalRequest
+from backend.risk.withdrawal_pause import clear_withdrawal_pause, pause_withdrawals
+
+from ..devchain import address_of
+from ..e2e.test_hybrid_loop import BOB, Loop, fund
+from .test_withdrawal_recipients import store_accepted
+
+
+def test_accepted_withdrawals_wait_while_paused_and_are_relayed_after_the_pause_is_cleared(loop: Loop) -> None:
+    fund(loop)
+    request_hash = store_accepted(loop, address_of(BOB))
+    with loop.container.uow() as uow:
+        pause_withdrawals(uow.session, "ledger differs from chain", {})
+        uow.commit()
+    loop.relayer.tick()
+    with loop.container.uow() as uow:
+        row = uow.session.get(WithdrawalRequest, request_hash)
+        assert row is not None and row.status == "accepted"
+        assert uow.session.scalars(select(OperatorTx)).all() == []
+        clear_withdrawal_pause(uow.session, actor="staff:ann@example.com", reason="explained")
+        uow.commit()
+    loop.relayer.tick()
+    with loop.container.uow() as uow:
+        row = uow.session.get(WithdrawalRequest, request_hash)
+        assert row is not None and row.status != "accepted"
+        assert len(uow.session.scalars(select(OperatorTx)).all()) == 1
