@@ -32,6 +32,38 @@ export interface Market {
   /** Null (or absent, from an API that predates it) when the market has no price source: its stop orders
    * are then triggered by the operator (`priceSourceOf`). */
   priceSource?: PriceSource | null;
+  /** Why the market is halted by its risk checks (state `cancel_only` meanwhile), or null; absent from an
+   * API that predates issue 14. */
+  halt?: MarketHalt | null;
+  risk?: MarketRisk;
+}
+
+/** A risk halt: a circuit breaker, a deviating price feed, or staff. Orders are refused until `until`. */
+export interface MarketHalt {
+  kind: "breaker" | "feed" | "staff";
+  reason: string;
+  /** The reference price the move was measured from (price units, decimal string), when there is one. */
+  reference: string | null;
+  price: string | null;
+  haltedAt: number;
+  /** Epoch ms: when the market reopens by itself. */
+  until: number | null;
+}
+
+/** A market's risk settings: bands and breakers in basis points, windows in seconds, limits in base units. */
+export interface MarketRisk {
+  bandBps: number | null;
+  breakerBps: number | null;
+  alertBps: number | null;
+  windowS: number | null;
+  cooldownS: number | null;
+  feedAlertBps: number | null;
+  feedHaltBps: number | null;
+  maxOrderBase: string | null;
+  maxOrderNotional: string | null;
+  maxOpenNotional: string | null;
+  /** The current reference price (price units), null before the first trade. */
+  reference: string | null;
 }
 
 export interface MarketList {

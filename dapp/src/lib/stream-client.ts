@@ -11,7 +11,8 @@ export type ChannelParams =
   | { channel: "trades"; market: string }
   | { channel: "ticker"; market: string }
   | { channel: "candles"; market: string; interval: CandleInterval }
-  | { channel: "account"; address: string };
+  | { channel: "account"; address: string }
+  | { channel: "markets" };
 
 /** A data message: `channel` plus the channel's own fields (see README, WebSocket). */
 export type StreamMessage = { channel: string } & Record<string, unknown>;
@@ -30,6 +31,8 @@ export function channelKey(params: ChannelParams): string {
       return `candles:${params.market}:${params.interval}`;
     case "account":
       return `account:${params.address.toLowerCase()}`;
+    case "markets":
+      return "markets"; // every market's state and halt, one channel
     default:
       return `${params.channel}:${params.market}`;
   }
@@ -39,6 +42,7 @@ export function channelKey(params: ChannelParams): string {
 export function messageKey(message: StreamMessage): string | null {
   const { channel, market, interval } = message;
   if (channel === "account") return "account:";
+  if (channel === "markets") return "markets";
   if (typeof market !== "string") return null;
   if (channel === "candles") return typeof interval === "string" ? `candles:${market}:${interval}` : null;
   return `${channel}:${market}`;
@@ -50,6 +54,8 @@ export function channelFrame(op: "subscribe" | "unsubscribe", params: ChannelPar
   switch (params.channel) {
     case "account":
       return { op, channel, address: params.address };
+    case "markets":
+      return { op, channel };
     case "candles":
       return { op, channel, market: params.market, interval: params.interval };
     case "book":

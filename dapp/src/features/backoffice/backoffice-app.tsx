@@ -10,12 +10,15 @@ import { StatusMessage, Tabs } from "../../components/ui";
 import { LanguageSwitcher, useI18n } from "../../i18n";
 import { navigate, paths, type StaffRoute } from "../../lib/router";
 import { useStore } from "../../lib/store";
+import { AlertsSection } from "./alerts-section";
 import { AuditLogSection } from "./audit-log-section";
+import { CasesSection } from "./cases-section";
 import { DenylistSection } from "./denylist-section";
 import { KycReviewSection } from "./kyc-review-section";
 import { MarketsSection } from "./markets-section";
 import { PasswordPage } from "./password-page";
 import { sectionFor, visibleSections, type SectionId } from "./permissions";
+import { RiskSection } from "./risk-section";
 import { SignIn } from "./sign-in";
 import { sessionEnded, staffApi, staffSession } from "./staff-api";
 import { staffErrorText } from "./staff-errors";
@@ -107,6 +110,9 @@ function Sections({ session, requested }: { session: StaffSession; requested: st
     >
       <div className="backoffice__panel">
         {current.id === "kyc" ? <KycReviewSection member={member} /> : null}
+        {current.id === "alerts" ? <AlertsSection member={member} /> : null}
+        {current.id === "cases" ? <CasesSection member={member} /> : null}
+        {current.id === "risk" ? <RiskSection member={member} /> : null}
         {current.id === "users" ? <UsersSection member={member} /> : null}
         {current.id === "denylist" ? <DenylistSection member={member} /> : null}
         {current.id === "markets" ? <MarketsSection /> : null}

@@ -3,24 +3,24 @@ import { can, sectionFor, visibleSections } from "./permissions";
 import type { Permission } from "./staff-types";
 
 // The roles' permissions as backend/staff/roles.py grants them.
-const ADMIN: Permission[] = ["staff.read", "staff.manage", "audit.read", "users.read", "kyc.read", "kyc.documents.read", "kyc.review", "limits.override", "denylist.read", "denylist.manage", "market.state"];
-const COMPLIANCE: Permission[] = ["audit.read", "users.read", "kyc.read", "kyc.documents.read", "kyc.review", "limits.override", "denylist.read", "denylist.manage"];
+const ADMIN: Permission[] = ["staff.read", "staff.manage", "audit.read", "users.read", "kyc.read", "kyc.documents.read", "kyc.review", "limits.override", "denylist.read", "denylist.manage", "market.state", "alerts.read", "cases.manage", "risk.manage"];
+const COMPLIANCE: Permission[] = ["audit.read", "users.read", "kyc.read", "kyc.documents.read", "kyc.review", "limits.override", "denylist.read", "denylist.manage", "alerts.read", "cases.manage"];
 const SUPPORT: Permission[] = ["users.read", "kyc.read"];
-const AUDITOR: Permission[] = ["staff.read", "audit.read", "users.read", "kyc.read", "denylist.read"];
+const AUDITOR: Permission[] = ["staff.read", "audit.read", "users.read", "kyc.read", "denylist.read", "alerts.read"];
 const ids = (permissions: Permission[]) => visibleSections({ permissions }).map((section) => section.id);
 
 describe("the sections a role sees", () => {
   it("shows an admin everything, the staff list included", () => {
-    expect(ids(ADMIN)).toEqual(["kyc", "users", "denylist", "markets", "audit", "staff"]);
+    expect(ids(ADMIN)).toEqual(["kyc", "alerts", "cases", "risk", "users", "denylist", "markets", "audit", "staff"]);
   });
 
-  it("hides the market switches and the staff list from compliance", () => {
-    expect(ids(COMPLIANCE)).toEqual(["kyc", "users", "denylist", "audit"]);
+  it("hides the market switches and the staff list from compliance, and shows it alerts, cases and market risk", () => {
+    expect(ids(COMPLIANCE)).toEqual(["kyc", "alerts", "cases", "risk", "users", "denylist", "audit"]);
   });
 
   it("shows support only the KYC queue and the users, and the auditor reads without switches", () => {
     expect(ids(SUPPORT)).toEqual(["kyc", "users"]);
-    expect(ids(AUDITOR)).toEqual(["kyc", "users", "denylist", "audit", "staff"]);
+    expect(ids(AUDITOR)).toEqual(["kyc", "alerts", "cases", "risk", "users", "denylist", "audit", "staff"]);
   });
 });
 
@@ -38,5 +38,12 @@ describe("can", () => {
     expect(can({ permissions: SUPPORT }, "kyc.documents.read")).toBe(false);
     expect(can({ permissions: COMPLIANCE }, "kyc.documents.read")).toBe(true);
     expect(can(null, "kyc.read")).toBe(false);
+  });
+
+  it("gives compliance the case actions but not the market risk controls", () => {
+    expect(can({ permissions: COMPLIANCE }, "cases.manage")).toBe(true);
+    expect(can({ permissions: COMPLIANCE }, "risk.manage")).toBe(false);
+    expect(can({ permissions: AUDITOR }, "cases.manage")).toBe(false);
+    expect(can({ permissions: ADMIN }, "risk.manage")).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
 import type { MessageKey } from "../../i18n";
 import type { Permission, StaffMember } from "./staff-types";
 
-export type SectionId = "kyc" | "users" | "denylist" | "markets" | "audit" | "staff";
+export type SectionId = "alerts" | "cases" | "risk" | "kyc" | "users" | "denylist" | "markets" | "audit" | "staff";
 
 export interface Section {
   id: SectionId;
@@ -16,6 +16,10 @@ export interface Section {
 
 export const SECTIONS: readonly Section[] = [
   { id: "kyc", needs: "kyc.read", title: "backoffice.kyc.title" },
+  // Reading alerts, cases and the market risk state needs alerts.read; their actions cases.manage / risk.manage.
+  { id: "alerts", needs: "alerts.read", title: "backoffice.alerts.title" },
+  { id: "cases", needs: "alerts.read", title: "backoffice.cases.title" },
+  { id: "risk", needs: "alerts.read", title: "backoffice.risk.title" },
   { id: "users", needs: "users.read", title: "backoffice.users.title" },
   { id: "denylist", needs: "denylist.read", title: "backoffice.denylist.title" },
   // The market list is public; the section is its state switches.

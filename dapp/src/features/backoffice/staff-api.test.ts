@@ -56,6 +56,49 @@ describe("the staff API client", () => {
     expect(JSON.parse(String(sent[3]?.init.body))).toEqual({ state: "halted", reason: "oracle incident" });
   });
 
+  it("sends the case, alert and market risk actions to their routes with the CSRF token", async () => {
+    const sent = answer(200, {});
+    await staffApi.openCase([3, 4], "Structuring by 0x9965");
+    await staffApi.closeAlert(5, "duplicate of #4");
+    await staffApi.assignCase(9, "ada@hdex.example");
+    await staffApi.addCaseNote(9, "called the customer");
+    await staffApi.setCaseStatus(9, "escalated", null);
+    await staffApi.setCaseStatus(9, "closed", "documents match");
+    await staffApi.setMarketRisk("WETH-USDC", { bandBps: 300, maxOrderBase: null });
+    await staffApi.endHalt("WETH-USDC");
+    await staffApi.resumeWithdrawals("difference explained");
+    expect(sent.map((s) => `${s.init.method} ${s.url}`)).toEqual([
+      "POST /v1/staff/cases",
+      "POST /v1/staff/alerts/5/close",
+      "POST /v1/staff/cases/9/assign",
+      "POST /v1/staff/cases/9/notes",
+      "POST /v1/staff/cases/9/status",
+      "POST /v1/staff/cases/9/status",
+      "PUT /v1/staff/markets/WETH-USDC/risk",
+      "DELETE /v1/staff/markets/WETH-USDC/halt",
+      "POST /v1/staff/risk/withdrawals/resume",
+    ]);
+    expect(sent.every((s) => headers(s)[CSRF_HEADER] === "csrf-token-of-this-session")).toBe(true);
+    expect(sent.map((s) => (s.init.body === undefined ? null : JSON.parse(String(s.init.body))))).toEqual([
+      { alertIds: [3, 4], title: "Structuring by 0x9965" },
+      { reason: "duplicate of #4" },
+      { assignee: "ada@hdex.example" },
+      { body: "called the customer" },
+      { status: "escalated" },
+      { status: "closed", reason: "documents match" },
+      { bandBps: 300, maxOrderBase: null },
+      null,
+      { reason: "difference explained" },
+    ]);
+  });
+
+  it("reads alerts with their filters and cursor", async () => {
+    const sent = answer(200, { alerts: [], nextCursor: null });
+    await staffApi.alerts({ status: "open", severity: "critical" }, "c-2", 50);
+    expect(sent[0]?.url).toBe("/v1/staff/alerts?status=open&severity=critical&limit=50&cursor=c-2");
+    expect(headers(sent[0])).not.toHaveProperty(CSRF_HEADER);
+  });
+
   it("sends no CSRF token on reads, and the cookie on all", async () => {
     const sent = answer(200, { submissions: [], next: null });
     await staffApi.submissions("pending", "cursor-1", 25);

@@ -7,12 +7,20 @@
 import { ApiError, api, type Download, type Query } from "../../lib/api-client";
 import { createStore } from "../../lib/store";
 import type {
+  Alert,
+  AlertPage,
   AuditPage,
+  Case,
+  CaseDetail,
+  CasePage,
+  CaseStatus,
   Challenge,
   DenyEntry,
   LimitOverride,
   MarketStateName,
+  RiskSettingsChange,
   SignedIn,
+  StaffMarketRisk,
   StaffMember,
   StaffSession,
   StaffSubmission,
@@ -20,6 +28,7 @@ import type {
   SubmissionStatus,
   UserDetail,
   UserHit,
+  WithdrawalPauseState,
 } from "./staff-types";
 import type { Limits } from "../account";
 import type { Market } from "../../lib/api-types";
@@ -62,6 +71,7 @@ export const staffHttp = {
   get: <T>(path: string, query?: Query) => guarded(() => api.get<T>(path, { query })),
   post: <T>(path: string, body?: unknown) => guarded(() => api.post<T>(path, body, { headers: csrfHeaders() })),
   put: <T>(path: string, body?: unknown) => guarded(() => api.put<T>(path, body, { headers: csrfHeaders() })),
+  delete: <T>(path: string, body?: unknown) => guarded(() => api.delete<T>(path, body, { headers: csrfHeaders() })),
   download: (path: string) => guarded(() => api.download(path)),
 };
 
@@ -112,6 +122,26 @@ export const staffApi = {
   setMarketState: (market: string, state: MarketStateName, reason: string) =>
     staffHttp.post<Market>(`/v1/staff/markets/${enc(market)}/state`, { state, reason }),
 
+  // alerts and cases
+  alerts: (filter: Query, cursor: string | null, limit = 50) =>
+    staffHttp.get<AlertPage>("/v1/staff/alerts", { ...filter, limit, cursor }),
+  closeAlert: (id: number, reason: string) => staffHttp.post<Alert>(`/v1/staff/alerts/${id}/close`, { reason }),
+  openCase: (alertIds: readonly number[], title: string) => staffHttp.post<Case>("/v1/staff/cases", { alertIds, title }),
+  cases: (filter: Query, cursor: string | null, limit = 50) => staffHttp.get<CasePage>("/v1/staff/cases", { ...filter, limit, cursor }),
+  caseDetail: (id: number) => staffHttp.get<CaseDetail>(`/v1/staff/cases/${id}`),
+  assignCase: (id: number, assignee: string) => staffHttp.post<Case>(`/v1/staff/cases/${id}/assign`, { assignee }),
+  addCaseNote: (id: number, body: string) => staffHttp.post<unknown>(`/v1/staff/cases/${id}/notes`, { body }),
+  setCaseStatus: (id: number, status: CaseStatus, reason: string | null) =>
+    staffHttp.post<Case>(`/v1/staff/cases/${id}/status`, reason ? { status, reason } : { status }),
+
+  // market risk
+  marketRisk: (market: string) => staffHttp.get<StaffMarketRisk>(`/v1/staff/markets/${enc(market)}/risk`),
+  setMarketRisk: (market: string, change: RiskSettingsChange) =>
+    staffHttp.put<StaffMarketRisk>(`/v1/staff/markets/${enc(market)}/risk`, change),
+  endHalt: (market: string) => staffHttp.delete<StaffMarketRisk>(`/v1/staff/markets/${enc(market)}/halt`),
+  withdrawalPause: () => staffHttp.get<WithdrawalPauseState>("/v1/staff/risk/withdrawals"),
+  resumeWithdrawals: (reason: string) => staffHttp.post<WithdrawalPauseState>("/v1/staff/risk/withdrawals/resume", { reason }),
+
   // audit log
   auditLog: (filter: Query, cursor: string | null, limit = 50) =>
     staffHttp.get<AuditPage>("/v1/staff/audit-log", { ...filter, limit, cursor }),
@@ -121,3 +151,11 @@ export const staffApi = {
   invite: (email: string, role: string) => staffHttp.post<StaffMember>("/v1/staff/staff", { email, role }),
   disable: (id: number, reason: string) => staffHttp.post<StaffMember>(`/v1/staff/staff/${id}/disable`, { reason }),
 };
+
+/** Where a case's report for the regulator is downloaded (the session cookie rides along: same origin). */
+export function caseReportUrl(id: number, format: "json" | "html"): string {
+  return `/v1/staff/cases/${id}/report?format=${format}`;
+}
+
+/** The live alert stream (Server-Sent Events, event `alert`). */
+export const ALERT_STREAM_URL = "/v1/staff/alerts/stream";

@@ -1,5 +1,6 @@
 /** Shapes of the staff API's JSON (README "Back office", issue 13). Amounts are decimal strings of base units. */
 import type { Limits, Profile, Submission, SubmissionStatus } from "../account";
+import type { MarketHalt, MarketRisk } from "../../lib/api-types";
 
 export type Role = "admin" | "compliance" | "support" | "auditor";
 
@@ -14,7 +15,10 @@ export type Permission =
   | "limits.override"
   | "denylist.read"
   | "denylist.manage"
-  | "market.state";
+  | "market.state"
+  | "alerts.read"
+  | "cases.manage"
+  | "risk.manage";
 
 export interface StaffMember {
   id: number;
@@ -195,4 +199,100 @@ export interface AuditEntry {
 export interface AuditPage {
   entries: AuditEntry[];
   next: string | null;
+}
+
+// ------------------------------------------------------------------ alerts and cases (issue 14)
+
+export type AlertSeverity = "info" | "warning" | "critical";
+export type AlertStatus = "open" | "acknowledged" | "closed";
+
+/** One alert of the alert store (deduplicated while open: `occurrences` counts its repeats). */
+export interface Alert {
+  id: number;
+  /** What raised it: `market.circuit_breaker`, `aml.structuring`, ... (backend/alerts/store.py AlertKind). */
+  kind: string;
+  severity: AlertSeverity;
+  /** What it is about (a market, a wallet), when it is about one thing. */
+  subject: string | null;
+  message: string;
+  details: Record<string, unknown> | null;
+  status: AlertStatus;
+  caseId: number | null;
+  occurrences: number;
+  createdAt: number | null;
+  lastSeenAt: number | null;
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  nextCursor: string | null;
+}
+
+export type CaseStatus = "open" | "investigating" | "escalated" | "closed";
+
+export interface Case {
+  id: number;
+  title: string;
+  subject: string | null;
+  status: CaseStatus;
+  assignee: string | null;
+  closeReason: string | null;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  alertIds: number[];
+}
+
+export interface CasePage {
+  cases: Case[];
+  nextCursor: string | null;
+}
+
+export interface CaseNote {
+  id: number;
+  author: string;
+  body: string;
+  createdAt: number;
+}
+
+export interface CaseDetail {
+  case: Case;
+  alerts: Alert[];
+  notes: CaseNote[];
+}
+
+// ------------------------------------------------------------------ market risk (issue 14)
+
+export type { MarketHalt, MarketRisk };
+
+export interface StaffMarketRisk {
+  market: string;
+  settings: MarketRisk;
+  halt: MarketHalt | null;
+}
+
+/** The settings a PUT may change: numbers of basis points and seconds, amounts as decimal strings; null = the default. */
+export type RiskSettingsChange = Partial<{
+  bandBps: number | null;
+  breakerBps: number | null;
+  alertBps: number | null;
+  windowS: number | null;
+  cooldownS: number | null;
+  feedAlertBps: number | null;
+  feedHaltBps: number | null;
+  maxOrderBase: string | null;
+  maxOrderNotional: string | null;
+  maxOpenNotional: string | null;
+}>;
+
+export interface WithdrawalPauseEntry {
+  id: number;
+  reason: string;
+  details: Record<string, unknown> | null;
+  raisedAt: number;
+}
+
+export interface WithdrawalPauseState {
+  paused: boolean;
+  pauses: WithdrawalPauseEntry[];
 }

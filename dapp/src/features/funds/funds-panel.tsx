@@ -19,6 +19,8 @@ import { useWallet } from "../wallet";
 import { deposit, withdraw, TransactionReverted, type DepositStage, type WithdrawalStage } from "./transfers";
 import { TransferList, type Transfer } from "./transfer-list";
 import type { Direction } from "./transfer-steps";
+import { EMPTY_TRAVEL_RULE, travelRuleBody, travelRuleProblems, useTravelRuleQuote, type TravelRuleDraft } from "./travel-rule";
+import { TravelRuleFields } from "./travel-rule-fields";
 import "./funds.css";
 
 
@@ -37,6 +39,11 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const walletBalances = useWalletBalances(tokens);
   const exchangeBalances = useExchangeBalances(wallet.address);
   const fees = useAccountFees(wallet.address);
+  const [travelRule, setTravelRule] = useState<TravelRuleDraft>(EMPTY_TRAVEL_RULE);
+  const typed = token ? parseUnits(quantity, token.decimals) : null;
+  const travelRuleQuote = useTravelRuleQuote(token?.address ?? null, typed?.ok && typed.value > 0n ? typed.value : null);
+  // Worth the travel-rule threshold or more (the server values it): the withdrawal carries the person's details.
+  const travelRuleNeeded = typed?.ok === true && typed.value > 0n && travelRuleQuote.data?.required === true;
 
   const inWallet = token ? (walletBalances.data?.get(token.address.toLowerCase()) ?? null) : null;
   const available = token && wallet.address ? availableOf(exchangeBalances.data, token.address) : null;
@@ -77,6 +84,8 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
     }
     const { address, walletClient, publicClient } = wallet;
     if (!ready || !token || !address || !walletClient || !publicClient || !eip712.data || problem(direction)) return;
+    const identified = direction === "withdrawal" && travelRuleNeeded;
+    if (identified && Object.keys(travelRuleProblems(travelRule)).length > 0) return;
     const parsed = parseUnits(quantity, token.decimals);
     if (!parsed.ok) return;
     const amount = parsed.value;
@@ -94,11 +103,12 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
         });
       } else {
         const rate = fees.data?.withdrawalFeeRate ?? 0;
+        const details = identified ? travelRuleBody(travelRule, address) : undefined;
         await withdraw({ address, walletClient }, eip712.data, tokenAddress, amount, rate, (view) => {
           const stage: WithdrawalStage = view.status;
           update(id, { stage, txHash: view.txHash, error: view.failure });
           refreshBalances();
-        });
+        }, details);
       }
     } catch (error) {
       const text = error instanceof TransactionReverted ? t("funds.reverted") : tradingErrorText(error, t);
@@ -109,6 +119,8 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const fieldError = attempted ? problem(attempted) : null;
   const amountText = (value: bigint | null) =>
     token && value !== null ? `${formatUnits(value, token.decimals, { locale })} ${token.symbol}` : t("common.none");
+  const quote = travelRuleQuote.data;
+  const threshold = quote ? `${formatUnits(BigInt(quote.threshold), quote.reference.decimals, { locale })} ${quote.reference.symbol}` : "";
   const fillWith = (value: bigint | null) => {
     if (token && value !== null) setQuantity(formatUnits(value, token.decimals, { locale: "en-US" }).replace(/,/g, ""));
   };
@@ -143,6 +155,14 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
           suffix={token?.symbol}
           error={fieldError}
         />
+        {travelRuleNeeded ? (
+          <TravelRuleFields
+            draft={travelRule}
+            onChange={setTravelRule}
+            threshold={threshold}
+            problems={attempted === "withdrawal" ? travelRuleProblems(travelRule) : {}}
+          />
+        ) : null}
         <dl className="funds__balances">
           <div>
             <dt>{t("funds.inWallet")}</dt>

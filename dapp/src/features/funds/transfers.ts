@@ -97,7 +97,8 @@ export async function deposit(
   if (credited) onStage("credited", hash);
 }
 
-/** Sign and request a withdrawal of `amount` of `token` to the wallet itself, reporting each status. */
+/** Sign and request a withdrawal of `amount` of `token` to the wallet itself (with its travel-rule data,
+ * if any), reporting each status. */
 export async function withdraw(
   { address, walletClient }: Omit<Chain, "publicClient">,
   eip712: Eip712Info,
@@ -105,11 +106,12 @@ export async function withdraw(
   amount: bigint,
   feeRate: number,
   onStatus: (view: WithdrawalView) => void,
+  travelRule?: Record<string, unknown>,
 ): Promise<void> {
   const expiry = BigInt(Math.floor(Date.now() / 1000)) + WITHDRAWAL_LIFETIME_S;
   const message = withdrawalMessage(address, token, amount, feeRate, freshNonce(), expiry);
   const signature = await signTyped(walletClient, address, eip712, "Withdrawal", message);
-  const accepted = await api.post<WithdrawalView>("/v1/withdrawals", withdrawalBody(message, signature));
+  const accepted = await api.post<WithdrawalView>("/v1/withdrawals", withdrawalBody(message, signature, travelRule));
   onStatus(accepted);
   let last = `${accepted.status}|${accepted.txHash}`;
   await follow(async () => {

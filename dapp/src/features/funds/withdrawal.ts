@@ -38,8 +38,13 @@ export function withdrawalMessage(
   return { wallet, token, amount, maxFee: withdrawalFee(amount, feeRate), recipient: wallet, nonce, expiry };
 }
 
-/** The `POST /v1/withdrawals` body: every number as a decimal string. */
-export function withdrawalBody(message: WithdrawalMessage, signature: string): Record<string, unknown> {
+/** The `POST /v1/withdrawals` body: every number as a decimal string; travel-rule data (unsigned) beside
+ * the signed withdrawal when given. */
+export function withdrawalBody(
+  message: WithdrawalMessage,
+  signature: string,
+  travelRule?: Record<string, unknown>,
+): Record<string, unknown> {
   const wire = Object.fromEntries(Object.entries(message).map(([name, value]) => [name, String(value)]));
-  return { withdrawal: wire, signature };
+  return travelRule ? { withdrawal: wire, signature, travelRule } : { withdrawal: wire, signature };
 }

@@ -1,8 +1,9 @@
-/** Last price, 24h change, high, low and volume of the selected market. */
+/** Last price, 24h change, high, low and volume of the selected market, and why it is halted when it is. */
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
 import { formatBaseAmount, formatPrice } from "../../lib/market";
+import { MarketHaltNotice } from "./market-halt";
 import { MARKET_STATE_KEYS } from "./market-selector";
 import { change24h, useTicker } from "./use-ticker";
 
@@ -50,6 +51,7 @@ export function MarketHeader({ market }: { market: Market }) {
           ) : null}
         </dl>
       )}
+      <MarketHaltNotice market={market} />
     </section>
   );
 }

@@ -15,7 +15,7 @@ import { formatUnits, parseUnits } from "../../lib/format";
 import { formatPrice, priceInputText, priceSourceOf } from "../../lib/market";
 import { usePriceSelection } from "../../lib/price-selection";
 import { availableOf, feeRatesFor, useAccountFees, useExchangeBalances } from "../balances";
-import { useTicker } from "../markets";
+import { isHalted, useTicker } from "../markets";
 import { useWallet } from "../wallet";
 import { tradingErrorText } from "./error-text";
 import { orderNonces } from "./order-nonces";
@@ -56,7 +56,7 @@ function opposite(book: BookSnapshot | undefined, side: Side): Level[] {
 }
 
 export function OrderForm({ market }: { market: Market }) {
-  const { t, locale, formatPercent } = useI18n();
+  const { t, locale, formatPercent, formatDateTime } = useI18n();
   const wallet = useWallet();
   const ids = useId();
   const [side, setSide] = useState<Side>("buy");
@@ -337,15 +337,20 @@ export function OrderForm({ market }: { market: Market }) {
             {tradingErrorText(submitError, t)}
           </p>
         ) : null}
-        {market.state !== "open" ? (
-          <p className="form-error" role="alert">
-            {t("order.marketClosed")}
+        {market.state !== "open" || isHalted(market) ? (
+          <p className="form-error" role="alert" id={`${ids}-closed`}>
+            {market.halt
+              ? market.halt.until !== null
+                ? t("order.haltedUntil", { until: formatDateTime(market.halt.until) })
+                : t("order.halted")
+              : t("order.marketClosed")}
           </p>
         ) : null}
         <button
           type="submit"
           className={`button order-form__submit button--${side}`}
-          disabled={market.state !== "open" || wallet.wrongChain}
+          disabled={market.state !== "open" || isHalted(market) || wallet.wrongChain}
+          aria-describedby={market.state !== "open" || isHalted(market) ? `${ids}-closed` : undefined}
         >
           {t(side === "buy" ? "order.buy" : "order.sell")}
         </button>
