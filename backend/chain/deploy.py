@@ -23,6 +23,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import Nonce
+from web3.utils.address import get_create_address
 
 from backend.chain.artifacts import load_artifact
 from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEPLOYER_INDEX, DEV_KEYS, OPERATOR_INDEX, TRADER_INDICES
@@ -58,15 +60,22 @@ class DeployedStack:
 
 
 class _Deployer:
-    """Signs and sends transactions from one key, tracking its nonce locally."""
+    """Signs and sends transactions from one key, tracking its nonce locally.
+
+    `send_*` sends without waiting and `settle` then waits for every receipt sent since: on a chain that mines
+    a block every N seconds (`hdex up`'s anvil), transactions sent together land in one block, so a batch
+    costs one block time rather than one per transaction. `deploy` and `call` send and settle at once.
+    """
 
     def __init__(self, w3: Web3, key: str) -> None:
         self.w3 = w3
         self.account: LocalAccount = Account.from_key(key)
         self.nonce: int = int(w3.eth.get_transaction_count(self.account.address, "pending"))
         self.chain_id = w3.eth.chain_id
+        # (transaction hash, step, the address a deployment creates) sent and not yet settled, in nonce order
+        self._unsettled: list[tuple[Any, str, str | None]] = []
 
-    def _send(self, tx: dict[str, Any], step: str) -> Any:
+    def _send(self, tx: dict[str, Any], step: str, creates: str | None = None) -> None:
         tx.setdefault("from", self.account.address)
         tx["nonce"] = self.nonce
         tx["chainId"] = self.chain_id
@@ -75,23 +84,45 @@ class _Deployer:
         signed = self.account.sign_transaction(tx)
         tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
         self.nonce += 1
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
-        if receipt["status"] != 1:
-            raise DeployError(f"{step} failed in transaction {tx_hash.hex()}")
-        return receipt
+        self._unsettled.append((tx_hash, step, creates))
 
-    def deploy(self, name: str, *args: Any) -> tuple[Contract, int]:
+    def settle(self) -> list[Any]:
+        """Waits for the receipt of every transaction sent since the last settle; each must have succeeded
+        (and a deployment created the address its sender and nonce gave). Returns them in nonce order."""
+        unsettled, self._unsettled = self._unsettled, []
+        receipts = []
+        for tx_hash, step, creates in unsettled:
+            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
+            if receipt["status"] != 1:
+                raise DeployError(f"{step} failed in transaction {tx_hash.hex()}")
+            if creates is not None and Web3.to_checksum_address(str(receipt["contractAddress"])) != creates:
+                raise DeployError(f"{step} created {receipt['contractAddress']}, not {creates}")
+            if creates is not None:
+                log.info("contract deployed name=%s address=%s", step.removeprefix("deploy "), creates)
+            receipts.append(receipt)
+        return receipts
+
+    def send_deploy(self, name: str, *args: Any) -> Contract:
+        """Sends the deployment of `name` unsettled; the contract's address follows from sender and nonce."""
         artifact = load_artifact(name)
         factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        address = get_create_address(self.account.address, Nonce(self.nonce))
         tx = factory.constructor(*args).build_transaction({"from": self.account.address, "nonce": self.nonce})
-        receipt = self._send(dict(tx), f"deploy {name}")
-        address = Web3.to_checksum_address(receipt["contractAddress"])
-        log.info("contract deployed name=%s address=%s", name, address)
-        return self.w3.eth.contract(address=address, abi=artifact.abi), int(receipt["blockNumber"])
+        self._send(dict(tx), f"deploy {name}", creates=address)
+        return self.w3.eth.contract(address=address, abi=artifact.abi)
+
+    def deploy(self, name: str, *args: Any) -> tuple[Contract, int]:
+        contract = self.send_deploy(name, *args)
+        return contract, int(self.settle()[-1]["blockNumber"])
+
+    def send_call(self, fn: Any, step: str) -> None:
+        """Sends the call unsettled."""
+        tx = fn.build_transaction({"from": self.account.address, "nonce": self.nonce})
+        self._send(dict(tx), step)
 
     def call(self, fn: Any, step: str) -> Any:
-        tx = fn.build_transaction({"from": self.account.address, "nonce": self.nonce})
-        return self._send(dict(tx), step)
+        self.send_call(fn, step)
+        return self.settle()[-1]
 
 
 def deploy_core(
@@ -134,7 +165,14 @@ def execute_through_custody(
 
 
 def _execute(
-    sender: _Deployer, custody: Contract, owner_keys: Sequence[str], target: str, data: bytes, value: int = 0
+    sender: _Deployer,
+    custody: Contract,
+    owner_keys: Sequence[str],
+    target: str,
+    data: bytes,
+    value: int = 0,
+    *,
+    settle: bool = True,
 ) -> Any:
     w3 = sender.w3
     deadline = int(w3.eth.get_block("latest")["timestamp"]) + 3600
@@ -149,7 +187,8 @@ def _execute(
     )
     signatures = sign_all(transaction, owner_keys)
     fn = custody.functions.execute(Web3.to_checksum_address(target), value, data, deadline, signatures)
-    return sender.call(fn, f"custody execute on {target}")
+    sender.send_call(fn, f"custody execute on {target}")
+    return sender.settle()[-1] if settle else None
 
 
 def deploy_dev_stack(w3: Web3) -> DeployedStack:
@@ -162,21 +201,29 @@ def deploy_dev_stack(w3: Web3) -> DeployedStack:
     owner_keys = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES]
     owners = [Account.from_key(k).address for k in owner_keys]
     operator = Account.from_key(DEV_KEYS[OPERATOR_INDEX]).address
-    deployer_key = DEV_KEYS[DEPLOYER_INDEX]
-    custody, exchange, first_block = deploy_core(w3, deployer_key, owners, DEV_THRESHOLD, operator)
-
-    deployer = _Deployer(w3, deployer_key)
+    deployer = _Deployer(w3, DEV_KEYS[DEPLOYER_INDEX])
+    # Sent in batches, each settled before a transaction that reads what it wrote (a token to list and mint,
+    # Custody's nonce): three blocks rather than seventeen, in the same nonce order (so the same addresses).
+    custody = deployer.send_deploy("Custody", owners, DEV_THRESHOLD, DEV_TIMELOCK_DELAY)
+    exchange = deployer.send_deploy(
+        "Exchange", custody.address, operator, custody.address, DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, DEV_EXIT_DELAY
+    )
     contracts: dict[str, str] = {"Custody": str(custody.address), "Exchange": str(exchange.address)}
     traders = [Account.from_key(DEV_KEYS[i]).address for i in TRADER_INDICES]
+    first_block: int | None = None
     for symbol, name, decimals, whole in DEV_TOKENS:
-        token, _ = deployer.deploy("TestERC20", name, symbol, decimals)
+        token = deployer.send_deploy("TestERC20", name, symbol, decimals)
+        receipts = deployer.settle()
+        first_block = int(receipts[0]["blockNumber"]) if first_block is None else first_block
         contracts[symbol] = str(token.address)
         data = Web3.to_bytes(hexstr=exchange.encode_abi("setTokenListed", args=[token.address, True]))
-        _execute(deployer, custody, owner_keys[:DEV_THRESHOLD], exchange.address, data)
+        _execute(deployer, custody, owner_keys[:DEV_THRESHOLD], exchange.address, data, settle=False)
         for trader in traders:
-            deployer.call(token.functions.mint(trader, whole * 10**decimals), f"mint {symbol}")
-    feed, _ = deployer.deploy("DevPriceFeed", DEV_FEED_DECIMALS, "WETH / USDC", DEV_FEED_ANSWER)
+            deployer.send_call(token.functions.mint(trader, whole * 10**decimals), f"mint {symbol}")
+    feed = deployer.send_deploy("DevPriceFeed", DEV_FEED_DECIMALS, "WETH / USDC", DEV_FEED_ANSWER)
+    deployer.settle()
     contracts["DevPriceFeed"] = str(feed.address)
+    assert first_block is not None  # DEV_TOKENS is not empty
     log.info("dev stack deployed block=%d %s", first_block, contracts)
     return DeployedStack(contracts=contracts, block_number=first_block)
 

@@ -27,7 +27,8 @@ STARTUP_TIMEOUT_S = 180
 # Half-second blocks, one confirmation, settle at once, the engine host syncing twice a second, and
 # rate limits no test reaches (every page of every test comes from 127.0.0.1); KYC tier limits ten times
 # the defaults, so that the trading tests' unverified wallets trade whole WETH and test_kyc_and_limits
-# still meets level 0's limits with 15,000 USDC.
+# still meets level 0's limits with 15,000 USDC; a travel-rule threshold above every withdrawal of theirs (the
+# dApp's travel-rule fields are vitest's: dapp/src/features/funds).
 FAST_SETTINGS = {
     "HDEX_ENV": "development",
     "HDEX_ANVIL_BLOCK_TIME": "0.5",
@@ -39,6 +40,7 @@ FAST_SETTINGS = {
     "HDEX_RATE_LIMIT_IP": "100000/minute",
     "HDEX_RATE_LIMIT_AUTH": "10000/minute",
     "HDEX_RATE_LIMIT_FAUCET": "10000/minute",
+    "HDEX_TRAVEL_RULE_THRESHOLD": str(10**30),
     "HDEX_LIMITS_TIERS": json.dumps({
         "0": {"withdrawalDaily": "10000", "withdrawal30d": "50000", "maxOrderNotional": "10000"},
         "1": {"withdrawalDaily": "50000", "withdrawal30d": "250000", "maxOrderNotional": "50000"},

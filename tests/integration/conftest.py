@@ -20,6 +20,7 @@ import socket
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,30 +74,67 @@ def empty_sqlite_url(tmp_path: Path) -> str:
 
 
 class PostgresServer:
-    """Creates and drops databases (named hdex_test_*, so concurrent sessions never collide) on one server."""
+    """Creates and drops databases (named hdex_test_*, so concurrent sessions never collide) on one server.
+
+    A copy of a template takes PostgreSQL most of a second to make and some tenths to drop: so while
+    a test runs on its copy, the next test's copy is made (`prepared`) and the last one dropped by a thread
+    of the session. Each test still gets a database of its own, copied whole from the template.
+    """
 
     def __init__(self, url: str) -> None:
         self._url = make_url(url)
         self._admin: Engine = create_engine(self._url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        # One thread makes the copies, another drops them: a test waiting for its copy never waits for a drop.
+        self._maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hdex-test-postgres-make")
+        self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hdex-test-postgres-drop")
+        self._prepared: dict[str, Future[str]] = {}  # template -> its next copy, being made
+        self._dropping: list[Future[None]] = []
 
     def url_of(self, name: str) -> str:
         database: URL = self._url.set(database=name)
         return database.render_as_string(hide_password=False)
 
-    @contextmanager
-    def database(self, template: str | None = None) -> Iterator[str]:
-        """A new database (a copy of `template`, else empty) for the block; dropped after it."""
+    def _create(self, template: str | None) -> str:
         name = f"hdex_test_{uuid.uuid4().hex[:12]}"
         copy_of = f' TEMPLATE "{template}"' if template else ""
         with self._admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
+        return name
+
+    def _drop(self, name: str) -> None:
+        with self._admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    @contextmanager
+    def database(self, template: str | None = None) -> Iterator[str]:
+        """A new database (a copy of `template`, else empty) for the block; dropped after it."""
+        prepared = self._prepared.pop(template, None) if template else None
+        name = prepared.result() if prepared is not None else self._create(template)
+        if template:
+            self._prepared[template] = self._maker.submit(self._create, template)
         try:
             yield self.url_of(name)
         finally:
-            with self._admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if template:
+                self._dropping.append(self._dropper.submit(self._drop, name))
+            else:  # a template among them: dropped before the block ends
+                self._drop(name)
+
+    def forget_template(self, template: str) -> None:
+        """Drops the copy of `template` made ahead, so that the template itself can be dropped."""
+        prepared = self._prepared.pop(template, None)
+        if prepared is not None:
+            self._drop(prepared.result())
 
     def dispose(self) -> None:
+        """Waits for the databases being made or dropped and drops those made ahead; an error of a drop
+        made in the background is raised here."""
+        for template in list(self._prepared):
+            self.forget_template(template)
+        self._maker.shutdown(wait=True)
+        self._dropper.shutdown(wait=True)
+        for dropped in self._dropping:
+            dropped.result()
         self._admin.dispose()
 
 
@@ -116,7 +154,9 @@ def migrated_postgres_template(postgres_server: PostgresServer) -> Iterator[str]
     (CREATE DATABASE ... TEMPLATE copies it whole: tables, rows the migrations wrote, sequences)."""
     with postgres_server.database() as url:
         migrate.upgrade(url)  # its engine is disposed: a template must have no open connection
-        yield str(make_url(url).database)
+        template = str(make_url(url).database)
+        yield template
+        postgres_server.forget_template(template)
 
 
 @pytest.fixture

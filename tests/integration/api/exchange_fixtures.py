@@ -89,11 +89,16 @@ class Exchange:
         app: Any = self.client.app
         self.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
 
+    def drain(self) -> None:
+        """Wait until the engine host's open batch is written to the database."""
+        app: Any = self.client.app
+        self.client.portal.call(app.state.trading.host.drain)  # type: ignore[union-attr]
+
     def state(self) -> dict[str, Any]:
         """Everything a rejected request must leave untouched: trading tables, ledger, engine."""
         app: Any = self.client.app
         host = app.state.trading.host
-        self.client.portal.call(host.drain)  # type: ignore[union-attr]
+        self.drain()
         with self.container.uow() as uow:
             tables = {
                 model.__tablename__: sorted(

@@ -144,7 +144,7 @@ def seen_on_chain(exchange: Exchange, name: str, args: dict[str, Any], log_index
 
 
 def order_state(exchange: Exchange, order_hash: str) -> tuple[str, str | None]:
-    exchange.client.get("/v1/markets")  # a request after the sync: the host's batch is written
+    exchange.drain()  # the sync's cancels are written before the order is read back
     body = exchange.client.get(f"/v1/orders/{order_hash}").json()
     return body["status"], body["reason"]
 

@@ -4,6 +4,9 @@ of contracts/Exchange.sol with the real compiler; it is never a production contr
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -14,7 +17,7 @@ from eth_account import Account
 from web3 import Web3
 
 from backend.chain.artifacts import Artifact, load_artifact
-from backend.chain.compiler import compile_all
+from backend.chain.compiler import compile_all, compiler_config
 from backend.chain.deploy import DeployedStack
 from backend.chain.devkeys import DEPLOYER_INDEX, DEV_KEYS, OPERATOR_INDEX
 from backend.paths import CONTRACTS_DIR, PROJECT_ROOT
@@ -32,12 +35,15 @@ LIMIT_CHECKS = (
     "        if (!TradeMath.satisfiesSellLimit(base, quote, sell.limitPrice)) return _limitViolated(sell);\n",
     "        if (!TradeMath.satisfiesBuyLimit(base, quote, buy.limitPrice)) return _limitViolated(buy);\n",
 )
+VARIANT_CACHE = PROJECT_ROOT / "var" / "test-cache" / "audit-variant"
 
 
 @pytest.fixture(scope="module")
 def variant_artifact() -> Iterator[Artifact]:
     """The Exchange without its two limit-price checks, compiled from a copy (under var/: the compiler
-    reads sources relative to the project root)."""
+    reads sources relative to the project root). The compiled artifact is kept in var/test-cache under a
+    hash of the copy's sources and the compiler settings, so that only a run with other sources or settings
+    compiles again (solc takes 13-24 s over the Exchange)."""
     workdir = PROJECT_ROOT / "var" / f"audit-variant-{uuid.uuid4().hex[:8]}"
     sources = workdir / "contracts"
     try:
@@ -51,10 +57,27 @@ def variant_artifact() -> Iterator[Artifact]:
         for check in LIMIT_CHECKS:
             text = text.replace(check, "")
         exchange.write_text(text, encoding="utf-8")
-        compile_all(sources, workdir / "build" / "contracts")
-        yield load_artifact("Exchange", workdir / "build" / "contracts")
+        cached = VARIANT_CACHE / f"Exchange-{_compile_key(sources)}.json"
+        if not cached.is_file():
+            compile_all(sources, workdir / "build" / "contracts")
+            VARIANT_CACHE.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+            shutil.copyfile(workdir / "build" / "contracts" / "Exchange.json", partial)
+            os.replace(partial, cached)  # whole or absent, for a session running beside this one
+        shutil.copyfile(cached, workdir / "Exchange.json")
+        yield load_artifact("Exchange", workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _compile_key(sources: Path) -> str:
+    """sha256 over the compiler settings, the OpenZeppelin release the sources import, and every source
+    file (path and text) under `sources`."""
+    digest = hashlib.sha256(json.dumps(compiler_config(), sort_keys=True).encode())
+    digest.update((PROJECT_ROOT / "node_modules" / "@openzeppelin" / "contracts" / "package.json").read_bytes())
+    for path in sorted(sources.rglob("*.sol")):
+        digest.update(path.relative_to(sources).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
 
 
 def deploy_variant(chain: DevChain, artifact: Artifact) -> DevChain:
