@@ -42,7 +42,6 @@ from backend.api.routes import (
 )
 from backend.bootstrap import Container
 from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from backend.monitoring.rescreen import frozen_order_sweeper
 from backend.trading.hosting.live import live_exchange
 
 
@@ -52,8 +51,7 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with live_exchange(app.state.container) as live:
         app.state.hub = live.hub
         app.state.trading = live.trading
-        async with frozen_order_sweeper(live.trading, app.state.container):  # sanctions freezes (issue 14)
-            yield
+        yield
 
 
 def create_app(container: Container) -> FastAPI:

@@ -4,27 +4,19 @@ that is newly blocked is frozen, its open orders cancelled, and a critical SANCT
 The freeze is a deny-list entry (`backend.trading.usecases.deny_list.deny_address`, audit-logged). Why that
 and not `FrozenFunds`: a frozen-funds row holds one deposit (it names its chain event), while the deny-list
 holds the wallet. Every door screens against it: the API refuses the wallet's withdrawals (and withdrawals
-to it), the relayer relays none of them and settles none of its fills, and the engine hosts cancel its open
-orders (`sweep_frozen_orders`, below). It also outlives the list entry that caused it: if a later version
-of the list drops the address, the wallet stays frozen until compliance staff take it off the deny-list.
+to it), the relayer relays none of them and settles none of its fills, and the engine hosts, which follow
+the deny list at every sync, refuse its new orders and cancel its open ones. It also outlives the list entry
+that caused it: if a later version of the list drops the address, the wallet stays frozen until compliance
+staff take it off the deny-list.
 
 "Active": a wallet with a positive ledger balance, an open order, or an account profile. "Newly blocked":
 blocked by a list or the oracle now, and not already on the deny-list.
-
-Orders are cancelled where the engine host runs (each API process owns its host): `sweep_frozen_orders`
-hands the host a `CancelOrder` for every open order of a deny-listed wallet, through the host's one door,
-as it does for an on-chain cancel. The sweep runs every `SWEEP_INTERVAL_S` in each API process, so an import
-from the CLI or a worker reaches every host without a direct line to it, and an order a frozen wallet places
-after its freeze is cancelled at the next sweep.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -37,20 +29,14 @@ from backend.compliance.screening import Decision
 from backend.db.models import AccountProfile, DenyListEntry, LedgerBalance, SanctionsList
 from backend.db.models import Order as OrderRow
 from backend.db.models.risk import MonitorCursor
-from backend.errors import HdexError
 from backend.statuses import OrderStatus
-from backend.trading.hosting.commands import CancelOrder
-from backend.trading.hosting.host import EngineHost
-from backend.trading.hosting.service import TradingService
 from backend.trading.rules.accounts import checksum
 from backend.trading.usecases.deny_list import deny_address
 
 log = logging.getLogger(__name__)
 
 ACTOR = "system:rescreen"  # the deny-list entries' and audit log's actor
-CANCEL_REASON = "compliance_freeze"  # the cancelled orders' reason
 LISTS_CURSOR = "rescreen.lists"  # the newest sanctions list import the last complete re-screening saw
-SWEEP_INTERVAL_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,52 +156,3 @@ def rescreen_if_lists_changed(container: Container, *, now_ms: int | None = None
             row.value = max(row.value, newest)
         uow.commit()
     return result
-
-
-async def sweep_frozen_orders(host: EngineHost, container: Container) -> list[str]:
-    """Cancel, through the host's door, every open order it holds of a deny-listed (frozen) wallet; returns
-    the hashes cancelled once durable. A halted market refuses cancels: those orders wait for the next sweep
-    (and the relayer settles none of their fills meanwhile)."""
-    denied = await asyncio.to_thread(_denied, container)
-    doomed = [tracked for tracked in list(host.orders.values()) if tracked.maker.lower() in denied]
-    cancelled: list[str] = []
-    for tracked in doomed:
-        try:
-            host.handle(CancelOrder(tracked, CANCEL_REASON))
-        except HdexError as exc:
-            log.warning("frozen wallet's order not cancelled yet", extra={"order": tracked.hash, "error": exc.message})
-            continue
-        cancelled.append(tracked.hash)
-    if cancelled:
-        await host.durable()
-        log.warning("frozen wallets' orders cancelled", extra={"orders": cancelled})
-    return cancelled
-
-
-def _denied(container: Container) -> set[str]:
-    with container.uow() as uow:
-        return set(uow.session.scalars(select(DenyListEntry.address)))
-
-
-@contextlib.asynccontextmanager
-async def frozen_order_sweeper(trading: TradingService, container: Container) -> AsyncIterator[None]:
-    """Run `sweep_frozen_orders` every `SWEEP_INTERVAL_S` while the API process serves (its lifespan)."""
-
-    async def sweep_forever() -> None:
-        while True:
-            await asyncio.sleep(SWEEP_INTERVAL_S)
-            host = trading.host
-            if host is None or host.broken is not None:
-                continue
-            try:
-                await sweep_frozen_orders(host, container)
-            except Exception:  # a sweep that dies silently leaves frozen wallets trading: log and go on
-                log.exception("frozen-order sweep failed; retrying")
-
-    task = asyncio.get_running_loop().create_task(sweep_forever())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

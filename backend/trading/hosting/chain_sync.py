@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.db.models import ChainEvent, Fill, FrozenFunds, LedgerBalance, WithdrawalRequest
+from backend.db.models import ChainEvent, DenyListEntry, Fill, FrozenFunds, LedgerBalance, WithdrawalRequest
 from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import load_markets
@@ -39,6 +39,7 @@ class SyncRead:
     released_holds: list[Hold] = field(default_factory=list)
     markets: list[Market] = field(default_factory=list)
     risk: dict[str, dict[str, Any]] = field(default_factory=dict)  # market -> its `market_risk` overrides
+    frozen: frozenset[str] = frozenset()  # the deny list (lower case): wallets compliance froze
 
 
 def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
@@ -145,6 +146,7 @@ def read_sync(
         released_holds=released,
         markets=load_markets(session),
         risk=load_market_risk(session),
+        frozen=frozenset(session.scalars(select(DenyListEntry.address))),
     )
     session.commit()
     return read

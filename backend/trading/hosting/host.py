@@ -82,6 +82,7 @@ ON_CHAIN_CANCEL_REASONS = {
     "NonceFloorRaised": "nonce_floor",
     "ExitRequested": "wallet_exiting",
 }
+FREEZE_CANCEL_REASON = "compliance_freeze"  # an order of a wallet compliance froze (deny-listed)
 
 Publisher = Callable[[list[Publication]], None]
 WalletLoader = Callable[[str], dict[str, int]]
@@ -149,6 +150,7 @@ class EngineHost:
         # market name -> its on-chain price source for stop orders (None: none); absent until first read
         self._price_sources: dict[str, PriceSource | None] = {}
         self._cancel_after = cancel_after.Deadlines()
+        self._freeze_pending = False  # a frozen wallet's order a halted market refused to cancel: try next sync
         self._next_order_seq = 1
         self._next_fill_id = 1
         self._broken: BaseException | None = None
@@ -489,12 +491,27 @@ class EngineHost:
         if read.events:
             self._batch.cursors[CHAIN_EVENT_ID] = command.event_cursor
         self._accounts.apply_read(command.read_stamp, read.balances)
+        if read.frozen != self._accounts.frozen or self._freeze_pending:
+            self._accounts.frozen = read.frozen
+            self._freeze_pending = self._cancel_frozen_orders()
         for wallet, token, amount in read.released_holds:  # fills the relayer settled or failed
             self._accounts.release(wallet, token, amount)  # announced as a `balance` message with the batch
         ts = now_ms()
         for market in read.markets:
             self._define_market(market, ts, read.risk.get(market.name))
         self._schedule_flush()
+
+    def _cancel_frozen_orders(self) -> bool:
+        """Cancel every open order of a frozen wallet; True if a halted market refused one (retried next sync)."""
+        refused = False
+        for tracked in [t for t in self._orders.values() if t.maker.lower() in self._accounts.frozen]:
+            try:
+                self._cancel(tracked, FREEZE_CANCEL_REASON)
+            except HdexError as exc:  # the relayer settles no fill of a frozen wallet meanwhile (screening)
+                refused = True
+                extra = {"order": tracked.hash, "error": exc.message}
+                log.warning("frozen wallet's order not cancelled yet", extra=extra)
+        return refused
 
     def _tick(self, command: do.Tick) -> None:
         self._reopen_due()

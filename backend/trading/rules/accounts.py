@@ -51,6 +51,8 @@ class AccountBook:
         # Wallets with an exit requested on-chain (pending or final): the contract skips every trade of
         # theirs, so they may not trade until they cancel the exit.
         self.exiting: set[str] = set()
+        # Wallets compliance froze (the deny list, lower case): no new orders, their open ones cancelled.
+        self.frozen: frozenset[str] = frozenset()
         self.dirty: set[Key] = set()  # reservations to persist
         self.changed: set[Key] = set()  # balances or holds to announce
         self.withheld: defaultdict[Key, int] = defaultdict(int)  # by withdrawals (see the module docs)

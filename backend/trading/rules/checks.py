@@ -234,6 +234,12 @@ def check_placement(
             "cancel the exit (cancelExit) to trade again, or withdraw from the contract once it is available",
             "order.maker",
         )
+    if maker.lower() in accounts.frozen:
+        raise HdexError(
+            ErrorCode.ADDRESS_BLOCKED,
+            "compliance froze this wallet: it may not place orders (its open orders are cancelled)",
+            "order.maker",
+        )
     check_flags(request, now_ms, limits.immediate_order_max_expiry_s)
     state = engine.market_state(market.name)
     if state is not MarketState.OPEN:

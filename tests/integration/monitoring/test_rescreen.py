@@ -1,12 +1,12 @@
 """Re-screening after a sanctions list update, on the API exchange with its engine host: a newly listed wallet
-with an open order is frozen (deny-listed, audit-logged), its order cancelled through the host, a critical
-alert raised, and its withdrawals refused; a wallet not listed keeps its order and its freedom."""
+with an open order is frozen (deny-listed, audit-logged), its order cancelled by the host at its next sync, its
+new orders and withdrawals refused, a critical alert raised; a wallet not listed keeps its order and its
+freedom."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +20,8 @@ from backend.compliance.store import import_list
 from backend.db.models import Alert, DenyListEntry
 from backend.db.models import Order as OrderRow
 from backend.monitoring import rescreen
-from backend.monitoring.rescreen import CANCEL_REASON, rescreen_if_lists_changed, sweep_frozen_orders
+from backend.monitoring.rescreen import rescreen_if_lists_changed
+from backend.trading.hosting.host import FREEZE_CANCEL_REASON
 from backend.trading.rules.accounts import checksum
 
 from ..api.exchange_fixtures import PRICE, USDC, Exchange, prepare, running, wallet
@@ -29,8 +30,7 @@ LISTED, UNLISTED = 5, 6  # dev traders
 
 
 @pytest.fixture
-def exchange(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Exchange]:
-    monkeypatch.setattr(rescreen, "SWEEP_INTERVAL_S", 3_600.0)  # the test sweeps itself, at a known moment
+def exchange(database_url: str, tmp_path: Path) -> Iterator[Exchange]:
     yield from running(prepare(database_url, tmp_path))
 
 
@@ -56,13 +56,12 @@ def withdraw(exchange: Exchange, key_index: int) -> int:
     return status
 
 
-def sweep(exchange: Exchange) -> list[str]:
-    """One sweep of the API process's engine host, on its loop (as the lifespan's sweeper does every 5 s)."""
-    app: Any = exchange.client.app
-    cancelled: list[str] = exchange.client.portal.call(  # type: ignore[union-attr]
-        sweep_frozen_orders, app.state.trading.host, exchange.container
-    )
-    return cancelled
+def open_orders_of(exchange: Exchange, key_index: int) -> list[str]:
+    """The engine host's open orders of dev wallet `key_index`, after one sync of the host and its write."""
+    exchange.sync()
+    exchange.drain()
+    app = exchange.client.app
+    return [h for h, t in app.state.trading.host.orders.items() if t.maker == wallet(key_index)]  # type: ignore[attr-defined]
 
 
 def test_a_newly_listed_wallet_with_an_open_order_is_frozen_cancelled_and_alerted(
@@ -79,9 +78,9 @@ def test_a_newly_listed_wallet_with_an_open_order_is_frozen_cancelled_and_alerte
     assert result.frozen[0].open_orders == [listed_order] and result.unavailable == 0
     assert rescreen_if_lists_changed(exchange.container) is None  # done for this import
 
-    assert sweep(exchange) == [listed_order]
+    assert open_orders_of(exchange, LISTED) == []
     listed_row, unlisted_row = order_row(exchange, listed_order), order_row(exchange, unlisted_order)
-    assert (listed_row.status, listed_row.reason) == ("cancelled", CANCEL_REASON)
+    assert (listed_row.status, listed_row.reason) == ("cancelled", FREEZE_CANCEL_REASON)
     assert unlisted_row.status == "open"
 
     with exchange.container.uow() as uow:
@@ -96,7 +95,9 @@ def test_a_newly_listed_wallet_with_an_open_order_is_frozen_cancelled_and_alerte
 
     assert withdraw(exchange, LISTED) == 403  # frozen: screening refuses its withdrawals
     assert withdraw(exchange, UNLISTED) == 202
-    assert sweep(exchange) == []
+    refused = exchange.place(LISTED, side=0, limitPrice=PRICE - 2 * 10**6)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "ADDRESS_BLOCKED")
+    assert open_orders_of(exchange, UNLISTED) == [unlisted_order]
 
 
 def test_an_update_that_lists_no_active_wallet_changes_nothing(exchange: Exchange, tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_an_update_that_lists_no_active_wallet_changes_nothing(exchange: Exchang
     import_addresses(exchange, tmp_path, "0x" + "99" * 20)
     result = rescreen_if_lists_changed(exchange.container)
     assert result is not None and result.frozen == [] and result.screened >= 5  # the funded dev traders
-    assert sweep(exchange) == []
+    assert open_orders_of(exchange, LISTED) == [order]
     assert order_row(exchange, order).status == "open"
     with exchange.container.uow() as uow:
         assert uow.session.scalars(select(DenyListEntry)).all() == []

@@ -90,6 +90,9 @@ def test_each_check_refuses_with_its_code() -> None:
     accounts.nonce_floors[MAKER] = 6
     assert code_of(signed(), engine, accounts) == "NONCE_BELOW_FLOOR"
     accounts.nonce_floors.clear()
+    accounts.frozen = frozenset({MAKER.lower()})  # deny-listed by compliance
+    assert code_of(signed(), engine, accounts) == "ADDRESS_BLOCKED"
+    accounts.frozen = frozenset()
     assert code_of(signed(flags=32), engine, accounts) == "UNKNOWN_FLAGS"
     assert code_of(signed(limitPrice=3 * 10**9 + 1), engine, accounts) == "PRICE_OFF_TICK"
     assert code_of(signed(flags=2), engine, accounts) == "INVALID_TRIGGER_PRICE"  # stop without trigger
