@@ -1,22 +1,10 @@
 """The alert store: one row per cause while it is open, more occurrences counted on it."""
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from backend.alerts import AlertKind, Severity, alert_view, raise_alert
 from backend.db.models import Alert
-from backend.db.session import make_engine
-
-
-@pytest.fixture
-def session(sqlite_url: str) -> Iterator[Session]:
-    engine = make_engine(sqlite_url)
-    with sessionmaker(engine, expire_on_commit=False)() as session:
-        yield session
-    engine.dispose()
 
 
 def test_the_same_open_cause_counts_occurrences_instead_of_new_alerts(session: Session) -> None:

@@ -1,24 +1,13 @@
 """Withdrawal pauses: raised once while open, refused withdrawals while paused, cleared by staff with an
 audit-log entry."""
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from backend.db.models import AuditLogEntry, WithdrawalPause
-from backend.db.session import make_engine
 from backend.errors import ErrorCode, HdexError
 from backend.risk.withdrawal_pause import active_pause, clear_withdrawal_pause, pause_withdrawals, refuse_if_paused
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with sessionmaker(engine, expire_on_commit=False)() as session:
-        yield session
-    engine.dispose()
 
 
 def test_a_pause_refuses_withdrawals_until_staff_clear_it(session: Session) -> None:

@@ -272,18 +272,7 @@ export interface StaffMarketRisk {
 }
 
 /** The settings a PUT may change: numbers of basis points and seconds, amounts as decimal strings; null = the default. */
-export type RiskSettingsChange = Partial<{
-  bandBps: number | null;
-  breakerBps: number | null;
-  alertBps: number | null;
-  windowS: number | null;
-  cooldownS: number | null;
-  feedAlertBps: number | null;
-  feedHaltBps: number | null;
-  maxOrderBase: string | null;
-  maxOrderNotional: string | null;
-  maxOpenNotional: string | null;
-}>;
+export type RiskSettingsChange = Partial<Omit<MarketRisk, "reference">>;
 
 export interface WithdrawalPauseEntry {
   id: number;
