@@ -74,6 +74,7 @@ async def set_state(
             return changed
 
     changed = await asyncio.to_thread(write)
+    await trading.sync_once()  # this process's order entry follows now; other processes within a sync interval
     return await _market_view(container, trading, changed.name)
 
 
@@ -145,7 +146,7 @@ async def put_risk(
     """Sets some of `market`'s risk settings (permission risk.manage); null sends one back to the exchange-wide
     default. INVALID_RISK_SETTING for settings that cannot work (an alert at or above the breaker, a band outside
     0..10000 bps, a negative limit...), and nothing changes. Audit-logged "market.risk.update" with the market's
-    own settings before and after. Order entry follows within a sync interval."""
+    own settings before and after. Order entry in this process follows at once, in others within a sync interval."""
     actor, changes = staff.actor, _changes(body)
 
     def write() -> None:
@@ -159,6 +160,7 @@ async def put_risk(
             uow.commit()
 
     await asyncio.to_thread(write)
+    await trading.sync_once()  # this process's order entry follows now; other processes within a sync interval
     return await _risk_state(container, trading, market)
 
 

@@ -67,6 +67,9 @@ class TradingService:
         self._exchange: str | None = None
         self._event_cursor = 0
         self._snapshot_seq = 0
+        # the loop, a staff change served here and tests may each ask for a round: one at a time, so that two
+        # rounds never read the same chain events from the same cursor
+        self._sync_lock = asyncio.Lock()
 
     def start(self) -> None:
         """Recover and reconcile the engine (call with the event loop running)."""
@@ -132,7 +135,12 @@ class TradingService:
             self._journal.close()
 
     async def sync_once(self) -> None:
-        """One round of following the database (the loop calls this every interval; tests too)."""
+        """One round of following the database (the loop calls this every interval; a staff change to a market
+        calls it so that this process's order entry follows at once; tests too)."""
+        async with self._sync_lock:
+            await self._sync_round()
+
+    async def _sync_round(self) -> None:
         host = self.host
         if host is None:
             return

@@ -48,8 +48,7 @@ def test_staff_change_a_markets_risk_settings_and_order_entry_follows(exchange: 
     assert entry.before["band_bps"] is None
     assert (entry.after["band_bps"], entry.after["max_order_base"]) == (500, str(QTY))
     assert entry.after["reason"] == "thin book"
-    exchange.sync()  # the engine host follows within a sync interval
-    refused = exchange.place(5, baseAmount=QTY + 10**15)
+    refused = exchange.place(5, baseAmount=QTY + 10**15)  # the serving process's engine host follows at once
     assert refused.json()["error"]["code"] == "ORDER_SIZE_LIMIT_EXCEEDED"
     market = exchange.client.get("/v1/markets").json()["markets"][0]
     assert (market["risk"]["bandBps"], market["risk"]["maxOrderBase"]) == (500, str(QTY))
