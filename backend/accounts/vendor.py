@@ -8,8 +8,6 @@ A `KycVendor` is told of each new submission (`start_check`); its decision comes
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -19,8 +17,8 @@ from sqlalchemy.orm import Session
 from backend.accounts.kyc import Submission
 from backend.db.models import KycWebhookEvent
 from backend.errors import ErrorCode, HdexError
+from backend.signing.webhook import WINDOW_S, signature_matches, timestamp_fresh, webhook_mac
 
-WINDOW_S = 300
 MAX_EVENT_ID_CHARS = 128
 MAX_REASON_CHARS = 500
 DECISIONS = ("approved", "rejected")
@@ -64,9 +62,9 @@ def verify_webhook(
     if not secret:
         raise HdexError(ErrorCode.WEBHOOK_NOT_CONFIGURED, "no KYC vendor is configured (HDEX_KYC_WEBHOOK_SECRET)")
     stamp = timestamp.strip() if timestamp else ""
-    if not signature or not hmac.compare_digest(_mac(secret, stamp, body), signature.strip().lower()):
+    if not signature_matches(secret, stamp, body, signature):
         raise HdexError(ErrorCode.WEBHOOK_SIGNATURE_INVALID, "the signature does not match", "X-HDEX-Signature")
-    if not stamp.isdigit() or abs(int(stamp) - now_s) > WINDOW_S:
+    if not timestamp_fresh(stamp, now_s):
         raise HdexError(
             ErrorCode.WEBHOOK_STALE, f"the timestamp is more than {WINDOW_S} s from ours", "X-HDEX-Timestamp"
         )
@@ -75,12 +73,7 @@ def verify_webhook(
 
 def sign_webhook(secret: str, timestamp: int, body: bytes) -> str:
     """The X-HDEX-Signature of `body` sent at `timestamp` (what a vendor computes; used by tests and tools)."""
-    return _mac(secret, str(timestamp), body)
-
-
-def _mac(secret: str, stamp: str, body: bytes) -> str:
-    # The stamp as sent, not parsed: a signed "0123" is not a signed "123".
-    return hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return webhook_mac(secret, str(timestamp), body)
 
 
 def remember_event(session: Session, decision: VendorDecision, now_ms: int) -> None:

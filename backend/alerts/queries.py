@@ -50,6 +50,12 @@ def latest_alert_id(session: Session) -> int:
     return int(session.scalar(select(func.max(Alert.id))) or 0)
 
 
+def case_alerts(session: Session, case_id: int) -> list[AlertView]:
+    """The alerts of case `case_id`, oldest first (one query)."""
+    query = select(Alert).where(Alert.case_id == case_id).order_by(Alert.id)
+    return [alert_view(row) for row in session.scalars(query)]
+
+
 def get_alert(session: Session, alert_id: int) -> Alert:
     """The alert row, or ALERT_NOT_FOUND."""
     row = session.get(Alert, alert_id)

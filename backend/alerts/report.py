@@ -9,20 +9,18 @@ ledger balances. Amounts are decimal strings of base units; times are epoch ms.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.levels import current_level
 from backend.accounts.profiles import normalise_address
-from backend.alerts.cases import CaseView, case_notes, get_case
-from backend.alerts.queries import get_alert
-from backend.alerts.store import alert_json, alert_view
-from backend.audit_log import record_action
-from backend.db.models import AuditLogEntry, LedgerBalance
+from backend.alerts.cases import CaseView, NoteView, case_notes, get_case
+from backend.alerts.queries import case_alerts
+from backend.alerts.store import alert_json
+from backend.audit_log import AuditFilter, entry_json, list_entries, record_action
 from backend.errors import HdexError
+from backend.ledger.service import balances as ledger_balances
 
 REPORT_VERSION = 1
 MAX_AUDIT_ENTRIES = 1_000
@@ -45,6 +43,11 @@ def case_json(case: CaseView) -> dict[str, Any]:
     }
 
 
+def note_json(note: NoteView) -> dict[str, Any]:
+    """A case note's wire shape (staff API and report): {"id", "author", "body", "createdAt"}."""
+    return {"id": note.id, "author": note.author, "body": note.body, "createdAt": note.created_at_ms}
+
+
 def export_case_report(
     session: Session, case_id: int, *, report_format: str, actor: str, ip: str | None, now_ms: int
 ) -> dict[str, Any]:
@@ -61,11 +64,8 @@ def export_case_report(
         "generatedAt": now_ms,
         "generatedBy": actor,
         "case": case_json(case),
-        "alerts": [alert_json(alert_view(get_alert(session, alert_id))) for alert_id in case.alert_ids],
-        "notes": [
-            {"id": n.id, "author": n.author, "body": n.body, "createdAt": n.created_at_ms}
-            for n in case_notes(session, case.id)
-        ],
+        "alerts": [alert_json(view) for view in case_alerts(session, case.id)],
+        "notes": [note_json(note) for note in case_notes(session, case.id)],
         "auditLog": _audit_trail(session, case),
         "wallet": _wallet_summary(session, case.subject),
     }
@@ -73,27 +73,9 @@ def export_case_report(
 
 def _audit_trail(session: Session, case: CaseView) -> list[dict[str, Any]]:
     # The audit log has no index on target: a scan, acceptable for an export staff run by hand.
-    targets = [f"case:{case.id}", *(f"alert:{alert_id}" for alert_id in case.alert_ids)]
-    query = (
-        select(AuditLogEntry)
-        .where(AuditLogEntry.target.in_(targets))
-        .order_by(AuditLogEntry.seq)
-        .limit(MAX_AUDIT_ENTRIES)
-    )
-    return [
-        {
-            "seq": row.seq,
-            "at": row.at_ms,
-            "actor": row.actor,
-            "action": row.action,
-            "target": row.target,
-            "before": _json_value(row.before),
-            "after": _json_value(row.after),
-            "ip": row.ip,
-            "hash": row.hash,
-        }
-        for row in session.scalars(query)
-    ]
+    targets = (f"case:{case.id}", *(f"alert:{alert_id}" for alert_id in case.alert_ids))
+    entries = list_entries(session, AuditFilter(targets=targets), MAX_AUDIT_ENTRIES)
+    return [entry_json(entry) for entry in reversed(entries)]  # oldest first: the case's story in order
 
 
 def _wallet_summary(session: Session, subject: str | None) -> dict[str, Any] | None:
@@ -104,20 +86,9 @@ def _wallet_summary(session: Session, subject: str | None) -> dict[str, Any] | N
         address = normalise_address(subject.removeprefix("wallet:"))
     except HdexError:
         return None
-    rows = session.execute(
-        select(LedgerBalance.token, LedgerBalance.amount)
-        .where(or_(LedgerBalance.account == address, func.lower(LedgerBalance.account) == address.lower()))
-        .order_by(LedgerBalance.token)
-    )
+    held = sorted((token, amount) for (_, token), amount in ledger_balances(session, address).items())
     return {
         "address": address,
         "kycLevel": current_level(session, address),
-        "balances": [{"token": token, "amount": str(amount)} for token, amount in rows if amount],
+        "balances": [{"token": token, "amount": str(amount)} for token, amount in held],
     }
-
-
-def _json_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:  # an entry edited in the database: show what is there (`hdex audit-log verify` flags it)
-        return text

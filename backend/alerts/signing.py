@@ -15,27 +15,30 @@ time, and refuses a timestamp more than `WINDOW_S` from its clock (a replayed ol
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from backend.signing.webhook import WINDOW_S, signature_matches, timestamp_fresh, webhook_mac
 
 TIMESTAMP_HEADER = "X-HDEX-Timestamp"
 SIGNATURE_HEADER = "X-HDEX-Signature"
 EVENT_ID_HEADER = "X-HDEX-Event-Id"
-WINDOW_S = 300
+__all__ = [
+    "EVENT_ID_HEADER",
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+    "WINDOW_S",
+    "sign_alert_webhook",
+    "verify_alert_webhook",
+]
 
 
 def sign_alert_webhook(secret: str, timestamp: str, body: bytes) -> str:
     """The `X-HDEX-Signature` of `body` sent with `X-HDEX-Timestamp: timestamp`."""
-    # The stamp as sent, not parsed: a signed "0123" is not a signed "123".
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return webhook_mac(secret, timestamp, body)
 
 
 def verify_alert_webhook(
     secret: str, timestamp: str | None, signature: str | None, body: bytes, now_s: int, window_s: int = WINDOW_S
 ) -> bool:
     """What a receiver checks: the signature matches `body` and the timestamp is within `window_s` of `now_s`."""
-    if not timestamp or not signature:
+    if not timestamp:
         return False
-    if not hmac.compare_digest(sign_alert_webhook(secret, timestamp, body), signature.strip().lower()):
-        return False
-    return timestamp.isdigit() and abs(int(timestamp) - now_s) <= window_s
+    return signature_matches(secret, timestamp, body, signature) and timestamp_fresh(timestamp, now_s, window_s)

@@ -5,6 +5,14 @@ makes the change, so the change and its entry commit together. `chain` holds the
 `verify_log` walks the chain and names the first entry that was edited or deleted.
 """
 
-from backend.audit_log.store import AuditEntry, AuditFilter, cli_actor, list_entries, record_action, verify_log
+from backend.audit_log.store import (
+    AuditEntry,
+    AuditFilter,
+    cli_actor,
+    entry_json,
+    list_entries,
+    record_action,
+    verify_log,
+)
 
-__all__ = ["AuditEntry", "AuditFilter", "cli_actor", "list_entries", "record_action", "verify_log"]
+__all__ = ["AuditEntry", "AuditFilter", "cli_actor", "entry_json", "list_entries", "record_action", "verify_log"]

@@ -48,6 +48,24 @@ class AuditFilter:
     action: str | None = None
     since_ms: int | None = None
     until_ms: int | None = None
+    targets: tuple[str, ...] | None = None  # any of these targets
+
+
+def entry_json(entry: AuditEntry) -> dict[str, Any]:
+    """An entry's wire shape (staff API, case reports): {"seq", "at", "actor", "action", "target", "before",
+    "after", "ip", "prevHash", "hash"}."""
+    return {
+        "seq": entry.seq,
+        "at": entry.at_ms,
+        "actor": entry.actor,
+        "action": entry.action,
+        "target": entry.target,
+        "before": entry.before,
+        "after": entry.after,
+        "ip": entry.ip,
+        "prevHash": entry.prev_hash,
+        "hash": entry.hash,
+    }
 
 
 def record_action(
@@ -106,6 +124,8 @@ def list_entries(session: Session, where: AuditFilter, limit: int, below_seq: in
         query = query.where(AuditLogEntry.at_ms >= where.since_ms)
     if where.until_ms is not None:
         query = query.where(AuditLogEntry.at_ms < where.until_ms)
+    if where.targets is not None:
+        query = query.where(AuditLogEntry.target.in_(where.targets))
     return [_entry(_fields(row), row.hash) for row in session.scalars(query)]
 
 

@@ -29,6 +29,7 @@ from backend.compliance.screening import Decision
 from backend.db.models import AccountProfile, DenyListEntry, LedgerBalance, SanctionsList
 from backend.db.models import Order as OrderRow
 from backend.db.models.risk import MonitorCursor
+from backend.ledger.service import balances as ledger_balances
 from backend.statuses import OrderStatus
 from backend.trading.rules.accounts import checksum
 from backend.trading.usecases.deny_list import deny_address
@@ -109,13 +110,7 @@ def _freeze(session: Session, decision: Decision, actor: str, now_ms: int) -> Fr
         )
     )
     deny_address(session, decision.address, f"sanctions re-screening: {'; '.join(reasons)}"[:500], actor=actor)
-    balances = {
-        token: str(amount)
-        for token, amount in session.execute(
-            select(LedgerBalance.token, LedgerBalance.amount).where(LedgerBalance.account == wallet)
-        )
-        if amount
-    }
+    balances = {token: str(amount) for (_, token), amount in ledger_balances(session, wallet).items()}
     raise_alert(
         session,
         AlertKind.SANCTIONED_WALLET,

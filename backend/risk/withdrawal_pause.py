@@ -23,12 +23,27 @@ class Pause:
     raised_at_ms: int
 
 
+def _open_rows(session: Session) -> list[WithdrawalPause]:
+    return list(
+        session.scalars(
+            select(WithdrawalPause).where(WithdrawalPause.cleared_at_ms.is_(None)).order_by(WithdrawalPause.id)
+        )
+    )
+
+
+def _pause(row: WithdrawalPause) -> Pause:
+    return Pause(row.id, row.reason, dict(row.details), row.raised_at_ms)
+
+
+def open_pauses(session: Session) -> list[Pause]:
+    """Every open pause, oldest first (empty: withdrawals are accepted)."""
+    return [_pause(row) for row in _open_rows(session)]
+
+
 def active_pause(session: Session) -> Pause | None:
     """The oldest open pause, or None when withdrawals are accepted."""
-    row = session.scalars(
-        select(WithdrawalPause).where(WithdrawalPause.cleared_at_ms.is_(None)).order_by(WithdrawalPause.id).limit(1)
-    ).first()
-    return None if row is None else Pause(row.id, row.reason, dict(row.details), row.raised_at_ms)
+    pauses = open_pauses(session)
+    return pauses[0] if pauses else None
 
 
 def pause_withdrawals(session: Session, reason: str, details: dict[str, Any], *, now_ms: int | None = None) -> bool:
@@ -44,7 +59,7 @@ def pause_withdrawals(session: Session, reason: str, details: dict[str, Any], *,
 
 def clear_withdrawal_pause(session: Session, *, actor: str, reason: str, ip: str | None = None) -> Pause:
     """Staff end every open pause (NO_WITHDRAWAL_PAUSE if none), audit-logged as "withdrawals.resume"."""
-    rows = session.scalars(select(WithdrawalPause).where(WithdrawalPause.cleared_at_ms.is_(None))).all()
+    rows = _open_rows(session)
     if not rows:
         raise HdexError(ErrorCode.NO_WITHDRAWAL_PAUSE, "withdrawals are not paused")
     now = int(time.time() * 1000)
@@ -61,7 +76,7 @@ def clear_withdrawal_pause(session: Session, *, actor: str, reason: str, ip: str
         ip=ip,
     )
     session.flush()
-    return Pause(first.id, first.reason, dict(first.details), first.raised_at_ms)
+    return _pause(first)
 
 
 def refuse_if_paused(session: Session) -> None:

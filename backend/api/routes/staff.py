@@ -14,7 +14,7 @@ from backend.api.deps import ContainerDep, CurrentStaff, StaffAccountsDep, Staff
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff_schemas import StaffOut, staff_json
 from backend.api.schemas import ERROR, EpochMs, documented
-from backend.audit_log import AuditEntry, AuditFilter, list_entries
+from backend.audit_log import AuditEntry, AuditFilter, entry_json, list_entries
 from backend.mail.addresses import MAX_EMAIL_CHARS
 from backend.staff.roles import Permission, Role
 
@@ -70,21 +70,6 @@ class ChangeRole(BaseModel):
     reason: str = Reason
 
 
-def _entry_json(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "seq": entry.seq,
-        "at": entry.at_ms,
-        "actor": entry.actor,
-        "action": entry.action,
-        "target": entry.target,
-        "before": entry.before,
-        "after": entry.after,
-        "ip": entry.ip,
-        "prevHash": entry.prev_hash,
-        "hash": entry.hash,
-    }
-
-
 @router.get(
     "/me", response_model=None, responses={**documented(StaffOut, "the signed-in member of staff"), **SIGNED_IN}
 )
@@ -114,7 +99,7 @@ async def audit_log(
             return list_entries(uow.session, where, limit, before(cursor))
 
     entries = await asyncio.to_thread(read)
-    return {"entries": [_entry_json(e) for e in entries], "next": next_cursor(entries, limit, lambda e: str(e.seq))}
+    return {"entries": [entry_json(e) for e in entries], "next": next_cursor(entries, limit, lambda e: str(e.seq))}
 
 
 @router.get("/staff", response_model=None, responses={**documented(StaffList, "every account"), **SIGNED_IN})

@@ -34,12 +34,13 @@ from backend.alerts.cases import (
     list_cases,
     open_case,
 )
-from backend.alerts.queries import AlertFilter, alerts_after, get_alert, latest_alert_id, list_alerts
-from backend.alerts.report import case_json, export_case_report
+from backend.alerts.queries import AlertFilter, alerts_after, case_alerts, latest_alert_id, list_alerts
+from backend.alerts.report import case_json, export_case_report, note_json
 from backend.alerts.report_html import render_report_html
 from backend.alerts.store import AlertView, alert_json, alert_view
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.routes.staff import AuditEntryOut
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.bootstrap import Container
 from backend.staff.roles import PERMISSIONS, Permission
@@ -110,18 +111,6 @@ class CaseDetail(BaseModel):
     notes: list[NoteOut]
 
 
-class AuditOut(BaseModel):
-    seq: int
-    at: EpochMs
-    actor: str
-    action: str = Field(description='"case.open", "case.assign", "case.note", "case.status", "case.export", ...')
-    target: str | None = Field(description='"case:<id>" or "alert:<id>"')
-    before: Any = Field(description="the state before, as recorded (JSON)")
-    after: Any = Field(description="the state after, as recorded (JSON)")
-    ip: str | None
-    hash: str = Field(description="the entry's link in the hash chain (`hdex audit-log verify`)")
-
-
 class BalanceOut(BaseModel):
     token: str
     amount: str = Field(pattern="^[0-9]+$", description="the ledger's final balance, base units")
@@ -140,7 +129,7 @@ class CaseReport(BaseModel):
     case: CaseOut
     alerts: list[AlertOut]
     notes: list[NoteOut]
-    auditLog: list[AuditOut] = Field(description="entries about the case and its alerts, oldest first")
+    auditLog: list[AuditEntryOut] = Field(description="entries about the case and its alerts, oldest first")
     wallet: WalletSummaryOut | None = Field(description='for a "wallet:0x.." subject; null otherwise')
 
 
@@ -178,14 +167,6 @@ class StatusChange(BaseModel):
 
 def _now_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-def _case_json(case: CaseView) -> dict[str, Any]:
-    return case_json(case)
-
-
-def _note_json(note: NoteView) -> dict[str, Any]:
-    return {"id": note.id, "author": note.author, "body": note.body, "createdAt": note.created_at_ms}
 
 
 @router.get("/alerts", response_model=None, responses={
@@ -249,12 +230,11 @@ async def _events(request: Request, container: Container, cursor: int, ends_at_m
     """The stream's text: alerts with ids above `cursor`, then any that commit later within the lookback
     window behind the newest sent (PostgreSQL may commit id 11 before id 10)."""
     poll_s = container.settings.alert_stream_poll_s
-    window = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK))
-    seen = {view.id for view in window if view.id <= cursor}  # what the client has, or need not have
+    views = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK))
+    seen = {view.id for view in views if view.id <= cursor}  # what the client has, or need not have
     yield "retry: 3000\n: connected\n\n"
     quiet_since = time.monotonic()
     while _now_ms() < ends_at_ms and not await request.is_disconnected():
-        views = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK))
         fresh = [view for view in views if view.id not in seen]
         for view in fresh:
             seen.add(view.id)
@@ -267,6 +247,7 @@ async def _events(request: Request, container: Container, cursor: int, ends_at_m
             quiet_since = time.monotonic()
             yield ": keep-alive\n\n"
         await asyncio.sleep(poll_s)
+        views = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK))
 
 
 @router.post("/alerts/{alertId}/close", response_model=None, responses={
@@ -300,7 +281,7 @@ async def create_case(body: NewCase, staff: CASES_MANAGE, container: ContainerDe
             uow.commit()
             return case
 
-    return _case_json(await asyncio.to_thread(write))
+    return case_json(await asyncio.to_thread(write))
 
 
 @router.get("/cases", response_model=None, responses={
@@ -321,7 +302,7 @@ async def cases(
             return list_cases(uow.session, status=status, assignee=assignee, limit=limit, below_id=before(cursor))
 
     views = await asyncio.to_thread(read)
-    return {"cases": [_case_json(c) for c in views], "nextCursor": next_cursor(views, limit, lambda c: str(c.id))}
+    return {"cases": [case_json(c) for c in views], "nextCursor": next_cursor(views, limit, lambda c: str(c.id))}
 
 
 @router.get("/cases/{caseId}", response_model=None, responses={
@@ -333,11 +314,11 @@ async def case_detail(case_id: CaseId, staff: ALERTS_READ, container: ContainerD
     def read() -> tuple[CaseView, list[AlertView], list[NoteView]]:
         with container.uow() as uow:
             case = get_case(uow.session, case_id)
-            views = [alert_view(get_alert(uow.session, alert_id)) for alert_id in case.alert_ids]
+            views = case_alerts(uow.session, case_id)
             return case, views, case_notes(uow.session, case_id)
 
     case, views, notes = await asyncio.to_thread(read)
-    return {"case": _case_json(case), "alerts": [alert_json(v) for v in views], "notes": [_note_json(n) for n in notes]}
+    return {"case": case_json(case), "alerts": [alert_json(v) for v in views], "notes": [note_json(n) for n in notes]}
 
 
 @router.post("/cases/{caseId}/assign", response_model=None, responses={
@@ -357,7 +338,7 @@ async def assign(case_id: CaseId, body: Assign, staff: CASES_MANAGE, container: 
             uow.commit()
             return case
 
-    return _case_json(await asyncio.to_thread(write))
+    return case_json(await asyncio.to_thread(write))
 
 
 @router.post("/cases/{caseId}/notes", status_code=201, response_model=None, responses={
@@ -373,7 +354,7 @@ async def note(case_id: CaseId, body: NewNote, staff: CASES_MANAGE, container: C
             uow.commit()
             return added
 
-    return _note_json(await asyncio.to_thread(write))
+    return note_json(await asyncio.to_thread(write))
 
 
 @router.post("/cases/{caseId}/status", response_model=None, responses={
@@ -395,7 +376,7 @@ async def status_change(
             uow.commit()
             return case
 
-    return _case_json(await asyncio.to_thread(write))
+    return case_json(await asyncio.to_thread(write))
 
 
 @router.get("/cases/{caseId}/report", response_model=None, responses={

@@ -15,16 +15,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from backend.api.deps import ContainerDep, CurrentStaff, StaffPrincipal, requires
 from backend.api.routes.dependencies import WithdrawalHashPath
 from backend.api.schemas import ERROR, EpochMs, Hash, documented
 from backend.audit_log import record_action
 from backend.bootstrap import Container
-from backend.db.models import TravelRuleRecord, WithdrawalPause, WithdrawalRequest
+from backend.db.models import TravelRuleRecord, WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
-from backend.risk.withdrawal_pause import clear_withdrawal_pause
+from backend.risk.withdrawal_pause import Pause, clear_withdrawal_pause, open_pauses
 from backend.staff.roles import Permission
 from backend.trading.rules.orders import parse_hash
 
@@ -76,16 +75,14 @@ class TravelRuleOut(BaseModel):
     createdAt: EpochMs
 
 
+def _pauses_json(pauses: list[Pause]) -> dict[str, Any]:
+    views = [{"id": p.id, "reason": p.reason, "details": p.details, "raisedAt": p.raised_at_ms} for p in pauses]
+    return {"paused": bool(views), "pauses": views}
+
+
 def _pauses(container: Container) -> dict[str, Any]:
     with container.uow() as uow:
-        rows = uow.session.scalars(
-            select(WithdrawalPause).where(WithdrawalPause.cleared_at_ms.is_(None)).order_by(WithdrawalPause.id)
-        ).all()
-        pauses = [
-            {"id": row.id, "reason": row.reason, "details": dict(row.details), "raisedAt": row.raised_at_ms}
-            for row in rows
-        ]
-    return {"paused": bool(pauses), "pauses": pauses}
+        return _pauses_json(open_pauses(uow.session))
 
 
 @router.get("/risk/withdrawals", response_model=None, responses={
@@ -104,13 +101,13 @@ async def resume_withdrawals(body: Resume, staff: RISK_MANAGE, container: Contai
     audit-logged as "withdrawals.resume" with the reason, the actor and the IP."""
     actor = staff.actor
 
-    def write() -> None:
+    def write() -> dict[str, Any]:
         with container.uow() as uow:
             clear_withdrawal_pause(uow.session, actor=actor.name, reason=body.reason, ip=actor.ip)
             uow.commit()
+            return _pauses_json(open_pauses(uow.session))  # none: it ended them all
 
-    await asyncio.to_thread(write)
-    return await asyncio.to_thread(_pauses, container)
+    return await asyncio.to_thread(write)
 
 
 @router.get("/withdrawals/{withdrawalHash}/travel-rule", response_model=None, responses={
