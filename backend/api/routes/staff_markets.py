@@ -74,7 +74,7 @@ async def set_state(
             return changed
 
     changed = await asyncio.to_thread(write)
-    await trading.sync_once()  # this process's order entry follows now; other processes within a sync interval
+    await trading.follow_market(changed.name)
     return await _market_view(container, trading, changed.name)
 
 
@@ -160,7 +160,7 @@ async def put_risk(
             uow.commit()
 
     await asyncio.to_thread(write)
-    await trading.sync_once()  # this process's order entry follows now; other processes within a sync interval
+    await trading.follow_market(market)
     return await _risk_state(container, trading, market)
 
 

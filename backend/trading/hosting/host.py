@@ -579,7 +579,7 @@ class EngineHost:
         if halt is None:
             return
         if cleared_by is not None:
-            self._batch.halts[market] = {**halt.row(), "cleared_by": cleared_by}
+            self._batch.halts[market] = halt.row(cleared_by)
         self._align_state(market, self.clock())
         self._batch.publications.append(("markets", self.market_status(market)))
         log.info("market reopened", extra={"market": market, "cleared_by": cleared_by})
@@ -604,8 +604,7 @@ class EngineHost:
                     "message": f"{market} halted until {halt.until_ms}: {halt.reason}", "subject": subject,
                     "details": {**details, "until": halt.until_ms}, "now_ms": now,
                 })  # fmt: skip
-            elif self._risk.first_alert_in_window(market):
-                window = now // (settings.window_s * 1000)
+            elif (window := self._risk.alert_window(market)) is not None:
                 self._batch.alerts.append({
                     "kind": AlertKind.VOLATILITY, "severity": Severity.WARNING,
                     "message": f"{market} moved {move_bps(reference, price) / 100:g}% from the reference {reference} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +31,7 @@ from backend.trading.hosting.commands import (
     FireCancelAfter,
     HaltMarket,
     MarkCursor,
+    SetMarket,
     SetPriceSources,
     Tick,
 )
@@ -41,7 +43,8 @@ from backend.trading.rules.accounts import AccountBook
 from backend.trading.rules.checks import Limits
 from backend.trading.rules.markets import Market, PriceSource
 from backend.trading.rules.risk import Halt
-from backend.trading.store.risk import risk_defaults
+from backend.trading.store.markets import load_markets
+from backend.trading.store.risk import load_market_risk, risk_defaults
 from backend.trading.views import queries
 
 log = logging.getLogger(__name__)
@@ -67,9 +70,6 @@ class TradingService:
         self._exchange: str | None = None
         self._event_cursor = 0
         self._snapshot_seq = 0
-        # the loop, a staff change served here and tests may each ask for a round: one at a time, so that two
-        # rounds never read the same chain events from the same cursor
-        self._sync_lock = asyncio.Lock()
 
     def start(self) -> None:
         """Recover and reconcile the engine (call with the event loop running)."""
@@ -134,13 +134,23 @@ class TradingService:
         if self._journal is not None:
             self._journal.close()
 
-    async def sync_once(self) -> None:
-        """One round of following the database (the loop calls this every interval; a staff change to a market
-        calls it so that this process's order entry follows at once; tests too)."""
-        async with self._sync_lock:
-            await self._sync_round()
+    async def follow_market(self, name: str) -> None:
+        """Apply market `name`'s stored state and risk settings to this process's host now (after a staff change;
+        other processes follow at their next sync)."""
+        host = self.host
+        if host is None:
+            return
+        market, risk = await asyncio.to_thread(self._read_market, name)
+        if market is not None:
+            host.handle(SetMarket(market, now_ms(), risk))
 
-    async def _sync_round(self) -> None:
+    def _read_market(self, name: str) -> tuple[Market | None, dict[str, Any] | None]:
+        with self.container.session_factory() as session:
+            market = next((m for m in load_markets(session) if m.name == name), None)
+            return market, load_market_risk(session).get(name)
+
+    async def sync_once(self) -> None:
+        """One round of following the database (the loop calls this every interval; tests too)."""
         host = self.host
         if host is None:
             return

@@ -143,10 +143,9 @@ class Halt:
     price: int | None
     halted_at_ms: int
     until_ms: int
-    cleared_by: str | None = None
 
-    def row(self) -> dict[str, Any]:
-        """The `market_halts` row (columns as in `backend.db.models.MarketHalt`)."""
+    def row(self, cleared_by: str | None = None) -> dict[str, Any]:
+        """The `market_halts` row (columns as in `backend.db.models.MarketHalt`); `cleared_by`: who ended it early."""
         return {
             "market": self.market,
             "kind": self.kind,
@@ -155,7 +154,7 @@ class Halt:
             "price": self.price,
             "halted_at_ms": self.halted_at_ms,
             "until_ms": self.until_ms,
-            "cleared_by": self.cleared_by,
+            "cleared_by": cleared_by,
         }
 
 

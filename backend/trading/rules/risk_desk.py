@@ -183,10 +183,10 @@ class RiskDesk:
         self._moves.clear()
         return moves
 
-    def first_alert_in_window(self, market: str) -> bool:
-        """True once per market and breaker window: whether to raise a volatility alert now."""
+    def alert_window(self, market: str) -> int | None:
+        """The breaker window's number when a volatility alert is due now (once per market and window), else None."""
         window = self.clock() // (self.settings(market).window_s * 1000)
         if self._alerted_window.get(market) == window:
-            return False
+            return None
         self._alerted_window[market] = window
-        return True
+        return window

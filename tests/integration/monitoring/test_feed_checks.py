@@ -150,7 +150,7 @@ def test_a_market_is_halted_once_per_deviating_trade_not_again_on_the_same_old_p
     a_pass(sessions, chain, trading)
     with sessions() as session:  # what the door records (the engine host's writer, in the real one)
         session.add(MarketHalt(market="WETH-USDC", kind="feed", reason="r", reference=PRICE, price=PRICE * 2,
-                               halted_at_ms=NOW_MS, until_ms=NOW_MS + 900_000, cleared_by=None))  # fmt: skip
+                               halted_at_ms=NOW_MS, until_ms=NOW_MS + 900_000))  # fmt: skip
         session.commit()
     a_pass(sessions, chain, trading, NOW_MS + 60_000)  # still halted
     a_pass(sessions, chain, trading, NOW_MS + 1_000_000)  # reopened, nobody traded since

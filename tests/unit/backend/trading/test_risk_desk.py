@@ -47,10 +47,11 @@ def test_a_market_that_never_traded_measures_nothing_until_its_first_trade() -> 
 
 def test_a_volatility_alert_is_due_once_per_window() -> None:
     risk, clock = desk()
-    assert risk.first_alert_in_window(MARKET)
-    assert not risk.first_alert_in_window(MARKET)
+    first = risk.alert_window(MARKET)
+    assert first == clock.now // (SETTINGS.window_s * 1000)
+    assert risk.alert_window(MARKET) is None
     clock.now += SETTINGS.window_s * 1000
-    assert risk.first_alert_in_window(MARKET)
+    assert risk.alert_window(MARKET) == first + 1
 
 
 def test_a_halt_lengthens_but_never_shortens_and_its_end_restarts_the_reference() -> None:
