@@ -208,7 +208,8 @@ def test_a_pass_that_raises_then_fails_to_commit_leaves_neither_alert_nor_pause(
         healthy(session)
     credit_alice(sessions, 5)
     with sessions() as session:
-        check_operator(session, chain, CONTEXT, LIMITS, NOW_MS)
+        report = check_operator(session, chain, CONTEXT, LIMITS, NOW_MS)
+        assert AlertKind.LEDGER_DIFFERENCE in [r.kind for r in report.raised] and active_pause(session) is not None
         session.rollback()  # the unit of work did not commit
     with sessions() as session:
         assert active_pause(session) is None

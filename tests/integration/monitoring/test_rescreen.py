@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from backend.alerts import AlertKind
 from backend.audit_log import AuditFilter, list_entries
 from backend.chain.devkeys import DEV_KEYS
+from backend.cli import main
 from backend.client.core import Signer
 from backend.compliance.lists import parse_address_list
 from backend.compliance.store import import_list
@@ -21,6 +23,7 @@ from backend.db.models import Alert, DenyListEntry
 from backend.db.models import Order as OrderRow
 from backend.monitoring import rescreen
 from backend.monitoring.rescreen import rescreen_if_lists_changed
+from backend.settings import get_settings
 from backend.trading.hosting.host import FREEZE_CANCEL_REASON
 from backend.trading.rules.accounts import checksum
 
@@ -111,3 +114,23 @@ def test_an_update_that_lists_no_active_wallet_changes_nothing(exchange: Exchang
     with exchange.container.uow() as uow:
         assert uow.session.scalars(select(DenyListEntry)).all() == []
         assert uow.session.scalars(select(Alert)).all() == []
+
+
+def test_importing_a_list_with_the_cli_re_screens_and_freezes_a_newly_listed_wallet(
+    exchange: Exchange, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
+    rescreen_if_lists_changed(exchange.container)  # the lists imported so far are done
+    monkeypatch.setenv("HDEX_DATABASE_URL", exchange.container.settings.effective_database_url)
+    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    listing = tmp_path / "ofac-update.txt"
+    listing.write_text(wallet(LISTED).lower() + "\n")
+    try:
+        result = CliRunner().invoke(main, ["compliance", "import", str(listing)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert f"newly listed and frozen: {wallet(LISTED)}" in result.output
+    assert open_orders_of(exchange, LISTED) == []
+    assert order_row(exchange, order).reason == FREEZE_CANCEL_REASON

@@ -18,6 +18,7 @@ from backend.settings import get_settings
 from backend.staff.roles import Role
 
 from ..api.exchange_fixtures import Exchange
+from ..api.signed_requests import cancel_signature
 from ..staff.exchange_staff import STAFF_IP, audit_entries, signed_in
 from .withdrawal_fixtures import body, error, exchange, travel_rule, untouched, withdrawal
 
@@ -30,6 +31,16 @@ def pause(exchange: Exchange) -> None:
     with exchange.container.uow() as uow:
         assert pause_withdrawals(uow.session, "ledger differs from chain", DIFFERENCE, now_ms=1_700_000_000_000)
         uow.commit()
+
+
+def test_orders_and_cancels_go_on_while_withdrawals_are_paused(exchange: Exchange) -> None:
+    pause(exchange)
+    placed = exchange.place(5)
+    assert placed.status_code == 201, placed.text
+    order_hash = placed.json()["hash"]
+    signature = cancel_signature(exchange.domain, order_hash, 5)
+    cancelled = exchange.client.request("DELETE", f"/v1/orders/{order_hash}", json={"signature": signature})
+    assert cancelled.status_code == 200, cancelled.text
 
 
 def test_a_paused_exchange_refuses_withdrawals_first_and_changes_nothing_until_an_admin_resumes(
