@@ -56,9 +56,10 @@ def test_a_signed_withdrawal_is_accepted_and_holds_its_amount(sqlite_exchange: E
     assert accepted["status"] == "accepted"
     assert available_usdc(sqlite_exchange) == before - 1_000 * 10**6
     assert sqlite_exchange.client.get(f"/v1/withdrawals/{accepted['hash']}").json()["status"] == "accepted"
-    duplicate = sqlite_exchange.client.post("/v1/withdrawals", json=body(withdrawal(nonce=0)))
+    signed_once = body(withdrawal(nonce=0))  # one signed message sent twice: the second is the duplicate
+    duplicate = sqlite_exchange.client.post("/v1/withdrawals", json=signed_once)
     assert duplicate.status_code == 202
-    again = sqlite_exchange.client.post("/v1/withdrawals", json=body(withdrawal(nonce=0)))
+    again = sqlite_exchange.client.post("/v1/withdrawals", json=signed_once)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "DUPLICATE_WITHDRAWAL"
 
