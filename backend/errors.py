@@ -144,6 +144,14 @@ class ErrorCode(StrEnum):
     ORDER_NOTIONAL_LIMIT_EXCEEDED = "ORDER_NOTIONAL_LIMIT_EXCEEDED"
     ACCOUNT_FORBIDDEN = "ACCOUNT_FORBIDDEN"  # another wallet's account data
 
+    # statistics (issue 16): rollups, their exports
+
+    # support desk and help center (issue 16): tickets, replies, saved replies, articles
+
+    # announcements (issue 16)
+
+    # forum (issue 16): categories, threads, posts, moderation, bans, posting limits
+
     # chain and RPC: the node, the contracts, their deployment
     NOT_DEPLOYED = "NOT_DEPLOYED"
     RPC_UNAVAILABLE = "RPC_UNAVAILABLE"

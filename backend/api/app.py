@@ -77,6 +77,7 @@ def create_app(container: Container) -> FastAPI:
         app.include_router(module.router)
     app.include_router(staff_risk.router)  # withdrawal pauses and travel-rule data (issue 14)
     app.include_router(staff_alerts.router)  # alerts, their live stream, cases and reports (issue 14)
+    # statistics, the support desk and help center, announcements, the forum (issue 16)
     if container.settings.development_chain:
         app.include_router(faucet.router)
     install_api_docs(app)

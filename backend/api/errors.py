@@ -130,6 +130,10 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.WITHDRAWAL_LIMIT_EXCEEDED: 422,
     ErrorCode.ORDER_NOTIONAL_LIMIT_EXCEEDED: 422,
     ErrorCode.ACCOUNT_FORBIDDEN: 403,
+    # statistics (issue 16)
+    # support desk and help center (issue 16)
+    # announcements (issue 16)
+    # forum (issue 16)
     # chain and RPC
     ErrorCode.NOT_DEPLOYED: 503,
     ErrorCode.RPC_UNAVAILABLE: 503,

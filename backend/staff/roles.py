@@ -29,6 +29,10 @@ class Permission(StrEnum):
     ALERTS_READ = "alerts.read"  # alerts and cases, their notes and reports
     CASES_MANAGE = "cases.manage"  # open a case from an alert, assign, note, escalate, close
     RISK_MANAGE = "risk.manage"  # bands, breakers, market limits, clear a halt or a withdrawal pause
+    STATS_READ = "stats.read"  # user and funnel figures, cohorts, fee revenue, CSV exports
+    SUPPORT_MANAGE = "support.manage"  # the ticket queue, replies and notes, saved replies, help articles
+    ANNOUNCEMENTS_MANAGE = "announcements.manage"  # publish, change and withdraw announcements
+    FORUM_MODERATE = "forum.moderate"  # pin, lock, hide, handle reports, ban a wallet from posting
 
 
 _READS = frozenset(
@@ -39,6 +43,7 @@ _READS = frozenset(
         Permission.KYC_READ,
         Permission.DENYLIST_READ,
         Permission.ALERTS_READ,
+        Permission.STATS_READ,
     }
 )
 
@@ -56,9 +61,18 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DENYLIST_MANAGE,
             Permission.ALERTS_READ,
             Permission.CASES_MANAGE,
+            Permission.STATS_READ,
         }
     ),
-    Role.SUPPORT: frozenset({Permission.USERS_READ, Permission.KYC_READ}),
+    Role.SUPPORT: frozenset(
+        {
+            Permission.USERS_READ,
+            Permission.KYC_READ,
+            Permission.SUPPORT_MANAGE,
+            Permission.ANNOUNCEMENTS_MANAGE,
+            Permission.FORUM_MODERATE,
+        }
+    ),
     # Read-only, and not the identity documents: reviewing decisions needs the log, not the passports.
     Role.AUDITOR: _READS,
 }

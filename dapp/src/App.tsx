@@ -1,21 +1,26 @@
 /**
  * The app's pages by route (lib/router): the trading page at `/` (header with brand, market, 24h figures,
  * account link, language, sign-in, wallet; then chart, book, order form, trades, account tables and
- * funds), the account page at `/account`, and the staff back office at `/backoffice`, the last two
- * loaded on demand. Features meet only here, through props and lib/.
+ * funds), the account page at `/account`, the statistics at `/stats`, the support desk at `/support`, the
+ * help center at `/help`, the forum at `/forum`, and the staff back office at `/backoffice`, all but the
+ * trading page loaded on demand. Current announcements show above every wallet user's page. Features meet only here, through props and lib/.
  */
 import { Suspense, type ReactNode } from "react";
 import { StatusMessage } from "./components/ui";
 import { AccountLink, AccountPage } from "./features/account";
+import { Announcements } from "./features/announcements";
 import { SignInButton } from "./features/auth";
 import { BackOffice } from "./features/backoffice";
 import { PriceChart } from "./features/chart";
+import { ForumPage } from "./features/forum";
 import { FundsPanel } from "./features/funds";
 import { MarketHeader, MarketSelector, useMarkets, useSelectedMarket } from "./features/markets";
 import { Notifications } from "./features/notifications";
 import { OrderBookPanel } from "./features/orderbook";
 import { OrderForm } from "./features/order-form";
 import { AccountTabs, useOpenOrders } from "./features/orders";
+import { StatsPage } from "./features/stats";
+import { HelpCenter, SupportPage } from "./features/support";
 import { RecentTrades } from "./features/trades";
 import { ConnectDialog, WalletButton, WrongChainBanner } from "./features/wallet";
 import { LanguageSwitcher, useI18n } from "./i18n";
@@ -34,28 +39,37 @@ export function App() {
         <BackOffice route={route} />
       </Suspense>
     );
-  if (route.name === "account")
+  let page: ReactNode = null;
+  if (route.name === "account") page = <AccountPage />;
+  else if (route.name === "stats") page = <StatsPage />;
+  else if (route.name === "support") page = <SupportPage rest={route.rest} />;
+  else if (route.name === "help") page = <HelpCenter rest={route.rest} />;
+  else if (route.name === "forum") page = <ForumPage rest={route.rest} />;
+  if (page)
     return (
-      <WalletShell top={<TradeLink />}>
-        <Suspense fallback={loading}>
-          <AccountPage />
-        </Suspense>
+      <WalletShell top={<PageLinks />}>
+        <Suspense fallback={loading}>{page}</Suspense>
       </WalletShell>
     );
   if (route.name === "not-found")
     return (
-      <WalletShell top={<TradeLink />}>
+      <WalletShell top={<PageLinks />}>
         <StatusMessage kind="empty">{t("nav.notFound")}</StatusMessage>
       </WalletShell>
     );
   return <TradingPage />;
 }
 
-function TradeLink() {
+/** The wallet user's pages besides the account (linked from the top bar's account link). */
+function PageLinks() {
   const { t } = useI18n();
   return (
-    <nav aria-label={t("nav.label")}>
+    <nav aria-label={t("nav.label")} className="page-links">
       <Link to={paths.trading}>{t("nav.trade")}</Link>
+      <Link to={paths.stats}>{t("nav.stats")}</Link>
+      <Link to={paths.help}>{t("nav.help")}</Link>
+      <Link to={paths.support}>{t("nav.support")}</Link>
+      <Link to={paths.forum}>{t("nav.forum")}</Link>
     </nav>
   );
 }
@@ -79,6 +93,7 @@ function WalletShell({ top, children }: { top?: ReactNode; children: ReactNode }
         </div>
       </header>
       <WrongChainBanner />
+      <Announcements />
       {streamStatus === "reconnecting" ? (
         <p className="banner banner--warning" role="status">
           {t("common.reconnecting")}
@@ -134,6 +149,7 @@ function TradingPage() {
     <WalletShell
       top={
         <>
+          <PageLinks />
           {market && markets.data ? <MarketSelector markets={markets.data} selected={market} onSelect={selectMarket} /> : null}
           {market ? <MarketHeader market={market} /> : null}
         </>

@@ -73,12 +73,14 @@ def _free_port() -> int:
 @contextmanager
 def running_stack(data_dir: Path) -> Iterator[Stack]:
     """Start `hdex up` with its data in `data_dir`; yield once it is healthy; stop it (SIGINT) after."""
-    if not (DAPP_DIST / "index.html").is_file():
-        raise StackError(f"the dApp is not built ({DAPP_DIST}): run `make setup`")
+    # HDEX_TEST_DAPP_DIR: a build of one's own (`vite build --outDir`), so parallel work does not share dist.
+    dist = Path(os.environ.get("HDEX_TEST_DAPP_DIR") or DAPP_DIST)
+    if not (dist / "index.html").is_file():
+        raise StackError(f"the dApp is not built ({dist}): run `make setup`")
     api_port, anvil_port = _free_port(), _free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
     env.update(FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir), HDEX_API_PORT=str(api_port),
-               HDEX_ANVIL_PORT=str(anvil_port))  # fmt: skip
+               HDEX_ANVIL_PORT=str(anvil_port), HDEX_DAPP_DIR=str(dist))  # fmt: skip
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / "hdex-up.log"
     with log.open("wb") as output:

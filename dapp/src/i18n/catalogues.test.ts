@@ -25,7 +25,7 @@ describe("message catalogues", () => {
   }
 });
 
-// The on-demand pages' catalogues, by folder: locales/account/*.json, locales/backoffice/*.json.
+// The on-demand pages' catalogues, by folder: locales/<page>/*.json.
 const onDemand = import.meta.glob<Catalogue>("./locales/*/*.json", { eager: true, import: "default" });
 const groups = new Map<string, Map<string, Catalogue>>();
 for (const [path, catalogue] of Object.entries(onDemand)) {
@@ -34,8 +34,8 @@ for (const [path, catalogue] of Object.entries(onDemand)) {
 }
 
 describe("on-demand catalogues", () => {
-  it("exist for the account page and the back office", () => {
-    expect([...groups.keys()].sort()).toEqual(["account", "backoffice"]);
+  it("exist for the account page, the back office and the pages of statistics, support, forum and announcements", () => {
+    expect([...groups.keys()].sort()).toEqual(["account", "announcements", "backoffice", "forum", "stats", "support"]);
   });
 
   for (const [group, files] of groups) {

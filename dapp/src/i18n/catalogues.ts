@@ -4,8 +4,10 @@
  * by the glob, listed by the switcher under its own `app.languageName`, and checked by the parity test.
  *
  * Pages loaded on demand bring their own messages, so traders never download them:
- * `locales/account/` (the account page) and `locales/backoffice/` (the staff pages), one file per
- * language again, added by `addCatalogues` when their chunk loads.
+ * `locales/account/` (the account page), `locales/backoffice/` (the staff pages), `locales/stats/`,
+ * `locales/support/` (support desk and help center), `locales/forum/` and `locales/announcements/` (the
+ * staff side; the banner's few words are in the main file), one file per language again, added by
+ * `addCatalogues` when their chunk loads. A feature's staff section loads its feature's folder too.
  */
 import en from "./locales/en.json";
 
@@ -13,7 +15,18 @@ export type Catalogue = Record<string, string>;
 // Type-only imports: the on-demand catalogues' keys are checked without bundling them here.
 type AccountMessages = typeof import("./locales/account/en.json");
 type BackofficeMessages = typeof import("./locales/backoffice/en.json");
-export type MessageKey = keyof typeof en | keyof AccountMessages | keyof BackofficeMessages;
+type StatsMessages = typeof import("./locales/stats/en.json");
+type SupportMessages = typeof import("./locales/support/en.json");
+type ForumMessages = typeof import("./locales/forum/en.json");
+type AnnouncementsMessages = typeof import("./locales/announcements/en.json");
+export type MessageKey =
+  | keyof typeof en
+  | keyof AccountMessages
+  | keyof BackofficeMessages
+  | keyof StatsMessages
+  | keyof SupportMessages
+  | keyof ForumMessages
+  | keyof AnnouncementsMessages;
 export type MessageParams = Record<string, string | number>;
 
 export const DEFAULT_LOCALE = "en";

@@ -18,6 +18,15 @@ describe("routeOf", () => {
     expect(routeOf("/backoffice/<script>")).toEqual({ name: "backoffice", section: null });
   });
 
+  it("shows the statistics at /stats and hands support, help and forum pages the rest of their path", () => {
+    expect(routeOf("/stats/")).toEqual({ name: "stats" });
+    expect(routeOf("/support")).toEqual({ name: "support", rest: null });
+    expect(routeOf("/support/12")).toEqual({ name: "support", rest: "12" });
+    expect(routeOf("/help/getting-started/")).toEqual({ name: "help", rest: "getting-started" });
+    expect(routeOf("/forum/t/7")).toEqual({ name: "forum", rest: "t/7" });
+    expect(routeOf("/forums")).toEqual({ name: "not-found" });
+  });
+
   it("knows the staff password link's page and calls anything else not found", () => {
     expect(routeOf("/staff/reset-password")).toEqual({ name: "staff-password" });
     expect(routeOf("/accounts")).toEqual({ name: "not-found" });

@@ -1,7 +1,9 @@
 /**
  * A minimal router on the history API: a few pages, each a path the API answers with index.html
  * (backend/api/dapp.py). `/` and `/trade/<market>` trade, `/account` is the wallet user's account,
- * `/backoffice[/<section>]` the staff pages, `/staff/reset-password` the staff password link.
+ * `/stats` the public statistics, `/support[/...]`, `/help[/...]` and `/forum[/...]` the support desk, the
+ * help center and the forum (each page reads its own `rest` of the path), `/backoffice[/<section>]` the
+ * staff pages, `/staff/reset-password` the staff password link.
  */
 import type { AnchorHTMLAttributes, MouseEvent } from "react";
 import { createStore, useStore } from "./store";
@@ -9,6 +11,10 @@ import { createStore, useStore } from "./store";
 export type Route =
   | { name: "trading" }
   | { name: "account" }
+  | { name: "stats" }
+  | { name: "support"; rest: string | null }
+  | { name: "help"; rest: string | null }
+  | { name: "forum"; rest: string | null }
   | { name: "backoffice"; section: string | null }
   | { name: "staff-password" }
   | { name: "not-found" };
@@ -29,6 +35,10 @@ export interface Location {
 export const paths = {
   trading: "/",
   account: "/account",
+  stats: "/stats",
+  support: "/support",
+  help: "/help",
+  forum: "/forum",
   backoffice: "/backoffice",
   staffPassword: "/staff/reset-password",
 } as const;
@@ -38,6 +48,12 @@ export function routeOf(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   if (path === "/" || path === "/index.html" || path === "/trade" || path.startsWith("/trade/")) return { name: "trading" };
   if (path === paths.account) return { name: "account" };
+  if (path === paths.stats) return { name: "stats" };
+  for (const name of ["support", "help", "forum"] as const) {
+    const base = paths[name];
+    if (path === base) return { name, rest: null };
+    if (path.startsWith(`${base}/`)) return { name, rest: path.slice(base.length + 1) };
+  }
   if (path === paths.staffPassword) return { name: "staff-password" };
   if (path === paths.backoffice) return { name: "backoffice", section: null };
   if (path.startsWith(`${paths.backoffice}/`)) {

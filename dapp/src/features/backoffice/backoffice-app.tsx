@@ -11,9 +11,11 @@ import { LanguageSwitcher, useI18n } from "../../i18n";
 import { navigate, paths, type StaffRoute } from "../../lib/router";
 import { useStore } from "../../lib/store";
 import { AlertsSection } from "./alerts-section";
+import { AnnouncementsSection } from "./announcements-section";
 import { AuditLogSection } from "./audit-log-section";
 import { CasesSection } from "./cases-section";
 import { DenylistSection } from "./denylist-section";
+import { ForumSection } from "./forum-section";
 import { KycReviewSection } from "./kyc-review-section";
 import { MarketsSection } from "./markets-section";
 import { PasswordPage } from "./password-page";
@@ -23,6 +25,8 @@ import { SignIn } from "./sign-in";
 import { sessionEnded, staffApi, staffSession } from "./staff-api";
 import { staffErrorText } from "./staff-errors";
 import { StaffSection } from "./staff-section";
+import { StatsSection } from "./stats-section";
+import { SupportSection } from "./support-section";
 import type { StaffMember, StaffSession } from "./staff-types";
 import { UsersSection } from "./users-section";
 import "./backoffice.css";
@@ -114,6 +118,10 @@ function Sections({ session, requested }: { session: StaffSession; requested: st
         {current.id === "cases" ? <CasesSection member={member} /> : null}
         {current.id === "risk" ? <RiskSection member={member} /> : null}
         {current.id === "users" ? <UsersSection member={member} /> : null}
+        {current.id === "support" ? <SupportSection member={member} /> : null}
+        {current.id === "forum" ? <ForumSection member={member} /> : null}
+        {current.id === "announcements" ? <AnnouncementsSection member={member} /> : null}
+        {current.id === "stats" ? <StatsSection member={member} /> : null}
         {current.id === "denylist" ? <DenylistSection member={member} /> : null}
         {current.id === "markets" ? <MarketsSection /> : null}
         {current.id === "audit" ? <AuditLogSection /> : null}

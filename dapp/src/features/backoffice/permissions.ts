@@ -5,7 +5,20 @@
 import type { MessageKey } from "../../i18n";
 import type { Permission, StaffMember } from "./staff-types";
 
-export type SectionId = "alerts" | "cases" | "risk" | "kyc" | "users" | "denylist" | "markets" | "audit" | "staff";
+export type SectionId =
+  | "alerts"
+  | "cases"
+  | "risk"
+  | "kyc"
+  | "users"
+  | "support"
+  | "forum"
+  | "announcements"
+  | "stats"
+  | "denylist"
+  | "markets"
+  | "audit"
+  | "staff";
 
 export interface Section {
   id: SectionId;
@@ -21,6 +34,11 @@ export const SECTIONS: readonly Section[] = [
   { id: "cases", needs: "alerts.read", title: "backoffice.cases.title" },
   { id: "risk", needs: "alerts.read", title: "backoffice.risk.title" },
   { id: "users", needs: "users.read", title: "backoffice.users.title" },
+  // The ticket queue, saved replies and help articles; forum moderation; announcements; statistics.
+  { id: "support", needs: "support.manage", title: "backoffice.support.title" },
+  { id: "forum", needs: "forum.moderate", title: "backoffice.forum.title" },
+  { id: "announcements", needs: "announcements.manage", title: "backoffice.announcements.title" },
+  { id: "stats", needs: "stats.read", title: "backoffice.stats.title" },
   { id: "denylist", needs: "denylist.read", title: "backoffice.denylist.title" },
   // The market list is public; the section is its state switches.
   { id: "markets", needs: "market.state", title: "backoffice.markets.title" },

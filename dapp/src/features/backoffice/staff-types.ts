@@ -18,7 +18,11 @@ export type Permission =
   | "market.state"
   | "alerts.read"
   | "cases.manage"
-  | "risk.manage";
+  | "risk.manage"
+  | "stats.read"
+  | "support.manage"
+  | "announcements.manage"
+  | "forum.moderate";
 
 export interface StaffMember {
   id: number;

@@ -1,0 +1,1 @@
+"""The community forum: categories, threads, posts, moderation, bans and full-text search."""

@@ -1,0 +1,43 @@
+"""User text to safe HTML: Markdown rendered by markdown-it-py, then sanitized by nh3.
+
+Every text a person writes and another reads (tickets, help articles, forum posts, announcements) goes
+through `render`: raw HTML in the source is escaped by the renderer (`html` off), and nh3 removes what
+Markdown itself can produce that a page must not run (`javascript:` links, event attributes), so what
+leaves here is inert whatever went in. Links open outside the app without leaking the page to them.
+"""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+_TAGS = frozenset(
+    {
+        "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+        "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# commonmark with tables and strikethrough; `html: False` escapes any HTML typed into the source.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def render(source: str) -> str:
+    """The safe HTML of Markdown `source`."""
+    return nh3.clean(
+        _markdown.render(source),
+        tags=set(_TAGS),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        url_schemes=set(_URL_SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+    )
+
+
+def plain(source: str) -> str:
+    """`source` with every tag removed and entities kept escaped: for feeds, e-mail subjects and search."""
+    return nh3.clean(_markdown.render(source), tags=set()).strip()

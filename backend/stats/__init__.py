@@ -1,0 +1,1 @@
+"""Statistics: daily rollups per market, per token and of users, computed incrementally by the worker."""

@@ -1,0 +1,6 @@
+/** Forum moderation: reported posts, hide, pin, lock, and bans of wallets. */
+import type { StaffMember } from "./staff-types";
+
+export function ForumSection(_props: { member: StaffMember }) {
+  return null;
+}

@@ -1,0 +1,4 @@
+/** The public statistics page (`/stats`): volume and markets, with plots. */
+export default function StatsPage() {
+  return null;
+}
