@@ -34,8 +34,8 @@ for (const [path, catalogue] of Object.entries(onDemand)) {
 }
 
 describe("on-demand catalogues", () => {
-  it("exist for the account page, the back office and the pages of statistics, support, forum and announcements", () => {
-    expect([...groups.keys()].sort()).toEqual(["account", "announcements", "backoffice", "forum", "stats", "support"]);
+  it("exist for the account page, the back office and the pages of statistics, support, help, forum and announcements", () => {
+    expect([...groups.keys()].sort()).toEqual(["account", "announcements", "backoffice", "forum", "help", "stats", "support"]);
   });
 
   for (const [group, files] of groups) {

@@ -5,7 +5,7 @@
  *
  * Pages loaded on demand bring their own messages, so traders never download them:
  * `locales/account/` (the account page), `locales/backoffice/` (the staff pages), `locales/stats/`,
- * `locales/support/` (support desk and help center), `locales/forum/` and `locales/announcements/` (the
+ * `locales/support/` (the support desk), `locales/help/` (the help center), `locales/forum/` and `locales/announcements/` (the
  * staff side; the banner's few words are in the main file), one file per language again, added by
  * `addCatalogues` when their chunk loads. A feature's staff section loads its feature's folder too.
  */
@@ -17,6 +17,7 @@ type AccountMessages = typeof import("./locales/account/en.json");
 type BackofficeMessages = typeof import("./locales/backoffice/en.json");
 type StatsMessages = typeof import("./locales/stats/en.json");
 type SupportMessages = typeof import("./locales/support/en.json");
+type HelpMessages = typeof import("./locales/help/en.json");
 type ForumMessages = typeof import("./locales/forum/en.json");
 type AnnouncementsMessages = typeof import("./locales/announcements/en.json");
 export type MessageKey =
@@ -25,6 +26,7 @@ export type MessageKey =
   | keyof BackofficeMessages
   | keyof StatsMessages
   | keyof SupportMessages
+  | keyof HelpMessages
   | keyof ForumMessages
   | keyof AnnouncementsMessages;
 export type MessageParams = Record<string, string | number>;

@@ -1,4 +1,4 @@
-"""support desk (tickets, their messages and attachments, saved replies) and help-center articles
+"""support desk: tickets, their messages and attachments, saved replies
 
 Revision ID: 0013
 Revises: 0012

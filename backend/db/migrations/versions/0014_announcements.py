@@ -1,4 +1,4 @@
-"""announcements
+"""announcements and help-center articles
 
 Revision ID: 0014
 Revises: 0013

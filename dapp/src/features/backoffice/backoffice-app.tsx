@@ -16,6 +16,7 @@ import { AuditLogSection } from "./audit-log-section";
 import { CasesSection } from "./cases-section";
 import { DenylistSection } from "./denylist-section";
 import { ForumSection } from "./forum-section";
+import { HelpSection } from "./help-section";
 import { KycReviewSection } from "./kyc-review-section";
 import { MarketsSection } from "./markets-section";
 import { PasswordPage } from "./password-page";
@@ -119,6 +120,7 @@ function Sections({ session, requested }: { session: StaffSession; requested: st
         {current.id === "risk" ? <RiskSection member={member} /> : null}
         {current.id === "users" ? <UsersSection member={member} /> : null}
         {current.id === "support" ? <SupportSection member={member} /> : null}
+        {current.id === "help" ? <HelpSection member={member} /> : null}
         {current.id === "forum" ? <ForumSection member={member} /> : null}
         {current.id === "announcements" ? <AnnouncementsSection member={member} /> : null}
         {current.id === "stats" ? <StatsSection member={member} /> : null}

@@ -12,6 +12,7 @@ export type SectionId =
   | "kyc"
   | "users"
   | "support"
+  | "help"
   | "forum"
   | "announcements"
   | "stats"
@@ -34,8 +35,9 @@ export const SECTIONS: readonly Section[] = [
   { id: "cases", needs: "alerts.read", title: "backoffice.cases.title" },
   { id: "risk", needs: "alerts.read", title: "backoffice.risk.title" },
   { id: "users", needs: "users.read", title: "backoffice.users.title" },
-  // The ticket queue, saved replies and help articles; forum moderation; announcements; statistics.
+  // The ticket queue and saved replies; help articles; forum moderation; announcements; statistics.
   { id: "support", needs: "support.manage", title: "backoffice.support.title" },
+  { id: "help", needs: "support.manage", title: "backoffice.help.title" },
   { id: "forum", needs: "forum.moderate", title: "backoffice.forum.title" },
   { id: "announcements", needs: "announcements.manage", title: "backoffice.announcements.title" },
   { id: "stats", needs: "stats.read", title: "backoffice.stats.title" },

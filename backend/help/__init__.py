@@ -1,0 +1,1 @@
+"""The help center: articles staff write in Markdown, published for everyone, searchable."""
