@@ -1,0 +1,674 @@
+"""HDEX for CCXT: `hdex`, a `ccxt.Exchange` that trades on HDEX with ccxt's unified methods.
+
+    from backend.client.ccxt import hdex
+    exchange = hdex({"privateKey": "0x...", "urls": {"api": {"rest": "http://127.0.0.1:8000"}}})
+    exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+
+Written the way ccxt's own exchange files are, so that it could be proposed upstream: it imports nothing of
+HDEX's server, signs with ccxt's own EIP-712 and secp256k1 helpers, reads the signing domain and types from
+`GET /v1/eip712`, and does its arithmetic on decimal strings (`Precise`), never on floats. What ccxt calls an
+API key is a wallet: writes carry an EIP-712 signature by `privateKey`, so there is no session and no secret.
+
+HDEX's units: amounts travel as integers in token base units, prices as quote base units per 1e18 base base-units;
+ccxt's unified figures are human decimals (`0.5` WETH at `3000` USDC). `create_order` signs what ccxt's
+rounding (`amount_to_precision`, `price_to_precision`) makes of the figures, so an order is on the market's grid.
+
+Order kinds: `limit`, `market` (its price is the worst the wallet accepts: pass one, or it is the best opposite
+price moved by `options["marketSlippage"]`), and stop kinds through `params["triggerPrice"]` (a stop-limit for
+`limit`, a stop-market for `market`). A market without an on-chain price source checks no trigger on-chain: its
+stop orders need `params["acceptOperatorTrigger"] = True`, the wallet's signed consent that HDEX decides when the
+stop fired. `params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
+"""
+
+# ccxt's method signatures take `params={}`; like ccxt's own, these never mutate it (they `extend` a copy).
+# ruff: noqa: B006
+
+from __future__ import annotations
+
+from typing import Any
+
+from ccxt.base.decimal_to_precision import TICK_SIZE
+from ccxt.base.errors import (
+    ArgumentsRequired,
+    AuthenticationError,
+    BadRequest,
+    BadSymbol,
+    DuplicateOrderId,
+    ExchangeError,
+    ExchangeNotAvailable,
+    InsufficientFunds,
+    InvalidNonce,
+    InvalidOrder,
+    MarketClosed,
+    OperationRejected,
+    OrderImmediatelyFillable,
+    OrderNotFillable,
+    OrderNotFound,
+    PermissionDenied,
+    RateLimitExceeded,
+    RestrictedLocation,
+)
+from ccxt.base.exchange import Exchange
+from ccxt.base.precise import Precise
+
+PRICE_SCALE_DIGITS = 18  # a price is quote base units per 10**18 base base-units
+FEE_RATE_SCALE = "1000000"  # fee rates are millionths
+KIND_FLAGS = {"limit": 0, "market": 1, "stop_limit": 2, "stop_market": 3}
+FLAG_POST_ONLY = 4
+FLAG_FILL_OR_KILL = 8
+FLAG_OPERATOR_TRIGGER = 16
+ORDER_STATUSES = {"open": "open", "filled": "closed", "cancelled": "canceled", "expired": "expired"}
+
+
+class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names exchanges in lower case
+    def describe(self) -> Any:
+        return self.deep_extend(
+            super().describe(),
+            {
+                "id": "hdex",
+                "name": "HDEX",
+                "countries": [],
+                "version": "v1",
+                "rateLimit": 10,
+                "dex": True,
+                "certified": False,
+                "pro": False,
+                "has": {
+                    "CORS": None,
+                    "spot": True,
+                    "margin": False,
+                    "swap": False,
+                    "future": False,
+                    "option": False,
+                    "cancelAllOrders": True,
+                    "cancelOrder": True,
+                    "createMarketOrder": True,
+                    "createOrder": True,
+                    "createPostOnlyOrder": True,
+                    "createStopLimitOrder": True,
+                    "createStopMarketOrder": True,
+                    "createStopOrder": True,
+                    "createTriggerOrder": True,
+                    "fetchBalance": True,
+                    "fetchClosedOrders": True,
+                    "fetchMarkets": True,
+                    "fetchMyTrades": True,
+                    "fetchOHLCV": True,
+                    "fetchOpenOrders": True,
+                    "fetchOrder": True,
+                    "fetchOrderBook": True,
+                    "fetchTicker": True,
+                    "fetchTime": True,
+                    "fetchTrades": True,
+                    "fetchTradingFees": True,
+                    "withdraw": False,  # a withdrawal is signed the same way; the bot client (HdexClient) has it
+                },
+                "timeframes": {"1m": "1m", "5m": "5m", "15m": "15m", "1h": "1h", "4h": "4h", "1d": "1d"},
+                "urls": {
+                    "api": {"rest": "http://127.0.0.1:8000"},  # `make run`'s address; pass your deployment's
+                    "www": "https://github.com/hdex",
+                    "doc": "http://127.0.0.1:8000/docs",
+                },
+                "api": {
+                    "public": {
+                        "get": {
+                            "markets": 1,
+                            "markets/{market}/book": 5,
+                            "markets/{market}/trades": 2,
+                            "markets/{market}/candles": 2,
+                            "markets/{market}/ticker": 1,
+                            "eip712": 1,
+                            "time": 1,
+                            "nonce": 1,
+                            "orders/{hash}": 1,
+                        },
+                    },
+                    "private": {
+                        "get": {
+                            "accounts/{address}/balances": 1,
+                            "accounts/{address}/orders": 2,
+                            "accounts/{address}/fills": 2,
+                            "accounts/{address}/fees": 1,
+                        },
+                        "post": {"orders": 1, "orders/cancel": 1},
+                        "delete": {"orders/{hash}": 1},
+                    },
+                },
+                "requiredCredentials": {
+                    "apiKey": False,
+                    "secret": False,
+                    "walletAddress": False,  # derived from the private key; if given, it must be the key's
+                    "privateKey": True,
+                },
+                "precisionMode": TICK_SIZE,
+                "options": {
+                    "marketSlippage": "0.05",  # a market order without a price accepts the best price +-5%
+                    "orderExpiry": 86400,  # seconds a resting order's signature lasts
+                    "immediateExpiry": 30,  # seconds an IOC, FOK or market order's signature lasts (HDEX: <= 60)
+                },
+                "exceptions": {
+                    "exact": {
+                        "MALFORMED_JSON": BadRequest,
+                        "INVALID_FIELD": BadRequest,
+                        "AMOUNT_OUT_OF_RANGE": BadRequest,
+                        "NOT_FOUND": BadRequest,
+                        "BODY_TOO_LARGE": BadRequest,
+                        "TIMEOUT_OUT_OF_RANGE": BadRequest,
+                        "RATE_LIMITED": RateLimitExceeded,
+                        "INVALID_SIGNATURE": AuthenticationError,
+                        "SIGNER_NOT_MAKER": AuthenticationError,
+                        "SIGNER_NOT_WALLET": AuthenticationError,
+                        "ACCOUNT_FORBIDDEN": PermissionDenied,
+                        "ADDRESS_BLOCKED": PermissionDenied,
+                        "WALLET_EXITING": PermissionDenied,
+                        "JURISDICTION_RESTRICTED": RestrictedLocation,
+                        "NONCE_BELOW_FLOOR": InvalidNonce,
+                        "NONCE_USED": InvalidNonce,
+                        "DUPLICATE_ORDER": DuplicateOrderId,
+                        "DUPLICATE_CLIENT_ORDER_ID": DuplicateOrderId,
+                        "ORDER_EXPIRED": InvalidOrder,
+                        "UNKNOWN_FLAGS": InvalidOrder,
+                        "FLAGS_CONFLICT": InvalidOrder,
+                        "FILL_OR_KILL_MISMATCH": InvalidOrder,
+                        "EXPIRY_TOO_LONG": InvalidOrder,
+                        "STOP_NEEDS_PRICE_SOURCE": InvalidOrder,
+                        "INVALID_TRIGGER_PRICE": InvalidOrder,
+                        "MAX_FEE_TOO_LOW": InvalidOrder,
+                        "TOO_MANY_OPEN_ORDERS": InvalidOrder,
+                        "CANCEL_EXPIRED": InvalidOrder,
+                        "INVALID_PRICE": InvalidOrder,
+                        "PRICE_OFF_TICK": InvalidOrder,
+                        "INVALID_QUANTITY": InvalidOrder,
+                        "QUANTITY_OFF_LOT": InvalidOrder,
+                        "BELOW_MIN_NOTIONAL": InvalidOrder,
+                        "PRICE_OUTSIDE_BAND": InvalidOrder,
+                        "TIF_NOT_ALLOWED": InvalidOrder,
+                        "WOULD_TRIGGER_IMMEDIATELY": InvalidOrder,
+                        "ORDER_SIZE_LIMIT_EXCEEDED": InvalidOrder,
+                        "MARKET_NOTIONAL_LIMIT_EXCEEDED": InvalidOrder,
+                        "OPEN_NOTIONAL_LIMIT_EXCEEDED": InvalidOrder,
+                        "ORDER_NOTIONAL_LIMIT_EXCEEDED": InvalidOrder,
+                        "POST_ONLY_WOULD_CROSS": OrderImmediatelyFillable,
+                        "FOK_NOT_FILLED": OrderNotFillable,
+                        "ORDER_NOT_FOUND": OrderNotFound,
+                        "ORDER_NOT_OPEN": OrderNotFound,
+                        "REPLACE_PARTLY_FAILED": OperationRejected,
+                        "UNKNOWN_MARKET": BadSymbol,
+                        "MARKET_HALTED": MarketClosed,
+                        "MARKET_CANCEL_ONLY": MarketClosed,
+                        "MARKET_CIRCUIT_BREAKER": MarketClosed,
+                        "INSUFFICIENT_BALANCE": InsufficientFunds,
+                        "UNAVAILABLE": ExchangeNotAvailable,
+                        "NOT_DEPLOYED": ExchangeNotAvailable,
+                        "RPC_UNAVAILABLE": ExchangeNotAvailable,
+                        "NODE_UNAVAILABLE": ExchangeNotAvailable,
+                    },
+                    "broad": {},
+                },
+            },
+        )
+
+    # requests
+
+    def sign(
+        self,
+        path: str,
+        api: Any = "public",
+        method: str = "GET",
+        params: Any = {},
+        headers: Any = None,
+        body: Any = None,
+    ) -> Any:
+        url = self.urls["api"]["rest"] + "/" + self.version + "/" + self.implode_params(path, params)
+        query = self.omit(params, self.extract_params(path))
+        if method == "GET":
+            if query:
+                url += "?" + self.urlencode(query)
+        else:
+            body = self.json(query)
+            headers = {"Content-Type": "application/json"}
+        return {"url": url, "method": method, "body": body, "headers": headers}
+
+    def handle_errors(
+        self,
+        code: int,
+        reason: str,
+        url: str,
+        method: str,
+        headers: Any,
+        body: str,
+        response: Any,
+        requestHeaders: Any,
+        requestBody: Any,
+    ) -> Any:
+        error = self.safe_dict(response, "error") if isinstance(response, dict) else None
+        if error is None:
+            return None  # not HDEX's error shape: ccxt's HTTP status handling decides
+        feedback = self.id + " " + body
+        self.throw_exactly_matched_exception(self.exceptions["exact"], self.safe_string(error, "code"), feedback)
+        raise ExchangeError(feedback)
+
+    # units: HDEX's integers <-> ccxt's decimal strings
+
+    def to_base_units(self, amount: str, decimals: int, what: str) -> str:
+        value = Precise.string_mul(amount, self.power_of_ten(decimals))
+        if Precise.string_mod(value, "1") != "0":
+            raise InvalidOrder(f"{self.id} {what} {amount} has more than {decimals} decimals")
+        return str(Precise.string_div(value, "1", 0))
+
+    def from_base_units(self, units: Any, decimals: int) -> Any:
+        if units is None:
+            return None
+        return Precise.string_div(str(units), self.power_of_ten(decimals), decimals)
+
+    def price_to_units(self, price: str, market: Any) -> str:
+        """A human price (quote per base) as HDEX's limitPrice: quote base units per 1e18 base base-units."""
+        base_decimals, quote_decimals = self.decimals_of(market)
+        scaled = Precise.string_mul(price, self.power_of_ten(quote_decimals + PRICE_SCALE_DIGITS))
+        value = Precise.string_div(scaled, self.power_of_ten(base_decimals), PRICE_SCALE_DIGITS)
+        if Precise.string_mod(value, "1") != "0":
+            raise InvalidOrder(f"{self.id} price {price} is finer than {market['symbol']}'s price grid")
+        return str(Precise.string_div(value, "1", 0))
+
+    def price_from_units(self, units: Any, market: Any) -> Any:
+        if units is None:
+            return None
+        base_decimals, quote_decimals = self.decimals_of(market)
+        scaled = Precise.string_mul(str(units), self.power_of_ten(base_decimals))
+        digits = quote_decimals + PRICE_SCALE_DIGITS
+        return Precise.string_div(scaled, self.power_of_ten(digits), digits)
+
+    def decimals_of(self, market: Any) -> tuple[int, int]:
+        info = market["info"]
+        return int(info["baseToken"]["decimals"]), int(info["quoteToken"]["decimals"])
+
+    def power_of_ten(self, digits: int) -> str:
+        return "1" + "0" * digits
+
+    # signing: EIP-712 over the domain and types GET /v1/eip712 gives
+
+    def signer_address(self) -> str:
+        self.check_required_credentials()
+        derived: str = self.eth_get_address_from_private_key(self.privateKey)
+        if self.walletAddress and self.walletAddress.lower() != derived.lower():
+            raise AuthenticationError(f"{self.id} walletAddress {self.walletAddress} is not privateKey's ({derived})")
+        return derived
+
+    def eip712(self) -> Any:
+        if "eip712" not in self.options:
+            self.options["eip712"] = self.publicGetEip712()
+        return self.options["eip712"]
+
+    def sign_typed_data(self, primary_type: str, message: Any) -> tuple[str, str]:
+        """(the digest as 0x-hex, the 65-byte signature as 0x-hex) of `message` as `primary_type`."""
+        spec = self.eip712()
+        domain = self.extend(spec["domain"], {"chainId": int(spec["domain"]["chainId"])})
+        encoded = self.eth_encode_structured_data(domain, {primary_type: spec["types"][primary_type]}, message)
+        digest = self.hash(encoded, "keccak", "hex")
+        signature = self.ecdsa(digest, self.remove0x_prefix(self.privateKey), "secp256k1", None)
+        v = self.int_to_base16(27 + int(signature["v"]))
+        return "0x" + digest, "0x" + signature["r"] + signature["s"] + v
+
+    def next_nonce(self, maker: str) -> int:
+        """Orders carry consecutive nonces from the exchange's next one for the wallet (asked once)."""
+        if "nonce" not in self.options:
+            self.options["nonce"] = int(self.publicGetNonce({"maker": maker})["nonce"])
+        nonce: int = self.options["nonce"]
+        self.options["nonce"] = nonce + 1
+        return nonce
+
+    # implicit endpoints, named as ccxt generates them
+
+    def publicGetEip712(self, params: Any = {}) -> Any:
+        return self.request("eip712", "public", "GET", params)
+
+    def publicGetNonce(self, params: Any = {}) -> Any:
+        return self.request("nonce", "public", "GET", params)
+
+    # public data
+
+    def fetch_time(self, params: Any = {}) -> Any:
+        return self.safe_integer(self.request("time", "public", "GET", params), "serverTime")
+
+    def fetch_markets(self, params: Any = {}) -> Any:
+        response = self.request("markets", "public", "GET", params)
+        return [self.parse_market(market) for market in self.safe_list(response, "markets", [])]
+
+    def parse_market(self, market: Any) -> Any:
+        base, quote = market["baseToken"], market["quoteToken"]
+        base_decimals, quote_decimals = int(base["decimals"]), int(quote["decimals"])
+        price_tick = Precise.string_div(
+            Precise.string_mul(market["tickSize"], self.power_of_ten(base_decimals)),
+            self.power_of_ten(quote_decimals + PRICE_SCALE_DIGITS),
+            quote_decimals + PRICE_SCALE_DIGITS,
+        )
+        base_code, quote_code = self.safe_currency_code(base["symbol"]), self.safe_currency_code(quote["symbol"])
+        return self.safe_market_structure(
+            {
+                "id": market["name"],
+                "symbol": base_code + "/" + quote_code,
+                "base": base_code,
+                "quote": quote_code,
+                "baseId": base["address"],
+                "quoteId": quote["address"],
+                "type": "spot",
+                "spot": True,
+                "margin": False,
+                "swap": False,
+                "future": False,
+                "option": False,
+                "contract": False,
+                "active": market["state"] == "open",
+                "maker": self.parse_number(Precise.string_div(str(market["makerFeeRate"]), FEE_RATE_SCALE)),
+                "taker": self.parse_number(Precise.string_div(str(market["takerFeeRate"]), FEE_RATE_SCALE)),
+                "precision": {
+                    "amount": self.parse_number(self.from_base_units(market["lotSize"], base_decimals)),
+                    "price": self.parse_number(price_tick),
+                },
+                "limits": {
+                    "amount": {"min": self.parse_number(self.from_base_units(market["lotSize"], base_decimals))},
+                    "cost": {"min": self.parse_number(self.from_base_units(market["minNotional"], quote_decimals))},
+                },
+                "info": market,
+            }
+        )
+
+    def fetch_order_book(self, symbol: str, limit: Any = None, params: Any = {}) -> Any:
+        self.load_markets()
+        market = self.market(symbol)
+        request = {"market": market["id"], "depth": 50 if limit is None else limit}
+        response = self.request("markets/{market}/book", "public", "GET", self.extend(request, params))
+        base_decimals, _ = self.decimals_of(market)
+        book = {
+            side: [
+                [self.price_from_units(price, market), self.from_base_units(amount, base_decimals)]
+                for price, amount in self.safe_list(response, side, [])
+            ]
+            for side in ("bids", "asks")
+        }
+        parsed = self.parse_order_book(book, market["symbol"], None, "bids", "asks", 0, 1)
+        parsed["nonce"] = self.safe_integer(response, "seq")
+        return parsed
+
+    def fetch_trades(self, symbol: str, since: Any = None, limit: Any = None, params: Any = {}) -> Any:
+        self.load_markets()
+        market = self.market(symbol)
+        request = {"market": market["id"], "limit": 100 if limit is None else limit}
+        response = self.request("markets/{market}/trades", "public", "GET", self.extend(request, params))
+        return self.parse_trades(self.safe_list(response, "trades", []), market, since, limit)
+
+    def parse_trade(self, trade: Any, market: Any = None) -> Any:
+        market = self.safe_market(self.safe_string(trade, "market"), market)
+        base_decimals, quote_decimals = self.decimals_of(market)
+        liquidity = self.safe_string(trade, "liquidity")  # only a wallet's own fills say which side it was
+        order = None
+        fee = None
+        if liquidity is not None:
+            order = trade["makerOrderHash"] if liquidity == "maker" else trade["takerOrderHash"]
+            fee = {
+                "cost": self.from_base_units(trade["fee"], int(trade["feeTokenDecimals"])),
+                "currency": self.safe_currency_code(trade["feeTokenSymbol"]),
+            }
+        return self.safe_trade(
+            {
+                "id": self.safe_string(trade, "id"),
+                "order": order,
+                "timestamp": self.safe_integer(trade, "time"),
+                "datetime": self.iso8601(self.safe_integer(trade, "time")),
+                "symbol": market["symbol"],
+                "type": None,
+                "side": self.safe_string_2(trade, "side", "takerSide"),
+                "takerOrMaker": liquidity,
+                "price": self.price_from_units(trade["price"], market),
+                "amount": self.from_base_units(trade["baseAmount"], base_decimals),
+                "cost": self.from_base_units(trade["quoteAmount"], quote_decimals),
+                "fee": fee,
+                "info": trade,
+            },
+            market,
+        )
+
+    def fetch_ohlcv(
+        self, symbol: str, timeframe: str = "1m", since: Any = None, limit: Any = None, params: Any = {}
+    ) -> Any:
+        self.load_markets()
+        market = self.market(symbol)
+        request: dict[str, Any] = {"market": market["id"], "interval": self.safe_string(self.timeframes, timeframe)}
+        if since is not None:
+            request["start"] = since
+            request["end"] = since + self.parse_timeframe(timeframe) * 1000 * (500 if limit is None else limit)
+        response = self.request("markets/{market}/candles", "public", "GET", self.extend(request, params))
+        return self.parse_ohlcvs(self.safe_list(response, "candles", []), market, timeframe, since, limit)
+
+    def parse_ohlcv(self, ohlcv: Any, market: Any = None) -> Any:
+        base_decimals, _ = self.decimals_of(market)
+        return [
+            self.safe_integer(ohlcv, "start"),
+            self.parse_number(self.price_from_units(ohlcv["open"], market)),
+            self.parse_number(self.price_from_units(ohlcv["high"], market)),
+            self.parse_number(self.price_from_units(ohlcv["low"], market)),
+            self.parse_number(self.price_from_units(ohlcv["close"], market)),
+            self.parse_number(self.from_base_units(ohlcv["baseVolume"], base_decimals)),
+        ]
+
+    def fetch_ticker(self, symbol: str, params: Any = {}) -> Any:
+        self.load_markets()
+        market = self.market(symbol)
+        response = self.request(
+            "markets/{market}/ticker", "public", "GET", self.extend({"market": market["id"]}, params)
+        )
+        return self.parse_ticker(response, market)
+
+    def parse_ticker(self, ticker: Any, market: Any = None) -> Any:
+        base_decimals, quote_decimals = self.decimals_of(market)
+        timestamp = self.milliseconds()
+        return self.safe_ticker(
+            {
+                "symbol": market["symbol"],
+                "timestamp": timestamp,
+                "datetime": self.iso8601(timestamp),
+                "open": self.price_from_units(ticker.get("open"), market),
+                "high": self.price_from_units(ticker.get("high"), market),
+                "low": self.price_from_units(ticker.get("low"), market),
+                "last": self.price_from_units(ticker.get("last"), market),
+                "close": self.price_from_units(ticker.get("last"), market),
+                "bid": self.price_from_units(ticker.get("bestBid"), market),
+                "ask": self.price_from_units(ticker.get("bestAsk"), market),
+                "baseVolume": self.from_base_units(ticker.get("baseVolume"), base_decimals),
+                "quoteVolume": self.from_base_units(ticker.get("quoteVolume"), quote_decimals),
+                "info": ticker,
+            },
+            market,
+        )
+
+    # the wallet's account
+
+    def fetch_balance(self, params: Any = {}) -> Any:
+        request = {"address": self.signer_address()}
+        response = self.request("accounts/{address}/balances", "private", "GET", self.extend(request, params))
+        result: dict[str, Any] = {"info": response}
+        for row in self.safe_list(response, "balances", []):
+            if row.get("symbol") is None:
+                continue  # a token no market lists: ccxt has no code for it
+            decimals = int(row["decimals"])
+            account = self.account()
+            account["free"] = self.from_base_units(row["available"], decimals)
+            account["total"] = self.from_base_units(row["balance"], decimals)
+            account["used"] = Precise.string_sub(account["total"], account["free"])
+            result[self.safe_currency_code(row["symbol"])] = account
+        return self.safe_balance(result)
+
+    def fetch_trading_fees(self, params: Any = {}) -> Any:
+        self.load_markets()
+        response = self.request(
+            "accounts/{address}/fees", "private", "GET", self.extend({"address": self.signer_address()}, params)
+        )
+        fees = {}
+        for row in self.safe_list(response, "markets", []):
+            market = self.safe_market(row["market"])
+            fees[market["symbol"]] = {
+                "info": row,
+                "symbol": market["symbol"],
+                "maker": self.parse_number(Precise.string_div(str(row["makerFeeRate"]), FEE_RATE_SCALE)),
+                "taker": self.parse_number(Precise.string_div(str(row["takerFeeRate"]), FEE_RATE_SCALE)),
+                "percentage": True,
+                "tierBased": False,
+            }
+        return fees
+
+    def fetch_my_trades(self, symbol: Any = None, since: Any = None, limit: Any = None, params: Any = {}) -> Any:
+        self.load_markets()
+        market = None if symbol is None else self.market(symbol)
+        request: dict[str, Any] = {"address": self.signer_address(), "limit": 100 if limit is None else limit}
+        if market is not None:
+            request["market"] = market["id"]
+        response = self.request("accounts/{address}/fills", "private", "GET", self.extend(request, params))
+        return self.parse_trades(self.safe_list(response, "fills", []), market, since, limit)
+
+    # orders
+
+    def create_order(self, symbol: str, type: str, side: str, amount: Any, price: Any = None, params: Any = {}) -> Any:
+        self.load_markets()
+        market = self.market(symbol)
+        if type not in ("limit", "market"):
+            raise InvalidOrder(f"{self.id} createOrder() type must be limit or market (stops: params triggerPrice)")
+        if side not in ("buy", "sell"):
+            raise InvalidOrder(f"{self.id} createOrder() side must be buy or sell")
+        trigger = self.safe_string_2(params, "triggerPrice", "stopPrice")
+        kind = type if trigger is None else "stop_" + type
+        operator_trigger = self.safe_bool(params, "acceptOperatorTrigger", False)
+        if trigger is not None and market["info"].get("priceSource") is None and not operator_trigger:
+            raise InvalidOrder(
+                f"{self.id} {symbol} has no on-chain price source to check stop triggers: pass params "
+                "acceptOperatorTrigger=True to let HDEX decide when the stop fires"
+            )
+        time_in_force = self.safe_string_upper(params, "timeInForce")
+        post_only = self.is_post_only(type == "market", time_in_force == "PO", params)
+        if time_in_force == "PO":
+            time_in_force = None
+        if price is None:
+            if type == "limit":
+                raise ArgumentsRequired(f"{self.id} createOrder() needs a price for a limit order")
+            price = self.worst_market_price(market, side, trigger)
+        flags = KIND_FLAGS[kind] | (FLAG_POST_ONLY if post_only else 0)
+        flags |= FLAG_FILL_OR_KILL if time_in_force == "FOK" else 0
+        flags |= FLAG_OPERATOR_TRIGGER if trigger is not None and operator_trigger else 0
+        immediate = time_in_force in ("IOC", "FOK") or kind in ("market", "stop_market")
+        options = self.options
+        expiry = self.safe_integer(
+            params, "expiry", self.seconds() + (options["immediateExpiry"] if immediate else options["orderExpiry"])
+        )
+        base_decimals, _ = self.decimals_of(market)
+        info = market["info"]
+        maker = self.signer_address()
+        order = {
+            "maker": maker,
+            "baseToken": info["baseToken"]["address"],
+            "quoteToken": info["quoteToken"]["address"],
+            "side": 0 if side == "buy" else 1,
+            "baseAmount": int(self.to_base_units(self.amount_to_precision(symbol, amount), base_decimals, "amount")),
+            "limitPrice": int(self.price_to_units(self.price_to_precision(symbol, price), market)),
+            "triggerPrice": 0
+            if trigger is None
+            else int(self.price_to_units(self.price_to_precision(symbol, trigger), market)),
+            "maxFeeRate": max(int(info["makerFeeRate"]), int(info["takerFeeRate"])),
+            "nonce": self.next_nonce(maker) if params.get("nonce") is None else int(params["nonce"]),
+            "expiry": expiry,
+            "flags": flags,
+        }
+        _, signature = self.sign_typed_data("Order", order)
+        body: dict[str, Any] = {"order": {key: str(value) for key, value in order.items()}, "signature": signature}
+        if time_in_force is not None:
+            body["timeInForce"] = time_in_force
+        client_order_id = self.safe_string_2(params, "clientOrderId", "newClientOrderId")
+        if client_order_id is not None:
+            body["clientOrderId"] = client_order_id
+        return self.parse_order(self.request("orders", "private", "POST", body), market)
+
+    def worst_market_price(self, market: Any, side: str, trigger: Any) -> str:
+        """A market order's signed worst price: from its trigger (a stop) or the best opposite price, moved by
+        the slippage the options allow."""
+        reference = trigger
+        if reference is None:
+            ticker = self.fetch_ticker(market["symbol"])
+            reference = self.safe_string(ticker, "ask" if side == "buy" else "bid")
+        if reference is None:
+            raise InvalidOrder(f"{self.id} {market['symbol']} has no {'ask' if side == 'buy' else 'bid'}: give a price")
+        slippage = self.safe_string(self.options, "marketSlippage")
+        factor = Precise.string_add("1", slippage) if side == "buy" else Precise.string_sub("1", slippage)
+        return str(Precise.string_mul(reference, factor))
+
+    def cancel_order(self, id: str, symbol: Any = None, params: Any = {}) -> Any:
+        self.load_markets()
+        _, signature = self.sign_typed_data("Cancel", {"maker": self.signer_address(), "orderHash": id})
+        request = self.extend({"hash": id, "signature": signature}, params)
+        return self.parse_order(self.request("orders/{hash}", "private", "DELETE", request))
+
+    def cancel_all_orders(self, symbol: Any = None, params: Any = {}) -> Any:
+        self.load_markets()
+        market = None if symbol is None else self.market(symbol)
+        market_id = None if market is None else market["id"]
+        timestamp = self.milliseconds()
+        scope = "HDEX cancel-all|" + (market_id or "*") + "|" + str(timestamp)
+        maker = self.signer_address()
+        scope_hash = "0x" + self.hash(self.encode(scope), "keccak", "hex")
+        _, signature = self.sign_typed_data("Cancel", {"maker": maker, "orderHash": scope_hash})
+        request = {"maker": maker, "market": market_id, "timestamp": str(timestamp), "signature": signature}
+        response = self.request("orders/cancel", "private", "POST", self.extend(request, params))
+        return [
+            self.safe_order({"id": order_hash, "status": "canceled", "info": order_hash}, market)
+            for order_hash in self.safe_list(response, "cancelled", [])
+        ]
+
+    def fetch_order(self, id: str, symbol: Any = None, params: Any = {}) -> Any:
+        self.load_markets()
+        return self.parse_order(self.request("orders/{hash}", "public", "GET", self.extend({"hash": id}, params)))
+
+    def fetch_open_orders(self, symbol: Any = None, since: Any = None, limit: Any = None, params: Any = {}) -> Any:
+        return self.fetch_orders_with_status("open", symbol, since, limit, params)
+
+    def fetch_closed_orders(self, symbol: Any = None, since: Any = None, limit: Any = None, params: Any = {}) -> Any:
+        return self.fetch_orders_with_status("closed", symbol, since, limit, params)
+
+    def fetch_orders_with_status(self, status: str, symbol: Any, since: Any, limit: Any, params: Any) -> Any:
+        self.load_markets()
+        market = None if symbol is None else self.market(symbol)
+        request: dict[str, Any] = {"address": self.signer_address(), "status": status}
+        request["limit"] = 100 if limit is None else limit
+        if market is not None:
+            request["market"] = market["id"]
+        response = self.request("accounts/{address}/orders", "private", "GET", self.extend(request, params))
+        return self.parse_orders(self.safe_list(response, "orders", []), market, since, limit)
+
+    def parse_order(self, order: Any, market: Any = None) -> Any:
+        market = self.safe_market(self.safe_string(order, "market"), market)
+        signed = order["order"]
+        base_decimals, _ = self.decimals_of(market)
+        kind = int(signed["flags"]) & 3
+        trigger = None if kind < 2 else self.price_from_units(signed["triggerPrice"], market)
+        time_in_force = self.safe_string(order, "timeInForce")
+        return self.safe_order(
+            {
+                "id": self.safe_string(order, "hash"),
+                "clientOrderId": self.safe_string(order, "clientOrderId"),
+                "timestamp": self.safe_integer(order, "createdAt"),
+                "datetime": self.iso8601(self.safe_integer(order, "createdAt")),
+                "lastTradeTimestamp": None,
+                "lastUpdateTimestamp": self.safe_integer(order, "updatedAt"),
+                "symbol": market["symbol"],
+                "type": "market" if kind in (1, 3) else "limit",
+                "timeInForce": "PO" if time_in_force == "POST_ONLY" else time_in_force,
+                "postOnly": time_in_force == "POST_ONLY",
+                "side": self.safe_string(order, "side"),
+                "price": self.price_from_units(signed["limitPrice"], market),
+                "triggerPrice": trigger,
+                "amount": self.from_base_units(signed["baseAmount"], base_decimals),
+                "filled": self.from_base_units(order["filled"], base_decimals),
+                "remaining": self.from_base_units(order["remaining"], base_decimals),
+                "status": self.safe_string(ORDER_STATUSES, self.safe_string(order, "status")),
+                "fee": None,
+                "trades": None,
+                "info": order,
+            },
+            market,
+        )
