@@ -156,6 +156,25 @@ class Settings(BaseSettings):
     rate_limit_address: str = Field(default="600/minute", description="signed writes per wallet address")
     rate_limit_auth: str = Field(default="30/minute", description="sign-in nonces and sign-ins per client IP")
     rate_limit_faucet: str = Field(default="5/minute", description="dev faucet requests per client IP")
+    # abuse at scale (issue 17): per-IP WebSocket caps, slow consumers, slow clients, concurrency
+    ws_max_connections_per_ip: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=20, description="WebSocket connections one client IP may hold at once (more are closed with 1008)"
+    )
+    ws_max_subscriptions_per_ip: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        default=200, description="channels one client IP may subscribe to across its connections (RATE_LIMITED)"
+    )
+    ws_send_timeout_s: Annotated[float, Field(gt=0, le=300)] = Field(
+        default=5.0, description="a WebSocket whose messages wait longer than this to be sent is dropped (1013)"
+    )
+    http_head_timeout_s: Annotated[float, Field(gt=0, le=300)] = Field(
+        default=10.0, description="a request's line and headers must all arrive within this many seconds"
+    )
+    http_keep_alive_s: Annotated[int, Field(ge=1, le=300)] = Field(
+        default=5, description="an idle keep-alive HTTP connection is closed after this many seconds"
+    )
+    http_max_concurrency: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        default=2_000, description="connections and requests served at once; past it the API answers 503"
+    )
     siwe_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="comma-separated hosts a sign-in message may name; empty: the request's Host (development)",

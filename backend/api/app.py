@@ -66,6 +66,9 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     app.state.limiter = RateLimiter(container.settings)
+    app.state.ws_admission = ws.IpAdmission(
+        container.settings.ws_max_connections_per_ip, container.settings.ws_max_subscriptions_per_ip
+    )
     app.include_router(health.router)
     for module in (markets, eip712, orders, accounts, marketdata, withdrawals, servertime, ws, auth, network):
         app.include_router(module.router)

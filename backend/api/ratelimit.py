@@ -2,7 +2,9 @@
 
 Storage is Redis when a Redis URL is set (shared by every API replica), memory otherwise. Every
 rate-limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
-(epoch seconds); a refused one is 429 RATE_LIMITED with `Retry-After` (seconds) as well.
+(epoch seconds) and `X-RateLimit-Weight`, what the request cost; a refused one is 429 RATE_LIMITED
+with `Retry-After` (seconds) as well. Requests weigh what they cost to answer (`request_weight`, as
+Binance weighs them): a deep book snapshot spends more of the per-IP budget than a ticker.
 Both middlewares are plain ASGI: no per-request task or body copy.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +31,25 @@ from backend.settings import Settings
 log = logging.getLogger(__name__)
 
 UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json")
+# (path pattern, weight) of the reads that cost more than one; the first match wins, anything else weighs 1.
+# A book costs by depth (below); lists and candles read many rows; an account's history more than its balances.
+WEIGHTS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"^/v1/markets/[^/]+/(trades|candles)$"), 2),
+    (re.compile(r"^/v1/accounts/[^/]+/(orders|fills|deposits|withdrawals)$"), 2),
+    (re.compile(r"^/v1/staff/.*/export$"), 10),
+)
+_BOOK = re.compile(r"^/v1/markets/[^/]+/book$")
+_DEPTH = re.compile(rb"(?:^|&)depth=(\d{1,4})(?:&|$)")
+BOOK_WEIGHTS = ((100, 2), (500, 5))  # (up to this depth, weight); deeper: 10
+
+
+def request_weight(path: str, query_string: bytes = b"") -> int:
+    """What one request counts against its IP's limit."""
+    if _BOOK.match(path):
+        found = _DEPTH.search(query_string)
+        depth = int(found.group(1)) if found else 50
+        return next((weight for most, weight in BOOK_WEIGHTS if depth <= most), 10)
+    return next((weight for pattern, weight in WEIGHTS if pattern.match(path)), 1)
 
 
 class RateLimiter:
@@ -52,13 +74,13 @@ class RateLimiter:
         }
 
     async def hit(
-        self, scope: str, key: str, limits: list[RateLimitItem], headers_wanted: bool = True
+        self, scope: str, key: str, limits: list[RateLimitItem], headers_wanted: bool = True, cost: int = 1
     ) -> dict[str, str]:
-        """Count one request of `key`; the rate-limit headers, or HdexError(RATE_LIMITED)."""
+        """Count one request of `key` weighing `cost`; the rate-limit headers, or HdexError(RATE_LIMITED)."""
         headers: dict[str, str] = {}
         for item in limits:
             try:
-                allowed = await self._limiter.hit(item, scope, key)
+                allowed = await self._limiter.hit(item, scope, key, cost=cost)
                 if allowed and not headers_wanted:
                     continue
                 stats = await self._limiter.get_window_stats(item, scope, key)
@@ -71,6 +93,7 @@ class RateLimiter:
                     "X-RateLimit-Limit": str(item.amount),
                     "X-RateLimit-Remaining": str(stats.remaining),
                     "X-RateLimit-Reset": str(reset),
+                    "X-RateLimit-Weight": str(cost),
                 }
             if not allowed:
                 headers["Retry-After"] = str(max(1, reset - int(time.time())))
@@ -101,8 +124,9 @@ class IpRateLimitMiddleware:
             return
         client = scope.get("client")
         ip = client[0] if client else "unknown"
+        cost = request_weight(scope["path"], scope.get("query_string", b""))
         try:
-            headers = await self.limiter.hit("ip", ip, self.limiter.ip_limits)
+            headers = await self.limiter.hit("ip", ip, self.limiter.ip_limits, cost=cost)
         except HdexError as error:
             await _send_error(send, error)
             return

@@ -2,13 +2,62 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from backend.settings import Settings
+
+
+class _Config(uvicorn.Config):
+    """uvicorn's settings and the one it lacks: how long a request's head may take to arrive."""
+
+    def __init__(self, app: FastAPI, head_timeout_s: float, **options: object) -> None:
+        super().__init__(app, **options)  # type: ignore[arg-type]
+        self.head_timeout_s = head_timeout_s
+
+
+class HeadTimeoutProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP protocol, closing a connection whose request line and headers have not all arrived within
+    `head_timeout_s` of connecting or of the request's first byte. uvicorn itself waits for them forever, so
+    clients that trickle a request (slowloris) could hold every connection; its keep-alive timeout covers only
+    the quiet between requests."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_deadline: asyncio.TimerHandle | None = None
+        self._arm_head_deadline()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm_head_deadline()  # the next request on a kept-alive connection
+
+    def on_headers_complete(self) -> None:
+        self._disarm_head_deadline()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_deadline()
+        super().connection_lost(exc)
+
+    def _arm_head_deadline(self) -> None:
+        if self._head_deadline is None:
+            timeout: float = getattr(self.config, "head_timeout_s", 10.0)
+            self._head_deadline = self.loop.call_later(timeout, self._head_too_slow)
+
+    def _disarm_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_too_slow(self) -> None:
+        self._head_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
 
 
 class ApiServer(uvicorn.Server):
@@ -17,8 +66,10 @@ class ApiServer(uvicorn.Server):
 
     def __init__(self, app: FastAPI, settings: Settings, on_listening: Callable[[], None]) -> None:
         super().__init__(
-            uvicorn.Config(
+            _Config(
                 app,
+                settings.http_head_timeout_s,
+                http=HeadTimeoutProtocol,
                 host=settings.api_host,
                 port=settings.api_port,
                 log_config=None,
@@ -26,6 +77,10 @@ class ApiServer(uvicorn.Server):
                 # WebSocket frames get the REST body cap: a larger frame closes the socket (1009)
                 # before it is buffered. Smaller ones are refused by /v1/ws's own, lower limit.
                 ws_max_size=settings.max_body_bytes,
+                # Slow or idle clients hold no connection for long, and a flood past the concurrency
+                # bound is answered 503 at once instead of queueing behind everyone else's requests.
+                timeout_keep_alive=settings.http_keep_alive_s,
+                limit_concurrency=settings.http_max_concurrency,
             )
         )
         self._on_listening = on_listening

@@ -18,14 +18,19 @@ Every message is checked against one schema (`ClientMessage`) before anything ha
 gets an error reply and the socket stays open: MALFORMED_JSON (not a JSON object, or a binary
 frame), BODY_TOO_LARGE (over `MAX_MESSAGE_BYTES` = 4096 bytes of UTF-8), INVALID_FIELD (a field
 of the wrong type, out of range, or not in the schema: a misspelt field is refused rather than
-silently defaulted), UNKNOWN_MARKET, RATE_LIMITED (over `MAX_CHANNELS` channels). The server
-itself closes a socket with 1009 on a frame over `HDEX_MAX_BODY_BYTES` (see backend/api/server.py).
+silently defaulted), UNKNOWN_MARKET, RATE_LIMITED (over `MAX_CHANNELS` channels on the connection, or
+over HDEX_WS_MAX_SUBSCRIPTIONS_PER_IP across the client IP's connections). The server itself closes a
+socket with 1009 on a frame over `HDEX_MAX_BODY_BYTES` (see backend/api/server.py), with 1008 when the
+client IP already holds HDEX_WS_MAX_CONNECTIONS_PER_IP connections, and with 1013 when the client reads
+too slowly (its queue overflowed, or a message waited HDEX_WS_SEND_TIMEOUT_S to be sent): it should
+reconnect and resubscribe. The per-IP counts are each API process's own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, get_args
 
@@ -96,6 +101,41 @@ def channel_key(message: ClientMessage, markets: Mapping[str, object]) -> str:
     return f"{channel}:{market}"
 
 
+class IpAdmission:
+    """The WebSocket connections and channel subscriptions each client IP holds in this process."""
+
+    def __init__(self, max_connections: int, max_subscriptions: int) -> None:
+        self.max_connections = max_connections
+        self.max_subscriptions = max_subscriptions
+        self.connections: Counter[str] = Counter()
+        self.subscriptions: Counter[str] = Counter()
+
+    def connect(self, ip: str) -> bool:
+        """Count a new connection of `ip`, unless it already holds the most it may."""
+        if self.connections[ip] >= self.max_connections:
+            return False
+        self.connections[ip] += 1
+        return True
+
+    def disconnect(self, ip: str, subscriptions: int) -> None:
+        self.connections[ip] -= 1
+        self.subscriptions[ip] -= subscriptions
+        for counter in (self.connections, self.subscriptions):
+            if counter[ip] <= 0:
+                del counter[ip]
+
+    def subscribe(self, ip: str) -> None:
+        """Count one more channel of `ip`, or HdexError(RATE_LIMITED) past the most it may hold."""
+        if self.subscriptions[ip] >= self.max_subscriptions:
+            raise HdexError(
+                ErrorCode.RATE_LIMITED, f"at most {self.max_subscriptions} channels per client address", "channel"
+            )
+        self.subscriptions[ip] += 1
+
+    def unsubscribe(self, ip: str) -> None:
+        self.subscriptions[ip] -= 1
+
+
 class _Session:
     """One socket: its subscription queue, its channels, and the book seq each snapshot was at."""
 
@@ -105,11 +145,18 @@ class _Session:
         hub: MarketDataHub,
         markets: Mapping[str, object],
         statuses: Callable[[], list[dict[str, Any]]] = list,
+        *,
+        admission: IpAdmission,
+        ip: str,
+        send_timeout_s: float,
     ) -> None:
         self.websocket = websocket
         self.hub = hub
         self.markets = markets
         self.statuses = statuses  # every market's `markets` channel message now
+        self.admission = admission
+        self.ip = ip
+        self.send_timeout_s = send_timeout_s
         self.subscription = Subscription()
         self.keys: set[str] = set()
         self.book_seq: dict[str, int] = {}
@@ -120,13 +167,17 @@ class _Session:
             return
         key = channel_key(message, self.markets)
         if message.op == "unsubscribe":
-            self.keys.discard(key)
+            if key in self.keys:
+                self.keys.discard(key)
+                self.admission.unsubscribe(self.ip)
             self.hub.detach(key, self.subscription)
             await self.websocket.send_json({"op": "unsubscribed", "channel": key})
             return
-        if key not in self.keys and len(self.keys) >= MAX_CHANNELS:
-            raise HdexError(ErrorCode.RATE_LIMITED, f"at most {MAX_CHANNELS} channels per connection", "channel")
-        self.keys.add(key)
+        if key not in self.keys:
+            if len(self.keys) >= MAX_CHANNELS:
+                raise HdexError(ErrorCode.RATE_LIMITED, f"at most {MAX_CHANNELS} channels per connection", "channel")
+            self.admission.subscribe(self.ip)
+            self.keys.add(key)
         self.hub.attach(key, self.subscription)
         await self.websocket.send_json({"op": "subscribed", "channel": key})
         await self._initial(key, message)
@@ -149,20 +200,27 @@ class _Session:
                 await self.websocket.send_json({"channel": "candles", "market": market, **candle.to_json(interval)})
 
     async def forward(self) -> None:
-        """Send queued channel messages; drop book deltas a snapshot already contains."""
+        """Send queued channel messages; drop book deltas a snapshot already contains. A client that falls
+        behind (its queue overflowed, or one message could not be sent within the send timeout: it stopped
+        reading) is dropped with 1013 rather than buffered for without bound."""
         queue = self.subscription.queue
         while True:
             message = await queue.get()
             if self.subscription.overflowed:
-                await self.websocket.close(code=1013, reason="too slow: resubscribe")
-                return
+                break
             if message.get("channel") == "book" and message["seq"] <= self.book_seq.get(message["market"], 0):
                 continue
-            await self.websocket.send_json(message)
+            try:
+                await asyncio.wait_for(self.websocket.send_json(message), self.send_timeout_s)
+            except TimeoutError:
+                break
+        with contextlib.suppress(Exception):  # a client that reads nothing may not take the close frame either
+            await asyncio.wait_for(self.websocket.close(code=1013, reason="too slow: resubscribe"), 1.0)
 
     def close(self) -> None:
         for key in self.keys:
             self.hub.detach(key, self.subscription)
+        self.admission.disconnect(self.ip, len(self.keys))
 
 
 async def _receive_frame(websocket: WebSocket) -> str | bytes:
@@ -174,28 +232,42 @@ async def _receive_frame(websocket: WebSocket) -> str | bytes:
     return text if text is not None else bytes(message.get("bytes") or b"")
 
 
-@router.websocket("/v1/ws")
-async def stream(websocket: WebSocket) -> None:
-    """Market-data and account streams (see the module docs)."""
-    hub: MarketDataHub = websocket.app.state.hub
-    host = websocket.app.state.trading.host
-    await websocket.accept()
-    if host is None:
-        session = _Session(websocket, hub, {})
-    else:
-        session = _Session(websocket, hub, host.markets, lambda: [host.market_status(name) for name in host.markets])
-    sender = asyncio.create_task(session.forward())
-    try:
+async def _receive(websocket: WebSocket, session: _Session) -> None:
+    """Handle the client's messages until it disconnects."""
+    with contextlib.suppress(WebSocketDisconnect):
         while True:
             frame = await _receive_frame(websocket)
             try:
                 await session.handle(parse_message(frame))
             except HdexError as error:
                 await websocket.send_json({"op": "error", **error.body()})
-    except WebSocketDisconnect:
-        pass
+
+
+@router.websocket("/v1/ws")
+async def stream(websocket: WebSocket) -> None:
+    """Market-data and account streams (see the module docs)."""
+    hub: MarketDataHub = websocket.app.state.hub
+    host = websocket.app.state.trading.host
+    admission: IpAdmission = websocket.app.state.ws_admission
+    ip = websocket.client.host if websocket.client else "unknown"
+    await websocket.accept()
+    if not admission.connect(ip):
+        await websocket.close(code=1008, reason=f"at most {admission.max_connections} connections per address")
+        return
+    markets, statuses = ({}, list) if host is None else (
+        host.markets, lambda: [host.market_status(name) for name in host.markets]
+    )  # fmt: skip
+    session = _Session(
+        websocket, hub, markets, statuses,
+        admission=admission, ip=ip, send_timeout_s=websocket.app.state.container.settings.ws_send_timeout_s,
+    )  # fmt: skip
+    tasks = {asyncio.create_task(session.forward()), asyncio.create_task(_receive(websocket, session))}
+    try:
+        # Either ends the connection: the client left, or the sender dropped a client too slow to read.
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
         session.close()
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
