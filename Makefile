@@ -23,7 +23,7 @@ DAPP_STAMP := dapp/dist/.hdex-built
 DAPP_SOURCES := $(shell find dapp/src dapp/public -type f 2>/dev/null) \
 	$(wildcard dapp/package.json dapp/index.html dapp/vite.config.* dapp/tsconfig*.json) package-lock.json
 
-.PHONY: setup run test test-app test-contracts lint promtool slither mutation bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit clean help
+.PHONY: setup run test test-app test-contracts lint promtool slither mutation bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit soak clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -35,6 +35,7 @@ help:
 	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle, -dapp)"
 	@echo "make slither  static analysis of the contracts"
 	@echo "make mutation weaken each listed contract check in a copy and check the tests catch it (slow, not in make test)"
+	@echo "make soak   the example market maker and taker bot through the whole stack (SOAK_SECONDS, default 600)"
 
 setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP) $(ENGINE_CORE_STAMP)
 
@@ -125,6 +126,11 @@ bench-dapp: setup
 
 bench-audit: setup
 	@$(VENV)/bin/python tests/bench/bench_audit.py
+
+# The example market maker and taker bot through hdex up's stack: memory, settlement, reconcile (issue 17).
+# SOAK_SECONDS (default 600) bounds it; CI runs a short one.
+soak: setup
+	@$(VENV)/bin/python tests/bench/soak.py
 
 # Static analysis of the contracts (slither in its own environment; see contracts/SECURITY.md).
 SVENV := .venv-slither

@@ -41,11 +41,13 @@ FAST_SETTINGS = {
     "HDEX_RATE_LIMIT_AUTH": "10000/minute",
     "HDEX_RATE_LIMIT_FAUCET": "10000/minute",
     "HDEX_TRAVEL_RULE_THRESHOLD": str(10**30),
-    "HDEX_LIMITS_TIERS": json.dumps({
-        "0": {"withdrawalDaily": "10000", "withdrawal30d": "50000", "maxOrderNotional": "10000"},
-        "1": {"withdrawalDaily": "50000", "withdrawal30d": "250000", "maxOrderNotional": "50000"},
-        "2": {"withdrawalDaily": "500000", "withdrawal30d": "5000000", "maxOrderNotional": "500000"},
-    }),
+    "HDEX_LIMITS_TIERS": json.dumps(
+        {
+            "0": {"withdrawalDaily": "10000", "withdrawal30d": "50000", "maxOrderNotional": "10000"},
+            "1": {"withdrawalDaily": "50000", "withdrawal30d": "250000", "maxOrderNotional": "50000"},
+            "2": {"withdrawalDaily": "500000", "withdrawal30d": "5000000", "maxOrderNotional": "500000"},
+        }
+    ),
 }
 
 
@@ -62,6 +64,7 @@ class Stack:
     chain_id: int
     contracts: dict[str, str]
     log: Path
+    pid: int  # the `hdex up` process (anvil runs under it)
 
 
 def _free_port() -> int:
@@ -91,7 +94,8 @@ def running_stack(data_dir: Path) -> Iterator[Stack]:
     try:
         url = f"http://127.0.0.1:{api_port}"
         health = _wait_until_healthy(process, url, log)
-        yield Stack(url, f"http://127.0.0.1:{anvil_port}", int(health["chain_id"]), dict(health["contracts"]), log)
+        rpc_url = f"http://127.0.0.1:{anvil_port}"
+        yield Stack(url, rpc_url, int(health["chain_id"]), dict(health["contracts"]), log, process.pid)
     finally:
         process.send_signal(signal.SIGINT)
         try:
