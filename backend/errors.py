@@ -145,12 +145,39 @@ class ErrorCode(StrEnum):
     ACCOUNT_FORBIDDEN = "ACCOUNT_FORBIDDEN"  # another wallet's account data
 
     # statistics (issue 16): rollups, their exports
+    STATS_RANGE_INVALID = "STATS_RANGE_INVALID"  # from/to not ISO dates, from after to, or a range too long
+    STATS_TABLE_UNKNOWN = "STATS_TABLE_UNKNOWN"  # an export of a table that is not one of the statistics tables
+    STATS_EVENT_UNKNOWN = "STATS_EVENT_UNKNOWN"  # a behaviour event of a kind HDEX does not record
 
     # support desk and help center (issue 16): tickets, replies, saved replies, articles
+    HELP_ARTICLE_NOT_FOUND = "HELP_ARTICLE_NOT_FOUND"  # no such article (or not published, to the public)
+    HELP_SLUG_TAKEN = "HELP_SLUG_TAKEN"  # another article has this slug
+    TICKET_NOT_FOUND = "TICKET_NOT_FOUND"  # also another wallet's ticket: its existence is not disclosed
+    TICKET_TRANSITION_INVALID = "TICKET_TRANSITION_INVALID"  # a status move the ticket's state does not allow
+    TICKET_CLOSED = "TICKET_CLOSED"  # a closed ticket takes no reply, note or assignment
+    TICKET_LIMIT_REACHED = "TICKET_LIMIT_REACHED"  # too many tickets opened by the wallet: Retry-After says when
+    TICKET_ATTACHMENT_NOT_FOUND = "TICKET_ATTACHMENT_NOT_FOUND"
+    SAVED_REPLY_NOT_FOUND = "SAVED_REPLY_NOT_FOUND"
+    SAVED_REPLY_TITLE_TAKEN = "SAVED_REPLY_TITLE_TAKEN"
 
     # announcements (issue 16)
+    ANNOUNCEMENT_NOT_FOUND = "ANNOUNCEMENT_NOT_FOUND"
+    ANNOUNCEMENT_WINDOW_INVALID = "ANNOUNCEMENT_WINDOW_INVALID"  # the end is not after the start
+    ANNOUNCEMENT_WITHDRAWN = "ANNOUNCEMENT_WITHDRAWN"  # a withdrawn announcement is not changed again
 
     # forum (issue 16): categories, threads, posts, moderation, bans, posting limits
+    FORUM_CATEGORY_NOT_FOUND = "FORUM_CATEGORY_NOT_FOUND"
+    FORUM_CATEGORY_EXISTS = "FORUM_CATEGORY_EXISTS"  # a category with that slug exists
+    FORUM_THREAD_NOT_FOUND = "FORUM_THREAD_NOT_FOUND"  # unknown, or hidden by a moderator
+    FORUM_POST_NOT_FOUND = "FORUM_POST_NOT_FOUND"  # unknown, or hidden by a moderator
+    FORUM_THREAD_LOCKED = "FORUM_THREAD_LOCKED"  # a moderator locked it: no more replies
+    FORUM_BANNED = "FORUM_BANNED"  # the wallet is banned from posting
+    FORUM_POSTING_LIMITED = "FORUM_POSTING_LIMITED"  # too many posts a minute or an hour: Retry-After says when
+    FORUM_ALREADY_REPORTED = "FORUM_ALREADY_REPORTED"  # one report per wallet per post
+    FORUM_REPORT_NOT_FOUND = "FORUM_REPORT_NOT_FOUND"
+    FORUM_REPORT_CLOSED = "FORUM_REPORT_CLOSED"  # the report was handled already
+    FORUM_ALREADY_BANNED = "FORUM_ALREADY_BANNED"
+    FORUM_BAN_NOT_FOUND = "FORUM_BAN_NOT_FOUND"  # unbanning a wallet that is not banned
 
     # chain and RPC: the node, the contracts, their deployment
     NOT_DEPLOYED = "NOT_DEPLOYED"

@@ -365,6 +365,33 @@ class Settings(BaseSettings):
     alert_stream_poll_s: Annotated[float, Field(ge=0.01, le=30)] = Field(
         default=1.0, description="how often GET /v1/staff/alerts/stream looks for new alerts in the store"
     )
+    # statistics (issue 16, backend.stats): README "Statistics"
+    stats_interval_s: Annotated[float, Field(ge=0.1, le=86_400)] = Field(
+        default=60.0, description="seconds between two statistics passes (rollups from new fills, deposits, events)"
+    )
+    rate_limit_stats_events: str = Field(
+        default="30/minute", description="behaviour events (POST /v1/stats/events) per client IP (limits syntax)"
+    )
+    # support desk (issue 16, backend.support): README "Support desk"
+    support_ticket_limit: Annotated[int, Field(ge=1, le=1_000)] = Field(
+        default=5, description="tickets one wallet may open per HDEX_SUPPORT_TICKET_WINDOW_S (429 past it)"
+    )
+    support_ticket_window_s: Annotated[int, Field(ge=60, le=7 * 86_400)] = Field(
+        default=3_600, description="the window of the per-wallet ticket limit"
+    )
+    support_max_attachment_bytes: Annotated[int, Field(ge=1024, le=50 * 1024 * 1024)] = Field(
+        default=5 * 1024 * 1024, description="the largest ticket attachment accepted (a PNG, JPEG or PDF)"
+    )
+    # forum (issue 16, backend.forum): README "Forum"; a post is a new thread or a reply
+    forum_posts_per_minute: Annotated[int, Field(ge=1, le=1_000)] = Field(
+        default=5, description="posts one wallet may write per minute (429 FORUM_POSTING_LIMITED past it)"
+    )
+    forum_posts_per_hour: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=30, description="posts one wallet may write per hour (429 FORUM_POSTING_LIMITED past it)"
+    )
+    forum_reports_per_hour: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=20, description="reports of posts one wallet may send per hour (429 FORUM_POSTING_LIMITED past it)"
+    )
 
     @field_validator("alert_email_to", mode="before")
     @classmethod
@@ -403,6 +430,7 @@ class Settings(BaseSettings):
         "rate_limit_faucet",
         "rate_limit_kyc_upload",
         "rate_limit_kyc_webhook",
+        "rate_limit_stats_events",
     )
     @classmethod
     def _rate_limit(cls, value: str) -> str:

@@ -1,1 +1,32 @@
 """Announcements staff publish for a time window, shown by the dApp and in an Atom feed."""
+
+from backend.announcements.board import (
+    PLACEMENTS,
+    SEVERITIES,
+    AnnouncementView,
+    Draft,
+    change,
+    current,
+    feed_entries,
+    get,
+    list_all,
+    publish,
+    withdraw,
+)
+from backend.announcements.feed import MEDIA_TYPE, atom_feed
+
+__all__ = [
+    "MEDIA_TYPE",
+    "PLACEMENTS",
+    "SEVERITIES",
+    "AnnouncementView",
+    "Draft",
+    "atom_feed",
+    "change",
+    "current",
+    "feed_entries",
+    "get",
+    "list_all",
+    "publish",
+    "withdraw",
+]

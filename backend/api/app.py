@@ -18,10 +18,13 @@ from backend.api.routes import (
     account,
     account_kyc,
     accounts,
+    announcements,
     auth,
     eip712,
     faucet,
+    forum,
     health,
+    help,
     kyc_webhook,
     limits,
     marketdata,
@@ -31,12 +34,19 @@ from backend.api.routes import (
     servertime,
     staff,
     staff_alerts,
+    staff_announcements,
     staff_auth,
     staff_denylist,
+    staff_forum,
+    staff_help,
     staff_kyc,
     staff_markets,
     staff_risk,
+    staff_stats,
+    staff_support,
     staff_users,
+    stats,
+    support,
     withdrawals,
     ws,
 )
@@ -81,6 +91,14 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(staff_risk.router)  # withdrawal pauses and travel-rule data (issue 14)
     app.include_router(staff_alerts.router)  # alerts, their live stream, cases and reports (issue 14)
     # statistics, the support desk and help center, announcements, the forum (issue 16)
+    app.include_router(stats.router)  # statistics: public volume and markets, behaviour events
+    app.include_router(staff_stats.router)  # statistics tables and CSV exports for staff
+    for module in (forum, staff_forum):  # the forum and its moderation
+        app.include_router(module.router)
+    for module in (support, staff_support):  # the support desk
+        app.include_router(module.router)
+    for module in (announcements, staff_announcements, help, staff_help):  # announcements, help center
+        app.include_router(module.router)
     if container.settings.development_chain:
         app.include_router(faucet.router)
     install_api_docs(app)
@@ -91,7 +109,10 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=container.settings.max_body_bytes,
-        larger={account_kyc.LEVEL2_PATH: account_kyc.level2_max_body(container.settings)},  # KYC documents
+        larger={
+            account_kyc.LEVEL2_PATH: account_kyc.level2_max_body(container.settings),  # KYC documents
+            support.TICKETS_PATH: support.tickets_max_body(container.settings),  # a ticket's attachment
+        },
     )
 
     app.add_middleware(MetricsMiddleware)

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("backend.cli.accounts", "accounts_group"),
     "monitor": ("backend.cli.monitor", "monitor_group"),
     "risk": ("backend.cli.risk", "risk_group"),
+    "stats": ("backend.cli.stats", "stats_group"),
 }
 
 

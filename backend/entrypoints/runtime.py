@@ -33,6 +33,7 @@ from backend.monitoring.aml import AmlMonitor
 from backend.monitoring.runner import Monitor, ServingLoopHalts
 from backend.risk.aml import AmlRulesError
 from backend.settings import Environment, Settings
+from backend.stats.service import StatsWorker
 from backend.supervise import watch_parent
 
 log = logging.getLogger("hdex")
@@ -152,6 +153,7 @@ def run_exchange(settings: Settings) -> None:
             background.append(start_purge_thread(Accounts(container), stop_background))
             background.append(AlertDelivery(container).start_thread(stop_background))  # alerts out (issue 14)
             background.append(aml.start_thread(stop_background))  # AML passes, re-screening (issue 14)
+            background.append(StatsWorker(container).start_thread(stop_background))  # rollups (issue 16)
         url = f"http://{settings.api_host}:{settings.api_port}"
         announce = functools.partial(
             log.info,

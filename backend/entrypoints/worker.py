@@ -38,6 +38,7 @@ def make_celery(
     reconcile_interval_s: float = 300.0,
     alert_interval_s: float = 5.0,
     aml_interval_s: float = 60.0,
+    stats_interval_s: float = 60.0,
 ) -> Celery:
     app = Celery("hdex", broker=broker_url)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +58,7 @@ def make_celery(
             "monitor-operator": {"task": "hdex.monitor.operator", "schedule": monitor_interval_s},
             "monitor-reconcile": {"task": "hdex.monitor.reconcile", "schedule": max(reconcile_interval_s, 1.0)},
             "monitor-aml": {"task": "hdex.monitor.aml", "schedule": aml_interval_s},  # AML, re-screening (issue 14)
+            "stats-rollup": {"task": "hdex.stats.rollup", "schedule": stats_interval_s},  # statistics (issue 16)
         },
         # A tick that outlives its interval must not pile up copies behind it.
         task_time_limit=120,
@@ -71,6 +73,7 @@ def make_celery(
     app.task(name="hdex.monitor.operator", ignore_result=True, expires=monitor_interval_s)(_monitor_operator)
     app.task(name="hdex.monitor.reconcile", ignore_result=True, expires=reconcile_interval_s)(_monitor_reconcile)
     app.task(name="hdex.monitor.aml", ignore_result=True, expires=aml_interval_s)(_monitor_aml)
+    app.task(name="hdex.stats.rollup", ignore_result=True, expires=stats_interval_s)(_stats_rollup)
     return app
 
 
@@ -139,6 +142,18 @@ def _monitor_aml() -> None:
 
 
 @cache
+def _stats_worker() -> Any:
+    from backend.stats.service import StatsWorker
+
+    return StatsWorker(_container())
+
+
+def _stats_rollup() -> None:
+    # Rollups of what happened since the last pass, under the stats lease (one writer across workers)
+    _stats_worker().run_once()
+
+
+@cache
 def _alert_delivery() -> AlertDelivery:
     # One per worker process: its lease owner stays the same from one pass to the next (as the relayer's).
     return AlertDelivery(_container())
@@ -174,4 +189,5 @@ def celery_app() -> Celery:
         reconcile_interval_s=settings.monitor_reconcile_interval_s,
         alert_interval_s=settings.alert_delivery_interval_s,
         aml_interval_s=load_aml_rules(settings.aml_rules_file).interval_s,  # a bad rules file stops the worker here
+        stats_interval_s=settings.stats_interval_s,
     )

@@ -3,6 +3,7 @@
 from alembic import context
 
 from backend.db.models import Base
+from backend.db.models.forum import outside_the_search_index
 from backend.db.session import make_engine
 
 config = context.config
@@ -18,6 +19,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by table copy
             compare_type=True,
+            include_name=outside_the_search_index,  # SQLite's FTS5 tables (migration 0015) have no model
         )
         with context.begin_transaction():
             context.run_migrations()

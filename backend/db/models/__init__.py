@@ -20,6 +20,8 @@ from backend.db.models.compliance import (
     SanctionsList,
     ScreeningDecision,
 )
+from backend.db.models.content import Announcement, HelpArticle
+from backend.db.models.forum import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
 from backend.db.models.limits import LimitOverride, WithdrawalLimitLock, WithdrawalValuation
 from backend.db.models.ops import Alert, Lease
@@ -34,11 +36,23 @@ from backend.db.models.staff import (
     StaffSession,
     StaffSignInChallenge,
 )
+from backend.db.models.stats import (
+    StatsChainBalance,
+    StatsCursor,
+    StatsEvent,
+    StatsMarketDay,
+    StatsTokenDay,
+    StatsUserDay,
+    StatsWallet,
+    StatsWalletDay,
+)
+from backend.db.models.support import SavedReply, SupportAttachment, SupportMessage, SupportTicket
 from backend.db.models.trading import Fill, Market, Order, Reservation, TradingCursor
 
 __all__ = [
     "AccountProfile",
     "Alert",
+    "Announcement",
     "AuditLogEntry",
     "AuditLogHead",
     "Base",
@@ -51,7 +65,13 @@ __all__ = [
     "DenyListEntry",
     "EmailVerification",
     "Fill",
+    "ForumBan",
+    "ForumCategory",
+    "ForumPost",
+    "ForumReport",
+    "ForumThread",
     "FrozenFunds",
+    "HelpArticle",
     "KycDocument",
     "KycSubmission",
     "KycWebhookEvent",
@@ -68,6 +88,7 @@ __all__ = [
     "Reservation",
     "SanctionedAddress",
     "SanctionsList",
+    "SavedReply",
     "ScreeningDecision",
     "SettlementItem",
     "SignInNonce",
@@ -76,6 +97,17 @@ __all__ = [
     "StaffRecoveryCode",
     "StaffSession",
     "StaffSignInChallenge",
+    "StatsChainBalance",
+    "StatsCursor",
+    "StatsEvent",
+    "StatsMarketDay",
+    "StatsTokenDay",
+    "StatsUserDay",
+    "StatsWallet",
+    "StatsWalletDay",
+    "SupportAttachment",
+    "SupportMessage",
+    "SupportTicket",
     "TradingCursor",
     "TravelRuleRecord",
     "WalletSession",

@@ -9,6 +9,7 @@ and checks that the schema lists every field the body carries.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,11 +23,28 @@ from backend.trading.rules.accounts import checksum
 
 from ..accounts.accounts_day import an_accounts_day
 from ..alerts.alerts_day import a_cases_day
+from ..content.content_day import a_content_day
+from ..forum.forum_day import a_forum_day
 from ..risk.withdrawal_risk_day import a_withdrawal_risk_day
 from ..staff.back_office_day import a_back_office_day
 from ..staff.limits_back_office_day import a_limits_day
 from ..staff.market_risk_day import a_market_risk_day
-from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
+from ..stats.stats_day import a_stats_day
+from ..support.support_day import a_support_day
+from .exchange_fixtures import (
+    CHAIN_ID,
+    EXCHANGE,
+    MARKET,
+    PRICE,
+    QTY,
+    TICK,
+    USDC,
+    WETH,
+    Exchange,
+    prepare,
+    running,
+    wallet,
+)
 from .signed_requests import cancel_after_body, cancel_signature
 from .siwe_messages import sign_in_body
 
@@ -200,10 +218,21 @@ def a_trading_day(exchange: Exchange) -> Calls:
     a_withdrawal_risk_day(call, exchange)  # withdrawal pauses and the travel rule (issue 14)
     a_cases_day(call, exchange.container)  # alerts and cases (issue 14)
     a_market_risk_day(call, exchange)  # market risk settings and halts (issue 14)
+    a_stats_day(call, exchange.container)  # statistics (issue 16)
+    a_content_day(call, exchange.container)  # announcements and the help center (issue 16)
+    a_forum_day(call, exchange.container)  # the forum (issue 16)
+    a_support_day(call, exchange.container)  # the support desk (issue 16)
     return call
 
 
-def test_real_bodies_match_the_schemas_openapi_documents_for_them(sqlite_exchange: Exchange) -> None:
+def test_real_bodies_match_the_schemas_openapi_documents_for_them(sqlite_url: str, tmp_path: Path) -> None:
+    # The day signs in a wallet or a staff member for every part of the back office: more than a minute's
+    # worth of sign-ins for one client address under the default limit.
+    for exchange in running(prepare(sqlite_url, tmp_path, rate_limit_auth="1000/minute")):
+        day_matches_the_schemas(exchange)
+
+
+def day_matches_the_schemas(sqlite_exchange: Exchange) -> None:
     document = sqlite_exchange.client.get("/openapi.json").json()
     calls = a_trading_day(sqlite_exchange)
 

@@ -1,3 +1,4 @@
+export { DailyChart, dayTime, type DailyPoint, type DailySeries } from "./daily-chart";
 export { DataTable, type Column } from "./data-table";
 export { Dialog } from "./dialog";
 export { Field, SelectField, TextAreaField } from "./field";

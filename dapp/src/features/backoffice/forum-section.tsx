@@ -1,6 +1,247 @@
-/** Forum moderation: reported posts, hide, pin, lock, and bans of wallets. */
+/** Forum moderation: the reports queue (hide the post, or dismiss), threads (pin, lock, hide), bans of wallets. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { DataTable, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
+import { forumModeration, threadActions, type ForumBan, type ForumReport, type ModeratedThread } from "./forum-moderation";
+import { staffErrorText } from "./staff-errors";
 import type { StaffMember } from "./staff-types";
 
+const REPORTS = ["staff", "forum", "reports"];
+const THREADS = ["staff", "forum", "threads"];
+const BANS = ["staff", "forum", "bans"];
+
 export function ForumSection(_props: { member: StaffMember }) {
-  return null;
+  const { t } = useI18n();
+  const ids = useId();
+  return (
+    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("backoffice.forum.title")}</h2>
+      <ReportsQueue />
+      <Threads />
+      <Bans />
+    </section>
+  );
+}
+
+function ReportsQueue() {
+  const { t, formatDateTime } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const reports = useQuery({ queryKey: REPORTS, queryFn: forumModeration.reports });
+  const done = () => void queryClient.invalidateQueries({ queryKey: ["staff", "forum"] });
+  const hide = useMutation({
+    mutationFn: (report: ForumReport) => forumModeration.hidePost(report.post.id),
+    onSuccess: (post) => {
+      done();
+      toast.show({ kind: "success", title: t("forum.staff.hidden", { id: post.id }) });
+    },
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+  const dismiss = useMutation({
+    mutationFn: (report: ForumReport) => forumModeration.dismiss(report.id),
+    onSuccess: (report) => {
+      done();
+      toast.show({ kind: "success", title: t("forum.staff.dismissed", { id: report.id }) });
+    },
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+  const columns: Column<ForumReport>[] = [
+    { id: "thread", header: t("forum.staff.col.thread"), cell: (r) => <span className="cell-wrap">{r.threadTitle}</span> },
+    {
+      id: "post",
+      header: t("forum.staff.col.post"),
+      // sanitized by the server (backend/markup.py render): inert whatever was typed
+      cell: (r) => <div className="cell-wrap" dangerouslySetInnerHTML={{ __html: r.post.messageHtml }} />,
+    },
+    { id: "reason", header: t("forum.staff.col.reason"), cell: (r) => <span className="cell-wrap">{r.reason}</span> },
+    { id: "reporter", header: t("forum.staff.col.reporter"), cell: (r) => <code>{r.reporter}</code> },
+    { id: "at", header: t("forum.staff.col.at"), cell: (r) => formatDateTime(r.createdAt) },
+    {
+      id: "action",
+      header: t("forum.staff.col.action"),
+      cell: (r) => (
+        <span className="staff-card__actions">
+          <button type="button" className="button button--small button--sell" disabled={hide.isPending} onClick={() => hide.mutate(r)} aria-label={`${t("forum.staff.hide")} ${r.post.id}`}>
+            {t("forum.staff.hide")}
+          </button>
+          <button type="button" className="button button--small button--ghost" disabled={dismiss.isPending} onClick={() => dismiss.mutate(r)} aria-label={`${t("forum.staff.dismiss")} ${r.id}`}>
+            {t("forum.staff.dismiss")}
+          </button>
+        </span>
+      ),
+    },
+  ];
+  return (
+    <DataTable
+      label={t("forum.staff.reports")}
+      columns={columns}
+      rows={reports.data?.reports}
+      rowKey={(r) => String(r.id)}
+      loading={reports.isPending}
+      error={reports.error ? staffErrorText(reports.error, t) : null}
+      onRetry={() => void reports.refetch()}
+      empty={t("forum.staff.noReports")}
+    />
+  );
+}
+
+function Threads() {
+  const { t, formatDateTime } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const threads = useQuery({ queryKey: THREADS, queryFn: forumModeration.threads });
+  const change = useMutation({
+    mutationFn: ({ thread, action }: { thread: ModeratedThread; action: Parameters<typeof forumModeration.thread>[1] }) =>
+      forumModeration.thread(thread.id, action),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: THREADS }),
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+  const columns: Column<ModeratedThread>[] = [
+    { id: "thread", header: t("forum.staff.col.thread"), cell: (th) => <span className="cell-wrap">{th.title}</span> },
+    {
+      id: "state",
+      header: t("forum.staff.col.state"),
+      cell: (th) =>
+        [th.pinned ? t("forum.pinned") : null, th.locked ? t("forum.locked") : null, th.hidden ? t("forum.staff.hideThread") : null]
+          .filter(Boolean)
+          .join(" · "),
+    },
+    { id: "at", header: t("forum.staff.col.at"), cell: (th) => formatDateTime(th.lastPostAt) },
+    {
+      id: "action",
+      header: t("forum.staff.col.action"),
+      cell: (th) => (
+        <span className="staff-card__actions">
+          {threadActions(th).map(({ action, label }) => (
+            <button
+              key={action}
+              type="button"
+              className="button button--small button--ghost"
+              disabled={change.isPending}
+              aria-label={`${t(label)}: ${th.title}`}
+              onClick={() => change.mutate({ thread: th, action })}
+            >
+              {t(label)}
+            </button>
+          ))}
+        </span>
+      ),
+    },
+  ];
+  return (
+    <DataTable
+      label={t("forum.staff.threads")}
+      columns={columns}
+      rows={threads.data?.threads}
+      rowKey={(th) => String(th.id)}
+      loading={threads.isPending}
+      error={threads.error ? staffErrorText(threads.error, t) : null}
+      onRetry={() => void threads.refetch()}
+      empty={t("forum.staff.noThreads")}
+    />
+  );
+}
+
+function Bans() {
+  const { t, formatDateTime } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const bans = useQuery({ queryKey: BANS, queryFn: forumModeration.bans });
+  const unban = useMutation({
+    mutationFn: (wallet: string) => forumModeration.unban(wallet),
+    onSuccess: ({ wallet }) => {
+      void queryClient.invalidateQueries({ queryKey: BANS });
+      toast.show({ kind: "success", title: t("forum.staff.unbanned", { wallet }) });
+    },
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+  const columns: Column<ForumBan>[] = [
+    { id: "wallet", header: t("forum.staff.col.wallet"), cell: (b) => <code>{b.wallet}</code> },
+    { id: "reason", header: t("forum.staff.col.reason"), cell: (b) => <span className="cell-wrap">{b.reason}</span> },
+    { id: "by", header: t("forum.staff.col.by"), cell: (b) => b.bannedBy },
+    { id: "at", header: t("forum.staff.col.at"), cell: (b) => formatDateTime(b.bannedAt) },
+    {
+      id: "action",
+      header: t("forum.staff.col.action"),
+      cell: (b) => (
+        <button type="button" className="button button--small" disabled={unban.isPending} aria-label={`${t("forum.staff.unban")} ${b.wallet}`} onClick={() => unban.mutate(b.wallet)}>
+          {t("forum.staff.unban")}
+        </button>
+      ),
+    },
+  ];
+  return (
+    <>
+      <BanForm />
+      <DataTable
+        label={t("forum.staff.bans")}
+        columns={columns}
+        rows={bans.data?.bans}
+        rowKey={(b) => b.wallet}
+        loading={bans.isPending}
+        error={bans.error ? staffErrorText(bans.error, t) : null}
+        onRetry={() => void bans.refetch()}
+        empty={t("forum.staff.noBans")}
+      />
+    </>
+  );
+}
+
+function BanForm() {
+  const { t } = useI18n();
+  const ids = useId();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [wallet, setWallet] = useState("");
+  const [reason, setReason] = useState("");
+  const [attempted, setAttempted] = useState(false);
+  const ban = useMutation({
+    mutationFn: () => forumModeration.ban(wallet.trim(), reason.trim()),
+    onSuccess: (made) => {
+      setWallet("");
+      setReason("");
+      setAttempted(false);
+      void queryClient.invalidateQueries({ queryKey: BANS });
+      toast.show({ kind: "success", title: t("forum.staff.banned", { wallet: made.wallet }) });
+    },
+  });
+  const walletError = addressProblem(wallet);
+  const reasonError = reasonProblem(reason);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (!walletError && !reasonError) ban.mutate();
+  }
+  return (
+    <form className="staff-form" onSubmit={submit} noValidate aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{t("forum.staff.banTitle")}</h3>
+      <Field
+        label={t("forum.staff.wallet")}
+        autoComplete="off"
+        spellCheck={false}
+        value={wallet}
+        onChange={(e) => setWallet(e.target.value)}
+        error={attempted && walletError ? t(walletError.key) : null}
+      />
+      <TextAreaField
+        label={t("forum.staff.reason")}
+        value={reason}
+        maxLength={MAX_REASON_CHARS}
+        onChange={(e) => setReason(e.target.value)}
+        error={attempted && reasonError ? t(reasonError.key, reasonError.params) : null}
+      />
+      <div className="staff-card__actions">
+        <button type="submit" className="button button--sell" disabled={ban.isPending}>
+          {t("forum.staff.ban")}
+        </button>
+      </div>
+      {ban.error ? (
+        <p className="form-error" role="alert">
+          {staffErrorText(ban.error, t)}
+        </p>
+      ) : null}
+    </form>
+  );
 }

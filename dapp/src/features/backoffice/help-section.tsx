@@ -1,6 +1,223 @@
-/** The help center's articles for staff: write in Markdown, preview, publish or withdraw. */
+/** The help center's articles for staff: write in Markdown with a preview rendered by the server (exactly as
+ * the help center shows it), publish or unpublish, delete. Every change is in the audit log (server side). */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { DataTable, Dialog, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import {
+  MAX_BODY_CHARS,
+  MAX_SLUG_CHARS,
+  MAX_TITLE_CHARS,
+  articleForm,
+  articleProblems,
+  emptyArticle,
+  helpStaffApi,
+  slugFromTitle,
+  type ArticleForm,
+  type StaffArticle,
+} from "./help-articles";
+import { staffErrorText } from "./staff-errors";
 import type { StaffMember } from "./staff-types";
 
+const KEY = ["staff", "help"];
+
 export function HelpSection(_props: { member: StaffMember }) {
-  return null;
+  const { t, formatDateTime } = useI18n();
+  const ids = useId();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [query, setQuery] = useState("");
+  const list = useQuery({ queryKey: [...KEY, query.trim()], queryFn: () => helpStaffApi.list(query) });
+  const [editing, setEditing] = useState<StaffArticle | null>(null);
+  const [deleting, setDeleting] = useState<StaffArticle | null>(null);
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: KEY });
+    void queryClient.invalidateQueries({ queryKey: ["help"] });
+  };
+  const toggle = useMutation({
+    mutationFn: (article: StaffArticle) => helpStaffApi.change(article.id, { ...articleForm(article), published: !article.published }),
+    onSuccess: (saved) => {
+      refresh();
+      toast.show({ kind: "success", title: t(saved.published ? "help.staff.publishedToast" : "help.staff.unpublishedToast", { title: saved.title }) });
+    },
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+  const remove = useMutation({
+    mutationFn: (id: number) => helpStaffApi.remove(id),
+    onSuccess: () => {
+      if (editing?.id === deleting?.id) setEditing(null);
+      setDeleting(null);
+      refresh();
+      toast.show({ kind: "success", title: t("help.staff.deletedToast") });
+    },
+  });
+
+  const columns: Column<StaffArticle>[] = [
+    { id: "title", header: t("help.staff.title"), cell: (a) => <span className="cell-wrap">{a.title}</span> },
+    { id: "slug", header: t("help.staff.slug"), cell: (a) => <code>{a.slug}</code> },
+    { id: "state", header: t("help.staff.state"), cell: (a) => (a.published ? t("help.staff.isPublished") : t("help.staff.isDraft")) },
+    { id: "updated", header: t("help.staff.updated"), cell: (a) => formatDateTime(a.updatedAt) },
+    {
+      id: "action",
+      header: t("help.staff.action"),
+      cell: (a) => (
+        <div className="staff-card__actions">
+          <button type="button" className="button button--small" aria-label={t("help.staff.editNamed", { title: a.title })} onClick={() => setEditing(a)}>
+            {t("help.staff.edit")}
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={toggle.isPending}
+            aria-label={t(a.published ? "help.staff.unpublishNamed" : "help.staff.publishNamed", { title: a.title })}
+            onClick={() => toggle.mutate(a)}
+          >
+            {a.published ? t("help.staff.unpublish") : t("help.staff.publish")}
+          </button>
+          <button type="button" className="button button--small" aria-label={t("help.staff.deleteNamed", { title: a.title })} onClick={() => setDeleting(a)}>
+            {t("help.staff.delete")}
+          </button>
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("backoffice.help.title")}</h2>
+      <ArticleEditor key={editing?.id ?? "new"} editing={editing} onDone={() => setEditing(null)} onSaved={refresh} />
+      <div className="backoffice-section__filters">
+        <Field label={t("help.staff.search")} type="search" value={query} maxLength={200} onChange={(event) => setQuery(event.target.value)} />
+      </div>
+      <DataTable
+        label={t("help.staff.articles")}
+        columns={columns}
+        rows={list.data?.articles}
+        rowKey={(a) => String(a.id)}
+        loading={list.isPending}
+        error={list.error ? staffErrorText(list.error, t) : null}
+        onRetry={() => void list.refetch()}
+        empty={t("help.staff.empty")}
+      />
+      <Dialog
+        open={deleting !== null}
+        title={t("help.staff.deleteTitle", { title: deleting?.title ?? "" })}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+        footer={
+          <button type="button" className="button button--sell" disabled={remove.isPending} onClick={() => deleting && remove.mutate(deleting.id)}>
+            {t("help.staff.confirmDelete")}
+          </button>
+        }
+      >
+        <p>{t("help.staff.deleteText")}</p>
+        {remove.error ? (
+          <p className="form-error" role="alert">
+            {staffErrorText(remove.error, t)}
+          </p>
+        ) : null}
+      </Dialog>
+    </section>
+  );
+}
+
+function ArticleEditor({ editing, onDone, onSaved }: { editing: StaffArticle | null; onDone(): void; onSaved(): void }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const toast = useToast();
+  const [form, setForm] = useState<ArticleForm>(() => (editing ? articleForm(editing) : emptyArticle));
+  const [slugTouched, setSlugTouched] = useState(editing !== null);
+  const [attempted, setAttempted] = useState(false);
+  const [previewHtml, setPreviewHtml] = useState<string | null>(null);
+  const problems = articleProblems(form);
+  const save = useMutation({
+    mutationFn: () => (editing ? helpStaffApi.change(editing.id, form) : helpStaffApi.create(form)),
+    onSuccess: (saved) => {
+      onSaved();
+      toast.show({ kind: "success", title: t("help.staff.savedToast", { title: saved.title }) });
+      setForm(emptyArticle);
+      setSlugTouched(false);
+      setAttempted(false);
+      setPreviewHtml(null);
+      onDone();
+    },
+  });
+  const preview = useMutation({ mutationFn: () => helpStaffApi.preview(form.body), onSuccess: ({ html }) => setPreviewHtml(html) });
+  const shown = (field: keyof ArticleForm) => (attempted && problems[field] ? t(problems[field]) : null);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (!Object.keys(problems).length) save.mutate();
+  }
+
+  return (
+    <form className="staff-form" onSubmit={submit} noValidate aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{editing ? t("help.staff.editTitle", { title: editing.title }) : t("help.staff.newTitle")}</h3>
+      <div className="staff-form__row">
+        <Field
+          label={t("help.staff.title")}
+          value={form.title}
+          maxLength={MAX_TITLE_CHARS}
+          onChange={(event) => {
+            const title = event.target.value;
+            setForm({ ...form, title, slug: slugTouched ? form.slug : slugFromTitle(title) });
+          }}
+          error={shown("title")}
+        />
+        <Field
+          label={t("help.staff.slug")}
+          value={form.slug}
+          maxLength={MAX_SLUG_CHARS}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(event) => {
+            setSlugTouched(true);
+            setForm({ ...form, slug: event.target.value });
+          }}
+          error={shown("slug")}
+          hint={t("help.staff.slugHint")}
+        />
+      </div>
+      <TextAreaField
+        label={t("help.staff.body")}
+        rows={10}
+        value={form.body}
+        maxLength={MAX_BODY_CHARS}
+        onChange={(event) => setForm({ ...form, body: event.target.value })}
+        error={shown("body")}
+        hint={t("help.staff.bodyHint")}
+      />
+      <label className="checkbox">
+        <input type="checkbox" checked={form.published} onChange={(event) => setForm({ ...form, published: event.target.checked })} />{" "}
+        {t("help.staff.publishedLabel")}
+      </label>
+      <div className="staff-card__actions">
+        <button type="submit" className="button button--primary" disabled={save.isPending}>
+          {t("help.staff.save")}
+        </button>
+        <button type="button" className="button" disabled={preview.isPending || !form.body.trim()} onClick={() => preview.mutate()}>
+          {t("help.staff.preview")}
+        </button>
+        {editing ? (
+          <button type="button" className="button" onClick={onDone}>
+            {t("help.staff.cancel")}
+          </button>
+        ) : null}
+      </div>
+      {save.error || preview.error ? (
+        <p className="form-error" role="alert">
+          {staffErrorText(save.error ?? preview.error, t)}
+        </p>
+      ) : null}
+      {previewHtml !== null ? (
+        <div role="region" aria-label={t("help.staff.previewLabel")} className="help-preview">
+          {/* the server's sanitized rendering (backend/markup.py) */}
+          <div dangerouslySetInnerHTML={{ __html: previewHtml }} />
+        </div>
+      ) : null}
+    </form>
+  );
 }

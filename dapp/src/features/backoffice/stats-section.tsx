@@ -1,6 +1,183 @@
-/** Statistics for staff: users, funnel, cohorts, fee revenue, with plots and CSV export. */
+/**
+ * "Statistics" for staff (stats.read): for a range of UTC days, daily / weekly / monthly active wallets (a
+ * plot), the funnel connected -> signed in -> deposited -> traded of the wallets first seen in the range,
+ * retention cohorts by the week of first trade, fee revenue (a plot and exact totals), deposits and
+ * withdrawals per token, and CSV export links of every table for the range (each export is audit-logged).
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useId, useMemo, useState } from "react";
+import { DailyChart, DataTable, Field, StatusMessage, type Column } from "../../components/ui";
+import { useI18n, type MessageKey } from "../../i18n";
+import {
+  activeSeries,
+  csvLink,
+  feeSeries,
+  feeTotals,
+  funnelShares,
+  lastDays,
+  rangeProblem,
+  retentionShares,
+  STAFF_TABLES,
+  weekColumns,
+  type CohortRow,
+  type DateRange,
+  type FeeRow,
+  type FunnelStep,
+  type TokenDay,
+  type UserDay,
+} from "./stats-office";
+import { staffHttp } from "./staff-api";
+import { staffErrorText } from "./staff-errors";
 import type { StaffMember } from "./staff-types";
 
+interface TableAnswer<Row> {
+  from: string;
+  to: string;
+  table: string;
+  rows: Row[];
+}
+
+function useTable<Row>(table: string, range: DateRange, enabled: boolean) {
+  return useQuery({
+    queryKey: ["staff", "stats", table, range],
+    queryFn: () => staffHttp.get<TableAnswer<Row>>(`/v1/staff/stats/${table}`, { from: range.from, to: range.to }),
+    enabled,
+  });
+}
+
+const STEP_NAMES: Record<FunnelStep["step"], MessageKey> = {
+  seen: "stats.office.seen",
+  connected: "stats.office.connected",
+  signed_in: "stats.office.signedIn",
+  deposited: "stats.office.deposited",
+  traded: "stats.office.traded",
+};
+
 export function StatsSection(_props: { member: StaffMember }) {
-  return null;
+  const { t, formatUnits, formatPercent } = useI18n();
+  const ids = useId();
+  const [draft, setDraft] = useState<DateRange>(() => lastDays(30, Date.now()));
+  const problem = rangeProblem(draft);
+  const range = useMemo(() => ({ from: draft.from, to: draft.to }), [draft.from, draft.to]);
+  const ok = problem === null;
+  const users = useTable<UserDay>("users", range, ok);
+  const funnel = useTable<FunnelStep>("funnel", range, ok);
+  const cohorts = useTable<CohortRow>("cohorts", range, ok);
+  const fees = useTable<FeeRow>("fees", range, ok);
+  const tokens = useTable<TokenDay>("tokens", range, ok);
+  const active = useMemo(
+    () => activeSeries(users.data?.rows ?? [], { dau: t("stats.office.dau"), wau: t("stats.office.wau"), mau: t("stats.office.mau") }),
+    [users.data, t],
+  );
+  const revenue = useMemo(() => feeSeries(fees.data?.rows ?? []), [fees.data]);
+  const error = users.error ?? funnel.error ?? cohorts.error ?? fees.error ?? tokens.error;
+  const weeks = weekColumns(cohorts.data?.rows ?? []);
+
+  const userColumns: Column<UserDay>[] = [
+    { id: "day", header: t("stats.day"), cell: (r) => r.day, csv: (r) => r.day },
+    ...(["newWallets", "dau", "wau", "mau", "connected", "signedIn", "deposited", "traded"] as const).map((key) => ({
+      id: key,
+      header: t(`stats.office.${key}` as MessageKey),
+      cell: (r: UserDay) => r[key],
+      csv: (r: UserDay) => String(r[key]),
+      align: "end" as const,
+    })),
+  ];
+  const tokenColumns: Column<TokenDay>[] = [
+    { id: "day", header: t("stats.day"), cell: (r) => r.day },
+    { id: "token", header: t("stats.office.token"), cell: (r) => r.symbol || r.token },
+    { id: "deposits", header: t("stats.office.deposits"), cell: (r) => `${r.deposits} · ${formatUnits(r.depositAmount, r.decimals, { maxFractionDigits: 4 })}`, align: "end" },
+    { id: "withdrawals", header: t("stats.office.withdrawals"), cell: (r) => `${r.withdrawals} · ${formatUnits(r.withdrawalAmount, r.decimals, { maxFractionDigits: 4 })}`, align: "end" },
+    { id: "net", header: t("stats.office.netFlow"), cell: (r) => formatUnits(r.netFlow, r.decimals, { maxFractionDigits: 4, signed: true }), align: "end" },
+    { id: "locked", header: t("stats.office.valueLocked"), cell: (r) => (r.valueLocked === null ? "—" : formatUnits(r.valueLocked, r.decimals, { maxFractionDigits: 4 })), align: "end" },
+  ];
+
+  return (
+    <section style={{ display: "grid", gap: "0.75rem" }} aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("backoffice.stats.title")}</h2>
+      <form style={{ display: "flex", gap: "1rem" }} aria-label={t("stats.office.range")} onSubmit={(event) => event.preventDefault()}>
+        <Field label={t("stats.office.from")} type="date" value={draft.from} onChange={(event) => setDraft({ ...draft, from: event.target.value })} error={problem === "order" ? t("stats.office.orderProblem") : null} />
+        <Field label={t("stats.office.to")} type="date" value={draft.to} onChange={(event) => setDraft({ ...draft, to: event.target.value })} error={problem === "date" ? t("stats.office.dateProblem") : null} />
+      </form>
+      {error ? <StatusMessage kind="error">{staffErrorText(error, t)}</StatusMessage> : null}
+
+      <nav aria-label={t("stats.office.exports")} style={{ display: "flex", flexWrap: "wrap", gap: "0.75rem" }}>
+        <span>{t("stats.office.exports")}:</span>
+        {STAFF_TABLES.map((table) =>
+          ok ? (
+            <a key={table} href={csvLink(table, range)} download>
+              {t("stats.office.exportTable", { table })}
+            </a>
+          ) : null,
+        )}
+      </nav>
+
+      <div style={{ display: "grid", gap: "1rem", gridTemplateColumns: "repeat(auto-fit, minmax(22rem, 1fr))" }}>
+        <section aria-labelledby={`${ids}-active`}>
+          <h3 id={`${ids}-active`}>{t("stats.office.activeWallets")}</h3>
+          <DailyChart label={t("stats.office.activeWallets")} series={active} kind="line" />
+        </section>
+        <section aria-labelledby={`${ids}-fees`}>
+          <h3 id={`${ids}-fees`}>{t("stats.office.feeRevenue")}</h3>
+          <DailyChart label={t("stats.office.feeRevenue")} series={revenue} kind="histogram" />
+          <ul aria-label={t("stats.office.feeTotals")} className="stats-office__totals">
+            {feeTotals(fees.data?.rows ?? []).map((total) => (
+              <li key={total.symbol}>{`${formatUnits(total.total, total.decimals, { maxFractionDigits: 6 })} ${total.symbol}`}</li>
+            ))}
+          </ul>
+        </section>
+      </div>
+
+      <h3>{t("stats.office.funnel")}</h3>
+      <table className="stats-office__table" aria-label={t("stats.office.funnel")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("stats.office.step")}</th>
+            <th scope="col">{t("stats.office.wallets")}</th>
+            <th scope="col">{t("stats.office.share")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {funnelShares(funnel.data?.rows ?? []).map((step) => (
+            <tr key={step.step}>
+              <th scope="row">{t(STEP_NAMES[step.step])}</th>
+              <td>{step.wallets}</td>
+              <td>{formatPercent(step.share)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h3>{t("stats.office.cohorts")}</h3>
+      <table className="stats-office__table" aria-label={t("stats.office.cohorts")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("stats.office.week")}</th>
+            <th scope="col">{t("stats.office.size")}</th>
+            {Array.from({ length: weeks }, (_, week) => (
+              <th scope="col" key={week}>
+                {t("stats.office.weekN", { week })}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {(cohorts.data?.rows ?? []).map((cohort) => (
+            <tr key={cohort.week}>
+              <th scope="row">{cohort.week}</th>
+              <td>{cohort.size}</td>
+              {retentionShares(cohort).map((share, week) => (
+                <td key={week}>{formatPercent(share)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h3>{t("stats.office.users")}</h3>
+      <DataTable label={t("stats.office.users")} columns={userColumns} rows={users.data ? [...users.data.rows].reverse() : undefined} rowKey={(r) => r.day} loading={users.isPending} empty={t("stats.empty")} />
+      <h3>{t("stats.office.tokens")}</h3>
+      <DataTable label={t("stats.office.tokens")} columns={tokenColumns} rows={tokens.data?.rows} rowKey={(r) => `${r.day}|${r.token}`} loading={tokens.isPending} empty={t("stats.empty")} />
+    </section>
+  );
 }

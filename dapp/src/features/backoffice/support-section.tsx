@@ -1,6 +1,98 @@
-/** The ticket queue (assign, reply, note, saved replies, status) and the help center's articles. */
+/**
+ * "Support": the ticket queue (newest first, by status and assignee), the ticket chosen with its whole
+ * conversation and actions (./support-ticket), the saved replies (./support-saved-replies) and the desk's
+ * daily figures under "Statistics" (./support-stats). Every route needs support.manage; the server checks it.
+ */
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { DataTable, SelectField, type Column } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import { CATEGORY_NAMES, STATUSES, STATUS_NAMES, type TicketStatus } from "../support";
+import { staffErrorText } from "./staff-errors";
 import type { StaffMember } from "./staff-types";
+import { supportStaffApi, type QueueFilter, type StaffTicket } from "./support-desk";
+import { SavedReplies } from "./support-saved-replies";
+import { SupportStats } from "./support-stats";
+import { SupportTicketView } from "./support-ticket";
 
-export function SupportSection(_props: { member: StaffMember }) {
-  return null;
+export function SupportSection({ member }: { member: StaffMember }) {
+  const { t, formatDateTime } = useI18n();
+  const ids = useId();
+  const [filter, setFilter] = useState<QueueFilter>({ status: "", assignee: "" });
+  const [selected, setSelected] = useState<number | null>(null);
+  const queue = useInfiniteQuery({
+    queryKey: ["staff", "support", "queue", filter],
+    queryFn: ({ pageParam }) => supportStaffApi.queue(filter, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+
+  const columns: Column<StaffTicket>[] = [
+    { id: "id", header: t("support.col.id"), cell: (ticket) => `#${ticket.id}` },
+    { id: "subject", header: t("support.col.subject"), cell: (ticket) => <span className="cell-wrap">{ticket.subject}</span>, csv: (ticket) => ticket.subject },
+    { id: "category", header: t("support.col.category"), cell: (ticket) => t(CATEGORY_NAMES[ticket.category]), csv: (ticket) => ticket.category },
+    { id: "status", header: t("support.col.status"), cell: (ticket) => t(STATUS_NAMES[ticket.status]), csv: (ticket) => ticket.status },
+    { id: "wallet", header: t("supportDesk.col.wallet"), cell: (ticket) => <code>{ticket.address}</code>, csv: (ticket) => ticket.address },
+    { id: "assignee", header: t("supportDesk.col.assignee"), cell: (ticket) => ticket.assignee ?? t("supportDesk.unassigned") },
+    { id: "opened", header: t("supportDesk.col.opened"), cell: (ticket) => formatDateTime(ticket.createdAt) },
+    { id: "updated", header: t("support.col.updated"), cell: (ticket) => formatDateTime(ticket.updatedAt) },
+    {
+      id: "action",
+      header: t("support.col.action"),
+      cell: (ticket) => (
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => setSelected(ticket.id)}
+          aria-pressed={selected === ticket.id}
+          aria-label={t("supportDesk.viewNamed", { id: ticket.id, subject: ticket.subject })}
+        >
+          {t("supportDesk.view")}
+        </button>
+      ),
+    },
+  ];
+
+  return (
+    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>{t("supportDesk.title")}</h2>
+      <div className="backoffice-section__filters">
+        <SelectField
+          label={t("supportDesk.statusFilter")}
+          value={filter.status}
+          onChange={(event) => setFilter({ ...filter, status: event.target.value as TicketStatus | "" })}
+          options={[["", t("supportDesk.any")], ...STATUSES.map((s) => [s, t(STATUS_NAMES[s])] as const)]}
+        />
+        <SelectField
+          label={t("supportDesk.assigneeFilter")}
+          value={filter.assignee}
+          onChange={(event) => setFilter({ ...filter, assignee: event.target.value })}
+          options={[
+            ["", t("supportDesk.any")],
+            [member.email, t("supportDesk.mine")],
+            ["none", t("supportDesk.unassigned")],
+          ]}
+        />
+      </div>
+      <DataTable
+        label={t("supportDesk.title")}
+        columns={columns}
+        rows={queue.data?.pages.flatMap((page) => page.tickets)}
+        rowKey={(ticket) => String(ticket.id)}
+        loading={queue.isPending}
+        error={queue.error ? staffErrorText(queue.error, t) : null}
+        onRetry={() => void queue.refetch()}
+        empty={t("supportDesk.empty")}
+        csvFileName="tickets.csv"
+      />
+      {queue.hasNextPage ? (
+        <button type="button" className="button button--small button--ghost" onClick={() => void queue.fetchNextPage()} disabled={queue.isFetchingNextPage}>
+          {t("support.loadMore")}
+        </button>
+      ) : null}
+      {selected !== null ? <SupportTicketView key={selected} id={selected} /> : null}
+      <SavedReplies />
+      <SupportStats />
+    </section>
+  );
 }

@@ -2,3 +2,5 @@ import { lazy } from "react";
 
 /** The signed-in user's tickets (`/support[/<id>]`), in its own chunk. */
 export const SupportPage = lazy(() => import("./support-page"));
+// The desk's words and rules, for the back office's support section (no I/O, no page).
+export { CATEGORIES, CATEGORY_NAMES, STATUSES, STATUS_NAMES, durationWords, messageProblem, type Category, type TicketStatus } from "./support-logic";

@@ -1,4 +1,316 @@
-/** The signed-in user's tickets: open one, read replies, answer, close. `rest` is the path after `/support/`. */
-export default function SupportPage(_props: { rest: string | null }) {
-  return null;
+/**
+ * The support desk for the signed-in wallet (`/support`): its tickets, newest first, and a form to open one
+ * (category, subject, Markdown message, optional attachment); `/support/<id>` shows one ticket with its
+ * conversation (staff's public replies; internal notes never reach the wallet), a reply box and "Close
+ * ticket". Subjects are text; a message's body is the server's sanitized HTML (backend/markup.py), the only
+ * HTML inserted as HTML.
+ */
+import "./messages"; // before anything renders a message of this chunk
+import { useId, useState, type FormEvent } from "react";
+import { DataTable, Field, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import { ApiError } from "../../lib/api-client";
+import { Link, navigate, paths } from "../../lib/router";
+import { useAuth } from "../auth";
+import { useWallet } from "../wallet";
+import { supportApi, useTicket, useTicketChange, useTickets, type Message, type NewTicket, type Ticket } from "./support-api";
+import { supportErrorText } from "./error-text";
+import {
+  ATTACHMENT_ACCEPT,
+  CATEGORIES,
+  CATEGORY_NAMES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_MESSAGE_CHARS,
+  MAX_SUBJECT_CHARS,
+  STATUS_NAMES,
+  durationWords,
+  mayAnswer,
+  messageProblem,
+  ticketIdOf,
+  ticketProblems,
+  type Category,
+  type Problem,
+} from "./support-logic";
+import "./support.css";
+
+/** `rest` is the path after `/support/` (a ticket's id). */
+export default function SupportPage({ rest }: { rest: string | null }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const wallet = useWallet();
+  const auth = useAuth();
+  const address = auth.status === "signed-in" && auth.session ? auth.session.address : null;
+  const ticketId = ticketIdOf(rest);
+
+  let body;
+  if (!address) {
+    const key = wallet.status !== "connected" ? "support.connectFirst" : auth.status === "loading" ? "common.loading" : "support.signInFirst";
+    body = <StatusMessage kind={auth.status === "loading" ? "loading" : "empty"}>{t(key)}</StatusMessage>;
+  } else if (rest !== null && ticketId === null) {
+    body = <StatusMessage kind="empty">{t("support.notFound")}</StatusMessage>;
+  } else if (ticketId !== null) {
+    body = <TicketView key={ticketId} address={address} id={ticketId} />;
+  } else {
+    body = (
+      <div className="support-page__grid">
+        <TicketList address={address} />
+        <NewTicketForm address={address} />
+      </div>
+    );
+  }
+
+  return (
+    <section className="support-page" aria-labelledby={`${ids}-title`}>
+      <h1 id={`${ids}-title`} className="support-page__title">
+        {t("support.title")}
+      </h1>
+      <p className="support-page__intro">
+        {t("support.intro")} <Link to={paths.help}>{t("support.helpLink")}</Link>
+      </p>
+      {body}
+    </section>
+  );
+}
+
+function TicketList({ address }: { address: string }) {
+  const { t, formatDateTime } = useI18n();
+  const ids = useId();
+  const list = useTickets(address);
+  const columns: Column<Ticket>[] = [
+    { id: "id", header: t("support.col.id"), cell: (ticket) => `#${ticket.id}` },
+    { id: "subject", header: t("support.col.subject"), cell: (ticket) => <span className="support-wrap">{ticket.subject}</span>, csv: (ticket) => ticket.subject },
+    { id: "category", header: t("support.col.category"), cell: (ticket) => t(CATEGORY_NAMES[ticket.category]), csv: (ticket) => ticket.category },
+    { id: "status", header: t("support.col.status"), cell: (ticket) => t(STATUS_NAMES[ticket.status]), csv: (ticket) => ticket.status },
+    { id: "updated", header: t("support.col.updated"), cell: (ticket) => formatDateTime(ticket.updatedAt) },
+    {
+      id: "action",
+      header: t("support.col.action"),
+      cell: (ticket) => (
+        <Link to={`${paths.support}/${ticket.id}`} className="button button--small" aria-label={t("support.viewNamed", { id: ticket.id, subject: ticket.subject })}>
+          {t("support.view")}
+        </Link>
+      ),
+    },
+  ];
+  return (
+    <section className="panel support-page__list" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`} className="panel__title">
+        {t("support.myTickets")}
+      </h2>
+      <DataTable
+        label={t("support.myTickets")}
+        columns={columns}
+        rows={list.data?.pages.flatMap((page) => page.tickets)}
+        rowKey={(ticket) => String(ticket.id)}
+        loading={list.isPending}
+        error={list.error ? supportErrorText(list.error, t) : null}
+        onRetry={() => void list.refetch()}
+        empty={t("support.noTickets")}
+      />
+      {list.hasNextPage ? (
+        <button type="button" className="button button--small button--ghost" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          {t("support.loadMore")}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function NewTicketForm({ address }: { address: string }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const toast = useToast();
+  const [category, setCategory] = useState("");
+  const [subject, setSubject] = useState("");
+  const [message, setMessage] = useState("");
+  const [attachment, setAttachment] = useState<File | null>(null);
+  const [attempted, setAttempted] = useState(false);
+  const open = useTicketChange<NewTicket>(address, supportApi.open);
+  const problems = ticketProblems({ category, subject, message, attachment });
+  // A picked file is checked at once; the other fields once the user tries to send.
+  const shown = (problem: Problem | undefined, now = attempted) => (problem && now ? t(problem.key, problem.params) : null);
+
+  function send(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (Object.keys(problems).length) return;
+    open.mutate(
+      { category: category as Category, subject, message, attachment },
+      {
+        onSuccess: (detail) => {
+          toast.show({ kind: "success", title: t("support.opened", { id: detail.ticket.id }) });
+          navigate(`${paths.support}/${detail.ticket.id}`, { toTop: true });
+        },
+      },
+    );
+  }
+
+  return (
+    <form className="panel support-form" onSubmit={send} noValidate aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`} className="panel__title">
+        {t("support.newTicket")}
+      </h2>
+      <SelectField
+        label={t("support.category")}
+        value={category}
+        placeholder={t("support.chooseCategory")}
+        onChange={(event) => setCategory(event.target.value)}
+        options={CATEGORIES.map((c) => [c, t(CATEGORY_NAMES[c])] as const)}
+        error={shown(problems.category)}
+      />
+      <Field label={t("support.subject")} value={subject} maxLength={MAX_SUBJECT_CHARS} onChange={(event) => setSubject(event.target.value)} error={shown(problems.subject)} />
+      <TextAreaField
+        label={t("support.message")}
+        rows={6}
+        value={message}
+        maxLength={MAX_MESSAGE_CHARS}
+        onChange={(event) => setMessage(event.target.value)}
+        error={shown(problems.message)}
+        hint={t("support.messageHint")}
+      />
+      <Field
+        label={t("support.attachment")}
+        type="file"
+        accept={ATTACHMENT_ACCEPT}
+        onChange={(event) => setAttachment(event.target.files?.[0] ?? null)}
+        error={shown(problems.attachment, true)}
+        hint={t("support.attachmentHint", { max: MAX_ATTACHMENT_BYTES / 1024 / 1024 })}
+      />
+      <div className="support-form__actions">
+        <button type="submit" className="button button--primary" disabled={open.isPending}>
+          {open.isPending ? t("common.sending") : t("support.submit")}
+        </button>
+      </div>
+      {open.error ? (
+        <p className="form-error" role="alert">
+          {supportErrorText(open.error, t)}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function TicketView({ address, id }: { address: string; id: number }) {
+  const { t, formatDateTime } = useI18n();
+  const ids = useId();
+  const detail = useTicket(address, id);
+  const back = (
+    <p>
+      <Link to={paths.support}>{t("support.back")}</Link>
+    </p>
+  );
+
+  if (detail.error) {
+    const missing = detail.error instanceof ApiError && detail.error.status === 404;
+    return (
+      <>
+        {back}
+        <StatusMessage kind={missing ? "empty" : "error"} action={missing ? undefined : { label: t("common.retry"), onClick: () => void detail.refetch() }}>
+          {missing ? t("support.notFound") : supportErrorText(detail.error, t)}
+        </StatusMessage>
+      </>
+    );
+  }
+  if (!detail.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
+  const { ticket, messages } = detail.data;
+  const took = (ms: number | null) => (ms === null ? t("support.notYet") : t(durationWords(ms).key, durationWords(ms).params));
+
+  return (
+    <article className="panel support-ticket" aria-labelledby={`${ids}-title`}>
+      {back}
+      <h2 id={`${ids}-title`} className="panel__title">
+        {t("support.ticketTitle", { id: ticket.id, subject: ticket.subject })}
+      </h2>
+      <dl className="support-facts">
+        <dt>{t("support.col.status")}</dt>
+        <dd>{t(STATUS_NAMES[ticket.status])}</dd>
+        <dt>{t("support.col.category")}</dt>
+        <dd>{t(CATEGORY_NAMES[ticket.category])}</dd>
+        <dt>{t("support.firstResponse")}</dt>
+        <dd>{took(ticket.firstResponseMs)}</dd>
+        <dt>{t("support.resolution")}</dt>
+        <dd>{took(ticket.resolutionMs)}</dd>
+      </dl>
+      <h3 id={`${ids}-conversation`}>{t("support.conversation")}</h3>
+      <ol className="support-conversation" aria-labelledby={`${ids}-conversation`}>
+        {messages.map((message) => (
+          <MessageItem key={message.id} message={message} time={formatDateTime(message.createdAt)} />
+        ))}
+      </ol>
+      {mayAnswer(ticket.status) ? <Answer address={address} id={ticket.id} /> : <p className="muted">{t("support.closedNote")}</p>}
+    </article>
+  );
+}
+
+export function MessageItem({ message, time }: { message: Message; time: string }) {
+  const { t, formatNumber } = useI18n();
+  const sender = message.sender === "you" ? t("support.fromYou") : t("support.fromSupport");
+  return (
+    <li className={`support-conversation__message support-conversation__message--${message.sender}`}>
+      <p className="muted">{t("support.sentBy", { sender, time })}</p>
+      {/* server-rendered, sanitized Markdown (backend/markup.py) */}
+      <div className="support-conversation__body" dangerouslySetInnerHTML={{ __html: message.html }} />
+      {message.attachments.map((file) => (
+        <p key={file.id} className="muted">
+          {t("support.attachmentFile", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
+        </p>
+      ))}
+    </li>
+  );
+}
+
+function Answer({ address, id }: { address: string; id: number }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [body, setBody] = useState("");
+  const [attempted, setAttempted] = useState(false);
+  const reply = useTicketChange<string>(address, (text) => supportApi.reply(id, text));
+  const close = useTicketChange<void>(address, () => supportApi.close(id));
+  const problem = messageProblem(body);
+
+  function send(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (problem) return;
+    reply.mutate(body, {
+      onSuccess: () => {
+        setBody("");
+        setAttempted(false);
+        toast.show({ kind: "success", title: t("support.replySent") });
+      },
+    });
+  }
+
+  const failed = reply.error ?? close.error;
+  return (
+    <form className="support-form" onSubmit={send} noValidate>
+      <TextAreaField
+        label={t("support.reply")}
+        rows={4}
+        value={body}
+        maxLength={MAX_MESSAGE_CHARS}
+        onChange={(event) => setBody(event.target.value)}
+        error={attempted && problem ? t(problem.key, problem.params) : null}
+        hint={t("support.messageHint")}
+      />
+      <div className="support-form__actions">
+        <button type="submit" className="button button--primary" disabled={reply.isPending}>
+          {reply.isPending ? t("common.sending") : t("support.sendReply")}
+        </button>
+        <button
+          type="button"
+          className="button button--ghost"
+          disabled={close.isPending}
+          onClick={() => close.mutate(undefined, { onSuccess: () => toast.show({ kind: "success", title: t("support.closedToast", { id }) }) })}
+        >
+          {t("support.close")}
+        </button>
+      </div>
+      {failed ? (
+        <p className="form-error" role="alert">
+          {supportErrorText(failed, t)}
+        </p>
+      ) : null}
+    </form>
+  );
 }

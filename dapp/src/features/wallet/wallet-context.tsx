@@ -15,6 +15,7 @@ import {
   type WalletClient,
 } from "viem";
 import { parseChainId, switchToNetwork, viemChain } from "./chain";
+import { useConnectedEvent } from "./connected-event";
 import { useWalletOptions, type WalletOption } from "./discovery";
 import { useNetwork, type Network } from "./network";
 
@@ -89,6 +90,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
   const [connection, setConnection] = useState<Connection | null>(null);
   const [connecting, setConnecting] = useState(false);
   const [dialogOpen, setDialogOpen] = useState(false);
+  useConnectedEvent(connection?.address ?? null); // first-party statistics (issue 16)
 
   // Silent reconnect to the wallet used last time, once it has announced itself.
   useEffect(() => {

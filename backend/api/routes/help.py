@@ -1,0 +1,75 @@
+"""The help center for everyone (issue 16): published articles, searchable, each at its slug.
+
+`GET /v1/help/articles?q=` finds the articles holding every word of `q` (case-insensitive) in the title or
+body, those with more of the words in the title first. `bodyHtml` is the sanitized rendering of the
+article's Markdown (backend.markup): safe to insert as HTML; `excerpt` is plain text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from backend.api.deps import ContainerDep
+from backend.api.schemas import ERROR, EpochMs, documented
+from backend.help import ArticleView, get_published, search
+from backend.help.articles import MAX_SLUG_CHARS
+
+router = APIRouter(prefix="/v1/help", tags=["help"])
+SlugPath = Annotated[str, Path(min_length=1, max_length=MAX_SLUG_CHARS, pattern="^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class ArticleSummary(BaseModel):
+    slug: str
+    title: str = Field(description="as typed: show it as text")
+    excerpt: str = Field(description="the start of the body as plain text: show it as text")
+    updatedAt: EpochMs
+
+
+class ArticleList(BaseModel):
+    articles: list[ArticleSummary] = Field(description="best match first (no query: most recently changed)")
+
+
+class Article(BaseModel):
+    slug: str
+    title: str = Field(description="as typed: show it as text")
+    bodyHtml: str = Field(description="the Markdown body rendered and sanitized on the server: safe as HTML")
+    updatedAt: EpochMs
+
+
+def summary_json(view: ArticleView) -> dict[str, Any]:
+    return {"slug": view.slug, "title": view.title, "excerpt": view.excerpt, "updatedAt": view.updated_at_ms}
+
+
+@router.get("/articles", response_model=None, responses={
+    **documented(ArticleList, "published articles matching the search"), 422: ERROR,
+})  # fmt: skip
+async def articles(
+    container: ContainerDep,
+    q: Annotated[str | None, Query(max_length=200, description="words that must all appear")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """Published articles, searched by every word of `q` in the title or body (case-insensitive)."""
+
+    def read() -> list[ArticleView]:
+        with container.uow() as uow:
+            return search(uow.session, q, limit=limit)
+
+    return {"articles": [summary_json(view) for view in await asyncio.to_thread(read)]}
+
+
+@router.get("/articles/{slug}", response_model=None, responses={
+    **documented(Article, "the article"), 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def article(slug: SlugPath, container: ContainerDep) -> dict[str, Any]:
+    """One published article (404 HELP_ARTICLE_NOT_FOUND for an unknown or unpublished slug)."""
+
+    def read() -> ArticleView:
+        with container.uow() as uow:
+            return get_published(uow.session, slug)
+
+    view = await asyncio.to_thread(read)
+    return {"slug": view.slug, "title": view.title, "bodyHtml": view.body_html, "updatedAt": view.updated_at_ms}

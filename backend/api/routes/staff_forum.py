@@ -1,0 +1,304 @@
+"""Forum moderation in the back office (issue 16), permission forum.moderate on every route (403
+STAFF_FORBIDDEN without it; changes also need the CSRF token): the reports queue (hide the post, or dismiss
+the report), hide and unhide posts and threads, pin and lock threads, ban and unban wallets with a reason,
+add categories. Every change is in the audit log (`backend.forum.moderation` names the actions)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.api.deps import ContainerDep, StaffPrincipal, requires
+from backend.api.routes.forum import (
+    CategoryOut,
+    ForumLimit,
+    PostId,
+    PostOut,
+    ThreadCursor,
+    ThreadId,
+    ThreadOut,
+    ThreadPage,
+    category_json,
+    post_json,
+    thread_json,
+)
+from backend.api.routes.pagination import Cursor, before, next_cursor
+from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.forum.moderation import (
+    ban_wallet,
+    create_category,
+    dismiss_report,
+    list_bans,
+    list_reports,
+    set_post_hidden,
+    set_thread_flag,
+    unban_wallet,
+)
+from backend.forum.rules import MAX_REASON_CHARS, parse_thread_cursor
+from backend.forum.threads import list_threads, thread_key
+from backend.forum.views import BanView, CategoryView, PostView, ReportView, ThreadView
+from backend.staff.roles import Permission
+from backend.trading.rules.accounts import checksum
+from backend.trading.rules.orders import parse_address
+
+router = APIRouter(prefix="/v1/staff/forum", tags=["staff"])
+
+MODERATE = Annotated[StaffPrincipal, requires(Permission.FORUM_MODERATE)]
+SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
+ReportId = Annotated[int, Path(alias="reportId", ge=1, le=2**31 - 1)]
+ReportStatus = Literal["open", "hidden", "dismissed"]
+ThreadAction = Literal["pin", "unpin", "lock", "unlock", "hide", "unhide"]
+_FLAGS: dict[str, tuple[str, bool]] = {
+    "pin": ("pinned", True), "unpin": ("pinned", False), "lock": ("locked", True), "unlock": ("locked", False),
+    "hide": ("hidden", True), "unhide": ("hidden", False),
+}  # fmt: skip
+
+
+class ReportOut(BaseModel):
+    id: int
+    post: PostOut
+    threadId: int
+    threadTitle: str = Field(description="plain text")
+    reporter: str = Field(description="the reporting wallet (EIP-55)")
+    reason: str = Field(description="as typed: text, never HTML")
+    status: ReportStatus
+    openReportsOfPost: int = Field(ge=0)
+    createdAt: EpochMs
+    resolvedBy: str | None
+    resolvedAt: EpochMs | None
+
+
+class ReportPage(BaseModel):
+    reports: list[ReportOut]
+    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+
+
+class BanOut(BaseModel):
+    wallet: Address
+    reason: str = Field(description="as typed: text, never HTML")
+    bannedBy: str = Field(description='"staff:<e-mail>"')
+    bannedAt: EpochMs
+
+
+class BanList(BaseModel):
+    bans: list[BanOut]
+
+
+class Unbanned(BaseModel):
+    wallet: Address
+
+
+class NewBan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    wallet: str = Field(min_length=1, max_length=42, description="0x and 40 hex digits, any case")
+    reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS, description="why (audit log)")
+
+
+class Unban(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS, description="why (audit log)")
+
+
+class NewCategory(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(min_length=1, max_length=40, description="lower-case letters, digits and inner hyphens")
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(default="", max_length=300)
+
+
+def report_json(view: ReportView) -> dict[str, Any]:
+    return {
+        "id": view.id, "post": post_json(view.post), "threadId": view.thread_id, "threadTitle": view.thread_title,
+        "reporter": view.reporter, "reason": view.reason, "status": view.status,
+        "openReportsOfPost": view.reports_of_post, "createdAt": view.created_at_ms, "resolvedBy": view.resolved_by,
+        "resolvedAt": view.resolved_at_ms,
+    }  # fmt: skip
+
+
+def ban_json(view: BanView) -> dict[str, Any]:
+    return {"wallet": view.wallet, "reason": view.reason, "bannedBy": view.banned_by, "bannedAt": view.banned_at_ms}
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _wallet(address: str) -> str:
+    return checksum(parse_address(address, "wallet"))
+
+
+@router.get("/reports", response_model=None, responses={
+    **documented(ReportPage, "reports, newest first"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def reports(
+    staff: MODERATE,
+    container: ContainerDep,
+    status: Annotated[ReportStatus | None, Query()] = "open",
+    limit: ForumLimit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """The reports queue: open reports by default, newest first, each with the post it is about."""
+
+    def read() -> list[ReportView]:
+        with container.uow() as uow:
+            return list_reports(uow.session, status=status, limit=limit, below_id=before(cursor))
+
+    views = await asyncio.to_thread(read)
+    return {"reports": [report_json(v) for v in views], "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+
+
+@router.post("/reports/{reportId}/dismiss", response_model=None, responses={
+    **documented(ReportOut, "dismissed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def dismiss(report_id: ReportId, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
+    """Closes an open report, leaving its post as it is (audit-logged "forum.report.dismiss")."""
+    actor = staff.actor
+
+    def write() -> ReportView:
+        with container.uow() as uow:
+            view = dismiss_report(uow.session, report_id, actor=actor.name, ip=actor.ip, now_ms=_now_ms())
+            uow.commit()
+            return view
+
+    return report_json(await asyncio.to_thread(write))
+
+
+@router.post("/posts/{postId}/{action}", response_model=None, responses={
+    **documented(PostOut, "the post as it is now"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def post_visibility(
+    post_id: PostId, action: Literal["hide", "unhide"], staff: MODERATE, container: ContainerDep
+) -> dict[str, Any]:
+    """Hides a post from users (its open reports close as "hidden"), or shows it again (audit-logged
+    "forum.post.hide")."""
+    actor = staff.actor
+
+    def write() -> PostView:
+        with container.uow() as uow:
+            view = set_post_hidden(
+                uow.session, post_id, action == "hide", actor=actor.name, ip=actor.ip, now_ms=_now_ms()
+            )
+            uow.commit()
+            return view
+
+    return post_json(await asyncio.to_thread(write))
+
+
+@router.get("/threads", response_model=None, responses={
+    **documented(ThreadPage, "threads, hidden ones too: pinned first, then newest activity"), **SIGNED_IN,
+    404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def threads(
+    staff: MODERATE,
+    container: ContainerDep,
+    category: Annotated[str | None, Query(max_length=40, pattern="^[a-z0-9-]+$")] = None,
+    limit: ForumLimit = 50,
+    cursor: ThreadCursor = None,
+) -> dict[str, Any]:
+    """Threads as moderators see them: hidden ones included."""
+    after = parse_thread_cursor(cursor)
+
+    def read() -> list[ThreadView]:
+        with container.uow() as uow:
+            return list_threads(uow.session, category=category, limit=limit, after=after, include_hidden=True)
+
+    views = await asyncio.to_thread(read)
+    return {
+        "threads": [thread_json(v) for v in views],
+        "nextCursor": next_cursor(views, limit, lambda v: thread_key(v).cursor()),
+    }
+
+
+@router.post("/threads/{threadId}/{action}", response_model=None, responses={
+    **documented(ThreadOut, "the thread as it is now"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def thread_action(
+    thread_id: ThreadId, action: ThreadAction, staff: MODERATE, container: ContainerDep
+) -> dict[str, Any]:
+    """Pins, unpins, locks, unlocks, hides or unhides a thread (audit-logged "forum.thread.pin", ".lock",
+    ".hide"); a hidden thread is gone for users, its posts with it (lists and search)."""
+    flag, value = _FLAGS[action]
+    actor = staff.actor
+
+    def write() -> ThreadView:
+        with container.uow() as uow:
+            view = set_thread_flag(uow.session, thread_id, flag, value, actor=actor.name, ip=actor.ip)
+            uow.commit()
+            return view
+
+    return thread_json(await asyncio.to_thread(write))
+
+
+@router.get("/bans", response_model=None, responses={
+    **documented(BanList, "banned wallets, newest ban first"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def bans(staff: MODERATE, container: ContainerDep, limit: ForumLimit = 100) -> dict[str, Any]:
+    """Wallets banned from posting."""
+
+    def read() -> list[BanView]:
+        with container.uow() as uow:
+            return list_bans(uow.session, limit=limit)
+
+    return {"bans": [ban_json(v) for v in await asyncio.to_thread(read)]}
+
+
+@router.post("/bans", status_code=201, response_model=None, responses={
+    **documented(BanOut, "the ban", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def ban(body: NewBan, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
+    """Bans a wallet from posting, with a reason (audit-logged "forum.ban"); 409 FORUM_ALREADY_BANNED."""
+    wallet = _wallet(body.wallet)
+    actor = staff.actor
+
+    def write() -> BanView:
+        with container.uow() as uow:
+            view = ban_wallet(uow.session, wallet, body.reason, actor=actor.name, ip=actor.ip, now_ms=_now_ms())
+            uow.commit()
+            return view
+
+    return ban_json(await asyncio.to_thread(write))
+
+
+@router.post("/bans/{wallet}/unban", response_model=None, responses={
+    **documented(Unbanned, "the wallet may post again"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def unban(
+    wallet: Annotated[str, Path(max_length=42)], staff: MODERATE, container: ContainerDep, body: Unban | None = None
+) -> dict[str, Any]:
+    """Lifts a wallet's ban (audit-logged "forum.unban"); 404 FORUM_BAN_NOT_FOUND if it has none."""
+    address = _wallet(wallet)
+    reason = body.reason if body is not None else None
+    actor = staff.actor
+
+    def write() -> None:
+        with container.uow() as uow:
+            unban_wallet(uow.session, address, reason, actor=actor.name, ip=actor.ip)
+            uow.commit()
+
+    await asyncio.to_thread(write)
+    return {"wallet": address}
+
+
+@router.post("/categories", status_code=201, response_model=None, responses={
+    **documented(CategoryOut, "the new category", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def new_category(body: NewCategory, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
+    """Adds a category after the others (audit-logged "forum.category.create"); 409 FORUM_CATEGORY_EXISTS."""
+    actor = staff.actor
+
+    def write() -> CategoryView:
+        with container.uow() as uow:
+            view = create_category(
+                uow.session, body.slug, body.name, body.description, actor=actor.name, ip=actor.ip, now_ms=_now_ms()
+            )
+            uow.commit()
+            return view
+
+    return category_json(await asyncio.to_thread(write))

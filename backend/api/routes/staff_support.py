@@ -1,0 +1,339 @@
+"""The support desk in the back office (issue 16): the ticket queue, a ticket with its whole conversation
+(internal notes included), assigning, public replies and internal notes, status changes, attachments,
+saved replies and the desk's daily figures. Every route needs support.manage (403 STAFF_FORBIDDEN
+otherwise, whatever the page shows); every change and every attachment view is in the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.api.deps import ContainerDep, StaffAccountsDep, StaffPrincipal, requires
+from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.routes.support import (
+    AttachmentOut,
+    Category,
+    Status,
+    SupportDeskDep,
+    TicketOut,
+    attachments_json,
+    ticket_json,
+)
+from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.errors import ErrorCode, HdexError
+from backend.staff.roles import PERMISSIONS, Permission
+from backend.support.desk import TicketDetail
+from backend.support.rules import MAX_STATS_DAYS, DayFigures
+from backend.support.saved_replies import MAX_TITLE_CHARS, SavedReplyView
+from backend.support.tickets import MAX_BODY_CHARS, MessageView, TicketView
+
+router = APIRouter(prefix="/v1/staff/support", tags=["staff"])
+
+SUPPORT_MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
+SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
+TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
+AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=2**31 - 1)]
+SavedReplyId = Annotated[int, Path(alias="savedReplyId", ge=1, le=2**31 - 1)]
+ASSIGNABLE_ROLES = frozenset(role.value for role, held in PERMISSIONS.items() if Permission.SUPPORT_MANAGE in held)
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+ATTACHMENT_TYPES: dict[str, Any] = {mime: {"schema": {"type": "string", "format": "binary"}} for mime in EXTENSIONS}
+DEFAULT_STATS_DAYS = 30
+EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(9999, 12, 1)
+
+
+class StaffTicketOut(TicketOut):
+    address: Address = Field(description="the wallet that opened it")
+    assignee: str | None = Field(description="a staff e-mail; null: nobody")
+
+
+class StaffTicketPage(BaseModel):
+    tickets: list[StaffTicketOut]
+    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+
+
+class StaffMessageOut(BaseModel):
+    id: int
+    kind: Literal["user", "reply", "note"] = Field(description="user: the wallet; reply: public; note: staff only")
+    author: str = Field(description='"wallet:0x.." or "staff:<e-mail>"')
+    body: str = Field(description="the Markdown as typed: show it as text, never as HTML")
+    html: str = Field(description="the Markdown rendered and sanitized on the server: safe to insert as HTML")
+    createdAt: EpochMs
+    attachments: list[AttachmentOut]
+
+
+class StaffTicketDetail(BaseModel):
+    ticket: StaffTicketOut
+    messages: list[StaffMessageOut] = Field(description="oldest first, internal notes included")
+
+
+class Assignees(BaseModel):
+    assignees: list[str] = Field(description="e-mails of active staff whose role may answer tickets")
+
+
+class SavedReplyOut(BaseModel):
+    id: int
+    title: str = Field(description="show it as text, never as HTML")
+    body: str = Field(description="Markdown as typed")
+    html: str = Field(description="the body rendered and sanitized on the server")
+    updatedBy: str
+    updatedAt: EpochMs
+
+
+class SavedReplyList(BaseModel):
+    savedReplies: list[SavedReplyOut]
+
+
+class SavedReplyDeleted(BaseModel):
+    id: int
+    deleted: Literal[True]
+
+
+class DayOut(BaseModel):
+    day: str = Field(description="YYYY-MM-DD (UTC)")
+    opened: int = Field(ge=0, description="tickets opened that day")
+    resolved: int = Field(ge=0, description="tickets resolved (or closed) that day")
+    medianFirstResponseMs: int | None = Field(description="over the tickets first answered that day; null: none")
+    medianResolutionMs: int | None = Field(description="over the tickets resolved that day; null: none")
+
+
+class SupportStats(BaseModel):
+    days: list[DayOut] = Field(description="every day of the range, oldest first")
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: str | None = Field(max_length=254, description="a staff e-mail (role with support.manage); null: nobody")
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
+    internal: bool = Field(default=False, description="true: an internal note, never shown to the user")
+
+
+class StatusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
+
+
+class SavedReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
+
+
+def _staff_ticket_json(ticket: TicketView) -> dict[str, Any]:
+    return {**ticket_json(ticket), "address": ticket.address, "assignee": ticket.assignee}
+
+
+def _message_json(message: MessageView) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "kind": message.kind,
+        "author": message.author,
+        "body": message.body,
+        "html": message.html,
+        "createdAt": message.created_at_ms,
+        "attachments": attachments_json(message),
+    }
+
+
+def _detail_json(detail: TicketDetail) -> dict[str, Any]:
+    return {"ticket": _staff_ticket_json(detail.ticket), "messages": [_message_json(m) for m in detail.messages]}
+
+
+def _saved_json(view: SavedReplyView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "title": view.title,
+        "body": view.body,
+        "html": view.html,
+        "updatedBy": view.updated_by,
+        "updatedAt": view.updated_at_ms,
+    }
+
+
+def _day_json(day: DayFigures) -> dict[str, Any]:
+    return {
+        "day": day.day.isoformat(),
+        "opened": day.opened,
+        "resolved": day.resolved,
+        "medianFirstResponseMs": day.median_first_response_ms,
+        "medianResolutionMs": day.median_resolution_ms,
+    }
+
+
+@router.get("/tickets", response_model=None, responses={
+    **documented(StaffTicketPage, "tickets, newest first"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def queue(
+    staff: SUPPORT_MANAGE,
+    desk: SupportDeskDep,
+    status: Annotated[Status | None, Query()] = None,
+    assignee: Annotated[str | None, Query(max_length=254, description='a staff e-mail, or "none": nobody')] = None,
+    category: Annotated[Category | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Any:
+    """The ticket queue (permission support.manage), by status, assignee and category, newest first."""
+    unassigned = assignee == "none"
+    views = await asyncio.to_thread(
+        desk.queue, status, None if unassigned else assignee, unassigned, category, limit, before(cursor)
+    )
+    page = [_staff_ticket_json(v) for v in views]
+    return {"tickets": page, "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+
+
+@router.get("/tickets/{ticketId}", response_model=None, responses={
+    **documented(StaffTicketDetail, "the ticket with its whole conversation"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def ticket(ticket_id: TicketId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
+    """A ticket with every message, internal notes included (permission support.manage)."""
+    return _detail_json(await asyncio.to_thread(desk.ticket, ticket_id))
+
+
+@router.post("/tickets/{ticketId}/assign", response_model=None, responses={
+    **documented(StaffTicketDetail, "assigned"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def assign(ticket_id: TicketId, body: AssignIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
+    """Gives the ticket to a member of staff who may answer tickets, or to nobody (audit-logged)."""
+    actor = staff.actor
+    detail = await asyncio.to_thread(desk.assign, ticket_id, body.assignee, ASSIGNABLE_ROLES, actor.name, actor.ip)
+    return _detail_json(detail)
+
+
+@router.post("/tickets/{ticketId}/messages", status_code=201, response_model=None, responses={
+    **documented(StaffTicketDetail, "added", 201), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def answer(
+    ticket_id: TicketId,
+    body: MessageIn,
+    request: Request,
+    staff: SUPPORT_MANAGE,
+    desk: SupportDeskDep,
+    container: ContainerDep,
+) -> Any:
+    """A public reply (the user sees it in the app and gets it by mail at a verified address) or, with
+    `internal`, a note only staff ever see (audit-logged). TICKET_CLOSED (409) on a closed ticket."""
+    actor = staff.actor
+    base = container.settings.link_base(str(request.base_url))
+    detail = await asyncio.to_thread(desk.answer, ticket_id, body.body, body.internal, actor.name, actor.ip, base)
+    return _detail_json(detail)
+
+
+@router.post("/tickets/{ticketId}/status", response_model=None, responses={
+    **documented(StaffTicketDetail, "moved"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def set_status(ticket_id: TicketId, body: StatusIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
+    """Moves the ticket (TICKET_TRANSITION_INVALID, 409, for a move its state does not allow; audit-logged)."""
+    actor = staff.actor
+    return _detail_json(await asyncio.to_thread(desk.set_status, ticket_id, body.status, actor.name, actor.ip))
+
+
+@router.get("/attachments/{attachmentId}", response_model=None, response_class=Response, responses={
+    200: {"description": "the file, as its content-sniffed type", "content": ATTACHMENT_TYPES}, **SIGNED_IN,
+    404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def open_attachment(attachment_id: AttachmentId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Response:
+    """An attachment's bytes (permission support.manage); each view is written to the audit log first."""
+    actor = staff.actor
+    opened = await asyncio.to_thread(desk.open_attachment, attachment_id, actor.name, actor.ip)
+    name = f"ticket-{opened.ticket_id}-{opened.id}.{EXTENSIONS.get(opened.content_type, 'bin')}"
+    return Response(
+        opened.data,
+        media_type=opened.content_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+            "Cache-Control": "no-store",
+            "Cross-Origin-Resource-Policy": "same-origin",
+        },
+    )
+
+
+@router.get("/assignees", response_model=None, responses={
+    **documented(Assignees, "who may be given a ticket"), **SIGNED_IN,
+})  # fmt: skip
+async def assignees(staff: SUPPORT_MANAGE, accounts: StaffAccountsDep) -> Any:
+    """The e-mails of active staff whose role may answer tickets, for the assign picker."""
+    members = await asyncio.to_thread(accounts.list)
+    return {"assignees": [m.email for m in members if not m.disabled and m.role.value in ASSIGNABLE_ROLES]}
+
+
+@router.get("/saved-replies", response_model=None, responses={
+    **documented(SavedReplyList, "every saved reply, by title"), **SIGNED_IN,
+})  # fmt: skip
+async def saved_replies(staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
+    """The saved replies (permission support.manage)."""
+    return {"savedReplies": [_saved_json(v) for v in await asyncio.to_thread(desk.saved_replies)]}
+
+
+@router.post("/saved-replies", status_code=201, response_model=None, responses={
+    **documented(SavedReplyOut, "saved", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def create_saved_reply(body: SavedReplyIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
+    """A new saved reply (SAVED_REPLY_TITLE_TAKEN, 409, for a title in use; audit-logged)."""
+    actor = staff.actor
+    return _saved_json(await asyncio.to_thread(desk.create_saved_reply, body.title, body.body, actor.name, actor.ip))
+
+
+@router.put("/saved-replies/{savedReplyId}", response_model=None, responses={
+    **documented(SavedReplyOut, "changed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def update_saved_reply(
+    reply_id: SavedReplyId, body: SavedReplyIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep
+) -> Any:
+    """Changes a saved reply's title and body (audit-logged)."""
+    actor = staff.actor
+    view = await asyncio.to_thread(desk.update_saved_reply, reply_id, body.title, body.body, actor.name, actor.ip)
+    return _saved_json(view)
+
+
+@router.delete("/saved-replies/{savedReplyId}", response_model=None, responses={
+    **documented(SavedReplyDeleted, "removed"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def delete_saved_reply(reply_id: SavedReplyId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
+    """Removes a saved reply (audit-logged)."""
+    actor = staff.actor
+    await asyncio.to_thread(desk.delete_saved_reply, reply_id, actor.name, actor.ip)
+    return {"id": reply_id, "deleted": True}
+
+
+@router.get("/stats", response_model=None, responses={
+    **documented(SupportStats, "per UTC day: opened, resolved, median times"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def stats(
+    staff: SUPPORT_MANAGE,
+    desk: SupportDeskDep,
+    first: Annotated[
+        dt.date | None, Query(alias="from", description="YYYY-MM-DD (UTC); default: 29 days before to")
+    ] = None,
+    last: Annotated[
+        dt.date | None, Query(alias="to", description="YYYY-MM-DD (UTC), inclusive; default: today")
+    ] = None,
+) -> Any:
+    """The desk's figures per day from `from` to `to` inclusive (at most 366 days): tickets opened and
+    resolved, and the median times to first response and to resolution of the tickets answered / resolved
+    that day (permission support.manage)."""
+    for name, day in (("from", first), ("to", last)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise HdexError(ErrorCode.INVALID_FIELD, f"a day from {EARLIEST_DAY} to {LATEST_DAY}", name)
+    last = last or dt.datetime.now(dt.UTC).date()
+    first = first or last - dt.timedelta(days=DEFAULT_STATS_DAYS - 1)
+    if last < first:
+        raise HdexError(ErrorCode.INVALID_FIELD, "to is on or after from", "to")
+    if (last - first).days >= MAX_STATS_DAYS:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"a range is at most {MAX_STATS_DAYS} days", "to")
+    days = await asyncio.to_thread(desk.stats, first, last)
+    return {"days": [_day_json(day) for day in days]}

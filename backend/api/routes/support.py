@@ -1,0 +1,194 @@
+"""The signed-in wallet's support tickets: `GET /v1/support/tickets` (its own, newest first), `POST
+/v1/support/tickets` (open one: multipart/form-data with an optional attachment), `GET
+/v1/support/tickets/{ticketId}` (the ticket and its public conversation), `POST .../replies`, `POST .../close`.
+
+Every route serves the session's wallet and no other: another wallet's ticket is 404 TICKET_NOT_FOUND, as a
+ticket that does not exist. Staff internal notes are never in these answers. Message text comes back as
+typed (`body`, show it as text) and as sanitized HTML (`html`, from backend.markup); staff are "support",
+never named.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.api.deps import ContainerDep, CurrentWallet
+from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.schemas import ERROR, EpochMs, documented
+from backend.bootstrap import Container
+from backend.settings import Settings
+from backend.storage import DocumentStore, document_store_for
+from backend.support.desk import SupportDesk, TicketDetail
+from backend.support.tickets import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, USER, MessageView, TicketView
+
+router = APIRouter(prefix="/v1/support", tags=["support"])
+TICKETS_PATH = "/v1/support/tickets"
+MULTIPART_OVERHEAD = 128 * 1024  # the subject, the message (UTF-8: up to 4 bytes a character) and the framing
+SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
+TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
+Category = Literal["account", "deposit", "withdrawal", "trading", "kyc", "other"]
+Status = Literal["open", "waiting_for_user", "resolved", "closed"]
+ContentType = Literal["application/pdf", "image/png", "image/jpeg"]
+
+
+def _document_store(container: Container) -> DocumentStore:
+    return document_store_for(container.settings)
+
+
+def get_desk(container: ContainerDep) -> SupportDesk:
+    return SupportDesk(container, store=container.shared(_document_store))
+
+
+SupportDeskDep = Annotated[SupportDesk, Depends(get_desk)]
+
+
+def tickets_max_body(settings: Settings) -> int:
+    """The request body opening a ticket may carry: an attachment at the limit, the text and the framing."""
+    return settings.support_max_attachment_bytes + MULTIPART_OVERHEAD
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    contentType: ContentType = Field(description="sniffed from the bytes")
+    size: int = Field(ge=0, description="bytes")
+
+
+class TicketOut(BaseModel):
+    id: int
+    category: Category
+    subject: str = Field(description="as typed: show it as text, never as HTML")
+    status: Status
+    createdAt: EpochMs
+    updatedAt: EpochMs
+    firstResponseAt: EpochMs | None = Field(description="the first public staff reply; null: none yet")
+    resolvedAt: EpochMs | None = Field(description="when it was resolved or closed; null: it is not")
+    firstResponseMs: int | None = Field(ge=0, description="time to first response; null: none yet")
+    resolutionMs: int | None = Field(ge=0, description="time to resolution; null: not resolved")
+
+
+class TicketPage(BaseModel):
+    tickets: list[TicketOut]
+    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+
+
+class MessageOut(BaseModel):
+    id: int
+    sender: Literal["you", "support"] = Field(description="you: the wallet; support: HDEX staff")
+    body: str = Field(description="the Markdown as typed: show it as text, never as HTML")
+    html: str = Field(description="the Markdown rendered and sanitized on the server: safe to insert as HTML")
+    createdAt: EpochMs
+    attachments: list[AttachmentOut]
+
+
+class TicketDetailOut(BaseModel):
+    ticket: TicketOut
+    messages: list[MessageOut] = Field(description="oldest first; staff internal notes are never included")
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
+
+
+def ticket_json(ticket: TicketView) -> dict[str, Any]:
+    """The fields of a ticket the wallet and staff both see."""
+    return {
+        "id": ticket.id,
+        "category": ticket.category,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "createdAt": ticket.created_at_ms,
+        "updatedAt": ticket.updated_at_ms,
+        "firstResponseAt": ticket.first_response_at_ms,
+        "resolvedAt": ticket.resolved_at_ms,
+        "firstResponseMs": ticket.first_response_ms,
+        "resolutionMs": ticket.resolution_ms,
+    }
+
+
+def attachments_json(message: MessageView) -> list[dict[str, Any]]:
+    return [{"id": a.id, "contentType": a.content_type, "size": a.size} for a in message.attachments]
+
+
+def _message_json(message: MessageView) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "sender": "you" if message.kind == USER else "support",
+        "body": message.body,
+        "html": message.html,
+        "createdAt": message.created_at_ms,
+        "attachments": attachments_json(message),
+    }
+
+
+def _detail_json(detail: TicketDetail) -> dict[str, Any]:
+    # the desk leaves notes out of a wallet's view; the filter here is a second lock on the same door
+    public = [m for m in detail.messages if m.kind != "note"]
+    return {"ticket": ticket_json(detail.ticket), "messages": [_message_json(m) for m in public]}
+
+
+@router.get("/tickets", response_model=None, responses={
+    **documented(TicketPage, "the wallet's tickets, newest first"), **SIGNED_IN, 422: ERROR,
+})  # fmt: skip
+async def my_tickets(wallet: CurrentWallet, desk: SupportDeskDep, limit: Limit = 50, cursor: Cursor = None) -> Any:
+    """The signed-in wallet's tickets, newest first."""
+    views = await asyncio.to_thread(desk.my_tickets, wallet, limit, before(cursor))
+    return {"tickets": [ticket_json(v) for v in views], "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+
+
+@router.post("/tickets", status_code=201, response_model=None, responses={
+    **documented(TicketDetailOut, "opened", 201), **SIGNED_IN, 413: ERROR, 415: ERROR, 422: ERROR, 429: ERROR,
+})  # fmt: skip
+async def open_ticket(
+    wallet: CurrentWallet,
+    desk: SupportDeskDep,
+    container: ContainerDep,
+    category: Annotated[Category, Form()],
+    subject: Annotated[str, Form(min_length=1, max_length=MAX_SUBJECT_CHARS)],
+    message: Annotated[str, Form(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")],
+    attachment: Annotated[
+        UploadFile | None, File(description="optional: a PNG, JPEG or PDF (checked by content)")
+    ] = None,
+) -> Any:
+    """Opens a ticket (multipart/form-data). The attachment is at most HDEX_SUPPORT_MAX_ATTACHMENT_BYTES
+    (UPLOAD_TOO_LARGE, 413) and a PNG, JPEG or PDF by its content (UPLOAD_TYPE_REFUSED, 415); a wallet opens at
+    most HDEX_SUPPORT_TICKET_LIMIT tickets per HDEX_SUPPORT_TICKET_WINDOW_S (TICKET_LIMIT_REACHED, 429, with
+    Retry-After). A refusal stores nothing."""
+    data = None
+    if attachment is not None:
+        # One byte past the limit is enough to know it is too large; the rest is never read into memory.
+        data = await attachment.read(container.settings.support_max_attachment_bytes + 1)
+        if not data and not attachment.filename:
+            data = None  # a form's empty file input
+    detail = await asyncio.to_thread(desk.open_ticket, wallet, category, subject, message, data)
+    return _detail_json(detail)
+
+
+@router.get("/tickets/{ticketId}", response_model=None, responses={
+    **documented(TicketDetailOut, "the ticket and its public conversation"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def my_ticket(ticket_id: TicketId, wallet: CurrentWallet, desk: SupportDeskDep) -> Any:
+    """One of the wallet's tickets with its conversation (TICKET_NOT_FOUND for another wallet's)."""
+    return _detail_json(await asyncio.to_thread(desk.my_ticket, wallet, ticket_id))
+
+
+@router.post("/tickets/{ticketId}/replies", status_code=201, response_model=None, responses={
+    **documented(TicketDetailOut, "answered: a ticket waiting for you or resolved is open again", 201),
+    **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def reply(ticket_id: TicketId, body: ReplyIn, wallet: CurrentWallet, desk: SupportDeskDep) -> Any:
+    """The wallet's reply on its ticket; TICKET_CLOSED (409) on a closed one."""
+    return _detail_json(await asyncio.to_thread(desk.reply, wallet, ticket_id, body.body))
+
+
+@router.post("/tickets/{ticketId}/close", response_model=None, responses={
+    **documented(TicketDetailOut, "closed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def close(ticket_id: TicketId, wallet: CurrentWallet, desk: SupportDeskDep) -> Any:
+    """The wallet closes its own ticket; TICKET_TRANSITION_INVALID (409) if it is closed already."""
+    return _detail_json(await asyncio.to_thread(desk.close, wallet, ticket_id))

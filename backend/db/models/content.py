@@ -1,0 +1,48 @@
+"""Content staff write for everyone to read (issue 16): announcements shown for a time window, and the help
+center's articles. Bodies are Markdown as typed; doors render them through `backend.markup.render` only.
+Times are epoch ms.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db.models.base import Base
+
+
+class Announcement(Base):
+    """An announcement shown while `starts_at_ms <= now < ends_at_ms`, unless withdrawn."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_window", "starts_at_ms", "ends_at_ms"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)  # Markdown
+    severity: Mapped[str] = mapped_column(String(16))  # info | warning | critical
+    placement: Mapped[str] = mapped_column(String(16))  # banner | dialog
+    starts_at_ms: Mapped[int] = mapped_column(BigInteger)
+    ends_at_ms: Mapped[int] = mapped_column(BigInteger)
+    withdrawn_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(320))
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[str] = mapped_column(String(320))
+    updated_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class HelpArticle(Base):
+    """A help-center article; the public sees it only while `published`."""
+
+    __tablename__ = "help_articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)  # Markdown
+    published: Mapped[bool] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[str] = mapped_column(String(320))
+    updated_at_ms: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,187 @@
+"""Moderation by staff (permission forum.moderate; the API checks it): pin, lock and hide threads, hide posts,
+the queue of users' reports (hide the post, or dismiss), bans of wallets from posting, new categories.
+
+Each change writes its audit-log entry in the caller's unit of work (actions "forum.thread.pin",
+"forum.thread.lock", "forum.thread.hide", "forum.post.hide", "forum.report.dismiss", "forum.ban",
+"forum.unban", "forum.category.create"; targets "forum_thread:<id>", "forum_post:<id>", "forum_report:<id>",
+"wallet:<address>", "forum_category:<slug>"); the caller commits. Setting a flag to the value it has changes
+nothing and writes no entry. Hiding a post closes its open reports ("hidden"); unhiding leaves them closed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.audit_log import record_action
+from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
+from backend.errors import ErrorCode, HdexError
+from backend.forum.rules import clean_category_text, clean_reason, clean_slug
+from backend.forum.threads import get_thread
+from backend.forum.views import (
+    BanView,
+    CategoryView,
+    PostView,
+    ReportView,
+    ThreadView,
+    ban_view,
+    category_view,
+    post_view,
+    report_view,
+)
+
+OPEN, HIDDEN, DISMISSED = "open", "hidden", "dismissed"
+REPORT_STATUSES = (OPEN, HIDDEN, DISMISSED)
+THREAD_FLAGS = ("pinned", "locked", "hidden")
+
+
+def set_thread_flag(
+    session: Session, thread_id: int, flag: str, value: bool, *, actor: str, ip: str | None
+) -> ThreadView:
+    """Pin, lock or hide a thread (or undo it): `flag` is "pinned", "locked" or "hidden"."""
+    if flag not in THREAD_FLAGS:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"flag is one of {', '.join(THREAD_FLAGS)}", "flag")
+    thread = session.get(ForumThread, thread_id)
+    if thread is None:
+        raise HdexError(ErrorCode.FORUM_THREAD_NOT_FOUND, f"there is no thread {thread_id}", "threadId")
+    before = bool(getattr(thread, flag))
+    if before != value:
+        setattr(thread, flag, value)
+        action = {"pinned": "forum.thread.pin", "locked": "forum.thread.lock", "hidden": "forum.thread.hide"}[flag]
+        record_action(
+            session, actor=actor, action=action, target=f"forum_thread:{thread.id}", before={flag: before},
+            after={flag: value}, ip=ip,
+        )  # fmt: skip
+        session.flush()
+    return get_thread(session, thread_id, include_hidden=True)
+
+
+def set_post_hidden(
+    session: Session, post_id: int, hidden: bool, *, actor: str, ip: str | None, now_ms: int
+) -> PostView:
+    """Hide a post from users (its open reports close as "hidden"), or show it again."""
+    post = session.get(ForumPost, post_id)
+    if post is None:
+        raise HdexError(ErrorCode.FORUM_POST_NOT_FOUND, f"there is no post {post_id}", "postId")
+    if post.hidden != hidden:
+        before = post.hidden
+        post.hidden = hidden
+        closed: list[int] = []
+        if hidden:
+            for report in session.scalars(
+                select(ForumReport).where(ForumReport.post_id == post_id, ForumReport.status == OPEN)
+            ):
+                report.status, report.resolved_by, report.resolved_at_ms = HIDDEN, actor, now_ms
+                closed.append(report.id)
+        record_action(
+            session, actor=actor, action="forum.post.hide", target=f"forum_post:{post.id}",
+            before={"hidden": before}, after={"hidden": hidden, "reportsClosed": sorted(closed)}, ip=ip,
+        )  # fmt: skip
+        session.flush()
+    return post_view(post)
+
+
+def dismiss_report(session: Session, report_id: int, *, actor: str, ip: str | None, now_ms: int) -> ReportView:
+    """Close an open report without hiding its post (FORUM_REPORT_CLOSED if it is closed already)."""
+    report = _report(session, report_id)
+    if report.status != OPEN:
+        raise HdexError(ErrorCode.FORUM_REPORT_CLOSED, f"report {report_id} is {report.status} already", "reportId")
+    report.status, report.resolved_by, report.resolved_at_ms = DISMISSED, actor, now_ms
+    record_action(
+        session, actor=actor, action="forum.report.dismiss", target=f"forum_report:{report.id}",
+        before={"status": OPEN}, after={"status": DISMISSED, "postId": report.post_id}, ip=ip,
+    )  # fmt: skip
+    session.flush()
+    return _report_view(session, report)
+
+
+def list_reports(session: Session, *, status: str | None, limit: int, below_id: int | None) -> list[ReportView]:
+    """Reports newest first, of one status if given, with ids below `below_id` if given."""
+    query = select(ForumReport).order_by(ForumReport.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(ForumReport.status == status)
+    if below_id is not None:
+        query = query.where(ForumReport.id < below_id)
+    return [_report_view(session, report) for report in session.scalars(query).all()]
+
+
+def ban_wallet(session: Session, wallet: str, reason: str, *, actor: str, ip: str | None, now_ms: int) -> BanView:
+    """Ban `wallet` (EIP-55) from posting, with a reason (FORUM_ALREADY_BANNED if it is)."""
+    clean = clean_reason(reason)
+    if session.get(ForumBan, wallet) is not None:
+        raise HdexError(ErrorCode.FORUM_ALREADY_BANNED, f"{wallet} is banned already", "wallet")
+    ban = ForumBan(wallet=wallet, reason=clean, banned_by=actor, banned_at_ms=now_ms)
+    session.add(ban)
+    try:
+        session.flush()
+    except IntegrityError:  # another moderator banned it a moment ago
+        raise HdexError(ErrorCode.FORUM_ALREADY_BANNED, f"{wallet} is banned already", "wallet") from None
+    record_action(
+        session, actor=actor, action="forum.ban", target=f"wallet:{wallet}", before=None,
+        after={"reason": clean}, ip=ip,
+    )  # fmt: skip
+    session.flush()
+    return ban_view(ban)
+
+
+def unban_wallet(session: Session, wallet: str, reason: str | None, *, actor: str, ip: str | None) -> None:
+    """Lift a wallet's ban (FORUM_BAN_NOT_FOUND if it has none)."""
+    ban = session.get(ForumBan, wallet)
+    if ban is None:
+        raise HdexError(ErrorCode.FORUM_BAN_NOT_FOUND, f"{wallet} is not banned", "wallet")
+    why = clean_reason(reason) if reason is not None and reason.strip() else None
+    record_action(
+        session, actor=actor, action="forum.unban", target=f"wallet:{wallet}",
+        before={"reason": ban.reason, "bannedBy": ban.banned_by}, after={"reason": why}, ip=ip,
+    )  # fmt: skip
+    session.delete(ban)
+    session.flush()
+
+
+def list_bans(session: Session, *, limit: int) -> list[BanView]:
+    """Banned wallets, newest ban first."""
+    query = select(ForumBan).order_by(ForumBan.banned_at_ms.desc(), ForumBan.wallet).limit(limit)
+    return [ban_view(ban) for ban in session.scalars(query)]
+
+
+def create_category(
+    session: Session, slug: str, name: str, description: str, *, actor: str, ip: str | None, now_ms: int
+) -> CategoryView:
+    """A new category, listed after the others (FORUM_CATEGORY_EXISTS if the slug is taken)."""
+    clean = clean_slug(slug)
+    name, description = clean_category_text(name, description)
+    if session.scalar(select(ForumCategory.id).where(ForumCategory.slug == clean)) is not None:
+        raise HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug")
+    position = (session.scalar(select(func.max(ForumCategory.position))) or 0) + 1
+    category = ForumCategory(
+        slug=clean, name=name, description=description, position=position, created_by=actor, created_at_ms=now_ms
+    )
+    session.add(category)
+    try:
+        session.flush()
+    except IntegrityError:  # another moderator took the slug a moment ago
+        raise HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug") from None
+    record_action(
+        session, actor=actor, action="forum.category.create", target=f"forum_category:{clean}", before=None,
+        after={"name": name, "description": description, "position": position}, ip=ip,
+    )  # fmt: skip
+    return category_view(category, 0)
+
+
+def _report(session: Session, report_id: int) -> ForumReport:
+    report = session.get(ForumReport, report_id)
+    if report is None:
+        raise HdexError(ErrorCode.FORUM_REPORT_NOT_FOUND, f"there is no report {report_id}", "reportId")
+    return report
+
+
+def _report_view(session: Session, report: ForumReport) -> ReportView:
+    post = session.get(ForumPost, report.post_id)
+    assert post is not None  # reports cascade with their post
+    thread = session.get(ForumThread, post.thread_id)
+    assert thread is not None
+    open_reports = session.scalar(
+        select(func.count()).where(ForumReport.post_id == post.id, ForumReport.status == OPEN)
+    )
+    return report_view(report, post, thread, open_reports or 0)

@@ -1,0 +1,103 @@
+"""What the forum's doors show: frozen views of its rows, built inside the unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryView:
+    id: int
+    slug: str
+    name: str
+    description: str
+    position: int
+    thread_count: int  # threads users see
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadView:
+    id: int
+    category_id: int
+    category_slug: str
+    title: str  # plain text: shown as text, never as HTML
+    author: str
+    pinned: bool
+    locked: bool
+    hidden: bool
+    reply_count: int  # posts users see, less the first
+    created_at_ms: int
+    last_post_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    id: int
+    thread_id: int
+    author: str
+    body_source: str
+    body_html: str  # sanitized by backend.markup.render
+    hidden: bool
+    created_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    post: PostView
+    thread_title: str
+    category_slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    id: int
+    post: PostView
+    thread_id: int
+    thread_title: str
+    reporter: str
+    reason: str
+    status: str
+    reports_of_post: int  # open reports of the same post
+    created_at_ms: int
+    resolved_by: str | None
+    resolved_at_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class BanView:
+    wallet: str
+    reason: str
+    banned_by: str
+    banned_at_ms: int
+
+
+def category_view(category: ForumCategory, thread_count: int) -> CategoryView:
+    return CategoryView(
+        category.id, category.slug, category.name, category.description, category.position, thread_count
+    )
+
+
+def thread_view(thread: ForumThread, category_slug: str, post_count: int) -> ThreadView:
+    return ThreadView(
+        thread.id, thread.category_id, category_slug, thread.title, thread.author, thread.pinned, thread.locked,
+        thread.hidden, max(0, post_count - 1), thread.created_at_ms, thread.last_post_at_ms,
+    )  # fmt: skip
+
+
+def post_view(post: ForumPost) -> PostView:
+    return PostView(
+        post.id, post.thread_id, post.author, post.body_source, post.body_html, post.hidden, post.created_at_ms
+    )
+
+
+def report_view(report: ForumReport, post: ForumPost, thread: ForumThread, open_reports: int) -> ReportView:
+    return ReportView(
+        report.id, post_view(post), thread.id, thread.title, report.reporter, report.reason, report.status,
+        open_reports, report.created_at_ms, report.resolved_by, report.resolved_at_ms,
+    )  # fmt: skip
+
+
+def ban_view(ban: ForumBan) -> BanView:
+    return BanView(ban.wallet, ban.reason, ban.banned_by, ban.banned_at_ms)

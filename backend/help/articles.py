@@ -1,0 +1,200 @@
+"""Help-center articles: staff write them in Markdown (slug, title, body, published); the public reads and
+searches the published ones.
+
+Search works the same on SQLite and PostgreSQL: every word of the query must appear, case-insensitively, in
+the title or the body (LIKE on lower-cased text, wildcards in the words escaped); matches are ranked by how
+many of the words the title holds, then by how recently they changed. Articles are few (tens), so plain
+LIKE is enough; the forum's full-text search is for thousands of posts.
+
+Each write changes the caller's unit of work and records its audit-log entry there (actions
+"help.article.create", "help.article.change", "help.article.delete"; target "help_article:<id>"); the caller
+commits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from backend.audit_log import record_action
+from backend.db.models import HelpArticle
+from backend.errors import ErrorCode, HdexError
+from backend.markup import plain, render
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_CHARS = 80
+MAX_TITLE_CHARS = 200
+MAX_BODY_CHARS = 20_000  # a request body stays under HDEX_MAX_BODY_BYTES
+MAX_QUERY_WORDS = 8
+MAX_WORD_CHARS = 64
+EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """What staff write."""
+
+    slug: str
+    title: str
+    body: str
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """An article as doors show it: `body` as typed, `body_html` sanitized, `excerpt` plain text."""
+
+    id: int
+    slug: str
+    title: str
+    body: str
+    body_html: str
+    excerpt: str
+    published: bool
+    created_by: str
+    created_at_ms: int
+    updated_by: str
+    updated_at_ms: int
+
+
+def check_draft(draft: ArticleDraft) -> ArticleDraft:
+    """The draft with slug and title trimmed, or a typed error naming the first bad field (pure)."""
+    slug, title = draft.slug.strip(), draft.title.strip()
+    for name, text in (("title", draft.title), ("body", draft.body)):
+        if "\x00" in text:  # PostgreSQL text cannot hold it
+            raise HdexError(ErrorCode.INVALID_FIELD, "text cannot contain the NUL character", name)
+    if len(slug) > MAX_SLUG_CHARS or not SLUG.match(slug):
+        raise HdexError(
+            ErrorCode.INVALID_FIELD,
+            f"a slug is lower-case letters and digits in words joined by '-', at most {MAX_SLUG_CHARS} characters",
+            "slug",
+        )
+    if not 1 <= len(title) <= MAX_TITLE_CHARS:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"a title is 1 to {MAX_TITLE_CHARS} characters", "title")
+    if not draft.body.strip() or len(draft.body) > MAX_BODY_CHARS:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"a body is 1 to {MAX_BODY_CHARS} characters", "body")
+    return ArticleDraft(slug, title, draft.body, draft.published)
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct lower-cased words of a search (at most MAX_QUERY_WORDS, each cut to MAX_WORD_CHARS)."""
+    words: list[str] = []
+    for word in query.replace("\x00", " ").lower().split():
+        word = word[:MAX_WORD_CHARS]
+        if word not in words:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def create(session: Session, draft: ArticleDraft, *, actor: str, ip: str | None, now_ms: int) -> ArticleView:
+    """A new article (HELP_SLUG_TAKEN if its slug is used); audit-logged "help.article.create"."""
+    draft = check_draft(draft)
+    _refuse_taken_slug(session, draft.slug, None)
+    row = HelpArticle(
+        slug=draft.slug, title=draft.title, body=draft.body, published=draft.published, created_by=actor,
+        created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    record_action(
+        session, actor=actor, action="help.article.create", target=f"help_article:{row.id}", before=None,
+        after=_audited(row), ip=ip,
+    )  # fmt: skip
+    return _view(row)
+
+
+def change(
+    session: Session, article_id: int, draft: ArticleDraft, *, actor: str, ip: str | None, now_ms: int
+) -> ArticleView:
+    """Replace an article's slug, title, body and published flag (publish or unpublish); audit-logged
+    "help.article.change" with before and after."""
+    draft = check_draft(draft)
+    row = _row(session, article_id)
+    _refuse_taken_slug(session, draft.slug, row.id)
+    before = _audited(row)
+    row.slug, row.title, row.body, row.published = draft.slug, draft.title, draft.body, draft.published
+    row.updated_by, row.updated_at_ms = actor, now_ms
+    record_action(
+        session, actor=actor, action="help.article.change", target=f"help_article:{row.id}", before=before,
+        after=_audited(row), ip=ip,
+    )  # fmt: skip
+    return _view(row)
+
+
+def delete(session: Session, article_id: int, *, actor: str, ip: str | None) -> None:
+    """Remove an article; the audit-log entry "help.article.delete" keeps what it said."""
+    row = _row(session, article_id)
+    record_action(
+        session, actor=actor, action="help.article.delete", target=f"help_article:{row.id}", before=_audited(row),
+        after=None, ip=ip,
+    )  # fmt: skip
+    session.delete(row)
+    session.flush()
+
+
+def search(session: Session, query: str | None, *, limit: int, published_only: bool = True) -> list[ArticleView]:
+    """Articles with every word of `query` in the title or body (case-insensitive), those with more of the
+    words in the title first, then the most recently changed; no query: all, most recently changed first."""
+    statement = select(HelpArticle)
+    if published_only:
+        statement = statement.where(HelpArticle.published.is_(True))
+    words = query_words(query or "")
+    for word in words:
+        statement = statement.where(
+            or_(
+                func.lower(HelpArticle.title).contains(word, autoescape=True),
+                func.lower(HelpArticle.body).contains(word, autoescape=True),
+            )
+        )
+    rows = list(session.scalars(statement.order_by(HelpArticle.updated_at_ms.desc(), HelpArticle.id.desc())))
+
+    def in_title(row: HelpArticle) -> int:
+        title = row.title.lower()
+        return sum(word in title for word in words)
+
+    rows.sort(key=in_title, reverse=True)  # stable: keeps the most recent first among equals
+    return [_view(row) for row in rows[:limit]]
+
+
+def get_published(session: Session, slug: str) -> ArticleView:
+    """The published article at `slug`, or HELP_ARTICLE_NOT_FOUND (also for an unpublished one)."""
+    row = session.scalar(select(HelpArticle).where(HelpArticle.slug == slug, HelpArticle.published.is_(True)))
+    if row is None:
+        raise HdexError(ErrorCode.HELP_ARTICLE_NOT_FOUND, f"there is no help article {slug!r}", "slug")
+    return _view(row)
+
+
+def get(session: Session, article_id: int) -> ArticleView:
+    """Any article by id (for staff), or HELP_ARTICLE_NOT_FOUND."""
+    return _view(_row(session, article_id))
+
+
+def _row(session: Session, article_id: int) -> HelpArticle:
+    row = session.get(HelpArticle, article_id)
+    if row is None:
+        raise HdexError(ErrorCode.HELP_ARTICLE_NOT_FOUND, f"there is no help article {article_id}", "id")
+    return row
+
+
+def _refuse_taken_slug(session: Session, slug: str, own_id: int | None) -> None:
+    holder = session.scalar(select(HelpArticle.id).where(HelpArticle.slug == slug))
+    if holder is not None and holder != own_id:
+        raise HdexError(ErrorCode.HELP_SLUG_TAKEN, f"another article has the slug {slug!r}", "slug")
+
+
+def _audited(row: HelpArticle) -> dict[str, Any]:
+    return {"slug": row.slug, "title": row.title, "body": row.body, "published": row.published}
+
+
+def _view(row: HelpArticle) -> ArticleView:
+    text = html.unescape(plain(row.body))  # shown as text: the dApp escapes it
+    excerpt = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return ArticleView(
+        row.id, row.slug, row.title, row.body, render(row.body), excerpt, row.published, row.created_by,
+        row.created_at_ms, row.updated_by, row.updated_at_ms,
+    )  # fmt: skip

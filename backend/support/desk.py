@@ -1,0 +1,255 @@
+"""The support desk's use cases: a wallet opens, reads, answers and closes its own tickets; staff work the
+queue, answer in public or in internal notes, assign, move tickets through their states, keep saved
+replies, open attachments and read the desk's figures. Each method is one unit of work; the routes call
+these (they check who may call what: this service trusts the actor it is given).
+
+A public reply is mailed to the ticket's wallet if its profile holds a verified e-mail address; an internal
+note never leaves the back office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from backend.audit_log import record_action
+from backend.bootstrap import Container
+from backend.db.models import AccountProfile, SupportAttachment
+from backend.errors import ErrorCode, HdexError
+from backend.mail import Mail, Mailer, mailer_for
+from backend.storage import DocumentMissing, DocumentStore, document_store_for
+from backend.support import rules, saved_replies, tickets
+from backend.support.attachments import check_attachment
+from backend.support.saved_replies import SavedReplyView
+from backend.support.tickets import MessageView, TicketView
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], int]  # epoch ms
+TICKET_PAGE = "/support"
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    """A ticket with its conversation, oldest first (internal notes only in the staff view)."""
+
+    ticket: TicketView
+    messages: list[MessageView]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedAttachment:
+    id: int
+    ticket_id: int
+    content_type: str
+    data: bytes
+
+
+class SupportDesk:
+    """Tickets and saved replies over the container's database, the document store and the mailer."""
+
+    def __init__(
+        self,
+        container: Container,
+        store: DocumentStore | None = None,
+        mailer: Mailer | None = None,
+        clock: Clock = now_ms,
+    ) -> None:
+        self._container = container
+        self._settings = container.settings
+        self._store = store or document_store_for(container.settings)
+        self._mailer = mailer or mailer_for(container.settings)
+        self._clock = clock
+
+    # the wallet's side
+
+    def open_ticket(
+        self, address: str, category: str, subject: str, body: str, attachment: bytes | None = None
+    ) -> TicketDetail:
+        """A new ticket with its first message and optional attachment (checked before anything is stored;
+        a refusal stores nothing). TICKET_LIMIT_REACHED past HDEX_SUPPORT_TICKET_LIMIT per window."""
+        checked = (
+            None if attachment is None else check_attachment(attachment, self._settings.support_max_attachment_bytes)
+        )
+        now = self._clock()
+        key = None
+        try:
+            with self._container.uow() as uow:
+                window_ms = self._settings.support_ticket_window_s * 1000
+                tickets.check_ticket_limit(uow.session, address, self._settings.support_ticket_limit, window_ms, now)
+                ticket, message = tickets.open_ticket(uow.session, address, category, subject, body, now_ms=now)
+                if checked is not None:
+                    key = f"support/{secrets.token_hex(16)}"
+                    self._store.put(key, checked.data, checked.content_type)
+                    tickets.add_attachment(
+                        uow.session, message, key, checked.content_type, checked.size, checked.sha256, now
+                    )
+                uow.commit()
+                return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
+        except BaseException:
+            if key is not None:  # the rows never committed: the file must not stay behind
+                self._store.delete(key)
+            raise
+
+    def my_tickets(self, address: str, limit: int, below_id: int | None) -> list[TicketView]:
+        """The wallet's tickets, newest first."""
+        with self._container.uow() as uow:
+            return tickets.list_tickets(uow.session, address=address, limit=limit, below_id=below_id)
+
+    def my_ticket(self, address: str, ticket_id: int) -> TicketDetail:
+        """The wallet's ticket and its public conversation (TICKET_NOT_FOUND for another wallet's)."""
+        with self._container.uow() as uow:
+            ticket = tickets.ticket_of(uow.session, ticket_id, address)
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
+
+    def reply(self, address: str, ticket_id: int, body: str) -> TicketDetail:
+        """The wallet answers on its ticket (reopening it if it was waiting for the wallet or resolved)."""
+        with self._container.uow() as uow:
+            ticket = tickets.ticket_of(uow.session, ticket_id, address)
+            tickets.add_user_reply(uow.session, ticket, body, now_ms=self._clock())
+            uow.commit()
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
+
+    def close(self, address: str, ticket_id: int) -> TicketDetail:
+        """The wallet closes its own ticket."""
+        with self._container.uow() as uow:
+            ticket = tickets.ticket_of(uow.session, ticket_id, address)
+            tickets.close_by_user(uow.session, ticket, now_ms=self._clock())
+            uow.commit()
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
+
+    # staff's side
+
+    def queue(
+        self,
+        status: str | None,
+        assignee: str | None,
+        unassigned: bool,
+        category: str | None,
+        limit: int,
+        below_id: int | None,
+    ) -> list[TicketView]:
+        """Every wallet's tickets, newest first, by status, assignee (`unassigned`: nobody's) and category."""
+        with self._container.uow() as uow:
+            return tickets.list_tickets(
+                uow.session, status=status, assignee=assignee, unassigned=unassigned, category=category,
+                limit=limit, below_id=below_id,
+            )  # fmt: skip
+
+    def ticket(self, ticket_id: int) -> TicketDetail:
+        """A ticket with its whole conversation, internal notes included."""
+        with self._container.uow() as uow:
+            ticket = tickets.ticket_of(uow.session, ticket_id)
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
+
+    def assign(
+        self, ticket_id: int, assignee: str | None, assignable_roles: Collection[str], actor: str, ip: str | None
+    ) -> TicketDetail:
+        """Give the ticket to a member of staff (or nobody); audit-logged."""
+        with self._container.uow() as uow:
+            ticket = tickets.ticket_of(uow.session, ticket_id)
+            tickets.assign(
+                uow.session, ticket, assignee, assignable_roles=assignable_roles, actor=actor, ip=ip,
+                now_ms=self._clock(),
+            )  # fmt: skip
+            uow.commit()
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
+
+    def answer(
+        self, ticket_id: int, body: str, internal: bool, actor: str, ip: str | None, link_base: str
+    ) -> TicketDetail:
+        """A public reply (mailed to a verified address) or an internal note; audit-logged."""
+        with self._container.uow() as uow:
+            ticket = tickets.ticket_of(uow.session, ticket_id)
+            message = tickets.add_staff_message(
+                uow.session, ticket, body, internal=internal, actor=actor, ip=ip, now_ms=self._clock()
+            )
+            profile = uow.session.get(AccountProfile, ticket.address)
+            uow.commit()
+            detail = self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
+        if not internal and profile is not None and profile.email and profile.email_verified:
+            self._mail_reply(profile.email, detail.ticket, message.body, link_base)
+        return detail
+
+    def set_status(self, ticket_id: int, status: str, actor: str, ip: str | None) -> TicketDetail:
+        """Move the ticket to `status` (see backend.support.rules); audit-logged."""
+        with self._container.uow() as uow:
+            ticket = tickets.ticket_of(uow.session, ticket_id)
+            tickets.change_status(uow.session, ticket, status, actor=actor, ip=ip, now_ms=self._clock())
+            uow.commit()
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
+
+    def open_attachment(self, attachment_id: int, actor: str, ip: str | None) -> OpenedAttachment:
+        """An attachment's bytes for a member of staff, audit-logged as "ticket.attachment_view" (committed
+        before the bytes are handed out: no view goes unrecorded)."""
+        with self._container.uow() as uow:
+            row = uow.session.get(SupportAttachment, attachment_id)
+            if row is None:
+                raise HdexError(
+                    ErrorCode.TICKET_ATTACHMENT_NOT_FOUND, f"there is no attachment {attachment_id}", "attachmentId"
+                )
+            try:
+                data = self._store.get(row.storage_key)
+            except DocumentMissing:
+                raise HdexError(
+                    ErrorCode.TICKET_ATTACHMENT_NOT_FOUND, f"attachment {attachment_id} is gone", "attachmentId"
+                ) from None
+            record_action(
+                uow.session, actor=actor, action="ticket.attachment_view", target=f"ticket:{row.ticket_id}",
+                after={"attachmentId": row.id, "contentType": row.content_type, "size": row.size}, ip=ip,
+            )  # fmt: skip
+            uow.commit()
+            return OpenedAttachment(row.id, row.ticket_id, row.content_type, data)
+
+    def saved_replies(self) -> list[SavedReplyView]:
+        with self._container.uow() as uow:
+            return saved_replies.list_saved_replies(uow.session)
+
+    def create_saved_reply(self, title: str, body: str, actor: str, ip: str | None) -> SavedReplyView:
+        with self._container.uow() as uow:
+            view = saved_replies.create_saved_reply(uow.session, title, body, actor=actor, ip=ip, now_ms=self._clock())
+            uow.commit()
+            return view
+
+    def update_saved_reply(self, reply_id: int, title: str, body: str, actor: str, ip: str | None) -> SavedReplyView:
+        with self._container.uow() as uow:
+            view = saved_replies.update_saved_reply(
+                uow.session, reply_id, title, body, actor=actor, ip=ip, now_ms=self._clock()
+            )
+            uow.commit()
+            return view
+
+    def delete_saved_reply(self, reply_id: int, actor: str, ip: str | None) -> None:
+        with self._container.uow() as uow:
+            saved_replies.delete_saved_reply(uow.session, reply_id, actor=actor, ip=ip)
+            uow.commit()
+
+    def stats(self, first: dt.date, last: dt.date) -> list[rules.DayFigures]:
+        """The desk's figures per UTC day from `first` to `last` inclusive (see `rules.daily_figures`)."""
+        start, end = rules.day_range_ms(first, last)
+        with self._container.uow() as uow:
+            times = tickets.ticket_times_between(uow.session, start, end)
+        return rules.daily_figures(times, first, last)
+
+    def _detail(self, session: Session, ticket: TicketView, *, with_notes: bool) -> TicketDetail:
+        return TicketDetail(ticket, tickets.messages_of(session, ticket.id, with_notes=with_notes))
+
+    def _mail_reply(self, email: str, ticket: TicketView, body: str, link_base: str) -> None:
+        link = f"{link_base.rstrip('/')}{TICKET_PAGE}/{ticket.id}"
+        text = (
+            f"HDEX support answered your ticket #{ticket.id}:\n\n{body}\n\n"
+            f"Read the whole conversation and reply in the app: {link}\n"
+        )
+        try:
+            self._mailer.send(Mail(email, f"HDEX support: ticket #{ticket.id} ({ticket.subject})", text))
+        except OSError as exc:  # smtplib's errors are OSErrors: the reply is stored and shown in the app anyway
+            log.error("support reply mail not sent", extra={"to": email, "ticket": ticket.id, "error": str(exc)})

@@ -1,0 +1,310 @@
+"""Tickets in the database: opened by a wallet, answered by staff in public replies and internal notes,
+moved through their states (`backend.support.rules` says which moves exist).
+
+Everything here runs inside the caller's unit of work; the caller commits. Staff changes write their
+audit-log entry in the same unit of work (actions "ticket.assign", "ticket.reply", "ticket.note",
+"ticket.status"; target "ticket:<id>"). A wallet reads and changes only its own tickets: another wallet's
+ticket is TICKET_NOT_FOUND, exactly as a ticket that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from backend.audit_log import record_action
+from backend.db.models import StaffAccount, SupportAttachment, SupportMessage, SupportTicket
+from backend.errors import ErrorCode, HdexError
+from backend.markup import render
+from backend.support import rules
+
+USER, REPLY, NOTE = "user", "reply", "note"  # message kinds: the wallet's, staff's public reply, staff-only note
+MAX_SUBJECT_CHARS = 200
+MAX_BODY_CHARS = 10_000
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentView:
+    id: int
+    message_id: int
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    """A message with its Markdown as typed (`body`) and as safe HTML (`html`, from backend.markup)."""
+
+    id: int
+    kind: str
+    author: str
+    body: str
+    html: str
+    created_at_ms: int
+    attachments: tuple[AttachmentView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    id: int
+    address: str
+    category: str
+    subject: str
+    status: str
+    assignee: str | None
+    created_at_ms: int
+    updated_at_ms: int
+    first_response_at_ms: int | None
+    resolved_at_ms: int | None
+
+    @property
+    def first_response_ms(self) -> int | None:
+        """Time to first response (None until staff answer in public)."""
+        return rules.duration_ms(self.created_at_ms, self.first_response_at_ms)
+
+    @property
+    def resolution_ms(self) -> int | None:
+        """Time to resolution (None unless resolved or closed now)."""
+        return rules.duration_ms(self.created_at_ms, self.resolved_at_ms)
+
+
+def check_subject(subject: str) -> str:
+    """The subject trimmed: one line of 1 to MAX_SUBJECT_CHARS characters, else INVALID_FIELD."""
+    trimmed = subject.strip()
+    if not trimmed or len(trimmed) > MAX_SUBJECT_CHARS or CONTROL_CHARS.search(trimmed):
+        raise HdexError(
+            ErrorCode.INVALID_FIELD, f"a subject is one line of 1 to {MAX_SUBJECT_CHARS} characters", "subject"
+        )
+    return trimmed
+
+
+def check_body(body: str, field: str = "message") -> str:
+    """The body as typed if it holds 1 to MAX_BODY_CHARS characters and some text, else INVALID_FIELD."""
+    if not body.strip() or len(body) > MAX_BODY_CHARS or "\x00" in body:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"a message is 1 to {MAX_BODY_CHARS} characters", field)
+    return body
+
+
+def tickets_opened_since(session: Session, address: str, since_ms: int) -> list[int]:
+    """When the wallet opened each ticket after `since_ms`, oldest first (the per-wallet limit counts them)."""
+    query = (
+        select(SupportTicket.created_at_ms)
+        .where(SupportTicket.address == address, SupportTicket.created_at_ms > since_ms)
+        .order_by(SupportTicket.created_at_ms)
+    )
+    return list(session.scalars(query))
+
+
+def check_ticket_limit(session: Session, address: str, limit: int, window_ms: int, now_ms: int) -> None:
+    """TICKET_LIMIT_REACHED (with Retry-After) if the wallet opened `limit` tickets within the last window."""
+    opened = tickets_opened_since(session, address, now_ms - window_ms)
+    if len(opened) >= limit:
+        retry_s = max(1, -(-(opened[-limit] + window_ms - now_ms) // 1000))
+        raise HdexError(
+            ErrorCode.TICKET_LIMIT_REACHED,
+            f"a wallet opens at most {limit} tickets in {window_ms // 60_000} minutes: try again in {retry_s} s",
+            headers={"Retry-After": str(retry_s)},  # X-RateLimit-* are the per-IP limiter's (every response)
+        )
+
+
+def open_ticket(
+    session: Session, address: str, category: str, subject: str, body: str, *, now_ms: int
+) -> tuple[SupportTicket, SupportMessage]:
+    """A new open ticket of `address` with its first message (fields checked: INVALID_FIELD)."""
+    ticket = SupportTicket(
+        address=address,
+        category=rules.check_category(category),
+        subject=check_subject(subject),
+        status=rules.OPEN,
+        assignee=None,
+        created_at_ms=now_ms,
+        updated_at_ms=now_ms,
+        first_response_at_ms=None,
+        resolved_at_ms=None,
+    )
+    message_body = check_body(body)
+    session.add(ticket)
+    session.flush()
+    message = SupportMessage(
+        ticket_id=ticket.id, kind=USER, author=f"wallet:{address}", body=message_body, created_at_ms=now_ms
+    )
+    session.add(message)
+    session.flush()
+    return ticket, message
+
+
+def add_attachment(
+    session: Session, message: SupportMessage, storage_key: str, content_type: str, size: int, sha256: str, now_ms: int
+) -> SupportAttachment:
+    """Record a stored attachment of `message`."""
+    row = SupportAttachment(
+        ticket_id=message.ticket_id, message_id=message.id, storage_key=storage_key, content_type=content_type,
+        size=size, sha256=sha256, created_at_ms=now_ms,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def ticket_of(session: Session, ticket_id: int, address: str | None = None) -> SupportTicket:
+    """The ticket, or TICKET_NOT_FOUND (also when `address` is given and the ticket is another wallet's)."""
+    ticket = session.get(SupportTicket, ticket_id)
+    if ticket is None or (address is not None and ticket.address != address):
+        raise HdexError(ErrorCode.TICKET_NOT_FOUND, f"there is no ticket {ticket_id}", "ticketId")
+    return ticket
+
+
+def add_user_reply(session: Session, ticket: SupportTicket, body: str, *, now_ms: int) -> SupportMessage:
+    """The wallet's reply: reopens a ticket waiting for it or resolved; TICKET_CLOSED on a closed one."""
+    status = rules.after_user_reply(ticket.status)
+    message = SupportMessage(
+        ticket_id=ticket.id, kind=USER, author=f"wallet:{ticket.address}", body=check_body(body), created_at_ms=now_ms
+    )
+    session.add(message)
+    ticket.status, ticket.updated_at_ms = status, now_ms
+    ticket.resolved_at_ms = rules.resolved_at_after(ticket.resolved_at_ms, status, now_ms)
+    session.flush()
+    return message
+
+
+def close_by_user(session: Session, ticket: SupportTicket, *, now_ms: int) -> None:
+    """The wallet closes its own ticket (TICKET_TRANSITION_INVALID if it is closed already)."""
+    rules.check_user_close(ticket.status)
+    ticket.resolved_at_ms = rules.resolved_at_after(ticket.resolved_at_ms, rules.CLOSED, now_ms)
+    ticket.status, ticket.updated_at_ms = rules.CLOSED, now_ms
+
+
+def add_staff_message(
+    session: Session, ticket: SupportTicket, body: str, *, internal: bool, actor: str, ip: str | None, now_ms: int
+) -> SupportMessage:
+    """A public reply (`internal` False: the wallet sees it; the first one is the ticket's first response) or
+    an internal note (staff only). TICKET_CLOSED on a closed ticket."""
+    if ticket.status == rules.CLOSED:
+        raise HdexError(ErrorCode.TICKET_CLOSED, f"ticket {ticket.id} is closed: reopen it to answer")
+    kind = NOTE if internal else REPLY
+    message = SupportMessage(
+        ticket_id=ticket.id, kind=kind, author=actor, body=check_body(body, "body"), created_at_ms=now_ms
+    )
+    session.add(message)
+    ticket.updated_at_ms = now_ms
+    if not internal and ticket.first_response_at_ms is None:
+        ticket.first_response_at_ms = now_ms
+    session.flush()
+    record_action(
+        session, actor=actor, action=f"ticket.{kind}", target=f"ticket:{ticket.id}", before=None,
+        after={"messageId": message.id, "body": message.body}, ip=ip,
+    )  # fmt: skip
+    return message
+
+
+def assign(
+    session: Session,
+    ticket: SupportTicket,
+    assignee: str | None,
+    *,
+    assignable_roles: Collection[str],
+    actor: str,
+    ip: str | None,
+    now_ms: int,
+) -> None:
+    """Give the ticket to `assignee` (a staff e-mail; None: nobody): an active member of staff whose role is
+    one of `assignable_roles` (the caller knows the permission table), else INVALID_FIELD on "assignee"."""
+    if ticket.status == rules.CLOSED:
+        raise HdexError(ErrorCode.TICKET_CLOSED, f"ticket {ticket.id} is closed: reopen it to assign it")
+    email = None if assignee is None else assignee.strip().lower()
+    if email is not None:
+        member = session.scalar(select(StaffAccount).where(StaffAccount.email == email))
+        if member is None or member.disabled or member.role not in assignable_roles:
+            raise HdexError(
+                ErrorCode.INVALID_FIELD, "the assignee is an active member of staff who may answer tickets", "assignee"
+            )
+    if email != ticket.assignee:
+        before = ticket.assignee
+        ticket.assignee, ticket.updated_at_ms = email, now_ms
+        record_action(
+            session, actor=actor, action="ticket.assign", target=f"ticket:{ticket.id}", before={"assignee": before},
+            after={"assignee": email}, ip=ip,
+        )  # fmt: skip
+
+
+def change_status(
+    session: Session, ticket: SupportTicket, status: str, *, actor: str, ip: str | None, now_ms: int
+) -> None:
+    """Staff move the ticket to `status` (TICKET_TRANSITION_INVALID for a move the rules do not allow)."""
+    rules.check_staff_transition(ticket.status, status)
+    before = ticket.status
+    ticket.resolved_at_ms = rules.resolved_at_after(ticket.resolved_at_ms, status, now_ms)
+    ticket.status, ticket.updated_at_ms = status, now_ms
+    record_action(
+        session, actor=actor, action="ticket.status", target=f"ticket:{ticket.id}", before={"status": before},
+        after={"status": status}, ip=ip,
+    )  # fmt: skip
+
+
+def list_tickets(
+    session: Session,
+    *,
+    address: str | None = None,
+    status: str | None = None,
+    assignee: str | None = None,
+    unassigned: bool = False,
+    category: str | None = None,
+    limit: int,
+    below_id: int | None = None,
+) -> list[TicketView]:
+    """Tickets newest first: of one wallet, status, assignee (`unassigned`: nobody's) and category if given,
+    with ids below `below_id` if given."""
+    query = select(SupportTicket).order_by(SupportTicket.id.desc()).limit(limit)
+    if below_id is not None:
+        query = query.where(SupportTicket.id < below_id)
+    if address is not None:
+        query = query.where(SupportTicket.address == address)
+    if status is not None:
+        query = query.where(SupportTicket.status == rules.check_status(status))
+    if category is not None:
+        query = query.where(SupportTicket.category == rules.check_category(category))
+    if unassigned:
+        query = query.where(SupportTicket.assignee.is_(None))
+    elif assignee is not None:
+        query = query.where(SupportTicket.assignee == assignee.strip().lower())
+    return [ticket_view(ticket) for ticket in session.scalars(query)]
+
+
+def messages_of(session: Session, ticket_id: int, *, with_notes: bool) -> list[MessageView]:
+    """The ticket's messages oldest first, with their attachments; internal notes only if `with_notes`."""
+    query = select(SupportMessage).where(SupportMessage.ticket_id == ticket_id).order_by(SupportMessage.id)
+    if not with_notes:
+        query = query.where(SupportMessage.kind != NOTE)
+    messages = list(session.scalars(query))
+    files: dict[int, list[AttachmentView]] = {message.id: [] for message in messages}
+    if messages:
+        rows = session.scalars(
+            select(SupportAttachment)
+            .where(SupportAttachment.message_id.in_(files))
+            .order_by(SupportAttachment.id)
+        )  # fmt: skip
+        for row in rows:
+            files[row.message_id].append(AttachmentView(row.id, row.message_id, row.content_type, row.size))
+    return [
+        MessageView(m.id, m.kind, m.author, m.body, render(m.body), m.created_at_ms, tuple(files[m.id]))
+        for m in messages
+    ]
+
+
+def ticket_times_between(session: Session, start_ms: int, end_ms: int) -> Sequence[rules.TicketTimes]:
+    """The times of every ticket opened, first answered or resolved within [start_ms, end_ms)."""
+    columns = (SupportTicket.created_at_ms, SupportTicket.first_response_at_ms, SupportTicket.resolved_at_ms)
+    query = select(*columns).where(or_(*(and_(column >= start_ms, column < end_ms) for column in columns)))
+    return [rules.TicketTimes(*row) for row in session.execute(query)]
+
+
+def ticket_view(ticket: SupportTicket) -> TicketView:
+    return TicketView(
+        ticket.id, ticket.address, ticket.category, ticket.subject, ticket.status, ticket.assignee,
+        ticket.created_at_ms, ticket.updated_at_ms, ticket.first_response_at_ms, ticket.resolved_at_ms,
+    )  # fmt: skip

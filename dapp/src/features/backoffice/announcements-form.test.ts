@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { formOf, formProblems, fromLocalInput, newForm, toLocalInput, toRequest, type StaffAnnouncement } from "./announcements-form";
+
+describe("the announcement form", () => {
+  it("turns local date-times into epoch milliseconds and back, to the minute", () => {
+    const ms = new Date(2026, 11, 2, 9, 30).getTime();
+    expect(toLocalInput(ms)).toBe("2026-12-02T09:30");
+    expect(fromLocalInput("2026-12-02T09:30")).toBe(ms);
+    expect(fromLocalInput("2026-12-02T09:30:15")).toBe(ms + 15_000);
+    expect(fromLocalInput("2026-02-31T09:30")).toBeNull();
+    expect(fromLocalInput("tomorrow")).toBeNull();
+    expect(fromLocalInput("")).toBeNull();
+  });
+
+  it("says in words what is missing or wrong, and that the end must be after the start", () => {
+    const form = newForm(new Date(2026, 11, 2, 9, 30).getTime());
+    expect(formProblems(form)).toEqual({ title: "announcements.form.titleRequired", body: "announcements.form.bodyRequired" });
+    const filled = { ...form, title: "Upgrade", body: "We **upgrade**." };
+    expect(formProblems(filled)).toEqual({});
+    expect(formProblems({ ...filled, end: filled.start })).toEqual({ end: "announcements.form.endBeforeStart" });
+    expect(formProblems({ ...filled, start: "x" })).toEqual({ start: "announcements.form.timeInvalid" });
+    expect(formProblems({ ...filled, title: "t".repeat(201) })).toEqual({ title: "announcements.form.titleTooLong" });
+    expect(formProblems({ ...filled, body: "b".repeat(10_001) })).toEqual({ body: "announcements.form.bodyTooLong" });
+  });
+
+  it("sends the trimmed title and the window in milliseconds, and edits what the server holds", () => {
+    const start = new Date(2026, 11, 2, 9, 30).getTime();
+    const form = { ...newForm(start), title: "  Upgrade ", body: "b", placement: "dialog" as const };
+    expect(toRequest(form)).toEqual({ title: "Upgrade", body: "b", severity: "info", placement: "dialog", startsAt: start, endsAt: start + 86_400_000 });
+    const held: StaffAnnouncement = {
+      id: 1, title: "T", body: "B", bodyHtml: "<p>B</p>", severity: "critical", placement: "banner", startsAt: start, endsAt: start + 60_000,
+      updatedAt: start, status: "live", withdrawnAt: null, withdrawnBy: null, createdBy: "staff:a", createdAt: start, updatedBy: "staff:a",
+    };
+    expect(formOf(held)).toEqual({ title: "T", body: "B", severity: "critical", placement: "banner", start: "2026-12-02T09:30", end: "2026-12-02T09:31" });
+  });
+});

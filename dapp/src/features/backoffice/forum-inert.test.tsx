@@ -1,0 +1,54 @@
+import "./messages";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { ToastProvider } from "../../components/ui";
+import { I18nProvider } from "../../i18n";
+import type { ForumBan, ForumReport, ModeratedThread } from "./forum-moderation";
+import { ForumSection } from "./forum-section";
+import type { StaffMember } from "./staff-types";
+
+const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+const WALLET = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const member = { id: 1, email: "mod@hdex.example", role: "support" } as StaffMember;
+
+const report: ForumReport = {
+  id: 3,
+  // as the server sends it: typed HTML escaped by backend/markup.py
+  post: { id: 9, threadId: 4, author: WALLET, message: SCRIPT, messageHtml: "<p>&lt;script&gt;alert(2)&lt;/script&gt;</p>\n", hidden: false, createdAt: 0 },
+  threadId: 4,
+  threadTitle: SCRIPT,
+  reporter: WALLET,
+  reason: SCRIPT,
+  status: "open",
+  openReportsOfPost: 1,
+  createdAt: 0,
+  resolvedBy: null,
+  resolvedAt: null,
+};
+const thread: ModeratedThread = { id: 4, category: "general", title: SCRIPT, author: WALLET, pinned: true, locked: false, hidden: false, replyCount: 0, createdAt: 0, lastPostAt: 0 };
+const ban: ForumBan = { wallet: WALLET, reason: SCRIPT, bannedBy: "staff:mod@hdex.example", bannedAt: 0 };
+
+describe("the forum moderation section", () => {
+  it("shows reasons, titles and bans as text, and a post only as the server's sanitized HTML", () => {
+    const client = new QueryClient();
+    client.setQueryData(["staff", "forum", "reports"], { reports: [report], nextCursor: null });
+    client.setQueryData(["staff", "forum", "threads"], { threads: [thread], nextCursor: null });
+    client.setQueryData(["staff", "forum", "bans"], { bans: [ban] });
+    const markup = renderToStaticMarkup(
+      <QueryClientProvider client={client}>
+        <I18nProvider>
+          <ToastProvider>
+            <ForumSection member={member} />
+          </ToastProvider>
+        </I18nProvider>
+      </QueryClientProvider>,
+    );
+    expect(markup).not.toContain("<script");
+    expect(markup).not.toContain("<img");
+    expect(markup.match(/&lt;script&gt;alert\(2\)&lt;\/script&gt;/g)?.length).toBeGreaterThanOrEqual(4);
+    expect(markup).toContain("Hide post");
+    expect(markup).toContain("Unpin");
+    expect(markup).toContain("Unban");
+  });
+});

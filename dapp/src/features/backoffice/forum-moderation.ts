@@ -1,0 +1,75 @@
+/** The forum's moderation API (permission forum.moderate; writes carry the CSRF token) and what a moderator
+ *  may do next to a thread. Shapes follow backend/api/routes/staff_forum.py. */
+import type { MessageKey } from "../../i18n";
+import { staffHttp } from "./staff-api";
+
+export interface ModeratedPost {
+  id: number;
+  threadId: number;
+  author: string;
+  /** The Markdown as typed: text only. */
+  message: string;
+  /** Sanitized by the server (backend/markup.py). */
+  messageHtml: string;
+  hidden: boolean;
+  createdAt: number;
+}
+
+export interface ForumReport {
+  id: number;
+  post: ModeratedPost;
+  threadId: number;
+  threadTitle: string;
+  reporter: string;
+  reason: string;
+  status: "open" | "hidden" | "dismissed";
+  openReportsOfPost: number;
+  createdAt: number;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+}
+
+export interface ModeratedThread {
+  id: number;
+  category: string;
+  title: string;
+  author: string;
+  pinned: boolean;
+  locked: boolean;
+  hidden: boolean;
+  replyCount: number;
+  createdAt: number;
+  lastPostAt: number;
+}
+
+export interface ForumBan {
+  wallet: string;
+  reason: string;
+  bannedBy: string;
+  bannedAt: number;
+}
+
+export type ThreadAction = "pin" | "unpin" | "lock" | "unlock" | "hide" | "unhide";
+
+const enc = encodeURIComponent;
+
+export const forumModeration = {
+  reports: () => staffHttp.get<{ reports: ForumReport[]; nextCursor: string | null }>("/v1/staff/forum/reports", { status: "open" }),
+  dismiss: (reportId: number) => staffHttp.post<ForumReport>(`/v1/staff/forum/reports/${reportId}/dismiss`),
+  hidePost: (postId: number) => staffHttp.post<ModeratedPost>(`/v1/staff/forum/posts/${postId}/hide`),
+  unhidePost: (postId: number) => staffHttp.post<ModeratedPost>(`/v1/staff/forum/posts/${postId}/unhide`),
+  threads: () => staffHttp.get<{ threads: ModeratedThread[]; nextCursor: string | null }>("/v1/staff/forum/threads", { limit: 50 }),
+  thread: (threadId: number, action: ThreadAction) => staffHttp.post<ModeratedThread>(`/v1/staff/forum/threads/${threadId}/${action}`),
+  bans: () => staffHttp.get<{ bans: ForumBan[] }>("/v1/staff/forum/bans"),
+  ban: (wallet: string, reason: string) => staffHttp.post<ForumBan>("/v1/staff/forum/bans", { wallet, reason }),
+  unban: (wallet: string) => staffHttp.post<{ wallet: string }>(`/v1/staff/forum/bans/${enc(wallet)}/unban`),
+};
+
+/** The three toggles of a thread, each the action that flips it and its button's words. */
+export function threadActions(thread: Pick<ModeratedThread, "pinned" | "locked" | "hidden">): { action: ThreadAction; label: MessageKey }[] {
+  return [
+    thread.pinned ? { action: "unpin", label: "forum.staff.unpin" } : { action: "pin", label: "forum.staff.pin" },
+    thread.locked ? { action: "unlock", label: "forum.staff.unlock" } : { action: "lock", label: "forum.staff.lock" },
+    thread.hidden ? { action: "unhide", label: "forum.staff.unhideThread" } : { action: "hide", label: "forum.staff.hideThread" },
+  ];
+}

@@ -1,0 +1,129 @@
+/** "Saved replies": the canned answers staff put into a reply; made, changed and deleted here, every change
+ * audit-logged by the server. Titles are text; a reply's preview is the server's sanitized HTML. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { DataTable, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import { staffErrorText } from "./staff-errors";
+import { MAX_SAVED_TITLE_CHARS, savedReplyProblems, supportStaffApi, type SavedReply } from "./support-desk";
+
+const KEY = ["staff", "support", "saved-replies"];
+
+export function SavedReplies() {
+  const { t, formatDateTime } = useI18n();
+  const ids = useId();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: KEY, queryFn: supportStaffApi.savedReplies });
+  const [editing, setEditing] = useState<SavedReply | null>(null);
+  const remove = useMutation({
+    mutationFn: (id: number) => supportStaffApi.deleteSavedReply(id),
+    onSuccess: (_done, id) => {
+      if (editing?.id === id) setEditing(null);
+      void queryClient.invalidateQueries({ queryKey: KEY });
+      toast.show({ kind: "success", title: t("supportDesk.savedDeletedToast") });
+    },
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+
+  const columns: Column<SavedReply>[] = [
+    { id: "title", header: t("supportDesk.savedTitle"), cell: (r) => <span className="cell-wrap">{r.title}</span>, csv: (r) => r.title },
+    { id: "body", header: t("supportDesk.savedBody"), cell: (r) => <div className="cell-wrap" dangerouslySetInnerHTML={{ __html: r.html }} />, csv: (r) => r.body },
+    { id: "updated", header: t("support.col.updated"), cell: (r) => `${formatDateTime(r.updatedAt)} (${r.updatedBy})` },
+    {
+      id: "action",
+      header: t("support.col.action"),
+      cell: (r) => (
+        <div className="staff-card__actions">
+          <button type="button" className="button button--small" aria-label={t("supportDesk.savedEditNamed", { title: r.title })} onClick={() => setEditing(r)}>
+            {t("supportDesk.savedEdit")}
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={remove.isPending}
+            aria-label={t("supportDesk.savedDeleteNamed", { title: r.title })}
+            onClick={() => remove.mutate(r.id)}
+          >
+            {t("supportDesk.savedDelete")}
+          </button>
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <section className="panel staff-detail" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`} className="panel__title">
+        {t("supportDesk.savedReplies")}
+      </h3>
+      <div className="staff-detail__body">
+        <DataTable
+          label={t("supportDesk.savedReplies")}
+          columns={columns}
+          rows={list.data?.savedReplies}
+          rowKey={(r) => String(r.id)}
+          loading={list.isPending}
+          error={list.error ? staffErrorText(list.error, t) : null}
+          onRetry={() => void list.refetch()}
+          empty={t("supportDesk.savedEmpty")}
+        />
+        <SavedReplyForm key={editing?.id ?? "new"} editing={editing} onDone={() => setEditing(null)} />
+      </div>
+    </section>
+  );
+}
+
+function SavedReplyForm({ editing, onDone }: { editing: SavedReply | null; onDone(): void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState(editing?.title ?? "");
+  const [body, setBody] = useState(editing?.body ?? "");
+  const [attempted, setAttempted] = useState(false);
+  const problems = savedReplyProblems(title, body);
+  const save = useMutation({
+    mutationFn: () => (editing ? supportStaffApi.updateSavedReply(editing.id, title.trim(), body) : supportStaffApi.createSavedReply(title.trim(), body)),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: KEY });
+      toast.show({ kind: "success", title: t("supportDesk.savedSavedToast", { title: saved.title }) });
+      setTitle("");
+      setBody("");
+      setAttempted(false);
+      onDone();
+    },
+  });
+  const shown = (field: "title" | "body") => {
+    const problem = problems[field];
+    return attempted && problem ? t(problem.key, problem.params) : null;
+  };
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (!Object.keys(problems).length) save.mutate();
+  }
+
+  return (
+    <form className="staff-form" onSubmit={submit} noValidate>
+      <h4>{editing ? t("supportDesk.savedEditNamed", { title: editing.title }) : t("supportDesk.savedNew")}</h4>
+      <Field label={t("supportDesk.savedTitle")} value={title} maxLength={MAX_SAVED_TITLE_CHARS} onChange={(event) => setTitle(event.target.value)} error={shown("title")} />
+      <TextAreaField label={t("supportDesk.savedBody")} rows={4} value={body} onChange={(event) => setBody(event.target.value)} error={shown("body")} hint={t("support.messageHint")} />
+      <div className="staff-card__actions">
+        <button type="submit" className="button button--small button--primary" disabled={save.isPending}>
+          {t("supportDesk.savedSave")}
+        </button>
+        {editing ? (
+          <button type="button" className="button button--small button--ghost" onClick={onDone}>
+            {t("supportDesk.savedCancel")}
+          </button>
+        ) : null}
+      </div>
+      {save.error ? (
+        <p className="form-error" role="alert">
+          {staffErrorText(save.error, t)}
+        </p>
+      ) : null}
+    </form>
+  );
+}

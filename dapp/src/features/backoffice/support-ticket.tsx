@@ -1,0 +1,272 @@
+/**
+ * One ticket for staff: its facts (wallet, status, assignee, times to first response and to resolution), the
+ * whole conversation with internal notes marked, attachments opened on demand (each view audit-logged by
+ * the server), the assignment, the status buttons, and the answer box: a public reply or, with the toggle,
+ * an internal note the user never sees; a saved reply can be put into it.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useState, type FormEvent } from "react";
+import { SelectField, StatusMessage, TextAreaField, useToast } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import { CATEGORY_NAMES, STATUS_NAMES, durationWords, messageProblem, type TicketStatus } from "../support";
+import { documentView, safeBlobType } from "./documents";
+import { staffErrorText } from "./staff-errors";
+import {
+  KIND_NAMES,
+  STATUS_ACTIONS,
+  mayMove,
+  supportStaffApi,
+  withSavedReply,
+  type StaffAttachment,
+  type StaffMessage,
+  type StaffTicket,
+} from "./support-desk";
+
+const MAX_ANSWER_CHARS = 10_000;
+// An internal note stands out from what the user sees (its line also says "Internal note").
+const NOTE_STYLE = { borderLeft: "3px solid var(--warning, #d4a017)", paddingLeft: 8 } as const;
+
+export function SupportTicketView({ id }: { id: number }) {
+  const { t, formatDateTime } = useI18n();
+  const ids = useId();
+  const detail = useQuery({ queryKey: ["staff", "support", "ticket", id], queryFn: () => supportStaffApi.ticket(id) });
+
+  if (detail.error) return <StatusMessage kind="error">{staffErrorText(detail.error, t)}</StatusMessage>;
+  if (!detail.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
+  const { ticket, messages } = detail.data;
+  const took = (ms: number | null) => (ms === null ? t("support.notYet") : t(durationWords(ms).key, durationWords(ms).params));
+
+  return (
+    <article className="panel staff-detail" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`} className="panel__title">
+        {t("supportDesk.detailTitle", { id: ticket.id, subject: ticket.subject })}
+      </h3>
+      <div className="staff-detail__body">
+        <dl className="facts">
+          <dt>{t("support.col.status")}</dt>
+          <dd>{t(STATUS_NAMES[ticket.status])}</dd>
+          <dt>{t("support.col.category")}</dt>
+          <dd>{t(CATEGORY_NAMES[ticket.category])}</dd>
+          <dt>{t("supportDesk.col.wallet")}</dt>
+          <dd>
+            <code>{ticket.address}</code>
+          </dd>
+          <dt>{t("supportDesk.col.assignee")}</dt>
+          <dd>{ticket.assignee ?? t("supportDesk.unassigned")}</dd>
+          <dt>{t("supportDesk.col.opened")}</dt>
+          <dd>{formatDateTime(ticket.createdAt)}</dd>
+          <dt>{t("support.firstResponse")}</dt>
+          <dd>{took(ticket.firstResponseMs)}</dd>
+          <dt>{t("support.resolution")}</dt>
+          <dd>{took(ticket.resolutionMs)}</dd>
+        </dl>
+        <StatusButtons ticket={ticket} />
+        {ticket.status !== "closed" ? <Assign ticket={ticket} /> : null}
+        <h4 id={`${ids}-conversation`}>{t("support.conversation")}</h4>
+        <ol className="case-notes" aria-labelledby={`${ids}-conversation`}>
+          {messages.map((message) => (
+            <MessageItem key={message.id} message={message} ticketId={ticket.id} />
+          ))}
+        </ol>
+        {ticket.status !== "closed" ? <AnswerForm id={ticket.id} /> : <p className="muted">{t("support.closedNote")}</p>}
+      </div>
+    </article>
+  );
+}
+
+/** Read the ticket and the queue again after a change. */
+function useRefresh(id: number) {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: ["staff", "support", "ticket", id] });
+    void queryClient.invalidateQueries({ queryKey: ["staff", "support", "queue"] });
+  };
+}
+
+function MessageItem({ message, ticketId }: { message: StaffMessage; ticketId: number }) {
+  const { t, formatDateTime } = useI18n();
+  return (
+    <li style={message.kind === "note" ? NOTE_STYLE : undefined}>
+      <p className="muted">{t("supportDesk.messageBy", { kind: t(KIND_NAMES[message.kind]), author: message.author, time: formatDateTime(message.createdAt) })}</p>
+      {/* server-rendered, sanitized Markdown (backend/markup.py) */}
+      <div className="cell-wrap" dangerouslySetInnerHTML={{ __html: message.html }} />
+      {message.attachments.map((file) => (
+        <AttachmentViewer key={file.id} file={file} ticketId={ticketId} />
+      ))}
+    </li>
+  );
+}
+
+/** An attachment fetched only when asked (the server audit-logs each view), shown from a blob: URL: PNG and
+ * JPEG as an image, anything else as a download (never a page of this origin). */
+function AttachmentViewer({ file, ticketId }: { file: StaffAttachment; ticketId: number }) {
+  const { t, formatNumber } = useI18n();
+  const [url, setUrl] = useState<string | null>(null);
+  const open = useMutation({
+    mutationFn: () => supportStaffApi.attachment(file.id),
+    onSuccess: (download) => setUrl(URL.createObjectURL(new Blob([download.blob], { type: safeBlobType(download.contentType || file.contentType) }))),
+  });
+  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
+  const view = documentView(file.contentType);
+  const name = `ticket-${ticketId}-${file.id}${view === "pdf" ? ".pdf" : view === "image" ? (file.contentType === "image/png" ? ".png" : ".jpg") : ".bin"}`;
+
+  if (url)
+    return (
+      <figure className="document">
+        {view === "image" ? <img className="document__image" src={url} alt={t("support.attachment")} /> : null}
+        <a href={url} download={name} className="button button--small">
+          {t("supportDesk.attachmentDownload")}
+        </a>
+      </figure>
+    );
+  return (
+    <>
+      <button type="button" className="button button--small" onClick={() => open.mutate()} disabled={open.isPending}>
+        {t("supportDesk.attachmentOpen", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
+      </button>
+      {open.error ? (
+        <p className="form-error" role="alert">
+          {staffErrorText(open.error, t)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function StatusButtons({ ticket }: { ticket: StaffTicket }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const refresh = useRefresh(ticket.id);
+  const move = useMutation({
+    mutationFn: (to: TicketStatus) => supportStaffApi.setStatus(ticket.id, to),
+    onSuccess: (updated) => {
+      refresh();
+      toast.show({ kind: "success", title: t("supportDesk.moved", { id: ticket.id, status: t(STATUS_NAMES[updated.ticket.status]) }) });
+    },
+  });
+  return (
+    <>
+      <div className="staff-card__actions" role="group" aria-label={t("supportDesk.statusActions")}>
+        {STATUS_ACTIONS.filter((action) => mayMove(ticket.status, action.to)).map((action) => (
+          <button
+            key={action.to}
+            type="button"
+            className={`button button--small ${action.to === "closed" ? "button--sell" : ""}`}
+            disabled={move.isPending}
+            onClick={() => move.mutate(action.to)}
+          >
+            {t(action.label)}
+          </button>
+        ))}
+      </div>
+      {move.error ? (
+        <p className="form-error" role="alert">
+          {staffErrorText(move.error, t)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function Assign({ ticket }: { ticket: StaffTicket }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const refresh = useRefresh(ticket.id);
+  const people = useQuery({ queryKey: ["staff", "support", "assignees"], queryFn: supportStaffApi.assignees, staleTime: 60_000 });
+  const [who, setWho] = useState(ticket.assignee ?? "");
+  const assign = useMutation({
+    mutationFn: (email: string) => supportStaffApi.assign(ticket.id, email || null),
+    onSuccess: () => {
+      refresh();
+      toast.show({ kind: "success", title: t("supportDesk.assigned", { id: ticket.id }) });
+    },
+  });
+  const emails = people.data?.assignees ?? [];
+  const options = [["", t("supportDesk.nobody")] as const, ...[...new Set([...emails, ...(ticket.assignee ? [ticket.assignee] : [])])].map((e) => [e, e] as const)];
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    assign.mutate(who);
+  }
+
+  return (
+    <form className="staff-form staff-form--inline" onSubmit={submit} noValidate>
+      <SelectField label={t("supportDesk.col.assignee")} value={who} onChange={(event) => setWho(event.target.value)} options={options} />
+      <button type="submit" className="button button--small" disabled={assign.isPending}>
+        {t("supportDesk.assign")}
+      </button>
+      {assign.error ? (
+        <p className="form-error" role="alert">
+          {staffErrorText(assign.error, t)}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function AnswerForm({ id }: { id: number }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const refresh = useRefresh(id);
+  const saved = useQuery({ queryKey: ["staff", "support", "saved-replies"], queryFn: supportStaffApi.savedReplies });
+  const [body, setBody] = useState("");
+  const [internal, setInternal] = useState(false);
+  const [attempted, setAttempted] = useState(false);
+  const problem = messageProblem(body);
+  const send = useMutation({
+    mutationFn: ({ text, note }: { text: string; note: boolean }) => supportStaffApi.answer(id, text, note),
+    onSuccess: (_detail, { note }) => {
+      setBody("");
+      setAttempted(false);
+      refresh();
+      toast.show({ kind: "success", title: t(note ? "supportDesk.noteAdded" : "supportDesk.replySent") });
+    },
+  });
+  const replies = saved.data?.savedReplies ?? [];
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (!problem) send.mutate({ text: body, note: internal });
+  }
+
+  return (
+    <form className="staff-form" style={internal ? NOTE_STYLE : undefined} onSubmit={submit} noValidate>
+      {replies.length ? (
+        <SelectField
+          label={t("supportDesk.savedReplyPicker")}
+          value=""
+          placeholder={t("supportDesk.savedReplyChoose")}
+          onChange={(event) => {
+            const picked = replies.find((reply) => String(reply.id) === event.target.value);
+            if (picked) setBody(withSavedReply(body, picked.body));
+          }}
+          options={replies.map((reply) => [String(reply.id), reply.title] as const)}
+        />
+      ) : null}
+      <TextAreaField
+        label={t("supportDesk.answer")}
+        rows={5}
+        maxLength={MAX_ANSWER_CHARS}
+        value={body}
+        onChange={(event) => setBody(event.target.value)}
+        error={attempted && problem ? t(problem.key, problem.params) : null}
+        hint={t("support.messageHint")}
+      />
+      <label style={{ display: "inline-flex", alignItems: "center", gap: 6 }}>
+        <input type="checkbox" checked={internal} onChange={(event) => setInternal(event.target.checked)} />
+        {t("supportDesk.internal")}
+      </label>
+      <div className="staff-card__actions">
+        <button type="submit" className="button button--small button--primary" disabled={send.isPending}>
+          {internal ? t("supportDesk.addNote") : t("supportDesk.sendReply")}
+        </button>
+      </div>
+      {send.error ? (
+        <p className="form-error" role="alert">
+          {staffErrorText(send.error, t)}
+        </p>
+      ) : null}
+    </form>
+  );
+}

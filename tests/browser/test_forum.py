@@ -1,0 +1,113 @@
+"""The forum in the browser (issue 16): a user starts a thread, another user replies (each in a browser context
+of their own, signed in with their wallet), a third reports the reply with a reason, a moderator hides the
+reported post from the back office's reports queue, and the post is gone for users.
+
+The moderator is made as an operator makes staff (`hdex staff create`, role support: it holds
+forum.moderate). Dev accounts 5, 6 and 7 post; posting changes nothing the trading tests look at.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from backend.db.models.staff import AuditLogEntry
+
+from .browser_kit import DESKTOP, axe_violations
+from .flows import connect, sign_in
+from .test_risk_cases import make_staff, stack_session, staff_sign_in
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from playwright.sync_api import Browser
+
+    from .browser_kit import Dapp
+    from .stack import Stack
+
+MODERATOR = "forum.moderator@hdex.example"
+MODERATOR_PASSWORD = "a long forum moderator passphrase"
+AUTHOR, REPLIER, REPORTER = 5, 6, 7
+
+
+def test_a_user_posts_another_replies_a_third_reports_and_a_moderator_hides_the_reply(
+    browser: Browser, stack: Stack, open_dapp: Callable[..., Dapp]
+) -> None:
+    tag = uuid.uuid4().hex[:8]  # the session's other tests may post too
+    title, rude = f"Market makers wanted {tag}", f"Buy my airdrop token now {tag}"
+
+    # the author starts a thread in General
+    author = open_dapp(AUTHOR)
+    page = author.page
+    page.set_default_timeout(15_000)
+    connect(author, "/forum/c/general")
+    expect(page.get_by_text("Connect your wallet and sign in (at the top of the page) to start")).to_be_visible()
+    sign_in(author)
+    form = page.get_by_role("form", name="New thread")
+    form.get_by_role("textbox", name="Title").fill(title)
+    form.get_by_role("textbox", name="Message").fill("Who provides **liquidity** here? <script>alert(1)</script>")
+    form.get_by_role("button", name="Post thread").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    thread_path = re.sub(r"^https?://[^/]+", "", page.url)
+    assert re.fullmatch(r"/forum/t/\d+", thread_path), page.url
+    posts = page.get_by_role("list", name="Posts")
+    expect(posts.locator("strong")).to_have_text("liquidity")  # Markdown rendered by the server
+    expect(posts).to_contain_text("<script>alert(1)</script>")  # typed HTML shown as text, never run
+    assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(page)] == []
+
+    # another wallet replies
+    replier = open_dapp(REPLIER)
+    replier.page.set_default_timeout(15_000)
+    connect(replier, thread_path)
+    sign_in(replier)
+    replier.page.get_by_role("textbox", name="Reply").fill(rude)
+    replier.page.get_by_role("button", name="Send reply").click()
+    replier_posts = replier.page.get_by_role("list", name="Posts")
+    expect(replier_posts.get_by_role("listitem")).to_have_count(2)
+    expect(replier_posts).to_contain_text(rude)
+
+    # a third wallet reports the reply with a reason
+    reporter = open_dapp(REPORTER)
+    reporter.page.set_default_timeout(15_000)
+    connect(reporter, thread_path)
+    sign_in(reporter)
+    reply_item = reporter.page.get_by_role("listitem").filter(has_text=rude)
+    reply_item.get_by_role("button", name="Report", exact=True).click()
+    reply_item.get_by_role("textbox", name="Reason").fill("spam: an airdrop scam")
+    reply_item.get_by_role("button", name="Send report").click()
+    expect(reply_item.get_by_role("status")).to_have_text("Thank you: the moderators will look at this post.")
+
+    # the moderator hides the reported post from the reports queue
+    authenticator = make_staff(stack, MODERATOR, "support", MODERATOR_PASSWORD)
+    context = browser.new_context(base_url=stack.url, viewport=DESKTOP)
+    try:
+        office = context.new_page()
+        office.set_default_timeout(15_000)
+        staff_sign_in(office, MODERATOR, MODERATOR_PASSWORD, authenticator)
+        office.get_by_role("tab", name="Forum").click()
+        queue = office.get_by_role("table", name="Reported posts")
+        row = queue.get_by_role("row").filter(has_text="spam: an airdrop scam")
+        expect(row).to_contain_text(rude)
+        expect(row).to_contain_text(title)
+        row.get_by_role("button", name=re.compile(r"^Hide post \d+$")).click()
+        expect(queue.get_by_role("row").filter(has_text="spam: an airdrop scam")).to_have_count(0)
+        assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(office)] == []
+    finally:
+        context.close()
+
+    # gone for users: the thread shows the first post only, and search does not find the reply
+    for user in (author, replier):
+        user.open(thread_path)
+        shown = user.page.get_by_role("list", name="Posts")
+        expect(shown.get_by_role("listitem")).to_have_count(1)
+        expect(shown).not_to_contain_text(rude)
+    author.open(f"/forum/search?q=airdrop%20{tag}")
+    expect(page.get_by_text(f"No post matches “airdrop {tag}”.")).to_be_visible()
+    with stack_session(stack) as session:
+        hides = session.scalars(select(AuditLogEntry.action).where(AuditLogEntry.action == "forum.post.hide")).all()
+    assert len(hides) >= 1  # audited (other tests of the session may hide posts too)
+    assert not author.console_errors and not replier.console_errors and not reporter.console_errors

@@ -1,0 +1,36 @@
+"""Per-wallet posting limits refuse a flood with 429 FORUM_POSTING_LIMITED and Retry-After, store nothing of
+it, and count each wallet apart; reports have a limit of their own."""
+
+from __future__ import annotations
+
+from backend.bootstrap import Container
+
+from .conftest import PER_MINUTE, User, forum_rows, reply_to, start_thread
+
+
+def test_a_flood_of_posts_is_refused_past_the_per_minute_limit(alice: User, bob: User, container: Container) -> None:
+    thread_id = start_thread(alice)["thread"]["id"]
+    for n in range(PER_MINUTE - 1):
+        reply_to(alice, thread_id, f"post {n}")
+    before = forum_rows(container)
+    for _ in range(3):
+        refused = alice.client.post(f"/v1/forum/threads/{thread_id}/posts", json={"message": "flood"})
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "FORUM_POSTING_LIMITED"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    new_thread = alice.client.post("/v1/forum/threads", json={"category": "general", "title": "More", "message": "x"})
+    assert new_thread.status_code == 429
+    assert forum_rows(container) == before
+    reply_to(bob, thread_id, "another wallet still posts")  # limits are per wallet
+
+
+def test_reports_past_the_hourly_limit_are_refused(alice: User, bob: User, container: Container) -> None:
+    thread_id = start_thread(bob)["thread"]["id"]
+    posts = [start_thread(bob, f"Thread {n}")["post"]["id"] for n in range(2)] + [
+        reply_to(bob, thread_id, "one more")["id"]
+    ]
+    for post_id in posts:  # the fixture allows 3 reports an hour
+        assert alice.client.post(f"/v1/forum/posts/{post_id}/report", json={"reason": "spam"}).status_code == 201
+    refused = alice.client.post(f"/v1/forum/posts/{thread_id}/report", json={"reason": "spam"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (429, "FORUM_POSTING_LIMITED")
+    assert "Retry-After" in refused.headers

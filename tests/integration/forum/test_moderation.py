@@ -1,0 +1,173 @@
+"""Moderators (forum.moderate) work the reports queue, hide and unhide posts and threads, pin and lock
+threads, ban and unban wallets; each change is in the audit log. Hidden content is gone for users, a locked
+thread takes no reply, a banned wallet cannot post, and nobody without the permission moderates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from backend.bootstrap import Container
+from backend.staff.roles import Role
+
+from .conftest import ClientFor, StaffBrowser, User, audit, forum_rows, reply_to, start_thread
+
+
+def test_a_reported_post_hidden_by_a_moderator_is_gone_for_users_and_the_step_is_audited(
+    alice: User, bob: User, carol: User, moderator: StaffBrowser, container: Container, client_for: ClientFor
+) -> None:
+    thread_id = start_thread(alice, "Market makers wanted", "Who provides liquidity?")["thread"]["id"]
+    rude = reply_to(bob, thread_id, "buy my shitcoin airdrop now")["id"]
+    report = carol.client.post(f"/v1/forum/posts/{rude}/report", json={"reason": "spam"})
+    assert report.status_code == 201
+    again = carol.client.post(f"/v1/forum/posts/{rude}/report", json={"reason": "still spam"})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "FORUM_ALREADY_REPORTED")
+    own = bob.client.post(f"/v1/forum/posts/{rude}/report", json={"reason": "mine"})
+    assert (own.status_code, own.json()["error"]["field"]) == (422, "postId")
+
+    queue = moderator.client.get("/v1/staff/forum/reports").json()["reports"]
+    assert [(r["post"]["id"], r["reporter"], r["reason"], r["status"]) for r in queue] == [
+        (rude, carol.address, "spam", "open")
+    ]
+    hidden = moderator.post(f"/v1/staff/forum/posts/{rude}/hide")
+    assert hidden.status_code == 200 and hidden.json()["hidden"] is True
+
+    reader = client_for("anonymous")
+    assert [p["author"] for p in reader.get(f"/v1/forum/threads/{thread_id}/posts").json()["posts"]] == [alice.address]
+    assert reader.get(f"/v1/forum/threads/{thread_id}").json()["replyCount"] == 0
+    assert reader.get("/v1/forum/search", params={"q": "shitcoin airdrop"}).json()["results"] == []
+    assert moderator.client.get("/v1/staff/forum/reports").json()["reports"] == []  # the report closed with it
+    closed = moderator.client.get("/v1/staff/forum/reports", params={"status": "hidden"}).json()["reports"]
+    assert [r["resolvedBy"] for r in closed] == ["staff:support@hdex.example"]
+    [entry] = audit(container, "forum.post.hide")
+    assert (entry.actor, entry.target, entry.before, entry.after) == (
+        "staff:support@hdex.example", f"forum_post:{rude}", {"hidden": False},
+        {"hidden": True, "reportsClosed": [report.json()["id"]]},
+    )  # fmt: skip
+
+    assert moderator.post(f"/v1/staff/forum/posts/{rude}/unhide").json()["hidden"] is False
+    assert len(reader.get(f"/v1/forum/threads/{thread_id}/posts").json()["posts"]) == 2
+    assert len(audit(container, "forum.post.hide")) == 2
+
+
+def test_a_dismissed_report_leaves_the_post_and_cannot_be_dismissed_twice(
+    alice: User, bob: User, moderator: StaffBrowser, container: Container
+) -> None:
+    post_id = start_thread(alice)["post"]["id"]
+    report_id = bob.client.post(f"/v1/forum/posts/{post_id}/report", json={"reason": "not sure"}).json()["id"]
+    dismissed = moderator.post(f"/v1/staff/forum/reports/{report_id}/dismiss")
+    assert dismissed.json()["status"] == "dismissed" and dismissed.json()["post"]["hidden"] is False
+    twice = moderator.post(f"/v1/staff/forum/reports/{report_id}/dismiss")
+    assert (twice.status_code, twice.json()["error"]["code"]) == (409, "FORUM_REPORT_CLOSED")
+    assert [e.target for e in audit(container, "forum.report.dismiss")] == [f"forum_report:{report_id}"]
+
+
+def test_a_hidden_thread_is_gone_from_lists_reads_and_search(
+    alice: User, moderator: StaffBrowser, client_for: ClientFor, container: Container
+) -> None:
+    thread_id = start_thread(alice, "Scam giveaway", "free tokens giveaway")["thread"]["id"]
+    reader = client_for("anonymous")
+    assert len(reader.get("/v1/forum/search", params={"q": "giveaway"}).json()["results"]) == 1
+    assert moderator.post(f"/v1/staff/forum/threads/{thread_id}/hide").json()["hidden"] is True
+    assert reader.get("/v1/forum/threads").json()["threads"] == []
+    assert reader.get(f"/v1/forum/threads/{thread_id}").status_code == 404
+    assert reader.get(f"/v1/forum/threads/{thread_id}/posts").status_code == 404
+    assert reader.get("/v1/forum/search", params={"q": "giveaway"}).json()["results"] == []
+    assert {c["slug"]: c["threadCount"] for c in reader.get("/v1/forum/categories").json()["categories"]}[
+        "general"
+    ] == 0
+    staff_view = moderator.client.get("/v1/staff/forum/threads").json()["threads"]
+    assert [(t["id"], t["hidden"]) for t in staff_view] == [(thread_id, True)]
+    assert [e.after for e in audit(container, "forum.thread.hide")] == [{"hidden": True}]
+    moderator.post(f"/v1/staff/forum/threads/{thread_id}/unhide")
+    assert reader.get(f"/v1/forum/threads/{thread_id}").status_code == 200
+
+
+def test_a_locked_thread_takes_no_reply_until_unlocked(
+    alice: User, bob: User, moderator: StaffBrowser, container: Container
+) -> None:
+    thread_id = start_thread(alice)["thread"]["id"]
+    assert moderator.post(f"/v1/staff/forum/threads/{thread_id}/lock").json()["locked"] is True
+    moderator.post(f"/v1/staff/forum/threads/{thread_id}/lock")  # already locked: no change, no entry
+    before = forum_rows(container)
+    refused = bob.client.post(f"/v1/forum/threads/{thread_id}/posts", json={"message": "me too"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "FORUM_THREAD_LOCKED")
+    assert forum_rows(container) == before
+    assert [e.after for e in audit(container, "forum.thread.lock")] == [{"locked": True}]
+    moderator.post(f"/v1/staff/forum/threads/{thread_id}/unlock")
+    reply_to(bob, thread_id, "me too")
+
+
+def test_a_banned_wallet_cannot_post_until_unbanned_and_both_are_audited(
+    alice: User, bob: User, moderator: StaffBrowser, container: Container
+) -> None:
+    thread_id = start_thread(alice)["thread"]["id"]
+    banned = moderator.post("/v1/staff/forum/bans", {"wallet": bob.address.lower(), "reason": "spam waves"})
+    assert banned.status_code == 201
+    assert (banned.json()["wallet"], banned.json()["reason"]) == (bob.address, "spam waves")
+    twice = moderator.post("/v1/staff/forum/bans", {"wallet": bob.address, "reason": "again"})
+    assert twice.json()["error"]["code"] == "FORUM_ALREADY_BANNED"
+    before = forum_rows(container)
+    for path, body in (
+        ("/v1/forum/threads", {"category": "general", "title": "I am back", "message": "hi"}),
+        (f"/v1/forum/threads/{thread_id}/posts", {"message": "hi"}),
+    ):
+        refused = bob.client.post(path, json=body)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "FORUM_BANNED")
+    assert forum_rows(container) == before
+    assert [b["wallet"] for b in moderator.client.get("/v1/staff/forum/bans").json()["bans"]] == [bob.address]
+
+    lifted = moderator.post(f"/v1/staff/forum/bans/{bob.address}/unban", {"reason": "appealed"})
+    assert lifted.json() == {"wallet": bob.address}
+    assert moderator.post(f"/v1/staff/forum/bans/{bob.address}/unban").json()["error"]["code"] == (
+        "FORUM_BAN_NOT_FOUND"
+    )
+    reply_to(bob, thread_id, "thanks")
+    [ban] = audit(container, "forum.ban")
+    [unban] = audit(container, "forum.unban")
+    assert (ban.target, ban.after) == (f"wallet:{bob.address}", {"reason": "spam waves"})
+    assert (unban.before, unban.after) == (
+        {"reason": "spam waves", "bannedBy": "staff:support@hdex.example"}, {"reason": "appealed"},
+    )  # fmt: skip
+    bad = moderator.post("/v1/staff/forum/bans", {"wallet": "0x1234", "reason": "x"})
+    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "wallet")
+
+
+def test_moderators_add_categories_with_unique_slugs(moderator: StaffBrowser, client_for: ClientFor) -> None:
+    made = moderator.post("/v1/staff/forum/categories", {"slug": "bots", "name": "Bots <b>", "description": "APIs"})
+    assert made.status_code == 201 and made.json()["name"] == "Bots <b>"
+    taken = moderator.post("/v1/staff/forum/categories", {"slug": "bots", "name": "Again"})
+    assert (taken.status_code, taken.json()["error"]["code"]) == (409, "FORUM_CATEGORY_EXISTS")
+    bad = moderator.post("/v1/staff/forum/categories", {"slug": "Bad Slug", "name": "x"})
+    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "slug")
+    slugs = [c["slug"] for c in client_for("anonymous").get("/v1/forum/categories").json()["categories"]]
+    assert slugs == ["general", "trading", "feedback", "bots"]
+
+
+def test_only_staff_holding_forum_moderate_may_moderate(
+    alice: User, bob: User, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    made = start_thread(alice)
+    thread_id, post_id = made["thread"]["id"], made["post"]["id"]
+    before = forum_rows(container)
+    attempts = [
+        ("POST", f"/v1/staff/forum/posts/{post_id}/hide", None),
+        ("POST", f"/v1/staff/forum/threads/{thread_id}/pin", None),
+        ("POST", f"/v1/staff/forum/threads/{thread_id}/lock", None),
+        ("POST", "/v1/staff/forum/bans", {"wallet": bob.address, "reason": "x"}),
+        ("POST", "/v1/staff/forum/categories", {"slug": "x", "name": "x"}),
+        ("GET", "/v1/staff/forum/reports", None),
+        ("GET", "/v1/staff/forum/bans", None),
+    ]
+    for role in (Role.COMPLIANCE, Role.AUDITOR):
+        desk = staff_as(role)
+        for method, path, body in attempts:
+            response = desk.post(path, body) if method == "POST" else desk.client.get(path)
+            assert (response.status_code, response.json()["error"]["code"]) == (403, "STAFF_FORBIDDEN"), (role, path)
+    for method, path, body in attempts:  # a signed-in wallet is no member of staff
+        response = bob.client.request(method, path, json=body)
+        assert (response.status_code, response.json()["error"]["code"]) == (401, "STAFF_NOT_SIGNED_IN"), path
+    moderator = staff_as(Role.SUPPORT)
+    no_csrf = moderator.client.post(f"/v1/staff/forum/threads/{thread_id}/pin")
+    assert (no_csrf.status_code, no_csrf.json()["error"]["code"]) == (403, "STAFF_CSRF_FAILED")
+    assert forum_rows(container) == before
+    assert audit(container, "forum.thread.pin") == []

@@ -1,0 +1,116 @@
+"""What a ticket may carry and how many a wallet may open: an attachment is a PNG, JPEG or PDF by its bytes
+and within the size limit, staff open it with every view audit-logged; a flood of tickets is refused with a
+typed 429; bad input is refused with a typed error; every refusal stores nothing (no row, no file)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.bootstrap import Container
+from backend.staff.roles import Role
+
+from .conftest import MAX_ATTACHMENT, PDF, PNG, TICKET_LIMIT, StaffAs, audit_actions, open_ticket, stored_files
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120  # a Windows executable, whatever it is called
+
+
+def _my_tickets(client: TestClient) -> list[Any]:
+    tickets: list[Any] = client.get("/v1/support/tickets").json()["tickets"]
+    return tickets
+
+
+def test_a_png_or_pdf_attachment_is_stored_and_staff_open_it_with_the_view_audited(
+    user: TestClient, staff_as: StaffAs, container: Container
+) -> None:
+    opened = open_ticket(user, attachment=("screenshot.png", PNG, "image/png"))
+    assert opened.status_code == 201, opened.text
+    ticket_id = opened.json()["ticket"]["id"]
+    [attachment] = opened.json()["messages"][0]["attachments"]
+    assert (attachment["contentType"], attachment["size"]) == ("image/png", len(PNG))
+    # a PDF sent as "image/png" named .png is stored as what its bytes are
+    pdf = open_ticket(user, subject="statement", attachment=("bank.png", PDF, "image/png")).json()
+    assert pdf["messages"][0]["attachments"][0]["contentType"] == "application/pdf"
+    assert len(stored_files(container)) == 2
+
+    desk = staff_as(Role.SUPPORT)
+    download = desk.get(f"/v1/staff/support/attachments/{attachment['id']}")
+    assert download.status_code == 200 and download.content == PNG
+    assert download.headers["content-type"] == "image/png"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert audit_actions(container, f"ticket:{ticket_id}") == ["ticket.attachment_view"]
+    missing = desk.get("/v1/staff/support/attachments/99999")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "TICKET_ATTACHMENT_NOT_FOUND"
+    assert user.get(f"/v1/staff/support/attachments/{attachment['id']}").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        (EXE, 415, "UPLOAD_TYPE_REFUSED"),
+        (b"<script>alert(1)</script>", 415, "UPLOAD_TYPE_REFUSED"),
+        (PNG + b"\x00" * MAX_ATTACHMENT, 413, "UPLOAD_TOO_LARGE"),
+    ],
+    ids=["an executable named .png", "html", "one byte too many"],
+)
+def test_a_refused_attachment_stores_no_ticket_and_no_file(
+    user: TestClient, container: Container, data: bytes, status: int, code: str
+) -> None:
+    refused = open_ticket(user, attachment=("photo.png", data, "image/png"))
+    assert refused.status_code == status and refused.json()["error"] == {
+        "code": code, "message": refused.json()["error"]["message"], "field": "attachment",
+    }  # fmt: skip
+    assert _my_tickets(user) == [] and stored_files(container) == []
+
+
+def test_a_body_far_past_the_limit_is_refused_before_it_is_read(user: TestClient, container: Container) -> None:
+    huge = open_ticket(user, attachment=("big.png", PNG + b"\x00" * (MAX_ATTACHMENT + 256 * 1024), "image/png"))
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "BODY_TOO_LARGE"
+    assert _my_tickets(user) == [] and stored_files(container) == []
+
+
+def test_a_flood_of_tickets_is_refused_with_a_typed_429_per_wallet(user: TestClient, other: TestClient) -> None:
+    for n in range(TICKET_LIMIT):
+        assert open_ticket(user, subject=f"question {n}").status_code == 201
+    refused = open_ticket(user, subject="one too many")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "TICKET_LIMIT_REACHED"
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert len(_my_tickets(user)) == TICKET_LIMIT
+    assert open_ticket(other).status_code == 201  # the limit is the wallet's, not everyone's
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"category": "lottery"}, "category"),
+        ({"subject": ""}, "subject"),
+        ({"subject": "   "}, "subject"),
+        ({"subject": "line one\nBcc: victim@example.com"}, "subject"),
+        ({"subject": "x" * 201}, "subject"),
+        ({"message": ""}, "message"),
+        ({"message": "   \n  "}, "message"),
+        ({"message": "m" * 10_001}, "message"),
+    ],
+)
+def test_bad_input_is_refused_with_the_field_named_and_nothing_stored(
+    user: TestClient, fields: dict[str, str], field: str
+) -> None:
+    values = {"category": "account", "subject": "Locked out", "message": "Help", **fields}
+    refused = open_ticket(user, subject=values["subject"], message=values["message"], category=values["category"])
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["code"] == "INVALID_FIELD" and refused.json()["error"]["field"] == field
+    assert _my_tickets(user) == []
+
+
+def test_missing_fields_and_bad_replies_are_refused(user: TestClient) -> None:
+    missing = user.post("/v1/support/tickets", data={"category": "account", "subject": "no message"})
+    assert missing.status_code == 422 and missing.json()["error"]["field"] == "message"
+    ticket_id = open_ticket(user).json()["ticket"]["id"]
+    for body in ({"body": ""}, {"body": " "}, {"text": "hi"}, {"body": "x" * 10_001}):
+        refused = user.post(f"/v1/support/tickets/{ticket_id}/replies", json=body)
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "INVALID_FIELD", body
+    bad_id = user.get("/v1/support/tickets/abc")
+    assert bad_id.status_code == 422 and bad_id.json()["error"]["field"] == "ticketId"
+    assert len(user.get(f"/v1/support/tickets/{ticket_id}").json()["messages"]) == 1
