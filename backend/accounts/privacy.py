@@ -27,10 +27,15 @@ from backend.audit_log import record_action
 from backend.db.models import (
     Base,
     Fill,
+    ForumPost,
+    ForumThread,
     KycDocument,
     KycSubmission,
     LedgerBalance,
     Order,
+    StatsEvent,
+    SupportMessage,
+    SupportTicket,
     WalletSession,
     WithdrawalRequest,
 )
@@ -40,8 +45,10 @@ from backend.storage import DocumentMissing, DocumentStore
 DAY_MS = 86_400_000
 RETENTION_ACTOR = "system:retention"
 WITHDRAWN_REASON = "withdrawn: the user asked for the deletion of their data"
-# Never exported: session token hashes and order signatures are secrets or bulk, not information about the user.
-UNEXPORTED_COLUMNS = frozenset({"token_hash", "signature", "storage_key"})
+# Never exported: session token hashes and order signatures are secrets or bulk, not information about the user;
+# which member of staff works a ticket is staff's, as are their internal notes (never shown to the user either).
+UNEXPORTED_COLUMNS = frozenset({"token_hash", "signature", "storage_key", "search_text", "assignee"})
+STAFF_ONLY_MESSAGES = "note"
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,8 @@ def export(
     session: Session, store: DocumentStore, address: str, restricted: frozenset[str], now_ms: int
 ) -> dict[str, Any]:
     """Everything HDEX holds about the wallet, as one JSON value: its profile, KYC submissions with their
-    identity data and documents (base64), sessions, orders, fills, withdrawal requests and balances.
+    identity data and documents (base64), sessions, orders, fills, withdrawal requests, balances, support
+    tickets with their conversations, forum threads and posts, and the behaviour events the statistics keep.
     (Screening results are not part of it: AML law forbids telling a user what screening found.)"""
     profile = profile_of(ensure_profile(session, address, now_ms), restricted)
     submissions = []
@@ -92,7 +100,32 @@ def export(
             session.scalars(select(WithdrawalRequest).where(func.lower(WithdrawalRequest.wallet) == lowered))
         ),
         "balances": _rows(session.scalars(select(LedgerBalance).where(func.lower(LedgerBalance.account) == lowered))),
+        "supportTickets": _tickets(session, lowered),
+        "forumThreads": _rows(session.scalars(select(ForumThread).where(func.lower(ForumThread.author) == lowered))),
+        "forumPosts": _rows(session.scalars(select(ForumPost).where(func.lower(ForumPost.author) == lowered))),
+        "behaviourEvents": _rows(session.scalars(select(StatsEvent).where(func.lower(StatsEvent.wallet) == lowered))),
     }
+
+
+def _tickets(session: Session, lowered: str) -> list[dict[str, Any]]:
+    """The wallet's tickets with what it was shown of them: its messages and staff's public replies."""
+    tickets = session.scalars(
+        select(SupportTicket).where(func.lower(SupportTicket.address) == lowered).order_by(SupportTicket.id)
+    )
+    return [
+        {
+            **_columns(ticket),
+            "messages": [
+                {"kind": message.kind, "body": message.body, "createdAtMs": message.created_at_ms}
+                for message in session.scalars(
+                    select(SupportMessage)
+                    .where(SupportMessage.ticket_id == ticket.id, SupportMessage.kind != STAFF_ONLY_MESSAGES)
+                    .order_by(SupportMessage.id)
+                )
+            ],
+        }
+        for ticket in tickets
+    ]
 
 
 def request_deletion(session: Session, address: str, retention_days: int, *, now_ms: int) -> DeletionReceipt:

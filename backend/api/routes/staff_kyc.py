@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.accounts.review import ReviewItem
 from backend.api.deps import KycReviewDep, StaffPrincipal, requires
+from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.account_kyc import SubmissionOut, submission_json
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, Address, documented
@@ -30,8 +31,6 @@ KYC_READ = Annotated[StaffPrincipal, requires(Permission.KYC_READ)]
 KYC_DOCUMENTS_READ = Annotated[StaffPrincipal, requires(Permission.KYC_DOCUMENTS_READ)]
 KYC_REVIEW = Annotated[StaffPrincipal, requires(Permission.KYC_REVIEW)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-DOCUMENT_TYPES: dict[str, Any] = {mime: {"schema": {"type": "string", "format": "binary"}} for mime in EXTENSIONS}
 
 
 class PostalAddressOut(BaseModel):
@@ -111,7 +110,7 @@ async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: K
 
 
 @router.get("/documents/{documentId}", response_model=None, response_class=Response, responses={
-    200: {"description": "the file, as its content-sniffed type", "content": DOCUMENT_TYPES}, **SIGNED_IN,
+    200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **SIGNED_IN,
     404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def open_document(document_id: DocumentId, staff: KYC_DOCUMENTS_READ, review: KycReviewDep) -> Response:
@@ -119,18 +118,7 @@ async def open_document(document_id: DocumentId, staff: KYC_DOCUMENTS_READ, revi
     actor = staff.actor
     opened = await asyncio.to_thread(review.open_document, document_id, actor.name, actor.ip)
     info = opened.info
-    name = f"{info.kind}-{info.id}.{EXTENSIONS.get(info.content_type, 'bin')}"
-    return Response(
-        opened.data,
-        media_type=info.content_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{name}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-            "Cache-Control": "no-store",
-            "Cross-Origin-Resource-Policy": "same-origin",
-        },
-    )
+    return inline_file(opened.data, info.content_type, f"{info.kind}-{info.id}")
 
 
 @router.post("/submissions/{submissionId}/approve", response_model=None, responses={

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, StaffAccountsDep, StaffPrincipal, requires
+from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.support import (
     AttachmentOut,
@@ -41,8 +42,6 @@ TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
 AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=2**31 - 1)]
 SavedReplyId = Annotated[int, Path(alias="savedReplyId", ge=1, le=2**31 - 1)]
 ASSIGNABLE_ROLES = frozenset(role.value for role, held in PERMISSIONS.items() if Permission.SUPPORT_MANAGE in held)
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-ATTACHMENT_TYPES: dict[str, Any] = {mime: {"schema": {"type": "string", "format": "binary"}} for mime in EXTENSIONS}
 DEFAULT_STATS_DAYS = 30
 EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(9999, 12, 1)
 
@@ -241,25 +240,14 @@ async def set_status(ticket_id: TicketId, body: StatusIn, staff: SUPPORT_MANAGE,
 
 
 @router.get("/attachments/{attachmentId}", response_model=None, response_class=Response, responses={
-    200: {"description": "the file, as its content-sniffed type", "content": ATTACHMENT_TYPES}, **SIGNED_IN,
+    200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **SIGNED_IN,
     404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def open_attachment(attachment_id: AttachmentId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Response:
     """An attachment's bytes (permission support.manage); each view is written to the audit log first."""
     actor = staff.actor
     opened = await asyncio.to_thread(desk.open_attachment, attachment_id, actor.name, actor.ip)
-    name = f"ticket-{opened.ticket_id}-{opened.id}.{EXTENSIONS.get(opened.content_type, 'bin')}"
-    return Response(
-        opened.data,
-        media_type=opened.content_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{name}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-            "Cache-Control": "no-store",
-            "Cross-Origin-Resource-Policy": "same-origin",
-        },
-    )
+    return inline_file(opened.data, opened.content_type, f"ticket-{opened.ticket_id}-{opened.id}")
 
 
 @router.get("/assignees", response_model=None, responses={

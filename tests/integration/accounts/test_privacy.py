@@ -64,6 +64,33 @@ def test_the_export_is_a_json_attachment_of_everything_held(
     assert {"orders", "fills", "withdrawals", "balances"} <= data.keys()
 
 
+def test_the_export_holds_the_wallet_s_tickets_forum_writing_and_events_but_not_staff_notes(
+    user: TestClient, staff_as: Callable[..., StaffBrowser]
+) -> None:
+    form = {"category": "deposit", "subject": "Deposit missing", "message": "Where is my **USDC**?"}
+    ticket = user.post("/v1/support/tickets", data=form).json()["ticket"]
+    desk = staff_as(Role.SUPPORT)
+    path = f"/v1/staff/support/tickets/{ticket['id']}"
+    assert desk.post(f"{path}/assign", {"assignee": desk.email}).status_code == 200
+    assert desk.post(f"{path}/messages", {"body": "the user seems confused", "internal": True}).status_code == 201
+    assert desk.post(f"{path}/messages", {"body": "It is credited now.", "internal": False}).status_code == 201
+    thread = {"category": "general", "title": "Hello", "message": "My first post"}
+    assert user.post("/v1/forum/threads", json=thread).status_code == 201
+    connected = {"event": "wallet_connected", "wallet": wallet(USER)}
+    assert user.post("/v1/stats/events", json=connected).status_code == 200
+
+    data = user.get("/v1/account/export").json()
+    [exported] = data["supportTickets"]
+    assert (exported["subject"], "assignee" in exported) == ("Deposit missing", False)
+    assert [(m["kind"], m["body"]) for m in exported["messages"]] == [
+        ("user", "Where is my **USDC**?"), ("reply", "It is credited now."),
+    ]  # fmt: skip
+    assert "the user seems confused" not in str(data) and desk.email not in str(data)
+    assert [t["title"] for t in data["forumThreads"]] == ["Hello"]
+    assert [p["body_source"] for p in data["forumPosts"]] == ["My first post"]
+    assert [e["event"] for e in data["behaviourEvents"]] == ["wallet_connected"]
+
+
 def test_deletion_erases_the_profile_now_and_the_purge_removes_kyc_after_retention(
     user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
 ) -> None:

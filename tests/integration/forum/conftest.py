@@ -4,28 +4,24 @@ TOTP."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from backend.api.app import create_app
 from backend.audit_log import AuditEntry, AuditFilter, list_entries
 from backend.bootstrap import Container
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.staff.roles import Role
 
-from ..api.exchange_fixtures import wallet
-from ..api.siwe_messages import sign_in_body
-from ..staff.conftest import Inbox, build_container, inbox, make_staff
-from ..staff.conftest import sign_in as staff_sign_in
+from ..staff.conftest import Inbox, build_container, inbox
+from ..web_kit import ClientFor, StaffAs, StaffBrowser, app, client_for, signed_in_wallet, staff_as
 
-__all__ = ["inbox"]
+__all__ = ["ClientFor", "StaffBrowser", "app", "client_for", "inbox", "staff_as"]  # shared fixtures and kit
 
 ALICE, BOB, CAROL = 5, 6, 7  # dev wallets
 PER_MINUTE, PER_HOUR = 4, 6
@@ -41,29 +37,6 @@ def container(database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]) -> It
     built.db_engine.dispose()
 
 
-@pytest.fixture
-def app(container: Container) -> Iterator[FastAPI]:
-    application = create_app(container)
-    with TestClient(application):  # runs the lifespan once; the clients below share it
-        yield application
-
-
-ClientFor = Callable[[str], TestClient]
-
-
-@pytest.fixture
-def client_for(app: FastAPI) -> ClientFor:
-    """A browser of its own (cookies, client IP) per name."""
-    made: dict[str, TestClient] = {}
-
-    def make(name: str) -> TestClient:
-        if name not in made:
-            made[name] = TestClient(app, client=(f"203.0.113.{len(made) + 10}", 50000))
-        return made[name]
-
-    return make
-
-
 @dataclass(frozen=True)
 class User:
     client: TestClient
@@ -71,10 +44,7 @@ class User:
 
 
 def signed_in(client: TestClient, signer: int) -> User:
-    nonce = client.get("/v1/auth/nonce").json()["nonce"]
-    response = client.post("/v1/auth/siwe", json=sign_in_body(nonce, signer))
-    assert response.status_code == 200, response.text
-    return User(client, wallet(signer))
+    return User(client, signed_in_wallet(client, signer))
 
 
 @pytest.fixture
@@ -92,29 +62,8 @@ def carol(client_for: ClientFor) -> User:
     return signed_in(client_for("carol"), CAROL)
 
 
-@dataclass(frozen=True)
-class StaffBrowser:
-    client: TestClient
-    csrf: str
-
-    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        return self.client.post(path, json=body, headers={"X-CSRF-Token": self.csrf})
-
-
 @pytest.fixture
-def staff_as(container: Container, client_for: ClientFor) -> Callable[[Role], StaffBrowser]:
-    """A member of staff of `role`, signed in (password, TOTP) in a browser of their own."""
-
-    def make(role: Role) -> StaffBrowser:
-        member = make_staff(container, f"{role.value}@hdex.example", role)
-        client = client_for(f"staff-{role.value}")
-        return StaffBrowser(client, staff_sign_in(client, member))
-
-    return make
-
-
-@pytest.fixture
-def moderator(staff_as: Callable[[Role], StaffBrowser]) -> StaffBrowser:
+def moderator(staff_as: StaffAs) -> StaffBrowser:
     return staff_as(Role.SUPPORT)  # the support role holds forum.moderate
 
 

@@ -6,34 +6,27 @@ sets."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from backend.api.app import create_app
 from backend.bootstrap import Container
 from backend.db.models import AuditLogEntry
-from backend.staff.roles import Role
 
-from ..api.exchange_fixtures import wallet
-from ..api.siwe_messages import sign_in_body
-from ..staff.conftest import Inbox, build_container, inbox, make_staff
-from ..staff.conftest import sign_in as staff_sign_in
+from ..staff.conftest import Inbox, build_container, inbox
+from ..web_kit import PDF, PNG, ClientFor, StaffAs, StaffBrowser, app, client_for, signed_in_wallet, staff_as
 
-__all__ = ["inbox"]  # the real SMTP server fixture, shared with the staff tests
+# the real SMTP server fixture shared with the staff tests, and the signed-in pages' kit
+__all__ = ["PDF", "PNG", "StaffAs", "StaffBrowser", "app", "client_for", "inbox", "staff_as"]
 
 MAX_ATTACHMENT = 16 * 1024  # small, so "too large" needs no megabytes
 TICKET_LIMIT = 3
 USER, OTHER = 5, 6  # dev wallets
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -44,72 +37,6 @@ def container(database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]) -> It
     )  # fmt: skip
     yield built
     built.db_engine.dispose()
-
-
-@pytest.fixture
-def app(container: Container) -> Iterator[FastAPI]:
-    application = create_app(container)
-    with TestClient(application):  # runs the lifespan once; the clients below share it
-        yield application
-
-
-ClientFor = Callable[[str], TestClient]
-
-
-@pytest.fixture
-def client_for(app: FastAPI) -> ClientFor:
-    """A browser of its own (cookies, client IP) per name."""
-    made: dict[str, TestClient] = {}
-
-    def make(name: str) -> TestClient:
-        if name not in made:
-            made[name] = TestClient(app, client=(f"203.0.113.{len(made) + 10}", 50000))
-        return made[name]
-
-    return make
-
-
-def signed_in_wallet(client: TestClient, signer: int) -> str:
-    """Sign dev wallet `signer` in with SIWE; the session cookie stays in `client`; returns its address."""
-    nonce = client.get("/v1/auth/nonce").json()["nonce"]
-    response = client.post("/v1/auth/siwe", json=sign_in_body(nonce, signer))
-    assert response.status_code == 200, response.text
-    return wallet(signer)
-
-
-@dataclass(frozen=True)
-class StaffBrowser:
-    email: str
-    client: TestClient
-    csrf: str
-
-    def get(self, path: str, **kwargs: Any) -> Any:
-        return self.client.get(path, **kwargs)
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self.client.post(path, json=body, headers={"X-CSRF-Token": self.csrf})
-
-    def put(self, path: str, body: dict[str, Any]) -> Any:
-        return self.client.put(path, json=body, headers={"X-CSRF-Token": self.csrf})
-
-    def delete(self, path: str) -> Any:
-        return self.client.delete(path, headers={"X-CSRF-Token": self.csrf})
-
-
-StaffAs = Callable[..., StaffBrowser]
-
-
-@pytest.fixture
-def staff_as(container: Container, client_for: ClientFor) -> StaffAs:
-    """A member of staff of `role` (e-mail <name or role>@hdex.example), signed in in a browser of their own."""
-
-    def make(role: Role, name: str | None = None) -> StaffBrowser:
-        email = f"{name or role.value}@hdex.example"
-        member = make_staff(container, email, role)
-        client = client_for(f"staff-{email}")
-        return StaffBrowser(email, client, staff_sign_in(client, member))
-
-    return make
 
 
 @pytest.fixture

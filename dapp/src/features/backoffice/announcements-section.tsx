@@ -2,9 +2,10 @@
  * the audit log (server side); the form checks in words first (announcements-form.ts). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Dialog, Field, SelectField, TextAreaField, useToast, type Column } from "../../components/ui";
+import { DataTable, Field, SelectField, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { announcementsStaffApi } from "./announcements-api";
+import { ConfirmDialog } from "./confirm-dialog";
 import {
   MAX_BODY_CHARS,
   MAX_TITLE_CHARS,
@@ -77,26 +78,20 @@ export function AnnouncementsSection(_props: { member: StaffMember }) {
         onRetry={() => void list.refetch()}
         empty={t("announcements.empty")}
       />
-      <Dialog
+      <ConfirmDialog
         open={withdrawing !== null}
         title={t("announcements.withdrawTitle", { title: withdrawing?.title ?? "" })}
+        confirm={t("announcements.confirmWithdraw")}
+        pending={withdraw.isPending}
+        error={withdraw.error}
+        onConfirm={() => withdrawing && withdraw.mutate(withdrawing.id)}
         onClose={() => {
           setWithdrawing(null);
           withdraw.reset();
         }}
-        footer={
-          <button type="button" className="button button--sell" disabled={withdraw.isPending} onClick={() => withdrawing && withdraw.mutate(withdrawing.id)}>
-            {t("announcements.confirmWithdraw")}
-          </button>
-        }
       >
         <p>{t("announcements.withdrawText")}</p>
-        {withdraw.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(withdraw.error, t)}
-          </p>
-        ) : null}
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 /** The forum's moderation API (permission forum.moderate; writes carry the CSRF token) and what a moderator
  *  may do next to a thread. Shapes follow backend/api/routes/staff_forum.py. */
 import type { MessageKey } from "../../i18n";
+import type { Thread } from "../forum/forum-api";
 import { staffHttp } from "./staff-api";
 
 export interface ModeratedPost {
@@ -29,18 +30,8 @@ export interface ForumReport {
   resolvedAt: number | null;
 }
 
-export interface ModeratedThread {
-  id: number;
-  category: string;
-  title: string;
-  author: string;
-  pinned: boolean;
-  locked: boolean;
-  hidden: boolean;
-  replyCount: number;
-  createdAt: number;
-  lastPostAt: number;
-}
+/** A thread as moderators list it: the same shape users read (hidden ones too). */
+export type ModeratedThread = Thread;
 
 export interface ForumBan {
   wallet: string;

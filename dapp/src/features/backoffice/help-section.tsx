@@ -2,8 +2,9 @@
  * the help center shows it), publish or unpublish, delete. Every change is in the audit log (server side). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Dialog, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { DataTable, Field, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
+import { ConfirmDialog } from "./confirm-dialog";
 import {
   MAX_BODY_CHARS,
   MAX_SLUG_CHARS,
@@ -99,26 +100,20 @@ export function HelpSection(_props: { member: StaffMember }) {
         onRetry={() => void list.refetch()}
         empty={t("help.staff.empty")}
       />
-      <Dialog
+      <ConfirmDialog
         open={deleting !== null}
         title={t("help.staff.deleteTitle", { title: deleting?.title ?? "" })}
+        confirm={t("help.staff.confirmDelete")}
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => deleting && remove.mutate(deleting.id)}
         onClose={() => {
           setDeleting(null);
           remove.reset();
         }}
-        footer={
-          <button type="button" className="button button--sell" disabled={remove.isPending} onClick={() => deleting && remove.mutate(deleting.id)}>
-            {t("help.staff.confirmDelete")}
-          </button>
-        }
       >
         <p>{t("help.staff.deleteText")}</p>
-        {remove.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(remove.error, t)}
-          </p>
-        ) : null}
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }
