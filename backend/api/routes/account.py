@@ -83,6 +83,12 @@ class ExportOut(BaseModel):
     fills: list[dict[str, Any]]
     withdrawals: list[dict[str, Any]]
     balances: list[dict[str, Any]]
+    supportTickets: list[dict[str, Any]] = Field(
+        description="each with its messages as the wallet saw them (its own and staff's public replies)"
+    )
+    forumThreads: list[dict[str, Any]]
+    forumPosts: list[dict[str, Any]]
+    behaviourEvents: list[dict[str, Any]] = Field(description="what the statistics keep: the event and its time")
 
 
 def profile_json(profile: Profile) -> dict[str, Any]:
