@@ -28,7 +28,7 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.client.sync import HdexClient
 from backend.db.models import AuditLogEntry, Fill, StatsEvent
 
-from .browser_kit import DESKTOP, axe_violations
+from .browser_kit import DESKTOP, axe_violations, screenshot
 from .flows import CHAIN_TIMEOUT_MS, MARKET, api_get, connect, fund_exchange, price_units
 from .stack import FAST_SETTINGS
 
@@ -121,6 +121,7 @@ def test_the_stats_page_plots_the_volume_of_trades_made_in_the_test(
     # painted: the volume histogram's canvases are not blank
     blank = page.get_by_role("figure", name="Daily volume").evaluate(BLANK)
     assert blank is False
+    screenshot(page, "stats")  # the README's picture of the statistics page
 
     # connecting the wallet recorded the first-party event, and the page spoke to nobody but HDEX
     with stack_session(stack) as session:
