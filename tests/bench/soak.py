@@ -1,6 +1,6 @@
 """Soak: the example market maker and taker bot trade through `hdex up`'s whole stack for a while.
 
-Run: `make soak` (10 minutes; `SOAK_SECONDS=60 make soak` for a short one, as CI runs it). `hdex up` on free
+Run: `make soak` (10 minutes; `SOAK_SECONDS=20 make soak` for a short one, as CI runs it). `hdex up` on free
 ports (anvil, the contracts, the API and engine, the indexer and the relayer; SQLite), then
 `scripts/market_maker.py` (dev account 8) quoting and `scripts/taker_bot.py` (dev account 9) taking, each
 depositing first. Every few seconds it samples each process's resident memory (`hdex up`, anvil, the two
