@@ -34,13 +34,13 @@ from backend.db.models import (
     LedgerBalance,
     Order,
     StatsEvent,
-    SupportMessage,
     SupportTicket,
     WalletSession,
     WithdrawalRequest,
 )
 from backend.db.types import Amount
 from backend.storage import DocumentMissing, DocumentStore
+from backend.support.tickets import messages_of
 
 DAY_MS = 86_400_000
 RETENTION_ACTOR = "system:retention"
@@ -48,7 +48,6 @@ WITHDRAWN_REASON = "withdrawn: the user asked for the deletion of their data"
 # Never exported: session token hashes and order signatures are secrets or bulk, not information about the user;
 # which member of staff works a ticket is staff's, as are their internal notes (never shown to the user either).
 UNEXPORTED_COLUMNS = frozenset({"token_hash", "signature", "storage_key", "search_text", "assignee"})
-STAFF_ONLY_MESSAGES = "note"
 
 
 @dataclass(frozen=True)
@@ -117,11 +116,7 @@ def _tickets(session: Session, lowered: str) -> list[dict[str, Any]]:
             **_columns(ticket),
             "messages": [
                 {"kind": message.kind, "body": message.body, "createdAtMs": message.created_at_ms}
-                for message in session.scalars(
-                    select(SupportMessage)
-                    .where(SupportMessage.ticket_id == ticket.id, SupportMessage.kind != STAFF_ONLY_MESSAGES)
-                    .order_by(SupportMessage.id)
-                )
+                for message in messages_of(session, ticket.id, with_notes=False)
             ],
         }
         for ticket in tickets

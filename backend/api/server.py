@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Callable
+from typing import cast
 
 import uvicorn
 from fastapi import FastAPI
@@ -46,7 +47,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def _arm_head_deadline(self) -> None:
         if self._head_deadline is None:
-            timeout: float = getattr(self.config, "head_timeout_s", 10.0)
+            timeout = cast(_Config, self.config).head_timeout_s  # ApiServer builds its protocols with a _Config
             self._head_deadline = self.loop.call_later(timeout, self._head_too_slow)
 
     def _disarm_head_deadline(self) -> None:

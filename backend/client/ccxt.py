@@ -296,7 +296,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
 
     def eip712(self) -> Any:
         if "eip712" not in self.options:
-            self.options["eip712"] = self.publicGetEip712()
+            self.options["eip712"] = self.request("eip712", "public", "GET")
         return self.options["eip712"]
 
     def sign_typed_data(self, primary_type: str, message: Any) -> tuple[str, str]:
@@ -312,18 +312,10 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
     def next_nonce(self, maker: str) -> int:
         """Orders carry consecutive nonces from the exchange's next one for the wallet (asked once)."""
         if "nonce" not in self.options:
-            self.options["nonce"] = int(self.publicGetNonce({"maker": maker})["nonce"])
+            self.options["nonce"] = int(self.request("nonce", "public", "GET", {"maker": maker})["nonce"])
         nonce: int = self.options["nonce"]
         self.options["nonce"] = nonce + 1
         return nonce
-
-    # implicit endpoints, named as ccxt generates them
-
-    def publicGetEip712(self, params: Any = {}) -> Any:
-        return self.request("eip712", "public", "GET", params)
-
-    def publicGetNonce(self, params: Any = {}) -> Any:
-        return self.request("nonce", "public", "GET", params)
 
     # public data
 
