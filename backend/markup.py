@@ -4,9 +4,12 @@ Every text a person writes and another reads (tickets, help articles, forum post
 through `render`: raw HTML in the source is escaped by the renderer (`html` off), and nh3 removes what
 Markdown itself can produce that a page must not run (`javascript:` links, event attributes), so what
 leaves here is inert whatever went in. Links open outside the app without leaking the page to them.
+`plain` gives the words alone, for text that is never inserted as HTML (search, excerpts).
 """
 
 from __future__ import annotations
+
+import html
 
 import nh3
 from markdown_it import MarkdownIt
@@ -39,5 +42,6 @@ def render(source: str) -> str:
 
 
 def plain(source: str) -> str:
-    """`source` with every tag removed and entities kept escaped: for feeds, e-mail subjects and search."""
-    return nh3.clean(_markdown.render(source), tags=set()).strip()
+    """The text of Markdown `source`, every tag removed and entities decoded ("<b>" stays "<b>"): for search
+    and excerpts shown as text, never to be inserted as HTML."""
+    return html.unescape(nh3.clean(_markdown.render(source), tags=set())).strip()

@@ -171,20 +171,10 @@ def list_all(session: Session, *, limit: int, below_id: int | None = None) -> li
     return [_view(row) for row in session.scalars(query)]
 
 
-def get(session: Session, announcement_id: int) -> AnnouncementView:
-    """One announcement, or ANNOUNCEMENT_NOT_FOUND."""
-    return _view(_row(session, announcement_id))
-
-
-def _row(session: Session, announcement_id: int) -> Announcement:
+def _live_row(session: Session, announcement_id: int) -> Announcement:
     row = session.get(Announcement, announcement_id)
     if row is None:
         raise HdexError(ErrorCode.ANNOUNCEMENT_NOT_FOUND, f"there is no announcement {announcement_id}", "id")
-    return row
-
-
-def _live_row(session: Session, announcement_id: int) -> Announcement:
-    row = _row(session, announcement_id)
     if row.withdrawn_at_ms is not None:
         raise HdexError(ErrorCode.ANNOUNCEMENT_WITHDRAWN, f"announcement {row.id} was withdrawn", "id")
     return row

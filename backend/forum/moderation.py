@@ -10,7 +10,9 @@ nothing and writes no entry. Hiding a post closes its open reports ("hidden"); u
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Literal
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,26 +34,32 @@ from backend.forum.views import (
 )
 
 OPEN, HIDDEN, DISMISSED = "open", "hidden", "dismissed"
-REPORT_STATUSES = (OPEN, HIDDEN, DISMISSED)
-THREAD_FLAGS = ("pinned", "locked", "hidden")
+ThreadAction = Literal["pin", "unpin", "lock", "unlock", "hide", "unhide"]
+_FLAG_OF = {"pin": "pinned", "lock": "locked", "hide": "hidden"}  # "un" + the action clears the flag
+# a report with the post it is about and that post's thread
+_REPORT_ROWS = (
+    select(ForumReport, ForumPost, ForumThread)
+    .join(ForumPost, ForumPost.id == ForumReport.post_id)
+    .join(ForumThread, ForumThread.id == ForumPost.thread_id)
+)
 
 
-def set_thread_flag(
-    session: Session, thread_id: int, flag: str, value: bool, *, actor: str, ip: str | None
+def moderate_thread(
+    session: Session, thread_id: int, action: ThreadAction, *, actor: str, ip: str | None
 ) -> ThreadView:
-    """Pin, lock or hide a thread (or undo it): `flag` is "pinned", "locked" or "hidden"."""
-    if flag not in THREAD_FLAGS:
-        raise HdexError(ErrorCode.INVALID_FIELD, f"flag is one of {', '.join(THREAD_FLAGS)}", "flag")
+    """Pin, lock or hide a thread, or undo it ("unpin", "unlock", "unhide"); audit-logged as
+    "forum.thread.pin", ".lock" or ".hide" either way."""
+    verb = action.removeprefix("un")
+    flag, value = _FLAG_OF[verb], verb == action
     thread = session.get(ForumThread, thread_id)
     if thread is None:
         raise HdexError(ErrorCode.FORUM_THREAD_NOT_FOUND, f"there is no thread {thread_id}", "threadId")
     before = bool(getattr(thread, flag))
     if before != value:
         setattr(thread, flag, value)
-        action = {"pinned": "forum.thread.pin", "locked": "forum.thread.lock", "hidden": "forum.thread.hide"}[flag]
         record_action(
-            session, actor=actor, action=action, target=f"forum_thread:{thread.id}", before={flag: before},
-            after={flag: value}, ip=ip,
+            session, actor=actor, action=f"forum.thread.{verb}", target=f"forum_thread:{thread.id}",
+            before={flag: before}, after={flag: value}, ip=ip,
         )  # fmt: skip
         session.flush()
     return get_thread(session, thread_id, include_hidden=True)
@@ -93,17 +101,17 @@ def dismiss_report(session: Session, report_id: int, *, actor: str, ip: str | No
         before={"status": OPEN}, after={"status": DISMISSED, "postId": report.post_id}, ip=ip,
     )  # fmt: skip
     session.flush()
-    return _report_view(session, report)
+    return _report_views(session, _REPORT_ROWS.where(ForumReport.id == report.id))[0]
 
 
 def list_reports(session: Session, *, status: str | None, limit: int, below_id: int | None) -> list[ReportView]:
     """Reports newest first, of one status if given, with ids below `below_id` if given."""
-    query = select(ForumReport).order_by(ForumReport.id.desc()).limit(limit)
+    query = _REPORT_ROWS.order_by(ForumReport.id.desc()).limit(limit)
     if status is not None:
         query = query.where(ForumReport.status == status)
     if below_id is not None:
         query = query.where(ForumReport.id < below_id)
-    return [_report_view(session, report) for report in session.scalars(query).all()]
+    return _report_views(session, query)
 
 
 def ban_wallet(session: Session, wallet: str, reason: str, *, actor: str, ip: str | None, now_ms: int) -> BanView:
@@ -176,12 +184,15 @@ def _report(session: Session, report_id: int) -> ForumReport:
     return report
 
 
-def _report_view(session: Session, report: ForumReport) -> ReportView:
-    post = session.get(ForumPost, report.post_id)
-    assert post is not None  # reports cascade with their post
-    thread = session.get(ForumThread, post.thread_id)
-    assert thread is not None
-    open_reports = session.scalar(
-        select(func.count()).where(ForumReport.post_id == post.id, ForumReport.status == OPEN)
-    )
-    return report_view(report, post, thread, open_reports or 0)
+def _report_views(session: Session, query: Select[ForumReport, ForumPost, ForumThread]) -> list[ReportView]:
+    rows = session.execute(query).all()
+    post_ids = {post.id for _, post, _ in rows}
+    open_reports: dict[int, int] = {}
+    if post_ids:
+        counts = session.execute(
+            select(ForumReport.post_id, func.count())
+            .where(ForumReport.post_id.in_(post_ids), ForumReport.status == OPEN)
+            .group_by(ForumReport.post_id)
+        )
+        open_reports = {post_id: count for post_id, count in counts}
+    return [report_view(report, post, thread, open_reports.get(post.id, 0)) for report, post, thread in rows]

@@ -98,13 +98,24 @@ def refuse_if_limited(recent_ms: Sequence[int], limits: PostingLimits, now_ms: i
     """FORUM_POSTING_LIMITED (429 with Retry-After) when the wallet has used its posting allowance."""
     wait_s = posting_wait_s(recent_ms, limits, now_ms)
     if wait_s is not None:
-        raise HdexError(
-            ErrorCode.FORUM_POSTING_LIMITED,
-            f"you post too fast: at most {limits.per_minute} posts a minute and {limits.per_hour} an hour; "
-            f"try again in {wait_s} s",
-            None,
-            {"Retry-After": str(wait_s)},
+        raise _limited(
+            f"you post too fast: at most {limits.per_minute} posts a minute and {limits.per_hour} an hour", wait_s
         )
+
+
+def refuse_report_if_limited(recent_ms: Sequence[int], per_hour: int, now_ms: int) -> None:
+    """FORUM_POSTING_LIMITED (429 with Retry-After) when the wallet has made `per_hour` reports in the last hour,
+    given their times."""
+    # a minute never holds more reports than its hour: the hour's limit alone decides
+    wait_s = posting_wait_s(recent_ms, PostingLimits(per_minute=per_hour, per_hour=per_hour), now_ms)
+    if wait_s is not None:
+        raise _limited(f"you report too often: at most {per_hour} reports an hour", wait_s)
+
+
+def _limited(why: str, wait_s: int) -> HdexError:
+    return HdexError(
+        ErrorCode.FORUM_POSTING_LIMITED, f"{why}; try again in {wait_s} s", None, {"Retry-After": str(wait_s)}
+    )
 
 
 def search_terms(query: str) -> list[str]:

@@ -9,8 +9,6 @@ Markdown is rendered once, when written, by `backend.markup.render`. The caller 
 
 from __future__ import annotations
 
-import html
-
 from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,6 +23,7 @@ from backend.forum.rules import (
     clean_reason,
     clean_title,
     refuse_if_limited,
+    refuse_report_if_limited,
 )
 from backend.forum.views import (
     CategoryView,
@@ -158,7 +157,7 @@ def report_post(session: Session, post_id: int, reason: str, *, reporter: str, p
             ForumReport.reporter == reporter, ForumReport.created_at_ms > now_ms - HOUR_MS
         )
     ).all()
-    refuse_if_limited(recent, PostingLimits(per_minute=per_hour, per_hour=per_hour), now_ms)
+    refuse_report_if_limited(recent, per_hour, now_ms)
     report = ForumReport(
         post_id=post_id, reporter=reporter, reason=clean, status=OPEN, created_at_ms=now_ms, resolved_by=None,
         resolved_at_ms=None,
@@ -187,7 +186,7 @@ def _refuse_if_cannot_post(session: Session, author: str, limits: PostingLimits,
 def _post(
     session: Session, thread: ForumThread, source: str, *, author: str, now_ms: int, title: str | None
 ) -> ForumPost:
-    words = html.unescape(plain(source))
+    words = plain(source)
     post = ForumPost(
         thread_id=thread.id, author=author, body_source=source, body_html=render(source),
         search_text=f"{title}\n{words}" if title is not None else words, hidden=False, created_at_ms=now_ms,

@@ -13,7 +13,6 @@ commits.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -192,7 +191,7 @@ def _audited(row: HelpArticle) -> dict[str, Any]:
 
 
 def _view(row: HelpArticle) -> ArticleView:
-    text = html.unescape(plain(row.body))  # shown as text: the dApp escapes it
+    text = plain(row.body)  # shown as text: the dApp escapes it
     excerpt = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
     return ArticleView(
         row.id, row.slug, row.title, row.body, render(row.body), excerpt, row.published, row.created_by,

@@ -29,13 +29,14 @@ from backend.api.routes.forum import (
 from backend.api.routes.pagination import Cursor, before, next_cursor
 from backend.api.schemas import ERROR, Address, EpochMs, documented
 from backend.forum.moderation import (
+    ThreadAction,
     ban_wallet,
     create_category,
     dismiss_report,
     list_bans,
     list_reports,
+    moderate_thread,
     set_post_hidden,
-    set_thread_flag,
     unban_wallet,
 )
 from backend.forum.rules import MAX_REASON_CHARS, parse_thread_cursor
@@ -51,11 +52,6 @@ MODERATE = Annotated[StaffPrincipal, requires(Permission.FORUM_MODERATE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 ReportId = Annotated[int, Path(alias="reportId", ge=1, le=2**31 - 1)]
 ReportStatus = Literal["open", "hidden", "dismissed"]
-ThreadAction = Literal["pin", "unpin", "lock", "unlock", "hide", "unhide"]
-_FLAGS: dict[str, tuple[str, bool]] = {
-    "pin": ("pinned", True), "unpin": ("pinned", False), "lock": ("locked", True), "unlock": ("locked", False),
-    "hide": ("hidden", True), "unhide": ("hidden", False),
-}  # fmt: skip
 
 
 class ReportOut(BaseModel):
@@ -224,12 +220,11 @@ async def thread_action(
 ) -> dict[str, Any]:
     """Pins, unpins, locks, unlocks, hides or unhides a thread (audit-logged "forum.thread.pin", ".lock",
     ".hide"); a hidden thread is gone for users, its posts with it (lists and search)."""
-    flag, value = _FLAGS[action]
     actor = staff.actor
 
     def write() -> ThreadView:
         with container.uow() as uow:
-            view = set_thread_flag(uow.session, thread_id, flag, value, actor=actor.name, ip=actor.ip)
+            view = moderate_thread(uow.session, thread_id, action, actor=actor.name, ip=actor.ip)
             uow.commit()
             return view
 

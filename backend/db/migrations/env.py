@@ -2,8 +2,7 @@
 
 from alembic import context
 
-from backend.db.models import Base
-from backend.db.models.forum import outside_the_search_index
+from backend.db.models import Base, include_name
 from backend.db.session import make_engine
 
 config = context.config
@@ -19,7 +18,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by table copy
             compare_type=True,
-            include_name=outside_the_search_index,  # SQLite's FTS5 tables (migration 0015) have no model
+            include_name=include_name,  # leaves out the tables no model describes
         )
         with context.begin_transaction():
             context.run_migrations()

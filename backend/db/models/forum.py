@@ -106,9 +106,3 @@ class ForumBan(Base):
     reason: Mapped[str] = mapped_column(String(500))
     banned_by: Mapped[str] = mapped_column(String(320))
     banned_at_ms: Mapped[int] = mapped_column(BigInteger)
-
-
-def outside_the_search_index(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic's `include_name` filter: False for SQLite's FTS5 tables, which the migration makes and no model
-    describes (autogenerate would otherwise offer to drop them)."""
-    return not (type_ == "table" and name in SQLITE_SEARCH_TABLES)

@@ -5,8 +5,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Integer, MetaData, Numeric, Table, inspect, text
 
 from backend.db import migrate
-from backend.db.models import Base
-from backend.db.models.forum import outside_the_search_index
+from backend.db.models import Base, include_name
 from backend.db.session import make_engine
 
 
@@ -26,7 +25,7 @@ def test_migrated_schema_has_no_difference_from_the_models(empty_database_url: s
     engine = make_engine(empty_database_url)
     try:
         with engine.connect() as connection:
-            opts = {"compare_type": True, "include_name": outside_the_search_index}  # as env.py
+            opts = {"compare_type": True, "include_name": include_name}  # as env.py
             context = MigrationContext.configure(connection, opts=opts)
             assert compare_metadata(context, Base.metadata) == []
     finally:

@@ -25,12 +25,16 @@ def test_a_flood_of_posts_is_refused_past_the_per_minute_limit(alice: User, bob:
 
 
 def test_reports_past_the_hourly_limit_are_refused(alice: User, bob: User, container: Container) -> None:
-    thread_id = start_thread(bob)["thread"]["id"]
+    first = start_thread(bob)
+    thread_id, first_post = first["thread"]["id"], first["post"]["id"]
     posts = [start_thread(bob, f"Thread {n}")["post"]["id"] for n in range(2)] + [
         reply_to(bob, thread_id, "one more")["id"]
     ]
     for post_id in posts:  # the fixture allows 3 reports an hour
         assert alice.client.post(f"/v1/forum/posts/{post_id}/report", json={"reason": "spam"}).status_code == 201
-    refused = alice.client.post(f"/v1/forum/posts/{thread_id}/report", json={"reason": "spam"})
+    before = forum_rows(container)
+    refused = alice.client.post(f"/v1/forum/posts/{first_post}/report", json={"reason": "spam"})
     assert (refused.status_code, refused.json()["error"]["code"]) == (429, "FORUM_POSTING_LIMITED")
-    assert "Retry-After" in refused.headers
+    assert refused.json()["error"]["message"].startswith("you report too often: at most 3 reports an hour; try again")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 3600
+    assert forum_rows(container) == before

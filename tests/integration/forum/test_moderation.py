@@ -50,12 +50,20 @@ def test_a_reported_post_hidden_by_a_moderator_is_gone_for_users_and_the_step_is
 
 
 def test_a_dismissed_report_leaves_the_post_and_cannot_be_dismissed_twice(
-    alice: User, bob: User, moderator: StaffBrowser, container: Container
+    alice: User, bob: User, carol: User, moderator: StaffBrowser, container: Container
 ) -> None:
+    other = start_thread(alice, "Another thread")["post"]["id"]
     post_id = start_thread(alice)["post"]["id"]
     report_id = bob.client.post(f"/v1/forum/posts/{post_id}/report", json={"reason": "not sure"}).json()["id"]
+    for reporter, reported in ((carol, post_id), (bob, other)):
+        assert reporter.client.post(f"/v1/forum/posts/{reported}/report", json={"reason": "spam"}).status_code == 201
+    queue = moderator.client.get("/v1/staff/forum/reports").json()["reports"]
+    assert [(r["post"]["id"], r["threadTitle"], r["openReportsOfPost"]) for r in queue] == [
+        (other, "Another thread", 1), (post_id, "Hello traders", 2), (post_id, "Hello traders", 2)
+    ]  # fmt: skip
     dismissed = moderator.post(f"/v1/staff/forum/reports/{report_id}/dismiss")
     assert dismissed.json()["status"] == "dismissed" and dismissed.json()["post"]["hidden"] is False
+    assert dismissed.json()["openReportsOfPost"] == 1  # carol's report of the post is open still
     twice = moderator.post(f"/v1/staff/forum/reports/{report_id}/dismiss")
     assert (twice.status_code, twice.json()["error"]["code"]) == (409, "FORUM_REPORT_CLOSED")
     assert [e.target for e in audit(container, "forum.report.dismiss")] == [f"forum_report:{report_id}"]
@@ -93,7 +101,8 @@ def test_a_locked_thread_takes_no_reply_until_unlocked(
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "FORUM_THREAD_LOCKED")
     assert forum_rows(container) == before
     assert [e.after for e in audit(container, "forum.thread.lock")] == [{"locked": True}]
-    moderator.post(f"/v1/staff/forum/threads/{thread_id}/unlock")
+    assert moderator.post(f"/v1/staff/forum/threads/{thread_id}/unlock").json()["locked"] is False
+    assert [e.after for e in audit(container, "forum.thread.lock")] == [{"locked": True}, {"locked": False}]
     reply_to(bob, thread_id, "me too")
 
 

@@ -1,20 +1,11 @@
 /** The forum's moderation API (permission forum.moderate; writes carry the CSRF token) and what a moderator
  *  may do next to a thread. Shapes follow backend/api/routes/staff_forum.py. */
 import type { MessageKey } from "../../i18n";
-import type { Thread } from "../forum/forum-api";
+import type { Post, Thread } from "../forum/forum-api";
 import { staffHttp } from "./staff-api";
 
-export interface ModeratedPost {
-  id: number;
-  threadId: number;
-  author: string;
-  /** The Markdown as typed: text only. */
-  message: string;
-  /** Sanitized by the server (backend/markup.py). */
-  messageHtml: string;
-  hidden: boolean;
-  createdAt: number;
-}
+/** A post as moderators see it: the same shape users read (hidden ones too). */
+export type ModeratedPost = Post;
 
 export interface ForumReport {
   id: number;

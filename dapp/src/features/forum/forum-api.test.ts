@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../lib/api-client";
-import { forumErrorMessage, forumPaths, forumView, messageProblem, reasonProblem, shortAddress, titleProblem } from "./forum-api";
+import { forumErrorMessage, forumPaths, forumView, messageProblem, reasonProblem, titleProblem } from "./forum-api";
 
 describe("forum paths", () => {
   it("name the categories, a category, a thread and the search", () => {
@@ -51,9 +51,5 @@ describe("forum form checks", () => {
     expect(messageProblem("**hi**")).toBeNull();
     expect(reasonProblem("")?.key).toBe("forum.problem.reason");
     expect(reasonProblem("spam")).toBeNull();
-  });
-
-  it("shorten an author's address for lists", () => {
-    expect(shortAddress("0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc")).toBe("0x9965…A4dc");
   });
 });

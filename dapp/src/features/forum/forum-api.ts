@@ -136,8 +136,3 @@ export function reasonProblem(reason: string): Problem {
   const length = reason.trim().length;
   return length < 1 || length > MAX_REASON_CHARS ? { key: "forum.problem.reason", params: { max: MAX_REASON_CHARS } } : null;
 }
-
-/** 0x1234…abcd: an author as the lists show it (the full address is its title). */
-export function shortAddress(address: string): string {
-  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
-}

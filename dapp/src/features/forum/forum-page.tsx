@@ -12,6 +12,7 @@ import { useI18n, type MessageKey } from "../../i18n";
 import { errorText } from "../../lib/errors";
 import { Link, navigate, useLocation } from "../../lib/router";
 import { useAuth } from "../auth";
+import { shortAddress } from "../wallet";
 import {
   forumApi,
   forumErrorMessage,
@@ -22,7 +23,6 @@ import {
   MAX_TITLE_CHARS,
   messageProblem,
   reasonProblem,
-  shortAddress,
   titleProblem,
   type Post,
   type Thread,
@@ -33,6 +33,7 @@ import "./forum.css";
 export default function ForumPage({ rest }: { rest: string | null }) {
   const view = forumView(rest);
   const { t } = useI18n();
+  const location = useLocation();
   return (
     <div className="forum">
       <h1 className="forum__title">
@@ -42,7 +43,7 @@ export default function ForumPage({ rest }: { rest: string | null }) {
       {view.kind === "home" ? <Categories /> : null}
       {view.kind === "category" ? <CategoryThreads slug={view.slug} /> : null}
       {view.kind === "thread" ? <ThreadPage id={view.id} /> : null}
-      {view.kind === "search" ? <SearchResults /> : null}
+      {view.kind === "search" ? <SearchResults q={new URLSearchParams(location.search).get("q")?.trim() ?? ""} /> : null}
       {view.kind === "unknown" ? <StatusMessage kind="empty">{t("forum.notFound")}</StatusMessage> : null}
     </div>
   );
@@ -369,11 +370,10 @@ function ReplyForm({ thread }: { thread: Thread }) {
   );
 }
 
-function SearchResults() {
+/** The posts matching `q` (the page's `?q=`). */
+export function SearchResults({ q }: { q: string }) {
   const { t } = useI18n();
   const describe = useErrorText();
-  const location = useLocation();
-  const q = new URLSearchParams(location.search).get("q")?.trim() ?? "";
   const found = useInfiniteQuery({
     queryKey: ["forum", "search", q],
     queryFn: ({ pageParam }) => forumApi.search(q, pageParam),

@@ -1,4 +1,4 @@
-"""The forum's pure rules: posting limits and when to retry, search words and the FTS5 expression, thread
+"""The forum's pure rules: posting and reporting limits and when to retry, search words and the FTS5 expression, thread
 cursors, and what a title, message, reason and slug may be."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from backend.forum.rules import (
     parse_thread_cursor,
     posting_wait_s,
     refuse_if_limited,
+    refuse_report_if_limited,
     search_terms,
 )
 
@@ -44,6 +45,16 @@ def test_a_refusal_is_typed_and_says_when_to_retry() -> None:
         refuse_if_limited([NOW - 1] * 3, LIMITS, NOW)
     assert refused.value.code is ErrorCode.FORUM_POSTING_LIMITED
     assert refused.value.headers == {"Retry-After": "60"}
+    assert refused.value.message == "you post too fast: at most 3 posts a minute and 5 an hour; try again in 60 s"
+
+
+def test_a_refused_report_names_reports_and_their_hourly_limit() -> None:
+    refuse_report_if_limited([NOW - 1_000], 2, NOW)  # one report of two: allowed
+    with pytest.raises(HdexError) as refused:
+        refuse_report_if_limited([NOW - 1_000_000, NOW - 1_000], 2, NOW)
+    assert refused.value.code is ErrorCode.FORUM_POSTING_LIMITED
+    assert refused.value.message == "you report too often: at most 2 reports an hour; try again in 2600 s"
+    assert refused.value.headers == {"Retry-After": "2600"}
 
 
 def test_search_words_are_lower_case_unique_and_operators_are_not_syntax() -> None:

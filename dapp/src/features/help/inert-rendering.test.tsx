@@ -1,0 +1,41 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { I18nProvider } from "../../i18n";
+import type { Article, ArticleSummary } from "./help-api";
+import HelpCenter from "./help-center";
+
+const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+const ESCAPED = "&lt;script&gt;alert(2)&lt;/script&gt;";
+
+function rendered(rest: string | null, key: readonly unknown[], data: unknown): string {
+  const client = new QueryClient();
+  client.setQueryData(key, data);
+  return renderToStaticMarkup(
+    <QueryClientProvider client={client}>
+      <I18nProvider>
+        <HelpCenter rest={rest} />
+      </I18nProvider>
+    </QueryClientProvider>,
+  );
+}
+
+describe("the help center", () => {
+  it("lists an article's title and excerpt as text, however much markup they hold", () => {
+    // the excerpt is the body's plain text (backend/markup.py `plain`): typed HTML arrives as characters
+    const summary: ArticleSummary = { slug: "fees", title: SCRIPT, excerpt: SCRIPT, updatedAt: 0 };
+    const markup = rendered(null, ["help", "articles", ""], { articles: [summary] });
+    expect(markup).not.toContain("<script");
+    expect(markup).not.toContain("<img");
+    expect(markup.split(ESCAPED).length - 1).toBe(2);
+  });
+
+  it("shows an article's title as text and its body only as the server's sanitized HTML", () => {
+    const article: Article = { slug: "fees", title: SCRIPT, bodyHtml: `<p>${ESCAPED} <strong>now</strong></p>\n`, updatedAt: 0 };
+    const markup = rendered("fees", ["help", "article", "fees"], article);
+    expect(markup).not.toContain("<script");
+    expect(markup).not.toContain("<img");
+    expect(markup.split(ESCAPED).length - 1).toBe(2);
+    expect(markup).toContain("<strong>now</strong>");
+  });
+});
