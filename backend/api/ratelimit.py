@@ -71,6 +71,7 @@ class RateLimiter:
             # accounts and KYC (issue 13): document uploads fill storage; the vendor webhook verifies an HMAC
             "kyc_upload": parse_many(settings.rate_limit_kyc_upload),
             "kyc_webhook": parse_many(settings.rate_limit_kyc_webhook),
+            "stats_events": parse_many(settings.rate_limit_stats_events),  # each kept event is a row (issue 16)
         }
 
     async def hit(

@@ -143,14 +143,15 @@ def _monitor_aml() -> None:
 
 @cache
 def _stats_worker() -> Any:
+    # One per worker process: its lease owner stays the same from one run to the next (as alert delivery's).
     from backend.stats.service import StatsWorker
 
     return StatsWorker(_container())
 
 
 def _stats_rollup() -> None:
-    # Rollups of what happened since the last pass, under the stats lease (one writer across workers)
-    _stats_worker().run_once()
+    # Rollups of what happened since the last run, under the stats lease (one writer across workers)
+    _stats_worker().tick()
 
 
 @cache

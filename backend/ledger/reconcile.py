@@ -92,7 +92,7 @@ def reconcile(session: Session, call: RpcCall, chain_id: int, exchange: str) -> 
         totals.setdefault(token, 0)
     tag = hex(block)
     for token, in_ledger in sorted(totals.items()):
-        on_chain = _held_by_exchange(call, exchange, token, tag)
+        on_chain = held_by_exchange(call, exchange, token, tag)
         report.tokens[token] = (in_ledger, on_chain)
         if in_ledger != on_chain:
             report.differences.append(Difference("token_total", exchange, token, in_ledger, on_chain))
@@ -121,7 +121,9 @@ def _listed_tokens(session: Session, chain_id: int) -> set[str]:
     return {str(e.args["token"]) for e in events}
 
 
-def _held_by_exchange(call: RpcCall, exchange: str, token: str, tag: str) -> int:
+def held_by_exchange(call: RpcCall, exchange: str, token: str, tag: str) -> int:
+    """What the Exchange contract holds of `token` at block `tag`: ETH (the zero address) by eth_getBalance,
+    an ERC-20 by its balanceOf."""
     if int(token, 16) == 0:
         return int(call("eth_getBalance", [exchange, tag]), 16)
     data = "0x" + (_ERC20_BALANCE + abi_encode(["address"], [exchange])).hex()

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from eth_abi.abi import decode as abi_decode
-from eth_abi.abi import encode as abi_encode
-from eth_utils.crypto import keccak
-
 from backend.chain.jsonrpc import JsonRpcClient
-
-_ERC20_BALANCE = keccak(text="balanceOf(address)")[:4]
+from backend.ledger.reconcile import held_by_exchange
 
 
 def exchange_balances(rpc: JsonRpcClient, exchange: str, tokens: list[str]) -> tuple[int, dict[str, int]]:
-    """(block, token -> what `exchange` holds of it): ETH (the zero address) by eth_getBalance, ERC-20s by
-    balanceOf, all at one block."""
+    """(block, token -> what `exchange` holds of it), all at one block (the reconciliation's reading)."""
     block = int(rpc.call("eth_blockNumber", []), 16)
     tag = hex(block)
-    amounts = {}
-    for token in tokens:
-        if int(token, 16) == 0:
-            amounts[token] = int(rpc.call("eth_getBalance", [exchange, tag]), 16)
-            continue
-        data = "0x" + (_ERC20_BALANCE + abi_encode(["address"], [exchange])).hex()
-        result = rpc.call("eth_call", [{"to": token, "data": data}, tag])
-        (value,) = abi_decode(["uint256"], bytes.fromhex(result[2:]))
-        amounts[token] = int(value)
-    return block, amounts
+    return block, {token: held_by_exchange(rpc.call, exchange, token, tag) for token in tokens}

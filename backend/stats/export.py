@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,14 +15,26 @@ from backend.errors import ErrorCode, HdexError
 from backend.stats.days import DayRange
 from backend.stats.queries import TABLES
 
+_FORMULA = re.compile(r"[=+@-]")  # a leading one makes a spreadsheet run the cell as a formula...
+_NEGATIVE = re.compile(r"-[0-9]")  # ...but a negative amount (a net flow) must stay a number
+
+
+def _cell(value: Any) -> Any:
+    """A cell as written: None empty, a would-be formula made text by a leading quote mark (as the dApp's CSV)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and _FORMULA.match(value) and not _NEGATIVE.match(value):
+        return "'" + value
+    return value
+
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     flat = {}
     for key, value in row.items():
         if isinstance(value, list):
-            flat.update({f"{key}_{i}": item for i, item in enumerate(value)})
+            flat.update({f"{key}_{i}": _cell(item) for i, item in enumerate(value)})
         else:
-            flat[key] = "" if value is None else value
+            flat[key] = _cell(value)
     return flat
 
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from backend.stats.days import add_days, week_of
+from backend.statuses import FillStatus
 
 BUY = 0
-FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def market_day(fills: Iterable[FillRow]) -> MarketDayFigures:
     figures = MarketDayFigures()
     wallets: set[str] = set()
     for fill in fills:
-        if fill.status == FAILED:
+        if fill.status == FillStatus.FAILED:
             figures.failed_trades += 1
             continue
         figures.trades += 1

@@ -15,22 +15,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.db.models import Market, StatsMarketDay, StatsTokenDay, StatsUserDay, StatsWallet, StatsWalletDay
+from backend.db.models import StatsMarketDay, StatsTokenDay, StatsUserDay, StatsWallet, StatsWalletDay
 from backend.stats.days import DayRange, add_days, day_bounds, day_of, week_of
 from backend.stats.figures import active_over, cohorts
+from backend.trading.rules.markets import Market
+from backend.trading.rules.tokens import token_directory, token_fields
+from backend.trading.store.markets import load_markets
 
 Row = dict[str, Any]
-PUBLIC_TABLES = ("markets", "volume")
 STAFF_TABLES = ("markets", "volume", "tokens", "users", "fees", "funnel", "cohorts")
 
 
-def _symbols(session: Session) -> dict[str, tuple[str, int]]:
-    """token -> (symbol, decimals), from the markets listing it."""
-    symbols = {}
-    for market in session.scalars(select(Market)):
-        symbols[market.base_token] = (market.base_symbol, market.base_decimals)
-        symbols[market.quote_token] = (market.quote_symbol, market.quote_decimals)
-    return symbols
+def _listed(session: Session) -> dict[str, Market]:
+    """name -> market: every market a rollup row names (markets are never removed)."""
+    return {market.name: market for market in load_markets(session)}
 
 
 def _market_rows(session: Session, days: DayRange) -> list[StatsMarketDay]:
@@ -45,18 +43,18 @@ def _market_rows(session: Session, days: DayRange) -> list[StatsMarketDay]:
 
 def markets(session: Session, days: DayRange) -> list[Row]:
     """Per market per day: trades, distinct traders, volume in base and quote, the taker buy/sell split, fees."""
-    pairs = {m.name: m for m in session.scalars(select(Market))}
+    listed = _listed(session)
     rows = []
     for r in _market_rows(session, days):
-        market = pairs.get(r.market)
+        market = listed[r.market]
         rows.append(
             {
                 "day": r.day,
                 "market": r.market,
-                "base": market.base_symbol if market else "",
-                "quote": market.quote_symbol if market else "",
-                "baseDecimals": market.base_decimals if market else 0,
-                "quoteDecimals": market.quote_decimals if market else 0,
+                "base": market.base_symbol,
+                "quote": market.quote_symbol,
+                "baseDecimals": market.base_decimals,
+                "quoteDecimals": market.quote_decimals,
                 "trades": r.trades,
                 "traders": r.traders,
                 "baseVolume": str(r.base_volume),
@@ -74,20 +72,19 @@ def markets(session: Session, days: DayRange) -> list[Row]:
 
 def volume(session: Session, days: DayRange) -> list[Row]:
     """Per day and quote token: trades and quote volume summed over the markets quoted in it."""
-    pairs = {m.name: m for m in session.scalars(select(Market))}
+    listed = _listed(session)
+    directory = token_directory(listed.values())
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r in _market_rows(session, days):
-        market = pairs.get(r.market)
-        quote = market.quote_token if market else ""
+        quote = listed[r.market].quote_token
         totals[(r.day, quote)][0] += r.trades
         totals[(r.day, quote)][1] += r.quote_volume
-    symbols = _symbols(session)
     return [
         {
             "day": day,
             "quoteToken": quote,
-            "quote": symbols.get(quote, ("", 0))[0],
-            "quoteDecimals": symbols.get(quote, ("", 0))[1],
+            "quote": directory[quote].symbol,
+            "quoteDecimals": directory[quote].decimals,
             "trades": trades,
             "quoteVolume": str(amount),
         }
@@ -97,25 +94,21 @@ def volume(session: Session, days: DayRange) -> list[Row]:
 
 def fees(session: Session, days: DayRange) -> list[Row]:
     """Fee revenue per day, market and fee token (buyers pay in base, sellers in quote), maker and taker."""
-    pairs = {m.name: m for m in session.scalars(select(Market))}
+    listed = _listed(session)
+    directory = token_directory(listed.values())
     rows = []
     for r in _market_rows(session, days):
-        market = pairs.get(r.market)
-        base, quote = (market.base_token, market.quote_token) if market else ("", "")
-        base_symbol, quote_symbol = (market.base_symbol, market.quote_symbol) if market else ("", "")
-        base_decimals, quote_decimals = (market.base_decimals, market.quote_decimals) if market else (0, 0)
-        for token, symbol, decimals, maker_fee, taker_fee in (
-            (base, base_symbol, base_decimals, r.maker_fee_base, r.taker_fee_base),
-            (quote, quote_symbol, quote_decimals, r.maker_fee_quote, r.taker_fee_quote),
+        market = listed[r.market]
+        for token, maker_fee, taker_fee in (
+            (market.base_token, r.maker_fee_base, r.taker_fee_base),
+            (market.quote_token, r.maker_fee_quote, r.taker_fee_quote),
         ):
             if maker_fee or taker_fee:
                 rows.append(
                     {
                         "day": r.day,
                         "market": r.market,
-                        "token": token,
-                        "symbol": symbol,
-                        "decimals": decimals,
+                        **token_fields(directory, token),
                         "makerFee": str(maker_fee),
                         "takerFee": str(taker_fee),
                         "total": str(maker_fee + taker_fee),
@@ -125,8 +118,9 @@ def fees(session: Session, days: DayRange) -> list[Row]:
 
 
 def tokens(session: Session, days: DayRange) -> list[Row]:
-    """Per token per day: deposits and withdrawals (count, amount), net flow, and the chain's value locked."""
-    symbols = _symbols(session)
+    """Per token per day: deposits and withdrawals (count, amount), net flow, and the chain's value locked; a
+    token no market lists has a null symbol and decimals (ETH is always known)."""
+    directory = token_directory(load_markets(session))
     rows = session.scalars(
         select(StatsTokenDay)
         .where(StatsTokenDay.day >= days.first, StatsTokenDay.day <= days.last)
@@ -135,9 +129,7 @@ def tokens(session: Session, days: DayRange) -> list[Row]:
     return [
         {
             "day": r.day,
-            "token": r.token,
-            "symbol": symbols.get(r.token, ("", 0))[0],
-            "decimals": symbols.get(r.token, ("", 0))[1],
+            **token_fields(directory, r.token),
             "deposits": r.deposits,
             "depositAmount": str(r.deposit_amount),
             "withdrawals": r.withdrawals,

@@ -32,7 +32,8 @@ from backend.db.models import (
 )
 from backend.stats import sources
 from backend.stats.days import day_bounds, day_of
-from backend.stats.figures import FAILED, market_day
+from backend.stats.figures import market_day
+from backend.statuses import FillStatus
 
 FILLS, LEDGER, EVENTS, SESSIONS = "stats.fills", "stats.ledger", "stats.events", "stats.sessions"
 READ_LIMIT = 5_000  # new rows of each source per pass: a backlog is worked through pass after pass
@@ -141,7 +142,7 @@ def _notice_failed_fills(session: Session, touched: Touched) -> None:
     """Market days whose failed fills differ from what their row counted: a settlement failed since."""
     failed = session.execute(
         select(Fill.market, Fill.maker, Fill.taker, Fill.created_at_ms).where(
-            Fill.status == FAILED, Fill.id <= _cursor(session, FILLS)
+            Fill.status == FillStatus.FAILED, Fill.id <= _cursor(session, FILLS)
         )
     ).all()
     counts = Counter((market, day_of(at_ms)) for market, _, _, at_ms in failed)
@@ -322,9 +323,6 @@ def _recompute_user_day(session: Session, day: str) -> None:
 
     figures = {
         "new_wallets": first_on(StatsWallet.first_seen_ms),
-        "active_wallets": int(
-            session.scalar(select(func.count()).select_from(StatsWalletDay).where(StatsWalletDay.day == day)) or 0
-        ),
         "connected": first_on(StatsWallet.connected_ms),
         "signed_in": first_on(StatsWallet.signed_in_ms),
         "deposited": first_on(StatsWallet.deposited_ms),

@@ -1,26 +1,27 @@
 """The statistics job of a process (the embedded runtime's thread, or the Celery worker's task), behaviour
 events from the dApp, and a rebuild from scratch.
 
-A pass runs under the `stats` lease, so several workers never roll up at once; the value locked is read from the
-chain in the same pass, and a chain that does not answer only leaves today's reading as it was.
+A run takes or renews the `stats` lease (`LeasedLoop`), so several workers never roll up at once; the value
+locked is read from the chain in the same run, and a chain that does not answer only leaves today's reading as
+it was.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import socket
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError
 
 from backend.bootstrap import Container
 from backend.chain.deployments import NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
-from backend.db.leases import acquire_lease
+from backend.db.leased_loop import LeasedLoop
 from backend.db.models import StatsEvent
 from backend.errors import ErrorCode, HdexError
 from backend.stats import sources
@@ -30,6 +31,8 @@ from backend.stats.rollup import ChainBalances, PassResult, rebuild, run_pass
 from backend.trading.rules.accounts import checksum
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 LEASE = "stats"
 MAX_PASSES = 100  # per run: a backlog larger than this many read limits goes on at the next run
@@ -63,20 +66,30 @@ def record_event(container: Container, event: str, wallet: str, now_ms: int) -> 
 
 
 class StatsWorker:
-    """Runs rollup passes: `run_once` now and then, or `start_thread` for the embedded shape."""
+    """Rollup passes under the `stats` lease (`LeasedLoop`): `start_thread` in the embedded shape, `tick` from the
+    Celery beat task, `run_once` and `rebuild` from the command line."""
 
     def __init__(self, container: Container, *, read_chain: bool = True) -> None:
         self.container = container
         self.read_chain = read_chain
-        self.owner = f"stats:{socket.gethostname()}:{os.getpid()}"  # one writer per process
+        self.leased = self._leased("statistics", self.roll_up)
 
-    def run_once(self, now_ms: int | None = None) -> list[PassResult]:
-        """Passes until caught up (at most MAX_PASSES), each in its own unit of work; [] if another process
-        holds the lease."""
-        now = int(time.time() * 1000) if now_ms is None else now_ms
-        with self.container.uow() as uow:
-            if not self._lease(uow.session, now):
-                return []
+    def _leased(self, job: str, step: Callable[[], T]) -> LeasedLoop[T]:
+        interval = self.container.settings.stats_interval_s
+        return LeasedLoop(
+            job,
+            LEASE,
+            self.container.session_factory,
+            step,
+            ttl_s=max(60.0, interval * 3),
+            interval_s=interval,
+            retry_on=(DBAPIError,),
+        )
+
+    def roll_up(self) -> list[PassResult]:
+        """Passes until caught up (at most MAX_PASSES), each in its own unit of work, whoever holds the lease
+        (the loop calls it only while holding it)."""
+        now = int(time.time() * 1000)
         balances = self._chain_balances()
         results = []
         for _ in range(MAX_PASSES):
@@ -89,21 +102,32 @@ class StatsWorker:
                 break
         return results
 
-    def rebuild(self, now_ms: int | None = None) -> bool:
-        """Every rollup recomputed from the raw rows, in one unit of work; False (nothing done) if another
-        process holds the lease."""
-        now = int(time.time() * 1000) if now_ms is None else now_ms
-        with self.container.uow() as uow:
-            if not self._lease(uow.session, now):
-                return False
+    def tick(self) -> list[PassResult] | None:
+        """`roll_up` if this process holds (or takes) the lease, which it keeps for the next tick to renew; None
+        when another process rolls up."""
+        return self.leased.tick()
+
+    def run_once(self) -> list[PassResult]:
+        """`roll_up` now, then the lease given back at once; [] if another process holds it."""
+        try:
+            return self.leased.tick() or []
+        finally:
+            self.leased.release()
+
+    def rebuild(self) -> bool:
+        """Every rollup recomputed from the raw rows, in one unit of work, then the lease given back; False
+        (nothing done) if another process holds it."""
+        once = self._leased("statistics rebuild", self._rebuild)
+        try:
+            return once.tick() is not None
+        finally:
+            once.release()
+
+    def _rebuild(self) -> bool:
         with self.container.uow() as uow:
             rebuild(uow.session)
             uow.commit()
-        return True
-
-    def _lease(self, session: Session, now_ms: int) -> bool:
-        ttl = max(60.0, self.container.settings.stats_interval_s * 3)
-        return acquire_lease(session, LEASE, self.owner, ttl_s=ttl, now_ms=now_ms)
+        return True  # a tick's None means "not held"
 
     def _chain_balances(self) -> ChainBalances | None:
         if not self.read_chain:
@@ -131,16 +155,6 @@ class StatsWorker:
 
         return guarded
 
-    def run_periodically(self, stop: threading.Event) -> None:
-        """A run every HDEX_STATS_INTERVAL_S until `stop`; a failed run is logged and the next one is on time."""
-        interval = self.container.settings.stats_interval_s
-        while not stop.wait(interval):
-            try:
-                self.run_once()
-            except Exception:
-                log.exception("statistics pass failed; next one in %s s", interval)
-
     def start_thread(self, stop: threading.Event) -> threading.Thread:
-        thread = threading.Thread(target=self.run_periodically, args=(stop,), name="stats", daemon=True)
-        thread.start()
-        return thread
+        """A run every HDEX_STATS_INTERVAL_S on a daemon thread until `stop` is set."""
+        return self.leased.start_thread(stop)

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from backend.db.models import Fill, LedgerEntry, LedgerTransaction, StatsEvent
 from backend.ledger.postings import EXTERNAL
 from backend.stats.days import datetime_ms, day_bounds
-from backend.stats.figures import FAILED, FillRow
+from backend.stats.figures import FillRow
+from backend.statuses import FillStatus
 
 DEPOSIT = "deposit"
 WITHDRAWAL_REASONS = ("withdrawal", "exit_withdrawal")
@@ -140,7 +141,7 @@ def market_fills_on(session: Session, market: str, day: str) -> list[FillRow]:
 
 
 def _of_wallet(wallet: str) -> ColumnElement[bool]:
-    return and_(or_(Fill.maker == wallet, Fill.taker == wallet), Fill.status != FAILED)
+    return and_(or_(Fill.maker == wallet, Fill.taker == wallet), Fill.status != FillStatus.FAILED)
 
 
 def first_trade_ms(session: Session, wallet: str) -> int | None:

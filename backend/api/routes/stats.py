@@ -12,20 +12,17 @@ import asyncio
 import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
-from limits import parse_many
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from backend.api.deps import ContainerDep, client_ip
-from backend.api.ratelimit import RateLimiter
-from backend.api.schemas import ERROR, documented
+from backend.api.deps import ContainerDep, limited
+from backend.api.schemas import ERROR, Address, Amount, documented
 from backend.stats.days import DayRange, day_of, parse_range
 from backend.stats.queries import markets, volume
 from backend.stats.service import record_event
 
 router = APIRouter(prefix="/v1/stats", tags=["statistics"])
 
-Amount = Annotated[str, Field(pattern="^-?[0-9]+$", description="base units, a decimal string")]
 Day = Annotated[str, Field(description="a UTC day, YYYY-MM-DD")]
 From = Annotated[str | None, Query(alias="from", description="first UTC day, YYYY-MM-DD (default: 29 days before to)")]
 To = Annotated[str | None, Query(alias="to", description="last UTC day, YYYY-MM-DD (default: today)")]
@@ -61,7 +58,7 @@ class MarketDays(BaseModel):
 
 class VolumeDayOut(BaseModel):
     day: Day
-    quoteToken: str
+    quoteToken: Address
     quote: str = Field(description="the quote token's symbol")
     quoteDecimals: int
     trades: int
@@ -78,7 +75,7 @@ class EventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     event: Literal["wallet_connected"] = Field(description="the kinds HDEX records")
-    wallet: str = Field(max_length=42, description="the wallet's 0x-address")
+    wallet: Address = Field(description="the wallet's 0x-address (any letter case)")
 
 
 class EventOut(BaseModel):
@@ -118,12 +115,13 @@ async def volume_days(container: ContainerDep, first: From = None, last: To = No
     return {"from": days.first, "to": days.last, "days": await asyncio.to_thread(read)}
 
 
-@router.post("/events", responses={**documented(EventOut, "kept or already kept today"), 422: ERROR, 429: ERROR})
-async def event(body: EventIn, request: Request, container: ContainerDep) -> dict[str, bool]:
+@router.post(
+    "/events",
+    dependencies=[limited("stats_events")],
+    responses={**documented(EventOut, "kept or already kept today"), 422: ERROR, 429: ERROR},
+)
+async def event(body: EventIn, container: ContainerDep) -> dict[str, bool]:
     """A first-party behaviour event from the dApp (`wallet_connected`), for the funnel connected -> signed in ->
     deposited -> traded. Keeps the wallet, the kind and the time only; HDEX_RATE_LIMIT_STATS_EVENTS per IP."""
-    limiter: RateLimiter = request.app.state.limiter
-    limits = parse_many(container.settings.rate_limit_stats_events)
-    await limiter.hit("stats_events", client_ip(request), limits, headers_wanted=False)
     recorded = await asyncio.to_thread(record_event, container, body.event, body.wallet, _now_ms())
     return {"recorded": recorded}

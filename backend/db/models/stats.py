@@ -75,13 +75,13 @@ class StatsWalletDay(Base):
 
 
 class StatsUserDay(Base):
-    """Wallets on one day: new ones (first seen), active ones, and those reaching each funnel step first."""
+    """Wallets on one day: new ones (first seen) and those reaching each funnel step first (the active ones are
+    counted from `stats_wallet_days`, over the window each figure wants)."""
 
     __tablename__ = "stats_user_days"
 
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     new_wallets: Mapped[int] = mapped_column(Integer)
-    active_wallets: Mapped[int] = mapped_column(Integer)
     connected: Mapped[int] = mapped_column(Integer)
     signed_in: Mapped[int] = mapped_column(Integer)
     deposited: Mapped[int] = mapped_column(Integer)

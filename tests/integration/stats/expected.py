@@ -113,14 +113,12 @@ def recompute(session: Session) -> dict[str, Any]:
 
     steps = ("connected", "signed_in", "deposited", "traded")
     wallet_rows = sorted((w, min(t.values()), *(t.get(s) for s in steps)) for w, t in first.items())
-    users: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
+    users: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
     for t in first.values():
         users[day(min(t.values()))][0] += 1
         for i, s in enumerate(steps):
             if s in t:
-                users[day(t[s])][2 + i] += 1
-    for _, d in active:
-        users[d][1] += 1
+                users[day(t[s])][1 + i] += 1
     return {
         "stats_market_days": market_rows,
         "stats_token_days": token_rows,

@@ -1,6 +1,7 @@
 """The rollups after a scenario with trades on two markets, deposits, withdrawals, a reversed deposit, a failed
 settlement and behaviour events: they equal a recomputation from the raw rows, a second pass changes nothing,
-and a rebuild from scratch gives what the incremental passes gave (SQLite and PostgreSQL)."""
+a rebuild from scratch gives what the incremental passes gave, and a settlement failing after its fill was
+rolled up takes it out of the figures (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from backend.db.models import StatsMarketDay, StatsTokenDay
 from backend.stats.days import day_of
 from backend.stats.service import LEASE, StatsWorker
 
-from ..api.exchange_fixtures import Exchange
-from .conftest import SECOND, first_half, second_half
+from ..api.exchange_fixtures import PRICE, QTY, Exchange
+from .conftest import SECOND, fail_last_unsettled, first_half, second_half, trade
 from .expected import recompute, rollups
 
 
@@ -57,6 +58,24 @@ def test_a_second_pass_changes_nothing_and_a_rebuild_gives_the_incremental_figur
         rebuilt = rollups(uow.session)
     assert rebuilt == incremental
     assert all(incremental.values())  # every table has rows: the comparison compares something
+
+
+def test_a_fill_whose_settlement_fails_after_a_pass_rolled_it_up_drops_out_of_the_figures(exchange: Exchange) -> None:
+    trade(exchange, 5, 6)
+    trade(exchange, 6, 7, taker_buys=False)
+    run(exchange)
+    today = day_of(time.time_ns() // 1_000_000)
+    with exchange.container.uow() as uow:
+        before = uow.session.get(StatsMarketDay, ("WETH-USDC", today))
+        assert before is not None and (before.trades, before.failed_trades, before.base_volume) == (2, 0, 2 * QTY)
+    fail_last_unsettled(exchange)  # the relayer gives up on a fill the pass already counted
+    run(exchange)
+    with exchange.container.uow() as uow:
+        after = uow.session.get(StatsMarketDay, ("WETH-USDC", today))
+        stored, wanted = rollups(uow.session), recompute(uow.session)
+    assert after is not None and (after.trades, after.failed_trades, after.base_volume) == (1, 1, QTY)
+    assert after.quote_volume == QTY * PRICE // 10**18 and after.traders == 2
+    assert stored == wanted
 
 
 def test_while_another_process_holds_the_stats_lease_a_pass_and_a_rebuild_do_nothing(exchange: Exchange) -> None:

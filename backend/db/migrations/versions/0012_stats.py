@@ -70,7 +70,6 @@ def upgrade() -> None:
         "stats_user_days",
         sa.Column("day", sa.String(length=10), nullable=False),
         sa.Column("new_wallets", sa.Integer(), nullable=False),
-        sa.Column("active_wallets", sa.Integer(), nullable=False),
         sa.Column("connected", sa.Integer(), nullable=False),
         sa.Column("signed_in", sa.Integer(), nullable=False),
         sa.Column("deposited", sa.Integer(), nullable=False),

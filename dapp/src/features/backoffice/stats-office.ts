@@ -44,8 +44,9 @@ export interface FeeRow {
 export interface TokenDay {
   day: string;
   token: string;
-  symbol: string;
-  decimals: number;
+  /** null for a token no market lists (deposited anyway): its amounts are shown in base units. */
+  symbol: string | null;
+  decimals: number | null;
   deposits: number;
   depositAmount: string;
   withdrawals: number;

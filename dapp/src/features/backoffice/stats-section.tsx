@@ -85,11 +85,11 @@ export function StatsSection(_props: { member: StaffMember }) {
   ];
   const tokenColumns: Column<TokenDay>[] = [
     { id: "day", header: t("stats.day"), cell: (r) => r.day },
-    { id: "token", header: t("stats.office.token"), cell: (r) => r.symbol || r.token },
-    { id: "deposits", header: t("stats.office.deposits"), cell: (r) => `${r.deposits} · ${formatUnits(r.depositAmount, r.decimals, { maxFractionDigits: 4 })}`, align: "end" },
-    { id: "withdrawals", header: t("stats.office.withdrawals"), cell: (r) => `${r.withdrawals} · ${formatUnits(r.withdrawalAmount, r.decimals, { maxFractionDigits: 4 })}`, align: "end" },
-    { id: "net", header: t("stats.office.netFlow"), cell: (r) => formatUnits(r.netFlow, r.decimals, { maxFractionDigits: 4, signed: true }), align: "end" },
-    { id: "locked", header: t("stats.office.valueLocked"), cell: (r) => (r.valueLocked === null ? "—" : formatUnits(r.valueLocked, r.decimals, { maxFractionDigits: 4 })), align: "end" },
+    { id: "token", header: t("stats.office.token"), cell: (r) => r.symbol ?? r.token },
+    { id: "deposits", header: t("stats.office.deposits"), cell: (r) => `${r.deposits} · ${formatUnits(r.depositAmount, r.decimals ?? 0, { maxFractionDigits: 4 })}`, align: "end" },
+    { id: "withdrawals", header: t("stats.office.withdrawals"), cell: (r) => `${r.withdrawals} · ${formatUnits(r.withdrawalAmount, r.decimals ?? 0, { maxFractionDigits: 4 })}`, align: "end" },
+    { id: "net", header: t("stats.office.netFlow"), cell: (r) => formatUnits(r.netFlow, r.decimals ?? 0, { maxFractionDigits: 4, signed: true }), align: "end" },
+    { id: "locked", header: t("stats.office.valueLocked"), cell: (r) => (r.valueLocked === null ? "—" : formatUnits(r.valueLocked, r.decimals ?? 0, { maxFractionDigits: 4 })), align: "end" },
   ];
 
   return (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dayTime } from "../../components/ui";
-import { newestFirst, rangeOf, sumUnits, totalsByQuote, tradesPerDay, volumeSeries, type MarketDay, type VolumeDay } from "./stats-data";
+import { newestFirst, rangeOf, totalsByQuote, tradesPerDay, volumeSeries, type MarketDay, type VolumeDay } from "./stats-data";
 
 function row(day: string, market: string, trades: number, quoteVolume: string): MarketDay {
   return {
@@ -39,7 +39,6 @@ describe("the public statistics' shaping", () => {
 
   it("totals amounts exactly, beyond what a float can hold", () => {
     const big = "123456789012345678901234567890";
-    expect(sumUnits([big, "1"])).toBe(123456789012345678901234567891n);
     const days: VolumeDay[] = [
       { day: "2026-12-01", quoteToken: "0xU", quote: "USDC", quoteDecimals: 6, trades: 2, quoteVolume: big },
       { day: "2026-12-02", quoteToken: "0xU", quote: "USDC", quoteDecimals: 6, trades: 1, quoteVolume: "9" },

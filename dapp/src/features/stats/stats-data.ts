@@ -71,11 +71,6 @@ export function tradesPerDay(rows: readonly MarketDay[]): Point[] {
   return byTime([...totals.entries()].map(([day, value]) => ({ time: dayTime(day), value })));
 }
 
-/** Sum of decimal-string amounts, exactly (bigint). */
-export function sumUnits(values: readonly string[]): bigint {
-  return values.reduce((total, value) => total + BigInt(value), 0n);
-}
-
 /** The period's totals per quote token: volume (base units, exact) and trades. */
 export function totalsByQuote(rows: readonly VolumeDay[]): { quote: string; decimals: number; volume: bigint; trades: number }[] {
   const totals = new Map<string, { quote: string; decimals: number; volume: bigint; trades: number }>();

@@ -65,4 +65,10 @@ def test_csv_has_a_header_flattens_lists_and_parses_back() -> None:
         {"week": "2026-12-07", "size": "1", "retained_0": "1", "retained_1": ""},
     ]
     assert to_csv([], ["day", "trades"]) == "day,trades\r\n"
-    assert to_csv([{"a": None, "b": "=1+1"}]) == "a,b\r\n,=1+1\r\n"
+    assert to_csv([{"a": None, "b": "=1+1"}]) == "a,b\r\n,'=1+1\r\n"
+
+
+def test_csv_makes_would_be_formulas_text_and_leaves_negative_amounts_numbers() -> None:
+    cells = {"a": "+1", "b": "-A1", "c": "@SUM(A1)", "d": "-5", "e": "5", "f": "", "g": -7, "h": ["=x", "-2"]}
+    assert list(csv.reader(io.StringIO(to_csv([cells]))))[1] == ["'+1", "'-A1", "'@SUM(A1)", "-5", "5", "", "-7",
+                                                                 "'=x", "-2"]  # fmt: skip
