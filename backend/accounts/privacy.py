@@ -40,7 +40,7 @@ from backend.db.models import (
 )
 from backend.db.types import Amount
 from backend.storage import DocumentMissing, DocumentStore
-from backend.support.tickets import messages_of
+from backend.support.tickets import public_messages
 
 DAY_MS = 86_400_000
 RETENTION_ACTOR = "system:retention"
@@ -108,19 +108,17 @@ def export(
 
 def _tickets(session: Session, lowered: str) -> list[dict[str, Any]]:
     """The wallet's tickets with what it was shown of them: its messages and staff's public replies."""
-    tickets = session.scalars(
-        select(SupportTicket).where(func.lower(SupportTicket.address) == lowered).order_by(SupportTicket.id)
+    tickets = list(
+        session.scalars(
+            select(SupportTicket).where(func.lower(SupportTicket.address) == lowered).order_by(SupportTicket.id)
+        )
     )
-    return [
-        {
-            **_columns(ticket),
-            "messages": [
-                {"kind": message.kind, "body": message.body, "createdAtMs": message.created_at_ms}
-                for message in messages_of(session, ticket.id, with_notes=False)
-            ],
-        }
-        for ticket in tickets
-    ]
+    conversations: dict[int, list[dict[str, Any]]] = {ticket.id: [] for ticket in tickets}
+    for message in public_messages(session, conversations):
+        conversations[message.ticket_id].append(
+            {"kind": message.kind, "body": message.body, "createdAtMs": message.created_at_ms}
+        )
+    return [{**_columns(ticket), "messages": conversations[ticket.id]} for ticket in tickets]
 
 
 def request_deletion(session: Session, address: str, retention_days: int, *, now_ms: int) -> DeletionReceipt:

@@ -20,6 +20,7 @@ from backend.staff.credentials import csrf_matches
 from backend.staff.roles import Permission
 from backend.staff.signin import StaffSessionView, StaffSignIn
 from backend.storage import DocumentStore, document_store_for
+from backend.support.desk import SupportDesk
 
 SESSION_COOKIE = "hdex_session"
 STAFF_COOKIE = "hdex_staff"  # apart from the wallet session: another door, other timeouts
@@ -149,7 +150,8 @@ def requires(permission: Permission) -> Any:
     return Depends(check)
 
 
-# accounts and KYC (issue 13): one document store per container (an S3 client keeps its connection pool)
+# accounts and KYC (issue 13), support attachments (issue 16): one document store per container (an S3
+# client keeps its connection pool)
 def _document_store(container: Container) -> DocumentStore:
     return document_store_for(container.settings)
 
@@ -162,5 +164,10 @@ def get_kyc_review(container: ContainerDep) -> KycReview:
     return KycReview(container, store=container.shared(_document_store))
 
 
+def get_desk(container: ContainerDep) -> SupportDesk:
+    return SupportDesk(container, store=container.shared(_document_store))
+
+
 AccountsDep = Annotated[Accounts, Depends(get_accounts)]
 KycReviewDep = Annotated[KycReview, Depends(get_kyc_review)]
+SupportDeskDep = Annotated[SupportDesk, Depends(get_desk)]

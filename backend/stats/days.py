@@ -58,10 +58,9 @@ class DayRange:
     last: str
 
     def days(self) -> Iterator[str]:
-        day = self.first
-        while day <= self.last:
-            yield day
-            day = add_days(day, 1)
+        # counted, not stepped past `last`: the day after 9999-12-31 does not exist
+        for offset in range(self.length):
+            yield add_days(self.first, offset)
 
     @property
     def length(self) -> int:
@@ -78,15 +77,20 @@ def _parse_day(value: str, field: str) -> str:
     return value
 
 
-def parse_range(first: str | None, last: str | None, today: str) -> DayRange:
-    """The range `from`..`to` of a request: both ISO dates, `from` <= `to`, at most MAX_RANGE_DAYS days;
-    `to` defaults to today and `from` to DEFAULT_RANGE_DAYS days before `to`. STATS_RANGE_INVALID otherwise."""
+def parse_range(first: str | None, last: str | None, today: str, max_days: int = MAX_RANGE_DAYS) -> DayRange:
+    """The range `from`..`to` of a request: both ISO dates, `from` <= `to`, at most `max_days` days; `to`
+    defaults to today and `from` to DEFAULT_RANGE_DAYS days before `to`. STATS_RANGE_INVALID otherwise."""
     last_day = today if last is None else _parse_day(last, "to")
-    first_day = add_days(last_day, 1 - DEFAULT_RANGE_DAYS) if first is None else _parse_day(first, "from")
+    if first is not None:
+        first_day = _parse_day(first, "from")
+    elif last_day < add_days(date.min.isoformat(), DEFAULT_RANGE_DAYS - 1):
+        raise HdexError(ErrorCode.STATS_RANGE_INVALID, f"to ({last_day}) leaves no room for the default from", "to")
+    else:
+        first_day = add_days(last_day, 1 - DEFAULT_RANGE_DAYS)
     if first_day > last_day:
         raise HdexError(ErrorCode.STATS_RANGE_INVALID, f"from ({first_day}) is after to ({last_day})", "from")
     result = DayRange(first_day, last_day)
-    if result.length > MAX_RANGE_DAYS:
-        message = f"a range spans at most {MAX_RANGE_DAYS} days, this one {result.length}"
+    if result.length > max_days:
+        message = f"a range spans at most {max_days} days, this one {result.length}"
         raise HdexError(ErrorCode.STATS_RANGE_INVALID, message, "from")
     return result

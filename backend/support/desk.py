@@ -13,11 +13,12 @@ import datetime as dt
 import logging
 import secrets
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from backend.accounts.uploads import check_file
 from backend.audit_log import record_action
 from backend.bootstrap import Container
 from backend.db.models import AccountProfile, SupportAttachment
@@ -25,7 +26,6 @@ from backend.errors import ErrorCode, HdexError
 from backend.mail import Mail, Mailer, mailer_for
 from backend.storage import DocumentMissing, DocumentStore, document_store_for
 from backend.support import rules, saved_replies, tickets
-from backend.support.attachments import check_attachment
 from backend.support.saved_replies import SavedReplyView
 from backend.support.tickets import MessageView, TicketView
 
@@ -77,9 +77,8 @@ class SupportDesk:
     ) -> TicketDetail:
         """A new ticket with its first message and optional attachment (checked before anything is stored;
         a refusal stores nothing). TICKET_LIMIT_REACHED past HDEX_SUPPORT_TICKET_LIMIT per window."""
-        checked = (
-            None if attachment is None else check_attachment(attachment, self._settings.support_max_attachment_bytes)
-        )
+        max_bytes = self._settings.support_max_attachment_bytes
+        checked = None if attachment is None else check_file(attachment, max_bytes, "attachment", "an attachment")
         now = self._clock()
         key = None
         try:
@@ -152,15 +151,19 @@ class SupportDesk:
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
 
     def assign(
-        self, ticket_id: int, assignee: str | None, assignable_roles: Collection[str], actor: str, ip: str | None
+        self,
+        ticket_id: int,
+        assignee: str | None,
+        check_assignee: Callable[[Session, str | None], str | None],
+        actor: str,
+        ip: str | None,
     ) -> TicketDetail:
-        """Give the ticket to a member of staff (or nobody); audit-logged."""
+        """Give the ticket to a member of staff `check_assignee` lets have it (or nobody); audit-logged."""
         with self._container.uow() as uow:
             ticket = tickets.ticket_of(uow.session, ticket_id)
             tickets.assign(
-                uow.session, ticket, assignee, assignable_roles=assignable_roles, actor=actor, ip=ip,
-                now_ms=self._clock(),
-            )  # fmt: skip
+                uow.session, ticket, assignee, check_assignee=check_assignee, actor=actor, ip=ip, now_ms=self._clock()
+            )
             uow.commit()
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
 
@@ -234,7 +237,8 @@ class SupportDesk:
             uow.commit()
 
     def stats(self, first: dt.date, last: dt.date) -> list[rules.DayFigures]:
-        """The desk's figures per UTC day from `first` to `last` inclusive (see `rules.daily_figures`)."""
+        """The desk's figures per UTC day from `first` to `last` inclusive, a range the door checked (see
+        `rules.daily_figures`)."""
         start, end = rules.day_range_ms(first, last)
         with self._container.uow() as uow:
             times = tickets.ticket_times_between(uow.session, start, end)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -49,8 +49,7 @@ def create_saved_reply(
 ) -> SavedReplyView:
     """A new saved reply (SAVED_REPLY_TITLE_TAKEN if its title is another's)."""
     title, body = check_title(title), check_body(body, "body")
-    count = len(list(session.scalars(select(SavedReply.id))))
-    if count >= MAX_SAVED_REPLIES:
+    if session.scalars(select(func.count()).select_from(SavedReply)).one() >= MAX_SAVED_REPLIES:
         raise HdexError(ErrorCode.INVALID_FIELD, f"keep at most {MAX_SAVED_REPLIES} saved replies", "title")
     _refuse_taken(session, title, None)
     row = SavedReply(title=title, body=body, updated_by=actor, updated_at_ms=now_ms)

@@ -10,14 +10,14 @@ ticket is TICKET_NOT_FOUND, exactly as a ticket that does not exist.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
-from backend.db.models import StaffAccount, SupportAttachment, SupportMessage, SupportTicket
+from backend.db.models import SupportAttachment, SupportMessage, SupportTicket
 from backend.errors import ErrorCode, HdexError
 from backend.markup import render
 from backend.support import rules
@@ -207,22 +207,16 @@ def assign(
     ticket: SupportTicket,
     assignee: str | None,
     *,
-    assignable_roles: Collection[str],
+    check_assignee: Callable[[Session, str | None], str | None],
     actor: str,
     ip: str | None,
     now_ms: int,
 ) -> None:
-    """Give the ticket to `assignee` (a staff e-mail; None: nobody): an active member of staff whose role is
-    one of `assignable_roles` (the caller knows the permission table), else INVALID_FIELD on "assignee"."""
+    """Give the ticket to `assignee` (a staff e-mail; None: nobody) if `check_assignee` lets them have it (the
+    caller knows who holds support.manage: backend.staff.assignees), which answers the e-mail as stored."""
     if ticket.status == rules.CLOSED:
         raise HdexError(ErrorCode.TICKET_CLOSED, f"ticket {ticket.id} is closed: reopen it to assign it")
-    email = None if assignee is None else assignee.strip().lower()
-    if email is not None:
-        member = session.scalar(select(StaffAccount).where(StaffAccount.email == email))
-        if member is None or member.disabled or member.role not in assignable_roles:
-            raise HdexError(
-                ErrorCode.INVALID_FIELD, "the assignee is an active member of staff who may answer tickets", "assignee"
-            )
+    email = check_assignee(session, assignee)
     if email != ticket.assignee:
         before = ticket.assignee
         ticket.assignee, ticket.updated_at_ms = email, now_ms
@@ -275,12 +269,24 @@ def list_tickets(
     return [ticket_view(ticket) for ticket in session.scalars(query)]
 
 
-def messages_of(session: Session, ticket_id: int, *, with_notes: bool) -> list[MessageView]:
-    """The ticket's messages oldest first, with their attachments; internal notes only if `with_notes`."""
-    query = select(SupportMessage).where(SupportMessage.ticket_id == ticket_id).order_by(SupportMessage.id)
+def _messages(session: Session, ticket_ids: Collection[int], *, with_notes: bool) -> list[SupportMessage]:
+    """The tickets' messages oldest first; internal notes only if `with_notes` (the one place that leaves
+    them out of what a wallet sees)."""
+    query = select(SupportMessage).where(SupportMessage.ticket_id.in_(ticket_ids)).order_by(SupportMessage.id)
     if not with_notes:
         query = query.where(SupportMessage.kind != NOTE)
-    messages = list(session.scalars(query))
+    return list(session.scalars(query))
+
+
+def public_messages(session: Session, ticket_ids: Collection[int]) -> list[SupportMessage]:
+    """The messages of the tickets their wallet sees (its own and staff's public replies), oldest first, as
+    stored: neither rendered nor with their attachments."""
+    return _messages(session, ticket_ids, with_notes=False) if ticket_ids else []
+
+
+def messages_of(session: Session, ticket_id: int, *, with_notes: bool) -> list[MessageView]:
+    """The ticket's messages oldest first, with their attachments; internal notes only if `with_notes`."""
+    messages = _messages(session, [ticket_id], with_notes=with_notes)
     files: dict[int, list[AttachmentView]] = {message.id: [] for message in messages}
     if messages:
         rows = session.scalars(

@@ -43,7 +43,8 @@ from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff import AuditEntryOut
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.bootstrap import Container
-from backend.staff.roles import PERMISSIONS, Permission
+from backend.staff.assignees import assignee_check
+from backend.staff.roles import Permission
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
@@ -55,7 +56,6 @@ CaseId = Annotated[int, Path(alias="caseId", ge=1, le=2**31 - 1)]
 AlertStatus = Literal["open", "acknowledged", "closed"]
 CaseStatus = Literal["open", "investigating", "escalated", "closed"]
 Severity = Literal["info", "warning", "critical"]
-ASSIGNABLE_ROLES = frozenset(role.value for role, held in PERMISSIONS.items() if Permission.CASES_MANAGE in held)
 KEEPALIVE_S = 15.0
 STREAM_MAX_S = 3_600.0  # reconnecting now and then re-checks the session and the role
 STREAM_LOOKBACK = 50  # ids re-read behind the cursor: transactions may commit out of id order
@@ -332,8 +332,8 @@ async def assign(case_id: CaseId, body: Assign, staff: CASES_MANAGE, container: 
     def write() -> CaseView:
         with container.uow() as uow:
             case = assign_case(
-                uow.session, case_id, body.assignee, assignable_roles=ASSIGNABLE_ROLES, actor=actor.name,
-                ip=actor.ip, now_ms=_now_ms(),
+                uow.session, case_id, body.assignee, check_assignee=assignee_check(Permission.CASES_MANAGE),
+                actor=actor.name, ip=actor.ip, now_ms=_now_ms(),
             )  # fmt: skip
             uow.commit()
             return case

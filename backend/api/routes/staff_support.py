@@ -14,23 +14,17 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from backend.api.deps import ContainerDep, StaffAccountsDep, StaffPrincipal, requires
+from backend.api.deps import ContainerDep, StaffPrincipal, SupportDeskDep, requires
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
-from backend.api.routes.support import (
-    AttachmentOut,
-    Category,
-    Status,
-    SupportDeskDep,
-    TicketOut,
-    attachments_json,
-    ticket_json,
-)
+from backend.api.routes.support import AttachmentOut, TicketOut, attachments_json, ticket_json
 from backend.api.schemas import ERROR, Address, EpochMs, documented
 from backend.errors import ErrorCode, HdexError
-from backend.staff.roles import PERMISSIONS, Permission
+from backend.staff.assignees import assignee_check, holders_of
+from backend.staff.roles import Permission
+from backend.stats.days import parse_range
 from backend.support.desk import TicketDetail
-from backend.support.rules import MAX_STATS_DAYS, DayFigures
+from backend.support.rules import MAX_STATS_DAYS, Category, DayFigures, Status
 from backend.support.saved_replies import MAX_TITLE_CHARS, SavedReplyView
 from backend.support.tickets import MAX_BODY_CHARS, MessageView, TicketView
 
@@ -41,9 +35,6 @@ SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
 AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=2**31 - 1)]
 SavedReplyId = Annotated[int, Path(alias="savedReplyId", ge=1, le=2**31 - 1)]
-ASSIGNABLE_ROLES = frozenset(role.value for role, held in PERMISSIONS.items() if Permission.SUPPORT_MANAGE in held)
-DEFAULT_STATS_DAYS = 30
-EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(9999, 12, 1)
 
 
 class StaffTicketOut(TicketOut):
@@ -207,7 +198,8 @@ async def ticket(ticket_id: TicketId, staff: SUPPORT_MANAGE, desk: SupportDeskDe
 async def assign(ticket_id: TicketId, body: AssignIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
     """Gives the ticket to a member of staff who may answer tickets, or to nobody (audit-logged)."""
     actor = staff.actor
-    detail = await asyncio.to_thread(desk.assign, ticket_id, body.assignee, ASSIGNABLE_ROLES, actor.name, actor.ip)
+    check = assignee_check(Permission.SUPPORT_MANAGE)
+    detail = await asyncio.to_thread(desk.assign, ticket_id, body.assignee, check, actor.name, actor.ip)
     return _detail_json(detail)
 
 
@@ -253,10 +245,14 @@ async def open_attachment(attachment_id: AttachmentId, staff: SUPPORT_MANAGE, de
 @router.get("/assignees", response_model=None, responses={
     **documented(Assignees, "who may be given a ticket"), **SIGNED_IN,
 })  # fmt: skip
-async def assignees(staff: SUPPORT_MANAGE, accounts: StaffAccountsDep) -> Any:
+async def assignees(staff: SUPPORT_MANAGE, container: ContainerDep) -> Any:
     """The e-mails of active staff whose role may answer tickets, for the assign picker."""
-    members = await asyncio.to_thread(accounts.list)
-    return {"assignees": [m.email for m in members if not m.disabled and m.role.value in ASSIGNABLE_ROLES]}
+
+    def read() -> list[str]:
+        with container.uow() as uow:
+            return holders_of(uow.session, Permission.SUPPORT_MANAGE)
+
+    return {"assignees": await asyncio.to_thread(read)}
 
 
 @router.get("/saved-replies", response_model=None, responses={
@@ -314,14 +310,13 @@ async def stats(
     """The desk's figures per day from `from` to `to` inclusive (at most 366 days): tickets opened and
     resolved, and the median times to first response and to resolution of the tickets answered / resolved
     that day (permission support.manage)."""
-    for name, day in (("from", first), ("to", last)):
-        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
-            raise HdexError(ErrorCode.INVALID_FIELD, f"a day from {EARLIEST_DAY} to {LATEST_DAY}", name)
-    last = last or dt.datetime.now(dt.UTC).date()
-    first = first or last - dt.timedelta(days=DEFAULT_STATS_DAYS - 1)
-    if last < first:
-        raise HdexError(ErrorCode.INVALID_FIELD, "to is on or after from", "to")
-    if (last - first).days >= MAX_STATS_DAYS:
-        raise HdexError(ErrorCode.INVALID_FIELD, f"a range is at most {MAX_STATS_DAYS} days", "to")
-    days = await asyncio.to_thread(desk.stats, first, last)
-    return {"days": [_day_json(day) for day in days]}
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    try:
+        days = parse_range(
+            None if first is None else first.isoformat(), None if last is None else last.isoformat(), today,
+            MAX_STATS_DAYS,
+        )  # fmt: skip
+    except HdexError as refused:  # this route answered INVALID_FIELD before it shared the statistics' check
+        raise HdexError(ErrorCode.INVALID_FIELD, refused.message, refused.field) from None
+    figures = await asyncio.to_thread(desk.stats, dt.date.fromisoformat(days.first), dt.date.fromisoformat(days.last))
+    return {"days": [_day_json(day) for day in figures]}

@@ -13,16 +13,16 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
+from fastapi import APIRouter, File, Form, Path, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from backend.api.deps import ContainerDep, CurrentWallet
+from backend.accounts.uploads import ContentType
+from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, EpochMs, documented
-from backend.bootstrap import Container
 from backend.settings import Settings
-from backend.storage import DocumentStore, document_store_for
-from backend.support.desk import SupportDesk, TicketDetail
+from backend.support.desk import TicketDetail
+from backend.support.rules import Category, Status
 from backend.support.tickets import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, USER, MessageView, TicketView
 
 router = APIRouter(prefix="/v1/support", tags=["support"])
@@ -30,20 +30,6 @@ TICKETS_PATH = "/v1/support/tickets"
 MULTIPART_OVERHEAD = 128 * 1024  # the subject, the message (UTF-8: up to 4 bytes a character) and the framing
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
-Category = Literal["account", "deposit", "withdrawal", "trading", "kyc", "other"]
-Status = Literal["open", "waiting_for_user", "resolved", "closed"]
-ContentType = Literal["application/pdf", "image/png", "image/jpeg"]
-
-
-def _document_store(container: Container) -> DocumentStore:
-    return document_store_for(container.settings)
-
-
-def get_desk(container: ContainerDep) -> SupportDesk:
-    return SupportDesk(container, store=container.shared(_document_store))
-
-
-SupportDeskDep = Annotated[SupportDesk, Depends(get_desk)]
 
 
 def tickets_max_body(settings: Settings) -> int:

@@ -16,8 +16,8 @@ from backend.db.models.base import Base
 class SupportTicket(Base):
     """A wallet's request for help: open -> waiting_for_user -> resolved -> closed (backend.support.rules).
 
-    `first_response_at_ms` is the first public staff reply; `resolved_at_ms` the time it was last resolved
-    or closed (cleared when it reopens), so the time to resolution is that of the final resolution.
+    `first_response_at_ms` is the first public staff reply; `resolved_at_ms` the time it was first resolved
+    or closed (resolved, then closed keeps it; cleared when it reopens).
     """
 
     __tablename__ = "support_tickets"

@@ -90,6 +90,25 @@ def test_a_ticket_goes_from_open_to_closed_and_the_user_never_sees_an_internal_n
     ]  # fmt: skip
 
 
+def test_a_public_reply_is_mailed_only_once_the_address_is_verified(
+    user: TestClient, staff_as: StaffAs, inbox: tuple[Inbox, int]
+) -> None:
+    box = inbox[0]
+    assert user.put("/v1/account/profile", json={"email": "ada@example.com"}).status_code == 200
+    box.wait_for(1)  # the verification link, never followed
+    unverified = len(box.mails)
+    ticket_id = open_ticket(user).json()["ticket"]["id"]
+    desk = staff_as(Role.SUPPORT)
+    path = f"/v1/staff/support/tickets/{ticket_id}/messages"
+    assert desk.post(path, {"body": "We are looking into it."}).status_code == 201
+    assert len(box.mails) == unverified  # the mail goes out before the reply returns: none went
+
+    verify_email(user, box, "ada@example.com")
+    verified = len(box.mails)
+    assert desk.post(path, {"body": "Found it."}).status_code == 201
+    assert "Found it." in _text(box.wait_for(verified + 1))
+
+
 def test_refused_moves_are_typed_and_change_nothing(user: TestClient, staff_as: StaffAs, container: Container) -> None:
     ticket_id = open_ticket(user).json()["ticket"]["id"]
     desk = staff_as(Role.SUPPORT)

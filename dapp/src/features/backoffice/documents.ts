@@ -1,5 +1,5 @@
 /**
- * How a KYC document is shown. Only the three types the server accepts are displayed as themselves;
+ * How a file staff open (a KYC document, a ticket's attachment) is shown. Only the three types the server accepts are displayed as themselves;
  * anything else (or a type the server did not send) becomes an opaque download, so a blob: URL of this
  * origin can never be rendered as a page or an SVG with scripts.
  */
@@ -22,9 +22,9 @@ export function safeBlobType(contentType: string): string {
 
 const EXTENSIONS: Record<DocumentView, string> = { image: "", pdf: ".pdf", file: ".bin" };
 
-/** A download name for a document: kind, submission and the type's extension. */
-export function documentFileName(kind: string, submissionId: string | number, contentType: string): string {
+/** A download name: the stem (only letters, digits, "_" and "-" kept) and the type's extension. */
+export function documentFileName(stem: string, contentType: string): string {
   const view = documentView(contentType);
   const extension = view === "image" ? (contentType.toLowerCase() === "image/png" ? ".png" : ".jpg") : EXTENSIONS[view];
-  return `${kind}-${String(submissionId).replace(/[^A-Za-z0-9_-]/g, "")}${extension}`;
+  return `${stem.replace(/[^A-Za-z0-9_-]/g, "")}${extension}`;
 }

@@ -55,9 +55,9 @@ describe("a KYC document's display", () => {
   });
 
   it("names downloads from the kind, the submission and the type, never from the user's file name", () => {
-    expect(documentFileName("identity", 42, "image/png")).toBe("identity-42.png");
-    expect(documentFileName("proof_of_address", "../../x", "application/pdf")).toBe("proof_of_address-x.pdf");
-    expect(documentFileName("identity", 7, "text/html")).toBe("identity-7.bin");
+    expect(documentFileName("identity-42", "image/png")).toBe("identity-42.png");
+    expect(documentFileName("proof_of_address-../../x", "application/pdf")).toBe("proof_of_address-x.pdf");
+    expect(documentFileName("identity-7", "text/html")).toBe("identity-7.bin");
   });
 });
 

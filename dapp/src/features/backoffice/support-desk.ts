@@ -5,29 +5,13 @@
  */
 import type { MessageKey } from "../../i18n";
 import type { Query } from "../../lib/api-client";
-import type { Category, TicketStatus } from "../support";
+import { messageProblem, type Attachment, type Problem, type Ticket, type TicketStatus } from "../support";
 import { staffHttp } from "./staff-api";
 
-export interface StaffTicket {
-  id: number;
+/** A ticket as the wallet sees it, with who opened it and who works it. */
+export interface StaffTicket extends Ticket {
   address: string;
-  category: Category;
-  /** As typed: shown as text. */
-  subject: string;
-  status: TicketStatus;
   assignee: string | null;
-  createdAt: number;
-  updatedAt: number;
-  firstResponseAt: number | null;
-  resolvedAt: number | null;
-  firstResponseMs: number | null;
-  resolutionMs: number | null;
-}
-
-export interface StaffAttachment {
-  id: number;
-  contentType: string;
-  size: number;
 }
 
 export type MessageKind = "user" | "reply" | "note";
@@ -40,7 +24,7 @@ export interface StaffMessage {
   /** Rendered and sanitized by the server: the only HTML inserted as HTML. */
   html: string;
   createdAt: number;
-  attachments: StaffAttachment[];
+  attachments: Attachment[];
 }
 
 export interface StaffTicketDetail {
@@ -150,13 +134,13 @@ export function rangeOk(from: string, to: string): boolean {
 export const MAX_SAVED_TITLE_CHARS = 120;
 
 /** What is wrong with a saved reply's title and text, in words (empty: it may be saved). */
-export function savedReplyProblems(title: string, body: string): Partial<Record<"title" | "body", { key: MessageKey; params?: Record<string, number> }>> {
-  const problems: Partial<Record<"title" | "body", { key: MessageKey; params?: Record<string, number> }>> = {};
+export function savedReplyProblems(title: string, body: string): Partial<Record<"title" | "body", Problem>> {
+  const problems: Partial<Record<"title" | "body", Problem>> = {};
   const trimmed = title.trim();
   if (!trimmed) problems.title = { key: "support.problem.required" };
   else if (trimmed.length > MAX_SAVED_TITLE_CHARS || /[\u0000-\u001f\u007f]/.test(trimmed))
     problems.title = { key: "support.problem.subject", params: { max: MAX_SAVED_TITLE_CHARS } };
-  if (!body.trim()) problems.body = { key: "support.problem.required" };
-  else if (body.length > 10_000) problems.body = { key: "support.problem.message", params: { max: 10_000 } };
+  const bodyProblem = messageProblem(body);
+  if (bodyProblem) problems.body = bodyProblem;
   return problems;
 }

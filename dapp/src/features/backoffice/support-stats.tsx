@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { DataTable, Field, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { durationWords } from "../support";
+import { durationText } from "../support";
 import { staffErrorText } from "./staff-errors";
 import { rangeOk, supportStaffApi, utcDay, type SupportDay } from "./support-desk";
 
@@ -15,14 +15,13 @@ export function SupportStats() {
   const [to, setTo] = useState(() => utcDay(Date.now()));
   const ok = rangeOk(from, to);
   const stats = useQuery({ queryKey: ["staff", "support", "stats", from, to], queryFn: () => supportStaffApi.stats(from, to), enabled: ok });
-  const took = (ms: number | null) => (ms === null ? t("common.none") : t(durationWords(ms).key, durationWords(ms).params));
 
   const columns: Column<SupportDay>[] = [
     { id: "day", header: t("supportDesk.col.day"), cell: (d) => d.day },
     { id: "opened", header: t("supportDesk.col.opened"), cell: (d) => formatNumber(d.opened), csv: (d) => String(d.opened), align: "end" },
     { id: "resolved", header: t("supportDesk.col.resolved"), cell: (d) => formatNumber(d.resolved), csv: (d) => String(d.resolved), align: "end" },
-    { id: "first", header: t("supportDesk.col.medianFirst"), cell: (d) => took(d.medianFirstResponseMs), csv: (d) => String(d.medianFirstResponseMs ?? "") },
-    { id: "resolution", header: t("supportDesk.col.medianResolution"), cell: (d) => took(d.medianResolutionMs), csv: (d) => String(d.medianResolutionMs ?? "") },
+    { id: "first", header: t("supportDesk.col.medianFirst"), cell: (d) => durationText(t, d.medianFirstResponseMs, "common.none"), csv: (d) => String(d.medianFirstResponseMs ?? "") },
+    { id: "resolution", header: t("supportDesk.col.medianResolution"), cell: (d) => durationText(t, d.medianResolutionMs, "common.none"), csv: (d) => String(d.medianResolutionMs ?? "") },
   ];
 
   return (

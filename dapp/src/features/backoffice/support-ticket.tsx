@@ -5,11 +5,11 @@
  * an internal note the user never sees; a saved reply can be put into it.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { SelectField, StatusMessage, TextAreaField, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { CATEGORY_NAMES, STATUS_NAMES, durationWords, messageProblem, type TicketStatus } from "../support";
-import { documentView, safeBlobType } from "./documents";
+import { CATEGORY_NAMES, MAX_MESSAGE_CHARS, STATUS_NAMES, durationText, messageProblem, type TicketStatus } from "../support";
+import { FileViewer } from "./document-viewer";
 import { staffErrorText } from "./staff-errors";
 import {
   KIND_NAMES,
@@ -17,12 +17,11 @@ import {
   mayMove,
   supportStaffApi,
   withSavedReply,
-  type StaffAttachment,
   type StaffMessage,
   type StaffTicket,
+  type StaffTicketDetail,
 } from "./support-desk";
 
-const MAX_ANSWER_CHARS = 10_000;
 // An internal note stands out from what the user sees (its line also says "Internal note").
 const NOTE_STYLE = { borderLeft: "3px solid var(--warning, #d4a017)", paddingLeft: 8 } as const;
 
@@ -34,7 +33,6 @@ export function SupportTicketView({ id }: { id: number }) {
   if (detail.error) return <StatusMessage kind="error">{staffErrorText(detail.error, t)}</StatusMessage>;
   if (!detail.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   const { ticket, messages } = detail.data;
-  const took = (ms: number | null) => (ms === null ? t("support.notYet") : t(durationWords(ms).key, durationWords(ms).params));
 
   return (
     <article className="panel staff-detail" aria-labelledby={`${ids}-title`}>
@@ -56,9 +54,9 @@ export function SupportTicketView({ id }: { id: number }) {
           <dt>{t("supportDesk.col.opened")}</dt>
           <dd>{formatDateTime(ticket.createdAt)}</dd>
           <dt>{t("support.firstResponse")}</dt>
-          <dd>{took(ticket.firstResponseMs)}</dd>
+          <dd>{durationText(t, ticket.firstResponseMs, "support.notYet")}</dd>
           <dt>{t("support.resolution")}</dt>
-          <dd>{took(ticket.resolutionMs)}</dd>
+          <dd>{durationText(t, ticket.resolutionMs, "support.notYet")}</dd>
         </dl>
         <StatusButtons ticket={ticket} />
         {ticket.status !== "closed" ? <Assign ticket={ticket} /> : null}
@@ -74,62 +72,34 @@ export function SupportTicketView({ id }: { id: number }) {
   );
 }
 
-/** Read the ticket and the queue again after a change. */
+/** After a change: show the ticket the server answered with (no second read), and read the queue again. */
 function useRefresh(id: number) {
   const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries({ queryKey: ["staff", "support", "ticket", id] });
+  return (updated: StaffTicketDetail) => {
+    queryClient.setQueryData(["staff", "support", "ticket", id], updated);
     void queryClient.invalidateQueries({ queryKey: ["staff", "support", "queue"] });
   };
 }
 
 function MessageItem({ message, ticketId }: { message: StaffMessage; ticketId: number }) {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, formatNumber } = useI18n();
   return (
     <li style={message.kind === "note" ? NOTE_STYLE : undefined}>
       <p className="muted">{t("supportDesk.messageBy", { kind: t(KIND_NAMES[message.kind]), author: message.author, time: formatDateTime(message.createdAt) })}</p>
       {/* server-rendered, sanitized Markdown (backend/markup.py) */}
       <div className="cell-wrap" dangerouslySetInnerHTML={{ __html: message.html }} />
       {message.attachments.map((file) => (
-        <AttachmentViewer key={file.id} file={file} ticketId={ticketId} />
+        <FileViewer
+          key={file.id}
+          fetchFile={() => supportStaffApi.attachment(file.id)}
+          label={t("support.attachment")}
+          fileStem={`ticket-${ticketId}-${file.id}`}
+          contentType={file.contentType}
+          openLabel={t("supportDesk.attachmentOpen", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
+          downloadLabel={t("supportDesk.attachmentDownload")}
+        />
       ))}
     </li>
-  );
-}
-
-/** An attachment fetched only when asked (the server audit-logs each view), shown from a blob: URL: PNG and
- * JPEG as an image, anything else as a download (never a page of this origin). */
-function AttachmentViewer({ file, ticketId }: { file: StaffAttachment; ticketId: number }) {
-  const { t, formatNumber } = useI18n();
-  const [url, setUrl] = useState<string | null>(null);
-  const open = useMutation({
-    mutationFn: () => supportStaffApi.attachment(file.id),
-    onSuccess: (download) => setUrl(URL.createObjectURL(new Blob([download.blob], { type: safeBlobType(download.contentType || file.contentType) }))),
-  });
-  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
-  const view = documentView(file.contentType);
-  const name = `ticket-${ticketId}-${file.id}${view === "pdf" ? ".pdf" : view === "image" ? (file.contentType === "image/png" ? ".png" : ".jpg") : ".bin"}`;
-
-  if (url)
-    return (
-      <figure className="document">
-        {view === "image" ? <img className="document__image" src={url} alt={t("support.attachment")} /> : null}
-        <a href={url} download={name} className="button button--small">
-          {t("supportDesk.attachmentDownload")}
-        </a>
-      </figure>
-    );
-  return (
-    <>
-      <button type="button" className="button button--small" onClick={() => open.mutate()} disabled={open.isPending}>
-        {t("supportDesk.attachmentOpen", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
-      </button>
-      {open.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(open.error, t)}
-        </p>
-      ) : null}
-    </>
   );
 }
 
@@ -140,7 +110,7 @@ function StatusButtons({ ticket }: { ticket: StaffTicket }) {
   const move = useMutation({
     mutationFn: (to: TicketStatus) => supportStaffApi.setStatus(ticket.id, to),
     onSuccess: (updated) => {
-      refresh();
+      refresh(updated);
       toast.show({ kind: "success", title: t("supportDesk.moved", { id: ticket.id, status: t(STATUS_NAMES[updated.ticket.status]) }) });
     },
   });
@@ -176,8 +146,8 @@ function Assign({ ticket }: { ticket: StaffTicket }) {
   const [who, setWho] = useState(ticket.assignee ?? "");
   const assign = useMutation({
     mutationFn: (email: string) => supportStaffApi.assign(ticket.id, email || null),
-    onSuccess: () => {
-      refresh();
+    onSuccess: (updated) => {
+      refresh(updated);
       toast.show({ kind: "success", title: t("supportDesk.assigned", { id: ticket.id }) });
     },
   });
@@ -215,10 +185,10 @@ function AnswerForm({ id }: { id: number }) {
   const problem = messageProblem(body);
   const send = useMutation({
     mutationFn: ({ text, note }: { text: string; note: boolean }) => supportStaffApi.answer(id, text, note),
-    onSuccess: (_detail, { note }) => {
+    onSuccess: (updated, { note }) => {
       setBody("");
       setAttempted(false);
-      refresh();
+      refresh(updated);
       toast.show({ kind: "success", title: t(note ? "supportDesk.noteAdded" : "supportDesk.replySent") });
     },
   });
@@ -247,7 +217,7 @@ function AnswerForm({ id }: { id: number }) {
       <TextAreaField
         label={t("supportDesk.answer")}
         rows={5}
-        maxLength={MAX_ANSWER_CHARS}
+        maxLength={MAX_MESSAGE_CHARS}
         value={body}
         onChange={(event) => setBody(event.target.value)}
         error={attempted && problem ? t(problem.key, problem.params) : null}

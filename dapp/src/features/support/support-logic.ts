@@ -3,7 +3,7 @@
  * checks a new ticket and a reply pass in words before anything is sent (the server checks again), and
  * durations in words. Shared by the user's page and the back office.
  */
-import type { MessageKey, MessageParams } from "../../i18n";
+import type { I18n, MessageKey, MessageParams } from "../../i18n";
 
 export const CATEGORIES = ["account", "deposit", "withdrawal", "trading", "kyc", "other"] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -91,6 +91,13 @@ export function durationWords(ms: number): Problem {
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return { key: "support.duration.hours", params: { hours, minutes: minutes % 60 } };
   return { key: "support.duration.days", params: { days: Math.floor(hours / 24), hours: hours % 24 } };
+}
+
+/** A duration in the reader's words, or the words of `noneKey` while there is none (null). */
+export function durationText(t: I18n["t"], ms: number | null, noneKey: MessageKey): string {
+  if (ms === null) return t(noneKey);
+  const words = durationWords(ms);
+  return t(words.key, words.params);
 }
 
 /** The ticket id of the page's `rest` of the path (`/support/<id>`), or null for anything else. */

