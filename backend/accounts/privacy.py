@@ -2,10 +2,16 @@
 the retention purge.
 
 Deletion blanks the profile at once (e-mail, country, choices; the level falls to 0) and withdraws a
-pending KYC submission. KYC records (identity data, documents) are what AML law says must be kept: each
-gets `retain_until_ms` = request + `kyc_retention_days`, and `purge_expired` removes them after it,
-stored files first (so a crash between the two leaves rows that the next run purges again, never
-orphaned personal files).
+pending KYC submission. What the wallet wrote is erased at once too: the subjects of its support tickets,
+its messages on them, its forum threads' titles and its posts become `ERASED`, and its ticket attachments are
+deleted (the tickets, their times and staff's replies and notes stay; so do the threads, in place for other
+wallets' replies). Its behaviour events are deleted: days the statistics rolled up already keep their
+counts (and `stats_wallets` the wallet's first times) until its next activity or a rebuild recounts without
+them; its sessions from before the request are not copied back as sign-ins (backend.stats.rollup).
+
+KYC records (identity data, documents) are what AML law says must be kept: each gets `retain_until_ms` =
+request + `kyc_retention_days`, and `purge_expired` removes them after it, stored files first (so a crash
+between the two leaves rows that the next run purges again, never orphaned personal files).
 """
 
 from __future__ import annotations
@@ -39,12 +45,14 @@ from backend.db.models import (
     WithdrawalRequest,
 )
 from backend.db.types import Amount
+from backend.forum.threads import erase_writing_of
 from backend.storage import DocumentMissing, DocumentStore
-from backend.support.tickets import public_messages
+from backend.support.tickets import erase_wallet_writing, public_messages
 
 DAY_MS = 86_400_000
 RETENTION_ACTOR = "system:retention"
 WITHDRAWN_REASON = "withdrawn: the user asked for the deletion of their data"
+ERASED = "[erased at the author's request]"  # what stays of a support message or forum post a deletion erased
 # Never exported: session token hashes and order signatures are secrets or bulk, not information about the user;
 # which member of staff works a ticket is staff's, as are their internal notes (never shown to the user either).
 UNEXPORTED_COLUMNS = frozenset({"token_hash", "signature", "storage_key", "search_text", "assignee"})
@@ -121,15 +129,20 @@ def _tickets(session: Session, lowered: str) -> list[dict[str, Any]]:
     return [{**_columns(ticket), "messages": conversations[ticket.id]} for ticket in tickets]
 
 
-def request_deletion(session: Session, address: str, retention_days: int, *, now_ms: int) -> DeletionReceipt:
-    """Erase the profile's personal data now, withdraw a pending submission, and schedule the KYC records'
-    purge after the retention period (audit-logged as "account.deletion_request")."""
+def request_deletion(
+    session: Session, store: DocumentStore, address: str, retention_days: int, *, now_ms: int
+) -> DeletionReceipt:
+    """Erase the profile's personal data and what the wallet wrote in the support desk and the forum now, delete
+    its behaviour events, withdraw a pending submission, and schedule the KYC records' purge after the
+    retention period (audit-logged as "account.deletion_request", with how many of each were erased). A second
+    request erases what came since and counts only that."""
     profile = ensure_profile(session, address, now_ms)
     actor = f"wallet:{profile.address}"
     blank_personal_data(profile)
     profile.deletion_requested_at_ms = now_ms
     forget_links(session, profile.address)
     set_level(session, profile.address, 0, actor=actor, now_ms=now_ms, reason="deletion request")
+    erased = _erase_writing_and_events(session, store, profile.address)
     retain_until = now_ms + retention_days * DAY_MS
     rows = list(session.scalars(select(KycSubmission).where(KycSubmission.address == profile.address)))
     for row in rows:
@@ -141,9 +154,32 @@ def request_deletion(session: Session, address: str, retention_days: int, *, now
         actor=actor,
         action="account.deletion_request",
         target=profile.address,
-        after={"kycSubmissions": [row.id for row in rows], "kycRetainedUntil": retain_until if rows else None},
+        after={
+            "kycSubmissions": [row.id for row in rows],
+            "kycRetainedUntil": retain_until if rows else None,
+            "erased": erased,
+        },
     )
     return DeletionReceipt(now_ms, retain_until if rows else None)
+
+
+def _erase_writing_and_events(session: Session, store: DocumentStore, address: str) -> dict[str, int]:
+    """Erase the wallet's support and forum writing (each domain's own function) and delete its behaviour events
+    (here: backend.stats sits above accounts in the layers); how many of each, as the audit record says it."""
+    tickets = erase_wallet_writing(session, store, address, ERASED)
+    threads, posts = erase_writing_of(session, address, ERASED)
+    events = list(session.scalars(select(StatsEvent).where(StatsEvent.wallet == address)))
+    for event in events:
+        session.delete(event)
+    session.flush()
+    return {
+        "supportSubjects": tickets.subjects,
+        "supportMessages": tickets.messages,
+        "supportAttachments": tickets.attachments,
+        "forumThreads": threads,
+        "forumPosts": posts,
+        "behaviourEvents": len(events),
+    }
 
 
 def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> int:

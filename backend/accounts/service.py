@@ -179,10 +179,11 @@ class Accounts:
             return data
 
     def request_deletion(self, address: str) -> privacy.DeletionReceipt:
-        """Erase the profile now; keep KYC records for the retention period (see `privacy.request_deletion`)."""
+        """Erase the profile, the wallet's support and forum writing and its behaviour events now; keep KYC records
+        for the retention period (see `privacy.request_deletion`)."""
         with self._container.uow() as uow:
             receipt = privacy.request_deletion(
-                uow.session, address, self._settings.kyc_retention_days, now_ms=self._clock()
+                uow.session, self._store, address, self._settings.kyc_retention_days, now_ms=self._clock()
             )
             uow.commit()
             return receipt

@@ -4,7 +4,8 @@ oldest first, a new thread, a reply, a report of a post.
 Users never see what a moderator hid: a hidden thread is FORUM_THREAD_NOT_FOUND, a hidden post is left out of
 its thread (and of search). Writing needs a wallet that is not banned (FORUM_BANNED) and within its posting
 limits (FORUM_POSTING_LIMITED, with Retry-After); a locked thread takes no reply (FORUM_THREAD_LOCKED).
-Markdown is rendered once, when written, by `backend.markup.render`. The caller commits.
+Markdown is rendered once, when written, by `backend.markup.render`; a post changes after that only when
+`erase_writing_of` erases it at its author's request. The caller commits.
 """
 
 from __future__ import annotations
@@ -172,6 +173,23 @@ def report_post(session: Session, post_id: int, reason: str, *, reporter: str, p
 
 def is_banned(session: Session, wallet: str) -> bool:
     return session.get(ForumBan, wallet) is not None
+
+
+def erase_writing_of(session: Session, author: str, marker: str) -> tuple[int, int]:
+    """Replace the titles of `author`'s threads and the bodies of its posts (hidden ones too) by `marker`; the
+    threads stay, so other wallets' replies keep their place. An erased post has no search text: the update
+    refreshes the search index (SQLite's triggers, PostgreSQL's index on the column) and search never finds it.
+    Returns (threads, posts) changed; what was erased already is not counted again."""
+    threads = list(
+        session.scalars(select(ForumThread).where(ForumThread.author == author, ForumThread.title != marker))
+    )
+    posts = list(session.scalars(select(ForumPost).where(ForumPost.author == author, ForumPost.body_source != marker)))
+    for thread in threads:
+        thread.title = marker
+    for post in posts:
+        post.body_source, post.body_html, post.search_text = marker, render(marker), ""
+    session.flush()
+    return len(threads), len(posts)
 
 
 def _refuse_if_cannot_post(session: Session, author: str, limits: PostingLimits, now_ms: int) -> None:

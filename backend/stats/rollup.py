@@ -5,6 +5,9 @@ events by id, wallet sessions by creation time: copied into `stats_events`, sinc
 sign-out) and also notices fills whose settlement failed since (a day's stored count of failed fills against
 the fills table). A touched day is recomputed whole from its raw rows, so a pass run twice changes nothing, and
 `rebuild` (delete the rollups, cursors at zero, passes until caught up) gives what the passes gave.
+
+A wallet's deletion request deletes its behaviour events (backend.accounts.privacy): days rolled up before keep
+their counts until a pass recomputes the wallet (its next activity) or a rebuild recounts without them.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.db.models import (
+    AccountProfile,
     Fill,
     LedgerTransaction,
     Market,
@@ -178,11 +182,19 @@ def _read_ledger(session: Session, touched: Touched) -> bool:
 
 
 def _copy_sign_ins(session: Session) -> None:
-    """Copy new wallet sessions into `stats_events` as `signed_in` (sessions are deleted at sign-out)."""
+    """Copy new wallet sessions into `stats_events` as `signed_in` (sessions are deleted at sign-out), but not a
+    session from before its wallet's deletion request: the request deleted the wallet's events, and the session
+    it was made from is still live."""
     since = _cursor(session, SESSIONS)
     sessions = session.execute(
-        select(WalletSession.address, WalletSession.created_at_ms).where(
-            WalletSession.created_at_ms > since - SESSION_OVERLAP_MS
+        select(WalletSession.address, WalletSession.created_at_ms)
+        .outerjoin(AccountProfile, AccountProfile.address == WalletSession.address)
+        .where(
+            WalletSession.created_at_ms > since - SESSION_OVERLAP_MS,
+            or_(
+                AccountProfile.deletion_requested_at_ms.is_(None),
+                WalletSession.created_at_ms > AccountProfile.deletion_requested_at_ms,
+            ),
         )
     ).all()
     if not sessions:

@@ -4,7 +4,8 @@ moved through their states (`backend.support.rules` says which moves exist).
 Everything here runs inside the caller's unit of work; the caller commits. Staff changes write their
 audit-log entry in the same unit of work (actions "ticket.assign", "ticket.reply", "ticket.note",
 "ticket.status"; target "ticket:<id>"). A wallet reads and changes only its own tickets: another wallet's
-ticket is TICKET_NOT_FOUND, exactly as a ticket that does not exist.
+ticket is TICKET_NOT_FOUND, exactly as a ticket that does not exist. `erase_wallet_writing` is the one
+change of a message after it is written: what a wallet wrote, erased at its request.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from backend.audit_log import record_action
 from backend.db.models import SupportAttachment, SupportMessage, SupportTicket
 from backend.errors import ErrorCode, HdexError
 from backend.markup import render
+from backend.storage import DocumentStore
 from backend.support import rules
 
 USER, REPLY, NOTE = "user", "reply", "note"  # message kinds: the wallet's, staff's public reply, staff-only note
@@ -307,6 +309,40 @@ def ticket_times_between(session: Session, start_ms: int, end_ms: int) -> Sequen
     columns = (SupportTicket.created_at_ms, SupportTicket.first_response_at_ms, SupportTicket.resolved_at_ms)
     query = select(*columns).where(or_(*(and_(column >= start_ms, column < end_ms) for column in columns)))
     return [rules.TicketTimes(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    """How many of a wallet's subjects, messages and attachments an erasure changed."""
+
+    subjects: int
+    messages: int
+    attachments: int
+
+
+def erase_wallet_writing(session: Session, store: DocumentStore, address: str, marker: str) -> Erased:
+    """Replace what `address` wrote on its tickets (their subjects, its messages) by `marker` and delete its
+    attachments, files first: a failed commit leaves rows whose files are gone (TICKET_ATTACHMENT_NOT_FOUND),
+    which the next erasure removes. The tickets, their times and staff's replies and notes stay; what was
+    erased already is not counted again."""
+    tickets = list(session.scalars(select(SupportTicket).where(SupportTicket.address == address)))
+    written = [m for m in _messages(session, [ticket.id for ticket in tickets], with_notes=False) if m.kind == USER]
+    files = list(
+        session.scalars(
+            select(SupportAttachment).where(SupportAttachment.message_id.in_([message.id for message in written]))
+        )
+    )
+    subjects = [ticket for ticket in tickets if ticket.subject != marker]
+    messages = [message for message in written if message.body != marker]
+    for ticket in subjects:
+        ticket.subject = marker
+    for message in messages:
+        message.body = marker
+    for row in files:
+        store.delete(row.storage_key)
+        session.delete(row)
+    session.flush()
+    return Erased(len(subjects), len(messages), len(files))
 
 
 def ticket_view(ticket: SupportTicket) -> TicketView:

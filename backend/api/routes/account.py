@@ -157,7 +157,10 @@ async def export(wallet: CurrentWallet, accounts: AccountsDep) -> Response:
     **documented(DeletionReceiptOut, "personal data erased; KYC records kept until the date given"), **SIGNED_IN,
 })  # fmt: skip
 async def request_deletion(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
-    """Erases the profile's personal data now and withdraws a pending KYC submission; KYC records stay for
-    the retention period AML law requires (HDEX_KYC_RETENTION_DAYS), then a scheduled job purges them."""
+    """Erases now the profile's personal data, what the wallet wrote in the support desk (its tickets' subjects
+    and its messages; its attachments are deleted) and in the forum (its threads' titles and its posts), each
+    replaced by "[erased at the author's request]" (the tickets and threads stay, as do staff's replies), and
+    its behaviour events; withdraws a pending KYC submission. KYC records stay for the retention period AML law
+    requires (HDEX_KYC_RETENTION_DAYS), then a scheduled job purges them. Asking again erases what came since."""
     receipt = await asyncio.to_thread(accounts.request_deletion, wallet)
     return {"requestedAt": receipt.requested_at_ms, "kycRetainedUntil": receipt.kyc_retained_until_ms}
