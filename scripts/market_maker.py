@@ -26,13 +26,11 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from types import FrameType
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.chain.devkeys import DEV_KEYS
+import bot_launch
+
 from backend.client import ClientMarket, HdexClient, HdexClientError, RateLimitedError, price_units, units
 
 
@@ -62,14 +60,6 @@ def run_round(client: HdexClient, market: ClientMarket, mid: int, args: argparse
     return placed
 
 
-class Stopped(Exception):
-    """SIGINT or SIGTERM: leave the quoting loop (through its `finally`)."""
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise Stopped(signal.Signals(signum).name)
-
-
 def cancel_quotes(client: HdexClient, market: str) -> None:
     """Cancel every open order of the bot in `market`; a second signal cannot interrupt it."""
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -97,38 +87,26 @@ def quote(client: HdexClient, market: ClientMarket, args: argparse.Namespace) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Quote both sides of an HDEX market.")
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--market", default="WETH-USDC")
-    parser.add_argument("--key", default=DEV_KEYS[8], help="private key (default: dev account 8)")
+    bot_launch.add_wallet_arguments(parser, dev_account=8)
     parser.add_argument("--mid", default="3000", help="mid price before the first trade (quote per base)")
     parser.add_argument("--spread-bps", type=int, default=20)
     parser.add_argument("--levels", type=int, default=3)
     parser.add_argument("--size", default="0.1", help="base amount per quote")
     parser.add_argument("--refresh", type=float, default=5.0, help="seconds between rounds")
     parser.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (0: run until Ctrl-C)")
-    parser.add_argument("--deposit-base", default=None, help="deposit this much base token first")
-    parser.add_argument("--deposit-quote", default=None, help="deposit this much quote token first")
-    parser.add_argument("--rpc", default="http://127.0.0.1:8545", help="chain RPC for the deposits")
+    bot_launch.add_funding_arguments(parser)
     args = parser.parse_args()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _stop)
-    with HdexClient(args.url, args.key, rpc_url=args.rpc) as client:
+    bot_launch.stop_on_signals()
+    with HdexClient(args.url, args.key, rpc_url=args.rpc) as client, bot_launch.failing_in_one_line("market_maker"):
         try:
             market = client.market(args.market)
-            for token, decimals, amount in (
-                (market.base_token, market.base_decimals, args.deposit_base),
-                (market.quote_token, market.quote_decimals, args.deposit_quote),
-            ):
-                if amount is not None:
-                    client.wait_for_deposit(client.deposit(token, units(amount, decimals)))
+            bot_launch.fund_vault(client, market, args.deposit_base, args.deposit_quote)
             try:
                 quote(client, market, args)
             finally:
                 cancel_quotes(client, market.name)
-        except Stopped as stop:
+        except bot_launch.Stopped as stop:
             print(f"market_maker: stopped by {stop}", flush=True)
-        except (HdexClientError, httpx.HTTPError, OSError) as exc:
-            raise SystemExit(f"market_maker: {exc}") from None
 
 
 if __name__ == "__main__":

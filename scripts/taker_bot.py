@@ -16,26 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import time
 from pathlib import Path
-from types import FrameType
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.chain.devkeys import DEV_KEYS
+import bot_launch
+
 from backend.client import HdexClient, HdexClientError, RateLimitedError, units
-
-
-class Stopped(Exception):
-    """SIGINT or SIGTERM: leave the loop and report."""
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise Stopped(signal.Signals(signum).name)
 
 
 def take(client: HdexClient, market: str, side: str, size: int) -> int:
@@ -49,28 +38,18 @@ def take(client: HdexClient, market: str, side: str, size: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Take liquidity on an HDEX market, buying and selling in turn.")
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--market", default="WETH-USDC")
-    parser.add_argument("--key", default=DEV_KEYS[9], help="private key (default: dev account 9)")
+    bot_launch.add_wallet_arguments(parser, dev_account=9)
     parser.add_argument("--size", default="0.05", help="base amount per order")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between orders")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: run until Ctrl-C)")
-    parser.add_argument("--deposit-base", default=None, help="deposit this much base token first")
-    parser.add_argument("--deposit-quote", default=None, help="deposit this much quote token first")
-    parser.add_argument("--rpc", default="http://127.0.0.1:8545", help="chain RPC for the deposits")
+    bot_launch.add_funding_arguments(parser)
     args = parser.parse_args()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _stop)
+    bot_launch.stop_on_signals()
     report = {"orders": 0, "filled": 0, "refused": 0}
-    with HdexClient(args.url, args.key, rpc_url=args.rpc) as client:
+    with HdexClient(args.url, args.key, rpc_url=args.rpc) as client, bot_launch.failing_in_one_line("taker_bot"):
         try:
             market = client.market(args.market)
-            for token, decimals, amount in (
-                (market.base_token, market.base_decimals, args.deposit_base),
-                (market.quote_token, market.quote_decimals, args.deposit_quote),
-            ):
-                if amount is not None:
-                    client.wait_for_deposit(client.deposit(token, units(amount, decimals)))
+            bot_launch.fund_vault(client, market, args.deposit_base, args.deposit_quote)
             size = market.round_amount(units(args.size, market.base_decimals))
             deadline = time.monotonic() + args.seconds if args.seconds else None
             side = "buy"
@@ -85,10 +64,8 @@ def main() -> None:
                     report["refused"] += 1
                     print(f"taker_bot: {side} refused: {exc}", file=sys.stderr, flush=True)
                 time.sleep(args.interval)
-        except Stopped:
+        except bot_launch.Stopped:
             pass
-        except (HdexClientError, httpx.HTTPError, OSError) as exc:
-            raise SystemExit(f"taker_bot: {exc}") from None
     print(json.dumps(report), flush=True)
 
 

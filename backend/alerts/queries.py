@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.alerts.store import AlertView, alert_view
+from backend.db.list_queries import newest_first, where_given
 from backend.db.models import Alert
 from backend.errors import ErrorCode, HdexError
 
@@ -25,17 +26,13 @@ class AlertFilter:
 
 def list_alerts(session: Session, where: AlertFilter, limit: int, below_id: int | None = None) -> list[AlertView]:
     """Alerts matching `where`, newest first, at most `limit`, with ids below `below_id` if given."""
-    query = select(Alert).order_by(Alert.id.desc()).limit(limit)
-    if below_id is not None:
-        query = query.where(Alert.id < below_id)
-    if where.status is not None:
-        query = query.where(Alert.status == where.status)
-    if where.kind is not None:
-        query = query.where(Alert.kind == where.kind)
-    if where.severity is not None:
-        query = query.where(Alert.severity == where.severity)
-    if where.subject is not None:
-        query = query.where(Alert.subject == where.subject)
+    query = where_given(
+        newest_first(select(Alert), Alert.id, limit, below_id),
+        (Alert.status, where.status),
+        (Alert.kind, where.kind),
+        (Alert.severity, where.severity),
+        (Alert.subject, where.subject),
+    )
     return [alert_view(row) for row in session.scalars(query)]
 
 

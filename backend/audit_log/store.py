@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.audit_log.chain import Broken, ChainedFields, canonical_json, entry_hash, first_break
+from backend.db.list_queries import newest_first, where_given
 from backend.db.models import AuditLogEntry, AuditLogHead
 
 HEAD_ID = 1
@@ -113,13 +114,11 @@ def cli_actor() -> str:
 
 def list_entries(session: Session, where: AuditFilter, limit: int, below_seq: int | None = None) -> list[AuditEntry]:
     """Entries matching `where`, newest first, at most `limit`, numbered below `below_seq` if given."""
-    query = select(AuditLogEntry).order_by(AuditLogEntry.seq.desc()).limit(limit)
-    if below_seq is not None:
-        query = query.where(AuditLogEntry.seq < below_seq)
-    if where.actor is not None:
-        query = query.where(AuditLogEntry.actor == where.actor)
-    if where.action is not None:
-        query = query.where(AuditLogEntry.action == where.action)
+    query = where_given(
+        newest_first(select(AuditLogEntry), AuditLogEntry.seq, limit, below_seq),
+        (AuditLogEntry.actor, where.actor),
+        (AuditLogEntry.action, where.action),
+    )
     if where.since_ms is not None:
         query = query.where(AuditLogEntry.at_ms >= where.since_ms)
     if where.until_ms is not None:
