@@ -5,7 +5,7 @@
  */
 import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { DataTable, Dialog, Field, SelectField, useToast, type Column } from "../../components/ui";
+import { Dialog, Field, SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { navigate, paths } from "../../lib/router";
 import { useAlertStream } from "./alert-stream";
@@ -27,9 +27,10 @@ import {
 } from "./alerts";
 import { selectedCase } from "./case-selection";
 import { can } from "./permissions";
+import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 import type { Alert, AlertPage, AlertSeverity, AlertStatus, StaffMember } from "./staff-types";
 
 const POLL_MS = 10_000; // while the stream is down
@@ -154,14 +155,12 @@ export function AlertsSection({ member }: { member: StaffMember }) {
           </button>
         </div>
       ) : null}
-      <DataTable
+      <QueryTable
         label={t("backoffice.alerts.title")}
         columns={columns}
         rows={list.data ? alerts : undefined}
         rowKey={(a) => String(a.id)}
-        loading={list.isPending}
-        error={list.error ? staffErrorText(list.error, t) : null}
-        onRetry={() => void list.refetch()}
+        query={list}
         empty={t("backoffice.alerts.empty")}
         csvFileName="alerts.csv"
       />
@@ -252,11 +251,7 @@ function OpenCaseDialog({ alerts, suggestion, onClose, onOpened }: { alerts: Ale
           onChange={(event) => setTitle(event.target.value)}
           error={attempted && problem ? t(problem.key, problem.params) : null}
         />
-        {open.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(open.error, t)}
-          </p>
-        ) : null}
+        <StaffErrorAlert error={open.error} />
       </div>
     </Dialog>
   );

@@ -5,11 +5,11 @@
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, type Column } from "../../components/ui";
+import { Field, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { auditQuery, EMPTY_AUDIT_FILTER, type AuditFilterForm, type AuditQuery, type Problem } from "./forms";
+import { QueryTable } from "./query-table";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
 import type { AuditEntry } from "./staff-types";
 
 export function AuditLogSection() {
@@ -87,14 +87,12 @@ export function AuditLogSection() {
           </button>
         </div>
       </form>
-      <DataTable
+      <QueryTable
         label={t("backoffice.audit.title")}
         columns={columns}
         rows={log.data?.pages.flatMap((page) => page.entries)}
         rowKey={(e) => String(e.seq)}
-        loading={log.isPending}
-        error={log.error ? staffErrorText(log.error, t) : null}
-        onRetry={() => void log.refetch()}
+        query={log}
         empty={t("backoffice.audit.empty")}
         csvFileName="hdex-audit-log.csv"
         height={420}

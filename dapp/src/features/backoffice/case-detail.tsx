@@ -13,6 +13,7 @@ import { assigneeProblem, CASE_ACTIONS, CASE_STATUS_NAMES, MAX_NOTE_CHARS, mayMo
 import { can } from "./permissions";
 import { ReasonDialog } from "./reason-dialog";
 import { caseReportUrl, staffApi } from "./staff-api";
+import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import type { Alert, CaseStatus, StaffMember } from "./staff-types";
 
@@ -147,11 +148,7 @@ function CaseActions({ id, status, assignee }: { id: number; status: CaseStatus;
           </button>
         ))}
       </div>
-      {move.error && !closing ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(move.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={closing ? null : move.error} />
       <form className="staff-form staff-form--inline" onSubmit={submitAssign} noValidate>
         <Field
           label={t("backoffice.cases.assignee")}
@@ -166,11 +163,7 @@ function CaseActions({ id, status, assignee }: { id: number; status: CaseStatus;
           {t("backoffice.cases.assign")}
         </button>
       </form>
-      {assign.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(assign.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={assign.error} />
       <ReasonDialog
         key={closing ? "closing" : "idle"}
         open={closing}
@@ -227,11 +220,7 @@ function NoteForm({ id }: { id: number }) {
           {t("backoffice.cases.addNote")}
         </button>
       </div>
-      {add.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(add.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={add.error} />
     </form>
   );
 }

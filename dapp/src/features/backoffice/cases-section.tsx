@@ -4,14 +4,14 @@
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { DataTable, SelectField, type Column } from "../../components/ui";
+import { SelectField, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { useStore } from "../../lib/store";
 import { CaseDetailView } from "./case-detail";
 import { selectedCase } from "./case-selection";
 import { CASE_STATUS_NAMES, CASE_STATUSES } from "./cases";
+import { QueryTable } from "./query-table";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
 import type { Case, CaseStatus, StaffMember } from "./staff-types";
 
 export function CasesSection({ member }: { member: StaffMember }) {
@@ -62,14 +62,12 @@ export function CasesSection({ member }: { member: StaffMember }) {
           options={[["", t("backoffice.alerts.any")], ...CASE_STATUSES.map((s) => [s, t(CASE_STATUS_NAMES[s])] as const)]}
         />
       </div>
-      <DataTable
+      <QueryTable
         label={t("backoffice.cases.title")}
         columns={columns}
         rows={list.data?.pages.flatMap((page) => page.cases)}
         rowKey={(c) => String(c.id)}
-        loading={list.isPending}
-        error={list.error ? staffErrorText(list.error, t) : null}
-        onRetry={() => void list.refetch()}
+        query={list}
         empty={t("backoffice.cases.empty")}
         csvFileName="cases.csv"
       />

@@ -1,10 +1,10 @@
-/** A confirmation dialog for an action that needs no reason (withdraw an announcement, delete an article). */
+/** A dialog that asks before a staff action (withdraw an announcement, delete an article); ReasonDialog adds the reason. */
 import type { ReactNode } from "react";
 import { Dialog } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 
-interface ConfirmDialogProps {
+export interface ConfirmDialogProps {
   open: boolean;
   title: string;
   /** What confirming will do, in words. */
@@ -13,11 +13,13 @@ interface ConfirmDialogProps {
   confirm: string;
   pending: boolean;
   error: unknown;
+  /** The action takes something away (the confirm button says so by its colour). */
+  danger?: boolean;
   onConfirm(): void;
   onClose(): void;
 }
 
-export function ConfirmDialog({ open, title, children, confirm, pending, error, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirm, pending, error, danger, onConfirm, onClose }: ConfirmDialogProps) {
   const { t } = useI18n();
   return (
     <Dialog
@@ -29,18 +31,16 @@ export function ConfirmDialog({ open, title, children, confirm, pending, error, 
           <button type="button" className="button" onClick={onClose}>
             {t("common.cancel")}
           </button>
-          <button type="button" className="button button--sell" disabled={pending} onClick={onConfirm}>
+          <button type="button" className={`button ${danger ? "button--sell" : "button--primary"}`} disabled={pending} onClick={onConfirm}>
             {confirm}
           </button>
         </>
       }
     >
-      {children}
-      {error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(error, t)}
-        </p>
-      ) : null}
+      <div className="staff-form">
+        {children}
+        <StaffErrorAlert error={error} />
+      </div>
     </Dialog>
   );
 }

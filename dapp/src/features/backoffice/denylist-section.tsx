@@ -1,13 +1,15 @@
 /** "Deny-list": wallets the exchange refuses, each with who added it, when and why; add and remove with a reason. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { Field, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
+import { addressProblem, reasonProblem } from "./forms";
 import { can } from "./permissions";
+import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
+import { ReasonField } from "./reason-field";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 import type { DenyEntry, StaffMember } from "./staff-types";
 
 const KEY = ["staff", "denylist"];
@@ -50,14 +52,12 @@ export function DenylistSection({ member }: { member: StaffMember }) {
     <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t("backoffice.denylist.title")}</h2>
       {manage ? <AddToDenylist /> : null}
-      <DataTable
+      <QueryTable
         label={t("backoffice.denylist.title")}
         columns={columns}
         rows={entries.data?.entries}
         rowKey={(e) => e.address}
-        loading={entries.isPending}
-        error={entries.error ? staffErrorText(entries.error, t) : null}
-        onRetry={() => void entries.refetch()}
+        query={entries}
         empty={t("backoffice.denylist.empty")}
       />
       <ReasonDialog
@@ -117,23 +117,13 @@ function AddToDenylist() {
         onChange={(event) => setAddress(event.target.value)}
         error={attempted && addressError ? t(addressError.key) : null}
       />
-      <TextAreaField
-        label={t("backoffice.reason")}
-        value={reason}
-        maxLength={MAX_REASON_CHARS}
-        onChange={(event) => setReason(event.target.value)}
-        error={attempted && reasonError ? t(reasonError.key, reasonError.params) : null}
-      />
+      <ReasonField value={reason} onChange={setReason} error={attempted && reasonError ? t(reasonError.key, reasonError.params) : null} />
       <div className="staff-card__actions">
         <button type="submit" className="button button--sell" disabled={add.isPending}>
           {t("backoffice.denylist.add")}
         </button>
       </div>
-      {add.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(add.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={add.error} />
     </form>
   );
 }

@@ -10,7 +10,7 @@ import { useI18n, type MessageKey } from "../../i18n";
 import type { Download } from "../../lib/api-client";
 import type { KycDocument } from "../account";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 import { documentFileName, documentView, safeBlobType, type DocumentView } from "./documents";
 
 const KIND_NAMES: Record<KycDocument["kind"], MessageKey> = {
@@ -67,11 +67,7 @@ export function FileViewer({ fetchFile, label, fileStem, contentType, caption, o
           {open.isPending ? t("common.loading") : openLabel}
         </button>
       )}
-      {open.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(open.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={open.error} />
     </figure>
   );
 }

@@ -1,12 +1,8 @@
-import "./messages";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ToastProvider } from "../../components/ui";
-import { I18nProvider } from "../../i18n";
 import type { ForumBan, ForumReport, ModeratedThread } from "./forum-moderation";
 import { ForumSection } from "./forum-section";
 import type { StaffMember } from "./staff-types";
+import { staffMarkup } from "./test-markup";
 
 const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 const WALLET = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
@@ -31,19 +27,11 @@ const ban: ForumBan = { wallet: WALLET, reason: SCRIPT, bannedBy: "staff:mod@hde
 
 describe("the forum moderation section", () => {
   it("shows reasons, titles and bans as text, and a post only as the server's sanitized HTML", () => {
-    const client = new QueryClient();
-    client.setQueryData(["staff", "forum", "reports"], { reports: [report], nextCursor: null });
-    client.setQueryData(["staff", "forum", "threads"], { threads: [thread], nextCursor: null });
-    client.setQueryData(["staff", "forum", "bans"], { bans: [ban] });
-    const markup = renderToStaticMarkup(
-      <QueryClientProvider client={client}>
-        <I18nProvider>
-          <ToastProvider>
-            <ForumSection member={member} />
-          </ToastProvider>
-        </I18nProvider>
-      </QueryClientProvider>,
-    );
+    const markup = staffMarkup(<ForumSection member={member} />, [
+      [["staff", "forum", "reports"], { reports: [report], nextCursor: null }],
+      [["staff", "forum", "threads"], { threads: [thread], nextCursor: null }],
+      [["staff", "forum", "bans"], { bans: [ban] }],
+    ]);
     expect(markup).not.toContain("<script");
     expect(markup).not.toContain("<img");
     expect(markup.match(/&lt;script&gt;alert\(2\)&lt;\/script&gt;/g)?.length).toBeGreaterThanOrEqual(4);

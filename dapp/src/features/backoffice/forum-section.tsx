@@ -1,10 +1,12 @@
 /** Forum moderation: the reports queue (hide the post, or dismiss), threads (pin, lock, hide), bans of wallets. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
 import { forumModeration, threadActions, type ForumBan, type ForumReport, type ModeratedThread } from "./forum-moderation";
+import { QueryTable } from "./query-table";
+import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import type { StaffMember } from "./staff-types";
 
@@ -74,14 +76,12 @@ function ReportsQueue() {
     },
   ];
   return (
-    <DataTable
+    <QueryTable
       label={t("forum.staff.reports")}
       columns={columns}
       rows={reports.data?.reports}
       rowKey={(r) => String(r.id)}
-      loading={reports.isPending}
-      error={reports.error ? staffErrorText(reports.error, t) : null}
-      onRetry={() => void reports.refetch()}
+      query={reports}
       empty={t("forum.staff.noReports")}
     />
   );
@@ -131,14 +131,12 @@ function Threads() {
     },
   ];
   return (
-    <DataTable
+    <QueryTable
       label={t("forum.staff.threads")}
       columns={columns}
       rows={threads.data?.threads}
       rowKey={(th) => String(th.id)}
-      loading={threads.isPending}
-      error={threads.error ? staffErrorText(threads.error, t) : null}
-      onRetry={() => void threads.refetch()}
+      query={threads}
       empty={t("forum.staff.noThreads")}
     />
   );
@@ -175,14 +173,12 @@ function Bans() {
   return (
     <>
       <BanForm />
-      <DataTable
+      <QueryTable
         label={t("forum.staff.bans")}
         columns={columns}
         rows={bans.data?.bans}
         rowKey={(b) => b.wallet}
-        loading={bans.isPending}
-        error={bans.error ? staffErrorText(bans.error, t) : null}
-        onRetry={() => void bans.refetch()}
+        query={bans}
         empty={t("forum.staff.noBans")}
       />
     </>
@@ -237,11 +233,7 @@ function BanForm() {
           {t("forum.staff.ban")}
         </button>
       </div>
-      {ban.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(ban.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={ban.error} />
     </form>
   );
 }

@@ -1,10 +1,11 @@
 /** The help center's articles for staff: write in Markdown with a preview rendered by the server (exactly as
  * the help center shows it), publish or unpublish, delete. Every change is in the audit log (server side). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { useState } from "react";
+import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ContentEditor, useContentForm } from "./content-editor";
+import { ContentSection, type ItemActions } from "./content-section";
 import {
   MAX_BODY_CHARS,
   MAX_SLUG_CHARS,
@@ -14,7 +15,6 @@ import {
   emptyArticle,
   helpStaffApi,
   slugFromTitle,
-  type ArticleForm,
   type StaffArticle,
 } from "./help-articles";
 import { staffErrorText } from "./staff-errors";
@@ -24,13 +24,10 @@ const KEY = ["staff", "help"];
 
 export function HelpSection(_props: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
-  const ids = useId();
   const toast = useToast();
   const queryClient = useQueryClient();
   const [query, setQuery] = useState("");
   const list = useQuery({ queryKey: [...KEY, query.trim()], queryFn: () => helpStaffApi.list(query) });
-  const [editing, setEditing] = useState<StaffArticle | null>(null);
-  const [deleting, setDeleting] = useState<StaffArticle | null>(null);
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: KEY });
     void queryClient.invalidateQueries({ queryKey: ["help"] });
@@ -43,17 +40,8 @@ export function HelpSection(_props: { member: StaffMember }) {
     },
     onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
   });
-  const remove = useMutation({
-    mutationFn: (id: number) => helpStaffApi.remove(id),
-    onSuccess: () => {
-      if (editing?.id === deleting?.id) setEditing(null);
-      setDeleting(null);
-      refresh();
-      toast.show({ kind: "success", title: t("help.staff.deletedToast") });
-    },
-  });
 
-  const columns: Column<StaffArticle>[] = [
+  const columns = ({ edit, takeDown }: ItemActions<StaffArticle>): Column<StaffArticle>[] => [
     { id: "title", header: t("help.staff.title"), cell: (a) => <span className="cell-wrap">{a.title}</span> },
     { id: "slug", header: t("help.staff.slug"), cell: (a) => <code>{a.slug}</code> },
     { id: "state", header: t("help.staff.state"), cell: (a) => (a.published ? t("help.staff.isPublished") : t("help.staff.isDraft")) },
@@ -63,7 +51,7 @@ export function HelpSection(_props: { member: StaffMember }) {
       header: t("help.staff.action"),
       cell: (a) => (
         <div className="staff-card__actions">
-          <button type="button" className="button button--small" aria-label={t("help.staff.editNamed", { title: a.title })} onClick={() => setEditing(a)}>
+          <button type="button" className="button button--small" aria-label={t("help.staff.editNamed", { title: a.title })} onClick={() => edit(a)}>
             {t("help.staff.edit")}
           </button>
           <button
@@ -75,7 +63,7 @@ export function HelpSection(_props: { member: StaffMember }) {
           >
             {a.published ? t("help.staff.unpublish") : t("help.staff.publish")}
           </button>
-          <button type="button" className="button button--small" aria-label={t("help.staff.deleteNamed", { title: a.title })} onClick={() => setDeleting(a)}>
+          <button type="button" className="button button--small" aria-label={t("help.staff.deleteNamed", { title: a.title })} onClick={() => takeDown(a)}>
             {t("help.staff.delete")}
           </button>
         </div>
@@ -84,73 +72,71 @@ export function HelpSection(_props: { member: StaffMember }) {
   ];
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.help.title")}</h2>
-      <ArticleEditor key={editing?.id ?? "new"} editing={editing} onDone={() => setEditing(null)} onSaved={refresh} />
-      <div className="backoffice-section__filters">
-        <Field label={t("help.staff.search")} type="search" value={query} maxLength={200} onChange={(event) => setQuery(event.target.value)} />
-      </div>
-      <DataTable
-        label={t("help.staff.articles")}
-        columns={columns}
-        rows={list.data?.articles}
-        rowKey={(a) => String(a.id)}
-        loading={list.isPending}
-        error={list.error ? staffErrorText(list.error, t) : null}
-        onRetry={() => void list.refetch()}
-        empty={t("help.staff.empty")}
-      />
-      <ConfirmDialog
-        open={deleting !== null}
-        title={t("help.staff.deleteTitle", { title: deleting?.title ?? "" })}
-        confirm={t("help.staff.confirmDelete")}
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting.id)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      >
-        <p>{t("help.staff.deleteText")}</p>
-      </ConfirmDialog>
-    </section>
+    <ContentSection
+      title={t("backoffice.help.title")}
+      editor={(editing, done) => <ArticleEditor editing={editing} onDone={done} onSaved={refresh} />}
+      filters={
+        <div className="backoffice-section__filters">
+          <Field label={t("help.staff.search")} type="search" value={query} maxLength={200} onChange={(event) => setQuery(event.target.value)} />
+        </div>
+      }
+      table={{ label: t("help.staff.articles"), query: list, rows: list.data?.articles, columns, empty: t("help.staff.empty") }}
+      takeDown={{
+        run: (a) => helpStaffApi.remove(a.id),
+        onDone: () => {
+          refresh();
+          toast.show({ kind: "success", title: t("help.staff.deletedToast") });
+        },
+        title: (a) => t("help.staff.deleteTitle", { title: a.title }),
+        confirm: t("help.staff.confirmDelete"),
+        text: t("help.staff.deleteText"),
+      }}
+    />
   );
 }
 
 function ArticleEditor({ editing, onDone, onSaved }: { editing: StaffArticle | null; onDone(): void; onSaved(): void }) {
   const { t } = useI18n();
-  const ids = useId();
   const toast = useToast();
-  const [form, setForm] = useState<ArticleForm>(() => (editing ? articleForm(editing) : emptyArticle));
+  const { form, setForm, shown, submit, reset } = useContentForm(() => (editing ? articleForm(editing) : emptyArticle), articleProblems);
   const [slugTouched, setSlugTouched] = useState(editing !== null);
-  const [attempted, setAttempted] = useState(false);
   const [previewHtml, setPreviewHtml] = useState<string | null>(null);
-  const problems = articleProblems(form);
   const save = useMutation({
     mutationFn: () => (editing ? helpStaffApi.change(editing.id, form) : helpStaffApi.create(form)),
     onSuccess: (saved) => {
       onSaved();
       toast.show({ kind: "success", title: t("help.staff.savedToast", { title: saved.title }) });
-      setForm(emptyArticle);
+      reset(emptyArticle);
       setSlugTouched(false);
-      setAttempted(false);
       setPreviewHtml(null);
       onDone();
     },
   });
   const preview = useMutation({ mutationFn: () => helpStaffApi.preview(form.body), onSuccess: ({ html }) => setPreviewHtml(html) });
-  const shown = (field: keyof ArticleForm) => (attempted && problems[field] ? t(problems[field]) : null);
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    setAttempted(true);
-    if (!Object.keys(problems).length) save.mutate();
-  }
 
   return (
-    <form className="staff-form" onSubmit={submit} noValidate aria-labelledby={`${ids}-title`}>
-      <h3 id={`${ids}-title`}>{editing ? t("help.staff.editTitle", { title: editing.title }) : t("help.staff.newTitle")}</h3>
+    <ContentEditor
+      heading={editing ? t("help.staff.editTitle", { title: editing.title }) : t("help.staff.newTitle")}
+      onSubmit={submit(() => save.mutate())}
+      save={t("help.staff.save")}
+      pending={save.isPending}
+      error={save.error ?? preview.error}
+      cancel={editing ? t("help.staff.cancel") : null}
+      onCancel={onDone}
+      actions={
+        <button type="button" className="button" disabled={preview.isPending || !form.body.trim()} onClick={() => preview.mutate()}>
+          {t("help.staff.preview")}
+        </button>
+      }
+      after={
+        previewHtml !== null ? (
+          <div role="region" aria-label={t("help.staff.previewLabel")} className="help-preview">
+            {/* the server's sanitized rendering (backend/markup.py) */}
+            <div dangerouslySetInnerHTML={{ __html: previewHtml }} />
+          </div>
+        ) : null
+      }
+    >
       <div className="staff-form__row">
         <Field
           label={t("help.staff.title")}
@@ -189,30 +175,6 @@ function ArticleEditor({ editing, onDone, onSaved }: { editing: StaffArticle | n
         <input type="checkbox" checked={form.published} onChange={(event) => setForm({ ...form, published: event.target.checked })} />{" "}
         {t("help.staff.publishedLabel")}
       </label>
-      <div className="staff-card__actions">
-        <button type="submit" className="button button--primary" disabled={save.isPending}>
-          {t("help.staff.save")}
-        </button>
-        <button type="button" className="button" disabled={preview.isPending || !form.body.trim()} onClick={() => preview.mutate()}>
-          {t("help.staff.preview")}
-        </button>
-        {editing ? (
-          <button type="button" className="button" onClick={onDone}>
-            {t("help.staff.cancel")}
-          </button>
-        ) : null}
-      </div>
-      {save.error || preview.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(save.error ?? preview.error, t)}
-        </p>
-      ) : null}
-      {previewHtml !== null ? (
-        <div role="region" aria-label={t("help.staff.previewLabel")} className="help-preview">
-          {/* the server's sanitized rendering (backend/markup.py) */}
-          <div dangerouslySetInnerHTML={{ __html: previewHtml }} />
-        </div>
-      ) : null}
-    </form>
+    </ContentEditor>
   );
 }

@@ -1,29 +1,14 @@
-import "./messages";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ToastProvider } from "../../components/ui";
-import { I18nProvider } from "../../i18n";
 import { documentFileName, documentView, safeBlobType } from "./documents";
 import { svgDataUrl } from "./qr";
 import { TotpSetupView } from "./sign-in";
+import { staffMarkup } from "./test-markup";
 
 const HOSTILE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script><rect/></svg>';
 
-function html(node: ReactNode): string {
-  return renderToStaticMarkup(
-    <QueryClientProvider client={new QueryClient()}>
-      <I18nProvider>
-        <ToastProvider>{node}</ToastProvider>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
-}
-
 describe("the TOTP provisioning QR code", () => {
   it("is an image of a data: URL, so the server's SVG never becomes markup in the page", () => {
-    const markup = html(<TotpSetupView setup={{ uri: "otpauth://totp/HDEX:ada", qrSvg: HOSTILE_SVG, secret: "JBSWY3DPEHPK3PXPJBSWY3DP" }} />);
+    const markup = staffMarkup(<TotpSetupView setup={{ uri: "otpauth://totp/HDEX:ada", qrSvg: HOSTILE_SVG, secret: "JBSWY3DPEHPK3PXPJBSWY3DP" }} />);
     expect(markup).toContain(`src="${svgDataUrl(HOSTILE_SVG).replace(/&/g, "&amp;")}"`);
     expect(markup).toContain('alt="QR code for your authenticator app"');
     expect(markup).not.toContain("<svg");

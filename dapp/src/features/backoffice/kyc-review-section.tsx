@@ -4,14 +4,17 @@
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { DataTable, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
+import { SelectField, StatusMessage, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { countryName } from "../../lib/countries";
 import { SUBMISSION_STATUS_NAMES } from "../account";
 import { DocumentViewer } from "./document-viewer";
 import { reasonProblem } from "./forms";
 import { can } from "./permissions";
+import { QueryTable } from "./query-table";
+import { ReasonField } from "./reason-field";
 import { staffApi } from "./staff-api";
+import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import type { StaffMember, StaffSubmission, SubmissionStatus } from "./staff-types";
 
@@ -60,14 +63,12 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
           options={STATUSES.map((s) => [s, t(SUBMISSION_STATUS_NAMES[s])] as const)}
         />
       </div>
-      <DataTable
+      <QueryTable
         label={t("backoffice.kyc.queue")}
         columns={columns}
         rows={queue.data?.pages.flatMap((page) => page.submissions)}
         rowKey={(s) => String(s.id)}
-        loading={queue.isPending}
-        error={queue.error ? staffErrorText(queue.error, t) : null}
-        onRetry={() => void queue.refetch()}
+        query={queue}
         empty={t("backoffice.kyc.empty")}
       />
       {queue.hasNextPage ? (
@@ -174,12 +175,10 @@ function SubmissionReview({ id, member }: { id: string | number; member: StaffMe
         ) : null}
         {s.status === "pending" && can(member, "kyc.review") ? (
           <div className="staff-form">
-            <TextAreaField
-              label={t("backoffice.reason")}
+            <ReasonField
               hint={t("backoffice.kyc.reasonHint")}
               value={reason}
-              maxLength={500}
-              onChange={(event) => setReason(event.target.value)}
+              onChange={setReason}
               error={attempt && problem ? t(problem.key, problem.params) : null}
             />
             <div className="staff-card__actions">
@@ -190,11 +189,7 @@ function SubmissionReview({ id, member }: { id: string | number; member: StaffMe
                 {t("backoffice.kyc.reject")}
               </button>
             </div>
-            {decide.error ? (
-              <p className="form-error" role="alert">
-                {staffErrorText(decide.error, t)}
-              </p>
-            ) : null}
+            <StaffErrorAlert error={decide.error} />
           </div>
         ) : null}
       </div>

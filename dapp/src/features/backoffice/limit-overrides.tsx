@@ -4,12 +4,13 @@
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { Field, TextAreaField, useToast } from "../../components/ui";
+import { Field, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Limits } from "../account";
 import { OVERRIDE_FIELDS, overrideBody, overrideForm, type OverrideField, type OverrideForm, type Problem } from "./forms";
+import { ReasonField } from "./reason-field";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 import type { UserDetail } from "./staff-types";
 
 const FIELD_NAMES: Record<OverrideField, MessageKey> = {
@@ -67,23 +68,13 @@ export function LimitOverrides({ address, limits }: { address: string; limits: L
           />
         ))}
       </div>
-      <TextAreaField
-        label={t("backoffice.reason")}
-        value={form.reason}
-        maxLength={500}
-        onChange={(event) => setForm({ ...form, reason: event.target.value })}
-        error={say(problems.reason)}
-      />
+      <ReasonField value={form.reason} onChange={(reason) => setForm({ ...form, reason })} error={say(problems.reason)} />
       <div className="staff-card__actions">
         <button type="submit" className="button button--primary" disabled={save.isPending}>
           {t("backoffice.limits.save")}
         </button>
       </div>
-      {save.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(save.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={save.error} />
     </form>
   );
 }

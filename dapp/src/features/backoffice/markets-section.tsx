@@ -4,13 +4,13 @@
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { DataTable, useToast, type Column } from "../../components/ui";
+import { useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { marketsQuery, useMarkets } from "../markets";
+import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
 import type { MarketStateName } from "./staff-types";
 
 interface Switch {
@@ -72,14 +72,12 @@ export function MarketsSection() {
   return (
     <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t("backoffice.markets.title")}</h2>
-      <DataTable
+      <QueryTable
         label={t("backoffice.markets.title")}
         columns={columns}
         rows={markets.data}
         rowKey={(m) => m.name}
-        loading={markets.isPending}
-        error={markets.error ? staffErrorText(markets.error, t) : null}
-        onRetry={() => void markets.refetch()}
+        query={markets}
         empty={t("market.none")}
       />
       <ReasonDialog

@@ -8,7 +8,7 @@ import { Field } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { Link, navigate, paths, useLocation } from "../../lib/router";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 
 const MIN_PASSWORD_CHARS = 12; // backend/staff/credentials.py
 const MAX_PASSWORD_CHARS = 256;
@@ -79,11 +79,7 @@ export function PasswordPage() {
             {t("backoffice.password.submit")}
           </button>
         </div>
-        {confirm.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(confirm.error, t)}
-          </p>
-        ) : null}
+        <StaffErrorAlert error={confirm.error} />
       </>
     );
 

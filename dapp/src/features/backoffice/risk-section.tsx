@@ -6,17 +6,18 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
-import { DataTable, Dialog, useToast, type Column } from "../../components/ui";
+import { Dialog, useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Market, MarketHalt } from "../../lib/api-types";
 import { formatPrice } from "../../lib/market";
 import { marketsQuery, useMarkets } from "../markets";
 import { can } from "./permissions";
+import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
 import { timeLeft } from "./risk-forms";
 import { RiskSettingsForm } from "./risk-settings-form";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 import type { StaffMember } from "./staff-types";
 
 export const HALT_KIND_NAMES: Record<MarketHalt["kind"], MessageKey> = {
@@ -102,14 +103,12 @@ export function RiskSection({ member }: { member: StaffMember }) {
     <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t("backoffice.risk.title")}</h2>
       <WithdrawalPauseBanner manage={manage} />
-      <DataTable
+      <QueryTable
         label={t("backoffice.risk.markets")}
         columns={columns}
         rows={markets.data}
         rowKey={(m) => m.name}
-        loading={markets.isPending}
-        error={markets.error ? staffErrorText(markets.error, t) : null}
-        onRetry={() => void markets.refetch()}
+        query={markets}
         empty={t("market.none")}
       />
       {editedMarket && manage ? <RiskSettingsForm key={editedMarket.name} market={editedMarket} onDone={() => setEditing(null)} /> : null}
@@ -153,11 +152,7 @@ function EndHaltDialog({ market, onClose }: { market: string | null; onClose(): 
       }
     >
       <p>{market ? t("backoffice.risk.endHaltText", { market }) : null}</p>
-      {end.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(end.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={end.error} />
     </Dialog>
   );
 }
@@ -178,7 +173,7 @@ function WithdrawalPauseBanner({ manage }: { manage: boolean }) {
     },
   });
 
-  if (pause.error) return <p className="form-error" role="alert">{staffErrorText(pause.error, t)}</p>;
+  if (pause.error) return <StaffErrorAlert error={pause.error} />;
   if (!pause.data) return null;
   if (!pause.data.paused) return <p className="muted">{t("backoffice.risk.withdrawalsRunning")}</p>;
   return (

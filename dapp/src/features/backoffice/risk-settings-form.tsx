@@ -5,12 +5,12 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { Field, StatusMessage, TextAreaField, useToast } from "../../components/ui";
+import { Field, StatusMessage, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { formatPrice } from "../../lib/market";
 import { marketsQuery } from "../markets";
-import { MAX_REASON_CHARS } from "./forms";
+import { ReasonField } from "./reason-field";
 import {
   AMOUNT_FIELDS,
   amountToken,
@@ -24,6 +24,7 @@ import {
   type RiskProblems,
 } from "./risk-forms";
 import { staffApi } from "./staff-api";
+import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import type { StaffMarketRisk } from "./staff-types";
 
@@ -98,13 +99,7 @@ function Editor({ market, risk, onDone }: { market: Market; risk: StaffMarketRis
         <div className="staff-form__row">{BPS_FIELDS.map((field) => input(field, t("backoffice.risk.bps")))}</div>
         <div className="staff-form__row">{SECONDS_FIELDS.map((field) => input(field, t("backoffice.risk.seconds")))}</div>
         <div className="staff-form__row">{AMOUNT_FIELDS.map((field) => input(field, amountToken(field, market).symbol))}</div>
-        <TextAreaField
-          label={t("backoffice.reason")}
-          value={form.reason}
-          maxLength={MAX_REASON_CHARS}
-          onChange={(event) => setForm({ ...form, reason: event.target.value })}
-          error={say("reason")}
-        />
+        <ReasonField value={form.reason} onChange={(reason) => setForm({ ...form, reason })} error={say("reason")} />
         {problems.form ? (
           <p className="form-error" role="alert">
             {say("form")}
@@ -118,11 +113,7 @@ function Editor({ market, risk, onDone }: { market: Market; risk: StaffMarketRis
             {t("common.cancel")}
           </button>
         </div>
-        {save.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(save.error, t)}
-          </p>
-        ) : null}
+        <StaffErrorAlert error={save.error} />
       </div>
     </form>
   );

@@ -1,16 +1,12 @@
-import "./messages";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ToastProvider } from "../../components/ui";
-import { I18nProvider } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { marketsQuery } from "../markets";
 import { AlertsSection } from "./alerts-section";
 import { CaseDetailView } from "./case-detail";
 import { RiskSection } from "./risk-section";
 import type { CaseDetail, Permission, StaffMember, WithdrawalPauseState } from "./staff-types";
+import { staffMarkup } from "./test-markup";
 
 const member = (permissions: Permission[]): StaffMember => ({
   id: 1,
@@ -46,19 +42,12 @@ const DETAIL: CaseDetail = {
   notes: [{ id: 1, author: "staff:ada@hdex.example", body: "<b>not markup</b>", createdAt: 2 }],
 };
 
-function html(node: ReactNode): string {
-  const client = new QueryClient();
-  client.setQueryData(marketsQuery.queryKey, [HALTED]);
-  client.setQueryData(["staff", "risk", "withdrawals"], PAUSED);
-  client.setQueryData(["staff", "cases", "detail", 9], DETAIL);
-  return renderToStaticMarkup(
-    <QueryClientProvider client={client}>
-      <I18nProvider>
-        <ToastProvider>{node}</ToastProvider>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
-}
+const html = (node: ReactNode) =>
+  staffMarkup(node, [
+    [marketsQuery.queryKey, [HALTED]],
+    [["staff", "risk", "withdrawals"], PAUSED],
+    [["staff", "cases", "detail", 9], DETAIL],
+  ]);
 
 describe("what each role sees of the alerts", () => {
   it("shows staff with cases.manage the selection, Open case and Close alert", () => {

@@ -9,7 +9,7 @@ import { Field } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 import type { Challenge, SignedIn, StaffSession, TotpSetup } from "./staff-types";
 import { groupSecret, svgDataUrl } from "./qr";
 
@@ -97,11 +97,7 @@ function PasswordStep({ notice, onChallenge, onForgot }: { notice: keyof typeof 
             {t("backoffice.signIn.forgot")}
           </button>
         </div>
-        {login.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(login.error, t)}
-          </p>
-        ) : null}
+        <StaffErrorAlert error={login.error} />
       </div>
     </form>
   );
@@ -173,11 +169,7 @@ function CodeStep({ challenge, onSignedIn, onRestart }: { challenge: Challenge; 
             {t("backoffice.signIn.restart")}
           </button>
         </div>
-        {verify.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(verify.error, t)}
-          </p>
-        ) : null}
+        <StaffErrorAlert error={verify.error} />
       </div>
     </form>
   );
@@ -257,11 +249,7 @@ function ForgotPassword({ onBack }: { onBack(): void }) {
             {t("backoffice.forgot.back")}
           </button>
         </div>
-        {reset.error ? (
-          <p className="form-error" role="alert">
-            {staffErrorText(reset.error, t)}
-          </p>
-        ) : null}
+        <StaffErrorAlert error={reset.error} />
       </div>
     </form>
   );

@@ -1,12 +1,13 @@
 /** "Staff": every staff account (staff.read); admins (staff.manage) invite new ones and disable accounts. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, SelectField, useToast, type Column } from "../../components/ui";
+import { Field, SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { can } from "./permissions";
+import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
+import { StaffErrorAlert } from "./staff-error-alert";
 import type { Role, StaffMember } from "./staff-types";
 
 const KEY = ["staff", "accounts"];
@@ -52,14 +53,12 @@ export function StaffSection({ member }: { member: StaffMember }) {
     <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t("backoffice.staff.title")}</h2>
       {manage ? <InviteStaff /> : null}
-      <DataTable
+      <QueryTable
         label={t("backoffice.staff.title")}
         columns={columns}
         rows={list.data?.staff}
         rowKey={(s) => String(s.id)}
-        loading={list.isPending}
-        error={list.error ? staffErrorText(list.error, t) : null}
-        onRetry={() => void list.refetch()}
+        query={list}
         empty={t("backoffice.staff.empty")}
       />
       <ReasonDialog
@@ -128,11 +127,7 @@ function InviteStaff() {
           {t("backoffice.staff.invite")}
         </button>
       </div>
-      {invite.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(invite.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={invite.error} />
     </form>
   );
 }

@@ -2,8 +2,10 @@
  * audit-logged by the server. Titles are text; a reply's preview is the server's sanitized HTML. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
+import { QueryTable } from "./query-table";
+import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import { MAX_SAVED_TITLE_CHARS, savedReplyProblems, supportStaffApi, type SavedReply } from "./support-desk";
 
@@ -58,14 +60,12 @@ export function SavedReplies() {
         {t("supportDesk.savedReplies")}
       </h3>
       <div className="staff-detail__body">
-        <DataTable
+        <QueryTable
           label={t("supportDesk.savedReplies")}
           columns={columns}
           rows={list.data?.savedReplies}
           rowKey={(r) => String(r.id)}
-          loading={list.isPending}
-          error={list.error ? staffErrorText(list.error, t) : null}
-          onRetry={() => void list.refetch()}
+          query={list}
           empty={t("supportDesk.savedEmpty")}
         />
         <SavedReplyForm key={editing?.id ?? "new"} editing={editing} onDone={() => setEditing(null)} />
@@ -119,11 +119,7 @@ function SavedReplyForm({ editing, onDone }: { editing: SavedReply | null; onDon
           </button>
         ) : null}
       </div>
-      {save.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(save.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={save.error} />
     </form>
   );
 }

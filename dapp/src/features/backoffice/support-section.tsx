@@ -5,10 +5,10 @@
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { DataTable, SelectField, type Column } from "../../components/ui";
+import { SelectField, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { CATEGORY_NAMES, STATUSES, STATUS_NAMES, type TicketStatus } from "../support";
-import { staffErrorText } from "./staff-errors";
+import { QueryTable } from "./query-table";
 import type { StaffMember } from "./staff-types";
 import { supportStaffApi, type QueueFilter, type StaffTicket } from "./support-desk";
 import { SavedReplies } from "./support-saved-replies";
@@ -74,14 +74,12 @@ export function SupportSection({ member }: { member: StaffMember }) {
           ]}
         />
       </div>
-      <DataTable
+      <QueryTable
         label={t("supportDesk.title")}
         columns={columns}
         rows={queue.data?.pages.flatMap((page) => page.tickets)}
         rowKey={(ticket) => String(ticket.id)}
-        loading={queue.isPending}
-        error={queue.error ? staffErrorText(queue.error, t) : null}
-        onRetry={() => void queue.refetch()}
+        query={queue}
         empty={t("supportDesk.empty")}
         csvFileName="tickets.csv"
       />

@@ -10,6 +10,7 @@ import { SelectField, StatusMessage, TextAreaField, useToast } from "../../compo
 import { useI18n } from "../../i18n";
 import { CATEGORY_NAMES, MAX_MESSAGE_CHARS, STATUS_NAMES, durationText, messageProblem, type TicketStatus } from "../support";
 import { FileViewer } from "./document-viewer";
+import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import {
   KIND_NAMES,
@@ -129,11 +130,7 @@ function StatusButtons({ ticket }: { ticket: StaffTicket }) {
           </button>
         ))}
       </div>
-      {move.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(move.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={move.error} />
     </>
   );
 }
@@ -165,11 +162,7 @@ function Assign({ ticket }: { ticket: StaffTicket }) {
       <button type="submit" className="button button--small" disabled={assign.isPending}>
         {t("supportDesk.assign")}
       </button>
-      {assign.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(assign.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={assign.error} />
     </form>
   );
 }
@@ -232,11 +225,7 @@ function AnswerForm({ id }: { id: number }) {
           {internal ? t("supportDesk.addNote") : t("supportDesk.sendReply")}
         </button>
       </div>
-      {send.error ? (
-        <p className="form-error" role="alert">
-          {staffErrorText(send.error, t)}
-        </p>
-      ) : null}
+      <StaffErrorAlert error={send.error} />
     </form>
   );
 }

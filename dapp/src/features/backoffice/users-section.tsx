@@ -1,11 +1,11 @@
 /** "Users": look a user up by wallet or e-mail, then open one (users-detail.tsx). */
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, type Column } from "../../components/ui";
+import { Field, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { countryName } from "../../lib/countries";
+import { QueryTable } from "./query-table";
 import { staffApi } from "./staff-api";
-import { staffErrorText } from "./staff-errors";
 import type { StaffMember, UserHit } from "./staff-types";
 import { UserDetailView } from "./user-detail";
 
@@ -67,14 +67,12 @@ export function UsersSection({ member }: { member: StaffMember }) {
         </button>
       </form>
       {query !== null ? (
-        <DataTable
+        <QueryTable
           label={t("backoffice.users.results")}
           columns={columns}
           rows={hits.data?.users}
           rowKey={(u) => u.address}
-          loading={hits.isPending}
-          error={hits.error ? staffErrorText(hits.error, t) : null}
-          onRetry={() => void hits.refetch()}
+          query={hits}
           empty={t("backoffice.users.none")}
           height={200}
         />

@@ -1,0 +1,72 @@
+/** The form that writes one item staff publish (announcements, help articles): a new one, or changes to the one
+ * being edited. Problems show in words once a save was tried; a form with problems is not sent. */
+import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { useI18n, type MessageKey } from "../../i18n";
+import { StaffErrorAlert } from "./staff-error-alert";
+
+/** The form's values, each field's problem once a save was tried, and a submit that saves only a form without problems. */
+export function useContentForm<Form>(initial: () => Form, problemsOf: (form: Form) => Partial<Record<keyof Form, MessageKey>>) {
+  const { t } = useI18n();
+  const [form, setForm] = useState(initial);
+  const [attempted, setAttempted] = useState(false);
+  const problems = problemsOf(form);
+  return {
+    form,
+    setForm,
+    shown(field: keyof Form): string | null {
+      const problem = problems[field];
+      return attempted && problem ? t(problem) : null;
+    },
+    submit: (save: () => void) => (event: FormEvent) => {
+      event.preventDefault();
+      setAttempted(true);
+      if (!Object.keys(problems).length) save();
+    },
+    /** After a save: start again from `next`, no problems shown. */
+    reset(next: Form) {
+      setForm(next);
+      setAttempted(false);
+    },
+  };
+}
+
+interface ContentEditorProps {
+  heading: string;
+  onSubmit(event: FormEvent): void;
+  /** The submit button's text. */
+  save: string;
+  pending: boolean;
+  error: unknown;
+  /** The Cancel button's text while an existing item is edited; null for a new one. */
+  cancel: string | null;
+  onCancel(): void;
+  /** The fields. */
+  children: ReactNode;
+  /** More buttons after the submit button (Preview). */
+  actions?: ReactNode;
+  /** Below the form's error (the preview). */
+  after?: ReactNode;
+}
+
+export function ContentEditor({ heading, onSubmit, save, pending, error, cancel, onCancel, children, actions, after }: ContentEditorProps) {
+  const ids = useId();
+  return (
+    <form className="staff-form" onSubmit={onSubmit} noValidate aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{heading}</h3>
+      {children}
+      <div className="staff-card__actions">
+        <button type="submit" className="button button--primary" disabled={pending}>
+          {save}
+        </button>
+        {actions}
+        {cancel !== null ? (
+          <button type="button" className="button" onClick={onCancel}>
+            {cancel}
+          </button>
+        ) : null}
+      </div>
+      <StaffErrorAlert error={error} />
+      {after}
+    </form>
+  );
+}
