@@ -3,11 +3,12 @@ the retention purge.
 
 Deletion blanks the profile at once (e-mail, country, choices; the level falls to 0) and withdraws a
 pending KYC submission. What the wallet wrote is erased at once too: the subjects of its support tickets,
-its messages on them, its forum threads' titles and its posts become `ERASED`, and its ticket attachments are
-deleted (the tickets, their times and staff's replies and notes stay; so do the threads, in place for other
-wallets' replies). Its behaviour events are deleted: days the statistics rolled up already keep their
-counts (and `stats_wallets` the wallet's first times) until its next activity or a rebuild recounts without
-them; its sessions from before the request are not copied back as sign-ins (backend.stats.rollup).
+its messages on them, its forum threads' titles, its posts and the reasons of its reports become `ERASED`,
+and its ticket attachments are deleted (the tickets, their times and staff's replies and notes stay; so do
+the threads, in place for other wallets' replies, and the reports). Its behaviour events are deleted: days
+the statistics rolled up already keep their counts (and `stats_wallets` the wallet's first times) until its
+next activity or a rebuild recounts without them; its sessions from before the request are not copied back
+as sign-ins (backend.stats.rollup).
 
 KYC records (identity data, documents) are what AML law says must be kept: each gets `retain_until_ms` =
 request + `kyc_retention_days`, and `purge_expired` removes them after it, stored files first (so a crash
@@ -34,6 +35,7 @@ from backend.db.models import (
     Base,
     Fill,
     ForumPost,
+    ForumReport,
     ForumThread,
     KycDocument,
     KycSubmission,
@@ -110,6 +112,9 @@ def export(
         "supportTickets": _tickets(session, lowered),
         "forumThreads": _rows(session.scalars(select(ForumThread).where(func.lower(ForumThread.author) == lowered))),
         "forumPosts": _rows(session.scalars(select(ForumPost).where(func.lower(ForumPost.author) == lowered))),
+        "forumReports": _rows(
+            session.scalars(select(ForumReport).where(func.lower(ForumReport.reporter) == lowered))
+        ),
         "behaviourEvents": _rows(session.scalars(select(StatsEvent).where(func.lower(StatsEvent.wallet) == lowered))),
     }
 
@@ -167,7 +172,7 @@ def _erase_writing_and_events(session: Session, store: DocumentStore, address: s
     """Erase the wallet's support and forum writing (each domain's own function) and delete its behaviour events
     (here: backend.stats sits above accounts in the layers); how many of each, as the audit record says it."""
     tickets = erase_wallet_writing(session, store, address, ERASED)
-    threads, posts = erase_writing_of(session, address, ERASED)
+    threads, posts, reports = erase_writing_of(session, address, ERASED)
     events = list(session.scalars(select(StatsEvent).where(StatsEvent.wallet == address)))
     for event in events:
         session.delete(event)
@@ -178,6 +183,7 @@ def _erase_writing_and_events(session: Session, store: DocumentStore, address: s
         "supportAttachments": tickets.attachments,
         "forumThreads": threads,
         "forumPosts": posts,
+        "forumReports": reports,
         "behaviourEvents": len(events),
     }
 

@@ -175,21 +175,27 @@ def is_banned(session: Session, wallet: str) -> bool:
     return session.get(ForumBan, wallet) is not None
 
 
-def erase_writing_of(session: Session, author: str, marker: str) -> tuple[int, int]:
-    """Replace the titles of `author`'s threads and the bodies of its posts (hidden ones too) by `marker`; the
-    threads stay, so other wallets' replies keep their place. An erased post has no search text: the update
-    refreshes the search index (SQLite's triggers, PostgreSQL's index on the column) and search never finds it.
-    Returns (threads, posts) changed; what was erased already is not counted again."""
+def erase_writing_of(session: Session, author: str, marker: str) -> tuple[int, int, int]:
+    """Replace the titles of `author`'s threads, the bodies of its posts (hidden ones too) and the reasons of its
+    reports by `marker`; the threads stay, so other wallets' replies keep their place, and so do the reports, so
+    the moderators' queue keeps its counts. An erased post has no search text: the update refreshes the search
+    index (SQLite's triggers, PostgreSQL's index on the column) and search never finds it.
+    Returns (threads, posts, reports) changed; what was erased already is not counted again."""
     threads = list(
         session.scalars(select(ForumThread).where(ForumThread.author == author, ForumThread.title != marker))
     )
     posts = list(session.scalars(select(ForumPost).where(ForumPost.author == author, ForumPost.body_source != marker)))
+    reports = list(
+        session.scalars(select(ForumReport).where(ForumReport.reporter == author, ForumReport.reason != marker))
+    )
     for thread in threads:
         thread.title = marker
     for post in posts:
         post.body_source, post.body_html, post.search_text = marker, render(marker), ""
+    for report in reports:
+        report.reason = marker
     session.flush()
-    return len(threads), len(posts)
+    return len(threads), len(posts), len(reports)
 
 
 def _refuse_if_cannot_post(session: Session, author: str, limits: PostingLimits, now_ms: int) -> None:

@@ -88,6 +88,7 @@ class ExportOut(BaseModel):
     )
     forumThreads: list[dict[str, Any]]
     forumPosts: list[dict[str, Any]]
+    forumReports: list[dict[str, Any]] = Field(description="the wallet's reports of posts, with its reasons")
     behaviourEvents: list[dict[str, Any]] = Field(description="what the statistics keep: the event and its time")
 
 

@@ -24,7 +24,7 @@ from .conftest import OTHER, PNG, USER, ClientFor, StaffBrowser, signed_in_walle
 SECRETS = ("quokkaline", "Quokka subject", "wombatword", "numbatnote")  # what USER wrote (OTHER also says "numbatnote")
 ZERO = {
     "supportSubjects": 0, "supportMessages": 0, "supportAttachments": 0, "forumThreads": 0, "forumPosts": 0,
-    "behaviourEvents": 0,
+    "forumReports": 0, "behaviourEvents": 0,
 }  # fmt: skip
 
 
@@ -83,6 +83,7 @@ def test_a_deletion_erases_the_wallet_s_writing_attachments_and_events_and_nobod
     reply_of_other = _post(other, f"/v1/forum/threads/{thread_id}/posts", {"message": "numbatnote, I agree"})
     others_thread = _post(other, "/v1/forum/threads", {"category": "general", "title": "Other", "message": "hi"})
     reply_of_user = _post(user, f"/v1/forum/threads/{others_thread['thread']['id']}/posts", {"message": "wombatword"})
+    _post(user, f"/v1/forum/posts/{others_thread['post']['id']}/report", {"reason": "quokkaline spam"})
     assert _search(client_for, "numbatnote") == [reply_of_other["id"], made["post"]["id"]]
     for address in (wallet(USER), wallet(OTHER)):
         connected = {"event": "wallet_connected", "wallet": address}
@@ -103,6 +104,7 @@ def test_a_deletion_erases_the_wallet_s_writing_attachments_and_events_and_nobod
     ]  # fmt: skip
     assert [t["title"] for t in exported["forumThreads"]] == [ERASED]
     assert [p["body_source"] for p in exported["forumPosts"]] == [ERASED, ERASED]
+    assert [r["reason"] for r in exported["forumReports"]] == [ERASED]
     assert exported["behaviourEvents"] == []
 
     staff_view = desk.get(staff_path)
@@ -134,7 +136,7 @@ def test_a_deletion_erases_the_wallet_s_writing_attachments_and_events_and_nobod
     assert not [secret for secret in SECRETS if secret in audit]
     assert _erased_counts(container) == [
         {**ZERO, "supportSubjects": 1, "supportMessages": 2, "supportAttachments": 1, "forumThreads": 1,
-         "forumPosts": 2, "behaviourEvents": 2},
+         "forumPosts": 2, "forumReports": 1, "behaviourEvents": 2},
     ]  # fmt: skip
     others_after = other.get("/v1/account/export").json()
     assert {key: others_after[key] for key in others_before if key != "exportedAt"} == {
