@@ -39,7 +39,7 @@ def test_no_generated_request_to_any_operation_gets_a_server_error(fuzzed_app: E
     for operation, mode in itertools.product(operations, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)):
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def no_server_error(case: Any) -> None:
             headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "content-length"}
             body: dict[str, Any] = {}
