@@ -28,6 +28,7 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.client.sync import HdexClient
 from backend.db.models import AuditLogEntry, Fill, StatsEvent
 
+from ..clock import start_within_one_utc_day
 from .browser_kit import DESKTOP, axe_violations, screenshot
 from .flows import CHAIN_TIMEOUT_MS, MARKET, api_get, connect, fund_exchange, price_units
 from .stack import FAST_SETTINGS
@@ -83,6 +84,7 @@ def usdc_text(amount: int) -> str:
 def test_the_stats_page_plots_the_volume_of_trades_made_in_the_test(
     stack: Stack, open_dapp: Callable[..., Dapp]
 ) -> None:
+    start_within_one_utc_day()  # the trades below and the "today" read after them are one day
     fund_exchange(stack, MAKER, {"WETH": WETH})
     fund_exchange(stack, TAKER, {"USDC": 2_000 * USDC})
     trades_before, volume_before = raw_volume_today(stack)

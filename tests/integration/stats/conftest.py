@@ -25,12 +25,19 @@ from backend.trading.rules.markets import Market
 from backend.trading.store import settlement
 from backend.trading.store.markets import add_market
 
+from ...clock import start_within_one_utc_day
 from ..api.exchange_fixtures import LOT, PRICE, QTY, TICK, USDC, WETH, Exchange, fund, prepare, running, wallet
 
 WBTC = "0x" + "0c" * 20
 SECOND = "WBTC-USDC"
 FEE_RECIPIENT = checksum("0x" + "fe" * 20)
 _refs = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def one_utc_day() -> None:
+    """The tests compare today's rollup rows with the trades they just made (see `start_within_one_utc_day`)."""
+    start_within_one_utc_day()
 
 
 @pytest.fixture
