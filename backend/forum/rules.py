@@ -1,5 +1,5 @@
 """The forum's pure rules: what a title, a message, a reason and a category slug may be, the posting limits,
-the words a search looks for, and the keys thread lists page by. No I/O."""
+the words a search looks for, and the keys thread lists and searches page by. No I/O."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from backend.errors import ErrorCode, HdexError
 
@@ -158,3 +159,43 @@ def parse_thread_cursor(cursor: str | None) -> ThreadKey | None:
         raise HdexError(ErrorCode.INVALID_FIELD, "cursor is the nextCursor of the previous page", "cursor")
     pinned, at_ms, thread_id = cursor.split("-")
     return ThreadKey(pinned == "1", int(at_ms), int(thread_id))
+
+
+class SearchOrder(StrEnum):
+    """How search results are ordered: best match first (ties newest first), or newest first."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchKey:
+    """Where a hit sits in a search's pages: its relevance score (an integer, higher first; 0 when ordered by
+    newest), then its post id (newest first)."""
+
+    rank: int
+    id: int
+
+    def cursor(self, order: SearchOrder) -> str:
+        return f"{self.rank}-{self.id}" if order is SearchOrder.RELEVANCE else str(self.id)
+
+
+SEARCH_CURSOR = r"^(?:[0-9]{1,12}-)?[0-9]{1,10}$"
+MAX_POST_ID = 2**31 - 1  # ids are 32-bit integers: PostgreSQL refuses to compare one with a larger number
+
+
+def parse_search_cursor(cursor: str | None, order: SearchOrder) -> SearchKey | None:
+    """The key a search page starts after (None: the first page): "<rank>-<id>" by relevance, "<id>" by newest;
+    INVALID_FIELD "cursor" if malformed, of the other order or past the largest post id."""
+    if cursor is None:
+        return None
+    rank, dash, post_id = cursor.rpartition("-")
+    if (
+        not re.fullmatch(SEARCH_CURSOR, cursor)
+        or bool(dash) != (order is SearchOrder.RELEVANCE)
+        or int(post_id) > MAX_POST_ID
+    ):
+        raise HdexError(
+            ErrorCode.INVALID_FIELD, "cursor is the nextCursor of the previous page of the same search", "cursor"
+        )
+    return SearchKey(int(rank or 0), int(post_id))

@@ -48,6 +48,7 @@ class SearchHit:
     post: PostView
     thread_title: str
     category_slug: str
+    rank: int  # its relevance score for the search (0 when ordered by newest): half of its page key
 
 
 @dataclass(frozen=True, slots=True)

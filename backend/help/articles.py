@@ -1,10 +1,13 @@
 """Help-center articles: staff write them in Markdown (slug, title, body, published); the public reads and
 searches the published ones.
 
-Search works the same on SQLite and PostgreSQL: every word of the query must appear, case-insensitively, in
-the title or the body (LIKE on lower-cased text, wildcards in the words escaped); matches are ranked by how
-many of the words the title holds, then by how recently they changed. Articles are few (tens), so plain
-LIKE is enough; the forum's full-text search is for thousands of posts.
+Search works the same on SQLite and PostgreSQL: every word of the query must appear, case-insensitively in
+any script, in the title or the body (LIKE over `search_text`, the title and body case-folded in Python when
+written, against the words folded the same way; wildcards in the words escaped); matches are ranked by how
+many of the words the title holds, then by how recently they changed. Folding in Python, as the forum builds
+its search text in Python, gives both databases one rule: SQLite's lower() folds ASCII only. Words are
+substrings, not tokens, so Chinese, which has no spaces between words, is found too. Articles are few
+(tens), so LIKE is enough; the forum's full-text search is for thousands of posts.
 
 Each write changes the caller's unit of work and records its audit-log entry there (actions
 "help.article.create", "help.article.change", "help.article.delete"; target "help_article:<id>"); the caller
@@ -14,10 +17,11 @@ commits.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -80,10 +84,21 @@ def check_draft(draft: ArticleDraft) -> ArticleDraft:
     return ArticleDraft(slug, title, draft.body, draft.published)
 
 
+def fold(text: str) -> str:
+    """`text` for caseless matching: Unicode case folding ("ÉCHANGE" and "Straße" become "échange" and
+    "strasse") between NFKC normalizations (composed and decomposed accents, full-width letters match)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def search_text(title: str, body: str) -> str:
+    """What search matches the words against: the article's title and body, folded."""
+    return fold(f"{title}\n{body}")
+
+
 def query_words(query: str) -> list[str]:
-    """The distinct lower-cased words of a search (at most MAX_QUERY_WORDS, each cut to MAX_WORD_CHARS)."""
+    """The distinct folded words of a search (at most MAX_QUERY_WORDS, each cut to MAX_WORD_CHARS)."""
     words: list[str] = []
-    for word in query.replace("\x00", " ").lower().split():
+    for word in fold(query.replace("\x00", " ")).split():
         word = word[:MAX_WORD_CHARS]
         if word not in words:
             words.append(word)
@@ -95,8 +110,8 @@ def create(session: Session, draft: ArticleDraft, *, actor: str, ip: str | None,
     draft = check_draft(draft)
     _refuse_taken_slug(session, draft.slug, None)
     row = HelpArticle(
-        slug=draft.slug, title=draft.title, body=draft.body, published=draft.published, created_by=actor,
-        created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms,
+        slug=draft.slug, title=draft.title, body=draft.body, search_text=search_text(draft.title, draft.body),
+        published=draft.published, created_by=actor, created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms,
     )  # fmt: skip
     session.add(row)
     session.flush()
@@ -117,6 +132,7 @@ def change(
     _refuse_taken_slug(session, draft.slug, row.id)
     before = _audited(row)
     row.slug, row.title, row.body, row.published = draft.slug, draft.title, draft.body, draft.published
+    row.search_text = search_text(draft.title, draft.body)
     row.updated_by, row.updated_at_ms = actor, now_ms
     record_action(
         session, actor=actor, action="help.article.change", target=f"help_article:{row.id}", before=before,
@@ -137,23 +153,19 @@ def delete(session: Session, article_id: int, *, actor: str, ip: str | None) -> 
 
 
 def search(session: Session, query: str | None, *, limit: int, published_only: bool = True) -> list[ArticleView]:
-    """Articles with every word of `query` in the title or body (case-insensitive), those with more of the
-    words in the title first, then the most recently changed; no query: all, most recently changed first."""
+    """Articles with every word of `query` in the title or body (case-insensitive in any script), those with
+    more of the words in the title first, then the most recently changed; no query: all, most recently changed
+    first."""
     statement = select(HelpArticle)
     if published_only:
         statement = statement.where(HelpArticle.published.is_(True))
     words = query_words(query or "")
     for word in words:
-        statement = statement.where(
-            or_(
-                func.lower(HelpArticle.title).contains(word, autoescape=True),
-                func.lower(HelpArticle.body).contains(word, autoescape=True),
-            )
-        )
+        statement = statement.where(HelpArticle.search_text.contains(word, autoescape=True))
     rows = list(session.scalars(statement.order_by(HelpArticle.updated_at_ms.desc(), HelpArticle.id.desc())))
 
     def in_title(row: HelpArticle) -> int:
-        title = row.title.lower()
+        title = fold(row.title)
         return sum(word in title for word in words)
 
     rows.sort(key=in_title, reverse=True)  # stable: keeps the most recent first among equals

@@ -1,11 +1,11 @@
 """The community forum (issue 16): anyone reads, a signed-in wallet (SIWE session) writes.
 
 Reads: categories, a category's threads (pinned first, then newest activity; `cursor` pages), a thread, its
-posts (oldest first; `cursor` is the last post id seen), full-text search. Writes: a new thread with its
-first post, a reply, a report of a post. Post bodies are Markdown: the server renders them once with
-`backend.markup.render` and sends `messageHtml`, safe to insert as HTML; titles, reasons and `message` (the source)
-are text, never HTML. What moderators hid is not shown. A banned wallet gets 403 FORUM_BANNED, a locked thread
-409 FORUM_THREAD_LOCKED, a flood 429 FORUM_POSTING_LIMITED with Retry-After.
+posts (oldest first; `cursor` is the last post id seen), full-text search (best match first, or newest first).
+Writes: a new thread with its first post, a reply, a report of a post. Post bodies are Markdown: the server
+renders them once with `backend.markup.render` and sends `messageHtml`, safe to insert as HTML; titles, reasons
+and `message` (the source) are text, never HTML. What moderators hid is not shown. A banned wallet gets 403
+FORUM_BANNED, a locked thread 409 FORUM_THREAD_LOCKED, a flood 429 FORUM_POSTING_LIMITED with Retry-After.
 """
 
 from __future__ import annotations
@@ -25,8 +25,12 @@ from backend.forum.rules import (
     MAX_QUERY_CHARS,
     MAX_REASON_CHARS,
     MAX_TITLE_CHARS,
+    SEARCH_CURSOR,
     THREAD_CURSOR,
     PostingLimits,
+    SearchKey,
+    SearchOrder,
+    parse_search_cursor,
     parse_thread_cursor,
 )
 from backend.forum.search import search_posts
@@ -52,6 +56,13 @@ ThreadCursor = Annotated[
 ThreadId = Annotated[int, Path(alias="threadId", ge=1, le=2**31 - 1)]
 PostId = Annotated[int, Path(alias="postId", ge=1, le=2**31 - 1)]
 Slug = Annotated[str, Field(min_length=1, max_length=40, pattern="^[a-z0-9-]+$")]
+SearchCursor = Annotated[
+    str | None, Query(pattern=SEARCH_CURSOR, description="opaque: `nextCursor` of the previous page of the search")
+]
+SORT_DESCRIPTION = (
+    "`relevance` (default): best match first: posts where the words occur more often rank higher (a thread's "
+    "title counts as part of its first post); equal matches newest first. `newest`: newest first"
+)
 
 
 class CategoryOut(BaseModel):
@@ -112,7 +123,9 @@ class SearchHitOut(BaseModel):
 
 class SearchPage(BaseModel):
     results: list[SearchHitOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page (newest first); null on the last page")
+    nextCursor: str | None = Field(
+        description="`cursor` of the next page of the same search (same `q` and `sort`); null on the last page"
+    )
 
 
 class ReportOut(BaseModel):
@@ -291,24 +304,27 @@ async def report(post_id: PostId, body: NewReport, wallet: CurrentWallet, contai
 
 
 @router.get("/search", response_model=None, responses={
-    **documented(SearchPage, "matching posts, newest first"), 422: ERROR,
+    **documented(SearchPage, "matching posts, best match first (ties newest first), or newest first"), 422: ERROR,
 })  # fmt: skip
 async def search(
     container: ContainerDep,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="words; every one must appear")],
+    sort: Annotated[SearchOrder, Query(description=SORT_DESCRIPTION)] = SearchOrder.RELEVANCE,
     limit: ForumLimit = 20,
-    cursor: Cursor = None,
+    cursor: SearchCursor = None,
 ) -> dict[str, Any]:
-    """Full-text search of the posts users see (PostgreSQL text search or SQLite FTS5)."""
+    """Full-text search of the posts users see (PostgreSQL text search or SQLite FTS5), best match first by
+    default. Pages never repeat or skip a post when new posts arrive between them."""
+    after = parse_search_cursor(cursor, sort)
 
     def read() -> list[SearchHit]:
         with container.uow() as uow:
-            return search_posts(uow.session, q, limit=limit, below_id=before(cursor))
+            return search_posts(uow.session, q, order=sort, limit=limit, after=after)
 
     hits = await asyncio.to_thread(read)
     return {
         "results": [
             {"post": post_json(h.post), "threadTitle": h.thread_title, "category": h.category_slug} for h in hits
         ],
-        "nextCursor": next_cursor(hits, limit, lambda h: str(h.post.id)),
+        "nextCursor": next_cursor(hits, limit, lambda h: SearchKey(h.rank, h.post.id).cursor(sort)),
     }

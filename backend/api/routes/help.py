@@ -1,7 +1,7 @@
 """The help center for everyone (issue 16): published articles, searchable, each at its slug.
 
-`GET /v1/help/articles?q=` finds the articles holding every word of `q` (case-insensitive) in the title or
-body, those with more of the words in the title first. `bodyHtml` is the sanitized rendering of the
+`GET /v1/help/articles?q=` finds the articles holding every word of `q` (case-insensitive in any script) in
+the title or body, those with more of the words in the title first. `bodyHtml` is the sanitized rendering of the
 article's Markdown (backend.markup): safe to insert as HTML; `excerpt` is plain text.
 """
 
@@ -52,7 +52,7 @@ async def articles(
     q: Annotated[str | None, Query(max_length=200, description="words that must all appear")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> dict[str, Any]:
-    """Published articles, searched by every word of `q` in the title or body (case-insensitive)."""
+    """Published articles, searched by every word of `q` in the title or body (case-insensitive in any script)."""
 
     def read() -> list[ArticleView]:
         with container.uow() as uow:

@@ -41,6 +41,9 @@ class HelpArticle(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)  # Markdown
+    # title and body case-folded (backend.help.articles.fold), which search matches: SQLite's lower() folds
+    # ASCII only
+    search_text: Mapped[str] = mapped_column(Text)
     published: Mapped[bool] = mapped_column(Boolean)
     created_by: Mapped[str] = mapped_column(String(320))
     created_at_ms: Mapped[int] = mapped_column(BigInteger)

@@ -1,6 +1,7 @@
-"""The help center: search that behaves the same on SQLite and PostgreSQL (every word, any case, title
-matches first, wildcards taken literally), published articles only for the public, staff writing and
-publishing with each change audit-logged, refusals that change nothing, and markup that stays inert."""
+"""The help center: search that behaves the same on SQLite and PostgreSQL (every word, any case in any script,
+title matches first, wildcards taken literally), the migration that folds the articles written before it,
+published articles only for the public, staff writing and publishing with each change audit-logged, refusals
+that change nothing, and markup that stays inert."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy.orm import Session
 
 from backend.api.app import create_app
 from backend.bootstrap import Container
+from backend.db import migrate
+from backend.db.session import make_engine
 from backend.help import ArticleDraft, create, search
 
 from ..conftest import free_port
@@ -64,6 +69,52 @@ def test_search_needs_every_word_in_any_case_ranks_title_matches_first_on_both_d
     assert found(container, "under_score") == ["percent"]
     assert set(found(container, None)) >= STARTERS | {"zebra-body", "zebra-title", "percent"}
     assert "zebra-draft" not in found(container, None)
+
+
+def test_search_folds_case_beyond_ascii_and_still_finds_chinese_on_both_databases(container: Container) -> None:
+    write(container, "echange", "Frais d'échange", "Le change passe par la Straße du contrat.", at=60)
+    write(container, "grec", "ΣΥΝΑΛΛΑΓΈΣ", "Οδηγός", at=61)
+    write(container, "cunkuan", "如何存款", "把代币存款到交易所合约。", at=62)
+
+    assert found(container, "ÉCHANGE") == ["echange"]
+    assert found(container, "E\u0301CHANGE frais") == ["echange"]  # a decomposed accent is the same letter
+    assert found(container, "STRASSE") == ["echange"]  # "ß" folds to "ss"
+    assert found(container, "συναλλαγές") == ["grec"]  # final sigma and accent, as written in lower case
+    assert found(container, "ΟΔΗΓΌΣ") == ["grec"]  # the body, in upper case
+    full_width = "".join(chr(ord(letter) + 0xFEE0) for letter in "STRASSE")  # U+FF33...: Asian keyboards type them
+    assert found(container, full_width) == ["echange"]  # the same letters
+    assert found(container, "存款") == ["cunkuan"]  # no case, no spaces between words: a substring still matches
+    assert found(container, "交易所 合约") == ["cunkuan"]
+    with TestClient(create_app(container)) as client:
+        response = client.get("/v1/help/articles", params={"q": "D'ÉCHANGE"})
+        assert [hit["slug"] for hit in response.json()["articles"]] == ["echange"]
+
+
+def test_migration_0016_folds_the_articles_written_before_it_and_downgrades(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url, "0015")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            old = Table("help_articles", MetaData(), autoload_with=connection)
+            connection.execute(
+                old.insert().values(
+                    slug="echange", title="Frais d'ÉCHANGE", body="Straße", published=True, created_by=ACTOR,
+                    created_at_ms=1, updated_by=ACTOR, updated_at_ms=1,
+                )
+            )  # fmt: skip
+        migrate.upgrade(empty_database_url)
+        with Session(engine) as session:
+            folded = Table("help_articles", MetaData(), autoload_with=session.connection())
+            texts = {slug: text for slug, text in session.execute(select(folded.c.slug, folded.c.search_text))}
+            assert texts["echange"] == "frais d'échange\nstrasse"
+            assert texts["depositing"].startswith("depositing tokens\ntrading uses the balance")  # a starter
+            assert [view.slug for view in search(session, "ÉCHANGE strasse", limit=10)] == ["echange"]
+        migrate.downgrade(empty_database_url, "0015")
+        assert "search_text" not in {column["name"] for column in inspect(engine).get_columns("help_articles")}
+        with engine.connect() as connection:
+            assert connection.execute(select(old.c.title).where(old.c.slug == "echange")).scalar() == "Frais d'ÉCHANGE"
+    finally:
+        engine.dispose()
 
 
 def test_the_starter_articles_are_there_and_the_public_api_searches_on_both_databases(container: Container) -> None:
