@@ -112,6 +112,8 @@ def create_app(container: Container) -> FastAPI:
         larger={
             account_kyc.LEVEL2_PATH: account_kyc.level2_max_body(container.settings),  # KYC documents
             support.TICKETS_PATH: support.tickets_max_body(container.settings),  # a ticket's attachment
+            support.REPLIES_PATH: support.tickets_max_body(container.settings),  # a reply's
+            staff_support.MESSAGES_PATH: support.tickets_max_body(container.settings),  # staff's reply or note's
         },
     )
 

@@ -145,20 +145,26 @@ class _BodyTooLarge(Exception):
     pass
 
 
+def _path_pattern(template: str) -> re.Pattern[str]:
+    """The paths of a route template: each `{name}` stands for one path segment."""
+    return re.compile("[^/]+".join(re.escape(part) for part in re.split(r"\{[^/{}]+\}", template)) + r"\Z")
+
+
 class BodySizeLimitMiddleware:
-    """Refuses request bodies over `max_bytes` with 413 BODY_TOO_LARGE, declared or streamed; the exact
-    paths in `larger` (file uploads) take up to their own limit instead."""
+    """Refuses request bodies over `max_bytes` with 413 BODY_TOO_LARGE, declared or streamed; the paths in
+    `larger` (file uploads; a `{name}` segment stands for any one segment) take up to their own limit instead."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.larger = dict(larger or {})
+        self.larger = [(_path_pattern(path), limit) for path, limit in (larger or {}).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        max_bytes = self.larger.get(scope["path"], self.max_bytes)
+        path = scope["path"]
+        max_bytes = next((limit for pattern, limit in self.larger if pattern.match(path)), self.max_bytes)
         for name, value in scope["headers"]:
             if name == b"content-length" and (not value.isdigit() or int(value) > max_bytes):
                 await _send_error(send, self._error(max_bytes))

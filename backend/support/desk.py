@@ -13,15 +13,16 @@ import datetime as dt
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from backend.accounts.uploads import check_file
+from backend.accounts.uploads import CheckedFile, check_file
 from backend.audit_log import record_action
 from backend.bootstrap import Container
-from backend.db.models import AccountProfile, SupportAttachment
+from backend.db.models import AccountProfile, SupportAttachment, SupportMessage
 from backend.errors import ErrorCode, HdexError
 from backend.mail import Mail, Mailer, mailer_for
 from backend.storage import DocumentMissing, DocumentStore, document_store_for
@@ -77,27 +78,15 @@ class SupportDesk:
     ) -> TicketDetail:
         """A new ticket with its first message and optional attachment (checked before anything is stored;
         a refusal stores nothing). TICKET_LIMIT_REACHED past HDEX_SUPPORT_TICKET_LIMIT per window."""
-        max_bytes = self._settings.support_max_attachment_bytes
-        checked = None if attachment is None else check_file(attachment, max_bytes, "attachment", "an attachment")
+        checked = self._checked(attachment)
         now = self._clock()
-        key = None
-        try:
-            with self._container.uow() as uow:
-                window_ms = self._settings.support_ticket_window_s * 1000
-                tickets.check_ticket_limit(uow.session, address, self._settings.support_ticket_limit, window_ms, now)
-                ticket, message = tickets.open_ticket(uow.session, address, category, subject, body, now_ms=now)
-                if checked is not None:
-                    key = f"support/{secrets.token_hex(16)}"
-                    self._store.put(key, checked.data, checked.content_type)
-                    tickets.add_attachment(
-                        uow.session, message, key, checked.content_type, checked.size, checked.sha256, now
-                    )
-                uow.commit()
-                return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
-        except BaseException:
-            if key is not None:  # the rows never committed: the file must not stay behind
-                self._store.delete(key)
-            raise
+        with self._attaching(checked, now) as attach, self._container.uow() as uow:
+            window_ms = self._settings.support_ticket_window_s * 1000
+            tickets.check_ticket_limit(uow.session, address, self._settings.support_ticket_limit, window_ms, now)
+            ticket, message = tickets.open_ticket(uow.session, address, category, subject, body, now_ms=now)
+            attach(uow.session, message)
+            uow.commit()
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
 
     def my_tickets(self, address: str, limit: int, below_id: int | None) -> list[TicketView]:
         """The wallet's tickets, newest first."""
@@ -110,11 +99,14 @@ class SupportDesk:
             ticket = tickets.ticket_of(uow.session, ticket_id, address)
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
 
-    def reply(self, address: str, ticket_id: int, body: str) -> TicketDetail:
-        """The wallet answers on its ticket (reopening it if it was waiting for the wallet or resolved)."""
-        with self._container.uow() as uow:
+    def reply(self, address: str, ticket_id: int, body: str, attachment: bytes | None = None) -> TicketDetail:
+        """The wallet answers on its ticket (reopening it if it was waiting for the wallet or resolved), with an
+        optional attachment checked and stored as on opening (a refusal stores nothing)."""
+        checked = self._checked(attachment)
+        now = self._clock()
+        with self._attaching(checked, now) as attach, self._container.uow() as uow:
             ticket = tickets.ticket_of(uow.session, ticket_id, address)
-            tickets.add_user_reply(uow.session, ticket, body, now_ms=self._clock())
+            attach(uow.session, tickets.add_user_reply(uow.session, ticket, body, now_ms=now))
             uow.commit()
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
 
@@ -168,14 +160,25 @@ class SupportDesk:
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
 
     def answer(
-        self, ticket_id: int, body: str, internal: bool, actor: str, ip: str | None, link_base: str
+        self,
+        ticket_id: int,
+        body: str,
+        internal: bool,
+        actor: str,
+        ip: str | None,
+        link_base: str,
+        attachment: bytes | None = None,
     ) -> TicketDetail:
-        """A public reply (mailed to a verified address) or an internal note; audit-logged."""
-        with self._container.uow() as uow:
+        """A public reply (mailed to a verified address) or an internal note, with an optional attachment
+        checked and stored as the wallet's are; audit-logged."""
+        checked = self._checked(attachment)
+        now = self._clock()
+        with self._attaching(checked, now) as attach, self._container.uow() as uow:
             ticket = tickets.ticket_of(uow.session, ticket_id)
             message = tickets.add_staff_message(
-                uow.session, ticket, body, internal=internal, actor=actor, ip=ip, now_ms=self._clock()
+                uow.session, ticket, body, internal=internal, actor=actor, ip=ip, now_ms=now, attachment=checked
             )
+            attach(uow.session, message)
             profile = uow.session.get(AccountProfile, ticket.address)
             uow.commit()
             detail = self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
@@ -243,6 +246,34 @@ class SupportDesk:
         with self._container.uow() as uow:
             times = tickets.ticket_times_between(uow.session, start, end)
         return rules.daily_figures(times, first, last)
+
+    def _checked(self, attachment: bytes | None) -> CheckedFile | None:
+        """The attachment if it passes the upload checks (UPLOAD_TOO_LARGE, UPLOAD_TYPE_REFUSED), before
+        anything is stored."""
+        if attachment is None:
+            return None
+        return check_file(attachment, self._settings.support_max_attachment_bytes, "attachment", "an attachment")
+
+    @contextmanager
+    def _attaching(self, checked: CheckedFile | None, now: int) -> Iterator[Callable[[Session, SupportMessage], None]]:
+        """A function that stores `checked` (if any) as an attachment of a message; if the block fails, the
+        stored file is deleted again, as its row never committed."""
+        keys: list[str] = []
+
+        def attach(session: Session, message: SupportMessage) -> None:
+            if checked is None:
+                return
+            key = f"support/{secrets.token_hex(16)}"
+            self._store.put(key, checked.data, checked.content_type)
+            keys.append(key)
+            tickets.add_attachment(session, message, key, checked.content_type, checked.size, checked.sha256, now)
+
+        try:
+            yield attach
+        except BaseException:
+            for key in keys:
+                self._store.delete(key)
+            raise
 
     def _detail(self, session: Session, ticket: TicketView, *, with_notes: bool) -> TicketDetail:
         return TicketDetail(ticket, tickets.messages_of(session, ticket.id, with_notes=with_notes))

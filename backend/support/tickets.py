@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.uploads import CheckedFile
 from backend.audit_log import record_action
 from backend.db.models import SupportAttachment, SupportMessage, SupportTicket
 from backend.errors import ErrorCode, HdexError
@@ -182,10 +183,19 @@ def close_by_user(session: Session, ticket: SupportTicket, *, now_ms: int) -> No
 
 
 def add_staff_message(
-    session: Session, ticket: SupportTicket, body: str, *, internal: bool, actor: str, ip: str | None, now_ms: int
+    session: Session,
+    ticket: SupportTicket,
+    body: str,
+    *,
+    internal: bool,
+    actor: str,
+    ip: str | None,
+    now_ms: int,
+    attachment: CheckedFile | None = None,
 ) -> SupportMessage:
     """A public reply (`internal` False: the wallet sees it; the first one is the ticket's first response) or
-    an internal note (staff only). TICKET_CLOSED on a closed ticket."""
+    an internal note (staff only). TICKET_CLOSED on a closed ticket. The audit entry names the `attachment`
+    the message carries, if any (the caller stores it: `add_attachment`)."""
     if ticket.status == rules.CLOSED:
         raise HdexError(ErrorCode.TICKET_CLOSED, f"ticket {ticket.id} is closed: reopen it to answer")
     kind = NOTE if internal else REPLY
@@ -197,10 +207,14 @@ def add_staff_message(
     if not internal and ticket.first_response_at_ms is None:
         ticket.first_response_at_ms = now_ms
     session.flush()
+    after: dict[str, object] = {"messageId": message.id, "body": message.body}
+    if attachment is not None:
+        after["attachment"] = {
+            "contentType": attachment.content_type, "size": attachment.size, "sha256": attachment.sha256,
+        }  # fmt: skip
     record_action(
-        session, actor=actor, action=f"ticket.{kind}", target=f"ticket:{ticket.id}", before=None,
-        after={"messageId": message.id, "body": message.body}, ip=ip,
-    )  # fmt: skip
+        session, actor=actor, action=f"ticket.{kind}", target=f"ticket:{ticket.id}", before=None, after=after, ip=ip
+    )
     return message
 
 

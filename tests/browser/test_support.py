@@ -1,7 +1,8 @@
 """The support desk in Chromium (issue 16): a signed-in user opens a ticket with a screenshot from the dApp; a
 member of the support staff, signed in to the back office, assigns it, writes an internal note and a public
-reply; the user sees the reply (and never the note) and closes the ticket. Staff are made as an operator
-makes them (`hdex staff create`); every staff step is in the audit log.
+reply; the user sees the reply (and never the note), answers with a statement attached (a file of the wrong
+type refused in words first), which staff open, and closes the ticket. Staff are made as an operator makes
+them (`hdex staff create`); every staff step is in the audit log.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ USER = 8  # a dev wallet no other browser test signs in with
 AGENT = "support.agent@hdex.example"
 AGENT_PASSWORD = "a long support agent passphrase"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_closes_it(
@@ -91,17 +93,43 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
         detail.get_by_role("button", name="Send reply").click()
         expect(detail.get_by_role("list", name="Conversation").locator("strong")).to_have_text(["missing", "12"])
         expect(detail.get_by_text("Time to first response")).to_be_visible()
+
+        # the user: sees the public reply and not the note, answers with a statement attached
+        page.get_by_role("link", name="Back to your tickets").click()
+        page.get_by_role("link", name=f"Open ticket #{ticket_id}: {subject}").click()
+        conversation = page.get_by_role("list", name="Conversation")
+        expect(conversation).to_contain_text(f"Your deposit needs 12 confirmations {tag}")
+        expect(conversation).to_contain_text("HDEX support")
+        expect(conversation).not_to_contain_text(note)
+        expect(conversation.get_by_role("listitem")).to_have_count(2)
+        attach = page.get_by_label("Attach a file")
+        expect(page.get_by_text("Optional: a PNG, JPEG or PDF file of at most 5 MB.")).to_be_visible()
+        notes = tmp_path / "notes.txt"
+        notes.write_bytes(b"not a statement")
+        attach.set_input_files(notes)
+        expect(page.get_by_role("alert").filter(has_text="Attach a PNG, JPEG or PDF file.")).to_be_visible()
+        statement = tmp_path / "statement.pdf"
+        statement.write_bytes(PDF)
+        attach.set_input_files(statement)
+        expect(page.get_by_text("Attach a PNG, JPEG or PDF file.")).to_have_count(0)
+        page.get_by_role("textbox", name="Your reply").fill(f"Here is my bank statement {tag}")
+        page.get_by_role("button", name="Send reply").click()
+        expect(conversation.get_by_role("listitem")).to_have_count(3)
+        expect(conversation.get_by_role("listitem").last).to_contain_text(f"Here is my bank statement {tag}")
+        expect(conversation.get_by_role("listitem").last).to_contain_text("Attachment: application/pdf")
+        expect(page.get_by_role("textbox", name="Your reply")).to_have_value("")
+
+        # support: opens the reply's attachment (audit-logged)
+        office.reload()
+        office.get_by_role("tab", name="Support").click()
+        office.get_by_role("button", name=f"View ticket #{ticket_id}: {subject}").click()
+        detail = office.get_by_role("article", name=f"Ticket #{ticket_id}: {subject}")
+        detail.get_by_role("button", name="Open attachment (application/pdf").click()
+        expect(detail.get_by_role("link", name="Download the attachment")).to_be_visible()
     finally:
         office_context.close()
 
-    # the user: sees the public reply and not the note, then closes the ticket
-    page.get_by_role("link", name="Back to your tickets").click()
-    page.get_by_role("link", name=f"Open ticket #{ticket_id}: {subject}").click()
-    conversation = page.get_by_role("list", name="Conversation")
-    expect(conversation).to_contain_text(f"Your deposit needs 12 confirmations {tag}")
-    expect(conversation).to_contain_text("HDEX support")
-    expect(conversation).not_to_contain_text(note)
-    expect(conversation.get_by_role("listitem")).to_have_count(2)
+    # the user closes the ticket
     page.get_by_role("button", name="Close ticket").click()
     expect(page.get_by_text("This ticket is closed. Open a new one if you need more help.")).to_be_visible()
     expect(page.get_by_role("button", name="Close ticket")).to_have_count(0)
@@ -110,5 +138,5 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
     expect(tickets.get_by_role("row", name=re.compile(rf"#{ticket_id} .*Closed"))).to_be_visible()
 
     assert audit_actions(stack, f"ticket:{ticket_id}") == [
-        "ticket.attachment_view", "ticket.assign", "ticket.note", "ticket.reply",
+        "ticket.attachment_view", "ticket.assign", "ticket.note", "ticket.reply", "ticket.attachment_view",
     ]  # fmt: skip

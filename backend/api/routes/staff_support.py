@@ -17,7 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api.deps import ContainerDep, StaffPrincipal, SupportDeskDep, requires
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
-from backend.api.routes.support import AttachmentOut, TicketOut, attachments_json, ticket_json
+from backend.api.routes.support import (
+    AttachmentOut,
+    TicketOut,
+    attachments_json,
+    fields_with_attachment,
+    json_or_multipart_body,
+    ticket_json,
+)
 from backend.api.schemas import ERROR, Address, EpochMs, documented
 from backend.errors import ErrorCode, HdexError
 from backend.staff.assignees import assignee_check, holders_of
@@ -29,6 +36,7 @@ from backend.support.saved_replies import MAX_TITLE_CHARS, SavedReplyView
 from backend.support.tickets import MAX_BODY_CHARS, MessageView, TicketView
 
 router = APIRouter(prefix="/v1/staff/support", tags=["staff"])
+MESSAGES_PATH = "/v1/staff/support/tickets/{ticketId}/messages"
 
 SUPPORT_MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
@@ -203,22 +211,23 @@ async def assign(ticket_id: TicketId, body: AssignIn, staff: SUPPORT_MANAGE, des
     return _detail_json(detail)
 
 
-@router.post("/tickets/{ticketId}/messages", status_code=201, response_model=None, responses={
-    **documented(StaffTicketDetail, "added", 201), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
-})  # fmt: skip
+@router.post(MESSAGES_PATH.removeprefix(router.prefix), status_code=201, response_model=None, responses={
+    **documented(StaffTicketDetail, "added", 201), **SIGNED_IN, 400: ERROR, 404: ERROR, 409: ERROR, 413: ERROR,
+    415: ERROR, 422: ERROR,
+}, openapi_extra=json_or_multipart_body(MessageIn))  # fmt: skip
 async def answer(
-    ticket_id: TicketId,
-    body: MessageIn,
-    request: Request,
-    staff: SUPPORT_MANAGE,
-    desk: SupportDeskDep,
-    container: ContainerDep,
+    ticket_id: TicketId, request: Request, staff: SUPPORT_MANAGE, desk: SupportDeskDep, container: ContainerDep
 ) -> Any:
     """A public reply (the user sees it in the app and gets it by mail at a verified address) or, with
-    `internal`, a note only staff ever see (audit-logged). TICKET_CLOSED (409) on a closed ticket."""
+    `internal`, a note only staff ever see (audit-logged). JSON, or multipart/form-data with the same fields and
+    an optional `attachment` checked as the user's are (UPLOAD_TOO_LARGE, 413; UPLOAD_TYPE_REFUSED, 415); a
+    public reply's attachment is shown to the user, a note's is not. TICKET_CLOSED (409) on a closed ticket."""
     actor = staff.actor
     base = container.settings.link_base(str(request.base_url))
-    detail = await asyncio.to_thread(desk.answer, ticket_id, body.body, body.internal, actor.name, actor.ip, base)
+    body, attachment = await fields_with_attachment(request, MessageIn, container.settings.support_max_attachment_bytes)
+    detail = await asyncio.to_thread(
+        desk.answer, ticket_id, body.body, body.internal, actor.name, actor.ip, base, attachment
+    )
     return _detail_json(detail)
 
 

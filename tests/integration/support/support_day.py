@@ -22,9 +22,14 @@ SIGNER = 8  # a dev wallet the trading and accounts days do not use
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 
+def _file(data: bytes) -> dict[str, Any]:
+    return {"attachment": ("screenshot.png", io.BytesIO(data), "image/png")}
+
+
 def a_support_day(call: Callable[..., Any], container: Container) -> None:
-    """A wallet opens a ticket with a screenshot; support answers, notes, assigns, resolves; the wallet
-    replies and closes; saved replies are made, changed and removed; the figures are read."""
+    """A wallet opens a ticket with a screenshot; support answers (with a file too), notes, assigns, resolves;
+    the wallet replies (with a file too) and closes; saved replies are made, changed and removed; the figures
+    are read."""
     tickets = "/v1/support/tickets"
     call("GET", tickets, 401)
     nonce = call("GET", "/v1/auth/nonce", 200)["nonce"]
@@ -57,6 +62,7 @@ def a_support_day(call: Callable[..., Any], container: Container) -> None:
     messages = f"{base}/tickets/{{ticketId}}/messages"
     detail = call("POST", messages, 201, f"{path}/messages", json={"body": "note", "internal": True}, headers=csrf)
     call("POST", messages, 201, f"{path}/messages", json={"body": "We are on it."}, headers=csrf)
+    call("POST", messages, 201, f"{path}/messages", data={"body": "Our receipt"}, files=_file(PNG), headers=csrf)
     call("POST", messages, 404, f"{base}/tickets/99999/messages", json={"body": "x"}, headers=csrf)
     attachment_id = detail["messages"][0]["attachments"][0]["id"]
     call("GET", f"{base}/attachments/{{attachmentId}}", 200, f"{base}/attachments/{attachment_id}")
@@ -67,6 +73,8 @@ def a_support_day(call: Callable[..., Any], container: Container) -> None:
 
     call("POST", f"{one}/replies", 201, f"{tickets}/{ticket_id}/replies", json={"body": "Thanks, and one more thing"})
     call("POST", f"{one}/replies", 422, f"{tickets}/{ticket_id}/replies", json={"body": ""})
+    call("POST", f"{one}/replies", 201, f"{tickets}/{ticket_id}/replies", data={"body": "The tx"}, files=_file(PNG))
+    call("POST", f"{one}/replies", 415, f"{tickets}/{ticket_id}/replies", data={"body": "x"}, files=_file(b"MZ" * 9))
     call("POST", f"{one}/close", 200, f"{tickets}/{ticket_id}/close")
     call("POST", f"{one}/close", 409, f"{tickets}/{ticket_id}/close")
     call("POST", f"{one}/replies", 409, f"{tickets}/{ticket_id}/replies", json={"body": "late"})

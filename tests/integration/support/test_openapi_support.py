@@ -35,3 +35,16 @@ def test_every_support_response_matches_its_documented_schema(app: FastAPI, cont
     assert not mismatches, "\n\n".join(mismatches)
     ours = {(m.upper(), p) for p, item in document["paths"].items() for m in item if p.startswith(OURS)}
     assert ours and ours <= {(method, template) for method, template, _, _ in recording.made}
+
+
+def test_the_reply_routes_document_a_json_body_or_a_multipart_one_with_an_attachment(app: FastAPI) -> None:
+    document = TestClient(app).get("/openapi.json").json()
+    for path in ("/v1/support/tickets/{ticketId}/replies", "/v1/staff/support/tickets/{ticketId}/messages"):
+        operation = document["paths"][path]["post"]
+        body = operation["requestBody"]
+        assert body["required"] and set(body["content"]) == {"application/json", "multipart/form-data"}, path
+        as_json, as_form = (body["content"][media]["schema"] for media in ("application/json", "multipart/form-data"))
+        assert "attachment" not in as_json["properties"] and as_json["required"] == ["body"]
+        assert as_form["properties"]["attachment"]["contentMediaType"] == "application/octet-stream"
+        assert as_form["properties"]["body"] == as_json["properties"]["body"] and as_form["required"] == ["body"]
+        assert {"413", "415"} <= set(operation["responses"]) and "attachment" in operation["description"]

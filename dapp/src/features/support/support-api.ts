@@ -54,21 +54,30 @@ export interface NewTicket {
   attachment: File | null;
 }
 
+export interface NewReply {
+  body: string;
+  attachment: File | null;
+}
+
 const TICKETS = "/v1/support/tickets";
+
+/** The form of `fields` and, if one was picked, the file as `attachment` under its own name. */
+function withAttachment(fields: Record<string, string>, attachment: File | null): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  if (attachment) form.append("attachment", attachment, attachment.name);
+  return form;
+}
 
 export const supportApi = {
   tickets: (cursor: string | null) => api.get<TicketPage>(TICKETS, { query: { limit: 20, cursor } }),
   ticket: (id: number) => api.get<TicketDetail>(`${TICKETS}/${id}`),
   /** multipart/form-data, as the API's field names say; the attachment only if one was picked. */
-  open: (ticket: NewTicket) => {
-    const form = new FormData();
-    form.append("category", ticket.category);
-    form.append("subject", ticket.subject.trim());
-    form.append("message", ticket.message);
-    if (ticket.attachment) form.append("attachment", ticket.attachment, ticket.attachment.name);
-    return api.post<TicketDetail>(TICKETS, form);
-  },
-  reply: (id: number, body: string) => api.post<TicketDetail>(`${TICKETS}/${id}/replies`, { body }),
+  open: (ticket: NewTicket) =>
+    api.post<TicketDetail>(TICKETS, withAttachment({ category: ticket.category, subject: ticket.subject.trim(), message: ticket.message }, ticket.attachment)),
+  /** JSON, or multipart/form-data when a file was picked (the same `body` field and the `attachment`). */
+  reply: (id: number, reply: NewReply) =>
+    api.post<TicketDetail>(`${TICKETS}/${id}/replies`, reply.attachment ? withAttachment({ body: reply.body }, reply.attachment) : { body: reply.body }),
   close: (id: number) => api.post<TicketDetail>(`${TICKETS}/${id}/close`),
 };
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { attachmentProblem, durationWords, mayAnswer, messageProblem, ticketIdOf, ticketProblems, MAX_ATTACHMENT_BYTES, MAX_MESSAGE_CHARS } from "./support-logic";
+import {
+  attachmentProblem,
+  durationWords,
+  mayAnswer,
+  messageProblem,
+  replyProblems,
+  ticketIdOf,
+  ticketProblems,
+  MAX_ATTACHMENT_BYTES,
+  MAX_MESSAGE_CHARS,
+} from "./support-logic";
 
 const file = (name: string, type: string, size = 1000) => ({ name, type, size });
 
@@ -29,6 +39,22 @@ describe("a message", () => {
     expect(messageProblem(" \n ")?.key).toBe("support.problem.required");
     expect(messageProblem("x".repeat(MAX_MESSAGE_CHARS))).toBeNull();
     expect(messageProblem("x".repeat(MAX_MESSAGE_CHARS + 1))?.key).toBe("support.problem.message");
+  });
+});
+
+describe("a reply's checks", () => {
+  it("pass some text with or without a file", () => {
+    expect(replyProblems({ body: "Here it is", attachment: null })).toEqual({});
+    expect(replyProblems({ body: "Here it is", attachment: file("tx.jpeg", "image/jpeg") })).toEqual({});
+  });
+
+  it("name an empty body and a file the server would refuse, as the opening form does", () => {
+    const problems = replyProblems({ body: " ", attachment: file("tx.png", "image/png", MAX_ATTACHMENT_BYTES + 1) });
+    expect(problems).toEqual({
+      body: { key: "support.problem.required" },
+      attachment: { key: "support.problem.attachmentSize", params: { max: 5 } },
+    });
+    expect(replyProblems({ body: "see file", attachment: file("tx.exe", "application/x-msdownload") }).attachment?.key).toBe("support.problem.attachmentType");
   });
 });
 

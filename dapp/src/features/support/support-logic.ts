@@ -62,6 +62,21 @@ export function ticketProblems(draft: TicketDraft): Partial<Record<TicketField, 
   return problems;
 }
 
+export interface ReplyDraft {
+  body: string;
+  attachment: Pick<File, "size" | "type" | "name"> | null;
+}
+
+/** What is wrong with each field of a reply, in words (empty: it may be sent); the attachment as on opening. */
+export function replyProblems(draft: ReplyDraft): Partial<Record<"body" | "attachment", Problem>> {
+  const problems: Partial<Record<"body" | "attachment", Problem>> = {};
+  const body = messageProblem(draft.body);
+  if (body) problems.body = body;
+  const attachment = attachmentProblem(draft.attachment);
+  if (attachment) problems.attachment = attachment;
+  return problems;
+}
+
 /** What is wrong with a message or reply body, in words; null if nothing. */
 export function messageProblem(body: string): Problem | null {
   if (!body.trim()) return { key: "support.problem.required" };

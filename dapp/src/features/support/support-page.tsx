@@ -1,8 +1,8 @@
 /**
  * The support desk for the signed-in wallet (`/support`): its tickets, newest first, and a form to open one
  * (category, subject, Markdown message, optional attachment); `/support/<id>` shows one ticket with its
- * conversation (staff's public replies; internal notes never reach the wallet), a reply box and "Close
- * ticket". Subjects are text; a message's body is the server's sanitized HTML (backend/markup.py), the only
+ * conversation (staff's public replies; internal notes never reach the wallet; each message's attachments), a
+ * reply box with an optional file and "Close ticket". Subjects are text; a message's body is the server's sanitized HTML (backend/markup.py), the only
  * HTML inserted as HTML.
  */
 import "./messages"; // before anything renders a message of this chunk
@@ -13,7 +13,7 @@ import { ApiError } from "../../lib/api-client";
 import { Link, navigate, paths } from "../../lib/router";
 import { useAuth } from "../auth";
 import { useWallet } from "../wallet";
-import { supportApi, useTicket, useTicketChange, useTickets, type Message, type NewTicket, type Ticket } from "./support-api";
+import { supportApi, useTicket, useTicketChange, useTickets, type Message, type NewReply, type NewTicket, type Ticket } from "./support-api";
 import { supportErrorText } from "./error-text";
 import {
   ATTACHMENT_ACCEPT,
@@ -25,7 +25,7 @@ import {
   STATUS_NAMES,
   durationText,
   mayAnswer,
-  messageProblem,
+  replyProblems,
   ticketIdOf,
   ticketProblems,
   type Category,
@@ -128,7 +128,7 @@ function NewTicketForm({ address }: { address: string }) {
   const open = useTicketChange<NewTicket>(address, supportApi.open);
   const problems = ticketProblems({ category, subject, message, attachment });
   // A picked file is checked at once; the other fields once the user tries to send.
-  const shown = (problem: Problem | undefined, now = attempted) => (problem && now ? t(problem.key, problem.params) : null);
+  const shown = (problem: Problem | undefined) => (problem && attempted ? t(problem.key, problem.params) : null);
 
   function send(event: FormEvent) {
     event.preventDefault();
@@ -168,14 +168,7 @@ function NewTicketForm({ address }: { address: string }) {
         error={shown(problems.message)}
         hint={t("support.messageHint")}
       />
-      <Field
-        label={t("support.attachment")}
-        type="file"
-        accept={ATTACHMENT_ACCEPT}
-        onChange={(event) => setAttachment(event.target.files?.[0] ?? null)}
-        error={shown(problems.attachment, true)}
-        hint={t("support.attachmentHint", { max: MAX_ATTACHMENT_BYTES / 1024 / 1024 })}
-      />
+      <AttachmentField label={t("support.attachment")} onPick={setAttachment} problem={problems.attachment} />
       <div className="support-form__actions">
         <button type="submit" className="button button--primary" disabled={open.isPending}>
           {open.isPending ? t("common.sending") : t("support.submit")}
@@ -236,7 +229,7 @@ function TicketView({ address, id }: { address: string; id: number }) {
           <MessageItem key={message.id} message={message} time={formatDateTime(message.createdAt)} />
         ))}
       </ol>
-      {mayAnswer(ticket.status) ? <Answer address={address} id={ticket.id} /> : <p className="muted">{t("support.closedNote")}</p>}
+      {mayAnswer(ticket.status) ? <ReplyForm address={address} id={ticket.id} /> : <p className="muted">{t("support.closedNote")}</p>}
     </article>
   );
 }
@@ -258,26 +251,52 @@ export function MessageItem({ message, time }: { message: Message; time: string 
   );
 }
 
-function Answer({ address, id }: { address: string; id: number }) {
+/**
+ * The optional file of a new ticket or a reply: PNG, JPEG or PDF, the size limit in its hint, and what is wrong
+ * with a picked file in words at once (the server sniffs the bytes and says why it refuses one).
+ */
+function AttachmentField({ label, onPick, problem }: { label: string; onPick: (file: File | null) => void; problem: Problem | undefined }) {
+  const { t } = useI18n();
+  return (
+    <Field
+      label={label}
+      type="file"
+      accept={ATTACHMENT_ACCEPT}
+      onChange={(event) => onPick(event.target.files?.[0] ?? null)}
+      error={problem ? t(problem.key, problem.params) : null}
+      hint={t("support.attachmentHint", { max: MAX_ATTACHMENT_BYTES / 1024 / 1024 })}
+    />
+  );
+}
+
+/** The wallet's reply on its ticket: Markdown and an optional file, and the button that closes the ticket. */
+export function ReplyForm({ address, id }: { address: string; id: number }) {
   const { t } = useI18n();
   const toast = useToast();
   const [body, setBody] = useState("");
+  const [attachment, setAttachment] = useState<File | null>(null);
+  const [sent, setSent] = useState(0); // a new file input after each reply sent: a file input is not cleared by state
   const [attempted, setAttempted] = useState(false);
-  const reply = useTicketChange<string>(address, (text) => supportApi.reply(id, text));
+  const reply = useTicketChange<NewReply>(address, (input) => supportApi.reply(id, input));
   const close = useTicketChange<void>(address, () => supportApi.close(id));
-  const problem = messageProblem(body);
+  const problems = replyProblems({ body, attachment });
 
   function send(event: FormEvent) {
     event.preventDefault();
     setAttempted(true);
-    if (problem) return;
-    reply.mutate(body, {
-      onSuccess: () => {
-        setBody("");
-        setAttempted(false);
-        toast.show({ kind: "success", title: t("support.replySent") });
+    if (Object.keys(problems).length) return;
+    reply.mutate(
+      { body, attachment },
+      {
+        onSuccess: () => {
+          setBody("");
+          setAttachment(null);
+          setSent((count) => count + 1);
+          setAttempted(false);
+          toast.show({ kind: "success", title: t("support.replySent") });
+        },
       },
-    });
+    );
   }
 
   const failed = reply.error ?? close.error;
@@ -289,9 +308,10 @@ function Answer({ address, id }: { address: string; id: number }) {
         value={body}
         maxLength={MAX_MESSAGE_CHARS}
         onChange={(event) => setBody(event.target.value)}
-        error={attempted && problem ? t(problem.key, problem.params) : null}
+        error={attempted && problems.body ? t(problems.body.key, problems.body.params) : null}
         hint={t("support.messageHint")}
       />
+      <AttachmentField key={sent} label={t("support.attachFile")} onPick={setAttachment} problem={problems.attachment} />
       <div className="support-form__actions">
         <button type="submit" className="button button--primary" disabled={reply.isPending}>
           {reply.isPending ? t("common.sending") : t("support.sendReply")}
