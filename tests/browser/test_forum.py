@@ -81,6 +81,11 @@ def test_a_user_posts_another_replies_a_third_reports_and_a_moderator_hides_the_
     # search finds the reply while users see it
     search = f"/forum/search?q=airdrop%20{tag}"
     author.open(search)
+    results = page.get_by_role("region", name=f"Results for “airdrop {tag}”")
+    expect(results).to_contain_text(rude)
+    expect(results.get_by_label("Order")).to_have_value("relevance")
+    results.get_by_label("Order").select_option("newest")  # the same hits, newest first, and a link to share
+    expect(page).to_have_url(re.compile(r"/forum/search\?q=airdrop%20\w+&sort=newest$"))
     expect(page.get_by_role("region", name=f"Results for “airdrop {tag}”")).to_contain_text(rude)
 
     # the moderator hides the reported post from the reports queue

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../lib/api-client";
-import { forumErrorMessage, forumPaths, forumView, messageProblem, reasonProblem, titleProblem } from "./forum-api";
+import { forumErrorMessage, forumPaths, forumView, messageProblem, reasonProblem, searchSort, titleProblem } from "./forum-api";
 
 describe("forum paths", () => {
   it("name the categories, a category, a thread and the search", () => {
@@ -20,6 +20,12 @@ describe("forum paths", () => {
     expect(forumView(forumPaths.category("bots").slice("/forum/".length))).toEqual({ kind: "category", slug: "bots" });
     expect(forumView(forumPaths.thread(7).slice("/forum/".length))).toEqual({ kind: "thread", id: 7 });
     expect(forumPaths.search("a&b c")).toBe("/forum/search?q=a%26b%20c");
+    expect(forumPaths.search("a", "newest")).toBe("/forum/search?q=a&sort=newest");
+  });
+
+  it("read a search's order from its ?sort=, best match first unless it asks for the newest", () => {
+    expect(searchSort("newest")).toBe("newest");
+    for (const value of [null, "", "relevance", "NEWEST", "oldest"]) expect(searchSort(value)).toBe("relevance");
   });
 });
 

@@ -60,9 +60,9 @@ export const forumApi = {
     api.get<{ posts: Post[]; nextCursor: string | null }>(`/v1/forum/threads/${id}/posts`, {
       query: { cursor: cursor ?? undefined, limit: PAGE_SIZE },
     }),
-  search: (q: string, cursor: string | null) =>
+  search: (q: string, sort: SearchSort, cursor: string | null) =>
     api.get<{ results: SearchHit[]; nextCursor: string | null }>("/v1/forum/search", {
-      query: { q, cursor: cursor ?? undefined, limit: PAGE_SIZE },
+      query: { q, sort, cursor: cursor ?? undefined, limit: PAGE_SIZE },
     }),
   newThread: (category: string, title: string, message: string) =>
     api.post<{ thread: Thread; post: Post }>("/v1/forum/threads", { category, title, message }),
@@ -89,11 +89,20 @@ export function forumView(rest: string | null): ForumView {
   return { kind: "unknown" };
 }
 
+/** How search results come: best match first (the server's default) or newest first. */
+export type SearchSort = "relevance" | "newest";
+
+/** The order a search page's `?sort=` asks for; anything else is the default. */
+export function searchSort(value: string | null): SearchSort {
+  return value === "newest" ? "newest" : "relevance";
+}
+
 export const forumPaths = {
   home: "/forum",
   category: (slug: string) => `/forum/c/${slug}`,
   thread: (id: number) => `/forum/t/${id}`,
-  search: (q: string) => `/forum/search?q=${encodeURIComponent(q)}`,
+  search: (q: string, sort: SearchSort = "relevance") =>
+    `/forum/search?q=${encodeURIComponent(q)}${sort === "newest" ? "&sort=newest" : ""}`,
 };
 
 const KNOWN: Record<string, MessageKey> = {

@@ -7,7 +7,7 @@
 import "./messages";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { Field, StatusMessage, TextAreaField } from "../../components/ui";
+import { Field, SelectField, StatusMessage, TextAreaField } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { errorText } from "../../lib/errors";
 import { Link, navigate, useLocation } from "../../lib/router";
@@ -23,8 +23,10 @@ import {
   MAX_TITLE_CHARS,
   messageProblem,
   reasonProblem,
+  searchSort,
   titleProblem,
   type Post,
+  type SearchSort,
   type Thread,
 } from "./forum-api";
 import "./forum.css";
@@ -43,7 +45,7 @@ export default function ForumPage({ rest }: { rest: string | null }) {
       {view.kind === "home" ? <Categories /> : null}
       {view.kind === "category" ? <CategoryThreads slug={view.slug} /> : null}
       {view.kind === "thread" ? <ThreadPage id={view.id} /> : null}
-      {view.kind === "search" ? <SearchResults q={new URLSearchParams(location.search).get("q")?.trim() ?? ""} /> : null}
+      {view.kind === "search" ? <SearchResults {...searchOf(location.search)} /> : null}
       {view.kind === "unknown" ? <StatusMessage kind="empty">{t("forum.notFound")}</StatusMessage> : null}
     </div>
   );
@@ -370,13 +372,18 @@ function ReplyForm({ thread }: { thread: Thread }) {
   );
 }
 
-/** The posts matching `q` (the page's `?q=`). */
-export function SearchResults({ q }: { q: string }) {
+function searchOf(query: string): { q: string; sort: SearchSort } {
+  const params = new URLSearchParams(query);
+  return { q: params.get("q")?.trim() ?? "", sort: searchSort(params.get("sort")) };
+}
+
+/** The posts matching `q` (the page's `?q=`), in the order `sort` (`?sort=`), which the reader can change. */
+export function SearchResults({ q, sort = "relevance" }: { q: string; sort?: SearchSort }) {
   const { t } = useI18n();
   const describe = useErrorText();
   const found = useInfiniteQuery({
-    queryKey: ["forum", "search", q],
-    queryFn: ({ pageParam }) => forumApi.search(q, pageParam),
+    queryKey: ["forum", "search", q, sort],
+    queryFn: ({ pageParam }) => forumApi.search(q, sort, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled: q.length > 0,
@@ -386,6 +393,16 @@ export function SearchResults({ q }: { q: string }) {
   return (
     <section aria-label={t("forum.results", { query: q })}>
       <h2>{t("forum.results", { query: q })}</h2>
+      <SelectField
+        label={t("forum.sort")}
+        className="forum__sort"
+        value={sort}
+        options={[
+          ["relevance", t("forum.sortRelevance")],
+          ["newest", t("forum.sortNewest")],
+        ]}
+        onChange={(e) => navigate(forumPaths.search(q, searchSort(e.target.value)))}
+      />
       {found.error ? <StatusMessage kind="error">{describe(found.error)}</StatusMessage> : null}
       {found.isPending ? <StatusMessage kind="loading">{t("common.loading")}</StatusMessage> : null}
       {found.data && !hits.length ? <StatusMessage kind="empty">{t("forum.noResults", { query: q })}</StatusMessage> : null}

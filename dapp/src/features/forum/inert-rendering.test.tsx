@@ -60,7 +60,7 @@ describe("the forum's pages", () => {
   });
 
   it("show a search hit's thread title as text and its post only as the server's sanitized HTML", () => {
-    const markup = rendered(<SearchResults q="airdrop" />, [[["forum", "search", "airdrop"], pages({ results: [hit], nextCursor: null })]]);
+    const markup = rendered(<SearchResults q="airdrop" />, [[["forum", "search", "airdrop", "relevance"], pages({ results: [hit], nextCursor: null })]]);
     expectInert(markup, 2); // the thread's title, the post's body
     expect(markup).toContain("<strong>now</strong>");
   });
