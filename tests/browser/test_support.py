@@ -1,8 +1,8 @@
 """The support desk in Chromium (issue 16): a signed-in user opens a ticket with a screenshot from the dApp; a
 member of the support staff, signed in to the back office, assigns it, writes an internal note and a public
-reply; the user sees the reply (and never the note), answers with a statement attached (a file of the wrong
-type refused in words first), which staff open, and closes the ticket. Staff are made as an operator makes
-them (`hdex staff create`); every staff step is in the audit log.
+reply with a guide attached; the user sees the reply and its attachment (and never the note), answers with a
+statement attached (a file of the wrong type refused in words first), which staff open, and closes the ticket.
+Staff are made as an operator makes them (`hdex staff create`); every staff step is in the audit log.
 """
 
 from __future__ import annotations
@@ -90,8 +90,13 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
         expect(detail).to_contain_text(note)
         detail.get_by_role("checkbox", name="Internal note (never shown to the user)").uncheck()
         detail.get_by_role("textbox", name="Answer").fill(answer)
+        guide = tmp_path / "guide.pdf"
+        guide.write_bytes(PDF)
+        detail.get_by_label("Attach a file").set_input_files(guide)
         detail.get_by_role("button", name="Send reply").click()
         expect(detail.get_by_role("list", name="Conversation").locator("strong")).to_have_text(["missing", "12"])
+        expect(detail.get_by_role("button", name="Open attachment (application/pdf")).to_be_visible()
+        expect(detail.get_by_label("Attach a file")).to_have_value("")
         expect(detail.get_by_text("Time to first response")).to_be_visible()
 
         # the user: sees the public reply and not the note, answers with a statement attached
@@ -102,6 +107,7 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
         expect(conversation).to_contain_text("HDEX support")
         expect(conversation).not_to_contain_text(note)
         expect(conversation.get_by_role("listitem")).to_have_count(2)
+        expect(conversation.get_by_role("listitem").last).to_contain_text("Attachment: application/pdf")
         attach = page.get_by_label("Attach a file")
         expect(page.get_by_text("Optional: a PNG, JPEG or PDF file of at most 5 MB.")).to_be_visible()
         notes = tmp_path / "notes.txt"
@@ -124,7 +130,7 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
         office.get_by_role("tab", name="Support").click()
         office.get_by_role("button", name=f"View ticket #{ticket_id}: {subject}").click()
         detail = office.get_by_role("article", name=f"Ticket #{ticket_id}: {subject}")
-        detail.get_by_role("button", name="Open attachment (application/pdf").click()
+        detail.get_by_role("button", name="Open attachment (application/pdf").last.click()  # the user's statement
         expect(detail.get_by_role("link", name="Download the attachment")).to_be_visible()
     finally:
         office_context.close()

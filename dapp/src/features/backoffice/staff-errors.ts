@@ -14,6 +14,10 @@ const KNOWN: Record<string, MessageKey> = {
   STAFF_CHALLENGE_INVALID: "backoffice.error.challenge",
   STAFF_LOCKED: "backoffice.error.locked",
   STAFF_RESET_LINK_INVALID: "backoffice.error.resetLink",
+  // a file staff attach to a ticket answer is refused as a wallet's is, in the same words
+  UPLOAD_TOO_LARGE: "support.apiError.UPLOAD_TOO_LARGE",
+  BODY_TOO_LARGE: "support.apiError.UPLOAD_TOO_LARGE",
+  UPLOAD_TYPE_REFUSED: "support.apiError.UPLOAD_TYPE_REFUSED",
 };
 
 export function staffErrorText(error: unknown, t: (key: MessageKey, params?: Record<string, string | number>) => string): string {

@@ -1,7 +1,42 @@
 import "./messages";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { STATUSES } from "../support";
-import { STAFF_MOVES, STATUS_ACTIONS, mayMove, rangeOk, savedReplyProblems, utcDay, withSavedReply } from "./support-desk";
+import { STAFF_MOVES, STATUS_ACTIONS, mayMove, rangeOk, savedReplyProblems, supportStaffApi, utcDay, withSavedReply } from "./support-desk";
+
+/** Replace fetch by one that records each request and answers a ticket. */
+function answerTicket(): RequestInit[] {
+  const sent: RequestInit[] = [];
+  vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
+    expect(url).toBe("/v1/staff/support/tickets/7/messages");
+    sent.push(init);
+    return new Response(JSON.stringify({ ticket: { id: 7 }, messages: [] }), { status: 201, headers: { "Content-Type": "application/json" } });
+  });
+  return sent;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("staff's answer", () => {
+  it("is JSON without a file", async () => {
+    const sent = answerTicket();
+    await supportStaffApi.answer(7, "Checked the indexer", true);
+    expect(sent[0]?.headers).toMatchObject({ "Content-Type": "application/json" });
+    expect(JSON.parse(String(sent[0]?.body))).toEqual({ body: "Checked the indexer", internal: true });
+  });
+
+  it("is multipart form data with a file: the same fields and the file as attachment, under its name", async () => {
+    const sent = answerTicket();
+    const guide = new File(["%PDF-1.4"], "confirmations.pdf", { type: "application/pdf" });
+    await supportStaffApi.answer(7, "See the guide", false, guide);
+    const form = sent[0]?.body as FormData;
+    expect(form).toBeInstanceOf(FormData);
+    expect([...form.keys()]).toEqual(["body", "internal", "attachment"]);
+    expect(form.get("body")).toBe("See the guide");
+    expect(form.get("internal")).toBe("false");
+    expect((form.get("attachment") as File).name).toBe("confirmations.pdf");
+    expect(sent[0]?.headers).not.toHaveProperty("Content-Type"); // the browser writes the boundary
+  });
+});
 
 describe("staff's status moves", () => {
   it("are the server's: a closed ticket only reopens, nothing moves to itself", () => {

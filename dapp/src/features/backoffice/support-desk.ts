@@ -5,7 +5,7 @@
  */
 import type { MessageKey } from "../../i18n";
 import type { Query } from "../../lib/api-client";
-import { messageProblem, type Attachment, type Problem, type Ticket, type TicketStatus } from "../support";
+import { jsonOrMultipart, messageProblem, type Attachment, type Problem, type Ticket, type TicketStatus } from "../support";
 import { staffHttp } from "./staff-api";
 
 /** A ticket as the wallet sees it, with who opened it and who works it. */
@@ -71,8 +71,9 @@ export const supportStaffApi = {
   },
   ticket: (id: number) => staffHttp.get<StaffTicketDetail>(`${BASE}/tickets/${enc(String(id))}`),
   assign: (id: number, assignee: string | null) => staffHttp.post<StaffTicketDetail>(`${BASE}/tickets/${id}/assign`, { assignee }),
-  answer: (id: number, body: string, internal: boolean) =>
-    staffHttp.post<StaffTicketDetail>(`${BASE}/tickets/${id}/messages`, { body, internal }),
+  /** JSON, or multipart/form-data when a file is attached (the same fields and the `attachment`). */
+  answer: (id: number, body: string, internal: boolean, attachment: File | null = null) =>
+    staffHttp.post<StaffTicketDetail>(`${BASE}/tickets/${id}/messages`, jsonOrMultipart({ body, internal }, attachment)),
   setStatus: (id: number, status: TicketStatus) => staffHttp.post<StaffTicketDetail>(`${BASE}/tickets/${id}/status`, { status }),
   attachment: (id: number) => staffHttp.download(`${BASE}/attachments/${id}`),
   assignees: () => staffHttp.get<{ assignees: string[] }>(`${BASE}/assignees`),

@@ -2,13 +2,23 @@
  * One ticket for staff: its facts (wallet, status, assignee, times to first response and to resolution), the
  * whole conversation with internal notes marked, attachments opened on demand (each view audit-logged by
  * the server), the assignment, the status buttons, and the answer box: a public reply or, with the toggle,
- * an internal note the user never sees; a saved reply can be put into it.
+ * an internal note the user never sees, each with an optional file (a note's stays staff-only); a saved reply
+ * can be put into it.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { SelectField, StatusMessage, TextAreaField, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { CATEGORY_NAMES, MAX_MESSAGE_CHARS, STATUS_NAMES, durationText, messageProblem, type TicketStatus } from "../support";
+import {
+  AttachmentField,
+  CATEGORY_NAMES,
+  MAX_MESSAGE_CHARS,
+  STATUS_NAMES,
+  attachmentProblem,
+  durationText,
+  messageProblem,
+  type TicketStatus,
+} from "../support";
 import { FileViewer } from "./document-viewer";
 import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
@@ -174,12 +184,17 @@ function AnswerForm({ id }: { id: number }) {
   const saved = useQuery({ queryKey: ["staff", "support", "saved-replies"], queryFn: supportStaffApi.savedReplies });
   const [body, setBody] = useState("");
   const [internal, setInternal] = useState(false);
+  const [attachment, setAttachment] = useState<File | null>(null);
+  const [sent, setSent] = useState(0); // a new file input after each answer sent: a file input is not cleared by state
   const [attempted, setAttempted] = useState(false);
   const problem = messageProblem(body);
+  const fileProblem = attachmentProblem(attachment);
   const send = useMutation({
-    mutationFn: ({ text, note }: { text: string; note: boolean }) => supportStaffApi.answer(id, text, note),
+    mutationFn: ({ text, note, file }: { text: string; note: boolean; file: File | null }) => supportStaffApi.answer(id, text, note, file),
     onSuccess: (updated, { note }) => {
       setBody("");
+      setAttachment(null);
+      setSent((count) => count + 1);
       setAttempted(false);
       refresh(updated);
       toast.show({ kind: "success", title: t(note ? "supportDesk.noteAdded" : "supportDesk.replySent") });
@@ -190,7 +205,7 @@ function AnswerForm({ id }: { id: number }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     setAttempted(true);
-    if (!problem) send.mutate({ text: body, note: internal });
+    if (!problem && !fileProblem) send.mutate({ text: body, note: internal, file: attachment });
   }
 
   return (
@@ -216,6 +231,7 @@ function AnswerForm({ id }: { id: number }) {
         error={attempted && problem ? t(problem.key, problem.params) : null}
         hint={t("support.messageHint")}
       />
+      <AttachmentField key={sent} label={t("support.attachFile")} onPick={setAttachment} problem={fileProblem} />
       <label style={{ display: "inline-flex", alignItems: "center", gap: 6 }}>
         <input type="checkbox" checked={internal} onChange={(event) => setInternal(event.target.checked)} />
         {t("supportDesk.internal")}

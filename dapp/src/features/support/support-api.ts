@@ -4,6 +4,7 @@
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
+import { jsonOrMultipart, withAttachment } from "./message-body";
 import type { Category, TicketStatus } from "./support-logic";
 
 export interface Ticket {
@@ -61,14 +62,6 @@ export interface NewReply {
 
 const TICKETS = "/v1/support/tickets";
 
-/** The form of `fields` and, if one was picked, the file as `attachment` under its own name. */
-function withAttachment(fields: Record<string, string>, attachment: File | null): FormData {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  if (attachment) form.append("attachment", attachment, attachment.name);
-  return form;
-}
-
 export const supportApi = {
   tickets: (cursor: string | null) => api.get<TicketPage>(TICKETS, { query: { limit: 20, cursor } }),
   ticket: (id: number) => api.get<TicketDetail>(`${TICKETS}/${id}`),
@@ -77,7 +70,7 @@ export const supportApi = {
     api.post<TicketDetail>(TICKETS, withAttachment({ category: ticket.category, subject: ticket.subject.trim(), message: ticket.message }, ticket.attachment)),
   /** JSON, or multipart/form-data when a file was picked (the same `body` field and the `attachment`). */
   reply: (id: number, reply: NewReply) =>
-    api.post<TicketDetail>(`${TICKETS}/${id}/replies`, reply.attachment ? withAttachment({ body: reply.body }, reply.attachment) : { body: reply.body }),
+    api.post<TicketDetail>(`${TICKETS}/${id}/replies`, jsonOrMultipart({ body: reply.body }, reply.attachment)),
   close: (id: number) => api.post<TicketDetail>(`${TICKETS}/${id}/close`),
 };
 

@@ -14,12 +14,11 @@ import { Link, navigate, paths } from "../../lib/router";
 import { useAuth } from "../auth";
 import { useWallet } from "../wallet";
 import { supportApi, useTicket, useTicketChange, useTickets, type Message, type NewReply, type NewTicket, type Ticket } from "./support-api";
+import { AttachmentField } from "./attachment-field";
 import { supportErrorText } from "./error-text";
 import {
-  ATTACHMENT_ACCEPT,
   CATEGORIES,
   CATEGORY_NAMES,
-  MAX_ATTACHMENT_BYTES,
   MAX_MESSAGE_CHARS,
   MAX_SUBJECT_CHARS,
   STATUS_NAMES,
@@ -248,24 +247,6 @@ export function MessageItem({ message, time }: { message: Message; time: string 
         </p>
       ))}
     </li>
-  );
-}
-
-/**
- * The optional file of a new ticket or a reply: PNG, JPEG or PDF, the size limit in its hint, and what is wrong
- * with a picked file in words at once (the server sniffs the bytes and says why it refuses one).
- */
-function AttachmentField({ label, onPick, problem }: { label: string; onPick: (file: File | null) => void; problem: Problem | undefined }) {
-  const { t } = useI18n();
-  return (
-    <Field
-      label={label}
-      type="file"
-      accept={ATTACHMENT_ACCEPT}
-      onChange={(event) => onPick(event.target.files?.[0] ?? null)}
-      error={problem ? t(problem.key, problem.params) : null}
-      hint={t("support.attachmentHint", { max: MAX_ATTACHMENT_BYTES / 1024 / 1024 })}
-    />
   );
 }
 

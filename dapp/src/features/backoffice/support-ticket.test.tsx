@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import type { StaffTicketDetail } from "./support-desk";
+import { SupportTicketView } from "./support-ticket";
+import { staffMarkup } from "./test-markup";
+
+const WALLET = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const times = { createdAt: 0, updatedAt: 0, firstResponseAt: 0, resolvedAt: null, firstResponseMs: 60_000, resolutionMs: null };
+const detail: StaffTicketDetail = {
+  ticket: { id: 7, category: "deposit", subject: "Missing deposit", status: "open", address: WALLET, assignee: null, ...times },
+  messages: [
+    { id: 1, kind: "user", author: `wallet:${WALLET}`, body: "Where?", html: "<p>Where?</p>\n", createdAt: 0, attachments: [] },
+    {
+      id: 2,
+      kind: "reply",
+      author: "staff:desk@hdex.example",
+      body: "See the guide",
+      html: "<p>See the guide</p>\n",
+      createdAt: 0,
+      attachments: [{ id: 3, contentType: "application/pdf", size: 2048 }],
+    },
+  ],
+};
+
+describe("a ticket for staff", () => {
+  const markup = staffMarkup(<SupportTicketView id={7} />, [[["staff", "support", "ticket", 7], detail]]);
+
+  it("offers a file named “Attach a file” in the answer form, with the wallet's types and size limit in its hint", () => {
+    const label = /<label for="([^"]+)" class="field__label">Attach a file<\/label>/.exec(markup);
+    expect(label).not.toBeNull();
+    const id = label?.[1] ?? "";
+    expect(markup).toMatch(new RegExp(`<input id="${id}" aria-describedby="${id}-hint" type="file" accept="[^"]*application/pdf[^"]*"/>`));
+    expect(markup).toContain(`<p id="${id}-hint" class="field__hint">Optional: a PNG, JPEG or PDF file of at most 5 MB.</p>`);
+  });
+
+  it("shows a staff reply's attachment as the wallet's are shown, opened on demand", () => {
+    expect(markup).toContain(">Open attachment (application/pdf, 2 KB)</button>");
+  });
+});
