@@ -1,25 +1,11 @@
 import "./messages";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ToastProvider } from "../../components/ui";
-import { I18nProvider } from "../../i18n";
+import { providedMarkup } from "../../testing/markup";
 import type { KycState, Limits, Profile } from "./account-api";
 import { KycSection } from "./kyc-section";
 import { LimitsPanel } from "./limits-panel";
 
 const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
-
-function html(node: ReactNode): string {
-  return renderToStaticMarkup(
-    <QueryClientProvider client={new QueryClient()}>
-      <I18nProvider>
-        <ToastProvider>{node}</ToastProvider>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
-}
 
 const profile: Profile = {
   address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
@@ -37,7 +23,7 @@ describe("the identity verification section", () => {
       level: 0,
       submissions: [{ id: 1, level: 1, status: "rejected", reason: SCRIPT, submittedAt: 0, reviewedAt: 1, documents: [] }],
     };
-    const markup = html(<KycSection address={profile.address} kyc={kyc} profile={profile} />);
+    const markup = providedMarkup(<KycSection address={profile.address} kyc={kyc} profile={profile} />);
     expect(markup).not.toContain("<script");
     expect(markup).not.toContain("<img src=x");
     expect(markup).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
@@ -60,7 +46,7 @@ describe("the limits panel", () => {
   };
 
   it("draws each allowance as a meter in thousandths with the amounts in words", () => {
-    const markup = html(<LimitsPanel limits={limits} nextStep="open" onGoToLevel={() => undefined} />);
+    const markup = providedMarkup(<LimitsPanel limits={limits} nextStep="open" onGoToLevel={() => undefined} />);
     expect(markup).toMatch(/<meter[^>]*max="1000"[^>]*value="250"/);
     expect(markup).toContain('aria-valuetext="250 USDC of 1,000 USDC used, 750 USDC left"');
     expect(markup).toContain("30-day withdrawals (set by staff)");
@@ -69,7 +55,7 @@ describe("the limits panel", () => {
   });
 
   it("says the next level is under review instead of offering its form twice", () => {
-    const markup = html(<LimitsPanel limits={limits} nextStep="pending" onGoToLevel={() => undefined} />);
+    const markup = providedMarkup(<LimitsPanel limits={limits} nextStep="pending" onGoToLevel={() => undefined} />);
     expect(markup).not.toContain("Go to level 1");
     expect(markup).toContain("Your level 1 submission is being reviewed.");
   });

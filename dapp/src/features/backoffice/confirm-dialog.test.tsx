@@ -1,13 +1,14 @@
+import "./messages";
 import { describe, expect, it } from "vitest";
 import { ConfirmDialog } from "./confirm-dialog";
 import { ReasonDialog } from "./reason-dialog";
-import { staffMarkup } from "./test-markup";
+import { providedMarkup } from "../../testing/markup";
 
 const dialog = { open: true, title: "Withdraw “Fees change”?", confirm: "Withdraw announcement", pending: false, onClose() {} };
 
 describe("the confirmation dialogs", () => {
   it("say what confirming does and the refusal in words, with the confirm button red only for an action that takes something away", () => {
-    const markup = staffMarkup(
+    const markup = providedMarkup(
       <ConfirmDialog {...dialog} danger error={new Error("announcement already withdrawn")} onConfirm={() => {}}>
         <p>It leaves the app at once.</p>
       </ConfirmDialog>,
@@ -16,7 +17,7 @@ describe("the confirmation dialogs", () => {
     expect(markup).toContain('<p class="form-error" role="alert">announcement already withdrawn</p>');
     expect(markup).toContain('class="button button--sell"');
     expect(markup).not.toContain("<textarea");
-    const plain = staffMarkup(
+    const plain = providedMarkup(
       <ConfirmDialog {...dialog} error={null} onConfirm={() => {}}>
         <p>It can be undone.</p>
       </ConfirmDialog>,
@@ -25,7 +26,7 @@ describe("the confirmation dialogs", () => {
   });
 
   it("ask for the audit log's reason in the reason dialog, on the same dialog", () => {
-    const markup = staffMarkup(
+    const markup = providedMarkup(
       <ReasonDialog {...dialog} error={null} onConfirm={() => {}}>
         <p>The wallet may trade again.</p>
       </ReasonDialog>,

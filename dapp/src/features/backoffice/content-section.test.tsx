@@ -1,10 +1,11 @@
+import "./messages";
 import { describe, expect, it } from "vitest";
 import { AnnouncementsSection } from "./announcements-section";
 import type { StaffAnnouncement } from "./announcements-form";
 import { HelpSection } from "./help-section";
 import type { StaffArticle } from "./help-articles";
 import type { StaffMember } from "./staff-types";
-import { staffMarkup } from "./test-markup";
+import { providedMarkup } from "../../testing/markup";
 
 const member = { id: 1, email: "desk@hdex.example", role: "support" } as StaffMember;
 const announcement = (id: number, title: string, status: StaffAnnouncement["status"]) =>
@@ -14,7 +15,7 @@ const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, u
 describe("the sections of what staff publish", () => {
   it("put the editor of a new announcement above the table, and Edit and Withdraw, named by title, on each not withdrawn", () => {
     const list = { announcements: [announcement(1, "Fees change", "live"), announcement(2, "Old news", "withdrawn")], nextCursor: null };
-    const markup = staffMarkup(<AnnouncementsSection member={member} />, [[["staff", "announcements"], list]]);
+    const markup = providedMarkup(<AnnouncementsSection member={member} />, [[["staff", "announcements"], list]]);
     expect(markup.indexOf(">New announcement</h3>")).toBeGreaterThan(-1);
     expect(markup.indexOf(">New announcement</h3>")).toBeLessThan(markup.indexOf("<table"));
     expect(markup).toContain('aria-label="Edit “Fees change”"');
@@ -24,7 +25,7 @@ describe("the sections of what staff publish", () => {
   });
 
   it("give a help article Edit, Unpublish and Delete, and the editor its Preview", () => {
-    const markup = staffMarkup(<HelpSection member={member} />, [[["staff", "help", ""], { articles: [article] }]]);
+    const markup = providedMarkup(<HelpSection member={member} />, [[["staff", "help", ""], { articles: [article] }]]);
     expect(markup).toContain(">New article</h3>");
     for (const name of ["Edit “Gas fees”", "Unpublish “Gas fees”", "Delete “Gas fees”"]) expect(markup).toContain(`aria-label="${name}"`);
     expect(markup).toContain(">Preview</button>");

@@ -1,8 +1,9 @@
+import "./messages";
 import { describe, expect, it } from "vitest";
 import type { ForumBan, ForumReport, ModeratedThread } from "./forum-moderation";
 import { ForumSection } from "./forum-section";
 import type { StaffMember } from "./staff-types";
-import { staffMarkup } from "./test-markup";
+import { providedMarkup } from "../../testing/markup";
 
 const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 const WALLET = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
@@ -27,7 +28,7 @@ const ban: ForumBan = { wallet: WALLET, reason: SCRIPT, bannedBy: "staff:mod@hde
 
 describe("the forum moderation section", () => {
   it("shows reasons, titles and bans as text, and a post only as the server's sanitized HTML", () => {
-    const markup = staffMarkup(<ForumSection member={member} />, [
+    const markup = providedMarkup(<ForumSection member={member} />, [
       [["staff", "forum", "reports"], { reports: [report], nextCursor: null }],
       [["staff", "forum", "threads"], { threads: [thread], nextCursor: null }],
       [["staff", "forum", "bans"], { bans: [ban] }],

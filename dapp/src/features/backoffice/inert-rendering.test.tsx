@@ -1,14 +1,15 @@
+import "./messages";
 import { describe, expect, it } from "vitest";
 import { documentFileName, documentView, safeBlobType } from "./documents";
 import { svgDataUrl } from "./qr";
 import { TotpSetupView } from "./sign-in";
-import { staffMarkup } from "./test-markup";
+import { providedMarkup } from "../../testing/markup";
 
 const HOSTILE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script><rect/></svg>';
 
 describe("the TOTP provisioning QR code", () => {
   it("is an image of a data: URL, so the server's SVG never becomes markup in the page", () => {
-    const markup = staffMarkup(<TotpSetupView setup={{ uri: "otpauth://totp/HDEX:ada", qrSvg: HOSTILE_SVG, secret: "JBSWY3DPEHPK3PXPJBSWY3DP" }} />);
+    const markup = providedMarkup(<TotpSetupView setup={{ uri: "otpauth://totp/HDEX:ada", qrSvg: HOSTILE_SVG, secret: "JBSWY3DPEHPK3PXPJBSWY3DP" }} />);
     expect(markup).toContain(`src="${svgDataUrl(HOSTILE_SVG).replace(/&/g, "&amp;")}"`);
     expect(markup).toContain('alt="QR code for your authenticator app"');
     expect(markup).not.toContain("<svg");

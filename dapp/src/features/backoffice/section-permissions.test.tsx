@@ -1,3 +1,4 @@
+import "./messages";
 import type { ReactNode } from "react";
 import { describe, expect, it } from "vitest";
 import type { Market } from "../../lib/api-types";
@@ -6,7 +7,7 @@ import { AlertsSection } from "./alerts-section";
 import { CaseDetailView } from "./case-detail";
 import { RiskSection } from "./risk-section";
 import type { CaseDetail, Permission, StaffMember, WithdrawalPauseState } from "./staff-types";
-import { staffMarkup } from "./test-markup";
+import { providedMarkup } from "../../testing/markup";
 
 const member = (permissions: Permission[]): StaffMember => ({
   id: 1,
@@ -43,7 +44,7 @@ const DETAIL: CaseDetail = {
 };
 
 const html = (node: ReactNode) =>
-  staffMarkup(node, [
+  providedMarkup(node, [
     [marketsQuery.queryKey, [HALTED]],
     [["staff", "risk", "withdrawals"], PAUSED],
     [["staff", "cases", "detail", 9], DETAIL],

@@ -1,7 +1,8 @@
+import "./messages";
 import { describe, expect, it } from "vitest";
 import type { StaffTicketDetail } from "./support-desk";
 import { SupportTicketView } from "./support-ticket";
-import { staffMarkup } from "./test-markup";
+import { providedMarkup } from "../../testing/markup";
 
 const WALLET = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 const times = { createdAt: 0, updatedAt: 0, firstResponseAt: 0, resolvedAt: null, firstResponseMs: 60_000, resolutionMs: null };
@@ -22,7 +23,7 @@ const detail: StaffTicketDetail = {
 };
 
 describe("a ticket for staff", () => {
-  const markup = staffMarkup(<SupportTicketView id={7} />, [[["staff", "support", "ticket", 7], detail]]);
+  const markup = providedMarkup(<SupportTicketView id={7} />, [[["staff", "support", "ticket", 7], detail]]);
 
   it("offers a file named “Attach a file” in the answer form, with the wallet's types and size limit in its hint", () => {
     const label = /<label for="([^"]+)" class="field__label">Attach a file<\/label>/.exec(markup);

@@ -1,9 +1,5 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { I18nProvider } from "../../i18n";
-import { WalletProvider } from "../wallet";
+import { providedMarkup } from "../../testing/markup";
 import type { Category, Post, SearchHit, Thread } from "./forum-api";
 import ForumPage, { SearchResults } from "./forum-page";
 
@@ -17,18 +13,6 @@ const thread: Thread = { id: 4, category: "general", title: SCRIPT, author: WALL
 const post: Post = { id: 9, threadId: 4, author: WALLET, message: SCRIPT, messageHtml: `<p>${ESCAPED} <strong>now</strong></p>\n`, hidden: false, createdAt: 0 };
 const hit: SearchHit = { post, threadTitle: SCRIPT, category: "general" };
 
-function rendered(page: ReactNode, data: [readonly unknown[], unknown][]): string {
-  const client = new QueryClient();
-  for (const [key, value] of data) client.setQueryData(key, value);
-  return renderToStaticMarkup(
-    <QueryClientProvider client={client}>
-      <I18nProvider>
-        <WalletProvider>{page}</WalletProvider>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
-}
-
 function expectInert(markup: string, escapedCopies: number): void {
   expect(markup).not.toContain("<script");
   expect(markup).not.toContain("<img");
@@ -39,11 +23,11 @@ const pages = <T,>(page: T) => ({ pages: [page], pageParams: [null] });
 
 describe("the forum's pages", () => {
   it("show a category's name and description as text", () => {
-    expectInert(rendered(<ForumPage rest={null} />, [[["forum", "categories"], { categories: [category] }]]), 2);
+    expectInert(providedMarkup(<ForumPage rest={null} />, [[["forum", "categories"], { categories: [category] }]]), 2);
   });
 
   it("show a thread's title as text in its category's list", () => {
-    const markup = rendered(<ForumPage rest="c/general" />, [
+    const markup = providedMarkup(<ForumPage rest="c/general" />, [
       [["forum", "categories"], { categories: [category] }],
       [["forum", "threads", "general"], pages({ threads: [thread], nextCursor: null })],
     ]);
@@ -51,7 +35,7 @@ describe("the forum's pages", () => {
   });
 
   it("show a thread's title as text and its posts only as the server's sanitized HTML", () => {
-    const markup = rendered(<ForumPage rest="t/4" />, [
+    const markup = providedMarkup(<ForumPage rest="t/4" />, [
       [["forum", "thread", 4], thread],
       [["forum", "posts", 4], pages({ posts: [post], nextCursor: null })],
     ]);
@@ -60,7 +44,7 @@ describe("the forum's pages", () => {
   });
 
   it("show a search hit's thread title as text and its post only as the server's sanitized HTML", () => {
-    const markup = rendered(<SearchResults q="airdrop" />, [[["forum", "search", "airdrop", "relevance"], pages({ results: [hit], nextCursor: null })]]);
+    const markup = providedMarkup(<SearchResults q="airdrop" />, [[["forum", "search", "airdrop", "relevance"], pages({ results: [hit], nextCursor: null })]]);
     expectInert(markup, 2); // the thread's title, the post's body
     expect(markup).toContain("<strong>now</strong>");
   });

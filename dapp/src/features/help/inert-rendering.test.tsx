@@ -1,7 +1,5 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { I18nProvider } from "../../i18n";
+import { providedMarkup } from "../../testing/markup";
 import type { Article, ArticleSummary } from "./help-api";
 import HelpCenter from "./help-center";
 
@@ -9,15 +7,7 @@ const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 const ESCAPED = "&lt;script&gt;alert(2)&lt;/script&gt;";
 
 function rendered(rest: string | null, key: readonly unknown[], data: unknown): string {
-  const client = new QueryClient();
-  client.setQueryData(key, data);
-  return renderToStaticMarkup(
-    <QueryClientProvider client={client}>
-      <I18nProvider>
-        <HelpCenter rest={rest} />
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
+  return providedMarkup(<HelpCenter rest={rest} />, [[key, data]]);
 }
 
 describe("the help center", () => {

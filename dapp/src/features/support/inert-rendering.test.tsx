@@ -1,21 +1,7 @@
 import "./messages";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ToastProvider } from "../../components/ui";
-import { I18nProvider } from "../../i18n";
+import { providedMarkup } from "../../testing/markup";
 import { MessageItem } from "./support-page";
-
-function html(node: ReactNode): string {
-  return renderToStaticMarkup(
-    <QueryClientProvider client={new QueryClient()}>
-      <I18nProvider>
-        <ToastProvider>{node}</ToastProvider>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
-}
 
 describe("a ticket's message", () => {
   it("inserts only the server's sanitized HTML, never the body as typed", () => {
@@ -27,7 +13,7 @@ describe("a ticket's message", () => {
       createdAt: 0,
       attachments: [{ id: 3, contentType: "image/png", size: 2048 }],
     };
-    const markup = html(<MessageItem message={message} time="now" />);
+    const markup = providedMarkup(<MessageItem message={message} time="now" />);
     expect(markup).toContain("<strong>bold</strong>");
     expect(markup).not.toContain("<script");
     expect(markup).toContain("HDEX support, now");

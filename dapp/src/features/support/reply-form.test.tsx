@@ -1,26 +1,12 @@
 import "./messages";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ToastProvider } from "../../components/ui";
-import { I18nProvider } from "../../i18n";
+import { providedMarkup } from "../../testing/markup";
 import { ATTACHMENT_ACCEPT } from "./support-logic";
 import { ReplyForm } from "./support-page";
 
-function html(node: ReactNode): string {
-  return renderToStaticMarkup(
-    <QueryClientProvider client={new QueryClient()}>
-      <I18nProvider>
-        <ToastProvider>{node}</ToastProvider>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
-}
-
 describe("the reply form", () => {
   it("offers a file named “Attach a file”, with the types and the size limit of the opening form in its hint", () => {
-    const markup = html(<ReplyForm address="0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" id={7} />);
+    const markup = providedMarkup(<ReplyForm address="0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" id={7} />);
     const label = /<label for="([^"]+)" class="field__label">Attach a file<\/label>/.exec(markup);
     expect(label).not.toBeNull();
     const id = label?.[1] ?? "";
