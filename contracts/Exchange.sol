@@ -441,7 +441,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         OrderContext memory maker = contexts[makerIndex];
         OrderContext memory taker = contexts[takerIndex];
 
-        Amounts memory amounts = Amounts(trade.baseAmount, trade.quoteAmount, trade.makerFee, trade.takerFee);
+        Amounts memory amounts = _readAmounts(trade, tradeIndex);
         bytes memory reason = _tradeFailure(amounts, maker, taker, batch);
         if (reason.length == 0) reason = _applyTrade(amounts, maker, taker, batch.fees);
         if (reason.length != 0) emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
@@ -512,7 +512,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             Trade calldata trade = trades[i];
             if (trade.makerOrderIndex >= contexts.length) revert BatchOrderIndexOutOfRange(i, trade.makerOrderIndex);
             OrderContext memory maker = contexts[trade.makerOrderIndex];
-            Amounts memory amounts = Amounts(trade.baseAmount, trade.quoteAmount, trade.makerFee, trade.takerFee);
+            Amounts memory amounts = _readAmounts(trade, i);
             reason = _tradeFailure(amounts, maker, taker, batch);
             if (reason.length == 0) reason = _runBalanceFailure(start, i, trades, contexts);
             if (reason.length != 0) break;
@@ -606,6 +606,21 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         if (!TradeMath.feeWithinRate(trade.takerFee, takerReceives, takerRate)) {
             return abi.encodeWithSelector(FeeTooHigh.selector, taker.hash, trade.takerFee, takerReceives, takerRate);
         }
+    }
+
+    /// @dev The four amounts of trade `index`, copied from calldata in one piece. The copy bypasses the ABI decoder's
+    /// per-field checks, so their range (uint128) is checked here at once.
+    function _readAmounts(Trade calldata trade, uint256 index) internal pure returns (Amounts memory amounts) {
+        uint256 excessBits;
+        // Writes only inside `amounts`, whose four words are the trade's last four words in the same order.
+        assembly ("memory-safe") {
+            calldatacopy(amounts, add(trade, 0x40), 0x80)
+            excessBits := shr(
+                128,
+                or(or(mload(amounts), mload(add(amounts, 0x20))), or(mload(add(amounts, 0x40)), mload(add(amounts, 0x60))))
+            )
+        }
+        if (excessBits != 0) revert BatchTradeMalformed(index);
     }
 
     /// @dev {OrderOverfilled} for `order` and a fill of `fill` base.

@@ -145,6 +145,9 @@ interface IExchange {
     /// `baseAmount`, `maxFeeRate`, `nonce`, `expiry` or `flags` word with bits above its width): the calldata is not
     /// an ABI encoding of `Order`.
     error BatchOrderMalformed(uint256 index);
+    /// @notice Thrown when trade `index` of the batch has an amount or fee word with bits above 128: the calldata is
+    /// not an ABI encoding of `Trade`.
+    error BatchTradeMalformed(uint256 index);
 
     // ---------------------------------------------------------------- errors: per order and trade (also skip reasons)
     // In `settle` these are not thrown but carried, ABI-encoded with their arguments, by {TradeSkipped}; the
@@ -376,7 +379,7 @@ interface IExchange {
     /// - the caller is not an operator or the exchange is paused;
     /// - `orders` and `signatures` differ in length, a trade's order index is out of range, or the orders are
     ///   not in strictly increasing order of their hash;
-    /// - an order has a field outside its type's range ({BatchOrderMalformed}).
+    /// - an order has a field outside its type's range ({BatchOrderMalformed}), or a trade has ({BatchTradeMalformed}).
     function settle(Order[] calldata orders, bytes[] calldata signatures, Trade[] calldata trades) external;
 
     // ---------------------------------------------------------------- cancels and exits
