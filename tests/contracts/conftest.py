@@ -198,17 +198,18 @@ class OrderBook:
         return sign_order(order, key, chain_id or self.chain.id, str(exchange or self.exchange.address))
 
     def settle(self, orders_and_keys, trades, sender=None):
-        """Signs (a key) or takes (bytes) each signature, sorts the orders by hash as the contract requires and
-        remaps the trades' order indices accordingly."""
+        """Settles `trades` between the orders (see `settle_args`)."""
+        return self.exchange.settle(*self.settle_args(orders_and_keys, trades), {"from": sender or self.operator})
+
+    def settle_args(self, orders_and_keys, trades):
+        """`settle`'s (orders, signatures, trades): signs (a key) or takes (bytes) each signature, sorts the orders
+        by hash as the contract requires and remaps the trades' order indices accordingly."""
         legs = [(o, sig if isinstance(sig, bytes) else self.sign(o, sig)) for o, sig in orders_and_keys]
         digests = [order_hash(o, self.chain.id, str(self.exchange.address)) for o, _ in legs]
         order = sorted(range(len(legs)), key=lambda i: digests[i])
         position = {old: new for new, old in enumerate(order)}
         trades = [(position.get(t[0], t[0]), position.get(t[1], t[1]), *t[2:]) for t in trades]
-        return self.exchange.settle(
-            [legs[i][0].as_tuple() for i in order], [legs[i][1] for i in order], trades,
-            {"from": sender or self.operator},
-        )
+        return [legs[i][0].as_tuple() for i in order], [legs[i][1] for i in order], trades
 
     def hash(self, order):
         return self.exchange.hashOrder(order.as_tuple())
