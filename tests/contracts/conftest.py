@@ -284,6 +284,47 @@ def nonce_used(exchange, order):
     return bool(exchange.isNonceUsed(order.maker, order.nonce))
 
 
+# Storage slots of the Exchange's `_usedNonces` and `_wallets` mappings (solc's layout: EIP712's two fallback
+# strings, then the Exchange's variables in order); test_the_nonce_window_keeps_every_used_nonce checks them.
+USED_NONCES_SLOT = 8
+WALLETS_SLOT = 9
+
+
+def _mapping_slot(key, slot):
+    from eth_utils import keccak
+
+    return int.from_bytes(keccak(key.to_bytes(32, "big") + slot.to_bytes(32, "big")), "big")
+
+
+def _storage(exchange, slot):
+    from brownie import web3
+
+    return int.from_bytes(web3.eth.get_storage_at(str(exchange.address), slot), "big")
+
+
+def nonce_window(exchange, wallet):
+    """(windowIndex, windowBits) of `wallet`'s slot: the 64 nonces `64 * windowIndex` to `64 * windowIndex + 63`."""
+    word = _storage(exchange, _mapping_slot(int(str(wallet), 16), WALLETS_SLOT))
+    return (word >> 128) & (2**64 - 1), word >> 192
+
+
+def nonce_bitmap_word(exchange, maker, index):
+    """`_usedNonces[maker][index]`: the used-nonce bits of nonces `256 * index` to `256 * index + 255`."""
+    inner = _mapping_slot(int(str(maker), 16), USED_NONCES_SLOT)
+    return _storage(exchange, _mapping_slot(index, inner))
+
+
+def assert_no_bitmap_bit_at_or_above_the_window(exchange, maker, up_to_word):
+    """The window's invariant: the bitmap holds no bit of a nonce in or above `maker`'s window (checked up to word
+    `up_to_word`)."""
+    window, _ = nonce_window(exchange, maker)
+    for index in range(window // 4, up_to_word + 1):
+        word = nonce_bitmap_word(exchange, maker, index)
+        if index == window // 4:
+            word >>= 64 * (window % 4)  # the windows of this word at and above the window
+        assert word == 0, (maker, window, index)
+
+
 def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore::FutureWarning")
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning")

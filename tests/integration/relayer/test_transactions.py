@@ -280,7 +280,7 @@ def test_a_replacement_keeps_the_access_list(node: AnvilNode, sessions: sessionm
         session.commit()
         tx_id = tx.id
     txm.send(tx_id)
-    seen, on_finished = finished_log()
+    _, on_finished = finished_log()
     clock.now += 31
     txm.track(on_finished)
     stored = status(sessions, tx_id)
