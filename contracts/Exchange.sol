@@ -44,6 +44,10 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     bytes32 public constant CANCEL_TYPEHASH = CancelLib.TYPEHASH;
     bytes32 public constant WITHDRAWAL_TYPEHASH = WithdrawalLib.TYPEHASH;
     address internal constant ETHER = address(0);
+    /// @dev Where `WalletState`'s members after `nonceFloor` start in its slot's word.
+    uint256 private constant _WALLET_EXIT_SHIFT = 64;
+    uint256 private constant _WALLET_WINDOW_INDEX_SHIFT = 128;
+    uint256 private constant _WALLET_WINDOW_BITS_SHIFT = 192;
 
     // ---------------------------------------------------------------- storage
 
@@ -60,7 +64,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     /// of `windowBits` for the 64 nonces with `nonce / 64 == windowIndex`. An order numbered like the wallet's
     /// recent ones is thus marked done in this slot, with no bitmap word to read or write (see `_useNonce`).
     /// Settlement reads and writes the slot as one word: the members lie from the low-order bits up, 64 bits each
-    /// (Solidity's packing; the `_WALLET_*` shifts below).
+    /// (Solidity's packing; the `_WALLET_*` shifts).
     struct WalletState {
         uint64 nonceFloor;
         uint64 exitAvailableAt;
@@ -68,10 +72,6 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         uint64 windowIndex;
         uint64 windowBits;
     }
-
-    uint256 private constant _WALLET_EXIT_SHIFT = 64;
-    uint256 private constant _WALLET_WINDOW_INDEX_SHIFT = 128;
-    uint256 private constant _WALLET_WINDOW_BITS_SHIFT = 192;
 
     /// @dev An order of the batch being settled, read from calldata once and kept in memory: an order filled by
     /// several trades is validated, hashed and verified once and its fill records are written once. The first twelve
@@ -102,7 +102,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         bytes32 walletSlot;
     }
 
-    /// @dev The amounts of the trade being settled, read from calldata once (the ABI decoder range-checks them).
+    /// @dev The amounts of the trade being settled, copied from calldata once and range-checked (`_readAmounts`).
     struct Amounts {
         uint256 base;
         uint256 quote;
