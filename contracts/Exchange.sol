@@ -44,6 +44,10 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     bytes32 public constant CANCEL_TYPEHASH = CancelLib.TYPEHASH;
     bytes32 public constant WITHDRAWAL_TYPEHASH = WithdrawalLib.TYPEHASH;
     address internal constant ETHER = address(0);
+    /// @dev Where `WalletState`'s members after `nonceFloor` start in its slot's word.
+    uint256 private constant _WALLET_EXIT_SHIFT = 64;
+    uint256 private constant _WALLET_WINDOW_INDEX_SHIFT = 128;
+    uint256 private constant _WALLET_WINDOW_BITS_SHIFT = 192;
 
     // ---------------------------------------------------------------- storage
 
@@ -55,10 +59,18 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         bool cancelled;
     }
 
-    /// @dev One slot per wallet, read once per order of a batch.
+    /// @dev One slot per wallet, read once per order of a batch and written once per new order that traded. Besides
+    /// the nonce floor and the exit it holds a write-back window of the wallet's used-nonce bits: bit `nonce % 64`
+    /// of `windowBits` for the 64 nonces with `nonce / 64 == windowIndex`. An order numbered like the wallet's
+    /// recent ones is thus marked done in this slot, with no bitmap word to read or write (see `_useNonce`).
+    /// Settlement reads and writes the slot as one word: the members lie from the low-order bits up, 64 bits each
+    /// (Solidity's packing; the `_WALLET_*` shifts).
     struct WalletState {
         uint64 nonceFloor;
         uint64 exitAvailableAt;
+        // nonce / 64 of the window; a uint64 nonce needs 58 bits.
+        uint64 windowIndex;
+        uint64 windowBits;
     }
 
     /// @dev An order of the batch being settled, read from calldata once and kept in memory: an order filled by
@@ -87,10 +99,10 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         bytes invalidReason;
         bytes32 baseBalanceSlot;
         bytes32 quoteBalanceSlot;
-        bytes32 nonceWordSlot;
+        bytes32 walletSlot;
     }
 
-    /// @dev The amounts of the trade being settled, read from calldata once (the ABI decoder range-checks them).
+    /// @dev The amounts of the trade being settled, copied from calldata once and range-checked (`_readAmounts`).
     struct Amounts {
         uint256 base;
         uint256 quote;
@@ -124,8 +136,10 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     mapping(address token => bool listed) public isTokenListed;
     mapping(address wallet => mapping(address token => uint256 amount)) internal _balances;
     mapping(bytes32 orderHash => OrderState state) internal _orders;
-    /// @dev Used nonces: bit `nonce % 256` of word `nonce / 256` is set once an order of the maker with that nonce
-    /// traded or was cancelled. A counter in `_orders` never exists without its bit, so a new order costs one read.
+    /// @dev Used nonces below the maker's window (see {WalletState}): bit `nonce % 256` of word `nonce / 256` is set
+    /// once an order of the maker with that nonce traded or was cancelled. Invariant: no bit of a nonce in or above
+    /// the window (`nonce / 64 >= windowIndex`) is ever set here; those live in the window or are unused. Read and
+    /// written only through `_isNonceUsed` and `_useNonce`. A counter in `_orders` never exists without its bit.
     mapping(address maker => mapping(uint256 wordIndex => uint256 bits)) internal _usedNonces;
     mapping(address wallet => WalletState state) internal _wallets;
     mapping(bytes32 withdrawalHash => bool processed) internal _withdrawals;
@@ -280,7 +294,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             // The storage slots the order reads and writes, computed once however often it trades.
             (context.baseBalanceSlot, context.quoteBalanceSlot) =
                 _balanceSlots(context.maker, context.baseToken, context.quoteToken);
-            context.nonceWordSlot = _nonceWordSlot(context.maker, context.nonce);
+            context.walletSlot = _walletSlot(context.maker);
             context.invalidReason = _orderInvalidReason(context, signatures[i]);
             anyFillOrKill = anyFillOrKill || context.flags & OrderLib.FLAG_FILL_OR_KILL != 0;
         }
@@ -352,7 +366,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
     {
         bytes32 orderHash = context.hash;
         address maker = context.maker;
-        if (_sload(context.nonceWordSlot) & _nonceBit(context.nonce) != 0) {
+        uint256 wallet = _sload(context.walletSlot);
+        if (_isNonceUsed(maker, wallet, context.nonce)) {
             OrderState memory state = _orders[orderHash];
             if (state.cancelled) return abi.encodeWithSelector(OrderCancelled.selector, orderHash);
             if (!state.verified) {
@@ -372,13 +387,11 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
                 OrderMarketInvalid.selector, orderHash, uint8(context.side), context.baseToken, context.quoteToken
             );
         }
-        WalletState memory wallet = _wallets[maker];
-        if (context.nonce < wallet.nonceFloor) {
-            return abi.encodeWithSelector(
-                OrderNonceBelowFloor.selector, orderHash, uint64(context.nonce), wallet.nonceFloor
-            );
+        uint64 nonceFloor = uint64(wallet);
+        if (context.nonce < nonceFloor) {
+            return abi.encodeWithSelector(OrderNonceBelowFloor.selector, orderHash, uint64(context.nonce), nonceFloor);
         }
-        if (wallet.exitAvailableAt != 0) return abi.encodeWithSelector(WalletExited.selector, maker);
+        if (uint64(wallet >> _WALLET_EXIT_SHIFT) != 0) return abi.encodeWithSelector(WalletExited.selector, maker);
         if (context.hasCounter) return reason;
         if (!SignatureVerifier.isValidSignatureNow(maker, orderHash, signature)) {
             return abi.encodeWithSelector(InvalidSignature.selector, maker, orderHash);
@@ -428,7 +441,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         OrderContext memory maker = contexts[makerIndex];
         OrderContext memory taker = contexts[takerIndex];
 
-        Amounts memory amounts = Amounts(trade.baseAmount, trade.quoteAmount, trade.makerFee, trade.takerFee);
+        Amounts memory amounts = _readAmounts(trade, tradeIndex);
         bytes memory reason = _tradeFailure(amounts, maker, taker, batch);
         if (reason.length == 0) reason = _applyTrade(amounts, maker, taker, batch.fees);
         if (reason.length != 0) emit TradeSkipped(tradeIndex, maker.hash, taker.hash, reason);
@@ -499,7 +512,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             Trade calldata trade = trades[i];
             if (trade.makerOrderIndex >= contexts.length) revert BatchOrderIndexOutOfRange(i, trade.makerOrderIndex);
             OrderContext memory maker = contexts[trade.makerOrderIndex];
-            Amounts memory amounts = Amounts(trade.baseAmount, trade.quoteAmount, trade.makerFee, trade.takerFee);
+            Amounts memory amounts = _readAmounts(trade, i);
             reason = _tradeFailure(amounts, maker, taker, batch);
             if (reason.length == 0) reason = _runBalanceFailure(start, i, trades, contexts);
             if (reason.length != 0) break;
@@ -595,6 +608,21 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev The four amounts of trade `index`, copied from calldata in one piece. The copy bypasses the ABI decoder's
+    /// per-field checks, so their range (uint128) is checked here at once.
+    function _readAmounts(Trade calldata trade, uint256 index) internal pure returns (Amounts memory amounts) {
+        uint256 excessBits;
+        // Writes only inside `amounts`, whose four words are the trade's last four words in the same order.
+        assembly ("memory-safe") {
+            calldatacopy(amounts, add(trade, 0x40), 0x80)
+            excessBits := shr(
+                128,
+                or(or(mload(amounts), mload(add(amounts, 0x20))), or(mload(add(amounts, 0x40)), mload(add(amounts, 0x60))))
+            )
+        }
+        if (excessBits != 0) revert BatchTradeMalformed(index);
+    }
+
     /// @dev {OrderOverfilled} for `order` and a fill of `fill` base.
     function _overfilled(OrderContext memory order, uint256 fill) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(OrderOverfilled.selector, order.hash, order.filled, fill, order.baseAmount);
@@ -677,9 +705,8 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
                 _orders[context.hash].filled = uint128(context.filled);
                 continue;
             }
-            // Read again rather than reused from the load: another order of this maker may share the word.
-            bytes32 wordSlot = context.nonceWordSlot;
-            _sstore(wordSlot, _sload(wordSlot) | _nonceBit(context.nonce));
+            // Read again rather than reused from the load: another order of this maker may have moved the window.
+            _useNonce(context.maker, context.walletSlot, context.nonce);
             if (context.filled < context.baseAmount) {
                 OrderState storage counter = _orders[context.hash];
                 counter.filled = uint128(context.filled);
@@ -710,7 +737,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             bytes32 orderHash = _hashTypedDataV4(OrderLib.structHash(order));
             _orders[orderHash].cancelled = true;
             // Settlement reads the counter (and so the cancel flag) only when the nonce's bit is set.
-            _usedNonces[msg.sender][order.nonce >> 8] |= _nonceBit(order.nonce);
+            _useNonce(msg.sender, _walletSlot(msg.sender), order.nonce);
             emit OrderCancelledByMaker(msg.sender, orderHash);
         }
     }
@@ -859,7 +886,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IExchange
     function isNonceUsed(address maker, uint64 nonce) external view returns (bool) {
-        return _usedNonces[maker][nonce >> 8] & _nonceBit(nonce) != 0;
+        return _isNonceUsed(maker, _sload(_walletSlot(maker)), nonce);
     }
 
     /// @inheritdoc IExchange
@@ -977,20 +1004,43 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The storage slot of `_usedNonces[maker][nonce >> 8]`, the bitmap word holding `nonce`'s bit.
-    function _nonceWordSlot(address maker, uint256 nonce) internal pure returns (bytes32 slot) {
+    /// @dev The storage slot of `_wallets[wallet]` (Solidity's mapping layout). Uses only the scratch space.
+    function _walletSlot(address wallet) internal pure returns (bytes32 slot) {
         assembly ("memory-safe") {
-            mstore(0x00, maker)
-            mstore(0x20, _usedNonces.slot)
-            mstore(0x20, keccak256(0x00, 0x40))
-            mstore(0x00, shr(8, nonce))
+            mstore(0x00, wallet)
+            mstore(0x20, _wallets.slot)
             slot := keccak256(0x00, 0x40)
         }
     }
 
-    /// @dev `nonce`'s bit within its bitmap word.
-    function _nonceBit(uint256 nonce) internal pure returns (uint256) {
-        return 1 << (nonce & 0xff);
+    /// @dev Whether `maker`'s `nonce` is used, given `wallet`, the maker's {WalletState} word: in the window, its
+    /// bit there; above it, unused (the bitmap holds nothing there); below it, its bit in the bitmap.
+    function _isNonceUsed(address maker, uint256 wallet, uint256 nonce) internal view returns (bool) {
+        uint256 window = nonce >> 6;
+        uint256 windowIndex = uint64(wallet >> _WALLET_WINDOW_INDEX_SHIFT);
+        if (window == windowIndex) return (wallet >> (_WALLET_WINDOW_BITS_SHIFT + (nonce & 63))) & 1 != 0;
+        return window < windowIndex && (_usedNonces[maker][nonce >> 8] >> (nonce & 0xff)) & 1 != 0;
+    }
+
+    /// @dev Marks `maker`'s `nonce` used; `walletSlot` is the slot of the maker's {WalletState}. A nonce above the
+    /// window moves the window there: the old window's bits are flushed into the bitmap word holding them (a word
+    /// holds four windows), which keeps the bitmap empty at and above the new window. A nonce below the window sets
+    /// its bit in the bitmap.
+    function _useNonce(address maker, bytes32 walletSlot, uint256 nonce) internal {
+        uint256 wallet = _sload(walletSlot);
+        uint256 window = nonce >> 6;
+        uint256 windowIndex = uint64(wallet >> _WALLET_WINDOW_INDEX_SHIFT);
+        uint256 bit = 1 << (_WALLET_WINDOW_BITS_SHIFT + (nonce & 63));
+        if (window == windowIndex) {
+            _sstore(walletSlot, wallet | bit);
+        } else if (window > windowIndex) {
+            uint256 bits = wallet >> _WALLET_WINDOW_BITS_SHIFT;
+            if (bits != 0) _usedNonces[maker][windowIndex >> 2] |= bits << ((windowIndex & 3) << 6);
+            // Keeps the floor and the exit; `window` is a uint64 nonce shifted right by 6.
+            _sstore(walletSlot, uint128(wallet) | (window << _WALLET_WINDOW_INDEX_SHIFT) | bit);
+        } else {
+            _usedNonces[maker][nonce >> 8] |= 1 << (nonce & 0xff);
+        }
     }
 
     function _sload(bytes32 slot) internal view returns (uint256 value) {

@@ -35,7 +35,7 @@ from backend.statuses import FillStatus
 from backend.trading.rules.orders import order_from_row
 from relayer.outbox import Notify, tell_after_commit
 from relayer.skip_reasons import SkipReasons, short
-from relayer.transactions import CONFIRMED, SimulationFailed, TxManager
+from relayer.transactions import CONFIRMED, Simulation, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
 Unit = list[Fill]  # fills that settle together: a fill-or-kill taker's run, or one fill
@@ -89,7 +89,7 @@ class SettlementWork:
             batch = [fill for unit in units for fill in unit]
             try:
                 calldata = self.calldata(batch)
-                gas = txm.simulate(self.exchange, calldata)
+                simulation = txm.simulate(self.exchange, calldata)
             except SimulationFailed as exc:
                 if len(units) == 1:
                     words = "not settled: the trade would revert on-chain"
@@ -98,7 +98,7 @@ class SettlementWork:
                     return
                 units = units[: len(units) // 2]  # bisect: try the first half, the rest waits its turn
                 continue
-            self._submit(txm, batch, calldata, gas)
+            self._submit(txm, batch, calldata, simulation)
             return
 
     def _settlement_units(self, session: Session, pending: Sequence[Fill]) -> list[Unit]:
@@ -181,21 +181,29 @@ class SettlementWork:
         ]
         return str(self.contract.encode_abi("settle", args=[orders, signatures, trades]))
 
-    def _submit(self, txm: TxManager, batch: Sequence[Fill], calldata: str, gas: int) -> None:
+    def _submit(self, txm: TxManager, batch: Sequence[Fill], calldata: str, simulation: Simulation) -> None:
         ids = [f.id for f in batch]
         with self.container.session_factory() as session:
             if not fills.claim(session, ids):
                 session.rollback()
                 return  # something changed under us (e.g. a fill was failed meanwhile); next tick rebuilds
             reference = f"settle:{ids[0]}-{ids[-1]}:{len(ids)}:{int(self._clock() * 1000)}"
-            tx = txm.create(session, self.kind, reference, self.exchange, calldata, gas)
+            tx = txm.create(session, self.kind, reference, self.exchange, calldata, simulation)
             session.add_all(
                 SettlementItem(operator_tx_id=tx.id, trade_index=i, fill_id=fill_id) for i, fill_id in enumerate(ids)
             )
             session.commit()
             tx_id = tx.id
         txm.send(tx_id)
-        log.info("settlement batch submitted", extra={"trades": len(ids), "first_fill": ids[0], "gas": gas})
+        log.info(
+            "settlement batch submitted",
+            extra={
+                "trades": len(ids),
+                "first_fill": ids[0],
+                "gas": simulation.gas_limit,
+                "access_list_slots": sum(len(e["storageKeys"]) for e in simulation.access_list),
+            },
+        )
 
     def _fail(self, fill_id: int, reason: str, words: str) -> None:
         with self.container.session_factory() as session:

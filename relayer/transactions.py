@@ -2,8 +2,8 @@
 
 Rules that make a crash at any point safe:
 - A transaction is signed and written to the database (status `signed`) before it is sent.
-- It owns one nonce for life; a stuck one is replaced with higher fees at the same nonce, so at
-  most one of its attempts can ever be mined.
+- It owns one nonce for life; a stuck one is replaced with higher fees at the same nonce (same call, same
+  access list), so at most one of its attempts can ever be mined.
 - `track()` reconciles every unfinished transaction with the chain: a receipt for any attempt
   decides it (after the confirmations); a signed one the node does not know is sent again (same
   bytes); the nonce used up at a confirmed block, with no receipt for any of our attempts read
@@ -42,6 +42,15 @@ class SimulationFailed(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Simulation:
+    """What a call needs now: its gas limit (with the margin) and the EIP-2930 access list to send it with (empty
+    when listing its storage slots would not make it cheaper)."""
+
+    gas_limit: int
+    access_list: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class TxPolicy:
     confirmations: int = 1
     stuck_after_s: float = 30.0
@@ -74,8 +83,8 @@ class TxManager:
 
     # ------------------------------------------------------------------ creating
 
-    def simulate(self, to: str, data: str) -> int:
-        """Gas the call needs now, with a margin; SimulationFailed if it reverts."""
+    def simulate(self, to: str, data: str) -> Simulation:
+        """Gas the call needs now, with a margin, and its access list; SimulationFailed if it reverts."""
         call = {"from": self.sender, "to": to, "data": data}
         try:
             estimate = int(self.rpc.call("eth_estimateGas", [call]), 16)
@@ -83,13 +92,35 @@ class TxManager:
             if "revert" in str(exc).lower() or "execution" in str(exc).lower():
                 raise SimulationFailed(str(exc)) from None
             raise
-        return estimate * (100 + self.policy.gas_margin_percent) // 100 + 10_000
+        # The limit is the unlisted estimate's: a list is used only when it makes the call cheaper.
+        gas_limit = estimate * (100 + self.policy.gas_margin_percent) // 100 + 10_000
+        return Simulation(gas_limit, self._access_list(call, estimate))
 
-    def create(self, session: Session, kind: str, reference: str, to: str, data: str, gas_limit: int) -> OperatorTx:
+    def _access_list(self, call: dict[str, Any], estimate: int) -> list[dict[str, Any]]:
+        """The call's EIP-2930 access list (eth_createAccessList) if sending with it costs less gas than
+        `estimate`, the call's gas without one; else, or if the node cannot build one, an empty list.
+
+        A list pays 1,900 per storage slot and 2,400 per contract up front, and each listed slot's first read then
+        costs 100 instead of 2,100; listing the called contract itself buys nothing (it is warm), so a list pays
+        off only past ~24 cold slots: a settlement batch reads ~6 per trade, a withdrawal a handful."""
+        try:
+            listed = self.rpc.call("eth_createAccessList", [call, "latest"])
+        except RpcError as exc:
+            log.info("no access list from the node", extra={"error": str(exc)})
+            return []
+        entries = listed.get("accessList") or []
+        if listed.get("error") or not entries or int(listed["gasUsed"], 16) >= estimate:
+            return []
+        return [{"address": e["address"], "storageKeys": list(e["storageKeys"])} for e in entries]
+
+    def create(
+        self, session: Session, kind: str, reference: str, to: str, data: str, simulation: Simulation
+    ) -> OperatorTx:
         """Sign with the next nonce and add it to `session` as `signed`; the caller commits, then sends."""
         max_fee, priority = self._fees()
         nonce = self._next_nonce(session)
-        raw, tx_hash = self._sign(nonce, to, data, gas_limit, max_fee, priority)
+        gas_limit, access_list = simulation.gas_limit, simulation.access_list
+        raw, tx_hash = self._sign(nonce, to, data, gas_limit, access_list, max_fee, priority)
         tx = OperatorTx(
             chain_id=self.chain_id,
             kind=kind,
@@ -99,6 +130,7 @@ class TxManager:
             to=to,
             data=data,
             gas_limit=gas_limit,
+            access_list=access_list,
             max_fee_per_gas=max_fee,
             max_priority_fee_per_gas=priority,
             raw_tx=raw,
@@ -127,7 +159,16 @@ class TxManager:
         priority = int(self.rpc.call("eth_maxPriorityFeePerGas", []), 16)
         return min(self.policy.max_fee_per_gas_cap, 2 * base + priority), priority
 
-    def _sign(self, nonce: int, to: str, data: str, gas: int, max_fee: int, priority: int) -> tuple[str, str]:
+    def _sign(
+        self,
+        nonce: int,
+        to: str,
+        data: str,
+        gas: int,
+        access_list: list[dict[str, Any]],
+        max_fee: int,
+        priority: int,
+    ) -> tuple[str, str]:
         signed = self.account.sign_transaction(
             {
                 "type": 2,
@@ -139,6 +180,7 @@ class TxManager:
                 "gas": gas,
                 "maxFeePerGas": max_fee,
                 "maxPriorityFeePerGas": min(priority, max_fee),
+                "accessList": access_list,
             }
         )
         return "0x" + bytes(signed.raw_transaction).hex(), "0x" + bytes(signed.hash).hex()
@@ -270,11 +312,11 @@ class TxManager:
         return self._clock() - submitted.timestamp() > self.policy.stuck_after_s
 
     def _replace(self, tx: OperatorTx) -> None:
-        """Same nonce, same call, fees up by FEE_BUMP_PERCENT (and at least the market's)."""
+        """Same nonce, same call and access list, fees up by FEE_BUMP_PERCENT (and at least the market's)."""
         market_fee, market_priority = self._fees()
         priority = max(market_priority, tx.max_priority_fee_per_gas * (100 + FEE_BUMP_PERCENT) // 100 + 1)
         max_fee = max(market_fee, tx.max_fee_per_gas * (100 + FEE_BUMP_PERCENT) // 100 + 1)
-        raw, tx_hash = self._sign(tx.nonce, tx.to, tx.data, tx.gas_limit, max_fee, priority)
+        raw, tx_hash = self._sign(tx.nonce, tx.to, tx.data, tx.gas_limit, tx.access_list, max_fee, priority)
         tx.raw_tx, tx.tx_hash, tx.hashes = raw, tx_hash, [*tx.hashes, tx_hash]
         tx.max_fee_per_gas, tx.max_priority_fee_per_gas = max_fee, priority
         tx.submitted_at = datetime.fromtimestamp(self._clock(), UTC)

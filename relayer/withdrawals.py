@@ -85,7 +85,7 @@ class WithdrawalWork:
             return
         calldata = self.calldata(request)
         try:
-            gas = txm.simulate(self.exchange, calldata)
+            simulation = txm.simulate(self.exchange, calldata)
         except SimulationFailed as exc:
             self._set(request.hash, WithdrawalStatus.FAILED, failure=f"withdrawal would revert: {exc}"[:200])
             log.warning("withdrawal failed before submission", extra={"withdrawal": request.hash, "error": str(exc)})
@@ -94,7 +94,7 @@ class WithdrawalWork:
             row = session.get(WithdrawalRequest, request.hash, with_for_update=True)
             if row is None or row.status != WithdrawalStatus.ACCEPTED:
                 return
-            tx = txm.create(session, self.kind, f"withdraw:{request.hash}", self.exchange, calldata, gas)
+            tx = txm.create(session, self.kind, f"withdraw:{request.hash}", self.exchange, calldata, simulation)
             row.status, row.tx_hash, row.updated_at_ms = WithdrawalStatus.RELAYING, tx.tx_hash, self._now_ms()
             session.commit()
             tx_id = tx.id

@@ -37,15 +37,18 @@ pragma solidity 0.8.30;
 /// - Side: 0 buy (pay quote, receive base), 1 sell (pay base, receive quote).
 /// - Nonce: orders with `nonce < nonceFloor(maker)` are invalid. Each order of a maker carries its own nonce: once
 ///   an order has traded or was cancelled, its nonce is used (see "Fill records") and any other order of that maker
-///   with the same nonce is refused. Consecutive nonces share one storage word, so a wallet that numbers its orders
-///   consecutively marks an order done for a ~5k write instead of a new slot's ~22k.
+///   with the same nonce is refused. A wallet's slot (nonce floor, exit) also holds the used-nonce bits of a window
+///   of 64 consecutive nonces, so a wallet that numbers its orders consecutively marks an order done by rewriting
+///   the slot settlement reads anyway (~2.9k) instead of writing a bitmap word (~5k) or a new slot (~22k).
 /// - Expiry: valid while `block.timestamp <= expiry`.
 ///
-/// Fill records (what stops an order from being filled twice): per maker, a bitmap of used nonces (bit
-/// `nonce % 256` of word `nonce / 256`, see {isNonceUsed}), and per order hash an optional fill counter (see
-/// {orderStatus}). At the end of a batch every order that traded sets its nonce's bit; an order left partly filled
-/// also stores its counter (filled amount, signature checked). A cancel by hash sets the bit and marks the
-/// counter cancelled. So a counter never exists without its bit, and settlement reads them in this order:
+/// Fill records (what stops an order from being filled twice): per maker, a bitmap of used nonces (see
+/// {isNonceUsed}: the bits of the window of 64 nonces in the maker's wallet slot, and bit `nonce % 256` of word
+/// `nonce / 256` for nonces below the window; using a nonce above the window moves the window there and its old bits
+/// into their word), and per order hash an optional fill counter (see {orderStatus}). At the end of a batch every
+/// order that traded sets its nonce's bit; an order left partly filled also stores its counter (filled amount,
+/// signature checked). A cancel by hash sets the bit and marks the counter cancelled. So a counter never exists
+/// without its bit, and settlement reads them in this order:
 /// - bit clear: the order never traded and was never cancelled; its fill is zero, its signature is checked, and
 ///   it is filled within this batch up to its `baseAmount` (an order filled completely leaves only the bit);
 /// - bit set and the order's own counter (not cancelled): it trades on from the counter's filled amount, up to
@@ -145,6 +148,9 @@ interface IExchange {
     /// `baseAmount`, `maxFeeRate`, `nonce`, `expiry` or `flags` word with bits above its width): the calldata is not
     /// an ABI encoding of `Order`.
     error BatchOrderMalformed(uint256 index);
+    /// @notice Thrown when trade `index` of the batch has an amount or fee word with bits above 128: the calldata is
+    /// not an ABI encoding of `Trade`.
+    error BatchTradeMalformed(uint256 index);
 
     // ---------------------------------------------------------------- errors: per order and trade (also skip reasons)
     // In `settle` these are not thrown but carried, ABI-encoded with their arguments, by {TradeSkipped}; the
@@ -376,7 +382,7 @@ interface IExchange {
     /// - the caller is not an operator or the exchange is paused;
     /// - `orders` and `signatures` differ in length, a trade's order index is out of range, or the orders are
     ///   not in strictly increasing order of their hash;
-    /// - an order has a field outside its type's range ({BatchOrderMalformed}).
+    /// - an order has a field outside its type's range ({BatchOrderMalformed}), or a trade has ({BatchTradeMalformed}).
     function settle(Order[] calldata orders, bytes[] calldata signatures, Trade[] calldata trades) external;
 
     // ---------------------------------------------------------------- cancels and exits

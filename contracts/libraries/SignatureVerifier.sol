@@ -7,7 +7,7 @@ import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 /// @title Signature checks for EOAs (ECDSA) and contract wallets (EIP-1271)
 library SignatureVerifier {
     /// @notice Whether `signature` is `signer`'s over `digest`.
-    /// @dev A 65-byte (r, s, v) or 64-byte EIP-2098 (r, vs) signature is tried with ECDSA first (OZ rejects high
+    /// @dev A 64-byte EIP-2098 (r, vs) or 65-byte (r, s, v) signature is tried with ECDSA first (OZ rejects high
     /// s and a v other than 27/28); if it does not recover `signer` and `signer` has code, the wallet is asked
     /// through EIP-1271.
     function isValidSignatureNow(address signer, bytes32 digest, bytes calldata signature)
@@ -15,7 +15,18 @@ library SignatureVerifier {
         view
         returns (bool)
     {
-        if (signature.length == 65) {
+        // The compact form first: relayers send EOA signatures in it.
+        if (signature.length == 64) {
+            // EIP-2098 compact form (r, yParity << 255 | s): one calldata word less per signature.
+            bytes32 r;
+            bytes32 vs;
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                vs := calldataload(add(signature.offset, 0x20))
+            }
+            (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, r, vs);
+            if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        } else if (signature.length == 65) {
             bytes32 r;
             bytes32 s;
             uint8 v;
@@ -26,16 +37,6 @@ library SignatureVerifier {
                 v := byte(0, calldataload(add(signature.offset, 0x40)))
             }
             (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, v, r, s);
-            if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
-        } else if (signature.length == 64) {
-            // EIP-2098 compact form (r, yParity << 255 | s): one calldata word less per signature.
-            bytes32 r;
-            bytes32 vs;
-            assembly ("memory-safe") {
-                r := calldataload(signature.offset)
-                vs := calldataload(add(signature.offset, 0x20))
-            }
-            (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, r, vs);
             if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
         }
         return signer.code.length != 0 && isValidERC1271SignatureNow(signer, digest, signature);

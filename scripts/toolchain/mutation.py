@@ -37,7 +37,8 @@ BALANCE_TESTS = ("tests/contracts/exchange/test_a_buyer_short_of_quote_is_skippe
                  "tests/contracts/exchange/test_matching_rules.py")
 FILL_RECORD_TESTS = ("tests/contracts/exchange/test_a_fully_filled_new_order_cannot_be_filled_again.py",
                      "tests/contracts/exchange/test_fill_counters_and_nonce_bits_never_allow_an_overfill.py",
-                     "tests/contracts/exchange/test_cancels_and_nonce_floors_refuse_both_kinds_of_order.py")
+                     "tests/contracts/exchange/test_cancels_and_nonce_floors_refuse_both_kinds_of_order.py",
+                     "tests/contracts/exchange/test_the_nonce_window_keeps_every_used_nonce.py")
 STOP_TESTS = ("tests/contracts/exchange/test_stop_orders_wait_for_their_price_source.py",)
 FOK_TESTS = ("tests/contracts/exchange/test_fill_or_kill_settles_whole_or_not_at_all.py",)
 TIMELOCK_TESTS = ("tests/contracts/custody/test_a_direct_execute_cannot_borrow_the_timelock_window.py",
@@ -96,17 +97,17 @@ MUTANTS = (
     Mutant(
         name="nonce-bit-unchecked",
         source="contracts/Exchange.sol",
-        original="        if (_sload(context.nonceWordSlot) & _nonceBit(context.nonce) != 0) {\n",
+        original="        if (_isNonceUsed(maker, wallet, context.nonce)) {\n",
         mutated="        if (false) {\n",
         tests=FILL_RECORD_TESTS,
     ),
     Mutant(
         name="partial-fill-sets-no-nonce-bit",
         source="contracts/Exchange.sol",
-        original="            _sstore(wordSlot, _sload(wordSlot) | _nonceBit(context.nonce));\n",
+        original="            _useNonce(context.maker, context.walletSlot, context.nonce);\n",
         mutated=(
             "            if (context.filled == context.baseAmount) {\n"
-            "                _sstore(wordSlot, _sload(wordSlot) | _nonceBit(context.nonce));\n"
+            "                _useNonce(context.maker, context.walletSlot, context.nonce);\n"
             "            }\n"
         ),
         tests=FILL_RECORD_TESTS,
@@ -114,8 +115,36 @@ MUTANTS = (
     Mutant(
         name="cancel-leaves-nonce-unused",
         source="contracts/Exchange.sol",
-        original="            _usedNonces[msg.sender][order.nonce >> 8] |= _nonceBit(order.nonce);\n",
+        original="            _useNonce(msg.sender, _walletSlot(msg.sender), order.nonce);\n",
         mutated="",
+        tests=FILL_RECORD_TESTS,
+    ),
+    Mutant(
+        name="moved-window-not-flushed",
+        source="contracts/Exchange.sol",
+        original="if (bits != 0) _usedNonces[maker]",
+        mutated="if (false) _usedNonces[maker]",
+        tests=FILL_RECORD_TESTS,
+    ),
+    Mutant(
+        name="window-flushed-into-the-wrong-quarter",
+        source="contracts/Exchange.sol",
+        original="|= bits << ((windowIndex & 3) << 6);",
+        mutated="|= bits;",
+        tests=FILL_RECORD_TESTS,
+    ),
+    Mutant(
+        name="nonce-below-the-window-reads-unused",
+        source="contracts/Exchange.sol",
+        original="return window < windowIndex && (",
+        mutated="return false && (",
+        tests=FILL_RECORD_TESTS,
+    ),
+    Mutant(
+        name="nonce-below-the-window-used-in-the-window",
+        source="contracts/Exchange.sol",
+        original="            _usedNonces[maker][nonce >> 8] |= 1 << (nonce & 0xff);\n",
+        mutated="            _sstore(walletSlot, wallet | bit);\n",
         tests=FILL_RECORD_TESTS,
     ),
     Mutant(

@@ -32,7 +32,7 @@ class Explained:
 
 # Every entry has a row in contracts/SECURITY.md's table (tests/unit/toolchain/test_slither_gate.py checks it).
 EXPLAINED = (
-    Explained("uninitialized-state", "Exchange._wallets", 1, "written through storage pointers"),
+    Explained("uninitialized-state", "Exchange._wallets", 1, "written through storage pointers and its slot"),
     Explained("arbitrary-send-eth", "Custody._call", 1, "sends ETH only where owners approved or the timelock ran"),
     Explained("incorrect-equality", "Custody._spend", 1, "`spending.day == today` compares day numbers"),
     Explained("unused-return", "Custody._checkApprovals", 1, "ECDSA.tryRecover's errArg is not needed"),

@@ -198,17 +198,18 @@ class OrderBook:
         return sign_order(order, key, chain_id or self.chain.id, str(exchange or self.exchange.address))
 
     def settle(self, orders_and_keys, trades, sender=None):
-        """Signs (a key) or takes (bytes) each signature, sorts the orders by hash as the contract requires and
-        remaps the trades' order indices accordingly."""
+        """Settles `trades` between the orders (see `settle_args`)."""
+        return self.exchange.settle(*self.settle_args(orders_and_keys, trades), {"from": sender or self.operator})
+
+    def settle_args(self, orders_and_keys, trades):
+        """`settle`'s (orders, signatures, trades): signs (a key) or takes (bytes) each signature, sorts the orders
+        by hash as the contract requires and remaps the trades' order indices accordingly."""
         legs = [(o, sig if isinstance(sig, bytes) else self.sign(o, sig)) for o, sig in orders_and_keys]
         digests = [order_hash(o, self.chain.id, str(self.exchange.address)) for o, _ in legs]
         order = sorted(range(len(legs)), key=lambda i: digests[i])
         position = {old: new for new, old in enumerate(order)}
         trades = [(position.get(t[0], t[0]), position.get(t[1], t[1]), *t[2:]) for t in trades]
-        return self.exchange.settle(
-            [legs[i][0].as_tuple() for i in order], [legs[i][1] for i in order], trades,
-            {"from": sender or self.operator},
-        )
+        return [legs[i][0].as_tuple() for i in order], [legs[i][1] for i in order], trades
 
     def hash(self, order):
         return self.exchange.hashOrder(order.as_tuple())
@@ -281,6 +282,47 @@ def order_status(exchange, order_hash):
 def nonce_used(exchange, order):
     """Whether the nonce of `order` (an exchange_signing.Order) is used by its maker."""
     return bool(exchange.isNonceUsed(order.maker, order.nonce))
+
+
+# Storage slots of the Exchange's `_usedNonces` and `_wallets` mappings (solc's layout: EIP712's two fallback
+# strings, then the Exchange's variables in order); test_the_nonce_window_keeps_every_used_nonce checks them.
+USED_NONCES_SLOT = 8
+WALLETS_SLOT = 9
+
+
+def _mapping_slot(key, slot):
+    from eth_utils import keccak
+
+    return int.from_bytes(keccak(key.to_bytes(32, "big") + slot.to_bytes(32, "big")), "big")
+
+
+def _storage(exchange, slot):
+    from brownie import web3
+
+    return int.from_bytes(web3.eth.get_storage_at(str(exchange.address), slot), "big")
+
+
+def nonce_window(exchange, wallet):
+    """(windowIndex, windowBits) of `wallet`'s slot: the 64 nonces `64 * windowIndex` to `64 * windowIndex + 63`."""
+    word = _storage(exchange, _mapping_slot(int(str(wallet), 16), WALLETS_SLOT))
+    return (word >> 128) & (2**64 - 1), word >> 192
+
+
+def nonce_bitmap_word(exchange, maker, index):
+    """`_usedNonces[maker][index]`: the used-nonce bits of nonces `256 * index` to `256 * index + 255`."""
+    inner = _mapping_slot(int(str(maker), 16), USED_NONCES_SLOT)
+    return _storage(exchange, _mapping_slot(index, inner))
+
+
+def assert_no_bitmap_bit_at_or_above_the_window(exchange, maker, up_to_word):
+    """The window's invariant: the bitmap holds no bit of a nonce in or above `maker`'s window (checked up to word
+    `up_to_word`)."""
+    window, _ = nonce_window(exchange, maker)
+    for index in range(window // 4, up_to_word + 1):
+        word = nonce_bitmap_word(exchange, maker, index)
+        if index == window // 4:
+            word >>= 64 * (window % 4)  # the windows of this word at and above the window
+        assert word == 0, (maker, window, index)
 
 
 def pytest_configure(config):

@@ -46,6 +46,8 @@ class OperatorTx(Base):
     to: Mapped[str] = mapped_column(String(42))
     data: Mapped[str] = mapped_column(Text)
     gas_limit: Mapped[int] = mapped_column(BigInteger)
+    # EIP-2930 entries ({"address", "storageKeys"}) every attempt is signed with; empty: none.
+    access_list: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     max_fee_per_gas: Mapped[int] = mapped_column(Amount())
     max_priority_fee_per_gas: Mapped[int] = mapped_column(Amount())
     raw_tx: Mapped[str] = mapped_column(Text)  # the latest attempt, signed

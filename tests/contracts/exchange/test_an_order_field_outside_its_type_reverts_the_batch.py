@@ -1,5 +1,6 @@
-"""`settle` copies each order's words from calldata in one piece, past the ABI decoder's per-field checks, so it
-checks every field's range itself: a word with bits above its field's width reverts the whole batch."""
+"""`settle` copies each order's words and each trade's amounts from calldata in one piece, past the ABI decoder's
+per-field checks, so it checks every field's range itself: a word with bits above its field's width reverts the
+whole batch."""
 
 import pytest
 from conftest import E6, E18, PRICE_2000, call_revert_data, revert_data
@@ -30,3 +31,15 @@ def test_a_dirty_high_bit_in_a_narrow_order_field_reverts_with_the_orders_index(
     reason = call_revert_data(exchange.address, "0x" + data.hex(), book.operator)
     assert reason[:4] == keccak(text="BatchOrderMalformed(uint256)")[:4]
     assert decode(["uint256"], reason[4:]) == (1,)
+
+
+# The `Trade` words copied in one piece are its amounts and fees (uint128): words 2 to 5.
+@pytest.mark.parametrize("word", [2, 3, 4, 5])
+def test_a_dirty_high_bit_in_a_trade_amount_reverts_with_the_trades_index(exchange, book, alice, bob, word):
+    orders, signatures, trades = _batch(book, alice, bob)
+    data = bytearray(bytes.fromhex(exchange.settle.encode_input(orders, signatures, trades)[2:]))
+    trades_at = 4 + int.from_bytes(data[68:100], "big") + 32  # the third argument's array, past its length word
+    data[trades_at + 32 * word + 15] |= 0x01  # bit 128 of that word: just above uint128
+    reason = call_revert_data(exchange.address, "0x" + data.hex(), book.operator)
+    assert reason[:4] == keccak(text="BatchTradeMalformed(uint256)")[:4]
+    assert decode(["uint256"], reason[4:]) == (0,)

@@ -1,23 +1,31 @@
 """Stateful property test of the fill records: random batches, replays and cancels of a few orders whose nonces
 collide on purpose, checked trade by trade against a model of the rules in IExchange "Fill records".
 
-The subject orders are sells of alice and carol with nonces from a pool of three, so orders share nonces and
-words; each trade's buyer is a new order of bob for exactly the trade's amount (it never refuses). After every
-step the contract's records (counter, cancel flag, nonce bits) equal the model's, and no order has ever been
-filled beyond its amount according to the TradeSettled events.
+The subject orders are sells of alice and carol with nonces from a pool of four, so orders share nonces, bitmap
+words and nonce windows, and a wallet's window moves up past a nonce and back below it; each trade's buyer is a new
+order of bob for exactly the trade's amount (it never refuses). After every step the contract's records (counter,
+cancel flag, nonce bits) equal the model's, the bitmap holds nothing at or above each wallet's window, and no order
+has ever been filled beyond its amount according to the TradeSettled events.
 """
 
 from collections import Counter
 from typing import ClassVar
 
-from conftest import E18, PRICE_2000, nonce_used, order_status, skipped_errors
+from conftest import (
+    E18,
+    PRICE_2000,
+    assert_no_bitmap_bit_at_or_above_the_window,
+    nonce_used,
+    order_status,
+    skipped_errors,
+)
 from exchange_signing import BUY, SELL, trade
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 LOT = E18 // 10
-NONCES = (1, 2, 300)  # 1 and 2 share a bitmap word, 300 lies in the next one
+NONCES = (1, 2, 64, 300)  # 1 and 2 share a window, 64 is the next window of their word, 300 lies in the next word
 st_subject = st.tuples(st.integers(0, 1), st.sampled_from(NONCES), st.integers(1, 6))  # maker, nonce, lots
 st_fills = st.lists(st.tuples(st.integers(0, 1), st.integers(1, 3)), min_size=1, max_size=4)  # (subject, lots)
 
@@ -150,6 +158,11 @@ class FillRecordMachine(RuleBasedStateMachine):
             counter = self.counters.get(h, [0, False, False])
             assert order_status(self.exchange, h) == tuple(counter)
             assert nonce_used(self.exchange, order) == ((order.maker, order.nonce) in self.bits)
+
+    @invariant()
+    def the_bitmap_holds_nothing_at_or_above_each_window(self):
+        for maker in self._makers():
+            assert_no_bitmap_bit_at_or_above_the_window(self.exchange, maker, up_to_word=max(NONCES) // 256 + 1)
 
     @invariant()
     def no_order_is_overfilled(self):

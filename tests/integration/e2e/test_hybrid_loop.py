@@ -34,7 +34,7 @@ from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import Relayer, relayer_for
-from relayer.transactions import SimulationFailed
+from relayer.transactions import Simulation, SimulationFailed
 
 from ..devchain import DevChain, address_of, dev_market_container
 
@@ -346,10 +346,10 @@ def test_a_batch_that_would_revert_is_bisected_until_the_bad_trade_is_isolated(l
         tried.append([f.id for f in batch])
         return str(real_calldata(batch))
 
-    def simulate(to: str, data: str) -> int:
+    def simulate(to: str, data: str) -> Simulation:
         if bad in tried[-1]:  # the node says: this batch reverts
             raise SimulationFailed("execution reverted (injected)")
-        return int(real_simulate(to, data))
+        return real_simulate(to, data)  # type: ignore[no-any-return]
 
     work.calldata = calldata  # type: ignore[attr-defined]
     loop.relayer.txm.simulate = simulate  # type: ignore[method-assign]

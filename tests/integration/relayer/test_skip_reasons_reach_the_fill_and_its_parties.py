@@ -14,7 +14,7 @@ from sqlalchemy import select
 from backend.compliance.lists import SanctionsList
 from backend.compliance.store import import_list
 from backend.db.models import Market, Order, SettlementItem
-from relayer.transactions import SimulationFailed
+from relayer.transactions import Simulation, SimulationFailed
 
 from ..devchain import address_of
 from ..e2e.test_hybrid_loop import ALICE, BOB, Loop, fund
@@ -114,7 +114,7 @@ def test_a_fill_that_would_revert_on_chain_tells_both_parties_so(loop: Loop) -> 
     loop.place(ALICE, side=1)
     loop.place(BOB, side=0)
 
-    def reverts(to: str, data: str) -> int:
+    def reverts(to: str, data: str) -> Simulation:
         raise SimulationFailed("execution reverted (injected)")
 
     loop.relayer.txm.simulate = reverts  # type: ignore[method-assign]

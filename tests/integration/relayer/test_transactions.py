@@ -9,6 +9,7 @@ import pytest
 from eth_account import Account
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from web3 import Web3
 
 from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
 from backend.chain.jsonrpc import JsonRpcClient
@@ -26,6 +27,14 @@ OPERATOR = Account.from_key(DEV_KEYS[OPERATOR_INDEX]).address
 TARGET = Account.from_key(DEV_KEYS[9]).address
 # Creation code of a contract whose every call reverts (runtime: PUSH1 0 PUSH1 0 REVERT).
 REVERTER_INIT = "0x6460006000fd6000526005601bf3"
+
+
+def slot_reader_init(slots: int) -> str:
+    """Creation code of a contract whose every call reads its storage slots 0..slots-1 (PUSH1 i SLOAD POP each)."""
+    runtime = bytes(b for i in range(slots) for b in (0x60, i, 0x54, 0x50)) + b"\x00"
+    # CODECOPY the runtime that follows this 12-byte prefix to memory 0, then RETURN it.
+    prefix = bytes([0x60, len(runtime), 0x60, 12, 0x60, 0, 0x39, 0x60, len(runtime), 0x60, 0, 0xF3])
+    return "0x" + (prefix + runtime).hex()
 
 
 @pytest.fixture
@@ -58,8 +67,7 @@ def manager(node: AnvilNode, sessions: sessionmaker[Session], clock: Clock | Non
 
 def create(txm: TxManager, sessions: sessionmaker[Session], reference: str) -> int:
     with sessions() as session:
-        gas = txm.simulate(TARGET, "0x")
-        tx = txm.create(session, "test", reference, TARGET, "0x", gas)
+        tx = txm.create(session, "test", reference, TARGET, "0x", txm.simulate(TARGET, "0x"))
         session.commit()
         return tx.id
 
@@ -227,3 +235,56 @@ def test_a_drop_waits_for_the_confirmations_like_a_receipt(node: AnvilNode, sess
     txm.track(on_finished)
     assert seen == [("batch:1", "dropped")]
     assert status(sessions, tx_id).status == "dropped"
+
+
+def deploy(node: AnvilNode, init: str) -> str:
+    deployed = rpc(node, "eth_sendTransaction", {"from": OPERATOR, "data": init})
+    return str(Web3.to_checksum_address(rpc(node, "eth_getTransactionReceipt", deployed)["contractAddress"]))
+
+
+def test_a_call_reading_many_cold_slots_is_sent_with_its_access_list_and_costs_less(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    reader = deploy(node, slot_reader_init(40))
+    txm = manager(node, sessions)
+    simulation = txm.simulate(reader, "0x")
+    [entry] = simulation.access_list
+    assert int(entry["address"], 16) == int(reader, 16) and len(entry["storageKeys"]) == 40
+    unlisted = int(rpc(node, "eth_estimateGas", {"from": OPERATOR, "to": reader, "data": "0x"}), 16)
+    with sessions() as session:
+        tx = txm.create(session, "test", "batch:1", reader, "0x", simulation)
+        session.commit()
+        tx_id = tx.id
+    txm.send(tx_id)
+    receipt = rpc(node, "eth_getTransactionReceipt", status(sessions, tx_id).tx_hash)
+    # 40 slots read warm (100) instead of cold (2,100) for 1,900 each up front, less 2,400 for the listed contract
+    assert int(receipt["gasUsed"], 16) == unlisted - 40 * 100 + 2_400
+    sent = rpc(node, "eth_getTransactionByHash", status(sessions, tx_id).tx_hash)
+    assert len(sent["accessList"][0]["storageKeys"]) == 40
+
+
+def test_a_call_reading_few_cold_slots_gets_no_access_list(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
+    # 20 slots save 2,000 on their reads but the listed contract costs 2,400: the list would cost more
+    reader = deploy(node, slot_reader_init(20))
+    assert manager(node, sessions).simulate(reader, "0x").access_list == []
+    assert manager(node, sessions).simulate(TARGET, "0x").access_list == []
+
+
+def test_a_replacement_keeps_the_access_list(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
+    reader = deploy(node, slot_reader_init(40))
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    txm = manager(node, sessions, clock, stuck_after_s=30)
+    with sessions() as session:
+        tx = txm.create(session, "test", "batch:1", reader, "0x", txm.simulate(reader, "0x"))
+        session.commit()
+        tx_id = tx.id
+    txm.send(tx_id)
+    _, on_finished = finished_log()
+    clock.now += 31
+    txm.track(on_finished)
+    stored = status(sessions, tx_id)
+    assert len(stored.hashes) == 2
+    # the node forgot the first attempt (replaced in its pool); the replacement carries the stored list
+    [entry] = rpc(node, "eth_getTransactionByHash", stored.hashes[1])["accessList"]
+    assert entry["storageKeys"] == stored.access_list[0]["storageKeys"] and len(entry["storageKeys"]) == 40
