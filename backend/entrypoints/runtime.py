@@ -103,12 +103,13 @@ def _start_background_loops(
 
 def _start_monitor(
     container: Container, app: FastAPI, serving: list[asyncio.AbstractEventLoop], stop: threading.Event
-) -> threading.Thread:
-    """The monitoring thread: price feeds here, where the engine host that halts a market runs (on the API's
-    event loop); the operator checks too when the indexer and relayer run here, else `hdex worker` does them."""
+) -> list[threading.Thread]:
+    """The monitoring threads: price feeds here, unleased, where the engine host that halts a market runs (on
+    the API's event loop); the operator checks too, under the `monitor` lease, when the indexer and relayer run
+    here, else `hdex worker` does them."""
     halts = ServingLoopHalts(lambda: getattr(app.state, "trading", None), lambda: serving[0] if serving else None)
     monitor = Monitor(container, operator=container.settings.background == "threads", feeds=True, halts=halts)
-    return monitor.start_thread(stop)
+    return monitor.start_threads(stop)
 
 
 def _has_code(rpc_url: str, address: str) -> bool:
@@ -152,7 +153,7 @@ def run_exchange(settings: Settings) -> None:
         if settings.background == "threads":  # KYC retention purge, alert delivery: else `hdex worker` runs them
             background.append(start_purge_thread(Accounts(container), stop_background))
             background.append(AlertDelivery(container).start_thread(stop_background))  # alerts out (issue 14)
-            background.append(aml.start_thread(stop_background))  # AML passes, re-screening (issue 14)
+            background.append(aml.start_thread(stop_background))  # AML passes, re-screening, leased (issue 14)
             background.append(StatsWorker(container).start_thread(stop_background))  # rollups (issue 16)
         url = f"http://{settings.api_host}:{settings.api_port}"
         announce = functools.partial(
@@ -168,7 +169,7 @@ def run_exchange(settings: Settings) -> None:
         app = create_app(container)
         serving: list[asyncio.AbstractEventLoop] = []  # the API's event loop, once it listens
         if "Exchange" in contracts:  # operator risk and price feeds (issue 14)
-            background.append(_start_monitor(container, app, serving, stop_background))
+            background += _start_monitor(container, app, serving, stop_background)
 
         def on_listening() -> None:
             serving.append(asyncio.get_running_loop())

@@ -122,11 +122,13 @@ def _monitor() -> Any:
 
 
 def _monitor_operator() -> None:
-    _monitor().run_once(reconcile=False)
+    # Under the `monitor` lease: several workers never check, reconcile or pause at once (one per worker
+    # process, cached: its lease owner stays the same from one pass to the next).
+    _monitor().tick(reconcile=False)
 
 
 def _monitor_reconcile() -> None:
-    _monitor().run_once(reconcile=True)
+    _monitor().tick(reconcile=True)
 
 
 @cache
@@ -137,8 +139,9 @@ def _aml_monitor() -> Any:
 
 
 def _monitor_aml() -> None:
-    # An AML pass over what happened since the last one, after re-screening if a sanctions list was imported
-    _aml_monitor().run_once()
+    # An AML pass over what happened since the last one, after re-screening if a sanctions list was imported,
+    # under the `aml` lease (one writer across workers)
+    _aml_monitor().tick()
 
 
 @cache

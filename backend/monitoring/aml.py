@@ -9,6 +9,9 @@ a scheme that goes on counts occurrences on its open alert instead of opening an
 
 Amounts are valued in the limits' reference token at the stored prices (`backend.limits`); a pass with no
 market listing the reference token values nothing, so it waits (its cursors stay) and logs why.
+
+One pass runs at a time across processes: the job's thread (`hdex up`) and its Celery task (`hdex worker`) take
+the `aml` lease (`LeasedLoop`), so two copies never re-screen, read the same rows or raise at once.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.levels import current_level
 from backend.alerts import AlertKind, Severity, raise_alert
 from backend.bootstrap import Container
+from backend.db.leased_loop import LeasedLoop
 from backend.db.models import Fill, LedgerEntry, LedgerTransaction, Market, WithdrawalRequest
 from backend.db.models.risk import MonitorCursor
 from backend.ledger.postings import EXTERNAL
@@ -61,6 +65,7 @@ KINDS = {
     Rule.WASH_TRADING: AlertKind.WASH_TRADING,
 }
 FILLS, DEPOSITS, WITHDRAWALS = "aml.fills", "aml.deposits", "aml.withdrawals"
+LEASE = "aml"
 READ_LIMIT = 10_000  # new rows of each kind per pass: a backlog is worked through pass after pass
 CHUNK = 500  # wallets per IN (...) query
 
@@ -266,16 +271,35 @@ def _ms(value: datetime) -> int:
 
 
 class AmlMonitor:
-    """The periodic AML job of a process (the embedded runtime's thread, or the Celery worker's task): the
-    rules are loaded when it is made, so a bad rules file stops the process at start."""
+    """The periodic AML job of a process (the embedded runtime's thread, or the Celery worker's task), its passes
+    under the `aml` lease: the rules are loaded when it is made, so a bad rules file stops the process at start."""
 
     def __init__(self, container: Container) -> None:
         self.container = container
         self.rules = load_aml_rules(container.settings.aml_rules_file)
+        interval = self.rules.interval_s
+        self.leased = LeasedLoop(
+            "AML",
+            LEASE,
+            container.session_factory,
+            self.run_once,
+            # Outlasts a pass Celery lets finish (task_time_limit 120 s) and a few intervals; a lease that lapses
+            # in a longer pass only lets a second pass run, which raises nothing the first raised (dedup keys).
+            ttl_s=max(120.0, interval * 3),
+            interval_s=interval,
+            # Any exception: a failed pass (the database away, a rule's bug) is
+            # logged with its traceback and retried at the next interval, as it always was; its cursors did not
+            # move, so nothing is skipped, and a job ended by one bad pass would screen nothing again. The
+            # backoff capped at the interval keeps the retry on time.
+            retry_on=(Exception,),
+            on_fault=lambda exc: log.error("AML pass failed", exc_info=exc),
+            max_backoff_s=interval,
+        )
 
     def run_once(self, now_ms: int | None = None) -> AmlPass:
         """Re-screen the active wallets if a sanctions list was imported since the last time, then one AML pass
-        in its own unit of work, committed."""
+        in its own unit of work, committed; whoever holds the lease (`tick` and the thread call it only while
+        holding it)."""
         now = int(time.time() * 1000) if now_ms is None else now_ms
         rescreen_if_lists_changed(self.container, now_ms=now)  # a list import anywhere reaches every wallet
         with self.container.uow() as uow:
@@ -283,13 +307,16 @@ class AmlMonitor:
             uow.commit()
         return result
 
+    def tick(self) -> AmlPass | None:
+        """`run_once` if this process holds (or takes) the `aml` lease, which it keeps for the next tick to renew;
+        None when another process runs the job (the Celery task)."""
+        return self.leased.tick()
+
     def run_periodically(self, stop: threading.Event) -> None:
-        """A pass every `[monitor] interval_s` until `stop` is set; a failed pass is logged and retried."""
-        while not stop.wait(self.rules.interval_s):
-            try:
-                self.run_once()
-            except Exception:  # a monitor that dies silently is worse than one that logs
-                log.exception("AML pass failed; retrying at the next interval")
+        """A pass every `[monitor] interval_s` under the lease until `stop` is set, the first after one interval;
+        a failed pass is logged and retried at the next."""
+        if not stop.wait(self.leased.interval_s):
+            self.leased.run(stop)
 
     def start_thread(self, stop: threading.Event) -> threading.Thread:
         """`run_periodically` in a daemon thread (the embedded shape)."""

@@ -1,10 +1,16 @@
 """Running the monitors: `Monitor.run_once` is one pass (the price feeds, then the operator checks, each in its
-own unit of work); `hdex up` runs it in a thread every `monitor_interval_s`, `hdex worker` as Celery beat tasks,
-`hdex monitor run-once` once.
+own unit of work); `hdex up` runs each part in a thread every `monitor_interval_s`, `hdex worker` the operator
+part as Celery beat tasks, `hdex monitor run-once` both once.
 
 Where each part runs: the feed pass where an engine host runs (`hdex up`: only its owner can halt a market);
 the operator pass where the background loops run (`hdex up` with `HDEX_BACKGROUND=threads`, else the worker).
 Reconciliation reads every wallet's vault balance, so it runs every `monitor_reconcile_interval_s`, not every pass.
+
+One operator pass runs at a time across processes: its thread and its Celery tasks take the `monitor` lease
+(`LeasedLoop`), so two copies never raise, reconcile or pause twice. The feed pass takes no lease: it halts a
+market through the engine host of its own process, and a lease held by a worker, or by another `hdex up`, would
+stop the one process that can halt from doing it. Two feed passes at once only count one more occurrence on the
+same open alert, and a market is halted once per deviating trade (`backend.monitoring.feeds`).
 """
 
 from __future__ import annotations
@@ -20,14 +26,17 @@ from functools import cached_property
 from eth_account import Account
 
 from backend.bootstrap import Container
-from backend.chain.deployments import NotDeployed, require_exchange
+from backend.chain.deployments import ExchangeDeployment, NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
+from backend.db.leased_loop import LeasedLoop
 from backend.metrics import MONITOR_LAST_PASS
 from backend.monitoring.feeds import MarketHalts, check_feeds
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator
 from backend.monitoring.report import PassReport
 
 log = logging.getLogger(__name__)
+
+LEASE = "monitor"  # the operator pass's (see the module docs)
 
 
 class Monitor:
@@ -47,8 +56,30 @@ class Monitor:
         self.feeds = feeds
         self.halts = halts
         self._clock = clock
-        self._rpc = JsonRpcClient(container.settings.effective_rpc_url, timeout=10.0)
+        url = container.settings.effective_rpc_url
+        # One keep-alive client per part: in `hdex up` each part has a thread of its own.
+        self._feed_rpc = JsonRpcClient(url, timeout=10.0)
+        self._operator_rpc = JsonRpcClient(url, timeout=10.0)
         self._last_reconcile_ms: int | None = None
+        self._reconcile: bool | None = None  # the choice for the pass `tick` runs (see `run_once`)
+        interval = container.settings.monitor_interval_s
+        self.leased = LeasedLoop(
+            "monitor",
+            LEASE,
+            container.session_factory,
+            self._leased_pass,
+            # Outlasts a pass Celery lets finish (task_time_limit 120 s) and a few intervals; a lease that lapses
+            # in a longer pass only lets a second pass run, whose alerts count on the same open ones.
+            ttl_s=max(120.0, interval * 3),
+            interval_s=interval,
+            # Any exception: a pass that fails (the database away, a check's bug) is logged with its traceback and
+            # the next one runs on time, as it always did, since a monitor ended by one bad pass would raise no
+            # alert at all (a stop shows only in HdexMonitorNotRunning). The backoff capped at the interval keeps
+            # "on time": neither sooner (hammering a sick node) nor later (blind for longer).
+            retry_on=(Exception,),
+            on_fault=lambda exc: log.error("monitoring pass failed", exc_info=exc),
+            max_backoff_s=interval,
+        )
 
     @cached_property
     def operator_address(self) -> str:
@@ -56,59 +87,117 @@ class Monitor:
         return str(Account.from_key(self.container.settings.operator_private_key()).address)
 
     def run_once(self, now_ms: int | None = None, *, reconcile: bool | None = None) -> PassReport:
-        """One pass; `reconcile` None: when `monitor_reconcile_interval_s` has passed since the last one."""
-        settings = self.container.settings
-        now = int(self._clock() * 1000) if now_ms is None else now_ms
+        """One pass, taking no lease; `reconcile` None: when `monitor_reconcile_interval_s` has passed since the
+        last one."""
+        now = self._now() if now_ms is None else now_ms
         report = PassReport()
+        if self.feeds:
+            report.merge(self.feed_pass(now))
+        if self.operator and "deployment" not in report.failures:
+            report.merge(self.operator_pass(now, reconcile=reconcile))
+        return report
+
+    def feed_pass(self, now_ms: int) -> PassReport:
+        """The price feeds, in one unit of work; halts go through `halts` (see the module docs)."""
+        report = PassReport()
+        exchange = self._exchange(report)
+        if exchange is None:
+            return report
+        with self.container.uow() as uow:
+            report.merge(
+                check_feeds(uow.session, self._feed_rpc.call, exchange.address, self.container.settings, now_ms,
+                            self.halts)
+            )  # fmt: skip
+            uow.commit()
+        return self._done(report, now_ms)
+
+    def operator_pass(self, now_ms: int, *, reconcile: bool | None = None) -> PassReport:
+        """The operator checks, in one unit of work, whoever holds the lease (`tick` and the thread call it only
+        while holding it); `reconcile` as in `run_once`."""
+        settings = self.container.settings
+        report = PassReport()
+        exchange = self._exchange(report)
+        if exchange is None:
+            return report
+        if reconcile is None:
+            due_ms = (self._last_reconcile_ms or 0) + int(settings.monitor_reconcile_interval_s * 1000)
+            reconcile = self._last_reconcile_ms is None or now_ms >= due_ms
+        chain = ChainContext(settings.chain_id, exchange.address, exchange.start_block, self.operator_address)
+        with self.container.uow() as uow:
+            report.merge(
+                check_operator(
+                    uow.session, self._operator_rpc.call, chain, OperatorLimits.from_settings(settings), now_ms,
+                    reconcile_ledger=reconcile,
+                )
+            )  # fmt: skip
+            uow.commit()
+        if reconcile and "ledger" not in report.failures:
+            self._last_reconcile_ms = now_ms
+        return self._done(report, now_ms)
+
+    def tick(self, *, reconcile: bool | None = None) -> PassReport | None:
+        """The operator pass if this process holds (or takes) the `monitor` lease, which it keeps for the next
+        tick to renew; None when another process monitors (the Celery tasks)."""
+        self._reconcile = reconcile
+        try:
+            return self.leased.tick()
+        finally:
+            self._reconcile = None
+
+    def start_threads(self, stop: threading.Event) -> list[threading.Thread]:
+        """The enabled parts on daemon threads until `stop`, each pass every `monitor_interval_s` and the first
+        after one interval (the indexer and the relayer start with us): the feed pass on its own, the operator
+        pass under the lease (`LeasedLoop`: a failed pass is logged, the next runs on time)."""
+        targets = {"monitor-feeds": self._run_feeds} if self.feeds else {}
+        if self.operator:
+            targets["monitor"] = self._run_operator
+        threads = [threading.Thread(target=run, args=(stop,), name=name, daemon=True) for name, run in targets.items()]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def close(self) -> None:
+        self._feed_rpc.close()
+        self._operator_rpc.close()
+
+    def _run_feeds(self, stop: threading.Event) -> None:
+        interval = self.container.settings.monitor_interval_s
+        try:
+            while not stop.wait(interval):
+                try:
+                    self.feed_pass(self._now())
+                except Exception:  # as the operator pass: a monitor that dies on one bad pass halts nothing again
+                    log.exception("feed pass failed; next one in %s s", interval)
+        finally:
+            self._feed_rpc.close()
+
+    def _run_operator(self, stop: threading.Event) -> None:
+        try:
+            if not stop.wait(self.leased.interval_s):
+                self.leased.run(stop)
+        finally:
+            self._operator_rpc.close()
+
+    def _leased_pass(self) -> PassReport:
+        return self.operator_pass(self._now(), reconcile=self._reconcile)
+
+    def _exchange(self, report: PassReport) -> ExchangeDeployment | None:
         try:
             with self.container.uow() as uow:
-                exchange = require_exchange(uow.session, settings.chain_id)
+                return require_exchange(uow.session, self.container.settings.chain_id)
         except NotDeployed as exc:
             report.failed("deployment", exc.message)
-            return report
-        if self.feeds:
-            with self.container.uow() as uow:
-                report.merge(check_feeds(uow.session, self._rpc.call, exchange.address, settings, now, self.halts))
-                uow.commit()
-        if self.operator:
-            if reconcile is None:
-                due_ms = (self._last_reconcile_ms or 0) + int(settings.monitor_reconcile_interval_s * 1000)
-                reconcile = self._last_reconcile_ms is None or now >= due_ms
-            chain = ChainContext(settings.chain_id, exchange.address, exchange.start_block, self.operator_address)
-            with self.container.uow() as uow:
-                report.merge(
-                    check_operator(
-                        uow.session, self._rpc.call, chain, OperatorLimits.from_settings(settings), now,
-                        reconcile_ledger=reconcile,
-                    )
-                )  # fmt: skip
-                uow.commit()
-            if reconcile and "ledger" not in report.failures:
-                self._last_reconcile_ms = now
-        MONITOR_LAST_PASS.set(now / 1000)
+            return None
+
+    def _done(self, report: PassReport, now_ms: int) -> PassReport:
+        MONITOR_LAST_PASS.set(now_ms / 1000)
         for raised in report.raised:
             if raised.new:
                 log.warning("alert raised", extra={"kind": raised.kind.value, "subject": raised.subject})
         return report
 
-    def run(self, stop: threading.Event) -> None:
-        """A pass every `monitor_interval_s` until `stop`, the first after one interval (the indexer and the
-        relayer start with us). A failed pass is logged and the next one runs on time."""
-        interval = self.container.settings.monitor_interval_s
-        while not stop.wait(interval):
-            try:
-                self.run_once()
-            except Exception:
-                log.exception("monitoring pass failed; next one in %s s", interval)
-        self._rpc.close()
-
-    def start_thread(self, stop: threading.Event) -> threading.Thread:
-        thread = threading.Thread(target=self.run, args=(stop,), name="monitor", daemon=True)
-        thread.start()
-        return thread
-
-    def close(self) -> None:
-        self._rpc.close()
+    def _now(self) -> int:
+        return int(self._clock() * 1000)
 
 
 class HaltUnavailable(RuntimeError):
