@@ -156,7 +156,7 @@ def parse_thread_cursor(cursor: str | None) -> ThreadKey | None:
     if cursor is None:
         return None
     if not re.fullmatch(THREAD_CURSOR, cursor):
-        raise HdexError(ErrorCode.INVALID_FIELD, "cursor is the nextCursor of the previous page", "cursor")
+        raise HdexError(ErrorCode.INVALID_FIELD, "cursor is `next` of the previous page", "cursor")
     pinned, at_ms, thread_id = cursor.split("-")
     return ThreadKey(pinned == "1", int(at_ms), int(thread_id))
 
@@ -196,6 +196,6 @@ def parse_search_cursor(cursor: str | None, order: SearchOrder) -> SearchKey | N
         or int(post_id) > MAX_POST_ID
     ):
         raise HdexError(
-            ErrorCode.INVALID_FIELD, "cursor is the nextCursor of the previous page of the same search", "cursor"
+            ErrorCode.INVALID_FIELD, "cursor is `next` of the previous page of the same search", "cursor"
         )
     return SearchKey(int(rank or 0), int(post_id))

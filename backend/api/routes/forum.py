@@ -51,13 +51,13 @@ router = APIRouter(prefix="/v1/forum", tags=["forum"])
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 ForumLimit = Annotated[int, Query(ge=1, le=100, description="page size, 1-100")]
 ThreadCursor = Annotated[
-    str | None, Query(pattern=THREAD_CURSOR, description="opaque: `nextCursor` of the previous page")
+    str | None, Query(pattern=THREAD_CURSOR, description="opaque: `next` of the previous page")
 ]
 ThreadId = Annotated[int, Path(alias="threadId", ge=1, le=2**31 - 1)]
 PostId = Annotated[int, Path(alias="postId", ge=1, le=2**31 - 1)]
 Slug = Annotated[str, Field(min_length=1, max_length=40, pattern="^[a-z0-9-]+$")]
 SearchCursor = Annotated[
-    str | None, Query(pattern=SEARCH_CURSOR, description="opaque: `nextCursor` of the previous page of the search")
+    str | None, Query(pattern=SEARCH_CURSOR, description="opaque: `next` of the previous page of the search")
 ]
 SORT_DESCRIPTION = (
     "`relevance` (default): best match first: posts where the words occur more often rank higher (a thread's "
@@ -92,7 +92,7 @@ class ThreadOut(BaseModel):
 
 class ThreadPage(BaseModel):
     threads: list[ThreadOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class PostOut(BaseModel):
@@ -107,7 +107,7 @@ class PostOut(BaseModel):
 
 class PostPage(BaseModel):
     posts: list[PostOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page (oldest first); null on the last page")
+    next: str | None = Field(description="`cursor` of the next page (oldest first); null on the last page")
 
 
 class NewThreadOut(BaseModel):
@@ -123,7 +123,7 @@ class SearchHitOut(BaseModel):
 
 class SearchPage(BaseModel):
     results: list[SearchHitOut]
-    nextCursor: str | None = Field(
+    next: str | None = Field(
         description="`cursor` of the next page of the same search (same `q` and `sort`); null on the last page"
     )
 
@@ -212,7 +212,7 @@ async def threads(
     views = await asyncio.to_thread(read)
     return {
         "threads": [thread_json(view) for view in views],
-        "nextCursor": next_cursor(views, limit, lambda view: thread_key(view).cursor()),
+        "next": next_cursor(views, limit, lambda view: thread_key(view).cursor()),
     }
 
 
@@ -256,14 +256,14 @@ async def thread(thread_id: ThreadId, container: ContainerDep) -> dict[str, Any]
 async def posts(
     thread_id: ThreadId, container: ContainerDep, limit: ForumLimit = 20, cursor: Cursor = None
 ) -> dict[str, Any]:
-    """A thread's posts, oldest first; `cursor` is the previous page's `nextCursor`."""
+    """A thread's posts, oldest first; `cursor` is the previous page's `next`."""
 
     def read() -> list[PostView]:
         with container.uow() as uow:
             return list_posts(uow.session, thread_id, limit=limit, after_id=before(cursor))
 
     views = await asyncio.to_thread(read)
-    return {"posts": [post_json(v) for v in views], "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+    return {"posts": [post_json(v) for v in views], "next": next_cursor(views, limit, lambda v: str(v.id))}
 
 
 @router.post("/threads/{threadId}/posts", status_code=201, response_model=None, responses={
@@ -326,5 +326,5 @@ async def search(
         "results": [
             {"post": post_json(h.post), "threadTitle": h.thread_title, "category": h.category_slug} for h in hits
         ],
-        "nextCursor": next_cursor(hits, limit, lambda h: SearchKey(h.rank, h.post.id).cursor(sort)),
+        "next": next_cursor(hits, limit, lambda h: SearchKey(h.rank, h.post.id).cursor(sort)),
     }

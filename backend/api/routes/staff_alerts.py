@@ -77,7 +77,7 @@ class AlertOut(BaseModel):
 
 class AlertPage(BaseModel):
     alerts: list[AlertOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class CaseOut(BaseModel):
@@ -95,7 +95,7 @@ class CaseOut(BaseModel):
 
 class CasePage(BaseModel):
     cases: list[CaseOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class NoteOut(BaseModel):
@@ -190,7 +190,7 @@ async def alerts(
             return list_alerts(uow.session, where, limit, before(cursor))
 
     views = await asyncio.to_thread(read)
-    return {"alerts": [alert_json(v) for v in views], "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+    return {"alerts": [alert_json(v) for v in views], "next": next_cursor(views, limit, lambda v: str(v.id))}
 
 
 @router.get("/alerts/stream", response_model=None, response_class=StreamingResponse, responses={
@@ -302,7 +302,7 @@ async def cases(
             return list_cases(uow.session, status=status, assignee=assignee, limit=limit, below_id=before(cursor))
 
     views = await asyncio.to_thread(read)
-    return {"cases": [case_json(c) for c in views], "nextCursor": next_cursor(views, limit, lambda c: str(c.id))}
+    return {"cases": [case_json(c) for c in views], "next": next_cursor(views, limit, lambda c: str(c.id))}
 
 
 @router.get("/cases/{caseId}", response_model=None, responses={

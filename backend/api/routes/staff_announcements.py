@@ -46,7 +46,7 @@ class StaffAnnouncementOut(BaseModel):
 
 class StaffAnnouncementPage(BaseModel):
     announcements: list[StaffAnnouncementOut] = Field(description="newest first")
-    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class AnnouncementIn(BaseModel):
@@ -86,7 +86,7 @@ async def list_announcements(
     views, at = await asyncio.to_thread(read), now_ms()
     return {
         "announcements": [staff_json(view, at) for view in views],
-        "nextCursor": next_cursor(views, limit, lambda v: str(v.id)),
+        "next": next_cursor(views, limit, lambda v: str(v.id)),
     }
 
 

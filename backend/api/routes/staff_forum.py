@@ -70,7 +70,7 @@ class ReportOut(BaseModel):
 
 class ReportPage(BaseModel):
     reports: list[ReportOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class BanOut(BaseModel):
@@ -147,7 +147,7 @@ async def reports(
             return list_reports(uow.session, status=status, limit=limit, below_id=before(cursor))
 
     views = await asyncio.to_thread(read)
-    return {"reports": [report_json(v) for v in views], "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+    return {"reports": [report_json(v) for v in views], "next": next_cursor(views, limit, lambda v: str(v.id))}
 
 
 @router.post("/reports/{reportId}/dismiss", response_model=None, responses={
@@ -208,7 +208,7 @@ async def threads(
     views = await asyncio.to_thread(read)
     return {
         "threads": [thread_json(v) for v in views],
-        "nextCursor": next_cursor(views, limit, lambda v: thread_key(v).cursor()),
+        "next": next_cursor(views, limit, lambda v: thread_key(v).cursor()),
     }
 
 

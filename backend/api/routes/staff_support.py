@@ -52,7 +52,7 @@ class StaffTicketOut(TicketOut):
 
 class StaffTicketPage(BaseModel):
     tickets: list[StaffTicketOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class StaffMessageOut(BaseModel):
@@ -189,7 +189,7 @@ async def queue(
         desk.queue, status, None if unassigned else assignee, unassigned, category, limit, before(cursor)
     )
     page = [_staff_ticket_json(v) for v in views]
-    return {"tickets": page, "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+    return {"tickets": page, "next": next_cursor(views, limit, lambda v: str(v.id))}
 
 
 @router.get("/tickets/{ticketId}", response_model=None, responses={

@@ -133,7 +133,7 @@ class TicketOut(BaseModel):
 
 class TicketPage(BaseModel):
     tickets: list[TicketOut]
-    nextCursor: str | None = Field(description="`cursor` of the next page; null on the last page")
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class MessageOut(BaseModel):
@@ -199,7 +199,7 @@ def _detail_json(detail: TicketDetail) -> dict[str, Any]:
 async def my_tickets(wallet: CurrentWallet, desk: SupportDeskDep, limit: Limit = 50, cursor: Cursor = None) -> Any:
     """The signed-in wallet's tickets, newest first."""
     views = await asyncio.to_thread(desk.my_tickets, wallet, limit, before(cursor))
-    return {"tickets": [ticket_json(v) for v in views], "nextCursor": next_cursor(views, limit, lambda v: str(v.id))}
+    return {"tickets": [ticket_json(v) for v in views], "next": next_cursor(views, limit, lambda v: str(v.id))}
 
 
 @router.post("/tickets", status_code=201, response_model=None, responses={

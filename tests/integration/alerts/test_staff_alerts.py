@@ -192,7 +192,7 @@ def test_a_case_goes_from_alerts_to_closed_with_an_assignee_and_notes_each_step_
     assert (reopened.json()["status"], reopened.json()["closeReason"]) == ("open", None)
     assert {a["status"] for a in client.get(path, headers=ann.headers).json()["alerts"]} == {"acknowledged"}
     listed = client.get("/v1/staff/cases?status=open&assignee=bob@hdex.example", headers=ann.headers).json()
-    assert [c["id"] for c in listed["cases"]] == [case_id] and listed["nextCursor"] is None
+    assert [c["id"] for c in listed["cases"]] == [case_id] and listed["next"] is None
 
 
 def test_unknown_alerts_and_cases_and_alerts_already_taken_are_refused_and_change_nothing(
@@ -238,7 +238,7 @@ def test_the_alert_list_filters_and_pages_newest_first(office: BackOffice) -> No
     query = f"/v1/staff/alerts?kind=aml.velocity&subject={subject}&limit=1"
     first = client.get(query, headers=reader.headers).json()
     assert [a["id"] for a in first["alerts"]] == [ids[2]]
-    rest = client.get(f"{query}&cursor={first['nextCursor']}", headers=reader.headers).json()
+    rest = client.get(f"{query}&cursor={first['next']}", headers=reader.headers).json()
     assert [a["id"] for a in rest["alerts"]] == [ids[0]]
     [alert] = rest["alerts"]
     assert set(alert) == {"id", "kind", "severity", "subject", "message", "details", "status", "caseId",

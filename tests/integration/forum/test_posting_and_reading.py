@@ -70,16 +70,16 @@ def test_threads_page_newest_activity_first_and_posts_oldest_first(
     reader = client_for("anonymous")
     page = reader.get("/v1/forum/threads", params={"limit": 2}).json()
     assert [t["id"] for t in page["threads"]] == [first, third]
-    assert page["nextCursor"] is not None
-    rest = reader.get("/v1/forum/threads", params={"limit": 2, "cursor": page["nextCursor"]}).json()
+    assert page["next"] is not None
+    rest = reader.get("/v1/forum/threads", params={"limit": 2, "cursor": page["next"]}).json()
     assert [t["id"] for t in rest["threads"]] == [second]
-    assert rest["nextCursor"] is None
+    assert rest["next"] is None
 
     posts = reader.get(f"/v1/forum/threads/{first}/posts", params={"limit": 3}).json()
     assert [p["message"] for p in posts["posts"]] == ["First **post**", "reply 0", "reply 1"]
-    more = reader.get(f"/v1/forum/threads/{first}/posts", params={"limit": 3, "cursor": posts["nextCursor"]}).json()
+    more = reader.get(f"/v1/forum/threads/{first}/posts", params={"limit": 3, "cursor": posts["next"]}).json()
     assert [p["id"] for p in more["posts"]] == replies[2:]
-    assert more["nextCursor"] is None
+    assert more["next"] is None
 
 
 def test_a_pinned_thread_heads_the_list_and_pages_on_past_it(
@@ -91,7 +91,7 @@ def test_a_pinned_thread_heads_the_list_and_pages_on_past_it(
     reader = client_for("anonymous")
     page = reader.get("/v1/forum/threads", params={"limit": 2}).json()
     assert [t["id"] for t in page["threads"]] == [old, newer[1]]
-    rest = reader.get("/v1/forum/threads", params={"limit": 2, "cursor": page["nextCursor"]}).json()
+    rest = reader.get("/v1/forum/threads", params={"limit": 2, "cursor": page["next"]}).json()
     assert [t["id"] for t in rest["threads"]] == [newer[0]]
 
 

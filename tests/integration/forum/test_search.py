@@ -13,11 +13,11 @@ from .conftest import ClientFor, StaffBrowser, User, reply_to, start_thread
 
 
 def page(client_for: ClientFor, query: str, **params: object) -> tuple[list[int], str | None]:
-    """The post ids of one page of a search, and its nextCursor."""
+    """The post ids of one page of a search, and its `next` cursor."""
     response = client_for("anonymous").get("/v1/forum/search", params={"q": query, **params})
     assert response.status_code == 200, response.text
     body = response.json()
-    return [hit["post"]["id"] for hit in body["results"]], body["nextCursor"]
+    return [hit["post"]["id"] for hit in body["results"]], body["next"]
 
 
 def hits(client_for: ClientFor, query: str, **params: object) -> list[int]:

@@ -149,7 +149,7 @@ def test_a_wallet_reads_and_changes_only_its_own_tickets(user: TestClient, other
         other.post(f"/v1/support/tickets/{ticket_id}/close"),
     ):
         assert response.status_code == 404 and response.json()["error"]["code"] == "TICKET_NOT_FOUND"
-    assert other.get("/v1/support/tickets").json() == {"tickets": [], "nextCursor": None}
+    assert other.get("/v1/support/tickets").json() == {"tickets": [], "next": None}
     assert user.get(f"/v1/support/tickets/{ticket_id}").json()["ticket"]["status"] == "open"
     assert len(user.get(f"/v1/support/tickets/{ticket_id}").json()["messages"]) == 1
 
@@ -174,9 +174,9 @@ def test_queue_pages_newest_first_with_a_cursor(user: TestClient, staff_as: Staf
     ids = [open_ticket(user, subject=f"question {n}").json()["ticket"]["id"] for n in range(3)]
     desk = staff_as(Role.SUPPORT)
     first = desk.get("/v1/staff/support/tickets", params={"limit": 2}).json()
-    assert [t["id"] for t in first["tickets"]] == [ids[2], ids[1]] and first["nextCursor"] == str(ids[1])
-    second = desk.get("/v1/staff/support/tickets", params={"limit": 2, "cursor": first["nextCursor"]}).json()
-    assert [t["id"] for t in second["tickets"]] == [ids[0]] and second["nextCursor"] is None
+    assert [t["id"] for t in first["tickets"]] == [ids[2], ids[1]] and first["next"] == str(ids[1])
+    second = desk.get("/v1/staff/support/tickets", params={"limit": 2, "cursor": first["next"]}).json()
+    assert [t["id"] for t in second["tickets"]] == [ids[0]] and second["next"] is None
     mine = user.get("/v1/support/tickets", params={"limit": 2}).json()
     assert [t["id"] for t in mine["tickets"]] == [ids[2], ids[1]]
     assert desk.get("/v1/staff/support/tickets", params={"category": "kyc"}).json()["tickets"] == []

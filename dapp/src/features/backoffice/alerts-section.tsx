@@ -58,7 +58,7 @@ export function AlertsSection({ member }: { member: StaffMember }) {
     queryKey: key,
     queryFn: ({ pageParam }) => staffApi.alerts(alertQuery(filter), pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.nextCursor,
+    getNextPageParam: (page) => page.next,
     refetchInterval: stream === "live" ? false : POLL_MS,
   });
   const alerts = list.data?.pages.flatMap((page) => page.alerts) ?? [];

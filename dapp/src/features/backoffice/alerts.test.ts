@@ -22,7 +22,7 @@ function alert(id: number, changes: Partial<Alert> = {}): Alert {
 }
 
 function pages(...lists: Alert[][]) {
-  return { pages: lists.map((alerts): AlertPage => ({ alerts, nextCursor: null })), pageParams: lists.map(() => null) };
+  return { pages: lists.map((alerts): AlertPage => ({ alerts, next: null })), pageParams: lists.map(() => null) };
 }
 
 describe("the alert filters", () => {

@@ -23,7 +23,7 @@ export function CasesSection({ member }: { member: StaffMember }) {
     queryKey: ["staff", "cases", "list", status],
     queryFn: ({ pageParam }) => staffApi.cases(status ? { status } : {}, pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.nextCursor,
+    getNextPageParam: (page) => page.next,
   });
 
   const columns: Column<Case>[] = [

@@ -14,7 +14,7 @@ const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, u
 
 describe("the sections of what staff publish", () => {
   it("put the editor of a new announcement above the table, and Edit and Withdraw, named by title, on each not withdrawn", () => {
-    const list = { announcements: [announcement(1, "Fees change", "live"), announcement(2, "Old news", "withdrawn")], nextCursor: null };
+    const list = { announcements: [announcement(1, "Fees change", "live"), announcement(2, "Old news", "withdrawn")], next: null };
     const markup = providedMarkup(<AnnouncementsSection member={member} />, [[["staff", "announcements"], list]]);
     expect(markup.indexOf(">New announcement</h3>")).toBeGreaterThan(-1);
     expect(markup.indexOf(">New announcement</h3>")).toBeLessThan(markup.indexOf("<table"));

@@ -29,8 +29,8 @@ const ban: ForumBan = { wallet: WALLET, reason: SCRIPT, bannedBy: "staff:mod@hde
 describe("the forum moderation section", () => {
   it("shows reasons, titles and bans as text, and a post only as the server's sanitized HTML", () => {
     const markup = providedMarkup(<ForumSection member={member} />, [
-      [["staff", "forum", "reports"], { reports: [report], nextCursor: null }],
-      [["staff", "forum", "threads"], { threads: [thread], nextCursor: null }],
+      [["staff", "forum", "reports"], { reports: [report], next: null }],
+      [["staff", "forum", "threads"], { threads: [thread], next: null }],
       [["staff", "forum", "bans"], { bans: [ban] }],
     ]);
     expect(markup).not.toContain("<script");

@@ -93,7 +93,7 @@ describe("the staff API client", () => {
   });
 
   it("reads alerts with their filters and cursor", async () => {
-    const sent = answer(200, { alerts: [], nextCursor: null });
+    const sent = answer(200, { alerts: [], next: null });
     await staffApi.alerts({ status: "open", severity: "critical" }, "c-2", 50);
     expect(sent[0]?.url).toBe("/v1/staff/alerts?status=open&severity=critical&limit=50&cursor=c-2");
     expect(headers(sent[0])).not.toHaveProperty(CSRF_HEADER);

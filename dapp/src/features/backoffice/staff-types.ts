@@ -229,7 +229,7 @@ export interface Alert {
 
 export interface AlertPage {
   alerts: Alert[];
-  nextCursor: string | null;
+  next: string | null;
 }
 
 export type CaseStatus = "open" | "investigating" | "escalated" | "closed";
@@ -249,7 +249,7 @@ export interface Case {
 
 export interface CasePage {
   cases: Case[];
-  nextCursor: string | null;
+  next: string | null;
 }
 
 export interface CaseNote {

@@ -34,7 +34,7 @@ export interface StaffTicketDetail {
 
 export interface StaffTicketPage {
   tickets: StaffTicket[];
-  nextCursor: string | null;
+  next: string | null;
 }
 
 export interface SavedReply {

@@ -24,7 +24,7 @@ export function SupportSection({ member }: { member: StaffMember }) {
     queryKey: ["staff", "support", "queue", filter],
     queryFn: ({ pageParam }) => supportStaffApi.queue(filter, pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.nextCursor,
+    getNextPageParam: (page) => page.next,
   });
 
   const columns: Column<StaffTicket>[] = [

@@ -52,16 +52,16 @@ export const PAGE_SIZE = 20;
 export const forumApi = {
   categories: () => api.get<{ categories: Category[] }>("/v1/forum/categories"),
   threads: (category: string | null, cursor: string | null) =>
-    api.get<{ threads: Thread[]; nextCursor: string | null }>("/v1/forum/threads", {
+    api.get<{ threads: Thread[]; next: string | null }>("/v1/forum/threads", {
       query: { category: category ?? undefined, cursor: cursor ?? undefined, limit: PAGE_SIZE },
     }),
   thread: (id: number) => api.get<Thread>(`/v1/forum/threads/${id}`),
   posts: (id: number, cursor: string | null) =>
-    api.get<{ posts: Post[]; nextCursor: string | null }>(`/v1/forum/threads/${id}/posts`, {
+    api.get<{ posts: Post[]; next: string | null }>(`/v1/forum/threads/${id}/posts`, {
       query: { cursor: cursor ?? undefined, limit: PAGE_SIZE },
     }),
   search: (q: string, sort: SearchSort, cursor: string | null) =>
-    api.get<{ results: SearchHit[]; nextCursor: string | null }>("/v1/forum/search", {
+    api.get<{ results: SearchHit[]; next: string | null }>("/v1/forum/search", {
       query: { q, sort, cursor: cursor ?? undefined, limit: PAGE_SIZE },
     }),
   newThread: (category: string, title: string, message: string) =>

@@ -128,7 +128,7 @@ function CategoryThreads({ slug }: { slug: string }) {
     queryKey: ["forum", "threads", slug],
     queryFn: ({ pageParam }) => forumApi.threads(slug, pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    getNextPageParam: (last) => last.next,
   });
   const list = threads.data?.pages.flatMap((page) => page.threads) ?? [];
   return (
@@ -229,7 +229,7 @@ function ThreadPage({ id }: { id: number }) {
     queryKey: ["forum", "posts", id],
     queryFn: ({ pageParam }) => forumApi.posts(id, pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    getNextPageParam: (last) => last.next,
   });
   if (thread.error)
     return (
@@ -385,7 +385,7 @@ export function SearchResults({ q, sort = "relevance" }: { q: string; sort?: Sea
     queryKey: ["forum", "search", q, sort],
     queryFn: ({ pageParam }) => forumApi.search(q, sort, pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    getNextPageParam: (last) => last.next,
     enabled: q.length > 0,
   });
   const hits = found.data?.pages.flatMap((page) => page.results) ?? [];

@@ -29,7 +29,7 @@ describe("the forum's pages", () => {
   it("show a thread's title as text in its category's list", () => {
     const markup = providedMarkup(<ForumPage rest="c/general" />, [
       [["forum", "categories"], { categories: [category] }],
-      [["forum", "threads", "general"], pages({ threads: [thread], nextCursor: null })],
+      [["forum", "threads", "general"], pages({ threads: [thread], next: null })],
     ]);
     expectInert(markup, 3); // the category's name as heading and section label, the thread's title
   });
@@ -37,14 +37,14 @@ describe("the forum's pages", () => {
   it("show a thread's title as text and its posts only as the server's sanitized HTML", () => {
     const markup = providedMarkup(<ForumPage rest="t/4" />, [
       [["forum", "thread", 4], thread],
-      [["forum", "posts", 4], pages({ posts: [post], nextCursor: null })],
+      [["forum", "posts", 4], pages({ posts: [post], next: null })],
     ]);
     expectInert(markup, 3); // the title as heading and article label, the post's body
     expect(markup).toContain("<strong>now</strong>");
   });
 
   it("show a search hit's thread title as text and its post only as the server's sanitized HTML", () => {
-    const markup = providedMarkup(<SearchResults q="airdrop" />, [[["forum", "search", "airdrop", "relevance"], pages({ results: [hit], nextCursor: null })]]);
+    const markup = providedMarkup(<SearchResults q="airdrop" />, [[["forum", "search", "airdrop", "relevance"], pages({ results: [hit], next: null })]]);
     expectInert(markup, 2); // the thread's title, the post's body
     expect(markup).toContain("<strong>now</strong>");
   });

@@ -45,7 +45,7 @@ export interface TicketDetail {
 
 export interface TicketPage {
   tickets: Ticket[];
-  nextCursor: string | null;
+  next: string | null;
 }
 
 export interface NewTicket {
@@ -86,7 +86,7 @@ export function useTickets(address: string | null) {
     queryKey: supportKeys.list(address),
     queryFn: ({ pageParam }) => supportApi.tickets(pageParam),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.nextCursor,
+    getNextPageParam: (page) => page.next,
     enabled: address !== null,
   });
 }
