@@ -29,13 +29,13 @@ from sqlalchemy.orm import Session
 from backend.accounts.levels import current_level
 from backend.alerts import AlertKind, Severity, raise_alert
 from backend.bootstrap import Container
-from backend.db.leased_loop import LeasedLoop
 from backend.db.models import Fill, LedgerEntry, LedgerTransaction, Market, WithdrawalRequest
 from backend.db.models.risk import MonitorCursor
 from backend.ledger.postings import EXTERNAL
 from backend.limits.store import load_overrides, stored_price_book
 from backend.limits.tiers import tier_limits
 from backend.limits.valuation import PriceBook
+from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.rescreen import rescreen_if_lists_changed
 from backend.risk.aml import (
     AmlRules,
@@ -278,23 +278,7 @@ class AmlMonitor:
         self.container = container
         self.rules = load_aml_rules(container.settings.aml_rules_file)
         interval = self.rules.interval_s
-        self.leased = LeasedLoop(
-            "AML",
-            LEASE,
-            container.session_factory,
-            self.run_once,
-            # Outlasts a pass Celery lets finish (task_time_limit 120 s) and a few intervals; a lease that lapses
-            # in a longer pass only lets a second pass run, which raises nothing the first raised (dedup keys).
-            ttl_s=max(120.0, interval * 3),
-            interval_s=interval,
-            # Any exception: a failed pass (the database away, a rule's bug) is
-            # logged with its traceback and retried at the next interval, as it always was; its cursors did not
-            # move, so nothing is skipped, and a job ended by one bad pass would screen nothing again. The
-            # backoff capped at the interval keeps the retry on time.
-            retry_on=(Exception,),
-            on_fault=lambda exc: log.error("AML pass failed", exc_info=exc),
-            max_backoff_s=interval,
-        )
+        self.leased = monitoring_loop("AML", LEASE, container.session_factory, self.run_once, interval)
 
     def run_once(self, now_ms: int | None = None) -> AmlPass:
         """Re-screen the active wallets if a sanctions list was imported since the last time, then one AML pass

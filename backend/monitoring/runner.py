@@ -28,9 +28,9 @@ from eth_account import Account
 from backend.bootstrap import Container
 from backend.chain.deployments import ExchangeDeployment, NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
-from backend.db.leased_loop import LeasedLoop
 from backend.metrics import MONITOR_LAST_PASS
 from backend.monitoring.feeds import MarketHalts, check_feeds
+from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator
 from backend.monitoring.report import PassReport
 
@@ -63,23 +63,7 @@ class Monitor:
         self._last_reconcile_ms: int | None = None
         self._reconcile: bool | None = None  # the choice for the pass `tick` runs (see `run_once`)
         interval = container.settings.monitor_interval_s
-        self.leased = LeasedLoop(
-            "monitor",
-            LEASE,
-            container.session_factory,
-            self._leased_pass,
-            # Outlasts a pass Celery lets finish (task_time_limit 120 s) and a few intervals; a lease that lapses
-            # in a longer pass only lets a second pass run, whose alerts count on the same open ones.
-            ttl_s=max(120.0, interval * 3),
-            interval_s=interval,
-            # Any exception: a pass that fails (the database away, a check's bug) is logged with its traceback and
-            # the next one runs on time, as it always did, since a monitor ended by one bad pass would raise no
-            # alert at all (a stop shows only in HdexMonitorNotRunning). The backoff capped at the interval keeps
-            # "on time": neither sooner (hammering a sick node) nor later (blind for longer).
-            retry_on=(Exception,),
-            on_fault=lambda exc: log.error("monitoring pass failed", exc_info=exc),
-            max_backoff_s=interval,
-        )
+        self.leased = monitoring_loop("monitor", LEASE, container.session_factory, self._leased_pass, interval)
 
     @cached_property
     def operator_address(self) -> str:

@@ -183,9 +183,9 @@ def test_a_failing_operator_pass_is_logged_and_the_next_runs_on_time(
 ) -> None:
     repair = broken(container, WithdrawalPause.__table__)  # type: ignore[arg-type]
     stop = RepairedAfter(waits=3, after=2, repair=repair)
-    with caplog.at_level(logging.ERROR, logger="backend.monitoring.runner"):
+    with caplog.at_level(logging.ERROR, logger="backend.monitoring.leased_pass"):
         stopped(monitor_thread(Monitor(container, feeds=False), stop))
-    assert [r.getMessage() for r in caplog.records] == ["monitoring pass failed"]
+    assert [r.getMessage() for r in caplog.records] == ["monitor pass failed"]
     assert caplog.records[0].exc_info is not None  # with its traceback
     assert stop.delays == [INTERVAL_S] * 3  # the first pass after one interval, the one after the failure on time
     assert operator_passes(container) == 1  # the failed pass raised nothing; the next one did
@@ -228,7 +228,7 @@ def test_a_failing_aml_pass_is_logged_and_retried_at_the_next_interval(
     job = AmlMonitor(container)
     seen = fill(container)
     stop = RepairedAfter(waits=3, after=2, repair=broken(container, MonitorCursor.__table__))  # type: ignore[arg-type]
-    with caplog.at_level(logging.ERROR, logger="backend.monitoring.aml"):
+    with caplog.at_level(logging.ERROR, logger="backend.monitoring.leased_pass"):
         stopped(aml_thread(job, stop))
     assert [r.getMessage() for r in caplog.records] == ["AML pass failed"]
     assert stop.delays == [job.rules.interval_s] * 3
