@@ -15,13 +15,12 @@ from sqlalchemy import select
 from backend.alerts import AlertKind
 from backend.bootstrap import Container, bootstrap
 from backend.db.models import Alert, Fill, LedgerEntry, LedgerTransaction, WithdrawalRequest
-from backend.engine import MarketState
 from backend.ledger.postings import EXTERNAL
 from backend.monitoring.aml import run_aml_pass
 from backend.risk.aml import load_aml_rules
 from backend.settings import load_settings
-from backend.trading.rules.markets import Market
-from backend.trading.store.markets import add_market
+
+from .conftest import add_weth_usdc
 
 WETH = to_checksum_address("0x" + "11" * 20)
 USDC = to_checksum_address("0x" + "22" * 20)
@@ -39,11 +38,7 @@ _ids = itertools.count(1)
 def container(sqlite_url: str, tmp_path: Path) -> Container:
     container = bootstrap(load_settings(_env_file=None, database_url=sqlite_url, data_dir=tmp_path))
     with container.uow() as uow:
-        add_market(
-            uow.session,
-            Market("WETH-USDC", WETH, USDC, "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * UNIT, 1_000, 2_000,
-                   MarketState.OPEN),
-        )  # fmt: skip
+        add_weth_usdc(uow.session)
         uow.commit()
     return container
 

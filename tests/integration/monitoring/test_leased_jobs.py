@@ -22,18 +22,15 @@ from backend.bootstrap import Container, bootstrap
 from backend.chain.deployments import record_deployments
 from backend.db.models import Alert, Lease
 from backend.db.models.risk import MonitorCursor, WithdrawalPause
-from backend.engine import MarketState
 from backend.monitoring import aml, runner
 from backend.monitoring.aml import FILLS, AmlMonitor
 from backend.monitoring.runner import Monitor
 from backend.settings import load_settings
-from backend.trading.rules.markets import Market
-from backend.trading.store.markets import add_market
 
 from ..conftest import free_port
 from ..db.test_leased_loop import StopAfter
-from .conftest import EXCHANGE
-from .test_aml_job import ALICE, BOB, UNIT, USDC, WETH, add_fill
+from .conftest import EXCHANGE, add_weth_usdc
+from .test_aml_job import ALICE, BOB, add_fill
 
 INTERVAL_S = 30.0
 HANDSHAKE_S = 60  # only a hung loop takes this long: a safety net, not a timing the tests rely on
@@ -92,11 +89,7 @@ def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
     container = bootstrap(settings)
     with container.uow() as uow:
         record_deployments(uow.session, settings.chain_id, {"Exchange": EXCHANGE}, 1)
-        add_market(
-            uow.session,
-            Market("WETH-USDC", WETH, USDC, "WETH", "USDC", 18, 6, 10**4, 10**15, 10 * UNIT, 1_000, 2_000,
-                   MarketState.OPEN),
-        )  # fmt: skip
+        add_weth_usdc(uow.session)
         uow.commit()
     yield container
     container.db_engine.dispose()
