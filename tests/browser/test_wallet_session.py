@@ -13,7 +13,7 @@ from .browser_kit import dev_address
 from .flows import connect, sign_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, Route
 
     from .browser_kit import Dapp
 
@@ -65,3 +65,27 @@ def test_the_page_follows_an_account_switch_in_the_wallet(open_dapp: Callable[..
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     sign_in(dapp)
     assert session_of(page) == dev_address(SECOND)
+
+
+def test_sign_in_waits_until_the_page_knows_the_exchanges_network(open_dapp: Callable[..., Dapp]) -> None:
+    """The wallet connects before `GET /v1/network` has answered on a freshly opened page; "Sign in"
+    stays disabled until it has (clicked earlier, it used to answer "connect a wallet first")."""
+    dapp = open_dapp(FIRST)
+    page = dapp.page
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # the answer is held back until released below
+        held.append(route)
+
+    page.route("**/v1/network", hold)
+    connect(dapp)
+    sign_in_button = page.get_by_role("button", name="Sign in")
+    expect(sign_in_button).to_be_disabled()
+    assert held, "the page asked for the network"
+
+    for route in held:
+        route.continue_()
+    page.unroute("**/v1/network")
+    sign_in(dapp)
+    assert session_of(page) == dapp.wallet.address
+    assert page.get_by_role("alert").filter(has_text="connect a wallet first").count() == 0

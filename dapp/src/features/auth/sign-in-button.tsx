@@ -7,7 +7,7 @@ import { useAuth } from "./use-auth";
 
 export function SignInButton() {
   const { status: walletStatus, wrongChain } = useWallet();
-  const { status, signIn, signOut, signingIn } = useAuth();
+  const { status, signIn, signOut, signingIn, canSignIn } = useAuth();
   const { t } = useI18n();
   const [error, setError] = useState<unknown>(null);
   if (walletStatus !== "connected") return null;
@@ -32,7 +32,7 @@ export function SignInButton() {
           type="button"
           className="button button--small"
           onClick={() => void run(signIn)}
-          disabled={signingIn || wrongChain || status === "loading"}
+          disabled={signingIn || wrongChain || !canSignIn || status === "loading"}
           title={wrongChain ? t("auth.switchFirst") : undefined}
         >
           {signingIn ? t("auth.signingIn") : t("auth.signIn")}

@@ -26,6 +26,9 @@ export interface Auth {
   signIn(): Promise<Session>;
   signOut(): Promise<void>;
   signingIn: boolean;
+  /** The wallet's account, chain and client are known, so signing in can start (the exchange's
+   * network loads after a page opens, and the wallet client needs it). */
+  canSignIn: boolean;
 }
 
 export function useAuth(): Auth {
@@ -76,5 +79,6 @@ export function useAuth(): Auth {
     signIn: () => signInMutation.mutateAsync(),
     signOut: () => signOutMutation.mutateAsync(),
     signingIn: signInMutation.isPending,
+    canSignIn: Boolean(address && walletClient && chainId !== null),
   };
 }
