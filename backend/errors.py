@@ -187,6 +187,8 @@ class ErrorCode(StrEnum):
 
     # service: the exchange cannot take orders right now
     UNAVAILABLE = "UNAVAILABLE"
+    ENGINE_BUSY = "ENGINE_BUSY"  # an API replica's command stream is full: retry after Retry-After seconds
+    ENGINE_TIMEOUT = "ENGINE_TIMEOUT"  # the engine did not answer in time: the same signed order may be resent
 
 
 class HdexError(Exception):

@@ -175,6 +175,24 @@ class Settings(BaseSettings):
     http_max_concurrency: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
         default=2_000, description="connections and requests served at once; past it the API answers 503"
     )
+    # scale-out (issue 17): API replicas (`hdex api`) hand orders to an engine process over a Redis stream
+    command_stream: bool = Field(
+        default=False, description="take orders from API replicas over Redis as well (`hdex engine serve` sets it)"
+    )
+    command_stream_max_len: Annotated[int, Field(ge=1, le=10_000_000)] = Field(
+        default=10_000, description="orders waiting for the engine at most; past it a replica answers 503, Retry-After"
+    )
+    engine_consumer: str = Field(
+        default="engine-1",
+        min_length=1,
+        description="the engine process's name in the command stream's group: keep it across its restarts",
+    )
+    engine_url: str | None = Field(
+        default=None, description="`hdex api`: the engine process's HTTP URL, which serves every other request"
+    )
+    replica_answer_timeout_s: Annotated[float, Field(gt=0, le=300)] = Field(
+        default=10.0, description="`hdex api`: how long an order waits for the engine before 504 ENGINE_TIMEOUT"
+    )
     siwe_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="comma-separated hosts a sign-in message may name; empty: the request's Host (development)",
@@ -492,7 +510,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s):// or ws(s):// URL")
         return value or None
 
-    @field_validator("explorer_url")
+    @field_validator("explorer_url", "engine_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         if value is None:
@@ -543,6 +561,12 @@ class Settings(BaseSettings):
             self.limits_tiers, self.limits_fixed_prices = _read_limits_file(
                 self.limits_file, self.limits_tiers, self.limits_fixed_prices
             )
+        return self
+
+    @model_validator(mode="after")
+    def _command_stream_needs_redis(self) -> Settings:
+        if self.command_stream and self.redis_url is None:
+            raise ValueError("HDEX_COMMAND_STREAM needs HDEX_REDIS_URL (the stream lives in Redis)")
         return self
 
     @model_validator(mode="after")

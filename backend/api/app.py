@@ -53,15 +53,22 @@ from backend.api.routes import (
 from backend.bootstrap import Container
 from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from backend.trading.hosting.live import live_exchange
+from backend.trading.usecases.command_stream import consuming_commands
 
 
 @asynccontextmanager
 async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The composition root's live services (market data, engine host) run with the server."""
-    async with live_exchange(app.state.container) as live:
+    """The composition root's live services (market data, engine host) run with the server; with
+    HDEX_COMMAND_STREAM, so does the consumer of the orders API replicas hand over (issue 17)."""
+    container: Container = app.state.container
+    async with live_exchange(container) as live:
         app.state.hub = live.hub
         app.state.trading = live.trading
-        yield
+        if not container.settings.command_stream:
+            yield
+            return
+        async with consuming_commands(container, live.trading):
+            yield
 
 
 def create_app(container: Container) -> FastAPI:

@@ -168,6 +168,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.COMPILE_FAILED: 503,
     # service
     ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.ENGINE_BUSY: 503,
+    ErrorCode.ENGINE_TIMEOUT: 504,
 }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import cast
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from backend.settings import Settings
@@ -17,7 +17,7 @@ from backend.settings import Settings
 class _Config(uvicorn.Config):
     """uvicorn's settings and the one it lacks: how long a request's head may take to arrive."""
 
-    def __init__(self, app: FastAPI, head_timeout_s: float, **options: object) -> None:
+    def __init__(self, app: ASGIApp, head_timeout_s: float, **options: object) -> None:
         super().__init__(app, **options)  # type: ignore[arg-type]
         self.head_timeout_s = head_timeout_s
 
@@ -65,7 +65,7 @@ class ApiServer(uvicorn.Server):
     """uvicorn on `settings.api_host:api_port`; `on_listening` runs once the app has started and
     the socket accepts connections (uvicorn's own startup ends there), so a log line it writes is true."""
 
-    def __init__(self, app: FastAPI, settings: Settings, on_listening: Callable[[], None]) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, on_listening: Callable[[], None]) -> None:
         super().__init__(
             _Config(
                 app,

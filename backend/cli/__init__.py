@@ -14,6 +14,7 @@ from backend.settings import SettingsError
 # cost each `hdex` process ~3 s of CPU before it did anything.
 COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("backend.cli.up", "up_command"),
+    "api": ("backend.cli.api", "api_command"),
     "db": ("backend.cli.db", "db_group"),
     "chain": ("backend.cli.chain", "chain_group"),
     "engine": ("backend.cli.engine", "engine_group"),

@@ -1,4 +1,5 @@
-"""`hdex engine`: matching-engine tools. `replay FILE` runs commands from JSON lines through a fresh
+"""`hdex engine`: the engine process and matching-engine tools. `serve` runs the engine process behind API
+replicas (issue 17). `replay FILE` runs commands from JSON lines through a fresh
 engine and prints its events as JSON lines (the format is in `backend.engine.replay_format`)."""
 
 from __future__ import annotations
@@ -11,11 +12,31 @@ import click
 
 from backend.engine import CommandFormatError, Engine, Side
 from backend.engine.replay_format import book_to_json, event_to_json, parse_command_line
+from backend.settings import get_settings
 
 
 @click.group("engine")
 def engine_group() -> None:
     """Matching engine tools."""
+
+
+@engine_group.command("serve")
+def serve_command() -> None:
+    """Run the engine process behind `hdex api` replicas until Ctrl-C: the whole exchange as `hdex up` runs it
+    (engine host, relayer, indexer, market data, the API for everything but order entry), also taking the
+    orders the replicas hand over on the Redis command stream (HDEX_REDIS_URL). Keep HDEX_ENGINE_CONSUMER
+    the same across restarts, so that the orders it had taken and not yet answered come back to it."""
+    from backend.entrypoints.runtime import StartupError, run_exchange
+
+    settings = get_settings()
+    if settings.redis_url is None:
+        click.echo("hdex engine serve: set HDEX_REDIS_URL (the command stream lives in Redis)", err=True)
+        sys.exit(2)
+    try:
+        run_exchange(settings.model_copy(update={"command_stream": True}))
+    except StartupError as exc:
+        click.echo(f"hdex engine serve: {exc}", err=True)
+        sys.exit(1)
 
 
 @engine_group.command("replay")

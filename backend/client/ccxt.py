@@ -33,6 +33,7 @@ from ccxt.base.errors import (
     AuthenticationError,
     BadRequest,
     BadSymbol,
+    DDoSProtection,
     DuplicateOrderId,
     ExchangeError,
     ExchangeNotAvailable,
@@ -46,6 +47,7 @@ from ccxt.base.errors import (
     OrderNotFound,
     PermissionDenied,
     RateLimitExceeded,
+    RequestTimeout,
     RestrictedLocation,
 )
 from ccxt.base.exchange import Exchange
@@ -199,6 +201,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                         "MARKET_CIRCUIT_BREAKER": MarketClosed,
                         "INSUFFICIENT_BALANCE": InsufficientFunds,
                         "UNAVAILABLE": ExchangeNotAvailable,
+                        "ENGINE_BUSY": DDoSProtection,  # back-pressure: retry after the Retry-After seconds
+                        "ENGINE_TIMEOUT": RequestTimeout,  # resending the same signed order places it at most once
                         "NOT_DEPLOYED": ExchangeNotAvailable,
                         "RPC_UNAVAILABLE": ExchangeNotAvailable,
                         "NODE_UNAVAILABLE": ExchangeNotAvailable,

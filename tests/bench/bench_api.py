@@ -9,6 +9,11 @@ distinct prices so none trades (the figure is order entry: checks, holds, engine
 database); `C` concurrent keep-alive HTTP/1.1 connections POST them as fast as the server answers.
 The first `--warmup` orders are not measured. `errors` counts every answer that is not 201.
 The line also carries the signing path's own rates next to eth-account's, measured in-process.
+
+`--replicas N` (issue 17) measures the scale-out shape instead: the server is the engine process (its
+command stream on, over `--redis-url`, default HDEX_REDIS_URL) and the clients spread over N `hdex api`
+replicas in front of it. All of it shares this machine's cores with the load generator, whose own CPU use
+during the measured part is reported (`loadgen_cpu_share`: CPU seconds per wall second).
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ def wallet_keys(count: int) -> list[bytes]:
     return [keccak(f"hdex-bench-wallet-{i}".encode()) for i in range(count)]
 
 
-def serve(database_url: str, data_dir: Path, port: int) -> None:
+def serve(database_url: str, data_dir: Path, port: int, redis_url: str | None) -> None:
     """The child process: fixtures, then uvicorn until killed."""
     import uvicorn
 
@@ -67,6 +72,7 @@ def serve(database_url: str, data_dir: Path, port: int) -> None:
         trading_sync_interval=1.0,
         limits_tiers=default_limit_tiers(),  # each order checked against the default tier limits, as in production
         limits_fixed_prices={},
+        **({"redis_url": redis_url, "command_stream": True} if redis_url else {}),
     )
     for key in wallet_keys(WALLETS):
         address = Account.from_key(key).address
@@ -122,11 +128,12 @@ async def client(port: int, requests: list[bytes], latencies: list[float], error
         writer.close()
 
 
-async def load(port: int, batches: list[list[bytes]]) -> tuple[list[float], int, float]:
+async def load(ports: list[int], batches: list[list[bytes]]) -> tuple[list[float], int, float]:
+    """Each batch on its own connection, the connections spread over `ports`."""
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
-    await asyncio.gather(*(client(port, batch, latencies, errors) for batch in batches))
+    await asyncio.gather(*(client(ports[i % len(ports)], batch, latencies, errors) for i, batch in enumerate(batches)))
     return latencies, len(errors), time.perf_counter() - started
 
 
@@ -173,29 +180,39 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--serve", nargs=3, metavar=("URL", "DIR", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--replicas", type=int, default=0, help="0: one process (hdex up's shape)")
+    parser.add_argument("--redis-url", default=os.environ.get("HDEX_REDIS_URL"))
+    parser.add_argument("--serve", nargs=4, metavar=("URL", "DIR", "PORT", "REDIS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]))
+        serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]), args.serve[3] or None)
         return
+    if args.replicas and not args.redis_url:
+        raise SystemExit("--replicas needs Redis: --redis-url or HDEX_REDIS_URL")
+    redis_url = _empty_redis(args.redis_url) if args.replicas else ""
     with tempfile.TemporaryDirectory(prefix="hdex-bench-") as tmp:
         database_url, drop = _database(args.database_url, Path(tmp))
         port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", database_url, tmp, str(port)],
-            cwd=REPO_ROOT, env={**os.environ, "HDEX_LOG_LEVEL": "WARNING"},
-        )  # fmt: skip
+        env = {**os.environ, "HDEX_LOG_LEVEL": "WARNING"}
+        processes = [subprocess.Popen(
+            [sys.executable, __file__, "--serve", database_url, tmp, str(port), redis_url], cwd=REPO_ROOT, env=env,
+        )]  # fmt: skip
         try:
-            wait_ready(port, server)
+            wait_ready(port, processes[0])
+            ports = _start_replicas(args.replicas, port, redis_url, env, processes) if args.replicas else [port]
             requests = signed_requests(args.warmup + args.orders, port)
             warm, measured = requests[: args.warmup], requests[args.warmup :]
-            asyncio.run(load(port, [warm[i :: args.clients] for i in range(args.clients)]))
+            asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)]))
+            cpu_before = time.process_time()
             latencies, errors, elapsed = asyncio.run(
-                load(port, [measured[i :: args.clients] for i in range(args.clients)])
+                load(ports, [measured[i :: args.clients] for i in range(args.clients)])
             )
+            loadgen_cpu = time.process_time() - cpu_before
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=30)
             drop()
     latencies.sort()
     result: dict[str, Any] = {
@@ -206,10 +223,42 @@ def main() -> None:
         "errors": errors,
         "orders": len(latencies),
         "clients": args.clients,
+        "replicas": args.replicas,
+        "shape": f"{args.replicas} hdex api + engine process" if args.replicas else "one process",
+        "loadgen_cpu_share": round(loadgen_cpu / elapsed, 2),
+        "cores": os.cpu_count(),
         "database": database_url.split(":", 1)[0].split("+", 1)[0],
         **signing_rates(),
     }
     print(json.dumps(result))
+
+
+def _empty_redis(url: str) -> str:
+    """The benchmark's own Redis database (the command stream's keys are fixed), emptied."""
+    import redis
+
+    own = url.rsplit("/", 1)[0] + "/11"
+    client = redis.Redis.from_url(own)
+    client.flushdb()
+    client.close()
+    return own
+
+
+def _start_replicas(
+    count: int, engine_port: int, redis_url: str, env: dict[str, str], processes: list[subprocess.Popen[bytes]]
+) -> list[int]:
+    """`count` `hdex api` replicas in front of the engine process; their ports once all answer."""
+    ports = [free_port() for _ in range(count)]
+    for port in ports:
+        processes.append(subprocess.Popen(
+            [str(REPO_ROOT / ".venv" / "bin" / "hdex"), "api"], cwd=REPO_ROOT,
+            env={**env, "HDEX_ENGINE_URL": f"http://127.0.0.1:{engine_port}", "HDEX_REDIS_URL": redis_url,
+                 "HDEX_API_PORT": str(port), "HDEX_RATE_LIMIT_IP": "1000000/second",
+                 "HDEX_RATE_LIMIT_ADDRESS": "1000000/second"},
+        ))  # fmt: skip
+    for port, process in zip(ports, processes[1:], strict=True):
+        wait_ready(port, process)
+    return ports
 
 
 def _database(url: str | None, tmp: Path) -> tuple[str, Any]:

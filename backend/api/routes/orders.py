@@ -36,10 +36,8 @@ from backend.api.schemas import (
     documented,
 )
 from backend.bootstrap import Container
-from backend.db.models import Order as OrderRow
 from backend.errors import ErrorCode, HdexError
 from backend.trading.hosting.host import EngineHost
-from backend.trading.hosting.restore import tracked_from_row
 from backend.trading.rules import cancel_after as cancel_after_rules
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import ReplacePartlyFailed
@@ -158,12 +156,8 @@ async def place_order(request: Request) -> JSONResponse:
 @router.get("/orders/{orderHash}", responses={**documented(OrderView, "the order"), **_ERRORS})
 async def get_order(order_hash: OrderHashPath, host: HostDep, container: ContainerDep) -> JSONResponse:
     """One order by hash, open or not."""
-    key = _hash(order_hash)
-    tracked = host.orders.get(key)
-    if tracked is not None:
-        return JSONResponse(order_message(tracked))
     with container.uow() as uow:
-        return JSONResponse(_stored_order(uow.session, host, key))
+        return JSONResponse(_order_view(uow.session, host, _hash(order_hash)))
 
 
 @router.delete(
@@ -348,7 +342,7 @@ def _open_order(host: EngineHost, container: Container, order_hash: str, field: 
     tracked = host.orders.get(order_hash)
     if tracked is None:
         with container.uow() as uow:
-            _stored_order(uow.session, host, order_hash)  # raises ORDER_NOT_FOUND if unknown
+            _order_view(uow.session, host, order_hash)  # raises ORDER_NOT_FOUND if unknown
         raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order is no longer open", field)
     return tracked
 
@@ -362,8 +356,8 @@ def _market_or_all(host: EngineHost, value: Any) -> str | None:
     return market_by_name(host, value).name
 
 
-def _stored_order(session: Session, host: EngineHost, order_hash: str) -> dict[str, Any]:
-    row = session.get(OrderRow, order_hash)
-    if row is None:
+def _order_view(session: Session, host: EngineHost, order_hash: str) -> dict[str, Any]:
+    view = order_entry.order_view(session, host, order_hash)
+    if view is None:
         raise HdexError(ErrorCode.ORDER_NOT_FOUND, "no order with this hash", "orderHash")
-    return order_message(tracked_from_row(row, market_by_name(host, row.market)))
+    return view

@@ -179,6 +179,23 @@ class Placement:
     command: PlaceOrder
 
 
+def verify_order_signature(domain: Domain, request: OrderRequest) -> bytes:
+    """The order's EIP-712 digest once its signature recovers to its maker, else INVALID_SIGNATURE or
+    SIGNER_NOT_MAKER. An API replica runs this alone before the engine runs every check."""
+    digest = order_digest(domain, request.order)
+    try:
+        signer = recover_signer(digest, request.signature)
+    except SignatureError as exc:
+        raise HdexError(ErrorCode.INVALID_SIGNATURE, str(exc), "signature") from None
+    if signer != request.order.maker:
+        raise HdexError(
+            ErrorCode.SIGNER_NOT_MAKER,
+            "the signature recovers to another address than order.maker (check the domain of GET /v1/eip712)",
+            "signature",
+        )
+    return digest
+
+
 def check_placement(
     request: OrderRequest,
     *,
@@ -203,17 +220,7 @@ def check_placement(
     skips them.
     """
     order = request.order
-    digest = order_digest(domain, order)
-    try:
-        signer = recover_signer(digest, request.signature)
-    except SignatureError as exc:
-        raise HdexError(ErrorCode.INVALID_SIGNATURE, str(exc), "signature") from None
-    if signer != order.maker:
-        raise HdexError(
-            ErrorCode.SIGNER_NOT_MAKER,
-            "the signature recovers to another address than order.maker (check the domain of GET /v1/eip712)",
-            "signature",
-        )
+    digest = verify_order_signature(domain, request)
     market = markets.get((order.baseToken, order.quoteToken))
     if market is None:
         raise engine_error(ResultCode.UNKNOWN_MARKET)

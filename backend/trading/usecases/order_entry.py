@@ -7,11 +7,18 @@ door, and return once it is durable: nobody is told "done" before it is on disk.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from backend.db.models import Order as OrderRow
 from backend.trading.hosting.commands import ArmCancelAfter, BulkCancel, CancelOrder, PlaceOrder, ReplaceOrder
 from backend.trading.hosting.host import EngineHost
+from backend.trading.hosting.restore import tracked_from_row
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import ReplacePartlyFailed, bulk_cancel_scope, cancel_after_scope, verify_cancel
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
+from backend.trading.views.publish import order_message
 
 
 async def place(host: EngineHost, request: OrderRequest) -> TrackedOrder:
@@ -59,3 +66,15 @@ async def arm_cancel_after(
     deadline = host.handle(ArmCancelAfter(checksum(maker), market, timeout_ms, timestamp_ms))
     await host.durable()
     return deadline
+
+
+def order_view(session: Session, host: EngineHost, order_hash: str) -> dict[str, Any] | None:
+    """An order's public view, open (the host's) or not (its row); None when no order has this hash."""
+    tracked = host.orders.get(order_hash)
+    if tracked is not None:
+        return order_message(tracked)
+    row = session.get(OrderRow, order_hash)
+    market = host.markets.get(row.market) if row is not None else None
+    if row is None or market is None:
+        return None
+    return order_message(tracked_from_row(row, market))

@@ -116,3 +116,11 @@ def test_the_operator_key_is_read_from_an_encrypted_keystore(tmp_path: Path) -> 
     keystore.write_text(__import__("json").dumps(Account.encrypt(key, "s3cret", iterations=2)))
     settings = load_settings(operator_keystore=keystore, operator_keystore_password="s3cret")
     assert settings.operator_private_key() == key
+
+
+def test_the_command_stream_needs_redis_and_a_replica_an_http_engine_url() -> None:
+    with pytest.raises(SettingsError, match="HDEX_COMMAND_STREAM needs HDEX_REDIS_URL"):
+        load_settings(_env_file=None, command_stream=True, redis_url=None)
+    with pytest.raises(SettingsError, match="HDEX_ENGINE_URL: must be an http"):
+        load_settings(_env_file=None, engine_url="redis://127.0.0.1:6379/0")
+    assert load_settings(_env_file=None, engine_url="http://engine:8000/").engine_url == "http://engine:8000"

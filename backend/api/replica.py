@@ -1,0 +1,222 @@
+"""`hdex api`: a stateless API replica in front of an engine process (issue 17).
+
+Any number of replicas run behind any HTTP balancer. A replica serves order entry itself: it parses the
+order, checks its signature and the per-IP and per-wallet rate limits (shared through Redis), and hands
+the order to the engine process over the command stream (`backend.trading.usecases.command_stream`),
+answering once the engine has stored it. That is where one process ran out of core: HTTP and signature
+work now spread over the replicas, and the engine sees ready orders in batches. Every other request, and
+the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
+in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
+127.0.0.1). A replica holds no state: killing one loses only the requests it had not answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+
+import httpx
+import redis.asyncio as aioredis
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+from backend.api.errors import error_response
+from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
+from backend.api.routes.dependencies import json_body
+from backend.errors import ErrorCode, HdexError
+from backend.settings import Settings
+from backend.signing import Domain
+from backend.trading.rules.checks import verify_order_signature
+from backend.trading.rules.orders import parse_order_request
+from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, CommandStream
+
+log = logging.getLogger(__name__)
+
+ORDERS_PATH = "/v1/orders"
+# Per-connection headers (RFC 9110 7.6.1) are not passed on; the proxy's own connection has its own.
+HOP_BY_HOP = frozenset(
+    {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
+)
+BUSY_RETRY_AFTER_S = 1
+
+
+def client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+class Replica:
+    """The replica's ASGI application (wrapped by `create_replica_app`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        if settings.engine_url is None or settings.redis_url is None:
+            raise ValueError("hdex api needs HDEX_ENGINE_URL and HDEX_REDIS_URL")
+        self.settings = settings
+        self.engine_url = settings.engine_url
+        self.limiter = RateLimiter(settings)
+        self.redis = aioredis.Redis.from_url(settings.redis_url)
+        self.stream = CommandStream(
+            self.redis, f"{REPLY_STREAM_PREFIX}{uuid.uuid4().hex}", settings.command_stream_max_len
+        )
+        self.http = httpx.AsyncClient(base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0))
+        self._domain: Domain | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "websocket":
+            await self._forward_websocket(WebSocket(scope, receive, send))
+        elif scope["path"] == ORDERS_PATH and scope["method"] == "POST":
+            try:
+                response: Response = await self._place(Request(scope, receive))
+            except HdexError as error:
+                response = error_response(error)
+            await response(scope, receive, send)
+        else:
+            await self._forward(scope, receive, send)
+
+    # order entry
+
+    async def _place(self, request: Request) -> Response:
+        """Check what needs no account state, then let the engine place the order: 201 with the order once
+        stored, 200 with it when this signed order had been placed before (a retry places it only once)."""
+        await self.limiter.hit("ip", client_ip(request.scope), self.limiter.ip_limits, headers_wanted=False)
+        body = await json_body(request)
+        order_request = parse_order_request(body)
+        digest = verify_order_signature(await self._engine_domain(), order_request)
+        await self.limiter.hit_address(order_request.order.maker.lower())
+        ticket = uuid.uuid4().hex
+        answer_of = await self.stream.submit("0x" + digest.hex(), ticket, json.dumps(body).encode())
+        if answer_of is None:
+            raise HdexError(
+                ErrorCode.ENGINE_BUSY,
+                "the engine has as many orders waiting as it takes; send the order again shortly",
+                None,
+                {"Retry-After": str(BUSY_RETRY_AFTER_S)},
+            )
+        try:
+            answer = await asyncio.wait_for(answer_of, self.settings.replica_answer_timeout_s)
+        except TimeoutError:
+            self.stream.forget(ticket)
+            raise HdexError(
+                ErrorCode.ENGINE_TIMEOUT,
+                "the engine did not answer in time; the order may stand: send the same signed order again "
+                "(it is placed at most once) or read GET /v1/orders/{hash}",
+            ) from None
+        if answer.error is not None:
+            raise answer.error
+        return JSONResponse(answer.order, status_code=200 if answer.replayed else 201)
+
+    async def _engine_domain(self) -> Domain:
+        """The Exchange's EIP-712 domain, as the engine process serves it (read once)."""
+        if self._domain is None:
+            try:
+                answer = await self.http.get("/v1/eip712")
+            except httpx.TransportError:
+                raise HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering") from None
+            if answer.status_code != 200:
+                raise HdexError(ErrorCode.UNAVAILABLE, f"the engine process answers {answer.status_code}")
+            domain = answer.json()["domain"]
+            self._domain = Domain(int(domain["chainId"]), domain["verifyingContract"])
+        return self._domain
+
+    # everything else: passed to the engine process
+
+    def _forwarded_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in HOP_BY_HOP]
+        forwarded = [value for name, value in headers if name.lower() == b"x-forwarded-for"]
+        headers = [(name, value) for name, value in headers if name.lower() != b"x-forwarded-for"]
+        chain = b", ".join([*forwarded, client_ip(scope).encode()])
+        return [*headers, (b"x-forwarded-for", chain)]
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope["query_string"] else "")
+        upstream = self.http.build_request(
+            scope["method"], target, headers=self._forwarded_headers(scope), content=request.stream()
+        )
+        try:
+            answer = await self.http.send(upstream, stream=True)
+        except httpx.TransportError:
+            await error_response(HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering"))(
+                scope, receive, send
+            )
+            return
+        try:
+            headers = [(k, v) for k, v in answer.headers.raw if k.lower() not in HOP_BY_HOP]
+            await send({"type": "http.response.start", "status": answer.status_code, "headers": headers})
+            async for chunk in answer.aiter_raw():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            await answer.aclose()
+
+    async def _forward_websocket(self, client: WebSocket) -> None:
+        """Pass a WebSocket through to the engine process's, frame by frame, until either side closes."""
+        url = "ws" + self.engine_url.removeprefix("http") + client.url.path
+        if client.url.query:
+            url += "?" + client.url.query
+        forwarded = {"X-Forwarded-For": client_ip(client.scope)}
+        try:
+            upstream = await ws_connect(url, additional_headers=forwarded, max_size=self.settings.max_body_bytes)
+        except (OSError, InvalidHandshake):
+            await client.close(code=1013, reason="the engine process is not answering")
+            return
+        await client.accept()
+
+        async def to_engine() -> None:
+            with contextlib.suppress(WebSocketDisconnect, ConnectionClosed):
+                while True:
+                    await upstream.send(await client.receive_text())
+
+        async def to_client() -> None:
+            with contextlib.suppress(WebSocketDisconnect, ConnectionClosed, RuntimeError):
+                async for message in upstream:
+                    await client.send_text(message if isinstance(message, str) else message.decode())
+                close = upstream.close_code or 1000
+                await client.close(code=close, reason=upstream.close_reason or "")
+
+        tasks = [asyncio.create_task(to_engine()), asyncio.create_task(to_client())]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            task.cancel()
+        await upstream.close()
+        with contextlib.suppress(RuntimeError):  # already closed by the other side
+            await client.close()
+
+    # start and stop
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        message: Message = await receive()
+        assert message["type"] == "lifespan.startup"
+        self._reader = asyncio.create_task(self.stream.read_answers(), name="replica-answers")
+        await send({"type": "lifespan.startup.complete"})
+        message = await receive()
+        assert message["type"] == "lifespan.shutdown"
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reader
+        await self.http.aclose()
+        await self.redis.aclose()
+        await send({"type": "lifespan.shutdown.complete"})
+
+
+def create_replica_app(settings: Settings) -> ASGIApp:
+    """A replica with the order body's size limit in front (bodies passed on are limited by the engine)."""
+    replica = Replica(settings)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        is_order = scope["type"] == "http" and scope["path"] == ORDERS_PATH
+        await (limited if is_order else replica)(scope, receive, send)
+
+    limited = BodySizeLimitMiddleware(replica, settings.max_body_bytes)
+    return app
+

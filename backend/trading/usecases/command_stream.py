@@ -1,0 +1,251 @@
+"""The write path between API replicas and an engine process, over a Redis stream (issue 17).
+
+A replica (`hdex api`) checks what needs no account state (the order's shape and its signature) and adds a
+`place` command to `STREAM`. The command's id is the order's hash, so the same signed order sent twice, by
+one replica retrying or by two, is one command; a `ticket` names the request waiting for the answer and
+`reply` the replica's own answer stream. The engine process (`hdex engine serve`) reads the stream in the
+consumer group `GROUP`, hands a batch of commands to the engine host, waits until the batch is durable,
+answers each on its replica's stream, and only then acknowledges and deletes the entries. Hence:
+
+- an engine that dies before acknowledging gets the entries again when it restarts under the same consumer
+  name (they stay pending for it); one already applied is known by its hash and answered with the order as
+  stored, never placed twice, so nothing acknowledged is lost or repeated;
+- a replica that dies loses only the answers to requests it had not answered yet (the orders stand);
+- the stream holds at most `max_len` commands not yet done: past that a replica refuses at once (503 with
+  Retry-After) instead of queueing without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from backend.bootstrap import Container
+from backend.errors import ErrorCode, HdexError
+from backend.signing import order_digest
+from backend.trading.hosting.commands import PlaceOrder
+from backend.trading.hosting.host import EngineHost
+from backend.trading.hosting.service import TradingService
+from backend.trading.rules.orders import OrderRequest, TrackedOrder, parse_order_request
+from backend.trading.usecases.order_entry import order_view
+from backend.trading.views.publish import order_message
+
+log = logging.getLogger(__name__)
+
+STREAM = "hdex:commands"
+GROUP = "engines"
+REPLY_STREAM_PREFIX = "hdex:replies:"
+REPLY_STREAM_TTL_S = 300  # a dead replica's answer stream goes away by itself
+REPLY_STREAM_MAX_LEN = 100_000
+
+# Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
+# replicas racing each other never overfill the stream.
+_ADD_BOUNDED = """
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
+return redis.call('XADD', KEYS[1], '*', 'id', ARGV[2], 'ticket', ARGV[3], 'reply', ARGV[4], 'body', ARGV[5])
+"""
+
+
+# What XREAD and XREADGROUP answer: per stream, its entries as (id, fields), all bytes.
+StreamEntries = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine answered a command: the order (`replayed` when it had been placed before), or an error."""
+
+    ticket: str
+    order: dict[str, Any] | None = None
+    error: HdexError | None = None
+    replayed: bool = False
+
+    def encode(self) -> str:
+        if self.error is not None:
+            return json.dumps({"error": self.error.body()["error"], "headers": dict(self.error.headers or {})})
+        return json.dumps({"order": self.order, "replayed": self.replayed})
+
+    @classmethod
+    def decode(cls, ticket: str, raw: str) -> Answer:
+        data = json.loads(raw)
+        if "error" in data:
+            error = data["error"]
+            return cls(ticket, error=HdexError(ErrorCode(error["code"]), error["message"], error.get("field"),
+                                               data.get("headers") or None))  # fmt: skip
+        return cls(ticket, order=data["order"], replayed=bool(data.get("replayed")))
+
+
+class CommandStream:
+    """The replica's side: add commands (bounded) and read the answers to this replica's requests."""
+
+    def __init__(self, client: aioredis.Redis, reply_stream: str, max_len: int) -> None:
+        self._client = client
+        self.reply_stream = reply_stream
+        self._max_len = max_len
+        self._add = client.register_script(_ADD_BOUNDED)
+        self._waiting: dict[str, asyncio.Future[Answer]] = {}
+        self._last_reply = "0-0"
+
+    async def submit(self, command_id: str, ticket: str, body: bytes) -> asyncio.Future[Answer] | None:
+        """Add a place command; the future of its answer, or None when the stream is full."""
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._waiting[ticket] = future
+        added = await self._add(keys=[STREAM], args=[self._max_len, command_id, ticket, self.reply_stream, body])
+        if not added:
+            del self._waiting[ticket]
+            return None
+        return future
+
+    def forget(self, ticket: str) -> None:
+        """The request gave up waiting (its answer, if it comes, is dropped)."""
+        self._waiting.pop(ticket, None)
+
+    async def read_answers(self) -> None:
+        """Hand every answer on this replica's stream to its waiting request; runs until cancelled."""
+        while True:
+            try:
+                found = cast(
+                    "StreamEntries",
+                    await self._client.xread({self.reply_stream: self._last_reply}, count=1_000, block=1_000),
+                )
+            except (OSError, aioredis.ConnectionError) as exc:
+                log.warning("answer stream unreadable; retrying", extra={"error": str(exc)})
+                await asyncio.sleep(0.5)
+                continue
+            for _stream, entries in found or ():
+                for entry_id, fields in entries:
+                    self._last_reply = entry_id.decode()
+                    ticket = fields[b"ticket"].decode()
+                    future = self._waiting.pop(ticket, None)
+                    if future is not None and not future.done():
+                        future.set_result(Answer.decode(ticket, fields[b"answer"].decode()))
+
+
+@dataclass(frozen=True)
+class Entry:
+    entry_id: bytes
+    command_id: str
+    ticket: str
+    reply: str
+    body: bytes
+
+
+class CommandConsumer:
+    """The engine process's side: apply the stream's commands through the host, batch by batch.
+
+    `stored_order(hash)` answers the stored view of an order the host no longer holds open (for a command
+    that was applied before a restart); `consumer` is this engine's name in the group, the same across its
+    restarts so that its unacknowledged entries come back to it."""
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        host: Callable[[], EngineHost | None],
+        stored_order: Callable[[str], dict[str, Any] | None],
+        consumer: str,
+        batch: int = 512,
+    ) -> None:
+        self._client = client
+        self._host = host
+        self._stored_order = stored_order
+        self._consumer = consumer
+        self._batch = batch
+
+    async def run(self) -> None:
+        """Read and apply commands until cancelled: first this consumer's pending entries, then new ones."""
+        try:
+            await self._client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        cursor = "0"  # entries delivered to this consumer before a restart and never acknowledged
+        while True:
+            host = self._host()
+            if host is None:  # no Exchange recorded yet: nothing can be placed
+                await asyncio.sleep(0.5)
+                continue
+            block = None if cursor == "0" else 1_000  # the pending list answers at once, new entries are awaited
+            try:
+                read = self._client.xreadgroup(GROUP, self._consumer, {STREAM: cursor}, count=self._batch, block=block)
+                found = cast("StreamEntries", await read)
+            except (OSError, aioredis.ConnectionError) as exc:
+                log.warning("command stream unreadable; retrying", extra={"error": str(exc)})
+                await asyncio.sleep(0.5)
+                continue
+            entries = [
+                Entry(entry_id, f[b"id"].decode(), f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"])
+                for _stream, rows in found or ()
+                for entry_id, f in rows
+                if f  # an entry deleted after delivery comes back empty from the pending list
+            ]
+            if not entries:
+                cursor = ">"
+                continue
+            await self.apply(host, entries)
+
+    async def apply(self, host: EngineHost, entries: list[Entry]) -> None:
+        """Place each command, wait until all are durable, answer, then acknowledge and delete them."""
+        placed = [(entry, self._place(host, entry)) for entry in entries]
+        await host.durable()  # raises (UNAVAILABLE) if the batch could not be stored: nothing is acknowledged
+        pipe = self._client.pipeline(transaction=False)
+        for entry, outcome in placed:
+            # an order placed now is answered as it is once stored, as the single-process door answers it
+            answer = outcome if isinstance(outcome, Answer) else Answer(entry.ticket, order=order_message(outcome))
+            pipe.xadd(entry.reply, {"ticket": entry.ticket, "answer": answer.encode()},
+                      maxlen=REPLY_STREAM_MAX_LEN, approximate=True)  # fmt: skip
+            pipe.expire(entry.reply, REPLY_STREAM_TTL_S)
+        ids = [entry.entry_id for entry in entries]
+        pipe.xack(STREAM, GROUP, *ids)
+        pipe.xdel(STREAM, *ids)
+        await pipe.execute()
+
+    def _place(self, host: EngineHost, entry: Entry) -> TrackedOrder | Answer:
+        try:
+            request: OrderRequest = parse_order_request(json.loads(entry.body))
+        except ValueError:
+            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
+        except HdexError as error:
+            return Answer(entry.ticket, error=error)
+        try:
+            tracked: TrackedOrder = host.handle(PlaceOrder(request))
+            return tracked
+        except HdexError as error:
+            if error.code is ErrorCode.DUPLICATE_ORDER:  # applied before (a retry, a redelivery): answer it
+                order_hash = "0x" + order_digest(host.domain, request.order).hex()
+                open_order = host.orders.get(order_hash)
+                stored = order_message(open_order) if open_order is not None else self._stored_order(order_hash)
+                if stored is not None:
+                    return Answer(entry.ticket, order=stored, replayed=True)
+            return Answer(entry.ticket, error=error)
+
+
+@asynccontextmanager
+async def consuming_commands(container: Container, trading: TradingService) -> AsyncIterator[None]:
+    """Run the engine process's `CommandConsumer` on the serving loop while the block runs."""
+    assert container.settings.redis_url is not None  # the settings refuse a command stream without Redis
+    client = aioredis.Redis.from_url(container.settings.redis_url)
+
+    def stored_order(order_hash: str) -> dict[str, Any] | None:
+        host = trading.host
+        if host is None:
+            return None
+        with container.uow() as uow:
+            return order_view(uow.session, host, order_hash)
+
+    consumer = CommandConsumer(client, lambda: trading.host, stored_order, container.settings.engine_consumer)
+    task = asyncio.create_task(consumer.run(), name="command-stream")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await client.aclose()

@@ -1,0 +1,251 @@
+"""Two API replicas (`hdex api`) and an engine process over PostgreSQL and Redis (issue 17): orders through
+both replicas meet in one book; killing a replica or the engine mid-burst loses no acknowledged order and
+places nothing twice; a restarted engine ends in the same book and fills as an uninterrupted run; a full
+command stream answers 503 with Retry-After at once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from sqlalchemy import select
+
+from backend.db.models import Fill
+from backend.db.models import Order as OrderRow
+
+from ..api.exchange_fixtures import MARKET, PRICE, TICK, prepare
+from .cluster import Cluster, crossing_orders, signed_order
+
+REDIS_URL = os.environ.get("HDEX_REDIS_URL")
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
+RETRIED = {502, 503, 504}  # the engine restarting or slow: the same signed order is sent again
+
+
+def redis_database(number: int) -> str:
+    """A Redis database of these tests' own (the command stream's keys are fixed), emptied."""
+    assert REDIS_URL is not None
+    url = REDIS_URL.rsplit("/", 1)[0] + f"/{number}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
+
+
+@pytest.fixture(scope="module")
+def cluster(
+    postgres_server: Any, migrated_postgres_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
+    """One engine process and two replicas for the tests that kill nothing (each uses orders of its own)."""
+    data_dir = tmp_path_factory.mktemp("cluster")
+    with postgres_server.database(template=migrated_postgres_template) as url:
+        prepare(url, data_dir).db_engine.dispose()
+        running = Cluster(url, data_dir, redis_database(9))
+        try:
+            running.start()
+            yield running
+        finally:
+            running.stop()
+
+
+def stored(database_url: str) -> dict[str, Any]:
+    """What the engine made durable, without times or row ids: each order's state and each fill."""
+    from backend.bootstrap import bootstrap
+    from backend.settings import load_settings
+
+    container = bootstrap(load_settings(_env_file=None, database_url=database_url, redis_url=None))
+    try:
+        with container.uow() as uow:
+            orders = sorted((o.hash, o.status, o.filled, o.reserved) for o in uow.session.scalars(select(OrderRow)))
+            fills = sorted(
+                (f.maker_order_hash, f.taker_order_hash, f.price, f.base_amount, f.quote_amount, f.maker_fee)
+                for f in uow.session.scalars(select(Fill))
+            )
+        return {"orders": orders, "fills": fills}
+    finally:
+        container.db_engine.dispose()
+
+
+def test_orders_through_both_replicas_match_in_one_book(cluster: Cluster) -> None:
+    buy = signed_order(5, 0, PRICE, nonce=1)
+    sell = signed_order(6, 1, PRICE, nonce=1)
+
+    placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=buy)
+    taken = httpx.post(f"{cluster.replica_url(1)}/v1/orders", json=sell)
+
+    assert (placed.status_code, taken.status_code) == (201, 201), (placed.text, taken.text)
+    assert taken.json()["status"] == "filled"
+    # Reads pass through a replica to the engine process: the resting buy was filled by the other replica's sell.
+    maker_view = httpx.get(f"{cluster.replica_url(1)}/v1/orders/{placed.json()['hash']}").json()
+    assert (maker_view["status"], maker_view["filled"]) == ("filled", buy["order"]["baseAmount"])
+    assert httpx.get(f"{cluster.replica_url(0)}/v1/markets/{MARKET}/book").status_code == 200
+
+
+def test_a_replica_refuses_a_bad_signature_without_a_command(cluster: Cluster) -> None:
+    before = stored(cluster.database_url)
+    forged = signed_order(5, 0, PRICE, nonce=2)
+    forged["order"]["maker"] = signed_order(6, 0, PRICE, nonce=2)["order"]["maker"]
+
+    answer = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=forged)
+
+    assert answer.json()["error"]["code"] == "SIGNER_NOT_MAKER", answer.text
+    assert cluster.outstanding() == 0
+    assert stored(cluster.database_url) == before
+
+
+def test_a_duplicated_command_places_once(cluster: Cluster) -> None:
+    body = signed_order(7, 0, PRICE - 10 * TICK, nonce=3)
+
+    async def send_everywhere() -> list[httpx.Response]:
+        async with httpx.AsyncClient() as client:
+            return await asyncio.gather(
+                *(client.post(f"{cluster.replica_url(i % 2)}/v1/orders", json=body) for i in range(6))
+            )
+
+    answers = asyncio.run(send_everywhere())
+
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 200, 200, 201], [a.text for a in answers]
+    order_hash = answers[0].json()["hash"]
+    assert {a.json()["hash"] for a in answers} == {order_hash}
+    assert [o[0] for o in stored(cluster.database_url)["orders"]].count(order_hash) == 1
+
+
+def test_killing_a_replica_mid_burst_loses_no_acknowledged_order(postgres_url: str, tmp_path: Path) -> None:
+    prepare(postgres_url, tmp_path).db_engine.dispose()
+    cluster = Cluster(postgres_url, tmp_path, redis_database(10))
+    cluster.start()
+    try:
+        kill_a_replica_mid_burst(cluster)
+    finally:
+        cluster.stop()
+
+
+def kill_a_replica_mid_burst(cluster: Cluster) -> None:
+    orders = crossing_orders(240)
+    acknowledged: dict[str, dict[str, Any]] = {}
+    target = cluster.replica_url(0)
+
+    async def client(batch: list[dict[str, Any]]) -> None:
+        async with httpx.AsyncClient(timeout=10) as http:
+            for body in batch:
+                try:
+                    answer = await http.post(f"{target}/v1/orders", json=body)
+                except httpx.TransportError:
+                    return  # the replica died under this request
+                assert answer.status_code in (200, 201), answer.text
+                acknowledged[answer.json()["hash"]] = answer.json()
+                if len(acknowledged) == 60:
+                    cluster.kill_replica(0)
+
+    async def burst() -> None:
+        await asyncio.gather(*(client(orders[i::8]) for i in range(8)))
+
+    asyncio.run(burst())
+
+    assert 60 <= len(acknowledged) < len(orders)
+    kept = {row[0]: row for row in stored(cluster.database_url)["orders"]}
+    assert set(acknowledged) <= set(kept)  # every order a client was told about stands
+    # Sending everything again through the surviving replica places the rest, and nothing twice.
+    with httpx.Client(timeout=10) as http:
+        for body in orders:
+            answer = http.post(f"{cluster.replica_url(1)}/v1/orders", json=body)
+            assert answer.status_code in (200, 201), answer.text
+    assert len(stored(cluster.database_url)["orders"]) == len(orders)
+
+
+def run_sequentially(cluster: Cluster, orders: list[dict[str, Any]], kill_at: int | None = None) -> int:
+    """Send `orders` one after another through both replicas, each until it is answered; with `kill_at`, a
+    thread kills the engine process (SIGKILL) while order `kill_at` is in flight and starts it again.
+    Returns how many times an order had to be sent again."""
+    resent = 0
+    restarted = threading.Event()
+
+    def kill_and_restart() -> None:
+        cluster.kill_engine()
+        cluster.start_engine()
+        restarted.set()
+
+    with httpx.Client(timeout=30) as http:
+        for i, body in enumerate(orders):
+            if i == kill_at:
+                threading.Thread(target=kill_and_restart).start()
+            while True:
+                try:
+                    answer = http.post(f"{cluster.replica_url(i % 2)}/v1/orders", json=body)
+                except httpx.TransportError:
+                    resent += 1
+                    continue
+                if answer.status_code not in RETRIED:
+                    break
+                resent += 1
+            assert answer.status_code in (200, 201), answer.text
+    if kill_at is not None:
+        assert restarted.wait(60)
+    return resent
+
+
+def test_an_engine_killed_mid_burst_ends_in_the_same_book_and_fills_as_an_uninterrupted_run(
+    postgres_server: Any, migrated_postgres_template: str, tmp_path: Path
+) -> None:
+    orders = crossing_orders(160)
+    outcomes, resent = [], []
+    for run, kill_at in (("uninterrupted", None), ("killed", 70)):
+        with postgres_server.database(template=migrated_postgres_template) as url:
+            data_dir = tmp_path / run
+            data_dir.mkdir()
+            prepare(url, data_dir).db_engine.dispose()
+            cluster = Cluster(url, data_dir, redis_database(10), answer_timeout_s=2.0)
+            try:
+                cluster.start()
+                resent.append(run_sequentially(cluster, orders, kill_at))
+                book = httpx.get(f"{cluster.replica_url(0)}/v1/markets/{MARKET}/book?depth=100").json()
+            finally:
+                cluster.stop()
+            outcomes.append({**stored(url), "bids": book["bids"], "asks": book["asks"]})
+
+    uninterrupted, killed = outcomes
+    assert uninterrupted["fills"], "the stream crosses: there are trades to compare"
+    assert resent[0] == 0 and resent[1] > 0, resent  # the kill interrupted an order in flight
+    assert killed == uninterrupted
+
+
+def test_a_full_command_stream_answers_503_with_retry_after(postgres_url: str, tmp_path: Path) -> None:
+    prepare(postgres_url, tmp_path).db_engine.dispose()
+    cluster = Cluster(postgres_url, tmp_path, redis_database(9), max_len=2)
+    try:
+        cluster.start(replicas=1)
+        url = f"{cluster.replica_url(0)}/v1/orders"
+        assert httpx.post(url, json=signed_order(5, 0, PRICE - TICK, nonce=10)).status_code == 201
+        assert cluster.engine is not None
+        cluster.engine.send_signal(signal.SIGSTOP)  # the engine stops taking commands
+
+        async def three_orders() -> list[httpx.Response]:
+            async with httpx.AsyncClient(timeout=30) as client:
+                waiting = [
+                    asyncio.create_task(client.post(url, json=signed_order(5, 0, PRICE - 2 * TICK, nonce=n)))
+                    for n in (11, 12)
+                ]
+                while cluster.outstanding() < 2:
+                    await asyncio.sleep(0.02)
+                refused = await client.post(url, json=signed_order(5, 0, PRICE - 2 * TICK, nonce=13))
+                cluster.engine.send_signal(signal.SIGCONT)  # type: ignore[union-attr]
+                return [refused, *await asyncio.gather(*waiting)]
+
+        refused, *waited = asyncio.run(three_orders())
+
+        assert refused.status_code == 503
+        assert refused.json()["error"]["code"] == "ENGINE_BUSY"
+        assert refused.headers["Retry-After"] == "1"
+        assert [a.status_code for a in waited] == [201, 201]  # the waiting ones were kept, not dropped
+        assert len(stored(postgres_url)["orders"]) == 3
+    finally:
+        if cluster.engine is not None and cluster.engine.poll() is None:
+            cluster.engine.send_signal(signal.SIGCONT)
+        cluster.stop()
