@@ -20,6 +20,7 @@ import uuid
 
 import httpx
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -94,7 +95,10 @@ class Replica:
         digest = verify_order_signature(await self._engine_domain(), order_request)
         await self.limiter.hit_address(order_request.order.maker.lower())
         ticket = uuid.uuid4().hex
-        answer_of = await self.stream.submit("0x" + digest.hex(), ticket, json.dumps(body).encode())
+        try:
+            answer_of = await self.stream.submit("0x" + digest.hex(), ticket, json.dumps(body).encode())
+        except (OSError, RedisError) as exc:
+            raise HdexError(ErrorCode.UNAVAILABLE, f"the command stream (Redis) is not answering: {exc}") from None
         if answer_of is None:
             raise HdexError(
                 ErrorCode.ENGINE_BUSY,

@@ -46,6 +46,7 @@ GROUP = "engines"
 REPLY_STREAM_PREFIX = "hdex:replies:"
 REPLY_STREAM_TTL_S = 300  # a dead replica's answer stream goes away by itself
 REPLY_STREAM_MAX_LEN = 100_000
+MAX_BATCHES_IN_FLIGHT = 4  # placed, waiting to be durable; the reader waits past it
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
 # replicas racing each other never overfill the stream.
@@ -130,6 +131,17 @@ class CommandStream:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A command's order in the book (`replayed`: placed by an earlier command of the same id)."""
+
+    tracked: TrackedOrder
+    replayed: bool = False
+
+    def answer(self, ticket: str) -> Answer:
+        return Answer(ticket, order=order_message(self.tracked), replayed=self.replayed)
+
+
+@dataclass(frozen=True)
 class Entry:
     entry_id: bytes
     command_id: str
@@ -156,58 +168,86 @@ class CommandConsumer:
         self._client = client
         self._host = host
         self._stored_order = stored_order
+        self._unanswered: dict[str, TrackedOrder] = {}  # placed, in a batch not yet durable: by hash
         self._consumer = consumer
         self._batch = batch
 
     async def run(self) -> None:
-        """Read and apply commands until cancelled: first this consumer's pending entries, then new ones."""
+        """Read and apply commands until cancelled: first this consumer's pending entries, then new ones.
+
+        Batches are pipelined: the next one is read and placed while the last one is being made durable (as
+        the single-process door places new orders while a batch is written); each is answered and acknowledged
+        once its own changes are on disk. Placing stays in stream order, on the host's loop."""
         try:
             await self._client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
-        cursor = "0"  # entries delivered to this consumer before a restart and never acknowledged
-        while True:
-            host = self._host()
-            if host is None:  # no Exchange recorded yet: nothing can be placed
-                await asyncio.sleep(0.5)
-                continue
-            block = None if cursor == "0" else 1_000  # the pending list answers at once, new entries are awaited
-            try:
-                read = self._client.xreadgroup(GROUP, self._consumer, {STREAM: cursor}, count=self._batch, block=block)
-                found = cast("StreamEntries", await read)
-            except (OSError, aioredis.ConnectionError) as exc:
-                log.warning("command stream unreadable; retrying", extra={"error": str(exc)})
-                await asyncio.sleep(0.5)
-                continue
-            entries = [
-                Entry(entry_id, f[b"id"].decode(), f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"])
-                for _stream, rows in found or ()
-                for entry_id, f in rows
-                if f  # an entry deleted after delivery comes back empty from the pending list
-            ]
-            if not entries:
-                cursor = ">"
-                continue
-            await self.apply(host, entries)
+        cursor = "0"  # first the entries delivered to this consumer before a restart and never acknowledged
+        answering: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                host = self._host()
+                if host is None:  # no Exchange recorded yet: nothing can be placed
+                    await asyncio.sleep(0.5)
+                    continue
+                try:
+                    rows = await self._read(cursor)
+                except (OSError, aioredis.ConnectionError) as exc:
+                    log.warning("command stream unreadable; retrying", extra={"error": str(exc)})
+                    await asyncio.sleep(0.5)
+                    continue
+                if cursor != ">":  # pending entries: go on after the last one read, new entries once none is left
+                    cursor = rows[-1][0].decode() if rows else ">"
+                entries = [
+                    Entry(entry_id, f[b"id"].decode(), f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"])
+                    for entry_id, f in rows
+                    if f  # an entry deleted after delivery comes back empty from the pending list
+                ]
+                if not entries:
+                    continue
+                placed = [(entry, self._place(host, entry)) for entry in entries]
+                task = asyncio.create_task(self._answer(host.durable(), placed))
+                answering.add(task)
+                task.add_done_callback(answering.discard)
+                if len(answering) >= MAX_BATCHES_IN_FLIGHT:
+                    await asyncio.wait(answering, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in answering:
+                task.cancel()
 
-    async def apply(self, host: EngineHost, entries: list[Entry]) -> None:
-        """Place each command, wait until all are durable, answer, then acknowledge and delete them."""
-        placed = [(entry, self._place(host, entry)) for entry in entries]
-        await host.durable()  # raises (UNAVAILABLE) if the batch could not be stored: nothing is acknowledged
+    async def _read(self, cursor: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
+        """The next entries after `cursor` (">": new ones, waiting up to a second for them; else this consumer's
+        pending ones, at once)."""
+        block = None if cursor != ">" else 1_000
+        read = self._client.xreadgroup(GROUP, self._consumer, {STREAM: cursor}, count=self._batch, block=block)
+        found = cast("StreamEntries", await read)
+        return [row for _stream, rows in found or () for row in rows]
+
+    async def _answer(self, durable: asyncio.Future[None], placed: list[tuple[Entry, Placed | Answer]]) -> None:
+        """Once the batch is durable: answer each command, then acknowledge and delete the entries. If it could
+        not be stored (UNAVAILABLE), nothing is acknowledged: the entries come back after a restart."""
+        try:
+            await durable
+        except HdexError as error:
+            log.error("a batch of commands could not be stored; left unacknowledged", extra={"error": str(error)})
+            return
         pipe = self._client.pipeline(transaction=False)
         for entry, outcome in placed:
             # an order placed now is answered as it is once stored, as the single-process door answers it
-            answer = outcome if isinstance(outcome, Answer) else Answer(entry.ticket, order=order_message(outcome))
+            answer = outcome if isinstance(outcome, Answer) else outcome.answer(entry.ticket)
             pipe.xadd(entry.reply, {"ticket": entry.ticket, "answer": answer.encode()},
                       maxlen=REPLY_STREAM_MAX_LEN, approximate=True)  # fmt: skip
             pipe.expire(entry.reply, REPLY_STREAM_TTL_S)
-        ids = [entry.entry_id for entry in entries]
+        ids = [entry.entry_id for entry, _outcome in placed]
         pipe.xack(STREAM, GROUP, *ids)
         pipe.xdel(STREAM, *ids)
         await pipe.execute()
+        for _entry, outcome in placed:
+            if isinstance(outcome, Placed) and not outcome.replayed:
+                self._unanswered.pop(outcome.tracked.hash, None)
 
-    def _place(self, host: EngineHost, entry: Entry) -> TrackedOrder | Answer:
+    def _place(self, host: EngineHost, entry: Entry) -> Placed | Answer:
         try:
             request: OrderRequest = parse_order_request(json.loads(entry.body))
         except ValueError:
@@ -216,15 +256,18 @@ class CommandConsumer:
             return Answer(entry.ticket, error=error)
         try:
             tracked: TrackedOrder = host.handle(PlaceOrder(request))
-            return tracked
         except HdexError as error:
             if error.code is ErrorCode.DUPLICATE_ORDER:  # applied before (a retry, a redelivery): answer it
                 order_hash = "0x" + order_digest(host.domain, request.order).hex()
+                if order_hash in self._unanswered:  # placed in a batch not yet durable: answered with it
+                    return Placed(self._unanswered[order_hash], replayed=True)
                 open_order = host.orders.get(order_hash)
                 stored = order_message(open_order) if open_order is not None else self._stored_order(order_hash)
                 if stored is not None:
                     return Answer(entry.ticket, order=stored, replayed=True)
             return Answer(entry.ticket, error=error)
+        self._unanswered[tracked.hash] = tracked
+        return Placed(tracked)
 
 
 @asynccontextmanager

@@ -93,10 +93,11 @@ class Cluster:
         if wait:
             wait_until_answering(f"{self.engine_url}/v1/markets", self.engine, self.data_dir / "engine.log")
 
-    def start_replica(self, wait: bool = True) -> int:
+    def start_replica(self, wait: bool = True, redis_url: str | None = None) -> int:
+        """One more `hdex api` (on another Redis than the engine's with `redis_url`); its index."""
         port = free_port()
         env = {
-            **os.environ, "HDEX_ENGINE_URL": self.engine_url, "HDEX_REDIS_URL": self.redis_url,
+            **os.environ, "HDEX_ENGINE_URL": self.engine_url, "HDEX_REDIS_URL": redis_url or self.redis_url,
             "HDEX_API_PORT": str(port), "HDEX_COMMAND_STREAM_MAX_LEN": str(self.max_len),
             "HDEX_REPLICA_ANSWER_TIMEOUT_S": str(self.answer_timeout_s),
             "HDEX_RATE_LIMIT_IP": "1000000/second", "HDEX_RATE_LIMIT_ADDRESS": "1000000/second",

@@ -6,6 +6,7 @@ command stream answers 503 with Retry-After at once."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import threading
@@ -17,11 +18,13 @@ import httpx
 import pytest
 import redis
 from sqlalchemy import select
+from websockets.sync.client import connect as ws_connect
 
 from backend.db.models import Fill
 from backend.db.models import Order as OrderRow
 
 from ..api.exchange_fixtures import MARKET, PRICE, TICK, prepare
+from ..conftest import free_port
 from .cluster import Cluster, crossing_orders, signed_order
 
 REDIS_URL = os.environ.get("HDEX_REDIS_URL")
@@ -88,6 +91,23 @@ def test_orders_through_both_replicas_match_in_one_book(cluster: Cluster) -> Non
     assert httpx.get(f"{cluster.replica_url(0)}/v1/markets/{MARKET}/book").status_code == 200
 
 
+def test_the_websocket_through_a_replica_streams_an_order_placed_through_the_other(cluster: Cluster) -> None:
+    url = cluster.replica_url(0).replace("http://", "ws://") + "/v1/ws"
+    with ws_connect(url) as ws:
+        ws.send(json.dumps({"op": "subscribe", "channel": "book", "market": MARKET}))
+        assert json.loads(ws.recv(timeout=5)) == {"op": "subscribed", "channel": f"book:{MARKET}"}
+        snapshot = json.loads(ws.recv(timeout=5))
+        assert snapshot["type"] == "snapshot"
+        price = PRICE - 20 * TICK  # below every other test's orders: a level of its own
+        placed = httpx.post(f"{cluster.replica_url(1)}/v1/orders", json=signed_order(9, 0, price, nonce=5))
+        assert placed.status_code == 201, placed.text
+
+        delta = json.loads(ws.recv(timeout=5))
+
+    assert delta["type"] == "delta" and delta["seq"] == snapshot["seq"] + 1
+    assert (delta["side"], delta["price"], delta["qty"]) == ("buy", str(price), placed.json()["remaining"]), delta
+
+
 def test_a_replica_refuses_a_bad_signature_without_a_command(cluster: Cluster) -> None:
     before = stored(cluster.database_url)
     forged = signed_order(5, 0, PRICE, nonce=2)
@@ -97,6 +117,18 @@ def test_a_replica_refuses_a_bad_signature_without_a_command(cluster: Cluster) -
 
     assert answer.json()["error"]["code"] == "SIGNER_NOT_MAKER", answer.text
     assert cluster.outstanding() == 0
+    assert stored(cluster.database_url) == before
+
+
+def test_a_replica_without_redis_answers_503_and_places_nothing(cluster: Cluster) -> None:
+    before = stored(cluster.database_url)
+    cut_off = cluster.start_replica(redis_url=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+
+    answer = httpx.post(f"{cluster.replica_url(cut_off)}/v1/orders", json=signed_order(8, 0, PRICE - TICK, nonce=4))
+
+    assert answer.status_code == 503
+    assert answer.json()["error"]["code"] == "UNAVAILABLE"
+    assert "Redis" in answer.json()["error"]["message"]
     assert stored(cluster.database_url) == before
 
 
