@@ -21,10 +21,10 @@ def api_command() -> None:
     from backend.api.server import ApiServer
 
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format)
     if settings.engine_url is None or settings.redis_url is None:
         click.echo("hdex api: set HDEX_ENGINE_URL (the engine process) and HDEX_REDIS_URL (its orders)", err=True)
         sys.exit(2)
+    configure_logging(settings.log_level, settings.log_format)
     url = f"http://{settings.api_host}:{settings.api_port}"
 
     def announce() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from click.testing import CliRunner
 
@@ -10,9 +12,12 @@ from backend.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings read from this test's environment, and none of it left cached for the tests after."""
     for name in ("HDEX_REDIS_URL", "HDEX_ENGINE_URL", "HDEX_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield
     get_settings.cache_clear()
 
 
