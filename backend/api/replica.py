@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 
@@ -96,7 +95,7 @@ class Replica:
         await self.limiter.hit_address(order_request.order.maker.lower())
         ticket = uuid.uuid4().hex
         try:
-            answer_of = await self.stream.submit("0x" + digest.hex(), ticket, json.dumps(body).encode())
+            answer_of = await self.stream.submit("0x" + digest.hex(), ticket, await request.body())  # read once
         except (OSError, RedisError) as exc:
             raise HdexError(ErrorCode.UNAVAILABLE, f"the command stream (Redis) is not answering: {exc}") from None
         if answer_of is None:

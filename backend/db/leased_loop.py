@@ -71,15 +71,16 @@ class LeasedLoop(Generic[T]):
         self._context = {"lease": lease, "owner": self.owner, **(context or {})}
         self._holding = False
 
-    def tick(self) -> T | None:
-        """Run the step once if we hold (or can take) the lease; None when another owner holds it."""
+    def tick(self, step: Callable[[], T] | None = None) -> T | None:
+        """Run the step (`step` instead, for this tick only: a pass with other arguments) once if we hold (or can
+        take) the lease; None when another owner holds it."""
         with self._session_factory() as session:
             held = acquire_lease(session, self.lease, self.owner, ttl_s=self.ttl_s)
         if held != self._holding:
             # Transitions only: a standby copy would otherwise log once per interval.
             log.info(f"{self.job} lease {'taken' if held else 'lost'}", extra=self._context)
             self._holding = held
-        return self._step() if held else None
+        return (step or self._step)() if held else None
 
     def release(self) -> None:
         """Give the lease up at once, so a standby copy takes over without waiting for the TTL."""

@@ -61,7 +61,6 @@ class Monitor:
         self._feed_rpc = JsonRpcClient(url, timeout=10.0)
         self._operator_rpc = JsonRpcClient(url, timeout=10.0)
         self._last_reconcile_ms: int | None = None
-        self._reconcile: bool | None = None  # the choice for the pass `tick` runs (see `run_once`)
         interval = container.settings.monitor_interval_s
         self.leased = monitoring_loop("monitor", LEASE, container.session_factory, self._leased_pass, interval)
 
@@ -122,11 +121,7 @@ class Monitor:
     def tick(self, *, reconcile: bool | None = None) -> PassReport | None:
         """The operator pass if this process holds (or takes) the `monitor` lease, which it keeps for the next
         tick to renew; None when another process monitors (the Celery tasks)."""
-        self._reconcile = reconcile
-        try:
-            return self.leased.tick()
-        finally:
-            self._reconcile = None
+        return self.leased.tick(lambda: self.operator_pass(self._now(), reconcile=reconcile))
 
     def start_threads(self, stop: threading.Event) -> list[threading.Thread]:
         """The enabled parts on daemon threads until `stop`, each pass every `monitor_interval_s` and the first
@@ -163,7 +158,7 @@ class Monitor:
             self._operator_rpc.close()
 
     def _leased_pass(self) -> PassReport:
-        return self.operator_pass(self._now(), reconcile=self._reconcile)
+        return self.operator_pass(self._now())
 
     def _exchange(self, report: PassReport) -> ExchangeDeployment | None:
         try:

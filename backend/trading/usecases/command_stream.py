@@ -143,8 +143,9 @@ class Placed:
 
 @dataclass(frozen=True)
 class Entry:
+    """A command as the engine reads it (its `id` field stays in the stream for people reading it)."""
+
     entry_id: bytes
-    command_id: str
     ticket: str
     reply: str
     body: bytes
@@ -153,21 +154,21 @@ class Entry:
 class CommandConsumer:
     """The engine process's side: apply the stream's commands through the host, batch by batch.
 
-    `stored_order(hash)` answers the stored view of an order the host no longer holds open (for a command
-    that was applied before a restart); `consumer` is this engine's name in the group, the same across its
+    `order_view(host, hash)` answers an order's view, open or stored (for a command applied before, also before
+    a restart); `consumer` is this engine's name in the group, the same across its
     restarts so that its unacknowledged entries come back to it."""
 
     def __init__(
         self,
         client: aioredis.Redis,
         host: Callable[[], EngineHost | None],
-        stored_order: Callable[[str], dict[str, Any] | None],
+        order_view: Callable[[EngineHost, str], dict[str, Any] | None],
         consumer: str,
         batch: int = 512,
     ) -> None:
         self._client = client
         self._host = host
-        self._stored_order = stored_order
+        self._order_view = order_view
         self._unanswered: dict[str, TrackedOrder] = {}  # placed, in a batch not yet durable: by hash
         self._consumer = consumer
         self._batch = batch
@@ -200,7 +201,7 @@ class CommandConsumer:
                 if cursor != ">":  # pending entries: go on after the last one read, new entries once none is left
                     cursor = rows[-1][0].decode() if rows else ">"
                 entries = [
-                    Entry(entry_id, f[b"id"].decode(), f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"])
+                    Entry(entry_id, f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"])
                     for entry_id, f in rows
                     if f  # an entry deleted after delivery comes back empty from the pending list
                 ]
@@ -261,10 +262,9 @@ class CommandConsumer:
                 order_hash = "0x" + order_digest(host.domain, request.order).hex()
                 if order_hash in self._unanswered:  # placed in a batch not yet durable: answered with it
                     return Placed(self._unanswered[order_hash], replayed=True)
-                open_order = host.orders.get(order_hash)
-                stored = order_message(open_order) if open_order is not None else self._stored_order(order_hash)
-                if stored is not None:
-                    return Answer(entry.ticket, order=stored, replayed=True)
+                view = self._order_view(host, order_hash)
+                if view is not None:
+                    return Answer(entry.ticket, order=view, replayed=True)
             return Answer(entry.ticket, error=error)
         self._unanswered[tracked.hash] = tracked
         return Placed(tracked)
@@ -276,14 +276,11 @@ async def consuming_commands(container: Container, trading: TradingService) -> A
     assert container.settings.redis_url is not None  # the settings refuse a command stream without Redis
     client = aioredis.Redis.from_url(container.settings.redis_url)
 
-    def stored_order(order_hash: str) -> dict[str, Any] | None:
-        host = trading.host
-        if host is None:
-            return None
+    def view(host: EngineHost, order_hash: str) -> dict[str, Any] | None:
         with container.uow() as uow:
             return order_view(uow.session, host, order_hash)
 
-    consumer = CommandConsumer(client, lambda: trading.host, stored_order, container.settings.engine_consumer)
+    consumer = CommandConsumer(client, lambda: trading.host, view, container.settings.engine_consumer)
     task = asyncio.create_task(consumer.run(), name="command-stream")
     try:
         yield
