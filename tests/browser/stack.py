@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from backend.paths import DAPP_DIST
+from tests.processes import stop_process
 
 STARTUP_TIMEOUT_S = 180
 # Half-second blocks, one confirmation, settle at once, the engine host syncing twice a second, and
@@ -98,12 +99,7 @@ def running_stack(data_dir: Path) -> Iterator[Stack]:
         rpc_url = f"http://127.0.0.1:{anvil_port}"
         yield Stack(url, rpc_url, int(health["chain_id"]), dict(health["contracts"]), log, process.pid)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, signal.SIGINT, timeout_s=30)
 
 
 def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> dict[str, Any]:

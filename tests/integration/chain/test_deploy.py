@@ -16,6 +16,7 @@ from backend.chain.compiler import ensure_compiled
 from backend.chain.deploy import DEV_FEED_MAX_AGE, DeployedStack, attach_dev_price_feed, deploy_dev_stack
 from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEV_KEYS, OPERATOR_INDEX, TRADER_INDICES
 from backend.paths import NODE_BIN
+from tests.processes import stop_process
 
 pytestmark = pytest.mark.chain
 
@@ -49,12 +50,7 @@ def w3() -> Iterator[Web3]:
                 time.sleep(0.1)
         yield client
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")

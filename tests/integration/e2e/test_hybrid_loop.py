@@ -35,6 +35,7 @@ from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import Relayer, relayer_for
 from relayer.transactions import Simulation, SimulationFailed
+from tests.processes import stop_process
 
 from ..devchain import DevChain, address_of, dev_market_container
 
@@ -296,11 +297,7 @@ def test_a_celery_worker_indexes_and_settles_the_loop(loop: Loop, database_url: 
 
         _wait_for(ledger_caught_up, "the ledger to equal the chain")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_process(worker, timeout_s=30)
         log.close()
 
 

@@ -19,6 +19,7 @@ import redis
 from backend.chain.devkeys import DEV_KEYS
 from backend.paths import PROJECT_ROOT
 from backend.signing import Domain, Order, order_digest, sign_digest
+from tests.processes import stop_process
 
 from ..api.exchange_fixtures import CHAIN_ID, EXCHANGE, LOT, PRICE, TICK, USDC, WETH, order_json, wallet
 from ..conftest import free_port
@@ -123,13 +124,7 @@ class Cluster:
 
     def stop(self) -> None:
         for process in [p for _port, p in self.replicas] + ([self.engine] if self.engine else []):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_process(process, timeout_s=15)
 
     def outstanding(self) -> int:
         """Commands in the stream not yet done by the engine."""
