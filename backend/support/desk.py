@@ -118,6 +118,17 @@ class SupportDesk:
             uow.commit()
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
 
+    def my_attachment(self, address: str, ticket_id: int, attachment_id: int) -> OpenedAttachment:
+        """A file of the wallet's ticket: one it sent or one of staff's public replies. TICKET_NOT_FOUND for
+        another wallet's ticket; TICKET_ATTACHMENT_NOT_FOUND for a file of another ticket or of an internal note,
+        exactly as for one that does not exist. Not audit-logged: the wallet reads its own conversation."""
+        with self._container.uow() as uow:
+            tickets.ticket_of(uow.session, ticket_id, address)
+            row = tickets.public_attachment(uow.session, ticket_id, attachment_id)
+            if row is None:
+                raise _attachment_not_found(attachment_id)
+            return self._opened(row)
+
     # staff's side
 
     def queue(
@@ -200,21 +211,14 @@ class SupportDesk:
         with self._container.uow() as uow:
             row = uow.session.get(SupportAttachment, attachment_id)
             if row is None:
-                raise HdexError(
-                    ErrorCode.TICKET_ATTACHMENT_NOT_FOUND, f"there is no attachment {attachment_id}", "attachmentId"
-                )
-            try:
-                data = self._store.get(row.storage_key)
-            except DocumentMissing:
-                raise HdexError(
-                    ErrorCode.TICKET_ATTACHMENT_NOT_FOUND, f"attachment {attachment_id} is gone", "attachmentId"
-                ) from None
+                raise _attachment_not_found(attachment_id)
+            opened = self._opened(row)
             record_action(
                 uow.session, actor=actor, action="ticket.attachment_view", target=f"ticket:{row.ticket_id}",
                 after={"attachmentId": row.id, "contentType": row.content_type, "size": row.size}, ip=ip,
             )  # fmt: skip
             uow.commit()
-            return OpenedAttachment(row.id, row.ticket_id, row.content_type, data)
+            return opened
 
     def saved_replies(self) -> list[SavedReplyView]:
         with self._container.uow() as uow:
@@ -246,6 +250,16 @@ class SupportDesk:
         with self._container.uow() as uow:
             times = tickets.ticket_times_between(uow.session, start, end)
         return rules.daily_figures(times, first, last)
+
+    def _opened(self, row: SupportAttachment) -> OpenedAttachment:
+        """The stored file of `row`; TICKET_ATTACHMENT_NOT_FOUND if the store no longer has it."""
+        try:
+            data = self._store.get(row.storage_key)
+        except DocumentMissing:
+            raise HdexError(
+                ErrorCode.TICKET_ATTACHMENT_NOT_FOUND, f"attachment {row.id} is gone", "attachmentId"
+            ) from None
+        return OpenedAttachment(row.id, row.ticket_id, row.content_type, data)
 
     def _checked(self, attachment: bytes | None) -> CheckedFile | None:
         """The attachment if it passes the upload checks (UPLOAD_TOO_LARGE, UPLOAD_TYPE_REFUSED), before
@@ -288,3 +302,7 @@ class SupportDesk:
             self._mailer.send(Mail(email, f"HDEX support: ticket #{ticket.id} ({ticket.subject})", text))
         except OSError as exc:  # smtplib's errors are OSErrors: the reply is stored and shown in the app anyway
             log.error("support reply mail not sent", extra={"to": email, "ticket": ticket.id, "error": str(exc)})
+
+
+def _attachment_not_found(attachment_id: int) -> HdexError:
+    return HdexError(ErrorCode.TICKET_ATTACHMENT_NOT_FOUND, f"there is no attachment {attachment_id}", "attachmentId")

@@ -318,6 +318,17 @@ def messages_of(session: Session, ticket_id: int, *, with_notes: bool) -> list[M
     ]
 
 
+def public_attachment(session: Session, ticket_id: int, attachment_id: int) -> SupportAttachment | None:
+    """The attachment if it belongs to a message of the ticket its wallet sees (not an internal note)."""
+    query = (
+        select(SupportAttachment)
+        .join(SupportMessage, SupportMessage.id == SupportAttachment.message_id)
+        .where(SupportAttachment.id == attachment_id, SupportAttachment.ticket_id == ticket_id)
+        .where(SupportMessage.kind != NOTE)
+    )  # fmt: skip
+    return session.scalars(query).one_or_none()
+
+
 def ticket_times_between(session: Session, start_ms: int, end_ms: int) -> Sequence[rules.TicketTimes]:
     """The times of every ticket opened, first answered or resolved within [start_ms, end_ms)."""
     columns = (SupportTicket.created_at_ms, SupportTicket.first_response_at_ms, SupportTicket.resolved_at_ms)

@@ -65,7 +65,8 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
     conversation = page.get_by_role("list", name="Conversation")
     expect(conversation.locator("strong")).to_have_text("missing")  # Markdown rendered by the server
     expect(conversation).to_contain_text("<script>alert(1)</script>")  # typed HTML shown as text, never run
-    expect(conversation).to_contain_text("Attachment: image/png")
+    conversation.get_by_role("button", name="Open attachment (image/png").click()  # the wallet's own file
+    expect(conversation.get_by_role("img", name="Attachment")).to_be_visible()
 
     # support: signs in to the back office, finds the ticket in the queue, assigns it, notes, replies
     authenticator = make_staff(stack, AGENT, "support", AGENT_PASSWORD)
@@ -107,7 +108,11 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
         expect(conversation).to_contain_text("HDEX support")
         expect(conversation).not_to_contain_text(note)
         expect(conversation.get_by_role("listitem")).to_have_count(2)
-        expect(conversation.get_by_role("listitem").last).to_contain_text("Attachment: application/pdf")
+        support_file = conversation.get_by_role("listitem").last
+        support_file.get_by_role("button", name="Open attachment (application/pdf").click()  # support's file
+        expect(support_file.get_by_role("link", name="Download the attachment")).to_have_attribute(
+            "download", re.compile(rf"^ticket-{ticket_id}-\d+\.pdf$")
+        )
         attach = page.get_by_label("Attach a file")
         expect(page.get_by_text("Optional: a PNG, JPEG or PDF file of at most 5 MB.")).to_be_visible()
         notes = tmp_path / "notes.txt"
@@ -122,7 +127,9 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
         page.get_by_role("button", name="Send reply").click()
         expect(conversation.get_by_role("listitem")).to_have_count(3)
         expect(conversation.get_by_role("listitem").last).to_contain_text(f"Here is my bank statement {tag}")
-        expect(conversation.get_by_role("listitem").last).to_contain_text("Attachment: application/pdf")
+        expect(
+            conversation.get_by_role("listitem").last.get_by_role("button", name="Open attachment (application/pdf")
+        ).to_be_visible()
         expect(page.get_by_role("textbox", name="Your reply")).to_have_value("")
 
         # support: opens the reply's attachment (audit-logged)

@@ -18,6 +18,7 @@ from backend.api.deps import ContainerDep, StaffPrincipal, SupportDeskDep, requi
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.support import (
+    AttachmentId,
     AttachmentOut,
     TicketOut,
     attachments_json,
@@ -41,7 +42,6 @@ MESSAGES_PATH = "/v1/staff/support/tickets/{ticketId}/messages"
 SUPPORT_MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
-AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=2**31 - 1)]
 SavedReplyId = Annotated[int, Path(alias="savedReplyId", ge=1, le=2**31 - 1)]
 
 

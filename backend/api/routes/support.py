@@ -1,7 +1,8 @@
 """The signed-in wallet's support tickets: `GET /v1/support/tickets` (its own, newest first), `POST
 /v1/support/tickets` (open one: multipart/form-data with an optional attachment), `GET
-/v1/support/tickets/{ticketId}` (the ticket and its public conversation), `POST .../replies` (JSON, or
-multipart/form-data with an optional attachment), `POST .../close`.
+/v1/support/tickets/{ticketId}` (the ticket and its public conversation), `GET .../attachments/{attachmentId}`
+(a file of that conversation), `POST .../replies` (JSON, or multipart/form-data with an optional attachment),
+`POST .../close`.
 
 Every route serves the session's wallet and no other: another wallet's ticket is 404 TICKET_NOT_FOUND, as a
 ticket that does not exist. Staff internal notes are never in these answers. Message text comes back as
@@ -19,10 +20,12 @@ from typing import Annotated, Any, Literal, TypeVar
 import starlette.datastructures
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backend.accounts.uploads import ContentType
 from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep
+from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.errors import ErrorCode, HdexError
@@ -37,6 +40,7 @@ REPLIES_PATH = "/v1/support/tickets/{ticketId}/replies"
 MULTIPART_OVERHEAD = 128 * 1024  # the subject, the message (UTF-8: up to 4 bytes a character) and the framing
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
+AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=2**31 - 1)]
 ATTACHMENT = "attachment"
 ATTACHMENT_DESCRIPTION = "optional: a PNG, JPEG or PDF (checked by content)"
 Fields = TypeVar("Fields", bound=BaseModel)
@@ -229,6 +233,22 @@ async def open_ticket(
 async def my_ticket(ticket_id: TicketId, wallet: CurrentWallet, desk: SupportDeskDep) -> Any:
     """One of the wallet's tickets with its conversation (TICKET_NOT_FOUND for another wallet's)."""
     return _detail_json(await asyncio.to_thread(desk.my_ticket, wallet, ticket_id))
+
+
+@router.get("/tickets/{ticketId}/attachments/{attachmentId}", response_model=None, response_class=Response,
+    responses={
+        200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **SIGNED_IN,
+        404: ERROR, 422: ERROR,
+    },
+)  # fmt: skip
+async def my_attachment(
+    ticket_id: TicketId, attachment_id: AttachmentId, wallet: CurrentWallet, desk: SupportDeskDep
+) -> Response:
+    """A file of the wallet's ticket: one it sent, or one attached to a public reply of support.
+    TICKET_NOT_FOUND (404) for another wallet's ticket; TICKET_ATTACHMENT_NOT_FOUND (404) for a file that is not
+    in this ticket's public conversation."""
+    opened = await asyncio.to_thread(desk.my_attachment, wallet, ticket_id, attachment_id)
+    return inline_file(opened.data, opened.content_type, f"ticket-{opened.ticket_id}-{opened.id}")
 
 
 @router.post(REPLIES_PATH.removeprefix(router.prefix), status_code=201, response_model=None, responses={

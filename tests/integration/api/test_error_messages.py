@@ -95,6 +95,7 @@ WELL_FORMED = {
     "address": wallet(5),
     "clientOrderId": "bot-1",
     "ticketId": "1",
+    "attachmentId": "1",
     "threadId": "1",
     "postId": "1",
     "slug": "depositing",

@@ -43,6 +43,10 @@ def a_support_day(call: Callable[..., Any], container: Container) -> None:
     one = "/v1/support/tickets/{ticketId}"
     call("GET", one, 200, f"{tickets}/{ticket_id}")
     call("GET", one, 404, f"{tickets}/99999")
+    own_file = f"{one}/attachments/{{attachmentId}}"
+    sent_id = opened["messages"][0]["attachments"][0]["id"]
+    call("GET", own_file, 200, f"{tickets}/{ticket_id}/attachments/{sent_id}")
+    call("GET", own_file, 404, f"{tickets}/{ticket_id}/attachments/99999")
 
     created = StaffAccounts(container).create(EMAIL, Role.SUPPORT, Actor("cli:test"), PASSWORD)
     assert created.totp_setup is not None

@@ -50,6 +50,10 @@ def _reply(client: TestClient, ticket_id: int, body: str, attachment: tuple[str,
     return client.post(_replies(ticket_id), data={"body": body}, files=files)
 
 
+def _attachment(ticket_id: int, attachment_id: int) -> str:
+    return f"/v1/support/tickets/{ticket_id}/attachments/{attachment_id}"
+
+
 def _staff_answer(desk: Any, ticket_id: int, fields: dict[str, str], attachment: tuple[str, bytes, str]) -> Any:
     path = f"/v1/staff/support/tickets/{ticket_id}/messages"
     return desk.client.post(path, data=fields, files={"attachment": attachment}, headers={"X-CSRF-Token": desk.csrf})
@@ -89,6 +93,9 @@ def test_a_reply_with_an_attachment_is_stored_and_staff_open_it_with_the_view_au
     assert _messages(user, ticket_id)[-1]["attachments"] == [attachment]  # shown on the reply, as on the first
     assert len(stored_files(container)) == 1
 
+    own = user.get(_attachment(ticket_id, attachment["id"]))  # the wallet opens what it sent
+    assert own.status_code == 200 and own.content == SCREENSHOT and own.headers["content-type"] == "image/png"
+    assert own.headers["x-content-type-options"] == "nosniff" and own.headers["content-security-policy"] == "sandbox"
     download = desk.get(f"/v1/staff/support/attachments/{attachment['id']}")
     assert download.status_code == 200 and download.content == SCREENSHOT
     assert download.headers["content-type"] == "image/png"
@@ -213,6 +220,16 @@ def test_another_wallet_never_reaches_a_reply_attachment(
         assert refused.status_code == 404 and refused.json()["error"]["code"] == "TICKET_NOT_FOUND"
     staff_only = other.get(f"/v1/staff/support/attachments/{attachment_id}")
     assert staff_only.status_code == 401 and staff_only.json()["error"]["code"] == "STAFF_NOT_SIGNED_IN"
+    through_the_ticket = other.get(_attachment(ticket_id, attachment_id))
+    assert through_the_ticket.status_code == 404 and through_the_ticket.json()["error"]["code"] == "TICKET_NOT_FOUND"
+    its_own_ticket = open_ticket(other).json()["ticket"]["id"]  # a file id is not reachable through any ticket
+    through_its_own = other.get(_attachment(its_own_ticket, attachment_id))
+    assert through_its_own.status_code == 404
+    assert through_its_own.json()["error"] == {
+        "code": "TICKET_ATTACHMENT_NOT_FOUND", "message": f"there is no attachment {attachment_id}",
+        "field": "attachmentId",
+    }  # fmt: skip
+    assert user.get(_attachment(ticket_id, attachment_id)).content == PDF  # while its wallet opens it
     assert len(stored_files(container)) == 1  # the other wallet's file was never stored
     assert len(_messages(user, ticket_id)) == 2
     assert audit_actions(container, f"ticket:{ticket_id}") == []  # nobody opened the file
@@ -239,6 +256,14 @@ def test_staff_attach_a_file_to_a_public_reply_and_to_a_note_and_only_the_reply_
     assert seen.json()["messages"][1]["attachments"] == [public] and public["contentType"] == "application/pdf"
     assert [a["id"] for m in seen.json()["messages"] for a in m["attachments"]] == [public["id"]]
     assert desk.get(f"/v1/staff/support/attachments/{note_file['id']}").content == PNG
+    audited = audit_actions(container, f"ticket:{ticket_id}")
+    opened = user.get(_attachment(ticket_id, public["id"]))  # the wallet opens support's file...
+    assert opened.status_code == 200 and opened.content == PDF
+    assert opened.headers["content-type"] == "application/pdf"
+    assert opened.headers["content-disposition"] == f'inline; filename="ticket-{ticket_id}-{public["id"]}.pdf"'
+    hidden = user.get(_attachment(ticket_id, note_file["id"]))  # ...and never a note's, as if it did not exist
+    assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "TICKET_ATTACHMENT_NOT_FOUND"
+    assert audit_actions(container, f"ticket:{ticket_id}") == audited  # a wallet reading its own is not audited
     # the audit entries name the file each message carries
     [reply_entry] = _audit_after(container, ticket_id, "ticket.reply")
     [note_entry] = _audit_after(container, ticket_id, "ticket.note")

@@ -163,6 +163,7 @@ def test_signed_out_callers_are_refused(client_for: ClientFor, user: TestClient)
         stranger.get(f"/v1/support/tickets/{ticket_id}"),
         stranger.post(f"/v1/support/tickets/{ticket_id}/replies", json={"body": "hello"}),
         stranger.post(f"/v1/support/tickets/{ticket_id}/close"),
+        stranger.get(f"/v1/support/tickets/{ticket_id}/attachments/1"),
     ):
         assert response.status_code == 401 and response.json()["error"]["code"] == "NOT_SIGNED_IN"
     staff_only = stranger.get("/v1/staff/support/tickets")

@@ -2,6 +2,8 @@ export { DailyChart, dayTime, type DailyPoint, type DailySeries } from "./daily-
 export { DataTable, type Column } from "./data-table";
 export { Dialog } from "./dialog";
 export { Field, SelectField, TextAreaField } from "./field";
+export { FileViewer, type ViewedFile } from "./file-viewer";
+export { documentFileName, documentView, safeBlobType, type DocumentView } from "./file-view";
 export { Meter } from "./meter";
 export { StatusMessage } from "./status-message";
 export { Tabs, type TabItem } from "./tabs";

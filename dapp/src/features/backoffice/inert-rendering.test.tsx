@@ -1,6 +1,6 @@
 import "./messages";
 import { describe, expect, it } from "vitest";
-import { documentFileName, documentView, safeBlobType } from "./documents";
+import { documentFileName, documentView, safeBlobType } from "../../components/ui";
 import { svgDataUrl } from "./qr";
 import { TotpSetupView } from "./sign-in";
 import { providedMarkup } from "../../testing/markup";

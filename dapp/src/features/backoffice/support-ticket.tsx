@@ -7,7 +7,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { SelectField, StatusMessage, TextAreaField, useToast } from "../../components/ui";
+import { FileViewer, SelectField, StatusMessage, TextAreaField, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import {
   AttachmentField,
@@ -19,7 +19,6 @@ import {
   messageProblem,
   type TicketStatus,
 } from "../support";
-import { FileViewer } from "./document-viewer";
 import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import {
@@ -106,8 +105,9 @@ function MessageItem({ message, ticketId }: { message: StaffMessage; ticketId: n
           label={t("support.attachment")}
           fileStem={`ticket-${ticketId}-${file.id}`}
           contentType={file.contentType}
-          openLabel={t("supportDesk.attachmentOpen", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
-          downloadLabel={t("supportDesk.attachmentDownload")}
+          openLabel={t("support.attachmentOpen", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
+          downloadLabel={t("support.attachmentDownload")}
+          errorText={(error) => staffErrorText(error, t)}
         />
       ))}
     </li>

@@ -13,10 +13,10 @@ describe("a ticket's message", () => {
       createdAt: 0,
       attachments: [{ id: 3, contentType: "image/png", size: 2048 }],
     };
-    const markup = providedMarkup(<MessageItem message={message} time="now" />);
+    const markup = providedMarkup(<MessageItem message={message} ticketId={7} time="now" />);
     expect(markup).toContain("<strong>bold</strong>");
     expect(markup).not.toContain("<script");
     expect(markup).toContain("HDEX support, now");
-    expect(markup).toContain("Attachment: image/png, 2 KB");
+    expect(markup).toContain("Open attachment (image/png, 2 KB)");
   });
 });

@@ -53,3 +53,18 @@ describe("a new ticket", () => {
     ]);
   });
 });
+
+describe("a file of the conversation", () => {
+  it("is fetched under its ticket with the session cookie, as the bytes and type the server sent", async () => {
+    const sent: Sent[] = [];
+    vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
+      sent.push({ url, init });
+      return new Response(new Uint8Array([0x25, 0x50, 0x44, 0x46]), { status: 200, headers: { "Content-Type": "application/pdf" } });
+    });
+    const file = await supportApi.attachment(7, 31);
+    expect(sent[0]?.url).toBe("/v1/support/tickets/7/attachments/31");
+    expect(sent[0]?.init.credentials).toBe("same-origin");
+    expect(file.contentType).toBe("application/pdf");
+    expect(new Uint8Array(await file.blob.arrayBuffer())).toEqual(new Uint8Array([0x25, 0x50, 0x44, 0x46]));
+  });
+});

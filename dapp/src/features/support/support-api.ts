@@ -72,6 +72,8 @@ export const supportApi = {
   reply: (id: number, reply: NewReply) =>
     api.post<TicketDetail>(`${TICKETS}/${id}/replies`, jsonOrMultipart({ body: reply.body }, reply.attachment)),
   close: (id: number) => api.post<TicketDetail>(`${TICKETS}/${id}/close`),
+  /** A file of the ticket's conversation (the wallet's own or one of support's public replies). */
+  attachment: (ticketId: number, attachmentId: number) => api.download(`${TICKETS}/${ticketId}/attachments/${attachmentId}`),
 };
 
 export const supportKeys = {

@@ -7,7 +7,7 @@
  */
 import "./messages"; // before anything renders a message of this chunk
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
+import { DataTable, Field, FileViewer, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { Link, navigate, paths } from "../../lib/router";
@@ -225,7 +225,7 @@ function TicketView({ address, id }: { address: string; id: number }) {
       <h3 id={`${ids}-conversation`}>{t("support.conversation")}</h3>
       <ol className="support-conversation" aria-labelledby={`${ids}-conversation`}>
         {messages.map((message) => (
-          <MessageItem key={message.id} message={message} time={formatDateTime(message.createdAt)} />
+          <MessageItem key={message.id} message={message} ticketId={ticket.id} time={formatDateTime(message.createdAt)} />
         ))}
       </ol>
       {mayAnswer(ticket.status) ? <ReplyForm address={address} id={ticket.id} /> : <p className="muted">{t("support.closedNote")}</p>}
@@ -233,7 +233,7 @@ function TicketView({ address, id }: { address: string; id: number }) {
   );
 }
 
-export function MessageItem({ message, time }: { message: Message; time: string }) {
+export function MessageItem({ message, ticketId, time }: { message: Message; ticketId: number; time: string }) {
   const { t, formatNumber } = useI18n();
   const sender = message.sender === "you" ? t("support.fromYou") : t("support.fromSupport");
   return (
@@ -242,9 +242,16 @@ export function MessageItem({ message, time }: { message: Message; time: string 
       {/* server-rendered, sanitized Markdown (backend/markup.py) */}
       <div className="support-conversation__body" dangerouslySetInnerHTML={{ __html: message.html }} />
       {message.attachments.map((file) => (
-        <p key={file.id} className="muted">
-          {t("support.attachmentFile", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
-        </p>
+        <FileViewer
+          key={file.id}
+          fetchFile={() => supportApi.attachment(ticketId, file.id)}
+          label={t("support.attachment")}
+          fileStem={`ticket-${ticketId}-${file.id}`}
+          contentType={file.contentType}
+          openLabel={t("support.attachmentOpen", { type: file.contentType, kilobytes: formatNumber(Math.ceil(file.size / 1024)) })}
+          downloadLabel={t("support.attachmentDownload")}
+          errorText={(error) => supportErrorText(error, t)}
+        />
       ))}
     </li>
   );
