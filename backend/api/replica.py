@@ -30,6 +30,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from backend.api.errors import error_response
 from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
 from backend.api.routes.dependencies import json_body
+from backend.api.routes.ws import close_too_slow, receive_frame
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.signing import Domain
@@ -45,6 +46,8 @@ HOP_BY_HOP = frozenset(
     {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
 )
 BUSY_RETRY_AFTER_S = 1
+# The engine answers a close at once; one whose frames we stopped reading (a stalled client) is not waited on longer.
+UPSTREAM_CLOSE_TIMEOUT_S = 1.0
 
 
 def client_ip(scope: Scope) -> str:
@@ -163,13 +166,18 @@ class Replica:
             await answer.aclose()
 
     async def _forward_websocket(self, client: WebSocket) -> None:
-        """Pass a WebSocket through to the engine process's, frame by frame, until either side closes."""
+        """Pass a WebSocket through to the engine process's, frame by frame, until either side closes or the
+        client stops reading (a frame not taken within HDEX_WS_SEND_TIMEOUT_S: closed with 1013, as the engine
+        closes its own slow readers, so that no replica holds a stalled connection and its backlog)."""
         url = "ws" + self.engine_url.removeprefix("http") + client.url.path
         if client.url.query:
             url += "?" + client.url.query
         forwarded = {"X-Forwarded-For": client_ip(client.scope)}
         try:
-            upstream = await ws_connect(url, additional_headers=forwarded, max_size=self.settings.max_body_bytes)
+            upstream = await ws_connect(
+                url, additional_headers=forwarded, max_size=self.settings.max_body_bytes,
+                close_timeout=UPSTREAM_CLOSE_TIMEOUT_S,
+            )  # fmt: skip
         except (OSError, InvalidHandshake):
             await client.close(code=1013, reason="the engine process is not answering")
             return
@@ -178,12 +186,18 @@ class Replica:
         async def to_engine() -> None:
             with contextlib.suppress(WebSocketDisconnect, ConnectionClosed):
                 while True:
-                    await upstream.send(await client.receive_text())
+                    await upstream.send(await receive_frame(client))  # binary too: the engine answers it
 
         async def to_client() -> None:
+            send_timeout_s = self.settings.ws_send_timeout_s
             with contextlib.suppress(WebSocketDisconnect, ConnectionClosed, RuntimeError):
                 async for message in upstream:
-                    await client.send_text(message if isinstance(message, str) else message.decode())
+                    text = message if isinstance(message, str) else message.decode()
+                    try:  # as the engine's own sender: a client that stops reading is dropped, not buffered for
+                        await asyncio.wait_for(client.send_text(text), send_timeout_s)
+                    except TimeoutError:
+                        await close_too_slow(client)
+                        return
                 close = upstream.close_code or 1000
                 await client.close(code=close, reason=upstream.close_reason or "")
 

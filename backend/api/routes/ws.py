@@ -214,8 +214,7 @@ class _Session:
                 await asyncio.wait_for(self.websocket.send_json(message), self.send_timeout_s)
             except TimeoutError:
                 break
-        with contextlib.suppress(Exception):  # a client that reads nothing may not take the close frame either
-            await asyncio.wait_for(self.websocket.close(code=1013, reason="too slow: resubscribe"), 1.0)
+        await close_too_slow(self.websocket)
 
     def close(self) -> None:
         for key in self.keys:
@@ -223,7 +222,14 @@ class _Session:
         self.admission.disconnect(self.ip, len(self.keys))
 
 
-async def _receive_frame(websocket: WebSocket) -> str | bytes:
+async def close_too_slow(websocket: WebSocket) -> None:
+    """Close a client that stopped reading with 1013; waits at most a second, since a client that reads
+    nothing may not take the close frame either."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(websocket.close(code=1013, reason="too slow: resubscribe"), 1.0)
+
+
+async def receive_frame(websocket: WebSocket) -> str | bytes:
     """The next text or binary frame (receive_text would fail on binary); WebSocketDisconnect at the end."""
     message = await websocket.receive()
     if message["type"] == "websocket.disconnect":
@@ -236,7 +242,7 @@ async def _receive(websocket: WebSocket, session: _Session) -> None:
     """Handle the client's messages until it disconnects."""
     with contextlib.suppress(WebSocketDisconnect):
         while True:
-            frame = await _receive_frame(websocket)
+            frame = await receive_frame(websocket)
             try:
                 await session.handle(parse_message(frame))
             except HdexError as error:

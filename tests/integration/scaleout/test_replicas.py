@@ -91,7 +91,9 @@ def test_orders_through_both_replicas_match_in_one_book(cluster: Cluster) -> Non
     assert httpx.get(f"{cluster.replica_url(0)}/v1/markets/{MARKET}/book").status_code == 200
 
 
-def test_the_websocket_through_a_replica_streams_an_order_placed_through_the_other(cluster: Cluster) -> None:
+def test_the_websocket_through_a_replica_streams_an_order_placed_through_the_other_and_passes_every_frame(
+    cluster: Cluster,
+) -> None:
     url = cluster.replica_url(0).replace("http://", "ws://") + "/v1/ws"
     with ws_connect(url) as ws:
         ws.send(json.dumps({"op": "subscribe", "channel": "book", "market": MARKET}))
@@ -103,7 +105,12 @@ def test_the_websocket_through_a_replica_streams_an_order_placed_through_the_oth
         assert placed.status_code == 201, placed.text
 
         delta = json.loads(ws.recv(timeout=5))
+        ws.send(json.dumps({"op": "ping"}).encode())  # a binary frame reaches the engine, which refuses it
+        refused = json.loads(ws.recv(timeout=5))
+        ws.send(json.dumps({"op": "ping"}))
+        assert json.loads(ws.recv(timeout=5)) == {"op": "pong"}  # and the socket stays open
 
+    assert (refused["op"], refused["error"]["code"]) == ("error", "MALFORMED_JSON")
     assert delta["type"] == "delta" and delta["seq"] == snapshot["seq"] + 1
     assert (delta["side"], delta["price"], delta["qty"]) == ("buy", str(price), placed.json()["remaining"]), delta
 
