@@ -285,12 +285,16 @@ def list_tickets(
     return [ticket_view(ticket) for ticket in session.scalars(query)]
 
 
+# What a wallet may see of its tickets: every message but staff's internal notes. The one definition, used by
+# the messages it reads and by the attachments it opens.
+SEEN_BY_WALLET = SupportMessage.kind != NOTE
+
+
 def _messages(session: Session, ticket_ids: Collection[int], *, with_notes: bool) -> list[SupportMessage]:
-    """The tickets' messages oldest first; internal notes only if `with_notes` (the one place that leaves
-    them out of what a wallet sees)."""
+    """The tickets' messages oldest first; internal notes only if `with_notes`."""
     query = select(SupportMessage).where(SupportMessage.ticket_id.in_(ticket_ids)).order_by(SupportMessage.id)
     if not with_notes:
-        query = query.where(SupportMessage.kind != NOTE)
+        query = query.where(SEEN_BY_WALLET)
     return list(session.scalars(query))
 
 
@@ -323,8 +327,7 @@ def public_attachment(session: Session, ticket_id: int, attachment_id: int) -> S
     query = (
         select(SupportAttachment)
         .join(SupportMessage, SupportMessage.id == SupportAttachment.message_id)
-        .where(SupportAttachment.id == attachment_id, SupportAttachment.ticket_id == ticket_id)
-        .where(SupportMessage.kind != NOTE)
+        .where(SupportAttachment.id == attachment_id, SupportAttachment.ticket_id == ticket_id, SEEN_BY_WALLET)
     )  # fmt: skip
     return session.scalars(query).one_or_none()
 

@@ -44,10 +44,11 @@ class StalledClient:
         self.takes = takes  # frames it reads before it stops
         self.received: list[dict[str, Any]] = []
         self.closed_with: int | None = None
+        self.connected = False
 
     async def receive(self) -> dict[str, Any]:
-        if not hasattr(self, "_connected"):
-            self._connected = True
+        if not self.connected:
+            self.connected = True
             return {"type": "websocket.connect"}
         await asyncio.Event().wait()  # sends nothing, never disconnects
         raise AssertionError("unreachable")

@@ -1,7 +1,7 @@
 /**
- * How a fetched file (a KYC document, a ticket's attachment) is shown. Only the three types the server accepts are displayed as themselves;
- * anything else (or a type the server did not send) becomes an opaque download, so a blob: URL of this
- * origin can never be rendered as a page or an SVG with scripts.
+ * How a fetched file (a KYC document, a ticket's attachment) is shown. Only the three types the server
+ * accepts are displayed as themselves; anything else (or a type the server did not send) becomes an opaque
+ * download, so a blob: URL of this origin can never be rendered as a page or an SVG with scripts.
  */
 export type DocumentView = "image" | "pdf" | "file";
 
