@@ -187,6 +187,10 @@ class Settings(BaseSettings):
         min_length=1,
         description="the engine process's name in the command stream's group: keep it across its restarts",
     )
+    engine_lease_s: Annotated[float, Field(ge=2, le=3600)] = Field(
+        default=15.0,
+        description="how long a dead engine process keeps the engine lease before a standing-by one takes over",
+    )
     engine_url: str | None = Field(
         default=None, description="`hdex api`: the engine process's HTTP URL, which serves every other request"
     )

@@ -25,7 +25,9 @@ def serve_command() -> None:
     """Run the engine process behind `hdex api` replicas until Ctrl-C: the whole exchange as `hdex up` runs it
     (engine host, relayer, indexer, market data, the API for everything but order entry), also taking the
     orders the replicas hand over on the Redis command stream (HDEX_REDIS_URL). Keep HDEX_ENGINE_CONSUMER
-    the same across restarts, so that the orders it had taken and not yet answered come back to it."""
+    the same across restarts, so that the orders it had taken and not yet answered come back to it. While
+    another engine process holds the engine lease of the database, this one stands by and takes over when
+    that one stops or dies (HDEX_ENGINE_LEASE_S)."""
     from backend.entrypoints.runtime import StartupError, run_exchange
 
     settings = get_settings()

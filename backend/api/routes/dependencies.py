@@ -21,12 +21,10 @@ async def get_trading(request: Request) -> TradingService:
 
 
 async def get_host(request: Request) -> EngineHost:
-    """The engine host, or NOT_DEPLOYED while no Exchange is recorded for the chain."""
+    """The engine host (`TradingService.running_host`: 503 while this process stands by, NOT_DEPLOYED while no
+    Exchange is recorded for the chain)."""
     service: TradingService = request.app.state.trading
-    host = service.host
-    if host is None:
-        raise HdexError(ErrorCode.NOT_DEPLOYED, "no Exchange contract is deployed on this chain yet")
-    return host
+    return service.running_host()
 
 
 async def get_hub(request: Request) -> MarketDataHub:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import redis
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -17,6 +17,7 @@ from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.db.models import ChainCursor
 from backend.metrics import CHAIN_BLOCK, DATABASE_UP
+from backend.trading.hosting.service import TradingService
 
 router = APIRouter(tags=["health"])
 
@@ -44,11 +45,18 @@ class IndexerHealth(BaseModel):
     reorgs: int
 
 
+# This process's engine host: running; standby (another engine process holds the engine lease, this one takes
+# over when it is free); stopped (a storage fault, or the lease lost: order entry refused until a restart); off
+# (no Exchange deployed yet, or no engine in this process).
+EngineStatus = Literal["running", "standby", "stopped", "off"]
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: Status
     chain: Status
     redis: Literal["ok", "error", "disabled"]
+    engine: EngineStatus
     chain_id: int | None
     block_number: int | None
     contracts: dict[str, str]
@@ -58,10 +66,11 @@ class Health(BaseModel):
 @router.get(
     "/health",
     response_model=Health,
-    responses={503: {"model": Health, "description": "database or chain unreachable"}},
+    responses={503: {"model": Health, "description": "database or chain unreachable, or the engine not running here"}},
 )
-def health(container: ContainerDep) -> JSONResponse:
-    """200 when database, chain (and Redis, if configured) answer; 503 with the same body if not."""
+def health(request: Request, container: ContainerDep) -> JSONResponse:
+    """200 when database, chain (and Redis, if configured) answer and this process's engine host is running or
+    there is none; 503 with the same body if not, so a balancer sends nothing to a standing-by engine process."""
     settings = container.settings
     contracts: dict[str, str] = {}
     cursor: ChainCursor | None = None
@@ -83,11 +92,13 @@ def health(container: ContainerDep) -> JSONResponse:
         pass
     chain_ok = chain_id == settings.chain_id
     redis_status = _redis_status(settings.redis_url)
+    engine = _engine_status(getattr(request.app.state, "trading", None))
     body = Health(
-        status="ok" if db_ok and chain_ok and redis_status != "error" else "degraded",
+        status="ok" if db_ok and chain_ok and redis_status != "error" and engine in ("running", "off") else "degraded",
         database="ok" if db_ok else "error",
         chain="ok" if chain_ok else "error",
         redis=redis_status,
+        engine=engine,
         chain_id=chain_id,
         block_number=block_number,
         contracts=contracts,
@@ -101,6 +112,14 @@ def health(container: ContainerDep) -> JSONResponse:
         ),
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)
+
+
+def _engine_status(trading: TradingService | None) -> EngineStatus:
+    if trading is None:
+        return "off"
+    if trading.host is not None:
+        return "running" if trading.host.broken is None else "stopped"
+    return "standby" if trading.standing_by else "off"
 
 
 @router.get(

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep
-from backend.api.routes.dependencies import HostDep, WithdrawalHashPath, json_body
+from backend.api.routes.dependencies import HostDep, TradingDep, WithdrawalHashPath, json_body
 from backend.api.schemas import ERROR, Address, WithdrawalView, documented
 from backend.compliance.factory import screener_for
 from backend.db.models import WithdrawalRequest
@@ -174,14 +174,16 @@ class TravelRuleView(BaseModel):
         }
     },
 )
-async def request_withdrawal(request: Request, host: HostDep, container: ContainerDep) -> JSONResponse:
+async def request_withdrawal(
+    request: Request, host: HostDep, trading: TradingDep, container: ContainerDep
+) -> JSONResponse:
     """Accept a signed withdrawal for relaying: 202 with its hash and status `accepted`. Refused while
     withdrawals are paused (503 WITHDRAWALS_PAUSED); worth the travel-rule threshold or more, it needs
     `travelRule` (422 TRAVEL_RULE_REQUIRED, or TRAVEL_RULE_INVALID naming the field at fault)."""
     body = await json_body(request)
     withdrawal, signature = parse_withdrawal(body)
     row = await withdrawals.request_withdrawal(
-        host, container, screener_for(container), withdrawal, signature, travel_rule_of(body)
+        host, trading.fence, container, screener_for(container), withdrawal, signature, travel_rule_of(body)
     )
     return JSONResponse(_message(row), status_code=202)
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,9 +137,16 @@ def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[H
 
 
 def read_sync(
-    session: Session, chain_id: int, after_event_id: int, wallets: list[str], markets: dict[str, Market]
+    session: Session,
+    chain_id: int,
+    after_event_id: int,
+    wallets: list[str],
+    markets: dict[str, Market],
+    fence: Callable[[Session], None],
 ) -> SyncRead:
-    """Everything the host follows, in one transaction that also claims resolved fills."""
+    """Everything the host follows, in one transaction that also claims resolved fills (after `fence`: only the
+    engine lease's holder may claim them, as only its host gives their holds back)."""
+    fence(session)
     released = claim_resolved_fills(session, markets)  # before balances: they must be at least as new
     read = SyncRead(
         events=read_chain_events(session, chain_id, after_event_id),

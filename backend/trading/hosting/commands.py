@@ -226,3 +226,10 @@ class MarkCursor(HostCommand[None]):
 
     name: str
     value: int
+
+
+@dataclass(frozen=True, slots=True)
+class StopOrderEntry(HostCommand[None]):
+    """Take no more orders, cancels or withdrawals: `error` says why (this process lost the engine lease)."""
+
+    error: BaseException

@@ -44,6 +44,7 @@ from backend.limits.orders import OrderLimitGuard
 from backend.signing import Domain
 from backend.statuses import FillStatus, OrderStatus
 from backend.trading.hosting import commands as do
+from backend.trading.hosting.lease import LOST_MESSAGE, LeaseLost
 from backend.trading.hosting.persistence import (
     BOOK_SEQ,
     CHAIN_EVENT_ID,
@@ -191,6 +192,7 @@ class EngineHost:
             do.CloseOrder: self._close_order,
             do.Resume: self._resume,
             do.MarkCursor: self._mark_cursor,
+            do.StopOrderEntry: self._stop_order_entry,
         }
 
     # the door
@@ -259,7 +261,7 @@ class EngineHost:
 
     @property
     def broken(self) -> BaseException | None:
-        """The storage fault that stopped order entry, if any."""
+        """The fault that stopped order entry (storage, or the engine lease lost to another process), if any."""
         return self._broken
 
     # orders
@@ -452,6 +454,7 @@ class EngineHost:
         return self._accounts.begin_read()
 
     def _hold_withdrawal(self, command: do.HoldWithdrawal) -> None:
+        self._check_usable()
         self._accounts.apply_read(command.read_stamp, {command.wallet: command.balances})
         self._accounts.hold_withdrawal(command.request_hash, command.wallet, command.token, command.amount)
         self._schedule_flush()  # announces the balance
@@ -639,6 +642,10 @@ class EngineHost:
         self._accounts.dirty.update(key for key, amount in self._accounts.reserved.items() if amount)
         self._schedule_flush()
 
+    def _stop_order_entry(self, command: do.StopOrderEntry) -> None:
+        if self._broken is None:
+            self._broken = command.error
+
     def _mark_cursor(self, command: do.MarkCursor) -> None:
         self._batch.cursors[command.name] = command.value
         self._schedule_flush()
@@ -661,6 +668,8 @@ class EngineHost:
             self._nonces.load(wallet, self._load_nonces(wallet))
 
     def _check_usable(self) -> None:
+        if isinstance(self._broken, LeaseLost):
+            raise HdexError(ErrorCode.UNAVAILABLE, LOST_MESSAGE)
         if self._broken is not None:
             raise HdexError(ErrorCode.UNAVAILABLE, "order entry is stopped after a storage fault; retry later")
 

@@ -21,6 +21,7 @@ from backend.marketdata.account_updates import account_notifier_for
 from backend.marketdata.bus import Bus, InProcessBus, RedisBus
 from backend.marketdata.hub import MarketDataHub
 from backend.marketdata.queries import seed_hub
+from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.service import TradingService
 
 
@@ -41,18 +42,21 @@ def market_data_bus(container: Container) -> Bus:
 async def live_exchange(container: Container) -> AsyncIterator[LiveExchange]:
     """Start market data and the engine host; stop them on exit (call on the serving event loop)."""
     hub = MarketDataHub(market_data_bus(container))
-    trading = TradingService(container, hub.publish)
+
+    async def seed(host: EngineHost) -> None:
+        await host.drain()  # the restore's changes published: the book and its seq are one point
+        seqs = {market: host.book_seq(market) for market in host.markets}
+        with container.session_factory() as session:
+            seed_hub(hub, host.engine, seqs, session, time.time_ns() // 1_000_000)
+
+    trading = TradingService(container, hub.publish, on_started=seed)  # seeds after a takeover from standing by
     await hub.start()
     notifier = account_notifier_for(container)
     notifier.attach(hub, asyncio.get_running_loop())
     try:
         trading.start()
-        host = trading.host
-        if host is not None:
-            await host.drain()  # the restore's changes published: the book and its seq are one point
-            seqs = {market: host.book_seq(market) for market in host.markets}
-            with container.session_factory() as session:
-                seed_hub(hub, host.engine, seqs, session, time.time_ns() // 1_000_000)
+        if trading.host is not None:
+            await seed(trading.host)
         yield LiveExchange(hub, trading)
     finally:
         notifier.detach()

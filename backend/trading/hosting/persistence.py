@@ -4,7 +4,9 @@ While one batch is being written, new commands pile up in the next one, so under
 carries hundreds of orders (one fsync for all of them) and when idle a batch is a single order.
 Order of durability for a batch: journal flush (+ fsync) first, then the database transaction,
 which also stores the engine command sequence it covers (`engine_seq`), so a restart can replay the
-journal up to exactly what the database holds (see backend.trading.hosting.restore).
+journal up to exactly what the database holds (see backend.trading.hosting.restore). The transaction
+starts with the engine lease's fence (`backend.trading.hosting.lease`): a host that lost the lease
+commits nothing.
 """
 
 from __future__ import annotations
@@ -150,14 +152,16 @@ def _executemany(
 
 
 Job = tuple[BatchRows, Callable[[BaseException | None], None]]
+Fence = Callable[[Session], None]  # first in each transaction: raises if this process may no longer write
 
 
 class BatchWriter:
     """One thread that makes batches durable in order: `flush_journal()`, then one transaction."""
 
-    def __init__(self, session_factory: sessionmaker[Session], flush_journal: Callable[[], None]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], flush_journal: Callable[[], None], fence: Fence) -> None:
         self._session_factory = session_factory
         self._flush_journal = flush_journal
+        self._fence = fence
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="trading-writer", daemon=True)
 
@@ -189,6 +193,7 @@ class BatchWriter:
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 with self._session_factory() as session:
+                    self._fence(session)
                     write_batch(session, rows)
                     session.commit()
                 return

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -100,8 +101,11 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
     return tracked
 
 
-def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_id: int) -> FileJournal:
-    """Steps 2-5 for a host built around the recovered engine; returns the new journal segment."""
+def restore_host(
+    host: EngineHost, session: Session, store: JournalStore, chain_id: int, fence: Callable[[Session], None]
+) -> FileJournal:
+    """Steps 2-5 for a host built around the recovered engine, under the engine lease's `fence`; returns the new
+    journal segment."""
     markets = {market.name: market for market in load_markets(session)}
     engine = host.engine
     journal = store.rotate(engine.snapshot())
@@ -141,6 +145,7 @@ def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_
     next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
     floors = nonce_floors(session, chain_id)
     exiting = frozenset(exiting_wallets(session, chain_id))
+    fence(session)
     session.execute(delete(Reservation))
     session.commit()
     host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting))  # rewrites every hold

@@ -4,6 +4,11 @@ every `trading_sync_interval` seconds and the markets' on-chain price sources ev
 
 Without an Exchange deployment recorded for the configured chain there is nothing to sign orders
 for: `host` stays None and the order routes answer NOT_DEPLOYED.
+
+The host runs only while this process holds the engine lease (`backend.trading.hosting.lease`). If another
+engine process holds it, this one stands by (`standing_by`; the order routes answer 503) and starts its host
+the moment the lease is free: the other stopped, or died and let it run out. A host that finds the lease taken
+over stops order entry at once (`StopOrderEntry`) and commits nothing more.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
@@ -33,10 +40,12 @@ from backend.trading.hosting.commands import (
     MarkCursor,
     SetMarket,
     SetPriceSources,
+    StopOrderEntry,
     Tick,
 )
 from backend.trading.hosting.host import EngineHost, Publisher, now_ms
 from backend.trading.hosting.journal import JournalStore
+from backend.trading.hosting.lease import EngineLease, LeaseLost
 from backend.trading.hosting.persistence import CHAIN_EVENT_ID, BatchWriter
 from backend.trading.hosting.restore import chain_cursor, recover_engine, restore_host
 from backend.trading.rules.accounts import AccountBook
@@ -52,15 +61,22 @@ log = logging.getLogger(__name__)
 # timelock, so a change reaches order entry well before it could surprise anyone.
 PRICE_SOURCE_REFRESH_S = 30.0
 PRICE_SOURCE_RPC_TIMEOUT_S = 5.0
+HostStarted = Callable[[EngineHost], Awaitable[None]]
 
 
 class TradingService:
     """Owns the engine host of this process (see the module docs)."""
 
-    def __init__(self, container: Container, publish: Publisher) -> None:
+    def __init__(self, container: Container, publish: Publisher, on_started: HostStarted | None = None) -> None:
+        """`on_started(host)` runs once a host that started after standing by is running (`start` returns with
+        the host of a process that did not have to wait, and its caller takes it from there)."""
         self.container = container
         self.publish = publish
         self.host: EngineHost | None = None
+        self.lease = EngineLease(container.session_factory, container.settings.engine_lease_s)
+        self.standing_by = False
+        self._on_started = on_started
+        self._lease_task: asyncio.Task[None] | None = None
         self.domain: Domain | None = None
         self._journal: FileJournal | None = None
         self._store: JournalStore | None = None
@@ -72,12 +88,13 @@ class TradingService:
         self._snapshot_seq = 0
 
     def start(self) -> None:
-        """Recover and reconcile the engine (call with the event loop running)."""
+        """Recover and reconcile the engine if this process takes the engine lease, else stand by for it (call
+        with the event loop running)."""
         settings = self.container.settings
         try:
             with self.container.uow() as uow:
                 exchange = load_deployments(uow.session, settings.chain_id).get("Exchange")
-                committed_seq, self._event_cursor = chain_cursor(uow.session)
+            taken = exchange is not None and self.lease.take()
         except SQLAlchemyError as exc:  # unreachable or not migrated: /health says so; no order entry
             log.warning("database not usable: order entry disabled", extra={"error": str(exc)})
             return
@@ -86,12 +103,27 @@ class TradingService:
             return
         self._exchange = exchange
         self.domain = Domain(settings.chain_id, exchange)
+        if taken:
+            self._start_host(self.domain)
+        else:
+            self.standing_by = True
+            log.warning(  # a crashed holder's lease runs out by itself: the holder says when
+                "another engine process holds the engine lease: standing by until it stops or its lease runs out",
+                extra={"holder": self.lease.holder()},
+            )
+        self._lease_task = asyncio.get_running_loop().create_task(self._hold_lease())
+
+    def _start_host(self, domain: Domain) -> None:
+        """Recover and reconcile the engine, holding the engine lease."""
+        settings = self.container.settings
+        with self.container.uow() as uow:
+            committed_seq, self._event_cursor = chain_cursor(uow.session)
         store = self._store = JournalStore(settings.data_dir / "engine" / str(settings.chain_id), settings.engine_fsync)
         engine = recover_engine(store, committed_seq)
-        self._writer = BatchWriter(self.container.session_factory, self._flush_journal)
+        self._writer = BatchWriter(self.container.session_factory, self._flush_journal, self.lease.fence)
         host = EngineHost(
             engine,
-            self.domain,
+            domain,
             AccountBook(),
             self._writer,
             Limits(settings.max_open_orders, settings.immediate_order_max_expiry_s),
@@ -104,7 +136,7 @@ class TradingService:
         )
         self._writer.start()
         with self.container.session_factory() as session:
-            self._journal = restore_host(host, session, store, settings.chain_id)
+            self._journal = restore_host(host, session, store, settings.chain_id, self.lease.fence)
         self._snapshot_seq = engine.command_seq
         host.handle(MarkCursor(CHAIN_EVENT_ID, self._event_cursor))  # persists the rebuilt reservations too
         self.host = host
@@ -114,9 +146,43 @@ class TradingService:
         self._price_task = loop.create_task(self._follow_price_sources())
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})
 
+    async def _hold_lease(self) -> None:
+        """Renew the lease (a third of its term apart, so a slow database round does not lose it) while the host
+        runs; while standing by, take it as soon as it is free and start the host. Runs until cancelled."""
+        interval = self.container.settings.engine_lease_s / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if self.host is not None:
+                    await asyncio.to_thread(self.lease.renew)
+                elif self.domain is not None and await asyncio.to_thread(self.lease.take):
+                    log.warning("engine lease taken: starting the engine host")
+                    self._start_host(self.domain)
+                    self.standing_by = False
+                    host = self.host
+                    assert host is not None
+                    if self._on_started is not None:
+                        await self._on_started(host)
+            except LeaseLost as exc:
+                self._lost(exc)
+                return
+            except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
+                log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
+
+    def _lost(self, error: LeaseLost) -> None:
+        """Another process took the lease over: stop order entry here at once (it runs there now)."""
+        if self.host is not None and self.host.broken is None:
+            log.error("engine lease lost: order entry stopped in this process; restart it to stand by",
+                      extra={"error": str(error)})  # fmt: skip
+            self.host.handle(StopOrderEntry(error))
+
+    def fence(self, session: Session) -> None:
+        """The engine lease's fence, for a write that relies on this process's holds (a withdrawal request)."""
+        self.lease.fence(session)
+
     async def stop(self) -> None:
-        """Finish pending writes, snapshot, close the journal."""
-        for task in (self._task, self._price_task):
+        """Finish pending writes, snapshot, close the journal, give the engine lease up."""
+        for task in (self._task, self._price_task, self._lease_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -133,6 +199,8 @@ class TradingService:
             log.info("engine host stopped cleanly", extra={"engine_seq": host.engine.command_seq})
         if self._journal is not None:
             self._journal.close()
+        with contextlib.suppress(SQLAlchemyError):  # else a standing-by process waits for it to run out
+            await asyncio.to_thread(self.lease.release)
 
     async def follow_market(self, name: str) -> None:
         """Apply market `name`'s stored state and risk settings to this process's host now (after a staff change;
@@ -161,7 +229,11 @@ class TradingService:
         stamp = host.handle(BeginBalanceRead())
         wallets = list(host.accounts.balances)
         markets = dict(host.markets)
-        read = await asyncio.to_thread(self._read, wallets, markets)
+        try:
+            read = await asyncio.to_thread(self._read, wallets, markets)
+        except LeaseLost as exc:
+            self._lost(exc)
+            return
         cursor = read.events[-1][0] if read.events else self._event_cursor
         host.handle(ApplySync(stamp, read, cursor))
         self._event_cursor = cursor
@@ -188,7 +260,7 @@ class TradingService:
         """Halt `market` (cancels only) until `until_ms` (epoch ms) for `reason`; kind: breaker, feed or staff
         (the feed monitor's door; the host trips its own breaker). A longer halt in force is kept. Returns once
         the halt is stored. UNKNOWN_MARKET, INVALID_FIELD (kind, reason, an end not after now), NOT_DEPLOYED."""
-        host = self._running_host()
+        host = self.running_host()
         now = host.clock()
         if until_ms <= now:
             raise HdexError(ErrorCode.INVALID_FIELD, "a halt must end after now (until_ms, epoch ms)", "until")
@@ -201,16 +273,23 @@ class TradingService:
     async def clear_halt(self, market: str, actor: str, ip: str | None = None) -> bool:
         """End `market`'s risk halt now (audit-logged "market.halt.clear" as `actor` from `ip`); returns whether it
         was halted. A market staff halted through its state (`hdex market halt`) stays as staff set it."""
-        host = self._running_host()
+        host = self.running_host()
         if market not in host.markets:
             raise HdexError(ErrorCode.UNKNOWN_MARKET, f"no market {market}", "market")
         cleared = host.handle(ClearHalt(market, actor, ip))
         await host.durable()
         return cleared
 
-    def _running_host(self) -> EngineHost:
+    def running_host(self) -> EngineHost:
+        """The engine host; UNAVAILABLE (with Retry-After) while this process stands by for the engine lease,
+        NOT_DEPLOYED while no Exchange is recorded for the chain."""
+        if self.host is None and self.standing_by:
+            raise HdexError(
+                ErrorCode.UNAVAILABLE, "this process stands by: another engine process runs the book; retry", None,
+                {"Retry-After": str(max(1, round(self.lease.ttl_s)))},
+            )  # fmt: skip
         if self.host is None:
-            raise HdexError(ErrorCode.NOT_DEPLOYED, "the engine host is not running (no Exchange deployment)")
+            raise HdexError(ErrorCode.NOT_DEPLOYED, "no Exchange contract is deployed on this chain yet")
         return self.host
 
     async def refresh_price_sources(self) -> None:
@@ -246,7 +325,9 @@ class TradingService:
 
     def _read(self, wallets: list[str], markets: dict[str, Market]) -> SyncRead:
         with self.container.session_factory() as session:
-            return read_sync(session, self.container.settings.chain_id, self._event_cursor, wallets, markets)
+            return read_sync(
+                session, self.container.settings.chain_id, self._event_cursor, wallets, markets, self.lease.fence
+            )
 
     def _load_wallet(self, wallet: str) -> dict[str, int]:
         with self.container.session_factory() as session:

@@ -8,8 +8,10 @@ consumer group `GROUP`, hands a batch of commands to the engine host, waits unti
 answers each on its replica's stream, and only then acknowledges and deletes the entries. Hence:
 
 - an engine that dies before acknowledging gets the entries again when it restarts under the same consumer
-  name (they stay pending for it); one already applied is known by its hash and answered with the order as
-  stored, never placed twice, so nothing acknowledged is lost or repeated;
+  name (they stay pending for it), and a standing-by engine process that takes over from it under another name
+  claims them (only the engine lease's holder reads the stream, so another consumer's pending entries are
+  orphans); one already applied is known by its hash and answered with the order as stored, never placed
+  twice, so nothing acknowledged is lost or repeated;
 - a replica that dies loses only the answers to requests it had not answered yet (the orders stand);
 - the stream holds at most `max_len` commands not yet done: past that a replica refuses at once (503 with
   Retry-After) instead of queueing without bound.
@@ -185,14 +187,20 @@ class CommandConsumer:
             if "BUSYGROUP" not in str(exc):
                 raise
         cursor = "0"  # first the entries delivered to this consumer before a restart and never acknowledged
+        claimed = False
         answering: set[asyncio.Task[None]] = set()
         try:
             while True:
                 host = self._host()
-                if host is None:  # no Exchange recorded yet: nothing can be placed
+                # No Exchange recorded yet, standing by for the engine lease, or stopped (the lease lost): leave
+                # the commands to the engine process that can place them.
+                if host is None or host.broken is not None:
                     await asyncio.sleep(0.5)
                     continue
                 try:
+                    if not claimed:
+                        await self._claim_orphans()
+                        claimed = True
                     rows = await self._read(cursor)
                 except (OSError, aioredis.ConnectionError) as exc:
                     log.warning("command stream unreadable; retrying", extra={"error": str(exc)})
@@ -216,6 +224,18 @@ class CommandConsumer:
         finally:
             for task in answering:
                 task.cancel()
+
+    async def _claim_orphans(self) -> None:
+        """Make every entry pending for another consumer (an engine process that died holding the lease) this
+        consumer's, so that the pending read below applies them in stream order."""
+        start = "0-0"
+        while True:
+            claimed = await self._client.xautoclaim(STREAM, GROUP, self._consumer, 0, start, count=1_000)
+            start = claimed[0].decode()  # where the next round starts; "0-0" once the whole list was scanned
+            if claimed[1]:
+                log.warning("claimed another engine's unacknowledged commands", extra={"commands": len(claimed[1])})
+            if start == "0-0":
+                return
 
     async def _read(self, cursor: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
         """The next entries after `cursor` (">": new ones, waiting up to a second for them; else this consumer's

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -43,6 +44,7 @@ from backend.trading.hosting.commands import (
     WithdrawalStored,
 )
 from backend.trading.hosting.host import EngineHost
+from backend.trading.hosting.lease import LOST_MESSAGE, LeaseLost
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.markets import fee
 
@@ -56,6 +58,7 @@ def withdrawal_fee(amount: int, rate: int) -> int:
 
 async def request_withdrawal(
     host: EngineHost,
+    fence: Callable[[Session], None],
     container: Container,
     screener: Screener,
     withdrawal: Withdrawal,
@@ -63,7 +66,8 @@ async def request_withdrawal(
     travel_rule: object | None = None,
 ) -> WithdrawalRequest:
     """Check, hold and store a signed withdrawal (see the module docs) with its travel-rule data (the request's
-    `travelRule` JSON, None if absent); returns the stored request."""
+    `travelRule` JSON, None if absent); returns the stored request. `fence` is the engine lease's: the request
+    is stored only while `host`'s process holds the lease, as its hold was checked against that host's book."""
     await asyncio.to_thread(_refuse_if_paused, container)
     digest = withdrawal_digest(host.domain, withdrawal)
     _check_signer(digest, signature, withdrawal.wallet)
@@ -95,7 +99,9 @@ async def request_withdrawal(
     outcome: HostCommand[None] = WithdrawalStored(request_hash)
     try:
         record = None if identified is None else (identified, value)
-        row = await asyncio.to_thread(_store, container, request_hash, withdrawal, signature, charged, book, record)
+        row = await asyncio.to_thread(
+            _store, container, fence, request_hash, withdrawal, signature, charged, book, record
+        )
     except Exception:
         outcome = ReleaseWithdrawal(request_hash)  # the unit of work rolled back: nothing was stored
         raise
@@ -170,6 +176,7 @@ def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str,
 
 def _store(
     container: Container,
+    fence: Callable[[Session], None],
     request_hash: str,
     withdrawal: Withdrawal,
     signature: bytes,
@@ -178,6 +185,10 @@ def _store(
     travel_rule: tuple[TravelRule, int] | None,
 ) -> WithdrawalRequest:
     with container.uow() as uow:
+        try:
+            fence(uow.session)
+        except LeaseLost:  # another engine process runs the book now: it decides, on the client's retry
+            raise HdexError(ErrorCode.UNAVAILABLE, LOST_MESSAGE) from None
         refuse_if_paused(uow.session)  # again: a pause raised since the first check stops this request too
         _refuse_duplicate(uow.session, request_hash)  # again: a twin request may have been stored since the read
         now = int(time.time() * 1000)

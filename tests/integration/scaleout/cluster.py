@@ -80,19 +80,24 @@ class Cluster:
             wait_until_answering(f"http://127.0.0.1:{port}/v1/markets", process, self.data_dir / f"replica-{port}.log")
 
     def start_engine(self, wait: bool = True) -> None:
+        self.engine = self.engine_process("engine-1", self.data_dir, self.engine_port)
+        if wait:
+            wait_until_answering(f"{self.engine_url}/v1/markets", self.engine, self.data_dir / "engine.log")
+
+    def engine_process(self, consumer: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+        """An engine process named `consumer` in the stream's group, with its journal in `data_dir`; it runs the
+        book once it holds the engine lease (2 s: a killed one's runs out soon) and stands by until then."""
         settings = {
-            "database_url": self.database_url, "data_dir": str(self.data_dir), "redis_url": self.redis_url,
-            "command_stream": True, "engine_consumer": "engine-1", "engine_fsync": True,
+            "database_url": self.database_url, "data_dir": str(data_dir), "redis_url": self.redis_url,
+            "command_stream": True, "engine_consumer": consumer, "engine_fsync": True, "engine_lease_s": 2.0,
             "trading_sync_interval": 60.0, "rate_limit_ip": "1000000/second", "rate_limit_address": "1000000/second",
             "max_open_orders": 100_000, **WIDE_LIMITS,
         }  # fmt: skip
-        log = (self.data_dir / "engine.log").open("ab")
-        self.engine = subprocess.Popen(
-            [str(PYTHON), "-m", ENGINE_MODULE, json.dumps(settings), str(self.engine_port)],
+        log = (data_dir / "engine.log").open("ab")
+        return subprocess.Popen(
+            [str(PYTHON), "-m", ENGINE_MODULE, json.dumps(settings), str(port)],
             cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        if wait:
-            wait_until_answering(f"{self.engine_url}/v1/markets", self.engine, self.data_dir / "engine.log")
 
     def start_replica(self, wait: bool = True, redis_url: str | None = None) -> int:
         """One more `hdex api` (on another Redis than the engine's with `redis_url`); its index."""

@@ -59,7 +59,7 @@ def hosted(
     """A host whose publisher notes which commands the journal file held when it was called."""
     engine = Engine()
     engine.attach_journal(journal)
-    writer = BatchWriter(session_factory, journal.flush)
+    writer = BatchWriter(session_factory, journal.flush, lambda _session: None)  # the only engine: no lease
 
     def publish(publications: list[Publication]) -> None:
         published.append(([entry.seq for entry in read_journal(journal.path)], publications))

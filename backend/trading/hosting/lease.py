@@ -1,0 +1,84 @@
+"""The engine lease: one engine host per database, the single writer of order state.
+
+Two engine hosts on one database would each hold funds against their own book, so a wallet could be promised
+the same balance twice; a rolling deploy that starts the new process before the old one stops does exactly
+that. So a host runs only while it holds the `engine` lease (`backend.db.leases`), and a second process
+stands by until the first releases it (a clean stop) or lets it run out (a crash, `HDEX_ENGINE_LEASE_S`).
+
+Holding is not trusted on the holder's word: every transaction that makes the host's changes durable (a
+batch, a chain sync, the restore, a withdrawal request) first renews the lease in the same transaction and
+rolls back if another owner holds it (`fence`). A holder paused past its lease (a stalled VM, a long GC)
+that wakes up after another process took over therefore commits nothing, and answers nothing as accepted.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import time
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.db.leases import acquire_lease, release_lease
+from backend.db.models import Lease
+
+ENGINE_LEASE = "engine"
+LOST_MESSAGE = "this engine process lost the engine lease to another; retry"  # what a refused client is told
+
+
+class LeaseLost(RuntimeError):
+    """Another engine process holds the engine lease: this one may no longer write."""
+
+
+class EngineLease:
+    """This process's claim on the engine lease (see the module docs)."""
+
+    def __init__(self, session_factory: sessionmaker[Session], ttl_s: float, owner: str | None = None) -> None:
+        self._session_factory = session_factory
+        self.ttl_s = ttl_s
+        # unique per process start: a restarted process is a new owner and waits out a crashed one's lease
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+    def take(self) -> bool:
+        """Take the lease, or renew it if ours; False while another owner holds it unexpired."""
+        with self._session_factory() as session:
+            return acquire_lease(session, ENGINE_LEASE, self.owner, self.ttl_s)
+
+    def holder(self) -> str:
+        """Who holds the lease now and for how long, for messages: "host:pid:tag for 12.3 s more", or "nobody"."""
+        with self._session_factory() as session:
+            lease = session.scalar(select(Lease).where(Lease.name == ENGINE_LEASE))
+        left_ms = 0 if lease is None else lease.expires_at_ms - _now_ms()
+        if lease is None or left_ms <= 0:
+            return "nobody"
+        return f"{lease.owner} for {left_ms / 1000:.1f} s more"
+
+    def fence(self, session: Session) -> None:
+        """Renew the lease inside `session`'s transaction, or raise LeaseLost if another owner holds it. Call it
+        first in a transaction: its row lock then orders the transaction after any takeover it races with."""
+        renewed = session.execute(
+            update(Lease)
+            .where(Lease.name == ENGINE_LEASE, Lease.owner == self.owner)
+            .values(expires_at_ms=_now_ms() + int(self.ttl_s * 1000))
+            .execution_options(synchronize_session=False)
+        )
+        if renewed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result carries its row count
+            session.rollback()
+            raise LeaseLost(f"the engine lease is no longer ours (held by {self.holder()})")
+
+    def renew(self) -> None:
+        """Renew in a transaction of its own (the idle heartbeat); LeaseLost if taken over."""
+        with self._session_factory() as session:
+            self.fence(session)
+            session.commit()
+
+    def release(self) -> None:
+        """Give the lease up at once (a clean stop), if we hold it, so a standing-by process starts now."""
+        with self._session_factory() as session:
+            release_lease(session, ENGINE_LEASE, self.owner)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

@@ -1,0 +1,142 @@
+"""One engine host per database (the engine lease): a second engine process over the same database stands by,
+refuses order entry and writes nothing, and takes over the book as soon as the first stops; a host whose lease
+another process took over commits nothing more (no order, no withdrawal) and stops order entry."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+
+from backend.bootstrap import Container, bootstrap
+from backend.db.models import Lease
+from backend.trading.hosting.lease import ENGINE_LEASE, LOST_MESSAGE
+
+from .exchange_fixtures import MARKET, PRICE, Exchange, prepare, running
+from .test_withdrawal_requests import body, requests, withdrawal
+
+LEASE_S = 2.0  # the shortest allowed: a takeover after a clean stop comes within a third of it
+# A term the host's own heartbeat (a third of it) never reaches within a test: the write under test meets the
+# takeover first.
+LONG_LEASE_S = 3600.0
+
+
+def second_process(first: Container, data_dir: Path) -> Container:
+    """Another engine process's container: the same database, its own data directory (journal)."""
+    data_dir.mkdir()
+    return bootstrap(first.settings.model_copy(update={"data_dir": data_dir}))
+
+
+@contextmanager
+def serving(container: Container) -> Iterator[Exchange]:
+    exchanges = running(container)
+    try:
+        yield next(exchanges)
+    finally:
+        exchanges.close()
+
+
+def wait_until_running(exchange: Exchange, timeout_s: float = 30) -> None:
+    """Until the standing-by process runs its engine host (its lease loop takes the lease a third of the term after
+    the first released it)."""
+    app: Any = exchange.client.app
+    deadline = time.monotonic() + timeout_s
+    while app.state.trading.host is None:
+        assert time.monotonic() < deadline, "the standing-by process never took the lease over"
+        time.sleep(0.05)
+
+
+def take_over_the_lease(container: Container) -> None:
+    """What another process does once this one's lease ran out unrenewed (a paused VM, a long stall)."""
+    with container.uow() as uow:
+        uow.session.execute(
+            update(Lease).where(Lease.name == ENGINE_LEASE).values(owner="elsewhere:1:ab", expires_at_ms=2**62)
+        )
+        uow.commit()
+
+
+def test_a_second_engine_process_stands_by_and_takes_over_the_book_when_the_first_stops(
+    database_url: str, tmp_path: Path
+) -> None:
+    first_container = prepare(database_url, tmp_path / "first", engine_lease_s=LEASE_S)
+    second_container = second_process(first_container, tmp_path / "second")
+    first_run = running(first_container)
+    first = next(first_run)
+    try:
+        resting = first.place(5)
+        assert resting.status_code == 201, resting.text
+        with serving(second_container) as second:
+            refused = second.place(6, side=1)
+            book = second.client.get(f"/v1/markets/{MARKET}/book")
+            health = second.client.get("/health").json()
+            assert first.client.get("/health").json()["engine"] == "running"
+            assert first.place(7, limitPrice=PRICE - 10**6).status_code == 201  # the first goes on meanwhile
+            assert len(first.state()["orders"]) == 2  # the refused order left nothing
+            first_run.close()  # a clean stop: the lease is released at once
+            wait_until_running(second)
+
+            assert refused.status_code == 503, refused.text
+            assert refused.json()["error"]["code"] == "UNAVAILABLE"
+            assert "stands by" in refused.json()["error"]["message"]
+            assert refused.headers["Retry-After"] == "2"
+            assert book.status_code == 503
+            assert (health["engine"], health["status"]) == ("standby", "degraded")
+            # The book it took over holds both orders the first accepted, and trades against them.
+            taker = second.place(6, side=1)
+            assert taker.status_code == 201, taker.text
+            assert (taker.json()["status"], taker.json()["filled"]) == ("filled", str(10**18))
+            assert second.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "filled"
+            assert second.client.get("/health").json()["engine"] == "running"
+            assert len(second.state()["orders"]) == 3
+    finally:
+        first_run.close()
+
+
+def test_a_host_whose_lease_was_taken_over_stores_no_order_and_stops_order_entry(
+    database_url: str, tmp_path: Path
+) -> None:
+    with serving(prepare(database_url, tmp_path, engine_lease_s=LONG_LEASE_S)) as exchange:
+        assert exchange.place(5).status_code == 201
+        stored = exchange.state()
+        take_over_the_lease(exchange.container)
+
+        lost = exchange.place(6)  # accepted by the stale book, refused by the fence of its batch: never stored
+        after = exchange.place(6)
+        health = exchange.client.get("/health").json()
+
+        assert (lost.status_code, lost.json()["error"]["code"]) == (503, "UNAVAILABLE"), lost.text
+        assert (after.status_code, after.json()["error"]["message"]) == (503, LOST_MESSAGE)
+        assert (health["engine"], health["status"]) == ("stopped", "degraded")
+        app: Any = exchange.client.app
+        assert app.state.trading.host.broken is not None
+        assert exchange.state()["orders"] == stored["orders"]
+
+
+def test_a_stale_host_stores_no_withdrawal(database_url: str, tmp_path: Path) -> None:
+    with serving(prepare(database_url, tmp_path, engine_lease_s=LONG_LEASE_S)) as exchange:
+        take_over_the_lease(exchange.container)
+
+        refused = exchange.client.post("/v1/withdrawals", json=body(withdrawal()))
+
+        assert (refused.status_code, refused.json()["error"]["message"]) == (503, LOST_MESSAGE), refused.text
+        assert requests(exchange) == []
+        assert exchange.place(5).json()["error"]["message"] == LOST_MESSAGE
+
+
+def test_a_stale_host_stops_order_entry_at_its_next_database_round_even_when_idle(
+    database_url: str, tmp_path: Path
+) -> None:
+    with serving(prepare(database_url, tmp_path, engine_lease_s=LONG_LEASE_S)) as exchange:
+        app: Any = exchange.client.app
+        take_over_the_lease(exchange.container)
+        assert app.state.trading.host.broken is None  # nothing written since: it has not noticed yet
+
+        exchange.sync()  # the chain sync's transaction (it claims settled fills) starts with the fence
+
+        assert app.state.trading.host.broken is not None
+        assert exchange.client.get("/health").json()["engine"] == "stopped"
+        assert exchange.place(5).json()["error"]["message"] == LOST_MESSAGE

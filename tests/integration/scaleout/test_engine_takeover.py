@@ -1,0 +1,85 @@
+"""A second engine process over the same database and stream stands by (takes no command, writes nothing) while
+the first holds the engine lease; when the first is killed, it takes the lease over once it runs out, restores
+the book, and places the command the dead one had read and never acknowledged, once (PostgreSQL and Redis)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+
+from backend.trading.usecases.command_stream import GROUP, STREAM
+from tests.processes import stop_process
+
+from ..api.exchange_fixtures import PRICE, TICK, prepare
+from ..conftest import free_port
+from .cluster import Cluster, signed_order, wait_until_answering
+from .test_replicas import REDIS_URL, redis_database, stored
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
+
+
+def health(port: int) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+    return body
+
+
+def wait_for_engine(port: int, status: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while health(port)["engine"] != status:
+        assert time.monotonic() < deadline, f"the engine on {port} is {health(port)['engine']}, not {status}"
+        time.sleep(0.1)
+
+
+def test_a_standing_by_engine_takes_over_from_a_killed_one_and_places_its_unacknowledged_command_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    prepare(postgres_url, tmp_path).db_engine.dispose()
+    cluster = Cluster(postgres_url, tmp_path, redis_database(11))
+    standby_dir, standby_port = tmp_path / "standby", free_port()
+    standby_dir.mkdir()
+    client = redis.Redis.from_url(cluster.redis_url)
+    standby: subprocess.Popen[bytes] | None = None
+    try:
+        cluster.start(replicas=1)
+        standby = cluster.engine_process("engine-2", standby_dir, standby_port)
+        wait_until_answering(f"http://127.0.0.1:{standby_port}/v1/markets", standby, standby_dir / "engine.log")
+        wait_for_engine(standby_port, "standby")
+        resting = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(5, 0, PRICE, nonce=1))
+        assert resting.status_code == 201, resting.text
+        assert health(cluster.engine_port)["engine"] == "running"
+
+        # The running engine reads a command and dies before acknowledging it.
+        assert cluster.engine is not None
+        cluster.engine.send_signal(signal.SIGSTOP)
+        taker = signed_order(6, 1, PRICE - TICK, nonce=1)
+        client.xadd(STREAM, {"id": "taker", "ticket": "t-1", "reply": "hdex:replies:test", "body": json.dumps(taker)})
+        client.xreadgroup(GROUP, "engine-1", {STREAM: ">"}, count=10)  # unless its read, blocked in Redis, took it
+        assert client.xpending(STREAM, GROUP)["consumers"] == [{"name": b"engine-1", "pending": 1}]
+        cluster.kill_engine()
+
+        wait_for_engine(standby_port, "running")
+        replies = client.xread({"hdex:replies:test": "0-0"}, count=10, block=30_000)
+        again = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=taker, timeout=30)  # the client's retry
+
+        answer = json.loads(replies[0][1][0][1][b"answer"])
+        assert (answer["order"]["status"], answer["replayed"]) == ("filled", False), answer
+        assert (again.status_code, again.json()["status"]) == (200, "filled"), again.text
+        assert client.xpending(STREAM, GROUP)["pending"] == 0  # nothing left behind for a dead consumer
+        after = stored(postgres_url)
+        assert [row[1] for row in after["orders"]].count("filled") == 2
+        assert len(after["orders"]) == 2 and len(after["fills"]) == 1  # placed and traded once
+        book = httpx.get(f"http://127.0.0.1:{standby_port}/v1/orders/{resting.json()['hash']}").json()
+        assert book["status"] == "filled"
+    finally:
+        client.close()
+        cluster.stop()
+        if standby is not None:
+            stop_process(standby, timeout_s=15)
