@@ -493,12 +493,11 @@ class EngineHost:
                     log.warning("on-chain cancel not applied", extra={"order": tracked.hash, "error": exc.message})
         if read.events:
             self._batch.cursors[CHAIN_EVENT_ID] = command.event_cursor
-        self._accounts.apply_read(command.read_stamp, read.balances)
+        # the read's balances, and the holds of fills the relayer settled or failed (announced with the batch)
+        self._accounts.apply_read(command.read_stamp, read.balances, read.released_holds)
         if read.frozen != self._accounts.frozen or self._freeze_pending:
             self._accounts.frozen = read.frozen
             self._freeze_pending = self._cancel_frozen_orders()
-        for wallet, token, amount in read.released_holds:  # fills the relayer settled or failed
-            self._accounts.release(wallet, token, amount)  # announced as a `balance` message with the batch
         ts = now_ms()
         for market in read.markets:
             self._define_market(market, ts, read.risk.get(market.name))

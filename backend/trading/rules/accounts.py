@@ -2,16 +2,18 @@
 
 A wallet's balance of a token is what the database says trading may use (`wallet_balances`: the
 ledger's final balance less unfinished withdrawal requests and frozen funds). Held from it:
-`reserved`, what open orders' remaining parts and unsettled fills' payments hold, and `withheld`,
-what withdrawals accepted by the engine host hold until a balance read counts their stored
-request. `available` is the one definition of what is left. The engine host is the only writer;
-it keeps this in memory and persists the reservations it changed with each group commit. It also
-tells the wallet's account channel the new amounts of every (wallet, token) whose balance or holds moved.
+`reserved`, what open orders' remaining parts and unsettled fills' payments hold (a settled fill's
+payment until the balances carry its settlement), and `withheld`, what withdrawals accepted by the
+engine host hold until a balance read counts their stored request. `available` is the one
+definition of what is left. The engine host is the only writer; it keeps this in memory and persists
+the reservations it changed with each group commit. It also tells the wallet's account channel the
+new amounts of every (wallet, token) whose balance or holds moved.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +42,13 @@ class _WithdrawalHold:
     stored_at: int | None = None  # the read stamp when its request was stored; None while storing
 
 
+@dataclass
+class _SettledHold:
+    key: Key
+    amount: int
+    settled_at: int  # the read stamp when its fill was found settled: a later read's balances carry it
+
+
 class AccountBook:
     """Balances (from the ledger), reservations, open-order counts and on-chain nonce floors."""
 
@@ -57,6 +66,7 @@ class AccountBook:
         self.changed: set[Key] = set()  # balances or holds to announce
         self.withheld: defaultdict[Key, int] = defaultdict(int)  # by withdrawals (see the module docs)
         self._withdrawals: dict[str, _WithdrawalHold] = {}  # request hash -> its hold
+        self._settled: list[_SettledHold] = []  # released fills' holds kept until the balances carry the fill
         self._reads = 0  # stamps of balance reads, in the order they began
         self._read_of: dict[str, int] = {}  # wallet -> stamp of the read its balances come from
 
@@ -86,18 +96,33 @@ class AccountBook:
         self._reads += 1
         return self._reads
 
-    def apply_read(self, stamp: int, balances: dict[str, dict[str, int]]) -> None:
-        """Take in balances (wallet -> token -> amount) read under `stamp`. A wallet whose balances
-        come from a later read keeps them: an older read must not bring back money since withdrawn.
-        Withdrawal holds stored before the read began end: the read counts their requests."""
+    def apply_read(
+        self, stamp: int, balances: dict[str, dict[str, int]], released: Iterable[tuple[str, str, int]] = ()
+    ) -> None:
+        """Take in balances (wallet -> token -> amount) read under `stamp`, and give back `released`, the
+        holds (wallet, token, amount) of fills this read claimed as settled or failed before it read them.
+
+        A wallet whose balances come from a later read keeps them: an older read must not bring back
+        money since withdrawn. Withdrawal holds stored before the read began end: the read counts their
+        requests. A released hold ends at once if its wallet's balances were taken in (they carry the
+        fill's settlement); else it ends with the wallet's first read begun after this call, as the kept
+        balances may predate the settlement."""
+        taken: set[str] = set()
         for wallet, tokens in balances.items():
             if self._read_of.get(wallet, 0) > stamp:
                 continue
+            taken.add(wallet)
             self._read_of[wallet] = stamp
             self._set_wallet_balances(wallet, tokens)
-            for request_hash, held in list(self._withdrawals.items()):
-                if held.key[0] == wallet and held.stored_at is not None and held.stored_at < stamp:
-                    self.release_withdrawal(request_hash)
+            self._end_holds_counted_by(wallet, stamp)
+        for wallet, token, amount in released:
+            if wallet in taken:
+                self.release(wallet, token, amount)
+                # As if read anew: a read begun before now may have read the ledger before the settlement,
+                # and with the hold gone its balances would count the fill's payment as still there.
+                self._read_of[wallet] = self.begin_read()
+            elif amount:
+                self._settled.append(_SettledHold((wallet, token), amount, self._reads))
 
     def set_wallet_balances(self, wallet: str, balances: dict[str, int]) -> None:
         """Replace a wallet's balances (token -> amount) with ones read just now."""
@@ -129,6 +154,16 @@ class AccountBook:
         if held is not None:
             self.withheld[held.key] -= held.amount
             self.changed.add(held.key)
+
+    def _end_holds_counted_by(self, wallet: str, stamp: int) -> None:
+        """End the wallet's holds that its balances read under `stamp` count: withdrawals stored and fills
+        settled before that read began."""
+        for request_hash, held in list(self._withdrawals.items()):
+            if held.key[0] == wallet and held.stored_at is not None and held.stored_at < stamp:
+                self.release_withdrawal(request_hash)
+        for settled in [h for h in self._settled if h.key[0] == wallet and h.settled_at < stamp]:
+            self._settled.remove(settled)
+            self.release(*settled.key, settled.amount)
 
     def _set_wallet_balances(self, wallet: str, balances: dict[str, int]) -> None:
         before = self.balances.get(wallet, {})

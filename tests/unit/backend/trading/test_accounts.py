@@ -70,3 +70,34 @@ def test_a_twin_of_a_withdrawal_still_holding_is_a_duplicate_and_holds_nothing_m
     assert refused.value.code == "DUPLICATE_WITHDRAWAL"
     accounts.release_withdrawal("0x01")
     assert accounts.available(WALLET, TOKEN) == 100
+
+
+def test_a_settled_fills_hold_outlives_balances_kept_from_a_later_begun_read_until_a_read_carries_the_fill() -> None:
+    accounts = book(100)
+    accounts.hold(WALLET, TOKEN, 60)  # a fill's payment, awaiting settlement
+    sync = accounts.begin_read()  # claims the fill as settled, then reads the balances: 40
+    withdrawal = accounts.begin_read()  # a withdrawal's balance load, which read the ledger before the settlement
+    accounts.apply_read(withdrawal, {WALLET: {TOKEN: 100}})
+    accounts.apply_read(sync, {WALLET: {TOKEN: 40}}, released=[(WALLET, TOKEN, 60)])  # its balances give way
+    assert accounts.available(WALLET, TOKEN) == 40  # 100 kept, less the hold still there: the truth
+    accounts.apply_read(accounts.begin_read(), {WALLET: {TOKEN: 40}})  # the next read carries the settlement
+    assert accounts.available(WALLET, TOKEN) == 40
+    assert accounts.reserved[(WALLET, TOKEN)] == 0
+
+
+def test_a_settled_fills_hold_ends_at_once_with_the_balances_of_the_read_that_claimed_it() -> None:
+    accounts = book(100)
+    accounts.hold(WALLET, TOKEN, 60)
+    accounts.apply_read(accounts.begin_read(), {WALLET: {TOKEN: 40}}, released=[(WALLET, TOKEN, 60)])
+    assert accounts.available(WALLET, TOKEN) == 40
+    assert accounts.reserved[(WALLET, TOKEN)] == 0
+
+
+def test_a_read_begun_before_a_settled_fills_hold_ended_does_not_bring_back_its_payment() -> None:
+    accounts = book(100)
+    accounts.hold(WALLET, TOKEN, 60)
+    sync = accounts.begin_read()
+    withdrawal = accounts.begin_read()  # read the ledger before the settlement, applied after the sync
+    accounts.apply_read(sync, {WALLET: {TOKEN: 40}}, released=[(WALLET, TOKEN, 60)])
+    accounts.apply_read(withdrawal, {WALLET: {TOKEN: 100}})
+    assert accounts.available(WALLET, TOKEN) == 40
