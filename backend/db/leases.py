@@ -35,8 +35,9 @@ def acquire_lease(session: Session, name: str, owner: str, ttl_s: float, now_ms:
 
 
 def release_lease(session: Session, name: str, owner: str) -> None:
-    """Give the lease up at once (clean shutdown), if we hold it."""
+    """Give the lease up at once (clean shutdown), if we hold it: no one owns it after, so not even the
+    releasing owner renews it by mistake."""
     lease = session.get(Lease, name, with_for_update=True)
     if lease is not None and lease.owner == owner:
-        lease.expires_at_ms = 0
+        lease.owner, lease.expires_at_ms = "", 0
     session.commit()

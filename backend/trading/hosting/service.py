@@ -153,6 +153,9 @@ class TradingService:
         while True:
             await asyncio.sleep(interval)
             try:
+                if self.host is not None and self.host.broken is not None:
+                    await self._give_up(self.host.broken)
+                    return
                 if self.host is not None:
                     await asyncio.to_thread(self.lease.renew)
                 elif self.domain is not None and await asyncio.to_thread(self.lease.take):
@@ -168,6 +171,15 @@ class TradingService:
                 return
             except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
                 log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
+
+    async def _give_up(self, fault: BaseException) -> None:
+        """The host stopped order entry: after a storage fault it holds nothing more it could store, so the lease
+        goes to a standing-by process (which restores the book from the database) instead of being renewed."""
+        if isinstance(fault, LeaseLost):  # already another's
+            return
+        log.error("engine host stopped after a storage fault: engine lease released; restart this process",
+                  extra={"error": str(fault)})  # fmt: skip
+        await asyncio.to_thread(self.lease.release)
 
     def _lost(self, error: LeaseLost) -> None:
         """Another process took the lease over: stop order entry here at once (it runs there now)."""

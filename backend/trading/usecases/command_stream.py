@@ -10,11 +10,14 @@ answers each on its replica's stream, and only then acknowledges and deletes the
 - an engine that dies before acknowledging gets the entries again when it restarts under the same consumer
   name (they stay pending for it), and a standing-by engine process that takes over from it under another name
   claims them (only the engine lease's holder reads the stream, so another consumer's pending entries are
-  orphans); one already applied is known by its hash and answered with the order as stored, never placed
-  twice, so nothing acknowledged is lost or repeated;
+  orphans); the running engine also claims, every third of a lease term, any entry left unacknowledged for a
+  whole term (read by a process that has since lost the lease, or whose answers could not be sent); one
+  already applied is known by its hash and answered with the order as stored, never placed twice, so nothing
+  acknowledged is lost or repeated;
 - a replica that dies loses only the answers to requests it had not answered yet (the orders stand);
 - the stream holds at most `max_len` commands not yet done: past that a replica refuses at once (503 with
-  Retry-After) instead of queueing without bound.
+  Retry-After) instead of queueing without bound;
+- a clean stop stops reading, then answers the batches already placed once they are durable.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ REPLY_STREAM_PREFIX = "hdex:replies:"
 REPLY_STREAM_TTL_S = 300  # a dead replica's answer stream goes away by itself
 REPLY_STREAM_MAX_LEN = 100_000
 MAX_BATCHES_IN_FLIGHT = 4  # placed, waiting to be durable; the reader waits past it
+STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
 # replicas racing each other never overfill the stream.
@@ -101,9 +105,13 @@ class CommandStream:
         """Add a place command; the future of its answer, or None when the stream is full."""
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._waiting[ticket] = future
-        added = await self._add(keys=[STREAM], args=[self._max_len, command_id, ticket, self.reply_stream, body])
+        try:
+            added = await self._add(keys=[STREAM], args=[self._max_len, command_id, ticket, self.reply_stream, body])
+        except BaseException:  # Redis away, or the request cancelled: nobody will wait for this answer
+            self.forget(ticket)
+            raise
         if not added:
-            del self._waiting[ticket]
+            self.forget(ticket)
             return None
         return future
 
@@ -153,12 +161,16 @@ class Entry:
     body: bytes
 
 
+Batch = list[tuple[Entry, Placed | Answer]]  # a batch's entries with what placing each gave
+
+
 class CommandConsumer:
     """The engine process's side: apply the stream's commands through the host, batch by batch.
 
     `order_view(host, hash)` answers an order's view, open or stored (for a command applied before, also before
-    a restart); `consumer` is this engine's name in the group, the same across its
-    restarts so that its unacknowledged entries come back to it."""
+    a restart); `consumer` is this engine's name in the group, the same across its restarts so that its
+    unacknowledged entries come back to it; an entry left unacknowledged for `orphan_idle_s` is claimed and
+    answered again (the engine lease's term: its reader has lost the lease, or could not send its answers)."""
 
     def __init__(
         self,
@@ -166,6 +178,7 @@ class CommandConsumer:
         host: Callable[[], EngineHost | None],
         order_view: Callable[[EngineHost, str], dict[str, Any] | None],
         consumer: str,
+        orphan_idle_s: float,
         batch: int = 512,
     ) -> None:
         self._client = client
@@ -173,69 +186,106 @@ class CommandConsumer:
         self._order_view = order_view
         self._unanswered: dict[str, TrackedOrder] = {}  # placed, in a batch not yet durable: by hash
         self._consumer = consumer
+        self._orphan_idle_ms = int(orphan_idle_s * 1000)
         self._batch = batch
+        self._answering: set[asyncio.Task[None]] = set()
+        self._in_flight: set[bytes] = set()  # entries placed whose batch is not answered yet: a claim skips them
 
     async def run(self) -> None:
-        """Read and apply commands until cancelled: first this consumer's pending entries, then new ones.
+        """Read and apply commands until cancelled: first every entry left pending (this consumer's and a dead
+        one's), then new ones, claiming entries left unacknowledged for a lease term as it goes.
 
         Batches are pipelined: the next one is read and placed while the last one is being made durable (as
         the single-process door places new orders while a batch is written); each is answered and acknowledged
-        once its own changes are on disk. Placing stays in stream order, on the host's loop."""
+        once its own changes are on disk. Placing stays in stream order, on the host's loop. A failing round
+        (Redis away or restarted empty) is logged and retried: the stream must outlive any one fault."""
+        loop = asyncio.get_running_loop()
+        cursor: str | None = None  # None: the group is to be created and the pending entries claimed
+        next_claim = 0.0
+        try:
+            while True:
+                host = self._host()
+                # No Exchange recorded yet, standing by for the engine lease, or stopped (the lease lost, a
+                # storage fault): leave the commands to the engine process that can place them.
+                if host is None or host.broken is not None:
+                    await asyncio.sleep(0.5)
+                    continue
+                try:
+                    if cursor is None:
+                        await self._create_group()
+                        await self._claim(0, until_done=True)
+                        cursor = "0"  # the pending entries, now all this consumer's, before new ones
+                        next_claim = loop.time() + self._orphan_idle_ms / 3000
+                    if cursor == ">" and loop.time() >= next_claim:
+                        rows = await self._claim(self._orphan_idle_ms, until_done=False)
+                        next_claim = loop.time() + self._orphan_idle_ms / 3000
+                    else:
+                        rows = await self._read(cursor)
+                        if cursor != ">":  # pending entries: go on after the last one read, then new entries
+                            cursor = rows[-1][0].decode() if rows else ">"
+                except (OSError, aioredis.ConnectionError, ResponseError) as exc:
+                    if "NOGROUP" in str(exc):
+                        log.warning("the command stream lost its group (Redis restarted empty?): creating it again")
+                        cursor = None
+                        continue
+                    log.warning("command stream unreadable; retrying", extra={"error": str(exc)})  # LOADING, OOM
+                    await asyncio.sleep(0.5)
+                    continue
+                entries = [
+                    Entry(entry_id, f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"])
+                    for entry_id, f in rows
+                    # an entry deleted after delivery comes back empty from the pending list; one of a batch
+                    # still being stored is answered with it (claimed too, it would be answered twice, in any order)
+                    if f and entry_id not in self._in_flight
+                ]
+                if entries:
+                    await self._apply(host, entries)
+        finally:
+            await self._finish_answering()
+
+    async def _apply(self, host: EngineHost, entries: list[Entry]) -> None:
+        """Place a batch and answer it once durable, in the background; waits while too many are in flight."""
+        placed = [(entry, self._place(host, entry)) for entry in entries]
+        self._in_flight.update(entry.entry_id for entry in entries)
+        task = asyncio.create_task(self._answer(host.durable(), placed))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+        if len(self._answering) >= MAX_BATCHES_IN_FLIGHT:
+            await asyncio.wait(self._answering, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _finish_answering(self) -> None:
+        """On a stop: the batches already placed are stored by the host's drain; answer them as they are."""
+        if not self._answering:
+            return
+        log.info("command stream stopped reading: answering the batches in flight",
+                 extra={"batches": len(self._answering)})  # fmt: skip
+        _done, late = await asyncio.wait(self._answering, timeout=STOP_ANSWER_TIMEOUT_S)
+        for task in late:  # left unacknowledged: claimed and answered by the next engine to run
+            task.cancel()
+
+    async def _create_group(self) -> None:
         try:
             await self._client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
-        cursor = "0"  # first the entries delivered to this consumer before a restart and never acknowledged
-        claimed = False
-        answering: set[asyncio.Task[None]] = set()
-        try:
-            while True:
-                host = self._host()
-                # No Exchange recorded yet, standing by for the engine lease, or stopped (the lease lost): leave
-                # the commands to the engine process that can place them.
-                if host is None or host.broken is not None:
-                    await asyncio.sleep(0.5)
-                    continue
-                try:
-                    if not claimed:
-                        await self._claim_orphans()
-                        claimed = True
-                    rows = await self._read(cursor)
-                except (OSError, aioredis.ConnectionError) as exc:
-                    log.warning("command stream unreadable; retrying", extra={"error": str(exc)})
-                    await asyncio.sleep(0.5)
-                    continue
-                if cursor != ">":  # pending entries: go on after the last one read, new entries once none is left
-                    cursor = rows[-1][0].decode() if rows else ">"
-                entries = [
-                    Entry(entry_id, f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"])
-                    for entry_id, f in rows
-                    if f  # an entry deleted after delivery comes back empty from the pending list
-                ]
-                if not entries:
-                    continue
-                placed = [(entry, self._place(host, entry)) for entry in entries]
-                task = asyncio.create_task(self._answer(host.durable(), placed))
-                answering.add(task)
-                task.add_done_callback(answering.discard)
-                if len(answering) >= MAX_BATCHES_IN_FLIGHT:
-                    await asyncio.wait(answering, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in answering:
-                task.cancel()
 
-    async def _claim_orphans(self) -> None:
-        """Make every entry pending for another consumer (an engine process that died holding the lease) this
-        consumer's, so that the pending read below applies them in stream order."""
+    async def _claim(self, min_idle_ms: int, until_done: bool) -> list[tuple[bytes, dict[bytes, bytes]]]:
+        """Make the entries pending for `min_idle_ms` or more this consumer's and return them: all of them
+        (`until_done`), or one batch. Another consumer's entries are orphans (only the lease's holder reads);
+        this consumer's own idle ones were placed but never answered."""
+        rows: list[tuple[bytes, dict[bytes, bytes]]] = []
         start = "0-0"
         while True:
-            claimed = await self._client.xautoclaim(STREAM, GROUP, self._consumer, 0, start, count=1_000)
+            claimed = await self._client.xautoclaim(STREAM, GROUP, self._consumer, min_idle_ms, start,
+                                                    count=self._batch)  # fmt: skip
             start = claimed[0].decode()  # where the next round starts; "0-0" once the whole list was scanned
-            if claimed[1]:
-                log.warning("claimed another engine's unacknowledged commands", extra={"commands": len(claimed[1])})
-            if start == "0-0":
-                return
+            rows.extend(claimed[1])
+            if not until_done or start == "0-0":
+                break
+        if rows:
+            log.warning("claimed unacknowledged commands", extra={"commands": len(rows), "idle_ms": min_idle_ms})
+        return rows
 
     async def _read(self, cursor: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
         """The next entries after `cursor` (">": new ones, waiting up to a second for them; else this consumer's
@@ -245,9 +295,16 @@ class CommandConsumer:
         found = cast("StreamEntries", await read)
         return [row for _stream, rows in found or () for row in rows]
 
-    async def _answer(self, durable: asyncio.Future[None], placed: list[tuple[Entry, Placed | Answer]]) -> None:
+    async def _answer(self, durable: asyncio.Future[None], placed: Batch) -> None:
         """Once the batch is durable: answer each command, then acknowledge and delete the entries. If it could
-        not be stored (UNAVAILABLE), nothing is acknowledged: the entries come back after a restart."""
+        not be stored (UNAVAILABLE), nothing is acknowledged: the entries come back to the next engine to run;
+        if the answers could not be sent, they are claimed again after a lease term and answered then."""
+        try:
+            await self._store_and_answer(durable, placed)
+        finally:
+            self._in_flight.difference_update(entry.entry_id for entry, _outcome in placed)
+
+    async def _store_and_answer(self, durable: asyncio.Future[None], placed: Batch) -> None:
         try:
             await durable
         except HdexError as error:
@@ -263,9 +320,13 @@ class CommandConsumer:
         ids = [entry.entry_id for entry, _outcome in placed]
         pipe.xack(STREAM, GROUP, *ids)
         pipe.xdel(STREAM, *ids)
-        await pipe.execute()
+        try:
+            await pipe.execute()
+        except (OSError, aioredis.ConnectionError, ResponseError) as exc:
+            log.warning("answers not sent; answered again once claimed", extra={"error": str(exc)})
+            return
         for _entry, outcome in placed:
-            if isinstance(outcome, Placed) and not outcome.replayed:
+            if isinstance(outcome, Placed):  # stored now: a later copy is answered from the database
                 self._unanswered.pop(outcome.tracked.hash, None)
 
     def _place(self, host: EngineHost, entry: Entry) -> Placed | Answer:
@@ -275,6 +336,15 @@ class CommandConsumer:
             return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
         except HdexError as error:
             return Answer(entry.ticket, error=error)
+        try:
+            return self._place_request(host, entry, request)
+        except Exception:  # one command's fault (its wallet's balances unreadable) must not stop the stream
+            log.exception("a command failed; answered UNAVAILABLE", extra={"ticket": entry.ticket})
+            fault = HdexError(ErrorCode.UNAVAILABLE, "the engine could not take this order now; retry", None,
+                              {"Retry-After": "1"})  # fmt: skip
+            return Answer(entry.ticket, error=fault)
+
+    def _place_request(self, host: EngineHost, entry: Entry, request: OrderRequest) -> Placed | Answer:
         try:
             tracked: TrackedOrder = host.handle(PlaceOrder(request))
         except HdexError as error:
@@ -300,7 +370,8 @@ async def consuming_commands(container: Container, trading: TradingService) -> A
         with container.uow() as uow:
             return order_view(uow.session, host, order_hash)
 
-    consumer = CommandConsumer(client, lambda: trading.host, view, container.settings.engine_consumer)
+    settings = container.settings
+    consumer = CommandConsumer(client, lambda: trading.host, view, settings.engine_consumer, settings.engine_lease_s)
     task = asyncio.create_task(consumer.run(), name="command-stream")
     try:
         yield

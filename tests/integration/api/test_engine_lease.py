@@ -1,6 +1,7 @@
 """One engine host per database (the engine lease): a second engine process over the same database stands by,
 refuses order entry and writes nothing, and takes over the book as soon as the first stops; a host whose lease
-another process took over commits nothing more (no order, no withdrawal) and stops order entry."""
+another process took over commits nothing more (no order, no withdrawal) and stops order entry; a host stopped
+by a storage fault gives the lease up, so that a standing-by process takes over."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import text, update
 
 from backend.bootstrap import Container, bootstrap
 from backend.db.models import Lease
-from backend.trading.hosting.lease import ENGINE_LEASE, LOST_MESSAGE
+from backend.trading.hosting.lease import ENGINE_LEASE, LOST_MESSAGE, EngineLease, LeaseLost
 
 from .exchange_fixtures import MARKET, PRICE, Exchange, prepare, running
 from .test_withdrawal_requests import body, requests, withdrawal
@@ -140,3 +142,56 @@ def test_a_stale_host_stops_order_entry_at_its_next_database_round_even_when_idl
         assert app.state.trading.host.broken is not None
         assert exchange.client.get("/health").json()["engine"] == "stopped"
         assert exchange.place(5).json()["error"]["message"] == LOST_MESSAGE
+
+
+def fail_order_inserts(container: Container, on: bool) -> None:
+    """A storage fault of the database itself: every new order row refused (on), or stored again (off)."""
+    postgres = container.db_engine.dialect.name == "postgresql"
+    with container.uow() as uow:
+        if on and postgres:
+            uow.session.execute(text(
+                "CREATE FUNCTION storage_fault() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
+                " LANGUAGE plpgsql"
+            ))  # fmt: skip
+            uow.session.execute(text(
+                "CREATE TRIGGER storage_fault BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION storage_fault()"
+            ))  # fmt: skip
+        elif on:
+            uow.session.execute(text(
+                "CREATE TRIGGER storage_fault BEFORE INSERT ON orders BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            ))  # fmt: skip
+        else:
+            uow.session.execute(text("DROP TRIGGER storage_fault" + (" ON orders" if postgres else "")))
+        uow.commit()
+
+
+def test_a_host_stopped_by_a_storage_fault_gives_the_lease_to_a_standing_by_process(
+    database_url: str, tmp_path: Path
+) -> None:
+    first_container = prepare(database_url, tmp_path / "first", engine_lease_s=LEASE_S)
+    second_container = second_process(first_container, tmp_path / "second")
+    with serving(first_container) as first, serving(second_container) as second:
+        assert first.place(5).status_code == 201
+        fail_order_inserts(first_container, on=True)
+        failed = first.place(6)
+        fail_order_inserts(first_container, on=False)  # the fault is over; the first host stays stopped
+
+        wait_until_running(second)  # else the first renews a lease it can no longer use, and no one trades
+
+        assert (failed.status_code, failed.json()["error"]["code"]) == (503, "UNAVAILABLE"), failed.text
+        assert first.client.get("/health").json()["engine"] == "stopped"
+        taker = second.place(6, side=1)
+        assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
+
+
+def test_a_released_lease_is_not_renewed_by_its_last_holder(database_url: str, tmp_path: Path) -> None:
+    """A host that gave the lease up (stopped by a fault) may still have a write on its way: its fence must fail."""
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+    lease = EngineLease(container.session_factory, LEASE_S)
+    assert lease.take()
+    lease.release()
+
+    with pytest.raises(LeaseLost):
+        lease.renew()
+    assert lease.holder() == "nobody"
+    assert EngineLease(container.session_factory, LEASE_S).take()  # free for the next process at once

@@ -257,7 +257,8 @@ def test_an_engine_killed_mid_burst_ends_in_the_same_book_and_fills_as_an_uninte
 
 def test_a_full_command_stream_answers_503_with_retry_after(postgres_url: str, tmp_path: Path) -> None:
     prepare(postgres_url, tmp_path).db_engine.dispose()
-    cluster = Cluster(postgres_url, tmp_path, redis_database(9), max_len=2)
+    # a database of its own: the module's cluster still runs on 9 (and would take these commands)
+    cluster = Cluster(postgres_url, tmp_path, redis_database(14), max_len=2)
     try:
         cluster.start(replicas=1)
         url = f"{cluster.replica_url(0)}/v1/orders"

@@ -1,0 +1,198 @@
+"""The engine process's command consumer outlives the faults around it (real Redis, the engine host in process):
+Redis restarted empty, an entry left unacknowledged by a deposed engine or by answers that could not be sent,
+and a clean stop with a batch still being stored. Each command is answered and placed once."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import redis
+
+from backend.trading.usecases.command_stream import GROUP, STREAM
+
+from ..api.exchange_fixtures import Exchange, prepare, running
+from .test_replicas import REDIS_URL, redis_database
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
+
+CONSUMER = "engine-test"
+REPLIES = "hdex:replies:test"
+LEASE_S = 2.0  # an entry left unacknowledged this long is claimed again
+
+
+def engine_settings(redis_url: str) -> dict[str, Any]:
+    return {"redis_url": redis_url, "command_stream": True, "engine_consumer": CONSUMER, "engine_lease_s": LEASE_S}
+
+
+def body(exchange: Exchange, key_index: int, nonce: int) -> str:
+    return json.dumps(exchange.signed(exchange.order(key_index, nonce=nonce), key_index))
+
+
+def add(client: redis.Redis, ticket: str, command: str) -> None:
+    client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": command})
+
+
+def answer(client: redis.Redis, ticket: str, timeout_s: float = 30) -> dict[str, Any]:
+    """The engine's answer to `ticket` on the test's reply stream (it never comes: the test fails)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for _stream, entries in client.xread({REPLIES: "0-0"}, count=1_000, block=200) or ():
+            for _entry_id, fields in entries:
+                if fields[b"ticket"].decode() == ticket:
+                    found: dict[str, Any] = json.loads(fields[b"answer"])
+                    return found
+    raise AssertionError(f"no answer to {ticket} within {timeout_s} s")
+
+
+def orders_stored(exchange: Exchange) -> int:
+    return len(exchange.state()["orders"])
+
+
+def test_the_engine_recreates_the_stream_group_after_redis_restarted_empty(
+    database_url: str, tmp_path: Path
+) -> None:
+    redis_url = redis_database(12)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        add(client, "before", body(exchange, 5, 1))
+        assert answer(client, "before")["order"]["status"] == "open"
+
+        client.flushdb()  # what a Redis that keeps nothing on disk holds after a restart
+        add(client, "after", body(exchange, 5, 2))
+
+        assert answer(client, "after")["order"]["status"] == "open"
+        assert orders_stored(exchange) == 2
+    client.close()
+
+
+@pytest.mark.parametrize("reader", ["engine-deposed", CONSUMER], ids=["a-deposed-engine", "unsent-answers"])
+def test_an_entry_left_unacknowledged_while_the_engine_runs_is_claimed_and_answered_once(
+    database_url: str, tmp_path: Path, reader: str
+) -> None:
+    """`engine-deposed`: read by an engine process that lost the lease before it could store it. The engine's own
+    name: read, then its answers never sent (Redis went away at that moment). Either stays pending unanswered."""
+    redis_url = redis_database(12)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        add(client, "first", body(exchange, 5, 1))
+        answer(client, "first")  # the group exists and the engine reads new entries
+        command = body(exchange, 6, 1)
+        with client.pipeline(transaction=True) as pipe:  # one step: the engine's blocked read cannot take it first
+            pipe.xadd(STREAM, {"id": "orphan", "ticket": "orphan", "reply": REPLIES, "body": command})
+            pipe.xreadgroup(GROUP, reader, {STREAM: ">"}, count=1)
+            pipe.execute()
+        assert client.xpending(STREAM, GROUP)["consumers"] == [{"name": reader.encode(), "pending": 1}]
+
+        answered = answer(client, "orphan")
+        again = exchange.client.post("/v1/orders", content=command)  # the client's retry, straight to the engine
+
+        assert (answered["order"]["status"], answered["replayed"]) == ("open", False), answered
+        assert again.status_code == 409 and again.json()["error"]["code"] == "DUPLICATE_ORDER"
+        assert client.xpending(STREAM, GROUP)["pending"] == 0
+        assert orders_stored(exchange) == 2
+    client.close()
+
+
+def answers(client: redis.Redis, ticket: str) -> list[dict[str, Any]]:
+    """Every answer to `ticket` on the test's reply stream so far."""
+    found = client.xrange(REPLIES)
+    return [json.loads(fields[b"answer"]) for _entry_id, fields in found if fields[b"ticket"].decode() == ticket]
+
+
+def lock_the_engine_lease(postgres_url: str) -> psycopg.Connection[Any]:
+    """A connection holding the engine lease's row: every batch waits at its fence, as behind a slow database,
+    until it rolls back."""
+    blocker = psycopg.connect(postgres_url.replace("postgresql+psycopg://", "postgresql://"))
+    blocker.execute("SELECT * FROM leases WHERE name = 'engine' FOR UPDATE")
+    return blocker
+
+
+def wait_until_placed(exchange: Exchange, orders: int) -> None:
+    """Until the engine host's book holds `orders` orders (placed, whether or not stored yet)."""
+    app: Any = exchange.client.app
+    deadline = time.monotonic() + 30
+    while len(app.state.trading.host.orders) < orders:
+        assert time.monotonic() < deadline, "the engine never placed the command"
+        time.sleep(0.02)
+
+
+def test_a_batch_stored_slower_than_a_lease_term_is_answered_once(postgres_url: str, tmp_path: Path) -> None:
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(postgres_url, tmp_path, **engine_settings(redis_url))):
+        add(client, "first", body(exchange, 5, 1))
+        answer(client, "first")
+        blocker = lock_the_engine_lease(postgres_url)
+        try:
+            add(client, "slow", body(exchange, 6, 1))
+            wait_until_placed(exchange, 2)
+            deadline = time.monotonic() + 30
+            while client.xpending_range(STREAM, GROUP, "-", "+", 1)[0]["times_delivered"] < 2:
+                assert time.monotonic() < deadline, "the engine never claimed its idle entry"
+                time.sleep(0.1)  # claimed again while its batch waits: what must not answer it twice
+        finally:
+            blocker.close()
+
+        answer(client, "slow")
+        exchange.drain()
+        assert [a["replayed"] for a in answers(client, "slow")] == [False]
+        assert client.xpending(STREAM, GROUP)["pending"] == 0
+    client.close()
+
+
+def test_a_clean_stop_answers_the_batch_it_was_storing(postgres_url: str, tmp_path: Path) -> None:
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    container = prepare(postgres_url, tmp_path, **engine_settings(redis_url))
+    exchanges = running(container)
+    exchange = next(exchanges)
+    add(client, "first", body(exchange, 5, 1))
+    answer(client, "first")
+    stopped_reading = threading.Event()
+    logger = logging.getLogger("backend.trading.usecases.command_stream")
+    handler, level = _EventOnMessage("command stream stopped reading", stopped_reading), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    blocker = lock_the_engine_lease(postgres_url)
+    stopping = threading.Thread(target=exchanges.close)
+    try:
+        add(client, "in-flight", body(exchange, 6, 1))
+        wait_until_placed(exchange, 2)  # in the book, its batch not stored
+        stopping.start()
+        assert stopped_reading.wait(30), "the consumer did not wait for its batch in flight"
+        blocker.rollback()  # the database answers again: the stop's drain stores the batch
+        stopping.join(60)
+        assert not stopping.is_alive()
+
+        answered = answer(client, "in-flight", timeout_s=5)
+        assert answered["order"]["status"] == "open", answered
+        assert client.xpending(STREAM, GROUP)["pending"] == 0
+        assert blocker.execute("SELECT count(*) FROM orders").fetchone() == (2,)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        blocker.close()  # the lock goes with it: a stop under way finishes
+        if stopping.is_alive():
+            stopping.join(60)
+        elif stopping.ident is None:
+            exchanges.close()
+        client.close()
+
+
+class _EventOnMessage(logging.Handler):
+    """Sets `event` when a record whose message starts with `prefix` is logged (from any thread)."""
+
+    def __init__(self, prefix: str, event: threading.Event) -> None:
+        super().__init__()
+        self._prefix, self._event = prefix, event
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith(self._prefix):
+            self._event.set()
