@@ -234,7 +234,7 @@ class SettlementWork:
                 why = skipped[item.trade_index]
                 failure = f"skipped_on_chain:{why}"  # e.g. skipped_on_chain:OrderCancelled(orderHash=0x...)
                 item.outcome, item.reason, item.details = "skipped", why.error, why.details()
-                fills.fail(session, item.fill_id, failure, why.sentence)
+                fills.fail(session, item.fill_id, failure, why.sentence, str(tx.mined_hash))
                 self._tell(session, rows[item.fill_id], FillStatus.FAILED, failure=failure, reason=why.sentence)
             else:
                 item.outcome = "settled"

@@ -105,26 +105,32 @@ def fill_holds(fill: Fill, market: Market) -> list[Hold]:
 
 
 def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[Hold]:
-    """Mark failed fills, and settled fills whose trade the ledger carries (its TradeSettled is
-    final), as released; return their holds (the caller commits)."""
+    """Mark as released the failed fills that never reached the chain, and the fills whose settlement
+    transaction is final: settled (the ledger carries the trade: its TradeSettled is final) or skipped on-chain
+    (its TradeSkipped is final: a reorg can no longer replay the transaction with the trade settling). Return
+    their holds (the caller commits)."""
     candidates = session.scalars(
         select(Fill)
         .where(Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)), Fill.released.is_(False))
         .limit(10_000)
     ).all()
-    settled_txs = {fill.tx_hash for fill in candidates if fill.status == FillStatus.SETTLED and fill.tx_hash}
+    mined_txs = {fill.tx_hash for fill in candidates if fill.tx_hash}
     final_txs = set(
         session.scalars(
             select(ChainEvent.tx_hash).where(
-                ChainEvent.tx_hash.in_(settled_txs),
-                ChainEvent.name == "TradeSettled",
+                ChainEvent.tx_hash.in_(mined_txs),
+                ChainEvent.name.in_(("TradeSettled", "TradeSkipped")),
                 ChainEvent.status == ChainEventStatus.FINAL,
             )
         )
-        if settled_txs
+        if mined_txs
         else ()
     )
-    resolved = [fill for fill in candidates if fill.status == FillStatus.FAILED or fill.tx_hash in final_txs]
+    resolved = [
+        fill
+        for fill in candidates
+        if fill.tx_hash in final_txs or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
+    ]
     if not resolved:
         return []
     claimed = session.execute(

@@ -2,14 +2,15 @@
 
 Life of a fill: `unsettled` (the engine matched it; both parties' payments are held) ->
 `settling` (claimed for a batch in the same transaction that stores the operator transaction) ->
-`settled` (its trade mined; `tx_hash` set) or `failed` (skipped on-chain, blocked, or would
-revert; `failure` says why); `requeue` puts `settling` fills back to `unsettled` when their batch
-was dropped or reverted as a whole.
+`settled` (its trade mined; `tx_hash` set) or `failed` (skipped on-chain, with `tx_hash` set, blocked,
+or would revert; `failure` says why); `requeue` puts `settling` fills back to `unsettled` when their
+batch was dropped or reverted as a whole.
 
-Holds: the engine host gives back a fill's holds exactly once (`Fill.released`), for `failed`
-fills at its next sync and for `settled` fills only when the indexer has seen the settling
-transaction's TradeSettled final, i.e. when the ledger already carries the trade: the available
-balance never counts the same money twice. Every function here leaves the commit to the caller.
+Holds: the engine host gives back a fill's holds exactly once (`Fill.released`): for a `failed` fill
+that never reached the chain at its next sync; for one mined (settled or skipped) only when the indexer
+has seen its transaction's TradeSettled or TradeSkipped final, i.e. when the ledger already carries the
+trade and no reorg can replay the transaction differently: the available balance never counts the same
+money twice. Every function here leaves the commit to the caller.
 """
 
 from __future__ import annotations
@@ -77,11 +78,17 @@ def settle(session: Session, fill_id: int, tx_hash: str) -> None:
     )
 
 
-def fail(session: Session, fill_id: int, reason: str, words: str) -> None:
-    """Record that the fill will never settle, why (`reason`, for machines) and the same in `words`;
-    its holds are given back (unwound) at the next sync."""
+def fail(session: Session, fill_id: int, reason: str, words: str, tx_hash: str | None = None) -> None:
+    """Record that the fill will never settle, why (`reason`, for machines) and the same in `words`, and the
+    transaction that skipped it on-chain (`tx_hash`; None if it never got there). Its holds are given back
+    (unwound) at the next sync; for a fill skipped on-chain, once that transaction's block is final."""
     session.execute(
         update(Fill)
         .where(Fill.id == fill_id, Fill.status.in_((FillStatus.UNSETTLED, FillStatus.SETTLING)))
-        .values(status=FillStatus.FAILED, failure=reason[:FAILURE_LENGTH], failure_reason=words[:FAILURE_REASON_LENGTH])
+        .values(
+            status=FillStatus.FAILED,
+            failure=reason[:FAILURE_LENGTH],
+            failure_reason=words[:FAILURE_REASON_LENGTH],
+            tx_hash=tx_hash,
+        )
     )

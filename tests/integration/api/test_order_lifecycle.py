@@ -46,28 +46,53 @@ def test_a_crossing_order_trades_at_the_makers_price_and_records_an_unsettled_fi
     assert exchange.client.get(f"/v1/orders/{maker['hash']}").json()["status"] == "filled"
 
 
-def test_a_failed_fill_gives_its_holds_back_and_a_settled_one_waits_for_finality(exchange: Exchange) -> None:
+def final_event(exchange: Exchange, name: str, tx_hash: str) -> None:
+    """The indexer's record of `name` in `tx_hash`, its block final."""
+    with exchange.container.uow() as uow:
+        uow.session.add(
+            ChainEvent(
+                chain_id=CHAIN_ID, block_number=9, block_hash="0x" + "cd" * 32, tx_hash=tx_hash,
+                log_index=0, contract=EXCHANGE, name=name, args={}, status="final",
+            )
+        )  # fmt: skip
+        uow.commit()
+
+
+def test_a_fill_failed_before_reaching_the_chain_gives_its_holds_back_at_the_next_sync(exchange: Exchange) -> None:
+    exchange.place(SELLER, side=1)
+    exchange.place(BUYER, side=0)
+    with exchange.container.uow() as uow:
+        (fill,) = (f.id for f in settlement.unsettled(uow.session, limit=10))
+        settlement.fail(uow.session, fill, "blocked_by_screening:maker", "not settled")
+        uow.commit()
+    exchange.sync()
+    assert reserved(exchange, SELLER, WETH) == 0
+    assert reserved(exchange, BUYER, USDC) == 0
+
+
+def test_fills_skipped_or_settled_on_chain_hold_until_their_transaction_is_final(exchange: Exchange) -> None:
+    """A transaction that skipped a trade can be reorged out and mined again with the trade settling: until its
+    block is final, the fill's payment stays held, as a settled one's does until the ledger carries it."""
     exchange.place(SELLER, side=1)
     exchange.place(BUYER, side=0)
     exchange.place(SELLER, side=1)
     exchange.place(BUYER, side=0)
+    skipped_tx, settled_tx = "0x" + "ef" * 32, "0x" + "ab" * 32
     with exchange.container.uow() as uow:
         first, second = (f.id for f in settlement.unsettled(uow.session, limit=10))
         assert settlement.claim(uow.session, [first, second])
         assert not settlement.claim(uow.session, [first])  # already settling
-        settlement.fail(uow.session, first, "skipped_on_chain:InsufficientBalance", "not settled")
-        settlement.settle(uow.session, second, "0x" + "ab" * 32)
+        settlement.fail(uow.session, first, "skipped_on_chain:InsufficientBalance", "not settled", skipped_tx)
+        settlement.settle(uow.session, second, settled_tx)
         uow.commit()
     exchange.sync()
+    assert reserved(exchange, SELLER, WETH) == 2 * QTY  # both mined, neither final
+
+    final_event(exchange, "TradeSkipped", skipped_tx)
+    exchange.sync()
     assert reserved(exchange, SELLER, WETH) == QTY  # only the settled fill still holds
-    with exchange.container.uow() as uow:
-        uow.session.add(
-            ChainEvent(
-                chain_id=CHAIN_ID, block_number=9, block_hash="0x" + "cd" * 32, tx_hash="0x" + "ab" * 32,
-                log_index=0, contract=EXCHANGE, name="TradeSettled", args={}, status="final",
-            )
-        )  # fmt: skip
-        uow.commit()
+
+    final_event(exchange, "TradeSettled", settled_tx)
     exchange.sync()
     assert reserved(exchange, SELLER, WETH) == 0
     assert reserved(exchange, BUYER, USDC) == 0

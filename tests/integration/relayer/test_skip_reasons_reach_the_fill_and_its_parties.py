@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from backend.compliance.lists import SanctionsList
 from backend.compliance.store import import_list
-from backend.db.models import Market, Order, SettlementItem
+from backend.db.models import ChainEvent, Market, Order, SettlementItem
 from relayer.transactions import Simulation, SimulationFailed
 
 from ..devchain import address_of
@@ -66,6 +66,9 @@ def test_a_fill_whose_maker_order_was_cancelled_on_chain_fails_naming_the_order(
         }  # fmt: skip
     loop.index()
     loop.ledger_equals_chain((ALICE, BOB))  # nothing moved on-chain, and the ledger agrees
+    with loop.container.uow() as uow:  # the fill names the transaction whose final TradeSkipped frees its holds
+        events = uow.session.scalars(select(ChainEvent.name).where(ChainEvent.tx_hash == fill.tx_hash)).all()
+    assert fill.tx_hash is not None and "TradeSkipped" in events
 
 
 def test_a_fill_whose_taker_order_fell_below_the_nonce_floor_fails_naming_its_nonce_and_the_floor(
