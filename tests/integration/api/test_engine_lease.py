@@ -27,10 +27,12 @@ LEASE_S = 2.0  # the shortest allowed: a takeover after a clean stop comes withi
 LONG_LEASE_S = 3600.0
 
 
-def second_process(first: Container, data_dir: Path) -> Container:
-    """Another engine process's container: the same database, its own data directory (journal)."""
-    data_dir.mkdir()
-    return bootstrap(first.settings.model_copy(update={"data_dir": data_dir}))
+def two_processes(database_url: str, tmp_path: Path) -> tuple[Container, Container]:
+    """Two engine processes' containers on one prepared database, each with its own data directory (journal)
+    and the shortest lease."""
+    first = prepare(database_url, tmp_path / "first", engine_lease_s=LEASE_S)
+    (tmp_path / "second").mkdir()
+    return first, bootstrap(first.settings.model_copy(update={"data_dir": tmp_path / "second"}))
 
 
 @contextmanager
@@ -64,8 +66,7 @@ def take_over_the_lease(container: Container) -> None:
 def test_a_second_engine_process_stands_by_and_takes_over_the_book_when_the_first_stops(
     database_url: str, tmp_path: Path
 ) -> None:
-    first_container = prepare(database_url, tmp_path / "first", engine_lease_s=LEASE_S)
-    second_container = second_process(first_container, tmp_path / "second")
+    first_container, second_container = two_processes(database_url, tmp_path)
     first_run = running(first_container)
     first = next(first_run)
     try:
@@ -168,8 +169,7 @@ def fail_order_inserts(container: Container, on: bool) -> None:
 def test_a_host_stopped_by_a_storage_fault_gives_the_lease_to_a_standing_by_process(
     database_url: str, tmp_path: Path
 ) -> None:
-    first_container = prepare(database_url, tmp_path / "first", engine_lease_s=LEASE_S)
-    second_container = second_process(first_container, tmp_path / "second")
+    first_container, second_container = two_processes(database_url, tmp_path)
     with serving(first_container) as first, serving(second_container) as second:
         assert first.place(5).status_code == 201
         fail_order_inserts(first_container, on=True)
