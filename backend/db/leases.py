@@ -1,9 +1,10 @@
-"""Leases: one writer per named job (indexer, relayer) across processes, on any database."""
+"""Leases: one writer per named job (indexer, relayer, the engine host) across processes, on any database."""
 
 from __future__ import annotations
 
 import time
 
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,31 +14,40 @@ from backend.db.models import Lease
 def acquire_lease(session: Session, name: str, owner: str, ttl_s: float, now_ms: int | None = None) -> bool:
     """Take or renew lease `name` for `owner`; False if another owner holds it unexpired.
 
-    Commits on its own (a lease must be visible to other processes at once).
+    The take is one conditional UPDATE, not a read then a write: SQLite has no row lock for a read to take,
+    so two processes that both saw an expired lease would both have been given it. Commits on its own (a
+    lease must be visible to other processes at once).
     """
     now = int(time.time() * 1000) if now_ms is None else now_ms
     expires = now + int(ttl_s * 1000)
-    lease = session.get(Lease, name, with_for_update=True)
-    if lease is None:
-        session.add(Lease(name=name, owner=owner, expires_at_ms=expires))
-        try:
-            session.commit()
-        except IntegrityError:  # another process created it first
-            session.rollback()
-            return False
+    taken = session.execute(
+        update(Lease)
+        .where(Lease.name == name, or_(Lease.owner == owner, Lease.expires_at_ms <= now))
+        .values(owner=owner, expires_at_ms=expires)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE's result carries its row count
+        session.commit()
         return True
-    if lease.owner != owner and lease.expires_at_ms > now:
+    if session.scalar(select(Lease.name).where(Lease.name == name)) is not None:  # another's, unexpired
         session.rollback()
         return False
-    lease.owner, lease.expires_at_ms = owner, expires
-    session.commit()
+    session.add(Lease(name=name, owner=owner, expires_at_ms=expires))
+    try:
+        session.commit()
+    except IntegrityError:  # another process created it first
+        session.rollback()
+        return False
     return True
 
 
 def release_lease(session: Session, name: str, owner: str) -> None:
     """Give the lease up at once (clean shutdown), if we hold it: no one owns it after, so not even the
-    releasing owner renews it by mistake."""
-    lease = session.get(Lease, name, with_for_update=True)
-    if lease is not None and lease.owner == owner:
-        lease.owner, lease.expires_at_ms = "", 0
+    releasing owner renews it by mistake. Conditional, as the take is: never the lease of whoever took it over."""
+    session.execute(
+        update(Lease)
+        .where(Lease.name == name, Lease.owner == owner)
+        .values(owner="", expires_at_ms=0)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()

@@ -825,6 +825,8 @@ class EngineHost:
             for waiter in batch.waiters:
                 if not waiter.done():
                     waiter.set_exception(HdexError(ErrorCode.UNAVAILABLE, "the order could not be stored"))
+            if self._batch.waiters:  # joined while this one was written: their answer now, not at the next sync
+                self._schedule_flush()
             return
         for waiter in batch.waiters:
             if not waiter.done():

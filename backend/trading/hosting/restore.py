@@ -109,6 +109,23 @@ def restore_host(
     markets = {market.name: market for market in load_markets(session)}
     engine = host.engine
     journal = store.rotate(engine.snapshot())
+    try:
+        _restore(host, session, chain_id, fence, markets, journal)
+    except BaseException:  # the restore failed (the lease lost, the database away): no segment left open
+        journal.close()
+        raise
+    return journal
+
+
+def _restore(
+    host: EngineHost,
+    session: Session,
+    chain_id: int,
+    fence: Callable[[Session], None],
+    markets: dict[str, Market],
+    journal: FileJournal,
+) -> None:
+    engine = host.engine
     engine.attach_journal(journal)
     host.handle(ResumeBookSeqs(_cursors(session).get(BOOK_SEQ, 0)))  # before step 3 moves the book
     ts = now_ms()
@@ -149,7 +166,6 @@ def restore_host(
     session.execute(delete(Reservation))
     session.commit()
     host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting))  # rewrites every hold
-    return journal
 
 
 def chain_cursor(session: Session) -> tuple[int, int]:

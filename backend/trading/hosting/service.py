@@ -111,7 +111,7 @@ class TradingService:
                 "another engine process holds the engine lease: standing by until it stops or its lease runs out",
                 extra={"holder": self.lease.holder()},
             )
-        self._lease_task = asyncio.get_running_loop().create_task(self._hold_lease())
+        self._lease_task = asyncio.get_running_loop().create_task(self._hold_lease(), name="engine-lease")
 
     def _start_host(self, domain: Domain) -> None:
         """Recover and reconcile the engine, holding the engine lease."""
@@ -135,15 +135,20 @@ class TradingService:
             risk_defaults(settings),
         )
         self._writer.start()
-        with self.container.session_factory() as session:
-            self._journal = restore_host(host, session, store, settings.chain_id, self.lease.fence)
+        try:
+            with self.container.session_factory() as session:
+                self._journal = restore_host(host, session, store, settings.chain_id, self.lease.fence)
+        except BaseException:  # no host: no writer thread left behind for a later try to duplicate
+            self._writer.stop()
+            self._writer = None
+            raise
         self._snapshot_seq = engine.command_seq
         host.handle(MarkCursor(CHAIN_EVENT_ID, self._event_cursor))  # persists the rebuilt reservations too
         self.host = host
         host.handle(FireCancelAfter())  # fires the deadlines that passed while the process was down, arms the rest
         loop = asyncio.get_running_loop()
-        self._task = loop.create_task(self._follow())
-        self._price_task = loop.create_task(self._follow_price_sources())
+        self._task = loop.create_task(self._follow(), name="engine-sync")
+        self._price_task = loop.create_task(self._follow_price_sources(), name="engine-price-sources")
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})
 
     async def _hold_lease(self) -> None:
@@ -159,18 +164,30 @@ class TradingService:
                 if self.host is not None:
                     await asyncio.to_thread(self.lease.renew)
                 elif self.domain is not None and await asyncio.to_thread(self.lease.take):
-                    log.warning("engine lease taken: starting the engine host")
-                    self._start_host(self.domain)
-                    self.standing_by = False
-                    host = self.host
-                    assert host is not None
-                    if self._on_started is not None:
-                        await self._on_started(host)
+                    await self._take_over(self.domain)
             except LeaseLost as exc:
                 self._lost(exc)
                 return
             except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
                 log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
+
+    async def _take_over(self, domain: Domain) -> None:
+        """Start the host, the lease just taken while standing by. If it does not start (the lease lost during a
+        long restore, the database or the journal failing), give the lease back and stand by on: another
+        process, or this one at its next round, tries again."""
+        log.warning("engine lease taken: starting the engine host")
+        try:
+            self._start_host(domain)
+        except Exception as exc:  # whatever it was, a process holding the lease without a host serves no one
+            log.error("engine host did not start: lease released, standing by", extra={"error": repr(exc)})
+            with contextlib.suppress(SQLAlchemyError):
+                await asyncio.to_thread(self.lease.release)
+            return
+        self.standing_by = False
+        host = self.host
+        assert host is not None
+        if self._on_started is not None:
+            await self._on_started(host)
 
     async def _give_up(self, fault: BaseException) -> None:
         """The host stopped order entry: after a storage fault it holds nothing more it could store, so the lease
@@ -194,25 +211,28 @@ class TradingService:
 
     async def stop(self) -> None:
         """Finish pending writes, snapshot, close the journal, give the engine lease up."""
-        for task in (self._task, self._price_task, self._lease_task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        tasks = [task for task in (self._task, self._price_task, self._lease_task) if task is not None]
+        for task in tasks:
+            task.cancel()
+        for task, ended in zip(tasks, await asyncio.gather(*tasks, return_exceptions=True), strict=True):
+            if isinstance(ended, Exception):  # logged, and the stop goes on: the batch still drains, the lease goes
+                log.error("engine task had failed", extra={"task": task.get_name(), "error": repr(ended)})
         host = self.host
-        if host is None or self._writer is None:
-            return
+        if host is not None and self._writer is not None:
+            await self._stop_host(host, self._writer)
+        with contextlib.suppress(SQLAlchemyError):  # else a standing-by process waits for it to run out
+            await asyncio.to_thread(self.lease.release)
+
+    async def _stop_host(self, host: EngineHost, writer: BatchWriter) -> None:
         host.stop_cancel_after()
         if host.broken is None:
             await host.drain()
-        self._writer.stop()
+        writer.stop()
         if host.broken is None:
             self._rotate()
             log.info("engine host stopped cleanly", extra={"engine_seq": host.engine.command_seq})
         if self._journal is not None:
             self._journal.close()
-        with contextlib.suppress(SQLAlchemyError):  # else a standing-by process waits for it to run out
-            await asyncio.to_thread(self.lease.release)
 
     async def follow_market(self, name: str) -> None:
         """Apply market `name`'s stored state and risk settings to this process's host now (after a staff change;

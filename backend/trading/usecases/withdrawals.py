@@ -41,6 +41,7 @@ from backend.trading.hosting.commands import (
     HoldWithdrawal,
     HostCommand,
     ReleaseWithdrawal,
+    StopOrderEntry,
     WithdrawalStored,
 )
 from backend.trading.hosting.host import EngineHost
@@ -102,6 +103,10 @@ async def request_withdrawal(
         row = await asyncio.to_thread(
             _store, container, fence, request_hash, withdrawal, signature, charged, book, record
         )
+    except LeaseLost as lost:  # another engine process runs the book now: it decides, on the client's retry
+        outcome = ReleaseWithdrawal(request_hash)
+        host.handle(StopOrderEntry(lost))  # as a batch refused by the fence stops it: this book is stale
+        raise HdexError(ErrorCode.UNAVAILABLE, LOST_MESSAGE) from None
     except Exception:
         outcome = ReleaseWithdrawal(request_hash)  # the unit of work rolled back: nothing was stored
         raise
@@ -185,10 +190,7 @@ def _store(
     travel_rule: tuple[TravelRule, int] | None,
 ) -> WithdrawalRequest:
     with container.uow() as uow:
-        try:
-            fence(uow.session)
-        except LeaseLost:  # another engine process runs the book now: it decides, on the client's retry
-            raise HdexError(ErrorCode.UNAVAILABLE, LOST_MESSAGE) from None
+        fence(uow.session)  # LeaseLost: see request_withdrawal
         refuse_if_paused(uow.session)  # again: a pause raised since the first check stops this request too
         _refuse_duplicate(uow.session, request_hash)  # again: a twin request may have been stored since the read
         now = int(time.time() * 1000)

@@ -5,14 +5,16 @@ by a storage fault gives the lease up, so that a standing-by process takes over.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import event, text, update
 
 from backend.bootstrap import Container, bootstrap
 from backend.db.models import Lease
@@ -57,9 +59,7 @@ def wait_until_running(exchange: Exchange, timeout_s: float = 30) -> None:
 def take_over_the_lease(container: Container) -> None:
     """What another process does once this one's lease ran out unrenewed (a paused VM, a long stall)."""
     with container.uow() as uow:
-        uow.session.execute(
-            update(Lease).where(Lease.name == ENGINE_LEASE).values(owner="elsewhere:1:ab", expires_at_ms=2**62)
-        )
+        uow.session.merge(Lease(name=ENGINE_LEASE, owner="elsewhere:1:ab", expires_at_ms=2**62))
         uow.commit()
 
 
@@ -127,6 +127,7 @@ def test_a_stale_host_stores_no_withdrawal(database_url: str, tmp_path: Path) ->
 
         assert (refused.status_code, refused.json()["error"]["message"]) == (503, LOST_MESSAGE), refused.text
         assert requests(exchange) == []
+        assert exchange.client.get("/health").json()["engine"] == "stopped"  # the book is another's: no order
         assert exchange.place(5).json()["error"]["message"] == LOST_MESSAGE
 
 
@@ -195,3 +196,74 @@ def test_a_released_lease_is_not_renewed_by_its_last_holder(database_url: str, t
         lease.renew()
     assert lease.holder() == "nobody"
     assert EngineLease(container.session_factory, LEASE_S).take()  # free for the next process at once
+
+
+def let_the_lease_run_out(container: Container) -> None:
+    """The holder elsewhere stopped renewing: its lease is over (its owner still on the row)."""
+    with container.uow() as uow:
+        uow.session.execute(update(Lease).where(Lease.name == ENGINE_LEASE).values(expires_at_ms=0))
+        uow.commit()
+
+
+def test_a_standing_by_process_whose_restore_lost_the_lease_stands_by_on_and_takes_over_later(
+    database_url: str, tmp_path: Path
+) -> None:
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+    take_over_the_lease(container)  # another process runs the book: this one starts standing by
+    taken_back = []
+
+    def take_it_back_mid_restore(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "FROM cancel_after" in statement and not taken_back:  # the restore's reads, before its fence
+            taken_back.append(True)
+            take_over_the_lease(container)  # a slow restore: the other process took the lease back meanwhile
+
+    event.listen(container.db_engine, "before_cursor_execute", take_it_back_mid_restore)
+    with serving(container) as exchange:
+        app: Any = exchange.client.app
+        assert exchange.client.get("/health").json()["engine"] == "standby"
+        let_the_lease_run_out(container)
+        deadline = time.monotonic() + 30
+        while not taken_back:
+            assert time.monotonic() < deadline, "this process never took the lease"
+            time.sleep(0.05)
+        assert app.state.trading.host is None and app.state.trading.standing_by  # its restore refused by the fence
+        let_the_lease_run_out(container)
+
+        wait_until_running(exchange)  # else its lease loop had ended with the failed start: standing by for good
+
+        assert exchange.place(5).status_code == 201
+    event.remove(container.db_engine, "before_cursor_execute", take_it_back_mid_restore)
+
+
+def test_an_order_waiting_behind_a_batch_the_fence_refuses_is_answered_at_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The second order joins the next batch while the first is held at its fence; the takeover then refuses
+    the first. The second is answered then too, not whenever something next writes (a sync, a minute here)."""
+    with serving(prepare(postgres_url, tmp_path, engine_lease_s=LONG_LEASE_S)) as exchange:
+        app: Any = exchange.client.app
+        host = app.state.trading.host
+        answers: dict[int, Any] = {}
+        blocker = psycopg.connect(postgres_url.replace("postgresql+psycopg://", "postgresql://"))
+        try:  # another process taking the lease over, its transaction not committed yet: the row is locked
+            blocker.execute("UPDATE leases SET owner = 'elsewhere:1:ab', expires_at_ms = %s WHERE name = %s",
+                            (2**62, ENGINE_LEASE))  # fmt: skip
+            placing = [threading.Thread(target=lambda k=k: answers.update({k: exchange.place(k)})) for k in (5, 6)]
+            for count, thread in enumerate(placing, start=1):
+                thread.start()
+                deadline = time.monotonic() + 30
+                while len(host.orders) < count:  # in the book: the first in the batch at the fence, then the next
+                    assert time.monotonic() < deadline, "the order was never placed"
+                    time.sleep(0.02)
+            blocker.commit()
+        finally:
+            blocker.close()
+        for thread in placing:
+            thread.join(30)
+        stranded = any(thread.is_alive() for thread in placing)
+        if stranded:
+            exchange.drain()  # a write answers it: the test fails here instead of hanging at the server's stop
+
+        assert not stranded, "an order was left waiting for its answer"
+        assert [answers[k].status_code for k in (5, 6)] == [503, 503]
+        assert exchange.state()["orders"] == []

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -173,3 +174,27 @@ def test_setting_the_stop_event_ends_the_thread_releases_the_lease_and_runs_the_
 def test_an_interval_the_lease_would_not_outlast_is_refused(session_factory: sessionmaker[Session]) -> None:
     with pytest.raises(LeaseTooShort, match=r"the job interval \(30.0s\) must be shorter than its lease TTL"):
         leased(session_factory, lambda: "ran", interval_s=TTL_S)
+
+
+def test_two_takers_of_an_expired_lease_racing_get_it_once(session_factory: sessionmaker[Session]) -> None:
+    """The second taker runs while the first is between its statements (its thread paused right after the first
+    one): only one may come away holding the lease, on SQLite (no row lock for a read) as on PostgreSQL."""
+    assert take(session_factory, "dead-host:1", now_ms=0)  # expired long ago
+    engine = session_factory.kw["bind"]
+    first_thread, results = threading.get_ident(), {}
+    second = threading.Thread(target=lambda: results.update(second=take(session_factory, "second:1", 10**15)))
+
+    def run_the_second_meanwhile(*_args: object) -> None:
+        if threading.get_ident() == first_thread and not second.is_alive() and "second" not in results:
+            second.start()
+            second.join(0.5)  # it finishes here unless the first's statement holds it off until it commits
+
+    event.listen(engine, "after_cursor_execute", run_the_second_meanwhile)
+    try:
+        results["first"] = take(session_factory, "first:1", 10**15)
+    finally:
+        event.remove(engine, "after_cursor_execute", run_the_second_meanwhile)
+    second.join(30)
+
+    assert sorted(results.values()) == [False, True], results
+    assert lease_row(session_factory).owner == ("first:1" if results["first"] else "second:1")
