@@ -41,6 +41,18 @@ def acquire_lease(session: Session, name: str, owner: str, ttl_s: float, now_ms:
     return True
 
 
+def renew_lease(session: Session, name: str, owner: str, ttl_s: float) -> bool:
+    """Renew lease `name` if `owner` holds it, inside the caller's transaction (no commit); False if not. Its
+    row lock orders the caller's transaction after any takeover it races with."""
+    renewed = session.execute(
+        update(Lease)
+        .where(Lease.name == name, Lease.owner == owner)
+        .values(expires_at_ms=int(time.time() * 1000) + int(ttl_s * 1000))
+        .execution_options(synchronize_session=False)
+    )
+    return renewed.rowcount == 1  # type: ignore[attr-defined, no-any-return]  # an UPDATE's result has a count
+
+
 def release_lease(session: Session, name: str, owner: str) -> None:
     """Give the lease up at once (clean shutdown), if we hold it: no one owns it after, so not even the
     releasing owner renews it by mistake. Conditional, as the take is: never the lease of whoever took it over."""

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import ChainEvent, DenyListEntry, Fill, FrozenFunds, LedgerBalance, WithdrawalRequest
 from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
+from backend.trading.hosting.lease import Fence
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import load_markets
 from backend.trading.store.risk import load_market_risk
@@ -153,7 +153,7 @@ def read_sync(
     after_event_id: int,
     wallets: list[str],
     markets: dict[str, Market],
-    fence: Callable[[Session], None],
+    fence: Fence,
 ) -> SyncRead:
     """Everything the host follows, in one transaction that also claims resolved fills (after `fence`: only the
     engine lease's holder may claim them, as only its host gives their holds back)."""

@@ -17,15 +17,17 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.db.leases import acquire_lease, release_lease
+from backend.db.leases import acquire_lease, release_lease, renew_lease
 from backend.db.models import Lease
 
 ENGINE_LEASE = "engine"
 LOST_MESSAGE = "this engine process lost the engine lease to another; retry"  # what a refused client is told
+Fence = Callable[[Session], None]  # `EngineLease.fence`: first in a transaction that makes the host's changes durable
 
 
 class LeaseLost(RuntimeError):
@@ -50,7 +52,7 @@ class EngineLease:
         """Who holds the lease now and for how long, for messages: "host:pid:tag for 12.3 s more", or "nobody"."""
         with self._session_factory() as session:
             lease = session.scalar(select(Lease).where(Lease.name == ENGINE_LEASE))
-        left_ms = 0 if lease is None else lease.expires_at_ms - _now_ms()
+        left_ms = 0 if lease is None else lease.expires_at_ms - int(time.time() * 1000)
         if lease is None or left_ms <= 0:
             return "nobody"
         return f"{lease.owner} for {left_ms / 1000:.1f} s more"
@@ -58,13 +60,7 @@ class EngineLease:
     def fence(self, session: Session) -> None:
         """Renew the lease inside `session`'s transaction, or raise LeaseLost if another owner holds it. Call it
         first in a transaction: its row lock then orders the transaction after any takeover it races with."""
-        renewed = session.execute(
-            update(Lease)
-            .where(Lease.name == ENGINE_LEASE, Lease.owner == self.owner)
-            .values(expires_at_ms=_now_ms() + int(self.ttl_s * 1000))
-            .execution_options(synchronize_session=False)
-        )
-        if renewed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result carries its row count
+        if not renew_lease(session, ENGINE_LEASE, self.owner, self.ttl_s):
             session.rollback()
             raise LeaseLost(f"the engine lease is no longer ours (held by {self.holder()})")
 
@@ -78,7 +74,3 @@ class EngineLease:
         """Give the lease up at once (a clean stop), if we hold it, so a standing-by process starts now."""
         with self._session_factory() as session:
             release_lease(session, ENGINE_LEASE, self.owner)
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)

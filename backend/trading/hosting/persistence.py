@@ -27,6 +27,7 @@ from backend.audit_log import record_action
 from backend.db.models import Fill, MarketHalt, Order, Reservation, TradingCursor
 from backend.db.models.trading import CancelAfter
 from backend.db.types import Amount
+from backend.trading.hosting.lease import Fence
 from backend.trading.rules.orders import TrackedOrder
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,6 @@ def _executemany(
 
 
 Job = tuple[BatchRows, Callable[[BaseException | None], None]]
-Fence = Callable[[Session], None]  # first in each transaction: raises if this process may no longer write
 
 
 class BatchWriter:

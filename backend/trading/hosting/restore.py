@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -51,6 +50,7 @@ from backend.trading.hosting.commands import (
 )
 from backend.trading.hosting.host import EngineHost, now_ms
 from backend.trading.hosting.journal import JournalStore
+from backend.trading.hosting.lease import Fence
 from backend.trading.hosting.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
 from backend.trading.rules.cancel_after import Deadline
 from backend.trading.rules.markets import Market
@@ -102,7 +102,7 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
 
 
 def restore_host(
-    host: EngineHost, session: Session, store: JournalStore, chain_id: int, fence: Callable[[Session], None]
+    host: EngineHost, session: Session, store: JournalStore, chain_id: int, fence: Fence
 ) -> FileJournal:
     """Steps 2-5 for a host built around the recovered engine, under the engine lease's `fence`; returns the new
     journal segment."""
@@ -121,7 +121,7 @@ def _restore(
     host: EngineHost,
     session: Session,
     chain_id: int,
-    fence: Callable[[Session], None],
+    fence: Fence,
     markets: dict[str, Market],
     journal: FileJournal,
 ) -> None:

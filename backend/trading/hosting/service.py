@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
@@ -74,7 +73,6 @@ class TradingService:
         self.publish = publish
         self.host: EngineHost | None = None
         self.lease = EngineLease(container.session_factory, container.settings.engine_lease_s)
-        self.standing_by = False
         self._on_started = on_started
         self._lease_task: asyncio.Task[None] | None = None
         self.domain: Domain | None = None
@@ -106,7 +104,6 @@ class TradingService:
         if taken:
             self._start_host(self.domain)
         else:
-            self.standing_by = True
             log.warning(  # a crashed holder's lease runs out by itself: the holder says when
                 "another engine process holds the engine lease: standing by until it stops or its lease runs out",
                 extra={"holder": self.lease.holder()},
@@ -183,7 +180,6 @@ class TradingService:
             with contextlib.suppress(SQLAlchemyError):
                 await asyncio.to_thread(self.lease.release)
             return
-        self.standing_by = False
         host = self.host
         assert host is not None
         if self._on_started is not None:
@@ -205,9 +201,11 @@ class TradingService:
                       extra={"error": str(error)})  # fmt: skip
             self.host.handle(StopOrderEntry(error))
 
-    def fence(self, session: Session) -> None:
-        """The engine lease's fence, for a write that relies on this process's holds (a withdrawal request)."""
-        self.lease.fence(session)
+    @property
+    def standing_by(self) -> bool:
+        """An Exchange is recorded and the database answered, but this process's host does not run: another
+        engine process holds the engine lease (or the host could not start yet: the next round tries again)."""
+        return self.host is None and self.domain is not None
 
     async def stop(self) -> None:
         """Finish pending writes, snapshot, close the journal, give the engine lease up."""
@@ -315,7 +313,7 @@ class TradingService:
     def running_host(self) -> EngineHost:
         """The engine host; UNAVAILABLE (with Retry-After) while this process stands by for the engine lease,
         NOT_DEPLOYED while no Exchange is recorded for the chain."""
-        if self.host is None and self.standing_by:
+        if self.standing_by:
             raise HdexError(
                 ErrorCode.UNAVAILABLE, "this process stands by: another engine process runs the book; retry", None,
                 {"Retry-After": str(max(1, round(self.lease.ttl_s)))},

@@ -190,6 +190,8 @@ class CommandConsumer:
         self._batch = batch
         self._answering: set[asyncio.Task[None]] = set()
         self._in_flight: set[bytes] = set()  # entries placed whose batch is not answered yet: a claim skips them
+        self._cursor: str | None = None  # where `_next_rows` reads next (see there)
+        self._next_claim = 0.0  # the loop time of the next claim of idle entries
 
     async def run(self) -> None:
         """Read and apply commands until cancelled: first every entry left pending (this consumer's and a dead
@@ -199,9 +201,6 @@ class CommandConsumer:
         the single-process door places new orders while a batch is written); each is answered and acknowledged
         once its own changes are on disk. Placing stays in stream order, on the host's loop. A failing round
         (Redis away or restarted empty) is logged and retried: the stream must outlive any one fault."""
-        loop = asyncio.get_running_loop()
-        cursor: str | None = None  # None: the group is to be created and the pending entries claimed
-        next_claim = 0.0
         try:
             while True:
                 host = self._host()
@@ -211,22 +210,11 @@ class CommandConsumer:
                     await asyncio.sleep(0.5)
                     continue
                 try:
-                    if cursor is None:
-                        await self._create_group()
-                        await self._claim(0, until_done=True)
-                        cursor = "0"  # the pending entries, now all this consumer's, before new ones
-                        next_claim = loop.time() + self._orphan_idle_ms / 3000
-                    if cursor == ">" and loop.time() >= next_claim:
-                        rows = await self._claim(self._orphan_idle_ms, until_done=False)
-                        next_claim = loop.time() + self._orphan_idle_ms / 3000
-                    else:
-                        rows = await self._read(cursor)
-                        if cursor != ">":  # pending entries: go on after the last one read, then new entries
-                            cursor = rows[-1][0].decode() if rows else ">"
+                    rows = await self._next_rows()
                 except (OSError, aioredis.ConnectionError, ResponseError) as exc:
                     if "NOGROUP" in str(exc):
                         log.warning("the command stream lost its group (Redis restarted empty?): creating it again")
-                        cursor = None
+                        self._cursor = None
                         continue
                     log.warning("command stream unreadable; retrying", extra={"error": str(exc)})  # LOADING, OOM
                     await asyncio.sleep(0.5)
@@ -242,6 +230,23 @@ class CommandConsumer:
                     await self._apply(host, entries)
         finally:
             await self._finish_answering()
+
+    async def _next_rows(self) -> list[tuple[bytes, dict[bytes, bytes]]]:
+        """The next entries to apply. `_cursor` None: create the group and claim every pending entry, then read
+        them ("0": this consumer's pending entries, after the last one read), then new ones (">"), with a claim
+        of the entries idle for a lease term every third of a term."""
+        now = asyncio.get_running_loop().time()
+        if self._cursor is None:
+            await self._create_group()
+            await self._claim(0, until_done=True)
+            self._cursor, self._next_claim = "0", now + self._orphan_idle_ms / 3000
+        if self._cursor == ">" and now >= self._next_claim:
+            self._next_claim = now + self._orphan_idle_ms / 3000
+            return await self._claim(self._orphan_idle_ms, until_done=False)
+        rows = await self._read(self._cursor)
+        if self._cursor != ">":
+            self._cursor = rows[-1][0].decode() if rows else ">"
+        return rows
 
     async def _apply(self, host: EngineHost, entries: list[Entry]) -> None:
         """Place a batch and answer it once durable, in the background; waits while too many are in flight."""

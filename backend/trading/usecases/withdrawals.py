@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -45,7 +44,7 @@ from backend.trading.hosting.commands import (
     WithdrawalStored,
 )
 from backend.trading.hosting.host import EngineHost
-from backend.trading.hosting.lease import LOST_MESSAGE, LeaseLost
+from backend.trading.hosting.lease import LOST_MESSAGE, Fence, LeaseLost
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.markets import fee
 
@@ -59,7 +58,7 @@ def withdrawal_fee(amount: int, rate: int) -> int:
 
 async def request_withdrawal(
     host: EngineHost,
-    fence: Callable[[Session], None],
+    fence: Fence,
     container: Container,
     screener: Screener,
     withdrawal: Withdrawal,
@@ -181,7 +180,7 @@ def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str,
 
 def _store(
     container: Container,
-    fence: Callable[[Session], None],
+    fence: Fence,
     request_hash: str,
     withdrawal: Withdrawal,
     signature: bytes,
