@@ -41,6 +41,20 @@ def acquire_lease(session: Session, name: str, owner: str, ttl_s: float, now_ms:
     return True
 
 
+def take_lease_from(session: Session, name: str, dead_owner: str, owner: str, ttl_s: float) -> bool:
+    """Take lease `name` from `dead_owner`, whatever is left of its term, for a caller that knows that owner is dead
+    (`backend.trading.hosting.lease`); False if it changed hands meanwhile. One conditional UPDATE, as the take is;
+    commits on its own."""
+    taken = session.execute(
+        update(Lease)
+        .where(Lease.name == name, Lease.owner == dead_owner)
+        .values(owner=owner, expires_at_ms=int(time.time() * 1000) + int(ttl_s * 1000))
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return taken.rowcount == 1  # type: ignore[attr-defined, no-any-return]  # an UPDATE's result has a count
+
+
 def renew_lease(session: Session, name: str, owner: str, ttl_s: float) -> bool:
     """Renew lease `name` if `owner` holds it, inside the caller's transaction (no commit); False if not. Its
     row lock orders the caller's transaction after any takeover it races with."""

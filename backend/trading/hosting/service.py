@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,7 +73,10 @@ class TradingService:
         self.container = container
         self.publish = publish
         self.host: EngineHost | None = None
-        self.lease = EngineLease(container.session_factory, container.settings.engine_lease_s)
+        settings = container.settings
+        self.lease = EngineLease(
+            container.session_factory, settings.engine_lease_s, mark=_engine_dir(container) / "holder.lock"
+        )
         self._on_started = on_started
         self._lease_task: asyncio.Task[None] | None = None
         self.domain: Domain | None = None
@@ -115,7 +119,7 @@ class TradingService:
         settings = self.container.settings
         with self.container.uow() as uow:
             committed_seq, self._event_cursor = chain_cursor(uow.session)
-        store = self._store = JournalStore(settings.data_dir / "engine" / str(settings.chain_id), settings.engine_fsync)
+        store = self._store = JournalStore(_engine_dir(self.container), settings.engine_fsync)
         engine = recover_engine(store, committed_seq)
         self._writer = BatchWriter(self.container.session_factory, self._flush_journal, self.lease.fence)
         host = EngineHost(
@@ -383,3 +387,8 @@ class TradingService:
         self._journal = store.rotate(host.engine.snapshot())
         host.engine.attach_journal(self._journal)
         self._snapshot_seq = host.engine.command_seq
+
+
+def _engine_dir(container: Container) -> Path:
+    """Where this process keeps the engine's journal and its lease mark."""
+    return container.settings.data_dir / "engine" / str(container.settings.chain_id)

@@ -55,6 +55,7 @@ class Cluster:
     redis_url: str
     max_len: int = 10_000
     answer_timeout_s: float = 10.0
+    lease_s: float = 2.0  # the engine lease's term: a killed engine's runs out soon
     engine_port: int = field(default_factory=free_port)
     engine: subprocess.Popen[bytes] | None = None
     replicas: list[tuple[int, subprocess.Popen[bytes]]] = field(default_factory=list)
@@ -86,10 +87,10 @@ class Cluster:
 
     def engine_process(self, consumer: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         """An engine process named `consumer` in the stream's group, with its journal in `data_dir`; it runs the
-        book once it holds the engine lease (2 s: a killed one's runs out soon) and stands by until then."""
+        book once it holds the engine lease and stands by until then."""
         settings = {
             "database_url": self.database_url, "data_dir": str(data_dir), "redis_url": self.redis_url,
-            "command_stream": True, "engine_consumer": consumer, "engine_fsync": True, "engine_lease_s": 2.0,
+            "command_stream": True, "engine_consumer": consumer, "engine_fsync": True, "engine_lease_s": self.lease_s,
             "trading_sync_interval": 60.0, "rate_limit_ip": "1000000/second", "rate_limit_address": "1000000/second",
             "max_open_orders": 100_000, **WIDE_LIMITS,
         }  # fmt: skip

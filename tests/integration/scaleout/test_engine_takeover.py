@@ -1,6 +1,7 @@
 """A second engine process over the same database and stream stands by (takes no command, writes nothing) while
 the first holds the engine lease; when the first is killed, it takes the lease over once it runs out, restores
-the book, and places the command the dead one had read and never acknowledged, once (PostgreSQL and Redis)."""
+the book, and places the command the dead one had read and never acknowledged, once; an engine process restarted
+on the killed one's machine and data directory takes over at once (PostgreSQL and Redis)."""
 
 from __future__ import annotations
 
@@ -83,3 +84,27 @@ def test_a_standing_by_engine_takes_over_from_a_killed_one_and_places_its_unackn
         cluster.stop()
         if standby is not None:
             stop_process(standby, timeout_s=15)
+
+
+def test_an_engine_process_restarted_after_a_crash_runs_the_book_without_waiting_out_its_lease(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A supervisor restarts the killed engine process on the same machine and data directory: the new process
+    takes the lease from the dead one at once (its mark, `backend/trading/hosting/lease.py`), not after the hour
+    left of the term, and trades against the book it restored."""
+    prepare(postgres_url, tmp_path).db_engine.dispose()
+    cluster = Cluster(postgres_url, tmp_path, redis_database(11), lease_s=3600.0)
+    try:
+        cluster.start(replicas=1)
+        resting = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(5, 0, PRICE, nonce=1))
+        assert resting.status_code == 201, resting.text
+
+        cluster.kill_engine()
+        cluster.start_engine()
+
+        wait_for_engine(cluster.engine_port, "running")
+        taker = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(6, 1, PRICE - TICK, nonce=1),
+                           timeout=30)  # fmt: skip
+        assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
+    finally:
+        cluster.stop()
