@@ -106,15 +106,26 @@ class EngineLease:
         # unique per process start: a restarted process is a new owner, never mistaken for the one that ended
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._mark = None if mark is None else HolderMark(mark)
+        self._held_until = 0.0  # monotonic: no other process can take the lease over before then
 
     def take(self) -> bool:
         """Take the lease, or renew it if ours; False while another owner holds it unexpired, unless the mark
         shows that owner has ended on this machine."""
+        started = time.monotonic()
         with self._session_factory() as session:
             taken = acquire_lease(session, ENGINE_LEASE, self.owner, self.ttl_s) or self._take_from_ended(session)
-        if taken and self._mark is not None:
-            self._mark.hold(self.owner)
+        if taken:
+            self._held_until = started + self.ttl_s
+            if self._mark is not None:
+                self._mark.hold(self.owner)
         return taken
+
+    def time_left(self) -> float:
+        """Seconds before another process could take the lease over, counted from this process's last take or
+        renewal (0 once released or lost). It runs out when this process stalled past its term (a paused VM) or
+        could not renew: it may have been deposed and not know yet, so it must not start work it cannot store.
+        Assumes the machines' clocks agree to well within a term, as every lease does."""
+        return max(self._held_until - time.monotonic(), 0.0)
 
     def _take_from_ended(self, session: Session) -> bool:
         if self._mark is None:
@@ -142,6 +153,7 @@ class EngineLease:
         first in a transaction: its row lock then orders the transaction after any takeover it races with."""
         if not renew_lease(session, ENGINE_LEASE, self.owner, self.ttl_s):
             session.rollback()
+            self._held_until = 0.0
             if self._mark is not None:
                 self._mark.drop()
             raise LeaseLost(f"the engine lease is no longer ours (held by {self.holder()})")
@@ -149,14 +161,17 @@ class EngineLease:
     def renew(self) -> None:
         """Renew in a transaction of its own (the idle heartbeat); LeaseLost if taken over. Takes the mark if a
         deposed holder on this machine kept it when the lease was taken, and has ended since."""
+        started = time.monotonic()
         with self._session_factory() as session:
             self.fence(session)
             session.commit()
+        self._held_until = started + self.ttl_s
         if self._mark is not None and not self._mark.held:
             self._mark.hold(self.owner)
 
     def release(self) -> None:
         """Give the lease up at once (a clean stop), if we hold it, so a standing-by process starts now."""
+        self._held_until = 0.0
         with self._session_factory() as session:
             release_lease(session, ENGINE_LEASE, self.owner)
         if self._mark is not None:

@@ -13,7 +13,8 @@ answers each on its replica's stream, and only then acknowledges and deletes the
   orphans); the running engine also claims, every third of a lease term, any entry left unacknowledged for a
   whole term (read by a process that has since lost the lease, or whose answers could not be sent); one
   already applied is known by its hash and answered with the order as stored, never placed twice, so nothing
-  acknowledged is lost or repeated;
+  acknowledged is lost or repeated; an engine that cannot be sure it still holds the lease (its last renewal
+  nearly a term old) takes nothing from the stream, so a deposed one leaves new commands to the new holder;
 - a replica that dies loses only the answers to requests it had not answered yet (the orders stand);
 - the stream holds at most `max_len` commands not yet done: past that a replica refuses at once (503 with
   Retry-After) instead of queueing without bound;
@@ -52,6 +53,7 @@ REPLY_STREAM_PREFIX = "hdex:replies:"
 REPLY_STREAM_TTL_S = 300  # a dead replica's answer stream goes away by itself
 REPLY_STREAM_MAX_LEN = 100_000
 MAX_BATCHES_IN_FLIGHT = 4  # placed, waiting to be durable; the reader waits past it
+READ_BLOCK_S = 1.0  # how long a read of new entries waits for one
 STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
@@ -170,7 +172,9 @@ class CommandConsumer:
     `order_view(host, hash)` answers an order's view, open or stored (for a command applied before, also before
     a restart); `consumer` is this engine's name in the group, the same across its restarts so that its
     unacknowledged entries come back to it; an entry left unacknowledged for `orphan_idle_s` is claimed and
-    answered again (the engine lease's term: its reader has lost the lease, or could not send its answers)."""
+    answered again (the engine lease's term: its reader has lost the lease, or could not send its answers).
+    `lease_left()`: seconds before another process could have taken the engine lease over (`EngineLease.
+    time_left`); the consumer takes no entry it might not live to store (see `_next_rows`)."""
 
     def __init__(
         self,
@@ -179,10 +183,12 @@ class CommandConsumer:
         order_view: Callable[[EngineHost, str], dict[str, Any] | None],
         consumer: str,
         orphan_idle_s: float,
+        lease_left: Callable[[], float],
         batch: int = 512,
     ) -> None:
         self._client = client
         self._host = host
+        self._lease_left = lease_left
         self._order_view = order_view
         self._unanswered: dict[str, TrackedOrder] = {}  # placed, in a batch not yet durable: by hash
         self._consumer = consumer
@@ -234,7 +240,17 @@ class CommandConsumer:
     async def _next_rows(self) -> list[tuple[bytes, dict[bytes, bytes]]]:
         """The next entries to apply. `_cursor` None: create the group and claim every pending entry, then read
         them ("0": this consumer's pending entries, after the last one read), then new ones (">"), with a claim
-        of the entries idle for a lease term every third of a term."""
+        of the entries idle for a lease term every third of a term.
+
+        Nothing is read unless the lease is this process's for longer than a read can wait, and what a read
+        returns after the lease's term ran out (this process was paused inside it) is left pending: a process
+        that stalled past its term may have been deposed without knowing it yet, and what it took would wait a
+        whole term for the new holder's claim. Once the lease is renewed, the entries left are read again from
+        this consumer's pending list; once it is found lost, order entry stops here and the new holder claims
+        them."""
+        if self._lease_left() <= READ_BLOCK_S:
+            await asyncio.sleep(0.1)
+            return []
         now = asyncio.get_running_loop().time()
         if self._cursor is None:
             await self._create_group()
@@ -242,10 +258,14 @@ class CommandConsumer:
             self._cursor, self._next_claim = "0", now + self._orphan_idle_ms / 3000
         if self._cursor == ">" and now >= self._next_claim:
             self._next_claim = now + self._orphan_idle_ms / 3000
-            return await self._claim(self._orphan_idle_ms, until_done=False)
-        rows = await self._read(self._cursor)
-        if self._cursor != ">":
-            self._cursor = rows[-1][0].decode() if rows else ">"
+            rows = await self._claim(self._orphan_idle_ms, until_done=False)
+        else:
+            rows = await self._read(self._cursor)
+            if self._cursor != ">":
+                self._cursor = rows[-1][0].decode() if rows else ">"
+        if rows and self._lease_left() <= 0:
+            self._cursor = "0"
+            return []
         return rows
 
     async def _apply(self, host: EngineHost, entries: list[Entry]) -> None:
@@ -295,7 +315,7 @@ class CommandConsumer:
     async def _read(self, cursor: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
         """The next entries after `cursor` (">": new ones, waiting up to a second for them; else this consumer's
         pending ones, at once)."""
-        block = None if cursor != ">" else 1_000
+        block = None if cursor != ">" else int(READ_BLOCK_S * 1000)
         read = self._client.xreadgroup(GROUP, self._consumer, {STREAM: cursor}, count=self._batch, block=block)
         found = cast("StreamEntries", await read)
         return [row for _stream, rows in found or () for row in rows]
@@ -376,7 +396,9 @@ async def consuming_commands(container: Container, trading: TradingService) -> A
             return order_view(uow.session, host, order_hash)
 
     settings = container.settings
-    consumer = CommandConsumer(client, lambda: trading.host, view, settings.engine_consumer, settings.engine_lease_s)
+    consumer = CommandConsumer(
+        client, lambda: trading.host, view, settings.engine_consumer, settings.engine_lease_s, trading.lease.time_left
+    )
     task = asyncio.create_task(consumer.run(), name="command-stream")
     try:
         yield

@@ -120,6 +120,7 @@ def test_a_host_whose_lease_was_taken_over_stores_no_order_and_stops_order_entry
         assert (health["engine"], health["status"]) == ("stopped", "degraded")
         app: Any = exchange.client.app
         assert app.state.trading.host.broken is not None
+        assert app.state.trading.lease.time_left() == 0  # its command stream, if any, reads nothing more
         assert exchange.state()["orders"] == stored["orders"]
 
 
@@ -194,7 +195,9 @@ def test_a_released_lease_is_not_renewed_by_its_last_holder(database_url: str, t
     container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
     lease = EngineLease(container.session_factory, LEASE_S)
     assert lease.take()
+    assert 0 < lease.time_left() <= LEASE_S
     lease.release()
+    assert lease.time_left() == 0  # its command stream reads nothing more
 
     with pytest.raises(LeaseLost):
         lease.renew()

@@ -4,18 +4,22 @@ and a clean stop with a batch still being stored. Each command is answered and p
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 import redis
+import redis.asyncio as aioredis
 
-from backend.trading.usecases.command_stream import GROUP, STREAM
+from backend.trading.usecases.command_stream import GROUP, STREAM, CommandConsumer
 
 from ..api.exchange_fixtures import Exchange, prepare, running
 from .test_replicas import REDIS_URL, redis_database
@@ -123,22 +127,41 @@ def wait_until_placed(exchange: Exchange, orders: int) -> None:
         time.sleep(0.02)
 
 
-def test_a_batch_stored_slower_than_a_lease_term_is_answered_once(postgres_url: str, tmp_path: Path) -> None:
+@contextmanager
+def slow_journal_writes(exchange: Exchange) -> Iterator[None]:
+    """Every journal write of the engine host waits (a stalled disk) until the block ends, then goes through. The
+    database stays free, so the engine lease is renewed all along, as it would be behind a slow disk."""
+    app: Any = exchange.client.app
+    journal = app.state.trading._journal
+    written, disk_back = journal.flush, threading.Event()
+
+    def stalled() -> None:
+        disk_back.wait(60)
+        written()
+
+    journal.flush = stalled
+    try:
+        yield
+    finally:
+        disk_back.set()
+        del journal.flush
+
+
+def test_a_batch_stored_slower_than_a_lease_term_is_answered_once(database_url: str, tmp_path: Path) -> None:
+    """The engine claims, every third of a term, the entries idle for a whole term; its own batch still being
+    stored is among them and must not be answered twice."""
     redis_url = redis_database(13)
     client = redis.Redis.from_url(redis_url)
-    for exchange in running(prepare(postgres_url, tmp_path, **engine_settings(redis_url))):
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
         add(client, "first", body(exchange, 5, 1))
         answer(client, "first")
-        blocker = lock_the_engine_lease(postgres_url)
-        try:
+        with slow_journal_writes(exchange):
             add(client, "slow", body(exchange, 6, 1))
             wait_until_placed(exchange, 2)
             deadline = time.monotonic() + 30
             while client.xpending_range(STREAM, GROUP, "-", "+", 1)[0]["times_delivered"] < 2:
                 assert time.monotonic() < deadline, "the engine never claimed its idle entry"
                 time.sleep(0.1)  # claimed again while its batch waits: what must not answer it twice
-        finally:
-            blocker.close()
 
         answer(client, "slow")
         exchange.drain()
@@ -196,3 +219,42 @@ class _EventOnMessage(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.getMessage().startswith(self._prefix):
             self._event.set()
+
+
+class Term:
+    """What `EngineLease.time_left` answers, call by call: the values in turn, the last one from then on."""
+
+    def __init__(self, *left: float) -> None:
+        self.left = list(left)
+
+    def __call__(self) -> float:
+        return self.left.pop(0) if len(self.left) > 1 else self.left[0]
+
+
+def test_a_consumer_whose_lease_term_ran_out_takes_no_entry_until_it_is_renewed() -> None:
+    """A process paused past its term may have been deposed without knowing it yet: it reads nothing, and what a
+    read it was paused in returns is left pending (not applied) until the lease is renewed; then it is read again
+    from this consumer's pending list. Taken and applied, it would wait a whole term for the new holder's claim."""
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(redis_database(13))
+        term = Term(2.0)
+        consumer = CommandConsumer(client, lambda: None, lambda _host, _hash: None, CONSUMER, 3600.0, term)
+        try:
+            assert await consumer._next_rows() == []  # the group made, nothing pending: reading new entries now
+            await client.xadd(STREAM, {"id": "o", "ticket": "o", "reply": REPLIES, "body": "{}"})
+
+            term.left = [0.5]  # less than a read may wait
+            assert await consumer._next_rows() == []
+            assert (await client.xpending(STREAM, GROUP))["pending"] == 0  # not taken
+
+            term.left = [2.0, 0.0]  # the term runs out while the read waits
+            assert await consumer._next_rows() == []
+            assert (await client.xpending(STREAM, GROUP))["consumers"] == [{"name": CONSUMER.encode(), "pending": 1}]
+
+            term.left = [2.0]  # renewed
+            assert [fields[b"ticket"] for _id, fields in await consumer._next_rows()] == [b"o"]
+        finally:
+            await client.aclose()
+
+    asyncio.run(scenario())
