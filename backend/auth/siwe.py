@@ -5,22 +5,35 @@ The nonce is checked (and consumed) by `backend.auth.sessions`, which owns the n
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from backend.errors import ErrorCode, HdexError
 
-with warnings.catch_warnings():
-    # siwe's grammar redefines core ABNF rules (ALPHA, DIGIT, ...), which abnf warns about at import.
-    warnings.simplefilter("ignore")
-    from siwe import ExpiredMessage, InvalidSignature, NotYetValidMessage, SiweMessage
+if TYPE_CHECKING:
+    from siwe import SiweMessage
 
 MAX_MESSAGE_CHARS = 4096
+
+
+@cache
+def _siwe() -> ModuleType:
+    """The `siwe` package, imported at the first sign-in: it loads web3 and builds its ABNF grammars, a second of
+    every process's start (an engine restarted after a crash, each replica, each CLI command) that only a
+    sign-in needs."""
+    with warnings.catch_warnings():
+        # siwe's grammar redefines core ABNF rules (ALPHA, DIGIT, ...), which abnf warns about at import.
+        warnings.simplefilter("ignore")
+        return importlib.import_module("siwe")
 
 
 @dataclass(frozen=True)
@@ -64,15 +77,16 @@ def verify_sign_in(text: str, signature: str, rules: SignInRules, now: datetime)
             f"the message is for chain {message.chain_id}; HDEX runs on chain {rules.chain_id}: switch the wallet",
             "message",
         )
+    siwe = _siwe()
     try:
         message.verify(signature, timestamp=now)
-    except ExpiredMessage:
+    except siwe.ExpiredMessage:
         raise HdexError(ErrorCode.SIWE_EXPIRED, "the message has expired: sign a new one", "message") from None
-    except NotYetValidMessage:
+    except siwe.NotYetValidMessage:
         raise HdexError(
             ErrorCode.SIWE_NOT_YET_VALID, "the message is not valid yet (Not Before): sign a new one", "message"
         ) from None
-    except InvalidSignature:
+    except siwe.InvalidSignature:
         raise HdexError(
             ErrorCode.INVALID_SIGNATURE, f"the signature is not {message.address}'s over this message", "signature"
         ) from None
@@ -89,7 +103,8 @@ def _parse(text: str) -> SiweMessage:
     if len(text) > MAX_MESSAGE_CHARS:
         raise HdexError(ErrorCode.SIWE_MALFORMED, f"a sign-in message has at most {MAX_MESSAGE_CHARS} characters")
     try:
-        return SiweMessage.from_message(text)
+        message: SiweMessage = _siwe().SiweMessage.from_message(text)
+        return message
     except ValidationError as exc:  # it parses, but a field is wrong (an address not EIP-55, a bad date...)
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"])

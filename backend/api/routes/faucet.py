@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,8 +16,10 @@ from backend.api.deps import ContainerDep, limited
 from backend.api.schemas import Address
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
-from backend.chain.faucet import DevFaucet, faucet_amounts
 from backend.errors import ErrorCode, HdexError
+
+if TYPE_CHECKING:  # imported at the first request: the faucet loads web3, a third of a second of every start
+    from backend.chain.faucet import DevFaucet
 
 router = APIRouter(prefix="/v1/dev", tags=["development"])
 
@@ -28,12 +31,15 @@ class FaucetRequest(BaseModel):
 
 
 def _dev_faucet(container: Container) -> DevFaucet:
+    from backend.chain.faucet import DevFaucet
+
     return DevFaucet(container.settings.effective_rpc_url)
 
 
 @router.post("/faucet", response_model=None, include_in_schema=False, dependencies=[limited("faucet")])
 async def faucet(body: FaucetRequest, container: ContainerDep) -> dict[str, list[str]]:
     """Sends test ETH and mints every demo token to `address`; `txHashes` once they are mined."""
+    from backend.chain.faucet import faucet_amounts
 
     def tokens() -> dict[str, str]:
         with container.uow() as uow:
