@@ -23,7 +23,7 @@ DAPP_STAMP := dapp/dist/.hdex-built
 DAPP_SOURCES := $(shell find dapp/src dapp/public -type f 2>/dev/null) \
 	$(wildcard dapp/package.json dapp/index.html dapp/vite.config.* dapp/tsconfig*.json) package-lock.json
 
-.PHONY: setup run test test-app test-contracts lint promtool slither mutation bench bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit soak clean help
+.PHONY: setup run test test-app test-contracts lint promtool slither mutation bench bench-gas bench-engine bench-indexer bench-api bench-failover bench-settle bench-dapp bench-audit soak clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -103,7 +103,7 @@ promtool:
 	@command -v promtool >/dev/null || { echo "make promtool: promtool not found (apt-get install prometheus)" >&2; exit 1; }
 	cd ops/prometheus && promtool check rules alerts.yml && promtool test rules alerts.test.yml
 
-bench: bench-gas bench-engine bench-indexer bench-api bench-settle bench-dapp bench-audit
+bench: bench-gas bench-engine bench-indexer bench-api bench-failover bench-settle bench-dapp bench-audit
 
 bench-gas: setup
 	@$(BROWNIE) -m pytest -q -p no:cacheprovider tests/contracts/bench_gas.py -s 2>/dev/null | grep '^{'
@@ -120,6 +120,10 @@ bench-api: setup
 	@$(VENV)/bin/python tests/bench/bench_api.py
 	@if [ -n "$$HDEX_REDIS_URL" ]; then for n in 1 2; do $(VENV)/bin/python tests/bench/bench_api.py --replicas $$n; done; \
 	else echo '{"benchmark": "api_orders", "replicas": "not run: set HDEX_REDIS_URL"}'; fi
+
+# How long the book is down after the engine process is killed: restarted in place, and taken over by a standby.
+bench-failover: setup
+	@$(VENV)/bin/python tests/bench/bench_failover.py
 
 bench-settle: setup
 	@$(VENV)/bin/python tests/bench/bench_settle.py

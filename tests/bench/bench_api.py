@@ -53,31 +53,41 @@ def wallet_keys(count: int) -> list[bytes]:
     return [keccak(f"hdex-bench-wallet-{i}".encode()) for i in range(count)]
 
 
-def serve(database_url: str, data_dir: Path, port: int, redis_url: str | None) -> None:
-    """The child process: fixtures, then uvicorn until killed."""
-    import uvicorn
-
-    from backend.api.app import create_app
+def server_settings(redis_url: str | None) -> dict[str, Any]:
+    """The benchmark server's settings, beyond the test fixtures' defaults."""
     from backend.settings import default_limit_tiers
+
+    return {
+        "rate_limit_ip": "1000000/second",
+        "rate_limit_address": "1000000/second",
+        "max_open_orders": 100_000,
+        "engine_fsync": True,
+        "trading_sync_interval": 1.0,
+        "limits_tiers": default_limit_tiers(),  # each order checked against the default tier limits, as in production
+        "limits_fixed_prices": {},
+        **({"redis_url": redis_url, "command_stream": True} if redis_url else {}),
+    }
+
+
+def serve(database_url: str, data_dir: Path, port: int, redis_url: str | None) -> None:
+    """The child process: fixtures and the benchmark's funded wallets, then uvicorn until killed."""
     from backend.trading.rules.accounts import checksum
     from tests.integration.api.exchange_fixtures import USDC, WETH, fund, prepare
 
-    container = prepare(
-        database_url,
-        data_dir,
-        rate_limit_ip="1000000/second",
-        rate_limit_address="1000000/second",
-        max_open_orders=100_000,
-        engine_fsync=True,
-        trading_sync_interval=1.0,
-        limits_tiers=default_limit_tiers(),  # each order checked against the default tier limits, as in production
-        limits_fixed_prices={},
-        **({"redis_url": redis_url, "command_stream": True} if redis_url else {}),
-    )
+    container = prepare(database_url, data_dir, **server_settings(redis_url))
     for key in wallet_keys(WALLETS):
         address = Account.from_key(key).address
         fund(container, address, checksum(WETH), 10**24)
         fund(container, address, checksum(USDC), 10**15)
+    run_server(container, port)
+
+
+def run_server(container: Any, port: int) -> None:
+    """The API of `container` (its engine host included) on `port`, until killed."""
+    import uvicorn
+
+    from backend.api.app import create_app
+
     config = uvicorn.Config(
         create_app(container), host="127.0.0.1", port=port, log_level="warning", access_log=False,
         loop="uvloop", http="httptools", lifespan="on",

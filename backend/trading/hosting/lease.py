@@ -107,6 +107,7 @@ class EngineLease:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._mark = None if mark is None else HolderMark(mark)
         self._held_until = 0.0  # monotonic: no other process can take the lease over before then
+        self.free_in = 0.0  # after a take that failed: seconds until the holder's term runs out, unless renewed
 
     def take(self) -> bool:
         """Take the lease, or renew it if ours; False while another owner holds it unexpired, unless the mark
@@ -114,6 +115,9 @@ class EngineLease:
         started = time.monotonic()
         with self._session_factory() as session:
             taken = acquire_lease(session, ENGINE_LEASE, self.owner, self.ttl_s) or self._take_from_ended(session)
+            if not taken:
+                expires_at_ms = session.scalar(select(Lease.expires_at_ms).where(Lease.name == ENGINE_LEASE)) or 0
+                self.free_in = max(expires_at_ms / 1000 - time.time(), 0.0)
         if taken:
             self._held_until = started + self.ttl_s
             if self._mark is not None:

@@ -154,23 +154,34 @@ class TradingService:
 
     async def _hold_lease(self) -> None:
         """Renew the lease (a third of its term apart, so a slow database round does not lose it) while the host
-        runs; while standing by, take it as soon as it is free and start the host. Runs until cancelled."""
+        runs; while standing by, take it as soon as it is free and start the host: a third of a term apart too,
+        or when the holder's term runs out if that comes sooner. Runs until cancelled."""
         interval = self.container.settings.engine_lease_s / 3
+        wait = interval if self.host is not None else self._standby_wait(interval)
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(wait)
+            wait = interval
             try:
                 if self.host is not None and self.host.broken is not None:
                     await self._give_up(self.host.broken)
                     return
                 if self.host is not None:
                     await asyncio.to_thread(self.lease.renew)
-                elif self.domain is not None and await asyncio.to_thread(self.lease.take):
-                    await self._take_over(self.domain)
+                elif self.domain is not None:
+                    if await asyncio.to_thread(self.lease.take):
+                        await self._take_over(self.domain)
+                    else:
+                        wait = self._standby_wait(interval)
             except LeaseLost as exc:
                 self._lost(exc)
                 return
             except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
                 log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
+
+    def _standby_wait(self, interval: float) -> float:
+        """Until the next try to take the lease: when the holder's term runs out (it may not renew: it crashed),
+        unless the next round comes sooner."""
+        return min(interval, self.lease.free_in + 0.05)
 
     async def _take_over(self, domain: Domain) -> None:
         """Start the host, the lease just taken while standing by. If it does not start (the lease lost during a

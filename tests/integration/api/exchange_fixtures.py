@@ -26,7 +26,7 @@ from backend.db.models import Order as OrderRow
 from backend.engine import MarketState
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
-from backend.settings import load_settings
+from backend.settings import Settings, load_settings
 from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import add_market
@@ -147,17 +147,20 @@ def record_nonce_floor(container: Container, address: str, floor: int) -> None:
         uow.commit()
 
 
+def fixture_settings(database_url: str, data_dir: Path, **settings: Any) -> Settings:
+    """The settings `prepare` gives its container: the tests' defaults, then `settings`."""
+    return load_settings(
+        _env_file=None,
+        database_url=database_url,
+        data_dir=data_dir,
+        **{"redis_url": None, "trading_sync_interval": 60.0, "engine_fsync": False, **WIDE_LIMITS, **settings},
+    )
+
+
 def prepare(database_url: str, data_dir: Path, **settings: Any) -> Container:
     """A migrated database with the Exchange recorded, the market and funded dev traders 5..9."""
     migrate.upgrade(database_url)
-    container = bootstrap(
-        load_settings(
-            _env_file=None,
-            database_url=database_url,
-            data_dir=data_dir,
-            **{"redis_url": None, "trading_sync_interval": 60.0, "engine_fsync": False, **WIDE_LIMITS, **settings},
-        )
-    )
+    container = bootstrap(fixture_settings(database_url, data_dir, **settings))
     with container.uow() as uow:
         record_deployments(uow.session, CHAIN_ID, {"Exchange": EXCHANGE, "WETH": WETH, "USDC": USDC}, 1)
         add_market(

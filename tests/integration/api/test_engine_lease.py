@@ -319,6 +319,7 @@ def test_a_process_on_the_same_machine_takes_the_lease_at_once_from_a_holder_tha
 
         elsewhere = EngineLease(factory, LONG_LEASE_S, mark=tmp_path / "elsewhere" / "holder.lock")
         assert not elsewhere.take()  # another directory (another machine) knows nothing of it: it waits the term out
+        assert LONG_LEASE_S - 60 < elsewhere.free_in <= LONG_LEASE_S  # and knows when to try again
         assert restarted.take()
     assert restarted.holder().startswith(f"{restarted.owner} for ")
     assert mark.read_text() == restarted.owner  # the next restart takes it from this one the same way
