@@ -65,6 +65,7 @@ class IndexerLoop:
             on_fault=lambda _: INDEXER_ERRORS.inc(),
             on_stop=follower.reader.close,
             context={"exchange": follower.config.exchange},
+            data_dir=container.settings.data_dir,
         )
 
     def poll(self) -> PollResult | None:

@@ -77,6 +77,7 @@ class Relayer:
             # Nothing is lost on these: every transaction's state is persisted before it is sent.
             retry_on=(RpcError, SQLAlchemyError),
             context={"operator": txm.sender},
+            data_dir=container.settings.data_dir,
         )
 
     def tick(self) -> bool:

@@ -132,6 +132,7 @@ class AlertDelivery:
             ttl_s=max(60.0, interval * 4),
             interval_s=interval,
             retry_on=(DBAPIError,),
+            data_dir=container.settings.data_dir,
         )
 
     def deliver_once(self) -> DeliveryPass:

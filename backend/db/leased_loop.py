@@ -3,7 +3,8 @@
 The indexer and the relayer are both this loop around a step of their own. Every tick takes or
 renews the lease (`backend.db.leases`) for `ttl_s`, and only then runs the step, so two copies of a
 job (two `hdex up`, a thread and a Celery worker) never write at once: the second waits until the
-first releases the lease on a clean stop, or until it lapses `ttl_s` after a crash. A step that
+first releases the lease on a clean stop, or until it lapses `ttl_s` after a crash (at once, for a copy
+restarted with the dead one's data directory: `backend.db.lease_mark`). A step that
 fails with one of the faults the job expects (RPC down, database busy) is retried after a delay
 that doubles per failure up to `max_backoff_s`, and drops back to `interval_s` after a success;
 any other exception ends the loop, since retrying a bug would only repeat it.
@@ -16,11 +17,13 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.db.leases import acquire_lease, release_lease
+from backend.db.lease_mark import HolderMark, mark_path, take_lease
+from backend.db.leases import release_lease
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ class LeasedLoop(Generic[T]):
         on_stop: Callable[[], None] = _nothing,
         max_backoff_s: float = MAX_BACKOFF_S,
         context: Mapping[str, object] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         if interval_s >= ttl_s:
             raise LeaseTooShort(f"the {job} interval ({interval_s}s) must be shorter than its lease TTL ({ttl_s}s)")
@@ -70,12 +74,14 @@ class LeasedLoop(Generic[T]):
         self._max_backoff_s = max_backoff_s
         self._context = {"lease": lease, "owner": self.owner, **(context or {})}
         self._holding = False
+        # on this machine, a copy restarted after a crash takes the lease from the dead one at once
+        self._mark = None if data_dir is None else HolderMark(mark_path(data_dir, lease))
 
     def tick(self, step: Callable[[], T] | None = None) -> T | None:
         """Run the step (`step` instead, for this tick only: a pass with other arguments) once if we hold (or can
         take) the lease; None when another owner holds it."""
         with self._session_factory() as session:
-            held = acquire_lease(session, self.lease, self.owner, ttl_s=self.ttl_s)
+            held = take_lease(session, self.lease, self.owner, self.ttl_s, self._mark)
         if held != self._holding:
             # Transitions only: a standby copy would otherwise log once per interval.
             log.info(f"{self.job} lease {'taken' if held else 'lost'}", extra=self._context)
@@ -87,6 +93,8 @@ class LeasedLoop(Generic[T]):
         with self._session_factory() as session:
             release_lease(session, self.lease, self.owner)
         self._holding = False
+        if self._mark is not None:
+            self._mark.drop()
 
     def run(self, stop: threading.Event) -> None:
         """Tick until `stop` is set, backing off while expected faults last; release the lease at the end."""

@@ -278,7 +278,9 @@ class AmlMonitor:
         self.container = container
         self.rules = load_aml_rules(container.settings.aml_rules_file)
         interval = self.rules.interval_s
-        self.leased = monitoring_loop("AML", LEASE, container.session_factory, self.run_once, interval)
+        self.leased = monitoring_loop(
+            "AML", LEASE, container.session_factory, self.run_once, interval, container.settings.data_dir
+        )
 
     def run_once(self, now_ms: int | None = None) -> AmlPass:
         """Re-screen the active wallets if a sanctions list was imported since the last time, then one AML pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +21,12 @@ MIN_TTL_S = 120.0
 
 
 def monitoring_loop(
-    job: str, lease: str, session_factory: sessionmaker[Session], step: Callable[[], T], interval_s: float
+    job: str,
+    lease: str,
+    session_factory: sessionmaker[Session],
+    step: Callable[[], T],
+    interval_s: float,
+    data_dir: Path,
 ) -> LeasedLoop[T]:
     """`step` every `interval_s` while this process holds `lease`. Any exception of a pass (the database away, a
     check's bug) is logged with its traceback and the next pass runs on time: its cursors did not move, so nothing
@@ -37,4 +43,5 @@ def monitoring_loop(
         retry_on=(Exception,),
         on_fault=lambda exc: log.error(f"{job} pass failed", exc_info=exc),
         max_backoff_s=interval_s,
+        data_dir=data_dir,
     )

@@ -62,7 +62,9 @@ class Monitor:
         self._operator_rpc = JsonRpcClient(url, timeout=10.0)
         self._last_reconcile_ms: int | None = None
         interval = container.settings.monitor_interval_s
-        self.leased = monitoring_loop("monitor", LEASE, container.session_factory, self._leased_pass, interval)
+        self.leased = monitoring_loop(
+            "monitor", LEASE, container.session_factory, self._leased_pass, interval, container.settings.data_dir
+        )
 
     @cached_property
     def operator_address(self) -> str:

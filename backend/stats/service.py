@@ -84,6 +84,7 @@ class StatsWorker:
             ttl_s=max(60.0, interval * 3),
             interval_s=interval,
             retry_on=(DBAPIError,),
+            data_dir=self.container.settings.data_dir,
         )
 
     def roll_up(self) -> list[PassResult]:

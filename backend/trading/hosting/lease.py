@@ -10,31 +10,25 @@ batch, a chain sync, the restore, a withdrawal request) first renews the lease i
 rolls back if another owner holds it (`fence`). A holder paused past its lease (a stalled VM, a long GC)
 that wakes up after another process took over therefore commits nothing, and answers nothing as accepted.
 
-A holder that died on this machine need not be waited out: a supervisor restarting `hdex engine serve` after a
-crash would otherwise leave the book down for a whole term. The holder keeps a `HolderMark` in its data
-directory, and a process that finds the mark's lock free while the mark names the lease's owner knows that owner
-has ended, and takes the lease from it at once.
+A holder that died on this machine is not waited out: a supervisor restarting `hdex engine serve` after a crash
+takes the lease over at once, on the evidence of the dead holder's mark (`backend.db.lease_mark`).
 """
 
 from __future__ import annotations
 
-import fcntl
-import logging
 import os
 import secrets
 import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.db.leases import acquire_lease, release_lease, renew_lease, take_lease_from
+from backend.db.lease_mark import HolderMark, take_lease
+from backend.db.leases import release_lease, renew_lease
 from backend.db.models import Lease
-
-log = logging.getLogger(__name__)
 
 ENGINE_LEASE = "engine"
 LOST_MESSAGE = "this engine process lost the engine lease to another; retry"  # what a refused client is told
@@ -43,56 +37,6 @@ Fence = Callable[[Session], None]  # `EngineLease.fence`: first in a transaction
 
 class LeaseLost(RuntimeError):
     """Another engine process holds the engine lease: this one may no longer write."""
-
-
-class HolderMark:
-    """The engine lease holder's mark on its machine: an exclusive `flock` on a file in the data directory, the file
-    naming the holder. The kernel drops the lock when the process ends, however it ends (SIGKILL, a crash, the OOM
-    killer), so whoever can lock the file while it names the lease's current owner knows that owner has ended.
-    Evidence for a quicker takeover only: the fence, not the mark, keeps two hosts from both writing."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._file: IO[str] | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._file is not None
-
-    def hold(self, owner: str) -> None:
-        """Name `owner` in the mark, unless a live process holds it: then nothing (a deposed holder still running
-        keeps it until it ends, and a takeover from this owner waits the term out, as without a mark)."""
-        if self._file is None and not self._lock():
-            return
-        assert self._file is not None
-        self._file.truncate(0)
-        self._file.write(owner)  # appended to the emptied file
-        self._file.flush()
-
-    def ended_holder(self) -> str | None:
-        """The owner the mark names, if no live process holds the mark (this one then holds it: `hold` or `drop`
-        next); None while another process holds it."""
-        if self._file is None and not self._lock():
-            return None
-        assert self._file is not None
-        self._file.seek(0)
-        return self._file.read()
-
-    def drop(self) -> None:
-        file, self._file = self._file, None  # the fence's thread and the loop's may both drop it on a lost lease
-        if file is not None:
-            file.close()  # the lock goes with the descriptor; the file stays, naming an owner no longer in the lease
-
-    def _lock(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        file = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            file.close()
-            return False
-        self._file = file
-        return True
 
 
 class EngineLease:
@@ -114,14 +58,12 @@ class EngineLease:
         shows that owner has ended on this machine."""
         started = time.monotonic()
         with self._session_factory() as session:
-            taken = acquire_lease(session, ENGINE_LEASE, self.owner, self.ttl_s) or self._take_from_ended(session)
+            taken = take_lease(session, ENGINE_LEASE, self.owner, self.ttl_s, self._mark)
             if not taken:
                 expires_at_ms = session.scalar(select(Lease.expires_at_ms).where(Lease.name == ENGINE_LEASE)) or 0
                 self.free_in = max(expires_at_ms / 1000 - time.time(), 0.0)
         if taken:
             self._held_until = started + self.ttl_s
-            if self._mark is not None:
-                self._mark.hold(self.owner)
         return taken
 
     def time_left(self) -> float:
@@ -130,18 +72,6 @@ class EngineLease:
         could not renew: it may have been deposed and not know yet, so it must not start work it cannot store.
         Assumes the machines' clocks agree to well within a term, as every lease does."""
         return max(self._held_until - time.monotonic(), 0.0)
-
-    def _take_from_ended(self, session: Session) -> bool:
-        if self._mark is None:
-            return False
-        named = self._mark.ended_holder()
-        holder = session.scalar(select(Lease.owner).where(Lease.name == ENGINE_LEASE))
-        if named and named == holder and take_lease_from(session, ENGINE_LEASE, named, self.owner, self.ttl_s):
-            log.warning("the engine lease's holder on this machine has ended: lease taken without waiting its term out",
-                        extra={"holder": named})  # fmt: skip
-            return True
-        self._mark.drop()
-        return False
 
     def holder(self) -> str:
         """Who holds the lease now and for how long, for messages: "host:pid:tag for 12.3 s more", or "nobody"."""

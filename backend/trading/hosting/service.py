@@ -26,6 +26,7 @@ from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.chain.price_sources import read_price_feed
+from backend.db.lease_mark import mark_path
 from backend.engine.adapters.file_journal import FileJournal
 from backend.errors import ErrorCode, HdexError
 from backend.limits.orders import order_limits_for
@@ -45,7 +46,7 @@ from backend.trading.hosting.commands import (
 )
 from backend.trading.hosting.host import EngineHost, Publisher, now_ms
 from backend.trading.hosting.journal import JournalStore
-from backend.trading.hosting.lease import EngineLease, LeaseLost
+from backend.trading.hosting.lease import ENGINE_LEASE, EngineLease, LeaseLost
 from backend.trading.hosting.persistence import CHAIN_EVENT_ID, BatchWriter
 from backend.trading.hosting.restore import chain_cursor, recover_engine, restore_host
 from backend.trading.rules.accounts import AccountBook
@@ -75,7 +76,7 @@ class TradingService:
         self.host: EngineHost | None = None
         settings = container.settings
         self.lease = EngineLease(
-            container.session_factory, settings.engine_lease_s, mark=_engine_dir(container) / "holder.lock"
+            container.session_factory, settings.engine_lease_s, mark=mark_path(settings.data_dir, ENGINE_LEASE)
         )
         self._on_started = on_started
         self._lease_task: asyncio.Task[None] | None = None
@@ -401,5 +402,5 @@ class TradingService:
 
 
 def _engine_dir(container: Container) -> Path:
-    """Where this process keeps the engine's journal and its lease mark."""
+    """Where this process keeps the engine's journal."""
     return container.settings.data_dir / "engine" / str(container.settings.chain_id)

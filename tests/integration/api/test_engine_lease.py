@@ -217,22 +217,20 @@ def test_a_standing_by_process_whose_restore_lost_the_lease_stands_by_on_and_tak
 ) -> None:
     container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
     take_over_the_lease(container)  # another process runs the book: this one starts standing by
-    taken_back = []
+    taken, taken_back = [], threading.Event()
 
     def take_it_back_mid_restore(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        if "FROM cancel_after" in statement and not taken_back:  # the restore's reads, before its fence
-            taken_back.append(True)
+        if "FROM cancel_after" in statement and not taken:  # the restore's reads, before its fence
+            taken.append(True)
             take_over_the_lease(container)  # a slow restore: the other process took the lease back meanwhile
+            taken_back.set()  # only now: the test lets this lease run out next, which must come after it
 
     event.listen(container.db_engine, "before_cursor_execute", take_it_back_mid_restore)
     with serving(container) as exchange:
         app: Any = exchange.client.app
         assert exchange.client.get("/health").json()["engine"] == "standby"
         let_the_lease_run_out(container)
-        deadline = time.monotonic() + 30
-        while not taken_back:
-            assert time.monotonic() < deadline, "this process never took the lease"
-            time.sleep(0.05)
+        assert taken_back.wait(30), "this process never took the lease"
         assert app.state.trading.host is None and app.state.trading.standing_by  # its restore refused by the fence
         let_the_lease_run_out(container)
 

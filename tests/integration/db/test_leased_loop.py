@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -198,3 +201,40 @@ def test_two_takers_of_an_expired_lease_racing_get_it_once(session_factory: sess
 
     assert sorted(results.values()) == [False, True], results
     assert lease_row(session_factory).owner == ("first:1" if results["first"] else "second:1")
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from sqlalchemy.orm import sessionmaker
+from backend.db.leased_loop import LeasedLoop
+from backend.db.session import make_engine
+loop = LeasedLoop("job", sys.argv[2], sessionmaker(make_engine(sys.argv[1])), lambda: "ran", ttl_s=3600.0,
+                  interval_s=1.0, retry_on=(), data_dir=Path(sys.argv[3]))
+assert loop.tick() == "ran"
+print("held", flush=True)
+time.sleep(3600)
+"""
+
+
+def test_a_copy_restarted_on_the_dead_holders_machine_takes_its_lease_at_once(
+    database_url: str, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """The relayer of an `hdex up` killed and started again settles at once instead of an hour (its term) later:
+    the dead copy's mark in the data directory shows it has ended. A copy with another data directory (another
+    machine) still waits the term out."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, database_url, LEASE, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        restarted = leased(session_factory, lambda: "ran", data_dir=tmp_path)
+        assert restarted.tick() is None  # the holder lives
+        holder.kill()
+        holder.wait()
+
+        assert leased(session_factory, lambda: "ran", data_dir=tmp_path / "elsewhere").tick() is None
+        assert restarted.tick() == "ran"
+        assert lease_row(session_factory).owner == restarted.owner
+    finally:
+        holder.kill()
+        holder.wait()
