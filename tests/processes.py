@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 
 def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout_s: float = 10) -> None:
@@ -14,5 +18,35 @@ def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, ti
     try:
         process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+_LEASE_HOLDER = """
+import sys, time
+from pathlib import Path
+from sqlalchemy.orm import sessionmaker
+from backend.db.lease_mark import HolderMark, mark_path, take_lease
+from backend.db.session import make_engine
+database_url, lease, data_dir = sys.argv[1:]
+owner = f"holder:{time.time_ns()}"
+mark = HolderMark(mark_path(Path(data_dir), lease))  # kept: its open file is the lock
+with sessionmaker(make_engine(database_url))() as session:
+    assert take_lease(session, lease, owner, 3600.0, mark)
+print(owner, flush=True)
+time.sleep(3600)
+"""
+
+
+@contextmanager
+def lease_holder(database_url: str, lease: str, data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """Another process on this machine holding `lease` for an hour (longer than any test), with its mark in
+    `data_dir`; with its owner name. Killed at the end of the block if the test did not kill it."""
+    process = subprocess.Popen([sys.executable, "-c", _LEASE_HOLDER, database_url, lease, str(data_dir)],
+                               stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert process.stdout is not None
+        yield process, process.stdout.readline().strip()
+    finally:
         process.kill()
         process.wait()

@@ -37,20 +37,20 @@ class HolderMark:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._file: IO[str] | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._file is not None
+        self._named = ""  # whom the file names while this process holds it
 
     def hold(self, owner: str) -> None:
-        """Name `owner` in the mark, unless a live process holds it: then nothing (a deposed holder still running
-        keeps it until it ends, and a takeover from this owner waits the term out, as without a mark)."""
+        """Name `owner` in the mark (written only when that changes: a leased loop calls this every tick), unless
+        a live process holds it: then nothing (a deposed holder still running keeps it until it ends, and a
+        takeover from this owner waits the term out, as without a mark)."""
         if self._file is None and not self._lock():
             return
         assert self._file is not None
-        self._file.truncate(0)
-        self._file.write(owner)  # appended to the emptied file
-        self._file.flush()
+        if self._named != owner:
+            self._file.truncate(0)
+            self._file.write(owner)  # appended to the emptied file
+            self._file.flush()
+            self._named = owner
 
     def ended_holder(self) -> str | None:
         """The owner the mark names, if no live process holds the mark (this one then holds it: `hold` or `drop`
@@ -59,10 +59,12 @@ class HolderMark:
             return None
         assert self._file is not None
         self._file.seek(0)
-        return self._file.read()
+        self._named = self._file.read()
+        return self._named
 
     def drop(self) -> None:
         file, self._file = self._file, None  # two threads may drop it at once (a lost lease seen by both)
+        self._named = ""
         if file is not None:
             file.close()  # the lock goes with the descriptor; the file stays, naming an owner no longer in the lease
 
@@ -84,18 +86,21 @@ def take_lease(session: Session, name: str, owner: str, ttl_s: float, mark: Hold
     taken = acquire_lease(session, name, owner, ttl_s)
     if not taken and mark is not None:
         taken = _take_from_ended(session, name, owner, ttl_s, mark)
-    if taken and mark is not None and not mark.held:
+    if taken and mark is not None:
         mark.hold(owner)
     return taken
 
 
 def _take_from_ended(session: Session, name: str, owner: str, ttl_s: float, mark: HolderMark) -> bool:
     named = mark.ended_holder()
-    holder = session.scalar(select(Lease.owner).where(Lease.name == name))
-    if named and named == holder and take_lease_from(session, name, named, owner, ttl_s):
+    if not named:  # a live process holds the mark, or none ever named anyone: no evidence, no query
+        mark.drop()
+        return False
+    if named == session.scalar(select(Lease.owner).where(Lease.name == name)) and take_lease_from(
+        session, name, named, owner, ttl_s
+    ):
         log.warning("the lease's holder on this machine has ended: lease taken without waiting its term out",
                     extra={"lease": name, "holder": named})  # fmt: skip
-        mark.hold(owner)
         return True
     mark.drop()
     return False

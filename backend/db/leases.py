@@ -48,7 +48,7 @@ def take_lease_from(session: Session, name: str, dead_owner: str, owner: str, tt
     taken = session.execute(
         update(Lease)
         .where(Lease.name == name, Lease.owner == dead_owner)
-        .values(owner=owner, expires_at_ms=int(time.time() * 1000) + int(ttl_s * 1000))
+        .values(owner=owner, expires_at_ms=_expires_at_ms(ttl_s))
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -61,7 +61,7 @@ def renew_lease(session: Session, name: str, owner: str, ttl_s: float) -> bool:
     renewed = session.execute(
         update(Lease)
         .where(Lease.name == name, Lease.owner == owner)
-        .values(expires_at_ms=int(time.time() * 1000) + int(ttl_s * 1000))
+        .values(expires_at_ms=_expires_at_ms(ttl_s))
         .execution_options(synchronize_session=False)
     )
     return renewed.rowcount == 1  # type: ignore[attr-defined, no-any-return]  # an UPDATE's result has a count
@@ -77,3 +77,8 @@ def release_lease(session: Session, name: str, owner: str) -> None:
         .execution_options(synchronize_session=False)
     )
     session.commit()
+
+
+def _expires_at_ms(ttl_s: float) -> int:
+    """When a lease taken or renewed now for `ttl_s` runs out (epoch ms)."""
+    return int(time.time() * 1000) + int(ttl_s * 1000)

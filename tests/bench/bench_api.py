@@ -201,7 +201,7 @@ def main() -> None:
         raise SystemExit("--replicas needs Redis: --redis-url or HDEX_REDIS_URL")
     redis_url = _empty_redis(args.redis_url) if args.replicas else ""
     with tempfile.TemporaryDirectory(prefix="hdex-bench-") as tmp:
-        database_url, drop = _database(args.database_url, Path(tmp))
+        database_url, drop = database(args.database_url, Path(tmp))
         port = free_port()
         env = {**os.environ, "HDEX_LOG_LEVEL": "WARNING"}
         processes = [subprocess.Popen(
@@ -271,7 +271,8 @@ def _start_replicas(
     return ports
 
 
-def _database(url: str | None, tmp: Path) -> tuple[str, Any]:
+def database(url: str | None, tmp: Path) -> tuple[str, Any]:
+    """A database for one run and how to drop it: a SQLite file in `tmp`, or a new one on PostgreSQL server `url`."""
     if url is None or not url.startswith("postgres"):
         return f"sqlite:///{tmp / 'hdex.db'}", lambda: None
     from sqlalchemy import create_engine, text

@@ -110,7 +110,7 @@ def lease_expiry(database_url: str) -> float:
         engine.dispose()
 
 
-def open_in_database(database_url: str) -> int:
+def open_indatabase(database_url: str) -> int:
     from sqlalchemy import func, select
 
     from backend.db.models import Order
@@ -145,7 +145,7 @@ def main() -> None:
         return process, port
 
     with tempfile.TemporaryDirectory(prefix="hdex-failover-") as tmp:
-        database_url, drop = bench_api._database(args.database_url, Path(tmp))
+        database_url, drop = bench_api.database(args.database_url, Path(tmp))
         try:
             first, first_port = start(bench_api.__file__, "--serve", database_url, tmp, "PORT", "")  # no Redis
             bench_api.wait_ready(first_port, first)
@@ -173,7 +173,7 @@ def main() -> None:
             term_left_s = lease_expiry(database_url) - time.time()
             takeover_s = wait_for_engine(standby_port, "running", standby) - killed
             same = same and book(standby_port) == before
-            resting = open_in_database(database_url)
+            resting = open_indatabase(database_url)
         finally:
             for process in processes:
                 if process.poll() is None:

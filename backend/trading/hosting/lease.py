@@ -100,7 +100,7 @@ class EngineLease:
             self.fence(session)
             session.commit()
         self._held_until = started + self.ttl_s
-        if self._mark is not None and not self._mark.held:
+        if self._mark is not None:
             self._mark.hold(self.owner)
 
     def release(self) -> None:

@@ -5,8 +5,6 @@ by a storage fault gives the lease up, so that a standing-by process takes over.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,9 +18,11 @@ from sqlalchemy import event, text, update
 from sqlalchemy.orm import sessionmaker
 
 from backend.bootstrap import Container, bootstrap
+from backend.db.lease_mark import mark_path
 from backend.db.models import Lease
 from backend.db.session import make_engine
 from backend.trading.hosting.lease import ENGINE_LEASE, LOST_MESSAGE, EngineLease, LeaseLost
+from tests.processes import lease_holder
 
 from .exchange_fixtures import MARKET, PRICE, Exchange, prepare, running
 from .test_withdrawal_requests import body, requests, withdrawal
@@ -274,48 +274,21 @@ def test_an_order_waiting_behind_a_batch_the_fence_refuses_is_answered_at_once(
         assert exchange.state()["orders"] == []
 
 
-HOLDER = """
-import sys, time
-from pathlib import Path
-from sqlalchemy.orm import sessionmaker
-from backend.db.session import make_engine
-from backend.trading.hosting.lease import EngineLease
-lease = EngineLease(sessionmaker(make_engine(sys.argv[1])), float(sys.argv[3]), mark=Path(sys.argv[2]))
-assert lease.take()
-print(lease.owner, flush=True)
-time.sleep(3600)
-"""
-
-
-@contextmanager
-def holder_process(database_url: str, mark: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """Another process on this machine holding the engine lease, for a term no test outlives, with its mark at
-    `mark`; with its owner name."""
-    process = subprocess.Popen([sys.executable, "-c", HOLDER, database_url, str(mark), str(LONG_LEASE_S)],
-                               stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert process.stdout is not None
-        yield process, process.stdout.readline().strip()
-    finally:
-        process.kill()
-        process.wait()
-
-
 def test_a_process_on_the_same_machine_takes_the_lease_at_once_from_a_holder_that_ended(
     database_url: str, tmp_path: Path
 ) -> None:
     """A supervisor restarting a crashed engine process: the new one runs the book without waiting the term out, on
     the evidence of the dead holder's mark; a live holder's mark, or a mark in another data directory, is none."""
     factory = sessionmaker(make_engine(database_url))
-    mark = tmp_path / "engine" / "holder.lock"
-    with holder_process(database_url, mark) as (holder, owner):
+    mark = mark_path(tmp_path, ENGINE_LEASE)
+    with lease_holder(database_url, ENGINE_LEASE, tmp_path) as (holder, owner):
         restarted = EngineLease(factory, LONG_LEASE_S, mark=mark)
         assert not restarted.take()  # the holder lives: its mark is locked
         assert mark.read_text() == owner
         holder.kill()
         holder.wait()
 
-        elsewhere = EngineLease(factory, LONG_LEASE_S, mark=tmp_path / "elsewhere" / "holder.lock")
+        elsewhere = EngineLease(factory, LONG_LEASE_S, mark=mark_path(tmp_path / "elsewhere", ENGINE_LEASE))
         assert not elsewhere.take()  # another directory (another machine) knows nothing of it: it waits the term out
         assert LONG_LEASE_S - 60 < elsewhere.free_in <= LONG_LEASE_S  # and knows when to try again
         assert restarted.take()
@@ -330,8 +303,8 @@ def test_a_mark_naming_an_earlier_holder_proves_nothing_about_the_current_one(
     """The mark's holder ended on this machine, but the lease has moved on to a process elsewhere since: no
     takeover from that one, which may well be running."""
     factory = sessionmaker(make_engine(database_url))
-    mark = tmp_path / "engine" / "holder.lock"
-    with holder_process(database_url, mark) as (holder, _owner):
+    mark = mark_path(tmp_path, ENGINE_LEASE)
+    with lease_holder(database_url, ENGINE_LEASE, tmp_path) as (holder, _owner):
         holder.kill()
         holder.wait()
     with factory() as session:

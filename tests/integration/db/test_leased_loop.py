@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +17,7 @@ from backend.db.leased_loop import LeasedLoop, LeaseTooShort
 from backend.db.leases import acquire_lease
 from backend.db.models import Lease
 from backend.db.session import make_engine
+from tests.processes import lease_holder
 
 LEASE = "job:31337"
 TTL_S = 30.0
@@ -203,30 +202,13 @@ def test_two_takers_of_an_expired_lease_racing_get_it_once(session_factory: sess
     assert lease_row(session_factory).owner == ("first:1" if results["first"] else "second:1")
 
 
-HOLDER = """
-import sys, time
-from pathlib import Path
-from sqlalchemy.orm import sessionmaker
-from backend.db.leased_loop import LeasedLoop
-from backend.db.session import make_engine
-loop = LeasedLoop("job", sys.argv[2], sessionmaker(make_engine(sys.argv[1])), lambda: "ran", ttl_s=3600.0,
-                  interval_s=1.0, retry_on=(), data_dir=Path(sys.argv[3]))
-assert loop.tick() == "ran"
-print("held", flush=True)
-time.sleep(3600)
-"""
-
-
 def test_a_copy_restarted_on_the_dead_holders_machine_takes_its_lease_at_once(
     database_url: str, session_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
     """The relayer of an `hdex up` killed and started again settles at once instead of an hour (its term) later:
     the dead copy's mark in the data directory shows it has ended. A copy with another data directory (another
     machine) still waits the term out."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, database_url, LEASE, str(tmp_path)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lease_holder(database_url, LEASE, tmp_path) as (holder, _owner):
         restarted = leased(session_factory, lambda: "ran", data_dir=tmp_path)
         assert restarted.tick() is None  # the holder lives
         holder.kill()
@@ -235,6 +217,3 @@ def test_a_copy_restarted_on_the_dead_holders_machine_takes_its_lease_at_once(
         assert leased(session_factory, lambda: "ran", data_dir=tmp_path / "elsewhere").tick() is None
         assert restarted.tick() == "ran"
         assert lease_row(session_factory).owner == restarted.owner
-    finally:
-        holder.kill()
-        holder.wait()
