@@ -10,6 +10,8 @@ export SOLCX_BINARY_PATH := $(CURDIR)/var/solcx
 # brownie keeps its data (network list, caches) here instead of the user's ~/.brownie.
 BROWNIE := HOME=$(CURDIR)/var/brownie-home $(BVENV)/bin/python
 PYTEST_ARGS ?=
+# pytest-xdist workers for the app's tests (tests/conftest.py says how they split); 0 runs them in one process.
+TEST_WORKERS ?= 2
 
 APP_STAMP := $(VENV)/.hdex-installed
 BROWNIE_STAMP := $(BVENV)/.hdex-installed
@@ -85,10 +87,10 @@ run: setup
 	$(VENV)/bin/hdex up
 
 test: setup
-	@bash scripts/toolchain/run_tests.sh $(PYTEST_ARGS)
+	@HDEX_TEST_WORKERS=$(TEST_WORKERS) bash scripts/toolchain/run_tests.sh $(PYTEST_ARGS)
 
 test-app: setup
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-contracts: setup
 	$(BROWNIE) -m pytest -p no:cacheprovider tests/contracts $(PYTEST_ARGS)

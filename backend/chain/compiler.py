@@ -6,6 +6,7 @@ It writes the fields of brownie's artifact format that HDEX reads, plus `sourceS
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -22,6 +23,8 @@ from backend.paths import ARTIFACTS_DIR, CONTRACTS_DIR, PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
+COMPILE_LOCK = ".compile.lock"
+
 
 class CompileError(CodedError, RuntimeError):
     """The compiler is missing or the sources do not compile; the message has solc's errors."""
@@ -37,11 +40,20 @@ def compiler_config() -> dict[str, Any]:
 
 
 def ensure_compiled() -> bool:
-    """Compile when any source changed since its artifact was built. Returns True if it compiled."""
+    """Compile when any source changed since its artifact was built. Returns True if it compiled.
+
+    Processes that start at once (test workers, `hdex up` beside a test run) take turns on a lock, and each
+    looks again once it has it: the first compiles, the others find the artifacts fresh and write nothing,
+    so no one reads an artifact half written or compiles twice."""
     if not source_files(CONTRACTS_DIR) or not stale_sources():
         return False
-    compile_all()
-    return True
+    ARTIFACTS_DIR.parent.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS_DIR.parent / COMPILE_LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
+        if not stale_sources():
+            return False
+        compile_all()
+        return True
 
 
 def compile_all(contracts_dir: Path = CONTRACTS_DIR, artifacts_dir: Path = ARTIFACTS_DIR) -> list[str]:

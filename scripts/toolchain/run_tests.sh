@@ -24,8 +24,12 @@ side_log="$reports/side.log"
 ) > "$side_log" 2>&1 &
 side=$!
 
-echo "== unit, integration and browser tests (.venv) =="
-.venv/bin/python -m pytest --junitxml="$reports/app.xml" "$@"
+# Two workers by default (pytest-xdist; `make test TEST_WORKERS=N`, 0 for one process): a lone worker leaves a
+# core idle while its test waits on anvil, a server or a browser. tests/conftest.py keeps each file on one
+# worker and gives each worker its own Redis database.
+workers=${HDEX_TEST_WORKERS:-2}
+echo "== unit, integration and browser tests (.venv, $workers workers) =="
+.venv/bin/python -m pytest -n "$workers" --junitxml="$reports/app.xml" "$@"
 app=$?
 
 wait $side

@@ -2,8 +2,11 @@
 
 - Without /usr/bin/chromium or the playwright package, the browser tests are left out with one loud
   line saying how to enable them; `HDEX_REQUIRE_BROWSER=1` (set by `.ci/run`) makes that a failure.
-- `stack` (session): `hdex up` on free ports and a fresh data folder (`stack.py`): anvil, the
+- `stack` (package): `hdex up` on free ports and a fresh data folder (`stack.py`): anvil, the
   contracts, the API serving `dapp/dist`, the indexer and the relayer, with fast blocks and polling.
+- The stack, Playwright and Chromium last as long as the browser tests, not the session: Playwright's sync
+  API keeps an asyncio loop running on the main thread while it is open, so tests run after these in the
+  same process (the rest of an xdist worker's share) could not start a loop of their own.
 - `open_dapp(account_index=5)`: a page in a fresh browser context (own cookies and storage) with the
   test wallet (`wallet.js`) of that dev account injected before the page loads, not yet connected;
   `dapp` is dev account 5's. Console errors and uncaught exceptions land in `Dapp.console_errors`.
@@ -16,7 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,6 +33,7 @@ HERE = Path(__file__).parent
 
 
 NOT_RUN = pytest.StashKey[str]()
+WORKER_OUTPUT_KEY = "browser_tests_not_run"
 
 
 def _missing_browser() -> str | None:
@@ -61,6 +65,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         f"BROWSER TESTS SKIPPED ({len(ours)}): {missing}. Enable them with Debian's Chromium: "
         "`sudo apt-get install -y chromium` (HDEX_REQUIRE_BROWSER=1 makes this a failure)"
     )
+    if hasattr(config, "workeroutput"):  # an xdist worker: its controller writes the summary
+        config.workeroutput[WORKER_OUTPUT_KEY] = config.stash[NOT_RUN]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist's controller keeps what a worker left out (workers collect; the controller prints the summary)."""
+    not_run = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
+    if not_run is not None:
+        node.config.stash[NOT_RUN] = not_run
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -68,7 +82,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(config.stash[NOT_RUN], yellow=True, bold=True)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def browser_available() -> None:
     """With HDEX_REQUIRE_BROWSER=1 and no Chromium, every browser test fails here (CI must run them)."""
     missing = _missing_browser()
@@ -77,7 +91,7 @@ def browser_available() -> None:
                     "Install Debian's Chromium: `apt-get install -y chromium`", pytrace=False)  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole exchange as `hdex up` starts it, shared by the session's browser tests."""
     try:
@@ -87,7 +101,7 @@ def stack(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> 
         pytest.fail(str(exc), pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_driver(browser_available: None) -> Iterator[Playwright]:
     from playwright.sync_api import sync_playwright
 
@@ -95,7 +109,7 @@ def playwright_driver(browser_available: None) -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     chromium = launch_chromium(playwright_driver)
     yield chromium
