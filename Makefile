@@ -10,7 +10,8 @@ export SOLCX_BINARY_PATH := $(CURDIR)/var/solcx
 # brownie keeps its data (network list, caches) here instead of the user's ~/.brownie.
 BROWNIE := HOME=$(CURDIR)/var/brownie-home $(BVENV)/bin/python
 PYTEST_ARGS ?=
-# pytest-xdist workers for the app's tests (tests/conftest.py says how they split); 0 runs them in one process.
+# pytest-xdist workers for the app's and the contracts' tests (tests/conftest.py says how the app's split); 0 runs
+# each suite in one process.
 TEST_WORKERS ?= 2
 
 APP_STAMP := $(VENV)/.hdex-installed
@@ -76,7 +77,8 @@ $(SOLC_STAMP): $(NODE_STAMP) $(APP_STAMP) scripts/toolchain/solc.js scripts/tool
 	bash scripts/toolchain/adopt_solc.sh $(VENV)/bin/python
 	@touch $@
 
-# Contract tests launch their own anvil on 8547, so they never touch `make run`'s chain on 8545.
+# Contract tests launch their own anvil on 8547 (and 8548, ... for more xdist workers), so they never touch
+# `make run`'s chain on 8545.
 # (Set here, not in brownie-config.yaml: brownie's compiled config loader rejects cmd_settings there.)
 $(BROWNIE_NET_STAMP): $(BROWNIE_STAMP)
 	@mkdir -p $(dir $@)
@@ -93,7 +95,7 @@ test-app: setup
 	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-contracts: setup
-	$(BROWNIE) -m pytest -p no:cacheprovider tests/contracts $(PYTEST_ARGS)
+	$(BROWNIE) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests/contracts $(PYTEST_ARGS)
 
 lint: setup promtool
 	$(VENV)/bin/ruff check backend indexer relayer custody auditor scripts tests

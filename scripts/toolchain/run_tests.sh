@@ -39,8 +39,9 @@ pure=$(cat "$reports/pure.rc" 2>/dev/null || echo 1)
 
 # After the rest, not beside it: brownie's wait for a receipt races under a loaded machine (a sent
 # deployment reported "dropped without known replacement", seen when both halves ran at once).
-echo "== contract tests (.venv-brownie, anvil on 8547) =="
-HOME="$root/var/brownie-home" .venv-brownie/bin/python -m pytest -p no:cacheprovider -q \
+# Brownie runs xdist workers itself, each on its own anvil (8547, 8548, ...).
+echo "== contract tests (.venv-brownie, $workers workers, anvil from port 8547) =="
+HOME="$root/var/brownie-home" .venv-brownie/bin/python -m pytest -p no:cacheprovider -q -n "$workers" \
   --junitxml="$reports/contracts.xml" tests/contracts
 contracts=$?
 
