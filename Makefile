@@ -95,6 +95,7 @@ test-app: setup
 	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-contracts: setup
+	HOME=$(CURDIR)/var/brownie-home $(BVENV)/bin/brownie compile >/dev/null  # once, before the workers (run_tests.sh)
 	$(BROWNIE) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests/contracts $(PYTEST_ARGS)
 
 lint: setup promtool
