@@ -95,8 +95,7 @@ test-app: setup
 	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-contracts: setup
-	HOME=$(CURDIR)/var/brownie-home $(BVENV)/bin/brownie compile >/dev/null  # once, before the workers (run_tests.sh)
-	$(BROWNIE) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests/contracts $(PYTEST_ARGS)
+	@HDEX_TEST_WORKERS=$(TEST_WORKERS) bash scripts/toolchain/test_contracts.sh $(PYTEST_ARGS)
 
 lint: setup promtool
 	$(VENV)/bin/ruff check backend indexer relayer custody auditor scripts tests

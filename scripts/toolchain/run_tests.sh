@@ -39,13 +39,8 @@ pure=$(cat "$reports/pure.rc" 2>/dev/null || echo 1)
 
 # After the rest, not beside it: brownie's wait for a receipt races under a loaded machine (a sent
 # deployment reported "dropped without known replacement", seen when both halves ran at once).
-# Brownie runs xdist workers itself, each on its own anvil (8547, 8548, ...). It compiles first: otherwise each
-# worker rebuilds brownie's artifacts over the lighter ones the app's tests wrote, at once, and the workers'
-# reports of what they tested disagree (brownie then fails the session).
 echo "== contract tests (.venv-brownie, $workers workers, anvil from port 8547) =="
-HOME="$root/var/brownie-home" .venv-brownie/bin/brownie compile >/dev/null
-HOME="$root/var/brownie-home" .venv-brownie/bin/python -m pytest -p no:cacheprovider -q -n "$workers" \
-  --junitxml="$reports/contracts.xml" tests/contracts
+HDEX_TEST_WORKERS=$workers bash scripts/toolchain/test_contracts.sh -q --junitxml="$reports/contracts.xml"
 contracts=$?
 
 .venv/bin/python scripts/toolchain/test_summary.py "$reports/dapp.xml" "$reports/app.xml" "$reports/engine-pure.xml" "$reports/contracts.xml"

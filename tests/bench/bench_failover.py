@@ -110,7 +110,7 @@ def lease_expiry(database_url: str) -> float:
         engine.dispose()
 
 
-def open_indatabase(database_url: str) -> int:
+def open_in_database(database_url: str) -> int:
     from sqlalchemy import func, select
 
     from backend.db.models import Order
@@ -173,7 +173,7 @@ def main() -> None:
             term_left_s = lease_expiry(database_url) - time.time()
             takeover_s = wait_for_engine(standby_port, "running", standby) - killed
             same = same and book(standby_port) == before
-            resting = open_indatabase(database_url)
+            resting = open_in_database(database_url)
         finally:
             for process in processes:
                 if process.poll() is None:
