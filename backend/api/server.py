@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 from collections.abc import Callable
+from types import FrameType
 from typing import cast
 
 import uvicorn
@@ -90,10 +92,19 @@ class ApiServer(uvicorn.Server):
         await super().startup(sockets)
         self._on_listening()
 
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """A second stop signal forces the exit, whichever it is. uvicorn forces only on a SIGINT after
+        another signal, but under `make run` make's forwarded SIGTERM and `watch_parent`'s SIGINT arrive
+        in either order: with the SIGINT first, shutdown waited for open connections (a slow client's
+        request: up to its timeout)."""
+        if self.should_exit and sig in (signal.SIGINT, signal.SIGTERM):
+            self.force_exit = True
+        super().handle_exit(sig, frame)
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """uvicorn skips the app's shutdown on a second SIGINT ("force exit"), and one always comes
-        under `make run` (make forwards SIGTERM, `watch_parent` then sends SIGINT). Forcing may stop
-        waiting for open connections, never the engine's clean stop (last batch, snapshot)."""
+        """uvicorn skips the app's shutdown on a forced exit (a second stop signal), and one always comes
+        under `make run` (make forwards SIGTERM, `watch_parent` sends SIGINT). Forcing may stop waiting
+        for open connections, never the engine's clean stop (last batch, snapshot)."""
         await super().shutdown(sockets)
         if self.force_exit:
             await self.lifespan.shutdown()
