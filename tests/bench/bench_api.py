@@ -13,7 +13,11 @@ The line also carries the signing path's own rates next to eth-account's, measur
 `--replicas N` (issue 17) measures the scale-out shape instead: the server is the engine process (its
 command stream on, over `--redis-url`, default HDEX_REDIS_URL) and the clients spread over N `hdex api`
 replicas in front of it. All of it shares this machine's cores with the load generator, whose own CPU use
-during the measured part is reported (`loadgen_cpu_share`: CPU seconds per wall second).
+during the measured part is reported (`loadgen_cpu_share`: CPU seconds per wall second). So is each server's
+CPU time per accepted order (`server_cpu_ms_per_order`: the one process, or the engine process;
+`replica_cpu_ms_per_order`: all replicas together): one engine process is one Python process, so
+1000 / `server_cpu_ms_per_order` is about the most orders per second it can take, however many cores the
+replicas are given.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script, tests/ is not a package
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchkit import free_port  # noqa: E402  (beside this script)
+from benchkit import cpu_seconds, free_port  # noqa: E402  (beside this script)
 from eth_account import Account  # noqa: E402
 
 from backend.chain.devkeys import DEV_KEYS  # noqa: E402
@@ -214,10 +218,12 @@ def main() -> None:
             warm, measured = requests[: args.warmup], requests[args.warmup :]
             asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)]))
             cpu_before = time.process_time()
+            servers_before = [cpu_seconds(process.pid) for process in processes]
             latencies, errors, elapsed = asyncio.run(
                 load(ports, [measured[i :: args.clients] for i in range(args.clients)])
             )
             loadgen_cpu = time.process_time() - cpu_before
+            servers_cpu = [cpu_seconds(p.pid) - before for p, before in zip(processes, servers_before, strict=True)]
         finally:
             for process in processes:
                 process.terminate()
@@ -225,6 +231,10 @@ def main() -> None:
                 process.wait(timeout=30)
             drop()
     latencies.sort()
+
+    def per_order_ms(cpu_s: float) -> float:
+        return round(cpu_s * 1000 / len(latencies), 3)
+
     result: dict[str, Any] = {
         "benchmark": "api_orders",
         "orders_per_s": round(len(latencies) / elapsed),
@@ -236,6 +246,9 @@ def main() -> None:
         "replicas": args.replicas,
         "shape": f"{args.replicas} hdex api + engine process" if args.replicas else "one process",
         "loadgen_cpu_share": round(loadgen_cpu / elapsed, 2),
+        # CPU time per accepted order: the engine process (or the one process) is a single Python process, so
+        "server_cpu_ms_per_order": per_order_ms(servers_cpu[0]),
+        **({"replica_cpu_ms_per_order": per_order_ms(sum(servers_cpu[1:]))} if args.replicas else {}),
         "cores": os.cpu_count(),
         "database": database_url.split(":", 1)[0].split("+", 1)[0],
         **signing_rates(),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
+from pathlib import Path
 
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
@@ -24,3 +26,9 @@ def progress(bench: str, message: str) -> None:
 def calldata(signature: str, types: list[str], values: list[object]) -> str:
     """0x-hex calldata of `signature` called with `values`."""
     return "0x" + (keccak(text=signature)[:4] + encode(types, values)).hex()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) process `pid` has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15 of stat(5)

@@ -34,6 +34,7 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
+from redis.typing import EncodableT, FieldT
 
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
@@ -77,19 +78,29 @@ class Answer:
     error: HdexError | None = None
     replayed: bool = False
 
-    def encode(self) -> str:
+    def to_json(self) -> dict[str, Any]:
         if self.error is not None:
-            return json.dumps({"error": self.error.body()["error"], "headers": dict(self.error.headers or {})})
-        return json.dumps({"order": self.order, "replayed": self.replayed})
+            return {"error": self.error.body()["error"], "headers": dict(self.error.headers or {})}
+        return {"order": self.order, "replayed": self.replayed}
 
     @classmethod
-    def decode(cls, ticket: str, raw: str) -> Answer:
-        data = json.loads(raw)
+    def from_json(cls, ticket: str, data: dict[str, Any]) -> Answer:
         if "error" in data:
             error = data["error"]
             return cls(ticket, error=HdexError(ErrorCode(error["code"]), error["message"], error.get("field"),
                                                data.get("headers") or None))  # fmt: skip
         return cls(ticket, order=data["order"], replayed=bool(data.get("replayed")))
+
+
+def answers_entry(answers: list[Answer]) -> dict[FieldT, EncodableT]:
+    """One reply-stream entry carrying a batch's answers to one replica (one entry per answer cost the engine a
+    Redis command and the replica a stream entry to parse for each order)."""
+    return {"answers": json.dumps({answer.ticket: answer.to_json() for answer in answers}, separators=(",", ":"))}
+
+
+def entry_answers(fields: dict[bytes, bytes]) -> list[Answer]:
+    """The answers a reply-stream entry carries (see `answers_entry`)."""
+    return [Answer.from_json(ticket, data) for ticket, data in json.loads(fields[b"answers"]).items()]
 
 
 class CommandStream:
@@ -136,10 +147,10 @@ class CommandStream:
             for _stream, entries in found or ():
                 for entry_id, fields in entries:
                     self._last_reply = entry_id.decode()
-                    ticket = fields[b"ticket"].decode()
-                    future = self._waiting.pop(ticket, None)
-                    if future is not None and not future.done():
-                        future.set_result(Answer.decode(ticket, fields[b"answer"].decode()))
+                    for answer in entry_answers(fields):
+                        future = self._waiting.pop(answer.ticket, None)
+                        if future is not None and not future.done():
+                            future.set_result(answer)
 
 
 @dataclass(frozen=True)
@@ -335,13 +346,15 @@ class CommandConsumer:
         except HdexError as error:
             log.error("a batch of commands could not be stored; left unacknowledged", extra={"error": str(error)})
             return
-        pipe = self._client.pipeline(transaction=False)
+        by_replica: dict[str, list[Answer]] = {}
         for entry, outcome in placed:
             # an order placed now is answered as it is once stored, as the single-process door answers it
             answer = outcome if isinstance(outcome, Answer) else outcome.answer(entry.ticket)
-            pipe.xadd(entry.reply, {"ticket": entry.ticket, "answer": answer.encode()},
-                      maxlen=REPLY_STREAM_MAX_LEN, approximate=True)  # fmt: skip
-            pipe.expire(entry.reply, REPLY_STREAM_TTL_S)
+            by_replica.setdefault(entry.reply, []).append(answer)
+        pipe = self._client.pipeline(transaction=False)
+        for reply, answers in by_replica.items():
+            pipe.xadd(reply, answers_entry(answers), maxlen=REPLY_STREAM_MAX_LEN, approximate=True)
+            pipe.expire(reply, REPLY_STREAM_TTL_S)
         ids = [entry.entry_id for entry, _outcome in placed]
         pipe.xack(STREAM, GROUP, *ids)
         pipe.xdel(STREAM, *ids)

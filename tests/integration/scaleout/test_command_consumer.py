@@ -19,7 +19,7 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from backend.trading.usecases.command_stream import GROUP, STREAM, CommandConsumer
+from backend.trading.usecases.command_stream import GROUP, STREAM, CommandConsumer, entry_answers
 
 from ..api.exchange_fixtures import Exchange, prepare, running
 from .test_replicas import REDIS_URL, redis_database
@@ -49,9 +49,9 @@ def answer(client: redis.Redis, ticket: str, timeout_s: float = 30) -> dict[str,
     while time.monotonic() < deadline:
         for _stream, entries in client.xread({REPLIES: "0-0"}, count=1_000, block=200) or ():
             for _entry_id, fields in entries:
-                if fields[b"ticket"].decode() == ticket:
-                    found: dict[str, Any] = json.loads(fields[b"answer"])
-                    return found
+                for found in entry_answers(fields):
+                    if found.ticket == ticket:
+                        return found.to_json()
     raise AssertionError(f"no answer to {ticket} within {timeout_s} s")
 
 
@@ -106,8 +106,8 @@ def test_an_entry_left_unacknowledged_while_the_engine_runs_is_claimed_and_answe
 
 def answers(client: redis.Redis, ticket: str) -> list[dict[str, Any]]:
     """Every answer to `ticket` on the test's reply stream so far."""
-    found = client.xrange(REPLIES)
-    return [json.loads(fields[b"answer"]) for _entry_id, fields in found if fields[b"ticket"].decode() == ticket]
+    found = (answer for _entry_id, fields in client.xrange(REPLIES) for answer in entry_answers(fields))
+    return [answer.to_json() for answer in found if answer.ticket == ticket]
 
 
 def lock_the_engine_lease(postgres_url: str) -> psycopg.Connection[Any]:
@@ -145,6 +145,24 @@ def slow_journal_writes(exchange: Exchange) -> Iterator[None]:
     finally:
         disk_back.set()
         del journal.flush
+
+
+def test_a_batch_is_answered_with_one_entry_per_replica(database_url: str, tmp_path: Path) -> None:
+    """A reply-stream entry per answer cost the engine a Redis command and the replica an entry to read for each
+    order: a batch's answers to one replica travel together."""
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    other = "hdex:replies:other"
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        with client.pipeline(transaction=True) as batch:  # one step: the engine's next read takes all three
+            for ticket, reply, nonce in (("a", REPLIES, 1), ("b", other, 2), ("c", REPLIES, 3)):
+                batch.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": reply, "body": body(exchange, 5, nonce)})
+            batch.execute()
+        answer(client, "c")
+        assert [c["order"]["status"] for c in answers(client, "a") + answers(client, "c")] == ["open", "open"]
+        assert [[a.ticket for a in entry_answers(f)] for _id, f in client.xrange(REPLIES)] == [["a", "c"]]
+        assert [[a.ticket for a in entry_answers(f)] for _id, f in client.xrange(other)] == [["b"]]
+    client.close()
 
 
 def test_a_batch_stored_slower_than_a_lease_term_is_answered_once(database_url: str, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import redis
 
-from backend.trading.usecases.command_stream import GROUP, STREAM
+from backend.trading.usecases.command_stream import GROUP, STREAM, entry_answers
 from tests.processes import stop_process
 
 from ..api.exchange_fixtures import PRICE, TICK, prepare
@@ -70,7 +70,8 @@ def test_a_standing_by_engine_takes_over_from_a_killed_one_and_places_its_unackn
         replies = client.xread({"hdex:replies:test": "0-0"}, count=10, block=30_000)
         again = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=taker, timeout=30)  # the client's retry
 
-        answer = json.loads(replies[0][1][0][1][b"answer"])
+        [taker_answer] = entry_answers(replies[0][1][0][1])
+        answer = taker_answer.to_json()
         assert (answer["order"]["status"], answer["replayed"]) == ("filled", False), answer
         assert (again.status_code, again.json()["status"]) == (200, "filled"), again.text
         assert client.xpending(STREAM, GROUP)["pending"] == 0  # nothing left behind for a dead consumer
