@@ -16,7 +16,7 @@ from typing import Any
 import redis
 
 from backend.bootstrap import Container
-from backend.marketdata.bus import PREFIX
+from backend.marketdata.bus import channel_prefix
 from backend.marketdata.hub import MarketDataHub
 from backend.settings import Settings
 
@@ -34,6 +34,7 @@ class AccountNotifier:
             if settings.redis_url is None
             else redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
         )
+        self._prefix = channel_prefix(settings.redis_url) if settings.redis_url else ""
 
     def attach(self, hub: MarketDataHub, loop: asyncio.AbstractEventLoop) -> None:
         """The API's hub while it runs: threads of this process publish through it, on its loop."""
@@ -59,7 +60,7 @@ class AccountNotifier:
         if self._redis is None:
             return False
         try:
-            self._redis.publish(f"{PREFIX}account:{wallet}", json.dumps({"channel": "account", **message}))
+            self._redis.publish(f"{self._prefix}account:{wallet}", json.dumps({"channel": "account", **message}))
         except redis.RedisError:
             return False
         return True

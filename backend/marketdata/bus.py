@@ -1,7 +1,10 @@
 """Fan-out of channel messages between processes: Redis pub/sub, or in-process delivery.
 
-A bus carries `(channel key, message)` pairs from the process that owns the engine to every API
-process's hub. Ordering per channel is preserved (one publisher, one Redis connection, FIFO).
+A bus carries `(channel key, message)` pairs from the process that owns the engine (and from workers
+telling a wallet about its settlements) to the hub of every process serving WebSocket clients. What a
+process publishes reaches its own hub at once, in order; from Redis a hub receives only the channels it
+has subscribers for (`watch`), never its own messages back. Ordering per channel is preserved (one
+publisher, one Redis connection, FIFO).
 """
 
 from __future__ import annotations
@@ -10,15 +13,25 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+from redis.connection import parse_url
 
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[str, dict[str, Any]], None]
 PREFIX = "hdex:md:"
+WATCH_TIMEOUT_S = 2.0  # how long `watch` waits for Redis to confirm; past it, the listener's next connection does
+
+
+def channel_prefix(redis_url: str) -> str:
+    """The channel prefix of the exchange whose keys live in `redis_url`'s database. Pub/sub ignores database
+    numbers, so without the number two exchanges (or two test runs) on one Redis would hear each other."""
+    db = parse_url(redis_url).get("db") or 0  # type: ignore[no-untyped-call]  # redis-py's own URL reading
+    return f"{PREFIX}{db}:"
 
 
 class Bus(Protocol):
@@ -29,6 +42,12 @@ class Bus(Protocol):
 
     def publish(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
         """Send messages, in order (never blocks the event loop)."""
+
+    def watch(self, key: str) -> Awaitable[None]:
+        """Deliver `key`'s messages published by other processes too; done once they are on their way."""
+
+    def unwatch(self, key: str) -> None:
+        """No subscriber here wants `key` any more."""
 
     async def stop(self) -> None:
         """Stop delivering; drop the connections."""
@@ -48,46 +67,125 @@ class InProcessBus:
             for key, message in messages:
                 self._deliver(key, message)
 
+    async def watch(self, key: str) -> None:
+        """Nothing to do: every message is published in this process."""
+
+    def unwatch(self, key: str) -> None:
+        pass
+
     async def stop(self) -> None:
         self._deliver = None
 
 
 class RedisBus:
-    """Redis pub/sub: one channel per key under `hdex:md:`, a pattern subscription per process."""
+    """Redis pub/sub: one channel per key under `channel_prefix`, subscribed while this process's hub has
+    subscribers for the key. What this process publishes goes to its own hub directly and to Redis tagged with
+    this bus's origin, so that the listener can skip it: an engine process whose own clients watch a busy
+    book no longer reads each delta back, and one whose clients watch nothing reads nothing."""
 
     def __init__(self, url: str) -> None:
         self._url = url
         self._client: aioredis.Redis | None = None
-        self._queue: asyncio.Queue[list[tuple[str, dict[str, Any]]]] = asyncio.Queue()
+        self._prefix = channel_prefix(url)
+        origin = secrets.token_hex(8)
+        self._tag = f"@{origin} ".encode()  # leads this process's messages
+        self._control = f"{self._prefix}bus:{origin}"  # its own channel: the listener always has one to read
+        self._local = InProcessBus()  # this process's own messages
+        self._queue: asyncio.Queue[list[tuple[str, dict[str, Any]]] | None] = asyncio.Queue()  # None: stop
         self._tasks: list[asyncio.Task[None]] = []
+        self._pubsub: aioredis.client.PubSub | None = None  # the listener's, while it is connected
+        self._watched: dict[str, asyncio.Future[None]] = {}  # channel -> done once Redis confirmed it
+        self._unconfirmed: dict[str, int] = {}  # channel -> SUBSCRIBE commands sent and not yet confirmed
 
     async def start(self, deliver: Deliver) -> None:
         """Start sending and listening; an unreachable Redis is retried, never fatal (see /health)."""
         self._client = aioredis.Redis.from_url(self._url)
+        await self._local.start(deliver)
         self._tasks = [
             asyncio.create_task(self._listen(deliver)),
             asyncio.create_task(self._send()),
         ]
 
     def publish(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        self._local.publish(messages)
         self._queue.put_nowait(messages)
 
+    def watch(self, key: str) -> Awaitable[None]:
+        channel = self._prefix + key
+        confirmed = self._watched.get(channel)
+        if confirmed is None:
+            confirmed = self._watched[channel] = asyncio.get_running_loop().create_future()
+            if self._pubsub is not None:
+                self._subscribe(self._pubsub, [channel])
+        return self._wait(confirmed, key)
+
+    def unwatch(self, key: str) -> None:
+        channel = self._prefix + key
+        confirmed = self._watched.pop(channel, None)
+        if confirmed is not None:
+            confirmed.cancel()
+            if self._pubsub is not None:
+                self._command(self._pubsub.unsubscribe(channel))
+
     async def stop(self) -> None:
-        for task in self._tasks:
+        # The sender also stops at the end of the queue: a cancel landing inside redis-py's pipeline can be
+        # swallowed there, and the sender then waited on the queue for good (seen in this bus's tests).
+        self._queue.put_nowait(None)
+        for task in list(self._tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._local.stop()
         if self._client is not None:
             await self._client.aclose()
+
+    async def _wait(self, confirmed: asyncio.Future[None], key: str) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(confirmed), WATCH_TIMEOUT_S)
+        except TimeoutError:  # Redis slow or away: the subscription stands once it is back
+            log.warning("market-data channel not confirmed by Redis in time", extra={"channel": key})
+        except asyncio.CancelledError:
+            if not confirmed.cancelled():  # our own waiter was cancelled, not the watch ended by `unwatch`
+                raise
+
+    def _subscribe(self, pubsub: aioredis.client.PubSub, channels: list[str]) -> None:
+        for channel in channels:
+            self._unconfirmed[channel] = self._unconfirmed.get(channel, 0) + 1
+        self._command(pubsub.subscribe(*channels))
+
+    def _command(self, sent: Awaitable[Any]) -> None:
+        """Send a (un)subscribe in the background: a failure is the listener's to see (it reconnects)."""
+
+        async def send() -> None:
+            with contextlib.suppress(aioredis.RedisError, OSError):
+                await sent
+
+        task = asyncio.create_task(send())
+        self._tasks.append(task)
+        task.add_done_callback(self._tasks.remove)
+
+    def _confirmed(self, channel: str) -> None:
+        """Redis confirmed a SUBSCRIBE: once the last one sent is, the channel's messages are on their way (one
+        unwatched and watched again is confirmed twice, and the first confirmation came before the UNSUBSCRIBE)."""
+        left = self._unconfirmed.pop(channel, 0) - 1
+        if left > 0:
+            self._unconfirmed[channel] = left
+            return
+        confirmed = self._watched.get(channel)
+        if confirmed is not None and not confirmed.done():
+            confirmed.set_result(None)
 
     async def _send(self) -> None:
         assert self._client is not None
         while True:
             messages = await self._queue.get()
+            if messages is None:
+                return
             try:
                 async with self._client.pipeline(transaction=False) as pipe:
                     for key, message in messages:
-                        pipe.publish(PREFIX + key, json.dumps(message, separators=(",", ":")))
+                        data = self._tag + json.dumps(message, separators=(",", ":")).encode()
+                        pipe.publish(self._prefix + key, data)
                     await pipe.execute()
             except (aioredis.RedisError, OSError) as exc:
                 log.warning("market data not published to Redis", extra={"error": str(exc)})
@@ -97,12 +195,29 @@ class RedisBus:
         while True:
             try:
                 async with self._client.pubsub() as pubsub:
-                    await pubsub.psubscribe(PREFIX + "*")
+                    self._unconfirmed.clear()
+                    await pubsub.subscribe(self._control)
+                    self._pubsub = pubsub
+                    if self._watched:
+                        self._subscribe(pubsub, list(self._watched))
                     while True:
-                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                        message = await pubsub.get_message(timeout=1.0)
                         if message is not None:
-                            channel = message["channel"].decode()
-                            deliver(channel.removeprefix(PREFIX), json.loads(message["data"]))
+                            self._receive(message, deliver)
             except (aioredis.RedisError, OSError) as exc:
                 log.warning("Redis market-data subscription failed; retrying", extra={"error": str(exc)})
                 await asyncio.sleep(1.0)
+            finally:
+                self._pubsub = None
+
+    def _receive(self, message: dict[str, Any], deliver: Deliver) -> None:
+        channel = message["channel"].decode()
+        if message["type"] == "subscribe":
+            self._confirmed(channel)
+            return
+        data: bytes = message["data"]
+        if message["type"] != "message" or data.startswith(self._tag):  # our own: delivered when published
+            return
+        if data.startswith(b"@"):  # another engine process's
+            data = data.partition(b" ")[2]
+        deliver(channel.removeprefix(self._prefix), json.loads(data))

@@ -5,8 +5,8 @@ sequence number the engine host gave them, one more than the market's previous d
 sees seq jump by more than one lost a message and should resubscribe for a fresh snapshot); the host
 stores the numbering with its batches, so a restart may jump it forward, never back. Trades update
 the current candles and the 24h ticker, which are published too. Everything then travels through
-the bus to every hub (this one included), which hands each message to the queues subscribed to its
-channel.
+the bus to every hub watching its channel (this one at once), which hands each message to the queues
+subscribed to the channel.
 """
 
 from __future__ import annotations
@@ -122,14 +122,16 @@ class MarketDataHub:
         """24h statistics of a market from the hub's minute candles."""
         return ticker(self.minutes.get(market, ()), time.time_ns() // 1_000_000)
 
-    def subscribe(self, key: str) -> Subscription:
+    async def subscribe(self, key: str) -> Subscription:
         subscription = Subscription()
-        self._subscribers.setdefault(key, set()).add(subscription)
+        await self.attach(key, subscription)
         return subscription
 
-    def attach(self, key: str, subscription: Subscription) -> None:
-        """Deliver `key`'s messages to an existing subscription (one socket, several channels)."""
+    async def attach(self, key: str, subscription: Subscription) -> None:
+        """Deliver `key`'s messages to an existing subscription (one socket, several channels); returns once
+        the bus brings the key's messages from other processes too (a worker's account updates)."""
         self._subscribers.setdefault(key, set()).add(subscription)
+        await self.bus.watch(key)
 
     def detach(self, key: str, subscription: Subscription) -> None:
         subscribers = self._subscribers.get(key)
@@ -137,6 +139,7 @@ class MarketDataHub:
             subscribers.discard(subscription)
             if not subscribers:
                 del self._subscribers[key]
+                self.bus.unwatch(key)
 
     def deliver(self, key: str, message: dict[str, Any]) -> None:
         """Hand a message from the bus to its channel's subscribers."""

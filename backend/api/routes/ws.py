@@ -178,7 +178,7 @@ class _Session:
                 raise HdexError(ErrorCode.RATE_LIMITED, f"at most {MAX_CHANNELS} channels per connection", "channel")
             self.admission.subscribe(self.ip)
             self.keys.add(key)
-        self.hub.attach(key, self.subscription)
+        await self.hub.attach(key, self.subscription)
         await self.websocket.send_json({"op": "subscribed", "channel": key})
         await self._initial(key, message)
 

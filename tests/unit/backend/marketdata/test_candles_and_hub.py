@@ -32,8 +32,8 @@ def test_the_ticker_covers_the_last_24_hours_only() -> None:
     assert ticker([], now_ms=0)["last"] is None
 
 
-def published(hub: MarketDataHub, key: str) -> list[dict[str, Any]]:
-    subscription = hub.subscribe(key)
+async def published(hub: MarketDataHub, key: str) -> list[dict[str, Any]]:
+    subscription = await hub.subscribe(key)
     return subscription.queue._queue  # type: ignore[attr-defined,no-any-return]
 
 
@@ -42,7 +42,7 @@ def test_book_deltas_keep_the_seq_the_engine_host_gave_them_and_the_view_follows
         hub = MarketDataHub(InProcessBus())
         await hub.start()
         hub.seed("A", 40, [], [], [])  # restarted: the host numbers on from its stored seq
-        seen = published(hub, "book:A")
+        seen = await published(hub, "book:A")
         hub.publish([("book:A", {"seq": 41, "side": "buy", "price": "10", "qty": "5"}),
                      ("book:B", {"seq": 41, "side": "sell", "price": "11", "qty": "1"}),
                      ("book:A", {"seq": 42, "side": "buy", "price": "10", "qty": "0"})])  # fmt: skip
@@ -57,8 +57,8 @@ def test_a_trade_publishes_itself_candles_for_every_interval_and_the_ticker() ->
     async def scenario() -> None:
         hub = MarketDataHub(InProcessBus())
         await hub.start()
-        candles = published(hub, "candles:A:1h")
-        tickers = published(hub, "ticker:A")
+        candles = await published(hub, "candles:A:1h")
+        tickers = await published(hub, "ticker:A")
         trade = {"type": "trade", "time": 3_600_000, "price": "10", "baseAmount": "2", "quoteAmount": "20"}
         hub.publish([("trades:A", trade), ("trades:A", {**trade, "price": "12"})])
         assert [(c["open"], c["close"], c["trades"]) for c in candles] == [("10", "10", 1), ("10", "12", 2)]

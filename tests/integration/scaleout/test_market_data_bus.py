@@ -1,0 +1,146 @@
+"""The Redis market-data bus (issue 17): a process's own messages reach its hub at once and never come back
+from Redis; a hub reads from Redis only the channels its clients watch, each from the moment `watch` returns,
+also after its connection was cut; exchanges on two databases of one Redis do not hear each other."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+
+from backend.marketdata.bus import RedisBus, channel_prefix
+
+from .test_replicas import REDIS_URL, redis_database
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
+
+Received = list[tuple[str, dict[str, Any]]]
+
+
+@asynccontextmanager
+async def running(url: str) -> AsyncIterator[tuple[RedisBus, Received]]:
+    bus, received = RedisBus(url), []
+    await bus.start(lambda key, message: received.append((key, message)))
+    try:
+        yield bus, received
+    finally:
+        await bus.stop()
+
+
+async def until(condition: Callable[[], Any], what: str, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {timeout_s} s: {what}"
+        await asyncio.sleep(0.01)
+
+
+async def subscribers(client: aioredis.Redis, url: str, key: str) -> int:
+    [(_channel, count)] = await client.pubsub_numsub(channel_prefix(url) + key)
+    return int(count)
+
+
+def test_a_process_gets_its_own_messages_at_once_and_never_back_from_redis() -> None:
+    url = redis_database(13)
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(url)
+        watcher = client.pubsub()  # another process's hub watching the same channel
+        await watcher.subscribe(channel_prefix(url) + "book:A")
+        async with running(url) as (bus, received):
+            await bus.watch("book:A")
+            bus.publish([("book:A", {"seq": 1})])
+            assert received == [("book:A", {"seq": 1})]  # before any await: no round trip through Redis
+
+            seen = await watcher.get_message(timeout=10)
+            while seen is not None and seen["type"] != "message":  # the watcher's own confirmation first
+                seen = await watcher.get_message(timeout=10)
+            assert seen is not None and seen["data"].endswith(b'{"seq":1}')  # it did go to Redis
+            await client.publish(channel_prefix(url) + "book:A", json.dumps({"seq": 2}))
+            # Redis sent our own message to this bus before the later one: had it not been skipped, it would be
+            # delivered a second time before this one
+            await until(lambda: len(received) == 2, "the other publisher's message")
+            assert received == [("book:A", {"seq": 1}), ("book:A", {"seq": 2})]
+        await watcher.aclose()
+        await client.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_a_hub_reads_from_redis_only_the_channels_its_clients_watch() -> None:
+    url = redis_database(13)
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(url)
+        async with running(url) as (bus, received), running(url) as (publisher, _own):
+            await until(lambda: bus._pubsub is not None, "the listener connected")
+            assert await subscribers(client, url, "book:A") == 0  # nothing reaches this process of book:A
+
+            await bus.watch("book:A")
+            assert await subscribers(client, url, "book:A") == 1
+            publisher.publish([("book:A", {"seq": 2}), ("book:B", {"seq": 1})])
+            await until(lambda: received, "the watched channel's message")
+
+            bus.unwatch("book:A")
+            await _until_subscribers(client, url, "book:A", 0)
+            await bus.watch("book:C")
+            # one publisher's messages reach Redis in order: had A's come, it would come before C's
+            publisher.publish([("book:A", {"seq": 3}), ("book:C", {"seq": 1})])
+            await until(lambda: len(received) == 2, "the newly watched channel's message")
+            assert received == [("book:A", {"seq": 2}), ("book:C", {"seq": 1})]
+        await client.aclose()
+
+    asyncio.run(scenario())
+
+
+async def _until_subscribers(client: aioredis.Redis, url: str, key: str, count: int) -> None:
+    deadline = time.monotonic() + 15
+    while await subscribers(client, url, key) != count:
+        assert time.monotonic() < deadline, f"{key} never had {count} subscribers"
+        await asyncio.sleep(0.02)
+
+
+def test_a_watch_returns_once_the_channels_messages_arrive_also_after_the_connection_was_cut() -> None:
+    url = redis_database(13)
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(url)
+        async with running(url) as (bus, received):
+            for round_ in range(20):  # a watch that returned before Redis took the SUBSCRIBE would lose one
+                key = f"account:0x{round_:040x}"
+                await bus.watch(key)
+                await client.publish(channel_prefix(url) + key, json.dumps({"round": round_}))
+            await until(lambda: len(received) == 20, "every round's message")
+
+            assert bus._pubsub is not None and bus._pubsub.connection is not None
+            host, port = bus._pubsub.connection._writer.get_extra_info("sockname")[:2]  # type: ignore[union-attr]
+            await client.client_kill(f"{host}:{port}")  # a network fault, a Redis failover
+            await _until_subscribers(client, url, key, 0)
+            await _until_subscribers(client, url, key, 1)
+            await client.publish(channel_prefix(url) + key, json.dumps({"round": "after"}))
+            await until(lambda: received[-1][1] == {"round": "after"}, "the message after the reconnection")
+        await client.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_exchanges_on_two_databases_of_one_redis_do_not_hear_each_other() -> None:
+    ours, theirs = redis_database(13), redis_database(14)
+
+    async def scenario() -> None:
+        async with running(ours) as (bus, received), running(theirs) as (other, _own):
+            await bus.watch("book:A")
+            other.publish([("book:A", {"seq": 99})])
+            bus.publish([("book:B", {"seq": 1})])
+            marker = aioredis.Redis.from_url(ours)
+            await marker.publish(channel_prefix(ours) + "book:A", json.dumps({"seq": 1}))
+            await until(lambda: ("book:A", {"seq": 1}) in received, "our own exchange's message")
+            assert ("book:A", {"seq": 99}) not in received
+            await marker.aclose()
+
+    asyncio.run(scenario())
