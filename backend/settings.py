@@ -194,6 +194,12 @@ class Settings(BaseSettings):
     engine_url: str | None = Field(
         default=None, description="`hdex api`: the engine process's HTTP URL, which serves every other request"
     )
+    command_key: SecretStr | None = Field(
+        default=None,
+        description="a secret every `hdex api` replica and the engine process share: a replica vouches with it "
+        "(HMAC-SHA256) for each order whose signature it checked, and the engine does not recover that "
+        "signature again; absent, or a command without a valid mark: the engine checks the signature itself",
+    )
     replica_answer_timeout_s: Annotated[float, Field(gt=0, le=300)] = Field(
         default=10.0, description="`hdex api`: how long an order waits for the engine before 504 ENGINE_TIMEOUT"
     )
@@ -548,6 +554,13 @@ class Settings(BaseSettings):
         if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
             raise ValueError("must be 32 bytes of hex (64 hex digits, optional 0x)")
         return SecretStr("0x" + raw.lower())
+
+    @field_validator("command_key")
+    @classmethod
+    def _long_command_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be a secret of at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return value
 
     @field_validator("limits_tiers")
     @classmethod

@@ -36,7 +36,7 @@ from backend.settings import Settings
 from backend.signing import Domain
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.orders import parse_order_request
-from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, CommandStream
+from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, CommandStream, command_key
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,9 @@ class Replica:
         self.limiter = RateLimiter(settings)
         self.redis = aioredis.Redis.from_url(settings.redis_url)
         self.stream = CommandStream(
-            self.redis, f"{REPLY_STREAM_PREFIX}{uuid.uuid4().hex}", settings.command_stream_max_len
-        )
+            self.redis, f"{REPLY_STREAM_PREFIX}{uuid.uuid4().hex}", settings.command_stream_max_len,
+            command_key(settings),
+        )  # fmt: skip
         self.http = httpx.AsyncClient(base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0))
         self._domain: Domain | None = None
         self._reader: asyncio.Task[None] | None = None

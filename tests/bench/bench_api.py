@@ -47,6 +47,7 @@ from backend.signing import Domain, Order, order_digest, recover_signer, sign_di
 from backend.signing.typed_data import typed_data_json  # noqa: E402
 
 WALLETS = 100
+COMMAND_KEY = "bench-api-command-key-0123456789abcdef"  # replicas vouch for signatures, as in production
 CHAIN_ID = 31337
 
 
@@ -69,7 +70,7 @@ def server_settings(redis_url: str | None) -> dict[str, Any]:
         "trading_sync_interval": 1.0,
         "limits_tiers": default_limit_tiers(),  # each order checked against the default tier limits, as in production
         "limits_fixed_prices": {},
-        **({"redis_url": redis_url, "command_stream": True} if redis_url else {}),
+        **({"redis_url": redis_url, "command_stream": True, "command_key": COMMAND_KEY} if redis_url else {}),
     }
 
 
@@ -276,7 +277,7 @@ def _start_replicas(
         processes.append(subprocess.Popen(
             [str(REPO_ROOT / ".venv" / "bin" / "hdex"), "api"], cwd=REPO_ROOT,
             env={**env, "HDEX_ENGINE_URL": f"http://127.0.0.1:{engine_port}", "HDEX_REDIS_URL": redis_url,
-                 "HDEX_API_PORT": str(port), "HDEX_RATE_LIMIT_IP": "1000000/second",
+                 "HDEX_API_PORT": str(port), "HDEX_COMMAND_KEY": COMMAND_KEY, "HDEX_RATE_LIMIT_IP": "1000000/second",
                  "HDEX_RATE_LIMIT_ADDRESS": "1000000/second"},
         ))  # fmt: skip
     for port, process in zip(ports, processes[1:], strict=True):

@@ -1,7 +1,8 @@
 """Pre-trade checks: everything an order must pass before the engine sees it, in a fixed order.
 
-signature (recovers to the maker), market exists, expiry, nonce floor, flags (known bits, bits that go
-together, fill-or-kill against the requested time in force, a short expiry for IOC and fill-or-kill),
+signature (recovers to the maker; not again for an order an API replica checked and vouched for), market
+exists, expiry, nonce floor, flags (known bits, bits that go together, fill-or-kill against the requested time
+in force, a short expiry for IOC and fill-or-kill),
 market state (a risk halt says why and until when), grid (price tick, quantity lot, min notional, trigger price,
 time in force: the engine's own rules), a stop order's price source, fee ceiling, market risk (price band of an
 aggressive order around the reference price, order size and notional limits, the account's open notional:
@@ -220,7 +221,7 @@ def check_placement(
     skips them.
     """
     order = request.order
-    digest = verify_order_signature(domain, request)
+    digest = order_digest(domain, order) if request.signature_checked else verify_order_signature(domain, request)
     market = markets.get((order.baseToken, order.quoteToken))
     if market is None:
         raise engine_error(ResultCode.UNKNOWN_MARKET)

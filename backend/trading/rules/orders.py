@@ -51,6 +51,9 @@ class OrderRequest:
     signature: bytes
     time_in_force: TimeInForce | None
     client_order_id: str | None = None
+    # An API replica recovered the signature to the maker and vouched for it (`backend.trading.usecases.
+    # command_stream.vouch`): the pre-trade check does not recover it again. Only the command consumer sets it.
+    signature_checked: bool = False
 
     @property
     def kind(self) -> OrderType:

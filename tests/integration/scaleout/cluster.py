@@ -27,6 +27,8 @@ from ..devchain import WIDE_LIMITS
 
 PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 HDEX = PROJECT_ROOT / ".venv" / "bin" / "hdex"
+# as production would run it: the replicas vouch for the signatures they checked (HDEX_COMMAND_KEY)
+COMMAND_KEY = "scale-out-tests-command-key-0123456789"
 ENGINE_MODULE = "tests.integration.scaleout.engine_process"
 DOMAIN = Domain(CHAIN_ID, EXCHANGE)
 
@@ -92,7 +94,7 @@ class Cluster:
             "database_url": self.database_url, "data_dir": str(data_dir), "redis_url": self.redis_url,
             "command_stream": True, "engine_consumer": consumer, "engine_fsync": True, "engine_lease_s": self.lease_s,
             "trading_sync_interval": 60.0, "rate_limit_ip": "1000000/second", "rate_limit_address": "1000000/second",
-            "max_open_orders": 100_000, **WIDE_LIMITS,
+            "max_open_orders": 100_000, "command_key": COMMAND_KEY, **WIDE_LIMITS,
         }  # fmt: skip
         log = (data_dir / "engine.log").open("ab")
         return subprocess.Popen(
@@ -108,7 +110,7 @@ class Cluster:
             "HDEX_API_PORT": str(port), "HDEX_COMMAND_STREAM_MAX_LEN": str(self.max_len),
             "HDEX_REPLICA_ANSWER_TIMEOUT_S": str(self.answer_timeout_s),
             "HDEX_RATE_LIMIT_IP": "1000000/second", "HDEX_RATE_LIMIT_ADDRESS": "1000000/second",
-            "HDEX_DATA_DIR": str(self.data_dir), "HDEX_LOG_LEVEL": "WARNING",
+            "HDEX_DATA_DIR": str(self.data_dir), "HDEX_LOG_LEVEL": "WARNING", "HDEX_COMMAND_KEY": COMMAND_KEY,
         }  # fmt: skip
         log_path = self.data_dir / f"replica-{port}.log"
         process = subprocess.Popen([str(HDEX), "api"], cwd=PROJECT_ROOT, env=env, stdout=log_path.open("ab"),

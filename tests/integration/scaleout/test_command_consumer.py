@@ -19,7 +19,8 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from backend.trading.usecases.command_stream import GROUP, STREAM, CommandConsumer, entry_answers
+from backend.trading.rules import checks
+from backend.trading.usecases.command_stream import GROUP, STREAM, CommandConsumer, entry_answers, vouch
 
 from ..api.exchange_fixtures import Exchange, prepare, running
 from .test_replicas import REDIS_URL, redis_database
@@ -145,6 +146,35 @@ def slow_journal_writes(exchange: Exchange) -> Iterator[None]:
     finally:
         disk_back.set()
         del journal.flush
+
+
+def test_the_engine_takes_a_replicas_vouch_for_a_signature_and_checks_every_other_one(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    key = "consumer-tests-command-key-0123456789"
+    recovered: list[bytes] = []
+    recover = checks.recover_signer
+    monkeypatch.setattr(checks, "recover_signer", lambda digest, sig: recovered.append(digest) or recover(digest, sig))
+    settings = {**engine_settings(redis_url), "command_key": key}
+    for exchange in running(prepare(database_url, tmp_path, **settings)):
+        good = body(exchange, 5, 1)
+        forged = json.dumps(exchange.signed(exchange.order(5, nonce=2), 6))  # wallet 5's order, signed by 6
+        for ticket, command, mark in (
+            ("vouched", good, vouch(key.encode(), good.encode())),
+            ("unmarked", forged, b""),
+            ("marked by another key", forged, vouch(b"x" * 32, forged.encode())),
+            ("marked for another body", forged, vouch(key.encode(), good.encode())),
+        ):
+            client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": command, "mac": mark})
+
+        assert answer(client, "vouched")["order"]["status"] == "open"
+        for refused in ("unmarked", "marked by another key", "marked for another body"):
+            assert answer(client, refused)["error"]["code"] == "SIGNER_NOT_MAKER", refused
+        assert len(recovered) == 3  # the vouched order's signature was not recovered again
+        assert orders_stored(exchange) == 1
+    client.close()
 
 
 def test_a_batch_is_answered_with_one_entry_per_replica(database_url: str, tmp_path: Path) -> None:

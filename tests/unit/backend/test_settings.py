@@ -67,6 +67,7 @@ def test_values_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
         ("HDEX_LOG_LEVEL", "loud", "HDEX_LOG_LEVEL"),
         ("HDEX_ENV", "staging", "HDEX_ENV"),
         ("HDEX_OPERATOR_KEY", "0x1234", "64 hex digits"),
+        ("HDEX_COMMAND_KEY", "short", "at least 32 characters"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(
