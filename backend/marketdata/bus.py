@@ -211,13 +211,18 @@ class RedisBus:
                 self._pubsub = None
 
     def _receive(self, message: dict[str, Any], deliver: Deliver) -> None:
-        channel = message["channel"].decode()
         if message["type"] == "subscribe":
-            self._confirmed(channel)
+            self._confirmed(message["channel"].decode())
             return
         data: bytes = message["data"]
         if message["type"] != "message" or data.startswith(self._tag):  # our own: delivered when published
             return
+        channel = message["channel"].decode()
         if data.startswith(b"@"):  # another engine process's
             data = data.partition(b" ")[2]
-        deliver(channel.removeprefix(self._prefix), json.loads(data))
+        try:
+            message = json.loads(data)
+        except ValueError:  # not ours to stop the listener over (anyone may publish to a channel)
+            log.warning("unreadable market-data message skipped", extra={"channel": channel})
+            return
+        deliver(channel.removeprefix(self._prefix), message)

@@ -144,3 +144,19 @@ def test_exchanges_on_two_databases_of_one_redis_do_not_hear_each_other() -> Non
             await marker.aclose()
 
     asyncio.run(scenario())
+
+
+def test_an_unreadable_message_on_a_channel_does_not_stop_the_listener() -> None:
+    url = redis_database(13)
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(url)
+        async with running(url) as (bus, received):
+            await bus.watch("ticker:A")
+            await client.publish(channel_prefix(url) + "ticker:A", b"not json")  # anyone may publish to a channel
+            await client.publish(channel_prefix(url) + "ticker:A", json.dumps({"last": "5"}))
+            await until(lambda: received, "the next message")
+            assert received == [("ticker:A", {"last": "5"})]
+        await client.aclose()
+
+    asyncio.run(scenario())
