@@ -96,6 +96,7 @@ class RedisBus:
         self._pubsub: aioredis.client.PubSub | None = None  # the listener's, while it is connected
         self._watched: dict[str, asyncio.Future[None]] = {}  # channel -> done once Redis confirmed it
         self._unconfirmed: dict[str, int] = {}  # channel -> SUBSCRIBE commands sent and not yet confirmed
+        self._away = False  # the listener's last connection failed: Redis is unreachable
 
     async def start(self, deliver: Deliver) -> None:
         """Start sending and listening; an unreachable Redis is retried, never fatal (see /health)."""
@@ -117,6 +118,8 @@ class RedisBus:
             confirmed = self._watched[channel] = asyncio.get_running_loop().create_future()
             if self._pubsub is not None:
                 self._subscribe(self._pubsub, [channel])
+        if self._away:  # nothing comes from other processes until the listener is back and subscribes then:
+            return asyncio.sleep(0)  # a WebSocket client is not kept waiting for it
         return self._wait(confirmed, key)
 
     def unwatch(self, key: str) -> None:
@@ -197,7 +200,7 @@ class RedisBus:
                 async with self._client.pubsub() as pubsub:
                     self._unconfirmed.clear()
                     await pubsub.subscribe(self._control)
-                    self._pubsub = pubsub
+                    self._pubsub, self._away = pubsub, False
                     if self._watched:
                         self._subscribe(pubsub, list(self._watched))
                     while True:
@@ -206,6 +209,7 @@ class RedisBus:
                             self._receive(message, deliver)
             except (aioredis.RedisError, OSError) as exc:
                 log.warning("Redis market-data subscription failed; retrying", extra={"error": str(exc)})
+                self._away = True
                 await asyncio.sleep(1.0)
             finally:
                 self._pubsub = None

@@ -160,3 +160,23 @@ def test_an_unreadable_message_on_a_channel_does_not_stop_the_listener() -> None
         await client.aclose()
 
     asyncio.run(scenario())
+
+
+def test_with_redis_away_a_watch_returns_at_once_and_own_messages_still_arrive(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from backend.marketdata import bus as bus_module
+
+    with socket.socket() as probe:  # a local port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(bus_module, "WATCH_TIMEOUT_S", 60.0)  # were it waited for, the test would time out
+
+    async def scenario() -> None:
+        async with running(f"redis://127.0.0.1:{port}/13") as (bus, received):
+            await until(lambda: bus._away, "the failed connection seen")
+            await asyncio.wait_for(bus.watch("book:A"), 30)
+            bus.publish([("book:A", {"seq": 1})])
+            assert received == [("book:A", {"seq": 1})]
+
+    asyncio.run(scenario())
