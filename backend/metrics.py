@@ -50,3 +50,15 @@ FEED_DEVIATION = Gauge(
 )
 FEED_ALERT_BPS = Gauge("hdex_price_feed_alert_bps", "FEED_DEVIATION beyond this deviation", ["market"])
 FEED_HALT_BPS = Gauge("hdex_price_feed_halt_bps", "The market halts beyond this deviation", ["market"])
+# scale-out (issue 17): the engine process's command stream, read about once a second by its consumer
+COMMAND_STREAM_LENGTH = Gauge("hdex_command_stream_length", "Orders in the command stream the engine has not answered")
+COMMAND_STREAM_PENDING = Gauge("hdex_command_stream_pending", "Orders an engine process read and has not answered yet")
+COMMAND_STREAM_MAX_LEN = Gauge(
+    "hdex_command_stream_max_len", "HDEX_COMMAND_STREAM_MAX_LEN: at this length replicas answer 503 ENGINE_BUSY"
+)
+COMMAND_STREAM_COMMANDS = Counter(
+    "hdex_command_stream_commands_total", "Orders the engine process took from the stream", ["outcome"]
+)  # placed; replayed: placed before (a retry, a redelivery); refused: answered with an error
+COMMAND_STREAM_CLAIMED = Counter(
+    "hdex_command_stream_claimed_total", "Orders claimed after a lease term unanswered (a dead or deposed reader's)"
+)

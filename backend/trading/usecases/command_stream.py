@@ -43,6 +43,13 @@ from redis.typing import EncodableT, FieldT
 
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
+from backend.metrics import (
+    COMMAND_STREAM_CLAIMED,
+    COMMAND_STREAM_COMMANDS,
+    COMMAND_STREAM_LENGTH,
+    COMMAND_STREAM_MAX_LEN,
+    COMMAND_STREAM_PENDING,
+)
 from backend.settings import Settings
 from backend.signing import order_digest
 from backend.trading.hosting.commands import PlaceOrder
@@ -61,6 +68,8 @@ REPLY_STREAM_TTL_S = 300  # a dead replica's answer stream goes away by itself
 REPLY_STREAM_MAX_LEN = 100_000
 MAX_BATCHES_IN_FLIGHT = 4  # placed, waiting to be durable; the reader waits past it
 READ_BLOCK_S = 1.0  # how long a read of new entries waits for one
+SAMPLE_INTERVAL_S = 1.0  # how often the consumer reads the stream's length and pending count for /metrics
+_PLACED, _REPLAYED, _REFUSED = (COMMAND_STREAM_COMMANDS.labels(kind) for kind in ("placed", "replayed", "refused"))
 STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
@@ -231,6 +240,7 @@ class CommandConsumer:
         self._in_flight: set[bytes] = set()  # entries placed whose batch is not answered yet: a claim skips them
         self._cursor: str | None = None  # where `_next_rows` reads next (see there)
         self._next_claim = 0.0  # the loop time of the next claim of idle entries
+        self._next_sample = 0.0  # the loop time of the next reading of the stream for /metrics
 
     async def run(self) -> None:
         """Read and apply commands until cancelled: first every entry left pending (this consumer's and a dead
@@ -289,6 +299,9 @@ class CommandConsumer:
             await self._create_group()
             await self._claim(0, until_done=True)
             self._cursor, self._next_claim = "0", now + self._orphan_idle_ms / 3000
+        if now >= self._next_sample:
+            self._next_sample = now + SAMPLE_INTERVAL_S
+            await self._sample()
         if self._cursor == ">" and now >= self._next_claim:
             self._next_claim = now + self._orphan_idle_ms / 3000
             rows = await self._claim(self._orphan_idle_ms, until_done=False)
@@ -301,9 +314,23 @@ class CommandConsumer:
             return []
         return rows
 
+    async def _sample(self) -> None:
+        """The stream's length and pending count, for /metrics (hdex_command_stream_*)."""
+        pipe = self._client.pipeline(transaction=False)
+        pipe.xlen(STREAM)
+        pipe.xpending(STREAM, GROUP)
+        length, pending = await pipe.execute()
+        COMMAND_STREAM_LENGTH.set(length)
+        COMMAND_STREAM_PENDING.set(pending["pending"])
+
     async def _apply(self, host: EngineHost, entries: list[Entry]) -> None:
         """Place a batch and answer it once durable, in the background; waits while too many are in flight."""
         placed = [(entry, self._place(host, entry)) for entry in entries]
+        for _entry, outcome in placed:
+            if isinstance(outcome, Placed):
+                (_REPLAYED if outcome.replayed else _PLACED).inc()
+            else:
+                (_REFUSED if outcome.error is not None else _REPLAYED).inc()
         self._in_flight.update(entry.entry_id for entry in entries)
         task = asyncio.create_task(self._answer(host.durable(), placed))
         self._answering.add(task)
@@ -342,6 +369,7 @@ class CommandConsumer:
             if not until_done or start == "0-0":
                 break
         if rows:
+            COMMAND_STREAM_CLAIMED.inc(len(rows))
             log.warning("claimed unacknowledged commands", extra={"commands": len(rows), "idle_ms": min_idle_ms})
         return rows
 
@@ -442,6 +470,7 @@ async def consuming_commands(container: Container, trading: TradingService) -> A
         client, lambda: trading.host, view, settings.engine_consumer, settings.engine_lease_s, trading.lease.time_left,
         key=command_key(settings),
     )  # fmt: skip
+    COMMAND_STREAM_MAX_LEN.set(settings.command_stream_max_len)
     task = asyncio.create_task(consumer.run(), name="command-stream")
     try:
         yield

@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import psycopg
 import pytest
 import redis
 import redis.asyncio as aioredis
+from prometheus_client import REGISTRY
 
 from backend.trading.rules import checks
 from backend.trading.usecases.command_stream import GROUP, STREAM, CommandConsumer, entry_answers, vouch
@@ -174,6 +175,44 @@ def test_the_engine_takes_a_replicas_vouch_for_a_signature_and_checks_every_othe
             assert answer(client, refused)["error"]["code"] == "SIGNER_NOT_MAKER", refused
         assert len(recovered) == 3  # the vouched order's signature was not recovered again
         assert orders_stored(exchange) == 1
+    client.close()
+
+
+def metric(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def until_metric(name: str, wanted: Callable[[float], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not wanted(metric(name)):
+        assert time.monotonic() < deadline, f"{name} stayed at {metric(name)}"
+        time.sleep(0.05)
+
+
+def test_metrics_show_the_streams_backlog_and_what_became_of_each_order(database_url: str, tmp_path: Path) -> None:
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    outcomes = ("placed", "replayed", "refused")
+    before = {outcome: metric("hdex_command_stream_commands_total", outcome=outcome) for outcome in outcomes}
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        add(client, "first", body(exchange, 5, 1))
+        add(client, "again", body(exchange, 5, 1))  # a replica's retry of the same signed order
+        add(client, "garbled", "{not json")
+        for ticket in ("first", "again", "garbled"):
+            answer(client, ticket)
+        with slow_journal_writes(exchange):
+            add(client, "slow", body(exchange, 6, 1))
+            wait_until_placed(exchange, 2)
+            until_metric("hdex_command_stream_pending", lambda pending: pending == 1)  # read, not answered
+            assert metric("hdex_command_stream_length") == 1
+        answer(client, "slow")
+        until_metric("hdex_command_stream_length", lambda length: length == 0)
+        served = exchange.client.get("/metrics").text
+        assert "hdex_command_stream_max_len 10000.0" in served and "hdex_command_stream_pending 0.0" in served
+    after = {outcome: metric("hdex_command_stream_commands_total", outcome=outcome) for outcome in outcomes}
+    assert {outcome: after[outcome] - before[outcome] for outcome in outcomes} == {
+        "placed": 2, "replayed": 1, "refused": 1
+    }  # fmt: skip
     client.close()
 
 
