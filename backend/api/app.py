@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import __doc__ as backend_doc
 from backend.api.dapp import install_dapp
 from backend.api.docs import install_api_docs
 from backend.api.errors import install_error_handlers
+from backend.api.observe import MetricsMiddleware
 from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
 from backend.api.routes import (
     account,
@@ -51,7 +50,6 @@ from backend.api.routes import (
     ws,
 )
 from backend.bootstrap import Container
-from backend.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from backend.trading.hosting.live import live_exchange
 from backend.trading.usecases.command_stream import consuming_commands
 
@@ -126,31 +124,3 @@ def create_app(container: Container) -> FastAPI:
 
     app.add_middleware(MetricsMiddleware)
     return app
-
-
-class MetricsMiddleware:
-    """Request counts and latencies per route template; plain ASGI (no task per request)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_recording_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_recording_status)
-        finally:
-            # Label by template (/v1/orders/{hash}), never by raw path, so label cardinality stays bounded.
-            route = str(getattr(scope.get("route"), "path", "unmatched"))
-            HTTP_LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
-            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()

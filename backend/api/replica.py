@@ -7,7 +7,8 @@ answering once the engine has stored it. That is where one process ran out of co
 work now spread over the replicas, and the engine sees ready orders in batches. Every other request, and
 the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
 in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
-127.0.0.1). A replica holds no state: killing one loses only the requests it had not answered.
+127.0.0.1), except `GET /metrics`: the replica's own. A replica holds no state: killing one loses only the
+requests it had not answered.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from backend.api.errors import error_response
+from backend.api.observe import MetricsMiddleware, metrics_response
 from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
 from backend.api.routes.dependencies import json_body
 from backend.api.routes.ws import close_too_slow, receive_frame
@@ -41,6 +43,7 @@ from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, Command
 log = logging.getLogger(__name__)
 
 ORDERS_PATH = "/v1/orders"
+METRICS_PATH = "/metrics"  # the replica's own; every other path is the engine process's
 # Per-connection headers (RFC 9110 7.6.1) are not passed on; the proxy's own connection has its own.
 HOP_BY_HOP = frozenset(
     {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
@@ -228,13 +231,18 @@ class Replica:
 
 
 def create_replica_app(settings: Settings) -> ASGIApp:
-    """A replica with the order body's size limit in front (bodies passed on are limited by the engine)."""
+    """A replica with the order body's size limit in front (bodies passed on are limited by the engine) and its
+    own `GET /metrics`: its order entry's counts and latencies (503 ENGINE_BUSY and 504 ENGINE_TIMEOUT
+    included), which Prometheus scrapes from each replica as from the engine process."""
     replica = Replica(settings)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == METRICS_PATH and scope["method"] == "GET":
+            await metrics_response()(scope, receive, send)
+            return
         is_order = scope["type"] == "http" and scope["path"] == ORDERS_PATH
         await (limited if is_order else replica)(scope, receive, send)
 
-    limited = BodySizeLimitMiddleware(replica, settings.max_body_bytes)
+    limited = MetricsMiddleware(BodySizeLimitMiddleware(replica, settings.max_body_bytes), lambda _scope: ORDERS_PATH)
     return app
 

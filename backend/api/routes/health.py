@@ -7,12 +7,13 @@ from typing import Literal
 import redis
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.api.deps import ContainerDep
+from backend.api.observe import metrics_response
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.db.models import ChainCursor
@@ -129,4 +130,4 @@ def _engine_status(trading: TradingService | None) -> EngineStatus:
 )
 def metrics() -> Response:
     """Prometheus text format."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return metrics_response()

@@ -94,7 +94,8 @@ class Cluster:
             "database_url": self.database_url, "data_dir": str(data_dir), "redis_url": self.redis_url,
             "command_stream": True, "engine_consumer": consumer, "engine_fsync": True, "engine_lease_s": self.lease_s,
             "trading_sync_interval": 60.0, "rate_limit_ip": "1000000/second", "rate_limit_address": "1000000/second",
-            "max_open_orders": 100_000, "command_key": COMMAND_KEY, **WIDE_LIMITS,
+            "max_open_orders": 100_000, "command_key": COMMAND_KEY, "command_stream_max_len": self.max_len,
+            **WIDE_LIMITS,
         }  # fmt: skip
         log = (data_dir / "engine.log").open("ab")
         return subprocess.Popen(

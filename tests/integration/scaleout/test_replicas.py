@@ -285,6 +285,11 @@ def test_a_full_command_stream_answers_503_with_retry_after(postgres_url: str, t
         assert refused.headers["Retry-After"] == "1"
         assert [a.status_code for a in waited] == [201, 201]  # the waiting ones were kept, not dropped
         assert len(stored(postgres_url)["orders"]) == 3
+        # what Prometheus scrapes from each process: the replica's own order entry, the engine's stream
+        served = httpx.get(f"{cluster.replica_url(0)}/metrics").text
+        assert 'hdex_http_requests_total{method="POST",route="/v1/orders",status="503"} 1.0' in served
+        assert 'hdex_http_requests_total{method="POST",route="/v1/orders",status="201"} 3.0' in served
+        assert "hdex_command_stream_max_len 2.0" in httpx.get(f"{cluster.engine_url}/metrics").text
     finally:
         if cluster.engine is not None and cluster.engine.poll() is None:
             cluster.engine.send_signal(signal.SIGCONT)
