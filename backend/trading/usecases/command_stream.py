@@ -175,7 +175,12 @@ class CommandStream:
             for _stream, entries in found or ():
                 for entry_id, fields in entries:
                     self._last_reply = entry_id.decode()
-                    for answer in entry_answers(fields):
+                    try:
+                        answers = entry_answers(fields)
+                    except (KeyError, ValueError, TypeError):  # not an engine's: must not stop every answer after it
+                        log.warning("unreadable entry on the answer stream skipped", extra={"entry": self._last_reply})
+                        continue
+                    for answer in answers:
                         future = self._waiting.pop(answer.ticket, None)
                         if future is not None and not future.done():
                             future.set_result(answer)

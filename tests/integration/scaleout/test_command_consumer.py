@@ -21,7 +21,16 @@ import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
 from backend.trading.rules import checks
-from backend.trading.usecases.command_stream import GROUP, STREAM, CommandConsumer, entry_answers, vouch
+from backend.trading.usecases.command_stream import (
+    GROUP,
+    STREAM,
+    Answer,
+    CommandConsumer,
+    CommandStream,
+    answers_entry,
+    entry_answers,
+    vouch,
+)
 
 from ..api.exchange_fixtures import Exchange, prepare, running
 from .test_replicas import REDIS_URL, redis_database
@@ -345,3 +354,24 @@ def test_a_consumer_whose_lease_term_ran_out_takes_no_entry_until_it_is_renewed(
             await client.aclose()
 
     asyncio.run(scenario())
+
+
+def test_a_replica_skips_an_unreadable_answer_entry_and_reads_on() -> None:
+    redis_url = redis_database(13)
+
+    async def scenario() -> Answer:
+        client = aioredis.Redis.from_url(redis_url)
+        stream = CommandStream(client, REPLIES, max_len=10)
+        waiting = await stream.submit("0x" + "ab" * 32, "t-1", b"{}")
+        assert waiting is not None
+        await client.xadd(REPLIES, {"ticket": "t-1", "answer": "{}"})  # not an engine's (a stray writer's)
+        await client.xadd(REPLIES, {"answers": "{not json"})
+        await client.xadd(REPLIES, answers_entry([Answer("t-1", order={"hash": "0x01"})]))
+        reader = asyncio.create_task(stream.read_answers())
+        try:
+            return await asyncio.wait_for(waiting, 30)
+        finally:
+            reader.cancel()
+            await client.aclose()
+
+    assert asyncio.run(scenario()).order == {"hash": "0x01"}
