@@ -273,17 +273,34 @@ class CommandConsumer:
                     log.warning("command stream unreadable; retrying", extra={"error": str(exc)})  # LOADING, OOM
                     await asyncio.sleep(0.5)
                     continue
-                entries = [
-                    Entry(entry_id, f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"], f.get(b"mac", b""))
-                    for entry_id, f in rows
-                    # an entry deleted after delivery comes back empty from the pending list; one of a batch
-                    # still being stored is answered with it (claimed too, it would be answered twice, in any order)
-                    if f and entry_id not in self._in_flight
-                ]
+                # an entry deleted after delivery comes back empty from the pending list; one of a batch still
+                # being stored is answered with it (claimed too, it would be answered twice, in any order)
+                entries = await self._entries([(i, f) for i, f in rows if f and i not in self._in_flight])
                 if entries:
                     await self._apply(host, entries)
         finally:
             await self._finish_answering()
+
+    async def _entries(self, rows: list[tuple[bytes, dict[bytes, bytes]]]) -> list[Entry]:
+        """The rows as commands. One that is not a replica's command (a stray writer's) has no one to answer:
+        it is acknowledged and deleted, else it would stop every command behind it, now and after each restart."""
+        entries, strays = [], []
+        for entry_id, f in rows:
+            try:
+                entries.append(Entry(entry_id, f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"],
+                                     f.get(b"mac", b"")))  # fmt: skip
+            except (KeyError, UnicodeDecodeError):
+                strays.append(entry_id)
+        if strays:
+            log.warning("entries that are no command dropped from the stream", extra={"entries": len(strays)})
+            pipe = self._client.pipeline(transaction=False)
+            pipe.xack(STREAM, GROUP, *strays)
+            pipe.xdel(STREAM, *strays)
+            try:
+                await pipe.execute()
+            except (OSError, aioredis.ConnectionError, ResponseError) as exc:  # the commands read go on; the
+                log.warning("stray entries not dropped", extra={"error": str(exc)})  # strays come back with a claim
+        return entries
 
     async def _next_rows(self) -> list[tuple[bytes, dict[bytes, bytes]]]:
         """The next entries to apply. `_cursor` None: create the group and claim every pending entry, then read

@@ -375,3 +375,20 @@ def test_a_replica_skips_an_unreadable_answer_entry_and_reads_on() -> None:
             await client.aclose()
 
     assert asyncio.run(scenario()).order == {"hash": "0x01"}
+
+
+def test_an_entry_that_is_no_command_is_dropped_and_the_commands_behind_it_are_placed(
+    database_url: str, tmp_path: Path
+) -> None:
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        client.xadd(STREAM, {"junk": "anyone with access to Redis may write this"})
+        add(client, "after", body(exchange, 5, 1))
+
+        assert answer(client, "after")["order"]["status"] == "open"
+        deadline = time.monotonic() + 30
+        while client.xlen(STREAM) or client.xpending(STREAM, GROUP)["pending"]:
+            assert time.monotonic() < deadline, "the stray entry stayed in the stream"
+            time.sleep(0.05)
+    client.close()
