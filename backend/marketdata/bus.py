@@ -225,8 +225,8 @@ class RedisBus:
         if data.startswith(b"@"):  # another engine process's
             data = data.partition(b" ")[2]
         try:
-            message = json.loads(data)
+            body = json.loads(data)
         except ValueError:  # not ours to stop the listener over (anyone may publish to a channel)
             log.warning("unreadable market-data message skipped", extra={"channel": channel})
             return
-        deliver(channel.removeprefix(self._prefix), message)
+        deliver(channel.removeprefix(self._prefix), body)
