@@ -18,6 +18,9 @@ CPU time per accepted order (`server_cpu_ms_per_order`: the one process, or the 
 `replica_cpu_ms_per_order`: all replicas together): one engine process is one Python process, so
 1000 / `server_cpu_ms_per_order` is about the most orders per second it can take, however many cores the
 replicas are given.
+
+`--drain` measures that directly: the engine process alone, `--orders` vouched commands put on its stream
+while it is stopped, timed from when it resumes until the last answer (no HTTP, no replica on its cores).
 """
 
 from __future__ import annotations
@@ -26,25 +29,30 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script, tests/ is not a package
     sys.path.insert(0, str(REPO_ROOT))
 
+import redis  # noqa: E402
 from benchkit import cpu_seconds, free_port  # noqa: E402  (beside this script)
 from eth_account import Account  # noqa: E402
 
 from backend.chain.devkeys import DEV_KEYS  # noqa: E402
 from backend.signing import Domain, Order, order_digest, recover_signer, sign_digest  # noqa: E402
 from backend.signing.typed_data import typed_data_json  # noqa: E402
+from backend.trading.usecases.command_stream import STREAM, StreamEntries, entry_answers, vouch  # noqa: E402
 
 WALLETS = 100
 COMMAND_KEY = "bench-api-command-key-0123456789abcdef"  # replicas vouch for signatures, as in production
@@ -102,6 +110,15 @@ def run_server(container: Any, port: int) -> None:
 
 def signed_requests(count: int, port: int) -> list[bytes]:
     """`count` raw HTTP requests, each a distinct resting order signed by one of the wallets."""
+    return [
+        b"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (port, len(body), body)
+        for body in signed_bodies(count)
+    ]
+
+
+def signed_bodies(count: int) -> list[bytes]:
+    """`count` POST /v1/orders bodies, each a distinct resting order signed by one of the wallets."""
     from tests.integration.api.exchange_fixtures import EXCHANGE, LOT, PRICE, TICK, USDC, WETH, order_json
 
     domain = Domain(CHAIN_ID, EXCHANGE)
@@ -116,11 +133,7 @@ def signed_requests(count: int, port: int) -> list[bytes]:
         price = PRICE - offset if side == 0 else PRICE + offset
         order = Order(makers[w], WETH, USDC, side, 10 * LOT, price, 0, 2_000, i, expiry, 0)
         signature = sign_digest(keys[w], order_digest(domain, order))
-        body = json.dumps({"order": order_json(order), "signature": "0x" + signature.hex()}).encode()
-        out.append(
-            b"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
-            b"Content-Length: %d\r\n\r\n%s" % (port, len(body), body)
-        )
+        out.append(json.dumps({"order": order_json(order), "signature": "0x" + signature.hex()}).encode())
     return out
 
 
@@ -196,15 +209,22 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--replicas", type=int, default=0, help="0: one process (hdex up's shape)")
+    parser.add_argument("--drain", action="store_true", help="the engine process alone, draining a full stream")
     parser.add_argument("--redis-url", default=os.environ.get("HDEX_REDIS_URL"))
     parser.add_argument("--serve", nargs=4, metavar=("URL", "DIR", "PORT", "REDIS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]), args.serve[3] or None)
         return
-    if args.replicas and not args.redis_url:
-        raise SystemExit("--replicas needs Redis: --redis-url or HDEX_REDIS_URL")
-    redis_url = _empty_redis(args.redis_url) if args.replicas else ""
+    if (args.replicas or args.drain) and not args.redis_url:
+        raise SystemExit("--replicas and --drain need Redis: --redis-url or HDEX_REDIS_URL")
+    print(json.dumps(drain(args) if args.drain else over_http(args)))
+
+
+@contextmanager
+def engine_server(args: argparse.Namespace, redis_url: str) -> Iterator[tuple[int, list[subprocess.Popen[bytes]], str]]:
+    """The server (the one process, or with `redis_url` the engine process) on a fresh database: its port, the
+    list of the processes to stop at the end (it first), the database URL."""
     with tempfile.TemporaryDirectory(prefix="hdex-bench-") as tmp:
         database_url, drop = database(args.database_url, Path(tmp))
         port = free_port()
@@ -214,29 +234,36 @@ def main() -> None:
         )]  # fmt: skip
         try:
             wait_ready(port, processes[0])
-            ports = _start_replicas(args.replicas, port, redis_url, env, processes) if args.replicas else [port]
-            requests = signed_requests(args.warmup + args.orders, port)
-            warm, measured = requests[: args.warmup], requests[args.warmup :]
-            asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)]))
-            cpu_before = time.process_time()
-            servers_before = [cpu_seconds(process.pid) for process in processes]
-            latencies, errors, elapsed = asyncio.run(
-                load(ports, [measured[i :: args.clients] for i in range(args.clients)])
-            )
-            loadgen_cpu = time.process_time() - cpu_before
-            servers_cpu = [cpu_seconds(p.pid) - before for p, before in zip(processes, servers_before, strict=True)]
+            yield port, processes, database_url
         finally:
             for process in processes:
                 process.terminate()
             for process in processes:
                 process.wait(timeout=30)
             drop()
+
+
+def over_http(args: argparse.Namespace) -> dict[str, Any]:
+    """Signed orders over HTTP: to the one process, or to `--replicas` replicas in front of the engine process."""
+    redis_url = _empty_redis(args.redis_url) if args.replicas else ""
+    with engine_server(args, redis_url) as (port, processes, database_url):
+        env = {**os.environ, "HDEX_LOG_LEVEL": "WARNING"}
+        ports = _start_replicas(args.replicas, port, redis_url, env, processes) if args.replicas else [port]
+        requests = signed_requests(args.warmup + args.orders, port)
+        warm, measured = requests[: args.warmup], requests[args.warmup :]
+        asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)]))
+        cpu_before = time.process_time()
+        servers_before = [cpu_seconds(process.pid) for process in processes]
+        per_client = [measured[i :: args.clients] for i in range(args.clients)]
+        latencies, errors, elapsed = asyncio.run(load(ports, per_client))
+        loadgen_cpu = time.process_time() - cpu_before
+        servers_cpu = [cpu_seconds(p.pid) - before for p, before in zip(processes, servers_before, strict=True)]
     latencies.sort()
 
     def per_order_ms(cpu_s: float) -> float:
         return round(cpu_s * 1000 / len(latencies), 3)
 
-    result: dict[str, Any] = {
+    return {
         "benchmark": "api_orders",
         "orders_per_s": round(len(latencies) / elapsed),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
@@ -247,20 +274,77 @@ def main() -> None:
         "replicas": args.replicas,
         "shape": f"{args.replicas} hdex api + engine process" if args.replicas else "one process",
         "loadgen_cpu_share": round(loadgen_cpu / elapsed, 2),
-        # CPU time per accepted order: the engine process (or the one process) is a single Python process, so
         "server_cpu_ms_per_order": per_order_ms(servers_cpu[0]),
         **({"replica_cpu_ms_per_order": per_order_ms(sum(servers_cpu[1:]))} if args.replicas else {}),
         "cores": os.cpu_count(),
         "database": database_url.split(":", 1)[0].split("+", 1)[0],
         **signing_rates(),
     }
-    print(json.dumps(result))
+
+
+def drain(args: argparse.Namespace) -> dict[str, Any]:
+    """The engine process alone: `--orders` vouched commands put on the stream while it is stopped (SIGSTOP),
+    then timed from SIGCONT until every answer is back. No HTTP, no replica shares its cores: what one engine
+    process takes per second with replicas on cores of their own."""
+    redis_url = _empty_redis(args.redis_url)
+    client = redis.Redis.from_url(redis_url)
+    replies = "hdex:replies:bench"
+    bodies = signed_bodies(args.warmup + args.orders)
+    with engine_server(args, redis_url) as (_port, processes, database_url):
+        engine = processes[0]
+        add_commands(client, replies, bodies[: args.warmup])
+        cursor, _errors = await_answers(client, replies, "0-0", args.warmup)
+        engine.send_signal(signal.SIGSTOP)
+        try:
+            add_commands(client, replies, bodies[args.warmup :])
+        finally:
+            engine.send_signal(signal.SIGCONT)
+        started, cpu_before = time.perf_counter(), cpu_seconds(engine.pid)
+        _cursor, errors = await_answers(client, replies, cursor, args.orders)
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(engine.pid) - cpu_before
+    client.close()
+    return {
+        "benchmark": "api_orders",
+        "orders_per_s": round(args.orders / elapsed),
+        "drain_s": round(elapsed, 2),
+        "errors": errors,
+        "orders": args.orders,
+        "shape": "engine process alone, draining the command stream",
+        "server_cpu_ms_per_order": round(cpu * 1000 / args.orders, 3),
+        "cores": os.cpu_count(),
+        "database": database_url.split(":", 1)[0].split("+", 1)[0],
+    }
+
+
+def add_commands(client: redis.Redis, replies: str, bodies: list[bytes]) -> None:
+    """The commands a replica would add for `bodies`, vouched for with the benchmark's key."""
+    key = COMMAND_KEY.encode()
+    pipe = client.pipeline(transaction=False)
+    for body in bodies:
+        ticket = uuid.uuid4().hex
+        pipe.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": replies, "body": body, "mac": vouch(key, body)})
+    pipe.execute()
+
+
+def await_answers(client: redis.Redis, replies: str, cursor: str, count: int) -> tuple[str, int]:
+    """Read `count` answers from `replies` after `cursor`: the new cursor and how many were errors."""
+    seen = errors = 0
+    deadline = time.monotonic() + 600
+    while seen < count:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {seen} of {count} answers within 600 s")
+        found = cast("StreamEntries", client.xread({replies: cursor}, count=1_000, block=1_000))
+        for _stream, entries in found or ():
+            for entry_id, fields in entries:
+                cursor = entry_id.decode()
+                answers = entry_answers(fields)
+                seen += len(answers)
+                errors += sum(answer.error is not None for answer in answers)
+    return cursor, errors
 
 
 def _empty_redis(url: str) -> str:
     """The benchmark's own Redis database (the command stream's keys are fixed), emptied."""
-    import redis
-
     own = url.rsplit("/", 1)[0] + "/11"
     client = redis.Redis.from_url(own)
     client.flushdb()

@@ -103,8 +103,12 @@ def stack(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="package")
 def playwright_driver(browser_available: None) -> Iterator[Playwright]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as the pages' actions do (15 s), not Playwright's 5 s: with the other test worker
+    # busy, a staff reply with an attachment took longer than 5 s to show in a CI run. Each still fails if what
+    # it waits for never comes.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as driver:
         yield driver
 

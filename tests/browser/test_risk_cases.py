@@ -124,7 +124,7 @@ def test_a_compliance_officer_takes_an_alert_to_a_closed_case_and_the_audit_log_
         # live: an alert raised while the page is open appears without a reload (Server-Sent Events)
         expect(page.get_by_text("Live: new alerts appear as they are raised.")).to_be_visible()
         _, later = raise_structuring_alert(stack)
-        expect(alerts).to_contain_text(later, timeout=5_000)
+        expect(alerts).to_contain_text(later)
         row = alerts.get_by_role("row").filter(has_text=message)
         expect(row).to_contain_text("Critical")
         expect(row).to_contain_text("Structuring")
