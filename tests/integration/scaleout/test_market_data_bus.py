@@ -180,3 +180,32 @@ def test_with_redis_away_a_watch_returns_at_once_and_own_messages_still_arrive(m
             assert received == [("book:A", {"seq": 1})]
 
     asyncio.run(scenario())
+
+
+def test_a_batchs_messages_on_one_channel_travel_as_one_redis_message_and_arrive_in_order() -> None:
+    url = redis_database(13)
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(url)
+        watcher = client.pubsub()
+        await watcher.subscribe(channel_prefix(url) + "book:A")
+        async with running(url) as (bus, received), running(url) as (publisher, _own):
+            await bus.watch("book:A")
+            await bus.watch("account:0xabc")
+            publisher.publish([("book:A", {"seq": 1}), ("account:0xabc", {"type": "order"}), ("book:A", {"seq": 2})])
+            publisher.publish([("book:A", {"seq": 3})])
+
+            await until(lambda: len(received) == 4, "every message")
+            assert [m for k, m in received if k == "book:A"] == [{"seq": 1}, {"seq": 2}, {"seq": 3}]
+            assert ("account:0xabc", {"type": "order"}) in received
+            raw = []
+            while len(raw) < 2:
+                message = await watcher.get_message(timeout=10)
+                assert message is not None, "the watcher heard nothing"
+                if message["type"] == "message":
+                    raw.append(message["data"].partition(b" ")[2])
+            assert [json.loads(r) for r in raw] == [[{"seq": 1}, {"seq": 2}], {"seq": 3}]  # one PUBLISH per batch
+        await watcher.aclose()
+        await client.aclose()
+
+    asyncio.run(scenario())
