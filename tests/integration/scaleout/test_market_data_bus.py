@@ -16,9 +16,16 @@ import redis.asyncio as aioredis
 
 from backend.marketdata.bus import RedisBus, channel_prefix
 
-from .test_replicas import REDIS_URL, redis_database
+from .test_replicas import REDIS_URL
 
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
+
+
+def database(number: int | None = None) -> str:
+    """This worker's Redis database (each xdist worker has its own, so its channels are its own), or another by
+    `number`. Nothing here stores keys, so nothing is emptied: another test's keys in it stay as they are."""
+    assert REDIS_URL is not None
+    return REDIS_URL if number is None else REDIS_URL.rsplit("/", 1)[0] + f"/{number}"
 
 Received = list[tuple[str, dict[str, Any]]]
 
@@ -46,7 +53,7 @@ async def subscribers(client: aioredis.Redis, url: str, key: str) -> int:
 
 
 def test_a_process_gets_its_own_messages_at_once_and_never_back_from_redis() -> None:
-    url = redis_database(13)
+    url = database()
 
     async def scenario() -> None:
         client = aioredis.Redis.from_url(url)
@@ -73,7 +80,7 @@ def test_a_process_gets_its_own_messages_at_once_and_never_back_from_redis() -> 
 
 
 def test_a_hub_reads_from_redis_only_the_channels_its_clients_watch() -> None:
-    url = redis_database(13)
+    url = database()
 
     async def scenario() -> None:
         client = aioredis.Redis.from_url(url)
@@ -106,7 +113,7 @@ async def _until_subscribers(client: aioredis.Redis, url: str, key: str, count: 
 
 
 def test_a_watch_returns_once_the_channels_messages_arrive_also_after_the_connection_was_cut() -> None:
-    url = redis_database(13)
+    url = database()
 
     async def scenario() -> None:
         client = aioredis.Redis.from_url(url)
@@ -130,7 +137,8 @@ def test_a_watch_returns_once_the_channels_messages_arrive_also_after_the_connec
 
 
 def test_exchanges_on_two_databases_of_one_redis_do_not_hear_each_other() -> None:
-    ours, theirs = redis_database(13), redis_database(14)
+    ours = database()
+    theirs = database(9 if not ours.endswith("/9") else 10)
 
     async def scenario() -> None:
         async with running(ours) as (bus, received), running(theirs) as (other, _own):
@@ -147,7 +155,7 @@ def test_exchanges_on_two_databases_of_one_redis_do_not_hear_each_other() -> Non
 
 
 def test_an_unreadable_message_on_a_channel_does_not_stop_the_listener() -> None:
-    url = redis_database(13)
+    url = database()
 
     async def scenario() -> None:
         client = aioredis.Redis.from_url(url)
@@ -183,7 +191,7 @@ def test_with_redis_away_a_watch_returns_at_once_and_own_messages_still_arrive(m
 
 
 def test_a_batchs_messages_on_one_channel_travel_as_one_redis_message_and_arrive_in_order() -> None:
-    url = redis_database(13)
+    url = database()
 
     async def scenario() -> None:
         client = aioredis.Redis.from_url(url)
