@@ -43,8 +43,8 @@ class Bus(Protocol):
     def publish(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
         """Send messages, in order (never blocks the event loop)."""
 
-    def watch(self, key: str) -> Awaitable[None]:
-        """Deliver `key`'s messages published by other processes too; done once they are on their way."""
+    async def watch(self, key: str) -> None:
+        """Deliver `key`'s messages published by other processes too; returns once they are on their way."""
 
     def unwatch(self, key: str) -> None:
         """No subscriber here wants `key` any more."""
@@ -111,16 +111,17 @@ class RedisBus:
         self._local.publish(messages)
         self._queue.put_nowait(messages)
 
-    def watch(self, key: str) -> Awaitable[None]:
+    async def watch(self, key: str) -> None:
         channel = self._prefix + key
         confirmed = self._watched.get(channel)
         if confirmed is None:
             confirmed = self._watched[channel] = asyncio.get_running_loop().create_future()
             if self._pubsub is not None:
                 self._subscribe(self._pubsub, [channel])
-        if self._away:  # nothing comes from other processes until the listener is back and subscribes then:
-            return asyncio.sleep(0)  # a WebSocket client is not kept waiting for it
-        return self._wait(confirmed, key)
+        # Redis away: nothing comes from other processes until the listener is back and subscribes then, and a
+        # WebSocket client is not kept waiting for it
+        if not self._away:
+            await self._wait(confirmed, key)
 
     def unwatch(self, key: str) -> None:
         channel = self._prefix + key

@@ -205,7 +205,7 @@ class Entry:
     ticket: str
     reply: str
     body: bytes
-    mac: bytes = b""  # a replica's `vouch` for the body, or empty
+    mac: bytes  # a replica's `vouch` for the body, or empty
 
 
 Batch = list[tuple[Entry, Placed | Answer]]  # a batch's entries with what placing each gave
