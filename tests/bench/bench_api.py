@@ -39,23 +39,25 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script, tests/ is not a package
     sys.path.insert(0, str(REPO_ROOT))
 
 import redis  # noqa: E402
+import redis.asyncio as aioredis  # noqa: E402
 from benchkit import cpu_seconds, free_port  # noqa: E402  (beside this script)
 from eth_account import Account  # noqa: E402
 
 from backend.chain.devkeys import DEV_KEYS  # noqa: E402
 from backend.signing import Domain, Order, order_digest, recover_signer, sign_digest  # noqa: E402
 from backend.signing.typed_data import typed_data_json  # noqa: E402
-from backend.trading.usecases.command_stream import STREAM, StreamEntries, entry_answers, vouch  # noqa: E402
+from backend.trading.usecases.command_stream import Answer, CommandStream  # noqa: E402
 
 WALLETS = 100
 COMMAND_KEY = "bench-api-command-key-0123456789abcdef"  # replicas vouch for signatures, as in production
+SERVER_ENV = {**os.environ, "HDEX_LOG_LEVEL": "WARNING"}  # every server process the benchmark starts
 CHAIN_ID = 31337
 
 
@@ -228,9 +230,9 @@ def engine_server(args: argparse.Namespace, redis_url: str) -> Iterator[tuple[in
     with tempfile.TemporaryDirectory(prefix="hdex-bench-") as tmp:
         database_url, drop = database(args.database_url, Path(tmp))
         port = free_port()
-        env = {**os.environ, "HDEX_LOG_LEVEL": "WARNING"}
         processes = [subprocess.Popen(
-            [sys.executable, __file__, "--serve", database_url, tmp, str(port), redis_url], cwd=REPO_ROOT, env=env,
+            [sys.executable, __file__, "--serve", database_url, tmp, str(port), redis_url], cwd=REPO_ROOT,
+            env=SERVER_ENV,
         )]  # fmt: skip
         try:
             wait_ready(port, processes[0])
@@ -247,8 +249,7 @@ def over_http(args: argparse.Namespace) -> dict[str, Any]:
     """Signed orders over HTTP: to the one process, or to `--replicas` replicas in front of the engine process."""
     redis_url = _empty_redis(args.redis_url) if args.replicas else ""
     with engine_server(args, redis_url) as (port, processes, database_url):
-        env = {**os.environ, "HDEX_LOG_LEVEL": "WARNING"}
-        ports = _start_replicas(args.replicas, port, redis_url, env, processes) if args.replicas else [port]
+        ports = _start_replicas(args.replicas, port, redis_url, processes) if args.replicas else [port]
         requests = signed_requests(args.warmup + args.orders, port)
         warm, measured = requests[: args.warmup], requests[args.warmup :]
         asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)]))
@@ -277,32 +278,20 @@ def over_http(args: argparse.Namespace) -> dict[str, Any]:
         "server_cpu_ms_per_order": per_order_ms(servers_cpu[0]),
         **({"replica_cpu_ms_per_order": per_order_ms(sum(servers_cpu[1:]))} if args.replicas else {}),
         "cores": os.cpu_count(),
-        "database": database_url.split(":", 1)[0].split("+", 1)[0],
+        "database": database_kind(database_url),
         **signing_rates(),
     }
 
 
 def drain(args: argparse.Namespace) -> dict[str, Any]:
-    """The engine process alone: `--orders` vouched commands put on the stream while it is stopped (SIGSTOP),
-    then timed from SIGCONT until every answer is back. No HTTP, no replica shares its cores: what one engine
-    process takes per second with replicas on cores of their own."""
+    """The engine process alone: `--orders` commands put on the stream as a replica puts them (vouched for) while
+    it is stopped (SIGSTOP), then timed from SIGCONT until every answer is back. No HTTP, no replica shares its
+    cores: what one engine process takes per second with replicas on cores of their own."""
     redis_url = _empty_redis(args.redis_url)
-    client = redis.Redis.from_url(redis_url)
-    replies = "hdex:replies:bench"
     bodies = signed_bodies(args.warmup + args.orders)
+    warm, measured = bodies[: args.warmup], bodies[args.warmup :]
     with engine_server(args, redis_url) as (_port, processes, database_url):
-        engine = processes[0]
-        add_commands(client, replies, bodies[: args.warmup])
-        cursor, _errors = await_answers(client, replies, "0-0", args.warmup)
-        engine.send_signal(signal.SIGSTOP)
-        try:
-            add_commands(client, replies, bodies[args.warmup :])
-        finally:
-            engine.send_signal(signal.SIGCONT)
-        started, cpu_before = time.perf_counter(), cpu_seconds(engine.pid)
-        _cursor, errors = await_answers(client, replies, cursor, args.orders)
-        elapsed, cpu = time.perf_counter() - started, cpu_seconds(engine.pid) - cpu_before
-    client.close()
+        elapsed, cpu, errors = asyncio.run(_drain(processes[0], redis_url, warm, measured))
     return {
         "benchmark": "api_orders",
         "orders_per_s": round(args.orders / elapsed),
@@ -312,35 +301,46 @@ def drain(args: argparse.Namespace) -> dict[str, Any]:
         "shape": "engine process alone, draining the command stream",
         "server_cpu_ms_per_order": round(cpu * 1000 / args.orders, 3),
         "cores": os.cpu_count(),
-        "database": database_url.split(":", 1)[0].split("+", 1)[0],
+        "database": database_kind(database_url),
     }
 
 
-def add_commands(client: redis.Redis, replies: str, bodies: list[bytes]) -> None:
-    """The commands a replica would add for `bodies`, vouched for with the benchmark's key."""
-    key = COMMAND_KEY.encode()
-    pipe = client.pipeline(transaction=False)
-    for body in bodies:
-        ticket = uuid.uuid4().hex
-        pipe.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": replies, "body": body, "mac": vouch(key, body)})
-    pipe.execute()
+async def _drain(
+    engine: subprocess.Popen[bytes], redis_url: str, warm: list[bytes], measured: list[bytes]
+) -> tuple[float, float, int]:
+    """Seconds from resuming the engine to its last answer, its CPU seconds meanwhile, and the errors answered."""
+    client = aioredis.Redis.from_url(redis_url)
+    stream = CommandStream(client, "hdex:replies:bench", len(warm) + len(measured), COMMAND_KEY.encode())
+    reader = asyncio.create_task(stream.read_answers())
+
+    async def submit(bodies: list[bytes]) -> list[asyncio.Future[Answer]]:
+        futures = []
+        for body in bodies:
+            ticket = uuid.uuid4().hex
+            future = await stream.submit(ticket, ticket, body)
+            assert future is not None, "the stream refused a command"
+            futures.append(future)
+        return futures
+
+    try:
+        await asyncio.gather(*await submit(warm))
+        engine.send_signal(signal.SIGSTOP)
+        try:
+            waiting = await submit(measured)
+        finally:
+            engine.send_signal(signal.SIGCONT)
+        started, cpu_before = time.perf_counter(), cpu_seconds(engine.pid)
+        answers = await asyncio.wait_for(asyncio.gather(*waiting), 600)
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(engine.pid) - cpu_before
+    finally:
+        reader.cancel()
+        await client.aclose()
+    return elapsed, cpu, sum(answer.error is not None for answer in answers)
 
 
-def await_answers(client: redis.Redis, replies: str, cursor: str, count: int) -> tuple[str, int]:
-    """Read `count` answers from `replies` after `cursor`: the new cursor and how many were errors."""
-    seen = errors = 0
-    deadline = time.monotonic() + 600
-    while seen < count:
-        if time.monotonic() > deadline:
-            raise SystemExit(f"only {seen} of {count} answers within 600 s")
-        found = cast("StreamEntries", client.xread({replies: cursor}, count=1_000, block=1_000))
-        for _stream, entries in found or ():
-            for entry_id, fields in entries:
-                cursor = entry_id.decode()
-                answers = entry_answers(fields)
-                seen += len(answers)
-                errors += sum(answer.error is not None for answer in answers)
-    return cursor, errors
+def database_kind(url: str) -> str:
+    """sqlite or postgresql, for the result line."""
+    return url.split(":", 1)[0].split("+", 1)[0]
 
 
 def _empty_redis(url: str) -> str:
@@ -353,14 +353,14 @@ def _empty_redis(url: str) -> str:
 
 
 def _start_replicas(
-    count: int, engine_port: int, redis_url: str, env: dict[str, str], processes: list[subprocess.Popen[bytes]]
+    count: int, engine_port: int, redis_url: str, processes: list[subprocess.Popen[bytes]]
 ) -> list[int]:
     """`count` `hdex api` replicas in front of the engine process; their ports once all answer."""
     ports = [free_port() for _ in range(count)]
     for port in ports:
         processes.append(subprocess.Popen(
             [str(REPO_ROOT / ".venv" / "bin" / "hdex"), "api"], cwd=REPO_ROOT,
-            env={**env, "HDEX_ENGINE_URL": f"http://127.0.0.1:{engine_port}", "HDEX_REDIS_URL": redis_url,
+            env={**SERVER_ENV, "HDEX_ENGINE_URL": f"http://127.0.0.1:{engine_port}", "HDEX_REDIS_URL": redis_url,
                  "HDEX_API_PORT": str(port), "HDEX_COMMAND_KEY": COMMAND_KEY, "HDEX_RATE_LIMIT_IP": "1000000/second",
                  "HDEX_RATE_LIMIT_ADDRESS": "1000000/second"},
         ))  # fmt: skip
