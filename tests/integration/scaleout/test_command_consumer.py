@@ -129,13 +129,18 @@ def lock_the_engine_lease(postgres_url: str) -> psycopg.Connection[Any]:
     return blocker
 
 
+def eventually(condition: Callable[[], Any], what: str, timeout_s: float = 30) -> None:
+    """Wait until `condition()` holds; fail naming `what` if it does not within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {timeout_s} s: {what}"
+        time.sleep(0.02)
+
+
 def wait_until_placed(exchange: Exchange, orders: int) -> None:
     """Until the engine host's book holds `orders` orders (placed, whether or not stored yet)."""
     app: Any = exchange.client.app
-    deadline = time.monotonic() + 30
-    while len(app.state.trading.host.orders) < orders:
-        assert time.monotonic() < deadline, "the engine never placed the command"
-        time.sleep(0.02)
+    eventually(lambda: len(app.state.trading.host.orders) >= orders, "the engine placing the command")
 
 
 @contextmanager
@@ -191,13 +196,6 @@ def metric(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-def until_metric(name: str, wanted: Callable[[float], bool]) -> None:
-    deadline = time.monotonic() + 30
-    while not wanted(metric(name)):
-        assert time.monotonic() < deadline, f"{name} stayed at {metric(name)}"
-        time.sleep(0.05)
-
-
 def test_metrics_show_the_streams_backlog_and_what_became_of_each_order(database_url: str, tmp_path: Path) -> None:
     redis_url = redis_database(13)
     client = redis.Redis.from_url(redis_url)
@@ -212,10 +210,10 @@ def test_metrics_show_the_streams_backlog_and_what_became_of_each_order(database
         with slow_journal_writes(exchange):
             add(client, "slow", body(exchange, 6, 1))
             wait_until_placed(exchange, 2)
-            until_metric("hdex_command_stream_pending", lambda pending: pending == 1)  # read, not answered
+            eventually(lambda: metric("hdex_command_stream_pending") == 1, "one order read, not answered")
             assert metric("hdex_command_stream_length") == 1
         answer(client, "slow")
-        until_metric("hdex_command_stream_length", lambda length: length == 0)
+        eventually(lambda: metric("hdex_command_stream_length") == 0, "the stream read empty")
         served = exchange.client.get("/metrics").text
         assert "hdex_command_stream_max_len 10000.0" in served and "hdex_command_stream_pending 0.0" in served
     after = {outcome: metric("hdex_command_stream_commands_total", outcome=outcome) for outcome in outcomes}
@@ -254,10 +252,11 @@ def test_a_batch_stored_slower_than_a_lease_term_is_answered_once(database_url: 
         with slow_journal_writes(exchange):
             add(client, "slow", body(exchange, 6, 1))
             wait_until_placed(exchange, 2)
-            deadline = time.monotonic() + 30
-            while client.xpending_range(STREAM, GROUP, "-", "+", 1)[0]["times_delivered"] < 2:
-                assert time.monotonic() < deadline, "the engine never claimed its idle entry"
-                time.sleep(0.1)  # claimed again while its batch waits: what must not answer it twice
+            # claimed again while its batch waits: what must not answer it twice
+            eventually(
+                lambda: client.xpending_range(STREAM, GROUP, "-", "+", 1)[0]["times_delivered"] >= 2,
+                "the engine claiming its idle entry",
+            )
 
         answer(client, "slow")
         exchange.drain()
@@ -387,8 +386,8 @@ def test_an_entry_that_is_no_command_is_dropped_and_the_commands_behind_it_are_p
         add(client, "after", body(exchange, 5, 1))
 
         assert answer(client, "after")["order"]["status"] == "open"
-        deadline = time.monotonic() + 30
-        while client.xlen(STREAM) or client.xpending(STREAM, GROUP)["pending"]:
-            assert time.monotonic() < deadline, "the stray entry stayed in the stream"
-            time.sleep(0.05)
+        eventually(
+            lambda: not client.xlen(STREAM) and not client.xpending(STREAM, GROUP)["pending"],
+            "the stray entry dropped from the stream",
+        )
     client.close()
