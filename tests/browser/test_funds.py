@@ -20,6 +20,7 @@ from .flows import (
     account_table,
     api_get,
     connect,
+    funds_panel,
     get_test_tokens,
     table_row,
     transfer,
@@ -27,7 +28,7 @@ from .flows import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator
+    from playwright.sync_api import Browser, Locator, Route
 
     from .browser_kit import Dapp
     from .stack import Stack
@@ -83,6 +84,23 @@ def test_deposits_of_both_tokens_are_credited_and_become_available(newcomer: Dap
     assert (chain.vault_balance(address, "WETH"), chain.vault_balance(address, "USDC")) == (10 * WETH, 25_000 * USDC)
     # approve and deposit, for each token: the wallet sent every transaction itself
     assert newcomer.wallet.requests().count("eth_sendTransaction") == 4
+
+
+def test_the_transfer_buttons_wait_for_the_exchange_signing_terms(newcomer: Dapp) -> None:
+    """A click before the page holds the exchange's EIP-712 terms (GET /v1/eip712) once did nothing at all:
+    the buttons now wait, disabled, and work once the terms are in."""
+    page = newcomer.page
+    held: list[Route] = []
+    page.route("**/v1/eip712", lambda route: held.append(route))
+    connect(newcomer)  # the page loaded afresh: nothing cached
+    funds = funds_panel(page)
+    for name in ("Deposit", "Withdraw"):
+        expect(funds.get_by_role("button", name=name, exact=True)).to_be_disabled()
+    assert len(held) == 1
+    held[0].continue_()
+    page.unroute("**/v1/eip712")
+    for name in ("Deposit", "Withdraw"):
+        expect(funds.get_by_role("button", name=name, exact=True)).to_be_enabled()
 
 
 def test_a_withdrawal_is_relayed_and_its_tokens_arrive_in_the_wallet(

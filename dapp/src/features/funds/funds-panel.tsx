@@ -48,6 +48,9 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const inWallet = token ? (walletBalances.data?.get(token.address.toLowerCase()) ?? null) : null;
   const available = token && wallet.address ? availableOf(exchangeBalances.data, token.address) : null;
   const ready = wallet.status === "connected" && !wallet.wrongChain;
+  // Connected, but the exchange's terms (EIP-712 domain), the network or the markets are still on their
+  // way: the buttons wait rather than take a click that could not start a transfer.
+  const loading = wallet.status === "connected" && (!eip712.data || !token || !wallet.walletClient || !wallet.publicClient);
 
   /** What is wrong with the quantity for `direction`, or null. */
   function problem(direction: Direction): string | null {
@@ -185,10 +188,10 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
           <p className="muted funds__note">{t("funds.withdrawalFee", { rate: formatPercent(fees.data.withdrawalFeeRate / 1_000_000) })}</p>
         ) : null}
         <div className="funds__actions">
-          <button type="submit" className="button button--primary" disabled={wallet.wrongChain}>
+          <button type="submit" className="button button--primary" disabled={wallet.wrongChain || loading}>
             {t("funds.deposit")}
           </button>
-          <button type="button" className="button" onClick={() => void start("withdrawal")} disabled={wallet.wrongChain}>
+          <button type="button" className="button" onClick={() => void start("withdrawal")} disabled={wallet.wrongChain || loading}>
             {t("funds.withdraw")}
           </button>
         </div>
