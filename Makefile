@@ -119,12 +119,12 @@ bench-engine: setup
 bench-indexer: setup
 	@$(VENV)/bin/python tests/bench/bench_indexer.py
 
-# One process, then (with HDEX_REDIS_URL) 1 and 2 `hdex api` replicas in front of an engine process and the engine
-# process alone draining its stream (issue 17).
+# One process, then (with HDEX_REDIS_URL) 1 and 2 `hdex api` replicas in front of an engine process, the engine
+# process alone draining its stream, and one rate-limit check on Redis (issue 17).
 bench-api: setup
 	@$(VENV)/bin/python tests/bench/bench_api.py
 	@if [ -n "$$HDEX_REDIS_URL" ]; then for n in 1 2; do $(VENV)/bin/python tests/bench/bench_api.py --replicas $$n; done; \
-	$(VENV)/bin/python tests/bench/bench_api.py --drain; \
+	$(VENV)/bin/python tests/bench/bench_api.py --drain; $(VENV)/bin/python tests/bench/bench_ratelimit.py; \
 	else echo '{"benchmark": "api_orders", "replicas": "not run: set HDEX_REDIS_URL"}'; fi
 
 # How long the book is down after the engine process is killed: restarted in place, and taken over by a standby.

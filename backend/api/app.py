@@ -59,14 +59,17 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The composition root's live services (market data, engine host) run with the server; with
     HDEX_COMMAND_STREAM, so does the consumer of the orders API replicas hand over (issue 17)."""
     container: Container = app.state.container
-    async with live_exchange(container) as live:
-        app.state.hub = live.hub
-        app.state.trading = live.trading
-        if not container.settings.command_stream:
-            yield
-            return
-        async with consuming_commands(container, live.trading):
-            yield
+    try:
+        async with live_exchange(container) as live:
+            app.state.hub = live.hub
+            app.state.trading = live.trading
+            if not container.settings.command_stream:
+                yield
+                return
+            async with consuming_commands(container, live.trading):
+                yield
+    finally:
+        await app.state.limiter.close()
 
 
 def create_app(container: Container) -> FastAPI:

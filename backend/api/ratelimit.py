@@ -1,6 +1,8 @@
-"""Abuse limits: per-IP and per-address rate limits (the `limits` library) and a body size cap.
+"""Abuse limits: per-IP and per-address rate limits (fixed windows, written as the `limits` library parses
+them: "1200/minute;20/second") and a body size cap.
 
-Storage is Redis when a Redis URL is set (shared by every API replica), memory otherwise. Every
+The counters (`backend.api.windows`) are in Redis when a Redis URL is set (shared by every API replica), in
+memory otherwise. Every
 rate-limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
 (epoch seconds) and `X-RateLimit-Weight`, what the request cost; a refused one is 429 RATE_LIMITED
 with `Retry-After` (seconds) as well. Requests weigh what they cost to answer (`request_weight`, as
@@ -19,12 +21,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import FixedWindowRateLimiter
-from limits.errors import StorageError
+from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.errors import HTTP_STATUS
+from backend.api.windows import MemoryWindows, RedisWindows, Window, Windows
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 
@@ -56,12 +57,7 @@ class RateLimiter:
     """Fixed-window limits per client IP and per wallet address."""
 
     def __init__(self, settings: Settings) -> None:
-        storage: Storage = (
-            RedisStorage("async+" + settings.redis_url, implementation="redispy", wrap_exceptions=True)
-            if settings.redis_url
-            else MemoryStorage()
-        )
-        self._limiter = FixedWindowRateLimiter(storage)
+        self._windows: Windows = RedisWindows(settings.redis_url) if settings.redis_url else MemoryWindows()
         self.ip_limits = parse_many(settings.rate_limit_ip)
         self.address_limits = parse_many(settings.rate_limit_address)
         # Tighter per-IP limits of endpoints that write or spend on each call (sign-in nonces, the dev faucet).
@@ -74,42 +70,52 @@ class RateLimiter:
             "stats_events": parse_many(settings.rate_limit_stats_events),  # each kept event is a row (issue 16)
         }
 
-    async def hit(
-        self, scope: str, key: str, limits: list[RateLimitItem], headers_wanted: bool = True, cost: int = 1
-    ) -> dict[str, str]:
-        """Count one request of `key` weighing `cost`; the rate-limit headers, or HdexError(RATE_LIMITED)."""
+    async def hit(self, scope: str, key: str, limits: list[RateLimitItem], cost: int = 1) -> dict[str, str]:
+        """Count one request of `key` weighing `cost` against every one of `limits`; the rate-limit headers
+        of the tightest, or HdexError(RATE_LIMITED) naming the first limit it is past."""
+        windows = [Window(f"{item.amount}/{item.multiples}{item.GRANULARITY.name}", item.get_expiry() * 1000)
+                   for item in limits]  # fmt: skip
+        try:
+            counts = await self._windows.hit(f"{scope}:{key}", windows, cost)
+        except (RedisError, OSError) as exc:  # Redis down: serve rather than refuse everyone (/health says so)
+            log.warning("rate-limit storage unavailable; request allowed", extra={"error": str(exc)})
+            return {}
         headers: dict[str, str] = {}
-        for item in limits:
-            try:
-                allowed = await self._limiter.hit(item, scope, key, cost=cost)
-                if allowed and not headers_wanted:
-                    continue
-                stats = await self._limiter.get_window_stats(item, scope, key)
-            except StorageError as exc:  # Redis down: serve rather than refuse everyone (/health says so)
-                log.warning("rate-limit storage unavailable; request allowed", extra={"error": str(exc)})
-                return {}
-            reset = math.ceil(stats.reset_time)
-            if not headers or stats.remaining < int(headers["X-RateLimit-Remaining"]) or not allowed:
+        for item, count in zip(limits, counts, strict=True):
+            remaining = max(0, item.amount - count.used)
+            reset = math.ceil(count.ends_at)
+            if count.used > item.amount:
+                raise HdexError(
+                    ErrorCode.RATE_LIMITED,
+                    f"rate limit of {item} exceeded for this {scope}",
+                    None,
+                    {
+                        "X-RateLimit-Limit": str(item.amount),
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset": str(reset),
+                        "X-RateLimit-Weight": str(cost),
+                        "Retry-After": str(max(1, reset - int(time.time()))),
+                    },
+                )
+            if not headers or remaining < int(headers["X-RateLimit-Remaining"]):
                 headers = {
                     "X-RateLimit-Limit": str(item.amount),
-                    "X-RateLimit-Remaining": str(stats.remaining),
+                    "X-RateLimit-Remaining": str(remaining),
                     "X-RateLimit-Reset": str(reset),
                     "X-RateLimit-Weight": str(cost),
                 }
-            if not allowed:
-                headers["Retry-After"] = str(max(1, reset - int(time.time())))
-                raise HdexError(
-                    ErrorCode.RATE_LIMITED, f"rate limit of {item} exceeded for this {scope}", None, headers
-                )
         return headers
+
+    async def close(self) -> None:
+        await self._windows.close()
 
     async def hit_scope(self, scope: str, client_ip: str) -> None:
         """Count one request of `scope` ("auth", "faucet") by `client_ip`, raising RATE_LIMITED past its limit."""
-        await self.hit(scope, client_ip, self.scoped_limits[scope], headers_wanted=False)
+        await self.hit(scope, client_ip, self.scoped_limits[scope])
 
     async def hit_address(self, address: str) -> None:
         """Count one signed write of `address` (lowercase), raising RATE_LIMITED past the limit."""
-        await self.hit("address", address, self.address_limits, headers_wanted=False)
+        await self.hit("address", address, self.address_limits)
 
 
 class IpRateLimitMiddleware:

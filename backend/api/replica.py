@@ -95,7 +95,7 @@ class Replica:
     async def _place(self, request: Request) -> Response:
         """Check what needs no account state, then let the engine place the order: 201 with the order once
         stored, 200 with it when this signed order had been placed before (a retry places it only once)."""
-        await self.limiter.hit("ip", client_ip(request.scope), self.limiter.ip_limits, headers_wanted=False)
+        await self.limiter.hit("ip", client_ip(request.scope), self.limiter.ip_limits)
         body = await json_body(request)
         order_request = parse_order_request(body)
         digest = verify_order_signature(await self._engine_domain(), order_request)
@@ -227,6 +227,7 @@ class Replica:
             await self._reader
         await self.http.aclose()
         await self.redis.aclose()
+        await self.limiter.close()
         await send({"type": "lifespan.shutdown.complete"})
 
 
