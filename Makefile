@@ -120,7 +120,7 @@ bench-indexer: setup
 	@$(VENV)/bin/python tests/bench/bench_indexer.py
 
 # One process, then (with HDEX_REDIS_URL) 1 and 2 `hdex api` replicas in front of an engine process, the engine
-# process alone draining its stream, and one rate-limit check on Redis (issue 17).
+# process alone draining its stream, and what a rate-limit check and an exchange of counts with Redis cost (issue 17).
 bench-api: setup
 	@$(VENV)/bin/python tests/bench/bench_api.py
 	@if [ -n "$$HDEX_REDIS_URL" ]; then for n in 1 2; do $(VENV)/bin/python tests/bench/bench_api.py --replicas $$n; done; \

@@ -156,6 +156,11 @@ class Settings(BaseSettings):
     rate_limit_address: str = Field(default="600/minute", description="signed writes per wallet address")
     rate_limit_auth: str = Field(default="30/minute", description="sign-in nonces and sign-ins per client IP")
     rate_limit_faucet: str = Field(default="5/minute", description="dev faucet requests per client IP")
+    rate_limit_sync_s: Annotated[float, Field(gt=0, le=60)] = Field(
+        default=0.05,
+        description="with Redis: seconds between two exchanges of a process's rate-limit counts with the other "
+        "replicas' (a client bursting through N replicas within one exchange gets up to N times its limit)",
+    )
     # abuse at scale (issue 17): per-IP WebSocket caps, slow consumers, slow clients, concurrency
     ws_max_connections_per_ip: Annotated[int, Field(ge=1, le=100_000)] = Field(
         default=20, description="WebSocket connections one client IP may hold at once (more are closed with 1008)"

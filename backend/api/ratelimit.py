@@ -1,8 +1,8 @@
 """Abuse limits: per-IP and per-address rate limits (fixed windows, written as the `limits` library parses
 them: "1200/minute;20/second") and a body size cap.
 
-The counters (`backend.api.windows`) are in Redis when a Redis URL is set (shared by every API replica), in
-memory otherwise. Every
+The counters (`backend.api.windows`) are kept in the process and, when a Redis URL is set, exchanged through
+Redis with every other API replica's every HDEX_RATE_LIMIT_SYNC_S. Every
 rate-limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
 (epoch seconds) and `X-RateLimit-Weight`, what the request cost; a refused one is 429 RATE_LIMITED
 with `Retry-After` (seconds) as well. Requests weigh what they cost to answer (`request_weight`, as
@@ -21,11 +21,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from limits import RateLimitItem, parse_many
-from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.api.errors import HTTP_STATUS
-from backend.api.windows import MemoryWindows, RedisWindows, Window, Windows
+from backend.api.windows import MemoryWindows, SharedWindows, Window, Windows
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 
@@ -57,7 +56,9 @@ class RateLimiter:
     """Fixed-window limits per client IP and per wallet address."""
 
     def __init__(self, settings: Settings) -> None:
-        self._windows: Windows = RedisWindows(settings.redis_url) if settings.redis_url else MemoryWindows()
+        self._windows: Windows = (
+            SharedWindows(settings.redis_url, settings.rate_limit_sync_s) if settings.redis_url else MemoryWindows()
+        )
         self.ip_limits = parse_many(settings.rate_limit_ip)
         self.address_limits = parse_many(settings.rate_limit_address)
         # Tighter per-IP limits of endpoints that write or spend on each call (sign-in nonces, the dev faucet).
@@ -75,11 +76,7 @@ class RateLimiter:
         of the tightest, or HdexError(RATE_LIMITED) naming the first limit it is past."""
         windows = [Window(f"{item.amount}/{item.multiples}{item.GRANULARITY.name}", item.get_expiry() * 1000)
                    for item in limits]  # fmt: skip
-        try:
-            counts = await self._windows.hit(f"{scope}:{key}", windows, cost)
-        except (RedisError, OSError) as exc:  # Redis down: serve rather than refuse everyone (/health says so)
-            log.warning("rate-limit storage unavailable; request allowed", extra={"error": str(exc)})
-            return {}
+        counts = await self._windows.hit(f"{scope}:{key}", windows, cost)
         headers: dict[str, str] = {}
         for item, count in zip(limits, counts, strict=True):
             remaining = max(0, item.amount - count.used)

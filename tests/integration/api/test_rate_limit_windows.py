@@ -1,26 +1,29 @@
-"""The rate limiter's counters in Redis (issue 17): replicas share a client's windows; a window ends and the
-next starts from nothing; Redis away or its scripts flushed, requests are still served."""
+"""The rate limiter's counters shared through Redis (issue 17): each replica counts at once and learns the
+others' counts at its next exchange; a window keeps the length it has in Redis; the hits not yet sent go at
+shutdown; with Redis away, or its scripts flushed, every replica still limits what it sees."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+import redis.asyncio as aioredis
 
 from backend.api.ratelimit import RateLimiter
-from backend.api.windows import RedisWindows, Window
+from backend.api.windows import KEY_PREFIX, SharedWindows, Window
+from backend.errors import ErrorCode, HdexError
 
 from .exchange_fixtures import fixture_settings
 
 REDIS_URL = os.environ.get("HDEX_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
 MINUTE = Window("60/1minute", 60_000)
+NEVER_S = 60.0  # an exchange interval no test waits for: the tests exchange when they mean to
 
 
 def client() -> str:
@@ -29,63 +32,98 @@ def client() -> str:
 
 
 @asynccontextmanager
-async def windows() -> AsyncIterator[RedisWindows]:
-    assert REDIS_URL is not None
-    counters = RedisWindows(REDIS_URL)
+async def replica(url: str | None = None) -> AsyncIterator[SharedWindows]:
+    counters = SharedWindows(url or REDIS_URL or "", NEVER_S)
     try:
         yield counters
     finally:
         await counters.close()
 
 
-def test_two_replicas_count_one_client_s_windows_together() -> None:
+async def used(counters: SharedWindows, name: str, windows: list[Window] | None = None) -> list[int]:
+    return [count.used for count in await counters.hit(name, windows or [MINUTE], 1)]
+
+
+def test_a_replica_counts_at_once_and_learns_the_others_counts_at_its_next_exchange() -> None:
     async def scenario() -> None:
-        async with windows() as first, windows() as second:
+        async with replica() as first, replica() as second:
             name = client()
-            used = [(await replica.hit(name, [MINUTE, Window("5/1second", 1_000)], 2))
-                    for replica in (first, second, first)]  # fmt: skip
-            assert [[count.used for count in counts] for counts in used] == [[2, 2], [4, 4], [6, 6]]
-            minute, second = used[2]
-            assert minute.ends_at - second.ends_at > 50  # each window keeps its own length
-            assert abs(used[0][0].ends_at - minute.ends_at) < 1  # the window started at the first hit
+            assert [await used(first, name) for _ in range(3)] == [[1], [2], [3]]  # no round trip waited for
+            await first.exchange()
+            assert await used(second, name) == [1]  # it has not heard of the first's yet
+            await second.exchange()
+            assert await used(second, name) == [5]  # 3 + 1, and this one
+            assert await used(first, name) == [4]  # the first hears of the second's at its own next exchange
+            await first.exchange()
+            assert await used(first, name) == [6]
 
     asyncio.run(scenario())
 
 
-def test_a_window_ends_and_the_next_one_starts_from_nothing() -> None:
+def test_a_window_ends_where_redis_has_it_end_from_its_first_hit_on_any_replica() -> None:
     async def scenario() -> None:
-        async with windows() as counters:
-            name, short = client(), Window("1/1second", 50)
-            [first] = await counters.hit(name, [short], 1)
-            while time.time() < first.ends_at + 0.05:  # past its end by a margin: waiting longer changes nothing
-                await asyncio.sleep(0.02)
-            [after] = await counters.hit(name, [short], 1)
-            assert after.used == 1
-            assert after.ends_at > first.ends_at
+        async with replica() as first, replica() as second:
+            name = client()
+            [started] = await first.hit(name, [MINUTE], 1)
+            await first.exchange()
+            await asyncio.sleep(1.0)
+            [unheard] = await second.hit(name, [MINUTE], 1)
+            await second.exchange()
+            [heard] = await second.hit(name, [MINUTE], 1)
+            assert unheard.ends_at - started.ends_at >= 0.99  # before its exchange: from its own first hit
+            assert abs(heard.ends_at - started.ends_at) < 0.5  # after: the window the first replica started
+
+    asyncio.run(scenario())
+
+
+def test_the_hits_not_yet_sent_go_at_shutdown() -> None:
+    assert REDIS_URL is not None
+
+    async def scenario() -> None:
+        name = client()
+        async with replica() as counters:
+            for _ in range(4):
+                await counters.hit(name, [MINUTE], 2)
+        reader = aioredis.Redis.from_url(REDIS_URL)
+        try:
+            assert await reader.get(f"{KEY_PREFIX}{{{name}}}:{MINUTE.name}") == b"8"
+        finally:
+            await reader.aclose()
 
     asyncio.run(scenario())
 
 
 def test_a_script_gone_from_redis_is_loaded_again() -> None:
     async def scenario() -> None:
-        async with windows() as counters:
+        async with replica() as first, replica() as second:
             name = client()
-            await counters.hit(name, [MINUTE], 1)
-            counters._script = "0" * 40  # as after a Redis restart: the SHA it knows is unknown there
-            [count] = await counters.hit(name, [MINUTE], 1)
-            assert count.used == 2
+            await used(first, name)
+            await first.exchange()
+            first._script = "0" * 40  # as after a Redis restart: the SHA it knows is unknown there
+            await used(first, name)
+            await first.exchange()
+            await used(second, name)
+            await second.exchange()
+            assert await used(second, name) == [4]
 
     asyncio.run(scenario())
 
 
-def test_with_redis_away_requests_are_served_without_headers(tmp_path: Path) -> None:
-    settings = fixture_settings("sqlite://", tmp_path, redis_url="redis://127.0.0.1:1/0", rate_limit_ip="1/minute")
+def test_with_redis_away_each_replica_still_limits_what_it_sees(tmp_path: Path) -> None:
+    settings = fixture_settings("sqlite://", tmp_path, redis_url="redis://127.0.0.1:1/0", rate_limit_ip="2/minute",
+                                rate_limit_sync_s=0.01)  # fmt: skip
     limiter = RateLimiter(settings)
 
-    async def scenario() -> list[dict[str, str]]:
+    async def scenario() -> None:
         try:
-            return [await limiter.hit("ip", "198.51.100.7", limiter.ip_limits) for _ in range(3)]
+            for remaining in ("1", "0"):
+                headers = await limiter.hit("ip", "198.51.100.7", limiter.ip_limits)
+                assert headers["X-RateLimit-Remaining"] == remaining
+            await asyncio.sleep(0.05)  # exchanges were tried, and failed
+            with pytest.raises(HdexError) as refused:
+                await limiter.hit("ip", "198.51.100.7", limiter.ip_limits)
+            assert refused.value.code is ErrorCode.RATE_LIMITED
         finally:
-            await limiter.close()
+            await limiter.close()  # its last exchange fails too, and the limiter stops all the same
 
-    assert asyncio.run(scenario()) == [{}, {}, {}]  # past "1/minute" twice, but nothing can count it
+    asyncio.run(scenario())

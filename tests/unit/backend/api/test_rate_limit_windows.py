@@ -49,4 +49,4 @@ def test_windows_that_ended_are_dropped_so_memory_stays_bounded(clock: Clock) ->
         used(counters, f"ip:{number}")
     clock.now += 61.0  # every window has ended
     used(counters, "ip:new")
-    assert len(counters._counts) == 2  # only the new client's two windows
+    assert len(counters._windows) == 2  # only the new client's two windows
