@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import redis.asyncio as aioredis
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import NoScriptError
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +136,9 @@ class SharedWindows(MemoryWindows):
                 await asyncio.wait_for(stopping.wait(), self._sync_s)
             try:
                 await self.exchange()
-            except (RedisError, OSError) as exc:  # the hits stay unsent: they go with the next exchange
-                if not self._away:
-                    log.warning("rate-limit counters not shared: Redis unavailable", extra={"error": str(exc)})
+            except Exception as exc:  # Redis away, or an answer not understood: the hits go with the next exchange
+                if not self._away:  # said once; this task must go on, or the replicas never share counts again
+                    log.warning("rate-limit counters not shared", extra={"error": repr(exc)})
                 self._away = True
             else:
                 if self._away:

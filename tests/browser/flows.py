@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -203,11 +204,19 @@ def wait_for_chart_change(page: Page, before: str, timeout_ms: float = 15_000) -
     )
 
 
-def dismiss_notifications(page: Page) -> None:
-    """Close every notice on show (at once: one may time out while another is being closed)."""
+def dismiss_notifications(page: Page, timeout_s: float = 15.0) -> None:
+    """Close every notice on show (at once: one may time out while another is being closed), again while new
+    ones come (a fill's notice can arrive just after the others were closed), until none is left."""
     dismiss = page.get_by_role("region", name="Notifications").get_by_role("button", name="Dismiss")
-    dismiss.evaluate_all("buttons => buttons.forEach(button => button.click())")
-    expect(dismiss).to_have_count(0)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        dismiss.evaluate_all("buttons => buttons.forEach(button => button.click())")
+        try:
+            expect(dismiss).to_have_count(0, timeout=1_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
 
 
 # ------------------------------------------------------------------ account tables
