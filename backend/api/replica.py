@@ -82,10 +82,13 @@ class Replica:
         elif scope["type"] == "websocket":
             await self._forward_websocket(WebSocket(scope, receive, send))
         elif scope["path"] == ORDERS_PATH and scope["method"] == "POST":
+            limits: dict[str, str] = {}  # a refusal by the IP limit itself carries that limit's headers
             try:
+                limits = await self.limiter.hit("ip", client_ip(scope), self.limiter.ip_limits)
                 response: Response = await self._place(Request(scope, receive))
             except HdexError as error:
                 response = error_response(error)
+            response.headers.update(limits)  # on every answer, as the engine's middleware puts them on the rest
             await response(scope, receive, send)
         else:
             await self._forward(scope, receive, send)
@@ -95,7 +98,6 @@ class Replica:
     async def _place(self, request: Request) -> Response:
         """Check what needs no account state, then let the engine place the order: 201 with the order once
         stored, 200 with it when this signed order had been placed before (a retry places it only once)."""
-        await self.limiter.hit("ip", client_ip(request.scope), self.limiter.ip_limits)
         body = await json_body(request)
         order_request = parse_order_request(body)
         digest = verify_order_signature(await self._engine_domain(), order_request)

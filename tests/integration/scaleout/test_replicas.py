@@ -128,6 +128,18 @@ def test_a_replica_refuses_a_bad_signature_without_a_command(cluster: Cluster) -
     assert stored(cluster.database_url) == before
 
 
+def test_a_replica_s_order_answers_carry_the_rate_limit_headers_as_every_other_answer(cluster: Cluster) -> None:
+    placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(8, 0, PRICE - 30 * TICK, nonce=11))
+    refused = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json={"order": {}})
+    passed_on = httpx.get(f"{cluster.replica_url(0)}/v1/markets/{MARKET}/ticker")  # answered by the engine process
+
+    for answer in (placed, refused, passed_on):
+        assert answer.headers.get("X-RateLimit-Limit") == "1000000", (answer.request.url, answer.headers)
+        assert answer.headers["X-RateLimit-Weight"] == "1"
+        assert int(answer.headers["X-RateLimit-Remaining"]) < 1_000_000
+    assert (placed.status_code, refused.status_code) == (201, 422), (placed.text, refused.text)
+
+
 def test_a_replica_without_redis_answers_503_and_places_nothing(cluster: Cluster) -> None:
     before = stored(cluster.database_url)
     cut_off = cluster.start_replica(redis_url=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
