@@ -1,8 +1,8 @@
 """Abuse limits: per-IP and per-address rate limits (fixed windows, written as the `limits` library parses
 them: "1200/minute;20/second") and a body size cap.
 
-The counters (`backend.api.windows`) are kept in the process and, when a Redis URL is set, exchanged through
-Redis with every other API replica's every HDEX_RATE_LIMIT_SYNC_S. Every
+The counters (`backend.api.windows`) are kept in the process and, when a Redis URL is set, shared with the
+other API replicas through Redis every HDEX_RATE_LIMIT_SYNC_S. Every
 rate-limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
 (epoch seconds) and `X-RateLimit-Weight`, what the request cost; a refused one is 429 RATE_LIMITED
 with `Retry-After` (seconds) as well. Requests weigh what they cost to answer (`request_weight`, as
@@ -13,7 +13,6 @@ Both middlewares are plain ASGI: no per-request task or body copy.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 import time
@@ -27,8 +26,6 @@ from backend.api.errors import HTTP_STATUS
 from backend.api.windows import MemoryWindows, SharedWindows, Window, Windows
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
-
-log = logging.getLogger(__name__)
 
 UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json")
 # (path pattern, weight) of the reads that cost more than one; the first match wins, anything else weighs 1.
