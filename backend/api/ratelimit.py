@@ -17,7 +17,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from limits import RateLimitItem, parse_many
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -49,6 +49,21 @@ def request_weight(path: str, query_string: bytes = b"") -> int:
     return next((weight for pattern, weight in WEIGHTS if pattern.match(path)), 1)
 
 
+class Limits(NamedTuple):
+    """The rates of one setting ("10/second;600/minute") and the window each is counted in."""
+
+    rates: list[RateLimitItem]
+    windows: list[Window]
+
+
+def parse_limits(text: str) -> Limits:
+    """A setting's limits, parsed once: a request only counts against their windows."""
+    rates = parse_many(text)
+    windows = [Window(f"{rate.amount}/{rate.multiples}{rate.GRANULARITY.name}", rate.get_expiry() * 1000)
+               for rate in rates]  # fmt: skip
+    return Limits(rates, windows)
+
+
 class RateLimiter:
     """Fixed-window limits per client IP and per wallet address."""
 
@@ -56,26 +71,24 @@ class RateLimiter:
         self._windows: Windows = (
             SharedWindows(settings.redis_url, settings.rate_limit_sync_s) if settings.redis_url else MemoryWindows()
         )
-        self.ip_limits = parse_many(settings.rate_limit_ip)
-        self.address_limits = parse_many(settings.rate_limit_address)
+        self.ip_limits = parse_limits(settings.rate_limit_ip)
+        self.address_limits = parse_limits(settings.rate_limit_address)
         # Tighter per-IP limits of endpoints that write or spend on each call (sign-in nonces, the dev faucet).
         self.scoped_limits = {
-            "auth": parse_many(settings.rate_limit_auth),
-            "faucet": parse_many(settings.rate_limit_faucet),
+            "auth": parse_limits(settings.rate_limit_auth),
+            "faucet": parse_limits(settings.rate_limit_faucet),
             # accounts and KYC (issue 13): document uploads fill storage; the vendor webhook verifies an HMAC
-            "kyc_upload": parse_many(settings.rate_limit_kyc_upload),
-            "kyc_webhook": parse_many(settings.rate_limit_kyc_webhook),
-            "stats_events": parse_many(settings.rate_limit_stats_events),  # each kept event is a row (issue 16)
+            "kyc_upload": parse_limits(settings.rate_limit_kyc_upload),
+            "kyc_webhook": parse_limits(settings.rate_limit_kyc_webhook),
+            "stats_events": parse_limits(settings.rate_limit_stats_events),  # each kept event is a row (issue 16)
         }
 
-    async def hit(self, scope: str, key: str, limits: list[RateLimitItem], cost: int = 1) -> dict[str, str]:
+    async def hit(self, scope: str, key: str, limits: Limits, cost: int = 1) -> dict[str, str]:
         """Count one request of `key` weighing `cost` against every one of `limits`; the rate-limit headers
         of the tightest, or HdexError(RATE_LIMITED) naming the first limit it is past."""
-        windows = [Window(f"{item.amount}/{item.multiples}{item.GRANULARITY.name}", item.get_expiry() * 1000)
-                   for item in limits]  # fmt: skip
-        counts = await self._windows.hit(f"{scope}:{key}", windows, cost)
+        counts = await self._windows.hit(f"{scope}:{key}", limits.windows, cost)
         headers: dict[str, str] = {}
-        for item, count in zip(limits, counts, strict=True):
+        for item, count in zip(limits.rates, counts, strict=True):
             remaining = max(0, item.amount - count.used)
             reset = math.ceil(count.ends_at)
             if count.used > item.amount:

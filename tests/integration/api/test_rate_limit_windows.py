@@ -32,8 +32,9 @@ def client() -> str:
 
 
 @asynccontextmanager
-async def replica(url: str | None = None) -> AsyncIterator[SharedWindows]:
-    counters = SharedWindows(url or REDIS_URL or "", NEVER_S)
+async def replica() -> AsyncIterator[SharedWindows]:
+    assert REDIS_URL is not None
+    counters = SharedWindows(REDIS_URL, NEVER_S)
     try:
         yield counters
     finally:
