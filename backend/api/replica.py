@@ -38,7 +38,12 @@ from backend.settings import Settings
 from backend.signing import Domain
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.orders import parse_order_request
-from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, CommandStream, command_key
+from backend.trading.usecases.command_stream import (
+    REDIS_READ_TIMEOUT_S,
+    REPLY_STREAM_PREFIX,
+    CommandStream,
+    command_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ class Replica:
         self.settings = settings
         self.engine_url = settings.engine_url
         self.limiter = RateLimiter(settings)
-        self.redis = aioredis.Redis.from_url(settings.redis_url)
+        self.redis = aioredis.Redis.from_url(settings.redis_url, socket_timeout=REDIS_READ_TIMEOUT_S)
         self.stream = CommandStream(
             self.redis, f"{REPLY_STREAM_PREFIX}{uuid.uuid4().hex}", settings.command_stream_max_len,
             command_key(settings),

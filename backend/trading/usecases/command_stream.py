@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import redis.asyncio as aioredis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 from redis.typing import EncodableT, FieldT
 
 from backend.bootstrap import Container
@@ -68,6 +68,9 @@ REPLY_STREAM_TTL_S = 300  # a dead replica's answer stream goes away by itself
 REPLY_STREAM_MAX_LEN = 100_000
 MAX_BATCHES_IN_FLIGHT = 4  # placed, waiting to be durable; the reader waits past it
 READ_BLOCK_S = 1.0  # how long a read of new entries waits for one
+# A reply not read this long after its request gives the connection up (a TimeoutError, then a new connection):
+# longer than any read blocks (READ_BLOCK_S). A process that stalls past it (a paused VM) gets that error on waking.
+REDIS_READ_TIMEOUT_S = 5.0
 SAMPLE_INTERVAL_S = 1.0  # how often the consumer reads the stream's length and pending count for /metrics
 _PLACED, _REPLAYED, _REFUSED = (COMMAND_STREAM_COMMANDS.labels(kind) for kind in ("placed", "replayed", "refused"))
 STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
@@ -168,7 +171,7 @@ class CommandStream:
                     "StreamEntries",
                     await self._client.xread({self.reply_stream: self._last_reply}, count=1_000, block=1_000),
                 )
-            except (OSError, aioredis.ConnectionError) as exc:
+            except (OSError, RedisError) as exc:  # away, or timed out (this process or Redis stalled): read on
                 log.warning("answer stream unreadable; retrying", extra={"error": str(exc)})
                 await asyncio.sleep(0.5)
                 continue
@@ -265,12 +268,13 @@ class CommandConsumer:
                     continue
                 try:
                     rows = await self._next_rows()
-                except (OSError, aioredis.ConnectionError, ResponseError) as exc:
+                except (OSError, RedisError) as exc:
                     if "NOGROUP" in str(exc):
                         log.warning("the command stream lost its group (Redis restarted empty?): creating it again")
                         self._cursor = None
                         continue
-                    log.warning("command stream unreadable; retrying", extra={"error": str(exc)})  # LOADING, OOM
+                    # LOADING, OOM, away, or a reply not read in time (this process or Redis stalled)
+                    log.warning("command stream unreadable; retrying", extra={"error": str(exc)})
                     await asyncio.sleep(0.5)
                     continue
                 # an entry deleted after delivery comes back empty from the pending list; one of a batch still
@@ -298,7 +302,7 @@ class CommandConsumer:
             pipe.xdel(STREAM, *strays)
             try:
                 await pipe.execute()
-            except (OSError, aioredis.ConnectionError, ResponseError) as exc:  # the commands read go on; the
+            except (OSError, RedisError) as exc:  # the commands read go on; the
                 log.warning("stray entries not dropped", extra={"error": str(exc)})  # strays come back with a claim
         return entries
 
@@ -328,7 +332,13 @@ class CommandConsumer:
             self._next_claim = now + self._orphan_idle_ms / 3000
             rows = await self._claim(self._orphan_idle_ms, until_done=False)
         else:
-            rows = await self._read(self._cursor)
+            try:
+                rows = await self._read(self._cursor)
+            except (OSError, RedisError):
+                # Redis may have delivered entries to this consumer in the reply that was lost: the next read takes
+                # them from its pending list at once, instead of after a lease term's claim.
+                self._cursor = "0"
+                raise
             if self._cursor != ">":
                 self._cursor = rows[-1][0].decode() if rows else ">"
         if rows and self._lease_left() <= 0:
@@ -432,7 +442,7 @@ class CommandConsumer:
         pipe.xdel(STREAM, *ids)
         try:
             await pipe.execute()
-        except (OSError, aioredis.ConnectionError, ResponseError) as exc:
+        except (OSError, RedisError) as exc:
             log.warning("answers not sent; answered again once claimed", extra={"error": str(exc)})
             return
         for _entry, outcome in placed:
@@ -481,7 +491,7 @@ def command_key(settings: Settings) -> bytes | None:
 async def consuming_commands(container: Container, trading: TradingService) -> AsyncIterator[None]:
     """Run the engine process's `CommandConsumer` on the serving loop while the block runs."""
     assert container.settings.redis_url is not None  # the settings refuse a command stream without Redis
-    client = aioredis.Redis.from_url(container.settings.redis_url)
+    client = aioredis.Redis.from_url(container.settings.redis_url, socket_timeout=REDIS_READ_TIMEOUT_S)
 
     def view(host: EngineHost, order_hash: str) -> dict[str, Any] | None:
         with container.uow() as uow:

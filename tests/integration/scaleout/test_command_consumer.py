@@ -355,6 +355,38 @@ def test_a_consumer_whose_lease_term_ran_out_takes_no_entry_until_it_is_renewed(
     asyncio.run(scenario())
 
 
+class LosesOneReply(aioredis.Redis):
+    """Redis whose first reply to a read that delivered entries is lost on the way (as when this process stalled
+    past its read timeout): Redis counts them delivered to the consumer, the consumer never sees them."""
+
+    lost = False
+
+    async def xreadgroup(self, *args: Any, **kwargs: Any) -> Any:
+        rows = await super().xreadgroup(*args, **kwargs)
+        if any(entries for _stream, entries in rows or ()) and not self.lost:
+            self.lost = True
+            raise redis.TimeoutError("Timeout reading from 127.0.0.1:6379")
+        return rows
+
+
+def test_entries_delivered_in_a_lost_reply_are_read_again_at_once_not_after_a_lease_term() -> None:
+    async def scenario() -> None:
+        client = LosesOneReply.from_url(redis_database(13))
+        consumer = CommandConsumer(client, lambda: None, lambda _host, _hash: None, CONSUMER, 3600.0, Term(3600.0))
+        try:
+            assert await consumer._next_rows() == []  # the group made, nothing pending: reading new entries now
+            await client.xadd(STREAM, {"id": "o", "ticket": "o", "reply": REPLIES, "body": "{}"})
+            with pytest.raises(redis.TimeoutError):
+                await consumer._next_rows()
+            assert (await client.xpending(STREAM, GROUP))["consumers"] == [{"name": CONSUMER.encode(), "pending": 1}]
+
+            assert [fields[b"ticket"] for _id, fields in await consumer._next_rows()] == [b"o"]
+        finally:
+            await client.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_a_replica_skips_an_unreadable_answer_entry_and_reads_on() -> None:
     redis_url = redis_database(13)
 

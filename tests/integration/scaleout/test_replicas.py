@@ -22,7 +22,7 @@ from websockets.sync.client import connect as ws_connect
 
 from backend.db.models import Fill
 from backend.db.models import Order as OrderRow
-from backend.trading.usecases.command_stream import STREAM
+from backend.trading.usecases.command_stream import REDIS_READ_TIMEOUT_S, STREAM
 
 from ..api.exchange_fixtures import MARKET, PRICE, TICK, prepare
 from ..conftest import free_port
@@ -167,6 +167,36 @@ def test_a_duplicated_command_places_once(cluster: Cluster) -> None:
     order_hash = answers[0].json()["hash"]
     assert {a.json()["hash"] for a in answers} == {order_hash}
     assert [o[0] for o in stored(cluster.database_url)["orders"]].count(order_hash) == 1
+
+
+def test_an_engine_and_a_replica_stalled_past_the_redis_read_timeout_take_orders_again_once_resumed(
+    cluster: Cluster,
+) -> None:
+    """A stalled VM or a long pause: each process's Redis read in flight times out when it wakes (the client's
+    read timeout, `REDIS_READ_TIMEOUT_S`). The engine's stream reader and the replica's answer reader must read
+    on, and the order sent meanwhile through the other replica must be placed once the engine wakes."""
+    assert cluster.engine is not None
+
+    def place(index: int, nonce: int) -> httpx.Response:
+        body = signed_order(9, 0, PRICE - (40 + nonce) * TICK, nonce)
+        return httpx.post(f"{cluster.replica_url(index)}/v1/orders", json=body, timeout=30)
+
+    for index, nonce in ((0, 20), (1, 21)):  # both replicas running (each has the engine's EIP-712 domain)
+        assert place(index, nonce).status_code == 201
+    stalled = [cluster.engine, cluster.replicas[0][1]]
+    for process in stalled:
+        process.send_signal(signal.SIGSTOP)
+    waking = threading.Timer(REDIS_READ_TIMEOUT_S + 1, lambda: [p.send_signal(signal.SIGCONT) for p in stalled])
+    waking.start()
+    try:
+        meanwhile = place(1, 22)
+    finally:
+        waking.join()
+    after = place(0, 23)
+
+    assert meanwhile.status_code == 201, meanwhile.text
+    assert after.status_code == 201, after.text
+    assert {meanwhile.json()["hash"], after.json()["hash"]} <= {o[0] for o in stored(cluster.database_url)["orders"]}
 
 
 def test_killing_a_replica_mid_burst_loses_no_acknowledged_order(postgres_url: str, tmp_path: Path) -> None:
