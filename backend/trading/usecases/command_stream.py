@@ -317,17 +317,19 @@ class CommandConsumer:
         whole term for the new holder's claim. Once the lease is renewed, the entries left are read again from
         this consumer's pending list; once it is found lost, order entry stops here and the new holder claims
         them."""
+        now = asyncio.get_running_loop().time()
         if self._lease_left() <= READ_BLOCK_S:
+            # Sampled while nothing may be read too (the lease not renewed: the database away): orders waiting
+            # must show, or /metrics keeps the last length read and HdexCommandStreamStalled never fires.
+            if self._cursor is not None:
+                await self._sample_if_due(now)
             await asyncio.sleep(0.1)
             return []
-        now = asyncio.get_running_loop().time()
         if self._cursor is None:
             await self._create_group()
             await self._claim(0, until_done=True)
             self._cursor, self._next_claim = "0", now + self._orphan_idle_ms / 3000
-        if now >= self._next_sample:
-            self._next_sample = now + SAMPLE_INTERVAL_S
-            await self._sample()
+        await self._sample_if_due(now)
         if self._cursor == ">" and now >= self._next_claim:
             self._next_claim = now + self._orphan_idle_ms / 3000
             rows = await self._claim(self._orphan_idle_ms, until_done=False)
@@ -346,8 +348,11 @@ class CommandConsumer:
             return []
         return rows
 
-    async def _sample(self) -> None:
-        """The stream's length and pending count, for /metrics (hdex_command_stream_*)."""
+    async def _sample_if_due(self, now: float) -> None:
+        """The stream's length and pending count, for /metrics (hdex_command_stream_*), every SAMPLE_INTERVAL_S."""
+        if now < self._next_sample:
+            return
+        self._next_sample = now + SAMPLE_INTERVAL_S
         pipe = self._client.pipeline(transaction=False)
         pipe.xlen(STREAM)
         pipe.xpending(STREAM, GROUP)

@@ -23,6 +23,7 @@ from prometheus_client import REGISTRY
 from backend.trading.rules import checks
 from backend.trading.usecases.command_stream import (
     GROUP,
+    SAMPLE_INTERVAL_S,
     STREAM,
     Answer,
     CommandConsumer,
@@ -349,6 +350,31 @@ def test_a_consumer_whose_lease_term_ran_out_takes_no_entry_until_it_is_renewed(
 
             term.left = [2.0]  # renewed
             assert [fields[b"ticket"] for _id, fields in await consumer._next_rows()] == [b"o"]
+        finally:
+            await client.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_a_consumer_that_may_not_read_still_shows_the_backlog_on_metrics() -> None:
+    """Its lease not renewed (the database away): it takes nothing, and the orders waiting must show on /metrics, else
+    HdexCommandStreamStalled keeps the last length read, perhaps none, and never fires."""
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(redis_database(13))
+        term = Term(2.0)
+        consumer = CommandConsumer(client, lambda: None, lambda _host, _hash: None, CONSUMER, 3600.0, term)
+        try:
+            assert await consumer._next_rows() == []  # the group made, the stream read empty
+            assert metric("hdex_command_stream_length") == 0
+            for ticket in ("a", "b"):
+                await client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": "{}"})
+            term.left = [0.5]
+            await asyncio.sleep(SAMPLE_INTERVAL_S)
+
+            assert await consumer._next_rows() == []
+            assert (await client.xpending(STREAM, GROUP))["pending"] == 0  # not taken
+            assert metric("hdex_command_stream_length") == 2
         finally:
             await client.aclose()
 
