@@ -21,6 +21,7 @@ import uuid
 import httpx
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -54,6 +55,10 @@ HOP_BY_HOP = frozenset(
     {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
 )
 BUSY_RETRY_AFTER_S = 1
+# What a client is told when its order may or may not have been taken: resending it is safe
+MAY_STAND = (
+    "the order may stand: send the same signed order again (it is placed at most once) or read GET /v1/orders/{hash}"
+)
 # The engine answers a close at once; one whose frames we stopped reading (a stalled client) is not waited on longer.
 UPSTREAM_CLOSE_TIMEOUT_S = 1.0
 
@@ -110,6 +115,9 @@ class Replica:
         ticket = uuid.uuid4().hex
         try:
             answer_of = await self.stream.submit("0x" + digest.hex(), ticket, await request.body())  # read once
+        except RedisTimeoutError:  # sent, and no reply: Redis may have taken the command, and the engine placed it
+            message = f"the command stream (Redis) did not answer in time; {MAY_STAND}"
+            raise HdexError(ErrorCode.ENGINE_TIMEOUT, message) from None
         except (OSError, RedisError) as exc:
             raise HdexError(ErrorCode.UNAVAILABLE, f"the command stream (Redis) is not answering: {exc}") from None
         if answer_of is None:
@@ -123,11 +131,7 @@ class Replica:
             answer = await asyncio.wait_for(answer_of, self.settings.replica_answer_timeout_s)
         except TimeoutError:
             self.stream.forget(ticket)
-            raise HdexError(
-                ErrorCode.ENGINE_TIMEOUT,
-                "the engine did not answer in time; the order may stand: send the same signed order again "
-                "(it is placed at most once) or read GET /v1/orders/{hash}",
-            ) from None
+            raise HdexError(ErrorCode.ENGINE_TIMEOUT, f"the engine did not answer in time; {MAY_STAND}") from None
         if answer.error is not None:
             raise answer.error
         return JSONResponse(answer.order, status_code=200 if answer.replayed else 201)

@@ -6,13 +6,16 @@ command stream answers 503 with Retry-After at once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -150,6 +153,66 @@ def test_a_replica_without_redis_answers_503_and_places_nothing(cluster: Cluster
     assert answer.json()["error"]["code"] == "UNAVAILABLE"
     assert "Redis" in answer.json()["error"]["message"]
     assert stored(cluster.database_url) == before
+
+
+class WithholdingProxy:
+    """A TCP proxy to Redis that can stop passing Redis's replies on (`withhold`), as when Redis stalls after
+    taking a command or its answers are lost on the way: a client then cannot tell whether its command was taken."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.passing = threading.Event()
+        self.passing.set()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def withhold(self) -> None:
+        self.passing.clear()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            upstream = socket.create_connection(self.target)
+            threading.Thread(target=self._pipe, args=(client, upstream, None), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, self.passing), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket, gate: threading.Event | None) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                if gate is not None and not gate.is_set():
+                    continue  # lost on the way
+                sink.sendall(data)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_replica_that_cannot_tell_whether_redis_took_an_order_says_it_may_stand(cluster: Cluster) -> None:
+    """Redis took the command but its reply never came back: the order is placed, so the client must not be told
+    the exchange is unavailable as if nothing happened, but that the order may stand and resending is safe."""
+    parts = urlsplit(cluster.redis_url)
+    proxy = WithholdingProxy((parts.hostname or "127.0.0.1", parts.port or 6379))
+    try:
+        withheld = cluster.start_replica(redis_url=f"redis://127.0.0.1:{proxy.port}{parts.path}")
+        warm = signed_order(8, 0, PRICE - 71 * TICK, nonce=31)  # its connections to Redis made: the next order is sent
+        assert httpx.post(f"{cluster.replica_url(withheld)}/v1/orders", json=warm, timeout=30).status_code == 201
+        body = signed_order(8, 0, PRICE - 70 * TICK, nonce=30)
+        proxy.withhold()
+
+        answer = httpx.post(f"{cluster.replica_url(withheld)}/v1/orders", json=body, timeout=30)
+        again = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=body, timeout=30)  # the client's retry
+    finally:
+        proxy.close()
+
+    assert (answer.status_code, answer.json()["error"]["code"]) == (504, "ENGINE_TIMEOUT"), answer.text
+    assert "may stand" in answer.json()["error"]["message"]
+    assert again.status_code == 200, again.text  # it had been placed: placed once, answered as placed
+    assert [o[0] for o in stored(cluster.database_url)["orders"]].count(again.json()["hash"]) == 1
 
 
 def test_a_duplicated_command_places_once(cluster: Cluster) -> None:
