@@ -19,7 +19,6 @@ import logging
 import uuid
 
 import httpx
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.requests import Request
@@ -39,12 +38,7 @@ from backend.settings import Settings
 from backend.signing import Domain
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.orders import parse_order_request
-from backend.trading.usecases.command_stream import (
-    REDIS_READ_TIMEOUT_S,
-    REPLY_STREAM_PREFIX,
-    CommandStream,
-    command_key,
-)
+from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, CommandStream, command_key, stream_client
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +71,7 @@ class Replica:
         self.settings = settings
         self.engine_url = settings.engine_url
         self.limiter = RateLimiter(settings)
-        self.redis = aioredis.Redis.from_url(settings.redis_url, socket_timeout=REDIS_READ_TIMEOUT_S)
+        self.redis = stream_client(settings.redis_url)
         self.stream = CommandStream(
             self.redis, f"{REPLY_STREAM_PREFIX}{uuid.uuid4().hex}", settings.command_stream_max_len,
             command_key(settings),

@@ -302,8 +302,8 @@ class CommandConsumer:
             pipe.xdel(STREAM, *strays)
             try:
                 await pipe.execute()
-            except (OSError, RedisError) as exc:  # the commands read go on; the
-                log.warning("stray entries not dropped", extra={"error": str(exc)})  # strays come back with a claim
+            except (OSError, RedisError) as exc:  # the commands read go on; the strays come back with a claim
+                log.warning("stray entries not dropped", extra={"error": str(exc)})
         return entries
 
     async def _next_rows(self) -> list[tuple[bytes, dict[bytes, bytes]]]:
@@ -487,6 +487,12 @@ class CommandConsumer:
         return Placed(tracked)
 
 
+def stream_client(redis_url: str) -> aioredis.Redis:
+    """A Redis client for the command stream, a replica's or the engine's: a reply not read within
+    REDIS_READ_TIMEOUT_S fails the read (the readers read on), instead of the library's default deciding."""
+    return aioredis.Redis.from_url(redis_url, socket_timeout=REDIS_READ_TIMEOUT_S)
+
+
 def command_key(settings: Settings) -> bytes | None:
     """HDEX_COMMAND_KEY as bytes, if set."""
     return None if settings.command_key is None else settings.command_key.get_secret_value().encode()
@@ -496,7 +502,7 @@ def command_key(settings: Settings) -> bytes | None:
 async def consuming_commands(container: Container, trading: TradingService) -> AsyncIterator[None]:
     """Run the engine process's `CommandConsumer` on the serving loop while the block runs."""
     assert container.settings.redis_url is not None  # the settings refuse a command stream without Redis
-    client = aioredis.Redis.from_url(container.settings.redis_url, socket_timeout=REDIS_READ_TIMEOUT_S)
+    client = stream_client(container.settings.redis_url)
 
     def view(host: EngineHost, order_hash: str) -> dict[str, Any] | None:
         with container.uow() as uow:
