@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 
 import httpx
@@ -37,7 +38,7 @@ from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.signing import Domain
 from backend.trading.rules.checks import verify_order_signature
-from backend.trading.rules.orders import parse_order_request
+from backend.trading.rules.orders import OrderRequest, parse_order_request
 from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, CommandStream, command_key, stream_client
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ MAY_STAND = (
 )
 # The engine answers a close at once; one whose frames we stopped reading (a stalled client) is not waited on longer.
 UPSTREAM_CLOSE_TIMEOUT_S = 1.0
+# A signature that recovers to another address than its maker may be one made for an Exchange redeployed since the
+# domain was read (the engine process restarted on it): the domain is read again, at most this often.
+DOMAIN_REREAD_S = 5.0
 
 
 def client_ip(scope: Scope) -> str:
@@ -78,6 +82,7 @@ class Replica:
         )  # fmt: skip
         self.http = httpx.AsyncClient(base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0))
         self._domain: Domain | None = None
+        self._domain_read_at = -DOMAIN_REREAD_S
         self._reader: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -104,11 +109,11 @@ class Replica:
         stored, 200 with it when this signed order had been placed before (a retry places it only once)."""
         body = await json_body(request)
         order_request = parse_order_request(body)
-        digest = verify_order_signature(await self._engine_domain(), order_request)
+        domain, digest = await self._verified(order_request)
         await self.limiter.hit_address(order_request.order.maker.lower())
         ticket = uuid.uuid4().hex
         try:
-            answer_of = await self.stream.submit("0x" + digest.hex(), ticket, await request.body())  # read once
+            answer_of = await self.stream.submit("0x" + digest.hex(), ticket, await request.body(), domain)  # read once
         except RedisTimeoutError:  # sent, and no reply: Redis may have taken the command, and the engine placed it
             message = f"the command stream (Redis) did not answer in time; {MAY_STAND}"
             raise HdexError(ErrorCode.ENGINE_TIMEOUT, message) from None
@@ -130,17 +135,34 @@ class Replica:
             raise answer.error
         return JSONResponse(answer.order, status_code=200 if answer.replayed else 201)
 
-    async def _engine_domain(self) -> Domain:
-        """The Exchange's EIP-712 domain, as the engine process serves it (read once)."""
-        if self._domain is None:
-            try:
-                answer = await self.http.get("/v1/eip712")
-            except httpx.TransportError:
-                raise HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering") from None
-            if answer.status_code != 200:
-                raise HdexError(ErrorCode.UNAVAILABLE, f"the engine process answers {answer.status_code}")
-            domain = answer.json()["domain"]
-            self._domain = Domain(int(domain["chainId"]), domain["verifyingContract"])
+    async def _verified(self, order_request: OrderRequest) -> tuple[Domain, bytes]:
+        """The domain the order's signature recovers to its maker under, and the order's digest there; else the
+        refusal. The domain is the engine process's, read once, and read again when a signature recovers to
+        another address and the last read is DOMAIN_REREAD_S old: after a redeploy of the Exchange, orders
+        signed for the new one are taken without restarting the replica."""
+        domain = self._domain or await self._read_domain()
+        try:
+            return domain, verify_order_signature(domain, order_request)
+        except HdexError as refusal:
+            recently_read = time.monotonic() - self._domain_read_at < DOMAIN_REREAD_S
+            if refusal.code is not ErrorCode.SIGNER_NOT_MAKER or recently_read:
+                raise
+            current = await self._read_domain()
+            if current.separator == domain.separator:
+                raise
+        return current, verify_order_signature(current, order_request)
+
+    async def _read_domain(self) -> Domain:
+        """The Exchange's EIP-712 domain, as the engine process serves it now."""
+        self._domain_read_at = time.monotonic()  # before the request: requests meanwhile do not read it too
+        try:
+            answer = await self.http.get("/v1/eip712")
+        except httpx.TransportError:
+            raise HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering") from None
+        if answer.status_code != 200:
+            raise HdexError(ErrorCode.UNAVAILABLE, f"the engine process answers {answer.status_code}")
+        domain = answer.json()["domain"]
+        self._domain = Domain(int(domain["chainId"]), domain["verifyingContract"])
         return self._domain
 
     # everything else: passed to the engine process

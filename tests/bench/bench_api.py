@@ -119,11 +119,18 @@ def signed_requests(count: int, port: int) -> list[bytes]:
     ]
 
 
+def exchange_domain() -> Domain:
+    """The EIP-712 domain of the Exchange the prepared database records."""
+    from tests.integration.api.exchange_fixtures import EXCHANGE
+
+    return Domain(CHAIN_ID, EXCHANGE)
+
+
 def signed_bodies(count: int) -> list[bytes]:
     """`count` POST /v1/orders bodies, each a distinct resting order signed by one of the wallets."""
-    from tests.integration.api.exchange_fixtures import EXCHANGE, LOT, PRICE, TICK, USDC, WETH, order_json
+    from tests.integration.api.exchange_fixtures import LOT, PRICE, TICK, USDC, WETH, order_json
 
-    domain = Domain(CHAIN_ID, EXCHANGE)
+    domain = exchange_domain()
     keys = wallet_keys(WALLETS)
     makers = [Account.from_key(key).address for key in keys]
     expiry = int(time.time()) + 3600
@@ -312,12 +319,13 @@ async def _drain(
     client = aioredis.Redis.from_url(redis_url)
     stream = CommandStream(client, "hdex:replies:bench", len(warm) + len(measured), COMMAND_KEY.encode())
     reader = asyncio.create_task(stream.read_answers())
+    domain = exchange_domain()
 
     async def submit(bodies: list[bytes]) -> list[asyncio.Future[Answer]]:
         futures = []
         for body in bodies:
             ticket = uuid.uuid4().hex
-            future = await stream.submit(ticket, ticket, body)
+            future = await stream.submit(ticket, ticket, body, domain)
             assert future is not None, "the stream refused a command"
             futures.append(future)
         return futures

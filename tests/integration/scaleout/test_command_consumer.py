@@ -20,6 +20,7 @@ import redis
 import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
+from backend.signing import Domain
 from backend.trading.rules import checks
 from backend.trading.usecases.command_stream import (
     GROUP,
@@ -34,6 +35,7 @@ from backend.trading.usecases.command_stream import (
 )
 
 from ..api.exchange_fixtures import Exchange, prepare, running
+from .cluster import DOMAIN
 from .test_replicas import REDIS_URL, redis_database
 
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
@@ -177,18 +179,23 @@ def test_the_engine_takes_a_replicas_vouch_for_a_signature_and_checks_every_othe
     for exchange in running(prepare(database_url, tmp_path, **settings)):
         good = body(exchange, 5, 1)
         forged = json.dumps(exchange.signed(exchange.order(5, nonce=2), 6))  # wallet 5's order, signed by 6
+        # signed by its maker, for the Exchange before a redeploy: the new one would refuse to settle it
+        redeployed = Domain(exchange.domain.chain_id, "0x" + "e2" * 20)
+        former = json.dumps(exchange.signed(exchange.order(5, nonce=3), 5, domain=redeployed))
         for ticket, command, mark in (
-            ("vouched", good, vouch(key.encode(), good.encode())),
+            ("vouched", good, vouch(key.encode(), exchange.domain, good.encode())),
             ("unmarked", forged, b""),
-            ("marked by another key", forged, vouch(b"x" * 32, forged.encode())),
-            ("marked for another body", forged, vouch(key.encode(), good.encode())),
+            ("marked by another key", forged, vouch(b"x" * 32, exchange.domain, forged.encode())),
+            ("marked for another body", forged, vouch(key.encode(), exchange.domain, good.encode())),
+            ("marked under another domain", former, vouch(key.encode(), redeployed, former.encode())),
         ):
             client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": command, "mac": mark})
 
         assert answer(client, "vouched")["order"]["status"] == "open"
-        for refused in ("unmarked", "marked by another key", "marked for another body"):
-            assert answer(client, refused)["error"]["code"] == "SIGNER_NOT_MAKER", refused
-        assert len(recovered) == 3  # the vouched order's signature was not recovered again
+        refused = ("unmarked", "marked by another key", "marked for another body", "marked under another domain")
+        for ticket in refused:
+            assert answer(client, ticket)["error"]["code"] == "SIGNER_NOT_MAKER", ticket
+        assert len(recovered) == 4  # the vouched order's signature was not recovered again
         assert orders_stored(exchange) == 1
     client.close()
 
@@ -419,7 +426,7 @@ def test_a_replica_skips_an_unreadable_answer_entry_and_reads_on() -> None:
     async def scenario() -> Answer:
         client = aioredis.Redis.from_url(redis_url)
         stream = CommandStream(client, REPLIES, max_len=10)
-        waiting = await stream.submit("0x" + "ab" * 32, "t-1", b"{}")
+        waiting = await stream.submit("0x" + "ab" * 32, "t-1", b"{}", DOMAIN)
         assert waiting is not None
         await client.xadd(REPLIES, {"ticket": "t-1", "answer": "{}"})  # not an engine's (a stray writer's)
         await client.xadd(REPLIES, {"answers": "{not json"})

@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,14 @@ import redis
 from sqlalchemy import select
 from websockets.sync.client import connect as ws_connect
 
+from backend.api.replica import DOMAIN_REREAD_S
+from backend.chain.deployments import record_deployments
 from backend.db.models import Fill
 from backend.db.models import Order as OrderRow
+from backend.signing import Domain
 from backend.trading.usecases.command_stream import REDIS_READ_TIMEOUT_S, STREAM
 
-from ..api.exchange_fixtures import MARKET, PRICE, TICK, prepare
+from ..api.exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, USDC, WETH, prepare
 from ..conftest import free_port
 from .cluster import Cluster, crossing_orders, signed_order
 
@@ -260,6 +264,49 @@ def test_an_engine_and_a_replica_stalled_past_the_redis_read_timeout_take_orders
     assert meanwhile.status_code == 201, meanwhile.text
     assert after.status_code == 201, after.text
     assert {meanwhile.json()["hash"], after.json()["hash"]} <= {o[0] for o in stored(cluster.database_url)["orders"]}
+
+
+def test_a_replica_takes_orders_for_a_redeployed_exchange_once_the_engine_runs_on_it(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The Exchange redeployed and the engine process restarted on it: a replica that read the former domain
+    reads it again when a signature does not recover to its maker under it, instead of refusing every order
+    for the new Exchange until it is restarted; an order signed for the former one is then refused."""
+    prepare(postgres_url, tmp_path).db_engine.dispose()
+    cluster = Cluster(postgres_url, tmp_path, redis_database(10))
+    cluster.start(replicas=1)
+    url = f"{cluster.replica_url(0)}/v1/orders"
+    try:
+        assert httpx.post(url, json=signed_order(5, 0, PRICE - TICK, nonce=1), timeout=30).status_code == 201
+        domain_read = time.monotonic()  # by the replica, for that order
+        cluster.kill_engine()
+        redeployed = Domain(CHAIN_ID, "0x" + "e2" * 20)
+        record_exchange(postgres_url, redeployed.verifying_contract)
+        cluster.start_engine()
+        time.sleep(max(0.0, DOMAIN_REREAD_S - (time.monotonic() - domain_read)))  # not read again sooner
+
+        new = httpx.post(url, json=signed_order(5, 0, PRICE - TICK, nonce=2, domain=redeployed), timeout=30)
+        former = httpx.post(url, json=signed_order(5, 0, PRICE - TICK, nonce=3), timeout=30)
+    finally:
+        cluster.stop()
+
+    assert new.status_code == 201, new.text
+    assert (former.status_code, former.json()["error"]["code"]) == (401, "SIGNER_NOT_MAKER"), former.text
+    assert len(stored(postgres_url)["orders"]) == 2
+
+
+def record_exchange(database_url: str, exchange: str) -> None:
+    """What a redeploy of the Exchange records (the tokens stay where they were)."""
+    from backend.bootstrap import bootstrap
+    from backend.settings import load_settings
+
+    container = bootstrap(load_settings(_env_file=None, database_url=database_url, redis_url=None))
+    try:
+        with container.uow() as uow:
+            record_deployments(uow.session, CHAIN_ID, {"Exchange": exchange, "WETH": WETH, "USDC": USDC}, 1)
+            uow.commit()
+    finally:
+        container.db_engine.dispose()
 
 
 def test_killing_a_replica_mid_burst_loses_no_acknowledged_order(postgres_url: str, tmp_path: Path) -> None:

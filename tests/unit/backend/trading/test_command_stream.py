@@ -11,6 +11,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from backend.signing import Domain
 from backend.trading.usecases.command_stream import CommandStream
 
 
@@ -27,7 +28,7 @@ def test_a_command_redis_refused_leaves_no_request_waiting_for_its_answer() -> N
         client = aioredis.Redis(host="127.0.0.1", port=closed_port(), retry=Retry(NoBackoff(), 0))
         stream = CommandStream(client, "hdex:replies:test", max_len=10)
         with pytest.raises(RedisConnectionError):
-            await stream.submit("0x" + "ab" * 32, "ticket-1", b"{}")
+            await stream.submit("0x" + "ab" * 32, "ticket-1", b"{}", Domain(31337, "0x" + "e1" * 20))
         await client.aclose()
         return stream
 
