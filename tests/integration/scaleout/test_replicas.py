@@ -135,6 +135,46 @@ def test_a_replica_refuses_a_bad_signature_without_a_command(cluster: Cluster) -
     assert stored(cluster.database_url) == before
 
 
+def bad_order_bodies() -> Iterator[tuple[str, bytes]]:
+    """Order bodies every door must refuse: not JSON, not an order, each field missing or of a wrong kind."""
+    good = signed_order(5, 0, PRICE, nonce=90)
+    yield "empty", b""
+    yield "not JSON", b"{not json"
+    yield "not UTF-8", b'{"order": "\xff"}'
+    yield "an array", b"[]"
+    yield "nested past any order", b"[" * 50_000 + b"]" * 50_000
+    yield "no signature", json.dumps({"order": good["order"]}).encode()
+    for field in good["order"]:
+        missing = {k: v for k, v in good["order"].items() if k != field}
+        yield f"no {field}", json.dumps({**good, "order": missing}).encode()
+        for wrong in (None, -1, "abc", 1.5, [], "9" * 90):
+            yield f"{field}={wrong!r:.12}", json.dumps({**good, "order": {**good["order"], field: wrong}}).encode()
+    for wrong in ("0x", "0x" + "ff" * 65, 5, "0x" + "00" * 64 + "1b"):
+        yield f"signature={wrong!r:.12}", json.dumps({**good, "signature": wrong}).encode()
+    yield "timeInForce unknown", json.dumps({**good, "timeInForce": "XYZ"}).encode()
+    yield "clientOrderId too long", json.dumps({**good, "clientOrderId": "x" * 500}).encode()
+
+
+def test_a_replica_refuses_a_bad_order_as_the_engine_process_does_without_a_command(cluster: Cluster) -> None:
+    """A replica is a door of its own: each body is refused with the error the engine process's own door gives
+    it (the same typed code and status), and nothing reaches the stream or the database."""
+    before = stored(cluster.database_url)
+    differences = []
+    with httpx.Client(timeout=30, headers={"content-type": "application/json"}) as http:
+        for name, body in bad_order_bodies():
+            answers = []
+            for base in (cluster.replica_url(0), cluster.engine_url):
+                answer = http.post(f"{base}/v1/orders", content=body)
+                assert 400 <= answer.status_code < 500, (name, answer.text)
+                answers.append((answer.status_code, answer.json()["error"]["code"]))
+            if answers[0] != answers[1]:
+                differences.append((name, *answers))
+
+    assert differences == []
+    assert cluster.outstanding() == 0
+    assert stored(cluster.database_url) == before
+
+
 def test_a_replica_s_order_answers_carry_the_rate_limit_headers_as_every_other_answer(cluster: Cluster) -> None:
     placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(8, 0, PRICE - 30 * TICK, nonce=11))
     refused = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json={"order": {}})
