@@ -66,7 +66,7 @@ async def _trading_lifespan(app: FastAPI) -> AsyncIterator[None]:
             if not container.settings.command_stream:
                 yield
                 return
-            async with consuming_commands(container, live.trading):
+            async with consuming_commands(container, live.trading, app.state.limiter.hit_address):
                 yield
     finally:
         await app.state.limiter.close()

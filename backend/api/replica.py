@@ -4,7 +4,9 @@ Any number of replicas run behind any HTTP balancer. A replica serves order entr
 order, checks its signature and the per-IP and per-wallet rate limits (shared through Redis), and hands
 the order to the engine process over the command stream (`backend.trading.usecases.command_stream`),
 answering once the engine has stored it. That is where one process ran out of core: HTTP and signature
-work now spread over the replicas, and the engine sees ready orders in batches. Every other request, and
+work now spread over the replicas, and the engine sees ready orders in batches. A cancel of one order
+(`DELETE /v1/orders/{hash}`) takes the stream too, behind the orders sent before it; its signature and the
+maker's rate limit are the engine's to check (the maker is not in the request). Every other request, and
 the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
 in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
 127.0.0.1), except `GET /metrics`: the replica's own. A replica holds no state: killing one loses only the
@@ -18,6 +20,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Awaitable
 
 import httpx
 from redis.exceptions import RedisError
@@ -37,13 +40,21 @@ from backend.api.routes.ws import close_too_slow, receive_frame
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.signing import Domain
+from backend.trading.rules.cancels import CANCEL_BODY, parse_cancel_request
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.orders import OrderRequest, parse_order_request
-from backend.trading.usecases.command_stream import REPLY_STREAM_PREFIX, CommandStream, command_key, stream_client
+from backend.trading.usecases.command_stream import (
+    REPLY_STREAM_PREFIX,
+    Answer,
+    CommandStream,
+    command_key,
+    stream_client,
+)
 
 log = logging.getLogger(__name__)
 
 ORDERS_PATH = "/v1/orders"
+CANCEL_ROUTE = ORDERS_PATH + "/{orderHash}"  # DELETE: one order cancelled
 METRICS_PATH = "/metrics"  # the replica's own; every other path is the engine process's
 # Per-connection headers (RFC 9110 7.6.1) are not passed on; the proxy's own connection has its own.
 HOP_BY_HOP = frozenset(
@@ -54,11 +65,29 @@ BUSY_RETRY_AFTER_S = 1
 MAY_STAND = (
     "the order may stand: send the same signed order again (it is placed at most once) or read GET /v1/orders/{hash}"
 )
+CANCEL_MAY_STAND = (
+    "the cancel may have been applied: read GET /v1/orders/{hash}, or send the same cancel again (once applied,"
+    " it is answered 409 ORDER_NOT_OPEN)"
+)
 # The engine answers a close at once; one whose frames we stopped reading (a stalled client) is not waited on longer.
 UPSTREAM_CLOSE_TIMEOUT_S = 1.0
 # A signature that recovers to another address than its maker may be one made for an Exchange redeployed since the
 # domain was read (the engine process restarted on it): the domain is read again, at most this often.
 DOMAIN_REREAD_S = 5.0
+
+
+def order_entry_route(scope: Scope) -> str | None:
+    """The route of an order entry the replica hands to the engine over the stream (placing an order,
+    cancelling one), as the engine's router names it; None for every other request (passed on)."""
+    if scope["type"] != "http":
+        return None
+    path, method = scope["path"], scope["method"]
+    if path == ORDERS_PATH and method == "POST":
+        return ORDERS_PATH
+    order_hash = path.removeprefix(ORDERS_PATH + "/")
+    if method == "DELETE" and order_hash != path and order_hash and "/" not in order_hash:
+        return CANCEL_ROUTE
+    return None
 
 
 def client_ip(scope: Scope) -> str:
@@ -90,11 +119,12 @@ class Replica:
             await self._lifespan(receive, send)
         elif scope["type"] == "websocket":
             await self._forward_websocket(WebSocket(scope, receive, send))
-        elif scope["path"] == ORDERS_PATH and scope["method"] == "POST":
+        elif (route := order_entry_route(scope)) is not None:
             limits: dict[str, str] = {}  # a refusal by the IP limit itself carries that limit's headers
             try:
                 limits = await self.limiter.hit("ip", client_ip(scope), self.limiter.ip_limits)
-                response: Response = await self._place(Request(scope, receive))
+                request = Request(scope, receive)
+                response: Response = await (self._place(request) if route == ORDERS_PATH else self._cancel(request))
             except HdexError as error:
                 response = error_response(error)
             response.headers.update(limits)  # on every answer, as the engine's middleware puts them on the rest
@@ -102,7 +132,7 @@ class Replica:
         else:
             await self._forward(scope, receive, send)
 
-    # order entry
+    # order entry: placing and cancelling, over the command stream
 
     async def _place(self, request: Request) -> Response:
         """Check what needs no account state, then let the engine place the order: 201 with the order once
@@ -112,17 +142,36 @@ class Replica:
         domain, digest = await self._verified(order_request)
         await self.limiter.hit_address(order_request.order.maker.lower())
         ticket = uuid.uuid4().hex
+        body = await request.body()  # read once
+        answer = await self._answer_to(ticket, self.stream.submit("0x" + digest.hex(), ticket, body, domain), MAY_STAND)
+        return JSONResponse(answer.order, status_code=200 if answer.replayed else 201)
+
+    async def _cancel(self, request: Request) -> Response:
+        """Let the engine cancel one order (it checks the signature: the maker is not in the request): 200 with
+        the order, cancelled, once stored; refused as the engine process's own door refuses it."""
+        order_hash = request.scope["path"].removeprefix(ORDERS_PATH + "/")
+        cancel = parse_cancel_request(order_hash, await json_body(request, CANCEL_BODY))
+        ticket = uuid.uuid4().hex
+        answer = await self._answer_to(ticket, self.stream.submit_cancel(ticket, cancel), CANCEL_MAY_STAND)
+        return JSONResponse(answer.order)
+
+    async def _answer_to(
+        self, ticket: str, submitted: Awaitable[asyncio.Future[Answer] | None], may_stand: str
+    ) -> Answer:
+        """The engine's answer to the command `submitted` adds to the stream, or the refusal: 503 ENGINE_BUSY (the
+        stream full), 503 UNAVAILABLE (Redis refused it), 504 ENGINE_TIMEOUT (it may have been applied:
+        `may_stand` says what the client does)."""
         try:
-            answer_of = await self.stream.submit("0x" + digest.hex(), ticket, await request.body(), domain)  # read once
-        except RedisTimeoutError:  # sent, and no reply: Redis may have taken the command, and the engine placed it
-            message = f"the command stream (Redis) did not answer in time; {MAY_STAND}"
+            answer_of = await submitted
+        except RedisTimeoutError:  # sent, and no reply: Redis may have taken the command, and the engine applied it
+            message = f"the command stream (Redis) did not answer in time; {may_stand}"
             raise HdexError(ErrorCode.ENGINE_TIMEOUT, message) from None
         except (OSError, RedisError) as exc:
             raise HdexError(ErrorCode.UNAVAILABLE, f"the command stream (Redis) is not answering: {exc}") from None
         if answer_of is None:
             raise HdexError(
                 ErrorCode.ENGINE_BUSY,
-                "the engine has as many orders waiting as it takes; send the order again shortly",
+                "the engine has as many commands waiting as it takes; send the request again shortly",
                 None,
                 {"Retry-After": str(BUSY_RETRY_AFTER_S)},
             )
@@ -130,10 +179,10 @@ class Replica:
             answer = await asyncio.wait_for(answer_of, self.settings.replica_answer_timeout_s)
         except TimeoutError:
             self.stream.forget(ticket)
-            raise HdexError(ErrorCode.ENGINE_TIMEOUT, f"the engine did not answer in time; {MAY_STAND}") from None
+            raise HdexError(ErrorCode.ENGINE_TIMEOUT, f"the engine did not answer in time; {may_stand}") from None
         if answer.error is not None:
             raise answer.error
-        return JSONResponse(answer.order, status_code=200 if answer.replayed else 201)
+        return answer
 
     async def _verified(self, order_request: OrderRequest) -> tuple[Domain, bytes]:
         """The domain the order's signature recovers to its maker under, and the order's digest there; else the
@@ -268,9 +317,10 @@ def create_replica_app(settings: Settings) -> ASGIApp:
         if scope["type"] == "http" and scope["path"] == METRICS_PATH and scope["method"] == "GET":
             await metrics_response()(scope, receive, send)
             return
-        is_order = scope["type"] == "http" and scope["path"] == ORDERS_PATH
-        await (limited if is_order else replica)(scope, receive, send)
+        await (limited if order_entry_route(scope) is not None else replica)(scope, receive, send)
 
-    limited = MetricsMiddleware(BodySizeLimitMiddleware(replica, settings.max_body_bytes), lambda _scope: ORDERS_PATH)
+    limited = MetricsMiddleware(
+        BodySizeLimitMiddleware(replica, settings.max_body_bytes), lambda scope: order_entry_route(scope) or ""
+    )
     return app
 

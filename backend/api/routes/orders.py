@@ -40,7 +40,7 @@ from backend.errors import ErrorCode, HdexError
 from backend.trading.hosting.host import EngineHost
 from backend.trading.rules import cancel_after as cancel_after_rules
 from backend.trading.rules.accounts import checksum
-from backend.trading.rules.cancels import ReplacePartlyFailed
+from backend.trading.rules.cancels import CANCEL_BODY, ReplacePartlyFailed, parse_cancel_request
 from backend.trading.rules.orders import (
     TrackedOrder,
     parse_address,
@@ -58,10 +58,6 @@ router = APIRouter(prefix="/v1", tags=["orders"])
 _UINT = {"type": "string", "pattern": "^[0-9]{1,78}$"}
 _ADDRESS = {"type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"}
 _SIGNATURE = {"type": "string", "pattern": "^0x[0-9a-fA-F]{130}$"}
-_CANCEL_BODY = (
-    '{"signature": "0x<65-byte hex>"}, the maker\'s EIP-712 signature of Cancel(maker, orderHash) '
-    "(GET /v1/eip712: typedData.Cancel)"
-)
 _ORDER_SCHEMA = {
     "type": "object",
     "required": [
@@ -169,12 +165,10 @@ async def cancel_order(
     order_hash: OrderHashPath, request: Request, host: HostDep, limiter: LimiterDep, container: ContainerDep
 ) -> JSONResponse:
     """Cancel one open order; the body carries the maker's signature over Cancel(maker, orderHash)."""
-    key = _hash(order_hash)
-    body = await json_body(request, _CANCEL_BODY)
-    signature = parse_hex_bytes(body.get("signature") if isinstance(body, dict) else None, 65, "signature")
-    tracked = _open_order(host, container, key, "orderHash")
+    cancel = parse_cancel_request(order_hash, await json_body(request, CANCEL_BODY))
+    tracked = _open_order(host, container, cancel.order_hash, "orderHash")
     await limiter.hit_address(tracked.maker.lower())
-    await order_entry.cancel(host, tracked, signature)
+    await order_entry.cancel(host, tracked, cancel.signature)
     return JSONResponse(order_message(tracked))
 
 
@@ -339,12 +333,12 @@ def _hash(value: Any, field: str = "orderHash") -> str:
 
 def _open_order(host: EngineHost, container: Container, order_hash: str, field: str) -> TrackedOrder:
     """The live order `order_hash`, else ORDER_NOT_OPEN (known) or ORDER_NOT_FOUND."""
-    tracked = host.orders.get(order_hash)
-    if tracked is None:
+
+    def stored(key: str) -> bool:
         with container.uow() as uow:
-            _order_view(uow.session, host, order_hash)  # raises ORDER_NOT_FOUND if unknown
-        raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order is no longer open", field)
-    return tracked
+            return order_entry.order_view(uow.session, host, key) is not None
+
+    return order_entry.open_order(host, order_hash, stored, field)
 
 
 def _market_or_all(host: EngineHost, value: Any) -> str | None:

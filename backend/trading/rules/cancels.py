@@ -10,12 +10,35 @@ the same kind, so a captured signature cannot be replayed later against newer or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, Domain, SignatureError, cancel_digest, recover_signer
 from backend.signing.typed_data import keccak
-from backend.trading.rules.orders import TrackedOrder
+from backend.trading.rules.orders import TrackedOrder, parse_hash, parse_hex_bytes
 
 BULK_CANCEL_WINDOW_MS = 60_000
+# what a single cancel's body is, for the refusal of a missing or unreadable one
+CANCEL_BODY = (
+    '{"signature": "0x<65-byte hex>"}, the maker\'s EIP-712 signature of Cancel(maker, orderHash) '
+    "(GET /v1/eip712: typedData.Cancel)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRequest:
+    """`DELETE /v1/orders/{orderHash}`: which order, and its maker's signature over Cancel(maker, orderHash)."""
+
+    order_hash: str  # lowercase 0x-hex
+    signature: bytes
+
+
+def parse_cancel_request(order_hash: Any, body: Any) -> CancelRequest:
+    """A single cancel from its path's hash and its body `{"signature": "0x.."}`, or the refusal naming the field."""
+    key = parse_hash(order_hash, "orderHash")
+    signature = parse_hex_bytes(body.get("signature") if isinstance(body, dict) else None, 65, "signature")
+    return CancelRequest(key, signature)
 
 
 def bulk_cancel_scope(market: str | None, timestamp_ms: int) -> bytes:

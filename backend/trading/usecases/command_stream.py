@@ -21,6 +21,10 @@ answers each on its replica's stream, and only then acknowledges and deletes the
 - with HDEX_COMMAND_KEY set, a replica marks each command it checked (`vouch`) under the EIP-712 domain it checked
   it against, and the engine takes a mark made under its own domain instead of recovering the signature again;
   a command without one has its signature checked as ever;
+- a `cancel` command (`kind` cancel: one order by hash, `DELETE /v1/orders/{hash}`) takes the same path, behind
+  the orders sent before it; a replica cannot check its signature (the maker is not in the request), so the
+  engine does, and counts it against the maker's rate limit; sent again after it was applied, it is answered
+  ORDER_NOT_OPEN, as the engine process's own door answers a second cancel;
 - a clean stop stops reading, then answers the batches already placed once they are durable.
 """
 
@@ -33,7 +37,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -56,8 +60,9 @@ from backend.signing import Domain, order_digest
 from backend.trading.hosting.commands import PlaceOrder
 from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.service import TradingService
+from backend.trading.rules.cancels import CancelRequest, parse_cancel_request
 from backend.trading.rules.orders import OrderRequest, TrackedOrder, parse_order_request
-from backend.trading.usecases.order_entry import order_view
+from backend.trading.usecases.order_entry import apply_cancel, open_order, order_view
 from backend.trading.views.publish import order_message
 
 log = logging.getLogger(__name__)
@@ -73,7 +78,10 @@ READ_BLOCK_S = 1.0  # how long a read of new entries waits for one
 # longer than any read blocks (READ_BLOCK_S). A process that stalls past it (a paused VM) gets that error on waking.
 REDIS_READ_TIMEOUT_S = 5.0
 SAMPLE_INTERVAL_S = 1.0  # how often the consumer reads the stream's length and pending count for /metrics
-_PLACED, _REPLAYED, _REFUSED = (COMMAND_STREAM_COMMANDS.labels(kind) for kind in ("placed", "replayed", "refused"))
+_PLACED, _REPLAYED, _REFUSED, _CANCELLED = (
+    COMMAND_STREAM_COMMANDS.labels(outcome) for outcome in ("placed", "replayed", "refused", "cancelled")
+)
+PLACE, CANCEL = "place", "cancel"  # a command's kind (an entry without one: place, as before kinds were named)
 STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
@@ -81,7 +89,7 @@ STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in 
 _ADD_BOUNDED = """
 if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
 return redis.call('XADD', KEYS[1], '*', 'id', ARGV[2], 'ticket', ARGV[3], 'reply', ARGV[4], 'body', ARGV[5],
-                  'mac', ARGV[6])
+                  'mac', ARGV[6], 'kind', ARGV[7])
 """
 
 
@@ -150,12 +158,22 @@ class CommandStream:
     ) -> asyncio.Future[Answer] | None:
         """Add a place command, whose order's signature the caller recovered to its maker under `domain`; the
         future of its answer, or None when the stream is full."""
+        mark = b"" if self._key is None else vouch(self._key, domain, body)
+        return await self._submit(PLACE, command_id, ticket, body, mark)
+
+    async def submit_cancel(self, ticket: str, cancel: CancelRequest) -> asyncio.Future[Answer] | None:
+        """Add a cancel command (its signature is the engine's to check); as `submit`."""
+        body = json.dumps({"orderHash": cancel.order_hash, "signature": "0x" + cancel.signature.hex()}).encode()
+        return await self._submit(CANCEL, f"cancel:{cancel.order_hash}", ticket, body, b"")
+
+    async def _submit(
+        self, kind: str, command_id: str, ticket: str, body: bytes, mark: bytes
+    ) -> asyncio.Future[Answer] | None:
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._waiting[ticket] = future
-        mark = b"" if self._key is None else vouch(self._key, domain, body)
         try:
             added = await self._add(keys=[STREAM], args=[self._max_len, command_id, ticket, self.reply_stream, body,
-                                                         mark])  # fmt: skip
+                                                         mark, kind])  # fmt: skip
         except BaseException:  # Redis away, or the request cancelled: nobody will wait for this answer
             self.forget(ticket)
             raise
@@ -206,6 +224,16 @@ class Placed:
 
 
 @dataclass(frozen=True)
+class Cancelled:
+    """A cancel command's order, cancelled: answered with the order once stored."""
+
+    tracked: TrackedOrder
+
+    def answer(self, ticket: str) -> Answer:
+        return Answer(ticket, order=order_message(self.tracked))
+
+
+@dataclass(frozen=True)
 class Entry:
     """A command as the engine reads it (its `id` field stays in the stream for people reading it)."""
 
@@ -214,9 +242,10 @@ class Entry:
     reply: str
     body: bytes
     mac: bytes  # a replica's `vouch` for the body, or empty
+    kind: str = PLACE
 
 
-Batch = list[tuple[Entry, Placed | Answer]]  # a batch's entries with what placing each gave
+Batch = list[tuple[Entry, Placed | Cancelled | Answer]]  # a batch's entries with what applying each gave
 
 
 class CommandConsumer:
@@ -239,9 +268,11 @@ class CommandConsumer:
         lease_left: Callable[[], float],
         batch: int = 512,
         key: bytes | None = None,
+        hit_address: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._client = client
         self._key = key  # HDEX_COMMAND_KEY: a command vouched for under it has its signature checked already
+        self._hit_address = hit_address  # the per-wallet rate limit, for cancels (a replica does not know the maker)
         self._host = host
         self._lease_left = lease_left
         self._order_view = order_view
@@ -297,7 +328,7 @@ class CommandConsumer:
         for entry_id, f in rows:
             try:
                 entries.append(Entry(entry_id, f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"],
-                                     f.get(b"mac", b"")))  # fmt: skip
+                                     f.get(b"mac", b""), f.get(b"kind", PLACE.encode()).decode()))  # fmt: skip
             except (KeyError, UnicodeDecodeError):
                 strays.append(entry_id)
         if strays:
@@ -367,10 +398,15 @@ class CommandConsumer:
 
     async def _apply(self, host: EngineHost, entries: list[Entry]) -> None:
         """Place a batch and answer it once durable, in the background; waits while too many are in flight."""
-        placed = [(entry, self._place(host, entry)) for entry in entries]
+        placed: Batch = []
+        for entry in entries:  # in stream order: a cancel applies after the orders sent before it
+            outcome = await self._cancel(host, entry) if entry.kind == CANCEL else self._place(host, entry)
+            placed.append((entry, outcome))
         for _entry, outcome in placed:
             if isinstance(outcome, Placed):
                 (_REPLAYED if outcome.replayed else _PLACED).inc()
+            elif isinstance(outcome, Cancelled):
+                _CANCELLED.inc()
             else:
                 (_REFUSED if outcome.error is not None else _REPLAYED).inc()
         self._in_flight.update(entry.entry_id for entry in entries)
@@ -471,10 +507,29 @@ class CommandConsumer:
         try:
             return self._place_request(host, entry, request)
         except Exception:  # one command's fault (its wallet's balances unreadable) must not stop the stream
-            log.exception("a command failed; answered UNAVAILABLE", extra={"ticket": entry.ticket})
-            fault = HdexError(ErrorCode.UNAVAILABLE, "the engine could not take this order now; retry", None,
-                              {"Retry-After": "1"})  # fmt: skip
-            return Answer(entry.ticket, error=fault)
+            return _fault(entry)
+
+    async def _cancel(self, host: EngineHost, entry: Entry) -> Cancelled | Answer:
+        """A cancel command, checked as the engine process's own `DELETE /v1/orders/{hash}` checks it."""
+        try:
+            data = json.loads(entry.body)
+            cancel = parse_cancel_request(data.get("orderHash") if isinstance(data, dict) else None, data)
+            tracked = open_order(host, cancel.order_hash, lambda key: self._known(host, key), "orderHash")
+            if self._hit_address is not None:
+                await self._hit_address(tracked.maker.lower())
+            apply_cancel(host, tracked, cancel.signature)
+        except ValueError:
+            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
+        except HdexError as error:
+            return Answer(entry.ticket, error=error)
+        except Exception:  # the database unreadable for an order no longer open: as for an order
+            return _fault(entry)
+        return Cancelled(tracked)
+
+    def _known(self, host: EngineHost, order_hash: str) -> bool:
+        """Whether an order with this hash was placed: stored, or in a batch not yet durable (placed and closed
+        since, it is in neither the book nor the database yet)."""
+        return order_hash in self._unanswered or self._order_view(host, order_hash) is not None
 
     def _place_request(self, host: EngineHost, entry: Entry, request: OrderRequest) -> Placed | Answer:
         try:
@@ -492,6 +547,14 @@ class CommandConsumer:
         return Placed(tracked)
 
 
+def _fault(entry: Entry) -> Answer:
+    """The answer to a command that failed for a reason of the engine's own (logged), not the command's."""
+    log.exception("a command failed; answered UNAVAILABLE", extra={"ticket": entry.ticket})
+    fault = HdexError(ErrorCode.UNAVAILABLE, "the engine could not take this command now; retry", None,
+                      {"Retry-After": "1"})  # fmt: skip
+    return Answer(entry.ticket, error=fault)
+
+
 def stream_client(redis_url: str) -> aioredis.Redis:
     """A Redis client for the command stream, a replica's or the engine's: a reply not read within
     REDIS_READ_TIMEOUT_S fails the read (the readers read on), instead of the library's default deciding."""
@@ -504,8 +567,11 @@ def command_key(settings: Settings) -> bytes | None:
 
 
 @asynccontextmanager
-async def consuming_commands(container: Container, trading: TradingService) -> AsyncIterator[None]:
-    """Run the engine process's `CommandConsumer` on the serving loop while the block runs."""
+async def consuming_commands(
+    container: Container, trading: TradingService, hit_address: Callable[[str], Awaitable[None]]
+) -> AsyncIterator[None]:
+    """Run the engine process's `CommandConsumer` on the serving loop while the block runs; `hit_address` counts a
+    signed write against its wallet's rate limit."""
     assert container.settings.redis_url is not None  # the settings refuse a command stream without Redis
     client = stream_client(container.settings.redis_url)
 
@@ -516,7 +582,7 @@ async def consuming_commands(container: Container, trading: TradingService) -> A
     settings = container.settings
     consumer = CommandConsumer(
         client, lambda: trading.host, view, settings.engine_consumer, settings.engine_lease_s, trading.lease.time_left,
-        key=command_key(settings),
+        key=command_key(settings), hit_address=hit_address,
     )  # fmt: skip
     COMMAND_STREAM_MAX_LEN.set(settings.command_stream_max_len)
     task = asyncio.create_task(consumer.run(), name="command-stream")

@@ -7,11 +7,13 @@ door, and return once it is durable: nobody is told "done" before it is on disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from backend.db.models import Order as OrderRow
+from backend.errors import ErrorCode, HdexError
 from backend.trading.hosting.commands import ArmCancelAfter, BulkCancel, CancelOrder, PlaceOrder, ReplaceOrder
 from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.restore import tracked_from_row
@@ -28,10 +30,27 @@ async def place(host: EngineHost, request: OrderRequest) -> TrackedOrder:
     return tracked
 
 
-async def cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> None:
-    """Cancel one open order with its maker's signature over Cancel(maker, orderHash)."""
+def open_order(host: EngineHost, order_hash: str, stored: Callable[[str], bool], field: str) -> TrackedOrder:
+    """The live order `order_hash`, else ORDER_NOT_OPEN (`stored`: an order with this hash was kept) or
+    ORDER_NOT_FOUND."""
+    tracked = host.orders.get(order_hash)
+    if tracked is not None:
+        return tracked
+    if not stored(order_hash):
+        raise HdexError(ErrorCode.ORDER_NOT_FOUND, "no order with this hash", "orderHash")
+    raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order is no longer open", field)
+
+
+def apply_cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> None:
+    """Cancel one open order with its maker's signature over Cancel(maker, orderHash); stored with the host's
+    next batch (the command stream answers a whole batch once it is durable)."""
     verify_cancel(host.domain, tracked.maker, bytes.fromhex(tracked.hash[2:]), signature)
     host.handle(CancelOrder(tracked))
+
+
+async def cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> None:
+    """`apply_cancel`, returning once it is stored."""
+    apply_cancel(host, tracked, signature)
     await host.durable()
 
 

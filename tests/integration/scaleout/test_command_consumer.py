@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import redis
 import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
-from backend.signing import Domain
+from backend.signing import Domain, order_digest
 from backend.trading.rules import checks
 from backend.trading.usecases.command_stream import (
     GROUP,
@@ -35,6 +36,7 @@ from backend.trading.usecases.command_stream import (
 )
 
 from ..api.exchange_fixtures import Exchange, prepare, running
+from ..api.signed_requests import cancel_signature
 from .cluster import DOMAIN
 from .test_replicas import REDIS_URL, redis_database
 
@@ -197,6 +199,57 @@ def test_the_engine_takes_a_replicas_vouch_for_a_signature_and_checks_every_othe
             assert answer(client, ticket)["error"]["code"] == "SIGNER_NOT_MAKER", ticket
         assert len(recovered) == 4  # the vouched order's signature was not recovered again
         assert orders_stored(exchange) == 1
+    client.close()
+
+
+def add_cancel(client: redis.Redis, ticket: str, body: dict[str, str] | str) -> None:
+    command = body if isinstance(body, str) else json.dumps(body)
+    client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": command, "kind": "cancel"})
+
+
+def cancel_body(domain: Domain, hashes: list[str], index: int, signer: int = 5) -> dict[str, str]:
+    """A cancel command for wallet 5's order `hashes[index]`, signed by `signer`."""
+    return {"orderHash": hashes[index], "signature": cancel_signature(domain, hashes[index], 5, signer)}
+
+
+def test_a_cancel_command_is_applied_behind_the_orders_before_it_and_checked_as_the_engines_own_door_checks_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A replica cannot check a cancel's signature (the maker is not in the request): the engine checks it and the
+    maker's rate limit, and answers each refusal as its own DELETE /v1/orders/{hash} does."""
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    settings = {**engine_settings(redis_url), "rate_limit_address": "3/minute"}
+    for exchange in running(prepare(database_url, tmp_path, **settings)):
+        orders = [exchange.order(5, nonce=n) for n in (1, 2, 3, 4)]
+        hashes = ["0x" + order_digest(exchange.domain, order).hex() for order in orders]
+
+        for n, order in enumerate(orders):
+            add(client, f"place-{n}", json.dumps(exchange.signed(order, 5)))
+        cancel = partial(cancel_body, exchange.domain, hashes)
+        # right behind the orders, before they are stored: applied after them, in stream order
+        add_cancel(client, "cancel", cancel(0))
+        add_cancel(client, "again", cancel(0))
+        add_cancel(client, "not the maker's", cancel(1, signer=6))
+        add_cancel(client, "unknown", {**cancel(0), "orderHash": "0x" + "ab" * 32})
+        add_cancel(client, "garbled", "{not json")
+        add_cancel(client, "no signature", {"orderHash": hashes[1]})
+        add_cancel(client, "second", cancel(2))
+        add_cancel(client, "past the limit", cancel(3))  # the maker's 4th signed cancel in a minute (3/minute)
+
+        cancelled = answer(client, "cancel")
+        second = answer(client, "second")
+        refused = ("again", "not the maker's", "unknown", "garbled", "no signature", "past the limit")
+        refusals = {ticket: answer(client, ticket)["error"]["code"] for ticket in refused}
+        statuses = [exchange.client.get(f"/v1/orders/{order_hash}").json()["status"] for order_hash in hashes]
+
+    assert (cancelled["order"]["hash"], cancelled["order"]["status"]) == (hashes[0], "cancelled")
+    assert second["order"]["status"] == "cancelled"
+    assert refusals == {
+        "again": "ORDER_NOT_OPEN", "not the maker's": "SIGNER_NOT_MAKER", "unknown": "ORDER_NOT_FOUND",
+        "garbled": "MALFORMED_JSON", "no signature": "INVALID_FIELD", "past the limit": "RATE_LIMITED",
+    }  # fmt: skip
+    assert statuses == ["cancelled", "open", "cancelled", "open"]
     client.close()
 
 

@@ -32,8 +32,9 @@ from backend.signing import Domain
 from backend.trading.usecases.command_stream import REDIS_READ_TIMEOUT_S, STREAM
 
 from ..api.exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, USDC, WETH, prepare
+from ..api.signed_requests import cancel_signature
 from ..conftest import free_port
-from .cluster import Cluster, crossing_orders, signed_order
+from .cluster import DOMAIN, Cluster, crossing_orders, signed_order
 
 REDIS_URL = os.environ.get("HDEX_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
@@ -173,6 +174,47 @@ def test_a_replica_refuses_a_bad_order_as_the_engine_process_does_without_a_comm
     assert differences == []
     assert cluster.outstanding() == 0
     assert stored(cluster.database_url) == before
+
+
+def test_a_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engine_process_answers_it(
+    cluster: Cluster,
+) -> None:
+    placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(6, 1, PRICE + 30 * TICK, nonce=40))
+    assert placed.status_code == 201, placed.text
+    order_hash = placed.json()["hash"]
+    cancels_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
+
+    def both(path: str, body: Any) -> list[tuple[int, str]]:
+        """What a replica and the engine process's own door answer the same refused cancel."""
+        answers = [httpx.request("DELETE", f"{base}{path}", json=body) for base in (cluster.replica_url(1),
+                                                                                     cluster.engine_url)]
+        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+
+    signed = {"signature": cancel_signature(DOMAIN, order_hash, 6)}
+    assert both(f"/v1/orders/{order_hash}", {"signature": cancel_signature(DOMAIN, order_hash, 6, 7)}) == [
+        (401, "SIGNER_NOT_MAKER")
+    ] * 2
+    assert both(f"/v1/orders/{'0x' + 'cd' * 32}", signed) == [(404, "ORDER_NOT_FOUND")] * 2
+    assert both("/v1/orders/0x12", signed) == [(422, "INVALID_FIELD")] * 2
+    assert both(f"/v1/orders/{order_hash}", None) == [(422, "INVALID_FIELD")] * 2
+    cancelled = httpx.request("DELETE", f"{cluster.replica_url(1)}/v1/orders/{order_hash}", json=signed)
+    assert both(f"/v1/orders/{order_hash}", signed) == [(409, "ORDER_NOT_OPEN")] * 2
+
+    assert cancelled.status_code == 200, cancelled.text
+    assert (cancelled.json()["hash"], cancelled.json()["status"]) == (order_hash, "cancelled")
+    assert (order_hash, "cancelled") in {(o[0], o[1]) for o in stored(cluster.database_url)["orders"]}
+    # it went by the stream, not passed on over HTTP; the replica counts it under the engine router's route
+    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == cancels_before + 1
+    served = httpx.get(f"{cluster.replica_url(1)}/metrics").text
+    assert 'hdex_http_requests_total{method="DELETE",route="/v1/orders/{orderHash}",status="200"} 1.0' in served
+
+
+def engine_metric(cluster: Cluster, sample: str) -> float:
+    """One sample of the engine process's /metrics (0 before it is first counted)."""
+    for line in httpx.get(f"{cluster.engine_url}/metrics").text.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
 
 
 def test_a_replica_s_order_answers_carry_the_rate_limit_headers_as_every_other_answer(cluster: Cluster) -> None:
