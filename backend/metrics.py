@@ -57,8 +57,9 @@ COMMAND_STREAM_MAX_LEN = Gauge(
     "hdex_command_stream_max_len", "HDEX_COMMAND_STREAM_MAX_LEN: at this length replicas answer 503 ENGINE_BUSY"
 )
 COMMAND_STREAM_COMMANDS = Counter(
-    "hdex_command_stream_commands_total", "Orders the engine process took from the stream", ["outcome"]
-)  # placed; replayed: placed before (a retry, a redelivery); refused: answered with an error
+    "hdex_command_stream_commands_total", "Commands the engine process took from the stream", ["outcome"]
+)  # placed; replayed: placed before (a retry, a redelivery); refused: answered with an error; cancelled: a cancel
+# or a bulk cancel applied
 COMMAND_STREAM_CLAIMED = Counter(
     "hdex_command_stream_claimed_total", "Orders claimed after a lease term unanswered (a dead or deposed reader's)"
 )

@@ -4,9 +4,10 @@ Any number of replicas run behind any HTTP balancer. A replica serves order entr
 order, checks its signature and the per-IP and per-wallet rate limits (shared through Redis), and hands
 the order to the engine process over the command stream (`backend.trading.usecases.command_stream`),
 answering once the engine has stored it. That is where one process ran out of core: HTTP and signature
-work now spread over the replicas, and the engine sees ready orders in batches. A cancel of one order
-(`DELETE /v1/orders/{hash}`) takes the stream too, behind the orders sent before it; its signature and the
-maker's rate limit are the engine's to check (the maker is not in the request). Every other request, and
+work now spread over the replicas, and the engine sees ready orders in batches. Cancels (one order,
+`DELETE /v1/orders/{hash}`, and all of a maker's, `POST /v1/orders/cancel`) take the stream too, behind the
+orders sent before them; their signatures and the maker's rate limit are the engine's to check (a single
+cancel's request names no maker). Every other request, and
 the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
 in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
 127.0.0.1), except `GET /metrics`: the replica's own. A replica holds no state: killing one loses only the
@@ -40,7 +41,7 @@ from backend.api.routes.ws import close_too_slow, receive_frame
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.signing import Domain
-from backend.trading.rules.cancels import CANCEL_BODY, parse_cancel_request
+from backend.trading.rules.cancels import CANCEL_BODY, parse_bulk_cancel_request, parse_cancel_request
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.orders import OrderRequest, parse_order_request
 from backend.trading.usecases.command_stream import (
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 
 ORDERS_PATH = "/v1/orders"
 CANCEL_ROUTE = ORDERS_PATH + "/{orderHash}"  # DELETE: one order cancelled
+CANCEL_ALL_ROUTE = ORDERS_PATH + "/cancel"  # POST: every open order of a maker cancelled
 METRICS_PATH = "/metrics"  # the replica's own; every other path is the engine process's
 # Per-connection headers (RFC 9110 7.6.1) are not passed on; the proxy's own connection has its own.
 HOP_BY_HOP = frozenset(
@@ -69,6 +71,10 @@ CANCEL_MAY_STAND = (
     "the cancel may have been applied: read GET /v1/orders/{hash}, or send the same cancel again (once applied,"
     " it is answered 409 ORDER_NOT_OPEN)"
 )
+BULK_CANCEL_MAY_STAND = (
+    "the cancel may have been applied: read GET /v1/accounts/{maker}/orders?status=open, or sign it again with a"
+    " new timestamp"
+)
 # The engine answers a close at once; one whose frames we stopped reading (a stalled client) is not waited on longer.
 UPSTREAM_CLOSE_TIMEOUT_S = 1.0
 # A signature that recovers to another address than its maker may be one made for an Exchange redeployed since the
@@ -82,8 +88,8 @@ def order_entry_route(scope: Scope) -> str | None:
     if scope["type"] != "http":
         return None
     path, method = scope["path"], scope["method"]
-    if path == ORDERS_PATH and method == "POST":
-        return ORDERS_PATH
+    if method == "POST" and path in (ORDERS_PATH, CANCEL_ALL_ROUTE):
+        return str(path)
     order_hash = path.removeprefix(ORDERS_PATH + "/")
     if method == "DELETE" and order_hash != path and order_hash and "/" not in order_hash:
         return CANCEL_ROUTE
@@ -110,6 +116,7 @@ class Replica:
             command_key(settings),
         )  # fmt: skip
         self.http = httpx.AsyncClient(base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0))
+        self._order_entry = {ORDERS_PATH: self._place, CANCEL_ROUTE: self._cancel, CANCEL_ALL_ROUTE: self._cancel_all}
         self._domain: Domain | None = None
         self._domain_read_at = -DOMAIN_REREAD_S
         self._reader: asyncio.Task[None] | None = None
@@ -123,8 +130,7 @@ class Replica:
             limits: dict[str, str] = {}  # a refusal by the IP limit itself carries that limit's headers
             try:
                 limits = await self.limiter.hit("ip", client_ip(scope), self.limiter.ip_limits)
-                request = Request(scope, receive)
-                response: Response = await (self._place(request) if route == ORDERS_PATH else self._cancel(request))
+                response: Response = await self._order_entry[route](Request(scope, receive))
             except HdexError as error:
                 response = error_response(error)
             response.headers.update(limits)  # on every answer, as the engine's middleware puts them on the rest
@@ -154,6 +160,14 @@ class Replica:
         ticket = uuid.uuid4().hex
         answer = await self._answer_to(ticket, self.stream.submit_cancel(ticket, cancel), CANCEL_MAY_STAND)
         return JSONResponse(answer.order)
+
+    async def _cancel_all(self, request: Request) -> Response:
+        """Let the engine cancel every open order of a maker (in a market, or all): 200 with their hashes once
+        stored. Its signature, timestamp and market are the engine's to check, as its own door checks them."""
+        cancel = parse_bulk_cancel_request(await json_body(request))
+        ticket = uuid.uuid4().hex
+        submitted = self.stream.submit_cancel_all(ticket, await request.body(), cancel)
+        return JSONResponse((await self._answer_to(ticket, submitted, BULK_CANCEL_MAY_STAND)).result)
 
     async def _answer_to(
         self, ticket: str, submitted: Awaitable[asyncio.Future[Answer] | None], may_stand: str

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from backend.api.deps import ContainerDep
-from backend.api.routes.dependencies import ClientOrderIdPath, HostDep, market_by_name
+from backend.api.routes.dependencies import ClientOrderIdPath, HostDep
 from backend.api.routes.pagination import Cursor, Limit, TimeCursor, before, before_time, next_cursor, time_key
 from backend.api.schemas import (
     ERROR,
@@ -29,6 +29,7 @@ from backend.trading.rules.accounts import available, checksum
 from backend.trading.rules.markets import FEE_RATE_SCALE, MAX_FEE_RATE
 from backend.trading.rules.orders import TrackedOrder, parse_address, parse_client_order_id
 from backend.trading.rules.tokens import token_directory, token_fields
+from backend.trading.usecases.order_entry import market_by_name
 from backend.trading.views import queries, transfers
 from backend.trading.views.publish import order_message
 

@@ -12,7 +12,6 @@ from backend.errors import ErrorCode, HdexError
 from backend.marketdata.hub import MarketDataHub
 from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.service import TradingService
-from backend.trading.rules.markets import Market
 
 
 async def get_trading(request: Request) -> TradingService:
@@ -61,9 +60,3 @@ async def json_body(request: Request, expected: str = "a JSON object") -> Any:
     except (ValueError, RecursionError):
         raise HdexError(ErrorCode.MALFORMED_JSON, f"the body is not valid JSON: send {expected}") from None
 
-
-def market_by_name(host: EngineHost, name: str) -> Market:
-    market = host.markets.get(name)
-    if market is None:
-        raise HdexError(ErrorCode.UNKNOWN_MARKET, f"no market {name}", "market")
-    return market

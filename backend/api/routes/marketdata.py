@@ -9,11 +9,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from backend.api.deps import ContainerDep
-from backend.api.routes.dependencies import HostDep, HubDep, market_by_name
+from backend.api.routes.dependencies import HostDep, HubDep
 from backend.api.schemas import ERROR, Book, Candles, Ticker, TradeList, documented
 from backend.errors import ErrorCode, HdexError
 from backend.marketdata import queries
 from backend.marketdata.candles import INTERVALS_MS, aggregate
+from backend.trading.usecases.order_entry import market_by_name
 
 router = APIRouter(prefix="/v1/markets", tags=["market data"])
 _ERRORS: dict[int | str, dict[str, Any]] = {status: ERROR for status in (404, 422, 503)}

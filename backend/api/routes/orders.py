@@ -24,7 +24,6 @@ from backend.api.routes.dependencies import (
     OrderHashPath,
     get_host,
     json_body,
-    market_by_name,
 )
 from backend.api.schemas import (
     ERROR,
@@ -40,7 +39,12 @@ from backend.errors import ErrorCode, HdexError
 from backend.trading.hosting.host import EngineHost
 from backend.trading.rules import cancel_after as cancel_after_rules
 from backend.trading.rules.accounts import checksum
-from backend.trading.rules.cancels import CANCEL_BODY, ReplacePartlyFailed, parse_cancel_request
+from backend.trading.rules.cancels import (
+    CANCEL_BODY,
+    ReplacePartlyFailed,
+    parse_bulk_cancel_request,
+    parse_cancel_request,
+)
 from backend.trading.rules.orders import (
     TrackedOrder,
     parse_address,
@@ -192,15 +196,9 @@ async def cancel_order(
 async def cancel_orders(request: Request, host: HostDep, limiter: LimiterDep) -> dict[str, list[str]]:
     """Cancel every open order of `maker`, in `market` or in all markets. The maker signs
     Cancel(maker, keccak256("HDEX cancel-all|<market or *>|<timestamp ms>"))."""
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
-    maker = parse_address(body.get("maker"), "maker")
-    market = _market_or_all(host, body.get("market"))
-    timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
-    signature = parse_hex_bytes(body.get("signature"), 65, "signature")
-    await limiter.hit_address(maker)
-    return {"cancelled": await order_entry.cancel_all(host, maker, market, timestamp, signature)}
+    cancel = parse_bulk_cancel_request(await json_body(request))
+    await limiter.hit_address(cancel.maker)
+    return {"cancelled": await order_entry.cancel_all(host, cancel)}
 
 
 @router.post(
@@ -343,11 +341,9 @@ def _open_order(host: EngineHost, container: Container, order_hash: str, field: 
 
 def _market_or_all(host: EngineHost, value: Any) -> str | None:
     """A request's `market`: a known market's name, or None (null or absent) for every market."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
+    if value is not None and not isinstance(value, str):
         raise HdexError(ErrorCode.INVALID_FIELD, "must be a market name or null", "market")
-    return market_by_name(host, value).name
+    return order_entry.market_or_all(host, value)
 
 
 def _order_view(session: Session, host: EngineHost, order_hash: str) -> dict[str, Any]:

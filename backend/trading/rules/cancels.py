@@ -16,7 +16,7 @@ from typing import Any
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, Domain, SignatureError, cancel_digest, recover_signer
 from backend.signing.typed_data import keccak
-from backend.trading.rules.orders import TrackedOrder, parse_hash, parse_hex_bytes
+from backend.trading.rules.orders import TrackedOrder, parse_address, parse_hash, parse_hex_bytes, parse_uint
 
 BULK_CANCEL_WINDOW_MS = 60_000
 # what a single cancel's body is, for the refusal of a missing or unreadable one
@@ -39,6 +39,29 @@ def parse_cancel_request(order_hash: Any, body: Any) -> CancelRequest:
     key = parse_hash(order_hash, "orderHash")
     signature = parse_hex_bytes(body.get("signature") if isinstance(body, dict) else None, 65, "signature")
     return CancelRequest(key, signature)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkCancelRequest:
+    """`POST /v1/orders/cancel`: every open order of `maker`, in `market` or (None) in all of them."""
+
+    maker: str  # lowercase
+    market: str | None  # as sent: whether it names a market is the engine's to say
+    timestamp_ms: int
+    signature: bytes
+
+
+def parse_bulk_cancel_request(body: Any) -> BulkCancelRequest:
+    """A bulk cancel from its body, or the refusal naming the field."""
+    if not isinstance(body, dict):
+        raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
+    maker = parse_address(body.get("maker"), "maker")
+    market = body.get("market")
+    if market is not None and not isinstance(market, str):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be a market name or null", "market")
+    timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
+    signature = parse_hex_bytes(body.get("signature"), 65, "signature")
+    return BulkCancelRequest(maker, market, timestamp, signature)
 
 
 def bulk_cancel_scope(market: str | None, timestamp_ms: int) -> bytes:

@@ -21,10 +21,11 @@ answers each on its replica's stream, and only then acknowledges and deletes the
 - with HDEX_COMMAND_KEY set, a replica marks each command it checked (`vouch`) under the EIP-712 domain it checked
   it against, and the engine takes a mark made under its own domain instead of recovering the signature again;
   a command without one has its signature checked as ever;
-- a `cancel` command (`kind` cancel: one order by hash, `DELETE /v1/orders/{hash}`) takes the same path, behind
-  the orders sent before it; a replica cannot check its signature (the maker is not in the request), so the
-  engine does, and counts it against the maker's rate limit; sent again after it was applied, it is answered
-  ORDER_NOT_OPEN, as the engine process's own door answers a second cancel;
+- cancels take the same path, behind the orders sent before them: `cancel` (one order by hash, `DELETE
+  /v1/orders/{hash}`) and `cancel-all` (`POST /v1/orders/cancel`); the engine checks their signatures (a
+  single cancel's request names no maker) and counts them against the maker's rate limit, as its own doors do,
+  and answers a copy as they would (a second cancel of an order: ORDER_NOT_OPEN; a bulk cancel's timestamp
+  used already: CANCEL_EXPIRED);
 - a clean stop stops reading, then answers the batches already placed once they are durable.
 """
 
@@ -60,9 +61,14 @@ from backend.signing import Domain, order_digest
 from backend.trading.hosting.commands import PlaceOrder
 from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.service import TradingService
-from backend.trading.rules.cancels import CancelRequest, parse_cancel_request
+from backend.trading.rules.cancels import (
+    BulkCancelRequest,
+    CancelRequest,
+    parse_bulk_cancel_request,
+    parse_cancel_request,
+)
 from backend.trading.rules.orders import OrderRequest, TrackedOrder, parse_order_request
-from backend.trading.usecases.order_entry import apply_cancel, open_order, order_view
+from backend.trading.usecases.order_entry import apply_cancel, apply_cancel_all, open_order, order_view
 from backend.trading.views.publish import order_message
 
 log = logging.getLogger(__name__)
@@ -81,7 +87,8 @@ SAMPLE_INTERVAL_S = 1.0  # how often the consumer reads the stream's length and 
 _PLACED, _REPLAYED, _REFUSED, _CANCELLED = (
     COMMAND_STREAM_COMMANDS.labels(outcome) for outcome in ("placed", "replayed", "refused", "cancelled")
 )
-PLACE, CANCEL = "place", "cancel"  # a command's kind (an entry without one: place, as before kinds were named)
+# a command's kind (an entry without one: place, as before kinds were named)
+PLACE, CANCEL, CANCEL_ALL = "place", "cancel", "cancel-all"
 STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
@@ -109,16 +116,20 @@ StreamEntries = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
 
 @dataclass(frozen=True)
 class Answer:
-    """What the engine answered a command: the order (`replayed` when it had been placed before), or an error."""
+    """What the engine answered a command: the order (`replayed` when it had been placed before), another
+    command's `result` (a bulk cancel's), or an error."""
 
     ticket: str
     order: dict[str, Any] | None = None
     error: HdexError | None = None
     replayed: bool = False
+    result: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         if self.error is not None:
             return {"error": self.error.body()["error"], "headers": dict(self.error.headers or {})}
+        if self.result is not None:
+            return {"result": self.result}
         return {"order": self.order, "replayed": self.replayed}
 
     @classmethod
@@ -127,6 +138,8 @@ class Answer:
             error = data["error"]
             return cls(ticket, error=HdexError(ErrorCode(error["code"]), error["message"], error.get("field"),
                                                data.get("headers") or None))  # fmt: skip
+        if "result" in data:
+            return cls(ticket, result=data["result"])
         return cls(ticket, order=data["order"], replayed=bool(data.get("replayed")))
 
 
@@ -165,6 +178,13 @@ class CommandStream:
         """Add a cancel command (its signature is the engine's to check); as `submit`."""
         body = json.dumps({"orderHash": cancel.order_hash, "signature": "0x" + cancel.signature.hex()}).encode()
         return await self._submit(CANCEL, f"cancel:{cancel.order_hash}", ticket, body, b"")
+
+    async def submit_cancel_all(
+        self, ticket: str, body: bytes, cancel: BulkCancelRequest
+    ) -> asyncio.Future[Answer] | None:
+        """Add a bulk cancel command (`body` as the client sent it, `cancel` read from it); as `submit`."""
+        command_id = f"cancel-all:{cancel.maker}:{cancel.timestamp_ms}"
+        return await self._submit(CANCEL_ALL, command_id, ticket, body, b"")
 
     async def _submit(
         self, kind: str, command_id: str, ticket: str, body: bytes, mark: bytes
@@ -400,12 +420,18 @@ class CommandConsumer:
         """Place a batch and answer it once durable, in the background; waits while too many are in flight."""
         placed: Batch = []
         for entry in entries:  # in stream order: a cancel applies after the orders sent before it
-            outcome = await self._cancel(host, entry) if entry.kind == CANCEL else self._place(host, entry)
+            outcome: Placed | Cancelled | Answer
+            if entry.kind == CANCEL:
+                outcome = await self._cancel(host, entry)
+            elif entry.kind == CANCEL_ALL:
+                outcome = await self._cancel_all(host, entry)
+            else:
+                outcome = self._place(host, entry)
             placed.append((entry, outcome))
         for _entry, outcome in placed:
             if isinstance(outcome, Placed):
                 (_REPLAYED if outcome.replayed else _PLACED).inc()
-            elif isinstance(outcome, Cancelled):
+            elif isinstance(outcome, Cancelled) or outcome.result is not None:  # a cancel, a bulk cancel
                 _CANCELLED.inc()
             else:
                 (_REFUSED if outcome.error is not None else _REPLAYED).inc()
@@ -525,6 +551,20 @@ class CommandConsumer:
         except Exception:  # the database unreadable for an order no longer open: as for an order
             return _fault(entry)
         return Cancelled(tracked)
+
+    async def _cancel_all(self, host: EngineHost, entry: Entry) -> Answer:
+        """A bulk cancel command, checked as the engine process's own `POST /v1/orders/cancel` checks it; answered
+        with the hashes it cancelled once its batch is stored."""
+        try:
+            cancel = parse_bulk_cancel_request(json.loads(entry.body))
+            if self._hit_address is not None:
+                await self._hit_address(cancel.maker)
+            cancelled = apply_cancel_all(host, cancel)
+        except ValueError:
+            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
+        except HdexError as error:
+            return Answer(entry.ticket, error=error)
+        return Answer(entry.ticket, result={"cancelled": cancelled})
 
     def _known(self, host: EngineHost, order_hash: str) -> bool:
         """Whether an order with this hash was placed: stored, or in a batch not yet durable (placed and closed

@@ -18,7 +18,14 @@ from backend.trading.hosting.commands import ArmCancelAfter, BulkCancel, CancelO
 from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.restore import tracked_from_row
 from backend.trading.rules.accounts import checksum
-from backend.trading.rules.cancels import ReplacePartlyFailed, bulk_cancel_scope, cancel_after_scope, verify_cancel
+from backend.trading.rules.cancels import (
+    BulkCancelRequest,
+    ReplacePartlyFailed,
+    bulk_cancel_scope,
+    cancel_after_scope,
+    verify_cancel,
+)
+from backend.trading.rules.markets import Market
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
 from backend.trading.views.publish import order_message
 
@@ -54,12 +61,30 @@ async def cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> N
     await host.durable()
 
 
-async def cancel_all(
-    host: EngineHost, maker: str, market: str | None, timestamp_ms: int, signature: bytes
-) -> list[str]:
-    """Cancel every open order of `maker` (in `market`, or everywhere); returns their hashes."""
-    verify_cancel(host.domain, maker, bulk_cancel_scope(market, timestamp_ms), signature)
-    cancelled = host.handle(BulkCancel(checksum(maker), market, timestamp_ms))
+def market_by_name(host: EngineHost, name: str) -> Market:
+    """The market `name`, else UNKNOWN_MARKET."""
+    market = host.markets.get(name)
+    if market is None:
+        raise HdexError(ErrorCode.UNKNOWN_MARKET, f"no market {name}", "market")
+    return market
+
+
+def market_or_all(host: EngineHost, name: str | None) -> str | None:
+    """A request's `market`: a known market's name, or None for every market."""
+    return None if name is None else market_by_name(host, name).name
+
+
+def apply_cancel_all(host: EngineHost, request: BulkCancelRequest) -> list[str]:
+    """Cancel every open order of the request's maker (in its market, or everywhere); returns their hashes.
+    Stored with the host's next batch, as `apply_cancel`."""
+    market = market_or_all(host, request.market)
+    verify_cancel(host.domain, request.maker, bulk_cancel_scope(market, request.timestamp_ms), request.signature)
+    return host.handle(BulkCancel(checksum(request.maker), market, request.timestamp_ms))
+
+
+async def cancel_all(host: EngineHost, request: BulkCancelRequest) -> list[str]:
+    """`apply_cancel_all`, returning once it is stored."""
+    cancelled = apply_cancel_all(host, request)
     await host.durable()
     return cancelled
 

@@ -22,7 +22,9 @@ import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
 from backend.signing import Domain, order_digest
+from backend.trading.hosting.host import now_ms
 from backend.trading.rules import checks
+from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.usecases.command_stream import (
     GROUP,
     SAMPLE_INTERVAL_S,
@@ -35,7 +37,7 @@ from backend.trading.usecases.command_stream import (
     vouch,
 )
 
-from ..api.exchange_fixtures import Exchange, prepare, running
+from ..api.exchange_fixtures import MARKET, Exchange, prepare, running, wallet
 from ..api.signed_requests import cancel_signature
 from .cluster import DOMAIN
 from .test_replicas import REDIS_URL, redis_database
@@ -250,6 +252,48 @@ def test_a_cancel_command_is_applied_behind_the_orders_before_it_and_checked_as_
         "garbled": "MALFORMED_JSON", "no signature": "INVALID_FIELD", "past the limit": "RATE_LIMITED",
     }  # fmt: skip
     assert statuses == ["cancelled", "open", "cancelled", "open"]
+    client.close()
+
+
+def bulk_cancel_body(domain: Domain, market: str | None, timestamp: int, signer: int = 5) -> dict[str, Any]:
+    """A bulk cancel of wallet 5's orders (in `market`, or all), signed by `signer`."""
+    scope = bulk_cancel_scope(market, timestamp)
+    return {"maker": wallet(5), "market": market, "timestamp": str(timestamp),
+            "signature": cancel_signature(domain, scope, 5, signer)}  # fmt: skip
+
+
+def test_a_bulk_cancel_command_cancels_the_orders_sent_before_it_and_is_checked_as_the_engines_own_door_checks_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        orders = [exchange.order(5, nonce=n) for n in (1, 2)]
+        hashes = sorted("0x" + order_digest(exchange.domain, order).hex() for order in orders)
+        stamp = now_ms()
+        for n, order in enumerate(orders):
+            add(client, f"place-{n}", json.dumps(exchange.signed(order, 5)))
+        commands = {
+            "bulk": bulk_cancel_body(exchange.domain, MARKET, stamp),
+            "replayed": bulk_cancel_body(exchange.domain, MARKET, stamp),
+            "not the maker's": bulk_cancel_body(exchange.domain, None, stamp + 1, signer=6),
+            "unknown market": bulk_cancel_body(exchange.domain, "NOPE-USDC", stamp + 2),
+            "no maker": {**bulk_cancel_body(exchange.domain, None, stamp + 3), "maker": None},
+        }
+        for ticket, command in commands.items():
+            client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": json.dumps(command),
+                                 "kind": "cancel-all"})  # fmt: skip
+
+        bulk = answer(client, "bulk")
+        refusals = {ticket: answer(client, ticket)["error"]["code"] for ticket in list(commands)[1:]}
+        statuses = [exchange.client.get(f"/v1/orders/{order_hash}").json()["status"] for order_hash in hashes]
+
+    assert sorted(bulk["result"]["cancelled"]) == hashes  # both orders, sent before it
+    assert refusals == {
+        "replayed": "CANCEL_EXPIRED", "not the maker's": "SIGNER_NOT_MAKER", "unknown market": "UNKNOWN_MARKET",
+        "no maker": "INVALID_FIELD",
+    }  # fmt: skip
+    assert statuses == ["cancelled", "cancelled"]
     client.close()
 
 

@@ -29,9 +29,11 @@ from backend.chain.deployments import record_deployments
 from backend.db.models import Fill
 from backend.db.models import Order as OrderRow
 from backend.signing import Domain
+from backend.trading.hosting.host import now_ms
+from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.usecases.command_stream import REDIS_READ_TIMEOUT_S, STREAM
 
-from ..api.exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, USDC, WETH, prepare
+from ..api.exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, USDC, WETH, prepare, wallet
 from ..api.signed_requests import cancel_signature
 from ..conftest import free_port
 from .cluster import DOMAIN, Cluster, crossing_orders, signed_order
@@ -207,6 +209,40 @@ def test_a_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engi
     assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == cancels_before + 1
     served = httpx.get(f"{cluster.replica_url(1)}/metrics").text
     assert 'hdex_http_requests_total{method="DELETE",route="/v1/orders/{orderHash}",status="200"} 1.0' in served
+
+
+def test_a_bulk_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engine_process_answers_it(
+    cluster: Cluster,
+) -> None:
+    hashes = set()
+    for n in range(2):
+        placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders",
+                            json=signed_order(6, 1, PRICE + (31 + n) * TICK, nonce=41 + n))  # fmt: skip
+        assert placed.status_code == 201, placed.text
+        hashes.add(placed.json()["hash"])
+    cancels_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
+    stamp = now_ms()
+
+    def bulk(market: str | None, timestamp: int, signer: int = 6) -> dict[str, Any]:
+        signature = cancel_signature(DOMAIN, bulk_cancel_scope(market, timestamp), 6, signer)
+        return {"maker": wallet(6), "market": market, "timestamp": str(timestamp), "signature": signature}
+
+    def both(body: dict[str, Any]) -> list[tuple[int, str]]:
+        """What a replica and the engine process's own door answer the same refused bulk cancel."""
+        answers = [httpx.post(f"{base}/v1/orders/cancel", json=body) for base in (cluster.replica_url(1),
+                                                                                   cluster.engine_url)]
+        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+
+    assert both(bulk(MARKET, stamp, signer=7)) == [(401, "SIGNER_NOT_MAKER")] * 2
+    assert both(bulk("NOPE-USDC", stamp)) == [(404, "UNKNOWN_MARKET")] * 2
+    assert both({**bulk(MARKET, stamp), "timestamp": "soon"}) == [(422, "INVALID_FIELD")] * 2
+    cancelled = httpx.post(f"{cluster.replica_url(1)}/v1/orders/cancel", json=bulk(MARKET, stamp))
+    assert both(bulk(MARKET, stamp)) == [(422, "CANCEL_EXPIRED")] * 2  # its timestamp is used
+
+    assert cancelled.status_code == 200, cancelled.text
+    assert hashes <= set(cancelled.json()["cancelled"])
+    assert {o[1] for o in stored(cluster.database_url)["orders"] if o[0] in hashes} == {"cancelled"}
+    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == cancels_before + 1
 
 
 def engine_metric(cluster: Cluster, sample: str) -> float:
