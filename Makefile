@@ -119,11 +119,14 @@ bench-engine: setup
 bench-indexer: setup
 	@$(VENV)/bin/python tests/bench/bench_indexer.py
 
-# One process, then (with HDEX_REDIS_URL) 1 and 2 `hdex api` replicas in front of an engine process, the engine
-# process alone draining its stream, and what a rate-limit check and an exchange of counts with Redis cost (issue 17).
+# One process (orders, then cancels), then (with HDEX_REDIS_URL) 1 and 2 `hdex api` replicas in front of an engine
+# process, cancels through one replica, the engine process alone draining its stream, and what a rate-limit check
+# and an exchange of counts with Redis cost (issue 17).
 bench-api: setup
 	@$(VENV)/bin/python tests/bench/bench_api.py
+	@$(VENV)/bin/python tests/bench/bench_api.py --cancels
 	@if [ -n "$$HDEX_REDIS_URL" ]; then for n in 1 2; do $(VENV)/bin/python tests/bench/bench_api.py --replicas $$n; done; \
+	$(VENV)/bin/python tests/bench/bench_api.py --replicas 1 --cancels; \
 	$(VENV)/bin/python tests/bench/bench_api.py --drain; $(VENV)/bin/python tests/bench/bench_ratelimit.py; \
 	else echo '{"benchmark": "api_orders", "replicas": "not run: set HDEX_REDIS_URL"}'; fi
 

@@ -19,6 +19,10 @@ CPU time per accepted order (`server_cpu_ms_per_order`: the one process, or the 
 1000 / `server_cpu_ms_per_order` is about the most orders per second it can take, however many cores the
 replicas are given.
 
+`--cancels` measures cancelling instead (`cancels_per_s`): the orders are placed first, unmeasured, then each is
+cancelled by a signed `DELETE /v1/orders/{hash}` (the warm-up's first); the CPU figures are then per cancel
+(`server_cpu_ms_per_cancel`, `replica_cpu_ms_per_cancel`).
+
 `--drain` measures that directly: the engine process alone, `--orders` vouched commands put on its stream
 while it is stopped, timed from when it resumes until the last answer (no HTTP, no replica on its cores).
 """
@@ -110,13 +114,30 @@ def run_server(container: Any, port: int) -> None:
     uvicorn.Server(config).run()
 
 
-def signed_requests(count: int, port: int) -> list[bytes]:
-    """`count` raw HTTP requests, each a distinct resting order signed by one of the wallets."""
-    return [
-        b"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
-        b"Content-Length: %d\r\n\r\n%s" % (port, len(body), body)
-        for body in signed_bodies(count)
-    ]
+def http_request(method: bytes, path: bytes, port: int, body: bytes) -> bytes:
+    """One raw HTTP/1.1 request with a JSON body."""
+    return (
+        b"%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+        % (method, path, port, len(body), body)
+    )
+
+
+def order_requests(orders: list[SignedOrder], port: int) -> list[bytes]:
+    """`POST /v1/orders` of each order."""
+    return [http_request(b"POST", b"/v1/orders", port, body) for body, _hash, _key in orders]
+
+
+def cancel_requests(orders: list[SignedOrder], port: int) -> list[bytes]:
+    """`DELETE /v1/orders/{hash}` of each order, signed by its maker."""
+    from backend.signing import Cancel, cancel_digest
+
+    domain = exchange_domain()
+    requests = []
+    for _body, order_hash, key in orders:
+        digest = cancel_digest(domain, Cancel(Account.from_key(key).address, bytes.fromhex(order_hash[2:])))
+        body = json.dumps({"signature": "0x" + sign_digest(key, digest).hex()}).encode()
+        requests.append(http_request(b"DELETE", f"/v1/orders/{order_hash}".encode(), port, body))
+    return requests
 
 
 def exchange_domain() -> Domain:
@@ -128,6 +149,14 @@ def exchange_domain() -> Domain:
 
 def signed_bodies(count: int) -> list[bytes]:
     """`count` POST /v1/orders bodies, each a distinct resting order signed by one of the wallets."""
+    return [body for body, _hash, _key in signed_orders(count)]
+
+
+SignedOrder = tuple[bytes, str, bytes]  # a POST /v1/orders body, the order's hash, its maker's key
+
+
+def signed_orders(count: int) -> list[SignedOrder]:
+    """`count` distinct resting orders, each signed by one of the wallets."""
     from tests.integration.api.exchange_fixtures import LOT, PRICE, TICK, USDC, WETH, order_json
 
     domain = exchange_domain()
@@ -141,12 +170,15 @@ def signed_bodies(count: int) -> list[bytes]:
         offset = (1 + i // 2 % 2000) * TICK  # buys below, sells above the mid: nothing crosses
         price = PRICE - offset if side == 0 else PRICE + offset
         order = Order(makers[w], WETH, USDC, side, 10 * LOT, price, 0, 2_000, i, expiry, 0)
-        signature = sign_digest(keys[w], order_digest(domain, order))
-        out.append(json.dumps({"order": order_json(order), "signature": "0x" + signature.hex()}).encode())
+        digest = order_digest(domain, order)
+        body = json.dumps({"order": order_json(order), "signature": "0x" + sign_digest(keys[w], digest).hex()})
+        out.append((body.encode(), "0x" + digest.hex(), keys[w]))
     return out
 
 
-async def client(port: int, requests: list[bytes], latencies: list[float], errors: list[int]) -> None:
+async def client(
+    port: int, requests: list[bytes], latencies: list[float], errors: list[int], ok: bytes = b"201"
+) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         for request in requests:
@@ -159,18 +191,20 @@ async def client(port: int, requests: list[bytes], latencies: list[float], error
                     length = int(line[15:])
             await reader.readexactly(length)
             latencies.append(time.perf_counter() - started)
-            if status_line.split(b" ", 2)[1] != b"201":
+            if status_line.split(b" ", 2)[1] != ok:
                 errors.append(1)
     finally:
         writer.close()
 
 
-async def load(ports: list[int], batches: list[list[bytes]]) -> tuple[list[float], int, float]:
-    """Each batch on its own connection, the connections spread over `ports`."""
+async def load(ports: list[int], batches: list[list[bytes]], ok: bytes = b"201") -> tuple[list[float], int, float]:
+    """Each batch on its own connection, the connections spread over `ports`; an answer not `ok` is an error."""
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
-    await asyncio.gather(*(client(ports[i % len(ports)], batch, latencies, errors) for i, batch in enumerate(batches)))
+    await asyncio.gather(
+        *(client(ports[i % len(ports)], batch, latencies, errors, ok) for i, batch in enumerate(batches))
+    )
     return latencies, len(errors), time.perf_counter() - started
 
 
@@ -219,6 +253,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--replicas", type=int, default=0, help="0: one process (hdex up's shape)")
     parser.add_argument("--drain", action="store_true", help="the engine process alone, draining a full stream")
+    parser.add_argument("--cancels", action="store_true", help="cancels of resting orders instead of orders")
     parser.add_argument("--redis-url", default=os.environ.get("HDEX_REDIS_URL"))
     parser.add_argument("--serve", nargs=4, metavar=("URL", "DIR", "PORT", "REDIS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -253,17 +288,23 @@ def engine_server(args: argparse.Namespace, redis_url: str) -> Iterator[tuple[in
 
 
 def over_http(args: argparse.Namespace) -> dict[str, Any]:
-    """Signed orders over HTTP: to the one process, or to `--replicas` replicas in front of the engine process."""
+    """Signed orders over HTTP: to the one process, or to `--replicas` replicas in front of the engine process.
+    With `--cancels`, the orders are placed first, unmeasured, and their cancels are measured instead."""
     redis_url = _empty_redis(args.redis_url) if args.replicas else ""
+    what, ok = ("cancels", b"200") if args.cancels else ("orders", b"201")
     with engine_server(args, redis_url) as (port, processes, database_url):
         ports = _start_replicas(args.replicas, port, redis_url, processes) if args.replicas else [port]
-        requests = signed_requests(args.warmup + args.orders, port)
+        orders = signed_orders(args.warmup + args.orders)
+        requests = order_requests(orders, port)
+        if args.cancels:
+            asyncio.run(load(ports, [requests[i :: args.clients] for i in range(args.clients)]))
+            requests = cancel_requests(orders, port)
         warm, measured = requests[: args.warmup], requests[args.warmup :]
-        asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)]))
+        asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)], ok))
         cpu_before = time.process_time()
         servers_before = [cpu_seconds(process.pid) for process in processes]
         per_client = [measured[i :: args.clients] for i in range(args.clients)]
-        latencies, errors, elapsed = asyncio.run(load(ports, per_client))
+        latencies, errors, elapsed = asyncio.run(load(ports, per_client, ok))
         loadgen_cpu = time.process_time() - cpu_before
         servers_cpu = [cpu_seconds(p.pid) - before for p, before in zip(processes, servers_before, strict=True)]
     latencies.sort()
@@ -272,18 +313,18 @@ def over_http(args: argparse.Namespace) -> dict[str, Any]:
         return round(cpu_s * 1000 / len(latencies), 3)
 
     return {
-        "benchmark": "api_orders",
-        "orders_per_s": round(len(latencies) / elapsed),
+        "benchmark": f"api_{what}",
+        f"{what}_per_s": round(len(latencies) / elapsed),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
         "errors": errors,
-        "orders": len(latencies),
+        what: len(latencies),
         "clients": args.clients,
         "replicas": args.replicas,
         "shape": f"{args.replicas} hdex api + engine process" if args.replicas else "one process",
         "loadgen_cpu_share": round(loadgen_cpu / elapsed, 2),
-        "server_cpu_ms_per_order": per_order_ms(servers_cpu[0]),
-        **({"replica_cpu_ms_per_order": per_order_ms(sum(servers_cpu[1:]))} if args.replicas else {}),
+        f"server_cpu_ms_per_{what[:-1]}": per_order_ms(servers_cpu[0]),
+        **({f"replica_cpu_ms_per_{what[:-1]}": per_order_ms(sum(servers_cpu[1:]))} if args.replicas else {}),
         "cores": os.cpu_count(),
         "database": database_kind(database_url),
         **signing_rates(),

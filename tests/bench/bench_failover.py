@@ -149,7 +149,7 @@ def main() -> None:
         try:
             first, first_port = start(bench_api.__file__, "--serve", database_url, tmp, "PORT", "")  # no Redis
             bench_api.wait_ready(first_port, first)
-            requests = bench_api.signed_requests(args.orders, first_port)
+            requests = bench_api.order_requests(bench_api.signed_orders(args.orders), first_port)
             _latencies, errors, _elapsed = asyncio.run(
                 bench_api.load([first_port], [requests[i::32] for i in range(32)])
             )
