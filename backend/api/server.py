@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import socket
 from collections.abc import Callable
@@ -63,6 +64,21 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
+# CPython collects its oldest generation (every object of the process: some 300,000 once the app is loaded and a
+# book of 20,000 orders rests) whenever a quarter as many objects again have survived two younger collections. With
+# the default 700 allocations between young collections, enough of each request's short-lived objects were still
+# alive at one (waiting for their batch to be stored) that this happened every 1,400 cancels or so, each time
+# stopping the loop for 100-140 ms: the p99 of cancels in one process. Counting 10,000 before a young collection,
+# they are freed by their reference counts first and almost nothing reaches the oldest generation; cycles are
+# still collected.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def tune_garbage_collector() -> None:
+    """The collector's thresholds for a serving process (see GC_THRESHOLDS)."""
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 class ApiServer(uvicorn.Server):
     """uvicorn on `settings.api_host:api_port`; `on_listening` runs once the app has started and
     the socket accepts connections (uvicorn's own startup ends there), so a log line it writes is true."""
@@ -89,6 +105,7 @@ class ApiServer(uvicorn.Server):
         self._on_listening = on_listening
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        tune_garbage_collector()
         await super().startup(sockets)
         self._on_listening()
 

@@ -102,11 +102,14 @@ def serve(database_url: str, data_dir: Path, port: int, redis_url: str | None) -
 
 
 def run_server(container: Any, port: int) -> None:
-    """The API of `container` (its engine host included) on `port`, until killed."""
+    """The API of `container` (its engine host included) on `port`, until killed, with the collector tuned as
+    `hdex up`, `hdex engine serve` and `hdex api` tune it."""
     import uvicorn
 
     from backend.api.app import create_app
+    from backend.api.server import tune_garbage_collector
 
+    tune_garbage_collector()
     config = uvicorn.Config(
         create_app(container), host="127.0.0.1", port=port, log_level="warning", access_log=False,
         loop="uvloop", http="httptools", lifespan="on",
