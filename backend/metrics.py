@@ -59,7 +59,7 @@ COMMAND_STREAM_MAX_LEN = Gauge(
 COMMAND_STREAM_COMMANDS = Counter(
     "hdex_command_stream_commands_total", "Commands the engine process took from the stream", ["outcome"]
 )  # placed; replayed: placed before (a retry, a redelivery); refused: answered with an error; cancelled: a cancel
-# or a bulk cancel applied
+# or a bulk cancel applied; replaced: a cancel-replace applied whole
 COMMAND_STREAM_CLAIMED = Counter(
     "hdex_command_stream_claimed_total", "Orders claimed after a lease term unanswered (a dead or deposed reader's)"
 )

@@ -7,7 +7,8 @@ answering once the engine has stored it. That is where one process ran out of co
 work now spread over the replicas, and the engine sees ready orders in batches. Cancels (one order,
 `DELETE /v1/orders/{hash}`, and all of a maker's, `POST /v1/orders/cancel`) take the stream too, behind the
 orders sent before them; their signatures and the maker's rate limit are the engine's to check (a single
-cancel's request names no maker). Every other request, and
+cancel's request names no maker). So does a cancel-replace (`POST /v1/orders/replace`): its new order is
+checked here as an order is, its cancel's signature by the engine. Every other request, and
 the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
 in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
 127.0.0.1), except `GET /metrics`: the replica's own. A replica holds no state: killing one loses only the
@@ -41,7 +42,12 @@ from backend.api.routes.ws import close_too_slow, receive_frame
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.signing import Domain
-from backend.trading.rules.cancels import CANCEL_BODY, parse_bulk_cancel_request, parse_cancel_request
+from backend.trading.rules.cancels import (
+    CANCEL_BODY,
+    parse_bulk_cancel_request,
+    parse_cancel_request,
+    parse_replace_request,
+)
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.orders import OrderRequest, parse_order_request
 from backend.trading.usecases.command_stream import (
@@ -57,6 +63,7 @@ log = logging.getLogger(__name__)
 ORDERS_PATH = "/v1/orders"
 CANCEL_ROUTE = ORDERS_PATH + "/{orderHash}"  # DELETE: one order cancelled
 CANCEL_ALL_ROUTE = ORDERS_PATH + "/cancel"  # POST: every open order of a maker cancelled
+REPLACE_ROUTE = ORDERS_PATH + "/replace"  # POST: an order cancelled and another placed in one step
 METRICS_PATH = "/metrics"  # the replica's own; every other path is the engine process's
 # Per-connection headers (RFC 9110 7.6.1) are not passed on; the proxy's own connection has its own.
 HOP_BY_HOP = frozenset(
@@ -70,6 +77,10 @@ MAY_STAND = (
 CANCEL_MAY_STAND = (
     "the cancel may have been applied: read GET /v1/orders/{hash}, or send the same cancel again (once applied,"
     " it is answered 409 ORDER_NOT_OPEN)"
+)
+REPLACE_MAY_STAND = (
+    "the replace may have been applied: read GET /v1/orders/{hash} of the new order, or send the same request"
+    " again (once applied, it is answered 409 ORDER_NOT_OPEN)"
 )
 BULK_CANCEL_MAY_STAND = (
     "the cancel may have been applied: read GET /v1/accounts/{maker}/orders?status=open, or sign it again with a"
@@ -88,7 +99,7 @@ def order_entry_route(scope: Scope) -> str | None:
     if scope["type"] != "http":
         return None
     path, method = scope["path"], scope["method"]
-    if method == "POST" and path in (ORDERS_PATH, CANCEL_ALL_ROUTE):
+    if method == "POST" and path in (ORDERS_PATH, CANCEL_ALL_ROUTE, REPLACE_ROUTE):
         return str(path)
     order_hash = path.removeprefix(ORDERS_PATH + "/")
     if method == "DELETE" and order_hash != path and order_hash and "/" not in order_hash:
@@ -116,7 +127,10 @@ class Replica:
             command_key(settings),
         )  # fmt: skip
         self.http = httpx.AsyncClient(base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0))
-        self._order_entry = {ORDERS_PATH: self._place, CANCEL_ROUTE: self._cancel, CANCEL_ALL_ROUTE: self._cancel_all}
+        self._order_entry = {
+            ORDERS_PATH: self._place, CANCEL_ROUTE: self._cancel, CANCEL_ALL_ROUTE: self._cancel_all,
+            REPLACE_ROUTE: self._replace,
+        }  # fmt: skip
         self._domain: Domain | None = None
         self._domain_read_at = -DOMAIN_REREAD_S
         self._reader: asyncio.Task[None] | None = None
@@ -160,6 +174,19 @@ class Replica:
         ticket = uuid.uuid4().hex
         answer = await self._answer_to(ticket, self.stream.submit_cancel(ticket, cancel), CANCEL_MAY_STAND)
         return JSONResponse(answer.order)
+
+    async def _replace(self, request: Request) -> Response:
+        """Check the new order's signature as for an order, then let the engine cancel the old one and place it
+        in one step (it checks the cancel's signature): 201 with both once stored, 409 REPLACE_PARTLY_FAILED when
+        the cancel stands and the new order was refused, or the refusal of the engine process's own door."""
+        replace = parse_replace_request(await json_body(request))
+        domain, digest = await self._verified(replace.order)
+        await self.limiter.hit_address(replace.order.order.maker.lower())
+        ticket = uuid.uuid4().hex
+        body = await request.body()
+        submitted = self.stream.submit_replace(f"replace:0x{digest.hex()}", ticket, body, domain)
+        answer = await self._answer_to(ticket, submitted, REPLACE_MAY_STAND)
+        return JSONResponse(answer.result, status_code=answer.status)
 
     async def _cancel_all(self, request: Request) -> Response:
         """Let the engine cancel every open order of a maker (in a market, or all): 200 with their hashes once

@@ -9,6 +9,7 @@ document the same shapes for OpenAPI.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -44,6 +45,7 @@ from backend.trading.rules.cancels import (
     ReplacePartlyFailed,
     parse_bulk_cancel_request,
     parse_cancel_request,
+    parse_replace_request,
 )
 from backend.trading.rules.orders import (
     TrackedOrder,
@@ -232,23 +234,14 @@ async def replace_order(request: Request, host: HostDep, limiter: LimiterDep, co
     nothing changes. 201 `{"cancelled": <old order>, "order": <new order>}`. If the engine refuses the
     new order after the cancel (post-only would cross, FOK not filled, ...): 409 REPLACE_PARTLY_FAILED
     with `cancelled` (the cancel stands) and `refused` (why the new order was not placed)."""
-    body = await json_body(request)
-    cancel = body.get("cancel") if isinstance(body, dict) else None
-    if not isinstance(cancel, dict):
-        raise HdexError(ErrorCode.INVALID_FIELD, "must be an object {orderHash, signature}", "cancel")
-    key = _hash(cancel.get("orderHash"), "cancel.orderHash")
-    cancel_signature = parse_hex_bytes(cancel.get("signature"), 65, "cancel.signature")
-    order_request = parse_order_request(body)
-    old = _open_order(host, container, key, "cancel.orderHash")
-    if order_request.order.maker != old.maker.lower():
-        raise HdexError(ErrorCode.INVALID_FIELD, "must be the maker of the order it replaces", "order.maker")
-    await limiter.hit_address(order_request.order.maker)
+    replace = parse_replace_request(await json_body(request))
+    old = order_entry.order_to_replace(host, replace, _stored(host, container))
+    await limiter.hit_address(replace.order.order.maker)
     try:
-        tracked = await order_entry.replace(host, old, order_request, cancel_signature)
+        tracked = await order_entry.replace(host, old, replace)
     except ReplacePartlyFailed as exc:
-        refusal = {**exc.body(), "cancelled": order_message(exc.cancelled), "refused": exc.refused.body()["error"]}
-        return JSONResponse(refusal, status_code=HTTP_STATUS[exc.code])
-    return JSONResponse({"cancelled": order_message(old), "order": order_message(tracked)}, status_code=201)
+        return JSONResponse(order_entry.partly_replaced_answer(exc), status_code=HTTP_STATUS[exc.code])
+    return JSONResponse(order_entry.replace_answer(old, tracked), status_code=201)
 
 
 @router.post(
@@ -331,12 +324,17 @@ def _hash(value: Any, field: str = "orderHash") -> str:
 
 def _open_order(host: EngineHost, container: Container, order_hash: str, field: str) -> TrackedOrder:
     """The live order `order_hash`, else ORDER_NOT_OPEN (known) or ORDER_NOT_FOUND."""
+    return order_entry.open_order(host, order_hash, _stored(host, container), field)
+
+
+def _stored(host: EngineHost, container: Container) -> Callable[[str], bool]:
+    """Whether an order of this hash was kept (open or not)."""
 
     def stored(key: str) -> bool:
         with container.uow() as uow:
             return order_entry.order_view(uow.session, host, key) is not None
 
-    return order_entry.open_order(host, order_hash, stored, field)
+    return stored
 
 
 def _market_or_all(host: EngineHost, value: Any) -> str | None:

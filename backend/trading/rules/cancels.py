@@ -16,7 +16,15 @@ from typing import Any
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, Domain, SignatureError, cancel_digest, recover_signer
 from backend.signing.typed_data import keccak
-from backend.trading.rules.orders import TrackedOrder, parse_address, parse_hash, parse_hex_bytes, parse_uint
+from backend.trading.rules.orders import (
+    OrderRequest,
+    TrackedOrder,
+    parse_address,
+    parse_hash,
+    parse_hex_bytes,
+    parse_order_request,
+    parse_uint,
+)
 
 BULK_CANCEL_WINDOW_MS = 60_000
 # what a single cancel's body is, for the refusal of a missing or unreadable one
@@ -39,6 +47,26 @@ def parse_cancel_request(order_hash: Any, body: Any) -> CancelRequest:
     key = parse_hash(order_hash, "orderHash")
     signature = parse_hex_bytes(body.get("signature") if isinstance(body, dict) else None, 65, "signature")
     return CancelRequest(key, signature)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceRequest:
+    """`POST /v1/orders/replace`: the order to cancel, its maker's signature over Cancel(maker, orderHash), and the
+    new order that takes its place."""
+
+    order_hash: str  # lowercase 0x-hex
+    cancel_signature: bytes
+    order: OrderRequest
+
+
+def parse_replace_request(body: Any) -> ReplaceRequest:
+    """A cancel-replace from its body, or the refusal naming the field."""
+    cancel = body.get("cancel") if isinstance(body, dict) else None
+    if not isinstance(cancel, dict):
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be an object {orderHash, signature}", "cancel")
+    key = parse_hash(cancel.get("orderHash"), "cancel.orderHash")
+    signature = parse_hex_bytes(cancel.get("signature"), 65, "cancel.signature")
+    return ReplaceRequest(key, signature, parse_order_request(body))
 
 
 @dataclass(frozen=True, slots=True)

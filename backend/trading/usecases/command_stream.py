@@ -25,7 +25,8 @@ answers each on its replica's stream, and only then acknowledges and deletes the
   /v1/orders/{hash}`) and `cancel-all` (`POST /v1/orders/cancel`); the engine checks their signatures (a
   single cancel's request names no maker) and counts them against the maker's rate limit, as its own doors do,
   and answers a copy as they would (a second cancel of an order: ORDER_NOT_OPEN; a bulk cancel's timestamp
-  used already: CANCEL_EXPIRED);
+  used already: CANCEL_EXPIRED); so does `replace` (`POST /v1/orders/replace`), whose new order the replica
+  checked and vouches for as it does an order, and whose cancel's signature the engine checks;
 - a clean stop stops reading, then answers the batches already placed once they are durable.
 """
 
@@ -64,11 +65,22 @@ from backend.trading.hosting.service import TradingService
 from backend.trading.rules.cancels import (
     BulkCancelRequest,
     CancelRequest,
+    ReplacePartlyFailed,
     parse_bulk_cancel_request,
     parse_cancel_request,
+    parse_replace_request,
 )
 from backend.trading.rules.orders import OrderRequest, TrackedOrder, parse_order_request
-from backend.trading.usecases.order_entry import apply_cancel, apply_cancel_all, open_order, order_view
+from backend.trading.usecases.order_entry import (
+    apply_cancel,
+    apply_cancel_all,
+    apply_replace,
+    open_order,
+    order_to_replace,
+    order_view,
+    partly_replaced_answer,
+    replace_answer,
+)
 from backend.trading.views.publish import order_message
 
 log = logging.getLogger(__name__)
@@ -84,11 +96,11 @@ READ_BLOCK_S = 1.0  # how long a read of new entries waits for one
 # longer than any read blocks (READ_BLOCK_S). A process that stalls past it (a paused VM) gets that error on waking.
 REDIS_READ_TIMEOUT_S = 5.0
 SAMPLE_INTERVAL_S = 1.0  # how often the consumer reads the stream's length and pending count for /metrics
-_PLACED, _REPLAYED, _REFUSED, _CANCELLED = (
-    COMMAND_STREAM_COMMANDS.labels(outcome) for outcome in ("placed", "replayed", "refused", "cancelled")
+_PLACED, _REPLAYED, _REFUSED, _CANCELLED, _REPLACED = (
+    COMMAND_STREAM_COMMANDS.labels(outcome) for outcome in ("placed", "replayed", "refused", "cancelled", "replaced")
 )
 # a command's kind (an entry without one: place, as before kinds were named)
-PLACE, CANCEL, CANCEL_ALL = "place", "cancel", "cancel-all"
+PLACE, CANCEL, CANCEL_ALL, REPLACE = "place", "cancel", "cancel-all", "replace"
 STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
@@ -117,19 +129,20 @@ StreamEntries = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
 @dataclass(frozen=True)
 class Answer:
     """What the engine answered a command: the order (`replayed` when it had been placed before), another
-    command's `result` (a bulk cancel's), or an error."""
+    command's `result` with its HTTP `status` (a bulk cancel's, a cancel-replace's), or an error."""
 
     ticket: str
     order: dict[str, Any] | None = None
     error: HdexError | None = None
     replayed: bool = False
     result: dict[str, Any] | None = None
+    status: int = 200  # a result's HTTP status
 
     def to_json(self) -> dict[str, Any]:
         if self.error is not None:
             return {"error": self.error.body()["error"], "headers": dict(self.error.headers or {})}
         if self.result is not None:
-            return {"result": self.result}
+            return {"result": self.result, "status": self.status}
         return {"order": self.order, "replayed": self.replayed}
 
     @classmethod
@@ -139,7 +152,7 @@ class Answer:
             return cls(ticket, error=HdexError(ErrorCode(error["code"]), error["message"], error.get("field"),
                                                data.get("headers") or None))  # fmt: skip
         if "result" in data:
-            return cls(ticket, result=data["result"])
+            return cls(ticket, result=data["result"], status=int(data.get("status", 200)))
         return cls(ticket, order=data["order"], replayed=bool(data.get("replayed")))
 
 
@@ -185,6 +198,14 @@ class CommandStream:
         """Add a bulk cancel command (`body` as the client sent it, `cancel` read from it); as `submit`."""
         command_id = f"cancel-all:{cancel.maker}:{cancel.timestamp_ms}"
         return await self._submit(CANCEL_ALL, command_id, ticket, body, b"")
+
+    async def submit_replace(
+        self, command_id: str, ticket: str, body: bytes, domain: Domain
+    ) -> asyncio.Future[Answer] | None:
+        """Add a cancel-replace command, whose new order's signature the caller recovered to its maker under
+        `domain`; as `submit`."""
+        mark = b"" if self._key is None else vouch(self._key, domain, body)
+        return await self._submit(REPLACE, command_id, ticket, body, mark)
 
     async def _submit(
         self, kind: str, command_id: str, ticket: str, body: bytes, mark: bytes
@@ -254,6 +275,27 @@ class Cancelled:
 
 
 @dataclass(frozen=True)
+class Replaced:
+    """A cancel-replace applied: its old order cancelled, its new one placed; answered once stored."""
+
+    old: TrackedOrder
+    new: TrackedOrder
+
+    def answer(self, ticket: str) -> Answer:
+        return Answer(ticket, result=replace_answer(self.old, self.new), status=201)
+
+
+@dataclass(frozen=True)
+class PartlyReplaced:
+    """A cancel-replace whose cancel stands and whose new order was refused; answered 409 once stored."""
+
+    refusal: ReplacePartlyFailed
+
+    def answer(self, ticket: str) -> Answer:
+        return Answer(ticket, result=partly_replaced_answer(self.refusal), status=409)
+
+
+@dataclass(frozen=True)
 class Entry:
     """A command as the engine reads it (its `id` field stays in the stream for people reading it)."""
 
@@ -265,7 +307,8 @@ class Entry:
     kind: str = PLACE
 
 
-Batch = list[tuple[Entry, Placed | Cancelled | Answer]]  # a batch's entries with what applying each gave
+Outcome = Placed | Cancelled | Replaced | PartlyReplaced | Answer  # what applying a command gave
+Batch = list[tuple[Entry, Outcome]]  # a batch's entries with their outcomes
 
 
 class CommandConsumer:
@@ -420,17 +463,23 @@ class CommandConsumer:
         """Place a batch and answer it once durable, in the background; waits while too many are in flight."""
         placed: Batch = []
         for entry in entries:  # in stream order: a cancel applies after the orders sent before it
-            outcome: Placed | Cancelled | Answer
+            outcome: Outcome
             if entry.kind == CANCEL:
                 outcome = await self._cancel(host, entry)
             elif entry.kind == CANCEL_ALL:
                 outcome = await self._cancel_all(host, entry)
+            elif entry.kind == REPLACE:
+                outcome = self._replace(host, entry)
             else:
                 outcome = self._place(host, entry)
             placed.append((entry, outcome))
         for _entry, outcome in placed:
             if isinstance(outcome, Placed):
                 (_REPLAYED if outcome.replayed else _PLACED).inc()
+            elif isinstance(outcome, Replaced):
+                _REPLACED.inc()
+            elif isinstance(outcome, PartlyReplaced):
+                _REFUSED.inc()
             elif isinstance(outcome, Cancelled) or outcome.result is not None:  # a cancel, a bulk cancel
                 _CANCELLED.inc()
             else:
@@ -500,6 +549,11 @@ class CommandConsumer:
         except HdexError as error:
             log.error("a batch of commands could not be stored; left unacknowledged", extra={"error": str(error)})
             return
+        for _entry, outcome in placed:  # stored now: a later copy is answered from the database
+            if isinstance(outcome, Placed):
+                self._unanswered.pop(outcome.tracked.hash, None)
+            elif isinstance(outcome, Replaced):
+                self._unanswered.pop(outcome.new.hash, None)
         by_replica: dict[str, list[Answer]] = {}
         for entry, outcome in placed:
             # an order placed now is answered as it is once stored, as the single-process door answers it
@@ -516,10 +570,12 @@ class CommandConsumer:
             await pipe.execute()
         except (OSError, RedisError) as exc:
             log.warning("answers not sent; answered again once claimed", extra={"error": str(exc)})
-            return
-        for _entry, outcome in placed:
-            if isinstance(outcome, Placed):  # stored now: a later copy is answered from the database
-                self._unanswered.pop(outcome.tracked.hash, None)
+
+    def _vouched(self, host: EngineHost, entry: Entry, request: OrderRequest) -> OrderRequest:
+        """The order request, marked as checked when a replica vouched for it under this engine's domain."""
+        if self._key is not None and hmac.compare_digest(entry.mac, vouch(self._key, host.domain, entry.body)):
+            return dataclasses.replace(request, signature_checked=True)
+        return request
 
     def _place(self, host: EngineHost, entry: Entry) -> Placed | Answer:
         try:
@@ -528,8 +584,7 @@ class CommandConsumer:
             return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
         except HdexError as error:
             return Answer(entry.ticket, error=error)
-        if self._key is not None and hmac.compare_digest(entry.mac, vouch(self._key, host.domain, entry.body)):
-            request = dataclasses.replace(request, signature_checked=True)
+        request = self._vouched(host, entry, request)
         try:
             return self._place_request(host, entry, request)
         except Exception:  # one command's fault (its wallet's balances unreadable) must not stop the stream
@@ -551,6 +606,25 @@ class CommandConsumer:
         except Exception:  # the database unreadable for an order no longer open: as for an order
             return _fault(entry)
         return Cancelled(tracked)
+
+    def _replace(self, host: EngineHost, entry: Entry) -> Replaced | PartlyReplaced | Answer:
+        """A cancel-replace command, checked as the engine process's own `POST /v1/orders/replace` checks it (the
+        maker's rate limit was counted by the replica, which knew the maker)."""
+        try:
+            replace = parse_replace_request(json.loads(entry.body))
+            replace = dataclasses.replace(replace, order=self._vouched(host, entry, replace.order))
+            old = order_to_replace(host, replace, lambda key: self._known(host, key))
+            tracked = apply_replace(host, old, replace)
+        except ValueError:
+            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
+        except ReplacePartlyFailed as refusal:
+            return PartlyReplaced(refusal)
+        except HdexError as error:
+            return Answer(entry.ticket, error=error)
+        except Exception:  # as for an order
+            return _fault(entry)
+        self._unanswered[tracked.hash] = tracked  # placed in a batch not yet durable, as an order's
+        return Replaced(old, tracked)
 
     async def _cancel_all(self, host: EngineHost, entry: Entry) -> Answer:
         """A bulk cancel command, checked as the engine process's own `POST /v1/orders/cancel` checks it; answered

@@ -21,6 +21,7 @@ from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import (
     BulkCancelRequest,
     ReplacePartlyFailed,
+    ReplaceRequest,
     bulk_cancel_scope,
     cancel_after_scope,
     verify_cancel,
@@ -89,17 +90,43 @@ async def cancel_all(host: EngineHost, request: BulkCancelRequest) -> list[str]:
     return cancelled
 
 
-async def replace(host: EngineHost, old: TrackedOrder, request: OrderRequest, cancel_signature: bytes) -> TrackedOrder:
-    """Cancel `old` and place `request` of the same maker in one step; returns the new order.
-    `ReplacePartlyFailed` (the cancel stands, the order was refused) is raised once the cancel is stored."""
+def order_to_replace(host: EngineHost, replace: ReplaceRequest, stored: Callable[[str], bool]) -> TrackedOrder:
+    """The open order a cancel-replace cancels (see `open_order`), of the new order's maker."""
+    old = open_order(host, replace.order_hash, stored, "cancel.orderHash")
+    if replace.order.order.maker != old.maker.lower():
+        raise HdexError(ErrorCode.INVALID_FIELD, "must be the maker of the order it replaces", "order.maker")
+    return old
+
+
+def apply_replace(host: EngineHost, old: TrackedOrder, replace: ReplaceRequest) -> TrackedOrder:
+    """Cancel `old` and place the request's order of the same maker in one step; returns the new order, stored
+    with the host's next batch (as `apply_cancel`). `ReplacePartlyFailed`: the cancel stands, the order was
+    refused."""
+    cancel_signature = replace.cancel_signature
     verify_cancel(host.domain, old.maker, bytes.fromhex(old.hash[2:]), cancel_signature, "cancel.signature")
+    return host.handle(ReplaceOrder(old, replace.order))
+
+
+async def replace(host: EngineHost, old: TrackedOrder, replace: ReplaceRequest) -> TrackedOrder:
+    """`apply_replace`, returning (or raising `ReplacePartlyFailed`) once it is stored."""
     try:
-        tracked = host.handle(ReplaceOrder(old, request))
+        tracked = apply_replace(host, old, replace)
     except ReplacePartlyFailed:
         await host.durable()
         raise
     await host.durable()
     return tracked
+
+
+def replace_answer(old: TrackedOrder, tracked: TrackedOrder) -> dict[str, Any]:
+    """What a cancel-replace answers (201): the old order, cancelled, and the new one."""
+    return {"cancelled": order_message(old), "order": order_message(tracked)}
+
+
+def partly_replaced_answer(refusal: ReplacePartlyFailed) -> dict[str, Any]:
+    """What a cancel-replace whose new order was refused answers (409): the error, the old order (cancelled)
+    and why the new one was not placed."""
+    return {**refusal.body(), "cancelled": order_message(refusal.cancelled), "refused": refusal.refused.body()["error"]}
 
 
 async def arm_cancel_after(

@@ -34,10 +34,11 @@ DOMAIN = Domain(CHAIN_ID, EXCHANGE)
 
 
 def signed_order(
-    key_index: int, side: int, price: int, nonce: int, amount: int = 10 * LOT, domain: Domain = DOMAIN
+    key_index: int, side: int, price: int, nonce: int, amount: int = 10 * LOT, domain: Domain = DOMAIN, flags: int = 0
 ) -> dict[str, Any]:
     """A POST /v1/orders body: `amount` WETH at `price`, signed by dev key `key_index` (a funded trader 5..9)."""
-    order = Order(wallet(key_index), WETH, USDC, side, amount, price, 0, 2_000, nonce, int(time.time()) + 3600, 0)
+    expiry = int(time.time()) + 3600
+    order = Order(wallet(key_index), WETH, USDC, side, amount, price, 0, 2_000, nonce, expiry, flags)
     signature = sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), order_digest(domain, order))
     return {"order": order_json(order), "signature": "0x" + signature.hex()}
 

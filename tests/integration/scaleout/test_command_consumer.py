@@ -297,6 +297,34 @@ def test_a_bulk_cancel_command_cancels_the_orders_sent_before_it_and_is_checked_
     client.close()
 
 
+def test_a_replace_command_replaces_an_order_sent_before_it_and_its_new_order_is_placed_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        old, new = exchange.order(5, nonce=1), exchange.order(5, nonce=2)
+        old_hash, new_hash = ("0x" + order_digest(exchange.domain, order).hex() for order in (old, new))
+        cancel = {"orderHash": old_hash, "signature": cancel_signature(exchange.domain, old_hash, 5)}
+        replace = json.dumps({"cancel": cancel, **exchange.signed(new, 5)})
+        add(client, "place", json.dumps(exchange.signed(old, 5)))
+        for ticket in ("replace", "replace again"):  # right behind the order, before it is stored
+            client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": replace, "kind": "replace"})
+        add(client, "the new order sent as an order", json.dumps(exchange.signed(new, 5)))
+
+        replaced = answer(client, "replace")
+        again = answer(client, "replace again")
+        copy = answer(client, "the new order sent as an order")
+        statuses = [exchange.client.get(f"/v1/orders/{h}").json()["status"] for h in (old_hash, new_hash)]
+
+    assert replaced["status"] == 201
+    assert (replaced["result"]["cancelled"]["status"], replaced["result"]["order"]["hash"]) == ("cancelled", new_hash)
+    assert again["error"]["code"] == "ORDER_NOT_OPEN"
+    assert (copy["order"]["hash"], copy["replayed"]) == (new_hash, True)  # placed once, by the replace
+    assert statuses == ["cancelled", "open"]
+    client.close()
+
+
 def metric(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 

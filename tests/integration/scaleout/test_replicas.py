@@ -245,6 +245,55 @@ def test_a_bulk_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the
     assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == cancels_before + 1
 
 
+def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_engine_process_answers_it(
+    cluster: Cluster,
+) -> None:
+    def place(key_index: int, side: int, ticks: int, nonce: int) -> str:
+        placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(key_index, side,
+                                                                                      PRICE + ticks * TICK, nonce))
+        assert placed.status_code == 201, placed.text
+        return str(placed.json()["hash"])
+
+    def replace_body(key_index: int, old: str, new: dict[str, Any], signer: int | None = None) -> dict[str, Any]:
+        return {"cancel": {"orderHash": old, "signature": cancel_signature(DOMAIN, old, key_index, signer)}, **new}
+
+    def both(body: dict[str, Any]) -> list[tuple[int, str]]:
+        """What a replica and the engine process's own door answer the same refused replace."""
+        answers = [httpx.post(f"{base}/v1/orders/replace", json=body) for base in (cluster.replica_url(1),
+                                                                                    cluster.engine_url)]
+        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+
+    old = place(7, 0, -50, nonce=60)
+    ask = place(8, 1, 60, nonce=62)  # what a post-only bid at PRICE + 60 ticks would cross
+    replaced_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="replaced"}')
+
+    moved = httpx.post(f"{cluster.replica_url(1)}/v1/orders/replace",
+                       json=replace_body(7, old, signed_order(7, 0, PRICE - 51 * TICK, nonce=61)))  # fmt: skip
+    assert moved.status_code == 201, moved.text
+    new = moved.json()["order"]["hash"]
+    crossing = signed_order(7, 0, PRICE + 60 * TICK, nonce=64, flags=4)  # post-only
+    partly = httpx.post(f"{cluster.replica_url(1)}/v1/orders/replace", json=replace_body(7, new, crossing))
+    again = signed_order(7, 0, PRICE - 52 * TICK, nonce=65)
+    assert both(replace_body(7, old, again)) == [(409, "ORDER_NOT_OPEN")] * 2
+    assert both(replace_body(8, ask, signed_order(8, 1, PRICE + 61 * TICK, nonce=63), signer=9)) == [
+        (401, "SIGNER_NOT_MAKER")
+    ] * 2
+    assert both(replace_body(8, ask, signed_order(9, 1, PRICE + 61 * TICK, nonce=63))) == [(422, "INVALID_FIELD")] * 2
+
+    assert (moved.json()["cancelled"]["hash"], moved.json()["cancelled"]["status"]) == (old, "cancelled")
+    assert moved.json()["order"]["status"] == "open"
+    assert partly.status_code == 409, partly.text
+    assert (partly.json()["error"]["code"], partly.json()["refused"]["code"]) == (
+        "REPLACE_PARTLY_FAILED", "POST_ONLY_WOULD_CROSS"
+    )
+    assert (partly.json()["cancelled"]["hash"], partly.json()["cancelled"]["status"]) == (new, "cancelled")
+    statuses = {o[0]: o[1] for o in stored(cluster.database_url)["orders"]}
+    assert (statuses[old], statuses[new], statuses[ask]) == ("cancelled", "cancelled", "open")
+    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="replaced"}') == replaced_before + 1
+    served = httpx.get(f"{cluster.replica_url(1)}/metrics").text
+    assert 'hdex_http_requests_total{method="POST",route="/v1/orders/replace",status="201"} 1.0' in served
+
+
 def engine_metric(cluster: Cluster, sample: str) -> float:
     """One sample of the engine process's /metrics (0 before it is first counted)."""
     for line in httpx.get(f"{cluster.engine_url}/metrics").text.splitlines():
