@@ -5,10 +5,11 @@ order, checks its signature and the per-IP and per-wallet rate limits (shared th
 the order to the engine process over the command stream (`backend.trading.usecases.command_stream`),
 answering once the engine has stored it. That is where one process ran out of core: HTTP and signature
 work now spread over the replicas, and the engine sees ready orders in batches. Cancels (one order,
-`DELETE /v1/orders/{hash}`, and all of a maker's, `POST /v1/orders/cancel`) take the stream too, behind the
-orders sent before them; their signatures and the maker's rate limit are the engine's to check (a single
-cancel's request names no maker). So does a cancel-replace (`POST /v1/orders/replace`): its new order is
-checked here as an order is, its cancel's signature by the engine. Every other request, and
+`DELETE /v1/orders/{hash}`, all of a maker's, `POST /v1/orders/cancel`, and the dead-man switch, `POST
+/v1/orders/cancel-after`) take the stream too, behind the orders sent before them; their signatures and the
+maker's rate limit are the engine's to check (a single cancel's request names no maker). So does a
+cancel-replace (`POST /v1/orders/replace`): its new order is checked here as an order is, its cancel's
+signature by the engine. Every other request, and
 the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
 in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
 127.0.0.1), except `GET /metrics`: the replica's own. A replica holds no state: killing one loses only the
@@ -45,12 +46,15 @@ from backend.signing import Domain
 from backend.trading.rules.cancels import (
     CANCEL_BODY,
     parse_bulk_cancel_request,
+    parse_cancel_after_request,
     parse_cancel_request,
     parse_replace_request,
 )
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.orders import OrderRequest, parse_order_request
 from backend.trading.usecases.command_stream import (
+    CANCEL_AFTER,
+    CANCEL_ALL,
     REPLY_STREAM_PREFIX,
     Answer,
     CommandStream,
@@ -64,6 +68,7 @@ ORDERS_PATH = "/v1/orders"
 CANCEL_ROUTE = ORDERS_PATH + "/{orderHash}"  # DELETE: one order cancelled
 CANCEL_ALL_ROUTE = ORDERS_PATH + "/cancel"  # POST: every open order of a maker cancelled
 REPLACE_ROUTE = ORDERS_PATH + "/replace"  # POST: an order cancelled and another placed in one step
+CANCEL_AFTER_ROUTE = ORDERS_PATH + "/cancel-after"  # POST: a maker's dead-man switch armed or refreshed
 METRICS_PATH = "/metrics"  # the replica's own; every other path is the engine process's
 # Per-connection headers (RFC 9110 7.6.1) are not passed on; the proxy's own connection has its own.
 HOP_BY_HOP = frozenset(
@@ -82,6 +87,9 @@ REPLACE_MAY_STAND = (
     "the replace may have been applied: read GET /v1/orders/{hash} of the new order, or send the same request"
     " again (once applied, it is answered 409 ORDER_NOT_OPEN)"
 )
+CANCEL_AFTER_MAY_STAND = (
+    "the cancel-after may have been armed: sign it again with a new timestamp (each call replaces the deadline)"
+)
 BULK_CANCEL_MAY_STAND = (
     "the cancel may have been applied: read GET /v1/accounts/{maker}/orders?status=open, or sign it again with a"
     " new timestamp"
@@ -99,7 +107,7 @@ def order_entry_route(scope: Scope) -> str | None:
     if scope["type"] != "http":
         return None
     path, method = scope["path"], scope["method"]
-    if method == "POST" and path in (ORDERS_PATH, CANCEL_ALL_ROUTE, REPLACE_ROUTE):
+    if method == "POST" and path in (ORDERS_PATH, CANCEL_ALL_ROUTE, REPLACE_ROUTE, CANCEL_AFTER_ROUTE):
         return str(path)
     order_hash = path.removeprefix(ORDERS_PATH + "/")
     if method == "DELETE" and order_hash != path and order_hash and "/" not in order_hash:
@@ -129,7 +137,7 @@ class Replica:
         self.http = httpx.AsyncClient(base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0))
         self._order_entry = {
             ORDERS_PATH: self._place, CANCEL_ROUTE: self._cancel, CANCEL_ALL_ROUTE: self._cancel_all,
-            REPLACE_ROUTE: self._replace,
+            REPLACE_ROUTE: self._replace, CANCEL_AFTER_ROUTE: self._cancel_after,
         }  # fmt: skip
         self._domain: Domain | None = None
         self._domain_read_at = -DOMAIN_REREAD_S
@@ -192,9 +200,19 @@ class Replica:
         """Let the engine cancel every open order of a maker (in a market, or all): 200 with their hashes once
         stored. Its signature, timestamp and market are the engine's to check, as its own door checks them."""
         cancel = parse_bulk_cancel_request(await json_body(request))
+        return await self._signed(request, CANCEL_ALL, cancel.maker, cancel.timestamp_ms, BULK_CANCEL_MAY_STAND)
+
+    async def _cancel_after(self, request: Request) -> Response:
+        """Let the engine arm, refresh or turn off a maker's cancel-after: 200 with its deadline once stored,
+        checked as the engine's own door checks it."""
+        switch = parse_cancel_after_request(await json_body(request))
+        return await self._signed(request, CANCEL_AFTER, switch.maker, switch.timestamp_ms, CANCEL_AFTER_MAY_STAND)
+
+    async def _signed(self, request: Request, kind: str, maker: str, timestamp_ms: int, may_stand: str) -> Response:
+        """Hand a signed command the engine checks whole to the engine; 200 with its answer."""
         ticket = uuid.uuid4().hex
-        submitted = self.stream.submit_cancel_all(ticket, await request.body(), cancel)
-        return JSONResponse((await self._answer_to(ticket, submitted, BULK_CANCEL_MAY_STAND)).result)
+        submitted = self.stream.submit_signed(kind, ticket, await request.body(), maker, timestamp_ms)
+        return JSONResponse((await self._answer_to(ticket, submitted, may_stand)).result)
 
     async def _answer_to(
         self, ticket: str, submitted: Awaitable[asyncio.Future[Answer] | None], may_stand: str

@@ -38,12 +38,12 @@ from backend.api.schemas import (
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
 from backend.trading.hosting.host import EngineHost
-from backend.trading.rules import cancel_after as cancel_after_rules
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import (
     CANCEL_BODY,
     ReplacePartlyFailed,
     parse_bulk_cancel_request,
+    parse_cancel_after_request,
     parse_cancel_request,
     parse_replace_request,
 )
@@ -51,9 +51,7 @@ from backend.trading.rules.orders import (
     TrackedOrder,
     parse_address,
     parse_hash,
-    parse_hex_bytes,
     parse_order_request,
-    parse_uint,
 )
 from backend.trading.usecases import order_entry
 from backend.trading.usecases.nonces import wallet_next_nonce
@@ -268,18 +266,9 @@ async def cancel_after(request: Request, host: HostDep, limiter: LimiterDep) -> 
     the deadline of its (maker, market); `timeoutMs` 0 turns it off, otherwise 5,000 to 86,400,000.
     The maker signs Cancel(maker, keccak256("HDEX cancel-after|<market or *>|<timeoutMs>|<timestamp ms>"))
     with `timestamp` as for a bulk cancel. Returns the `deadline` (ms since the epoch; null when off)."""
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
-    maker = parse_address(body.get("maker"), "maker")
-    market = _market_or_all(host, body.get("market"))
-    timeout_ms = parse_uint(body.get("timeoutMs"), 64, "timeoutMs")
-    cancel_after_rules.check_timeout(timeout_ms)
-    timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
-    signature = parse_hex_bytes(body.get("signature"), 65, "signature")
-    await limiter.hit_address(maker)
-    deadline = await order_entry.arm_cancel_after(host, maker, market, timeout_ms, timestamp, signature)
-    return {"maker": checksum(maker), "market": market, "timeoutMs": timeout_ms, "deadline": deadline or None}
+    cancel_after = parse_cancel_after_request(await json_body(request))
+    await limiter.hit_address(cancel_after.maker)
+    return await order_entry.arm_cancel_after(host, cancel_after)
 
 
 @router.get("/nonce", response_model=None, responses={**documented(NextNonce, "the next nonce"), **_ERRORS})
@@ -335,13 +324,6 @@ def _stored(host: EngineHost, container: Container) -> Callable[[str], bool]:
             return order_entry.order_view(uow.session, host, key) is not None
 
     return stored
-
-
-def _market_or_all(host: EngineHost, value: Any) -> str | None:
-    """A request's `market`: a known market's name, or None (null or absent) for every market."""
-    if value is not None and not isinstance(value, str):
-        raise HdexError(ErrorCode.INVALID_FIELD, "must be a market name or null", "market")
-    return order_entry.market_or_all(host, value)
 
 
 def _order_view(session: Session, host: EngineHost, order_hash: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, Domain, SignatureError, cancel_digest, recover_signer
 from backend.signing.typed_data import keccak
+from backend.trading.rules.cancel_after import check_timeout
 from backend.trading.rules.orders import (
     OrderRequest,
     TrackedOrder,
@@ -81,15 +82,41 @@ class BulkCancelRequest:
 
 def parse_bulk_cancel_request(body: Any) -> BulkCancelRequest:
     """A bulk cancel from its body, or the refusal naming the field."""
+    maker, market = _maker_and_market(body)
+    return BulkCancelRequest(maker, market, *_timestamp_and_signature(body))
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAfterRequest:
+    """`POST /v1/orders/cancel-after`: arm, refresh or (timeout 0) turn off `maker`'s dead-man switch."""
+
+    maker: str  # lowercase
+    market: str | None  # as sent, as a bulk cancel's
+    timeout_ms: int
+    timestamp_ms: int
+    signature: bytes
+
+
+def parse_cancel_after_request(body: Any) -> CancelAfterRequest:
+    """A cancel-after request from its body, or the refusal naming the field."""
+    maker, market = _maker_and_market(body)
+    timeout_ms = parse_uint(body.get("timeoutMs"), 64, "timeoutMs")
+    check_timeout(timeout_ms)
+    return CancelAfterRequest(maker, market, timeout_ms, *_timestamp_and_signature(body))
+
+
+def _maker_and_market(body: Any) -> tuple[str, str | None]:
     if not isinstance(body, dict):
         raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
     maker = parse_address(body.get("maker"), "maker")
     market = body.get("market")
     if market is not None and not isinstance(market, str):
         raise HdexError(ErrorCode.INVALID_FIELD, "must be a market name or null", "market")
-    timestamp = parse_uint(body.get("timestamp"), 64, "timestamp")
-    signature = parse_hex_bytes(body.get("signature"), 65, "signature")
-    return BulkCancelRequest(maker, market, timestamp, signature)
+    return maker, market
+
+
+def _timestamp_and_signature(body: dict[str, Any]) -> tuple[int, bytes]:
+    return parse_uint(body.get("timestamp"), 64, "timestamp"), parse_hex_bytes(body.get("signature"), 65, "signature")
 
 
 def bulk_cancel_scope(market: str | None, timestamp_ms: int) -> bytes:

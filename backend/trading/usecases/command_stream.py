@@ -25,8 +25,9 @@ answers each on its replica's stream, and only then acknowledges and deletes the
   /v1/orders/{hash}`) and `cancel-all` (`POST /v1/orders/cancel`); the engine checks their signatures (a
   single cancel's request names no maker) and counts them against the maker's rate limit, as its own doors do,
   and answers a copy as they would (a second cancel of an order: ORDER_NOT_OPEN; a bulk cancel's timestamp
-  used already: CANCEL_EXPIRED); so does `replace` (`POST /v1/orders/replace`), whose new order the replica
-  checked and vouches for as it does an order, and whose cancel's signature the engine checks;
+  used already: CANCEL_EXPIRED), and so does `cancel-after` (`POST /v1/orders/cancel-after`, a bot's
+  heartbeat); so does `replace` (`POST /v1/orders/replace`), whose new order the replica checked and vouches
+  for as it does an order, and whose cancel's signature the engine checks;
 - a clean stop stops reading, then answers the batches already placed once they are durable.
 """
 
@@ -67,12 +68,14 @@ from backend.trading.rules.cancels import (
     CancelRequest,
     ReplacePartlyFailed,
     parse_bulk_cancel_request,
+    parse_cancel_after_request,
     parse_cancel_request,
     parse_replace_request,
 )
 from backend.trading.rules.orders import OrderRequest, TrackedOrder, parse_order_request
 from backend.trading.usecases.order_entry import (
     apply_cancel,
+    apply_cancel_after,
     apply_cancel_all,
     apply_replace,
     open_order,
@@ -100,7 +103,7 @@ _PLACED, _REPLAYED, _REFUSED, _CANCELLED, _REPLACED = (
     COMMAND_STREAM_COMMANDS.labels(outcome) for outcome in ("placed", "replayed", "refused", "cancelled", "replaced")
 )
 # a command's kind (an entry without one: place, as before kinds were named)
-PLACE, CANCEL, CANCEL_ALL, REPLACE = "place", "cancel", "cancel-all", "replace"
+PLACE, CANCEL, CANCEL_ALL, REPLACE, CANCEL_AFTER = "place", "cancel", "cancel-all", "replace", "cancel-after"
 STOP_ANSWER_TIMEOUT_S = 30.0  # a clean stop waits this long for the batches in flight to be answered
 
 # Add the command only while fewer than ARGV[1] are outstanding: the check and the add are one step, so
@@ -192,12 +195,12 @@ class CommandStream:
         body = json.dumps({"orderHash": cancel.order_hash, "signature": "0x" + cancel.signature.hex()}).encode()
         return await self._submit(CANCEL, f"cancel:{cancel.order_hash}", ticket, body, b"")
 
-    async def submit_cancel_all(
-        self, ticket: str, body: bytes, cancel: BulkCancelRequest
+    async def submit_signed(
+        self, kind: str, ticket: str, body: bytes, maker: str, timestamp_ms: int
     ) -> asyncio.Future[Answer] | None:
-        """Add a bulk cancel command (`body` as the client sent it, `cancel` read from it); as `submit`."""
-        command_id = f"cancel-all:{cancel.maker}:{cancel.timestamp_ms}"
-        return await self._submit(CANCEL_ALL, command_id, ticket, body, b"")
+        """Add a command of `kind` (CANCEL_ALL, CANCEL_AFTER) signed by `maker` at `timestamp_ms`, whose
+        signature is the engine's to check (`body` as the client sent it); as `submit`."""
+        return await self._submit(kind, f"{kind}:{maker}:{timestamp_ms}", ticket, body, b"")
 
     async def submit_replace(
         self, command_id: str, ticket: str, body: bytes, domain: Domain
@@ -466,8 +469,8 @@ class CommandConsumer:
             outcome: Outcome
             if entry.kind == CANCEL:
                 outcome = await self._cancel(host, entry)
-            elif entry.kind == CANCEL_ALL:
-                outcome = await self._cancel_all(host, entry)
+            elif entry.kind in (CANCEL_ALL, CANCEL_AFTER):
+                outcome = await self._signed(host, entry)
             elif entry.kind == REPLACE:
                 outcome = self._replace(host, entry)
             else:
@@ -480,7 +483,7 @@ class CommandConsumer:
                 _REPLACED.inc()
             elif isinstance(outcome, PartlyReplaced):
                 _REFUSED.inc()
-            elif isinstance(outcome, Cancelled) or outcome.result is not None:  # a cancel, a bulk cancel
+            elif isinstance(outcome, Cancelled) or outcome.result is not None:  # a cancel, a bulk one, a switch
                 _CANCELLED.inc()
             else:
                 (_REFUSED if outcome.error is not None else _REPLAYED).inc()
@@ -626,19 +629,23 @@ class CommandConsumer:
         self._unanswered[tracked.hash] = tracked  # placed in a batch not yet durable, as an order's
         return Replaced(old, tracked)
 
-    async def _cancel_all(self, host: EngineHost, entry: Entry) -> Answer:
-        """A bulk cancel command, checked as the engine process's own `POST /v1/orders/cancel` checks it; answered
-        with the hashes it cancelled once its batch is stored."""
+    async def _signed(self, host: EngineHost, entry: Entry) -> Answer:
+        """A bulk cancel or a cancel-after command, checked as the engine process's own `POST /v1/orders/cancel`
+        and `POST /v1/orders/cancel-after` check them; answered with what they answer once its batch is stored."""
         try:
-            cancel = parse_bulk_cancel_request(json.loads(entry.body))
+            body = json.loads(entry.body)
+            request = parse_bulk_cancel_request(body) if entry.kind == CANCEL_ALL else parse_cancel_after_request(body)
             if self._hit_address is not None:
-                await self._hit_address(cancel.maker)
-            cancelled = apply_cancel_all(host, cancel)
+                await self._hit_address(request.maker)
+            if isinstance(request, BulkCancelRequest):
+                result = {"cancelled": apply_cancel_all(host, request)}
+            else:
+                result = apply_cancel_after(host, request)
         except ValueError:
             return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
         except HdexError as error:
             return Answer(entry.ticket, error=error)
-        return Answer(entry.ticket, result={"cancelled": cancelled})
+        return Answer(entry.ticket, result=result)
 
     def _known(self, host: EngineHost, order_hash: str) -> bool:
         """Whether an order with this hash was placed: stored, or in a batch not yet durable (placed and closed

@@ -20,6 +20,7 @@ from backend.trading.hosting.restore import tracked_from_row
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import (
     BulkCancelRequest,
+    CancelAfterRequest,
     ReplacePartlyFailed,
     ReplaceRequest,
     bulk_cancel_scope,
@@ -129,14 +130,22 @@ def partly_replaced_answer(refusal: ReplacePartlyFailed) -> dict[str, Any]:
     return {**refusal.body(), "cancelled": order_message(refusal.cancelled), "refused": refusal.refused.body()["error"]}
 
 
-async def arm_cancel_after(
-    host: EngineHost, maker: str, market: str | None, timeout_ms: int, timestamp_ms: int, signature: bytes
-) -> int:
-    """Arm, refresh or (timeout 0) turn off the maker's cancel-after; returns the deadline in ms (0: off)."""
-    verify_cancel(host.domain, maker, cancel_after_scope(market, timeout_ms, timestamp_ms), signature)
-    deadline = host.handle(ArmCancelAfter(checksum(maker), market, timeout_ms, timestamp_ms))
+def apply_cancel_after(host: EngineHost, request: CancelAfterRequest) -> dict[str, Any]:
+    """Arm, refresh or (timeout 0) turn off the maker's cancel-after; returns what the request answers (its
+    `deadline` in ms since the epoch, null when off). Stored with the host's next batch, as `apply_cancel`."""
+    market = market_or_all(host, request.market)
+    scope = cancel_after_scope(market, request.timeout_ms, request.timestamp_ms)
+    verify_cancel(host.domain, request.maker, scope, request.signature)
+    maker = checksum(request.maker)
+    deadline = host.handle(ArmCancelAfter(maker, market, request.timeout_ms, request.timestamp_ms))
+    return {"maker": maker, "market": market, "timeoutMs": request.timeout_ms, "deadline": deadline or None}
+
+
+async def arm_cancel_after(host: EngineHost, request: CancelAfterRequest) -> dict[str, Any]:
+    """`apply_cancel_after`, returning once it is stored."""
+    answer = apply_cancel_after(host, request)
     await host.durable()
-    return deadline
+    return answer
 
 
 def order_view(session: Session, host: EngineHost, order_hash: str) -> dict[str, Any] | None:

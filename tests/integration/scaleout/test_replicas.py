@@ -34,7 +34,7 @@ from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.usecases.command_stream import REDIS_READ_TIMEOUT_S, STREAM
 
 from ..api.exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, USDC, WETH, prepare, wallet
-from ..api.signed_requests import cancel_signature
+from ..api.signed_requests import cancel_after_body, cancel_signature
 from ..conftest import free_port
 from .cluster import DOMAIN, Cluster, crossing_orders, signed_order
 
@@ -292,6 +292,36 @@ def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_eng
     assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="replaced"}') == replaced_before + 1
     served = httpx.get(f"{cluster.replica_url(1)}/metrics").text
     assert 'hdex_http_requests_total{method="POST",route="/v1/orders/replace",status="201"} 1.0' in served
+
+
+def test_a_cancel_after_through_a_replica_takes_the_stream_and_is_answered_as_the_engine_process_answers_it(
+    cluster: Cluster,
+) -> None:
+    stamp = now_ms()
+    switched_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
+
+    def both(body: dict[str, Any]) -> list[tuple[int, str]]:
+        """What a replica and the engine process's own door answer the same refused cancel-after."""
+        answers = [httpx.post(f"{base}/v1/orders/cancel-after", json=body) for base in (cluster.replica_url(1),
+                                                                                         cluster.engine_url)]
+        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+
+    armed = httpx.post(f"{cluster.replica_url(1)}/v1/orders/cancel-after",
+                       json=cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp))  # fmt: skip
+    assert both(cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp + 1, signer_index=8)) == [
+        (401, "SIGNER_NOT_MAKER")
+    ] * 2
+    assert both(cancel_after_body(DOMAIN, 9, 1_000, MARKET, stamp + 2)) == [(422, "TIMEOUT_OUT_OF_RANGE")] * 2
+    assert both(cancel_after_body(DOMAIN, 9, 60_000, "NOPE-USDC", stamp + 3)) == [(404, "UNKNOWN_MARKET")] * 2
+    assert both(cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp)) == [(422, "CANCEL_EXPIRED")] * 2
+    off = httpx.post(f"{cluster.replica_url(0)}/v1/orders/cancel-after",
+                     json=cancel_after_body(DOMAIN, 9, 0, MARKET, stamp + 4))  # fmt: skip
+
+    assert armed.status_code == 200, armed.text
+    assert (armed.json()["maker"], armed.json()["market"], armed.json()["timeoutMs"]) == (wallet(9), MARKET, 60_000)
+    assert stamp + 60_000 <= armed.json()["deadline"] <= now_ms() + 60_000
+    assert (off.status_code, off.json()["deadline"]) == (200, None), off.text
+    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == switched_before + 2
 
 
 def engine_metric(cluster: Cluster, sample: str) -> float:
