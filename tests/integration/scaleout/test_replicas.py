@@ -187,10 +187,7 @@ def test_a_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engi
     cancels_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
 
     def both(path: str, body: Any) -> list[tuple[int, str]]:
-        """What a replica and the engine process's own door answer the same refused cancel."""
-        answers = [httpx.request("DELETE", f"{base}{path}", json=body) for base in (cluster.replica_url(1),
-                                                                                     cluster.engine_url)]
-        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+        return refusals_of_both(cluster, "DELETE", path, body)
 
     signed = {"signature": cancel_signature(DOMAIN, order_hash, 6)}
     assert both(f"/v1/orders/{order_hash}", {"signature": cancel_signature(DOMAIN, order_hash, 6, 7)}) == [
@@ -228,10 +225,7 @@ def test_a_bulk_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the
         return {"maker": wallet(6), "market": market, "timestamp": str(timestamp), "signature": signature}
 
     def both(body: dict[str, Any]) -> list[tuple[int, str]]:
-        """What a replica and the engine process's own door answer the same refused bulk cancel."""
-        answers = [httpx.post(f"{base}/v1/orders/cancel", json=body) for base in (cluster.replica_url(1),
-                                                                                   cluster.engine_url)]
-        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+        return refusals_of_both(cluster, "POST", "/v1/orders/cancel", body)
 
     assert both(bulk(MARKET, stamp, signer=7)) == [(401, "SIGNER_NOT_MAKER")] * 2
     assert both(bulk("NOPE-USDC", stamp)) == [(404, "UNKNOWN_MARKET")] * 2
@@ -258,10 +252,7 @@ def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_eng
         return {"cancel": {"orderHash": old, "signature": cancel_signature(DOMAIN, old, key_index, signer)}, **new}
 
     def both(body: dict[str, Any]) -> list[tuple[int, str]]:
-        """What a replica and the engine process's own door answer the same refused replace."""
-        answers = [httpx.post(f"{base}/v1/orders/replace", json=body) for base in (cluster.replica_url(1),
-                                                                                    cluster.engine_url)]
-        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+        return refusals_of_both(cluster, "POST", "/v1/orders/replace", body)
 
     old = place(7, 0, -50, nonce=60)
     ask = place(8, 1, 60, nonce=62)  # what a post-only bid at PRICE + 60 ticks would cross
@@ -301,10 +292,7 @@ def test_a_cancel_after_through_a_replica_takes_the_stream_and_is_answered_as_th
     switched_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
 
     def both(body: dict[str, Any]) -> list[tuple[int, str]]:
-        """What a replica and the engine process's own door answer the same refused cancel-after."""
-        answers = [httpx.post(f"{base}/v1/orders/cancel-after", json=body) for base in (cluster.replica_url(1),
-                                                                                         cluster.engine_url)]
-        return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
+        return refusals_of_both(cluster, "POST", "/v1/orders/cancel-after", body)
 
     armed = httpx.post(f"{cluster.replica_url(1)}/v1/orders/cancel-after",
                        json=cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp))  # fmt: skip
@@ -322,6 +310,13 @@ def test_a_cancel_after_through_a_replica_takes_the_stream_and_is_answered_as_th
     assert stamp + 60_000 <= armed.json()["deadline"] <= now_ms() + 60_000
     assert (off.status_code, off.json()["deadline"]) == (200, None), off.text
     assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == switched_before + 2
+
+
+def refusals_of_both(cluster: Cluster, method: str, path: str, body: Any) -> list[tuple[int, str]]:
+    """What a replica and the engine process's own door answer the same refused request: (status, code) each."""
+    answers = [httpx.request(method, f"{base}{path}", json=body) for base in (cluster.replica_url(1),
+                                                                               cluster.engine_url)]
+    return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
 
 
 def engine_metric(cluster: Cluster, sample: str) -> float:
