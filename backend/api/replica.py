@@ -102,8 +102,9 @@ DOMAIN_REREAD_S = 5.0
 
 
 def order_entry_route(scope: Scope) -> str | None:
-    """The route of an order entry the replica hands to the engine over the stream (placing an order,
-    cancelling one), as the engine's router names it; None for every other request (passed on)."""
+    """The route of an order entry the replica hands to the engine over the stream (an order, a cancel, a bulk
+    cancel, a cancel-replace, a cancel-after), as the engine's router names it; None for every other request
+    (passed on)."""
     if scope["type"] != "http":
         return None
     path, method = scope["path"], scope["method"]
@@ -165,13 +166,12 @@ class Replica:
     async def _place(self, request: Request) -> Response:
         """Check what needs no account state, then let the engine place the order: 201 with the order once
         stored, 200 with it when this signed order had been placed before (a retry places it only once)."""
-        body = await json_body(request)
-        order_request = parse_order_request(body)
+        order_request = parse_order_request(await json_body(request))
         domain, digest = await self._verified(order_request)
         await self.limiter.hit_address(order_request.order.maker.lower())
         ticket = uuid.uuid4().hex
-        body = await request.body()  # read once
-        answer = await self._answer_to(ticket, self.stream.submit("0x" + digest.hex(), ticket, body, domain), MAY_STAND)
+        raw = await request.body()  # read once
+        answer = await self._answer_to(ticket, self.stream.submit("0x" + digest.hex(), ticket, raw, domain), MAY_STAND)
         return JSONResponse(answer.order, status_code=200 if answer.replayed else 201)
 
     async def _cancel(self, request: Request) -> Response:
@@ -191,8 +191,7 @@ class Replica:
         domain, digest = await self._verified(replace.order)
         await self.limiter.hit_address(replace.order.order.maker.lower())
         ticket = uuid.uuid4().hex
-        body = await request.body()
-        submitted = self.stream.submit_replace(f"replace:0x{digest.hex()}", ticket, body, domain)
+        submitted = self.stream.submit_replace(f"replace:0x{digest.hex()}", ticket, await request.body(), domain)
         answer = await self._answer_to(ticket, submitted, REPLACE_MAY_STAND)
         return JSONResponse(answer.result, status_code=answer.status)
 

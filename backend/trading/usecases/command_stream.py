@@ -22,12 +22,12 @@ answers each on its replica's stream, and only then acknowledges and deletes the
   it against, and the engine takes a mark made under its own domain instead of recovering the signature again;
   a command without one has its signature checked as ever;
 - cancels take the same path, behind the orders sent before them: `cancel` (one order by hash, `DELETE
-  /v1/orders/{hash}`) and `cancel-all` (`POST /v1/orders/cancel`); the engine checks their signatures (a
-  single cancel's request names no maker) and counts them against the maker's rate limit, as its own doors do,
-  and answers a copy as they would (a second cancel of an order: ORDER_NOT_OPEN; a bulk cancel's timestamp
-  used already: CANCEL_EXPIRED), and so does `cancel-after` (`POST /v1/orders/cancel-after`, a bot's
-  heartbeat); so does `replace` (`POST /v1/orders/replace`), whose new order the replica checked and vouches
-  for as it does an order, and whose cancel's signature the engine checks;
+  /v1/orders/{hash}`), `cancel-all` (`POST /v1/orders/cancel`) and `cancel-after` (`POST
+  /v1/orders/cancel-after`, a bot's heartbeat); the engine checks their signatures (a single cancel's request
+  names no maker) and counts them against the maker's rate limit, as its own doors do, and answers a copy as
+  they would (a second cancel of an order: ORDER_NOT_OPEN; a signed timestamp used again: CANCEL_EXPIRED);
+- so does `replace` (`POST /v1/orders/replace`): the replica checked its new order and vouches for it as for an
+  order, and the engine checks its cancel's signature;
 - a clean stop stops reading, then answers the batches already placed once they are durable.
 """
 
@@ -338,7 +338,7 @@ class CommandConsumer:
     ) -> None:
         self._client = client
         self._key = key  # HDEX_COMMAND_KEY: a command vouched for under it has its signature checked already
-        self._hit_address = hit_address  # the per-wallet rate limit, for cancels (a replica does not know the maker)
+        self._hit_address = hit_address  # the per-wallet rate limit, for the commands whose signature it checks
         self._host = host
         self._lease_left = lease_left
         self._order_view = order_view
@@ -645,6 +645,8 @@ class CommandConsumer:
             return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
         except HdexError as error:
             return Answer(entry.ticket, error=error)
+        except Exception:  # as for an order
+            return _fault(entry)
         return Answer(entry.ticket, result=result)
 
     def _known(self, host: EngineHost, order_hash: str) -> bool:
