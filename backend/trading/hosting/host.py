@@ -230,6 +230,11 @@ class EngineHost:
         """The live orders (resting or waiting for their trigger) by hash."""
         return MappingProxyType(self._orders)
 
+    def knows(self, order_hash: str) -> bool:
+        """Whether an order of this hash was placed and has not expired: open or closed, stored or in a batch
+        not yet durable."""
+        return order_hash in self._known_hashes
+
     @property
     def price_sources(self) -> Mapping[str, PriceSource | None]:
         """Market name -> its price source for stop orders (None: none); a market not read yet is absent."""

@@ -598,7 +598,7 @@ class CommandConsumer:
         try:
             data = json.loads(entry.body)
             cancel = parse_cancel_request(data.get("orderHash") if isinstance(data, dict) else None, data)
-            tracked = open_order(host, cancel.order_hash, lambda key: self._known(host, key), "orderHash")
+            tracked = open_order(host, cancel.order_hash, lambda key: self._stored(host, key), "orderHash")
             if self._hit_address is not None:
                 await self._hit_address(tracked.maker.lower())
             apply_cancel(host, tracked, cancel.signature)
@@ -616,7 +616,7 @@ class CommandConsumer:
         try:
             replace = parse_replace_request(json.loads(entry.body))
             replace = dataclasses.replace(replace, order=self._vouched(host, entry, replace.order))
-            old = order_to_replace(host, replace, lambda key: self._known(host, key))
+            old = order_to_replace(host, replace, lambda key: self._stored(host, key))
             tracked = apply_replace(host, old, replace)
         except ValueError:
             return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
@@ -649,10 +649,9 @@ class CommandConsumer:
             return _fault(entry)
         return Answer(entry.ticket, result=result)
 
-    def _known(self, host: EngineHost, order_hash: str) -> bool:
-        """Whether an order with this hash was placed: stored, or in a batch not yet durable (placed and closed
-        since, it is in neither the book nor the database yet)."""
-        return order_hash in self._unanswered or self._order_view(host, order_hash) is not None
+    def _stored(self, host: EngineHost, order_hash: str) -> bool:
+        """Whether an order of this hash was kept (one expired since is known to the database only)."""
+        return self._order_view(host, order_hash) is not None
 
     def _place_request(self, host: EngineHost, entry: Entry, request: OrderRequest) -> Placed | Answer:
         try:

@@ -40,12 +40,13 @@ async def place(host: EngineHost, request: OrderRequest) -> TrackedOrder:
 
 
 def open_order(host: EngineHost, order_hash: str, stored: Callable[[str], bool], field: str) -> TrackedOrder:
-    """The live order `order_hash`, else ORDER_NOT_OPEN (`stored`: an order with this hash was kept) or
-    ORDER_NOT_FOUND."""
+    """The live order `order_hash`, else ORDER_NOT_OPEN (the host knows it, or `stored`: an order with this hash
+    was kept) or ORDER_NOT_FOUND. The host is asked first: an order closed in a batch not yet durable is in
+    neither the book nor the database yet."""
     tracked = host.orders.get(order_hash)
     if tracked is not None:
         return tracked
-    if not stored(order_hash):
+    if not (host.knows(order_hash) or stored(order_hash)):
         raise HdexError(ErrorCode.ORDER_NOT_FOUND, "no order with this hash", "orderHash")
     raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order is no longer open", field)
 

@@ -7,10 +7,12 @@ from typing import Any
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.db.models import ChainEvent, Fill
+from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, cancel_digest, sign_digest
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.store import settlement
+from backend.trading.usecases import order_entry
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
 
@@ -217,3 +219,22 @@ def test_the_open_order_limit_per_wallet_is_enforced(sqlite_url: str, tmp_path: 
         assert limited.place(BUYER, limitPrice=PRICE - 2 * TICK).status_code == 201
         response = limited.place(BUYER, limitPrice=PRICE - 3 * TICK)
         assert response.json()["error"]["code"] == "TOO_MANY_OPEN_ORDERS"
+
+
+def test_a_second_cancel_before_the_first_is_stored_is_told_the_order_is_no_longer_open(exchange: Exchange) -> None:
+    """Between a cancel and its group commit the order is in neither the book nor the database: a second cancel
+    then must hear ORDER_NOT_OPEN, as after the commit, not ORDER_NOT_FOUND (the database is not asked here)."""
+    placed = exchange.place(BUYER).json()
+    signature = bytes.fromhex(cancel_body(exchange, placed["hash"], BUYER)["signature"][2:])
+    app: Any = exchange.client.app
+    host = app.state.trading.host
+
+    def cancel_then_look_again() -> ErrorCode:
+        order_entry.apply_cancel(host, host.orders[placed["hash"]], signature)  # its batch is not durable yet
+        try:
+            order_entry.open_order(host, placed["hash"], lambda _hash: False, "orderHash")
+        except HdexError as refusal:
+            return refusal.code
+        raise AssertionError("the cancelled order is still open")
+
+    assert exchange.client.portal.call(cancel_then_look_again) is ErrorCode.ORDER_NOT_OPEN  # type: ignore[union-attr]
