@@ -55,6 +55,7 @@ from backend.trading.rules.orders import OrderRequest, parse_order_request
 from backend.trading.usecases.command_stream import (
     CANCEL_AFTER,
     CANCEL_ALL,
+    REPLACE,
     REPLY_STREAM_PREFIX,
     Answer,
     CommandStream,
@@ -191,7 +192,7 @@ class Replica:
         domain, digest = await self._verified(replace.order)
         await self.limiter.hit_address(replace.order.order.maker.lower())
         ticket = uuid.uuid4().hex
-        submitted = self.stream.submit_replace(f"replace:0x{digest.hex()}", ticket, await request.body(), domain)
+        submitted = self.stream.submit(f"replace:0x{digest.hex()}", ticket, await request.body(), domain, REPLACE)
         answer = await self._answer_to(ticket, submitted, REPLACE_MAY_STAND)
         return JSONResponse(answer.result, status_code=answer.status)
 

@@ -183,12 +183,13 @@ class CommandStream:
         self._last_reply = "0-0"
 
     async def submit(
-        self, command_id: str, ticket: str, body: bytes, domain: Domain
+        self, command_id: str, ticket: str, body: bytes, domain: Domain, kind: str = PLACE
     ) -> asyncio.Future[Answer] | None:
-        """Add a place command, whose order's signature the caller recovered to its maker under `domain`; the
-        future of its answer, or None when the stream is full."""
+        """Add a command carrying an order (PLACE, or REPLACE: the new order of a cancel-replace) whose signature
+        the caller recovered to its maker under `domain`; the future of its answer, or None when the stream is
+        full."""
         mark = b"" if self._key is None else vouch(self._key, domain, body)
-        return await self._submit(PLACE, command_id, ticket, body, mark)
+        return await self._submit(kind, command_id, ticket, body, mark)
 
     async def submit_cancel(self, ticket: str, cancel: CancelRequest) -> asyncio.Future[Answer] | None:
         """Add a cancel command (its signature is the engine's to check); as `submit`."""
@@ -201,14 +202,6 @@ class CommandStream:
         """Add a command of `kind` (CANCEL_ALL, CANCEL_AFTER) signed by `maker` at `timestamp_ms`, whose
         signature is the engine's to check (`body` as the client sent it); as `submit`."""
         return await self._submit(kind, f"{kind}:{maker}:{timestamp_ms}", ticket, body, b"")
-
-    async def submit_replace(
-        self, command_id: str, ticket: str, body: bytes, domain: Domain
-    ) -> asyncio.Future[Answer] | None:
-        """Add a cancel-replace command, whose new order's signature the caller recovered to its maker under
-        `domain`; as `submit`."""
-        mark = b"" if self._key is None else vouch(self._key, domain, body)
-        return await self._submit(REPLACE, command_id, ticket, body, mark)
 
     async def _submit(
         self, kind: str, command_id: str, ticket: str, body: bytes, mark: bytes
@@ -466,16 +459,7 @@ class CommandConsumer:
         """Place a batch and answer it once durable, in the background; waits while too many are in flight."""
         placed: Batch = []
         for entry in entries:  # in stream order: a cancel applies after the orders sent before it
-            outcome: Outcome
-            if entry.kind == CANCEL:
-                outcome = await self._cancel(host, entry)
-            elif entry.kind in (CANCEL_ALL, CANCEL_AFTER):
-                outcome = await self._signed(host, entry)
-            elif entry.kind == REPLACE:
-                outcome = self._replace(host, entry)
-            else:
-                outcome = self._place(host, entry)
-            placed.append((entry, outcome))
+            placed.append((entry, await self._outcome(host, entry)))
         for _entry, outcome in placed:
             if isinstance(outcome, Placed):
                 (_REPLAYED if outcome.replayed else _PLACED).inc()
@@ -574,107 +558,88 @@ class CommandConsumer:
         except (OSError, RedisError) as exc:
             log.warning("answers not sent; answered again once claimed", extra={"error": str(exc)})
 
+    async def _outcome(self, host: EngineHost, entry: Entry) -> Outcome:
+        """What applying one command gives. A refusal is answered as the engine process's own door answers it; a
+        fault of the engine's own (a wallet's balances unreadable) is answered UNAVAILABLE instead of stopping the
+        stream."""
+        try:
+            body = json.loads(entry.body)
+        except ValueError:
+            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
+        try:
+            if entry.kind == CANCEL:
+                return await self._cancel(host, body)
+            if entry.kind in (CANCEL_ALL, CANCEL_AFTER):
+                return Answer(entry.ticket, result=await self._signed(host, entry.kind, body))
+            if entry.kind == REPLACE:
+                return self._replace(host, entry, body)
+            return self._place(host, entry, body)
+        except ReplacePartlyFailed as refusal:  # the cancel stands: answered with it
+            return PartlyReplaced(refusal)
+        except HdexError as error:
+            return Answer(entry.ticket, error=error)
+        except Exception:
+            log.exception("a command failed; answered UNAVAILABLE", extra={"ticket": entry.ticket})
+            fault = HdexError(ErrorCode.UNAVAILABLE, "the engine could not take this command now; retry", None,
+                              {"Retry-After": "1"})  # fmt: skip
+            return Answer(entry.ticket, error=fault)
+
     def _vouched(self, host: EngineHost, entry: Entry, request: OrderRequest) -> OrderRequest:
         """The order request, marked as checked when a replica vouched for it under this engine's domain."""
         if self._key is not None and hmac.compare_digest(entry.mac, vouch(self._key, host.domain, entry.body)):
             return dataclasses.replace(request, signature_checked=True)
         return request
 
-    def _place(self, host: EngineHost, entry: Entry) -> Placed | Answer:
+    def _place(self, host: EngineHost, entry: Entry, body: Any) -> Placed | Answer:
+        """An order; one placed before (a retry, a redelivery) is answered as placed."""
+        request = self._vouched(host, entry, parse_order_request(body))
         try:
-            request: OrderRequest = parse_order_request(json.loads(entry.body))
-        except ValueError:
-            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
+            tracked: TrackedOrder = host.handle(PlaceOrder(request))
         except HdexError as error:
-            return Answer(entry.ticket, error=error)
-        request = self._vouched(host, entry, request)
-        try:
-            return self._place_request(host, entry, request)
-        except Exception:  # one command's fault (its wallet's balances unreadable) must not stop the stream
-            return _fault(entry)
+            if error.code is not ErrorCode.DUPLICATE_ORDER:
+                raise
+            order_hash = "0x" + order_digest(host.domain, request.order).hex()
+            if order_hash in self._unanswered:  # placed in a batch not yet durable: answered with it
+                return Placed(self._unanswered[order_hash], replayed=True)
+            view = self._order_view(host, order_hash)
+            if view is None:
+                raise
+            return Answer(entry.ticket, order=view, replayed=True)
+        self._unanswered[tracked.hash] = tracked
+        return Placed(tracked)
 
-    async def _cancel(self, host: EngineHost, entry: Entry) -> Cancelled | Answer:
-        """A cancel command, checked as the engine process's own `DELETE /v1/orders/{hash}` checks it."""
-        try:
-            data = json.loads(entry.body)
-            cancel = parse_cancel_request(data.get("orderHash") if isinstance(data, dict) else None, data)
-            tracked = open_order(host, cancel.order_hash, lambda key: self._stored(host, key), "orderHash")
-            if self._hit_address is not None:
-                await self._hit_address(tracked.maker.lower())
-            apply_cancel(host, tracked, cancel.signature)
-        except ValueError:
-            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
-        except HdexError as error:
-            return Answer(entry.ticket, error=error)
-        except Exception:  # the database unreadable for an order no longer open: as for an order
-            return _fault(entry)
+    async def _cancel(self, host: EngineHost, body: Any) -> Cancelled:
+        """A cancel, checked as the engine process's own `DELETE /v1/orders/{hash}` checks it."""
+        cancel = parse_cancel_request(body.get("orderHash") if isinstance(body, dict) else None, body)
+        tracked = open_order(host, cancel.order_hash, lambda key: self._stored(host, key), "orderHash")
+        if self._hit_address is not None:
+            await self._hit_address(tracked.maker.lower())
+        apply_cancel(host, tracked, cancel.signature)
         return Cancelled(tracked)
 
-    def _replace(self, host: EngineHost, entry: Entry) -> Replaced | PartlyReplaced | Answer:
-        """A cancel-replace command, checked as the engine process's own `POST /v1/orders/replace` checks it (the
-        maker's rate limit was counted by the replica, which knew the maker)."""
-        try:
-            replace = parse_replace_request(json.loads(entry.body))
-            replace = dataclasses.replace(replace, order=self._vouched(host, entry, replace.order))
-            old = order_to_replace(host, replace, lambda key: self._stored(host, key))
-            tracked = apply_replace(host, old, replace)
-        except ValueError:
-            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
-        except ReplacePartlyFailed as refusal:
-            return PartlyReplaced(refusal)
-        except HdexError as error:
-            return Answer(entry.ticket, error=error)
-        except Exception:  # as for an order
-            return _fault(entry)
+    def _replace(self, host: EngineHost, entry: Entry, body: Any) -> Replaced:
+        """A cancel-replace, checked as the engine process's own `POST /v1/orders/replace` checks it (the maker's
+        rate limit was counted by the replica, which knew the maker)."""
+        replace = parse_replace_request(body)
+        replace = dataclasses.replace(replace, order=self._vouched(host, entry, replace.order))
+        old = order_to_replace(host, replace, lambda key: self._stored(host, key))
+        tracked = apply_replace(host, old, replace)
         self._unanswered[tracked.hash] = tracked  # placed in a batch not yet durable, as an order's
         return Replaced(old, tracked)
 
-    async def _signed(self, host: EngineHost, entry: Entry) -> Answer:
-        """A bulk cancel or a cancel-after command, checked as the engine process's own `POST /v1/orders/cancel`
-        and `POST /v1/orders/cancel-after` check them; answered with what they answer once its batch is stored."""
-        try:
-            body = json.loads(entry.body)
-            request = parse_bulk_cancel_request(body) if entry.kind == CANCEL_ALL else parse_cancel_after_request(body)
-            if self._hit_address is not None:
-                await self._hit_address(request.maker)
-            if isinstance(request, BulkCancelRequest):
-                result = {"cancelled": apply_cancel_all(host, request)}
-            else:
-                result = apply_cancel_after(host, request)
-        except ValueError:
-            return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
-        except HdexError as error:
-            return Answer(entry.ticket, error=error)
-        except Exception:  # as for an order
-            return _fault(entry)
-        return Answer(entry.ticket, result=result)
+    async def _signed(self, host: EngineHost, kind: str, body: Any) -> dict[str, Any]:
+        """A bulk cancel or a cancel-after, checked as the engine process's own `POST /v1/orders/cancel` and
+        `POST /v1/orders/cancel-after` check them; what they answer."""
+        request = parse_bulk_cancel_request(body) if kind == CANCEL_ALL else parse_cancel_after_request(body)
+        if self._hit_address is not None:
+            await self._hit_address(request.maker)
+        if isinstance(request, BulkCancelRequest):
+            return {"cancelled": apply_cancel_all(host, request)}
+        return apply_cancel_after(host, request)
 
     def _stored(self, host: EngineHost, order_hash: str) -> bool:
         """Whether an order of this hash was kept (one expired since is known to the database only)."""
         return self._order_view(host, order_hash) is not None
-
-    def _place_request(self, host: EngineHost, entry: Entry, request: OrderRequest) -> Placed | Answer:
-        try:
-            tracked: TrackedOrder = host.handle(PlaceOrder(request))
-        except HdexError as error:
-            if error.code is ErrorCode.DUPLICATE_ORDER:  # applied before (a retry, a redelivery): answer it
-                order_hash = "0x" + order_digest(host.domain, request.order).hex()
-                if order_hash in self._unanswered:  # placed in a batch not yet durable: answered with it
-                    return Placed(self._unanswered[order_hash], replayed=True)
-                view = self._order_view(host, order_hash)
-                if view is not None:
-                    return Answer(entry.ticket, order=view, replayed=True)
-            return Answer(entry.ticket, error=error)
-        self._unanswered[tracked.hash] = tracked
-        return Placed(tracked)
-
-
-def _fault(entry: Entry) -> Answer:
-    """The answer to a command that failed for a reason of the engine's own (logged), not the command's."""
-    log.exception("a command failed; answered UNAVAILABLE", extra={"ticket": entry.ticket})
-    fault = HdexError(ErrorCode.UNAVAILABLE, "the engine could not take this command now; retry", None,
-                      {"Retry-After": "1"})  # fmt: skip
-    return Answer(entry.ticket, error=fault)
 
 
 def stream_client(redis_url: str) -> aioredis.Redis:

@@ -184,7 +184,7 @@ def test_a_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engi
     placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(6, 1, PRICE + 30 * TICK, nonce=40))
     assert placed.status_code == 201, placed.text
     order_hash = placed.json()["hash"]
-    cancels_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
+    cancels_before = commands_taken(cluster, "cancelled")
 
     def both(path: str, body: Any) -> list[tuple[int, str]]:
         return refusals_of_both(cluster, "DELETE", path, body)
@@ -202,10 +202,8 @@ def test_a_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engi
     assert cancelled.status_code == 200, cancelled.text
     assert (cancelled.json()["hash"], cancelled.json()["status"]) == (order_hash, "cancelled")
     assert (order_hash, "cancelled") in {(o[0], o[1]) for o in stored(cluster.database_url)["orders"]}
-    # it went by the stream, not passed on over HTTP; the replica counts it under the engine router's route
-    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == cancels_before + 1
-    served = httpx.get(f"{cluster.replica_url(1)}/metrics").text
-    assert 'hdex_http_requests_total{method="DELETE",route="/v1/orders/{orderHash}",status="200"} 1.0' in served
+    assert commands_taken(cluster, "cancelled") == cancels_before + 1
+    assert replica_answered(cluster, "DELETE", "/v1/orders/{orderHash}", 200) == 1
 
 
 def test_a_bulk_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engine_process_answers_it(
@@ -217,7 +215,7 @@ def test_a_bulk_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the
                             json=signed_order(6, 1, PRICE + (31 + n) * TICK, nonce=41 + n))  # fmt: skip
         assert placed.status_code == 201, placed.text
         hashes.add(placed.json()["hash"])
-    cancels_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
+    cancels_before = commands_taken(cluster, "cancelled")
     stamp = now_ms()
 
     def bulk(market: str | None, timestamp: int, signer: int = 6) -> dict[str, Any]:
@@ -236,7 +234,7 @@ def test_a_bulk_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the
     assert cancelled.status_code == 200, cancelled.text
     assert hashes <= set(cancelled.json()["cancelled"])
     assert {o[1] for o in stored(cluster.database_url)["orders"] if o[0] in hashes} == {"cancelled"}
-    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == cancels_before + 1
+    assert commands_taken(cluster, "cancelled") == cancels_before + 1
 
 
 def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_engine_process_answers_it(
@@ -256,7 +254,7 @@ def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_eng
 
     old = place(7, 0, -50, nonce=60)
     ask = place(8, 1, 60, nonce=62)  # what a post-only bid at PRICE + 60 ticks would cross
-    replaced_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="replaced"}')
+    replaced_before = commands_taken(cluster, "replaced")
 
     moved = httpx.post(f"{cluster.replica_url(1)}/v1/orders/replace",
                        json=replace_body(7, old, signed_order(7, 0, PRICE - 51 * TICK, nonce=61)))  # fmt: skip
@@ -280,16 +278,15 @@ def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_eng
     assert (partly.json()["cancelled"]["hash"], partly.json()["cancelled"]["status"]) == (new, "cancelled")
     statuses = {o[0]: o[1] for o in stored(cluster.database_url)["orders"]}
     assert (statuses[old], statuses[new], statuses[ask]) == ("cancelled", "cancelled", "open")
-    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="replaced"}') == replaced_before + 1
-    served = httpx.get(f"{cluster.replica_url(1)}/metrics").text
-    assert 'hdex_http_requests_total{method="POST",route="/v1/orders/replace",status="201"} 1.0' in served
+    assert commands_taken(cluster, "replaced") == replaced_before + 1
+    assert replica_answered(cluster, "POST", "/v1/orders/replace", 201) == 1
 
 
 def test_a_cancel_after_through_a_replica_takes_the_stream_and_is_answered_as_the_engine_process_answers_it(
     cluster: Cluster,
 ) -> None:
     stamp = now_ms()
-    switched_before = engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}')
+    switched_before = commands_taken(cluster, "cancelled")
 
     def both(body: dict[str, Any]) -> list[tuple[int, str]]:
         return refusals_of_both(cluster, "POST", "/v1/orders/cancel-after", body)
@@ -309,7 +306,7 @@ def test_a_cancel_after_through_a_replica_takes_the_stream_and_is_answered_as_th
     assert (armed.json()["maker"], armed.json()["market"], armed.json()["timeoutMs"]) == (wallet(9), MARKET, 60_000)
     assert stamp + 60_000 <= armed.json()["deadline"] <= now_ms() + 60_000
     assert (off.status_code, off.json()["deadline"]) == (200, None), off.text
-    assert engine_metric(cluster, 'hdex_command_stream_commands_total{outcome="cancelled"}') == switched_before + 2
+    assert commands_taken(cluster, "cancelled") == switched_before + 2
 
 
 def refusals_of_both(cluster: Cluster, method: str, path: str, body: Any) -> list[tuple[int, str]]:
@@ -319,9 +316,21 @@ def refusals_of_both(cluster: Cluster, method: str, path: str, body: Any) -> lis
     return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
 
 
-def engine_metric(cluster: Cluster, sample: str) -> float:
-    """One sample of the engine process's /metrics (0 before it is first counted)."""
-    for line in httpx.get(f"{cluster.engine_url}/metrics").text.splitlines():
+def commands_taken(cluster: Cluster, outcome: str) -> float:
+    """How many commands the engine process took from the stream with this outcome: one that did not count a
+    request was passed on over HTTP."""
+    return metric(cluster.engine_url, f'hdex_command_stream_commands_total{{outcome="{outcome}"}}')
+
+
+def replica_answered(cluster: Cluster, method: str, route: str, status: int) -> float:
+    """How many requests replica 1 answered on `route` with `status`, counted under the engine router's route."""
+    labels = f'method="{method}",route="{route}",status="{status}"'
+    return metric(cluster.replica_url(1), f"hdex_http_requests_total{{{labels}}}")
+
+
+def metric(base_url: str, sample: str) -> float:
+    """One sample of a process's /metrics (0 before it is first counted)."""
+    for line in httpx.get(f"{base_url}/metrics").text.splitlines():
         if line.startswith(sample + " "):
             return float(line.rsplit(" ", 1)[1])
     return 0.0
