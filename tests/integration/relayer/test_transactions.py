@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,6 +75,17 @@ def create(txm: TxManager, sessions: sessionmaker[Session], reference: str) -> i
 
 def rpc(node: AnvilNode, method: str, *params: object) -> Any:
     return JsonRpcClient(node.url).call(method, list(params))
+
+
+def use_the_nonce_elsewhere(node: AnvilNode) -> None:
+    """Another transaction from the operator key, mined: it takes the nonce the manager's transaction holds. Its
+    receipt is waited for: once, under the whole suite's load, the manager looked right after eth_sendTransaction
+    and found the nonce still free (anvil's automining is not part of its answer)."""
+    tx_hash = rpc(node, "eth_sendTransaction", {"from": OPERATOR, "to": TARGET, "value": "0x1"})
+    deadline = time.monotonic() + 30
+    while rpc(node, "eth_getTransactionReceipt", tx_hash) is None:
+        assert time.monotonic() < deadline, "anvil did not mine the transaction"
+        time.sleep(0.01)
 
 
 def operator_nonce(node: AnvilNode) -> int:
@@ -167,8 +179,7 @@ def test_a_transaction_whose_nonce_was_used_elsewhere_is_dropped(
 ) -> None:
     txm = manager(node, sessions)
     tx_id = create(txm, sessions, "batch:1")
-    # Someone else used the operator key's nonce 0 before we sent.
-    rpc(node, "eth_sendTransaction", {"from": OPERATOR, "to": TARGET, "value": "0x1"})
+    use_the_nonce_elsewhere(node)  # someone else used the operator key's nonce 0 before we sent
     seen, on_finished = finished_log()
     txm.track(on_finished)
     assert seen == [("batch:1", "dropped")]
@@ -227,7 +238,7 @@ def test_a_receipt_the_node_reports_late_does_not_make_a_mined_transaction_look_
 def test_a_drop_waits_for_the_confirmations_like_a_receipt(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
     txm = manager(node, sessions, confirmations=3)
     tx_id = create(txm, sessions, "batch:1")
-    rpc(node, "eth_sendTransaction", {"from": OPERATOR, "to": TARGET, "value": "0x1"})  # takes nonce 0 elsewhere
+    use_the_nonce_elsewhere(node)
     seen, on_finished = finished_log()
     txm.track(on_finished)
     assert seen == []  # the other transaction could still be reorganised away and ours mined
