@@ -1,6 +1,7 @@
 """Two API replicas (`hdex api`) and an engine process over PostgreSQL and Redis (issue 17): orders through
 both replicas meet in one book; killing a replica or the engine mid-burst loses no acknowledged order and
-places nothing twice; a restarted engine ends in the same book and fills as an uninterrupted run; a full
+places nothing twice; an engine killed with an order, a cancel or a cancel-replace applied and not yet stored
+answers it once started again and ends in the same book, fills and answers as an uninterrupted run; a full
 command stream answers 503 with Retry-After at once."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import psycopg
 import pytest
 import redis
 from sqlalchemy import select
@@ -28,10 +30,11 @@ from backend.api.replica import DOMAIN_REREAD_S
 from backend.chain.deployments import record_deployments
 from backend.db.models import Fill
 from backend.db.models import Order as OrderRow
-from backend.signing import Domain
+from backend.signing import Domain, order_digest
 from backend.trading.hosting.host import now_ms
 from backend.trading.rules.cancels import bulk_cancel_scope
-from backend.trading.usecases.command_stream import REDIS_READ_TIMEOUT_S, STREAM
+from backend.trading.rules.orders import parse_order_request
+from backend.trading.usecases.command_stream import REDIS_READ_TIMEOUT_S
 
 from ..api.exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, USDC, WETH, prepare, wallet
 from ..api.signed_requests import cancel_after_body, cancel_signature
@@ -40,7 +43,6 @@ from .cluster import DOMAIN, Cluster, crossing_orders, signed_order
 
 REDIS_URL = os.environ.get("HDEX_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
-RETRIED = {502, 503, 504}  # the engine restarting or slow: the same signed order is sent again
 
 
 def redis_database(number: int) -> str:
@@ -553,69 +555,104 @@ def kill_a_replica_mid_burst(cluster: Cluster) -> None:
     assert len(stored(cluster.database_url)["orders"]) == len(orders)
 
 
-def run_sequentially(cluster: Cluster, orders: list[dict[str, Any]], kill_at: int | None = None) -> int:
-    """Send `orders` one after another through both replicas, each until it is answered; with `kill_at`, the
-    engine process is stopped (SIGSTOP) before order `kill_at` is sent and, once that order's command is on the
-    stream, killed (SIGKILL) and started again by a thread: the order is in flight when the engine dies, however
-    fast the machine. Returns how many times an order had to be sent again (a 504 from a replica that gave up
-    waiting; none if the restarted engine answered in time)."""
-    resent = 0
+Request = tuple[str, str, dict[str, Any]]  # method, path, JSON body
+
+
+def order_hash(body: dict[str, Any]) -> str:
+    return "0x" + order_digest(DOMAIN, parse_order_request(body).order).hex()
+
+
+def trading_session(count: int) -> list[Request]:
+    """`count` crossing orders, with a maker's cancel of its order from three orders back after every sixth and
+    a cancel-replace of the order before after every tenth (a new order further from the mid); some of these
+    find their order filled already and are refused, the same way in every run."""
+    orders = crossing_orders(count)
+    requests: list[Request] = []
+    for i, body in enumerate(orders):
+        requests.append(("POST", "/v1/orders", body))
+        if i % 6 == 5:
+            old, key = orders[i - 3], 5 + (i - 3) % 5
+            signature = cancel_signature(DOMAIN, order_hash(old), key)
+            requests.append(("DELETE", f"/v1/orders/{order_hash(old)}", {"signature": signature}))
+        if i % 10 == 9:
+            old, key = orders[i - 1], 5 + (i - 1) % 5
+            side = int(old["order"]["side"])
+            new = signed_order(key, side, PRICE + (20 if side else -20) * TICK, nonce=5_000 + i)
+            cancel = {"orderHash": order_hash(old), "signature": cancel_signature(DOMAIN, order_hash(old), key)}
+            requests.append(("POST", "/v1/orders/replace", {"cancel": cancel, **new}))
+    return requests
+
+
+def run_sequentially(cluster: Cluster, requests: list[Request], kill_at: int | None = None) -> list[tuple[int, Any]]:
+    """Send `requests` one after another through both replicas and return each one's (status, error code).
+
+    With `kill_at`, the engine dies with request `kill_at` applied and not stored (`engine_killed_while_storing`);
+    the engine started again must answer it, through the replica still waiting, as if nothing had happened."""
+    answers = []
+    with httpx.Client(timeout=60) as http:
+        for i, (method, path, body) in enumerate(requests):
+            with engine_killed_while_storing(cluster) if i == kill_at else contextlib.nullcontext():
+                answer = http.request(method, f"{cluster.replica_url(i % 2)}{path}", json=body)
+            assert answer.status_code in (200, 201, 409), answer.text
+            answers.append((answer.status_code, answer.json().get("error", {}).get("code")))
+    return answers
+
+
+@contextlib.contextmanager
+def engine_killed_while_storing(cluster: Cluster) -> Iterator[None]:
+    """While the block sends a command: lock the `orders` table; once the engine's batch waits on the lock, kill the
+    engine, release the lock and start the engine again (from a thread: the block waits for its answer)."""
+    lock = psycopg.connect(cluster.database_url.replace("+psycopg", ""))
+    lock.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")
     restarted = threading.Event()
 
-    def kill_and_restart(waiting: int) -> None:
-        with redis.Redis.from_url(cluster.redis_url) as client:
-            while client.xlen(STREAM) <= waiting:  # the stopped engine takes nothing: the order waits there
-                threading.Event().wait(0.01)
+    def kill_and_restart() -> None:
+        while not lock.execute(
+            "SELECT count(*) FROM pg_locks WHERE relation = 'orders'::regclass AND NOT granted"
+        ).fetchone()[0]:  # type: ignore[index]
+            threading.Event().wait(0.01)
         cluster.kill_engine()
+        lock.rollback()
+        lock.close()
         cluster.start_engine()
         restarted.set()
 
-    with httpx.Client(timeout=30) as http:
-        for i, body in enumerate(orders):
-            if i == kill_at:
-                assert cluster.engine is not None
-                cluster.engine.send_signal(signal.SIGSTOP)
-                with redis.Redis.from_url(cluster.redis_url) as client:  # entries the engine had not deleted yet
-                    waiting = client.xlen(STREAM)
-                threading.Thread(target=kill_and_restart, args=(waiting,)).start()
-            while True:
-                try:
-                    answer = http.post(f"{cluster.replica_url(i % 2)}/v1/orders", json=body)
-                except httpx.TransportError:
-                    resent += 1
-                    continue
-                if answer.status_code not in RETRIED:
-                    break
-                resent += 1
-            assert answer.status_code in (200, 201), answer.text
-    if kill_at is not None:
-        assert restarted.wait(60)
-    return resent
+    threading.Thread(target=kill_and_restart).start()
+    yield
+    assert restarted.wait(60)
 
 
 def test_an_engine_killed_mid_burst_ends_in_the_same_book_and_fills_as_an_uninterrupted_run(
     postgres_server: Any, migrated_postgres_template: str, tmp_path: Path
 ) -> None:
-    orders = crossing_orders(160)
-    outcomes, resent = [], []
-    for run, kill_at in (("uninterrupted", None), ("killed", 70)):
+    requests = trading_session(120)
+
+    def run(name: str, kill_at: int | None) -> tuple[dict[str, Any], list[Any]]:
         with postgres_server.database(template=migrated_postgres_template) as url:
-            data_dir = tmp_path / run
+            data_dir = tmp_path / name
             data_dir.mkdir()
             prepare(url, data_dir).db_engine.dispose()
-            cluster = Cluster(url, data_dir, redis_database(10), answer_timeout_s=2.0)
+            # a replica waits for the engine started again (no resend: a command lost would show as a 504)
+            cluster = Cluster(url, data_dir, redis_database(10), answer_timeout_s=45.0)
             try:
                 cluster.start()
-                resent.append(run_sequentially(cluster, orders, kill_at))
+                answers = run_sequentially(cluster, requests, kill_at)
                 book = httpx.get(f"{cluster.replica_url(0)}/v1/markets/{MARKET}/book?depth=100").json()
             finally:
                 cluster.stop()
-            outcomes.append({**stored(url), "bids": book["bids"], "asks": book["asks"]})
+            return {**stored(url), "bids": book["bids"], "asks": book["asks"]}, answers
 
-    uninterrupted, killed = outcomes
-    assert uninterrupted["fills"], "the stream crosses: there are trades to compare"
-    assert resent[0] == 0, resent
-    assert killed == uninterrupted
+    uninterrupted, answered = run("uninterrupted", None)
+    assert uninterrupted["fills"], "the session crosses: there are trades to compare"
+    kinds = [(method, path.count("/")) for method, path, _body in requests]
+    taken = list(zip(kinds, answered, strict=True))
+    # cancels and replaces took effect and were refused (their order filled): both ways are compared
+    for kind, ok in ((("DELETE", 3), 200), (("POST", 3), 201)):
+        assert {(kind, (ok, None)), (kind, (409, "ORDER_NOT_OPEN"))} <= set(taken), kind
+    # the engine dies with an order, a cancel and a cancel-replace applied and not stored, each in a run of its own
+    for kill in ((("POST", 2), (201, None)), (("DELETE", 3), (200, None)), (("POST", 3), (201, None))):
+        kill_at = taken.index(kill, 40)
+        assert run(f"killed at {kill_at}", kill_at) == (uninterrupted, answered), kill_at
 
 
 def test_a_full_command_stream_answers_503_with_retry_after(postgres_url: str, tmp_path: Path) -> None:
