@@ -47,8 +47,8 @@ class IndexerHealth(BaseModel):
 
 
 # This process's engine host: running; standby (another engine process holds the engine lease, this one takes
-# over when it is free); stopped (a storage fault, or the lease lost: order entry refused until a restart); off
-# (no Exchange deployed yet, or no engine in this process).
+# over when it is free); stopped (a storage fault, or the lease lost: order entry refused until the next lease round
+# lets the host go and the process stands by); off (no Exchange deployed yet, or no engine in this process).
 EngineStatus = Literal["running", "standby", "stopped", "off"]
 
 

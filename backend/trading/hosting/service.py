@@ -8,7 +8,10 @@ for: `host` stays None and the order routes answer NOT_DEPLOYED.
 The host runs only while this process holds the engine lease (`backend.trading.hosting.lease`). If another
 engine process holds it, this one stands by (`standing_by`; the order routes answer 503) and starts its host
 the moment the lease is free: the other stopped, or died and let it run out. A host that finds the lease taken
-over stops order entry at once (`StopOrderEntry`) and commits nothing more.
+over stops order entry at once (`StopOrderEntry`) and commits nothing more. A stopped host (the lease lost, or a
+storage fault, after which the lease is given up) is let go at the next lease round and this process stands by
+again: it starts a new host from the database and its journal, as a restarted process would, once the lease is
+free. So a deposed process becomes the new holder's standby, and a lone one trades again after a passing fault.
 """
 
 from __future__ import annotations
@@ -156,7 +159,8 @@ class TradingService:
     async def _hold_lease(self) -> None:
         """Renew the lease (a third of its term apart, so a slow database round does not lose it) while the host
         runs; while standing by, take it as soon as it is free and start the host: a third of a term apart too,
-        or when the holder's term runs out if that comes sooner. Runs until cancelled."""
+        or when the holder's term runs out if that comes sooner. A host found stopped is let go and the process
+        stands by (`_let_go`). Runs until cancelled."""
         interval = self.container.settings.engine_lease_s / 3
         wait = interval if self.host is not None else self._standby_wait(interval)
         while True:
@@ -164,9 +168,12 @@ class TradingService:
             wait = interval
             try:
                 if self.host is not None and self.host.broken is not None:
-                    await self._give_up(self.host.broken)
-                    return
-                if self.host is not None:
+                    fault = self.host.broken
+                    await self._give_up(fault)
+                    await self._let_go()
+                    # after a fault of its own, a standing-by process (a round every third of a term) goes first
+                    wait = interval if isinstance(fault, LeaseLost) else self.lease.ttl_s
+                elif self.host is not None:
                     await asyncio.to_thread(self.lease.renew)
                 elif self.domain is not None:
                     if await asyncio.to_thread(self.lease.take):
@@ -175,7 +182,7 @@ class TradingService:
                         wait = self._standby_wait(interval)
             except LeaseLost as exc:
                 self._lost(exc)
-                return
+                await self._let_go()
             except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
                 log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
 
@@ -206,16 +213,27 @@ class TradingService:
         goes to a standing-by process (which restores the book from the database) instead of being renewed."""
         if isinstance(fault, LeaseLost):  # already another's
             return
-        log.error("engine host stopped after a storage fault: engine lease released; restart this process",
+        log.error("engine host stopped after a storage fault: engine lease released; standing by",
                   extra={"error": str(fault)})  # fmt: skip
         await asyncio.to_thread(self.lease.release)
 
     def _lost(self, error: LeaseLost) -> None:
         """Another process took the lease over: stop order entry here at once (it runs there now)."""
         if self.host is not None and self.host.broken is None:
-            log.error("engine lease lost: order entry stopped in this process; restart it to stand by",
+            log.error("engine lease lost: order entry stopped in this process; standing by",
                       extra={"error": str(error)})  # fmt: skip
             self.host.handle(StopOrderEntry(error))
+
+    async def _let_go(self) -> None:
+        """Drop the stopped host: its tasks, writer and journal end, and the process stands by (the next round
+        starts a new host once the lease is free). Nothing of it is stored: its batches were refused."""
+        host, writer = self.host, self._writer
+        self.host = None  # first: order entry and the command stream see a standing-by process from here on
+        await self._end_tasks([task for task in (self._task, self._price_task) if task is not None])
+        self._task = self._price_task = None
+        if host is not None and writer is not None:
+            await self._stop_host(host, writer)
+        self._writer = self._journal = None
 
     @property
     def standing_by(self) -> bool:
@@ -225,23 +243,26 @@ class TradingService:
 
     async def stop(self) -> None:
         """Finish pending writes, snapshot, close the journal, give the engine lease up."""
-        tasks = [task for task in (self._task, self._price_task, self._lease_task) if task is not None]
-        for task in tasks:
-            task.cancel()
-        for task, ended in zip(tasks, await asyncio.gather(*tasks, return_exceptions=True), strict=True):
-            if isinstance(ended, Exception):  # logged, and the stop goes on: the batch still drains, the lease goes
-                log.error("engine task had failed", extra={"task": task.get_name(), "error": repr(ended)})
+        await self._end_tasks([task for task in (self._task, self._price_task, self._lease_task) if task is not None])
         host = self.host
         if host is not None and self._writer is not None:
             await self._stop_host(host, self._writer)
         with contextlib.suppress(SQLAlchemyError):  # else a standing-by process waits for it to run out
             await asyncio.to_thread(self.lease.release)
 
+    @staticmethod
+    async def _end_tasks(tasks: list[asyncio.Task[None]]) -> None:
+        for task in tasks:
+            task.cancel()
+        for task, ended in zip(tasks, await asyncio.gather(*tasks, return_exceptions=True), strict=True):
+            if isinstance(ended, Exception):  # logged, and the stop goes on: the batch still drains, the lease goes
+                log.error("engine task had failed", extra={"task": task.get_name(), "error": repr(ended)})
+
     async def _stop_host(self, host: EngineHost, writer: BatchWriter) -> None:
         host.stop_cancel_after()
         if host.broken is None:
             await host.drain()
-        writer.stop()
+        await asyncio.to_thread(writer.stop)  # a write may still be on its way: the loop serves on meanwhile
         if host.broken is None:
             self._rotate()
             log.info("engine host stopped cleanly", extra={"engine_seq": host.engine.command_seq})

@@ -1,7 +1,8 @@
 """One engine host per database (the engine lease): a second engine process over the same database stands by,
 refuses order entry and writes nothing, and takes over the book as soon as the first stops; a host whose lease
 another process took over commits nothing more (no order, no withdrawal) and stops order entry; a host stopped
-by a storage fault gives the lease up, so that a standing-by process takes over."""
+by a storage fault gives the lease up, so that a standing-by process takes over; a process whose host stopped
+stands by itself, and runs the book again from the database once the lease is free (alone, at once)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,15 @@ def wait_until_running(exchange: Exchange, timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while app.state.trading.host is None:
         assert time.monotonic() < deadline, "the standing-by process never took the lease over"
+        time.sleep(0.05)
+
+
+def wait_until_standing_by(exchange: Exchange, timeout_s: float = 30) -> None:
+    """Until the process whose host stopped (a storage fault, the lease lost) has let it go and stands by."""
+    app: Any = exchange.client.app
+    deadline = time.monotonic() + timeout_s
+    while not app.state.trading.standing_by:
+        assert time.monotonic() < deadline, "the stopped host was never let go"
         time.sleep(0.05)
 
 
@@ -172,22 +182,82 @@ def fail_order_inserts(container: Container, on: bool) -> None:
         uow.commit()
 
 
-def test_a_host_stopped_by_a_storage_fault_gives_the_lease_to_a_standing_by_process(
+def test_a_host_stopped_by_a_storage_fault_gives_the_lease_to_a_standing_by_process_and_stands_by_itself(
     database_url: str, tmp_path: Path
 ) -> None:
     first_container, second_container = two_processes(database_url, tmp_path)
-    with serving(first_container) as first, serving(second_container) as second:
-        assert first.place(5).status_code == 201
-        fail_order_inserts(first_container, on=True)
-        failed = first.place(6)
-        fail_order_inserts(first_container, on=False)  # the fault is over; the first host stays stopped
+    first_run = running(first_container)
+    first = next(first_run)
+    try:
+        resting = first.place(5)
+        assert resting.status_code == 201, resting.text
+        with serving(second_container) as second:
+            fail_order_inserts(first_container, on=True)
+            failed = first.place(6)
+            fail_order_inserts(first_container, on=False)  # the fault is over; the first host stays stopped
 
-        wait_until_running(second)  # else the first renews a lease it can no longer use, and no one trades
+            wait_until_running(second)  # else the first renews a lease it can no longer use, and no one trades
+            wait_until_standing_by(first)  # the stopped host is let go: the first is the second's standby now
+
+            assert (failed.status_code, failed.json()["error"]["code"]) == (503, "UNAVAILABLE"), failed.text
+            assert first.client.get("/health").json()["engine"] == "standby"
+            assert first.place(7).json()["error"]["code"] == "UNAVAILABLE"
+            taker = second.place(6, side=1)
+            assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
+            assert second.place(7).status_code == 201
+        wait_until_running(first)  # the second stopped: the first takes the book back from the database
+
+        assert first.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "filled"
+        taker = first.place(8, side=1)
+        assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text  # against the second's 7
+    finally:
+        first_run.close()
+
+
+def test_a_lone_process_stopped_by_a_storage_fault_takes_orders_again_once_the_fault_is_over(
+    database_url: str, tmp_path: Path
+) -> None:
+    """`hdex up` alone: a batch that could not be stored stops its host; it starts a new one from the database and
+    its journal, as a restarted process would, instead of refusing orders until someone restarts it."""
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+    with serving(container) as exchange:
+        app: Any = exchange.client.app
+        resting = exchange.place(5)
+        assert resting.status_code == 201, resting.text
+        fail_order_inserts(container, on=True)
+        failed = exchange.place(6, side=1)  # would have traded with the resting order
+        stopped = app.state.trading.host
+        fail_order_inserts(container, on=False)
+
+        deadline = time.monotonic() + 30
+        while app.state.trading.host in (None, stopped):
+            assert time.monotonic() < deadline, "the stopped host was never replaced"
+            time.sleep(0.05)
 
         assert (failed.status_code, failed.json()["error"]["code"]) == (503, "UNAVAILABLE"), failed.text
-        assert first.client.get("/health").json()["engine"] == "stopped"
-        taker = second.place(6, side=1)
+        assert exchange.client.get("/health").json()["engine"] == "running"
+        assert exchange.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "open"
+        taker = exchange.place(6, side=1)
         assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
+        assert len(exchange.state()["orders"]) == 2  # the refused order left nothing
+
+
+def test_a_host_whose_lease_was_taken_over_stands_by_and_takes_the_book_back_when_the_lease_runs_out(
+    database_url: str, tmp_path: Path
+) -> None:
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+    with serving(container) as exchange:
+        resting = exchange.place(5)
+        assert resting.status_code == 201, resting.text
+        take_over_the_lease(container)
+        wait_until_standing_by(exchange)  # its heartbeat found the lease another's
+        assert exchange.client.get("/health").json()["engine"] == "standby"
+
+        let_the_lease_run_out(container)  # the other process ended without a clean stop
+        wait_until_running(exchange)
+
+        assert exchange.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "open"
+        assert exchange.place(6, side=1).json()["status"] == "filled"
 
 
 def test_a_released_lease_is_not_renewed_by_its_last_holder(database_url: str, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """A second engine process over the same database and stream stands by (takes no command, writes nothing) while
 the first holds the engine lease; when the first is killed, it takes the lease over once it runs out, restores
 the book, and places the command the dead one had read and never acknowledged, once; an engine process restarted
-on the killed one's machine and data directory takes over at once (PostgreSQL and Redis)."""
+on the killed one's machine and data directory takes over at once; one whose host a storage fault stopped runs the
+book again by itself and answers the command that met the fault (PostgreSQL and Redis)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import signal
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from backend.trading.usecases.command_stream import GROUP, STREAM, entry_answers
 from tests.processes import stop_process
 
 from ..api.exchange_fixtures import PRICE, TICK, prepare
+from ..api.test_engine_lease import fail_order_inserts
 from ..conftest import free_port
 from .cluster import Cluster, signed_order, wait_until_answering
 from .test_replicas import REDIS_URL, redis_database, stored
@@ -108,4 +111,34 @@ def test_an_engine_process_restarted_after_a_crash_runs_the_book_without_waiting
                            timeout=30)  # fmt: skip
         assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
     finally:
+        cluster.stop()
+
+
+def test_an_engine_process_stopped_by_a_storage_fault_runs_the_book_again_and_answers_the_command_it_met(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The batch of an order cannot be stored (the database refuses new orders): the engine process stops its host,
+    gives the lease up and, alone, takes it again a term later with a new host from the database. The order's
+    command, left unacknowledged, is read again at once and placed: the client still waiting gets 201."""
+    container = prepare(postgres_url, tmp_path)
+    cluster = Cluster(postgres_url, tmp_path, redis_database(11), answer_timeout_s=45.0)
+    try:
+        cluster.start(replicas=1)
+        resting = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(5, 0, PRICE, nonce=1))
+        assert resting.status_code == 201, resting.text
+        fail_order_inserts(container, on=True)
+
+        with httpx.Client(timeout=60) as http, ThreadPoolExecutor(1) as pool:
+            taking = pool.submit(http.post, f"{cluster.replica_url(0)}/v1/orders",
+                                 json=signed_order(6, 1, PRICE - TICK, nonce=1))  # fmt: skip
+            wait_for_engine(cluster.engine_port, "standby")  # the host stopped and was let go
+            fail_order_inserts(container, on=False)
+            taker = taking.result()
+
+        assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
+        assert health(cluster.engine_port)["engine"] == "running"
+        after = stored(postgres_url)
+        assert sorted(row[1] for row in after["orders"]) == ["filled", "filled"] and len(after["fills"]) == 1
+    finally:
+        container.db_engine.dispose()
         cluster.stop()
