@@ -18,6 +18,8 @@ price moved by `options["marketSlippage"]`), and stop kinds through `params["tri
 `limit`, a stop-market for `market`). A market without an on-chain price source checks no trigger on-chain: its
 stop orders need `params["acceptOperatorTrigger"] = True`, the wallet's signed consent that HDEX decides when the
 stop fired. `params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
+`edit_order` cancels an order and places its successor in one signed request; `cancel_all_orders_after` is the
+wallet's dead-man switch.
 """
 
 # ccxt's method signatures take `params={}`; like ccxt's own, these never mutate it (they `extend` a copy).
@@ -83,6 +85,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "future": False,
                     "option": False,
                     "cancelAllOrders": True,
+                    "cancelAllOrdersAfter": True,
                     "cancelOrder": True,
                     "createMarketOrder": True,
                     "createOrder": True,
@@ -91,6 +94,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "createStopMarketOrder": True,
                     "createStopOrder": True,
                     "createTriggerOrder": True,
+                    "editOrder": True,
                     "fetchBalance": True,
                     "fetchClosedOrders": True,
                     "fetchMarkets": True,
@@ -132,7 +136,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                             "accounts/{address}/fills": 2,
                             "accounts/{address}/fees": 1,
                         },
-                        "post": {"orders": 1, "orders/cancel": 1},
+                        "post": {"orders": 1, "orders/cancel": 1, "orders/replace": 1, "orders/cancel-after": 1},
                         "delete": {"orders/{hash}": 1},
                     },
                 },
@@ -526,6 +530,30 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
     def create_order(self, symbol: str, type: str, side: str, amount: Any, price: Any = None, params: Any = {}) -> Any:
         self.load_markets()
         market = self.market(symbol)
+        body = self.signed_order_body(market, type, side, amount, price, params)
+        return self.parse_order(self.request("orders", "private", "POST", body), market)
+
+    def edit_order(
+        self, id: str, symbol: str, type: str, side: str, amount: Any = None, price: Any = None, params: Any = {}
+    ) -> Any:
+        """Cancel order `id` and place the new one in one signed request (`POST /v1/orders/replace`): both or,
+        if the new order is refused, the cancel alone (OperationRejected, REPLACE_PARTLY_FAILED). `amount` and
+        `price` default to the order's remaining amount and its price; `params` are `create_order`'s."""
+        self.load_markets()
+        market = self.market(symbol)
+        if amount is None or price is None:
+            old = self.fetch_order(id, symbol)
+            amount = old["remaining"] if amount is None else amount
+            price = old["price"] if price is None else price
+        body = self.signed_order_body(market, type, side, amount, price, params)
+        _, signature = self.sign_typed_data("Cancel", {"maker": self.signer_address(), "orderHash": id})
+        body["cancel"] = {"orderHash": id, "signature": signature}
+        response = self.request("orders/replace", "private", "POST", body)
+        return self.parse_order(response["order"], market)
+
+    def signed_order_body(self, market: Any, type: str, side: str, amount: Any, price: Any, params: Any) -> Any:
+        """The `POST /v1/orders` body of an order (see the module docs), signed by `privateKey`."""
+        symbol = market["symbol"]
         if type not in ("limit", "market"):
             raise InvalidOrder(f"{self.id} createOrder() type must be limit or market (stops: params triggerPrice)")
         if side not in ("buy", "sell"):
@@ -579,7 +607,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         client_order_id = self.safe_string_2(params, "clientOrderId", "newClientOrderId")
         if client_order_id is not None:
             body["clientOrderId"] = client_order_id
-        return self.parse_order(self.request("orders", "private", "POST", body), market)
+        return body
 
     def worst_market_price(self, market: Any, side: str, trigger: Any) -> str:
         """A market order's signed worst price: from its trigger (a stop) or the best opposite price, moved by
@@ -604,17 +632,33 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         self.load_markets()
         market = None if symbol is None else self.market(symbol)
         market_id = None if market is None else market["id"]
-        timestamp = self.milliseconds()
-        scope = "HDEX cancel-all|" + (market_id or "*") + "|" + str(timestamp)
-        maker = self.signer_address()
-        scope_hash = "0x" + self.hash(self.encode(scope), "keccak", "hex")
-        _, signature = self.sign_typed_data("Cancel", {"maker": maker, "orderHash": scope_hash})
-        request = {"maker": maker, "market": market_id, "timestamp": str(timestamp), "signature": signature}
+        request = self.signed_scope_request("HDEX cancel-all|" + (market_id or "*"), market_id)
         response = self.request("orders/cancel", "private", "POST", self.extend(request, params))
         return [
             self.safe_order({"id": order_hash, "status": "canceled", "info": order_hash}, market)
             for order_hash in self.safe_list(response, "cancelled", [])
         ]
+
+    def cancel_all_orders_after(self, timeout: Any, params: Any = {}) -> Any:
+        """A dead-man switch: unless called again within `timeout` milliseconds (5 s to a day), every open order
+        of the wallet (in `params["symbol"]`'s market only, if given) is cancelled; 0 turns it off. Returns the
+        answer: `deadline`, epoch ms (None when off)."""
+        self.load_markets()
+        symbol = self.safe_string(params, "symbol")
+        market_id = None if symbol is None else self.market(symbol)["id"]
+        timeout_ms = str(int(timeout))
+        request = self.signed_scope_request("HDEX cancel-after|" + (market_id or "*") + "|" + timeout_ms, market_id)
+        request["timeoutMs"] = timeout_ms
+        return self.request("orders/cancel-after", "private", "POST", self.extend(request, self.omit(params, "symbol")))
+
+    def signed_scope_request(self, scope: str, market_id: Any) -> Any:
+        """A bulk cancel's or a cancel-after's body: the wallet's Cancel signature over the keccak of `scope` and
+        a millisecond timestamp (each timestamp is taken once)."""
+        timestamp = str(self.milliseconds())
+        maker = self.signer_address()
+        scope_hash = "0x" + self.hash(self.encode(scope + "|" + timestamp), "keccak", "hex")
+        _, signature = self.sign_typed_data("Cancel", {"maker": maker, "orderHash": scope_hash})
+        return {"maker": maker, "market": market_id, "timestamp": timestamp, "signature": signature}
 
     def fetch_order(self, id: str, symbol: Any = None, params: Any = {}) -> Any:
         self.load_markets()

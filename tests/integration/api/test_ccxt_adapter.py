@@ -96,6 +96,41 @@ def test_market_orders_fill_against_the_book_and_fill_or_kill_is_signed(server: 
         taker.create_order(SYMBOL, "market", "buy", 1)
 
 
+def test_an_order_is_edited_in_one_signed_request_and_a_refused_successor_leaves_it_cancelled(server: str) -> None:
+    bot, other = adapter(server, 5), adapter(server, 6)
+    assert bot.has["editOrder"] is True
+    bid = bot.create_order(SYMBOL, "limit", "buy", 1, 2900, {"clientOrderId": "grid-1"})
+
+    moved = bot.edit_order(bid["id"], SYMBOL, "limit", "buy", 2, 2890, {"clientOrderId": "grid-2"})
+    assert bot.last_request_url.endswith("/v1/orders/replace")  # the cancel and the new order in one request
+    assert (moved["status"], moved["amount"], moved["price"], moved["clientOrderId"]) == ("open", 2, 2890, "grid-2")
+    assert bot.fetch_order(bid["id"])["status"] == "canceled"
+    repriced = bot.edit_order(moved["id"], SYMBOL, "limit", "buy", price=2895)  # the amount: what remains of it
+    assert (repriced["amount"], repriced["price"], repriced["status"]) == (2, 2895, "open")
+
+    other.create_order(SYMBOL, "limit", "sell", 1, 2896)
+    with pytest.raises(ccxt.OperationRejected, match="POST_ONLY_WOULD_CROSS"):  # the new order would trade
+        bot.edit_order(repriced["id"], SYMBOL, "limit", "buy", 1, 2896, {"postOnly": True})
+    assert bot.fetch_order(repriced["id"])["status"] == "canceled"  # the cancel stands
+    with pytest.raises(ccxt.OrderNotFound):  # no longer open: nothing is placed
+        bot.edit_order(repriced["id"], SYMBOL, "limit", "buy", 1, 2800)
+    assert bot.fetch_open_orders(SYMBOL) == []
+
+
+def test_the_dead_man_switch_is_armed_for_one_market_or_all_and_turned_off(server: str) -> None:
+    bot = adapter(server, 7)
+    assert bot.has["cancelAllOrdersAfter"] is True
+    before = bot.milliseconds()
+    armed = bot.cancel_all_orders_after(60_000, {"symbol": SYMBOL})
+    assert (armed["market"], armed["timeoutMs"]) == (MARKET, "60000")  # the answer as HDEX gives it
+    assert before + 60_000 <= int(armed["deadline"]) <= bot.milliseconds() + 60_000
+    everywhere = bot.cancel_all_orders_after(30_000)
+    assert (everywhere["market"], everywhere["timeoutMs"]) == (None, "30000")
+    assert bot.cancel_all_orders_after(0)["deadline"] is None
+    with pytest.raises(ccxt.BadRequest, match="TIMEOUT_OUT_OF_RANGE"):
+        bot.cancel_all_orders_after(1_000)
+
+
 @pytest.mark.parametrize(
     ("arguments", "error"),
     [
