@@ -797,6 +797,12 @@ class EngineHost:
             self._in_flight = False
             return
         batch, self._batch = self._batch, _Batch()
+        if self._broken is not None:
+            # A batch was lost (or the lease): a later one may rest on it (a trade against an order never stored),
+            # so nothing more is written, even once the storage is back. The service lets this host go.
+            self._in_flight = False
+            self._fail(batch)
+            return
         self._written_seq = self._engine.command_seq
         batch.publications.extend(balance_publications(self._accounts, self._markets))
         rows = BatchRows(
@@ -827,9 +833,7 @@ class EngineHost:
         self._in_flight = False
         if error is not None:
             self._broken = error
-            for waiter in batch.waiters:
-                if not waiter.done():
-                    waiter.set_exception(HdexError(ErrorCode.UNAVAILABLE, "the order could not be stored"))
+            self._fail(batch)
             if self._batch.waiters:  # joined while this one was written: their answer now, not at the next sync
                 self._schedule_flush()
             return
@@ -839,6 +843,12 @@ class EngineHost:
         if batch.publications:
             self._publish(batch.publications)
         self._schedule_flush()
+
+    @staticmethod
+    def _fail(batch: _Batch) -> None:
+        for waiter in batch.waiters:
+            if not waiter.done():
+                waiter.set_exception(HdexError(ErrorCode.UNAVAILABLE, "the order could not be stored"))
 
     @property
     def idle(self) -> bool:

@@ -22,6 +22,7 @@ from backend.signing import Domain
 from backend.trading.hosting.commands import RunEngine
 from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.journal import JournalStore
+from backend.trading.hosting.lease import Fence
 from backend.trading.hosting.persistence import BatchWriter
 from backend.trading.hosting.restore import recover_engine
 from backend.trading.hosting.service import TradingService
@@ -54,12 +55,15 @@ def session_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
 
 
 def hosted(
-    session_factory: sessionmaker[Session], journal: FileJournal, published: list[tuple[list[int], list[Publication]]]
+    session_factory: sessionmaker[Session],
+    journal: FileJournal,
+    published: list[tuple[list[int], list[Publication]]],
+    fence: Fence = lambda _session: None,  # the only engine: no lease
 ) -> tuple[EngineHost, BatchWriter]:
     """A host whose publisher notes which commands the journal file held when it was called."""
     engine = Engine()
     engine.attach_journal(journal)
-    writer = BatchWriter(session_factory, journal.flush, lambda _session: None)  # the only engine: no lease
+    writer = BatchWriter(session_factory, journal.flush, fence)
 
     def publish(publications: list[Publication]) -> None:
         published.append(([entry.seq for entry in read_journal(journal.path)], publications))
@@ -109,6 +113,45 @@ def test_a_batch_whose_journal_cannot_be_written_is_never_published(
     before_the_fault = asyncio.run(scenario())
     writer.stop()
     assert len(published) == before_the_fault  # the two book deltas never went out
+    assert host.broken is not None
+
+
+def test_after_a_batch_that_could_not_be_stored_the_host_stores_nothing_more_and_answers_every_wait(
+    tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    """A later batch may hold what followed the lost one (a trade against an order never stored): it must not be
+    written, even once the storage is back, and whoever waits for it hears so at once instead of never."""
+    writes: list[int] = []
+
+    def storage(_session: Session) -> None:  # first in every write: the second one meets a fault
+        writes.append(len(writes) + 1)
+        if len(writes) == 2:
+            raise RuntimeError("disk full")
+
+    journal = FileJournal(tmp_path / "journal.bin", fsync=False)
+    host, writer = hosted(session_factory, journal, [], fence=storage)
+
+    async def scenario() -> list[str]:
+        host.handle(RunEngine(BATCHES[0][0]))
+        await host.durable()
+        host.handle(RunEngine(BATCHES[0][1]))
+        lost = host.durable()
+        await asyncio.sleep(0)  # its batch goes to the writer
+        host.handle(RunEngine(BATCHES[0][2]))  # joins the next batch while the lost one is being written
+        later = host.durable()
+        results = await asyncio.gather(lost, later, return_exceptions=True)
+        answers = [error.code.value if isinstance(error, HdexError) else repr(error) for error in results]
+        host.handle(RunEngine(BATCHES[2][0]))  # the fault is over (the third write would pass)
+        try:
+            await asyncio.wait_for(host.durable(), 10)
+        except HdexError as error:
+            answers.append(error.code.value)
+        return answers
+
+    answers = asyncio.run(scenario())
+    writer.stop()
+    assert writes == [1, 2]  # nothing was written after the fault
+    assert answers == ["UNAVAILABLE"] * 3
     assert host.broken is not None
 
 
