@@ -227,13 +227,11 @@ class TradingService:
     async def _let_go(self) -> None:
         """Drop the stopped host: its tasks, writer and journal end, and the process stands by (the next round
         starts a new host once the lease is free). Nothing of it is stored: its batches were refused."""
-        host, writer = self.host, self._writer
-        self.host = None  # first: order entry and the command stream see a standing-by process from here on
         await self._end_tasks([task for task in (self._task, self._price_task) if task is not None])
         self._task = self._price_task = None
-        if host is not None and writer is not None:
-            await self._stop_host(host, writer)
-        self._writer = self._journal = None
+        if self.host is not None and self._writer is not None:  # kept until it ended: a stop meanwhile ends it
+            await self._stop_host(self.host, self._writer)
+        self.host, self._writer, self._journal = None, None, None
 
     @property
     def standing_by(self) -> bool:
