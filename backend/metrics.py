@@ -60,6 +60,13 @@ COMMAND_STREAM_COMMANDS = Counter(
     "hdex_command_stream_commands_total", "Commands the engine process took from the stream", ["outcome"]
 )  # placed; replayed: placed before (a retry, a redelivery); refused: answered with an error; cancelled: a cancel
 # or a bulk cancel applied; replaced: a cancel-replace applied whole
+ENGINE_HOST = Gauge(
+    "hdex_engine_host", "1 for the state of this process's engine host as /health says it, 0 for the others", ["state"]
+)  # running; standby: another process holds the engine lease; stopped: until the next lease round; off
+ENGINE_HOST_STOPS = Counter(
+    "hdex_engine_host_stops_total", "Engine hosts this process let go after they stopped, its process standing by",
+    ["reason"],
+)  # storage: a batch could not be stored; lease_lost: another process took the engine lease over
 COMMAND_STREAM_CLAIMED = Counter(
     "hdex_command_stream_claimed_total", "Orders claimed after a lease term unanswered (a dead or deposed reader's)"
 )

@@ -17,7 +17,7 @@ from backend.api.observe import metrics_response
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.db.models import ChainCursor
-from backend.metrics import CHAIN_BLOCK, DATABASE_UP
+from backend.metrics import CHAIN_BLOCK, DATABASE_UP, ENGINE_HOST
 from backend.trading.hosting.service import TradingService
 
 router = APIRouter(tags=["health"])
@@ -50,6 +50,7 @@ class IndexerHealth(BaseModel):
 # over when it is free); stopped (a storage fault, or the lease lost: order entry refused until the next lease round
 # lets the host go and the process stands by); off (no Exchange deployed yet, or no engine in this process).
 EngineStatus = Literal["running", "standby", "stopped", "off"]
+ENGINE_STATUSES: tuple[EngineStatus, ...] = ("running", "standby", "stopped", "off")
 
 
 class Health(BaseModel):
@@ -128,6 +129,9 @@ def _engine_status(trading: TradingService | None) -> EngineStatus:
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
-def metrics() -> Response:
+def metrics(request: Request) -> Response:
     """Prometheus text format."""
+    engine = _engine_status(getattr(request.app.state, "trading", None))  # read now: it changes by itself
+    for status in ENGINE_STATUSES:
+        ENGINE_HOST.labels(status).set(1 if status == engine else 0)
     return metrics_response()

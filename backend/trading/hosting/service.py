@@ -33,6 +33,7 @@ from backend.db.lease_mark import mark_path
 from backend.engine.adapters.file_journal import FileJournal
 from backend.errors import ErrorCode, HdexError
 from backend.limits.orders import order_limits_for
+from backend.metrics import ENGINE_HOST_STOPS
 from backend.signing import Domain
 from backend.trading.hosting.chain_sync import SyncRead, read_sync, wallet_balances
 from backend.trading.hosting.commands import (
@@ -230,6 +231,7 @@ class TradingService:
         await self._end_tasks([task for task in (self._task, self._price_task) if task is not None])
         self._task = self._price_task = None
         if self.host is not None and self._writer is not None:  # kept until it ended: a stop meanwhile ends it
+            ENGINE_HOST_STOPS.labels("lease_lost" if isinstance(self.host.broken, LeaseLost) else "storage").inc()
             await self._stop_host(self.host, self._writer)
         self.host, self._writer, self._journal = None, None, None
 

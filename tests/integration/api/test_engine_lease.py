@@ -70,6 +70,14 @@ def wait_until_standing_by(exchange: Exchange, timeout_s: float = 30) -> None:
         time.sleep(0.05)
 
 
+def sample(exchange: Exchange, name: str) -> float:
+    """One sample of the process's /metrics (0 before it is first counted)."""
+    for line in exchange.client.get("/metrics").text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 def take_over_the_lease(container: Container) -> None:
     """What another process does once this one's lease ran out unrenewed (a paused VM, a long stall)."""
     with container.uow() as uow:
@@ -224,6 +232,7 @@ def test_a_lone_process_stopped_by_a_storage_fault_takes_orders_again_once_the_f
         app: Any = exchange.client.app
         resting = exchange.place(5)
         assert resting.status_code == 201, resting.text
+        stops = sample(exchange, 'hdex_engine_host_stops_total{reason="storage"}')
         fail_order_inserts(container, on=True)
         failed = exchange.place(6, side=1)  # would have traded with the resting order
         stopped = app.state.trading.host
@@ -236,6 +245,9 @@ def test_a_lone_process_stopped_by_a_storage_fault_takes_orders_again_once_the_f
 
         assert (failed.status_code, failed.json()["error"]["code"]) == (503, "UNAVAILABLE"), failed.text
         assert exchange.client.get("/health").json()["engine"] == "running"
+        assert sample(exchange, 'hdex_engine_host_stops_total{reason="storage"}') == stops + 1  # for the alert
+        assert sample(exchange, 'hdex_engine_host{state="running"}') == 1
+        assert sample(exchange, 'hdex_engine_host{state="stopped"}') == 0
         assert exchange.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "open"
         taker = exchange.place(6, side=1)
         assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
@@ -249,9 +261,13 @@ def test_a_host_whose_lease_was_taken_over_stands_by_and_takes_the_book_back_whe
     with serving(container) as exchange:
         resting = exchange.place(5)
         assert resting.status_code == 201, resting.text
+        stops = sample(exchange, 'hdex_engine_host_stops_total{reason="lease_lost"}')
         take_over_the_lease(container)
         wait_until_standing_by(exchange)  # its heartbeat found the lease another's
         assert exchange.client.get("/health").json()["engine"] == "standby"
+        assert sample(exchange, 'hdex_engine_host{state="standby"}') == 1
+        assert sample(exchange, 'hdex_engine_host{state="running"}') == 0
+        assert sample(exchange, 'hdex_engine_host_stops_total{reason="lease_lost"}') == stops + 1
 
         let_the_lease_run_out(container)  # the other process ended without a clean stop
         wait_until_running(exchange)
