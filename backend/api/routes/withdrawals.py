@@ -183,7 +183,7 @@ async def request_withdrawal(
     body = await json_body(request)
     withdrawal, signature = parse_withdrawal(body)
     row = await withdrawals.request_withdrawal(
-        host, trading.lease.fence, container, screener_for(container), withdrawal, signature, travel_rule_of(body)
+        host, trading.fence, container, screener_for(container), withdrawal, signature, travel_rule_of(body)
     )
     return JSONResponse(_message(row), status_code=202)
 

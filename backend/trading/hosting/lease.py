@@ -85,11 +85,26 @@ class EngineLease:
     def fence(self, session: Session) -> None:
         """Renew the lease inside `session`'s transaction, or raise LeaseLost if another owner holds it. Call it
         first in a transaction: its row lock then orders the transaction after any takeover it races with."""
-        if not renew_lease(session, ENGINE_LEASE, self.owner, self.ttl_s):
+        self._fence_as(session, self.owner)
+
+    def term_fence(self) -> Fence:
+        """`fence` for the owner this process holds the lease as now: it keeps refusing after `new_term`, so a
+        write begun under one host (a batch, a withdrawal request) that reaches its fence late cannot commit
+        under the next host of this process, which restored the book without it."""
+        owner = self.owner
+        return lambda session: self._fence_as(session, owner)
+
+    def new_term(self) -> None:
+        """Hold the lease under a new owner name from the next take on (this process let its host go)."""
+        self.owner = f"{self.owner.rsplit(':', 1)[0]}:{secrets.token_hex(4)}"
+
+    def _fence_as(self, session: Session, owner: str) -> None:
+        if not renew_lease(session, ENGINE_LEASE, owner, self.ttl_s):
             session.rollback()
-            self._held_until = 0.0
-            if self._mark is not None:
-                self._mark.drop()
+            if owner == self.owner:  # an ended term's straggler tells nothing about the current term's hold
+                self._held_until = 0.0
+                if self._mark is not None:
+                    self._mark.drop()
             raise LeaseLost(f"the engine lease is no longer ours (held by {self.holder()})")
 
     def renew(self) -> None:

@@ -50,7 +50,7 @@ from backend.trading.hosting.commands import (
 )
 from backend.trading.hosting.host import EngineHost, Publisher, now_ms
 from backend.trading.hosting.journal import JournalStore
-from backend.trading.hosting.lease import ENGINE_LEASE, EngineLease, LeaseLost
+from backend.trading.hosting.lease import ENGINE_LEASE, EngineLease, Fence, LeaseLost
 from backend.trading.hosting.persistence import CHAIN_EVENT_ID, BatchWriter
 from backend.trading.hosting.restore import chain_cursor, recover_engine, restore_host
 from backend.trading.rules.accounts import AccountBook
@@ -82,6 +82,8 @@ class TradingService:
         self.lease = EngineLease(
             container.session_factory, settings.engine_lease_s, mark=mark_path(settings.data_dir, ENGINE_LEASE)
         )
+        # The fence of the current host's writes (`EngineLease.term_fence`); a write takes it when it begins.
+        self.fence: Fence = self.lease.term_fence()
         self._on_started = on_started
         self._lease_task: asyncio.Task[None] | None = None
         self.domain: Domain | None = None
@@ -126,7 +128,8 @@ class TradingService:
             committed_seq, self._event_cursor = chain_cursor(uow.session)
         store = self._store = JournalStore(_engine_dir(self.container), settings.engine_fsync)
         engine = recover_engine(store, committed_seq)
-        self._writer = BatchWriter(self.container.session_factory, self._flush_journal, self.lease.fence)
+        self.fence = self.lease.term_fence()
+        self._writer = BatchWriter(self.container.session_factory, self._flush_journal, self.fence)
         host = EngineHost(
             engine,
             domain,
@@ -143,7 +146,7 @@ class TradingService:
         self._writer.start()
         try:
             with self.container.session_factory() as session:
-                self._journal = restore_host(host, session, store, settings.chain_id, self.lease.fence)
+                self._journal = restore_host(host, session, store, settings.chain_id, self.fence)
         except BaseException:  # no host: no writer thread left behind for a later try to duplicate
             self._writer.stop()
             self._writer = None
@@ -234,6 +237,7 @@ class TradingService:
             ENGINE_HOST_STOPS.labels("lease_lost" if isinstance(self.host.broken, LeaseLost) else "storage").inc()
             await self._stop_host(self.host, self._writer)
         self.host, self._writer, self._journal = None, None, None
+        self.lease.new_term()  # what this host began and has not fenced yet stays refused (`term_fence`)
 
     @property
     def standing_by(self) -> bool:
@@ -297,7 +301,7 @@ class TradingService:
         wallets = list(host.accounts.balances)
         markets = dict(host.markets)
         try:
-            read = await asyncio.to_thread(self._read, wallets, markets)
+            read = await asyncio.to_thread(self._read, wallets, markets, self.fence)
         except LeaseLost as exc:
             self._lost(exc)
             return
@@ -390,11 +394,9 @@ class TradingService:
             sources[market.name] = None if feed is None else PriceSource(*feed)
         return sources
 
-    def _read(self, wallets: list[str], markets: dict[str, Market]) -> SyncRead:
+    def _read(self, wallets: list[str], markets: dict[str, Market], fence: Fence) -> SyncRead:
         with self.container.session_factory() as session:
-            return read_sync(
-                session, self.container.settings.chain_id, self._event_cursor, wallets, markets, self.lease.fence
-            )
+            return read_sync(session, self.container.settings.chain_id, self._event_cursor, wallets, markets, fence)
 
     def _load_wallet(self, wallet: str) -> dict[str, int]:
         with self.container.session_factory() as session:

@@ -276,6 +276,29 @@ def test_a_host_whose_lease_was_taken_over_stands_by_and_takes_the_book_back_whe
         assert exchange.place(6, side=1).json()["status"] == "filled"
 
 
+def test_a_write_begun_in_a_term_that_ended_cannot_commit_once_the_process_holds_the_lease_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A withdrawal request or a batch begun before the host stopped may reach its fence late (waiting for a
+    connection): by then this process may hold the lease again under a new host, which restored the book without
+    that write. The write's fence is its own term's, and refuses."""
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+    with serving(container) as exchange:
+        trading: Any = exchange.client.app.state.trading  # type: ignore[attr-defined]
+        late = trading.fence  # what a write begun now holds
+        take_over_the_lease(container)
+        wait_until_standing_by(exchange)
+        let_the_lease_run_out(container)
+        wait_until_running(exchange)  # the same process runs the book again
+
+        with container.session_factory() as session, pytest.raises(LeaseLost):
+            late(session)
+        with container.session_factory() as session:
+            trading.fence(session)  # the new term's passes
+        assert trading.lease.time_left() > 0  # the refused straggler left the running term's lease be
+        assert exchange.place(5).status_code == 201
+
+
 def test_a_released_lease_is_not_renewed_by_its_last_holder(database_url: str, tmp_path: Path) -> None:
     """A host that gave the lease up (stopped by a fault) may still have a write on its way: its fence must fail."""
     container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
