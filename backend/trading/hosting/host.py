@@ -856,8 +856,8 @@ class EngineHost:
         return not (self._in_flight or self._unwritten())
 
     async def drain(self) -> None:
-        """Wait until every change so far is durable."""
-        while not self.idle:
+        """Wait until every change so far is durable, or the host stopped (it writes nothing more)."""
+        while not self.idle and self._broken is None:
             self._schedule_flush()
             await asyncio.sleep(0.005)
 
