@@ -32,12 +32,16 @@ LEASE_S = 2.0  # the shortest allowed: a takeover after a clean stop comes withi
 # A term the host's own heartbeat (a third of it) never reaches within a test: the write under test meets the
 # takeover first.
 LONG_LEASE_S = 3600.0
+# Two live processes, one holding the lease, one trying to take it every round: the holder keeps it only if it
+# renews within each term, so a term this short would let one stall of a loaded CI machine hand the book over
+# mid-test. Three times the shortest: takeovers come within 2 s, and a stall must last a whole 6 s to depose.
+CONTESTED_LEASE_S = 6.0
 
 
 def two_processes(database_url: str, tmp_path: Path) -> tuple[Container, Container]:
-    """Two engine processes' containers on one prepared database, each with its own data directory (journal)
-    and the shortest lease."""
-    first = prepare(database_url, tmp_path / "first", engine_lease_s=LEASE_S)
+    """Two engine processes' containers on one prepared database, each with its own data directory (journal),
+    on `CONTESTED_LEASE_S`."""
+    first = prepare(database_url, tmp_path / "first", engine_lease_s=CONTESTED_LEASE_S)
     (tmp_path / "second").mkdir()
     return first, bootstrap(first.settings.model_copy(update={"data_dir": tmp_path / "second"}))
 
@@ -107,7 +111,7 @@ def test_a_second_engine_process_stands_by_and_takes_over_the_book_when_the_firs
             assert refused.status_code == 503, refused.text
             assert refused.json()["error"]["code"] == "UNAVAILABLE"
             assert "stands by" in refused.json()["error"]["message"]
-            assert refused.headers["Retry-After"] == "2"
+            assert refused.headers["Retry-After"] == str(round(CONTESTED_LEASE_S))
             assert book.status_code == 503
             assert (health["engine"], health["status"]) == ("standby", "degraded")
             # The book it took over holds both orders the first accepted, and trades against them.
