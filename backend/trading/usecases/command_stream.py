@@ -7,14 +7,16 @@ one replica retrying or by two, is one command; a `ticket` names the request wai
 consumer group `GROUP`, hands a batch of commands to the engine host, waits until the batch is durable,
 answers each on its replica's stream, and only then acknowledges and deletes the entries. Hence:
 
-- an engine that dies before acknowledging gets the entries again when it restarts under the same consumer
-  name (they stay pending for it), and a standing-by engine process that takes over from it under another name
-  claims them (only the engine lease's holder reads the stream, so another consumer's pending entries are
-  orphans); the running engine also claims, every third of a lease term, any entry left unacknowledged for a
-  whole term (read by a process that has since lost the lease, or whose answers could not be sent); one
-  already applied is known by its hash and answered with the order as stored, never placed twice, so nothing
-  acknowledged is lost or repeated; an engine that cannot be sure it still holds the lease (its last renewal
-  nearly a term old) takes nothing from the stream, so a deposed one leaves new commands to the new holder;
+- an engine that dies before acknowledging gets the entries again when it restarts under the same consumer name
+  (they stay pending for it), and a standing-by engine process that takes over from it under another name claims
+  them (only the engine lease's holder reads the stream, so another consumer's pending entries are orphans); so
+  does each new host of a process that ran one before (after a storage fault, or taking the lease back), first,
+  before any command sent since (a cancel must not overtake the order it cancels); the running engine also claims,
+  every third of a lease term, any entry left unacknowledged for a whole term (read by a process that has since
+  lost the lease, or whose answers could not be sent); one already applied is known by its hash and answered with
+  the order as stored, never placed twice, so nothing acknowledged is lost or repeated; an engine that cannot be
+  sure it still holds the lease (its last renewal nearly a term old) takes nothing from the stream, so a deposed
+  one leaves new commands to the new holder;
 - a replica that dies loses only the answers to requests it had not answered yet (the orders stand);
 - the stream holds at most `max_len` commands not yet done: past that a replica refuses at once (503 with
   Retry-After) instead of queueing without bound;
@@ -40,6 +42,7 @@ import hashlib
 import hmac
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -342,12 +345,14 @@ class CommandConsumer:
         self._answering: set[asyncio.Task[None]] = set()
         self._in_flight: set[bytes] = set()  # entries placed whose batch is not answered yet: a claim skips them
         self._cursor: str | None = None  # where `_next_rows` reads next (see there)
+        self._reading_for: Callable[[], EngineHost | None] = lambda: None  # the host it reads for (a weak reference)
         self._next_claim = 0.0  # the loop time of the next claim of idle entries
         self._next_sample = 0.0  # the loop time of the next reading of the stream for /metrics
 
     async def run(self) -> None:
         """Read and apply commands until cancelled: first every entry left pending (this consumer's and a dead
-        one's), then new ones, claiming entries left unacknowledged for a lease term as it goes.
+        one's), then new ones, claiming entries left unacknowledged for a lease term as it goes; each new engine
+        host of the process starts over with every entry left pending.
 
         Batches are pipelined: the next one is read and placed while the last one is being made durable (as
         the single-process door places new orders while a batch is written); each is answered and acknowledged
@@ -361,6 +366,11 @@ class CommandConsumer:
                 if host is None or host.broken is not None:
                     await asyncio.sleep(0.5)
                     continue
+                if self._reading_for() is not host:
+                    # A new host (after a storage fault stopped the last one, or the lease taken back): what is
+                    # pending was read by a host that stored none of it, so it goes first, in stream order, as
+                    # at a start; else a cancel sent meanwhile would overtake the order it cancels.
+                    self._reading_for, self._cursor = weakref.ref(host), None
                 try:
                     rows = await self._next_rows()
                 except (OSError, RedisError) as exc:

@@ -21,8 +21,10 @@ import redis
 import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
+from backend.db.leases import release_lease
 from backend.signing import Domain, order_digest
 from backend.trading.hosting.host import now_ms
+from backend.trading.hosting.lease import ENGINE_LEASE
 from backend.trading.rules import checks
 from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.usecases.command_stream import (
@@ -39,6 +41,7 @@ from backend.trading.usecases.command_stream import (
 
 from ..api.exchange_fixtures import MARKET, Exchange, prepare, running, wallet
 from ..api.signed_requests import cancel_signature
+from ..api.test_engine_lease import take_over_the_lease, wait_until_standing_by
 from .cluster import DOMAIN
 from .test_replicas import REDIS_URL, redis_database
 
@@ -252,6 +255,37 @@ def test_a_cancel_command_is_applied_behind_the_orders_before_it_and_checked_as_
         "garbled": "MALFORMED_JSON", "no signature": "INVALID_FIELD", "past the limit": "RATE_LIMITED",
     }  # fmt: skip
     assert statuses == ["cancelled", "open", "cancelled", "open"]
+    client.close()
+
+
+def test_an_order_a_deposed_host_read_is_applied_before_a_cancel_sent_while_the_process_stood_by(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The engine lease is taken over while the host reads an order: its batch is refused, the entry stays pending
+    and the process stands by. When the lease is free again the process runs a new host, less than a term later,
+    before any claim of idle entries would take the order: the cancel of it sent meanwhile is still applied after
+    it, as sent, the order placed and then cancelled, each answered once."""
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    container = prepare(database_url, tmp_path, **{**engine_settings(redis_url), "engine_lease_s": 10.0})
+    for exchange in running(container):
+        order = exchange.order(5, nonce=1)
+        order_hash = "0x" + order_digest(exchange.domain, order).hex()
+        take_over_the_lease(container)
+        add(client, "order", json.dumps(exchange.signed(order, 5)))
+        wait_until_standing_by(exchange)  # the order's batch met the fence: its host stopped and was let go
+        add_cancel(client, "cancel", cancel_body(exchange.domain, [order_hash], 0))
+        with container.uow() as uow:  # the other process stops
+            release_lease(uow.session, ENGINE_LEASE, "elsewhere:1:ab")
+
+        placed, cancelled = answer(client, "order"), answer(client, "cancel")
+        status = exchange.client.get(f"/v1/orders/{order_hash}").json()["status"]
+        pending = client.xpending(STREAM, GROUP)["pending"]
+
+    assert "error" not in placed and (placed["order"]["hash"], placed["replayed"]) == (order_hash, False), placed
+    assert cancelled.get("error") is None and cancelled["order"]["status"] == "cancelled", cancelled
+    assert status == "cancelled"
+    assert (len(answers(client, "order")), len(answers(client, "cancel")), pending) == (1, 1, 0)
     client.close()
 
 
