@@ -22,7 +22,7 @@ from backend.trading.usecases.command_stream import GROUP, STREAM, entry_answers
 from tests.processes import stop_process
 
 from ..api.exchange_fixtures import PRICE, TICK, prepare
-from ..api.test_engine_lease import fail_order_inserts
+from ..api.test_engine_lease import CONTESTED_LEASE_S, fail_order_inserts
 from ..conftest import free_port
 from .cluster import Cluster, signed_order, wait_until_answering
 from .test_replicas import REDIS_URL, redis_database, stored
@@ -46,7 +46,7 @@ def test_a_standing_by_engine_takes_over_from_a_killed_one_and_places_its_unackn
     postgres_url: str, tmp_path: Path
 ) -> None:
     prepare(postgres_url, tmp_path).db_engine.dispose()
-    cluster = Cluster(postgres_url, tmp_path, redis_database(11))
+    cluster = Cluster(postgres_url, tmp_path, redis_database(11), lease_s=CONTESTED_LEASE_S)
     standby_dir, standby_port = tmp_path / "standby", free_port()
     standby_dir.mkdir()
     client = redis.Redis.from_url(cluster.redis_url)
