@@ -12,6 +12,9 @@ over stops order entry at once (`StopOrderEntry`) and commits nothing more. A st
 storage fault, after which the lease is given up) is let go at the next lease round and this process stands by
 again: it starts a new host from the database and its journal, as a restarted process would, once the lease is
 free. So a deposed process becomes the new holder's standby, and a lone one trades again after a passing fault.
+After a fault of its own (a storage fault, a host that would not start) it waits a whole term before the next
+host, twice as long after each further fault in a row, up to `MAX_RETRY_WAIT_S`: a database that keeps refusing
+is not made to rebuild the book every few seconds. A host that ran a whole term ends the row.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ log = logging.getLogger(__name__)
 PRICE_SOURCE_REFRESH_S = 30.0
 PRICE_SOURCE_RPC_TIMEOUT_S = 5.0
 HostStarted = Callable[[EngineHost], Awaitable[None]]
+MAX_RETRY_WAIT_S = 300.0  # the longest wait for the next host after faults in a row (unless a term is longer)
 
 
 class TradingService:
@@ -85,6 +89,8 @@ class TradingService:
         # The fence of the current host's writes (`EngineLease.term_fence`); a write takes it when it begins.
         self.fence: Fence = self.lease.term_fence()
         self._on_started = on_started
+        self._faults = 0  # faults of its own in a row (see the module docs)
+        self._host_since = 0.0  # the loop time the current host started
         self._lease_task: asyncio.Task[None] | None = None
         self.domain: Domain | None = None
         self._journal: FileJournal | None = None
@@ -158,30 +164,36 @@ class TradingService:
         loop = asyncio.get_running_loop()
         self._task = loop.create_task(self._follow(), name="engine-sync")
         self._price_task = loop.create_task(self._follow_price_sources(), name="engine-price-sources")
+        self._host_since = loop.time()
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})
 
     async def _hold_lease(self) -> None:
         """Renew the lease (a third of its term apart, so a slow database round does not lose it) while the host
         runs; while standing by, take it as soon as it is free and start the host: a third of a term apart too,
         or when the holder's term runs out if that comes sooner. A host found stopped is let go and the process
-        stands by (`_let_go`). Runs until cancelled."""
+        stands by (`_let_go`), after a fault of its own for `_after_fault`. Runs until cancelled."""
         interval = self.container.settings.engine_lease_s / 3
         wait = interval if self.host is not None else self._standby_wait(interval)
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(wait)
             wait = interval
             try:
                 if self.host is not None and self.host.broken is not None:
                     fault = self.host.broken
-                    await self._give_up(fault)
+                    if not isinstance(fault, LeaseLost):
+                        wait = self._after_fault()
+                        await self._give_up(fault, wait)
                     await self._let_go()
-                    # after a fault of its own, a standing-by process (a round every third of a term) goes first
-                    wait = interval if isinstance(fault, LeaseLost) else self.lease.ttl_s
                 elif self.host is not None:
                     await asyncio.to_thread(self.lease.renew)
+                    if self._faults and loop.time() - self._host_since >= self.lease.ttl_s:
+                        log.info("engine host ran a whole term: the next fault waits a term again",
+                                 extra={"faults_in_a_row": self._faults})  # fmt: skip
+                        self._faults = 0
                 elif self.domain is not None:
                     if await asyncio.to_thread(self.lease.take):
-                        await self._take_over(self.domain)
+                        wait = await self._take_over(self.domain, interval)
                     else:
                         wait = self._standby_wait(interval)
             except LeaseLost as exc:
@@ -190,35 +202,44 @@ class TradingService:
             except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
                 log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
 
+    def _after_fault(self) -> float:
+        """Count a fault of this process's own; the wait before its next host: a whole term, so that a standing-by
+        process (a round every third of one) goes first, doubled with each further fault in a row."""
+        self._faults += 1
+        ttl_s = self.lease.ttl_s
+        return min(ttl_s * 2.0 ** (self._faults - 1), max(ttl_s, MAX_RETRY_WAIT_S))
+
     def _standby_wait(self, interval: float) -> float:
         """Until the next try to take the lease: when the holder's term runs out (it may not renew: it crashed),
         unless the next round comes sooner."""
         return min(interval, self.lease.free_in + 0.05)
 
-    async def _take_over(self, domain: Domain) -> None:
-        """Start the host, the lease just taken while standing by. If it does not start (the lease lost during a
-        long restore, the database or the journal failing), give the lease back and stand by on: another
-        process, or this one at its next round, tries again."""
+    async def _take_over(self, domain: Domain, interval: float) -> float:
+        """Start the host, the lease just taken while standing by; returns the wait before the next lease round.
+        If it does not start (the lease lost during a long restore, the database or the journal failing), give
+        the lease back and stand by on: another process tries again, or this one at its next round (after a
+        fault of its own, `_after_fault` later)."""
         log.warning("engine lease taken: starting the engine host")
         try:
             self._start_host(domain)
         except Exception as exc:  # whatever it was, a process holding the lease without a host serves no one
-            log.error("engine host did not start: lease released, standing by", extra={"error": repr(exc)})
+            wait = interval if isinstance(exc, LeaseLost) else self._after_fault()
+            log.error("engine host did not start: lease released, standing by",
+                      extra={"error": repr(exc), "retry_in_s": wait})  # fmt: skip
             with contextlib.suppress(SQLAlchemyError):
                 await asyncio.to_thread(self.lease.release)
-            return
+            return wait
         host = self.host
         assert host is not None
         if self._on_started is not None:
             await self._on_started(host)
+        return interval
 
-    async def _give_up(self, fault: BaseException) -> None:
-        """The host stopped order entry: after a storage fault it holds nothing more it could store, so the lease
+    async def _give_up(self, fault: BaseException, retry_in_s: float) -> None:
+        """The host stopped order entry after a storage fault: it holds nothing more it could store, so the lease
         goes to a standing-by process (which restores the book from the database) instead of being renewed."""
-        if isinstance(fault, LeaseLost):  # already another's
-            return
         log.error("engine host stopped after a storage fault: engine lease released; standing by",
-                  extra={"error": str(fault)})  # fmt: skip
+                  extra={"error": str(fault), "retry_in_s": retry_in_s})  # fmt: skip
         await asyncio.to_thread(self.lease.release)
 
     def _lost(self, error: LeaseLost) -> None:

@@ -6,9 +6,10 @@ stands by itself, and runs the book again from the database once the lease is fr
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from backend.bootstrap import Container, bootstrap
 from backend.db.lease_mark import mark_path
 from backend.db.models import Lease
 from backend.db.session import make_engine
+from backend.trading.hosting import service
 from backend.trading.hosting.lease import ENGINE_LEASE, LOST_MESSAGE, EngineLease, LeaseLost
 from tests.processes import lease_holder
 
@@ -72,6 +74,14 @@ def wait_until_standing_by(exchange: Exchange, timeout_s: float = 30) -> None:
     while not app.state.trading.standing_by:
         assert time.monotonic() < deadline, "the stopped host was never let go"
         time.sleep(0.05)
+
+
+def eventually(condition: Callable[[], Any], what: str, timeout_s: float = 30) -> None:
+    """Wait until `condition()` holds; fail naming `what` if it does not within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {timeout_s} s: {what}"
+        time.sleep(0.02)
 
 
 def sample(exchange: Exchange, name: str) -> float:
@@ -173,24 +183,25 @@ def test_a_stale_host_stops_order_entry_at_its_next_database_round_even_when_idl
         assert exchange.place(5).json()["error"]["message"] == LOST_MESSAGE
 
 
-def fail_order_inserts(container: Container, on: bool) -> None:
-    """A storage fault of the database itself: every new order row refused (on), or stored again (off)."""
+def fail_inserts(container: Container, table: str, on: bool) -> None:
+    """A storage fault of the database itself: every new row of `table` refused (on), or stored again (off)."""
     postgres = container.db_engine.dialect.name == "postgresql"
+    trigger = f"storage_fault_{table}"
     with container.uow() as uow:
         if on and postgres:
             uow.session.execute(text(
-                "CREATE FUNCTION storage_fault() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
-                " LANGUAGE plpgsql"
+                "CREATE OR REPLACE FUNCTION storage_fault() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full';"
+                " END $$ LANGUAGE plpgsql"
             ))  # fmt: skip
             uow.session.execute(text(
-                "CREATE TRIGGER storage_fault BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION storage_fault()"
+                f"CREATE TRIGGER {trigger} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION storage_fault()"
             ))  # fmt: skip
-        elif on:
+        elif on:  # an upsert's insert is refused too, as on PostgreSQL
             uow.session.execute(text(
-                "CREATE TRIGGER storage_fault BEFORE INSERT ON orders BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                f"CREATE TRIGGER {trigger} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk full'); END"
             ))  # fmt: skip
         else:
-            uow.session.execute(text("DROP TRIGGER storage_fault" + (" ON orders" if postgres else "")))
+            uow.session.execute(text(f"DROP TRIGGER {trigger}" + (f" ON {table}" if postgres else "")))
         uow.commit()
 
 
@@ -204,9 +215,9 @@ def test_a_host_stopped_by_a_storage_fault_gives_the_lease_to_a_standing_by_proc
         resting = first.place(5)
         assert resting.status_code == 201, resting.text
         with serving(second_container) as second:
-            fail_order_inserts(first_container, on=True)
+            fail_inserts(first_container, "orders", on=True)
             failed = first.place(6)
-            fail_order_inserts(first_container, on=False)  # the fault is over; the first host stays stopped
+            fail_inserts(first_container, "orders", on=False)  # the fault is over; the first host stays stopped
 
             wait_until_running(second)  # else the first renews a lease it can no longer use, and no one trades
             wait_until_standing_by(first)  # the stopped host is let go: the first is the second's standby now
@@ -237,10 +248,10 @@ def test_a_lone_process_stopped_by_a_storage_fault_takes_orders_again_once_the_f
         resting = exchange.place(5)
         assert resting.status_code == 201, resting.text
         stops = sample(exchange, 'hdex_engine_host_stops_total{reason="storage"}')
-        fail_order_inserts(container, on=True)
+        fail_inserts(container, "orders", on=True)
         failed = exchange.place(6, side=1)  # would have traded with the resting order
         stopped = app.state.trading.host
-        fail_order_inserts(container, on=False)
+        fail_inserts(container, "orders", on=False)
 
         deadline = time.monotonic() + 30
         while app.state.trading.host in (None, stopped):
@@ -256,6 +267,36 @@ def test_a_lone_process_stopped_by_a_storage_fault_takes_orders_again_once_the_f
         taker = exchange.place(6, side=1)
         assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
         assert len(exchange.state()["orders"]) == 2  # the refused order left nothing
+
+
+def test_a_process_whose_hosts_keep_meeting_a_storage_fault_waits_twice_as_long_before_each_next_host(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database that keeps refusing (every write of the engine's cursors: even a new host's first batch) is not
+    made to rebuild the book every term: the process waits a term, then two, until a host runs; one that ran a
+    whole term ends the row, and the next fault waits a term again."""
+    caplog.set_level(logging.INFO, logger=service.__name__)
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+
+    def waits() -> list[float]:
+        return [record.retry_in_s for record in caplog.records if hasattr(record, "retry_in_s")]
+
+    with serving(container) as exchange:
+        fail_inserts(container, "trading_cursors", on=True)
+        failed = exchange.place(5)
+        eventually(lambda: len(waits()) == 2, "the second host did not meet the fault")
+        fail_inserts(container, "trading_cursors", on=False)
+        eventually(lambda: exchange.client.get("/health").json()["engine"] == "running", "no host ran again")
+        placed = exchange.place(5)
+        eventually(lambda: "the next fault waits a term again" in caplog.text, "the row never ended")
+        fail_inserts(container, "trading_cursors", on=True)
+        again = exchange.place(6, side=1)
+        eventually(lambda: len(waits()) == 3, "the fault after the row was not met")
+        fail_inserts(container, "trading_cursors", on=False)
+
+    assert (failed.status_code, again.status_code) == (503, 503), (failed.text, again.text)
+    assert placed.status_code == 201, placed.text
+    assert waits() == [LEASE_S, 2 * LEASE_S, LEASE_S]
 
 
 def test_a_host_whose_lease_was_taken_over_stands_by_and_takes_the_book_back_when_the_lease_runs_out(

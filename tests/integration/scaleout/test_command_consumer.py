@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -41,7 +41,7 @@ from backend.trading.usecases.command_stream import (
 
 from ..api.exchange_fixtures import MARKET, Exchange, prepare, running, wallet
 from ..api.signed_requests import cancel_signature
-from ..api.test_engine_lease import take_over_the_lease, wait_until_standing_by
+from ..api.test_engine_lease import eventually, take_over_the_lease, wait_until_standing_by
 from .cluster import DOMAIN
 from .test_replicas import REDIS_URL, redis_database
 
@@ -137,14 +137,6 @@ def lock_the_engine_lease(postgres_url: str) -> psycopg.Connection[Any]:
     blocker = psycopg.connect(postgres_url.replace("postgresql+psycopg://", "postgresql://"))
     blocker.execute("SELECT * FROM leases WHERE name = 'engine' FOR UPDATE")
     return blocker
-
-
-def eventually(condition: Callable[[], Any], what: str, timeout_s: float = 30) -> None:
-    """Wait until `condition()` holds; fail naming `what` if it does not within `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout_s} s: {what}"
-        time.sleep(0.02)
 
 
 def wait_until_placed(exchange: Exchange, orders: int) -> None:

@@ -22,7 +22,7 @@ from backend.trading.usecases.command_stream import GROUP, STREAM, entry_answers
 from tests.processes import stop_process
 
 from ..api.exchange_fixtures import PRICE, TICK, prepare
-from ..api.test_engine_lease import CONTESTED_LEASE_S, fail_order_inserts
+from ..api.test_engine_lease import CONTESTED_LEASE_S, fail_inserts
 from ..conftest import free_port
 from .cluster import Cluster, signed_order, wait_until_answering
 from .test_replicas import REDIS_URL, redis_database, stored
@@ -126,13 +126,13 @@ def test_an_engine_process_stopped_by_a_storage_fault_runs_the_book_again_and_an
         cluster.start(replicas=1)
         resting = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(5, 0, PRICE, nonce=1))
         assert resting.status_code == 201, resting.text
-        fail_order_inserts(container, on=True)
+        fail_inserts(container, "orders", on=True)
 
         with httpx.Client(timeout=60) as http, ThreadPoolExecutor(1) as pool:
             taking = pool.submit(http.post, f"{cluster.replica_url(0)}/v1/orders",
                                  json=signed_order(6, 1, PRICE - TICK, nonce=1))  # fmt: skip
             wait_for_engine(cluster.engine_port, "standby")  # the host stopped and was let go
-            fail_order_inserts(container, on=False)
+            fail_inserts(container, "orders", on=False)
             taker = taking.result()
 
         assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text
