@@ -12,8 +12,8 @@ cancel-replace (`POST /v1/orders/replace`): its new order is checked here as an 
 signature by the engine. Every other request, and
 the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
 in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
-127.0.0.1), except `GET /metrics`: the replica's own. A replica holds no state: killing one loses only the
-requests it had not answered.
+127.0.0.1), except `GET /metrics`: the replica's own, and `GET /health`: the engine process's with the replica's
+own part added. A replica holds no state: killing one loses only the requests it had not answered.
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ CANCEL_ALL_ROUTE = ORDERS_PATH + "/cancel"  # POST: every open order of a maker 
 REPLACE_ROUTE = ORDERS_PATH + "/replace"  # POST: an order cancelled and another placed in one step
 CANCEL_AFTER_ROUTE = ORDERS_PATH + "/cancel-after"  # POST: a maker's dead-man switch armed or refreshed
 METRICS_PATH = "/metrics"  # the replica's own; every other path is the engine process's
+HEALTH_PATH = "/health"  # the engine process's, with the replica's own part added (`Replica._health`)
+HEALTH_TIMEOUT_S = 5.0  # a balancer's check must not hang on a Redis or an engine process that does not answer
 # Per-connection headers (RFC 9110 7.6.1) are not passed on; the proxy's own connection has its own.
 HOP_BY_HOP = frozenset(
     {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
@@ -150,6 +152,8 @@ class Replica:
             await self._lifespan(receive, send)
         elif scope["type"] == "websocket":
             await self._forward_websocket(WebSocket(scope, receive, send))
+        elif scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] == "GET":
+            await (await self._health())(scope, receive, send)
         elif (route := order_entry_route(scope)) is not None:
             limits: dict[str, str] = {}  # a refusal by the IP limit itself carries that limit's headers
             try:
@@ -281,6 +285,27 @@ class Replica:
         headers = [(name, value) for name, value in headers if name.lower() != b"x-forwarded-for"]
         chain = b", ".join([*forwarded, client_ip(scope).encode()])
         return [*headers, (b"x-forwarded-for", chain)]
+
+    async def _health(self) -> Response:
+        """The engine process's /health with `replica` added: whether this replica's Redis answers (`redis`) and
+        whether the engine process does (`engine`: ok or unreachable). 503 unless the engine process answered 200
+        and this replica's Redis answers, so a balancer checking replicas takes out one that cannot hand orders
+        on (its Redis away) while the engine process is well."""
+        own = {"redis": "ok", "engine": "ok"}
+        try:
+            await asyncio.wait_for(self.redis.ping(), HEALTH_TIMEOUT_S)
+        except (OSError, RedisError, TimeoutError):
+            own["redis"] = "error"
+        try:
+            answer = await self.http.get(HEALTH_PATH, timeout=HEALTH_TIMEOUT_S)
+            body, engine_ok = answer.json(), answer.status_code == 200
+            if not isinstance(body, dict):
+                raise ValueError("not the engine's /health")
+        except (httpx.HTTPError, ValueError):
+            body, engine_ok, own["engine"] = {}, False, "unreachable"
+        healthy = engine_ok and own["redis"] == "ok"
+        return JSONResponse({**body, "status": "ok" if healthy else "degraded", "replica": own},
+                            status_code=200 if healthy else 503)  # fmt: skip
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)

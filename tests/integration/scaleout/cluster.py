@@ -106,11 +106,13 @@ class Cluster:
             cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def start_replica(self, wait: bool = True, redis_url: str | None = None) -> int:
-        """One more `hdex api` (on another Redis than the engine's with `redis_url`); its index."""
+    def start_replica(self, wait: bool = True, redis_url: str | None = None, engine_url: str | None = None) -> int:
+        """One more `hdex api` (on another Redis than the engine's with `redis_url`, in front of another engine
+        process with `engine_url`); its index."""
         port = free_port()
         env = {
-            **os.environ, "HDEX_ENGINE_URL": self.engine_url, "HDEX_REDIS_URL": redis_url or self.redis_url,
+            **os.environ, "HDEX_ENGINE_URL": engine_url or self.engine_url,
+            "HDEX_REDIS_URL": redis_url or self.redis_url,
             "HDEX_API_PORT": str(port), "HDEX_COMMAND_STREAM_MAX_LEN": str(self.max_len),
             "HDEX_REPLICA_ANSWER_TIMEOUT_S": str(self.answer_timeout_s),
             "HDEX_RATE_LIMIT_IP": "1000000/second", "HDEX_RATE_LIMIT_ADDRESS": "1000000/second",
@@ -121,7 +123,7 @@ class Cluster:
                                    stderr=subprocess.STDOUT)  # fmt: skip
         self.replicas.append((port, process))
         if wait:
-            wait_until_answering(f"http://127.0.0.1:{port}/v1/markets", process, log_path)
+            wait_until_answering(f"http://127.0.0.1:{port}/metrics", process, log_path)  # its own: with no engine too
         return len(self.replicas) - 1
 
     def kill_engine(self) -> None:

@@ -362,6 +362,26 @@ def test_a_replica_without_redis_answers_503_and_places_nothing(cluster: Cluster
     assert stored(cluster.database_url) == before
 
 
+def test_a_replica_s_health_is_the_engine_process_s_with_its_own_redis_and_engine_connection(cluster: Cluster) -> None:
+    """A balancer checking replicas must take out one that cannot hand orders on, whatever the engine process says
+    (here 503 itself: the cluster runs without a chain)."""
+    cut_off = cluster.start_replica(redis_url=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    orphan = cluster.start_replica(engine_url=f"http://127.0.0.1:{free_port()}")
+
+    engine = httpx.get(f"{cluster.engine_url}/health", timeout=10)
+    well, no_redis, no_engine = (httpx.get(f"{cluster.replica_url(i)}/health", timeout=10)
+                                 for i in (0, cut_off, orphan))  # fmt: skip
+
+    assert (well.status_code, well.json()["replica"]) == (engine.status_code, {"redis": "ok", "engine": "ok"})
+    passed_on = ("status", "database", "chain", "redis", "engine", "contracts")
+    assert {key: well.json()[key] for key in passed_on} == {key: engine.json()[key] for key in passed_on}
+    assert (no_redis.status_code, no_redis.json()["status"]) == (503, "degraded"), no_redis.text
+    assert no_redis.json()["replica"] == {"redis": "error", "engine": "ok"}
+    assert (no_redis.json()["engine"], no_redis.json()["redis"]) == ("running", "ok")  # the engine process's own
+    assert no_engine.status_code == 503, no_engine.text
+    assert no_engine.json() == {"status": "degraded", "replica": {"redis": "ok", "engine": "unreachable"}}
+
+
 class WithholdingProxy:
     """A TCP proxy to Redis that can stop passing Redis's replies on (`withhold`), as when Redis stalls after
     taking a command or its answers are lost on the way: a client then cannot tell whether its command was taken."""
