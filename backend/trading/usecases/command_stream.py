@@ -368,8 +368,8 @@ class CommandConsumer:
                     continue
                 if self._reading_for() is not host:
                     # A new host (after a storage fault stopped the last one, or the lease taken back): what is
-                    # pending was read by a host that stored none of it, so it goes first, in stream order, as
-                    # at a start; else a cancel sent meanwhile would overtake the order it cancels.
+                    # pending was left unanswered by an earlier host, so it goes first, in stream order, as at a
+                    # start; else a cancel sent meanwhile would overtake the order it cancels.
                     self._reading_for, self._cursor = weakref.ref(host), None
                 try:
                     rows = await self._next_rows()
