@@ -16,20 +16,25 @@ takes the lease over at once, on the evidence of the dead holder's mark (`backen
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db.lease_mark import HolderMark, take_lease
 from backend.db.leases import release_lease, renew_lease
 from backend.db.models import Lease
 
+log = logging.getLogger(__name__)
 ENGINE_LEASE = "engine"
 LOST_MESSAGE = "this engine process lost the engine lease to another; retry"  # what a refused client is told
 Fence = Callable[[Session], None]  # `EngineLease.fence`: first in a transaction that makes the host's changes durable
@@ -117,6 +122,31 @@ class EngineLease:
         self._held_until = started + self.ttl_s
         if self._mark is not None:
             self._mark.hold(self.owner)
+
+    @contextmanager
+    def kept(self, every_s: float) -> Iterator[None]:
+        """Renew the lease every `every_s` from a thread of its own while the block runs: starting a host
+        (restoring a large book) holds the event loop, where the heartbeat runs, and a restore longer than a
+        term would otherwise hand the lease to a standing-by process. Renewal stops once the lease is found
+        lost; the block's own fence then refuses what it would store."""
+        done = threading.Event()
+
+        def heartbeat() -> None:
+            while not done.wait(every_s):
+                try:
+                    self.renew()
+                except LeaseLost:
+                    return
+                except SQLAlchemyError as exc:  # the database away: the next beat, or the block's fence, decides
+                    log.warning("engine lease not renewed; retrying", extra={"error": str(exc)})
+
+        thread = threading.Thread(target=heartbeat, name="engine-lease-kept", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
 
     def release(self) -> None:
         """Give the lease up at once (a clean stop), if we hold it, so a standing-by process starts now."""

@@ -128,7 +128,12 @@ class TradingService:
         self._lease_task = asyncio.get_running_loop().create_task(self._hold_lease(), name="engine-lease")
 
     def _start_host(self, domain: Domain) -> None:
-        """Recover and reconcile the engine, holding the engine lease."""
+        """Recover and reconcile the engine, holding the engine lease: renewed meanwhile from a thread (`kept`), as
+        the restore holds the event loop and its heartbeat for as long as it takes."""
+        with self.lease.kept(self.container.settings.engine_lease_s / 3):
+            self._restore_host(domain)
+
+    def _restore_host(self, domain: Domain) -> None:
         settings = self.container.settings
         with self.container.uow() as uow:
             committed_seq, self._event_cursor = chain_cursor(uow.session)

@@ -394,6 +394,35 @@ def test_a_standing_by_process_whose_restore_lost_the_lease_stands_by_on_and_tak
     event.remove(container.db_engine, "before_cursor_execute", take_it_back_mid_restore)
 
 
+def test_a_restore_longer_than_a_term_keeps_the_lease_from_a_process_trying_to_take_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The restore of a large book holds the event loop, and with it the lease's heartbeat, for longer than a term:
+    the lease is renewed meanwhile, so a standing-by process trying all along takes nothing, and the host starts."""
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+    standby = EngineLease(container.session_factory, LEASE_S, owner="standby:1:ab")
+    tries: list[bool] = []
+
+    def slow_restore(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "FROM cancel_after" in statement and not tries:  # the restore's reads, before its fence
+            deadline = time.monotonic() + 1.5 * LEASE_S  # the lease taken at the start would have run out
+            while time.monotonic() < deadline:
+                tries.append(standby.take())
+                time.sleep(0.1)
+
+    event.listen(container.db_engine, "before_cursor_execute", slow_restore)
+    try:
+        with serving(container) as exchange:
+            engine = exchange.client.get("/health").json()["engine"]
+            placed = exchange.place(5)
+    finally:
+        event.remove(container.db_engine, "before_cursor_execute", slow_restore)
+
+    assert len(tries) > 10 and not any(tries)
+    assert engine == "running"
+    assert placed.status_code == 201, placed.text
+
+
 def test_an_order_waiting_behind_a_batch_the_fence_refuses_is_answered_at_once(
     postgres_url: str, tmp_path: Path
 ) -> None:
