@@ -123,16 +123,21 @@ class EngineLease:
         if self._mark is not None:
             self._mark.hold(self.owner)
 
+    @property
+    def renew_every_s(self) -> float:
+        """How often a holder renews: a third of a term, so that one slow database round does not lose it."""
+        return self.ttl_s / 3
+
     @contextmanager
-    def kept(self, every_s: float) -> Iterator[None]:
-        """Renew the lease every `every_s` from a thread of its own while the block runs: starting a host
+    def kept(self) -> Iterator[None]:
+        """Renew the lease every `renew_every_s` from a thread of its own while the block runs: starting a host
         (restoring a large book) holds the event loop, where the heartbeat runs, and a restore longer than a
         term would otherwise hand the lease to a standing-by process. Renewal stops once the lease is found
         lost; the block's own fence then refuses what it would store."""
         done = threading.Event()
 
         def heartbeat() -> None:
-            while not done.wait(every_s):
+            while not done.wait(self.renew_every_s):
                 try:
                     self.renew()
                 except LeaseLost:

@@ -130,7 +130,7 @@ class TradingService:
     def _start_host(self, domain: Domain) -> None:
         """Recover and reconcile the engine, holding the engine lease: renewed meanwhile from a thread (`kept`), as
         the restore holds the event loop and its heartbeat for as long as it takes."""
-        with self.lease.kept(self.container.settings.engine_lease_s / 3):
+        with self.lease.kept():
             self._restore_host(domain)
 
     def _restore_host(self, domain: Domain) -> None:
@@ -176,9 +176,9 @@ class TradingService:
         """Renew the lease (a third of its term apart, so a slow database round does not lose it) while the host
         runs; while standing by, take it as soon as it is free and start the host: a third of a term apart too,
         or when the holder's term runs out if that comes sooner. A host found stopped is let go and the process
-        stands by (`_let_go`), after a fault of its own for `_after_fault`. Runs until cancelled."""
-        interval = self.container.settings.engine_lease_s / 3
-        wait = interval if self.host is not None else self._standby_wait(interval)
+        stands by (`_let_go`), for `_wait_after` its fault. Runs until cancelled."""
+        interval = self.lease.renew_every_s
+        wait = interval if self.host is not None else self._standby_wait()
         loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(wait)
@@ -186,9 +186,8 @@ class TradingService:
             try:
                 if self.host is not None and self.host.broken is not None:
                     fault = self.host.broken
-                    if not isinstance(fault, LeaseLost):
-                        wait = self._after_fault()
-                        await self._give_up(fault, wait)
+                    wait = self._wait_after(fault)
+                    await self._give_up(fault, wait)
                     await self._let_go()
                 elif self.host is not None:
                     await asyncio.to_thread(self.lease.renew)
@@ -198,37 +197,40 @@ class TradingService:
                         self._faults = 0
                 elif self.domain is not None:
                     if await asyncio.to_thread(self.lease.take):
-                        wait = await self._take_over(self.domain, interval)
+                        wait = await self._take_over(self.domain)
                     else:
-                        wait = self._standby_wait(interval)
+                        wait = self._standby_wait()
             except LeaseLost as exc:
                 self._lost(exc)
                 await self._let_go()
             except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
                 log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
 
-    def _after_fault(self) -> float:
-        """Count a fault of this process's own; the wait before its next host: a whole term, so that a standing-by
-        process (a round every third of one) goes first, doubled with each further fault in a row."""
+    def _wait_after(self, fault: BaseException) -> float:
+        """The wait before the next lease round after `fault` stopped a host or kept one from starting. The lease
+        lost is no fault of this process's own: the next round, as ever. Any other is counted: a whole term, so
+        that a standing-by process (a round every third of one) goes first, doubled with each further fault in a
+        row."""
+        if isinstance(fault, LeaseLost):
+            return self.lease.renew_every_s
         self._faults += 1
         ttl_s = self.lease.ttl_s
         return min(ttl_s * 2.0 ** (self._faults - 1), max(ttl_s, MAX_RETRY_WAIT_S))
 
-    def _standby_wait(self, interval: float) -> float:
+    def _standby_wait(self) -> float:
         """Until the next try to take the lease: when the holder's term runs out (it may not renew: it crashed),
         unless the next round comes sooner."""
-        return min(interval, self.lease.free_in + 0.05)
+        return min(self.lease.renew_every_s, self.lease.free_in + 0.05)
 
-    async def _take_over(self, domain: Domain, interval: float) -> float:
+    async def _take_over(self, domain: Domain) -> float:
         """Start the host, the lease just taken while standing by; returns the wait before the next lease round.
         If it does not start (the lease lost during a long restore, the database or the journal failing), give
-        the lease back and stand by on: another process tries again, or this one at its next round (after a
-        fault of its own, `_after_fault` later)."""
+        the lease back and stand by on: another process tries again, or this one `_wait_after` its fault."""
         log.warning("engine lease taken: starting the engine host")
         try:
             self._start_host(domain)
         except Exception as exc:  # whatever it was, a process holding the lease without a host serves no one
-            wait = interval if isinstance(exc, LeaseLost) else self._after_fault()
+            wait = self._wait_after(exc)
             log.error("engine host did not start: lease released, standing by",
                       extra={"error": repr(exc), "retry_in_s": wait})  # fmt: skip
             with contextlib.suppress(SQLAlchemyError):
@@ -238,11 +240,13 @@ class TradingService:
         assert host is not None
         if self._on_started is not None:
             await self._on_started(host)
-        return interval
+        return self.lease.renew_every_s
 
     async def _give_up(self, fault: BaseException, retry_in_s: float) -> None:
         """The host stopped order entry after a storage fault: it holds nothing more it could store, so the lease
         goes to a standing-by process (which restores the book from the database) instead of being renewed."""
+        if isinstance(fault, LeaseLost):  # already another's
+            return
         log.error("engine host stopped after a storage fault: engine lease released; standing by",
                   extra={"error": str(fault), "retry_in_s": retry_in_s})  # fmt: skip
         await asyncio.to_thread(self.lease.release)
