@@ -57,31 +57,25 @@ def serving(container: Container) -> Iterator[Exchange]:
         exchanges.close()
 
 
-def wait_until_running(exchange: Exchange, timeout_s: float = 30) -> None:
-    """Until the standing-by process runs its engine host (its lease loop takes the lease a third of the term after
-    the first released it)."""
-    app: Any = exchange.client.app
-    deadline = time.monotonic() + timeout_s
-    while app.state.trading.host is None:
-        assert time.monotonic() < deadline, "the standing-by process never took the lease over"
-        time.sleep(0.05)
-
-
-def wait_until_standing_by(exchange: Exchange, timeout_s: float = 30) -> None:
-    """Until the process whose host stopped (a storage fault, the lease lost) has let it go and stands by."""
-    app: Any = exchange.client.app
-    deadline = time.monotonic() + timeout_s
-    while not app.state.trading.standing_by:
-        assert time.monotonic() < deadline, "the stopped host was never let go"
-        time.sleep(0.05)
-
-
 def eventually(condition: Callable[[], Any], what: str, timeout_s: float = 30) -> None:
     """Wait until `condition()` holds; fail naming `what` if it does not within `timeout_s`."""
     deadline = time.monotonic() + timeout_s
     while not condition():
         assert time.monotonic() < deadline, f"not within {timeout_s} s: {what}"
         time.sleep(0.02)
+
+
+def wait_until_running(exchange: Exchange) -> None:
+    """Until the standing-by process runs its engine host (its lease loop takes the lease a third of the term after
+    the first released it)."""
+    app: Any = exchange.client.app
+    eventually(lambda: app.state.trading.host is not None, "the standing-by process taking the lease over")
+
+
+def wait_until_standing_by(exchange: Exchange) -> None:
+    """Until the process whose host stopped (a storage fault, the lease lost) has let it go and stands by."""
+    app: Any = exchange.client.app
+    eventually(lambda: app.state.trading.standing_by, "the stopped host let go")
 
 
 def sample(exchange: Exchange, name: str) -> float:
@@ -253,10 +247,7 @@ def test_a_lone_process_stopped_by_a_storage_fault_takes_orders_again_once_the_f
         stopped = app.state.trading.host
         fail_inserts(container, "orders", on=False)
 
-        deadline = time.monotonic() + 30
-        while app.state.trading.host in (None, stopped):
-            assert time.monotonic() < deadline, "the stopped host was never replaced"
-            time.sleep(0.05)
+        eventually(lambda: app.state.trading.host not in (None, stopped), "the stopped host replaced")
 
         assert (failed.status_code, failed.json()["error"]["code"]) == (503, "UNAVAILABLE"), failed.text
         assert exchange.client.get("/health").json()["engine"] == "running"
@@ -439,10 +430,8 @@ def test_an_order_waiting_behind_a_batch_the_fence_refuses_is_answered_at_once(
             placing = [threading.Thread(target=lambda k=k: answers.update({k: exchange.place(k)})) for k in (5, 6)]
             for count, thread in enumerate(placing, start=1):
                 thread.start()
-                deadline = time.monotonic() + 30
-                while len(host.orders) < count:  # in the book: the first in the batch at the fence, then the next
-                    assert time.monotonic() < deadline, "the order was never placed"
-                    time.sleep(0.02)
+                # in the book: the first in the batch at the fence, then the next
+                eventually(lambda count=count: len(host.orders) >= count, "the order placed")
             blocker.commit()
         finally:
             blocker.close()

@@ -21,10 +21,8 @@ import redis
 import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
-from backend.db.leases import release_lease
 from backend.signing import Domain, order_digest
 from backend.trading.hosting.host import now_ms
-from backend.trading.hosting.lease import ENGINE_LEASE
 from backend.trading.rules import checks
 from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.usecases.command_stream import (
@@ -41,7 +39,7 @@ from backend.trading.usecases.command_stream import (
 
 from ..api.exchange_fixtures import MARKET, Exchange, prepare, running, wallet
 from ..api.signed_requests import cancel_signature
-from ..api.test_engine_lease import eventually, take_over_the_lease, wait_until_standing_by
+from ..api.test_engine_lease import eventually, let_the_lease_run_out, take_over_the_lease, wait_until_standing_by
 from .cluster import DOMAIN
 from .test_replicas import REDIS_URL, redis_database
 
@@ -267,8 +265,7 @@ def test_an_order_a_deposed_host_read_is_applied_before_a_cancel_sent_while_the_
         add(client, "order", json.dumps(exchange.signed(order, 5)))
         wait_until_standing_by(exchange)  # the order's batch met the fence: its host stopped and was let go
         add_cancel(client, "cancel", cancel_body(exchange.domain, [order_hash], 0))
-        with container.uow() as uow:  # the other process stops
-            release_lease(uow.session, ENGINE_LEASE, "elsewhere:1:ab")
+        let_the_lease_run_out(container)  # the other process stopped
 
         placed, cancelled = answer(client, "order"), answer(client, "cancel")
         status = exchange.client.get(f"/v1/orders/{order_hash}").json()["status"]
