@@ -391,14 +391,15 @@ def test_a_restore_longer_than_a_term_keeps_the_lease_from_a_process_trying_to_t
     database_url: str, tmp_path: Path
 ) -> None:
     """The restore of a large book holds the event loop, and with it the lease's heartbeat, for longer than a term:
-    the lease is renewed meanwhile, so a standing-by process trying all along takes nothing, and the host starts."""
-    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
-    standby = EngineLease(container.session_factory, LEASE_S, owner="standby:1:ab")
+    the lease is renewed meanwhile, so a standing-by process trying all along takes nothing, and the host starts.
+    Contested all along: on `CONTESTED_LEASE_S`."""
+    container = prepare(database_url, tmp_path, engine_lease_s=CONTESTED_LEASE_S)
+    standby = EngineLease(container.session_factory, CONTESTED_LEASE_S, owner="standby:1:ab")
     tries: list[bool] = []
 
     def slow_restore(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         if "FROM cancel_after" in statement and not tries:  # the restore's reads, before its fence
-            deadline = time.monotonic() + 1.5 * LEASE_S  # the lease taken at the start would have run out
+            deadline = time.monotonic() + 1.5 * CONTESTED_LEASE_S  # the lease taken at the start ran out
             while time.monotonic() < deadline:
                 tries.append(standby.take())
                 time.sleep(0.1)
