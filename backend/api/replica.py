@@ -97,6 +97,8 @@ BULK_CANCEL_MAY_STAND = (
     "the cancel may have been applied: read GET /v1/accounts/{maker}/orders?status=open, or sign it again with a"
     " new timestamp"
 )
+# Order entry through a replica whose answer reader ended would only time out: refused at once, sent nowhere.
+READER_STOPPED = "this replica no longer reads the engine's answers (see its log); send the request to another"
 # The engine answers a close at once; one whose frames we stopped reading (a stalled client) is not waited on longer.
 UPSTREAM_CLOSE_TIMEOUT_S = 1.0
 # A signature that recovers to another address than its maker may be one made for an Exchange redeployed since the
@@ -157,6 +159,9 @@ class Replica:
         elif (route := order_entry_route(scope)) is not None:
             limits: dict[str, str] = {}  # a refusal by the IP limit itself carries that limit's headers
             try:
+                if not self.reading_answers:
+                    retry = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
+                    raise HdexError(ErrorCode.UNAVAILABLE, READER_STOPPED, None, retry)
                 limits = await self.limiter.hit("ip", client_ip(scope), self.limiter.ip_limits)
                 response: Response = await self._order_entry[route](Request(scope, receive))
             except HdexError as error:
@@ -286,12 +291,20 @@ class Replica:
         chain = b", ".join([*forwarded, client_ip(scope).encode()])
         return [*headers, (b"x-forwarded-for", chain)]
 
+    @property
+    def reading_answers(self) -> bool:
+        """Whether this replica's reader of the engine's answers runs (from its start until a fault ends it)."""
+        return self._reader is not None and not self._reader.done()
+
     async def _health(self) -> Response:
-        """The engine process's /health with `replica` added: whether this replica's Redis answers (`redis`) and
-        whether the engine process does (`engine`: ok or unreachable). 503 unless the engine process answered 200
-        and this replica's Redis answers, so a balancer checking replicas takes out one that cannot hand orders
-        on (its Redis away) while the engine process is well."""
-        own = {"redis": "ok", "engine": "ok"}
+        """The engine process's /health with `replica` added: whether this replica's Redis answers (`redis`),
+        whether the engine process does (`engine`: ok or unreachable) and whether this replica still reads the
+        engine's answers (`answers`: reading or stopped). 503 unless the engine process answered 200, this
+        replica's Redis answers and its answer reader runs, so a balancer checking replicas takes out one that
+        cannot hand orders on (its Redis away) or would leave every order waiting for an answer it never reads
+        (its reader ended by a fault) while the engine process is well."""
+        reading = self.reading_answers
+        own = {"redis": "ok", "engine": "ok", "answers": "reading" if reading else "stopped"}
         try:
             await asyncio.wait_for(self.redis.ping(), HEALTH_TIMEOUT_S)
         except (OSError, RedisError, TimeoutError):
@@ -303,7 +316,7 @@ class Replica:
                 raise ValueError("not the engine's /health")
         except (httpx.HTTPError, ValueError):
             body, engine_ok, own["engine"] = {}, False, "unreachable"
-        healthy = engine_ok and own["redis"] == "ok"
+        healthy = engine_ok and own["redis"] == "ok" and reading
         return JSONResponse({**body, "status": "ok" if healthy else "degraded", "replica": own},
                             status_code=200 if healthy else 503)  # fmt: skip
 
@@ -379,16 +392,25 @@ class Replica:
         message: Message = await receive()
         assert message["type"] == "lifespan.startup"
         self._reader = asyncio.create_task(self.stream.read_answers(), name="replica-answers")
+        self._reader.add_done_callback(reader_ended)
         await send({"type": "lifespan.startup.complete"})
         message = await receive()
         assert message["type"] == "lifespan.shutdown"
         self._reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._reader
+        await asyncio.wait([self._reader])  # cancelled here, or ended by a fault already told (`reader_ended`)
         await self.http.aclose()
         await self.redis.aclose()
         await self.limiter.close()
         await send({"type": "lifespan.shutdown.complete"})
+
+
+def reader_ended(reader: asyncio.Task[None]) -> None:
+    """The answer reader retries Redis faults for as long as the replica runs: ended otherwise, every order sent
+    through this replica would wait for its answer in vain (504), so it is told at once; /health answers 503 and
+    order entry 503 UNAVAILABLE until the replica is restarted."""
+    if not reader.cancelled() and (fault := reader.exception()) is not None:
+        log.error("the answer reader stopped: orders through this replica time out until it is restarted",
+                  exc_info=fault)  # fmt: skip
 
 
 def create_replica_app(settings: Settings) -> ASGIApp:
