@@ -84,6 +84,7 @@ ON_CHAIN_CANCEL_REASONS = {
     "ExitRequested": "wallet_exiting",
 }
 FREEZE_CANCEL_REASON = "compliance_freeze"  # an order of a wallet compliance froze (deny-listed)
+REPLACED_REASON = "replaced"  # the old order of a cancel-replace
 
 Publisher = Callable[[list[Publication]], None]
 WalletLoader = Callable[[str], dict[str, int]]
@@ -299,7 +300,7 @@ class EngineHost:
             self._accounts.reserved[key] += old.reserved
             self._accounts.open_orders[old.maker] += 1
             self._risk.opened(old.maker, old.market, old.remaining, old.order.limitPrice)
-        self._cancel(old, "replaced")
+        self._cancel(old, REPLACED_REASON)
         try:
             return self._enter(request, placement, ts)
         except HdexError as exc:

@@ -27,7 +27,11 @@ answers each on its replica's stream, and only then acknowledges and deletes the
   /v1/orders/{hash}`), `cancel-all` (`POST /v1/orders/cancel`) and `cancel-after` (`POST
   /v1/orders/cancel-after`, a bot's heartbeat); the engine checks their signatures (a single cancel's request
   names no maker) and counts them against the maker's rate limit, as its own doors do, and answers a copy as
-  they would (a second cancel of an order: ORDER_NOT_OPEN; a signed timestamp used again: CANCEL_EXPIRED);
+  they would (a second cancel of an order: ORDER_NOT_OPEN; a signed timestamp used again: CANCEL_EXPIRED), except
+  a cancel or cancel-replace delivered again (claimed, or read from the pending list) that finds its order
+  cancelled by its own signed request: it was applied and stored, its answer never sent, and it is answered as
+  applied (a bulk cancel or cancel-after delivered again is answered CANCEL_EXPIRED: which orders it cancelled
+  is not kept);
 - so does `replace` (`POST /v1/orders/replace`): the replica checked its new order and vouches for it as for an
   order, and the engine checks its cancel's signature;
 - a clean stop stops reading, then answers the batches already placed once they are durable.
@@ -53,6 +57,7 @@ from redis.exceptions import RedisError, ResponseError
 from redis.typing import EncodableT, FieldT
 
 from backend.bootstrap import Container
+from backend.engine import ResultCode
 from backend.errors import ErrorCode, HdexError
 from backend.metrics import (
     COMMAND_STREAM_CLAIMED,
@@ -63,8 +68,9 @@ from backend.metrics import (
 )
 from backend.settings import Settings
 from backend.signing import Domain, order_digest
+from backend.statuses import OrderStatus
 from backend.trading.hosting.commands import PlaceOrder
-from backend.trading.hosting.host import EngineHost
+from backend.trading.hosting.host import REPLACED_REASON, EngineHost
 from backend.trading.hosting.service import TradingService
 from backend.trading.rules.cancels import (
     BulkCancelRequest,
@@ -74,6 +80,7 @@ from backend.trading.rules.cancels import (
     parse_cancel_after_request,
     parse_cancel_request,
     parse_replace_request,
+    verify_cancel,
 )
 from backend.trading.rules.orders import OrderRequest, TrackedOrder, parse_order_request
 from backend.trading.usecases.order_entry import (
@@ -304,6 +311,7 @@ class Entry:
     body: bytes
     mac: bytes  # a replica's `vouch` for the body, or empty
     kind: str = PLACE
+    redelivered: bool = False  # read from the pending list: it may have been applied and stored, and not answered
 
 
 Outcome = Placed | Cancelled | Replaced | PartlyReplaced | Answer  # what applying a command gave
@@ -372,7 +380,7 @@ class CommandConsumer:
                     # start; else a cancel sent meanwhile would overtake the order it cancels.
                     self._reading_for, self._cursor = weakref.ref(host), None
                 try:
-                    rows = await self._next_rows()
+                    rows, redelivered = await self._next_rows()
                 except (OSError, RedisError) as exc:
                     if "NOGROUP" in str(exc):
                         log.warning("the command stream lost its group (Redis restarted empty?): creating it again")
@@ -384,20 +392,21 @@ class CommandConsumer:
                     continue
                 # an entry deleted after delivery comes back empty from the pending list; one of a batch still
                 # being stored is answered with it (claimed too, it would be answered twice, in any order)
-                entries = await self._entries([(i, f) for i, f in rows if f and i not in self._in_flight])
+                entries = await self._entries([(i, f) for i, f in rows if f and i not in self._in_flight], redelivered)
                 if entries:
                     await self._apply(host, entries)
         finally:
             await self._finish_answering()
 
-    async def _entries(self, rows: list[tuple[bytes, dict[bytes, bytes]]]) -> list[Entry]:
+    async def _entries(self, rows: list[tuple[bytes, dict[bytes, bytes]]], redelivered: bool) -> list[Entry]:
         """The rows as commands. One that is not a replica's command (a stray writer's) has no one to answer:
         it is acknowledged and deleted, else it would stop every command behind it, now and after each restart."""
         entries, strays = [], []
         for entry_id, f in rows:
             try:
                 entries.append(Entry(entry_id, f[b"ticket"].decode(), f[b"reply"].decode(), f[b"body"],
-                                     f.get(b"mac", b""), f.get(b"kind", PLACE.encode()).decode()))  # fmt: skip
+                                     f.get(b"mac", b""), f.get(b"kind", PLACE.encode()).decode(),
+                                     redelivered))  # fmt: skip
             except (KeyError, UnicodeDecodeError):
                 strays.append(entry_id)
         if strays:
@@ -411,10 +420,11 @@ class CommandConsumer:
                 log.warning("stray entries not dropped", extra={"error": str(exc)})
         return entries
 
-    async def _next_rows(self) -> list[tuple[bytes, dict[bytes, bytes]]]:
-        """The next entries to apply. `_cursor` None: create the group and claim every pending entry, then read
-        them ("0": this consumer's pending entries, after the last one read), then new ones (">"), with a claim
-        of the entries idle for a lease term every third of a term.
+    async def _next_rows(self) -> tuple[list[tuple[bytes, dict[bytes, bytes]]], bool]:
+        """The next entries to apply, and whether they were delivered before (claimed, or read from this
+        consumer's pending list). `_cursor` None: create the group and claim every pending entry, then read them
+        ("0": this consumer's pending entries, after the last one read), then new ones (">"), with a claim of the
+        entries idle for a lease term every third of a term.
 
         Nothing is read unless the lease is this process's for longer than a read can wait, and what a read
         returns after the lease's term ran out (this process was paused inside it) is left pending: a process
@@ -429,14 +439,15 @@ class CommandConsumer:
             if self._cursor is not None:
                 await self._sample_if_due(now)
             await asyncio.sleep(0.1)
-            return []
+            return [], False
         if self._cursor is None:
             await self._create_group()
             await self._claim(0, until_done=True)
             self._cursor, self._next_claim = "0", now + self._orphan_idle_ms / 3000
         await self._sample_if_due(now)
-        if self._cursor == ">" and now >= self._next_claim:
-            self._next_claim = now + self._orphan_idle_ms / 3000
+        redelivered = self._cursor != ">"
+        if not redelivered and now >= self._next_claim:
+            self._next_claim, redelivered = now + self._orphan_idle_ms / 3000, True
             rows = await self._claim(self._orphan_idle_ms, until_done=False)
         else:
             try:
@@ -450,8 +461,8 @@ class CommandConsumer:
                 self._cursor = rows[-1][0].decode() if rows else ">"
         if rows and self._lease_left() <= 0:
             self._cursor = "0"
-            return []
-        return rows
+            return [], False
+        return rows, redelivered
 
     async def _sample_if_due(self, now: float) -> None:
         """The stream's length and pending count, for /metrics (hdex_command_stream_*), every SAMPLE_INTERVAL_S."""
@@ -578,7 +589,7 @@ class CommandConsumer:
             return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
         try:
             if entry.kind == CANCEL:
-                return await self._cancel(host, body)
+                return await self._cancel(host, entry, body)
             if entry.kind in (CANCEL_ALL, CANCEL_AFTER):
                 return Answer(entry.ticket, result=await self._signed(host, entry.kind, body))
             if entry.kind == REPLACE:
@@ -618,21 +629,34 @@ class CommandConsumer:
         self._unanswered[tracked.hash] = tracked
         return Placed(tracked)
 
-    async def _cancel(self, host: EngineHost, body: Any) -> Cancelled:
+    async def _cancel(self, host: EngineHost, entry: Entry, body: Any) -> Cancelled | Answer:
         """A cancel, checked as the engine process's own `DELETE /v1/orders/{hash}` checks it."""
         cancel = parse_cancel_request(body.get("orderHash") if isinstance(body, dict) else None, body)
-        tracked = open_order(host, cancel.order_hash, lambda key: self._stored(host, key), "orderHash")
+        try:
+            tracked = open_order(host, cancel.order_hash, lambda key: self._stored(host, key), "orderHash")
+        except HdexError as error:
+            view = self._cancelled_before(host, entry, error, cancel.order_hash, cancel.signature,
+                                          ResultCode.CANCELLED_BY_USER)  # fmt: skip
+            return Answer(entry.ticket, order=view)
         if self._hit_address is not None:
             await self._hit_address(tracked.maker.lower())
         apply_cancel(host, tracked, cancel.signature)
         return Cancelled(tracked)
 
-    def _replace(self, host: EngineHost, entry: Entry, body: Any) -> Replaced:
+    def _replace(self, host: EngineHost, entry: Entry, body: Any) -> Replaced | Answer:
         """A cancel-replace, checked as the engine process's own `POST /v1/orders/replace` checks it (the maker's
         rate limit was counted by the replica, which knew the maker)."""
         replace = parse_replace_request(body)
         replace = dataclasses.replace(replace, order=self._vouched(host, entry, replace.order))
-        old = order_to_replace(host, replace, lambda key: self._stored(host, key))
+        try:
+            old = order_to_replace(host, replace, lambda key: self._stored(host, key))
+        except HdexError as error:
+            cancelled = self._cancelled_before(host, entry, error, replace.order_hash, replace.cancel_signature,
+                                               REPLACED_REASON)  # fmt: skip
+            new = self._order_view(host, "0x" + order_digest(host.domain, replace.order.order).hex())
+            if new is None or new["order"]["maker"] != cancelled["order"]["maker"]:  # refused, or another's
+                raise
+            return Answer(entry.ticket, result={"cancelled": cancelled, "order": new}, status=201)
         tracked = apply_replace(host, old, replace)
         self._unanswered[tracked.hash] = tracked  # placed in a batch not yet durable, as an order's
         return Replaced(old, tracked)
@@ -646,6 +670,25 @@ class CommandConsumer:
         if isinstance(request, BulkCancelRequest):
             return {"cancelled": apply_cancel_all(host, request)}
         return apply_cancel_after(host, request)
+
+    def _cancelled_before(
+        self, host: EngineHost, entry: Entry, error: HdexError, order_hash: str, signature: bytes, reason: str
+    ) -> dict[str, Any]:
+        """The view of order `order_hash` when `error` refused a redelivered command that had cancelled it (the
+        order cancelled for `reason`: CANCELLED_BY_USER, its maker's cancel; REPLACED_REASON, a cancel-replace) by
+        its maker's `signature`: one applied and stored before whose answer was never sent (the engine died first,
+        or Redis went away), answered now as then instead of ORDER_NOT_OPEN. Else `error` is raised again: a
+        cancel sent anew of an order no longer open is refused as the engine process's own door refuses it."""
+        if not entry.redelivered or error.code is not ErrorCode.ORDER_NOT_OPEN:
+            raise error
+        view = self._order_view(host, order_hash)
+        if view is None or (view["status"], view["reason"]) != (OrderStatus.CANCELLED, reason):
+            raise error  # filled, expired or cancelled otherwise: not this command's doing
+        try:
+            verify_cancel(host.domain, view["order"]["maker"], bytes.fromhex(order_hash[2:]), signature)
+        except HdexError:
+            raise error from None
+        return view
 
     def _stored(self, host: EngineHost, order_hash: str) -> bool:
         """Whether an order of this hash was kept (one expired since is known to the database only)."""

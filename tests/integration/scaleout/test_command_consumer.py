@@ -348,6 +348,58 @@ def test_a_replace_command_replaces_an_order_sent_before_it_and_its_new_order_is
     client.close()
 
 
+def delivered_unanswered(client: redis.Redis, ticket: str, kind: str, body: dict[str, Any]) -> None:
+    """A command the engine read and whose answer it never sent (it died first, or Redis went away): pending for
+    the engine's consumer, claimed and applied again after a lease term."""
+    with client.pipeline(transaction=True) as pipe:  # one step: the engine's blocked read cannot take it first
+        pipe.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": json.dumps(body), "kind": kind})
+        pipe.xreadgroup(GROUP, CONSUMER, {STREAM: ">"}, count=1)
+        pipe.execute()
+
+
+def test_a_cancel_or_replace_applied_before_and_delivered_again_is_answered_as_applied(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Applied and stored, its answer never sent: delivered again, a cancel or a cancel-replace finds its order no
+    longer open. It is answered as it was applied, not 409 ORDER_NOT_OPEN (a bot told its replace failed would
+    place the new order again); the same cancel sent anew, and one delivered again that is not the maker's, are
+    refused as the engine's own door refuses them."""
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        old, replaced, new = (exchange.order(5, nonce=n) for n in (1, 2, 3))
+        hashes = ["0x" + order_digest(exchange.domain, o).hex() for o in (old, replaced, new)]
+        old_hash, replaced_hash, new_hash = hashes
+        for order in (old, replaced):
+            assert exchange.client.post("/v1/orders", json=exchange.signed(order, 5)).status_code == 201
+        cancel_of = partial(cancel_body, exchange.domain, [old_hash, replaced_hash])
+        cancel, forged = cancel_of(0), cancel_of(0, signer=6)
+        replace = {"cancel": cancel_of(1), **exchange.signed(new, 5)}
+        # applied through the engine's own door: what the commands delivered before had done
+        assert exchange.client.request("DELETE", f"/v1/orders/{old_hash}", json=cancel).status_code == 200
+        assert exchange.client.post("/v1/orders/replace", json=replace).status_code == 201
+
+        delivered_unanswered(client, "cancel", "cancel", cancel)
+        delivered_unanswered(client, "replace", "replace", replace)
+        delivered_unanswered(client, "not the maker's", "cancel", forged)
+        add_cancel(client, "sent anew", cancel)
+
+        cancelled, replaced_again = answer(client, "cancel"), answer(client, "replace")
+        refusals = {ticket: answer(client, ticket)["error"]["code"] for ticket in ("not the maker's", "sent anew")}
+        stored = orders_stored(exchange)
+        pending = client.xpending(STREAM, GROUP)["pending"]
+
+    assert cancelled.get("error") is None, cancelled
+    assert (cancelled["order"]["hash"], cancelled["order"]["status"]) == (old_hash, "cancelled")
+    assert replaced_again.get("error") is None and replaced_again["status"] == 201, replaced_again
+    assert replaced_again["result"]["cancelled"]["hash"] == replaced_hash
+    placed = replaced_again["result"]["order"]
+    assert (placed["hash"], placed["status"]) == (new_hash, "open")
+    assert refusals == {"not the maker's": "ORDER_NOT_OPEN", "sent anew": "ORDER_NOT_OPEN"}
+    assert (stored, pending) == (3, 0)  # nothing placed twice
+    client.close()
+
+
 def metric(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
@@ -482,6 +534,12 @@ class Term:
         return self.left.pop(0) if len(self.left) > 1 else self.left[0]
 
 
+async def next_tickets(consumer: CommandConsumer) -> tuple[list[bytes], bool]:
+    """The tickets of the entries the consumer takes next, and whether it takes them as delivered before."""
+    rows, redelivered = await consumer._next_rows()
+    return [fields[b"ticket"] for _id, fields in rows], redelivered
+
+
 def test_a_consumer_whose_lease_term_ran_out_takes_no_entry_until_it_is_renewed() -> None:
     """A process paused past its term may have been deposed without knowing it yet: it reads nothing, and what a
     read it was paused in returns is left pending (not applied) until the lease is renewed; then it is read again
@@ -492,19 +550,22 @@ def test_a_consumer_whose_lease_term_ran_out_takes_no_entry_until_it_is_renewed(
         term = Term(2.0)
         consumer = CommandConsumer(client, lambda: None, lambda _host, _hash: None, CONSUMER, 3600.0, term)
         try:
-            assert await consumer._next_rows() == []  # the group made, nothing pending: reading new entries now
+            assert (await next_tickets(consumer))[0] == []  # the group made, nothing pending: reading new entries now
             await client.xadd(STREAM, {"id": "o", "ticket": "o", "reply": REPLIES, "body": "{}"})
 
             term.left = [0.5]  # less than a read may wait
-            assert await consumer._next_rows() == []
+            assert (await next_tickets(consumer))[0] == []
             assert (await client.xpending(STREAM, GROUP))["pending"] == 0  # not taken
 
             term.left = [2.0, 0.0]  # the term runs out while the read waits
-            assert await consumer._next_rows() == []
+            assert (await next_tickets(consumer))[0] == []
             assert (await client.xpending(STREAM, GROUP))["consumers"] == [{"name": CONSUMER.encode(), "pending": 1}]
 
             term.left = [2.0]  # renewed
-            assert [fields[b"ticket"] for _id, fields in await consumer._next_rows()] == [b"o"]
+            assert await next_tickets(consumer) == ([b"o"], True)  # from the pending list
+            await client.xadd(STREAM, {"id": "p", "ticket": "p", "reply": REPLIES, "body": "{}"})
+            assert (await next_tickets(consumer))[0] == []  # the rest of the pending list
+            assert await next_tickets(consumer) == ([b"p"], False)  # a new entry
         finally:
             await client.aclose()
 
@@ -520,14 +581,14 @@ def test_a_consumer_that_may_not_read_still_shows_the_backlog_on_metrics() -> No
         term = Term(2.0)
         consumer = CommandConsumer(client, lambda: None, lambda _host, _hash: None, CONSUMER, 3600.0, term)
         try:
-            assert await consumer._next_rows() == []  # the group made, the stream read empty
+            assert (await next_tickets(consumer))[0] == []  # the group made, the stream read empty
             assert metric("hdex_command_stream_length") == 0
             for ticket in ("a", "b"):
                 await client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": "{}"})
             term.left = [0.5]
             await asyncio.sleep(SAMPLE_INTERVAL_S)
 
-            assert await consumer._next_rows() == []
+            assert (await next_tickets(consumer))[0] == []
             assert (await client.xpending(STREAM, GROUP))["pending"] == 0  # not taken
             assert metric("hdex_command_stream_length") == 2
         finally:
@@ -555,13 +616,13 @@ def test_entries_delivered_in_a_lost_reply_are_read_again_at_once_not_after_a_le
         client = LosesOneReply.from_url(redis_database(13))
         consumer = CommandConsumer(client, lambda: None, lambda _host, _hash: None, CONSUMER, 3600.0, Term(3600.0))
         try:
-            assert await consumer._next_rows() == []  # the group made, nothing pending: reading new entries now
+            assert (await next_tickets(consumer))[0] == []  # the group made, nothing pending: reading new entries now
             await client.xadd(STREAM, {"id": "o", "ticket": "o", "reply": REPLIES, "body": "{}"})
             with pytest.raises(redis.TimeoutError):
                 await consumer._next_rows()
             assert (await client.xpending(STREAM, GROUP))["consumers"] == [{"name": CONSUMER.encode(), "pending": 1}]
 
-            assert [fields[b"ticket"] for _id, fields in await consumer._next_rows()] == [b"o"]
+            assert await next_tickets(consumer) == ([b"o"], True)
         finally:
             await client.aclose()
 
