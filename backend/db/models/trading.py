@@ -144,3 +144,13 @@ class CancelAfter(Base):
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     deadline_ms: Mapped[int] = mapped_column(BigInteger)
     timestamp_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class BulkCancelStamp(Base):
+    """The timestamp of a wallet's last signed bulk cancel (`POST /v1/orders/cancel`), against replays: a request
+    must come later, so one captured cannot be sent again, nor applied twice after a restart."""
+
+    __tablename__ = "bulk_cancel_stamps"
+
+    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
+    timestamp_ms: Mapped[int] = mapped_column(BigInteger)

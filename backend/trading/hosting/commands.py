@@ -218,6 +218,7 @@ class Resume(HostCommand[None]):
     nonce_floors: dict[str, int]
     deadlines: tuple[Deadline, ...]
     exiting: frozenset[str]
+    bulk_cancel_stamps: dict[str, int]  # wallet -> last bulk cancel's timestamp, those a replay could still pass
 
 
 @dataclass(frozen=True, slots=True)

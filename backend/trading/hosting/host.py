@@ -106,6 +106,7 @@ class _Batch:
         self.waiters: list[asyncio.Future[None]] = []
         self.publications: list[Publication] = []
         self.cancel_after: dict[tuple[str, str], dict[str, Any]] = {}
+        self.bulk_cancel_stamps: dict[str, int] = {}  # wallet -> its last bulk cancel's timestamp
         self.halts: dict[str, dict[str, Any]] = {}  # market -> its market_halts row
         self.alerts: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
@@ -113,7 +114,7 @@ class _Batch:
     def __bool__(self) -> bool:
         return bool(
             self.orders or self.fills or self.cursors or self.waiters or self.publications or self.cancel_after
-            or self.halts or self.alerts or self.audit
+            or self.bulk_cancel_stamps or self.halts or self.alerts or self.audit
         )  # fmt: skip
 
 
@@ -394,7 +395,9 @@ class EngineHost:
     def _bulk_cancel(self, command: do.BulkCancel) -> list[str]:
         maker = command.maker
         check_bulk_timestamp(command.timestamp_ms, self._bulk_cancel_stamps.get(maker, 0), now_ms())
-        self._bulk_cancel_stamps[maker] = command.timestamp_ms
+        # stored with the cancels it makes: after a restart the same request is a replay still
+        self._bulk_cancel_stamps[maker] = self._batch.bulk_cancel_stamps[maker] = command.timestamp_ms
+        self._schedule_flush()  # also when it finds nothing to cancel
         return self._cancel_all(maker, command.market)
 
     def _cancel_all(self, maker: str, market: str | None, reason: str | None = None) -> list[str]:
@@ -644,6 +647,7 @@ class EngineHost:
         self._accounts.nonce_floors.update(command.nonce_floors)
         self._accounts.exiting = set(command.exiting)
         self._cancel_after.load(command.deadlines)
+        self._bulk_cancel_stamps.update(command.bulk_cancel_stamps)
         self._accounts.dirty.update(key for key, amount in self._accounts.reserved.items() if amount)
         self._schedule_flush()
 
@@ -813,6 +817,7 @@ class EngineHost:
             ],
             cursors={**batch.cursors, ENGINE_SEQ: self._written_seq},
             cancel_after=list(batch.cancel_after.values()),
+            bulk_cancel_stamps=[{"wallet": w, "timestamp_ms": ts} for w, ts in batch.bulk_cancel_stamps.items()],
             halts=list(batch.halts.values()),
             alerts=batch.alerts,
             audit=batch.audit,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.alerts.store import raise_alert
 from backend.audit_log import record_action
 from backend.db.models import Fill, MarketHalt, Order, Reservation, TradingCursor
-from backend.db.models.trading import CancelAfter
+from backend.db.models.trading import BulkCancelStamp, CancelAfter
 from backend.db.types import Amount
 from backend.trading.hosting.lease import Fence
 from backend.trading.rules.orders import TrackedOrder
@@ -50,6 +50,7 @@ class BatchRows:
     reservations: list[dict[str, Any]] = field(default_factory=list)
     cursors: dict[str, int] = field(default_factory=dict)
     cancel_after: list[dict[str, Any]] = field(default_factory=list)  # upserts by (wallet, scope)
+    bulk_cancel_stamps: list[dict[str, Any]] = field(default_factory=list)  # upserts by wallet
     halts: list[dict[str, Any]] = field(default_factory=list)  # market_halts upserts by market
     alerts: list[dict[str, Any]] = field(default_factory=list)  # `raise_alert` keyword arguments
     audit: list[dict[str, Any]] = field(default_factory=list)  # `record_action` keyword arguments
@@ -111,6 +112,8 @@ def write_batch(session: Session, rows: BatchRows) -> None:
         _executemany(session, TradingCursor.__table__, cursors, conflict=("name",))
     if rows.cancel_after:
         _executemany(session, CancelAfter.__table__, rows.cancel_after, conflict=("wallet", "scope"))
+    if rows.bulk_cancel_stamps:
+        _executemany(session, BulkCancelStamp.__table__, rows.bulk_cancel_stamps, conflict=("wallet",))
     if rows.halts:
         _executemany(session, MarketHalt.__table__, rows.halts, conflict=("market",))
     for alert in rows.alerts:  # market risk: rare, so the ORM's way is fine here

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Fill, Reservation, TradingCursor
 from backend.db.models import Order as OrderRow
-from backend.db.models.trading import CancelAfter
+from backend.db.models.trading import BulkCancelStamp, CancelAfter
 from backend.engine import (
     AmendOrder,
     CancelOrder,
@@ -53,6 +53,7 @@ from backend.trading.hosting.journal import JournalStore
 from backend.trading.hosting.lease import Fence
 from backend.trading.hosting.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
 from backend.trading.rules.cancel_after import Deadline
+from backend.trading.rules.cancels import BULK_CANCEL_WINDOW_MS
 from backend.trading.rules.markets import Market
 from backend.trading.rules.orders import SIDES, TrackedOrder, order_from_row, reserved_token
 from backend.trading.store.markets import load_markets
@@ -158,6 +159,10 @@ def _restore(
         Deadline(row.wallet, row.scope, row.deadline_ms, row.timestamp_ms)
         for row in session.scalars(select(CancelAfter))
     )
+    # older ones are refused by the window anyway (`check_bulk_timestamp`): they need not be held
+    recent = BulkCancelStamp.timestamp_ms >= time.time_ns() // 1_000_000 - BULK_CANCEL_WINDOW_MS
+    stamps = {wallet: ts for wallet, ts in session.execute(select(BulkCancelStamp.wallet, BulkCancelStamp.timestamp_ms)
+                                                           .where(recent))}  # fmt: skip
     next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
     next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
     floors = nonce_floors(session, chain_id)
@@ -165,7 +170,7 @@ def _restore(
     fence(session)
     session.execute(delete(Reservation))
     session.commit()
-    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting))  # rewrites every hold
+    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting, stamps))  # all holds
 
 
 def chain_cursor(session: Session) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from backend.chain.devkeys import DEV_KEYS
@@ -14,7 +15,20 @@ from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.store import settlement
 from backend.trading.usecases import order_entry
 
-from .exchange_fixtures import CHAIN_ID, EXCHANGE, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, wallet
+from .exchange_fixtures import (
+    CHAIN_ID,
+    EXCHANGE,
+    MARKET,
+    PRICE,
+    QTY,
+    TICK,
+    USDC,
+    WETH,
+    Exchange,
+    prepare,
+    running,
+    wallet,
+)
 
 BUYER, SELLER = 5, 6
 
@@ -155,6 +169,26 @@ def test_a_bulk_cancel_takes_out_every_open_order_of_the_wallet_once(exchange: E
     assert exchange.client.get(f"/v1/orders/{other}").json()["status"] == "open"
     assert bulk_cancel(exchange, BUYER, MARKET, now).json()["error"]["code"] == "CANCEL_EXPIRED"  # replay
     assert bulk_cancel(exchange, BUYER, None, now - 120_000).json()["error"]["code"] == "CANCEL_EXPIRED"
+
+
+def test_a_bulk_cancel_replayed_after_a_restart_is_refused_and_cancels_nothing_placed_since(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The previous bulk cancel's timestamp is stored with its batch: a captured signature replayed within its 60 s
+    window (or a command stream's entry delivered again) after the engine process restarted or another took over
+    must not take out the orders the wallet placed since."""
+    container = prepare(database_url, tmp_path)
+    now = time.time_ns() // 1_000_000
+    for exchange in running(container):
+        exchange.place(BUYER)
+        assert len(bulk_cancel(exchange, BUYER, None, now).json()["cancelled"]) == 1
+        since = exchange.place(BUYER, limitPrice=PRICE - TICK).json()["hash"]
+    for exchange in running(container):
+        replayed = bulk_cancel(exchange, BUYER, None, now)
+        later = bulk_cancel(exchange, BUYER, MARKET, now + 1)  # a new request: above the stored timestamp
+
+        assert (replayed.status_code, replayed.json()["error"]["code"]) == (422, "CANCEL_EXPIRED"), replayed.text
+        assert later.json()["cancelled"] == [since]
 
 
 def seen_on_chain(exchange: Exchange, name: str, args: dict[str, Any], log_index: int = 1) -> None:
