@@ -40,12 +40,19 @@ LONG_LEASE_S = 3600.0
 CONTESTED_LEASE_S = 6.0
 
 
-def two_processes(database_url: str, tmp_path: Path) -> tuple[Container, Container]:
-    """Two engine processes' containers on one prepared database, each with its own data directory (journal),
-    on `CONTESTED_LEASE_S`."""
+@contextmanager
+def first_of_two(database_url: str, tmp_path: Path) -> Iterator[tuple[Exchange, Container, Callable[[], None]]]:
+    """Two engine processes on one prepared database, each with its own data directory (journal), on
+    `CONTESTED_LEASE_S`: the first running (it holds the lease), the second's container, and the first's clean
+    stop (stopped at the end too)."""
     first = prepare(database_url, tmp_path / "first", engine_lease_s=CONTESTED_LEASE_S)
     (tmp_path / "second").mkdir()
-    return first, bootstrap(first.settings.model_copy(update={"data_dir": tmp_path / "second"}))
+    second = bootstrap(first.settings.model_copy(update={"data_dir": tmp_path / "second"}))
+    first_run = running(first)
+    try:
+        yield next(first_run), second, first_run.close
+    finally:
+        first_run.close()
 
 
 @contextmanager
@@ -96,10 +103,7 @@ def take_over_the_lease(container: Container) -> None:
 def test_a_second_engine_process_stands_by_and_takes_over_the_book_when_the_first_stops(
     database_url: str, tmp_path: Path
 ) -> None:
-    first_container, second_container = two_processes(database_url, tmp_path)
-    first_run = running(first_container)
-    first = next(first_run)
-    try:
+    with first_of_two(database_url, tmp_path) as (first, second_container, stop_first):
         resting = first.place(5)
         assert resting.status_code == 201, resting.text
         with serving(second_container) as second:
@@ -109,7 +113,7 @@ def test_a_second_engine_process_stands_by_and_takes_over_the_book_when_the_firs
             assert first.client.get("/health").json()["engine"] == "running"
             assert first.place(7, limitPrice=PRICE - 10**6).status_code == 201  # the first goes on meanwhile
             assert len(first.state()["orders"]) == 2  # the refused order left nothing
-            first_run.close()  # a clean stop: the lease is released at once
+            stop_first()  # a clean stop: the lease is released at once
             wait_until_running(second)
 
             assert refused.status_code == 503, refused.text
@@ -125,8 +129,6 @@ def test_a_second_engine_process_stands_by_and_takes_over_the_book_when_the_firs
             assert second.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "filled"
             assert second.client.get("/health").json()["engine"] == "running"
             assert len(second.state()["orders"]) == 3
-    finally:
-        first_run.close()
 
 
 def test_a_host_whose_lease_was_taken_over_stores_no_order_and_stops_order_entry(
@@ -202,16 +204,13 @@ def fail_inserts(container: Container, table: str, on: bool) -> None:
 def test_a_host_stopped_by_a_storage_fault_gives_the_lease_to_a_standing_by_process_and_stands_by_itself(
     database_url: str, tmp_path: Path
 ) -> None:
-    first_container, second_container = two_processes(database_url, tmp_path)
-    first_run = running(first_container)
-    first = next(first_run)
-    try:
+    with first_of_two(database_url, tmp_path) as (first, second_container, _stop_first):
         resting = first.place(5)
         assert resting.status_code == 201, resting.text
         with serving(second_container) as second:
-            fail_inserts(first_container, "orders", on=True)
+            fail_inserts(first.container, "orders", on=True)
             failed = first.place(6)
-            fail_inserts(first_container, "orders", on=False)  # the fault is over; the first host stays stopped
+            fail_inserts(first.container, "orders", on=False)  # the fault is over; the first host stays stopped
 
             wait_until_running(second)  # else the first renews a lease it can no longer use, and no one trades
             wait_until_standing_by(first)  # the stopped host is let go: the first is the second's standby now
@@ -227,8 +226,6 @@ def test_a_host_stopped_by_a_storage_fault_gives_the_lease_to_a_standing_by_proc
         assert first.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "filled"
         taker = first.place(8, side=1)
         assert (taker.status_code, taker.json()["status"]) == (201, "filled"), taker.text  # against the second's 7
-    finally:
-        first_run.close()
 
 
 def test_a_lone_process_stopped_by_a_storage_fault_takes_orders_again_once_the_fault_is_over(
