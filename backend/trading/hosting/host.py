@@ -394,11 +394,13 @@ class EngineHost:
 
     def _bulk_cancel(self, command: do.BulkCancel) -> list[str]:
         maker = command.maker
+        self._check_usable()  # a request refused changes nothing: sent again once order entry is back, it passes
         check_bulk_timestamp(command.timestamp_ms, self._bulk_cancel_stamps.get(maker, 0), now_ms())
-        # stored with the cancels it makes: after a restart the same request is a replay still
+        cancelled = self._cancel_all(maker, command.market)
+        # stored with the cancels it made: after a restart the same request is a replay still
         self._bulk_cancel_stamps[maker] = self._batch.bulk_cancel_stamps[maker] = command.timestamp_ms
-        self._schedule_flush()  # also when it finds nothing to cancel
-        return self._cancel_all(maker, command.market)
+        self._schedule_flush()  # also when it found nothing to cancel
+        return cancelled
 
     def _cancel_all(self, maker: str, market: str | None, reason: str | None = None) -> list[str]:
         """Cancel every live order of `maker` (in `market`, or everywhere); returns their hashes."""

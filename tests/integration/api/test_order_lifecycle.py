@@ -8,6 +8,7 @@ from typing import Any
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.db.models import ChainEvent, Fill
+from backend.engine import MarketState
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, cancel_digest, sign_digest
 from backend.trading.rules.accounts import checksum
@@ -29,6 +30,7 @@ from .exchange_fixtures import (
     running,
     wallet,
 )
+from .test_cancel_after import set_state
 
 BUYER, SELLER = 5, 6
 
@@ -189,6 +191,18 @@ def test_a_bulk_cancel_replayed_after_a_restart_is_refused_and_cancels_nothing_p
 
         assert (replayed.status_code, replayed.json()["error"]["code"]) == (422, "CANCEL_EXPIRED"), replayed.text
         assert later.json()["cancelled"] == [since]
+
+
+def test_a_bulk_cancel_a_halted_market_refused_passes_when_sent_again_after_it_reopens(exchange: Exchange) -> None:
+    """A refused request changes nothing: its timestamp is not spent, so the same signed request works later."""
+    order = exchange.place(BUYER).json()["hash"]
+    now = time.time_ns() // 1_000_000
+    set_state(exchange, MarketState.HALTED)
+    refused = bulk_cancel(exchange, BUYER, MARKET, now)
+    set_state(exchange, MarketState.OPEN)
+
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "MARKET_HALTED", refused.text
+    assert bulk_cancel(exchange, BUYER, MARKET, now).json()["cancelled"] == [order]
 
 
 def seen_on_chain(exchange: Exchange, name: str, args: dict[str, Any], log_index: int = 1) -> None:
