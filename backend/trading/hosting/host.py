@@ -361,8 +361,10 @@ class EngineHost:
         self._orders[tracked.hash] = tracked
         events = self._engine.apply(placement.command)
         rejected = next((e for e in events if type(e) is Rejected and e.order_id == tracked.hash), None)
-        if rejected is not None:  # nothing happened in the book: nothing to hold or persist
+        if rejected is not None:  # nothing happened in the book for it: nothing to hold or persist for it
             del self._orders[tracked.hash]
+            # but the engine swept the orders expired by now first: they left the book and are closed here too
+            self._absorb(events, ts)
             self._schedule_flush()  # the engine journaled the command; the cursor follows
             raise engine_error(rejected.reason)
         self._accounts.hold(tracked.maker, tracked.token, tracked.reserved)  # before its fills move it

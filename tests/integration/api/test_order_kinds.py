@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from backend.trading.hosting import service
+from backend.trading.hosting import host, service
 
-from .exchange_fixtures import PRICE, QTY, TICK, USDC, Exchange
+from .exchange_fixtures import PRICE, QTY, TICK, USDC, WETH, Exchange
 from .test_order_lifecycle import reserved
 
 
@@ -50,3 +50,23 @@ def test_an_order_expires_on_the_hosts_clock_and_gives_its_hold_back(
     sqlite_exchange.state()  # drains the host
     assert sqlite_exchange.client.get(f"/v1/orders/{order['hash']}").json()["status"] == "expired"
     assert reserved(sqlite_exchange, 5, USDC) == 0
+
+
+def test_an_order_that_expires_in_the_step_of_a_refused_order_still_expires(
+    sqlite_exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine sweeps expired orders before each command: when that command is an order it refuses, what the
+    sweep did stands (the expired order leaves the book, its hold and the books' view), not only the refusal."""
+    expiry = int(time.time()) + 60
+    resting = sqlite_exchange.place(7, side=1).json()  # far from expiring: the post-only below crosses it
+    expiring = sqlite_exchange.place(6, side=1, limitPrice=PRICE + TICK, expiry=expiry).json()
+    monkeypatch.setattr(host, "now_ms", lambda: (expiry + 2) * 1000)  # past it, before the host's next tick
+    refused = sqlite_exchange.place(5, flags=4)
+    sqlite_exchange.state()  # drains the host
+
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "POST_ONLY_WOULD_CROSS"), refused.text
+    assert sqlite_exchange.client.get(f"/v1/orders/{expiring['hash']}").json()["status"] == "expired"
+    assert reserved(sqlite_exchange, 6, WETH) == 0
+    asks = sqlite_exchange.client.get("/v1/markets/WETH-USDC/book").json()["asks"]
+    assert [price for price, _qty in asks] == [str(PRICE)], asks
+    assert sqlite_exchange.client.get(f"/v1/orders/{resting['hash']}").json()["status"] == "open"
