@@ -165,10 +165,15 @@ def read_sync(
         released_holds=released,
         markets=load_markets(session),
         risk=load_market_risk(session),
-        frozen=frozenset(session.scalars(select(DenyListEntry.address))),
+        frozen=deny_list(session),
     )
     session.commit()
     return read
+
+
+def deny_list(session: Session) -> frozenset[str]:
+    """The wallets compliance froze (lower case): they may not place orders, and their open orders go."""
+    return frozenset(session.scalars(select(DenyListEntry.address)))
 
 
 def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:

@@ -219,6 +219,7 @@ class Resume(HostCommand[None]):
     deadlines: tuple[Deadline, ...]
     exiting: frozenset[str]
     bulk_cancel_stamps: dict[str, int]  # wallet -> last bulk cancel's timestamp, those a replay could still pass
+    frozen: frozenset[str]  # the deny list (lower case)
 
 
 @dataclass(frozen=True, slots=True)

@@ -652,6 +652,9 @@ class EngineHost:
         self._accounts.exiting = set(command.exiting)
         self._cancel_after.load(command.deadlines)
         self._bulk_cancel_stamps.update(command.bulk_cancel_stamps)
+        # Refused from the start, not from the first sync an interval later (commands waiting in the stream are
+        # applied at once); their open orders that a halted market kept are cancelled from that sync on.
+        self._accounts.frozen, self._freeze_pending = command.frozen, True
         self._accounts.dirty.update(key for key, amount in self._accounts.reserved.items() if amount)
         self._schedule_flush()
 

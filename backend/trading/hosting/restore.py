@@ -38,7 +38,7 @@ from backend.engine import (
 )
 from backend.engine.adapters.file_journal import FileJournal
 from backend.statuses import OrderStatus
-from backend.trading.hosting.chain_sync import exiting_wallets, fill_holds, nonce_floors
+from backend.trading.hosting.chain_sync import deny_list, exiting_wallets, fill_holds, nonce_floors
 from backend.trading.hosting.commands import (
     AdoptOpenOrders,
     CloseOrder,
@@ -167,10 +167,11 @@ def _restore(
     next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
     floors = nonce_floors(session, chain_id)
     exiting = frozenset(exiting_wallets(session, chain_id))
+    frozen = deny_list(session)
     fence(session)
     session.execute(delete(Reservation))
     session.commit()
-    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting, stamps))  # all holds
+    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting, stamps, frozen))
 
 
 def chain_cursor(session: Session) -> tuple[int, int]:

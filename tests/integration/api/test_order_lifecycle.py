@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.chain.devkeys import DEV_KEYS
+from backend.compliance.store import deny
 from backend.db.models import ChainEvent, Fill
 from backend.engine import MarketState
 from backend.errors import ErrorCode, HdexError
@@ -203,6 +204,45 @@ def test_a_bulk_cancel_a_halted_market_refused_passes_when_sent_again_after_it_r
 
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "MARKET_HALTED", refused.text
     assert bulk_cancel(exchange, BUYER, MARKET, now).json()["cancelled"] == [order]
+
+
+def freeze(exchange: Exchange, key_index: int) -> None:
+    """Compliance puts the wallet on the deny list (the engine host follows at its next sync)."""
+    with exchange.container.uow() as uow:
+        deny(uow.session, wallet(key_index), "test", "compliance@test")
+        uow.commit()
+
+
+def test_a_wallet_compliance_froze_is_refused_from_the_first_order_after_a_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The deny list is the host's from its start, not from its first sync an interval later: a restarted engine
+    process, or one taking over with commands waiting in the stream, takes no order of a frozen wallet meanwhile."""
+    container = prepare(database_url, tmp_path)  # its sync interval: a minute, run by hand here
+    for exchange in running(container):
+        freeze(exchange, BUYER)
+        exchange.sync()
+    for exchange in running(container):
+        refused = exchange.place(BUYER)
+
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "ADDRESS_BLOCKED"), refused.text
+
+
+def test_an_order_of_a_frozen_wallet_a_halted_market_kept_is_cancelled_when_it_reopens_after_a_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        order = exchange.place(BUYER).json()["hash"]
+        set_state(exchange, MarketState.HALTED)
+        freeze(exchange, BUYER)
+        exchange.sync()  # frozen; the market refuses the cancel of its order, tried again at each sync
+        assert exchange.client.get(f"/v1/orders/{order}").json()["status"] == "open"
+    for exchange in running(container):
+        set_state(exchange, MarketState.OPEN)  # with its sync, which reopens the market after the freeze's cancels
+        exchange.sync()  # the cancels still due go now
+
+        assert order_state(exchange, order) == ("cancelled", "compliance_freeze")
 
 
 def seen_on_chain(exchange: Exchange, name: str, args: dict[str, Any], log_index: int = 1) -> None:
