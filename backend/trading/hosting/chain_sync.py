@@ -191,6 +191,21 @@ def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
     return dict(floors)
 
 
+def cancelled_on_chain(session: Session, chain_id: int) -> set[str]:
+    """Order hashes their makers cancelled on the Exchange (pending or final), lower case: the contract settles no
+    trade of them, also of one never sent to HDEX."""
+    return {
+        str(args["orderHash"]).lower()
+        for args in session.scalars(
+            select(ChainEvent.args).where(
+                ChainEvent.chain_id == chain_id,
+                ChainEvent.name == "OrderCancelledByMaker",
+                ChainEvent.status != ChainEventStatus.ORPHANED,
+            )
+        )
+    }
+
+
 def exiting_wallets(session: Session, chain_id: int) -> set[str]:
     """Wallets whose latest exit event (pending or final) is `ExitRequested`, not `ExitCancelled`."""
     latest: dict[str, str] = {}

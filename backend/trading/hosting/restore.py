@@ -38,7 +38,13 @@ from backend.engine import (
 )
 from backend.engine.adapters.file_journal import FileJournal
 from backend.statuses import OrderStatus
-from backend.trading.hosting.chain_sync import deny_list, exiting_wallets, fill_holds, nonce_floors
+from backend.trading.hosting.chain_sync import (
+    cancelled_on_chain,
+    deny_list,
+    exiting_wallets,
+    fill_holds,
+    nonce_floors,
+)
 from backend.trading.hosting.commands import (
     AdoptOpenOrders,
     CloseOrder,
@@ -48,7 +54,7 @@ from backend.trading.hosting.commands import (
     RunEngine,
     SetMarket,
 )
-from backend.trading.hosting.host import EngineHost, now_ms
+from backend.trading.hosting.host import NO_EXPIRY, EngineHost, now_ms
 from backend.trading.hosting.journal import JournalStore
 from backend.trading.hosting.lease import Fence
 from backend.trading.hosting.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
@@ -155,6 +161,7 @@ def _restore(
             select(OrderRow.hash, OrderRow.expires_at).where(OrderRow.expires_at >= now_s)
         )
     }
+    known_hashes.update(dict.fromkeys(cancelled_on_chain(session, chain_id), NO_EXPIRY))  # as the sync marks them
     deadlines = tuple(
         Deadline(row.wallet, row.scope, row.deadline_ms, row.timestamp_ms)
         for row in session.scalars(select(CancelAfter))

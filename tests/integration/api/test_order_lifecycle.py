@@ -11,7 +11,7 @@ from backend.compliance.store import deny
 from backend.db.models import ChainEvent, Fill
 from backend.engine import MarketState
 from backend.errors import ErrorCode, HdexError
-from backend.signing import Cancel, cancel_digest, sign_digest
+from backend.signing import Cancel, cancel_digest, order_digest, sign_digest
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import bulk_cancel_scope
 from backend.trading.store import settlement
@@ -269,6 +269,24 @@ def test_an_on_chain_cancel_seen_by_the_indexer_cancels_the_order(exchange: Exch
     seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": order["hash"]})
     assert order_state(exchange, order["hash"]) == ("cancelled", "cancelled_on_chain")
     assert reserved(exchange, BUYER, USDC) == 0
+
+
+def test_an_order_its_maker_cancelled_on_chain_before_sending_it_is_refused_also_after_a_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A signed order that leaked (or was never sent) and that its maker cancelled on-chain: the contract settles no
+    trade of it, so the engine must not match it, before or after a restart (the chain event is behind its cursor
+    by then)."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        order = exchange.order(BUYER, nonce=77)
+        order_hash = "0x" + order_digest(exchange.domain, order).hex()
+        seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": order_hash})
+        before = exchange.client.post("/v1/orders", json=exchange.signed(order, BUYER))
+    for exchange in running(container):
+        after = exchange.client.post("/v1/orders", json=exchange.signed(order, BUYER))
+
+    assert [(r.status_code, r.json()["error"]["code"]) for r in (before, after)] == [(409, "DUPLICATE_ORDER")] * 2
 
 
 def test_an_exit_request_cancels_the_wallets_orders_and_refuses_new_ones_until_it_is_cancelled(
