@@ -1,12 +1,12 @@
 """Pre-trade checks: everything an order must pass before the engine sees it, in a fixed order.
 
-signature (recovers to the maker; not again for an order an API replica checked and vouched for), market
-exists, expiry, nonce floor, flags (known bits, bits that go together, fill-or-kill against the requested time
+signature (recovers to the maker; not again for an order an API replica checked and vouched for), duplicate
+(first: a copy of a placed order is told so, whatever else changed since), market exists, expiry, nonce floor, flags (known bits, bits that go together, fill-or-kill against the requested time
 in force, a short expiry for IOC and fill-or-kill),
 market state (a risk halt says why and until when), grid (price tick, quantity lot, min notional, trigger price,
 time in force: the engine's own rules), a stop order's price source, fee ceiling, market risk (price band of an
 aggressive order around the reference price, order size and notional limits, the account's open notional:
-`backend.trading.rules.risk`), duplicate, open-order limit, unused nonce, available balance.
+`backend.trading.rules.risk`), open-order limit, unused nonce, available balance.
 Each failure is an `HdexError` with its code, the field to fix and a message saying what to send
 instead; a check never changes anything.
 """
@@ -222,6 +222,11 @@ def check_placement(
     """
     order = request.order
     digest = order_digest(domain, order) if request.signature_checked else verify_order_signature(domain, request)
+    order_hash = "0x" + digest.hex()
+    # First: a copy of an order placed before (a client's retry, a command delivered again) is told so, whatever
+    # a new order would meet now (expired since, its market halted, the maker's limits counting the order itself).
+    if order_hash in known_hashes:
+        raise engine_error(ResultCode.DUPLICATE_ORDER_ID)
     market = markets.get((order.baseToken, order.quoteToken))
     if market is None:
         raise engine_error(ResultCode.UNKNOWN_MARKET)
@@ -254,7 +259,6 @@ def check_placement(
         if risk is not None and state is MarketState.CANCEL_ONLY:
             risk.check_halt(market.name)  # a risk halt says why and until when
         raise engine_error(ResultCode.MARKET_HALTED if state is MarketState.HALTED else ResultCode.MARKET_CANCEL_ONLY)
-    order_hash = "0x" + digest.hex()
     command = place_command(order, order_hash, maker, market.name, order.baseAmount, request.engine_tif, now_ms)
     grid = check_order(engine.market_spec(market.name), command)
     if isinstance(grid, ResultCode):
@@ -273,8 +277,6 @@ def check_placement(
             market.name, maker, order, takes_liquidity_later=request.is_stop, post_only=grid is TimeInForce.POST_ONLY,
             book=engine,
         )  # fmt: skip
-    if command.order_id in known_hashes:
-        raise engine_error(ResultCode.DUPLICATE_ORDER_ID)
     if accounts.open_orders.get(maker, 0) >= limits.max_open_orders:
         raise HdexError(
             ErrorCode.TOO_MANY_OPEN_ORDERS, f"at most {limits.max_open_orders} open orders per wallet", "order"

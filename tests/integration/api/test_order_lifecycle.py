@@ -206,6 +206,18 @@ def test_a_bulk_cancel_a_halted_market_refused_passes_when_sent_again_after_it_r
     assert bulk_cancel(exchange, BUYER, MARKET, now).json()["cancelled"] == [order]
 
 
+def test_an_order_sent_again_is_told_it_is_placed_whatever_changed_since(exchange: Exchange) -> None:
+    """A client retrying (or a command delivered again) must learn that its order stands, not a refusal a new order
+    would meet now: here its market halted since. The command stream answers DUPLICATE_ORDER with the order."""
+    signed = exchange.signed(exchange.order(BUYER, nonce=5), BUYER)
+    assert exchange.client.post("/v1/orders", json=signed).status_code == 201
+    set_state(exchange, MarketState.HALTED)
+
+    again = exchange.client.post("/v1/orders", json=signed)
+
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "DUPLICATE_ORDER"), again.text
+
+
 def freeze(exchange: Exchange, key_index: int) -> None:
     """Compliance puts the wallet on the deny list (the engine host follows at its next sync)."""
     with exchange.container.uow() as uow:
