@@ -1,12 +1,12 @@
 """Pre-trade checks: everything an order must pass before the engine sees it, in a fixed order.
 
 signature (recovers to the maker; not again for an order an API replica checked and vouched for), duplicate
-(first: a copy of a placed order is told so, whatever else changed since), market exists, expiry, nonce floor, flags (known bits, bits that go together, fill-or-kill against the requested time
-in force, a short expiry for IOC and fill-or-kill),
-market state (a risk halt says why and until when), grid (price tick, quantity lot, min notional, trigger price,
-time in force: the engine's own rules), a stop order's price source, fee ceiling, market risk (price band of an
-aggressive order around the reference price, order size and notional limits, the account's open notional:
-`backend.trading.rules.risk`), open-order limit, unused nonce, available balance.
+(first: a copy of a placed order is told so, whatever else changed since), market exists, expiry, nonce floor,
+flags (known bits, bits that go together, fill-or-kill against the requested time in force, a short expiry for
+IOC and fill-or-kill), market state (a risk halt says why and until when), grid (price tick, quantity lot, min
+notional, trigger price, time in force: the engine's own rules), a stop order's price source, fee ceiling,
+market risk (price band of an aggressive order around the reference price, order size and notional limits, the
+account's open notional: `backend.trading.rules.risk`), open-order limit, unused nonce, available balance.
 Each failure is an `HdexError` with its code, the field to fix and a message saying what to send
 instead; a check never changes anything.
 """
