@@ -9,6 +9,7 @@ document the same shapes for OpenAPI.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -147,8 +148,8 @@ async def place_order(request: Request) -> JSONResponse:
     # The hot path takes its dependencies straight from the app state: FastAPI's dependency
     # resolution costs more per request than everything else this route does before the engine.
     host = await get_host(request)
-    order_request = parse_order_request(await json_body(request))
-    await request.app.state.limiter.hit_address(order_request.order.maker)
+    order_request = order_entry.signature_checked(host, parse_order_request(await json_body(request)))
+    await request.app.state.limiter.hit_address(order_request.order.maker)  # a write the wallet signed
     tracked = await order_entry.place(host, order_request)
     return JSONResponse(order_message(tracked), status_code=201)
 
@@ -171,8 +172,9 @@ async def cancel_order(
     """Cancel one open order; the body carries the maker's signature over Cancel(maker, orderHash)."""
     cancel = parse_cancel_request(order_hash, await json_body(request, CANCEL_BODY))
     tracked = _open_order(host, container, cancel.order_hash, "orderHash")
+    order_entry.check_cancel(host, tracked, cancel.signature)
     await limiter.hit_address(tracked.maker.lower())
-    await order_entry.cancel(host, tracked, cancel.signature)
+    await order_entry.cancel(host, tracked)
     return JSONResponse(order_message(tracked))
 
 
@@ -197,6 +199,7 @@ async def cancel_orders(request: Request, host: HostDep, limiter: LimiterDep) ->
     """Cancel every open order of `maker`, in `market` or in all markets. The maker signs
     Cancel(maker, keccak256("HDEX cancel-all|<market or *>|<timestamp ms>"))."""
     cancel = parse_bulk_cancel_request(await json_body(request))
+    order_entry.check_cancel_all(host, cancel)
     await limiter.hit_address(cancel.maker)
     return {"cancelled": await order_entry.cancel_all(host, cancel)}
 
@@ -233,6 +236,7 @@ async def replace_order(request: Request, host: HostDep, limiter: LimiterDep, co
     new order after the cancel (post-only would cross, FOK not filled, ...): 409 REPLACE_PARTLY_FAILED
     with `cancelled` (the cancel stands) and `refused` (why the new order was not placed)."""
     replace = parse_replace_request(await json_body(request))
+    replace = dataclasses.replace(replace, order=order_entry.signature_checked(host, replace.order))
     old = order_entry.order_to_replace(host, replace, _stored(host, container))
     await limiter.hit_address(replace.order.order.maker)
     try:
@@ -267,6 +271,7 @@ async def cancel_after(request: Request, host: HostDep, limiter: LimiterDep) -> 
     The maker signs Cancel(maker, keccak256("HDEX cancel-after|<market or *>|<timeoutMs>|<timestamp ms>"))
     with `timestamp` as for a bulk cancel. Returns the `deadline` (ms since the epoch; null when off)."""
     cancel_after = parse_cancel_after_request(await json_body(request))
+    order_entry.check_cancel_after(host, cancel_after)
     await limiter.hit_address(cancel_after.maker)
     return await order_entry.arm_cancel_after(host, cancel_after)
 

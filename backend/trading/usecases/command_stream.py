@@ -88,6 +88,9 @@ from backend.trading.usecases.order_entry import (
     apply_cancel_after,
     apply_cancel_all,
     apply_replace,
+    check_cancel,
+    check_cancel_after,
+    check_cancel_all,
     open_order,
     order_to_replace,
     order_view,
@@ -638,9 +641,10 @@ class CommandConsumer:
             view = self._cancelled_before(host, entry, error, cancel.order_hash, cancel.signature,
                                           ResultCode.CANCELLED_BY_USER)  # fmt: skip
             return Answer(entry.ticket, order=view)
-        if self._hit_address is not None:
+        check_cancel(host, tracked, cancel.signature)
+        if self._hit_address is not None:  # counted once the maker's signature vouches for the request
             await self._hit_address(tracked.maker.lower())
-        apply_cancel(host, tracked, cancel.signature)
+        apply_cancel(host, tracked)
         return Cancelled(tracked)
 
     def _replace(self, host: EngineHost, entry: Entry, body: Any) -> Replaced | Answer:
@@ -665,7 +669,11 @@ class CommandConsumer:
         """A bulk cancel or a cancel-after, checked as the engine process's own `POST /v1/orders/cancel` and
         `POST /v1/orders/cancel-after` check them; what they answer."""
         request = parse_bulk_cancel_request(body) if kind == CANCEL_ALL else parse_cancel_after_request(body)
-        if self._hit_address is not None:
+        if isinstance(request, BulkCancelRequest):
+            check_cancel_all(host, request)
+        else:
+            check_cancel_after(host, request)
+        if self._hit_address is not None:  # counted once the maker's signature vouches for the request
             await self._hit_address(request.maker)
         if isinstance(request, BulkCancelRequest):
             return {"cancelled": apply_cancel_all(host, request)}

@@ -1,12 +1,15 @@
 """Order entry use cases: place, cancel one, cancel all, cancel-replace, cancel-after.
 
-A door parses the request and applies its rate limit; these check the cancel signatures (an
-order's own is checked with the order, inside the host), hand the change to the engine host's one
-door, and return once it is durable: nobody is told "done" before it is on disk.
+A door parses the request, checks its signature (`check_*` here for cancels, `signature_checked` for an order,
+which the host then takes as checked) and only then counts it against the maker's rate limit: a request the
+wallet did not sign must not spend its limit, or anyone could keep a market maker's cancels refused. Then these
+hand the change to the engine host's one door, and return once it is durable: nobody is told "done" before it
+is on disk.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -27,9 +30,17 @@ from backend.trading.rules.cancels import (
     cancel_after_scope,
     verify_cancel,
 )
+from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.markets import Market
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
 from backend.trading.views.publish import order_message
+
+
+def signature_checked(host: EngineHost, request: OrderRequest) -> OrderRequest:
+    """The order request with its signature checked (SIGNER_NOT_MAKER and the like otherwise), marked so for the
+    host, which would recover it again."""
+    verify_order_signature(host.domain, request)
+    return dataclasses.replace(request, signature_checked=True)
 
 
 async def place(host: EngineHost, request: OrderRequest) -> TrackedOrder:
@@ -51,16 +62,20 @@ def open_order(host: EngineHost, order_hash: str, stored: Callable[[str], bool],
     raise HdexError(ErrorCode.ORDER_NOT_OPEN, "the order is no longer open", field)
 
 
-def apply_cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> None:
-    """Cancel one open order with its maker's signature over Cancel(maker, orderHash); stored with the host's
-    next batch (the command stream answers a whole batch once it is durable)."""
+def check_cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> None:
+    """Raise unless `signature` is the order's maker's over Cancel(maker, orderHash)."""
     verify_cancel(host.domain, tracked.maker, bytes.fromhex(tracked.hash[2:]), signature)
+
+
+def apply_cancel(host: EngineHost, tracked: TrackedOrder) -> None:
+    """Cancel one open order, its cancel checked (`check_cancel`); stored with the host's next batch (the command
+    stream answers a whole batch once it is durable)."""
     host.handle(CancelOrder(tracked))
 
 
-async def cancel(host: EngineHost, tracked: TrackedOrder, signature: bytes) -> None:
+async def cancel(host: EngineHost, tracked: TrackedOrder) -> None:
     """`apply_cancel`, returning once it is stored."""
-    apply_cancel(host, tracked, signature)
+    apply_cancel(host, tracked)
     await host.durable()
 
 
@@ -77,11 +92,16 @@ def market_or_all(host: EngineHost, name: str | None) -> str | None:
     return None if name is None else market_by_name(host, name).name
 
 
-def apply_cancel_all(host: EngineHost, request: BulkCancelRequest) -> list[str]:
-    """Cancel every open order of the request's maker (in its market, or everywhere); returns their hashes.
-    Stored with the host's next batch, as `apply_cancel`."""
+def check_cancel_all(host: EngineHost, request: BulkCancelRequest) -> None:
+    """Raise unless the request's market is known (or all) and its signature the maker's."""
     market = market_or_all(host, request.market)
     verify_cancel(host.domain, request.maker, bulk_cancel_scope(market, request.timestamp_ms), request.signature)
+
+
+def apply_cancel_all(host: EngineHost, request: BulkCancelRequest) -> list[str]:
+    """Cancel every open order of the request's maker (in its market, or everywhere), the request checked
+    (`check_cancel_all`); returns their hashes. Stored with the host's next batch, as `apply_cancel`."""
+    market = market_or_all(host, request.market)
     return host.handle(BulkCancel(checksum(request.maker), market, request.timestamp_ms))
 
 
@@ -131,12 +151,18 @@ def partly_replaced_answer(refusal: ReplacePartlyFailed) -> dict[str, Any]:
     return {**refusal.body(), "cancelled": order_message(refusal.cancelled), "refused": refusal.refused.body()["error"]}
 
 
-def apply_cancel_after(host: EngineHost, request: CancelAfterRequest) -> dict[str, Any]:
-    """Arm, refresh or (timeout 0) turn off the maker's cancel-after; returns what the request answers (its
-    `deadline` in ms since the epoch, null when off). Stored with the host's next batch, as `apply_cancel`."""
+def check_cancel_after(host: EngineHost, request: CancelAfterRequest) -> None:
+    """Raise unless the request's market is known (or all) and its signature the maker's."""
     market = market_or_all(host, request.market)
     scope = cancel_after_scope(market, request.timeout_ms, request.timestamp_ms)
     verify_cancel(host.domain, request.maker, scope, request.signature)
+
+
+def apply_cancel_after(host: EngineHost, request: CancelAfterRequest) -> dict[str, Any]:
+    """Arm, refresh or (timeout 0) turn off the maker's cancel-after, the request checked (`check_cancel_after`);
+    returns what the request answers (its `deadline` in ms since the epoch, null when off). Stored with the
+    host's next batch, as `apply_cancel`."""
+    market = market_or_all(host, request.market)
     maker = checksum(request.maker)
     deadline = host.handle(ArmCancelAfter(maker, market, request.timeout_ms, request.timestamp_ms))
     return {"maker": maker, "market": market, "timeoutMs": request.timeout_ms, "deadline": deadline or None}

@@ -343,12 +343,11 @@ def test_a_second_cancel_before_the_first_is_stored_is_told_the_order_is_no_long
     """Between a cancel and its group commit the order is in neither the book nor the database: a second cancel
     then must hear ORDER_NOT_OPEN, as after the commit, not ORDER_NOT_FOUND (the database is not asked here)."""
     placed = exchange.place(BUYER).json()
-    signature = bytes.fromhex(cancel_body(exchange, placed["hash"], BUYER)["signature"][2:])
     app: Any = exchange.client.app
     host = app.state.trading.host
 
     def cancel_then_look_again() -> ErrorCode:
-        order_entry.apply_cancel(host, host.orders[placed["hash"]], signature)  # its batch is not durable yet
+        order_entry.apply_cancel(host, host.orders[placed["hash"]])  # its batch is not durable yet
         try:
             order_entry.open_order(host, placed["hash"], lambda _hash: False, "orderHash")
         except HdexError as refusal:

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from .exchange_fixtures import prepare, running
+from backend.trading.hosting.host import now_ms
+from backend.trading.rules.cancels import bulk_cancel_scope
+
+from .exchange_fixtures import prepare, running, wallet
+from .signed_requests import cancel_after_body, cancel_signature
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -47,3 +51,27 @@ def test_the_per_address_limit_refuses_signed_writes_and_changes_nothing(sqlite_
         assert "Retry-After" in refused.headers
         assert exchange.state() == before
         assert exchange.place(6).status_code == 201  # another wallet is not limited
+
+
+def test_requests_the_wallet_did_not_sign_do_not_spend_its_limit(sqlite_url: str, tmp_path: Path) -> None:
+    """Only writes the wallet's own signature vouches for count against its limit: else anyone naming a market
+    maker's wallet in forged requests would keep its cancels refused, or a bot's cancel-after heartbeat (then its
+    orders are all cancelled)."""
+    for exchange in running(prepare(sqlite_url, tmp_path, rate_limit_address="2/minute")):
+        resting = exchange.place(5).json()["hash"]  # the first of two
+        domain, stamp = exchange.domain, now_ms()
+        forged_cancel = {"orderHash": resting, "signature": cancel_signature(domain, resting, 5, signer_index=6)}
+        bulk_scope = bulk_cancel_scope(None, stamp)
+        forged = [
+            ("POST", "/v1/orders", exchange.signed(exchange.order(5, nonce=9), 6)),
+            ("DELETE", f"/v1/orders/{resting}", {"signature": forged_cancel["signature"]}),
+            ("POST", "/v1/orders/cancel", {"maker": wallet(5), "market": None, "timestamp": str(stamp),
+                                           "signature": cancel_signature(domain, bulk_scope, 5, signer_index=6)}),
+            ("POST", "/v1/orders/cancel-after", cancel_after_body(domain, 5, 60_000, None, stamp, signer_index=6)),
+            ("POST", "/v1/orders/replace", {"cancel": forged_cancel, **exchange.signed(exchange.order(5, nonce=9), 6)}),
+        ]  # fmt: skip
+        answers = [exchange.client.request(method, path, json=body) for method, path, body in forged * 2]
+        heartbeat = exchange.client.post("/v1/orders/cancel-after", json=cancel_after_body(domain, 5, 60_000))
+
+    assert {(answer.status_code, answer.json()["error"]["code"]) for answer in answers} == {(401, "SIGNER_NOT_MAKER")}
+    assert heartbeat.status_code == 200, heartbeat.text

@@ -214,7 +214,7 @@ def test_a_cancel_command_is_applied_behind_the_orders_before_it_and_checked_as_
     maker's rate limit, and answers each refusal as its own DELETE /v1/orders/{hash} does."""
     redis_url = redis_database(13)
     client = redis.Redis.from_url(redis_url)
-    settings = {**engine_settings(redis_url), "rate_limit_address": "3/minute"}
+    settings = {**engine_settings(redis_url), "rate_limit_address": "2/minute"}
     for exchange in running(prepare(database_url, tmp_path, **settings)):
         orders = [exchange.order(5, nonce=n) for n in (1, 2, 3, 4)]
         hashes = ["0x" + order_digest(exchange.domain, order).hex() for order in orders]
@@ -230,7 +230,8 @@ def test_a_cancel_command_is_applied_behind_the_orders_before_it_and_checked_as_
         add_cancel(client, "garbled", "{not json")
         add_cancel(client, "no signature", {"orderHash": hashes[1]})
         add_cancel(client, "second", cancel(2))
-        add_cancel(client, "past the limit", cancel(3))  # the maker's 4th signed cancel in a minute (3/minute)
+        add_cancel(client, "past the limit", cancel(3))  # the maker's 3rd cancel in a minute (2/minute): the one
+        # not signed by the maker, and the one of an order no longer open, did not count
 
         cancelled = answer(client, "cancel")
         second = answer(client, "second")
