@@ -220,6 +220,7 @@ class Resume(HostCommand[None]):
     exiting: frozenset[str]
     bulk_cancel_stamps: dict[str, int]  # wallet -> last bulk cancel's timestamp, those a replay could still pass
     frozen: frozenset[str]  # the deny list (lower case)
+    cancelled_on_chain: frozenset[str]  # order hashes their makers cancelled on the Exchange (lower case)
 
 
 @dataclass(frozen=True, slots=True)

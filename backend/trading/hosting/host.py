@@ -154,6 +154,8 @@ class EngineHost:
         self._price_sources: dict[str, PriceSource | None] = {}
         self._cancel_after = cancel_after.Deadlines()
         self._freeze_pending = False  # a frozen wallet's order a halted market refused to cancel: try next sync
+        # order hash -> reason: an order the chain ruled out whose cancel a halted market refused: tried each sync
+        self._chain_cancels: dict[str, str] = {}
         self._next_order_seq = 1
         self._next_fill_id = 1
         self._broken: BaseException | None = None
@@ -499,11 +501,7 @@ class EngineHost:
                 order_hash = str(args["orderHash"]).lower()
                 self._known_hashes[order_hash] = NO_EXPIRY
                 doomed = [self._orders[order_hash]] if order_hash in self._orders else []
-            for tracked in doomed:
-                try:
-                    self._cancel(tracked, ON_CHAIN_CANCEL_REASONS[name])
-                except HdexError as exc:  # a halted market refuses cancels; the contract will skip the order
-                    log.warning("on-chain cancel not applied", extra={"order": tracked.hash, "error": exc.message})
+            self._chain_cancels.update((tracked.hash, ON_CHAIN_CANCEL_REASONS[name]) for tracked in doomed)
         if read.events:
             self._batch.cursors[CHAIN_EVENT_ID] = command.event_cursor
         # the read's balances, and the holds of fills the relayer settled or failed (announced with the batch)
@@ -514,7 +512,21 @@ class EngineHost:
         ts = now_ms()
         for market in read.markets:
             self._define_market(market, ts, read.risk.get(market.name))
+        self._cancel_ruled_out_on_chain()  # after the markets: one reopened now takes the cancels it refused
         self._schedule_flush()
+
+    def _cancel_ruled_out_on_chain(self) -> None:
+        """Cancel the orders the chain ruled out (`_chain_cancels`); one a halted market refuses stays, tried again
+        at the next sync: the contract settles none of its trades, so it must leave the book once it can."""
+        for order_hash, reason in list(self._chain_cancels.items()):
+            tracked = self._orders.get(order_hash)
+            try:
+                if tracked is not None:
+                    self._cancel(tracked, reason)
+            except HdexError as exc:
+                log.warning("on-chain cancel not applied yet", extra={"order": order_hash, "error": exc.message})
+                continue
+            del self._chain_cancels[order_hash]
 
     def _cancel_frozen_orders(self) -> bool:
         """Cancel every open order of a frozen wallet; True if a halted market refused one (retried next sync)."""
@@ -647,6 +659,7 @@ class EngineHost:
 
     def _resume(self, command: do.Resume) -> None:
         self._known_hashes.update(command.known_hashes)
+        self._known_hashes.update(dict.fromkeys(command.cancelled_on_chain, NO_EXPIRY))  # as the sync marks them
         self._next_order_seq, self._next_fill_id = command.next_order_seq, command.next_fill_id
         self._accounts.nonce_floors.update(command.nonce_floors)
         self._accounts.exiting = set(command.exiting)
@@ -655,6 +668,15 @@ class EngineHost:
         # Refused from the start, not from the first sync an interval later (commands waiting in the stream are
         # applied at once); their open orders that a halted market kept are cancelled from that sync on.
         self._accounts.frozen, self._freeze_pending = command.frozen, True
+        # open orders the chain ruled out that a halted market kept (the events are behind the cursor now)
+        for tracked in self._orders.values():
+            if tracked.hash in command.cancelled_on_chain:
+                self._chain_cancels[tracked.hash] = ON_CHAIN_CANCEL_REASONS["OrderCancelledByMaker"]
+            elif tracked.order.nonce < self._accounts.nonce_floor(tracked.maker):
+                self._chain_cancels[tracked.hash] = ON_CHAIN_CANCEL_REASONS["NonceFloorRaised"]
+            elif tracked.maker in self._accounts.exiting:
+                self._chain_cancels[tracked.hash] = ON_CHAIN_CANCEL_REASONS["ExitRequested"]
+        self._cancel_ruled_out_on_chain()
         self._accounts.dirty.update(key for key, amount in self._accounts.reserved.items() if amount)
         self._schedule_flush()
 

@@ -54,7 +54,7 @@ from backend.trading.hosting.commands import (
     RunEngine,
     SetMarket,
 )
-from backend.trading.hosting.host import NO_EXPIRY, EngineHost, now_ms
+from backend.trading.hosting.host import EngineHost, now_ms
 from backend.trading.hosting.journal import JournalStore
 from backend.trading.hosting.lease import Fence
 from backend.trading.hosting.persistence import BOOK_SEQ, CHAIN_EVENT_ID, ENGINE_SEQ
@@ -161,7 +161,6 @@ def _restore(
             select(OrderRow.hash, OrderRow.expires_at).where(OrderRow.expires_at >= now_s)
         )
     }
-    known_hashes.update(dict.fromkeys(cancelled_on_chain(session, chain_id), NO_EXPIRY))  # as the sync marks them
     deadlines = tuple(
         Deadline(row.wallet, row.scope, row.deadline_ms, row.timestamp_ms)
         for row in session.scalars(select(CancelAfter))
@@ -175,10 +174,12 @@ def _restore(
     floors = nonce_floors(session, chain_id)
     exiting = frozenset(exiting_wallets(session, chain_id))
     frozen = deny_list(session)
+    on_chain = frozenset(cancelled_on_chain(session, chain_id))
     fence(session)
     session.execute(delete(Reservation))
     session.commit()
-    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting, stamps, frozen))
+    host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting, stamps, frozen,
+                       on_chain))  # fmt: skip
 
 
 def chain_cursor(session: Session) -> tuple[int, int]:

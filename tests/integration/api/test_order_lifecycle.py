@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from backend.chain.devkeys import DEV_KEYS
 from backend.compliance.store import deny
 from backend.db.models import ChainEvent, Fill
@@ -299,6 +301,38 @@ def test_an_order_its_maker_cancelled_on_chain_before_sending_it_is_refused_also
         after = exchange.client.post("/v1/orders", json=exchange.signed(order, BUYER))
 
     assert [(r.status_code, r.json()["error"]["code"]) for r in (before, after)] == [(409, "DUPLICATE_ORDER")] * 2
+
+
+@pytest.mark.parametrize("restarted", [False, True], ids=["running", "restarted"])
+def test_an_order_the_chain_ruled_out_while_its_market_was_halted_is_cancelled_once_it_reopens(
+    database_url: str, tmp_path: Path, restarted: bool
+) -> None:
+    """A halted market refuses every cancel: an order its maker cancelled on-chain, or put below a raised nonce
+    floor, or of a wallet requesting an exit, must still go when the market reopens (the contract settles none of
+    its trades), also after a restart in between (the chain events are behind the cursor by then)."""
+    container = prepare(database_url, tmp_path)
+
+    def reopen(exchange: Exchange) -> list[tuple[str, str | None]]:
+        set_state(exchange, MarketState.OPEN)  # with a sync
+        return [order_state(exchange, h) for h in hashes]
+
+    for exchange in running(container):
+        hashes = [
+            exchange.place(BUYER, nonce=10).json()["hash"],
+            exchange.place(BUYER, nonce=3, limitPrice=PRICE - TICK).json()["hash"],
+            exchange.place(SELLER, side=1, limitPrice=PRICE + TICK).json()["hash"],
+        ]
+        set_state(exchange, MarketState.HALTED)
+        seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": hashes[0]})
+        seen_on_chain(exchange, "NonceFloorRaised", {"wallet": wallet(BUYER), "nonceFloor": 5}, log_index=2)
+        seen_on_chain(exchange, "ExitRequested", {"wallet": wallet(SELLER), "availableAt": 2**40}, log_index=3)
+        assert [order_state(exchange, h)[0] for h in hashes] == ["open"] * 3
+        states = None if restarted else reopen(exchange)
+    for exchange in running(container) if restarted else ():
+        states = reopen(exchange)
+
+    reasons = ["cancelled_on_chain", "nonce_floor", "wallet_exiting"]
+    assert states == [("cancelled", reason) for reason in reasons]
 
 
 def test_an_exit_request_cancels_the_wallets_orders_and_refuses_new_ones_until_it_is_cancelled(
