@@ -506,13 +506,14 @@ class EngineHost:
             self._batch.cursors[CHAIN_EVENT_ID] = command.event_cursor
         # the read's balances, and the holds of fills the relayer settled or failed (announced with the batch)
         self._accounts.apply_read(command.read_stamp, read.balances, read.released_holds)
-        if read.frozen != self._accounts.frozen or self._freeze_pending:
-            self._accounts.frozen = read.frozen
-            self._freeze_pending = self._cancel_frozen_orders()
         ts = now_ms()
         for market in read.markets:
             self._define_market(market, ts, read.risk.get(market.name))
-        self._cancel_ruled_out_on_chain()  # after the markets: one reopened now takes the cancels it refused
+        # after the markets: one reopened now takes the cancels it refused
+        if read.frozen != self._accounts.frozen or self._freeze_pending:
+            self._accounts.frozen = read.frozen
+            self._freeze_pending = self._cancel_frozen_orders()
+        self._cancel_ruled_out_on_chain()
         self._schedule_flush()
 
     def _cancel_ruled_out_on_chain(self) -> None:

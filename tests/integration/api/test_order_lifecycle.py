@@ -253,8 +253,7 @@ def test_an_order_of_a_frozen_wallet_a_halted_market_kept_is_cancelled_when_it_r
         exchange.sync()  # frozen; the market refuses the cancel of its order, tried again at each sync
         assert exchange.client.get(f"/v1/orders/{order}").json()["status"] == "open"
     for exchange in running(container):
-        set_state(exchange, MarketState.OPEN)  # with its sync, which reopens the market after the freeze's cancels
-        exchange.sync()  # the cancels still due go now
+        set_state(exchange, MarketState.OPEN)  # with its sync: the market reopens, then the freeze's cancels go
 
         assert order_state(exchange, order) == ("cancelled", "compliance_freeze")
 
