@@ -426,6 +426,7 @@ class EngineHost:
     def _arm_cancel_after(self, command: do.ArmCancelAfter) -> int:
         """The new deadline (persisted with the next batch) in ms, 0 when off."""
         wallet, market = command.wallet, command.market
+        self._check_usable()  # a request refused changes nothing: its timestamp is not spent
         check_bulk_timestamp(command.timestamp_ms, self._cancel_after.last_timestamp(wallet, market), now_ms())
         entry = self._cancel_after.set(wallet, market, command.timeout_ms, command.timestamp_ms, self.clock())
         self._batch.cancel_after[(entry.wallet, entry.scope)] = entry.row()

@@ -28,6 +28,7 @@ from backend.trading.hosting.lease import ENGINE_LEASE, LOST_MESSAGE, EngineLeas
 from tests.processes import lease_holder
 
 from .exchange_fixtures import MARKET, PRICE, Exchange, prepare, running
+from .signed_requests import cancel_after_body
 from .test_withdrawal_requests import body, requests, withdrawal
 
 LEASE_S = 2.0  # the shortest allowed: a takeover after a clean stop comes within a third of it
@@ -487,3 +488,19 @@ def test_a_mark_naming_an_earlier_holder_proves_nothing_about_the_current_one(
 
     assert not EngineLease(factory, LONG_LEASE_S, mark=mark).take()
     assert EngineLease(factory, LONG_LEASE_S).holder().startswith("elsewhere:1:ab for ")
+
+
+def test_a_stopped_host_refuses_a_cancel_after_without_spending_its_timestamp(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Order entry stopped by a storage fault: a cancel-after is refused UNAVAILABLE and changes nothing, so the same
+    signed request sent again is refused the same way, not CANCEL_EXPIRED (its timestamp was not spent)."""
+    container = prepare(database_url, tmp_path, engine_lease_s=LONG_LEASE_S)  # the stopped host is not let go
+    with serving(container) as exchange:
+        fail_inserts(container, "orders", on=True)
+        assert exchange.place(5).status_code == 503  # the host stops order entry
+        fail_inserts(container, "orders", on=False)
+        heartbeat = cancel_after_body(exchange.domain, 5, 60_000)
+        answers = [exchange.client.post("/v1/orders/cancel-after", json=heartbeat) for _ in range(2)]
+
+    assert [(a.status_code, a.json()["error"]["code"]) for a in answers] == [(503, "UNAVAILABLE")] * 2
