@@ -73,7 +73,6 @@ from backend.trading.hosting.commands import PlaceOrder
 from backend.trading.hosting.host import REPLACED_REASON, EngineHost
 from backend.trading.hosting.service import TradingService
 from backend.trading.rules.cancels import (
-    BulkCancelRequest,
     CancelRequest,
     ReplacePartlyFailed,
     parse_bulk_cancel_request,
@@ -642,8 +641,7 @@ class CommandConsumer:
                                           ResultCode.CANCELLED_BY_USER)  # fmt: skip
             return Answer(entry.ticket, order=view)
         check_cancel(host, tracked, cancel.signature)
-        if self._hit_address is not None:  # counted once the maker's signature vouches for the request
-            await self._hit_address(tracked.maker.lower())
+        await self._count(tracked.maker.lower())
         apply_cancel(host, tracked)
         return Cancelled(tracked)
 
@@ -668,16 +666,21 @@ class CommandConsumer:
     async def _signed(self, host: EngineHost, kind: str, body: Any) -> dict[str, Any]:
         """A bulk cancel or a cancel-after, checked as the engine process's own `POST /v1/orders/cancel` and
         `POST /v1/orders/cancel-after` check them; what they answer."""
-        request = parse_bulk_cancel_request(body) if kind == CANCEL_ALL else parse_cancel_after_request(body)
-        if isinstance(request, BulkCancelRequest):
-            check_cancel_all(host, request)
-        else:
-            check_cancel_after(host, request)
-        if self._hit_address is not None:  # counted once the maker's signature vouches for the request
-            await self._hit_address(request.maker)
-        if isinstance(request, BulkCancelRequest):
-            return {"cancelled": apply_cancel_all(host, request)}
-        return apply_cancel_after(host, request)
+        if kind == CANCEL_ALL:
+            bulk = parse_bulk_cancel_request(body)
+            check_cancel_all(host, bulk)
+            await self._count(bulk.maker)
+            return {"cancelled": apply_cancel_all(host, bulk)}
+        switch = parse_cancel_after_request(body)
+        check_cancel_after(host, switch)
+        await self._count(switch.maker)
+        return apply_cancel_after(host, switch)
+
+    async def _count(self, maker: str) -> None:
+        """Count a command against `maker`'s rate limit, once its signature was found the maker's (a request the
+        wallet did not sign must not spend its limit)."""
+        if self._hit_address is not None:
+            await self._hit_address(maker)
 
     def _cancelled_before(
         self, host: EngineHost, entry: Entry, error: HdexError, order_hash: str, signature: bytes, reason: str
