@@ -242,9 +242,10 @@ class StaffSignIn:
 
     # -- sessions
 
-    def find(self, token: str) -> StaffSessionView | None:
-        """The live session of `token`: unexpired, not idle too long, of an active account. Its last-seen
-        time moves on (at most every TOUCH_EVERY_MS, to spare the database a write per request)."""
+    def find(self, token: str, touch: bool = True) -> StaffSessionView | None:
+        """The live session of `token`: unexpired, not idle too long, of an active account. With `touch` its
+        last-seen time moves on (at most every TOUCH_EVERY_MS, to spare the database a write per request);
+        a check that is not the member's doing (an open stream asking whether it may go on) leaves it."""
         now = self._clock()
         with self._container.uow() as uow:
             row = uow.session.get(StaffSession, credentials.token_hash(token))
@@ -253,7 +254,7 @@ class StaffSignIn:
             account = uow.session.get(StaffAccount, row.staff_id)
             if account is None or account.disabled:
                 return None
-            if now - row.last_seen_at_ms >= TOUCH_EVERY_MS:
+            if touch and now - row.last_seen_at_ms >= TOUCH_EVERY_MS:
                 row.last_seen_at_ms = now
                 uow.commit()
             return StaffSessionView(member_of(account), row.expires_at_ms, row.last_seen_at_ms + self._idle_ms)

@@ -6,8 +6,9 @@ checks each (403 STAFF_FORBIDDEN). Every change and every export is in the audit
 `GET /v1/staff/alerts/stream` is Server-Sent Events: `event: alert`, `id: <alert id>`, `data: <Alert JSON>`
 for each alert stored after the stream opened (or after `Last-Event-ID` on a reconnect), found by polling
 the store every HDEX_ALERT_STREAM_POLL_S, so it works behind any number of API processes; a comment line
-every 15 s keeps proxies from closing it. The stream ends when the staff session would (the browser's
-EventSource then reconnects, and is asked to sign in again if the session is gone).
+every 15 s keeps proxies from closing it. The stream ends when the staff session would, and at the first poll
+after its member signed out, was disabled or lost alerts.read (the browser's EventSource then reconnects, and
+is asked to sign in again, or refused, as any request).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
@@ -38,7 +39,7 @@ from backend.alerts.queries import AlertFilter, alerts_after, case_alerts, lates
 from backend.alerts.report import case_json, export_case_report, note_json
 from backend.alerts.report_html import render_report_html
 from backend.alerts.store import AlertView, alert_json, alert_view
-from backend.api.deps import ContainerDep, StaffPrincipal, requires
+from backend.api.deps import ContainerDep, StaffPrincipal, StaffSignInDep, requires
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff import AuditEntryOut
 from backend.api.schemas import ERROR, EpochMs, documented
@@ -202,6 +203,7 @@ async def alert_stream(
     request: Request,
     staff: ALERTS_READ,
     container: ContainerDep,
+    sign_in: StaffSignInDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
 ) -> StreamingResponse:
     """New alerts as they are stored (permission alerts.read); see the module docs."""
@@ -209,8 +211,15 @@ async def alert_stream(
     cursor = resume if resume is not None else await asyncio.to_thread(_latest_id, container)
     session = staff.session
     ends_at_ms = min(session.expires_at_ms, session.idle_expires_at_ms, _now_ms() + int(STREAM_MAX_S * 1000))
+
+    def allowed() -> bool:
+        """Whether the stream may go on: the member still signed in, active and allowed to read alerts (a
+        sign-out, a disabled account or a role without alerts.read ends it at the next poll)."""
+        live = sign_in.find(staff.token, touch=False)  # streaming is not the member's activity: idling runs on
+        return live is not None and Permission.ALERTS_READ in live.member.permissions
+
     return StreamingResponse(
-        _events(request, container, cursor, ends_at_ms),
+        _events(request, container, cursor, ends_at_ms, allowed),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -221,20 +230,28 @@ def _latest_id(container: Container) -> int:
         return latest_alert_id(uow.session)
 
 
-def _read_after(container: Container, after_id: int) -> list[AlertView]:
+def _read_after(container: Container, after_id: int, allowed: Callable[[], bool]) -> list[AlertView] | None:
+    """The alerts with ids above `after_id`; None once the stream's member may no longer read them."""
+    if not allowed():
+        return None
     with container.uow() as uow:
         return alerts_after(uow.session, after_id)
 
 
-async def _events(request: Request, container: Container, cursor: int, ends_at_ms: int) -> AsyncIterator[str]:
+async def _events(
+    request: Request, container: Container, cursor: int, ends_at_ms: int, allowed: Callable[[], bool]
+) -> AsyncIterator[str]:
     """The stream's text: alerts with ids above `cursor`, then any that commit later within the lookback
-    window behind the newest sent (PostgreSQL may commit id 11 before id 10)."""
+    window behind the newest sent (PostgreSQL may commit id 11 before id 10); it ends when the session would,
+    or at the first poll that finds its member no longer allowed."""
     poll_s = container.settings.alert_stream_poll_s
-    views = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK))
+    views = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK), allowed)
+    if views is None:
+        return
     seen = {view.id for view in views if view.id <= cursor}  # what the client has, or need not have
     yield "retry: 3000\n: connected\n\n"
     quiet_since = time.monotonic()
-    while _now_ms() < ends_at_ms and not await request.is_disconnected():
+    while views is not None and _now_ms() < ends_at_ms and not await request.is_disconnected():
         fresh = [view for view in views if view.id not in seen]
         for view in fresh:
             seen.add(view.id)
@@ -247,7 +264,7 @@ async def _events(request: Request, container: Container, cursor: int, ends_at_m
             quiet_since = time.monotonic()
             yield ": keep-alive\n\n"
         await asyncio.sleep(poll_s)
-        views = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK))
+        views = await asyncio.to_thread(_read_after, container, max(0, cursor - STREAM_LOOKBACK), allowed)
 
 
 @router.post("/alerts/{alertId}/close", response_model=None, responses={

@@ -21,6 +21,7 @@ from backend.api.app import create_app
 from backend.audit_log import AuditEntry, AuditFilter, list_entries
 from backend.bootstrap import Container
 from backend.db.models import Alert, Case, LedgerBalance
+from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
 
 from ..conftest import free_port
@@ -300,3 +301,26 @@ def test_the_stream_sends_an_alert_raised_after_it_opened_and_not_the_ones_befor
     assert event["id"] == str(fresh)
     sent = json.loads(event["data"])
     assert (sent["id"], sent["kind"], sent["subject"], sent["status"]) == (fresh, "aml.wash_trading", SUBJECT, "open")
+
+
+@pytest.mark.timeout(20)  # a stream that outlives its member's right to it never ends: fails here
+@pytest.mark.parametrize("revoke", ["role", "disable", "sign-out"])
+def test_an_open_stream_ends_once_its_member_may_no_longer_read_alerts_and_sends_nothing_after(
+    office: BackOffice, revoke: str
+) -> None:
+    eve = desk(office.client, office.container, Role.AUDITOR, f"eve-{revoke}@hdex.example")
+    admin = Actor("staff:admin@hdex.example", STAFF_IP)
+    accounts = StaffAccounts(office.container)
+    with office.client.stream("GET", "/v1/staff/alerts/stream", headers=eve.headers) as stream:
+        lines = stream.iter_lines()
+        assert next(lines) == "retry: 3000"
+        member = accounts.find_by_email(eve.email)
+        if revoke == "role":
+            accounts.change_role(member.id, Role.SUPPORT, admin, "moved to support")
+        elif revoke == "disable":
+            accounts.disable(member.id, admin, "left")
+        else:
+            assert office.client.post("/v1/staff/auth/logout", headers=eve.headers).status_code == 200
+        raise_aml(office.container, AlertKind.WASH_TRADING)
+        rest = list(lines)  # ends: the server closed the stream
+    assert not [line for line in rest if line.startswith(("event:", "data:"))]
