@@ -43,15 +43,16 @@ def relayer_for(container: Container, interval_s: float = 0.5) -> Relayer:
         settings.chain_id,
         TxPolicy(confirmations=settings.relayer_confirmations),
     )
+    screener = screener_for(container)
     works: list[RelayerWork] = [
         SettlementWork(
             container,
-            screener_for(container),
+            screener,
             exchange,
             abi,
             BatchPolicy(max_trades=settings.settlement_batch_size, max_wait_s=settings.settlement_max_wait_s),
         ),
-        WithdrawalWork(container, exchange, abi),
+        WithdrawalWork(container, screener, exchange, abi),
     ]
     return Relayer(container, txm, works, interval_s)
 

@@ -4,13 +4,18 @@ A request holds its amount from acceptance until it ends: trading subtracts unfi
 the ledger balance (`backend.trading.hosting.chain_sync.wallet_balances`), so the hold needs no second
 bookkeeping and survives restarts. A request completes when the indexer has seen its `Withdrawn` event final (the ledger
 then carries the debit), and fails, releasing the hold, if the transaction reverts or is dropped.
+
+The wallet and the recipient are screened again right before the transaction is signed: a request waits in
+line (a withdrawal pause, a relayer down) after the API screened it, and a wallet deny-listed or sanctioned
+meanwhile must not be paid out. A blocked request fails (the funds stay in the Exchange, under a frozen
+wallet); while screening is unavailable, none is relayed (fail closed).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -18,6 +23,7 @@ from sqlalchemy.orm import Session
 from web3 import Web3
 
 from backend.bootstrap import Container
+from backend.compliance.screening import Screener
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
@@ -38,12 +44,14 @@ class WithdrawalWork:
     def __init__(
         self,
         container: Container,
+        screener: Screener,
         exchange: str,
         exchange_abi: list[dict[str, Any]],
         clock: Callable[[], float] = time.time,
         notify: Notify | None = None,
     ) -> None:
         self.container = container
+        self.screener = screener
         self.notify = notify or account_notifier_for(container)
         self.exchange = Web3.to_checksum_address(exchange)
         self.contract = Web3().eth.contract(address=self.exchange, abi=exchange_abi)
@@ -60,8 +68,28 @@ class WithdrawalWork:
                 .where(WithdrawalRequest.status == WithdrawalStatus.ACCEPTED)
                 .order_by(WithdrawalRequest.created_at_ms)
             ).all()
-        for request in waiting:
+        for request in self._screened(waiting):
             self._relay(txm, request)
+
+    def _screened(self, requests: Sequence[WithdrawalRequest]) -> list[WithdrawalRequest]:
+        """The requests whose wallet and recipient are both clear; a blocked one is failed (its hold released)."""
+        if not requests:
+            return []
+        parties = {party for r in requests for party in (r.wallet, r.recipient)}
+        decisions = self.screener.screen(parties, actor="relayer", context="withdrawal")
+        if any(d.result == "error" for d in decisions.values()):
+            log.warning("screening unavailable; withdrawals wait", extra={"withdrawals": len(requests)})
+            return []
+        clear = []
+        for request in requests:
+            roles = [role for role, who in (("wallet", request.wallet), ("recipient", request.recipient))
+                     if not decisions[who.lower()].allowed]  # fmt: skip
+            if not roles:
+                clear.append(request)
+                continue
+            self._fail(request.hash, f"blocked_by_screening:{'+'.join(roles)}")
+            log.warning("withdrawal not relayed: screening", extra={"withdrawal": request.hash, "blocked": roles})
+        return clear
 
     def calldata(self, request: WithdrawalRequest) -> str:
         withdrawal = (
@@ -78,16 +106,14 @@ class WithdrawalWork:
     def _relay(self, txm: TxManager, request: WithdrawalRequest) -> None:
         if int(request.recipient, 16) == 0 or request.recipient.lower() == self.exchange.lower():
             # Stored before the API refused such recipients; never signed, whatever the deployed contract allows.
-            self._set(
-                request.hash, WithdrawalStatus.FAILED, failure="invalid_recipient: the zero address or the Exchange"
-            )
+            self._fail(request.hash, "invalid_recipient: the zero address or the Exchange")
             log.warning("withdrawal to an unowned recipient refused", extra={"withdrawal": request.hash})
             return
         calldata = self.calldata(request)
         try:
             simulation = txm.simulate(self.exchange, calldata)
         except SimulationFailed as exc:
-            self._set(request.hash, WithdrawalStatus.FAILED, failure=f"withdrawal would revert: {exc}"[:200])
+            self._fail(request.hash, f"withdrawal would revert: {exc}"[:200])
             log.warning("withdrawal failed before submission", extra={"withdrawal": request.hash, "error": str(exc)})
             return
         with self.container.session_factory() as session:
@@ -149,11 +175,12 @@ class WithdrawalWork:
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
             session.commit()
 
-    def _set(self, request_hash: str, status: str, failure: str | None = None) -> None:
+    def _fail(self, request_hash: str, failure: str) -> None:
+        """Fail an accepted request before any transaction (its hold ends); one that moved on meanwhile stays."""
         with self.container.session_factory() as session:
-            row = session.get(WithdrawalRequest, request_hash)
-            if row is not None:
-                row.status, row.failure, row.updated_at_ms = status, failure, self._now_ms()
+            row = session.get(WithdrawalRequest, request_hash, with_for_update=True)
+            if row is not None and row.status == WithdrawalStatus.ACCEPTED:
+                row.status, row.failure, row.updated_at_ms = WithdrawalStatus.FAILED, failure, self._now_ms()
                 self._tell(session, row)
                 session.commit()
 

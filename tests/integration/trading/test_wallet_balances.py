@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from backend.bootstrap import Container, bootstrap
 from backend.chain.jsonrpc import JsonRpcClient
 from backend.compliance.deposits import DepositScreening
+from backend.compliance.factory import screener_for
 from backend.compliance.lists import SanctionsList
 from backend.compliance.providers import DenyListProvider, SanctionsListProvider
 from backend.compliance.screening import Screener
@@ -139,7 +140,8 @@ def test_a_withdrawal_completing_during_the_read_is_never_counted_as_available(
 
     def complete() -> None:  # the ledger's debit first (indexer), then the request completes (relayer)
         make_final(container)
-        WithdrawalWork(container, EXCHANGE, [], notify=lambda wallet, message: None)._complete_final()
+        work = WithdrawalWork(container, screener_for(container), EXCHANGE, [], notify=lambda wallet, message: None)
+        work._complete_final()
 
     read = read_with(container, database_url, after, complete)
     with container.uow() as uow:
