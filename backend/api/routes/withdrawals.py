@@ -21,7 +21,7 @@ from backend.compliance.factory import screener_for
 from backend.db.models import WithdrawalRequest
 from backend.errors import ErrorCode, HdexError
 from backend.signing.typed_data import Withdrawal
-from backend.trading.rules.orders import parse_address, parse_hash, parse_hex_bytes, parse_uint
+from backend.trading.rules.orders import parse_address, parse_hash, parse_signature, parse_uint
 from backend.trading.usecases import withdrawals
 
 router = APIRouter(prefix="/v1", tags=["withdrawals"])
@@ -107,7 +107,7 @@ def parse_withdrawal(body: Any) -> tuple[Withdrawal, bytes]:
         nonce=parse_uint(raw.get("nonce"), 64, "withdrawal.nonce"),
         expiry=parse_uint(raw.get("expiry"), 64, "withdrawal.expiry"),
     )
-    return withdrawal, parse_hex_bytes(body.get("signature"), 65, "signature")
+    return withdrawal, parse_signature(body.get("signature"))
 
 
 def travel_rule_of(body: Any) -> object | None:

@@ -22,8 +22,8 @@ from backend.trading.rules.orders import (
     TrackedOrder,
     parse_address,
     parse_hash,
-    parse_hex_bytes,
     parse_order_request,
+    parse_signature,
     parse_uint,
 )
 
@@ -46,7 +46,7 @@ class CancelRequest:
 def parse_cancel_request(order_hash: Any, body: Any) -> CancelRequest:
     """A single cancel from its path's hash and its body `{"signature": "0x.."}`, or the refusal naming the field."""
     key = parse_hash(order_hash, "orderHash")
-    signature = parse_hex_bytes(body.get("signature") if isinstance(body, dict) else None, 65, "signature")
+    signature = parse_signature(body.get("signature") if isinstance(body, dict) else None)
     return CancelRequest(key, signature)
 
 
@@ -66,7 +66,7 @@ def parse_replace_request(body: Any) -> ReplaceRequest:
     if not isinstance(cancel, dict):
         raise HdexError(ErrorCode.INVALID_FIELD, "must be an object {orderHash, signature}", "cancel")
     key = parse_hash(cancel.get("orderHash"), "cancel.orderHash")
-    signature = parse_hex_bytes(cancel.get("signature"), 65, "cancel.signature")
+    signature = parse_signature(cancel.get("signature"), "cancel.signature")
     return ReplaceRequest(key, signature, parse_order_request(body))
 
 
@@ -116,7 +116,7 @@ def _maker_and_market(body: Any) -> tuple[str, str | None]:
 
 
 def _timestamp_and_signature(body: dict[str, Any]) -> tuple[int, bytes]:
-    return parse_uint(body.get("timestamp"), 64, "timestamp"), parse_hex_bytes(body.get("signature"), 65, "signature")
+    return parse_uint(body.get("timestamp"), 64, "timestamp"), parse_signature(body.get("signature"))
 
 
 def bulk_cancel_scope(market: str | None, timestamp_ms: int) -> bytes:

@@ -212,6 +212,15 @@ def parse_hex_bytes(value: Any, size: int, field: str) -> bytes:
     return bytes.fromhex(value[2:])
 
 
+def parse_signature(value: Any, field: str = "signature") -> bytes:
+    """A 65-byte (r, s, v) signature from 0x-hex, with v as 27 or 28. Some wallets (hardware ones among
+    them) sign with v 0 or 1; recovery takes both, but the contract's ECDSA takes only 27/28, and the
+    signature travels to it as stored: kept as sent, such an order would rest in the book and every trade of
+    it be skipped on-chain. Other values of v are left for the signature check to refuse."""
+    signature = parse_hex_bytes(value, 65, field)
+    return signature[:64] + bytes((signature[64] + 27,)) if signature[64] in (0, 1) else signature
+
+
 def parse_hash(value: Any, field: str) -> str:
     """A 32-byte hash (an order's or a withdrawal's id) from 0x-hex in any case, as lowercase 0x-hex."""
     return "0x" + parse_hex_bytes(value.lower() if isinstance(value, str) else value, 32, field).hex()
@@ -249,7 +258,7 @@ def parse_order_request(body: Any) -> OrderRequest:
     if not isinstance(body, dict):
         raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
     order = parse_order(body.get("order"))
-    signature = parse_hex_bytes(body.get("signature"), 65, "signature")
+    signature = parse_signature(body.get("signature"))
     tif_name = body.get("timeInForce")
     tif: TimeInForce | None = None
     if tif_name is not None:

@@ -66,7 +66,8 @@ class Loop:
         app: Any = self.client.app
         self.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
 
-    def place(self, key_index: int, side: int, amount: int = WEI, price: int = PRICE) -> Any:
+    def place(self, key_index: int, side: int, amount: int = WEI, price: int = PRICE, v_base: int = 27) -> Any:
+        """Place an order signed by a dev key; `v_base` 0 signs as the wallets whose v is 0/1."""
         order = Order(
             maker=address_of(key_index),
             baseToken=self.chain.token("WETH").address,
@@ -81,6 +82,7 @@ class Loop:
             flags=0,
         )
         signature = sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), order_digest(self.domain, order))
+        signature = signature[:64] + bytes((signature[64] - 27 + v_base,))
         body = {
             "order": {
                 k: v if isinstance(v, str) or k in ("side", "maxFeeRate", "flags") else str(v)
@@ -182,6 +184,29 @@ def test_deposit_trade_settle_and_withdraw_keep_ledger_and_chain_equal(loop: Loo
         report = reconcile(uow.session, JsonRpcClient(loop.chain.url).call, 31337, loop.chain.exchange.address)
     assert report.ok, report.render()
     assert report.wallets_checked >= 4
+
+
+def test_orders_and_a_withdrawal_signed_with_v_0_or_1_settle_on_chain(loop: Loop) -> None:
+    """Such wallets' signatures recover as 27/28 do, and the contract's ECDSA takes only 27/28: stored as sent,
+    every trade of these orders would be skipped on-chain (InvalidSignature) and the withdrawal refused."""
+    fund(loop)
+    loop.place(ALICE, side=1, v_base=0)
+    loop.place(BOB, side=0, v_base=0)
+    loop.relayer.tick()
+    loop.relayer.tick()
+    [fill] = loop.fills()
+    assert (fill.status, fill.failure) == ("settled", None)
+    loop.index()  # Bob's WETH final in the ledger
+    withdrawal = Withdrawal(address_of(BOB), loop.chain.token("WETH").address, WEI // 2, 0, address_of(BOB), 2,
+                            int(time.time()) + 3600)  # fmt: skip
+    signature = sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), withdrawal_digest(loop.domain, withdrawal))
+    body = {"withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
+            "signature": "0x" + (signature[:64] + bytes((signature[64] - 27,))).hex()}  # fmt: skip
+    accepted = loop.client.post("/v1/withdrawals", json=body)
+    assert accepted.status_code == 202, accepted.text
+    loop.relayer.tick()
+    loop.relayer.tick()
+    assert loop.client.get(f"/v1/withdrawals/{accepted.json()['hash']}").json()["status"] == "relayed"
 
 
 def test_a_sanctioned_makers_trade_is_never_submitted_and_the_counterparty_is_released(loop: Loop) -> None:

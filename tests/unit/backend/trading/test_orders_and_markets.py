@@ -9,7 +9,7 @@ import pytest
 from backend.engine import MarketState, OrderType, TimeInForce
 from backend.errors import HdexError
 from backend.trading.rules.markets import PRICE_SCALE, Market, fee, market_rule_error, quote_amount
-from backend.trading.rules.orders import parse_hash, parse_order_request, parse_uint, reservation
+from backend.trading.rules.orders import parse_hash, parse_order_request, parse_signature, parse_uint, reservation
 
 ORDER = {
     "maker": "0x" + "Aa" * 20, "baseToken": "0x" + "0a" * 20, "quoteToken": "0x" + "0b" * 20, "side": 0,
@@ -105,3 +105,11 @@ def test_market_rules(changes: dict[str, Any], problem: str | None) -> None:
 def test_the_engine_min_notional_is_the_quote_minimum_scaled_by_the_price_scale() -> None:
     command = market().engine_command(ts=5)
     assert (command.tick_size, command.lot_size, command.min_notional) == (10**4, 10**15, 10**7 * PRICE_SCALE)
+
+
+@pytest.mark.parametrize(("sent", "kept"), [(0, 27), (1, 28), (27, 27), (28, 28), (5, 5)])
+def test_a_signature_is_kept_with_v_as_the_contract_takes_it(sent: int, kept: int) -> None:
+    """v 0/1 (some wallets) becomes 27/28, the only values the contract's ECDSA takes; any other v is left
+    for the signature check to refuse."""
+    rs = bytes(range(1, 65))
+    assert parse_signature("0x" + (rs + bytes((sent,))).hex()) == rs + bytes((kept,))
