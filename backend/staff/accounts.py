@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -230,8 +230,12 @@ def _account(session: Session, staff_id: int) -> StaffAccount:
 def _keep_an_admin(session: Session, changing: StaffAccount) -> None:
     if changing.role != Role.ADMIN.value or changing.disabled:
         return
-    admins = session.scalar(
-        select(func.count()).where(StaffAccount.role == Role.ADMIN.value, StaffAccount.disabled.is_(False))
-    )
-    if (admins or 0) <= 1:
+    # The active admins locked (PostgreSQL), not only counted: two admins disabling or demoting each other at
+    # once would each count two and both commit; the second now waits for the first and counts again.
+    admins = session.scalars(
+        select(StaffAccount.id)
+        .where(StaffAccount.role == Role.ADMIN.value, StaffAccount.disabled.is_(False))
+        .with_for_update()
+    ).all()
+    if len(admins) <= 1:
         raise HdexError(ErrorCode.STAFF_LAST_ADMIN, f"{changing.email} is the last active admin: make another first")

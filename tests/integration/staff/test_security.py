@@ -3,17 +3,23 @@ CSRF token or permission is refused, text with HTML in it is stored and returned
 
 from __future__ import annotations
 
+import threading
+import time
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from backend.bootstrap import Container
 from backend.db.models import StaffAccount, StaffSession
 from backend.errors import HdexError
+from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
 from backend.staff.signin import StaffSignIn
 
-from .conftest import PASSWORD, Member, code_for, make_staff, sign_in
+from ..conftest import free_port
+from .conftest import PASSWORD, Member, build_container, code_for, make_staff, sign_in
 
 
 def _login(client: TestClient, email: str, password: str) -> tuple[int, str, dict[str, str]]:
@@ -139,3 +145,42 @@ def test_a_disabled_member_loses_their_session_at_once(client: TestClient, conta
     assert last.status_code == 409 and last.json()["error"]["code"] == "STAFF_LAST_ADMIN"
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).where(StaffSession.staff_id == other.id)) == 0
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one_admin(postgres_url: str, tmp_path: Path) -> None:
+    """PostgreSQL, READ COMMITTED: a count of active admins taken without locks lets two concurrent disables
+    (each seeing two admins) both commit. One disable is held open mid-way in another session; the second must
+    wait for it and then refuse."""
+    container = build_container(postgres_url, tmp_path, free_port())
+    try:
+        first, second = (make_staff(container, f"admin{i}@hdex.example", Role.ADMIN) for i in (1, 2))
+        accounts, outcome = StaffAccounts(container), []
+        with container.session_factory() as held:  # the first disable, begun and not committed
+            admins = select(StaffAccount).where(StaffAccount.role == Role.ADMIN.value, StaffAccount.disabled.is_(False))
+            assert len(held.scalars(admins.with_for_update()).all()) == 2
+            held.get_one(StaffAccount, first.id).disabled = True
+            held.flush()
+
+            def disable_second() -> None:
+                try:
+                    accounts.disable(second.id, Actor("staff:admin1@hdex.example"), "left")
+                    outcome.append("disabled")
+                except HdexError as exc:
+                    outcome.append(exc.code.value)
+
+            worker = threading.Thread(target=disable_second)
+            worker.start()
+            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            with container.session_factory() as watcher:
+                for _ in range(1000):  # until the second disable waits on the first's locks (at most 10 s)
+                    if watcher.scalar(waiting) or not worker.is_alive():
+                        break
+                    watcher.rollback()
+                    time.sleep(0.01)
+            held.commit()
+        worker.join(10)
+        assert outcome == ["STAFF_LAST_ADMIN"]
+        with container.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(admins.subquery())) == 1
+    finally:
+        container.db_engine.dispose()
