@@ -4,10 +4,14 @@ Rules that make a crash at any point safe:
 - A transaction is signed and written to the database (status `signed`) before it is sent.
 - It owns one nonce for life; a stuck one is replaced with higher fees at the same nonce (same call, same
   access list), so at most one of its attempts can ever be mined.
+- Each replacement attempt is written (its hash and bytes committed) before it is sent too: an attempt the node
+  took but we did not store could be mined unseen, and the transaction then looks dropped.
 - `track()` reconciles every unfinished transaction with the chain: a receipt for any attempt
   decides it (after the confirmations); a signed one the node does not know is sent again (same
-  bytes); the nonce used up at a confirmed block, with no receipt for any of our attempts read
-  after it, means it was dropped.
+  bytes), or repriced once stuck; the nonce used up at a confirmed block, with no receipt for any of
+  our attempts read after it, means it was dropped. A send the node refuses holds up only its own
+  transaction.
+- Fees never go above the policy's cap: a stuck transaction at the cap waits there.
 This class is the single writer of the operator key's nonces (the caller holds the relayer lease).
 """
 
@@ -33,6 +37,7 @@ SIGNED, SUBMITTED, CONFIRMED, FAILED, DROPPED = "signed", "submitted", "confirme
 IN_FLIGHT = (SIGNED, SUBMITTED)
 DROPPED_ERROR = "nonce used by another transaction; none of ours was mined"
 FEE_BUMP_PERCENT = 25  # nodes require >= 10% (geth) to accept a replacement
+NODE_MIN_BUMP_PERCENT = 10  # geth's default price bump: a smaller one is refused as underpriced
 # (session, tx, receipt): records a finished transaction's effects; receipt is None for a dropped one.
 OnFinished = Callable[[Session, OperatorTx, dict[str, Any] | None], None]
 
@@ -89,7 +94,9 @@ class TxManager:
         try:
             estimate = int(self.rpc.call("eth_estimateGas", [call]), 16)
         except RpcError as exc:
-            if "revert" in str(exc).lower() or "execution" in str(exc).lower():
+            # Only a revert is the call's fault: other errors ("execution aborted (timeout)", a lost connection)
+            # say nothing about it and stay RpcErrors, which the caller retries.
+            if "revert" in str(exc).lower():
                 raise SimulationFailed(str(exc)) from None
             raise
         # The limit is the unlisted estimate's: a list is used only when it makes the call cheaper.
@@ -157,7 +164,8 @@ class TxManager:
         block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
         base = int(block.get("baseFeePerGas", "0x0"), 16)
         priority = int(self.rpc.call("eth_maxPriorityFeePerGas", []), 16)
-        return min(self.policy.max_fee_per_gas_cap, 2 * base + priority), priority
+        max_fee = min(self.policy.max_fee_per_gas_cap, 2 * base + priority)
+        return max_fee, min(priority, max_fee)  # as signed: a tip above the max fee could never be paid
 
     def _sign(
         self,
@@ -269,10 +277,29 @@ class TxManager:
             log.warning("operator tx dropped", extra={"reference": tx.reference, "nonce": tx.nonce})
             return True
         if tx.status == SIGNED or self.rpc.call("eth_getTransactionByHash", [tx.tx_hash]) is None:
-            self._broadcast(tx)  # never sent (crash after persisting), or the node forgot it
+            # Never sent (a crash after persisting, or the node refused it), or the node forgot it: the same bytes
+            # again, or once stuck a repriced attempt (fees the market has left behind are the usual refusal).
+            if self._stuck(tx):
+                self._replace(session, tx)
+            else:
+                self._send_attempt(tx)
         elif self._stuck(tx):
-            self._replace(tx)
+            self._replace(session, tx)
         return False
+
+    def _send_attempt(self, tx: OperatorTx) -> None:
+        """`_broadcast`, but a refusal ("transaction underpriced", "fee cap exceeded") or a lost answer holds up only
+        this transaction: it is logged, and a later round sends it again or, once it is stuck, reprices it."""
+        try:
+            self._broadcast(tx)
+        except RpcError as exc:
+            if tx.submitted_at is None:
+                # The stuck clock runs from the first try, so that one refused from the start is repriced too.
+                tx.submitted_at = datetime.fromtimestamp(self._clock(), UTC)
+            log.warning(
+                "operator tx not sent; tried again later",
+                extra={"reference": tx.reference, "nonce": tx.nonce, "tx_hash": tx.tx_hash, "error": str(exc)},
+            )
 
     def _mined_attempt(self, tx: OperatorTx) -> tuple[str, dict[str, Any]] | None:
         """The attempt of `tx` that has a receipt, with it (at most one can: they share a nonce)."""
@@ -311,16 +338,27 @@ class TxManager:
         submitted = tx.submitted_at if tx.submitted_at.tzinfo else tx.submitted_at.replace(tzinfo=UTC)
         return self._clock() - submitted.timestamp() > self.policy.stuck_after_s
 
-    def _replace(self, tx: OperatorTx) -> None:
-        """Same nonce, same call and access list, fees up by FEE_BUMP_PERCENT (and at least the market's)."""
+    def _replace(self, session: Session, tx: OperatorTx) -> None:
+        """A new attempt at the same nonce, same call and access list, with fees up by FEE_BUMP_PERCENT (and at least
+        the market's) but never above the policy's cap; none while the cap leaves no room for a bump a node takes
+        (the transaction waits at its fees). The attempt is committed before it is sent: a lost answer or a crash
+        after the node took it must not lose its hash (mined unseen, the transaction would look dropped)."""
         market_fee, market_priority = self._fees()
-        priority = max(market_priority, tx.max_priority_fee_per_gas * (100 + FEE_BUMP_PERCENT) // 100 + 1)
-        max_fee = max(market_fee, tx.max_fee_per_gas * (100 + FEE_BUMP_PERCENT) // 100 + 1)
+        max_fee = min(self.policy.max_fee_per_gas_cap, max(market_fee, _bumped(tx.max_fee_per_gas, FEE_BUMP_PERCENT)))
+        priority = min(max_fee, max(market_priority, _bumped(tx.max_priority_fee_per_gas, FEE_BUMP_PERCENT)))
+        if max_fee < _bumped(tx.max_fee_per_gas, NODE_MIN_BUMP_PERCENT) or priority < _bumped(
+            tx.max_priority_fee_per_gas, NODE_MIN_BUMP_PERCENT
+        ):
+            log.info(
+                "operator tx stuck at the fee cap; waiting",
+                extra={"reference": tx.reference, "nonce": tx.nonce, "max_fee_per_gas": tx.max_fee_per_gas},
+            )
+            return
         raw, tx_hash = self._sign(tx.nonce, tx.to, tx.data, tx.gas_limit, tx.access_list, max_fee, priority)
         tx.raw_tx, tx.tx_hash, tx.hashes = raw, tx_hash, [*tx.hashes, tx_hash]
         tx.max_fee_per_gas, tx.max_priority_fee_per_gas = max_fee, priority
         tx.submitted_at = datetime.fromtimestamp(self._clock(), UTC)
-        self._broadcast(tx)
+        session.commit()
         log.warning(
             "operator tx replaced",
             extra={
@@ -330,3 +368,9 @@ class TxManager:
                 "max_fee_per_gas": max_fee,
             },
         )
+        self._send_attempt(tx)
+
+
+def _bumped(fee: int, percent: int) -> int:
+    """`fee` raised by more than `percent` percent (by one wei past the rounded-down threshold a node compares)."""
+    return fee * (100 + percent) // 100 + 1

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from web3 import Web3
 
 from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
-from backend.chain.jsonrpc import JsonRpcClient
+from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.chain.node import AnvilNode
 from backend.db import migrate
 from backend.db.models import OperatorTx
@@ -299,3 +299,125 @@ def test_a_replacement_keeps_the_access_list(node: AnvilNode, sessions: sessionm
     # the node forgot the first attempt (replaced in its pool); the replacement carries the stored list
     [entry] = rpc(node, "eth_getTransactionByHash", stored.hashes[1])["accessList"]
     assert entry["storageKeys"] == stored.access_list[0]["storageKeys"] and len(entry["storageKeys"]) == 40
+
+
+class FlakySends(JsonRpcClient):
+    """A node that takes the transactions but whose answers to some eth_sendRawTransaction calls are lost (a
+    timeout: the request reached it) or refused ("transaction underpriced": it did not)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.lose_answers = 0  # the next n sends reach the node, and their answers are lost
+        self.refuse: set[str] = set()  # raw transactions the node refuses
+        self.sent: list[str] = []
+
+    def call(self, method: str, params: list[Any]) -> Any:
+        if method == "eth_sendRawTransaction":
+            self.sent.append(params[0])
+            if params[0] in self.refuse:
+                raise RpcError("eth_sendRawTransaction: transaction underpriced")
+            result = super().call(method, params)
+            if self.lose_answers:
+                self.lose_answers -= 1
+                raise RpcError("eth_sendRawTransaction: ReadTimeout: timed out")
+            return result
+        return super().call(method, params)
+
+
+def test_a_replacement_whose_answer_is_lost_is_stored_and_confirmed_when_mined(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    txm = manager(node, sessions, clock, stuck_after_s=30)
+    flaky = txm.rpc = FlakySends(node.url)
+    tx_id = create(txm, sessions, "batch:1")
+    txm.send(tx_id)
+    seen, on_finished = finished_log()
+    clock.now += 31
+    flaky.lose_answers = 1  # the node takes the replacement; its answer times out
+    txm.track(on_finished)
+    stored = status(sessions, tx_id)
+    assert len(stored.hashes) == 2 and stored.raw_tx == flaky.sent[-1]  # stored before it was sent
+    rpc(node, "evm_mine")  # the replacement is what the chain mines
+    txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+    assert status(sessions, tx_id).mined_hash == stored.hashes[1]
+
+
+def test_a_replacement_stored_before_a_crash_is_sent_by_the_next_round(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    txm = manager(node, sessions, clock, stuck_after_s=30)
+    tx_id = create(txm, sessions, "batch:1")
+    txm.send(tx_id)
+    first = status(sessions, tx_id)
+    crash = RuntimeError("the process dies while sending")
+
+    def dies(tx: OperatorTx) -> None:
+        raise crash
+
+    txm._broadcast = dies  # type: ignore[method-assign]
+    clock.now += 31
+    with pytest.raises(RuntimeError):
+        txm.track(finished_log()[1])
+    stored = status(sessions, tx_id)
+    assert len(stored.hashes) == 2 and stored.raw_tx != first.raw_tx
+    restarted = manager(node, sessions, clock, stuck_after_s=30)
+    seen, on_finished = finished_log()
+    restarted.track(on_finished)  # the stored replacement, unknown to the node, is sent (not a new one)
+    assert len(status(sessions, tx_id).hashes) == 2
+    rpc(node, "evm_mine")
+    restarted.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+    assert status(sessions, tx_id).mined_hash == stored.hashes[1]
+
+
+def test_fee_bumps_stop_at_the_cap_and_the_transaction_waits_there(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    probe = manager(node, sessions, clock)
+    cap = probe._fees()[0] * 2  # room for about three bumps of 25%
+    txm = manager(node, sessions, clock, stuck_after_s=30, max_fee_per_gas_cap=cap)
+    tx_id = create(txm, sessions, "batch:1")
+    txm.send(tx_id)
+    _, on_finished = finished_log()
+    for _ in range(8):
+        clock.now += 31
+        txm.track(on_finished)
+        stored = status(sessions, tx_id)
+        assert stored.max_fee_per_gas <= cap and stored.max_priority_fee_per_gas <= cap
+    assert 1 < len(stored.hashes) < 8  # bumped, then no more once a bump would pass the cap
+    sent = rpc(node, "eth_getTransactionByHash", stored.tx_hash)
+    assert int(sent["maxFeePerGas"], 16) == stored.max_fee_per_gas <= cap
+    rpc(node, "evm_mine")
+    seen, on_finished = finished_log()
+    txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+
+
+def test_a_resend_the_node_refuses_holds_up_only_its_own_transaction_and_is_repriced_later(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    txm = manager(node, sessions, clock, stuck_after_s=30)
+    flaky = txm.rpc = FlakySends(node.url)
+    first, second = create(txm, sessions, "batch:1"), create(txm, sessions, "batch:2")
+    # The first was stored but its send never happened; the node now refuses its bytes (fees too low).
+    flaky.refuse.add(status(sessions, first).raw_tx)
+    txm.send(second)
+    seen, on_finished = finished_log()
+    txm.track(on_finished)  # refused: logged, the round goes on to the second
+    assert status(sessions, second).status == "submitted"
+    clock.now += 31
+    txm.track(on_finished)  # the first is stuck: a repriced attempt, which the node takes
+    assert len(status(sessions, first).hashes) == 2
+    rpc(node, "evm_mine")
+    txm.track(on_finished)
+    assert sorted(seen) == [("batch:1", "confirmed"), ("batch:2", "confirmed")]
+    assert status(sessions, first).mined_hash == status(sessions, first).hashes[1]
