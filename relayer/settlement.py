@@ -6,7 +6,9 @@ trade with `TradeSkipped` (it reverts the whole batch only for batch-level fault
 batch tells each fill's fate; a skipped fill's `failure` names the contract's error with its
 arguments, and both parties are told why in words (`relayer.skip_reasons`). A batch that would
 revert is bisected before anything is signed: the half that simulates goes on, and a single trade
-that cannot is failed and unwound.
+that cannot is failed and unwound. Unless the Exchange refuses every batch from us (paused, or our
+key is not an operator): then no trade is at fault, and the fills wait in line, as they do when the
+node cannot judge the call at all (an RPC error that is not a revert).
 
 A fill-or-kill taker's fills settle only together: the contract skips them all unless they are
 consecutive trades of one batch that add up to the whole order. So a batch is built, screened and
@@ -33,6 +35,7 @@ from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import account_notifier_for
 from backend.statuses import FillStatus
 from backend.trading.rules.orders import order_from_row
+from relayer.exchange_state import refusal
 from relayer.outbox import Notify, tell_after_commit
 from relayer.skip_reasons import SkipReasons, short
 from relayer.transactions import CONFIRMED, Simulation, SimulationFailed, TxManager
@@ -91,6 +94,11 @@ class SettlementWork:
                 calldata = self.calldata(batch)
                 simulation = txm.simulate(self.exchange, calldata)
             except SimulationFailed as exc:
+                refused = refusal(txm, self.contract, pausable=True)
+                if refused is not None:
+                    # No trade is at fault: failing them would unwind good fills. They wait for the next round.
+                    log.warning("settlement waits: the exchange refuses any batch", extra={"reason": refused})
+                    return
                 if len(units) == 1:
                     words = "not settled: the trade would revert on-chain"
                     for fill in batch:

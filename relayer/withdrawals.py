@@ -28,6 +28,7 @@ from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import ChainEventStatus, WithdrawalStatus
+from relayer.exchange_state import refusal
 from relayer.outbox import Notify, tell_after_commit
 from relayer.transactions import CONFIRMED, DROPPED_ERROR, SimulationFailed, TxManager
 
@@ -113,6 +114,10 @@ class WithdrawalWork:
         try:
             simulation = txm.simulate(self.exchange, calldata)
         except SimulationFailed as exc:
+            refused = refusal(txm, self.contract, pausable=False)
+            if refused is not None:  # not the request's fault: it waits, accepted, for the refusal to end
+                log.warning("withdrawal waits: the exchange refuses our key", extra={"reason": refused})
+                return
             self._fail(request.hash, f"withdrawal would revert: {exc}"[:200])
             log.warning("withdrawal failed before submission", extra={"withdrawal": request.hash, "error": str(exc)})
             return

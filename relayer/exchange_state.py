@@ -1,0 +1,30 @@
+"""Why the Exchange would refuse any call of ours now, read from its state: paused (`settle` only; a
+withdrawal is not paused with trading), or our key not an operator (rotated or removed by the multisig).
+
+A simulation that reverts for one of these says nothing about the trade or the withdrawal in it: failing
+them would unwind good fills and refuse good withdrawals, so the work waits in line for the refusal to end.
+Read from state rather than from the node's error text, which not every node fills with the revert data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web3.contract import Contract
+
+from relayer.transactions import TxManager
+
+
+def refusal(txm: TxManager, exchange: Contract, *, pausable: bool) -> str | None:
+    """The error every such call from `txm`'s key reverts with now, `ExchangePaused()` (when the call is
+    `pausable`) or `ExchangeUnauthorizedOperator(caller=...)`, or None."""
+    if pausable and _flag(txm, exchange, "paused"):
+        return "ExchangePaused()"
+    if not _flag(txm, exchange, "isOperator", txm.sender):
+        return f"ExchangeUnauthorizedOperator(caller={txm.sender})"
+    return None
+
+
+def _flag(txm: TxManager, exchange: Contract, getter: str, *args: Any) -> bool:
+    data = exchange.encode_abi(getter, args=list(args))
+    return bool(int(txm.rpc.call("eth_call", [{"to": exchange.address, "data": data}, "latest"]), 16))
