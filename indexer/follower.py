@@ -4,13 +4,20 @@ One poll:
 1. Reorg check: the hash of the last scanned block must still be the chain's. If not, walk back
    through the hashes we stored (range ends and blocks with events) to the highest one the chain
    still has: the common ancestor. Every event above it is orphaned; an orphaned event that was
-   already final gets a reversing ledger transaction and an alert (never a silent delete).
+   already final gets a reversing ledger transaction and an alert (never a silent delete). A node
+   that does not have the last scanned block yet (behind, e.g. another backend of a load balancer)
+   is waited for: that is no evidence of a reorg.
 2. Scan from the cursor to the head with eth_getLogs over ranges that halve when the node refuses
-   a range and grow back after successes. Each range commits its events, block hashes and the
+   a range and grow back after successes. A range is stored only if, read after its logs, it joins
+   the stored chain: the last scanned block's stored hash, the range end's hash read before the
+   logs and each log's block hash are all still canonical; else a reorg happened during the poll,
+   and the next poll's reorg check handles it. Each range commits its events, block hashes and the
    cursor in one transaction, so a restart resumes without double counting.
 3. Finality: pending events with enough confirmations become final and post to the ledger, in
    chain order, in one transaction. Ledger references are keyed by (chain id, tx hash, log index,
-   block hash), so a re-inclusion in another block is another event, credited once.
+   block hash), so a re-inclusion in another block is another event, credited once. An orphaned
+   event seen again in the same block (a fork flip, A -> B -> A) is the same event: pending
+   again, then final again, and a credit reversed when it was orphaned is posted again.
 """
 
 from __future__ import annotations
@@ -23,8 +30,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.chain.jsonrpc import JsonRpcClient, RangeTooLarge
-from backend.db.models import Alert, ChainBlock, ChainCursor, ChainEvent, LedgerTransaction
+from backend.chain.jsonrpc import Header, JsonRpcClient, RangeTooLarge
+from backend.db.models import Alert, ChainBlock, ChainCursor, ChainEvent, FrozenFunds, LedgerTransaction
 from backend.db.models.base import Base
 from backend.db.session import UnitOfWork
 from backend.ledger import service as ledger
@@ -91,8 +98,10 @@ class Follower:
         """Check for a reorg, scan to the head, promote what has enough confirmations."""
         head = self.reader.block_number()
         orphaned = self._undo_reorg()
-        new_events = self._scan_to(head)
-        finalized, (last_block, final_block, reorgs) = self._finalize(head)
+        new_events, moved = self._scan_to(head)
+        # If the chain moved during the scan, `head` may be of a fork the node has left: promote nothing on its
+        # word before the next poll's reorg check.
+        finalized, (last_block, final_block, reorgs) = self._finalize(None if moved else head)
         return PollResult(head, last_block, final_block, new_events, finalized, orphaned, reorgs)
 
     # ------------------------------------------------------------------ cursor
@@ -127,7 +136,8 @@ class Follower:
                 uow.commit()
                 return 0
             header = self.reader.header(cursor.last_block)
-            if header is not None and header.hash == stored:
+            # None: the node does not have that block yet (it is behind); wait for it rather than orphan.
+            if header is None or header.hash == stored:
                 uow.commit()
                 return 0
             ancestor = self._common_ancestor(session, cursor.last_block)
@@ -177,10 +187,15 @@ class Follower:
         return len(events)
 
     def _reverse_final(self, session: Session, event: ChainEvent) -> None:
-        reference = event_reference(event.chain_id, event.tx_hash, event.log_index, event.block_hash)
-        original = session.scalar(select(LedgerTransaction).where(LedgerTransaction.reference == reference))
-        if original is not None:
-            ledger.reverse(session, original, f"reversal:{reference}")
+        # The event's posting that stands: its first, or its re-post after an earlier flip (`ledger.post`).
+        reversed_ids = select(LedgerTransaction.reverses_id).where(LedgerTransaction.reverses_id.is_not(None))
+        standing = session.scalar(
+            select(LedgerTransaction).where(
+                LedgerTransaction.chain_event_id == event.id, LedgerTransaction.id.not_in(reversed_ids)
+            )
+        )
+        if standing is not None:
+            ledger.reverse(session, standing, f"reversal:{standing.reference}")
         details: dict[str, Any] = {
             "event": event.name,
             "block_number": event.block_number,
@@ -194,16 +209,18 @@ class Follower:
 
     # ------------------------------------------------------------------ scanning
 
-    def _scan_to(self, head: int) -> int:
+    def _scan_to(self, head: int) -> tuple[int, bool]:
+        """Store ranges up to `head`; returns how many events are new, and whether the chain moved under us."""
         new_events = 0
         while True:
             with UnitOfWork(self.session_factory) as uow:
                 last_block = self._cursor(uow.session).last_block
                 uow.commit()
             if last_block >= head:
-                return new_events
+                return new_events, False
             from_block = last_block + 1
             to_block = min(head, from_block + self.range - 1)
+            end = self.reader.header(to_block)
             try:
                 logs = self.reader.get_logs(self.config.exchange, from_block, to_block)
             except RangeTooLarge:
@@ -213,13 +230,31 @@ class Follower:
                 self._successes = 0
                 log.info("log range shrunk", extra={"range": self.range, "from_block": from_block})
                 continue
-            end = self.reader.header(to_block)
-            if end is None or any(
-                int(entry["blockNumber"], 16) == to_block and entry["blockHash"] != end.hash for entry in logs
-            ):
-                return new_events  # the chain moved under us; the next poll's reorg check sorts it out
+            if end is None or not self._joins_stored_chain(last_block, end, logs):
+                return new_events, True  # the chain moved under us; the next poll's reorg check sorts it out
             new_events += self._store_range(from_block, to_block, end.hash, logs)
             self._grow_range()
+
+    def _joins_stored_chain(self, last_block: int, end: Header, logs: list[dict[str, Any]]) -> bool:
+        """Whether, read now (after the logs), the stored hash of `last_block`, the range end's hash `end`
+        (read before the logs) and the block hash of each log are all the chain's: then the logs are of
+        one chain that extends what we stored, whenever during the poll a reorg may have happened."""
+        with UnitOfWork(self.session_factory) as uow:
+            stored = self._stored_hash(uow.session, last_block)
+        expected = {end.number: end.hash}
+        if stored is not None:  # None only before the first range
+            expected[last_block] = stored
+        for entry in logs:
+            if entry.get("removed"):
+                continue
+            number = int(entry["blockNumber"], 16)
+            if expected.setdefault(number, entry["blockHash"]) != entry["blockHash"]:
+                return False  # two hashes for one block in one answer
+        for number, block_hash in expected.items():
+            header = self.reader.header(number)
+            if header is None or header.hash != block_hash:
+                return False
+        return True
 
     def _grow_range(self) -> None:
         self._successes += 1
@@ -232,9 +267,9 @@ class Follower:
         with UnitOfWork(self.session_factory) as uow:
             session = uow.session
             existing = {
-                (tx_hash, log_index, block_hash)
-                for tx_hash, log_index, block_hash in session.execute(
-                    select(ChainEvent.tx_hash, ChainEvent.log_index, ChainEvent.block_hash).where(
+                (e.tx_hash, e.log_index, e.block_hash): e
+                for e in session.scalars(
+                    select(ChainEvent).where(
                         ChainEvent.chain_id == chain_id,
                         ChainEvent.block_number.between(from_block, to_block),
                     )
@@ -242,6 +277,8 @@ class Follower:
             }
             block_hashes = {to_block: end_hash}
             rows = []
+            seen = set()  # a node may repeat a log within one answer
+            revived = 0
             for entry in logs:
                 if entry.get("removed"):
                     continue
@@ -249,10 +286,18 @@ class Follower:
                 if decoded is None:
                     continue
                 key = (entry["transactionHash"], int(entry["logIndex"], 16), entry["blockHash"])
-                if key in existing:
+                if key in seen:
                     continue
+                seen.add(key)
                 number = int(entry["blockNumber"], 16)
                 block_hashes[number] = entry["blockHash"]
+                stored = existing.get(key)
+                if stored is not None:
+                    if stored.status == ChainEventStatus.ORPHANED:
+                        # Back in the very block it was orphaned from: confirmations and finality start over.
+                        stored.status = ChainEventStatus.PENDING
+                        revived += 1
+                    continue
                 rows.append(
                     ChainEvent(
                         chain_id=chain_id,
@@ -281,15 +326,15 @@ class Follower:
             )
             self._cursor(session).last_block = to_block
             uow.commit()
-        return len(rows)
+        return len(rows) + revived
 
     # ------------------------------------------------------------------ finality
 
-    def _finalize(self, head: int) -> tuple[int, tuple[int, int, int]]:
-        """Promote what has enough confirmations; returns how many, and the cursor's (last block,
-        final block, reorgs) as committed."""
-        # An event in block b has head - b + 1 confirmations.
-        final_height = head - self.config.confirmations + 1
+    def _finalize(self, head: int | None) -> tuple[int, tuple[int, int, int]]:
+        """Promote what has enough confirmations at `head` (nothing if None); returns how many, and the
+        cursor's (last block, final block, reorgs) as committed."""
+        # An event in block b has head - b + 1 confirmations. No event is below the start block.
+        final_height = self.config.start_block - 1 if head is None else head - self.config.confirmations + 1
         with UnitOfWork(self.session_factory) as uow:
             final_height = min(final_height, self._cursor(uow.session).last_block)
             due = [(e.id, e.name, dict(e.args)) for e in self._pending_up_to(uow.session, final_height)]
@@ -313,13 +358,22 @@ class Follower:
                     )
                 )
             ledger.post(session, transactions)
-            session.add_all(extra_rows)
+            session.add_all(self._not_yet_frozen(session, extra_rows))
             if len(events) == len(due):
                 cursor.final_block = max(cursor.final_block, final_height)
             uow.commit()
             # Read while the session is open: works whether or not the factory expires on commit.
             state = (cursor.last_block, cursor.final_block, cursor.reorgs)
         return len(events), state
+
+    def _not_yet_frozen(self, session: Session, rows: Sequence[Base]) -> list[Base]:
+        """`rows` without the freezes of events frozen already: an event final once before (orphaned, then
+        back in the same block) keeps the one freeze it got then, released or not."""
+        ids = [r.chain_event_id for r in rows if isinstance(r, FrozenFunds)]
+        if not ids:
+            return list(rows)
+        frozen = set(session.scalars(select(FrozenFunds.chain_event_id).where(FrozenFunds.chain_event_id.in_(ids))))
+        return [r for r in rows if not (isinstance(r, FrozenFunds) and r.chain_event_id in frozen)]
 
     def _pending_up_to(self, session: Session, height: int) -> Sequence[ChainEvent]:
         return session.scalars(

@@ -88,7 +88,9 @@ def reconcile(session: Session, call: RpcCall, chain_id: int, exchange: str) -> 
     for (account, token), amount in entries.items():
         if account != EXTERNAL:
             totals[token] += amount
-    for token in _listed_tokens(session, chain_id):
+    # Tokens the ledger has never seen are checked too: what the Exchange holds of them is a difference.
+    # ETH is never listed by an event (`depositEther` takes it from deployment on), so it is always checked.
+    for token in _listed_tokens(session, chain_id) | {ETH}:
         totals.setdefault(token, 0)
     tag = hex(block)
     for token, in_ledger in sorted(totals.items()):

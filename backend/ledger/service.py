@@ -1,4 +1,9 @@
-"""Posting to the ledger: balanced, idempotent by reference, append-only, with a balance cache."""
+"""Posting to the ledger: balanced, idempotent by reference, append-only, with a balance cache.
+
+A reference stands once posted, until its posting is reversed; posted again after that (an orphaned chain
+event back on the canonical chain), it is stored under `reference#2`, then `#3`..., since references are
+unique and nothing is ever deleted.
+"""
 
 from __future__ import annotations
 
@@ -36,9 +41,10 @@ def _check_balanced(transaction: NewTransaction) -> None:
 
 
 def post(session: Session, transactions: Iterable[NewTransaction]) -> int:
-    """Append the transactions whose reference is new; returns how many were posted.
+    """Append the transactions whose reference does not stand; returns how many were posted.
 
-    A reference already in the ledger is skipped, so replays and duplicate deliveries post once.
+    A reference already in the ledger is skipped, so replays and duplicate deliveries post once; but a
+    reference whose latest posting was reversed is posted again, under its next free `reference#n`.
     The caller commits (unit of work).
     """
     pending = [t for t in transactions if any(p.amount for p in t.postings)]
@@ -46,23 +52,18 @@ def post(session: Session, transactions: Iterable[NewTransaction]) -> int:
         return 0
     for transaction in pending:
         _check_balanced(transaction)
-    references = [t.reference for t in pending]
-    existing = set(
-        session.scalars(
-            select(LedgerTransaction.reference).where(LedgerTransaction.reference.in_(references))
-        )
-    )
     fresh: dict[str, NewTransaction] = {}
     for transaction in pending:
-        if transaction.reference not in existing:
-            fresh.setdefault(transaction.reference, transaction)
+        fresh.setdefault(transaction.reference, transaction)
+    stored_as = _free_references(session, list(fresh))
+    fresh = {reference: t for reference, t in fresh.items() if reference in stored_as}
     if not fresh:
         return 0
     rows = [
         LedgerTransaction(
-            reason=t.reason, reference=t.reference, chain_event_id=t.chain_event_id, reverses_id=t.reverses_id
+            reason=t.reason, reference=stored_as[r], chain_event_id=t.chain_event_id, reverses_id=t.reverses_id
         )
-        for t in fresh.values()
+        for r, t in fresh.items()
     ]
     session.add_all(rows)
     session.flush()  # assigns ids
@@ -78,6 +79,47 @@ def post(session: Session, transactions: Iterable[NewTransaction]) -> int:
     session.execute(insert(LedgerEntry), entries)
     _apply_to_cache(session, deltas)
     return len(rows)
+
+
+def _free_references(session: Session, references: list[str]) -> dict[str, str]:
+    """reference -> what to store it under now, for each reference that does not stand (never posted, or its
+    latest posting reversed); a reference that stands is left out."""
+    free: dict[str, str] = {}
+    generation = dict.fromkeys(references, 1)
+    while generation:
+        tried = {_generation(r, g): r for r, g in generation.items()}
+        stored = {
+            as_stored: transaction_id
+            for as_stored, transaction_id in session.execute(
+                select(LedgerTransaction.reference, LedgerTransaction.id).where(
+                    LedgerTransaction.reference.in_(list(tried))
+                )
+            )
+        }
+        reversed_ids = (
+            set(
+                session.scalars(
+                    select(LedgerTransaction.reverses_id).where(
+                        LedgerTransaction.reverses_id.in_(list(stored.values()))
+                    )
+                )
+            )
+            if stored
+            else set()
+        )
+        for as_stored, reference in tried.items():
+            if as_stored not in stored:
+                free[reference] = as_stored
+                del generation[reference]
+            elif stored[as_stored] in reversed_ids:
+                generation[reference] += 1  # reversed: try the next generation
+            else:
+                del generation[reference]  # stands
+    return free
+
+
+def _generation(reference: str, generation: int) -> str:
+    return reference if generation == 1 else f"{reference}#{generation}"
 
 
 def reverse(session: Session, original: LedgerTransaction, reference: str) -> int:

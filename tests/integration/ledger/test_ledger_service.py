@@ -77,3 +77,22 @@ def test_the_balance_cache_is_rebuilt_from_the_entries(session: Session) -> None
     ledger.rebuild_balances(session)
     session.commit()
     assert ledger.balances(session, ALICE) == {(ALICE, TOKEN): 15}
+
+
+def test_a_reversed_posting_posts_again_once_under_a_new_reference(session: Session) -> None:
+    ledger.post(session, [_deposit("d1", 7)])
+    first = session.scalar(select(LedgerTransaction).where(LedgerTransaction.reference == "d1"))
+    assert first is not None
+    ledger.reverse(session, first, "reversal:d1")
+    assert ledger.post(session, [_deposit("d1", 7)]) == 1  # the reversal undid it: it stands again
+    assert ledger.post(session, [_deposit("d1", 7)]) == 0  # ... once
+    session.commit()
+    assert ledger.balances(session) == {(ALICE, TOKEN): 7, (EXTERNAL, TOKEN): -7}
+    second = session.scalar(select(LedgerTransaction).where(LedgerTransaction.reference == "d1#2"))
+    assert second is not None
+    ledger.reverse(session, second, "reversal:d1#2")
+    assert ledger.post(session, [_deposit("d1", 7), _deposit("d1", 7)]) == 1
+    session.commit()
+    assert ledger.balances(session) == {(ALICE, TOKEN): 7, (EXTERNAL, TOKEN): -7}
+    references = session.scalars(select(LedgerTransaction.reference).order_by(LedgerTransaction.id)).all()
+    assert references == ["d1", "reversal:d1", "d1#2", "reversal:d1#2", "d1#3"]

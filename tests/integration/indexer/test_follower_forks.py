@@ -1,0 +1,233 @@
+"""The indexer against a scripted chain (forks, flips, lagging and repeating nodes) on a real database.
+
+No node runs here: `ScriptedReader` answers from `Fork` objects, so a test can switch forks at any
+point of a poll (between the reorg check and eth_getLogs, say) or serve a node that is behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pytest
+from eth_abi.abi import encode
+from eth_utils.address import to_checksum_address
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.chain.jsonrpc import Header, JsonRpcClient
+from backend.db import migrate
+from backend.db.models import Alert, ChainEvent, FrozenFunds
+from backend.db.models.base import Base
+from backend.db.session import make_engine
+from backend.ledger import service as ledger
+from backend.ledger.postings import EXTERNAL
+from indexer.decode import EventDecoder
+from indexer.follower import Follower, FollowerConfig
+
+EXCHANGE = "0x" + "ee" * 20
+TOKEN = "0x" + "70" * 20
+ALICE = to_checksum_address("0x" + "a1" * 20)
+BOB = to_checksum_address("0x" + "b0" * 20)
+DEPOSITED = {
+    "type": "event",
+    "name": "Deposited",
+    "anonymous": False,
+    "inputs": [
+        {"name": "wallet", "type": "address", "indexed": True},
+        {"name": "token", "type": "address", "indexed": True},
+        {"name": "amount", "type": "uint256", "indexed": False},
+        {"name": "balance", "type": "uint256", "indexed": False},
+    ],
+}
+DECODER = EventDecoder([DEPOSITED])
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+class Fork:
+    """A chain of `height` blocks whose hashes below `since` are `parent`'s (the common prefix)."""
+
+    def __init__(self, name: str, height: int, parent: Fork | None = None, since: int = 0) -> None:
+        self.name, self.height, self.parent, self.since = name, height, parent, since
+        self.logs: dict[int, list[dict[str, Any]]] = {}
+
+    def hash(self, number: int) -> str:
+        if self.parent is not None and number < self.since:
+            return self.parent.hash(number)
+        return "0x" + f"{self.name}{number:04d}".rjust(64, "0")
+
+    def deposit(self, number: int, tx: int, wallet: str, amount: int) -> dict[str, Any]:
+        entry = {
+            "address": EXCHANGE,
+            "blockNumber": hex(number),
+            "blockHash": self.hash(number),
+            "transactionHash": "0x" + f"{tx:064x}",
+            "logIndex": "0x0",
+            "removed": False,
+            "topics": [DECODER.topic_of("Deposited"), _topic(wallet), _topic(TOKEN)],
+            "data": "0x" + encode(["uint256", "uint256"], [amount, amount]).hex(),
+        }
+        self.logs.setdefault(number, []).append(entry)
+        return entry
+
+
+def _topic(address: str) -> str:
+    return "0x" + encode(["address"], [address]).hex()
+
+
+class ScriptedReader(JsonRpcClient):
+    """Serves `fork`; `before_get_logs` runs once, just before the next eth_getLogs answer."""
+
+    def __init__(self, fork: Fork) -> None:  # no HTTP client: nothing here talks to a node
+        self.fork = fork
+        self.before_get_logs: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        pass
+
+    def block_number(self) -> int:
+        return self.fork.height
+
+    def header(self, number: int) -> Header | None:
+        if number > self.fork.height:
+            return None
+        return Header(number, self.fork.hash(number), self.fork.hash(number - 1))
+
+    def get_logs(self, address: str, from_block: int, to_block: int) -> list[dict[str, Any]]:
+        if self.before_get_logs is not None:
+            hook, self.before_get_logs = self.before_get_logs, None
+            hook()
+        return [dict(e) for n in range(from_block, to_block + 1) for e in self.fork.logs.get(n, [])]
+
+
+def follower(
+    reader: ScriptedReader, sessions: sessionmaker[Session], confirmations: int, before_final: Any = None
+) -> Follower:
+    config = FollowerConfig(chain_id=31337, exchange=EXCHANGE, start_block=1, confirmations=confirmations)
+    return Follower(reader, DECODER, sessions, config, before_final=before_final)
+
+
+def credited(sessions: sessionmaker[Session]) -> dict[str, int]:
+    with sessions() as session:
+        return {account: amount for (account, _), amount in ledger.balances(session).items() if account != EXTERNAL}
+
+
+def statuses(sessions: sessionmaker[Session]) -> list[str]:
+    with sessions() as session:
+        return list(session.scalars(select(ChainEvent.status).order_by(ChainEvent.id)))
+
+
+@pytest.mark.parametrize("confirmations", [3, 1], ids=["pending-when-orphaned", "final-when-orphaned"])
+def test_a_deposit_orphaned_and_included_again_in_the_same_block_is_credited_once(
+    sessions: sessionmaker[Session], confirmations: int
+) -> None:
+    a = Fork("a", 10)
+    a.deposit(10, tx=1, wallet=ALICE, amount=100)
+    b = Fork("b", 11, parent=a, since=10)  # block 10 replaced; Alice's deposit is not in fork B
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations)
+    indexer.poll_once()
+    for _ in range(2):  # A -> B -> A, twice: each generation of the credit is reversed and posted again
+        reader.fork = b
+        b.height = max(b.height, a.height) + 1
+        assert indexer.poll_once().orphaned == 1
+        assert credited(sessions) == {}
+        reader.fork = a
+        a.height = b.height + 1  # fork A wins back; block 10 is A's again, with the same deposit
+        for _ in range(confirmations):
+            indexer.poll_once()
+            a.height += 1
+        assert statuses(sessions) == ["final"]
+        assert credited(sessions) == {ALICE: 100}
+    with sessions() as session:
+        assert ledger.balances_from_entries(session) == ledger.balances(session)
+
+
+def test_a_deposit_final_again_after_a_flip_keeps_its_one_freeze(sessions: sessionmaker[Session]) -> None:
+    def freeze(events: Sequence[tuple[int, str, dict[str, Any]]]) -> list[Base]:
+        return [
+            FrozenFunds(chain_event_id=i, wallet=args["wallet"], token=args["token"], amount=1, reason="test")
+            for i, _, args in events
+        ]
+
+    a = Fork("a", 10)
+    a.deposit(10, tx=1, wallet=ALICE, amount=100)
+    b = Fork("b", 11, parent=a, since=10)
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations=1, before_final=freeze)
+    indexer.poll_once()
+    reader.fork = b
+    indexer.poll_once()
+    reader.fork, a.height = a, 12
+    indexer.poll_once()
+    assert statuses(sessions) == ["final"]
+    assert credited(sessions) == {ALICE: 100}
+    with sessions() as session:
+        assert len(session.scalars(select(FrozenFunds)).all()) == 1
+
+
+def test_a_node_behind_the_last_scanned_block_is_waited_for_not_taken_for_a_reorg(
+    sessions: sessionmaker[Session],
+) -> None:
+    a = Fork("a", 10)
+    a.deposit(9, tx=1, wallet=ALICE, amount=100)
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations=2)
+    indexer.poll_once()
+    assert credited(sessions) == {ALICE: 100}
+    a.height = 8  # the same chain, served by a backend two blocks behind
+    result = indexer.poll_once()
+    assert (result.orphaned, result.reorgs, result.last_block) == (0, 0, 10)
+    for height in (11, 12, 13):
+        a.height = height
+        indexer.poll_once()
+    assert statuses(sessions) == ["final"]
+    assert credited(sessions) == {ALICE: 100}
+    with sessions() as session:
+        assert session.scalars(select(Alert)).all() == []
+
+
+def test_a_fork_switch_between_the_reorg_check_and_get_logs_credits_the_canonical_deposit(
+    sessions: sessionmaker[Session],
+) -> None:
+    a = Fork("a", 10)
+    a.deposit(10, tx=1, wallet=ALICE, amount=100)
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations=2)
+    indexer.poll_once()
+    b = Fork("b", 11, parent=a, since=10)  # block 10 replaced: Alice's deposit gone, Bob's in it
+    b.deposit(10, tx=2, wallet=BOB, amount=500)
+    a.height = 11  # the poll reads head and checks block 10 on fork A, then the node switches to B
+
+    def switch() -> None:
+        reader.fork = b
+
+    reader.before_get_logs = switch
+    indexer.poll_once()
+    assert credited(sessions) == {}  # not even for a moment: head 11 was fork A's word
+    for _ in range(3):
+        b.height += 1
+        indexer.poll_once()
+    assert credited(sessions) == {BOB: 500}
+    with sessions() as session:
+        rows = session.execute(select(ChainEvent.block_hash, ChainEvent.status)).all()
+        assert sorted(rows) == sorted([(a.hash(10), "orphaned"), (b.hash(10), "final")])
+        assert session.scalars(select(Alert)).all() == []
+
+
+def test_a_log_twice_in_one_get_logs_answer_is_stored_and_credited_once(sessions: sessionmaker[Session]) -> None:
+    c = Fork("c", 5)
+    entry = c.deposit(3, tx=3, wallet=ALICE, amount=7)
+    c.logs[3].append(dict(entry))
+    indexer = follower(ScriptedReader(c), sessions, confirmations=1)
+    result = indexer.poll_once()
+    assert (result.last_block, result.new_events) == (5, 1)
+    assert statuses(sessions) == ["final"]
+    assert credited(sessions) == {ALICE: 7}
