@@ -18,7 +18,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.db.models import ChainEvent, DenyListEntry, Fill, FrozenFunds, LedgerBalance, WithdrawalRequest
+from backend.db.models import (
+    ChainEvent,
+    DenyListEntry,
+    Fill,
+    FrozenFunds,
+    LedgerBalance,
+    OperatorTx,
+    WithdrawalRequest,
+)
 from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
 from backend.trading.hosting.lease import Fence
 from backend.trading.rules.markets import Market
@@ -106,30 +114,37 @@ def fill_holds(fill: Fill, market: Market) -> list[Hold]:
 
 def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[Hold]:
     """Mark as released the failed fills that never reached the chain, and the fills whose settlement
-    transaction is final: settled (the ledger carries the trade: its TradeSettled is final) or skipped on-chain
-    (its TradeSkipped is final: a reorg can no longer replay the transaction with the trade settling). Return
-    their holds (the caller commits)."""
+    transaction (any attempt of it) is final: settled (the ledger carries the trade: its TradeSettled is
+    final) or skipped on-chain (its TradeSkipped is final: a reorg can no longer replay the transaction with
+    the trade settling). Return their holds (the caller commits)."""
     candidates = session.scalars(
         select(Fill)
         .where(Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)), Fill.released.is_(False))
         .limit(10_000)
     ).all()
-    mined_txs = {fill.tx_hash for fill in candidates if fill.tx_hash}
+    # The attempt the relayer saw mined, and its siblings (the same nonce, other fees): a reorg may take the one
+    # out and mine another, whose events are then the ones that become final.
+    attempts: dict[str, set[str]] = {fill.tx_hash: {fill.tx_hash} for fill in candidates if fill.tx_hash}
+    if attempts:
+        for tx in session.scalars(select(OperatorTx).where(OperatorTx.mined_hash.in_(list(attempts)))):
+            attempts[str(tx.mined_hash)].update(tx.hashes)
+    every_attempt = set().union(*attempts.values())
     final_txs = set(
         session.scalars(
             select(ChainEvent.tx_hash).where(
-                ChainEvent.tx_hash.in_(mined_txs),
+                ChainEvent.tx_hash.in_(every_attempt),
                 ChainEvent.name.in_(("TradeSettled", "TradeSkipped")),
                 ChainEvent.status == ChainEventStatus.FINAL,
             )
         )
-        if mined_txs
+        if every_attempt
         else ()
     )
     resolved = [
         fill
         for fill in candidates
-        if fill.tx_hash in final_txs or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
+        if (fill.tx_hash is not None and not attempts[fill.tx_hash].isdisjoint(final_txs))
+        or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
     ]
     if not resolved:
         return []

@@ -10,7 +10,7 @@ import pytest
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.compliance.store import deny
-from backend.db.models import ChainEvent, Fill
+from backend.db.models import ChainEvent, Fill, OperatorTx, SettlementItem
 from backend.engine import MarketState
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Cancel, cancel_digest, order_digest, sign_digest
@@ -114,6 +114,33 @@ def test_fills_skipped_or_settled_on_chain_hold_until_their_transaction_is_final
     assert reserved(exchange, SELLER, WETH) == QTY  # only the settled fill still holds
 
     final_event(exchange, "TradeSettled", settled_tx)
+    exchange.sync()
+    assert reserved(exchange, SELLER, WETH) == 0
+    assert reserved(exchange, BUYER, USDC) == 0
+
+
+def test_a_settled_fill_whose_batch_a_reorg_mined_as_another_attempt_gives_its_holds_back_once_final(
+    exchange: Exchange,
+) -> None:
+    """The relayer recorded attempt A mined (one confirmation); a reorg took A out and mined the fee-bumped
+    attempt B of the same nonce instead, whose TradeSettled became final: the fill's hold must end with it."""
+    exchange.place(SELLER, side=1)
+    exchange.place(BUYER, side=0)
+    first, replacement = "0x" + "a1" * 32, "0x" + "b2" * 32
+    with exchange.container.uow() as uow:
+        (fill,) = (f.id for f in settlement.unsettled(uow.session, limit=10))
+        assert settlement.claim(uow.session, [fill])
+        tx = OperatorTx(
+            chain_id=CHAIN_ID, kind="settle", reference="settle:reorged", sender=EXCHANGE, nonce=0, to=EXCHANGE,
+            data="0x", gas_limit=1, max_fee_per_gas=1, max_priority_fee_per_gas=1, raw_tx="0x",
+            tx_hash=replacement, hashes=[first, replacement], status="confirmed", mined_hash=first,
+        )  # fmt: skip
+        uow.session.add(tx)
+        uow.session.flush()
+        uow.session.add(SettlementItem(operator_tx_id=tx.id, trade_index=0, fill_id=fill, outcome="settled"))
+        settlement.settle(uow.session, fill, first)
+        uow.commit()
+    final_event(exchange, "TradeSettled", replacement)
     exchange.sync()
     assert reserved(exchange, SELLER, WETH) == 0
     assert reserved(exchange, BUYER, USDC) == 0
