@@ -94,8 +94,16 @@ class Relayer:
 
     def _round(self) -> bool:
         self.txm.track(self._on_finished)
+        # One kind of work the node or the database fails (say, a settlement batch whose gas it cannot estimate)
+        # must not hold up the others (withdrawals): each starts; the first fault is raised after, to back off.
+        faults: list[Exception] = []
         for work in self.workers:
-            work.start_new(self.txm)
+            try:
+                work.start_new(self.txm)
+            except (RpcError, SQLAlchemyError) as exc:
+                faults.append(exc)
+        if faults:
+            raise faults[0]
         return True  # ran: tells a round from "another relayer holds the lease" (None)
 
     def _on_finished(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:

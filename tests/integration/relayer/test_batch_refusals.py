@@ -42,10 +42,15 @@ def as_admin(loop: Loop, call: Any) -> None:
 
 
 def nothing_failed_or_sent(loop: Loop) -> None:
+    nothing_failed_or_sent_but(loop)
+
+
+def nothing_failed_or_sent_but(loop: Loop, *kinds: str) -> None:
+    """Both fills waiting in line, nobody told of a failure, and no transaction sent but of `kinds`."""
     assert [(f.status, f.failure) for f in loop.fills()] == [("unsettled", None), ("unsettled", None)]
     assert [m for _, m in loop.notes if m["type"] == "settlement"] == []  # nobody was told their fill failed
     with loop.container.uow() as uow:
-        assert uow.session.scalars(select(OperatorTx)).all() == []
+        assert [tx.kind for tx in uow.session.scalars(select(OperatorTx))] == list(kinds)
 
 
 def test_a_paused_exchange_leaves_the_fills_in_line_until_it_is_unpaused(loop: Loop) -> None:
@@ -114,3 +119,26 @@ def test_a_withdrawal_waits_accepted_while_the_key_is_not_the_operator_and_goes_
     loop.relayer.tick()
     with loop.container.uow() as uow:
         assert uow.session.get_one(WithdrawalRequest, request_hash).status == "relayed"
+
+
+def test_settlement_work_the_node_fails_does_not_hold_up_withdrawals(loop: Loop) -> None:
+    two_trades(loop)
+    request_hash = store_accepted(loop, address_of(BOB))
+    rpc = loop.relayer.txm.rpc
+    real_call = rpc.call
+    settle = loop.chain.exchange.functions.settle([], [], [])._encode_transaction_data()[:10]
+
+    def call(method: str, params: list[Any]) -> Any:
+        if method == "eth_estimateGas" and params[0]["data"].startswith(settle):  # the node cannot judge a batch
+            raise RpcError("eth_estimateGas: gas required exceeds allowance")
+        return real_call(method, params)
+
+    rpc.call = call  # type: ignore[method-assign]
+    try:
+        with pytest.raises(RpcError, match="exceeds allowance"):
+            loop.relayer.tick()  # the round still backs off
+    finally:
+        rpc.call = real_call  # type: ignore[method-assign]
+    nothing_failed_or_sent_but(loop, "withdraw")
+    with loop.container.uow() as uow:
+        assert uow.session.get_one(WithdrawalRequest, request_hash).status == "relaying"
