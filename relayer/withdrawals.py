@@ -3,7 +3,8 @@
 A request holds its amount from acceptance until it ends: trading subtracts unfinished requests from
 the ledger balance (`backend.trading.hosting.chain_sync.wallet_balances`), so the hold needs no second
 bookkeeping and survives restarts. A request completes when the indexer has seen its `Withdrawn` event final (the ledger
-then carries the debit), and fails, releasing the hold, if the transaction reverts or is dropped.
+then carries the debit), and fails, releasing the hold, if the transaction reverts or is dropped, or a reorg
+took it out for good after it was reported mined.
 
 The wallet and the recipient are screened again right before the transaction is signed: a request waits in
 line (a withdrawal pause, a relayer down) after the API screened it, and a wallet deny-listed or sanctioned
@@ -24,7 +25,7 @@ from web3 import Web3
 
 from backend.bootstrap import Container
 from backend.compliance.screening import Screener
-from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
+from backend.db.models import ChainCursor, ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import ChainEventStatus, WithdrawalStatus
@@ -35,6 +36,7 @@ from relayer.transactions import CONFIRMED, DROPPED_ERROR, SimulationFailed, TxM
 log = logging.getLogger(__name__)
 
 ACTIVE = (WithdrawalStatus.ACCEPTED, WithdrawalStatus.RELAYING, WithdrawalStatus.RELAYED)
+LOST_IN_REORG = "lost_in_reorg: a reorg took the transaction out and its nonce was used by another"
 
 
 class WithdrawalWork:
@@ -60,6 +62,7 @@ class WithdrawalWork:
 
     def start_new(self, txm: TxManager) -> None:
         self._complete_final()
+        self._fail_lost(txm)
         with self.container.session_factory() as session:
             # while ledger and chain differ, accepted withdrawals wait too: they were valued on that ledger
             if active_pause(session) is not None:
@@ -144,7 +147,8 @@ class WithdrawalWork:
 
     def _complete_final(self) -> None:
         """A request whose Withdrawn event is final in the ledger is complete: a relayed one, and one that
-        an earlier relayer wrongly failed as dropped although it was mined (the chain has the last word)."""
+        an earlier relayer wrongly failed as dropped, or lost in a reorg, although it was mined (the chain has the
+        last word)."""
         with self.container.session_factory() as session:
             waiting = {
                 r.hash: r
@@ -154,7 +158,7 @@ class WithdrawalWork:
                             WithdrawalRequest.status == WithdrawalStatus.RELAYED,
                             and_(
                                 WithdrawalRequest.status == WithdrawalStatus.FAILED,
-                                WithdrawalRequest.failure == DROPPED_ERROR,
+                                WithdrawalRequest.failure.in_((DROPPED_ERROR, LOST_IN_REORG)),
                             ),
                         )
                     )
@@ -179,6 +183,45 @@ class WithdrawalWork:
                 self._tell(session, request)
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
             session.commit()
+
+    def _fail_lost(self, txm: TxManager) -> None:
+        """Fail the relayed requests a reorg took out for good: their transaction's nonce is used at the
+        indexer's final block, and the Exchange has not processed the withdrawal there (another transaction took
+        the nonce on the new fork, or ours was mined again and reverted). None of its attempts can be mined
+        any more, so no `Withdrawn` will come; waiting would keep the hold for ever. A deeper reorg that
+        brings it back is still completed (`_complete_final`)."""
+        with self.container.session_factory() as session:
+            relayed = {
+                r.hash: r
+                for r in session.scalars(
+                    select(WithdrawalRequest).where(WithdrawalRequest.status == WithdrawalStatus.RELAYED)
+                )
+            }
+            if not relayed:
+                return
+            cursors = session.scalars(
+                select(ChainCursor).where(ChainCursor.chain_id == self.container.settings.chain_id)
+            ).all()
+            final = next((c.final_block for c in cursors if c.contract.lower() == self.exchange.lower()), None)
+            if final is None:
+                return
+            txs = session.scalars(
+                select(OperatorTx).where(OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed]))
+            ).all()
+            used = int(txm.rpc.call("eth_getTransactionCount", [txm.sender, hex(final)]), 16)
+            for tx in txs:
+                request = relayed[tx.reference.removeprefix("withdraw:")]
+                if tx.nonce >= used or self._processed(txm, request.hash, final):
+                    continue  # may still be mined, or was: the indexer's Withdrawn completes it
+                request.status, request.failure = WithdrawalStatus.FAILED, LOST_IN_REORG
+                request.updated_at_ms = self._now_ms()
+                self._tell(session, request)
+                log.warning("relayed withdrawal lost in a reorg; failed", extra={"withdrawal": request.hash})
+            session.commit()
+
+    def _processed(self, txm: TxManager, request_hash: str, block: int) -> bool:
+        data = self.contract.encode_abi("isWithdrawalProcessed", args=[bytes.fromhex(request_hash[2:])])
+        return bool(int(txm.rpc.call("eth_call", [{"to": self.exchange, "data": data}, hex(block)]), 16))
 
     def _fail(self, request_hash: str, failure: str) -> None:
         """Fail an accepted request before any transaction (its hold ends); one that moved on meanwhile stays."""

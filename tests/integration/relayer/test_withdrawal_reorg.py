@@ -1,0 +1,49 @@
+"""A relayed withdrawal whose transaction a reorg took out, and whose nonce another transaction then used at a
+final block, can never be mined: it fails (its hold ends) instead of waiting for a `Withdrawn` that never comes."""
+
+from __future__ import annotations
+
+from eth_account import Account
+
+from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
+from backend.db.models import WithdrawalRequest
+
+from ..devchain import address_of
+from ..e2e.test_hybrid_loop import BOB, Loop, fund
+from .test_withdrawal_recipients import available_usdc, store_accepted
+
+
+def request_state(loop: Loop, request_hash: str) -> tuple[str, str | None]:
+    with loop.container.uow() as uow:
+        row = uow.session.get_one(WithdrawalRequest, request_hash)
+        return row.status, row.failure
+
+
+def test_a_relayed_withdrawal_a_reorg_took_out_for_good_fails_and_its_hold_ends(loop: Loop) -> None:
+    fund(loop)
+    before = available_usdc(loop)
+    request_hash = store_accepted(loop, address_of(BOB))
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relayer.tick()  # sent, mined at once
+    loop.relayer.tick()  # one confirmation: relayed
+    assert request_state(loop, request_hash)[0] == "relayed"
+    loop.relayer.tick()
+    assert request_state(loop, request_hash)[0] == "relayed"  # its block is not final: it waits
+    # A reorg takes the block out, and the operator's next transaction takes the nonce on the new fork.
+    assert loop.chain.rpc("evm_revert", snapshot)
+    operator = Account.from_key(DEV_KEYS[OPERATOR_INDEX])
+    nonce = int(loop.chain.rpc("eth_getTransactionCount", operator.address, "latest"), 16)
+    other = operator.sign_transaction({
+        "to": operator.address, "value": 0, "gas": 21_000, "nonce": nonce, "chainId": 31337,
+        "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9,
+    })  # fmt: skip
+    loop.chain.rpc("eth_sendRawTransaction", "0x" + bytes(other.raw_transaction).hex())
+    loop.chain.mine(3)
+    loop.index()  # the indexer follows the new fork; its final block is past the nonce's use
+    loop.relayer.tick()
+    status, failure = request_state(loop, request_hash)
+    assert status == "failed" and failure is not None and failure.startswith("lost_in_reorg")
+    assert [m["status"] for w, m in loop.notes if m["type"] == "withdrawal"] == ["relayed", "failed"]
+    loop.index()
+    assert available_usdc(loop) == before  # the hold ended; nothing left the Exchange
+    assert loop.chain.vault_balance(BOB, "USDC") == before
