@@ -16,14 +16,14 @@ from backend.stats.days import DayRange
 from backend.stats.queries import TABLES
 
 _FORMULA = re.compile(r"[=+@-]")  # a leading one makes a spreadsheet run the cell as a formula...
-_NEGATIVE = re.compile(r"-[0-9]")  # ...but a negative amount (a net flow) must stay a number
+_NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]+)?")  # ...but a whole negative amount (a net flow) must stay a number
 
 
 def _cell(value: Any) -> Any:
     """A cell as written: None empty, a would-be formula made text by a leading quote mark (as the dApp's CSV)."""
     if value is None:
         return ""
-    if isinstance(value, str) and _FORMULA.match(value) and not _NEGATIVE.match(value):
+    if isinstance(value, str) and _FORMULA.match(value) and not _NEGATIVE.fullmatch(value):
         return "'" + value
     return value
 

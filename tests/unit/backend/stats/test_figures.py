@@ -72,3 +72,9 @@ def test_csv_makes_would_be_formulas_text_and_leaves_negative_amounts_numbers() 
     cells = {"a": "+1", "b": "-A1", "c": "@SUM(A1)", "d": "-5", "e": "5", "f": "", "g": -7, "h": ["=x", "-2"]}
     assert list(csv.reader(io.StringIO(to_csv([cells]))))[1] == ["'+1", "'-A1", "'@SUM(A1)", "-5", "5", "", "-7",
                                                                  "'=x", "-2"]  # fmt: skip
+
+
+def test_csv_makes_a_formula_that_starts_like_a_negative_number_text() -> None:
+    cells = {"a": "-1+HYPERLINK(\"https://evil.example\")", "b": "-2.5", "c": "-3e5"}
+    assert list(csv.reader(io.StringIO(to_csv([cells]))))[1] == ["'-1+HYPERLINK(\"https://evil.example\")", "-2.5",
+                                                                 "'-3e5"]  # fmt: skip
