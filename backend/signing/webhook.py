@@ -20,7 +20,9 @@ def webhook_mac(secret: str, stamp: str, body: bytes) -> str:
 
 def signature_matches(secret: str, stamp: str, body: bytes, signature: str | None) -> bool:
     """Whether `signature` is `body`'s under `stamp`, compared in constant time."""
-    return bool(signature) and hmac.compare_digest(webhook_mac(secret, stamp, body), (signature or "").strip().lower())
+    # As bytes: compare_digest refuses str with non-ASCII characters (TypeError), and a header may carry any.
+    presented = (signature or "").strip().lower().encode()
+    return bool(signature) and hmac.compare_digest(webhook_mac(secret, stamp, body).encode(), presented)
 
 
 def timestamp_fresh(stamp: str, now_s: int, window_s: int = WINDOW_S) -> bool:

@@ -72,7 +72,8 @@ def csrf_token(session_token: str) -> str:
 
 
 def csrf_matches(session_token: str, presented: str | None) -> bool:
-    return presented is not None and hmac.compare_digest(csrf_token(session_token), presented)
+    # As bytes: compare_digest refuses str with non-ASCII characters (TypeError), and a header may carry any.
+    return presented is not None and hmac.compare_digest(csrf_token(session_token).encode(), presented.encode())
 
 
 def new_recovery_codes() -> list[str]:

@@ -300,7 +300,9 @@ class SupportDesk:
         )
         try:
             self._mailer.send(Mail(email, f"HDEX support: ticket #{ticket.id} ({ticket.subject})", text))
-        except OSError as exc:  # smtplib's errors are OSErrors: the reply is stored and shown in the app anyway
+        # smtplib's errors are OSErrors; a ValueError is a header the mail library refuses (a subject stored
+        # before line separators were refused): the reply is stored and shown in the app anyway
+        except (OSError, ValueError) as exc:
             log.error("support reply mail not sent", extra={"to": email, "ticket": ticket.id, "error": str(exc)})
 
 

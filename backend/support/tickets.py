@@ -28,7 +28,9 @@ from backend.support import rules
 USER, REPLY, NOTE = "user", "reply", "note"  # message kinds: the wallet's, staff's public reply, staff-only note
 MAX_SUBJECT_CHARS = 200
 MAX_BODY_CHARS = 10_000
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 controls and the Unicode line and paragraph separators: each breaks a subject's one line (a mail
+# header made of it is refused by the mail library, and every reply to the ticket would fail to send)
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)

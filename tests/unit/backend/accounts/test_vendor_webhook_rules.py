@@ -48,6 +48,8 @@ def test_forged_or_missing_signatures_are_refused_before_anything_else() -> None
     # the timestamp is signed: moving it breaks the signature
     assert _code(SECRET, str(NOW + 1), sign_webhook(SECRET, NOW, BODY)) == "WEBHOOK_SIGNATURE_INVALID"
     assert _code(None, str(NOW), sign_webhook(SECRET, NOW, BODY)) == "WEBHOOK_NOT_CONFIGURED"
+    # header bytes arrive latin-1 decoded: a non-ASCII signature is refused as any other, not a fault
+    assert _code(SECRET, str(NOW), "\u00e9" * 64) == "WEBHOOK_SIGNATURE_INVALID"
 
 
 @pytest.mark.parametrize(

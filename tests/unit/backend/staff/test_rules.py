@@ -60,3 +60,4 @@ def test_the_csrf_token_belongs_to_its_session() -> None:
     assert credentials.csrf_matches(token, credentials.csrf_token(token))
     assert not credentials.csrf_matches(credentials.new_token(), credentials.csrf_token(token))
     assert not credentials.csrf_matches(token, None)
+    assert not credentials.csrf_matches(token, "\u00e9" * 64)  # any header text: refused, not a fault

@@ -13,7 +13,8 @@ def test_a_subject_is_trimmed_and_kept_as_typed() -> None:
     assert check_subject("x" * MAX_SUBJECT_CHARS) == "x" * MAX_SUBJECT_CHARS
 
 
-@pytest.mark.parametrize("subject", ["", "   ", "x" * (MAX_SUBJECT_CHARS + 1), "a\nb", "a\rBcc: x", "tab\there"])
+@pytest.mark.parametrize("subject", ["", "   ", "x" * (MAX_SUBJECT_CHARS + 1), "a\nb", "a\rBcc: x", "tab\there",
+                                     "help\u2028Bcc: x@evil", "a\u2029b", "next\x85line"])  # fmt: skip
 def test_a_bad_subject_is_refused(subject: str) -> None:
     with pytest.raises(HdexError) as refused:
         check_subject(subject)
