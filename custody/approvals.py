@@ -130,8 +130,18 @@ class Approval:
     signature: bytes
 
 
+# secp256k1's group order: Custody (OpenZeppelin's ECDSA) takes s only in its lower half, and v only as 27/28
+_SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
 def recover(transaction: CustodyTransaction, signature: bytes) -> str:
-    """The checksummed address whose key made `signature` over the transaction's digest."""
+    """The checksummed address whose key made `signature` over the transaction's digest. ApprovalError for a
+    signature the contract would refuse although it recovers (its high-s twin, v 0/1: a copy someone swapped
+    in would displace the owner's good one and make `execute` revert) or one of the wrong length."""
+    if len(signature) != 65:
+        raise ApprovalError(f"a signature is 65 bytes (r, s, v), not {len(signature)}")
+    if signature[64] not in (27, 28) or not 0 < int.from_bytes(signature[32:64], "big") <= _SECP256K1_N // 2:
+        raise ApprovalError("the signature is not in the form Custody takes (v 27/28, s in the lower half)")
     return to_checksum_address(Account._recover_hash(transaction.digest(), signature=signature))
 
 

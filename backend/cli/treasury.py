@@ -339,11 +339,19 @@ def _limits_for(node: CustodyNode, proposal: Proposal) -> dict[str, int]:
     return {token: node.daily_limit(token) for token in [*tokens, ETH]}
 
 
+def _utc(seconds: int) -> str:
+    """Unix time `seconds` as a UTC date; a uint256 deadline may lie past any date the platform can show."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
+    except (OverflowError, OSError, ValueError):
+        return "beyond any calendar date"
+
+
 def _print_proposal(proposal: Proposal, abis: KnownAbis, limits: dict[str, int] | None) -> None:
     tx = proposal.transaction
     click.echo(f"custody      {to_checksum_address(tx.custody)} on chain {tx.chain_id}")
     click.echo(f"nonce        {tx.nonce}")
-    click.echo(f"deadline     {tx.deadline} ({time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(tx.deadline))})")
+    click.echo(f"deadline     {tx.deadline} ({_utc(tx.deadline)})")
     result = review(tx, abis, limits)
     for line in result.lines:
         click.echo(line)

@@ -10,7 +10,8 @@ from eth_utils.crypto import keccak
 
 from backend.chain.compiler import ensure_compiled
 from backend.paths import ARTIFACTS_DIR
-from custody.approvals import CustodyTransaction
+from backend.signing.recover import SECP256K1_N
+from custody.approvals import ApprovalError, CustodyTransaction, recover, sign
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
 from custody.policy import ETH, ScheduledCall, outflows, schedule_data, scheduled_call
@@ -150,3 +151,15 @@ def test_merging_keeps_each_signer_once_and_refuses_different_proposals(abis: Kn
         merge([first, other])
     with pytest.raises(TreasuryError, match="already signed"):
         first.with_signature(Account.from_key(KEYS[0]))
+
+
+def test_a_signature_custody_would_refuse_is_refused_although_it_recovers_to_the_owner() -> None:
+    tx = transaction(EXCHANGE, b"\x84\x56\xcb\x59")  # pause()
+    good = sign(tx, KEYS[0])
+    assert recover(tx, good.signature) == good.signer
+    r, s, v = good.signature[:32], int.from_bytes(good.signature[32:64], "big"), good.signature[64]
+    twin = r + (SECP256K1_N - s).to_bytes(32, "big") + bytes((55 - v,))  # the high-s twin: the same signer
+    assert Account._recover_hash(tx.digest(), signature=twin) == good.signer
+    for bad in (twin, good.signature[:64] + bytes((v - 27,)), good.signature[:64], good.signature + b"\x00"):
+        with pytest.raises(ApprovalError):
+            recover(tx, bad)

@@ -1,0 +1,37 @@
+"""`hdex treasury` offline (no node): a proposal whose deadline is past any calendar date (a uint256 one never
+expires) is written and shown, not a traceback after the file is written; a deadline past uint256 is refused
+before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from backend.chain.compiler import ensure_compiled
+from backend.cli import main
+
+CUSTODY = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+EXCHANGE = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+
+
+def propose(out: Path, deadline: int) -> Result:
+    ensure_compiled()  # the ABIs the proposal is decoded with
+    args = ["treasury", "propose", "--custody", CUSTODY, "--target", EXCHANGE, "--function", "pause",
+            "--nonce", "0", "--chain-id", "31337", "--deadline", str(deadline), "--out", str(out)]  # fmt: skip
+    return CliRunner().invoke(main, args)
+
+
+def test_a_deadline_past_any_calendar_date_is_written_and_shown(tmp_path: Path) -> None:
+    result = propose(tmp_path / "p.json", 2**64)
+    assert result.exit_code == 0, result.output
+    assert f"deadline     {2**64} (beyond any calendar date)" in result.output
+    assert (tmp_path / "p.json").exists()
+    shown = CliRunner().invoke(main, ["treasury", "show", str(tmp_path / "p.json")])
+    assert shown.exit_code == 0, shown.output
+
+
+def test_a_deadline_past_uint256_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    result = propose(tmp_path / "p.json", 2**256)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert not (tmp_path / "p.json").exists()
