@@ -224,6 +224,11 @@ class Settings(BaseSettings):
     immediate_order_max_expiry_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
         default=60, description="an IOC or fill-or-kill order must sign an expiry at most this many seconds ahead"
     )
+    settlement_margin_s: Annotated[int, Field(ge=0, le=3_600)] = Field(
+        default=10,
+        description="an order leaves the book this many seconds before its signed expiry, and one expiring sooner is "
+        "refused: the contract skips a trade mined after the expiry (cover batching and block time)",
+    )
     engine_fsync: bool = True
     engine_snapshot_every: Annotated[int, Field(ge=1)] = 100_000
     trading_sync_interval: Annotated[float, Field(gt=0, le=60)] = 1.0

@@ -226,6 +226,11 @@ class EngineHost:
         return self._accounts
 
     @property
+    def limits(self) -> Limits:
+        """Order entry's limits from settings."""
+        return self._limits
+
+    @property
     def markets(self) -> Mapping[str, Market]:
         return MappingProxyType(self._markets)
 

@@ -217,6 +217,6 @@ def _live_ids(engine: Engine) -> list[str]:
 
 
 def _place_again(host: EngineHost, tracked: TrackedOrder, ts: int) -> None:
-    events = host.handle(RunEngine(tracked.place_command(ts)))
+    events = host.handle(RunEngine(tracked.place_command(ts, host.limits.settlement_margin_s)))
     if any(type(event) is Rejected for event in events):
         host.handle(CloseOrder(tracked.hash, OrderStatus.CANCELLED, "not_restorable", ts))

@@ -146,7 +146,7 @@ class TradingService:
             domain,
             AccountBook(),
             self._writer,
-            Limits(settings.max_open_orders, settings.immediate_order_max_expiry_s),
+            Limits(settings.max_open_orders, settings.immediate_order_max_expiry_s, settings.settlement_margin_s),
             self._load_wallet,
             self.publish,
             self._load_client_order_ids,

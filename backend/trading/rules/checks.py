@@ -166,6 +166,9 @@ class Limits:
 
     max_open_orders: int
     immediate_order_max_expiry_s: int  # IOC and fill-or-kill orders sign an expiry at most this far ahead
+    # an order leaves the book this many seconds before its signed expiry (`place_command`); one that expires
+    # sooner than that is refused
+    settlement_margin_s: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +235,13 @@ def check_placement(
         raise engine_error(ResultCode.UNKNOWN_MARKET)
     if order.expiry * 1000 < now_ms:
         raise engine_error(ResultCode.ALREADY_EXPIRED)
+    if (order.expiry - limits.settlement_margin_s) * 1000 < now_ms:
+        raise HdexError(
+            ErrorCode.ORDER_EXPIRED,
+            f"the order expires within {limits.settlement_margin_s} s, too soon for a trade of it to settle "
+            "on-chain: sign it again with a later expiry (unix seconds)",
+            "order.expiry",
+        )
     maker = checksum(order.maker)
     floor = accounts.nonce_floor(maker)
     if order.nonce < floor:
@@ -259,7 +269,9 @@ def check_placement(
         if risk is not None and state is MarketState.CANCEL_ONLY:
             risk.check_halt(market.name)  # a risk halt says why and until when
         raise engine_error(ResultCode.MARKET_HALTED if state is MarketState.HALTED else ResultCode.MARKET_CANCEL_ONLY)
-    command = place_command(order, order_hash, maker, market.name, order.baseAmount, request.engine_tif, now_ms)
+    command = place_command(
+        order, order_hash, maker, market.name, order.baseAmount, request.engine_tif, now_ms, limits.settlement_margin_s
+    )
     grid = check_order(engine.market_spec(market.name), command)
     if isinstance(grid, ResultCode):
         raise engine_error(grid, market, order)

@@ -107,9 +107,18 @@ def order_kind(order: Order) -> OrderType:
 
 
 def place_command(
-    order: Order, order_id: str, account: str, market: str, qty: int, tif: TimeInForce | None, ts: int
+    order: Order,
+    order_id: str,
+    account: str,
+    market: str,
+    qty: int,
+    tif: TimeInForce | None,
+    ts: int,
+    settlement_margin_s: int,
 ) -> PlaceOrder:
-    """The engine command that puts `qty` base units of the signed order on `market`'s book."""
+    """The engine command that puts `qty` base units of the signed order on `market`'s book. The engine takes it
+    off `settlement_margin_s` seconds before its signed expiry: the contract skips a trade mined after the expiry,
+    and a trade matched in the last moments could not be batched and mined before it."""
     return PlaceOrder(
         order_id=order_id,
         account=account,
@@ -120,7 +129,7 @@ def place_command(
         qty=qty,
         stop_price=order.triggerPrice or None,  # the engine refuses a stop without one, or a trigger on others
         tif=tif,
-        expires_at=(order.expiry + 1) * 1000,
+        expires_at=(order.expiry - settlement_margin_s + 1) * 1000,
         ts=ts,
     )
 
@@ -352,8 +361,9 @@ class TrackedOrder:
     def remaining(self) -> int:
         return self.order.baseAmount - self.filled
 
-    def place_command(self, ts: int) -> PlaceOrder:
+    def place_command(self, ts: int, settlement_margin_s: int) -> PlaceOrder:
         """The engine command that puts its remaining part back on the book (restore)."""
+        tif = TimeInForce(self.time_in_force)
         return place_command(
-            self.order, self.hash, self.maker, self.market, self.remaining, TimeInForce(self.time_in_force), ts
+            self.order, self.hash, self.maker, self.market, self.remaining, tif, ts, settlement_margin_s
         )

@@ -64,7 +64,7 @@ def check(
     return check_placement(
         request, domain=DOMAIN, markets={(BASE, QUOTE): MARKET}, engine=engine, accounts=accounts,
         known_hashes=known or {}, now_ms=NOW_MS,
-        limits=Limits(max_open_orders=2, immediate_order_max_expiry_s=60),
+        limits=Limits(max_open_orders=2, immediate_order_max_expiry_s=60, settlement_margin_s=10),
         price_sources={MARKET.name: FEED} if price_sources is None else price_sources, nonces=nonces, risk=risk,
     )  # fmt: skip
 
@@ -79,7 +79,7 @@ def test_a_good_order_passes_with_its_hold_and_engine_command() -> None:
     engine, accounts = setup()
     placement = check(signed(), engine, accounts)
     assert placement.hold == 3 * 10**9 and placement.token == checksum(QUOTE)
-    assert placement.command.expires_at == (NOW_MS // 1000 + 61) * 1000
+    assert placement.command.expires_at == (NOW_MS // 1000 + 60 - 10 + 1) * 1000  # 10 s to settle before expiry
     assert placement.order_hash == "0x" + order_digest(DOMAIN, signed().order).hex()
 
 
@@ -87,6 +87,10 @@ def test_each_check_refuses_with_its_code() -> None:
     engine, accounts = setup()
     assert code_of(signed(key=6), engine, accounts) == "SIGNER_NOT_MAKER"
     assert code_of(signed(expiry=NOW_MS // 1000 - 1), engine, accounts) == "ORDER_EXPIRED"
+    # not expired yet, but too soon for a trade of it to be mined before its expiry
+    assert code_of(signed(expiry=NOW_MS // 1000 + 9), engine, accounts) == "ORDER_EXPIRED"
+    just_in_time = check(signed(expiry=NOW_MS // 1000 + 10), engine, accounts)
+    assert just_in_time.command.expires_at == (NOW_MS // 1000 + 1) * 1000
     accounts.nonce_floors[MAKER] = 6
     assert code_of(signed(), engine, accounts) == "NONCE_BELOW_FLOOR"
     accounts.nonce_floors.clear()

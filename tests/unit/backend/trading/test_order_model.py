@@ -69,19 +69,26 @@ def test_the_stored_time_in_force_is_the_requested_one_post_only_or_the_kinds_de
 
 def test_the_engine_command_carries_the_signed_side_kind_prices_and_an_expiry_after_the_signed_second() -> None:
     order = signed(side=1, flags=2, triggerPrice=2_900_000_000)
-    command = place_command(order, "0xhash", "0xMaker", "ETH-USDC", 5, TimeInForce.GTC, 123)
+    command = place_command(order, "0xhash", "0xMaker", "ETH-USDC", 5, TimeInForce.GTC, 123, 0)
     assert command == PlaceOrder(
         "0xhash", "0xMaker", "ETH-USDC", Side.SELL, OrderType.STOP_LIMIT, 3_000_000_000, 5, 2_900_000_000,
         TimeInForce.GTC, expires_at=2_000_000_001_000, ts=123,
     )  # fmt: skip
-    assert place_command(ORDER, "0xhash", "0xMaker", "ETH-USDC", 5, None, 1).stop_price is None
+    assert place_command(ORDER, "0xhash", "0xMaker", "ETH-USDC", 5, None, 1, 0).stop_price is None
+
+
+def test_the_engine_takes_an_order_off_the_settlement_margin_before_its_signed_expiry() -> None:
+    """The contract skips a trade mined after the expiry: the last seconds are not matched."""
+    command = place_command(ORDER, "0xhash", "0xMaker", "ETH-USDC", 5, TimeInForce.GTC, 123, 10)
+    assert command.expires_at == (ORDER.expiry - 10 + 1) * 1000
 
 
 def test_a_tracked_order_places_only_its_remaining_part_again_with_its_stored_time_in_force() -> None:
     tracked = TrackedOrder("0xhash", ORDER, "ETH-USDC", "0xMaker", QUOTE, b"\x11", "IOC", 1, 0)
     tracked.filled = 4 * 10**17
-    command = tracked.place_command(99)
+    command = tracked.place_command(99, 10)
     assert (command.qty, command.tif, command.side, command.ts) == (6 * 10**17, TimeInForce.IOC, Side.BUY, 99)
+    assert command.expires_at == (ORDER.expiry - 10 + 1) * 1000  # restored with the same margin
 
 
 @dataclass
