@@ -61,6 +61,7 @@ class ChainEvent(Base):
     __table_args__ = (
         UniqueConstraint("chain_id", "tx_hash", "log_index", "block_hash"),
         Index("ix_chain_events_status_block", "chain_id", "status", "block_number"),
+        Index("ix_chain_events_name", "name", "id"),  # the latest of a kind (`load_markets`: FeeScheduleSet)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -8,9 +8,11 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.db.models import ChainEvent
 from backend.db.models import Market as MarketRow
 from backend.engine import MarketState
 from backend.errors import CodedError, ErrorCode
+from backend.statuses import ChainEventStatus
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.markets import Market, market_rule_error
 
@@ -40,8 +42,31 @@ def _to_domain(row: MarketRow) -> Market:
 
 
 def load_markets(session: Session) -> list[Market]:
-    """Every market, by name."""
-    return [_to_domain(row) for row in session.scalars(select(MarketRow).order_by(MarketRow.name))]
+    """Every market, by name, its fee rates no higher than the Exchange's fee schedule: the contract refuses a
+    fee above the schedule (a trade charged more is skipped on-chain), and Custody may lower the schedule (or
+    a market be added with rates above it) at any time."""
+    markets = [_to_domain(row) for row in session.scalars(select(MarketRow).order_by(MarketRow.name))]
+    schedule = fee_schedule(session)
+    if schedule is None:
+        return markets
+    maker, taker = schedule
+    return [
+        replace(m, maker_fee_rate=min(m.maker_fee_rate, maker), taker_fee_rate=min(m.taker_fee_rate, taker))
+        for m in markets
+    ]
+
+
+def fee_schedule(session: Session) -> tuple[int, int] | None:
+    """The Exchange's (maker, taker) fee rates in millionths, from its latest `FeeScheduleSet` the indexer has
+    seen (the constructor emits the first), pending ones included: a new schedule binds the next block's
+    settlements. None before the indexer has seen one."""
+    latest = session.scalar(
+        select(ChainEvent)
+        .where(ChainEvent.name == "FeeScheduleSet", ChainEvent.status != ChainEventStatus.ORPHANED)
+        .order_by(ChainEvent.id.desc())
+        .limit(1)
+    )
+    return None if latest is None else (int(latest.args["makerFeeRate"]), int(latest.args["takerFeeRate"]))
 
 
 def add_market(session: Session, market: Market) -> Market:

@@ -146,6 +146,29 @@ def test_a_settled_fill_whose_batch_a_reorg_mined_as_another_attempt_gives_its_h
     assert reserved(exchange, BUYER, USDC) == 0
 
 
+def test_fills_pay_no_more_than_the_exchanges_fee_schedule_when_the_market_asks_more(exchange: Exchange) -> None:
+    """The market charges 1,000 / 2,000 millionths; the Exchange's schedule (its latest FeeScheduleSet, changed
+    by Custody) allows 500 / 800: the contract refuses a fee above it, so a fill at the market's rates would be
+    skipped on-chain."""
+    with exchange.container.uow() as uow:
+        uow.session.add(
+            ChainEvent(
+                chain_id=CHAIN_ID, block_number=9, block_hash="0x" + "cd" * 32, tx_hash="0x" + "fe" * 32,
+                log_index=0, contract=EXCHANGE, name="FeeScheduleSet",
+                args={"makerFeeRate": 500, "takerFeeRate": 800}, status="pending",
+            )
+        )  # fmt: skip
+        uow.commit()
+    exchange.sync()
+    market = next(m for m in exchange.client.get("/v1/markets").json()["markets"] if m["name"] == MARKET)
+    assert (market["makerFeeRate"], market["takerFeeRate"]) == (500, 800)
+    exchange.place(SELLER, side=1)  # the maker sells
+    exchange.place(BUYER, side=0)  # the taker buys: pays its fee in the WETH it receives
+    with exchange.container.uow() as uow:
+        (fill,) = settlement.unsettled(uow.session, limit=10)
+    assert (fill.maker_fee, fill.taker_fee) == (QTY * PRICE // 10**18 * 500 // 10**6, QTY * 800 // 10**6)
+
+
 def test_a_requeued_fill_is_unsettled_again(exchange: Exchange) -> None:
     exchange.place(SELLER, side=1)
     exchange.place(BUYER, side=0)
