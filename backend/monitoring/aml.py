@@ -97,7 +97,7 @@ def run_aml_pass(session: Session, settings: Settings, rules: AmlRules, now_ms: 
     thresholds = rules.thresholds(decimals)
     cursors = {name: _cursor(session, name) for name in (FILLS, DEPOSITS, WITHDRAWALS)}
     new_fills = session.scalars(select(Fill).where(Fill.id > cursors[FILLS]).order_by(Fill.id).limit(READ_LIMIT)).all()
-    new_deposits = _deposit_rows(session, LedgerTransaction.id > cursors[DEPOSITS])
+    new_deposits = _deposit_rows(session, LedgerTransaction.id > cursors[DEPOSITS], limit=READ_LIMIT)
     new_withdrawals = session.scalars(
         select(WithdrawalRequest)
         .where(WithdrawalRequest.created_at_ms > cursors[WITHDRAWALS])
@@ -220,8 +220,11 @@ def _withdrawals(session: Session, book: PriceBook, where: ColumnElement[bool], 
     ]  # fmt: skip
 
 
-def _deposit_rows(session: Session, *where: ColumnElement[bool]) -> list[tuple[int, str, str, int, int]]:
-    """(ledger transaction id, wallet, token, amount, credited at ms) of final deposits, by transaction id.
+def _deposit_rows(
+    session: Session, *where: ColumnElement[bool], limit: int | None = None
+) -> list[tuple[int, str, str, int, int]]:
+    """(ledger transaction id, wallet, token, amount, credited at ms) of final deposits, by transaction id, the
+    first `limit` (None: all; a history must not lose its newest rows to a cap meant for the backlog).
     A deposit is the indexer's "deposit" ledger transaction; its credit is the entry that is not the outside
     world's."""
     rows = session.execute(
@@ -230,7 +233,7 @@ def _deposit_rows(session: Session, *where: ColumnElement[bool]) -> list[tuple[i
         .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
         .where(LedgerTransaction.reason == "deposit", LedgerEntry.account != EXTERNAL, *where)
         .order_by(LedgerTransaction.id)
-        .limit(READ_LIMIT)
+        .limit(limit)
     ).all()  # fmt: skip
     return [(tx_id, account, token, amount, _ms(created)) for tx_id, account, token, amount, created in rows]
 

@@ -16,6 +16,7 @@ from backend.alerts import AlertKind
 from backend.bootstrap import Container, bootstrap
 from backend.db.models import Alert, Fill, LedgerEntry, LedgerTransaction, WithdrawalRequest
 from backend.ledger.postings import EXTERNAL
+from backend.monitoring import aml
 from backend.monitoring.aml import run_aml_pass
 from backend.risk.aml import load_aml_rules
 from backend.settings import load_settings
@@ -175,3 +176,19 @@ def test_a_history_without_a_scheme_raises_nothing(container: Container, rules_f
     add_fill(container, CAROL, DAVE, 10**18, T0 + 2 * HOUR)
     assert run(container, rules_file, T0 + 26 * HOUR) == 0
     assert alerts(container) == []
+
+
+def test_a_wallets_newest_deposit_counts_however_many_older_ones_its_group_has(
+    container: Container, rules_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap on new rows per pass (scaled down to 3) must not cut a history: Bob's three older deposits came
+    first in the read of the wallets' 31 days, and Carol's deposit, withdrawn at once, was left out of it."""
+    monkeypatch.setattr(aml, "READ_LIMIT", 3)
+    for i in range(3):
+        add_deposit(container, BOB, 10, T0 - 10 * HOUR + i)
+    run(container, rules_file, T0 - 9 * HOUR)  # the cursors pass Bob's deposits
+    add_deposit(container, CAROL, 5_000, T0)
+    add_withdrawal(container, CAROL, 4_500, T0 + HOUR)  # in and out: nothing traded
+    add_withdrawal(container, BOB, 1, T0 + HOUR + 1)  # Bob is in this pass too, in Carol's group of wallets
+    run(container, rules_file, T0 + 2 * HOUR)
+    assert AlertKind.RAPID_IN_OUT in {alert.kind for alert in alerts(container)}
