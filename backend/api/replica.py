@@ -285,11 +285,13 @@ class Replica:
     # everything else: passed to the engine process
 
     def _forwarded_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        """The request's headers for the engine process, X-Forwarded-For being the client's address only (as
+        for a WebSocket): this replica's server already took it from the proxies it trusts, and a client's own
+        X-Forwarded-For passed on would choose its IP (and escape the per-IP limits) wherever the engine
+        process trusts more than the last address."""
         headers = [(name, value) for name, value in scope["headers"] if name.lower() not in HOP_BY_HOP]
-        forwarded = [value for name, value in headers if name.lower() == b"x-forwarded-for"]
         headers = [(name, value) for name, value in headers if name.lower() != b"x-forwarded-for"]
-        chain = b", ".join([*forwarded, client_ip(scope).encode()])
-        return [*headers, (b"x-forwarded-for", chain)]
+        return [*headers, (b"x-forwarded-for", client_ip(scope).encode())]
 
     @property
     def reading_answers(self) -> bool:

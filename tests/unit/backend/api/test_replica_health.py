@@ -152,3 +152,10 @@ def test_a_replica_whose_answer_reader_ended_refuses_orders_at_once_instead_of_t
     assert answer.json()["error"]["code"] == "UNAVAILABLE"
     assert "no longer reads the engine's answers" in answer.json()["error"]["message"]
     assert answer.headers["Retry-After"] == "1"
+
+
+def test_the_engine_process_is_told_the_clients_address_and_not_what_the_client_claims() -> None:
+    replica = Replica(load_settings(_env_file=None, engine_url="http://engine", redis_url="redis://127.0.0.1:1/0"))
+    scope = {"type": "http", "client": ("203.0.113.9", 50000),
+             "headers": [(b"x-forwarded-for", b"1.2.3.4"), (b"accept", b"*/*"), (b"connection", b"close")]}  # fmt: skip
+    assert replica._forwarded_headers(scope) == [(b"accept", b"*/*"), (b"x-forwarded-for", b"203.0.113.9")]

@@ -93,6 +93,13 @@ def test_a_queue_that_overflowed_drops_the_reader_before_sending_more() -> None:
         ("/v1/markets/WETH-USDC/book", b"depth=100", 2),
         ("/v1/markets/WETH-USDC/book", b"x=1&depth=500", 5),
         ("/v1/markets/WETH-USDC/book", b"depth=1000", 10),
+        # spelled as the route reads them, not as a pattern over the raw text would: the deep book's weight
+        ("/v1/markets/WETH-USDC/book", b"depth=01000", 10),
+        ("/v1/markets/WETH-USDC/book", b"depth=+1000", 10),
+        ("/v1/markets/WETH-USDC/book", b"depth=%31000", 10),
+        ("/v1/markets/WETH-USDC/book", b"dept%68=1000", 10),
+        ("/v1/markets/WETH-USDC/book", b"depth=5&depth=1000", 10),
+        ("/v1/markets/WETH-USDC/book", b"depth=lots", 10),
         ("/v1/markets/WETH-USDC/trades", b"limit=500", 2),
         ("/v1/accounts/0xabc/fills", b"", 2),
         ("/v1/accounts/0xabc/balances", b"", 1),
