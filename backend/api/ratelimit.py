@@ -50,8 +50,13 @@ def request_weight(path: str, query_string: bytes = b"") -> int:
             depth = int(text)
         except ValueError:
             depth = 1_000
-        return next((weight for most, weight in BOOK_WEIGHTS if depth <= most), 10)
+        return book_weight(depth)
     return next((weight for pattern, weight in WEIGHTS if pattern.match(path)), 1)
+
+
+def book_weight(depth: int) -> int:
+    """What a book of `depth` levels costs to send, over HTTP or as a WebSocket snapshot."""
+    return next((weight for most, weight in BOOK_WEIGHTS if depth <= most), 10)
 
 
 class Limits(NamedTuple):

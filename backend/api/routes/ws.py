@@ -18,11 +18,13 @@ Every message is checked against one schema (`ClientMessage`) before anything ha
 gets an error reply and the socket stays open: MALFORMED_JSON (not a JSON object, or a binary
 frame), BODY_TOO_LARGE (over `MAX_MESSAGE_BYTES` = 4096 bytes of UTF-8), INVALID_FIELD (a field
 of the wrong type, out of range, or not in the schema: a misspelt field is refused rather than
-silently defaulted), UNKNOWN_MARKET, RATE_LIMITED (over `MAX_CHANNELS` channels on the connection, or
-over HDEX_WS_MAX_SUBSCRIPTIONS_PER_IP across the client IP's connections). The server itself closes a
-socket with 1009 on a frame over `HDEX_MAX_BODY_BYTES` (see backend/api/server.py), with 1008 when the
-client IP already holds HDEX_WS_MAX_CONNECTIONS_PER_IP connections, and with 1013 when the client reads
-too slowly (its queue overflowed, or a message waited HDEX_WS_SEND_TIMEOUT_S to be sent): it should
+silently defaulted), UNKNOWN_MARKET, RATE_LIMITED (over `MAX_CHANNELS` channels on the connection, over
+HDEX_WS_MAX_SUBSCRIPTIONS_PER_IP across the client IP's connections, or over the connection's message budget:
+HDEX_WS_MESSAGES_PER_S on average and HDEX_WS_MESSAGE_BURST at once, each frame weighing 1 but a book
+subscribe, whose snapshot weighs by depth as `GET .../book` does; a refused message does nothing).
+The server itself closes a socket with 1009 on a frame over `HDEX_MAX_BODY_BYTES` (see backend/api/server.py),
+with 1008 when the client IP already holds HDEX_WS_MAX_CONNECTIONS_PER_IP connections, and with 1013 when the
+client reads too slowly (its queue overflowed, or a message waited HDEX_WS_SEND_TIMEOUT_S to be sent): it should
 reconnect and resubscribe. The per-IP counts are each API process's own.
 """
 
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, get_args
@@ -37,6 +40,7 @@ from typing import Annotated, Any, Literal, get_args
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from backend.api.ratelimit import book_weight
 from backend.errors import ErrorCode, HdexError
 from backend.marketdata.candles import INTERVALS_MS
 from backend.marketdata.hub import BookView, MarketDataHub, Subscription
@@ -136,6 +140,35 @@ class IpAdmission:
         self.subscriptions[ip] -= 1
 
 
+class MessageBudget:
+    """A connection's budget for inbound messages (a token bucket): `per_s` of weight a second on average, up to
+    `burst` at once. A book snapshot is sorted and sent per subscribe, also a repeated one, so it weighs by depth."""
+
+    def __init__(self, per_s: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_s, self.burst, self._clock = per_s, burst, clock
+        self.tokens, self._at = float(burst), clock()
+
+    def spend(self, weight: int) -> None:
+        """Take `weight` from the budget, or HdexError(RATE_LIMITED) taking nothing."""
+        now = self._clock()
+        self.tokens, self._at = min(float(self.burst), self.tokens + (now - self._at) * self.per_s), now
+        if self.tokens < weight:
+            raise HdexError(
+                ErrorCode.RATE_LIMITED,
+                f"too many messages on this connection: {self.per_s:g} a second on average (a book subscribe "
+                "weighs by depth); slow down",
+                "op",
+            )
+        self.tokens -= weight
+
+
+def message_weight(message: ClientMessage) -> int:
+    """What a message costs: 1, or what its book snapshot costs to send."""
+    if message.op == "subscribe" and message.channel == "book":
+        return book_weight(message.depth)
+    return 1
+
+
 class _Session:
     """One socket: its subscription queue, its channels, and the book seq each snapshot was at."""
 
@@ -149,8 +182,10 @@ class _Session:
         admission: IpAdmission,
         ip: str,
         send_timeout_s: float,
+        budget: MessageBudget | None = None,
     ) -> None:
         self.websocket = websocket
+        self.budget = budget or MessageBudget(per_s=10.0, burst=100)
         self.hub = hub
         self.markets = markets
         self.statuses = statuses  # every market's `markets` channel message now
@@ -244,7 +279,10 @@ async def _receive(websocket: WebSocket, session: _Session) -> None:
         while True:
             frame = await receive_frame(websocket)
             try:
-                await session.handle(parse_message(frame))
+                session.budget.spend(1)  # every frame, a malformed one too: each is answered
+                message = parse_message(frame)
+                session.budget.spend(message_weight(message) - 1)
+                await session.handle(message)
             except HdexError as error:
                 await websocket.send_json({"op": "error", **error.body()})
 
@@ -263,9 +301,10 @@ async def stream(websocket: WebSocket) -> None:
     markets, statuses = ({}, list) if host is None else (
         host.markets, lambda: [host.market_status(name) for name in host.markets]
     )  # fmt: skip
+    settings = websocket.app.state.container.settings
     session = _Session(
-        websocket, hub, markets, statuses,
-        admission=admission, ip=ip, send_timeout_s=websocket.app.state.container.settings.ws_send_timeout_s,
+        websocket, hub, markets, statuses, admission=admission, ip=ip, send_timeout_s=settings.ws_send_timeout_s,
+        budget=MessageBudget(settings.ws_messages_per_s, settings.ws_message_burst),
     )  # fmt: skip
     tasks = {asyncio.create_task(session.forward()), asyncio.create_task(_receive(websocket, session))}
     try:

@@ -4,13 +4,15 @@ with 1013 (the socket is faked at its edge: a send that never completes is a cli
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
 
 from backend.api.ratelimit import request_weight
-from backend.api.routes.ws import IpAdmission, _Session
+from backend.api.routes.ws import IpAdmission, MessageBudget, _receive, _Session
 from backend.errors import ErrorCode, HdexError
+from backend.marketdata.bus import InProcessBus
 from backend.marketdata.hub import MarketDataHub
 
 
@@ -108,3 +110,63 @@ def test_a_queue_that_overflowed_drops_the_reader_before_sending_more() -> None:
 )
 def test_requests_weigh_what_they_cost_to_answer(path: str, query: bytes, weight: int) -> None:
     assert request_weight(path, query) == weight
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_connections_message_budget_refills_at_its_rate_and_refuses_without_spending() -> None:
+    clock = Clock()
+    budget = MessageBudget(per_s=10, burst=20, clock=clock)
+    for _ in range(20):
+        budget.spend(1)
+    with pytest.raises(HdexError) as refused:
+        budget.spend(1)
+    assert (refused.value.code, refused.value.field) == (ErrorCode.RATE_LIMITED, "op")
+    clock.now += 0.5  # five more
+    for _ in range(5):
+        budget.spend(1)
+    with pytest.raises(HdexError):
+        budget.spend(1)
+    clock.now += 3600  # never more than the burst
+    budget.spend(20)
+    with pytest.raises(HdexError):
+        budget.spend(1)
+
+
+class ScriptedSocket:
+    """A client that sends `frames`, then leaves; what it is sent is recorded."""
+
+    def __init__(self, frames: list[str]) -> None:
+        self.frames = frames
+        self.sent: list[dict[str, Any]] = []
+
+    async def receive(self) -> dict[str, Any]:
+        if not self.frames:
+            return {"type": "websocket.disconnect", "code": 1000}
+        return {"type": "websocket.receive", "text": self.frames.pop(0)}
+
+    async def send_json(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)
+
+
+def test_repeated_deep_book_subscribes_spend_the_budget_by_depth_and_the_refused_ones_send_no_snapshot() -> None:
+    """A subscribe to a channel already held is not a new channel, but it sorts and sends a whole snapshot: each
+    one weighs as the same book over HTTP (depth 1000: 10)."""
+    deep = json.dumps({"op": "subscribe", "channel": "book", "market": "WETH-USDC", "depth": 1000})
+    socket = ScriptedSocket([deep] * 4 + [json.dumps({"op": "ping"})])
+    hub = MarketDataHub(InProcessBus())
+    session = _Session(
+        socket, hub, {"WETH-USDC": object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=60,  # type: ignore[arg-type]
+        budget=MessageBudget(per_s=1, burst=25, clock=Clock()),
+    )  # fmt: skip
+    asyncio.run(_receive(socket, session))  # type: ignore[arg-type]
+    snapshots = [m for m in socket.sent if m.get("type") == "snapshot"]
+    refused = [m["error"]["code"] for m in socket.sent if m.get("op") == "error"]
+    assert (len(snapshots), refused) == (2, ["RATE_LIMITED", "RATE_LIMITED"])
+    assert socket.sent[-1] == {"op": "pong"}  # 25 - 2 * 10 - 2 (the refused frames) = 3 left: a ping goes through
