@@ -6,7 +6,8 @@
 2. Rotate: write a snapshot of that state and start a new journal segment after it. Book deltas
    are numbered on from the stored `book_seq`, so no client ever sees a book's `seq` go back.
 3. Reconcile, through ordinary engine commands (journaled and persisted like any other): markets
-   the database has and the engine lacks are added, their states aligned; live engine orders the
+   the database has and the engine lacks are added, open until the book is whole (a cancel-only or halted
+   market refuses placements, also the re-placing below), then in their states; live engine orders the
    database does not hold open are cancelled; open database orders the engine lacks are placed
    again in their acceptance order; a remaining quantity that differs is brought down to the lower.
 4. Risk halts still in force (`market_halts`) are taken up again, after the book is whole (a halted
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -33,6 +35,7 @@ from backend.engine import (
     Engine,
     EngineSnapshot,
     JournalGapError,
+    MarketState,
     Rejected,
     recover,
 )
@@ -137,8 +140,8 @@ def _restore(
     host.handle(ResumeBookSeqs(_cursors(session).get(BOOK_SEQ, 0)))  # before step 3 moves the book
     ts = now_ms()
     risk = load_market_risk(session)
-    for market in markets.values():
-        host.handle(SetMarket(market, ts, risk.get(market.name)))
+    for market in markets.values():  # open while the book is rebuilt: a closed market refuses the re-placing too
+        host.handle(SetMarket(replace(market, state=MarketState.OPEN), ts, risk.get(market.name)))
 
     open_rows = session.scalars(
         select(OrderRow).where(OrderRow.status == OrderStatus.OPEN).order_by(OrderRow.seq)
@@ -151,6 +154,9 @@ def _restore(
     orders = tuple(tracked_from_row(row, markets[row.market]) for row in open_rows)
     host.handle(AdoptOpenOrders(orders, tuple(held_by_fills)))
     _reconcile_book(host, ts)
+    for market in markets.values():  # the state staff set, once the book is whole
+        if market.state is not MarketState.OPEN:
+            host.handle(SetMarket(market, ts, risk.get(market.name)))
     for halt in active_halts(session, host.clock()).values():  # after the book is whole: a halt refuses placing
         host.handle(HaltMarket(halt))
 

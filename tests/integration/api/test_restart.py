@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from backend.bootstrap import Container
+from backend.engine import MarketState
 from backend.engine.adapters.file_journal import read_snapshot
 
 from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, Exchange, prepare, running
+from .test_cancel_after import set_state
 
 
 def book_and_orders(exchange: Exchange) -> dict[str, Any]:
@@ -132,3 +134,24 @@ def test_a_crash_after_a_periodic_snapshot_recovers_without_a_fallback_and_the_b
     shutil.rmtree(engine_files)
     (tmp_path / "killed").rename(engine_files)
     restarts_without_a_fallback(container, caplog, before, seq_before)
+
+
+@pytest.mark.parametrize("state", [MarketState.CANCEL_ONLY, MarketState.HALTED])
+def test_a_rebuild_from_the_database_keeps_the_open_orders_of_a_market_staff_closed(
+    sqlite_url: str, tmp_path: Path, state: MarketState
+) -> None:
+    """A takeover on another machine has no journal: the book is rebuilt from the database. A market staff set
+    cancel-only or halted refuses placements, also the re-placing of its own open orders, which were then
+    cancelled (not_restorable) without anyone asking."""
+    container = prepare(sqlite_url, tmp_path)
+    for exchange in running(container):
+        trade_a_little(exchange)
+        set_state(exchange, state)
+        before = book_and_orders(exchange)
+    shutil.rmtree(tmp_path / "engine")
+    for exchange in running(container):
+        after = book_and_orders(exchange)
+        assert [row[:-1] for row in after["orders"]] == [row[:-1] for row in before["orders"]]  # still open
+        assert after["reserved"] == before["reserved"] and after["book"] == before["book"]
+        market = next(m for m in exchange.client.get("/v1/markets").json()["markets"] if m["name"] == MARKET)
+        assert market["state"] == state.value  # and the market as staff left it
