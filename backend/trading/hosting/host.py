@@ -894,8 +894,9 @@ class EngineHost:
 
     @property
     def idle(self) -> bool:
-        """No batch open or being written: the engine's state is exactly what is committed."""
-        return not (self._in_flight or self._unwritten())
+        """No batch open or being written: the engine's state is exactly what is committed. Never once a write
+        failed (`broken`): the engine holds commands the database does not, and a snapshot of it would be ahead."""
+        return self._broken is None and not (self._in_flight or self._unwritten())
 
     async def drain(self) -> None:
         """Wait until every change so far is durable, or the host stopped (it writes nothing more)."""

@@ -4,6 +4,7 @@ and recovery on reopen across journal segments (`JournalStore`, `BatchWriter`, `
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,6 +154,27 @@ def test_after_a_batch_that_could_not_be_stored_the_host_stores_nothing_more_and
     assert writes == [1, 2]  # nothing was written after the fault
     assert answers == ["UNAVAILABLE"] * 3
     assert host.broken is not None
+
+
+def test_a_host_whose_write_failed_is_never_idle_so_no_snapshot_is_taken_ahead_of_the_database(
+    tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    """Its engine holds the lost batch's commands: a snapshot of it (the service takes one when the host is idle)
+    would be ahead of the database, thrown away at the next start with the journal it replaced."""
+    def storage(_session: Session) -> None:
+        raise RuntimeError("database away")
+
+    host, writer = hosted(session_factory, FileJournal(tmp_path / "journal.bin", fsync=False), [], fence=storage)
+
+    async def scenario() -> None:
+        host.handle(RunEngine(BATCHES[0][0]))
+        with contextlib.suppress(HdexError):
+            await host.durable()
+
+    asyncio.run(scenario())
+    writer.stop()
+    assert host.broken is not None
+    assert not host.idle
 
 
 def test_a_rotation_writes_the_snapshot_and_starts_the_next_segment_after_it(tmp_path: Path) -> None:
