@@ -7,7 +7,7 @@ fills and marks them settled or failed (`backend.trading.store.settlement`). Add
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
@@ -74,6 +74,8 @@ class Order(Base):
     filled: Mapped[int] = mapped_column(Amount())  # base units
     reserved: Mapped[int] = mapped_column(Amount())  # what the remaining part still holds
     reason: Mapped[str | None] = mapped_column(String(40))  # why it left the book, if it did
+    # a stop whose trigger was reached: it rests (or rested) as its limit order, and is restored so
+    triggered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
     updated_at_ms: Mapped[int] = mapped_column(BigInteger)
 

@@ -739,6 +739,8 @@ class EngineHost:
                 assert isinstance(event, OrderTriggered)
                 tracked = self._orders.get(event.order_id)
                 if tracked is not None:
+                    tracked.triggered = True
+                    batch.orders[tracked.hash] = tracked  # stored: a restore puts it back as its limit order
                     batch.publications.append((f"account:{tracked.maker}", order_message(tracked, "triggered")))
         if self._risk.moved:
             self._act_on_moves()

@@ -80,6 +80,7 @@ def order_row(order: TrackedOrder) -> dict[str, Any]:
         "filled": order.filled,
         "reserved": order.reserved,
         "reason": order.reason,
+        "triggered": order.triggered,
         "created_at_ms": order.created_ms,
         "updated_at_ms": order.updated_ms,
     }
@@ -93,6 +94,7 @@ def order_state_row(order: TrackedOrder) -> dict[str, Any]:
         "filled": order.filled,
         "reserved": order.reserved,
         "reason": order.reason,
+        "triggered": order.triggered,
         "updated_at_ms": order.updated_ms,
     }
 

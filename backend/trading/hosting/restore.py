@@ -9,7 +9,8 @@
    the database has and the engine lacks are added, open until the book is whole (a cancel-only or halted
    market refuses placements, also the re-placing below), then in their states; live engine orders the
    database does not hold open are cancelled; open database orders the engine lacks are placed
-   again in their acceptance order; a remaining quantity that differs is brought down to the lower.
+   again in their acceptance order (a stop whose trigger was reached as the limit order it became); a
+   remaining quantity that differs is brought down to the lower.
 4. Risk halts still in force (`market_halts`) are taken up again, after the book is whole (a halted
    market refuses placements, also the re-placing of step 3).
 5. Holds are rebuilt from the database (open orders' `reserved`, unreleased fills), which rewrites
@@ -108,6 +109,7 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
     tracked.status = OrderStatus(row.status)
     tracked.updated_ms, tracked.persisted = row.updated_at_ms, True
     tracked.client_order_id = row.client_order_id
+    tracked.triggered = row.triggered
     return tracked
 
 

@@ -17,7 +17,7 @@ order rebuilt from a stored row (`order_from_row`, for restore and the relayer).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from backend.engine import OrderType, PlaceOrder, Side, TimeInForce
@@ -34,6 +34,7 @@ FLAG_FILL_OR_KILL = 8  # only ever the taker, settled whole in one batch or not 
 FLAG_OPERATOR_TRIGGER = 16  # a stop order whose maker accepts the operator's trigger (no on-chain price source read)
 KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATOR_TRIGGER
 KINDS = (OrderType.LIMIT, OrderType.MARKET, OrderType.STOP_LIMIT, OrderType.STOP_MARKET)
+TRIGGERED_AS = {OrderType.STOP_LIMIT: OrderType.LIMIT, OrderType.STOP_MARKET: OrderType.MARKET}
 SIDES = (Side.BUY, Side.SELL)
 _UINT_BITS = {f"uint{bits}": bits for bits in (8, 32, 64, 128, 256)}
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -324,6 +325,7 @@ class TrackedOrder:
         "status",
         "time_in_force",
         "token",
+        "triggered",
         "updated_ms",
     )
 
@@ -356,14 +358,19 @@ class TrackedOrder:
         self.updated_ms = now_ms
         self.persisted = False
         self.client_order_id = client_order_id
+        self.triggered = False  # a stop whose trigger was reached: it goes on as its limit or market order
 
     @property
     def remaining(self) -> int:
         return self.order.baseAmount - self.filled
 
     def place_command(self, ts: int, settlement_margin_s: int) -> PlaceOrder:
-        """The engine command that puts its remaining part back on the book (restore)."""
+        """The engine command that puts its remaining part back on the book (restore); a stop already triggered
+        as the order it became (a new engine has no last price: parked, it would wait for the trigger again)."""
         tif = TimeInForce(self.time_in_force)
-        return place_command(
+        command = place_command(
             self.order, self.hash, self.maker, self.market, self.remaining, tif, ts, settlement_margin_s
         )
+        if self.triggered and command.order_type in TRIGGERED_AS:
+            return replace(command, order_type=TRIGGERED_AS[command.order_type], stop_price=None)
+        return command

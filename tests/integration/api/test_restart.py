@@ -14,7 +14,7 @@ from backend.bootstrap import Container
 from backend.engine import MarketState
 from backend.engine.adapters.file_journal import read_snapshot
 
-from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, TICK, Exchange, prepare, running
+from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, QTY, TICK, Exchange, prepare, running
 from .test_cancel_after import set_state
 
 
@@ -155,3 +155,25 @@ def test_a_rebuild_from_the_database_keeps_the_open_orders_of_a_market_staff_clo
         assert after["reserved"] == before["reserved"] and after["book"] == before["book"]
         market = next(m for m in exchange.client.get("/v1/markets").json()["markets"] if m["name"] == MARKET)
         assert market["state"] == state.value  # and the market as staff left it
+
+
+def test_a_rebuild_from_the_database_keeps_a_triggered_stop_limit_resting_in_the_book(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """A stop-limit whose trigger was reached rests as a limit order; rebuilt from its row (signed as a stop) it
+    was parked again to wait for a trigger the new engine, with no last price, had not seen: out of the book."""
+    container = prepare(sqlite_url, tmp_path)
+    for exchange in running(container):
+        stop = exchange.place(5, flags=2 | 16, triggerPrice=PRICE + TICK, limitPrice=PRICE + TICK).json()
+        exchange.place(6, side=1, limitPrice=PRICE + TICK, baseAmount=QTY // 10)
+        exchange.place(7, limitPrice=PRICE + TICK, baseAmount=QTY // 10)  # trades at its trigger: the stop fires
+        before = book_and_orders(exchange)
+        assert [int(level[0]) for level in before["book"]["bids"]] == [PRICE + TICK]  # it rests
+    shutil.rmtree(tmp_path / "engine")
+    for exchange in running(container):
+        after = book_and_orders(exchange)
+        assert after["book"] == before["book"]
+        assert after["reserved"] == before["reserved"]
+        taker = exchange.place(8, side=1, limitPrice=PRICE + TICK, baseAmount=QTY).json()  # and it still trades
+        assert taker["status"] == "filled"
+        assert exchange.client.get(f"/v1/orders/{stop['hash']}").json()["status"] == "filled"
