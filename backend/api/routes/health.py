@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from dataclasses import dataclass
 from typing import Literal
 
 import redis
@@ -14,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend.api.deps import ContainerDep
 from backend.api.observe import metrics_response
+from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.db.models import ChainCursor
@@ -21,6 +25,9 @@ from backend.metrics import CHAIN_BLOCK, DATABASE_UP, ENGINE_HOST
 from backend.trading.hosting.service import TradingService
 
 router = APIRouter(tags=["health"])
+HEALTH_CACHE_S = 1.0  # a balancer checks every few seconds; a flood of checks asks the dependencies once a second
+_CACHE_LOCK = threading.Lock()  # the route runs in the thread pool: concurrent checks ask once
+clock = time.monotonic
 
 Status = Literal["ok", "error"]
 
@@ -72,7 +79,56 @@ class Health(BaseModel):
 )
 def health(request: Request, container: ContainerDep) -> JSONResponse:
     """200 when database, chain (and Redis, if configured) answer and this process's engine host is running or
-    there is none; 503 with the same body if not, so a balancer sends nothing to a standing-by engine process."""
+    there is none; 503 with the same body if not, so a balancer sends nothing to a standing-by engine process.
+    The dependencies are asked at most once per HEALTH_CACHE_S per process (the engine's state is always
+    fresh): /health is not rate limited, and each answer costs two RPC calls, a Redis connection and a query."""
+    state = request.app.state
+    cached: tuple[float, Externals] | None = getattr(state, "health_externals", None)
+    with _CACHE_LOCK:
+        if cached is None or clock() - cached[0] >= HEALTH_CACHE_S:
+            cached = (clock(), _externals(container))
+            state.health_externals = cached
+    externals = cached[1]
+    engine = _engine_status(getattr(state, "trading", None))
+    body = externals.health(engine)
+    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)
+
+
+@dataclass(frozen=True)
+class Externals:
+    """What /health asks the database, the chain and Redis."""
+
+    db_ok: bool
+    chain_ok: bool
+    redis: Literal["ok", "error", "disabled"]
+    chain_id: int | None
+    block_number: int | None
+    contracts: dict[str, str]
+    cursor: tuple[int, int, int] | None  # the indexer's last block, final block, reorgs
+
+    def health(self, engine: EngineStatus) -> Health:
+        ok = self.db_ok and self.chain_ok and self.redis != "error" and engine in ("running", "off")
+        return Health(
+            status="ok" if ok else "degraded",
+            database="ok" if self.db_ok else "error",
+            chain="ok" if self.chain_ok else "error",
+            redis=self.redis,
+            engine=engine,
+            chain_id=self.chain_id,
+            block_number=self.block_number,
+            contracts=self.contracts,
+            indexer=None
+            if self.cursor is None
+            else IndexerHealth(
+                last_block=self.cursor[0],
+                final_block=self.cursor[1],
+                lag=None if self.block_number is None else max(0, self.block_number - self.cursor[0]),
+                reorgs=self.cursor[2],
+            ),
+        )
+
+
+def _externals(container: Container) -> Externals:
     settings = container.settings
     contracts: dict[str, str] = {}
     cursor: ChainCursor | None = None
@@ -92,28 +148,10 @@ def health(request: Request, container: ContainerDep) -> JSONResponse:
         CHAIN_BLOCK.set(block_number)
     except RpcError:
         pass
-    chain_ok = chain_id == settings.chain_id
-    redis_status = _redis_status(settings.redis_url)
-    engine = _engine_status(getattr(request.app.state, "trading", None))
-    body = Health(
-        status="ok" if db_ok and chain_ok and redis_status != "error" and engine in ("running", "off") else "degraded",
-        database="ok" if db_ok else "error",
-        chain="ok" if chain_ok else "error",
-        redis=redis_status,
-        engine=engine,
-        chain_id=chain_id,
-        block_number=block_number,
-        contracts=contracts,
-        indexer=None
-        if cursor is None
-        else IndexerHealth(
-            last_block=cursor.last_block,
-            final_block=cursor.final_block,
-            lag=None if block_number is None else max(0, block_number - cursor.last_block),
-            reorgs=cursor.reorgs,
-        ),
-    )
-    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)
+    return Externals(
+        db_ok, chain_id == settings.chain_id, _redis_status(settings.redis_url), chain_id, block_number, contracts,
+        None if cursor is None else (cursor.last_block, cursor.final_block, cursor.reorgs),
+    )  # fmt: skip
 
 
 def _engine_status(trading: TradingService | None) -> EngineStatus:

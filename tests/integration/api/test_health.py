@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.api.app import create_app
+from backend.api.routes import health as health_route
 from backend.bootstrap import bootstrap
 from backend.chain.deployments import record_deployments
 from backend.chain.node import AnvilNode
@@ -108,3 +109,26 @@ def test_an_unmigrated_database_is_an_error_not_a_crash(empty_sqlite_url: str, a
         response = client.get("/health")
         assert response.status_code == 503
         assert response.json()["database"] == "error"
+
+
+def test_a_flood_of_checks_asks_the_chain_once_a_second_and_the_engine_every_time(
+    healthy: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/health is not rate limited (balancers), and each answer asked the chain twice, Redis and the database:
+    a flood of checks passed straight to the RPC provider."""
+    asked: list[str] = []
+    real_call = health_route.rpc_call
+    now = [1_000.0]
+
+    def counted(url: str, method: str, *args: object, **kwargs: object) -> object:
+        asked.append(method)
+        return real_call(url, method, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(health_route, "rpc_call", counted)
+    monkeypatch.setattr(health_route, "clock", lambda: now[0])
+    for _ in range(20):
+        assert healthy.get("/health").status_code == 200
+    assert asked == ["eth_chainId", "eth_blockNumber"]
+    now[0] += health_route.HEALTH_CACHE_S
+    healthy.get("/health")
+    assert len(asked) == 4  # asked again once the answer is a second old
