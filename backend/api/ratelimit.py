@@ -193,19 +193,27 @@ class BodySizeLimitMiddleware:
                 await _send_error(send, self._error(max_bytes))
                 return
         received = 0
-        started = False
+        started = too_large = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > max_bytes:
+                    too_large = True
                     raise _BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if too_large and not started:
+                # A route whose body a model parses catches the cut read and answers 400 "error parsing the
+                # body": the answer is what was wrong instead, and the route's own is dropped.
+                started = True
+                await _send_error(send, self._error(max_bytes))
+            if too_large:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
