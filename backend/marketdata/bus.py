@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 
 Deliver = Callable[[str, dict[str, Any]], None]
 PREFIX = "hdex:md:"
+# Batches waiting to be published at most: a Redis that stalls (no answer, no refusal) must not make the engine
+# process hold every batch it publishes meanwhile; past it batches are dropped (other processes' clients see the
+# book's seq jump and resubscribe). A publish that waits longer than PUBLISH_TIMEOUT_S fails and the next goes on.
+PUBLISH_QUEUE_BATCHES = 1_000
+PUBLISH_TIMEOUT_S = 5.0
 WATCH_TIMEOUT_S = 2.0  # how long `watch` waits for Redis to confirm; past it, the listener's next connection does
 
 
@@ -91,7 +96,9 @@ class RedisBus:
         self._tag = f"@{origin} ".encode()  # leads this process's messages
         self._control = f"{self._prefix}bus:{origin}"  # its own channel: the listener always has one to read
         self._local = InProcessBus()  # this process's own messages
-        self._queue: asyncio.Queue[list[tuple[str, dict[str, Any]]] | None] = asyncio.Queue()  # None: stop
+        self._queue: asyncio.Queue[list[tuple[str, dict[str, Any]]] | None] = asyncio.Queue(PUBLISH_QUEUE_BATCHES)
+        self._publisher: aioredis.Redis | None = None  # its own client: a publish times out, a listen must not
+        self.dropped = 0  # batches not published to Redis because the queue was full
         self._tasks: list[asyncio.Task[None]] = []
         self._pubsub: aioredis.client.PubSub | None = None  # the listener's, while it is connected
         self._watched: dict[str, asyncio.Future[None]] = {}  # channel -> done once Redis confirmed it
@@ -101,6 +108,7 @@ class RedisBus:
     async def start(self, deliver: Deliver) -> None:
         """Start sending and listening; an unreachable Redis is retried, never fatal (see /health)."""
         self._client = aioredis.Redis.from_url(self._url)
+        self._publisher = aioredis.Redis.from_url(self._url, socket_timeout=PUBLISH_TIMEOUT_S)
         await self._local.start(deliver)
         self._tasks = [
             asyncio.create_task(self._listen(deliver)),
@@ -109,7 +117,12 @@ class RedisBus:
 
     def publish(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
         self._local.publish(messages)
-        self._queue.put_nowait(messages)
+        try:
+            self._queue.put_nowait(messages)
+        except asyncio.QueueFull:
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % PUBLISH_QUEUE_BATCHES == 0:
+                log.warning("market data not published: Redis does not keep up", extra={"dropped": self.dropped})
 
     async def watch(self, key: str) -> None:
         channel = self._prefix + key
@@ -134,14 +147,16 @@ class RedisBus:
     async def stop(self) -> None:
         # The sender also stops at the end of the queue: a cancel landing inside redis-py's pipeline can be
         # swallowed there, and the sender then waited on the queue for good (seen in this bus's tests).
-        self._queue.put_nowait(None)
+        with contextlib.suppress(asyncio.QueueFull):  # a full queue: the cancel below ends the sender
+            self._queue.put_nowait(None)
         for task in list(self._tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self._local.stop()
-        if self._client is not None:
-            await self._client.aclose()
+        for client in (self._client, self._publisher):
+            if client is not None:
+                await client.aclose()
 
     async def _wait(self, confirmed: asyncio.Future[None], key: str) -> None:
         try:
@@ -180,7 +195,7 @@ class RedisBus:
             confirmed.set_result(None)
 
     async def _send(self) -> None:
-        assert self._client is not None
+        assert self._publisher is not None
         while True:
             messages = await self._queue.get()
             if messages is None:
@@ -191,7 +206,7 @@ class RedisBus:
             for key, message in messages:
                 by_key.setdefault(key, []).append(message)
             try:
-                async with self._client.pipeline(transaction=False) as pipe:
+                async with self._publisher.pipeline(transaction=False) as pipe:
                     for key, group in by_key.items():
                         body = group[0] if len(group) == 1 else group
                         pipe.publish(self._prefix + key, self._tag + json.dumps(body, separators=(",", ":")).encode())
