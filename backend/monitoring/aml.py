@@ -64,7 +64,7 @@ KINDS = {
     Rule.RAPID_IN_OUT: AlertKind.RAPID_IN_OUT,
     Rule.WASH_TRADING: AlertKind.WASH_TRADING,
 }
-FILLS, DEPOSITS, WITHDRAWALS = "aml.fills", "aml.deposits", "aml.withdrawals"
+FILLS, DEPOSITS = "aml.fills", "aml.deposits"  # withdrawals: `WithdrawalRequest.aml_checked`
 LEASE = "aml"
 READ_LIMIT = 10_000  # new rows of each kind per pass: a backlog is worked through pass after pass
 CHUNK = 500  # wallets per IN (...) query
@@ -95,12 +95,12 @@ def run_aml_pass(session: Session, settings: Settings, rules: AmlRules, now_ms: 
         log.warning("AML pass skipped: no market lists the reference token", extra={"symbol": book.reference.symbol})
         return AmlPass(0, [], 0)
     thresholds = rules.thresholds(decimals)
-    cursors = {name: _cursor(session, name) for name in (FILLS, DEPOSITS, WITHDRAWALS)}
+    cursors = {name: _cursor(session, name) for name in (FILLS, DEPOSITS)}
     new_fills = session.scalars(select(Fill).where(Fill.id > cursors[FILLS]).order_by(Fill.id).limit(READ_LIMIT)).all()
     new_deposits = _deposit_rows(session, LedgerTransaction.id > cursors[DEPOSITS], limit=READ_LIMIT)
     new_withdrawals = session.scalars(
         select(WithdrawalRequest)
-        .where(WithdrawalRequest.created_at_ms > cursors[WITHDRAWALS])
+        .where(WithdrawalRequest.aml_checked.is_(False))
         .order_by(WithdrawalRequest.created_at_ms)
         .limit(READ_LIMIT)
     ).all()
@@ -121,8 +121,8 @@ def run_aml_pass(session: Session, settings: Settings, rules: AmlRules, now_ms: 
         _advance(session, FILLS, new_fills[-1].id)
     if new_deposits:
         _advance(session, DEPOSITS, max(row[0] for row in new_deposits))
-    if new_withdrawals:
-        _advance(session, WITHDRAWALS, new_withdrawals[-1].created_at_ms)
+    for withdrawal in new_withdrawals:
+        withdrawal.aml_checked = True
     return AmlPass(len(touched), findings, raised)
 
 

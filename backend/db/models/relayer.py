@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -87,6 +89,7 @@ class WithdrawalRequest(Base):
     __table_args__ = (
         Index("ix_withdrawal_requests_status", "status"),
         Index("ix_withdrawal_requests_wallet", "wallet"),
+        Index("ix_withdrawal_requests_aml_checked", "aml_checked", "created_at_ms"),
     )
 
     hash: Mapped[str] = mapped_column(String(66), primary_key=True)  # EIP-712 digest of the Withdrawal
@@ -104,3 +107,6 @@ class WithdrawalRequest(Base):
     failure: Mapped[str | None] = mapped_column(String(200))
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
     updated_at_ms: Mapped[int] = mapped_column(BigInteger)
+    # the AML job looked at it: requests commit out of their time order (stamped, then waiting for the wallet's
+    # lock), so a time cursor would pass over one that commits late
+    aml_checked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

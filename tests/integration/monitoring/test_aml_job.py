@@ -192,3 +192,21 @@ def test_a_wallets_newest_deposit_counts_however_many_older_ones_its_group_has(
     add_withdrawal(container, BOB, 1, T0 + HOUR + 1)  # Bob is in this pass too, in Carol's group of wallets
     run(container, rules_file, T0 + 2 * HOUR)
     assert AlertKind.RAPID_IN_OUT in {alert.kind for alert in alerts(container)}
+
+
+@pytest.mark.parametrize("late_by_ms", [0, 5], ids=["same-millisecond", "stamped-earlier"])
+def test_a_withdrawal_that_commits_after_a_later_stamped_one_is_still_looked_at(
+    container: Container, rules_file: Path, late_by_ms: int
+) -> None:
+    """A request is stamped before it waits for its wallet's lock and commits: Alice's third just-under withdrawal
+    commits after Bob's, stamped as late or later, which a pass had already read. It was never "new" again."""
+    add_withdrawal(container, ALICE, 9_500, T0)
+    add_withdrawal(container, ALICE, 9_500, T0 + HOUR)
+    run(container, rules_file, T0 + HOUR + 1_000)
+    add_withdrawal(container, BOB, 10, T0 + 2 * HOUR + late_by_ms)  # committed first
+    run(container, rules_file, T0 + 2 * HOUR + 10)
+    add_withdrawal(container, ALICE, 9_500, T0 + 2 * HOUR)  # committed after that pass
+    run(container, rules_file, T0 + 3 * HOUR)
+    assert AlertKind.STRUCTURING in {alert.kind for alert in alerts(container)}
+    assert run(container, rules_file, T0 + 3 * HOUR) == 0  # and looked at once: nothing counted twice
+    assert {alert.occurrences for alert in alerts(container)} == {1}
