@@ -3,7 +3,8 @@
 The indexer calls `DepositScreening` with the deposits about to become final; the rows it returns
 (frozen funds, alerts) are written in the same transaction as the ledger credit, so a blocked
 depositor's money is never available for a moment. If screening is unavailable the deposits stay
-pending and the indexer retries (fail closed, without freezing innocent deposits).
+pending and the indexer retries (fail closed, without freezing innocent deposits); so do the events after
+them, since events become final in chain order (a settlement or withdrawal may spend the deposit).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class DepositScreening:
         wallets = {str(args["wallet"]) for _, args in deposits}
         decisions = self.screener.screen(wallets, actor="indexer", context="deposit")
         if any(d.result == "error" for d in decisions.values()):
-            raise ProviderUnavailable("depositor screening unavailable: deposits stay pending")
+            raise ProviderUnavailable("depositor screening unavailable: deposits and later events stay pending")
         rows: list[Base] = []
         for event_id, args in deposits:
             decision = decisions[str(args["wallet"]).lower()]
