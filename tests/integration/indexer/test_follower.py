@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,9 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.artifacts import load_artifact
 from backend.chain.jsonrpc import JsonRpcClient, RangeTooLarge, RpcError
-from backend.db import migrate
 from backend.db.models import Alert, ChainCursor, ChainEvent, LedgerEntry
-from backend.db.session import make_engine
 from backend.ledger import service as ledger
 from indexer.decode import EventDecoder
 from indexer.follower import Follower, FollowerConfig
@@ -23,14 +20,6 @@ from ..devchain import DevChain, address_of
 pytestmark = pytest.mark.chain
 
 ALICE, BOB = 5, 6
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
 
 
 class FaultyReader(JsonRpcClient):

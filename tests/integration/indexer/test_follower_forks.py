@@ -6,7 +6,7 @@ point of a poll (between the reorg check and eth_getLogs, say) or serve a node t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -16,10 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.jsonrpc import Header, JsonRpcClient
-from backend.db import migrate
 from backend.db.models import Alert, ChainEvent, FrozenFunds
 from backend.db.models.base import Base
-from backend.db.session import make_engine
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL
 from indexer.decode import EventDecoder
@@ -41,14 +39,6 @@ DEPOSITED = {
     ],
 }
 DECODER = EventDecoder([DEPOSITED])
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
 
 
 class Fork:

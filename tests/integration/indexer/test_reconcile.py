@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,9 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.chain.deployments import record_deployments
 from backend.chain.devkeys import OPERATOR_INDEX
 from backend.chain.jsonrpc import JsonRpcClient
-from backend.db import migrate
 from backend.db.models import LedgerBalance
-from backend.db.session import make_engine
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
 from backend.paths import PROJECT_ROOT
@@ -29,14 +26,6 @@ pytestmark = pytest.mark.chain
 ALICE, BOB = 5, 6
 WEI = 10**18
 PRICE = 3_000 * 10**6  # 3,000 USDC (6 decimals) per 1e18 base units of WETH
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
 
 
 def run_mixed_scenario(chain: DevChain) -> None:

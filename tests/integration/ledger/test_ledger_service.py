@@ -1,28 +1,16 @@
 """The ledger service on a real database: balanced, idempotent, append-only, exact to 2**256."""
 
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from backend.db import migrate
 from backend.db.models import LedgerBalance, LedgerEntry, LedgerTransaction
-from backend.db.session import make_engine
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
 
 ALICE, TOKEN = "0x" + "a1" * 20, "0x" + "22" * 20
 HUGE = 2**256 - 1
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    with sessionmaker(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _deposit(reference: str, amount: int) -> ledger.NewTransaction:

@@ -1,25 +1,12 @@
 """Which tokens reconciliation totals, against a scripted node on a real database."""
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from backend.db import migrate
-from backend.db.session import make_engine
 from backend.ledger.reconcile import ETH, reconcile
 
 EXCHANGE = "0x" + "ee" * 20
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    with sessionmaker(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def test_reconciliation_fails_when_the_exchange_holds_eth_the_ledger_does_not_know(session: Session) -> None:
