@@ -3,7 +3,9 @@ timeouts; sign-out; password links by e-mail. Each method is one unit of work (t
 a thread) and writes its audit-log entry, failures included, before it raises.
 
 Failures of either step count towards the account's lock-out, and only a complete sign-in clears
-them: knowing the password does not buy unlimited guesses at the second factor.
+them: knowing the password does not buy unlimited guesses at the second factor. Failures for an e-mail without
+an active account are counted and locked the same way (`StaffSignInMiss`), so that neither the answers nor
+their timing tell anyone which e-mails are staff.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
 from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -22,6 +25,7 @@ from backend.db.models import (
     StaffRecoveryCode,
     StaffSession,
     StaffSignInChallenge,
+    StaffSignInMiss,
 )
 from backend.errors import ErrorCode, HdexError
 from backend.mail import Mailer, mailer_for
@@ -32,6 +36,7 @@ from backend.staff.links import send_password_link
 from backend.staff.lockout import LockoutPolicy
 
 CHALLENGE_TTL_MS = 5 * 60 * 1000  # time to open the authenticator app
+MISS_MEMORY_MS = 24 * 3600 * 1000  # failures for an e-mail without an account are forgotten after a quiet day
 TOUCH_EVERY_MS = 15_000  # a session's last-seen time is written at most this often
 
 
@@ -87,16 +92,7 @@ class StaffSignIn:
             # Locked for the attempt (PostgreSQL): one account's sign-ins run one at a time.
             row = uow.session.scalar(select(StaffAccount).where(StaffAccount.email == email).with_for_update())
             if row is None or row.disabled:
-                credentials.password_matches(None, password)  # the same work as for a real account
-                record_action(
-                    uow.session,
-                    actor=f"staff:{email}",
-                    action="staff.sign_in_failed",
-                    after={"reason": "unknown or disabled account"},
-                    ip=ip,
-                )
-                uow.commit()
-                raise _bad_credentials()
+                self._miss(uow.session, email, password, now, ip)
             self._refuse_if_locked(uow.session, row, now, ip)
             if not credentials.password_matches(row.password_hash, password):
                 self._fail(uow.session, row, now, ip, "wrong password")
@@ -195,6 +191,36 @@ class StaffSignIn:
         self._fail(session, row, now, ip, "wrong or spent recovery code", ErrorCode.STAFF_TOTP_INVALID)
 
     # -- failures and lock-out
+
+    def _miss(self, session: Session, email: str, password: str, now: int, ip: str) -> NoReturn:
+        """A sign-in to an e-mail without an active account: refused as an account's wrong password is, counted
+        and locked the same way (a locked one answers STAFF_LOCKED at once, as a locked account does)."""
+        session.execute(delete(StaffSignInMiss).where(StaffSignInMiss.last_failed_at_ms < now - MISS_MEMORY_MS))
+        miss = session.get(StaffSignInMiss, email, with_for_update=True)
+        if miss is not None and miss.locked_until_ms is not None and miss.locked_until_ms > now:
+            record_action(session, actor=f"staff:{email}", action="staff.sign_in_refused",
+                          after={"reason": "locked", "locked_until_ms": miss.locked_until_ms}, ip=ip)  # fmt: skip
+            session.commit()
+            raise _locked(miss.locked_until_ms, now)
+        credentials.password_matches(None, password)  # the same work as for a real account
+        if miss is None:
+            miss = StaffSignInMiss(email=email, failed_attempts=0, last_failed_at_ms=now)
+            session.add(miss)
+        miss.failed_attempts += 1
+        miss.last_failed_at_ms = now
+        lock_s = self._lockout.lock_s(miss.failed_attempts)
+        after: dict[str, Any] = {"reason": "unknown or disabled account", "failed_attempts": miss.failed_attempts}
+        if lock_s:
+            miss.locked_until_ms = after["locked_until_ms"] = now + lock_s * 1000
+        record_action(session, actor=f"staff:{email}", action="staff.sign_in_failed", after=after, ip=ip)
+        try:
+            session.commit()
+        except IntegrityError:  # two first misses of one e-mail at once: one is counted (nobody's account)
+            session.rollback()
+            raise _bad_credentials() from None
+        if lock_s:
+            raise _locked(now + lock_s * 1000, now)
+        raise _bad_credentials()
 
     def _refuse_if_locked(self, session: Session, row: StaffAccount, now: int, ip: str) -> None:
         if row.locked_until_ms is not None and row.locked_until_ms > now:

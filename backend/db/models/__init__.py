@@ -35,6 +35,7 @@ from backend.db.models.staff import (
     StaffRecoveryCode,
     StaffSession,
     StaffSignInChallenge,
+    StaffSignInMiss,
 )
 from backend.db.models.stats import (
     StatsChainBalance,
@@ -108,6 +109,7 @@ __all__ = [
     "StaffRecoveryCode",
     "StaffSession",
     "StaffSignInChallenge",
+    "StaffSignInMiss",
     "StatsChainBalance",
     "StatsCursor",
     "StatsEvent",

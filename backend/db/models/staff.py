@@ -51,6 +51,19 @@ class StaffSignInChallenge(Base):
     expires_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
+class StaffSignInMiss(Base):
+    """Failed sign-ins to an e-mail that has no active account (unknown or disabled), counted and locked as an
+    account's are: otherwise only real accounts would ever answer STAFF_LOCKED, telling anyone who is staff.
+    Forgotten a day after the last failure."""
+
+    __tablename__ = "staff_sign_in_misses"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)  # lower case
+    failed_attempts: Mapped[int] = mapped_column(Integer)
+    locked_until_ms: Mapped[int | None] = mapped_column(BigInteger)
+    last_failed_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
 class StaffSession(Base):
     """A signed-in member of staff; ends when idle too long, at its absolute expiry, or at sign-out."""
 

@@ -6,6 +6,7 @@ import pyotp
 from fastapi.testclient import TestClient
 
 from backend.bootstrap import Container
+from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
 from backend.staff.signin import StaffSignIn
 
@@ -38,6 +39,24 @@ def test_a_wrong_password_is_refused_without_saying_whether_the_account_exists(
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["error"]["code"] == unknown.json()["error"]["code"] == "STAFF_BAD_CREDENTIALS"
     assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]
+
+
+def test_repeated_failures_lock_an_unknown_e_mail_as_they_lock_an_account_so_a_lock_says_nothing(
+    client: TestClient, container: Container, admin: Member
+) -> None:
+    """The lock-out answered only real accounts 429 STAFF_LOCKED: five guesses told anyone which e-mails are
+    staff. An e-mail without an active account (unknown, or disabled) is now counted and locked the same way."""
+    disabled = make_staff(container, "gone@hdex.example", Role.SUPPORT)
+    StaffAccounts(container).disable(disabled.id, Actor("cli:test"), "left")
+
+    def answers(email: str) -> list[tuple[int, str, bool]]:
+        replies = [client.post("/v1/staff/auth/login", json={"email": email, "password": f"guess {n}"})
+                   for n in range(6)]  # fmt: skip
+        return [(r.status_code, r.json()["error"]["code"], "retry-after" in r.headers) for r in replies]
+
+    real, unknown, gone = answers(admin.email), answers("nobody@hdex.example"), answers(disabled.email)
+    assert real == unknown == gone
+    assert real == [(401, "STAFF_BAD_CREDENTIALS", False)] * 4 + [(429, "STAFF_LOCKED", True)] * 2
 
 
 def test_a_totp_code_is_refused_the_second_time(client: TestClient, admin: Member) -> None:
