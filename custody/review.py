@@ -50,13 +50,24 @@ class Review:
 
 
 def review(
-    transaction: CustodyTransaction, abis: KnownAbis, daily_limits: Mapping[str, int] | None = None
+    transaction: CustodyTransaction,
+    abis: KnownAbis,
+    daily_limits: Mapping[str, int] | None = None,
+    spent_today: Mapping[str, int] | None = None,
 ) -> Review:
-    """Describe and assess `transaction`. `daily_limits` (token address or ETH -> limit, in base units) comes
-    from the chain when a node is at hand; without it outflows are shown but not compared."""
+    """Describe and assess `transaction`. `daily_limits` (token address or ETH -> limit, in base units) and what
+    direct calls moved of each today (`spent_today`) come from the chain when a node is at hand; without them
+    outflows are shown but not compared."""
     result = Review()
-    _review_call(result, transaction.target, transaction.value, transaction.data, abis, daily_limits, "", transaction)
+    limits = None if daily_limits is None else _Limits(daily_limits, spent_today or {})
+    _review_call(result, transaction.target, transaction.value, transaction.data, abis, limits, "", transaction)
     return result
+
+
+@dataclass(frozen=True)
+class _Limits:
+    daily: Mapping[str, int]
+    spent: Mapping[str, int]
 
 
 def _review_call(
@@ -65,15 +76,16 @@ def _review_call(
     value: int,
     data: bytes,
     abis: KnownAbis,
-    limits: Mapping[str, int] | None,
+    limits: _Limits | None,
     indent: str,
     transaction: CustodyTransaction,
+    scheduled: bool = False,
 ) -> None:
     call = abis.decode(data) if data else None
     result.lines.append(f"{indent}target   {to_checksum_address(target)}")
     result.lines.append(f"{indent}value    {value} wei ({format_units(value, 18)} ETH)")
     for token, amount in outflows(target, value, data):
-        _check_outflow(result, token, "ETH" if token == ETH else f"token {token}", amount, limits)
+        _check_outflow(result, token, "ETH" if token == ETH else f"token {token}", amount, limits, scheduled)
     if call is None:
         result.lines.append(f"{indent}call     (none: plain ether transfer)")
         return
@@ -97,8 +109,9 @@ def _review_call(
             result.warnings.append("schedule() is called on a contract other than this Custody")
         result.lines.append(f"{indent}scheduled through the timelock; after the delay it will call:")
         _review_call(
-            result, inner_target, int(inner_value), bytes(inner_data), abis, limits, indent + "    ", transaction
-        )
+            result, inner_target, int(inner_value), bytes(inner_data), abis, limits, indent + "    ", transaction,
+            scheduled=True,
+        )  # fmt: skip
 
 
 def human_value(call: DecodedCall, value: object) -> str:
@@ -112,14 +125,21 @@ def human_value(call: DecodedCall, value: object) -> str:
     return ""
 
 
-def _check_outflow(result: Review, key: str, what: str, amount: int, limits: Mapping[str, int] | None) -> None:
+def _check_outflow(
+    result: Review, key: str, what: str, amount: int, limits: _Limits | None, scheduled: bool
+) -> None:
+    if scheduled:  # Custody counts direct outflows only: the timelock is how more than the limit moves
+        result.lines.append(f"  outflow of {amount} base units of {what}: through the timelock, not counted against "
+                            "the daily limit")  # fmt: skip
+        return
     if limits is None:
         result.lines.append(f"  outflow of {amount} base units of {what}: daily limit not checked offline")
         return
-    limit = limits.get(to_checksum_address(key), 0)
-    if amount > limit:
+    token = to_checksum_address(key)
+    limit, spent = limits.daily.get(token, 0), limits.spent.get(token, 0)
+    if amount > limit - spent:
         result.warnings.append(
-            f"ABOVE THE DAILY LIMIT: {amount} base units of {what}, limit {limit} "
+            f"ABOVE THE DAILY LIMIT: {amount} base units of {what}, limit {limit}, spent today {spent} "
             "(a direct execute reverts; only the timelock can move it)"
         )
 

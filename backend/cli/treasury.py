@@ -330,13 +330,15 @@ def status_command(custody: str, rpc: str | None, tokens: list[str], from_block:
 # ---------------------------------------------------------------- presentation
 
 
-def _limits_for(node: CustodyNode, proposal: Proposal) -> dict[str, int]:
+def _limits_for(node: CustodyNode, proposal: Proposal) -> tuple[dict[str, int], dict[str, int]]:
+    """The daily limits of the tokens the proposal may move, and what direct calls moved of each today."""
     tx = proposal.transaction
     tokens = {tx.target}
     call = scheduled_call(tx, node.abis)
     if call is not None:
         tokens.add(call.target)
-    return {token: node.daily_limit(token) for token in [*tokens, ETH]}
+    spent = {str(to_checksum_address(token)): amount for token, amount in node.spent_today().items()}
+    return {token: node.daily_limit(token) for token in [*tokens, ETH]}, spent
 
 
 def _utc(seconds: int) -> str:
@@ -347,12 +349,14 @@ def _utc(seconds: int) -> str:
         return "beyond any calendar date"
 
 
-def _print_proposal(proposal: Proposal, abis: KnownAbis, limits: dict[str, int] | None) -> None:
+def _print_proposal(
+    proposal: Proposal, abis: KnownAbis, limits: tuple[dict[str, int], dict[str, int]] | None
+) -> None:
     tx = proposal.transaction
     click.echo(f"custody      {to_checksum_address(tx.custody)} on chain {tx.chain_id}")
     click.echo(f"nonce        {tx.nonce}")
     click.echo(f"deadline     {tx.deadline} ({_utc(tx.deadline)})")
-    result = review(tx, abis, limits)
+    result = review(tx, abis, *(limits or (None, None)))
     for line in result.lines:
         click.echo(line)
     click.echo(f"domain hash  0x{proposal.domain_hash.hex()}")

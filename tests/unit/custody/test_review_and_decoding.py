@@ -163,3 +163,16 @@ def test_a_signature_custody_would_refuse_is_refused_although_it_recovers_to_the
     for bad in (twin, good.signature[:64] + bytes((v - 27,)), good.signature[:64], good.signature + b"\x00"):
         with pytest.raises(ApprovalError):
             recover(tx, bad)
+
+
+def test_the_daily_limit_warning_counts_what_was_spent_today_and_spares_a_scheduled_outflow(abis: KnownAbis) -> None:
+    """Custody counts direct outflows of the day against the limit (a transfer within it alone can still
+    revert) and never counts a scheduled call (the timelock is the way past the limit, not a breach of it)."""
+    transfer = abis.encode("transfer", [OWNER, "60"])
+    spent = review(transaction(TOKEN, transfer), abis, {TOKEN: 100}, spent_today={TOKEN: 50})
+    assert any("ABOVE THE DAILY LIMIT: 60" in w and "spent today 50" in w for w in spent.warnings)
+    assert review(transaction(TOKEN, transfer), abis, {TOKEN: 100}, spent_today={TOKEN: 40}).warnings == []
+    later = ScheduledCall(TOKEN, 0, abis.encode("transfer", [OWNER, "500"]), b"\x02" * 32)
+    result = review(transaction(CUSTODY, schedule_data(abis, later)), abis, {TOKEN: 100})
+    assert not any("ABOVE THE DAILY LIMIT" in w for w in result.warnings)
+    assert any("not counted against the daily limit" in line for line in result.lines)
