@@ -103,10 +103,11 @@ def _review_call(
     key = (call.function.contract, call.function.name)
     if key in _SENSITIVE:
         result.warnings.append(f"{_SENSITIVE[key]}: {call.describe()}")
+    if call.function.contract == "Custody" and to_checksum_address(target) != to_checksum_address(transaction.custody):
+        # the label comes from the calldata alone: on another contract the same bytes may do anything
+        result.warnings.append(f"{call.function.name}() is called on a contract other than this Custody")
     if key == ("Custody", "schedule"):
         inner_target, inner_value, inner_data, _ = call.args
-        if to_checksum_address(target) != to_checksum_address(transaction.custody):
-            result.warnings.append("schedule() is called on a contract other than this Custody")
         result.lines.append(f"{indent}scheduled through the timelock; after the delay it will call:")
         _review_call(
             result, inner_target, int(inner_value), bytes(inner_data), abis, limits, indent + "    ", transaction,

@@ -176,3 +176,20 @@ def test_the_daily_limit_warning_counts_what_was_spent_today_and_spares_a_schedu
     result = review(transaction(CUSTODY, schedule_data(abis, later)), abis, {TOKEN: 100})
     assert not any("ABOVE THE DAILY LIMIT" in w for w in result.warnings)
     assert any("not counted against the daily limit" in line for line in result.lines)
+
+
+@pytest.mark.parametrize(("function", "args"), [("addOwner", [OWNER, "3"]), ("schedule", None)])
+def test_a_custody_function_called_on_another_contract_is_flagged(
+    abis: KnownAbis, function: str, args: list[str] | None
+) -> None:
+    """The label comes from the calldata's selector: the same bytes sent to another contract may do anything."""
+    if args is None:
+        data = schedule_data(abis, ScheduledCall(EXCHANGE, 0, abis.encode("pause", []), b"\x03" * 32))
+    else:
+        data = abis.encode(function, args)
+    assert f"{function}() is called on a contract other than this Custody" in warnings_of_data(abis, TOKEN, data)
+    assert "other than this Custody" not in warnings_of_data(abis, CUSTODY, data)
+
+
+def warnings_of_data(abis: KnownAbis, target: str, data: bytes) -> str:
+    return " | ".join(review(transaction(target, data), abis).warnings)
