@@ -459,6 +459,15 @@ class Settings(BaseSettings):
         return value or None
 
     @model_validator(mode="after")
+    def _immediate_orders_placeable(self) -> Settings:
+        if self.settlement_margin_s >= self.immediate_order_max_expiry_s:
+            raise ValueError(
+                "HDEX_SETTLEMENT_MARGIN_S must be below HDEX_IMMEDIATE_ORDER_MAX_EXPIRY_S: an order expiring within "
+                "the margin is refused, so no IOC or fill-or-kill order could be placed"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _alert_webhook_signed(self) -> Settings:
         if self.alert_webhook_url is not None and not self.alert_webhook_secret:
             raise ValueError("HDEX_ALERT_WEBHOOK_URL needs HDEX_ALERT_WEBHOOK_SECRET (receivers verify each call)")

@@ -75,7 +75,7 @@ def test_an_immediate_order_with_a_long_expiry_is_refused_naming_the_bound(
 
 
 def test_the_expiry_bound_is_a_setting(sqlite_url: str, tmp_path: Path) -> None:
-    for exchange in running(prepare(sqlite_url, tmp_path, immediate_order_max_expiry_s=5)):
+    for exchange in running(prepare(sqlite_url, tmp_path, immediate_order_max_expiry_s=5, settlement_margin_s=2)):
         response = post(exchange, "IOC", expiry=int(time.time()) + 30)
         assert response.json()["error"]["code"] == "EXPIRY_TOO_LONG"
         assert "must expire within 5 s" in response.json()["error"]["message"]

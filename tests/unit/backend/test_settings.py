@@ -125,3 +125,12 @@ def test_the_command_stream_needs_redis_and_a_replica_an_http_engine_url() -> No
     with pytest.raises(SettingsError, match="HDEX_ENGINE_URL: must be an http"):
         load_settings(_env_file=None, engine_url="redis://127.0.0.1:6379/0")
     assert load_settings(_env_file=None, engine_url="http://engine:8000/").engine_url == "http://engine:8000"
+
+
+def test_the_settlement_margin_leaves_room_for_an_immediate_orders_expiry() -> None:
+    """An IOC or fill-or-kill order signs an expiry at most HDEX_IMMEDIATE_ORDER_MAX_EXPIRY_S ahead, and one
+    expiring within HDEX_SETTLEMENT_MARGIN_S is refused: a margin as long would refuse every one of them."""
+    with pytest.raises(SettingsError, match="HDEX_SETTLEMENT_MARGIN_S"):
+        load_settings(_env_file=None, settlement_margin_s=60, immediate_order_max_expiry_s=60)
+    settings = load_settings(_env_file=None, settlement_margin_s=59, immediate_order_max_expiry_s=60)
+    assert settings.settlement_margin_s == 59
