@@ -93,11 +93,12 @@ class Relayer:
         return self.leased.start_thread(stop)
 
     def _round(self) -> bool:
-        self.txm.track(self._on_finished)
+        self.txm.track(self._on_finished, keep=self.leased.keep)
         # One kind of work the node or the database fails (say, a settlement batch whose gas it cannot estimate)
         # must not hold up the others (withdrawals): each starts; the first fault is raised after, to back off.
         faults: list[Exception] = []
         for work in self.workers:
+            self.leased.keep()  # the round may have outlasted the lease: only its holder starts work
             try:
                 work.start_new(self.txm)
             except (RpcError, SQLAlchemyError) as exc:

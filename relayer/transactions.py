@@ -230,11 +230,13 @@ class TxManager:
                 query = query.where(OperatorTx.kind == kind)
             return int(session.scalar(query) or 0)
 
-    def track(self, on_finished: OnFinished) -> int:
+    def track(self, on_finished: OnFinished, keep: Callable[[], None] = lambda: None) -> int:
         """Reconcile every unfinished transaction with the chain; returns how many finished.
 
         `on_finished(session, tx, receipt)` runs in the same database transaction that records the
-        outcome (receipt is None for a dropped transaction), so outcome and effects commit together.
+        outcome (receipt is None for a dropped transaction), so outcome and effects commit together. `keep()`
+        runs before each transaction: the caller's lease renewed, or the round stopped (a slow node may make it
+        outlast the lease, and only one relayer may send with the key).
         """
         finished = 0
         with self.session_factory() as session:
@@ -246,6 +248,7 @@ class TxManager:
                 )
             )
         for tx_id in ids:
+            keep()
             with self.session_factory() as session:
                 tx = session.get(OperatorTx, tx_id, with_for_update=True)
                 if tx is None or tx.status not in IN_FLIGHT:

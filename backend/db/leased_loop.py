@@ -4,7 +4,9 @@ The indexer and the relayer are both this loop around a step of their own. Every
 renews the lease (`backend.db.leases`) for `ttl_s`, and only then runs the step, so two copies of a
 job (two `hdex up`, a thread and a Celery worker) never write at once: the second waits until the
 first releases the lease on a clean stop, or until it lapses `ttl_s` after a crash (at once, for a copy
-restarted with the dead one's data directory: `backend.db.lease_mark`). A step that
+restarted with the dead one's data directory: `backend.db.lease_mark`). A step that may outlast the TTL (a
+slow node) calls `keep()` before each write: it renews the lease, or stops the step once another copy took
+it (`LeaseTakenOver`: the loop stands by). A step that
 fails with one of the faults the job expects (RPC down, database busy) is retried after a delay
 that doubles per failure up to `max_backoff_s`, and drops back to `interval_s` after a success;
 any other exception ends the loop, since retrying a bug would only repeat it.
@@ -23,7 +25,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db.lease_mark import HolderMark, mark_path, take_lease
-from backend.db.leases import release_lease
+from backend.db.leases import acquire_lease, release_lease
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ MAX_BACKOFF_S = 10.0
 
 class LeaseTooShort(ValueError):
     """The lease would lapse between two ticks, letting a second writer in while the first sleeps."""
+
+
+class LeaseTakenOver(RuntimeError):
+    """Another copy of the job took the lease during a step (it outlasted the TTL): the step stops before its
+    next write, and the loop stands by."""
 
 
 def _nothing(*_: object) -> None:
@@ -88,6 +95,16 @@ class LeasedLoop(Generic[T]):
             self._holding = held
         return (step or self._step)() if held else None
 
+    def keep(self) -> None:
+        """Renew the lease in the middle of a step, before a write that must be this copy's alone; LeaseTakenOver
+        once another copy holds it."""
+        with self._session_factory() as session:
+            held = acquire_lease(session, self.lease, self.owner, self.ttl_s)
+        if not held:
+            self._holding = False
+            log.warning(f"{self.job} lease taken over during a step; stopping it", extra=self._context)
+            raise LeaseTakenOver(f"the {self.job} lease went to another owner during a step")
+
     def release(self) -> None:
         """Give the lease up at once, so a standby copy takes over without waiting for the TTL."""
         with self._session_factory() as session:
@@ -104,6 +121,8 @@ class LeasedLoop(Generic[T]):
             while not stop.is_set():
                 try:
                     self.tick()
+                    delay = self.interval_s
+                except LeaseTakenOver:  # logged by `keep`; the next tick stands by
                     delay = self.interval_s
                 except self._retry_on as exc:
                     self._on_fault(exc)

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.db.leased_loop import LeasedLoop, LeaseTooShort
+from backend.db.leased_loop import LeasedLoop, LeaseTakenOver, LeaseTooShort
 from backend.db.leases import acquire_lease
 from backend.db.models import Lease
 from backend.db.session import make_engine
@@ -217,3 +217,28 @@ def test_a_copy_restarted_on_the_dead_holders_machine_takes_its_lease_at_once(
         assert leased(session_factory, lambda: "ran", data_dir=tmp_path / "elsewhere").tick() is None
         assert restarted.tick() == "ran"
         assert lease_row(session_factory).owner == restarted.owner
+
+
+def test_a_step_that_outlasts_its_lease_stops_at_its_next_write_once_another_owner_took_over(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """The lease is taken at the start of a tick; a step longer than the TTL (a slow node) let a standby copy in,
+    and both wrote. `keep()`, called before each write, renews the lease or stops the step."""
+    kept: list[str] = []
+
+    def step() -> str:
+        loop.keep()
+        kept.append("first write")
+        with session_factory() as session:  # meanwhile the lease ran out and a standby took it
+            session.query(Lease).filter(Lease.name == LEASE).update({Lease.expires_at_ms: 0})
+            session.commit()
+            assert acquire_lease(session, LEASE, "standby", TTL_S)
+        loop.keep()
+        kept.append("second write")
+        return "done"
+
+    loop = leased(session_factory, step)
+    with pytest.raises(LeaseTakenOver):
+        loop.tick()
+    assert kept == ["first write"]
+    assert loop.tick() is None  # the standby holds it now: this copy stands by

@@ -16,6 +16,7 @@ from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.chain.node import AnvilNode
 from backend.db import migrate
+from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import OperatorTx
 from backend.db.session import make_engine
 from relayer.transactions import SimulationFailed, TxManager, TxPolicy
@@ -421,3 +422,23 @@ def test_a_resend_the_node_refuses_holds_up_only_its_own_transaction_and_is_repr
     txm.track(on_finished)
     assert sorted(seen) == [("batch:1", "confirmed"), ("batch:2", "confirmed")]
     assert status(sessions, first).mined_hash == status(sessions, first).hashes[1]
+
+
+def test_a_round_that_lost_its_lease_touches_no_transaction_after_that(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """A slow node can make a round outlast the relayer's lease; the lease is kept before each transaction, and
+    once another relayer holds it this one sends nothing more (only one may send with the key)."""
+    txm = manager(node, sessions)
+    first, second = create(txm, sessions, "batch:1"), create(txm, sessions, "batch:2")  # stored, never sent
+    calls: list[int] = []
+
+    def keep() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise LeaseTakenOver("another relayer holds the lease")
+
+    with pytest.raises(LeaseTakenOver):
+        txm.track(finished_log()[1], keep=keep)
+    assert status(sessions, first).status == "submitted"  # sent: this relayer still held the lease
+    assert status(sessions, second).status == "signed"  # not sent: the other relayer's to decide
