@@ -94,13 +94,16 @@ class Follower:
         self.range = config.initial_range
         self._successes = 0
 
-    def poll_once(self) -> PollResult:
-        """Check for a reorg, scan to the head, promote what has enough confirmations."""
+    def poll_once(self, keep: Callable[[], None] = lambda: None) -> PollResult:
+        """Check for a reorg, scan to the head, promote what has enough confirmations. `keep()` runs before
+        each range is stored and before promoting: the caller's lease renewed, or the poll stopped (catching up a
+        backlog on a slow node can outlast the lease, and only one indexer may write)."""
         head = self.reader.block_number()
         orphaned = self._undo_reorg()
-        new_events, moved = self._scan_to(head)
+        new_events, moved = self._scan_to(head, keep)
         # If the chain moved during the scan, `head` may be of a fork the node has left: promote nothing on its
         # word before the next poll's reorg check.
+        keep()
         finalized, (last_block, final_block, reorgs) = self._finalize(None if moved else head)
         return PollResult(head, last_block, final_block, new_events, finalized, orphaned, reorgs)
 
@@ -209,7 +212,7 @@ class Follower:
 
     # ------------------------------------------------------------------ scanning
 
-    def _scan_to(self, head: int) -> tuple[int, bool]:
+    def _scan_to(self, head: int, keep: Callable[[], None]) -> tuple[int, bool]:
         """Store ranges up to `head`; returns how many events are new, and whether the chain moved under us."""
         new_events = 0
         while True:
@@ -232,6 +235,7 @@ class Follower:
                 continue
             if end is None or not self._joins_stored_chain(last_block, end, logs):
                 return new_events, True  # the chain moved under us; the next poll's reorg check sorts it out
+            keep()
             new_events += self._store_range(from_block, to_block, end.hash, logs)
             self._grow_range()
 

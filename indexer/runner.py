@@ -80,7 +80,7 @@ class IndexerLoop:
         return self.leased.start_thread(stop)
 
     def _poll_held(self) -> PollResult:
-        result = self.follower.poll_once()
+        result = self.follower.poll_once(keep=self.leased.keep)
         self._record(result)
         return result
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.jsonrpc import Header, JsonRpcClient
+from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import Alert, ChainEvent, FrozenFunds
 from backend.db.models.base import Base
 from backend.ledger import service as ledger
@@ -221,3 +222,24 @@ def test_a_log_twice_in_one_get_logs_answer_is_stored_and_credited_once(sessions
     assert (result.last_block, result.new_events) == (5, 1)
     assert statuses(sessions) == ["final"]
     assert credited(sessions) == {ALICE: 7}
+
+
+def test_a_poll_that_lost_its_lease_stores_no_range_after_that(sessions: sessionmaker[Session]) -> None:
+    """Catching up a backlog can outlast the indexer's lease; the lease is kept before each range is stored, and
+    once another indexer holds it this one writes nothing more (its cursor and events are the other's now)."""
+    chain = Fork("a", 20)
+    chain.deposit(3, tx=1, wallet=ALICE, amount=100)
+    chain.deposit(13, tx=2, wallet=BOB, amount=500)
+    config = FollowerConfig(chain_id=31337, exchange=EXCHANGE, start_block=1, confirmations=1, initial_range=10)
+    indexer = Follower(ScriptedReader(chain), DECODER, sessions, config)
+    calls: list[int] = []
+
+    def keep() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise LeaseTakenOver("another indexer holds the lease")
+
+    with pytest.raises(LeaseTakenOver):
+        indexer.poll_once(keep=keep)
+    assert statuses(sessions) == ["pending"]  # blocks 1-10 stored; 11-20 and the promotion left to the other
+    assert credited(sessions) == {}
