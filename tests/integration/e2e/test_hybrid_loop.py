@@ -59,6 +59,16 @@ class Loop:
     def domain(self) -> Domain:
         return Domain(31337, self.chain.exchange.address)
 
+    def relay(self) -> None:
+        """Two relayer rounds: the first sends; then every transaction it sent has its receipt (anvil mines each
+        one, but its receipt may come a moment after the send returned); the second sees them mined."""
+        self.relayer.tick()
+        with self.container.uow() as uow:
+            sent = list(uow.session.scalars(select(OperatorTx.tx_hash).where(OperatorTx.status == "submitted")))
+        for tx_hash in sent:
+            self.chain.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)  # type: ignore[arg-type]
+        self.relayer.tick()
+
     def index(self) -> None:
         """Mine a block so everything has its confirmation, index it, let trading see it."""
         self.chain.mine(1)
@@ -204,8 +214,7 @@ def test_orders_and_a_withdrawal_signed_with_v_0_or_1_settle_on_chain(loop: Loop
             "signature": "0x" + (signature[:64] + bytes((signature[64] - 27,))).hex()}  # fmt: skip
     accepted = loop.client.post("/v1/withdrawals", json=body)
     assert accepted.status_code == 202, accepted.text
-    loop.relayer.tick()
-    loop.relayer.tick()
+    loop.relay()
     assert loop.client.get(f"/v1/withdrawals/{accepted.json()['hash']}").json()["status"] == "relayed"
 
 

@@ -115,8 +115,7 @@ def test_a_withdrawal_waits_accepted_while_the_key_is_not_the_operator_and_goes_
         assert (row.status, row.failure) == ("accepted", None)
         assert uow.session.scalars(select(OperatorTx)).all() == []
     loop.relayer.txm = operator
-    loop.relayer.tick()
-    loop.relayer.tick()
+    loop.relay()
     with loop.container.uow() as uow:
         assert uow.session.get_one(WithdrawalRequest, request_hash).status == "relayed"
 

@@ -24,8 +24,7 @@ def test_a_relayed_withdrawal_a_reorg_took_out_for_good_fails_and_its_hold_ends(
     before = available_usdc(loop)
     request_hash = store_accepted(loop, address_of(BOB))
     snapshot = loop.chain.rpc("evm_snapshot")
-    loop.relayer.tick()  # sent, mined at once
-    loop.relayer.tick()  # one confirmation: relayed
+    loop.relay()  # sent, mined: relayed at one confirmation
     assert request_state(loop, request_hash)[0] == "relayed"
     loop.relayer.tick()
     assert request_state(loop, request_hash)[0] == "relayed"  # its block is not final: it waits
