@@ -18,13 +18,14 @@ from relayer.transactions import TxManager
 def refusal(txm: TxManager, exchange: Contract, *, pausable: bool) -> str | None:
     """The error every such call from `txm`'s key reverts with now, `ExchangePaused()` (when the call is
     `pausable`) or `ExchangeUnauthorizedOperator(caller=...)`, or None."""
-    if pausable and _flag(txm, exchange, "paused"):
+    if pausable and flag(txm, exchange, "paused"):
         return "ExchangePaused()"
-    if not _flag(txm, exchange, "isOperator", txm.sender):
+    if not flag(txm, exchange, "isOperator", txm.sender):
         return f"ExchangeUnauthorizedOperator(caller={txm.sender})"
     return None
 
 
-def _flag(txm: TxManager, exchange: Contract, getter: str, *args: Any) -> bool:
+def flag(txm: TxManager, exchange: Contract, getter: str, *args: Any, block: str = "latest") -> bool:
+    """The Exchange's boolean view `getter(*args)` at `block` (a tag or 0x-hex number)."""
     data = exchange.encode_abi(getter, args=list(args))
-    return bool(int(txm.rpc.call("eth_call", [{"to": exchange.address, "data": data}, "latest"]), 16))
+    return bool(int(txm.rpc.call("eth_call", [{"to": exchange.address, "data": data}, block]), 16))

@@ -29,7 +29,7 @@ from backend.db.models import ChainCursor, ChainEvent, OperatorTx, WithdrawalReq
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import ChainEventStatus, WithdrawalStatus
-from relayer.exchange_state import refusal
+from relayer.exchange_state import flag, refusal
 from relayer.outbox import Notify, tell_after_commit
 from relayer.transactions import CONFIRMED, DROPPED_ERROR, SimulationFailed, TxManager
 
@@ -205,23 +205,23 @@ class WithdrawalWork:
             final = next((c.final_block for c in cursors if c.contract.lower() == self.exchange.lower()), None)
             if final is None:
                 return
-            txs = session.scalars(
-                select(OperatorTx).where(OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed]))
+            nonces = session.execute(
+                select(OperatorTx.reference, OperatorTx.nonce).where(
+                    OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed])
+                )
             ).all()
             used = int(txm.rpc.call("eth_getTransactionCount", [txm.sender, hex(final)]), 16)
-            for tx in txs:
-                request = relayed[tx.reference.removeprefix("withdraw:")]
-                if tx.nonce >= used or self._processed(txm, request.hash, final):
-                    continue  # may still be mined, or was: the indexer's Withdrawn completes it
+            for reference, nonce in nonces:
+                request = relayed[reference.removeprefix("withdraw:")]
+                if nonce >= used:
+                    continue  # its nonce not used at a final block: it may still be mined
+                if flag(txm, self.contract, "isWithdrawalProcessed", bytes.fromhex(request.hash[2:]), block=hex(final)):
+                    continue  # it was: the indexer's final Withdrawn completes it
                 request.status, request.failure = WithdrawalStatus.FAILED, LOST_IN_REORG
                 request.updated_at_ms = self._now_ms()
                 self._tell(session, request)
                 log.warning("relayed withdrawal lost in a reorg; failed", extra={"withdrawal": request.hash})
             session.commit()
-
-    def _processed(self, txm: TxManager, request_hash: str, block: int) -> bool:
-        data = self.contract.encode_abi("isWithdrawalProcessed", args=[bytes.fromhex(request_hash[2:])])
-        return bool(int(txm.rpc.call("eth_call", [{"to": self.exchange, "data": data}, hex(block)]), 16))
 
     def _fail(self, request_hash: str, failure: str) -> None:
         """Fail an accepted request before any transaction (its hold ends); one that moved on meanwhile stays."""

@@ -356,7 +356,8 @@ def _print_proposal(
     click.echo(f"custody      {to_checksum_address(tx.custody)} on chain {tx.chain_id}")
     click.echo(f"nonce        {tx.nonce}")
     click.echo(f"deadline     {tx.deadline} ({_utc(tx.deadline)})")
-    result = review(tx, abis, *(limits or (None, None)))
+    daily, spent = limits if limits is not None else (None, None)
+    result = review(tx, abis, daily, spent)
     for line in result.lines:
         click.echo(line)
     click.echo(f"domain hash  0x{proposal.domain_hash.hex()}")

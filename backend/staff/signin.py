@@ -197,11 +197,8 @@ class StaffSignIn:
         and locked the same way (a locked one answers STAFF_LOCKED at once, as a locked account does)."""
         session.execute(delete(StaffSignInMiss).where(StaffSignInMiss.last_failed_at_ms < now - MISS_MEMORY_MS))
         miss = session.get(StaffSignInMiss, email, with_for_update=True)
-        if miss is not None and miss.locked_until_ms is not None and miss.locked_until_ms > now:
-            record_action(session, actor=f"staff:{email}", action="staff.sign_in_refused",
-                          after={"reason": "locked", "locked_until_ms": miss.locked_until_ms}, ip=ip)  # fmt: skip
-            session.commit()
-            raise _locked(miss.locked_until_ms, now)
+        if miss is not None:
+            self._refuse_if_locked(session, miss, now, ip)
         credentials.password_matches(None, password)  # the same work as for a real account
         if miss is None:
             miss = StaffSignInMiss(email=email, failed_attempts=0, last_failed_at_ms=now)
@@ -222,7 +219,8 @@ class StaffSignIn:
             raise _locked(now + lock_s * 1000, now)
         raise _bad_credentials()
 
-    def _refuse_if_locked(self, session: Session, row: StaffAccount, now: int, ip: str) -> None:
+    def _refuse_if_locked(self, session: Session, row: StaffAccount | StaffSignInMiss, now: int, ip: str) -> None:
+        """STAFF_LOCKED (recorded) while `row`, an account or an e-mail without one, is locked."""
         if row.locked_until_ms is not None and row.locked_until_ms > now:
             record_action(
                 session,

@@ -182,10 +182,10 @@ class _Session:
         admission: IpAdmission,
         ip: str,
         send_timeout_s: float,
-        budget: MessageBudget | None = None,
+        budget: MessageBudget,
     ) -> None:
         self.websocket = websocket
-        self.budget = budget or MessageBudget(per_s=10.0, burst=100)
+        self.budget = budget
         self.hub = hub
         self.markets = markets
         self.statuses = statuses  # every market's `markets` channel message now

@@ -126,8 +126,11 @@ def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[H
     # out and mine another, whose events are then the ones that become final.
     attempts: dict[str, set[str]] = {fill.tx_hash: {fill.tx_hash} for fill in candidates if fill.tx_hash}
     if attempts:
-        for tx in session.scalars(select(OperatorTx).where(OperatorTx.mined_hash.in_(list(attempts)))):
-            attempts[str(tx.mined_hash)].update(tx.hashes)
+        # the two columns only: a transaction's row carries its calldata and signed bytes, read every sync otherwise
+        for mined_hash, hashes in session.execute(
+            select(OperatorTx.mined_hash, OperatorTx.hashes).where(OperatorTx.mined_hash.in_(list(attempts)))
+        ):
+            attempts[str(mined_hash)].update(hashes)
     every_attempt = set().union(*attempts.values())
     final_txs = set(
         session.scalars(

@@ -57,7 +57,8 @@ def test_a_reader_that_stops_reading_is_dropped_with_1013_and_releases_what_it_h
     async def scenario() -> tuple[StalledSocket, IpAdmission, int]:
         socket, admission, hub = StalledSocket(), IpAdmission(5, 5), MarketDataHub(bus=None)  # type: ignore[arg-type]
         admission.connect("1.2.3.4")
-        session = _Session(socket, hub, {}, admission=admission, ip="1.2.3.4", send_timeout_s=0.01)  # type: ignore[arg-type]
+        session = _Session(socket, hub, {}, admission=admission, ip="1.2.3.4", send_timeout_s=0.01,  # type: ignore[arg-type]
+                           budget=MessageBudget(10, 100))  # fmt: skip
         admission.subscribe("1.2.3.4")
         session.keys.add("trades:WETH-USDC")
         hub.attach("trades:WETH-USDC", session.subscription)
@@ -76,7 +77,8 @@ def test_a_reader_that_stops_reading_is_dropped_with_1013_and_releases_what_it_h
 def test_a_queue_that_overflowed_drops_the_reader_before_sending_more() -> None:
     async def scenario() -> StalledSocket:
         socket, hub = StalledSocket(), MarketDataHub(bus=None)  # type: ignore[arg-type]
-        session = _Session(socket, hub, {}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=60)  # type: ignore[arg-type]
+        session = _Session(socket, hub, {}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=60,  # type: ignore[arg-type]
+                           budget=MessageBudget(10, 100))  # fmt: skip
         session.subscription.put({"channel": "trades", "market": "M", "id": "1"})
         session.subscription.overflowed = True
         await asyncio.wait_for(session.forward(), timeout=5)
