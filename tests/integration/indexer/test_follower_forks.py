@@ -99,9 +99,14 @@ class ScriptedReader(JsonRpcClient):
 
 
 def follower(
-    reader: ScriptedReader, sessions: sessionmaker[Session], confirmations: int, before_final: Any = None
+    reader: ScriptedReader,
+    sessions: sessionmaker[Session],
+    confirmations: int,
+    before_final: Any = None,
+    initial_range: int = 2_000,
 ) -> Follower:
-    config = FollowerConfig(chain_id=31337, exchange=EXCHANGE, start_block=1, confirmations=confirmations)
+    config = FollowerConfig(chain_id=31337, exchange=EXCHANGE, start_block=1, confirmations=confirmations,
+                            initial_range=initial_range)  # fmt: skip
     return Follower(reader, DECODER, sessions, config, before_final=before_final)
 
 
@@ -230,8 +235,7 @@ def test_a_poll_that_lost_its_lease_stores_no_range_after_that(sessions: session
     chain = Fork("a", 20)
     chain.deposit(3, tx=1, wallet=ALICE, amount=100)
     chain.deposit(13, tx=2, wallet=BOB, amount=500)
-    config = FollowerConfig(chain_id=31337, exchange=EXCHANGE, start_block=1, confirmations=1, initial_range=10)
-    indexer = Follower(ScriptedReader(chain), DECODER, sessions, config)
+    indexer = follower(ScriptedReader(chain), sessions, confirmations=1, initial_range=10)
     calls: list[int] = []
 
     def keep() -> None:

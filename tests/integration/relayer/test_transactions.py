@@ -67,6 +67,14 @@ def manager(node: AnvilNode, sessions: sessionmaker[Session], clock: Clock | Non
     )
 
 
+def held(node: AnvilNode, sessions: sessionmaker[Session], **policy: Any) -> tuple[TxManager, Clock]:
+    """A node that mines only when told, and a manager on a clock the test moves (stuck after 30 s unless
+    `policy` says otherwise)."""
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    return manager(node, sessions, clock, **{"stuck_after_s": 30, **policy}), clock
+
+
 def create(txm: TxManager, sessions: sessionmaker[Session], reference: str) -> int:
     with sessions() as session:
         tx = txm.create(session, "test", reference, TARGET, "0x", txm.simulate(TARGET, "0x"))
@@ -153,9 +161,7 @@ def test_the_next_transaction_takes_the_next_nonce_while_one_is_in_flight(
 def test_a_stuck_transaction_is_replaced_at_the_same_nonce_and_only_one_attempt_is_mined(
     node: AnvilNode, sessions: sessionmaker[Session]
 ) -> None:
-    rpc(node, "evm_setAutomine", False)
-    clock = Clock()
-    txm = manager(node, sessions, clock, stuck_after_s=30)
+    txm, clock = held(node, sessions)
     tx_id = create(txm, sessions, "batch:1")
     txm.send(tx_id)
     seen, on_finished = finished_log()
@@ -284,9 +290,7 @@ def test_a_call_reading_few_cold_slots_gets_no_access_list(node: AnvilNode, sess
 
 def test_a_replacement_keeps_the_access_list(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
     reader = deploy(node, slot_reader_init(40))
-    rpc(node, "evm_setAutomine", False)
-    clock = Clock()
-    txm = manager(node, sessions, clock, stuck_after_s=30)
+    txm, clock = held(node, sessions)
     with sessions() as session:
         tx = txm.create(session, "test", "batch:1", reader, "0x", txm.simulate(reader, "0x"))
         session.commit()
@@ -328,9 +332,7 @@ class FlakySends(JsonRpcClient):
 def test_a_replacement_whose_answer_is_lost_is_stored_and_confirmed_when_mined(
     node: AnvilNode, sessions: sessionmaker[Session]
 ) -> None:
-    rpc(node, "evm_setAutomine", False)
-    clock = Clock()
-    txm = manager(node, sessions, clock, stuck_after_s=30)
+    txm, clock = held(node, sessions)
     flaky = txm.rpc = FlakySends(node.url)
     tx_id = create(txm, sessions, "batch:1")
     txm.send(tx_id)
@@ -349,9 +351,7 @@ def test_a_replacement_whose_answer_is_lost_is_stored_and_confirmed_when_mined(
 def test_a_replacement_stored_before_a_crash_is_sent_by_the_next_round(
     node: AnvilNode, sessions: sessionmaker[Session]
 ) -> None:
-    rpc(node, "evm_setAutomine", False)
-    clock = Clock()
-    txm = manager(node, sessions, clock, stuck_after_s=30)
+    txm, clock = held(node, sessions)
     tx_id = create(txm, sessions, "batch:1")
     txm.send(tx_id)
     first = status(sessions, tx_id)
@@ -404,9 +404,7 @@ def test_fee_bumps_stop_at_the_cap_and_the_transaction_waits_there(
 def test_a_resend_the_node_refuses_holds_up_only_its_own_transaction_and_is_repriced_later(
     node: AnvilNode, sessions: sessionmaker[Session]
 ) -> None:
-    rpc(node, "evm_setAutomine", False)
-    clock = Clock()
-    txm = manager(node, sessions, clock, stuck_after_s=30)
+    txm, clock = held(node, sessions)
     flaky = txm.rpc = FlakySends(node.url)
     first, second = create(txm, sessions, "batch:1"), create(txm, sessions, "batch:2")
     # The first was stored but its send never happened; the node now refuses its bytes (fees too low).
