@@ -240,6 +240,11 @@ class Settings(BaseSettings):
     engine_fsync: bool = True
     engine_snapshot_every: Annotated[int, Field(ge=1)] = 100_000
     trading_sync_interval: Annotated[float, Field(gt=0, le=60)] = 1.0
+    stop_reference_poll_s: Annotated[float, Field(ge=0.1, le=60)] = Field(
+        default=2.0,
+        description="how often the engine reads each market's reference price (its on-chain price source) to fire "
+        "the stop orders waiting for it",
+    )
     public_url: str | None = Field(
         default=None,
         description="the web app's base URL, for links in e-mails; default: https://<first HDEX_SIWE_DOMAINS host> "

@@ -61,6 +61,11 @@ class TokenInfo(BaseModel):
 class PriceSourceView(BaseModel):
     feed: Address = Field(description="a Chainlink-shaped feed pricing one base token in quote tokens")
     maxAge: Amount = Field(description="seconds: an older answer is stale, and stop orders wait for a fresh one")
+    price: Amount | None = Field(
+        default=None,
+        description="the reference price last read from it (rounded down to a price unit, as the contract reports "
+        "it): stop orders without the operator-triggered flag fire on it; null before the first read",
+    )
 
 
 class HaltView(BaseModel):

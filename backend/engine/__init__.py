@@ -6,7 +6,7 @@
     engine.resting_orders("ETH-USDC", Side.BUY); engine.depth("ETH-USDC"); engine.state_hash()
 
 Commands (`commands`): AddMarket, SetMarketState, PlaceOrder, CancelOrder, CancelAll, AmendOrder,
-ExpireOrders. Events (`events`): MarketAdded, MarketStateChanged, OrderAccepted, Rejected, Trade,
+ExpireOrders, SetReferencePrice. Events (`events`): MarketAdded, MarketStateChanged, OrderAccepted, Rejected, Trade,
 OrderCancelled, OrderTriggered, OrderExpired, OrderAmended, BookDelta. Reasons: `ResultCode`.
 Durability: `Journal` protocol, `recover()`, snapshots; files in `backend.engine.adapters`.
 
@@ -34,6 +34,7 @@ from backend.engine.commands import (
     ExpireOrders,
     PlaceOrder,
     SetMarketState,
+    SetReferencePrice,
 )
 from backend.engine.engine import Depth, Engine
 from backend.engine.errors import (
@@ -104,6 +105,7 @@ __all__ = [
     "ResultCode",
     "SelfTradePrevention",
     "SetMarketState",
+    "SetReferencePrice",
     "Side",
     "StopView",
     "TimeInForce",

@@ -40,6 +40,8 @@ class PlaceOrder:
     `tif` None means the type's default: GTC for limit and stop-limit kinds, IOC for market kinds.
     `stop_price` is required for stop and take-profit kinds and refused for the others.
     `expires_at` None means the order lives until filled or cancelled.
+    `reference_trigger` makes a stop kind wait for the market's reference price (`SetReferencePrice`) instead of
+    its last trade: the on-chain contract checks such a stop against the market's price source.
     """
 
     order_id: str
@@ -53,6 +55,20 @@ class PlaceOrder:
     tif: TimeInForce | None = None
     stp: SelfTradePrevention = SelfTradePrevention.CANCEL_TAKER
     expires_at: int | None = None
+    ts: int = 0
+    reference_trigger: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SetReferencePrice:
+    """The market's reference price (an outside source, e.g. an on-chain price feed) is now known to lie within
+    `at_least..at_most` (equal when it is exact). If the market is open, every waiting stop placed with
+    `reference_trigger` fires whose condition holds for every price in that range: one firing on a rise once
+    `at_least >= stop_price`, one firing on a fall once `at_most <= stop_price`."""
+
+    market: str
+    at_least: int
+    at_most: int
     ts: int = 0
 
 
@@ -90,4 +106,6 @@ class ExpireOrders:
     ts: int
 
 
-Command = AddMarket | SetMarketState | PlaceOrder | CancelOrder | CancelAll | AmendOrder | ExpireOrders
+Command = (
+    AddMarket | SetMarketState | PlaceOrder | CancelOrder | CancelAll | AmendOrder | ExpireOrders | SetReferencePrice
+)

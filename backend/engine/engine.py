@@ -23,9 +23,10 @@ from backend.engine.commands import (
     ExpireOrders,
     PlaceOrder,
     SetMarketState,
+    SetReferencePrice,
 )
 from backend.engine.errors import UnknownMarketError
-from backend.engine.events import Event, MarketAdded, MarketStateChanged, Rejected
+from backend.engine.events import Event, MarketAdded, Rejected
 from backend.engine.journal import BufferedJournal, Journal, JournalBuffer
 from backend.engine.market import MarketSpec, spec_error
 from backend.engine.matching import ExpiryEntry, Market
@@ -47,7 +48,7 @@ from backend.engine.types import MarketState, Side
 _HALTED: Final = MarketState.HALTED
 _CANCELLED_BY_USER: Final = ResultCode.CANCELLED_BY_USER
 _COMMAND_TYPES: Final = frozenset(
-    {PlaceOrder, CancelOrder, AmendOrder, CancelAll, AddMarket, SetMarketState, ExpireOrders}
+    {PlaceOrder, CancelOrder, AmendOrder, CancelAll, AddMarket, SetMarketState, ExpireOrders, SetReferencePrice}
 )
 
 
@@ -101,6 +102,8 @@ class Engine:
             self._add_market(command, out)
         elif type(command) is SetMarketState:
             self._set_market_state(command, out)
+        elif type(command) is SetReferencePrice:
+            self._set_reference_price(command, out)
         # an ExpireOrders tick has done all its work in the expiry sweep above
         return out
 
@@ -127,6 +130,10 @@ class Engine:
     def last_trade_price(self, market: str) -> int | None:
         """The price of the market's latest trade, None before its first."""
         return self._market(market).last_price
+
+    def reference_price(self, market: str) -> tuple[int, int] | None:
+        """The market's reference price range (at least, at most) last set, None before the first."""
+        return self._market(market).reference
 
     def resting_orders(self, market: str, side: Side) -> list[OrderView]:
         """The side's resting orders in priority order (best price, then earliest)."""
@@ -167,6 +174,7 @@ class Engine:
                     spec=m.spec,
                     state=m.state,
                     last_price=m.last_price,
+                    reference=m.reference,
                     seq=m.seq,
                     next_priority=m.next_priority,
                     bids=tuple(self.resting_orders(m.name, Side.BUY)),
@@ -190,7 +198,7 @@ class Engine:
         engine.command_seq = snapshot.command_seq
         for snap in snapshot.markets:
             market = engine._markets[snap.spec.market] = Market(snap.spec, book_factory(), engine._live, engine._expiry)
-            market.state, market.last_price = snap.state, snap.last_price
+            market.state, market.last_price, market.reference = snap.state, snap.last_price, snap.reference
             market.seq, market.next_priority = snap.seq, snap.next_priority
             for view in snap.bids + snap.asks:
                 resting = RestingOrder(*view)
@@ -278,9 +286,17 @@ class Engine:
         if market is None:
             out.append(Rejected(command.market, 0, "set_market_state", "", ResultCode.UNKNOWN_MARKET))
             return
-        market.state = command.state
-        market.seq += 1
-        out.append(MarketStateChanged(market.name, market.seq, command.state))
+        market.set_state(command.state, out)
+
+    def _set_reference_price(self, command: SetReferencePrice, out: list[Event]) -> None:
+        market = self._markets.get(command.market)
+        if market is None:
+            out.append(Rejected(command.market, 0, "set_reference_price", "", ResultCode.UNKNOWN_MARKET))
+            return
+        if not 0 < command.at_least <= command.at_most:
+            market.reject("set_reference_price", "", ResultCode.INVALID_PRICE, out)
+            return
+        market.set_reference(command.at_least, command.at_most, out)
 
     def _expire_due(self, now: int, out: list[Event]) -> None:
         expiry, live = self._expiry, self._live

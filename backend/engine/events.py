@@ -81,7 +81,8 @@ class OrderCancelled(NamedTuple):
 
 
 class OrderTriggered(NamedTuple):
-    """A stop or take-profit order fired at `last_price` and now executes as a new taker."""
+    """A stop or take-profit order fired at `last_price` and now executes as a new taker: the last trade price, or
+    for a stop watching the reference price the end of the reference range that reached its stop price."""
 
     market: str
     seq: int

@@ -71,7 +71,7 @@ def check_order(spec: MarketSpec, order: PlaceOrder) -> TimeInForce | ResultCode
             return ResultCode.INVALID_STOP_PRICE
         if stop_price % spec.tick_size:
             return ResultCode.STOP_PRICE_OFF_TICK
-    elif stop_price is not None:
+    elif stop_price is not None or order.reference_trigger:  # a trigger, of any source, is for stop kinds only
         return ResultCode.STOP_PRICE_NOT_ALLOWED
     default, allowed = _TIF_RULES[order.order_type]
     if order.tif is None:

@@ -7,10 +7,13 @@ Rules this module decides (the issue leaves them open):
   trade, unless the opposite side can fill all of it, counting only the orders before the first
   order of its own account (under `cancel_maker`, own orders are skipped, not counted).
 - An IOC, FOK or market remainder is cancelled with `ioc_remainder`.
-- Stops are checked after a command whose trades changed the last trade price. Every stop whose
-  condition holds fires, in the order the stops were accepted, each as a new taker (market kinds
-  IOC at their worst price, limit kinds GTC at their price, priority from the moment they rest);
-  then the check repeats until nothing fires.
+- A stop watches the last trade price, or (placed with `reference_trigger`) the market's reference
+  price, which `SetReferencePrice` sets. Stops are checked after a command whose trades changed the
+  last trade price, after the reference price is set in an open market, and when a market opens.
+  Every stop whose condition holds fires, in the order the stops were accepted, each as a new taker
+  (market kinds IOC at their worst price, limit kinds GTC at their price, priority from the moment
+  they rest); then the check repeats until nothing fires. A stop whose condition already holds when
+  it is placed is rejected (`would_trigger_immediately`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from backend.engine.commands import PlaceOrder
 from backend.engine.events import (
     BookDelta,
     Event,
+    MarketStateChanged,
     OrderAccepted,
     OrderAmended,
     OrderCancelled,
@@ -32,7 +36,7 @@ from backend.engine.events import (
     Trade,
 )
 from backend.engine.market import MarketSpec, amend_error, check_order
-from backend.engine.orders import Book, LiveOrder, PendingStop, RestingOrder, fires_on_rise
+from backend.engine.orders import Book, LiveOrder, PendingStop, RestingOrder
 from backend.engine.types import (
     MARKET_KIND_TYPES,
     STOP_TYPES,
@@ -73,6 +77,7 @@ class Market:
         "last_price",
         "name",
         "next_priority",
+        "reference",
         "seq",
         "spec",
         "state",
@@ -86,6 +91,7 @@ class Market:
         self.state = MarketState.OPEN
         self.stops: dict[str, PendingStop] = {}  # insertion order is acceptance order
         self.last_price: int | None = None
+        self.reference: tuple[int, int] | None = None  # (at least, at most), see `SetReferencePrice`
         self.seq = 0
         self.next_priority = 0
         self._live = live
@@ -124,6 +130,20 @@ class Market:
         last_price = self.last_price
         self._take(order_id, account, side, price, qty, tif, stp, order.expires_at, out)
         if self.stops and self.last_price != last_price:
+            self._fire_stops(out)
+
+    def set_reference(self, at_least: int, at_most: int, out: list[Event]) -> None:
+        """Take in the market's reference price range; in an open market, fire the stops it triggers."""
+        self.reference = (at_least, at_most)
+        if self.state is _OPEN and self.stops:
+            self._fire_stops(out)
+
+    def set_state(self, state: MarketState, out: list[Event]) -> None:
+        """Move to `state`; a market that opens fires the stops its reference price reached meanwhile."""
+        self.state = state
+        self.seq += 1
+        out.append(_new(MarketStateChanged, (self.name, self.seq, state)))
+        if state is _OPEN and self.stops:
             self._fire_stops(out)
 
     def cancel(self, order: LiveOrder, reason: ResultCode, out: list[Event]) -> None:
@@ -189,9 +209,11 @@ class Market:
     def _park_stop(self, order: PlaceOrder, out: list[Event]) -> None:
         stop_price = order.stop_price
         assert stop_price is not None  # check_order refuses a stop kind without one
-        last = self.last_price
-        on_rise = fires_on_rise(order.side, order.order_type)
-        if last is not None and (last >= stop_price if on_rise else last <= stop_price):
+        stop = PendingStop(
+            order.order_id, order.account, self.name, order.side, order.order_type, order.price,
+            stop_price, order.qty, order.stp, order.expires_at, self.next_priority + 1, order.reference_trigger,
+        )  # fmt: skip
+        if stop.due(self.last_price, self.reference):
             return self.reject("place", order.order_id, ResultCode.WOULD_TRIGGER_IMMEDIATELY, out)
         self.seq += 1
         out.append(
@@ -201,10 +223,6 @@ class Market:
             ))
         )  # fmt: skip
         self.next_priority += 1
-        stop = PendingStop(
-            order.order_id, order.account, self.name, order.side, order.order_type, order.price,
-            stop_price, order.qty, order.stp, order.expires_at, self.next_priority,
-        )  # fmt: skip
         self.stops[order.order_id] = stop
         self._live[order.order_id] = stop
         if order.expires_at is not None:
@@ -213,20 +231,16 @@ class Market:
 
     def _fire_stops(self, out: list[Event]) -> None:
         while True:
-            last = self.last_price
-            assert last is not None  # stops are only checked after a trade
-            due = [
-                stop
-                for stop in self.stops.values()
-                if (last >= stop.stop_price if stop.fires_on_rise else last <= stop.stop_price)
-            ]
+            last, reference = self.last_price, self.reference
+            due = [stop for stop in self.stops.values() if stop.due(last, reference)]
             if not due:
                 return
             for stop in due:
                 del self.stops[stop.order_id]
                 del self._live[stop.order_id]
                 self.seq += 1
-                out.append(_new(OrderTriggered, (self.name, self.seq, stop.order_id, stop.account, last)))
+                at = _fired_at(stop, reference) if stop.on_reference else last
+                out.append(_new(OrderTriggered, (self.name, self.seq, stop.order_id, stop.account, at)))
                 tif = _IOC if stop.order_type in MARKET_KIND_TYPES else _GTC
                 self._take(
                     stop.order_id, stop.account, stop.side, stop.price, stop.remaining, tif, stop.stp,
@@ -309,3 +323,9 @@ class Market:
             remaining -= fill
             self.last_price = maker_price
         return remaining
+
+
+def _fired_at(stop: PendingStop, reference: tuple[int, int] | None) -> int:
+    """The price a reference stop fired at: the end of the reference range its condition held for."""
+    assert reference is not None  # a reference stop fires only once the range is known
+    return reference[0] if stop.fires_on_rise else reference[1]

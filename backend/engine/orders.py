@@ -73,9 +73,10 @@ class RestingOrder(LiveOrder):
 
 class PendingStop(LiveOrder):
     """A stop or take-profit order waiting for its trigger. `fires_on_rise` is True when it fires
-    once the last trade price is >= `stop_price`, False when it is <= `stop_price`."""
+    once the price it watches is >= `stop_price`, False when it is <= `stop_price`; it watches the
+    market's reference price if `on_reference`, else its last trade price."""
 
-    __slots__ = ("fires_on_rise", "order_type", "stop_price")
+    __slots__ = ("fires_on_rise", "on_reference", "order_type", "stop_price")
 
     def __init__(
         self,
@@ -90,6 +91,7 @@ class PendingStop(LiveOrder):
         stp: SelfTradePrevention,
         expires_at: int | None,
         priority: int,
+        on_reference: bool = False,
     ) -> None:
         self.order_id = order_id
         self.account = account
@@ -102,7 +104,18 @@ class PendingStop(LiveOrder):
         self.stp = stp
         self.expires_at = expires_at
         self.priority = priority
+        self.on_reference = on_reference
         self.fires_on_rise = fires_on_rise(side, order_type)
+
+    def due(self, last_price: int | None, reference: tuple[int, int] | None) -> bool:
+        """Whether its trigger holds at the market's last trade price or (`on_reference`) its reference range."""
+        if self.on_reference:
+            if reference is None:
+                return False
+            return reference[0] >= self.stop_price if self.fires_on_rise else reference[1] <= self.stop_price
+        if last_price is None:
+            return False
+        return last_price >= self.stop_price if self.fires_on_rise else last_price <= self.stop_price
 
 
 def fires_on_rise(side: Side, order_type: OrderType) -> bool:
@@ -140,6 +153,7 @@ class StopView(NamedTuple):
     stp: SelfTradePrevention
     expires_at: int | None
     priority: int
+    on_reference: bool = False
 
 
 def view_of(order: LiveOrder) -> OrderView | StopView:
@@ -176,6 +190,7 @@ def stop_view(stop: PendingStop) -> StopView:
         stop.stp,
         stop.expires_at,
         stop.priority,
+        stop.on_reference,
     )
 
 

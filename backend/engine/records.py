@@ -8,8 +8,8 @@ it is the previous record's plus one; a journal's first record always names it),
   C cancel  order_id, ts
   M amend   order_id, qty, ts
   E expire  ts
-  J any other command, or one whose text holds a FIELD_END: its tuple record (below) as JSON, which
-            escapes every control character
+  J any other command (a place with `reference_trigger` too), or one whose text holds a FIELD_END: its
+            tuple record (below) as JSON, which escapes every control character
 `kinds` is four digits, each an index into `_SIDES`, `_ORDER_TYPES`, `_TIFS` (0 for none) and `_STPS`:
 the tuples are part of the format, so members may only be appended. Integers are decimal, of any
 size (amounts in base units outgrow 64 bits); an empty stop_price or expires_at is None.
@@ -17,7 +17,8 @@ size (amounts in base units outgrow 64 bits); an empty stop_price or expires_at 
 Tuples (`command_to_record`, `record_to_command`): `(tag, field, ...)` with enums as their string
 values, readable by any serializer of plain tuples; the J record's JSON, and format 1 and 2 journals
 (pickles of them). Tags: P place, C cancel, A cancel all, M amend, K add market, S set market state,
-E expire orders.
+E expire orders, R set reference price. A P tuple ends with `reference_trigger` (True or False); one
+written before it existed ends at `ts` and reads as False.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from backend.engine.commands import (
     ExpireOrders,
     PlaceOrder,
     SetMarketState,
+    SetReferencePrice,
 )
 from backend.engine.errors import CommandFormatError
 from backend.engine.types import MarketState, OrderType, SelfTradePrevention, Side, TimeInForce
@@ -50,6 +52,7 @@ def command_to_record(command: Command) -> Record:
             "P", command.order_id, command.account, command.market, command.side._value_,
             command.order_type._value_, command.price, command.qty, command.stop_price,
             None if tif is None else tif._value_, command.stp._value_, command.expires_at, command.ts,
+            command.reference_trigger,
         )  # fmt: skip
     if type(command) is CancelOrder:
         return ("C", command.order_id, command.ts)
@@ -61,6 +64,8 @@ def command_to_record(command: Command) -> Record:
         return ("K", command.market, command.tick_size, command.lot_size, command.min_notional, command.ts)
     if type(command) is SetMarketState:
         return ("S", command.market, command.state.value, command.ts)
+    if type(command) is SetReferencePrice:
+        return ("R", command.market, command.at_least, command.at_most, command.ts)
     return ("E", command.ts)
 
 
@@ -69,10 +74,15 @@ def record_to_command(record: Record) -> Command:
     try:
         tag, *fields = record
         if tag == "P":
-            order_id, account, market, side, order_type, price, qty, stop_price, tif, stp, expires_at, ts = fields
+            order_id, account, market, side, order_type, price, qty, stop_price, tif, stp, expires_at, ts, *rest = (
+                fields
+            )
+            if len(rest) > 1 or (rest and type(rest[0]) is not bool):
+                raise ValueError(f"a place record ends with {rest!r}, not reference_trigger")
             return PlaceOrder(
                 order_id, account, market, Side(side), OrderType(order_type), price, qty, stop_price,
                 None if tif is None else TimeInForce(tif), SelfTradePrevention(stp), expires_at, ts,
+                bool(rest and rest[0]),
             )  # fmt: skip
         if tag == "C":
             return CancelOrder(*fields)
@@ -87,6 +97,8 @@ def record_to_command(record: Record) -> Command:
             return SetMarketState(market, MarketState(state), ts)
         if tag == "E":
             return ExpireOrders(*fields)
+        if tag == "R":
+            return SetReferencePrice(*fields)
     except (TypeError, ValueError) as exc:
         raise CommandFormatError(f"malformed journal record {record!r}: {exc}") from exc
     raise CommandFormatError(f"unknown journal record tag in {record!r}")
@@ -122,7 +134,12 @@ def record_text(seq_field: str, command: Command) -> str:
     """The command as field text (see the module docs), `seq_field` being its sequence number field."""
     if type(command) is PlaceOrder:  # the hot path: checked first, by exact type
         order_id, account, market = command.order_id, command.account, command.market
-        if FIELD_END not in order_id and FIELD_END not in account and FIELD_END not in market:
+        if (
+            FIELD_END not in order_id
+            and FIELD_END not in account
+            and FIELD_END not in market
+            and not command.reference_trigger
+        ):
             stop_price, expires_at = command.stop_price, command.expires_at
             # fewer pieces make a cheaper f-string: the usual order has neither
             optional = (

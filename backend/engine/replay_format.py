@@ -6,9 +6,10 @@ Command lines (`op` picks the command; unknown fields are refused so typos do no
    "price":1000,"qty":30,"tif":"GTC","stp":"cancel_taker","stop_price":990,"expires_at":50}
   {"op":"cancel","id":"o1"}   {"op":"cancel_all","account":"a1","market":"ETH-USDC"}
   {"op":"amend","id":"o1","qty":20}   {"op":"set_market_state","market":"ETH-USDC","state":"halted"}
-  {"op":"expire","ts":60}
+  {"op":"expire","ts":60}   {"op":"reference_price","market":"ETH-USDC","at_least":995,"at_most":995}
 `price` is required for every type: for `market`, `stop_market` and `take_profit` it is the worst
-acceptable price. `stop_price` is required for the stop and take-profit kinds only.
+acceptable price. `stop_price` is required for the stop and take-profit kinds only; such an order
+with `"reference_trigger":true` waits for the reference price instead of the last trade.
 Every line may carry `ts` (an integer); a line without one uses its line number, so expiry times
 in a replay file can be written as line numbers. Numbers are JSON integers, never floats.
 """
@@ -28,6 +29,7 @@ from backend.engine.commands import (
     ExpireOrders,
     PlaceOrder,
     SetMarketState,
+    SetReferencePrice,
 )
 from backend.engine.errors import CommandFormatError
 from backend.engine.events import (
@@ -129,6 +131,13 @@ class _Fields:
         self._seen.add(key)
         return default if self._obj.get(key) is None else self.integer(key)
 
+    def optional_bool(self, key: str) -> bool:
+        self._seen.add(key)
+        value = self._obj.get(key, False)
+        if type(value) is not bool:
+            raise CommandFormatError(f"field {key!r} must be true or false")
+        return value
+
     def optional_text(self, key: str) -> str | None:
         self._seen.add(key)
         return None if self._obj.get(key) is None else self.text(key)
@@ -166,6 +175,7 @@ def _place(f: _Fields, ts: int) -> Command:
         stp=f.optional_choice("stp", SelfTradePrevention, SelfTradePrevention.CANCEL_TAKER),
         expires_at=f.optional_int("expires_at", None),
         ts=ts,
+        reference_trigger=f.optional_bool("reference_trigger"),
     )
 
 
@@ -179,4 +189,7 @@ _PARSERS: dict[str, Callable[[_Fields, int], Command]] = {
     "cancel_all": lambda f, ts: CancelAll(f.text("account"), f.optional_text("market"), ts),
     "amend": lambda f, ts: AmendOrder(f.text("id"), f.integer("qty"), ts),
     "expire": lambda f, ts: ExpireOrders(ts),
+    "reference_price": lambda f, ts: SetReferencePrice(
+        f.text("market"), f.integer("at_least"), f.integer("at_most"), ts
+    ),
 }

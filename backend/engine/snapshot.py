@@ -2,8 +2,10 @@
 
 A snapshot lists every market's resting orders per side in priority order and its waiting stops in
 acceptance order, plus every counter that shapes future events (sequence numbers, priorities, the
-last trade price). Two engines with equal snapshots behave identically from then on, whatever book
-implementation they use; the state hash is the SHA-256 of the canonical JSON of the snapshot.
+last trade price, the reference price). Two engines with equal snapshots behave identically from
+then on, whatever book implementation they use; the state hash is the SHA-256 of the canonical
+JSON of the snapshot. Snapshots written before reference prices existed (no `reference`, stop rows
+without `on_reference`) read as having none.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class MarketSnapshot:
     bids: tuple[OrderView, ...]
     asks: tuple[OrderView, ...]
     stops: tuple[StopView, ...]
+    reference: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,7 @@ def snapshot_to_plain(snapshot: EngineSnapshot) -> dict[str, Any]:
                 "spec": [m.spec.market, m.spec.tick_size, m.spec.lot_size, m.spec.min_notional],
                 "state": m.state.value,
                 "last_price": m.last_price,
+                "reference": None if m.reference is None else list(m.reference),
                 "seq": m.seq,
                 "next_priority": m.next_priority,
                 "bids": [_plain(order) for order in m.bids],
@@ -69,6 +73,7 @@ def snapshot_from_plain(plain: dict[str, Any]) -> EngineSnapshot:
                 spec=MarketSpec(*m["spec"]),
                 state=MarketState(m["state"]),
                 last_price=m["last_price"],
+                reference=_reference(m.get("reference")),
                 seq=m["seq"],
                 next_priority=m["next_priority"],
                 bids=tuple(_order_view(row) for row in m["bids"]),
@@ -108,8 +113,17 @@ def _order_view(row: list[Any]) -> OrderView:
     )
 
 
+def _reference(plain: list[int] | None) -> tuple[int, int] | None:
+    if plain is None:
+        return None
+    at_least, at_most = plain
+    return (at_least, at_most)
+
+
 def _stop_view(row: list[Any]) -> StopView:
-    order_id, account, market, side, order_type, price, stop_price, remaining, stp, expires_at, priority = row
+    order_id, account, market, side, order_type, price, stop_price, remaining, stp, expires_at, priority, *rest = row
+    if len(rest) > 1:
+        raise ValueError(f"a stop row has {len(row)} fields")
     return StopView(
         order_id,
         account,
@@ -122,4 +136,5 @@ def _stop_view(row: list[Any]) -> StopView:
         SelfTradePrevention(stp),
         expires_at,
         priority,
+        bool(rest[0]) if rest else False,
     )

@@ -53,8 +53,10 @@ def market_json(
     risk: RiskSettings,
     halt: Halt | None = None,
     reference: int | None = None,
+    source_price: int | None = None,
 ) -> dict[str, Any]:
-    """The public view of a market (amounts as decimal strings); an open market reads cancel_only while halted."""
+    """The public view of a market (amounts as decimal strings); an open market reads cancel_only while halted.
+    `reference` is the risk checks' reference price, `source_price` the price source's last read (stops fire on it)."""
     state = market.state
     if halt is not None and state is MarketState.OPEN:
         state = MarketState.CANCEL_ONLY
@@ -76,7 +78,11 @@ def market_json(
         "state": state.value,
         "priceSource": None
         if price_source is None
-        else {"feed": price_source.feed, "maxAge": str(price_source.max_age)},
+        else {
+            "feed": price_source.feed,
+            "maxAge": str(price_source.max_age),
+            "price": None if source_price is None else str(source_price),
+        },
         "halt": halt_json(halt),
         "risk": risk_json(risk, reference),
     }
@@ -92,6 +98,16 @@ def reference_of(trading: TradingService, market: str) -> int | None:
     """The market's reference price in the engine host (call on the host's loop; None without a host)."""
     host = trading.host
     return None if host is None or market not in host.markets else host.risk.reference(market)
+
+
+def source_price_of(trading: TradingService, market: str) -> int | None:
+    """The reference price the engine last read from the market's price source, rounded down as the contract
+    reports it (call on the host's loop; None without a host or before the first read)."""
+    host = trading.host
+    if host is None or market not in host.markets:
+        return None
+    price = host.engine.reference_price(market)
+    return None if price is None else price[0]
 
 
 def _read_markets(container: Container, now_ms: int) -> tuple[list[Market], dict[str, RiskSettings], dict[str, Halt]]:
@@ -112,8 +128,13 @@ async def markets_json(
     for m in markets:
         if names is None or m.name in names:
             own = risk.get(m.name, defaults)
-            reference = reference_of(trading, m.name)
-            views.append(market_json(m, sources.get(m.name), risk=own, halt=halts.get(m.name), reference=reference))
+            reference, source_price = reference_of(trading, m.name), source_price_of(trading, m.name)
+            views.append(
+                market_json(
+                    m, sources.get(m.name), risk=own, halt=halts.get(m.name), reference=reference,
+                    source_price=source_price,
+                )
+            )  # fmt: skip
     return views
 
 
@@ -121,7 +142,8 @@ async def markets_json(
 async def list_markets(container: ContainerDep, trading: TradingDep) -> dict[str, list[dict[str, Any]]]:
     """Markets. Prices are quote base units per `priceScale` base base-units (see GET /v1/eip712).
     `priceSource` is the market's on-chain price source for stop orders (null: none, or not read yet): without
-    one, a stop order must sign flags bit 4 (16) to accept operator-triggered execution. `risk` holds the
+    one, a stop order must sign flags bit 4 (16) to accept operator-triggered execution; its `price` is the
+    reference price last read from it, which fires the stops that do not sign it. `risk` holds the
     market's price band, circuit breaker and order limits and its reference price now; `halt` is the risk halt
     in force (null: none), during which the market reads `cancel_only`: cancels only, until `halt.until`."""
     return {"markets": await markets_json(container, trading)}

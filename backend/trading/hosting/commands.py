@@ -176,6 +176,14 @@ class SetPriceSources(HostCommand[None]):
 
 
 @dataclass(frozen=True, slots=True)
+class SetReferencePrices(HostCommand[None]):
+    """The reference prices read for these markets' stop orders (name -> (at least, at most), see
+    `backend.chain.price_sources.read_reference_price`): the engine fires the stops they reached."""
+
+    prices: Mapping[str, tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
 class ResumeBookSeqs(HostCommand[None]):
     """At start, before the book moves: number every market's deltas from above `floor` (the stored
     BOOK_SEQ), so a client never sees a book's `seq` go back."""

@@ -36,6 +36,7 @@ from backend.engine import (
     OrderTriggered,
     Rejected,
     SetMarketState,
+    SetReferencePrice,
     Side,
     Trade,
 )
@@ -188,6 +189,7 @@ class EngineHost:
             do.Tick: self._tick,
             do.SetMarket: self._set_market,
             do.SetPriceSources: self._set_price_sources,
+            do.SetReferencePrices: self._set_reference_prices,
             do.HaltMarket: self._halt_market,
             do.ClearHalt: self._clear_halt,
             do.ResumeBookSeqs: self._resume_book_seqs,
@@ -560,6 +562,15 @@ class EngineHost:
 
     def _set_price_sources(self, command: do.SetPriceSources) -> None:
         self._price_sources.update(command.sources)
+
+    def _set_reference_prices(self, command: do.SetReferencePrices) -> None:
+        if self._broken is not None:  # trades it fired could not be stored: the next host fires them
+            return
+        ts = now_ms()
+        for name, (at_least, at_most) in command.prices.items():
+            # unchanged prices are not journaled again: a market that opens fires what they reached by itself
+            if name in self._markets and self._engine.reference_price(name) != (at_least, at_most):
+                self._apply(SetReferencePrice(name, at_least, at_most, ts))
 
     def _define_market(self, market: Market, ts: int, risk: Mapping[str, Any] | None = None) -> None:
         """Register or update a market: open its book if the engine lacks it, take in its risk settings, align

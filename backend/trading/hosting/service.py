@@ -1,6 +1,7 @@
 """The trading service of one API process: builds the engine host at start, follows the database
-every `trading_sync_interval` seconds and the markets' on-chain price sources every
-`PRICE_SOURCE_REFRESH_S`, snapshots when idle, and stops cleanly.
+every `trading_sync_interval` seconds, the markets' on-chain price sources every `PRICE_SOURCE_REFRESH_S` and
+their reference prices (which fire stop orders without the operator-triggered flag) every
+`stop_reference_poll_s`, snapshots when idle, and stops cleanly.
 
 Without an Exchange deployment recorded for the configured chain there is nothing to sign orders
 for: `host` stays None and the order routes answer NOT_DEPLOYED.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -31,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
-from backend.chain.price_sources import read_price_feed
+from backend.chain.price_sources import read_price_feed, read_reference_price
 from backend.db.lease_mark import mark_path
 from backend.engine.adapters.file_journal import FileJournal
 from backend.errors import ErrorCode, HdexError
@@ -48,6 +50,7 @@ from backend.trading.hosting.commands import (
     MarkCursor,
     SetMarket,
     SetPriceSources,
+    SetReferencePrices,
     StopOrderEntry,
     Tick,
 )
@@ -403,17 +406,34 @@ class TradingService:
         sources = await asyncio.to_thread(self._read_price_sources, exchange, markets)
         host.handle(SetPriceSources(sources))
 
+    async def refresh_reference_prices(self) -> None:
+        """Read the reference price of every market with a price source from the Exchange and hand them to the
+        host, which fires the stop orders waiting for them, and wait until their trades are stored (the loop calls
+        this every `HDEX_STOP_REFERENCE_POLL_S`; tests too). A market whose read fails or whose feed is stale is
+        left out."""
+        host, exchange = self.host, self._exchange
+        if host is None or exchange is None:
+            return
+        markets = [market for market in host.markets.values() if host.price_sources.get(market.name) is not None]
+        if markets:
+            prices = await asyncio.to_thread(self._read_reference_prices, exchange, markets)
+            host.handle(SetReferencePrices(prices))
+            # the trades it fired are stored before it returns; a storage fault stops the host (it logs why), and
+            # the next host fires those stops again from its restored book
+            with contextlib.suppress(HdexError):
+                await host.durable()
+
     async def _follow_price_sources(self) -> None:
-        while True:
-            await self.refresh_price_sources()
-            await asyncio.sleep(PRICE_SOURCE_REFRESH_S)
+        poll_s = self.container.settings.stop_reference_poll_s
+        sources_every = max(1, round(PRICE_SOURCE_REFRESH_S / poll_s))
+        for round_no in itertools.count():
+            if round_no % sources_every == 0:
+                await self.refresh_price_sources()
+            await self.refresh_reference_prices()
+            await asyncio.sleep(poll_s)
 
     def _read_price_sources(self, exchange: str, markets: list[Market]) -> dict[str, PriceSource | None]:
-        url = self.container.settings.effective_rpc_url
-
-        def call(method: str, params: list[object]) -> object:
-            return rpc_call(url, method, params, timeout=PRICE_SOURCE_RPC_TIMEOUT_S)
-
+        call = self._price_source_call()
         sources: dict[str, PriceSource | None] = {}
         for market in markets:
             try:
@@ -423,6 +443,27 @@ class TradingService:
                 continue
             sources[market.name] = None if feed is None else PriceSource(*feed)
         return sources
+
+    def _read_reference_prices(self, exchange: str, markets: list[Market]) -> dict[str, tuple[int, int]]:
+        call = self._price_source_call()
+        prices: dict[str, tuple[int, int]] = {}
+        for market in markets:
+            try:
+                price = read_reference_price(call, exchange, market.base_token, market.quote_token)
+            except RpcError as exc:
+                log.warning("reference price not read", extra={"market": market.name, "error": exc.message})
+                continue
+            if price is not None:
+                prices[market.name] = price
+        return prices
+
+    def _price_source_call(self) -> Callable[[str, list[object]], object]:
+        url = self.container.settings.effective_rpc_url
+
+        def call(method: str, params: list[object]) -> object:
+            return rpc_call(url, method, params, timeout=PRICE_SOURCE_RPC_TIMEOUT_S)
+
+        return call
 
     def _read(self, wallets: list[str], markets: dict[str, Market], fence: Fence) -> SyncRead:
         with self.container.session_factory() as session:

@@ -132,7 +132,10 @@ def _what_to_send(code: ResultCode, market: Market | None, order: Order | None) 
                 "a looser limitPrice, or an IOC order (timeInForce IOC, without flags bit 3)"
             )
         case ResultCode.WOULD_TRIGGER_IMMEDIATELY:
-            return "the last trade already reached triggerPrice: send a triggerPrice not reached yet, or a limit order"
+            return (
+                "the price the stop watches already reached triggerPrice (the market's price source, or the last "
+                "trade for an operator-triggered stop): send a triggerPrice not reached yet, or a limit order"
+            )
         case ResultCode.UNKNOWN_MARKET:
             return f"no market trades this pair: send the baseToken and quoteToken of a market from {_MARKETS}"
         case ResultCode.MARKET_CANCEL_ONLY | ResultCode.MARKET_HALTED:

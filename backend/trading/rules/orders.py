@@ -119,19 +119,23 @@ def place_command(
 ) -> PlaceOrder:
     """The engine command that puts `qty` base units of the signed order on `market`'s book. The engine takes it
     off `settlement_margin_s` seconds before its signed expiry: the contract skips a trade mined after the expiry,
-    and a trade matched in the last moments could not be batched and mined before it."""
+    and a trade matched in the last moments could not be batched and mined before it. A stop order without the
+    operator-triggered flag waits for the market's reference price, the price source the contract checks its
+    first trade against, not for the book's last trade."""
+    kind = KINDS[order.flags & FLAG_KIND_MASK]
     return PlaceOrder(
         order_id=order_id,
         account=account,
         market=market,
         side=SIDES[order.side],
-        order_type=KINDS[order.flags & FLAG_KIND_MASK],
+        order_type=kind,
         price=order.limitPrice,
         qty=qty,
         stop_price=order.triggerPrice or None,  # the engine refuses a stop without one, or a trigger on others
         tif=tif,
         expires_at=(order.expiry - settlement_margin_s + 1) * 1000,
         ts=ts,
+        reference_trigger=kind in STOP_TYPES and not order.flags & FLAG_OPERATOR_TRIGGER,
     )
 
 

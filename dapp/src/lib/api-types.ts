@@ -9,10 +9,12 @@ export interface TokenInfo {
 export type MarketState = "open" | "cancel_only" | "halted";
 
 /** The on-chain price source the contract checks a market's stop orders against: a Chainlink feed, trusted
- * while its answer is at most `maxAge` seconds old (decimal string). */
+ * while its answer is at most `maxAge` seconds old (decimal string). `price`: the reference price the exchange
+ * last read from it (stops fire on it), null before the first read, absent from an API that predates it. */
 export interface PriceSource {
   feed: `0x${string}`;
   maxAge: string;
+  price?: string | null;
 }
 
 export interface Market {

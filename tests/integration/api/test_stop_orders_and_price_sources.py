@@ -56,10 +56,10 @@ def refresh_price_sources(client: TestClient) -> None:
     client.portal.call(app.state.trading.refresh_price_sources)  # type: ignore[union-attr]
 
 
-def stop_order(devchain: DevChain, flags: int) -> dict[str, Any]:
+def stop_order(devchain: DevChain, flags: int, trigger: int = PRICE) -> dict[str, Any]:
     order = Order(
         maker=address_of(BUYER), baseToken=devchain.token("WETH").address, quoteToken=devchain.token("USDC").address,
-        side=0, baseAmount=10**18, limitPrice=PRICE + 10**6, triggerPrice=PRICE, maxFeeRate=2_000,
+        side=0, baseAmount=10**18, limitPrice=PRICE + 10**6, triggerPrice=trigger, maxFeeRate=2_000,
         nonce=time.time_ns(), expiry=int(time.time()) + 3600, flags=flags,
     )  # fmt: skip
     digest = order_digest(Domain(31337, devchain.exchange.address), order)
@@ -89,8 +89,16 @@ def test_a_stop_order_needs_the_operators_trigger_until_the_market_has_a_price_s
         contracts["WETH"], contracts["USDC"], feed,
     )  # fmt: skip
     refresh_price_sources(api)
+    app: Any = api.app
+    api.portal.call(app.state.trading.refresh_reference_prices)  # type: ignore[union-attr]
     [market] = api.get("/v1/markets").json()["markets"]
-    assert market["priceSource"] == {"feed": feed, "maxAge": "3600"}
+    assert market["priceSource"] == {"feed": feed, "maxAge": "3600", "price": str(2_000 * 10**6)}  # the dev feed
     placed = api.post("/v1/orders", json=stop_order(devchain, STOP_LIMIT))
     assert placed.status_code == 201, placed.text
     assert placed.json()["status"] == "open"
+
+    reached = api.post("/v1/orders", json=stop_order(devchain, STOP_LIMIT, trigger=2_000 * 10**6))
+    assert reached.status_code == 409, reached.text
+    error = reached.json()["error"]
+    assert (error["code"], error["field"]) == ("WOULD_TRIGGER_IMMEDIATELY", "order.triggerPrice")
+    assert "the market's price source" in error["message"]

@@ -6,6 +6,7 @@ relayer, on SQLite and PostgreSQL. The loops are driven tick by tick, so nothing
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -22,7 +23,8 @@ from sqlalchemy import select
 
 from backend.api.app import create_app
 from backend.bootstrap import Container
-from backend.chain.devkeys import DEV_KEYS
+from backend.chain.deploy import DEV_FEED_DECIMALS, attach_dev_price_feed
+from backend.chain.devkeys import DEPLOYER_INDEX, DEV_KEYS
 from backend.chain.jsonrpc import JsonRpcClient
 from backend.compliance.lists import SanctionsList
 from backend.compliance.store import import_list
@@ -76,7 +78,10 @@ class Loop:
         app: Any = self.client.app
         self.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
 
-    def place(self, key_index: int, side: int, amount: int = WEI, price: int = PRICE, v_base: int = 27) -> Any:
+    def place(
+        self, key_index: int, side: int, amount: int = WEI, price: int = PRICE, v_base: int = 27,
+        trigger_price: int = 0, flags: int = 0, expires_in_s: int = 3600,
+    ) -> Any:  # fmt: skip
         """Place an order signed by a dev key; `v_base` 0 signs as the wallets whose v is 0/1."""
         order = Order(
             maker=address_of(key_index),
@@ -85,11 +90,11 @@ class Loop:
             side=side,
             baseAmount=amount,
             limitPrice=price,
-            triggerPrice=0,
+            triggerPrice=trigger_price,
             maxFeeRate=3_000,
             nonce=time.time_ns(),
-            expiry=int(time.time()) + 3600,
-            flags=0,
+            expiry=int(time.time()) + expires_in_s,
+            flags=flags,
         )
         signature = sign_digest(bytes.fromhex(DEV_KEYS[key_index][2:]), order_digest(self.domain, order))
         signature = signature[:64] + bytes((signature[64] - 27 + v_base,))
@@ -434,5 +439,41 @@ def test_a_relayer_process_killed_between_submit_and_receipt_settles_the_trade_e
     assert status == "confirmed"
     receipt = loop.chain.w3.eth.get_transaction_receipt(tx_hash)
     assert len(loop.chain.exchange.events.TradeSettled().process_receipt(receipt)) == 1
+    loop.index()
+    loop.ledger_equals_chain((ALICE, BOB))
+
+
+def test_a_stop_order_fires_on_its_markets_price_source_not_on_a_print_and_settles_on_chain(loop: Loop) -> None:
+    """The contract settles a stop order without the operator-triggered flag only once the market's price source
+    reached its trigger: a trade printed past the trigger must not fire it (its fill would fail StopNotTriggered
+    and the stop would be spent), the price source reaching it must."""
+    fund(loop)
+    chain, contracts, app = loop.chain, loop.chain.stack.contracts, loop.client.app
+    custody = chain.contract("Custody", contracts["Custody"])
+    attach_dev_price_feed(chain.w3, custody, chain.exchange, contracts["WETH"], contracts["USDC"],
+                          contracts["DevPriceFeed"])  # fmt: skip
+    trading: Any = app.state.trading  # type: ignore[attr-defined]
+    loop.client.portal.call(trading.refresh_price_sources)
+    loop.client.portal.call(trading.refresh_reference_prices)  # the feed says 2,000
+    trigger, half = 3_100 * 10**6, WEI // 2
+    # setting the source moved the chain's clock past Custody's timelock: the orders must outlive that
+    place = functools.partial(loop.place, amount=half, expires_in_s=3 * 3600)
+
+    stop = place(BOB, side=0, price=trigger + 10 * 10**6, trigger_price=trigger, flags=2)
+    place(ALICE, side=1, price=trigger)
+    place(BOB, side=0, price=trigger)  # prints a trade at the trigger
+    place(ALICE, side=1, price=trigger + 5 * 10**6)
+    assert loop.client.get(f"/v1/orders/{stop['hash']}").json()["status"] == "open"
+    assert len(loop.fills()) == 1
+
+    feed = chain.contract("DevPriceFeed", contracts["DevPriceFeed"])
+    tx = feed.functions.setAnswer(3_100 * 10**DEV_FEED_DECIMALS).transact({"from": address_of(DEPLOYER_INDEX)})
+    chain.w3.eth.wait_for_transaction_receipt(tx, timeout=30)
+    loop.client.portal.call(trading.refresh_reference_prices)
+    _, second = loop.fills()
+    assert (second.price, second.base_amount) == (trigger + 5 * 10**6, half)
+    loop.relay()
+    assert [fill.status for fill in loop.fills()] == ["settled", "settled"]
+    assert loop.client.get(f"/v1/orders/{stop['hash']}").json()["status"] == "filled"
     loop.index()
     loop.ledger_equals_chain((ALICE, BOB))

@@ -110,6 +110,7 @@ export function OrderForm({ market }: { market: Market }) {
     feeRates: feeRatesFor(market, fees.data),
     available: wallet.address ? availableOf(balances.data, payToken.address) : null,
     lastPrice: ticker.data?.last ? BigInt(ticker.data.last) : null,
+    sourcePrice: market.priceSource?.price ? BigInt(market.priceSource.price) : null,
     oppositeLevels: opposite(book.data, side),
     locale,
   };

@@ -35,6 +35,7 @@ const context = (overrides: Partial<OrderContext> = {}): OrderContext => ({
   available: 1_000_000n * USDC,
   locale: "en",
   lastPrice: PRICE_3000,
+  sourcePrice: null,
   oppositeLevels: [],
   ...overrides,
 });
@@ -161,6 +162,24 @@ describe("checkOrder", () => {
       key: "order.error.triggerReachedSell",
       values: { last: "3,000.00 USDC" },
     });
+  });
+
+  it("measures a stop the contract checks against the price source from that source, not from the last trade", () => {
+    const stop = draft({ side: "sell", kind: "stopMarket", price: "", triggerPrice: "2900" });
+    const feedAt = (sourcePrice: bigint | null) =>
+      checkOrder(stop, context({ available: WETH, market: DEV_MARKET_WITH_FEED, lastPrice: 2_800n * USDC, sourcePrice }));
+    expect(feedAt(3_000n * USDC).ok).toBe(true); // the last trade (2,800) is past the trigger, the feed is not
+    expect(feedAt(null).ok).toBe(true);
+    const reached = feedAt(2_900n * USDC);
+    expect(!reached.ok && reached.errors.triggerPrice).toEqual({
+      key: "order.error.sourceReachedSell",
+      values: { last: "2,900.00 USDC" },
+    });
+    const buy = checkOrder(
+      { ...stop, side: "buy", triggerPrice: "3100" },
+      context({ market: DEV_MARKET_WITH_FEED, sourcePrice: 3_100n * USDC }),
+    );
+    expect(!buy.ok && buy.errors.triggerPrice?.key).toBe("order.error.sourceReachedBuy");
   });
 
   it("checks a stop-limit order on both its prices", () => {

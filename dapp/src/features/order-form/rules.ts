@@ -195,8 +195,11 @@ export interface OrderContext {
   /** Exchange `available` of the token the order pays with (quote for a buy, base for a sell); null
    * when unknown (not connected), and then the balance is not checked. */
   available: bigint | null;
-  /** Last trade price, for a stop's trigger; null without trades. */
+  /** Last trade price, for an operator-triggered stop's trigger; null without trades. */
   lastPrice: bigint | null;
+  /** The price source's last reference price (`priceSource.price`): the trigger of a stop the contract checks
+   * against the source is measured from it; null when unknown. */
+  sourcePrice: bigint | null;
   /** The opposite side of the book, best first: a market order's reference price. */
   oppositeLevels: readonly Level[];
   /** For the numbers inside error messages. */
@@ -306,12 +309,21 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
   let triggerPrice = 0n;
   if (isStopKind(draft.kind)) {
     const trigger = onTick(draft.triggerPrice, "triggerPrice");
-    const last = context.lastPrice;
-    // A buy stop fires at or above its trigger, a sell stop at or below; one the last trade already
-    // reached is refused by the API (WOULD_TRIGGER_IMMEDIATELY).
+    // A buy stop fires at or above its trigger, a sell stop at or below, on the price the contract checks it
+    // against: the market's price source, or the last trade for an operator-triggered stop (a market without a
+    // source). One that price already reached is refused by the API (WOULD_TRIGGER_IMMEDIATELY).
+    const onSource = !needsOperatorTrigger(draft.kind, context.market);
+    const last = onSource ? context.sourcePrice : context.lastPrice;
     if (trigger !== null && last !== null && (draft.side === "buy" ? last >= trigger : last <= trigger)) {
+      const buy = draft.side === "buy";
       errors.triggerPrice = {
-        key: draft.side === "buy" ? "order.error.triggerReachedBuy" : "order.error.triggerReachedSell",
+        key: onSource
+          ? buy
+            ? "order.error.sourceReachedBuy"
+            : "order.error.sourceReachedSell"
+          : buy
+            ? "order.error.triggerReachedBuy"
+            : "order.error.triggerReachedSell",
         values: { last: showPrice(last) },
       };
     } else if (trigger !== null) {

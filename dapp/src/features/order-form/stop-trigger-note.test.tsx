@@ -24,7 +24,9 @@ describe("the stop trigger note", () => {
     const source = DEV_MARKET_WITH_FEED.priceSource!;
     const markup = html(<StopTriggerNote source={source} />);
     expect(markup).toContain('aria-label="Stop trigger"');
-    expect(markup).toContain(`Trigger checked on-chain against the ${source.feed} price feed.`);
+    expect(markup).toContain(
+      `Trigger checked on-chain against the ${source.feed} price feed: the stop starts when that feed reaches it`,
+    );
     expect(markup).not.toContain("Operator-triggered");
   });
 });

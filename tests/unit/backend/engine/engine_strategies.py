@@ -23,6 +23,7 @@ from backend.engine import (
     PlaceOrder,
     SelfTradePrevention,
     SetMarketState,
+    SetReferencePrice,
     Side,
     TimeInForce,
 )
@@ -61,6 +62,15 @@ def _stop() -> st.SearchStrategy[PlaceOrder]:
     return st.builds(
         PlaceOrder, _PLACEHOLDER, _accounts, _MARKET, _sides, _stop_types, _prices, _qty,
         stop_price=_prices, stp=st.sampled_from(SelfTradePrevention), expires_at=_expiry,
+        reference_trigger=st.booleans(),
+    )  # fmt: skip
+
+
+def _reference_price() -> st.SearchStrategy[SetReferencePrice]:
+    """A range around the traded prices: mostly exact, sometimes between two units, now and then invalid."""
+    return st.builds(
+        lambda low, width: SetReferencePrice(MARKET, low, low + width),
+        st.integers(min_value=0, max_value=104), st.sampled_from([0, 0, 1, -1]),
     )  # fmt: skip
 
 
@@ -69,6 +79,7 @@ _KINDS: list[tuple[int, st.SearchStrategy[Command]]] = [
     (40, _limit()),
     (5, _market()),
     (10, _stop()),
+    (4, _reference_price()),
     (14, st.builds(CancelOrder, _PLACEHOLDER)),
     (5, st.builds(AmendOrder, _PLACEHOLDER, _qty)),
     (2, st.builds(CancelAll, _accounts, st.sampled_from([None, MARKET]))),

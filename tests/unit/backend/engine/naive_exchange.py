@@ -1,7 +1,8 @@
 """A second, independent implementation of the matching rules, written the slow and obvious way.
 
 It shares no code with `backend.engine` beyond the command and enum types: every rule (price-time
-priority, time in force, self-trade prevention, stop triggers, expiry, market states) is written
+priority, time in force, self-trade prevention, stop triggers on the last trade or the reference
+price, expiry, market states) is written
 again from the issue's text over plain lists. The property test compares trades, books and waiting
 stops after every command; event sequence numbers are the engine's own business and not modelled.
 It knows only the markets of `engine_strategies` (tick 1, lot 1, no minimum notional).
@@ -23,6 +24,7 @@ from backend.engine import (
     PlaceOrder,
     SelfTradePrevention,
     SetMarketState,
+    SetReferencePrice,
     Side,
     TimeInForce,
 )
@@ -43,6 +45,7 @@ class NaiveOrder:
     expires_at: int | None
     time: int
     stop_price: int | None = None
+    on_reference: bool = False
 
 
 class NaiveExchange:
@@ -53,6 +56,7 @@ class NaiveExchange:
         self.stops: list[NaiveOrder] = []
         self.state = MarketState.OPEN
         self.last_price: int | None = None
+        self.reference: tuple[int, int] | None = None
         self.clock = 0
         self.trades: list[tuple[str, str, int, int]] = []
 
@@ -84,6 +88,13 @@ class NaiveExchange:
                 amended.remaining = command.qty
         elif isinstance(command, SetMarketState):
             self.state = command.state
+            if self.state is MarketState.OPEN:
+                self._fire()
+        elif isinstance(command, SetReferencePrice):
+            if 0 < command.at_least <= command.at_most:
+                self.reference = (command.at_least, command.at_most)
+                if self.state is MarketState.OPEN:
+                    self._fire()
         else:
             assert isinstance(command, AddMarket | ExpireOrders)
         return self.trades
@@ -95,9 +106,9 @@ class NaiveExchange:
             return
         self.clock += 1
         order = NaiveOrder(c.order_id, c.account, c.side, c.order_type, c.price, c.qty, c.stp, c.expires_at,
-                           self.clock, c.stop_price)  # fmt: skip
+                           self.clock, c.stop_price, c.reference_trigger)  # fmt: skip
         if c.order_type in STOPS:
-            if self.last_price is None or not self._fires(order, self.last_price):
+            if not self._due(order):
                 self.stops.append(order)
             return
         tif = c.tif or (TimeInForce.IOC if c.order_type is OrderType.MARKET else TimeInForce.GTC)
@@ -108,12 +119,15 @@ class NaiveExchange:
             return
         last_before = self.last_price
         self._execute(order, rest=tif in (TimeInForce.GTC, TimeInForce.POST_ONLY))
-        while self.last_price != last_before and self.stops:
-            last = self.last_price
-            assert last is not None
-            due = [s for s in self.stops if self._fires(s, last)]
+        if self.last_price != last_before:
+            self._fire()
+
+    def _fire(self) -> None:
+        """Every due stop fires, oldest first, round after round until none is due."""
+        while True:
+            due = [s for s in self.stops if self._due(s)]
             if not due:
-                break
+                return
             for stop in due:
                 self.stops.remove(stop)
                 self.clock += 1
@@ -160,12 +174,18 @@ class NaiveExchange:
     def _crosses(taker: NaiveOrder, maker: NaiveOrder) -> bool:
         return maker.price <= taker.price if taker.side is Side.BUY else maker.price >= taker.price
 
-    @staticmethod
-    def _fires(stop: NaiveOrder, last: int) -> bool:
+    def _due(self, stop: NaiveOrder) -> bool:
         assert stop.stop_price is not None
         is_stop = stop.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
         rises = (stop.side is Side.BUY) == is_stop  # buy stop, sell take-profit
-        return last >= stop.stop_price if rises else last <= stop.stop_price
+        if stop.on_reference:  # every price of the reference range must be past the stop price
+            if self.reference is None:
+                return False
+            low, high = self.reference
+            return low >= stop.stop_price if rises else high <= stop.stop_price
+        if self.last_price is None:
+            return False
+        return self.last_price >= stop.stop_price if rises else self.last_price <= stop.stop_price
 
     def _sorted(self, side: Side) -> list[NaiveOrder]:
         orders = [o for o in self.resting if o.side is side]

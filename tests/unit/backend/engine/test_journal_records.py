@@ -23,6 +23,7 @@ from backend.engine import (
     PlaceOrder,
     SelfTradePrevention,
     SetMarketState,
+    SetReferencePrice,
     Side,
     TimeInForce,
 )
@@ -39,6 +40,8 @@ EVERY_KIND: list[Command] = [
     CancelAll("alice", "ETH-USDC", ts=7),
     AmendOrder("o2", 2, ts=8),
     ExpireOrders(9),
+    stop("o3", BUY, OrderType.STOP_LIMIT, 120, 121, 4, ts=10, reference_trigger=True),
+    SetReferencePrice("ETH-USDC", 119, 120, ts=11),
 ]
 
 
@@ -46,7 +49,7 @@ EVERY_KIND: list[Command] = [
 def test_every_command_kind_round_trips_through_its_record(command: Command) -> None:
     record = command_to_record(command)
     assert all(isinstance(field, str | int | type(None)) for field in record)
-    assert type(record[0]) is str and record[0] in "PCAMKSE"
+    assert type(record[0]) is str and record[0] in "PCAMKSER"
     assert record_to_command(record) == command
 
 

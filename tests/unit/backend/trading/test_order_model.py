@@ -72,9 +72,17 @@ def test_the_engine_command_carries_the_signed_side_kind_prices_and_an_expiry_af
     command = place_command(order, "0xhash", "0xMaker", "ETH-USDC", 5, TimeInForce.GTC, 123, 0)
     assert command == PlaceOrder(
         "0xhash", "0xMaker", "ETH-USDC", Side.SELL, OrderType.STOP_LIMIT, 3_000_000_000, 5, 2_900_000_000,
-        TimeInForce.GTC, expires_at=2_000_000_001_000, ts=123,
+        TimeInForce.GTC, expires_at=2_000_000_001_000, ts=123, reference_trigger=True,
     )  # fmt: skip
     assert place_command(ORDER, "0xhash", "0xMaker", "ETH-USDC", 5, None, 1, 0).stop_price is None
+
+
+@pytest.mark.parametrize(("flags", "on_reference"), [(2, True), (3, True), (18, False), (19, False), (0, False)])
+def test_a_stop_waits_for_the_price_source_the_contract_checks_unless_it_accepts_the_operators_trigger(
+    flags: int, on_reference: bool
+) -> None:
+    order = signed(side=1, flags=flags, triggerPrice=2_900_000_000 if flags else 0)
+    assert place_command(order, "0xhash", "0xMaker", "ETH-USDC", 5, None, 1, 0).reference_trigger is on_reference
 
 
 def test_the_engine_takes_an_order_off_the_settlement_margin_before_its_signed_expiry() -> None:
