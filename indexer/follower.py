@@ -8,7 +8,10 @@ One poll:
    that does not have the last scanned block yet (behind, e.g. another backend of a load balancer)
    is waited for: that is no evidence of a reorg.
 2. Scan from the cursor to the head with eth_getLogs over ranges that halve when the node refuses
-   a range and grow back after successes. A range is stored only if, read after its logs, it joins
+   a range and grow back after successes; the newest `EXACT_SCAN_DEPTH` blocks one at a time, by
+   block hash: a node behind the one that answered the headers (another backend of a load balancer)
+   answers a block-number range with the logs it has, silently missing the newest, but refuses a
+   block hash it does not know, and the poll is retried. A range is stored only if, read after its logs, it joins
    the stored chain: the last scanned block's stored hash, the range end's hash read before the
    logs and each log's block hash are all still canonical; else a reorg happened during the poll,
    and the next poll's reorg check handles it. Each range commits its events, block hashes and the
@@ -30,7 +33,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.chain.jsonrpc import Header, JsonRpcClient, RangeTooLarge
+from backend.chain.jsonrpc import Header, JsonRpcClient, RangeTooLarge, RpcError
 from backend.db.models import Alert, ChainBlock, ChainCursor, ChainEvent, FrozenFunds, LedgerTransaction
 from backend.db.models.base import Base
 from backend.db.session import UnitOfWork
@@ -40,6 +43,9 @@ from backend.statuses import ChainEventStatus
 from indexer.decode import EventDecoder
 
 log = logging.getLogger(__name__)
+
+EXACT_SCAN_DEPTH = 16
+"""The newest blocks read one at a time by block hash (see the module docs); older ones go by ranges, for speed."""
 
 
 # Called with (id, name, args) of the events about to become final, outside any transaction; the
@@ -222,10 +228,18 @@ class Follower:
             if last_block >= head:
                 return new_events, False
             from_block = last_block + 1
-            to_block = min(head, from_block + self.range - 1)
+            exact = from_block > head - EXACT_SCAN_DEPTH
+            to_block = from_block if exact else min(head - EXACT_SCAN_DEPTH, from_block + self.range - 1)
             end = self.reader.header(to_block)
             try:
-                logs = self.reader.get_logs(self.config.exchange, from_block, to_block)
+                if exact:
+                    if end is None:
+                        return new_events, True  # the chain got shorter under us
+                    logs = self._logs_at(end)
+                    if logs is None:
+                        return new_events, True
+                else:
+                    logs = self.reader.get_logs(self.config.exchange, from_block, to_block)
             except RangeTooLarge:
                 if self.range == 1:
                     raise
@@ -238,6 +252,17 @@ class Follower:
             keep()
             new_events += self._store_range(from_block, to_block, end.hash, logs)
             self._grow_range()
+
+    def _logs_at(self, block: Header) -> list[dict[str, Any]] | None:
+        """The logs of `block` by its hash; None if the chain left it meanwhile. A node that refuses the hash of a
+        block still canonical is behind (another backend of a load balancer): the poll stops with its error."""
+        try:
+            return self.reader.get_logs_at(self.config.exchange, block.hash)
+        except RpcError:
+            now = self.reader.header(block.number)
+            if now is None or now.hash != block.hash:
+                return None
+            raise
 
     def _joins_stored_chain(self, last_block: int, end: Header, logs: list[dict[str, Any]]) -> bool:
         """Whether, read now (after the logs), the stored hash of `last_block`, the range end's hash `end`

@@ -63,6 +63,12 @@ class JsonRpcClient:
         )
         return list(logs or [])
 
+    def get_logs_at(self, address: str, block_hash: str) -> list[dict[str, Any]]:
+        """The logs of one block named by its hash (EIP-234): a node that does not have that block refuses
+        (`RpcError`), where a block-number range would answer with what it has."""
+        logs = self.call("eth_getLogs", [{"address": address, "blockHash": block_hash}])
+        return list(logs or [])
+
 
 def rpc_call(url: str, method: str, params: list[Any] | None = None, timeout: float = 5.0) -> Any:
     """One JSON-RPC call on a fresh connection (start-up checks, health)."""

@@ -15,7 +15,7 @@ from eth_utils.address import to_checksum_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.chain.jsonrpc import Header, JsonRpcClient
+from backend.chain.jsonrpc import Header, JsonRpcClient, RpcError
 from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import Alert, ChainEvent, FrozenFunds
 from backend.db.models.base import Base
@@ -74,11 +74,14 @@ def _topic(address: str) -> str:
 
 
 class ScriptedReader(JsonRpcClient):
-    """Serves `fork`; `before_get_logs` runs once, just before the next eth_getLogs answer."""
+    """Serves `fork`; `before_get_logs` runs once, just before the next eth_getLogs answer. `logs_behind` blocks:
+    eth_getLogs is answered by a node that far behind the one answering headers (two backends of a load balancer):
+    a block range misses the newest blocks' logs, a block hash it does not have is refused."""
 
     def __init__(self, fork: Fork) -> None:  # no HTTP client: nothing here talks to a node
         self.fork = fork
         self.before_get_logs: Callable[[], None] | None = None
+        self.logs_behind = 0
 
     def close(self) -> None:
         pass
@@ -92,10 +95,21 @@ class ScriptedReader(JsonRpcClient):
         return Header(number, self.fork.hash(number), self.fork.hash(number - 1))
 
     def get_logs(self, address: str, from_block: int, to_block: int) -> list[dict[str, Any]]:
+        self._before_get_logs()
+        to_block = min(to_block, self.fork.height - self.logs_behind)
+        return [dict(e) for n in range(from_block, to_block + 1) for e in self.fork.logs.get(n, [])]
+
+    def get_logs_at(self, address: str, block_hash: str) -> list[dict[str, Any]]:
+        self._before_get_logs()
+        number = next((n for n in range(self.fork.height + 1) if self.fork.hash(n) == block_hash), None)
+        if number is None or number > self.fork.height - self.logs_behind:
+            raise RpcError("eth_getLogs: unknown block")
+        return [dict(e) for e in self.fork.logs.get(number, [])]
+
+    def _before_get_logs(self) -> None:
         if self.before_get_logs is not None:
             hook, self.before_get_logs = self.before_get_logs, None
             hook()
-        return [dict(e) for n in range(from_block, to_block + 1) for e in self.fork.logs.get(n, [])]
 
 
 def follower(
@@ -247,3 +261,23 @@ def test_a_poll_that_lost_its_lease_stores_no_range_after_that(sessions: session
         indexer.poll_once(keep=keep)
     assert statuses(sessions) == ["pending"]  # blocks 1-10 stored; 11-20 and the promotion left to the other
     assert credited(sessions) == {}
+
+
+def test_a_node_whose_logs_lag_its_headers_makes_the_poll_wait_instead_of_skipping_the_newest_deposits(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A load balancer may answer eth_getLogs from a backend a block behind the one answering headers: a block
+    range would come back without the newest block's deposit, the cursor would pass it, and it would never be
+    credited. The newest blocks are read by block hash, which such a backend refuses."""
+    chain = Fork("a", 10)
+    chain.deposit(8, tx=1, wallet=BOB, amount=50)
+    chain.deposit(10, tx=2, wallet=ALICE, amount=100)
+    reader = ScriptedReader(chain)
+    reader.logs_behind = 1
+    indexer = follower(reader, sessions, confirmations=1)
+    with pytest.raises(RpcError, match="unknown block"):
+        indexer.poll_once()
+    assert statuses(sessions) == ["pending"]  # blocks 8 and 9 stored; the poll stopped at block 10
+    reader.logs_behind = 0
+    indexer.poll_once()
+    assert credited(sessions) == {BOB: 50, ALICE: 100}
