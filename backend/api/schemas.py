@@ -63,8 +63,8 @@ class PriceSourceView(BaseModel):
     maxAge: Amount = Field(description="seconds: an older answer is stale, and stop orders wait for a fresh one")
     price: Amount | None = Field(
         default=None,
-        description="the reference price last read from it (rounded down to a price unit, as the contract reports "
-        "it): stop orders without the operator-triggered flag fire on it; null before the first read",
+        description="the price last read from it, in the markets' price units, rounded down: stop orders without "
+        "the operator-triggered flag fire on it; null before a reading, or while the feed is unusable",
     )
 
 

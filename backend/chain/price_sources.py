@@ -3,7 +3,8 @@
 The admin sets a market's source through the Custody timelock; a stop order without the operator-triggered
 flag settles only once that source reached its trigger, and never in a market without one. Order entry reads
 the sources here to refuse such stop orders at the door and to publish them (`GET /v1/markets`), and the
-engine host reads the reference price the contract checks those stops against (`referencePrice`) to fire them.
+engine host reads the price the contract checks those stops against (the source's feed, scaled as the contract
+scales it) to fire them.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from backend.chain.jsonrpc import RpcError
 RpcCall = Callable[[str, list[Any]], Any]  # (method, params) -> result, e.g. `JsonRpcClient.call`
 _PRICE_FEED = keccak(text="priceFeed(address,address)")[:4]
 _ANSWER = ["address", "uint32", "uint8", "uint8"]  # (feed, maxAge, scaleUp, scaleDown)
-_REFERENCE_PRICE = keccak(text="referencePrice(address,address)")[:4]
-_REFERENCE_ANSWER = ["bool", "uint256", "uint256"]  # (usable, price rounded down, updatedAt)
+_LATEST_ROUND_DATA = keccak(text="latestRoundData()")[:4]
+_ROUND = ["uint80", "int256", "uint256", "uint256", "uint80"]  # (roundId, answer, startedAt, updatedAt, answeredIn)
 
 
 def read_price_feed(call: RpcCall, exchange: str, base_token: str, quote_token: str) -> tuple[str, int] | None:
@@ -30,31 +31,52 @@ def read_price_feed(call: RpcCall, exchange: str, base_token: str, quote_token: 
     and the longest age of its answer in seconds, None when it has none (the scale is the contract's business).
     `RpcError` when the node fails or answers something other than `priceFeed`'s four values (no Exchange at
     that address, or one without price sources)."""
-    feed, max_age, _, _ = _view(call, exchange, "priceFeed", _PRICE_FEED, _ANSWER, base_token, quote_token)
+    feed, max_age, _, _ = _view(call, exchange, "priceFeed", _PRICE_FEED, _ANSWER, base_token, quote_token, "latest")
     if int(feed, 16) == 0:
         return None
     return to_checksum_address(feed), max_age
 
 
-def read_reference_price(call: RpcCall, exchange: str, base_token: str, quote_token: str) -> tuple[int, int] | None:
-    """The reference price the Exchange checks market (`base_token`, `quote_token`)'s stop orders against at the
-    latest block, as the range (at least, at most) in price units that holds it, or None when no stop could
-    trigger now (no price source, or a failing or stale feed). The contract reports the price rounded down: it
-    is exact when the source does not scale the feed's answer down, else the true price lies below one more
-    unit (`RpcError` as `read_price_feed`)."""
-    args = (base_token, quote_token)
-    usable, price, _ = _view(call, exchange, "referencePrice", _REFERENCE_PRICE, _REFERENCE_ANSWER, *args)
-    if not usable or price == 0:
+def latest_block(call: RpcCall) -> tuple[int, int]:
+    """The latest block's number and timestamp (`RpcError` when the node fails)."""
+    block = call("eth_getBlockByNumber", ["latest", False])
+    try:
+        return int(block["number"], 16), int(block["timestamp"], 16)
+    except (KeyError, TypeError, ValueError):
+        raise RpcError(f"eth_getBlockByNumber(latest): unexpected answer {block!r:.80}") from None
+
+
+def read_reference_price(
+    call: RpcCall, exchange: str, base_token: str, quote_token: str, block: int, now_s: int, margin_s: int
+) -> tuple[int, int] | None:
+    """The price the Exchange checks market (`base_token`, `quote_token`)'s stop orders against, read at block
+    `block` (its timestamp `now_s`): the range (at least, at most) of whole price units that holds the feed's answer
+    scaled as the contract scales it (exact when equal). None when no stop could trigger on it for `margin_s` more
+    seconds: no price source, a feed that fails or answers a non-positive price, or an answer that is stale or
+    will be within that margin (a fill matched now is checked again when its settlement is mined). `RpcError`
+    when the node fails or the Exchange answers something other than `priceFeed`'s four values."""
+    tag = hex(block)
+    source = _view(call, exchange, "priceFeed", _PRICE_FEED, _ANSWER, base_token, quote_token, tag)
+    feed, max_age, scale_up, scale_down = source
+    if int(feed, 16) == 0:
         return None
-    _, _, _, scale_down = _view(call, exchange, "priceFeed", _PRICE_FEED, _ANSWER, *args)
-    return (price, price if scale_down == 0 else price + 1)
+    try:  # the contract reads a feed that reverts or answers short as unusable: so does this
+        raw = call("eth_call", [{"to": feed, "data": "0x" + _LATEST_ROUND_DATA.hex()}, tag])
+        _, answer, _, updated_at, _ = decode(_ROUND, bytes.fromhex(str(raw).removeprefix("0x")))
+    except (RpcError, DecodingError, ValueError):
+        return None
+    if answer <= 0 or updated_at == 0 or updated_at > now_s or now_s + margin_s - updated_at > max_age:
+        return None
+    scaled, unit = answer * 10**scale_up, 10**scale_down
+    return scaled // unit, -(-scaled // unit)
 
 
 def _view(
-    call: RpcCall, exchange: str, name: str, selector: bytes, answer: list[str], base_token: str, quote_token: str
-) -> tuple[Any, ...]:
+    call: RpcCall, exchange: str, name: str, selector: bytes, answer: list[str], base_token: str, quote_token: str,
+    block: str,
+) -> tuple[Any, ...]:  # fmt: skip
     data = selector + encode(["address", "address"], [base_token, quote_token])
-    result = call("eth_call", [{"to": exchange, "data": "0x" + data.hex()}, "latest"])
+    result = call("eth_call", [{"to": exchange, "data": "0x" + data.hex()}, block])
     try:
         return tuple(decode(answer, bytes.fromhex(str(result).removeprefix("0x"))))
     except (DecodingError, ValueError):

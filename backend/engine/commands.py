@@ -62,9 +62,10 @@ class PlaceOrder:
 @dataclass(frozen=True, slots=True)
 class SetReferencePrice:
     """The market's reference price (an outside source, e.g. an on-chain price feed) is now known to lie within
-    `at_least..at_most` (equal when it is exact). If the market is open, every waiting stop placed with
-    `reference_trigger` fires whose condition holds for every price in that range: one firing on a rise once
-    `at_least >= stop_price`, one firing on a fall once `at_most <= stop_price`."""
+    `at_least..at_most` (equal when it is exact; `at_most` 0: it is unknown now, e.g. the source is stale). If
+    the market is open, every waiting stop placed with `reference_trigger` fires whose condition holds for every
+    price in that range: one firing on a rise once `at_least >= stop_price`, one firing on a fall once
+    `at_most <= stop_price`. A market that opens fires nothing by itself: the next reference set does."""
 
     market: str
     at_least: int

@@ -26,7 +26,7 @@ from backend.engine.commands import (
     SetReferencePrice,
 )
 from backend.engine.errors import UnknownMarketError
-from backend.engine.events import Event, MarketAdded, Rejected
+from backend.engine.events import Event, MarketAdded, MarketStateChanged, Rejected
 from backend.engine.journal import BufferedJournal, Journal, JournalBuffer
 from backend.engine.market import MarketSpec, spec_error
 from backend.engine.matching import ExpiryEntry, Market
@@ -286,17 +286,20 @@ class Engine:
         if market is None:
             out.append(Rejected(command.market, 0, "set_market_state", "", ResultCode.UNKNOWN_MARKET))
             return
-        market.set_state(command.state, out)
+        market.state = command.state
+        market.seq += 1
+        out.append(MarketStateChanged(market.name, market.seq, command.state))
 
     def _set_reference_price(self, command: SetReferencePrice, out: list[Event]) -> None:
         market = self._markets.get(command.market)
         if market is None:
             out.append(Rejected(command.market, 0, "set_reference_price", "", ResultCode.UNKNOWN_MARKET))
             return
-        if not 0 < command.at_least <= command.at_most:
+        at_least, at_most = command.at_least, command.at_most
+        if not 0 <= at_least <= at_most:
             market.reject("set_reference_price", "", ResultCode.INVALID_PRICE, out)
             return
-        market.set_reference(command.at_least, command.at_most, out)
+        market.set_reference(None if at_most == 0 else (at_least, at_most), out)
 
     def _expire_due(self, now: int, out: list[Event]) -> None:
         expiry, live = self._expiry, self._live

@@ -9,11 +9,12 @@ Rules this module decides (the issue leaves them open):
 - An IOC, FOK or market remainder is cancelled with `ioc_remainder`.
 - A stop watches the last trade price, or (placed with `reference_trigger`) the market's reference
   price, which `SetReferencePrice` sets. Stops are checked after a command whose trades changed the
-  last trade price, after the reference price is set in an open market, and when a market opens.
-  Every stop whose condition holds fires, in the order the stops were accepted, each as a new taker
-  (market kinds IOC at their worst price, limit kinds GTC at their price, priority from the moment
-  they rest); then the check repeats until nothing fires. A stop whose condition already holds when
-  it is placed is rejected (`would_trigger_immediately`).
+  last trade price, and after the reference price is set in an open market (not when a market opens:
+  the reference it holds may be old by then; the next one set fires what it reached). Every stop
+  whose condition holds fires, in the order the stops were accepted, each as a new taker (market
+  kinds IOC at their worst price, limit kinds GTC at their price, priority from the moment they
+  rest); then the check repeats until nothing fires. A stop whose condition already holds when it
+  is placed is rejected (`would_trigger_immediately`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from backend.engine.commands import PlaceOrder
 from backend.engine.events import (
     BookDelta,
     Event,
-    MarketStateChanged,
     OrderAccepted,
     OrderAmended,
     OrderCancelled,
@@ -132,18 +132,11 @@ class Market:
         if self.stops and self.last_price != last_price:
             self._fire_stops(out)
 
-    def set_reference(self, at_least: int, at_most: int, out: list[Event]) -> None:
-        """Take in the market's reference price range; in an open market, fire the stops it triggers."""
-        self.reference = (at_least, at_most)
-        if self.state is _OPEN and self.stops:
-            self._fire_stops(out)
-
-    def set_state(self, state: MarketState, out: list[Event]) -> None:
-        """Move to `state`; a market that opens fires the stops its reference price reached meanwhile."""
-        self.state = state
-        self.seq += 1
-        out.append(_new(MarketStateChanged, (self.name, self.seq, state)))
-        if state is _OPEN and self.stops:
+    def set_reference(self, reference: tuple[int, int] | None, out: list[Event]) -> None:
+        """Take in the market's reference price range (None: unknown now); in an open market, fire the stops
+        it triggers."""
+        self.reference = reference
+        if reference is not None and self.state is _OPEN and self.stops:
             self._fire_stops(out)
 
     def cancel(self, order: LiveOrder, reason: ResultCode, out: list[Event]) -> None:

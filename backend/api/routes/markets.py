@@ -101,8 +101,8 @@ def reference_of(trading: TradingService, market: str) -> int | None:
 
 
 def source_price_of(trading: TradingService, market: str) -> int | None:
-    """The reference price the engine last read from the market's price source, rounded down as the contract
-    reports it (call on the host's loop; None without a host or before the first read)."""
+    """The price the engine last read from the market's price source, rounded down to a price unit (call on the
+    host's loop; None without a host, before a reading, or while the feed is unusable)."""
     host = trading.host
     if host is None or market not in host.markets:
         return None

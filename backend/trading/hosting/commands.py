@@ -176,11 +176,12 @@ class SetPriceSources(HostCommand[None]):
 
 
 @dataclass(frozen=True, slots=True)
-class SetReferencePrices(HostCommand[None]):
-    """The reference prices read for these markets' stop orders (name -> (at least, at most), see
-    `backend.chain.price_sources.read_reference_price`): the engine fires the stops they reached."""
+class SetReferencePrices(HostCommand[bool]):
+    """The reference prices read for these markets' stop orders (name -> (at least, at most), None: unknown now, the
+    source stale or failing; see `backend.chain.price_sources.read_reference_price`): the engine fires the stops
+    they reached. True when the engine took any (a change, or the first price since a market opened)."""
 
-    prices: Mapping[str, tuple[int, int]]
+    prices: Mapping[str, tuple[int, int] | None]
 
 
 @dataclass(frozen=True, slots=True)

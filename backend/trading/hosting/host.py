@@ -153,6 +153,7 @@ class EngineHost:
         self._nonces = UsedNonces()  # loaded with the wallet (`_ensure_wallet`), then every order accepted
         # market name -> its on-chain price source for stop orders (None: none); absent until first read
         self._price_sources: dict[str, PriceSource | None] = {}
+        self._reference_while_open: dict[str, bool] = {}  # market -> open when its reference price was last set
         self._cancel_after = cancel_after.Deadlines()
         self._freeze_pending = False  # a frozen wallet's order a halted market refused to cancel: try next sync
         # order hash -> reason: an order the chain ruled out whose cancel a halted market refused: tried each sync
@@ -563,14 +564,24 @@ class EngineHost:
     def _set_price_sources(self, command: do.SetPriceSources) -> None:
         self._price_sources.update(command.sources)
 
-    def _set_reference_prices(self, command: do.SetReferencePrices) -> None:
+    def _set_reference_prices(self, command: do.SetReferencePrices) -> bool:
         if self._broken is not None:  # trades it fired could not be stored: the next host fires them
-            return
-        ts = now_ms()
-        for name, (at_least, at_most) in command.prices.items():
-            # unchanged prices are not journaled again: a market that opens fires what they reached by itself
-            if name in self._markets and self._engine.reference_price(name) != (at_least, at_most):
-                self._apply(SetReferencePrice(name, at_least, at_most, ts))
+            return False
+        ts, applied = now_ms(), False
+        for name, price in command.prices.items():
+            if name not in self._markets:
+                continue
+            is_open = self._engine.market_state(name) is MarketState.OPEN
+            known = self._engine.reference_price(name)
+            # Journaled when it changed, or (an unchanged price) as the first since the market opened: opening
+            # fires nothing by itself.
+            if price == known and (price is None or not is_open or self._reference_while_open.get(name, False)):
+                continue
+            at_least, at_most = (0, 0) if price is None else price
+            self._apply(SetReferencePrice(name, at_least, at_most, ts))
+            self._reference_while_open[name] = is_open
+            applied = True
+        return applied
 
     def _define_market(self, market: Market, ts: int, risk: Mapping[str, Any] | None = None) -> None:
         """Register or update a market: open its book if the engine lacks it, take in its risk settings, align

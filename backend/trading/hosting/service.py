@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
-from backend.chain.price_sources import read_price_feed, read_reference_price
+from backend.chain.price_sources import latest_block, read_price_feed, read_reference_price
 from backend.db.lease_mark import mark_path
 from backend.engine.adapters.file_journal import FileJournal
 from backend.errors import ErrorCode, HdexError
@@ -409,15 +409,17 @@ class TradingService:
     async def refresh_reference_prices(self) -> None:
         """Read the reference price of every market with a price source from the Exchange and hand them to the
         host, which fires the stop orders waiting for them, and wait until their trades are stored (the loop calls
-        this every `HDEX_STOP_REFERENCE_POLL_S`; tests too). A market whose read fails or whose feed is stale is
-        left out."""
+        this every `HDEX_STOP_REFERENCE_POLL_S`; tests too). A market whose feed is stale (or would be within
+        `HDEX_SETTLEMENT_MARGIN_S`) or failing is read as unknown; one the node could not be asked about is left
+        out."""
         host, exchange = self.host, self._exchange
         if host is None or exchange is None:
             return
         markets = [market for market in host.markets.values() if host.price_sources.get(market.name) is not None]
-        if markets:
-            prices = await asyncio.to_thread(self._read_reference_prices, exchange, markets)
-            host.handle(SetReferencePrices(prices))
+        if not markets:
+            return
+        prices = await asyncio.to_thread(self._read_reference_prices, exchange, markets)
+        if host.handle(SetReferencePrices(prices)):
             # the trades it fired are stored before it returns; a storage fault stops the host (it logs why), and
             # the next host fires those stops again from its restored book
             with contextlib.suppress(HdexError):
@@ -427,9 +429,12 @@ class TradingService:
         poll_s = self.container.settings.stop_reference_poll_s
         sources_every = max(1, round(PRICE_SOURCE_REFRESH_S / poll_s))
         for round_no in itertools.count():
-            if round_no % sources_every == 0:
-                await self.refresh_price_sources()
-            await self.refresh_reference_prices()
+            try:
+                if round_no % sources_every == 0:
+                    await self.refresh_price_sources()
+                await self.refresh_reference_prices()
+            except Exception:  # a round that fails must not end the loop: no stop would fire after it
+                log.exception("price source round failed; retrying")
             await asyncio.sleep(poll_s)
 
     def _read_price_sources(self, exchange: str, markets: list[Market]) -> dict[str, PriceSource | None]:
@@ -444,17 +449,22 @@ class TradingService:
             sources[market.name] = None if feed is None else PriceSource(*feed)
         return sources
 
-    def _read_reference_prices(self, exchange: str, markets: list[Market]) -> dict[str, tuple[int, int]]:
+    def _read_reference_prices(self, exchange: str, markets: list[Market]) -> dict[str, tuple[int, int] | None]:
         call = self._price_source_call()
-        prices: dict[str, tuple[int, int]] = {}
+        # a fill the price fires settles a little later: an answer must stay fresh for as long as an order's expiry
+        margin_s = self.container.settings.settlement_margin_s
+        prices: dict[str, tuple[int, int] | None] = {}
+        try:
+            block, now_s = latest_block(call)
+        except RpcError as exc:
+            log.warning("reference prices not read", extra={"error": exc.message})
+            return prices
         for market in markets:
+            base, quote = market.base_token, market.quote_token
             try:
-                price = read_reference_price(call, exchange, market.base_token, market.quote_token)
+                prices[market.name] = read_reference_price(call, exchange, base, quote, block, now_s, margin_s)
             except RpcError as exc:
                 log.warning("reference price not read", extra={"market": market.name, "error": exc.message})
-                continue
-            if price is not None:
-                prices[market.name] = price
         return prices
 
     def _price_source_call(self) -> Callable[[str, list[object]], object]:

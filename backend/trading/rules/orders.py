@@ -376,5 +376,7 @@ class TrackedOrder:
             self.order, self.hash, self.maker, self.market, self.remaining, tif, ts, settlement_margin_s
         )
         if self.triggered and command.order_type in TRIGGERED_AS:
-            return replace(command, order_type=TRIGGERED_AS[command.order_type], stop_price=None)
+            return replace(
+                command, order_type=TRIGGERED_AS[command.order_type], stop_price=None, reference_trigger=False
+            )
         return command

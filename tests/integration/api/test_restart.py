@@ -13,6 +13,8 @@ import pytest
 from backend.bootstrap import Container
 from backend.engine import MarketState
 from backend.engine.adapters.file_journal import read_snapshot
+from backend.trading.hosting.commands import SetPriceSources, SetReferencePrices
+from backend.trading.rules.markets import PriceSource
 
 from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, QTY, TICK, Exchange, prepare, running
 from .test_cancel_after import set_state
@@ -157,16 +159,26 @@ def test_a_rebuild_from_the_database_keeps_the_open_orders_of_a_market_staff_clo
         assert market["state"] == state.value  # and the market as staff left it
 
 
+@pytest.mark.parametrize("on_price_source", [False, True], ids=["operator-triggered", "price-source"])
 def test_a_rebuild_from_the_database_keeps_a_triggered_stop_limit_resting_in_the_book(
-    sqlite_url: str, tmp_path: Path
+    sqlite_url: str, tmp_path: Path, on_price_source: bool
 ) -> None:
     """A stop-limit whose trigger was reached rests as a limit order; rebuilt from its row (signed as a stop) it
-    was parked again to wait for a trigger the new engine, with no last price, had not seen: out of the book."""
+    was parked again to wait for a trigger the new engine, with no last price, had not seen: out of the book.
+    One fired by the market's price source was refused as a limit order still watching that source."""
     container = prepare(sqlite_url, tmp_path)
     for exchange in running(container):
-        stop = exchange.place(5, flags=2 | 16, triggerPrice=PRICE + TICK, limitPrice=PRICE + TICK).json()
-        exchange.place(6, side=1, limitPrice=PRICE + TICK, baseAmount=QTY // 10)
-        exchange.place(7, limitPrice=PRICE + TICK, baseAmount=QTY // 10)  # trades at its trigger: the stop fires
+        app: Any = exchange.client.app
+        host = app.state.trading.host
+        if on_price_source:
+            exchange.client.portal.call(host.handle, SetPriceSources({MARKET: PriceSource("0x" + "fe" * 20, 3600)}))
+            stop = exchange.place(5, flags=2, triggerPrice=PRICE + TICK, limitPrice=PRICE + TICK).json()
+            reference = SetReferencePrices({MARKET: (PRICE + TICK, PRICE + TICK)})
+            exchange.client.portal.call(host.handle, reference)  # the stop fires
+        else:
+            stop = exchange.place(5, flags=2 | 16, triggerPrice=PRICE + TICK, limitPrice=PRICE + TICK).json()
+            exchange.place(6, side=1, limitPrice=PRICE + TICK, baseAmount=QTY // 10)
+            exchange.place(7, limitPrice=PRICE + TICK, baseAmount=QTY // 10)  # trades at its trigger: it fires
         before = book_and_orders(exchange)
         assert [int(level[0]) for level in before["book"]["bids"]] == [PRICE + TICK]  # it rests
     shutil.rmtree(tmp_path / "engine")
@@ -177,3 +189,31 @@ def test_a_rebuild_from_the_database_keeps_a_triggered_stop_limit_resting_in_the
         taker = exchange.place(8, side=1, limitPrice=PRICE + TICK, baseAmount=QTY).json()  # and it still trades
         assert taker["status"] == "filled"
         assert exchange.client.get(f"/v1/orders/{stop['hash']}").json()["status"] == "filled"
+
+
+def test_a_restart_in_a_halted_market_does_not_fire_the_stops_its_price_source_reached_meanwhile(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """The restore opens every market while it rebuilds the book: the reference price it held must not fire
+    stops then (they matched orders the host did not know yet, and the restore failed on every retry)."""
+    container = prepare(sqlite_url, tmp_path)
+    source = SetPriceSources({MARKET: PriceSource("0x" + "fe" * 20, 3600)})
+    for exchange in running(container):
+        app: Any = exchange.client.app
+        exchange.client.portal.call(app.state.trading.host.handle, source)
+        stop = exchange.place(5, flags=2, triggerPrice=PRICE + TICK, limitPrice=PRICE + TICK).json()
+        exchange.place(6, side=1, limitPrice=PRICE + TICK, baseAmount=QTY // 10)
+        set_state(exchange, MarketState.HALTED)
+        reached = SetReferencePrices({MARKET: (PRICE + TICK, PRICE + TICK)})
+        exchange.client.portal.call(app.state.trading.host.handle, reached)
+        before = book_and_orders(exchange)
+    for exchange in running(container):
+        assert book_and_orders(exchange) == before
+        assert exchange.client.get(f"/v1/orders/{stop['hash']}").json()["status"] == "open"
+        app = exchange.client.app
+        host = app.state.trading.host
+        exchange.client.portal.call(host.handle, source)
+        set_state(exchange, MarketState.OPEN)
+        exchange.client.portal.call(host.handle, reached)  # open now: the next reading fires it
+        exchange.drain()
+        assert exchange.client.get(f"/v1/orders/{stop['hash']}").json()["filled"] == str(QTY // 10)

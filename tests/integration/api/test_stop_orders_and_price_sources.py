@@ -102,3 +102,13 @@ def test_a_stop_order_needs_the_operators_trigger_until_the_market_has_a_price_s
     error = reached.json()["error"]
     assert (error["code"], error["field"]) == ("WOULD_TRIGGER_IMMEDIATELY", "order.triggerPrice")
     assert "the market's price source" in error["message"]
+
+    # the feed is still fresh on-chain, but would not be by the time a fill matched now is mined (the settlement
+    # margin, 10 s): no stop may fire on it, and none is measured from it
+    devchain.w3.provider.make_request("evm_increaseTime", [3600 - 5])  # type: ignore[arg-type]
+    devchain.mine(1)
+    api.portal.call(app.state.trading.refresh_reference_prices)  # type: ignore[union-attr]
+    [market] = api.get("/v1/markets").json()["markets"]
+    assert market["priceSource"]["price"] is None
+    again = api.post("/v1/orders", json=stop_order(devchain, STOP_LIMIT, trigger=2_000 * 10**6))
+    assert again.status_code == 201, again.text

@@ -88,12 +88,10 @@ class NaiveExchange:
                 amended.remaining = command.qty
         elif isinstance(command, SetMarketState):
             self.state = command.state
-            if self.state is MarketState.OPEN:
-                self._fire()
         elif isinstance(command, SetReferencePrice):
-            if 0 < command.at_least <= command.at_most:
-                self.reference = (command.at_least, command.at_most)
-                if self.state is MarketState.OPEN:
+            if 0 <= command.at_least <= command.at_most:  # at most 0: unknown
+                self.reference = (command.at_least, command.at_most) if command.at_most else None
+                if self.reference is not None and self.state is MarketState.OPEN:
                     self._fire()
         else:
             assert isinstance(command, AddMarket | ExpireOrders)

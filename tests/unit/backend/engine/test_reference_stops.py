@@ -89,16 +89,29 @@ def test_a_reference_stop_already_reached_by_the_reference_is_rejected_whatever_
     assert [s.order_id for s in engine.pending_stops(MARKET)] == ["last", "later"]
 
 
-def test_a_halted_market_keeps_the_reference_and_fires_its_stops_when_it_opens(engine: Engine) -> None:
+def test_a_market_that_opens_fires_nothing_until_the_next_reference_price(engine: Engine) -> None:
+    """The reference a halted market holds may be old by the time it opens (and a restore opens markets while it
+    rebuilds the book): only a reference set while open fires."""
     engine.apply(_buy_stop())
     engine.apply(SetMarketState(MARKET, MarketState.HALTED))
     assert _reference(engine, 111) == []
     assert engine.reference_price(MARKET) == (111, 111)
     engine.apply(SetMarketState(MARKET, MarketState.CANCEL_ONLY))
+    assert not of_type(engine.apply(SetMarketState(MARKET, MarketState.OPEN)), OrderTriggered)
     assert [s.order_id for s in engine.pending_stops(MARKET)] == ["st"]
-    events = engine.apply(SetMarketState(MARKET, MarketState.OPEN))
+    events = _reference(engine, 111)
     assert [t.order_id for t in of_type(events, OrderTriggered)] == ["st"]
     assert book(engine, BUY) == [("st", 120, 1)]  # a stop-limit rests at its limit once fired
+
+
+def test_an_unknown_reference_forgets_the_last_one_and_a_range_from_zero_fires_sell_stops(engine: Engine) -> None:
+    _reference(engine, 150)
+    assert _reference(engine, 0, 0) == []
+    assert engine.reference_price(MARKET) is None
+    engine.apply(_buy_stop(stop_price=140))  # not refused against the forgotten 150
+    engine.apply(stop("sell", SELL, OrderType.STOP_MARKET, 1, 1, 1, account="amy", reference_trigger=True))
+    events = _reference(engine, 0, 1)  # the price is below one unit
+    assert [t.order_id for t in of_type(events, OrderTriggered)] == ["sell"]
 
 
 def test_a_fired_reference_stop_that_trades_fires_the_stops_watching_the_last_trade(engine: Engine) -> None:
@@ -110,8 +123,8 @@ def test_a_fired_reference_stop_that_trades_fires_the_stops_watching_the_last_tr
     assert fills(events) == [("ask", "st", 118, 1), ("ask", "chained", 118, 1)]
 
 
-@pytest.mark.parametrize(("at_least", "at_most"), [(0, 0), (-5, 10), (11, 10)])
-def test_a_reference_range_that_is_not_positive_and_ordered_is_rejected_and_changes_nothing(
+@pytest.mark.parametrize(("at_least", "at_most"), [(-5, 10), (11, 10), (1, 0)])
+def test_a_reference_range_that_is_negative_or_out_of_order_is_rejected_and_changes_nothing(
     engine: Engine, at_least: int, at_most: int
 ) -> None:
     engine.apply(_buy_stop())
