@@ -11,7 +11,8 @@ One poll:
    a range and grow back after successes; the newest `EXACT_SCAN_DEPTH` blocks one at a time, by
    block hash: a node behind the one that answered the headers (another backend of a load balancer)
    answers a block-number range with the logs it has, silently missing the newest, but refuses a
-   block hash it does not know, and the poll is retried. A range is stored only if, read after its logs, it joins
+   block hash it does not know: the scan waits at that block (a node that answers an unknown hash with
+   no logs instead is warned about once). A range is stored only if, read after its logs, it joins
    the stored chain: the last scanned block's stored hash, the range end's hash read before the
    logs and each log's block hash are all still canonical; else a reorg happened during the poll,
    and the next poll's reorg check handles it. Each range commits its events, block hashes and the
@@ -99,6 +100,7 @@ class Follower:
         self.before_final = before_final
         self.range = config.initial_range
         self._successes = 0
+        self._hash_refusal_checked = False
 
     def poll_once(self, keep: Callable[[], None] = lambda: None) -> PollResult:
         """Check for a reorg, scan to the head, promote what has enough confirmations. `keep()` runs before
@@ -231,15 +233,19 @@ class Follower:
             exact = from_block > head - EXACT_SCAN_DEPTH
             to_block = from_block if exact else min(head - EXACT_SCAN_DEPTH, from_block + self.range - 1)
             end = self.reader.header(to_block)
+            if exact:
+                if end is None:
+                    return new_events, True  # the chain got shorter under us
+                logs, moved = self._logs_at(end)
+                if logs is None:
+                    return new_events, moved
+                if not self._joins_stored_chain(last_block, end, logs):
+                    return new_events, True
+                keep()
+                new_events += self._store_range(from_block, to_block, end.hash, logs)
+                continue
             try:
-                if exact:
-                    if end is None:
-                        return new_events, True  # the chain got shorter under us
-                    logs = self._logs_at(end)
-                    if logs is None:
-                        return new_events, True
-                else:
-                    logs = self.reader.get_logs(self.config.exchange, from_block, to_block)
+                logs = self.reader.get_logs(self.config.exchange, from_block, to_block)
             except RangeTooLarge:
                 if self.range == 1:
                     raise
@@ -253,16 +259,37 @@ class Follower:
             new_events += self._store_range(from_block, to_block, end.hash, logs)
             self._grow_range()
 
-    def _logs_at(self, block: Header) -> list[dict[str, Any]] | None:
-        """The logs of `block` by its hash; None if the chain left it meanwhile. A node that refuses the hash of a
-        block still canonical is behind (another backend of a load balancer): the poll stops with its error."""
+    def _logs_at(self, block: Header) -> tuple[list[dict[str, Any]] | None, bool]:
+        """The logs of `block` by its hash, and whether the chain moved: (None, True) if it left the block
+        meanwhile; (None, False) if the node refused the hash of a block still canonical: its logs are behind its
+        headers (another backend of a load balancer), and the scan waits there while what is below is promoted
+        (a node stuck so shows as the indexer's lag)."""
+        self._check_hash_refusal()
         try:
-            return self.reader.get_logs_at(self.config.exchange, block.hash)
-        except RpcError:
+            return self.reader.get_logs_at(self.config.exchange, block.hash), False
+        except RpcError as exc:
             now = self.reader.header(block.number)
             if now is None or now.hash != block.hash:
-                return None
-            raise
+                return None, True
+            log.warning("the node has no logs yet for a block it has; waiting", extra={
+                "block": block.number, "error": exc.message,
+            })  # fmt: skip
+            return None, False
+
+    def _check_hash_refusal(self) -> None:
+        """Once: warn if the node answers an unknown block hash with no logs instead of refusing it, as some node
+        versions do. Then a log backend behind its headers goes unseen, as with block ranges."""
+        if self._hash_refusal_checked:
+            return
+        self._hash_refusal_checked = True
+        try:
+            self.reader.get_logs_at(self.config.exchange, "0x" + "00" * 32)
+        except RpcError:
+            return
+        log.warning(
+            "the node answers eth_getLogs for an unknown block hash with no logs: a log backend behind the one "
+            "answering headers cannot be told from a block without deposits (use a node that refuses unknown hashes)"
+        )
 
     def _joins_stored_chain(self, last_block: int, end: Header, logs: list[dict[str, Any]]) -> bool:
         """Whether, read now (after the logs), the stored hash of `last_block`, the range end's hash `end`

@@ -23,7 +23,6 @@ RpcCall = Callable[[str, list[Any]], Any]  # (method, params) -> result, e.g. `J
 _PRICE_FEED = keccak(text="priceFeed(address,address)")[:4]
 _ANSWER = ["address", "uint32", "uint8", "uint8"]  # (feed, maxAge, scaleUp, scaleDown)
 _LATEST_ROUND_DATA = keccak(text="latestRoundData()")[:4]
-_ROUND = ["uint80", "int256", "uint256", "uint256", "uint80"]  # (roundId, answer, startedAt, updatedAt, answeredIn)
 
 
 def read_price_feed(call: RpcCall, exchange: str, base_token: str, quote_token: str) -> tuple[str, int] | None:
@@ -54,17 +53,28 @@ def read_reference_price(
     scaled as the contract scales it (exact when equal). None when no stop could trigger on it for `margin_s` more
     seconds: no price source, a feed that fails or answers a non-positive price, or an answer that is stale or
     will be within that margin (a fill matched now is checked again when its settlement is mined). `RpcError`
-    when the node fails or the Exchange answers something other than `priceFeed`'s four values."""
+    when the node fails (a feed call that reverts is the feed failing) or the Exchange answers something other
+    than `priceFeed`'s four values."""
     tag = hex(block)
     source = _view(call, exchange, "priceFeed", _PRICE_FEED, _ANSWER, base_token, quote_token, tag)
     feed, max_age, scale_up, scale_down = source
     if int(feed, 16) == 0:
         return None
-    try:  # the contract reads a feed that reverts or answers short as unusable: so does this
+    try:
         raw = call("eth_call", [{"to": feed, "data": "0x" + _LATEST_ROUND_DATA.hex()}, tag])
-        _, answer, _, updated_at, _ = decode(_ROUND, bytes.fromhex(str(raw).removeprefix("0x")))
-    except (RpcError, DecodingError, ValueError):
+    except RpcError as exc:
+        if "revert" in exc.message.lower():  # the contract reads a feed that reverts as unusable
+            return None
+        raise  # the node failed: nothing is known
+    try:
+        data = bytes.fromhex(str(raw).removeprefix("0x"))
+    except ValueError:
         return None
+    if len(data) < 160:  # the contract's test too: a feed that answers short is unusable
+        return None
+    # words 1 and 3, read as the contract reads them (no check of the other words or of their padding)
+    answer = int.from_bytes(data[32:64], "big", signed=True)
+    updated_at = int.from_bytes(data[96:128], "big")
     if answer <= 0 or updated_at == 0 or updated_at > now_s or now_s + margin_s - updated_at > max_age:
         return None
     scaled, unit = answer * 10**scale_up, 10**scale_down

@@ -9,8 +9,9 @@ Rules this module decides (the issue leaves them open):
 - An IOC, FOK or market remainder is cancelled with `ioc_remainder`.
 - A stop watches the last trade price, or (placed with `reference_trigger`) the market's reference
   price, which `SetReferencePrice` sets. Stops are checked after a command whose trades changed the
-  last trade price, and after the reference price is set in an open market (not when a market opens:
-  the reference it holds may be old by then; the next one set fires what it reached). Every stop
+  last trade price (those watching the last trade only), and after the reference price is set in an
+  open market (not when a market opens, nor after a trade: the reference it holds may be old by then;
+  the next one set fires what it reached). Every stop
   whose condition holds fires, in the order the stops were accepted, each as a new taker (market
   kinds IOC at their worst price, limit kinds GTC at their price, priority from the moment they
   rest); then the check repeats until nothing fires. A stop whose condition already holds when it
@@ -130,14 +131,14 @@ class Market:
         last_price = self.last_price
         self._take(order_id, account, side, price, qty, tif, stp, order.expires_at, out)
         if self.stops and self.last_price != last_price:
-            self._fire_stops(out)
+            self._fire_stops(None, out)
 
     def set_reference(self, reference: tuple[int, int] | None, out: list[Event]) -> None:
         """Take in the market's reference price range (None: unknown now); in an open market, fire the stops
         it triggers."""
         self.reference = reference
         if reference is not None and self.state is _OPEN and self.stops:
-            self._fire_stops(out)
+            self._fire_stops(reference, out)
 
     def cancel(self, order: LiveOrder, reason: ResultCode, out: list[Event]) -> None:
         """Take a live order (resting or waiting stop) of this market out."""
@@ -222,9 +223,12 @@ class Market:
             heappush(self._expiry, (order.expires_at, stop.priority, self.name, order.order_id))
         return None
 
-    def _fire_stops(self, out: list[Event]) -> None:
+    def _fire_stops(self, reference: tuple[int, int] | None, out: list[Event]) -> None:
+        """Fire what is due, round after round. Stops watching the reference price are checked only against
+        `reference`, the one just set (None after a trade): the one a market holds may be older than what the
+        contract will read, e.g. taken in while the market was halted."""
         while True:
-            last, reference = self.last_price, self.reference
+            last = self.last_price
             due = [stop for stop in self.stops.values() if stop.due(last, reference)]
             if not due:
                 return

@@ -179,7 +179,8 @@ class SetPriceSources(HostCommand[None]):
 class SetReferencePrices(HostCommand[bool]):
     """The reference prices read for these markets' stop orders (name -> (at least, at most), None: unknown now, the
     source stale or failing; see `backend.chain.price_sources.read_reference_price`): the engine fires the stops
-    they reached. True when the engine took any (a change, or the first price since a market opened)."""
+    they reached. True when the engine took any (a change, or a price taken in while its market was not open, now
+    that it is)."""
 
     prices: Mapping[str, tuple[int, int] | None]
 

@@ -153,7 +153,7 @@ class EngineHost:
         self._nonces = UsedNonces()  # loaded with the wallet (`_ensure_wallet`), then every order accepted
         # market name -> its on-chain price source for stop orders (None: none); absent until first read
         self._price_sources: dict[str, PriceSource | None] = {}
-        self._reference_while_open: dict[str, bool] = {}  # market -> open when its reference price was last set
+        self._reference_while_open: dict[str, bool] = {}  # market -> open when its reference price was last set?
         self._cancel_after = cancel_after.Deadlines()
         self._freeze_pending = False  # a frozen wallet's order a halted market refused to cancel: try next sync
         # order hash -> reason: an order the chain ruled out whose cancel a halted market refused: tried each sync
@@ -573,8 +573,8 @@ class EngineHost:
                 continue
             is_open = self._engine.market_state(name) is MarketState.OPEN
             known = self._engine.reference_price(name)
-            # Journaled when it changed, or (an unchanged price) as the first since the market opened: opening
-            # fires nothing by itself.
+            # Journaled when it changed, or unchanged once the market is open if it was taken in while the market
+            # was not (it fired nothing then, and opening fires nothing by itself).
             if price == known and (price is None or not is_open or self._reference_while_open.get(name, False)):
                 continue
             at_least, at_most = (0, 0) if price is None else price

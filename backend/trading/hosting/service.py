@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -415,10 +416,11 @@ class TradingService:
         host, exchange = self.host, self._exchange
         if host is None or exchange is None:
             return
-        markets = [market for market in host.markets.values() if host.price_sources.get(market.name) is not None]
-        if not markets:
-            return
-        prices = await asyncio.to_thread(self._read_reference_prices, exchange, markets)
+        sources = host.price_sources
+        markets = [market for market in host.markets.values() if sources.get(market.name) is not None]
+        prices = await asyncio.to_thread(self._read_reference_prices, exchange, markets) if markets else {}
+        # a market whose source the admin removed has no price any more (its stops can never settle)
+        prices.update({name: None for name, source in sources.items() if source is None})
         if host.handle(SetReferencePrices(prices)):
             # the trades it fired are stored before it returns; a storage fault stops the host (it logs why), and
             # the next host fires those stops again from its restored book
@@ -455,10 +457,12 @@ class TradingService:
         margin_s = self.container.settings.settlement_margin_s
         prices: dict[str, tuple[int, int] | None] = {}
         try:
-            block, now_s = latest_block(call)
+            block, block_s = latest_block(call)
         except RpcError as exc:
             log.warning("reference prices not read", extra={"error": exc.message})
             return prices
+        # the latest block may be a block time old, and the fill is checked against the block that mines it
+        now_s = max(block_s, int(time.time()))
         for market in markets:
             base, quote = market.base_token, market.quote_token
             try:

@@ -74,15 +74,26 @@ def test_an_answer_the_contract_would_not_use_by_settlement_fires_nothing(node: 
     assert read(node) is None
 
 
-def test_a_feed_that_reverts_or_answers_short_is_unusable_but_a_failing_exchange_read_is_an_error() -> None:
+def test_a_feed_that_reverts_or_answers_short_is_unusable_but_a_node_that_fails_is_an_error() -> None:
     node = Node()
-    node.round = RpcError("execution reverted")
+    node.round = RpcError("eth_call: execution reverted")
     assert read(node) is None
     node.round = b"\x00" * 64
     assert read(node) is None
+    node.round = RpcError("eth_call: ReadTimeout: timed out")  # says nothing of the feed: nothing is known
+    with pytest.raises(RpcError, match="timed out"):
+        read(node)
     node.source = b"\x00" * 32
     with pytest.raises(RpcError, match="priceFeed"):
         read(node)
+
+
+def test_the_words_the_contract_ignores_are_not_checked() -> None:
+    """The contract reads words 1 (answer) and 3 (updatedAt) and nothing else: a round id with bits above 80 is fine."""
+    node = Node()
+    assert isinstance(node.round, bytes)
+    node.round = b"\xff" * 32 + node.round[32:] + b"\x00" * 32
+    assert read(node) == (2_000 * 10**6, 2_000 * 10**6)
 
 
 def test_an_answer_as_old_as_the_margin_allows_is_still_used_and_no_source_is_none() -> None:

@@ -92,7 +92,7 @@ class NaiveExchange:
             if 0 <= command.at_least <= command.at_most:  # at most 0: unknown
                 self.reference = (command.at_least, command.at_most) if command.at_most else None
                 if self.reference is not None and self.state is MarketState.OPEN:
-                    self._fire()
+                    self._fire(self.reference)
         else:
             assert isinstance(command, AddMarket | ExpireOrders)
         return self.trades
@@ -106,7 +106,7 @@ class NaiveExchange:
         order = NaiveOrder(c.order_id, c.account, c.side, c.order_type, c.price, c.qty, c.stp, c.expires_at,
                            self.clock, c.stop_price, c.reference_trigger)  # fmt: skip
         if c.order_type in STOPS:
-            if not self._due(order):
+            if not self._due(order, self.reference):
                 self.stops.append(order)
             return
         tif = c.tif or (TimeInForce.IOC if c.order_type is OrderType.MARKET else TimeInForce.GTC)
@@ -118,12 +118,13 @@ class NaiveExchange:
         last_before = self.last_price
         self._execute(order, rest=tif in (TimeInForce.GTC, TimeInForce.POST_ONLY))
         if self.last_price != last_before:
-            self._fire()
+            self._fire(None)
 
-    def _fire(self) -> None:
-        """Every due stop fires, oldest first, round after round until none is due."""
+    def _fire(self, reference: tuple[int, int] | None) -> None:
+        """Every due stop fires, oldest first, round after round until none is due; stops watching the reference
+        are due only on `reference`, one just set (None after a trade)."""
         while True:
-            due = [s for s in self.stops if self._due(s)]
+            due = [s for s in self.stops if self._due(s, reference)]
             if not due:
                 return
             for stop in due:
@@ -172,14 +173,14 @@ class NaiveExchange:
     def _crosses(taker: NaiveOrder, maker: NaiveOrder) -> bool:
         return maker.price <= taker.price if taker.side is Side.BUY else maker.price >= taker.price
 
-    def _due(self, stop: NaiveOrder) -> bool:
+    def _due(self, stop: NaiveOrder, reference: tuple[int, int] | None) -> bool:
         assert stop.stop_price is not None
         is_stop = stop.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
         rises = (stop.side is Side.BUY) == is_stop  # buy stop, sell take-profit
         if stop.on_reference:  # every price of the reference range must be past the stop price
-            if self.reference is None:
+            if reference is None:
                 return False
-            low, high = self.reference
+            low, high = reference
             return low >= stop.stop_price if rises else high <= stop.stop_price
         if self.last_price is None:
             return False

@@ -91,13 +91,14 @@ def test_a_reference_stop_already_reached_by_the_reference_is_rejected_whatever_
 
 def test_a_market_that_opens_fires_nothing_until_the_next_reference_price(engine: Engine) -> None:
     """The reference a halted market holds may be old by the time it opens (and a restore opens markets while it
-    rebuilds the book): only a reference set while open fires."""
+    rebuilds the book): only a reference set while open fires, not the opening, not a trade after it."""
     engine.apply(_buy_stop())
     engine.apply(SetMarketState(MARKET, MarketState.HALTED))
     assert _reference(engine, 111) == []
     assert engine.reference_price(MARKET) == (111, 111)
     engine.apply(SetMarketState(MARKET, MarketState.CANCEL_ONLY))
     assert not of_type(engine.apply(SetMarketState(MARKET, MarketState.OPEN)), OrderTriggered)
+    _trade_at(engine, 100)  # nor does a trade check it against the reference it holds
     assert [s.order_id for s in engine.pending_stops(MARKET)] == ["st"]
     events = _reference(engine, 111)
     assert [t.order_id for t in of_type(events, OrderTriggered)] == ["st"]
