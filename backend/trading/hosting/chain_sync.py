@@ -4,13 +4,16 @@
   (`ExitRequested`, `ExitCancelled`) the indexer stored in `chain_events` (pending or final: each is
   acted on as soon as it is seen; an exiting wallet's orders are cancelled and it may not trade).
 - Fills the relayer marked settled or failed: claimed here (`released = true`, in one
-  transaction) so their holds are given back exactly once.
+  transaction) so their holds are given back exactly once. A stop order whose trade the contract
+  skipped because its price source had not reached the trigger (or has none) is named, so that the
+  host takes the rest of it off the book: every later trade of it would fail the same way.
 - Ledger balances of the wallets the host has loaded, market definitions and states (the
   `hdex market` commands write the database; the running engine follows) and markets' risk settings.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +37,10 @@ from backend.trading.store.markets import load_markets
 from backend.trading.store.risk import load_market_risk
 
 CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised", "ExitRequested", "ExitCancelled")
+# A fill the contract skipped because its stop order had not triggered there (`relayer.settlement` writes it).
+_UNTRIGGERED_STOP = re.compile(
+    r"skipped_on_chain:(?:StopNotTriggered|StopPriceSourceMissing)\(orderHash=(0x[0-9a-fA-F]{64})"
+)
 EVENTS_PER_READ = 1_000
 WITHDRAWAL_ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 Hold = tuple[str, str, int]
@@ -49,6 +56,7 @@ class SyncRead:
     markets: list[Market] = field(default_factory=list)
     risk: dict[str, dict[str, Any]] = field(default_factory=dict)  # market -> its `market_risk` overrides
     frozen: frozenset[str] = frozenset()  # the deny list (lower case): wallets compliance froze
+    untriggered_stops: list[str] = field(default_factory=list)  # stop orders (lower case) the contract held back
 
 
 def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
@@ -112,11 +120,12 @@ def fill_holds(fill: Fill, market: Market) -> list[Hold]:
     return [(seller, market.base_token, fill.base_amount), (buyer, market.quote_token, fill.quote_amount)]
 
 
-def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[Hold]:
+def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> tuple[list[Hold], list[str]]:
     """Mark as released the failed fills that never reached the chain, and the fills whose settlement
     transaction (any attempt of it) is final: settled (the ledger carries the trade: its TradeSettled is
     final) or skipped on-chain (its TradeSkipped is final: a reorg can no longer replay the transaction with
-    the trade settling). Return their holds (the caller commits)."""
+    the trade settling). Return their holds, and the stop orders among them the contract skipped for their
+    trigger (the caller commits)."""
     candidates = session.scalars(
         select(Fill)
         .where(Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)), Fill.released.is_(False))
@@ -150,7 +159,7 @@ def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[H
         or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
     ]
     if not resolved:
-        return []
+        return [], []
     claimed = session.execute(
         update(Fill)
         .where(Fill.id.in_([fill.id for fill in resolved]), Fill.released.is_(False))
@@ -159,10 +168,13 @@ def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> list[H
     ).scalars()
     ids = set(claimed)
     holds: list[Hold] = []
+    untriggered: list[str] = []
     for fill in resolved:
         if fill.id in ids:
             holds.extend(fill_holds(fill, markets[fill.market]))
-    return holds
+            if fill.failure is not None and (held_back := _UNTRIGGERED_STOP.match(fill.failure)) is not None:
+                untriggered.append(held_back.group(1).lower())
+    return holds, untriggered
 
 
 def read_sync(
@@ -176,7 +188,7 @@ def read_sync(
     """Everything the host follows, in one transaction that also claims resolved fills (after `fence`: only the
     engine lease's holder may claim them, as only its host gives their holds back)."""
     fence(session)
-    released = claim_resolved_fills(session, markets)  # before balances: they must be at least as new
+    released, untriggered = claim_resolved_fills(session, markets)  # before balances: they must be as new
     read = SyncRead(
         events=read_chain_events(session, chain_id, after_event_id),
         balances=wallet_balances(session, wallets),
@@ -184,6 +196,7 @@ def read_sync(
         markets=load_markets(session),
         risk=load_market_risk(session),
         frozen=deny_list(session),
+        untriggered_stops=untriggered,
     )
     session.commit()
     return read

@@ -443,10 +443,9 @@ def test_a_relayer_process_killed_between_submit_and_receipt_settles_the_trade_e
     loop.ledger_equals_chain((ALICE, BOB))
 
 
-def test_a_stop_order_fires_on_its_markets_price_source_not_on_a_print_and_settles_on_chain(loop: Loop) -> None:
-    """The contract settles a stop order without the operator-triggered flag only once the market's price source
-    reached its trigger: a trade printed past the trigger must not fire it (its fill would fail StopNotTriggered
-    and the stop would be spent), the price source reaching it must."""
+def with_price_source(loop: Loop) -> Any:
+    """Fund Alice and Bob, give the market the dev feed as its price source (it says 2,000) and let the engine read
+    it; returns the trading service."""
     fund(loop)
     chain, contracts, app = loop.chain, loop.chain.stack.contracts, loop.client.app
     custody = chain.contract("Custody", contracts["Custody"])
@@ -454,7 +453,23 @@ def test_a_stop_order_fires_on_its_markets_price_source_not_on_a_print_and_settl
                           contracts["DevPriceFeed"])  # fmt: skip
     trading: Any = app.state.trading  # type: ignore[attr-defined]
     loop.client.portal.call(trading.refresh_price_sources)
-    loop.client.portal.call(trading.refresh_reference_prices)  # the feed says 2,000
+    loop.client.portal.call(trading.refresh_reference_prices)
+    return trading
+
+
+def set_feed(loop: Loop, trading: Any, usd: int) -> None:
+    """Move the dev feed to `usd` and let the engine read it."""
+    feed = loop.chain.contract("DevPriceFeed", loop.chain.stack.contracts["DevPriceFeed"])
+    tx = feed.functions.setAnswer(usd * 10**DEV_FEED_DECIMALS).transact({"from": address_of(DEPLOYER_INDEX)})
+    loop.chain.w3.eth.wait_for_transaction_receipt(tx, timeout=30)
+    loop.client.portal.call(trading.refresh_reference_prices)
+
+
+def test_a_stop_order_fires_on_its_markets_price_source_not_on_a_print_and_settles_on_chain(loop: Loop) -> None:
+    """The contract settles a stop order without the operator-triggered flag only once the market's price source
+    reached its trigger: a trade printed past the trigger must not fire it (its fill would fail StopNotTriggered
+    and the stop would be spent), the price source reaching it must."""
+    trading = with_price_source(loop)
     trigger, half = 3_100 * 10**6, WEI // 2
     # setting the source moved the chain's clock past Custody's timelock: the orders must outlive that
     place = functools.partial(loop.place, amount=half, expires_in_s=3 * 3600)
@@ -466,10 +481,7 @@ def test_a_stop_order_fires_on_its_markets_price_source_not_on_a_print_and_settl
     assert loop.client.get(f"/v1/orders/{stop['hash']}").json()["status"] == "open"
     assert len(loop.fills()) == 1
 
-    feed = chain.contract("DevPriceFeed", contracts["DevPriceFeed"])
-    tx = feed.functions.setAnswer(3_100 * 10**DEV_FEED_DECIMALS).transact({"from": address_of(DEPLOYER_INDEX)})
-    chain.w3.eth.wait_for_transaction_receipt(tx, timeout=30)
-    loop.client.portal.call(trading.refresh_reference_prices)
+    set_feed(loop, trading, 3_100)
     _, second = loop.fills()
     assert (second.price, second.base_amount) == (trigger + 5 * 10**6, half)
     loop.relay()
@@ -477,3 +489,26 @@ def test_a_stop_order_fires_on_its_markets_price_source_not_on_a_print_and_settl
     assert loop.client.get(f"/v1/orders/{stop['hash']}").json()["status"] == "filled"
     loop.index()
     loop.ledger_equals_chain((ALICE, BOB))
+
+
+def test_a_fired_stop_whose_price_source_fell_back_is_cancelled_once_the_contract_skips_its_first_trade(
+    loop: Loop,
+) -> None:
+    """The contract checks a stop's trigger at its first trade, which for a fired stop-limit resting in the book can
+    come long after the engine fired it. If the source fell back by then, that trade is skipped, and so would be
+    every later one (each failing its counterparty's fill too): the rest of the stop leaves the book."""
+    trading = with_price_source(loop)
+    trigger, half = 3_100 * 10**6, WEI // 2
+    place = functools.partial(loop.place, amount=half, expires_in_s=3 * 3600)
+    stop = place(BOB, side=0, amount=WEI, price=trigger + 10 * 10**6, trigger_price=trigger, flags=2)
+    set_feed(loop, trading, 3_100)  # fires it: it rests at its limit
+    set_feed(loop, trading, 3_000)  # and the source falls back
+    place(ALICE, side=1, price=trigger + 5 * 10**6)
+    loop.relay()
+    [fill] = loop.fills()
+    assert fill.status == "failed" and (fill.failure or "").startswith("skipped_on_chain:StopNotTriggered(")
+    loop.index()  # the skip is final: the fill's holds come back, and the stop goes
+    view = loop.client.get(f"/v1/orders/{stop['hash']}").json()
+    assert (view["status"], view["reason"]) == ("cancelled", "stop_not_triggered_on_chain")
+    assert place(ALICE, side=1, price=trigger + 5 * 10**6)["status"] == "open"  # nothing left for it to fail on
+    assert len(loop.fills()) == 1

@@ -13,6 +13,7 @@ const REASONS: Record<string, MessageKey> = {
   nonce_floor: "account.reason.nonce_floor",
   cancelled_on_chain: "account.reason.cancelled_on_chain",
   wallet_exiting: "account.reason.wallet_exiting",
+  stop_not_triggered_on_chain: "account.reason.stop_not_triggered_on_chain",
   "cancel-after": "account.reason.cancel-after",
   expired: "account.reason.expired",
 };
