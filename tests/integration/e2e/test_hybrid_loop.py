@@ -72,11 +72,13 @@ class Loop:
         self.relayer.tick()
 
     def index(self) -> None:
-        """Mine a block so everything has its confirmation, index it, let trading see it."""
+        """Mine a block so everything has its confirmation, index it, let trading see it and store what it did
+        (the cancels it makes leave the host's memory at once, but reach the database in its next write)."""
         self.chain.mine(1)
         self.indexer.poll()
         app: Any = self.client.app
         self.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
+        self.client.portal.call(app.state.trading.host.drain)  # type: ignore[union-attr]
 
     def place(
         self, key_index: int, side: int, amount: int = WEI, price: int = PRICE, v_base: int = 27,
