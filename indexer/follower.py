@@ -45,6 +45,7 @@ from indexer.decode import EventDecoder
 
 log = logging.getLogger(__name__)
 
+_UNKNOWN_BLOCK_WORDS = ("unknown block", "not found", "does not exist", "no block", "missing")
 EXACT_SCAN_DEPTH = 16
 """The newest blocks read one at a time by block hash (see the module docs); older ones go by ranges, for speed."""
 
@@ -281,11 +282,13 @@ class Follower:
         versions do. Then a log backend behind its headers goes unseen, as with block ranges."""
         if self._hash_refusal_checked:
             return
-        self._hash_refusal_checked = True
         try:
             self.reader.get_logs_at(self.config.exchange, "0x" + "00" * 32)
-        except RpcError:
+        except RpcError as exc:
+            # a refusal settles it; another failure (a timeout) says nothing: asked again at the next scan
+            self._hash_refusal_checked = any(word in exc.message.lower() for word in _UNKNOWN_BLOCK_WORDS)
             return
+        self._hash_refusal_checked = True
         log.warning(
             "the node answers eth_getLogs for an unknown block hash with no logs: a log backend behind the one "
             "answering headers cannot be told from a block without deposits (use a node that refuses unknown hashes)"

@@ -49,12 +49,12 @@ def read_reference_price(
     call: RpcCall, exchange: str, base_token: str, quote_token: str, block: int, now_s: int, margin_s: int
 ) -> tuple[int, int] | None:
     """The price the Exchange checks market (`base_token`, `quote_token`)'s stop orders against, read at block
-    `block` (its timestamp `now_s`): the range (at least, at most) of whole price units that holds the feed's answer
-    scaled as the contract scales it (exact when equal). None when no stop could trigger on it for `margin_s` more
-    seconds: no price source, a feed that fails or answers a non-positive price, or an answer that is stale or
-    will be within that margin (a fill matched now is checked again when its settlement is mined). `RpcError`
-    when the node fails (a feed call that reverts is the feed failing) or the Exchange answers something other
-    than `priceFeed`'s four values."""
+    `block` at time `now_s` (not before that block's timestamp): the range (at least, at most) of whole price
+    units that holds the feed's answer scaled as the contract scales it (exact when equal). None when no stop
+    could trigger on it for `margin_s` more seconds: no price source, a feed that fails or answers a
+    non-positive price, or an answer that is stale or will be within that margin (a fill matched now is checked
+    again when its settlement is mined). `RpcError` when the node fails (a feed call that reverts is the feed
+    failing) or the Exchange answers something other than `priceFeed`'s four values."""
     tag = hex(block)
     source = _view(call, exchange, "priceFeed", _PRICE_FEED, _ANSWER, base_token, quote_token, tag)
     feed, max_age, scale_up, scale_down = source

@@ -102,6 +102,8 @@ class TradingService:
         self._writer: BatchWriter | None = None
         self._task: asyncio.Task[None] | None = None
         self._price_task: asyncio.Task[None] | None = None
+        # one reading at a time (the loop's and a caller's): a reading read earlier is never applied after a later one
+        self._reading = asyncio.Lock()
         self._exchange: str | None = None
         self._event_cursor = 0
         self._snapshot_seq = 0
@@ -409,10 +411,14 @@ class TradingService:
 
     async def refresh_reference_prices(self) -> None:
         """Read the reference price of every market with a price source from the Exchange and hand them to the
-        host, which fires the stop orders waiting for them, and wait until their trades are stored (the loop calls
-        this every `HDEX_STOP_REFERENCE_POLL_S`; tests too). A market whose feed is stale (or would be within
-        `HDEX_SETTLEMENT_MARGIN_S`) or failing is read as unknown; one the node could not be asked about is left
-        out."""
+        host, which fires the stop orders waiting for them; when it took a reading in, wait until what that fired
+        is stored (the loop calls this every `HDEX_STOP_REFERENCE_POLL_S`; tests too; one reading at a time). A
+        market whose feed is stale (or would be within `HDEX_SETTLEMENT_MARGIN_S`) or failing is read as unknown;
+        one the node could not be asked about is left out."""
+        async with self._reading:
+            await self._refresh_reference_prices()
+
+    async def _refresh_reference_prices(self) -> None:
         host, exchange = self.host, self._exchange
         if host is None or exchange is None:
             return

@@ -1,6 +1,6 @@
-"""The engine host takes the price sources' readings: a stop fires on the first reading after its market opens,
-an unusable reading or a removed source forgets the price (GET /v1/markets shows null), and readings that change
-nothing are not journaled again."""
+"""Which price-source readings the engine host hands the engine (journaled): a changed one, and one taken in
+while the market was not open once it is (opening fires nothing by itself); an unusable reading or a removed
+source forgets the price (GET /v1/markets shows null). What a reading fires is the engine's tests' business."""
 
 from __future__ import annotations
 
@@ -37,11 +37,11 @@ def test_readings_are_journaled_when_they_change_or_first_after_an_opening_and_u
     assert source_price(exchange) == str(PRICE)
     assert handle(exchange, reading) is False  # nothing new: nothing journaled
     set_state(exchange, MarketState.HALTED)
-    assert handle(exchange, reading) is False  # nothing it could fire was placed since it fired what it reached
+    assert handle(exchange, reading) is False  # unchanged, and last taken in while the market was open
     moved = SetReferencePrices({MARKET: (PRICE + TICK, PRICE + TICK)})
-    assert handle(exchange, moved) is True  # taken in, fires nothing in a halted market
+    assert handle(exchange, moved) is True  # changed: taken in (a halted market fires nothing)
     set_state(exchange, MarketState.OPEN)
-    assert handle(exchange, moved) is True  # the same price, first since the market opened: it fires now
+    assert handle(exchange, moved) is True  # the same price again, now that the market is open
     assert handle(exchange, moved) is False
 
     assert handle(exchange, SetReferencePrices({MARKET: None})) is True  # stale or failing: unknown

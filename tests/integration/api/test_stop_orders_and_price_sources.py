@@ -107,6 +107,8 @@ def test_a_stop_order_needs_the_operators_trigger_until_the_market_has_a_price_s
     # margin, 10 s): no stop may fire on it, and none is measured from it
     devchain.w3.provider.make_request("evm_increaseTime", [3600 - 5])  # type: ignore[arg-type]
     devchain.mine(1)
+    usable, _, _ = devchain.exchange.functions.referencePrice(contracts["WETH"], contracts["USDC"]).call()
+    assert usable  # the contract would still take it now
     api.portal.call(app.state.trading.refresh_reference_prices)  # type: ignore[union-attr]
     [market] = api.get("/v1/markets").json()["markets"]
     assert market["priceSource"]["price"] is None

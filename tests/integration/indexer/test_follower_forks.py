@@ -21,8 +21,9 @@ from backend.db.models import Alert, ChainEvent, FrozenFunds
 from backend.db.models.base import Base
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL
+from indexer import follower as follower_module
 from indexer.decode import EventDecoder
-from indexer.follower import Follower, FollowerConfig
+from indexer.follower import EXACT_SCAN_DEPTH, Follower, FollowerConfig
 
 EXCHANGE = "0x" + "ee" * 20
 TOKEN = "0x" + "70" * 20
@@ -40,6 +41,24 @@ DEPOSITED = {
     ],
 }
 DECODER = EventDecoder([DEPOSITED])
+
+
+# The tests about nodes whose logs lag their headers need the newest blocks read by hash.
+BY_HASH_ONLY = {
+    "test_a_node_whose_logs_lag_its_headers_makes_the_scan_wait_instead_of_skipping_the_newest_deposits",
+    "test_a_node_that_answers_an_unknown_block_hash_with_no_logs_is_warned_about",
+}
+
+
+@pytest.fixture(autouse=True, params=[EXACT_SCAN_DEPTH, 0], ids=["newest-by-hash", "ranges-only"])
+def scan_depth(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every scenario twice: with the newest blocks read one at a time by hash (as deployed; these short chains
+    are then all read so), and with block ranges only (as a long backlog is read)."""
+    depth: int = request.param
+    if depth == 0 and request.function.__name__ in BY_HASH_ONLY:
+        pytest.skip("about reading blocks by hash")
+    monkeypatch.setattr(follower_module, "EXACT_SCAN_DEPTH", depth)
+    return depth
 
 
 class Fork:
@@ -259,7 +278,8 @@ def test_a_poll_that_lost_its_lease_stores_no_range_after_that(sessions: session
 
     with pytest.raises(LeaseTakenOver):
         indexer.poll_once(keep=keep)
-    assert statuses(sessions) == ["pending"]  # blocks 1-10 stored; 11-20 and the promotion left to the other
+    assert statuses(sessions) == ["pending"]  # the first range stored (block 3's deposit); the rest and the
+    # promotion left to the other
     assert credited(sessions) == {}
 
 

@@ -10,8 +10,9 @@ import { useOnReconnect, useStream } from "../../lib/use-stream";
 export const marketsQuery = queryOptions({
   queryKey: ["markets"],
   queryFn: async () => (await api.get<MarketList>("/v1/markets")).markets,
-  staleTime: 60_000,
-  refetchInterval: 60_000,
+  // 15 s: the price-source price a stop's trigger is checked against moves (the engine reads it every 2 s)
+  staleTime: 15_000,
+  refetchInterval: 15_000,
 });
 
 const STATES = new Set<string>(["open", "cancel_only", "halted"]);
