@@ -22,7 +22,12 @@ from backend.chain.jsonrpc import RpcError
 RpcCall = Callable[[str, list[Any]], Any]  # (method, params) -> result, e.g. `JsonRpcClient.call`
 _PRICE_FEED = keccak(text="priceFeed(address,address)")[:4]
 _ANSWER = ["address", "uint32", "uint8", "uint8"]  # (feed, maxAge, scaleUp, scaleDown)
-_LATEST_ROUND_DATA = keccak(text="latestRoundData()")[:4]
+_LATEST_ROUND_DATA = "0x" + keccak(text="latestRoundData()")[:4].hex()
+
+
+class FeedUnusable(RuntimeError):
+    """The feed gave no round the Exchange's `PriceSourceLib.latest` accepts: a revert, an answer shorter than five
+    words or not hex, or a price <= 0. The contract then lets no stop order settle on it."""
 
 
 def read_price_feed(call: RpcCall, exchange: str, base_token: str, quote_token: str) -> tuple[str, int] | None:
@@ -61,24 +66,42 @@ def read_reference_price(
     if int(feed, 16) == 0:
         return None
     try:
-        raw = call("eth_call", [{"to": feed, "data": "0x" + _LATEST_ROUND_DATA.hex()}, tag])
-    except RpcError as exc:
-        if "revert" in exc.message.lower():  # the contract reads a feed that reverts as unusable
-            return None
-        raise  # the node failed: nothing is known
-    try:
-        data = bytes.fromhex(str(raw).removeprefix("0x"))
-    except ValueError:
+        answer, updated_at = read_latest_round(call, feed, tag)
+    except FeedUnusable:
         return None
-    if len(data) < 160:  # the contract's test too: a feed that answers short is unusable
-        return None
-    # words 1 and 3, read as the contract reads them (no check of the other words or of their padding)
-    answer = int.from_bytes(data[32:64], "big", signed=True)
-    updated_at = int.from_bytes(data[96:128], "big")
-    if answer <= 0 or updated_at == 0 or updated_at > now_s or now_s + margin_s - updated_at > max_age:
+    if updated_at == 0 or updated_at > now_s or now_s + margin_s - updated_at > max_age:
         return None
     scaled, unit = answer * 10**scale_up, 10**scale_down
     return scaled // unit, -(-scaled // unit)
+
+
+def read_latest_round(call: RpcCall, feed: str, block: str = "latest") -> tuple[int, int]:
+    """The feed's latest round at `block` as `PriceSourceLib.latest` reads it: (answer > 0, updatedAt), words 1 and 3
+    of an answer of at least five (no check of the other words or of any padding). `FeedUnusable` when the contract
+    would not use it; `RpcError` when the node itself fails."""
+    data = feed_view(call, feed, _LATEST_ROUND_DATA, block)
+    if len(data) < 160:
+        raise FeedUnusable(f"latestRoundData() answered {len(data)} bytes, not five words")
+    answer = int.from_bytes(data[32:64], "big", signed=True)
+    if answer <= 0:
+        raise FeedUnusable(f"answers {answer}, not a price")
+    return answer, int.from_bytes(data[96:128], "big")
+
+
+def feed_view(call: RpcCall, feed: str, data: str, block: str = "latest") -> bytes:
+    """A view call on a feed: its raw answer; `FeedUnusable` when the call reverts or the answer is not hex,
+    `RpcError` when the node itself fails."""
+    try:
+        raw = call("eth_call", [{"to": feed, "data": data}, block])
+    except RpcError as exc:
+        lowered = exc.message.lower()
+        if "revert" in lowered or "execution" in lowered:
+            raise FeedUnusable(exc.message) from None
+        raise
+    try:
+        return bytes.fromhex(str(raw).removeprefix("0x"))
+    except ValueError as exc:
+        raise FeedUnusable(f"unexpected answer: {exc}") from None
 
 
 def _view(

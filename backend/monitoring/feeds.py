@@ -27,7 +27,14 @@ from sqlalchemy.orm import Session
 
 from backend.alerts import AlertKind, Severity
 from backend.chain.jsonrpc import RpcError
-from backend.chain.price_sources import RpcCall, read_price_feed
+from backend.chain.price_sources import (
+    FeedUnusable,
+    RpcCall,
+    feed_view,
+    latest_block,
+    read_latest_round,
+    read_price_feed,
+)
 from backend.db.models import Fill, MarketHalt
 from backend.engine import MarketState
 from backend.metrics import FEED_AGE, FEED_ALERT_BPS, FEED_DEVIATION, FEED_HALT_BPS, FEED_MAX_AGE, FEED_UP
@@ -39,9 +46,7 @@ from backend.trading.store.risk import market_risk_settings
 
 log = logging.getLogger(__name__)
 BPS = 10_000
-_LATEST_ROUND_DATA = "0x" + keccak(text="latestRoundData()")[:4].hex()
 _DECIMALS = "0x" + keccak(text="decimals()")[:4].hex()
-_ROUND = ["uint80", "int256", "uint256", "uint256", "uint80"]
 
 
 class MarketHalts(Protocol):
@@ -50,10 +55,6 @@ class MarketHalts(Protocol):
     def halt_market(
         self, market: str, kind: str, reason: str, until_ms: int, *, reference: int | None, price: int | None
     ) -> object: ...
-
-
-class FeedUnreadable(RuntimeError):
-    """The feed did not answer a usable round (no contract, a revert, a short answer, or a price <= 0)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,27 +81,14 @@ class FeedRound:
 
 
 def read_feed_round(call: RpcCall, feed: str) -> FeedRound:
-    """The feed's latest round and its decimals, as `PriceSourceLib.latest` accepts them; FeedUnreadable
+    """The feed's latest round and its decimals, as `PriceSourceLib.latest` accepts them; FeedUnusable
     otherwise (RpcError when the node itself fails)."""
+    answer, updated_at = read_latest_round(call, feed)
     try:
-        raw = _view(call, feed, _LATEST_ROUND_DATA)
-        if len(raw) < 160:
-            raise FeedUnreadable(f"latestRoundData() answered {len(raw)} bytes, not five words")
-        _, answer, _, updated_at, _ = decode(_ROUND, raw[:160])
-        (decimals,) = decode(["uint8"], _view(call, feed, _DECIMALS))
-    except RpcError as exc:
-        if "revert" in exc.message.lower() or "execution" in exc.message.lower():
-            raise FeedUnreadable(exc.message) from None
-        raise
-    except (DecodingError, ValueError, OverflowError) as exc:
-        raise FeedUnreadable(f"unexpected answer: {exc}") from None
-    if answer <= 0:
-        raise FeedUnreadable(f"answers {answer}, not a price")
-    return FeedRound(int(answer), int(updated_at), int(decimals))
-
-
-def _view(call: RpcCall, contract: str, data: str) -> bytes:
-    return bytes.fromhex(str(call("eth_call", [{"to": contract, "data": data}, "latest"])).removeprefix("0x"))
+        (decimals,) = decode(["uint8"], feed_view(call, feed, _DECIMALS))
+    except (DecodingError, OverflowError) as exc:
+        raise FeedUnusable(f"unexpected answer: {exc}") from None
+    return FeedRound(answer, updated_at, int(decimals))
 
 
 def reference_price(answer: int, feed_decimals: int, market: Market) -> int:
@@ -129,10 +117,9 @@ def check_feeds(
     door (no engine host in this process) a deviation past the halt limit raises its alert and says so."""
     report = PassReport()
     try:
-        head = call("eth_getBlockByNumber", ["latest", False])
-        chain_now = int(str(head["timestamp"]), 16)
+        _, chain_now = latest_block(call)
         markets = load_markets(session)
-    except (RpcError, KeyError, TypeError, ValueError) as exc:
+    except RpcError as exc:
         report.failed("feeds", str(exc))
         return report
     pending: list[_Pending] = []  # alerts, raised once every halt is done
@@ -183,7 +170,7 @@ def _check_market(
     FEED_MAX_AGE.labels(market=market.name).set(max_age)
     try:
         round_ = read_feed_round(call, feed)
-    except FeedUnreadable as exc:
+    except FeedUnusable as exc:
         FEED_UP.labels(market=market.name).set(0)
         return [_stale(market, feed, max_age, f"feed {feed} is unreadable: {exc}", {"error": str(exc)})]
     except RpcError as exc:

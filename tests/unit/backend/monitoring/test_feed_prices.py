@@ -1,5 +1,5 @@
 """A price feed's answer on a market's price grid, its deviation from the last trade, and reading its round
-over JSON-RPC without ever letting a broken feed escape as anything but `FeedUnreadable`."""
+over JSON-RPC without ever letting a broken feed escape as anything but `FeedUnusable`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from eth_abi.abi import encode
 
 from backend.chain.jsonrpc import RpcError
+from backend.chain.price_sources import FeedUnusable
 from backend.engine import MarketState
-from backend.monitoring.feeds import FeedUnreadable, deviation_bps, read_feed_round, reference_price
+from backend.monitoring.feeds import deviation_bps, read_feed_round, reference_price
 from backend.trading.rules.markets import Market
 
 FEED = "0x" + "ab" * 20
@@ -76,11 +77,11 @@ def test_a_round_is_read_with_its_answer_update_time_and_decimals() -> None:
     ],
 )
 def test_a_feed_that_answers_no_usable_round_is_unreadable(answer: Any, words: str) -> None:
-    with pytest.raises(FeedUnreadable, match=words):
+    with pytest.raises(FeedUnusable, match=words):
         read_feed_round(FakeFeed(answer), FEED)
 
 
 def test_a_node_that_does_not_answer_is_an_rpc_error_not_a_broken_feed() -> None:
     with pytest.raises(RpcError) as raised:
         read_feed_round(FakeFeed(RpcError("eth_call: ConnectError: connection refused")), FEED)
-    assert not isinstance(raised.value, FeedUnreadable)
+    assert not isinstance(raised.value, FeedUnusable)
