@@ -4,16 +4,16 @@
   (`ExitRequested`, `ExitCancelled`) the indexer stored in `chain_events` (pending or final: each is
   acted on as soon as it is seen; an exiting wallet's orders are cancelled and it may not trade).
 - Fills the relayer marked settled or failed: claimed here (`released = true`, in one
-  transaction) so their holds are given back exactly once. A stop order whose trade the contract
-  skipped because its price source had not reached the trigger (or has none) is named, so that the
-  host takes the rest of it off the book: every later trade of it would fail the same way.
+  transaction) so their holds are given back exactly once. An order whose trade the contract skipped for
+  a reason that holds for good (its nonce spent by another order, a stop whose price source had not
+  reached the trigger) is named, with the reason it leaves the book: every later trade of it would fail
+  the same way, and fail its counterparty's fill too.
 - Ledger balances of the wallets the host has loaded, market definitions and states (the
   `hdex market` commands write the database; the running engine follows) and markets' risk settings.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +28,7 @@ from backend.db.models import (
     FrozenFunds,
     LedgerBalance,
     OperatorTx,
+    SettlementItem,
     WithdrawalRequest,
 )
 from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
@@ -37,10 +38,20 @@ from backend.trading.store.markets import load_markets
 from backend.trading.store.risk import load_market_risk
 
 CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised", "ExitRequested", "ExitCancelled")
-# A fill the contract skipped because its stop order had not triggered there (`relayer.settlement` writes it).
-_UNTRIGGERED_STOP = re.compile(
-    r"skipped_on_chain:(?:StopNotTriggered|StopPriceSourceMissing)\(orderHash=(0x[0-9a-fA-F]{64})"
-)
+# The skip reasons (the contract's errors, as the relayer records them on the settlement item) that rule an order
+# out for good, with the argument naming it and the reason it leaves the book with. A stop whose source fell back
+# could trigger again, but a fired stop-limit rests in the book for it meanwhile, failing every taker's fill.
+RULED_OUT_BY_SKIP: dict[str, tuple[str, str]] = {
+    "OrderNonceUsed": ("orderHash", "nonce_used_on_chain"),
+    "OrderCancelled": ("orderHash", "cancelled_on_chain"),
+    "OrderNonceBelowFloor": ("orderHash", "nonce_floor"),
+    "StopNotTriggered": ("orderHash", "stop_not_triggered_on_chain"),
+    "StopPriceSourceMissing": ("orderHash", "stop_not_triggered_on_chain"),
+    # what the API checks at the door: seen here, the door and the contract disagree
+    "InvalidSignature": ("digest", "refused_on_chain"),
+    "OrderUnknownFlags": ("orderHash", "refused_on_chain"),
+    "OrderMarketInvalid": ("orderHash", "refused_on_chain"),
+}
 EVENTS_PER_READ = 1_000
 WITHDRAWAL_ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 Hold = tuple[str, str, int]
@@ -56,7 +67,8 @@ class SyncRead:
     markets: list[Market] = field(default_factory=list)
     risk: dict[str, dict[str, Any]] = field(default_factory=dict)  # market -> its `market_risk` overrides
     frozen: frozenset[str] = frozenset()  # the deny list (lower case): wallets compliance froze
-    untriggered_stops: list[str] = field(default_factory=list)  # stop orders (lower case) the contract held back
+    # (order hash in lower case, reason): orders the contract ruled out for good (`RULED_OUT_BY_SKIP`)
+    ruled_out: list[tuple[str, str]] = field(default_factory=list)
 
 
 def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
@@ -120,12 +132,14 @@ def fill_holds(fill: Fill, market: Market) -> list[Hold]:
     return [(seller, market.base_token, fill.base_amount), (buyer, market.quote_token, fill.quote_amount)]
 
 
-def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> tuple[list[Hold], list[str]]:
+def claim_resolved_fills(
+    session: Session, markets: dict[str, Market]
+) -> tuple[list[Hold], list[tuple[str, str]]]:
     """Mark as released the failed fills that never reached the chain, and the fills whose settlement
     transaction (any attempt of it) is final: settled (the ledger carries the trade: its TradeSettled is
     final) or skipped on-chain (its TradeSkipped is final: a reorg can no longer replay the transaction with
-    the trade settling). Return their holds, and the stop orders among them the contract skipped for their
-    trigger (the caller commits)."""
+    the trade settling). Return their holds, and the orders the contract ruled out for good in their skips
+    (`RULED_OUT_BY_SKIP`: order hash, reason). The caller commits."""
     candidates = session.scalars(
         select(Fill)
         .where(Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)), Fill.released.is_(False))
@@ -167,14 +181,25 @@ def claim_resolved_fills(session: Session, markets: dict[str, Market]) -> tuple[
         .returning(Fill.id)
     ).scalars()
     ids = set(claimed)
-    holds: list[Hold] = []
-    untriggered: list[str] = []
-    for fill in resolved:
-        if fill.id in ids:
-            holds.extend(fill_holds(fill, markets[fill.market]))
-            if fill.failure is not None and (held_back := _UNTRIGGERED_STOP.match(fill.failure)) is not None:
-                untriggered.append(held_back.group(1).lower())
-    return holds, untriggered
+    holds = [hold for fill in resolved if fill.id in ids for hold in fill_holds(fill, markets[fill.market])]
+    return holds, ruled_out_by_skips(session, [fill.id for fill in resolved if fill.id in ids and fill.tx_hash])
+
+
+def ruled_out_by_skips(session: Session, fill_ids: list[int]) -> list[tuple[str, str]]:
+    """(order hash, reason) of each order that a skip of these fills ruled out for good (`RULED_OUT_BY_SKIP`)."""
+    if not fill_ids:
+        return []
+    ruled_out = []
+    for details in session.scalars(
+        select(SettlementItem.details).where(
+            SettlementItem.fill_id.in_(fill_ids),
+            SettlementItem.outcome == "skipped",
+            SettlementItem.reason.in_(list(RULED_OUT_BY_SKIP)),
+        )
+    ):
+        argument, reason = RULED_OUT_BY_SKIP[details["error"]]
+        ruled_out.append((str(details["arguments"][argument]).lower(), reason))
+    return ruled_out
 
 
 def read_sync(
@@ -188,7 +213,7 @@ def read_sync(
     """Everything the host follows, in one transaction that also claims resolved fills (after `fence`: only the
     engine lease's holder may claim them, as only its host gives their holds back)."""
     fence(session)
-    released, untriggered = claim_resolved_fills(session, markets)  # before balances: they must be as new
+    released, ruled_out = claim_resolved_fills(session, markets)  # before balances: they must be as new
     read = SyncRead(
         events=read_chain_events(session, chain_id, after_event_id),
         balances=wallet_balances(session, wallets),
@@ -196,7 +221,7 @@ def read_sync(
         markets=load_markets(session),
         risk=load_market_risk(session),
         frozen=deny_list(session),
-        untriggered_stops=untriggered,
+        ruled_out=ruled_out,
     )
     session.commit()
     return read

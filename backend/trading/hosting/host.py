@@ -85,8 +85,6 @@ ON_CHAIN_CANCEL_REASONS = {
     "ExitRequested": "wallet_exiting",
 }
 FREEZE_CANCEL_REASON = "compliance_freeze"  # an order of a wallet compliance froze (deny-listed)
-# a stop whose first trade the contract skipped: its price source had not reached the trigger (or it has none)
-STOP_NOT_TRIGGERED_REASON = "stop_not_triggered_on_chain"
 REPLACED_REASON = "replaced"  # the old order of a cancel-replace
 
 Publisher = Callable[[list[Publication]], None]
@@ -513,8 +511,8 @@ class EngineHost:
                 self._known_hashes[order_hash] = NO_EXPIRY
                 doomed = [self._orders[order_hash]] if order_hash in self._orders else []
             self._chain_cancels.update((tracked.hash, ON_CHAIN_CANCEL_REASONS[name]) for tracked in doomed)
-        # the contract checks a stop's trigger at its first trade: until one settles, every trade of it fails
-        self._chain_cancels.update((h, STOP_NOT_TRIGGERED_REASON) for h in read.untriggered_stops if h in self._orders)
+        # orders the contract skipped a trade of for good: every later trade of them would fail the same way
+        self._chain_cancels.update((h, reason) for h, reason in read.ruled_out if h in self._orders)
         if read.events:
             self._batch.cursors[CHAIN_EVENT_ID] = command.event_cursor
         # the read's balances, and the holds of fills the relayer settled or failed (announced with the batch)

@@ -17,7 +17,7 @@ from backend.db.models import ChainEvent, Market, Order, SettlementItem
 from relayer.transactions import Simulation, SimulationFailed
 
 from ..devchain import address_of
-from ..e2e.test_hybrid_loop import ALICE, BOB, Loop, fund
+from ..e2e.test_hybrid_loop import ALICE, BOB, WEI, Loop, fund
 
 
 def signed_order(loop: Loop, order_hash: str) -> tuple[Any, ...]:
@@ -126,3 +126,30 @@ def test_a_fill_that_would_revert_on_chain_tells_both_parties_so(loop: Loop) -> 
     assert fill.status == "failed"
     assert told == {(w, "failed", fill.failure, "not settled: the trade would revert on-chain")
                     for w in (address_of(ALICE), address_of(BOB))}  # fmt: skip
+
+
+def test_an_order_whose_nonce_another_order_used_on_chain_leaves_the_book_once_its_skipped_trade_is_final(
+    loop: Loop,
+) -> None:
+    """Cancelling on-chain an order never sent to HDEX spends its nonce: an order of the same maker and nonce that
+    HDEX holds can then never settle. Its first trade is skipped (`OrderNonceUsed`); once that is final the order
+    leaves the book, so that no later taker's fill fails on it too."""
+    fund(loop)
+    resting = loop.place(ALICE, side=1)
+    twin = list(signed_order(loop, resting["hash"]))
+    twin[9] += 1  # another expiry: another order, with the same nonce
+    loop.chain.send(ALICE, loop.chain.exchange.functions.cancelOrders([tuple(twin)]))
+    loop.place(BOB, side=0, amount=WEI // 2)
+
+    settle_and_tell(loop)
+    [fill] = loop.fills()
+    assert (fill.status, fill.failure) == (
+        "failed",
+        f"skipped_on_chain:OrderNonceUsed(orderHash={resting['hash']}, maker={address_of(ALICE)}, nonce={twin[8]})",
+    )
+    loop.index()  # the skip is final: the fill's holds come back, and the order goes
+    view = loop.client.get(f"/v1/orders/{resting['hash']}").json()
+    assert (view["status"], view["reason"]) == ("cancelled", "nonce_used_on_chain")
+    assert loop.place(BOB, side=0, amount=WEI // 2)["status"] == "open"  # nothing left for it to fail on
+    assert len(loop.fills()) == 1
+    loop.ledger_equals_chain((ALICE, BOB))

@@ -14,6 +14,8 @@ const REASONS: Record<string, MessageKey> = {
   cancelled_on_chain: "account.reason.cancelled_on_chain",
   wallet_exiting: "account.reason.wallet_exiting",
   stop_not_triggered_on_chain: "account.reason.stop_not_triggered_on_chain",
+  nonce_used_on_chain: "account.reason.nonce_used_on_chain",
+  refused_on_chain: "account.reason.refused_on_chain",
   "cancel-after": "account.reason.cancel-after",
   expired: "account.reason.expired",
 };
