@@ -738,7 +738,7 @@ contract Exchange is IExchange, EIP712, ReentrancyGuardTransient {
             _orders[orderHash].cancelled = true;
             // Settlement reads the counter (and so the cancel flag) only when the nonce's bit is set.
             _useNonce(msg.sender, _walletSlot(msg.sender), order.nonce);
-            emit OrderCancelledByMaker(msg.sender, orderHash);
+            emit OrderCancelledByMaker(msg.sender, orderHash, order.nonce);
         }
     }
 

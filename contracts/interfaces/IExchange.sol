@@ -312,8 +312,9 @@ interface IExchange {
     event FeesCollected(address indexed feeRecipient, address indexed token, uint256 amount);
     /// @notice The fee recipient took `amount` of `token` out of its balance.
     event FeesWithdrawn(address indexed feeRecipient, address indexed token, uint256 amount);
-    /// @notice `maker` cancelled order `orderHash`.
-    event OrderCancelledByMaker(address indexed maker, bytes32 indexed orderHash);
+    /// @notice `maker` cancelled order `orderHash`, whose `nonce` no other order of `maker` can use now (an
+    /// off-chain book learns here that it must refuse the nonce, also when the order was never sent to it).
+    event OrderCancelledByMaker(address indexed maker, bytes32 indexed orderHash, uint64 nonce);
     /// @notice `wallet` invalidated all its orders with a nonce below `nonceFloor`.
     event NonceFloorRaised(address indexed wallet, uint64 nonceFloor);
     /// @notice `wallet` started an exit; from `availableAt` it may withdraw without the operator.

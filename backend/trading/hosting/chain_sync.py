@@ -38,11 +38,13 @@ from backend.trading.store.markets import load_markets
 from backend.trading.store.risk import load_market_risk
 
 CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised", "ExitRequested", "ExitCancelled")
+# An order whose nonce another order of its maker spent on-chain (by a cancel, say): the contract settles none of it.
+NONCE_SPENT_REASON = "nonce_used_on_chain"
 # The skip reasons (the contract's errors, as the relayer records them on the settlement item) that rule an order
 # out for good, with the argument naming it and the reason it leaves the book with. A stop whose source fell back
 # could trigger again, but a fired stop-limit rests in the book for it meanwhile, failing every taker's fill.
 RULED_OUT_BY_SKIP: dict[str, tuple[str, str]] = {
-    "OrderNonceUsed": ("orderHash", "nonce_used_on_chain"),
+    "OrderNonceUsed": ("orderHash", NONCE_SPENT_REASON),
     "OrderCancelled": ("orderHash", "cancelled_on_chain"),
     "OrderNonceBelowFloor": ("orderHash", "nonce_floor"),
     "StopNotTriggered": ("orderHash", "stop_not_triggered_on_chain"),
@@ -247,19 +249,22 @@ def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
     return dict(floors)
 
 
-def cancelled_on_chain(session: Session, chain_id: int) -> set[str]:
-    """Order hashes their makers cancelled on the Exchange (pending or final), lower case: the contract settles no
-    trade of them, also of one never sent to HDEX."""
-    return {
-        str(args["orderHash"]).lower()
-        for args in session.scalars(
-            select(ChainEvent.args).where(
-                ChainEvent.chain_id == chain_id,
-                ChainEvent.name == "OrderCancelledByMaker",
-                ChainEvent.status != ChainEventStatus.ORPHANED,
-            )
+def cancelled_on_chain(session: Session, chain_id: int) -> tuple[set[str], set[tuple[str, int]]]:
+    """What makers cancelled on the Exchange (pending or final): the order hashes (lower case), and the (maker,
+    nonce) each cancel spent. The contract settles no trade of such an order, nor of another order of its maker
+    with the same nonce, also when the cancelled one was never sent to HDEX."""
+    hashes: set[str] = set()
+    nonces: set[tuple[str, int]] = set()
+    for args in session.scalars(
+        select(ChainEvent.args).where(
+            ChainEvent.chain_id == chain_id,
+            ChainEvent.name == "OrderCancelledByMaker",
+            ChainEvent.status != ChainEventStatus.ORPHANED,
         )
-    }
+    ):
+        hashes.add(str(args["orderHash"]).lower())
+        nonces.add((str(args["maker"]), int(args["nonce"])))
+    return hashes, nonces
 
 
 def exiting_wallets(session: Session, chain_id: int) -> set[str]:

@@ -231,6 +231,7 @@ class Resume(HostCommand[None]):
     bulk_cancel_stamps: dict[str, int]  # wallet -> last bulk cancel's timestamp, those a replay could still pass
     frozen: frozenset[str]  # the deny list (lower case)
     cancelled_on_chain: frozenset[str]  # order hashes their makers cancelled on the Exchange (lower case)
+    spent_nonces: frozenset[tuple[str, int]]  # (maker, nonce) of those cancels: no other order of it settles
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ from backend.limits.orders import OrderLimitGuard
 from backend.signing import Domain
 from backend.statuses import FillStatus, OrderStatus
 from backend.trading.hosting import commands as do
+from backend.trading.hosting.chain_sync import NONCE_SPENT_REASON
 from backend.trading.hosting.lease import LOST_MESSAGE, LeaseLost
 from backend.trading.hosting.persistence import (
     BOOK_SEQ,
@@ -507,9 +508,16 @@ class EngineHost:
                 self._accounts.nonce_floors[wallet] = max(self._accounts.nonce_floor(wallet), floor)
                 doomed = [t for t in self._orders.values() if t.maker == wallet and t.order.nonce < floor]
             else:
-                order_hash = str(args["orderHash"]).lower()
+                order_hash, wallet, nonce = str(args["orderHash"]).lower(), str(args["maker"]), int(args["nonce"])
                 self._known_hashes[order_hash] = NO_EXPIRY
+                if self._nonces.loaded(wallet):  # else loading it reads the cancel with the orders
+                    self._nonces.add(wallet, nonce)
                 doomed = [self._orders[order_hash]] if order_hash in self._orders else []
+                self._chain_cancels.update(
+                    (t.hash, NONCE_SPENT_REASON)
+                    for t in self._orders.values()
+                    if t.maker == wallet and t.order.nonce == nonce and t.hash != order_hash
+                )
             self._chain_cancels.update((tracked.hash, ON_CHAIN_CANCEL_REASONS[name]) for tracked in doomed)
         # orders the contract skipped a trade of for good: every later trade of them would fail the same way
         self._chain_cancels.update((h, reason) for h, reason in read.ruled_out if h in self._orders)
@@ -703,6 +711,8 @@ class EngineHost:
         for tracked in self._orders.values():
             if tracked.hash in command.cancelled_on_chain:
                 self._chain_cancels[tracked.hash] = ON_CHAIN_CANCEL_REASONS["OrderCancelledByMaker"]
+            elif (tracked.maker, tracked.order.nonce) in command.spent_nonces:
+                self._chain_cancels[tracked.hash] = NONCE_SPENT_REASON
             elif tracked.order.nonce < self._accounts.nonce_floor(tracked.maker):
                 self._chain_cancels[tracked.hash] = ON_CHAIN_CANCEL_REASONS["NonceFloorRaised"]
             elif tracked.maker in self._accounts.exiting:

@@ -182,12 +182,12 @@ def _restore(
     floors = nonce_floors(session, chain_id)
     exiting = frozenset(exiting_wallets(session, chain_id))
     frozen = deny_list(session)
-    on_chain = frozenset(cancelled_on_chain(session, chain_id))
+    cancelled, spent_nonces = cancelled_on_chain(session, chain_id)
     fence(session)
     session.execute(delete(Reservation))
     session.commit()
     host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting, stamps, frozen,
-                       on_chain))  # fmt: skip
+                       frozenset(cancelled), frozenset(spent_nonces)))  # fmt: skip
 
 
 def chain_cursor(session: Session) -> tuple[int, int]:

@@ -499,7 +499,7 @@ class TradingService:
 
     def _load_nonces(self, wallet: str) -> list[int]:
         with self.container.session_factory() as session:
-            return queries.order_nonces(session, wallet)
+            return queries.order_nonces(session, self.container.settings.chain_id, wallet)
 
     def _flush_journal(self) -> None:
         if self._journal is not None:

@@ -1,6 +1,7 @@
-"""The nonce a wallet's next order should carry (`GET /v1/nonce`): above every nonce its orders carry, at
-least its on-chain nonce floor. A client asks once, then counts up itself: consecutive nonces share the
-contract's storage words, the cheapest way to settle (see `backend.trading.rules.nonces`)."""
+"""The nonce a wallet's next order should carry (`GET /v1/nonce`): above every nonce its orders carry (and the
+orders it cancelled on-chain), at least its on-chain nonce floor. A client asks once, then counts up itself:
+consecutive nonces share the contract's storage words, the cheapest way to settle (see
+`backend.trading.rules.nonces`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ async def wallet_next_nonce(host: EngineHost, container: Container, wallet: str)
 
         def read() -> list[int]:
             with container.session_factory() as session:
-                return queries.order_nonces(session, wallet)
+                return queries.order_nonces(session, container.settings.chain_id, wallet)
 
         stored = await asyncio.to_thread(read)
         if not host.nonces.loaded(wallet):  # else the host loaded it meanwhile, and may hold an unstored order

@@ -72,9 +72,20 @@ def client_order_ids(session: Session, wallet: str) -> dict[str, str]:
     return {str(client_order_id): order_hash for client_order_id, order_hash in rows}
 
 
-def order_nonces(session: Session, wallet: str) -> list[int]:
-    """The nonce of every order `wallet` ever placed, whatever became of it (read on the maker index)."""
-    return list(session.scalars(select(OrderRow.nonce).where(OrderRow.maker == wallet)))
+def order_nonces(session: Session, chain_id: int, wallet: str) -> list[int]:
+    """The nonces `wallet` (EIP-55) can sign no other order with: that of every order it ever placed, whatever
+    became of it (read on the maker index), and of every order it cancelled on the Exchange, also one never sent
+    to HDEX (the contract spends a cancelled order's nonce; pending cancels count, as the host acts on them)."""
+    placed = session.scalars(select(OrderRow.nonce).where(OrderRow.maker == wallet))
+    cancelled = session.scalars(
+        select(ChainEvent.args["nonce"].as_string()).where(
+            ChainEvent.name == "OrderCancelledByMaker",
+            ChainEvent.chain_id == chain_id,
+            ChainEvent.status != ChainEventStatus.ORPHANED,
+            ChainEvent.args["maker"].as_string() == wallet,
+        )
+    )
+    return [*placed, *(int(nonce) for nonce in cancelled)]
 
 
 def account_fills(

@@ -16,7 +16,8 @@ def test_skips_an_order_cancelled_by_hash(exchange, book, alice, bob):
     sell = book.order(alice, SELL, E18, PRICE_2000)
     buy = book.order(bob, BUY, E18, PRICE_2000)
     tx = exchange.cancelOrders([sell.as_tuple()], {"from": alice.account})
-    assert tx.events["OrderCancelledByMaker"][0]["orderHash"] == book.hash(sell)
+    [event] = tx.events["OrderCancelledByMaker"]
+    assert (event["maker"], event["orderHash"], event["nonce"]) == (alice.address, book.hash(sell), sell.nonce)
     assert order_status(exchange, book.hash(sell)) == (0, False, True)
     tx = book.settle([(sell, alice.key), (buy, bob.key)], [trade(0, 1, E18, 2000 * E6)])
     assert_skipped(tx, exchange, "OrderCancelled")

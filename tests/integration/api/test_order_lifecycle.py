@@ -327,9 +327,14 @@ def order_state(exchange: Exchange, order_hash: str) -> tuple[str, str | None]:
     return body["status"], body["reason"]
 
 
+def cancel_args(key_index: int, order_hash: str, nonce: int | str) -> dict[str, str]:
+    """An `OrderCancelledByMaker` event's arguments as the indexer stores them."""
+    return {"maker": wallet(key_index), "orderHash": order_hash, "nonce": str(nonce)}
+
+
 def test_an_on_chain_cancel_seen_by_the_indexer_cancels_the_order(exchange: Exchange) -> None:
     order = exchange.place(BUYER).json()
-    seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": order["hash"]})
+    seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(BUYER, order["hash"], order["order"]["nonce"]))
     assert order_state(exchange, order["hash"]) == ("cancelled", "cancelled_on_chain")
     assert reserved(exchange, BUYER, USDC) == 0
 
@@ -344,12 +349,49 @@ def test_an_order_its_maker_cancelled_on_chain_before_sending_it_is_refused_also
     for exchange in running(container):
         order = exchange.order(BUYER, nonce=77)
         order_hash = "0x" + order_digest(exchange.domain, order).hex()
-        seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": order_hash})
+        seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(BUYER, order_hash, 77))
         before = exchange.client.post("/v1/orders", json=exchange.signed(order, BUYER))
     for exchange in running(container):
         after = exchange.client.post("/v1/orders", json=exchange.signed(order, BUYER))
 
     assert [(r.status_code, r.json()["error"]["code"]) for r in (before, after)] == [(409, "DUPLICATE_ORDER")] * 2
+
+
+def test_an_on_chain_cancel_spends_its_nonce_so_the_makers_order_with_it_goes_and_the_nonce_is_refused(
+    exchange: Exchange,
+) -> None:
+    """The contract spends a cancelled order's nonce: no other order of the maker with it settles. A cancel of an
+    order never sent to HDEX takes out the maker's order that carries the same nonce, and the nonce is refused
+    at the door and skipped by `GET /v1/nonce`, so that no order is accepted that could never settle."""
+    order = exchange.place(BUYER, nonce=40).json()
+    seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(BUYER, "0x" + "ab" * 32, 40))
+    seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(BUYER, "0x" + "cd" * 32, 41), log_index=2)
+    assert order_state(exchange, order["hash"]) == ("cancelled", "nonce_used_on_chain")
+    assert reserved(exchange, BUYER, USDC) == 0
+    refused = exchange.place(BUYER, nonce=41)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "NONCE_USED")
+    assert exchange.client.get("/v1/nonce", params={"maker": wallet(BUYER)}).json()["nonce"] == "42"
+
+
+@pytest.mark.parametrize("placed_before", [False, True], ids=["wallet-unseen", "wallet-loaded"])
+def test_a_nonce_spent_by_an_on_chain_cancel_is_refused_whether_or_not_the_host_knew_the_wallet(
+    database_url: str, tmp_path: Path, placed_before: bool
+) -> None:
+    """The host learns a wallet's used nonces when it first sees the wallet (from the database: its orders and
+    its on-chain cancels), then from each sync: either way a nonce spent on-chain is refused, also after a
+    restart."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        if placed_before:
+            assert exchange.place(SELLER, side=1, nonce=1).status_code == 201
+        seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(SELLER, "0x" + "ef" * 32, 90))
+        assert exchange.client.get("/v1/nonce", params={"maker": wallet(SELLER)}).json()["nonce"] == "91"
+        before = exchange.place(SELLER, side=1, nonce=90)
+    for exchange in running(container):
+        after = exchange.place(SELLER, side=1, nonce=90)
+        assert exchange.client.get("/v1/nonce", params={"maker": wallet(SELLER)}).json()["nonce"] == "91"
+
+    assert [(r.status_code, r.json()["error"]["code"]) for r in (before, after)] == [(409, "NONCE_USED")] * 2
 
 
 @pytest.mark.parametrize("restarted", [False, True], ids=["running", "restarted"])
@@ -370,17 +412,20 @@ def test_an_order_the_chain_ruled_out_while_its_market_was_halted_is_cancelled_o
             exchange.place(BUYER, nonce=10).json()["hash"],
             exchange.place(BUYER, nonce=3, limitPrice=PRICE - TICK).json()["hash"],
             exchange.place(SELLER, side=1, limitPrice=PRICE + TICK).json()["hash"],
+            exchange.place(BUYER, nonce=12, limitPrice=PRICE - 2 * TICK).json()["hash"],
         ]
         set_state(exchange, MarketState.HALTED)
-        seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": hashes[0]})
+        seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(BUYER, hashes[0], 10))
         seen_on_chain(exchange, "NonceFloorRaised", {"wallet": wallet(BUYER), "nonceFloor": 5}, log_index=2)
         seen_on_chain(exchange, "ExitRequested", {"wallet": wallet(SELLER), "availableAt": 2**40}, log_index=3)
-        assert [order_state(exchange, h)[0] for h in hashes] == ["open"] * 3
+        # another order with the last one's nonce, never sent to HDEX
+        seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(BUYER, "0x" + "ab" * 32, 12), log_index=4)
+        assert [order_state(exchange, h)[0] for h in hashes] == ["open"] * 4
         states = None if restarted else reopen(exchange)
     for exchange in running(container) if restarted else ():
         states = reopen(exchange)
 
-    reasons = ["cancelled_on_chain", "nonce_floor", "wallet_exiting"]
+    reasons = ["cancelled_on_chain", "nonce_floor", "wallet_exiting", "nonce_used_on_chain"]
     assert states == [("cancelled", reason) for reason in reasons]
 
 

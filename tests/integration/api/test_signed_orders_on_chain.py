@@ -120,10 +120,8 @@ def test_on_chain_nonce_floors_and_cancels_seen_by_the_indexer_cancel_open_order
     assert (low["status"], high["status"]) == ("open", "open")
 
     devchain.send(BUYER, devchain.exchange.functions.raiseNonceFloor(50))
-    order_tuple = tuple(
-        v if k in ("maker", "baseToken", "quoteToken") else int(v) for k, v in high_body["order"].items()
-    )
-    devchain.send(BUYER, devchain.exchange.functions.cancelOrders([order_tuple]))
+    never_sent = signed_body(devchain, BUYER, 0, WEI, nonce="200")  # its nonce is spent by the cancel
+    devchain.send(BUYER, devchain.exchange.functions.cancelOrders([as_tuple(high_body), as_tuple(never_sent)]))
     devchain.mine(1)
     indexer.poll()
     app: Any = client.app
@@ -135,6 +133,14 @@ def test_on_chain_nonce_floors_and_cancels_seen_by_the_indexer_cancel_open_order
     refused = client.post("/v1/orders", json=signed_body(devchain, BUYER, 0, WEI, nonce="49"))
     assert refused.json()["error"]["code"] == "NONCE_BELOW_FLOOR"
     assert client.post("/v1/orders", json=high_body).json()["error"]["code"] == "DUPLICATE_ORDER"
+    other_order_same_nonce = signed_body(devchain, BUYER, 0, WEI // 2, nonce="200")
+    assert client.post("/v1/orders", json=other_order_same_nonce).json()["error"]["code"] == "NONCE_USED"
+    assert client.get("/v1/nonce", params={"maker": address_of(BUYER)}).json()["nonce"] == "201"
+
+
+def as_tuple(body: dict[str, Any]) -> tuple[Any, ...]:
+    """A signed order's body as the Exchange's `Order` tuple."""
+    return tuple(v if k in ("maker", "baseToken", "quoteToken") else int(v) for k, v in body["order"].items())
 
 
 @pytest.mark.parametrize(
