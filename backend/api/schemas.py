@@ -227,7 +227,8 @@ class OrderView(BaseModel):
     )
     reason: str | None = Field(
         description="why it left the book: e.g. `cancelled_by_user`, `ioc_remainder`, `self_trade_prevented`, "
-        "`expired`; null while open or when filled"
+        "`expired`, `cancelled_on_chain`, `nonce_used_on_chain`, `stop_not_triggered_on_chain`; null while open or "
+        "when filled"
     )
     filled: Amount = Field(description="base base-units filled so far")
     remaining: Amount = Field(description="base base-units still on the book (0 once not open)")

@@ -92,7 +92,8 @@ _ORDER_SCHEMA = {
         "nonce": {
             **_UINT,
             "description": "uint64, at or above the wallet's on-chain nonce floor, one per order (another order of "
-            "the wallet with this nonce: NONCE_USED); GET /v1/nonce gives the next, count up from it",
+            "the wallet with this nonce, or an on-chain cancel that spent it: NONCE_USED); GET /v1/nonce gives the "
+            "next, count up from it",
         },
         "expiry": {
             **_UINT,
@@ -283,8 +284,8 @@ async def next_nonce(
     maker: str = Query(description="the wallet, 0x and 40 hex digits in any case"),
 ) -> dict[str, str]:
     """The nonce to sign `maker`'s next order with: one above the highest nonce its orders carry (whatever
-    became of them), at least its on-chain nonce floor. Ask once, then count up: consecutive nonces share the
-    contract's storage words and settle cheapest."""
+    became of them) and its on-chain cancels spent, at least its on-chain nonce floor. Ask once, then count up:
+    consecutive nonces share the contract's storage words and settle cheapest."""
     wallet = checksum(parse_address(maker, "maker"))
     return {"maker": wallet, "nonce": str(await wallet_next_nonce(host, container, wallet))}
 

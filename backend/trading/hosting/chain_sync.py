@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,16 +38,24 @@ from backend.trading.rules.markets import Market
 from backend.trading.store.markets import load_markets
 from backend.trading.store.risk import load_market_risk
 
+log = logging.getLogger(__name__)
+
 CHAIN_NAMES = ("OrderCancelledByMaker", "NonceFloorRaised", "ExitRequested", "ExitCancelled")
-# An order whose nonce another order of its maker spent on-chain (by a cancel, say): the contract settles none of it.
+# Why an order left the book because of an event the indexer saw (the order's `reason`).
+ON_CHAIN_CANCEL_REASONS = {
+    "OrderCancelledByMaker": "cancelled_on_chain",
+    "NonceFloorRaised": "nonce_floor",
+    "ExitRequested": "wallet_exiting",
+}
+# An order whose nonce its maker spent on-chain with another order before it traded: the contract settles none of it.
 NONCE_SPENT_REASON = "nonce_used_on_chain"
 # The skip reasons (the contract's errors, as the relayer records them on the settlement item) that rule an order
 # out for good, with the argument naming it and the reason it leaves the book with. A stop whose source fell back
 # could trigger again, but a fired stop-limit rests in the book for it meanwhile, failing every taker's fill.
 RULED_OUT_BY_SKIP: dict[str, tuple[str, str]] = {
     "OrderNonceUsed": ("orderHash", NONCE_SPENT_REASON),
-    "OrderCancelled": ("orderHash", "cancelled_on_chain"),
-    "OrderNonceBelowFloor": ("orderHash", "nonce_floor"),
+    "OrderCancelled": ("orderHash", ON_CHAIN_CANCEL_REASONS["OrderCancelledByMaker"]),
+    "OrderNonceBelowFloor": ("orderHash", ON_CHAIN_CANCEL_REASONS["NonceFloorRaised"]),
     "StopNotTriggered": ("orderHash", "stop_not_triggered_on_chain"),
     "StopPriceSourceMissing": ("orderHash", "stop_not_triggered_on_chain"),
     # what the API checks at the door: seen here, the door and the contract disagree
@@ -187,20 +196,27 @@ def claim_resolved_fills(
     return holds, ruled_out_by_skips(session, [fill.id for fill in resolved if fill.id in ids and fill.tx_hash])
 
 
-def ruled_out_by_skips(session: Session, fill_ids: list[int]) -> list[tuple[str, str]]:
-    """(order hash, reason) of each order that a skip of these fills ruled out for good (`RULED_OUT_BY_SKIP`)."""
-    if not fill_ids:
+def ruled_out_by_skips(session: Session, fill_ids: list[int] | None) -> list[tuple[str, str]]:
+    """(order hash in lower case, reason) of each order that a skip of these fills (None: of any fill whose holds
+    came back, as a restart reads them) ruled out for good (`RULED_OUT_BY_SKIP`)."""
+    if fill_ids == []:
         return []
+    query = select(SettlementItem.reason, SettlementItem.details).where(
+        SettlementItem.outcome == "skipped", SettlementItem.reason.in_(list(RULED_OUT_BY_SKIP))
+    )
+    if fill_ids is None:
+        released = select(Fill.id).where(Fill.released.is_(True))
+        query = query.where(SettlementItem.fill_id.in_(released))
+    else:
+        query = query.where(SettlementItem.fill_id.in_(fill_ids))
     ruled_out = []
-    for details in session.scalars(
-        select(SettlementItem.details).where(
-            SettlementItem.fill_id.in_(fill_ids),
-            SettlementItem.outcome == "skipped",
-            SettlementItem.reason.in_(list(RULED_OUT_BY_SKIP)),
-        )
-    ):
-        argument, reason = RULED_OUT_BY_SKIP[details["error"]]
-        ruled_out.append((str(details["arguments"][argument]).lower(), reason))
+    for error, details in session.execute(query):
+        argument, reason = RULED_OUT_BY_SKIP[str(error)]
+        order_hash = ((details or {}).get("arguments") or {}).get(argument)
+        if order_hash is None:  # not as the relayer writes it: the skip cannot say which order
+            log.warning("a skipped trade's record names no order", extra={"error": error, "details": details})
+            continue
+        ruled_out.append((str(order_hash).lower(), reason))
     return ruled_out
 
 
@@ -251,8 +267,8 @@ def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
 
 def cancelled_on_chain(session: Session, chain_id: int) -> tuple[set[str], set[tuple[str, int]]]:
     """What makers cancelled on the Exchange (pending or final): the order hashes (lower case), and the (maker,
-    nonce) each cancel spent. The contract settles no trade of such an order, nor of another order of its maker
-    with the same nonce, also when the cancelled one was never sent to HDEX."""
+    nonce) each cancel spent. The contract settles no trade of such an order, also of one never sent to HDEX, nor
+    of another order of its maker with that nonce that had not traded on-chain yet."""
     hashes: set[str] = set()
     nonces: set[tuple[str, int]] = set()
     for args in session.scalars(
@@ -263,8 +279,16 @@ def cancelled_on_chain(session: Session, chain_id: int) -> tuple[set[str], set[t
         )
     ):
         hashes.add(str(args["orderHash"]).lower())
-        nonces.add((str(args["maker"]), int(args["nonce"])))
+        if (nonce := spent_nonce(args)) is not None:
+            nonces.add((str(args["maker"]), nonce))
     return hashes, nonces
+
+
+def spent_nonce(cancel: dict[str, Any]) -> int | None:
+    """The nonce an `OrderCancelledByMaker` spent; None in a record of an Exchange from before the event carried
+    it (a database kept across a redeployment)."""
+    nonce = cancel.get("nonce")
+    return None if nonce is None else int(nonce)
 
 
 def exiting_wallets(session: Session, chain_id: int) -> set[str]:

@@ -231,7 +231,8 @@ class Resume(HostCommand[None]):
     bulk_cancel_stamps: dict[str, int]  # wallet -> last bulk cancel's timestamp, those a replay could still pass
     frozen: frozenset[str]  # the deny list (lower case)
     cancelled_on_chain: frozenset[str]  # order hashes their makers cancelled on the Exchange (lower case)
-    spent_nonces: frozenset[tuple[str, int]]  # (maker, nonce) of those cancels: no other order of it settles
+    spent_nonces: frozenset[tuple[str, int]]  # (maker, nonce) of those cancels: an untraded order with it is out
+    ruled_out: dict[str, str]  # order hash -> reason: orders a final skip ruled out for good (`RULED_OUT_BY_SKIP`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from backend.limits.orders import OrderLimitGuard
 from backend.signing import Domain
 from backend.statuses import FillStatus, OrderStatus
 from backend.trading.hosting import commands as do
-from backend.trading.hosting.chain_sync import NONCE_SPENT_REASON
+from backend.trading.hosting.chain_sync import NONCE_SPENT_REASON, ON_CHAIN_CANCEL_REASONS, spent_nonce
 from backend.trading.hosting.lease import LOST_MESSAGE, LeaseLost
 from backend.trading.hosting.persistence import (
     BOOK_SEQ,
@@ -79,12 +79,6 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 NO_EXPIRY = 2**64 - 1  # an order hash cancelled on-chain is never accepted again
-# Why an order left the book because of an event the indexer saw (the order's `reason`).
-ON_CHAIN_CANCEL_REASONS = {
-    "OrderCancelledByMaker": "cancelled_on_chain",
-    "NonceFloorRaised": "nonce_floor",
-    "ExitRequested": "wallet_exiting",
-}
 FREEZE_CANCEL_REASON = "compliance_freeze"  # an order of a wallet compliance froze (deny-listed)
 REPLACED_REASON = "replaced"  # the old order of a cancel-replace
 
@@ -92,6 +86,13 @@ Publisher = Callable[[list[Publication]], None]
 WalletLoader = Callable[[str], dict[str, int]]
 ClientOrderIdLoader = Callable[[str], dict[str, str]]  # wallet -> {client order id: order hash}, from the database
 NonceLoader = Callable[[str], list[int]]  # wallet -> the nonces of all its stored orders
+
+
+def _untraded(tracked: TrackedOrder) -> bool:
+    """Whether an on-chain cancel of another order with its nonce rules `tracked` out: only if it never traded. One
+    that traded on-chain has its own counter there and trades on; if its trades were skipped instead, the last
+    skip rules it out (`chain_sync.RULED_OUT_BY_SKIP`)."""
+    return tracked.filled == 0
 
 
 def now_ms() -> int:
@@ -508,16 +509,17 @@ class EngineHost:
                 self._accounts.nonce_floors[wallet] = max(self._accounts.nonce_floor(wallet), floor)
                 doomed = [t for t in self._orders.values() if t.maker == wallet and t.order.nonce < floor]
             else:
-                order_hash, wallet, nonce = str(args["orderHash"]).lower(), str(args["maker"]), int(args["nonce"])
+                order_hash, wallet, nonce = str(args["orderHash"]).lower(), str(args["maker"]), spent_nonce(args)
                 self._known_hashes[order_hash] = NO_EXPIRY
-                if self._nonces.loaded(wallet):  # else loading it reads the cancel with the orders
-                    self._nonces.add(wallet, nonce)
                 doomed = [self._orders[order_hash]] if order_hash in self._orders else []
-                self._chain_cancels.update(
-                    (t.hash, NONCE_SPENT_REASON)
-                    for t in self._orders.values()
-                    if t.maker == wallet and t.order.nonce == nonce and t.hash != order_hash
-                )
+                if nonce is not None:
+                    if self._nonces.loaded(wallet):  # else loading it reads the cancel with the orders
+                        self._nonces.add(wallet, nonce)
+                    self._chain_cancels.update(
+                        (t.hash, NONCE_SPENT_REASON)
+                        for t in self._orders.values()
+                        if t.maker == wallet and t.order.nonce == nonce and t.hash != order_hash and _untraded(t)
+                    )
             self._chain_cancels.update((tracked.hash, ON_CHAIN_CANCEL_REASONS[name]) for tracked in doomed)
         # orders the contract skipped a trade of for good: every later trade of them would fail the same way
         self._chain_cancels.update((h, reason) for h, reason in read.ruled_out if h in self._orders)
@@ -711,8 +713,10 @@ class EngineHost:
         for tracked in self._orders.values():
             if tracked.hash in command.cancelled_on_chain:
                 self._chain_cancels[tracked.hash] = ON_CHAIN_CANCEL_REASONS["OrderCancelledByMaker"]
-            elif (tracked.maker, tracked.order.nonce) in command.spent_nonces:
+            elif (tracked.maker, tracked.order.nonce) in command.spent_nonces and _untraded(tracked):
                 self._chain_cancels[tracked.hash] = NONCE_SPENT_REASON
+            elif tracked.hash in command.ruled_out:
+                self._chain_cancels[tracked.hash] = command.ruled_out[tracked.hash]
             elif tracked.order.nonce < self._accounts.nonce_floor(tracked.maker):
                 self._chain_cancels[tracked.hash] = ON_CHAIN_CANCEL_REASONS["NonceFloorRaised"]
             elif tracked.maker in self._accounts.exiting:

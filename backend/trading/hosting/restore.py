@@ -48,6 +48,7 @@ from backend.trading.hosting.chain_sync import (
     exiting_wallets,
     fill_holds,
     nonce_floors,
+    ruled_out_by_skips,
 )
 from backend.trading.hosting.commands import (
     AdoptOpenOrders,
@@ -183,11 +184,12 @@ def _restore(
     exiting = frozenset(exiting_wallets(session, chain_id))
     frozen = deny_list(session)
     cancelled, spent_nonces = cancelled_on_chain(session, chain_id)
+    ruled_out = dict(ruled_out_by_skips(session, None))
     fence(session)
     session.execute(delete(Reservation))
     session.commit()
     host.handle(Resume(known_hashes, next_order_seq, next_fill_id, floors, deadlines, exiting, stamps, frozen,
-                       frozenset(cancelled), frozenset(spent_nonces)))  # fmt: skip
+                       frozenset(cancelled), frozenset(spent_nonces), ruled_out))  # fmt: skip
 
 
 def chain_cursor(session: Session) -> tuple[int, int]:

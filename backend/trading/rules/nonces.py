@@ -2,12 +2,14 @@
 
 On-chain a nonce names one order of its maker: once an order traded or was cancelled, any other order
 of that maker with the same nonce is skipped (`OrderNonceUsed`). The exchange refuses such an order at
-the door instead (NONCE_USED), against every order it ever accepted, whatever became of it.
+the door instead (NONCE_USED), against every order it ever accepted, whatever became of it, and every
+nonce an on-chain cancel spent (`OrderCancelledByMaker` carries it), also of an order never sent to it.
 
 `UsedNonces` keeps them per wallet in words of 256 bits, as the contract's bitmap does (nonce n is bit
 n % 256 of word n // 256): consecutive nonces, which the contract prices cheapest, cost one integer per
 256 orders here too. The engine host loads a wallet's nonces from the database on the wallet's first
-order (`load`), then adds each order it accepts (`add`); it is the only writer.
+order (`load`: its orders' and its on-chain cancels'), then adds each order it accepts and each cancel
+its sync reads (`add`); it is the only writer.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ WORD_BITS = 256
 
 
 class UsedNonces:
-    """The nonces of every order accepted, per loaded wallet (EIP-55)."""
+    """The nonces of every order accepted and every on-chain cancel seen, per loaded wallet (EIP-55)."""
 
     def __init__(self) -> None:
         self._words: dict[str, dict[int, int]] = {}  # wallet -> word index -> bitmap
@@ -30,14 +32,15 @@ class UsedNonces:
         return wallet in self._words
 
     def load(self, wallet: str, nonces: Iterable[int]) -> None:
-        """Take in every nonce `wallet`'s stored orders carry (replaces what was known of it)."""
+        """Take in every nonce `wallet` used: its stored orders' and its on-chain cancels' (replaces what was known
+        of it)."""
         self._words[wallet] = {}
         self._highest.pop(wallet, None)
         for nonce in nonces:
             self.add(wallet, nonce)
 
     def add(self, wallet: str, nonce: int) -> None:
-        """Record the nonce of an order just accepted (the wallet must be loaded)."""
+        """Record the nonce of an order just accepted or cancelled on-chain (the wallet must be loaded)."""
         words = self._words[wallet]
         word, bit = divmod(nonce, WORD_BITS)
         words[word] = words.get(word, 0) | (1 << bit)
@@ -49,7 +52,7 @@ class UsedNonces:
         return bool(self._words.get(wallet, {}).get(word, 0) >> bit & 1)
 
     def highest(self, wallet: str) -> int | None:
-        """The highest nonce of the (loaded) wallet's orders, None before its first."""
+        """The highest nonce the (loaded) wallet used, None before its first."""
         return self._highest.get(wallet)
 
 
@@ -59,13 +62,14 @@ def next_nonce(highest_used: int | None, nonce_floor: int) -> int:
 
 
 def check_nonce_unused(nonces: UsedNonces, maker: str, nonce: int, nonce_floor: int) -> None:
-    """NONCE_USED when another order of `maker` already carries `nonce` (the same order is DUPLICATE_ORDER,
-    checked before this)."""
+    """NONCE_USED when another order of `maker` already carries `nonce`, or an on-chain cancel spent it (the same
+    order is DUPLICATE_ORDER, checked before this)."""
     if nonces.used(maker, nonce):
         suggestion = next_nonce(nonces.highest(maker), nonce_floor)
         raise HdexError(
             ErrorCode.NONCE_USED,
-            f"another order of this maker already carries nonce {nonce}, and the contract settles one order per "
-            f"nonce: sign the order with an unused nonce, e.g. {suggestion} (GET /v1/nonce?maker=...)",
+            f"another order of this maker already carries nonce {nonce} (placed here or cancelled on-chain), and the "
+            f"contract settles one order per nonce: sign the order with an unused nonce, e.g. {suggestion} "
+            "(GET /v1/nonce?maker=...)",
             "order.nonce",
         )

@@ -77,12 +77,14 @@ def order_nonces(session: Session, chain_id: int, wallet: str) -> list[int]:
     became of it (read on the maker index), and of every order it cancelled on the Exchange, also one never sent
     to HDEX (the contract spends a cancelled order's nonce; pending cancels count, as the host acts on them)."""
     placed = session.scalars(select(OrderRow.nonce).where(OrderRow.maker == wallet))
+    spent = ChainEvent.args["nonce"].as_string()
     cancelled = session.scalars(
-        select(ChainEvent.args["nonce"].as_string()).where(
+        select(spent).where(
             ChainEvent.name == "OrderCancelledByMaker",
             ChainEvent.chain_id == chain_id,
             ChainEvent.status != ChainEventStatus.ORPHANED,
             ChainEvent.args["maker"].as_string() == wallet,
+            spent.is_not(None),  # an Exchange from before the event carried the nonce (`chain_sync.spent_nonce`)
         )
     )
     return [*placed, *(int(nonce) for nonce in cancelled)]

@@ -394,6 +394,103 @@ def test_a_nonce_spent_by_an_on_chain_cancel_is_refused_whether_or_not_the_host_
     assert [(r.status_code, r.json()["error"]["code"]) for r in (before, after)] == [(409, "NONCE_USED")] * 2
 
 
+def test_a_cancel_recorded_without_its_nonce_still_cancels_by_hash_and_breaks_nothing_after_a_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A database kept across a redeployment holds cancels of an Exchange whose event did not carry the nonce: they
+    cancel by hash as before, and neither a restart, the wallet's loading nor `GET /v1/nonce` fails on them."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        order = exchange.place(BUYER, nonce=5).json()
+        seen_on_chain(exchange, "OrderCancelledByMaker", {"maker": wallet(BUYER), "orderHash": order["hash"]})
+        assert order_state(exchange, order["hash"]) == ("cancelled", "cancelled_on_chain")
+    for exchange in running(container):
+        assert exchange.client.get("/v1/nonce", params={"maker": wallet(BUYER)}).json()["nonce"] == "6"
+        assert exchange.place(BUYER, nonce=6).status_code == 201
+
+
+def test_an_order_that_traded_is_not_taken_out_by_a_cancel_of_another_order_with_its_nonce(
+    exchange: Exchange,
+) -> None:
+    """An order that traded has its own fill counter on-chain and trades on after another order with its nonce is
+    cancelled there: only an untraded one is ruled out."""
+    traded = exchange.place(SELLER, side=1, baseAmount=2 * QTY, nonce=60).json()
+    untraded = exchange.place(SELLER, side=1, nonce=61, limitPrice=PRICE + TICK).json()
+    exchange.place(BUYER, side=0)  # takes half of the first
+    seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(SELLER, "0x" + "ab" * 32, 60))
+    seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(SELLER, "0x" + "cd" * 32, 61), log_index=2)
+    assert order_state(exchange, traded["hash"]) == ("open", None)
+    assert order_state(exchange, untraded["hash"]) == ("cancelled", "nonce_used_on_chain")
+
+
+def skipped_on_chain(exchange: Exchange, error: str, arguments: dict[str, str]) -> None:
+    """The relayer's record of the one unsettled fill's trade, skipped on-chain with `error`, its TradeSkipped
+    final (no other chain event: the skip alone says why)."""
+    tx_hash = "0x" + "5a" * 32
+    with exchange.container.uow() as uow:
+        (fill,) = settlement.unsettled(uow.session, limit=10)
+        assert settlement.claim(uow.session, [fill.id])
+        tx = OperatorTx(
+            chain_id=CHAIN_ID, kind="settle", reference="settle:skipped", sender=EXCHANGE, nonce=0, to=EXCHANGE,
+            data="0x", gas_limit=1, max_fee_per_gas=1, max_priority_fee_per_gas=1, raw_tx="0x",
+            tx_hash=tx_hash, hashes=[tx_hash], status="confirmed", mined_hash=tx_hash,
+        )  # fmt: skip
+        uow.session.add(tx)
+        uow.session.flush()
+        details = {"error": error, "arguments": arguments, "message": "not settled"}
+        uow.session.add(SettlementItem(operator_tx_id=tx.id, trade_index=0, fill_id=fill.id, outcome="skipped",
+                                       reason=error, details=details))  # fmt: skip
+        settlement.fail(uow.session, fill.id, f"skipped_on_chain:{error}", "not settled", tx_hash)
+        uow.commit()
+    final_event(exchange, "TradeSkipped", tx_hash)
+
+
+@pytest.mark.parametrize(
+    ("error", "arguments", "state"),
+    [
+        ("OrderNonceUsed", {"orderHash": "{maker}", "maker": wallet(SELLER), "nonce": "7"},
+         ("cancelled", "nonce_used_on_chain")),
+        ("InvalidSignature", {"signer": wallet(SELLER), "digest": "{maker}"}, ("cancelled", "refused_on_chain")),
+        ("StopPriceSourceMissing", {"orderHash": "{maker}", "baseToken": WETH, "quoteToken": USDC},
+         ("cancelled", "stop_not_triggered_on_chain")),
+        # may pass another time: the order stays
+        ("InsufficientBalance", {"wallet": wallet(SELLER), "token": WETH, "balance": "0", "needed": "1"},
+         ("open", None)),
+        ("OrderNonceUsed", {"orderHash": "{taker}", "maker": wallet(BUYER), "nonce": "7"}, ("open", None)),
+    ],
+    ids=["nonce-used", "signature", "stop-source-missing", "balance", "the-other-order"],
+)  # fmt: skip
+def test_an_order_a_final_skip_rules_out_for_good_leaves_the_book(
+    exchange: Exchange, error: str, arguments: dict[str, str], state: tuple[str, str | None]
+) -> None:
+    """A trade the contract skipped for a reason that holds for good names the order: every later trade of it
+    would be skipped too (failing its counterparty's fill), so once the skip is final the order's rest goes."""
+    maker = exchange.place(SELLER, side=1, baseAmount=2 * QTY).json()["hash"]
+    taker = exchange.place(BUYER, side=0, limitPrice=PRICE + TICK).json()["hash"]
+    named = {k: v.format(maker=maker, taker=taker) for k, v in arguments.items()}
+    skipped_on_chain(exchange, error, named)
+    exchange.sync()
+    assert order_state(exchange, maker) == state
+
+
+def test_an_order_a_final_skip_ruled_out_while_its_market_was_halted_goes_once_it_reopens_after_a_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The skip is read once, by the sync that gives the fill's holds back; a halted market keeps the order until
+    it reopens, and a restart in between must not forget it."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        maker = exchange.place(SELLER, side=1, baseAmount=2 * QTY).json()["hash"]
+        exchange.place(BUYER, side=0)
+        set_state(exchange, MarketState.HALTED)
+        skipped_on_chain(exchange, "OrderNonceUsed", {"orderHash": maker, "maker": wallet(SELLER), "nonce": "7"})
+        exchange.sync()
+        assert order_state(exchange, maker) == ("open", None)
+    for exchange in running(container):
+        set_state(exchange, MarketState.OPEN)
+        assert order_state(exchange, maker) == ("cancelled", "nonce_used_on_chain")
+
+
 @pytest.mark.parametrize("restarted", [False, True], ids=["running", "restarted"])
 def test_an_order_the_chain_ruled_out_while_its_market_was_halted_is_cancelled_once_it_reopens(
     database_url: str, tmp_path: Path, restarted: bool

@@ -128,12 +128,13 @@ def test_a_fill_that_would_revert_on_chain_tells_both_parties_so(loop: Loop) -> 
                     for w in (address_of(ALICE), address_of(BOB))}  # fmt: skip
 
 
-def test_an_order_whose_nonce_another_order_used_on_chain_leaves_the_book_once_its_skipped_trade_is_final(
+def test_an_order_whose_nonce_another_order_spent_on_chain_after_it_matched_fails_that_fill_and_leaves_the_book(
     loop: Loop,
 ) -> None:
-    """Cancelling on-chain an order never sent to HDEX spends its nonce: an order of the same maker and nonce that
-    HDEX holds can then never settle. Its first trade is skipped (`OrderNonceUsed`); once that is final the order
-    leaves the book, so that no later taker's fill fails on it too."""
+    """Cancelling on-chain an order never sent to HDEX spends its nonce: an untraded order of the same maker and
+    nonce that HDEX holds can then never settle. A trade matched before the cancel was seen is skipped
+    (`OrderNonceUsed`); the order leaves the book (by the cancel's nonce, or by the skip once final), so that no
+    later taker's fill fails on it too."""
     fund(loop)
     resting = loop.place(ALICE, side=1)
     twin = list(signed_order(loop, resting["hash"]))
