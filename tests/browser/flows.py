@@ -273,10 +273,14 @@ _ERC20_BALANCE = [
     {"name": "balanceOf", "type": "function", "stateMutability": "view",
      "inputs": [{"name": "owner", "type": "address"}], "outputs": [{"name": "", "type": "uint256"}]},
 ]  # fmt: skip
-_VAULT_BALANCE = [
+_EXCHANGE_VIEWS = [
     {"name": "balanceOf", "type": "function", "stateMutability": "view",
      "inputs": [{"name": "wallet", "type": "address"}, {"name": "token", "type": "address"}],
      "outputs": [{"name": "", "type": "uint256"}]},
+    {"name": "orderStatus", "type": "function", "stateMutability": "view",
+     "inputs": [{"name": "orderHash", "type": "bytes32"}],
+     "outputs": [{"name": "filled", "type": "uint128"}, {"name": "verified", "type": "bool"},
+                 {"name": "cancelled", "type": "bool"}]},
 ]  # fmt: skip
 
 
@@ -287,7 +291,7 @@ class Chain:
         self.w3 = Web3(Web3.HTTPProvider(stack.rpc_url, request_kwargs={"timeout": 10}))
         self.contracts = stack.contracts
         self.exchange = self.w3.eth.contract(
-            address=Web3.to_checksum_address(stack.contracts["Exchange"]), abi=_VAULT_BALANCE
+            address=Web3.to_checksum_address(stack.contracts["Exchange"]), abi=_EXCHANGE_VIEWS
         )
 
     def wallet_balance(self, address: str, symbol: str) -> int:
@@ -296,6 +300,10 @@ class Chain:
 
     def vault_balance(self, address: str, symbol: str) -> int:
         return int(self.exchange.functions.balanceOf(address, self.contracts[symbol]).call())
+
+    def cancelled(self, order_hash: str) -> bool:
+        """Whether the Exchange refuses the order as cancelled by its maker."""
+        return bool(self.exchange.functions.orderStatus(order_hash).call()[2])
 
     def advance_time(self, seconds: int) -> None:
         """Move the chain's clock forward and mine a block at the new time (anvil)."""

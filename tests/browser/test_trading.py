@@ -135,6 +135,29 @@ def test_a_wallet_cancels_one_open_order_then_all_the_others(traders: Traders, s
     assert api_get(stack, f"/v1/accounts/{traders.maker.wallet.address}/orders", status="open")["orders"] == []
 
 
+def test_a_wallet_cancels_an_order_on_chain_and_the_book_follows(traders: Traders, stack: Stack) -> None:
+    """"Cancel on-chain" sends the order to the Exchange's `cancelOrders` from the wallet: the contract refuses it
+    from then on, whatever the operator does, and HDEX's book follows once its indexer has seen the event."""
+    maker = traders.maker
+    page = maker.page
+    place_order(page, "Buy", "0.1", price="1930")
+    [order] = api_get(stack, f"/v1/accounts/{maker.wallet.address}/orders", status="open")["orders"]
+    account_table(page, "Open orders")
+    sent = maker.wallet.requests().count("eth_sendTransaction")
+
+    page.get_by_role("button", name=f"Cancel on-chain: Buy 0.100 at 1,930.00 on {MARKET}").click()
+
+    # mined: the page says so (a notification may say the order was cancelled on-chain too, once HDEX saw it)
+    mined = page.get_by_role("status").filter(has_text=re.compile(r"^Cancelled on-chain: the contract refuses"))
+    expect(mined).to_be_visible(timeout=CHAIN_TIMEOUT_MS)
+    assert Chain(stack).cancelled(order["hash"])
+    assert maker.wallet.requests().count("eth_sendTransaction") == sent + 1  # the wallet's own transaction
+    expect(cancel_order_button(page, "Buy", "0.100", "1,930.00")).to_have_count(0, timeout=CHAIN_TIMEOUT_MS)
+    expect(book_level(page, "Bid", "1,930.00", "0.100")).to_have_count(0)
+    history = account_table(page, "Order history")
+    expect(table_row(history, "Buy", "1,930.00", "cancelled (cancelled on-chain)")).to_have_count(1)
+
+
 def test_a_stop_limit_order_waits_for_its_trigger_then_trades(traders: Traders) -> None:
     maker, taker = traders
     place_order(maker.page, "Sell", "0.1", price="2010")

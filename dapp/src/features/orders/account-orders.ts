@@ -27,7 +27,19 @@ export interface OrderView {
   createdAt: number;
   updatedAt: number;
   /** The signed order; every number a decimal string. */
-  order: { baseAmount: string; limitPrice: string; triggerPrice: string; flags: string; expiry: string };
+  order: {
+    maker: Address;
+    baseToken: Address;
+    quoteToken: Address;
+    side: "0" | "1";
+    baseAmount: string;
+    limitPrice: string;
+    triggerPrice: string;
+    maxFeeRate: string;
+    nonce: string;
+    expiry: string;
+    flags: string;
+  };
 }
 
 /** A fill as this wallet saw it. */

@@ -1,4 +1,4 @@
-/** The "Open orders" (each with a signed cancel) and "Order history" tables. */
+/** The "Open orders" (each with a signed cancel, and a cancel on-chain) and "Order history" tables. */
 import type { Hex } from "viem";
 import { DataTable, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
@@ -9,6 +9,7 @@ import { tradingErrorText } from "../order-form";
 import { useWallet } from "../wallet";
 import { useAccountOpenOrders, useOrderHistory, type OrderView } from "./account-orders";
 import { useCancelOrder } from "./cancels";
+import { useCancelOnChain } from "./on-chain-cancel";
 import { LoadMore } from "./load-more";
 import { csvPrice, csvTime, csvUnits, kindKey, reasonText, statusKey } from "./order-words";
 
@@ -73,29 +74,44 @@ export function OpenOrdersTable({ markets }: { markets: Markets }) {
   const { address } = useWallet();
   const orders = useAccountOpenOrders(address);
   const cancel = useCancelOrder();
+  const cancelOnChain = useCancelOnChain();
   const columns = useOrderColumns(markets, "createdAt");
-  const describe = (o: OrderView) => {
+  const describe = (o: OrderView, key: "account.cancelOne" | "account.cancelOnChainOne") => {
     const market = markets.get(o.market);
-    return t("account.cancelOne", {
+    return t(key, {
       side: t(o.side === "buy" ? "order.buy" : "order.sell"),
       amount: market ? formatBaseAmount(o.remaining, market, locale) : o.remaining,
       price: market ? formatPrice(o.order.limitPrice, market, locale) : o.order.limitPrice,
       market: o.market,
     });
   };
+  // sent, mined, then the order stays listed until HDEX's indexer has seen the cancel
+  const onChainPending = (o: OrderView) => cancelOnChain.isPending && cancelOnChain.variables?.hash === o.hash;
   columns.push({
     id: "cancel",
     header: t("account.col.action"),
     cell: (o) => (
-      <button
-        type="button"
-        className="button button--small"
-        aria-label={describe(o)}
-        disabled={cancel.isPending && cancel.variables === o.hash}
-        onClick={() => cancel.mutate(o.hash as Hex)}
-      >
-        {t("account.cancel")}
-      </button>
+      <span className="account-tabs__actions">
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={describe(o, "account.cancelOne")}
+          disabled={cancel.isPending && cancel.variables === o.hash}
+          onClick={() => cancel.mutate(o.hash as Hex)}
+        >
+          {t("account.cancel")}
+        </button>
+        <button
+          type="button"
+          className="button button--small button--ghost"
+          aria-label={describe(o, "account.cancelOnChainOne")}
+          title={t("account.cancelOnChainHint")}
+          disabled={onChainPending(o)}
+          onClick={() => cancelOnChain.mutate(o)}
+        >
+          {onChainPending(o) ? t("account.cancellingOnChain") : t("account.cancelOnChain")}
+        </button>
+      </span>
     ),
   });
   return (
@@ -103,6 +119,16 @@ export function OpenOrdersTable({ markets }: { markets: Markets }) {
       {cancel.error ? (
         <p className="form-error account-tabs__error" role="alert">
           {tradingErrorText(cancel.error, t)}
+        </p>
+      ) : null}
+      {cancelOnChain.error ? (
+        <p className="form-error account-tabs__error" role="alert">
+          {errorText(cancelOnChain.error, t)}
+        </p>
+      ) : null}
+      {cancelOnChain.isSuccess ? (
+        <p className="muted account-tabs__note" role="status">
+          {t("account.cancelledOnChain")}
         </p>
       ) : null}
       <DataTable
