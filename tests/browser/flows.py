@@ -281,6 +281,9 @@ _EXCHANGE_VIEWS = [
      "inputs": [{"name": "orderHash", "type": "bytes32"}],
      "outputs": [{"name": "filled", "type": "uint128"}, {"name": "verified", "type": "bool"},
                  {"name": "cancelled", "type": "bool"}]},
+    {"name": "walletState", "type": "function", "stateMutability": "view",
+     "inputs": [{"name": "wallet", "type": "address"}],
+     "outputs": [{"name": "nonceFloor", "type": "uint64"}, {"name": "exitAvailableAt", "type": "uint64"}]},
 ]  # fmt: skip
 
 
@@ -304,6 +307,10 @@ class Chain:
     def cancelled(self, order_hash: str) -> bool:
         """Whether the Exchange refuses the order as cancelled by its maker."""
         return bool(self.exchange.functions.orderStatus(order_hash).call()[2])
+
+    def nonce_floor(self, address: str) -> int:
+        """The wallet's nonce floor on the Exchange: every order with a lower nonce is refused."""
+        return int(self.exchange.functions.walletState(address).call()[0])
 
     def advance_time(self, seconds: int) -> None:
         """Move the chain's clock forward and mine a block at the new time (anvil)."""

@@ -124,7 +124,7 @@ def test_a_wallet_cancels_one_open_order_then_all_the_others(traders: Traders, s
     expect(book_level(page, "Bid", "1,900.00", "0.100")).to_have_count(0)
     assert signing_requests(traders.maker)[signed:] == ["eth_signTypedData_v4"]
 
-    page.get_by_role("button", name="Cancel all").click()
+    page.get_by_role("button", name="Cancel all", exact=True).click()
 
     expect(page.get_by_role("region", name="Open orders").get_by_role("status")).to_have_text("No open orders.")
     expect(page.get_by_role("status").get_by_text("Cancelled 2 orders")).to_be_visible()
@@ -156,6 +156,33 @@ def test_a_wallet_cancels_an_order_on_chain_and_the_book_follows(traders: Trader
     expect(book_level(page, "Bid", "1,930.00", "0.100")).to_have_count(0)
     history = account_table(page, "Order history")
     expect(table_row(history, "Buy", "1,930.00", "cancelled (cancelled on-chain)")).to_have_count(1)
+
+
+def test_a_wallet_cancels_all_its_orders_on_chain_by_raising_its_nonce_floor(traders: Traders, stack: Stack) -> None:
+    """"Cancel all on-chain" raises the wallet's nonce floor on the Exchange to its next nonce, from the wallet:
+    every order it signed so far is void on the contract, and HDEX cancels them once its indexer saw it."""
+    maker = traders.maker
+    page, address = maker.page, maker.wallet.address
+    for price in ("1940", "1950"):
+        place_order(page, "Buy", "0.1", price=price)
+    account_table(page, "Open orders")
+    for price in ("1,940.00", "1,950.00"):
+        expect(cancel_order_button(page, "Buy", "0.100", price)).to_be_visible()
+    next_nonce = int(api_get(stack, "/v1/nonce", maker=address)["nonce"])
+    sent = maker.wallet.requests().count("eth_sendTransaction")
+
+    page.get_by_role("button", name="Cancel all on-chain").click()
+
+    raised = page.get_by_role("status").get_by_text(re.compile(r"^Nonce floor raised on-chain"))
+    expect(raised).to_be_visible(timeout=CHAIN_TIMEOUT_MS)
+    assert Chain(stack).nonce_floor(address) == next_nonce
+    assert maker.wallet.requests().count("eth_sendTransaction") == sent + 1
+    expect(page.get_by_role("region", name="Open orders").get_by_role("status")).to_have_text(
+        "No open orders.", timeout=CHAIN_TIMEOUT_MS
+    )
+    history = account_table(page, "Order history")
+    for price in ("1,940.00", "1,950.00"):
+        expect(table_row(history, "Buy", price, "cancelled (nonce floor raised on-chain)")).to_have_count(1)
 
 
 def test_a_stop_limit_order_waits_for_its_trigger_then_trades(traders: Traders) -> None:

@@ -1,16 +1,19 @@
 /**
  * The account panel: tabs "Open orders", "Order history", "Fills" and "Balances"; "Cancel all" signs
- * one bulk cancel for every open order of the wallet, in every market.
+ * one bulk cancel for every open order of the wallet, in every market; "Cancel all on-chain" voids them on the
+ * contract itself (./on-chain-cancel).
  */
 import { useMemo, useState } from "react";
 import { Tabs, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
+import { errorText } from "../../lib/errors";
 import { BalancesTable } from "../balances";
 import { tradingErrorText } from "../order-form";
 import { useWallet } from "../wallet";
 import { useAccountOpenOrders } from "./account-orders";
 import { useCancelAll } from "./cancels";
+import { useCancelAllOnChain } from "./on-chain-cancel";
 import { FillsTable } from "./fills-table";
 import { OpenOrdersTable, OrderHistoryTable } from "./order-tables";
 import "./account-tabs.css";
@@ -24,7 +27,9 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
   const byName = useMemo(() => new Map(markets.map((market) => [market.name, market])), [markets]);
   const open = useAccountOpenOrders(address);
   const cancelAll = useCancelAll();
+  const cancelAllOnChain = useCancelAllOnChain();
   const toast = useToast();
+  const nothingToCancel = !address || wrongChain || !open.data?.length;
 
   const cancelAllButton = (
     <button
@@ -35,9 +40,24 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
           onSuccess: ({ cancelled }) => toast.show({ kind: "success", title: t("account.cancelledAll", { count: cancelled.length }) }),
         })
       }
-      disabled={!address || wrongChain || cancelAll.isPending || !open.data?.length}
+      disabled={nothingToCancel || cancelAll.isPending}
     >
       {cancelAll.isPending ? t("account.cancellingAll") : t("account.cancelAll")}
+    </button>
+  );
+  const cancelAllOnChainButton = (
+    <button
+      type="button"
+      className="button button--small button--ghost"
+      title={t("account.cancelAllOnChainHint")}
+      onClick={() =>
+        cancelAllOnChain.mutate(undefined, {
+          onSuccess: () => toast.show({ kind: "success", title: t("account.cancelledAllOnChain") }),
+        })
+      }
+      disabled={nothingToCancel || cancelAllOnChain.isPending}
+    >
+      {cancelAllOnChain.isPending ? t("account.cancellingAll") : t("account.cancelAllOnChain")}
     </button>
   );
 
@@ -60,11 +80,23 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
         ]}
         selected={tab}
         onSelect={setTab}
-        actions={tab === "open" ? cancelAllButton : undefined}
+        actions={
+          tab === "open" ? (
+            <span className="account-tabs__actions">
+              {cancelAllButton}
+              {cancelAllOnChainButton}
+            </span>
+          ) : undefined
+        }
       >
         {cancelAll.error ? (
           <p className="form-error account-tabs__error" role="alert">
             {tradingErrorText(cancelAll.error, t)}
+          </p>
+        ) : null}
+        {cancelAllOnChain.error ? (
+          <p className="form-error account-tabs__error" role="alert">
+            {errorText(cancelAllOnChain.error, t)}
           </p>
         ) : null}
         {panel}

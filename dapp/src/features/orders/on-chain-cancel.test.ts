@@ -1,6 +1,6 @@
 import { decodeFunctionData, encodeFunctionData } from "viem";
 import { describe, expect, it } from "vitest";
-import { cancelOrdersAbi, contractOrder } from "./on-chain-cancel";
+import { contractOrder, exchangeCancelAbi } from "./on-chain-cancel";
 
 // An order as GET /v1/accounts/{address}/orders shows it: every number a decimal string.
 const shown = {
@@ -19,10 +19,10 @@ const shown = {
 
 describe("cancel on-chain", () => {
   it("sends the order exactly as signed, in the contract's types, the largest uint64 nonce intact", () => {
-    const data = encodeFunctionData({ abi: cancelOrdersAbi, functionName: "cancelOrders", args: [[contractOrder(shown)]] });
+    const data = encodeFunctionData({ abi: exchangeCancelAbi, functionName: "cancelOrders", args: [[contractOrder(shown)]] });
     // cancelOrders((address,address,address,uint8,uint128,uint256,uint256,uint32,uint64,uint64,uint32)[])
     expect(data.slice(0, 10)).toBe("0x67f49897");
-    const { args } = decodeFunctionData({ abi: cancelOrdersAbi, data });
+    const { args } = decodeFunctionData({ abi: exchangeCancelAbi, data });
     expect(args[0]).toEqual([
       {
         ...shown,
