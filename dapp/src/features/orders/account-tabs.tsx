@@ -11,6 +11,7 @@ import { errorText } from "../../lib/errors";
 import { BalancesTable } from "../balances";
 import { tradingErrorText } from "../order-form";
 import { useWallet } from "../wallet";
+import { AccountError } from "./account-error";
 import { useAccountOpenOrders } from "./account-orders";
 import { useCancelAll } from "./cancels";
 import { useCancelAllOnChain } from "./on-chain-cancel";
@@ -89,16 +90,8 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
           ) : undefined
         }
       >
-        {cancelAll.error ? (
-          <p className="form-error account-tabs__error" role="alert">
-            {tradingErrorText(cancelAll.error, t)}
-          </p>
-        ) : null}
-        {cancelAllOnChain.error ? (
-          <p className="form-error account-tabs__error" role="alert">
-            {errorText(cancelAllOnChain.error, t)}
-          </p>
-        ) : null}
+        <AccountError text={cancelAll.error ? tradingErrorText(cancelAll.error, t) : null} />
+        <AccountError text={cancelAllOnChain.error ? errorText(cancelAllOnChain.error, t) : null} />
         {panel}
       </Tabs>
     </section>

@@ -7,6 +7,7 @@ import { errorText } from "../../lib/errors";
 import { formatBaseAmount, formatPrice } from "../../lib/market";
 import { tradingErrorText } from "../order-form";
 import { useWallet } from "../wallet";
+import { AccountError } from "./account-error";
 import { useAccountOpenOrders, useOrderHistory, type OrderView } from "./account-orders";
 import { useCancelOrder } from "./cancels";
 import { useCancelOnChain } from "./on-chain-cancel";
@@ -116,16 +117,8 @@ export function OpenOrdersTable({ markets }: { markets: Markets }) {
   });
   return (
     <>
-      {cancel.error ? (
-        <p className="form-error account-tabs__error" role="alert">
-          {tradingErrorText(cancel.error, t)}
-        </p>
-      ) : null}
-      {cancelOnChain.error ? (
-        <p className="form-error account-tabs__error" role="alert">
-          {errorText(cancelOnChain.error, t)}
-        </p>
-      ) : null}
+      <AccountError text={cancel.error ? tradingErrorText(cancel.error, t) : null} />
+      <AccountError text={cancelOnChain.error ? errorText(cancelOnChain.error, t) : null} />
       {cancelOnChain.isSuccess ? (
         <p className="muted account-tabs__note" role="status">
           {t("account.cancelledOnChain")}
