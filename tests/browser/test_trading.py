@@ -148,7 +148,9 @@ def test_a_wallet_cancels_an_order_on_chain_and_the_book_follows(traders: Trader
     page.get_by_role("button", name=f"Cancel on-chain: Buy 0.100 at 1,930.00 on {MARKET}").click()
 
     # mined: the page says so (a notification may say the order was cancelled on-chain too, once HDEX saw it)
-    mined = page.get_by_role("status").filter(has_text=re.compile(r"^Cancelled on-chain: the contract refuses"))
+    mined = page.get_by_role("status").get_by_text(
+        re.compile(rf"^Cancelled on-chain: Buy 0\.100 at 1,930\.00 on {MARKET}\. The contract refuses it now")
+    )
     expect(mined).to_be_visible(timeout=CHAIN_TIMEOUT_MS)
     assert Chain(stack).cancelled(order["hash"])
     assert maker.wallet.requests().count("eth_sendTransaction") == sent + 1  # the wallet's own transaction

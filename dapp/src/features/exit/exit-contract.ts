@@ -6,7 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { parseAbi, type Address } from "viem";
 import type { TokenInfo } from "../../lib/api-types";
-import { useWallet } from "../wallet";
+import { mined, useWallet } from "../wallet";
 
 const exchangeExitAbi = parseAbi([
   "function requestExit()",
@@ -17,8 +17,6 @@ const exchangeExitAbi = parseAbi([
   "function exitDelay() view returns (uint64)",
 ]);
 
-/** Receipts are polled faster than viem's 4 s default: a person is waiting for the button to change. */
-const RECEIPT_POLL_MS = 1_000;
 
 export interface ExitState {
   /** Unix seconds when the exit opens; 0 when none was requested. */
@@ -78,8 +76,7 @@ export function useExitAction(exchange: Address | null) {
         action.kind === "withdraw"
           ? await walletClient.writeContract({ ...send, functionName: "withdrawExited", args: [action.token] })
           : await walletClient.writeContract({ ...send, functionName: action.kind === "request" ? "requestExit" : "cancelExit" });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: RECEIPT_POLL_MS });
-      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+      await mined(publicClient, hash);
       return hash;
     },
     onSettled: () => {

@@ -15,8 +15,8 @@ import { availableOf, marketTokens, useAccountFees, useExchangeBalances, useWall
 import { EXIT_ANCHOR, ExitPanel } from "../exit";
 import { FaucetPanel } from "../faucet";
 import { tradingErrorText } from "../order-form";
-import { useWallet } from "../wallet";
-import { deposit, withdraw, TransactionReverted, type DepositStage, type WithdrawalStage } from "./transfers";
+import { TransactionReverted, useWallet } from "../wallet";
+import { deposit, withdraw, type DepositStage, type WithdrawalStage } from "./transfers";
 import { TransferList, type Transfer } from "./transfer-list";
 import type { Direction } from "./transfer-steps";
 import { EMPTY_TRAVEL_RULE, travelRuleBody, travelRuleProblems, useTravelRuleQuote, type TravelRuleDraft } from "./travel-rule";

@@ -12,6 +12,7 @@ import { erc20Abi, parseAbi, type Address, type Hex, type PublicClient, type Wal
 import { api } from "../../lib/api-client";
 import { freshNonce, signTyped, type Eip712Info } from "../../lib/signing";
 import { ETH } from "../balances";
+import { mined } from "../wallet";
 import { withdrawalBody, withdrawalMessage, WITHDRAWAL_LIFETIME_S } from "./withdrawal";
 
 const exchangeDepositAbi = parseAbi([
@@ -20,8 +21,6 @@ const exchangeDepositAbi = parseAbi([
 ]);
 
 const POLL_MS = 1_500;
-/** Receipts are polled faster than viem's 4 s default: a person watches the step change. */
-const RECEIPT_POLL_MS = 1_000;
 /** How long the panel follows a transfer to its end; the balances tab keeps showing it after that. */
 const FOLLOW_MS = 15 * 60_000;
 
@@ -41,18 +40,7 @@ interface Chain {
   publicClient: PublicClient;
 }
 
-export class TransactionReverted extends Error {
-  constructor(readonly txHash: Hex) {
-    super(`transaction ${txHash} reverted`);
-  }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function mined(publicClient: PublicClient, hash: Hex): Promise<void> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: RECEIPT_POLL_MS });
-  if (receipt.status !== "success") throw new TransactionReverted(hash);
-}
 
 /** Poll `read` until it returns a value or the follow time is over (then null). */
 async function follow<T>(read: () => Promise<T | null>): Promise<T | null> {

@@ -1,6 +1,6 @@
 import { decodeFunctionData, encodeFunctionData } from "viem";
 import { describe, expect, it } from "vitest";
-import { contractOrder, exchangeCancelAbi } from "./on-chain-cancel";
+import { AlreadyVoidedOnChain, contractOrder, exchangeCancelAbi, raiseFloorCall } from "./on-chain-cancel";
 
 // An order as GET /v1/accounts/{address}/orders shows it: every number a decimal string.
 const shown = {
@@ -36,5 +36,14 @@ describe("cancel on-chain", () => {
         flags: 4,
       },
     ]);
+  });
+
+  it("raises the nonce floor to the next nonce, and sends nothing when the floor is there already", () => {
+    const data = raiseFloorCall(42n, 41n);
+    expect(data.slice(0, 10)).toBe("0x2248b366"); // raiseNonceFloor(uint64)
+    expect(decodeFunctionData({ abi: exchangeCancelAbi, data }).args).toEqual([42n]);
+    // the contract would revert NonceFloorNotRaised: a second click before HDEX has seen the first
+    expect(() => raiseFloorCall(42n, 42n)).toThrow(AlreadyVoidedOnChain);
+    expect(() => raiseFloorCall(7n, 42n)).toThrow(AlreadyVoidedOnChain);
   });
 });

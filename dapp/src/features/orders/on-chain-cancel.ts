@@ -1,7 +1,7 @@
 /**
  * Cancels on the Exchange contract itself, sent from the wallet, so that they bind the contract even against an
- * operator that is offline or not honest (a signed cancel through the API only takes an order out of HDEX's
- * book; its signature stays valid on-chain until it expires):
+ * operator that later goes offline or turns dishonest (a signed cancel through the API only takes an order out
+ * of HDEX's book; its signature stays valid on-chain until it expires):
  * - "Cancel on-chain": the order as signed goes to `cancelOrders`; the contract refuses every trade of it, and of
  *   any other untraded order with its nonce.
  * - "Cancel all on-chain": `raiseNonceFloor` to the wallet's next nonce (`GET /v1/nonce`, above every nonce of
@@ -9,19 +9,37 @@
  * HDEX's book follows once its indexer sees the event (`OrderCancelledByMaker`, `NonceFloorRaised`).
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { encodeFunctionData, parseAbi, type Address, type Hex } from "viem";
+import { useState } from "react";
+import { encodeFunctionData, parseAbi, type Address, type Hex, type PublicClient } from "viem";
+import type { MessageKey } from "../../i18n";
+import { errorText } from "../../lib/errors";
 import { fetchNextNonce } from "../order-form/order-nonces";
-import { useWallet } from "../wallet";
+import { mined, TransactionReverted, useWallet } from "../wallet";
 import { ordersKey, type OrderView } from "./account-orders";
 
 export const exchangeCancelAbi = parseAbi([
   "struct Order { address maker; address baseToken; address quoteToken; uint8 side; uint128 baseAmount; uint256 limitPrice; uint256 triggerPrice; uint32 maxFeeRate; uint64 nonce; uint64 expiry; uint32 flags; }",
   "function cancelOrders(Order[] orders)",
   "function raiseNonceFloor(uint64 nonceFloor)",
+  "function walletState(address wallet) view returns (uint64 nonceFloor, uint64 exitAvailableAt)",
 ]);
 
-/** Receipts are polled faster than viem's 4 s default: a person is waiting for the button to change. */
-const RECEIPT_POLL_MS = 1_000;
+/** Where a sent cancel is: waiting for the user in the wallet, or sent and waiting to be mined. */
+export type OnChainPhase = "wallet" | "mining";
+
+/** The wallet's orders are void on-chain already: its floor is at or above the next nonce (nothing to send). */
+export class AlreadyVoidedOnChain extends Error {
+  constructor(readonly floor: bigint) {
+    super(`every order below nonce ${floor} is void on-chain already`);
+  }
+}
+
+/** An on-chain cancel's failure in words. */
+export function onChainErrorText(error: Error, t: (key: MessageKey) => string): string {
+  if (error instanceof AlreadyVoidedOnChain) return t("account.alreadyVoidedOnChain");
+  if (error instanceof TransactionReverted) return t("account.onChainReverted");
+  return errorText(error, t);
+}
 
 /** The order exactly as its maker signed it, in the contract's types (the API sends numbers as decimal strings). */
 export function contractOrder(order: OrderView["order"]) {
@@ -40,23 +58,42 @@ export function contractOrder(order: OrderView["order"]) {
   };
 }
 
+/** The calldata of `raiseNonceFloor(next)`, or AlreadyVoidedOnChain when the floor is not below `next`. */
+export function raiseFloorCall(next: bigint, floor: bigint): Hex {
+  if (next <= floor) throw new AlreadyVoidedOnChain(floor);
+  return encodeFunctionData({ abi: exchangeCancelAbi, functionName: "raiseNonceFloor", args: [next] });
+}
+
+interface CallContext {
+  wallet: Address;
+  exchange: Address;
+  publicClient: PublicClient;
+}
+
 /** A mutation that sends one call (its calldata, from `prepare`) from the connected wallet to the Exchange and
- * waits until it is mined. */
-function useExchangeCall<V>(prepare: (variables: V, wallet: Address) => Promise<Hex> | Hex) {
+ * waits until it is mined, with the phase it is in. */
+function useExchangeCall<V>(prepare: (variables: V, context: CallContext) => Promise<Hex> | Hex) {
   const { address, walletClient, publicClient, network, wrongChain } = useWallet();
   const queryClient = useQueryClient();
+  const [phase, setPhase] = useState<OnChainPhase | null>(null);
   const exchange = (network?.contracts.Exchange ?? null) as Address | null;
-  return useMutation({
+  const mutation = useMutation({
     mutationFn: async (variables: V): Promise<Hex> => {
       if (!address || !walletClient || !publicClient || !exchange || wrongChain) throw new Error("wallet not ready");
-      const data = await prepare(variables, address);
-      const hash = await walletClient.sendTransaction({ account: address, chain: walletClient.chain, to: exchange, data });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: RECEIPT_POLL_MS });
-      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
-      return hash;
+      try {
+        const data = await prepare(variables, { wallet: address, exchange, publicClient });
+        setPhase("wallet");
+        const hash = await walletClient.sendTransaction({ account: address, chain: walletClient.chain, to: exchange, data });
+        setPhase("mining");
+        await mined(publicClient, hash);
+        return hash;
+      } finally {
+        setPhase(null);
+      }
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ordersKey(address) }),
   });
+  return { mutation, phase };
 }
 
 /** `cancelOrders([order])` for one open order. */
@@ -66,9 +103,14 @@ export function useCancelOnChain() {
   );
 }
 
-/** `raiseNonceFloor(next nonce)`: every order of the wallet HDEX holds, and any older one, is void on-chain. */
+/** `raiseNonceFloor(next nonce)`: every order of the wallet HDEX holds, and any older one, is void on-chain. Not
+ * sent when the floor is there already (the contract would revert): a second click before HDEX has caught up. */
 export function useCancelAllOnChain() {
-  return useExchangeCall(async (_: void, wallet: Address) =>
-    encodeFunctionData({ abi: exchangeCancelAbi, functionName: "raiseNonceFloor", args: [await fetchNextNonce(wallet)] }),
-  );
+  return useExchangeCall(async (_: void, { wallet, exchange, publicClient }: CallContext) => {
+    const [next, [floor]] = await Promise.all([
+      fetchNextNonce(wallet),
+      publicClient.readContract({ address: exchange, abi: exchangeCancelAbi, functionName: "walletState", args: [wallet] }),
+    ]);
+    return raiseFloorCall(next, floor);
+  });
 }

@@ -10,7 +10,7 @@ import { useWallet } from "../wallet";
 import { AccountError } from "./account-error";
 import { useAccountOpenOrders, useOrderHistory, type OrderView } from "./account-orders";
 import { useCancelOrder } from "./cancels";
-import { useCancelOnChain } from "./on-chain-cancel";
+import { onChainErrorText, type OnChainPhase } from "./on-chain-cancel";
 import { LoadMore } from "./load-more";
 import { csvPrice, csvTime, csvUnits, kindKey, reasonText, statusKey } from "./order-words";
 
@@ -70,24 +70,36 @@ function useOrderColumns(markets: Markets, time: "createdAt" | "updatedAt"): Col
   ];
 }
 
-export function OpenOrdersTable({ markets }: { markets: Markets }) {
+/** The on-chain cancel of one row at a time, held by the account panel (it outlives a switch of tab). */
+export interface RowOnChainCancel {
+  /** The order being cancelled on-chain, and where that is; null when none is. */
+  pending: { hash: string; phase: OnChainPhase | null } | null;
+  /** Orders cancelled on-chain that HDEX has not taken off its book yet (its indexer is a block or two behind). */
+  voided: ReadonlySet<string>;
+  error: Error | null;
+  cancel: (order: OrderView, summary: string) => void;
+}
+
+export function OpenOrdersTable({ markets, onChain }: { markets: Markets; onChain: RowOnChainCancel }) {
   const { t, locale } = useI18n();
-  const { address } = useWallet();
+  const { address, wrongChain } = useWallet();
   const orders = useAccountOpenOrders(address);
   const cancel = useCancelOrder();
-  const cancelOnChain = useCancelOnChain();
   const columns = useOrderColumns(markets, "createdAt");
-  const describe = (o: OrderView, key: "account.cancelOne" | "account.cancelOnChainOne") => {
+  const summary = (o: OrderView) => {
     const market = markets.get(o.market);
-    return t(key, {
+    return t("account.orderSummary", {
       side: t(o.side === "buy" ? "order.buy" : "order.sell"),
       amount: market ? formatBaseAmount(o.remaining, market, locale) : o.remaining,
       price: market ? formatPrice(o.order.limitPrice, market, locale) : o.order.limitPrice,
       market: o.market,
     });
   };
-  // sent, mined, then the order stays listed until HDEX's indexer has seen the cancel
-  const onChainPending = (o: OrderView) => cancelOnChain.isPending && cancelOnChain.variables?.hash === o.hash;
+  const onChainLabel = (o: OrderView) => {
+    if (onChain.voided.has(o.hash)) return t("account.cancelledOnChainWaiting");
+    if (onChain.pending?.hash !== o.hash) return t("account.cancelOnChain");
+    return t(onChain.pending.phase === "mining" ? "account.onChainMining" : "account.onChainConfirm");
+  };
   columns.push({
     id: "cancel",
     header: t("account.col.action"),
@@ -96,7 +108,7 @@ export function OpenOrdersTable({ markets }: { markets: Markets }) {
         <button
           type="button"
           className="button button--small"
-          aria-label={describe(o, "account.cancelOne")}
+          aria-label={t("account.cancelOne", { order: summary(o) })}
           disabled={cancel.isPending && cancel.variables === o.hash}
           onClick={() => cancel.mutate(o.hash as Hex)}
         >
@@ -105,12 +117,12 @@ export function OpenOrdersTable({ markets }: { markets: Markets }) {
         <button
           type="button"
           className="button button--small button--ghost"
-          aria-label={describe(o, "account.cancelOnChainOne")}
+          aria-label={t("account.actionOnOrder", { action: onChainLabel(o), order: summary(o) })}
           title={t("account.cancelOnChainHint")}
-          disabled={onChainPending(o)}
-          onClick={() => cancelOnChain.mutate(o)}
+          disabled={wrongChain || onChain.pending !== null || onChain.voided.has(o.hash)}
+          onClick={() => onChain.cancel(o, summary(o))}
         >
-          {onChainPending(o) ? t("account.cancellingOnChain") : t("account.cancelOnChain")}
+          {onChainLabel(o)}
         </button>
       </span>
     ),
@@ -118,12 +130,7 @@ export function OpenOrdersTable({ markets }: { markets: Markets }) {
   return (
     <>
       <AccountError text={cancel.error ? tradingErrorText(cancel.error, t) : null} />
-      <AccountError text={cancelOnChain.error ? errorText(cancelOnChain.error, t) : null} />
-      {cancelOnChain.isSuccess ? (
-        <p className="muted account-tabs__note" role="status">
-          {t("account.cancelledOnChain")}
-        </p>
-      ) : null}
+      <AccountError text={onChain.error ? onChainErrorText(onChain.error, t) : null} />
       <DataTable
         label={t("account.tab.open")}
         columns={columns}

@@ -5,3 +5,4 @@ export { useNetwork, type Network } from "./network";
 export { WalletButton } from "./wallet-button";
 export { WalletProvider, useWallet, type WalletState, type WalletStatus } from "./wallet-context";
 export { WrongChainBanner } from "./wrong-chain-banner";
+export { mined, TransactionReverted } from "./mined";
