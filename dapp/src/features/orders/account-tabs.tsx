@@ -72,6 +72,7 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
       type="button"
       className="button button--small button--ghost"
       title={t("account.cancelAllOnChainHint")}
+      aria-label={cancelAllOnChain.mutation.isPending ? undefined : t("account.cancelAllOnChain")}
       onClick={() => {
         cancelOneOnChain.mutation.reset();
         cancelAllOnChain.mutation.mutate(undefined, {
@@ -83,7 +84,7 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
       }}
       disabled={nothingToCancel || onChainBusy}
     >
-      {cancelAllOnChain.mutation.isPending ? phaseText(cancelAllOnChain.phase) : t("account.cancelAllOnChain")}
+      {cancelAllOnChain.mutation.isPending ? phaseText(cancelAllOnChain.phase) : t("account.allOnChainShort")}
     </button>
   );
 

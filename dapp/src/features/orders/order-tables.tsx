@@ -95,9 +95,10 @@ export function OpenOrdersTable({ markets, onChain }: { markets: Markets; onChai
       market: o.market,
     });
   };
-  const onChainLabel = (o: OrderView) => {
+  // shown short where the column is narrow, spoken in full (the spoken name contains the shown text)
+  const onChainLabel = (o: OrderView, form: "shown" | "spoken") => {
     if (onChain.voided.has(o.hash)) return t("account.cancelledOnChainWaiting");
-    if (onChain.pending?.hash !== o.hash) return t("account.cancelOnChain");
+    if (onChain.pending?.hash !== o.hash) return t(form === "shown" ? "account.onChainShort" : "account.cancelOnChain");
     return t(onChain.pending.phase === "mining" ? "account.onChainMining" : "account.onChainConfirm");
   };
   columns.push({
@@ -117,12 +118,12 @@ export function OpenOrdersTable({ markets, onChain }: { markets: Markets; onChai
         <button
           type="button"
           className="button button--small button--ghost"
-          aria-label={t("account.actionOnOrder", { action: onChainLabel(o), order: summary(o) })}
+          aria-label={t("account.actionOnOrder", { action: onChainLabel(o, "spoken"), order: summary(o) })}
           title={t("account.cancelOnChainHint")}
           disabled={wrongChain || onChain.pending !== null || onChain.voided.has(o.hash)}
           onClick={() => onChain.cancel(o, summary(o))}
         >
-          {onChainLabel(o)}
+          {onChainLabel(o, "shown")}
         </button>
       </span>
     ),
