@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from backend.db.models import (
@@ -193,22 +193,22 @@ def claim_resolved_fills(
     ).scalars()
     ids = set(claimed)
     holds = [hold for fill in resolved if fill.id in ids for hold in fill_holds(fill, markets[fill.market])]
-    return holds, ruled_out_by_skips(session, [fill.id for fill in resolved if fill.id in ids and fill.tx_hash])
+    # only a failed fill that reached the chain can have been skipped there: settled ones need no read
+    skipped = [f.id for f in resolved if f.id in ids and f.tx_hash and f.status == FillStatus.FAILED]
+    return holds, _ruled_out(session, SettlementItem.fill_id.in_(skipped)) if skipped else []
 
 
-def ruled_out_by_skips(session: Session, fill_ids: list[int] | None) -> list[tuple[str, str]]:
-    """(order hash in lower case, reason) of each order that a skip of these fills (None: of any fill whose holds
-    came back, as a restart reads them) ruled out for good (`RULED_OUT_BY_SKIP`)."""
-    if fill_ids == []:
-        return []
+def ruled_out_by_released_skips(session: Session) -> list[tuple[str, str]]:
+    """(order hash in lower case, reason) of each order a final skip ruled out for good (`RULED_OUT_BY_SKIP`), of
+    every fill whose holds came back: a restart reads them again, for the orders a halted market kept."""
+    return _ruled_out(session, SettlementItem.fill_id.in_(select(Fill.id).where(Fill.released.is_(True))))
+
+
+def _ruled_out(session: Session, of_fills: ColumnElement[bool]) -> list[tuple[str, str]]:
+    """(order hash in lower case, reason) of each order the skips of the fills `of_fills` selects ruled out."""
     query = select(SettlementItem.reason, SettlementItem.details).where(
-        SettlementItem.outcome == "skipped", SettlementItem.reason.in_(list(RULED_OUT_BY_SKIP))
+        of_fills, SettlementItem.outcome == "skipped", SettlementItem.reason.in_(list(RULED_OUT_BY_SKIP))
     )
-    if fill_ids is None:
-        released = select(Fill.id).where(Fill.released.is_(True))
-        query = query.where(SettlementItem.fill_id.in_(released))
-    else:
-        query = query.where(SettlementItem.fill_id.in_(fill_ids))
     ruled_out = []
     for error, details in session.execute(query):
         argument, reason = RULED_OUT_BY_SKIP[str(error)]

@@ -48,7 +48,7 @@ from backend.trading.hosting.chain_sync import (
     exiting_wallets,
     fill_holds,
     nonce_floors,
-    ruled_out_by_skips,
+    ruled_out_by_released_skips,
 )
 from backend.trading.hosting.commands import (
     AdoptOpenOrders,
@@ -184,7 +184,7 @@ def _restore(
     exiting = frozenset(exiting_wallets(session, chain_id))
     frozen = deny_list(session)
     cancelled, spent_nonces = cancelled_on_chain(session, chain_id)
-    ruled_out = dict(ruled_out_by_skips(session, None))
+    ruled_out = dict(ruled_out_by_released_skips(session))
     fence(session)
     session.execute(delete(Reservation))
     session.commit()
