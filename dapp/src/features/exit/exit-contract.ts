@@ -4,19 +4,10 @@
  * per token, `requestExit()`, `cancelExit()` and `withdrawExited(token)`.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { parseAbi, type Address } from "viem";
+import type { Address } from "viem";
 import type { TokenInfo } from "../../lib/api-types";
+import { exchangeAbi } from "../../lib/exchange-abi";
 import { mined, useWallet } from "../wallet";
-
-const exchangeExitAbi = parseAbi([
-  "function requestExit()",
-  "function cancelExit()",
-  "function withdrawExited(address token)",
-  "function walletState(address wallet) view returns (uint64 nonceFloor, uint64 exitAvailableAt)",
-  "function balanceOf(address wallet, address token) view returns (uint256)",
-  "function exitDelay() view returns (uint64)",
-]);
-
 
 export interface ExitState {
   /** Unix seconds when the exit opens; 0 when none was requested. */
@@ -42,7 +33,7 @@ export function useExitState(exchange: Address | null, tokens: readonly TokenInf
     refetchInterval: 10_000,
     queryFn: async (): Promise<ExitState> => {
       if (!address || !publicClient || !exchange) throw new Error("wallet not ready");
-      const contract = { address: exchange, abi: exchangeExitAbi } as const;
+      const contract = { address: exchange, abi: exchangeAbi } as const;
       const [[, exitAvailableAt], exitDelay, block, balances] = await Promise.all([
         publicClient.readContract({ ...contract, functionName: "walletState", args: [address] }),
         publicClient.readContract({ ...contract, functionName: "exitDelay" }),
@@ -71,7 +62,7 @@ export function useExitAction(exchange: Address | null) {
   return useMutation({
     mutationFn: async (action: ExitAction) => {
       if (!address || !walletClient || !publicClient || !exchange) throw new Error("wallet not ready");
-      const send = { account: address, chain: walletClient.chain, address: exchange, abi: exchangeExitAbi } as const;
+      const send = { account: address, chain: walletClient.chain, address: exchange, abi: exchangeAbi } as const;
       const hash =
         action.kind === "withdraw"
           ? await walletClient.writeContract({ ...send, functionName: "withdrawExited", args: [action.token] })

@@ -8,17 +8,13 @@
  * - a withdrawal is a signed request the operator relays: accepted, relaying, relayed (mined), then
  *   completed once final (`GET /v1/withdrawals/{hash}`), or failed with the reason.
  */
-import { erc20Abi, parseAbi, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
+import { erc20Abi, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
 import { api } from "../../lib/api-client";
+import { exchangeAbi } from "../../lib/exchange-abi";
 import { freshNonce, signTyped, type Eip712Info } from "../../lib/signing";
 import { ETH } from "../balances";
 import { mined } from "../wallet";
 import { withdrawalBody, withdrawalMessage, WITHDRAWAL_LIFETIME_S } from "./withdrawal";
-
-const exchangeDepositAbi = parseAbi([
-  "function depositToken(address token, uint256 amount)",
-  "function depositEther() payable",
-]);
 
 const POLL_MS = 1_500;
 /** How long the panel follows a transfer to its end; the balances tab keeps showing it after that. */
@@ -62,7 +58,7 @@ export async function deposit(
   const send = { account: address, chain: walletClient.chain } as const;
   let hash: Hex;
   if (token.toLowerCase() === ETH) {
-    hash = await walletClient.writeContract({ ...send, address: exchange, abi: exchangeDepositAbi, functionName: "depositEther", value: amount });
+    hash = await walletClient.writeContract({ ...send, address: exchange, abi: exchangeAbi, functionName: "depositEther", value: amount });
   } else {
     const allowance = await publicClient.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [address, exchange] });
     if (allowance < amount) {
@@ -70,7 +66,7 @@ export async function deposit(
       // Exactly the amount, never an unlimited allowance: the exchange can pull nothing more.
       await mined(publicClient, await walletClient.writeContract({ ...send, address: token, abi: erc20Abi, functionName: "approve", args: [exchange, amount] }));
     }
-    hash = await walletClient.writeContract({ ...send, address: exchange, abi: exchangeDepositAbi, functionName: "depositToken", args: [token, amount] });
+    hash = await walletClient.writeContract({ ...send, address: exchange, abi: exchangeAbi, functionName: "depositToken", args: [token, amount] });
   }
   onStage("pending", hash);
   await mined(publicClient, hash);

@@ -1,6 +1,7 @@
 import { decodeFunctionData, encodeFunctionData } from "viem";
 import { describe, expect, it } from "vitest";
-import { AlreadyVoidedOnChain, contractOrder, exchangeCancelAbi, raiseFloorCall } from "./on-chain-cancel";
+import { exchangeAbi } from "../../lib/exchange-abi";
+import { AlreadyVoidedOnChain, contractOrder, raiseFloorCall } from "./on-chain-cancel";
 
 // An order as GET /v1/accounts/{address}/orders shows it: every number a decimal string.
 const shown = {
@@ -19,10 +20,10 @@ const shown = {
 
 describe("cancel on-chain", () => {
   it("sends the order exactly as signed, in the contract's types, the largest uint64 nonce intact", () => {
-    const data = encodeFunctionData({ abi: exchangeCancelAbi, functionName: "cancelOrders", args: [[contractOrder(shown)]] });
+    const data = encodeFunctionData({ abi: exchangeAbi, functionName: "cancelOrders", args: [[contractOrder(shown)]] });
     // cancelOrders((address,address,address,uint8,uint128,uint256,uint256,uint32,uint64,uint64,uint32)[])
     expect(data.slice(0, 10)).toBe("0x67f49897");
-    const { args } = decodeFunctionData({ abi: exchangeCancelAbi, data });
+    const { args } = decodeFunctionData({ abi: exchangeAbi, data });
     expect(args[0]).toEqual([
       {
         ...shown,
@@ -41,7 +42,7 @@ describe("cancel on-chain", () => {
   it("raises the nonce floor to the next nonce, and sends nothing when the floor is there already", () => {
     const data = raiseFloorCall(42n, 41n);
     expect(data.slice(0, 10)).toBe("0x2248b366"); // raiseNonceFloor(uint64)
-    expect(decodeFunctionData({ abi: exchangeCancelAbi, data }).args).toEqual([42n]);
+    expect(decodeFunctionData({ abi: exchangeAbi, data }).args).toEqual([42n]);
     // the contract would revert NonceFloorNotRaised: a second click before HDEX has seen the first
     expect(() => raiseFloorCall(42n, 42n)).toThrow(AlreadyVoidedOnChain);
     expect(() => raiseFloorCall(7n, 42n)).toThrow(AlreadyVoidedOnChain);

@@ -10,19 +10,13 @@
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { encodeFunctionData, parseAbi, type Address, type Hex, type PublicClient } from "viem";
+import { encodeFunctionData, type Address, type Hex, type PublicClient } from "viem";
 import type { MessageKey } from "../../i18n";
 import { errorText } from "../../lib/errors";
+import { exchangeAbi } from "../../lib/exchange-abi";
 import { fetchNextNonce } from "../order-form/order-nonces";
 import { mined, TransactionReverted, useWallet } from "../wallet";
 import { ordersKey, type OrderView } from "./account-orders";
-
-export const exchangeCancelAbi = parseAbi([
-  "struct Order { address maker; address baseToken; address quoteToken; uint8 side; uint128 baseAmount; uint256 limitPrice; uint256 triggerPrice; uint32 maxFeeRate; uint64 nonce; uint64 expiry; uint32 flags; }",
-  "function cancelOrders(Order[] orders)",
-  "function raiseNonceFloor(uint64 nonceFloor)",
-  "function walletState(address wallet) view returns (uint64 nonceFloor, uint64 exitAvailableAt)",
-]);
 
 /** Where a sent cancel is: waiting for the user in the wallet, or sent and waiting to be mined. */
 export type OnChainPhase = "wallet" | "mining";
@@ -61,7 +55,7 @@ export function contractOrder(order: OrderView["order"]) {
 /** The calldata of `raiseNonceFloor(next)`, or AlreadyVoidedOnChain when the floor is not below `next`. */
 export function raiseFloorCall(next: bigint, floor: bigint): Hex {
   if (next <= floor) throw new AlreadyVoidedOnChain(floor);
-  return encodeFunctionData({ abi: exchangeCancelAbi, functionName: "raiseNonceFloor", args: [next] });
+  return encodeFunctionData({ abi: exchangeAbi, functionName: "raiseNonceFloor", args: [next] });
 }
 
 interface CallContext {
@@ -99,7 +93,7 @@ function useExchangeCall<V>(prepare: (variables: V, context: CallContext) => Pro
 /** `cancelOrders([order])` for one open order. */
 export function useCancelOnChain() {
   return useExchangeCall((view: OrderView) =>
-    encodeFunctionData({ abi: exchangeCancelAbi, functionName: "cancelOrders", args: [[contractOrder(view.order)]] }),
+    encodeFunctionData({ abi: exchangeAbi, functionName: "cancelOrders", args: [[contractOrder(view.order)]] }),
   );
 }
 
@@ -109,7 +103,7 @@ export function useCancelAllOnChain() {
   return useExchangeCall(async (_: void, { wallet, exchange, publicClient }: CallContext) => {
     const [next, [floor]] = await Promise.all([
       fetchNextNonce(wallet),
-      publicClient.readContract({ address: exchange, abi: exchangeCancelAbi, functionName: "walletState", args: [wallet] }),
+      publicClient.readContract({ address: exchange, abi: exchangeAbi, functionName: "walletState", args: [wallet] }),
     ]);
     return raiseFloorCall(next, floor);
   });
