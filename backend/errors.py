@@ -101,6 +101,7 @@ class ErrorCode(StrEnum):
 
     # auth: sign-in with Ethereum (EIP-4361) and wallet sessions; a bad signature is INVALID_SIGNATURE
     NOT_SIGNED_IN = "NOT_SIGNED_IN"
+    CROSS_ORIGIN_REQUEST = "CROSS_ORIGIN_REQUEST"  # a signed-in change sent by another origin's page
     SIWE_MALFORMED = "SIWE_MALFORMED"
     SIWE_WRONG_DOMAIN = "SIWE_WRONG_DOMAIN"
     SIWE_WRONG_URI = "SIWE_WRONG_URI"

@@ -45,8 +45,32 @@ SessionsDep = Annotated[Sessions, Depends(get_sessions)]
 SessionToken = Annotated[str | None, Cookie(alias=SESSION_COOKIE, description="set by POST /v1/auth/siwe (HttpOnly)")]
 
 
-async def current_session(sessions: SessionsDep, token: SessionToken = None) -> SessionView:
-    """The session of the request's cookie, or 401 NOT_SIGNED_IN."""
+def cross_origin(request: Request) -> str | None:
+    """Why a browser sent `request` from another origin, or None when it came from this one or from no browser.
+
+    The wallet session's cookie is SameSite=Strict, which keeps other *sites* out but not a sibling subdomain
+    (another origin of the same site, e.g. a hijacked blog.example beside hdex.example): for a request that
+    changes state, the browser's own word decides. `Sec-Fetch-Site` (every current browser) first, else
+    `Origin` against `Host` (older browsers); a request with neither came from no browser, which no other
+    page can make carry the cookie."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return None if site in ("same-origin", "none") else f"Sec-Fetch-Site: {site}"
+    origin = request.headers.get("origin")
+    if origin is None:
+        return None
+    host = request.headers.get("host", "")
+    return None if origin.partition("://")[2] == host else f"Origin {origin} is not this server ({host})"
+
+
+async def current_session(request: Request, sessions: SessionsDep, token: SessionToken = None) -> SessionView:
+    """The session of the request's cookie, or 401 NOT_SIGNED_IN; a request that changes state from another
+    origin is refused (403 CROSS_ORIGIN_REQUEST) before the session is looked at."""
+    if request.method not in SAFE_METHODS and (why := cross_origin(request)) is not None:
+        raise HdexError(
+            ErrorCode.CROSS_ORIGIN_REQUEST,
+            f"a signed-in change must come from this site's own pages ({why})",
+        )
     session = None if not token else await asyncio.to_thread(sessions.find, token)
     if session is None:
         raise HdexError(

@@ -90,6 +90,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NO_WITHDRAWAL_PAUSE: 409,
     # auth: a refused sign-in or a missing session is 401; a message that does not parse, 422
     ErrorCode.NOT_SIGNED_IN: 401,
+    ErrorCode.CROSS_ORIGIN_REQUEST: 403,
     ErrorCode.SIWE_MALFORMED: 422,
     ErrorCode.SIWE_WRONG_DOMAIN: 401,
     ErrorCode.SIWE_WRONG_URI: 401,

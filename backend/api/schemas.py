@@ -47,6 +47,10 @@ class ErrorResponse(BaseModel):
 
 
 ERROR = {"model": ErrorResponse, "description": 'typed error: {"error": {"code", "message", "field"}}'}
+# A wallet-session route answers 401 NOT_SIGNED_IN without a session; one that changes state also 403
+# CROSS_ORIGIN_REQUEST when another origin's page sent it (`backend.api.deps.current_session`).
+SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
+SIGNED_IN_CHANGE: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 
 
 # markets and signing

@@ -18,11 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.accounts.profiles import Profile
 from backend.accounts.service import UNCHANGED, ProfileChanges
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet
-from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, Address, EpochMs, documented
 from backend.mail.addresses import MAX_EMAIL_CHARS
 
 router = APIRouter(prefix="/v1/account", tags=["account"])
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 Country = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2, e.g. DE")]
 
 
@@ -111,7 +110,7 @@ async def get_profile(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str,
 
 
 @router.put("/profile", response_model=None, responses={
-    **documented(ProfileOut, "the profile as changed"), **SIGNED_IN, 422: ERROR,
+    **documented(ProfileOut, "the profile as changed"), **SIGNED_IN_CHANGE, 422: ERROR,
 })  # fmt: skip
 async def put_profile(
     body: ProfileUpdate, request: Request, wallet: CurrentWallet, accounts: AccountsDep, container: ContainerDep
@@ -130,7 +129,7 @@ async def put_profile(
 
 
 @router.post("/email/verify", response_model=None, responses={
-    **documented(ProfileOut, "the e-mail is verified"), **SIGNED_IN, 422: ERROR,
+    **documented(ProfileOut, "the e-mail is verified"), **SIGNED_IN_CHANGE, 422: ERROR,
 })  # fmt: skip
 async def verify_email(body: VerifyEmail, wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """Uses a verification link's token (once; EMAIL_LINK_INVALID if unknown, used, expired or another wallet's)."""
@@ -155,7 +154,7 @@ async def export(wallet: CurrentWallet, accounts: AccountsDep) -> Response:
 
 
 @router.post("/deletion", response_model=None, responses={
-    **documented(DeletionReceiptOut, "personal data erased; KYC records kept until the date given"), **SIGNED_IN,
+    **documented(DeletionReceiptOut, "personal data erased; KYC records kept until the date given"), **SIGNED_IN_CHANGE,
 })  # fmt: skip
 async def request_deletion(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """Erases now the profile's personal data, what the wallet wrote in the support desk (its tickets' subjects

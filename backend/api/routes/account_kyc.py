@@ -19,13 +19,12 @@ from backend.accounts.kyc import Submission
 from backend.accounts.service import KycStatus
 from backend.accounts.uploads import Upload
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet, limited
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, documented
 from backend.settings import Settings
 
 router = APIRouter(prefix="/v1/account/kyc", tags=["account"])
 LEVEL2_PATH = "/v1/account/kyc/level2"
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the two files
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 
 
 class DocumentOut(BaseModel):
@@ -102,7 +101,7 @@ async def kyc_status(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, 
 
 
 @router.post("/level1", status_code=201, response_model=None, responses={
-    **documented(SubmissionOut, "submitted: pending review", 201), **SIGNED_IN, 403: ERROR, 409: ERROR, 422: ERROR,
+    **documented(SubmissionOut, "submitted: pending review", 201), **SIGNED_IN_CHANGE, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def submit_level1(body: Level1In, wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """Identity data for level 1. JURISDICTION_RESTRICTED (403) for a restricted country; KYC_ALREADY_PENDING
@@ -119,7 +118,7 @@ async def submit_level1(body: Level1In, wallet: CurrentWallet, accounts: Account
 
 @router.post(LEVEL2_PATH.removeprefix("/v1/account/kyc"), status_code=201, response_model=None,
              dependencies=[limited("kyc_upload")], responses={
-    **documented(SubmissionOut, "submitted: pending review", 201), **SIGNED_IN, 403: ERROR, 409: ERROR, 413: ERROR,
+    **documented(SubmissionOut, "submitted: pending review", 201), **SIGNED_IN_CHANGE, 409: ERROR, 413: ERROR,
     415: ERROR, 422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def submit_level2(

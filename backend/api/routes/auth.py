@@ -2,7 +2,8 @@
 `POST /v1/auth/logout`.
 
 A session is a cookie: HttpOnly (scripts never see it), SameSite=Strict (no other site's request carries
-it) and Secure outside development. Trading stays signed per order: bots need no session.
+it) and Secure outside development; a change made with it must also come from this origin's own pages
+(`backend.api.deps.current_session`). Trading stays signed per order: bots need no session.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, CurrentWallet
 from backend.api.routes.pagination import Cursor, before, next_cursor
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN_CHANGE, EpochMs, documented
 from backend.forum.rules import (
     MAX_BODY_CHARS,
     MAX_QUERY_CHARS,
@@ -48,7 +48,6 @@ from backend.forum.views import CategoryView, PostView, SearchHit, ThreadView
 from backend.settings import Settings
 
 router = APIRouter(prefix="/v1/forum", tags=["forum"])
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 ForumLimit = Annotated[int, Query(ge=1, le=100, description="page size, 1-100")]
 ThreadCursor = Annotated[
     str | None, Query(pattern=THREAD_CURSOR, description="opaque: `next` of the previous page")
@@ -217,7 +216,7 @@ async def threads(
 
 
 @router.post("/threads", status_code=201, response_model=None, responses={
-    **documented(NewThreadOut, "the thread and its first post", 201), **SIGNED_IN, 403: ERROR, 404: ERROR,
+    **documented(NewThreadOut, "the thread and its first post", 201), **SIGNED_IN_CHANGE, 404: ERROR,
     422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def new_thread(body: NewThread, wallet: CurrentWallet, container: ContainerDep) -> dict[str, Any]:
@@ -267,7 +266,7 @@ async def posts(
 
 
 @router.post("/threads/{threadId}/posts", status_code=201, response_model=None, responses={
-    **documented(PostOut, "the reply", 201), **SIGNED_IN, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(PostOut, "the reply", 201), **SIGNED_IN_CHANGE, 404: ERROR, 409: ERROR, 422: ERROR,
     429: ERROR,
 })  # fmt: skip
 async def new_post(
@@ -286,7 +285,7 @@ async def new_post(
 
 
 @router.post("/posts/{postId}/report", status_code=201, response_model=None, responses={
-    **documented(ReportOut, "the report, queued for the moderators", 201), **SIGNED_IN, 404: ERROR, 409: ERROR,
+    **documented(ReportOut, "the report, queued for the moderators", 201), **SIGNED_IN_CHANGE, 404: ERROR, 409: ERROR,
     422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def report(post_id: PostId, body: NewReport, wallet: CurrentWallet, container: ContainerDep) -> dict[str, Any]:

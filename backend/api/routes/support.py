@@ -27,7 +27,7 @@ from backend.accounts.uploads import ContentType
 from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, documented
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.support.desk import TicketDetail
@@ -38,7 +38,6 @@ router = APIRouter(prefix="/v1/support", tags=["support"])
 TICKETS_PATH = "/v1/support/tickets"
 REPLIES_PATH = "/v1/support/tickets/{ticketId}/replies"
 MULTIPART_OVERHEAD = 128 * 1024  # the subject, the message (UTF-8: up to 4 bytes a character) and the framing
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
 AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=2**31 - 1)]
 ATTACHMENT = "attachment"
@@ -207,7 +206,7 @@ async def my_tickets(wallet: CurrentWallet, desk: SupportDeskDep, limit: Limit =
 
 
 @router.post("/tickets", status_code=201, response_model=None, responses={
-    **documented(TicketDetailOut, "opened", 201), **SIGNED_IN, 413: ERROR, 415: ERROR, 422: ERROR, 429: ERROR,
+    **documented(TicketDetailOut, "opened", 201), **SIGNED_IN_CHANGE, 413: ERROR, 415: ERROR, 422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def open_ticket(
     wallet: CurrentWallet,
@@ -253,7 +252,7 @@ async def my_attachment(
 
 @router.post(REPLIES_PATH.removeprefix(router.prefix), status_code=201, response_model=None, responses={
     **documented(TicketDetailOut, "answered: a ticket waiting for you or resolved is open again", 201),
-    **SIGNED_IN, 400: ERROR, 404: ERROR, 409: ERROR, 413: ERROR, 415: ERROR, 422: ERROR,
+    **SIGNED_IN_CHANGE, 400: ERROR, 404: ERROR, 409: ERROR, 413: ERROR, 415: ERROR, 422: ERROR,
 }, openapi_extra=json_or_multipart_body(ReplyIn))  # fmt: skip
 async def reply(
     ticket_id: TicketId, request: Request, wallet: CurrentWallet, desk: SupportDeskDep, container: ContainerDep
@@ -268,7 +267,7 @@ async def reply(
 
 
 @router.post("/tickets/{ticketId}/close", response_model=None, responses={
-    **documented(TicketDetailOut, "closed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(TicketDetailOut, "closed"), **SIGNED_IN_CHANGE, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def close(ticket_id: TicketId, wallet: CurrentWallet, desk: SupportDeskDep) -> Any:
     """The wallet closes its own ticket; TICKET_TRANSITION_INVALID (409) if it is closed already."""

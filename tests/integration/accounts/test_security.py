@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -89,6 +90,54 @@ def test_a_wallet_reaches_only_its_own_account(
         assert anonymous.get(path).json()["error"]["code"] == "NOT_SIGNED_IN"
     assert anonymous.post("/v1/account/deletion").status_code == 401
     assert user.get("/v1/account/profile").json()["email"] == "ada@example.com"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-site"},  # a sibling subdomain's page: SameSite=Strict lets the cookie through
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"},  # the browser's word comes first
+        {"Origin": "https://blog.testserver"},  # an older browser: no Sec-Fetch-Site, an Origin of another host
+        {"Origin": "http://testserver:8443"},  # another port is another origin
+        {"Origin": "null"},  # a sandboxed frame or a data: page
+    ],
+    ids=["same-site", "cross-site", "sec-fetch-first", "other-host", "other-port", "null-origin"],
+)
+def test_a_signed_in_change_sent_from_another_origin_is_refused_and_changes_nothing(
+    user: TestClient, container: Container, headers: dict[str, str]
+) -> None:
+    user.put("/v1/account/profile", json={"email": "ada@example.com", "country": "GB"})
+    threads = user.get("/v1/forum/threads").json()
+
+    for method, path, body in (
+        ("PUT", "/v1/account/profile", {"email": "mallory@example.com"}),
+        ("POST", "/v1/account/deletion", None),
+        ("POST", "/v1/account/kyc/level1", IDENTITY),
+        ("POST", "/v1/forum/threads", {"category": "general", "title": "spam", "body": "spam"}),
+    ):
+        refused = user.request(method, path, json=body, headers=headers)
+        assert refused.status_code == 403, (path, refused.text)
+        assert refused.json()["error"]["code"] == "CROSS_ORIGIN_REQUEST"
+
+    profile = user.get("/v1/account/profile", headers=headers)  # a read is answered: no other page can read it
+    assert profile.status_code == 200 and profile.json()["email"] == "ada@example.com"
+    assert user.get("/v1/account/kyc").json()["submissions"] == []
+    assert user.get("/v1/forum/threads").json() == threads
+
+
+def test_a_signed_in_change_from_this_sites_own_pages_or_from_no_browser_goes_through(
+    user: TestClient, container: Container
+) -> None:
+    for headers in (
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},  # the dApp in a current browser
+        {"Sec-Fetch-Site": "none"},  # typed into the address bar or a bookmark: the user's own act
+        {"Origin": "http://testserver"},  # the dApp in an older browser
+        {},  # a script with the cookie: not a browser another page can drive
+    ):
+        changed = user.put("/v1/account/profile", json={"country": "DE"}, headers=headers)
+        assert changed.status_code == 200 and changed.json()["country"] == "DE", headers
+        user.put("/v1/account/profile", json={"country": "GB"})
 
 
 def test_a_renamed_executable_is_refused_and_nothing_is_stored(
