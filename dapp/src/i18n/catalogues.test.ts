@@ -69,6 +69,29 @@ describe("on-demand catalogues", () => {
   });
 });
 
+// A button whose accessible name is longer than its text (the order or ticket it acts on) speaks its text too, so
+// a voice user can say what they see (WCAG 2.5.3, label in name): every "<key>Named" contains "<key>", and
+// these buttons' pairs too.
+const SHOWN_AND_SPOKEN: [shown: string, spoken: string][] = [
+  ["account.cancel", "account.cancelOne"],
+  ["account.onChainShort", "account.cancelOnChain"],
+  ["account.allOnChainShort", "account.cancelAllOnChain"],
+];
+
+describe("accessible names", () => {
+  for (const locale of Object.keys(catalogues)) {
+    it(`${locale}: each button's spoken name contains its shown text`, () => {
+      const all: Catalogue = { ...catalogues[locale] };
+      for (const files of groups.values()) Object.assign(all, files.get(locale));
+      const named = Object.keys(all).filter((key) => key.endsWith("Named") && key.slice(0, -5) in all);
+      expect(named.length).toBeGreaterThan(3);
+      const pairs = [...SHOWN_AND_SPOKEN, ...named.map((key): [string, string] => [key.slice(0, -5), key])];
+      const lacking = pairs.filter(([shown, spoken]) => !(all[spoken] ?? "").toLowerCase().includes((all[shown] ?? "?").toLowerCase()));
+      expect(lacking.map(([shown, spoken]) => `${spoken}: "${all[spoken]}" lacks "${all[shown]}"`)).toEqual([]);
+    });
+  }
+});
+
 describe("translate", () => {
   it("fills placeholders and leaves unknown ones visible", () => {
     expect(interpolate("Buy {amount} at {price}", { amount: "1.5" })).toBe("Buy 1.5 at {price}");
