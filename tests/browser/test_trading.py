@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import pytest
 from playwright.sync_api import expect
 
-from .browser_kit import screenshot
+from .browser_kit import DESKTOP, PHONE, screenshot
 from .flows import (
     CHAIN_TIMEOUT_MS,
     MARKET,
@@ -232,6 +232,27 @@ def test_the_trading_page_is_photographed_at_desktop_and_phone_widths(traders: T
         header = path.read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n", path
         assert struct.unpack(">I", header[16:20])[0] == width, path
+
+
+def test_at_phone_width_every_account_tab_and_action_is_in_view(traders: Traders) -> None:
+    page = traders.maker.page
+    page.set_viewport_size(PHONE)
+    try:
+        panel = page.get_by_role("region", name="Account", exact=True)
+        controls = [*panel.get_by_role("tab").all(), panel.get_by_role("button", name="Cancel all", exact=True)]
+        controls.append(panel.get_by_role("button", name="Cancel all on-chain"))
+        assert len(controls) >= 6
+        for control in controls:
+            box = control.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], control
+            # in view also inside the tab strip, which scrolls sideways when it must
+            assert control.evaluate(
+                "e => { const s = e.closest('.tabs__list'); if (!s) return true;"
+                " const a = s.getBoundingClientRect(), b = e.getBoundingClientRect();"
+                " return b.left >= a.left && b.right <= a.right + 0.5; }"
+            ), control
+    finally:
+        page.set_viewport_size(DESKTOP)
 
 
 def test_trading_logged_no_error_in_either_browser_console(traders: Traders) -> None:
