@@ -56,8 +56,12 @@ RETENTION_ACTOR = "system:retention"
 WITHDRAWN_REASON = "withdrawn: the user asked for the deletion of their data"
 ERASED = "[erased at the author's request]"  # what stays of a support message or forum post a deletion erased
 # Never exported: session token hashes and order signatures are secrets or bulk, not information about the user;
-# which member of staff works a ticket is staff's, as are their internal notes (never shown to the user either).
-UNEXPORTED_COLUMNS = frozenset({"token_hash", "signature", "storage_key", "search_text", "assignee"})
+# which member of staff works a ticket, reviewed a KYC submission or resolved a forum report is staff's (their
+# sign-in e-mail: a list of back-office logins for anyone who asks), as are their internal notes (never shown to
+# the user either). The user still gets what was decided and when.
+UNEXPORTED_COLUMNS = frozenset(
+    {"token_hash", "signature", "storage_key", "search_text", "assignee", "reviewer", "resolved_by"}
+)
 
 
 @dataclass(frozen=True)

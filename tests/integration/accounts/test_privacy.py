@@ -23,7 +23,18 @@ from backend.staff.roles import Role
 from backend.storage import LocalFolderStore
 
 from ..api.exchange_fixtures import wallet
-from .conftest import IDENTITY, PDF, PNG, USER, StaffBrowser, documents, stored_files
+from .conftest import (
+    IDENTITY,
+    OTHER,
+    PDF,
+    PNG,
+    USER,
+    ClientFor,
+    StaffBrowser,
+    documents,
+    signed_in_wallet,
+    stored_files,
+)
 
 DAY_MS = 86_400_000
 GRACE = IdentityData("Grace Hopper", "1950-01-01", "US", PostalAddress("1 Navy Way", "Arlington", "22201"))
@@ -47,9 +58,11 @@ def _kyc_rows(container: Container) -> tuple[int, int]:
 def test_the_export_is_a_json_attachment_of_everything_held(
     user: TestClient, staff_as: Callable[[Role], StaffBrowser]
 ) -> None:
-    _verified_with_documents(user, staff_as(Role.COMPLIANCE))
+    compliance = staff_as(Role.COMPLIANCE)
+    _verified_with_documents(user, compliance)
     response = user.get("/v1/account/export")
     assert response.status_code == 200
+    assert compliance.email not in response.text  # who reviewed it is staff's: the user gets what and when
     assert response.headers["content-disposition"] == f'attachment; filename="hdex-export-{wallet(USER)}.json"'
     assert response.headers["cache-control"] == "no-store"
     data = response.json()
@@ -65,7 +78,7 @@ def test_the_export_is_a_json_attachment_of_everything_held(
 
 
 def test_the_export_holds_the_wallet_s_tickets_forum_writing_and_events_but_not_staff_notes(
-    user: TestClient, staff_as: Callable[..., StaffBrowser]
+    user: TestClient, staff_as: Callable[..., StaffBrowser], client_for: ClientFor
 ) -> None:
     form = {"category": "deposit", "subject": "Deposit missing", "message": "Where is my **USDC**?"}
     ticket = user.post("/v1/support/tickets", data=form).json()["ticket"]
@@ -76,6 +89,12 @@ def test_the_export_holds_the_wallet_s_tickets_forum_writing_and_events_but_not_
     assert desk.post(f"{path}/messages", {"body": "It is credited now.", "internal": False}).status_code == 201
     thread = {"category": "general", "title": "Hello", "message": "My first post"}
     assert user.post("/v1/forum/threads", json=thread).status_code == 201
+    other = client_for("other")
+    signed_in_wallet(other, OTHER)
+    post = other.post("/v1/forum/threads", json={**thread, "title": "Buy my token"}).json()["post"]
+    report = user.post(f"/v1/forum/posts/{post['id']}/report", json={"reason": "spam"}).json()
+    moderator = staff_as(Role.ADMIN)
+    assert moderator.post(f"/v1/staff/forum/reports/{report['id']}/dismiss", {}).status_code == 200
     connected = {"event": "wallet_connected", "wallet": wallet(USER)}
     assert user.post("/v1/stats/events", json=connected).status_code == 200
 
@@ -86,6 +105,8 @@ def test_the_export_holds_the_wallet_s_tickets_forum_writing_and_events_but_not_
         ("user", "Where is my **USDC**?"), ("reply", "It is credited now."),
     ]  # fmt: skip
     assert "the user seems confused" not in str(data) and desk.email not in str(data)
+    assert [(r["reason"], r["status"]) for r in data["forumReports"]] == [("spam", "dismissed")]
+    assert moderator.email not in str(data)
     assert [t["title"] for t in data["forumThreads"]] == ["Hello"]
     assert [p["body_source"] for p in data["forumPosts"]] == ["My first post"]
     assert [e["event"] for e in data["behaviourEvents"]] == ["wallet_connected"]
