@@ -23,6 +23,8 @@ class RangeTooLarge(RpcError):
 
 # Phrases providers use when a getLogs range is too large (geth, erigon, alchemy, infura, ...).
 _RANGE_PHRASES = ("too many", "more than", "limit exceeded", "range", "response size", "exceed", "10000")
+# ... and when they throttle us, which no smaller range cures ("too many requests", "rate limit exceeded").
+_RATE_PHRASES = ("too many requests", "rate limit", "rate-limit", "throttl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ class JsonRpcClient:
         return _result(method, lambda: self._client.post(self.url, json=_request(self._id, method, params)))
 
     def block_number(self) -> int:
-        return int(self.call("eth_blockNumber", []), 16)
+        return _quantity("eth_blockNumber", self.call("eth_blockNumber", []))
 
     def header(self, number: int) -> Header | None:
         """The block's header, or None if the chain has no such block (it got shorter)."""
@@ -61,13 +63,13 @@ class JsonRpcClient:
         logs = self.call(
             "eth_getLogs", [{"address": address, "fromBlock": hex(from_block), "toBlock": hex(to_block)}]
         )
-        return list(logs or [])
+        return _log_list(logs)
 
     def get_logs_at(self, address: str, block_hash: str) -> list[dict[str, Any]]:
         """The logs of one block named by its hash (EIP-234): a node that does not have that block refuses
         (`RpcError`), where a block-number range would answer with what it has."""
         logs = self.call("eth_getLogs", [{"address": address, "blockHash": block_hash}])
-        return list(logs or [])
+        return _log_list(logs)
 
 
 def rpc_call(url: str, method: str, params: list[Any] | None = None, timeout: float = 5.0) -> Any:
@@ -80,20 +82,40 @@ def _request(request_id: int, method: str, params: list[Any]) -> dict[str, Any]:
 
 
 def _result(method: str, send: Callable[[], httpx.Response]) -> Any:
+    """The call's `result`. Anything that is not a JSON-RPC answer is an `RpcError`: a proxy's or gateway's
+    page (HTTP 429 or 502 with `{"message": ...}`) must never read as a null result, which for eth_getLogs
+    would be "no events in these blocks" and the indexer would move past a deposit for good."""
     try:
-        body = send().json()
+        response = send()
+        body = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise RpcError(f"{method}: {exc.__class__.__name__}: {exc}") from None
     if not isinstance(body, dict):
-        raise RpcError(f"{method}: unexpected answer {body!r:.200}")
+        raise RpcError(f"{method}: unexpected answer (HTTP {response.status_code}) {body!r:.200}")
     if "error" in body:
         error = body["error"]
         message = str(error.get("message", error)) if isinstance(error, dict) else str(error)
         kind = RangeTooLarge if method == "eth_getLogs" and _is_range_error(message) else RpcError
         raise kind(f"{method}: {message}")
-    return body.get("result")
+    if "result" not in body or not response.is_success:
+        raise RpcError(f"{method}: not a JSON-RPC answer (HTTP {response.status_code}) {body!r:.200}")
+    return body["result"]
+
+
+def _quantity(method: str, value: Any) -> int:
+    if not isinstance(value, str) or not value.startswith("0x"):
+        raise RpcError(f"{method}: expected a hex quantity, got {value!r:.100}")
+    return int(value, 16)
+
+
+def _log_list(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):  # a node with no logs answers [], never null
+        raise RpcError(f"eth_getLogs: expected a list of logs, got {value!r:.100}")
+    return value
 
 
 def _is_range_error(message: str) -> bool:
     lowered = message.lower()
+    if any(phrase in lowered for phrase in _RATE_PHRASES):
+        return False
     return any(phrase in lowered for phrase in _RANGE_PHRASES)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -186,6 +188,34 @@ def test_an_rpc_outage_delays_credits_but_loses_nothing(devchain: DevChain, sess
     indexer.poll_once()
     assert credited(sessions, ALICE, devchain, "USDC") == 11
     assert credited(sessions, BOB, devchain, "USDC") == 22
+
+
+class GatewayPages(httpx.BaseTransport):
+    """The node behind a gateway that, while `down`, answers eth_getLogs with its own error page."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.node = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down and json.loads(request.content)["method"] == "eth_getLogs":
+            return httpx.Response(502, json={"message": "Internal server error"})
+        return self.node.handle_request(request)
+
+
+def test_a_gateway_error_page_instead_of_logs_delays_a_credit_but_never_skips_its_block(
+    devchain: DevChain, sessions: sessionmaker[Session]
+) -> None:
+    indexer, reader = follower(devchain, sessions, confirmations=1)
+    gateway = GatewayPages()
+    reader._client = httpx.Client(transport=gateway)
+    devchain.deposit(ALICE, "USDC", 11)
+    gateway.down = True
+    with pytest.raises(RpcError):
+        indexer.poll_once()
+    gateway.down = False
+    indexer.poll_once()
+    assert credited(sessions, ALICE, devchain, "USDC") == 11
 
 
 def test_log_ranges_shrink_when_the_node_refuses_them_and_grow_back(
