@@ -105,6 +105,14 @@ def test_reconcile_passes_after_a_mixed_scenario_and_fails_after_ledger_corrupti
     assert balances[(address_of(ALICE), weth)] == devchain.vault_balance(ALICE, "WETH") == WEI
     assert balances[(address_of(BOB), weth)] == devchain.vault_balance(BOB, "WETH")
 
+    # A token sent straight to the contract (no deposit) belongs to nobody: a surplus, not a difference.
+    devchain.send(BOB, devchain.token("WETH").functions.transfer(devchain.exchange.address, 1))
+    devchain.mine(1)
+    index_everything(devchain, sessions)
+    donated = hdex_reconcile(database_url, devchain.url)
+    assert donated.returncode == 0, donated.stdout + donated.stderr
+    assert f"surplus: the Exchange holds 1 of {weth}" in donated.stdout and "result: ok" in donated.stdout
+
     # A credit the chain never made: the per-wallet and per-token checks both catch it.
     with sessions() as session:
         bogus = [Posting(EXTERNAL, weth, -5), Posting(address_of(ALICE), weth, 5)]

@@ -176,6 +176,20 @@ def test_a_ledger_that_agrees_with_the_chain_pauses_nothing(sessions: sessionmak
     assert WITHDRAWALS_PAUSED._value.get() == 0
 
 
+def test_tokens_sent_to_the_exchange_without_a_deposit_pause_nothing(
+    sessions: sessionmaker[Session], chain: FakeChain
+) -> None:
+    with sessions() as session:
+        healthy(session)
+    credit_alice(sessions, 5)
+    chain.vault[(ALICE, WETH)], chain.held[WETH] = 5, 6  # anyone's 1-unit transfer straight to the contract
+    for minutes in (0, 5, 10):
+        assert a_pass(sessions, chain, NOW_MS + minutes * 60_000).raised == []
+    with sessions() as session:
+        assert active_pause(session) is None
+    assert WITHDRAWALS_PAUSED._value.get() == 0
+
+
 def test_a_ledger_difference_raises_a_critical_alert_and_pauses_withdrawals_in_one_unit_of_work(
     sessions: sessionmaker[Session], chain: FakeChain
 ) -> None:
