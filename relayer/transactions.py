@@ -280,11 +280,11 @@ class TxManager:
             log.warning("operator tx dropped", extra={"reference": tx.reference, "nonce": tx.nonce})
             return True
         if tx.status == SIGNED or self.rpc.call("eth_getTransactionByHash", [tx.tx_hash]) is None:
-            # Never sent (a crash after persisting, or the node refused it), or the node forgot it: the same bytes
-            # again, or once stuck a repriced attempt (fees the market has left behind are the usual refusal).
-            if self._stuck(tx):
-                self._replace(session, tx)
-            else:
+            # Never sent (a crash after persisting, or the node refused it), or the node forgot it: once stuck a
+            # repriced attempt (fees the market has left behind are the usual refusal), else, or when the cap
+            # leaves no room for one, the same bytes again: an attempt no node holds never mines, and every later
+            # nonce waits behind it (a key run dry is refused until refilled, at whatever fee).
+            if not (self._stuck(tx) and self._replace(session, tx)):
                 self._send_attempt(tx)
         elif self._stuck(tx):
             self._replace(session, tx)
@@ -341,11 +341,15 @@ class TxManager:
         submitted = tx.submitted_at if tx.submitted_at.tzinfo else tx.submitted_at.replace(tzinfo=UTC)
         return self._clock() - submitted.timestamp() > self.policy.stuck_after_s
 
-    def _replace(self, session: Session, tx: OperatorTx) -> None:
+    def _replace(self, session: Session, tx: OperatorTx) -> bool:
         """A new attempt at the same nonce, same call and access list, with fees up by FEE_BUMP_PERCENT (and at least
-        the market's) but never above the policy's cap; none while the cap leaves no room for a bump a node takes
-        (the transaction waits at its fees). The attempt is committed before it is sent: a lost answer or a crash
-        after the node took it must not lose its hash (mined unseen, the transaction would look dropped)."""
+        the market's) but never above the policy's cap, sent; none while the cap leaves no room for a bump a node
+        takes (False: the transaction waits at its fees). The attempt is committed before it is sent: a lost answer
+        or a crash after the node took it must not lose its hash (mined unseen, the transaction would look
+        dropped). None either for a transaction an earlier operator key signed (rotated while it was in flight): our
+        key's attempt at its nonce would replace nothing, and only its stored bytes can use that key's nonce."""
+        if tx.sender != self.sender:
+            return False
         market_fee, market_priority = self._fees()
         max_fee = min(self.policy.max_fee_per_gas_cap, max(market_fee, _bumped(tx.max_fee_per_gas, FEE_BUMP_PERCENT)))
         priority = min(max_fee, max(market_priority, _bumped(tx.max_priority_fee_per_gas, FEE_BUMP_PERCENT)))
@@ -356,7 +360,7 @@ class TxManager:
                 "operator tx stuck at the fee cap; waiting",
                 extra={"reference": tx.reference, "nonce": tx.nonce, "max_fee_per_gas": tx.max_fee_per_gas},
             )
-            return
+            return False
         raw, tx_hash = self._sign(tx.nonce, tx.to, tx.data, tx.gas_limit, tx.access_list, max_fee, priority)
         tx.raw_tx, tx.tx_hash, tx.hashes = raw, tx_hash, [*tx.hashes, tx_hash]
         tx.max_fee_per_gas, tx.max_priority_fee_per_gas = max_fee, priority
@@ -372,6 +376,7 @@ class TxManager:
             },
         )
         self._send_attempt(tx)
+        return True
 
 
 def _bumped(fee: int, percent: int) -> int:

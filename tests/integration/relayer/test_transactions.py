@@ -314,11 +314,14 @@ class FlakySends(JsonRpcClient):
         super().__init__(url)
         self.lose_answers = 0  # the next n sends reach the node, and their answers are lost
         self.refuse: set[str] = set()  # raw transactions the node refuses
+        self.refuse_all: str | None = None  # while set, the node refuses every send with this message
         self.sent: list[str] = []
 
     def call(self, method: str, params: list[Any]) -> Any:
         if method == "eth_sendRawTransaction":
             self.sent.append(params[0])
+            if self.refuse_all is not None:
+                raise RpcError(f"eth_sendRawTransaction: {self.refuse_all}")
             if params[0] in self.refuse:
                 raise RpcError("eth_sendRawTransaction: transaction underpriced")
             result = super().call(method, params)
@@ -398,6 +401,63 @@ def test_fee_bumps_stop_at_the_cap_and_the_transaction_waits_there(
     rpc(node, "evm_mine")
     seen, on_finished = finished_log()
     txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+
+
+def test_a_transaction_no_node_holds_is_sent_again_at_the_cap_once_the_node_takes_it(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """The operator key runs dry: every send is refused, the stuck transaction is repriced up to the cap, and
+    there, with no room for another bump, its bytes are still sent each round: refilled, it goes out and mines
+    (before, it waited 'at the cap' for ever, in no node's pool, and every later nonce behind it)."""
+    rpc(node, "evm_setAutomine", False)
+    clock = Clock()
+    cap = manager(node, sessions, clock)._fees()[0] * 2  # room for about three bumps of 25%
+    txm = manager(node, sessions, clock, stuck_after_s=30, max_fee_per_gas_cap=cap)
+    flaky = txm.rpc = FlakySends(node.url)
+    flaky.refuse_all = "insufficient funds for gas * price + value"
+    tx_id = create(txm, sessions, "batch:1")
+    seen, on_finished = finished_log()
+    for _ in range(8):
+        txm.track(on_finished)
+        clock.now += 31
+    at_cap = status(sessions, tx_id)
+    assert 1 < len(at_cap.hashes) < 8 and at_cap.status == "signed"
+    sends = len(flaky.sent)
+    txm.track(on_finished)
+    assert len(flaky.sent) == sends + 1 and flaky.sent[-1] == at_cap.raw_tx  # tried again, as it is
+
+    flaky.refuse_all = None  # refilled
+    txm.track(on_finished)
+    assert rpc(node, "eth_getTransactionByHash", at_cap.tx_hash) is not None
+    rpc(node, "evm_mine")
+    txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+    assert status(sessions, tx_id).mined_hash == at_cap.tx_hash
+
+
+def test_after_an_operator_key_rotation_a_stuck_transaction_of_the_old_key_is_resent_as_signed(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """The relayer restarts with a new key while the old key's transaction waits: the new key cannot replace it
+    (its attempt would be its own transaction at its own nonce, and the old bytes lost), so the stored bytes are
+    what goes out again, also once the node forgot them, until they mine."""
+    txm, clock = held(node, sessions)
+    tx_id = create(txm, sessions, "batch:1")
+    txm.send(tx_id)
+    signed = status(sessions, tx_id)
+    rotated = TxManager(sessions, JsonRpcClient(node.url), DEV_KEYS[8], 31337, TxPolicy(stuck_after_s=30), clock)
+    seen, on_finished = finished_log()
+    for _ in range(2):
+        clock.now += 31
+        rpc(node, "anvil_dropTransaction", signed.tx_hash)  # the node forgets it
+        rotated.track(on_finished)
+        stored = status(sessions, tx_id)
+        assert (stored.raw_tx, stored.hashes) == (signed.raw_tx, signed.hashes)
+        assert Account.recover_transaction(stored.raw_tx) == OPERATOR
+        assert rpc(node, "eth_getTransactionByHash", signed.tx_hash) is not None  # sent again, as signed
+    rpc(node, "evm_mine")
+    rotated.track(on_finished)
     assert seen == [("batch:1", "confirmed")]
 
 
