@@ -10,7 +10,16 @@ from fastapi import APIRouter, Query
 
 from backend.api.deps import ContainerDep
 from backend.api.routes.dependencies import ClientOrderIdPath, HostDep
-from backend.api.routes.pagination import Cursor, Limit, TimeCursor, before, before_time, next_cursor, time_key
+from backend.api.routes.pagination import (
+    Cursor,
+    IdCursor,
+    Limit,
+    TimeCursor,
+    before,
+    before_time,
+    next_cursor,
+    time_key,
+)
 from backend.api.schemas import (
     ERROR,
     AccountWithdrawalList,
@@ -178,7 +187,7 @@ async def fills(
     responses={**documented(DepositList, "newest first"), **_ERRORS},
 )
 async def deposits(
-    address: str, host: HostDep, container: ContainerDep, limit: Limit = 100, cursor: Cursor = None
+    address: str, host: HostDep, container: ContainerDep, limit: Limit = 100, cursor: IdCursor = None
 ) -> dict[str, Any]:
     """The wallet's deposits as the indexer saw them, newest first: `status` pending (not yet final),
     confirmed (credited), frozen (credited, held by compliance) or orphaned (reorganised away)."""

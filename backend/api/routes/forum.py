@@ -18,7 +18,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, CurrentWallet
-from backend.api.routes.pagination import Cursor, before, next_cursor
+from backend.api.routes.pagination import IdCursor, before, next_cursor
 from backend.api.schemas import ERROR, SIGNED_IN_CHANGE, EpochMs, documented
 from backend.forum.rules import (
     MAX_BODY_CHARS,
@@ -253,7 +253,7 @@ async def thread(thread_id: ThreadId, container: ContainerDep) -> dict[str, Any]
     **documented(PostPage, "posts oldest first"), 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def posts(
-    thread_id: ThreadId, container: ContainerDep, limit: ForumLimit = 20, cursor: Cursor = None
+    thread_id: ThreadId, container: ContainerDep, limit: ForumLimit = 20, cursor: IdCursor = None
 ) -> dict[str, Any]:
     """A thread's posts, oldest first; `cursor` is the previous page's `next`."""
 

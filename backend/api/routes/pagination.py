@@ -10,11 +10,28 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, TypeVar
 
 from fastapi import Query
+from pydantic import AfterValidator
 
 T = TypeVar("T")
 
+MAX_ROW_ID = 2**31 - 1  # a table's 32-bit id: PostgreSQL refuses to compare one with a larger number
+
+
+def _a_row_id(cursor: str | None) -> str | None:
+    if cursor is not None and int(cursor) > MAX_ROW_ID:
+        raise ValueError(f"cursor is `next` of the previous page (at most {MAX_ROW_ID})")
+    return cursor
+
+
 Limit = Annotated[int, Query(ge=1, le=500, description="page size, 1-500")]
+# Lists keyed by a 64-bit sequence (orders, fills, the audit log) page with `Cursor`; lists keyed by a table's
+# 32-bit id (deposits, tickets, alerts, ...) with `IdCursor`, which refuses a key no such id can have.
 Cursor = Annotated[str | None, Query(pattern="^[0-9]{1,18}$", description="opaque: `next` of the previous page")]
+IdCursor = Annotated[
+    str | None,
+    Query(pattern="^[0-9]{1,10}$", description="opaque: `next` of the previous page"),
+    AfterValidator(_a_row_id),
+]
 # Lists keyed by time have no unique integer: the key is (milliseconds, hash), both in the cursor.
 TimeCursor = Annotated[
     str | None, Query(pattern="^[0-9]{1,18}-0x[0-9a-f]{64}$", description="opaque: `next` of the previous page")

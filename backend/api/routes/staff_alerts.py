@@ -40,7 +40,7 @@ from backend.alerts.report import case_json, export_case_report, note_json
 from backend.alerts.report_html import render_report_html
 from backend.alerts.store import AlertView, alert_json, alert_view
 from backend.api.deps import ContainerDep, StaffPrincipal, StaffSignInDep, requires
-from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.routes.pagination import MAX_ROW_ID, IdCursor, Limit, before, next_cursor
 from backend.api.routes.staff import AuditEntryOut
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.bootstrap import Container
@@ -181,7 +181,7 @@ async def alerts(
     severity: Annotated[Severity | None, Query()] = None,
     subject: Annotated[str | None, Query(max_length=200)] = None,
     limit: Limit = 100,
-    cursor: Cursor = None,
+    cursor: IdCursor = None,
 ) -> dict[str, Any]:
     """The alert store (permission alerts.read), filtered by status, kind, severity, subject, newest first."""
     where = AlertFilter(status, kind, severity, subject)
@@ -192,6 +192,15 @@ async def alerts(
 
     views = await asyncio.to_thread(read)
     return {"alerts": [alert_json(v) for v in views], "next": next_cursor(views, limit, lambda v: str(v.id))}
+
+
+def _alert_id(last_event_id: str | None) -> int | None:
+    """The alert id a reconnecting stream resumes after, or None (start from now) for a header that is none:
+    ASCII digits only ("²" is a digit to `str.isdigit`, not to `int`) and within the 32-bit ids of alerts."""
+    if not last_event_id or not (last_event_id.isascii() and last_event_id.isdigit()):
+        return None
+    resume = int(last_event_id)
+    return resume if resume <= MAX_ROW_ID else None
 
 
 @router.get("/alerts/stream", response_model=None, response_class=StreamingResponse, responses={
@@ -207,7 +216,7 @@ async def alert_stream(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
 ) -> StreamingResponse:
     """New alerts as they are stored (permission alerts.read); see the module docs."""
-    resume = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    resume = _alert_id(last_event_id)
     cursor = resume if resume is not None else await asyncio.to_thread(_latest_id, container)
     session = staff.session
     ends_at_ms = min(session.expires_at_ms, session.idle_expires_at_ms, _now_ms() + int(STREAM_MAX_S * 1000))
@@ -310,7 +319,7 @@ async def cases(
     status: Annotated[CaseStatus | None, Query()] = None,
     assignee: Annotated[str | None, Query(max_length=254, description="a staff e-mail")] = None,
     limit: Limit = 100,
-    cursor: Cursor = None,
+    cursor: IdCursor = None,
 ) -> dict[str, Any]:
     """Cases (permission alerts.read), of one status and/or assignee, newest first."""
 

@@ -14,7 +14,7 @@ from backend.announcements import AnnouncementView, Draft, change, list_all, pub
 from backend.announcements.board import MAX_BODY_CHARS, MAX_EPOCH_MS, MAX_TITLE_CHARS
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import announcement_json, now_ms
-from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.staff.roles import Permission
 
@@ -75,7 +75,7 @@ def staff_json(view: AnnouncementView, at_ms: int) -> dict[str, Any]:
     **documented(StaffAnnouncementPage, "every announcement, newest first"), **SIGNED_IN, 422: ERROR,
 })  # fmt: skip
 async def list_announcements(
-    staff: MANAGE, container: ContainerDep, limit: Limit = 100, cursor: Cursor = None
+    staff: MANAGE, container: ContainerDep, limit: Limit = 100, cursor: IdCursor = None
 ) -> dict[str, Any]:
     """Every announcement, scheduled, live, ended or withdrawn (permission announcements.manage)."""
 

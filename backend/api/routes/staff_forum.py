@@ -26,7 +26,7 @@ from backend.api.routes.forum import (
     post_json,
     thread_json,
 )
-from backend.api.routes.pagination import Cursor, before, next_cursor
+from backend.api.routes.pagination import IdCursor, before, next_cursor
 from backend.api.schemas import ERROR, Address, EpochMs, documented
 from backend.forum.moderation import (
     ThreadAction,
@@ -138,7 +138,7 @@ async def reports(
     container: ContainerDep,
     status: Annotated[ReportStatus | None, Query()] = "open",
     limit: ForumLimit = 50,
-    cursor: Cursor = None,
+    cursor: IdCursor = None,
 ) -> dict[str, Any]:
     """The reports queue: open reports by default, newest first, each with the post it is about."""
 

@@ -19,7 +19,7 @@ from backend.accounts.review import ReviewItem
 from backend.api.deps import KycReviewDep, StaffPrincipal, requires
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.account_kyc import SubmissionOut, submission_json
-from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, Address, documented
 from backend.staff.roles import Permission
 
@@ -91,7 +91,7 @@ async def list_submissions(
     review: KycReviewDep,
     status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
     limit: Limit = 100,
-    cursor: Cursor = None,
+    cursor: IdCursor = None,
 ) -> dict[str, Any]:
     """The review queue (permission kyc.read): submissions of one status or all, newest first."""
     items = await asyncio.to_thread(review.list, status, limit, before(cursor))

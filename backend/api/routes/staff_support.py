@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, SupportDeskDep, requires
 from backend.api.files import FILE_TYPES, inline_file
-from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.routes.support import (
     AttachmentId,
     AttachmentOut,
@@ -181,7 +181,7 @@ async def queue(
     assignee: Annotated[str | None, Query(max_length=254, description='a staff e-mail, or "none": nobody')] = None,
     category: Annotated[Category | None, Query()] = None,
     limit: Limit = 50,
-    cursor: Cursor = None,
+    cursor: IdCursor = None,
 ) -> Any:
     """The ticket queue (permission support.manage), by status, assignee and category, newest first."""
     unassigned = assignee == "none"

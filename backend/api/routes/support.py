@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from backend.accounts.uploads import ContentType
 from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep
 from backend.api.files import FILE_TYPES, inline_file
-from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
+from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, documented
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
@@ -199,7 +199,7 @@ def _detail_json(detail: TicketDetail) -> dict[str, Any]:
 @router.get("/tickets", response_model=None, responses={
     **documented(TicketPage, "the wallet's tickets, newest first"), **SIGNED_IN, 422: ERROR,
 })  # fmt: skip
-async def my_tickets(wallet: CurrentWallet, desk: SupportDeskDep, limit: Limit = 50, cursor: Cursor = None) -> Any:
+async def my_tickets(wallet: CurrentWallet, desk: SupportDeskDep, limit: Limit = 50, cursor: IdCursor = None) -> Any:
     """The signed-in wallet's tickets, newest first."""
     views = await asyncio.to_thread(desk.my_tickets, wallet, limit, before(cursor))
     return {"tickets": [ticket_json(v) for v in views], "next": next_cursor(views, limit, lambda v: str(v.id))}

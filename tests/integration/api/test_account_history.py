@@ -123,6 +123,7 @@ def test_withdrawals_list_every_request_once_across_pages_even_within_one_millis
         ("deposits", {"limit": 0}, "limit"),
         ("deposits", {"limit": 501}, "limit"),
         ("deposits", {"cursor": "abc"}, "cursor"),
+        ("deposits", {"cursor": str(2**31)}, "cursor"),  # past any 32-bit event id (PostgreSQL: was a 500)
         ("withdrawals", {"limit": "x"}, "limit"),
         ("withdrawals", {"cursor": "12"}, "cursor"),
         ("withdrawals", {"cursor": "12-0xzz"}, "cursor"),
@@ -137,6 +138,14 @@ def test_bad_paging_is_refused_the_same_way_on_every_account_list(
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "INVALID_FIELD"
     assert response.json()["error"]["field"] == field
+
+
+def test_lists_keyed_by_a_64_bit_sequence_take_a_cursor_past_32_bits(exchange: Exchange) -> None:
+    for path in ("orders", "fills"):
+        page = exchange.client.get(f"/v1/accounts/{wallet(5)}/{path}", params={"cursor": str(10**18 - 1)})
+        assert page.status_code == 200, page.text
+    last_event = exchange.client.get(f"/v1/accounts/{wallet(5)}/deposits", params={"cursor": str(2**31 - 1)})
+    assert last_event.status_code == 200, last_event.text
 
 
 @pytest.mark.parametrize("path", ["deposits", "withdrawals"])
