@@ -3,9 +3,9 @@
 Checks, per token: what the Exchange holds on-chain covers the ledger's total of every account but
 `external` (more is a surplus, reported apart: anyone can send a token to the contract without a
 deposit, and that must not read as a fault of the books, or one wei would keep withdrawals paused;
-a missed credit still shows in the wallet's own check); per (wallet, token): the ledger equals `Exchange.balanceOf(wallet, token)`;
-`fees-in-transit` is zero (fees are collected in the same transaction as their trades); and the
-balance cache equals the sum of the entries.
+a missed credit still shows in the wallet's own check); per (wallet, token): the ledger equals
+`Exchange.balanceOf(wallet, token)`; `fees-in-transit` is zero (fees are collected in the same
+transaction as their trades); and the balance cache equals the sum of the entries.
 """
 
 from __future__ import annotations
