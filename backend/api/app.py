@@ -12,7 +12,7 @@ from backend.api.dapp import install_dapp
 from backend.api.docs import install_api_docs
 from backend.api.errors import install_error_handlers
 from backend.api.observe import MetricsMiddleware
-from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, RateLimiter
+from backend.api.ratelimit import BodySizeLimitMiddleware, IpRateLimitMiddleware, NulQueryMiddleware, RateLimiter
 from backend.api.routes import (
     account,
     account_kyc,
@@ -113,6 +113,7 @@ def create_app(container: Container) -> FastAPI:
     install_dapp(app, container.settings.dapp_dir)
     install_error_handlers(app)
     app.add_middleware(orders.PlaceOrderFastPath)
+    app.add_middleware(NulQueryMiddleware)
     app.add_middleware(IpRateLimitMiddleware, limiter=app.state.limiter)
     app.add_middleware(
         BodySizeLimitMiddleware,

@@ -1,5 +1,5 @@
 """Abuse limits: per-IP and per-address rate limits (fixed windows, written as the `limits` library parses
-them: "1200/minute;20/second") and a body size cap.
+them: "1200/minute;20/second"), a body size cap, and no NUL character in a query string.
 
 The counters (`backend.api.windows`) are kept in the process and, when a Redis URL is set, shared with the
 other API replicas through Redis every HDEX_RATE_LIMIT_SYNC_S. Every
@@ -7,7 +7,7 @@ rate-limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `
 (epoch seconds) and `X-RateLimit-Weight`, what the request cost; a refused one is 429 RATE_LIMITED
 with `Retry-After` (seconds) as well. Requests weigh what they cost to answer (`request_weight`, as
 Binance weighs them): a deep book snapshot spends more of the per-IP budget than a ticker.
-Both middlewares are plain ASGI: no per-request task or body copy.
+The middlewares are plain ASGI: no per-request task or body copy.
 """
 
 from __future__ import annotations
@@ -225,6 +225,25 @@ class BodySizeLimitMiddleware:
 
     def _error(self, max_bytes: int) -> HdexError:
         return HdexError(ErrorCode.BODY_TOO_LARGE, f"request bodies are limited to {max_bytes} bytes")
+
+
+class NulQueryMiddleware:
+    """Refuses a query string that carries a NUL character (`%00`) with 422 INVALID_FIELD naming the parameter,
+    before any route reads it: no HDEX parameter can hold one, and PostgreSQL can neither store nor compare text
+    with it (a filter or search would fail with a 500; SQLite would store it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"%00" in scope["query_string"]:
+            params = QueryParams(scope["query_string"])
+            field = next((name for name, value in params.multi_items() if "\x00" in name + value), None)
+            await _send_error(
+                send, HdexError(ErrorCode.INVALID_FIELD, "a query parameter cannot hold a NUL character", field)
+            )
+            return
+        await self.app(scope, receive, send)
 
 
 async def _send_error(send: Send, error: HdexError) -> None:

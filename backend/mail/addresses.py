@@ -7,7 +7,9 @@ import re
 from backend.errors import ErrorCode, HdexError
 
 MAX_EMAIL_CHARS = 254
-EMAIL = re.compile(r"^[^@\s<>\"'()\[\]\\,;:]+@[^@\s<>\"'()\[\]\\,;:]+\.[^@\s<>\"'()\[\]\\,;:]+$")
+# No control character either: a NUL, which PostgreSQL cannot store (a 500), nor any other.
+_PART = r"[^@\s<>\"'()\[\]\\,;:\x00-\x1f\x7f]+"
+EMAIL = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 
 
 def normal_email(email: str) -> str:

@@ -29,7 +29,7 @@ from backend.db.models import (
 )
 from backend.errors import ErrorCode, HdexError
 from backend.mail import Mailer, mailer_for
-from backend.mail.addresses import MAX_EMAIL_CHARS
+from backend.mail.addresses import normal_email
 from backend.staff import credentials, totp
 from backend.staff.accounts import Clock, StaffMember, member_of, now_ms, revoke_everything, store_recovery_codes
 from backend.staff.links import send_password_link
@@ -86,7 +86,7 @@ class StaffSignIn:
     def start(self, email: str, password: str, ip: str) -> Challenge:
         """A challenge for the second factor, once `password` is the account's; STAFF_BAD_CREDENTIALS
         (unknown, disabled or wrong, never saying which) or STAFF_LOCKED otherwise."""
-        email = email.strip().lower()[:MAX_EMAIL_CHARS]
+        email = normal_email(email)  # INVALID_FIELD before any lookup: a NUL or control character is no address
         now = self._clock()
         with self._container.uow() as uow:
             # Locked for the attempt (PostgreSQL): one account's sign-ins run one at a time.
@@ -295,7 +295,7 @@ class StaffSignIn:
     def request_reset(self, email: str, link_base: str, ip: str) -> None:
         """Mail a single-use reset link to `email` if it is an active account's; nothing otherwise (the
         answer is the same, so the form tells nobody who is staff)."""
-        email = email.strip().lower()[:MAX_EMAIL_CHARS]
+        email = normal_email(email)  # INVALID_FIELD before any lookup: a NUL or control character is no address
         now = self._clock()
         token = credentials.new_token()
         with self._container.uow() as uow:

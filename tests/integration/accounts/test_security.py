@@ -140,6 +140,41 @@ def test_a_signed_in_change_from_this_sites_own_pages_or_from_no_browser_goes_th
         user.put("/v1/account/profile", json={"country": "GB"})
 
 
+def test_a_nul_character_is_refused_at_every_door_it_reached_and_nothing_is_stored(
+    user: TestClient, client_for: ClientFor, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    """No field of HDEX can hold a NUL (PostgreSQL cannot store or compare one: these were 500s there, and
+    SQLite stored the e-mail): refused as INVALID_FIELD naming the field, before anything is read or written."""
+    user.put("/v1/account/profile", json={"email": "ada@example.com"})
+    refused = user.put("/v1/account/profile", json={"email": "ada\u0000@example.com"})
+    assert (refused.status_code, refused.json()["error"]["field"]) == (422, "email")
+    assert user.get("/v1/account/profile").json()["email"] == "ada@example.com"
+
+    anonymous = client_for("anonymous")
+    entries = _count(container, AuditLogEntry)
+    for path, body in (
+        ("/v1/staff/auth/login", {"email": "admin\u0000@hdex.example", "password": "x"}),
+        ("/v1/staff/auth/password-reset", {"email": "admin\u0000@hdex.example"}),
+    ):
+        answer = anonymous.post(path, json=body)
+        assert (answer.status_code, answer.json()["error"]) == (
+            422, {"code": "INVALID_FIELD", "message": "not an e-mail address", "field": "email"}
+        ), path  # fmt: skip
+    assert _count(container, AuditLogEntry) == entries  # not even a failed sign-in to log
+
+    admin = staff_as(Role.ADMIN)
+    for path, name in (
+        ("/v1/staff/users", "q"), ("/v1/staff/audit-log", "actor"), ("/v1/staff/audit-log", "action"),
+        ("/v1/staff/alerts", "kind"), ("/v1/staff/alerts", "subject"), ("/v1/staff/cases", "assignee"),
+        ("/v1/staff/support/tickets", "assignee"), ("/v1/staff/help/articles", "q"), ("/v1/forum/search", "q"),
+    ):  # fmt: skip
+        answer = admin.client.get(path, params={name: "x\x00y"})
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.json()["error"] == {
+            "code": "INVALID_FIELD", "message": "a query parameter cannot hold a NUL character", "field": name,
+        }  # fmt: skip
+
+
 def test_a_renamed_executable_is_refused_and_nothing_is_stored(
     user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
 ) -> None:
