@@ -59,6 +59,7 @@ from backend.engine.events import (
 )
 from backend.engine.journal import Journal, JournalEntry
 from backend.engine.market import MarketSpec
+from backend.engine.matching import MAX_FOK_TRADES
 from backend.engine.orders import Book, OrderView, StopView
 from backend.engine.recovery import recover
 from backend.engine.snapshot import EngineSnapshot, MarketSnapshot
@@ -69,6 +70,7 @@ COMPILED = native.is_compiled(_engine_module.__file__)
 
 __all__ = [
     "COMPILED",
+    "MAX_FOK_TRADES",
     "AddMarket",
     "AmendOrder",
     "Book",

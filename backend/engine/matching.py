@@ -5,7 +5,9 @@ Rules this module decides (the issue leaves them open):
   `cancel_maker` cancels the resting order and goes on, `cancel_both` does both; no trade happens.
 - POST_ONLY is rejected if its price crosses the best opposite order; FOK is rejected, with no
   trade, unless the opposite side can fill all of it, counting only the orders before the first
-  order of its own account (under `cancel_maker`, own orders are skipped, not counted).
+  order of its own account (under `cancel_maker`, own orders are skipped, not counted), and from at most
+  `MAX_FOK_TRADES` resting orders: its trades settle together, in one transaction, and a block's gas bounds
+  how many one transaction holds (a run that no block could take would hold up every settlement behind it).
 - An IOC, FOK or market remainder is cancelled with `ioc_remainder`.
 - A stop watches the last trade price, or (placed with `reference_trigger`) the market's reference
   price, which `SetReferencePrice` sets. Stops are checked after a command whose trades changed the
@@ -64,6 +66,7 @@ _CANCEL_BOTH: Final = SelfTradePrevention.CANCEL_BOTH
 _SELF_TRADE: Final = ResultCode.SELF_TRADE_PREVENTED
 _IOC_REMAINDER: Final = ResultCode.IOC_REMAINDER
 _new: Final = tuple.__new__
+MAX_FOK_TRADES: Final = 100  # ~60k gas a trade: a run of 100 takes about 6M gas, far below a block's
 """Builds an event as its NamedTuple class would, without the Python-level `__new__` it adds: twice as fast."""
 
 
@@ -187,13 +190,16 @@ class Market:
 
     def _can_fill(self, account: str, side: Side, price: int, qty: int, stp: SelfTradePrevention) -> bool:
         is_buy = side is _BUY
-        fillable = 0
+        fillable = trades = 0
         for maker in self.book.orders(_SELL if is_buy else _BUY):
             if (maker.price > price) if is_buy else (maker.price < price):
                 return False
             if maker.account == account:
                 if stp is _CANCEL_MAKER:
                     continue
+                return False
+            trades += 1
+            if trades > MAX_FOK_TRADES:
                 return False
             fillable += maker.remaining
             if fillable >= qty:

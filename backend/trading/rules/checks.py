@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from backend.engine import Engine, MarketState, PlaceOrder, ResultCode, TimeInForce
+from backend.engine import MAX_FOK_TRADES, Engine, MarketState, PlaceOrder, ResultCode, TimeInForce
 from backend.engine.market import check_order
 from backend.engine.types import MARKET_KIND_TYPES
 from backend.errors import ErrorCode, HdexError
@@ -128,8 +128,9 @@ def _what_to_send(code: ResultCode, market: Market | None, order: Order | None) 
             )
         case ResultCode.FOK_NOT_FILLED:
             return (
-                "the book cannot fill the whole fill-or-kill order within limitPrice: send a smaller baseAmount, "
-                "a looser limitPrice, or an IOC order (timeInForce IOC, without flags bit 3)"
+                f"the book cannot fill the whole fill-or-kill order within limitPrice from at most {MAX_FOK_TRADES} "
+                "resting orders (its trades settle in one transaction): send a smaller baseAmount, a looser "
+                "limitPrice, or an IOC order (timeInForce IOC, without flags bit 3)"
             )
         case ResultCode.WOULD_TRIGGER_IMMEDIATELY:
             return (

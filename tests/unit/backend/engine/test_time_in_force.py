@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine_helpers import BUY, SELL, book, fills, limit, market, of_type
 
 from backend.engine import (
+    MAX_FOK_TRADES,
     Engine,
     OrderAccepted,
     OrderCancelled,
@@ -52,6 +53,19 @@ def test_a_fok_that_cannot_fill_completely_does_nothing(engine: Engine) -> None:
     assert of_type(events, Trade) == []
     after = engine.snapshot().markets[0]
     assert (after.bids, after.asks, after.last_price) == (before.bids, before.asks, before.last_price)
+
+
+def test_a_fok_fills_from_at_most_max_fok_trades_resting_orders(engine: Engine) -> None:
+    """Its trades settle in one transaction: a run longer than a block could take would hold up every settlement
+    behind it for ever, so the book must fill it from MAX_FOK_TRADES orders or fewer."""
+    for i in range(MAX_FOK_TRADES + 1):
+        engine.apply(limit(f"s{i}", SELL, 100, 1, account=f"maker{i}"))
+    before = engine.snapshot().markets[0]
+    (refused,) = engine.apply(limit("b1", BUY, 100, MAX_FOK_TRADES + 1, tif=TimeInForce.FOK))
+    assert isinstance(refused, Rejected) and refused.reason == ResultCode.FOK_NOT_FILLED
+    assert engine.snapshot().markets[0].asks == before.asks
+    events = engine.apply(limit("b2", BUY, 100, MAX_FOK_TRADES, tif=TimeInForce.FOK))
+    assert len(of_type(events, Trade)) == MAX_FOK_TRADES and book(engine, SELL) == [(f"s{MAX_FOK_TRADES}", 100, 1)]
 
 
 def test_a_post_only_that_would_cross_is_rejected_not_repriced(engine: Engine) -> None:
