@@ -80,6 +80,7 @@ class Relayer:
             context={"operator": txm.sender},
             data_dir=container.settings.data_dir,
         )
+        txm.fence = self.leased.fence  # every nonce is assigned under the lease, in the transaction storing it
 
     def tick(self) -> bool:
         """One round if we hold the lease; False when another relayer holds it."""

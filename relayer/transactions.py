@@ -81,6 +81,10 @@ class TxManager:
         self.chain_id = chain_id
         self.policy = policy or TxPolicy()
         self._clock = clock
+        # Run in the transaction that assigns a nonce, before it does: the relayer that owns the key sets its
+        # lease's fence here, so a copy whose lease lapsed mid-round (a slow node, a backlog of withdrawals)
+        # cannot sign a nonce the copy that took over signs too. No fence for a manager used on its own (tests).
+        self.fence: Callable[[Session], None] = lambda session: None
 
     @property
     def sender(self) -> str:
@@ -123,7 +127,9 @@ class TxManager:
     def create(
         self, session: Session, kind: str, reference: str, to: str, data: str, simulation: Simulation
     ) -> OperatorTx:
-        """Sign with the next nonce and add it to `session` as `signed`; the caller commits, then sends."""
+        """Sign with the next nonce and add it to `session` as `signed`; the caller commits, then sends. Fenced
+        (`fence`): LeaseTakenOver, and nothing stored, once another relayer holds the key's lease."""
+        self.fence(session)
         max_fee, priority = self._fees()
         nonce = self._next_nonce(session)
         gas_limit, access_list = simulation.gas_limit, simulation.access_list

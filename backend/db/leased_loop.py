@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db.lease_mark import HolderMark, mark_path, take_lease
-from backend.db.leases import acquire_lease, release_lease
+from backend.db.leases import acquire_lease, release_lease, renew_lease
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,16 @@ class LeasedLoop(Generic[T]):
         if not held:
             self._holding = False
             log.warning(f"{self.job} lease taken over during a step; stopping it", extra=self._context)
+            raise LeaseTakenOver(f"the {self.job} lease went to another owner during a step")
+
+    def fence(self, session: Session) -> None:
+        """`keep`, inside `session`'s transaction: the lease is renewed in the same commit as the write it guards,
+        so no lapse can come between the check and the write (LeaseTakenOver, and nothing of the transaction
+        commits, once another copy holds it)."""
+        if not renew_lease(session, self.lease, self.owner, self.ttl_s):
+            session.rollback()
+            self._holding = False
+            log.warning(f"{self.job} lease taken over before a write; stopping the step", extra=self._context)
             raise LeaseTakenOver(f"the {self.job} lease went to another owner during a step")
 
     def release(self) -> None:

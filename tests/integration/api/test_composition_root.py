@@ -68,6 +68,11 @@ def test_the_relayer_notifies_through_the_containers_one_account_notifier(sqlite
     assert notifiers == {id(account_notifier_for(container))}
 
 
+def test_the_relayer_assigns_nonces_under_its_own_lease(sqlite_exchange: Exchange) -> None:
+    relayer = relayer_for(sqlite_exchange.container)
+    assert relayer.txm.fence == relayer.leased.fence  # the key's lease fences every nonce (test_transactions)
+
+
 def test_no_module_global_hub_or_service_locator_remains() -> None:
     # A `global` statement is how a module-level registry gets rebound; services live on the container.
     found = subprocess.run(

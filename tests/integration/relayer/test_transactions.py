@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from eth_account import Account
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from web3 import Web3
 
@@ -16,8 +16,8 @@ from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.chain.node import AnvilNode
 from backend.db import migrate
-from backend.db.leased_loop import LeaseTakenOver
-from backend.db.models import OperatorTx
+from backend.db.leased_loop import LeasedLoop, LeaseTakenOver
+from backend.db.models import Lease, OperatorTx
 from backend.db.session import make_engine
 from relayer.transactions import SimulationFailed, TxManager, TxPolicy
 
@@ -480,6 +480,25 @@ def test_a_resend_the_node_refuses_holds_up_only_its_own_transaction_and_is_repr
     txm.track(on_finished)
     assert sorted(seen) == [("batch:1", "confirmed"), ("batch:2", "confirmed")]
     assert status(sessions, first).mined_hash == status(sessions, first).hashes[1]
+
+
+def test_a_relayer_whose_lease_went_to_another_mid_round_assigns_no_nonce(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """A round relaying a backlog (six RPCs a withdrawal) can outlast the lease; the nonce is assigned under the
+    lease, in the transaction that stores it, so the copy that lost it signs nothing the new holder signs too."""
+    txm = manager(node, sessions)
+    loop = LeasedLoop("relayer", "relayer:31337:test", sessions, lambda: True, ttl_s=30, interval_s=1, retry_on=())
+    txm.fence = loop.fence
+    assert loop.tick() is True  # this copy holds the lease
+    create(txm, sessions, "withdraw:1")
+    with sessions() as session:  # the round ran long: the lease lapsed and another copy took it
+        session.execute(update(Lease).where(Lease.name == "relayer:31337:test").values(owner="another-relayer"))
+        session.commit()
+    with pytest.raises(LeaseTakenOver):
+        create(txm, sessions, "withdraw:2")
+    with sessions() as session:
+        assert [tx.reference for tx in session.scalars(select(OperatorTx))] == ["withdraw:1"]
 
 
 def test_a_round_that_lost_its_lease_touches_no_transaction_after_that(
