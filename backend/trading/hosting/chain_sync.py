@@ -109,10 +109,16 @@ def active_withdrawals(session: Session, wallets: list[str]) -> list[tuple[str, 
 
 
 def frozen_funds(session: Session, wallets: list[str]) -> list[tuple[str, str, int]]:
-    """(wallet, token, amount) of every unreleased freeze of `wallets` (deposits by blocked addresses)."""
+    """(wallet, token, amount) of every unreleased freeze of `wallets` (deposits by blocked addresses) whose
+    deposit is final: a freeze holds what its deposit credited, and a reorg deeper than the confirmations that
+    orphans the deposit reverses that credit (mined again elsewhere, it is another event, frozen on its own)."""
     rows = session.execute(
-        select(FrozenFunds.wallet, FrozenFunds.token, FrozenFunds.amount).where(
-            FrozenFunds.wallet.in_(wallets), FrozenFunds.released_at.is_(None)
+        select(FrozenFunds.wallet, FrozenFunds.token, FrozenFunds.amount)
+        .join(ChainEvent, ChainEvent.id == FrozenFunds.chain_event_id)
+        .where(
+            FrozenFunds.wallet.in_(wallets),
+            FrozenFunds.released_at.is_(None),
+            ChainEvent.status == ChainEventStatus.FINAL,
         )
     )
     return [(wallet, token, amount) for wallet, token, amount in rows]

@@ -21,6 +21,7 @@ from backend.db.models import Alert, ChainEvent, FrozenFunds
 from backend.db.models.base import Base
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL
+from backend.trading.hosting.chain_sync import wallet_balances
 from indexer import follower as follower_module
 from indexer.decode import EventDecoder
 from indexer.follower import EXACT_SCAN_DEPTH, Follower, FollowerConfig
@@ -139,6 +140,12 @@ def credited(sessions: sessionmaker[Session]) -> dict[str, int]:
         return {account: amount for (account, _), amount in ledger.balances(session).items() if account != EXTERNAL}
 
 
+def available(sessions: sessionmaker[Session]) -> int:
+    """What trading may use of Alice's token: her final balance less her frozen funds."""
+    with sessions() as session:
+        return wallet_balances(session, [ALICE])[ALICE][TOKEN]
+
+
 def statuses(sessions: sessionmaker[Session]) -> list[str]:
     with sessions() as session:
         return list(session.scalars(select(ChainEvent.status).order_by(ChainEvent.id)))
@@ -170,13 +177,15 @@ def test_a_deposit_orphaned_and_included_again_in_the_same_block_is_credited_onc
         assert ledger.balances_from_entries(session) == ledger.balances(session)
 
 
-def test_a_deposit_final_again_after_a_flip_keeps_its_one_freeze(sessions: sessionmaker[Session]) -> None:
-    def freeze(events: Sequence[tuple[int, str, dict[str, Any]]]) -> list[Base]:
-        return [
-            FrozenFunds(chain_event_id=i, wallet=args["wallet"], token=args["token"], amount=1, reason="test")
-            for i, _, args in events
-        ]
+def freeze(events: Sequence[tuple[int, str, dict[str, Any]]]) -> list[Base]:
+    """Compliance's hook, as for a blocked depositor: every final deposit is frozen whole."""
+    return [
+        FrozenFunds(chain_event_id=i, wallet=args["wallet"], token=args["token"], amount=int(args["amount"]), reason="t")
+        for i, _, args in events
+    ]
 
+
+def test_a_deposit_final_again_after_a_flip_keeps_its_one_freeze(sessions: sessionmaker[Session]) -> None:
     a = Fork("a", 10)
     a.deposit(10, tx=1, wallet=ALICE, amount=100)
     b = Fork("b", 11, parent=a, since=10)
@@ -191,6 +200,30 @@ def test_a_deposit_final_again_after_a_flip_keeps_its_one_freeze(sessions: sessi
     assert credited(sessions) == {ALICE: 100}
     with sessions() as session:
         assert len(session.scalars(select(FrozenFunds)).all()) == 1
+
+
+def test_a_frozen_deposit_a_deep_reorg_moves_to_another_block_is_held_once_and_not_while_gone(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The freeze holds what its final deposit credited: once a reorg deeper than the confirmations orphans the
+    deposit (its credit reversed), its freeze holds nothing; mined again in another block it is a new event with
+    its own freeze. Before, the orphaned one's freeze still counted: the wallet's other funds were held, then
+    the deposit twice."""
+    a = Fork("a", 10)
+    a.deposit(10, tx=1, wallet=ALICE, amount=100)
+    a.deposit(9, tx=2, wallet=ALICE, amount=30)  # another of hers, in a block both forks share
+    b = Fork("b", 12, parent=a, since=10)  # block 10 replaced: the deposit of tx 1 moves to block 12
+    b.deposit(12, tx=1, wallet=ALICE, amount=100)
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations=1, before_final=freeze)
+    indexer.poll_once()
+    assert available(sessions) == 0  # 130 credited, 130 frozen
+    reader.fork, b.height = b, 11  # the deep reorg: B does not hold the deposit yet
+    indexer.poll_once()
+    assert credited(sessions) == {ALICE: 30} and available(sessions) == 0
+    b.height = 12
+    indexer.poll_once()
+    assert credited(sessions) == {ALICE: 130} and available(sessions) == 0
 
 
 def test_a_node_behind_the_last_scanned_block_is_waited_for_not_taken_for_a_reorg(
