@@ -59,11 +59,20 @@ class KycReview:
             email_of = dict(uow.session.execute(emails).tuples().all())  # one query for the page, not one per row
             return [ReviewItem(row, email_of.get(row.address)) for row in rows]
 
-    def get(self, submission_id: int) -> ReviewItem:
-        """One submission, or KYC_SUBMISSION_NOT_FOUND."""
+    def get(self, submission_id: int, actor: str, ip: str | None) -> ReviewItem:
+        """One submission for a member of staff, or KYC_SUBMISSION_NOT_FOUND. One holding identity data (level
+        1) is audit-logged as "kyc.submission_view", committed before the data is handed out, as a document's
+        opening is: who read a person's name, birth date and home address is on record."""
         with self._container.uow() as uow:
             row = kyc.submission_of(uow.session, kyc.find_submission(uow.session, submission_id))
-            return ReviewItem(row, _email(uow.session.get(AccountProfile, row.address)))
+            item = ReviewItem(row, _email(uow.session.get(AccountProfile, row.address)))
+            if row.data is not None:
+                record_action(
+                    uow.session, actor=actor, action="kyc.submission_view", target=row.address,
+                    after={"submission": row.id}, ip=ip,
+                )  # fmt: skip
+                uow.commit()
+            return item
 
     def decide(self, submission_id: int, approve: bool, reason: str | None, actor: str, ip: str | None) -> ReviewItem:
         """Approve (the wallet's level rises at once) or reject with a reason; see `kyc.decide`."""

@@ -48,15 +48,20 @@ class IdentityOut(BaseModel):
     address: PostalAddressOut
 
 
-class StaffSubmissionOut(SubmissionOut):
+class StaffSubmissionRow(SubmissionOut):
     address: Address
     email: str | None = Field(description="the wallet's e-mail, if it gave one")
     reviewer: str | None = Field(description='who decided: "staff:<e-mail>", "vendor"; null while pending')
+
+
+class StaffSubmissionOut(StaffSubmissionRow):
     data: IdentityOut | None = Field(description="level 1's identity data; null for level 2")
 
 
 class StaffSubmissionPage(BaseModel):
-    submissions: list[StaffSubmissionOut]
+    submissions: list[StaffSubmissionRow] = Field(
+        description="without identity data: a queue is no way to read people's details in bulk (open one)"
+    )
     next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
@@ -72,15 +77,18 @@ class Reject(BaseModel):
     reason: str = Field(min_length=1, max_length=500, description="why; the user reads it")
 
 
-def _staff_json(item: ReviewItem) -> dict[str, Any]:
+def _row_json(item: ReviewItem) -> dict[str, Any]:
     submission = item.submission
     return {
         **submission_json(submission),
         "address": submission.address,
         "email": item.email,
         "reviewer": submission.reviewer,
-        "data": submission.data,
     }
+
+
+def _staff_json(item: ReviewItem) -> dict[str, Any]:
+    return {**_row_json(item), "data": item.submission.data}
 
 
 @router.get("/submissions", response_model=None, responses={
@@ -93,10 +101,11 @@ async def list_submissions(
     limit: Limit = 100,
     cursor: IdCursor = None,
 ) -> dict[str, Any]:
-    """The review queue (permission kyc.read): submissions of one status or all, newest first."""
+    """The review queue (permission kyc.read): submissions of one status or all, newest first, without their
+    identity data (one submission's, with its reading audit-logged: `GET .../submissions/{submissionId}`)."""
     items = await asyncio.to_thread(review.list, status, limit, before(cursor))
     return {
-        "submissions": [_staff_json(item) for item in items],
+        "submissions": [_row_json(item) for item in items],
         "next": next_cursor(items, limit, lambda item: str(item.submission.id)),
     }
 
@@ -105,8 +114,10 @@ async def list_submissions(
     **documented(StaffSubmissionOut, "the submission"), **SIGNED_IN, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: KycReviewDep) -> dict[str, Any]:
-    """One submission with its identity data and its documents' descriptions (permission kyc.read)."""
-    return _staff_json(await asyncio.to_thread(review.get, submission_id))
+    """One submission with its identity data and its documents' descriptions (permission kyc.read); a reading of
+    identity data is audit-logged ("kyc.submission_view")."""
+    actor = staff.actor
+    return _staff_json(await asyncio.to_thread(review.get, submission_id, actor.name, actor.ip))
 
 
 @router.get("/documents/{documentId}", response_model=None, response_class=Response, responses={

@@ -49,8 +49,13 @@ def test_a_wallet_reaches_level_2_as_soon_as_staff_approve_each_submission(
     assert level1.json()["status"] == "pending" and level1.json()["level"] == 1
     queue = compliance.client.get("/v1/staff/kyc/submissions", params={"status": "pending"}).json()
     assert [s["id"] for s in queue["submissions"]] == [level1.json()["id"]]
-    assert queue["submissions"][0]["data"]["legalName"] == "Ada Lovelace"
     assert queue["submissions"][0]["address"] == wallet(USER)
+    assert "data" not in queue["submissions"][0] and "Ada Lovelace" not in str(queue)  # no bulk reading
+    assert _actions(container, "kyc.submission_view") == []
+    opened = compliance.client.get(f"/v1/staff/kyc/submissions/{level1.json()['id']}").json()
+    assert opened["data"]["legalName"] == "Ada Lovelace"
+    [viewed] = _actions(container, "kyc.submission_view")  # who read her identity data is on record
+    assert viewed == {"submission": level1.json()["id"]}
 
     approved = compliance.post(f"/v1/staff/kyc/submissions/{level1.json()['id']}/approve", {})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"

@@ -16,7 +16,7 @@ import { ReasonField } from "./reason-field";
 import { staffApi } from "./staff-api";
 import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
-import type { StaffMember, StaffSubmission, SubmissionStatus } from "./staff-types";
+import type { StaffMember, StaffSubmissionRow, SubmissionStatus } from "./staff-types";
 
 const STATUSES: readonly SubmissionStatus[] = ["pending", "approved", "rejected"];
 
@@ -32,7 +32,7 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
     getNextPageParam: (page) => page.next,
   });
 
-  const columns: Column<StaffSubmission>[] = [
+  const columns: Column<StaffSubmissionRow>[] = [
     { id: "submitted", header: t("kyc.col.submitted"), cell: (s) => formatDateTime(s.submittedAt) },
     { id: "wallet", header: t("backoffice.col.wallet"), cell: (s) => <code>{s.address}</code> },
     { id: "email", header: t("backoffice.col.email"), cell: (s) => s.email ?? t("common.none") },

@@ -74,16 +74,20 @@ export interface PostalAddress {
   region?: string | null;
 }
 
-/** The wallet's own submission (GET /v1/account/kyc) with what staff see besides (the API's StaffSubmissionOut). */
-export interface StaffSubmission extends Submission {
+/** A submission in the review queue (the API's StaffSubmissionRow): no identity data, which only opening one shows. */
+export interface StaffSubmissionRow extends Submission {
   address: string;
   email: string | null;
   reviewer: string | null;
+}
+
+/** The wallet's own submission (GET /v1/account/kyc) with what staff see besides (the API's StaffSubmissionOut). */
+export interface StaffSubmission extends StaffSubmissionRow {
   data: { legalName: string; dateOfBirth: string; country: string; address: PostalAddress } | null;
 }
 
 export interface SubmissionPage {
-  submissions: StaffSubmission[];
+  submissions: StaffSubmissionRow[];
   next: string | null;
 }
 
