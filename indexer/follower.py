@@ -108,7 +108,7 @@ class Follower:
         each range is stored and before promoting: the caller's lease renewed, or the poll stopped (catching up a
         backlog on a slow node can outlast the lease, and only one indexer may write)."""
         head = self.reader.block_number()
-        orphaned = self._undo_reorg()
+        orphaned = self._undo_reorg(head)
         new_events, moved = self._scan_to(head, keep)
         # If the chain moved during the scan, `head` may be of a fork the node has left: promote nothing on its
         # word before the next poll's reorg check.
@@ -139,7 +139,7 @@ class Follower:
 
     # ------------------------------------------------------------------ reorgs
 
-    def _undo_reorg(self) -> int:
+    def _undo_reorg(self, head: int) -> int:
         with UnitOfWork(self.session_factory) as uow:
             session = uow.session
             cursor = self._cursor(session)
@@ -148,8 +148,16 @@ class Follower:
                 uow.commit()
                 return 0
             header = self.reader.header(cursor.last_block)
-            # None: the node does not have that block yet (it is behind); wait for it rather than orphan.
-            if header is None or header.hash == stored:
+            if header is None:
+                # The node does not have that block: it is behind (wait for it rather than orphan), or it serves
+                # a chain that got shorter (a dev chain reset, a node restarted from older state), which no wait
+                # brings back. The highest block we stored that the node does have tells which (with none stored
+                # that low, nothing does: it waits, as for a node behind).
+                behind = self._highest_stored_at_or_below(session, head)
+                if behind is None or self._node_agrees(*behind):
+                    uow.commit()
+                    return 0
+            elif header.hash == stored:
                 uow.commit()
                 return 0
             ancestor = self._common_ancestor(session, cursor.last_block)
@@ -165,6 +173,19 @@ class Follower:
         log.warning("reorg undone", extra={"ancestor": ancestor, "depth": depth, "orphaned": orphaned})
         return orphaned
 
+    def _highest_stored_at_or_below(self, session: Session, number: int) -> tuple[int, str] | None:
+        row = session.execute(
+            select(ChainBlock.number, ChainBlock.hash)
+            .where(ChainBlock.chain_id == self.config.chain_id, ChainBlock.number <= number)
+            .order_by(ChainBlock.number.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def _node_agrees(self, number: int, block_hash: str) -> bool:
+        header = self.reader.header(number)
+        return header is not None and header.hash == block_hash
+
     def _stored_hash(self, session: Session, number: int) -> str | None:
         return session.scalar(
             select(ChainBlock.hash).where(ChainBlock.chain_id == self.config.chain_id, ChainBlock.number == number)
@@ -177,8 +198,7 @@ class Follower:
             .order_by(ChainBlock.number.desc())
         )
         for number, block_hash in stored:
-            header = self.reader.header(number)
-            if header is not None and header.hash == block_hash:
+            if self._node_agrees(number, block_hash):
                 return int(number)
         return self.config.start_block - 1
 

@@ -180,7 +180,8 @@ def test_a_deposit_orphaned_and_included_again_in_the_same_block_is_credited_onc
 def freeze(events: Sequence[tuple[int, str, dict[str, Any]]]) -> list[Base]:
     """Compliance's hook, as for a blocked depositor: every final deposit is frozen whole."""
     return [
-        FrozenFunds(chain_event_id=i, wallet=args["wallet"], token=args["token"], amount=int(args["amount"]), reason="t")
+        FrozenFunds(chain_event_id=i, wallet=args["wallet"], token=args["token"], amount=int(args["amount"]),
+                    reason="test")
         for i, _, args in events
     ]
 
@@ -245,6 +246,29 @@ def test_a_node_behind_the_last_scanned_block_is_waited_for_not_taken_for_a_reor
     assert credited(sessions) == {ALICE: 100}
     with sessions() as session:
         assert session.scalars(select(Alert)).all() == []
+
+
+def test_a_chain_that_got_shorter_is_taken_for_a_reorg_not_for_a_node_behind(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A dev chain reset (or a node restarted from older state) serves fewer blocks, and other ones: its head
+    block is not the one stored at that height, so no wait brings the old chain back. Before, the indexer
+    waited for block 10 for ever: the dead chain's credits stayed, the new chain's deposits never came."""
+    a = Fork("a", 10)
+    a.deposit(4, tx=1, wallet=ALICE, amount=30)  # a block stored below the new head (a range end, or logs)
+    a.deposit(9, tx=2, wallet=ALICE, amount=100)
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations=1)
+    indexer.poll_once()
+    assert credited(sessions) == {ALICE: 130}
+    reset = Fork("reset", 6)  # no block in common with A
+    reset.deposit(5, tx=3, wallet=BOB, amount=7)
+    reader.fork = reset
+    result = indexer.poll_once()
+    assert (result.orphaned, result.reorgs) == (2, 1)
+    assert credited(sessions) == {BOB: 7}
+    with sessions() as session:
+        assert [alert.kind for alert in session.scalars(select(Alert))] == ["deep_reorg", "deep_reorg"]
 
 
 def test_a_fork_switch_between_the_reorg_check_and_get_logs_credits_the_canonical_deposit(
