@@ -789,9 +789,13 @@ class EngineHost:
         qty, price = trade.qty, trade.price
         quote = quote_amount(qty, price)
         buyer, seller = (taker, maker) if trade.taker_side is Side.BUY else (maker, taker)
-        buyer_fee_rate = market.taker_fee_rate if buyer is taker else market.maker_fee_rate
-        seller_fee_rate = market.taker_fee_rate if seller is taker else market.maker_fee_rate
-        buyer_fee, seller_fee = fee(qty, buyer_fee_rate), fee(quote, seller_fee_rate)
+
+        def rate(party: TrackedOrder) -> int:
+            # The market's rate for the party's role, never above what its order signed: the rates may have risen
+            # since it was placed, and the contract charges min(signed max, schedule) (more is skipped, FeeTooHigh).
+            return min(market.taker_fee_rate if party is taker else market.maker_fee_rate, party.order.maxFeeRate)
+
+        buyer_fee, seller_fee = fee(qty, rate(buyer)), fee(quote, rate(seller))
         self._risk.trade(market.name, price)
         for tracked, pays, hold_release in (
             (seller, qty, qty),

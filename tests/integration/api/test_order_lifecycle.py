@@ -169,6 +169,36 @@ def test_fills_pay_no_more_than_the_exchanges_fee_schedule_when_the_market_asks_
     assert (fill.maker_fee, fill.taker_fee) == (QTY * PRICE // 10**18 * 500 // 10**6, QTY * 800 // 10**6)
 
 
+def test_a_resting_order_pays_no_more_than_its_signed_max_fee_when_the_rates_rise_after_it_was_placed(
+    exchange: Exchange,
+) -> None:
+    """The seller signed maxFeeRate 800 during a fee promotion (schedule 500 / 800); the promotion ends (back to
+    the market's 1,000 / 2,000) while the order rests. The contract charges a party min(its signed max, the
+    schedule): a fill at the new rate would be skipped on-chain (FeeTooHigh), and so would every later one."""
+
+    def schedule(block: int, maker: int, taker: int) -> None:
+        with exchange.container.uow() as uow:
+            uow.session.add(
+                ChainEvent(
+                    chain_id=CHAIN_ID, block_number=block, block_hash="0x" + f"{block:064x}", tx_hash="0x" + "fe" * 32,
+                    log_index=0, contract=EXCHANGE, name="FeeScheduleSet",
+                    args={"makerFeeRate": maker, "takerFeeRate": taker}, status="pending",
+                )
+            )  # fmt: skip
+            uow.commit()
+        exchange.sync()
+
+    schedule(9, 500, 800)
+    assert exchange.place(SELLER, side=1, maxFeeRate=800).status_code == 201  # rests: the maker sells
+    schedule(10, 1_000, 2_000)
+    market = next(m for m in exchange.client.get("/v1/markets").json()["markets"] if m["name"] == MARKET)
+    assert (market["makerFeeRate"], market["takerFeeRate"]) == (1_000, 2_000)
+    assert exchange.place(BUYER, side=0).json()["status"] == "filled"  # the taker signed 2,000
+    with exchange.container.uow() as uow:
+        (fill,) = settlement.unsettled(uow.session, limit=10)
+    assert (fill.maker_fee, fill.taker_fee) == (QTY * PRICE // 10**18 * 800 // 10**6, QTY * 2_000 // 10**6)
+
+
 def test_a_requeued_fill_is_unsettled_again(exchange: Exchange) -> None:
     exchange.place(SELLER, side=1)
     exchange.place(BUYER, side=0)
