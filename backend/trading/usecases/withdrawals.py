@@ -94,24 +94,34 @@ async def request_withdrawal(
     stamp = host.handle(BeginBalanceRead())
     balances = await asyncio.to_thread(_read_new, container, request_hash, wallet)
     host.handle(HoldWithdrawal(request_hash, wallet, token, withdrawal.amount, stamp, balances))
-    # Interrupted while storing, the thread may still commit: then the database decides, and the hold
-    # stays until a balance read that starts from now on (and so counts the row, if any).
-    outcome: HostCommand[None] = WithdrawalStored(request_hash)
+    record = None if identified is None else (identified, value)
+    storing = asyncio.ensure_future(
+        asyncio.to_thread(_store, container, fence, request_hash, withdrawal, signature, charged, book, record)
+    )
     try:
-        record = None if identified is None else (identified, value)
-        row = await asyncio.to_thread(
-            _store, container, fence, request_hash, withdrawal, signature, charged, book, record
-        )
+        row = await asyncio.shield(storing)
+    except asyncio.CancelledError:
+        # Interrupted while storing: the thread runs on and may yet commit. The hold is decided when it ends,
+        # not now: a balance read that began before that commit would not count the row.
+        storing.add_done_callback(lambda done: host.handle(_store_outcome(request_hash, done)))
+        raise
     except LeaseLost as lost:  # another engine process runs the book now: it decides, on the client's retry
-        outcome = ReleaseWithdrawal(request_hash)
+        host.handle(ReleaseWithdrawal(request_hash))
         host.handle(StopOrderEntry(lost))  # as a batch refused by the fence stops it: this book is stale
         raise HdexError(ErrorCode.UNAVAILABLE, LOST_MESSAGE) from None
     except Exception:
-        outcome = ReleaseWithdrawal(request_hash)  # the unit of work rolled back: nothing was stored
+        host.handle(ReleaseWithdrawal(request_hash))  # the unit of work rolled back: nothing was stored
         raise
-    finally:
-        host.handle(outcome)
+    host.handle(WithdrawalStored(request_hash))
     return row
+
+
+def _store_outcome(request_hash: str, done: asyncio.Future[WithdrawalRequest]) -> HostCommand[None]:
+    """What a store that ended after its request was interrupted leaves the hold to: the stored row (the database
+    counts it from the next balance read on), or nothing (it rolled back)."""
+    if done.cancelled() or done.exception() is not None:
+        return ReleaseWithdrawal(request_hash)
+    return WithdrawalStored(request_hash)
 
 
 def _check_signer(digest: bytes, signature: bytes, wallet: str) -> None:

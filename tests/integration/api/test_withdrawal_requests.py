@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -9,12 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from backend.chain.devkeys import DEV_KEYS
+from backend.compliance.factory import screener_for
 from backend.compliance.lists import BUNDLED_OFAC_LIST, parse_list_file
 from backend.compliance.store import import_list
 from backend.db.models import WithdrawalRequest
 from backend.signing import Domain, sign_digest
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from backend.trading.rules.accounts import checksum
+from backend.trading.usecases import withdrawals as withdrawal_requests
 
 from .exchange_fixtures import CHAIN_ID, EXCHANGE, FUNDED_USDC, USDC, Exchange, wallet
 
@@ -102,3 +105,52 @@ def test_an_unknown_withdrawal_is_not_found(sqlite_exchange: Exchange) -> None:
     response = sqlite_exchange.client.get("/v1/withdrawals/0x" + "ab" * 32)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_request_interrupted_while_its_row_is_stored_keeps_its_hold_until_the_store_ends(
+    sqlite_exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request cancelled (a server shutting down, an outer timeout) while its row is being written: the thread
+    writing it runs on and commits later. Before, the hold went at once, to be taken over by the database's word,
+    and a sync reading before that commit saw no row: the amount was available twice until the next sync."""
+    exchange = sqlite_exchange
+    entered, gate = threading.Event(), threading.Event()
+    store = withdrawal_requests._store
+
+    def slow_store(*args: Any) -> Any:
+        entered.set()
+        assert gate.wait(30)
+        return store(*args)
+
+    monkeypatch.setattr(withdrawal_requests, "_store", slow_store)
+    request = withdrawal()
+    signed = body(request)
+    app: Any = exchange.client.app
+    trading, container = app.state.trading, exchange.container
+
+    def tradable() -> int:  # what the engine host lets orders and withdrawals take (read on its loop)
+        return int(exchange.client.portal.call(lambda: trading.host.accounts.available(request.wallet, request.token)))
+
+    before = FUNDED_USDC  # the wallet's balance, nothing held
+
+    async def withdraw() -> Any:
+        signature = bytes.fromhex(signed["signature"][2:])
+        return await withdrawal_requests.request_withdrawal(
+            trading.host, trading.fence, container, screener_for(container), request, signature
+        )
+
+    pending = exchange.client.portal.start_task_soon(withdraw)
+    assert entered.wait(30)
+    pending.cancel()  # the request is interrupted; its row is still being written
+    try:
+        exchange.sync()  # a balance read that begins before the row is committed
+        assert tradable() == before - request.amount  # still held
+    finally:
+        gate.set()
+    deadline = time.monotonic() + 30
+    while [status for _, status in requests(exchange)] != ["accepted"]:
+        assert time.monotonic() < deadline, "the row was never committed"
+        time.sleep(0.01)
+    exchange.sync()
+    assert tradable() == before - request.amount  # held once: by the stored request
+    assert available_usdc(exchange) == before - request.amount
