@@ -95,6 +95,12 @@ def _untraded(tracked: TrackedOrder) -> bool:
     return tracked.filled == 0
 
 
+def _charged_rate(market: Market, party: TrackedOrder, takes: bool) -> int:
+    """The market's fee rate for the party's role, never above what its order signed: rates may have risen since it
+    was placed, and the contract charges min(signed max, schedule) (a fee above it is skipped, FeeTooHigh)."""
+    return min(market.taker_fee_rate if takes else market.maker_fee_rate, party.order.maxFeeRate)
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -789,13 +795,8 @@ class EngineHost:
         qty, price = trade.qty, trade.price
         quote = quote_amount(qty, price)
         buyer, seller = (taker, maker) if trade.taker_side is Side.BUY else (maker, taker)
-
-        def rate(party: TrackedOrder) -> int:
-            # The market's rate for the party's role, never above what its order signed: the rates may have risen
-            # since it was placed, and the contract charges min(signed max, schedule) (more is skipped, FeeTooHigh).
-            return min(market.taker_fee_rate if party is taker else market.maker_fee_rate, party.order.maxFeeRate)
-
-        buyer_fee, seller_fee = fee(qty, rate(buyer)), fee(quote, rate(seller))
+        buyer_fee = fee(qty, _charged_rate(market, buyer, buyer is taker))
+        seller_fee = fee(quote, _charged_rate(market, seller, seller is taker))
         self._risk.trade(market.name, price)
         for tracked, pays, hold_release in (
             (seller, qty, qty),
