@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.kyc import Submission
 from backend.db.models import KycWebhookEvent
+from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError
 from backend.signing.webhook import WINDOW_S, signature_matches, timestamp_fresh, webhook_mac
 
@@ -100,7 +101,7 @@ def _decision(body: bytes) -> VendorDecision:
         raise HdexError(
             ErrorCode.INVALID_FIELD, f"eventId is a string of 1 to {MAX_EVENT_ID_CHARS} characters", "eventId"
         )
-    if not isinstance(submission_id, int) or isinstance(submission_id, bool) or not 1 <= submission_id < 2**31:
+    if not isinstance(submission_id, int) or isinstance(submission_id, bool) or not 1 <= submission_id <= MAX_ROW_ID:
         raise HdexError(ErrorCode.INVALID_FIELD, "submissionId is a submission's id", "submissionId")
     if decision not in DECISIONS:
         raise HdexError(ErrorCode.INVALID_FIELD, "decision is approved or rejected", "decision")

@@ -8,6 +8,10 @@ from typing import Any
 from sqlalchemy import Dialect, Numeric, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+# The largest id an `Integer` key holds: 32 bits on PostgreSQL, which refuses to compare the column with a larger
+# number (a query error, not an empty answer). Every id or cursor a door takes for such a table stays below it.
+MAX_ROW_ID = 2**31 - 1
+
 
 class Amount(TypeDecorator[int]):
     """A signed integer of up to 78 digits (any uint256, negated or not).

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError
 
 MAX_TITLE_CHARS = 200
@@ -149,14 +150,13 @@ class ThreadKey:
 
 
 THREAD_CURSOR = r"^[01]-[0-9]{1,15}-[0-9]{1,10}$"
-MAX_ID = 2**31 - 1  # thread and post ids are 32-bit integers: PostgreSQL refuses to compare one with a larger number
 
 
 def parse_thread_cursor(cursor: str | None) -> ThreadKey | None:
     """The key a thread page starts after (None: the first page); INVALID_FIELD "cursor" if malformed."""
     if cursor is None:
         return None
-    if not re.fullmatch(THREAD_CURSOR, cursor) or int(cursor.rpartition("-")[2]) > MAX_ID:
+    if not re.fullmatch(THREAD_CURSOR, cursor) or int(cursor.rpartition("-")[2]) > MAX_ROW_ID:
         raise HdexError(ErrorCode.INVALID_FIELD, "cursor is `next` of the previous page", "cursor")
     pinned, at_ms, thread_id = cursor.split("-")
     return ThreadKey(pinned == "1", int(at_ms), int(thread_id))
@@ -193,7 +193,7 @@ def parse_search_cursor(cursor: str | None, order: SearchOrder) -> SearchKey | N
     if (
         not re.fullmatch(SEARCH_CURSOR, cursor)
         or bool(dash) != (order is SearchOrder.RELEVANCE)
-        or int(post_id) > MAX_ID
+        or int(post_id) > MAX_ROW_ID
     ):
         raise HdexError(
             ErrorCode.INVALID_FIELD, "cursor is `next` of the previous page of the same search", "cursor"

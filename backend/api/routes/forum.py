@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api.deps import ContainerDep, CurrentWallet
 from backend.api.routes.pagination import IdCursor, before, next_cursor
 from backend.api.schemas import ERROR, SIGNED_IN_CHANGE, EpochMs, documented
+from backend.db.types import MAX_ROW_ID
 from backend.forum.rules import (
     MAX_BODY_CHARS,
     MAX_QUERY_CHARS,
@@ -52,8 +53,8 @@ ForumLimit = Annotated[int, Query(ge=1, le=100, description="page size, 1-100")]
 ThreadCursor = Annotated[
     str | None, Query(pattern=THREAD_CURSOR, description="opaque: `next` of the previous page")
 ]
-ThreadId = Annotated[int, Path(alias="threadId", ge=1, le=2**31 - 1)]
-PostId = Annotated[int, Path(alias="postId", ge=1, le=2**31 - 1)]
+ThreadId = Annotated[int, Path(alias="threadId", ge=1, le=MAX_ROW_ID)]
+PostId = Annotated[int, Path(alias="postId", ge=1, le=MAX_ROW_ID)]
 Slug = Annotated[str, Field(min_length=1, max_length=40, pattern="^[a-z0-9-]+$")]
 SearchCursor = Annotated[
     str | None, Query(pattern=SEARCH_CURSOR, description="opaque: `next` of the previous page of the search")

@@ -12,9 +12,9 @@ from typing import Annotated, TypeVar
 from fastapi import Query
 from pydantic import AfterValidator
 
-T = TypeVar("T")
+from backend.db.types import MAX_ROW_ID
 
-MAX_ROW_ID = 2**31 - 1  # a table's 32-bit id: PostgreSQL refuses to compare one with a larger number
+T = TypeVar("T")
 
 
 def _a_row_id(cursor: str | None) -> str | None:

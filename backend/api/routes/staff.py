@@ -15,12 +15,13 @@ from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff_schemas import StaffOut, staff_json
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.audit_log import AuditEntry, AuditFilter, entry_json, list_entries
+from backend.db.types import MAX_ROW_ID
 from backend.mail.addresses import MAX_EMAIL_CHARS
 from backend.staff.roles import Permission, Role
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
-StaffId = Annotated[int, Path(alias="staffId", ge=1, le=2**31 - 1)]
+StaffId = Annotated[int, Path(alias="staffId", ge=1, le=MAX_ROW_ID)]
 Reason = Field(min_length=1, max_length=500, description="why (recorded in the audit log)")
 AUDIT_READ = Annotated[StaffPrincipal, requires(Permission.AUDIT_READ)]
 STAFF_READ = Annotated[StaffPrincipal, requires(Permission.STAFF_READ)]

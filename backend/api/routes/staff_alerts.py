@@ -40,10 +40,11 @@ from backend.alerts.report import case_json, export_case_report, note_json
 from backend.alerts.report_html import render_report_html
 from backend.alerts.store import AlertView, alert_json, alert_view
 from backend.api.deps import ContainerDep, StaffPrincipal, StaffSignInDep, requires
-from backend.api.routes.pagination import MAX_ROW_ID, IdCursor, Limit, before, next_cursor
+from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.routes.staff import AuditEntryOut
 from backend.api.schemas import ERROR, EpochMs, documented
 from backend.bootstrap import Container
+from backend.db.types import MAX_ROW_ID
 from backend.staff.assignees import assignee_check
 from backend.staff.roles import Permission
 
@@ -52,8 +53,8 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"])
 ALERTS_READ = Annotated[StaffPrincipal, requires(Permission.ALERTS_READ)]
 CASES_MANAGE = Annotated[StaffPrincipal, requires(Permission.CASES_MANAGE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
-AlertId = Annotated[int, Path(alias="alertId", ge=1, le=2**31 - 1)]
-CaseId = Annotated[int, Path(alias="caseId", ge=1, le=2**31 - 1)]
+AlertId = Annotated[int, Path(alias="alertId", ge=1, le=MAX_ROW_ID)]
+CaseId = Annotated[int, Path(alias="caseId", ge=1, le=MAX_ROW_ID)]
 AlertStatus = Literal["open", "acknowledged", "closed"]
 CaseStatus = Literal["open", "investigating", "escalated", "closed"]
 Severity = Literal["info", "warning", "critical"]
@@ -143,7 +144,7 @@ class CloseAlert(BaseModel):
 class NewCase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    alertIds: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=100)
+    alertIds: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = Field(min_length=1, max_length=100)
     title: str = Field(min_length=1, max_length=300)
 
 

@@ -16,13 +16,14 @@ from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import announcement_json, now_ms
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, EpochMs, documented
+from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 
 router = APIRouter(prefix="/v1/staff/announcements", tags=["staff"])
 
 MANAGE = Annotated[StaffPrincipal, requires(Permission.ANNOUNCEMENTS_MANAGE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
-AnnouncementId = Annotated[int, Path(alias="announcementId", ge=1, le=2**31 - 1)]
+AnnouncementId = Annotated[int, Path(alias="announcementId", ge=1, le=MAX_ROW_ID)]
 Time = Annotated[int, Field(ge=0, le=MAX_EPOCH_MS, description="milliseconds since the epoch")]
 
 

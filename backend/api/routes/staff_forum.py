@@ -28,6 +28,7 @@ from backend.api.routes.forum import (
 )
 from backend.api.routes.pagination import IdCursor, before, next_cursor
 from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.db.types import MAX_ROW_ID
 from backend.forum.moderation import (
     ThreadAction,
     ban_wallet,
@@ -50,7 +51,7 @@ router = APIRouter(prefix="/v1/staff/forum", tags=["staff"])
 
 MODERATE = Annotated[StaffPrincipal, requires(Permission.FORUM_MODERATE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
-ReportId = Annotated[int, Path(alias="reportId", ge=1, le=2**31 - 1)]
+ReportId = Annotated[int, Path(alias="reportId", ge=1, le=MAX_ROW_ID)]
 ReportStatus = Literal["open", "hidden", "dismissed"]
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import now_ms
 from backend.api.schemas import ERROR, EpochMs, documented
+from backend.db.types import MAX_ROW_ID
 from backend.help import ArticleDraft, ArticleView, change, create, delete, get, search
 from backend.help.articles import MAX_BODY_CHARS, MAX_SLUG_CHARS, MAX_TITLE_CHARS
 from backend.markup import render
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/v1/staff/help", tags=["staff"])
 
 MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
-ArticleId = Annotated[int, Path(alias="articleId", ge=1, le=2**31 - 1)]
+ArticleId = Annotated[int, Path(alias="articleId", ge=1, le=MAX_ROW_ID)]
 
 
 class StaffArticleOut(BaseModel):

@@ -21,12 +21,13 @@ from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.account_kyc import SubmissionOut, submission_json
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, Address, documented
+from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 
 router = APIRouter(prefix="/v1/staff/kyc", tags=["staff"])
 
-SubmissionId = Annotated[int, Path(alias="submissionId", ge=1, le=2**31 - 1)]
-DocumentId = Annotated[int, Path(alias="documentId", ge=1, le=2**31 - 1)]
+SubmissionId = Annotated[int, Path(alias="submissionId", ge=1, le=MAX_ROW_ID)]
+DocumentId = Annotated[int, Path(alias="documentId", ge=1, le=MAX_ROW_ID)]
 KYC_READ = Annotated[StaffPrincipal, requires(Permission.KYC_READ)]
 KYC_DOCUMENTS_READ = Annotated[StaffPrincipal, requires(Permission.KYC_DOCUMENTS_READ)]
 KYC_REVIEW = Annotated[StaffPrincipal, requires(Permission.KYC_REVIEW)]

@@ -27,6 +27,7 @@ from backend.api.routes.support import (
     ticket_json,
 )
 from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError
 from backend.staff.assignees import assignee_check, holders_of
 from backend.staff.roles import Permission
@@ -41,8 +42,8 @@ MESSAGES_PATH = "/v1/staff/support/tickets/{ticketId}/messages"
 
 SUPPORT_MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
-TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
-SavedReplyId = Annotated[int, Path(alias="savedReplyId", ge=1, le=2**31 - 1)]
+TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=MAX_ROW_ID)]
+SavedReplyId = Annotated[int, Path(alias="savedReplyId", ge=1, le=MAX_ROW_ID)]
 
 
 class StaffTicketOut(TicketOut):

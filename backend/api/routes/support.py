@@ -28,6 +28,7 @@ from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, documented
+from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.support.desk import TicketDetail
@@ -38,8 +39,8 @@ router = APIRouter(prefix="/v1/support", tags=["support"])
 TICKETS_PATH = "/v1/support/tickets"
 REPLIES_PATH = "/v1/support/tickets/{ticketId}/replies"
 MULTIPART_OVERHEAD = 128 * 1024  # the subject, the message (UTF-8: up to 4 bytes a character) and the framing
-TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=2**31 - 1)]
-AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=2**31 - 1)]
+TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=MAX_ROW_ID)]
+AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=MAX_ROW_ID)]
 ATTACHMENT = "attachment"
 ATTACHMENT_DESCRIPTION = "optional: a PNG, JPEG or PDF (checked by content)"
 Fields = TypeVar("Fields", bound=BaseModel)

@@ -1,7 +1,7 @@
 """Where a reconnecting alert stream resumes: only from a header that is an alert id."""
 
-from backend.api.routes.pagination import MAX_ROW_ID
 from backend.api.routes.staff_alerts import _alert_id
+from backend.db.types import MAX_ROW_ID
 
 
 def test_a_last_event_id_resumes_the_stream_only_when_it_is_an_ascii_alert_id() -> None:
