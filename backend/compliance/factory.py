@@ -7,10 +7,10 @@ import logging
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import rpc_call
-from backend.compliance.lists import BUNDLED_OFAC_LIST, parse_list_file
+from backend.compliance.lists import bundled_ofac_list
 from backend.compliance.providers import DenyListProvider, OracleProvider, Provider, SanctionsListProvider
 from backend.compliance.screening import Screener
-from backend.compliance.store import import_list
+from backend.compliance.store import import_bundled_list
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,10 @@ def build_screener(container: Container) -> Screener:
 
 
 def ensure_bundled_list(container: Container) -> None:
-    """Import the OFAC snapshot shipped with HDEX when no newer import of it is active."""
-    parsed = parse_list_file(BUNDLED_OFAC_LIST)
+    """Import the OFAC snapshot shipped with HDEX unless the operator imported the list (see
+    `store.import_bundled_list`)."""
     with container.uow() as uow:
-        row, imported = import_list(uow.session, parsed)
+        row, imported = import_bundled_list(uow.session, bundled_ofac_list())
         uow.commit()
     if imported:
         log.info(

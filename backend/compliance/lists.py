@@ -1,8 +1,9 @@
 """Importers for sanctions lists: the OFAC SDN advanced XML, and plain address lists.
 
 The SDN advanced XML names feature types in its reference sets
-(`<FeatureType ID="345">Digital Currency Address - ETH</FeatureType>`) and gives each party's
-addresses as features of that type (`<Feature FeatureTypeID="345"> ... <VersionDetail>0x..`).
+(`<FeatureType ID="345">Digital Currency Address - ETH</FeatureType>`, one per currency) and gives each
+party's addresses as features of such a type (`<Feature FeatureTypeID="345"> ... <VersionDetail>0x..`);
+the Ethereum-format (0x, 40 hex digits) addresses of every currency are kept.
 The file is large (~80 MB), so it is streamed; namespaces differ between publications, so
 elements are matched by local name.
 """
@@ -17,7 +18,9 @@ from pathlib import Path
 
 from backend.errors import CodedError, ErrorCode
 
-ETH_FEATURE = "Digital Currency Address - ETH"
+# OFAC files an address under the currency it was seen with: 0x addresses appear as ETH, but also as USDC, USDT,
+# ETC, ARB, BSC, ... (the EVM chains and tokens); every one of them is a wallet that can hold our tokens.
+DIGITAL_CURRENCY_FEATURE = "Digital Currency Address - "
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
 
@@ -39,10 +42,10 @@ def _local(tag: str) -> str:
 
 
 def parse_sdn_advanced_xml(path: Path) -> SanctionsList:
-    """The ETH addresses of an OFAC SDN advanced XML file."""
-    eth_feature_types: set[str] = set()
+    """The Ethereum-format addresses of an OFAC SDN advanced XML file, of any digital currency."""
+    currency_feature_types: set[str] = set()
     addresses: set[str] = set()
-    in_eth_feature = False
+    in_currency_feature = False
     issued: dict[str, str] = {}
     in_issue_date = False
     try:
@@ -50,18 +53,18 @@ def parse_sdn_advanced_xml(path: Path) -> SanctionsList:
             name = _local(element.tag)
             if event == "start":
                 if name == "Feature":
-                    in_eth_feature = element.get("FeatureTypeID") in eth_feature_types
+                    in_currency_feature = element.get("FeatureTypeID") in currency_feature_types
                 elif name == "DateOfIssue":
                     in_issue_date = True
                 continue
-            if name == "FeatureType" and (element.text or "").strip() == ETH_FEATURE:
-                eth_feature_types.add(element.get("ID", ""))
-            elif name == "VersionDetail" and in_eth_feature:
+            if name == "FeatureType" and (element.text or "").strip().startswith(DIGITAL_CURRENCY_FEATURE):
+                currency_feature_types.add(element.get("ID", ""))
+            elif name == "VersionDetail" and in_currency_feature:
                 value = (element.text or "").strip()
                 if _ADDRESS.match(value):
                     addresses.add(value.lower())
             elif name == "Feature":
-                in_eth_feature = False
+                in_currency_feature = False
                 element.clear()  # keep memory flat on the full file
             elif in_issue_date and name in ("Year", "Month", "Day"):
                 issued[name] = (element.text or "").strip().zfill(2)
@@ -69,8 +72,10 @@ def parse_sdn_advanced_xml(path: Path) -> SanctionsList:
                 in_issue_date = False
     except ET.ParseError as exc:
         raise ListFormatError(f"{path}: not well-formed XML: {exc}") from None
-    if not eth_feature_types:
-        raise ListFormatError(f"{path}: no '{ETH_FEATURE}' feature type: not an SDN advanced XML file")
+    if not currency_feature_types:
+        raise ListFormatError(
+            f"{path}: no '{DIGITAL_CURRENCY_FEATURE}...' feature type: not an SDN advanced XML file"
+        )
     version = (
         f"{issued['Year']}-{issued['Month']}-{issued['Day']}"
         if {"Year", "Month", "Day"} <= issued.keys()
@@ -108,3 +113,12 @@ def _digest(addresses: set[str]) -> str:
 
 
 BUNDLED_OFAC_LIST = Path(__file__).resolve().parent / "data" / "ofac-sdn-eth-addresses.txt"
+# The version of the snapshot shipped with HDEX starts with this: an operator's own import never does, so a
+# restart can tell the two apart (`backend.compliance.store.import_bundled_list`).
+BUNDLED_VERSION_PREFIX = "bundled:"
+
+
+def bundled_ofac_list() -> SanctionsList:
+    """The OFAC snapshot shipped with HDEX, its version marked as the bundled one."""
+    parsed = parse_list_file(BUNDLED_OFAC_LIST)
+    return SanctionsList(parsed.source, BUNDLED_VERSION_PREFIX + parsed.version, parsed.addresses)

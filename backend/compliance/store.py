@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from backend.compliance.lists import BUNDLED_VERSION_PREFIX
 from backend.compliance.lists import SanctionsList as ParsedList
 from backend.db.models import DenyListEntry, SanctionedAddress, SanctionsList
 
@@ -27,6 +28,16 @@ def import_list(session: Session, parsed: ParsedList) -> tuple[SanctionsList, bo
             insert(SanctionedAddress), [{"list_id": row.id, "address": a} for a in sorted(parsed.addresses)]
         )
     return row, True
+
+
+def import_bundled_list(session: Session, bundled: ParsedList) -> tuple[SanctionsList, bool]:
+    """Make the snapshot shipped with HDEX (`lists.bundled_ofac_list()`) active, unless the operator imported
+    a list of its source (`hdex compliance import`): a newer HDEX's snapshot replaces an older one, never the
+    operator's list, which is newer than any snapshot when imported. (row, False) when nothing changed."""
+    active = session.scalar(select(SanctionsList).where(SanctionsList.source == bundled.source, SanctionsList.active))
+    if active is not None and not active.version.startswith(BUNDLED_VERSION_PREFIX):
+        return active, False
+    return import_list(session, bundled)
 
 
 def deny(session: Session, address: str, reason: str, added_by: str) -> None:

@@ -12,7 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.compliance.lists import BUNDLED_OFAC_LIST, parse_address_list, parse_list_file
+from backend.compliance.lists import (
+    BUNDLED_OFAC_LIST,
+    BUNDLED_VERSION_PREFIX,
+    SanctionsList,
+    bundled_ofac_list,
+    parse_address_list,
+    parse_list_file,
+)
 from backend.compliance.providers import (
     DenyListProvider,
     Hit,
@@ -20,7 +27,7 @@ from backend.compliance.providers import (
     SanctionsListProvider,
 )
 from backend.compliance.screening import Screener
-from backend.compliance.store import allow, deny, import_list
+from backend.compliance.store import allow, deny, import_bundled_list, import_list
 from backend.db import migrate
 from backend.db.models import ScreeningDecision
 from backend.db.session import make_engine
@@ -177,3 +184,25 @@ def test_the_cli_screens_and_imports_with_exit_codes(database_url: str, tmp_path
     garbage.write_text("hello\n")
     refused = hdex("compliance", "import", str(garbage))
     assert refused.returncode == 2 and "list.txt:1" in refused.stderr
+
+
+def test_a_restart_keeps_the_operators_ofac_import_and_takes_a_newer_bundled_snapshot(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """`hdex up` imports the shipped snapshot at every start (`ensure_bundled_list`): over an older snapshot, not
+    over the list the operator imported with `hdex compliance import`, which would stop screening its additions."""
+    with sessions() as session:
+        older = SanctionsList("ofac-sdn", BUNDLED_VERSION_PREFIX + "sha256:older", frozenset())
+        import_list(session, older)  # what an earlier HDEX shipped
+        row, imported = import_bundled_list(session, bundled_ofac_list())
+        assert imported and row.version.startswith(BUNDLED_VERSION_PREFIX)
+        assert not import_bundled_list(session, bundled_ofac_list())[1]  # the same snapshot: nothing to do
+        newer = tmp_path / "ofac-sdn-2026-12-01.txt"
+        newer.write_text(CLEAN + "\n")
+        import_list(session, parse_list_file(newer))  # the operator's import
+        session.commit()
+    with sessions() as session:
+        row, imported = import_bundled_list(session, bundled_ofac_list())
+        session.commit()
+    assert not imported and not row.version.startswith(BUNDLED_VERSION_PREFIX)
+    assert not _screener(sessions).screen([CLEAN], actor="t", context="t")[CLEAN].allowed

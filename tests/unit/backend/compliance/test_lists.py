@@ -14,6 +14,7 @@ from backend.compliance.lists import (
 
 ETH_1 = "0x901bB9583b24D97e995513C6778dc6888AB6870e"
 ETH_2 = "0x7F367cC41522cE07553e823bf3be79A889DEbe1B"
+USDT_ON_ETHEREUM = "0x" + "ee" * 20
 
 SDN_ADVANCED = f"""<?xml version="1.0" encoding="utf-8"?>
 <Sanctions xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML">
@@ -22,6 +23,8 @@ SDN_ADVANCED = f"""<?xml version="1.0" encoding="utf-8"?>
     <FeatureTypeValues>
       <FeatureType ID="344" FeatureTypeGroupID="1">Digital Currency Address - XBT</FeatureType>
       <FeatureType ID="345" FeatureTypeGroupID="1">Digital Currency Address - ETH</FeatureType>
+      <FeatureType ID="887" FeatureTypeGroupID="1">Digital Currency Address - USDT</FeatureType>
+      <FeatureType ID="10" FeatureTypeGroupID="2">Website</FeatureType>
     </FeatureTypeValues>
   </ReferenceValueSets>
   <DistinctParties>
@@ -35,26 +38,36 @@ SDN_ADVANCED = f"""<?xml version="1.0" encoding="utf-8"?>
       <Feature ID="3" FeatureTypeID="345"><FeatureVersion ID="3"><Comment />
         <VersionDetail DetailTypeID="1432">{ETH_2.lower()}</VersionDetail></FeatureVersion></Feature>
     </Profile></DistinctParty>
+    <DistinctParty FixedRef="3"><Profile ID="3">
+      <Feature ID="4" FeatureTypeID="887"><FeatureVersion ID="4"><Comment />
+        <VersionDetail DetailTypeID="1432">{USDT_ON_ETHEREUM}</VersionDetail></FeatureVersion></Feature>
+      <Feature ID="5" FeatureTypeID="887"><FeatureVersion ID="5"><Comment />
+        <VersionDetail DetailTypeID="1432">TXyz1TronAddressNotOurs000000000000</VersionDetail></FeatureVersion></Feature>
+      <Feature ID="6" FeatureTypeID="10"><FeatureVersion ID="6"><Comment />
+        <VersionDetail DetailTypeID="1432">0x{"12" * 20}</VersionDetail></FeatureVersion></Feature>
+    </Profile></DistinctParty>
   </DistinctParties>
 </Sanctions>
 """
 
 
-def test_the_sdn_advanced_xml_yields_only_eth_addresses_lowercased_with_the_issue_date(
+def test_the_sdn_advanced_xml_yields_the_0x_addresses_of_every_currency_lowercased_with_the_issue_date(
     tmp_path: Path,
 ) -> None:
+    """ETH's and also USDT's (OFAC files a token's holder under the token); not Bitcoin's or Tron's addresses,
+    nor a 0x string under a feature that is no currency address."""
     path = tmp_path / "sdn_advanced.xml"
     path.write_text(SDN_ADVANCED)
     parsed = parse_sdn_advanced_xml(path)
     assert parsed.source == "ofac-sdn"
     assert parsed.version == "2026-11-03"
-    assert parsed.addresses == {ETH_1.lower(), ETH_2.lower()}
+    assert parsed.addresses == {ETH_1.lower(), ETH_2.lower(), USDT_ON_ETHEREUM}
 
 
-def test_an_xml_file_without_the_eth_feature_type_is_refused(tmp_path: Path) -> None:
+def test_an_xml_file_without_a_digital_currency_feature_type_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.xml"
     path.write_text("<Sanctions><DistinctParties/></Sanctions>")
-    with pytest.raises(ListFormatError, match="Digital Currency Address - ETH"):
+    with pytest.raises(ListFormatError, match="Digital Currency Address - "):
         parse_sdn_advanced_xml(path)
 
 
