@@ -60,12 +60,13 @@ class OrderLimitGuard:
         maker: str,
         market: ListedMarket,
         base_amount: int,
-        limit_price: int,
+        price: int,
         markets: Mapping[str, ListedMarket],
         last_price: LastPrice,
     ) -> None:
         """ORDER_NOTIONAL_LIMIT_EXCEEDED if the order (of `maker`, EIP-55, on `market`) is worth more than
-        the maker may place, or cannot be valued. `markets` and `last_price` are the engine host's."""
+        the maker may place, or cannot be valued. `price` is the highest it can trade at (for a buy its limit);
+        `markets` and `last_price` are the engine host's."""
         book = self._price_book(markets, last_price)
         reference = book.reference
         if reference.decimals is None:
@@ -74,7 +75,7 @@ class OrderLimitGuard:
                 f"orders cannot be valued: no market lists the limits' reference token {reference.symbol}",
                 "order",
             )
-        notional = order_notional(book, market.base_token, market.quote_token, base_amount, limit_price)
+        notional = order_notional(book, market.base_token, market.quote_token, base_amount, price)
         kept, fresh = self._wallet(maker)
         most = self._most(kept, reference.decimals)
         if (notional is None or notional > most) and not fresh:

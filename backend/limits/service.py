@@ -156,10 +156,10 @@ def _override_json(overrides: Overrides) -> dict[str, str | None]:
     return {name: None if value is None else str(value) for name, value in asdict(overrides).items()}
 
 
-def order_notional(book: PriceBook, base: str, quote: str, base_amount: int, limit_price: int) -> int | None:
+def order_notional(book: PriceBook, base: str, quote: str, base_amount: int, price: int) -> int | None:
     """An order's notional in reference base units: the larger of its two legs valued (its quote amount at
-    its limit price, its base amount), as far as they can be valued; None if neither can."""
-    quote_leg = book.value(quote, ceil_div(base_amount * limit_price, PRICE_SCALE))
+    `price`, the highest it can trade at; its base amount), as far as they can be valued; None if neither can."""
+    quote_leg = book.value(quote, ceil_div(base_amount * price, PRICE_SCALE))
     base_leg = book.value(base, base_amount)
     if quote_leg is None or base_leg is None:
         return base_leg if quote_leg is None else quote_leg

@@ -61,3 +61,18 @@ def test_no_order_is_accepted_unchecked_while_no_market_lists_the_reference_toke
         status, code, message = refusal(exchange.place(5, baseAmount=QTY // 100))
         assert (status, code) == (422, "ORDER_NOTIONAL_LIMIT_EXCEEDED")
         assert "no market lists the limits' reference token EURC" in message
+
+
+AT_100 = 100 * 10**6  # USDC per WETH
+
+
+def test_a_sell_into_bids_is_worth_what_the_bids_pay_while_the_market_has_no_price(limited: Exchange) -> None:
+    """No trade yet, no fixed price for WETH: the sell's limit alone would value 1 WETH at 100 USDC."""
+    raise_level(limited, 6, 1)
+    assert limited.place(6, baseAmount=QTY).status_code == 201  # a bid of 1 WETH at 3,000 USDC
+    before = limited.state()
+    status, code, message = refusal(limited.place(5, side=1, baseAmount=QTY, limitPrice=AT_100))
+    assert (status, code) == (422, "ORDER_NOTIONAL_LIMIT_EXCEEDED")
+    assert "worth 3,000.00 USDC" in message
+    assert limited.state() == before
+    assert limited.place(5, side=1, baseAmount=QTY // 10, limitPrice=AT_100).status_code == 201  # 300 USDC
