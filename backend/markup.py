@@ -10,6 +10,7 @@ leaves here is inert whatever went in. Links open outside the app without leakin
 from __future__ import annotations
 
 import html
+import importlib
 
 import nh3
 from markdown_it import MarkdownIt
@@ -22,6 +23,12 @@ _TAGS = frozenset(
 )  # fmt: skip
 _ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# A table row with fewer cells than its header is filled up with empty ones. The library bounds those at 65,536
+# per table, which lets a 10 kB reply (a 1,000-column header, then rows of "|") render to 670 kB of HTML in
+# seconds of CPU, again at every read of its ticket; past this many the table ends and the rest is text.
+# (The module by name: the package exports its function under the same name.)
+importlib.import_module("markdown_it.rules_block.table").MAX_AUTOCOMPLETED_CELLS = 1_000
 
 # commonmark with tables and strikethrough; `html: False` escapes any HTML typed into the source.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
