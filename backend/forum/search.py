@@ -13,7 +13,9 @@ would change every hit's score. Scores are integers, so a cursor carries them ex
 Pages are keyset pages on (score, id), not offsets: a hit's key never changes, so a post that arrives between
 two pages lands either above the cursor (the next search shows it) or below it (a later page shows it) and
 no hit is repeated or skipped; an offset would repeat the end of the previous page whenever a new post ranks
-above it. Scoring reads every match of the query before the first page is cut, as any relevance order must.
+above it. Relevance scores the newest `RANKED_MATCHES` matches of the query, not all of them: a score reads the
+whole post, so a common word over a large forum would cost every search seconds; older matches are found newest
+first (and a post arriving between two relevance pages can push the oldest scored match out of them).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from backend.db.models.forum import POSTGRES_SEARCH_CONFIG, SQLITE_SEARCH_TABLE
 from backend.forum.rules import SearchKey, SearchOrder, fts5_query, search_terms
 from backend.forum.views import SearchHit, post_view
 
+RANKED_MATCHES = 1_000  # the newest matches a relevance search scores (see the module docs)
 # ts_rank is a float4 in [0, 1]; a billion steps keep its order (float4 holds about 7 digits) and make an
 # integer, which a cursor carries exactly (a float's text form need not round-trip to the same float4)
 POSTGRES_RANK_SCALE = 1_000_000_000
@@ -77,23 +80,28 @@ def search_posts(
 
 
 def _matches(session: Session, terms: list[str], *, ranked: bool) -> Subquery:
-    """(id, score) of every post holding all `terms`, hidden ones too; score 0 unless `ranked` (newest first
-    needs none, and computing one reads every match). Not "rank": FTS5 tables have a hidden column of that
-    name."""
+    """(id, score) of the posts holding all `terms`, hidden ones too: every one with score 0 unless `ranked`
+    (newest first needs none), else the newest `RANKED_MATCHES` scored. Not "rank": FTS5 tables have a hidden
+    column of that name."""
     if session.get_bind().dialect.name == "postgresql":
         config: ColumnElement[str] = literal_column(f"'{POSTGRES_SEARCH_CONFIG}'::regconfig")
         # the same expression as the index, so the planner uses it
         document = func.to_tsvector(config, ForumPost.search_text)
         wanted = func.plainto_tsquery(config, " ".join(terms))
-        score: ColumnElement[int] = (
-            cast(func.floor(cast(func.ts_rank(document, wanted), Double) * POSTGRES_RANK_SCALE), BigInteger)
-            if ranked
-            else literal(0, BigInteger)
-        )
-        return select(ForumPost.id, score.label("score")).where(document.bool_op("@@")(wanted)).subquery("matches")
+        matching = select(ForumPost.id).where(document.bool_op("@@")(wanted))
+        if not ranked:
+            return matching.add_columns(literal(0, BigInteger).label("score")).subquery("matches")
+        # the newest ids first, then a score for those alone (not one per match, computed before the cut)
+        newest = matching.order_by(ForumPost.id.desc()).limit(RANKED_MATCHES).subquery("newest")
+        score = cast(func.floor(cast(func.ts_rank(document, wanted), Double) * POSTGRES_RANK_SCALE), BigInteger)
+        return select(ForumPost.id, score.label("score")).join(newest, newest.c.id == ForumPost.id).subquery("matches")
     table = SQLITE_SEARCH_TABLE
+    query = f"SELECT rowid AS id, 0 AS score FROM {table} WHERE {table} MATCH :match"
+    if ranked:  # FTS5 returns matches in rowid order without sorting: only the rows kept are scored
+        query = f"SELECT rowid AS id, {SQLITE_SCORE} AS score FROM {table} WHERE {table} MATCH :match"
+        query += f" ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
     return (
-        text(f"SELECT rowid AS id, {SQLITE_SCORE if ranked else 0} AS score FROM {table} WHERE {table} MATCH :match")
+        text(query)
         .bindparams(match=fts5_query(terms))
         .columns(column("id", Integer), column("score", Integer))
         .subquery("matches")

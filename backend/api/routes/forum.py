@@ -61,7 +61,8 @@ SearchCursor = Annotated[
 ]
 SORT_DESCRIPTION = (
     "`relevance` (default): best match first: posts where the words occur more often rank higher (a thread's "
-    "title counts as part of its first post); equal matches newest first. `newest`: newest first"
+    "title counts as part of its first post); equal matches newest first; of the newest 1,000 matches. `newest`: "
+    "every match, newest first"
 )
 
 

@@ -1,13 +1,15 @@
 """Full-text search on SQLite (FTS5) and PostgreSQL (text search and its GIN index): every word must appear,
 words are stemmed, titles count for the first post, operators typed by users are plain words, results come best
-match first (ties newest first) or newest first on request, pages neither repeat nor skip a hit when posts
-arrive between them, and hidden posts never show."""
+match first (ties newest first; the newest matches only) or newest first on request, pages neither repeat nor
+skip a hit when posts arrive between them, and hidden posts never show."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from backend.bootstrap import Container
+from backend.forum import search
 
 from .conftest import ClientFor, StaffBrowser, User, reply_to, start_thread
 
@@ -93,6 +95,18 @@ def test_relevance_pages_never_repeat_or_skip_a_hit_when_new_posts_arrive_betwee
     assert first + rest == [post for post in now if post not in above]  # in order, each once
     assert sorted(first + rest) == sorted([*before, below])  # nothing skipped, the new one below the cursor too
     assert rest.index(below) == rest.index(before[-2]) - 1  # first of the posts with one match
+
+
+def test_relevance_scores_only_the_newest_matches_and_newest_first_finds_every_one(
+    alice: User, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A score reads the whole post: a common word must not make one search score every post of the forum."""
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    made = start_thread(alice, "Bridges", "bridge bridge bridge")  # the best match, and the oldest
+    thread_id, oldest = made["thread"]["id"], made["post"]["id"]
+    newer = [reply_to(alice, thread_id, f"a bridge, {n}")["id"] for n in range(2)]
+    assert hits(client_for, "bridge") == newer[::-1]
+    assert hits(client_for, "bridge", sort="newest") == [*newer[::-1], oldest]
 
 
 def test_a_cursor_of_the_other_order_or_malformed_is_refused(alice: User, client_for: ClientFor) -> None:
