@@ -5,7 +5,7 @@ kyc.documents.read, kyc.review); this service trusts the actor it is given."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -59,12 +59,15 @@ class KycReview:
             email_of = dict(uow.session.execute(emails).tuples().all())  # one query for the page, not one per row
             return [ReviewItem(row, email_of.get(row.address)) for row in rows]
 
-    def get(self, submission_id: int, actor: str, ip: str | None) -> ReviewItem:
-        """One submission for a member of staff, or KYC_SUBMISSION_NOT_FOUND. One holding identity data (level
-        1) is audit-logged as "kyc.submission_view", committed before the data is handed out, as a document's
+    def get(self, submission_id: int, actor: str, ip: str | None, *, identity: bool) -> ReviewItem:
+        """One submission for a member of staff, or KYC_SUBMISSION_NOT_FOUND; its identity data (level 1) only
+        when `identity` (the member may read identity documents), else `data` None. A reading of identity data
+        is audit-logged as "kyc.submission_view", committed before the data is handed out, as a document's
         opening is: who read a person's name, birth date and home address is on record."""
         with self._container.uow() as uow:
             row = kyc.submission_of(uow.session, kyc.find_submission(uow.session, submission_id))
+            if not identity:
+                row = replace(row, data=None)
             item = ReviewItem(row, _email(uow.session.get(AccountProfile, row.address)))
             if row.data is not None:
                 record_action(

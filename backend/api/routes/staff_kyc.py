@@ -56,7 +56,9 @@ class StaffSubmissionRow(SubmissionOut):
 
 
 class StaffSubmissionOut(StaffSubmissionRow):
-    data: IdentityOut | None = Field(description="level 1's identity data; null for level 2")
+    data: IdentityOut | None = Field(
+        description="level 1's identity data; null for level 2, and for a role without kyc.documents.read"
+    )
 
 
 class StaffSubmissionPage(BaseModel):
@@ -115,10 +117,12 @@ async def list_submissions(
     **documented(StaffSubmissionOut, "the submission"), **SIGNED_IN, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: KycReviewDep) -> dict[str, Any]:
-    """One submission with its identity data and its documents' descriptions (permission kyc.read); a reading of
-    identity data is audit-logged ("kyc.submission_view")."""
+    """One submission with its documents' descriptions (permission kyc.read), and its identity data for a role
+    that may read identity documents (kyc.documents.read; `data` null for the others); a reading of identity
+    data is audit-logged ("kyc.submission_view")."""
     actor = staff.actor
-    return _staff_json(await asyncio.to_thread(review.get, submission_id, actor.name, actor.ip))
+    identity = Permission.KYC_DOCUMENTS_READ in staff.member.permissions
+    return _staff_json(await asyncio.to_thread(review.get, submission_id, actor.name, actor.ip, identity=identity))
 
 
 @router.get("/documents/{documentId}", response_model=None, response_class=Response, responses={

@@ -57,6 +57,12 @@ def test_a_wallet_reaches_level_2_as_soon_as_staff_approve_each_submission(
     [viewed] = _actions(container, "kyc.submission_view")  # who read her identity data is on record
     assert viewed == {"submission": level1.json()["id"]}
 
+    for role in (Role.SUPPORT, Role.AUDITOR):  # KYC status, not a person's details: those are for compliance
+        seen = staff_as(role).client.get(f"/v1/staff/kyc/submissions/{level1.json()['id']}")
+        assert seen.status_code == 200 and seen.json()["data"] is None and "Ada Lovelace" not in seen.text
+        assert seen.json()["status"] == "pending"
+    assert len(_actions(container, "kyc.submission_view")) == 1  # no identity data read, nothing to record
+
     approved = compliance.post(f"/v1/staff/kyc/submissions/{level1.json()['id']}/approve", {})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert approved.json()["reviewer"] == "staff:compliance@hdex.example"
