@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_abi.abi import decode
+from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
@@ -78,6 +79,18 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class UndecodedLog:
+    """A log of the Exchange that the ABI cannot decode: its topic is unknown, or its fields do not fit the event
+    the ABI declares under that topic. Either way the ABI is not the deployed contract's."""
+
+    block: int
+    log_index: int
+    tx_hash: str
+    topic0: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class _EventSpec:
     name: str
     indexed: tuple[tuple[str, str], ...]
@@ -137,20 +150,25 @@ class ExchangeAbi:
             raise AuditError(f"cannot read the Exchange ABI at {path}: {exc}") from None
         return cls(data["abi"] if isinstance(data, dict) else data)
 
-    def decode_log(self, log: dict[str, Any]) -> Event | None:
-        """The decoded event of a raw log, or None if the ABI does not know its topic."""
+    def decode_log(self, log: dict[str, Any]) -> Event | UndecodedLog:
+        """The decoded event of a raw log, or an UndecodedLog if the ABI does not know its topic or its layout."""
         topics = [_hex(t) for t in log["topics"]]
-        spec = self._events.get(topics[0]) if topics else None
+        block, log_index, tx_hash = int(log["blockNumber"]), int(log["logIndex"]), _hex(log["transactionHash"])
+        topic0 = topics[0] if topics else None
+        spec = self._events.get(topic0) if topic0 is not None else None
         if spec is None:
-            return None
-        args: dict[str, Any] = {}
-        for (name, kind), topic in zip(spec.indexed, topics[1:], strict=True):
-            (value,) = decode([kind], bytes.fromhex(topic[2:]))
-            args[name] = _normalise(kind, value)
-        values = decode(list(spec.data_types), _bytes(log["data"]))
-        for name, kind, value in zip(spec.data_names, spec.data_types, values, strict=True):
-            args[name] = _normalise(kind, value)
-        return Event(spec.name, int(log["blockNumber"]), int(log["logIndex"]), _hex(log["transactionHash"]), args)
+            return UndecodedLog(block, log_index, tx_hash, topic0, "no event of the ABI has this topic")
+        try:
+            args: dict[str, Any] = {}
+            for (name, kind), topic in zip(spec.indexed, topics[1:], strict=True):
+                (value,) = decode([kind], bytes.fromhex(topic[2:]))
+                args[name] = _normalise(kind, value)
+            values = decode(list(spec.data_types), _bytes(log["data"]))
+            for name, kind, value in zip(spec.data_names, spec.data_types, values, strict=True):
+                args[name] = _normalise(kind, value)
+        except (DecodingError, ValueError) as exc:  # zip(strict=True) raises ValueError on a count mismatch
+            return UndecodedLog(block, log_index, tx_hash, topic0, f"does not decode as the ABI's {spec.name}: {exc}")
+        return Event(spec.name, block, log_index, tx_hash, args)
 
     def decode_settle(self, calldata: bytes) -> SettleCall | None:
         """The arguments of a `settle` call, or None if `calldata` is not one."""

@@ -11,7 +11,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
-from auditor.abi import Event, ExchangeAbi, Order, SettleCall
+from auditor.abi import Event, ExchangeAbi, Order, SettleCall, UndecodedLog
 from auditor.errors import AuditError
 from auditor.state import ETHER
 
@@ -59,14 +59,25 @@ class ChainReader:
         if not self.has_code(self.exchange, block):
             raise AuditError(f"no contract at {self.exchange} at block {block}: wrong --exchange or --rpc?")
 
-    def logs(self, first: int, last: int) -> list[Event]:
-        """The Exchange's decoded logs in blocks `first..last`, in chain order."""
+    def logs(self, first: int, last: int) -> tuple[list[Event], list[UndecodedLog]]:
+        """The Exchange's logs in blocks `first..last`, in chain order: those the ABI decodes, and those it cannot
+        (kept, never dropped: an ABI out of step with the contract must not hide its events)."""
         raw = self._ask(
             f"eth_getLogs {first}-{last}",
             lambda: self.w3.eth.get_logs({"address": self.exchange, "fromBlock": first, "toBlock": last}),
         )
-        events = [self.abi.decode_log(dict(log)) for log in raw]
-        return sorted((e for e in events if e is not None), key=lambda e: (e.block, e.log_index))
+        events: list[Event] = []
+        undecoded: list[UndecodedLog] = []
+        for log in raw:
+            decoded = self.abi.decode_log(dict(log))
+            if isinstance(decoded, Event):
+                events.append(decoded)
+            else:
+                undecoded.append(decoded)
+        return (
+            sorted(events, key=lambda e: (e.block, e.log_index)),
+            sorted(undecoded, key=lambda u: (u.block, u.log_index)),
+        )
 
     def settle_call(self, tx_hash: str) -> SettleCall | None:
         """The decoded `settle` arguments of a transaction sent straight to the Exchange, else None."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor import checkpoint
-from auditor.abi import DEFAULT_ABI_PATH, Event, ExchangeAbi
+from auditor.abi import DEFAULT_ABI_PATH, Event, ExchangeAbi, UndecodedLog
 from auditor.balances import Opening, apply_event
 from auditor.chain import ChainReader
 from auditor.errors import AuditError
@@ -105,7 +105,9 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
     opening_balance, opening_order = _opening(chain, from_block)
     verifier = SettlementVerifier(domain, opening_order, chain.has_code)
     for first, last in _chunks(state.last_block + 1, to_block, request.chunk_blocks):
-        events = chain.logs(first, last)
+        events, undecoded = chain.logs(first, last)
+        for log in undecoded:
+            state.find(_unknown_event(log))
         for group in _by_transaction(events):
             if any(e.name in SETTLEMENT_EVENTS for e in group):
                 verifier.verify(state, chain.settle_call(group[0].tx_hash), group)
@@ -150,6 +152,16 @@ def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder
         lambda wallet, token: chain.vault_balance(wallet, token, before),
         lambda order, order_hash: chain.opening_fill(order, order_hash, before),
     )
+
+
+def _unknown_event(log: UndecodedLog) -> Finding:
+    """A failing finding for an Exchange log the ABI cannot decode: whatever it did to balances went unchecked."""
+    return Finding(
+        "unknown-event",
+        f"log {log.log_index} (topic0 {log.topic0 or 'none'}) {log.reason}: is --abi the deployed Exchange's?",
+        log.block, log.tx_hash,
+        details={"log_index": str(log.log_index), "topic0": log.topic0 or ""},
+    )  # fmt: skip
 
 
 def _chunks(first: int, last: int, size: int) -> Iterator[tuple[int, int]]:

@@ -1,0 +1,58 @@
+"""Decoding Exchange logs with an ABI that may not be the deployed contract's: a log the ABI cannot decode comes
+back as an UndecodedLog naming where it is, never as nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+
+from auditor.abi import Event, ExchangeAbi, UndecodedLog
+
+WALLET, TOKEN = "0x" + "aa" * 20, "0x" + "bb" * 20
+DEPOSITED = "0x" + keccak(text="Deposited(address,address,uint256,uint256)").hex()
+SETTLE: dict[str, Any] = {"type": "function", "name": "settle", "inputs": []}
+
+
+def deposited(amount_indexed: bool = False) -> dict[str, Any]:
+    inputs = [("wallet", "address", True), ("token", "address", True), ("amount", "uint256", amount_indexed),
+              ("balance", "uint256", False)]  # fmt: skip
+    return {"type": "event", "name": "Deposited", "anonymous": False,
+            "inputs": [{"name": n, "type": t, "indexed": i} for n, t, i in inputs]}  # fmt: skip
+
+
+def raw_log(topics: list[str], data: bytes) -> dict[str, Any]:
+    return {"topics": topics, "data": "0x" + data.hex(), "blockNumber": 12, "logIndex": 3,
+            "transactionHash": "0x" + "cd" * 32}  # fmt: skip
+
+
+def a_deposit_log(data: bytes = encode(["uint256", "uint256"], [5, 5])) -> dict[str, Any]:
+    return raw_log([DEPOSITED, "0x" + encode(["address"], [WALLET]).hex(), "0x" + encode(["address"], [TOKEN]).hex()],
+                   data)  # fmt: skip
+
+
+def test_a_log_of_an_event_the_abi_knows_decodes() -> None:
+    decoded = ExchangeAbi([SETTLE, deposited()]).decode_log(a_deposit_log())
+    assert isinstance(decoded, Event) and decoded.name == "Deposited" and decoded.args["amount"] == 5
+
+
+def test_a_log_whose_topic_the_abi_does_not_know_is_undecoded_with_its_place_and_topic() -> None:
+    decoded = ExchangeAbi([SETTLE]).decode_log(a_deposit_log())
+    assert decoded == UndecodedLog(12, 3, "0x" + "cd" * 32, DEPOSITED, "no event of the ABI has this topic")
+
+
+def test_a_log_without_topics_is_undecoded() -> None:
+    decoded = ExchangeAbi([SETTLE, deposited()]).decode_log(raw_log([], b""))
+    assert isinstance(decoded, UndecodedLog) and decoded.topic0 is None
+
+
+def test_a_log_whose_indexed_fields_differ_from_the_abis_event_is_undecoded() -> None:
+    decoded = ExchangeAbi([SETTLE, deposited(amount_indexed=True)]).decode_log(a_deposit_log())
+    assert isinstance(decoded, UndecodedLog) and decoded.topic0 == DEPOSITED
+    assert "does not decode as the ABI's Deposited" in decoded.reason
+
+
+def test_a_log_whose_data_is_too_short_for_the_abis_event_is_undecoded() -> None:
+    decoded = ExchangeAbi([SETTLE, deposited()]).decode_log(a_deposit_log(data=encode(["uint256"], [5])))
+    assert isinstance(decoded, UndecodedLog) and "does not decode" in decoded.reason
