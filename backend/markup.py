@@ -28,7 +28,7 @@ _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # per table, which lets a 10 kB reply (a 1,000-column header, then rows of "|") render to 670 kB of HTML in
 # seconds of CPU, again at every read of its ticket; past this many the table ends and the rest is text.
 # (The module by name: the package exports its function under the same name.)
-importlib.import_module("markdown_it.rules_block.table").MAX_AUTOCOMPLETED_CELLS = 1_000
+vars(importlib.import_module("markdown_it.rules_block.table"))["MAX_AUTOCOMPLETED_CELLS"] = 1_000
 
 # commonmark with tables and strikethrough; `html: False` escapes any HTML typed into the source.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
