@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.compliance.providers import Hit, Provider, ProviderUnavailable
 from backend.db.models import ScreeningDecision
 
+# Addresses per provider check: a re-screen of every active wallet is one screening, and one `IN (...)` of all
+# of them would pass PostgreSQL's 65,535 bound parameters per statement past that many wallets.
+CHECK_CHUNK = 1_000
+
 Result = Literal["clear", "blocked", "error"]
 
 
@@ -98,8 +102,9 @@ class Screener:
         for provider in self.providers:
             try:
                 versions[provider.name] = provider.version(session)
-                for address, hit in provider.check(session, addresses).items():
-                    hits[address].append(hit)
+                for start in range(0, len(addresses), CHECK_CHUNK):
+                    for address, hit in provider.check(session, addresses[start : start + CHECK_CHUNK]).items():
+                        hits[address].append(hit)
             except ProviderUnavailable as exc:
                 failures.append(str(exc))
         decisions = {}

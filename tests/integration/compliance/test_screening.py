@@ -206,3 +206,14 @@ def test_a_restart_keeps_the_operators_ofac_import_and_takes_a_newer_bundled_sna
         session.commit()
     assert not imported and not row.version.startswith(BUNDLED_VERSION_PREFIX)
     assert not _screener(sessions).screen([CLEAN], actor="t", context="t")[CLEAN].allowed
+
+
+def test_a_screening_of_more_addresses_than_a_statement_may_bind_is_checked_in_chunks(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A re-screen of every active wallet is one screening: past 65,535 wallets one `IN (...)` of them all fails
+    on PostgreSQL (its bound-parameter limit), and the monitor would never screen again."""
+    many = [f"0x{n:040x}" for n in range(1, 66_001)]
+    decisions = _screener(sessions).screen([*many, SANCTIONED], actor="t", context="rescreen")
+    assert decisions[SANCTIONED.lower()].result == "blocked"
+    assert all(decisions[address].result == "clear" for address in many)
