@@ -140,8 +140,11 @@ def reply(session: Session, thread_id: int, body: str, *, author: str, limits: P
 
 def report_post(session: Session, post_id: int, reason: str, *, reporter: str, per_hour: int, now_ms: int) -> int:
     """Reports a post users see (not one's own), with a reason: once per wallet per post
-    (FORUM_ALREADY_REPORTED); at most `per_hour` reports an hour per wallet. Returns the report's id."""
+    (FORUM_ALREADY_REPORTED); at most `per_hour` reports an hour per wallet; none by a banned wallet
+    (FORUM_BANNED: its reasons are writing too, read by the moderators). Returns the report's id."""
     clean = clean_reason(reason)
+    if is_banned(session, reporter):
+        raise HdexError(ErrorCode.FORUM_BANNED, "your wallet is banned from the forum: it cannot report posts")
     post = session.get(ForumPost, post_id)
     thread = None if post is None else session.get(ForumThread, post.thread_id)
     if post is None or thread is None or post.hidden or thread.hidden:

@@ -106,10 +106,11 @@ def test_a_locked_thread_takes_no_reply_until_unlocked(
     reply_to(bob, thread_id, "me too")
 
 
-def test_a_banned_wallet_cannot_post_until_unbanned_and_both_are_audited(
+def test_a_banned_wallet_cannot_post_or_report_until_unbanned_and_both_are_audited(
     alice: User, bob: User, moderator: StaffBrowser, container: Container
 ) -> None:
-    thread_id = start_thread(alice)["thread"]["id"]
+    made = start_thread(alice)
+    thread_id = made["thread"]["id"]
     banned = moderator.post("/v1/staff/forum/bans", {"wallet": bob.address.lower(), "reason": "spam waves"})
     assert banned.status_code == 201
     assert (banned.json()["wallet"], banned.json()["reason"]) == (bob.address, "spam waves")
@@ -119,6 +120,7 @@ def test_a_banned_wallet_cannot_post_until_unbanned_and_both_are_audited(
     for path, body in (
         ("/v1/forum/threads", {"category": "general", "title": "I am back", "message": "hi"}),
         (f"/v1/forum/threads/{thread_id}/posts", {"message": "hi"}),
+        (f"/v1/forum/posts/{made['post']['id']}/report", {"reason": "a reason is writing too"}),
     ):
         refused = bob.client.post(path, json=body)
         assert (refused.status_code, refused.json()["error"]["code"]) == (403, "FORUM_BANNED")
