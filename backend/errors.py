@@ -157,6 +157,7 @@ class ErrorCode(StrEnum):
     TICKET_TRANSITION_INVALID = "TICKET_TRANSITION_INVALID"  # a status move the ticket's state does not allow
     TICKET_CLOSED = "TICKET_CLOSED"  # a closed ticket takes no reply, note or assignment
     TICKET_LIMIT_REACHED = "TICKET_LIMIT_REACHED"  # too many tickets opened by the wallet: Retry-After says when
+    TICKET_MESSAGE_LIMIT_REACHED = "TICKET_MESSAGE_LIMIT_REACHED"  # too many messages sent by the wallet: as above
     TICKET_ATTACHMENT_NOT_FOUND = "TICKET_ATTACHMENT_NOT_FOUND"
     SAVED_REPLY_NOT_FOUND = "SAVED_REPLY_NOT_FOUND"
     SAVED_REPLY_TITLE_TAKEN = "SAVED_REPLY_TITLE_TAKEN"

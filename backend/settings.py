@@ -428,7 +428,12 @@ class Settings(BaseSettings):
         default=5, description="tickets one wallet may open per HDEX_SUPPORT_TICKET_WINDOW_S (429 past it)"
     )
     support_ticket_window_s: Annotated[int, Field(ge=60, le=7 * 86_400)] = Field(
-        default=3_600, description="the window of the per-wallet ticket limit"
+        default=3_600, description="the window of the per-wallet ticket and message limits"
+    )
+    support_message_limit: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=30,
+        description="messages (a ticket's first, or a reply) one wallet may send per HDEX_SUPPORT_TICKET_WINDOW_S "
+        "(429 TICKET_MESSAGE_LIMIT_REACHED past it)",
     )
     support_max_attachment_bytes: Annotated[int, Field(ge=1024, le=50 * 1024 * 1024)] = Field(
         default=5 * 1024 * 1024, description="the largest ticket attachment accepted (a PNG, JPEG or PDF)"

@@ -77,16 +77,22 @@ class SupportDesk:
         self, address: str, category: str, subject: str, body: str, attachment: bytes | None = None
     ) -> TicketDetail:
         """A new ticket with its first message and optional attachment (checked before anything is stored;
-        a refusal stores nothing). TICKET_LIMIT_REACHED past HDEX_SUPPORT_TICKET_LIMIT per window."""
+        a refusal stores nothing). TICKET_LIMIT_REACHED past HDEX_SUPPORT_TICKET_LIMIT per window,
+        TICKET_MESSAGE_LIMIT_REACHED past HDEX_SUPPORT_MESSAGE_LIMIT."""
         checked = self._checked(attachment)
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
             window_ms = self._settings.support_ticket_window_s * 1000
             tickets.check_ticket_limit(uow.session, address, self._settings.support_ticket_limit, window_ms, now)
+            self._check_message_limit(uow.session, address, now)
             ticket, message = tickets.open_ticket(uow.session, address, category, subject, body, now_ms=now)
             attach(uow.session, message)
             uow.commit()
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
+
+    def _check_message_limit(self, session: Session, address: str, now: int) -> None:
+        window_ms = self._settings.support_ticket_window_s * 1000
+        tickets.check_message_limit(session, address, self._settings.support_message_limit, window_ms, now)
 
     def my_tickets(self, address: str, limit: int, below_id: int | None) -> list[TicketView]:
         """The wallet's tickets, newest first."""
@@ -101,11 +107,13 @@ class SupportDesk:
 
     def reply(self, address: str, ticket_id: int, body: str, attachment: bytes | None = None) -> TicketDetail:
         """The wallet answers on its ticket (reopening it if it was waiting for the wallet or resolved), with an
-        optional attachment checked and stored as on opening (a refusal stores nothing)."""
+        optional attachment checked and stored as on opening (a refusal stores nothing).
+        TICKET_MESSAGE_LIMIT_REACHED past HDEX_SUPPORT_MESSAGE_LIMIT per window."""
         checked = self._checked(attachment)
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
             ticket = tickets.ticket_of(uow.session, ticket_id, address)
+            self._check_message_limit(uow.session, address, now)
             attach(uow.session, tickets.add_user_reply(uow.session, ticket, body, now_ms=now))
             uow.commit()
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)

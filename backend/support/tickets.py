@@ -108,11 +108,36 @@ def tickets_opened_since(session: Session, address: str, since_ms: int) -> list[
 def check_ticket_limit(session: Session, address: str, limit: int, window_ms: int, now_ms: int) -> None:
     """TICKET_LIMIT_REACHED (with Retry-After) if the wallet opened `limit` tickets within the last window."""
     opened = tickets_opened_since(session, address, now_ms - window_ms)
-    if len(opened) >= limit:
-        retry_s = max(1, -(-(opened[-limit] + window_ms - now_ms) // 1000))
+    _refuse_past(opened, limit, window_ms, now_ms, ErrorCode.TICKET_LIMIT_REACHED, "opens", "tickets")
+
+
+def check_message_limit(session: Session, address: str, limit: int, window_ms: int, now_ms: int) -> None:
+    """TICKET_MESSAGE_LIMIT_REACHED (with Retry-After) if the wallet sent `limit` messages (first ones and
+    replies, on all its tickets) within the last window: each may carry an attachment, and each is rendered
+    again at every read of its ticket."""
+    sent = session.scalars(
+        select(SupportMessage.created_at_ms)
+        .join(SupportTicket, SupportTicket.id == SupportMessage.ticket_id)
+        .where(
+            SupportTicket.address == address,
+            SupportMessage.kind == USER,
+            SupportMessage.created_at_ms > now_ms - window_ms,
+        )
+        .order_by(SupportMessage.created_at_ms)
+    )
+    _refuse_past(list(sent), limit, window_ms, now_ms, ErrorCode.TICKET_MESSAGE_LIMIT_REACHED, "sends", "messages")
+
+
+def _refuse_past(
+    times: list[int], limit: int, window_ms: int, now_ms: int, code: ErrorCode, verb: str, what: str
+) -> None:
+    """`code`, with Retry-After (when the oldest counted one leaves the window), once `times` (oldest first, all
+    within the window) hold `limit`."""
+    if len(times) >= limit:
+        retry_s = max(1, -(-(times[-limit] + window_ms - now_ms) // 1000))
         raise HdexError(
-            ErrorCode.TICKET_LIMIT_REACHED,
-            f"a wallet opens at most {limit} tickets in {window_ms // 60_000} minutes: try again in {retry_s} s",
+            code,
+            f"a wallet {verb} at most {limit} {what} in {window_ms // 60_000} minutes: try again in {retry_s} s",
             headers={"Retry-After": str(retry_s)},  # X-RateLimit-* are the per-IP limiter's (every response)
         )
 

@@ -221,7 +221,8 @@ async def open_ticket(
     """Opens a ticket (multipart/form-data). The attachment is at most HDEX_SUPPORT_MAX_ATTACHMENT_BYTES
     (UPLOAD_TOO_LARGE, 413) and a PNG, JPEG or PDF by its content (UPLOAD_TYPE_REFUSED, 415); a wallet opens at
     most HDEX_SUPPORT_TICKET_LIMIT tickets per HDEX_SUPPORT_TICKET_WINDOW_S (TICKET_LIMIT_REACHED, 429, with
-    Retry-After). A refusal stores nothing."""
+    Retry-After) and sends at most HDEX_SUPPORT_MESSAGE_LIMIT messages (TICKET_MESSAGE_LIMIT_REACHED, 429). A
+    refusal stores nothing."""
     data = await attachment_bytes(attachment, container.settings.support_max_attachment_bytes)
     detail = await asyncio.to_thread(desk.open_ticket, wallet, category, subject, message, data)
     return _detail_json(detail)
@@ -253,15 +254,16 @@ async def my_attachment(
 
 @router.post(REPLIES_PATH.removeprefix(router.prefix), status_code=201, response_model=None, responses={
     **documented(TicketDetailOut, "answered: a ticket waiting for you or resolved is open again", 201),
-    **SIGNED_IN_CHANGE, 400: ERROR, 404: ERROR, 409: ERROR, 413: ERROR, 415: ERROR, 422: ERROR,
+    **SIGNED_IN_CHANGE, 400: ERROR, 404: ERROR, 409: ERROR, 413: ERROR, 415: ERROR, 422: ERROR, 429: ERROR,
 }, openapi_extra=json_or_multipart_body(ReplyIn))  # fmt: skip
 async def reply(
     ticket_id: TicketId, request: Request, wallet: CurrentWallet, desk: SupportDeskDep, container: ContainerDep
 ) -> Any:
     """The wallet's reply on its ticket: JSON `{"body"}`, or multipart/form-data with `body` and an optional
     `attachment` checked as on opening (at most HDEX_SUPPORT_MAX_ATTACHMENT_BYTES: UPLOAD_TOO_LARGE, 413; a PNG,
-    JPEG or PDF by its content: UPLOAD_TYPE_REFUSED, 415). TICKET_CLOSED (409) on a closed one. A refusal
-    stores nothing."""
+    JPEG or PDF by its content: UPLOAD_TYPE_REFUSED, 415). TICKET_CLOSED (409) on a closed one; past
+    HDEX_SUPPORT_MESSAGE_LIMIT messages per HDEX_SUPPORT_TICKET_WINDOW_S, TICKET_MESSAGE_LIMIT_REACHED (429, with
+    Retry-After). A refusal stores nothing."""
     max_bytes = container.settings.support_max_attachment_bytes
     body, attachment = await fields_with_attachment(request, ReplyIn, max_bytes)
     return _detail_json(await asyncio.to_thread(desk.reply, wallet, ticket_id, body.body, attachment))

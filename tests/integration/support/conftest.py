@@ -26,6 +26,7 @@ __all__ = ["PDF", "PNG", "StaffAs", "StaffBrowser", "app", "client_for", "inbox"
 
 MAX_ATTACHMENT = 16 * 1024  # small, so "too large" needs no megabytes
 TICKET_LIMIT = 3
+MESSAGE_LIMIT = 12  # above what one test sends (the inert-text test: a ticket and 7 replies)
 USER, OTHER = 5, 6  # dev wallets
 
 
@@ -33,7 +34,7 @@ USER, OTHER = 5, 6  # dev wallets
 def container(database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[Container]:
     built = build_container(
         database_url, tmp_path, inbox[1], support_max_attachment_bytes=MAX_ATTACHMENT,
-        support_ticket_limit=TICKET_LIMIT,
+        support_ticket_limit=TICKET_LIMIT, support_message_limit=MESSAGE_LIMIT,
     )  # fmt: skip
     yield built
     built.db_engine.dispose()

@@ -1,6 +1,6 @@
 """What a ticket may carry and how many a wallet may open: an attachment is a PNG, JPEG or PDF by its bytes
-and within the size limit, staff open it with every view audit-logged; a flood of tickets is refused with a
-typed 429; bad input is refused with a typed error; every refusal stores nothing (no row, no file)."""
+and within the size limit, staff open it with every view audit-logged; a flood of tickets or of replies is refused
+with a typed 429; bad input is refused with a typed error; every refusal stores nothing (no row, no file)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,17 @@ from fastapi.testclient import TestClient
 from backend.bootstrap import Container
 from backend.staff.roles import Role
 
-from .conftest import MAX_ATTACHMENT, PDF, PNG, TICKET_LIMIT, StaffAs, audit_actions, open_ticket, stored_files
+from .conftest import (
+    MAX_ATTACHMENT,
+    MESSAGE_LIMIT,
+    PDF,
+    PNG,
+    TICKET_LIMIT,
+    StaffAs,
+    audit_actions,
+    open_ticket,
+    stored_files,
+)
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120  # a Windows executable, whatever it is called
 
@@ -78,6 +88,24 @@ def test_a_flood_of_tickets_is_refused_with_a_typed_429_per_wallet(user: TestCli
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "TICKET_LIMIT_REACHED"
     assert 0 < int(refused.headers["Retry-After"]) <= 3600
     assert len(_my_tickets(user)) == TICKET_LIMIT
+    assert open_ticket(other).status_code == 201  # the limit is the wallet's, not everyone's
+
+
+def test_a_flood_of_replies_is_refused_with_a_typed_429_per_wallet_and_stores_nothing(
+    user: TestClient, other: TestClient, container: Container
+) -> None:
+    """Opening a ticket is limited, and so is every message after it: each may carry an attachment."""
+    ticket = open_ticket(user).json()["ticket"]["id"]
+    for n in range(MESSAGE_LIMIT - 1):  # the first message was the ticket's own
+        assert user.post(f"/v1/support/tickets/{ticket}/replies", json={"body": f"more {n}"}).status_code == 201
+    before = stored_files(container), user.get(f"/v1/support/tickets/{ticket}").json()
+    refused = user.post(
+        f"/v1/support/tickets/{ticket}/replies", data={"body": "x"}, files={"attachment": ("a.png", PNG, "image/png")}
+    )
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "TICKET_MESSAGE_LIMIT_REACHED"
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert open_ticket(user, subject="a new one").json()["error"]["code"] == "TICKET_MESSAGE_LIMIT_REACHED"
+    assert (stored_files(container), user.get(f"/v1/support/tickets/{ticket}").json()) == before
     assert open_ticket(other).status_code == 201  # the limit is the wallet's, not everyone's
 
 

@@ -5,6 +5,7 @@ import { errorText } from "../../lib/errors";
 
 const KNOWN: Record<string, MessageKey> = {
   TICKET_LIMIT_REACHED: "support.apiError.TICKET_LIMIT_REACHED",
+  TICKET_MESSAGE_LIMIT_REACHED: "support.apiError.TICKET_MESSAGE_LIMIT_REACHED",
   TICKET_CLOSED: "support.apiError.TICKET_CLOSED",
   TICKET_NOT_FOUND: "support.apiError.TICKET_NOT_FOUND",
   TICKET_ATTACHMENT_NOT_FOUND: "support.apiError.TICKET_ATTACHMENT_NOT_FOUND",
