@@ -173,7 +173,7 @@ class StaffAccounts:
             return member_of(row)
 
     def disable(self, staff_id: int, actor: Actor, reason: str) -> StaffMember:
-        """Disable the account and end its sessions; STAFF_LAST_ADMIN if it is the last active admin."""
+        """Disable the account and end its sessions; STAFF_LAST_ADMIN for the last admin who can sign in."""
         with self._container.uow() as uow:
             row = _account(uow.session, staff_id)
             if row.disabled:
@@ -190,7 +190,7 @@ class StaffAccounts:
 
     def change_role(self, staff_id: int, role: Role, actor: Actor, reason: str) -> StaffMember:
         """Give the account `role` (effective on its next request); STAFF_LAST_ADMIN if that demotes the
-        last active admin."""
+        last admin who can sign in."""
         with self._container.uow() as uow:
             row = _account(uow.session, staff_id)
             before = row.role
@@ -228,14 +228,27 @@ def _account(session: Session, staff_id: int) -> StaffAccount:
 
 
 def _keep_an_admin(session: Session, changing: StaffAccount) -> None:
+    """STAFF_LAST_ADMIN if disabling or demoting `changing` would leave no admin who can sign in."""
     if changing.role != Role.ADMIN.value or changing.disabled:
         return
-    # The active admins locked (PostgreSQL), not only counted: two admins disabling or demoting each other at
-    # once would each count two and both commit; the second now waits for the first and counts again.
+    # Only admins who can sign in count: an invited admin without a password or a TOTP app yet may never come.
+    # Locked (PostgreSQL), not only counted: two admins disabling or demoting each other at once would each
+    # count two and both commit; the second now waits for the first and counts again.
     admins = session.scalars(
         select(StaffAccount.id)
-        .where(StaffAccount.role == Role.ADMIN.value, StaffAccount.disabled.is_(False))
+        .where(
+            StaffAccount.role == Role.ADMIN.value,
+            StaffAccount.disabled.is_(False),
+            StaffAccount.password_hash.is_not(None),
+            StaffAccount.totp_enrolled.is_(True),
+        )
         .with_for_update()
     ).all()
+    if changing.id not in admins:
+        return  # an invitation never taken up, say: no admin who can sign in is lost
     if len(admins) <= 1:
-        raise HdexError(ErrorCode.STAFF_LAST_ADMIN, f"{changing.email} is the last active admin: make another first")
+        raise HdexError(
+            ErrorCode.STAFF_LAST_ADMIN,
+            f"{changing.email} is the last admin who can sign in: make another first (an invited admin counts "
+            "once they have set a password and signed in with a TOTP code)",
+        )

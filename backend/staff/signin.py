@@ -320,13 +320,23 @@ class StaffSignIn:
         send_password_link(self._mailer, email, "HDEX staff: reset your password", text, link_base, token)
 
     def confirm_reset(self, token: str, password: str, ip: str) -> StaffMember:
-        """Set the password of the link's account, once the link is known and unexpired; the link, the
-        account's sessions and its lock-out end. STAFF_RESET_LINK_INVALID otherwise."""
+        """Set the password of the link's account, once the link is known and unexpired; the link and the
+        account's sessions end. STAFF_RESET_LINK_INVALID otherwise. The lock-out stays: only a complete sign-in
+        clears it, or whoever reads the mailbox could reset between every few TOTP guesses."""
         now = self._clock()
         with self._container.uow() as uow:
-            link = uow.session.get(StaffPasswordReset, credentials.token_hash(token))
-            row = None if link is None else uow.session.get(StaffAccount, link.staff_id)
-            if link is None or link.expires_at_ms <= now or row is None or row.disabled:
+            # Used up in the statement that finds it: of two confirms with one link, one gets the row (the other
+            # waits on its lock, then finds none). A refusal below rolls back, so the link still works.
+            staff_id = uow.session.execute(
+                delete(StaffPasswordReset)
+                .where(
+                    StaffPasswordReset.token_hash == credentials.token_hash(token),
+                    StaffPasswordReset.expires_at_ms > now,
+                )
+                .returning(StaffPasswordReset.staff_id)
+            ).scalar_one_or_none()
+            row = None if staff_id is None else uow.session.get(StaffAccount, staff_id, with_for_update=True)
+            if row is None or row.disabled:
                 raise HdexError(
                     ErrorCode.STAFF_RESET_LINK_INVALID,
                     "the link is unknown, expired or already used: ask for a new one",
@@ -334,7 +344,6 @@ class StaffSignIn:
                 )
             credentials.check_password_policy(password, row.email)
             row.password_hash = credentials.hash_password(password)
-            row.failed_attempts, row.locked_until_ms = 0, None
             revoke_everything(uow.session, row.id)
             record_action(uow.session, actor=f"staff:{row.email}", action="staff.password_reset", ip=ip)
             uow.commit()

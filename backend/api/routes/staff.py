@@ -128,7 +128,7 @@ async def create_staff(
 async def disable_staff(
     staff_id: StaffId, body: WithReason, staff: STAFF_MANAGE, accounts: StaffAccountsDep
 ) -> dict[str, Any]:
-    """Disables an account (permission staff.manage); never the last active admin."""
+    """Disables an account (permission staff.manage); never the last admin who can sign in."""
     return staff_json(await asyncio.to_thread(accounts.disable, staff_id, staff.actor, body.reason))
 
 
@@ -139,7 +139,7 @@ async def disable_staff(
 async def change_role(
     staff_id: StaffId, body: ChangeRole, staff: STAFF_MANAGE, accounts: StaffAccountsDep
 ) -> dict[str, Any]:
-    """Changes an account's role (permission staff.manage); never demotes the last active admin."""
+    """Changes an account's role (permission staff.manage); never demotes the last admin who can sign in."""
     return staff_json(await asyncio.to_thread(accounts.change_role, staff_id, body.role, staff.actor, body.reason))
 
 

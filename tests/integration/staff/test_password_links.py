@@ -1,18 +1,28 @@
-"""Password links arrive by real SMTP, work once, and not after they expire."""
+"""Password links arrive by real SMTP, work once (also when two confirms race), not after they expire, and
+clear no lock-out."""
 
 from __future__ import annotations
 
 import re
+import threading
+import time
+from pathlib import Path
 
+import pyotp
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
 
 from backend.bootstrap import Container
-from backend.db.models import StaffAccount
+from backend.db.models import StaffAccount, StaffPasswordReset
 from backend.errors import HdexError
+from backend.staff import credentials
+from backend.staff.accounts import Actor, StaffAccounts
+from backend.staff.roles import Role
 from backend.staff.signin import StaffSignIn
 
-from .conftest import PASSWORD, Inbox, Member, sign_in
+from ..conftest import free_port
+from .conftest import PASSWORD, Inbox, Member, build_container, sign_in
 
 NEW_PASSWORD = "a much longer new passphrase"
 
@@ -89,3 +99,75 @@ def test_a_new_member_is_invited_by_mail_and_sets_a_password(
                        json={"token": token, "password": NEW_PASSWORD}).status_code == 200  # fmt: skip
     login = client.post("/v1/staff/auth/login", json={"email": "new@hdex.example", "password": NEW_PASSWORD})
     assert login.json()["totpSetup"]["uri"].startswith("otpauth://totp/")
+
+
+def test_a_password_reset_leaves_the_lock_out_so_a_mailbox_buys_no_more_totp_guesses(
+    container: Container, admin: Member, inbox: tuple[Inbox, int]
+) -> None:
+    """A completed reset cleared the lock-out: whoever reads a member's mail could guess five TOTP codes, reset
+    the password, guess five more, without end. Only a complete sign-in clears the count now."""
+    now = [2_000_000_000_000]
+    service, ip = StaffSignIn(container, clock=lambda: now[0]), "203.0.113.7"
+    totp = pyotp.TOTP(admin.secret)
+    near = {totp.at(now[0] / 1000 + 30 * step) for step in range(-1, 10)}  # every code the clock below reaches
+    wrong = next(code for code in ("000000", "111111", "222222", "333333") if code not in near)
+
+    def guess(password: str) -> str:
+        with pytest.raises(HdexError) as refused:
+            service.finish(service.start(admin.email, password, ip).token, ip, code=wrong)
+        return refused.value.code
+
+    def failed_attempts() -> int:
+        with container.uow() as uow:
+            return uow.session.get_one(StaffAccount, admin.id).failed_attempts
+
+    assert [guess(PASSWORD) for _ in range(5)] == ["STAFF_TOTP_INVALID"] * 4 + ["STAFF_LOCKED"]
+    service.request_reset(admin.email, "http://testserver", ip)
+    service.confirm_reset(_token(inbox[0], 1), NEW_PASSWORD, ip)
+    with pytest.raises(HdexError) as locked:
+        service.start(admin.email, NEW_PASSWORD, ip)
+    assert locked.value.code == "STAFF_LOCKED" and failed_attempts() == 5
+    now[0] += 61_000
+    assert guess(NEW_PASSWORD) == "STAFF_LOCKED"  # the sixth failure in a row: locked again, for twice as long
+    now[0] += 121_000
+    challenge = service.start(admin.email, NEW_PASSWORD, ip)
+    service.finish(challenge.token, ip, code=totp.at(now[0] / 1000))
+    assert failed_attempts() == 0
+
+
+def test_two_confirms_with_one_link_at_once_set_one_password(postgres_url: str, tmp_path: Path) -> None:
+    """PostgreSQL, READ COMMITTED: the link was read without a lock and deleted later, so a confirm begun while
+    another was in flight with the same link found it too and set its password as well. One confirm is held
+    open mid-way (its link used up, not committed); the second must wait for it and then be refused."""
+    container = build_container(postgres_url, tmp_path, free_port())
+    try:
+        created = StaffAccounts(container).create("new@hdex.example", Role.SUPPORT, Actor("cli:test"))
+        assert created.invite_token is not None
+        token, outcome = created.invite_token, []
+        with container.session_factory() as held:  # the first confirm, begun and not committed
+            link = StaffPasswordReset.token_hash == credentials.token_hash(token)
+            assert held.scalars(delete(StaffPasswordReset).where(link).returning(StaffPasswordReset.staff_id)).all()
+
+            def confirm_second() -> None:
+                try:
+                    StaffSignIn(container).confirm_reset(token, NEW_PASSWORD, "203.0.113.7")
+                    outcome.append("confirmed")
+                except HdexError as exc:
+                    outcome.append(exc.code.value)
+
+            worker = threading.Thread(target=confirm_second)
+            worker.start()
+            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            with container.session_factory() as watcher:
+                for _ in range(1000):  # until the second confirm waits on the first's lock (at most 10 s)
+                    if watcher.scalar(waiting) or not worker.is_alive():
+                        break
+                    watcher.rollback()
+                    time.sleep(0.01)
+            held.commit()
+        worker.join(10)
+        assert outcome == ["STAFF_RESET_LINK_INVALID"]
+        with container.uow() as uow:
+            assert uow.session.get_one(StaffAccount, created.member.id).password_hash is None
+    finally:
+        container.db_engine.dispose()

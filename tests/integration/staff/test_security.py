@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
@@ -145,6 +147,38 @@ def test_a_disabled_member_loses_their_session_at_once(client: TestClient, conta
     assert last.status_code == 409 and last.json()["error"]["code"] == "STAFF_LAST_ADMIN"
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).where(StaffSession.staff_id == other.id)) == 0
+
+
+def test_an_invited_admin_counts_as_another_admin_only_once_they_can_sign_in(
+    container: Container, admin: Member
+) -> None:
+    """Every admin not disabled counted, invitations never taken up among them: the only admin who could sign
+    in could invite another, then demote or disable themself, and nobody was left to sign in as admin."""
+    accounts, actor, ip = StaffAccounts(container), Actor("staff:admin@hdex.example"), "203.0.113.7"
+    sign_in_service = StaffSignIn(container)
+    invited = accounts.create("second@hdex.example", Role.ADMIN, actor)
+    assert invited.invite_token is not None
+
+    def refused_as_the_last_admin() -> None:
+        for change in (partial(accounts.change_role, admin.id, Role.SUPPORT), partial(accounts.disable, admin.id)):
+            with pytest.raises(HdexError) as refused:
+                change(actor, "leaving")
+            assert refused.value.code == "STAFF_LAST_ADMIN"
+
+    refused_as_the_last_admin()  # invited: no password yet
+    sign_in_service.confirm_reset(invited.invite_token, "a much longer new passphrase", ip)
+    refused_as_the_last_admin()  # a password, no TOTP app yet
+    challenge = sign_in_service.start("second@hdex.example", "a much longer new passphrase", ip)
+    assert challenge.totp_setup is not None
+    sign_in_service.finish(challenge.token, ip, code=pyotp.TOTP(challenge.totp_setup.secret).now())
+    assert accounts.change_role(admin.id, Role.SUPPORT, actor, "handed over").role is Role.SUPPORT
+
+
+def test_the_only_admin_who_can_sign_in_can_withdraw_an_admin_invitation(container: Container, admin: Member) -> None:
+    accounts, actor = StaffAccounts(container), Actor("staff:admin@hdex.example")
+    demoted, disabled = (accounts.create(f"invited{n}@hdex.example", Role.ADMIN, actor).member for n in (1, 2))
+    assert accounts.change_role(demoted.id, Role.SUPPORT, actor, "wrong role").role is Role.SUPPORT
+    assert accounts.disable(disabled.id, actor, "never came").disabled
 
 
 def test_two_admins_disabling_each_other_at_once_leave_one_admin(postgres_url: str, tmp_path: Path) -> None:
