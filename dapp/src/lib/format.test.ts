@@ -33,6 +33,13 @@ describe("formatUnits", () => {
     expect(formatUnits("1000000", 6, { locale: "en", minFractionDigits: 2 })).toBe("1.00");
   });
 
+  it("truncates toward zero on request, for amounts that must never show more than there is", () => {
+    expect(formatUnits("1999999999", 9, { locale: "en", maxFractionDigits: 8, roundingMode: "trunc" })).toBe("1.99999999");
+    expect(formatUnits("1999999999", 9, { locale: "en", maxFractionDigits: 8, roundingMode: "halfExpand" })).toBe("2");
+    expect(formatUnits("-1999999999", 9, { locale: "en", maxFractionDigits: 8, roundingMode: "trunc" })).toBe("-1.99999999");
+    expect(formatUnits("9", 9, { locale: "en", maxFractionDigits: 8, roundingMode: "trunc" })).toBe("0");
+  });
+
   it("uses the locale's separators", () => {
     expect(formatUnits("1234500", 3, { locale: "de-DE" })).toBe("1.234,5");
     expect(formatUnits("1234500", 3, { locale: "zh-CN" })).toBe("1,234.5");

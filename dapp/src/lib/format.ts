@@ -6,8 +6,11 @@
 
 export interface UnitsFormat {
   locale: string;
-  /** At most this many fraction digits (rounded half away from zero); default: all of `decimals`. */
+  /** At most this many fraction digits (rounded as `roundingMode` says); default: all of `decimals`. */
   maxFractionDigits?: number;
+  /** How digits beyond `maxFractionDigits` round, in Intl's words: "halfExpand" (half away from zero, the
+   *  default) or "trunc" (toward zero: for an amount someone can spend, never shown as more than there is). */
+  roundingMode?: "halfExpand" | "trunc";
   /** At least this many fraction digits (zero padded); default 0. */
   minFractionDigits?: number;
   /** Prefix positive values with "+" (24h change, pnl). */
@@ -34,7 +37,8 @@ export function formatUnits(value: bigint | string, decimals: number, format: Un
   const minDigits = Math.min(format.minFractionDigits ?? 0, maxDigits);
   if (maxDigits < decimals) {
     const drop = pow10(decimals - maxDigits);
-    abs = ((abs + drop / 2n) / drop) * drop; // half away from zero, on the magnitude
+    const carry = format.roundingMode === "trunc" ? 0n : drop / 2n;
+    abs = ((abs + carry) / drop) * drop; // on the magnitude: away from or toward zero alike for both signs
   }
   const scale = pow10(decimals);
   const integer = abs / scale;

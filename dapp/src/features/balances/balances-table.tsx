@@ -29,19 +29,21 @@ export function BalancesTable({ markets }: { markets: readonly Market[] }) {
     wallet: wallet.data?.get(token.address.toLowerCase()) ?? null,
     exchange: exchange.data?.get(token.address.toLowerCase()) ?? null,
   }));
-  const amount = (value: bigint | string | null | undefined, token: TokenInfo) =>
+  // What can be moved (the wallet's to deposit, "available" to withdraw or trade) rounds down: never shown as
+  // more than a deposit or withdrawal of it would accept. The other columns round half away from zero.
+  const amount = (value: bigint | string | null | undefined, token: TokenInfo, spendable = false) =>
     value === null || value === undefined
       ? t("common.none")
-      : formatUnits(value, token.decimals, { maxFractionDigits: SHOWN_DIGITS });
+      : formatUnits(value, token.decimals, { maxFractionDigits: SHOWN_DIGITS, roundingMode: spendable ? "trunc" : "halfExpand" });
   const exchangeColumn = (id: AmountColumn, header: string): Column<Row> => ({
     id,
     header,
     align: "end",
-    cell: (row) => amount(row.exchange ? row.exchange[id] : exchange.data ? "0" : null, row.token),
+    cell: (row) => amount(row.exchange ? row.exchange[id] : exchange.data ? "0" : null, row.token, id === "available"),
   });
   const columns: Column<Row>[] = [
     { id: "token", header: t("account.balances.token"), cell: (row) => row.token.symbol },
-    { id: "wallet", header: t("account.balances.wallet"), align: "end", cell: (row) => amount(row.wallet, row.token) },
+    { id: "wallet", header: t("account.balances.wallet"), align: "end", cell: (row) => amount(row.wallet, row.token, true) },
     exchangeColumn("available", t("account.balances.available")),
     exchangeColumn("reserved", t("account.balances.reserved")),
     exchangeColumn("pendingDeposits", t("account.balances.pendingDeposits")),

@@ -89,6 +89,10 @@ export function OrderForm({ market }: { market: Market }) {
     setTriggerPrice("");
     setTouched(new Set());
   }, [market.name]);
+  // A review closes with its market, also one whose nonce arrived after the switch.
+  useEffect(() => {
+    if (review && review.market !== market.name) setReview(null);
+  }, [review, market.name]);
 
   // A click on a book level (or a trade) fills the price; a market order becomes a limit order at it.
   const picked = usePriceSelection();
@@ -151,7 +155,7 @@ export function OrderForm({ market }: { market: Market }) {
     const result = checkOrder(draft, fresh);
     if (!result.ok) return;
     try {
-      setReview({ order: result.order, nonce: await orderNonces(wallet.address).take() });
+      setReview({ market: market.name, order: result.order, nonce: await orderNonces(wallet.address).take() });
     } catch (error) {
       setSubmitError(error);
     }

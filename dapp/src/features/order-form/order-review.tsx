@@ -22,6 +22,8 @@ import { IMMEDIATE_ORDER_LIFETIME_S, isImmediate, orderBody, orderExpiry, orderM
 import { StopTriggerNote } from "./stop-trigger-note";
 
 export interface ReviewedOrder {
+  /** The market the order was checked against: its amounts and prices are in that market's units. */
+  market: string;
   order: CheckedOrder;
   /** Taken from the wallet's nonce counter when the review opened. */
   nonce: bigint;
@@ -44,7 +46,12 @@ interface Props {
   onPlaced(): void;
 }
 
-export function OrderReview({ market, review, onClose, onPlaced }: Props) {
+export function OrderReview(props: Props) {
+  // The form may be on another market by now, whose tokens must never sign amounts in this order's units.
+  return props.review.market === props.market.name ? <ReviewDialog {...props} /> : null;
+}
+
+function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const { t, locale, formatPercent, formatDateTime } = useI18n();
   const { address, walletClient } = useWallet();
   const eip712 = useEip712();
@@ -103,7 +110,8 @@ export function OrderReview({ market, review, onClose, onPlaced }: Props) {
     [
       t("order.review.maxFee"),
       t("order.review.maxFeeValue", {
-        rate: formatPercent(order.maxFeeRate / 1_000_000),
+        // Millionths are ten-thousandths of a percent: four digits show the signed cap exactly (0.1234%).
+        rate: formatPercent(order.maxFeeRate / 1_000_000, { minimumFractionDigits: 0, maximumFractionDigits: 4 }),
         fee: feeText(order.feeAtLimit, order.side, market, locale),
       }),
     ],

@@ -1,0 +1,75 @@
+import { describe, expect, it, vi } from "vitest";
+import type { Market } from "../../lib/api-types";
+import { providedMarkup } from "../../testing/markup";
+import type { WalletState } from "../wallet";
+import { balancesKey, type BalanceRow } from "./account-api";
+import { BalancesTable } from "./balances-table";
+import { walletBalancesKey } from "./wallet-balances";
+
+// The table shows balances only to a connected wallet, and the wallet provider cannot connect without a
+// browser: the wallet is a connected one here (hoisted, as vi.mock runs before the imports).
+const { TRADER } = vi.hoisted(() => ({ TRADER: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as const }));
+vi.mock("../wallet", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../wallet")>();
+  const state: WalletState = {
+    status: "connected", address: TRADER, chainId: 31337, network: null, wrongChain: false, wallet: null, provider: null,
+    walletClient: null, publicClient: null, wallets: [], connect: async () => {}, disconnect() {}, switchNetwork: async () => {},
+    openConnectDialog() {}, closeConnectDialog() {}, connectDialogOpen: false,
+  };
+  return { ...original, useWallet: () => state };
+});
+
+const WETH_USDC: Market = {
+  name: "WETH-USDC",
+  baseToken: { address: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", symbol: "WETH", decimals: 18 },
+  quoteToken: { address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", symbol: "USDC", decimals: 6 },
+  priceScale: "1000000000000000000",
+  tickSize: "10000",
+  lotSize: "1000000000000000",
+  minNotional: "10000000",
+  makerFeeRate: 1_000,
+  takerFeeRate: 2_000,
+  feeRateScale: 1_000_000,
+  state: "open",
+};
+
+const ALMOST_TWO_WETH = "1999999999999999999"; // 1.999999999999999999 WETH: "2" at 8 digits, half up
+
+function wethRow(amounts: Partial<BalanceRow>): BalanceRow {
+  return {
+    token: WETH_USDC.baseToken.address, symbol: "WETH", decimals: 18, balance: "0", reserved: "0", available: "0", frozen: "0",
+    pendingDeposits: "0", pendingWithdrawals: "0", ...amounts,
+  };
+}
+
+/** The WETH row of the table, by column header. */
+function wethRowShown(exchange: BalanceRow, wallet: bigint): Record<string, string> {
+  const markup = providedMarkup(<BalancesTable markets={[WETH_USDC]} />, [
+    [balancesKey(TRADER), new Map([[WETH_USDC.baseToken.address.toLowerCase(), exchange]])],
+    [
+      [...walletBalancesKey(TRADER), [WETH_USDC.baseToken.address, WETH_USDC.quoteToken.address]],
+      new Map([[WETH_USDC.baseToken.address.toLowerCase(), wallet]]),
+    ],
+  ]);
+  const headers = [...markup.matchAll(/<th\b[^>]*>(.*?)<\/th>/g)].map((header) => header[1] ?? "");
+  const row = /<tr\b[^>]*><td\b[^>]*>WETH<\/td>(?:(?!<\/tr>).)*<\/tr>/.exec(markup)?.[0] ?? "";
+  const cells = [...row.matchAll(/<td\b[^>]*>(.*?)<\/td>/g)].map((cell) => cell[1] ?? "");
+  return Object.fromEntries(headers.map((header, index) => [header, cells[index] ?? ""]));
+}
+
+describe("the balances table", () => {
+  it("never shows more available than can be withdrawn: the eighth digit is cut, not rounded up", () => {
+    const shown = wethRowShown(wethRow({ balance: ALMOST_TWO_WETH, available: ALMOST_TWO_WETH }), 0n);
+    expect(shown["Available"]).toBe("1.99999999");
+  });
+
+  it("never shows more in the wallet than can be deposited", () => {
+    const shown = wethRowShown(wethRow({}), BigInt(ALMOST_TWO_WETH));
+    expect(shown["Wallet"]).toBe("1.99999999");
+  });
+
+  it("rounds what open orders hold half up, as it cannot be moved", () => {
+    const shown = wethRowShown(wethRow({ balance: ALMOST_TWO_WETH, reserved: ALMOST_TWO_WETH }), 0n);
+    expect(shown).toMatchObject({ Token: "WETH", Wallet: "0", Available: "0", "In orders": "2" });
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { Market } from "../../lib/api-types";
+import { DEV_EIP712 } from "../../lib/signing.fixture";
+import { providedMarkup } from "../../testing/markup";
+import { OrderReview, type ReviewedOrder } from "./order-review";
+import { checkOrder, type OrderDraft } from "./rules";
+import { DEV_MARKET } from "./test-fixtures";
+
+/** A market whose base token has other decimals than WETH: the same base units mean another amount there. */
+const WBTC_USDC: Market = {
+  ...DEV_MARKET,
+  name: "WBTC-USDC",
+  baseToken: { address: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9", symbol: "WBTC", decimals: 8 },
+  priceScale: "100000000",
+  lotSize: "10000",
+};
+
+const LIMIT_BUY: OrderDraft = {
+  side: "buy", kind: "limit", timeInForce: "GTC", postOnly: false, price: "3000", amount: "0.1", triggerPrice: "",
+  slippageBps: 100n,
+};
+
+/** A limit buy of 0.1 WETH at 3000 USDC reviewed on WETH-USDC, signed with a fee cap of `feeRate` millionths. */
+function reviewedOnDevMarket(feeRate = 2_000): ReviewedOrder {
+  const checked = checkOrder(LIMIT_BUY, {
+    market: DEV_MARKET,
+    feeRates: { makerFeeRate: feeRate, takerFeeRate: feeRate },
+    available: null,
+    lastPrice: null,
+    sourcePrice: null,
+    oppositeLevels: [],
+    locale: "en",
+  });
+  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+  return { market: DEV_MARKET.name, order: checked.order, nonce: 7n };
+}
+
+function reviewMarkup(market: Market, review: ReviewedOrder): string {
+  return providedMarkup(<OrderReview market={market} review={review} onClose={() => {}} onPlaced={() => {}} />, [
+    [["eip712"], DEV_EIP712],
+  ]);
+}
+
+describe("the order review", () => {
+  it("offers to sign the order on the market it was reviewed on", () => {
+    const markup = reviewMarkup(DEV_MARKET, reviewedOnDevMarket());
+    expect(markup).toContain("Confirm: Buy on WETH-USDC");
+    expect(markup).toContain("<dt>Amount</dt><dd class=\"num\">0.100 WETH</dd>");
+    expect(markup).toContain(">Sign and place</button>");
+  });
+
+  it("shows nothing to sign once the form has switched to another market", () => {
+    // Signed on WBTC-USDC, the 0.1 WETH (10^17 base units) would be a billion WBTC.
+    const markup = reviewMarkup(WBTC_USDC, reviewedOnDevMarket());
+    expect(markup).not.toContain("<dialog");
+    expect(markup).not.toContain("Sign and place");
+  });
+
+  it("shows the fee cap the wallet signs exactly, to the millionth, without trailing zeros", () => {
+    expect(reviewMarkup(DEV_MARKET, reviewedOnDevMarket(1_234))).toContain("at most 0.1234% of what you receive");
+    expect(reviewMarkup(DEV_MARKET, reviewedOnDevMarket(1))).toContain("at most 0.0001% of what you receive");
+    expect(reviewMarkup(DEV_MARKET, reviewedOnDevMarket(2_000))).toContain("at most 0.2% of what you receive");
+  });
+});
