@@ -227,7 +227,9 @@ class Settings(BaseSettings):
         default=None, description="the RPC URL browser wallets use; default on the development chain: rpc_url"
     )
     explorer_url: str | None = Field(default=None, description="a block explorer's base URL, for transaction links")
-    max_body_bytes: Annotated[int, Field(ge=1024, le=10_000_000)] = 65_536
+    # Room for the longest text a door takes (20,000 characters: a forum post, a help article) in any script as
+    # most clients send JSON: an emoji escaped is 12 bytes ("\ud83d\ude00"), so 240,000 of them and the rest.
+    max_body_bytes: Annotated[int, Field(ge=1024, le=10_000_000)] = 262_144
     max_open_orders: Annotated[int, Field(ge=1, le=100_000)] = 1_000
     immediate_order_max_expiry_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
         default=60, description="an IOC or fill-or-kill order must sign an expiry at most this many seconds ahead"

@@ -32,7 +32,7 @@ from backend.markup import plain, render
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_CHARS = 80
 MAX_TITLE_CHARS = 200
-MAX_BODY_CHARS = 20_000  # a request body stays under HDEX_MAX_BODY_BYTES
+MAX_BODY_CHARS = 20_000  # even JSON-escaped, within the default HDEX_MAX_BODY_BYTES
 MAX_QUERY_WORDS = 8
 MAX_WORD_CHARS = 64
 EXCERPT_CHARS = 200

@@ -4,6 +4,7 @@ HTML typed into any text field stored as text and rendered inert."""
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
@@ -107,6 +108,24 @@ def test_writing_needs_a_signed_in_wallet(alice: User, client_for: ClientFor, co
         response = stranger.post(path, json=body)
         assert response.status_code == 401, path
         assert response.json()["error"]["code"] == "NOT_SIGNED_IN"
+    assert forum_rows(container) == before
+
+
+def test_the_longest_message_fits_a_request_in_any_script_and_one_character_more_is_a_typed_422(
+    alice: User, container: Container
+) -> None:
+    """20,000 characters of emoji, JSON-escaped as most clients send them (12 bytes each): the documented 422
+    past the limit, not a 413 well before it."""
+    thread_id = start_thread(alice)["thread"]["id"]
+    path, headers = f"/v1/forum/threads/{thread_id}/posts", {"Content-Type": "application/json"}
+    longest = json.dumps({"message": "\N{GRINNING FACE}" * 20_000})  # ensure_ascii: "\\ud83d\\ude00" each
+    assert len(longest) > 240_000
+    assert alice.client.post(path, content=longest, headers=headers).status_code == 201
+    before = forum_rows(container)
+    past = alice.client.post(path, content=json.dumps({"message": "\N{GRINNING FACE}" * 20_001}), headers=headers)
+    assert (past.status_code, past.json()["error"]["code"], past.json()["error"]["field"]) == (
+        422, "INVALID_FIELD", "message",
+    )  # fmt: skip
     assert forum_rows(container) == before
 
 
