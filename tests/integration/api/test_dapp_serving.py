@@ -78,6 +78,13 @@ def test_the_account_page_and_the_back_office_get_the_app_shell(served: Exchange
     assert answer.headers["x-frame-options"] == "DENY"
 
 
+def test_no_script_runs_on_a_page_but_the_apps_own_files(served: Exchange) -> None:
+    """A last line behind the sanitizer: inline scripts, handlers and plugins in any HTML are refused."""
+    policy = served.client.get("/forum").headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
 def test_no_page_address_leaves_for_another_site_in_a_referer(served: Exchange) -> None:
     # The e-mail link's token rides in the account page's query string until the page removes it.
     for path in ("/account?verifyEmail=Zm9vYmFyYmF6", "/", "/assets/index-3f9a1c.js"):
