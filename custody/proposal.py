@@ -1,6 +1,9 @@
 """The proposal file: one Custody transaction, its EIP-712 domain, message and digest, the call in words, and
 the owners' signatures. It travels between signers (USB stick, shared folder), so nothing in it is trusted:
-`verify` recomputes everything from the fields and refuses the file on any mismatch.
+`verify` recomputes everything from the fields and refuses the file on any mismatch. That only proves the file
+agrees with itself: anyone who can write to the folder can rebuild it around another call. What binds a signature
+to what the signer read is the digest: `show` prints it, the signers compare it among themselves, and
+`require_reviewed` refuses to sign a file whose digest is not that one.
 
 Format (JSON, integers as decimal strings):
     {"format": "hdex-custody-proposal/1",
@@ -116,6 +119,8 @@ class Proposal:
 
         Checks: the pinned chain id and Custody address; our digest and eth-account's agree, and equal the file's
         digest and hashes; the decoded call equals the file's description; every signature recovers to its signer.
+        These hashes are recomputable by anyone, so a file rebuilt around another call passes: before signing,
+        `require_reviewed` also checks the digest against the one the signer reviewed.
         """
         tx = self.transaction
         if chain_id is not None and tx.chain_id != chain_id:
@@ -142,8 +147,18 @@ class Proposal:
             if recover(tx, approval.signature) != approval.signer:
                 raise TreasuryError(f"the signature listed for {approval.signer} is not that signer's over this digest")
 
+    def require_reviewed(self, reviewed_digest: bytes) -> None:
+        """Refuse (TreasuryError) unless the transaction's digest is `reviewed_digest`, the one the signer read
+        with `show` and compared with the other signers: the file may have been rebuilt since, consistently."""
+        digest = self.transaction.digest()
+        if digest != reviewed_digest:
+            raise TreasuryError(
+                f"the proposal's digest is 0x{digest.hex()}, not the 0x{reviewed_digest.hex()} you reviewed "
+                f"(it now calls {self.call}): the file changed since you reviewed it; nothing was signed"
+            )
+
     def with_signature(self, account: LocalAccount) -> Proposal:
-        """This proposal with `account`'s approval added (call `verify` first)."""
+        """This proposal with `account`'s approval added (call `verify` and `require_reviewed` first)."""
         signer = to_checksum_address(account.address)
         if signer in self.signers:
             raise TreasuryError(f"{signer} has already signed this proposal")
@@ -157,6 +172,17 @@ class Proposal:
     def ordered_signatures(self) -> list[bytes]:
         """The signatures in the order `Custody.execute` wants (strictly increasing signer)."""
         return collect(self.approvals)
+
+
+def parse_digest(text: str) -> bytes:
+    """A 32-byte digest written as 0x-hex (as `show` prints it); TreasuryError otherwise."""
+    raw = text.strip()
+    if not raw.startswith("0x") or len(raw) != 66:
+        raise TreasuryError(f"--digest: {text!r} is not a 32-byte 0x-hex digest (copy the one `show` printed)")
+    try:
+        return bytes.fromhex(raw[2:])
+    except ValueError:
+        raise TreasuryError(f"--digest: {text!r} is not valid hex") from None
 
 
 def describe(transaction: CustodyTransaction, abis: KnownAbis) -> str:

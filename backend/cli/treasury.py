@@ -1,8 +1,10 @@
 """`hdex treasury`: the Custody multisig workflow for treasury signers.
 
 propose -> show -> sign (offline, each owner) -> collect -> execute, or for timelocked admin calls
-propose -> sign -> collect -> schedule -> (delay) -> execute. `queue` and `status` read the contract.
+propose -> show -> sign -> collect -> schedule -> (delay) -> execute. `queue` and `status` read the contract.
 Every step re-verifies the proposal file; any refusal is one line on stderr, a non-zero exit, nothing changed.
+A signer signs the digest `show` printed and the other signers confirmed (`sign --digest`), never merely whatever
+the shared file holds by the time they sign: a file rebuilt around another call is self-consistent too.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from custody.calls import KnownAbis
 from custody.errors import TreasuryError
 from custody.keystore import unlock
 from custody.policy import ETH, ScheduledCall, needs_timelock, schedule_data, scheduled_call
-from custody.proposal import Proposal, merge, read_proposal, require_owners, write_proposal
+from custody.proposal import Proposal, merge, parse_digest, read_proposal, require_owners, write_proposal
 from custody.review import format_duration, review
 
 PASSWORD_ENV = "HDEX_KEYSTORE_PASSWORD"
@@ -142,6 +144,7 @@ def propose_command(
     proposal = Proposal.create(transaction, abis)
     write_proposal(proposal, out)
     _print_proposal(proposal, abis, None)
+    _print_digest_to_compare(proposal, out)
     click.echo(f"proposal written to {out}")
 
 
@@ -171,7 +174,7 @@ def _hex_bytes(text: str, name: str) -> bytes:
 @click.option("--rpc", help="compare outflows with the daily limits on this node (optional)")
 @_refusals("show")
 def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str | None) -> None:
-    """Verify FILE and print what it does. Offline unless --rpc is given."""
+    """Verify FILE and print what it does and the digest to compare with the other signers. Offline unless --rpc."""
     abis = _abis()
     proposal = read_proposal(file)
     proposal.verify(abis, chain_id=chain_id, custody=custody)
@@ -181,6 +184,7 @@ def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str
         node.require_matches(proposal)
         limits = _limits_for(node, proposal)
     _print_proposal(proposal, abis, limits)
+    _print_digest_to_compare(proposal, file)
 
 
 @treasury_group.command("sign")
@@ -188,19 +192,38 @@ def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str
 @keystore_option
 @click.option("--chain-id", type=click.IntRange(min=1), required=True, help="the chain id you expect")
 @click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=_address, required=True, help="expected Custody")
+@click.option("--digest", help="the 0x digest `show` printed and the other signers confirmed; FILE must still have it")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write here [default: FILE itself]")
-@click.option("--yes", is_flag=True, help="sign without asking (after printing everything)")
+@click.option("--yes", is_flag=True, help="sign without asking; requires --digest")
 @_refusals("sign")
-def sign_command(file: Path, keystore: Path, chain_id: int, custody: str, out: Path | None, yes: bool) -> None:
-    """Verify FILE offline, print it and its hashes, and append your signature."""
+def sign_command(
+    file: Path, keystore: Path, chain_id: int, custody: str, digest: str | None, out: Path | None, yes: bool
+) -> None:
+    """Verify FILE offline, check it still has the digest you reviewed, print it, and append your signature."""
+    if yes and digest is None:
+        raise TreasuryError(
+            "--yes signs without asking, so it needs --digest 0x... (the digest `show` printed and the other "
+            "signers confirmed): refusing"
+        )
+    reviewed = parse_digest(digest) if digest is not None else None
     abis = _abis()
     proposal = read_proposal(file)
     proposal.verify(abis, chain_id=chain_id, custody=custody)
+    if reviewed is not None:
+        proposal.require_reviewed(reviewed)  # before any key is unlocked: a swapped file gets no signature
     _print_proposal(proposal, abis, None)
     account = _unlock(keystore)
     click.echo(f"signer   {account.address}")
+    click.secho(f"signing  digest 0x{proposal.transaction.digest().hex()}", bold=True)
+    click.secho(f"         {_what_it_does(proposal, abis)}", bold=True)
+    if reviewed is not None:
+        click.echo("         = the digest you reviewed (--digest)")
     if not yes:
-        click.confirm("Compare the hashes with your hardware wallet. Sign?", abort=True)
+        click.confirm(
+            "No hardware wallet shows this digest: the key is in a local keystore. Check it against the digest "
+            "`show` printed and the other signers read out from their screens. Sign?",
+            abort=True,
+        )
     signed = proposal.with_signature(account)
     write_proposal(signed, out or file)
     click.echo(f"signed: {len(signed.approvals)} signature(s) in {out or file}")
@@ -339,6 +362,25 @@ def _limits_for(node: CustodyNode, proposal: Proposal) -> tuple[dict[str, int], 
         tokens.add(call.target)
     spent = {str(to_checksum_address(token)): amount for token, amount in node.spent_today().items()}
     return {token: node.daily_limit(token) for token in [*tokens, ETH]}, spent
+
+
+def _what_it_does(proposal: Proposal, abis: KnownAbis) -> str:
+    """The call in one line; for a timelocked proposal, the call it schedules."""
+    tx = proposal.transaction
+    call = scheduled_call(tx, abis)
+    value = f" with {tx.value} wei" if tx.value else ""
+    if call is None:
+        return f"{proposal.call} on {to_checksum_address(tx.target)}{value}"
+    inner = abis.decode(call.data).describe() if call.data else "(plain ether transfer)"
+    inner_value = f" with {call.value} wei" if call.value else ""
+    return f"schedules, through the timelock, {inner} on {call.target}{inner_value}"
+
+
+def _print_digest_to_compare(proposal: Proposal, file: Path) -> None:
+    digest = f"0x{proposal.transaction.digest().hex()}"
+    click.secho(f"DIGEST TO COMPARE  {digest}", bold=True)
+    click.echo("Read it out to the other signers and check it matches their screens, then sign exactly this with")
+    click.echo(f"  hdex treasury sign {file} --digest {digest} --keystore KEYSTORE --chain-id N --custody 0xCUSTODY")
 
 
 def _utc(seconds: int) -> str:

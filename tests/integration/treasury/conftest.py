@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,20 @@ class Desk:
         assert result.exit_code == 0, result.output
         return Path(out)
 
-    def sign(self, proposal: Path, owner: int, out: Path | None = None) -> Result:
+    def reviewed_digest(self, proposal: Path) -> str:
+        """The digest `show` prints for the signers to compare, as a signer copies it into `sign --digest`."""
+        shown = self.hdex("show", str(proposal))
+        assert shown.exit_code == 0, shown.output
+        found = re.search(r"^DIGEST TO COMPARE  (0x[0-9a-f]{64})$", shown.output, re.MULTILINE)
+        assert found, shown.output
+        return found.group(1)
+
+    def sign(self, proposal: Path, owner: int, out: Path | None = None, digest: str | None = None) -> Result:
+        """Sign with `--yes`, bound to `digest` (default: the one `show` prints for the file now)."""
         return self.hdex(
             "sign", str(proposal), "--keystore", str(self.owner_keystores[owner]), "--chain-id", "31337",
-            "--custody", self.custody, "--yes", *(["--out", str(out)] if out else []),
+            "--custody", self.custody, "--yes", "--digest", digest or self.reviewed_digest(proposal),
+            *(["--out", str(out)] if out else []),
         )  # fmt: skip
 
     def send(self, verb: str, proposal: Path) -> Result:

@@ -30,6 +30,7 @@ def test_a_fee_change_goes_from_proposal_through_three_signers_and_the_timelock_
     assert "Custody.schedule(" in shown.output  # a fee change needs the timelock: propose wrapped it
     assert "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)" in shown.output
     assert "0.15 %" in shown.output and "!!! WARNING: FEE CHANGE" in shown.output
+    assert "DIGEST TO COMPARE  0x" in shown.output and "hdex treasury sign fee.json --digest 0x" in shown.output
 
     signed = [desk.folder / f"signed{i}.json" for i in range(3)]
     for owner, out in enumerate(signed):
@@ -91,6 +92,7 @@ def test_an_immediate_call_with_enough_approvals_executes_and_status_shows_the_n
 
 def test_a_proposal_whose_calldata_was_altered_after_signing_is_refused_by_show_and_sign(desk: Desk) -> None:
     proposal = desk.propose("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
+    reviewed = desk.reviewed_digest(proposal)
     assert desk.sign(proposal, 0).exit_code == 0
     data = json.loads(proposal.read_text())
     # 2500 -> 9000 in the scheduled setFeeSchedule call: the last argument word of the inner calldata
@@ -99,7 +101,7 @@ def test_a_proposal_whose_calldata_was_altered_after_signing_is_refused_by_show_
     before = proposal.read_text()
 
     shown = desk.hdex("show", str(proposal))
-    signed = desk.sign(proposal, 1)
+    signed = desk.sign(proposal, 1, digest=reviewed)
 
     for result in (shown, signed):
         assert result.exit_code == 1
@@ -119,10 +121,11 @@ def test_a_proposal_for_another_chain_is_refused_by_sign_and_by_execute(desk: De
     assert signed.exit_code == 1 and "for chain 1, expected chain 31337" in signed.stderr
 
     # Signed anyway by owners who pinned chain 1: the node's chain refuses it before anything is sent.
+    reviewed = desk.reviewed_digest(Path("mainnet.json"))
     for owner in (0, 1):
         result = desk.hdex(
             "sign", "mainnet.json", "--keystore", str(desk.owner_keystores[owner]), "--chain-id", "1",
-            "--custody", desk.custody, "--yes",
+            "--custody", desk.custody, "--yes", "--digest", reviewed,
         )  # fmt: skip
         assert result.exit_code == 0, result.output
     executed = desk.send("execute", Path("mainnet.json"))
@@ -152,7 +155,8 @@ def test_collect_refuses_a_signer_who_is_not_an_owner(desk: Desk) -> None:
     proposal = desk.propose("pause.json", "--target", desk.exchange, "--function", "pause")
     stranger = write_keystore(desk.folder / "stranger.json", DEV_KEYS[7])
     assert desk.hdex(
-        "sign", str(proposal), "--keystore", str(stranger), "--chain-id", "31337", "--custody", desk.custody, "--yes"
+        "sign", str(proposal), "--keystore", str(stranger), "--chain-id", "31337", "--custody", desk.custody, "--yes",
+        "--digest", desk.reviewed_digest(proposal),
     ).exit_code == 0
 
     result = desk.hdex("collect", str(proposal), "--out", "c.json", "--rpc", desk.chain.url)
