@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.db.models import DenyListEntry, SanctionedAddress, SanctionsList
@@ -74,10 +74,11 @@ class DenyListProvider:
     name = "deny-list"
 
     def version(self, session: Session) -> str:
-        latest = session.scalar(
-            select(DenyListEntry.added_at).order_by(DenyListEntry.added_at.desc()).limit(1)
-        )
-        return latest.isoformat() if latest else "empty"
+        """How many entries, and the latest one's time: the time alone stays put when a second entry comes in
+        the same second (SQLite's timestamps) or with an earlier transaction time (PostgreSQL's now()), and a
+        screener kept its cached "clear" for the new entry's address."""
+        count, latest = session.execute(select(func.count(), func.max(DenyListEntry.added_at))).one()
+        return f"{count}@{latest.isoformat()}" if latest else "empty"
 
     def check(self, session: Session, addresses: Sequence[str]) -> dict[str, Hit]:
         rows = session.scalars(select(DenyListEntry).where(DenyListEntry.address.in_(list(addresses))))

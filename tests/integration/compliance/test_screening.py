@@ -29,7 +29,7 @@ from backend.compliance.providers import (
 from backend.compliance.screening import Screener
 from backend.compliance.store import allow, deny, import_bundled_list, import_list
 from backend.db import migrate
-from backend.db.models import ScreeningDecision
+from backend.db.models import DenyListEntry, ScreeningDecision
 from backend.db.session import make_engine
 from backend.paths import PROJECT_ROOT
 
@@ -217,3 +217,23 @@ def test_a_screening_of_more_addresses_than_a_statement_may_bind_is_checked_in_c
     decisions = _screener(sessions).screen([*many, SANCTIONED], actor="t", context="rescreen")
     assert decisions[SANCTIONED.lower()].result == "blocked"
     assert all(decisions[address].result == "clear" for address in many)
+
+
+def test_a_deny_listing_in_the_same_second_as_the_last_still_overrides_a_cached_clear_decision(
+    sessions: sessionmaker[Session],
+) -> None:
+    """SQLite keeps seconds, and PostgreSQL's now() is a transaction's start: two entries can share a time."""
+    other = "0x" + "cd" * 20
+    with sessions() as session:
+        deny(session, CLEAN, "fraud report #14", "support")
+        session.commit()
+    screener = _screener(sessions)
+    assert screener.screen([other], actor="t", context="t")[other].allowed  # cached for 60 s
+    with sessions() as session:
+        deny(session, other, "fraud report #15", "support")
+        session.flush()
+        first = session.get(DenyListEntry, CLEAN)
+        assert first is not None
+        session.get(DenyListEntry, other).added_at = first.added_at  # type: ignore[union-attr]
+        session.commit()
+    assert screener.screen([other], actor="t", context="t")[other].result == "blocked"
