@@ -26,6 +26,7 @@ _BALANCE_OF = _selector("balanceOf(address,address)")
 _ERC20_BALANCE_OF = _selector("balanceOf(address)")
 _ORDER_STATUS = _selector("orderStatus(bytes32)")
 _IS_NONCE_USED = _selector("isNonceUsed(address,uint64)")
+_WALLET_STATE = _selector("walletState(address)")
 _DOMAIN_SEPARATOR = _selector("domainSeparator()")
 _MAKER_FEE_RATE = _selector("makerFeeRate()")
 _TAKER_FEE_RATE = _selector("takerFeeRate()")
@@ -86,7 +87,12 @@ class ChainReader:
             return None
         return self.abi.decode_settle(bytes(tx["input"]))
 
+    def block_timestamp(self, block: int) -> int:
+        """The timestamp of `block` (what `block.timestamp` read in its transactions)."""
+        return int(self._ask(f"eth_getBlockByNumber {block}", lambda: self.w3.eth.get_block(block))["timestamp"])
+
     def has_code(self, address: str, block: int | str = "latest") -> bool:
+        """Whether `address` holds code after `block`."""
         key = f"{address}@{block}"
         if key not in self._code:
             code = self._ask(f"eth_getCode {address}", lambda: self.w3.eth.get_code(address, block))  # type: ignore[arg-type]
@@ -112,26 +118,32 @@ class ChainReader:
         data = _ERC20_BALANCE_OF + encode(["address"], [self.exchange])
         return int(self._call(token, data, block, ["uint256"])[0])
 
-    def order_status(self, order_hash: str, block: int) -> tuple[int, bool]:
-        """An order's fill counter at `block`: its filled amount and cached signature check."""
+    def order_status(self, order_hash: str, block: int) -> tuple[int, bool, bool]:
+        """An order's fill counter at `block`: its filled amount, cached signature check and cancel flag."""
         data = _ORDER_STATUS + bytes.fromhex(order_hash[2:])
-        filled, verified, _ = self._call(self.exchange, data, block, ["uint128", "bool", "bool"])
-        return int(filled), bool(verified)
+        filled, verified, cancelled = self._call(self.exchange, data, block, ["uint128", "bool", "bool"])
+        return int(filled), bool(verified), bool(cancelled)
+
+    def wallet_state(self, wallet: str, block: int) -> tuple[int, int]:
+        """`wallet`'s nonce floor and exit (when it becomes withdrawable, 0: none) at `block` (`walletState`)."""
+        data = _WALLET_STATE + encode(["address"], [wallet])
+        floor, exit_available_at = self._call(self.exchange, data, block, ["uint64", "uint64"])
+        return int(floor), int(exit_available_at)
 
     def nonce_used(self, maker: str, nonce: int, block: int) -> bool:
         """Whether `maker`'s `nonce` is used at `block` (the Exchange's `isNonceUsed`)."""
         data = _IS_NONCE_USED + encode(["address", "uint64"], [maker, nonce])
         return bool(self._call(self.exchange, data, block, ["bool"])[0])
 
-    def opening_fill(self, order: Order, order_hash: str, block: int) -> tuple[int, bool]:
-        """An order's fill and cached signature check at `block` (the opening state of a partial range), from both
-        fill records (IExchange "Fill records"): its counter when it has one; else, if its nonce is used, it can
-        take no further fill (filled completely in one batch, or its nonce spent by another order or a cancel), so
-        it opens as filled to its whole amount; else it is new."""
-        filled, verified = self.order_status(order_hash, block)
-        if not verified and self.nonce_used(order.maker, order.nonce, block):
-            return order.base_amount, False
-        return filled, verified
+    def opening_fill(self, order: Order, order_hash: str, block: int) -> tuple[int, bool, bool]:
+        """An order's fill, cached signature check and cancel flag at `block` (the opening state of a partial
+        range), from both fill records (IExchange "Fill records"): its counter when it has one; else, if its nonce
+        is used, it can take no further fill (filled completely in one batch, or its nonce spent by another order
+        or a cancel), so it opens as filled to its whole amount; else it is new."""
+        filled, verified, cancelled = self.order_status(order_hash, block)
+        if not verified and not cancelled and self.nonce_used(order.maker, order.nonce, block):
+            return order.base_amount, False, False
+        return filled, verified, cancelled
 
     def domain_separator(self, block: int) -> str:
         return "0x" + bytes(self._call(self.exchange, _DOMAIN_SEPARATOR, block, ["bytes32"])[0]).hex()

@@ -11,6 +11,9 @@ from auditor.errors import AuditError
 from auditor.state import AuditState
 
 CHECKPOINT_FILE = "audit-checkpoint.json"
+# Format 2 added what revokes orders (cancels, used nonces, nonce floors, exits). A format 1 checkpoint lacks them,
+# and empty defaults would let an order revoked in its blocks trade unnoticed, so it is refused.
+CHECKPOINT_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ def save(report_dir: Path, checkpoint: Checkpoint) -> None:
     report_dir.mkdir(parents=True, exist_ok=True)
     target = report_dir / CHECKPOINT_FILE
     data = {
+        "format": CHECKPOINT_FORMAT,
         "chain_id": checkpoint.chain_id,
         "exchange": checkpoint.exchange,
         "from_block": checkpoint.from_block,
@@ -47,6 +51,15 @@ def load(report_dir: Path, chain_id: int, exchange: str) -> Checkpoint:
         raise AuditError(f"nothing to resume: no checkpoint at {path}") from None
     except (OSError, json.JSONDecodeError) as exc:
         raise AuditError(f"unreadable checkpoint {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise AuditError(f"unreadable checkpoint {path}: not a JSON object")
+    found = data.get("format", 1)
+    if found != CHECKPOINT_FORMAT:
+        why = " (it predates the records of cancels, nonce floors, exits and used nonces)" if found == 1 else ""
+        raise AuditError(
+            f"the checkpoint at {path} has format {found}, this auditor reads format {CHECKPOINT_FORMAT}{why}: "
+            "audit again without --resume"
+        )
     if (data["chain_id"], data["exchange"]) != (chain_id, exchange):
         raise AuditError(
             f"the checkpoint at {path} audits {data['exchange']} on chain {data['chain_id']}, "

@@ -15,6 +15,7 @@ from auditor.errors import AuditError
 from auditor.orders import Domain
 from auditor.settlements import OpeningOrder, SettlementVerifier
 from auditor.state import AuditState, Finding
+from auditor.validity import OpeningWallet, record_revocation
 
 SETTLEMENT_EVENTS = frozenset({"TradeSettled", "TradeSkipped"})
 
@@ -102,8 +103,8 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
         raise AuditError(f"the checkpoint is already at block {state.last_block}, past --to-block {to_block}")
 
     domain = Domain(chain_id, chain.exchange)
-    opening_balance, opening_order = _opening(chain, from_block)
-    verifier = SettlementVerifier(domain, opening_order, chain.has_code)
+    opening_balance, opening_order, opening_wallet = _opening(chain, from_block)
+    verifier = SettlementVerifier(domain, opening_order, opening_wallet, chain.has_code, chain.block_timestamp)
     for first, last in _chunks(state.last_block + 1, to_block, request.chunk_blocks):
         events, undecoded = chain.logs(first, last)
         for log in undecoded:
@@ -113,6 +114,7 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
                 verifier.verify(state, chain.settle_call(group[0].tx_hash), group)
             for event in group:
                 apply_event(state, event, opening_balance)
+                record_revocation(state, event)
         state.count("events", len(events))
         state.last_block = last
         checkpoint.save(request.report_dir, checkpoint.Checkpoint(chain_id, chain.exchange, from_block, state))
@@ -143,14 +145,16 @@ def _fresh_state(chain: ChainReader, from_block: int) -> AuditState:
     return state
 
 
-def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder]:
-    """Opening balances and order states: nothing before genesis, else the contract's views before the range."""
+def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder, OpeningWallet]:
+    """Opening balances, order and wallet states: nothing before genesis, else the contract's views before the
+    range."""
     if from_block == 0:
-        return (lambda wallet, token: 0), (lambda order, order_hash: (0, False))
+        return (lambda wallet, token: 0), (lambda order, order_hash: (0, False, False)), (lambda wallet: (0, 0))
     before = from_block - 1
     return (
         lambda wallet, token: chain.vault_balance(wallet, token, before),
         lambda order, order_hash: chain.opening_fill(order, order_hash, before),
+        lambda wallet: chain.wallet_state(wallet, before),
     )
 
 

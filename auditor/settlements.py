@@ -1,5 +1,6 @@
 """Each executed trade of a `settle` transaction, re-verified from its calldata against the rules of
-IExchange.sol: signatures, limit prices, fills across all batches, fees, and agreement with the events.
+IExchange.sol: orders still valid (not revoked or expired), signatures, limit prices, fills across all batches,
+fees, and agreement with the events.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Callable, Sequence
 from auditor.abi import Event, Order, SettleCall, Trade
 from auditor.orders import Domain, SignatureCheck, check_signature
 from auditor.state import AuditState, Finding
+from auditor.validity import OpeningWallet, revocations
 
 PRICE_SCALE = 10**18
 FEE_RATE_SCALE = 10**6
@@ -16,21 +18,35 @@ FEE_RATE_SCALE = 10**6
 MAX_FEE_RATE = 10_000
 SELL = 1
 FLAG_POST_ONLY = 4
-# An order's fill and whether its signature was already verified, before the audited range (given the order and
-# its hash: an order filled completely in one batch is recorded by its maker and nonce, not by its hash).
-OpeningOrder = Callable[[Order, str], tuple[int, bool]]
-# Whether an address holds code (a contract wallet, which signs through EIP-1271).
-HasCode = Callable[[str], bool]
+# An order's fill, whether its signature was already verified and whether its maker cancelled it, before the
+# audited range (given the order and its hash: an order filled completely in one batch is recorded by its maker and
+# nonce, not by its hash).
+OpeningOrder = Callable[[Order, str], tuple[int, bool, bool]]
+# Whether an address holds code after a block (a contract wallet, which signs through EIP-1271).
+HasCode = Callable[[str, int], bool]
+# A block's timestamp.
+BlockTime = Callable[[int], int]
 
 
 class SettlementVerifier:
-    """Verifies `settle` transactions in chain order, keeping fills and verified signatures in the state."""
+    """Verifies `settle` transactions in chain order, keeping fills, verified signatures and used nonces in the
+    state."""
 
-    def __init__(self, domain: Domain, opening_order: OpeningOrder, has_code: HasCode) -> None:
+    def __init__(
+        self,
+        domain: Domain,
+        opening_order: OpeningOrder,
+        opening_wallet: OpeningWallet,
+        has_code: HasCode,
+        block_time: BlockTime,
+    ) -> None:
         self.domain = domain
         self.opening_order = opening_order
+        self.opening_wallet = opening_wallet
         self.has_code = has_code
+        self.block_time = block_time
         self._digests: dict[Order, str] = {}
+        self._last_block_time: tuple[int, int] | None = None  # (block, timestamp): one read per block
 
     def digest(self, order: Order) -> str:
         """The order's EIP-712 digest (cached: an order travels again in each batch that fills it)."""
@@ -53,12 +69,18 @@ class SettlementVerifier:
         if len(executed) != len(settled):
             check.fail("trade-event-mismatch", f"{len(executed)} trades not skipped but {len(settled)} TradeSettled")
             return
+        timestamp = self._timestamp(events[0].block) if executed else 0
         fees: dict[str, int] = {}
+        traded: dict[int, None] = {}  # indexes of the orders that traded, in order
         for trade, event in zip(executed, settled, strict=True):
             check = _Check(state, event)
             if max(trade.maker_index, trade.taker_index) >= len(call.orders):
                 check.fail("trade-event-mismatch", "a settled trade names an order outside the batch")
                 continue
+            for index in (trade.maker_index, trade.taker_index):
+                if index not in traded:  # the contract judges each order once, before the batch's trades
+                    traded[index] = None
+                    self._check_still_valid(state, check, call.orders[index], timestamp)
             self._verify_trade(state, check, call, trade, event)
             maker = call.orders[trade.maker_index]
             buyer_fee, seller_fee = (
@@ -67,12 +89,25 @@ class SettlementVerifier:
             fees[maker.base_token] = fees.get(maker.base_token, 0) + buyer_fee
             fees[maker.quote_token] = fees.get(maker.quote_token, 0) + seller_fee
             state.count("trades_verified")
+        # Only now: two orders of one maker with one nonce may both trade in the same batch.
+        state.used_nonces.update((call.orders[i].maker, call.orders[i].nonce) for i in traded)
         collected = {str(e.args["token"]): int(e.args["amount"]) for e in events if e.name == "FeesCollected"}
         if {t: a for t, a in fees.items() if a} != collected:
             _Check(state, events[-1]).fail(
                 "fees-collected-mismatch", "FeesCollected does not equal the fees of the batch's trades",
                 expected=str(fees), collected=str(collected),
             )  # fmt: skip
+
+    def _timestamp(self, block: int) -> int:
+        if self._last_block_time is None or self._last_block_time[0] != block:
+            self._last_block_time = (block, self.block_time(block))
+        return self._last_block_time[1]
+
+    def _check_still_valid(self, state: AuditState, check: _Check, order: Order, timestamp: int) -> None:
+        order_hash = self.digest(order)
+        self._opening(state, order, order_hash)
+        for revoked in revocations(state, order, order_hash, timestamp, self.opening_wallet):
+            check.fail(revoked.kind, revoked.message, **revoked.details)
 
     def _verify_trade(self, state: AuditState, check: _Check, call: SettleCall, trade: Trade, event: Event) -> None:
         maker, taker = call.orders[trade.maker_index], call.orders[trade.taker_index]
@@ -122,7 +157,7 @@ class SettlementVerifier:
         verdict = check_signature(order.maker, order_hash, signature)
         if verdict is SignatureCheck.RECOVERS_TO_MAKER:
             state.count("signatures_recovered")
-        elif self.has_code(order.maker):
+        elif self.has_code(order.maker, check.event.block):
             state.count("signatures_eip1271")
             check.note("eip1271-not-verified-offchain",
                        f"order {order_hash} is signed by contract wallet {order.maker} (EIP-1271): not verified "
@@ -134,10 +169,12 @@ class SettlementVerifier:
 
     def _opening(self, state: AuditState, order: Order, order_hash: str) -> None:
         if order_hash not in state.fills:
-            filled, verified = self.opening_order(order, order_hash)
+            filled, verified, cancelled = self.opening_order(order, order_hash)
             state.fills[order_hash] = filled
             if verified:
                 state.verified.add(order_hash)
+            if cancelled:
+                state.cancelled.add(order_hash)
 
     def _fill(self, state: AuditState, check: _Check, order: Order, order_hash: str, base: int, reported: int) -> None:
         self._opening(state, order, order_hash)

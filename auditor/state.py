@@ -36,13 +36,22 @@ class Point:
 @dataclass
 class AuditState:
     """Balances per (wallet, token), fills and verified signatures per order hash, the fee schedule in force,
-    findings and counters; `last_block` is the last block fully applied."""
+    what revokes orders (cancels, used nonces, nonce floors, exits), findings and counters; `last_block` is the
+    last block fully applied."""
 
     last_block: int
     balances: dict[tuple[str, str], int] = field(default_factory=dict)
     fills: dict[str, int] = field(default_factory=dict)
     verified: set[str] = field(default_factory=set)
     fee_schedule: tuple[int, int] = (0, 0)
+    # Order hashes their maker cancelled on-chain (OrderCancelledByMaker, or cancelled before the range).
+    cancelled: set[str] = field(default_factory=set)
+    # (maker, nonce) pairs used by an order that traded or was cancelled in the range.
+    used_nonces: set[tuple[str, int]] = field(default_factory=set)
+    # Per wallet: its nonce floor, and when its exit becomes withdrawable (0: no exit). A wallet absent here
+    # holds what it held before the range.
+    nonce_floors: dict[str, int] = field(default_factory=dict)
+    exits: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     series: list[Point] = field(default_factory=list)
@@ -72,6 +81,10 @@ class AuditState:
             "fills": {h: str(f) for h, f in self.fills.items()},
             "verified": sorted(self.verified),
             "fee_schedule": list(self.fee_schedule),
+            "cancelled": sorted(self.cancelled),
+            "used_nonces": [[m, str(n)] for m, n in sorted(self.used_nonces)],
+            "nonce_floors": _strs(self.nonce_floors),
+            "exits": _strs(self.exits),
             "findings": [asdict(f) for f in self.findings],
             "counts": self.counts,
             "series": [[p.block, _strs(p.owed), _strs(p.volume)] for p in self.series],
@@ -86,6 +99,10 @@ class AuditState:
             fills={h: int(f) for h, f in data["fills"].items()},
             verified=set(data["verified"]),
             fee_schedule=(int(maker_rate), int(taker_rate)),
+            cancelled=set(data["cancelled"]),
+            used_nonces={(m, int(n)) for m, n in data["used_nonces"]},
+            nonce_floors=_ints(data["nonce_floors"]),
+            exits=_ints(data["exits"]),
             findings=[Finding(**f) for f in data["findings"]],
             counts={k: int(v) for k, v in data["counts"].items()},
             series=[Point(int(b), _ints(o), _ints(v)) for b, o, v in data["series"]],

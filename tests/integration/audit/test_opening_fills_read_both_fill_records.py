@@ -34,8 +34,8 @@ def test_orders_open_filled_from_their_bit_partly_filled_from_their_counter_and_
     reader = ChainReader(devchain.url, devchain.exchange.address, ExchangeAbi.load())
     block = int(receipt["blockNumber"])
 
-    assert reader.order_status("0x" + full.digest.hex(), block) == (0, False)  # no counter of its own
-    assert reader.opening_fill(_order(full), "0x" + full.digest.hex(), block) == (WEI, False)
-    assert reader.opening_fill(_order(partial), "0x" + partial.digest.hex(), block) == (WEI, True)
-    assert reader.opening_fill(_order(untouched), "0x" + untouched.digest.hex(), block) == (0, False)
-    assert reader.opening_fill(_order(full), "0x" + full.digest.hex(), block - 1) == (0, False)  # before it traded
+    assert reader.order_status("0x" + full.digest.hex(), block) == (0, False, False)  # no counter of its own
+    assert reader.opening_fill(_order(full), "0x" + full.digest.hex(), block) == (WEI, False, False)
+    assert reader.opening_fill(_order(partial), "0x" + partial.digest.hex(), block) == (WEI, True, False)
+    assert reader.opening_fill(_order(untouched), "0x" + untouched.digest.hex(), block) == (0, False, False)
+    assert reader.opening_fill(_order(full), "0x" + full.digest.hex(), block - 1) == (0, False, False)  # before

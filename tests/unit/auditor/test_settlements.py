@@ -3,74 +3,9 @@ batches, fees, all judged from calldata and events alone."""
 
 from __future__ import annotations
 
-from typing import Any
+from auditor.orders import recover
 
-from eth_account import Account
-from eth_utils.address import to_checksum_address
-
-from auditor.abi import Event, Order, SettleCall, Trade
-from auditor.orders import Domain, recover
-from auditor.settlements import OpeningOrder, SettlementVerifier
-from auditor.state import AuditState
-
-SELLER = Account.from_key("0x" + "11" * 32)
-BUYER = Account.from_key("0x" + "22" * 32)
-STRANGER = Account.from_key("0x" + "33" * 32)
-WETH, USDC = to_checksum_address("0x" + "aa" * 20), to_checksum_address("0x" + "bb" * 20)
-DOMAIN = Domain(31337, to_checksum_address("0x" + "ee" * 20))
-WEI, PRICE = 10**18, 3_000 * 10**6
-
-
-def order(account: Any, side: int, amount: int = WEI, price: int = PRICE, max_fee_rate: int = 3_000) -> Order:
-    return Order(account.address, WETH, USDC, side, amount, price, 0, max_fee_rate, 1, 2**40, 0)
-
-
-def sign(account: Any, signed: Order) -> bytes:
-    from eth_account.messages import encode_typed_data
-
-    return bytes(Account.sign_message(encode_typed_data(full_message=DOMAIN.typed_data(signed)), account.key).signature)
-
-
-class Batch:
-    """One settle call of seller-maker/buyer-taker trades and the events the contract would have emitted."""
-
-    def __init__(self, verifier: SettlementVerifier, state: AuditState) -> None:
-        self.verifier, self.state = verifier, state
-
-    def settle(
-        self,
-        maker: Order,
-        taker: Order,
-        base: int,
-        quote: int,
-        fees: tuple[int, int] = (0, 0),
-        signatures: tuple[bytes, bytes] | None = None,
-    ) -> list[str]:
-        """Verifies the batch; returns the kinds of the failing findings it added."""
-        before = len(self.state.findings)
-        maker_hash, taker_hash = DOMAIN.order_digest(maker), DOMAIN.order_digest(taker)
-        filled = (self.state.fills.get(maker_hash, 0) + base, self.state.fills.get(taker_hash, 0) + base)
-        sigs = signatures if signatures is not None else (sign(SELLER, maker), sign(BUYER, taker))
-        call = SettleCall((maker, taker), sigs, (Trade(0, 1, base, quote, *fees),))
-        args = {
-            "maker": maker.maker, "taker": taker.maker, "makerOrderHash": maker_hash, "takerOrderHash": taker_hash,
-            "baseToken": WETH, "quoteToken": USDC, "makerSide": maker.side, "baseAmount": base, "quoteAmount": quote,
-            "makerFee": fees[0], "takerFee": fees[1], "makerFilled": filled[0], "takerFilled": filled[1],
-        }  # fmt: skip
-        events = [Event("TradeSettled", 7, 0, "0x" + "01" * 32, args)]
-        collected = {USDC: fees[0], WETH: fees[1]}
-        events += [
-            Event("FeesCollected", 7, i + 1, "0x" + "01" * 32, {"token": t, "amount": a})
-            for i, (t, a) in enumerate((t, a) for t, a in collected.items() if a)
-        ]
-        self.verifier.verify(self.state, call, events)
-        return [f.kind for f in self.state.findings[before:] if f.failing]
-
-
-def batch(has_code: bool = False, opening: OpeningOrder = lambda order, order_hash: (0, False)) -> Batch:
-    verifier = SettlementVerifier(DOMAIN, opening, lambda address: has_code)
-    state = AuditState(last_block=0, fee_schedule=(1_000, 2_000))
-    return Batch(verifier, state)
+from .batches import BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, batch, order, sign
 
 
 def test_a_trade_at_both_limits_passes_and_one_quote_unit_either_way_fails_the_signer_it_hurts() -> None:
@@ -101,7 +36,7 @@ def test_an_order_that_opens_filled_completely_is_reported_when_it_trades_again(
     # the chain reader opens it at its whole amount (ChainReader.opening_fill).
     seller, buyer = order(SELLER, 1, amount=WEI), order(BUYER, 0, amount=2 * WEI)
     done = DOMAIN.order_digest(seller)
-    run = batch(opening=lambda signed, order_hash: (signed.base_amount, False) if order_hash == done else (0, False))
+    run = batch(opening=lambda signed, order_hash: (signed.base_amount if order_hash == done else 0, False, False))
     assert "overfilled" in run.settle(seller, buyer, 1, 3_000)
 
 
@@ -120,6 +55,22 @@ def test_a_signature_by_someone_else_fails_unless_the_maker_is_a_contract_wallet
     wallet = batch(has_code=True)
     assert wallet.settle(seller, buyer, WEI, 3_000 * 10**6, signatures=forged) == []
     assert [f.kind for f in wallet.state.findings] == ["eip1271-not-verified-offchain"]
+
+
+def test_a_contract_wallet_is_judged_by_its_code_at_the_settlement_block_not_later() -> None:
+    seller, buyer = order(SELLER, 1, amount=2 * WEI), order(BUYER, 0, amount=2 * WEI)
+    forged = (sign(STRANGER, seller), sign(BUYER, buyer))
+    # The maker's address gets code at block 10, after a forged order of it settled at block 7.
+    asked: list[tuple[str, int]] = []
+
+    def has_code(address: str, block: int) -> bool:
+        asked.append((address, block))
+        return block >= 10
+
+    quote = 3_000 * 10**6
+    assert batch(has_code).settle(seller, buyer, WEI, quote, signatures=forged, block=7) == ["signature-invalid"]
+    assert asked == [(SELLER.address, 7)]
+    assert batch(has_code).settle(seller, buyer, WEI, quote, signatures=forged, block=10) == []
 
 
 def test_fees_above_the_signed_maximum_the_schedule_or_the_hard_cap_are_reported() -> None:
