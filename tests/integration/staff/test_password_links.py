@@ -3,16 +3,22 @@ clear no lock-out."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pyotp
 import pytest
+from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, text
 
+from backend.api.app import create_app
+from backend.api.server import ApiServer
 from backend.bootstrap import Container
 from backend.db.models import StaffAccount, StaffPasswordReset
 from backend.errors import HdexError
@@ -170,4 +176,46 @@ def test_two_confirms_with_one_link_at_once_set_one_password(postgres_url: str, 
         with container.uow() as uow:
             assert uow.session.get_one(StaffAccount, created.member.id).password_hash is None
     finally:
+        container.db_engine.dispose()
+
+
+class _HeldInbox(Inbox):
+    """An SMTP server that takes no mail until `release` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.to_thread(self.release.wait, 30)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_staff_address_is_answered_before_its_reset_mail_is_sent(sqlite_url: str, tmp_path: Path) -> None:
+    """The answer never waits on the SMTP exchange, which only a staff address has: its timing would tell who is
+    staff. The mail server holds the mail until the answer has come, through a real server (a TestClient's call
+    returns only after the request's background work)."""
+    box = _HeldInbox()
+    smtp = Controller(box, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    container = build_container(sqlite_url, tmp_path, smtp.port, api_host="127.0.0.1", api_port=free_port())
+    member = StaffAccounts(container).create("admin@hdex.example", Role.ADMIN, Actor("cli:test"), PASSWORD).member
+    listening = threading.Event()
+    server = ApiServer(create_app(container), container.settings, listening.set)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        assert listening.wait(timeout=30)
+        url = f"http://127.0.0.1:{container.settings.api_port}/v1/staff/auth/password-reset"
+        asked = httpx.post(url, json={"email": member.email}, timeout=10)
+        assert asked.status_code == 202 and box.mails == []  # answered, the mail still held
+        box.release.set()
+        assert box.wait_for(1)["To"] == member.email
+        malformed = httpx.post(url, json={"email": "not an address"}, timeout=10)
+        assert (malformed.status_code, malformed.json()["error"]["field"]) == (422, "email")
+    finally:
+        box.release.set()
+        server.should_exit = True
+        thread.join(timeout=30)
+        smtp.stop()
         container.db_engine.dispose()
