@@ -42,7 +42,7 @@ SDN_ADVANCED = f"""<?xml version="1.0" encoding="utf-8"?>
       <Feature ID="4" FeatureTypeID="887"><FeatureVersion ID="4"><Comment />
         <VersionDetail DetailTypeID="1432">{USDT_ON_ETHEREUM}</VersionDetail></FeatureVersion></Feature>
       <Feature ID="5" FeatureTypeID="887"><FeatureVersion ID="5"><Comment />
-        <VersionDetail DetailTypeID="1432">TXyz1TronAddressNotOurs000000000000</VersionDetail></FeatureVersion></Feature>
+        <VersionDetail DetailTypeID="1432">TXyzTronAddressNotOurs</VersionDetail></FeatureVersion></Feature>
       <Feature ID="6" FeatureTypeID="10"><FeatureVersion ID="6"><Comment />
         <VersionDetail DetailTypeID="1432">0x{"12" * 20}</VersionDetail></FeatureVersion></Feature>
     </Profile></DistinctParty>
