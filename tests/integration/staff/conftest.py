@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -16,9 +17,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope, Session
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session as DbSession
 
 from backend.api.app import create_app
 from backend.bootstrap import Container, bootstrap
+from backend.errors import HdexError
 from backend.settings import load_settings
 from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
@@ -119,3 +123,30 @@ def sign_in(client: TestClient, member: Member, steps_ahead: int = 0) -> str:
 @pytest.fixture
 def admin(container: Container) -> Member:
     return make_staff(container, "admin@hdex.example", Role.ADMIN)
+
+
+def outcome_behind_locks(container: Container, held: DbSession, second: Callable[[], object]) -> str:
+    """PostgreSQL: run `second` in a thread while `held` (a transaction holding row locks, not committed) stays
+    open until `second` waits on one of its locks (at most 10 s), then commit `held`. Returns "done" if `second`
+    went through, else its error code: what a request racing the held one got."""
+    outcome: list[str] = []
+
+    def run() -> None:
+        try:
+            second()
+            outcome.append("done")
+        except HdexError as exc:
+            outcome.append(exc.code.value)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    with container.session_factory() as watcher:
+        for _ in range(1000):
+            if watcher.scalar(waiting) or not worker.is_alive():
+                break
+            watcher.rollback()
+            time.sleep(0.01)
+    held.commit()
+    worker.join(10)
+    return outcome[0] if outcome else "still waiting"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 
 from backend.api.app import create_app
 from backend.api.server import ApiServer
@@ -28,7 +27,7 @@ from backend.staff.roles import Role
 from backend.staff.signin import StaffSignIn
 
 from ..conftest import free_port
-from .conftest import PASSWORD, Inbox, Member, build_container, sign_in
+from .conftest import PASSWORD, Inbox, Member, build_container, outcome_behind_locks, sign_in
 
 NEW_PASSWORD = "a much longer new passphrase"
 
@@ -149,30 +148,14 @@ def test_two_confirms_with_one_link_at_once_set_one_password(postgres_url: str, 
     try:
         created = StaffAccounts(container).create("new@hdex.example", Role.SUPPORT, Actor("cli:test"))
         assert created.invite_token is not None
-        token, outcome = created.invite_token, []
+        token = created.invite_token
         with container.session_factory() as held:  # the first confirm, begun and not committed
             link = StaffPasswordReset.token_hash == credentials.token_hash(token)
             assert held.scalars(delete(StaffPasswordReset).where(link).returning(StaffPasswordReset.staff_id)).all()
-
-            def confirm_second() -> None:
-                try:
-                    StaffSignIn(container).confirm_reset(token, NEW_PASSWORD, "203.0.113.7")
-                    outcome.append("confirmed")
-                except HdexError as exc:
-                    outcome.append(exc.code.value)
-
-            worker = threading.Thread(target=confirm_second)
-            worker.start()
-            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-            with container.session_factory() as watcher:
-                for _ in range(1000):  # until the second confirm waits on the first's lock (at most 10 s)
-                    if watcher.scalar(waiting) or not worker.is_alive():
-                        break
-                    watcher.rollback()
-                    time.sleep(0.01)
-            held.commit()
-        worker.join(10)
-        assert outcome == ["STAFF_RESET_LINK_INVALID"]
+            second = outcome_behind_locks(
+                container, held, lambda: StaffSignIn(container).confirm_reset(token, NEW_PASSWORD, "203.0.113.7")
+            )
+        assert second == "STAFF_RESET_LINK_INVALID"
         with container.uow() as uow:
             assert uow.session.get_one(StaffAccount, created.member.id).password_hash is None
     finally:

@@ -3,15 +3,13 @@ CSRF token or permission is refused, text with HTML in it is stored and returned
 
 from __future__ import annotations
 
-import threading
-import time
 from functools import partial
 from pathlib import Path
 
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from backend.bootstrap import Container
 from backend.db.models import StaffAccount, StaffSession
@@ -21,7 +19,7 @@ from backend.staff.roles import Role
 from backend.staff.signin import StaffSignIn
 
 from ..conftest import free_port
-from .conftest import PASSWORD, Member, build_container, code_for, make_staff, sign_in
+from .conftest import PASSWORD, Member, build_container, code_for, make_staff, outcome_behind_locks, sign_in
 
 
 def _login(client: TestClient, email: str, password: str) -> tuple[int, str, dict[str, str]]:
@@ -188,32 +186,16 @@ def test_two_admins_disabling_each_other_at_once_leave_one_admin(postgres_url: s
     container = build_container(postgres_url, tmp_path, free_port())
     try:
         first, second = (make_staff(container, f"admin{i}@hdex.example", Role.ADMIN) for i in (1, 2))
-        accounts, outcome = StaffAccounts(container), []
+        accounts = StaffAccounts(container)
         with container.session_factory() as held:  # the first disable, begun and not committed
             admins = select(StaffAccount).where(StaffAccount.role == Role.ADMIN.value, StaffAccount.disabled.is_(False))
             assert len(held.scalars(admins.with_for_update()).all()) == 2
             held.get_one(StaffAccount, first.id).disabled = True
             held.flush()
-
-            def disable_second() -> None:
-                try:
-                    accounts.disable(second.id, Actor("staff:admin1@hdex.example"), "left")
-                    outcome.append("disabled")
-                except HdexError as exc:
-                    outcome.append(exc.code.value)
-
-            worker = threading.Thread(target=disable_second)
-            worker.start()
-            waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-            with container.session_factory() as watcher:
-                for _ in range(1000):  # until the second disable waits on the first's locks (at most 10 s)
-                    if watcher.scalar(waiting) or not worker.is_alive():
-                        break
-                    watcher.rollback()
-                    time.sleep(0.01)
-            held.commit()
-        worker.join(10)
-        assert outcome == ["STAFF_LAST_ADMIN"]
+            outcome = outcome_behind_locks(
+                container, held, lambda: accounts.disable(second.id, Actor("staff:admin1@hdex.example"), "left")
+            )
+        assert outcome == "STAFF_LAST_ADMIN"
         with container.uow() as uow:
             assert uow.session.scalar(select(func.count()).select_from(admins.subquery())) == 1
     finally:
