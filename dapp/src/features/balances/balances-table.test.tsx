@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import type { Market } from "../../lib/api-types";
 import { providedMarkup } from "../../testing/markup";
 import type { WalletState } from "../wallet";
 import { balancesKey, type BalanceRow } from "./account-api";
+import { DEV_MARKET } from "../order-form/test-fixtures";
 import { BalancesTable } from "./balances-table";
 import { walletBalancesKey } from "./wallet-balances";
 
@@ -19,36 +19,22 @@ vi.mock("../wallet", async (importOriginal) => {
   return { ...original, useWallet: () => state };
 });
 
-const WETH_USDC: Market = {
-  name: "WETH-USDC",
-  baseToken: { address: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", symbol: "WETH", decimals: 18 },
-  quoteToken: { address: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", symbol: "USDC", decimals: 6 },
-  priceScale: "1000000000000000000",
-  tickSize: "10000",
-  lotSize: "1000000000000000",
-  minNotional: "10000000",
-  makerFeeRate: 1_000,
-  takerFeeRate: 2_000,
-  feeRateScale: 1_000_000,
-  state: "open",
-};
-
 const ALMOST_TWO_WETH = "1999999999999999999"; // 1.999999999999999999 WETH: "2" at 8 digits, half up
 
 function wethRow(amounts: Partial<BalanceRow>): BalanceRow {
   return {
-    token: WETH_USDC.baseToken.address, symbol: "WETH", decimals: 18, balance: "0", reserved: "0", available: "0", frozen: "0",
+    token: DEV_MARKET.baseToken.address, symbol: "WETH", decimals: 18, balance: "0", reserved: "0", available: "0", frozen: "0",
     pendingDeposits: "0", pendingWithdrawals: "0", ...amounts,
   };
 }
 
 /** The WETH row of the table, by column header. */
 function wethRowShown(exchange: BalanceRow, wallet: bigint): Record<string, string> {
-  const markup = providedMarkup(<BalancesTable markets={[WETH_USDC]} />, [
-    [balancesKey(TRADER), new Map([[WETH_USDC.baseToken.address.toLowerCase(), exchange]])],
+  const markup = providedMarkup(<BalancesTable markets={[DEV_MARKET]} />, [
+    [balancesKey(TRADER), new Map([[DEV_MARKET.baseToken.address.toLowerCase(), exchange]])],
     [
-      [...walletBalancesKey(TRADER), [WETH_USDC.baseToken.address, WETH_USDC.quoteToken.address]],
-      new Map([[WETH_USDC.baseToken.address.toLowerCase(), wallet]]),
+      [...walletBalancesKey(TRADER), [DEV_MARKET.baseToken.address, DEV_MARKET.quoteToken.address]],
+      new Map([[DEV_MARKET.baseToken.address.toLowerCase(), wallet]]),
     ],
   ]);
   const headers = [...markup.matchAll(/<th\b[^>]*>(.*?)<\/th>/g)].map((header) => header[1] ?? "");
