@@ -301,6 +301,11 @@ class Settings(BaseSettings):
     email_verify_ttl_s: Annotated[int, Field(ge=300, le=30 * 86_400)] = Field(
         default=86_400, description="how long an e-mail verification link works"
     )
+    email_verify_links_per_address: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=3,
+        description="verification links one e-mail address may have out at once, whichever wallets asked for "
+        "them: past it, saving the address is refused (429 RATE_LIMITED) until the oldest expires",
+    )
     rate_limit_kyc_upload: str = Field(default="10/hour", description="KYC document uploads per client IP")
     rate_limit_kyc_webhook: str = Field(default="120/minute", description="KYC vendor webhook calls per client IP")
     # tier limits (issue 13, backend.limits): README "Tier limits" says how withdrawals and orders are valued
@@ -361,6 +366,11 @@ class Settings(BaseSettings):
         default=1_000 * 10**6,
         description="reference-token base units (valued as the tier limits value withdrawals) from which a "
         "withdrawal must carry travelRule originator and beneficiary data; default 1,000 USDC (6 decimals)",
+    )
+    travel_rule_retention_days: Annotated[int, Field(ge=1, le=36_500)] = Field(
+        default=1_825,
+        description="how long a wallet's travel-rule records are kept after its deletion request (AML record "
+        "keeping), then purged with the expired KYC records",
     )
     # operator risk and price-feed monitoring (issue 14, backend.monitoring): README "Monitoring"; a feed's
     # deviation limits are each market's risk settings (`risk_feed_alert_bps`, `risk_feed_halt_bps` above)

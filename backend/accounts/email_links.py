@@ -1,7 +1,10 @@
 """E-mail verification: a single-use, expiring link mailed to a newly given address.
 
-The token is random (256 bits) and stored as its SHA-256; using it deletes it. A new address replaces
-any link still out, so only the latest address can be verified.
+The token is random (256 bits) and stored as its SHA-256; using it deletes it. A new link, a removed address or
+a deletion request retires the wallet's links still out: they stop working (only the latest address can be
+verified), but each stays, cut from the wallet and with its address kept only as a SHA-256, until it would have
+expired. So every link mailed to an address counts against its limit (`live_links_to`) whichever wallet asked,
+and however often a wallet changes or removes its address, or asks for deletion, in between.
 """
 
 from __future__ import annotations
@@ -9,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backend.db.models import AccountProfile, EmailVerification
 from backend.errors import ErrorCode, HdexError
 
 VERIFY_PAGE = "/account"
+RETIRED = "retired"  # the `address` of a link that no longer works and only counts: never an address
 
 
 def token_hash(token: str) -> str:
@@ -28,10 +32,43 @@ def verification_link(link_base: str, token: str) -> str:
     return f"{link_base.rstrip('/')}{VERIFY_PAGE}?verifyEmail={token}"
 
 
+def email_digest(email: str) -> str:
+    """What a retired link keeps of its address: enough to count it, not to read it."""
+    return hashlib.sha256(email.encode()).hexdigest()
+
+
+def live_links_to(session: Session, email: str, now_ms: int) -> list[int]:
+    """When each link mailed to `email` and not yet expired expires, soonest first: the wallet's and other
+    wallets' links, used-up ones excepted, retired ones included."""
+    return list(
+        session.scalars(
+            select(EmailVerification.expires_at_ms)
+            .where(
+                EmailVerification.email.in_((email, email_digest(email))),
+                EmailVerification.expires_at_ms > now_ms,
+            )
+            .order_by(EmailVerification.expires_at_ms)
+        )
+    )
+
+
+def has_live_link(session: Session, address: str, email: str, now_ms: int) -> bool:
+    """Whether the wallet has a working link for `email`."""
+    found = session.scalar(
+        select(EmailVerification.token_hash).where(
+            EmailVerification.address == address,
+            EmailVerification.email == email,
+            EmailVerification.expires_at_ms > now_ms,
+        )
+    )
+    return found is not None
+
+
 def issue_link(session: Session, profile: AccountProfile, ttl_s: int, now_ms: int) -> str:
-    """A fresh token for the profile's (unverified) e-mail, replacing any link still out; returned once."""
+    """A fresh token for the profile's (unverified) e-mail, retiring any link still out; returned once. The
+    caller checks the address's limit first (`live_links_to`)."""
     assert profile.email is not None
-    forget_links(session, profile.address)
+    retire_links(session, profile.address, now_ms)
     token = secrets.token_urlsafe(32)
     session.add(
         EmailVerification(
@@ -44,9 +81,27 @@ def issue_link(session: Session, profile: AccountProfile, ttl_s: int, now_ms: in
     return token
 
 
-def forget_links(session: Session, address: str) -> None:
-    """Delete every link still out for the wallet."""
-    session.execute(delete(EmailVerification).where(EmailVerification.address == address))
+def retire_links(session: Session, address: str, now_ms: int) -> None:
+    """Stop every link of the wallet: an expired one is deleted, one still live is cut from the wallet (its
+    address kept as `email_digest`) and counts until it expires. Retired links that expired go too."""
+    drop_expired_retired_links(session, now_ms)
+    session.execute(
+        delete(EmailVerification).where(
+            EmailVerification.address == address, EmailVerification.expires_at_ms <= now_ms
+        )
+    )
+    for row in list(session.scalars(select(EmailVerification).where(EmailVerification.address == address))):
+        row.address, row.email = RETIRED, email_digest(row.email)
+    session.flush()
+
+
+def drop_expired_retired_links(session: Session, now_ms: int) -> None:
+    """Delete the retired links that expired: they count no more."""
+    session.execute(
+        delete(EmailVerification).where(
+            EmailVerification.address == RETIRED, EmailVerification.expires_at_ms <= now_ms
+        )
+    )
 
 
 def use_link(session: Session, profile: AccountProfile, token: str, now_ms: int) -> None:

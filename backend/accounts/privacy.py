@@ -1,18 +1,23 @@
 """Data-protection requests: a wallet's export of everything held about it, its deletion request, and
 the retention purge.
 
-Deletion blanks the profile at once (e-mail, country, choices; the level falls to 0) and withdraws a
-pending KYC submission. What the wallet wrote is erased at once too: the subjects of its support tickets,
-its messages on them, its forum threads' titles, its posts and the reasons of its reports become `ERASED`,
-and its ticket attachments are deleted (the tickets, their times and staff's replies and notes stay; so do
-the threads, in place for other wallets' replies, and the reports). Its behaviour events are deleted: days
+Deletion blanks the profile at once (e-mail, country, choices; the level falls to 0), stops its e-mail links
+(each still live stays only as a SHA-256 of its address that counts against the address's limit until it would
+have expired: backend.accounts.email_links) and withdraws a pending KYC submission. What the wallet wrote is
+erased at once too: the subjects of its support tickets, its messages on them, its forum threads' titles, its
+posts and the reasons of its reports become `ERASED`, and its ticket attachments are deleted (the tickets, their
+times and staff's replies and notes stay; so do the threads, in place for other wallets' replies, and the
+reports). Its behaviour events are deleted: days
 the statistics rolled up already keep their counts (and `stats_wallets` the wallet's first times) until its
 next activity or a rebuild recounts without them; its sessions from before the request are not copied back
 as sign-ins (backend.stats.rollup).
 
-KYC records (identity data, documents) are what AML law says must be kept: each gets `retain_until_ms` =
-request + `kyc_retention_days`, and `purge_expired` removes them after it, stored files first (so a crash
-between the two leaves rows that the next run purges again, never orphaned personal files).
+KYC records (identity data, documents) and the travel-rule records of the wallet's withdrawals (originator and
+beneficiary: names, addresses, national ids, dates of birth) are what AML law says must be kept: each KYC record
+gets `retain_until_ms` = request + `kyc_retention_days`, each travel-rule record request +
+`travel_rule_retention_days`, and `purge_expired` removes them after it, a KYC record's stored files first (so a
+crash between the two leaves rows that the next run purges again, never orphaned personal files). The withdrawal
+requests themselves stay: they are the ledger's.
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.email_links import forget_links
+from backend.accounts.email_links import drop_expired_retired_links, retire_links
 from backend.accounts.identity import IdentityData
 from backend.accounts.kyc import PENDING, REJECTED
 from backend.accounts.levels import set_level
@@ -43,6 +48,7 @@ from backend.db.models import (
     Order,
     StatsEvent,
     SupportTicket,
+    TravelRuleRecord,
     WalletSession,
     WithdrawalRequest,
 )
@@ -68,14 +74,16 @@ UNEXPORTED_COLUMNS = frozenset(
 class DeletionReceipt:
     requested_at_ms: int
     kyc_retained_until_ms: int | None
+    travel_rule_retained_until_ms: int | None
 
 
 def export(
     session: Session, store: DocumentStore, address: str, restricted: frozenset[str], now_ms: int
 ) -> dict[str, Any]:
     """Everything HDEX holds about the wallet, as one JSON value: its profile, KYC submissions with their
-    identity data and documents (base64), sessions, orders, fills, withdrawal requests, balances, support
-    tickets with their conversations, forum threads and posts, and the behaviour events the statistics keep.
+    identity data and documents (base64), sessions, orders, fills, withdrawal requests and the travel-rule data
+    sent with them, balances, support tickets with their conversations, forum threads and posts, and the
+    behaviour events the statistics keep.
     (Screening results are not part of it: AML law forbids telling a user what screening found.)"""
     profile = profile_of(ensure_profile(session, address, now_ms), restricted)
     submissions = []
@@ -112,6 +120,9 @@ def export(
         "withdrawals": _rows(
             session.scalars(select(WithdrawalRequest).where(func.lower(WithdrawalRequest.wallet) == lowered))
         ),
+        "travelRuleRecords": _rows(
+            session.scalars(_travel_rule_records(lowered).order_by(TravelRuleRecord.created_at_ms))
+        ),
         "balances": _rows(session.scalars(select(LedgerBalance).where(func.lower(LedgerBalance.account) == lowered))),
         "supportTickets": _tickets(session, lowered),
         "forumThreads": _rows(session.scalars(select(ForumThread).where(func.lower(ForumThread.author) == lowered))),
@@ -121,6 +132,15 @@ def export(
         ),
         "behaviourEvents": _rows(session.scalars(select(StatsEvent).where(func.lower(StatsEvent.wallet) == lowered))),
     }
+
+
+def _travel_rule_records(lowered: str) -> Select[TravelRuleRecord]:
+    """The travel-rule records of the withdrawals of the wallet `lowered` (its address in lower case)."""
+    return (
+        select(TravelRuleRecord)
+        .join(WithdrawalRequest, WithdrawalRequest.hash == TravelRuleRecord.request_hash)
+        .where(func.lower(WithdrawalRequest.wallet) == lowered)
+    )
 
 
 def _tickets(session: Session, lowered: str) -> list[dict[str, Any]]:
@@ -139,17 +159,24 @@ def _tickets(session: Session, lowered: str) -> list[dict[str, Any]]:
 
 
 def request_deletion(
-    session: Session, store: DocumentStore, address: str, retention_days: int, *, now_ms: int
+    session: Session,
+    store: DocumentStore,
+    address: str,
+    retention_days: int,
+    *,
+    now_ms: int,
+    travel_rule_retention_days: int,
 ) -> DeletionReceipt:
     """Erase the profile's personal data and what the wallet wrote in the support desk and the forum now, delete
-    its behaviour events, withdraw a pending submission, and schedule the KYC records' purge after the
-    retention period (audit-logged as "account.deletion_request", with how many of each were erased). A second
-    request erases what came since and counts only that."""
+    its behaviour events, withdraw a pending submission, and schedule the purge of the KYC records after
+    `retention_days` and of its withdrawals' travel-rule records after `travel_rule_retention_days`
+    (audit-logged as "account.deletion_request", with how many of each were erased). A second request erases
+    what came since and counts only that."""
     profile = ensure_profile(session, address, now_ms)
     actor = f"wallet:{profile.address}"
     blank_personal_data(profile)
     profile.deletion_requested_at_ms = now_ms
-    forget_links(session, profile.address)
+    retire_links(session, profile.address, now_ms)
     set_level(session, profile.address, 0, actor=actor, now_ms=now_ms, reason="deletion request")
     erased = _erase_writing_and_events(session, store, profile.address)
     retain_until = now_ms + retention_days * DAY_MS
@@ -158,6 +185,10 @@ def request_deletion(
         if row.status == PENDING:
             row.status, row.reason, row.reviewed_at_ms, row.reviewer = REJECTED, WITHDRAWN_REASON, now_ms, actor
         row.retain_until_ms = retain_until
+    travel_rule_until = now_ms + travel_rule_retention_days * DAY_MS
+    records = list(session.scalars(_travel_rule_records(profile.address.lower())))
+    for record in records:
+        record.retain_until_ms = travel_rule_until
     record_action(
         session,
         actor=actor,
@@ -166,10 +197,12 @@ def request_deletion(
         after={
             "kycSubmissions": [row.id for row in rows],
             "kycRetainedUntil": retain_until if rows else None,
+            "travelRuleRecords": [record.request_hash for record in records],
+            "travelRuleRetainedUntil": travel_rule_until if records else None,
             "erased": erased,
         },
     )
-    return DeletionReceipt(now_ms, retain_until if rows else None)
+    return DeletionReceipt(now_ms, retain_until if rows else None, travel_rule_until if records else None)
 
 
 def _erase_writing_and_events(session: Session, store: DocumentStore, address: str) -> dict[str, int]:
@@ -193,8 +226,9 @@ def _erase_writing_and_events(session: Session, store: DocumentStore, address: s
 
 
 def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> int:
-    """Delete the KYC submissions (and their stored documents) whose retention period has ended; returns
-    how many submissions went. Audit-logged per wallet as "kyc.purge"."""
+    """Delete the KYC submissions (and their stored documents) and the travel-rule records whose retention
+    period has ended, and the retired e-mail links that expired; returns how many submissions went.
+    Audit-logged per wallet as "kyc.purge" and "travel_rule.purge"."""
     due = list(
         session.scalars(
             select(KycSubmission).where(
@@ -211,8 +245,30 @@ def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> int:
     for address in sorted({row.address for row in due}):
         ids = [row.id for row in due if row.address == address]
         record_action(session, actor=RETENTION_ACTOR, action="kyc.purge", target=address, after={"kycSubmissions": ids})
+    _purge_travel_rule_records(session, now_ms)
+    drop_expired_retired_links(session, now_ms)
     session.flush()
     return len(due)
+
+
+def _purge_travel_rule_records(session: Session, now_ms: int) -> None:
+    """Delete the travel-rule records whose retention period has ended (the withdrawal requests stay)."""
+    due = [
+        (record, wallet)
+        for record, wallet in session.execute(
+            select(TravelRuleRecord, WithdrawalRequest.wallet)
+            .join(WithdrawalRequest, WithdrawalRequest.hash == TravelRuleRecord.request_hash)
+            .where(TravelRuleRecord.retain_until_ms.is_not(None), TravelRuleRecord.retain_until_ms <= now_ms)
+            .order_by(TravelRuleRecord.created_at_ms)
+        )
+    ]
+    for record, _ in due:
+        session.delete(record)
+    for wallet in sorted({wallet for _, wallet in due}):
+        hashes = [record.request_hash for record, owner in due if owner == wallet]
+        record_action(
+            session, actor=RETENTION_ACTOR, action="travel_rule.purge", target=wallet, after={"withdrawals": hashes}
+        )
 
 
 def _content(store: DocumentStore, key: str) -> str | None:
@@ -237,7 +293,7 @@ def _columns(row: Base) -> dict[str, Any]:
 
 
 def _json(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool | int | str | dict | list):  # a JSON column's value is JSON already
         return value
     if isinstance(value, bytes):
         return "0x" + value.hex()

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from backend.accounts import email_links, kyc, privacy
 from backend.accounts.countries import is_restricted
 from backend.accounts.identity import IdentityData, check_identity
@@ -79,8 +81,10 @@ class Accounts:
             return profile_of(row, self.restricted)
 
     def update_profile(self, address: str, changes: ProfileChanges, link_base: str) -> Profile:
-        """Apply `changes`. A new (or still unverified) e-mail gets a single-use link by mail; declaring a
-        restricted country drops the wallet to level 0 (audit-logged)."""
+        """Apply `changes`. A new (or still unverified) e-mail gets a single-use link by mail, unless the address
+        has HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked: then RATE_LIMITED
+        (with Retry-After: when the oldest expires) and nothing changes. Declaring a restricted country drops the
+        wallet to level 0 (audit-logged)."""
         now = self._clock()
         token = None
         with self._container.uow() as uow:
@@ -96,10 +100,11 @@ class Accounts:
                     )  # fmt: skip
             if changes.email is None:
                 row.email, row.email_verified = None, False
-                email_links.forget_links(uow.session, row.address)
+                email_links.retire_links(uow.session, row.address, now)
             elif changes.email is not UNCHANGED:
                 email = normal_email(changes.email)
                 if email != row.email or not row.email_verified:
+                    self._check_link_limit(uow.session, row.address, email, now)
                     row.email, row.email_verified = email, False
                     token = email_links.issue_link(uow.session, row, self._settings.email_verify_ttl_s, now)
             uow.commit()
@@ -107,6 +112,27 @@ class Accounts:
         if token is not None and profile.email is not None:
             self._mail_link(profile.email, email_links.verification_link(link_base, token))
         return profile
+
+    def _check_link_limit(self, session: Session, address: str, email: str, now: int) -> None:
+        """RATE_LIMITED (with Retry-After) if `email` has as many links out as it may have: anyone could name
+        anyone's address, and each link is a mail to it."""
+        limit = self._settings.email_verify_links_per_address
+        expiries = email_links.live_links_to(session, email, now)
+        if len(expiries) < limit:
+            return
+        retry_s = max(1, -(-(expiries[-limit] - now) // 1000))
+        wait = f"{-(-retry_s // 3600)} hours" if retry_s > 7200 else f"{-(-retry_s // 60)} minutes"
+        sent = (
+            "the link already mailed to it for this account still works"
+            if email_links.has_live_link(session, address, email, now)
+            else f"it was sent {len(expiries)} verification links that have not expired yet"
+        )
+        raise HdexError(
+            ErrorCode.RATE_LIMITED,
+            f"no new link was mailed to this address: {sent}; a new one can be mailed in {wait}",
+            "email",
+            headers={"Retry-After": str(retry_s)},
+        )
 
     def verify_email(self, address: str, token: str) -> Profile:
         """Mark the e-mail verified with the link's token; EMAIL_LINK_INVALID if it is unknown, used or expired."""
@@ -179,17 +205,19 @@ class Accounts:
             return data
 
     def request_deletion(self, address: str) -> privacy.DeletionReceipt:
-        """Erase the profile, the wallet's support and forum writing and its behaviour events now; keep KYC records
-        for the retention period (see `privacy.request_deletion`)."""
+        """Erase the profile, the wallet's support and forum writing and its behaviour events now; keep KYC and
+        travel-rule records for their retention periods (see `privacy.request_deletion`)."""
         with self._container.uow() as uow:
             receipt = privacy.request_deletion(
-                uow.session, self._store, address, self._settings.kyc_retention_days, now_ms=self._clock()
-            )
+                uow.session, self._store, address, self._settings.kyc_retention_days, now_ms=self._clock(),
+                travel_rule_retention_days=self._settings.travel_rule_retention_days,
+            )  # fmt: skip
             uow.commit()
             return receipt
 
     def purge_expired(self) -> int:
-        """Remove the KYC records whose retention period has ended; returns how many submissions went."""
+        """Remove the KYC and travel-rule records whose retention period has ended (see `privacy.purge_expired`);
+        returns how many KYC submissions went."""
         with self._container.uow() as uow:
             purged = privacy.purge_expired(uow.session, self._store, self._clock())
             uow.commit()

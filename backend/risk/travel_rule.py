@@ -51,7 +51,9 @@ _EARLIEST_BIRTH = date(1900, 1, 1)
 
 @dataclass(frozen=True, slots=True)
 class TravelRule:
-    """Validated travel-rule data, as stored (`travel_rule_records`) and shown to staff."""
+    """Validated travel-rule data, as stored (`travel_rule_records`) and shown to staff and in the wallet's data
+    export; after the wallet's deletion request it is kept for HDEX_TRAVEL_RULE_RETENTION_DAYS, then purged
+    (backend.accounts.privacy)."""
 
     originator: dict[str, Any]
     beneficiary: dict[str, Any]

@@ -70,6 +70,10 @@ class DeletionReceiptOut(BaseModel):
     kycRetainedUntil: EpochMs | None = Field(
         description="when the KYC records (kept by AML law) are purged; null if there were none"
     )
+    travelRuleRetainedUntil: EpochMs | None = Field(
+        description="when the travel-rule data sent with the wallet's withdrawals (kept by AML law) is purged; null "
+        "if there was none"
+    )
 
 
 class ExportOut(BaseModel):
@@ -81,6 +85,9 @@ class ExportOut(BaseModel):
     orders: list[dict[str, Any]]
     fills: list[dict[str, Any]]
     withdrawals: list[dict[str, Any]]
+    travelRuleRecords: list[dict[str, Any]] = Field(
+        description="the originator and beneficiary (IVMS101) sent with withdrawals from the travel-rule threshold"
+    )
     balances: list[dict[str, Any]]
     supportTickets: list[dict[str, Any]] = Field(
         description="each with its messages as the wallet saw them (its own and staff's public replies)"
@@ -110,13 +117,15 @@ async def get_profile(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str,
 
 
 @router.put("/profile", response_model=None, responses={
-    **documented(ProfileOut, "the profile as changed"), **SIGNED_IN_CHANGE, 422: ERROR,
+    **documented(ProfileOut, "the profile as changed"), **SIGNED_IN_CHANGE, 422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def put_profile(
     body: ProfileUpdate, request: Request, wallet: CurrentWallet, accounts: AccountsDep, container: ContainerDep
 ) -> dict[str, Any]:
     """Changes the fields the body names. A new e-mail is unverified until the single-use link mailed to it
-    (`<base>/account?verifyEmail=<token>`) is used; declaring a restricted country drops the wallet to level 0."""
+    (`<base>/account?verifyEmail=<token>`) is used; saving it again mails a new link, unless the address has
+    HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked: then RATE_LIMITED (429, with
+    Retry-After) and nothing changes. Declaring a restricted country drops the wallet to level 0."""
     named = body.model_fields_set
     notifications = body.notifications.model_dump(exclude_none=True) if body.notifications is not None else UNCHANGED
     changes = ProfileChanges(
@@ -154,13 +163,19 @@ async def export(wallet: CurrentWallet, accounts: AccountsDep) -> Response:
 
 
 @router.post("/deletion", response_model=None, responses={
-    **documented(DeletionReceiptOut, "personal data erased; KYC records kept until the date given"), **SIGNED_IN_CHANGE,
+    **documented(DeletionReceiptOut, "personal data erased; KYC and travel-rule records kept until the dates given"),
+    **SIGNED_IN_CHANGE,
 })  # fmt: skip
 async def request_deletion(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """Erases now the profile's personal data, what the wallet wrote in the support desk (its tickets' subjects
     and its messages; its attachments are deleted) and in the forum (its threads' titles and its posts), each
     replaced by "[erased at the author's request]" (the tickets and threads stay, as do staff's replies), and
-    its behaviour events; withdraws a pending KYC submission. KYC records stay for the retention period AML law
-    requires (HDEX_KYC_RETENTION_DAYS), then a scheduled job purges them. Asking again erases what came since."""
+    its behaviour events; withdraws a pending KYC submission. KYC records and the travel-rule data of its
+    withdrawals stay for the retention periods AML law requires (HDEX_KYC_RETENTION_DAYS,
+    HDEX_TRAVEL_RULE_RETENTION_DAYS), then a scheduled job purges them. Asking again erases what came since."""
     receipt = await asyncio.to_thread(accounts.request_deletion, wallet)
-    return {"requestedAt": receipt.requested_at_ms, "kycRetainedUntil": receipt.kyc_retained_until_ms}
+    return {
+        "requestedAt": receipt.requested_at_ms,
+        "kycRetainedUntil": receipt.kyc_retained_until_ms,
+        "travelRuleRetainedUntil": receipt.travel_rule_retained_until_ms,
+    }

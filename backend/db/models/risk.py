@@ -95,7 +95,11 @@ class WithdrawalPause(Base):
 
 
 class TravelRuleRecord(Base):
-    """The originator and beneficiary (IVMS101 fields) sent with a withdrawal above the threshold."""
+    """The originator and beneficiary (IVMS101 fields) sent with a withdrawal above the threshold.
+
+    `retain_until_ms` is set by the wallet's deletion request (AML record keeping): the purge job removes the row
+    after it (backend.accounts.privacy).
+    """
 
     __tablename__ = "travel_rule_records"
 
@@ -106,6 +110,7 @@ class TravelRuleRecord(Base):
     beneficiary: Mapped[dict[str, Any]] = mapped_column(JSON)
     value: Mapped[int] = mapped_column(Amount())  # the withdrawal's value in the reference token
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    retain_until_ms: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
 class MonitorCursor(Base):

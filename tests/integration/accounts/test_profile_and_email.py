@@ -8,10 +8,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from backend.accounts.service import Accounts, ProfileChanges
 from backend.bootstrap import Container
+from backend.db.models import EmailVerification
 from backend.errors import HdexError
 
 from ..api.exchange_fixtures import wallet
@@ -102,6 +105,73 @@ def test_an_expired_link_is_refused_and_changes_nothing(container: Container, in
     assert accounts.profile(wallet(USER)).email_verified is False
     now[0] -= 1  # the same link a moment before its expiry still works: the refusal consumed nothing
     assert accounts.verify_email(wallet(USER), token).email_verified is True
+
+
+def _mails_to(box: Inbox, address: str) -> int:
+    return sum(1 for mail in box.mails if mail["To"] == address)
+
+
+def test_an_address_gets_at_most_the_limit_of_links_whichever_wallet_asks_and_however_it_is_reset(
+    user: TestClient, client_for: ClientFor, container: Container, inbox: tuple[Inbox, int]
+) -> None:
+    box, _ = inbox
+    victim, limit = "victim@example.com", container.settings.email_verify_links_per_address
+    for count in range(1, limit + 1):  # saving an unverified address again mails a new link, up to the limit
+        assert user.put("/v1/account/profile", json={"email": "Victim@Example.com"}).status_code == 200
+        box.wait_for(count)
+    refused = user.put("/v1/account/profile", json={"email": victim})
+    assert (refused.status_code, refused.json()["error"]["code"], refused.json()["error"]["field"]) == (
+        429, "RATE_LIMITED", "email",
+    )  # fmt: skip
+    assert "the link already mailed to it for this account still works" in refused.json()["error"]["message"]
+    assert 0 < int(refused.headers["Retry-After"]) <= container.settings.email_verify_ttl_s
+
+    other = client_for("other")
+    signed_in_wallet(other, OTHER)
+    by_other = other.put("/v1/account/profile", json={"email": victim, "country": "DE"})
+    assert (by_other.status_code, by_other.json()["error"]["code"]) == (429, "RATE_LIMITED")
+    assert f"it was sent {limit} verification links" in by_other.json()["error"]["message"]
+    assert other.get("/v1/account/profile").json()["country"] is None  # a refusal changes nothing
+    # Another address, no address, a deletion request: none makes the links already mailed count less.
+    assert user.put("/v1/account/profile", json={"email": "ada@example.com"}).status_code == 200
+    box.wait_for(limit + 1)
+    assert user.put("/v1/account/profile", json={"email": victim}).status_code == 429
+    assert user.put("/v1/account/profile", json={"email": None}).status_code == 200
+    assert user.put("/v1/account/profile", json={"email": victim}).status_code == 429
+    assert user.post("/v1/account/deletion").status_code == 200
+    assert user.put("/v1/account/profile", json={"email": victim}).status_code == 429
+
+    box.wait_for(limit + 1)
+    assert _mails_to(box, victim) == limit and len(box.mails) == limit + 1
+    with container.uow() as uow:  # what counts them after the deletion is no e-mail address
+        stored = list(uow.session.scalars(select(EmailVerification.email)))
+    assert len(stored) == limit + 1 and not [email for email in stored if "@" in email]
+
+
+def test_an_address_gets_a_new_link_once_its_oldest_link_expires(
+    container: Container, inbox: tuple[Inbox, int]
+) -> None:
+    box, _ = inbox
+    now = [2_000_000_000_000]
+    accounts = Accounts(container, clock=lambda: now[0])
+    limit, ttl_ms = container.settings.email_verify_links_per_address, container.settings.email_verify_ttl_s * 1000
+    first = now[0]
+    for _ in range(limit):
+        accounts.update_profile(wallet(USER), ProfileChanges(email="late@example.com"), "http://testserver")
+        now[0] += 1_000
+    with pytest.raises(HdexError) as refused:
+        accounts.update_profile(wallet(8), ProfileChanges(email="late@example.com"), "http://testserver")
+    assert refused.value.code == "RATE_LIMITED"
+    assert refused.value.headers == {"Retry-After": str((first + ttl_ms - now[0]) // 1000)}
+    box.wait_for(limit)
+
+    now[0] = first + ttl_ms  # the oldest link expired: one more may go out, and then no more again
+    assert accounts.update_profile(wallet(8), ProfileChanges(email="late@example.com"), "http://testserver")
+    assert box.wait_for(limit + 1)["To"] == "late@example.com"
+    with pytest.raises(HdexError):
+        accounts.update_profile(wallet(USER), ProfileChanges(email="late@example.com"), "http://testserver")
+    token = _link_token(box, limit + 1)
+    assert accounts.verify_email(wallet(8), token).email_verified is True
 
 
 def test_first_reads_racing_each_other_make_one_profile(container: Container) -> None:
