@@ -225,9 +225,17 @@ def _erase_writing_and_events(session: Session, store: DocumentStore, address: s
     }
 
 
-def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> int:
+@dataclass(frozen=True)
+class Purged:
+    """What a retention purge removed."""
+
+    kyc_submissions: int
+    travel_rule_records: int
+
+
+def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> Purged:
     """Delete the KYC submissions (and their stored documents) and the travel-rule records whose retention
-    period has ended, and the retired e-mail links that expired; returns how many submissions went.
+    period has ended, and the retired e-mail links that expired; returns how many of each record went.
     Audit-logged per wallet as "kyc.purge" and "travel_rule.purge"."""
     due = list(
         session.scalars(
@@ -245,13 +253,13 @@ def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> int:
     for address in sorted({row.address for row in due}):
         ids = [row.id for row in due if row.address == address]
         record_action(session, actor=RETENTION_ACTOR, action="kyc.purge", target=address, after={"kycSubmissions": ids})
-    _purge_travel_rule_records(session, now_ms)
+    records = _purge_travel_rule_records(session, now_ms)
     drop_expired_retired_links(session, now_ms)
     session.flush()
-    return len(due)
+    return Purged(len(due), records)
 
 
-def _purge_travel_rule_records(session: Session, now_ms: int) -> None:
+def _purge_travel_rule_records(session: Session, now_ms: int) -> int:
     """Delete the travel-rule records whose retention period has ended (the withdrawal requests stay)."""
     due = [
         (record, wallet)
@@ -269,6 +277,7 @@ def _purge_travel_rule_records(session: Session, now_ms: int) -> None:
         record_action(
             session, actor=RETENTION_ACTOR, action="travel_rule.purge", target=wallet, after={"withdrawals": hashes}
         )
+    return len(due)
 
 
 def _content(store: DocumentStore, key: str) -> str | None:

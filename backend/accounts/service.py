@@ -215,14 +215,17 @@ class Accounts:
             uow.commit()
             return receipt
 
-    def purge_expired(self) -> int:
+    def purge_expired(self) -> privacy.Purged:
         """Remove the KYC and travel-rule records whose retention period has ended (see `privacy.purge_expired`);
-        returns how many KYC submissions went."""
+        returns how many of each went."""
         with self._container.uow() as uow:
             purged = privacy.purge_expired(uow.session, self._store, self._clock())
             uow.commit()
-        if purged:
-            log.info("expired KYC records purged", extra={"submissions": purged})
+        if purged.kyc_submissions or purged.travel_rule_records:
+            log.info(
+                "expired records purged",
+                extra={"submissions": purged.kyc_submissions, "travelRuleRecords": purged.travel_rule_records},
+            )
         return purged
 
     def _mail_link(self, email: str, link: str) -> None:

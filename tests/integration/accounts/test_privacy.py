@@ -129,11 +129,11 @@ def test_deletion_erases_the_profile_now_and_the_purge_removes_kyc_after_retenti
 
     now = [receipt["kycRetainedUntil"] - 1]
     accounts = Accounts(container, clock=lambda: now[0])
-    assert accounts.purge_expired() == 0 and _kyc_rows(container) == (2, 2)
+    assert accounts.purge_expired().kyc_submissions == 0 and _kyc_rows(container) == (2, 2)
     now[0] += 1
-    assert accounts.purge_expired() == 2
+    assert accounts.purge_expired().kyc_submissions == 2
     assert _kyc_rows(container) == (0, 0) and stored_files(container) == []
-    assert accounts.purge_expired() == 0
+    assert accounts.purge_expired().kyc_submissions == 0
     assert user.get("/v1/account/kyc").json() == {"level": 0, "submissions": []}
     with container.uow() as uow:
         purge = list_entries(uow.session, AuditFilter(action="kyc.purge"), 10)
@@ -146,7 +146,7 @@ def test_a_deletion_keeps_the_records_of_other_wallets(user: TestClient, contain
     receipt = user.post("/v1/account/deletion").json()
     assert receipt["kycRetainedUntil"] is None  # nothing of USER's to keep
     far_future = [10**15]
-    assert Accounts(container, clock=lambda: far_future[0]).purge_expired() == 0
+    assert Accounts(container, clock=lambda: far_future[0]).purge_expired().kyc_submissions == 0
     assert _kyc_rows(container) == (1, 0)
 
 
@@ -169,7 +169,7 @@ def test_hdex_accounts_purge_expired_runs_the_purge(
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    assert result.output == "purged 2 expired KYC submissions\n"
+    assert result.output == "purged 2 expired KYC submissions and 0 travel-rule records\n"
     assert _kyc_rows(container) == (0, 0) and stored_files(container) == []
 
 

@@ -92,10 +92,10 @@ def test_a_deletion_keeps_the_travel_rule_data_until_its_retention_ends_then_the
 
     now = [until - 1]
     accounts = Accounts(container, clock=lambda: now[0])
-    accounts.purge_expired()
+    assert accounts.purge_expired().travel_rule_records == 0
     assert _travel_rule_hashes(container) == sorted([mine, others])
     now[0] += 1
-    accounts.purge_expired()
+    assert accounts.purge_expired().travel_rule_records == 1
     assert _travel_rule_hashes(container) == [others]  # the other wallet asked for nothing
     assert user.get("/v1/account/export").json()["travelRuleRecords"] == []
     with container.uow() as uow:
