@@ -89,13 +89,17 @@ class MarketDataHub:
             view.apply("buy", price, qty)
         for price, qty in asks:
             view.apply("sell", price, qty)
-        self.minutes[market] = deque(aggregate(day, INTERVALS_MS["1m"]), maxlen=MINUTES_KEPT)
+        minutes = self.minutes[market] = deque(aggregate(day, INTERVALS_MS["1m"]), maxlen=MINUTES_KEPT)
         now = time.time_ns() // 1_000_000
         current = self.candles.setdefault(market, {})
         for interval, size in INTERVALS_MS.items():
             recent = aggregate((t for t in day if t[0] >= bucket(now, size)), size)
             if recent:
                 current[interval] = recent[-1]
+        # The current minute's candle is the ticker's last minute too: one object, or live trades in it would
+        # reach the candle and not the 24h ticker
+        if minutes and minutes[-1].start == bucket(now, INTERVALS_MS["1m"]):
+            current["1m"] = minutes[-1]
 
     def publish(self, publications: list[tuple[str, dict[str, Any]]]) -> None:
         """Number book deltas, derive candles and tickers from trades, and send it all."""

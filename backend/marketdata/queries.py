@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Fill
 from backend.engine import Engine
-from backend.marketdata.candles import DAY_MS, Tick
+from backend.marketdata.candles import DAY_MS, Candle, Tick, aggregate, bucket
 from backend.marketdata.hub import MarketDataHub
 from backend.trading.views.publish import fill_message
 
@@ -28,12 +28,28 @@ def recent_trades(session: Session, market: str, limit: int, before_id: int | No
 
 
 def ticks(session: Session, market: str, start_ms: int, end_ms: int) -> list[Tick]:
-    """(time, price, base, quote) of the market's trades in [start_ms, end_ms), oldest first."""
+    """(time, price, base, quote) of the market's trades in [start_ms, end_ms), oldest first (the newest
+    MAX_TICKS of them)."""
+    return _ticks(session, market, start_ms, end_ms, MAX_TICKS)
+
+
+def candles(session: Session, market: str, start_ms: int, end_ms: int, interval_ms: int) -> list[Candle]:
+    """Candles of the market's trades in [start_ms, end_ms), oldest first. At most MAX_TICKS trades are read, the
+    newest: when there are more, the candles from the one holding the oldest trade read back are left out whole,
+    since the trades not read may belong to it (a candle is never answered short of some of its trades)."""
+    rows = _ticks(session, market, start_ms, end_ms, MAX_TICKS + 1)
+    if len(rows) > MAX_TICKS:  # the oldest row is past the limit: it only says that older trades may exist
+        first_whole = bucket(rows[0][0], interval_ms) + interval_ms
+        rows = [tick for tick in rows if tick[0] >= first_whole]
+    return aggregate(rows, interval_ms)
+
+
+def _ticks(session: Session, market: str, start_ms: int, end_ms: int, limit: int) -> list[Tick]:
     rows = session.execute(
         select(Fill.created_at_ms, Fill.price, Fill.base_amount, Fill.quote_amount)
         .where(Fill.market == market, Fill.created_at_ms >= start_ms, Fill.created_at_ms < end_ms)
         .order_by(Fill.id.desc())
-        .limit(MAX_TICKS)
+        .limit(limit)
     )
     return list(reversed([(int(t), int(p), int(b), int(q)) for t, p, b, q in rows]))
 

@@ -13,7 +13,7 @@ from backend.api.routes.dependencies import HostDep, HubDep
 from backend.api.schemas import ERROR, Book, Candles, Ticker, TradeList, documented
 from backend.errors import ErrorCode, HdexError
 from backend.marketdata import queries
-from backend.marketdata.candles import INTERVALS_MS, aggregate
+from backend.marketdata.candles import INTERVALS_MS, Candle, bucket
 from backend.trading.usecases.order_entry import market_by_name
 
 router = APIRouter(prefix="/v1/markets", tags=["market data"])
@@ -81,8 +81,11 @@ async def candles(
     start: EpochMs = None,
     end: EpochMs = None,
 ) -> dict[str, Any]:
-    """OHLCV candles in [start, end) (epoch ms; default: the last 500 intervals), oldest first.
-    Intervals without trades are absent."""
+    """OHLCV candles of the intervals [start, end) touches (epoch ms; default: the last 500 intervals), oldest
+    first, each of all its interval's trades: `start` is taken down and `end` up to an interval's bound.
+    Intervals without trades are absent. At most 200,000 trades are read, the newest: past that, the oldest
+    candles are left out whole rather than answered short of some trades (ask again with `end` at the first
+    candle's `start` for them)."""
     market_by_name(host, market)
     size = INTERVALS_MS[interval]
     end_ms = end if end is not None else time.time_ns() // 1_000_000 + size
@@ -91,13 +94,14 @@ async def candles(
         raise HdexError(
             ErrorCode.INVALID_FIELD, f"start must be before end, at most {MAX_CANDLES} intervals apart", "start"
         )
+    start_ms, end_ms = bucket(start_ms, size), bucket(end_ms + size - 1, size)  # whole intervals, rounded out
 
-    def read() -> list[Any]:
+    def read() -> list[Candle]:
         with container.uow() as uow:
-            return queries.ticks(uow.session, market, start_ms, end_ms)
+            return queries.candles(uow.session, market, start_ms, end_ms, size)
 
-    ticks = await asyncio.to_thread(read)
-    return {"market": market, "interval": interval, "candles": [c.to_json(interval) for c in aggregate(ticks, size)]}
+    found = await asyncio.to_thread(read)
+    return {"market": market, "interval": interval, "candles": [c.to_json(interval) for c in found]}
 
 
 @router.get(

@@ -215,35 +215,39 @@ class _Session:
             self.keys.add(key)
         await self.hub.attach(key, self.subscription)
         await self.websocket.send_json({"op": "subscribed", "channel": key})
-        await self._initial(key, message)
+        self._initial(key, message)
 
-    async def _initial(self, key: str, message: ClientMessage) -> None:
+    def _initial(self, key: str, message: ClientMessage) -> None:
+        """Queue a channel's current state (a book snapshot, the ticker, ...) behind the updates already queued:
+        `forward` alone sends channel messages, so no delta the snapshot contains can follow it on the wire."""
         channel, _, target = key.partition(":")
+        put = self.subscription.put
         if channel == "book":
             snapshot = self.hub.books.setdefault(target, BookView()).snapshot(message.depth)
-            self.book_seq[target] = snapshot["seq"]
-            await self.websocket.send_json({"channel": "book", "market": target, "type": "snapshot", **snapshot})
+            self.book_seq[target] = snapshot["seq"]  # now: deltas queued before it are dropped when dequeued
+            put({"channel": "book", "market": target, "type": "snapshot", **snapshot})
         elif channel == "ticker":
-            await self.websocket.send_json({"channel": "ticker", "market": target, **self.hub.ticker(target)})
+            put({"channel": "ticker", "market": target, **self.hub.ticker(target)})
         elif channel == "markets":
             for status in self.statuses():
-                await self.websocket.send_json({"channel": "markets", **status})
+                put({"channel": "markets", **status})
         elif channel == "candles":
             market, _, interval = target.partition(":")
             candle = self.hub.candles.get(market, {}).get(interval)
             if candle is not None:
-                await self.websocket.send_json({"channel": "candles", "market": market, **candle.to_json(interval)})
+                put({"channel": "candles", "market": market, **candle.to_json(interval)})
 
     async def forward(self) -> None:
-        """Send queued channel messages; drop book deltas a snapshot already contains. A client that falls
-        behind (its queue overflowed, or one message could not be sent within the send timeout: it stopped
+        """Send queued channel messages in order; drop book deltas a snapshot already contains. A client that
+        falls behind (its queue overflowed, or one message could not be sent within the send timeout: it stopped
         reading) is dropped with 1013 rather than buffered for without bound."""
         queue = self.subscription.queue
         while True:
             message = await queue.get()
             if self.subscription.overflowed:
                 break
-            if message.get("channel") == "book" and message["seq"] <= self.book_seq.get(message["market"], 0):
+            book_delta = message.get("channel") == "book" and message.get("type") == "delta"
+            if book_delta and message["seq"] <= self.book_seq.get(message["market"], 0):
                 continue
             try:
                 await asyncio.wait_for(self.websocket.send_json(message), self.send_timeout_s)

@@ -1,0 +1,65 @@
+"""`/v1/ws`'s book channel on the wire: no delta a snapshot already contains follows it. A client resubscribing
+(after a gap) while a delta is on its way out must not get the snapshot first and the older delta after it, or it
+would apply that delta twice. The socket is faked at its edge: a delta's send is held until the test lets it go."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from backend.api.routes.ws import ClientMessage, IpAdmission, MessageBudget, _Session
+from backend.marketdata.bus import InProcessBus
+from backend.marketdata.hub import MarketDataHub
+
+MARKET = "WETH-USDC"
+SUBSCRIBE = ClientMessage(op="subscribe", channel="book", market=MARKET, depth=10)
+
+
+class HeldWire:
+    """A socket whose book deltas wait for `release` before they go out (a frame still being written); every
+    other message goes out at once. `wire` is what went out, in order."""
+
+    def __init__(self) -> None:
+        self.wire: list[dict[str, Any]] = []
+        self.delta_in_flight = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send_json(self, message: dict[str, Any]) -> None:
+        await asyncio.sleep(0)  # a send yields to the loop, as a real one does
+        if message.get("type") == "delta":
+            self.delta_in_flight.set()
+            await self.release.wait()
+        self.wire.append(message)
+
+
+def delta(seq: int, qty: int) -> tuple[str, dict[str, Any]]:
+    return f"book:{MARKET}", {"seq": seq, "side": "buy", "price": "100", "qty": str(qty)}
+
+
+def test_a_snapshot_taken_while_a_delta_is_being_sent_goes_out_after_that_delta() -> None:
+    async def scenario() -> list[tuple[str, int]]:
+        hub = MarketDataHub(InProcessBus())
+        await hub.start()
+        hub.seed(MARKET, 10, [(100, 1)], [], [])
+        socket = HeldWire()
+        session = _Session(
+            socket, hub, {MARKET: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]
+            budget=MessageBudget(100, 1000),
+        )  # fmt: skip
+        sender = asyncio.create_task(session.forward())
+        await session.handle(SUBSCRIBE)  # snapshot at seq 10
+        hub.publish([delta(11, 2)])
+        await asyncio.wait_for(socket.delta_in_flight.wait(), 5)  # taken off the queue, not yet on the wire
+        await session.handle(SUBSCRIBE)  # the client resubscribes: a snapshot at seq 11
+        socket.release.set()
+        hub.publish([delta(12, 3)])
+        for _ in range(50):
+            await asyncio.sleep(0)
+        sender.cancel()
+        return [(m["type"], m["seq"]) for m in socket.wire if m.get("channel") == "book"]
+
+    book = asyncio.run(scenario())
+    for at, (kind, seq) in enumerate(book):
+        if kind == "snapshot":
+            assert all(later > seq for kind_later, later in book[at + 1 :] if kind_later == "delta"), book
+    assert book == [("snapshot", 10), ("delta", 11), ("snapshot", 11), ("delta", 12)]
