@@ -11,7 +11,9 @@ and asks, `spread-bps` apart, around the mid: the last trade price if there is o
 Without `--key` it uses dev account 8 (minted demo tokens on the dev chain); `--deposit-base` and
 `--deposit-quote` first move that much from the wallet into the Exchange vault (approve +
 depositToken, signed locally) and wait until the indexer has credited it. Errors
-from the API are printed as one line and the bot carries on with the next round.
+from the API (and network faults, which the client raises as HdexClientError too) are printed as one line and
+the bot carries on with the next round; a quote whose outcome stayed unknown is cancelled by the next round's
+bulk cancel if it stands.
 
 However it stops (its rounds done, an exception, Ctrl-C, SIGTERM from a supervisor), it cancels its
 quotes on the way out, so no stale order is left resting at an old price. SIGINT and SIGTERM exit 0
@@ -73,9 +75,9 @@ def quote(client: HdexClient, market: ClientMarket, args: argparse.Namespace) ->
     fallback = price_units(Decimal(args.mid), market.base_decimals, market.quote_decimals)
     rounds = 0
     while args.rounds == 0 or rounds < args.rounds:
-        last = client.ticker(market.name).get("last")
-        mid = int(last) if last else fallback
-        try:
+        try:  # the ticker too: a network fault or a balancer's error page costs a round, not the bot
+            last = client.ticker(market.name).get("last")
+            mid = int(last) if last else fallback
             placed = run_round(client, market, mid, args)
             print(f"market_maker: round {rounds + 1}: {placed} quotes around {mid}", flush=True)
         except HdexClientError as exc:

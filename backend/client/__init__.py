@@ -1,13 +1,23 @@
 """The Python client for bots: load markets, sign and place, cancel, query, stream, deposit, withdraw.
 
 `HdexClient` (sync, httpx) and `AsyncHdexClient` (asyncio, httpx + websockets) share the signing
-and request building of `backend.client.core`; every API error is raised as `HdexClientError`
-(with `RateLimitedError` for 429, `WaitTimeout` when a wait helper gives up). Amounts and prices
-are ints in base units, as on the wire; `units()` and `price_units()` convert human decimals exactly.
+and request building of `backend.client.core`; every failed request is raised as `HdexClientError`
+(`backend.client.errors`: `RateLimitedError` for 429, `OrderOutcomeUnknown` when a signed order's fate is
+unknown after its resends, `StreamClosed` for a stream closed abnormally, `WaitTimeout` when a wait helper gives
+up). Amounts and prices are ints in base units, as on the wire; `units()` and `price_units()` convert human
+decimals exactly, or refuse (`NotExact`).
 """
 
 from backend.client.aio import AsyncHdexClient
-from backend.client.core import ClientMarket, HdexClientError, RateLimitedError, WaitTimeout, price_units, units
+from backend.client.core import ClientMarket, price_units, units
+from backend.client.errors import (
+    HdexClientError,
+    NotExact,
+    OrderOutcomeUnknown,
+    RateLimitedError,
+    StreamClosed,
+    WaitTimeout,
+)
 from backend.client.sync import HdexClient
 
 __all__ = [
@@ -15,7 +25,10 @@ __all__ = [
     "ClientMarket",
     "HdexClient",
     "HdexClientError",
+    "NotExact",
+    "OrderOutcomeUnknown",
     "RateLimitedError",
+    "StreamClosed",
     "WaitTimeout",
     "price_units",
     "units",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -13,26 +14,53 @@ import websockets
 
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
+    DEFAULT_TIMEOUT_S,
+    ORDERS_PATH,
+    REPLACE_PATH,
+    RESEND_BACKOFF_S,
+    RESENDS,
+    TAKEN_BEFORE,
     WITHDRAWAL_FINAL,
     ClientMarket,
-    HdexClientError,
     Signer,
-    WaitTimeout,
     balances_by_token,
     credited,
-    raise_for_error,
     withdrawal_fee,
 )
+from backend.client.errors import (
+    BOOK_GAP,
+    NETWORK,
+    HdexClientError,
+    OrderOutcomeUnknown,
+    StreamClosed,
+    WaitTimeout,
+    answer_body,
+    network_error,
+    outcome_unknown,
+    resend_delay,
+)
+
+NORMAL_CLOSE = 1000
+NO_CLOSE_FRAME = 1006  # the connection ended without a close frame (RFC 6455 7.4.1)
 
 
 class AsyncHdexClient:
-    """Async order entry and streams: `async with AsyncHdexClient(url, key) as client: ...`."""
+    """Async order entry and streams: `async with AsyncHdexClient(url, key) as client: ...`. Errors, and the
+    resending of a signed order whose outcome is unknown, as `HdexClient`'s."""
 
     def __init__(
-        self, base_url: str, private_key: str | None = None, timeout: float = 10.0, rpc_url: str | None = None
+        self,
+        base_url: str,
+        private_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        rpc_url: str | None = None,
+        *,
+        resends: int = RESENDS,
+        resend_backoff_s: float = RESEND_BACKOFF_S,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+        self.resends, self.resend_backoff_s = resends, resend_backoff_s
         self._key = private_key
         self.rpc_url = rpc_url
         self._signer: Signer | None = None
@@ -49,10 +77,48 @@ class AsyncHdexClient:
         await self.close()
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self._http.request(method, path, **kwargs)
-        body = response.json()
-        raise_for_error(response.status_code, body, response.headers)
-        return body
+        try:
+            response = await self._http.request(method, path, **kwargs)
+        except httpx.RequestError as exc:
+            raise network_error(method, path, exc) from exc
+        return answer_body(response.status_code, response.content, response.headers)
+
+    async def _send_signed_order(
+        self, path: str, order_hash: str, body: dict[str, Any], after_unknown: bool = False
+    ) -> dict[str, Any]:
+        """As `HdexClient._send_signed_order`."""
+        resent = 0
+        while True:
+            try:
+                result: dict[str, Any] = await self._call("POST", path, json=body)
+                return result
+            except HdexClientError as error:
+                if after_unknown and error.code in TAKEN_BEFORE[path]:
+                    return await self._taken_before(path, order_hash, body, error, resent + 1)
+                if not outcome_unknown(error, after_unknown):
+                    raise
+                if resent == self.resends:
+                    raise OrderOutcomeUnknown(order_hash, path, body, error, resent + 1) from error
+                after_unknown, resent = True, resent + 1
+                await asyncio.sleep(resend_delay(resent, error, self.resend_backoff_s))
+
+    async def _taken_before(
+        self, path: str, order_hash: str, body: dict[str, Any], refusal: HdexClientError, attempts: int
+    ) -> dict[str, Any]:
+        """As `HdexClient._taken_before`."""
+        try:
+            order = await self.order(order_hash)
+            if path == REPLACE_PATH:
+                return {"cancelled": await self.order(body["cancel"]["orderHash"]), "order": order}
+            return order
+        except HdexClientError as error:
+            if error.code == "ORDER_NOT_FOUND":
+                raise refusal from None
+            raise OrderOutcomeUnknown(order_hash, path, body, error, attempts) from error
+
+    async def resend(self, unknown: OrderOutcomeUnknown) -> dict[str, Any]:
+        """As `HdexClient.resend`."""
+        return await self._send_signed_order(unknown.path, unknown.order_hash, unknown.body, after_unknown=True)
 
     async def signer(self) -> Signer:
         if self._signer is None:
@@ -83,9 +149,8 @@ class AsyncHdexClient:
         """Sign and place an order (options as for `HdexClient.place_order`)."""
         if market not in self.markets:
             await self.load_markets()
-        _, body = (await self._order_signer()).order_body(self.markets[market], side, amount, price, **options)
-        result: dict[str, Any] = await self._call("POST", "/v1/orders", json=body)
-        return result
+        order_hash, body = (await self._order_signer()).order_body(self.markets[market], side, amount, price, **options)
+        return await self._send_signed_order(ORDERS_PATH, order_hash, body)
 
     async def cancel_order(self, order_hash: str) -> dict[str, Any]:
         body = (await self.signer()).cancel_body(order_hash)
@@ -99,11 +164,8 @@ class AsyncHdexClient:
         if market not in self.markets:
             await self.load_markets()
         signer = await self._order_signer()
-        _, order_body = signer.order_body(self.markets[market], side, amount, price, **options)
-        result: dict[str, Any] = await self._call(
-            "POST", "/v1/orders/replace", json=signer.replace_body(order_hash, order_body)
-        )
-        return result
+        new_hash, order_body = signer.order_body(self.markets[market], side, amount, price, **options)
+        return await self._send_signed_order(REPLACE_PATH, new_hash, signer.replace_body(order_hash, order_body))
 
     async def cancel_after(self, timeout_ms: int, market: str | None = None) -> dict[str, Any]:
         """Dead-man switch: unless called again within `timeout_ms`, cancel every open order; 0: off."""
@@ -211,22 +273,48 @@ class AsyncHdexClient:
     async def stream(self, *subscriptions: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         """Subscribe (e.g. `{"channel": "book", "market": "WETH-USDC"}`) and yield every message.
 
-        Book messages are checked for gaps: a delta whose `seq` does not follow the last one raises
-        `HdexClientError("BOOK_GAP")`, so the caller resubscribes for a fresh snapshot.
+        Book messages are checked against their `seq` (`follow_book`): a delta the book already holds is skipped,
+        a gap raises `HdexClientError` BOOK_GAP, so the caller resubscribes for a fresh snapshot. The stream ends
+        when the server closes it normally (1000); any other close raises `StreamClosed` (STREAM_CLOSED, with its
+        `close_code`: 1013 too slow a reader, ...), and a socket that cannot be opened NETWORK.
         """
         url = "ws" + self.base_url.removeprefix("http") + "/v1/ws"
-        async with websockets.connect(url) as ws:
-            for subscription in subscriptions:
-                await ws.send(json.dumps({"op": "subscribe", **subscription}))
+        try:
+            connection = await websockets.connect(url)
+        except (OSError, TimeoutError, websockets.InvalidHandshake, websockets.InvalidURI) as exc:
+            raise HdexClientError(0, NETWORK, f"cannot open {url}: {type(exc).__name__}: {exc}") from exc
+        async with connection as ws:
             book_seq: dict[str, int] = {}
-            async for raw in ws:
-                message: dict[str, Any] = json.loads(raw)
-                if message.get("channel") == "book":
-                    market, seq = message["market"], int(message["seq"])
-                    if message["type"] == "delta" and seq != book_seq.get(market, seq - 1) + 1:
-                        raise HdexClientError(0, "BOOK_GAP", f"book {market} jumped to seq {seq}")
-                    book_seq[market] = seq
-                yield message
+            try:
+                with contextlib.suppress(websockets.ConnectionClosed):  # what came before the close is still read
+                    for subscription in subscriptions:
+                        await ws.send(json.dumps({"op": "subscribe", **subscription}))
+                while True:
+                    message: dict[str, Any] = json.loads(await ws.recv())
+                    if follow_book(book_seq, message):
+                        yield message
+            except websockets.ConnectionClosed as closed:
+                if closed.rcvd is not None and closed.rcvd.code == NORMAL_CLOSE:
+                    return
+                code, reason = (NO_CLOSE_FRAME, "") if closed.rcvd is None else (closed.rcvd.code, closed.rcvd.reason)
+                raise StreamClosed(code, reason) from None
+
+
+def follow_book(book_seq: dict[str, int], message: dict[str, Any]) -> bool:
+    """Whether a stream message is to be passed on, keeping the `seq` each book is at in `book_seq`. A snapshot
+    starts its book afresh; a delta at or below that seq is already in the book (sent before a newer snapshot)
+    and skipped; a delta beyond the next seq means a lost message: BOOK_GAP."""
+    if message.get("channel") != "book":
+        return True
+    market, seq = message["market"], int(message["seq"])
+    last = book_seq.get(market)
+    if message.get("type") == "delta" and last is not None:
+        if seq <= last:
+            return False
+        if seq > last + 1:
+            raise HdexClientError(0, BOOK_GAP, f"book {market} jumped from seq {last} to {seq}: resubscribe")
+    book_seq[market] = seq
+    return True
 
 
 async def _poll(

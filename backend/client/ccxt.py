@@ -19,7 +19,8 @@ price moved by `options["marketSlippage"]`), and stop kinds through `params["tri
 stop orders need `params["acceptOperatorTrigger"] = True`, the wallet's signed consent that HDEX decides when the
 stop fired. `params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
 `edit_order` cancels an order and places its successor in one signed request; `cancel_all_orders_after` is the
-wallet's dead-man switch.
+wallet's dead-man switch. An order or edit left without a clear answer is sent again exactly as signed (HDEX places
+it once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`send_signed_order`).
 """
 
 # ccxt's method signatures take `params={}`; like ccxt's own, these never mutate it (they `extend` a copy).
@@ -43,6 +44,7 @@ from ccxt.base.errors import (
     InvalidNonce,
     InvalidOrder,
     MarketClosed,
+    NetworkError,
     OperationRejected,
     OrderImmediatelyFillable,
     OrderNotFillable,
@@ -64,6 +66,17 @@ FLAG_OPERATOR_TRIGGER = 16
 ORDER_STATUSES = {"open": "open", "filled": "closed", "cancelled": "canceled", "expired": "expired"}
 
 
+class OrderOutcomeUnknown(RequestTimeout):  # type: ignore[misc]  # ccxt is untyped
+    """A signed order (or edit) was sent, and after every resend it is still unknown whether it stands (no answer,
+    or a 5xx). `order_id`: the order's hash, for `fetch_order`; `path` and `body`: the signed request, which
+    `send_signed_order(path, order_id, body)` sends again (HDEX places a signed order at most once). Signing a new
+    order instead could leave two live orders."""
+
+    def __init__(self, message: str, order_id: str, path: str, body: Any) -> None:
+        super().__init__(message)
+        self.order_id, self.path, self.body = order_id, path, body
+
+
 class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names exchanges in lower case
     def describe(self) -> Any:
         return self.deep_extend(
@@ -74,6 +87,9 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 "countries": [],
                 "version": "v1",
                 "rateLimit": 10,
+                # An order waits up to HDEX_REPLICA_ANSWER_TIMEOUT_S (10 s by default) for the engine before an API
+                # replica answers 504 ENGINE_TIMEOUT: wait longer, to read that answer rather than cut the request.
+                "timeout": 20000,
                 "dex": True,
                 "certified": False,
                 "pro": False,
@@ -151,6 +167,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "marketSlippage": "0.05",  # a market order without a price accepts the best price +-5%
                     "orderExpiry": 86400,  # seconds a resting order's signature lasts
                     "immediateExpiry": 30,  # seconds an IOC, FOK or market order's signature lasts (HDEX: <= 60)
+                    "orderResends": 3,  # times a signed order whose outcome is unknown is sent again, as signed
+                    "orderResendDelay": 500,  # milliseconds before the first resend, doubled before each next one
                 },
                 "exceptions": {
                     "exact": {
@@ -206,7 +224,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                         "INSUFFICIENT_BALANCE": InsufficientFunds,
                         "UNAVAILABLE": ExchangeNotAvailable,
                         "ENGINE_BUSY": DDoSProtection,  # back-pressure: retry after the Retry-After seconds
-                        "ENGINE_TIMEOUT": RequestTimeout,  # resending the same signed order places it at most once
+                        "ENGINE_TIMEOUT": RequestTimeout,  # may stand: create_order resends the same signed order
                         "NOT_DEPLOYED": ExchangeNotAvailable,
                         "RPC_UNAVAILABLE": ExchangeNotAvailable,
                         "NODE_UNAVAILABLE": ExchangeNotAvailable,
@@ -530,8 +548,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
     def create_order(self, symbol: str, type: str, side: str, amount: Any, price: Any = None, params: Any = {}) -> Any:
         self.load_markets()
         market = self.market(symbol)
-        body = self.signed_order_body(market, type, side, amount, price, params)
-        return self.parse_order(self.request("orders", "private", "POST", body), market)
+        order_hash, body = self.signed_order_body(market, type, side, amount, price, params)
+        return self.parse_order(self.send_signed_order("orders", order_hash, body), market)
 
     def edit_order(
         self, id: str, symbol: str, type: str, side: str, amount: Any = None, price: Any = None, params: Any = {}
@@ -545,14 +563,60 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             old = self.fetch_order(id, symbol)
             amount = old["remaining"] if amount is None else amount
             price = old["price"] if price is None else price
-        body = self.signed_order_body(market, type, side, amount, price, params)
+        order_hash, body = self.signed_order_body(market, type, side, amount, price, params)
         _, signature = self.sign_typed_data("Cancel", {"maker": self.signer_address(), "orderHash": id})
         body["cancel"] = {"orderHash": id, "signature": signature}
-        response = self.request("orders/replace", "private", "POST", body)
+        response = self.send_signed_order("orders/replace", order_hash, body)
         return self.parse_order(response["order"], market)
 
-    def signed_order_body(self, market: Any, type: str, side: str, amount: Any, price: Any, params: Any) -> Any:
-        """The `POST /v1/orders` body of an order (see the module docs), signed by `privateKey`."""
+    def send_signed_order(self, path: str, order_hash: str, body: Any) -> Any:
+        """POST a signed order (`orders`) or replace (`orders/replace`) body. A send left without a clear answer
+        (no answer, a 5xx: RequestTimeout, ExchangeNotAvailable, ...; after one, a 429 too) is sent again as
+        signed, `options["orderResends"]` times at most: HDEX places a signed order at most once. A resend refused
+        as a copy of an earlier send is answered with what that send placed. Still unknown: OrderOutcomeUnknown."""
+        resends = self.safe_integer(self.options, "orderResends", 3)
+        delay_ms = self.safe_integer(self.options, "orderResendDelay", 500)
+        after_unknown, attempt = False, 0
+        while True:
+            try:
+                return self.request(path, "private", "POST", body)
+            except (DuplicateOrderId, OrderNotFound):  # ORDER_NOT_OPEN: a replace's cancel already applied
+                taken = self.taken_before(path, order_hash, body) if after_unknown else None
+                if taken is None:
+                    raise
+                return taken
+            except NetworkError as error:
+                if isinstance(error, InvalidNonce) or (isinstance(error, RateLimitExceeded) and not after_unknown):
+                    raise  # a definite refusal
+                if attempt == resends:
+                    message = (
+                        f"{self.id} order {order_hash} may or may not stand after {attempt + 1} attempt(s) ({error}): "
+                        "fetch_order it, or send the same signed body again"
+                    )
+                    raise OrderOutcomeUnknown(message, order_hash, path, body) from error
+                self.sleep(delay_ms * 2**attempt)
+                after_unknown, attempt = True, attempt + 1
+
+    def taken_before(self, path: str, order_hash: str, body: Any) -> Any:
+        """What an earlier send of a signed order placed, as the exchange would have answered it (None if the order
+        is not there); OrderOutcomeUnknown if that cannot be read."""
+        try:
+            order = self.request("orders/{hash}", "public", "GET", {"hash": order_hash})
+            if path == "orders/replace":
+                old = self.request("orders/{hash}", "public", "GET", {"hash": body["cancel"]["orderHash"]})
+                return {"cancelled": old, "order": order}
+            return order
+        except OrderNotFound:
+            return None
+        except NetworkError as error:
+            message = f"{self.id} order {order_hash} may or may not stand ({error}): fetch_order it"
+            raise OrderOutcomeUnknown(message, order_hash, path, body) from error
+
+    def signed_order_body(
+        self, market: Any, type: str, side: str, amount: Any, price: Any, params: Any
+    ) -> tuple[str, Any]:
+        """(the order's hash, the `POST /v1/orders` body of the order (see the module docs), signed by
+        `privateKey`)."""
         symbol = market["symbol"]
         if type not in ("limit", "market"):
             raise InvalidOrder(f"{self.id} createOrder() type must be limit or market (stops: params triggerPrice)")
@@ -600,14 +664,14 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             "expiry": expiry,
             "flags": flags,
         }
-        _, signature = self.sign_typed_data("Order", order)
+        order_hash, signature = self.sign_typed_data("Order", order)
         body: dict[str, Any] = {"order": {key: str(value) for key, value in order.items()}, "signature": signature}
         if time_in_force is not None:
             body["timeInForce"] = time_in_force
         client_order_id = self.safe_string_2(params, "clientOrderId", "newClientOrderId")
         if client_order_id is not None:
             body["clientOrderId"] = client_order_id
-        return body
+        return order_hash, body
 
     def worst_market_price(self, market: Any, side: str, trigger: Any) -> str:
         """A market order's signed worst price: from its trigger (a stop) or the best opposite price, moved by

@@ -9,7 +9,7 @@ from typing import Any
 from eth_account import Account
 from web3 import Web3
 
-from backend.client.core import HdexClientError
+from backend.client.errors import HdexClientError
 
 ETH = "0x0000000000000000000000000000000000000000"
 GAS_LIMIT = 200_000

@@ -1,4 +1,4 @@
-"""What both clients share: markets, exact unit conversion, signing, request bodies, errors."""
+"""What both clients share: markets, exact unit conversion, signing, request bodies (errors: `client.errors`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from eth_account import Account
 
+from backend.client.errors import NotExact
 from backend.signing import (
     Cancel,
     Domain,
@@ -34,56 +36,47 @@ FEE_RATE_SCALE = 10**6
 IMMEDIATE_EXPIRY_S = 30
 ORDER_EXPIRY_S = 86_400
 WITHDRAWAL_FINAL = ("completed", "failed")
+# An order waits up to HDEX_REPLICA_ANSWER_TIMEOUT_S (10 s by default) for the engine before an API replica answers
+# 504 ENGINE_TIMEOUT: the client waits longer, so that it reads that answer rather than cutting the request short.
+DEFAULT_TIMEOUT_S = 20.0
+RESENDS = 3  # how often a signed order whose outcome is unknown is sent again before OrderOutcomeUnknown
+RESEND_BACKOFF_S = 0.5  # before the first resend; doubled before each next one
+ORDERS_PATH = "/v1/orders"
+REPLACE_PATH = "/v1/orders/replace"
+# The refusals of a resend that say an earlier send was taken: what it placed is there to be read.
+TAKEN_BEFORE = {
+    ORDERS_PATH: frozenset({"DUPLICATE_ORDER"}),  # an engine process's own door (a replica answers 200 instead)
+    REPLACE_PATH: frozenset({"DUPLICATE_ORDER", "ORDER_NOT_OPEN"}),  # the new order placed, or the old one not open
+}
 
 
-class HdexClientError(Exception):
-    """The API refused a request: `code` (ErrorCode), `message`, `field`, HTTP `status`."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(f"{status} {code}: {message}" + (f" ({field})" if field else ""))
-        self.status, self.code, self.message, self.field = status, code, message, field
-
-
-class RateLimitedError(HdexClientError):
-    """429: wait `retry_after` seconds."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None, retry_after: float) -> None:
-        super().__init__(status, code, message, field)
-        self.retry_after = retry_after
-
-
-class WaitTimeout(HdexClientError, TimeoutError):
-    """A wait helper gave up: what it waited for did not happen within its timeout."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(0, "TIMEOUT", message)
-
-
-def raise_for_error(status: int, body: Any, headers: Any) -> None:
-    """Raise the typed error of a non-2xx answer."""
-    if status < 400:
-        return
-    error = body.get("error", {}) if isinstance(body, dict) else {}
-    code, message, field = error.get("code", "HTTP_ERROR"), error.get("message", str(body)), error.get("field")
-    if status == 429:
-        raise RateLimitedError(status, code, message, field, float(headers.get("Retry-After", "1")))
-    raise HdexClientError(status, code, message, field)
+def _exact(value: str | Decimal | int, what: str) -> Fraction:
+    """`value` as an exact fraction (parsed as a decimal string: no float or context rounding on the way)."""
+    try:
+        return Fraction(Decimal(str(value)))
+    except (ArithmeticError, ValueError):  # not a number (InvalidOperation), NaN, an infinity
+        raise NotExact(f"{what} {value!r} is not a finite decimal number") from None
 
 
 def units(amount: str | Decimal | int, decimals: int) -> int:
-    """Exact base units of a human amount ("1.5" WETH -> 1500000000000000000); refuses dust."""
-    value = Decimal(str(amount)) * (Decimal(10) ** decimals)
-    if value != value.to_integral_value():
-        raise ValueError(f"{amount} has more than {decimals} decimals")
-    return int(value)
+    """Exact base units of a human amount ("1.5" WETH -> 1500000000000000000); refuses dust (`NotExact`, a
+    ValueError) rather than rounding it away, however many digits the amount has."""
+    scaled = _exact(amount, "amount") * 10**decimals
+    if scaled.denominator != 1:
+        raise NotExact(f"amount {amount} has more than {decimals} decimals")
+    return int(scaled)
 
 
 def price_units(price: str | Decimal | int, base_decimals: int, quote_decimals: int) -> int:
-    """The signed limitPrice of a human price (quote per base): quote units per 1e18 base units."""
-    value = Decimal(str(price)) * (Decimal(10) ** quote_decimals) * PRICE_SCALE / (Decimal(10) ** base_decimals)
-    if value != value.to_integral_value():
-        raise ValueError(f"{price} is finer than the price grid allows")
-    return int(value)
+    """The signed limitPrice of a human price (quote per base): quote units per 1e18 base units. A price finer
+    than that grid is refused (`NotExact`, a ValueError), never rounded: rounding up would raise a buy's limit."""
+    scaled = _exact(price, "price") * 10**quote_decimals * PRICE_SCALE / 10**base_decimals
+    if scaled.denominator != 1:
+        raise NotExact(
+            f"price {price} is finer than the price grid allows (a whole number of quote base units per 1e18 base "
+            "base-units): round it to the market's tick first"
+        )
+    return int(scaled)
 
 
 @dataclass(frozen=True)

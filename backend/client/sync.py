@@ -11,25 +11,52 @@ import httpx
 
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
+    DEFAULT_TIMEOUT_S,
+    ORDERS_PATH,
+    REPLACE_PATH,
+    RESEND_BACKOFF_S,
+    RESENDS,
+    TAKEN_BEFORE,
     WITHDRAWAL_FINAL,
     ClientMarket,
     Signer,
-    WaitTimeout,
     balances_by_token,
     credited,
-    raise_for_error,
     withdrawal_fee,
+)
+from backend.client.errors import (
+    HdexClientError,
+    OrderOutcomeUnknown,
+    WaitTimeout,
+    answer_body,
+    network_error,
+    outcome_unknown,
+    resend_delay,
 )
 
 
 class HdexClient:
     """One wallet's session with the API: `HdexClient(url, private_key)`; without a key, read-only.
-    Deposits also need `rpc_url` (a chain node): they are transactions the wallet sends itself."""
+    Deposits also need `rpc_url` (a chain node): they are transactions the wallet sends itself.
+
+    Every failed request raises `HdexClientError`: the API's refusals with its code, no answer as NETWORK, an
+    answer that is not HDEX's JSON as HTTP_ERROR. A signed order (or replace) left without a clear answer (no
+    answer, a 5xx) is sent again as signed, `resends` times at most, after `resend_backoff_s` doubling each time
+    (or the answer's Retry-After): the exchange places it once. If its outcome is still unknown,
+    `OrderOutcomeUnknown` carries its hash and signed body (see `resend`)."""
 
     def __init__(
-        self, base_url: str, private_key: str | None = None, timeout: float = 10.0, rpc_url: str | None = None
+        self,
+        base_url: str,
+        private_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        rpc_url: str | None = None,
+        *,
+        resends: int = RESENDS,
+        resend_backoff_s: float = RESEND_BACKOFF_S,
     ) -> None:
         self._http = httpx.Client(base_url=base_url, timeout=timeout)
+        self.resends, self.resend_backoff_s = resends, resend_backoff_s
         self._key = private_key
         self.rpc_url = rpc_url
         self._signer: Signer | None = None
@@ -46,10 +73,52 @@ class HdexClient:
         self.close()
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self._http.request(method, path, **kwargs)
-        body = response.json()
-        raise_for_error(response.status_code, body, response.headers)
-        return body
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.RequestError as exc:
+            raise network_error(method, path, exc) from exc
+        return answer_body(response.status_code, response.content, response.headers)
+
+    def _send_signed_order(
+        self, path: str, order_hash: str, body: dict[str, Any], after_unknown: bool = False
+    ) -> dict[str, Any]:
+        """POST a signed order (or replace) body; while its outcome is unknown, send the same body again (see the
+        class docs). A resend refused as a copy of an earlier send is answered with what that send placed."""
+        resent = 0
+        while True:
+            try:
+                result: dict[str, Any] = self._call("POST", path, json=body)
+                return result
+            except HdexClientError as error:
+                if after_unknown and error.code in TAKEN_BEFORE[path]:
+                    return self._taken_before(path, order_hash, body, error, resent + 1)
+                if not outcome_unknown(error, after_unknown):
+                    raise
+                if resent == self.resends:
+                    raise OrderOutcomeUnknown(order_hash, path, body, error, resent + 1) from error
+                after_unknown, resent = True, resent + 1
+                time.sleep(resend_delay(resent, error, self.resend_backoff_s))
+
+    def _taken_before(
+        self, path: str, order_hash: str, body: dict[str, Any], refusal: HdexClientError, attempts: int
+    ) -> dict[str, Any]:
+        """The answer an earlier send would have had, read back: the order (for a replace, with the one it
+        cancelled); the resend's `refusal` if the order is not there (the replace was not applied)."""
+        try:
+            order = self.order(order_hash)
+            if path == REPLACE_PATH:
+                return {"cancelled": self.order(body["cancel"]["orderHash"]), "order": order}
+            return order
+        except HdexClientError as error:
+            if error.code == "ORDER_NOT_FOUND":
+                raise refusal from None
+            raise OrderOutcomeUnknown(order_hash, path, body, error, attempts) from error
+
+    def resend(self, unknown: OrderOutcomeUnknown) -> dict[str, Any]:
+        """Send the signed body of an order (or replace) whose outcome was unknown again: its answer, or the
+        order placed before (the exchange places a signed order at most once); `OrderOutcomeUnknown` again if
+        the outcome is still unknown after the resends."""
+        return self._send_signed_order(unknown.path, unknown.order_hash, unknown.body, after_unknown=True)
 
     @property
     def signer(self) -> Signer:
@@ -88,9 +157,8 @@ class HdexClient:
     def place_order(self, market: str, side: str, amount: int, price: int, **options: Any) -> dict[str, Any]:
         """Sign and place an order (options: kind, post_only, trigger_price, time_in_force, expiry, nonce,
         max_fee_rate, client_order_id, accept_operator_trigger: see `Signer.order_body`)."""
-        _, body = self._order_signer().order_body(self.market(market), side, amount, price, **options)
-        result: dict[str, Any] = self._call("POST", "/v1/orders", json=body)
-        return result
+        order_hash, body = self._order_signer().order_body(self.market(market), side, amount, price, **options)
+        return self._send_signed_order(ORDERS_PATH, order_hash, body)
 
     def cancel_order(self, order_hash: str) -> dict[str, Any]:
         result: dict[str, Any] = self._call(
@@ -102,12 +170,10 @@ class HdexClient:
         self, order_hash: str, market: str, side: str, amount: int, price: int, **options: Any
     ) -> dict[str, Any]:
         """Cancel `order_hash` and place a new order in one step (its funds go to the new order);
-        returns {"cancelled", "order"}. Options as for `place_order`."""
-        _, order_body = self._order_signer().order_body(self.market(market), side, amount, price, **options)
-        result: dict[str, Any] = self._call(
-            "POST", "/v1/orders/replace", json=self.signer.replace_body(order_hash, order_body)
-        )
-        return result
+        returns {"cancelled", "order"}. Options as for `place_order`; resent as `place_order` is."""
+        signer = self._order_signer()
+        new_hash, order_body = signer.order_body(self.market(market), side, amount, price, **options)
+        return self._send_signed_order(REPLACE_PATH, new_hash, signer.replace_body(order_hash, order_body))
 
     def cancel_after(self, timeout_ms: int, market: str | None = None) -> dict[str, Any]:
         """Dead-man switch: unless called again within `timeout_ms`, cancel every open order (in

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from backend.chain.devkeys import DEV_KEYS
-from backend.client.core import ClientMarket, HdexClientError, RateLimitedError, Signer, raise_for_error
+from backend.client.core import ClientMarket, Signer, price_units, units
+from backend.client.errors import HdexClientError, NotExact, RateLimitedError, raise_for_error
 from backend.signing import Domain, recover_signer
 from backend.trading.rules.markets import PriceSource
 from backend.trading.rules.orders import parse_order_request
@@ -93,3 +96,26 @@ def test_api_errors_become_typed_exceptions() -> None:
         raise_for_error(422, {"error": {"code": "PRICE_OFF_TICK", "message": "m", "field": "order.limitPrice"}}, {})
     assert (refused.value.code, refused.value.field) == ("PRICE_OFF_TICK", "order.limitPrice")
     raise_for_error(201, {}, {})
+
+
+def test_amounts_convert_exactly_however_many_digits_they_have() -> None:
+    assert units("12345678901.123456789012345678", 18) == 12_345_678_901_123_456_789_012_345_678
+    assert units(Decimal("98765432109876543210.5"), 1) == 987_654_321_098_765_432_105
+    assert price_units("123456789.123456", 18, 6) == 123_456_789_123_456
+
+
+@pytest.mark.parametrize(
+    ("convert", "refused"),
+    [
+        (lambda: units("1.0000000000000000000000000001", 18), "more than 18 decimals"),  # was rounded to 1e18
+        (lambda: price_units("2999.9999999999999999999999999", 18, 6), "finer than the price grid"),  # was 3000
+        (lambda: price_units("3000.0000001", 18, 6), "finer than the price grid"),
+        (lambda: units("abc", 18), "not a finite decimal number"),
+        (lambda: units("NaN", 18), "not a finite decimal number"),
+        (lambda: price_units("Infinity", 18, 6), "not a finite decimal number"),
+    ],
+)
+def test_what_does_not_convert_exactly_is_refused_never_rounded(convert: Callable[[], int], refused: str) -> None:
+    with pytest.raises(NotExact, match=refused) as error:
+        convert()
+    assert isinstance(error.value, ValueError) and isinstance(error.value, HdexClientError)

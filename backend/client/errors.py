@@ -1,0 +1,150 @@
+"""The client's typed errors: how an HTTP answer, or the lack of one, becomes one, and which failures leave a
+signed order's outcome unknown (so that the same signed body is sent again)."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+import time
+from collections.abc import Mapping
+from datetime import UTC
+from typing import Any
+
+# Codes of failures the API never names itself (its own codes are those of `backend.errors.ErrorCode`).
+NETWORK = "NETWORK"  # no answer: the connection failed, was reset or timed out
+HTTP_ERROR = "HTTP_ERROR"  # an error answer without HDEX's error body: a balancer's page, a crash
+BAD_RESPONSE = "BAD_RESPONSE"  # a success answer whose body is not JSON
+ORDER_OUTCOME_UNKNOWN = "ORDER_OUTCOME_UNKNOWN"
+STREAM_CLOSED = "STREAM_CLOSED"
+BOOK_GAP = "BOOK_GAP"
+NOT_EXACT = "NOT_EXACT"
+SNIPPET_CHARS = 200  # of a body that is not HDEX's error, quoted in the message
+MAX_RESEND_DELAY_S = 10.0
+
+
+class HdexClientError(Exception):
+    """A request failed: the API refused it (`code` of ErrorCode, `message`, `field`, HTTP `status`), or it got no
+    usable answer (`status` 0 and code NETWORK; HTTP_ERROR or BAD_RESPONSE for an answer that is not HDEX's JSON).
+    `retry_after`: the seconds the answer's Retry-After asked for, if any."""
+
+    def __init__(
+        self, status: int, code: str, message: str, field: str | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(f"{status} {code}: {message}" + (f" ({field})" if field else ""))
+        self.status, self.code, self.message, self.field = status, code, message, field
+        self.retry_after = retry_after
+
+
+class RateLimitedError(HdexClientError):
+    """429: wait `retry_after` seconds."""
+
+    retry_after: float
+
+    def __init__(self, status: int, code: str, message: str, field: str | None, retry_after: float) -> None:
+        super().__init__(status, code, message, field, retry_after)
+
+
+class WaitTimeout(HdexClientError, TimeoutError):
+    """A wait helper gave up: what it waited for did not happen within its timeout."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(0, "TIMEOUT", message)
+
+
+class NotExact(HdexClientError, ValueError):
+    """A human amount or price that has no exact value in base units (too many decimals, or not a number)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(0, NOT_EXACT, message)
+
+
+class OrderOutcomeUnknown(HdexClientError):
+    """A signed order (or replace) was sent, and after every resend it is still unknown whether it stands: no
+    answer, or a 5xx. Read it (`client.order(error.order_hash)`), or send the same signed body again
+    (`client.resend(error)`): the exchange places a signed order at most once. Signing a new order instead
+    could leave two live orders. `last`: the last attempt's error."""
+
+    def __init__(self, order_hash: str, path: str, body: dict[str, Any], last: HdexClientError, attempts: int) -> None:
+        message = (
+            f"order {order_hash} may or may not stand after {attempts} attempt(s) (last: {last}): read GET "
+            f"/v1/orders/{order_hash}, or send the same signed body again (it is placed at most once)"
+        )
+        super().__init__(last.status, ORDER_OUTCOME_UNKNOWN, message)
+        self.order_hash, self.path, self.body, self.last, self.attempts = order_hash, path, body, last, attempts
+
+
+class StreamClosed(HdexClientError):
+    """The WebSocket closed other than normally (1000): `close_code` (1013 too slow a reader, 1011 a server
+    fault, 1006 no close frame, ...) and `reason`. Reconnect and resubscribe: book snapshots start afresh."""
+
+    def __init__(self, close_code: int, reason: str) -> None:
+        super().__init__(0, STREAM_CLOSED, f"the stream closed with {close_code}" + (f": {reason}" if reason else ""))
+        self.close_code, self.reason = close_code, reason
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """The seconds a Retry-After header asks for: delta-seconds or an HTTP-date (RFC 9110 10.2.3), never below 0;
+    None when absent or unreadable (a malformed header is no reason to fail the request's error)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def raise_for_error(status: int, body: Any, headers: Mapping[str, str]) -> None:
+    """Raise the typed error of an answer with status 400 or more and `body` (parsed JSON, or None)."""
+    if status < 400:
+        return
+    retry_after = parse_retry_after(headers.get("Retry-After"))
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or not isinstance(error.get("code"), str):
+        text = body if isinstance(body, str) else "" if body is None else json.dumps(body)
+        message = f"HTTP {status}" + (f": {text[:SNIPPET_CHARS]}" if text.strip() else "")
+        raise HdexClientError(status, HTTP_ERROR, message, None, retry_after)
+    code, message, field = error["code"], str(error.get("message", "")), error.get("field")
+    if status == 429:
+        raise RateLimitedError(status, code, message, field, 1.0 if retry_after is None else retry_after)
+    raise HdexClientError(status, code, message, field, retry_after)
+
+
+def answer_body(status: int, content: bytes, headers: Mapping[str, str]) -> Any:
+    """The JSON body of a successful answer, or the typed error of any other. The status is read first: an error
+    answer need not be JSON (a balancer's HTML 502, a crash's text 500)."""
+    try:
+        body = json.loads(content) if content else None
+    except ValueError:  # also a body that is not UTF-8
+        body = None
+        if status < 400:
+            text = content[:SNIPPET_CHARS].decode(errors="replace")
+            raise HdexClientError(status, BAD_RESPONSE, f"the answer is not JSON: {text}") from None
+        raise_for_error(status, content.decode(errors="replace"), headers)
+    raise_for_error(status, body, headers)
+    return body
+
+
+def network_error(method: str, path: str, exc: Exception) -> HdexClientError:
+    """The typed error of a request that got no answer (connection refused or reset, timeout, ...)."""
+    return HdexClientError(0, NETWORK, f"{method} {path}: no answer ({type(exc).__name__}: {exc})")
+
+
+def outcome_unknown(error: HdexClientError, after_unknown: bool) -> bool:
+    """Whether a signed order's failed send leaves it unknown whether the exchange took it: no answer, or a 5xx
+    (504 ENGINE_TIMEOUT, a balancer's 502, ...). After such a send, a 429 too: a rate limit refuses a resend
+    before the exchange could answer that it has the order already. Any other 4xx is a definite refusal."""
+    return error.code == NETWORK or error.status >= 500 or (after_unknown and error.status == 429)
+
+
+def resend_delay(attempt: int, error: HdexClientError, backoff_s: float) -> float:
+    """Seconds before resend number `attempt` (1, 2, ...): the backoff doubling each time, or what the answer's
+    Retry-After asked for if longer; at most MAX_RESEND_DELAY_S."""
+    return min(MAX_RESEND_DELAY_S, max(backoff_s * 2.0 ** (attempt - 1), error.retry_after or 0.0))

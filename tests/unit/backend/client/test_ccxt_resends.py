@@ -1,0 +1,135 @@
+"""The CCXT adapter sends a signed order whose outcome is unknown (no answer, a 5xx) again exactly as signed, through
+ccxt's own HTTP path (a fake transport mounted on its requests session), and gives up with the order's hash."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import ccxt
+import pytest
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+from backend.chain.devkeys import DEV_KEYS
+from backend.client.ccxt import OrderOutcomeUnknown, hdex
+from backend.settings import Settings
+from backend.signing import Domain, order_digest
+from backend.signing.typed_data import domain_json, eip712_types
+from backend.trading.rules.orders import parse_order_request
+
+DOMAIN = Domain(31337, "0x" + "e1" * 20)
+OLD_HASH = "0x" + "01" * 32
+MARKET = {
+    "name": "WETH-USDC", "baseToken": {"address": "0x" + "0a" * 20, "decimals": 18, "symbol": "WETH"},
+    "quoteToken": {"address": "0x" + "0b" * 20, "decimals": 6, "symbol": "USDC"}, "tickSize": "10000",
+    "lotSize": "1000000000000000", "minNotional": "10000000", "makerFeeRate": 1_000, "takerFeeRate": 2_000,
+    "state": "open", "priceSource": None,
+}  # fmt: skip
+Answer = tuple[int, Any] | Exception
+
+
+def error(status: int, code: str) -> tuple[int, Any]:
+    return status, {"error": {"code": code, "message": "m"}}
+
+
+class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
+    """HDEX's read endpoints, and each POST answered with the next of `answers` (an exception: no answer). With
+    `taken`, the first POST's order is placed whatever it is answered, as an engine that took it before timing out."""
+
+    def __init__(self, answers: list[Answer], taken: bool = False) -> None:
+        super().__init__()
+        self.answers, self.taken = iter(answers), taken
+        self.posted: list[dict[str, Any]] = []
+        self.orders: dict[str, dict[str, Any]] = {OLD_HASH: {**self.view(OLD_HASH, None), "status": "cancelled"}}
+
+    @staticmethod
+    def view(order_hash: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        order = body["order"] if body else {"flags": "0", "limitPrice": "0", "baseAmount": "0", "triggerPrice": "0"}
+        return {"hash": order_hash, "market": "WETH-USDC", "side": "buy", "status": "open", "order": order,
+                "filled": "0", "remaining": order["baseAmount"], "createdAt": 0, "updatedAt": 0}  # fmt: skip
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        path = urlsplit(request.url).path
+        if request.method == "GET":
+            reads = {"/v1/markets": {"markets": [MARKET]}, "/v1/nonce": {"nonce": "1"},
+                     "/v1/eip712": {"domain": domain_json(DOMAIN), "types": eip712_types()}}  # fmt: skip
+            found = reads.get(path, self.orders.get(path.removeprefix("/v1/orders/")))
+            return self.response(request, (200, found) if found else error(404, "ORDER_NOT_FOUND"))
+        body = json.loads(request.body or "{}")
+        self.posted.append(body)
+        order_hash = "0x" + order_digest(DOMAIN, parse_order_request(body).order).hex()
+        if self.taken and len(self.posted) == 1:
+            self.orders[order_hash] = self.view(order_hash, body)
+        answer = next(self.answers)
+        if isinstance(answer, Exception):
+            raise answer
+        status, content = answer
+        return self.response(request, (status, self.view(order_hash, body) if content is None else content))
+
+    @staticmethod
+    def response(request: requests.PreparedRequest, answer: tuple[int, Any]) -> requests.Response:
+        status, content = answer
+        response = requests.Response()
+        response.status_code, response.reason, response.url, response.request = status, "-", request.url, request
+        text = content if isinstance(content, str) else json.dumps(content)
+        response._content = text.encode()
+        response.headers = CaseInsensitiveDict({"Content-Type": "text/html" if isinstance(content, str) else "json"})
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def adapter(fake: FakeHdex, resends: int = 3) -> hdex:
+    exchange = hdex({"privateKey": DEV_KEYS[5], "urls": {"api": {"rest": "http://hdex.test"}},
+                     "options": {"orderResends": resends, "orderResendDelay": 0}})  # fmt: skip
+    exchange.session.mount("http://", fake)
+    return exchange
+
+
+def test_create_order_resends_the_same_signed_order_until_hdex_answers() -> None:
+    fake = FakeHdex([requests.exceptions.ReadTimeout("slow"), error(504, "ENGINE_TIMEOUT"),
+                     (502, "<html>502 Bad Gateway</html>"), (200, None)])  # fmt: skip
+    order = adapter(fake).create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    assert order["status"] == "open" and order["amount"] == 0.5
+    assert len(fake.posted) == 4 and all(body == fake.posted[0] for body in fake.posted)
+
+
+def test_create_order_still_unknown_raises_order_outcome_unknown_with_the_orders_hash() -> None:
+    fake = FakeHdex([requests.exceptions.ConnectionError("reset")] * 3 + [(201, None)])
+    exchange = adapter(fake, resends=2)
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    assert isinstance(unknown.value, ccxt.RequestTimeout) and len(fake.posted) == 3
+    assert unknown.value.order_id == "0x" + order_digest(DOMAIN, parse_order_request(fake.posted[0]).order).hex()
+    resent = exchange.send_signed_order(unknown.value.path, unknown.value.order_id, unknown.value.body)
+    assert resent["hash"] == unknown.value.order_id and fake.posted[-1] == fake.posted[0]
+
+
+def test_create_order_resent_and_refused_as_a_copy_returns_the_order_the_first_send_placed() -> None:
+    fake = FakeHdex([requests.exceptions.ReadTimeout("slow"), error(409, "DUPLICATE_ORDER")], taken=True)
+    order = adapter(fake).create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    assert order["id"] in fake.orders and len(fake.posted) == 2
+
+
+def test_edit_order_resent_after_a_timeout_reads_back_the_order_the_first_send_placed() -> None:
+    fake = FakeHdex([error(504, "ENGINE_TIMEOUT"), error(409, "ORDER_NOT_OPEN")], taken=True)
+    order = adapter(fake).edit_order(OLD_HASH, "WETH/USDC", "limit", "buy", 0.5, 2990)
+    assert order["id"] in fake.orders and order["price"] == 2990.0
+    assert fake.posted[0] == fake.posted[1] and fake.posted[0]["cancel"]["orderHash"] == OLD_HASH
+
+
+def test_a_definite_refusal_is_not_resent() -> None:
+    for refusal, raised in ((error(409, "NONCE_USED"), ccxt.InvalidNonce), (error(409, "DUPLICATE_ORDER"),
+                            ccxt.DuplicateOrderId), (error(429, "RATE_LIMITED"), ccxt.RateLimitExceeded)):  # fmt: skip
+        fake = FakeHdex([refusal])
+        with pytest.raises(raised):
+            adapter(fake).create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+        assert len(fake.posted) == 1
+
+
+def test_the_adapter_waits_longer_than_a_replica_waits_for_the_engine() -> None:
+    assert hdex().timeout > Settings.model_fields["replica_answer_timeout_s"].default * 1000

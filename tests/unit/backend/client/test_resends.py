@@ -1,0 +1,152 @@
+"""A signed order whose outcome is unknown (no answer, a 5xx) is sent again exactly as signed, never signed anew:
+the exchange places a signed order at most once, while a new signature (a new nonce) would be a second order."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from backend.chain.devkeys import DEV_KEYS
+from backend.client import AsyncHdexClient, HdexClient, HdexClientError, OrderOutcomeUnknown
+from backend.client.core import ClientMarket, Signer
+from backend.settings import Settings
+from backend.signing import Domain
+
+DOMAIN = Domain(31337, "0x" + "e1" * 20)
+MARKET = ClientMarket(
+    "WETH-USDC", "0x" + "0a" * 20, "0x" + "0b" * 20, 18, 6, 10**4, 10**15, 10**7, 1_000, 2_000, "open"
+)
+OLD_HASH = "0x" + "01" * 32
+Answer = httpx.Response | Exception
+
+
+def error(status: int, code: str) -> httpx.Response:
+    return httpx.Response(status, json={"error": {"code": code, "message": "m"}})
+
+
+class FakeExchange:
+    """Answers each POST with the next of `answers` (a response, or an exception: no answer) and records it;
+    GET /v1/orders/{hash} answers from `orders`."""
+
+    def __init__(self, answers: list[Answer], orders: dict[str, dict[str, Any]] | None = None) -> None:
+        self.answers: Iterator[Answer] = iter(answers)
+        self.orders = orders or {}
+        self.posted: list[dict[str, Any]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            order_hash = request.url.path.removeprefix("/v1/orders/")
+            found = self.orders.get(order_hash)
+            return httpx.Response(200, json=found) if found else error(404, "ORDER_NOT_FOUND")
+        self.posted.append(json.loads(request.content))
+        answer = next(self.answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def sync_client(exchange: Callable[[httpx.Request], httpx.Response], resends: int = 3) -> HdexClient:
+    client = HdexClient("http://hdex.test", DEV_KEYS[5], resends=resends, resend_backoff_s=0)
+    client._http = httpx.Client(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
+    client._signer = Signer(DEV_KEYS[5], DOMAIN)
+    client._signer.number_orders_from(1)
+    client.markets = {MARKET.name: MARKET}
+    return client
+
+
+def test_an_order_without_an_answer_is_resent_as_signed_until_the_exchange_answers() -> None:
+    exchange = FakeExchange([
+        httpx.ReadTimeout("no answer"),
+        error(504, "ENGINE_TIMEOUT"),
+        httpx.Response(502, text="<html>Bad Gateway</html>"),
+        httpx.Response(200, json={"hash": "0xabc", "status": "open"}),  # the replica's answer to a copy
+    ])  # fmt: skip
+    assert sync_client(exchange).place_order(MARKET.name, "buy", 10**18, 3 * 10**9)["hash"] == "0xabc"
+    assert len(exchange.posted) == 4
+    assert all(body == exchange.posted[0] for body in exchange.posted)  # one signature, one nonce
+
+
+def test_an_order_still_unknown_after_its_resends_raises_with_its_hash_and_can_be_resent_later() -> None:
+    exchange = FakeExchange([httpx.ConnectError("reset")] * 3 + [httpx.Response(201, json={"status": "open"})])
+    client = sync_client(exchange, resends=2)
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        client.place_order(MARKET.name, "buy", 10**18, 3 * 10**9)
+    assert isinstance(unknown.value, HdexClientError) and unknown.value.code == "ORDER_OUTCOME_UNKNOWN"
+    assert unknown.value.last.code == "NETWORK" and unknown.value.attempts == 3
+    assert unknown.value.body == exchange.posted[0] and len(exchange.posted) == 3
+    expiry = int(exchange.posted[0]["order"]["expiry"])
+    signed_hash, _ = Signer(DEV_KEYS[5], DOMAIN).order_body(MARKET, "buy", 10**18, 3 * 10**9, nonce=1, expiry=expiry)
+    assert unknown.value.order_hash == signed_hash
+    assert client.resend(unknown.value) == {"status": "open"}
+    assert exchange.posted[-1] == exchange.posted[0]
+
+
+def test_a_resend_refused_as_a_copy_answers_with_the_order_the_first_send_placed() -> None:
+    exchange = FakeExchange([httpx.ReadTimeout("no answer"), error(409, "DUPLICATE_ORDER")])  # an engine's own door
+    order_hash, _ = Signer(DEV_KEYS[5], DOMAIN).order_body(MARKET, "buy", 10**18, 3 * 10**9, nonce=1, expiry=2**40)
+    exchange.orders = {order_hash: {"hash": order_hash, "status": "filled"}}
+    order = sync_client(exchange).place_order(MARKET.name, "buy", 10**18, 3 * 10**9, expiry=2**40)
+    assert order == {"hash": order_hash, "status": "filled"} and len(exchange.posted) == 2
+
+
+def test_a_definite_refusal_is_not_resent() -> None:
+    for refusal in (error(422, "PRICE_OFF_TICK"), error(409, "DUPLICATE_ORDER"), error(429, "RATE_LIMITED")):
+        exchange = FakeExchange([refusal])
+        with pytest.raises(HdexClientError) as refused:
+            sync_client(exchange).place_order(MARKET.name, "buy", 10**18, 3 * 10**9)
+        assert refused.value.code == refusal.json()["error"]["code"] and len(exchange.posted) == 1
+
+
+def test_after_an_unknown_send_a_rate_limited_resend_is_still_unknown() -> None:
+    exchange = FakeExchange([httpx.ReadTimeout("no answer"), error(429, "RATE_LIMITED")])
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        sync_client(exchange, resends=1).place_order(MARKET.name, "buy", 10**18, 3 * 10**9)
+    assert unknown.value.last.code == "RATE_LIMITED" and len(exchange.posted) == 2
+
+
+def test_a_replace_resent_after_a_timeout_reads_back_what_the_first_send_did() -> None:
+    exchange = FakeExchange([error(504, "ENGINE_TIMEOUT"), error(409, "ORDER_NOT_OPEN")])
+    client = sync_client(exchange)
+    new_hash, _ = Signer(DEV_KEYS[5], DOMAIN).order_body(MARKET, "buy", 10**18, 3 * 10**9, nonce=1, expiry=2**40)
+    exchange.orders = {
+        new_hash: {"hash": new_hash, "status": "open"}, OLD_HASH: {"hash": OLD_HASH, "status": "cancelled"}
+    }  # fmt: skip
+    moved = client.replace_order(OLD_HASH, MARKET.name, "buy", 10**18, 3 * 10**9, expiry=2**40)
+    assert moved == {"cancelled": exchange.orders[OLD_HASH], "order": exchange.orders[new_hash]}
+    assert exchange.posted[0] == exchange.posted[1] and exchange.posted[0]["cancel"]["orderHash"] == OLD_HASH
+
+
+def test_a_replace_whose_new_order_is_not_there_after_a_resend_raises_the_resends_refusal() -> None:
+    exchange = FakeExchange([httpx.ReadTimeout("no answer"), error(409, "ORDER_NOT_OPEN")])  # filled meanwhile
+    with pytest.raises(HdexClientError) as refused:
+        sync_client(exchange).replace_order(OLD_HASH, MARKET.name, "buy", 10**18, 3 * 10**9)
+    assert refused.value.code == "ORDER_NOT_OPEN" and not isinstance(refused.value, OrderOutcomeUnknown)
+
+
+def test_the_async_client_resends_the_same_signed_order_and_gives_up_with_its_hash() -> None:
+    async def scenario(exchange: FakeExchange) -> dict[str, Any]:
+        client = AsyncHdexClient("http://hdex.test", DEV_KEYS[5], resends=1, resend_backoff_s=0)
+        client._http = httpx.AsyncClient(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
+        client._signer = Signer(DEV_KEYS[5], DOMAIN)
+        client._signer.number_orders_from(1)
+        client.markets = {MARKET.name: MARKET}
+        async with client:
+            return await client.place_order(MARKET.name, "sell", 10**18, 3 * 10**9)
+
+    answered = FakeExchange([httpx.WriteTimeout("no answer"), httpx.Response(201, json={"status": "open"})])
+    assert asyncio.run(scenario(answered)) == {"status": "open"} and answered.posted[0] == answered.posted[1]
+    unanswered = FakeExchange([error(503, "ENGINE_BUSY"), error(504, "ENGINE_TIMEOUT")])
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        asyncio.run(scenario(unanswered))
+    assert unknown.value.last.code == "ENGINE_TIMEOUT" and unknown.value.body == unanswered.posted[1]
+
+
+def test_the_clients_wait_longer_than_a_replica_waits_for_the_engine() -> None:
+    replica_waits = Settings.model_fields["replica_answer_timeout_s"].default
+    assert HdexClient("http://hdex.test")._http.timeout.read > replica_waits
+    assert AsyncHdexClient("http://hdex.test")._http.timeout.read > replica_waits

@@ -1,0 +1,93 @@
+"""`AsyncHdexClient.stream` against a real WebSocket server on localhost: an abnormal close is a typed error, never a
+silent end or a raw websockets exception, and the book's `seq` skips what the book holds and catches real gaps."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from websockets.asyncio.server import ServerConnection, serve
+
+from backend.client import AsyncHdexClient, HdexClientError, StreamClosed
+
+Script = Callable[[ServerConnection], Awaitable[None]]
+
+
+def book(kind: str, seq: int) -> str:
+    return json.dumps({"channel": "book", "market": "WETH-USDC", "type": kind, "seq": seq})
+
+
+async def _follow(script: Script) -> tuple[list[dict[str, Any]], BaseException | None]:
+    """Every message the client's stream yields while the server plays `script`, and what ended it."""
+    seen: list[dict[str, Any]] = []
+    async with serve(script, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        async with AsyncHdexClient(f"http://127.0.0.1:{port}") as client:
+            try:
+                async for message in client.stream({"channel": "book", "market": "WETH-USDC"}):
+                    seen.append(message)
+            except Exception as exc:
+                return seen, exc
+    return seen, None
+
+
+def follow(script: Script) -> tuple[list[dict[str, Any]], BaseException | None]:
+    return asyncio.run(asyncio.wait_for(_follow(script), 10))
+
+
+@pytest.mark.parametrize(("code", "reason"), [(1013, "too slow: resubscribe"), (1011, "fault"), (1001, "")])
+def test_a_stream_the_server_closes_abnormally_raises_stream_closed_with_the_code(code: int, reason: str) -> None:
+    async def script(ws: ServerConnection) -> None:
+        await ws.recv()  # the subscription
+        await ws.send(book("snapshot", 5))
+        await ws.close(code, reason)
+
+    seen, ended = follow(script)
+    assert [m["seq"] for m in seen] == [5]
+    assert isinstance(ended, StreamClosed) and isinstance(ended, HdexClientError)
+    assert (ended.code, ended.close_code, ended.reason) == ("STREAM_CLOSED", code, reason)
+
+
+def test_a_connection_lost_without_a_close_frame_raises_stream_closed_1006() -> None:
+    async def script(ws: ServerConnection) -> None:
+        await ws.send(book("snapshot", 5))
+        ws.transport.abort()
+
+    _, ended = follow(script)
+    assert isinstance(ended, StreamClosed) and ended.close_code == 1006
+
+
+def test_a_normal_close_ends_the_stream() -> None:
+    async def script(ws: ServerConnection) -> None:
+        await ws.send(book("snapshot", 5))
+        await ws.close(1000)
+
+    seen, ended = follow(script)
+    assert ended is None and len(seen) == 1
+
+
+def test_a_server_that_cannot_be_reached_is_a_network_error() -> None:
+    async def scenario() -> None:
+        async with AsyncHdexClient("http://127.0.0.1:1") as client:
+            async for _ in client.stream({"channel": "trades", "market": "WETH-USDC"}):
+                pass
+
+    with pytest.raises(HdexClientError) as refused:
+        asyncio.run(scenario())
+    assert refused.value.code == "NETWORK"
+
+
+def test_book_deltas_the_book_holds_are_skipped_and_a_real_gap_raises_book_gap() -> None:
+    async def script(ws: ServerConnection) -> None:
+        # a delta sent before the snapshot that already holds it, twice (a resubscribe's newer snapshot too)
+        for kind, seq in [("snapshot", 5), ("delta", 4), ("delta", 5), ("delta", 6), ("snapshot", 10),
+                          ("delta", 8), ("delta", 11), ("delta", 13)]:  # fmt: skip
+            await ws.send(book(kind, seq))
+        await ws.wait_closed()
+
+    seen, ended = follow(script)
+    assert [(m["type"], m["seq"]) for m in seen] == [("snapshot", 5), ("delta", 6), ("snapshot", 10), ("delta", 11)]
+    assert isinstance(ended, HdexClientError) and ended.code == "BOOK_GAP" and "11 to 13" in ended.message
