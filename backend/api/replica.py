@@ -32,8 +32,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.frames import CloseCode
+from websockets.protocol import State
 
 from backend.api.errors import error_response
 from backend.api.observe import MetricsMiddleware, metrics_response
@@ -101,6 +104,9 @@ BULK_CANCEL_MAY_STAND = (
 READER_STOPPED = "this replica no longer reads the engine's answers (see its log); send the request to another"
 # The engine answers a close at once; one whose frames we stopped reading (a stalled client) is not waited on longer.
 UPSTREAM_CLOSE_TIMEOUT_S = 1.0
+# Codes a close frame may carry (RFC 6455 7.4): 1005, 1006 and 1015 only report, they are never sent.
+SENDABLE_CLOSE_CODES = frozenset(range(1000, 1004)) | frozenset(range(1007, 1015)) | frozenset(range(3000, 5000))
+ABNORMAL_UPSTREAM_END = "the engine process's connection ended abnormally: reconnect and resubscribe"
 # A signature that recovers to another address than its maker may be one made for an Exchange redeployed since the
 # domain was read (the engine process restarted on it): the domain is read again, at most this often.
 DOMAIN_REREAD_S = 5.0
@@ -377,8 +383,11 @@ class Replica:
                     except TimeoutError:
                         await close_too_slow(client)
                         return
-                close = upstream.close_code or 1000
-                await client.close(code=close, reason=upstream.close_reason or "")
+            # The engine's side ended, normally (the loop ran out) or not (it raised ConnectionClosedError, e.g. a
+            # 1013 or a dropped connection): the client gets that close, not the 1000 our own close would send.
+            if upstream.state is State.CLOSED:
+                with contextlib.suppress(RuntimeError):  # the client is gone already
+                    await client.close(*passed_on_close(upstream))
 
         tasks = [asyncio.create_task(to_engine()), asyncio.create_task(to_client())]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -404,6 +413,19 @@ class Replica:
         await self.redis.aclose()
         await self.limiter.close()
         await send({"type": "lifespan.shutdown.complete"})
+
+
+def passed_on_close(upstream: ClientConnection) -> tuple[int, str]:
+    """The close code and reason a client gets when the engine's side of its WebSocket ended: the engine's own
+    (1013 too slow, 1011, 1012 restarting, ...), so that a client takes an abnormal end for one and resubscribes
+    instead of reading a frozen stream as a finished one; 1011 when the connection ended without a close frame
+    (1006, which no endpoint may send); 1000 for a close frame without a code (1005)."""
+    code, reason = upstream.close_code, upstream.close_reason or ""
+    if code == CloseCode.NO_STATUS_RCVD:
+        return 1000, ""
+    if code is None or code not in SENDABLE_CLOSE_CODES:
+        return 1011, ABNORMAL_UPSTREAM_END
+    return code, reason
 
 
 def reader_ended(reader: asyncio.Task[None]) -> None:
