@@ -21,6 +21,7 @@ from backend.client.core import (
     RESENDS,
     TAKEN_BEFORE,
     WITHDRAWAL_FINAL,
+    WITHDRAWALS_PATH,
     ClientMarket,
     Signer,
     balances_by_token,
@@ -107,12 +108,14 @@ class AsyncHdexClient:
     ) -> dict[str, Any]:
         """As `HdexClient._taken_before`."""
         try:
+            if path == WITHDRAWALS_PATH:
+                return await self.withdrawal(order_hash)
             order = await self.order(order_hash)
             if path == REPLACE_PATH:
                 return {"cancelled": await self.order(body["cancel"]["orderHash"]), "order": order}
             return order
         except HdexClientError as error:
-            if error.code == "ORDER_NOT_FOUND":
+            if error.code in ("ORDER_NOT_FOUND", "NOT_FOUND"):
                 raise refusal from None
             raise OrderOutcomeUnknown(order_hash, path, body, error, attempts) from error
 
@@ -242,11 +245,10 @@ class AsyncHdexClient:
     ) -> dict[str, Any]:
         """As `HdexClient.withdraw`."""
         fee = withdrawal_fee(amount, await self.fees()) if max_fee is None else max_fee
-        _, body = (await self.signer()).withdrawal_body(
+        withdrawal_hash, body = (await self.signer()).withdrawal_body(
             token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options
         )
-        result: dict[str, Any] = await self._call("POST", "/v1/withdrawals", json=body)
-        return result
+        return await self._send_signed_order(WITHDRAWALS_PATH, withdrawal_hash, body)
 
     async def travel_rule_threshold(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
         """As `HdexClient.travel_rule_threshold`."""

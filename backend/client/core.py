@@ -43,10 +43,12 @@ RESENDS = 3  # how often a signed order whose outcome is unknown is sent again b
 RESEND_BACKOFF_S = 0.5  # before the first resend; doubled before each next one
 ORDERS_PATH = "/v1/orders"
 REPLACE_PATH = "/v1/orders/replace"
+WITHDRAWALS_PATH = "/v1/withdrawals"
 # The refusals of a resend that say an earlier send was taken: what it placed is there to be read.
 TAKEN_BEFORE = {
     ORDERS_PATH: frozenset({"DUPLICATE_ORDER"}),  # an engine process's own door (a replica answers 200 instead)
     REPLACE_PATH: frozenset({"DUPLICATE_ORDER", "ORDER_NOT_OPEN"}),  # the new order placed, or the old one not open
+    WITHDRAWALS_PATH: frozenset({"DUPLICATE_WITHDRAWAL"}),  # the signed request is stored once
 }
 
 

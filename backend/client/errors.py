@@ -60,15 +60,16 @@ class NotExact(HdexClientError, ValueError):
 
 
 class OrderOutcomeUnknown(HdexClientError):
-    """A signed order (or replace) was sent, and after every resend it is still unknown whether it stands: no
-    answer, or a 5xx. Read it (`client.order(error.order_hash)`), or send the same signed body again
-    (`client.resend(error)`): the exchange places a signed order at most once. Signing a new order instead
-    could leave two live orders. `last`: the last attempt's error."""
+    """A signed order (or replace, or withdrawal request) was sent, and after every resend it is still unknown
+    whether it stands: no answer, or a 5xx. Read it (`client.order(error.order_hash)`, or for a withdrawal
+    `client.withdrawal(...)`), or send the same signed body again (`client.resend(error)`): the exchange takes a
+    signed request at most once. Signing a new one instead could leave two. `last`: the last attempt's error."""
 
     def __init__(self, order_hash: str, path: str, body: dict[str, Any], last: HdexClientError, attempts: int) -> None:
+        what, read = ("withdrawal", "/v1/withdrawals/") if path == "/v1/withdrawals" else ("order", "/v1/orders/")
         message = (
-            f"order {order_hash} may or may not stand after {attempts} attempt(s) (last: {last}): read GET "
-            f"/v1/orders/{order_hash}, or send the same signed body again (it is placed at most once)"
+            f"{what} {order_hash} may or may not stand after {attempts} attempt(s) (last: {last}): read GET "
+            f"{read}{order_hash}, or send the same signed body again (it is taken at most once)"
         )
         super().__init__(last.status, ORDER_OUTCOME_UNKNOWN, message)
         self.order_hash, self.path, self.body, self.last, self.attempts = order_hash, path, body, last, attempts

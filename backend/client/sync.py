@@ -18,6 +18,7 @@ from backend.client.core import (
     RESENDS,
     TAKEN_BEFORE,
     WITHDRAWAL_FINAL,
+    WITHDRAWALS_PATH,
     ClientMarket,
     Signer,
     balances_by_token,
@@ -82,8 +83,9 @@ class HdexClient:
     def _send_signed_order(
         self, path: str, order_hash: str, body: dict[str, Any], after_unknown: bool = False
     ) -> dict[str, Any]:
-        """POST a signed order (or replace) body; while its outcome is unknown, send the same body again (see the
-        class docs). A resend refused as a copy of an earlier send is answered with what that send placed."""
+        """POST a signed order (or replace, or withdrawal request) body; while its outcome is unknown, send the same
+        body again (see the class docs). A resend refused as a copy of an earlier send is answered with what that
+        send made."""
         resent = 0
         while True:
             try:
@@ -103,14 +105,17 @@ class HdexClient:
         self, path: str, order_hash: str, body: dict[str, Any], refusal: HdexClientError, attempts: int
     ) -> dict[str, Any]:
         """The answer an earlier send would have had, read back: the order (for a replace, with the one it
-        cancelled); the resend's `refusal` if the order is not there (the replace was not applied)."""
+        cancelled), or the withdrawal request; the resend's `refusal` if it is not there (the replace was not
+        applied)."""
         try:
+            if path == WITHDRAWALS_PATH:
+                return self.withdrawal(order_hash)
             order = self.order(order_hash)
             if path == REPLACE_PATH:
                 return {"cancelled": self.order(body["cancel"]["orderHash"]), "order": order}
             return order
         except HdexClientError as error:
-            if error.code == "ORDER_NOT_FOUND":
+            if error.code in ("ORDER_NOT_FOUND", "NOT_FOUND"):
                 raise refusal from None
             raise OrderOutcomeUnknown(order_hash, path, body, error, attempts) from error
 
@@ -270,13 +275,14 @@ class HdexClient:
     ) -> dict[str, Any]:
         """Sign a withdrawal of `amount` of `token` and request it (202: status `accepted`). `max_fee`
         defaults to the exchange's current withdrawal fee; options: nonce, expiry. `travel_rule`: the IVMS101
-        originator and beneficiary, required from the travel-rule threshold (`travel_rule_threshold`)."""
+        originator and beneficiary, required from the travel-rule threshold (`travel_rule_threshold`). Left
+        without a clear answer, the same signed request is sent again, as an order is (see the class docs): a new
+        signature would be a second withdrawal."""
         fee = withdrawal_fee(amount, self.fees()) if max_fee is None else max_fee
-        _, body = self.signer.withdrawal_body(
+        withdrawal_hash, body = self.signer.withdrawal_body(
             token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options
         )
-        result: dict[str, Any] = self._call("POST", "/v1/withdrawals", json=body)
-        return result
+        return self._send_signed_order(WITHDRAWALS_PATH, withdrawal_hash, body)
 
     def travel_rule_threshold(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
         """The travel-rule threshold in the reference token and, given `token` and `amount`, whether withdrawing

@@ -31,7 +31,7 @@ def error(status: int, code: str) -> httpx.Response:
 
 class FakeExchange:
     """Answers each POST with the next of `answers` (a response, or an exception: no answer) and records it;
-    GET /v1/orders/{hash} answers from `orders`."""
+    GET /v1/orders/{hash} and /v1/withdrawals/{hash} answer from `orders`."""
 
     def __init__(self, answers: list[Answer], orders: dict[str, dict[str, Any]] | None = None) -> None:
         self.answers: Iterator[Answer] = iter(answers)
@@ -40,9 +40,10 @@ class FakeExchange:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
-            order_hash = request.url.path.removeprefix("/v1/orders/")
-            found = self.orders.get(order_hash)
-            return httpx.Response(200, json=found) if found else error(404, "ORDER_NOT_FOUND")
+            kind, _, found_hash = request.url.path.removeprefix("/v1/").partition("/")
+            found = self.orders.get(found_hash)
+            missing = "ORDER_NOT_FOUND" if kind == "orders" else "NOT_FOUND"
+            return httpx.Response(200, json=found) if found else error(404, missing)
         self.posted.append(json.loads(request.content))
         answer = next(self.answers)
         if isinstance(answer, Exception):
@@ -144,6 +145,35 @@ def test_the_async_client_resends_the_same_signed_order_and_gives_up_with_its_ha
     with pytest.raises(OrderOutcomeUnknown) as unknown:
         asyncio.run(scenario(unanswered))
     assert unknown.value.last.code == "ENGINE_TIMEOUT" and unknown.value.body == unanswered.posted[1]
+
+
+TOKEN = "0x" + "0b" * 20
+
+
+def test_a_withdrawal_without_an_answer_is_resent_as_signed_and_a_copy_reads_back_the_first_request() -> None:
+    """A new signature would be a second withdrawal of the same funds."""
+    withdrawal_hash, _ = Signer(DEV_KEYS[5], DOMAIN).withdrawal_body(TOKEN, 10**6, 0, nonce=7, expiry=2**40)
+    exchange = FakeExchange([httpx.ReadTimeout("no answer"), error(409, "DUPLICATE_WITHDRAWAL")])
+    exchange.orders = {withdrawal_hash: {"hash": withdrawal_hash, "status": "relaying"}}
+    request = sync_client(exchange).withdraw(TOKEN, 10**6, max_fee=0, nonce=7, expiry=2**40)
+    assert request == {"hash": withdrawal_hash, "status": "relaying"}
+    assert len(exchange.posted) == 2 and exchange.posted[0] == exchange.posted[1]
+
+
+def test_the_async_client_resends_a_withdrawal_as_signed_and_gives_up_with_its_hash() -> None:
+    async def scenario(exchange: FakeExchange) -> dict[str, Any]:
+        client = AsyncHdexClient("http://hdex.test", DEV_KEYS[5], resends=1, resend_backoff_s=0)
+        client._http = httpx.AsyncClient(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
+        client._signer = Signer(DEV_KEYS[5], DOMAIN)
+        async with client:
+            return await client.withdraw(TOKEN, 10**6, max_fee=0, nonce=8, expiry=2**40)
+
+    answered = FakeExchange([error(502, "HTTP_ERROR"), httpx.Response(202, json={"status": "accepted"})])
+    assert asyncio.run(scenario(answered)) == {"status": "accepted"} and answered.posted[0] == answered.posted[1]
+    unanswered = FakeExchange([httpx.ConnectError("refused"), error(504, "GATEWAY_TIMEOUT")])
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        asyncio.run(scenario(unanswered))
+    assert "withdrawal" in str(unknown.value) and unknown.value.path == "/v1/withdrawals"
 
 
 def test_the_clients_wait_longer_than_a_replica_waits_for_the_engine() -> None:
