@@ -12,7 +12,7 @@ from typing import Any
 
 from eth_account import Account
 
-from backend.client.errors import NotExact
+from backend.client.errors import HdexClientError, NotExact, OrderOutcomeUnknown, outcome_unknown
 from backend.signing import (
     Cancel,
     Domain,
@@ -50,6 +50,23 @@ TAKEN_BEFORE = {
     REPLACE_PATH: frozenset({"DUPLICATE_ORDER", "ORDER_NOT_OPEN"}),  # the new order placed, or the old one not open
     WITHDRAWALS_PATH: frozenset({"DUPLICATE_WITHDRAWAL"}),  # the signed request is stored once
 }
+NOT_THERE = frozenset({"ORDER_NOT_FOUND", "NOT_FOUND"})  # a read-back finds no order (or withdrawal request)
+
+
+def read_back_after(
+    error: HdexClientError, path: str, order_hash: str, body: dict[str, Any], after_unknown: bool, resent: int,
+    resends: int,
+) -> bool:
+    """What a failed send of a signed request to `path` leads to, for the sync and async clients alike: True to
+    read back what an earlier send did (this resend was refused as its copy), False to send the same body again.
+    Raises `error` itself when it is a definite refusal, and OrderOutcomeUnknown once `resends` are spent."""
+    if after_unknown and error.code in TAKEN_BEFORE[path]:
+        return True
+    if not outcome_unknown(error, after_unknown):
+        raise error
+    if resent == resends:
+        raise OrderOutcomeUnknown(order_hash, path, body, error, resent + 1) from error
+    return False
 
 
 def _exact(value: str | Decimal | int, what: str) -> Fraction:

@@ -12,17 +12,18 @@ import httpx
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
     DEFAULT_TIMEOUT_S,
+    NOT_THERE,
     ORDERS_PATH,
     REPLACE_PATH,
     RESEND_BACKOFF_S,
     RESENDS,
-    TAKEN_BEFORE,
     WITHDRAWAL_FINAL,
     WITHDRAWALS_PATH,
     ClientMarket,
     Signer,
     balances_by_token,
     credited,
+    read_back_after,
     withdrawal_fee,
 )
 from backend.client.errors import (
@@ -31,7 +32,6 @@ from backend.client.errors import (
     WaitTimeout,
     answer_body,
     network_error,
-    outcome_unknown,
     resend_delay,
 )
 
@@ -92,12 +92,8 @@ class HdexClient:
                 result: dict[str, Any] = self._call("POST", path, json=body)
                 return result
             except HdexClientError as error:
-                if after_unknown and error.code in TAKEN_BEFORE[path]:
+                if read_back_after(error, path, order_hash, body, after_unknown, resent, self.resends):
                     return self._taken_before(path, order_hash, body, error, resent + 1)
-                if not outcome_unknown(error, after_unknown):
-                    raise
-                if resent == self.resends:
-                    raise OrderOutcomeUnknown(order_hash, path, body, error, resent + 1) from error
                 after_unknown, resent = True, resent + 1
                 time.sleep(resend_delay(resent, error, self.resend_backoff_s))
 
@@ -115,7 +111,7 @@ class HdexClient:
                 return {"cancelled": self.order(body["cancel"]["orderHash"]), "order": order}
             return order
         except HdexClientError as error:
-            if error.code in ("ORDER_NOT_FOUND", "NOT_FOUND"):
+            if error.code in NOT_THERE:
                 raise refusal from None
             raise OrderOutcomeUnknown(order_hash, path, body, error, attempts) from error
 
