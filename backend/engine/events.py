@@ -81,8 +81,9 @@ class OrderCancelled(NamedTuple):
 
 
 class OrderTriggered(NamedTuple):
-    """A stop or take-profit order fired at `last_price` and now executes as a new taker: the last trade price, or
-    for a stop watching the reference price the end of the reference range that reached its stop price."""
+    """A stop or take-profit order fired at `last_price` and now executes as a new taker: the trade price that reached
+    its stop price (the highest or lowest of the prices traded since the stops were last checked), or for a stop
+    watching the reference price the end of the reference range that reached it."""
 
     market: str
     seq: int

@@ -76,7 +76,9 @@ class Market:
 
     __slots__ = (
         "_expiry",
+        "_high",
         "_live",
+        "_low",
         "book",
         "last_price",
         "name",
@@ -100,6 +102,10 @@ class Market:
         self.next_priority = 0
         self._live = live
         self._expiry = expiry
+        # The lowest and highest trade prices the waiting stops have not been checked against: a sweep through
+        # several levels prints a range, and a stop whose trigger lies inside it fires, whatever the last print.
+        self._low: int | None = None
+        self._high: int | None = None
 
     def reject(self, command: str, order_id: str, reason: ResultCode, out: list[Event]) -> None:
         """Report that a command on this market changed nothing."""
@@ -131,10 +137,12 @@ class Market:
         out.append(
             _new(OrderAccepted, (self.name, self.seq, order_id, account, side, order.order_type, price, qty, None))
         )
-        last_price = self.last_price
         self._take(order_id, account, side, price, qty, tif, stp, order.expires_at, out)
-        if self.stops and self.last_price != last_price:
-            self._fire_stops(None, out)
+        if self._high is not None:  # it traded
+            if self.stops:
+                self._fire_stops(None, out)
+            else:
+                self._low = self._high = None
 
     def set_reference(self, reference: tuple[int, int] | None, out: list[Event]) -> None:
         """Take in the market's reference price range (None: unknown now); in an open market, fire the stops
@@ -213,7 +221,7 @@ class Market:
             order.order_id, order.account, self.name, order.side, order.order_type, order.price,
             stop_price, order.qty, order.stp, order.expires_at, self.next_priority + 1, order.reference_trigger,
         )  # fmt: skip
-        if stop.due(self.last_price, self.reference):
+        if stop.due(self.last_price, self.last_price, self.reference):
             return self.reject("place", order.order_id, ResultCode.WOULD_TRIGGER_IMMEDIATELY, out)
         self.seq += 1
         out.append(
@@ -230,19 +238,21 @@ class Market:
         return None
 
     def _fire_stops(self, reference: tuple[int, int] | None, out: list[Event]) -> None:
-        """Fire what is due, round after round. Stops watching the reference price are checked only against
-        `reference`, the one just set (None after a trade): the one a market holds may be older than what the
-        contract will read, e.g. taken in while the market was halted."""
+        """Fire what is due, round after round: each round checks the waiting stops against the prices traded
+        since the last round (the fired stops' own trades make the next round's). Stops watching the reference
+        price are checked only against `reference`, the one just set (None after a trade): the one a market holds
+        may be older than what the contract will read, e.g. taken in while the market was halted."""
         while True:
-            last = self.last_price
-            due = [stop for stop in self.stops.values() if stop.due(last, reference)]
+            low, high = self._low, self._high
+            self._low = self._high = None
+            due = [stop for stop in self.stops.values() if stop.due(low, high, reference)]
             if not due:
                 return
             for stop in due:
                 del self.stops[stop.order_id]
                 del self._live[stop.order_id]
                 self.seq += 1
-                at = _fired_at(stop, reference) if stop.on_reference else last
+                at = _fired_at(stop, reference, low, high)
                 out.append(_new(OrderTriggered, (self.name, self.seq, stop.order_id, stop.account, at)))
                 tif = _IOC if stop.order_type in MARKET_KIND_TYPES else _GTC
                 self._take(
@@ -325,10 +335,20 @@ class Market:
             out.append(_new(BookDelta, (name, self.seq, maker_side, maker_price, level_qty)))
             remaining -= fill
             self.last_price = maker_price
+            low, high = self._low, self._high
+            if low is None or maker_price < low:
+                self._low = maker_price
+            if high is None or maker_price > high:
+                self._high = maker_price
         return remaining
 
 
-def _fired_at(stop: PendingStop, reference: tuple[int, int] | None) -> int:
-    """The price a reference stop fired at: the end of the reference range its condition held for."""
-    assert reference is not None  # a reference stop fires only once the range is known
-    return reference[0] if stop.fires_on_rise else reference[1]
+def _fired_at(stop: PendingStop, reference: tuple[int, int] | None, low: int | None, high: int | None) -> int:
+    """The price a stop fired at: the end of the reference range, or of the traded range, its condition held
+    for."""
+    if stop.on_reference:
+        assert reference is not None  # a reference stop fires only once the range is known
+        return reference[0] if stop.fires_on_rise else reference[1]
+    at = high if stop.fires_on_rise else low
+    assert at is not None  # a last-trade stop fires only on a trade
+    return at

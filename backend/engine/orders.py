@@ -107,15 +107,16 @@ class PendingStop(LiveOrder):
         self.on_reference = on_reference
         self.fires_on_rise = fires_on_rise(side, order_type)
 
-    def due(self, last_price: int | None, reference: tuple[int, int] | None) -> bool:
-        """Whether its trigger holds at the market's last trade price or (`on_reference`) its reference range."""
+    def due(self, low: int | None, high: int | None, reference: tuple[int, int] | None) -> bool:
+        """Whether its trigger holds at a trade price between `low` and `high` (the lowest and highest prints it
+        has not been checked against; both None: none) or (`on_reference`) at its reference range."""
         if self.on_reference:
             if reference is None:
                 return False
             return reference[0] >= self.stop_price if self.fires_on_rise else reference[1] <= self.stop_price
-        if last_price is None:
-            return False
-        return last_price >= self.stop_price if self.fires_on_rise else last_price <= self.stop_price
+        if self.fires_on_rise:
+            return high is not None and high >= self.stop_price
+        return low is not None and low <= self.stop_price
 
 
 def fires_on_rise(side: Side, order_type: OrderType) -> bool:

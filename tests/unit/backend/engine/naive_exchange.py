@@ -59,6 +59,7 @@ class NaiveExchange:
         self.reference: tuple[int, int] | None = None
         self.clock = 0
         self.trades: list[tuple[str, str, int, int]] = []
+        self.prints: list[int] = []  # prices traded since the stops were last checked
 
     def book(self, side: Side) -> list[tuple[str, int, int]]:
         return [(o.order_id, o.price, o.remaining) for o in self._sorted(side)]
@@ -68,6 +69,7 @@ class NaiveExchange:
 
     def apply(self, command: Command) -> list[tuple[str, str, int, int]]:
         self.trades = []
+        self.prints = []
         for expired in [
             o for o in self.resting + self.stops if o.expires_at is not None and o.expires_at <= command.ts
         ]:
@@ -106,7 +108,7 @@ class NaiveExchange:
         order = NaiveOrder(c.order_id, c.account, c.side, c.order_type, c.price, c.qty, c.stp, c.expires_at,
                            self.clock, c.stop_price, c.reference_trigger)  # fmt: skip
         if c.order_type in STOPS:
-            if not self._due(order, self.reference):
+            if not self._due(order, self.reference, [] if self.last_price is None else [self.last_price]):
                 self.stops.append(order)
             return
         tif = c.tif or (TimeInForce.IOC if c.order_type is OrderType.MARKET else TimeInForce.GTC)
@@ -115,16 +117,17 @@ class NaiveExchange:
             return
         if tif is TimeInForce.FOK and not self._fok_fillable(order, opposite):
             return
-        last_before = self.last_price
         self._execute(order, rest=tif in (TimeInForce.GTC, TimeInForce.POST_ONLY))
-        if self.last_price != last_before:
+        if self.prints:
             self._fire(None)
 
     def _fire(self, reference: tuple[int, int] | None) -> None:
-        """Every due stop fires, oldest first, round after round until none is due; stops watching the reference
-        are due only on `reference`, one just set (None after a trade)."""
+        """Every due stop fires, oldest first, round after round until none is due: a round checks every price
+        traded since the one before; stops watching the reference are due only on `reference`, one just set (None
+        after a trade)."""
         while True:
-            due = [s for s in self.stops if self._due(s, reference)]
+            prints, self.prints = self.prints, []
+            due = [s for s in self.stops if self._due(s, reference, prints)]
             if not due:
                 return
             for stop in due:
@@ -148,6 +151,7 @@ class NaiveExchange:
             qty = min(taker.remaining, maker.remaining)
             self.trades.append((maker.order_id, taker.order_id, maker.price, qty))
             self.last_price = maker.price
+            self.prints.append(maker.price)
             taker.remaining -= qty
             maker.remaining -= qty
             if not maker.remaining:
@@ -173,7 +177,7 @@ class NaiveExchange:
     def _crosses(taker: NaiveOrder, maker: NaiveOrder) -> bool:
         return maker.price <= taker.price if taker.side is Side.BUY else maker.price >= taker.price
 
-    def _due(self, stop: NaiveOrder, reference: tuple[int, int] | None) -> bool:
+    def _due(self, stop: NaiveOrder, reference: tuple[int, int] | None, prints: list[int]) -> bool:
         assert stop.stop_price is not None
         is_stop = stop.order_type in (OrderType.STOP_MARKET, OrderType.STOP_LIMIT)
         rises = (stop.side is Side.BUY) == is_stop  # buy stop, sell take-profit
@@ -182,9 +186,7 @@ class NaiveExchange:
                 return False
             low, high = reference
             return low >= stop.stop_price if rises else high <= stop.stop_price
-        if self.last_price is None:
-            return False
-        return self.last_price >= stop.stop_price if rises else self.last_price <= stop.stop_price
+        return any(p >= stop.stop_price if rises else p <= stop.stop_price for p in prints)
 
     def _sorted(self, side: Side) -> list[NaiveOrder]:
         orders = [o for o in self.resting if o.side is side]

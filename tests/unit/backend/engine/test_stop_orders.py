@@ -136,6 +136,40 @@ def test_a_fired_stop_can_fire_further_stops_until_nothing_fires(engine: Engine)
     assert [s.order_id for s in engine.pending_stops(MARKET)] == ["never"]
 
 
+@pytest.mark.parametrize(
+    ("side", "order_type", "stop_price"),
+    [(SELL, STOP_MARKET, 101), (BUY, TAKE_PROFIT_LIMIT, 101), (SELL, TAKE_PROFIT, 109), (BUY, STOP_LIMIT, 109)],
+)
+def test_a_stop_fires_on_any_price_a_sweep_prints_not_only_the_last(
+    engine: Engine, side: Side, order_type: OrderType, stop_price: int
+) -> None:
+    """A buy sweeping the asks 100, 105, 110 after a trade at 120 passes 101 on its way up, and a sell sweeping
+    the bids 110, 105, 100 after a trade at 90 passes 109 on its way down: a stop triggered inside the range
+    fires, though the sweep ends on the other side of it."""
+    falls_first = order_type in (STOP_MARKET, TAKE_PROFIT_LIMIT)
+    _trade_at(engine, 120 if falls_first else 90)
+    engine.apply(stop("st", side, order_type, stop_price, 200 if side is BUY else 1, 1, account="zed"))
+    levels = (100, 105, 110) if falls_first else (110, 105, 100)
+    for price in levels:
+        engine.apply(limit(f"m{price}", SELL if falls_first else BUY, price, 1, account="maker"))
+    events = engine.apply(limit("sweep", BUY if falls_first else SELL, levels[-1], 3, account="taker"))
+    assert [p for _, _, p, _ in fills(events)][:3] == list(levels)
+    (triggered,) = of_type(events, OrderTriggered)
+    assert (triggered.order_id, triggered.last_price) == ("st", levels[0])
+    assert engine.pending_stops(MARKET) == []
+
+
+def test_a_stop_outside_the_swept_range_keeps_waiting(engine: Engine) -> None:
+    _trade_at(engine, 104)
+    engine.apply(stop("below", SELL, STOP_MARKET, 103, 1, 1, account="zed"))
+    engine.apply(stop("above", BUY, STOP_MARKET, 111, 200, 1, account="zed"))
+    for price in (105, 110):
+        engine.apply(limit(f"m{price}", SELL, price, 1, account="maker"))
+    events = engine.apply(limit("sweep", BUY, 110, 2, account="taker"))
+    assert of_type(events, OrderTriggered) == []
+    assert [s.order_id for s in engine.pending_stops(MARKET)] == ["below", "above"]
+
+
 def test_a_waiting_stop_can_be_cancelled(engine: Engine) -> None:
     engine.apply(stop("st", BUY, STOP_MARKET, 100, 120, 1))
     (event,) = engine.apply(CancelOrder("st"))
