@@ -14,6 +14,7 @@ from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.db.locks import lock_wallet
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.errors import ErrorCode, HdexError
 from backend.forum.rules import (
@@ -143,6 +144,7 @@ def report_post(session: Session, post_id: int, reason: str, *, reporter: str, p
     (FORUM_ALREADY_REPORTED); at most `per_hour` reports an hour per wallet; none by a banned wallet
     (FORUM_BANNED: its reasons are writing too, read by the moderators). Returns the report's id."""
     clean = clean_reason(reason)
+    lock_wallet(session, "forum", reporter)  # the limit counts the wallet's reports: one check at a time
     if is_banned(session, reporter):
         raise HdexError(ErrorCode.FORUM_BANNED, "your wallet is banned from the forum: it cannot report posts")
     post = session.get(ForumPost, post_id)
@@ -202,6 +204,7 @@ def erase_writing_of(session: Session, author: str, marker: str) -> tuple[int, i
 
 
 def _refuse_if_cannot_post(session: Session, author: str, limits: PostingLimits, now_ms: int) -> None:
+    lock_wallet(session, "forum", author)  # the limits count the wallet's posts: one check at a time
     if is_banned(session, author):
         raise HdexError(ErrorCode.FORUM_BANNED, "your wallet is banned from posting in the forum")
     recent = session.scalars(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.levels import current_level
 from backend.audit_log import record_action
+from backend.db.locks import lock_wallet
 from backend.errors import ErrorCode, HdexError
 from backend.limits import store
 from backend.limits.store import Usage
@@ -120,7 +121,7 @@ def charge_withdrawal(
     limits under its lock, and count it: two requests of one wallet never both pass on the same usage.
     `book`: the prices of an earlier check of the same request (only usage needs the lock), else the stored ones."""
     session.flush()  # the request row first: its valuation refers to it
-    store.lock_wallet(session, wallet)
+    lock_wallet(session, "withdrawal", wallet)
     value = check_withdrawal(session, settings, wallet, token, amount, now_ms, book)
     store.record_valuation(session, request_hash, wallet, value, now_ms)
 

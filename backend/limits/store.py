@@ -1,16 +1,14 @@
-"""The limits' rows: overrides, withdrawal valuations and usage, the per-wallet lock, and the price book
+"""The limits' rows: overrides, withdrawal valuations and usage, and the price book
 of the markets table with each market's last trade price. Everything runs in the caller's unit of work."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.db.models import Fill, LimitOverride, Market, WithdrawalLimitLock, WithdrawalRequest, WithdrawalValuation
+from backend.db.models import Fill, LimitOverride, Market, WithdrawalRequest, WithdrawalValuation
 from backend.limits.tiers import NO_OVERRIDES, Overrides
 from backend.limits.valuation import PriceBook
 from backend.settings import Settings
@@ -50,21 +48,6 @@ def save_overrides(session: Session, wallet: str, overrides: Overrides, reason: 
     row.withdrawal_30d = overrides.withdrawal_30d
     row.max_order_notional = overrides.max_order_notional
     row.reason, row.updated_by, row.updated_at_ms = reason, actor, now_ms
-
-
-def lock_wallet(session: Session, wallet: str) -> None:
-    """Take the wallet's limit lock until the unit of work ends: the row is made if missing (a concurrent
-    twin's insert waits for ours), then updated, which locks it on PostgreSQL and holds the write lock on
-    SQLite. Usage read after this sees every request the wallet's earlier holders committed."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(WithdrawalLimitLock).values(wallet=wallet, requests=0).on_conflict_do_nothing(index_elements=["wallet"])
-    )
-    session.execute(
-        update(WithdrawalLimitLock)
-        .where(WithdrawalLimitLock.wallet == wallet)
-        .values(requests=WithdrawalLimitLock.requests + 1)
-    )
 
 
 def usage(session: Session, wallet: str, now_ms: int) -> Usage:

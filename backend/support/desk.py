@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.uploads import CheckedFile, check_file
 from backend.audit_log import record_action
 from backend.bootstrap import Container
+from backend.db.locks import lock_wallet
 from backend.db.models import AccountProfile, SupportAttachment, SupportMessage
 from backend.errors import ErrorCode, HdexError
 from backend.mail import Mail, Mailer, mailer_for
@@ -82,6 +83,7 @@ class SupportDesk:
         checked = self._checked(attachment)
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
+            lock_wallet(uow.session, "support", address)  # the limits count the wallet's rows: one check at a time
             window_ms = self._settings.support_ticket_window_s * 1000
             tickets.check_ticket_limit(uow.session, address, self._settings.support_ticket_limit, window_ms, now)
             self._check_message_limit(uow.session, address, now)
@@ -112,6 +114,7 @@ class SupportDesk:
         checked = self._checked(attachment)
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
+            lock_wallet(uow.session, "support", address)
             ticket = tickets.ticket_of(uow.session, ticket_id, address)
             self._check_message_limit(uow.session, address, now)
             attach(uow.session, tickets.add_user_reply(uow.session, ticket, body, now_ms=now))

@@ -23,8 +23,8 @@ from backend.db.models.compliance import (
 from backend.db.models.content import Announcement, HelpArticle
 from backend.db.models.forum import SQLITE_SEARCH_TABLES, ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
-from backend.db.models.limits import LimitOverride, WithdrawalLimitLock, WithdrawalValuation
-from backend.db.models.ops import Alert, Lease
+from backend.db.models.limits import LimitOverride, WithdrawalValuation
+from backend.db.models.ops import Alert, Lease, WalletLock
 from backend.db.models.relayer import OperatorTx, SettlementItem, WithdrawalRequest
 from backend.db.models.risk import Case, CaseNote, MarketHalt, MarketRisk, TravelRuleRecord, WithdrawalPause
 from backend.db.models.staff import (
@@ -123,8 +123,8 @@ __all__ = [
     "SupportTicket",
     "TradingCursor",
     "TravelRuleRecord",
+    "WalletLock",
     "WalletSession",
-    "WithdrawalLimitLock",
     "WithdrawalPause",
     "WithdrawalRequest",
     "WithdrawalValuation",

@@ -1,5 +1,5 @@
-"""Tier limits (backend.limits): staff overrides of a wallet's limits, the reference value of each withdrawal
-request, and the per-wallet row whose lock makes a wallet's limit checks take turns.
+"""Tier limits (backend.limits): staff overrides of a wallet's limits and the reference value of each withdrawal
+request (a wallet's limit checks take turns under its `WalletLock`).
 
 Amounts are reference-token base units (`Amount`). Addresses are EIP-55. Times are epoch ms.
 """
@@ -41,14 +41,3 @@ class WithdrawalValuation(Base):
     wallet: Mapped[str] = mapped_column(String(42))
     value: Mapped[int] = mapped_column(Amount())  # reference base units, rounded up
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
-
-
-class WithdrawalLimitLock(Base):
-    """One row per wallet that asked for a withdrawal. A limit check updates it first, so two requests of
-    one wallet check and record their usage one after the other (a row lock on PostgreSQL, the write lock
-    on SQLite), never both against the same usage."""
-
-    __tablename__ = "withdrawal_limit_locks"
-
-    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
-    requests: Mapped[int] = mapped_column(BigInteger)  # how many checks took the lock

@@ -51,3 +51,16 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     owner: Mapped[str] = mapped_column(String(200))
     expires_at_ms: Mapped[int] = mapped_column(BigInteger)  # epoch ms: compares alike on every database
+
+
+class WalletLock(Base):
+    """One row per (scope, wallet) that took the lock: a request that checks a per-wallet limit against the
+    wallet's own rows and then writes one updates it first (`backend.db.locks`), so two requests of one wallet
+    check one after the other (a row lock on PostgreSQL, the write lock on SQLite), never both against the
+    same rows."""
+
+    __tablename__ = "wallet_locks"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)  # "withdrawal", "support", "forum"
+    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
+    takes: Mapped[int] = mapped_column(BigInteger)  # how many requests took the lock

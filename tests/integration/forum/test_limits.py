@@ -3,8 +3,17 @@ it, and count each wallet apart; reports have a limit of their own."""
 
 from __future__ import annotations
 
-from backend.bootstrap import Container
+import time
+from pathlib import Path
 
+from sqlalchemy import func, select
+
+from backend.bootstrap import Container
+from backend.db.models import ForumPost
+from backend.forum import threads
+from backend.forum.rules import PostingLimits
+
+from ..staff.conftest import Inbox, build_container, outcome_behind_locks
 from .conftest import PER_MINUTE, User, forum_rows, reply_to, start_thread
 
 
@@ -38,3 +47,33 @@ def test_reports_past_the_hourly_limit_are_refused(alice: User, bob: User, conta
     assert refused.json()["error"]["message"].startswith("you report too often: at most 3 reports an hour; try again")
     assert 1 <= int(refused.headers["Retry-After"]) <= 3600
     assert forum_rows(container) == before
+
+
+def test_two_posts_of_one_wallet_at_once_never_both_pass_the_limit(
+    postgres_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    """PostgreSQL, READ COMMITTED: a count of the wallet's posts taken without a lock lets two replies at once
+    (each seeing one post short of the limit) both commit. The first is held open, not committed; the second must
+    wait for the wallet's lock, then see it and refuse."""
+    container = build_container(postgres_url, tmp_path, inbox[1])
+    author, limits, now = "0x" + "cd" * 20, PostingLimits(per_minute=2, per_hour=10), int(time.time() * 1000)
+    try:
+        with container.uow() as uow:
+            thread, _ = threads.create_thread(
+                uow.session, "general", "Two at once", "first", author=author, limits=limits, now_ms=now
+            )
+            uow.commit()
+
+        def second() -> None:
+            with container.uow() as uow:
+                threads.reply(uow.session, thread.id, "third", author=author, limits=limits, now_ms=now)
+                uow.commit()
+
+        with container.session_factory() as held:  # the first reply, begun and not committed
+            threads.reply(held, thread.id, "second", author=author, limits=limits, now_ms=now)
+            outcome = outcome_behind_locks(container, held, second)
+        assert outcome == "FORUM_POSTING_LIMITED"
+        with container.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(ForumPost)) == 2
+    finally:
+        container.db_engine.dispose()

@@ -4,14 +4,22 @@ with a typed 429; bad input is refused with a typed error; every refusal stores 
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from backend.bootstrap import Container
+from backend.db.locks import lock_wallet
+from backend.db.models import SupportTicket
 from backend.staff.roles import Role
+from backend.support import tickets
+from backend.support.desk import SupportDesk
 
+from ..staff.conftest import Inbox, build_container, outcome_behind_locks
 from .conftest import (
     MAX_ATTACHMENT,
     MESSAGE_LIMIT,
@@ -142,3 +150,26 @@ def test_missing_fields_and_bad_replies_are_refused(user: TestClient) -> None:
     bad_id = user.get("/v1/support/tickets/abc")
     assert bad_id.status_code == 422 and bad_id.json()["error"]["field"] == "ticketId"
     assert len(user.get(f"/v1/support/tickets/{ticket_id}").json()["messages"]) == 1
+
+
+def test_two_tickets_of_one_wallet_at_once_never_both_pass_the_limit(
+    postgres_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    """PostgreSQL, READ COMMITTED: a count of the wallet's tickets taken without a lock lets two opens at once
+    (each seeing one ticket short of the limit) both commit. The first is held open, not committed; the second
+    must wait for the wallet's lock, then see it and refuse."""
+    container = build_container(postgres_url, tmp_path, inbox[1], support_ticket_limit=1)
+    address = "0x" + "ab" * 20
+    try:
+        with container.session_factory() as held:  # the first open, begun and not committed
+            lock_wallet(held, "support", address)
+            tickets.open_ticket(held, address, "deposit", "first", "one", now_ms=int(time.time() * 1000))
+            held.flush()
+            outcome = outcome_behind_locks(
+                container, held, lambda: SupportDesk(container).open_ticket(address, "deposit", "second", "two")
+            )
+        assert outcome == "TICKET_LIMIT_REACHED"
+        with container.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(SupportTicket)) == 1
+    finally:
+        container.db_engine.dispose()
