@@ -214,6 +214,12 @@ class HdexError(Exception):
         return {"error": {"code": self.code.value, "message": self.message, "field": self.field}}
 
 
+def retry_after_s(until_ms: int, now_ms: int) -> int:
+    """A Retry-After value: the whole seconds from `now_ms` until `until_ms`, rounded up, at least 1 (a client told
+    0 would try again at once, and be refused again)."""
+    return max(1, -(-(until_ms - now_ms) // 1000))
+
+
 class CodedError(HdexError):
     """An `HdexError` whose class fixes the code, raised with a message alone: `raise RpcError("down")`.
 

@@ -22,7 +22,7 @@ from backend.accounts.profiles import Profile, ensure_profile, profile_of, set_c
 from backend.accounts.uploads import Upload, check_upload
 from backend.accounts.vendor import KycVendor, ManualReview
 from backend.bootstrap import Container
-from backend.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError, retry_after_s
 from backend.mail import Mail, Mailer, mailer_for
 from backend.mail.addresses import normal_email
 from backend.storage import DocumentStore, document_store_for
@@ -120,7 +120,7 @@ class Accounts:
         expiries = email_links.live_links_to(session, email, now)
         if len(expiries) < limit:
             return
-        retry_s = max(1, -(-(expiries[-limit] - now) // 1000))
+        retry_s = retry_after_s(expiries[-limit], now)
         wait = f"{-(-retry_s // 3600)} hours" if retry_s > 7200 else f"{-(-retry_s // 60)} minutes"
         sent = (
             "the link already mailed to it for this account still works"

@@ -3,14 +3,13 @@ the words a search looks for, and the keys thread lists and searches page by. No
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from backend.db.types import MAX_ROW_ID
-from backend.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError, retry_after_s
 
 MAX_TITLE_CHARS = 200
 MIN_TITLE_CHARS = 3
@@ -92,7 +91,7 @@ def posting_wait_s(recent_ms: Sequence[int], limits: PostingLimits, now_ms: int)
         if len(inside) >= limit:
             # the post that must leave the window for one more to fit
             frees_at = inside[limit - 1] + window_ms
-            waits.append(max(1, math.ceil((frees_at - now_ms) / 1000)))
+            waits.append(retry_after_s(frees_at, now_ms))
     return max(waits) if waits else None
 
 

@@ -27,7 +27,7 @@ from backend.db.models import (
     StaffSignInChallenge,
     StaffSignInMiss,
 )
-from backend.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError, retry_after_s
 from backend.mail import Mailer, mailer_for
 from backend.mail.addresses import normal_email
 from backend.staff import credentials, totp
@@ -360,7 +360,7 @@ def _bad_credentials() -> HdexError:
 
 
 def _locked(until_ms: int, now: int) -> HdexError:
-    retry_s = max(1, -(-(until_ms - now) // 1000))
+    retry_s = retry_after_s(until_ms, now)
     return HdexError(
         ErrorCode.STAFF_LOCKED,
         f"too many failed sign-ins: the account is locked for {retry_s} s; each further failure doubles the wait",

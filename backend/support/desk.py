@@ -71,6 +71,7 @@ class SupportDesk:
         self._store = store or document_store_for(container.settings)
         self._mailer = mailer or mailer_for(container.settings)
         self._clock = clock
+        self._window_ms = container.settings.support_ticket_window_s * 1000  # of the ticket and message limits
 
     # the wallet's side
 
@@ -84,8 +85,7 @@ class SupportDesk:
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
             lock_wallet(uow.session, "support", address)  # the limits count the wallet's rows: one check at a time
-            window_ms = self._settings.support_ticket_window_s * 1000
-            tickets.check_ticket_limit(uow.session, address, self._settings.support_ticket_limit, window_ms, now)
+            tickets.check_ticket_limit(uow.session, address, self._settings.support_ticket_limit, self._window_ms, now)
             self._check_message_limit(uow.session, address, now)
             ticket, message = tickets.open_ticket(uow.session, address, category, subject, body, now_ms=now)
             attach(uow.session, message)
@@ -93,8 +93,7 @@ class SupportDesk:
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
 
     def _check_message_limit(self, session: Session, address: str, now: int) -> None:
-        window_ms = self._settings.support_ticket_window_s * 1000
-        tickets.check_message_limit(session, address, self._settings.support_message_limit, window_ms, now)
+        tickets.check_message_limit(session, address, self._settings.support_message_limit, self._window_ms, now)
 
     def my_tickets(self, address: str, limit: int, below_id: int | None) -> list[TicketView]:
         """The wallet's tickets, newest first."""

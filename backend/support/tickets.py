@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.uploads import CheckedFile
 from backend.audit_log import record_action
 from backend.db.models import SupportAttachment, SupportMessage, SupportTicket
-from backend.errors import ErrorCode, HdexError
+from backend.errors import ErrorCode, HdexError, retry_after_s
 from backend.markup import render
 from backend.storage import DocumentStore
 from backend.support import rules
@@ -134,7 +134,7 @@ def _refuse_past(
     """`code`, with Retry-After (when the oldest counted one leaves the window), once `times` (oldest first, all
     within the window) hold `limit`."""
     if len(times) >= limit:
-        retry_s = max(1, -(-(times[-limit] + window_ms - now_ms) // 1000))
+        retry_s = retry_after_s(times[-limit] + window_ms, now_ms)
         raise HdexError(
             code,
             f"a wallet {verb} at most {limit} {what} in {window_ms // 60_000} minutes: try again in {retry_s} s",
