@@ -38,6 +38,15 @@ class Candle:
         self.quote_volume += quote
         self.trades += 1
 
+    def merge(self, later: Candle) -> None:
+        """Fold in `later`: the same interval's trades that came after this candle's."""
+        self.high = max(self.high, later.high)
+        self.low = min(self.low, later.low)
+        self.close = later.close
+        self.base_volume += later.base_volume
+        self.quote_volume += later.quote_volume
+        self.trades += later.trades
+
     def to_json(self, interval: str) -> dict[str, Any]:
         return {
             "interval": interval,
@@ -52,23 +61,8 @@ class Candle:
         }
 
 
-Tick = tuple[int, int, int, int]  # (time ms, price, base amount, quote amount)
-
-
 def bucket(time_ms: int, interval_ms: int) -> int:
     return time_ms - time_ms % interval_ms
-
-
-def aggregate(ticks: Iterable[Tick], interval_ms: int) -> list[Candle]:
-    """Candles of `ticks` (in time order), oldest first; intervals without trades are absent."""
-    candles: list[Candle] = []
-    for time_ms, price, base, quote in ticks:
-        start = bucket(time_ms, interval_ms)
-        if candles and candles[-1].start == start:
-            candles[-1].add(price, base, quote)
-        else:
-            candles.append(Candle(start, price, price, price, price, base, quote, 1))
-    return candles
 
 
 def ticker(candles: Iterable[Candle], now_ms: int) -> dict[str, Any]:

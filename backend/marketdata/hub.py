@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from backend.marketdata.bus import Bus
-from backend.marketdata.candles import INTERVALS_MS, Candle, Tick, aggregate, bucket, ticker
+from backend.marketdata.candles import INTERVALS_MS, Candle, bucket, ticker
 
 log = logging.getLogger(__name__)
 
@@ -81,24 +81,26 @@ class MarketDataHub:
         await self.bus.stop()
 
     def seed(
-        self, market: str, seq: int, bids: Iterable[tuple[int, int]], asks: Iterable[tuple[int, int]], day: list[Tick]
+        self,
+        market: str,
+        seq: int,
+        bids: Iterable[tuple[int, int]],
+        asks: Iterable[tuple[int, int]],
+        minutes: list[Candle],
+        current: dict[str, Candle],
     ) -> None:
-        """Start a market's views from the engine's book as of book delta `seq` and the last day of trades."""
+        """Start a market's views from the engine's book as of book delta `seq`, the minutes of the last day (oldest
+        first) and the candles of the current intervals (`backend.marketdata.candle_store.last_day`)."""
         view = self.books[market] = BookView(seq)
         for price, qty in bids:
             view.apply("buy", price, qty)
         for price, qty in asks:
             view.apply("sell", price, qty)
-        minutes = self.minutes[market] = deque(aggregate(day, INTERVALS_MS["1m"]), maxlen=MINUTES_KEPT)
-        now = time.time_ns() // 1_000_000
-        current = self.candles.setdefault(market, {})
-        for interval, size in INTERVALS_MS.items():
-            recent = aggregate((t for t in day if t[0] >= bucket(now, size)), size)
-            if recent:
-                current[interval] = recent[-1]
+        self.minutes[market] = deque(minutes, maxlen=MINUTES_KEPT)
+        current = self.candles[market] = dict(current)
         # The current minute's candle is the ticker's last minute too: one object, or live trades in it would
         # reach the candle and not the 24h ticker
-        if minutes and minutes[-1].start == bucket(now, INTERVALS_MS["1m"]):
+        if minutes and "1m" in current and minutes[-1].start == current["1m"].start:
             current["1m"] = minutes[-1]
 
     def publish(self, publications: list[tuple[str, dict[str, Any]]]) -> None:

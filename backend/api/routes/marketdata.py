@@ -13,6 +13,7 @@ from backend.api.routes.dependencies import HostDep, HubDep
 from backend.api.schemas import ERROR, Book, Candles, Ticker, TradeList, documented
 from backend.errors import ErrorCode, HdexError
 from backend.marketdata import queries
+from backend.marketdata.candle_store import stored_candles
 from backend.marketdata.candles import INTERVALS_MS, Candle, bucket
 from backend.trading.usecases.order_entry import market_by_name
 
@@ -83,9 +84,7 @@ async def candles(
 ) -> dict[str, Any]:
     """OHLCV candles of the intervals [start, end) touches (epoch ms; default: the last 500 intervals), oldest
     first, each of all its interval's trades: `start` is taken down and `end` up to an interval's bound.
-    Intervals without trades are absent. At most 200,000 trades are read, the newest: past that, the oldest
-    candles are left out whole rather than answered short of some trades (ask again with `end` at the first
-    candle's `start` for them)."""
+    Intervals without trades are absent."""
     market_by_name(host, market)
     size = INTERVALS_MS[interval]
     end_ms = end if end is not None else time.time_ns() // 1_000_000 + size
@@ -98,7 +97,7 @@ async def candles(
 
     def read() -> list[Candle]:
         with container.uow() as uow:
-            return queries.candles(uow.session, market, start_ms, end_ms, size)
+            return stored_candles(uow.session, market, interval, start_ms, end_ms)
 
     found = await asyncio.to_thread(read)
     return {"market": market, "interval": interval, "candles": [c.to_json(interval) for c in found]}

@@ -48,7 +48,7 @@ from backend.db.models.stats import (
     StatsWalletDay,
 )
 from backend.db.models.support import SavedReply, SupportAttachment, SupportMessage, SupportTicket
-from backend.db.models.trading import Fill, Market, Order, Reservation, TradingCursor
+from backend.db.models.trading import Fill, Market, Order, Reservation, StoredCandle, TradingCursor
 
 # Tables migrations make that no model describes; each subsystem with some adds its names here.
 UNMODELLED_TABLES = frozenset(SQLITE_SEARCH_TABLES)
@@ -118,6 +118,7 @@ __all__ = [
     "StatsUserDay",
     "StatsWallet",
     "StatsWalletDay",
+    "StoredCandle",
     "SupportAttachment",
     "SupportMessage",
     "SupportTicket",

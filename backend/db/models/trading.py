@@ -115,6 +115,25 @@ class Fill(Base):
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
 
 
+class StoredCandle(Base):
+    """A market's fills in one interval (`1m` ... `1d`, epoch-aligned, as `backend.marketdata.candles`), folded in
+    by the transaction that stores them (`backend.marketdata.candle_store`): a chart reads one row per candle,
+    however many trades it holds. Like the fills, it counts every trade matched, settled or not."""
+
+    __tablename__ = "candles"
+
+    market: Mapped[str] = mapped_column(String(40), primary_key=True)
+    span: Mapped[str] = mapped_column(String(4), primary_key=True)  # the interval, `1m` ... `1d` ("interval" is SQL's)
+    start_ms: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    open: Mapped[int] = mapped_column(Amount())
+    high: Mapped[int] = mapped_column(Amount())
+    low: Mapped[int] = mapped_column(Amount())
+    close: Mapped[int] = mapped_column(Amount())
+    base_volume: Mapped[int] = mapped_column(Amount())
+    quote_volume: Mapped[int] = mapped_column(Amount())
+    trades: Mapped[int] = mapped_column(BigInteger)
+
+
 class Reservation(Base):
     """Funds held per (wallet, token): open orders' remaining plus unsettled fills' payments."""
 

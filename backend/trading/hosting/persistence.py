@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.alerts.store import raise_alert
 from backend.audit_log import record_action
-from backend.db.models import Fill, MarketHalt, Order, Reservation, TradingCursor
+from backend.db.models import Fill, MarketHalt, Order, Reservation, StoredCandle, TradingCursor
 from backend.db.models.trading import BulkCancelStamp, CancelAfter
 from backend.db.types import Amount
+from backend.marketdata.candle_store import candle_rows
 from backend.trading.hosting.lease import Fence
 from backend.trading.rules.orders import TrackedOrder
 
@@ -38,6 +39,7 @@ CHAIN_EVENT_ID = "chain_event_id"
 # holds no market name of up to 40 characters. After a restart all books continue above it.
 BOOK_SEQ = "book_seq"
 WRITE_ATTEMPTS = 5
+CANDLE_KEY = ("market", "span", "start_ms")
 
 
 @dataclass
@@ -107,6 +109,7 @@ def write_batch(session: Session, rows: BatchRows) -> None:
         _executemany(session, Order.__table__, rows.order_updates, key="hash")
     if rows.fills:
         _executemany(session, Fill.__table__, rows.fills)
+        _executemany(session, StoredCandle.__table__, candle_rows(session, rows.fills), conflict=CANDLE_KEY)
     if rows.reservations:
         _executemany(session, Reservation.__table__, rows.reservations, conflict=("wallet", "token"))
     if rows.cursors:

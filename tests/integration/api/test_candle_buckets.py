@@ -1,15 +1,16 @@
 """`GET /v1/markets/{market}/candles`: every candle answered holds all its interval's trades. A `start` or `end`
 inside an interval (ccxt's `since` is any millisecond) widens to the whole interval rather than labelling part
-of one as the full candle; past the trade limit the oldest, partly read candle is left out, not answered short."""
+of one as the full candle. Candles are stored as the engine host writes its fills (one transaction), so a candle
+stays whole across batches and however many trades its interval holds; migration 0025 fills them in from the fills
+stored before it."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-import pytest
-
-from backend.db.models import Fill
-from backend.marketdata import queries
+from backend.marketdata.candles import INTERVALS_MS, bucket
+from backend.trading.hosting.persistence import BatchRows, write_batch
 
 from .exchange_fixtures import MARKET, Exchange, wallet
 
@@ -18,19 +19,22 @@ MINUTE = 60_000
 H = 1_699_999_200_000  # an hour's start, long past
 
 
-def trades_at(exchange: Exchange, *at: tuple[int, int]) -> None:
-    """Store a fill of `MARKET` at each (time ms, price)."""
-    with exchange.container.uow() as uow:
-        for n, (time_ms, price) in enumerate(at):
-            uow.session.add(
-                Fill(
-                    id=1_000 + n, market=MARKET, maker_order_hash="0x" + "01" * 32, taker_order_hash="0x" + "02" * 32,
-                    maker=wallet(5), taker=wallet(6), maker_side=1, price=price, base_amount=n + 1,
-                    quote_amount=(n + 1) * price, maker_fee=0, taker_fee=0, status="settled", tx_hash=None,
-                    failure=None, failure_reason=None, released=False, created_at_ms=time_ms,
-                )
-            )  # fmt: skip
-        uow.commit()
+def fill_row(n: int, time_ms: int, price: int, base: int = 0) -> dict[str, Any]:
+    """Fill `n` of `MARKET` at `time_ms` and `price`, of `base` (default n + 1) base units, as the host writes it."""
+    base = base or n + 1
+    return {
+        "id": 1_000 + n, "market": MARKET, "maker_order_hash": "0x" + "01" * 32, "taker_order_hash": "0x" + "02" * 32,
+        "maker": wallet(5), "taker": wallet(6), "maker_side": 1, "price": price, "base_amount": base,
+        "quote_amount": base * price, "maker_fee": 0, "taker_fee": 0, "status": "settled", "tx_hash": None,
+        "failure": None, "failure_reason": None, "released": False, "created_at_ms": time_ms,
+    }  # fmt: skip
+
+
+def trades_at(exchange: Exchange, *at: tuple[int, int], first: int = 0) -> None:
+    """Store a fill of `MARKET` at each (time ms, price) in one batch of the engine host's writer."""
+    with exchange.container.session_factory() as session:
+        write_batch(session, BatchRows(fills=[fill_row(first + n, t, p) for n, (t, p) in enumerate(at)]))
+        session.commit()
 
 
 def hourly(exchange: Exchange, start: int, end: int) -> list[dict[str, Any]]:
@@ -50,14 +54,44 @@ def test_a_start_and_an_end_inside_an_interval_answer_that_whole_interval(sqlite
     assert (second["start"], second["open"], second["close"], second["trades"]) == (H + HOUR, "30", "25", 2)
 
 
-def test_past_the_trade_limit_the_partly_read_oldest_candle_is_left_out(
-    sqlite_exchange: Exchange, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(queries, "MAX_TICKS", 3)
-    trades_at(sqlite_exchange, (H + 10 * MINUTE, 10), (H + 61 * MINUTE, 11), (H + 62 * MINUTE, 12),
-              (H + 63 * MINUTE, 13), (H + 121 * MINUTE, 14), (H + 122 * MINUTE, 15))  # fmt: skip
-    candles = hourly(sqlite_exchange, start=H, end=H + 3 * HOUR)
-    assert [(c["start"], c["open"], c["trades"]) for c in candles] == [(H + 2 * HOUR, "14", 2)]
-    # under the limit, every candle is whole
-    monkeypatch.setattr(queries, "MAX_TICKS", 6)
-    assert [c["trades"] for c in hourly(sqlite_exchange, start=H, end=H + 3 * HOUR)] == [1, 3, 2]
+def test_a_candle_written_over_several_batches_is_whole(sqlite_exchange: Exchange) -> None:
+    trades_at(sqlite_exchange, (H + 10 * MINUTE, 10), (H + 20 * MINUTE, 30))
+    trades_at(sqlite_exchange, (H + 30 * MINUTE, 5), first=2)
+    trades_at(sqlite_exchange, (H + 50 * MINUTE, 20), (H + 70 * MINUTE, 40), first=3)
+    first, second = hourly(sqlite_exchange, start=H, end=H + 2 * HOUR)
+    assert (first["open"], first["high"], first["low"], first["close"], first["baseVolume"], first["trades"]) == (
+        "10", "30", "5", "20", str(1 + 2 + 3 + 4), 4,
+    )  # fmt: skip
+    assert (second["open"], second["close"], second["quoteVolume"], second["trades"]) == ("40", "40", "200", 1)
+
+
+def test_every_interval_agrees_with_its_fills_written_in_many_batches(exchange: Exchange) -> None:
+    """Batches of fills through a day, the daily candle included: each interval's candles are exactly those of its
+    fills, counted one by one (amounts past 64 bits, as 18-decimal tokens have)."""
+    rng = random.Random(7)
+    fills, n = [], 0
+    for batch in range(40):
+        rows = []
+        for at in sorted(H + batch * 35 * MINUTE + rng.randrange(35 * MINUTE) for _ in range(rng.randint(1, 60))):
+            rows.append(fill_row(n, at, rng.randint(90, 110), rng.randint(1, 10**20)))
+            n += 1
+        with exchange.container.session_factory() as session:
+            write_batch(session, BatchRows(fills=rows))
+            session.commit()
+        fills += rows
+    for interval, size in INTERVALS_MS.items():
+        expected: dict[int, list[int]] = {}
+        for fill in fills:  # id order, as the trades happened
+            at, price = bucket(fill["created_at_ms"], size), fill["price"]
+            c = expected.setdefault(at, [price, price, price, price, 0, 0, 0])
+            c[1], c[2], c[3] = max(c[1], price), min(c[2], price), price
+            c[4], c[5], c[6] = c[4] + fill["base_amount"], c[5] + fill["quote_amount"], c[6] + 1
+        answer = exchange.client.get(
+            f"/v1/markets/{MARKET}/candles", params={"interval": interval, "start": H, "end": H + 40 * 35 * MINUTE}
+        )
+        got = {
+            c["start"]: [int(c["open"]), int(c["high"]), int(c["low"]), int(c["close"]), int(c["baseVolume"]),
+                         int(c["quoteVolume"]), c["trades"]]
+            for c in answer.json()["candles"]
+        }  # fmt: skip
+        assert got == expected, interval

@@ -40,7 +40,7 @@ def test_a_snapshot_taken_while_a_delta_is_being_sent_goes_out_after_that_delta(
     async def scenario() -> list[tuple[str, int]]:
         hub = MarketDataHub(InProcessBus())
         await hub.start()
-        hub.seed(MARKET, 10, [(100, 1)], [], [])
+        hub.seed(MARKET, 10, [(100, 1)], [], [], {})
         socket = HeldWire()
         session = _Session(
             socket, hub, {MARKET: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Candles aggregate exactly; the hub keeps book deltas' seq, follows them, and derives candles and tickers."""
+"""Fills fold into candles exactly; the hub keeps book deltas' seq, follows them, and derives candles and tickers."""
 
 from __future__ import annotations
 
@@ -6,22 +6,41 @@ import asyncio
 from typing import Any
 
 from backend.marketdata.bus import InProcessBus
-from backend.marketdata.candles import aggregate, ticker
+from backend.marketdata.candle_store import fold
+from backend.marketdata.candles import INTERVALS_MS, ticker
 from backend.marketdata.hub import MarketDataHub
 
 
-def test_trades_aggregate_into_epoch_aligned_candles() -> None:
-    ticks = [(60_000, 10, 1, 10), (61_000, 12, 2, 24), (119_999, 9, 1, 9), (120_000, 11, 5, 55)]
-    first, second = aggregate(ticks, 60_000)
+def fills(*ticks: tuple[int, int, int]) -> list[dict[str, Any]]:
+    """Fill rows of market A at (time ms, price, base amount), in id order."""
+    return [
+        {"market": "A", "price": p, "base_amount": b, "quote_amount": b * p, "created_at_ms": t} for t, p, b in ticks
+    ]
+
+
+def test_fills_fold_into_epoch_aligned_candles_of_every_interval() -> None:
+    candles = fold(fills((60_000, 10, 1), (61_000, 12, 2), (119_999, 9, 1), (120_000, 11, 5)))
+    first, second = candles[("A", "1m", 60_000)], candles[("A", "1m", 120_000)]
     assert (first.start, first.open, first.high, first.low, first.close, first.base_volume, first.trades) == (
         60_000, 10, 12, 9, 9, 4, 3,
     )  # fmt: skip
     assert (second.start, second.open, second.quote_volume) == (120_000, 11, 55)
+    five = candles[("A", "5m", 0)]
+    assert (five.open, five.high, five.low, five.close, five.base_volume, five.trades) == (10, 12, 9, 11, 9, 4)
+    assert {key[1] for key in candles} == set(INTERVALS_MS)
+
+
+def test_a_later_batch_merges_into_the_stored_candle() -> None:
+    stored = fold(fills((60_000, 10, 1), (70_000, 15, 1)))[("A", "1h", 0)]
+    stored.merge(fold(fills((80_000, 8, 2)))[("A", "1h", 0)])
+    merged = (stored.open, stored.high, stored.low, stored.close, stored.base_volume, stored.trades)
+    assert merged == (10, 15, 8, 8, 4, 3)
 
 
 def test_the_ticker_covers_the_last_24_hours_only() -> None:
-    candles = aggregate([(0, 5, 1, 5), (90_000_000, 7, 2, 14), (90_060_000, 8, 1, 8)], 60_000)
-    stats = ticker(candles, now_ms=90_100_000)
+    candles = fold(fills((0, 5, 1), (90_000_000, 7, 2), (90_060_000, 8, 1)))
+    minutes = [c for (_, span, _), c in sorted(candles.items()) if span == "1m"]
+    stats = ticker(minutes, now_ms=90_100_000)
     assert (stats["open"], stats["high"], stats["last"], stats["baseVolume"], stats["trades"]) == (
         "7",
         "8",
@@ -41,7 +60,7 @@ def test_book_deltas_keep_the_seq_the_engine_host_gave_them_and_the_view_follows
     async def scenario() -> None:
         hub = MarketDataHub(InProcessBus())
         await hub.start()
-        hub.seed("A", 40, [], [], [])  # restarted: the host numbers on from its stored seq
+        hub.seed("A", 40, [], [], [], {})  # restarted: the host numbers on from its stored seq
         seen = await published(hub, "book:A")
         hub.publish([("book:A", {"seq": 41, "side": "buy", "price": "10", "qty": "5"}),
                      ("book:B", {"seq": 41, "side": "sell", "price": "11", "qty": "1"}),
