@@ -202,10 +202,13 @@ class RunEngine(HostCommand[list[Event]]):
 
 @dataclass(frozen=True, slots=True)
 class AdoptOpenOrders(HostCommand[None]):
-    """At start: track the database's open orders and hold what they and unreleased fills hold."""
+    """At start: track the database's open orders and hold what they and unreleased fills hold, with the balances
+    of every wallet holding (read in the same transaction): the sync follows only the wallets whose balances the
+    host has, and a hold of a wallet it does not follow would end only once that wallet acted."""
 
     orders: tuple[TrackedOrder, ...]
     fill_holds: tuple[Hold, ...]
+    balances: dict[str, dict[str, int]]
 
 
 @dataclass(frozen=True, slots=True)

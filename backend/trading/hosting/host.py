@@ -711,6 +711,7 @@ class EngineHost:
             self._accounts.hold(tracked.maker, tracked.token, tracked.reserved)
         for wallet, token, amount in command.fill_holds:
             self._accounts.hold(wallet, token, amount)
+        self._accounts.apply_read(self._accounts.begin_read(), command.balances)
 
     def _close_order(self, command: do.CloseOrder) -> None:
         self._close(command.order_hash, command.status, command.reason, command.ts)

@@ -49,6 +49,7 @@ from backend.trading.hosting.chain_sync import (
     fill_holds,
     nonce_floors,
     ruled_out_by_released_skips,
+    wallet_balances,
 )
 from backend.trading.hosting.commands import (
     AdoptOpenOrders,
@@ -155,7 +156,8 @@ def _restore(
         for hold in fill_holds(fill, markets[fill.market])
     ]
     orders = tuple(tracked_from_row(row, markets[row.market]) for row in open_rows)
-    host.handle(AdoptOpenOrders(orders, tuple(held_by_fills)))
+    holding = sorted({tracked.maker for tracked in orders} | {wallet for wallet, _token, _amount in held_by_fills})
+    host.handle(AdoptOpenOrders(orders, tuple(held_by_fills), wallet_balances(session, holding)))
     _reconcile_book(host, ts)
     for market in markets.values():  # the state staff set, once the book is whole
         if market.state is not MarketState.OPEN:

@@ -15,9 +15,11 @@ from backend.engine import MarketState
 from backend.engine.adapters.file_journal import read_snapshot
 from backend.trading.hosting.commands import SetPriceSources, SetReferencePrices
 from backend.trading.rules.markets import PriceSource
+from backend.trading.store import settlement
 
-from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, QTY, TICK, Exchange, prepare, running
+from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, prepare, running
 from .test_cancel_after import set_state
+from .test_order_lifecycle import BUYER, SELLER, reserved
 
 
 def book_and_orders(exchange: Exchange) -> dict[str, Any]:
@@ -217,3 +219,24 @@ def test_a_restart_in_a_halted_market_does_not_fire_the_stops_its_price_source_r
         exchange.client.portal.call(host.handle, reached)  # open now: the next reading fires it
         exchange.drain()
         assert exchange.client.get(f"/v1/orders/{stop['hash']}").json()["filled"] == str(QTY // 10)
+
+
+def test_after_a_restart_the_holds_of_wallets_that_did_nothing_since_end_with_their_fills(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The host follows the balances of the wallets it has loaded. A restart adopts open orders and unreleased
+    fills of wallets it has not loaded yet: their holds must still end when the fills do, not once the wallet next
+    places an order."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        exchange.place(SELLER, side=1, baseAmount=2 * QTY)  # rests; half of it trades below
+        exchange.place(BUYER, side=0)
+        exchange.drain()
+    for exchange in running(container):
+        assert (reserved(exchange, SELLER, WETH), reserved(exchange, BUYER, USDC)) == (2 * QTY, PRICE)
+        with container.uow() as uow:
+            (fill,) = (f.id for f in settlement.unsettled(uow.session, limit=10))
+            settlement.fail(uow.session, fill, "blocked_by_screening:maker", "not settled")
+            uow.commit()
+        exchange.sync()
+        assert (reserved(exchange, SELLER, WETH), reserved(exchange, BUYER, USDC)) == (QTY, 0)  # the open rest only
