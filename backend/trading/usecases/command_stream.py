@@ -40,6 +40,7 @@ answers each on its replica's stream, and only then acknowledges and deletes the
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import hashlib
@@ -110,6 +111,9 @@ READ_BLOCK_S = 1.0  # how long a read of new entries waits for one
 # A reply not read this long after its request gives the connection up (a TimeoutError, then a new connection):
 # longer than any read blocks (READ_BLOCK_S). A process that stalls past it (a paused VM) gets that error on waking.
 REDIS_READ_TIMEOUT_S = 5.0
+# How long an answered entry's id is remembered: longer than any read's reply can be on its way (the socket's
+# timeout), so a reply read before the entry was acknowledged cannot apply it again once it is answered.
+ANSWERED_KEPT_S = 2 * REDIS_READ_TIMEOUT_S
 SAMPLE_INTERVAL_S = 1.0  # how often the consumer reads the stream's length and pending count for /metrics
 _PLACED, _REPLAYED, _REFUSED, _CANCELLED, _REPLACED = (
     COMMAND_STREAM_COMMANDS.labels(outcome) for outcome in ("placed", "replayed", "refused", "cancelled", "replaced")
@@ -178,8 +182,24 @@ def answers_entry(answers: list[Answer]) -> dict[FieldT, EncodableT]:
 
 
 def entry_answers(fields: dict[bytes, bytes]) -> list[Answer]:
-    """The answers a reply-stream entry carries (see `answers_entry`)."""
-    return [Answer.from_json(ticket, data) for ticket, data in json.loads(fields[b"answers"]).items()]
+    """The answers a reply-stream entry carries (see `answers_entry`). One this replica cannot read (an error code
+    an engine process newer than it added) is answered ENGINE_TIMEOUT (whether the command stands is not known
+    here), the others as they are: an entry carries the answers of a whole batch, placed orders among them. Raises
+    ValueError (or KeyError, TypeError) if the entry itself is not an engine's."""
+    answers = json.loads(fields[b"answers"])
+    if not isinstance(answers, dict):
+        raise TypeError("an answers entry holds one object")
+    return [_answer_of(ticket, data) for ticket, data in answers.items()]
+
+
+def _answer_of(ticket: str, data: Any) -> Answer:
+    try:
+        return Answer.from_json(ticket, data)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        log.warning("an answer this replica cannot read", extra={"ticket": ticket})
+        message = ("the engine's answer could not be read here (an engine process newer than this API server?): "
+                   "the command may stand; look it up before sending it again")  # fmt: skip
+        return Answer(ticket, error=HdexError(ErrorCode.ENGINE_TIMEOUT, message))
 
 
 class CommandStream:
@@ -354,6 +374,12 @@ class CommandConsumer:
         self._batch = batch
         self._answering: set[asyncio.Task[None]] = set()
         self._in_flight: set[bytes] = set()  # entries placed whose batch is not answered yet: a claim skips them
+        # Entries answered: read again (a reply on its way while they were answered), they are acknowledged and
+        # deleted, never applied a second time (a refused order could pass on the second try, though its client
+        # was told no). By when each was answered; and those whose answers may have gone out (the connection was
+        # lost while sending them), kept until a claim brings them back.
+        self._answered: collections.OrderedDict[bytes, float] = collections.OrderedDict()
+        self._maybe_answered: set[bytes] = set()
         self._cursor: str | None = None  # where `_next_rows` reads next (see there)
         self._reading_for: Callable[[], EngineHost | None] = lambda: None  # the host it reads for (a weak reference)
         self._next_claim = 0.0  # the loop time of the next claim of idle entries
@@ -394,7 +420,12 @@ class CommandConsumer:
                     continue
                 # an entry deleted after delivery comes back empty from the pending list; one of a batch still
                 # being stored is answered with it (claimed too, it would be answered twice, in any order)
-                entries = await self._entries([(i, f) for i, f in rows if f and i not in self._in_flight], redelivered)
+                fresh = [(i, f) for i, f in rows if f and i not in self._in_flight]
+                answered = {i for i, _f in fresh if i in self._answered or i in self._maybe_answered}
+                if answered:
+                    await self._drop(list(answered), "entries answered already dropped from the stream")
+                    fresh = [(i, f) for i, f in fresh if i not in answered]
+                entries = await self._entries(fresh, redelivered)
                 if entries:
                     await self._apply(host, entries)
         finally:
@@ -411,16 +442,22 @@ class CommandConsumer:
                                      redelivered))  # fmt: skip
             except (KeyError, UnicodeDecodeError):
                 strays.append(entry_id)
-        if strays:
-            log.warning("entries that are no command dropped from the stream", extra={"entries": len(strays)})
-            pipe = self._client.pipeline(transaction=False)
-            pipe.xack(STREAM, GROUP, *strays)
-            pipe.xdel(STREAM, *strays)
-            try:
-                await pipe.execute()
-            except (OSError, RedisError) as exc:  # the commands read go on; the strays come back with a claim
-                log.warning("stray entries not dropped", extra={"error": str(exc)})
+        if strays:  # if they cannot be dropped now, the commands read go on; the strays come back with a claim
+            await self._drop(strays, "entries that are no command dropped from the stream")
         return entries
+
+    async def _drop(self, ids: list[bytes], why: str) -> None:
+        """Acknowledge and delete entries (`why` is logged); if Redis does not, they come back with a claim."""
+        pipe = self._client.pipeline(transaction=False)
+        pipe.xack(STREAM, GROUP, *ids)
+        pipe.xdel(STREAM, *ids)
+        try:
+            await pipe.execute()
+        except (OSError, RedisError) as exc:
+            log.warning("entries not dropped", extra={"entries": len(ids), "why": why, "error": str(exc)})
+            return
+        log.warning(why, extra={"entries": len(ids)})
+        self._maybe_answered.difference_update(ids)
 
     async def _next_rows(self) -> tuple[list[tuple[bytes, dict[bytes, bytes]]], bool]:
         """The next entries to apply, and whether they were delivered before (claimed, or read from this
@@ -569,7 +606,10 @@ class CommandConsumer:
             # an order placed now is answered as it is once stored, as the single-process door answers it
             answer = outcome if isinstance(outcome, Answer) else outcome.answer(entry.ticket)
             by_replica.setdefault(entry.reply, []).append(answer)
-        pipe = self._client.pipeline(transaction=False)
+        # One MULTI: the answers go out and the commands are acknowledged together or not at all. Redis refuses the
+        # whole transaction when it refuses one command as it is queued (XADD out of memory): then nothing is
+        # acknowledged, and a claim answers the commands after a lease term.
+        pipe = self._client.pipeline(transaction=True)
         for reply, answers in by_replica.items():
             pipe.xadd(reply, answers_entry(answers), maxlen=REPLY_STREAM_MAX_LEN, approximate=True)
             pipe.expire(reply, REPLY_STREAM_TTL_S)
@@ -578,8 +618,24 @@ class CommandConsumer:
         pipe.xdel(STREAM, *ids)
         try:
             await pipe.execute()
-        except (OSError, RedisError) as exc:
+        except ResponseError as exc:  # refused whole (redis-py raises the refused command's error, not EXECABORT)
             log.warning("answers not sent; answered again once claimed", extra={"error": str(exc)})
+            return
+        except (OSError, RedisError) as exc:
+            # The connection went while the transaction was on its way: it ran whole, or not at all. If this consumer
+            # claims the commands back, it drops them unanswered rather than apply them again; their clients, told
+            # nothing, look them up (an order by its hash) as after any timeout.
+            log.warning("answers may not have been sent", extra={"error": str(exc)})
+            self._maybe_answered.update(ids)
+            return
+        self._remember_answered(ids)
+
+    def _remember_answered(self, ids: list[bytes]) -> None:
+        now = asyncio.get_running_loop().time()
+        answered = self._answered
+        while answered and next(iter(answered.values())) < now - ANSWERED_KEPT_S:
+            answered.popitem(last=False)
+        answered.update(dict.fromkeys(ids, now))
 
     async def _outcome(self, host: EngineHost, entry: Entry) -> Outcome:
         """What applying one command gives. A refusal is answered as the engine process's own door answers it; a

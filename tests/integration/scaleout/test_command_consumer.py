@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
 from backend.signing import Domain, order_digest
+from backend.trading.hosting.commands import CancelOrder
 from backend.trading.hosting.host import now_ms
 from backend.trading.rules import checks
 from backend.trading.rules.cancels import bulk_cancel_scope
@@ -37,7 +38,7 @@ from backend.trading.usecases.command_stream import (
     vouch,
 )
 
-from ..api.exchange_fixtures import MARKET, Exchange, prepare, running, wallet
+from ..api.exchange_fixtures import MARKET, QTY, Exchange, prepare, running, wallet
 from ..api.signed_requests import cancel_signature
 from ..api.test_engine_lease import eventually, let_the_lease_run_out, take_over_the_lease, wait_until_standing_by
 from .cluster import DOMAIN
@@ -666,4 +667,123 @@ def test_an_entry_that_is_no_command_is_dropped_and_the_commands_behind_it_are_p
             lambda: not client.xlen(STREAM) and not client.xpending(STREAM, GROUP)["pending"],
             "the stray entry dropped from the stream",
         )
+    client.close()
+
+
+def test_an_unreadable_answer_fails_only_its_own_request_not_the_batch_it_came_in() -> None:
+    """An engine process newer than the replica may refuse with a code the replica does not know: that request is
+    told its command may stand; the order placed in the same batch is answered as placed."""
+    redis_url = redis_database(13)
+
+    async def scenario() -> tuple[Answer, Answer]:
+        client = aioredis.Redis.from_url(redis_url)
+        stream = CommandStream(client, REPLIES, max_len=10)
+        placed = await stream.submit("0x" + "ab" * 32, "t-ok", b"{}", DOMAIN)
+        refused = await stream.submit("0x" + "cd" * 32, "t-new", b"{}", DOMAIN)
+        assert placed is not None and refused is not None
+        unknown = {"error": {"code": "A_CODE_FROM_THE_FUTURE", "message": "no", "field": None}, "headers": {}}
+        entry = {"t-ok": Answer("t-ok", order={"hash": "0x01"}).to_json(), "t-new": unknown}
+        await client.xadd(REPLIES, {"answers": json.dumps(entry)})
+        reader = asyncio.create_task(stream.read_answers())
+        try:
+            return await asyncio.wait_for(placed, 30), await asyncio.wait_for(refused, 30)
+        finally:
+            reader.cancel()
+            await client.aclose()
+
+    placed, refused = asyncio.run(scenario())
+    assert placed.order == {"hash": "0x01"}
+    assert refused.error is not None and refused.error.code.value == "ENGINE_TIMEOUT"
+    assert "may stand" in refused.error.message
+
+
+def test_a_refused_order_answered_while_a_reread_of_it_was_on_its_way_is_not_applied_again(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read fails after order B was placed, so the consumer reads its own pending list again; that reply holds B,
+    whose batch is answered (INSUFFICIENT_BALANCE) and acknowledged before the reader gets the reply (a large reply
+    takes several turns of the loop). Meanwhile order A, which held the funds, is cancelled: B applied again would
+    now be placed, though its client was told it was refused. The interleaving is pinned with events."""
+    redis_url = redis_database(15)
+    client = redis.Redis.from_url(redis_url)
+    state: dict[str, Any] = {"fail_read": False, "applied": []}
+    reread, answered = threading.Event(), threading.Event()  # set and awaited on the engine's loop, in order
+    real_read, real_store, real_outcome = (
+        CommandConsumer._read, CommandConsumer._store_and_answer, CommandConsumer._outcome,
+    )  # fmt: skip
+
+    async def read(self: CommandConsumer, cursor: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
+        if state.get("reread_returned"):
+            state["reads_after"] = True  # the rows the re-read returned are dealt with
+        if cursor == ">" and state["fail_read"]:
+            state["fail_read"] = False
+            raise redis.exceptions.ConnectionError("the reply was lost")
+        rows = await real_read(self, cursor)
+        if cursor == "0" and any(f.get(b"ticket") == b"B" for _i, f in rows):
+            reread.set()  # the reply holds B, still pending
+            while not answered.is_set():  # the reply is still being received while B's batch is answered
+                await asyncio.sleep(0.01)
+            host = self._host()
+            assert host is not None
+            host.handle(CancelOrder(host.orders[state["a"]]))  # A's funds are free again
+            state["reread_returned"] = True
+        return rows
+
+    async def store(self: CommandConsumer, durable: asyncio.Future[None], placed: Any) -> None:
+        if any(entry.ticket == "B" for entry, _outcome in placed):
+            while not reread.is_set():
+                await asyncio.sleep(0.01)
+            await real_store(self, durable, placed)
+            answered.set()
+            return
+        await real_store(self, durable, placed)
+
+    async def outcome(self: CommandConsumer, host: Any, entry: Any) -> Any:
+        result = await real_outcome(self, host, entry)
+        state["applied"].append((entry.ticket, type(result).__name__))
+        if entry.ticket == "B":
+            state["fail_read"] = True
+        return result
+
+    monkeypatch.setattr(CommandConsumer, "_read", read)
+    monkeypatch.setattr(CommandConsumer, "_store_and_answer", store)
+    monkeypatch.setattr(CommandConsumer, "_outcome", outcome)
+    for exchange in running(prepare(sqlite_url, tmp_path, **engine_settings(redis_url))):
+        # wallet 7 holds 1,000,000 USDC: A (300 WETH at 3,000) holds 900,000 of it, so B (100 WETH) is refused
+        command = json.dumps(exchange.signed(exchange.order(7, baseAmount=300 * QTY, nonce=1), 7))
+        add(client, "A", command)
+        state["a"] = answer(client, "A")["order"]["hash"]
+        add(client, "B", json.dumps(exchange.signed(exchange.order(7, baseAmount=100 * QTY, nonce=2), 7)))
+        assert answer(client, "B")["error"]["code"] == "INSUFFICIENT_BALANCE"
+        eventually(lambda: state.get("reads_after", False), "the rows of the re-read dealt with")
+        eventually(lambda: not client.xpending(STREAM, GROUP)["pending"], "B dropped from the pending list")
+        exchange.drain()
+        assert [ticket for ticket, _kind in state["applied"]] == ["A", "B"]
+        assert orders_stored(exchange) == 1  # A only (cancelled): B was never placed
+    client.close()
+
+
+def test_an_answer_redis_refuses_leaves_its_command_pending_and_a_claim_answers_it(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redis refuses the answer's XADD (out of memory) but would take the acknowledgement: the command must stay
+    pending, or its answer is never sent. A claim after a lease term answers it (as placed before)."""
+    redis_url = redis_database(15)
+    client = redis.Redis.from_url(redis_url)
+    refusals = {"left": 1}
+    real_xadd = aioredis.client.Pipeline.xadd
+
+    def xadd(self: Any, name: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
+        if refusals["left"] and str(name).startswith("hdex:replies:"):
+            refusals["left"] -= 1
+            return self.execute_command("XADD", name)  # refused as it is queued, as XADD out of memory is
+        return real_xadd(self, name, fields, *args, **kwargs)
+
+    monkeypatch.setattr(aioredis.client.Pipeline, "xadd", xadd)
+    for exchange in running(prepare(sqlite_url, tmp_path, **engine_settings(redis_url))):
+        add(client, "lost-answer", body(exchange, 5, 1))
+        found = answer(client, "lost-answer", timeout_s=60)  # after the claim, a lease term later
+        assert found["order"]["status"] == "open" and found["replayed"] is True
+        assert refusals["left"] == 0 and orders_stored(exchange) == 1
+        eventually(lambda: not client.xpending(STREAM, GROUP)["pending"], "answered and acknowledged")
     client.close()
