@@ -11,6 +11,7 @@ from fastapi import Cookie, Depends, Header, Request
 
 from backend.accounts.review import KycReview
 from backend.accounts.service import Accounts
+from backend.api.client_ip import client_key
 from backend.api.ratelimit import RateLimiter
 from backend.auth.sessions import Sessions, SessionView
 from backend.bootstrap import Container
@@ -96,12 +97,13 @@ def limited(scope: str) -> Any:
 
     async def count(request: Request) -> None:
         limiter: RateLimiter = request.app.state.limiter
-        await limiter.hit_scope(scope, request.client.host if request.client else "unknown")
+        await limiter.hit_scope(scope, client_key(request.client.host if request.client else None))
 
     return Depends(count)
 
 
 def client_ip(request: Request) -> str:
+    """The client's address as it connected, for logs and the audit log (limits count under its `client_key`)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -6,8 +6,9 @@ other API replicas through Redis every HDEX_RATE_LIMIT_SYNC_S. Every
 rate-limited response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
 (epoch seconds) and `X-RateLimit-Weight`, what the request cost; a refused one is 429 RATE_LIMITED
 with `Retry-After` (seconds) as well. Requests weigh what they cost to answer (`request_weight`, as
-Binance weighs them): a deep book snapshot spends more of the per-IP budget than a ticker.
-The middlewares are plain ASGI: no per-request task or body copy.
+Binance weighs them): a deep book snapshot spends more of the per-IP budget than a ticker. A WebSocket
+handshake is a request too: one over the limit is closed with 1008 and the reason. Clients are counted under
+`client_key` (an IPv6 client per /64). The middlewares are plain ASGI: no per-request task or body copy.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from limits import RateLimitItem, parse_many
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.api.client_ip import client_key
 from backend.api.errors import HTTP_STATUS
 from backend.api.windows import MemoryWindows, SharedWindows, Window, Windows
 from backend.errors import ErrorCode, HdexError
@@ -30,12 +32,19 @@ from backend.settings import Settings
 
 UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json")
 # (path pattern, weight) of the reads that cost more than one; the first match wins, anything else weighs 1.
-# A book costs by depth (below); lists and candles read many rows; an account's history more than its balances.
+# A book costs by depth (below); lists and candles read many rows; an account's history more than its balances;
+# a forum search scores up to 1,000 matches; the exports read everything of a range, a case or a wallet (a
+# statistics table as JSON runs the same query as its CSV export).
 WEIGHTS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^/v1/markets/[^/]+/(trades|candles)$"), 2),
     (re.compile(r"^/v1/accounts/[^/]+/(orders|fills|deposits|withdrawals)$"), 2),
-    (re.compile(r"^/v1/staff/.*/export$"), 10),
+    (re.compile(r"^/v1/forum/search$"), 5),
+    (re.compile(r"^/v1/staff/stats/[^/]+$"), 10),
+    (re.compile(r"^/v1/staff/cases/[^/]+/report$"), 10),
+    (re.compile(r"^/v1/account/export$"), 10),
 )
+WEBSOCKET_HANDSHAKE_WEIGHT = 1  # its messages then spend the IP's WebSocket message budget (routes/ws.py)
+WEBSOCKET_POLICY_VIOLATION = 1008  # the close code of a WebSocket refused for its client's limits
 _BOOK = re.compile(r"^/v1/markets/[^/]+/book$")
 BOOK_WEIGHTS = ((100, 2), (500, 5))  # (up to this depth, weight); deeper: 10
 
@@ -126,9 +135,10 @@ class RateLimiter:
     async def close(self) -> None:
         await self._windows.close()
 
-    async def hit_scope(self, scope: str, client_ip: str) -> None:
-        """Count one request of `scope` ("auth", "faucet") by `client_ip`, raising RATE_LIMITED past its limit."""
-        await self.hit(scope, client_ip, self.scoped_limits[scope])
+    async def hit_scope(self, scope: str, client: str) -> None:
+        """Count one request of `scope` ("auth", "faucet") by `client` (its `client_key`), raising RATE_LIMITED
+        past its limit."""
+        await self.hit(scope, client, self.scoped_limits[scope])
 
     async def hit_address(self, address: str) -> None:
         """Count one signed write of `address` (lowercase), raising RATE_LIMITED past the limit."""
@@ -136,28 +146,33 @@ class RateLimiter:
 
 
 class IpRateLimitMiddleware:
-    """Applies the per-IP limits to every HTTP request but health, metrics and docs."""
+    """Applies the per-IP limits to every HTTP request but health, metrics and docs, and to every WebSocket
+    handshake (reconnecting is not free: each one spends `WEBSOCKET_HANDSHAKE_WEIGHT`)."""
 
     def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
         self.app = app
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS or scope["path"].startswith("/docs/"):
+        kind = scope["type"]
+        if kind not in ("http", "websocket") or scope["path"] in UNLIMITED_PATHS or scope["path"].startswith("/docs/"):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        ip = client[0] if client else "unknown"
-        cost = request_weight(scope["path"], scope.get("query_string", b""))
+        key = client_key(client[0] if client else None)
+        if kind == "websocket":
+            cost, answer_starts = WEBSOCKET_HANDSHAKE_WEIGHT, "websocket.accept"
+        else:
+            cost, answer_starts = request_weight(scope["path"], scope.get("query_string", b"")), "http.response.start"
         try:
-            headers = await self.limiter.hit("ip", ip, self.limiter.ip_limits, cost=cost)
+            headers = await self.limiter.hit("ip", key, self.limiter.ip_limits, cost=cost)
         except HdexError as error:
-            await _send_error(send, error)
+            await (_close_websocket(receive, send, error) if kind == "websocket" else _send_error(send, error))
             return
         extra = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == answer_starts:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -244,6 +259,24 @@ class NulQueryMiddleware:
             )
             return
         await self.app(scope, receive, send)
+
+
+async def _close_websocket(receive: Receive, send: Send, error: HdexError) -> None:
+    """Refuse a WebSocket as the per-IP connection cap does: accepted, then closed with 1008 and the reason (with
+    when to retry). A handshake refused outright reaches a browser as a bare 403, and a client of an API replica
+    as the engine process not answering; a close passes through the replica with its code and reason."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    headers = error.headers or {}
+    accept = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    reason = f"{error.message}; retry in {headers.get('Retry-After', '1')} s"
+    await send({"type": "websocket.accept", "headers": accept})
+    await send({"type": "websocket.close", "code": WEBSOCKET_POLICY_VIOLATION, "reason": _close_reason(reason)})
+
+
+def _close_reason(text: str) -> str:
+    """`text` cut to the 123 bytes a close frame's reason holds."""
+    return text.encode()[:123].decode(errors="ignore")
 
 
 async def _send_error(send: Send, error: HdexError) -> None:

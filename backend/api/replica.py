@@ -10,10 +10,11 @@ work now spread over the replicas, and the engine sees ready orders in batches. 
 maker's rate limit are the engine's to check (a single cancel's request names no maker). So does a
 cancel-replace (`POST /v1/orders/replace`): its new order is checked here as an order is, its cancel's
 signature by the engine. Every other request, and
-the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged, with the client's address
-in X-Forwarded-For (the engine's server trusts it from the addresses in FORWARDED_ALLOW_IPS, by default
-127.0.0.1), except `GET /metrics`: the replica's own, and `GET /health`: the engine process's with the replica's
-own part added. A replica holds no state: killing one loses only the requests it had not answered.
+the WebSocket, is passed to the engine process (`HDEX_ENGINE_URL`) unchanged (a request once its body is
+all here), with the client's address in X-Forwarded-For (the engine's server trusts it from the addresses in
+FORWARDED_ALLOW_IPS, by default 127.0.0.1), except `GET /metrics`: the replica's own, and `GET /health`: the
+engine process's with the replica's own part added. A replica holds no state: killing one loses only the
+requests it had not answered.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import tempfile
 import time
 import uuid
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from typing import IO
 
 import httpx
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -38,6 +41,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.frames import CloseCode
 from websockets.protocol import State
 
+from backend.api.client_ip import client_key
 from backend.api.errors import error_response
 from backend.api.observe import MetricsMiddleware, metrics_response
 from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
@@ -110,6 +114,14 @@ ABNORMAL_UPSTREAM_END = "the engine process's connection ended abnormally: recon
 # A signature that recovers to another address than its maker may be one made for an Exchange redeployed since the
 # domain was read (the engine process restarted on it): the domain is read again, at most this often.
 DOMAIN_REREAD_S = 5.0
+# Connections to the engine process for everything passed on (httpx's default, stated), and how long a request
+# waits for one of them before 503: a request holds one only once its body is all here (`_forward`), so they are
+# taken by the engine's work, not by clients sending slowly, and when all are busy a client hears so at once.
+ENGINE_CONNECTIONS = 100
+ENGINE_POOL_TIMEOUT_S = 5.0
+# Room for the multipart framing, subject and message around an upload (the routes count 64 KiB or 128 KiB).
+UPLOAD_FRAMING_BYTES = 256 * 1024
+SPOOL_CHUNK_BYTES = 65_536
 
 
 def order_entry_route(scope: Scope) -> str | None:
@@ -146,7 +158,11 @@ class Replica:
             self.redis, f"{REPLY_STREAM_PREFIX}{uuid.uuid4().hex}", settings.command_stream_max_len,
             command_key(settings),
         )  # fmt: skip
-        self.http = httpx.AsyncClient(base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0))
+        self.http = httpx.AsyncClient(
+            base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0, pool=ENGINE_POOL_TIMEOUT_S),
+            limits=httpx.Limits(max_connections=ENGINE_CONNECTIONS, max_keepalive_connections=20),
+        )  # fmt: skip
+        self._forward_limited = BodySizeLimitMiddleware(self._forward, forwarded_body_limit(settings))
         self._order_entry = {
             ORDERS_PATH: self._place, CANCEL_ROUTE: self._cancel, CANCEL_ALL_ROUTE: self._cancel_all,
             REPLACE_ROUTE: self._replace, CANCEL_AFTER_ROUTE: self._cancel_after,
@@ -168,14 +184,14 @@ class Replica:
                 if not self.reading_answers:
                     retry = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
                     raise HdexError(ErrorCode.UNAVAILABLE, READER_STOPPED, None, retry)
-                limits = await self.limiter.hit("ip", client_ip(scope), self.limiter.ip_limits)
+                limits = await self.limiter.hit("ip", client_key(client_ip(scope)), self.limiter.ip_limits)
                 response: Response = await self._order_entry[route](Request(scope, receive))
             except HdexError as error:
                 response = error_response(error)
             response.headers.update(limits)  # on every answer, as the engine's middleware puts them on the rest
             await response(scope, receive, send)
         else:
-            await self._forward(scope, receive, send)
+            await self._forward_limited(scope, receive, send)
 
     # order entry: placing and cancelling, over the command stream
 
@@ -294,9 +310,9 @@ class Replica:
         """The request's headers for the engine process, X-Forwarded-For being the client's address only (as
         for a WebSocket): this replica's server already took it from the proxies it trusts, and a client's own
         X-Forwarded-For passed on would choose its IP (and escape the per-IP limits) wherever the engine
-        process trusts more than the last address."""
-        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in HOP_BY_HOP]
-        headers = [(name, value) for name, value in headers if name.lower() != b"x-forwarded-for"]
+        process trusts more than the last address. The body's length is the one `_forward` received."""
+        dropped = HOP_BY_HOP | {b"x-forwarded-for", b"content-length"}
+        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
         return [*headers, (b"x-forwarded-for", client_ip(scope).encode())]
 
     @property
@@ -329,18 +345,36 @@ class Replica:
                             status_code=200 if healthy else 503)  # fmt: skip
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope["query_string"] else "")
-        upstream = self.http.build_request(
-            scope["method"], target, headers=self._forwarded_headers(scope), content=request.stream()
-        )
-        try:
-            answer = await self.http.send(upstream, stream=True)
-        except httpx.TransportError:
-            await error_response(HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering"))(
-                scope, receive, send
-            )
-            return
+        """Pass a request to the engine process once its body is all here, and its answer back. A body streamed
+        on would hold a connection to the engine for as long as its client takes to send it: a hundred clients
+        sending slowly (their server cuts each off after HDEX_HTTP_BODY_TIMEOUT_S) would leave every other
+        request waiting for one. Bodies stay in memory up to HDEX_MAX_BODY_BYTES (every JSON request), an upload
+        past that in a temporary file (its writes are small and go to the page cache)."""
+        with tempfile.SpooledTemporaryFile(max_size=self.settings.max_body_bytes) as spool:
+            try:
+                async for chunk in Request(scope, receive).stream():
+                    spool.write(chunk)
+            except ClientDisconnect:
+                return  # nobody to answer
+            body_bytes = spool.tell()
+            spool.seek(0)
+            content = spooled(spool) if body_bytes > self.settings.max_body_bytes else spool.read() or None
+            target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope["query_string"] else "")
+            length = [(b"content-length", str(body_bytes).encode())] if body_bytes else []
+            headers = [*self._forwarded_headers(scope), *length]
+            upstream = self.http.build_request(scope["method"], target, headers=headers, content=content)
+            try:
+                answer = await self.http.send(upstream, stream=True)
+            except httpx.PoolTimeout:
+                busy = "every connection to the engine process is busy; send the request again shortly"
+                retry = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
+                await error_response(HdexError(ErrorCode.UNAVAILABLE, busy, None, retry))(scope, receive, send)
+                return
+            except httpx.TransportError:
+                await error_response(HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering"))(
+                    scope, receive, send
+                )
+                return
         try:
             headers = [(k, v) for k, v in answer.headers.raw if k.lower() not in HOP_BY_HOP]
             await send({"type": "http.response.start", "status": answer.status_code, "headers": headers})
@@ -366,7 +400,18 @@ class Replica:
         except (OSError, InvalidHandshake):
             await client.close(code=1013, reason="the engine process is not answering")
             return
-        await client.accept()
+        # From here on every way out closes the engine's side: left open (a client gone before its accept, this
+        # task cancelled), keepalive would hold it for good, counted against the client's IP by the engine.
+        try:
+            await self._pass_frames(client, upstream)
+        finally:
+            await upstream.close()
+        with contextlib.suppress(RuntimeError):  # already closed by the other side
+            await client.close()
+
+    async def _pass_frames(self, client: WebSocket, upstream: ClientConnection) -> None:
+        """Accept the client and pass frames both ways until either side ends (the caller closes both)."""
+        await client.accept()  # raises if the client is gone already
 
         async def to_engine() -> None:
             with contextlib.suppress(WebSocketDisconnect, ConnectionClosed):
@@ -390,12 +435,11 @@ class Replica:
                     await client.close(*passed_on_close(upstream))
 
         tasks = [asyncio.create_task(to_engine()), asyncio.create_task(to_client())]
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for task in tasks:
-            task.cancel()
-        await upstream.close()
-        with contextlib.suppress(RuntimeError):  # already closed by the other side
-            await client.close()
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
 
     # start and stop
 
@@ -428,6 +472,20 @@ def passed_on_close(upstream: ClientConnection) -> tuple[int, str]:
     return code, reason
 
 
+def forwarded_body_limit(settings: Settings) -> int:
+    """The largest request body a replica takes in to pass on: the engine process's largest (two KYC documents
+    of a level-2 request, a support ticket's attachment, with their framing), which then applies each path's
+    own limit; larger ones are refused here with 413 BODY_TOO_LARGE."""
+    uploads = max(2 * settings.kyc_max_upload_bytes, settings.support_max_attachment_bytes) + UPLOAD_FRAMING_BYTES
+    return max(settings.max_body_bytes, uploads)
+
+
+async def spooled(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    """A received body kept in a temporary file, from where it stands, as the chunks httpx sends."""
+    while chunk := spool.read(SPOOL_CHUNK_BYTES):
+        yield chunk
+
+
 def reader_ended(reader: asyncio.Task[None]) -> None:
     """The answer reader retries Redis faults for as long as the replica runs: ended otherwise, every order sent
     through this replica would wait for its answer in vain (504), so it is told at once; /health answers 503 and
@@ -438,9 +496,10 @@ def reader_ended(reader: asyncio.Task[None]) -> None:
 
 
 def create_replica_app(settings: Settings) -> ASGIApp:
-    """A replica with the order body's size limit in front (bodies passed on are limited by the engine) and its
-    own `GET /metrics`: its order entry's counts and latencies (503 ENGINE_BUSY and 504 ENGINE_TIMEOUT
-    included), which Prometheus scrapes from each replica as from the engine process."""
+    """A replica with the order body's size limit in front (bodies passed on are limited by the engine, and here to
+    the largest it takes: `forwarded_body_limit`) and its own `GET /metrics`: its order entry's counts and
+    latencies (503 ENGINE_BUSY and 504 ENGINE_TIMEOUT included), which Prometheus scrapes from each replica as
+    from the engine process."""
     replica = Replica(settings)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:

@@ -18,22 +18,43 @@ from backend.settings import Settings
 
 
 class _Config(uvicorn.Config):
-    """uvicorn's settings and the one it lacks: how long a request's head may take to arrive."""
+    """uvicorn's settings and the two it lacks: how long a request's head, and then its body, may take to arrive."""
 
-    def __init__(self, app: ASGIApp, head_timeout_s: float, **options: object) -> None:
+    def __init__(self, app: ASGIApp, head_timeout_s: float, body_timeout_s: float, **options: object) -> None:
         super().__init__(app, **options)  # type: ignore[arg-type]
         self.head_timeout_s = head_timeout_s
+        self.body_timeout_s = body_timeout_s
 
 
-class HeadTimeoutProtocol(HttpToolsProtocol):
+# A body may take HDEX_HTTP_BODY_TIMEOUT_S and one second more for every this many bytes of it that arrived: a client
+# sending at least this fast (64 kbit/s) is never cut off, whatever the body's size (a 10 MB KYC upload on a slow
+# uplink), while one trickling it holds its connection for the timeout and hardly more.
+BODY_MIN_BYTES_PER_S = 8_192
+REQUEST_TIMEOUT = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 41\r\n"
+    b"connection: close\r\n\r\nthe request's body did not arrive in time"
+)
+
+
+class SlowClientProtocol(HttpToolsProtocol):
     """uvicorn's HTTP protocol, closing a connection whose request line and headers have not all arrived within
-    `head_timeout_s` of connecting or of the request's first byte. uvicorn itself waits for them forever, so
-    clients that trickle a request (slowloris) could hold every connection; its keep-alive timeout covers only
-    the quiet between requests."""
+    `head_timeout_s` of connecting or of the request's first byte, or whose body has not all arrived within
+    `body_timeout_s` of its headers (and a second more per BODY_MIN_BYTES_PER_S bytes received), answering 408 if
+    nothing of the answer was sent yet. uvicorn itself waits for both forever, so clients that trickle a request
+    (slowloris) or its body (slow POST) could hold every connection; its keep-alive timeout covers only the quiet
+    between requests.
+
+    The body's is a deadline, not an idle timer reset as bytes arrive: a byte sent just before each timer ran out
+    would hold the connection forever. Time the server itself makes the client wait does not count: reading paused
+    while the application has not taken what arrived, or a client waiting for its `100 Continue`."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._body_deadline: asyncio.TimerHandle | None = None
+        self._body_started = 0.0  # when the body's time began (loop time)
+        self._body_received = 0  # bytes of it since
+        self._body_waited_on_us = False  # the last check found the server, not the client, holding the body up
         self._arm_head_deadline()
 
     def on_message_begin(self) -> None:
@@ -43,14 +64,32 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm_head_deadline()
         super().on_headers_complete()
+        if not (self.parser.should_upgrade() and self._should_upgrade()):  # a WebSocket's frames are not a body
+            self._restart_body_clock()
+            self._body_deadline = self.loop.call_later(self._body_timeout_s, self._body_too_slow)
+
+    def on_body(self, body: bytes) -> None:
+        if self._body_waited_on_us:  # the server reads again: the client's time starts from here
+            self._restart_body_clock()
+        self._body_received += len(body)
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        self._disarm_body_deadline()
+        super().on_message_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_deadline()
+        self._disarm_body_deadline()
         super().connection_lost(exc)
+
+    @property
+    def _body_timeout_s(self) -> float:
+        return cast(_Config, self.config).body_timeout_s  # ApiServer builds its protocols with a _Config
 
     def _arm_head_deadline(self) -> None:
         if self._head_deadline is None:
-            timeout = cast(_Config, self.config).head_timeout_s  # ApiServer builds its protocols with a _Config
+            timeout = cast(_Config, self.config).head_timeout_s
             self._head_deadline = self.loop.call_later(timeout, self._head_too_slow)
 
     def _disarm_head_deadline(self) -> None:
@@ -62,6 +101,37 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self._head_deadline = None
         if not self.transport.is_closing():
             self.transport.close()
+
+    def _restart_body_clock(self) -> None:
+        self._body_started, self._body_received, self._body_waited_on_us = self.loop.time(), 0, False
+
+    def _disarm_body_deadline(self) -> None:
+        if self._body_deadline is not None:
+            self._body_deadline.cancel()
+            self._body_deadline = None
+
+    def _body_too_slow(self) -> None:
+        self._body_deadline = None
+        if self.transport.is_closing():
+            return
+        cycle = self.cycle
+        if self.flow.read_paused or (cycle is not None and cycle.waiting_for_100_continue):
+            self._body_waited_on_us = True  # not the client's fault: look again later
+            self._body_deadline = self.loop.call_later(self._body_timeout_s, self._body_too_slow)
+            return
+        if self._body_waited_on_us:  # the server read again since the last check and nothing came: start from now
+            self._restart_body_clock()
+        allowed = self._body_timeout_s + self._body_received / BODY_MIN_BYTES_PER_S
+        remaining = self._body_started + allowed - self.loop.time()
+        if remaining > 0:
+            self._body_deadline = self.loop.call_later(remaining, self._body_too_slow)
+            return
+        if cycle is not None and not cycle.response_started:
+            self.transport.write(REQUEST_TIMEOUT)
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True  # the application reads the client gone, and writes nothing after the 408
+            cycle.message_event.set()
+        self.transport.close()
 
 
 # CPython collects its oldest generation (every object of the process: some 300,000 once the app is loaded and a
@@ -88,7 +158,8 @@ class ApiServer(uvicorn.Server):
             _Config(
                 app,
                 settings.http_head_timeout_s,
-                http=HeadTimeoutProtocol,
+                settings.http_body_timeout_s,
+                http=SlowClientProtocol,
                 host=settings.api_host,
                 port=settings.api_port,
                 log_config=None,

@@ -5,6 +5,8 @@ telling a wallet about its settlements) to the hub of every process serving WebS
 process publishes reaches its own hub at once, in order; from Redis a hub receives only the channels it
 has subscribers for (`watch`), never its own messages back. Ordering per channel is preserved (one
 publisher, one Redis connection, FIFO); a batch's messages on one channel travel as one Redis message.
+A listener that hears nothing pings Redis, and takes a connection that answers nothing, not even the ping, for
+dead: it connects again (a half-open connection or a stalled Redis would otherwise look like a quiet one).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -30,6 +33,14 @@ PREFIX = "hdex:md:"
 PUBLISH_QUEUE_BATCHES = 1_000
 PUBLISH_TIMEOUT_S = 5.0
 WATCH_TIMEOUT_S = 2.0  # how long `watch` waits for Redis to confirm; past it, the listener's next connection does
+# The listener's health check: a PING once it has heard nothing for LISTEN_PING_S, and the connection dropped (and
+# made again) once nothing at all came for LISTEN_DEAD_S. redis-py's `health_check_interval` sends a PING too but
+# never waits for its answer, and TCP keepalive does not notice a peer whose kernel still answers (Redis stopped,
+# a proxy in between that keeps the client's side open): `get_message` would return None for good.
+LISTEN_PING_S = 5.0
+LISTEN_DEAD_S = 15.0
+LISTEN_READ_S = 1.0  # one wait for a message
+LISTEN_RETRY_S = 1.0  # between a failed connection and the next
 
 
 def channel_prefix(redis_url: str) -> str:
@@ -104,10 +115,13 @@ class RedisBus:
         self._watched: dict[str, asyncio.Future[None]] = {}  # channel -> done once Redis confirmed it
         self._unconfirmed: dict[str, int] = {}  # channel -> SUBSCRIBE commands sent and not yet confirmed
         self._away = False  # the listener's last connection failed: Redis is unreachable
+        self._clock: Callable[[], float] = time.monotonic  # the listener's, for its health check
 
     async def start(self, deliver: Deliver) -> None:
         """Start sending and listening; an unreachable Redis is retried, never fatal (see /health)."""
-        self._client = aioredis.Redis.from_url(self._url)
+        # The listener's: TCP keepalive (redis-py's default, said here) for a peer gone from the network; the
+        # listener's own PING for one that is there and answers nothing (`_listen_on`)
+        self._client = aioredis.Redis.from_url(self._url, socket_keepalive=True)
         self._publisher = aioredis.Redis.from_url(self._url, socket_timeout=PUBLISH_TIMEOUT_S)
         await self._local.start(deliver)
         self._tasks = [
@@ -224,16 +238,29 @@ class RedisBus:
                     self._pubsub, self._away = pubsub, False
                     if self._watched:
                         self._subscribe(pubsub, list(self._watched))
-                    while True:
-                        message = await pubsub.get_message(timeout=1.0)
-                        if message is not None:
-                            self._receive(message, deliver)
+                    await self._listen_on(pubsub, deliver)
             except (aioredis.RedisError, OSError) as exc:
                 log.warning("Redis market-data subscription failed; retrying", extra={"error": str(exc)})
                 self._away = True
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(LISTEN_RETRY_S)
             finally:
                 self._pubsub = None
+
+    async def _listen_on(self, pubsub: aioredis.client.PubSub, deliver: Deliver) -> None:
+        """Deliver what one connection brings until it fails, pinging Redis when it is quiet; raises
+        ConnectionError once nothing came for LISTEN_DEAD_S, not even the answer to a ping."""
+        heard = pinged = self._clock()
+        while True:
+            message = await pubsub.get_message(timeout=LISTEN_READ_S)
+            now = self._clock()
+            if message is not None:  # a pong too: the connection is alive
+                heard = now
+                self._receive(message, deliver)
+            elif now - heard >= LISTEN_DEAD_S:
+                raise aioredis.ConnectionError(f"Redis answered nothing for {now - heard:.0f} s, not even a PING")
+            elif now - max(heard, pinged) >= LISTEN_PING_S:
+                await pubsub.ping()
+                pinged = now
 
     def _receive(self, message: dict[str, Any], deliver: Deliver) -> None:
         if message["type"] == "subscribe":

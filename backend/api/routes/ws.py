@@ -19,13 +19,16 @@ gets an error reply and the socket stays open: MALFORMED_JSON (not a JSON object
 frame), BODY_TOO_LARGE (over `MAX_MESSAGE_BYTES` = 4096 bytes of UTF-8), INVALID_FIELD (a field
 of the wrong type, out of range, or not in the schema: a misspelt field is refused rather than
 silently defaulted), UNKNOWN_MARKET, RATE_LIMITED (over `MAX_CHANNELS` channels on the connection, over
-HDEX_WS_MAX_SUBSCRIPTIONS_PER_IP across the client IP's connections, or over the connection's message budget:
+HDEX_WS_MAX_SUBSCRIPTIONS_PER_IP across the client IP's connections, or over the client IP's message budget:
 HDEX_WS_MESSAGES_PER_S on average and HDEX_WS_MESSAGE_BURST at once, each frame weighing 1 but a book
-subscribe, whose snapshot weighs by depth as `GET .../book` does; a refused message does nothing).
+subscribe, whose snapshot weighs by depth as `GET .../book` does; a refused message does nothing). The budget is
+the client IP's, shared by its connections and kept after they close until it has refilled: reconnecting does
+not refill it. The handshake itself spends the per-IP request limit (backend/api/ratelimit.py: over it, 1008).
 The server itself closes a socket with 1009 on a frame over `HDEX_MAX_BODY_BYTES` (see backend/api/server.py),
 with 1008 when the client IP already holds HDEX_WS_MAX_CONNECTIONS_PER_IP connections, and with 1013 when the
 client reads too slowly (its queue overflowed, or a message waited HDEX_WS_SEND_TIMEOUT_S to be sent): it should
-reconnect and resubscribe. The per-IP counts are each API process's own.
+reconnect and resubscribe. A client IP is its `client_key` (an IPv6 client: its /64). The per-IP counts are each
+API process's own.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from typing import Annotated, Any, Literal, get_args
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from backend.api.client_ip import client_key
 from backend.api.ratelimit import book_weight
 from backend.errors import ErrorCode, HdexError
 from backend.marketdata.candles import INTERVALS_MS
@@ -105,21 +109,69 @@ def channel_key(message: ClientMessage, markets: Mapping[str, object]) -> str:
     return f"{channel}:{market}"
 
 
-class IpAdmission:
-    """The WebSocket connections and channel subscriptions each client IP holds in this process."""
+class MessageBudget:
+    """A client IP's budget for inbound messages (a token bucket): `per_s` of weight a second on average, up to
+    `burst` at once. A book snapshot is sorted and sent per subscribe, also a repeated one, so it weighs by depth."""
 
-    def __init__(self, max_connections: int, max_subscriptions: int) -> None:
+    def __init__(self, per_s: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_s, self.burst, self._clock = per_s, burst, clock
+        self.tokens, self._at = float(burst), clock()
+
+    def spend(self, weight: int) -> None:
+        """Take `weight` from the budget, or HdexError(RATE_LIMITED) taking nothing."""
+        self._refill()
+        if self.tokens < weight:
+            raise HdexError(
+                ErrorCode.RATE_LIMITED,
+                f"too many messages from this client address: {self.per_s:g} a second on average across its "
+                "connections (a book subscribe weighs by depth); slow down",
+                "op",
+            )
+        self.tokens -= weight
+
+    def full(self) -> bool:
+        """Whether the budget has refilled to its burst: then it is no different from a new one."""
+        self._refill()
+        return self.tokens >= self.burst
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self.tokens, self._at = min(float(self.burst), self.tokens + (now - self._at) * self.per_s), now
+
+
+class IpAdmission:
+    """The WebSocket connections, channel subscriptions and message budget of each client IP (its `client_key`)
+    in this process."""
+
+    def __init__(
+        self, max_connections: int, max_subscriptions: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_connections = max_connections
         self.max_subscriptions = max_subscriptions
         self.connections: Counter[str] = Counter()
         self.subscriptions: Counter[str] = Counter()
+        self.budgets: dict[str, MessageBudget] = {}
+        self._clock = clock
+        # IPs that hold no connection but a budget still refilling, in the order they left: a budget refills within
+        # burst / per_s of its last connection closing, so the oldest is forgotten first
+        self._left: dict[str, None] = {}
 
     def connect(self, ip: str) -> bool:
         """Count a new connection of `ip`, unless it already holds the most it may."""
+        self._forget_refilled()
         if self.connections[ip] >= self.max_connections:
             return False
         self.connections[ip] += 1
+        self._left.pop(ip, None)
         return True
+
+    def message_budget(self, ip: str, per_s: float, burst: int) -> MessageBudget:
+        """The message budget `ip`'s connections share. It outlives them until it has refilled, so a client that
+        reconnects finds it as it left it, not full again."""
+        budget = self.budgets.get(ip)
+        if budget is None:
+            budget = self.budgets[ip] = MessageBudget(per_s, burst, self._clock)
+        return budget
 
     def disconnect(self, ip: str, subscriptions: int) -> None:
         self.connections[ip] -= 1
@@ -127,6 +179,10 @@ class IpAdmission:
         for counter in (self.connections, self.subscriptions):
             if counter[ip] <= 0:
                 del counter[ip]
+        if ip not in self.connections and ip in self.budgets:
+            self._left.pop(ip, None)
+            self._left[ip] = None  # the newest to leave
+        self._forget_refilled()
 
     def subscribe(self, ip: str) -> None:
         """Count one more channel of `ip`, or HdexError(RATE_LIMITED) past the most it may hold."""
@@ -139,27 +195,14 @@ class IpAdmission:
     def unsubscribe(self, ip: str) -> None:
         self.subscriptions[ip] -= 1
 
-
-class MessageBudget:
-    """A connection's budget for inbound messages (a token bucket): `per_s` of weight a second on average, up to
-    `burst` at once. A book snapshot is sorted and sent per subscribe, also a repeated one, so it weighs by depth."""
-
-    def __init__(self, per_s: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_s, self.burst, self._clock = per_s, burst, clock
-        self.tokens, self._at = float(burst), clock()
-
-    def spend(self, weight: int) -> None:
-        """Take `weight` from the budget, or HdexError(RATE_LIMITED) taking nothing."""
-        now = self._clock()
-        self.tokens, self._at = min(float(self.burst), self.tokens + (now - self._at) * self.per_s), now
-        if self.tokens < weight:
-            raise HdexError(
-                ErrorCode.RATE_LIMITED,
-                f"too many messages on this connection: {self.per_s:g} a second on average (a book subscribe "
-                "weighs by depth); slow down",
-                "op",
-            )
-        self.tokens -= weight
+    def _forget_refilled(self) -> None:
+        """Drop the budgets of IPs without a connection once full again, oldest first: memory for the clients of
+        the last burst / per_s seconds, not for every one ever seen."""
+        while self._left:
+            ip = next(iter(self._left))
+            if not self.budgets[ip].full():
+                return
+            del self._left[ip], self.budgets[ip]
 
 
 def message_weight(message: ClientMessage) -> int:
@@ -297,7 +340,7 @@ async def stream(websocket: WebSocket) -> None:
     hub: MarketDataHub = websocket.app.state.hub
     host = websocket.app.state.trading.host
     admission: IpAdmission = websocket.app.state.ws_admission
-    ip = websocket.client.host if websocket.client else "unknown"
+    ip = client_key(websocket.client.host if websocket.client else None)
     await websocket.accept()
     if not admission.connect(ip):
         await websocket.close(code=1008, reason=f"at most {admission.max_connections} connections per address")
@@ -306,9 +349,10 @@ async def stream(websocket: WebSocket) -> None:
         host.markets, lambda: [host.market_status(name) for name in host.markets]
     )  # fmt: skip
     settings = websocket.app.state.container.settings
+    budget = admission.message_budget(ip, settings.ws_messages_per_s, settings.ws_message_burst)  # the IP's
     session = _Session(
         websocket, hub, markets, statuses, admission=admission, ip=ip, send_timeout_s=settings.ws_send_timeout_s,
-        budget=MessageBudget(settings.ws_messages_per_s, settings.ws_message_burst),
+        budget=budget,
     )  # fmt: skip
     tasks = {asyncio.create_task(session.forward()), asyncio.create_task(_receive(websocket, session))}
     try:

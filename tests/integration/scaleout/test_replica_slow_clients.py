@@ -1,0 +1,248 @@
+"""An API replica (the real `hdex api`) in front of clients that leave or send slowly: a WebSocket handshake its
+client abandons leaves no connection open on the engine process (which would count it against the client's IP
+for good), and slow uploads do not hold the replica's connections to the engine, so other requests still pass.
+
+The engine process is stood in for by a small app in the test process that counts what the real one would hold
+(its open WebSockets, the requests it has begun) and answers with what it received; `test_replicas.py` runs
+replicas in front of the real one."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import os
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from websockets.sync.client import connect as ws_connect
+
+from backend.api.replica import ENGINE_CONNECTIONS, forwarded_body_limit
+from backend.api.routes.account_kyc import level2_max_body
+from backend.api.routes.support import tickets_max_body
+from backend.settings import load_settings
+from tests.processes import stop_process
+
+from ..conftest import free_port
+from .cluster import HDEX, wait_until_answering
+
+REDIS_URL = os.environ.get("HDEX_REDIS_URL")
+UPLOAD_PATH = "/v1/support/tickets"  # passed on to the engine process, as every request but order entry
+UPLOAD_MAX_BYTES = 4_096  # the replica's KYC and attachment limits: a small largest body to refuse
+WITHIN_S = 30.0  # generous: what the tests check is that it happens, not how fast
+# a body past HDEX_MAX_BODY_BYTES: a replica keeps it in a temporary file until it is sent
+PAST_MEMORY = load_settings(_env_file=None).max_body_bytes + 1_000
+
+
+class Engine:
+    """The engine process's HTTP and WebSocket doors, as far as a replica passes requests on to them."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.websockets_opened = 0
+        self.websockets_open = 0
+        self.uploads_begun = 0  # requests whose head arrived, their body maybe not yet
+        self.server = uvicorn.Server(
+            uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def app(self) -> Starlette:
+        async def markets(_request: Request) -> JSONResponse:
+            return JSONResponse([])
+
+        async def upload(request: Request) -> JSONResponse:
+            self.uploads_begun += 1
+            body = await request.body()
+            return JSONResponse({
+                "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(),
+                "contentLength": request.headers.get("content-length"),
+                "transferEncoding": request.headers.get("transfer-encoding"),
+            })  # fmt: skip
+
+        async def stream(websocket: WebSocket) -> None:
+            await websocket.accept()
+            self.websockets_opened += 1
+            self.websockets_open += 1
+            try:
+                while True:
+                    await websocket.send_text(await websocket.receive_text())
+            except WebSocketDisconnect:
+                pass
+            finally:
+                self.websockets_open -= 1
+
+        routes = [Route("/v1/markets", markets), Route(UPLOAD_PATH, upload, methods=["POST"])]
+        return Starlette(routes=[*routes, WebSocketRoute("/v1/ws", stream)])
+
+
+@dataclass
+class Deployment:
+    engine: Engine
+    replica_url: str
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """The stand-in engine in a thread and one `hdex api` in front of it. Its own body timeout is long: what the
+    tests see is the replica's own doing, not its server cutting slow clients off."""
+    if not REDIS_URL:
+        pytest.skip("no Redis configured (HDEX_REDIS_URL)")
+    engine = Engine()
+    serving = threading.Thread(target=engine.server.run, daemon=True)
+    serving.start()
+    data_dir = tmp_path_factory.mktemp("replica")
+    port = free_port()
+    env = {
+        **os.environ, "HDEX_ENGINE_URL": engine.url, "HDEX_REDIS_URL": REDIS_URL, "HDEX_API_PORT": str(port),
+        "HDEX_HTTP_BODY_TIMEOUT_S": "300", "HDEX_KYC_MAX_UPLOAD_BYTES": str(UPLOAD_MAX_BYTES),
+        "HDEX_SUPPORT_MAX_ATTACHMENT_BYTES": str(UPLOAD_MAX_BYTES), "HDEX_RATE_LIMIT_IP": "1000000/second",
+        "HDEX_DATA_DIR": str(data_dir), "HDEX_LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+    log_path = data_dir / "replica.log"
+    replica = subprocess.Popen([str(HDEX), "api"], env=env, stdout=log_path.open("ab"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + WITHIN_S
+        while not engine.server.started:
+            assert time.monotonic() < deadline, "the stand-in engine never started"
+            time.sleep(0.05)
+        wait_until_answering(f"http://127.0.0.1:{port}/metrics", replica, log_path)
+        yield Deployment(engine, f"http://127.0.0.1:{port}")
+    finally:
+        stop_process(replica, timeout_s=15)
+        engine.server.should_exit = True
+        serving.join(timeout=30)
+
+
+def until(condition: str, check: Callable[[], bool]) -> None:
+    """Wait up to WITHIN_S for `check()` to hold; fail naming `condition` otherwise."""
+    deadline = time.monotonic() + WITHIN_S
+    while not check():
+        assert time.monotonic() < deadline, f"not within {WITHIN_S} s: {condition}"
+        time.sleep(0.05)
+
+
+def abandoned_handshake(replica_url: str) -> None:
+    """A WebSocket handshake whose client leaves at once, before the replica can accept it."""
+    host, port = replica_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(
+            f"GET /v1/ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+
+
+def test_websocket_handshakes_their_clients_abandon_leave_no_connection_open_on_the_engine(
+    deployment: Deployment,
+) -> None:
+    engine = deployment.engine
+    opened_before = engine.websockets_opened
+    abandoned = 20  # as many as an IP may hold on the engine by default: leaked, they locked it out for good
+    for _ in range(abandoned):
+        abandoned_handshake(deployment.replica_url)
+
+    until("the replica passed every handshake on", lambda: engine.websockets_opened - opened_before == abandoned)
+    until("the engine's side of each abandoned WebSocket closed", lambda: engine.websockets_open == 0)
+
+    with ws_connect(deployment.replica_url.replace("http://", "ws://") + "/v1/ws", open_timeout=10) as honest:
+        honest.send("ping")
+        assert honest.recv(timeout=10) == "ping"
+    until("the engine's side of a closed WebSocket closed", lambda: engine.websockets_open == 0)
+
+
+def test_slow_uploads_through_a_replica_do_not_hold_its_connections_to_the_engine(deployment: Deployment) -> None:
+    engine = deployment.engine
+    begun_before = engine.uploads_begun
+    host, port = deployment.replica_url.removeprefix("http://").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(ENGINE_CONNECTIONS + 10)]
+    try:
+        for sock in slow:  # more uploads than the replica has connections to the engine, each stalled at its start
+            sock.sendall(
+                f"POST {UPLOAD_PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/octet-stream\r\n"
+                "Content-Length: 1000\r\n\r\n{".encode()
+            )
+        # Streamed on, they reach the engine at once and hold every connection: give them the chance to.
+        deadline = time.monotonic() + 3
+        while engine.uploads_begun - begun_before < ENGINE_CONNECTIONS and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        answer = httpx.get(f"{deployment.replica_url}/v1/markets", timeout=WITHIN_S)
+
+        assert (answer.status_code, answer.json()) == (200, [])
+        assert engine.uploads_begun == begun_before, "a request reached the engine before its body was all here"
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def replica_body_limit() -> int:
+    """The largest body the fixture's replica passes on."""
+    settings = load_settings(
+        _env_file=None, kyc_max_upload_bytes=UPLOAD_MAX_BYTES, support_max_attachment_bytes=UPLOAD_MAX_BYTES
+    )
+    return forwarded_body_limit(settings)
+
+
+async def in_chunks(body: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), 10_000):
+        yield body[start : start + 10_000]
+
+
+@pytest.mark.parametrize(
+    "size, chunked",
+    [(0, False), (900, False), (UPLOAD_MAX_BYTES, True), (PAST_MEMORY, False), (PAST_MEMORY, True)],
+    ids=["empty", "small", "small-chunked", "past-memory", "past-memory-chunked"],
+)
+def test_a_body_passed_on_reaches_the_engine_whole_with_its_length(
+    deployment: Deployment, size: int, chunked: bool
+) -> None:
+    body = os.urandom(size)
+    assert size <= replica_body_limit()
+
+    async def post() -> httpx.Response:
+        async with httpx.AsyncClient(timeout=WITHIN_S) as client:
+            content = in_chunks(body) if chunked else body  # chunked: no Content-Length from the client
+            return await client.post(f"{deployment.replica_url}{UPLOAD_PATH}", content=content)
+
+    answer = asyncio.run(post())
+
+    assert answer.status_code == 200, answer.text
+    received = answer.json()
+    assert received == {"bytes": size, "sha256": hashlib.sha256(body).hexdigest(), "contentLength": str(size),
+                        "transferEncoding": None}  # fmt: skip
+
+
+def test_a_body_over_the_largest_the_engine_takes_is_refused_by_the_replica(deployment: Deployment) -> None:
+    limit = replica_body_limit()
+    begun_before = deployment.engine.uploads_begun
+
+    answer = httpx.post(f"{deployment.replica_url}{UPLOAD_PATH}", content=b"x" * (limit + 1), timeout=WITHIN_S)
+
+    assert answer.status_code == 413 and answer.json()["error"]["code"] == "BODY_TOO_LARGE", answer.text
+    assert deployment.engine.uploads_begun == begun_before
+
+
+@pytest.mark.parametrize("upload_bytes", [1024, 5 * 1024 * 1024, 50 * 1024 * 1024])
+def test_a_replica_takes_in_bodies_as_large_as_every_upload_the_engine_takes(upload_bytes: int) -> None:
+    for settings in (
+        load_settings(_env_file=None, kyc_max_upload_bytes=upload_bytes),
+        load_settings(_env_file=None, support_max_attachment_bytes=upload_bytes),
+    ):
+        limit = forwarded_body_limit(settings)
+        assert limit >= max(settings.max_body_bytes, level2_max_body(settings), tickets_max_body(settings))
