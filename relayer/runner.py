@@ -41,7 +41,7 @@ def relayer_for(container: Container, interval_s: float = 0.5) -> Relayer:
         JsonRpcClient(settings.effective_rpc_url),
         settings.operator_private_key(),
         settings.chain_id,
-        TxPolicy(confirmations=settings.relayer_confirmations),
+        TxPolicy(confirmations=settings.relayer_confirmations, final_confirmations=settings.confirmations),
     )
     screener = screener_for(container)
     works: list[RelayerWork] = [

@@ -7,10 +7,10 @@ Rules that make a crash at any point safe:
 - Each replacement attempt is written (its hash and bytes committed) before it is sent too: an attempt the node
   took but we did not store could be mined unseen, and the transaction then looks dropped.
 - `track()` reconciles every unfinished transaction with the chain: a receipt for any attempt
-  decides it (after the confirmations); a signed one the node does not know is sent again (same
-  bytes), or repriced once stuck; the nonce used up at a confirmed block, with no receipt for any of
-  our attempts read after it, means it was dropped. A send the node refuses holds up only its own
-  transaction.
+  decides it (after the confirmations; a revert only once its block is final); a signed one the node
+  does not know is sent again (same bytes), or repriced once stuck; the nonce used up at a confirmed
+  block, with no receipt for any of our attempts read after it, means it was dropped. A send the node
+  refuses holds up only its own transaction.
 - Fees never go above the policy's cap: a stuck transaction at the cap waits there.
 This class is the single writer of the operator key's nonces (the caller holds the relayer lease).
 """
@@ -58,6 +58,11 @@ class Simulation:
 @dataclass(frozen=True)
 class TxPolicy:
     confirmations: int = 1
+    # A transaction mined reverted is decided only once its block is final (HDEX_CONFIRMATIONS): what its caller does
+    # then (a batch's trades sent again in another one, a withdrawal's hold given back) must not be undone by a
+    # reorg mining it again, successfully this time. A successful one is acted on after `confirmations`, as its
+    # effects wait for final events anyway.
+    final_confirmations: int = 1
     stuck_after_s: float = 30.0
     gas_margin_percent: int = 20
     max_fee_per_gas_cap: int = 500 * 10**9  # never bid above 500 gwei
@@ -328,9 +333,12 @@ class TxManager:
         on_finished: OnFinished,
     ) -> bool:
         block = int(receipt["blockNumber"], 16)
-        if head - block + 1 < self.policy.confirmations:
+        succeeded = int(receipt["status"], 16) == 1
+        needed = self.policy.confirmations if succeeded else max(self.policy.confirmations,
+                                                                 self.policy.final_confirmations)  # fmt: skip
+        if head - block + 1 < needed:
             return False  # mined; wait for the confirmations before acting on it
-        tx.status = CONFIRMED if int(receipt["status"], 16) == 1 else FAILED
+        tx.status = CONFIRMED if succeeded else FAILED
         tx.mined_hash, tx.block_number = tx_hash, block
         if tx.status == FAILED:
             tx.error = "reverted on-chain"

@@ -19,7 +19,7 @@ from backend.db import migrate
 from backend.db.leased_loop import LeasedLoop, LeaseTakenOver
 from backend.db.models import Lease, OperatorTx
 from backend.db.session import make_engine
-from relayer.transactions import SimulationFailed, TxManager, TxPolicy
+from relayer.transactions import Simulation, SimulationFailed, TxManager, TxPolicy
 
 from ..conftest import free_port
 
@@ -203,6 +203,28 @@ def test_the_outcome_waits_for_the_confirmations(node: AnvilNode, sessions: sess
     rpc(node, "anvil_mine", "0x2")
     txm.track(on_finished)
     assert seen == [("batch:1", "confirmed")]
+
+
+def test_a_transaction_mined_reverted_is_decided_only_once_its_block_is_final(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """Its caller then sends the work again (a batch's trades in another batch): a reorg mining the first one again,
+    successfully, would do it twice. A successful one is decided after the relayer's confirmations as before."""
+    deployed = rpc(node, "eth_sendTransaction", {"from": OPERATOR, "data": REVERTER_INIT})
+    reverter = Web3.to_checksum_address(rpc(node, "eth_getTransactionReceipt", deployed)["contractAddress"])
+    txm = manager(node, sessions, confirmations=1, final_confirmations=3)
+    with sessions() as session:  # it passed its simulation; the chain changed before it was mined
+        reverting = txm.create(session, "test", "batch:reverts", reverter, "0x", Simulation(100_000, [])).id
+        session.commit()
+    succeeding = create(txm, sessions, "batch:succeeds")
+    txm.send(reverting)
+    txm.send(succeeding)
+    seen, on_finished = finished_log()
+    txm.track(on_finished)
+    assert seen == [("batch:succeeds", "confirmed")] and status(sessions, reverting).status == "submitted"
+    rpc(node, "anvil_mine", "0x2")
+    txm.track(on_finished)
+    assert seen[1:] == [("batch:reverts", "failed")]
 
 
 def test_a_reverting_call_fails_simulation_and_stores_nothing(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
