@@ -38,6 +38,7 @@ from backend.engine import (
     JournalGapError,
     MarketState,
     Rejected,
+    ResultCode,
     recover,
 )
 from backend.engine.adapters.file_journal import FileJournal
@@ -230,5 +231,8 @@ def _live_ids(engine: Engine) -> list[str]:
 
 def _place_again(host: EngineHost, tracked: TrackedOrder, ts: int) -> None:
     events = host.handle(RunEngine(tracked.place_command(ts, host.limits.settlement_margin_s)))
-    if any(type(event) is Rejected for event in events):
+    refusals = [event.reason for event in events if type(event) is Rejected]
+    if refusals == [ResultCode.ALREADY_EXPIRED]:  # its time ran out while no engine ran: it expired, as it would have
+        host.handle(CloseOrder(tracked.hash, OrderStatus.EXPIRED, "expired", ts))
+    elif refusals:
         host.handle(CloseOrder(tracked.hash, OrderStatus.CANCELLED, "not_restorable", ts))

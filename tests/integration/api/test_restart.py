@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from backend.bootstrap import Container
+from backend.db.models import Order as OrderRow
 from backend.engine import MarketState
 from backend.engine.adapters.file_journal import read_snapshot
 from backend.trading.hosting.commands import SetPriceSources, SetReferencePrices
@@ -240,3 +243,22 @@ def test_after_a_restart_the_holds_of_wallets_that_did_nothing_since_end_with_th
             uow.commit()
         exchange.sync()
         assert (reserved(exchange, SELLER, WETH), reserved(exchange, BUYER, USDC)) == (QTY, 0)  # the open rest only
+
+
+def test_an_order_whose_expiry_passed_while_no_engine_ran_ends_expired_in_a_rebuild_from_the_database(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    container = prepare(sqlite_url, tmp_path)
+    for exchange in running(container):
+        order_hash = exchange.place(BUYER, side=0).json()["hash"]
+        exchange.drain()
+    past = int(time.time()) - 5  # as if its signed expiry passed while the process was down (the journal lost too)
+    with container.uow() as uow:
+        uow.session.execute(update(OrderRow).where(OrderRow.hash == order_hash).values(expiry=past, expires_at=past))
+        uow.commit()
+    shutil.rmtree(tmp_path / "engine")
+    for exchange in running(container):
+        exchange.drain()
+        order = exchange.client.get(f"/v1/orders/{order_hash}").json()
+        assert (order["status"], order["reason"]) == ("expired", "expired")
+        assert reserved(exchange, BUYER, USDC) == 0
