@@ -187,6 +187,11 @@ class Settings(BaseSettings):
         description="a request's body must arrive within this many seconds of its headers, and one more for every "
         "8 KiB of it received (a slower client is disconnected, 408 if nothing was answered yet)",
     )
+    http_write_timeout_s: Annotated[float, Field(gt=0, le=300)] = Field(
+        default=30.0,
+        description="a client must take an answer the server waits to send within this many seconds of waiting, "
+        "and one more for every 8 KiB of it taken (a client that stops reading is disconnected)",
+    )
     http_keep_alive_s: Annotated[int, Field(ge=1, le=300)] = Field(
         default=5, description="an idle keep-alive HTTP connection is closed after this many seconds"
     )

@@ -3,33 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import signal
 import socket
+import struct
 from collections.abc import Callable
 from types import FrameType
 from typing import cast
 
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from backend.settings import Settings
 
 
 class _Config(uvicorn.Config):
-    """uvicorn's settings and the two it lacks: how long a request's head, and then its body, may take to arrive."""
+    """uvicorn's settings and the three it lacks: how long a request's head, and then its body, may take to arrive,
+    and how long its answer may wait for the client to take it."""
 
-    def __init__(self, app: ASGIApp, head_timeout_s: float, body_timeout_s: float, **options: object) -> None:
+    def __init__(
+        self, app: ASGIApp, head_timeout_s: float, body_timeout_s: float, write_timeout_s: float, **options: object
+    ) -> None:
         super().__init__(app, **options)  # type: ignore[arg-type]
         self.head_timeout_s = head_timeout_s
         self.body_timeout_s = body_timeout_s
+        self.write_timeout_s = write_timeout_s
 
 
 # A body may take HDEX_HTTP_BODY_TIMEOUT_S and one second more for every this many bytes of it that arrived: a client
 # sending at least this fast (64 kbit/s) is never cut off, whatever the body's size (a 10 MB KYC upload on a slow
 # uplink), while one trickling it holds its connection for the timeout and hardly more.
 BODY_MIN_BYTES_PER_S = 8_192
+# Likewise an answer may wait HDEX_HTTP_WRITE_TIMEOUT_S for its client to take it, and a second more for every this
+# many bytes the client took meanwhile: one downloading the dApp's bundle slowly is never cut off, while one that
+# stopped reading (or reads a trickle) holds its connection, its answer's buffer and whatever the application
+# holds while its `send` waits (a replica: a connection to the engine) for the timeout and hardly more.
+ANSWER_MIN_BYTES_PER_S = BODY_MIN_BYTES_PER_S
+# SO_LINGER on, for 0 s: closing sends a reset and discards what the kernel still holds for the client. Closed
+# normally, the kernel would go on sending it (megabytes) to a client taking it as slowly as it likes.
+LINGER_RESET = struct.pack("ii", 1, 0)
 REQUEST_TIMEOUT = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 41\r\n"
     b"connection: close\r\n\r\nthe request's body did not arrive in time"
@@ -40,13 +54,17 @@ class SlowClientProtocol(HttpToolsProtocol):
     """uvicorn's HTTP protocol, closing a connection whose request line and headers have not all arrived within
     `head_timeout_s` of connecting or of the request's first byte, or whose body has not all arrived within
     `body_timeout_s` of its headers (and a second more per BODY_MIN_BYTES_PER_S bytes received), answering 408 if
-    nothing of the answer was sent yet. uvicorn itself waits for both forever, so clients that trickle a request
-    (slowloris) or its body (slow POST) could hold every connection; its keep-alive timeout covers only the quiet
-    between requests.
+    nothing of the answer was sent yet, or whose client, while the server waits for it to take an answer, has not
+    taken it within `write_timeout_s` of waiting (and a second more per ANSWER_MIN_BYTES_PER_S bytes taken). uvicorn
+    itself waits for all three forever, so clients that trickle a request (slowloris), its body (slow POST), or
+    that stop reading a large answer (slow read) could hold every connection; its keep-alive timeout covers only
+    the quiet between requests.
 
     The body's is a deadline, not an idle timer reset as bytes arrive: a byte sent just before each timer ran out
     would hold the connection forever. Time the server itself makes the client wait does not count: reading paused
-    while the application has not taken what arrived, or a client waiting for its `100 Continue`."""
+    while the application has not taken what arrived, or a client waiting for its `100 Continue`. The same holds for
+    an answer: only the time uvicorn has paused writing it (the transport's buffer over its high-water mark) counts,
+    not the time its application takes to produce it."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -55,6 +73,12 @@ class SlowClientProtocol(HttpToolsProtocol):
         self._body_started = 0.0  # when the body's time began (loop time)
         self._body_received = 0  # bytes of it since
         self._body_waited_on_us = False  # the last check found the server, not the client, holding the body up
+        self._write_deadline: asyncio.TimerHandle | None = None
+        self._write_cycle: RequestResponseCycle | None = None  # the request whose answer the write clock counts for
+        self._write_waited = 0.0  # seconds the server waited for its client to take it, up to the last count
+        self._write_taken = 0  # bytes the client took meanwhile
+        self._write_counted_at = 0.0  # when the last count was (loop time)
+        self._write_buffered = 0  # bytes waiting in the transport's buffer then
         self._arm_head_deadline()
 
     def on_message_begin(self) -> None:
@@ -81,11 +105,61 @@ class SlowClientProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_deadline()
         self._disarm_body_deadline()
+        self._disarm_write_deadline()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self.cycle is not self._write_cycle:  # another request's answer (the last pause has ended): its own clock
+            self._write_cycle, self._write_waited, self._write_taken = self.cycle, 0.0, 0
+        self._write_counted_at, self._write_buffered = self.loop.time(), self.transport.get_write_buffer_size()
+        self._disarm_write_deadline()
+        self._write_deadline = self.loop.call_later(self._write_time_left(), self._answer_not_taken)
+
+    def resume_writing(self) -> None:
+        self._disarm_write_deadline()
+        self._count_write_wait()
+        super().resume_writing()
 
     @property
     def _body_timeout_s(self) -> float:
         return cast(_Config, self.config).body_timeout_s  # ApiServer builds its protocols with a _Config
+
+    def _count_write_wait(self) -> None:
+        """Add the time writing was paused since the last count, and the bytes the client took meanwhile."""
+        now, buffered = self.loop.time(), self.transport.get_write_buffer_size()
+        self._write_waited += now - self._write_counted_at
+        self._write_taken += max(0, self._write_buffered - buffered)
+        self._write_counted_at, self._write_buffered = now, buffered
+
+    def _write_time_left(self) -> float:
+        allowed = cast(_Config, self.config).write_timeout_s + self._write_taken / ANSWER_MIN_BYTES_PER_S
+        return allowed - self._write_waited
+
+    def _disarm_write_deadline(self) -> None:
+        if self._write_deadline is not None:
+            self._write_deadline.cancel()
+            self._write_deadline = None
+
+    def _answer_not_taken(self) -> None:
+        self._write_deadline = None
+        if self.transport.get_protocol() is not self:  # upgraded to a WebSocket meanwhile: no longer ours to time
+            return
+        self._count_write_wait()
+        remaining = self._write_time_left()
+        if remaining > 0:
+            self._write_deadline = self.loop.call_later(remaining, self._answer_not_taken)
+            return
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True  # the application's pending `send` returns, freeing what it holds
+            cycle.message_event.set()
+        self.flow.resume_writing()  # wakes that `send`
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_RESET)
+        self.transport.abort()  # close() would wait for the client to take what is buffered: forever
 
     def _arm_head_deadline(self) -> None:
         if self._head_deadline is None:
@@ -159,6 +233,7 @@ class ApiServer(uvicorn.Server):
                 app,
                 settings.http_head_timeout_s,
                 settings.http_body_timeout_s,
+                settings.http_write_timeout_s,
                 http=SlowClientProtocol,
                 host=settings.api_host,
                 port=settings.api_port,
