@@ -170,11 +170,12 @@ class Settings(BaseSettings):
     )
     ws_messages_per_s: Annotated[float, Field(gt=0, le=100_000)] = Field(
         default=10.0,
-        description="messages a WebSocket client may send per second on average, weighed as requests (a book "
-        "snapshot by depth); more are refused with RATE_LIMITED",
+        description="messages a client IP's WebSockets (together, across reconnects) may send per second on average, "
+        "weighed as requests (a book snapshot by depth); more are refused with RATE_LIMITED",
     )
     ws_message_burst: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
-        default=100, description="the weight of messages a WebSocket client may send at once (subscribing at start)"
+        default=100,
+        description="the weight of messages a client IP's WebSockets may send at once (subscribing at start)",
     )
     ws_send_timeout_s: Annotated[float, Field(gt=0, le=300)] = Field(
         default=5.0, description="a WebSocket whose messages wait longer than this to be sent is dropped (1013)"
