@@ -117,6 +117,29 @@ describe("StreamClient", () => {
     expect(statuses).toEqual(["connecting", "open", "reconnecting", "open"]);
   });
 
+  it("backs off while the server closes each socket it opened without a word, and starts over once it speaks", () => {
+    const stream = client();
+    stream.subscribe({ channel: "ticker", market: "M" }, () => undefined);
+    const refusedAfter = (delay: number) => {
+      latest().open();
+      latest().close(); // accepted, then closed with 1008: over the address's limits
+      const sockets = FakeSocket.sockets.length;
+      vi.advanceTimersByTime(delay - 1);
+      expect(FakeSocket.sockets).toHaveLength(sockets);
+      vi.advanceTimersByTime(1);
+      expect(FakeSocket.sockets).toHaveLength(sockets + 1);
+    };
+    refusedAfter(500);
+    refusedAfter(1_000);
+    refusedAfter(2_000);
+    latest().open();
+    latest().receive({ op: "subscribed", channel: "ticker", market: "M" });
+    latest().close();
+    vi.advanceTimersByTime(500);
+    expect(stream.status).toBe("reconnecting");
+    expect(FakeSocket.sockets).toHaveLength(5);
+  });
+
   it("asks for a channel again on resubscribe (a fresh book snapshot after a seq gap)", () => {
     const stream = client();
     stream.subscribe({ channel: "book", market: "M" }, () => undefined);

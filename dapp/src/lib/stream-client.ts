@@ -167,12 +167,16 @@ export class StreamClient {
     this.socket = socket;
     this.setStatus(this.attempts === 0 ? "connecting" : "reconnecting");
     socket.onopen = () => {
-      this.attempts = 0;
       this.setStatus("open");
       for (const channel of this.channels.values()) this.send(channelFrame("subscribe", channel.params));
       this.startPing();
     };
-    socket.onmessage = (event: MessageEvent) => this.receive(event.data);
+    socket.onmessage = (event: MessageEvent) => {
+      // The backoff starts over once the server says something: a socket it accepts and closes at once (over the
+      // address's connection or handshake limit, 1008) must not be reopened every half second.
+      this.attempts = 0;
+      this.receive(event.data);
+    };
     socket.onclose = () => {
       if (this.socket !== socket) return; // closed on purpose
       this.socket = null;
