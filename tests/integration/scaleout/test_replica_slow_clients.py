@@ -1,10 +1,11 @@
-"""An API replica (the real `hdex api`) in front of clients that leave or send slowly: a WebSocket handshake its
-client abandons leaves no connection open on the engine process (which would count it against the client's IP
-for good), and slow uploads do not hold the replica's connections to the engine, so other requests still pass.
+"""An API replica (the real `hdex api`) in front of clients that leave, send slowly or read slowly: a WebSocket
+handshake its client abandons leaves no connection open on the engine process (which would count it against the
+client's IP for good); slow uploads, and clients that stop reading a large answer (cut off after
+HDEX_HTTP_WRITE_TIMEOUT_S), do not hold the replica's connections to the engine, so other requests still pass.
 
 The engine process is stood in for by a small app in the test process that counts what the real one would hold
-(its open WebSockets, the requests it has begun) and answers with what it received; `test_replicas.py` runs
-replicas in front of the real one."""
+(its open WebSockets, the requests it has begun, the large answers it is sending) and answers with what it
+received; `test_replicas.py` runs replicas in front of the real one."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from websockets.sync.client import connect as ws_connect
@@ -42,6 +43,12 @@ REDIS_URL = os.environ.get("HDEX_REDIS_URL")
 UPLOAD_PATH = "/v1/support/tickets"  # passed on to the engine process, as every request but order entry
 UPLOAD_MAX_BYTES = 4_096  # the replica's KYC and attachment limits: a small largest body to refuse
 WITHIN_S = 30.0  # generous: what the tests check is that it happens, not how fast
+LARGE_PATH = "/v1/large"
+CHUNK = b"x" * (64 * 1024)
+# Far more than the kernel buffers between the replica and a client reading nothing (a few MB on Linux), so that
+# the replica's `send` of it waits.
+LARGE_CHUNKS = 128  # 8 MB
+WRITE_TIMEOUT_S = 0.5
 # a body past HDEX_MAX_BODY_BYTES: a replica keeps it in a temporary file until it is sent
 PAST_MEMORY = load_settings(_env_file=None).max_body_bytes + 1_000
 
@@ -54,6 +61,8 @@ class Engine:
         self.websockets_opened = 0
         self.websockets_open = 0
         self.uploads_begun = 0  # requests whose head arrived, their body maybe not yet
+        self.answers_begun = 0  # large answers
+        self.answers_ended = 0  # taken whole, or their connection closed
         self.server = uvicorn.Server(
             uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
         )
@@ -87,7 +96,21 @@ class Engine:
             finally:
                 self.websockets_open -= 1
 
-        routes = [Route("/v1/markets", markets), Route(UPLOAD_PATH, upload, methods=["POST"])]
+        async def chunks() -> AsyncIterator[bytes]:
+            self.answers_begun += 1
+            try:
+                for _ in range(LARGE_CHUNKS):
+                    yield CHUNK
+            finally:
+                self.answers_ended += 1
+
+        async def large(_request: Request) -> StreamingResponse:
+            headers = {"content-length": str(LARGE_CHUNKS * len(CHUNK))}
+            return StreamingResponse(chunks(), media_type="application/octet-stream", headers=headers)
+
+        routes = [
+            Route("/v1/markets", markets), Route(UPLOAD_PATH, upload, methods=["POST"]), Route(LARGE_PATH, large),
+        ]  # fmt: skip
         return Starlette(routes=[*routes, WebSocketRoute("/v1/ws", stream)])
 
 
@@ -100,7 +123,7 @@ class Deployment:
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """The stand-in engine in a thread and one `hdex api` in front of it. Its own body timeout is long: what the
-    tests see is the replica's own doing, not its server cutting slow clients off."""
+    upload tests see is the replica's own doing, not its server cutting slow senders off; its write timeout short."""
     if not REDIS_URL:
         pytest.skip("no Redis configured (HDEX_REDIS_URL)")
     engine = Engine()
@@ -110,7 +133,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     port = free_port()
     env = {
         **os.environ, "HDEX_ENGINE_URL": engine.url, "HDEX_REDIS_URL": REDIS_URL, "HDEX_API_PORT": str(port),
-        "HDEX_HTTP_BODY_TIMEOUT_S": "300", "HDEX_KYC_MAX_UPLOAD_BYTES": str(UPLOAD_MAX_BYTES),
+        "HDEX_HTTP_BODY_TIMEOUT_S": "300", "HDEX_HTTP_WRITE_TIMEOUT_S": str(WRITE_TIMEOUT_S),
+        "HDEX_KYC_MAX_UPLOAD_BYTES": str(UPLOAD_MAX_BYTES),
         "HDEX_SUPPORT_MAX_ATTACHMENT_BYTES": str(UPLOAD_MAX_BYTES), "HDEX_RATE_LIMIT_IP": "1000000/second",
         "HDEX_DATA_DIR": str(data_dir), "HDEX_LOG_LEVEL": "WARNING",
     }  # fmt: skip
@@ -246,3 +270,39 @@ def test_a_replica_takes_in_bodies_as_large_as_every_upload_the_engine_takes(upl
     ):
         limit = forwarded_body_limit(settings)
         assert limit >= max(settings.max_body_bytes, level2_max_body(settings), tickets_max_body(settings))
+
+
+def requesting_without_reading(replica_url: str, path: str) -> socket.socket:
+    """A connection with a small receive buffer that has sent GET `path` and will read nothing of the answer."""
+    host, port = replica_url.removeprefix("http://").split(":")
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4_096)  # before connecting: the window is set then
+    sock.settimeout(10)
+    sock.connect((host, int(port)))
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    return sock
+
+
+def test_clients_that_stop_reading_large_answers_do_not_hold_the_replica_s_connections_to_the_engine(
+    deployment: Deployment,
+) -> None:
+    engine = deployment.engine
+    begun_before = engine.answers_begun
+    stalled = [requesting_without_reading(deployment.replica_url, LARGE_PATH) for _ in range(ENGINE_CONNECTIONS + 10)]
+    try:
+        # Their answers begin on the engine, each holding one of the replica's connections to it: give them time to.
+        deadline = time.monotonic() + 3
+        while engine.answers_begun - begun_before < ENGINE_CONNECTIONS and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        deadline = time.monotonic() + WITHIN_S
+        answer = httpx.get(f"{deployment.replica_url}/v1/markets", timeout=WITHIN_S)
+        while answer.status_code == 503 and time.monotonic() < deadline:  # every connection busy, for now
+            time.sleep(0.1)
+            answer = httpx.get(f"{deployment.replica_url}/v1/markets", timeout=WITHIN_S)
+
+        assert (answer.status_code, answer.json()) == (200, [])
+        until("the replica let go of every answer nobody takes", lambda: engine.answers_ended == engine.answers_begun)
+    finally:
+        for sock in stalled:
+            sock.close()

@@ -9,7 +9,6 @@ import asyncio
 import http.client
 import select
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -23,8 +22,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from websockets.sync.client import connect
 
 import backend.api.server as server_module
-from backend.api.server import BODY_MIN_BYTES_PER_S, ApiServer
-from backend.settings import load_settings
+from backend.api.server import BODY_MIN_BYTES_PER_S
+
+from .server_kit import serving
 
 BODY_TIMEOUT_S = 0.5
 APP_LATE_S = 4 * BODY_TIMEOUT_S  # how long /late makes its client wait before it reads the body
@@ -50,32 +50,14 @@ async def echo_frames(websocket: WebSocket) -> None:
         pass
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def address() -> Iterator[tuple[str, int]]:
     """An ApiServer with a short body timeout and a small concurrency bound, serving /echo, /late and /ws."""
-    settings = load_settings(
-        _env_file=None, api_host="127.0.0.1", api_port=free_port(), http_body_timeout_s=BODY_TIMEOUT_S,
-        http_head_timeout_s=60.0, http_max_concurrency=CONCURRENCY,
-    )  # fmt: skip
     routes = [Route("/echo", echo, methods=["POST"]), Route("/late", late, methods=["POST"])]
     app = Starlette(routes=[*routes, WebSocketRoute("/ws", echo_frames)])
-    listening = threading.Event()
-    server = ApiServer(app, settings, listening.set)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        assert listening.wait(timeout=30), "the server never listened"
+    limits = {"http_body_timeout_s": BODY_TIMEOUT_S, "http_head_timeout_s": 60.0, "http_max_concurrency": CONCURRENCY}
+    with serving(app, **limits) as (_server, settings):
         yield settings.api_host, settings.api_port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def request_head(path: str, length: int, *extra: str) -> bytes:

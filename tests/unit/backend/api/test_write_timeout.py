@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from backend.api.server import ApiServer
-from backend.settings import load_settings
+
+from .server_kit import serving
 
 WRITE_TIMEOUT_S = 0.5
 CONCURRENCY = 4
@@ -73,32 +73,17 @@ class Served:
         return len(self.server.server_state.connections)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
     """An ApiServer with a short write timeout and a small concurrency bound, serving /whole, /streamed and /small."""
-    settings = load_settings(
-        _env_file=None, api_host="127.0.0.1", api_port=free_port(), http_write_timeout_s=WRITE_TIMEOUT_S,
-        http_head_timeout_s=60.0, http_body_timeout_s=60.0, http_max_concurrency=CONCURRENCY,
-    )  # fmt: skip
     streamed = StreamedAnswer()
     routes = [Route("/whole", whole), Route("/streamed", streamed), Route("/small", small)]
-    listening = threading.Event()
-    server = ApiServer(Starlette(routes=routes), settings, listening.set)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        assert listening.wait(timeout=30), "the server never listened"
+    limits = {
+        "http_write_timeout_s": WRITE_TIMEOUT_S, "http_head_timeout_s": 60.0, "http_body_timeout_s": 60.0,
+        "http_max_concurrency": CONCURRENCY,
+    }  # fmt: skip
+    with serving(Starlette(routes=routes), **limits) as (server, settings):
         yield Served((settings.api_host, settings.api_port), server, streamed)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def until(condition: str, check: Callable[[], bool]) -> None:
