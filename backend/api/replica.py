@@ -45,7 +45,9 @@ from backend.api.client_ip import client_key
 from backend.api.errors import error_response
 from backend.api.observe import MetricsMiddleware, metrics_response
 from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
+from backend.api.routes.account_kyc import level2_max_body
 from backend.api.routes.dependencies import json_body
+from backend.api.routes.support import tickets_max_body
 from backend.api.routes.ws import close_too_slow, receive_frame
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
@@ -119,8 +121,6 @@ DOMAIN_REREAD_S = 5.0
 # taken by the engine's work, not by clients sending slowly, and when all are busy a client hears so at once.
 ENGINE_CONNECTIONS = 100
 ENGINE_POOL_TIMEOUT_S = 5.0
-# Room for the multipart framing, subject and message around an upload (the routes count 64 KiB or 128 KiB).
-UPLOAD_FRAMING_BYTES = 256 * 1024
 SPOOL_CHUNK_BYTES = 65_536
 
 
@@ -476,8 +476,7 @@ def forwarded_body_limit(settings: Settings) -> int:
     """The largest request body a replica takes in to pass on: the engine process's largest (two KYC documents
     of a level-2 request, a support ticket's attachment, with their framing), which then applies each path's
     own limit; larger ones are refused here with 413 BODY_TOO_LARGE."""
-    uploads = max(2 * settings.kyc_max_upload_bytes, settings.support_max_attachment_bytes) + UPLOAD_FRAMING_BYTES
-    return max(settings.max_body_bytes, uploads)
+    return max(settings.max_body_bytes, level2_max_body(settings), tickets_max_body(settings))
 
 
 async def spooled(spool: IO[bytes]) -> AsyncIterator[bytes]:

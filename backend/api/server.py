@@ -86,7 +86,7 @@ class SlowClientProtocol(HttpToolsProtocol):
         self._arm_head_deadline()  # the next request on a kept-alive connection
 
     def on_headers_complete(self) -> None:
-        self._disarm_head_deadline()
+        self._head_deadline = _cancelled(self._head_deadline)
         super().on_headers_complete()
         if not (self.parser.should_upgrade() and self._should_upgrade()):  # a WebSocket's frames are not a body
             self._restart_body_clock()
@@ -99,13 +99,13 @@ class SlowClientProtocol(HttpToolsProtocol):
         super().on_body(body)
 
     def on_message_complete(self) -> None:
-        self._disarm_body_deadline()
+        self._body_deadline = _cancelled(self._body_deadline)
         super().on_message_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm_head_deadline()
-        self._disarm_body_deadline()
-        self._disarm_write_deadline()
+        self._head_deadline = _cancelled(self._head_deadline)
+        self._body_deadline = _cancelled(self._body_deadline)
+        self._write_deadline = _cancelled(self._write_deadline)
         super().connection_lost(exc)
 
     def pause_writing(self) -> None:
@@ -113,11 +113,11 @@ class SlowClientProtocol(HttpToolsProtocol):
         if self.cycle is not self._write_cycle:  # another request's answer (the last pause has ended): its own clock
             self._write_cycle, self._write_waited, self._write_taken = self.cycle, 0.0, 0
         self._write_counted_at, self._write_buffered = self.loop.time(), self.transport.get_write_buffer_size()
-        self._disarm_write_deadline()
+        self._write_deadline = _cancelled(self._write_deadline)
         self._write_deadline = self.loop.call_later(self._write_time_left(), self._answer_not_taken)
 
     def resume_writing(self) -> None:
-        self._disarm_write_deadline()
+        self._write_deadline = _cancelled(self._write_deadline)
         self._count_write_wait()
         super().resume_writing()
 
@@ -136,11 +136,6 @@ class SlowClientProtocol(HttpToolsProtocol):
         allowed = cast(_Config, self.config).write_timeout_s + self._write_taken / ANSWER_MIN_BYTES_PER_S
         return allowed - self._write_waited
 
-    def _disarm_write_deadline(self) -> None:
-        if self._write_deadline is not None:
-            self._write_deadline.cancel()
-            self._write_deadline = None
-
     def _answer_not_taken(self) -> None:
         self._write_deadline = None
         if self.transport.get_protocol() is not self:  # upgraded to a WebSocket meanwhile: no longer ours to time
@@ -152,8 +147,7 @@ class SlowClientProtocol(HttpToolsProtocol):
             return
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
-            cycle.disconnected = True  # the application's pending `send` returns, freeing what it holds
-            cycle.message_event.set()
+            _tell_client_gone(cycle)  # its pending `send` returns, freeing what it holds
         self.flow.resume_writing()  # wakes that `send`
         sock = self.transport.get_extra_info("socket")
         if sock is not None:
@@ -166,11 +160,6 @@ class SlowClientProtocol(HttpToolsProtocol):
             timeout = cast(_Config, self.config).head_timeout_s
             self._head_deadline = self.loop.call_later(timeout, self._head_too_slow)
 
-    def _disarm_head_deadline(self) -> None:
-        if self._head_deadline is not None:
-            self._head_deadline.cancel()
-            self._head_deadline = None
-
     def _head_too_slow(self) -> None:
         self._head_deadline = None
         if not self.transport.is_closing():
@@ -178,11 +167,6 @@ class SlowClientProtocol(HttpToolsProtocol):
 
     def _restart_body_clock(self) -> None:
         self._body_started, self._body_received, self._body_waited_on_us = self.loop.time(), 0, False
-
-    def _disarm_body_deadline(self) -> None:
-        if self._body_deadline is not None:
-            self._body_deadline.cancel()
-            self._body_deadline = None
 
     def _body_too_slow(self) -> None:
         self._body_deadline = None
@@ -203,9 +187,22 @@ class SlowClientProtocol(HttpToolsProtocol):
         if cycle is not None and not cycle.response_started:
             self.transport.write(REQUEST_TIMEOUT)
         if cycle is not None and not cycle.response_complete:
-            cycle.disconnected = True  # the application reads the client gone, and writes nothing after the 408
-            cycle.message_event.set()
+            _tell_client_gone(cycle)  # it writes nothing after the 408
         self.transport.close()
+
+
+def _cancelled(deadline: asyncio.TimerHandle | None) -> asyncio.TimerHandle | None:
+    """Cancel `deadline` if one is armed; returns what to store in its place: no deadline."""
+    if deadline is not None:
+        deadline.cancel()
+    return None
+
+
+def _tell_client_gone(cycle: RequestResponseCycle) -> None:
+    """Have the application read its client as gone: its waiting `receive` answers a disconnect, its `send`
+    returns without writing."""
+    cycle.disconnected = True
+    cycle.message_event.set()
 
 
 # CPython collects its oldest generation (every object of the process: some 300,000 once the app is loaded and a

@@ -78,13 +78,20 @@ def stored_candles(session: Session, market: str, interval: str, start_ms: int, 
 
 def last_day(session: Session, market: str, now_ms: int) -> tuple[list[Candle], dict[str, Candle]]:
     """What a hub starts a market's candles and ticker from: the minutes of the last day (oldest first) and, per
-    interval, the candle of `now_ms` if it has trades."""
-    minutes = stored_candles(session, market, "1m", bucket(now_ms - DAY_MS, MINUTE_MS), now_ms + 1)
-    current = {}
-    for interval, size in INTERVALS_MS.items():
-        found = stored_candles(session, market, interval, bucket(now_ms, size), now_ms + 1)
-        if found:
-            current[interval] = found[-1]
+    interval, the candle of `now_ms` if it has trades. One read: every current candle starts within the day."""
+    rows = session.scalars(
+        select(StoredCandle)
+        .where(
+            StoredCandle.market == market,
+            StoredCandle.start_ms >= bucket(now_ms - DAY_MS, MINUTE_MS),
+            StoredCandle.start_ms <= now_ms,
+        )
+        .order_by(StoredCandle.start_ms)
+    ).all()
+    minutes = [_candle(row) for row in rows if row.span == "1m"]
+    current = {
+        row.span: _candle(row) for row in rows if row.start_ms == bucket(now_ms, INTERVALS_MS[row.span])
+    }
     return minutes, current
 
 

@@ -31,8 +31,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from websockets.sync.client import connect as ws_connect
 
 from backend.api.replica import ENGINE_CONNECTIONS, forwarded_body_limit
-from backend.api.routes.account_kyc import level2_max_body
-from backend.api.routes.support import tickets_max_body
 from backend.settings import load_settings
 from tests.processes import stop_process
 
@@ -260,16 +258,6 @@ def test_a_body_over_the_largest_the_engine_takes_is_refused_by_the_replica(depl
 
     assert answer.status_code == 413 and answer.json()["error"]["code"] == "BODY_TOO_LARGE", answer.text
     assert deployment.engine.uploads_begun == begun_before
-
-
-@pytest.mark.parametrize("upload_bytes", [1024, 5 * 1024 * 1024, 50 * 1024 * 1024])
-def test_a_replica_takes_in_bodies_as_large_as_every_upload_the_engine_takes(upload_bytes: int) -> None:
-    for settings in (
-        load_settings(_env_file=None, kyc_max_upload_bytes=upload_bytes),
-        load_settings(_env_file=None, support_max_attachment_bytes=upload_bytes),
-    ):
-        limit = forwarded_body_limit(settings)
-        assert limit >= max(settings.max_body_bytes, level2_max_body(settings), tickets_max_body(settings))
 
 
 def requesting_without_reading(replica_url: str, path: str) -> socket.socket:
