@@ -47,8 +47,8 @@ CHUNK = b"x" * (64 * 1024)
 # the replica's `send` of it waits.
 LARGE_CHUNKS = 128  # 8 MB
 WRITE_TIMEOUT_S = 0.5
-# a body past HDEX_MAX_BODY_BYTES: a replica keeps it in a temporary file until it is sent
-PAST_MEMORY = load_settings(_env_file=None).max_body_bytes + 1_000
+MEMORY_BYTES = 2_048  # the replica's HDEX_MAX_BODY_BYTES: bodies past it wait in a temporary file until sent
+PAST_MEMORY = MEMORY_BYTES + 1_000
 
 
 class Engine:
@@ -132,7 +132,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     env = {
         **os.environ, "HDEX_ENGINE_URL": engine.url, "HDEX_REDIS_URL": REDIS_URL, "HDEX_API_PORT": str(port),
         "HDEX_HTTP_BODY_TIMEOUT_S": "300", "HDEX_HTTP_WRITE_TIMEOUT_S": str(WRITE_TIMEOUT_S),
-        "HDEX_KYC_MAX_UPLOAD_BYTES": str(UPLOAD_MAX_BYTES),
+        "HDEX_KYC_MAX_UPLOAD_BYTES": str(UPLOAD_MAX_BYTES), "HDEX_MAX_BODY_BYTES": str(MEMORY_BYTES),
         "HDEX_SUPPORT_MAX_ATTACHMENT_BYTES": str(UPLOAD_MAX_BYTES), "HDEX_RATE_LIMIT_IP": "1000000/second",
         "HDEX_DATA_DIR": str(data_dir), "HDEX_LOG_LEVEL": "WARNING",
     }  # fmt: skip
@@ -216,7 +216,8 @@ def test_slow_uploads_through_a_replica_do_not_hold_its_connections_to_the_engin
 def replica_body_limit() -> int:
     """The largest body the fixture's replica passes on."""
     settings = load_settings(
-        _env_file=None, kyc_max_upload_bytes=UPLOAD_MAX_BYTES, support_max_attachment_bytes=UPLOAD_MAX_BYTES
+        _env_file=None, kyc_max_upload_bytes=UPLOAD_MAX_BYTES, support_max_attachment_bytes=UPLOAD_MAX_BYTES,
+        max_body_bytes=MEMORY_BYTES,
     )
     return forwarded_body_limit(settings)
 
