@@ -123,6 +123,14 @@ def test_a_request_interrupted_while_its_row_is_stored_keeps_its_hold_until_the_
         return store(*args)
 
     monkeypatch.setattr(withdrawal_requests, "_store", slow_store)
+    decided = threading.Event()  # the store's outcome reached the host (the callback runs on its loop)
+    outcome = withdrawal_requests._store_outcome
+
+    def told_outcome(*args: Any) -> Any:
+        decided.set()
+        return outcome(*args)
+
+    monkeypatch.setattr(withdrawal_requests, "_store_outcome", told_outcome)
     request = withdrawal()
     signed = body(request)
     app: Any = exchange.client.app
@@ -147,10 +155,10 @@ def test_a_request_interrupted_while_its_row_is_stored_keeps_its_hold_until_the_
         assert tradable() == before - request.amount  # still held
     finally:
         gate.set()
-    deadline = time.monotonic() + 30
-    while [status for _, status in requests(exchange)] != ["accepted"]:
-        assert time.monotonic() < deadline, "the row was never committed"
-        time.sleep(0.01)
+    # Until the host hears the store ended, a read counting the row leaves the hold too (less available, never
+    # more); the hold ends with the first read begun after that.
+    assert decided.wait(30), "the store's outcome never reached the host"
+    assert [status for _, status in requests(exchange)] == ["accepted"]
     exchange.sync()
     assert tradable() == before - request.amount  # held once: by the stored request
     assert available_usdc(exchange) == before - request.amount
