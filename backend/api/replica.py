@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import IO
 
 import httpx
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -249,15 +249,19 @@ class Replica:
         self, ticket: str, submitted: Awaitable[asyncio.Future[Answer] | None], may_stand: str
     ) -> Answer:
         """The engine's answer to the command `submitted` adds to the stream, or the refusal: 503 ENGINE_BUSY (the
-        stream full), 503 UNAVAILABLE (Redis refused it), 504 ENGINE_TIMEOUT (it may have been applied:
-        `may_stand` says what the client does)."""
+        stream full), 503 UNAVAILABLE (Redis refused it, or its connection failed: then, as for 504 ENGINE_TIMEOUT,
+        it may have been applied and `may_stand` says what the client does)."""
         try:
             answer_of = await submitted
         except RedisTimeoutError:  # sent, and no reply: Redis may have taken the command, and the engine applied it
             message = f"the command stream (Redis) did not answer in time; {may_stand}"
             raise HdexError(ErrorCode.ENGINE_TIMEOUT, message) from None
+        except ResponseError as exc:  # Redis refused it (out of memory, loading): the command was not taken
+            raise HdexError(ErrorCode.UNAVAILABLE, f"the command stream (Redis) refused the command: {exc}") from None
         except (OSError, RedisError) as exc:
-            raise HdexError(ErrorCode.UNAVAILABLE, f"the command stream (Redis) is not answering: {exc}") from None
+            # The connection failed, perhaps once the command was on its way: Redis may have taken it.
+            message = f"the command stream (Redis) is not answering: {exc}; {may_stand}"
+            raise HdexError(ErrorCode.UNAVAILABLE, message) from None
         if answer_of is None:
             raise HdexError(
                 ErrorCode.ENGINE_BUSY,
