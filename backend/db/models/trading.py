@@ -7,7 +7,7 @@ fills and marks them settled or failed (`backend.trading.store.settlement`). Add
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
@@ -93,6 +93,11 @@ class Fill(Base):
         Index("ix_fills_maker_id", "maker", "id"),
         Index("ix_fills_taker_id", "taker", "id"),
         Index("ix_fills_status_id", "status", "id"),
+        # the few fills whose holds wait for their settlement to be final, read by every sync (the engine's
+        # `claim_resolved_fills`) among every fill ever made
+        Index(
+            "ix_fills_unreleased_id", "id", postgresql_where=text("released = false"), sqlite_where=text("released = 0")
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

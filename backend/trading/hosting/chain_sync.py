@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, false, select, update
 from sqlalchemy.orm import Session
 
 from backend.db.models import (
@@ -64,6 +64,7 @@ RULED_OUT_BY_SKIP: dict[str, tuple[str, str]] = {
     "OrderMarketInvalid": ("orderHash", "refused_on_chain"),
 }
 EVENTS_PER_READ = 1_000
+CLAIM_PAGE = 10_000  # unreleased fills a sync looks at (see `claim_resolved_fills`)
 WITHDRAWAL_ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 Hold = tuple[str, str, int]
 
@@ -80,6 +81,7 @@ class SyncRead:
     frozen: frozenset[str] = frozenset()  # the deny list (lower case): wallets compliance froze
     # (order hash in lower case, reason): orders the contract ruled out for good (`RULED_OUT_BY_SKIP`)
     ruled_out: list[tuple[str, str]] = field(default_factory=list)
+    fill_cursor: int = 0  # where the next read's claim of resolved fills starts (see `claim_resolved_fills`)
 
 
 def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
@@ -150,18 +152,24 @@ def fill_holds(fill: Fill, market: Market) -> list[Hold]:
 
 
 def claim_resolved_fills(
-    session: Session, markets: dict[str, Market]
-) -> tuple[list[Hold], list[tuple[str, str]]]:
+    session: Session, markets: dict[str, Market], after_id: int = 0
+) -> tuple[list[Hold], list[tuple[str, str]], int]:
     """Mark as released the failed fills that never reached the chain, and the fills whose settlement
     transaction (any attempt of it) is final: settled (the ledger carries the trade: its TradeSettled is
     final) or skipped on-chain (its TradeSkipped is final: a reorg can no longer replay the transaction with
-    the trade settling). Return their holds, and the orders the contract ruled out for good in their skips
-    (`RULED_OUT_BY_SKIP`: order hash, reason). The caller commits."""
+    the trade settling). Return their holds, the orders the contract ruled out for good in their skips
+    (`RULED_OUT_BY_SKIP`: order hash, reason), and where the next claim starts. The caller commits.
+
+    It looks at CLAIM_PAGE unreleased fills after `after_id`, oldest first (settlements become final in about
+    that order); the next claim goes on after them, or starts over once none are left. So fills that wait
+    longer (a deep finality, a settlement lost to a reorg) never keep the ones behind them from their turn."""
     candidates = session.scalars(
         select(Fill)
-        .where(Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)), Fill.released.is_(False))
-        .limit(10_000)
+        .where(Fill.released == false(), Fill.id > after_id, Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)))
+        .order_by(Fill.id)
+        .limit(CLAIM_PAGE)
     ).all()
+    next_after = candidates[-1].id if len(candidates) == CLAIM_PAGE else 0
     # The attempt the relayer saw mined, and its siblings (the same nonce, other fees): a reorg may take the one
     # out and mine another, whose events are then the ones that become final.
     attempts: dict[str, set[str]] = {fill.tx_hash: {fill.tx_hash} for fill in candidates if fill.tx_hash}
@@ -190,7 +198,7 @@ def claim_resolved_fills(
         or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
     ]
     if not resolved:
-        return [], []
+        return [], [], next_after
     claimed = session.execute(
         update(Fill)
         .where(Fill.id.in_([fill.id for fill in resolved]), Fill.released.is_(False))
@@ -201,7 +209,7 @@ def claim_resolved_fills(
     holds = [hold for fill in resolved if fill.id in ids for hold in fill_holds(fill, markets[fill.market])]
     # only a failed fill that reached the chain can have been skipped there: settled ones need no read
     skipped = [f.id for f in resolved if f.id in ids and f.tx_hash and f.status == FillStatus.FAILED]
-    return holds, _ruled_out(session, SettlementItem.fill_id.in_(skipped)) if skipped else []
+    return holds, _ruled_out(session, SettlementItem.fill_id.in_(skipped)) if skipped else [], next_after
 
 
 def ruled_out_by_released_skips(session: Session) -> list[tuple[str, str]]:
@@ -233,11 +241,13 @@ def read_sync(
     wallets: list[str],
     markets: dict[str, Market],
     fence: Fence,
+    after_fill_id: int = 0,
 ) -> SyncRead:
-    """Everything the host follows, in one transaction that also claims resolved fills (after `fence`: only the
-    engine lease's holder may claim them, as only its host gives their holds back)."""
+    """Everything the host follows, in one transaction that also claims resolved fills from `after_fill_id` on
+    (after `fence`: only the engine lease's holder may claim them, as only its host gives their holds back)."""
     fence(session)
-    released, ruled_out = claim_resolved_fills(session, markets)  # before balances: they must be as new
+    # before balances: they must be as new
+    released, ruled_out, fill_cursor = claim_resolved_fills(session, markets, after_fill_id)
     read = SyncRead(
         events=read_chain_events(session, chain_id, after_event_id),
         balances=wallet_balances(session, wallets),
@@ -246,6 +256,7 @@ def read_sync(
         risk=load_market_risk(session),
         frozen=deny_list(session),
         ruled_out=ruled_out,
+        fill_cursor=fill_cursor,
     )
     session.commit()
     return read

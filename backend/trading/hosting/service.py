@@ -106,6 +106,7 @@ class TradingService:
         self._reading = asyncio.Lock()
         self._exchange: str | None = None
         self._event_cursor = 0
+        self._fill_cursor = 0  # where the next sync's claim of resolved fills starts
         self._snapshot_seq = 0
 
     def start(self) -> None:
@@ -343,7 +344,7 @@ class TradingService:
             return
         cursor = read.events[-1][0] if read.events else self._event_cursor
         host.handle(ApplySync(stamp, read, cursor))
-        self._event_cursor = cursor
+        self._event_cursor, self._fill_cursor = cursor, read.fill_cursor
         host.handle(Tick(now_ms()))
 
     async def _follow(self) -> None:
@@ -487,7 +488,8 @@ class TradingService:
 
     def _read(self, wallets: list[str], markets: dict[str, Market], fence: Fence) -> SyncRead:
         with self.container.session_factory() as session:
-            return read_sync(session, self.container.settings.chain_id, self._event_cursor, wallets, markets, fence)
+            chain_id, after_event, after_fill = self.container.settings.chain_id, self._event_cursor, self._fill_cursor
+            return read_sync(session, chain_id, after_event, wallets, markets, fence, after_fill)
 
     def _load_wallet(self, wallet: str) -> dict[str, int]:
         with self.container.session_factory() as session:
