@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from web3.contract import Contract
 
+from backend.db.models import ChainCursor
 from relayer.transactions import TxManager
 
 
@@ -29,3 +32,15 @@ def flag(txm: TxManager, exchange: Contract, getter: str, *args: Any, block: str
     """The Exchange's boolean view `getter(*args)` at `block` (a tag or 0x-hex number)."""
     data = exchange.encode_abi(getter, args=list(args))
     return bool(int(txm.rpc.call("eth_call", [{"to": exchange.address, "data": data}, block]), 16))
+
+
+def final_block(session: Session, chain_id: int, exchange: str) -> int | None:
+    """The last block the indexer holds final for the Exchange (its events up to there are final), or None before
+    it has scanned any."""
+    cursors = session.scalars(select(ChainCursor).where(ChainCursor.chain_id == chain_id)).all()
+    return next((c.final_block for c in cursors if c.contract.lower() == exchange.lower()), None)
+
+
+def nonces_used(txm: TxManager, sender: str, block: int) -> int:
+    """How many nonces of `sender` transactions mined up to `block` used: one below that is never free again."""
+    return int(txm.rpc.call("eth_getTransactionCount", [sender, hex(block)]), 16)

@@ -10,6 +10,9 @@ that cannot is failed and unwound. Unless the Exchange refuses every batch from 
 key is not an operator): then no trade is at fault, and the fills wait in line, as they do when the
 node cannot judge the call at all (an RPC error that is not a revert).
 
+A batch is acted on once mined (HDEX_RELAYER_CONFIRMATIONS), its fills' holds ending only with its final
+events; one a reorg then takes out of the final chain for good puts its fills back in line (`_reopen_lost`).
+
 A fill-or-kill taker's fills settle only together: the contract skips them all unless they are
 consecutive trades of one batch that add up to the whole order. So a batch is built, screened and
 bisected in settlement units (such a run of fills, or any other single fill): a run is never split
@@ -24,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 from web3 import Web3
 
@@ -35,10 +38,18 @@ from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import account_notifier_for
 from backend.statuses import FillStatus
 from backend.trading.rules.orders import order_from_row
-from relayer.exchange_state import refusal
+from relayer.exchange_state import final_block, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
 from relayer.skip_reasons import SkipReasons, short
-from relayer.transactions import CONFIRMED, Simulation, SimulationFailed, TxManager
+from relayer.transactions import (
+    CONFIRMED,
+    FAILED,
+    LOST_IN_REORG,
+    REVERTED_AFTER_REORG,
+    Simulation,
+    SimulationFailed,
+    TxManager,
+)
 
 log = logging.getLogger(__name__)
 Unit = list[Fill]  # fills that settle together: a fill-or-kill taker's run, or one fill
@@ -73,10 +84,12 @@ class SettlementWork:
         self.policy = policy or BatchPolicy()
         self._clock = clock
         self.skip_reasons = SkipReasons(self.exchange, exchange_abi)
+        self._happened: set[int] = set()  # batches found mined at a final block whose fills' holds still wait
 
     # ------------------------------------------------------------------ new batches
 
     def start_new(self, txm: TxManager) -> None:
+        self._reopen_lost(txm)
         if txm.in_flight(self.kind):
             return  # one batch in flight at a time: fills settle in the order they were matched
         with self.container.session_factory() as session:
@@ -225,6 +238,53 @@ class SettlementWork:
 
     # ------------------------------------------------------------------ outcomes
 
+    def _reopen_lost(self, txm: TxManager) -> None:
+        """Put back in line the fills of mined batches a reorg took out of the final chain: a batch is acted on at
+        HDEX_RELAYER_CONFIRMATIONS, and its fills' holds wait for its events to be final. Once its nonce is used at
+        the indexer's final block, either one of its attempts is mined there (successfully: its events become
+        final and release the holds; reverted: nothing happened) or another transaction took the nonce. In the
+        last two cases no event will ever come: waiting would keep the holds for ever, and the trades, which did
+        not happen, must be sent again."""
+        with self.container.session_factory() as session:
+            waiting = session.scalars(
+                select(OperatorTx).where(
+                    OperatorTx.kind == self.kind,
+                    OperatorTx.status == CONFIRMED,
+                    OperatorTx.id.in_(
+                        select(SettlementItem.operator_tx_id)
+                        .join(Fill, Fill.id == SettlementItem.fill_id)
+                        .where(Fill.released == false(), Fill.tx_hash.is_not(None))
+                    ),
+                )
+            ).all()
+            self._happened &= {tx.id for tx in waiting}  # kept while its fills wait only
+            waiting = [tx for tx in waiting if tx.id not in self._happened]
+            if not waiting:
+                return
+            final = final_block(session, self.container.settings.chain_id, self.exchange)
+            if final is None:
+                return
+            used = {sender: nonces_used(txm, sender, final) for sender in {tx.sender for tx in waiting}}
+            for tx in waiting:
+                if tx.nonce >= used[tx.sender]:
+                    continue  # its nonce is not used at a final block: it may still be mined
+                outcome = _final_outcome(txm, tx, final)
+                if outcome is None:
+                    self._happened.add(tx.id)  # its final events release the holds; no need to look again
+                    continue
+                self._reopen(session, tx, outcome)
+            session.commit()
+
+    def _reopen(self, session: Session, tx: OperatorTx, error: str) -> None:
+        items = session.scalars(select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id)).all()
+        tx.status, tx.error = FAILED, error
+        for item in items:
+            item.outcome, item.reason = "retry", error
+        for fill in fills.reopen(session, [item.fill_id for item in items], str(tx.mined_hash)):
+            self._tell(session, fill, FillStatus.UNSETTLED)
+        log.warning("settlement batch lost in a reorg; its fills go back in line",
+                    extra={"reference": tx.reference, "tx_hash": tx.mined_hash, "error": error})  # fmt: skip
+
     def finish(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:
         items = session.scalars(
             select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id).order_by(SettlementItem.trade_index)
@@ -270,3 +330,13 @@ class SettlementWork:
         }
         for wallet in {fill.maker, fill.taker}:
             tell_after_commit(session, self.notify, wallet, message)
+
+
+def _final_outcome(txm: TxManager, tx: OperatorTx, final: int) -> str | None:
+    """None if an attempt of `tx`, whose nonce is used at block `final`, is mined successfully at or before it;
+    else why the batch did not happen on the final chain."""
+    for tx_hash in tx.hashes:
+        receipt = txm.rpc.call("eth_getTransactionReceipt", [tx_hash])
+        if receipt is not None and int(receipt["blockNumber"], 16) <= final:
+            return None if int(receipt["status"], 16) == 1 else REVERTED_AFTER_REORG
+    return LOST_IN_REORG

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 SIGNED, SUBMITTED, CONFIRMED, FAILED, DROPPED = "signed", "submitted", "confirmed", "failed", "dropped"
 IN_FLIGHT = (SIGNED, SUBMITTED)
 DROPPED_ERROR = "nonce used by another transaction; none of ours was mined"
+LOST_IN_REORG = "lost_in_reorg: a reorg took the transaction out and its nonce was used by another"
+REVERTED_AFTER_REORG = "reverted on-chain: mined again after a reorg took it out"
 FEE_BUMP_PERCENT = 25  # nodes require >= 10% (geth) to accept a replacement
 NODE_MIN_BUMP_PERCENT = 10  # geth's default price bump: a smaller one is refused as underpriced
 # (session, tx, receipt): records a finished transaction's effects; receipt is None for a dropped one.

@@ -25,18 +25,17 @@ from web3 import Web3
 
 from backend.bootstrap import Container
 from backend.compliance.screening import Screener
-from backend.db.models import ChainCursor, ChainEvent, OperatorTx, WithdrawalRequest
+from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import ChainEventStatus, WithdrawalStatus
-from relayer.exchange_state import flag, refusal
+from relayer.exchange_state import final_block, flag, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
-from relayer.transactions import CONFIRMED, DROPPED_ERROR, SimulationFailed, TxManager
+from relayer.transactions import CONFIRMED, DROPPED_ERROR, LOST_IN_REORG, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
 
 ACTIVE = (WithdrawalStatus.ACCEPTED, WithdrawalStatus.RELAYING, WithdrawalStatus.RELAYED)
-LOST_IN_REORG = "lost_in_reorg: a reorg took the transaction out and its nonce was used by another"
 
 
 class WithdrawalWork:
@@ -199,10 +198,7 @@ class WithdrawalWork:
             }
             if not relayed:
                 return
-            cursors = session.scalars(
-                select(ChainCursor).where(ChainCursor.chain_id == self.container.settings.chain_id)
-            ).all()
-            final = next((c.final_block for c in cursors if c.contract.lower() == self.exchange.lower()), None)
+            final = final_block(session, self.container.settings.chain_id, self.exchange)
             if final is None:
                 return
             nonces = session.execute(
@@ -210,7 +206,7 @@ class WithdrawalWork:
                     OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed])
                 )
             ).all()
-            used = int(txm.rpc.call("eth_getTransactionCount", [txm.sender, hex(final)]), 16)
+            used = nonces_used(txm, txm.sender, final)
             for reference, nonce in nonces:
                 request = relayed[reference.removeprefix("withdraw:")]
                 if nonce >= used:

@@ -4,7 +4,8 @@ Life of a fill: `unsettled` (the engine matched it; both parties' payments are h
 `settling` (claimed for a batch in the same transaction that stores the operator transaction) ->
 `settled` (its trade mined; `tx_hash` set) or `failed` (skipped on-chain, with `tx_hash` set, blocked,
 or would revert; `failure` says why); `requeue` puts `settling` fills back to `unsettled` when their
-batch was dropped or reverted as a whole.
+batch was dropped or reverted as a whole, and `reopen` puts mined ones back when a reorg took their batch
+out for good.
 
 Holds: the engine host gives back a fill's holds exactly once (`Fill.released`): for a `failed` fill
 that never reached the chain at its next sync; for one mined (settled or skipped) only when the indexer
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
 from backend.db.models import Fill, Order
@@ -67,6 +68,24 @@ def requeue(session: Session, ids: Sequence[int]) -> None:
         .where(Fill.id.in_(list(ids)), Fill.status == FillStatus.SETTLING)
         .values(status=FillStatus.UNSETTLED)
     )
+
+
+def reopen(session: Session, ids: Sequence[int], tx_hash: str) -> list[Fill]:
+    """Put back in line the fills of `ids` that the batch mined as `tx_hash` settled or skipped, once a reorg took
+    that batch out of the final chain: the trades did not happen there, and their holds still wait (unreleased).
+    Returns the fills put back."""
+    reopened = session.scalars(
+        update(Fill)
+        .where(
+            Fill.id.in_(list(ids)),
+            Fill.tx_hash == tx_hash,
+            Fill.released == false(),
+            Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)),
+        )
+        .values(status=FillStatus.UNSETTLED, tx_hash=None, failure=None, failure_reason=None)
+        .returning(Fill)
+    )
+    return list(reopened)
 
 
 def settle(session: Session, fill_id: int, tx_hash: str) -> None:
