@@ -272,7 +272,9 @@ class AsyncHdexClient:
         """Subscribe (e.g. `{"channel": "book", "market": "WETH-USDC"}`) and yield every message.
 
         Book messages are checked against their `seq` (`follow_book`): a delta the book already holds is skipped,
-        a gap raises `HdexClientError` BOOK_GAP, so the caller resubscribes for a fresh snapshot. The stream ends
+        a gap raises `HdexClientError` BOOK_GAP, so the caller resubscribes for a fresh snapshot. The server's
+        `{"op": "gap", "channel": key}` (messages of `key` may have been lost) raises BOOK_GAP for a book and is
+        yielded for any other channel: read its state again (balances, orders, trades). The stream ends
         when the server closes it normally (1000); any other close raises `StreamClosed` (STREAM_CLOSED, with its
         `close_code`: 1013 too slow a reader, ...), and a socket that cannot be opened NETWORK.
         """
@@ -301,7 +303,10 @@ class AsyncHdexClient:
 def follow_book(book_seq: dict[str, int], message: dict[str, Any]) -> bool:
     """Whether a stream message is to be passed on, keeping the `seq` each book is at in `book_seq`. A snapshot
     starts its book afresh; a delta at or below that seq is already in the book (sent before a newer snapshot)
-    and skipped; a delta beyond the next seq means a lost message: BOOK_GAP."""
+    and skipped; a delta beyond the next seq means a lost message: BOOK_GAP, as does the server's gap notice
+    for a book (`{"op": "gap", "channel": "book:<market>"}`; one for another channel is passed on)."""
+    if message.get("op") == "gap" and str(message.get("channel", "")).startswith("book:"):
+        raise HdexClientError(0, BOOK_GAP, f"the server lost messages of {message['channel']}: resubscribe")
     if message.get("channel") != "book":
         return True
     market, seq = message["market"], int(message["seq"])

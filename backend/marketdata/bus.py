@@ -7,6 +7,9 @@ has subscribers for (`watch`), never its own messages back. Ordering per channel
 publisher, one Redis connection, FIFO); a batch's messages on one channel travel as one Redis message.
 A listener that hears nothing pings Redis, and takes a connection that answers nothing, not even the ping, for
 dead: it connects again (a half-open connection or a stalled Redis would otherwise look like a quiet one).
+What other processes published while the listener was away is lost (pub/sub keeps nothing): once Redis confirms
+a channel again, its subscribers get `{"op": "gap", "channel": key}`, telling them to read the channel's state
+afresh (a wallet's settlements, which a worker sends through Redis).
 """
 
 from __future__ import annotations
@@ -115,6 +118,8 @@ class RedisBus:
         self._watched: dict[str, asyncio.Future[None]] = {}  # channel -> done once Redis confirmed it
         self._unconfirmed: dict[str, int] = {}  # channel -> SUBSCRIBE commands sent and not yet confirmed
         self._away = False  # the listener's last connection failed: Redis is unreachable
+        self._connected = False  # the listener has had a connection: a new one may have missed messages
+        self._interrupted: set[str] = set()  # channels that get a gap notice once Redis confirms them again
         self._clock: Callable[[], float] = time.monotonic  # the listener's, for its health check
 
     async def start(self, deliver: Deliver) -> None:
@@ -152,6 +157,7 @@ class RedisBus:
 
     def unwatch(self, key: str) -> None:
         channel = self._prefix + key
+        self._interrupted.discard(channel)
         confirmed = self._watched.pop(channel, None)
         if confirmed is not None:
             confirmed.cancel()
@@ -197,9 +203,10 @@ class RedisBus:
         self._tasks.append(task)
         task.add_done_callback(self._tasks.remove)
 
-    def _confirmed(self, channel: str) -> None:
+    def _confirmed(self, channel: str, deliver: Deliver) -> None:
         """Redis confirmed a SUBSCRIBE: once the last one sent is, the channel's messages are on their way (one
-        unwatched and watched again is confirmed twice, and the first confirmation came before the UNSUBSCRIBE)."""
+        unwatched and watched again is confirmed twice, and the first confirmation came before the UNSUBSCRIBE),
+        and a channel watched across a lost connection tells its subscribers of the gap."""
         left = self._unconfirmed.pop(channel, 0) - 1
         if left > 0:
             self._unconfirmed[channel] = left
@@ -207,6 +214,10 @@ class RedisBus:
         confirmed = self._watched.get(channel)
         if confirmed is not None and not confirmed.done():
             confirmed.set_result(None)
+        if channel in self._interrupted:
+            self._interrupted.discard(channel)
+            key = channel.removeprefix(self._prefix)
+            deliver(key, {"op": "gap", "channel": key})
 
     async def _send(self) -> None:
         assert self._publisher is not None
@@ -235,7 +246,9 @@ class RedisBus:
                 async with self._client.pubsub() as pubsub:
                     self._unconfirmed.clear()
                     await pubsub.subscribe(self._control)
-                    self._pubsub, self._away = pubsub, False
+                    if self._connected or self._away:  # messages may have been published to nobody meanwhile
+                        self._interrupted = set(self._watched)
+                    self._pubsub, self._away, self._connected = pubsub, False, True
                     if self._watched:
                         self._subscribe(pubsub, list(self._watched))
                     await self._listen_on(pubsub, deliver)
@@ -264,7 +277,7 @@ class RedisBus:
 
     def _receive(self, message: dict[str, Any], deliver: Deliver) -> None:
         if message["type"] == "subscribe":
-            self._confirmed(message["channel"].decode())
+            self._confirmed(message["channel"].decode(), deliver)
             return
         data: bytes = message["data"]
         if message["type"] != "message" or data.startswith(self._tag):  # our own: delivered when published

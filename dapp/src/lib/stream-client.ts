@@ -2,7 +2,8 @@
  * One WebSocket to `/v1/ws` shared by every live view. Listeners subscribe to channels; the client
  * counts them per channel, unsubscribes on the server after the last one leaves, replays every subscription after a
  * reconnect (the book then starts again from a snapshot), pings to notice a dead socket, and lets a
- * listener ask for a fresh snapshot when it sees a `seq` gap.
+ * listener ask for a fresh snapshot when it sees a `seq` gap. A gap the server reports (`{"op": "gap"}`) gets a
+ * book a fresh snapshot, and is told to gap listeners so other views read their state again.
  */
 import type { CandleInterval } from "./api-types";
 
@@ -86,6 +87,7 @@ export class StreamClient {
   private readonly channels = new Map<string, Channel>();
   private readonly statusListeners = new Set<(status: StreamStatus) => void>();
   private readonly errorListeners = new Set<(error: StreamError) => void>();
+  private readonly gapListeners = new Set<(key: string) => void>();
   private currentStatus: StreamStatus = "idle";
   private attempts = 0;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -138,6 +140,12 @@ export class StreamClient {
   onStatus(listener: (status: StreamStatus) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /** Hear of `{"op": "gap", "channel": key}`: the server's messages on `key` may have been lost (read its state again). */
+  onGap(listener: (key: string) => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
   }
 
   onError(listener: (error: StreamError) => void): () => void {
@@ -235,7 +243,14 @@ export class StreamClient {
       for (const listener of this.errorListeners) listener(error);
       return;
     }
-    if (typeof message.channel !== "string") return; // subscribed / unsubscribed acknowledgements
+    if (message.op === "gap" && typeof message.channel === "string") {
+      // A book starts again from a fresh snapshot; every other view reads its state again (its gap listeners).
+      const gapped = this.channels.get(message.channel);
+      if (gapped?.params.channel === "book") this.send(channelFrame("subscribe", gapped.params));
+      for (const listener of this.gapListeners) listener(message.channel);
+      return;
+    }
+    if (typeof message.channel !== "string" || typeof message.op === "string") return; // acknowledgements
     const key = messageKey(message as StreamMessage);
     if (key === null) return;
     for (const [channelKeyText, channel] of this.channels) {

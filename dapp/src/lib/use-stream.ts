@@ -26,14 +26,18 @@ export function useStreamStatus(): StreamStatus {
   );
 }
 
-/** Call `onReconnect` each time the stream is open again after losing its socket (REST fills the hole). */
-export function useOnReconnect(onReconnect: () => void): void {
+/**
+ * Call `onResync` each time messages may have been missed (REST fills the hole): the stream is open again after
+ * losing its socket, or the server reports a gap on a channel (rare: its Redis connection was lost).
+ */
+export function useOnResync(onResync: () => void): void {
   const status = useStreamStatus();
   const previous = useRef(status);
-  const handler = useRef(onReconnect);
-  handler.current = onReconnect;
+  const handler = useRef(onResync);
+  handler.current = onResync;
   useEffect(() => {
     if (previous.current === "reconnecting" && status === "open") handler.current();
     previous.current = status;
   }, [status]);
+  useEffect(() => stream.onGap(() => handler.current()), []);
 }

@@ -1,6 +1,6 @@
 """The Redis market-data bus (issue 17): a process's own messages reach its hub at once and never come back
 from Redis; a hub reads from Redis only the channels its clients watch, each from the moment `watch` returns,
-also after its connection was cut; exchanges on two databases of one Redis do not hear each other."""
+also after its connection was cut (its subscribers then told of the gap); exchanges on two databases of one Redis do not hear each other."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ async def _until_subscribers(client: aioredis.Redis, url: str, key: str, count: 
         await asyncio.sleep(0.02)
 
 
-def test_a_watch_returns_once_the_channels_messages_arrive_also_after_the_connection_was_cut() -> None:
+def test_a_watch_returns_once_the_channels_messages_arrive_also_after_the_connection_was_cut_with_a_gap_notice() -> None:
     url = database()
 
     async def scenario() -> None:
@@ -123,15 +123,22 @@ def test_a_watch_returns_once_the_channels_messages_arrive_also_after_the_connec
                 await bus.watch(key)
                 await client.publish(channel_prefix(url) + key, json.dumps({"round": round_}))
             await until(lambda: len(received) == 20, "every round's message")
+            assert all("op" not in message for _key, message in received)  # no gap on the first connection
 
             assert bus._pubsub is not None and bus._pubsub.connection is not None
             host, port = bus._pubsub.connection._writer.get_extra_info("sockname")[:2]  # type: ignore[union-attr]
             await client.client_kill(f"{host}:{port}")  # a network fault, a Redis failover
             await _until_subscribers(client, url, key, 0)
+            await client.publish(channel_prefix(url) + key, json.dumps({"round": "lost"}))  # heard by nobody
             await _until_subscribers(client, url, key, 1)
             await client.publish(channel_prefix(url) + key, json.dumps({"round": "after"}))
             await until(lambda: received[-1][1] == {"round": "after"}, "the message after the reconnection")
         await client.aclose()
+        # every watched channel is told it may have lost messages, each before anything after its new subscription
+        after = received[20:]
+        assert sorted(k for k, m in after if m.get("op") == "gap") == sorted(f"account:0x{r:040x}" for r in range(20))
+        assert all(m == {"op": "gap", "channel": k} for k, m in after[:-1])
+        assert after[-1] == (key, {"round": "after"})
 
     asyncio.run(scenario())
 

@@ -7,7 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { api } from "../../lib/api-client";
 import type { Market } from "../../lib/api-types";
-import { useOnReconnect, useStream } from "../../lib/use-stream";
+import { useOnResync, useStream } from "../../lib/use-stream";
 
 /** One token of `GET /v1/accounts/{address}/balances`; amounts are base units as decimal strings. */
 export interface BalanceRow {
@@ -55,7 +55,7 @@ export function useExchangeBalances(address: Address | null) {
   useStream(address ? { channel: "account", address } : null, (message) => {
     if (REFRESHING_MESSAGES.has(String(message.type))) refresh();
   });
-  useOnReconnect(refresh);
+  useOnResync(refresh);
   return query;
 }
 

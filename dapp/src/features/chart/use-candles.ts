@@ -2,7 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
 import type { Candle, CandleInterval, CandleList } from "../../lib/api-types";
-import { useOnReconnect, useStream } from "../../lib/use-stream";
+import { useOnResync, useStream } from "../../lib/use-stream";
 import { mergeCandle } from "./candles";
 
 export function useCandles(market: string, interval: CandleInterval) {
@@ -17,6 +17,6 @@ export function useCandles(market: string, interval: CandleInterval) {
   useStream({ channel: "candles", market, interval }, (message) => {
     queryClient.setQueryData<Candle[]>(key, (list) => (list ? mergeCandle(list, message as unknown as Candle) : list));
   });
-  useOnReconnect(() => void query.refetch());
+  useOnResync(() => void query.refetch());
   return query;
 }

@@ -3,7 +3,7 @@ import { useEffect } from "react";
 import { api } from "../../lib/api-client";
 import type { Market, MarketHalt, MarketList, MarketState } from "../../lib/api-types";
 import type { StreamMessage } from "../../lib/stream-client";
-import { useOnReconnect, useStream } from "../../lib/use-stream";
+import { useOnResync, useStream } from "../../lib/use-stream";
 
 /** Every market (GET /v1/markets); states change rarely and the `markets` stream says when, so a minute of
  * staleness is fine. */
@@ -47,7 +47,7 @@ function useMarketStatusStream(queryClient: QueryClient, markets: readonly Marke
     const status = parseMarketStatus(message);
     if (status) queryClient.setQueryData<Market[]>(marketsQuery.queryKey, (list) => applyMarketStatus(list, status));
   });
-  useOnReconnect(() => void queryClient.invalidateQueries({ queryKey: marketsQuery.queryKey }));
+  useOnResync(() => void queryClient.invalidateQueries({ queryKey: marketsQuery.queryKey }));
   // A halt ends by itself at `until`: read the list again just after, should the stream's word be lost.
   const end = nextHaltEnd(markets, Date.now());
   useEffect(() => {

@@ -7,7 +7,7 @@ import { useMemo } from "react";
 import type { Address, Hex } from "viem";
 import { api } from "../../lib/api-client";
 import type { Market, Side } from "../../lib/api-types";
-import { useOnReconnect, useStream } from "../../lib/use-stream";
+import { useOnResync, useStream } from "../../lib/use-stream";
 import { useWallet } from "../wallet";
 
 /** An order as the API shows it (REST and the account channel's `order` message). */
@@ -87,7 +87,7 @@ function useRefreshOn(address: Address | null, types: readonly string[], key: re
   useStream(address ? { channel: "account", address } : null, (message) => {
     if (types.includes(String(message.type))) refresh();
   });
-  useOnReconnect(refresh);
+  useOnResync(refresh);
 }
 
 /** The open orders of the wallet in all markets, newest first (the first 500: a person placing more

@@ -2,7 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
 import type { Trade, TradeList } from "../../lib/api-types";
-import { useOnReconnect, useStream } from "../../lib/use-stream";
+import { useOnResync, useStream } from "../../lib/use-stream";
 import { prependTrades, TRADES_KEPT } from "./trade-list";
 
 export function useRecentTrades(market: string) {
@@ -17,6 +17,6 @@ export function useRecentTrades(market: string) {
     queryClient.setQueryData<Trade[]>(key, (list) => (list ? prependTrades(list, [message as unknown as Trade]) : list));
   });
   // Trades made while the socket was down are only in REST.
-  useOnReconnect(() => void query.refetch());
+  useOnResync(() => void query.refetch());
   return query;
 }

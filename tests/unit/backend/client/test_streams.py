@@ -91,3 +91,17 @@ def test_book_deltas_the_book_holds_are_skipped_and_a_real_gap_raises_book_gap()
     seen, ended = follow(script)
     assert [(m["type"], m["seq"]) for m in seen] == [("snapshot", 5), ("delta", 6), ("snapshot", 10), ("delta", 11)]
     assert isinstance(ended, HdexClientError) and ended.code == "BOOK_GAP" and "11 to 13" in ended.message
+
+
+def test_the_servers_gap_notice_is_passed_on_for_an_account_and_raises_book_gap_for_a_book() -> None:
+    account_gap = {"op": "gap", "channel": "account:0x" + "ab" * 20}
+
+    async def script(ws: ServerConnection) -> None:
+        await ws.send(book("snapshot", 5))
+        await ws.send(json.dumps(account_gap))  # a wallet's settlements may have been lost: read them again
+        await ws.send(json.dumps({"op": "gap", "channel": "book:WETH-USDC"}))
+        await ws.wait_closed()
+
+    seen, ended = follow(script)
+    assert seen == [json.loads(book("snapshot", 5)), account_gap]
+    assert isinstance(ended, HdexClientError) and ended.code == "BOOK_GAP" and "book:WETH-USDC" in ended.message
