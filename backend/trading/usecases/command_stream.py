@@ -596,11 +596,14 @@ class CommandConsumer:
         except HdexError as error:
             log.error("a batch of commands could not be stored; left unacknowledged", extra={"error": str(error)})
             return
-        for _entry, outcome in placed:  # stored now: a later copy is answered from the database
-            if isinstance(outcome, Placed):
-                self._unanswered.pop(outcome.tracked.hash, None)
-            elif isinstance(outcome, Replaced):
-                self._unanswered.pop(outcome.new.hash, None)
+        finally:
+            # Stored (a later copy is answered from the database), or not (its host stopped: the next one places a
+            # redelivered copy afresh, or answers it from what it restored): never answered from this placing.
+            for _entry, outcome in placed:
+                if isinstance(outcome, Placed):
+                    self._unanswered.pop(outcome.tracked.hash, None)
+                elif isinstance(outcome, Replaced):
+                    self._unanswered.pop(outcome.new.hash, None)
         by_replica: dict[str, list[Answer]] = {}
         for entry, outcome in placed:
             # an order placed now is answered as it is once stored, as the single-process door answers it
