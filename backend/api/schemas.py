@@ -51,6 +51,8 @@ ERROR = {"model": ErrorResponse, "description": 'typed error: {"error": {"code",
 # CROSS_ORIGIN_REQUEST when another origin's page sent it (`backend.api.deps.current_session`).
 SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR}
 SIGNED_IN_CHANGE: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
+# A staff route answers 401 STAFF_NOT_SIGNED_IN without a staff session, 403 without the route's permission.
+STAFF_ONLY: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 
 
 # markets and signing

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api.deps import ContainerDep, CurrentStaff, StaffAccountsDep, StaffPrincipal, requires
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff_schemas import StaffOut, staff_json
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
 from backend.audit_log import AuditEntry, AuditFilter, entry_json, list_entries
 from backend.db.types import MAX_ROW_ID
 from backend.mail.addresses import MAX_EMAIL_CHARS
@@ -26,7 +26,6 @@ Reason = Field(min_length=1, max_length=500, description="why (recorded in the a
 AUDIT_READ = Annotated[StaffPrincipal, requires(Permission.AUDIT_READ)]
 STAFF_READ = Annotated[StaffPrincipal, requires(Permission.STAFF_READ)]
 STAFF_MANAGE = Annotated[StaffPrincipal, requires(Permission.STAFF_MANAGE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 
 
 class AuditEntryOut(BaseModel):
@@ -72,7 +71,7 @@ class ChangeRole(BaseModel):
 
 
 @router.get(
-    "/me", response_model=None, responses={**documented(StaffOut, "the signed-in member of staff"), **SIGNED_IN}
+    "/me", response_model=None, responses={**documented(StaffOut, "the signed-in member of staff"), **STAFF_ONLY}
 )
 async def me(staff: CurrentStaff) -> dict[str, Any]:
     """The signed-in member of staff, their role and its permissions."""
@@ -80,7 +79,7 @@ async def me(staff: CurrentStaff) -> dict[str, Any]:
 
 
 @router.get(
-    "/audit-log", response_model=None, responses={**documented(AuditPage, "entries, newest first"), **SIGNED_IN}
+    "/audit-log", response_model=None, responses={**documented(AuditPage, "entries, newest first"), **STAFF_ONLY}
 )
 async def audit_log(
     staff: AUDIT_READ,
@@ -103,14 +102,14 @@ async def audit_log(
     return {"entries": [entry_json(e) for e in entries], "next": next_cursor(entries, limit, lambda e: str(e.seq))}
 
 
-@router.get("/staff", response_model=None, responses={**documented(StaffList, "every account"), **SIGNED_IN})
+@router.get("/staff", response_model=None, responses={**documented(StaffList, "every account"), **STAFF_ONLY})
 async def list_staff(staff: STAFF_READ, accounts: StaffAccountsDep) -> dict[str, Any]:
     """Every staff account, oldest first (permission staff.read)."""
     return {"staff": [staff_json(m) for m in await asyncio.to_thread(accounts.list)]}
 
 
 @router.post("/staff", status_code=201, response_model=None, responses={
-    **documented(StaffOut, "created; a set-your-password link is mailed", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+    **documented(StaffOut, "created; a set-your-password link is mailed", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def create_staff(
     body: CreateStaff, request: Request, staff: STAFF_MANAGE, accounts: StaffAccountsDep, container: ContainerDep
@@ -123,7 +122,7 @@ async def create_staff(
 
 
 @router.post("/staff/{staffId}/disable", response_model=None, responses={
-    **documented(StaffOut, "disabled; its sessions have ended"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(StaffOut, "disabled; its sessions have ended"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def disable_staff(
     staff_id: StaffId, body: WithReason, staff: STAFF_MANAGE, accounts: StaffAccountsDep
@@ -134,7 +133,7 @@ async def disable_staff(
 
 @router.post("/staff/{staffId}/role", response_model=None, responses={
     **documented(StaffOut, "the new role, effective at the account's next request"),
-    **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def change_role(
     staff_id: StaffId, body: ChangeRole, staff: STAFF_MANAGE, accounts: StaffAccountsDep
@@ -145,7 +144,7 @@ async def change_role(
 
 @router.post("/staff/{staffId}/totp-reset", response_model=None, responses={
     **documented(StaffOut, "a new TOTP secret, set up at the next sign-in; sessions ended"),
-    **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def reset_totp(
     staff_id: StaffId, body: WithReason, staff: STAFF_MANAGE, accounts: StaffAccountsDep

@@ -42,7 +42,7 @@ from backend.alerts.store import AlertView, alert_json, alert_view
 from backend.api.deps import ContainerDep, StaffPrincipal, StaffSignInDep, requires
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.routes.staff import AuditEntryOut
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
 from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
 from backend.staff.assignees import assignee_check
@@ -52,7 +52,6 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
 ALERTS_READ = Annotated[StaffPrincipal, requires(Permission.ALERTS_READ)]
 CASES_MANAGE = Annotated[StaffPrincipal, requires(Permission.CASES_MANAGE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 AlertId = Annotated[int, Path(alias="alertId", ge=1, le=MAX_ROW_ID)]
 CaseId = Annotated[int, Path(alias="caseId", ge=1, le=MAX_ROW_ID)]
 AlertStatus = Literal["open", "acknowledged", "closed"]
@@ -172,7 +171,7 @@ def _now_ms() -> int:
 
 
 @router.get("/alerts", response_model=None, responses={
-    **documented(AlertPage, "alerts, newest first"), **SIGNED_IN, 422: ERROR,
+    **documented(AlertPage, "alerts, newest first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def alerts(
     staff: ALERTS_READ,
@@ -207,7 +206,7 @@ def _alert_id(last_event_id: str | None) -> int | None:
 @router.get("/alerts/stream", response_model=None, response_class=StreamingResponse, responses={
     200: {"description": "Server-Sent Events: `event: alert`, `id`, `data`: Alert JSON",
           "content": {"text/event-stream": {"schema": {"type": "string"}}}},
-    **SIGNED_IN,
+    **STAFF_ONLY,
 })  # fmt: skip
 async def alert_stream(
     request: Request,
@@ -278,7 +277,7 @@ async def _events(
 
 
 @router.post("/alerts/{alertId}/close", response_model=None, responses={
-    **documented(AlertOut, "closed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(AlertOut, "closed"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def close(alert_id: AlertId, body: CloseAlert, staff: CASES_MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Closes an alert that is in no case, with a reason (permission cases.manage; audit-logged
@@ -295,7 +294,7 @@ async def close(alert_id: AlertId, body: CloseAlert, staff: CASES_MANAGE, contai
 
 
 @router.post("/cases", status_code=201, response_model=None, responses={
-    **documented(CaseOut, "the new case, open", 201), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(CaseOut, "the new case, open", 201), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def create_case(body: NewCase, staff: CASES_MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Opens a case over alerts that are neither closed nor in a case (permission cases.manage); they become
@@ -312,7 +311,7 @@ async def create_case(body: NewCase, staff: CASES_MANAGE, container: ContainerDe
 
 
 @router.get("/cases", response_model=None, responses={
-    **documented(CasePage, "cases, newest first"), **SIGNED_IN, 422: ERROR,
+    **documented(CasePage, "cases, newest first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def cases(
     staff: ALERTS_READ,
@@ -333,7 +332,7 @@ async def cases(
 
 
 @router.get("/cases/{caseId}", response_model=None, responses={
-    **documented(CaseDetail, "the case, its alerts and its notes"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(CaseDetail, "the case, its alerts and its notes"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def case_detail(case_id: CaseId, staff: ALERTS_READ, container: ContainerDep) -> dict[str, Any]:
     """One case with its alerts (oldest first) and notes (oldest first) (permission alerts.read)."""
@@ -349,7 +348,7 @@ async def case_detail(case_id: CaseId, staff: ALERTS_READ, container: ContainerD
 
 
 @router.post("/cases/{caseId}/assign", response_model=None, responses={
-    **documented(CaseOut, "assigned"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(CaseOut, "assigned"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def assign(case_id: CaseId, body: Assign, staff: CASES_MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Gives the case to an active member of staff whose role may manage cases, or to nobody (permission
@@ -369,7 +368,7 @@ async def assign(case_id: CaseId, body: Assign, staff: CASES_MANAGE, container: 
 
 
 @router.post("/cases/{caseId}/notes", status_code=201, response_model=None, responses={
-    **documented(NoteOut, "the note", 201), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(NoteOut, "the note", 201), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def note(case_id: CaseId, body: NewNote, staff: CASES_MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Adds a note to a case that is not closed (permission cases.manage; audit-logged "case.note")."""
@@ -385,7 +384,7 @@ async def note(case_id: CaseId, body: NewNote, staff: CASES_MANAGE, container: C
 
 
 @router.post("/cases/{caseId}/status", response_model=None, responses={
-    **documented(CaseOut, "the case in its new state"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(CaseOut, "the case in its new state"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def status_change(
     case_id: CaseId, body: StatusChange, staff: CASES_MANAGE, container: ContainerDep
@@ -409,7 +408,7 @@ async def status_change(
 @router.get("/cases/{caseId}/report", response_model=None, responses={
     200: {"model": CaseReport, "description": "the report: JSON, or (format=html) a printable page (print to PDF)",
           "content": {"text/html": {"schema": {"type": "string"}}}},
-    **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def report(
     case_id: CaseId,

@@ -15,14 +15,13 @@ from backend.announcements.board import MAX_BODY_CHARS, MAX_EPOCH_MS, MAX_TITLE_
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import announcement_json, now_ms
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 
 router = APIRouter(prefix="/v1/staff/announcements", tags=["staff"])
 
 MANAGE = Annotated[StaffPrincipal, requires(Permission.ANNOUNCEMENTS_MANAGE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 AnnouncementId = Annotated[int, Path(alias="announcementId", ge=1, le=MAX_ROW_ID)]
 Time = Annotated[int, Field(ge=0, le=MAX_EPOCH_MS, description="milliseconds since the epoch")]
 
@@ -73,7 +72,7 @@ def staff_json(view: AnnouncementView, at_ms: int) -> dict[str, Any]:
 
 
 @router.get("", response_model=None, responses={
-    **documented(StaffAnnouncementPage, "every announcement, newest first"), **SIGNED_IN, 422: ERROR,
+    **documented(StaffAnnouncementPage, "every announcement, newest first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def list_announcements(
     staff: MANAGE, container: ContainerDep, limit: Limit = 100, cursor: IdCursor = None
@@ -92,7 +91,7 @@ async def list_announcements(
 
 
 @router.post("", status_code=201, response_model=None, responses={
-    **documented(StaffAnnouncementOut, "published", 201), **SIGNED_IN, 422: ERROR,
+    **documented(StaffAnnouncementOut, "published", 201), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def publish_announcement(body: AnnouncementIn, staff: MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Publishes an announcement shown from startsAt until endsAt (permission announcements.manage;
@@ -109,7 +108,7 @@ async def publish_announcement(body: AnnouncementIn, staff: MANAGE, container: C
 
 
 @router.put("/{announcementId}", response_model=None, responses={
-    **documented(StaffAnnouncementOut, "changed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(StaffAnnouncementOut, "changed"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def change_announcement(
     announcement_id: AnnouncementId, body: AnnouncementIn, staff: MANAGE, container: ContainerDep
@@ -128,7 +127,7 @@ async def change_announcement(
 
 
 @router.post("/{announcementId}/withdraw", response_model=None, responses={
-    **documented(StaffAnnouncementOut, "withdrawn"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(StaffAnnouncementOut, "withdrawn"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def withdraw_announcement(
     announcement_id: AnnouncementId, staff: MANAGE, container: ContainerDep

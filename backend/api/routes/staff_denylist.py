@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
-from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
 from backend.compliance.factory import screener_for
 from backend.errors import ErrorCode, HdexError
 from backend.staff.roles import Permission
@@ -23,7 +23,6 @@ router = APIRouter(prefix="/v1/staff/denylist", tags=["staff"])
 
 DENYLIST_READ = Annotated[StaffPrincipal, requires(Permission.DENYLIST_READ)]
 DENYLIST_MANAGE = Annotated[StaffPrincipal, requires(Permission.DENYLIST_MANAGE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 Reason = Field(min_length=1, max_length=500, description="why (recorded with the entry and in the audit log)")
 
 
@@ -64,7 +63,7 @@ def _entry_json(entry: DenyEntry) -> dict[str, Any]:
     }
 
 
-@router.get("", response_model=None, responses={**documented(EntryList, "newest first"), **SIGNED_IN})
+@router.get("", response_model=None, responses={**documented(EntryList, "newest first"), **STAFF_ONLY})
 async def list_entries(staff: DENYLIST_READ, container: ContainerDep) -> dict[str, Any]:
     """Every deny-listed address (permission denylist.read)."""
 
@@ -76,7 +75,7 @@ async def list_entries(staff: DENYLIST_READ, container: ContainerDep) -> dict[st
 
 
 @router.post("", status_code=201, response_model=None, responses={
-    **documented(EntryOut, "deny-listed (or its reason changed)", 201), **SIGNED_IN, 422: ERROR,
+    **documented(EntryOut, "deny-listed (or its reason changed)", 201), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def add_entry(body: AddEntry, staff: DENYLIST_MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Deny-lists an address (permission denylist.manage): screening blocks it at once, for withdrawals,
@@ -96,7 +95,7 @@ async def add_entry(body: AddEntry, staff: DENYLIST_MANAGE, container: Container
 
 
 @router.post("/{address}/remove", response_model=None, responses={
-    **documented(Removed, "no longer deny-listed"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(Removed, "no longer deny-listed"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def remove_entry(
     address: str, body: RemoveEntry, staff: DENYLIST_MANAGE, container: ContainerDep

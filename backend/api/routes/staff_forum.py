@@ -27,7 +27,7 @@ from backend.api.routes.forum import (
     thread_json,
 )
 from backend.api.routes.pagination import IdCursor, before, next_cursor
-from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
 from backend.db.types import MAX_ROW_ID
 from backend.forum.moderation import (
     ThreadAction,
@@ -50,7 +50,6 @@ from backend.trading.rules.orders import parse_address
 router = APIRouter(prefix="/v1/staff/forum", tags=["staff"])
 
 MODERATE = Annotated[StaffPrincipal, requires(Permission.FORUM_MODERATE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 ReportId = Annotated[int, Path(alias="reportId", ge=1, le=MAX_ROW_ID)]
 ReportStatus = Literal["open", "hidden", "dismissed"]
 
@@ -132,7 +131,7 @@ def _wallet(address: str) -> str:
 
 
 @router.get("/reports", response_model=None, responses={
-    **documented(ReportPage, "reports, newest first"), **SIGNED_IN, 422: ERROR,
+    **documented(ReportPage, "reports, newest first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def reports(
     staff: MODERATE,
@@ -152,7 +151,7 @@ async def reports(
 
 
 @router.post("/reports/{reportId}/dismiss", response_model=None, responses={
-    **documented(ReportOut, "dismissed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(ReportOut, "dismissed"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def dismiss(report_id: ReportId, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
     """Closes an open report, leaving its post as it is (audit-logged "forum.report.dismiss")."""
@@ -168,7 +167,7 @@ async def dismiss(report_id: ReportId, staff: MODERATE, container: ContainerDep)
 
 
 @router.post("/posts/{postId}/{action}", response_model=None, responses={
-    **documented(PostOut, "the post as it is now"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(PostOut, "the post as it is now"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def post_visibility(
     post_id: PostId, action: Literal["hide", "unhide"], staff: MODERATE, container: ContainerDep
@@ -189,7 +188,7 @@ async def post_visibility(
 
 
 @router.get("/threads", response_model=None, responses={
-    **documented(ThreadPage, "threads, hidden ones too: pinned first, then newest activity"), **SIGNED_IN,
+    **documented(ThreadPage, "threads, hidden ones too: pinned first, then newest activity"), **STAFF_ONLY,
     404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def threads(
@@ -214,7 +213,7 @@ async def threads(
 
 
 @router.post("/threads/{threadId}/{action}", response_model=None, responses={
-    **documented(ThreadOut, "the thread as it is now"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(ThreadOut, "the thread as it is now"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def thread_action(
     thread_id: ThreadId, action: ThreadAction, staff: MODERATE, container: ContainerDep
@@ -233,7 +232,7 @@ async def thread_action(
 
 
 @router.get("/bans", response_model=None, responses={
-    **documented(BanList, "banned wallets, newest ban first"), **SIGNED_IN, 422: ERROR,
+    **documented(BanList, "banned wallets, newest ban first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def bans(staff: MODERATE, container: ContainerDep, limit: ForumLimit = 100) -> dict[str, Any]:
     """Wallets banned from posting."""
@@ -246,7 +245,7 @@ async def bans(staff: MODERATE, container: ContainerDep, limit: ForumLimit = 100
 
 
 @router.post("/bans", status_code=201, response_model=None, responses={
-    **documented(BanOut, "the ban", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+    **documented(BanOut, "the ban", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def ban(body: NewBan, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
     """Bans a wallet from posting, with a reason (audit-logged "forum.ban"); 409 FORUM_ALREADY_BANNED."""
@@ -263,7 +262,7 @@ async def ban(body: NewBan, staff: MODERATE, container: ContainerDep) -> dict[st
 
 
 @router.post("/bans/{wallet}/unban", response_model=None, responses={
-    **documented(Unbanned, "the wallet may post again"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(Unbanned, "the wallet may post again"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def unban(
     wallet: Annotated[str, Path(max_length=42)], staff: MODERATE, container: ContainerDep, body: Unban | None = None
@@ -283,7 +282,7 @@ async def unban(
 
 
 @router.post("/categories", status_code=201, response_model=None, responses={
-    **documented(CategoryOut, "the new category", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+    **documented(CategoryOut, "the new category", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def new_category(body: NewCategory, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
     """Adds a category after the others (audit-logged "forum.category.create"); 409 FORUM_CATEGORY_EXISTS."""

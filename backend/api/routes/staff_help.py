@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import now_ms
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
 from backend.db.types import MAX_ROW_ID
 from backend.help import ArticleDraft, ArticleView, change, create, delete, get, search
 from backend.help.articles import MAX_BODY_CHARS, MAX_SLUG_CHARS, MAX_TITLE_CHARS
@@ -23,7 +23,6 @@ from backend.staff.roles import Permission
 router = APIRouter(prefix="/v1/staff/help", tags=["staff"])
 
 MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 ArticleId = Annotated[int, Path(alias="articleId", ge=1, le=MAX_ROW_ID)]
 
 
@@ -80,7 +79,7 @@ def staff_json(view: ArticleView) -> dict[str, Any]:
 
 
 @router.get("/articles", response_model=None, responses={
-    **documented(StaffArticleList, "every article, published or not"), **SIGNED_IN, 422: ERROR,
+    **documented(StaffArticleList, "every article, published or not"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def list_articles(
     staff: MANAGE,
@@ -98,7 +97,7 @@ async def list_articles(
 
 
 @router.get("/articles/{articleId}", response_model=None, responses={
-    **documented(StaffArticleOut, "the article"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(StaffArticleOut, "the article"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def read_article(article_id: ArticleId, staff: MANAGE, container: ContainerDep) -> dict[str, Any]:
     """One article, published or not (permission support.manage)."""
@@ -111,7 +110,7 @@ async def read_article(article_id: ArticleId, staff: MANAGE, container: Containe
 
 
 @router.post("/articles", status_code=201, response_model=None, responses={
-    **documented(StaffArticleOut, "written", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+    **documented(StaffArticleOut, "written", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def create_article(body: ArticleIn, staff: MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Writes a new article (permission support.manage; audit-logged "help.article.create"); 409
@@ -128,7 +127,7 @@ async def create_article(body: ArticleIn, staff: MANAGE, container: ContainerDep
 
 
 @router.put("/articles/{articleId}", response_model=None, responses={
-    **documented(StaffArticleOut, "changed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(StaffArticleOut, "changed"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def change_article(
     article_id: ArticleId, body: ArticleIn, staff: MANAGE, container: ContainerDep
@@ -147,7 +146,7 @@ async def change_article(
 
 
 @router.delete("/articles/{articleId}", response_model=None, responses={
-    **documented(Deleted, "deleted"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(Deleted, "deleted"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def delete_article(article_id: ArticleId, staff: MANAGE, container: ContainerDep) -> dict[str, Any]:
     """Deletes an article (permission support.manage; audit-logged "help.article.delete" with what it said)."""
@@ -163,7 +162,7 @@ async def delete_article(article_id: ArticleId, staff: MANAGE, container: Contai
 
 
 @router.post("/preview", response_model=None, responses={
-    **documented(PreviewOut, "the rendering"), **SIGNED_IN, 422: ERROR,
+    **documented(PreviewOut, "the rendering"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def preview(body: PreviewIn, staff: MANAGE) -> dict[str, Any]:
     """Markdown rendered and sanitized as the help center shows it (permission support.manage; changes

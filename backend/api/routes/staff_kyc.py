@@ -20,7 +20,7 @@ from backend.api.deps import KycReviewDep, StaffPrincipal, requires
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.account_kyc import SubmissionOut, submission_json
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, Address, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 
@@ -31,7 +31,6 @@ DocumentId = Annotated[int, Path(alias="documentId", ge=1, le=MAX_ROW_ID)]
 KYC_READ = Annotated[StaffPrincipal, requires(Permission.KYC_READ)]
 KYC_DOCUMENTS_READ = Annotated[StaffPrincipal, requires(Permission.KYC_DOCUMENTS_READ)]
 KYC_REVIEW = Annotated[StaffPrincipal, requires(Permission.KYC_REVIEW)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 
 
 class PostalAddressOut(BaseModel):
@@ -95,7 +94,7 @@ def _staff_json(item: ReviewItem) -> dict[str, Any]:
 
 
 @router.get("/submissions", response_model=None, responses={
-    **documented(StaffSubmissionPage, "submissions, newest first"), **SIGNED_IN, 422: ERROR,
+    **documented(StaffSubmissionPage, "submissions, newest first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def list_submissions(
     staff: KYC_READ,
@@ -114,7 +113,7 @@ async def list_submissions(
 
 
 @router.get("/submissions/{submissionId}", response_model=None, responses={
-    **documented(StaffSubmissionOut, "the submission"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(StaffSubmissionOut, "the submission"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: KycReviewDep) -> dict[str, Any]:
     """One submission with its documents' descriptions (permission kyc.read), and its identity data for a role
@@ -126,7 +125,7 @@ async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: K
 
 
 @router.get("/documents/{documentId}", response_model=None, response_class=Response, responses={
-    200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **SIGNED_IN,
+    200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **STAFF_ONLY,
     404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def open_document(document_id: DocumentId, staff: KYC_DOCUMENTS_READ, review: KycReviewDep) -> Response:
@@ -138,7 +137,7 @@ async def open_document(document_id: DocumentId, staff: KYC_DOCUMENTS_READ, revi
 
 
 @router.post("/submissions/{submissionId}/approve", response_model=None, responses={
-    **documented(StaffSubmissionOut, "approved: the wallet's level is raised now"), **SIGNED_IN, 404: ERROR,
+    **documented(StaffSubmissionOut, "approved: the wallet's level is raised now"), **STAFF_ONLY, 404: ERROR,
     409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def approve(
@@ -151,7 +150,7 @@ async def approve(
 
 
 @router.post("/submissions/{submissionId}/reject", response_model=None, responses={
-    **documented(StaffSubmissionOut, "rejected: the user sees the reason and may submit again"), **SIGNED_IN,
+    **documented(StaffSubmissionOut, "rejected: the user sees the reason and may submit again"), **STAFF_ONLY,
     404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def reject(submission_id: SubmissionId, body: Reject, staff: KYC_REVIEW, review: KycReviewDep) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from backend.api.routes.support import (
     json_or_multipart_body,
     ticket_json,
 )
-from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
 from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError
 from backend.staff.assignees import assignee_check, holders_of
@@ -41,7 +41,6 @@ router = APIRouter(prefix="/v1/staff/support", tags=["staff"])
 MESSAGES_PATH = "/v1/staff/support/tickets/{ticketId}/messages"
 
 SUPPORT_MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=MAX_ROW_ID)]
 SavedReplyId = Annotated[int, Path(alias="savedReplyId", ge=1, le=MAX_ROW_ID)]
 
@@ -173,7 +172,7 @@ def _day_json(day: DayFigures) -> dict[str, Any]:
 
 
 @router.get("/tickets", response_model=None, responses={
-    **documented(StaffTicketPage, "tickets, newest first"), **SIGNED_IN, 422: ERROR,
+    **documented(StaffTicketPage, "tickets, newest first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def queue(
     staff: SUPPORT_MANAGE,
@@ -194,7 +193,7 @@ async def queue(
 
 
 @router.get("/tickets/{ticketId}", response_model=None, responses={
-    **documented(StaffTicketDetail, "the ticket with its whole conversation"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(StaffTicketDetail, "the ticket with its whole conversation"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def ticket(ticket_id: TicketId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
     """A ticket with every message, internal notes included (permission support.manage)."""
@@ -202,7 +201,7 @@ async def ticket(ticket_id: TicketId, staff: SUPPORT_MANAGE, desk: SupportDeskDe
 
 
 @router.post("/tickets/{ticketId}/assign", response_model=None, responses={
-    **documented(StaffTicketDetail, "assigned"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(StaffTicketDetail, "assigned"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def assign(ticket_id: TicketId, body: AssignIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
     """Gives the ticket to a member of staff who may answer tickets, or to nobody (audit-logged)."""
@@ -213,7 +212,7 @@ async def assign(ticket_id: TicketId, body: AssignIn, staff: SUPPORT_MANAGE, des
 
 
 @router.post(MESSAGES_PATH.removeprefix(router.prefix), status_code=201, response_model=None, responses={
-    **documented(StaffTicketDetail, "added", 201), **SIGNED_IN, 400: ERROR, 404: ERROR, 409: ERROR, 413: ERROR,
+    **documented(StaffTicketDetail, "added", 201), **STAFF_ONLY, 400: ERROR, 404: ERROR, 409: ERROR, 413: ERROR,
     415: ERROR, 422: ERROR,
 }, openapi_extra=json_or_multipart_body(MessageIn))  # fmt: skip
 async def answer(
@@ -233,7 +232,7 @@ async def answer(
 
 
 @router.post("/tickets/{ticketId}/status", response_model=None, responses={
-    **documented(StaffTicketDetail, "moved"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(StaffTicketDetail, "moved"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def set_status(ticket_id: TicketId, body: StatusIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
     """Moves the ticket (TICKET_TRANSITION_INVALID, 409, for a move its state does not allow; audit-logged)."""
@@ -242,7 +241,7 @@ async def set_status(ticket_id: TicketId, body: StatusIn, staff: SUPPORT_MANAGE,
 
 
 @router.get("/attachments/{attachmentId}", response_model=None, response_class=Response, responses={
-    200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **SIGNED_IN,
+    200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **STAFF_ONLY,
     404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def open_attachment(attachment_id: AttachmentId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Response:
@@ -253,7 +252,7 @@ async def open_attachment(attachment_id: AttachmentId, staff: SUPPORT_MANAGE, de
 
 
 @router.get("/assignees", response_model=None, responses={
-    **documented(Assignees, "who may be given a ticket"), **SIGNED_IN,
+    **documented(Assignees, "who may be given a ticket"), **STAFF_ONLY,
 })  # fmt: skip
 async def assignees(staff: SUPPORT_MANAGE, container: ContainerDep) -> Any:
     """The e-mails of active staff whose role may answer tickets, for the assign picker."""
@@ -266,7 +265,7 @@ async def assignees(staff: SUPPORT_MANAGE, container: ContainerDep) -> Any:
 
 
 @router.get("/saved-replies", response_model=None, responses={
-    **documented(SavedReplyList, "every saved reply, by title"), **SIGNED_IN,
+    **documented(SavedReplyList, "every saved reply, by title"), **STAFF_ONLY,
 })  # fmt: skip
 async def saved_replies(staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
     """The saved replies (permission support.manage)."""
@@ -274,7 +273,7 @@ async def saved_replies(staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
 
 
 @router.post("/saved-replies", status_code=201, response_model=None, responses={
-    **documented(SavedReplyOut, "saved", 201), **SIGNED_IN, 409: ERROR, 422: ERROR,
+    **documented(SavedReplyOut, "saved", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def create_saved_reply(body: SavedReplyIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
     """A new saved reply (SAVED_REPLY_TITLE_TAKEN, 409, for a title in use; audit-logged)."""
@@ -283,7 +282,7 @@ async def create_saved_reply(body: SavedReplyIn, staff: SUPPORT_MANAGE, desk: Su
 
 
 @router.put("/saved-replies/{savedReplyId}", response_model=None, responses={
-    **documented(SavedReplyOut, "changed"), **SIGNED_IN, 404: ERROR, 409: ERROR, 422: ERROR,
+    **documented(SavedReplyOut, "changed"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def update_saved_reply(
     reply_id: SavedReplyId, body: SavedReplyIn, staff: SUPPORT_MANAGE, desk: SupportDeskDep
@@ -295,7 +294,7 @@ async def update_saved_reply(
 
 
 @router.delete("/saved-replies/{savedReplyId}", response_model=None, responses={
-    **documented(SavedReplyDeleted, "removed"), **SIGNED_IN, 404: ERROR, 422: ERROR,
+    **documented(SavedReplyDeleted, "removed"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def delete_saved_reply(reply_id: SavedReplyId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Any:
     """Removes a saved reply (audit-logged)."""
@@ -305,7 +304,7 @@ async def delete_saved_reply(reply_id: SavedReplyId, staff: SUPPORT_MANAGE, desk
 
 
 @router.get("/stats", response_model=None, responses={
-    **documented(SupportStats, "per UTC day: opened, resolved, median times"), **SIGNED_IN, 422: ERROR,
+    **documented(SupportStats, "per UTC day: opened, resolved, median times"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def stats(
     staff: SUPPORT_MANAGE,

@@ -17,7 +17,7 @@ from backend.api.routes import accounts
 from backend.api.routes.account import ProfileOut, profile_json
 from backend.api.routes.dependencies import HostDep
 from backend.api.routes.limits import LimitsView, limits_json, read_limits
-from backend.api.schemas import ERROR, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
 from backend.errors import ErrorCode, HdexError
 from backend.limits.orders import order_limits_for
 from backend.limits.service import AccountLimits, override_limits
@@ -39,7 +39,6 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
 USERS_READ = Annotated[StaffPrincipal, requires(Permission.USERS_READ)]
 LIMITS_OVERRIDE = Annotated[StaffPrincipal, requires(Permission.LIMITS_OVERRIDE)]
-SIGNED_IN: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR}
 LATEST = 50  # of each list in a user's picture
 LimitAmount = Field(
     default=None, pattern="^[0-9]{1,78}$", description="reference base units; null: the level's own limit"
@@ -91,7 +90,7 @@ def _wallet(address: str) -> str:
 
 
 @router.get("/users", response_model=None, responses={
-    **documented(UserList, f"at most {MAX_USERS} matches, by e-mail"), **SIGNED_IN, 422: ERROR,
+    **documented(UserList, f"at most {MAX_USERS} matches, by e-mail"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
 async def lookup_users(
     staff: USERS_READ,
@@ -120,7 +119,7 @@ async def lookup_users(
 
 
 @router.get("/users/{address}", response_model=None, responses={
-    **documented(UserDetail, "the user's whole picture"), **SIGNED_IN, 422: ERROR, 503: ERROR,
+    **documented(UserDetail, "the user's whole picture"), **STAFF_ONLY, 422: ERROR, 503: ERROR,
 })  # fmt: skip
 async def user_detail(address: str, staff: USERS_READ, host: HostDep, container: ContainerDep) -> dict[str, Any]:
     """One wallet user (permission users.read): profile, limits, balances, the latest orders, fills,
@@ -158,7 +157,7 @@ async def user_detail(address: str, staff: USERS_READ, host: HostDep, container:
 
 
 @router.put("/users/{address}/limits", response_model=None, responses={
-    **documented(LimitsView, "the wallet's limits now"), **SIGNED_IN, 422: ERROR, 503: ERROR,
+    **documented(LimitsView, "the wallet's limits now"), **STAFF_ONLY, 422: ERROR, 503: ERROR,
 })  # fmt: skip
 async def override_user_limits(
     address: str, body: LimitOverrideIn, staff: LIMITS_OVERRIDE, container: ContainerDep
