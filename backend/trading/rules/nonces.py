@@ -14,11 +14,12 @@ its sync reads (`add`); it is the only writer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from backend.errors import ErrorCode, HdexError
 
 WORD_BITS = 256
+MAX_NONCE = 2**64 - 1  # an order's nonce is a uint64
 
 
 class UsedNonces:
@@ -56,16 +57,23 @@ class UsedNonces:
         return self._highest.get(wallet)
 
 
-def next_nonce(highest_used: int | None, nonce_floor: int) -> int:
-    """The nonce a wallet's next order should carry: above every nonce it used, at least its on-chain floor."""
-    return max(0 if highest_used is None else highest_used + 1, nonce_floor)
+def next_nonce(highest_used: int | None, nonce_floor: int, used: Callable[[int], bool] = lambda nonce: False) -> int:
+    """The nonce a wallet's next order should carry: above every nonce it used, at least its on-chain floor. A wallet
+    that used the largest uint64 has none above it: then the lowest unused one from its floor (`used` says which)."""
+    above = max(0 if highest_used is None else highest_used + 1, nonce_floor)
+    if above <= MAX_NONCE:
+        return above
+    nonce = nonce_floor
+    while used(nonce):  # as many steps as the wallet has orders in a row from its floor, at most
+        nonce += 1
+    return nonce
 
 
 def check_nonce_unused(nonces: UsedNonces, maker: str, nonce: int, nonce_floor: int) -> None:
     """NONCE_USED when another order of `maker` already carries `nonce`, or an on-chain cancel spent it (the same
     order is DUPLICATE_ORDER, checked before this)."""
     if nonces.used(maker, nonce):
-        suggestion = next_nonce(nonces.highest(maker), nonce_floor)
+        suggestion = next_nonce(nonces.highest(maker), nonce_floor, lambda n: nonces.used(maker, n))
         raise HdexError(
             ErrorCode.NONCE_USED,
             f"another order of this maker already carries nonce {nonce} (placed here or cancelled on-chain), and the "

@@ -25,5 +25,6 @@ async def wallet_next_nonce(host: EngineHost, container: Container, wallet: str)
 
         stored = await asyncio.to_thread(read)
         if not host.nonces.loaded(wallet):  # else the host loaded it meanwhile, and may hold an unstored order
-            return next_nonce(max(stored, default=None), host.accounts.nonce_floor(wallet))
-    return next_nonce(host.nonces.highest(wallet), host.accounts.nonce_floor(wallet))
+            return next_nonce(max(stored, default=None), host.accounts.nonce_floor(wallet), set(stored).__contains__)
+    used = host.nonces.used
+    return next_nonce(host.nonces.highest(wallet), host.accounts.nonce_floor(wallet), lambda n: used(wallet, n))

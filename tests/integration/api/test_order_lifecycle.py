@@ -610,3 +610,19 @@ def test_a_second_cancel_before_the_first_is_stored_is_told_the_order_is_no_long
         raise AssertionError("the cancelled order is still open")
 
     assert exchange.client.portal.call(cancel_then_look_again) is ErrorCode.ORDER_NOT_OPEN  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("placed_before", [False, True], ids=["wallet-unseen", "wallet-loaded"])
+def test_the_next_nonce_of_a_wallet_that_used_the_largest_uint64_is_its_lowest_unused_one(
+    database_url: str, tmp_path: Path, placed_before: bool
+) -> None:
+    """Above 2**64 - 1 is no uint64 an order could carry: `GET /v1/nonce` gives the lowest unused nonce instead,
+    read from the host (a wallet it knows) or from the database (one it does not)."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(SELLER, "0x" + "ef" * 32, 2**64 - 1))
+        if placed_before:
+            assert exchange.place(SELLER, side=1, nonce=0).status_code == 201
+        suggested = exchange.client.get("/v1/nonce", params={"maker": wallet(SELLER)}).json()["nonce"]
+        assert suggested == ("1" if placed_before else "0")
+        assert exchange.place(SELLER, side=1, nonce=int(suggested)).status_code == 201

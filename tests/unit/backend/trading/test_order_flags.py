@@ -145,3 +145,12 @@ def test_the_next_nonce_is_above_every_used_one_and_at_least_the_floor(
     highest: int | None, floor: int, expected: int
 ) -> None:
     assert next_nonce(highest, floor) == expected
+
+
+def test_a_wallet_that_used_the_largest_nonce_is_given_its_lowest_unused_one_from_its_floor() -> None:
+    nonces = UsedNonces()
+    nonces.load(MAKER, [3, 4, 6, 2**64 - 1])
+    assert next_nonce(nonces.highest(MAKER), 3, lambda n: nonces.used(MAKER, n)) == 5  # never 2**64: not a uint64
+    assert next_nonce(nonces.highest(MAKER), 7, lambda n: nonces.used(MAKER, n)) == 7
+    error = refusal(signed(nonce=4), nonces=nonces)
+    assert error.code == "NONCE_USED" and "e.g. 0 " in error.message  # the test's floor is 0
