@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from eth_account import Account
 from sqlalchemy import select
 
-from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
 from backend.db.models import OperatorTx
 
 from ..devchain import address_of
 from ..e2e.test_hybrid_loop import ALICE, BOB, PRICE, WEI, Loop, fund
-
-OPERATOR = Account.from_key(DEV_KEYS[OPERATOR_INDEX])
+from .test_withdrawal_reorg import take_the_nonce
 
 
 def fill_state(loop: Loop) -> tuple[str, str | None, bool]:
@@ -28,16 +25,6 @@ def usdc(loop: Loop, key_index: int) -> tuple[int, int]:
     balances = loop.client.get(f"/v1/accounts/{address_of(key_index)}/balances").json()["balances"]
     row: dict[str, Any] = next(b for b in balances if b["token"] == loop.chain.token("USDC").address)
     return int(row["available"]), int(row["reserved"])
-
-
-def take_the_nonce(loop: Loop) -> None:
-    """On the new fork, another transaction of the operator's key uses the batch's nonce."""
-    nonce = int(loop.chain.rpc("eth_getTransactionCount", OPERATOR.address, "latest"), 16)
-    other = OPERATOR.sign_transaction({
-        "to": OPERATOR.address, "value": 0, "gas": 21_000, "nonce": nonce, "chainId": 31337,
-        "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9,
-    })  # fmt: skip
-    loop.chain.rpc("eth_sendRawTransaction", "0x" + bytes(other.raw_transaction).hex())
 
 
 def test_a_settled_batch_a_reorg_took_out_for_good_settles_its_trade_again_once(loop: Loop) -> None:

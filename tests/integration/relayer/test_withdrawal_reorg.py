@@ -13,6 +13,17 @@ from ..e2e.test_hybrid_loop import BOB, Loop, fund
 from .test_withdrawal_recipients import available_usdc, store_accepted
 
 
+def take_the_nonce(loop: Loop) -> None:
+    """On a new fork, another transaction of the operator's key uses the nonce of the one a reorg took out."""
+    operator = Account.from_key(DEV_KEYS[OPERATOR_INDEX])
+    nonce = int(loop.chain.rpc("eth_getTransactionCount", operator.address, "latest"), 16)
+    other = operator.sign_transaction({
+        "to": operator.address, "value": 0, "gas": 21_000, "nonce": nonce, "chainId": 31337,
+        "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9,
+    })  # fmt: skip
+    loop.chain.rpc("eth_sendRawTransaction", "0x" + bytes(other.raw_transaction).hex())
+
+
 def request_state(loop: Loop, request_hash: str) -> tuple[str, str | None]:
     with loop.container.uow() as uow:
         row = uow.session.get_one(WithdrawalRequest, request_hash)
@@ -30,13 +41,7 @@ def test_a_relayed_withdrawal_a_reorg_took_out_for_good_fails_and_its_hold_ends(
     assert request_state(loop, request_hash)[0] == "relayed"  # its block is not final: it waits
     # A reorg takes the block out, and the operator's next transaction takes the nonce on the new fork.
     assert loop.chain.rpc("evm_revert", snapshot)
-    operator = Account.from_key(DEV_KEYS[OPERATOR_INDEX])
-    nonce = int(loop.chain.rpc("eth_getTransactionCount", operator.address, "latest"), 16)
-    other = operator.sign_transaction({
-        "to": operator.address, "value": 0, "gas": 21_000, "nonce": nonce, "chainId": 31337,
-        "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9,
-    })  # fmt: skip
-    loop.chain.rpc("eth_sendRawTransaction", "0x" + bytes(other.raw_transaction).hex())
+    take_the_nonce(loop)
     loop.chain.mine(3)
     loop.index()  # the indexer follows the new fork; its final block is past the nonce's use
     loop.relayer.tick()
