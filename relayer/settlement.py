@@ -244,12 +244,18 @@ class SettlementWork:
         the indexer's final block, either one of its attempts is mined there (successfully: its events become
         final and release the holds; reverted: nothing happened) or another transaction took the nonce. In the
         last two cases no event will ever come: waiting would keep the holds for ever, and the trades, which did
-        not happen, must be sent again."""
+        not happen, must be sent again. Only batches recorded at or below the final block are looked at (the
+        others wait for it; one a reorg moved lower is looked at once finality passes where it was recorded)."""
         with self.container.session_factory() as session:
-            waiting = session.scalars(
-                select(OperatorTx).where(
+            final = final_block(session, self.container.settings.chain_id, self.exchange)
+            if final is None:
+                return
+            # the columns needed only: a batch's row carries its calldata and signed bytes
+            waiting = session.execute(
+                select(OperatorTx.id, OperatorTx.sender, OperatorTx.nonce, OperatorTx.hashes).where(
                     OperatorTx.kind == self.kind,
                     OperatorTx.status == CONFIRMED,
+                    OperatorTx.block_number <= final,
                     OperatorTx.id.in_(
                         select(SettlementItem.operator_tx_id)
                         .join(Fill, Fill.id == SettlementItem.fill_id)
@@ -261,18 +267,15 @@ class SettlementWork:
             waiting = [tx for tx in waiting if tx.id not in self._happened]
             if not waiting:
                 return
-            final = final_block(session, self.container.settings.chain_id, self.exchange)
-            if final is None:
-                return
             used = {sender: nonces_used(txm, sender, final) for sender in {tx.sender for tx in waiting}}
-            for tx in waiting:
-                if tx.nonce >= used[tx.sender]:
+            for tx_id, sender, nonce, hashes in waiting:
+                if nonce >= used[sender]:
                     continue  # its nonce is not used at a final block: it may still be mined
-                outcome = _final_outcome(txm, tx, final)
+                outcome = _final_outcome(txm, hashes, final)
                 if outcome is None:
-                    self._happened.add(tx.id)  # its final events release the holds; no need to look again
+                    self._happened.add(tx_id)  # its final events release the holds; no need to look again
                     continue
-                self._reopen(session, tx, outcome)
+                self._reopen(session, session.get_one(OperatorTx, tx_id), outcome)
             session.commit()
 
     def _reopen(self, session: Session, tx: OperatorTx, error: str) -> None:
@@ -332,10 +335,10 @@ class SettlementWork:
             tell_after_commit(session, self.notify, wallet, message)
 
 
-def _final_outcome(txm: TxManager, tx: OperatorTx, final: int) -> str | None:
-    """None if an attempt of `tx`, whose nonce is used at block `final`, is mined successfully at or before it;
-    else why the batch did not happen on the final chain."""
-    for tx_hash in tx.hashes:
+def _final_outcome(txm: TxManager, hashes: Sequence[str], final: int) -> str | None:
+    """None if an attempt (`hashes`) of a transaction whose nonce is used at block `final` is mined successfully at
+    or before it; else why the transaction did not happen on the final chain."""
+    for tx_hash in hashes:
         receipt = txm.rpc.call("eth_getTransactionReceipt", [tx_hash])
         if receipt is not None and int(receipt["blockNumber"], 16) <= final:
             return None if int(receipt["status"], 16) == 1 else REVERTED_AFTER_REORG

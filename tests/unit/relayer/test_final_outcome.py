@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from backend.db.models import OperatorTx
 from relayer.settlement import _final_outcome
 from relayer.transactions import LOST_IN_REORG, REVERTED_AFTER_REORG
 
@@ -44,5 +43,4 @@ def receipt(block: int, status: int) -> dict[str, str]:
     ],
 )
 def test_a_batch_whose_nonce_is_used_at_a_final_block(receipts: dict[str, dict[str, str]], outcome: str | None) -> None:
-    tx = OperatorTx(hashes=[FIRST, REPRICED])
-    assert _final_outcome(Manager(receipts), tx, FINAL) == outcome  # type: ignore[arg-type]
+    assert _final_outcome(Manager(receipts), [FIRST, REPRICED], FINAL) == outcome  # type: ignore[arg-type]
