@@ -81,13 +81,17 @@ export interface StreamClientOptions {
   maxBackoffMs?: number;
 }
 
+const GAP_BURST_MS = 100; // gap notices this close together are one (a view reads its state once)
+
 export class StreamClient {
   private readonly options: Required<Omit<StreamClientOptions, "WebSocketImpl">> & { WebSocketImpl: typeof WebSocket | undefined };
   private socket: WebSocket | null = null;
   private readonly channels = new Map<string, Channel>();
   private readonly statusListeners = new Set<(status: StreamStatus) => void>();
   private readonly errorListeners = new Set<(error: StreamError) => void>();
-  private readonly gapListeners = new Set<(key: string) => void>();
+  private readonly gapListeners = new Set<(keys: string[]) => void>();
+  private gapKeys = new Set<string>();
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private currentStatus: StreamStatus = "idle";
   private attempts = 0;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -142,8 +146,11 @@ export class StreamClient {
     return () => this.statusListeners.delete(listener);
   }
 
-  /** Hear of `{"op": "gap", "channel": key}`: the server's messages on `key` may have been lost (read its state again). */
-  onGap(listener: (key: string) => void): () => void {
+  /**
+   * Hear of `{"op": "gap", "channel": key}`: the server's messages on `key` may have been lost (read its state
+   * again). The server tells every channel at once: the keys of one burst come in one call.
+   */
+  onGap(listener: (keys: string[]) => void): () => void {
     this.gapListeners.add(listener);
     return () => this.gapListeners.delete(listener);
   }
@@ -162,6 +169,8 @@ export class StreamClient {
   close(): void {
     this.channels.clear();
     this.clearTimers();
+    if (this.gapTimer !== null) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
     const socket = this.socket;
     this.socket = null;
     socket?.close();
@@ -247,7 +256,13 @@ export class StreamClient {
       // A book starts again from a fresh snapshot; every other view reads its state again (its gap listeners).
       const gapped = this.channels.get(message.channel);
       if (gapped?.params.channel === "book") this.send(channelFrame("subscribe", gapped.params));
-      for (const listener of this.gapListeners) listener(message.channel);
+      this.gapKeys.add(message.channel);
+      this.gapTimer ??= setTimeout(() => {
+        const keys = [...this.gapKeys];
+        this.gapKeys = new Set();
+        this.gapTimer = null;
+        for (const listener of this.gapListeners) listener(keys);
+      }, GAP_BURST_MS);
       return;
     }
     if (typeof message.channel !== "string" || typeof message.op === "string") return; // acknowledgements
