@@ -33,10 +33,11 @@ from web3 import Web3
 
 import backend.trading.store.settlement as fills
 from backend.bootstrap import Container
+from backend.chain.jsonrpc import RpcError
 from backend.compliance.screening import Screener
-from backend.db.models import Fill, Market, OperatorTx, Order, SettlementItem
+from backend.db.models import ChainEvent, Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import account_notifier_for
-from backend.statuses import FillStatus
+from backend.statuses import ChainEventStatus, FillStatus
 from backend.trading.rules.orders import order_from_row
 from relayer.exchange_state import final_block, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
@@ -84,7 +85,7 @@ class SettlementWork:
         self.policy = policy or BatchPolicy()
         self._clock = clock
         self.skip_reasons = SkipReasons(self.exchange, exchange_abi)
-        self._happened: set[int] = set()  # batches found mined at a final block whose fills' holds still wait
+        self._happened: set[int] = set()  # batches with final events whose fills' holds still wait
 
     # ------------------------------------------------------------------ new batches
 
@@ -244,10 +245,24 @@ class SettlementWork:
         the indexer's final block, either one of its attempts is mined there (successfully: its events become
         final and release the holds; reverted: nothing happened) or another transaction took the nonce. In the
         last two cases no event will ever come: waiting would keep the holds for ever, and the trades, which did
-        not happen, must be sent again. Only batches recorded at or below the final block are looked at (the
-        others wait for it; one a reorg moved lower is looked at once finality passes where it was recorded)."""
+        not happen, must be sent again.
+
+        The indexer has the last word, as it has for the engine's release of the holds: a batch with a
+        TradeSettled or TradeSkipped on record (not orphaned) happened, whatever a node says, and a node that shows
+        one without such a record mined successfully is waited out; so a node that lags, or answers from another
+        fork, can neither make a batch that happened look lost (its trades would settle twice) nor one that did not
+        look settled. Only batches recorded at or below the final block are looked at (one a reorg moved lower
+        is looked at once finality passes where it was recorded). A node that does not answer holds up this check
+        only, not new batches."""
+        try:
+            self._reopen_lost_batches(txm)
+        except RpcError as exc:
+            log.warning("lost settlement batches not looked for: the node did not answer", extra={"error": str(exc)})
+
+    def _reopen_lost_batches(self, txm: TxManager) -> None:
         with self.container.session_factory() as session:
-            final = final_block(session, self.container.settings.chain_id, self.exchange)
+            chain_id = self.container.settings.chain_id
+            final = final_block(session, chain_id, self.exchange)
             if final is None:
                 return
             # the columns needed only: a batch's row carries its calldata and signed bytes
@@ -267,15 +282,21 @@ class SettlementWork:
             waiting = [tx for tx in waiting if tx.id not in self._happened]
             if not waiting:
                 return
-            used = {sender: nonces_used(txm, sender, final) for sender in {tx.sender for tx in waiting}}
+            recorded = _recorded_outcomes(session, chain_id, [h for tx in waiting for h in tx.hashes])
+            used: dict[str, int] = {}
             for tx_id, sender, nonce, hashes in waiting:
+                statuses = {recorded[h] for h in hashes if h in recorded}
+                if statuses:  # it happened: its events release the holds once final
+                    if ChainEventStatus.FINAL in statuses:
+                        self._happened.add(tx_id)  # no need to look again
+                    continue
+                if sender not in used:
+                    used[sender] = nonces_used(txm, sender, final)
                 if nonce >= used[sender]:
                     continue  # its nonce is not used at a final block: it may still be mined
                 outcome = _final_outcome(txm, hashes, final)
-                if outcome is None:
-                    self._happened.add(tx_id)  # its final events release the holds; no need to look again
-                    continue
-                self._reopen(session, session.get_one(OperatorTx, tx_id), outcome)
+                if outcome is not None:
+                    self._reopen(session, session.get_one(OperatorTx, tx_id), outcome)
             session.commit()
 
     def _reopen(self, session: Session, tx: OperatorTx, error: str) -> None:
@@ -335,9 +356,24 @@ class SettlementWork:
             tell_after_commit(session, self.notify, wallet, message)
 
 
+def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) -> dict[str, str]:
+    """transaction hash -> the status (pending or final) of its TradeSettled or TradeSkipped events the indexer
+    holds, of those among `tx_hashes` that have any not orphaned."""
+    rows = session.execute(
+        select(ChainEvent.tx_hash, ChainEvent.status).where(
+            ChainEvent.chain_id == chain_id,
+            ChainEvent.tx_hash.in_(tx_hashes),
+            ChainEvent.name.in_(("TradeSettled", "TradeSkipped")),
+            ChainEvent.status != ChainEventStatus.ORPHANED,
+        )
+    )
+    return {str(tx_hash): str(status) for tx_hash, status in rows}
+
+
 def _final_outcome(txm: TxManager, hashes: Sequence[str], final: int) -> str | None:
     """None if an attempt (`hashes`) of a transaction whose nonce is used at block `final` is mined successfully at
-    or before it; else why the transaction did not happen on the final chain."""
+    or before it, as the node says (the caller waits: the indexer holds no event of it yet); else why the
+    transaction did not happen on the final chain."""
     for tx_hash in hashes:
         receipt = txm.rpc.call("eth_getTransactionReceipt", [tx_hash])
         if receipt is not None and int(receipt["blockNumber"], 16) <= final:

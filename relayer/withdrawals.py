@@ -202,14 +202,16 @@ class WithdrawalWork:
             if final is None:
                 return
             nonces = session.execute(
-                select(OperatorTx.reference, OperatorTx.nonce).where(
+                select(OperatorTx.reference, OperatorTx.sender, OperatorTx.nonce).where(
                     OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed])
                 )
             ).all()
-            used = nonces_used(txm, txm.sender, final)
-            for reference, nonce in nonces:
+            used: dict[str, int] = {}  # per sender: a transaction an earlier operator key signed counts its nonces
+            for reference, sender, nonce in nonces:
                 request = relayed[reference.removeprefix("withdraw:")]
-                if nonce >= used:
+                if sender not in used:
+                    used[sender] = nonces_used(txm, sender, final)
+                if nonce >= used[sender]:
                     continue  # its nonce not used at a final block: it may still be mined
                 if flag(txm, self.contract, "isWithdrawalProcessed", bytes.fromhex(request.hash[2:]), block=hex(final)):
                     continue  # it was: the indexer's final Withdrawn completes it

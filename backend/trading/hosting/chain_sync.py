@@ -201,7 +201,12 @@ def claim_resolved_fills(
         return [], [], next_after
     claimed = session.execute(
         update(Fill)
-        .where(Fill.id.in_([fill.id for fill in resolved]), Fill.released.is_(False))
+        # as read: a fill the relayer put back in line meanwhile (its batch lost in a reorg) keeps its holds
+        .where(
+            Fill.id.in_([fill.id for fill in resolved]),
+            Fill.released.is_(False),
+            Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)),
+        )
         .values(released=True)
         .returning(Fill.id)
     ).scalars()

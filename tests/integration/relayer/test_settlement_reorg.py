@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
-from backend.db.models import OperatorTx
+from backend.db.models import ChainEvent, OperatorTx
 
 from ..devchain import address_of
 from ..e2e.test_hybrid_loop import ALICE, BOB, PRICE, WEI, Loop, fund
@@ -27,6 +28,14 @@ def usdc(loop: Loop, key_index: int) -> tuple[int, int]:
     return int(row["available"]), int(row["reserved"])
 
 
+def trade_events(loop: Loop, tx_hash: str | None) -> list[str]:
+    """The statuses of the TradeSettled and TradeSkipped events the indexer holds of `tx_hash`."""
+    with loop.container.uow() as uow:
+        return list(uow.session.scalars(select(ChainEvent.status).where(
+            ChainEvent.tx_hash == tx_hash, ChainEvent.name.in_(("TradeSettled", "TradeSkipped"))
+        )))  # fmt: skip
+
+
 def test_a_settled_batch_a_reorg_took_out_for_good_settles_its_trade_again_once(loop: Loop) -> None:
     fund(loop)
     loop.place(ALICE, side=1)  # sells 1 WETH at 3,000
@@ -43,6 +52,7 @@ def test_a_settled_batch_a_reorg_took_out_for_good_settles_its_trade_again_once(
     take_the_nonce(loop)
     loop.chain.mine(3)
     loop.index()  # the indexer follows the new fork; its final block is past the nonce's use
+    assert trade_events(loop, first_tx) == []  # the indexer never saw it (this chain's finality is 1 block)
     assert fill_state(loop) == ("settled", first_tx, False)
     assert usdc(loop, BOB) == bob_before  # still held: the trade has not happened
 
@@ -66,3 +76,33 @@ def test_a_settled_batch_a_reorg_took_out_for_good_settles_its_trade_again_once(
     assert loop.chain.vault_balance(ALICE, "USDC") == 3_000 * 10**6 - fill.maker_fee  # the trade settled once
     assert loop.chain.vault_balance(ALICE, "WETH") == 2 * WEI - WEI
     assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)  # paid once (his fee is in WETH), nothing held
+
+
+def test_a_settled_batch_the_indexer_holds_final_is_never_put_back_whatever_a_node_says(
+    loop: Loop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node that lags (or a load balancer's backend that does) answers no receipt for a batch mined long ago. Its
+    nonce is used at the final block, so without the indexer's word the batch would look lost: its trade would be
+    put back in line and settled a second time."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    loop.relay()
+    _status, tx_hash, _released = fill_state(loop)
+    loop.chain.mine(3)
+    loop.indexer.poll()  # final on record; the engine has not released the holds yet (no sync)
+    assert trade_events(loop, tx_hash) == ["final"]
+    rpc = loop.relayer.txm.rpc
+    asked = rpc.call
+
+    def lagging(method: str, params: list[Any]) -> Any:
+        return None if method == "eth_getTransactionReceipt" else asked(method, params)
+
+    monkeypatch.setattr(rpc, "call", lagging)
+    loop.relayer.tick()
+    assert fill_state(loop) == ("settled", tx_hash, False)
+    monkeypatch.undo()
+    loop.index()  # the engine's sync releases the holds; the trade settled once
+    assert fill_state(loop) == ("settled", tx_hash, True)
+    loop.ledger_equals_chain((ALICE, BOB))
+    assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from eth_account import Account
 
 from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
+from backend.chain.jsonrpc import JsonRpcClient
 from backend.db.models import WithdrawalRequest
+from relayer.transactions import TxManager
 
 from ..devchain import address_of
 from ..e2e.test_hybrid_loop import BOB, Loop, fund
@@ -51,3 +53,29 @@ def test_a_relayed_withdrawal_a_reorg_took_out_for_good_fails_and_its_hold_ends(
     loop.index()
     assert available_usdc(loop) == before  # the hold ended; nothing left the Exchange
     assert loop.chain.vault_balance(BOB, "USDC") == before
+
+
+def test_a_relayed_withdrawal_of_an_earlier_operator_key_waits_for_that_keys_nonce(loop: Loop) -> None:
+    """The operator key was rotated while a withdrawal's transaction, which a reorg took out, can still be mined
+    (its nonce is not used). Measured against the new key's nonces, which are past it, it looked lost: its hold
+    would have ended while the transaction could still take the amount out."""
+    fund(loop)
+    request_hash = store_accepted(loop, address_of(BOB))
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()
+    assert request_state(loop, request_hash)[0] == "relayed"
+    assert loop.chain.rpc("evm_revert", snapshot)  # taken out; its nonce is free again, the key rotated
+    operator = Account.from_key(DEV_KEYS[OPERATOR_INDEX])
+    old_nonce = int(loop.chain.rpc("eth_getTransactionCount", operator.address, "latest"), 16)
+    new_key = Account.from_key(DEV_KEYS[8])
+    for nonce in range(int(loop.chain.rpc("eth_getTransactionCount", new_key.address, "latest"), 16), old_nonce + 1):
+        sent = new_key.sign_transaction({
+            "to": new_key.address, "value": 0, "gas": 21_000, "nonce": nonce, "chainId": 31337,
+            "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9,
+        })  # fmt: skip
+        loop.chain.rpc("eth_sendRawTransaction", "0x" + bytes(sent.raw_transaction).hex())
+    loop.chain.mine(3)
+    loop.index()
+    loop.relayer.txm = TxManager(loop.container.session_factory, JsonRpcClient(loop.chain.url), DEV_KEYS[8], 31337)
+    loop.relayer.tick()
+    assert request_state(loop, request_hash) == ("relayed", None)  # the old key's nonce is unused: it may be mined
