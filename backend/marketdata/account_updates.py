@@ -20,6 +20,8 @@ from backend.marketdata.bus import channel_prefix
 from backend.marketdata.hub import MarketDataHub
 from backend.settings import Settings
 
+ACCOUNT_CHANNEL = "account"  # a wallet's channel: `account:<EIP-55 wallet>`
+
 
 class AccountNotifier:
     """Delivers account messages through the attached hub (same process) or else through Redis."""
@@ -55,12 +57,13 @@ class AccountNotifier:
             local = self._local
         if local is not None:
             hub, loop = local
-            loop.call_soon_threadsafe(hub.publish, [(f"account:{wallet}", message)])
+            loop.call_soon_threadsafe(hub.publish, [(f"{ACCOUNT_CHANNEL}:{wallet}", message)])
             return True
         if self._redis is None:
             return False
         try:
-            self._redis.publish(f"{self._prefix}account:{wallet}", json.dumps({"channel": "account", **message}))
+            body = json.dumps({"channel": ACCOUNT_CHANNEL, **message})
+            self._redis.publish(f"{self._prefix}{ACCOUNT_CHANNEL}:{wallet}", body)
         except redis.RedisError:
             return False
         return True

@@ -9,7 +9,9 @@ A listener that hears nothing pings Redis, and takes a connection that answers n
 dead: it connects again (a half-open connection or a stalled Redis would otherwise look like a quiet one).
 What other processes published while the listener was away is lost (pub/sub keeps nothing): once Redis confirms
 a channel again, its subscribers get `{"op": "gap", "channel": key}`, telling them to read the channel's state
-afresh (a wallet's settlements, which a worker sends through Redis).
+afresh. Only channels other processes publish on (`remote_channels`) lost anything: in the engine process, the
+account channel, on which workers send a wallet's settlements and withdrawals; its own book, trades, candles and
+tickers never travel through Redis to it.
 """
 
 from __future__ import annotations
@@ -102,8 +104,10 @@ class RedisBus:
     this bus's origin, so that the listener can skip it: an engine process whose own clients watch a busy
     book no longer reads each delta back, and one whose clients watch nothing reads nothing."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, remote_channels: tuple[str, ...] | None = None) -> None:
         self._url = url
+        # the channels (`account`, ...) whose messages come from other processes: they get gap notices (None: all)
+        self._remote_channels = remote_channels
         self._client: aioredis.Redis | None = None
         self._prefix = channel_prefix(url)
         origin = secrets.token_hex(8)
@@ -247,14 +251,16 @@ class RedisBus:
                     self._unconfirmed.clear()
                     await pubsub.subscribe(self._control)
                     if self._connected or self._away:  # messages may have been published to nobody meanwhile
-                        self._interrupted = set(self._watched)
+                        self._interrupted = {channel for channel in self._watched if self._remote(channel)}
                     self._pubsub, self._away, self._connected = pubsub, False, True
                     if self._watched:
                         self._subscribe(pubsub, list(self._watched))
                     await self._listen_on(pubsub, deliver)
             except (aioredis.RedisError, OSError) as exc:
                 log.warning("Redis market-data subscription failed; retrying", extra={"error": str(exc)})
-                self._away = True
+                # Before the pause: a (un)subscribe sent on the dead connection meanwhile would open another one,
+                # subscribed and never read, on which Redis keeps the channel's messages until it drops it.
+                self._pubsub, self._away = None, True
                 await asyncio.sleep(LISTEN_RETRY_S)
             finally:
                 self._pubsub = None
@@ -274,6 +280,10 @@ class RedisBus:
             elif now - max(heard, pinged) >= LISTEN_PING_S:
                 await pubsub.ping()
                 pinged = now
+
+    def _remote(self, channel: str) -> bool:
+        name = channel.removeprefix(self._prefix).partition(":")[0]
+        return self._remote_channels is None or name in self._remote_channels
 
     def _receive(self, message: dict[str, Any], deliver: Deliver) -> None:
         if message["type"] == "subscribe":

@@ -12,7 +12,8 @@ Client messages (JSON text frames):
   `GET /v1/markets`; `state` reads cancel_only during a halt).
 - `{"op": "unsubscribe", ...same fields...}`, `{"op": "ping"}` (answered by `{"op": "pong"}`).
 Replies: `{"op": "subscribed" | "unsubscribed", "channel": ..., ...}` or
-`{"op": "error", "error": {"code", "message", "field"}}`.
+`{"op": "error", "error": {"code", "message", "field"}}`. `{"op": "gap", "channel": ...}`: the channel's messages
+from other processes may have been lost (backend.marketdata.bus): read its state again.
 
 Every message is checked against one schema (`ClientMessage`) before anything happens; a bad one
 gets an error reply and the socket stays open: MALFORMED_JSON (not a JSON object, or a binary

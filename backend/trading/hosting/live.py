@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from backend.bootstrap import Container
-from backend.marketdata.account_updates import account_notifier_for
+from backend.marketdata.account_updates import ACCOUNT_CHANNEL, account_notifier_for
 from backend.marketdata.bus import Bus, InProcessBus, RedisBus
 from backend.marketdata.hub import MarketDataHub
 from backend.marketdata.queries import seed_hub
@@ -34,8 +34,10 @@ class LiveExchange:
 
 
 def market_data_bus(container: Container) -> Bus:
+    """This process's bus. Its own engine's market data reaches its hub in process; through Redis come only the
+    account messages of workers (settlements, withdrawals): a lost connection can have lost those only."""
     redis_url = container.settings.redis_url
-    return RedisBus(redis_url) if redis_url else InProcessBus()
+    return RedisBus(redis_url, remote_channels=(ACCOUNT_CHANNEL,)) if redis_url else InProcessBus()
 
 
 @asynccontextmanager
