@@ -275,9 +275,10 @@ class AsyncHdexClient:
         a gap raises `HdexClientError` BOOK_GAP, so the caller resubscribes for a fresh snapshot. The server's
         `{"op": "gap", "channel": key}` (messages of `key` may have been lost) raises BOOK_GAP for a book and is
         yielded for any other channel: read its state again (balances, orders, trades). After a BOOK_GAP or a
-        close, an account channel's state is read again too: what came meanwhile may not have reached the stream. The stream ends
-        when the server closes it normally (1000); any other close raises `StreamClosed` (STREAM_CLOSED, with its
-        `close_code`: 1013 too slow a reader, ...), and a socket that cannot be opened NETWORK.
+        close, an account channel's state is read again too: what came meanwhile may not have reached the stream.
+        The stream ends when the server closes it normally (1000); any other close raises `StreamClosed`
+        (STREAM_CLOSED, with its `close_code`: 1013 too slow a reader, ...), and a socket that cannot be opened
+        NETWORK.
         """
         url = "ws" + self.base_url.removeprefix("http") + "/v1/ws"
         try:
