@@ -41,7 +41,7 @@ from backend.statuses import ChainEventStatus, FillStatus
 from backend.trading.rules.orders import order_from_row
 from relayer.exchange_state import final_block, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
-from relayer.skip_reasons import SkipReasons, short
+from relayer.skip_reasons import SkipReason, SkipReasons, short
 from relayer.transactions import (
     CONFIRMED,
     FAILED,
@@ -287,7 +287,10 @@ class SettlementWork:
             for tx_id, sender, nonce, hashes in waiting:
                 statuses = {recorded[h] for h in hashes if h in recorded}
                 if statuses:  # it happened: its events release the holds once final
-                    if ChainEventStatus.FINAL in statuses:
+                    final_hash = next((h for h in hashes if recorded.get(h) == ChainEventStatus.FINAL), None)
+                    receipt = None if final_hash is None else txm.rpc.call("eth_getTransactionReceipt", [final_hash])
+                    if final_hash is not None and receipt is not None:
+                        self._correct(session, tx_id, final_hash, receipt)
                         self._happened.add(tx_id)  # no need to look again
                     continue
                 if sender not in used:
@@ -322,16 +325,45 @@ class SettlementWork:
         skipped = self.skip_reasons.in_receipt(receipt)
         rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in items])))}
         for item in items:
-            if item.trade_index in skipped:
-                why = skipped[item.trade_index]
-                failure = f"skipped_on_chain:{why}"  # e.g. skipped_on_chain:OrderCancelled(orderHash=0x...)
-                item.outcome, item.reason, item.details = "skipped", why.error, why.details()
-                fills.fail(session, item.fill_id, failure, why.sentence, str(tx.mined_hash))
-                self._tell(session, rows[item.fill_id], FillStatus.FAILED, failure=failure, reason=why.sentence)
-            else:
-                item.outcome = "settled"
-                fills.settle(session, item.fill_id, str(tx.mined_hash))
-                self._tell(session, rows[item.fill_id], FillStatus.SETTLED, tx_hash=tx.mined_hash)
+            self._record(session, item, rows[item.fill_id], skipped.get(item.trade_index), str(tx.mined_hash))
+
+    def _correct(self, session: Session, tx_id: int, tx_hash: str, receipt: dict[str, Any]) -> None:
+        """Make a batch's records say what the final chain did, trade by trade (`receipt`: of its attempt
+        `tx_hash` there): mined again after a reorg, or as another attempt, it may have skipped a trade it settled
+        where it was first seen (an order cancelled on-chain meanwhile), or settled one it skipped."""
+        items = session.scalars(
+            select(SettlementItem).where(SettlementItem.operator_tx_id == tx_id).order_by(SettlementItem.trade_index)
+        ).all()
+        skipped = self.skip_reasons.in_receipt(receipt)
+        wrong = [item for item in items if (item.trade_index in skipped) == (item.outcome == "settled")]
+        if not wrong:
+            return
+        rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in wrong])))}
+        for item in wrong:
+            self._record(session, item, rows[item.fill_id], skipped.get(item.trade_index), tx_hash, fills.MINED)
+        log.warning("a settlement batch's final outcome differs from the one first seen; records corrected",
+                    extra={"tx_hash": tx_hash, "trades": [item.trade_index for item in wrong]})  # fmt: skip
+
+    def _record(
+        self,
+        session: Session,
+        item: SettlementItem,
+        fill: Fill,
+        skipped: SkipReason | None,
+        tx_hash: str,
+        was: Sequence[str] = fills.IN_LINE,
+    ) -> None:
+        """Record one trade of a mined batch (`tx_hash`): skipped for `skipped`'s reason, else settled, as the fill
+        `was` (in line for a batch just mined, mined for a correction); both parties are told."""
+        if skipped is not None:
+            failure = f"skipped_on_chain:{skipped}"  # e.g. skipped_on_chain:OrderCancelled(orderHash=0x...)
+            item.outcome, item.reason, item.details = "skipped", skipped.error, skipped.details()
+            fills.fail(session, item.fill_id, failure, skipped.sentence, tx_hash, was)
+            self._tell(session, fill, FillStatus.FAILED, failure=failure, reason=skipped.sentence)
+        else:
+            item.outcome, item.reason, item.details = "settled", None, None
+            fills.settle(session, item.fill_id, tx_hash, was)
+            self._tell(session, fill, FillStatus.SETTLED, tx_hash=tx_hash)
 
     def _tell(
         self,

@@ -26,6 +26,9 @@ from backend.db.models.trading import FAILURE_LENGTH, FAILURE_REASON_LENGTH
 from backend.statuses import FillStatus
 from backend.trading.rules.orders import FLAG_FILL_OR_KILL
 
+IN_LINE = (FillStatus.UNSETTLED, FillStatus.SETTLING)  # not mined yet
+MINED = (FillStatus.SETTLED, FillStatus.FAILED)  # its batch mined: settled, or skipped (or failed before it)
+
 
 def unsettled(session: Session, limit: int) -> list[Fill]:
     """The oldest unsettled fills, in matching order (settle them in this order)."""
@@ -88,22 +91,26 @@ def reopen(session: Session, ids: Sequence[int], tx_hash: str) -> list[Fill]:
     return list(reopened)
 
 
-def settle(session: Session, fill_id: int, tx_hash: str) -> None:
-    """Record that the fill's trade was mined in `tx_hash`."""
+def settle(session: Session, fill_id: int, tx_hash: str, was: Sequence[str] = IN_LINE) -> None:
+    """Record that the fill's trade was mined in `tx_hash` (if the fill's status is one of `was`: in line, or for
+    a correction after a reorg, mined)."""
     session.execute(
         update(Fill)
-        .where(Fill.id == fill_id, Fill.status.in_((FillStatus.UNSETTLED, FillStatus.SETTLING)))
-        .values(status=FillStatus.SETTLED, tx_hash=tx_hash)
+        .where(Fill.id == fill_id, Fill.status.in_(list(was)))
+        .values(status=FillStatus.SETTLED, tx_hash=tx_hash, failure=None, failure_reason=None)
     )
 
 
-def fail(session: Session, fill_id: int, reason: str, words: str, tx_hash: str | None = None) -> None:
+def fail(
+    session: Session, fill_id: int, reason: str, words: str, tx_hash: str | None = None, was: Sequence[str] = IN_LINE
+) -> None:
     """Record that the fill will never settle, why (`reason`, for machines) and the same in `words`, and the
-    transaction that skipped it on-chain (`tx_hash`; None if it never got there). Its holds are given back
-    (unwound) at the next sync; for a fill skipped on-chain, once that transaction's block is final."""
+    transaction that skipped it on-chain (`tx_hash`; None if it never got there), if its status is one of `was`.
+    Its holds are given back (unwound) at the next sync; for a fill skipped on-chain, once that transaction's
+    block is final."""
     session.execute(
         update(Fill)
-        .where(Fill.id == fill_id, Fill.status.in_((FillStatus.UNSETTLED, FillStatus.SETTLING)))
+        .where(Fill.id == fill_id, Fill.status.in_(list(was)))
         .values(
             status=FillStatus.FAILED,
             failure=reason[:FAILURE_LENGTH],

@@ -13,6 +13,7 @@ from backend.db.models import ChainEvent, OperatorTx
 
 from ..devchain import address_of
 from ..e2e.test_hybrid_loop import ALICE, BOB, PRICE, WEI, Loop, fund
+from .test_skip_reasons_reach_the_fill_and_its_parties import signed_order
 from .test_withdrawal_reorg import take_the_nonce
 
 
@@ -106,3 +107,38 @@ def test_a_settled_batch_the_indexer_holds_final_is_never_put_back_whatever_a_no
     assert fill_state(loop) == ("settled", tx_hash, True)
     loop.ledger_equals_chain((ALICE, BOB))
     assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
+
+
+def test_a_batch_mined_again_after_a_reorg_is_recorded_as_the_final_chain_ran_it(loop: Loop) -> None:
+    """Seen settled, then taken out by a reorg and mined again (the same signed bytes) after the maker cancelled
+    the order on-chain: on the final chain the trade was skipped. The fill must say so, both parties be told,
+    and the holds end with nothing moved, not as after a settlement."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    bob_before = usdc(loop, BOB)
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()
+    [fill] = loop.fills()
+    assert fill.status == "settled"
+    with loop.container.uow() as uow:
+        raw = uow.session.scalars(select(OperatorTx.raw_tx).where(OperatorTx.mined_hash == fill.tx_hash)).one()
+
+    assert loop.chain.rpc("evm_revert", snapshot)  # the reorg; on the new fork the maker cancels first
+    loop.chain.send(ALICE, loop.chain.exchange.functions.cancelOrders([signed_order(loop, fill.maker_order_hash)]))
+    assert loop.chain.rpc("eth_sendRawTransaction", raw) == fill.tx_hash  # then the batch is mined again
+    loop.chain.mine(3)
+    loop.indexer.poll()  # final: a TradeSkipped, where the relayer recorded a settlement
+    assert trade_events(loop, fill.tx_hash) == ["final"]
+
+    loop.relayer.tick()
+    failure = f"skipped_on_chain:OrderCancelled(orderHash={fill.maker_order_hash})"
+    [fill] = loop.fills()
+    assert (fill.status, fill.failure, fill.released) == ("failed", failure, False)
+    told = [m["status"] for wallet, m in loop.notes if m["type"] == "settlement" and wallet == address_of(BOB)]
+    assert told == ["settled", "failed"]
+    loop.index()  # the engine's sync gives the holds back
+    [fill] = loop.fills()
+    assert fill.released
+    loop.ledger_equals_chain((ALICE, BOB))
+    assert usdc(loop, BOB) == (bob_before[0] + bob_before[1], 0)  # nothing paid, nothing held
