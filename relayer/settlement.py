@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import false, select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 from web3 import Web3
 
@@ -85,7 +85,6 @@ class SettlementWork:
         self.policy = policy or BatchPolicy()
         self._clock = clock
         self.skip_reasons = SkipReasons(self.exchange, exchange_abi)
-        self._happened: set[int] = set()  # batches with final events whose fills' holds still wait
 
     # ------------------------------------------------------------------ new batches
 
@@ -251,9 +250,10 @@ class SettlementWork:
         TradeSettled or TradeSkipped on record (not orphaned) happened, whatever a node says, and a node that shows
         one without such a record mined successfully is waited out; so a node that lags, or answers from another
         fork, can neither make a batch that happened look lost (its trades would settle twice) nor one that did not
-        look settled. Only batches recorded at or below the final block are looked at (one a reorg moved lower
-        is looked at once finality passes where it was recorded). A node that does not answer holds up this check
-        only, not new batches."""
+        look settled. Each confirmed batch is compared once its recorded block is final (one a reorg moved lower is
+        looked at once finality passes where it was recorded), until it is found final or lost; its trades are then
+        recorded as the final chain ran them. A node that does not answer holds up this check only, not new
+        batches."""
         try:
             self._reopen_lost_batches(txm)
         except RpcError as exc:
@@ -265,21 +265,13 @@ class SettlementWork:
             final = final_block(session, chain_id, self.exchange)
             if final is None:
                 return
-            # the columns needed only: a batch's row carries its calldata and signed bytes
+            # the columns needed only (a batch's row carries its calldata and signed bytes), through the partial
+            # index of the batches still due (the condition as the index has it: SQLite matches it as written)
             waiting = session.execute(
                 select(OperatorTx.id, OperatorTx.sender, OperatorTx.nonce, OperatorTx.hashes).where(
-                    OperatorTx.kind == self.kind,
-                    OperatorTx.status == CONFIRMED,
-                    OperatorTx.block_number <= final,
-                    OperatorTx.id.in_(
-                        select(SettlementItem.operator_tx_id)
-                        .join(Fill, Fill.id == SettlementItem.fill_id)
-                        .where(Fill.released == false(), Fill.tx_hash.is_not(None))
-                    ),
+                    OperatorTx.final_check_due == true(), OperatorTx.block_number <= final
                 )
             ).all()
-            self._happened &= {tx.id for tx in waiting}  # kept while its fills wait only
-            waiting = [tx for tx in waiting if tx.id not in self._happened]
             if not waiting:
                 return
             recorded = _recorded_outcomes(session, chain_id, [h for tx in waiting for h in tx.hashes])
@@ -291,7 +283,7 @@ class SettlementWork:
                     receipt = None if final_hash is None else txm.rpc.call("eth_getTransactionReceipt", [final_hash])
                     if final_hash is not None and receipt is not None:
                         self._correct(session, tx_id, final_hash, receipt)
-                        self._happened.add(tx_id)  # no need to look again
+                        session.get_one(OperatorTx, tx_id).final_check_due = False  # done: final
                     continue
                 if sender not in used:
                     used[sender] = nonces_used(txm, sender, final)
@@ -304,7 +296,7 @@ class SettlementWork:
 
     def _reopen(self, session: Session, tx: OperatorTx, error: str) -> None:
         items = session.scalars(select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id)).all()
-        tx.status, tx.error = FAILED, error
+        tx.status, tx.error, tx.final_check_due = FAILED, error, False
         for item in items:
             item.outcome, item.reason = "retry", error
         for fill in fills.reopen(session, [item.fill_id for item in items], str(tx.mined_hash)):
@@ -322,6 +314,7 @@ class SettlementWork:
                 item.outcome, item.reason = "retry", tx.error
             fills.requeue(session, [item.fill_id for item in items])
             return
+        tx.final_check_due = True  # compared with the final chain once its block is final (`_reopen_lost`)
         skipped = self.skip_reasons.in_receipt(receipt)
         rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in items])))}
         for item in items:

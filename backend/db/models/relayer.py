@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,13 +31,21 @@ class OperatorTx(Base):
     """One operator transaction (a settlement batch or a relayed withdrawal) and its attempts.
 
     status: signed (persisted, maybe not yet sent) -> submitted -> confirmed | failed | dropped.
-    Every attempt reuses `nonce`, so at most one of them can ever be mined.
+    Every attempt reuses `nonce`, so at most one of them can ever be mined. `final_check_due`: a confirmed
+    settlement batch not yet compared with the final chain (relayer.settlement `_reopen_lost`).
     """
 
     __tablename__ = "operator_txs"
     __table_args__ = (
         UniqueConstraint("chain_id", "reference"),
         Index("ix_operator_txs_status", "chain_id", "status"),
+        # the few batches the relayer compares with the final chain each round, among every one ever sent
+        Index(
+            "ix_operator_txs_final_check_due",
+            "id",
+            postgresql_where=text("final_check_due = true"),
+            sqlite_where=text("final_check_due = 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -60,6 +69,7 @@ class OperatorTx(Base):
     block_number: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(1000))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    final_check_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
