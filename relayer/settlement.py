@@ -11,7 +11,7 @@ key is not an operator): then no trade is at fault, and the fills wait in line, 
 node cannot judge the call at all (an RPC error that is not a revert).
 
 A batch is acted on once mined (HDEX_RELAYER_CONFIRMATIONS), its fills' holds ending only with its final
-events; one a reorg then takes out of the final chain for good puts its fills back in line (`_reopen_lost`).
+events; one a reorg then takes out of the final chain for good puts its fills back in line (`check_final`).
 
 A fill-or-kill taker's fills settle only together: the contract skips them all unless they are
 consecutive trades of one batch that add up to the whole order. So a batch is built, screened and
@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 from web3 import Web3
 
@@ -44,6 +44,7 @@ from relayer.outbox import Notify, tell_after_commit
 from relayer.skip_reasons import SkipReason, SkipReasons, short
 from relayer.transactions import (
     CONFIRMED,
+    DROPPED,
     FAILED,
     LOST_IN_REORG,
     REVERTED_AFTER_REORG,
@@ -53,6 +54,7 @@ from relayer.transactions import (
 )
 
 log = logging.getLogger(__name__)
+TRADE_EVENTS = ("TradeSettled", "TradeSkipped")  # one of them per trade of a mined batch, in trade order
 Unit = list[Fill]  # fills that settle together: a fill-or-kill taker's run, or one fill
 
 
@@ -89,10 +91,12 @@ class SettlementWork:
     # ------------------------------------------------------------------ new batches
 
     def start_new(self, txm: TxManager) -> None:
-        self._reopen_lost(txm)
+        self.check_final(txm)
         if txm.in_flight(self.kind):
             return  # one batch in flight at a time: fills settle in the order they were matched
         with self.container.session_factory() as session:
+            if _undecided_drop(session):
+                return  # a batch that may still be mined goes first (see `finish`)
             pending = fills.unsettled(session, limit=self.policy.max_trades)
             if not pending:
                 return
@@ -238,52 +242,49 @@ class SettlementWork:
 
     # ------------------------------------------------------------------ outcomes
 
-    def _reopen_lost(self, txm: TxManager) -> None:
-        """Put back in line the fills of mined batches a reorg took out of the final chain: a batch is acted on at
-        HDEX_RELAYER_CONFIRMATIONS, and its fills' holds wait for its events to be final. Once its nonce is used at
-        the indexer's final block, either one of its attempts is mined there (successfully: its events become
-        final and release the holds; reverted: nothing happened) or another transaction took the nonce. In the
-        last two cases no event will ever come: waiting would keep the holds for ever, and the trades, which did
-        not happen, must be sent again.
-
-        The indexer has the last word, as it has for the engine's release of the holds: a batch with a
-        TradeSettled or TradeSkipped on record (not orphaned) happened, whatever a node says, and a node that shows
-        one without such a record mined successfully is waited out; so a node that lags, or answers from another
-        fork, can neither make a batch that happened look lost (its trades would settle twice) nor one that did not
-        look settled. Each confirmed batch is compared once its recorded block is final (one a reorg moved lower is
-        looked at once finality passes where it was recorded), until it is found final or lost; its trades are then
-        recorded as the final chain ran them. A node that does not answer holds up this check only, not new
-        batches."""
+    def check_final(self, txm: TxManager) -> None:
+        """Settle the fate of the batches whose outcome was decided before their block was final: a batch is acted
+        on at HDEX_RELAYER_CONFIRMATIONS (mined: its trades recorded from its receipt) or found dropped (its nonce
+        used, no receipt of ours), and a reorg or a node that lags can make either wrong. Such a batch is due
+        (`final_check_due`) until the indexer's final block passes it, then:
+        - a TradeSettled or TradeSkipped of one of its attempts on record (not orphaned): it happened; once those
+          are final its trades are recorded as the final chain ran them (`_record_final`), whatever a node said;
+        - none, its nonce used at the final block, and no attempt mined successfully there as the node says (one
+          that says so is waited out): it did not happen, and never can; its fills go back in line (`_reopen`).
+        The indexer has the last word, as it has for the engine's release of the holds, which waits for this check.
+        A node that does not answer holds up this check only, not new batches."""
         try:
-            self._reopen_lost_batches(txm)
+            self._check_due(txm)
         except RpcError as exc:
-            log.warning("lost settlement batches not looked for: the node did not answer", extra={"error": str(exc)})
+            log.warning("settlement batches not checked against the final chain: the node did not answer",
+                        extra={"error": str(exc)})  # fmt: skip
 
-    def _reopen_lost_batches(self, txm: TxManager) -> None:
+    def _check_due(self, txm: TxManager) -> None:
         with self.container.session_factory() as session:
             chain_id = self.container.settings.chain_id
             final = final_block(session, chain_id, self.exchange)
             if final is None:
                 return
             # the columns needed only (a batch's row carries its calldata and signed bytes), through the partial
-            # index of the batches still due (the condition as the index has it: SQLite matches it as written)
+            # index of the batches due (the condition as the index has it: SQLite matches it as written); a dropped
+            # batch has no block of its own: its nonce says when it is decided
             waiting = session.execute(
-                select(OperatorTx.id, OperatorTx.sender, OperatorTx.nonce, OperatorTx.hashes).where(
-                    OperatorTx.final_check_due == true(), OperatorTx.block_number <= final
+                select(OperatorTx.id, OperatorTx.sender, OperatorTx.nonce, OperatorTx.hashes)
+                .where(
+                    OperatorTx.final_check_due == true(),
+                    or_(OperatorTx.block_number <= final, OperatorTx.block_number.is_(None)),
                 )
+                .order_by(OperatorTx.id)
             ).all()
-            if not waiting:
-                return
-            recorded = _recorded_outcomes(session, chain_id, [h for tx in waiting for h in tx.hashes])
+            session.rollback()  # nothing held open across the node's answers
             used: dict[str, int] = {}
             for tx_id, sender, nonce, hashes in waiting:
-                statuses = {recorded[h] for h in hashes if h in recorded}
-                if statuses:  # it happened: its events release the holds once final
+                recorded = _recorded_outcomes(session, chain_id, hashes)
+                if recorded:  # it happened: recorded once its events are final
                     final_hash = next((h for h in hashes if recorded.get(h) == ChainEventStatus.FINAL), None)
-                    receipt = None if final_hash is None else txm.rpc.call("eth_getTransactionReceipt", [final_hash])
-                    if final_hash is not None and receipt is not None:
-                        self._correct(session, tx_id, final_hash, receipt)
-                        session.get_one(OperatorTx, tx_id).final_check_due = False  # done: final
+                    if final_hash is not None:
+                        self._record_final(session, session.get_one(OperatorTx, tx_id), final_hash)
+                        session.commit()
                     continue
                 if sender not in used:
                     used[sender] = nonces_used(txm, sender, final)
@@ -292,50 +293,91 @@ class SettlementWork:
                 outcome = _final_outcome(txm, hashes, final)
                 if outcome is not None:
                     self._reopen(session, session.get_one(OperatorTx, tx_id), outcome)
-            session.commit()
+                    session.commit()
+                session.rollback()
 
     def _reopen(self, session: Session, tx: OperatorTx, error: str) -> None:
+        """Put back in line the fills of a batch that did not happen on the final chain (settled or skipped as it
+        was first seen, or still settling when it looked dropped)."""
         items = session.scalars(select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id)).all()
-        tx.status, tx.error, tx.final_check_due = FAILED, error, False
+        if tx.status == CONFIRMED:
+            tx.status, tx.error = FAILED, error
+        tx.final_check_due = False
         for item in items:
             item.outcome, item.reason = "retry", error
-        for fill in fills.reopen(session, [item.fill_id for item in items], str(tx.mined_hash)):
+        ids = [item.fill_id for item in items]
+        fills.requeue(session, ids)
+        for fill in fills.reopen(session, ids, str(tx.mined_hash)):
             self._tell(session, fill, FillStatus.UNSETTLED)
-        log.warning("settlement batch lost in a reorg; its fills go back in line",
+        log.warning("settlement batch not on the final chain; its fills go back in line",
                     extra={"reference": tx.reference, "tx_hash": tx.mined_hash, "error": error})  # fmt: skip
+
+    def _record_final(self, session: Session, tx: OperatorTx, tx_hash: str) -> None:
+        """Record a batch's trades as its attempt `tx_hash` ran them on the final chain (the indexer's final
+        TradeSettled and TradeSkipped, one per trade in order): mined again after a reorg, or as another attempt,
+        or found dropped by a node that lagged, it may differ from what was recorded (a trade skipped where it
+        settled before, for an order cancelled on-chain meanwhile)."""
+        trades = self._final_trades(session, tx_hash)
+        items = session.scalars(
+            select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id).order_by(SettlementItem.trade_index)
+        ).all()
+        if [item.trade_index for item in items] != list(range(len(trades))):
+            log.error("a settlement batch's final events do not match its trades; left due",
+                      extra={"reference": tx.reference, "tx_hash": tx_hash})  # fmt: skip
+            return
+        rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in items])))}
+        wrong = []
+        for item, skipped in zip(items, trades, strict=True):
+            outcome = ("settled", None) if skipped is None else ("skipped", skipped.error)
+            fill = rows[item.fill_id]
+            if (item.outcome, item.reason) != outcome or fill.tx_hash != tx_hash:
+                wrong.append(item.trade_index)
+                self._record(session, item, fill, skipped, tx_hash, fills.SETTLING_OR_MINED)
+        if wrong:
+            log.warning("a settlement batch's final outcome differs from the one recorded; records corrected",
+                        extra={"reference": tx.reference, "tx_hash": tx_hash, "trades": wrong})  # fmt: skip
+        block = session.scalars(select(ChainEvent.block_number).where(ChainEvent.tx_hash == tx_hash).limit(1)).one()
+        tx.status, tx.error, tx.mined_hash, tx.block_number = CONFIRMED, None, tx_hash, block
+        tx.final_check_due = False
+
+    def _final_trades(self, session: Session, tx_hash: str) -> list[SkipReason | None]:
+        """Per trade of the attempt `tx_hash`, in order: None if it settled, else why it was skipped (from the
+        indexer's final events)."""
+        rows = session.execute(
+            select(ChainEvent.name, ChainEvent.args)
+            .where(
+                ChainEvent.tx_hash == tx_hash,
+                ChainEvent.name.in_(TRADE_EVENTS),
+                ChainEvent.status == ChainEventStatus.FINAL,
+            )
+            .order_by(ChainEvent.log_index)
+        )
+        return [
+            None if name == "TradeSettled" else self.skip_reasons.decode(bytes.fromhex(str(args["reason"])[2:]))
+            for name, args in rows
+        ]
 
     def finish(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:
         items = session.scalars(
             select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id).order_by(SettlementItem.trade_index)
         ).all()
-        if receipt is None or tx.status != CONFIRMED:
-            # Dropped or reverted as a whole: none of it happened on-chain; the fills go back in line.
+        if receipt is None:
+            # Dropped (its nonce used, no receipt of ours): a node that lags says so of a batch it mined too. It is
+            # decided against the final chain (`check_final`); its fills stay settling, and no batch goes out
+            # before it is (`start_new`): a later trade may need what this one pays.
+            tx.final_check_due = True
+            return
+        if tx.status != CONFIRMED:
+            # Reverted as a whole, at a final block: none of it happened on-chain; the fills go back in line.
             for item in items:
                 item.outcome, item.reason = "retry", tx.error
             fills.requeue(session, [item.fill_id for item in items])
             return
-        tx.final_check_due = True  # compared with the final chain once its block is final (`_reopen_lost`)
+        tx.final_check_due = True  # compared with the final chain once its block is final (`check_final`)
         skipped = self.skip_reasons.in_receipt(receipt)
         rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in items])))}
         for item in items:
             self._record(session, item, rows[item.fill_id], skipped.get(item.trade_index), str(tx.mined_hash))
-
-    def _correct(self, session: Session, tx_id: int, tx_hash: str, receipt: dict[str, Any]) -> None:
-        """Make a batch's records say what the final chain did, trade by trade (`receipt`: of its attempt
-        `tx_hash` there): mined again after a reorg, or as another attempt, it may have skipped a trade it settled
-        where it was first seen (an order cancelled on-chain meanwhile), or settled one it skipped."""
-        items = session.scalars(
-            select(SettlementItem).where(SettlementItem.operator_tx_id == tx_id).order_by(SettlementItem.trade_index)
-        ).all()
-        skipped = self.skip_reasons.in_receipt(receipt)
-        wrong = [item for item in items if (item.trade_index in skipped) == (item.outcome == "settled")]
-        if not wrong:
-            return
-        rows = {f.id: f for f in session.scalars(select(Fill).where(Fill.id.in_([i.fill_id for i in wrong])))}
-        for item in wrong:
-            self._record(session, item, rows[item.fill_id], skipped.get(item.trade_index), tx_hash, fills.MINED)
-        log.warning("a settlement batch's final outcome differs from the one first seen; records corrected",
-                    extra={"tx_hash": tx_hash, "trades": [item.trade_index for item in wrong]})  # fmt: skip
 
     def _record(
         self,
@@ -381,6 +423,12 @@ class SettlementWork:
             tell_after_commit(session, self.notify, wallet, message)
 
 
+def _undecided_drop(session: Session) -> bool:
+    """Whether a settlement batch found dropped waits for the final chain to say whether it was mined."""
+    query = select(OperatorTx.id).where(OperatorTx.final_check_due == true(), OperatorTx.status == DROPPED).limit(1)
+    return session.scalars(query).first() is not None
+
+
 def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) -> dict[str, str]:
     """transaction hash -> the status (pending or final) of its TradeSettled or TradeSkipped events the indexer
     holds, of those among `tx_hashes` that have any not orphaned."""
@@ -388,7 +436,7 @@ def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) ->
         select(ChainEvent.tx_hash, ChainEvent.status).where(
             ChainEvent.chain_id == chain_id,
             ChainEvent.tx_hash.in_(tx_hashes),
-            ChainEvent.name.in_(("TradeSettled", "TradeSkipped")),
+            ChainEvent.name.in_(TRADE_EVENTS),
             ChainEvent.status != ChainEventStatus.ORPHANED,
         )
     )

@@ -32,7 +32,7 @@ class OperatorTx(Base):
 
     status: signed (persisted, maybe not yet sent) -> submitted -> confirmed | failed | dropped.
     Every attempt reuses `nonce`, so at most one of them can ever be mined. `final_check_due`: a confirmed
-    settlement batch not yet compared with the final chain (relayer.settlement `_reopen_lost`).
+    settlement batch not yet compared with the final chain (relayer.settlement `check_final`).
     """
 
     __tablename__ = "operator_txs"

@@ -158,7 +158,9 @@ def claim_resolved_fills(
     transaction (any attempt of it) is final: settled (the ledger carries the trade: its TradeSettled is
     final) or skipped on-chain (its TradeSkipped is final: a reorg can no longer replay the transaction with
     the trade settling). Return their holds, the orders the contract ruled out for good in their skips
-    (`RULED_OUT_BY_SKIP`: order hash, reason), and where the next claim starts. The caller commits.
+    (`RULED_OUT_BY_SKIP`: order hash, reason), and where the next claim starts. A mined fill waits until the
+    relayer has compared its batch with the final chain (`final_check_due`), so the holds end, and the orders a skip
+    rules out go, as the final chain ran the batch. The caller commits.
 
     It looks at CLAIM_PAGE unreleased fills (settled or not) after `after_id`, oldest first (settlements become
     final in about that order); the next claim goes on after them, or starts over once none are left. So fills that wait
@@ -173,12 +175,17 @@ def claim_resolved_fills(
     # The attempt the relayer saw mined, and its siblings (the same nonce, other fees): a reorg may take the one
     # out and mine another, whose events are then the ones that become final.
     attempts: dict[str, set[str]] = {fill.tx_hash: {fill.tx_hash} for fill in candidates if fill.tx_hash}
+    due: set[str] = set()  # batches the relayer has yet to compare with the final chain: their records may change
     if attempts:
-        # the two columns only: a transaction's row carries its calldata and signed bytes, read every sync otherwise
-        for mined_hash, hashes in session.execute(
-            select(OperatorTx.mined_hash, OperatorTx.hashes).where(OperatorTx.mined_hash.in_(list(attempts)))
+        # the columns needed only: a transaction's row carries its calldata and signed bytes, read every sync otherwise
+        for mined_hash, hashes, check_due in session.execute(
+            select(OperatorTx.mined_hash, OperatorTx.hashes, OperatorTx.final_check_due).where(
+                OperatorTx.mined_hash.in_(list(attempts))
+            )
         ):
             attempts[str(mined_hash)].update(hashes)
+            if check_due:
+                due.add(str(mined_hash))
     every_attempt = set().union(*attempts.values())
     final_txs = set(
         session.scalars(
@@ -194,7 +201,7 @@ def claim_resolved_fills(
     resolved = [
         fill
         for fill in candidates
-        if (fill.tx_hash is not None and not attempts[fill.tx_hash].isdisjoint(final_txs))
+        if (fill.tx_hash is not None and fill.tx_hash not in due and not attempts[fill.tx_hash].isdisjoint(final_txs))
         or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
     ]
     if not resolved:

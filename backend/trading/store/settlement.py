@@ -28,6 +28,7 @@ from backend.trading.rules.orders import FLAG_FILL_OR_KILL
 
 IN_LINE = (FillStatus.UNSETTLED, FillStatus.SETTLING)  # not mined yet
 MINED = (FillStatus.SETTLED, FillStatus.FAILED)  # its batch mined: settled, or skipped (or failed before it)
+SETTLING_OR_MINED = (FillStatus.SETTLING, *MINED)  # a batch's fills once it was sent
 
 
 def unsettled(session: Session, limit: int) -> list[Fill]:

@@ -36,6 +36,7 @@ from backend.signing import Domain, Order, order_digest, sign_digest
 from backend.signing.typed_data import Withdrawal, withdrawal_digest
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import Relayer, relayer_for
+from relayer.settlement import SettlementWork
 from relayer.transactions import Simulation, SimulationFailed
 from tests.processes import stop_process
 
@@ -72,10 +73,14 @@ class Loop:
         self.relayer.tick()
 
     def index(self) -> None:
-        """Mine a block so everything has its confirmation, index it, let trading see it and store what it did
-        (the cancels it makes leave the host's memory at once, but reach the database in its next write)."""
+        """Mine a block so everything has its confirmation, index it, let the relayer compare the settlement batches
+        now final with the final chain (a running relayer does each round), let trading see it and store what it
+        did (the cancels it makes leave the host's memory at once, but reach the database in its next write)."""
         self.chain.mine(1)
         self.indexer.poll()
+        for work in self.relayer.workers:
+            if isinstance(work, SettlementWork):
+                work.check_final(self.relayer.txm)
         app: Any = self.client.app
         self.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
         self.client.portal.call(app.state.trading.host.drain)  # type: ignore[union-attr]

@@ -52,17 +52,16 @@ def test_a_settled_batch_a_reorg_took_out_for_good_settles_its_trade_again_once(
     assert loop.chain.rpc("evm_revert", snapshot)  # a reorg takes the batch's block out
     take_the_nonce(loop)
     loop.chain.mine(3)
-    loop.index()  # the indexer follows the new fork; its final block is past the nonce's use
+    # The indexer follows the new fork (its final block past the nonce's use); the relayer's check of the batches
+    # now final finds this one lost: the fill goes back in line
+    loop.index()
     assert trade_events(loop, first_tx) == []  # the indexer never saw it (this chain's finality is 1 block)
-    assert fill_state(loop) == ("settled", first_tx, False)
+    assert fill_state(loop) == ("unsettled", None, False)
     assert usdc(loop, BOB) == bob_before  # still held: the trade has not happened
-
-    loop.relayer.tick()  # finds the batch lost: the fill goes back in line (and may be sent in the same round)
     with loop.container.uow() as uow:
         lost = uow.session.scalars(select(OperatorTx).where(OperatorTx.mined_hash == first_tx)).one()
         assert (lost.status, lost.error) == ("failed", "lost_in_reorg: a reorg took the transaction out and its "
                                              "nonce was used by another")  # fmt: skip
-    assert fill_state(loop)[0] in ("unsettled", "settling")
     told = [m["status"] for wallet, m in loop.notes if m["type"] == "settlement" and wallet == address_of(BOB)]
     assert told == ["settled", "unsettled"]
 
@@ -109,12 +108,11 @@ def test_a_settled_batch_the_indexer_holds_final_is_never_put_back_whatever_a_no
     assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
 
 
-@pytest.mark.parametrize("first", ["relayer", "engine"])
-def test_a_batch_mined_again_after_a_reorg_is_recorded_as_the_final_chain_ran_it(loop: Loop, first: str) -> None:
+def test_a_batch_mined_again_after_a_reorg_is_recorded_as_the_final_chain_ran_it(loop: Loop) -> None:
     """Seen settled, then taken out by a reorg and mined again (the same signed bytes) after the maker cancelled
     the order on-chain: on the final chain the trade was skipped. The fill must say so and both parties be told,
-    whether the relayer looks before the engine's sync gives the holds back (they end either way, nothing moved)
-    or after."""
+    and the engine gives the holds back only once the relayer has compared the batch with the final chain (as
+    the final chain ran it: nothing moved)."""
     fund(loop)
     loop.place(ALICE, side=1)
     loop.place(BOB, side=0)
@@ -132,16 +130,57 @@ def test_a_batch_mined_again_after_a_reorg_is_recorded_as_the_final_chain_ran_it
     loop.chain.mine(3)
     loop.indexer.poll()  # final: a TradeSkipped, where the relayer recorded a settlement
     assert trade_events(loop, fill.tx_hash) == ["final"]
+    app: Any = loop.client.app
+    loop.client.portal.call(app.state.trading.sync_once)  # the engine's sync, before the relayer's check
+    assert loop.fills()[0].released is False  # it waits for the check
 
-    if first == "engine":
-        loop.index()  # the engine's sync gives the holds back, the fill still recorded settled
-        assert loop.fills()[0].released
     loop.relayer.tick()
-    loop.index()
     failure = f"skipped_on_chain:OrderCancelled(orderHash={fill.maker_order_hash})"
     [fill] = loop.fills()
-    assert (fill.status, fill.failure, fill.released) == ("failed", failure, True)
+    assert (fill.status, fill.failure, fill.released) == ("failed", failure, False)
     told = [m["status"] for wallet, m in loop.notes if m["type"] == "settlement" and wallet == address_of(BOB)]
     assert told == ["settled", "failed"]
+    with loop.container.uow() as uow:
+        batch = uow.session.scalars(select(OperatorTx).where(OperatorTx.mined_hash == fill.tx_hash)).one()
+        assert (batch.status, batch.final_check_due) == ("confirmed", False)
+    loop.index()
+    assert loop.fills()[0].released
     loop.ledger_equals_chain((ALICE, BOB))
     assert usdc(loop, BOB) == (bob_before[0] + bob_before[1], 0)  # nothing paid, nothing held
+
+
+def test_a_batch_a_lagging_node_calls_dropped_waits_for_the_final_chain_and_is_never_sent_twice(
+    loop: Loop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mined, but the node answers no receipt for any attempt while the nonce shows used: it looks dropped. Its
+    fills used to go back in line at once and be sent again (the second batch skipped on-chain for the spent
+    nonce, or, for orders with room left, settled twice). It now waits for the final chain, where the indexer
+    holds its trade: recorded settled, never sent again."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    rpc = loop.relayer.txm.rpc
+    asked = rpc.call
+
+    def lagging(method: str, params: list[Any]) -> Any:
+        return None if method == "eth_getTransactionReceipt" else asked(method, params)
+
+    loop.relayer.tick()  # sent and mined (anvil mines at once)
+    loop.chain.mine(1)
+    monkeypatch.setattr(rpc, "call", lagging)
+    loop.relayer.tick()  # no receipt, nonce used: dropped
+    loop.relayer.tick()  # nothing new goes out while it is undecided
+    with loop.container.uow() as uow:
+        [batch] = uow.session.scalars(select(OperatorTx)).all()
+        assert (batch.status, batch.final_check_due) == ("dropped", True)
+    assert loop.fills()[0].status == "settling"
+    loop.index()  # final: its TradeSettled on record; the relayer records it, the engine gives the holds back
+    monkeypatch.undo()
+    loop.relayer.tick()
+    [fill] = loop.fills()
+    assert (fill.status, fill.released) == ("settled", True)
+    with loop.container.uow() as uow:
+        [batch] = uow.session.scalars(select(OperatorTx)).all()  # one batch only: never sent twice
+        assert (batch.status, batch.final_check_due, batch.mined_hash) == ("confirmed", False, fill.tx_hash)
+    loop.ledger_equals_chain((ALICE, BOB))
+    assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
