@@ -272,6 +272,7 @@ class SettlementWork:
                 select(OperatorTx.id, OperatorTx.sender, OperatorTx.nonce, OperatorTx.hashes)
                 .where(
                     OperatorTx.final_check_due == true(),
+                    OperatorTx.to == self.exchange,  # the Exchange whose events the indexer records
                     or_(OperatorTx.block_number <= final, OperatorTx.block_number.is_(None)),
                 )
                 .order_by(OperatorTx.id)
@@ -289,7 +290,13 @@ class SettlementWork:
                 if sender not in used:
                     used[sender] = nonces_used(txm, sender, final)
                 if nonce >= used[sender]:
-                    continue  # its nonce is not used at a final block: it may still be mined
+                    # Not used at a final block: it may still be mined. One a reorg took out that no node holds any
+                    # more would wait for ever, and every later transaction of its key behind it: it is sent again
+                    # (its own signed bytes: mined once at most).
+                    if not any(txm.rpc.call("eth_getTransactionByHash", [h]) for h in hashes):
+                        log.warning("a settlement batch no node holds is sent again", extra={"tx_hash": hashes[-1]})
+                        txm.send(tx_id)
+                    continue
                 outcome = _final_outcome(txm, hashes, final)
                 if outcome is not None:
                     self._reopen(session, session.get_one(OperatorTx, tx_id), outcome)

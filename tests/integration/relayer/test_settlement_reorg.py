@@ -184,3 +184,25 @@ def test_a_batch_a_lagging_node_calls_dropped_waits_for_the_final_chain_and_is_n
         assert (batch.status, batch.final_check_due, batch.mined_hash) == ("confirmed", False, fill.tx_hash)
     loop.ledger_equals_chain((ALICE, BOB))
     assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
+
+
+def test_a_settled_batch_a_reorg_took_out_that_no_node_holds_is_sent_again_and_settles_once(loop: Loop) -> None:
+    """Taken out by a reorg and held by no node any more, its nonce unused: it would wait for ever, and every later
+    transaction of the operator's key behind it. Once its block is final it is sent again (its own signed bytes)."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()
+    _status, tx_hash, _released = fill_state(loop)
+    assert loop.chain.rpc("evm_revert", snapshot)  # gone, and the node no longer knows it
+    assert loop.chain.rpc("eth_getTransactionByHash", tx_hash) is None
+    loop.chain.mine(3)
+    loop.index()  # the final block passes where it was: the relayer's check sends it again (mined at once here)
+    assert loop.chain.rpc("eth_getTransactionReceipt", tx_hash) is not None
+    loop.index()  # its events final: recorded, the holds given back
+    assert fill_state(loop) == ("settled", tx_hash, True)
+    with loop.container.uow() as uow:
+        assert len(uow.session.scalars(select(OperatorTx)).all()) == 1  # never a second batch
+    loop.ledger_equals_chain((ALICE, BOB))
+    assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
