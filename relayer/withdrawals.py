@@ -3,8 +3,8 @@
 A request holds its amount from acceptance until it ends: trading subtracts unfinished requests from
 the ledger balance (`backend.trading.hosting.chain_sync.wallet_balances`), so the hold needs no second
 bookkeeping and survives restarts. A request completes when the indexer has seen its `Withdrawn` event final (the ledger
-then carries the debit), and fails, releasing the hold, if the transaction reverts or is dropped, or a reorg
-took it out for good after it was reported mined.
+then carries the debit), and fails, releasing the hold, if the transaction reverts (at a final block), or the
+final chain shows it can never be mined: found dropped, or reported mined and then taken out by a reorg.
 
 The wallet and the recipient are screened again right before the transaction is signed: a request waits in
 line (a withdrawal pause, a relayer down) after the API screened it, and a wallet deny-listed or sanctioned
@@ -31,7 +31,7 @@ from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import ChainEventStatus, WithdrawalStatus
 from relayer.exchange_state import final_block, flag, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
-from relayer.transactions import CONFIRMED, DROPPED_ERROR, LOST_IN_REORG, SimulationFailed, TxManager
+from relayer.transactions import CONFIRMED, DROPPED, DROPPED_ERROR, LOST_IN_REORG, SimulationFailed, TxManager
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,11 @@ class WithdrawalWork:
         request = session.get(WithdrawalRequest, tx.reference.removeprefix("withdraw:"))
         if request is None:
             return
+        if tx.status == DROPPED:
+            # Its nonce used, no receipt of ours: a node that lags says as much of a withdrawal it mined. Failed now,
+            # its hold would end while the amount may be gone; it stays relaying until the final chain decides
+            # (`_fail_lost`, `_complete_final`).
+            return
         request.updated_at_ms = self._now_ms()
         if tx.status == CONFIRMED:
             request.status, request.tx_hash = WithdrawalStatus.RELAYED, tx.mined_hash
@@ -145,16 +150,16 @@ class WithdrawalWork:
         self._tell(session, request)
 
     def _complete_final(self) -> None:
-        """A request whose Withdrawn event is final in the ledger is complete: a relayed one, and one that
-        an earlier relayer wrongly failed as dropped, or lost in a reorg, although it was mined (the chain has the
-        last word)."""
+        """A request whose Withdrawn event is final in the ledger is complete: a relayed one, one whose transaction
+        looked dropped, and one that an earlier relayer wrongly failed as dropped, or lost in a reorg, although it
+        was mined (the chain has the last word)."""
         with self.container.session_factory() as session:
             waiting = {
                 r.hash: r
                 for r in session.scalars(
                     select(WithdrawalRequest).where(
                         or_(
-                            WithdrawalRequest.status == WithdrawalStatus.RELAYED,
+                            WithdrawalRequest.status.in_((WithdrawalStatus.RELAYING, WithdrawalStatus.RELAYED)),
                             and_(
                                 WithdrawalRequest.status == WithdrawalStatus.FAILED,
                                 WithdrawalRequest.failure.in_((DROPPED_ERROR, LOST_IN_REORG)),
@@ -184,16 +189,18 @@ class WithdrawalWork:
             session.commit()
 
     def _fail_lost(self, txm: TxManager) -> None:
-        """Fail the relayed requests a reorg took out for good: their transaction's nonce is used at the
-        indexer's final block, and the Exchange has not processed the withdrawal there (another transaction took
-        the nonce on the new fork, or ours was mined again and reverted). None of its attempts can be mined
-        any more, so no `Withdrawn` will come; waiting would keep the hold for ever. A deeper reorg that
-        brings it back is still completed (`_complete_final`)."""
+        """Fail the requests whose transaction can never be mined any more: reported mined (relayed) or found
+        dropped (still relaying), its nonce used at the indexer's final block, and the Exchange has not processed
+        the withdrawal there (another transaction took the nonce, or ours was mined again and reverted). No
+        `Withdrawn` will come; waiting would keep the hold for ever. A deeper reorg that brings it back is still
+        completed (`_complete_final`)."""
         with self.container.session_factory() as session:
             relayed = {
                 r.hash: r
                 for r in session.scalars(
-                    select(WithdrawalRequest).where(WithdrawalRequest.status == WithdrawalStatus.RELAYED)
+                    select(WithdrawalRequest).where(
+                        WithdrawalRequest.status.in_((WithdrawalStatus.RELAYING, WithdrawalStatus.RELAYED))
+                    )
                 )
             }
             if not relayed:
@@ -202,13 +209,15 @@ class WithdrawalWork:
             if final is None:
                 return
             nonces = session.execute(
-                select(OperatorTx.reference, OperatorTx.sender, OperatorTx.nonce).where(
+                select(OperatorTx.reference, OperatorTx.sender, OperatorTx.nonce, OperatorTx.status).where(
                     OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed])
                 )
             ).all()
             used: dict[str, int] = {}  # per sender: a transaction an earlier operator key signed counts its nonces
-            for reference, sender, nonce in nonces:
+            for reference, sender, nonce, tx_status in nonces:
                 request = relayed[reference.removeprefix("withdraw:")]
+                if request.status == WithdrawalStatus.RELAYING and tx_status != DROPPED:
+                    continue  # in flight: its transaction is the tracker's
                 if sender not in used:
                     used[sender] = nonces_used(txm, sender, final)
                 if nonce >= used[sender]:

@@ -3,6 +3,9 @@ final block, can never be mined: it fails (its hold ends) instead of waiting for
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from eth_account import Account
 
 from backend.chain.devkeys import DEV_KEYS, OPERATOR_INDEX
@@ -79,3 +82,35 @@ def test_a_relayed_withdrawal_of_an_earlier_operator_key_waits_for_that_keys_non
     loop.relayer.txm = TxManager(loop.container.session_factory, JsonRpcClient(loop.chain.url), DEV_KEYS[8], 31337)
     loop.relayer.tick()
     assert request_state(loop, request_hash) == ("relayed", None)  # the old key's nonce is unused: it may be mined
+
+
+def test_a_withdrawal_a_lagging_node_calls_dropped_keeps_its_hold_and_completes_once_final(
+    loop: Loop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mined, but the node answers no receipt while the nonce shows used: the transaction looks dropped. Failed at
+    once, the request's hold ended while the amount had left the Exchange (available twice until final). It stays
+    relaying, held, until the final chain decides: here its Withdrawn, final, completes it."""
+    fund(loop)
+    before = available_usdc(loop)
+    request_hash = store_accepted(loop, address_of(BOB))
+    rpc = loop.relayer.txm.rpc
+    asked = rpc.call
+
+    def lagging(method: str, params: list[Any]) -> Any:
+        return None if method == "eth_getTransactionReceipt" else asked(method, params)
+
+    loop.relayer.tick()  # sent, mined at once
+    loop.chain.mine(1)
+    monkeypatch.setattr(rpc, "call", lagging)
+    loop.relayer.tick()  # no receipt, nonce used: dropped
+    assert request_state(loop, request_hash) == ("relaying", None)
+    app: Any = loop.client.app
+    loop.client.portal.call(app.state.trading.sync_once)  # the engine's read, before the indexer's
+    assert available_usdc(loop) == before - 2_000 * 10**6  # still held: it has left the Exchange
+    loop.index()  # final: the ledger's debit (and the request until it completes: less available, never more)
+    assert available_usdc(loop) <= before - 2_000 * 10**6
+    monkeypatch.undo()
+    loop.relayer.tick()  # the final Withdrawn completes it
+    assert request_state(loop, request_hash) == ("completed", None)
+    loop.index()
+    assert available_usdc(loop) == before - 2_000 * 10**6  # now the ledger's debit, once
