@@ -57,7 +57,7 @@ class UsedNonces:
         return self._highest.get(wallet)
 
 
-def next_nonce(highest_used: int | None, nonce_floor: int, used: Callable[[int], bool] = lambda nonce: False) -> int:
+def next_nonce(highest_used: int | None, nonce_floor: int, used: Callable[[int], bool]) -> int:
     """The nonce a wallet's next order should carry: above every nonce it used, at least its on-chain floor. A wallet
     that used the largest uint64 has none above it: then the lowest unused one from its floor (`used` says which)."""
     above = max(0 if highest_used is None else highest_used + 1, nonce_floor)

@@ -144,7 +144,7 @@ def test_used_nonces_are_kept_per_wallet_in_words_of_256_and_give_the_next_one()
 def test_the_next_nonce_is_above_every_used_one_and_at_least_the_floor(
     highest: int | None, floor: int, expected: int
 ) -> None:
-    assert next_nonce(highest, floor) == expected
+    assert next_nonce(highest, floor, lambda nonce: nonce == highest) == expected
 
 
 def test_a_wallet_that_used_the_largest_nonce_is_given_its_lowest_unused_one_from_its_floor() -> None:
