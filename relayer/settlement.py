@@ -54,7 +54,6 @@ from relayer.transactions import (
 )
 
 log = logging.getLogger(__name__)
-TRADE_EVENTS = ("TradeSettled", "TradeSkipped")  # one of them per trade of a mined batch, in trade order
 Unit = list[Fill]  # fills that settle together: a fill-or-kill taker's run, or one fill
 
 
@@ -324,7 +323,7 @@ class SettlementWork:
         TradeSettled and TradeSkipped, one per trade in order): mined again after a reorg, or as another attempt,
         or found dropped by a node that lagged, it may differ from what was recorded (a trade skipped where it
         settled before, for an order cancelled on-chain meanwhile)."""
-        trades = self._final_trades(session, tx_hash)
+        block, trades = self._final_trades(session, tx_hash)
         items = session.scalars(
             select(SettlementItem).where(SettlementItem.operator_tx_id == tx.id).order_by(SettlementItem.trade_index)
         ).all()
@@ -339,30 +338,31 @@ class SettlementWork:
             fill = rows[item.fill_id]
             if (item.outcome, item.reason) != outcome or fill.tx_hash != tx_hash:
                 wrong.append(item.trade_index)
-                self._record(session, item, fill, skipped, tx_hash, fills.SETTLING_OR_MINED)
+                self._record(session, item, fill, skipped, tx_hash, fills.SENT)
         if wrong:
             log.warning("a settlement batch's final outcome differs from the one recorded; records corrected",
                         extra={"reference": tx.reference, "tx_hash": tx_hash, "trades": wrong})  # fmt: skip
-        block = session.scalars(select(ChainEvent.block_number).where(ChainEvent.tx_hash == tx_hash).limit(1)).one()
         tx.status, tx.error, tx.mined_hash, tx.block_number = CONFIRMED, None, tx_hash, block
         tx.final_check_due = False
 
-    def _final_trades(self, session: Session, tx_hash: str) -> list[SkipReason | None]:
-        """Per trade of the attempt `tx_hash`, in order: None if it settled, else why it was skipped (from the
-        indexer's final events)."""
+    def _final_trades(self, session: Session, tx_hash: str) -> tuple[int, list[SkipReason | None]]:
+        """The block the attempt `tx_hash` is final in, and per trade, in order: None if it settled, else why it was
+        skipped (from the indexer's final events: not those of a block a reorg took out, which share the hash of
+        an attempt mined again)."""
         rows = session.execute(
-            select(ChainEvent.name, ChainEvent.args)
+            select(ChainEvent.block_number, ChainEvent.name, ChainEvent.args)
             .where(
                 ChainEvent.tx_hash == tx_hash,
-                ChainEvent.name.in_(TRADE_EVENTS),
+                ChainEvent.name.in_(fills.TRADE_EVENTS),
                 ChainEvent.status == ChainEventStatus.FINAL,
             )
             .order_by(ChainEvent.log_index)
-        )
-        return [
+        ).all()
+        trades = [
             None if name == "TradeSettled" else self.skip_reasons.decode(bytes.fromhex(str(args["reason"])[2:]))
-            for name, args in rows
+            for _block, name, args in rows
         ]
+        return rows[0].block_number, trades
 
     def finish(self, session: Session, tx: OperatorTx, receipt: dict[str, Any] | None) -> None:
         items = session.scalars(
@@ -395,8 +395,9 @@ class SettlementWork:
         tx_hash: str,
         was: Sequence[str] = fills.IN_LINE,
     ) -> None:
-        """Record one trade of a mined batch (`tx_hash`): skipped for `skipped`'s reason, else settled, as the fill
-        `was` (in line for a batch just mined, mined for a correction); both parties are told."""
+        """Record one trade of a mined batch (`tx_hash`): skipped for `skipped`'s reason, else settled, if the fill's
+        status is one of `was` (in line for a batch just mined; any since it was sent, for the final chain's word);
+        both parties are told."""
         if skipped is not None:
             failure = f"skipped_on_chain:{skipped}"  # e.g. skipped_on_chain:OrderCancelled(orderHash=0x...)
             item.outcome, item.reason, item.details = "skipped", skipped.error, skipped.details()
@@ -443,7 +444,7 @@ def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) ->
         select(ChainEvent.tx_hash, ChainEvent.status).where(
             ChainEvent.chain_id == chain_id,
             ChainEvent.tx_hash.in_(tx_hashes),
-            ChainEvent.name.in_(TRADE_EVENTS),
+            ChainEvent.name.in_(fills.TRADE_EVENTS),
             ChainEvent.status != ChainEventStatus.ORPHANED,
         )
     )

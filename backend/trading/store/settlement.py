@@ -27,8 +27,9 @@ from backend.statuses import FillStatus
 from backend.trading.rules.orders import FLAG_FILL_OR_KILL
 
 IN_LINE = (FillStatus.UNSETTLED, FillStatus.SETTLING)  # not mined yet
-MINED = (FillStatus.SETTLED, FillStatus.FAILED)  # its batch mined: settled, or skipped (or failed before it)
-SETTLING_OR_MINED = (FillStatus.SETTLING, *MINED)  # a batch's fills once it was sent
+DECIDED = (FillStatus.SETTLED, FillStatus.FAILED)  # settled, or failed (skipped on-chain, or before it was sent)
+SENT = (FillStatus.SETTLING, *DECIDED)  # a batch's fills once it was sent
+TRADE_EVENTS = ("TradeSettled", "TradeSkipped")  # one of them per trade of a mined batch, in trade order
 
 
 def unsettled(session: Session, limit: int) -> list[Fill]:
@@ -84,7 +85,7 @@ def reopen(session: Session, ids: Sequence[int], tx_hash: str) -> list[Fill]:
             Fill.id.in_(list(ids)),
             Fill.tx_hash == tx_hash,
             Fill.released == false(),
-            Fill.status.in_((FillStatus.SETTLED, FillStatus.FAILED)),
+            Fill.status.in_(DECIDED),
         )
         .values(status=FillStatus.UNSETTLED, tx_hash=None, failure=None, failure_reason=None)
         .returning(Fill)
