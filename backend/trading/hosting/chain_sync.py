@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true, update
+from sqlalchemy import ColumnElement, false, select, update
 from sqlalchemy.orm import Session
 
 from backend.db.models import (
@@ -160,9 +160,10 @@ def claim_resolved_fills(
     (its TradeSkipped is final: a reorg can no longer replay the transaction with the trade settling). Return
     their holds, the orders the contract ruled out for good in their skips (`RULED_OUT_BY_SKIP`: order hash,
     reason), and where the next claim starts. A mined fill waits until the relayer has compared its batch with
-    the final chain (`final_check_due`, relayer.settlement `check_final`), which records the attempt the final
-    chain holds (a reorg may take one out and mine a sibling, at the same nonce) and the trade as that attempt ran
-    it: so the holds end, and the orders a skip rules out go, as the final chain ran the batch. The caller commits.
+    the final chain (`final_check_due`, relayer.settlement `check_final`), which records the trades as the
+    attempt the final chain holds ran them: so the holds end, and the orders a skip rules out go, as the final
+    chain ran the batch. Any attempt's final events count (a reorg may take one out and mine a sibling, at the
+    same nonce), also for a batch no check is due for. The caller commits.
 
     It looks at CLAIM_PAGE unreleased fills (settled or not) after `after_id`, oldest first (settlements become
     final in about that order); the next claim goes on after them, or starts over once none are left. So fills that wait
@@ -174,23 +175,37 @@ def claim_resolved_fills(
     ).all()
     next_after = page[-1].id if len(page) == CLAIM_PAGE else 0
     candidates = [fill for fill in page if fill.status in DECIDED]
-    mined = list({fill.tx_hash for fill in candidates if fill.tx_hash})
-    final_txs: set[str] = set()  # of those, the ones the relayer has checked and the indexer holds final
-    if mined:
-        due = set(session.scalars(
-            select(OperatorTx.mined_hash).where(OperatorTx.mined_hash.in_(mined), OperatorTx.final_check_due == true())
-        ))  # fmt: skip
-        final_txs = set(session.scalars(
+    # The attempt the relayer saw mined, and its siblings (the same nonce, other fees): a reorg may take the one
+    # out and mine another, whose events are then the ones that become final.
+    attempts: dict[str, set[str]] = {fill.tx_hash: {fill.tx_hash} for fill in candidates if fill.tx_hash}
+    due: set[str] = set()  # batches the relayer has yet to compare with the final chain: their records may change
+    if attempts:
+        # the columns needed only: a transaction's row carries its calldata and signed bytes, read every sync otherwise
+        for mined_hash, hashes, check_due in session.execute(
+            select(OperatorTx.mined_hash, OperatorTx.hashes, OperatorTx.final_check_due).where(
+                OperatorTx.mined_hash.in_(list(attempts))
+            )
+        ):
+            attempts[str(mined_hash)].update(hashes)
+            if check_due:
+                due.add(str(mined_hash))
+    every_attempt = set().union(*attempts.values())
+    final_txs = set(
+        session.scalars(
             select(ChainEvent.tx_hash).where(
-                ChainEvent.tx_hash.in_([h for h in mined if h not in due]),
+                ChainEvent.tx_hash.in_(every_attempt),
                 ChainEvent.name.in_(TRADE_EVENTS),
                 ChainEvent.status == ChainEventStatus.FINAL,
             )
-        ))  # fmt: skip
+        )
+        if every_attempt
+        else ()
+    )
     resolved = [
         fill
         for fill in candidates
-        if fill.tx_hash in final_txs or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
+        if (fill.tx_hash is not None and fill.tx_hash not in due and not attempts[fill.tx_hash].isdisjoint(final_txs))
+        or (fill.tx_hash is None and fill.status == FillStatus.FAILED)
     ]
     if not resolved:
         return [], [], next_after
