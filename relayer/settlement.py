@@ -289,12 +289,8 @@ class SettlementWork:
                 if sender not in used:
                     used[sender] = nonces_used(txm, sender, final)
                 if nonce >= used[sender]:
-                    # Not used at a final block: it may still be mined. One a reorg took out that no node holds any
-                    # more would wait for ever, and every later transaction of its key behind it: it is sent again
-                    # (its own signed bytes: mined once at most).
-                    if not any(txm.rpc.call("eth_getTransactionByHash", [h]) for h in hashes):
-                        log.warning("a settlement batch no node holds is sent again", extra={"tx_hash": hashes[-1]})
-                        txm.send(tx_id)
+                    # Not used at a final block: it may still be mined (its own signed bytes: once at most).
+                    txm.send_if_forgotten(tx_id, hashes)
                     continue
                 outcome = _final_outcome(txm, hashes, final)
                 if outcome is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -215,6 +215,16 @@ class TxManager:
             assert tx is not None
             self._broadcast(tx)
             session.commit()
+
+    def send_if_forgotten(self, tx_id: int, hashes: Sequence[str]) -> bool:
+        """Send a transaction again (its latest signed bytes) if no node holds any of its attempts: one a reorg took
+        out after it finished (mined, or found dropped) whose nonce is still unused. Nothing else would ever mine it or
+        use its nonce, so it, and every later transaction of its key, would wait for ever. True if sent."""
+        if any(self.rpc.call("eth_getTransactionByHash", [h]) for h in hashes):
+            return False
+        log.warning("an operator tx no node holds is sent again", extra={"tx_id": tx_id, "tx_hash": hashes[-1]})
+        self.send(tx_id)
+        return True
 
     def _broadcast(self, tx: OperatorTx) -> None:
         try:

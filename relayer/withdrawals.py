@@ -193,7 +193,8 @@ class WithdrawalWork:
         dropped (still relaying), its nonce used at the indexer's final block, and the Exchange has not processed
         the withdrawal there (another transaction took the nonce, or ours was mined again and reverted). No
         `Withdrawn` will come; waiting would keep the hold for ever. A deeper reorg that brings it back is still
-        completed (`_complete_final`)."""
+        completed (`_complete_final`). One whose nonce is unused there and that no node holds any more is sent
+        again: else nothing would ever mine it or use its nonce."""
         with self.container.session_factory() as session:
             relayed = {
                 r.hash: r
@@ -209,19 +210,25 @@ class WithdrawalWork:
             if final is None:
                 return
             nonces = session.execute(
-                select(OperatorTx.reference, OperatorTx.sender, OperatorTx.nonce, OperatorTx.status).where(
-                    OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed])
-                )
+                select(
+                    OperatorTx.id, OperatorTx.reference, OperatorTx.sender, OperatorTx.nonce, OperatorTx.status,
+                    OperatorTx.hashes, OperatorTx.block_number,
+                ).where(OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed]))
             ).all()
             used: dict[str, int] = {}  # per sender: a transaction an earlier operator key signed counts its nonces
-            for reference, sender, nonce, tx_status in nonces:
+            unmined: list[tuple[int, list[str]]] = []
+            for tx_id, reference, sender, nonce, tx_status, hashes, block in nonces:
                 request = relayed[reference.removeprefix("withdraw:")]
                 if request.status == WithdrawalStatus.RELAYING and tx_status != DROPPED:
                     continue  # in flight: its transaction is the tracker's
                 if sender not in used:
                     used[sender] = nonces_used(txm, sender, final)
                 if nonce >= used[sender]:
-                    continue  # its nonce not used at a final block: it may still be mined
+                    # Its nonce unused at a final block: it may still be mined. Once the final block passes where it
+                    # was mined (or it looked dropped), it is sent again if no node holds it.
+                    if block is None or block <= final:
+                        unmined.append((tx_id, hashes))
+                    continue
                 if flag(txm, self.contract, "isWithdrawalProcessed", bytes.fromhex(request.hash[2:]), block=hex(final)):
                     continue  # it was: the indexer's final Withdrawn completes it
                 request.status, request.failure = WithdrawalStatus.FAILED, LOST_IN_REORG
@@ -229,6 +236,8 @@ class WithdrawalWork:
                 self._tell(session, request)
                 log.warning("relayed withdrawal lost in a reorg; failed", extra={"withdrawal": request.hash})
             session.commit()
+        for tx_id, hashes in unmined:
+            txm.send_if_forgotten(tx_id, hashes)
 
     def _fail(self, request_hash: str, failure: str) -> None:
         """Fail an accepted request before any transaction (its hold ends); one that moved on meanwhile stays."""

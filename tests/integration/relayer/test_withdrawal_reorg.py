@@ -114,3 +114,33 @@ def test_a_withdrawal_a_lagging_node_calls_dropped_keeps_its_hold_and_completes_
     assert request_state(loop, request_hash) == ("completed", None)
     loop.index()
     assert available_usdc(loop) == before - 2_000 * 10**6  # now the ledger's debit, once
+
+
+def test_a_relayed_withdrawal_a_reorg_took_out_that_no_node_holds_is_sent_again_and_completes_once(
+    loop: Loop,
+) -> None:
+    """Taken out by a reorg and held by no node any more, its nonce unused: no `Withdrawn` would ever come and its
+    nonce would never be used, so the request kept its hold for ever, and every later transaction of the operator's
+    key waited behind it. Once its block is final it is sent again (its own signed bytes: paid out once at most)."""
+    fund(loop)
+    before = available_usdc(loop)
+    request_hash = store_accepted(loop, address_of(BOB))
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()
+    assert request_state(loop, request_hash)[0] == "relayed"
+    with loop.container.uow() as uow:
+        tx_hash = uow.session.get_one(WithdrawalRequest, request_hash).tx_hash
+    assert loop.chain.rpc("evm_revert", snapshot)  # gone, and the node no longer knows it
+    assert loop.chain.rpc("eth_getTransactionByHash", tx_hash) is None
+    loop.chain.mine(3)
+    loop.index()  # the final block passes where it was
+    loop.relayer.tick()  # sent again: mined at once here
+    assert loop.chain.rpc("eth_getTransactionReceipt", tx_hash) is not None
+    assert request_state(loop, request_hash) == ("relayed", None)
+    loop.chain.mine(3)
+    loop.index()  # its Withdrawn final
+    loop.relayer.tick()
+    assert request_state(loop, request_hash) == ("completed", None)
+    loop.index()
+    assert available_usdc(loop) == before - 2_000 * 10**6  # paid out once
+    assert loop.chain.vault_balance(BOB, "USDC") == before - 2_000 * 10**6
