@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from backend.chain.jsonrpc import RpcError
 from backend.db.models import ChainEvent, OperatorTx
 
 from ..devchain import address_of
@@ -206,3 +207,71 @@ def test_a_settled_batch_a_reorg_took_out_that_no_node_holds_is_sent_again_and_s
         assert len(uow.session.scalars(select(OperatorTx)).all()) == 1  # never a second batch
     loop.ledger_equals_chain((ALICE, BOB))
     assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
+
+
+def stand_in_batch(loop: Loop, *, to: str, sender: str) -> int:
+    """A confirmed settlement batch on record, due for the final check, that the chain never saw: as a batch sent to
+    an Exchange since redeployed (`to`) or by another operator key (`sender`) looks to this relayer."""
+    with loop.container.uow() as uow:
+        final = uow.session.scalars(select(OperatorTx.block_number).where(OperatorTx.block_number.is_not(None))).all()
+        tx = OperatorTx(
+            chain_id=31337, kind="settle", reference=f"settle:stand-in:{to}:{sender}", sender=sender, nonce=0, to=to,
+            data="0x", gas_limit=21_000, access_list=[], max_fee_per_gas=1, max_priority_fee_per_gas=1,
+            raw_tx="0x00", tx_hash="0x" + "ab" * 32, hashes=["0x" + "ab" * 32], status="confirmed",
+            mined_hash="0x" + "ab" * 32, block_number=min(final), final_check_due=True,
+        )  # fmt: skip
+        uow.session.add(tx)
+        uow.session.flush()
+        tx_id = tx.id
+        uow.commit()
+    return tx_id
+
+
+def stand_in_state(loop: Loop, tx_id: int) -> tuple[str, bool]:
+    with loop.container.uow() as uow:
+        tx = uow.session.get_one(OperatorTx, tx_id)
+        return tx.status, tx.final_check_due
+
+
+def test_a_batch_sent_to_another_exchange_is_not_judged_by_this_exchanges_events(loop: Loop) -> None:
+    """The indexer records the events of the configured Exchange only: a batch of an earlier deployment has none of
+    them on record, so the check would find it lost (its nonce used, no receipt of its hash here) and put its fills
+    back in line."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    loop.relay()
+    elsewhere = stand_in_batch(loop, to="0x" + "11" * 20, sender=loop.relayer.txm.sender)
+    loop.chain.mine(3)
+    loop.index()
+    assert stand_in_state(loop, elsewhere) == ("confirmed", True)  # untouched
+    assert fill_state(loop)[0] == "settled" and fill_state(loop)[2]  # the real batch checked, its holds released
+
+
+def test_a_node_failing_in_the_middle_of_the_check_keeps_what_was_decided_before(
+    loop: Loop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch's decision is committed on its own: a node that stops answering at the next batch must not undo
+    the fills already put back in line (nor hold them up until it answers)."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()
+    assert loop.chain.rpc("evm_revert", snapshot)  # lost for good: its nonce taken on the new fork
+    take_the_nonce(loop)
+    loop.chain.mine(3)
+    silent = "0x" + "22" * 20  # a key whose nonces this node will not tell: the second batch's check fails
+    stand_in = stand_in_batch(loop, to=loop.chain.exchange.address, sender=silent)
+    rpc = loop.relayer.txm.rpc
+    asked = rpc.call
+
+    def failing(method: str, params: list[Any]) -> Any:
+        if method == "eth_getTransactionCount" and params[0] == silent:
+            raise RpcError("the node stopped answering")
+        return asked(method, params)
+
+    monkeypatch.setattr(rpc, "call", failing)
+    loop.index()
+    assert fill_state(loop) == ("unsettled", None, False)  # the lost batch decided, and it stands
+    assert stand_in_state(loop, stand_in) == ("confirmed", True)  # the other waits for the node
