@@ -146,6 +146,34 @@ def test_a_watch_returns_once_the_channels_messages_arrive_also_after_the_connec
     asyncio.run(scenario())
 
 
+def test_a_watch_or_unwatch_while_the_listener_waits_to_reconnect_leaves_no_unread_subscriber(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sent on the connection that just failed, a (un)subscribe makes redis-py open another one, subscribed and
+    never read: Redis then keeps every message of the channel for it until its output limit drops it."""
+    from backend.marketdata import bus as bus_module
+
+    monkeypatch.setattr(bus_module, "LISTEN_RETRY_S", 60.0)  # the pause lasts the whole test
+    url = database()
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(url)
+        async with running(url, remote_channels=("account",)) as (bus, _received):
+            await bus.watch("account:0xaa")
+            assert bus._pubsub is not None and bus._pubsub.connection is not None
+            host, port = bus._pubsub.connection._writer.get_extra_info("sockname")[:2]  # type: ignore[union-attr]
+            await client.client_kill(f"{host}:{port}")
+            await until(lambda: bus._away, "the listener in its pause")
+            await bus.watch("account:0xbb")
+            bus.unwatch("account:0xaa")
+            await until(lambda: len(bus._tasks) == 2, "no (un)subscribe left in flight")  # the listener, the sender
+            assert await subscribers(client, url, "account:0xbb") == 0
+            assert await subscribers(client, url, "account:0xaa") == 0
+        await client.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_exchanges_on_two_databases_of_one_redis_do_not_hear_each_other() -> None:
     ours = database()
     theirs = database(9 if not ours.endswith("/9") else 10)
