@@ -181,8 +181,9 @@ def circuit_breaker_error(halt: Halt) -> HdexError:
 # limits
 
 
-def check_order_limits(base_amount: int, notional: int, settings: RiskSettings) -> None:
-    """ORDER_SIZE_LIMIT_EXCEEDED / MARKET_NOTIONAL_LIMIT_EXCEEDED for an order above the market's limits."""
+def check_order_limits(base_amount: int, notional: int, settings: RiskSettings, priced_at: str = "limitPrice") -> None:
+    """ORDER_SIZE_LIMIT_EXCEEDED / MARKET_NOTIONAL_LIMIT_EXCEEDED for an order above the market's limits; its
+    `notional` is `base_amount` at the price `priced_at` names (see `RiskDesk.check_order`)."""
     if settings.max_order_base is not None and base_amount > settings.max_order_base:
         raise HdexError(
             ErrorCode.ORDER_SIZE_LIMIT_EXCEEDED,
@@ -192,7 +193,7 @@ def check_order_limits(base_amount: int, notional: int, settings: RiskSettings) 
     if settings.max_order_notional is not None and notional > settings.max_order_notional:
         raise HdexError(
             ErrorCode.MARKET_NOTIONAL_LIMIT_EXCEEDED,
-            f"the order's notional {notional} (baseAmount * limitPrice / 1e18) is above this market's limit of "
+            f"the order's notional {notional} (baseAmount * {priced_at} / 1e18) is above this market's limit of "
             f"{settings.max_order_notional} quote base units: send a smaller baseAmount",
             "order.baseAmount",
         )

@@ -132,7 +132,8 @@ class RiskDesk:
     ) -> None:
         """Refuse an order outside the band (aggressive orders: crossing the book now, or
         `takes_liquidity_later` as a stop order does) or above a limit; `HdexError` says which. `book` is read
-        for the best opposite price only when a band applies."""
+        for the best opposite price when a band applies, and for a sell's best bid when a limit does: an order's
+        notional is the most it can trade for now, at its limit price, or a sell's at the best bid if higher."""
         settings = self._settings.get(market, self.defaults)
         if (settings.band_bps and not post_only) and (takes_liquidity_later or self._crosses(book, market, order)):
             reference = self.reference(market)
@@ -144,8 +145,14 @@ class RiskDesk:
             and (settings.max_open_notional is None)
         ):
             return
-        notional = quote_amount(order.baseAmount, order.limitPrice)
-        check_order_limits(order.baseAmount, notional, settings)
+        price, priced_at = order.limitPrice, "limitPrice"
+        best_bid = book.best_bid(market) if order.side == 1 else None
+        if best_bid is not None and best_bid > price:
+            # A sell takes the bids at their own prices: valued at its limit, a sell priced far below the book (a
+            # market sell's worst price) would pass any notional limit and trade for far more.
+            price, priced_at = best_bid, f"the best bid {best_bid}, which it would be paid"
+        notional = quote_amount(order.baseAmount, price)
+        check_order_limits(order.baseAmount, notional, settings, priced_at)
         check_open_notional(self.open_notional(maker, market), notional, settings)
 
     @staticmethod

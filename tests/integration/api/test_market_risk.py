@@ -168,6 +168,24 @@ def test_market_and_account_limits_refuse_orders_with_their_codes(exchange: Exch
     assert exchange.place(MAKER, side=0, baseAmount=QTY, limitPrice=PRICE).status_code == 201
 
 
+def test_a_sell_is_valued_at_the_best_bid_when_that_pays_more_than_its_limit(
+    exchange: Exchange, container: Container
+) -> None:
+    """A sell takes the bids, at their prices: valued at its own low limit (here no band, no reference price yet),
+    a sell of 3 WETH at 1,500 looked worth 4,500 USDC and passed a 6,000 limit while it would trade for 9,000."""
+    with container.uow() as uow:
+        update_market_risk(uow.session, container.settings, MARKET, {"max_order_notional": 2 * PRICE}, actor="t")
+        uow.commit()
+    exchange.sync()
+    assert exchange.place(RESTING, side=0, baseAmount=2 * QTY, limitPrice=PRICE).status_code == 201
+    assert exchange.place(TAKER, side=0, baseAmount=QTY, limitPrice=PRICE).status_code == 201
+    dumped = exchange.place(MAKER, side=1, baseAmount=3 * QTY, limitPrice=PRICE // 2)
+    assert (dumped.status_code, dumped.json()["error"]["code"]) == (422, "MARKET_NOTIONAL_LIMIT_EXCEEDED")
+    assert f"the best bid {PRICE}" in dumped.json()["error"]["message"]
+    assert exchange.place(MAKER, side=1, baseAmount=2 * QTY, limitPrice=PRICE // 2).status_code == 201  # 6,000
+    assert exchange.place(MAKER, side=1, baseAmount=3 * QTY, limitPrice=2 * PRICE).status_code == 422  # rests: 18,000
+
+
 def test_a_halt_in_force_survives_a_restart_and_a_halt_from_outside_can_be_cleared(container: Container) -> None:
     for exchange in running(container):
         trading = trading_of(exchange)
