@@ -60,7 +60,7 @@ from backend.trading.rules import cancel_after
 from backend.trading.rules.accounts import AccountBook
 from backend.trading.rules.cancels import ReplacePartlyFailed, check_bulk_timestamp
 from backend.trading.rules.checks import Limits, Placement, check_placement, engine_error
-from backend.trading.rules.markets import Market, PriceSource, fee, quote_amount
+from backend.trading.rules.markets import Market, PriceSource, fee, highest_price, quote_amount
 from backend.trading.rules.nonces import UsedNonces
 from backend.trading.rules.orders import OrderRequest, TrackedOrder
 from backend.trading.rules.risk import HALT_KINDS, RISK_OFF, Halt, Move, RiskSettings, breaker_halt, move_bps
@@ -347,21 +347,12 @@ class EngineHost:
         if self._order_limits is not None:  # last: it may read the maker's level, like the balance check its funds
             order = request.order
             self._order_limits.check(
-                placement.maker, placement.market, order.baseAmount, self._highest_price(placement), self._markets,
+                placement.maker, placement.market, order.baseAmount,
+                highest_price(placement.command, self._engine.best_bid(placement.market.name)), self._markets,
                 self._engine.last_trade_price,
             )  # fmt: skip
         return placement
 
-    def _highest_price(self, placement: Placement) -> int:
-        """The highest price the order can trade at, which bounds what its base amount is worth: a buy pays at
-        most its limit; a sell gets at least its limit, and as taker the bids it sells into (the best of them
-        highest), or for a stop kind the bids near its trigger. (A sell's limit alone is a floor: a token no trade
-        has priced yet, offered at the smallest tick into bids of 3,000, would count as worth next to nothing
-        against the maker's maximum order.)"""
-        command = placement.command
-        if command.side is Side.BUY:
-            return command.price
-        return max(command.price, command.stop_price or 0, self._engine.best_bid(command.market) or 0)
 
     def _check_client_order_id(self, maker: str, client_order_id: str) -> None:
         ids = self._client_order_ids.get(maker)

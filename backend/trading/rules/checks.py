@@ -290,7 +290,7 @@ def check_placement(
         )
     if risk is not None:
         risk.check_order(
-            market.name, maker, order, takes_liquidity_later=request.is_stop, post_only=grid is TimeInForce.POST_ONLY,
+            market.name, maker, command, takes_liquidity_later=request.is_stop, post_only=grid is TimeInForce.POST_ONLY,
             book=engine,
         )  # fmt: skip
     if accounts.open_orders.get(maker, 0) >= limits.max_open_orders:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from backend.engine import AddMarket, MarketState
+from backend.engine import AddMarket, MarketState, PlaceOrder, Side
 
 PRICE_SCALE = 10**18
 FEE_RATE_SCALE = 10**6
@@ -74,6 +74,16 @@ def market_rule_error(market: Market) -> str | None:
     if not (0 <= market.base_decimals <= 36 and 0 <= market.quote_decimals <= 36):
         return "decimals must be within 0..36"
     return None
+
+
+def highest_price(command: PlaceOrder, best_bid: int | None) -> int:
+    """The highest price an order can trade at now, which bounds what its base amount is worth: a buy pays at most
+    its limit; a sell gets at least its limit, and as taker the bids it sells into (the best of them highest), or
+    for a stop kind the bids near its trigger. (A sell's limit alone is a floor: a sell offered at the smallest
+    tick into bids of 3,000, a market sell's worst price, would count as worth next to nothing.)"""
+    if command.side is Side.BUY:
+        return command.price
+    return max(command.price, command.stop_price or 0, best_bid or 0)
 
 
 def quote_amount(base_amount: int, price: int) -> int:

@@ -13,9 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from backend.engine import Engine
-from backend.signing import Order
-from backend.trading.rules.markets import quote_amount
+from backend.engine import Engine, PlaceOrder, Side
+from backend.trading.rules.markets import highest_price, quote_amount
 from backend.trading.rules.reference import ReferencePrice
 from backend.trading.rules.risk import (
     Halt,
@@ -124,7 +123,7 @@ class RiskDesk:
         self,
         market: str,
         maker: str,
-        order: Order,
+        command: PlaceOrder,
         *,
         takes_liquidity_later: bool,
         post_only: bool,
@@ -133,33 +132,29 @@ class RiskDesk:
         """Refuse an order outside the band (aggressive orders: crossing the book now, or
         `takes_liquidity_later` as a stop order does) or above a limit; `HdexError` says which. `book` is read
         for the best opposite price when a band applies, and for a sell's best bid when a limit does: an order's
-        notional is the most it can trade for now, at its limit price, or a sell's at the best bid if higher."""
+        notional is the most it can trade for now (`highest_price`), a sell's at the best bid if that is higher."""
         settings = self._settings.get(market, self.defaults)
-        if (settings.band_bps and not post_only) and (takes_liquidity_later or self._crosses(book, market, order)):
+        if (settings.band_bps and not post_only) and (takes_liquidity_later or self._crosses(book, market, command)):
             reference = self.reference(market)
             if reference is not None:
-                check_band(order.limitPrice, reference, settings.band_bps)
+                check_band(command.price, reference, settings.band_bps)
         if (
             settings.max_order_base is None
             and settings.max_order_notional is None
             and (settings.max_open_notional is None)
         ):
             return
-        price, priced_at = order.limitPrice, "limitPrice"
-        best_bid = book.best_bid(market) if order.side == 1 else None
-        if best_bid is not None and best_bid > price:
-            # A sell takes the bids at their own prices: valued at its limit, a sell priced far below the book (a
-            # market sell's worst price) would pass any notional limit and trade for far more.
-            price, priced_at = best_bid, f"the best bid {best_bid}, which it would be paid"
-        notional = quote_amount(order.baseAmount, price)
-        check_order_limits(order.baseAmount, notional, settings, priced_at)
+        price = highest_price(command, book.best_bid(market))
+        priced_at = "limitPrice" if price == command.price else f"{price}, the most a sell can be paid now"
+        notional = quote_amount(command.qty, price)
+        check_order_limits(command.qty, notional, settings, priced_at)
         check_open_notional(self.open_notional(maker, market), notional, settings)
 
     @staticmethod
-    def _crosses(book: Engine, market: str, order: Order) -> bool:
-        if order.side == 0:
-            return is_aggressive(0, order.limitPrice, None, book.best_ask(market))
-        return is_aggressive(1, order.limitPrice, book.best_bid(market), None)
+    def _crosses(book: Engine, market: str, command: PlaceOrder) -> bool:
+        if command.side is Side.BUY:
+            return is_aggressive(0, command.price, None, book.best_ask(market))
+        return is_aggressive(1, command.price, book.best_bid(market), None)
 
     # the circuit breaker
 

@@ -19,6 +19,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from backend.bootstrap import Container
@@ -109,17 +110,26 @@ async def request_withdrawal(
         host.handle(ReleaseWithdrawal(request_hash))
         host.handle(StopOrderEntry(lost))  # as a batch refused by the fence stops it: this book is stale
         raise HdexError(ErrorCode.UNAVAILABLE, LOST_MESSAGE) from None
-    except Exception:
-        host.handle(ReleaseWithdrawal(request_hash))  # the unit of work rolled back: nothing was stored
+    except Exception as error:
+        host.handle(_store_outcome(request_hash, storing))
+        if isinstance(error, SQLAlchemyError):
+            raise HdexError(
+                ErrorCode.UNAVAILABLE,
+                f"the database failed while storing withdrawal {request_hash}, and may have stored it: "
+                f"GET /v1/withdrawals/{request_hash} says; sending the same signed withdrawal again is safe "
+                "(one stored already is refused as DUPLICATE_WITHDRAWAL)",
+            ) from None
         raise
     host.handle(WithdrawalStored(request_hash))
     return row
 
 
 def _store_outcome(request_hash: str, done: asyncio.Future[WithdrawalRequest]) -> HostCommand[None]:
-    """What a store that ended after its request was interrupted leaves the hold to: the stored row (the database
-    counts it from the next balance read on), or nothing (it rolled back)."""
-    if done.cancelled() or done.exception() is not None:
+    """What a store that ended leaves the hold to. A refusal (HdexError, raised before the commit) stored nothing:
+    the hold ends. Stored, or failed otherwise, its fate is the database's: a connection lost during COMMIT raises
+    whether or not the row landed, so the hold ends with the first balance read that starts after this, which
+    counts the row if it is there (held once either way, never available twice)."""
+    if not done.cancelled() and isinstance(done.exception(), HdexError):
         return ReleaseWithdrawal(request_hash)
     return WithdrawalStored(request_hash)
 

@@ -181,7 +181,7 @@ def test_a_sell_is_valued_at_the_best_bid_when_that_pays_more_than_its_limit(
     assert exchange.place(TAKER, side=0, baseAmount=QTY, limitPrice=PRICE).status_code == 201
     dumped = exchange.place(MAKER, side=1, baseAmount=3 * QTY, limitPrice=PRICE // 2)
     assert (dumped.status_code, dumped.json()["error"]["code"]) == (422, "MARKET_NOTIONAL_LIMIT_EXCEEDED")
-    assert f"the best bid {PRICE}" in dumped.json()["error"]["message"]
+    assert f"(baseAmount * {PRICE}, the most a sell can be paid now / 1e18)" in dumped.json()["error"]["message"]
     assert exchange.place(MAKER, side=1, baseAmount=2 * QTY, limitPrice=PRICE // 2).status_code == 201  # 6,000
     assert exchange.place(MAKER, side=1, baseAmount=3 * QTY, limitPrice=2 * PRICE).status_code == 422  # rests: 18,000
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.compliance.factory import screener_for
@@ -162,3 +163,35 @@ def test_a_request_interrupted_while_its_row_is_stored_keeps_its_hold_until_the_
     exchange.sync()
     assert tradable() == before - request.amount  # held once: by the stored request
     assert available_usdc(exchange) == before - request.amount
+
+
+@pytest.mark.parametrize("committed", [True, False], ids=["committed", "rolled-back"])
+def test_a_store_whose_commit_fails_without_saying_whether_it_landed_keeps_the_hold_until_the_database_says(
+    sqlite_exchange: Exchange, monkeypatch: pytest.MonkeyPatch, committed: bool
+) -> None:
+    """A connection lost during COMMIT raises whether or not the row landed. Before, the hold went at once: with
+    the row stored, the amount was available to orders (and counted against the balance) twice until the next
+    sync. The database decides, from the first balance read after the failure: held once either way, and given
+    back if the row is not there."""
+    exchange = sqlite_exchange
+    store = withdrawal_requests._store
+
+    def lost_commit(*args: Any) -> Any:
+        if committed:
+            store(*args)
+        raise OperationalError("COMMIT", {}, ConnectionResetError("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(withdrawal_requests, "_store", lost_commit)
+    request = withdrawal(amount=FUNDED_USDC)  # all of it: an order for any of it must be refused meanwhile
+    app: Any = exchange.client.app
+    trading = app.state.trading
+
+    def tradable() -> int:
+        return int(exchange.client.portal.call(lambda: trading.host.accounts.available(request.wallet, request.token)))
+
+    response = exchange.client.post("/v1/withdrawals", json=body(request))
+    assert response.status_code == 503, response.text
+    assert tradable() == 0  # held: the row may be there
+    exchange.sync()
+    assert [status for _, status in requests(exchange)] == (["accepted"] if committed else [])
+    assert tradable() == (0 if committed else FUNDED_USDC)  # once the database said
