@@ -109,6 +109,8 @@ def _birth_date(value: str, today: dt.date) -> str:
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
+    if day.year + years > dt.MAXYEAR:  # no such date: later than any today
+        return dt.date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February: the birthday falls on 1 March in common years

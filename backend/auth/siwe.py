@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from eth_keys.exceptions import BadSignature
 from pydantic import ValidationError
 
 from backend.errors import ErrorCode, HdexError
@@ -86,7 +87,7 @@ def verify_sign_in(text: str, signature: str, rules: SignInRules, now: datetime)
         raise HdexError(
             ErrorCode.SIWE_NOT_YET_VALID, "the message is not valid yet (Not Before): sign a new one", "message"
         ) from None
-    except siwe.InvalidSignature:
+    except (siwe.InvalidSignature, BadSignature):  # BadSignature: 65 bytes no public key recovers from
         raise HdexError(
             ErrorCode.INVALID_SIGNATURE, f"the signature is not {message.address}'s over this message", "signature"
         ) from None

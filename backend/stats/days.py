@@ -34,7 +34,13 @@ def day_bounds(day: str) -> tuple[int, int]:
 
 
 def add_days(day: str, days: int) -> str:
-    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+    """`days` days after `day` (before, if negative); no earlier than the first date there is, nor later than the
+    last (a range's lookback from 0001-01-01 finds no earlier day)."""
+    start = date.fromisoformat(day)
+    try:
+        return (start + timedelta(days=days)).isoformat()
+    except OverflowError:
+        return (date.min if days < 0 else date.max).isoformat()
 
 
 def week_of(day: str) -> str:

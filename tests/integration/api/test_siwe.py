@@ -117,6 +117,16 @@ def test_a_signature_by_another_wallet_is_refused(app: Exchange) -> None:
     assert answer.json()["error"]["field"] == "signature"
 
 
+@pytest.mark.parametrize("signature", ["0x" + "00" * 65, "0x" + "11" * 64 + "1b"], ids=["zeros", "no-point"])
+def test_a_signature_no_key_recovers_from_is_refused_and_leaves_the_nonce_usable(app: Exchange, signature: str) -> None:
+    """65 bytes from which no public key can be recovered: eth-keys' BadSignature escaped the checks (500)."""
+    nonce = new_nonce(app)
+    answer = app.client.post("/v1/auth/siwe", json={"message": siwe_message(nonce), "signature": signature})
+    assert refused(answer) == (401, "INVALID_SIGNATURE")
+    assert answer.json()["error"]["field"] == "signature"
+    assert sign_in(app, siwe_message(nonce)).status_code == 200
+
+
 def test_a_nonce_signs_in_once(app: Exchange) -> None:
     message = siwe_message(new_nonce(app))
     assert sign_in(app, message).status_code == 200

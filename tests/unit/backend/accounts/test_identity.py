@@ -58,6 +58,8 @@ def test_an_adult_is_18_on_the_birthday_and_a_leap_day_birthday_falls_on_1_march
         (IdentityData("A\u202eB", "1990-01-01", "GB", ADA.address), "legalName"),
         (IdentityData("A", "1990-1-1", "GB", ADA.address), "dateOfBirth"),
         (IdentityData("A", "1899-12-31", "GB", ADA.address), "dateOfBirth"),
+        (IdentityData("A", "9999-01-01", "GB", ADA.address), "dateOfBirth"),  # 18 years on is past year 9999
+        (IdentityData("A", "9982-02-28", "GB", ADA.address), "dateOfBirth"),
         (IdentityData("A", "1990-01-01", "UK", ADA.address), "country"),
         (IdentityData("A", "1990-01-01", "GB", PostalAddress(" ", "London", "1")), "address.line1"),
         (IdentityData("A", "1990-01-01", "GB", PostalAddress("1", "London", "x" * 21)), "address.postalCode"),

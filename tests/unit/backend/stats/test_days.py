@@ -52,3 +52,11 @@ def test_a_bad_range_is_refused_with_the_field_at_fault(first: str | None, last:
 
 def test_the_longest_range_allowed_is_accepted() -> None:
     assert parse_range(add_days("2026-12-02", 1 - MAX_RANGE_DAYS), "2026-12-02", "2026-12-02").length == MAX_RANGE_DAYS
+
+
+def test_days_before_the_first_date_or_after_the_last_are_that_date() -> None:
+    """The users table reads 29 days before its range (a month's active wallets): from 0001-01-01 that overflowed
+    (500) instead of finding no earlier day."""
+    assert add_days("0001-01-10", -29) == "0001-01-01"
+    assert add_days("9999-12-30", 5) == "9999-12-31"
+    assert add_days("2026-03-01", -1) == "2026-02-28"
