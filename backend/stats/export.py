@@ -15,7 +15,8 @@ from backend.errors import ErrorCode, HdexError
 from backend.stats.days import DayRange
 from backend.stats.queries import TABLES
 
-_FORMULA = re.compile(r"[=+@-]")  # a leading one makes a spreadsheet run the cell as a formula...
+# a leading one makes a spreadsheet run the cell as a formula (a tab or carriage return it drops first)...
+_FORMULA = re.compile(r"[=+@\t\r-]")
 _NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]+)?")  # ...but a whole negative amount (a net flow) must stay a number
 
 

@@ -1,9 +1,10 @@
 /** CSV text (RFC 4180): cells with a comma, quote or line break are quoted, quotes doubled. */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  // A leading "=", "+", "-" or "@" would be a formula in spreadsheets: a quote mark makes it text. Only a
-  // whole negative number is left as it is ("-1+HYPERLINK(...)" starts like one and is a formula).
-  const safe = (value: string) => (/^[=+\-@]/.test(value) && !/^-\d+(\.\d+)?$/.test(value) ? `'${value}` : value);
+  // A leading "=", "+", "-" or "@" would be a formula in spreadsheets (so would one after a leading tab or
+  // carriage return, which they drop): a quote mark makes it text. Only a whole negative number is left as it
+  // is ("-1+HYPERLINK(...)" starts like one and is a formula).
+  const safe = (value: string) => (/^[=+\-@\t\r]/.test(value) && !/^-\d+(\.\d+)?$/.test(value) ? `'${value}` : value);
   return [header, ...rows].map((row) => row.map((value) => cell(safe(value))).join(",")).join("\r\n") + "\r\n";
 }
 

@@ -78,3 +78,9 @@ def test_csv_makes_a_formula_that_starts_like_a_negative_number_text() -> None:
     cells = {"a": "-1+HYPERLINK(\"https://evil.example\")", "b": "-2.5", "c": "-3e5"}
     assert list(csv.reader(io.StringIO(to_csv([cells]))))[1] == ["'-1+HYPERLINK(\"https://evil.example\")", "-2.5",
                                                                  "'-3e5"]  # fmt: skip
+
+
+def test_csv_makes_a_cell_led_by_a_tab_or_carriage_return_text() -> None:
+    """Spreadsheets drop a leading tab or carriage return and then read the rest, a formula too (OWASP's list)."""
+    cells = {"a": "\t=1+1", "b": "\r@SUM(A1)"}
+    assert list(csv.reader(io.StringIO(to_csv([cells]))))[1] == ["'\t=1+1", "'\r@SUM(A1)"]
