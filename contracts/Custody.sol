@@ -26,6 +26,8 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
     /// @dev keccak256("hdex.custody.executing-scheduled") - 1: the transient flag read by {isExecutingScheduledCall}.
     bytes32 private constant EXECUTING_SCHEDULED_SLOT =
         0x69ed4123898b52e7ecea0ab5d890dfe189231d862775ffc0151a954a449843b0;
+    /// @dev `increaseAllowance(address,uint256)` (OpenZeppelin's ERC-20 before 5.0, and many tokens since).
+    bytes4 private constant _INCREASE_ALLOWANCE = 0x39509351;
 
     // ---------------------------------------------------------------- storage
 
@@ -72,9 +74,15 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
         bytes32 digest = _hashTransaction(target, value, data, txNonce, deadline);
         _checkApprovals(digest, signatures);
         nonce = txNonce + 1;
-        _spendDailyLimit(target, value, data);
+        if (value != 0) _spend(address(0), value);
+        _spendAllowance(target, data);
+        uint256 held = _balanceOf(target);
         emit Executed(txNonce, digest, target, value, data);
         result = _call(target, value, data);
+        // Whatever the selector (`transfer`, WETH9's and DAI's `transferFrom` of one's own tokens, ERC-677's
+        // `transferAndCall`, ...), what left this contract's balance of the called token is an outflow.
+        uint256 left = _balanceOf(target);
+        if (left < held) _spend(target, held - left);
     }
 
     /// @inheritdoc ICustody
@@ -115,6 +123,12 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc ICustody
     function isExecutingScheduledCall() external view returns (bool) {
         return EXECUTING_SCHEDULED_SLOT.asBoolean().tload();
+    }
+
+    /// @inheritdoc ICustody
+    function spentToday(address token) public view returns (uint256) {
+        Spending memory spending = _spending[token];
+        return spending.day == uint64(block.timestamp / 1 days) ? spending.spent : 0;
     }
 
     // ---------------------------------------------------------------- owners and settings (only via itself)
@@ -258,27 +272,33 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Counts a direct call's ETH value and ERC-20 `transfer`/`approve` amount against today's limits.
-    function _spendDailyLimit(address target, uint256 value, bytes calldata data) internal {
-        if (value != 0) _spend(address(0), value);
+    /// @dev Counts an allowance a direct call grants (`approve`, or the common `increaseAllowance`) against the
+    /// token's limit: the spender takes it later, outside this contract's calls.
+    function _spendAllowance(address target, bytes calldata data) internal {
         if (data.length >= 68) {
             bytes4 selector = bytes4(data[:4]);
-            if (selector == IERC20.transfer.selector || selector == IERC20.approve.selector) {
+            if (selector == IERC20.approve.selector || selector == _INCREASE_ALLOWANCE) {
                 (, uint256 amount) = abi.decode(data[4:68], (address, uint256));
                 _spend(target, amount);
             }
         }
     }
 
+    /// @dev This contract's balance of `token` as its `balanceOf` says; 0 for a target that is no token (no code,
+    /// a revert, a short answer).
+    function _balanceOf(address token) internal view returns (uint256 balance) {
+        if (token.code.length == 0) return 0;
+        (bool ok, bytes memory answer) = token.staticcall(abi.encodeCall(IERC20.balanceOf, (address(this))));
+        if (ok && answer.length >= 32) balance = abi.decode(answer, (uint256));
+    }
+
     function _spend(address token, uint256 amount) internal {
-        uint64 today = uint64(block.timestamp / 1 days);
-        Spending memory spending = _spending[token];
-        uint256 spent = spending.day == today ? uint256(spending.spent) + amount : amount;
+        uint256 spent = spentToday(token) + amount;
         uint256 limit = dailyLimit[token];
         if (spent > limit) revert CustodyDailyLimitExceeded(token, spent, limit);
         // `spent <= limit`, and a limit above 2^192 would be absurd; the cast is checked to be safe anyway.
         if (spent > type(uint192).max) revert CustodyDailyLimitExceeded(token, spent, limit);
-        _spending[token] = Spending({day: today, spent: uint192(spent)});
+        _spending[token] = Spending({day: uint64(block.timestamp / 1 days), spent: uint192(spent)});
     }
 
     /// @dev A plain call (never delegatecall); a revert is wrapped with its data.

@@ -28,8 +28,15 @@ TIMELOCKED: frozenset[tuple[str, str]] = frozenset(
         ("Custody", "setDailyLimit"),
     }
 )
-# IERC20.transfer and IERC20.approve: the calls whose amount `Custody._spendDailyLimit` counts.
-_LIMITED_SELECTORS = (keccak(text="transfer(address,uint256)")[:4], keccak(text="approve(address,uint256)")[:4])
+# Calls (selector: their amount's argument, 32-byte words after it) that move or let go of Custody's own tokens
+# of the called contract: Custody counts what left its balance during the call and the allowances it grants.
+_AMOUNT_WORD = {
+    keccak(text="transfer(address,uint256)")[:4]: 1,
+    keccak(text="transferAndCall(address,uint256,bytes)")[:4]: 1,  # ERC-677 (LINK)
+    keccak(text="approve(address,uint256)")[:4]: 1,
+    keccak(text="increaseAllowance(address,uint256)")[:4]: 1,
+}
+_TRANSFER_FROM = keccak(text="transferFrom(address,address,uint256)")[:4]  # counted when it takes Custody's own
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,16 @@ def scheduled_call(transaction: CustodyTransaction, abis: KnownAbis) -> Schedule
     return ScheduledCall(to_checksum_address(target), int(value), bytes(data), bytes(salt))
 
 
-def outflows(target: str, value: int, data: bytes) -> list[tuple[str, int]]:
-    """(token, amount) pairs a direct `execute` counts against the daily limit (ETH as the zero address)."""
+def outflows(target: str, value: int, data: bytes, custody: str) -> list[tuple[str, int]]:
+    """(token, amount) pairs a direct `execute` by `custody` counts against the daily limit (ETH as the zero
+    address), as far as the calldata tells: the contract measures a token's outflow by its balance, so a call this
+    does not know (nor decode) may count too."""
     counted = [(ETH, value)] if value else []
-    if len(data) >= 68 and data[:4] in _LIMITED_SELECTORS:
-        counted.append((to_checksum_address(target), int.from_bytes(data[36:68], "big")))
+    word = _AMOUNT_WORD.get(data[:4])
+    if data[:4] == _TRANSFER_FROM and len(data) >= 100:
+        taken_from = to_checksum_address(data[16:36])
+        word = 2 if taken_from == to_checksum_address(custody) else None  # WETH9, DAI: no allowance needed
+    if word is not None and len(data) >= 4 + 32 * (word + 1):
+        amount = int.from_bytes(data[4 + 32 * word : 4 + 32 * (word + 1)], "big")
+        counted.append((to_checksum_address(target), amount))
     return counted

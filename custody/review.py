@@ -84,7 +84,7 @@ def _review_call(
     call = abis.decode(data) if data else None
     result.lines.append(f"{indent}target   {to_checksum_address(target)}")
     result.lines.append(f"{indent}value    {value} wei ({format_units(value, 18)} ETH)")
-    for token, amount in outflows(target, value, data):
+    for token, amount in outflows(target, value, data, transaction.custody):
         _check_outflow(result, token, "ETH" if token == ETH else f"token {token}", amount, limits, scheduled)
     if call is None:
         result.lines.append(f"{indent}call     (none: plain ether transfer)")

@@ -22,7 +22,7 @@ from backend.chain.artifacts import load_artifact
 from backend.chain.rpc import make_web3
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
-from custody.policy import ETH, ScheduledCall, outflows, scheduled_call
+from custody.policy import ETH, ScheduledCall, scheduled_call
 from custody.proposal import Proposal, require_owners
 
 DAY = 86_400
@@ -95,18 +95,17 @@ class CustodyNode:
         )
 
     def spent_today(self, from_block: int = 0) -> dict[str, int]:
-        """Outflows counted today, rebuilt from `Executed` events with the contract's own rule (see ICustody)."""
+        """What the contract counted today against the daily limits (`spentToday`), for ETH and each target of
+        today's direct executions (the contract measures a token's outflow by its balance: only it knows)."""
         today = self.now() // DAY
-        spent: dict[str, int] = {}
+        moved = {ETH}
         logs = self._read(lambda: self.contract.events.Executed().get_logs(from_block=from_block))
         for log in logs:
             block = self._read(lambda log=log: self.w3.eth.get_block(log["blockNumber"]))
-            if int(block["timestamp"]) // DAY != today:
-                continue
-            args = log["args"]
-            for token, amount in outflows(args["target"], int(args["value"]), bytes(args["data"])):
-                spent[token] = spent.get(token, 0) + amount
-        return spent
+            if int(block["timestamp"]) // DAY == today:
+                moved.add(to_checksum_address(log["args"]["target"]))
+        spent = {token: int(self._read(self.contract.functions.spentToday(token).call)) for token in sorted(moved)}
+        return {token: amount for token, amount in spent.items() if amount}
 
     def pending_operations(self, from_block: int = 0) -> list[PendingOperation]:
         """Scheduled operations not yet executed nor cancelled, soonest first."""

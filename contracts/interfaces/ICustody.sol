@@ -12,10 +12,12 @@ pragma solidity 0.8.30;
 /// `nonce` is {nonce} at execution (each execution consumes one), `deadline` is a unix time after which the
 /// approval is void. Signatures are 65-byte ECDSA (r, s, v), low-s, ordered by strictly increasing signer address.
 ///
-/// Daily limit: a direct {execute} counts `value` against the ETH limit (token zero) and, when the call is an
-/// ERC-20 `transfer(address,uint256)` or `approve(address,uint256)`, its amount against the limit of the target
-/// token. The spent amount resets each UTC day (`block.timestamp / 1 days`). Scheduled calls are not counted:
-/// the timelock delay is their brake. Limits start at zero (every outflow goes through the timelock).
+/// Daily limit: a direct {execute} counts `value` against the ETH limit (token zero), and against the limit of the
+/// target token what left this contract's balance of it during the call (by `balanceOf`, whatever the function:
+/// `transfer`, a `transferFrom` of its own tokens, `transferAndCall`, ...) plus the amount of an allowance it
+/// grants (`approve(address,uint256)`, `increaseAllowance(address,uint256)`). The spent amount resets each UTC day
+/// (`block.timestamp / 1 days`). Scheduled calls are not counted: the timelock delay is their brake. Limits start
+/// at zero (every outflow goes through the timelock).
 interface ICustody {
     /// @notice Thrown when setup runs on a contract already set up.
     error CustodyAlreadySetUp();
@@ -96,6 +98,8 @@ interface ICustody {
         returns (bytes memory result);
     /// @notice True only while {executeScheduled} is calling out: targets use it to require the timelock.
     function isExecutingScheduledCall() external view returns (bool);
+    /// @notice What direct outflows of `token` (zero: ETH) counted against its daily limit today (UTC).
+    function spentToday(address token) external view returns (uint256);
 
     /// @notice Adds `owner` and sets the threshold. Only via {execute}.
     function addOwner(address owner, uint256 threshold) external;

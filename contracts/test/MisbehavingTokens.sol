@@ -90,3 +90,30 @@ contract ReentrantToken is TestERC20 {
         }
     }
 }
+
+/// @notice WETH9's and DAI's `transferFrom`: a holder moves its own tokens without an allowance; and
+/// OpenZeppelin's pre-5.0 `increaseAllowance`.
+contract SelfPullToken is TestERC20 {
+    constructor() TestERC20("Self Pull", "SELF", 18) {}
+
+    function increaseAllowance(address spender, uint256 added) external returns (bool) {
+        allowance[msg.sender][spender] += added;
+        return true;
+    }
+
+    function transferFrom(address from, address to, uint256 amount) external override returns (bool) {
+        if (from != msg.sender) _spendAllowance(from, amount);
+        _transfer(from, to, amount);
+        return true;
+    }
+}
+
+/// @notice ERC-677's `transferAndCall` (LINK): a transfer under another selector.
+contract TransferAndCallToken is TestERC20 {
+    constructor() TestERC20("Transfer And Call", "T677", 18) {}
+
+    function transferAndCall(address to, uint256 amount, bytes calldata) external returns (bool) {
+        _transfer(msg.sender, to, amount);
+        return true;
+    }
+}

@@ -34,7 +34,8 @@ class Explained:
 EXPLAINED = (
     Explained("uninitialized-state", "Exchange._wallets", 1, "written through storage pointers and its slot"),
     Explained("arbitrary-send-eth", "Custody._call", 1, "sends ETH only where owners approved or the timelock ran"),
-    Explained("incorrect-equality", "Custody._spend", 1, "`spending.day == today` compares day numbers"),
+    Explained("reentrancy-eth", "Custody.execute", 1, "nonReentrant; the outflow is measured after the call"),
+    Explained("incorrect-equality", "Custody.spentToday", 1, "`spending.day == today` compares day numbers"),
     Explained("unused-return", "Custody._checkApprovals", 1, "ECDSA.tryRecover's errArg is not needed"),
     Explained("unused-return", "SignatureVerifier.isValidSignatureNow", 2, "same, for its two tryRecover calls"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from eth_abi.abi import encode as abi_encode
 from eth_account import Account
 from eth_utils.crypto import keccak
 
@@ -110,8 +111,17 @@ def test_a_scheduled_call_is_reviewed_as_the_call_it_will_make(abis: KnownAbis) 
 
 
 def test_outflows_follow_the_contracts_daily_limit_rule(abis: KnownAbis) -> None:
-    assert outflows(TOKEN, 5, abis.encode("approve", [OWNER, "9"])) == [(ETH, 5), (TOKEN, 9)]
-    assert outflows(TOKEN, 0, abis.encode("transferFrom", [OWNER, OWNER, "9"])) == []
+    assert outflows(TOKEN, 5, abis.encode("approve", [OWNER, "9"]), CUSTODY) == [(ETH, 5), (TOKEN, 9)]
+    assert outflows(TOKEN, 0, abis.encode("transfer", [OWNER, "7"]), CUSTODY) == [(TOKEN, 7)]
+    assert outflows(TOKEN, 0, abis.encode("transferFrom", [OWNER, OWNER, "9"]), CUSTODY) == []  # not Custody's
+    # WETH9 and DAI let a holder move its own tokens with transferFrom, no allowance: Custody counts what left
+    assert outflows(TOKEN, 0, abis.encode("transferFrom", [CUSTODY, OWNER, "9"]), CUSTODY) == [(TOKEN, 9)]
+    increase = keccak(text="increaseAllowance(address,uint256)")[:4] + abi_encode(["address", "uint256"], [OWNER, 4])
+    assert outflows(TOKEN, 0, increase, CUSTODY) == [(TOKEN, 4)]
+    to_677 = keccak(text="transferAndCall(address,uint256,bytes)")[:4] + abi_encode(
+        ["address", "uint256", "bytes"], [OWNER, 6, b"hi"]
+    )
+    assert outflows(TOKEN, 0, to_677, CUSTODY) == [(TOKEN, 6)]
 
 
 def test_our_digest_and_eth_accounts_agree() -> None:
