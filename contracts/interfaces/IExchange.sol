@@ -312,8 +312,9 @@ interface IExchange {
     event FeesCollected(address indexed feeRecipient, address indexed token, uint256 amount);
     /// @notice The fee recipient took `amount` of `token` out of its balance.
     event FeesWithdrawn(address indexed feeRecipient, address indexed token, uint256 amount);
-    /// @notice `maker` cancelled order `orderHash`, whose `nonce` no other order of `maker` can use now (an
-    /// off-chain book learns here that it must refuse the nonce, also when the order was never sent to it).
+    /// @notice `maker` cancelled order `orderHash`, whose `nonce` no other order of `maker` can use now, unless it
+    /// traded already from a counter of its own (see {cancelOrders}); an off-chain book learns here that it must
+    /// refuse the nonce, also when the order was never sent to it.
     event OrderCancelledByMaker(address indexed maker, bytes32 indexed orderHash, uint64 nonce);
     /// @notice `wallet` invalidated all its orders with a nonce below `nonceFloor`.
     event NonceFloorRaised(address indexed wallet, uint64 nonceFloor);
@@ -390,7 +391,9 @@ interface IExchange {
 
     /// @notice Cancels the caller's `orders` by hash (the caller must be each order's maker): marks each order's
     /// counter cancelled and uses its nonce, so the order is refused whether it is new, partly filled or filled,
-    /// and so is any other order of the caller with the same nonce.
+    /// and so is any other order of the caller with the same nonce that has not traded. One that has (two orders of
+    /// a nonce can both trade only in one batch; each then has its own counter) trades on from its counter until it
+    /// is cancelled too: cancel every order signed with the nonce, or raise the nonce floor past it.
     /// @dev This function reverts if the caller is not the maker of one of `orders`.
     function cancelOrders(Order[] calldata orders) external;
 

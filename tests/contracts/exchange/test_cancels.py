@@ -57,3 +57,24 @@ def test_the_nonce_floor_only_rises(exchange, alice):
         with reverts_with("NonceFloorNotRaised"):
             exchange.raiseNonceFloor(floor, {"from": alice.account})
     assert exchange.walletState(alice)[0] == 10
+
+
+def test_a_cancel_stops_its_nonces_untraded_twins_and_a_traded_twin_once_cancelled_too(exchange, book, alice, bob):
+    """Two orders of one nonce can both trade only in one batch, each on its own counter afterwards: cancelling one
+    refuses the nonce's orders that never traded, and the other traded one until it is cancelled too (as
+    IExchange.cancelOrders says)."""
+    quote = 2000 * E6
+    a = book.order(alice, SELL, 2 * E18, PRICE_2000, nonce=7)
+    b = book.order(alice, SELL, 3 * E18, PRICE_2000 + 1, nonce=7)
+    untraded = book.order(alice, SELL, 2 * E18, PRICE_2000 + 2, nonce=7)
+    buy = book.order(bob, BUY, 10 * E18, 2 * PRICE_2000)
+    both = book.settle([(a, alice.key), (b, alice.key), (buy, bob.key)],
+                       [trade(0, 2, E18, quote), trade(1, 2, E18, quote + 1)])  # fmt: skip
+    assert_settled(both, 2)
+    exchange.cancelOrders([a.as_tuple()], {"from": alice.account})
+    assert_skipped(book.settle([(untraded, alice.key), (buy, b"")], [trade(0, 1, E18, quote + 2)]), exchange,
+                   "OrderNonceUsed")  # fmt: skip
+    assert_settled(book.settle([(b, b""), (buy, b"")], [trade(0, 1, E18, quote + 1)]))
+    exchange.cancelOrders([b.as_tuple()], {"from": alice.account})
+    assert_skipped(book.settle([(b, b""), (buy, b"")], [trade(0, 1, E18, quote + 1)]), exchange,
+                   "OrderCancelled")  # fmt: skip
