@@ -63,6 +63,13 @@ COMMAND_STREAM_COMMANDS = Counter(
 ENGINE_HOST = Gauge(
     "hdex_engine_host", "1 for the state of this process's engine host as /health says it, 0 for the others", ["state"]
 )  # running; standby: another process holds the engine lease; stopped: until the next lease round; off
+ENGINE_SYNC_FAILURES = Counter(
+    "hdex_engine_sync_failures_total", "Rounds of the engine host's sync with the database that failed", ["kind"]
+)  # database: a fault it retries; unexpected: any other exception (a bug: logged with its traceback)
+ENGINE_SYNC_LAST_SUCCESS = Gauge(
+    "hdex_engine_sync_last_success_timestamp_seconds",
+    "When the engine host last followed the database (deposits, settled fills' holds, chain cancels, the deny list)",
+)
 ENGINE_HOST_STOPS = Counter(
     "hdex_engine_host_stops_total", "Engine hosts this process let go after they stopped, its process standing by",
     ["reason"],

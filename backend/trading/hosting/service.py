@@ -39,7 +39,7 @@ from backend.db.lease_mark import mark_path
 from backend.engine.adapters.file_journal import FileJournal
 from backend.errors import ErrorCode, HdexError
 from backend.limits.orders import order_limits_for
-from backend.metrics import ENGINE_HOST_STOPS
+from backend.metrics import ENGINE_HOST_STOPS, ENGINE_SYNC_FAILURES, ENGINE_SYNC_LAST_SUCCESS
 from backend.signing import Domain
 from backend.trading.hosting.chain_sync import SyncRead, read_sync, wallet_balances
 from backend.trading.hosting.commands import (
@@ -69,6 +69,8 @@ from backend.trading.store.risk import load_market_risk, risk_defaults
 from backend.trading.views import queries
 
 log = logging.getLogger(__name__)
+
+SYNC_MAX_BACKOFF_S = 30.0  # the longest wait between sync rounds that keep failing
 # How often the markets' price sources are read from the Exchange. They change only through the Custody
 # timelock, so a change reaches order entry well before it could surprise anyone.
 PRICE_SOURCE_REFRESH_S = 30.0
@@ -346,15 +348,29 @@ class TradingService:
         host.handle(ApplySync(stamp, read, cursor))
         self._event_cursor, self._fill_cursor = cursor, read.fill_cursor
         host.handle(Tick(now_ms()))
+        ENGINE_SYNC_LAST_SUCCESS.set_to_current_time()
 
     async def _follow(self) -> None:
+        """Sync every interval. A round that fails is retried, also after an exception no one expected: a sync that
+        stopped would leave the host stale without a word (deposits never credited, holds never given back, frozen
+        wallets trading on). Failures in a row wait twice as long each, up to SYNC_MAX_BACKOFF_S; the log says each,
+        and `hdex_engine_sync_last_success_timestamp_seconds` stops moving (HdexEngineSyncStalled)."""
         interval = self.container.settings.trading_sync_interval
+        wait = interval
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(wait)
+            failed_wait = min(wait * 2, max(interval, SYNC_MAX_BACKOFF_S))
             try:
                 await self.sync_once()
+                wait = interval
             except SQLAlchemyError as exc:
-                log.warning("trading sync failed; retrying", extra={"error": str(exc)})
+                ENGINE_SYNC_FAILURES.labels("database").inc()
+                log.warning("trading sync failed; retrying", extra={"error": str(exc), "retry_in_s": failed_wait})
+                wait = failed_wait
+            except Exception:
+                ENGINE_SYNC_FAILURES.labels("unexpected").inc()
+                log.exception("trading sync failed unexpectedly; retrying", extra={"retry_in_s": failed_wait})
+                wait = failed_wait
 
     async def halt_market(
         self,
