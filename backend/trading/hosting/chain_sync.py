@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,13 +154,14 @@ def fill_holds(fill: Fill, market: Market) -> list[Hold]:
 
 
 def claim_resolved_fills(
-    session: Session, markets: dict[str, Market], after_id: int = 0
+    session: Session, markets: dict[str, Market], after_id: int = 0, claims: list[int] | None = None
 ) -> tuple[list[Hold], list[tuple[str, str]], int]:
     """Mark as released the failed fills that never reached the chain, and the fills whose settlement
     transaction is final: settled (the ledger carries the trade: its TradeSettled is final) or skipped on-chain
     (its TradeSkipped is final: a reorg can no longer replay the transaction with the trade settling). Return
     their holds, the orders the contract ruled out for good in their skips (`RULED_OUT_BY_SKIP`: order hash,
-    reason), and where the next claim starts. A mined fill waits until the relayer has compared its batch with
+    reason), and where the next claim starts; the ids claimed are added to `claims` (see `read_sync`). A mined
+    fill waits until the relayer has compared its batch with
     the final chain (`final_check_due`, relayer.settlement `check_final`), which records the trades as the
     attempt the final chain holds ran them: so the holds end, and the orders a skip rules out go, as the final
     chain ran the batch. Any attempt's final events count (a reorg may take one out and mine a sibling, at the
@@ -221,10 +223,31 @@ def claim_resolved_fills(
         .returning(Fill.id)
     ).scalars()
     ids = set(claimed)
-    holds = [hold for fill in resolved if fill.id in ids for hold in fill_holds(fill, markets[fill.market])]
+    if claims is not None:
+        claims.extend(ids)
+    holds, ruled_out = _given_back(session, [fill for fill in resolved if fill.id in ids], markets)
+    return holds, ruled_out, next_after
+
+
+def claims_that_landed(
+    session: Session, markets: dict[str, Market], unsure: Collection[int]
+) -> tuple[list[Hold], list[tuple[str, str]]]:
+    """What the fills of `unsure` (claimed by a read whose commit failed without saying whether it landed) give back
+    that are released in the database: that commit landed, and the host never heard of it."""
+    if not unsure:
+        return [], []
+    landed = session.scalars(select(Fill).where(Fill.id.in_(sorted(unsure)), Fill.released.is_(True))).all()
+    return _given_back(session, landed, markets)
+
+
+def _given_back(
+    session: Session, fills: Sequence[Fill], markets: dict[str, Market]
+) -> tuple[list[Hold], list[tuple[str, str]]]:
+    """The holds of released `fills`, and the orders their skips ruled out."""
+    holds = [hold for fill in fills for hold in fill_holds(fill, markets[fill.market])]
     # only a failed fill that reached the chain can have been skipped there: settled ones need no read
-    skipped = [f.id for f in resolved if f.id in ids and f.tx_hash and f.status == FillStatus.FAILED]
-    return holds, _ruled_out(session, SettlementItem.fill_id.in_(skipped)) if skipped else [], next_after
+    skipped = [f.id for f in fills if f.tx_hash and f.status == FillStatus.FAILED]
+    return holds, _ruled_out(session, SettlementItem.fill_id.in_(skipped)) if skipped else []
 
 
 def ruled_out_by_released_skips(session: Session) -> list[tuple[str, str]]:
@@ -257,20 +280,27 @@ def read_sync(
     markets: dict[str, Market],
     fence: Fence,
     after_fill_id: int = 0,
+    unsure: Collection[int] = (),
+    claims: list[int] | None = None,
 ) -> SyncRead:
     """Everything the host follows, in one transaction that also claims resolved fills from `after_fill_id` on
-    (after `fence`: only the engine lease's holder may claim them, as only its host gives their holds back)."""
+    (after `fence`: only the engine lease's holder may claim them, as only its host gives their holds back).
+
+    The ids it claims are added to `claims` before its commit: a commit can fail without saying whether it landed
+    (a connection lost during COMMIT), and the next read, given them as `unsure`, gives back the holds of those
+    released in the database."""
     fence(session)
+    landed, landed_ruled_out = claims_that_landed(session, markets, unsure)  # before this read's own claim
     # before balances: they must be as new
-    released, ruled_out, fill_cursor = claim_resolved_fills(session, markets, after_fill_id)
+    released, ruled_out, fill_cursor = claim_resolved_fills(session, markets, after_fill_id, claims)
     read = SyncRead(
         events=read_chain_events(session, chain_id, after_event_id),
         balances=wallet_balances(session, wallets),
-        released_holds=released,
+        released_holds=landed + released,
         markets=load_markets(session),
         risk=load_market_risk(session),
         frozen=deny_list(session),
-        ruled_out=ruled_out,
+        ruled_out=landed_ruled_out + ruled_out,
         fill_cursor=fill_cursor,
     )
     session.commit()

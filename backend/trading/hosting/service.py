@@ -109,6 +109,7 @@ class TradingService:
         self._exchange: str | None = None
         self._event_cursor = 0
         self._fill_cursor = 0  # where the next sync's claim of resolved fills starts
+        self._unsure_claims: set[int] = set()  # fills claimed by a sync whose commit may have landed (`read_sync`)
         self._snapshot_seq = 0
 
     def start(self) -> None:
@@ -146,6 +147,7 @@ class TradingService:
         settings = self.container.settings
         with self.container.uow() as uow:
             committed_seq, self._event_cursor = chain_cursor(uow.session)
+        self._unsure_claims.clear()  # a restored host holds no released fill (holds are rebuilt from the rest)
         store = self._store = JournalStore(_engine_dir(self.container), settings.engine_fsync)
         engine = recover_engine(store, committed_seq)
         self.fence = self.lease.term_fence()
@@ -339,11 +341,16 @@ class TradingService:
         stamp = host.handle(BeginBalanceRead())
         wallets = list(host.accounts.balances)
         markets = dict(host.markets)
+        claims: list[int] = []
         try:
-            read = await asyncio.to_thread(self._read, wallets, markets, self.fence)
+            read = await asyncio.to_thread(self._read, wallets, markets, self.fence, claims)
         except LeaseLost as exc:
             self._lost(exc)
             return
+        except BaseException:
+            self._unsure_claims.update(claims)  # the next read gives back the holds of those whose commit landed
+            raise
+        self._unsure_claims.clear()
         cursor = read.events[-1][0] if read.events else self._event_cursor
         host.handle(ApplySync(stamp, read, cursor))
         self._event_cursor, self._fill_cursor = cursor, read.fill_cursor
@@ -502,10 +509,11 @@ class TradingService:
 
         return call
 
-    def _read(self, wallets: list[str], markets: dict[str, Market], fence: Fence) -> SyncRead:
+    def _read(self, wallets: list[str], markets: dict[str, Market], fence: Fence, claims: list[int]) -> SyncRead:
         with self.container.session_factory() as session:
             chain_id, after_event, after_fill = self.container.settings.chain_id, self._event_cursor, self._fill_cursor
-            return read_sync(session, chain_id, after_event, wallets, markets, fence, after_fill)
+            unsure = frozenset(self._unsure_claims)
+            return read_sync(session, chain_id, after_event, wallets, markets, fence, after_fill, unsure, claims)
 
     def _load_wallet(self, wallet: str) -> dict[str, int]:
         with self.container.session_factory() as session:
