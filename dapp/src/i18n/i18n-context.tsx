@@ -14,6 +14,9 @@ export interface I18n {
   formatNumber(value: number, options?: Intl.NumberFormatOptions): string;
   /** A fraction as a percentage (0.0123 -> "1.23%"). */
   formatPercent(value: number, options?: Intl.NumberFormatOptions): string;
+  /** A fee rate in millionths, exactly, as a percentage (40 -> "0.004%", 2000 -> "0.2%"): a millionth is a
+   *  ten-thousandth of a percent, so four digits always suffice. */
+  formatFeeRate(millionths: number): string;
   /** Base units as human units (see lib/format `formatUnits`). */
   formatUnits(value: bigint | string, decimals: number, options?: Omit<UnitsFormat, "locale">): string;
   formatDateTime(epochMs: number): string;
@@ -64,6 +67,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       formatNumber: (value, options) => new Intl.NumberFormat(locale, options).format(value),
       formatPercent: (value, options) =>
         new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2, ...options }).format(value),
+      formatFeeRate: (millionths) =>
+        new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 0, maximumFractionDigits: 4 }).format(
+          millionths / 1_000_000,
+        ),
       formatUnits: (value, decimals, options) => formatUnits(value, decimals, { ...options, locale }),
       formatDateTime: (ms) => dateTime.format(ms),
       formatDate: (ms) => date.format(ms),

@@ -25,7 +25,7 @@ import "./funds.css";
 
 
 export function FundsPanel({ markets }: { markets: readonly Market[] }) {
-  const { t, locale, formatPercent } = useI18n();
+  const { t, locale, formatFeeRate } = useI18n();
   const wallet = useWallet();
   const queryClient = useQueryClient();
   const eip712 = useEip712();
@@ -87,6 +87,9 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
     }
     const { address, walletClient, publicClient } = wallet;
     if (!ready || !token || !address || !walletClient || !publicClient || !eip712.data || problem(direction)) return;
+    // The fee cap is signed from the wallet's rate: unknown, it would be signed as 0 and refused (MAX_FEE_TOO_LOW).
+    const withdrawalFeeRate = direction === "withdrawal" ? fees.data?.withdrawalFeeRate : 0;
+    if (withdrawalFeeRate === undefined) return;
     const identified = direction === "withdrawal" && travelRuleNeeded;
     if (identified && Object.keys(travelRuleProblems(travelRule)).length > 0) return;
     const parsed = parseUnits(quantity, token.decimals);
@@ -105,7 +108,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
           refreshBalances();
         });
       } else {
-        const rate = fees.data?.withdrawalFeeRate ?? 0;
+        const rate = withdrawalFeeRate;
         const details = identified ? travelRuleBody(travelRule, address) : undefined;
         await withdraw({ address, walletClient }, eip712.data, tokenAddress, amount, rate, (view) => {
           const stage: WithdrawalStage = view.status;
@@ -185,13 +188,15 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
           </div>
         </dl>
         {fees.data && fees.data.withdrawalFeeRate > 0 ? (
-          <p className="muted funds__note">{t("funds.withdrawalFee", { rate: formatPercent(fees.data.withdrawalFeeRate / 1_000_000) })}</p>
+          <p className="muted funds__note">
+            {t("funds.withdrawalFee", { rate: formatFeeRate(fees.data.withdrawalFeeRate) })}
+          </p>
         ) : null}
         <div className="funds__actions">
           <button type="submit" className="button button--primary" disabled={wallet.wrongChain || loading}>
             {t("funds.deposit")}
           </button>
-          <button type="button" className="button" onClick={() => void start("withdrawal")} disabled={wallet.wrongChain || loading}>
+          <button type="button" className="button" onClick={() => void start("withdrawal")} disabled={wallet.wrongChain || loading || (ready && !fees.data)}>
             {t("funds.withdraw")}
           </button>
         </div>

@@ -56,7 +56,7 @@ function opposite(book: BookSnapshot | undefined, side: Side): Level[] {
 }
 
 export function OrderForm({ market }: { market: Market }) {
-  const { t, locale, formatPercent, formatDateTime } = useI18n();
+  const { t, locale, formatPercent, formatFeeRate, formatDateTime } = useI18n();
   const wallet = useWallet();
   const ids = useId();
   const [side, setSide] = useState<Side>("buy");
@@ -312,8 +312,8 @@ export function OrderForm({ market }: { market: Market }) {
             <dt>{t("order.fees")}</dt>
             <dd className="num">
               {t("order.feeRates", {
-                maker: formatPercent(rates.makerFeeRate / 1_000_000),
-                taker: formatPercent(rates.takerFeeRate / 1_000_000),
+                maker: formatFeeRate(rates.makerFeeRate),
+                taker: formatFeeRate(rates.takerFeeRate),
               })}
             </dd>
           </div>
@@ -321,8 +321,8 @@ export function OrderForm({ market }: { market: Market }) {
             <dt>{t("order.maxFee")}</dt>
             <dd className="num">
               {check.ok
-                ? `${formatPercent(maxRate / 1_000_000)} (≈ ${feeText(check.order.feeAtLimit, side, market, locale)})`
-                : formatPercent(maxRate / 1_000_000)}
+                ? `${formatFeeRate(maxRate)} (≈ ${feeText(check.order.feeAtLimit, side, market, locale)})`
+                : formatFeeRate(maxRate)}
             </dd>
           </div>
         </dl>

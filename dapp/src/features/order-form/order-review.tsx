@@ -1,11 +1,13 @@
 /**
  * The confirmation: exactly what the wallet will sign, in human units, then the signature and
  * `POST /v1/orders`. Declining in the wallet or a refusal by the API keeps the dialog open with the
- * reason; nothing is sent without a signature. The expiry is taken when the order is signed, so an
- * immediate order's few seconds start then, not when the dialog opened.
+ * reason; nothing is sent without a signature. The expiry is taken from the server's clock when the order
+ * is signed, so an immediate order's seconds start then (not when the dialog opened) and a computer clock
+ * that is off does not shorten them. An attempt without a clear answer is sent again as signed
+ * (`SignedSubmission`): a new signature would be a second order.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { Dialog, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../lib/api-client";
@@ -19,6 +21,7 @@ import { STOP_NEEDS_PRICE_SOURCE, tradingErrorText } from "./error-text";
 import { isStaleNonceError, orderNonces } from "./order-nonces";
 import { isMarketKind, isOperatorTriggered, isStopKind, KIND_LABEL, type CheckedOrder } from "./rules";
 import { IMMEDIATE_ORDER_LIFETIME_S, isImmediate, orderBody, orderExpiry, orderMessage } from "./signed-order";
+import { SignedSubmission } from "./signed-submission";
 import { StopTriggerNote } from "./stop-trigger-note";
 
 export interface ReviewedOrder {
@@ -31,6 +34,16 @@ export interface ReviewedOrder {
 
 function nowSeconds(): bigint {
   return BigInt(Math.floor(Date.now() / 1000));
+}
+
+/** The server's clock in seconds (`GET /v1/time`), or this computer's when the server does not answer. */
+async function serverSeconds(): Promise<bigint> {
+  try {
+    const { serverTime } = await api.get<{ serverTime: number }>("/v1/time");
+    return BigInt(Math.floor(serverTime / 1000));
+  } catch {
+    return nowSeconds();
+  }
 }
 
 /** The fee in the token the order receives: base for a buy, quote for a sell. */
@@ -52,7 +65,7 @@ export function OrderReview(props: Props) {
 }
 
 function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
-  const { t, locale, formatPercent, formatDateTime } = useI18n();
+  const { t, locale, formatFeeRate, formatDateTime } = useI18n();
   const { address, walletClient } = useWallet();
   const eip712 = useEip712();
   const toast = useToast();
@@ -64,13 +77,17 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const holdToken = order.side === "buy" ? market.quoteToken : market.baseToken;
   // A nonce the API says is used (or below the wallet's floor) is replaced, so signing again can succeed.
   const [nonce, setNonce] = useState(review.nonce);
+  const submission = useRef(new SignedSubmission<Record<string, unknown>, { status: string }>()).current;
 
   const place = useMutation({
     mutationFn: async () => {
       if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
-      const message = orderMessage(address, market, order, nonce, orderExpiry(order, nowSeconds()));
-      const signature = await signTyped(walletClient, address, eip712.data, "Order", message);
-      return api.post<{ status: string }>("/v1/orders", orderBody(message, signature, order));
+      const domain = eip712.data;
+      const sign = async () => {
+        const message = orderMessage(address, market, order, nonce, orderExpiry(order, await serverSeconds()));
+        return orderBody(message, await signTyped(walletClient, address, domain, "Order", message), order);
+      };
+      return submission.submit(sign, (body) => api.post<{ status: string }>("/v1/orders", body));
     },
     onError: (error) => {
       if (isStaleNonceError(error) && address) {
@@ -110,8 +127,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
     [
       t("order.review.maxFee"),
       t("order.review.maxFeeValue", {
-        // Millionths are ten-thousandths of a percent: four digits show the signed cap exactly (0.1234%).
-        rate: formatPercent(order.maxFeeRate / 1_000_000, { minimumFractionDigits: 0, maximumFractionDigits: 4 }),
+        rate: formatFeeRate(order.maxFeeRate), // the signed cap exactly (0.1234%)
         fee: feeText(order.feeAtLimit, order.side, market, locale),
       }),
     ],
@@ -129,10 +145,12 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
     <Dialog
       open
       title={t("order.review.title", { side: sideLabel, market: market.name })}
-      onClose={() => (place.isPending ? undefined : onClose())}
+      // Closable while the wallet has not answered (a dropped connection, an unplugged device would keep it open
+      // for good): a signature given after that is still the order's, placed and told as usual.
+      onClose={onClose}
       footer={
         <>
-          <button type="button" className="button button--ghost" onClick={onClose} disabled={place.isPending}>
+          <button type="button" className="button button--ghost" onClick={onClose}>
             {t("order.review.back")}
           </button>
           <button
@@ -141,7 +159,9 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
             onClick={() => place.mutate()}
             disabled={place.isPending || !eip712.data}
           >
-            {place.isPending ? t("order.review.signing") : t("order.review.confirm")}
+            {place.isPending
+              ? t(submission.resending ? "order.review.sending" : "order.review.signing")
+              : t(submission.resending ? "order.review.sendAgain" : "order.review.confirm")}
           </button>
         </>
       }
@@ -162,6 +182,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
       {place.error ? (
         <p className="form-error" role="alert">
           {tradingErrorText(place.error, t)}
+          {submission.resending ? ` ${t("order.review.unknownOutcome")}` : null}
         </p>
       ) : null}
     </Dialog>

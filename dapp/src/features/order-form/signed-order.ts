@@ -12,11 +12,12 @@ import type { CheckedOrder, TimeInForce } from "./rules";
 /** Seconds a resting order stays valid unless cancelled. */
 export const ORDER_LIFETIME_S = 30n * 24n * 3600n;
 
-/** Seconds an IOC or FOK order stays valid: immediate-or-cancel is signed as a short expiry, and the API
- * refuses an immediate order valid longer than a minute (HDEX_IMMEDIATE_ORDER_MAX_EXPIRY_S, 60 by default).
- * Half of that leaves room for a clock that runs ahead; the contract re-checks expiry when the fill settles,
- * so a matched immediate order must be settled within these seconds. */
-export const IMMEDIATE_ORDER_LIFETIME_S = 30n;
+/** Seconds an IOC or FOK order stays valid, from the server's clock when the wallet is asked to sign:
+ * immediate-or-cancel is signed as a short expiry, and the API refuses an immediate order valid longer than a
+ * minute (HDEX_IMMEDIATE_ORDER_MAX_EXPIRY_S, 60 by default) or for less than HDEX_SETTLEMENT_MARGIN_S (10): so
+ * the wallet may take up to 40 s. The contract re-checks expiry when the fill settles, so a matched immediate
+ * order must be settled within what is left. */
+export const IMMEDIATE_ORDER_LIFETIME_S = 50n;
 
 type TimeInForceChoice = Pick<CheckedOrder, "kind" | "timeInForce" | "postOnly">;
 
