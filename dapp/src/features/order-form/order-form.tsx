@@ -27,6 +27,7 @@ import {
   isMarketKind,
   isStopKind,
   KIND_LABEL,
+  marketBuyAmountForPercent,
   ORDER_KINDS,
   quoteAmount,
   signedFeeRate,
@@ -135,7 +136,11 @@ export function OrderForm({ market }: { market: Market }) {
 
   function fillPercent(percent: bigint) {
     if (context.available === null) return;
-    const value = amountForPercent(side, context.available, percent, limitPrice, BigInt(market.lotSize));
+    // A market buy's worst price rises with the amount: priced at the typed amount's, the share overshoots.
+    const value =
+      kind === "market" && side === "buy"
+        ? marketBuyAmountForPercent(context.available, percent, context.oppositeLevels, slippageBps, BigInt(market.tickSize), BigInt(market.lotSize))
+        : amountForPercent(side, context.available, percent, limitPrice, BigInt(market.lotSize));
     if (value === null) return;
     setAmount(inputText(value, market.baseToken.decimals));
     touch("amount");

@@ -3,10 +3,12 @@ import {
   amountForPercent,
   checkOrder,
   isOperatorTriggered,
+  marketBuyAmountForPercent,
   needsOperatorTrigger,
   orderFlags,
   sweepPrice,
   worstPrice,
+  type Level,
   type OrderContext,
   type OrderDraft,
   type OrderKind,
@@ -234,6 +236,36 @@ describe("amountForPercent", () => {
     expect(amount).toBe(333_000_000_000_000_000n);
     expect((amount! * PRICE_3000) / WETH <= 1_000n * USDC).toBe(true);
     expect(amountForPercent("buy", 1_000n * USDC, 25n, null, 10n ** 15n)).toBeNull();
+  });
+});
+
+describe("marketBuyAmountForPercent", () => {
+  const LOT = 10n ** 15n;
+  const TICK = 10_000n;
+  // asks: 1 WETH at 3,000 and 10 WETH at 3,100 USDC; 1% slippage
+  const ASKS: Level[] = [[3_000n * USDC, WETH], [3_100n * USDC, 10n * WETH]];
+
+  it("buys what the budget holds at the worst price of the amount itself, not of the best level", () => {
+    // At the best level's worst price (3,030) 6,000 USDC would buy 1.98 WETH, which reaches the second level
+    // (worst 3,131) and then needs 6,199.38 USDC: the form refused the amount its own button typed.
+    const amount = marketBuyAmountForPercent(6_000n * USDC, 100n, ASKS, 100n, TICK, LOT)!;
+    expect(amount).toBe(1_916_000_000_000_000_000n);
+    const worst = worstPrice("buy", sweepPrice(ASKS, amount)!, 100n, TICK);
+    expect((amount * worst) / WETH <= 6_000n * USDC).toBe(true);
+    expect(((amount + LOT) * worst) / WETH > 6_000n * USDC).toBe(true); // the largest on the lot
+  });
+
+  it("stays within the best level when the budget does, and spends the whole book's last price when thin", () => {
+    expect(marketBuyAmountForPercent(1_000n * USDC, 100n, ASKS, 100n, TICK, LOT)).toBe(330_000_000_000_000_000n);
+    const thin = marketBuyAmountForPercent(100_000n * USDC, 100n, ASKS, 100n, TICK, LOT)!;
+    expect(thin).toBe(31_938_000_000_000_000_000n); // at 3,131 beyond the book: the rest is cancelled
+    expect(marketBuyAmountForPercent(1_000n * USDC, 100n, [], 100n, TICK, LOT)).toBeNull();
+  });
+
+  it("stops at the end of a level when the next one's worst price leaves nothing more", () => {
+    const steep: Level[] = [[3_000n * USDC, WETH], [9_000n * USDC, WETH]];
+    // 3,100 USDC: 1.023 WETH at the first level's worst price, but at the second's (9,090) only 0.341: 1 WETH
+    expect(marketBuyAmountForPercent(3_100n * USDC, 100n, steep, 100n, TICK, LOT)).toBe(WETH);
   });
 });
 

@@ -164,6 +164,28 @@ export function amountForPercent(
   return floorTo((budget * PRICE_SCALE) / price, lot);
 }
 
+/** The largest market buy, down to the lot, that `percent` of `available` quote holds: a buy holds its amount at
+ * the worst price it signs, and that price rises with the amount as it reaches deeper levels (`levels`, best
+ * first), so the amount is found level by level; null when the book is empty. */
+export function marketBuyAmountForPercent(
+  available: bigint,
+  percent: bigint,
+  levels: readonly Level[],
+  slippageBps: bigint,
+  tick: bigint,
+  lot: bigint,
+): bigint | null {
+  const budget = (available * percent) / 100n;
+  let reached = 0n; // what the levels before this one hold
+  for (const [index, [price, size]] of levels.entries()) {
+    const affordable = floorTo((budget * PRICE_SCALE) / worstPrice("buy", price, slippageBps, tick), lot);
+    if (affordable <= reached) return floorTo(reached, lot); // this level's price is beyond the budget
+    if (affordable <= reached + size || index === levels.length - 1) return affordable;
+    reached += size;
+  }
+  return null;
+}
+
 // ------------------------------------------------------------------ validation
 
 /** A problem with one field: a catalogue key and its values, already formatted for people. */
