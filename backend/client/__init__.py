@@ -2,7 +2,7 @@
 
 `HdexClient` (sync, httpx) and `AsyncHdexClient` (asyncio, httpx + websockets) share the signing
 and request building of `backend.client.core`; every failed request is raised as `HdexClientError`
-(`backend.client.errors`: `RateLimitedError` for 429, `OrderOutcomeUnknown` when a signed order's fate is
+(`backend.client.errors`: `RateLimitedError` for a rate limit's 429, `OrderOutcomeUnknown` when a signed order's fate is
 unknown after its resends, `StreamClosed` for a stream closed abnormally, `WaitTimeout` when a wait helper gives
 up). Amounts and prices are ints in base units, as on the wire; `units()` and `price_units()` convert human
 decimals exactly, or refuse (`NotExact`).

@@ -20,7 +20,7 @@ stop orders need `params["acceptOperatorTrigger"] = True`, the wallet's signed c
 stop fired. `params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
 `edit_order` cancels an order and places its successor in one signed request; `cancel_all_orders_after` is the
 wallet's dead-man switch. An order or edit left without a clear answer is sent again exactly as signed (HDEX places
-it once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`send_signed_order`).
+it once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`resend` sends it again).
 """
 
 # ccxt's method signatures take `params={}`; like ccxt's own, these never mutate it (they `extend` a copy).
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccxt.base.decimal_to_precision import TICK_SIZE
+from ccxt.base.decimal_to_precision import NO_PADDING, TICK_SIZE, TRUNCATE
 from ccxt.base.errors import (
     ArgumentsRequired,
     AuthenticationError,
@@ -69,8 +69,8 @@ ORDER_STATUSES = {"open": "open", "filled": "closed", "cancelled": "canceled", "
 class OrderOutcomeUnknown(RequestTimeout):  # type: ignore[misc]  # ccxt is untyped
     """A signed order (or edit) was sent, and after every resend it is still unknown whether it stands (no answer,
     or a 5xx). `order_id`: the order's hash, for `fetch_order`; `path` and `body`: the signed request, which
-    `send_signed_order(path, order_id, body)` sends again (HDEX places a signed order at most once). Signing a new
-    order instead could leave two live orders."""
+    `resend(error)` sends again (HDEX places a signed order at most once). Signing a new order instead could
+    leave two live orders."""
 
     def __init__(self, message: str, order_id: str, path: str, body: Any) -> None:
         super().__init__(message)
@@ -559,34 +559,48 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         `price` default to the order's remaining amount and its price; `params` are `create_order`'s."""
         self.load_markets()
         market = self.market(symbol)
-        if amount is None or price is None:
-            old = self.fetch_order(id, symbol)
-            amount = old["remaining"] if amount is None else amount
-            price = old["price"] if price is None else price
+        old = self.fetch_order(id, symbol)
+        amount = old["remaining"] if amount is None else amount
+        price = old["price"] if price is None else price
+        if old["triggerPrice"] is not None and self.safe_string_2(params, "triggerPrice", "stopPrice") is None:
+            # a stop edited without its trigger stays a stop (as a plain order it could fill at once), with the
+            # consent to an operator's trigger it was signed with
+            operator_trigger = int(old["info"]["order"]["flags"]) & FLAG_OPERATOR_TRIGGER != 0
+            kept = {"triggerPrice": old["triggerPrice"], "acceptOperatorTrigger": operator_trigger}
+            params = self.extend(kept, params)
         order_hash, body = self.signed_order_body(market, type, side, amount, price, params)
         _, signature = self.sign_typed_data("Cancel", {"maker": self.signer_address(), "orderHash": id})
         body["cancel"] = {"orderHash": id, "signature": signature}
         response = self.send_signed_order("orders/replace", order_hash, body)
         return self.parse_order(response["order"], market)
 
-    def send_signed_order(self, path: str, order_hash: str, body: Any) -> Any:
+    def resend(self, unknown: OrderOutcomeUnknown) -> Any:
+        """Send an order (or edit) whose outcome is unknown again, exactly as signed, and return the order as
+        `create_order` (or `edit_order`) would: never sign it anew."""
+        response = self.send_signed_order(unknown.path, unknown.order_id, unknown.body, after_unknown=True)
+        return self.parse_order(response["order"] if unknown.path == "orders/replace" else response)
+
+    def send_signed_order(self, path: str, order_hash: str, body: Any, after_unknown: bool = False) -> Any:
         """POST a signed order (`orders`) or replace (`orders/replace`) body. A send left without a clear answer
         (no answer, a 5xx: RequestTimeout, ExchangeNotAvailable, ...; after one, a 429 too) is sent again as
-        signed, `options["orderResends"]` times at most: HDEX places a signed order at most once. A resend refused
-        as a copy of an earlier send is answered with what that send placed. Still unknown: OrderOutcomeUnknown."""
+        signed, `options["orderResends"]` times at most: HDEX places a signed order at most once. After such a
+        send (`after_unknown`), a refused resend is read back first: HDEX refuses the copy of what it took
+        (DUPLICATE_ORDER, ORDER_NOT_OPEN for a replace whose cancel applied, ORDER_EXPIRED or NONCE_USED once it
+        no longer knows an expired order's hash), and what the earlier send placed is answered. Still unknown:
+        OrderOutcomeUnknown."""
         resends = self.safe_integer(self.options, "orderResends", 3)
         delay_ms = self.safe_integer(self.options, "orderResendDelay", 500)
-        after_unknown, attempt = False, 0
+        attempt = 0
         while True:
             try:
                 return self.request(path, "private", "POST", body)
-            except (DuplicateOrderId, OrderNotFound):  # ORDER_NOT_OPEN: a replace's cancel already applied
+            except (ExchangeError, InvalidNonce):  # a refusal (ccxt counts InvalidNonce as a network error)
                 taken = self.taken_before(path, order_hash, body) if after_unknown else None
                 if taken is None:
                     raise
                 return taken
             except NetworkError as error:
-                if isinstance(error, InvalidNonce) or (isinstance(error, RateLimitExceeded) and not after_unknown):
+                if isinstance(error, RateLimitExceeded) and not after_unknown:
                     raise  # a definite refusal
                 if attempt == resends:
                     message = (
@@ -641,7 +655,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         flags = KIND_FLAGS[kind] | (FLAG_POST_ONLY if post_only else 0)
         flags |= FLAG_FILL_OR_KILL if time_in_force == "FOK" else 0
         flags |= FLAG_OPERATOR_TRIGGER if trigger is not None and operator_trigger else 0
-        immediate = time_in_force in ("IOC", "FOK") or kind in ("market", "stop_market")
+        # a stop-market waits for its trigger as a resting order does; its IOC applies once it triggered
+        immediate = time_in_force in ("IOC", "FOK") or kind == "market"
         options = self.options
         expiry = self.safe_integer(
             params, "expiry", self.seconds() + (options["immediateExpiry"] if immediate else options["orderExpiry"])
@@ -655,7 +670,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             "quoteToken": info["quoteToken"]["address"],
             "side": 0 if side == "buy" else 1,
             "baseAmount": int(self.to_base_units(self.amount_to_precision(symbol, amount), base_decimals, "amount")),
-            "limitPrice": int(self.price_to_units(self.price_to_precision(symbol, price), market)),
+            "limitPrice": int(self.price_to_units(self.limit_price_to_precision(market, side, price), market)),
             "triggerPrice": 0
             if trigger is None
             else int(self.price_to_units(self.price_to_precision(symbol, trigger), market)),
@@ -672,6 +687,14 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         if client_order_id is not None:
             body["clientOrderId"] = client_order_id
         return order_hash, body
+
+    def limit_price_to_precision(self, market: Any, side: str, price: Any) -> str:
+        """`price` on the market's tick, in the wallet's favour (ccxt's `price_to_precision` takes the nearest): a
+        buy's limit down, a sell's up, so that the signed limit is never worse than the one asked for."""
+        tick = self.number_to_string(market["precision"]["price"])
+        asked = self.number_to_string(price)
+        down = str(self.decimal_to_precision(asked, TRUNCATE, tick, TICK_SIZE, NO_PADDING))
+        return down if side == "buy" or Precise.string_eq(down, asked) else str(Precise.string_add(down, tick))
 
     def worst_market_price(self, market: Any, side: str, trigger: Any) -> str:
         """A market order's signed worst price: from its trigger (a stop) or the best opposite price, moved by
@@ -764,7 +787,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 "timeInForce": "PO" if time_in_force == "POST_ONLY" else time_in_force,
                 "postOnly": time_in_force == "POST_ONLY",
                 "side": self.safe_string(order, "side"),
-                "price": self.price_from_units(signed["limitPrice"], market),
+                # a market kind's limitPrice is the worst it accepts, not what it traded at (`info` has it)
+                "price": None if kind in (1, 3) else self.price_from_units(signed["limitPrice"], market),
                 "triggerPrice": trigger,
                 "amount": self.from_base_units(signed["baseAmount"], base_decimals),
                 "filled": self.from_base_units(order["filled"], base_decimals),

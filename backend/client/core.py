@@ -44,12 +44,6 @@ RESEND_BACKOFF_S = 0.5  # before the first resend; doubled before each next one
 ORDERS_PATH = "/v1/orders"
 REPLACE_PATH = "/v1/orders/replace"
 WITHDRAWALS_PATH = "/v1/withdrawals"
-# The refusals of a resend that say an earlier send was taken: what it placed is there to be read.
-TAKEN_BEFORE = {
-    ORDERS_PATH: frozenset({"DUPLICATE_ORDER"}),  # an engine process's own door (a replica answers 200 instead)
-    REPLACE_PATH: frozenset({"DUPLICATE_ORDER", "ORDER_NOT_OPEN"}),  # the new order placed, or the old one not open
-    WITHDRAWALS_PATH: frozenset({"DUPLICATE_WITHDRAWAL"}),  # the signed request is stored once
-}
 NOT_THERE = frozenset({"ORDER_NOT_FOUND", "NOT_FOUND"})  # a read-back finds no order (or withdrawal request)
 
 
@@ -58,11 +52,16 @@ def read_back_after(
     resends: int,
 ) -> bool:
     """What a failed send of a signed request to `path` leads to, for the sync and async clients alike: True to
-    read back what an earlier send did (this resend was refused as its copy), False to send the same body again.
-    Raises `error` itself when it is a definite refusal, and OrderOutcomeUnknown once `resends` are spent."""
-    if after_unknown and error.code in TAKEN_BEFORE[path]:
-        return True
+    read back what an earlier send did, False to send the same body again. Raises `error` itself when it is a
+    definite refusal of a first send, and OrderOutcomeUnknown once `resends` are spent.
+
+    After a send whose outcome was unknown, any refusal of the resend is read back first: the exchange may refuse
+    the copy of what it took (DUPLICATE_ORDER at an engine's own door, ORDER_NOT_OPEN for a replace whose cancel
+    applied, ORDER_EXPIRED or NONCE_USED once it no longer knows an expired order's hash, a withdrawal limit that
+    counts the first request), and a bot that believed the refusal would sign again and trade twice."""
     if not outcome_unknown(error, after_unknown):
+        if after_unknown:
+            return True
         raise error
     if resent == resends:
         raise OrderOutcomeUnknown(order_hash, path, body, error, resent + 1) from error
@@ -197,7 +196,7 @@ class Signer:
         flags = KINDS[kind]
         flags |= FLAG_POST_ONLY if post_only else 0
         flags |= FLAG_FILL_OR_KILL if time_in_force == "FOK" else 0
-        flags |= FLAG_OPERATOR_TRIGGER if accept_operator_trigger else 0
+        flags |= FLAG_OPERATOR_TRIGGER if accept_operator_trigger and kind in STOP_KINDS else 0  # a stop's consent
         if expiry is None:
             expiry = int(time.time()) + (IMMEDIATE_EXPIRY_S if time_in_force in ("IOC", "FOK") else ORDER_EXPIRY_S)
         order = Order(

@@ -37,7 +37,7 @@ class HdexClientError(Exception):
 
 
 class RateLimitedError(HdexClientError):
-    """429: wait `retry_after` seconds."""
+    """429 of a limit that ends (RATE_LIMITED, or any 429 with Retry-After): wait `retry_after` seconds."""
 
     retry_after: float
 
@@ -113,7 +113,8 @@ def raise_for_error(status: int, body: Any, headers: Mapping[str, str]) -> None:
         message = f"HTTP {status}" + (f": {text[:SNIPPET_CHARS]}" if text.strip() else "")
         raise HdexClientError(status, HTTP_ERROR, message, None, retry_after)
     code, message, field = error["code"], str(error.get("message", "")), error.get("field")
-    if status == 429:
+    if status == 429 and (retry_after is not None or code == "RATE_LIMITED"):  # a limit that ends (not, say,
+        # TOO_MANY_OPEN_ORDERS: a standing refusal until orders close)
         raise RateLimitedError(status, code, message, field, 1.0 if retry_after is None else retry_after)
     raise HdexClientError(status, code, message, field, retry_after)
 

@@ -105,8 +105,8 @@ def test_create_order_still_unknown_raises_order_outcome_unknown_with_the_orders
         exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
     assert isinstance(unknown.value, ccxt.RequestTimeout) and len(fake.posted) == 3
     assert unknown.value.order_id == "0x" + order_digest(DOMAIN, parse_order_request(fake.posted[0]).order).hex()
-    resent = exchange.send_signed_order(unknown.value.path, unknown.value.order_id, unknown.value.body)
-    assert resent["hash"] == unknown.value.order_id and fake.posted[-1] == fake.posted[0]
+    resent = exchange.resend(unknown.value)
+    assert resent["id"] == unknown.value.order_id and fake.posted[-1] == fake.posted[0]
 
 
 def test_create_order_resent_and_refused_as_a_copy_returns_the_order_the_first_send_placed() -> None:
@@ -133,3 +133,60 @@ def test_a_definite_refusal_is_not_resent() -> None:
 
 def test_the_adapter_waits_longer_than_a_replica_waits_for_the_engine() -> None:
     assert hdex().timeout > Settings.model_fields["replica_answer_timeout_s"].default * 1000
+
+
+def test_any_refusal_of_a_resend_after_an_unknown_send_reads_back_what_the_first_send_placed() -> None:
+    """The exchange forgets an expired order's hash: its resend is refused (ORDER_EXPIRED) although it was placed."""
+    fake = FakeHdex([requests.exceptions.ReadTimeout("slow"), error(422, "ORDER_EXPIRED")], taken=True)
+    order = adapter(fake).create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    assert order["id"] in fake.orders and len(fake.posted) == 2
+    never_placed = FakeHdex([requests.exceptions.ReadTimeout("slow"), error(422, "ORDER_EXPIRED")])
+    with pytest.raises(ccxt.InvalidOrder):
+        adapter(never_placed).create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+
+
+def test_resending_an_order_outcome_unknown_later_reads_back_what_an_earlier_send_placed() -> None:
+    fake = FakeHdex([requests.exceptions.ConnectionError("reset")] * 2 + [error(409, "DUPLICATE_ORDER")], taken=True)
+    exchange = adapter(fake, resends=1)
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    order = exchange.resend(unknown.value)
+    assert order["id"] == unknown.value.order_id and fake.posted[-1] == fake.posted[0]
+
+
+def test_a_stop_market_order_keeps_a_resting_orders_expiry_while_it_waits_for_its_trigger() -> None:
+    """Signed with an immediate order's 30 s, the engine dropped it about 20 s after it was placed."""
+    fake = FakeHdex([(201, None)])
+    exchange = adapter(fake)
+    signed_at = exchange.seconds()
+    stop = {"triggerPrice": 2500, "acceptOperatorTrigger": True}
+    exchange.create_order("WETH/USDC", "market", "sell", 0.5, None, stop)
+    assert int(fake.posted[0]["order"]["expiry"]) >= signed_at + exchange.options["orderExpiry"]
+    assert int(fake.posted[0]["order"]["flags"]) & 3 == 3
+
+
+def test_a_limit_price_off_the_tick_is_rounded_in_the_wallets_favour() -> None:
+    """ccxt rounds to the nearest tick: a buy at 3000.005 signed 3000.01, above the buyer's own limit."""
+    fake = FakeHdex([(201, None)] * 3)
+    exchange = adapter(fake)
+    exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000.005)
+    exchange.create_order("WETH/USDC", "limit", "sell", 0.5, 3000.004)
+    exchange.create_order("WETH/USDC", "limit", "sell", 0.5, 3000.01)
+    assert [int(body["order"]["limitPrice"]) for body in fake.posted] == [3_000_000_000, 3_000_010_000, 3_000_010_000]
+
+
+def test_a_market_orders_signed_worst_price_is_not_reported_as_its_price() -> None:
+    fake = FakeHdex([(201, None)])
+    order = adapter(fake).create_order("WETH/USDC", "market", "buy", 0.5, 3150)
+    assert order["type"] == "market" and order["price"] is None and order["cost"] is None
+
+
+def test_editing_a_stop_order_without_a_trigger_keeps_its_trigger() -> None:
+    """Edited without params["triggerPrice"], a stop-limit sell became a plain limit sell, which fills at once."""
+    fake = FakeHdex([error(422, "PRICE_OFF_TICK")])  # what was signed is all this test reads
+    stop = {"flags": "18", "limitPrice": "2400000000", "baseAmount": str(10**18), "triggerPrice": "2500000000"}
+    fake.orders[OLD_HASH] = {**fake.view(OLD_HASH, {"order": stop}), "side": "sell"}
+    with pytest.raises(ccxt.InvalidOrder):
+        adapter(fake).edit_order(OLD_HASH, "WETH/USDC", "limit", "sell", 0.5, 2400)
+    signed = fake.posted[0]["order"]
+    assert (int(signed["flags"]), signed["triggerPrice"]) == (18, "2500000000")  # stop-limit, operator trigger

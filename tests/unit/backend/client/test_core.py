@@ -69,6 +69,9 @@ def test_a_stop_order_without_a_price_source_must_accept_the_operators_trigger()
     with_feed = replace(MARKET, price_source=PriceSource("0x" + "fe" * 20, 3_600))
     _, body = signer.order_body(with_feed, "sell", 10**18, 3 * 10**9, kind="stop_market", trigger_price=29 * 10**8)
     assert parse_order_request(body).order.flags == 3
+    # the consent means nothing to an order that is no stop: signed on one, the exchange refused it (FLAGS_CONFLICT)
+    _, body = signer.order_body(MARKET, "buy", 10**18, 3 * 10**9, accept_operator_trigger=True)
+    assert parse_order_request(body).order.flags == 0
 
 
 def test_a_market_reads_its_price_source_from_the_api() -> None:

@@ -82,6 +82,14 @@ def test_a_rate_limit_with_an_http_date_or_an_unreadable_retry_after_is_still_a_
         assert isinstance(refused, RateLimitedError) and low <= refused.retry_after <= high
 
 
+def test_a_429_that_is_a_standing_refusal_is_no_rate_limit_to_wait_out() -> None:
+    """TOO_MANY_OPEN_ORDERS comes as 429 without Retry-After: waiting a second and retrying changes nothing."""
+    refused = refusal_of(httpx.Response(429, json={"error": {"code": "TOO_MANY_OPEN_ORDERS", "message": "m"}}))
+    assert refused.code == "TOO_MANY_OPEN_ORDERS" and not isinstance(refused, RateLimitedError)
+    limited = refusal_of(httpx.Response(429, json={"error": {"code": "RATE_LIMITED", "message": "m"}}))
+    assert isinstance(limited, RateLimitedError) and limited.retry_after == 1.0
+
+
 def test_retry_after_reads_seconds_and_http_dates_and_never_goes_below_zero() -> None:
     now = 1_700_000_000.0
     assert parse_retry_after("3", now) == 3.0

@@ -95,6 +95,37 @@ def test_a_resend_refused_as_a_copy_answers_with_the_order_the_first_send_placed
     assert order == {"hash": order_hash, "status": "filled"} and len(exchange.posted) == 2
 
 
+@pytest.mark.parametrize(
+    "refusal", [error(422, "ORDER_EXPIRED"), error(409, "NONCE_USED")], ids=["expired", "nonce-used"]
+)
+def test_any_refusal_of_a_resend_after_an_unknown_send_reads_back_what_the_first_send_placed(
+    refusal: httpx.Response,
+) -> None:
+    """The exchange knows a signed order's hash only until it expires: a resend after that is refused
+    (ORDER_EXPIRED, or NONCE_USED as the stored order holds the nonce) although the first send placed it. Raised as
+    a refusal, a bot would sign again and trade twice."""
+    exchange = FakeExchange([httpx.ReadTimeout("no answer"), refusal])
+    order_hash, _ = Signer(DEV_KEYS[5], DOMAIN).order_body(MARKET, "buy", 10**18, 3 * 10**9, nonce=1, expiry=2**40)
+    exchange.orders = {order_hash: {"hash": order_hash, "status": "filled"}}
+    order = sync_client(exchange).place_order(MARKET.name, "buy", 10**18, 3 * 10**9, expiry=2**40)
+    assert order == {"hash": order_hash, "status": "filled"} and len(exchange.posted) == 2
+
+
+def test_a_withdrawal_refused_on_its_resend_by_a_limit_its_first_send_counted_reads_back_the_request() -> None:
+    exchange = FakeExchange([httpx.ReadTimeout("no answer"), error(422, "WITHDRAWAL_LIMIT_EXCEEDED")])
+    request_hash, _ = Signer(DEV_KEYS[5], DOMAIN).withdrawal_body(TOKEN, 600 * 10**6, 0, nonce=7, expiry=2**40)
+    exchange.orders = {request_hash: {"hash": request_hash, "status": "accepted"}}
+    request = sync_client(exchange).withdraw(TOKEN, 600 * 10**6, max_fee=0, nonce=7, expiry=2**40)
+    assert request == {"hash": request_hash, "status": "accepted"} and len(exchange.posted) == 2
+
+
+def test_a_refused_resend_whose_order_is_not_there_raises_the_refusal() -> None:
+    exchange = FakeExchange([httpx.ReadTimeout("no answer"), error(422, "ORDER_EXPIRED")])  # never placed
+    with pytest.raises(HdexClientError) as refused:
+        sync_client(exchange).place_order(MARKET.name, "buy", 10**18, 3 * 10**9, expiry=2**40)
+    assert refused.value.code == "ORDER_EXPIRED" and not isinstance(refused.value, OrderOutcomeUnknown)
+
+
 def test_a_definite_refusal_is_not_resent() -> None:
     for refusal in (error(422, "PRICE_OFF_TICK"), error(409, "DUPLICATE_ORDER"), error(429, "RATE_LIMITED")):
         exchange = FakeExchange([refusal])
