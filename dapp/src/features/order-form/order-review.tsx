@@ -8,13 +8,14 @@
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type ReactNode } from "react";
+import { hashTypedData, type Hex } from "viem";
 import { Dialog, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../lib/api-client";
 import type { Market, Side } from "../../lib/api-types";
 import { formatUnits } from "../../lib/format";
 import { formatBaseAmount, formatPrice, priceSourceOf } from "../../lib/market";
-import { signTyped, useEip712 } from "../../lib/signing";
+import { signTyped, typedDataFor, useEip712 } from "../../lib/signing";
 import { marketsQuery } from "../markets";
 import { useWallet } from "../wallet";
 import { STOP_NEEDS_PRICE_SOURCE, tradingErrorText } from "./error-text";
@@ -34,6 +35,21 @@ export interface ReviewedOrder {
 
 function nowSeconds(): bigint {
   return BigInt(Math.floor(Date.now() / 1000));
+}
+
+interface SignedOrder {
+  hash: Hex;
+  body: Record<string, unknown>;
+}
+
+/** The order `hash` as the API holds it, or null when it has none (a refused resend's earlier send placed none). */
+async function placedBefore(hash: Hex): Promise<{ status: string } | null> {
+  try {
+    return await api.get<{ status: string }>(`/v1/orders/${hash}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "ORDER_NOT_FOUND") return null;
+    throw error;
+  }
 }
 
 /** The server's clock in seconds (`GET /v1/time`), or this computer's when the server does not answer. */
@@ -77,17 +93,22 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const holdToken = order.side === "buy" ? market.quoteToken : market.baseToken;
   // A nonce the API says is used (or below the wallet's floor) is replaced, so signing again can succeed.
   const [nonce, setNonce] = useState(review.nonce);
-  const submission = useRef(new SignedSubmission<Record<string, unknown>, { status: string }>()).current;
+  const submission = useRef(new SignedSubmission<SignedOrder, { status: string }>()).current;
 
   const place = useMutation({
     mutationFn: async () => {
       if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
       const domain = eip712.data;
-      const sign = async () => {
+      const sign = async (): Promise<SignedOrder> => {
         const message = orderMessage(address, market, order, nonce, orderExpiry(order, await serverSeconds()));
-        return orderBody(message, await signTyped(walletClient, address, domain, "Order", message), order);
+        const signature = await signTyped(walletClient, address, domain, "Order", message);
+        return { hash: hashTypedData(typedDataFor(domain, "Order", message)), body: orderBody(message, signature, order) };
       };
-      return submission.submit(sign, (body) => api.post<{ status: string }>("/v1/orders", body));
+      return submission.submit(
+        sign,
+        (signed) => api.post<{ status: string }>("/v1/orders", signed.body),
+        (signed) => placedBefore(signed.hash),
+      );
     },
     onError: (error) => {
       if (isStaleNonceError(error) && address) {

@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../lib/api-client";
 import { outcomeUnknown, SignedSubmission } from "./signed-submission";
 
+const nothing = async () => null;
+
 describe("a signed order's submission", () => {
   it("sends the same signed body again after an attempt whose outcome is unknown, never a new signature", async () => {
     const submission = new SignedSubmission<string, string>();
@@ -12,10 +14,10 @@ describe("a signed order's submission", () => {
       .mockRejectedValueOnce(new ApiError(0, "NETWORK_ERROR", "no answer"))
       .mockRejectedValueOnce(new ApiError(504, "ENGINE_TIMEOUT", "may stand"))
       .mockResolvedValueOnce("placed");
-    await expect(submission.submit(sign, post)).rejects.toThrow("no answer");
+    await expect(submission.submit(sign, post, nothing)).rejects.toThrow("no answer");
     expect(submission.resending).toBe(true);
-    await expect(submission.submit(sign, post)).rejects.toThrow("may stand");
-    await expect(submission.submit(sign, post)).resolves.toBe("placed");
+    await expect(submission.submit(sign, post, nothing)).rejects.toThrow("may stand");
+    await expect(submission.submit(sign, post, nothing)).resolves.toBe("placed");
     expect(sign).toHaveBeenCalledTimes(1);
     expect(post.mock.calls.map(([body]) => body)).toEqual(["order-1", "order-1", "order-1"]);
     expect(submission.resending).toBe(false);
@@ -28,12 +30,47 @@ describe("a signed order's submission", () => {
       .fn<(body: string) => Promise<string>>()
       .mockRejectedValueOnce(new ApiError(409, "NONCE_USED", "taken"))
       .mockResolvedValueOnce("placed");
-    await expect(submission.submit(async () => `order-${++signatures}`, post)).rejects.toThrow("taken");
+    await expect(submission.submit(async () => `order-${++signatures}`, post, nothing)).rejects.toThrow("taken");
     expect(submission.resending).toBe(false);
-    await expect(submission.submit(async () => Promise.reject(new Error("declined")), post)).rejects.toThrow("declined");
+    await expect(submission.submit(async () => Promise.reject(new Error("declined")), post, nothing)).rejects.toThrow("declined");
     expect(post).toHaveBeenCalledTimes(1);
-    await expect(submission.submit(async () => `order-${++signatures}`, post)).resolves.toBe("placed");
+    await expect(submission.submit(async () => `order-${++signatures}`, post, nothing)).resolves.toBe("placed");
     expect(post.mock.calls.map(([body]) => body)).toEqual(["order-1", "order-2"]);
+  });
+
+  it("answers a refused resend with the order the earlier send placed, read back by the signed body", async () => {
+    // The API forgets an expired order's hash: the copy of one it placed is refused ORDER_EXPIRED.
+    const submission = new SignedSubmission<string, string>();
+    const sign = vi.fn(async () => "order-1");
+    const post = vi
+      .fn<(body: string) => Promise<string>>()
+      .mockRejectedValueOnce(new ApiError(0, "NETWORK_ERROR", "no answer"))
+      .mockRejectedValueOnce(new ApiError(422, "ORDER_EXPIRED", "expired"));
+    const readBack = vi.fn(async (body: string) => `${body}: filled`);
+    await expect(submission.submit(sign, post, readBack)).rejects.toThrow("no answer");
+    await expect(submission.submit(sign, post, readBack)).resolves.toBe("order-1: filled");
+    expect(sign).toHaveBeenCalledTimes(1);
+    expect(readBack).toHaveBeenCalledWith("order-1");
+    expect(submission.resending).toBe(false);
+  });
+
+  it("after a refused resend of an order that is not there, signs anew; a failed read-back keeps the body", async () => {
+    const submission = new SignedSubmission<string, string>();
+    let signatures = 0;
+    const sign = async () => `order-${++signatures}`;
+    const post = vi
+      .fn<(body: string) => Promise<string>>()
+      .mockRejectedValueOnce(new ApiError(0, "NETWORK_ERROR", "no answer"))
+      .mockRejectedValueOnce(new ApiError(409, "NONCE_USED", "used"))
+      .mockRejectedValueOnce(new ApiError(422, "ORDER_EXPIRED", "expired"))
+      .mockResolvedValueOnce("placed");
+    await expect(submission.submit(sign, post, nothing)).rejects.toThrow("no answer");
+    await expect(submission.submit(sign, post, async () => Promise.reject(new ApiError(0, "NETWORK_ERROR", "read"))))
+      .rejects.toThrow("read");
+    expect(submission.resending).toBe(true); // still unknown
+    await expect(submission.submit(sign, post, nothing)).rejects.toThrow("expired");
+    await expect(submission.submit(sign, post, nothing)).resolves.toBe("placed");
+    expect(post.mock.calls.map(([body]) => body)).toEqual(["order-1", "order-1", "order-1", "order-2"]);
   });
 
   it("counts no answer and 5xx as unknown, a 4xx refusal as known", () => {

@@ -4,8 +4,10 @@
  * The API places one signed order once: the same bytes sent again are answered with the stored order. A new
  * signature (a new expiry, so a new hash) would be a second order. So when an attempt ends without an answer
  * that says what happened (no answer at all, a proxy's 502, an engine timeout: the order may stand), the next
- * attempt sends the same signed body again instead of asking the wallet for a new one. Only a refusal (4xx: the
- * order was not taken) lets the next attempt sign anew.
+ * attempt sends the same signed body again instead of asking the wallet for a new one. A refusal (4xx) of such a
+ * resend is read back first: the API refuses the copy of an order it took once it no longer knows its hash (an
+ * expired order: ORDER_EXPIRED, NONCE_USED), so the earlier send's order is the answer if it is there. Only a
+ * refusal of an order that is not there lets the next attempt sign anew.
  */
 import { ApiError } from "../../lib/api-client";
 
@@ -22,17 +24,31 @@ export class SignedSubmission<Body, Answer> {
     return this.unsent !== null;
   }
 
-  /** Send the body signed last time if its outcome is unknown, else sign (`sign`) a new one; then `post` it. */
-  async submit(sign: () => Promise<Body>, post: (body: Body) => Promise<Answer>): Promise<Answer> {
+  /** Send the body signed last time if its outcome is unknown, else sign (`sign`) a new one; then `post` it. A
+   * refused resend is answered with what `readBack` finds of the earlier send (null: nothing). */
+  async submit(
+    sign: () => Promise<Body>,
+    post: (body: Body) => Promise<Answer>,
+    readBack: (body: Body) => Promise<Answer | null>,
+  ): Promise<Answer> {
+    const resending = this.unsent !== null;
     const body = this.unsent ?? (await sign());
     this.unsent = body;
+    let refusal: unknown;
     try {
       const answer = await post(body);
       this.unsent = null;
       return answer;
     } catch (error) {
-      if (!outcomeUnknown(error)) this.unsent = null;
-      throw error;
+      if (outcomeUnknown(error) || !resending) {
+        if (!outcomeUnknown(error)) this.unsent = null;
+        throw error;
+      }
+      refusal = error;
     }
+    const earlier = await readBack(body); // a failed read leaves the outcome unknown: the body is kept
+    this.unsent = null;
+    if (earlier !== null) return earlier;
+    throw refusal;
   }
 }
