@@ -63,6 +63,7 @@ KIND_FLAGS = {"limit": 0, "market": 1, "stop_limit": 2, "stop_market": 3}
 FLAG_POST_ONLY = 4
 FLAG_FILL_OR_KILL = 8
 FLAG_OPERATOR_TRIGGER = 16
+PAGE = 500  # the most items a listing answers at once (fetch_since)
 ORDER_STATUSES = {"open": "open", "filled": "closed", "cancelled": "canceled", "expired": "expired"}
 
 
@@ -412,8 +413,28 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         self.load_markets()
         market = self.market(symbol)
         request = {"market": market["id"], "limit": 100 if limit is None else limit}
-        response = self.request("markets/{market}/trades", "public", "GET", self.extend(request, params))
-        return self.parse_trades(self.safe_list(response, "trades", []), market, since, limit)
+        trades = self.fetch_since("markets/{market}/trades", "public", "trades", "time", request, since, params)
+        return self.parse_trades(trades, market, since, limit)
+
+    def fetch_since(
+        self, path: str, api: str, key: str, time_key: str, request: Any, since: Any, params: Any
+    ) -> list[Any]:
+        """The items of one of HDEX's newest-first listings for `since` (ms): without it, the newest page; with it,
+        every page back (PAGE items each, following `next`) until one reaches before `since`, so that none in
+        between is skipped. ccxt's `parse_*` then keeps those from `since` on, oldest first, up to the limit."""
+        if since is None:
+            newest: list[Any] = self.safe_list(self.request(path, api, "GET", self.extend(request, params)), key, [])
+            return newest
+        items: list[Any] = []
+        cursor = None
+        while True:
+            page_request = self.extend(request, {"limit": PAGE}, {} if cursor is None else {"cursor": cursor}, params)
+            response = self.request(path, api, "GET", page_request)
+            page = self.safe_list(response, key, [])
+            items.extend(page)
+            cursor = self.safe_string(response, "next")
+            if cursor is None or not page or self.safe_integer(page[-1], time_key, 0) < since:
+                return items
 
     def parse_trade(self, trade: Any, market: Any = None) -> Any:
         market = self.safe_market(self.safe_string(trade, "market"), market)
@@ -540,8 +561,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         request: dict[str, Any] = {"address": self.signer_address(), "limit": 100 if limit is None else limit}
         if market is not None:
             request["market"] = market["id"]
-        response = self.request("accounts/{address}/fills", "private", "GET", self.extend(request, params))
-        return self.parse_trades(self.safe_list(response, "fills", []), market, since, limit)
+        fills = self.fetch_since("accounts/{address}/fills", "private", "fills", "time", request, since, params)
+        return self.parse_trades(fills, market, since, limit)
 
     # orders
 
@@ -764,8 +785,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         request["limit"] = 100 if limit is None else limit
         if market is not None:
             request["market"] = market["id"]
-        response = self.request("accounts/{address}/orders", "private", "GET", self.extend(request, params))
-        return self.parse_orders(self.safe_list(response, "orders", []), market, since, limit)
+        orders = self.fetch_since("accounts/{address}/orders", "private", "orders", "createdAt", request, since, params)
+        return self.parse_orders(orders, market, since, limit)
 
     def parse_order(self, order: Any, market: Any = None) -> Any:
         market = self.safe_market(self.safe_string(order, "market"), market)

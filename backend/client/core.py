@@ -41,6 +41,7 @@ WITHDRAWAL_FINAL = ("completed", "failed")
 DEFAULT_TIMEOUT_S = 20.0
 RESENDS = 3  # how often a signed order whose outcome is unknown is sent again before OrderOutcomeUnknown
 RESEND_BACKOFF_S = 0.5  # before the first resend; doubled before each next one
+PAGE = 500  # the most items an account listing answers at once
 ORDERS_PATH = "/v1/orders"
 REPLACE_PATH = "/v1/orders/replace"
 WITHDRAWALS_PATH = "/v1/withdrawals"

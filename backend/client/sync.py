@@ -14,6 +14,7 @@ from backend.client.core import (
     DEFAULT_TIMEOUT_S,
     NOT_THERE,
     ORDERS_PATH,
+    PAGE,
     REPLACE_PATH,
     RESEND_BACKOFF_S,
     RESENDS,
@@ -196,12 +197,20 @@ class HdexClient:
         return result
 
     def open_orders(self, market: str | None = None) -> list[dict[str, Any]]:
-        params = {"status": "open", **({"market": market} if market else {})}
-        orders: list[dict[str, Any]] = self._call("GET", f"/v1/accounts/{self.address}/orders", params=params)["orders"]
-        return orders
+        """Every open order of the wallet (in `market`), newest first: all pages (a wallet may hold up to the
+        exchange's HDEX_MAX_OPEN_ORDERS, 1,000 by default)."""
+        params: dict[str, Any] = {"status": "open", "limit": PAGE, **({"market": market} if market else {})}
+        orders: list[dict[str, Any]] = []
+        while True:
+            page = self._call("GET", f"/v1/accounts/{self.address}/orders", params=params)
+            orders.extend(page["orders"])
+            if page.get("next") is None:
+                return orders
+            params["cursor"] = page["next"]
 
-    def fills(self, market: str | None = None) -> list[dict[str, Any]]:
-        params = {"market": market} if market else {}
+    def fills(self, market: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """The wallet's newest `limit` (at most 500) fills (in `market`), newest first."""
+        params = {"limit": limit, **({"market": market} if market else {})}
         fills: list[dict[str, Any]] = self._call("GET", f"/v1/accounts/{self.address}/fills", params=params)["fills"]
         return fills
 

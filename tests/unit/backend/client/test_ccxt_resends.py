@@ -190,3 +190,46 @@ def test_editing_a_stop_order_without_a_trigger_keeps_its_trigger() -> None:
         adapter(fake).edit_order(OLD_HASH, "WETH/USDC", "limit", "sell", 0.5, 2400)
     signed = fake.posted[0]["order"]
     assert (int(signed["flags"]), signed["triggerPrice"]) == (18, "2500000000")  # stop-limit, operator trigger
+
+
+class PagedFills(FakeHdex):
+    """The wallet's fills, newest first, `limit` a page and `next` the cursor of the following one, as HDEX pages."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__([])
+        self.fills = [self.fill(i) for i in range(count, 0, -1)]
+        self.pages_read = 0
+
+    @staticmethod
+    def fill(number: int) -> dict[str, Any]:
+        return {"id": str(number), "market": "WETH-USDC", "price": "3000000000", "baseAmount": str(10**15),
+                "quoteAmount": "3000000", "takerSide": "buy", "liquidity": "taker", "side": "buy", "fee": "0",
+                "feeToken": MARKET["baseToken"]["address"], "feeTokenDecimals": 18, "feeTokenSymbol": "WETH",
+                "makerOrderHash": OLD_HASH, "takerOrderHash": OLD_HASH,
+                "time": 1_700_000_000_000 + number * 1_000}  # fmt: skip
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        url = urlsplit(request.url)
+        if not url.path.endswith("/fills"):
+            return super().send(request, **kwargs)
+        query = dict(pair.split("=") for pair in url.query.split("&") if pair)
+        limit, cursor = int(query.get("limit", 100)), query.get("cursor")
+        start = 0 if cursor is None else next(i for i, f in enumerate(self.fills) if f["id"] == cursor) + 1
+        page = self.fills[start : start + limit]
+        self.pages_read += 1
+        more = start + limit < len(self.fills)
+        return self.response(request, (200, {"fills": page, "next": page[-1]["id"] if more and page else None}))
+
+
+def test_my_trades_since_a_time_are_read_back_page_by_page_and_none_is_skipped() -> None:
+    """Only the newest page was read: with 250 fills, since the first one and a limit of 100 gave fills 151..250,
+    and asking on from the last of those gave nothing: 1..150 were never seen."""
+    fake = PagedFills(1_250)
+    exchange = adapter(fake)
+    first = 1_700_000_000_000 + 1_000
+    trades = exchange.fetch_my_trades("WETH/USDC", since=first, limit=100)
+    assert [t["id"] for t in trades] == [str(i) for i in range(1, 101)]  # the oldest 100 from `since`, in order
+    later = exchange.fetch_my_trades("WETH/USDC", since=trades[-1]["timestamp"] + 1, limit=100)
+    assert [t["id"] for t in later] == [str(i) for i in range(101, 201)]
+    newest = exchange.fetch_my_trades("WETH/USDC", limit=10)  # without since: the newest page alone
+    assert [t["id"] for t in newest] == [str(i) for i in range(1_241, 1_251)]

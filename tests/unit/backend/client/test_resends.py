@@ -211,3 +211,16 @@ def test_the_clients_wait_longer_than_a_replica_waits_for_the_engine() -> None:
     replica_waits = Settings.model_fields["replica_answer_timeout_s"].default
     assert HdexClient("http://hdex.test")._http.timeout.read > replica_waits
     assert AsyncHdexClient("http://hdex.test")._http.timeout.read > replica_waits
+
+
+def test_open_orders_reads_every_page() -> None:
+    """A wallet may hold 1,000 open orders; the first page alone (100) left a market maker's cancels short."""
+    orders = [{"hash": f"0x{i:064x}", "status": "open"} for i in range(1_000, 0, -1)]
+
+    def exchange(request: httpx.Request) -> httpx.Response:
+        limit, cursor = int(request.url.params["limit"]), request.url.params.get("cursor")
+        start = 0 if cursor is None else int(cursor)
+        following = str(start + limit) if start + limit < len(orders) else None
+        return httpx.Response(200, json={"orders": orders[start : start + limit], "next": following})
+
+    assert sync_client(exchange).open_orders(MARKET.name) == orders
