@@ -35,9 +35,10 @@ export function formatBaseAmount(raw: bigint | string, market: Market, locale: s
   return formatUnits(raw, market.baseToken.decimals, { locale, maxFractionDigits: digits, minFractionDigits: digits });
 }
 
+/** A quote amount exactly (a fill of 0.005 WETH at 3000.01 is 15.00005 USDC), with at least the tick's digits. */
 export function formatQuoteAmount(raw: bigint | string, market: Market, locale: string): string {
   const digits = Math.min(tickDecimals(market), market.quoteToken.decimals);
-  return formatUnits(raw, market.quoteToken.decimals, { locale, maxFractionDigits: digits, minFractionDigits: digits });
+  return formatUnits(raw, market.quoteToken.decimals, { locale, maxFractionDigits: market.quoteToken.decimals, minFractionDigits: digits });
 }
 
 /** A typed human price ("3000.5") as a limitPrice in base units. */
