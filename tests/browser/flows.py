@@ -262,6 +262,9 @@ def transfer(page: Page, action: Literal["Deposit", "Withdraw"], symbol: str, qu
     funds.get_by_role("combobox", name="Token").select_option(label=symbol)
     funds.get_by_role("textbox", name="Quantity").fill(quantity)
     funds.get_by_role("button", name=action, exact=True).click()
+    if action == "Withdraw":  # reviewed in token units before the wallet is asked
+        review = page.get_by_role("dialog", name="Confirm: withdraw " + symbol)
+        review.get_by_role("button", name="Sign and request").click()
     entries = funds.get_by_role("list", name="Your transfers").get_by_role("listitem")
     return entries.filter(has=page.get_by_role("list", name="Steps")).first
 

@@ -21,6 +21,7 @@ import { TransferList, type Transfer } from "./transfer-list";
 import type { Direction } from "./transfer-steps";
 import { EMPTY_TRAVEL_RULE, travelRuleBody, travelRuleProblems, useTravelRuleQuote, type TravelRuleDraft } from "./travel-rule";
 import { TravelRuleFields } from "./travel-rule-fields";
+import { WithdrawalReview, type ReviewedWithdrawal } from "./withdrawal-review";
 import "./funds.css";
 
 
@@ -40,6 +41,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const exchangeBalances = useExchangeBalances(wallet.address);
   const fees = useAccountFees(wallet.address);
   const [travelRule, setTravelRule] = useState<TravelRuleDraft>(EMPTY_TRAVEL_RULE);
+  const [review, setReview] = useState<ReviewedWithdrawal | null>(null);
   const typed = token ? parseUnits(quantity, token.decimals) : null;
   const travelRuleQuote = useTravelRuleQuote(token?.address ?? null, typed?.ok && typed.value > 0n ? typed.value : null);
   // Worth the travel-rule threshold or more (the server values it): the withdrawal carries the person's details.
@@ -85,37 +87,55 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
       wallet.openConnectDialog();
       return;
     }
-    const { address, walletClient, publicClient } = wallet;
-    if (!ready || !token || !address || !walletClient || !publicClient || !eip712.data || problem(direction)) return;
+    const { address } = wallet;
+    if (!ready || !token || !address || !eip712.data || problem(direction)) return;
     // The fee cap is signed from the wallet's rate: unknown, it would be signed as 0 and refused (MAX_FEE_TOO_LOW).
-    const withdrawalFeeRate = direction === "withdrawal" ? fees.data?.withdrawalFeeRate : 0;
-    if (withdrawalFeeRate === undefined) return;
+    const feeRate = direction === "withdrawal" ? fees.data?.withdrawalFeeRate : 0;
+    if (feeRate === undefined) return;
     const identified = direction === "withdrawal" && travelRuleNeeded;
     if (identified && Object.keys(travelRuleProblems(travelRule)).length > 0) return;
     const parsed = parseUnits(quantity, token.decimals);
     if (!parsed.ok) return;
-    const amount = parsed.value;
-    const id = Date.now();
-    setTransfers((list) => [{ id, direction, token, amount, stage: "wallet", txHash: null, error: null }, ...list.slice(0, 4)]);
-    setQuantity("");
-    setAttempted(null);
-    const tokenAddress = token.address as Address;
-    try {
-      if (direction === "deposit") {
-        const exchange = eip712.data.domain.verifyingContract;
-        await deposit({ address, walletClient, publicClient }, exchange, tokenAddress, amount, (stage: DepositStage, txHash: Hex | null) => {
+    if (direction === "withdrawal") {
+      // Reviewed first: the wallet shows the signed fee cap and amounts as raw integers.
+      setReview({ token, amount: parsed.value, feeRate, travelRule: identified ? travelRuleBody(travelRule, address) : undefined });
+      return;
+    }
+    await run("deposit", token, parsed.value, () => {
+      const { walletClient, publicClient } = wallet;
+      if (!walletClient || !publicClient || !eip712.data) throw new Error(t("order.walletNotReady"));
+      const exchange = eip712.data.domain.verifyingContract;
+      return (id: number) =>
+        deposit({ address, walletClient, publicClient }, exchange, token.address as Address, parsed.value, (stage: DepositStage, txHash: Hex | null) => {
           update(id, { stage, txHash });
           refreshBalances();
         });
-      } else {
-        const rate = withdrawalFeeRate;
-        const details = identified ? travelRuleBody(travelRule, address) : undefined;
-        await withdraw({ address, walletClient }, eip712.data, tokenAddress, amount, rate, (view) => {
+    });
+  }
+
+  async function confirmWithdrawal(reviewed: ReviewedWithdrawal) {
+    setReview(null);
+    await run("withdrawal", reviewed.token, reviewed.amount, () => {
+      const { address, walletClient } = wallet;
+      if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
+      const domain = eip712.data;
+      return (id: number) =>
+        withdraw({ address, walletClient }, domain, reviewed.token.address as Address, reviewed.amount, reviewed.feeRate, (view) => {
           const stage: WithdrawalStage = view.status;
           update(id, { stage, txHash: view.txHash, error: view.failure });
           refreshBalances();
-        }, details);
-      }
+        }, reviewed.travelRule);
+    });
+  }
+
+  /** Follow one transfer in "Your transfers": `prepare` gives the steps to run (or throws why it cannot start). */
+  async function run(direction: Direction, of: TokenInfo, amount: bigint, prepare: () => (id: number) => Promise<void>) {
+    const id = Date.now();
+    setTransfers((list) => [{ id, direction, token: of, amount, stage: "wallet", txHash: null, error: null }, ...list.slice(0, 4)]);
+    setQuantity("");
+    setAttempted(null);
+    try {
+      await prepare()(id);
     } catch (error) {
       const text = error instanceof TransactionReverted ? t("funds.reverted") : tradingErrorText(error, t);
       update(id, { stage: "failed", error: text });
@@ -206,6 +226,9 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
           </p>
         ) : null}
       </form>
+      {review && wallet.address ? (
+        <WithdrawalReview review={review} recipient={wallet.address} onConfirm={() => void confirmWithdrawal(review)} onClose={() => setReview(null)} />
+      ) : null}
       <TransferList transfers={transfers} explorerUrl={wallet.network?.explorerUrl ?? null} />
       <ExitPanel markets={markets} />
       <FaucetPanel />
