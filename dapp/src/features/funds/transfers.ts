@@ -8,11 +8,12 @@
  * - a withdrawal is a signed request the operator relays: accepted, relaying, relayed (mined), then
  *   completed once final (`GET /v1/withdrawals/{hash}`), or failed with the reason.
  */
-import { erc20Abi, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
-import { api } from "../../lib/api-client";
+import { erc20Abi, hashTypedData, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
+import { api, ApiError } from "../../lib/api-client";
 import { exchangeAbi } from "../../lib/exchange-abi";
-import { freshNonce, signTyped, type Eip712Info } from "../../lib/signing";
+import { freshNonce, signTyped, typedDataFor, type Eip712Info } from "../../lib/signing";
 import { ETH } from "../balances";
+import { SignedSubmission } from "../order-form";
 import { mined } from "../wallet";
 import { withdrawalBody, withdrawalMessage, WITHDRAWAL_LIFETIME_S } from "./withdrawal";
 
@@ -37,6 +38,18 @@ interface Chain {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The waits before each resend of a withdrawal request left without a clear answer. */
+const RESEND_DELAYS_MS = [500, 1_000, 2_000] as const;
+
+/** The withdrawal request `hash` as the API holds it, or null when it has none. */
+async function requestIfAny(hash: Hex): Promise<WithdrawalView | null> {
+  try {
+    return await api.get<WithdrawalView>(`/v1/withdrawals/${hash}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "NOT_FOUND") return null;
+    throw error;
+  }
+}
 
 /** Poll `read` until it returns a value or the follow time is over (then null). */
 async function follow<T>(read: () => Promise<T | null>): Promise<T | null> {
@@ -92,10 +105,20 @@ export async function withdraw(
   onStatus: (view: WithdrawalView) => void,
   travelRule?: Record<string, unknown>,
 ): Promise<void> {
-  const expiry = BigInt(Math.floor(Date.now() / 1000)) + WITHDRAWAL_LIFETIME_S;
-  const message = withdrawalMessage(address, token, amount, feeRate, freshNonce(), expiry);
-  const signature = await signTyped(walletClient, address, eip712, "Withdrawal", message);
-  const accepted = await api.post<WithdrawalView>("/v1/withdrawals", withdrawalBody(message, signature, travelRule));
+  const sign = async () => {
+    const expiry = BigInt(Math.floor(Date.now() / 1000)) + WITHDRAWAL_LIFETIME_S;
+    const message = withdrawalMessage(address, token, amount, feeRate, freshNonce(), expiry);
+    const signature = await signTyped(walletClient, address, eip712, "Withdrawal", message);
+    return { hash: hashTypedData(typedDataFor(eip712, "Withdrawal", message)), body: withdrawalBody(message, signature, travelRule) };
+  };
+  // A request without a clear answer is sent again as signed (a new signature would be a second withdrawal), and
+  // a refused resend is read back by its hash, as the Python client does.
+  const accepted = await new SignedSubmission<{ hash: Hex; body: Record<string, unknown> }, WithdrawalView>().submitWithResends(
+    sign,
+    (signed) => api.post<WithdrawalView>("/v1/withdrawals", signed.body),
+    (signed) => requestIfAny(signed.hash),
+    RESEND_DELAYS_MS,
+  );
   onStatus(accepted);
   let last = `${accepted.status}|${accepted.txHash}`;
   await follow(async () => {

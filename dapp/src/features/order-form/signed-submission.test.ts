@@ -73,6 +73,30 @@ describe("a signed order's submission", () => {
     expect(post.mock.calls.map(([body]) => body)).toEqual(["order-1", "order-1", "order-1", "order-2"]);
   });
 
+  it("resends by itself, the same body after each delay, until the outcome is known or the delays are spent", async () => {
+    const waited: number[] = [];
+    const wait = async (ms: number) => waited.push(ms);
+    const submission = new SignedSubmission<string, string>();
+    const sign = vi.fn(async () => "withdrawal-1");
+    const post = vi
+      .fn<(body: string) => Promise<string>>()
+      .mockRejectedValueOnce(new ApiError(0, "NETWORK_ERROR", "no answer"))
+      .mockRejectedValueOnce(new ApiError(502, "HTTP_502", "bad gateway"))
+      .mockResolvedValueOnce("accepted");
+    await expect(submission.submitWithResends(sign, post, nothing, [500, 1_000, 2_000], wait)).resolves.toBe("accepted");
+    expect(waited).toEqual([500, 1_000]);
+    expect(sign).toHaveBeenCalledTimes(1);
+    const unknown = new SignedSubmission<string, string>();
+    const silent = vi.fn(async () => Promise.reject(new ApiError(0, "NETWORK_ERROR", "still no answer")));
+    await expect(unknown.submitWithResends(sign, silent, nothing, [1, 2], wait)).rejects.toThrow("still no answer");
+    expect(silent).toHaveBeenCalledTimes(3);
+    expect(unknown.resending).toBe(true); // kept: a later attempt sends it again, never a new signature
+    const refused = new SignedSubmission<string, string>();
+    const refusal = vi.fn(async () => Promise.reject(new ApiError(422, "WITHDRAWAL_LIMIT_EXCEEDED", "over")));
+    await expect(refused.submitWithResends(sign, refusal, nothing, [1, 2], wait)).rejects.toThrow("over");
+    expect(refusal).toHaveBeenCalledTimes(1);
+  });
+
   it("counts no answer and 5xx as unknown, a 4xx refusal as known", () => {
     expect(outcomeUnknown(new ApiError(0, "NETWORK_ERROR", ""))).toBe(true);
     expect(outcomeUnknown(new ApiError(502, "HTTP_502", ""))).toBe(true);

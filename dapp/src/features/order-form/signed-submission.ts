@@ -51,4 +51,23 @@ export class SignedSubmission<Body, Answer> {
     if (earlier !== null) return earlier;
     throw refusal;
   }
+
+  /** `submit`, and while its outcome stays unknown the same signed body again after each of `delaysMs`. */
+  async submitWithResends(
+    sign: () => Promise<Body>,
+    post: (body: Body) => Promise<Answer>,
+    readBack: (body: Body) => Promise<Answer | null>,
+    delaysMs: readonly number[],
+    wait: (ms: number) => Promise<unknown> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.submit(sign, post, readBack);
+      } catch (error) {
+        const delay = delaysMs[attempt];
+        if (!this.resending || delay === undefined) throw error;
+        await wait(delay);
+      }
+    }
+  }
 }
