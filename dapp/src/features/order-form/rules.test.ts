@@ -226,6 +226,31 @@ describe("sweepPrice", () => {
   });
 });
 
+describe("the market's own order limits", () => {
+  const risk = { bandBps: null, breakerBps: null, alertBps: null, windowS: null, cooldownS: null, feedAlertBps: null,
+    feedHaltBps: null, maxOpenNotional: null, reference: null };  // prettier-ignore
+  const limited = { ...MARKET, risk: { ...risk, maxOrderBase: String(2n * WETH), maxOrderNotional: String(6_000n * USDC) } };
+
+  it("are checked before the wallet is asked, as the API's risk desk checks them", () => {
+    const tooBig = checkOrder(draft({ amount: "2.001", price: "1000" }), context({ market: limited }));
+    expect(tooBig).toMatchObject({ ok: false, errors: { amount: { key: "order.error.aboveMaxOrderBase" } } });
+    const tooDear = checkOrder(draft({ amount: "2", price: "3000.01" }), context({ market: limited }));
+    expect(tooDear).toMatchObject({
+      ok: false,
+      errors: { amount: { key: "order.error.aboveMaxOrderNotional", values: { notional: "6,000.02 USDC" } } },
+    });
+    expect(checkOrder(draft({ amount: "2", price: "3000" }), context({ market: limited })).ok).toBe(true);
+  });
+
+  it("value a sell priced below the book at the best bid, which is what it would be paid", () => {
+    const bids: Level[] = [[3_500n * USDC, 10n * WETH]];
+    const selling = { market: limited, available: 10n * WETH };
+    const dumped = checkOrder(draft({ side: "sell", amount: "2", price: "1000" }), context({ ...selling, oppositeLevels: bids }));
+    expect(dumped).toMatchObject({ ok: false, errors: { amount: { key: "order.error.aboveMaxOrderNotional" } } });
+    expect(checkOrder(draft({ side: "sell", amount: "2", price: "1000" }), context(selling)).ok).toBe(true); // no bids
+  });
+});
+
 describe("amountForPercent", () => {
   it("sells a share of the base balance, down to the lot", () => {
     expect(amountForPercent("sell", 1_234_567_000_000_000_000n, 50n, null, 10n ** 15n)).toBe(617_000_000_000_000_000n);

@@ -286,6 +286,26 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
   const timeInForce = allowed.includes(draft.timeInForce) ? draft.timeInForce : allowed[0]!;
   const postOnly = draft.postOnly && draft.kind === "limit";
 
+  /** The market's own order limits (`risk.maxOrderBase`, `risk.maxOrderNotional`), as the API's risk desk checks
+   * them: an order is worth the most it can trade for now, a sell's at the best bid (or its trigger) when that
+   * is above its limit. */
+  const marketLimitError = (amount: bigint, price: bigint): FieldError | null => {
+    const maxBase = market.risk?.maxOrderBase;
+    if (maxBase && amount > BigInt(maxBase)) {
+      return { key: "order.error.aboveMaxOrderBase", values: { most: showBase(BigInt(maxBase)) } };
+    }
+    const maxNotional = market.risk?.maxOrderNotional;
+    if (!maxNotional) return null;
+    const bestBid = draft.side === "sell" ? (context.oppositeLevels[0]?.[0] ?? 0n) : 0n;
+    const highest = [price, draft.side === "sell" ? triggerPrice : 0n, bestBid].reduce((a, b) => (b > a ? b : a));
+    const notional = quoteAmount(amount, highest);
+    if (notional <= BigInt(maxNotional)) return null;
+    return {
+      key: "order.error.aboveMaxOrderNotional",
+      values: { notional: showToken(notional, quote), most: showToken(BigInt(maxNotional), quote) },
+    };
+  };
+
   /** A typed amount as base units, or an error on `field`. */
   const typed = (text: string, decimals: number, field: OrderField): bigint | null => {
     if (text.trim() === "") {
@@ -362,6 +382,7 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
   }
 
   if (baseAmount !== null && limitPrice !== null) {
+    const aboveLimit = marketLimitError(baseAmount, limitPrice);
     // The engine's rule exactly: price * amount >= minNotional * 1e18 (backend/trading/markets.py).
     if (baseAmount * limitPrice < minNotional * PRICE_SCALE) {
       const needed = ceilTo((minNotional * PRICE_SCALE + limitPrice - 1n) / limitPrice, lot);
@@ -369,6 +390,8 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
         key: "order.error.belowMinNotional",
         values: { minimum: showToken(minNotional, quote), needed: showBase(needed) },
       };
+    } else if (aboveLimit !== null) {
+      errors.amount = aboveLimit;
     } else if (context.available !== null) {
       const hold = orderHold(draft.side, baseAmount, limitPrice);
       if (hold > context.available) {
