@@ -152,9 +152,10 @@ class Follower:
                 # The node does not have that block: it is behind (wait for it rather than orphan), or it serves
                 # a chain that got shorter (a dev chain reset, a node restarted from older state), which no wait
                 # brings back. The highest block we stored that the node does have tells which (with none stored
-                # that low, nothing does: it waits, as for a node behind).
+                # that low, nothing does: it waits, as for a node behind). A head at or past the block means the
+                # answers came from different backends (a load balancer), the headers' one behind: it waits too.
                 behind = self._highest_stored_at_or_below(session, head)
-                if behind is None or self._node_agrees(*behind):
+                if head >= cursor.last_block or behind is None or self._node_agrees(*behind):
                     uow.commit()
                     return 0
             elif header.hash == stored:
@@ -455,10 +456,13 @@ class Follower:
         return [r for r in rows if not (isinstance(r, FrozenFunds) and r.chain_event_id in frozen)]
 
     def _pending_up_to(self, session: Session, height: int) -> Sequence[ChainEvent]:
+        # this Exchange's only: on a database kept across a redeploy, another's pending events are no longer
+        # checked against the chain (a reorg may have taken them out), and are never final
         return session.scalars(
             select(ChainEvent)
             .where(
                 ChainEvent.chain_id == self.config.chain_id,
+                ChainEvent.contract == self.config.exchange,
                 ChainEvent.status == ChainEventStatus.PENDING,
                 ChainEvent.block_number <= height,
             )

@@ -248,6 +248,53 @@ def test_a_node_behind_the_last_scanned_block_is_waited_for_not_taken_for_a_reor
         assert session.scalars(select(Alert)).all() == []
 
 
+def test_a_header_backend_behind_the_nodes_own_head_is_waited_for_not_taken_for_a_deep_reorg(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Behind a load balancer, eth_blockNumber and eth_getBlockByNumber can reach different backends. The head said
+    12 while the header of the last scanned block (10) was missing: taken for a deep reorg, the final deposit was
+    reversed (the ledger said 0 while the chain held 100) until that backend caught up."""
+
+    class LaggingHeaders(ScriptedReader):
+        lag = 0
+
+        def header(self, number: int) -> Header | None:
+            return None if number > self.fork.height - self.lag else super().header(number)
+
+    a = Fork("a", 10)
+    a.deposit(8, tx=1, wallet=ALICE, amount=100)
+    reader = LaggingHeaders(a)
+    indexer = follower(reader, sessions, confirmations=2)
+    indexer.poll_once()
+    assert credited(sessions) == {ALICE: 100}
+    a.height, reader.lag = 12, 5  # the head from a backend at 12, headers from one at 7
+    result = indexer.poll_once()
+    assert (result.orphaned, result.reorgs) == (0, 0)
+    assert credited(sessions) == {ALICE: 100}
+    reader.lag = 0
+    indexer.poll_once()
+    assert statuses(sessions) == ["final"] and credited(sessions) == {ALICE: 100}
+    with sessions() as session:
+        assert session.scalars(select(Alert)).all() == []
+
+
+def test_a_follower_of_a_redeployed_exchange_never_finalizes_the_old_ones_pending_events(
+    sessions: sessionmaker[Session],
+) -> None:
+    """On a database kept across a redeploy, the new Exchange's follower took the old one's pending events as its
+    own: a deposit a reorg had taken out (never checked again: it is no event of the new contract) was credited."""
+    a = Fork("a", 10)
+    a.deposit(10, tx=1, wallet=ALICE, amount=100)
+    reader = ScriptedReader(a)
+    old = Follower(reader, DECODER, sessions, FollowerConfig(31337, EXCHANGE, 1, confirmations=3))
+    old.poll_once()
+    assert statuses(sessions) == ["pending"]
+    reader.fork = Fork("b", 30, parent=a, since=10)  # block 10 reorged away, then a new Exchange at block 20
+    new = Follower(reader, DECODER, sessions, FollowerConfig(31337, "0x" + "dd" * 20, 20, confirmations=3))
+    assert new.poll_once().finalized == 0
+    assert credited(sessions) == {}
+
+
 def test_a_chain_that_got_shorter_is_taken_for_a_reorg_not_for_a_node_behind(
     sessions: sessionmaker[Session],
 ) -> None:

@@ -7,5 +7,6 @@ export { documentFileName, documentView, safeBlobType, type DocumentView } from 
 export { Meter } from "./meter";
 export { StatusMessage } from "./status-message";
 export { Tabs, type TabItem } from "./tabs";
+export { Terms } from "./terms";
 export { ToastProvider, useToast, type ToastInput, type ToastKind } from "./toast";
 export { downloadBlob, downloadText, toCsv } from "./csv";

@@ -4,7 +4,7 @@
  * how long the request is valid. Nothing is signed until it is confirmed.
  */
 import type { Address } from "viem";
-import { Dialog } from "../../components/ui";
+import { Dialog, Terms } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { TokenInfo } from "../../lib/api-types";
 import { formatUnits } from "../../lib/format";
@@ -56,14 +56,7 @@ export function WithdrawalReview({ review, recipient, onConfirm, onClose }: Prop
       }
     >
       <p className="muted">{t("funds.review.lead")}</p>
-      <dl className="order-review__list">
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd className="num">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Terms rows={rows} />
     </Dialog>
   );
 }

@@ -9,7 +9,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type ReactNode } from "react";
 import { hashTypedData, type Hex } from "viem";
-import { Dialog, useToast } from "../../components/ui";
+import { Dialog, Terms, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../lib/api-client";
 import type { Market, Side } from "../../lib/api-types";
@@ -188,14 +188,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
       }
     >
       <p className="muted order-review__lead">{t("order.review.lead")}</p>
-      <dl className="order-review__list">
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd className="num">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Terms rows={rows} />
       {isMarketKind(order.kind) ? <p className="muted">{t("order.review.worstPriceNote")}</p> : null}
       {isStopKind(order.kind) ? (
         <StopTriggerNote source={isOperatorTriggered(order.flags) ? null : priceSourceOf(market)} />
