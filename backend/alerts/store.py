@@ -32,6 +32,7 @@ class AlertKind(StrEnum):
     SETTLEMENT_DELAYED = "operator.settlement_delayed"
     INDEXER_LAG = "operator.indexer_lag"
     LEDGER_DIFFERENCE = "operator.ledger_difference"  # pauses withdrawals
+    LEDGER_SURPLUS = "operator.ledger_surplus"  # the Exchange holds a token beyond every account: a missed deposit?
     SCREENING_LIST_STALE = "operator.screening_list_stale"
     # AML
     STRUCTURING = "aml.structuring"

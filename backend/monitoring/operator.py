@@ -201,6 +201,7 @@ def check_ledger(session: Session, call: RpcCall, chain: ChainContext, now_ms: i
     (a difference of a moment, not of the books), never twice at the same place."""
     try:
         first = reconcile(session, call, chain.chain_id, chain.exchange)
+        _surplus(session, first, chain, now_ms, report)
         if first.ok:
             LEDGER_DIFFERENCES.set(0)
             return
@@ -233,6 +234,26 @@ def check_ledger(session: Session, call: RpcCall, chain: ChainContext, now_ms: i
         now_ms=now_ms,
     )
     WITHDRAWALS_PAUSED.set(1)
+
+
+def _surplus(session: Session, found: Report, chain: ChainContext, now_ms: int, report: PassReport) -> None:
+    """LEDGER_SURPLUS (warning, one per token, counted while it stays) for a token the Exchange holds beyond every
+    account's balance. Anyone can send tokens to the contract, so it pauses nothing; but it is also what a deposit
+    the indexer missed looks like when its wallet holds nothing else in the ledger (no wallet check covers such a
+    wallet), so staff look."""
+    for token, amount in sorted(found.surplus.items()):
+        report.alert(
+            session,
+            AlertKind.LEDGER_SURPLUS,
+            Severity.WARNING,
+            f"the Exchange holds {amount} of {token} (base units) beyond every account's balance at block "
+            f"{found.block}: tokens sent to the contract without a deposit, or a deposit the indexer missed "
+            "(compare the contract's Deposited events with the ledger's deposits)",
+            subject="system:ledger",
+            dedup_key=f"{AlertKind.LEDGER_SURPLUS.value}:{chain.chain_id}:{chain.exchange.lower()}:{token.lower()}",
+            details={"exchange": chain.exchange, "token": token, "amount": str(amount), "block": found.block},
+            now_ms=now_ms,
+        )
 
 
 def check_screening_lists(session: Session, limits: OperatorLimits, now_ms: int, report: PassReport) -> None:
