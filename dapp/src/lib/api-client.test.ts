@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { ApiError, errorFromResponse, withQuery } from "./api-client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api, ApiError, errorFromResponse, withQuery } from "./api-client";
 
 describe("errorFromResponse", () => {
   it("carries the server's code, message and field", () => {
@@ -24,5 +24,23 @@ describe("withQuery", () => {
   it("appends defined values only", () => {
     expect(withQuery("/v1/x", { limit: 50, cursor: null, market: "WETH-USDC", none: undefined })).toBe("/v1/x?limit=50&market=WETH-USDC");
     expect(withQuery("/v1/x", {})).toBe("/v1/x");
+  });
+});
+
+describe("api.find", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const answering = (status: number, body: unknown) =>
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify(body), { status }));
+
+  it("reads what is there, and null for what the API has not (404): a read-back of an earlier request", async () => {
+    answering(200, { hash: "0x01", status: "filled" });
+    await expect(api.find("/v1/orders/0x01")).resolves.toEqual({ hash: "0x01", status: "filled" });
+    answering(404, { error: { code: "ORDER_NOT_FOUND", message: "no order with this hash" } });
+    await expect(api.find("/v1/orders/0x02")).resolves.toBeNull();
+  });
+
+  it("raises any other failure: the read-back said nothing", async () => {
+    answering(503, { error: { code: "UNAVAILABLE", message: "later" } });
+    await expect(api.find("/v1/withdrawals/0x03")).rejects.toMatchObject({ status: 503, code: "UNAVAILABLE" });
   });
 });

@@ -123,6 +123,15 @@ async function download(path: string, options: Omit<RequestOptions, "body"> = {}
 /** Typed calls to the HDEX API (same origin: paths start with `/v1` or `/health`). */
 export const api = {
   get: <T>(path: string, options?: Omit<RequestOptions, "body">) => request<T>("GET", path, options),
+  /** `get`, or null when the API has no such thing (404): a read-back of what an earlier request may have made. */
+  find: async <T>(path: string, options?: Omit<RequestOptions, "body">): Promise<T | null> => {
+    try {
+      return await request<T>("GET", path, options);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  },
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, "body">) =>
     request<T>("POST", path, { ...options, body }),
   put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, "body">) =>

@@ -9,7 +9,7 @@
  *   completed once final (`GET /v1/withdrawals/{hash}`), or failed with the reason.
  */
 import { erc20Abi, hashTypedData, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
-import { api, ApiError } from "../../lib/api-client";
+import { api } from "../../lib/api-client";
 import { exchangeAbi } from "../../lib/exchange-abi";
 import { freshNonce, signTyped, typedDataFor, type Eip712Info } from "../../lib/signing";
 import { ETH } from "../balances";
@@ -41,15 +41,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The waits before each resend of a withdrawal request left without a clear answer. */
 const RESEND_DELAYS_MS = [500, 1_000, 2_000] as const;
 
-/** The withdrawal request `hash` as the API holds it, or null when it has none. */
-async function requestIfAny(hash: Hex): Promise<WithdrawalView | null> {
-  try {
-    return await api.get<WithdrawalView>(`/v1/withdrawals/${hash}`);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === "NOT_FOUND") return null;
-    throw error;
-  }
-}
 
 /** Poll `read` until it returns a value or the follow time is over (then null). */
 async function follow<T>(read: () => Promise<T | null>): Promise<T | null> {
@@ -116,7 +107,7 @@ export async function withdraw(
   const accepted = await new SignedSubmission<{ hash: Hex; body: Record<string, unknown> }, WithdrawalView>().submitWithResends(
     sign,
     (signed) => api.post<WithdrawalView>("/v1/withdrawals", signed.body),
-    (signed) => requestIfAny(signed.hash),
+    (signed) => api.find<WithdrawalView>(`/v1/withdrawals/${signed.hash}`),
     RESEND_DELAYS_MS,
   );
   onStatus(accepted);

@@ -42,16 +42,6 @@ interface SignedOrder {
   body: Record<string, unknown>;
 }
 
-/** The order `hash` as the API holds it, or null when it has none (a refused resend's earlier send placed none). */
-async function placedBefore(hash: Hex): Promise<{ status: string } | null> {
-  try {
-    return await api.get<{ status: string }>(`/v1/orders/${hash}`);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === "ORDER_NOT_FOUND") return null;
-    throw error;
-  }
-}
-
 /** The server's clock in seconds (`GET /v1/time`), or this computer's when the server does not answer. */
 async function serverSeconds(): Promise<bigint> {
   try {
@@ -107,7 +97,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
       return submission.submit(
         sign,
         (signed) => api.post<{ status: string }>("/v1/orders", signed.body),
-        (signed) => placedBefore(signed.hash),
+        (signed) => api.find<{ status: string }>(`/v1/orders/${signed.hash}`),
       );
     },
     onError: (error) => {
