@@ -51,6 +51,7 @@ from relayer.transactions import (
     Simulation,
     SimulationFailed,
     TxManager,
+    mined_attempt,
 )
 
 log = logging.getLogger(__name__)
@@ -451,8 +452,7 @@ def _final_outcome(txm: TxManager, hashes: Sequence[str], final: int) -> str | N
     """None if an attempt (`hashes`) of a transaction whose nonce is used at block `final` is mined successfully at
     or before it, as the node says (the caller waits: the indexer holds no event of it yet); else why the
     transaction did not happen on the final chain."""
-    for tx_hash in hashes:
-        receipt = txm.rpc.call("eth_getTransactionReceipt", [tx_hash])
-        if receipt is not None and int(receipt["blockNumber"], 16) <= final:
-            return None if int(receipt["status"], 16) == 1 else REVERTED_AFTER_REORG
-    return LOST_IN_REORG
+    mined = mined_attempt(txm.rpc, hashes)
+    if mined is None or int(mined[1]["blockNumber"], 16) > final:
+        return LOST_IN_REORG
+    return None if int(mined[1]["status"], 16) == 1 else REVERTED_AFTER_REORG

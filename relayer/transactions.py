@@ -292,9 +292,9 @@ class TxManager:
         # has its receipt by the time we look, so a block mined between the reads cannot make it look replaced.
         confirmed = max(head - self.policy.confirmations + 1, 0)
         used = int(self.rpc.call("eth_getTransactionCount", [tx.sender, hex(confirmed)]), 16)
-        mined = self._mined_attempt(tx)
+        mined = mined_attempt(self.rpc, tx.hashes)
         if mined is None and used > tx.nonce:
-            mined = self._mined_attempt(tx)  # once more before the verdict: a node can index a receipt late
+            mined = mined_attempt(self.rpc, tx.hashes)  # once more before the verdict: a node can index a receipt late
         if mined is not None:
             return self._finish_mined(session, tx, *mined, head, on_finished)
         if used > tx.nonce:
@@ -327,13 +327,6 @@ class TxManager:
                 extra={"reference": tx.reference, "nonce": tx.nonce, "tx_hash": tx.tx_hash, "error": str(exc)},
             )
 
-    def _mined_attempt(self, tx: OperatorTx) -> tuple[str, dict[str, Any]] | None:
-        """The attempt of `tx` that has a receipt, with it (at most one can: they share a nonce)."""
-        for tx_hash in tx.hashes:
-            receipt = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
-            if receipt is not None:
-                return tx_hash, receipt
-        return None
 
     def _finish_mined(
         self,
@@ -403,6 +396,16 @@ class TxManager:
         )
         self._send_attempt(tx)
         return True
+
+
+def mined_attempt(rpc: JsonRpcClient, hashes: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """The attempt (of a transaction's `hashes`) that has a receipt, with it (at most one can: they share a
+    nonce)."""
+    for tx_hash in hashes:
+        receipt = rpc.call("eth_getTransactionReceipt", [tx_hash])
+        if receipt is not None:
+            return tx_hash, receipt
+    return None
 
 
 def _bumped(fee: int, percent: int) -> int:
