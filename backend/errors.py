@@ -92,6 +92,8 @@ class ErrorCode(StrEnum):
     ADDRESS_BLOCKED = "ADDRESS_BLOCKED"
     SCREENING_UNAVAILABLE = "SCREENING_UNAVAILABLE"
     INVALID_SCREENING_LIST = "INVALID_SCREENING_LIST"  # a sanctions or deny list file we cannot import
+    FROZEN_FUNDS_NOT_FOUND = "FROZEN_FUNDS_NOT_FOUND"  # no freeze with that id
+    FROZEN_FUNDS_NOT_HELD = "FROZEN_FUNDS_NOT_HELD"  # released already, or its deposit was orphaned by a reorg
 
     # monitoring (issue 14): alerts and the cases staff work them in
     ALERT_NOT_FOUND = "ALERT_NOT_FOUND"

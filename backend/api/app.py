@@ -37,6 +37,7 @@ from backend.api.routes import (
     staff_auth,
     staff_denylist,
     staff_forum,
+    staff_frozen,
     staff_help,
     staff_kyc,
     staff_markets,
@@ -96,6 +97,7 @@ def create_app(container: Container) -> FastAPI:
         app.include_router(module.router)
     for module in (limits, staff_users, staff_denylist, staff_markets):  # limits and the back office (issue 13)
         app.include_router(module.router)
+    app.include_router(staff_frozen.router)  # frozen deposits by blocked addresses and their release
     app.include_router(staff_risk.router)  # withdrawal pauses and travel-rule data (issue 14)
     app.include_router(staff_alerts.router)  # alerts, their live stream, cases and reports (issue 14)
     # statistics, the support desk and help center, announcements, the forum (issue 16)

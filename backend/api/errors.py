@@ -83,6 +83,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.ADDRESS_BLOCKED: 403,
     ErrorCode.SCREENING_UNAVAILABLE: 503,
     ErrorCode.INVALID_SCREENING_LIST: 422,
+    ErrorCode.FROZEN_FUNDS_NOT_FOUND: 404,
+    ErrorCode.FROZEN_FUNDS_NOT_HELD: 409,
     # monitoring
     ErrorCode.ALERT_NOT_FOUND: 404,
     ErrorCode.CASE_NOT_FOUND: 404,

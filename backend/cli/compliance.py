@@ -1,9 +1,10 @@
-"""`hdex compliance`: import sanctions lists, screen addresses, manage the deny-list."""
+"""`hdex compliance`: import sanctions lists, screen addresses, manage the deny-list, release frozen deposits."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -12,8 +13,11 @@ from backend.cli.context import database_container
 from backend.compliance.factory import screener_for
 from backend.compliance.lists import ListFormatError, parse_list_file
 from backend.compliance.store import import_list
+from backend.db.types import MAX_ROW_ID
+from backend.errors import HdexError
 from backend.monitoring.rescreen import rescreen_if_lists_changed
 from backend.trading.usecases.deny_list import allow_address, deny_address
+from backend.trading.usecases.frozen_funds import FrozenState, list_frozen, release
 
 
 def _checked(address: str) -> str:
@@ -88,3 +92,38 @@ def allow_command(address: str) -> None:
         removed = allow_address(uow.session, checked, actor=cli_actor())
         uow.commit()
     click.echo(f"{_checked(address)} " + ("removed from the deny-list" if removed else "was not deny-listed"))
+
+
+@compliance_group.command("frozen")
+@click.option(
+    "--state", type=click.Choice(["held", "released", "orphaned", "all"]), default="held", show_default=True,
+    help="held: keeping the deposit from use; orphaned: a deep reorg took the deposit out",
+)  # fmt: skip
+@click.option("--wallet", default=None, help="one depositor")
+def frozen_command(state: str, wallet: str | None) -> None:
+    """List deposits by blocked addresses, frozen off-chain, newest first (the latest 500)."""
+    depositor = None if wallet is None else _checked(wallet)
+    wanted = None if state == "all" else cast(FrozenState, state)
+    with database_container().uow() as uow:
+        found = list_frozen(uow.session, state=wanted, wallet=depositor, limit=500)
+    for f in found:
+        released = f" released by {f.released_by}: {f.release_reason}" if f.state == "released" else ""
+        click.echo(f"{f.id} {f.state} {f.wallet} {f.amount} of {f.token} tx {f.tx_hash} ({f.reason}){released}")
+    if not found:
+        click.echo(f"no frozen deposits ({state})")
+
+
+@compliance_group.command("release")
+@click.argument("frozen_id", type=click.IntRange(1, MAX_ROW_ID))
+@click.option("--reason", required=True, help="why (recorded with the freeze and in the audit log)")
+def release_command(frozen_id: int, reason: str) -> None:
+    """Release frozen deposit FROZEN_ID once its depositor screens clear now (audit-logged as cli:<user>)."""
+    if not reason.strip():
+        click.echo("hdex compliance release: --reason must say why", err=True)
+        sys.exit(2)
+    try:
+        released = release(database_container(), frozen_id, reason.strip(), actor=cli_actor())
+    except HdexError as exc:
+        click.echo(f"hdex compliance release: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"released {released.amount} of {released.token} deposited by {released.wallet}")

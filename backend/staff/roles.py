@@ -25,6 +25,8 @@ class Permission(StrEnum):
     LIMITS_OVERRIDE = "limits.override"
     DENYLIST_READ = "denylist.read"
     DENYLIST_MANAGE = "denylist.manage"
+    FROZEN_READ = "frozen.read"  # deposits by blocked addresses, frozen off-chain
+    FROZEN_RELEASE = "frozen.release"  # release one once its depositor screens clear
     MARKET_STATE = "market.state"  # halt, resume, cancel-only
     ALERTS_READ = "alerts.read"  # alerts and cases, their notes and reports
     CASES_MANAGE = "cases.manage"  # open a case from an alert, assign, note, escalate, close
@@ -42,6 +44,7 @@ _READS = frozenset(
         Permission.USERS_READ,
         Permission.KYC_READ,
         Permission.DENYLIST_READ,
+        Permission.FROZEN_READ,
         Permission.ALERTS_READ,
         Permission.STATS_READ,
     }
@@ -59,6 +62,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LIMITS_OVERRIDE,
             Permission.DENYLIST_READ,
             Permission.DENYLIST_MANAGE,
+            Permission.FROZEN_READ,
+            Permission.FROZEN_RELEASE,
             Permission.ALERTS_READ,
             Permission.CASES_MANAGE,
             Permission.STATS_READ,

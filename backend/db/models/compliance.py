@@ -62,7 +62,8 @@ class ScreeningDecision(Base):
 class FrozenFunds(Base):
     """A deposit by a blocked address: credited on-chain (the chain cannot refuse it), frozen off-chain.
 
-    Trading and withdrawals exclude it until compliance staff release it (`released_at`).
+    Trading and withdrawals exclude it until compliance staff release it (`released_at`, by whom and why:
+    `backend.trading.usecases.frozen_funds`).
     """
 
     __tablename__ = "frozen_funds"
@@ -75,3 +76,5 @@ class FrozenFunds(Base):
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    released_by: Mapped[str | None] = mapped_column(String(100))
+    release_reason: Mapped[str | None] = mapped_column(String(500))

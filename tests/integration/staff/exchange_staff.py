@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from backend.audit_log import AuditEntry, AuditFilter, list_entries
 from backend.bootstrap import Container
-from backend.db.models import DenyListEntry, LimitOverride, Market
+from backend.db.models import DenyListEntry, FrozenFunds, LimitOverride, Market
 from backend.staff.roles import Role
 
 from ..api.exchange_fixtures import Exchange, prepare, running
@@ -39,7 +39,7 @@ def audit_entries(container: Container, action: str) -> list[AuditEntry]:
 
 
 def back_office_state(container: Container) -> dict[str, Any]:
-    """What staff changes: the audit log (its head), overrides, the deny-list, market states."""
+    """What staff changes: the audit log (its head), overrides, the deny-list, market states, frozen deposits."""
     with container.uow() as uow:
         session = uow.session
         return {
@@ -49,4 +49,5 @@ def back_office_state(container: Container) -> dict[str, Any]:
             ],
             "deny": [(d.address, d.reason) for d in session.scalars(select(DenyListEntry))],
             "markets": [(m.name, m.state) for m in session.scalars(select(Market))],
+            "frozen": [(f.id, f.released_at, f.released_by) for f in session.scalars(select(FrozenFunds))],
         }

@@ -1,5 +1,5 @@
-"""Limits and the back office's users, deny-list and market state through every operation, successes and
-typed errors, for the OpenAPI conformance test (tests/integration/api/test_openapi_responses.py)."""
+"""Limits and the back office's users, deny-list, frozen deposits and market state through every operation,
+successes and typed errors, for the OpenAPI conformance test (tests/integration/api/test_openapi_responses.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pyotp
 
 from backend.bootstrap import Container
+from backend.db.models import ChainEvent, FrozenFunds
 from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
 
@@ -52,9 +53,33 @@ def a_limits_day(call: Callable[..., Any], container: Container, own: str, other
     call("POST", remove, 200, f"/v1/staff/denylist/{listed}/remove", json={"reason": "cleared"}, headers=csrf)
     call("POST", remove, 404, f"/v1/staff/denylist/{listed}/remove", json={"reason": "cleared"}, headers=csrf)
 
+    frozen_id = _frozen_deposit(container, "0x" + "7a" * 20)
+    call("GET", "/v1/staff/frozen", 200)
+    call("GET", "/v1/staff/frozen", 422, params={"state": "gone"})
+    release = "/v1/staff/frozen/{frozen_id}/release"
+    call("POST", release, 200, f"/v1/staff/frozen/{frozen_id}/release", json={"reason": "delisted"}, headers=csrf)
+    call("POST", release, 409, f"/v1/staff/frozen/{frozen_id}/release", json={"reason": "delisted"}, headers=csrf)
+    call("POST", release, 404, "/v1/staff/frozen/999999/release", json={"reason": "delisted"}, headers=csrf)
+    call("POST", release, 422, f"/v1/staff/frozen/{frozen_id}/release", json={"reason": ""}, headers=csrf)
+
     state = "/v1/staff/markets/{market}/state"
     call("POST", state, 200, f"/v1/staff/markets/{market}/state", json={"state": "halted", "reason": "r"}, headers=csrf)
     call("POST", state, 200, f"/v1/staff/markets/{market}/state", json={"state": "open", "reason": "r"}, headers=csrf)
     call("POST", state, 404, "/v1/staff/markets/NOPE-USDC/state", json={"state": "open", "reason": "r"}, headers=csrf)
     call("POST", state, 422, f"/v1/staff/markets/{market}/state", json={"state": "shut", "reason": "r"}, headers=csrf)
     call("POST", "/v1/staff/auth/logout", 200, headers=csrf)
+
+
+def _frozen_deposit(container: Container, depositor: str) -> int:
+    """A final deposit by `depositor` frozen when it was listed (it is not any more); the freeze's id."""
+    with container.uow() as uow:
+        event = ChainEvent(
+            chain_id=container.settings.chain_id, block_number=4, block_hash="0x" + "77" * 32, tx_hash="0x" + "78" * 32,
+            log_index=0, contract="0x" + "e1" * 20, name="Deposited", status="final", args={},
+        )  # fmt: skip
+        uow.session.add(event)
+        uow.session.flush()
+        frozen = FrozenFunds(chain_event_id=event.id, wallet=depositor, token="0x" + "0b" * 20, amount=1, reason="r")
+        uow.session.add(frozen)
+        uow.commit()
+        return frozen.id

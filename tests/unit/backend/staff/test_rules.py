@@ -11,7 +11,7 @@ from backend.staff.roles import PERMISSIONS, Permission, Role, may
 
 def test_the_auditor_only_reads_and_support_neither_manages_staff_nor_reads_documents() -> None:
     writes = {Permission.STAFF_MANAGE, Permission.KYC_REVIEW, Permission.LIMITS_OVERRIDE,
-              Permission.DENYLIST_MANAGE, Permission.MARKET_STATE}  # fmt: skip
+              Permission.DENYLIST_MANAGE, Permission.FROZEN_RELEASE, Permission.MARKET_STATE}  # fmt: skip
     assert not PERMISSIONS[Role.AUDITOR] & writes
     assert not may(Role.SUPPORT, Permission.STAFF_MANAGE)
     assert not may(Role.SUPPORT, Permission.KYC_DOCUMENTS_READ)
