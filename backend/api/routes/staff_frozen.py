@@ -11,11 +11,13 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
+from backend.api.routes.dependencies import HostDep
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, STAFF_ONLY, Address, Amount, EpochMs, Hash, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 from backend.trading.rules.orders import parse_address
+from backend.trading.rules.tokens import TokenInfo, token_directory, token_fields
 from backend.trading.usecases.frozen_funds import FrozenDeposit, list_frozen, release
 
 router = APIRouter(prefix="/v1/staff/frozen", tags=["staff"])
@@ -29,6 +31,8 @@ class FrozenOut(BaseModel):
     id: int
     wallet: Address
     token: Address
+    symbol: str | None = Field(description="the token's symbol; null for a token no market lists")
+    decimals: int | None = Field(description="the token's decimals; null for a token no market lists")
     amount: Amount
     reason: str = Field(description="the screening hits that froze it")
     txHash: Hash
@@ -54,11 +58,11 @@ class Release(BaseModel):
     reason: str = Field(min_length=1, max_length=500, description="why (recorded with the freeze and in the audit log)")
 
 
-def frozen_json(frozen: FrozenDeposit) -> dict[str, Any]:
+def frozen_json(frozen: FrozenDeposit, tokens: dict[str, TokenInfo]) -> dict[str, Any]:
     return {
         "id": frozen.id,
         "wallet": frozen.wallet,
-        "token": frozen.token,
+        **token_fields(tokens, frozen.token),
         "amount": str(frozen.amount),
         "reason": frozen.reason,
         "txHash": frozen.tx_hash,
@@ -77,6 +81,7 @@ def frozen_json(frozen: FrozenDeposit) -> dict[str, Any]:
 async def frozen_list(
     staff: FROZEN_READ,
     container: ContainerDep,
+    host: HostDep,
     state: Annotated[Literal["held", "released", "orphaned", "all"], Query(description="which; default held")] = "held",
     wallet: Annotated[str | None, Query(max_length=42, description="one depositor, any case")] = None,
     limit: Limit = 100,
@@ -92,7 +97,8 @@ async def frozen_list(
             return list_frozen(uow.session, state=wanted, wallet=depositor, limit=limit, below=before(cursor))
 
     found = await asyncio.to_thread(read)
-    return {"frozen": [frozen_json(f) for f in found], "next": next_cursor(found, limit, lambda f: str(f.id))}
+    tokens = token_directory(host.markets.values())
+    return {"frozen": [frozen_json(f, tokens) for f in found], "next": next_cursor(found, limit, lambda f: str(f.id))}
 
 
 @router.post("/{frozen_id}/release", response_model=None, responses={
@@ -100,7 +106,7 @@ async def frozen_list(
     403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR, 503: ERROR,
 })  # fmt: skip
 async def release_frozen(
-    frozen_id: FrozenId, body: Release, staff: FROZEN_RELEASE, container: ContainerDep
+    frozen_id: FrozenId, body: Release, staff: FROZEN_RELEASE, container: ContainerDep, host: HostDep
 ) -> dict[str, Any]:
     """Releases a frozen deposit (permission frozen.release) once its depositor screens clear now: 403
     ADDRESS_BLOCKED while it is blocked (take it off the deny-list first, if that is why), 503
@@ -108,4 +114,4 @@ async def release_frozen(
     its deposit was orphaned, 404 FROZEN_FUNDS_NOT_FOUND. Audit-logged ("frozen.release")."""
     actor = staff.actor
     released = await asyncio.to_thread(release, container, frozen_id, body.reason, actor=actor.name, ip=actor.ip)
-    return frozen_json(released)
+    return frozen_json(released, token_directory(host.markets.values()))

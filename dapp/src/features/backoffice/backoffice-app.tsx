@@ -15,6 +15,7 @@ import { AnnouncementsSection } from "./announcements-section";
 import { AuditLogSection } from "./audit-log-section";
 import { CasesSection } from "./cases-section";
 import { DenylistSection } from "./denylist-section";
+import { FrozenSection } from "./frozen-section";
 import { ForumSection } from "./forum-section";
 import { HelpSection } from "./help-section";
 import { KycReviewSection } from "./kyc-review-section";
@@ -125,6 +126,7 @@ function Sections({ session, requested }: { session: StaffSession; requested: st
         {current.id === "announcements" ? <AnnouncementsSection member={member} /> : null}
         {current.id === "stats" ? <StatsSection member={member} /> : null}
         {current.id === "denylist" ? <DenylistSection member={member} /> : null}
+        {current.id === "frozen" ? <FrozenSection member={member} /> : null}
         {current.id === "markets" ? <MarketsSection /> : null}
         {current.id === "audit" ? <AuditLogSection /> : null}
         {current.id === "staff" ? <StaffSection member={member} /> : null}

@@ -17,6 +17,7 @@ export type SectionId =
   | "announcements"
   | "stats"
   | "denylist"
+  | "frozen"
   | "markets"
   | "audit"
   | "staff";
@@ -42,6 +43,7 @@ export const SECTIONS: readonly Section[] = [
   { id: "announcements", needs: "announcements.manage", title: "backoffice.announcements.title" },
   { id: "stats", needs: "stats.read", title: "backoffice.stats.title" },
   { id: "denylist", needs: "denylist.read", title: "backoffice.denylist.title" },
+  { id: "frozen", needs: "frozen.read", title: "backoffice.frozen.title" },
   // The market list is public; the section is its state switches.
   { id: "markets", needs: "market.state", title: "backoffice.markets.title" },
   { id: "audit", needs: "audit.read", title: "backoffice.audit.title" },

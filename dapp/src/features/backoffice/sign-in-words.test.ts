@@ -37,6 +37,11 @@ describe("staffErrorText", () => {
     expect(staffErrorText(error, t)).toBe("Your role may not do this; the server refused it (the support role may not do this (kyc.documents.read)).");
   });
 
+  it("keeps the server's words for a 403 that is not about the role", () => {
+    const error = new ApiError(403, "ADDRESS_BLOCKED", "0xAb is still blocked (deny-list: theft): its deposit stays frozen");
+    expect(staffErrorText(error, t)).toBe("0xAb is still blocked (deny-list: theft): its deposit stays frozen");
+  });
+
   it("asks for a reload on a stale CSRF token and says how long a lock-out lasts", () => {
     expect(staffErrorText(new ApiError(403, "STAFF_CSRF_FAILED", "send the token"), t)).toBe(
       "This page's security token is out of date. Reload the page and try again.",

@@ -16,6 +16,9 @@ import type {
   CaseStatus,
   Challenge,
   DenyEntry,
+  FrozenDeposit,
+  FrozenPage,
+  FrozenState,
   LimitOverride,
   MarketStateName,
   RiskSettingsChange,
@@ -117,6 +120,11 @@ export const staffApi = {
   deny: (address: string, reason: string) => staffHttp.post<DenyEntry>("/v1/staff/denylist", { address, reason }),
   undeny: (address: string, reason: string) =>
     staffHttp.post<{ removed: string }>(`/v1/staff/denylist/${enc(address)}/remove`, { reason }),
+
+  // frozen deposits
+  frozen: (state: FrozenState | "all", cursor: string | null, limit = 100) =>
+    staffHttp.get<FrozenPage>("/v1/staff/frozen", { state, limit, cursor }),
+  releaseFrozen: (id: number, reason: string) => staffHttp.post<FrozenDeposit>(`/v1/staff/frozen/${id}/release`, { reason }),
 
   // markets
   setMarketState: (market: string, state: MarketStateName, reason: string) =>

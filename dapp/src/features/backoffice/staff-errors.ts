@@ -25,8 +25,9 @@ export function staffErrorText(error: unknown, t: (key: MessageKey, params?: Rec
     const key = KNOWN[error.code];
     if (error.code === "STAFF_LOCKED" && error.retryAfter !== null) return t("backoffice.error.lockedFor", { seconds: error.retryAfter });
     if (key) return t(key);
-    // The server's message names the permission the role lacks.
-    if (error.status === 403) return t("backoffice.error.forbidden", { detail: error.message });
+    // The server's message names the permission the role lacks. Other 403s (a wallet still blocked) are no
+    // question of the role: their own message says what is wrong.
+    if (error.code === "STAFF_FORBIDDEN") return t("backoffice.error.forbidden", { detail: error.message });
   }
   return errorText(error, t);
 }

@@ -15,6 +15,8 @@ export type Permission =
   | "limits.override"
   | "denylist.read"
   | "denylist.manage"
+  | "frozen.read"
+  | "frozen.release"
   | "market.state"
   | "alerts.read"
   | "cases.manage"
@@ -187,6 +189,34 @@ export interface DenyEntry {
   reason: string;
   addedBy: string;
   addedAt: number;
+}
+
+/** held: keeps the deposit from trading and withdrawals; orphaned: a deep reorg took the deposit (and its credit) out. */
+export type FrozenState = "held" | "released" | "orphaned";
+
+/** A deposit by a blocked address, frozen off-chain (GET /v1/staff/frozen). */
+export interface FrozenDeposit {
+  id: number;
+  wallet: string;
+  token: string;
+  /** null for a token no market lists */
+  symbol: string | null;
+  decimals: number | null;
+  amount: string;
+  /** the screening hits that froze it */
+  reason: string;
+  txHash: string;
+  blockNumber: number;
+  state: FrozenState;
+  frozenAt: number;
+  releasedAt: number | null;
+  releasedBy: string | null;
+  releaseReason: string | null;
+}
+
+export interface FrozenPage {
+  frozen: FrozenDeposit[];
+  next: string | null;
 }
 
 export type MarketStateName = "open" | "cancel_only" | "halted";

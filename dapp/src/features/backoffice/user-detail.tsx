@@ -14,6 +14,7 @@ import { LimitOverrides } from "./limit-overrides";
 import { can } from "./permissions";
 import { staffApi } from "./staff-api";
 import { staffErrorText } from "./staff-errors";
+import { useTokenUnits } from "./token-units";
 import type { ScreeningDecision, StaffMember, UserBalance, UserDeposit, UserDetail, UserFill, UserOrder, UserWithdrawal } from "./staff-types";
 
 type RecordTab = "balances" | "orders" | "fills" | "deposits" | "withdrawals" | "screening";
@@ -65,14 +66,11 @@ export function UserDetailView({ address, member }: { address: string; member: S
 }
 
 function UserRecords({ detail }: { detail: UserDetail }) {
-  const { t, locale, formatDateTime, formatUnits } = useI18n();
+  const { t, locale, formatDateTime } = useI18n();
   const [tab, setTab] = useState<RecordTab>("balances");
   const markets = useMarkets();
   const marketOf = (name: string) => markets.data?.find((market) => market.name === name);
-  const units = (value: string, decimals: number | null | undefined, symbol: string | null) =>
-    decimals === null || decimals === undefined
-      ? t("backoffice.users.baseUnits", { amount: value, symbol: symbol ?? "" })
-      : `${formatUnits(value, decimals)} ${symbol ?? ""}`;
+  const units = useTokenUnits();
 
   const balances: Column<UserBalance>[] = [
     { id: "token", header: t("backoffice.col.token"), cell: (b) => b.symbol ?? b.token },
