@@ -9,7 +9,7 @@ from eth_abi.abi import decode, encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
-from web3.exceptions import Web3Exception
+from web3.exceptions import BlockNotFound, Web3Exception
 
 from auditor.abi import Event, ExchangeAbi, Order, SettleCall, UndecodedLog
 from auditor.errors import AuditError
@@ -86,6 +86,16 @@ class ChainReader:
         if tx.get("to") is None or to_checksum_address(str(tx["to"])) != self.exchange:
             return None
         return self.abi.decode_settle(bytes(tx["input"]))
+
+    def block_hash(self, block: int) -> str:
+        """The hash of block `block` on the chain now (0x and 64 hex digits)."""
+        try:
+            found = self.w3.eth.get_block(block)
+        except BlockNotFound:
+            raise AuditError(f"the chain has no block {block} now: a reorg made it shorter") from None
+        except (OSError, Web3Exception, ValueError) as exc:
+            raise AuditError(f"the node failed on eth_getBlockByNumber {block}: {exc}") from None
+        return "0x" + bytes(found["hash"]).hex()
 
     def block_timestamp(self, block: int) -> int:
         """The timestamp of `block` (what `block.timestamp` read in its transactions)."""

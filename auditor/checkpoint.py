@@ -12,18 +12,25 @@ from auditor.state import AuditState
 
 CHECKPOINT_FILE = "audit-checkpoint.json"
 # Format 2 added what revokes orders (cancels, used nonces, nonce floors, exits). A format 1 checkpoint lacks them,
-# and empty defaults would let an order revoked in its blocks trade unnoticed, so it is refused.
-CHECKPOINT_FORMAT = 2
+# and empty defaults would let an order revoked in its blocks trade unnoticed, so it is refused. Format 3 added the
+# hash of the last block audited: without it a resume cannot tell that a reorg replaced the blocks it stands on.
+CHECKPOINT_FORMAT = 3
+_PREDATES = {
+    1: " (it predates the records of cancels, nonce floors, exits and used nonces)",
+    2: " (it predates the hash of the last block audited, which tells a reorg since)",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """Which audit this is (chain, contract, first block) and the state after its `state.last_block`."""
+    """Which audit this is (chain, contract, first block) and the state after its `state.last_block`, whose hash
+    was `last_block_hash` when it was audited."""
 
     chain_id: int
     exchange: str
     from_block: int
     state: AuditState
+    last_block_hash: str
 
 
 def save(report_dir: Path, checkpoint: Checkpoint) -> None:
@@ -35,6 +42,7 @@ def save(report_dir: Path, checkpoint: Checkpoint) -> None:
         "chain_id": checkpoint.chain_id,
         "exchange": checkpoint.exchange,
         "from_block": checkpoint.from_block,
+        "last_block_hash": checkpoint.last_block_hash,
         "state": checkpoint.state.to_json(),
     }
     tmp = target.with_suffix(".tmp")
@@ -55,9 +63,9 @@ def load(report_dir: Path, chain_id: int, exchange: str) -> Checkpoint:
         raise AuditError(f"unreadable checkpoint {path}: not a JSON object")
     found = data.get("format", 1)
     if found != CHECKPOINT_FORMAT:
-        why = " (it predates the records of cancels, nonce floors, exits and used nonces)" if found == 1 else ""
         raise AuditError(
-            f"the checkpoint at {path} has format {found}, this auditor reads format {CHECKPOINT_FORMAT}{why}: "
+            f"the checkpoint at {path} has format {found}, this auditor reads format {CHECKPOINT_FORMAT}"
+            f"{_PREDATES.get(found, '')}: "
             "audit again without --resume"
         )
     if (data["chain_id"], data["exchange"]) != (chain_id, exchange):
@@ -65,4 +73,5 @@ def load(report_dir: Path, chain_id: int, exchange: str) -> Checkpoint:
             f"the checkpoint at {path} audits {data['exchange']} on chain {data['chain_id']}, "
             f"not {exchange} on chain {chain_id}"
         )
-    return Checkpoint(chain_id, exchange, int(data["from_block"]), AuditState.from_json(data["state"]))
+    state = AuditState.from_json(data["state"])
+    return Checkpoint(chain_id, exchange, int(data["from_block"]), state, str(data["last_block_hash"]))

@@ -82,6 +82,18 @@ class AuditResult:
 Progress = Callable[[str], None]
 
 
+def _require_unchanged(chain: ChainReader, saved: checkpoint.Checkpoint) -> None:
+    """A resume stands on the blocks the checkpoint audited: refused if a reorg has replaced its last one since (the
+    state would carry events of blocks the chain no longer has, and miss those that replaced them)."""
+    last = saved.state.last_block
+    now = chain.block_hash(last)
+    if now != saved.last_block_hash:
+        raise AuditError(
+            f"block {last} is not the one the checkpoint audited (then {saved.last_block_hash}, now {now}): the chain "
+            "reorganised since; audit again without --resume (stop at a final block with --to-block to resume safely)"
+        )
+
+
 def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> AuditResult:
     """Audits `request.exchange` from `from_block` (or the checkpoint) to `to_block` (default: the head)."""
     if request.chunk_blocks < 1:
@@ -94,6 +106,7 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
     chain.require_contract(to_block)
     if request.resume:
         saved = checkpoint.load(request.report_dir, chain_id, chain.exchange)
+        _require_unchanged(chain, saved)
         from_block, state, resumed_from = saved.from_block, saved.state, saved.state.last_block + 1
     else:
         from_block, state, resumed_from = request.from_block, _fresh_state(chain, request.from_block), None
@@ -117,7 +130,8 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
                 record_revocation(state, event)
         state.count("events", len(events))
         state.last_block = last
-        checkpoint.save(request.report_dir, checkpoint.Checkpoint(chain_id, chain.exchange, from_block, state))
+        saved = checkpoint.Checkpoint(chain_id, chain.exchange, from_block, state, chain.block_hash(last))
+        checkpoint.save(request.report_dir, saved)
         done = (last - from_block + 1) * 100 // max(1, to_block - from_block + 1)
         progress(f"block {last} of {to_block} ({done}%): {state.counts.get('events', 0)} events, "
                  f"{state.counts.get('trades_verified', 0)} trades verified, "

@@ -1,5 +1,6 @@
-"""`hdex audit --resume` carries on from its checkpoint to the same verdict as one run, and a checkpoint whose
-balance expectation was tampered with shows up as a balance discrepancy."""
+"""`hdex audit --resume` carries on from its checkpoint to the same verdict as one run, refuses to when a reorg has
+replaced the block the checkpoint stands on, and a checkpoint whose balance expectation was tampered with shows up as a
+balance discrepancy."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from backend.cli import main
 
 from ..devchain import DevChain, address_of
 from .conftest import hdex_audit
@@ -53,6 +57,23 @@ def test_a_resumed_audit_reaches_the_same_verdict_as_one_run(devchain: DevChain,
     for key in ("balances", "solvency", "findings"):
         assert rest.report[key] == whole.report[key]
     assert rest.report["counts"] == whole.report["counts"]
+
+
+def test_a_resume_is_refused_once_a_reorg_replaced_the_checkpoints_last_block(
+    devchain: DevChain, tmp_path: Path
+) -> None:
+    two_batches(devchain)
+    exchange = devchain.exchange.address
+    assert hdex_audit(devchain.url, exchange, tmp_path / "r").exit_code == 0  # to the head: the second batch's block
+    devchain.rpc("anvil_reorg", 1, [])  # that block is replaced by an empty one: its trade is gone
+    devchain.mine()
+
+    resumed = CliRunner().invoke(main, ["audit", "--rpc", devchain.url, "--exchange", exchange, "--report",
+                                        str(tmp_path / "r"), "--resume"])  # fmt: skip
+    assert resumed.exit_code == 2, resumed.output
+    assert "the chain reorganised since; audit again without --resume" in resumed.stderr
+    again = hdex_audit(devchain.url, exchange, tmp_path / "again")
+    assert again.exit_code == 0 and again.report["counts"]["trades_verified"] == 1
 
 
 def test_a_tampered_balance_expectation_is_reported(devchain: DevChain, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The checkpoint carries everything `--resume` needs, and refuses one written before the state held what revokes
-orders, rather than resume with empty records."""
+"""The checkpoint carries everything `--resume` needs (the hash of its last block too), and refuses one written before
+the state held what revokes orders, or before it held that hash, rather than resume without them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from auditor.errors import AuditError
 from auditor.state import AuditState
 
 CHAIN_ID, EXCHANGE = 31337, "0x" + "Ee" * 20
+LAST_HASH = "0x" + "4a" * 32
 MAKER = "0x" + "11" * 20
 
 
@@ -29,14 +30,16 @@ def a_state() -> AuditState:
 
 def test_cancels_used_nonces_nonce_floors_and_exits_survive_a_checkpoint(tmp_path: Path) -> None:
     state = a_state()
-    checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, state))
-    loaded = checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE).state
+    checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, state, LAST_HASH))
+    found = checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)
+    loaded = found.state
+    assert (found.last_block_hash, loaded.last_block) == (LAST_HASH, 41)
     assert (loaded.cancelled, loaded.used_nonces) == (state.cancelled, state.used_nonces)
     assert (loaded.nonce_floors, loaded.exits) == (state.nonce_floors, state.exits)
 
 
 def test_a_checkpoint_from_before_the_revocation_records_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, a_state()))
+    checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, a_state(), LAST_HASH))
     path = tmp_path / checkpoint.CHECKPOINT_FILE
     data = json.loads(path.read_text(encoding="utf-8"))
     del data["format"]  # a format 1 file: no format, no records of cancels, used nonces, floors or exits
@@ -44,4 +47,15 @@ def test_a_checkpoint_from_before_the_revocation_records_is_refused_with_a_clear
         del data["state"][key]
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(AuditError, match=r"has format 1,.*predates the records of cancels.*without --resume"):
+        checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)
+
+
+def test_a_checkpoint_from_before_the_last_block_hash_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, a_state(), LAST_HASH))
+    path = tmp_path / checkpoint.CHECKPOINT_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["format"] = 2
+    del data["last_block_hash"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(AuditError, match=r"has format 2,.*predates the hash of the last block.*without --resume"):
         checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)
