@@ -1,6 +1,6 @@
 """A newcomer's money, from an empty wallet to tokens back in it: "Get test tokens", a deposit of each
 token (pending -> mined -> credited), then a withdrawal (accepted -> relayed -> completed) whose tokens
-arrive in the wallet on-chain.
+arrive in the wallet on-chain; last, a first order whose answer is lost is placed once.
 
 Dev account 2 (a Custody owner: it has anvil's ETH but no tokens, and no other test moves its money);
 the tests run in file order on its one page, each from the money the one before left.
@@ -14,14 +14,23 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
+from backend.chain.devkeys import DEV_KEYS
+from backend.client.sync import HdexClient
+
 from .flows import (
     CHAIN_TIMEOUT_MS,
     Chain,
     account_table,
     api_get,
     connect,
+    fill_order,
     funds_panel,
     get_test_tokens,
+    order_form,
+    review_dialog,
+    reviewed_terms,
+    signing_requests,
+    submit_order,
     table_row,
     transfer,
     wallet_page,
@@ -124,3 +133,46 @@ def test_a_withdrawal_is_relayed_and_its_tokens_arrive_in_the_wallet(
 
 def test_moving_funds_logged_no_error_in_the_browser_console(newcomer: Dapp) -> None:
     assert newcomer.console_errors == []
+
+
+def test_an_order_whose_answer_was_lost_is_sent_again_as_signed_never_signed_twice(
+    newcomer: Dapp, stack: Stack
+) -> None:
+    """The newcomer's first order reaches the exchange but its answer is lost (a proxy's 502). Going back and pressing
+    Buy again opens the same order, not a new one, and sending it again finds it placed: one signature, one order.
+    (Last in this file: the 502 is a console error.)"""
+    page = newcomer.page
+    address = newcomer.wallet.address
+    signatures = len(signing_requests(newcomer))
+    lost: list[str] = []
+
+    def place_and_lose_the_answer(route: Route) -> None:
+        answer = route.fetch()  # the exchange takes the order...
+        lost.append(answer.json()["hash"])
+        route.fulfill(status=502, body="Bad Gateway", content_type="text/plain")  # ...and its answer never arrives
+
+    page.route("**/v1/orders", place_and_lose_the_answer)
+    fill_order(page, "Buy", "0.01", price="1000")  # 10 USDC: rests far below the market
+    submit_order(page, "Buy")
+    dialog = review_dialog(page)
+    dialog.get_by_role("button", name="Sign and place").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("The order may have been placed")
+    page.unroute("**/v1/orders")
+    dialog.get_by_role("button", name="Back").click()
+    expect(dialog).to_have_count(0)
+
+    form = order_form(page)
+    expect(form.get_by_role("alert").filter(has_text="Your last order got no answer")).to_be_visible()
+    fill_order(page, "Buy", "0.02", price="1000")  # a change of mind does not sign a second order before the first
+    submit_order(page, "Buy")
+    assert reviewed_terms(dialog)["Amount"] == "0.010 WETH"  # the unanswered order, as signed (not 0.020)
+    expect(dialog.get_by_role("alert")).to_contain_text("The exchange did not answer when this order was sent")
+    dialog.get_by_role("button", name="Send the signed order again").click()
+    expect(dialog).to_have_count(0)
+    expect(form.get_by_role("alert").filter(has_text="Your last order got no answer")).to_have_count(0)
+
+    assert len(signing_requests(newcomer)) == signatures + 1
+    [order] = api_get(stack, f"/v1/accounts/{address}/orders", status="open")["orders"]
+    assert (order["hash"], order["order"]["baseAmount"]) == (lost[0], str(WETH // 100))
+    with HdexClient(stack.url, DEV_KEYS[NEWCOMER]) as client:  # the book as the other tests expect it
+        client.cancel_order(order["hash"])

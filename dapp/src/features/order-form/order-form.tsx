@@ -19,7 +19,7 @@ import { isHalted, useTicker } from "../markets";
 import { useWallet } from "../wallet";
 import { tradingErrorText } from "./error-text";
 import { orderNonces } from "./order-nonces";
-import { feeText, OrderReview, type ReviewedOrder } from "./order-review";
+import { feeText, OrderReview, reviewOf, useInDoubt, type ReviewedOrder } from "./order-review";
 import {
   amountForPercent,
   checkOrder,
@@ -70,6 +70,9 @@ export function OrderForm({ market }: { market: Market }) {
   const [slippageBps, setSlippageBps] = useState<bigint>(100n);
   const [touched, setTouched] = useState<ReadonlySet<OrderField>>(new Set());
   const [review, setReview] = useState<ReviewedOrder | null>(null);
+  /** The review closed last: while its order's outcome is unknown, the form opens it again instead of a new one. */
+  const [closedReview, setClosedReview] = useState<ReviewedOrder | null>(null);
+  const inDoubt = useInDoubt(closedReview) && closedReview?.market === market.name;
   /** Why the last submit could not open the review (the next nonce could not be looked up). */
   const [submitError, setSubmitError] = useState<unknown>(null);
 
@@ -92,8 +95,13 @@ export function OrderForm({ market }: { market: Market }) {
   }, [market.name]);
   // A review closes with its market, also one whose nonce arrived after the switch.
   useEffect(() => {
-    if (review && review.market !== market.name) setReview(null);
+    if (review && review.market !== market.name) closeReview();
   }, [review, market.name]);
+
+  function closeReview() {
+    setClosedReview(review);
+    setReview(null);
+  }
 
   // A click on a book level (or a trade) fills the price; a market order becomes a limit order at it.
   const picked = usePriceSelection();
@@ -155,12 +163,17 @@ export function OrderForm({ market }: { market: Market }) {
       return;
     }
     if (wallet.wrongChain) return;
+    if (inDoubt) {
+      setReview(closedReview); // its order may stand: it is sent again as signed, never signed anew
+      return;
+    }
     // A market order is priced from the book as it is now, not as it was two seconds ago.
     const fresh = kind === "market" ? { ...context, oppositeLevels: opposite((await book.refetch()).data, side) } : context;
     const result = checkOrder(draft, fresh);
     if (!result.ok) return;
     try {
-      setReview({ market: market.name, order: result.order, nonce: await orderNonces(wallet.address).take() });
+      setReview(reviewOf(market.name, result.order, await orderNonces(wallet.address).take()));
+      setClosedReview(null);
     } catch (error) {
       setSubmitError(error);
     }
@@ -356,6 +369,14 @@ export function OrderForm({ market }: { market: Market }) {
               : t("order.marketClosed")}
           </p>
         ) : null}
+        {inDoubt && !review ? (
+          <div className="form-error order-form__in-doubt" role="alert">
+            <p>{t("order.inDoubt")}</p>
+            <button type="button" className="button button--small" onClick={() => setReview(closedReview)}>
+              {t("order.inDoubtReview")}
+            </button>
+          </div>
+        ) : null}
         <button
           type="submit"
           className={`button order-form__submit button--${side}`}
@@ -366,7 +387,7 @@ export function OrderForm({ market }: { market: Market }) {
         </button>
         {wallet.status !== "connected" ? <p className="muted order-form__note">{t("order.connectFirst")}</p> : null}
       </form>
-      {review ? <OrderReview market={market} review={review} onClose={() => setReview(null)} onPlaced={() => {
+      {review ? <OrderReview market={market} review={review} onClose={closeReview} onPlaced={() => {
             setAmount("");
             setTouched(new Set());
           }} /> : null}

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Market } from "../../lib/api-types";
 import { DEV_EIP712 } from "../../lib/signing.fixture";
 import { providedMarkup } from "../../testing/markup";
-import { OrderReview, type ReviewedOrder } from "./order-review";
+import { ApiError } from "../../lib/api-client";
+import { OrderReview, reviewOf, type ReviewedOrder } from "./order-review";
 import { checkOrder, type OrderDraft } from "./rules";
 import { DEV_MARKET } from "./test-fixtures";
 
@@ -32,7 +33,7 @@ function reviewedOnDevMarket(feeRate = 2_000): ReviewedOrder {
     locale: "en",
   });
   if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
-  return { market: DEV_MARKET.name, order: checked.order, nonce: 7n };
+  return reviewOf(DEV_MARKET.name, checked.order, 7n);
 }
 
 function reviewMarkup(market: Market, review: ReviewedOrder): string {
@@ -47,6 +48,16 @@ describe("the order review", () => {
     expect(markup).toContain("Confirm: Buy on WETH-USDC");
     expect(markup).toContain("<dt>Amount</dt><dd class=\"num\">0.100 WETH</dd>");
     expect(markup).toContain(">Sign and place</button>");
+  });
+
+  it("reopened after an attempt without an answer, offers to send the same signed order again and says why", async () => {
+    const review = reviewedOnDevMarket();
+    const noAnswer = () => Promise.reject(new ApiError(0, "NETWORK_ERROR", "no answer"));
+    await expect(review.submission.submit(async () => ({ hash: "0x01", body: {} }), noAnswer, async () => null)).rejects.toThrow();
+    const markup = reviewMarkup(DEV_MARKET, review);
+    expect(markup).toContain("Send the signed order again");
+    expect(markup).not.toContain("Sign and place");
+    expect(markup).toContain("The exchange did not answer when this order was sent: it may stand.");
   });
 
   it("shows nothing to sign once the form has switched to another market", () => {

@@ -4,10 +4,12 @@
  * reason; nothing is sent without a signature. The expiry is taken from the server's clock when the order
  * is signed, so an immediate order's seconds start then (not when the dialog opened) and a computer clock
  * that is off does not shorten them. An attempt without a clear answer is sent again as signed
- * (`SignedSubmission`): a new signature would be a second order.
+ * (`SignedSubmission`): a new signature would be a second order. The submission belongs to the reviewed order, not
+ * to the dialog: closed while its outcome is unknown, the review is the form's order in doubt (`useInDoubt`), and the
+ * form opens it again rather than a new one.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type ReactNode } from "react";
+import { useState, useSyncExternalStore, type ReactNode } from "react";
 import { hashTypedData, type Hex } from "viem";
 import { Dialog, Terms, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
@@ -31,6 +33,28 @@ export interface ReviewedOrder {
   order: CheckedOrder;
   /** Taken from the wallet's nonce counter when the review opened. */
   nonce: bigint;
+  /** Its signed body while an attempt's outcome is unknown. */
+  submission: SignedSubmission<SignedOrder, PlacedOrder>;
+}
+
+interface PlacedOrder {
+  status: string;
+}
+
+/** A review of `order` on `market` with nonce `nonce`, nothing signed yet. */
+export function reviewOf(market: string, order: CheckedOrder, nonce: bigint): ReviewedOrder {
+  return { market, order, nonce, submission: new SignedSubmission<SignedOrder, PlacedOrder>() };
+}
+
+const NEVER = () => () => undefined;
+
+/** Whether `review` was sent without a clear answer and not sent again since (it may stand: resend, never re-sign). */
+export function useInDoubt(review: ReviewedOrder | null): boolean {
+  const submission = review?.submission;
+  return useSyncExternalStore(
+    submission ? (listener) => submission.subscribe(listener) : NEVER,
+    () => submission?.resending ?? false,
+  );
 }
 
 function nowSeconds(): bigint {
@@ -83,7 +107,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const holdToken = order.side === "buy" ? market.quoteToken : market.baseToken;
   // A nonce the API says is used (or below the wallet's floor) is replaced, so signing again can succeed.
   const [nonce, setNonce] = useState(review.nonce);
-  const submission = useRef(new SignedSubmission<SignedOrder, { status: string }>()).current;
+  const { submission } = review;
 
   const place = useMutation({
     mutationFn: async () => {
@@ -96,8 +120,8 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
       };
       return submission.submit(
         sign,
-        (signed) => api.post<{ status: string }>("/v1/orders", signed.body),
-        (signed) => api.find<{ status: string }>(`/v1/orders/${signed.hash}`),
+        (signed) => api.post<PlacedOrder>("/v1/orders", signed.body),
+        (signed) => api.find<PlacedOrder>(`/v1/orders/${signed.hash}`),
       );
     },
     onError: (error) => {
@@ -187,6 +211,10 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
         <p className="form-error" role="alert">
           {tradingErrorText(place.error, t)}
           {submission.resending ? ` ${t("order.review.unknownOutcome")}` : null}
+        </p>
+      ) : submission.resending && !place.isPending ? (
+        <p className="form-error" role="alert">
+          {t("order.review.inDoubt")}
         </p>
       ) : null}
     </Dialog>

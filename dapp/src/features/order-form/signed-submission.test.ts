@@ -23,6 +23,23 @@ describe("a signed order's submission", () => {
     expect(submission.resending).toBe(false);
   });
 
+  it("tells its subscribers when an outcome becomes unknown and when it is known again, and no longer once gone", async () => {
+    const submission = new SignedSubmission<string, string>();
+    const seen: boolean[] = [];
+    const unsubscribe = submission.subscribe(() => seen.push(submission.resending));
+    const post = vi
+      .fn<(body: string) => Promise<string>>()
+      .mockRejectedValueOnce(new ApiError(502, "BAD_GATEWAY", "proxy"))
+      .mockResolvedValueOnce("placed")
+      .mockRejectedValueOnce(new ApiError(0, "NETWORK_ERROR", "no answer"));
+    await expect(submission.submit(async () => "order", post, nothing)).rejects.toThrow("proxy");
+    await expect(submission.submit(async () => "order", post, nothing)).resolves.toBe("placed");
+    expect(seen).toEqual([true, false]);
+    unsubscribe();
+    await expect(submission.submit(async () => "order-2", post, nothing)).rejects.toThrow("no answer");
+    expect(seen).toEqual([true, false]);
+  });
+
   it("signs anew after a refusal, and after a declined signature sends nothing", async () => {
     const submission = new SignedSubmission<string, string>();
     let signatures = 0;

@@ -17,11 +17,28 @@ export function outcomeUnknown(error: unknown): boolean {
 }
 
 export class SignedSubmission<Body, Answer> {
-  private unsent: Body | null = null;
+  private body: Body | null = null;
+  private readonly listeners = new Set<() => void>();
 
   /** Whether the next `submit` sends the body already signed (its last attempt's outcome is unknown). */
   get resending(): boolean {
-    return this.unsent !== null;
+    return this.body !== null;
+  }
+
+  /** Call `listener` whenever `resending` may have changed (for `useSyncExternalStore`); returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private get unsent(): Body | null {
+    return this.body;
+  }
+
+  private set unsent(body: Body | null) {
+    const changed = (body === null) !== (this.body === null);
+    this.body = body;
+    if (changed) for (const listener of this.listeners) listener();
   }
 
   /** Send the body signed last time if its outcome is unknown, else sign (`sign`) a new one; then `post` it. A
