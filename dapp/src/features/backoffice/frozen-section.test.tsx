@@ -1,18 +1,10 @@
 import "./messages";
 import { describe, expect, it } from "vitest";
 import { providedMarkup } from "../../testing/markup";
+import { staffMember } from "./test-fixtures";
 import { FrozenSection } from "./frozen-section";
-import type { FrozenDeposit, Permission, StaffMember } from "./staff-types";
+import type { FrozenDeposit, Permission } from "./staff-types";
 
-const member = (permissions: Permission[]): StaffMember => ({
-  id: 1,
-  email: "ada@hdex.example",
-  role: "compliance",
-  permissions,
-  disabled: false,
-  totpEnrolled: true,
-  createdAt: 0,
-});
 const WALLET = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
 const HELD: FrozenDeposit = {
   id: 7,
@@ -41,7 +33,7 @@ const RELEASED: FrozenDeposit = {
 };
 
 const html = (permissions: Permission[], rows: FrozenDeposit[]) =>
-  providedMarkup(<FrozenSection member={member(permissions)} />, [
+  providedMarkup(<FrozenSection member={staffMember(permissions)} />, [
     [["staff", "frozen", "held"], { pages: [{ frozen: rows, next: null }], pageParams: [null] }],
   ]);
 

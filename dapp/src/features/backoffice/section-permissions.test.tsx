@@ -6,21 +6,13 @@ import { marketsQuery } from "../markets";
 import { AlertsSection } from "./alerts-section";
 import { CaseDetailView } from "./case-detail";
 import { RiskSection } from "./risk-section";
-import type { CaseDetail, Permission, StaffMember, WithdrawalPauseState } from "./staff-types";
+import type { CaseDetail, WithdrawalPauseState } from "./staff-types";
 import { providedMarkup } from "../../testing/markup";
+import { staffMember } from "./test-fixtures";
 
-const member = (permissions: Permission[]): StaffMember => ({
-  id: 1,
-  email: "ada@hdex.example",
-  role: "compliance",
-  permissions,
-  disabled: false,
-  totpEnrolled: true,
-  createdAt: 0,
-});
-const COMPLIANCE = member(["alerts.read", "cases.manage"]);
-const AUDITOR = member(["alerts.read"]);
-const ADMIN = member(["alerts.read", "cases.manage", "risk.manage"]);
+const COMPLIANCE = staffMember(["alerts.read", "cases.manage"]);
+const AUDITOR = staffMember(["alerts.read"]);
+const ADMIN = staffMember(["alerts.read", "cases.manage", "risk.manage"]);
 
 const HALTED: Market = {
   name: "WETH-USDC",
