@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.audit_log.chain import Broken, ChainedFields, canonical_json, entry_hash, first_break
@@ -140,18 +140,29 @@ class Verification:
 
 def verify_log(session: Session) -> Verification:
     """Walk the whole chain from entry 1 to the recorded head; `broken` names the first edited or
-    deleted entry."""
+    deleted entry, or an entry past the head. Safe while others write: an entry and its head move commit together,
+    so an entry past the head read first is one committed since (the head read again covers it) or one slipped in."""
     head = session.execute(select(AuditLogHead.seq, AuditLogHead.hash).where(AuditLogHead.id == HEAD_ID)).one()
     count = 0
 
     def rows() -> Iterator[tuple[ChainedFields, str]]:
         nonlocal count
-        query = select(AuditLogEntry).order_by(AuditLogEntry.seq).execution_options(yield_per=1000)
+        query = (
+            select(AuditLogEntry)
+            .where(AuditLogEntry.seq <= head.seq)
+            .order_by(AuditLogEntry.seq)
+            .execution_options(yield_per=1000)
+        )
         for row in session.scalars(query):
             count += 1
             yield _fields(row), row.hash
 
     broken = first_break(rows(), head.seq, head.hash)
+    if broken is None:
+        now = session.scalar(select(AuditLogHead.seq).where(AuditLogHead.id == HEAD_ID))
+        past = session.scalar(select(func.min(AuditLogEntry.seq)).where(AuditLogEntry.seq > max(head.seq, now or 0)))
+        if past is not None:
+            broken = Broken(past, f"entry {past} is past the recorded head {now}: added without moving the head")
     return Verification(count, head.seq, head.hash, broken)
 
 

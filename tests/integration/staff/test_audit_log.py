@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
-from backend.audit_log import AuditFilter, list_entries, record_action
+from backend.audit_log import AuditFilter, list_entries, record_action, verify_log
 from backend.bootstrap import Container
 from backend.cli import main
 from backend.db.models import AuditLogEntry
@@ -60,6 +61,37 @@ def test_verify_passes_an_intact_log(cli: CliRunner, container: Container) -> No
     result = cli.invoke(main, ["audit-log", "verify"])
     assert result.exit_code == 0, result.output
     assert "3 entries" in result.output
+
+
+def test_verify_passes_while_another_writer_appends_during_the_walk(container: Container) -> None:
+    _record(container, 3)
+    with container.uow() as uow:
+        session = uow.session
+        read = session.execute
+
+        def read_then_another_writer_appends(*args: Any, **kwargs: Any) -> Any:
+            answer = read(*args, **kwargs)  # the head, as it was
+            session.execute = read  # type: ignore[method-assign]
+            _record(container, 1)  # committed by another writer before the entries are read
+            return answer
+
+        session.execute = read_then_another_writer_appends  # type: ignore[method-assign]
+        verified = verify_log(session)
+    assert (verified.broken, verified.entries, verified.head_seq) == (None, 3, 3)
+
+
+def test_verify_finds_an_entry_added_past_the_head(container: Container) -> None:
+    _record(container, 2)
+    with container.uow() as uow:
+        [last] = list_entries(uow.session, AuditFilter(), 1)
+        uow.session.add(AuditLogEntry(
+            seq=3, at_ms=last.at_ms, actor="cli:intruder", action="test.step", target=None, before="null",
+            after="null", ip=None, prev_hash=last.hash, hash="00" * 32,
+        ))  # fmt: skip
+        uow.commit()
+    with container.uow() as uow:
+        broken = verify_log(uow.session).broken
+    assert broken is not None and broken.seq == 3 and "past the recorded head" in broken.problem
 
 
 def test_verify_finds_an_edited_entry(cli: CliRunner, container: Container) -> None:
