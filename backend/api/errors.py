@@ -193,7 +193,8 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         first = exc.errors()[0] if exc.errors() else {}
         location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
-        field = ".".join(location) or None
+        # a body-wide check (a NUL character: `schemas.Input`) says itself where it found the fault
+        field = ".".join(location) or first.get("ctx", {}).get("field") or None
         if first.get("type") == "json_invalid":
             return error_response(HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
         message = str(first.get("msg", "invalid request"))

@@ -13,9 +13,43 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from backend.errors import ErrorCode
+
+
+def _nul_at(value: Any, path: str) -> str | None:
+    """The path of the first key or string in a request body that holds a NUL character, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            if (found := _nul_at(item, where)) is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := _nul_at(item, f"{path}[{index}]")) is not None:
+                return found
+    return None
+
+
+class Input(BaseModel):
+    """A request body: unknown fields refused, and no text holding a NUL character anywhere (PostgreSQL's text cannot
+    store one: it would fail at the database, a 500, after the door had let it in)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if (where := _nul_at(data, "")) is not None:
+            raise PydanticCustomError("nul_character", "{field} cannot hold the NUL character", {"field": where})
+        return data
+
 
 Amount = Annotated[str, Field(pattern="^[0-9]+$", description="an integer in base units, as a decimal string")]
 Address = Annotated[str, Field(pattern="^0x[0-9a-fA-F]{40}$", description="an EIP-55 checksummed address")]

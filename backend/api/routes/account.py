@@ -13,12 +13,12 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.accounts.profiles import Profile
 from backend.accounts.service import UNCHANGED, ProfileChanges
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet
-from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, Address, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, Address, EpochMs, Input, documented
 from backend.mail.addresses import MAX_EMAIL_CHARS
 
 router = APIRouter(prefix="/v1/account", tags=["account"])
@@ -41,17 +41,13 @@ class ProfileOut(BaseModel):
     countryRestricted: bool = Field(description="the declared country is restricted: the wallet stays at level 0")
 
 
-class NotificationChanges(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NotificationChanges(Input):
     fills: bool | None = None
     withdrawals: bool | None = None
     news: bool | None = None
 
 
-class ProfileUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileUpdate(Input):
     email: str | None = Field(
         default=None, max_length=MAX_EMAIL_CHARS, description="null removes it; a new one gets a verification link"
     )
@@ -59,9 +55,7 @@ class ProfileUpdate(BaseModel):
     notifications: NotificationChanges | None = None
 
 
-class VerifyEmail(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class VerifyEmail(Input):
     token: str = Field(min_length=1, max_length=128, description="the `verifyEmail` value of the mailed link")
 
 

@@ -12,14 +12,14 @@ import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.accounts.identity import IdentityData, PostalAddress
 from backend.accounts.kyc import Submission
 from backend.accounts.service import KycStatus
 from backend.accounts.uploads import Upload
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet, limited
-from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, Input, documented
 from backend.settings import Settings
 
 router = APIRouter(prefix="/v1/account/kyc", tags=["account"])
@@ -49,9 +49,7 @@ class KycOut(BaseModel):
     submissions: list[SubmissionOut] = Field(description="newest first")
 
 
-class AddressIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AddressIn(Input):
     line1: str = Field(max_length=200)
     line2: str | None = Field(default=None, max_length=200)
     city: str = Field(max_length=100)
@@ -59,9 +57,7 @@ class AddressIn(BaseModel):
     region: str | None = Field(default=None, max_length=100)
 
 
-class Level1In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Level1In(Input):
     legalName: str = Field(max_length=200)
     dateOfBirth: str = Field(max_length=10, description="YYYY-MM-DD; 18 or older")
     country: str = Field(max_length=2, description="country of residence, ISO 3166-1 alpha-2")

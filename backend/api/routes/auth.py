@@ -13,10 +13,10 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import SESSION_COOKIE, ContainerDep, CurrentSession, SessionsDep, SessionToken, limited
-from backend.api.schemas import ERROR, Address, EpochMs, Signature, documented
+from backend.api.schemas import ERROR, Address, EpochMs, Input, Signature, documented
 from backend.auth.sessions import SessionView
 from backend.auth.siwe import MAX_MESSAGE_CHARS
 
@@ -27,9 +27,7 @@ class Nonce(BaseModel):
     nonce: str = Field(description="put it in the message's `Nonce:` line; single use, valid for 10 minutes")
 
 
-class SignInRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SignInRequest(Input):
     message: str = Field(
         max_length=MAX_MESSAGE_CHARS,
         description="the EIP-4361 message: this host as domain, a URI on it, the exchange's chain id, a nonce "

@@ -10,10 +10,10 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from backend.api.deps import ContainerDep, limited
-from backend.api.schemas import Address
+from backend.api.schemas import Address, Input
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.errors import ErrorCode, HdexError
@@ -24,9 +24,7 @@ if TYPE_CHECKING:  # imported at the first request: the faucet loads web3, a thi
 router = APIRouter(prefix="/v1/dev", tags=["development"])
 
 
-class FaucetRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FaucetRequest(Input):
     address: Address = Field(description="the wallet to fund (any letter case)")
 
 

@@ -15,11 +15,11 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, CurrentWallet
 from backend.api.routes.pagination import IdCursor, before, next_cursor
-from backend.api.schemas import ERROR, SIGNED_IN_CHANGE, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN_CHANGE, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.forum.rules import (
     MAX_BODY_CHARS,
@@ -133,23 +133,17 @@ class ReportOut(BaseModel):
     id: int = Field(description="the report's id")
 
 
-class NewThread(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewThread(Input):
     category: Slug
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     message: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
 
 
-class NewPost(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewPost(Input):
     message: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
 
 
-class NewReport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewReport(Input):
     reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS)
 
 

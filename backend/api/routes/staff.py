@@ -8,12 +8,12 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, CurrentStaff, StaffAccountsDep, StaffPrincipal, requires
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff_schemas import StaffOut, staff_json
-from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.audit_log import AuditEntry, AuditFilter, entry_json, list_entries
 from backend.db.types import MAX_ROW_ID
 from backend.mail.addresses import MAX_EMAIL_CHARS
@@ -50,22 +50,16 @@ class StaffList(BaseModel):
     staff: list[StaffOut]
 
 
-class CreateStaff(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CreateStaff(Input):
     email: str = Field(max_length=MAX_EMAIL_CHARS)
     role: Role
 
 
-class WithReason(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WithReason(Input):
     reason: str = Reason
 
 
-class ChangeRole(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ChangeRole(Input):
     role: Role
     reason: str = Reason
 

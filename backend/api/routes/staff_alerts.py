@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.alerts.cases import (
     CaseView,
@@ -42,7 +42,7 @@ from backend.alerts.store import AlertView, alert_json, alert_view
 from backend.api.deps import ContainerDep, StaffPrincipal, StaffSignInDep, requires
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.routes.staff import AuditEntryOut
-from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
 from backend.staff.assignees import assignee_check
@@ -134,34 +134,24 @@ class CaseReport(BaseModel):
     wallet: WalletSummaryOut | None = Field(description='for a "wallet:0x.." subject; null otherwise')
 
 
-class CloseAlert(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CloseAlert(Input):
     reason: str = Field(min_length=1, max_length=1000, description="why (audit log)")
 
 
-class NewCase(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewCase(Input):
     alertIds: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = Field(min_length=1, max_length=100)
     title: str = Field(min_length=1, max_length=300)
 
 
-class Assign(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Assign(Input):
     assignee: str | None = Field(max_length=254, description="a staff e-mail (role with cases.manage); null: nobody")
 
 
-class NewNote(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewNote(Input):
     body: str = Field(min_length=1, max_length=10_000)
 
 
-class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StatusChange(Input):
     status: CaseStatus = Field(description='"open" only reopens a closed case')
     reason: str | None = Field(default=None, max_length=1000, description="required to close or reopen")
 

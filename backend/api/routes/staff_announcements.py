@@ -8,14 +8,14 @@ import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.announcements import AnnouncementView, Draft, change, list_all, publish, withdraw
 from backend.announcements.board import MAX_BODY_CHARS, MAX_EPOCH_MS, MAX_TITLE_CHARS
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import announcement_json, now_ms
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 
@@ -49,9 +49,7 @@ class StaffAnnouncementPage(BaseModel):
     next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
-class AnnouncementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AnnouncementIn(Input):
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
     severity: Literal["info", "warning", "critical"]

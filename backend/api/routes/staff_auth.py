@@ -13,7 +13,7 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from backend.api.deps import (
     CSRF_HEADER,
@@ -28,7 +28,7 @@ from backend.api.deps import (
     limited,
 )
 from backend.api.routes.staff_schemas import StaffOut, staff_json
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, EpochMs, Input, documented
 from backend.errors import ErrorCode, HdexError
 from backend.mail.addresses import MAX_EMAIL_CHARS, normal_email
 from backend.staff.credentials import MAX_PASSWORD_CHARS, csrf_matches, csrf_token
@@ -39,9 +39,7 @@ router = APIRouter(prefix="/v1/staff/auth", tags=["staff"])
 Token = Field(min_length=1, max_length=128)
 
 
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginRequest(Input):
     email: str = Field(max_length=MAX_EMAIL_CHARS)
     password: str = Field(max_length=MAX_PASSWORD_CHARS)
 
@@ -60,9 +58,7 @@ class ChallengeOut(BaseModel):
     )
 
 
-class TotpRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TotpRequest(Input):
     challenge: str = Token
     code: str | None = Field(default=None, pattern="^[0-9]{6}$", description="the app's current code")
     recoveryCode: str | None = Field(default=None, max_length=32, description="instead of a code: a recovery code")
@@ -91,9 +87,7 @@ class SignedOut(BaseModel):
     signedOut: bool
 
 
-class ResetRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ResetRequest(Input):
     email: str = Field(max_length=MAX_EMAIL_CHARS)
 
 
@@ -101,9 +95,7 @@ class ResetAccepted(BaseModel):
     accepted: bool = Field(description="always true: a mail goes out if the address is an active account's")
 
 
-class ResetConfirm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ResetConfirm(Input):
     token: str = Token
     password: str = Field(max_length=MAX_PASSWORD_CHARS)
 

@@ -8,10 +8,10 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
-from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, documented
 from backend.compliance.factory import screener_for
 from backend.errors import ErrorCode, HdexError
 from backend.staff.roles import Permission
@@ -37,16 +37,12 @@ class EntryList(BaseModel):
     entries: list[EntryOut]
 
 
-class AddEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AddEntry(Input):
     address: str = Field(description="a 0x-address, any case")
     reason: str = Reason
 
 
-class RemoveEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RemoveEntry(Input):
     reason: str = Reason
 
 

@@ -10,7 +10,7 @@ import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.forum import (
@@ -27,7 +27,7 @@ from backend.api.routes.forum import (
     thread_json,
 )
 from backend.api.routes.pagination import IdCursor, before, next_cursor
-from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.forum.moderation import (
     ThreadAction,
@@ -88,22 +88,16 @@ class Unbanned(BaseModel):
     wallet: Address
 
 
-class NewBan(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewBan(Input):
     wallet: str = Field(min_length=1, max_length=42, description="0x and 40 hex digits, any case")
     reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS, description="why (audit log)")
 
 
-class Unban(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Unban(Input):
     reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS, description="why (audit log)")
 
 
-class NewCategory(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NewCategory(Input):
     slug: str = Field(min_length=1, max_length=40, description="lower-case letters, digits and inner hyphens")
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(default="", max_length=300)

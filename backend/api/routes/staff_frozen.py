@@ -8,12 +8,12 @@ import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.dependencies import HostDep
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, STAFF_ONLY, Address, Amount, EpochMs, Hash, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, Amount, EpochMs, Hash, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 from backend.trading.rules.orders import parse_address
@@ -52,9 +52,7 @@ class FrozenPage(BaseModel):
     next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
-class Release(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Release(Input):
     reason: str = Field(min_length=1, max_length=500, description="why (recorded with the freeze and in the audit log)")
 
 

@@ -9,11 +9,11 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import now_ms
-from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.help import ArticleDraft, ArticleView, change, create, delete, get, search
 from backend.help.articles import MAX_BODY_CHARS, MAX_SLUG_CHARS, MAX_TITLE_CHARS
@@ -43,9 +43,7 @@ class StaffArticleList(BaseModel):
     articles: list[StaffArticleOut] = Field(description="best match first (no query: most recently changed)")
 
 
-class ArticleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ArticleIn(Input):
     slug: str = Field(min_length=1, max_length=MAX_SLUG_CHARS, pattern="^[a-z0-9]+(-[a-z0-9]+)*$")
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
@@ -55,9 +53,7 @@ class ArticleIn(BaseModel):
         return ArticleDraft(self.slug, self.title, self.body, self.published)
 
 
-class PreviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PreviewIn(Input):
     body: str = Field(max_length=MAX_BODY_CHARS, description="Markdown")
 
 

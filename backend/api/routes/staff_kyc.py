@@ -13,14 +13,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.accounts.review import ReviewItem
 from backend.api.deps import KycReviewDep, StaffPrincipal, requires
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.account_kyc import SubmissionOut, submission_json
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, STAFF_ONLY, Address, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 
@@ -67,15 +67,11 @@ class StaffSubmissionPage(BaseModel):
     next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
-class Approve(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Approve(Input):
     reason: str | None = Field(default=None, max_length=500, description="optional note (audit log)")
 
 
-class Reject(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Reject(Input):
     reason: str = Field(min_length=1, max_length=500, description="why; the user reads it")
 
 

@@ -17,12 +17,12 @@ import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.dependencies import TradingDep
 from backend.api.routes.markets import markets_json
-from backend.api.schemas import ERROR, MarketRiskState, MarketView, documented
+from backend.api.schemas import ERROR, Input, MarketRiskState, MarketView, documented
 from backend.bootstrap import Container
 from backend.engine import MarketState
 from backend.errors import ErrorCode, HdexError
@@ -39,9 +39,7 @@ RISK_MANAGE = Annotated[StaffPrincipal, requires(Permission.RISK_MANAGE)]
 STAFF_ERRORS: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR, 404: ERROR, 422: ERROR}
 
 
-class StateChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StateChange(Input):
     state: Literal["open", "cancel_only", "halted"] = Field(
         description="open: orders and matching; cancel_only: cancels only; halted: nothing at all"
     )
@@ -91,10 +89,8 @@ RISK_NAMES = {
 BODY_NAMES = {setting: name for name, setting in RISK_NAMES.items()}
 
 
-class RiskChange(BaseModel):
+class RiskChange(Input):
     """Any of a market's risk settings; a field sent as null goes back to the default, one left out stays."""
-
-    model_config = ConfigDict(extra="forbid")
 
     bandBps: Bps = None
     breakerBps: Bps = None

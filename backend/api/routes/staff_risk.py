@@ -14,11 +14,11 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, CurrentStaff, StaffPrincipal, requires
 from backend.api.routes.dependencies import WithdrawalHashPath
-from backend.api.schemas import ERROR, EpochMs, Hash, documented
+from backend.api.schemas import ERROR, EpochMs, Hash, Input, documented
 from backend.audit_log import record_action
 from backend.bootstrap import Container
 from backend.db.models import TravelRuleRecord, WithdrawalRequest
@@ -59,9 +59,7 @@ class WithdrawalPauseView(BaseModel):
     pauses: list[PauseOut] = Field(description="the open pauses, oldest first")
 
 
-class Resume(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Resume(Input):
     reason: str = Field(min_length=1, max_length=500, description="why it is safe again (recorded in the audit log)")
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, SupportDeskDep, requires
 from backend.api.files import FILE_TYPES, inline_file
@@ -26,7 +26,7 @@ from backend.api.routes.support import (
     json_or_multipart_body,
     ticket_json,
 )
-from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError
 from backend.staff.assignees import assignee_check, holders_of
@@ -104,28 +104,20 @@ class SupportStats(BaseModel):
     days: list[DayOut] = Field(description="every day of the range, oldest first")
 
 
-class AssignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AssignIn(Input):
     assignee: str | None = Field(max_length=254, description="a staff e-mail (role with support.manage); null: nobody")
 
 
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MessageIn(Input):
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
     internal: bool = Field(default=False, description="true: an internal note, never shown to the user")
 
 
-class StatusIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StatusIn(Input):
     status: Status
 
 
-class SavedReplyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SavedReplyIn(Input):
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
 

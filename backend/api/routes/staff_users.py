@@ -10,14 +10,14 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes import accounts
 from backend.api.routes.account import ProfileOut, profile_json
 from backend.api.routes.dependencies import HostDep
 from backend.api.routes.limits import LimitsView, limits_json, read_limits
-from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, documented
 from backend.errors import ErrorCode, HdexError
 from backend.limits.orders import order_limits_for
 from backend.limits.service import AccountLimits, override_limits
@@ -76,9 +76,7 @@ class UserDetail(BaseModel):
     screening: list[ScreeningOut]
 
 
-class LimitOverrideIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LimitOverrideIn(Input):
     withdrawalDaily: str | None = LimitAmount
     withdrawal30d: str | None = LimitAmount
     maxOrderNotional: str | None = LimitAmount

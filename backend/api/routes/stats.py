@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import ContainerDep, limited
-from backend.api.schemas import ERROR, Address, Amount, documented
+from backend.api.schemas import ERROR, Address, Amount, Input, documented
 from backend.stats.days import DayRange, day_of, parse_range
 from backend.stats.queries import markets, volume
 from backend.stats.service import record_event
@@ -71,9 +71,7 @@ class VolumeDays(BaseModel):
     days: list[VolumeDayOut]
 
 
-class EventIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EventIn(Input):
     event: Literal["wallet_connected"] = Field(description="the kinds HDEX records")
     wallet: Address = Field(description="the wallet's 0x-address (any letter case)")
 

@@ -21,13 +21,13 @@ import starlette.datastructures
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from backend.accounts.uploads import ContentType
 from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, documented
+from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
@@ -154,9 +154,7 @@ class TicketDetailOut(BaseModel):
     messages: list[MessageOut] = Field(description="oldest first; staff internal notes are never included")
 
 
-class ReplyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReplyIn(Input):
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
 
 

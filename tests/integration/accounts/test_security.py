@@ -158,7 +158,7 @@ def test_a_nul_character_is_refused_at_every_door_it_reached_and_nothing_is_stor
     ):
         answer = anonymous.post(path, json=body)
         assert (answer.status_code, answer.json()["error"]) == (
-            422, {"code": "INVALID_FIELD", "message": "not an e-mail address", "field": "email"}
+            422, {"code": "INVALID_FIELD", "message": "email cannot hold the NUL character", "field": "email"}
         ), path  # fmt: skip
     assert _count(container, AuditLogEntry) == entries  # not even a failed sign-in to log
 

@@ -66,7 +66,13 @@ def test_removing_an_address_that_is_not_listed_is_not_found_and_logs_nothing(ex
 
 
 @pytest.mark.parametrize(
-    "body", [{"address": "0x1234", "reason": "r"}, {"address": SUSPECT, "reason": ""}, {"address": SUSPECT}]
+    "body",
+    [
+        {"address": "0x1234", "reason": "r"},
+        {"address": SUSPECT, "reason": ""},
+        {"address": SUSPECT},
+        {"address": SUSPECT, "reason": "phishing\u0000"},  # PostgreSQL's text cannot hold it: was a 500
+    ],
 )
 def test_a_malformed_addition_is_refused_and_changes_nothing(exchange: Exchange, body: dict[str, str]) -> None:
     csrf = signed_in(exchange, Role.ADMIN)

@@ -185,8 +185,9 @@ def test_a_release_is_refused_while_screening_cannot_decide(
         ("{id}", {"reason": "x" * 501}, 422, "INVALID_FIELD"),
         ("{id}", {}, 422, "INVALID_FIELD"),
         ("{id}", {"reason": "r", "amount": "1"}, 422, "INVALID_FIELD"),
+        ("{id}", {"reason": "cleared\u0000"}, 422, "INVALID_FIELD"),
     ],
-    ids=["unknown", "zero", "not a number", "past the ids", "empty reason", "long reason", "no reason", "extra"],
+    ids=["unknown", "zero", "not a number", "past the ids", "empty reason", "long reason", "no reason", "extra", "NUL"],
 )
 def test_a_bad_release_is_refused_with_a_typed_error_and_changes_nothing(
     exchange: Exchange, frozen_id: str, body: dict[str, str], status: int, code: str
