@@ -49,6 +49,7 @@ class SupportMessage(Base):
     kind: Mapped[str] = mapped_column(String(8))
     author: Mapped[str] = mapped_column(String(320))  # "wallet:0x..", "staff:<e-mail>"
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)  # `body` rendered (backend.markup) when written
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backend.staff.roles import Role
+from backend.support import tickets
 
 from ..staff.conftest import Inbox
 from .conftest import TICKET_LIMIT, StaffAs, open_ticket, verify_email
@@ -105,3 +107,22 @@ def test_the_inertness_check_itself_catches_what_runs() -> None:
     for runnable in ("<script>x</script>", '<p onclick="x">a</p>', '<a href="javascript:x">a</a>', "<img src=x>"):
         assert not _inert(runnable)
     assert _inert('<p>&lt;script&gt; <a href="https://hdex.example" rel="noopener">ok</a></p>')
+
+
+def test_a_ticket_is_read_without_rendering_its_messages_again(
+    user: TestClient, staff_as: StaffAs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendered once, when written: a read that rendered every message let thirty replies of pathological Markdown
+    make each read of the ticket cost seconds of CPU."""
+    opened = open_ticket(user, subject="slow", message="**first**")
+    ticket_id = opened.json()["ticket"]["id"]
+    assert user.post(f"/v1/support/tickets/{ticket_id}/replies", json={"body": "_second_"}).status_code == 201
+    desk = staff_as(Role.SUPPORT)
+
+    def no_render(_: str) -> str:
+        raise AssertionError("a read rendered Markdown")
+
+    monkeypatch.setattr(tickets, "render", no_render)
+    for view in (user.get(f"/v1/support/tickets/{ticket_id}").json(),
+                 desk.get(f"/v1/staff/support/tickets/{ticket_id}").json()):  # fmt: skip
+        assert [m["html"] for m in view["messages"]] == ["<p><strong>first</strong></p>\n", "<p><em>second</em></p>\n"]
