@@ -141,12 +141,18 @@ class StaffPrincipal:
         return Actor(self.member.actor, self.ip)
 
 
+BACKGROUND_HEADER = "X-Staff-Background"
+
+
 async def current_staff(
     request: Request, sign_in: StaffSignInDep, token: StaffToken = None, csrf: CsrfToken = None
 ) -> StaffPrincipal:
     """The staff session of the request's cookie (401 STAFF_NOT_SIGNED_IN without a live one); a request
-    that changes state must also carry its CSRF token in X-CSRF-Token (403 STAFF_CSRF_FAILED)."""
-    session = None if not token else await asyncio.to_thread(sign_in.find, token)
+    that changes state must also carry its CSRF token in X-CSRF-Token (403 STAFF_CSRF_FAILED). A read the page
+    makes by itself (a poll: `X-Staff-Background: 1`) is not the member's activity: the session's idling runs on,
+    else a page left open on a polling tab never idled out."""
+    background = request.method in SAFE_METHODS and request.headers.get(BACKGROUND_HEADER) == "1"
+    session = None if not token else await asyncio.to_thread(sign_in.find, token, not background)
     if session is None or token is None:
         raise HdexError(
             ErrorCode.STAFF_NOT_SIGNED_IN,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import pyotp
+import pytest
 from fastapi.testclient import TestClient
 
+from backend.api.deps import get_staff_sign_in
 from backend.bootstrap import Container
 from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
@@ -133,3 +138,22 @@ def test_a_session_ends_when_idle_too_long_and_at_its_absolute_expiry(container:
         assert service.find(token) is not None
     now[0] = deadline
     assert service.find(token) is None
+
+
+@pytest.mark.parametrize("background", [True, False], ids=["the page's poll", "the member's read"])
+def test_only_the_members_own_reads_keep_a_session_from_idling_out(
+    client: TestClient, container: Container, admin: Member, background: bool
+) -> None:
+    """A page left open polls (the withdrawal pause, alerts, its own permissions): those reads once counted as the
+    member's activity, and a back office left open on such a tab never idled out."""
+    now = [time.time_ns() // 1_000_000]
+    app: Any = client.app
+    app.dependency_overrides[get_staff_sign_in] = lambda: StaffSignIn(container, clock=lambda: now[0])
+    sign_in(client, admin)
+    idle_ms = container.settings.staff_session_idle_s * 1000
+    headers = {"X-Staff-Background": "1"} if background else {}
+    now[0] += idle_ms - 1000
+    assert client.get("/v1/staff/risk/withdrawals", headers=headers).status_code == 200
+    now[0] += 2000  # past the idle window since the sign-in, within it since the read
+    answer = client.get("/v1/staff/me")
+    assert answer.status_code == (401 if background else 200), answer.text

@@ -4,7 +4,7 @@
  * alert with the reason the audit log keeps.
  */
 import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Dialog, Field, SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { navigate, paths } from "../../lib/router";
@@ -54,9 +54,16 @@ export function AlertsSection({ member }: { member: StaffMember }) {
     },
     () => void queryClient.invalidateQueries({ queryKey: ["staff", "alerts", "list"] }),
   );
+  // The first read of a list is the member's asking; reading it again (the poll while the stream is down) is not.
+  const read = useRef(new Set<string>());
   const list = useInfiniteQuery({
     queryKey: key,
-    queryFn: ({ pageParam }) => staffApi.alerts(alertQuery(filter), pageParam),
+    queryFn: ({ pageParam }) => {
+      const page = JSON.stringify([key, pageParam]);
+      const polled = read.current.has(page);
+      read.current.add(page);
+      return staffApi.alerts(alertQuery(filter), pageParam, polled);
+    },
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next,
     refetchInterval: stream === "live" ? false : POLL_MS,

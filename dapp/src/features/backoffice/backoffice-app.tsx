@@ -100,8 +100,15 @@ function useSessionExpiry(session: StaffSession) {
 function Sections({ session, requested }: { session: StaffSession; requested: string | null }) {
   const { t } = useI18n();
   useSessionExpiry(session);
-  // Permissions come from /v1/staff/me (a role changed by an admin shows at once); the session's copy until then.
-  const me = useQuery({ queryKey: ["staff", "me"], queryFn: staffApi.me, initialData: session.staff, staleTime: 30_000 });
+  // Permissions come from /v1/staff/me, read again every 30 s (a role an admin changed shows within that, without a
+  // reload); the session's copy until then.
+  const me = useQuery({
+    queryKey: ["staff", "me"],
+    queryFn: staffApi.me,
+    initialData: session.staff,
+    staleTime: 30_000,
+    refetchInterval: 30_000,
+  });
   const member: StaffMember = me.data;
   const sections = visibleSections(member);
   const current = sectionFor(member, requested);

@@ -94,9 +94,19 @@ describe("the staff API client", () => {
 
   it("reads alerts with their filters and cursor", async () => {
     const sent = answer(200, { alerts: [], next: null });
-    await staffApi.alerts({ status: "open", severity: "critical" }, "c-2", 50);
+    await staffApi.alerts({ status: "open", severity: "critical" }, "c-2", false, 50);
     expect(sent[0]?.url).toBe("/v1/staff/alerts?status=open&severity=critical&limit=50&cursor=c-2");
     expect(headers(sent[0])).not.toHaveProperty(CSRF_HEADER);
+    expect(headers(sent[0])).not.toHaveProperty("X-Staff-Background");
+  });
+
+  it("marks the page's own reads (polls, the idle check) as background: they do not keep a session alive", async () => {
+    const sent = answer(200, { alerts: [], next: null });
+    await staffApi.alerts({}, null, true);
+    await staffApi.withdrawalPause();
+    await staffApi.me();
+    await staffApi.session();
+    expect(sent.map((request) => headers(request)["X-Staff-Background"])).toEqual(["1", "1", "1", "1"]);
   });
 
   it("sends no CSRF token on reads, and the cookie on all", async () => {

@@ -69,9 +69,14 @@ async function guarded<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Marks a read the page makes by itself (a poll): the server does not count it as the member's activity, so a page
+ *  left open still idles out. */
+const BACKGROUND = { "X-Staff-Background": "1" };
+
 /** Reads and writes of the staff API; writes carry the CSRF token. */
 export const staffHttp = {
   get: <T>(path: string, query?: Query) => guarded(() => api.get<T>(path, { query })),
+  poll: <T>(path: string, query?: Query) => guarded(() => api.get<T>(path, { query, headers: BACKGROUND })),
   post: <T>(path: string, body?: unknown) => guarded(() => api.post<T>(path, body, { headers: csrfHeaders() })),
   put: <T>(path: string, body?: unknown) => guarded(() => api.put<T>(path, body, { headers: csrfHeaders() })),
   delete: <T>(path: string, body?: unknown) => guarded(() => api.delete<T>(path, body, { headers: csrfHeaders() })),
@@ -85,10 +90,10 @@ export const staffApi = {
   login: (email: string, password: string) => api.post<Challenge>("/v1/staff/auth/login", { email, password }),
   totp: (challenge: string, factor: { code: string } | { recoveryCode: string }) =>
     api.post<SignedIn>("/v1/staff/auth/totp", { challenge, ...factor }),
-  /** The live session, or null when there is none. */
+  /** The live session, or null when there is none (a background read: asking does not extend it). */
   session: async (): Promise<StaffSession | null> => {
     try {
-      return await api.get<StaffSession>("/v1/staff/auth/session");
+      return await api.get<StaffSession>("/v1/staff/auth/session", { headers: BACKGROUND });
     } catch (error) {
       if (isSessionEnd(error)) return null;
       throw error;
@@ -98,7 +103,7 @@ export const staffApi = {
   requestPasswordReset: (email: string) => api.post<{ accepted: boolean }>("/v1/staff/auth/password-reset", { email }),
   confirmPasswordReset: (token: string, password: string) =>
     api.post<{ passwordChanged: boolean }>("/v1/staff/auth/password-reset/confirm", { token, password }),
-  me: () => staffHttp.get<StaffMember>("/v1/staff/me"),
+  me: () => staffHttp.poll<StaffMember>("/v1/staff/me"),
 
   // KYC review
   submissions: (status: SubmissionStatus, cursor: string | null, limit = 50) =>
@@ -131,8 +136,9 @@ export const staffApi = {
     staffHttp.post<Market>(`/v1/staff/markets/${enc(market)}/state`, { state, reason }),
 
   // alerts and cases
-  alerts: (filter: Query, cursor: string | null, limit = 50) =>
-    staffHttp.get<AlertPage>("/v1/staff/alerts", { ...filter, limit, cursor }),
+  /** `polled`: read again by the page itself, not asked for by the member. */
+  alerts: (filter: Query, cursor: string | null, polled = false, limit = 50) =>
+    (polled ? staffHttp.poll : staffHttp.get)<AlertPage>("/v1/staff/alerts", { ...filter, limit, cursor }),
   closeAlert: (id: number, reason: string) => staffHttp.post<Alert>(`/v1/staff/alerts/${id}/close`, { reason }),
   openCase: (alertIds: readonly number[], title: string) => staffHttp.post<Case>("/v1/staff/cases", { alertIds, title }),
   cases: (filter: Query, cursor: string | null, limit = 50) => staffHttp.get<CasePage>("/v1/staff/cases", { ...filter, limit, cursor }),
@@ -147,7 +153,7 @@ export const staffApi = {
   setMarketRisk: (market: string, change: RiskSettingsChange) =>
     staffHttp.put<StaffMarketRisk>(`/v1/staff/markets/${enc(market)}/risk`, change),
   endHalt: (market: string) => staffHttp.delete<StaffMarketRisk>(`/v1/staff/markets/${enc(market)}/halt`),
-  withdrawalPause: () => staffHttp.get<WithdrawalPauseState>("/v1/staff/risk/withdrawals"),
+  withdrawalPause: () => staffHttp.poll<WithdrawalPauseState>("/v1/staff/risk/withdrawals"),
   resumeWithdrawals: (reason: string) => staffHttp.post<WithdrawalPauseState>("/v1/staff/risk/withdrawals/resume", { reason }),
 
   // audit log
