@@ -319,6 +319,9 @@ class Settings(BaseSettings):
     )
     rate_limit_kyc_upload: str = Field(default="10/hour", description="KYC document uploads per client IP")
     rate_limit_kyc_webhook: str = Field(default="120/minute", description="KYC vendor webhook calls per client IP")
+    rate_limit_support_upload: str = Field(
+        default="30/hour", description="support ticket and reply attachments per client IP (they fill storage)"
+    )
     # tier limits (issue 13, backend.limits): README "Tier limits" says how withdrawals and orders are valued
     limits_reference_symbol: str = Field(
         default="USDC", min_length=1, max_length=16, description="the token limits are valued in (a market's symbol)"
@@ -518,6 +521,7 @@ class Settings(BaseSettings):
         "rate_limit_faucet",
         "rate_limit_kyc_upload",
         "rate_limit_kyc_webhook",
+        "rate_limit_support_upload",
         "rate_limit_stats_events",
     )
     @classmethod

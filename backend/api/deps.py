@@ -96,10 +96,16 @@ def limited(scope: str) -> Any:
     (`RateLimiter.scoped_limits`); 429 RATE_LIMITED past it."""
 
     async def count(request: Request) -> None:
-        limiter: RateLimiter = request.app.state.limiter
-        await limiter.hit_scope(scope, client_key(request.client.host if request.client else None))
+        await spend_scope(request, scope)
 
     return Depends(count)
+
+
+async def spend_scope(request: Request, scope: str) -> None:
+    """Count one of `scope` for the request's client IP, where only some requests of a route spend it (an upload
+    on a route that takes one or none); 429 RATE_LIMITED past its limit."""
+    limiter: RateLimiter = request.app.state.limiter
+    await limiter.hit_scope(scope, client_key(request.client.host if request.client else None))
 
 
 def client_ip(request: Request) -> str:

@@ -99,6 +99,7 @@ class RateLimiter:
             # accounts and KYC (issue 13): document uploads fill storage; the vendor webhook verifies an HMAC
             "kyc_upload": parse_limits(settings.rate_limit_kyc_upload),
             "kyc_webhook": parse_limits(settings.rate_limit_kyc_webhook),
+            "support_upload": parse_limits(settings.rate_limit_support_upload),  # attachments fill storage too
             "stats_events": parse_limits(settings.rate_limit_stats_events),  # each kept event is a row (issue 16)
         }
 

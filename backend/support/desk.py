@@ -114,7 +114,7 @@ class SupportDesk:
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
             lock_wallet(uow.session, "support", address)
-            ticket = tickets.ticket_of(uow.session, ticket_id, address)
+            ticket = tickets.ticket_of(uow.session, ticket_id, address, for_change=True)
             self._check_message_limit(uow.session, address, now)
             attach(uow.session, tickets.add_user_reply(uow.session, ticket, body, now_ms=now))
             uow.commit()
@@ -123,7 +123,7 @@ class SupportDesk:
     def close(self, address: str, ticket_id: int) -> TicketDetail:
         """The wallet closes its own ticket."""
         with self._container.uow() as uow:
-            ticket = tickets.ticket_of(uow.session, ticket_id, address)
+            ticket = tickets.ticket_of(uow.session, ticket_id, address, for_change=True)
             tickets.close_by_user(uow.session, ticket, now_ms=self._clock())
             uow.commit()
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=False)
@@ -173,7 +173,7 @@ class SupportDesk:
     ) -> TicketDetail:
         """Give the ticket to a member of staff `check_assignee` lets have it (or nobody); audit-logged."""
         with self._container.uow() as uow:
-            ticket = tickets.ticket_of(uow.session, ticket_id)
+            ticket = tickets.ticket_of(uow.session, ticket_id, for_change=True)
             tickets.assign(
                 uow.session, ticket, assignee, check_assignee=check_assignee, actor=actor, ip=ip, now_ms=self._clock()
             )
@@ -195,7 +195,7 @@ class SupportDesk:
         checked = self._checked(attachment)
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
-            ticket = tickets.ticket_of(uow.session, ticket_id)
+            ticket = tickets.ticket_of(uow.session, ticket_id, for_change=True)
             message = tickets.add_staff_message(
                 uow.session, ticket, body, internal=internal, actor=actor, ip=ip, now_ms=now, attachment=checked
             )
@@ -210,7 +210,7 @@ class SupportDesk:
     def set_status(self, ticket_id: int, status: str, actor: str, ip: str | None) -> TicketDetail:
         """Move the ticket to `status` (see backend.support.rules); audit-logged."""
         with self._container.uow() as uow:
-            ticket = tickets.ticket_of(uow.session, ticket_id)
+            ticket = tickets.ticket_of(uow.session, ticket_id, for_change=True)
             tickets.change_status(uow.session, ticket, status, actor=actor, ip=ip, now_ms=self._clock())
             uow.commit()
             return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
@@ -280,22 +280,22 @@ class SupportDesk:
 
     @contextmanager
     def _attaching(self, checked: CheckedFile | None, now: int) -> Iterator[Callable[[Session, SupportMessage], None]]:
-        """A function that stores `checked` (if any) as an attachment of a message; if the block fails, the
-        stored file is deleted again, as its row never committed."""
-        keys: list[str] = []
+        """Stores `checked` (if any) at once, before the block takes any lock (a slow document store must not hold
+        the audit log's or a wallet's lock for the length of an upload), and yields a function that records it as
+        an attachment of a message; if the block fails, the stored file is deleted again, as its row never
+        committed."""
+        key = None if checked is None else f"support/{secrets.token_hex(16)}"
+        if checked is not None and key is not None:
+            self._store.put(key, checked.data, checked.content_type)
 
         def attach(session: Session, message: SupportMessage) -> None:
-            if checked is None:
-                return
-            key = f"support/{secrets.token_hex(16)}"
-            self._store.put(key, checked.data, checked.content_type)
-            keys.append(key)
-            tickets.add_attachment(session, message, key, checked.content_type, checked.size, checked.sha256, now)
+            if checked is not None and key is not None:
+                tickets.add_attachment(session, message, key, checked.content_type, checked.size, checked.sha256, now)
 
         try:
             yield attach
         except BaseException:
-            for key in keys:
+            if key is not None:
                 self._store.delete(key)
             raise
 

@@ -24,7 +24,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
 from backend.accounts.uploads import ContentType
-from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep
+from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep, spend_scope
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, Input, documented
@@ -208,6 +208,7 @@ async def my_tickets(wallet: CurrentWallet, desk: SupportDeskDep, limit: Limit =
     **documented(TicketDetailOut, "opened", 201), **SIGNED_IN_CHANGE, 413: ERROR, 415: ERROR, 422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def open_ticket(
+    request: Request,
     wallet: CurrentWallet,
     desk: SupportDeskDep,
     container: ContainerDep,
@@ -220,8 +221,10 @@ async def open_ticket(
     (UPLOAD_TOO_LARGE, 413) and a PNG, JPEG or PDF by its content (UPLOAD_TYPE_REFUSED, 415); a wallet opens at
     most HDEX_SUPPORT_TICKET_LIMIT tickets per HDEX_SUPPORT_TICKET_WINDOW_S (TICKET_LIMIT_REACHED, 429, with
     Retry-After) and sends at most HDEX_SUPPORT_MESSAGE_LIMIT messages (TICKET_MESSAGE_LIMIT_REACHED, 429). A
-    refusal stores nothing."""
+    refusal stores nothing. Attachments count against HDEX_RATE_LIMIT_SUPPORT_UPLOAD per client IP (429)."""
     data = await attachment_bytes(attachment, container.settings.support_max_attachment_bytes)
+    if data is not None:
+        await spend_scope(request, "support_upload")
     detail = await asyncio.to_thread(desk.open_ticket, wallet, category, subject, message, data)
     return _detail_json(detail)
 
@@ -264,6 +267,8 @@ async def reply(
     Retry-After). A refusal stores nothing."""
     max_bytes = container.settings.support_max_attachment_bytes
     body, attachment = await fields_with_attachment(request, ReplyIn, max_bytes)
+    if attachment is not None:  # attachments count against HDEX_RATE_LIMIT_SUPPORT_UPLOAD per client IP (429)
+        await spend_scope(request, "support_upload")
     return _detail_json(await asyncio.to_thread(desk.reply, wallet, ticket_id, body.body, attachment))
 
 

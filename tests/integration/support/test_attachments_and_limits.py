@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from backend.api.ratelimit import parse_limits
 from backend.bootstrap import Container
 from backend.db.locks import lock_wallet
-from backend.db.models import SupportTicket
+from backend.db.models import SupportMessage, SupportTicket
 from backend.staff.roles import Role
 from backend.support import tickets
 from backend.support.desk import SupportDesk
@@ -173,3 +175,47 @@ def test_two_tickets_of_one_wallet_at_once_never_both_pass_the_limit(
             assert uow.session.scalar(select(func.count()).select_from(SupportTicket)) == 1
     finally:
         container.db_engine.dispose()
+
+
+def test_a_staff_reply_racing_a_close_waits_for_it_and_is_refused(
+    postgres_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    """PostgreSQL, READ COMMITTED: a reply that read the ticket's status before a close committed passed the check
+    on "open", and landed on the closed ticket (and was mailed). The close is held open, not committed; the reply
+    must wait for the ticket's lock, then see it closed and refuse."""
+    container = build_container(postgres_url, tmp_path, inbox[1])
+    address = "0x" + "ab" * 20
+    try:
+        with container.uow() as uow:
+            ticket, _ = tickets.open_ticket(uow.session, address, "deposit", "help", "one", now_ms=1)
+            uow.commit()
+        desk = SupportDesk(container)
+        with container.session_factory() as held:  # staff close it: begun, not committed
+            closing = tickets.ticket_of(held, ticket.id, for_change=True)
+            tickets.change_status(held, closing, "closed", actor="staff:a@hdex.example", ip=None, now_ms=2)
+            held.flush()
+            outcome = outcome_behind_locks(
+                container, held, lambda: desk.answer(ticket.id, "hi", False, "staff:b@hdex.example", None, "http://x")
+            )
+        assert outcome == "TICKET_CLOSED"
+        with container.uow() as uow:
+            assert uow.session.scalar(select(func.count()).select_from(SupportMessage)) == 1
+    finally:
+        container.db_engine.dispose()
+
+
+def test_attachments_past_the_ip_upload_limit_are_refused_and_text_still_goes_through(
+    app: FastAPI, user: TestClient, container: Container
+) -> None:
+    """Wallets cost nothing, and each may attach a file to every message: the per-IP upload limit bounds what one
+    client can make the document store hold. Only messages with a file count."""
+    app.state.limiter.scoped_limits["support_upload"] = parse_limits("2/hour")
+    ticket_id = open_ticket(user, attachment=("a.png", PNG, "image/png")).json()["ticket"]["id"]
+    path = f"/v1/support/tickets/{ticket_id}/replies"
+    pdf = {"attachment": ("b.pdf", PDF, "application/pdf")}
+    assert user.post(path, data={"body": "and this"}, files=pdf).status_code == 201
+    refused = user.post(path, data={"body": "one more"}, files={"attachment": ("c.png", PNG, "image/png")})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (429, "RATE_LIMITED")
+    assert open_ticket(user, subject="again", attachment=("d.png", PNG, "image/png")).status_code == 429
+    assert user.post(path, json={"body": "words only"}).status_code == 201
+    assert len(stored_files(container)) == 2
