@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from backend.alerts.queries import get_alert
 from backend.audit_log import record_action
+from backend.db.locks import lock_row
 from backend.db.models import Alert, Case, CaseNote
 from backend.errors import ErrorCode, HdexError
 
@@ -92,7 +93,7 @@ def open_case(
     ids = sorted(set(alert_ids))
     if not 1 <= len(ids) <= MAX_ALERTS_PER_CASE:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a case holds 1 to {MAX_ALERTS_PER_CASE} alerts", "alertIds")
-    alerts = [get_alert(session, alert_id) for alert_id in ids]
+    alerts = [_alert_for_change(session, alert_id) for alert_id in ids]  # in id order: two opens never deadlock
     for alert in alerts:
         if alert.case_id is not None:
             raise HdexError(
@@ -134,7 +135,7 @@ def assign_case(
 ) -> CaseView:
     """Give the case to `assignee` (a staff e-mail; None: nobody) if `check_assignee` lets them have it (the
     caller knows who holds cases.manage: backend.staff.assignees), which answers the e-mail as stored."""
-    case = _case(session, case_id)
+    case = _case(session, case_id, for_change=True)
     _refuse_if_closed(case, "assigned")
     email = check_assignee(session, assignee)
     if email != case.assignee:
@@ -149,7 +150,7 @@ def assign_case(
 
 def add_note(session: Session, case_id: int, body: str, *, actor: str, ip: str | None, now_ms: int) -> NoteView:
     """Append a note by `actor` to the case (notes are never edited)."""
-    case = _case(session, case_id)
+    case = _case(session, case_id, for_change=True)
     _refuse_if_closed(case, "noted")
     if not body.strip() or len(body) > MAX_NOTE_CHARS:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a note is 1 to {MAX_NOTE_CHARS} characters", "body")
@@ -169,7 +170,7 @@ def change_status(
 ) -> CaseView:
     """Move the case to `status` (see the module docs for the moves and reasons); its alerts follow a close
     (closed) and a reopen (acknowledged)."""
-    case = _case(session, case_id)
+    case = _case(session, case_id, for_change=True)
     check_transition(case.status, status, reason)
     reason = reason.strip() if reason and reason.strip() else None
     before = {"status": case.status, "closeReason": case.close_reason}
@@ -192,7 +193,7 @@ def change_status(
 def close_alert(session: Session, alert_id: int, reason: str, *, actor: str, ip: str | None) -> Alert:
     """Close one alert that is in no case (a false positive, say), with a reason; ALERT_NOT_FOUND, or
     CASE_TRANSITION_INVALID if it is closed already or belongs to a case (close the case instead)."""
-    alert = get_alert(session, alert_id)
+    alert = _alert_for_change(session, alert_id)
     if alert.case_id is not None:
         raise HdexError(
             ErrorCode.CASE_TRANSITION_INVALID, f"alert {alert.id} is in case {alert.case_id}: close the case", "alertId"
@@ -243,11 +244,22 @@ def list_cases(
     return [_view(case, members[case.id]) for case in cases]
 
 
-def _case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
+def _case(session: Session, case_id: int, *, for_change: bool = False) -> Case:
+    """The case, or CASE_NOT_FOUND; with `for_change`, locked first and read after (`lock_row`)."""
+    if for_change:
+        lock_row(session, Case.id, case_id)
+    case = session.get(Case, case_id, populate_existing=for_change)
     if case is None:
         raise HdexError(ErrorCode.CASE_NOT_FOUND, f"there is no case {case_id}", "caseId")
     return case
+
+
+def _alert_for_change(session: Session, alert_id: int) -> Alert:
+    """The alert, locked first and read after (`lock_row`), or ALERT_NOT_FOUND: two staff putting one alert in two
+    cases at once both saw it in none."""
+    lock_row(session, Alert.id, alert_id)
+    session.get(Alert, alert_id, populate_existing=True)  # as its last writer left it
+    return get_alert(session, alert_id)
 
 
 def _refuse_if_closed(case: Case, what: str) -> None:

@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.uploads import CheckedFile
 from backend.audit_log import record_action
+from backend.db.locks import lock_row
 from backend.db.models import SupportAttachment, SupportMessage, SupportTicket
 from backend.errors import ErrorCode, HdexError, retry_after_s
 from backend.markup import render
@@ -191,13 +192,10 @@ def ticket_of(
     session: Session, ticket_id: int, address: str | None = None, *, for_change: bool = False
 ) -> SupportTicket:
     """The ticket, or TICKET_NOT_FOUND (also when `address` is given and the ticket is another wallet's). With
-    `for_change`, locked first (to be read, checked and changed by one writer at a time: a reply and a close at
-    once both passed the check on the status they read): a write to it takes the row's lock on PostgreSQL and
-    the write lock on SQLite, and it is read after that, as the last writer left it."""
+    `for_change`, locked first and read after (`lock_row`): a reply and a close at once both passed the check on the
+    status they had read."""
     if for_change:
-        session.execute(
-            update(SupportTicket).where(SupportTicket.id == ticket_id).values(updated_at_ms=SupportTicket.updated_at_ms)
-        )
+        lock_row(session, SupportTicket.id, ticket_id)
     ticket = session.get(SupportTicket, ticket_id, populate_existing=for_change)
     if ticket is None or (address is not None and ticket.address != address):
         raise HdexError(ErrorCode.TICKET_NOT_FOUND, f"there is no ticket {ticket_id}", "ticketId")
