@@ -87,6 +87,7 @@ HOP_BY_HOP = frozenset(
     {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer", b"transfer-encoding", b"upgrade"}
 )
 BUSY_RETRY_AFTER_S = 1
+RETRY_SHORTLY = {"Retry-After": str(BUSY_RETRY_AFTER_S)}  # every 503 here: Redis or the engine is busy or down
 # What a client is told when its order may or may not have been taken: resending it is safe
 MAY_STAND = (
     "the order may stand: send the same signed order again (it is placed at most once) or read GET /v1/orders/{hash}"
@@ -182,8 +183,7 @@ class Replica:
             limits: dict[str, str] = {}  # a refusal by the IP limit itself carries that limit's headers
             try:
                 if not self.reading_answers:
-                    retry = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
-                    raise HdexError(ErrorCode.UNAVAILABLE, READER_STOPPED, None, retry)
+                    raise HdexError(ErrorCode.UNAVAILABLE, READER_STOPPED, None, RETRY_SHORTLY)
                 limits = await self.limiter.hit("ip", client_key(client_ip(scope)), self.limiter.ip_limits)
                 response: Response = await self._order_entry[route](Request(scope, receive))
             except HdexError as error:
@@ -257,17 +257,18 @@ class Replica:
             message = f"the command stream (Redis) did not answer in time; {may_stand}"
             raise HdexError(ErrorCode.ENGINE_TIMEOUT, message) from None
         except ResponseError as exc:  # Redis refused it (out of memory, loading): the command was not taken
-            raise HdexError(ErrorCode.UNAVAILABLE, f"the command stream (Redis) refused the command: {exc}") from None
+            message = f"the command stream (Redis) refused the command: {exc}"
+            raise HdexError(ErrorCode.UNAVAILABLE, message, None, RETRY_SHORTLY) from None
         except (OSError, RedisError) as exc:
             # The connection failed, perhaps once the command was on its way: Redis may have taken it.
             message = f"the command stream (Redis) is not answering: {exc}; {may_stand}"
-            raise HdexError(ErrorCode.UNAVAILABLE, message) from None
+            raise HdexError(ErrorCode.UNAVAILABLE, message, None, RETRY_SHORTLY) from None
         if answer_of is None:
             raise HdexError(
                 ErrorCode.ENGINE_BUSY,
                 "the engine has as many commands waiting as it takes; send the request again shortly",
                 None,
-                {"Retry-After": str(BUSY_RETRY_AFTER_S)},
+                RETRY_SHORTLY,
             )
         try:
             answer = await asyncio.wait_for(answer_of, self.settings.replica_answer_timeout_s)
@@ -301,9 +302,10 @@ class Replica:
         try:
             answer = await self.http.get("/v1/eip712")
         except httpx.TransportError:
-            raise HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering") from None
+            raise HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering", None, RETRY_SHORTLY) from None
         if answer.status_code != 200:
-            raise HdexError(ErrorCode.UNAVAILABLE, f"the engine process answers {answer.status_code}")
+            message = f"the engine process answers {answer.status_code}"
+            raise HdexError(ErrorCode.UNAVAILABLE, message, None, RETRY_SHORTLY)
         domain = answer.json()["domain"]
         self._domain = Domain(int(domain["chainId"]), domain["verifyingContract"])
         return self._domain
@@ -371,13 +373,11 @@ class Replica:
                 answer = await self.http.send(upstream, stream=True)
             except httpx.PoolTimeout:
                 busy = "every connection to the engine process is busy; send the request again shortly"
-                retry = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
-                await error_response(HdexError(ErrorCode.UNAVAILABLE, busy, None, retry))(scope, receive, send)
+                await error_response(HdexError(ErrorCode.UNAVAILABLE, busy, None, RETRY_SHORTLY))(scope, receive, send)
                 return
             except httpx.TransportError:
-                await error_response(HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering"))(
-                    scope, receive, send
-                )
+                down = HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering", None, RETRY_SHORTLY)
+                await error_response(down)(scope, receive, send)
                 return
         try:
             headers = [(k, v) for k, v in answer.headers.raw if k.lower() not in HOP_BY_HOP]
@@ -398,8 +398,9 @@ class Replica:
         forwarded = {"X-Forwarded-For": client_ip(client.scope)}
         try:
             upstream = await ws_connect(
-                url, additional_headers=forwarded, max_size=self.settings.max_body_bytes,
-                close_timeout=UPSTREAM_CLOSE_TIMEOUT_S,
+                # The engine's frames are its own (a deep book snapshot passes the request-body cap); what clients
+                # send was capped by this server already.
+                url, additional_headers=forwarded, max_size=None, close_timeout=UPSTREAM_CLOSE_TIMEOUT_S,
             )  # fmt: skip
         except (OSError, InvalidHandshake):
             await client.close(code=1013, reason="the engine process is not answering")
@@ -515,4 +516,3 @@ def create_replica_app(settings: Settings) -> ASGIApp:
         BodySizeLimitMiddleware(replica, settings.max_body_bytes), lambda scope: order_entry_route(scope) or ""
     )
     return app
-

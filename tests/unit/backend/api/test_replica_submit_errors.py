@@ -34,6 +34,7 @@ def test_a_command_redis_refused_was_not_taken() -> None:
     refused = refusal(ResponseError("OOM command not allowed when used memory > 'maxmemory'."))
     assert refused.code is ErrorCode.UNAVAILABLE
     assert "refused" in refused.message and "may stand" not in refused.message
+    assert refused.headers == {"Retry-After": "1"}  # Redis out of memory: a hint to back off, not to hammer it
 
 
 @pytest.mark.parametrize(
@@ -48,3 +49,5 @@ def test_a_command_whose_connection_failed_may_stand(error: Exception, code: Err
     refused = refusal(error)
     assert refused.code is code
     assert refused.message.endswith(MAY_STAND)
+    if code is ErrorCode.UNAVAILABLE:
+        assert refused.headers == {"Retry-After": "1"}
