@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -54,7 +55,7 @@ def create_saved_reply(
     _refuse_taken(session, title, None)
     row = SavedReply(title=title, body=body, updated_by=actor, updated_at_ms=now_ms)
     session.add(row)
-    session.flush()
+    _flush_title(session, title)
     record_action(
         session, actor=actor, action="saved_reply.create", target=f"saved_reply:{row.id}", before=None,
         after={"title": title, "body": body}, ip=ip,
@@ -71,7 +72,7 @@ def update_saved_reply(
     _refuse_taken(session, title, row.id)
     before = {"title": row.title, "body": row.body}
     row.title, row.body, row.updated_by, row.updated_at_ms = title, body, actor, now_ms
-    session.flush()
+    _flush_title(session, title)
     record_action(
         session, actor=actor, action="saved_reply.update", target=f"saved_reply:{row.id}", before=before,
         after={"title": title, "body": body}, ip=ip,
@@ -101,7 +102,18 @@ def _row(session: Session, reply_id: int) -> SavedReply:
 def _refuse_taken(session: Session, title: str, own_id: int | None) -> None:
     other = session.scalar(select(SavedReply.id).where(SavedReply.title == title))
     if other is not None and other != own_id:
-        raise HdexError(ErrorCode.SAVED_REPLY_TITLE_TAKEN, f"a saved reply is already called {title!r}", "title")
+        raise _title_taken(title)
+
+
+def _flush_title(session: Session, title: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError:  # another member of staff took the title a moment ago, after `_refuse_taken` looked
+        raise _title_taken(title) from None
+
+
+def _title_taken(title: str) -> HdexError:
+    return HdexError(ErrorCode.SAVED_REPLY_TITLE_TAKEN, f"a saved reply is already called {title!r}", "title")
 
 
 def _view(row: SavedReply) -> SavedReplyView:

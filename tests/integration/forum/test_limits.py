@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from backend.bootstrap import Container
-from backend.db.models import ForumPost
-from backend.forum import threads
+from backend.db.models import ForumPost, ForumReport
+from backend.forum import moderation, threads
 from backend.forum.rules import PostingLimits
 
 from ..staff.conftest import Inbox, build_container, outcome_behind_locks
@@ -75,5 +75,36 @@ def test_two_posts_of_one_wallet_at_once_never_both_pass_the_limit(
         assert outcome == "FORUM_POSTING_LIMITED"
         with container.uow() as uow:
             assert uow.session.scalar(select(func.count()).select_from(ForumPost)) == 2
+    finally:
+        container.db_engine.dispose()
+
+
+def test_a_hide_and_a_dismissal_of_its_report_at_once_close_the_report_once(
+    postgres_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    """PostgreSQL, READ COMMITTED: a dismissal that read the report open before a hide of its post committed closed
+    it a second time, with contradictory audit entries. The hide is held open, not committed; the dismissal must
+    wait for the post, then see the report closed and refuse."""
+    container = build_container(postgres_url, tmp_path, inbox[1])
+    author, reporter, now = "0x" + "cd" * 20, "0x" + "ef" * 20, int(time.time() * 1000)
+    limits = PostingLimits(per_minute=2, per_hour=10)
+    try:
+        with container.uow() as uow:
+            _, post = threads.create_thread(uow.session, "general", "Spam", "buy now", author=author, limits=limits,
+                                            now_ms=now)  # fmt: skip
+            report_id = threads.report_post(uow.session, post.id, "spam", reporter=reporter, per_hour=5, now_ms=now)
+            uow.commit()
+
+        def dismiss() -> None:
+            with container.uow() as uow:
+                moderation.dismiss_report(uow.session, report_id, actor="staff:b@hdex.example", ip=None, now_ms=now)
+                uow.commit()
+
+        with container.session_factory() as held:  # the hide, begun and not committed
+            moderation.set_post_hidden(held, post.id, True, actor="staff:a@hdex.example", ip=None, now_ms=now)
+            outcome = outcome_behind_locks(container, held, dismiss)
+        assert outcome == "FORUM_REPORT_CLOSED"
+        with container.uow() as uow:
+            assert uow.session.get_one(ForumReport, report_id).status == "hidden"
     finally:
         container.db_engine.dispose()

@@ -18,7 +18,7 @@ from backend.bootstrap import Container
 from backend.db.locks import lock_wallet
 from backend.db.models import SupportMessage, SupportTicket
 from backend.staff.roles import Role
-from backend.support import tickets
+from backend.support import saved_replies, tickets
 from backend.support.desk import SupportDesk
 
 from ..staff.conftest import Inbox, build_container, outcome_behind_locks
@@ -219,3 +219,24 @@ def test_attachments_past_the_ip_upload_limit_are_refused_and_text_still_goes_th
     assert open_ticket(user, subject="again", attachment=("d.png", PNG, "image/png")).status_code == 429
     assert user.post(path, json={"body": "words only"}).status_code == 201
     assert len(stored_files(container)) == 2
+
+
+def test_two_saved_replies_given_one_title_at_once_keep_one_and_refuse_the_other_with_409(
+    postgres_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    """PostgreSQL: both looked for the title before either committed; the second's insert then broke the unique
+    index, a 500. The first is held open, not committed; the second waits for it, then is refused as taken."""
+    container = build_container(postgres_url, tmp_path, inbox[1])
+    try:
+
+        def second() -> None:
+            with container.uow() as uow:
+                saved_replies.create_saved_reply(uow.session, "Refunds", "b", actor="staff:b@x.io", ip=None, now_ms=2)
+                uow.commit()
+
+        with container.session_factory() as held:
+            saved_replies.create_saved_reply(held, "Refunds", "a", actor="staff:a@x.io", ip=None, now_ms=1)
+            outcome = outcome_behind_locks(container, held, second)
+        assert outcome == "SAVED_REPLY_TITLE_TAKEN"
+    finally:
+        container.db_engine.dispose()
