@@ -34,6 +34,7 @@ import { StaffErrorAlert } from "./staff-error-alert";
 import type { Alert, AlertPage, AlertSeverity, AlertStatus, StaffMember } from "./staff-types";
 
 const POLL_MS = 10_000; // while the stream is down
+const LIVE_REREAD_MS = 60_000; // while it is live
 
 export function AlertsSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
@@ -66,11 +67,14 @@ export function AlertsSection({ member }: { member: StaffMember }) {
     },
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next,
-    refetchInterval: stream === "live" ? false : POLL_MS,
+    // Live, the stream brings new alerts; a slow read catches what it does not send (repeats of an alert, alerts
+    // others closed or put in a case).
+    refetchInterval: stream === "live" ? LIVE_REREAD_MS : POLL_MS,
   });
   const alerts = list.data?.pages.flatMap((page) => page.alerts) ?? [];
   const chosen = alerts.filter((alert) => selected.has(alert.id));
-  const closable = chosen.filter((alert) => alert.status !== "closed");
+  // What the server takes: an alert in a case closes with its case, and neither it nor a closed one opens a new case.
+  const free = chosen.filter((alert) => alert.status !== "closed" && alert.caseId === null);
 
   function toggle(id: number, on: boolean) {
     setSelected((current) => {
@@ -154,10 +158,10 @@ export function AlertsSection({ member }: { member: StaffMember }) {
       {manage ? (
         <div className="staff-card__actions" role="group" aria-label={t("backoffice.alerts.actions")}>
           <span className="muted">{t("backoffice.alerts.selected", { count: chosen.length })}</span>
-          <button type="button" className="button button--small button--primary" disabled={chosen.length === 0} onClick={() => setDialog("case")}>
+          <button type="button" className="button button--small button--primary" disabled={free.length === 0 || free.length !== chosen.length} onClick={() => setDialog("case")}>
             {t("backoffice.alerts.openCase")}
           </button>
-          <button type="button" className="button button--small" disabled={closable.length === 0} onClick={() => setDialog("close")}>
+          <button type="button" className="button button--small" disabled={free.length === 0} onClick={() => setDialog("close")}>
             {t("backoffice.alerts.close")}
           </button>
         </div>
@@ -190,7 +194,7 @@ export function AlertsSection({ member }: { member: StaffMember }) {
       ) : null}
       <CloseAlertsDialog
         open={dialog === "close"}
-        alerts={closable}
+        alerts={free}
         onClose={() => setDialog(null)}
         onClosed={() => {
           setDialog(null);
@@ -272,8 +276,9 @@ function CloseAlertsDialog({ open, alerts, onClose, onClosed }: { open: boolean;
     mutationFn: async (reason: string) => {
       for (const alert of alerts) await staffApi.closeAlert(alert.id, reason);
     },
+    // Read again after a partial failure too: the alerts closed before it must not stay on screen as open.
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ["staff", "alerts"] }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["staff", "alerts"] });
       toast.show({ kind: "success", title: t("backoffice.alerts.closed", { count: alerts.length }) });
       onClosed();
     },

@@ -86,7 +86,7 @@ export function CaseDetailView({ id, member }: { id: number; member: StaffMember
             ))}
           </ol>
         )}
-        {can(member, "cases.manage") ? <NoteForm id={c.id} /> : null}
+        {manage ? <NoteForm id={c.id} /> : null}
       </div>
     </article>
   );

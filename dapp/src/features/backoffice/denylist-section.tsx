@@ -42,7 +42,12 @@ export function DenylistSection({ member }: { member: StaffMember }) {
       id: "action",
       header: t("kyc.col.action"),
       cell: (e) => (
-        <button type="button" className="button button--small" onClick={() => setRemoving(e.address)}>
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={t("backoffice.rowAction", { action: t("backoffice.denylist.remove"), row: e.address })}
+          onClick={() => setRemoving(e.address)}
+        >
           {t("backoffice.denylist.remove")}
         </button>
       ),

@@ -42,7 +42,13 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
       id: "action",
       header: t("kyc.col.action"),
       cell: (s) => (
-        <button type="button" className="button button--small" onClick={() => setSelected(s.id)} aria-pressed={selected === s.id}>
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={t("backoffice.rowAction", { action: t("backoffice.kyc.review"), row: s.address })}
+          onClick={() => setSelected(s.id)}
+          aria-pressed={selected === s.id}
+        >
           {t("backoffice.kyc.review")}
         </button>
       ),

@@ -59,6 +59,7 @@ export function MarketsSection() {
               type="button"
               className={`button button--small ${change.to === "halted" ? "button--sell" : ""}`}
               disabled={m.state === change.to}
+              aria-label={t("backoffice.rowAction", { action: t(change.button), row: m.name })}
               onClick={() => setPending({ market: m.name, change })}
             >
               {t(change.button)}

@@ -87,7 +87,12 @@ export function RiskSection({ member }: { member: StaffMember }) {
               {t("backoffice.risk.edit")}
             </button>
             {m.halt ? (
-              <button type="button" className="button button--small button--sell" onClick={() => setEnding(m.name)}>
+              <button
+                type="button"
+                className="button button--small button--sell"
+                aria-label={t("backoffice.rowAction", { action: t("backoffice.risk.endHalt"), row: m.name })}
+                onClick={() => setEnding(m.name)}
+              >
                 {t("backoffice.risk.endHalt")}
               </button>
             ) : null}

@@ -43,7 +43,12 @@ export function StaffSection({ member }: { member: StaffMember }) {
       header: t("kyc.col.action"),
       cell: (s) =>
         s.disabled || s.id === member.id ? null : (
-          <button type="button" className="button button--small" onClick={() => setDisabling(s)}>
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={t("backoffice.rowAction", { action: t("backoffice.staff.disable"), row: s.email })}
+            onClick={() => setDisabling(s)}
+          >
             {t("backoffice.staff.disable")}
           </button>
         ),

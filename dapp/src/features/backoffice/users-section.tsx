@@ -43,7 +43,13 @@ export function UsersSection({ member }: { member: StaffMember }) {
       id: "action",
       header: t("kyc.col.action"),
       cell: (u) => (
-        <button type="button" className="button button--small" onClick={() => setSelected(u.address)} aria-pressed={selected === u.address}>
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={t("backoffice.rowAction", { action: t("backoffice.users.open"), row: u.address })}
+          onClick={() => setSelected(u.address)}
+          aria-pressed={selected === u.address}
+        >
           {t("backoffice.users.open")}
         </button>
       ),
