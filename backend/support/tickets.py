@@ -399,8 +399,9 @@ def erase_wallet_writing(session: Session, store: DocumentStore, address: str, m
     messages = [message for message in written if message.body != marker]
     for ticket in subjects:
         ticket.subject = marker
+    erased_html = render(marker)
     for message in messages:
-        message.body = marker
+        message.body, message.body_html = marker, erased_html  # the rendering holds the words too
     for row in files:
         store.delete(row.storage_key)
         session.delete(row)
