@@ -309,7 +309,8 @@ class TradingService:
             await host.drain()
         await asyncio.to_thread(writer.stop)  # a write may still be on its way: the loop serves on meanwhile
         if host.broken is None:
-            self._rotate()
+            if await self._still_holding():
+                self._rotate()
             log.info("engine host stopped cleanly", extra={"engine_seq": host.engine.command_seq})
         if self._journal is not None:
             self._journal.close()
@@ -337,7 +338,10 @@ class TradingService:
         # First: below, the clock tick keeps the host busy until the database holds its engine_seq,
         # and a snapshot must never be ahead of the database.
         if host.idle and host.engine.command_seq - self._snapshot_seq >= self.container.settings.engine_snapshot_every:
-            self._rotate()
+            if not await self._still_holding():
+                return
+            if host.idle:  # still, after the renewal's round trip
+                self._rotate()
         stamp = host.handle(BeginBalanceRead())
         wallets = list(host.accounts.balances)
         markets = dict(host.markets)
@@ -530,6 +534,22 @@ class TradingService:
     def _flush_journal(self) -> None:
         if self._journal is not None:
             self._journal.flush()
+
+    async def _still_holding(self) -> bool:
+        """Renew the lease before the journal is rotated: a process deposed without noticing yet (paused longer than
+        a term) shares the data directory with the new holder on this machine, and its rotation would write its stale
+        snapshot over the holder's and unlink the holder's live segment. After a renewal no one can take the lease
+        for a term. False if it was taken over (order entry stopped here) or the database did not answer (no
+        rotation now: the journal as it is restores the same book)."""
+        try:
+            await asyncio.to_thread(self.lease.renew)
+        except LeaseLost as exc:
+            self._lost(exc)
+            return False
+        except SQLAlchemyError as exc:
+            log.warning("engine lease not renewed before a journal rotation; not rotated", extra={"error": str(exc)})
+            return False
+        return True
 
     def _rotate(self) -> None:
         host, store = self.host, self._store

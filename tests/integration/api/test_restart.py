@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import update
 
 from backend.bootstrap import Container
+from backend.db.models import Lease
 from backend.db.models import Order as OrderRow
 from backend.engine import MarketState
 from backend.engine.adapters.file_journal import read_snapshot
 from backend.trading.hosting.commands import SetPriceSources, SetReferencePrices
+from backend.trading.hosting.lease import ENGINE_LEASE
 from backend.trading.rules.markets import PriceSource
 from backend.trading.store import settlement
 
@@ -262,3 +264,24 @@ def test_an_order_whose_expiry_passed_while_no_engine_ran_ends_expired_in_a_rebu
         order = exchange.client.get(f"/v1/orders/{order_hash}").json()
         assert (order["status"], order["reason"]) == ("expired", "expired")
         assert reserved(exchange, BUYER, USDC) == 0
+
+
+def test_a_process_deposed_without_noticing_does_not_rotate_the_journal_it_shares_with_the_new_holder(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Paused past its term, a holder's next idle round found its journal long enough to rotate: it wrote its stale
+    snapshot over the new holder's (same machine, same data directory) and unlinked the holder's live segment. It
+    renews the lease first now, and a lease taken over stops it instead."""
+    container = prepare(sqlite_url, tmp_path, engine_snapshot_every=1)  # a snapshot at every idle sync round
+    engine_files = tmp_path / "engine" / str(CHAIN_ID)
+    for exchange in running(container):
+        trade_a_little(exchange)
+        book_seq(exchange)  # idle
+        files = {path.name: path.read_bytes() for path in engine_files.iterdir()}
+        with container.uow() as uow:  # another process took the lease over while this one was paused
+            uow.session.execute(update(Lease).where(Lease.name == ENGINE_LEASE).values(owner="elsewhere"))
+            uow.commit()
+        exchange.sync()
+        assert {path.name: path.read_bytes() for path in engine_files.iterdir()} == files  # nothing rotated
+        refused = exchange.place(SELLER, side=1, limitPrice=PRICE + 50 * TICK)
+        assert refused.status_code == 503, refused.text  # and order entry stopped here
