@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.db.models import WalletLock
+from backend.errors import HdexError
 
 
 def lock_wallet(session: Session, scope: str, wallet: str) -> None:
@@ -39,3 +41,12 @@ def lock_row(session: Session, key: InstrumentedAttribute[Any], value: object) -
     Read it after with `populate_existing`: as its last writer left it (two staff closing and escalating a case at
     once both passed the check on the status they had read)."""
     session.execute(update(key.class_).where(key == value).values({key.key: key}))
+
+
+def flush_unique(session: Session, taken: HdexError) -> None:
+    """Flush the caller's new or changed row; if it breaks a unique index, raise `taken`: another writer took the
+    name (a title, a slug, a ban) after the caller's own look-up found it free, and committed first."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise taken from None

@@ -13,11 +13,10 @@ from __future__ import annotations
 from typing import Literal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
-from backend.db.locks import lock_row
+from backend.db.locks import flush_unique, lock_row
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.errors import ErrorCode, HdexError
 from backend.forum.rules import clean_category_text, clean_reason, clean_slug
@@ -126,10 +125,7 @@ def ban_wallet(session: Session, wallet: str, reason: str, *, actor: str, ip: st
         raise HdexError(ErrorCode.FORUM_ALREADY_BANNED, f"{wallet} is banned already", "wallet")
     ban = ForumBan(wallet=wallet, reason=clean, banned_by=actor, banned_at_ms=now_ms)
     session.add(ban)
-    try:
-        session.flush()
-    except IntegrityError:  # another moderator banned it a moment ago
-        raise HdexError(ErrorCode.FORUM_ALREADY_BANNED, f"{wallet} is banned already", "wallet") from None
+    flush_unique(session, HdexError(ErrorCode.FORUM_ALREADY_BANNED, f"{wallet} is banned already", "wallet"))
     record_action(
         session, actor=actor, action="forum.ban", target=f"wallet:{wallet}", before=None,
         after={"reason": clean}, ip=ip,
@@ -171,10 +167,7 @@ def create_category(
         slug=clean, name=name, description=description, position=position, created_by=actor, created_at_ms=now_ms
     )
     session.add(category)
-    try:
-        session.flush()
-    except IntegrityError:  # another moderator took the slug a moment ago
-        raise HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug") from None
+    flush_unique(session, HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug"))
     record_action(
         session, actor=actor, action="forum.category.create", target=f"forum_category:{clean}", before=None,
         after={"name": name, "description": description, "position": position}, ip=ip,

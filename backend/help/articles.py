@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
+from backend.db.locks import flush_unique
 from backend.db.models import HelpArticle
 from backend.errors import ErrorCode, HdexError
 from backend.markup import plain, render
@@ -115,7 +115,7 @@ def create(session: Session, draft: ArticleDraft, *, actor: str, ip: str | None,
         published=draft.published, created_by=actor, created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms,
     )  # fmt: skip
     session.add(row)
-    _flush_slug(session, draft.slug)
+    flush_unique(session, _slug_taken(draft.slug))
     record_action(
         session, actor=actor, action="help.article.create", target=f"help_article:{row.id}", before=None,
         after=_audited(row), ip=ip,
@@ -135,7 +135,7 @@ def change(
     row.slug, row.title, row.body, row.published = draft.slug, draft.title, draft.body, draft.published
     row.search_text = search_text(draft.title, draft.body)
     row.updated_by, row.updated_at_ms = actor, now_ms
-    _flush_slug(session, draft.slug)
+    flush_unique(session, _slug_taken(draft.slug))
     record_action(
         session, actor=actor, action="help.article.change", target=f"help_article:{row.id}", before=before,
         after=_audited(row), ip=ip,
@@ -198,13 +198,6 @@ def _refuse_taken_slug(session: Session, slug: str, own_id: int | None) -> None:
     holder = session.scalar(select(HelpArticle.id).where(HelpArticle.slug == slug))
     if holder is not None and holder != own_id:
         raise _slug_taken(slug)
-
-
-def _flush_slug(session: Session, slug: str) -> None:
-    try:
-        session.flush()
-    except IntegrityError:  # another member of staff took the slug a moment ago, after `_refuse_taken_slug` looked
-        raise _slug_taken(slug) from None
 
 
 def _slug_taken(slug: str) -> HdexError:

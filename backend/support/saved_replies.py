@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
+from backend.db.locks import flush_unique
 from backend.db.models import SavedReply
 from backend.errors import ErrorCode, HdexError
 from backend.markup import render
@@ -55,7 +55,7 @@ def create_saved_reply(
     _refuse_taken(session, title, None)
     row = SavedReply(title=title, body=body, updated_by=actor, updated_at_ms=now_ms)
     session.add(row)
-    _flush_title(session, title)
+    flush_unique(session, _title_taken(title))
     record_action(
         session, actor=actor, action="saved_reply.create", target=f"saved_reply:{row.id}", before=None,
         after={"title": title, "body": body}, ip=ip,
@@ -72,7 +72,7 @@ def update_saved_reply(
     _refuse_taken(session, title, row.id)
     before = {"title": row.title, "body": row.body}
     row.title, row.body, row.updated_by, row.updated_at_ms = title, body, actor, now_ms
-    _flush_title(session, title)
+    flush_unique(session, _title_taken(title))
     record_action(
         session, actor=actor, action="saved_reply.update", target=f"saved_reply:{row.id}", before=before,
         after={"title": title, "body": body}, ip=ip,
@@ -103,13 +103,6 @@ def _refuse_taken(session: Session, title: str, own_id: int | None) -> None:
     other = session.scalar(select(SavedReply.id).where(SavedReply.title == title))
     if other is not None and other != own_id:
         raise _title_taken(title)
-
-
-def _flush_title(session: Session, title: str) -> None:
-    try:
-        session.flush()
-    except IntegrityError:  # another member of staff took the title a moment ago, after `_refuse_taken` looked
-        raise _title_taken(title) from None
 
 
 def _title_taken(title: str) -> HdexError:
