@@ -29,8 +29,8 @@ const ban: ForumBan = { wallet: WALLET, reason: SCRIPT, bannedBy: "staff:mod@hde
 describe("the forum moderation section", () => {
   it("shows reasons, titles and bans as text, and a post only as the server's sanitized HTML", () => {
     const markup = providedMarkup(<ForumSection member={member} />, [
-      [["staff", "forum", "reports"], { reports: [report], next: null }],
-      [["staff", "forum", "threads"], { threads: [thread], next: null }],
+      [["staff", "forum", "reports"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
+      [["staff", "forum", "threads"], { pages: [{ threads: [thread], next: "t-2" }], pageParams: [null] }],
       [["staff", "forum", "bans"], { bans: [ban] }],
     ]);
     expect(markup).not.toContain("<script");
@@ -39,5 +39,6 @@ describe("the forum moderation section", () => {
     expect(markup).toContain("Hide post");
     expect(markup).toContain("Unpin");
     expect(markup).toContain("Unban");
+    expect(markup.match(/>Load more</g)?.length).toBe(1); // threads have a next page; reports do not
   });
 });

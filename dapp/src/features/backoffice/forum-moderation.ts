@@ -36,11 +36,13 @@ export type ThreadAction = "pin" | "unpin" | "lock" | "unlock" | "hide" | "unhid
 const enc = encodeURIComponent;
 
 export const forumModeration = {
-  reports: () => staffHttp.get<{ reports: ForumReport[]; next: string | null }>("/v1/staff/forum/reports", { status: "open" }),
+  reports: (cursor: string | null) =>
+    staffHttp.get<{ reports: ForumReport[]; next: string | null }>("/v1/staff/forum/reports", { status: "open", cursor }),
   dismiss: (reportId: number) => staffHttp.post<ForumReport>(`/v1/staff/forum/reports/${reportId}/dismiss`),
   hidePost: (postId: number) => staffHttp.post<ModeratedPost>(`/v1/staff/forum/posts/${postId}/hide`),
   unhidePost: (postId: number) => staffHttp.post<ModeratedPost>(`/v1/staff/forum/posts/${postId}/unhide`),
-  threads: () => staffHttp.get<{ threads: ModeratedThread[]; next: string | null }>("/v1/staff/forum/threads", { limit: 50 }),
+  threads: (cursor: string | null) =>
+    staffHttp.get<{ threads: ModeratedThread[]; next: string | null }>("/v1/staff/forum/threads", { limit: 50, cursor }),
   thread: (threadId: number, action: ThreadAction) => staffHttp.post<ModeratedThread>(`/v1/staff/forum/threads/${threadId}/${action}`),
   bans: () => staffHttp.get<{ bans: ForumBan[] }>("/v1/staff/forum/bans"),
   ban: (wallet: string, reason: string) => staffHttp.post<ForumBan>("/v1/staff/forum/bans", { wallet, reason }),

@@ -1,10 +1,11 @@
 /** Forum moderation: the reports queue (hide the post, or dismiss), threads (pin, lock, hide), bans of wallets. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
 import { forumModeration, threadActions, type ForumBan, type ForumReport, type ModeratedThread } from "./forum-moderation";
+import { LoadMore } from "./load-more";
 import { QueryTable } from "./query-table";
 import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
@@ -31,7 +32,12 @@ function ReportsQueue() {
   const { t, formatDateTime } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const reports = useQuery({ queryKey: REPORTS, queryFn: forumModeration.reports });
+  const reports = useInfiniteQuery({
+    queryKey: REPORTS,
+    queryFn: ({ pageParam }) => forumModeration.reports(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+  });
   const done = () => void queryClient.invalidateQueries({ queryKey: ["staff", "forum"] });
   const hide = useMutation({
     mutationFn: (report: ForumReport) => forumModeration.hidePost(report.post.id),
@@ -76,14 +82,17 @@ function ReportsQueue() {
     },
   ];
   return (
-    <QueryTable
-      label={t("forum.staff.reports")}
-      columns={columns}
-      rows={reports.data?.reports}
-      rowKey={(r) => String(r.id)}
-      query={reports}
-      empty={t("forum.staff.noReports")}
-    />
+    <>
+      <QueryTable
+        label={t("forum.staff.reports")}
+        columns={columns}
+        rows={reports.data?.pages.flatMap((page) => page.reports)}
+        rowKey={(r) => String(r.id)}
+        query={reports}
+        empty={t("forum.staff.noReports")}
+      />
+      <LoadMore query={reports} />
+    </>
   );
 }
 
@@ -91,7 +100,12 @@ function Threads() {
   const { t, formatDateTime } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const threads = useQuery({ queryKey: THREADS, queryFn: forumModeration.threads });
+  const threads = useInfiniteQuery({
+    queryKey: THREADS,
+    queryFn: ({ pageParam }) => forumModeration.threads(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+  });
   const change = useMutation({
     mutationFn: ({ thread, action }: { thread: ModeratedThread; action: Parameters<typeof forumModeration.thread>[1] }) =>
       forumModeration.thread(thread.id, action),
@@ -131,14 +145,17 @@ function Threads() {
     },
   ];
   return (
-    <QueryTable
-      label={t("forum.staff.threads")}
-      columns={columns}
-      rows={threads.data?.threads}
-      rowKey={(th) => String(th.id)}
-      query={threads}
-      empty={t("forum.staff.noThreads")}
-    />
+    <>
+      <QueryTable
+        label={t("forum.staff.threads")}
+        columns={columns}
+        rows={threads.data?.pages.flatMap((page) => page.threads)}
+        rowKey={(th) => String(th.id)}
+        query={threads}
+        empty={t("forum.staff.noThreads")}
+      />
+      <LoadMore query={threads} />
+    </>
   );
 }
 

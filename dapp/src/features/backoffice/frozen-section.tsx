@@ -7,6 +7,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { useId, useState } from "react";
 import { SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
+import { LoadMore } from "./load-more";
 import { can } from "./permissions";
 import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
@@ -113,11 +114,7 @@ export function FrozenSection({ member }: { member: StaffMember }) {
         query={list}
         empty={t("backoffice.frozen.empty")}
       />
-      {list.hasNextPage ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          {t("account.loadMore")}
-        </button>
-      ) : null}
+      <LoadMore query={list} />
       <ReasonDialog
         key={releasing?.id ?? ""}
         open={releasing !== null}
