@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from backend.alerts.queries import get_alert
 from backend.audit_log import record_action
-from backend.db.locks import lock_row
+from backend.db.locks import get_for_change
 from backend.db.models import Alert, Case, CaseNote
 from backend.errors import ErrorCode, HdexError
 
@@ -245,21 +245,17 @@ def list_cases(
 
 
 def _case(session: Session, case_id: int, *, for_change: bool = False) -> Case:
-    """The case, or CASE_NOT_FOUND; with `for_change`, locked first and read after (`lock_row`)."""
-    if for_change:
-        lock_row(session, Case.id, case_id)
-    case = session.get(Case, case_id, populate_existing=for_change)
+    """The case, or CASE_NOT_FOUND; with `for_change`, locked first and read after (`get_for_change`)."""
+    case = get_for_change(session, Case, case_id) if for_change else session.get(Case, case_id)
     if case is None:
         raise HdexError(ErrorCode.CASE_NOT_FOUND, f"there is no case {case_id}", "caseId")
     return case
 
 
 def _alert_for_change(session: Session, alert_id: int) -> Alert:
-    """The alert, locked first and read after (`lock_row`), or ALERT_NOT_FOUND: two staff putting one alert in two
-    cases at once both saw it in none."""
-    lock_row(session, Alert.id, alert_id)
-    session.get(Alert, alert_id, populate_existing=True)  # as its last writer left it
-    return get_alert(session, alert_id)
+    """The alert, locked first and read after (`get_for_change`), or ALERT_NOT_FOUND: two staff putting one alert in
+    two cases at once both saw it in none."""
+    return get_for_change(session, Alert, alert_id) or get_alert(session, alert_id)  # get_alert: ALERT_NOT_FOUND
 
 
 def _refuse_if_closed(case: Case, what: str) -> None:

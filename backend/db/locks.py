@@ -5,16 +5,19 @@ by one writer at a time."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from backend.db.models import WalletLock
 from backend.errors import HdexError
+
+Row = TypeVar("Row")
 
 
 def lock_wallet(session: Session, scope: str, wallet: str) -> None:
@@ -35,12 +38,14 @@ def lock_wallet(session: Session, scope: str, wallet: str) -> None:
     )
 
 
-def lock_row(session: Session, key: InstrumentedAttribute[Any], value: object) -> None:
-    """Lock the row whose primary key `key` is `value` until the unit of work ends, before it is read, checked and
-    changed: a write to it (the key set to itself) takes the row's lock on PostgreSQL and the write lock on SQLite.
-    Read it after with `populate_existing`: as its last writer left it (two staff closing and escalating a case at
-    once both passed the check on the status they had read)."""
-    session.execute(update(key.class_).where(key == value).values({key.key: key}))
+def get_for_change(session: Session, model: type[Row], ident: object) -> Row | None:
+    """The row of `model` with primary key `ident` (None if there is none), locked until the unit of work ends, to be
+    read, checked and changed by one writer at a time: a write to it first (its key set to itself) takes the row's
+    lock on PostgreSQL and the write lock on SQLite, then it is read as its last writer left it (two staff closing
+    and escalating a case at once both passed the check on the status they had read)."""
+    key = sa_inspect(model).primary_key[0]
+    session.execute(update(model).where(key == ident).values({key.name: key}))
+    return session.get(model, ident, populate_existing=True)
 
 
 def flush_unique(session: Session, taken: HdexError) -> None:

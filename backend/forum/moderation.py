@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
-from backend.db.locks import flush_unique, lock_row
+from backend.db.locks import flush_unique, get_for_change
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.errors import ErrorCode, HdexError
 from backend.forum.rules import clean_category_text, clean_reason, clean_slug
@@ -69,9 +69,8 @@ def set_post_hidden(
     session: Session, post_id: int, hidden: bool, *, actor: str, ip: str | None, now_ms: int
 ) -> PostView:
     """Hide a post from users (its open reports close as "hidden"), or show it again. The post is locked first
-    (`lock_row`): a hide and a dismissal of one of its reports at once must not both close that report."""
-    lock_row(session, ForumPost.id, post_id)
-    post = session.get(ForumPost, post_id, populate_existing=True)
+    (`get_for_change`): a hide and a dismissal of one of its reports at once must not both close that report."""
+    post = get_for_change(session, ForumPost, post_id)
     if post is None:
         raise HdexError(ErrorCode.FORUM_POST_NOT_FOUND, f"there is no post {post_id}", "postId")
     if post.hidden != hidden:
@@ -95,7 +94,7 @@ def set_post_hidden(
 def dismiss_report(session: Session, report_id: int, *, actor: str, ip: str | None, now_ms: int) -> ReportView:
     """Close an open report without hiding its post (FORUM_REPORT_CLOSED if it is closed already, or closed by a
     hide of its post meanwhile: the post is locked, as a hide locks it, and the report read again after)."""
-    lock_row(session, ForumPost.id, _report(session, report_id).post_id)
+    get_for_change(session, ForumPost, _report(session, report_id).post_id)
     report = session.get_one(ForumReport, report_id, populate_existing=True)
     if report.status != OPEN:
         raise HdexError(ErrorCode.FORUM_REPORT_CLOSED, f"report {report_id} is {report.status} already", "reportId")

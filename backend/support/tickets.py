@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.uploads import CheckedFile
 from backend.audit_log import record_action
-from backend.db.locks import lock_row
+from backend.db.locks import get_for_change
 from backend.db.models import SupportAttachment, SupportMessage, SupportTicket
 from backend.errors import ErrorCode, HdexError, retry_after_s
 from backend.markup import render
@@ -192,11 +192,9 @@ def ticket_of(
     session: Session, ticket_id: int, address: str | None = None, *, for_change: bool = False
 ) -> SupportTicket:
     """The ticket, or TICKET_NOT_FOUND (also when `address` is given and the ticket is another wallet's). With
-    `for_change`, locked first and read after (`lock_row`): a reply and a close at once both passed the check on the
-    status they had read."""
-    if for_change:
-        lock_row(session, SupportTicket.id, ticket_id)
-    ticket = session.get(SupportTicket, ticket_id, populate_existing=for_change)
+    `for_change`, locked first and read after (`get_for_change`): a reply and a close at once both passed the check
+    on the status they had read."""
+    ticket = get_for_change(session, SupportTicket, ticket_id) if for_change else session.get(SupportTicket, ticket_id)
     if ticket is None or (address is not None and ticket.address != address):
         raise HdexError(ErrorCode.TICKET_NOT_FOUND, f"there is no ticket {ticket_id}", "ticketId")
     return ticket

@@ -154,8 +154,6 @@ def _release(
 
 
 def _check_screening(wallet: str, screening: Decision) -> None:
-    if screening.address != wallet.lower():
-        raise ValueError(f"the screening decision is for {screening.address}, not the depositor {wallet}")
     if screening.result == "error":
         raise HdexError(ErrorCode.SCREENING_UNAVAILABLE, f"{wallet} could not be screened: try again", "id")
     if not screening.allowed:

@@ -18,7 +18,7 @@ import { useTokenUnits } from "./token-units";
 const KEY = ["staff", "frozen"];
 type Filter = FrozenState | "all";
 const FILTERS: readonly Filter[] = ["held", "released", "orphaned", "all"];
-export const FROZEN_STATE_NAMES: Record<FrozenState, MessageKey> = {
+const FROZEN_STATE_NAMES: Record<FrozenState, MessageKey> = {
   held: "backoffice.frozen.state.held",
   released: "backoffice.frozen.state.released",
   orphaned: "backoffice.frozen.state.orphaned",
