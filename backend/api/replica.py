@@ -48,7 +48,7 @@ from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
 from backend.api.routes.account_kyc import level2_max_body
 from backend.api.routes.dependencies import json_body
 from backend.api.routes.support import tickets_max_body
-from backend.api.routes.ws import close_too_slow, receive_frame
+from backend.api.routes.ws import TOO_SLOW, close_socket, receive_frame
 from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.signing import Domain
@@ -431,7 +431,7 @@ class Replica:
                     try:  # as the engine's own sender: a client that stops reading is dropped, not buffered for
                         await asyncio.wait_for(client.send_text(text), send_timeout_s)
                     except TimeoutError:
-                        await close_too_slow(client)
+                        await close_socket(client, *TOO_SLOW)
                         return
             # The engine's side ended, normally (the loop ran out) or not (it raised ConnectionClosedError, e.g. a
             # 1013 or a dropped connection): the client gets that close, not the 1000 our own close would send.

@@ -51,17 +51,24 @@ class BookView:
 
 
 class Subscription:
-    """One WebSocket's queue of messages; closed when it falls too far behind."""
+    """One WebSocket's queue of messages; closed when it falls too far behind, or ended by the hub (`ended`: the
+    close code and reason its socket gets)."""
 
     def __init__(self) -> None:
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
         self.overflowed = False
+        self.ended: tuple[int, str] | None = None
 
     def put(self, message: dict[str, Any]) -> None:
         try:
             self.queue.put_nowait(message)
         except asyncio.QueueFull:
             self.overflowed = True
+
+    def end(self, code: int, reason: str) -> None:
+        """Close the socket with `code` once its sender wakes (an empty message wakes it)."""
+        self.ended = (code, reason)
+        self.put({})
 
 
 class MarketDataHub:
@@ -127,6 +134,16 @@ class MarketDataHub:
     def ticker(self, market: str) -> dict[str, Any]:
         """24h statistics of a market from the hub's minute candles."""
         return ticker(self.minutes.get(market, ()), time.time_ns() // 1_000_000)
+
+    def reset(self) -> None:
+        """This process's engine host stopped: its views are gone and every subscriber is told to reconnect with
+        1012 (service restart), through the balancer to the process that runs the book now. Their views would
+        stand still otherwise: the new holder publishes to its own hub, and this one hears only workers."""
+        self.books.clear()
+        self.candles.clear()
+        self.minutes.clear()
+        for subscription in {s for subscribers in self._subscribers.values() for s in subscribers}:
+            subscription.end(1012, "the engine moved: reconnect")
 
     async def subscribe(self, key: str) -> Subscription:
         subscription = Subscription()

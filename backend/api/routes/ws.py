@@ -26,9 +26,11 @@ subscribe, whose snapshot weighs by depth as `GET .../book` does; a refused mess
 the client IP's, shared by its connections and kept after they close until it has refilled: reconnecting does
 not refill it. The handshake itself spends the per-IP request limit (backend/api/ratelimit.py: over it, 1008).
 The server itself closes a socket with 1009 on a frame over `HDEX_MAX_BODY_BYTES` (see backend/api/server.py),
-with 1008 when the client IP already holds HDEX_WS_MAX_CONNECTIONS_PER_IP connections, and with 1013 when the
-client reads too slowly (its queue overflowed, or a message waited HDEX_WS_SEND_TIMEOUT_S to be sent): it should
-reconnect and resubscribe. A client IP is its `client_key` (an IPv6 client: its /64). The per-IP counts are each
+with 1008 when the client IP already holds HDEX_WS_MAX_CONNECTIONS_PER_IP connections, with 1013 when the
+client reads too slowly (its queue overflowed, or a message waited HDEX_WS_SEND_TIMEOUT_S to be sent) or when the
+process stands by for the engine lease (another process runs the book), and with 1012 when this process's engine
+host stopped (another process took the book over: its views here would stand still): it should reconnect and
+resubscribe. A client IP is its `client_key` (an IPv6 client: its /64). The per-IP counts are each
 API process's own.
 """
 
@@ -56,6 +58,7 @@ router = APIRouter()
 MAX_CHANNELS = 50
 MAX_MESSAGE_BYTES = 4096  # a subscribe message is ~100 bytes; nothing legitimate comes close
 MAX_BOOK_DEPTH = 1000  # the bound of GET /v1/markets/{market}/book
+TOO_SLOW = (1013, "too slow: resubscribe")
 Channel = Literal["book", "trades", "candles", "ticker", "account", "markets"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
@@ -285,10 +288,10 @@ class _Session:
         """Send queued channel messages in order; drop book deltas a snapshot already contains. A client that
         falls behind (its queue overflowed, or one message could not be sent within the send timeout: it stopped
         reading) is dropped with 1013 rather than buffered for without bound."""
-        queue = self.subscription.queue
+        subscription = self.subscription
         while True:
-            message = await queue.get()
-            if self.subscription.overflowed:
+            message = await subscription.queue.get()
+            if subscription.overflowed or subscription.ended:
                 break
             book_delta = message.get("channel") == "book" and message.get("type") == "delta"
             if book_delta and message["seq"] <= self.book_seq.get(message["market"], 0):
@@ -297,7 +300,8 @@ class _Session:
                 await asyncio.wait_for(self.websocket.send_json(message), self.send_timeout_s)
             except TimeoutError:
                 break
-        await close_too_slow(self.websocket)
+        code, reason = subscription.ended if subscription.ended and not subscription.overflowed else TOO_SLOW
+        await close_socket(self.websocket, code, reason)
 
     def close(self) -> None:
         for key in self.keys:
@@ -305,11 +309,11 @@ class _Session:
         self.admission.disconnect(self.ip, len(self.keys))
 
 
-async def close_too_slow(websocket: WebSocket) -> None:
-    """Close a client that stopped reading with 1013; waits at most a second, since a client that reads
-    nothing may not take the close frame either."""
+async def close_socket(websocket: WebSocket, code: int, reason: str) -> None:
+    """Close a socket from the server's side; waits at most a second, since a client that stopped reading may not
+    take the close frame either."""
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(websocket.close(code=1013, reason="too slow: resubscribe"), 1.0)
+        await asyncio.wait_for(websocket.close(code=code, reason=reason), 1.0)
 
 
 async def receive_frame(websocket: WebSocket) -> str | bytes:
@@ -339,10 +343,14 @@ async def _receive(websocket: WebSocket, session: _Session) -> None:
 async def stream(websocket: WebSocket) -> None:
     """Market-data and account streams (see the module docs)."""
     hub: MarketDataHub = websocket.app.state.hub
-    host = websocket.app.state.trading.host
+    trading = websocket.app.state.trading
+    host = trading.host
     admission: IpAdmission = websocket.app.state.ws_admission
     ip = client_key(websocket.client.host if websocket.client else None)
     await websocket.accept()
+    if trading.standing_by:  # its hub hears no book: the client retries, through a balancer the running process
+        await websocket.close(code=1013, reason="this process stands by: another runs the book; reconnect")
+        return
     if not admission.connect(ip):
         await websocket.close(code=1008, reason=f"at most {admission.max_connections} connections per address")
         return

@@ -51,7 +51,8 @@ async def live_exchange(container: Container) -> AsyncIterator[LiveExchange]:
         with container.session_factory() as session:
             seed_hub(hub, host.engine, seqs, session, time.time_ns() // 1_000_000)
 
-    trading = TradingService(container, hub.publish, on_started=seed)  # seeds after a takeover from standing by
+    # Seeded after a takeover from standing by, reset once a stopped host was let go
+    trading = TradingService(container, hub.publish, on_started=seed, on_stopped=hub.reset)
     await hub.start()
     notifier = account_notifier_for(container)
     notifier.attach(hub, asyncio.get_running_loop())

@@ -76,15 +76,24 @@ SYNC_MAX_BACKOFF_S = 30.0  # the longest wait between sync rounds that keep fail
 PRICE_SOURCE_REFRESH_S = 30.0
 PRICE_SOURCE_RPC_TIMEOUT_S = 5.0
 HostStarted = Callable[[EngineHost], Awaitable[None]]
+HostStopped = Callable[[], None]
 MAX_RETRY_WAIT_S = 300.0  # the longest wait for the next host after faults in a row (unless a term is longer)
 
 
 class TradingService:
     """Owns the engine host of this process (see the module docs)."""
 
-    def __init__(self, container: Container, publish: Publisher, on_started: HostStarted | None = None) -> None:
-        """`on_started(host)` runs once a host that started after standing by is running (`start` returns with
-        the host of a process that did not have to wait, and its caller takes it from there)."""
+    def __init__(
+        self,
+        container: Container,
+        publish: Publisher,
+        on_started: HostStarted | None = None,
+        on_stopped: HostStopped | None = None,
+    ) -> None:
+        """`on_started(host)` runs when a host that started after standing by is about to take orders (`start`
+        returns with the host of a process that did not have to wait, and its caller takes it from there);
+        `on_stopped()` once a stopped host was let go (nothing it published goes on: another process runs the
+        book, or none does until this one takes it back)."""
         self.container = container
         self.publish = publish
         self.host: EngineHost | None = None
@@ -95,6 +104,7 @@ class TradingService:
         # The fence of the current host's writes (`EngineLease.term_fence`); a write takes it when it begins.
         self.fence: Fence = self.lease.term_fence()
         self._on_started = on_started
+        self._on_stopped = on_stopped
         self._faults = 0  # faults of its own in a row (see the module docs)
         self._host_since = 0.0  # the loop time the current host started
         self._lease_task: asyncio.Task[None] | None = None
@@ -129,7 +139,7 @@ class TradingService:
         self._exchange = exchange
         self.domain = Domain(settings.chain_id, exchange)
         if taken:
-            self._start_host(self.domain)
+            self.host = self._start_host(self.domain)
         else:
             log.warning(  # a crashed holder's lease runs out by itself: the holder says when
                 "another engine process holds the engine lease: standing by until it stops or its lease runs out",
@@ -137,13 +147,14 @@ class TradingService:
             )
         self._lease_task = asyncio.get_running_loop().create_task(self._hold_lease(), name="engine-lease")
 
-    def _start_host(self, domain: Domain) -> None:
+    def _start_host(self, domain: Domain) -> EngineHost:
         """Recover and reconcile the engine, holding the engine lease: renewed meanwhile from a thread (`kept`), as
-        the restore holds the event loop and its heartbeat for as long as it takes."""
+        the restore holds the event loop and its heartbeat for as long as it takes. The caller makes the host this
+        process's (`self.host`): order entry and the stream reach it from then on."""
         with self.lease.kept():
-            self._restore_host(domain)
+            return self._restore_host(domain)
 
-    def _restore_host(self, domain: Domain) -> None:
+    def _restore_host(self, domain: Domain) -> EngineHost:
         settings = self.container.settings
         with self.container.uow() as uow:
             committed_seq, self._event_cursor = chain_cursor(uow.session)
@@ -175,13 +186,13 @@ class TradingService:
             raise
         self._snapshot_seq = engine.command_seq
         host.handle(MarkCursor(CHAIN_EVENT_ID, self._event_cursor))  # persists the rebuilt reservations too
-        self.host = host
         host.handle(FireCancelAfter())  # fires the deadlines that passed while the process was down, arms the rest
         loop = asyncio.get_running_loop()
         self._task = loop.create_task(self._follow(), name="engine-sync")
         self._price_task = loop.create_task(self._follow_price_sources(), name="engine-price-sources")
         self._host_since = loop.time()
         log.info("engine host started", extra={"markets": len(host.markets), "open_orders": len(host.orders)})
+        return host
 
     async def _hold_lease(self) -> None:
         """Renew the lease (a third of its term apart, so a slow database round does not lose it) while the host
@@ -234,24 +245,39 @@ class TradingService:
         return min(self.lease.renew_every_s, self.lease.free_in + 0.05)
 
     async def _take_over(self, domain: Domain) -> float:
-        """Start the host, the lease just taken while standing by; returns the wait before the next lease round.
-        If it does not start (the lease lost during a long restore, the database or the journal failing), give
-        the lease back and stand by on: another process tries again, or this one `_wait_after` its fault."""
+        """Start the host, the lease just taken while standing by, and make it this process's once `on_started` has
+        run (the market-data hub seeded from its book: an order taken before would publish onto views not seeded
+        yet, and a client subscribing then would get a book of only the levels it touched). Returns the wait
+        before the next lease round. If it does not start (the lease lost during a long restore, the database or
+        the journal failing, or the seed), give the lease back and stand by on: another process tries again, or
+        this one `_wait_after` its fault."""
         log.warning("engine lease taken: starting the engine host")
         try:
-            self._start_host(domain)
+            host = self._start_host(domain)
         except Exception as exc:  # whatever it was, a process holding the lease without a host serves no one
-            wait = self._wait_after(exc)
-            log.error("engine host did not start: lease released, standing by",
-                      extra={"error": repr(exc), "retry_in_s": wait})  # fmt: skip
-            with contextlib.suppress(SQLAlchemyError):
-                await asyncio.to_thread(self.lease.release)
+            return await self._not_started(exc)
+        try:
+            if self._on_started is not None:
+                await self._on_started(host)
+        except asyncio.CancelledError:  # the process stops: `stop` stops this host too
+            self.host = host
+            raise
+        except Exception as exc:
+            wait = await self._not_started(exc)  # given back under this term's name: the next one owns nothing
+            self.host = host
+            await self._let_go()
             return wait
-        host = self.host
-        assert host is not None
-        if self._on_started is not None:
-            await self._on_started(host)
+        self.host = host
         return self.lease.renew_every_s
+
+    async def _not_started(self, error: Exception) -> float:
+        """Give the lease just taken back after a host did not start; the wait before the next lease round."""
+        wait = self._wait_after(error)
+        log.error("engine host did not start: lease released, standing by",
+                  extra={"error": repr(error), "retry_in_s": wait})  # fmt: skip
+        with contextlib.suppress(SQLAlchemyError):
+            await asyncio.to_thread(self.lease.release)
+        return wait
 
     async def _give_up(self, fault: BaseException, retry_in_s: float) -> None:
         """The host stopped order entry after a storage fault: it holds nothing more it could store, so the lease
@@ -279,6 +305,8 @@ class TradingService:
             await self._stop_host(self.host, self._writer)
         self.host, self._writer, self._journal = None, None, None
         self.lease.new_term()  # what this host began and has not fenced yet stays refused (`term_fence`)
+        if self._on_stopped is not None:
+            self._on_stopped()
 
     @property
     def standing_by(self) -> bool:

@@ -6,6 +6,7 @@ stands by itself, and runs the book again from the database once the lease is fr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -17,7 +18,9 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import event, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
+from starlette.websockets import WebSocketDisconnect
 
 from backend.bootstrap import Container, bootstrap
 from backend.db.lease_mark import mark_path
@@ -130,6 +133,101 @@ def test_a_second_engine_process_stands_by_and_takes_over_the_book_when_the_firs
             assert second.client.get(f"/v1/orders/{resting.json()['hash']}").json()["status"] == "filled"
             assert second.client.get("/health").json()["engine"] == "running"
             assert len(second.state()["orders"]) == 3
+
+
+def book_snapshot(exchange: Exchange) -> dict[str, Any]:
+    """A new stream client's first book of MARKET."""
+    with exchange.client.websocket_connect("/v1/ws") as ws:
+        ws.send_json({"op": "subscribe", "channel": "book", "market": MARKET})
+        assert ws.receive_json()["op"] == "subscribed"
+        snapshot: dict[str, Any] = ws.receive_json()
+        return snapshot
+
+
+def test_a_process_taking_the_book_over_takes_orders_and_stream_clients_only_once_its_market_data_is_seeded(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Taken before, an order would publish onto views not seeded yet, and a client subscribing then would get a
+    book of only the levels touched since, kept up to date by deltas that never tell it what it misses."""
+    with first_of_two(database_url, tmp_path) as (first, second_container, stop_first):
+        assert first.place(5).status_code == 201
+        with serving(second_container) as second:
+            trading: Any = second.client.app.state.trading  # type: ignore[attr-defined]
+            seed, seeding, seeded = trading._on_started, threading.Event(), threading.Event()
+
+            async def held_seed(host: Any) -> None:  # the seed of the takeover, held until the test has looked
+                seeding.set()
+                while not seeded.is_set():
+                    await asyncio.sleep(0.01)
+                await seed(host)
+
+            trading._on_started = held_seed
+            stop_first()
+            eventually(seeding.is_set, "the second process taking the lease and seeding")
+            during = second.place(7, limitPrice=PRICE - 10**6)
+            book_during = second.client.get(f"/v1/markets/{MARKET}/book")
+            with pytest.raises(WebSocketDisconnect) as closed, second.client.websocket_connect("/v1/ws") as ws:
+                ws.send_json({"op": "subscribe", "channel": "book", "market": MARKET})
+                ws.receive_json()
+            seeded.set()
+            wait_until_running(second)
+            after = book_snapshot(second)
+
+    assert (during.status_code, book_during.status_code) == (503, 503), during.text
+    assert closed.value.code == 1013
+    assert after["bids"] == [[str(PRICE), str(10**18)]]  # the book the first left, nothing placed meanwhile
+
+
+def test_a_takeover_whose_seed_fails_gives_the_lease_back_and_takes_the_book_over_at_a_later_round(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with first_of_two(database_url, tmp_path) as (first, second_container, stop_first):
+        assert first.place(5).status_code == 201
+        with serving(second_container) as second:
+            trading: Any = second.client.app.state.trading  # type: ignore[attr-defined]
+            seed, failed = trading._on_started, threading.Event()
+
+            async def failing_once(host: Any) -> None:
+                if not failed.is_set():
+                    failed.set()
+                    raise OperationalError("SELECT candles", None, Exception("the database went away"))
+                await seed(host)
+
+            trading._on_started = failing_once
+            with caplog.at_level(logging.ERROR, logger=service.__name__):
+                stop_first()
+                eventually(failed.is_set, "the second process taking the lease and seeding")
+                eventually(lambda: trading.lease.holder() == "nobody", "the lease given back")
+                refused = second.place(7, limitPrice=PRICE - 10**6)
+                wait_until_running(second)  # a whole term later
+
+            assert refused.status_code == 503, refused.text
+            assert any("did not start" in record.getMessage() for record in caplog.records)
+            assert book_snapshot(second)["bids"] == [[str(PRICE), str(10**18)]]
+            assert second.place(6, side=1).json()["status"] == "filled"
+
+
+def test_a_process_whose_host_was_deposed_tells_its_stream_clients_to_reconnect(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Its views would stand still: the new holder publishes to its own hub."""
+    container = prepare(database_url, tmp_path, engine_lease_s=LEASE_S)
+    with serving(container) as exchange, exchange.client.websocket_connect("/v1/ws") as ws:
+        assert exchange.place(5).status_code == 201
+        ws.send_json({"op": "subscribe", "channel": "book", "market": MARKET})
+        assert ws.receive_json()["op"] == "subscribed"
+        assert ws.receive_json()["bids"] == [[str(PRICE), str(10**18)]]
+        take_over_the_lease(container)
+        wait_until_standing_by(exchange)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        with pytest.raises(WebSocketDisconnect) as refused, exchange.client.websocket_connect("/v1/ws") as again:
+            again.receive_json()
+        hub: Any = exchange.client.app.state.hub  # type: ignore[attr-defined]
+
+        assert (closed.value.code, closed.value.reason) == (1012, "the engine moved: reconnect")
+        assert refused.value.code == 1013  # standing by, it serves no stream
+        assert hub.books == {}
 
 
 def test_a_host_whose_lease_was_taken_over_stores_no_order_and_stops_order_entry(

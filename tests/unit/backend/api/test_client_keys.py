@@ -113,7 +113,7 @@ def test_a_scoped_limit_counts_every_address_of_an_ipv6_slash_64_as_one_client()
 def test_the_websocket_connection_cap_counts_every_address_of_an_ipv6_slash_64_as_one_client() -> None:
     app = FastAPI()
     app.state.hub = MarketDataHub(InProcessBus())
-    app.state.trading = SimpleNamespace(host=None)
+    app.state.trading = SimpleNamespace(host=None, standing_by=False)
     app.state.ws_admission = ws.IpAdmission(max_connections=1, max_subscriptions=10)
     app.state.container = SimpleNamespace(settings=settings())
     app.include_router(ws.router)

@@ -44,7 +44,7 @@ def exchange(clock: Clock | None = None, **overrides: object) -> FastAPI:
     settings = load_settings(_env_file=None, **{"ws_messages_per_s": 0.001, "ws_message_burst": 30, **overrides})
     app = FastAPI()
     app.state.hub = MarketDataHub(InProcessBus())
-    app.state.trading = SimpleNamespace(host=Host())
+    app.state.trading = SimpleNamespace(host=Host(), standing_by=False)
     limits = (settings.ws_max_connections_per_ip, settings.ws_max_subscriptions_per_ip)
     app.state.ws_admission = ws.IpAdmission(*limits) if clock is None else ws.IpAdmission(*limits, clock=clock)
     app.state.container = SimpleNamespace(settings=settings)
