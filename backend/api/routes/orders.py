@@ -151,8 +151,7 @@ async def place_order(request: Request) -> JSONResponse:
     host = await get_host(request)
     order_request = order_entry.signature_checked(host, parse_order_request(await json_body(request)))
     await request.app.state.limiter.hit_address(order_request.order.maker)  # a write the wallet signed
-    tracked = await order_entry.place(host, order_request)
-    return JSONResponse(order_message(tracked), status_code=201)
+    return JSONResponse(await order_entry.place(host, order_request), status_code=201)
 
 
 @router.get("/orders/{orderHash}", responses={**documented(OrderView, "the order"), **_ERRORS})
@@ -241,10 +240,10 @@ async def replace_order(request: Request, host: HostDep, limiter: LimiterDep, co
     old = order_entry.order_to_replace(host, replace, _stored(host, container))
     await limiter.hit_address(replace.order.order.maker)
     try:
-        tracked = await order_entry.replace(host, old, replace)
+        replaced = await order_entry.replace(host, old, replace)
     except ReplacePartlyFailed as exc:
         return JSONResponse(order_entry.partly_replaced_answer(exc), status_code=HTTP_STATUS[exc.code])
-    return JSONResponse(order_entry.replace_answer(old, tracked), status_code=201)
+    return JSONResponse(replaced, status_code=201)
 
 
 @router.post(

@@ -283,13 +283,19 @@ class CommandStream:
 
 @dataclass(frozen=True)
 class Placed:
-    """A command's order in the book (`replayed`: placed by an earlier command of the same id)."""
+    """A command's order in the book, as placing it left it (`order_entry`: a later batch's fills are not durable
+    when this one is), answered once stored (`replayed`: placed by an earlier command of the same id)."""
 
-    tracked: TrackedOrder
+    order_hash: str
+    order: dict[str, Any]
     replayed: bool = False
 
+    @classmethod
+    def now(cls, tracked: TrackedOrder, replayed: bool = False) -> Placed:
+        return cls(tracked.hash, order_message(tracked), replayed)
+
     def answer(self, ticket: str) -> Answer:
-        return Answer(ticket, order=order_message(self.tracked), replayed=self.replayed)
+        return Answer(ticket, order=self.order, replayed=self.replayed)
 
 
 @dataclass(frozen=True)
@@ -304,13 +310,14 @@ class Cancelled:
 
 @dataclass(frozen=True)
 class Replaced:
-    """A cancel-replace applied: its old order cancelled, its new one placed; answered once stored."""
+    """A cancel-replace applied: its old order cancelled, its new one placed (`replace_answer`, as placing left
+    it); answered once stored."""
 
-    old: TrackedOrder
-    new: TrackedOrder
+    new_hash: str
+    result: dict[str, Any]
 
     def answer(self, ticket: str) -> Answer:
-        return Answer(ticket, result=replace_answer(self.old, self.new), status=201)
+        return Answer(ticket, result=self.result, status=201)
 
 
 @dataclass(frozen=True)
@@ -601,12 +608,11 @@ class CommandConsumer:
             # redelivered copy afresh, or answers it from what it restored): never answered from this placing.
             for _entry, outcome in placed:
                 if isinstance(outcome, Placed):
-                    self._unanswered.pop(outcome.tracked.hash, None)
+                    self._unanswered.pop(outcome.order_hash, None)
                 elif isinstance(outcome, Replaced):
-                    self._unanswered.pop(outcome.new.hash, None)
+                    self._unanswered.pop(outcome.new_hash, None)
         by_replica: dict[str, list[Answer]] = {}
         for entry, outcome in placed:
-            # an order placed now is answered as it is once stored, as the single-process door answers it
             answer = outcome if isinstance(outcome, Answer) else outcome.answer(entry.ticket)
             by_replica.setdefault(entry.reply, []).append(answer)
         # One MULTI: the answers go out and the commands are acknowledged together or not at all. Redis refuses the
@@ -682,13 +688,13 @@ class CommandConsumer:
                 raise
             order_hash = "0x" + order_digest(host.domain, request.order).hex()
             if order_hash in self._unanswered:  # placed in a batch not yet durable: answered with it
-                return Placed(self._unanswered[order_hash], replayed=True)
+                return Placed.now(self._unanswered[order_hash], replayed=True)
             view = self._order_view(host, order_hash)
             if view is None:
                 raise
             return Answer(entry.ticket, order=view, replayed=True)
         self._unanswered[tracked.hash] = tracked
-        return Placed(tracked)
+        return Placed.now(tracked)
 
     async def _cancel(self, host: EngineHost, entry: Entry, body: Any) -> Cancelled | Answer:
         """A cancel, checked as the engine process's own `DELETE /v1/orders/{hash}` checks it."""
@@ -720,7 +726,7 @@ class CommandConsumer:
             return Answer(entry.ticket, result={"cancelled": cancelled, "order": new}, status=201)
         tracked = apply_replace(host, old, replace)
         self._unanswered[tracked.hash] = tracked  # placed in a batch not yet durable, as an order's
-        return Replaced(old, tracked)
+        return Replaced(tracked.hash, replace_answer(old, tracked))
 
     async def _signed(self, host: EngineHost, kind: str, body: Any) -> dict[str, Any]:
         """A bulk cancel or a cancel-after, checked as the engine process's own `POST /v1/orders/cancel` and

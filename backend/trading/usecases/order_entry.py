@@ -4,7 +4,8 @@ A door parses the request, checks its signature (`check_*` here for cancels, `si
 which the host then takes as checked) and only then counts it against the maker's rate limit: a request the
 wallet did not sign must not spend its limit, or anyone could keep a market maker's cancels refused. Then these
 hand the change to the engine host's one door, and return once it is durable: nobody is told "done" before it
-is on disk.
+is on disk. An order is answered as placing it left it (its immediate fills): by the time its batch is durable, a
+later batch may have filled it further, and that batch is not durable yet (it may fail and never have happened).
 """
 
 from __future__ import annotations
@@ -43,11 +44,11 @@ def signature_checked(host: EngineHost, request: OrderRequest) -> OrderRequest:
     return dataclasses.replace(request, signature_checked=True)
 
 
-async def place(host: EngineHost, request: OrderRequest) -> TrackedOrder:
-    """Check, hold and match a signed order; returns it once stored."""
-    tracked = host.handle(PlaceOrder(request))
+async def place(host: EngineHost, request: OrderRequest) -> dict[str, Any]:
+    """Check, hold and match a signed order; returns its answer (the order as placing left it) once stored."""
+    placed = order_message(host.handle(PlaceOrder(request)))
     await host.durable()
-    return tracked
+    return placed
 
 
 def open_order(host: EngineHost, order_hash: str, stored: Callable[[str], bool], field: str) -> TrackedOrder:
@@ -129,15 +130,16 @@ def apply_replace(host: EngineHost, old: TrackedOrder, replace: ReplaceRequest) 
     return host.handle(ReplaceOrder(old, replace.order))
 
 
-async def replace(host: EngineHost, old: TrackedOrder, replace: ReplaceRequest) -> TrackedOrder:
-    """`apply_replace`, returning (or raising `ReplacePartlyFailed`) once it is stored."""
+async def replace(host: EngineHost, old: TrackedOrder, replace: ReplaceRequest) -> dict[str, Any]:
+    """`apply_replace`, returning its answer (`replace_answer`, as placing left the new order) or raising
+    `ReplacePartlyFailed`, once it is stored."""
     try:
-        tracked = apply_replace(host, old, replace)
+        replaced = replace_answer(old, apply_replace(host, old, replace))
     except ReplacePartlyFailed:
         await host.durable()
         raise
     await host.durable()
-    return tracked
+    return replaced
 
 
 def replace_answer(old: TrackedOrder, tracked: TrackedOrder) -> dict[str, Any]:

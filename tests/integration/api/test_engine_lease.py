@@ -545,6 +545,38 @@ def test_an_order_waiting_behind_a_batch_the_fence_refuses_is_answered_at_once(
         assert exchange.state()["orders"] == []
 
 
+def test_an_order_is_answered_as_placing_left_it_not_with_a_fill_of_a_later_batch_that_failed(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A taker fills the order in the next batch while the order's own is being stored, and that next batch then
+    fails: the order's answer, sent once its own batch is durable, must not report the fill that never was."""
+    with serving(prepare(postgres_url, tmp_path, engine_lease_s=LONG_LEASE_S)) as exchange:
+        app: Any = exchange.client.app
+        host = app.state.trading.host
+        answers: dict[str, Any] = {}
+        blocker = psycopg.connect(postgres_url.replace("postgresql+psycopg://", "postgresql://"))
+        try:  # the lease's row locked: the order's batch waits at its fence
+            blocker.execute("UPDATE leases SET expires_at_ms = expires_at_ms WHERE name = %s", (ENGINE_LEASE,))
+            maker = threading.Thread(target=lambda: answers.update(maker=exchange.place(5)))
+            maker.start()
+            eventually(lambda: len(host.orders) == 1, "the order in the book, its batch held at the fence")
+            fail_inserts(exchange.container, "fills", on=True)
+            taker = threading.Thread(target=lambda: answers.update(taker=exchange.place(6, side=1)))
+            taker.start()
+            eventually(lambda: not host.orders, "the taker filling it, in the next batch")
+        finally:
+            blocker.rollback()
+            blocker.close()
+        maker.join(30)
+        taker.join(30)
+        fail_inserts(exchange.container, "fills", on=False)
+
+        assert answers["maker"].status_code == 201, answers["maker"].text
+        assert (answers["maker"].json()["status"], answers["maker"].json()["filled"]) == ("open", "0")
+        assert answers["taker"].status_code == 503, answers["taker"].text
+        assert exchange.state()["fills"] == []
+
+
 def test_a_process_on_the_same_machine_takes_the_lease_at_once_from_a_holder_that_ended(
     database_url: str, tmp_path: Path
 ) -> None:

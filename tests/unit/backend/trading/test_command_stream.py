@@ -54,7 +54,7 @@ def test_an_order_of_a_batch_that_could_not_be_stored_is_not_answered_from_memor
         durable = asyncio.get_running_loop().create_future()
         durable.set_exception(HdexError(ErrorCode.UNAVAILABLE, "the journal could not be written"))
         entry = Entry(b"1-0", "ticket-1", "hdex:replies:r1", b"{}", b"")
-        await consumer._store_and_answer(durable, [(entry, Placed(tracked))])
+        await consumer._store_and_answer(durable, [(entry, Placed(tracked.hash, {}))])
         return dict(consumer._unanswered)
 
     assert asyncio.run(store_fails()) == {}
