@@ -9,9 +9,9 @@ publicly: only staff with kyc.documents.read open them (backend/api/routes/staff
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from backend.accounts.identity import IdentityData, PostalAddress
@@ -19,12 +19,17 @@ from backend.accounts.kyc import Submission
 from backend.accounts.service import KycStatus
 from backend.accounts.uploads import Upload
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet, limited
+from backend.api.forms import files_body, required_files
 from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, Input, documented
 from backend.settings import Settings
 
 router = APIRouter(prefix="/v1/account/kyc", tags=["account"])
 LEVEL2_PATH = "/v1/account/kyc/level2"
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the two files
+LEVEL2_FILES = {
+    "identityDocument": "passport or identity card: PDF, PNG or JPEG",
+    "proofOfAddress": "a recent bill or bank statement: PDF, PNG or JPEG",
+}
 
 
 class DocumentOut(BaseModel):
@@ -113,28 +118,17 @@ async def submit_level1(body: Level1In, wallet: CurrentWallet, accounts: Account
 
 
 @router.post(LEVEL2_PATH.removeprefix("/v1/account/kyc"), status_code=201, response_model=None,
-             dependencies=[limited("kyc_upload")], responses={
+             dependencies=[limited("kyc_upload")], openapi_extra=files_body(LEVEL2_FILES), responses={
     **documented(SubmissionOut, "submitted: pending review", 201), **SIGNED_IN_CHANGE, 409: ERROR, 413: ERROR,
     415: ERROR, 422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def submit_level2(
-    wallet: CurrentWallet,
-    accounts: AccountsDep,
-    container: ContainerDep,
-    identity_document: Annotated[
-        UploadFile, File(alias="identityDocument", description="passport or identity card: PDF, PNG or JPEG")
-    ],
-    proof_of_address: Annotated[
-        UploadFile, File(alias="proofOfAddress", description="a recent bill or bank statement: PDF, PNG or JPEG")
-    ],
+    request: Request, wallet: CurrentWallet, accounts: AccountsDep, container: ContainerDep
 ) -> dict[str, Any]:
-    """Documents for level 2 (needs an approved level 1: KYC_LEVEL_REQUIRED). Each file at most
-    HDEX_KYC_MAX_UPLOAD_BYTES (UPLOAD_TOO_LARGE, 413) and a PDF, PNG or JPEG by its content, whatever its name
+    """Documents for level 2 (needs an approved level 1: KYC_LEVEL_REQUIRED), as multipart/form-data. Each file at
+    most HDEX_KYC_MAX_UPLOAD_BYTES (UPLOAD_TOO_LARGE, 413) and a PDF, PNG or JPEG by its content, whatever its name
     or declared type (UPLOAD_TYPE_REFUSED, 415)."""
-    limit = container.settings.kyc_max_upload_bytes
-    uploads = [
-        # One byte past the limit is enough to know it is too large; the rest is never read into memory.
-        Upload("identity", await identity_document.read(limit + 1), "identityDocument"),
-        Upload("proof_of_address", await proof_of_address.read(limit + 1), "proofOfAddress"),
-    ]
+    names = list(LEVEL2_FILES)
+    identity, proof = await required_files(request, names, container.settings.kyc_max_upload_bytes)
+    uploads = [Upload("identity", identity, names[0]), Upload("proof_of_address", proof, names[1])]
     return submission_json(await asyncio.to_thread(accounts.submit_documents, wallet, uploads))

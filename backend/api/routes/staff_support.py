@@ -16,14 +16,13 @@ from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, SupportDeskDep, requires
 from backend.api.files import FILE_TYPES, inline_file
+from backend.api.forms import fields_with_attachment, json_or_multipart_body
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.routes.support import (
     AttachmentId,
     AttachmentOut,
     TicketOut,
     attachments_json,
-    fields_with_attachment,
-    json_or_multipart_body,
     ticket_json,
 )
 from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, documented

@@ -1,5 +1,5 @@
 """The signed-in wallet's support tickets: `GET /v1/support/tickets` (its own, newest first), `POST
-/v1/support/tickets` (open one: multipart/form-data with an optional attachment), `GET
+/v1/support/tickets` (open one: multipart/form-data with an optional attachment, or JSON), `GET
 /v1/support/tickets/{ticketId}` (the ticket and its public conversation), `GET .../attachments/{attachmentId}`
 (a file of that conversation), `POST .../replies` (JSON, or multipart/form-data with an optional attachment),
 `POST .../close`.
@@ -13,23 +13,19 @@ never named.
 from __future__ import annotations
 
 import asyncio
-import email.message
-import json
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-import starlette.datastructures
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from backend.accounts.uploads import ContentType
 from backend.api.deps import ContainerDep, CurrentWallet, SupportDeskDep, spend_scope
 from backend.api.files import FILE_TYPES, inline_file
+from backend.api.forms import fields_with_attachment, json_or_multipart_body
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
-from backend.errors import ErrorCode, HdexError
 from backend.settings import Settings
 from backend.support.desk import TicketDetail
 from backend.support.rules import Category, Status
@@ -41,79 +37,12 @@ REPLIES_PATH = "/v1/support/tickets/{ticketId}/replies"
 MULTIPART_OVERHEAD = 128 * 1024  # the subject, the message (UTF-8: up to 4 bytes a character) and the framing
 TicketId = Annotated[int, Path(alias="ticketId", ge=1, le=MAX_ROW_ID)]
 AttachmentId = Annotated[int, Path(alias="attachmentId", ge=1, le=MAX_ROW_ID)]
-ATTACHMENT = "attachment"
-ATTACHMENT_DESCRIPTION = "optional: a PNG, JPEG or PDF (checked by content)"
-Fields = TypeVar("Fields", bound=BaseModel)
 
 
 def tickets_max_body(settings: Settings) -> int:
     """The request body opening or answering a ticket may carry: an attachment at the limit, the text and the
     framing."""
     return settings.support_max_attachment_bytes + MULTIPART_OVERHEAD
-
-
-async def attachment_bytes(attachment: starlette.datastructures.UploadFile | None, max_bytes: int) -> bytes | None:
-    """The attachment's bytes, or None for none (a form's empty file input included). One byte past `max_bytes`
-    is enough to know it is too large: the rest is never read into memory."""
-    if attachment is None:
-        return None
-    data = await attachment.read(max_bytes + 1)
-    return None if not data and not attachment.filename else data
-
-
-def _media_type(request: Request) -> str | None:
-    content_type = request.headers.get("content-type")
-    if not content_type:
-        return None
-    message = email.message.Message()
-    message["content-type"] = content_type
-    return message.get_content_type()
-
-
-async def _json_fields(request: Request) -> Any:
-    """What FastAPI gives a JSON body model: the parsed body if it says it is JSON, else its bytes (which no
-    model takes); an empty body is a missing one."""
-    raw = await request.body()
-    if not raw:
-        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}])
-    media_type = _media_type(request)
-    if media_type is None or not (media_type == "application/json" or media_type.endswith("+json")):
-        return raw
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
-        raise HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON") from None
-
-
-async def fields_with_attachment(request: Request, model: type[Fields], max_bytes: int) -> tuple[Fields, bytes | None]:
-    """A body sent as JSON (read and refused with the codes, fields and messages FastAPI gives a `model` body)
-    or as multipart/form-data: the same fields as form fields, and an optional file `attachment` (read as
-    `attachment_bytes` reads it). Called in the route, so the session is checked before the body is read."""
-    attachment = None
-    if _media_type(request) == "multipart/form-data":
-        async with request.form(max_files=1, max_fields=16) as form:
-            fields: Any = {name: value for name, value in form.multi_items() if name != ATTACHMENT}
-            file = form.get(ATTACHMENT)
-            if isinstance(file, str) and file:  # an empty text part is no attachment, as FastAPI reads forms
-                raise HdexError(ErrorCode.INVALID_FIELD, "attachment is a file", ATTACHMENT)
-            attachment = await attachment_bytes(None if isinstance(file, str) else file, max_bytes)
-    else:
-        fields = await _json_fields(request)
-    try:
-        return model.model_validate(fields, from_attributes=True), attachment
-    except ValidationError as refused:  # located as FastAPI locates a body's errors: the handler names the field
-        errors = [{**error, "loc": ("body", *error["loc"])} for error in refused.errors()]
-        raise RequestValidationError(errors) from None
-
-
-def json_or_multipart_body(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` documenting a body `fields_with_attachment` reads: `model` as JSON, or its fields and an
-    optional file `attachment` as multipart/form-data."""
-    schema = model.model_json_schema()
-    upload = {"type": "string", "contentMediaType": "application/octet-stream", "description": ATTACHMENT_DESCRIPTION}
-    form = {**schema, "title": f"{schema['title']}Form", "properties": {**schema["properties"], ATTACHMENT: upload}}
-    content = {"application/json": {"schema": schema}, "multipart/form-data": {"schema": form}}
-    return {"requestBody": {"required": True, "content": content}}
 
 
 class AttachmentOut(BaseModel):
@@ -152,6 +81,12 @@ class MessageOut(BaseModel):
 class TicketDetailOut(BaseModel):
     ticket: TicketOut
     messages: list[MessageOut] = Field(description="oldest first; staff internal notes are never included")
+
+
+class TicketIn(Input):
+    category: Category
+    subject: str = Field(min_length=1, max_length=MAX_SUBJECT_CHARS)
+    message: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
 
 
 class ReplyIn(Input):
@@ -206,26 +141,21 @@ async def my_tickets(wallet: CurrentWallet, desk: SupportDeskDep, limit: Limit =
 
 @router.post("/tickets", status_code=201, response_model=None, responses={
     **documented(TicketDetailOut, "opened", 201), **SIGNED_IN_CHANGE, 413: ERROR, 415: ERROR, 422: ERROR, 429: ERROR,
-})  # fmt: skip
-async def open_ticket(
-    request: Request,
-    wallet: CurrentWallet,
-    desk: SupportDeskDep,
-    container: ContainerDep,
-    category: Annotated[Category, Form()],
-    subject: Annotated[str, Form(min_length=1, max_length=MAX_SUBJECT_CHARS)],
-    message: Annotated[str, Form(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")],
-    attachment: Annotated[UploadFile | None, File(description=ATTACHMENT_DESCRIPTION)] = None,
-) -> Any:
-    """Opens a ticket (multipart/form-data). The attachment is at most HDEX_SUPPORT_MAX_ATTACHMENT_BYTES
-    (UPLOAD_TOO_LARGE, 413) and a PNG, JPEG or PDF by its content (UPLOAD_TYPE_REFUSED, 415); a wallet opens at
-    most HDEX_SUPPORT_TICKET_LIMIT tickets per HDEX_SUPPORT_TICKET_WINDOW_S (TICKET_LIMIT_REACHED, 429, with
-    Retry-After) and sends at most HDEX_SUPPORT_MESSAGE_LIMIT messages (TICKET_MESSAGE_LIMIT_REACHED, 429). A
-    refusal stores nothing. Attachments count against HDEX_RATE_LIMIT_SUPPORT_UPLOAD per client IP (429)."""
-    data = await attachment_bytes(attachment, container.settings.support_max_attachment_bytes)
-    if data is not None:
+}, openapi_extra=json_or_multipart_body(TicketIn))  # fmt: skip
+async def open_ticket(request: Request, wallet: CurrentWallet, desk: SupportDeskDep, container: ContainerDep) -> Any:
+    """Opens a ticket: multipart/form-data with `category`, `subject`, `message` and an optional `attachment`
+    (or JSON without one). The attachment is at most HDEX_SUPPORT_MAX_ATTACHMENT_BYTES (UPLOAD_TOO_LARGE, 413) and a
+    PNG, JPEG or PDF by its content (UPLOAD_TYPE_REFUSED, 415); a wallet opens at most HDEX_SUPPORT_TICKET_LIMIT
+    tickets per HDEX_SUPPORT_TICKET_WINDOW_S (TICKET_LIMIT_REACHED, 429, with Retry-After) and sends at most
+    HDEX_SUPPORT_MESSAGE_LIMIT messages (TICKET_MESSAGE_LIMIT_REACHED, 429). A refusal stores nothing.
+    Attachments count against HDEX_RATE_LIMIT_SUPPORT_UPLOAD per client IP (429)."""
+    max_bytes = container.settings.support_max_attachment_bytes
+    fields, attachment = await fields_with_attachment(request, TicketIn, max_bytes)
+    if attachment is not None:
         await spend_scope(request, "support_upload")
-    detail = await asyncio.to_thread(desk.open_ticket, wallet, category, subject, message, data)
+    detail = await asyncio.to_thread(
+        desk.open_ticket, wallet, fields.category, fields.subject, fields.message, attachment
+    )
     return _detail_json(detail)
 
 

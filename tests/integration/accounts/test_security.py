@@ -92,6 +92,21 @@ def test_a_wallet_reaches_only_its_own_account(
     assert user.get("/v1/account/profile").json()["email"] == "ada@example.com"
 
 
+def test_an_upload_without_a_session_is_refused_before_its_body_is_read(client_for: ClientFor) -> None:
+    """FastAPI reads `Form()` and `File()` parameters before it checks the session: a caller without one would
+    have a body of up to the route's limit parsed before being told 401. A malformed body shows which came first."""
+    anonymous = client_for("anonymous")
+    malformed = {"content": b"--b\r\nnot a part", "headers": {"content-type": "multipart/form-data; boundary=b"}}
+    for path, code in (
+        ("/v1/support/tickets", "NOT_SIGNED_IN"),
+        ("/v1/support/tickets/1/replies", "NOT_SIGNED_IN"),
+        ("/v1/account/kyc/level2", "NOT_SIGNED_IN"),
+        ("/v1/staff/support/tickets/1/messages", "STAFF_NOT_SIGNED_IN"),
+    ):
+        answer = anonymous.post(path, **malformed)  # type: ignore[arg-type]
+        assert (answer.status_code, answer.json()["error"]["code"]) == (401, code), (path, answer.text)
+
+
 @pytest.mark.parametrize(
     "headers",
     [
