@@ -96,6 +96,20 @@ def search_text(title: str, body: str) -> str:
     return fold(f"{title}\n{body}")
 
 
+def excerpt_of(body: str) -> str:
+    """The start of the article's text, every tag removed: shown as text (the dApp escapes it)."""
+    text = plain(body)
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def _write(row: HelpArticle, draft: ArticleDraft) -> None:
+    """Set what staff wrote and what reads show of it: the search text, the HTML and the excerpt, rendered once
+    here rather than at every read (a list of articles would render each one's Markdown twice)."""
+    row.slug, row.title, row.body, row.published = draft.slug, draft.title, draft.body, draft.published
+    row.search_text = search_text(draft.title, draft.body)
+    row.body_html, row.excerpt = render(draft.body), excerpt_of(draft.body)
+
+
 def query_words(query: str) -> list[str]:
     """The distinct folded words of a search (at most MAX_QUERY_WORDS, each cut to MAX_WORD_CHARS)."""
     words: list[str] = []
@@ -110,10 +124,8 @@ def create(session: Session, draft: ArticleDraft, *, actor: str, ip: str | None,
     """A new article (HELP_SLUG_TAKEN if its slug is used); audit-logged "help.article.create"."""
     draft = check_draft(draft)
     _refuse_taken_slug(session, draft.slug, None)
-    row = HelpArticle(
-        slug=draft.slug, title=draft.title, body=draft.body, search_text=search_text(draft.title, draft.body),
-        published=draft.published, created_by=actor, created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms,
-    )  # fmt: skip
+    row = HelpArticle(created_by=actor, created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms)
+    _write(row, draft)
     session.add(row)
     flush_unique(session, _slug_taken(draft.slug))
     record_action(
@@ -132,8 +144,7 @@ def change(
     row = _row(session, article_id)
     _refuse_taken_slug(session, draft.slug, row.id)
     before = _audited(row)
-    row.slug, row.title, row.body, row.published = draft.slug, draft.title, draft.body, draft.published
-    row.search_text = search_text(draft.title, draft.body)
+    _write(row, draft)
     row.updated_by, row.updated_at_ms = actor, now_ms
     flush_unique(session, _slug_taken(draft.slug))
     record_action(
@@ -209,9 +220,7 @@ def _audited(row: HelpArticle) -> dict[str, Any]:
 
 
 def _view(row: HelpArticle) -> ArticleView:
-    text = plain(row.body)  # shown as text: the dApp escapes it
-    excerpt = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
     return ArticleView(
-        row.id, row.slug, row.title, row.body, render(row.body), excerpt, row.published, row.created_by,
+        row.id, row.slug, row.title, row.body, row.body_html, row.excerpt, row.published, row.created_by,
         row.created_at_ms, row.updated_by, row.updated_at_ms,
     )  # fmt: skip

@@ -44,6 +44,9 @@ class HelpArticle(Base):
     # title and body case-folded (backend.help.articles.fold), which search matches: SQLite's lower() folds
     # ASCII only
     search_text: Mapped[str] = mapped_column(Text)
+    # Rendered once when written (backend.help.articles): a list of articles renders nothing per read
+    body_html: Mapped[str] = mapped_column(Text, server_default="")
+    excerpt: Mapped[str] = mapped_column(Text, server_default="")
     published: Mapped[bool] = mapped_column(Boolean)
     created_by: Mapped[str] = mapped_column(String(320))
     created_at_ms: Mapped[int] = mapped_column(BigInteger)

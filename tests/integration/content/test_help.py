@@ -18,7 +18,7 @@ from backend.api.app import create_app
 from backend.bootstrap import Container
 from backend.db import migrate
 from backend.db.session import make_engine
-from backend.help import ArticleDraft, create, search
+from backend.help import ArticleDraft, articles, create, search
 
 from ..conftest import free_port
 from ..staff.conftest import build_container
@@ -132,6 +132,55 @@ def test_the_starter_articles_are_there_and_the_public_api_searches_on_both_data
         assert error(client.get("/v1/help/articles/no-such-thing"))[:2] == (404, "HELP_ARTICLE_NOT_FOUND")
         assert error(client.get("/v1/help/articles/Bad_Slug"))[:2] == (422, "INVALID_FIELD")
         assert error(client.get("/v1/help/articles", params={"q": "x" * 201}))[:2] == (422, "INVALID_FIELD")
+
+
+def test_articles_are_read_without_rendering_their_markdown_again(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendered once, when written: the public list rendered each listed article's Markdown twice (its HTML and its
+    excerpt) at every read, seconds of CPU for a page of long articles, asked by anyone."""
+    write(container, "gas-fees", "Gas fees", "Who pays the **gas** of a withdrawal?", at=50)
+
+    def no_render(_: str) -> str:
+        raise AssertionError("a read rendered Markdown")
+
+    monkeypatch.setattr(articles, "render", no_render)
+    monkeypatch.setattr(articles, "plain", no_render)
+    with TestClient(create_app(container)) as client:
+        listed = client.get("/v1/help/articles").json()["articles"]
+        gas = client.get("/v1/help/articles/gas-fees").json()
+
+    excerpts = {hit["slug"]: hit["excerpt"] for hit in listed}
+    assert excerpts.keys() == STARTERS | {"gas-fees"} and all(excerpts.values())  # the starters' by the migration
+    assert excerpts["gas-fees"] == "Who pays the gas of a withdrawal?"
+    assert gas["bodyHtml"] == "<p>Who pays the <strong>gas</strong> of a withdrawal?</p>\n"
+
+
+def test_migration_0030_renders_the_stored_articles_and_downgrades(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url, "0029")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            old = Table("help_articles", MetaData(), autoload_with=connection)
+            connection.execute(old.insert().values(
+                slug="evil", title="Evil", body="<script>alert(1)</script> **bold** " + "word " * 100,
+                search_text="evil", published=True, created_by=ACTOR, created_at_ms=1, updated_by=ACTOR,
+                updated_at_ms=1,
+            ))  # fmt: skip
+        migrate.upgrade(empty_database_url, "0030")
+        with engine.connect() as connection:
+            rendered = Table("help_articles", MetaData(), autoload_with=connection)
+            rows = {slug: (html, excerpt) for slug, html, excerpt in connection.execute(
+                select(rendered.c.slug, rendered.c.body_html, rendered.c.excerpt))}  # fmt: skip
+        html, excerpt = rows["evil"]
+        assert "<strong>bold</strong>" in html and "<script>" not in html
+        assert excerpt == articles.excerpt_of("<script>alert(1)</script> **bold** " + "word " * 100)
+        assert excerpt.startswith("<script>alert(1)</script> bold word") and excerpt.endswith("…")  # text
+        assert "<strong>Deposit</strong>" in rows["depositing"][0]  # a starter article
+        migrate.downgrade(empty_database_url, "0029")
+        assert {"body_html", "excerpt"}.isdisjoint(c["name"] for c in inspect(engine).get_columns("help_articles"))
+    finally:
+        engine.dispose()
 
 
 def article(
