@@ -147,9 +147,15 @@ def unban_wallet(session: Session, wallet: str, reason: str | None, *, actor: st
     session.flush()
 
 
-def list_bans(session: Session, *, limit: int) -> list[BanView]:
-    """Banned wallets, newest ban first."""
+def list_bans(session: Session, *, limit: int, after: tuple[int, str] | None = None) -> list[BanView]:
+    """Banned wallets, newest ban first (then by wallet), those after `after` (the last listed ban's
+    (banned_at_ms, wallet): `parse_ban_cursor`) if given."""
     query = select(ForumBan).order_by(ForumBan.banned_at_ms.desc(), ForumBan.wallet).limit(limit)
+    if after is not None:
+        at_ms, wallet = after
+        query = query.where(
+            (ForumBan.banned_at_ms < at_ms) | ((ForumBan.banned_at_ms == at_ms) & (ForumBan.wallet > wallet))
+        )
     return [ban_view(ban) for ban in session.scalars(query)]
 
 

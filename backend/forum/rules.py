@@ -161,6 +161,24 @@ def parse_thread_cursor(cursor: str | None) -> ThreadKey | None:
     return ThreadKey(pinned == "1", int(at_ms), int(thread_id))
 
 
+BAN_CURSOR = r"^[0-9]{1,15}-0x[0-9a-fA-F]{40}$"
+
+
+def parse_ban_cursor(cursor: str | None) -> tuple[int, str] | None:
+    """Where a page of bans starts after: the last ban's (banned_at_ms, wallet), newest first; None: the first page.
+    INVALID_FIELD "cursor" if malformed."""
+    if cursor is None:
+        return None
+    if not re.fullmatch(BAN_CURSOR, cursor):
+        raise HdexError(ErrorCode.INVALID_FIELD, "cursor is `next` of the previous page", "cursor")
+    at_ms, _, wallet = cursor.partition("-")
+    return int(at_ms), wallet
+
+
+def ban_cursor(banned_at_ms: int, wallet: str) -> str:
+    return f"{banned_at_ms}-{wallet}"
+
+
 class SearchOrder(StrEnum):
     """How search results are ordered: best match first (ties newest first), or newest first."""
 
@@ -194,7 +212,5 @@ def parse_search_cursor(cursor: str | None, order: SearchOrder) -> SearchKey | N
         or bool(dash) != (order is SearchOrder.RELEVANCE)
         or int(post_id) > MAX_ROW_ID
     ):
-        raise HdexError(
-            ErrorCode.INVALID_FIELD, "cursor is `next` of the previous page of the same search", "cursor"
-        )
+        raise HdexError(ErrorCode.INVALID_FIELD, "cursor is `next` of the previous page of the same search", "cursor")
     return SearchKey(int(rank or 0), int(post_id))

@@ -40,7 +40,7 @@ from backend.forum.moderation import (
     set_post_hidden,
     unban_wallet,
 )
-from backend.forum.rules import MAX_REASON_CHARS, parse_thread_cursor
+from backend.forum.rules import BAN_CURSOR, MAX_REASON_CHARS, ban_cursor, parse_ban_cursor, parse_thread_cursor
 from backend.forum.threads import list_threads, thread_key
 from backend.forum.views import BanView, CategoryView, PostView, ReportView, ThreadView
 from backend.staff.roles import Permission
@@ -80,8 +80,12 @@ class BanOut(BaseModel):
     bannedAt: EpochMs
 
 
+BanCursor = Annotated[str | None, Query(pattern=BAN_CURSOR, description="opaque: `next` of the previous page")]
+
+
 class BanList(BaseModel):
     bans: list[BanOut]
+    next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
 class Unbanned(BaseModel):
@@ -228,14 +232,17 @@ async def thread_action(
 @router.get("/bans", response_model=None, responses={
     **documented(BanList, "banned wallets, newest ban first"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
-async def bans(staff: MODERATE, container: ContainerDep, limit: ForumLimit = 100) -> dict[str, Any]:
-    """Wallets banned from posting."""
+async def bans(staff: MODERATE, container: ContainerDep, limit: ForumLimit = 100, cursor: BanCursor = None) -> Any:
+    """Wallets banned from posting, newest ban first."""
+    after = parse_ban_cursor(cursor)
 
     def read() -> list[BanView]:
         with container.uow() as uow:
-            return list_bans(uow.session, limit=limit)
+            return list_bans(uow.session, limit=limit, after=after)
 
-    return {"bans": [ban_json(v) for v in await asyncio.to_thread(read)]}
+    views = await asyncio.to_thread(read)
+    next_page = next_cursor(views, limit, lambda v: ban_cursor(v.banned_at_ms, v.wallet))
+    return {"bans": [ban_json(v) for v in views], "next": next_page}
 
 
 @router.post("/bans", status_code=201, response_model=None, responses={

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from eth_utils import to_checksum_address
+
 from backend.bootstrap import Container
 from backend.staff.roles import Role
 
@@ -141,6 +143,28 @@ def test_a_banned_wallet_cannot_post_or_report_until_unbanned_and_both_are_audit
     )  # fmt: skip
     bad = moderator.post("/v1/staff/forum/bans", {"wallet": "0x1234", "reason": "x"})
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "wallet")
+
+
+def test_bans_page_on_newest_first_with_a_cursor(moderator: StaffBrowser) -> None:
+    """A moderator reaches every ban, not only the first page's: ties in time go by wallet, none twice."""
+    wallets = [to_checksum_address(f"0x{n:040x}") for n in range(1, 6)]
+    for wallet in wallets:
+        assert moderator.post("/v1/staff/forum/bans", {"wallet": wallet, "reason": "spam"}).status_code == 201
+    pages, cursor = [], None
+    while True:
+        params = {"limit": 2} if cursor is None else {"limit": 2, "cursor": cursor}
+        page = moderator.client.get("/v1/staff/forum/bans", params=params).json()
+        pages.append([ban["wallet"] for ban in page["bans"]])
+        cursor = page["next"]
+        if cursor is None:
+            break
+    everyone = moderator.client.get("/v1/staff/forum/bans").json()
+
+    listed = [wallet for page in pages for wallet in page]
+    assert [len(page) for page in pages] == [2, 2, 1] and listed == [b["wallet"] for b in everyone["bans"]]
+    assert sorted(listed) == sorted(wallets) and everyone["next"] is None
+    bad = moderator.client.get("/v1/staff/forum/bans", params={"cursor": "not-a-cursor"})
+    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "cursor")
 
 
 def test_moderators_add_categories_with_unique_slugs(moderator: StaffBrowser, client_for: ClientFor) -> None:

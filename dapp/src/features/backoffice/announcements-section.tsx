@@ -1,6 +1,6 @@
 /** Announcements: publish with a window, a severity and a placement; change or withdraw. Every change is in
  * the audit log (server side); the form checks in words first (announcements-form.ts). */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Field, SelectField, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { announcementsStaffApi } from "./announcements-api";
@@ -24,7 +24,12 @@ export function AnnouncementsSection(_props: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: KEY, queryFn: announcementsStaffApi.list });
+  const list = useInfiniteQuery({
+    queryKey: KEY,
+    queryFn: ({ pageParam }) => announcementsStaffApi.list(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+  });
 
   const columns = ({ edit, takeDown }: ItemActions<StaffAnnouncement>): Column<StaffAnnouncement>[] => [
     { id: "title", header: t("announcements.col.title"), cell: (a) => <span className="cell-wrap">{a.title}</span> },
@@ -54,7 +59,14 @@ export function AnnouncementsSection(_props: { member: StaffMember }) {
     <ContentSection
       title={t("backoffice.announcements.title")}
       editor={(editing, done) => <AnnouncementEditor editing={editing} onDone={done} />}
-      table={{ label: t("backoffice.announcements.title"), query: list, rows: list.data?.announcements, columns, empty: t("announcements.empty") }}
+      table={{
+        label: t("backoffice.announcements.title"),
+        query: list,
+        rows: list.data?.pages.flatMap((page) => page.announcements),
+        columns,
+        empty: t("announcements.empty"),
+        more: list,
+      }}
       takeDown={{
         run: (a) => announcementsStaffApi.withdraw(a.id),
         onDone: (withdrawn) => {

@@ -14,14 +14,15 @@ const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, u
 
 describe("the sections of what staff publish", () => {
   it("put the editor of a new announcement above the table, and Edit and Withdraw, named by title, on each not withdrawn", () => {
-    const list = { announcements: [announcement(1, "Fees change", "live"), announcement(2, "Old news", "withdrawn")], next: null };
-    const markup = providedMarkup(<AnnouncementsSection member={member} />, [[["staff", "announcements"], list]]);
+    const page = { announcements: [announcement(1, "Fees change", "live"), announcement(2, "Old news", "withdrawn")], next: "2" };
+    const markup = providedMarkup(<AnnouncementsSection member={member} />, [[["staff", "announcements"], { pages: [page], pageParams: [null] }]]);
     expect(markup.indexOf(">New announcement</h3>")).toBeGreaterThan(-1);
     expect(markup.indexOf(">New announcement</h3>")).toBeLessThan(markup.indexOf("<table"));
     expect(markup).toContain('aria-label="Edit “Fees change”"');
     expect(markup).toContain('aria-label="Withdraw “Fees change”"');
     expect(markup).toContain(">Publish</button>");
     expect(markup).not.toContain("“Old news”");
+    expect(markup).toContain(">Load more</button>"); // past the first page
   });
 
   it("give a help article Edit, Unpublish and Delete, and the editor its Preview", () => {

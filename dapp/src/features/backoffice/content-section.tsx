@@ -6,6 +6,7 @@ import { useMutation } from "@tanstack/react-query";
 import { Fragment, useId, useState, type ReactNode } from "react";
 import type { Column } from "../../components/ui";
 import { ConfirmDialog } from "./confirm-dialog";
+import { LoadMore, type PagedQuery } from "./load-more";
 import { QueryTable, type TableQuery } from "./query-table";
 
 interface Item {
@@ -30,6 +31,8 @@ interface ContentSectionProps<T extends Item, Taken> {
     rows: readonly T[] | undefined;
     columns(actions: ItemActions<T>): Column<T>[];
     empty: string;
+    /** A paged list: its next page under the table. */
+    more?: PagedQuery;
   };
   takeDown: {
     run(item: T): Promise<Taken>;
@@ -68,6 +71,7 @@ export function ContentSection<T extends Item, Taken>({ title, editor, filters, 
         rowKey={(item) => String(item.id)}
         empty={table.empty}
       />
+      {table.more ? <LoadMore query={table.more} /> : null}
       <ConfirmDialog
         open={confirming !== null}
         title={confirming ? takeDown.title(confirming) : ""}

@@ -31,7 +31,7 @@ describe("the forum moderation section", () => {
     const markup = providedMarkup(<ForumSection member={member} />, [
       [["staff", "forum", "reports"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
       [["staff", "forum", "threads"], { pages: [{ threads: [thread], next: "t-2" }], pageParams: [null] }],
-      [["staff", "forum", "bans"], { bans: [ban] }],
+      [["staff", "forum", "bans"], { pages: [{ bans: [ban], next: "0-0x" }], pageParams: [null] }],
     ]);
     expect(markup).not.toContain("<script");
     expect(markup).not.toContain("<img");
@@ -39,6 +39,6 @@ describe("the forum moderation section", () => {
     expect(markup).toContain("Hide post");
     expect(markup).toContain("Unpin");
     expect(markup).toContain("Unban");
-    expect(markup.match(/>Load more</g)?.length).toBe(1); // threads have a next page; reports do not
+    expect(markup.match(/>Load more</g)?.length).toBe(2); // threads and bans have a next page; reports do not
   });
 });

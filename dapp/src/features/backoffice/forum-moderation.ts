@@ -44,7 +44,7 @@ export const forumModeration = {
   threads: (cursor: string | null) =>
     staffHttp.get<{ threads: ModeratedThread[]; next: string | null }>("/v1/staff/forum/threads", { limit: 50, cursor }),
   thread: (threadId: number, action: ThreadAction) => staffHttp.post<ModeratedThread>(`/v1/staff/forum/threads/${threadId}/${action}`),
-  bans: () => staffHttp.get<{ bans: ForumBan[] }>("/v1/staff/forum/bans"),
+  bans: (cursor: string | null) => staffHttp.get<{ bans: ForumBan[]; next: string | null }>("/v1/staff/forum/bans", { cursor }),
   ban: (wallet: string, reason: string) => staffHttp.post<ForumBan>("/v1/staff/forum/bans", { wallet, reason }),
   unban: (wallet: string) => staffHttp.post<{ wallet: string }>(`/v1/staff/forum/bans/${enc(wallet)}/unban`),
 };

@@ -1,5 +1,5 @@
 /** Forum moderation: the reports queue (hide the post, or dismiss), threads (pin, lock, hide), bans of wallets. */
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
@@ -163,7 +163,12 @@ function Bans() {
   const { t, formatDateTime } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const bans = useQuery({ queryKey: BANS, queryFn: forumModeration.bans });
+  const bans = useInfiniteQuery({
+    queryKey: BANS,
+    queryFn: ({ pageParam }) => forumModeration.bans(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+  });
   const unban = useMutation({
     mutationFn: (wallet: string) => forumModeration.unban(wallet),
     onSuccess: ({ wallet }) => {
@@ -193,11 +198,12 @@ function Bans() {
       <QueryTable
         label={t("forum.staff.bans")}
         columns={columns}
-        rows={bans.data?.bans}
+        rows={bans.data?.pages.flatMap((page) => page.bans)}
         rowKey={(b) => b.wallet}
         query={bans}
         empty={t("forum.staff.noBans")}
       />
+      <LoadMore query={bans} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 /** "Load more" under a paged staff list: the next page of an infinite query, while there is one. */
 import { useI18n } from "../../i18n";
 
-interface PagedQuery {
+export interface PagedQuery {
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage(): Promise<unknown>;
