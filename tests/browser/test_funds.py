@@ -131,6 +131,38 @@ def test_a_withdrawal_is_relayed_and_its_tokens_arrive_in_the_wallet(
     assert chain.vault_balance(address, "USDC") == 20_000 * USDC
 
 
+def test_a_page_loaded_before_a_redeployment_signs_for_the_exchange_the_server_checks(
+    newcomer: Dapp, stack: Stack
+) -> None:
+    """The signing terms (GET /v1/eip712) change with a redeployment. A page that kept the terms it loaded with
+    signed for the old Exchange (refused: not the maker's signature) and would deposit into it; read again before
+    each signature and deposit, they are the server's."""
+    page = newcomer.page
+    address = newcomer.wallet.address
+    stale: list[str] = []
+
+    def terms_of_an_earlier_deployment(route: Route) -> None:
+        terms = route.fetch().json()
+        earlier = "0x" + "11" * 20
+        for domain in (terms["domain"], *(form["signTypedDataV4"]["domain"] for form in terms["typedData"].values())):
+            domain["verifyingContract"] = earlier
+        stale.append(earlier)
+        route.fulfill(json=terms)
+
+    page.route("**/v1/eip712", terms_of_an_earlier_deployment, times=1)
+    connect(newcomer)  # the page loads with the earlier terms
+    fill_order(page, "Buy", "0.01", price="1000")
+    submit_order(page, "Buy")
+    dialog = review_dialog(page)
+    dialog.get_by_role("button", name="Sign and place").click()
+    expect(dialog).to_have_count(0)
+
+    assert len(stale) == 1
+    [order] = api_get(stack, f"/v1/accounts/{address}/orders", status="open")["orders"]
+    with HdexClient(stack.url, DEV_KEYS[NEWCOMER]) as client:  # the book as the next test expects it
+        client.cancel_order(order["hash"])
+
+
 def test_moving_funds_logged_no_error_in_the_browser_console(newcomer: Dapp) -> None:
     assert newcomer.console_errors == []
 

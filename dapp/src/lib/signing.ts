@@ -5,7 +5,7 @@
  * Orders, cancels and withdrawals are all signed through `signTyped`.
  */
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Address, Hex, TypedDataDefinition, WalletClient } from "viem";
 import { api } from "./api-client";
 
@@ -32,9 +32,21 @@ export interface Eip712Info {
   >;
 }
 
-/** The signing forms; they change only with a new deployment. */
+const EIP712_KEY = ["eip712"];
+const readEip712 = () => api.get<Eip712Info>("/v1/eip712");
+
+/** The signing forms; they change only with a new deployment. Enough to know the app is ready to sign; what it
+ * signs with comes from `useCurrentEip712`. */
 export function useEip712() {
-  return useQuery({ queryKey: ["eip712"], queryFn: () => api.get<Eip712Info>("/v1/eip712"), staleTime: Infinity });
+  return useQuery({ queryKey: EIP712_KEY, queryFn: readEip712, staleTime: Infinity });
+}
+
+/** The signing forms as the server serves them now, read again before every signature and deposit: a tab open
+ * across a redeployment would otherwise sign for the old Exchange (refused as not the maker's signature) and
+ * deposit into a contract the exchange no longer follows. */
+export function useCurrentEip712(): () => Promise<Eip712Info> {
+  const queryClient = useQueryClient();
+  return () => queryClient.fetchQuery({ queryKey: EIP712_KEY, queryFn: readEip712, staleTime: 0 });
 }
 
 /** The `eth_signTypedData_v4` document of `message` (viem's `signTypedData` and `hashTypedData` take it). */

@@ -10,7 +10,7 @@ import { Field } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Market, TokenInfo } from "../../lib/api-types";
 import { formatUnits, parseUnits } from "../../lib/format";
-import { useEip712 } from "../../lib/signing";
+import { useCurrentEip712, useEip712 } from "../../lib/signing";
 import { availableOf, marketTokens, useAccountFees, useExchangeBalances, useWalletBalances } from "../balances";
 import { EXIT_ANCHOR, ExitPanel } from "../exit";
 import { FaucetPanel } from "../faucet";
@@ -30,6 +30,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const wallet = useWallet();
   const queryClient = useQueryClient();
   const eip712 = useEip712();
+  const currentEip712 = useCurrentEip712();
   const ids = useId();
   const tokens = marketTokens(markets);
   const [tokenAddress, setTokenAddress] = useState<string>("");
@@ -101,10 +102,10 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
       setReview({ token, amount: parsed.value, feeRate, travelRule: identified ? travelRuleBody(travelRule, address) : undefined });
       return;
     }
-    await run("deposit", token, parsed.value, () => {
+    await run("deposit", token, parsed.value, async () => {
       const { walletClient, publicClient } = wallet;
       if (!walletClient || !publicClient || !eip712.data) throw new Error(t("order.walletNotReady"));
-      const exchange = eip712.data.domain.verifyingContract;
+      const exchange = (await currentEip712()).domain.verifyingContract;
       return (id: number) =>
         deposit({ address, walletClient, publicClient }, exchange, token.address as Address, parsed.value, (stage: DepositStage, txHash: Hex | null) => {
           update(id, { stage, txHash });
@@ -115,10 +116,10 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
 
   async function confirmWithdrawal(reviewed: ReviewedWithdrawal) {
     setReview(null);
-    await run("withdrawal", reviewed.token, reviewed.amount, () => {
+    await run("withdrawal", reviewed.token, reviewed.amount, async () => {
       const { address, walletClient } = wallet;
       if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
-      const domain = eip712.data;
+      const domain = await currentEip712();
       return (id: number) =>
         withdraw({ address, walletClient }, domain, reviewed.token.address as Address, reviewed.amount, reviewed.feeRate, (view) => {
           const stage: WithdrawalStage = view.status;
@@ -129,13 +130,13 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   }
 
   /** Follow one transfer in "Your transfers": `prepare` gives the steps to run (or throws why it cannot start). */
-  async function run(direction: Direction, of: TokenInfo, amount: bigint, prepare: () => (id: number) => Promise<void>) {
+  async function run(direction: Direction, of: TokenInfo, amount: bigint, prepare: () => Promise<(id: number) => Promise<void>>) {
     const id = Date.now();
     setTransfers((list) => [{ id, direction, token: of, amount, stage: "wallet", txHash: null, error: null }, ...list.slice(0, 4)]);
     setQuantity("");
     setAttempted(null);
     try {
-      await prepare()(id);
+      await (await prepare())(id);
     } catch (error) {
       const text = error instanceof TransactionReverted ? t("funds.reverted") : tradingErrorText(error, t);
       update(id, { stage: "failed", error: text });

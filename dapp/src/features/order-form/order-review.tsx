@@ -17,7 +17,7 @@ import { api, ApiError } from "../../lib/api-client";
 import type { Market, Side } from "../../lib/api-types";
 import { formatUnits } from "../../lib/format";
 import { formatBaseAmount, formatPrice, priceSourceOf } from "../../lib/market";
-import { signTyped, typedDataFor, useEip712 } from "../../lib/signing";
+import { signTyped, typedDataFor, useCurrentEip712, useEip712 } from "../../lib/signing";
 import { marketsQuery } from "../markets";
 import { useWallet } from "../wallet";
 import { STOP_NEEDS_PRICE_SOURCE, tradingErrorText } from "./error-text";
@@ -98,6 +98,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const { t, locale, formatFeeRate, formatDateTime } = useI18n();
   const { address, walletClient } = useWallet();
   const eip712 = useEip712();
+  const currentEip712 = useCurrentEip712();
   const toast = useToast();
   const queryClient = useQueryClient();
   const { order } = review;
@@ -112,8 +113,8 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const place = useMutation({
     mutationFn: async () => {
       if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
-      const domain = eip712.data;
       const sign = async (): Promise<SignedOrder> => {
+        const domain = await currentEip712();
         const message = orderMessage(address, market, order, nonce, orderExpiry(order, await serverSeconds()));
         const signature = await signTyped(walletClient, address, domain, "Order", message);
         return { hash: hashTypedData(typedDataFor(domain, "Order", message)), body: orderBody(message, signature, order) };

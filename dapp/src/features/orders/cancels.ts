@@ -7,7 +7,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Hex } from "viem";
 import { api } from "../../lib/api-client";
-import { signTyped, useEip712 } from "../../lib/signing";
+import { signTyped, useCurrentEip712 } from "../../lib/signing";
 import { useWallet } from "../wallet";
 import { ordersKey } from "./account-orders";
 import { bulkCancelBody, bulkCancelScope } from "./bulk-cancel";
@@ -15,10 +15,11 @@ import { bulkCancelBody, bulkCancelScope } from "./bulk-cancel";
 /** The signer of cancels: the connected wallet on the exchange's chain, with the signing forms. */
 function useCancelSigner() {
   const { address, walletClient, wrongChain } = useWallet();
-  const eip712 = useEip712();
+  const currentEip712 = useCurrentEip712();
   return async (orderHash: Hex) => {
-    if (!address || !walletClient || wrongChain || !eip712.data) throw new Error("wallet not ready");
-    return { maker: address, signature: await signTyped(walletClient, address, eip712.data, "Cancel", { maker: address, orderHash }) };
+    if (!address || !walletClient || wrongChain) throw new Error("wallet not ready");
+    const eip712 = await currentEip712();
+    return { maker: address, signature: await signTyped(walletClient, address, eip712, "Cancel", { maker: address, orderHash }) };
   };
 }
 
