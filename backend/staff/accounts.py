@@ -131,8 +131,6 @@ class StaffAccounts:
                 totp_secret=totp.new_secret(),
                 totp_enrolled=password is not None,
                 totp_last_step=None,
-                failed_attempts=0,
-                locked_until_ms=None,
                 disabled=False,
                 created_at_ms=now,
             )

@@ -2,10 +2,12 @@
 timeouts; sign-out; password links by e-mail. Each method is one unit of work (the API runs them in
 a thread) and writes its audit-log entry, failures included, before it raises.
 
-Failures of either step count towards the account's lock-out, and only a complete sign-in clears
-them: knowing the password does not buy unlimited guesses at the second factor. Failures for an e-mail without
-an active account are counted and locked the same way (`StaffSignInMiss`), so that neither the answers nor
-their timing tell anyone which e-mails are staff.
+Failures count towards a lock-out (`StaffSignInFailures`), and only a complete sign-in clears them: a wrong
+password per e-mail and client (the door's key of the client's address), so a stranger guessing locks out the
+stranger, not the member signing in from elsewhere; a wrong second factor for the whole account, as it takes
+the password: knowing it does not buy unlimited guesses at the second factor, from however many addresses.
+Failures for an e-mail without an active account are counted and locked the same way, so that neither the
+answers nor their timing tell anyone which e-mails are staff.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +27,7 @@ from backend.db.models import (
     StaffRecoveryCode,
     StaffSession,
     StaffSignInChallenge,
-    StaffSignInMiss,
+    StaffSignInFailures,
 )
 from backend.errors import ErrorCode, HdexError, retry_after_s
 from backend.mail import Mailer, mailer_for
@@ -36,7 +38,8 @@ from backend.staff.links import send_password_link
 from backend.staff.lockout import LockoutPolicy
 
 CHALLENGE_TTL_MS = 5 * 60 * 1000  # time to open the authenticator app
-MISS_MEMORY_MS = 24 * 3600 * 1000  # failures for an e-mail without an account are forgotten after a quiet day
+FAILURE_MEMORY_MS = 24 * 3600 * 1000  # failures are forgotten after a quiet day
+ACCOUNT = "*"  # the `client` of the second factor's failures: the whole account's
 TOUCH_EVERY_MS = 15_000  # a session's last-seen time is written at most this often
 
 
@@ -83,19 +86,22 @@ class StaffSignIn:
 
     # -- the password step
 
-    def start(self, email: str, password: str, ip: str) -> Challenge:
+    def start(self, email: str, password: str, ip: str, client: str | None = None) -> Challenge:
         """A challenge for the second factor, once `password` is the account's; STAFF_BAD_CREDENTIALS
-        (unknown, disabled or wrong, never saying which) or STAFF_LOCKED otherwise."""
+        (unknown, disabled or wrong, never saying which) or STAFF_LOCKED otherwise. Failures count under `client`
+        (the key of the client's address; `ip` itself if not given) and `ip` goes to the audit log."""
         email = normal_email(email)  # INVALID_FIELD before any lookup: a NUL or control character is no address
+        client = (client or ip)[:80]
         now = self._clock()
         with self._container.uow() as uow:
             # Locked for the attempt (PostgreSQL): one account's sign-ins run one at a time.
             row = uow.session.scalar(select(StaffAccount).where(StaffAccount.email == email).with_for_update())
+            self._refuse_if_locked(uow.session, email, (client, ACCOUNT), now, ip)
             if row is None or row.disabled:
-                self._miss(uow.session, email, password, now, ip)
-            self._refuse_if_locked(uow.session, row, now, ip)
+                credentials.password_matches(None, password)  # the same work as for a real account
+                self._fail(uow.session, email, client, now, ip, "unknown or disabled account")
             if not credentials.password_matches(row.password_hash, password):
-                self._fail(uow.session, row, now, ip, "wrong password")
+                self._fail(uow.session, email, client, now, ip, "wrong password")
             assert row.password_hash is not None  # it matched
             if credentials.needs_rehash(row.password_hash):
                 row.password_hash = credentials.hash_password(password)
@@ -113,10 +119,17 @@ class StaffSignIn:
     # -- the second step
 
     def finish(
-        self, challenge: str, ip: str, code: str | None = None, recovery_code: str | None = None
+        self,
+        challenge: str,
+        ip: str,
+        code: str | None = None,
+        recovery_code: str | None = None,
+        client: str | None = None,
     ) -> NewStaffSession:
         """A session, once `code` (TOTP) or `recovery_code` is right for the challenge's account. A TOTP
-        code is accepted once (its time step is remembered), a recovery code is spent."""
+        code is accepted once (its time step is remembered), a recovery code is spent. A wrong one counts for the
+        whole account; a complete sign-in clears the account's failures and `client`'s (as `start`)."""
+        client = (client or ip)[:80]
         now = self._clock()
         with self._container.uow() as uow:
             pending = uow.session.get(StaffSignInChallenge, credentials.token_hash(challenge))
@@ -127,9 +140,13 @@ class StaffSignIn:
                     "the sign-in has expired or was already used: start again with your password",
                     "challenge",
                 )
-            self._refuse_if_locked(uow.session, row, now, ip)
+            self._refuse_if_locked(uow.session, row.email, (client, ACCOUNT), now, ip)
             method = self._second_factor(uow.session, row, now, ip, code, recovery_code)
-            row.failed_attempts, row.locked_until_ms = 0, None
+            uow.session.execute(
+                delete(StaffSignInFailures).where(
+                    StaffSignInFailures.email == row.email, StaffSignInFailures.client.in_((client, ACCOUNT))
+                )
+            )
             uow.session.delete(pending)
             codes: list[str] = []
             if not row.totp_enrolled:
@@ -174,7 +191,8 @@ class StaffSignIn:
                     .values(totp_last_step=step)
                 )
             ):
-                self._fail(session, row, now, ip, "wrong or already used TOTP code", ErrorCode.STAFF_TOTP_INVALID)
+                self._fail(session, row.email, ACCOUNT, now, ip, "wrong or already used TOTP code",
+                           ErrorCode.STAFF_TOTP_INVALID, row.id)  # fmt: skip
             return "totp"
         if recovery_code is not None and row.totp_enrolled:
             spent = session.execute(
@@ -188,76 +206,58 @@ class StaffSignIn:
             )
             if _updated(spent):
                 return "recovery_code"
-        self._fail(session, row, now, ip, "wrong or spent recovery code", ErrorCode.STAFF_TOTP_INVALID)
+        self._fail(session, row.email, ACCOUNT, now, ip, "wrong or spent recovery code", ErrorCode.STAFF_TOTP_INVALID,
+                   row.id)  # fmt: skip
 
     # -- failures and lock-out
 
-    def _miss(self, session: Session, email: str, password: str, now: int, ip: str) -> NoReturn:
-        """A sign-in to an e-mail without an active account: refused as an account's wrong password is, counted
-        and locked the same way (a locked one answers STAFF_LOCKED at once, as a locked account does)."""
-        session.execute(delete(StaffSignInMiss).where(StaffSignInMiss.last_failed_at_ms < now - MISS_MEMORY_MS))
-        miss = session.get(StaffSignInMiss, email, with_for_update=True)
-        if miss is not None:
-            self._refuse_if_locked(session, miss, now, ip)
-        credentials.password_matches(None, password)  # the same work as for a real account
-        if miss is None:
-            miss = StaffSignInMiss(email=email, failed_attempts=0, last_failed_at_ms=now)
-            session.add(miss)
-        miss.failed_attempts += 1
-        miss.last_failed_at_ms = now
-        lock_s = self._lockout.lock_s(miss.failed_attempts)
-        after: dict[str, Any] = {"reason": "unknown or disabled account", "failed_attempts": miss.failed_attempts}
-        if lock_s:
-            miss.locked_until_ms = after["locked_until_ms"] = now + lock_s * 1000
-        record_action(session, actor=f"staff:{email}", action="staff.sign_in_failed", after=after, ip=ip)
-        try:
-            session.commit()
-        except IntegrityError:  # two first misses of one e-mail at once: one is counted (nobody's account)
-            session.rollback()
-            raise _bad_credentials() from None
-        if lock_s:
-            raise _locked(now + lock_s * 1000, now)
-        raise _bad_credentials()
-
-    def _refuse_if_locked(self, session: Session, row: StaffAccount | StaffSignInMiss, now: int, ip: str) -> None:
-        """STAFF_LOCKED (recorded) while `row`, an account or an e-mail without one, is locked."""
-        if row.locked_until_ms is not None and row.locked_until_ms > now:
-            record_action(
-                session,
-                actor=f"staff:{row.email}",
-                action="staff.sign_in_refused",
-                after={"reason": "locked", "locked_until_ms": row.locked_until_ms},
-                ip=ip,
+    def _refuse_if_locked(self, session: Session, email: str, clients: tuple[str, ...], now: int, ip: str) -> None:
+        """STAFF_LOCKED (recorded) while `email` is locked for any of `clients`."""
+        session.execute(
+            delete(StaffSignInFailures).where(StaffSignInFailures.last_failed_at_ms < now - FAILURE_MEMORY_MS)
+        )
+        until = session.scalar(
+            select(func.max(StaffSignInFailures.locked_until_ms)).where(
+                StaffSignInFailures.email == email, StaffSignInFailures.client.in_(clients)
             )
+        )
+        if until is not None and until > now:
+            record_action(session, actor=f"staff:{email}", action="staff.sign_in_refused",
+                          after={"reason": "locked", "locked_until_ms": until}, ip=ip)  # fmt: skip
             session.commit()
-            raise _locked(row.locked_until_ms, now)
+            raise _locked(until, now)
 
     def _fail(
         self,
         session: Session,
-        row: StaffAccount,
+        email: str,
+        client: str,
         now: int,
         ip: str,
         reason: str,
         code: ErrorCode = ErrorCode.STAFF_BAD_CREDENTIALS,
+        staff_id: int | None = None,
     ) -> NoReturn:
-        """Count a failure (locking the account past the threshold), record it, commit, raise."""
-        # Counted in SQL, not read-modify-write: parallel guesses must not lose failures.
-        failures = session.execute(
-            update(StaffAccount)
-            .where(StaffAccount.id == row.id)
-            .values(failed_attempts=StaffAccount.failed_attempts + 1)
-            .returning(StaffAccount.failed_attempts)
-        ).scalar_one()
-        lock_s = self._lockout.lock_s(failures)
-        after: dict[str, Any] = {"reason": reason, "failed_attempts": failures}
+        """Count a failure of `email` from `client` (locking them past the threshold, and then ending the account's
+        (`staff_id`) pending challenges), record it, commit, raise."""
+        failures = session.get(StaffSignInFailures, (email, client), with_for_update=True)
+        if failures is None:
+            failures = StaffSignInFailures(email=email, client=client, failed_attempts=0, last_failed_at_ms=now)
+            session.add(failures)
+        failures.failed_attempts += 1
+        failures.last_failed_at_ms = now
+        lock_s = self._lockout.lock_s(failures.failed_attempts)
+        after: dict[str, Any] = {"reason": reason, "failed_attempts": failures.failed_attempts}
         if lock_s:
-            locked_until = now + lock_s * 1000
-            session.execute(update(StaffAccount).where(StaffAccount.id == row.id).values(locked_until_ms=locked_until))
-            after["locked_until_ms"] = locked_until
-            session.execute(delete(StaffSignInChallenge).where(StaffSignInChallenge.staff_id == row.id))
-        record_action(session, actor=f"staff:{row.email}", action="staff.sign_in_failed", after=after, ip=ip)
-        session.commit()
+            failures.locked_until_ms = after["locked_until_ms"] = now + lock_s * 1000
+            if staff_id is not None:
+                session.execute(delete(StaffSignInChallenge).where(StaffSignInChallenge.staff_id == staff_id))
+        record_action(session, actor=f"staff:{email}", action="staff.sign_in_failed", after=after, ip=ip)
+        try:
+            session.commit()
+        except IntegrityError:  # the first failure of an e-mail without an account twice at once: one is counted
+            session.rollback()
+            raise _bad_credentials() from None
         if lock_s:
             raise _locked(now + lock_s * 1000, now)
         if code is ErrorCode.STAFF_TOTP_INVALID:

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, Request, Response
 from pydantic import BaseModel, Field, model_validator
 
+from backend.api.client_ip import client_key
 from backend.api.deps import (
     CSRF_HEADER,
     STAFF_COOKIE,
@@ -117,9 +118,10 @@ def _session_json(view: StaffSessionView, token: str) -> dict[str, Any]:
     **documented(ChallengeOut, "the password is right: now the second factor"), 401: ERROR, 422: ERROR, 429: ERROR,
 })  # fmt: skip
 async def login(body: LoginRequest, request: Request, sign_in: StaffSignInDep) -> dict[str, Any]:
-    """The first step: e-mail and password. Repeated failures lock the account, for longer each time
-    (429 STAFF_LOCKED with Retry-After)."""
-    challenge = await asyncio.to_thread(sign_in.start, body.email, body.password, client_ip(request))
+    """The first step: e-mail and password. Repeated failures lock the account for the client that failed (its
+    address; an IPv6 /64), for longer each time (429 STAFF_LOCKED with Retry-After)."""
+    ip = client_ip(request)
+    challenge = await asyncio.to_thread(sign_in.start, body.email, body.password, ip, client_key(ip))
     setup = challenge.totp_setup
     return {
         "challenge": challenge.token,
@@ -135,7 +137,8 @@ async def totp(
     body: TotpRequest, request: Request, response: Response, sign_in: StaffSignInDep, container: ContainerDep
 ) -> dict[str, Any]:
     """The second step: the authenticator app's code (accepted once) or a recovery code (spent)."""
-    new = await asyncio.to_thread(sign_in.finish, body.challenge, client_ip(request), body.code, body.recoveryCode)
+    ip = client_ip(request)
+    new = await asyncio.to_thread(sign_in.finish, body.challenge, ip, body.code, body.recoveryCode, client_key(ip))
     response.set_cookie(
         STAFF_COOKIE,
         new.token,

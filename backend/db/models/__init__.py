@@ -35,7 +35,7 @@ from backend.db.models.staff import (
     StaffRecoveryCode,
     StaffSession,
     StaffSignInChallenge,
-    StaffSignInMiss,
+    StaffSignInFailures,
 )
 from backend.db.models.stats import (
     StatsChainBalance,
@@ -109,7 +109,7 @@ __all__ = [
     "StaffRecoveryCode",
     "StaffSession",
     "StaffSignInChallenge",
-    "StaffSignInMiss",
+    "StaffSignInFailures",
     "StatsChainBalance",
     "StatsCursor",
     "StatsEvent",

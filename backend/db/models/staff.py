@@ -25,8 +25,6 @@ class StaffAccount(Base):
     totp_secret: Mapped[str] = mapped_column(String(64))  # base32
     totp_enrolled: Mapped[bool] = mapped_column(Boolean)  # a first code was accepted (or the CLI showed the secret)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # the last accepted code's time step: no replay
-    failed_attempts: Mapped[int] = mapped_column(Integer)  # consecutive failed sign-ins
-    locked_until_ms: Mapped[int | None] = mapped_column(BigInteger)
     disabled: Mapped[bool] = mapped_column(Boolean)
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
 
@@ -51,14 +49,17 @@ class StaffSignInChallenge(Base):
     expires_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
-class StaffSignInMiss(Base):
-    """Failed sign-ins to an e-mail that has no active account (unknown or disabled), counted and locked as an
-    account's are: otherwise only real accounts would ever answer STAFF_LOCKED, telling anyone who is staff.
-    Forgotten a day after the last failure."""
+class StaffSignInFailures(Base):
+    """Consecutive failed sign-ins to one e-mail, counted and locked together (backend.staff.lockout): a wrong
+    password per client (its key: an IPv4 address, an IPv6 /64), so a stranger's guesses lock out the stranger and
+    not the member signing in from elsewhere; a wrong second factor, which takes the password, for the whole
+    account (`client` "*"). Kept whether or not an active account has the e-mail, so a lock tells nobody who is
+    staff. A complete sign-in clears its client's and the account's; forgotten a day after the last failure."""
 
-    __tablename__ = "staff_sign_in_misses"
+    __tablename__ = "staff_sign_in_failures"
 
     email: Mapped[str] = mapped_column(String(254), primary_key=True)  # lower case
+    client: Mapped[str] = mapped_column(String(80), primary_key=True)
     failed_attempts: Mapped[int] = mapped_column(Integer)
     locked_until_ms: Mapped[int | None] = mapped_column(BigInteger)
     last_failed_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from backend.api.client_ip import client_key
 from backend.bootstrap import Container
-from backend.db.models import StaffAccount, StaffSession
+from backend.db.models import StaffAccount, StaffSession, StaffSignInFailures
 from backend.errors import HdexError
 from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
@@ -49,7 +50,7 @@ def test_the_lock_doubles_with_each_failure_after_it_runs_out(container: Contain
 
     def locked_for_s() -> int:
         with container.uow() as uow:
-            row = uow.session.get(StaffAccount, admin.id)
+            row = uow.session.get(StaffSignInFailures, (admin.email, "203.0.113.7"))
             assert row is not None and row.locked_until_ms is not None
             return (row.locked_until_ms - now[0]) // 1000
 
@@ -69,6 +70,36 @@ def test_the_lock_doubles_with_each_failure_after_it_runs_out(container: Contain
     assert locked_for_s() == 240
     now[0] += 241_000
     assert sign_in_service.start(admin.email, PASSWORD, "203.0.113.7").token  # the right password works again
+
+
+def test_a_strangers_wrong_passwords_lock_out_the_stranger_not_the_member_elsewhere(
+    container: Container, admin: Member
+) -> None:
+    """Locked for the whole account, anyone who knew a member's e-mail kept them out with a wrong password an hour.
+    Wrong passwords lock the client that sent them (its key: an IPv6 /64 is one client); a wrong second factor,
+    which takes the password, still locks the whole account."""
+    service = StaffSignIn(container)
+    stranger, neighbour, member = "2001:db8:1:2::7", "2001:db8:1:2::99", "203.0.113.7"
+
+    def attempt(password: str, ip: str) -> str:
+        try:
+            service.start(admin.email, password, ip, client_key(ip))
+        except HdexError as refused:
+            return refused.code
+        return "challenge"
+
+    assert [attempt("wrong guess", stranger) for _ in range(5)] == ["STAFF_BAD_CREDENTIALS"] * 4 + ["STAFF_LOCKED"]
+    assert attempt(PASSWORD, neighbour) == "STAFF_LOCKED"  # the same /64: the same client
+    challenge = service.start(admin.email, PASSWORD, member, client_key(member))
+    assert service.finish(challenge.token, member, code=code_for(admin), client=client_key(member)).token
+    assert attempt(PASSWORD, stranger) == "STAFF_LOCKED"  # the member's sign-in cleared only its own client's count
+
+    wrong = "000000" if code_for(admin) != "000000" else "111111"
+    for _ in range(5):  # the second factor, from five addresses: counted for the account
+        ip = f"198.51.100.{_ + 1}"
+        with pytest.raises(HdexError):
+            service.finish(service.start(admin.email, PASSWORD, ip, ip).token, ip, code=wrong, client=ip)
+    assert attempt(PASSWORD, member) == "STAFF_LOCKED"
 
 
 def test_wrong_totp_codes_count_towards_the_lock_out_too(client: TestClient, admin: Member) -> None:
