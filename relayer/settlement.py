@@ -104,6 +104,7 @@ class SettlementWork:
             if len(pending) < self.policy.max_trades and oldest_age < self.policy.max_wait_s:
                 return
             units = self._screened(session, self._settlement_units(session, pending))
+            txm.fence(session)  # a round past its lease fails nothing: the fills may be in the new holder's batch
             session.commit()
         while units:
             batch = [fill for unit in units for fill in unit]
@@ -119,7 +120,7 @@ class SettlementWork:
                 if len(units) == 1:
                     words = "not settled: the trade would revert on-chain"
                     for fill in batch:
-                        self._fail(fill.id, f"settlement would revert: {exc}", words)
+                        self._fail(txm, fill.id, f"settlement would revert: {exc}", words)
                     return
                 units = units[: len(units) // 2]  # bisect: try the first half, the rest waits its turn
                 continue
@@ -176,9 +177,9 @@ class SettlementWork:
                         f"not settled: fill-or-kill order {short(fill.taker_order_hash)} settles whole or not at "
                         "all, and another of its fills did not pass address screening"
                     )
-                fills.fail(session, fill.id, reason, words)
-                self._tell(session, fill, FillStatus.FAILED, failure=reason, reason=words)
-                log.warning("fill not settled: screening", extra={"fill": fill.id, "reason": reason})
+                if fills.fail(session, fill.id, reason, words, was=fills.NOT_CLAIMED):
+                    self._tell(session, fill, FillStatus.FAILED, failure=reason, reason=words)
+                    log.warning("fill not settled: screening", extra={"fill": fill.id, "reason": reason})
         return clear
 
     def calldata(self, batch: Sequence[Fill]) -> str:
@@ -230,15 +231,16 @@ class SettlementWork:
             },
         )
 
-    def _fail(self, fill_id: int, reason: str, words: str) -> None:
+    def _fail(self, txm: TxManager, fill_id: int, reason: str, words: str) -> None:
         with self.container.session_factory() as session:
-            fills.fail(session, fill_id, reason, words)
+            failed = fills.fail(session, fill_id, reason, words, was=fills.NOT_CLAIMED)
+            txm.fence(session)
             session.commit()
             fill = session.get(Fill, fill_id)
-            if fill is not None:
+            if failed and fill is not None:
                 self._tell(session, fill, FillStatus.FAILED, failure=reason, reason=words)
                 session.commit()
-        log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
+                log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
 
     # ------------------------------------------------------------------ outcomes
 
@@ -285,6 +287,7 @@ class SettlementWork:
                     final_hash = next((h for h in hashes if recorded.get(h) == ChainEventStatus.FINAL), None)
                     if final_hash is not None:
                         self._record_final(session, session.get_one(OperatorTx, tx_id), final_hash)
+                        txm.fence(session)  # a round past its lease changes no batch: the holder decides
                         session.commit()
                     continue
                 if sender not in used:
@@ -296,6 +299,7 @@ class SettlementWork:
                 outcome = _final_outcome(txm, hashes, final)
                 if outcome is not None:
                     self._reopen(session, session.get_one(OperatorTx, tx_id), outcome)
+                    txm.fence(session)
                     session.commit()
                 session.rollback()
 

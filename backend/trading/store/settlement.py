@@ -27,6 +27,7 @@ from backend.statuses import FillStatus
 from backend.trading.rules.orders import FLAG_FILL_OR_KILL
 
 IN_LINE = (FillStatus.UNSETTLED, FillStatus.SETTLING)  # not mined yet
+NOT_CLAIMED = (FillStatus.UNSETTLED,)  # in line and in no batch: what a relayer may fail before submitting
 DECIDED = (FillStatus.SETTLED, FillStatus.FAILED)  # settled, or failed (skipped on-chain, or before it was sent)
 SENT = (FillStatus.SETTLING, *DECIDED)  # a batch's fills once it was sent
 TRADE_EVENTS = ("TradeSettled", "TradeSkipped")  # one of them per trade of a mined batch, in trade order
@@ -105,12 +106,12 @@ def settle(session: Session, fill_id: int, tx_hash: str, was: Sequence[str] = IN
 
 def fail(
     session: Session, fill_id: int, reason: str, words: str, tx_hash: str | None = None, was: Sequence[str] = IN_LINE
-) -> None:
+) -> bool:
     """Record that the fill will never settle, why (`reason`, for machines) and the same in `words`, and the
-    transaction that skipped it on-chain (`tx_hash`; None if it never got there), if its status is one of `was`.
-    Its holds are given back (unwound) at the next sync; for a fill skipped on-chain, once that transaction's
-    block is final."""
-    session.execute(
+    transaction that skipped it on-chain (`tx_hash`; None if it never got there), if its status is one of `was`
+    (returns whether it was). Its holds are given back (unwound) at the next sync; for a fill skipped on-chain,
+    once that transaction's block is final."""
+    result = session.execute(
         update(Fill)
         .where(Fill.id == fill_id, Fill.status.in_(list(was)))
         .values(
@@ -120,3 +121,4 @@ def fail(
             tx_hash=tx_hash,
         )
     )
+    return int(getattr(result, "rowcount", 0)) == 1

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,8 @@ class Loop:
         self.chain.mine(1)
         self.indexer.poll()
         for work in self.relayer.workers:
-            if isinstance(work, SettlementWork):
-                work.check_final(self.relayer.txm)
+            if isinstance(work, SettlementWork):  # as the relayer holding the lease (or able to take it) does
+                self.relayer.leased.tick(partial(work.check_final, self.relayer.txm))
         app: Any = self.client.app
         self.client.portal.call(app.state.trading.sync_once)  # type: ignore[union-attr]
         self.client.portal.call(app.state.trading.host.drain)  # type: ignore[union-attr]
@@ -360,7 +361,7 @@ def test_a_relayer_killed_between_submit_and_receipt_settles_each_trade_exactly_
         for lease in uow.session.scalars(select(Lease)):
             lease.expires_at_ms = 0
         uow.commit()
-    restarted = relayer_for(loop.container)
+    restarted = loop.relayer = relayer_for(loop.container)
     assert restarted.tick()  # takes the lease over; not mined yet: waits, sends nothing new
     loop.chain.rpc("evm_mine")
     loop.chain.rpc("evm_setAutomine", True)

@@ -1,5 +1,6 @@
 """A fill-or-kill taker's fills settle in one batch, whole: the relayer never splits them between two batches,
-also when they are more than a batch holds, and one of them blocked fails them all."""
+also when they are more than a batch holds, and one of them blocked fails them all; a relayer whose lease lapsed
+while screening fails nothing another relayer has claimed."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.api.app import create_app
 from backend.chain.devkeys import DEV_KEYS
 from backend.compliance.lists import SanctionsList
 from backend.compliance.store import import_list
-from backend.db.models import SettlementItem
+from backend.db.leased_loop import LeaseTakenOver
+from backend.db.models import Lease, SettlementItem
 from backend.signing import Order, order_digest, sign_digest
+from backend.trading.store import settlement as fills
 from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import relayer_for
 
@@ -123,3 +126,33 @@ def test_a_fill_or_kill_run_with_one_blocked_maker_fails_whole_and_is_never_subm
     assert batches(loop) == []
     told = {m["reason"] for wallet, m in loop.notes if wallet == address_of(ALICE)}
     assert any("settles whole or not at all" in reason for reason in told)
+
+
+def test_a_relayer_whose_lease_lapsed_while_screening_fails_no_fill_the_new_holder_claimed(loop: Loop) -> None:
+    """A round slow in screening can outlast the relayer's lease: another relayer takes it over and claims the same
+    fills into its batch. A deny-list entry landing meanwhile made the late round fail them, and their holds went
+    back while the new holder's batch could still settle them (the seller's base spendable twice)."""
+    loop.chain.deposit(ALICE, "WETH", WEI)
+    loop.chain.deposit(CAROL, "USDC", 10_000 * 10**6)
+    loop.index()
+    for _ in range(2):  # two fills: a whole batch, screened at once
+        place(loop, ALICE, side=1, amount=WEI // 2)
+        place(loop, CAROL, side=0, amount=WEI // 2)
+    work = next(w for w in loop.relayer.workers if w.kind == "settle")
+    screener = work.screener
+
+    class TakenOverMeanwhile:
+        def screen(self, parties: Any, **context: Any) -> Any:
+            with loop.container.uow() as uow:  # the other relayer: the lease, the fills in its batch
+                uow.session.execute(update(Lease).where(Lease.name.like("relayer:%")).values(owner="other-relayer"))
+                assert fills.claim(uow.session, [f.id for f in loop.fills()])
+                import_list(uow.session, SanctionsList("ofac-sdn", "test", frozenset({address_of(CAROL).lower()})))
+                uow.commit()
+            return screener.screen(parties, **context)
+
+    work.screener = TakenOverMeanwhile()
+    with pytest.raises(LeaseTakenOver):
+        loop.relayer.tick()
+
+    assert [(f.status, f.failure) for f in loop.fills()] == [("settling", None)] * 2  # the new holder's
+    assert not [m for _wallet, m in loop.notes if m.get("status") == "failed"]
