@@ -107,18 +107,14 @@ class SettingsError(ValueError):
 class Settings(BaseSettings):
     """HDEX configuration. See the settings table in README.md."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="HDEX_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="HDEX_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     env: Environment = Environment.DEVELOPMENT
     data_dir: Path = Path("var")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file <data_dir>/hdex.db"
     )
-    redis_url: str | None = Field(
-        default=None, description="absent: in-process queues, in-memory rate limits"
-    )
+    redis_url: str | None = Field(default=None, description="absent: in-process queues, in-memory rate limits")
     rpc_url: str | None = Field(default=None, description="absent: start anvil from node_modules")
     chain_id: Annotated[int, Field(gt=0)] = DEV_CHAIN_ID
     confirmations: Annotated[int, Field(ge=0, le=10_000)] = 2
@@ -143,6 +139,11 @@ class Settings(BaseSettings):
     )
     settlement_batch_size: Annotated[int, Field(ge=1, le=200)] = 20
     settlement_max_wait_s: Annotated[float, Field(ge=0)] = 1.0
+    withdrawal_max_gas: Annotated[int, Field(ge=100_000, le=10_000_000)] = Field(
+        default=300_000,
+        description="the most gas a withdrawal's transaction may take (its estimate with margin): a recipient that "
+        "asks for more to take ETH (a contract that burns or demands gas) fails the withdrawal, not the operator key",
+    )
     withdrawal_fee_rate: Annotated[int, Field(ge=0, le=10_000)] = Field(
         default=0, description="operator fee on relayed withdrawals, millionths of the amount (<= signed maxFee)"
     )

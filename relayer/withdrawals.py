@@ -123,6 +123,17 @@ class WithdrawalWork:
             self._fail(request.hash, f"withdrawal would revert: {exc}"[:200])
             log.warning("withdrawal failed before submission", extra={"withdrawal": request.hash, "error": str(exc)})
             return
+        most = self.container.settings.withdrawal_max_gas
+        if simulation.gas_limit > most:
+            # The recipient decides what taking ETH costs (the contract forwards all gas): one that demands more
+            # than a block holds would be refused by every node and hold every later nonce of the key behind it,
+            # and one that burns it makes the operator pay a block's gas for a wei.
+            self._fail(request.hash, f"recipient_gas: taking it would need {simulation.gas_limit} gas, more than "
+                                     f"the {most} a withdrawal may use: withdraw to an address that accepts plain "
+                                     "transfers")  # fmt: skip
+            log.warning("withdrawal failed before submission: too much gas",
+                        extra={"withdrawal": request.hash, "gas": simulation.gas_limit})  # fmt: skip
+            return
         with self.container.session_factory() as session:
             row = session.get(WithdrawalRequest, request.hash, with_for_update=True)
             if row is None or row.status != WithdrawalStatus.ACCEPTED:
@@ -211,8 +222,13 @@ class WithdrawalWork:
                 return
             nonces = session.execute(
                 select(
-                    OperatorTx.id, OperatorTx.reference, OperatorTx.sender, OperatorTx.nonce, OperatorTx.status,
-                    OperatorTx.hashes, OperatorTx.block_number,
+                    OperatorTx.id,
+                    OperatorTx.reference,
+                    OperatorTx.sender,
+                    OperatorTx.nonce,
+                    OperatorTx.status,
+                    OperatorTx.hashes,
+                    OperatorTx.block_number,
                 ).where(OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed]))
             ).all()
             used: dict[str, int] = {}  # per sender: a transaction an earlier operator key signed counts its nonces

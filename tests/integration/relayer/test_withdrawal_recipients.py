@@ -1,4 +1,5 @@
-"""A stored withdrawal to an address nobody owns (accepted before the API refused those) is never signed."""
+"""A stored withdrawal to an address nobody owns (accepted before the API refused those) is never signed, and one
+whose recipient demands more gas to take ETH than a withdrawal may use fails instead of stalling the operator key."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import time
 import pytest
 from sqlalchemy import select
 
+from backend.chain.devkeys import DEV_KEYS
 from backend.db.models import OperatorTx, WithdrawalRequest
+from backend.signing import sign_digest
+from backend.signing.typed_data import Withdrawal, withdrawal_digest
 
 from ..devchain import address_of
 from ..e2e.test_hybrid_loop import BOB, Loop, fund
@@ -52,3 +56,35 @@ def test_a_stored_withdrawal_to_an_unowned_recipient_is_failed_without_a_transac
     loop.index()
     assert available_usdc(loop) == before  # the hold is released
     assert loop.chain.vault_balance(BOB, "USDC") == before
+
+
+# A recipient that refuses ETH unless the call brings over 1,000,000 gas: `receive` is
+# GAS PUSH4 1000000 LT PUSH1 0x0e JUMPI PUSH1 0 DUP1 REVERT JUMPDEST STOP. The Exchange forwards all gas to an ETH
+# recipient, so the estimate follows whatever it demands (near a block's gas, every node would refuse the transaction
+# and every later nonce of the operator key would wait behind it).
+GAS_DEMANDING_RECIPIENT = "6010600c60003960106000f3" + "5a63000f424010600e57600080fd5b00"
+
+
+def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_transaction(loop: Loop) -> None:
+    chain = loop.chain
+    deployed = chain.w3.eth.send_transaction({"from": address_of(BOB), "data": GAS_DEMANDING_RECIPIENT})
+    recipient = chain.w3.eth.wait_for_transaction_receipt(deployed)["contractAddress"]
+    chain.send(BOB, chain.exchange.functions.depositEther(), value=10**18)
+    loop.index()
+    ether = "0x" + "00" * 20
+    withdrawal = Withdrawal(address_of(BOB), ether, 10**15, 0, recipient, time.time_ns(), int(time.time()) + 3600)
+    digest = withdrawal_digest(loop.domain, withdrawal)
+    body = {
+        "withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
+        "signature": "0x" + sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), digest).hex(),
+    }
+    accepted = loop.client.post("/v1/withdrawals", json=body)
+    assert accepted.status_code == 202, accepted.text
+
+    loop.relayer.tick()
+
+    answer = loop.client.get(f"/v1/withdrawals/{accepted.json()['hash']}").json()
+    assert answer["status"] == "failed" and answer["failure"].startswith("recipient_gas: taking it would need")
+    with loop.container.uow() as uow:
+        assert uow.session.scalars(select(OperatorTx)).all() == []  # nothing signed: the key's nonces flow on
+    assert chain.exchange.functions.balanceOf(address_of(BOB), ether).call() == 10**18
