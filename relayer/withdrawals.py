@@ -148,10 +148,11 @@ class WithdrawalWork:
         request = session.get(WithdrawalRequest, tx.reference.removeprefix("withdraw:"))
         if request is None:
             return
-        if tx.status == DROPPED:
+        if tx.status == DROPPED or request.status == WithdrawalStatus.COMPLETED:
             # Its nonce used, no receipt of ours: a node that lags says as much of a withdrawal it mined. Failed now,
             # its hold would end while the amount may be gone; it stays relaying until the final chain decides
-            # (`_fail_lost`, `_complete_final`).
+            # (`_fail_lost`, `_complete_final`). Completed, the final chain decided already (its Withdrawn event came
+            # before this relayer's node showed the receipt): it is not moved back.
             return
         request.updated_at_ms = self._now_ms()
         if tx.status == CONFIRMED:

@@ -115,3 +115,27 @@ def test_a_withdrawal_an_earlier_relayer_failed_as_dropped_is_completed_once_its
     status = loop.client.get(f"/v1/withdrawals/{withdrawal}").json()
     assert (status["status"], status["failure"], status["txHash"]) == ("completed", None, mined.mined_hash)
     loop.ledger_equals_chain((BOB,))
+
+
+def test_a_withdrawal_completed_by_the_final_chain_stays_completed_when_a_lagging_node_reports_its_receipt(
+    loop: Loop,
+) -> None:
+    """The indexer can see a withdrawal's Withdrawn final before the relayer's own node shows the receipt (a lagging
+    node, or HDEX_RELAYER_CONFIRMATIONS above HDEX_CONFIRMATIONS): the receipt then moved it back to relayed, its
+    amount counted as pending again on top of the ledger's debit, and the wallet told "relayed" after "completed"."""
+    fund(loop)
+    withdrawal = request_withdrawal(loop, BOB, "USDC", 2_000 * 10**6)
+    loop.relayer.tick()
+    loop.relayer.tick()
+    loop.index()
+    loop.relayer.tick()
+    assert loop.client.get(f"/v1/withdrawals/{withdrawal}").json()["status"] == "completed"
+    work = next(w for w in loop.relayer.workers if w.kind == "withdraw")
+    with loop.container.uow() as uow:  # the tracker reports the receipt late
+        [tx] = uow.session.scalars(select(OperatorTx).where(OperatorTx.kind == "withdraw")).all()
+        work.finish(uow.session, tx, {"status": "0x1"})
+        uow.commit()
+
+    assert loop.client.get(f"/v1/withdrawals/{withdrawal}").json()["status"] == "completed"
+    steps = [m["status"] for wallet, m in loop.notes if m["type"] == "withdrawal" and wallet == address_of(BOB)]
+    assert steps == ["relayed", "completed"]
