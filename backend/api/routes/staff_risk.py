@@ -13,10 +13,10 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from backend.api.deps import ContainerDep, CurrentStaff, StaffPrincipal, requires
+from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.dependencies import WithdrawalHashPath
 from backend.api.schemas import ERROR, EpochMs, Hash, Input, documented
 from backend.audit_log import record_action
@@ -31,20 +31,8 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"])
 
 ALERTS_READ = Annotated[StaffPrincipal, requires(Permission.ALERTS_READ)]
 RISK_MANAGE = Annotated[StaffPrincipal, requires(Permission.RISK_MANAGE)]
-_TRAVEL_RULE_READERS = (Permission.USERS_READ, Permission.ALERTS_READ)
-
-
-async def _travel_rule_reader(staff: CurrentStaff) -> StaffPrincipal:
-    """Support (users.read) and compliance (alerts.read) both look at a withdrawal's travel-rule data."""
-    if not any(permission in staff.member.permissions for permission in _TRAVEL_RULE_READERS):
-        raise HdexError(
-            ErrorCode.STAFF_FORBIDDEN,
-            f"the {staff.member.role.value} role may not do this (users.read or alerts.read)",
-        )
-    return staff
-
-
-TRAVEL_RULE_READER = Annotated[StaffPrincipal, Depends(_travel_rule_reader)]
+# The originator's name, address, national id and date of birth: identity data, read as KYC documents are
+TRAVEL_RULE_READER = Annotated[StaffPrincipal, requires(Permission.KYC_DOCUMENTS_READ)]
 
 
 class PauseOut(BaseModel):
@@ -115,8 +103,8 @@ async def resume_withdrawals(body: Resume, staff: RISK_MANAGE, container: Contai
 async def get_travel_rule_record(
     withdrawal_hash: WithdrawalHashPath, staff: TRAVEL_RULE_READER, container: ContainerDep
 ) -> dict[str, Any]:
-    """The originator and beneficiary a withdrawal was sent with (permission users.read or alerts.read);
-    404 NOT_FOUND when the withdrawal carried none. Each reading is audit-logged."""
+    """The originator and beneficiary a withdrawal was sent with (permission kyc.documents.read: identity data,
+    compliance and admin); 404 NOT_FOUND when the withdrawal carried none. Each reading is audit-logged."""
     key = parse_hash(withdrawal_hash, "withdrawalHash")
     actor = staff.actor
 

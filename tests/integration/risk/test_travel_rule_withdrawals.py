@@ -110,7 +110,10 @@ def test_staff_read_a_withdrawals_travel_rule_data_and_each_reading_is_audit_log
     without = exchange.client.post("/v1/withdrawals", json=body(withdrawal(amount=USDC_UNIT)))
     path = f"/v1/staff/withdrawals/{accepted.json()['hash']}/travel-rule"
     assert exchange.client.get(path).status_code == 401
-    signed_in(exchange, Role.SUPPORT)  # users.read
+    for role in (Role.SUPPORT, Role.AUDITOR):  # identity data: not theirs, as KYC identity data is not
+        signed_in(exchange, role)
+        assert error(exchange.client.get(path))[:2] == (403, "STAFF_FORBIDDEN"), role
+    signed_in(exchange, Role.COMPLIANCE)  # kyc.documents.read
     shown = exchange.client.get(path)
     assert shown.status_code == 200, shown.text
     assert shown.json()["originator"]["naturalPerson"]["name"] == {
@@ -121,4 +124,4 @@ def test_staff_read_a_withdrawals_travel_rule_data_and_each_reading_is_audit_log
     missing = exchange.client.get(f"/v1/staff/withdrawals/{without.json()['hash']}/travel-rule")
     assert error(missing) == (404, "NOT_FOUND", "withdrawalHash")
     [entry] = audit_entries(exchange.container, "withdrawals.travel_rule_view")
-    assert (entry.actor, entry.target) == ("staff:support@hdex.example", wallet(5))
+    assert (entry.actor, entry.target) == ("staff:compliance@hdex.example", wallet(5))
