@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eth_account import Account
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
@@ -163,12 +163,16 @@ class TxManager:
         return tx
 
     def _next_nonce(self, session: Session) -> int:
+        """Above the chain's count and every nonce still ours: in flight, or a batch seen mined whose block is not
+        final yet (`final_check_due`). A reorg can take such a batch out before it is final, and no node may hold
+        it any more; were its nonce taken by the next transaction, it could never be mined and a batch built on
+        its balances would see trades skipped. Above it, the next waits until the final check sends it again."""
         on_chain = int(self.rpc.call("eth_getTransactionCount", [self.sender, "pending"]), 16)
         ours = session.scalar(
             select(func.max(OperatorTx.nonce)).where(
                 OperatorTx.chain_id == self.chain_id,
                 OperatorTx.sender == self.sender,
-                OperatorTx.status.in_(IN_FLIGHT),
+                OperatorTx.status.in_(IN_FLIGHT) | (OperatorTx.final_check_due == true()),
             )
         )
         return max(on_chain, -1 if ours is None else ours + 1)
@@ -326,7 +330,6 @@ class TxManager:
                 "operator tx not sent; tried again later",
                 extra={"reference": tx.reference, "nonce": tx.nonce, "tx_hash": tx.tx_hash, "error": str(exc)},
             )
-
 
     def _finish_mined(
         self,

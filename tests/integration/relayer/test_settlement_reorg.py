@@ -209,6 +209,39 @@ def test_a_settled_batch_a_reorg_took_out_that_no_node_holds_is_sent_again_and_s
     assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
 
 
+def test_the_next_batch_does_not_take_the_nonce_of_one_a_reorg_took_out_before_its_block_was_final(
+    loop: Loop,
+) -> None:
+    """The next batch took the lowest nonce the chain had not used: the one of a batch a reorg had just taken out,
+    which then could never be mined (its fills waited for the final check to put them in a third batch, and a batch
+    built on its balances saw trades skipped). It now goes above it, and waits until that batch is sent again."""
+    fund(loop)
+    loop.place(ALICE, side=1, amount=WEI // 2)
+    loop.place(BOB, side=0, amount=WEI // 2)
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()  # mined at one confirmation: its block is not final
+    assert loop.chain.rpc("evm_revert", snapshot)  # a reorg takes it out, and no node holds it any more
+    loop.place(ALICE, side=1, amount=WEI // 2)
+    loop.place(BOB, side=0, amount=WEI // 2)
+    loop.relayer.tick()  # the second fill's batch
+
+    with loop.container.uow() as uow:
+        first, second = uow.session.scalars(select(OperatorTx).order_by(OperatorTx.id)).all()
+    assert second.nonce == first.nonce + 1
+    loop.chain.mine(3)
+    loop.index()  # the first's block final: sent again (its own bytes); the second follows it
+    loop.chain.mine(1)
+    for tx in (first, second):
+        assert loop.chain.w3.eth.wait_for_transaction_receipt(tx.tx_hash, timeout=30)["status"] == 1  # type: ignore[arg-type]
+    loop.relayer.tick()
+    loop.chain.mine(3)
+    loop.index()
+    assert [(f.status, f.tx_hash) for f in loop.fills()] == [("settled", first.tx_hash), ("settled", second.tx_hash)]
+    with loop.container.uow() as uow:
+        assert len(uow.session.scalars(select(OperatorTx)).all()) == 2  # no third batch
+    loop.ledger_equals_chain((ALICE, BOB))
+
+
 def stand_in_batch(loop: Loop, *, to: str, sender: str) -> int:
     """A confirmed settlement batch on record, due for the final check, that the chain never saw: as a batch sent to
     an Exchange since redeployed (`to`) or by another operator key (`sender`) looks to this relayer."""
