@@ -97,6 +97,10 @@ class SettlementWork:
         with self.container.session_factory() as session:
             if _undecided_drop(session):
                 return  # a batch that may still be mined goes first (see `finish`)
+            lost = _taken_out(session, txm)
+            if lost is not None:  # seen mined, gone from the chain before its block was final: it goes first
+                txm.send_if_forgotten(*lost)
+                return
             pending = fills.unsettled(session, limit=self.policy.max_trades)
             if not pending:
                 return
@@ -436,6 +440,21 @@ def _undecided_drop(session: Session) -> bool:
     """Whether a settlement batch found dropped waits for the final chain to say whether it was mined."""
     query = select(OperatorTx.id).where(OperatorTx.final_check_due == true(), OperatorTx.status == DROPPED).limit(1)
     return session.scalars(query).first() is not None
+
+
+def _taken_out(session: Session, txm: TxManager) -> tuple[int, list[str]] | None:
+    """(id, attempts) of the lowest settlement batch of ours seen mined and not yet checked against the final chain
+    whose nonce the chain has not used (a reorg took it out), if any: sent again now, not once its block is final,
+    since every later transaction of the key waits behind its nonce (`TxManager._next_nonce`)."""
+    due = session.execute(
+        select(OperatorTx.id, OperatorTx.nonce, OperatorTx.hashes)
+        .where(OperatorTx.final_check_due == true(), OperatorTx.status == CONFIRMED, OperatorTx.sender == txm.sender)
+        .order_by(OperatorTx.nonce)
+        .limit(1)
+    ).first()
+    if due is None or due.nonce < int(txm.rpc.call("eth_getTransactionCount", [txm.sender, "latest"]), 16):
+        return None
+    return due.id, list(due.hashes)
 
 
 def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) -> dict[str, str]:

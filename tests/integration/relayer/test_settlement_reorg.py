@@ -209,12 +209,12 @@ def test_a_settled_batch_a_reorg_took_out_that_no_node_holds_is_sent_again_and_s
     assert usdc(loop, BOB) == (10_000 * 10**6 - PRICE, 0)
 
 
-def test_the_next_batch_does_not_take_the_nonce_of_one_a_reorg_took_out_before_its_block_was_final(
+def test_a_batch_a_reorg_took_out_before_its_block_was_final_is_sent_again_before_the_next_batch(
     loop: Loop,
 ) -> None:
     """The next batch took the lowest nonce the chain had not used: the one of a batch a reorg had just taken out,
     which then could never be mined (its fills waited for the final check to put them in a third batch, and a batch
-    built on its balances saw trades skipped). It now goes above it, and waits until that batch is sent again."""
+    built on its balances saw trades skipped). That batch is now sent again first, and the next goes above it."""
     fund(loop)
     loop.place(ALICE, side=1, amount=WEI // 2)
     loop.place(BOB, side=0, amount=WEI // 2)
@@ -223,22 +223,18 @@ def test_the_next_batch_does_not_take_the_nonce_of_one_a_reorg_took_out_before_i
     assert loop.chain.rpc("evm_revert", snapshot)  # a reorg takes it out, and no node holds it any more
     loop.place(ALICE, side=1, amount=WEI // 2)
     loop.place(BOB, side=0, amount=WEI // 2)
-    loop.relayer.tick()  # the second fill's batch
+    loop.relayer.tick()  # the taken-out batch is sent again (its own bytes), before any new one
+    with loop.container.uow() as uow:
+        [first] = uow.session.scalars(select(OperatorTx)).all()
+    assert loop.chain.w3.eth.wait_for_transaction_receipt(first.tx_hash, timeout=30)["status"] == 1  # type: ignore[arg-type]
+    loop.relay()  # then the second fill's batch
 
     with loop.container.uow() as uow:
-        first, second = uow.session.scalars(select(OperatorTx).order_by(OperatorTx.id)).all()
-    assert second.nonce == first.nonce + 1
-    loop.chain.mine(3)
-    loop.index()  # the first's block final: sent again (its own bytes); the second follows it
-    loop.chain.mine(1)
-    for tx in (first, second):
-        assert loop.chain.w3.eth.wait_for_transaction_receipt(tx.tx_hash, timeout=30)["status"] == 1  # type: ignore[arg-type]
-    loop.relayer.tick()
+        again, second = uow.session.scalars(select(OperatorTx).order_by(OperatorTx.id)).all()
+    assert (again.id, second.nonce) == (first.id, first.nonce + 1)
     loop.chain.mine(3)
     loop.index()
     assert [(f.status, f.tx_hash) for f in loop.fills()] == [("settled", first.tx_hash), ("settled", second.tx_hash)]
-    with loop.container.uow() as uow:
-        assert len(uow.session.scalars(select(OperatorTx)).all()) == 2  # no third batch
     loop.ledger_equals_chain((ALICE, BOB))
 
 
