@@ -99,7 +99,7 @@ class SettlementWork:
                 return  # a batch that may still be mined goes first (see `finish`)
             lost = _taken_out(session, txm)
             if lost is not None:  # seen mined, gone from the chain before its block was final: it goes first
-                txm.send_if_forgotten(*lost)
+                txm.revive(lost)
                 return
             pending = fills.unsettled(session, limit=self.policy.max_trades)
             if not pending:
@@ -297,8 +297,8 @@ class SettlementWork:
                 if sender not in used:
                     used[sender] = nonces_used(txm, sender, final)
                 if nonce >= used[sender]:
-                    # Not used at a final block: it may still be mined (its own signed bytes: once at most).
-                    txm.send_if_forgotten(tx_id, hashes)
+                    # Not used at a final block: it may still be mined (its own nonce: once at most); revived.
+                    txm.revive(tx_id)
                     continue
                 outcome = _final_outcome(txm, hashes, final)
                 if outcome is not None:
@@ -442,19 +442,19 @@ def _undecided_drop(session: Session) -> bool:
     return session.scalars(query).first() is not None
 
 
-def _taken_out(session: Session, txm: TxManager) -> tuple[int, list[str]] | None:
-    """(id, attempts) of the lowest settlement batch of ours seen mined and not yet checked against the final chain
-    whose nonce the chain has not used (a reorg took it out), if any: sent again now, not once its block is final,
-    since every later transaction of the key waits behind its nonce (`TxManager._next_nonce`)."""
+def _taken_out(session: Session, txm: TxManager) -> int | None:
+    """The id of the lowest settlement batch of ours seen mined and not yet checked against the final chain
+    whose nonce the chain has not used (a reorg took it out), if any: revived now (`TxManager.revive`), not once its
+    block is final, since every later transaction of the key waits behind its nonce (`TxManager._next_nonce`)."""
     due = session.execute(
-        select(OperatorTx.id, OperatorTx.nonce, OperatorTx.hashes)
+        select(OperatorTx.id, OperatorTx.nonce)
         .where(OperatorTx.final_check_due == true(), OperatorTx.status == CONFIRMED, OperatorTx.sender == txm.sender)
         .order_by(OperatorTx.nonce)
         .limit(1)
     ).first()
     if due is None or due.nonce < int(txm.rpc.call("eth_getTransactionCount", [txm.sender, "latest"]), 16):
         return None
-    return due.id, list(due.hashes)
+    return int(due.id)
 
 
 def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) -> dict[str, str]:

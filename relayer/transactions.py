@@ -220,15 +220,21 @@ class TxManager:
             self._broadcast(tx)
             session.commit()
 
-    def send_if_forgotten(self, tx_id: int, hashes: Sequence[str]) -> bool:
-        """Send a transaction again (its latest signed bytes) if no node holds any of its attempts: one a reorg took
-        out after it finished (mined, or found dropped) whose nonce is still unused. Nothing else would ever mine it or
-        use its nonce, so it, and every later transaction of its key, would wait for ever. True if sent."""
-        if any(self.rpc.call("eth_getTransactionByHash", [h]) for h in hashes):
-            return False
-        log.warning("an operator tx no node holds is sent again", extra={"tx_id": tx_id, "tx_hash": hashes[-1]})
-        self.send(tx_id)
-        return True
+    def revive(self, tx_id: int) -> None:
+        """Get a transaction mined that a reorg took out after it finished (mined, or found dropped), its nonce still
+        unused: nothing else would ever mine it or use its nonce, so it, and every later transaction of its key,
+        would wait for ever. Sent again (its latest signed bytes) if no node holds any of its attempts; held by one
+        but not mined (the reorg put it back in a pool whose fees have since risen), replaced at higher fees as a
+        stuck transaction is, once it has waited `stuck_after_s` since its last attempt."""
+        with self.session_factory() as session:
+            tx = session.get_one(OperatorTx, tx_id)
+            if any(self.rpc.call("eth_getTransactionByHash", [h]) for h in tx.hashes):
+                if self._stuck(tx):
+                    self._replace(session, tx)
+                return
+            log.warning("an operator tx no node holds is sent again", extra={"tx_id": tx_id, "tx_hash": tx.tx_hash})
+            self._broadcast(tx)
+            session.commit()
 
     def _broadcast(self, tx: OperatorTx) -> None:
         try:

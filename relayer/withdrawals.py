@@ -228,13 +228,12 @@ class WithdrawalWork:
                     OperatorTx.sender,
                     OperatorTx.nonce,
                     OperatorTx.status,
-                    OperatorTx.hashes,
                     OperatorTx.block_number,
                 ).where(OperatorTx.reference.in_([f"withdraw:{h}" for h in relayed]))
             ).all()
             used: dict[str, int] = {}  # per sender: a transaction an earlier operator key signed counts its nonces
-            unmined: list[tuple[int, list[str]]] = []
-            for tx_id, reference, sender, nonce, tx_status, hashes, block in nonces:
+            unmined: list[int] = []
+            for tx_id, reference, sender, nonce, tx_status, block in nonces:
                 request = relayed[reference.removeprefix("withdraw:")]
                 if request.status == WithdrawalStatus.RELAYING and tx_status != DROPPED:
                     continue  # in flight: its transaction is the tracker's
@@ -244,7 +243,7 @@ class WithdrawalWork:
                     # Its nonce unused at a final block: it may still be mined. Once the final block passes where it
                     # was mined (or it looked dropped), it is sent again if no node holds it.
                     if block is None or block <= final:
-                        unmined.append((tx_id, hashes))
+                        unmined.append(tx_id)
                     continue
                 if flag(txm, self.contract, "isWithdrawalProcessed", bytes.fromhex(request.hash[2:]), block=hex(final)):
                     continue  # it was: the indexer's final Withdrawn completes it
@@ -253,8 +252,8 @@ class WithdrawalWork:
                 self._tell(session, request)
                 log.warning("relayed withdrawal lost in a reorg; failed", extra={"withdrawal": request.hash})
             session.commit()
-        for tx_id, hashes in unmined:
-            txm.send_if_forgotten(tx_id, hashes)
+        for tx_id in unmined:
+            txm.revive(tx_id)
 
     def _fail(self, request_hash: str, failure: str) -> None:
         """Fail an accepted request before any transaction (its hold ends); one that moved on meanwhile stays."""

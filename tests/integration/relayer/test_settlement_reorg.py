@@ -4,6 +4,7 @@ kept, for final events that never come."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -235,6 +236,37 @@ def test_a_batch_a_reorg_took_out_before_its_block_was_final_is_sent_again_befor
     loop.chain.mine(3)
     loop.index()
     assert [(f.status, f.tx_hash) for f in loop.fills()] == [("settled", first.tx_hash), ("settled", second.tx_hash)]
+    loop.ledger_equals_chain((ALICE, BOB))
+
+
+def test_a_batch_a_reorg_put_back_in_a_pool_unmined_is_repriced_not_waited_for(loop: Loop) -> None:
+    """A reorg can leave a batch in a node's pool, not mined (its fees too low by then): sending its bytes again did
+    nothing, and every later transaction of the key waited behind its nonce. It is replaced at higher fees, as a
+    stuck transaction is."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()
+    assert loop.chain.rpc("evm_revert", snapshot)
+    loop.chain.rpc("evm_setAutomine", False)
+    with loop.container.uow() as uow:
+        [batch] = uow.session.scalars(select(OperatorTx)).all()
+    loop.chain.rpc("eth_sendRawTransaction", batch.raw_tx)  # back in the pool, and left there
+    txm = loop.relayer.txm
+    txm.policy = dataclasses.replace(txm.policy, stuck_after_s=0.0)  # it has waited long enough
+
+    loop.relayer.tick()
+
+    with loop.container.uow() as uow:
+        repriced = uow.session.get_one(OperatorTx, batch.id)
+    assert len(repriced.hashes) == 2 and repriced.max_fee_per_gas > batch.max_fee_per_gas
+    loop.chain.rpc("evm_mine")
+    loop.chain.rpc("evm_setAutomine", True)
+    assert loop.chain.w3.eth.get_transaction_receipt(repriced.hashes[1])["status"] == 1
+    loop.chain.mine(3)
+    loop.index()
+    assert fill_state(loop) == ("settled", repriced.hashes[1], True)
     loop.ledger_equals_chain((ALICE, BOB))
 
 
