@@ -7,8 +7,9 @@ change or not at all.
 
 from __future__ import annotations
 
-import getpass
 import json
+import os
+import pwd
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -104,11 +105,12 @@ def record_action(
 
 
 def cli_actor() -> str:
-    """The actor of a command run from a shell: "cli:<os user>"."""
+    """The actor of a command run from a shell: "cli:<os user>", the user the process runs as (not $USER, which
+    anyone sets: `USER=alice hdex ...` must not pin an action on alice)."""
     try:
-        user = getpass.getuser()
-    except OSError:  # no user name in the environment or the password database (some containers)
-        user = "unknown"
+        user = pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a uid the password database does not know (some containers)
+        user = f"uid:{os.getuid()}"
     return f"cli:{user}"
 
 

@@ -58,11 +58,10 @@ def import_command(file: Path) -> None:
 
 @compliance_group.command("screen")
 @click.argument("addresses", nargs=-1, required=True)
-@click.option("--actor", default="cli", show_default=True, help="who asks (recorded in the audit)")
-def screen_command(addresses: tuple[str, ...], actor: str) -> None:
-    """Screen ADDRESSES; exit 1 if any is blocked or could not be screened."""
+def screen_command(addresses: tuple[str, ...]) -> None:
+    """Screen ADDRESSES; exit 1 if any is blocked or could not be screened (recorded as the shell's user)."""
     checked = [_checked(a) for a in addresses]
-    decisions = screener_for(database_container()).screen(checked, actor=actor, context="cli:screen")
+    decisions = screener_for(database_container()).screen(checked, actor=cli_actor(), context="cli:screen")
     for address in checked:
         decision = decisions[address]
         reasons = "; ".join(f"{h.reason} ({h.list_version})" for h in decision.hits)
@@ -73,23 +72,24 @@ def screen_command(addresses: tuple[str, ...], actor: str) -> None:
 @compliance_group.command("deny")
 @click.argument("address")
 @click.option("--reason", required=True, help="why (recorded)")
-@click.option("--actor", default="cli", show_default=True)
-def deny_command(address: str, reason: str, actor: str) -> None:
-    """Put ADDRESS on the operator deny-list."""
+def deny_command(address: str, reason: str) -> None:
+    """Put ADDRESS on the operator deny-list (recorded as the shell's user, as the back office records its
+    member)."""
     checked = _checked(address)
     with database_container().uow() as uow:
-        deny_address(uow.session, checked, reason, actor=cli_actor(), added_by=actor)
+        deny_address(uow.session, checked, reason, actor=cli_actor())
         uow.commit()
     click.echo(f"{_checked(address)} deny-listed")
 
 
 @compliance_group.command("allow")
 @click.argument("address")
-def allow_command(address: str) -> None:
+@click.option("--reason", required=True, help="why (recorded, as the back office requires one)")
+def allow_command(address: str, reason: str) -> None:
     """Take ADDRESS off the operator deny-list."""
     checked = _checked(address)
     with database_container().uow() as uow:
-        removed = allow_address(uow.session, checked, actor=cli_actor())
+        removed = allow_address(uow.session, checked, actor=cli_actor(), reason=reason)
         uow.commit()
     click.echo(f"{_checked(address)} " + ("removed from the deny-list" if removed else "was not deny-listed"))
 

@@ -3,6 +3,8 @@ first edited or deleted entry."""
 
 from __future__ import annotations
 
+import os
+import pwd
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -127,13 +129,17 @@ def test_cli_staff_create_list_disable_and_operator_actions_are_recorded(cli: Cl
                       "--password", "another long password"])  # fmt: skip
     assert "two@hdex.example support active" in cli.invoke(main, ["staff", "list"]).output
     assert cli.invoke(main, ["staff", "disable", "two@hdex.example", "--reason", "left"]).exit_code == 0
-    assert cli.invoke(main, ["compliance", "deny", "0x" + "ab" * 20, "--reason", "fraud"]).exit_code == 0
-    assert cli.invoke(main, ["compliance", "allow", "0x" + "ab" * 20]).exit_code == 0
+    # the shell's user, whatever the environment claims (USER and LOGNAME are anyone's to set)
+    claimed = {"USER": "alice", "LOGNAME": "alice"}
+    assert cli.invoke(main, ["compliance", "deny", "0x" + "ab" * 20, "--reason", "fraud"], env=claimed).exit_code == 0
+    assert cli.invoke(main, ["compliance", "allow", "0x" + "ab" * 20]).exit_code == 2  # a reason, as staff give
+    assert cli.invoke(main, ["compliance", "allow", "0x" + "ab" * 20, "--reason", "cleared"]).exit_code == 0
     assert _actions(container) == [
         "staff.create", "staff.create", "staff.disable", "denylist.add", "denylist.remove",
     ]  # fmt: skip
+    shell_user = f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
     with container.uow() as uow:
-        assert all(e.actor.startswith("cli:") for e in list_entries(uow.session, AuditFilter(), 10))
+        assert {e.actor for e in list_entries(uow.session, AuditFilter(), 10)} == {shell_user}
     assert cli.invoke(main, ["audit-log", "verify"]).exit_code == 0
 
 

@@ -235,7 +235,7 @@ def test_the_cli_lists_and_releases_a_frozen_deposit_as_the_back_office_does(
         assert held.exit_code == 0 and held.output.startswith(f"{frozen_id} held {wallet(DEPOSITOR)} {DEPOSIT} ")
         blocked = cli.invoke(main, ["compliance", "release", str(frozen_id), "--reason", "cleared"])
         assert blocked.exit_code == 2 and "still blocked" in blocked.output
-        assert cli.invoke(main, ["compliance", "allow", wallet(DEPOSITOR)]).exit_code == 0
+        assert cli.invoke(main, ["compliance", "allow", wallet(DEPOSITOR), "--reason", "cleared"]).exit_code == 0
         assert cli.invoke(main, ["compliance", "release", str(frozen_id), "--reason", " "]).exit_code == 2
         released = cli.invoke(main, ["compliance", "release", str(frozen_id), "--reason", "cleared"])
         assert released.exit_code == 0, released.output
