@@ -228,7 +228,10 @@ class TxManager:
         stuck transaction is, once it has waited `stuck_after_s` since its last attempt."""
         with self.session_factory() as session:
             tx = session.get_one(OperatorTx, tx_id)
-            if any(self.rpc.call("eth_getTransactionByHash", [h]) for h in tx.hashes):
+            held = [found for h in tx.hashes if (found := self.rpc.call("eth_getTransactionByHash", [h]))]
+            if any(found.get("blockNumber") for found in held):
+                return  # mined again, its block not final yet: the final check decides
+            if held:
                 if self._stuck(tx):
                     self._replace(session, tx)
                 return

@@ -541,3 +541,20 @@ def test_a_round_that_lost_its_lease_touches_no_transaction_after_that(
         txm.track(finished_log()[1], keep=keep)
     assert status(sessions, first).status == "submitted"  # sent: this relayer still held the lease
     assert status(sessions, second).status == "signed"  # not sent: the other relayer's to decide
+
+
+def test_revive_leaves_a_mined_transaction_alone_and_replaces_one_a_pool_holds_unmined(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """`revive` is for a transaction a reorg took out: one mined again (its block not final yet) is the final check's
+    to judge, never replaced (a replacement at a used nonce only piles up attempts); one a pool holds unmined is."""
+    txm, clock = held(node, sessions)
+    waiting = create(txm, sessions, "batch:1")
+    txm.send(waiting)
+    clock.now += 31  # stuck
+    txm.revive(waiting)
+    assert len(status(sessions, waiting).hashes) == 2  # held unmined: replaced at higher fees
+    rpc(node, "evm_mine")
+    clock.now += 31
+    txm.revive(waiting)
+    assert len(status(sessions, waiting).hashes) == 2  # mined: left alone
