@@ -4,6 +4,7 @@ export { Dialog } from "./dialog";
 export { Field, SelectField, TextAreaField } from "./field";
 export { FileViewer, type ViewedFile } from "./file-viewer";
 export { documentFileName, documentView, safeBlobType, type DocumentView } from "./file-view";
+export { LoadMore, type PagedQuery } from "./load-more";
 export { Meter } from "./meter";
 export { StatusMessage } from "./status-message";
 export { Tabs, type TabItem } from "./tabs";

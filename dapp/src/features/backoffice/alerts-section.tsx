@@ -5,7 +5,7 @@
  */
 import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
-import { Dialog, Field, SelectField, useToast, type Column } from "../../components/ui";
+import { Dialog, Field, LoadMore, SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { navigate, paths } from "../../lib/router";
 import { useAlertStream } from "./alert-stream";
@@ -175,11 +175,7 @@ export function AlertsSection({ member }: { member: StaffMember }) {
         empty={t("backoffice.alerts.empty")}
         csvFileName="alerts.csv"
       />
-      {list.hasNextPage ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          {t("account.loadMore")}
-        </button>
-      ) : null}
+      <LoadMore query={list} />
       {dialog === "case" ? (
         <OpenCaseDialog
           alerts={chosen}

@@ -5,7 +5,7 @@
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { Field, type Column } from "../../components/ui";
+import { Field, LoadMore, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { auditQuery, EMPTY_AUDIT_FILTER, type AuditFilterForm, type AuditQuery, type Problem } from "./forms";
 import { QueryTable } from "./query-table";
@@ -97,11 +97,7 @@ export function AuditLogSection() {
         csvFileName="hdex-audit-log.csv"
         height={420}
       />
-      {log.hasNextPage ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
-          {t("account.loadMore")}
-        </button>
-      ) : null}
+      <LoadMore query={log} />
       {shown ? (
         <section className="panel staff-detail" aria-label={t("backoffice.audit.entry", { seq: shown.seq })}>
           <h3 className="panel__title">{t("backoffice.audit.entry", { seq: shown.seq })}</h3>

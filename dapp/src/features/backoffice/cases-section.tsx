@@ -4,7 +4,7 @@
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { SelectField, type Column } from "../../components/ui";
+import { LoadMore, SelectField, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { useStore } from "../../lib/store";
 import { CaseDetailView } from "./case-detail";
@@ -71,11 +71,7 @@ export function CasesSection({ member }: { member: StaffMember }) {
         empty={t("backoffice.cases.empty")}
         csvFileName="cases.csv"
       />
-      {list.hasNextPage ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          {t("account.loadMore")}
-        </button>
-      ) : null}
+      <LoadMore query={list} />
       {selected !== null ? <CaseDetailView key={selected} id={selected} member={member} /> : null}
     </section>
   );

@@ -4,9 +4,8 @@
  */
 import { useMutation } from "@tanstack/react-query";
 import { Fragment, useId, useState, type ReactNode } from "react";
-import type { Column } from "../../components/ui";
+import { LoadMore, type Column, type PagedQuery } from "../../components/ui";
 import { ConfirmDialog } from "./confirm-dialog";
-import { LoadMore, type PagedQuery } from "./load-more";
 import { QueryTable, type TableQuery } from "./query-table";
 
 interface Item {

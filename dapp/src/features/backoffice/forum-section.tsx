@@ -1,11 +1,10 @@
 /** Forum moderation: the reports queue (hide the post, or dismiss), threads (pin, lock, hide), bans of wallets. */
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { Field, LoadMore, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
 import { forumModeration, threadActions, type ForumBan, type ForumReport, type ModeratedThread } from "./forum-moderation";
-import { LoadMore } from "./load-more";
 import { QueryTable } from "./query-table";
 import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";

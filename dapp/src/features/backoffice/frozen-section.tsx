@@ -5,9 +5,8 @@
  */
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { SelectField, useToast, type Column } from "../../components/ui";
+import { LoadMore, SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
-import { LoadMore } from "./load-more";
 import { can } from "./permissions";
 import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";

@@ -4,7 +4,7 @@
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { SelectField, StatusMessage, useToast, type Column } from "../../components/ui";
+import { LoadMore, SelectField, StatusMessage, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { countryName } from "../../lib/countries";
 import { SUBMISSION_STATUS_NAMES } from "../account";
@@ -77,11 +77,7 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
         query={queue}
         empty={t("backoffice.kyc.empty")}
       />
-      {queue.hasNextPage ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void queue.fetchNextPage()} disabled={queue.isFetchingNextPage}>
-          {t("account.loadMore")}
-        </button>
-      ) : null}
+      <LoadMore query={queue} />
       {selected !== null ? <SubmissionReview key={String(selected)} id={selected} member={member} /> : null}
     </section>
   );

@@ -5,7 +5,7 @@
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { SelectField, type Column } from "../../components/ui";
+import { LoadMore, SelectField, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { CATEGORY_NAMES, STATUSES, STATUS_NAMES, type TicketStatus } from "../support";
 import { QueryTable } from "./query-table";
@@ -83,11 +83,7 @@ export function SupportSection({ member }: { member: StaffMember }) {
         empty={t("supportDesk.empty")}
         csvFileName="tickets.csv"
       />
-      {queue.hasNextPage ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void queue.fetchNextPage()} disabled={queue.isFetchingNextPage}>
-          {t("support.loadMore")}
-        </button>
-      ) : null}
+      <LoadMore query={queue} />
       {selected !== null ? <SupportTicketView key={selected} id={selected} /> : null}
       <SavedReplies />
       <SupportStats />

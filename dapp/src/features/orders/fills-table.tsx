@@ -1,12 +1,11 @@
 /** The "Fills" table: each trade as this wallet saw it, with its fee and on-chain settlement. */
-import { DataTable, type Column } from "../../components/ui";
+import { DataTable, LoadMore, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
 import { formatBaseAmount, formatPrice, formatQuoteAmount } from "../../lib/market";
 import { useWallet } from "../wallet";
 import { useFills, type AccountFill } from "./account-orders";
-import { LoadMore } from "./load-more";
 import { csvPrice, csvTime, csvUnits, settlementKey } from "./order-words";
 
 export function FillsTable({ markets }: { markets: ReadonlyMap<string, Market> }) {
@@ -80,7 +79,7 @@ export function FillsTable({ markets }: { markets: ReadonlyMap<string, Market> }
         empty={t("account.emptyFills")}
         csvFileName={`hdex-fills-${address ?? "wallet"}.csv`}
       />
-      <LoadMore query={fills} />
+      <LoadMore className="account-tabs__more" query={fills} />
     </>
   );
 }

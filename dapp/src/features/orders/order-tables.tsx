@@ -1,6 +1,6 @@
 /** The "Open orders" (each with a signed cancel, and a cancel on-chain) and "Order history" tables. */
 import type { Hex } from "viem";
-import { DataTable, type Column } from "../../components/ui";
+import { DataTable, LoadMore, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
@@ -11,7 +11,6 @@ import { AccountError } from "./account-error";
 import { useAccountOpenOrders, useOrderHistory, type OrderView } from "./account-orders";
 import { useCancelOrder } from "./cancels";
 import { onChainErrorText, type OnChainPhase } from "./on-chain-cancel";
-import { LoadMore } from "./load-more";
 import { csvPrice, csvTime, csvUnits, kindKey, reasonText, statusKey } from "./order-words";
 
 type Markets = ReadonlyMap<string, Market>;
@@ -173,7 +172,7 @@ export function OrderHistoryTable({ markets }: { markets: Markets }) {
         empty={t("account.emptyHistory")}
         csvFileName={`hdex-orders-${address ?? "wallet"}.csv`}
       />
-      <LoadMore query={history} />
+      <LoadMore className="account-tabs__more" query={history} />
     </>
   );
 }

@@ -7,7 +7,7 @@
  */
 import "./messages"; // before anything renders a message of this chunk
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, FileViewer, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
+import { DataTable, Field, FileViewer, LoadMore, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { Link, navigate, paths } from "../../lib/router";
@@ -106,11 +106,7 @@ function TicketList({ address }: { address: string }) {
         onRetry={() => void list.refetch()}
         empty={t("support.noTickets")}
       />
-      {list.hasNextPage ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          {t("support.loadMore")}
-        </button>
-      ) : null}
+      <LoadMore query={list} />
     </section>
   );
 }
