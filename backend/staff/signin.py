@@ -213,9 +213,6 @@ class StaffSignIn:
 
     def _refuse_if_locked(self, session: Session, email: str, clients: tuple[str, ...], now: int, ip: str) -> None:
         """STAFF_LOCKED (recorded) while `email` is locked for any of `clients`."""
-        session.execute(
-            delete(StaffSignInFailures).where(StaffSignInFailures.last_failed_at_ms < now - FAILURE_MEMORY_MS)
-        )
         until = session.scalar(
             select(func.max(StaffSignInFailures.locked_until_ms)).where(
                 StaffSignInFailures.email == email, StaffSignInFailures.client.in_(clients)
@@ -239,7 +236,11 @@ class StaffSignIn:
         staff_id: int | None = None,
     ) -> NoReturn:
         """Count a failure of `email` from `client` (locking them past the threshold, and then ending the account's
-        (`staff_id`) pending challenges), record it, commit, raise."""
+        (`staff_id`) pending challenges), record it, commit, raise. Counts a quiet day old are forgotten first:
+        pruned here, where rows are added, so a sign-in that fails nothing writes nothing for them."""
+        session.execute(
+            delete(StaffSignInFailures).where(StaffSignInFailures.last_failed_at_ms < now - FAILURE_MEMORY_MS)
+        )
         failures = session.get(StaffSignInFailures, (email, client), with_for_update=True)
         if failures is None:
             failures = StaffSignInFailures(email=email, client=client, failed_attempts=0, last_failed_at_ms=now)

@@ -102,6 +102,22 @@ def test_a_strangers_wrong_passwords_lock_out_the_stranger_not_the_member_elsewh
     assert attempt(PASSWORD, member) == "STAFF_LOCKED"
 
 
+def test_failures_are_forgotten_after_a_quiet_day(container: Container, admin: Member) -> None:
+    now = [1_000_000_000_000]
+    service = StaffSignIn(container, clock=lambda: now[0])
+
+    def attempt() -> str:
+        with pytest.raises(HdexError) as refused:
+            service.start(admin.email, "wrong guess", "203.0.113.7")
+        return refused.value.code
+
+    assert [attempt() for _ in range(4)] == ["STAFF_BAD_CREDENTIALS"] * 4
+    now[0] += 24 * 3600 * 1000 + 1
+    assert attempt() == "STAFF_BAD_CREDENTIALS"  # the fifth in a row would lock: the count began again
+    with container.uow() as uow:
+        assert uow.session.get_one(StaffSignInFailures, (admin.email, "203.0.113.7")).failed_attempts == 1
+
+
 def test_wrong_totp_codes_count_towards_the_lock_out_too(client: TestClient, admin: Member) -> None:
     codes = []
     for _ in range(5):
