@@ -24,6 +24,7 @@ ATTACHMENT = "attachment"
 ATTACHMENT_DESCRIPTION = "optional: a PNG, JPEG or PDF (checked by content)"
 Fields = TypeVar("Fields", bound=BaseModel)
 MULTIPART = "multipart/form-data"
+UPLOAD_SCHEMA = {"type": "string", "contentMediaType": "application/octet-stream"}  # a file part, in OpenAPI
 FORMS = (MULTIPART, "application/x-www-form-urlencoded")  # what FastAPI reads `Form()` fields from
 
 
@@ -86,7 +87,7 @@ def json_or_multipart_body(model: type[BaseModel]) -> dict[str, Any]:
     """`openapi_extra` documenting a body `fields_with_attachment` reads: `model` as JSON, or its fields and an
     optional file `attachment` as multipart/form-data."""
     schema = model.model_json_schema()
-    upload = {"type": "string", "contentMediaType": "application/octet-stream", "description": ATTACHMENT_DESCRIPTION}
+    upload = {**UPLOAD_SCHEMA, "description": ATTACHMENT_DESCRIPTION}
     form = {**schema, "title": f"{schema['title']}Form", "properties": {**schema["properties"], ATTACHMENT: upload}}
     content = {"application/json": {"schema": schema}, "multipart/form-data": {"schema": form}}
     return {"requestBody": {"required": True, "content": content}}
@@ -112,7 +113,6 @@ def _missing(names: Sequence[str]) -> NoReturn:
 
 def files_body(files: dict[str, str]) -> dict[str, Any]:
     """`openapi_extra` documenting a body `required_files` reads: each file (name -> description) required."""
-    upload = {"type": "string", "contentMediaType": "application/octet-stream"}
-    properties = {name: {**upload, "description": description} for name, description in files.items()}
+    properties = {name: {**UPLOAD_SCHEMA, "description": description} for name, description in files.items()}
     schema = {"type": "object", "required": list(files), "properties": properties}
     return {"requestBody": {"required": True, "content": {MULTIPART: {"schema": schema}}}}
