@@ -210,7 +210,7 @@ class TradingService:
                     fault = self.host.broken
                     wait = self._wait_after(fault)
                     await self._give_up(fault, wait)
-                    await self._let_go()
+                    await self._let_go(self.host)
                 elif self.host is not None:
                     await asyncio.to_thread(self.lease.renew)
                     if self._faults and loop.time() - self._host_since >= self.lease.ttl_s:
@@ -224,7 +224,7 @@ class TradingService:
                         wait = self._standby_wait()
             except LeaseLost as exc:
                 self._lost(exc)
-                await self._let_go()
+                await self._let_go(self.host)
             except SQLAlchemyError as exc:  # the database is away: the fence of the next write decides; keep trying
                 log.warning("engine lease round failed; retrying", extra={"error": str(exc)})
 
@@ -257,16 +257,16 @@ class TradingService:
         except Exception as exc:  # whatever it was, a process holding the lease without a host serves no one
             return await self._not_started(exc)
         try:
-            if self._on_started is not None:
-                await self._on_started(host)
+            try:
+                if self._on_started is not None:
+                    await self._on_started(host)
+            except Exception as exc:
+                wait = await self._not_started(exc)  # given back under this term's name: the next one owns nothing
+                await self._let_go(host)  # never this process's: until it ended, order entry and the stream stand by
+                return wait
         except asyncio.CancelledError:  # the process stops: `stop` stops this host too
             self.host = host
             raise
-        except Exception as exc:
-            wait = await self._not_started(exc)  # given back under this term's name: the next one owns nothing
-            self.host = host
-            await self._let_go()
-            return wait
         self.host = host
         return self.lease.renew_every_s
 
@@ -295,14 +295,15 @@ class TradingService:
                       extra={"error": str(error)})  # fmt: skip
             self.host.handle(StopOrderEntry(error))
 
-    async def _let_go(self) -> None:
-        """Drop the stopped host: its tasks, writer and journal end, and the process stands by (the next round
-        starts a new host once the lease is free). Nothing of it is stored: its batches were refused."""
+    async def _let_go(self, host: EngineHost | None) -> None:
+        """Drop the stopped `host` (the process's, or one that did not start): its tasks, writer and journal end,
+        and the process stands by (the next round starts a new host once the lease is free). Nothing of it is
+        stored: its batches were refused."""
         await self._end_tasks([task for task in (self._task, self._price_task) if task is not None])
         self._task = self._price_task = None
-        if self.host is not None and self._writer is not None:  # kept until it ended: a stop meanwhile ends it
-            ENGINE_HOST_STOPS.labels("lease_lost" if isinstance(self.host.broken, LeaseLost) else "storage").inc()
-            await self._stop_host(self.host, self._writer)
+        if host is not None and self._writer is not None:  # the process's kept until it ended: a stop ends it then
+            ENGINE_HOST_STOPS.labels("lease_lost" if isinstance(host.broken, LeaseLost) else "storage").inc()
+            await self._stop_host(host, self._writer)
         self.host, self._writer, self._journal = None, None, None
         self.lease.new_term()  # what this host began and has not fenced yet stays refused (`term_fence`)
         if self._on_stopped is not None:

@@ -193,7 +193,13 @@ def test_a_takeover_whose_seed_fails_gives_the_lease_back_and_takes_the_book_ove
                     raise OperationalError("SELECT candles", None, Exception("the database went away"))
                 await seed(host)
 
-            trading._on_started = failing_once
+            stop_host, stood_by_while_stopping = trading._stop_host, []
+
+            async def watched_stop(host: Any, writer: Any) -> None:  # the failed host ending: still not the process's
+                stood_by_while_stopping.append(trading.standing_by)
+                await stop_host(host, writer)
+
+            trading._on_started, trading._stop_host = failing_once, watched_stop
             with caplog.at_level(logging.ERROR, logger=service.__name__):
                 stop_first()
                 eventually(failed.is_set, "the second process taking the lease and seeding")
@@ -203,6 +209,7 @@ def test_a_takeover_whose_seed_fails_gives_the_lease_back_and_takes_the_book_ove
 
             assert refused.status_code == 503, refused.text
             assert any("did not start" in record.getMessage() for record in caplog.records)
+            assert stood_by_while_stopping[0] is True
             assert book_snapshot(second)["bids"] == [[str(PRICE), str(10**18)]]
             assert second.place(6, side=1).json()["status"] == "filled"
 
