@@ -144,6 +144,7 @@ class ErrorCode(StrEnum):
 
     # limits (issue 13): tier limits per KYC level; a wallet's session reads only its own account
     WITHDRAWAL_LIMIT_EXCEEDED = "WITHDRAWAL_LIMIT_EXCEEDED"  # the message says the allowance left
+    WITHDRAWAL_TOO_SMALL = "WITHDRAWAL_TOO_SMALL"  # worth less than the minimum (the message says it)
     ORDER_NOTIONAL_LIMIT_EXCEEDED = "ORDER_NOTIONAL_LIMIT_EXCEEDED"
     ACCOUNT_FORBIDDEN = "ACCOUNT_FORBIDDEN"  # another wallet's account data
 

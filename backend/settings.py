@@ -144,6 +144,12 @@ class Settings(BaseSettings):
         description="the most gas a withdrawal's transaction may take (its estimate with margin): a recipient that "
         "asks for more to take ETH (a contract that burns or demands gas) fails the withdrawal, not the operator key",
     )
+    withdrawal_min_value: Annotated[int, Field(ge=0, lt=2**256)] = Field(
+        default=10 * 10**6,
+        description="reference-token base units (valued as the tier limits value withdrawals): the smallest "
+        "withdrawal the relayer takes, as each costs the operator a transaction's gas; default 10 USDC (6 decimals), "
+        "0 for none",
+    )
     withdrawal_fee_rate: Annotated[int, Field(ge=0, le=10_000)] = Field(
         default=0, description="operator fee on relayed withdrawals, millionths of the amount (<= signed maxFee)"
     )

@@ -131,6 +131,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.WEBHOOK_REPLAYED: 409,
     # limits (issue 13): over a limit is 422 like an insufficient balance; another wallet's data 403
     ErrorCode.WITHDRAWAL_LIMIT_EXCEEDED: 422,
+    ErrorCode.WITHDRAWAL_TOO_SMALL: 422,
     ErrorCode.ORDER_NOTIONAL_LIMIT_EXCEEDED: 422,
     ErrorCode.ACCOUNT_FORBIDDEN: 403,
     # statistics (issue 16)

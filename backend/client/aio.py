@@ -246,10 +246,10 @@ class AsyncHdexClient:
         )
         return await self._send_signed_order(WITHDRAWALS_PATH, withdrawal_hash, body)
 
-    async def travel_rule_threshold(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
-        """As `HdexClient.travel_rule_threshold`."""
+    async def withdrawal_quote(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
+        """As `HdexClient.withdrawal_quote`."""
         params = {} if token is None or amount is None else {"token": token, "amount": str(amount)}
-        result: dict[str, Any] = await self._call("GET", "/v1/withdrawals/travel-rule", params=params)
+        result: dict[str, Any] = await self._call("GET", "/v1/withdrawals/quote", params=params)
         return result
 
     async def withdrawal(self, withdrawal_hash: str) -> dict[str, Any]:

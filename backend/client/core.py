@@ -265,7 +265,7 @@ class Signer:
         """(withdrawal hash, POST /v1/withdrawals body): `amount` of `token` out of the vault to
         `recipient` (default: this wallet), of which the operator may keep at most `max_fee`. `travel_rule`:
         the IVMS101 originator and beneficiary (`travelRule`, see POST /v1/withdrawals), which a withdrawal
-        worth the exchange's travel-rule threshold must carry (`GET /v1/withdrawals/travel-rule`)."""
+        worth the exchange's travel-rule threshold must carry (`GET /v1/withdrawals/quote`)."""
         withdrawal = Withdrawal(
             wallet=self.address,
             token=token,

@@ -289,11 +289,12 @@ class HdexClient:
         )
         return self._send_signed_order(WITHDRAWALS_PATH, withdrawal_hash, body)
 
-    def travel_rule_threshold(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
-        """The travel-rule threshold in the reference token and, given `token` and `amount`, whether withdrawing
-        that amount needs `travel_rule`: {"threshold", "reference", "value", "required"}."""
+    def withdrawal_quote(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
+        """The minimum withdrawal and the travel-rule threshold in the reference token and, given `token` and
+        `amount`, that withdrawal's value, whether it is below the minimum and whether it needs `travel_rule`:
+        {"reference", "value", "minimum", "belowMinimum", "travelRuleThreshold", "travelRuleRequired"}."""
         params = {} if token is None or amount is None else {"token": token, "amount": str(amount)}
-        result: dict[str, Any] = self._call("GET", "/v1/withdrawals/travel-rule", params=params)
+        result: dict[str, Any] = self._call("GET", "/v1/withdrawals/quote", params=params)
         return result
 
     def withdrawal(self, withdrawal_hash: str) -> dict[str, Any]:

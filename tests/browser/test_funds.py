@@ -8,6 +8,7 @@ the tests run in file order on its one page, each from the money the one before 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,15 @@ def test_a_withdrawal_is_relayed_and_its_tokens_arrive_in_the_wallet(
 ) -> None:
     address = newcomer.wallet.address
     in_wallet = chain.wallet_balance(address, "USDC")
+    # Below the minimum (the default 10 USDC): told as the amount is typed, and not sent for a signature.
+    funds = funds_panel(newcomer.page)
+    funds.get_by_role("combobox", name="Token").select_option(label="USDC")
+    expect(funds.get_by_role("button", name=re.compile(r"^25,000 USDC \(Use the whole available"))).to_be_visible()
+    funds.get_by_role("textbox", name="Quantity").fill("9.5")
+    expect(funds.get_by_text("Withdrawals start at 10")).to_be_visible()
+    funds.get_by_role("button", name="Withdraw", exact=True).click()
+    expect(funds.get_by_role("textbox", name="Quantity")).to_have_accessible_description(re.compile("start at 10"))
+    expect(newcomer.page.get_by_role("dialog")).to_have_count(0)
 
     entry = transfer(newcomer.page, "Withdraw", "USDC", "5000")
 

@@ -30,7 +30,8 @@ from .conftest import free_port
 
 # Tests of trading, funds and settlement are not about KYC tiers (tests/integration/limits is): every level
 # may move far more than they do, and WETH and ETH have a price before the first trade. Nor are they about
-# the travel rule (tests/integration/risk is): no withdrawal of theirs reaches its threshold.
+# the travel rule or the minimum withdrawal (tests/integration/risk is): no withdrawal of theirs reaches the
+# threshold, and any may be as small as a test likes.
 WIDE_LIMITS: dict[str, Any] = {
     "limits_tiers": {
         level: dict.fromkeys(("withdrawalDaily", "withdrawal30d", "maxOrderNotional"), "1000000000000")
@@ -38,6 +39,7 @@ WIDE_LIMITS: dict[str, Any] = {
     },
     "limits_fixed_prices": {"WETH": 3_000 * 10**6, "0x0000000000000000000000000000000000000000": 3_000 * 10**6},
     "travel_rule_threshold": 10**30,
+    "withdrawal_min_value": 0,
 }
 
 

@@ -1,5 +1,5 @@
 """Withdrawals: `POST /v1/withdrawals` takes a signed EIP-712 Withdrawal (with travel-rule data from the
-threshold `GET /v1/withdrawals/travel-rule` tells); the relayer relays it.
+threshold `GET /v1/withdrawals/quote` tells, which also gives the minimum); the relayer relays it.
 
 The route parses the body and presents the result; the checks, the hold and the storage are the
 use case's (`backend.trading.usecases.withdrawals`).
@@ -68,7 +68,7 @@ _PERSON = {"naturalPerson": _NATURAL_PERSON, "legalPerson": _LEGAL_PERSON}
 _TRAVEL_RULE_SCHEMA = {
     "type": "object", "required": ["originator", "beneficiary"], "additionalProperties": False,
     "description": "IVMS101 originator and beneficiary: required when the withdrawal is worth the travel-rule "
-    "threshold or more in the reference token (GET /v1/withdrawals/travel-rule), optional (but checked) below it",
+    "threshold or more in the reference token (GET /v1/withdrawals/quote), optional (but checked) below it",
     "properties": {
         "originator": {"type": "object", "description": "exactly one of naturalPerson or legalPerson", "properties": {
             **_PERSON, "accountNumber": {**_ADDRESS, "description": "the withdrawing wallet (the default)"}}},
@@ -116,21 +116,27 @@ def travel_rule_of(body: Any) -> object | None:
     return body.get("travelRule") if isinstance(body, dict) else None
 
 
-class TravelRuleReference(BaseModel):
+class QuoteReference(BaseModel):
     symbol: str = Field(examples=["USDC"])
     token: Address
     decimals: int = Field(ge=0)
 
 
-class TravelRuleView(BaseModel):
-    threshold: str = Field(pattern="^[0-9]{1,78}$", description="reference base units: from this value on, required")
-    reference: TravelRuleReference = Field(description="the token values are in (the tier limits' reference)")
+class WithdrawalQuoteView(BaseModel):
+    reference: QuoteReference = Field(description="the token values are in (the tier limits' reference)")
     value: str | None = Field(
         pattern="^[0-9]{1,78}$",
         description="the asked withdrawal's value in reference base units; null without token and amount, or "
         "when the token has no price (the limits refuse such a withdrawal)",
     )
-    required: bool = Field(description="whether a withdrawal of this amount must carry travelRule")
+    minimum: str = Field(
+        pattern="^[0-9]{1,78}$", description="reference base units: a withdrawal worth less is refused"
+    )
+    belowMinimum: bool = Field(description="whether a withdrawal of this amount is refused as WITHDRAWAL_TOO_SMALL")
+    travelRuleThreshold: str = Field(
+        pattern="^[0-9]{1,78}$", description="reference base units: from this value on, travelRule is required"
+    )
+    travelRuleRequired: bool = Field(description="whether a withdrawal of this amount must carry travelRule")
 
 
 @router.post(
@@ -178,7 +184,8 @@ async def request_withdrawal(
     request: Request, host: HostDep, trading: TradingDep, container: ContainerDep
 ) -> JSONResponse:
     """Accept a signed withdrawal for relaying: 202 with its hash and status `accepted`. Refused while
-    withdrawals are paused (503 WITHDRAWALS_PAUSED); worth the travel-rule threshold or more, it needs
+    withdrawals are paused (503 WITHDRAWALS_PAUSED), or worth less than the minimum (422 WITHDRAWAL_TOO_SMALL,
+    `GET /v1/withdrawals/quote` tells it); worth the travel-rule threshold or more, it needs
     `travelRule` (422 TRAVEL_RULE_REQUIRED, or TRAVEL_RULE_INVALID naming the field at fault)."""
     body = await json_body(request)
     withdrawal, signature = parse_withdrawal(body)
@@ -188,30 +195,33 @@ async def request_withdrawal(
     return JSONResponse(_message(row), status_code=202)
 
 
-# declared before /withdrawals/{withdrawalHash}, which would otherwise take "travel-rule" for a hash
+# declared before /withdrawals/{withdrawalHash}, which would otherwise take "quote" for a hash
 @router.get(
-    "/withdrawals/travel-rule",
+    "/withdrawals/quote",
     response_model=None,
-    responses={**documented(TravelRuleView, "the threshold"), **_ERRORS},
+    responses={**documented(WithdrawalQuoteView, "the minimum and the travel-rule threshold"), **_ERRORS},
 )
-async def get_travel_rule(
+async def get_withdrawal_quote(
     container: ContainerDep,
     token: Annotated[str | None, Query(description="the token to withdraw (with amount)")] = None,
     amount: Annotated[str | None, Query(description="base units of token (with token)")] = None,
 ) -> dict[str, Any]:
-    """The travel-rule threshold in the reference token and, given `token` and `amount`, whether a withdrawal
-    of that amount must carry `travelRule` (valued as the tier limits value it, at the latest prices)."""
+    """The minimum withdrawal and the travel-rule threshold in the reference token and, given `token` and
+    `amount`, the withdrawal's value (as the tier limits value it, at the latest prices): whether it is refused as
+    too small, and whether it must carry `travelRule`."""
     if (token is None) != (amount is None):
         raise HdexError(ErrorCode.INVALID_FIELD, "give both token and amount, or neither", "amount")
     asked = None if token is None else parse_address(token, "token")
     units = None if amount is None else parse_uint(amount, 256, "amount")
-    quote = await asyncio.to_thread(withdrawals.travel_rule_quote, container, asked, units)
+    quote = await asyncio.to_thread(withdrawals.withdrawal_quote, container, asked, units)
     reference = quote.reference
     return {
-        "threshold": str(quote.threshold),
         "reference": {"symbol": reference.symbol, "token": reference.token, "decimals": reference.decimals},
         "value": None if quote.value is None else str(quote.value),
-        "required": quote.required,
+        "minimum": str(quote.minimum),
+        "belowMinimum": quote.below_minimum,
+        "travelRuleThreshold": str(quote.threshold),
+        "travelRuleRequired": quote.travel_rule_required,
     }
 
 

@@ -5,7 +5,8 @@ as the request is stored), signature by the wallet, a positive amount, a recipie
 neither the zero address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits
 (`backend.limits`: checked early, then again under the wallet's limit lock as the request is stored, so
 two requests never both pass on the same usage; the second reuses the first's prices, as only usage needs
-the lock), travel-rule data (`backend.risk.travel_rule`: required from `travel_rule_threshold` of value in
+the lock), a value of at least `withdrawal_min_value` in the reference token (each withdrawal costs the operator a
+transaction), travel-rule data (`backend.risk.travel_rule`: required from `travel_rule_threshold` of value in
 the reference token, valid whenever given, stored with the request), screening of the wallet and the
 destination, and the available balance. The balance check and the hold are one engine-host command
 (`HoldWithdrawal`), on the host's loop like every order's check and hold, so an order and a withdrawal can
@@ -83,6 +84,7 @@ async def request_withdrawal(
     wallet, token, recipient = checksum(withdrawal.wallet), checksum(withdrawal.token), checksum(withdrawal.recipient)
     identified = None if travel_rule is None else validate_travel_rule(travel_rule, wallet=wallet, recipient=recipient)
     book, value = await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount)
+    _refuse_below_minimum(value, container.settings.withdrawal_min_value, book.reference)
     if identified is None and requires_travel_rule(value, container.settings.travel_rule_threshold):
         raise HdexError(
             ErrorCode.TRAVEL_RULE_REQUIRED,
@@ -182,6 +184,17 @@ def _check_limits(container: Container, wallet: str, token: str, amount: int) ->
         return book, value
 
 
+def _refuse_below_minimum(value: int, minimum: int, reference: Reference) -> None:
+    if value < minimum:
+        decimals = reference.decimals or 0  # valued, so the reference is listed and its decimals known
+        raise HdexError(
+            ErrorCode.WITHDRAWAL_TOO_SMALL,
+            f"this withdrawal is worth {human(value, decimals)} {reference.symbol}, below the minimum withdrawal of "
+            f"{human(minimum, decimals)} {reference.symbol}: withdraw more",
+            "withdrawal.amount",
+        )
+
+
 def _travel_rule_needed(value: int, threshold: int, reference: Reference) -> str:
     decimals = reference.decimals or 0  # valued, so the reference is listed and its decimals known
     return (
@@ -232,25 +245,34 @@ def _store(
 
 
 @dataclass(frozen=True, slots=True)
-class TravelRuleQuote:
-    """Whether a withdrawal of some amount would need travel-rule data: its value against the threshold."""
+class WithdrawalQuote:
+    """What a withdrawal of some amount would meet: its value against the travel-rule threshold and the minimum."""
 
     threshold: int
+    minimum: int
     reference: Reference
     value: int | None  # None: no amount asked about, or the token cannot be valued (the limits refuse it)
 
     @property
-    def required(self) -> bool:
+    def travel_rule_required(self) -> bool:
+        """Whether it must carry travel-rule data."""
         return self.value is not None and requires_travel_rule(self.value, self.threshold)
 
+    @property
+    def below_minimum(self) -> bool:
+        """Whether it is refused as WITHDRAWAL_TOO_SMALL."""
+        return self.value is not None and self.value < self.minimum
 
-def travel_rule_quote(container: Container, token: str | None, amount: int | None) -> TravelRuleQuote:
-    """The threshold and, given `token` and `amount`, the withdrawal's value as `request_withdrawal` values it
-    (call in a worker thread); UNAVAILABLE while no market lists the reference token."""
+
+def withdrawal_quote(container: Container, token: str | None, amount: int | None) -> WithdrawalQuote:
+    """The travel-rule threshold, the minimum and, given `token` and `amount`, the withdrawal's value as
+    `request_withdrawal` values it (call in a worker thread); UNAVAILABLE while no market lists the reference
+    token."""
     with container.uow() as uow:
         book = stored_price_book(uow.session, container.settings)
     if book.reference.decimals is None:
         message = f"no market lists the limits' reference token {book.reference.symbol} (HDEX_LIMITS_REFERENCE_SYMBOL)"
         raise HdexError(ErrorCode.UNAVAILABLE, message)
     value = None if token is None or amount is None else book.value(token, amount)
-    return TravelRuleQuote(container.settings.travel_rule_threshold, book.reference, value)
+    settings = container.settings
+    return WithdrawalQuote(settings.travel_rule_threshold, settings.withdrawal_min_value, book.reference, value)

@@ -79,17 +79,19 @@ def test_below_the_threshold_the_data_is_optional_and_stored_when_given(exchange
 
 def test_another_token_is_valued_in_the_reference_token_as_the_limits_value_it(exchange: Exchange) -> None:
     """WETH has the shared fixtures' fixed price of 3,000 USDC: 0.34 WETH is worth 1,020 USDC, 0.33 WETH 990."""
-    quote = exchange.client.get("/v1/withdrawals/travel-rule", params={"token": WETH, "amount": str(34 * 10**16)})
+    quote = exchange.client.get("/v1/withdrawals/quote", params={"token": WETH, "amount": str(34 * 10**16)})
     assert quote.json() == {
-        "threshold": str(THRESHOLD),
         "reference": {"symbol": "USDC", "token": quote.json()["reference"]["token"], "decimals": 6},
         "value": str(1_020 * USDC_UNIT),
-        "required": True,
+        "minimum": "0",  # the shared fixtures' (tests/integration/devchain.py)
+        "belowMinimum": False,
+        "travelRuleThreshold": str(THRESHOLD),
+        "travelRuleRequired": True,
     }
     refused = exchange.client.post("/v1/withdrawals", json=body(withdrawal(token=WETH, amount=34 * 10**16)))
     assert error(refused)[:2] == (422, "TRAVEL_RULE_REQUIRED")
-    below = exchange.client.get("/v1/withdrawals/travel-rule", params={"token": WETH, "amount": str(33 * 10**16)})
-    assert (below.json()["value"], below.json()["required"]) == (str(990 * USDC_UNIT), False)
+    below = exchange.client.get("/v1/withdrawals/quote", params={"token": WETH, "amount": str(33 * 10**16)})
+    assert (below.json()["value"], below.json()["travelRuleRequired"]) == (str(990 * USDC_UNIT), False)
     assert (
         exchange.client.post("/v1/withdrawals", json=body(withdrawal(token=WETH, amount=33 * 10**16))).status_code
         == 202
@@ -97,9 +99,10 @@ def test_another_token_is_valued_in_the_reference_token_as_the_limits_value_it(e
 
 
 def test_the_threshold_alone_is_served_and_a_half_question_refused(exchange: Exchange) -> None:
-    answer = exchange.client.get("/v1/withdrawals/travel-rule").json()
-    assert (answer["threshold"], answer["value"], answer["required"]) == (str(THRESHOLD), None, False)
-    assert error(exchange.client.get("/v1/withdrawals/travel-rule", params={"token": WETH}))[:2] == (
+    answer = exchange.client.get("/v1/withdrawals/quote").json()
+    assert (answer["travelRuleThreshold"], answer["travelRuleRequired"]) == (str(THRESHOLD), False)
+    assert (answer["value"], answer["minimum"], answer["belowMinimum"]) == (None, "0", False)
+    assert error(exchange.client.get("/v1/withdrawals/quote", params={"token": WETH}))[:2] == (
         422,
         "INVALID_FIELD",
     )

@@ -25,9 +25,9 @@ PASSWORD = "correct horse battery staple"
 def a_withdrawal_risk_day(call: Callable[..., Any], exchange: Exchange) -> None:
     """Dev wallet 5 asks about the threshold and withdraws with travel-rule data; withdrawals are paused and
     refused; an admin sees the pause, reads the data and resumes them."""
-    threshold = "/v1/withdrawals/travel-rule"
-    call("GET", threshold, 200, params={"token": USDC, "amount": "5000000"})
-    call("GET", threshold, 422, params={"token": USDC})
+    quote = "/v1/withdrawals/quote"
+    call("GET", quote, 200, params={"token": USDC, "amount": "5000000"})
+    call("GET", quote, 422, params={"token": USDC})
     signer = Signer(DEV_KEYS[5], exchange.domain)
     withdrawal_hash, body = signer.withdrawal_body(checksum(USDC), 5 * 10**6, 0, travel_rule=travel_rule())
     call("POST", "/v1/withdrawals", 202, json=body)

@@ -19,7 +19,8 @@ import { TransactionReverted, useWallet } from "../wallet";
 import { deposit, withdraw, type DepositStage, type WithdrawalStage } from "./transfers";
 import { TransferList, type Transfer } from "./transfer-list";
 import type { Direction } from "./transfer-steps";
-import { EMPTY_TRAVEL_RULE, travelRuleBody, travelRuleProblems, useTravelRuleQuote, type TravelRuleDraft } from "./travel-rule";
+import { EMPTY_TRAVEL_RULE, travelRuleBody, travelRuleProblems, type TravelRuleDraft } from "./travel-rule";
+import { useWithdrawalQuote } from "./withdrawal-quote";
 import { TravelRuleFields } from "./travel-rule-fields";
 import { WithdrawalReview, type ReviewedWithdrawal } from "./withdrawal-review";
 import "./funds.css";
@@ -44,9 +45,15 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const [travelRule, setTravelRule] = useState<TravelRuleDraft>(EMPTY_TRAVEL_RULE);
   const [review, setReview] = useState<ReviewedWithdrawal | null>(null);
   const typed = token ? parseUnits(quantity, token.decimals) : null;
-  const travelRuleQuote = useTravelRuleQuote(token?.address ?? null, typed?.ok && typed.value > 0n ? typed.value : null);
+  const withdrawalQuote = useWithdrawalQuote(token?.address ?? null, typed?.ok && typed.value > 0n ? typed.value : null);
+  const quote = typed?.ok === true && typed.value > 0n ? withdrawalQuote.data : undefined;
   // Worth the travel-rule threshold or more (the server values it): the withdrawal carries the person's details.
-  const travelRuleNeeded = typed?.ok === true && typed.value > 0n && travelRuleQuote.data?.required === true;
+  const travelRuleNeeded = quote?.travelRuleRequired === true;
+  const inReference = (units: string) => (quote ? `${formatUnits(BigInt(units), quote.reference.decimals, { locale })} ${quote.reference.symbol}` : "");
+  // Told as soon as this very amount is valued (an earlier amount's quote stays on screen meanwhile, and may differ);
+  // a hint until a withdrawal is tried, as the amount may be meant for a deposit.
+  const belowMinimum =
+    quote?.belowMinimum === true && !withdrawalQuote.isPlaceholderData ? t("funds.belowMinimum", { minimum: inReference(quote.minimum) }) : null;
 
   const inWallet = token ? (walletBalances.data?.get(token.address.toLowerCase()) ?? null) : null;
   const available = token && wallet.address ? availableOf(exchangeBalances.data, token.address) : null;
@@ -69,7 +76,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
       const key: MessageKey = direction === "deposit" ? "funds.error.aboveWallet" : "funds.error.aboveAvailable";
       return t(key, { available: `${formatUnits(limit, token.decimals, { locale })} ${token.symbol}` });
     }
-    return null;
+    return direction === "withdrawal" ? belowMinimum : null;
   }
 
   function update(id: number, change: Partial<Transfer>) {
@@ -146,8 +153,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const fieldError = attempted ? problem(attempted) : null;
   const amountText = (value: bigint | null) =>
     token && value !== null ? `${formatUnits(value, token.decimals, { locale })} ${token.symbol}` : t("common.none");
-  const quote = travelRuleQuote.data;
-  const threshold = quote ? `${formatUnits(BigInt(quote.threshold), quote.reference.decimals, { locale })} ${quote.reference.symbol}` : "";
+  const threshold = quote ? inReference(quote.travelRuleThreshold) : "";
   const fillWith = (value: bigint | null) => {
     if (token && value !== null) setQuantity(formatUnits(value, token.decimals, { locale: "en-US" }).replace(/,/g, ""));
   };
@@ -181,6 +187,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
           onChange={(event) => setQuantity(event.target.value)}
           suffix={token?.symbol}
           error={fieldError}
+          hint={fieldError ? undefined : (belowMinimum ?? undefined)}
         />
         {travelRuleNeeded ? (
           <TravelRuleFields

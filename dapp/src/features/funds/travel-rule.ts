@@ -1,21 +1,12 @@
 /**
  * The travel rule at the withdraw form: a withdrawal worth the exchange's threshold or more in its
- * reference token (`GET /v1/withdrawals/travel-rule`, valued by the server as the tier limits value it)
+ * reference token (`GET /v1/withdrawals/quote`, valued by the server as the tier limits value it)
  * carries the sender's and the receiver's details (IVMS101, `travelRule` in `POST /v1/withdrawals`).
  * The dApp always withdraws to the connected wallet, so the person withdrawing is both originator and
  * beneficiary; they give their name and address once.
  */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
-import { api } from "../../lib/api-client";
 import { isCountryCode } from "../../lib/countries";
-
-export interface TravelRuleQuote {
-  threshold: string;
-  reference: { symbol: string; token: Address; decimals: number };
-  value: string | null;
-  required: boolean;
-}
 
 /** What the person types: their name and geographic address. */
 export interface TravelRuleDraft {
@@ -58,15 +49,4 @@ export function travelRuleBody(draft: TravelRuleDraft, wallet: Address): Record<
     originator: { naturalPerson: { name, geographicAddress }, accountNumber: wallet },
     beneficiary: { naturalPerson: { name }, accountNumber: wallet },
   };
-}
-
-/** Whether withdrawing `amount` of `token` needs travel-rule data (null while nothing valid is typed). */
-export function useTravelRuleQuote(token: string | null, amount: bigint | null) {
-  return useQuery({
-    queryKey: ["travel-rule", token?.toLowerCase() ?? null, amount?.toString() ?? null],
-    enabled: token !== null && amount !== null && amount > 0n,
-    queryFn: () => api.get<TravelRuleQuote>("/v1/withdrawals/travel-rule", { query: { token, amount: amount?.toString() } }),
-    placeholderData: keepPreviousData, // the fields do not flicker away while the next amount is valued
-    staleTime: 30_000,
-  });
 }

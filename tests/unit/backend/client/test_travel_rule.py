@@ -32,21 +32,21 @@ def test_travel_rule_data_rides_beside_the_signed_withdrawal_and_changes_nothing
     assert parse_withdrawal(with_data) == parse_withdrawal(plain)
 
 
-def test_the_sync_client_withdraws_with_travel_rule_data_and_asks_about_the_threshold() -> None:
+def test_the_sync_client_withdraws_with_travel_rule_data_and_asks_for_a_quote() -> None:
     seen: list[httpx.Request] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.url.path.endswith("/fees"):
             return httpx.Response(200, json={"withdrawalFeeRate": 0})
-        if request.url.path == "/v1/withdrawals/travel-rule":
-            return httpx.Response(200, json={"threshold": "1000000000", "required": True})
+        if request.url.path == "/v1/withdrawals/quote":
+            return httpx.Response(200, json={"travelRuleThreshold": "1000000000", "travelRuleRequired": True})
         return httpx.Response(202, json={"status": "accepted"})
 
     client = HdexClient("http://hdex.test", DEV_KEYS[5])
     client._http = httpx.Client(base_url="http://hdex.test", transport=httpx.MockTransport(answer))
     client._signer = Signer(DEV_KEYS[5], DOMAIN)
-    assert client.travel_rule_threshold(USDC, 5 * 10**9)["required"] is True
+    assert client.withdrawal_quote(USDC, 5 * 10**9)["travelRuleRequired"] is True
     assert dict(seen[-1].url.params) == {"token": USDC, "amount": "5000000000"}
     assert client.withdraw(USDC, 5 * 10**9, travel_rule=DATA) == {"status": "accepted"}
     assert json.loads(seen[-1].content)["travelRule"] == DATA
