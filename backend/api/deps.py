@@ -16,6 +16,7 @@ from backend.api.ratelimit import RateLimiter
 from backend.auth.sessions import Sessions, SessionView
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
+from backend.settings import Settings
 from backend.staff.accounts import Actor, StaffAccounts, StaffMember
 from backend.staff.credentials import csrf_matches
 from backend.staff.roles import Permission
@@ -23,7 +24,7 @@ from backend.staff.signin import StaffSessionView, StaffSignIn
 from backend.storage import DocumentStore, document_store_for
 from backend.support.desk import SupportDesk
 
-SESSION_COOKIE = "hdex_session"
+SESSION_COOKIE = "hdex_session"  # over HTTPS with the __Host- prefix: `session_cookie`
 STAFF_COOKIE = "hdex_staff"  # apart from the wallet session: another door, other timeouts
 STAFF_COOKIE_PATH = "/v1/staff"  # sent to the staff API only
 CSRF_HEADER = "X-CSRF-Token"
@@ -43,7 +44,41 @@ def get_sessions(container: ContainerDep) -> Sessions:
 
 
 SessionsDep = Annotated[Sessions, Depends(get_sessions)]
-SessionToken = Annotated[str | None, Cookie(alias=SESSION_COOKIE, description="set by POST /v1/auth/siwe (HttpOnly)")]
+
+
+def session_cookie(settings: Settings) -> str:
+    """The wallet session cookie's name. Over HTTPS `__Host-hdex_session`: a browser takes a cookie of that name
+    only from this very host (Secure, Path=/, no Domain), so a sibling subdomain (a hijacked blog.example beside
+    hdex.example) can neither set one nor shadow the user's with its own session, under which what the user then
+    sends (KYC documents) would be filed. Plain http (development) cannot carry the prefix."""
+    return "__Host-" + SESSION_COOKIE if settings.secure_cookies else SESSION_COOKIE
+
+
+def session_token(request: Request, container: ContainerDep) -> str | None:
+    """The token of the request's wallet session cookie (set by POST /v1/auth/siwe, HttpOnly); 401 NOT_SIGNED_IN
+    when the request carries that cookie twice: one was set by another origin of the site, and which one the
+    user signed in with, the server cannot tell."""
+    name = session_cookie(container.settings)
+    sent = [part.split("=", 1)[0].strip() for header in request.headers.getlist("cookie") for part in header.split(";")]
+    if sent.count(name) > 1:
+        raise HdexError(
+            ErrorCode.NOT_SIGNED_IN,
+            "this request carries two session cookies (one set by another site of this domain): sign out, then "
+            "sign in again",
+        )
+    return request.cookies.get(name) or None
+
+
+SessionToken = Annotated[str | None, Depends(session_token)]
+
+
+def refuse_cross_origin(request: Request) -> None:
+    """403 CROSS_ORIGIN_REQUEST for a request that changes state with the wallet session from another origin."""
+    if request.method not in SAFE_METHODS and (why := cross_origin(request)) is not None:
+        raise HdexError(
+            ErrorCode.CROSS_ORIGIN_REQUEST,
+            f"a signed-in change must come from this site's own pages ({why})",
+        )
 
 
 def cross_origin(request: Request) -> str | None:
@@ -67,11 +102,7 @@ def cross_origin(request: Request) -> str | None:
 async def current_session(request: Request, sessions: SessionsDep, token: SessionToken = None) -> SessionView:
     """The session of the request's cookie, or 401 NOT_SIGNED_IN; a request that changes state from another
     origin is refused (403 CROSS_ORIGIN_REQUEST) before the session is looked at."""
-    if request.method not in SAFE_METHODS and (why := cross_origin(request)) is not None:
-        raise HdexError(
-            ErrorCode.CROSS_ORIGIN_REQUEST,
-            f"a signed-in change must come from this site's own pages ({why})",
-        )
+    refuse_cross_origin(request)
     session = None if not token else await asyncio.to_thread(sessions.find, token)
     if session is None:
         raise HdexError(

@@ -15,7 +15,14 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from backend.api.deps import SESSION_COOKIE, ContainerDep, CurrentSession, SessionsDep, SessionToken, limited
+from backend.api.deps import (
+    ContainerDep,
+    CurrentSession,
+    SessionsDep,
+    limited,
+    refuse_cross_origin,
+    session_cookie,
+)
 from backend.api.schemas import ERROR, Address, EpochMs, Input, Signature, documented
 from backend.auth.sessions import SessionView
 from backend.auth.siwe import MAX_MESSAGE_CHARS
@@ -71,7 +78,7 @@ async def sign_in(
     domains = settings.siwe_domains or [request.headers.get("host", "")]
     new = await asyncio.to_thread(sessions.sign_in, body.message, body.signature, domains)
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie(settings),
         new.token,
         max_age=max(1, (new.view.expires_at_ms - time.time_ns() // 1_000_000) // 1000),
         path="/",
@@ -90,14 +97,16 @@ async def session(current: CurrentSession) -> dict[str, Any]:
     return _session_json(current)
 
 
-@router.post("/logout", response_model=None, responses=documented(SignedOut, "signed out"))
+@router.post("/logout", response_model=None, responses={**documented(SignedOut, "signed out"), 403: ERROR})
 async def logout(
-    response: Response, sessions: SessionsDep, container: ContainerDep, token: SessionToken = None
+    request: Request, response: Response, sessions: SessionsDep, container: ContainerDep
 ) -> dict[str, bool]:
-    """Revokes the session on the server (its cookie is worthless from now on) and clears the cookie."""
+    """Revokes the session on the server (its cookie is worthless from now on) and clears the cookie; from another
+    origin of the site, refused (403 CROSS_ORIGIN_REQUEST), as every signed-in change is."""
+    refuse_cross_origin(request)
+    name = session_cookie(container.settings)
+    token = request.cookies.get(name)  # whichever it is, even beside a second one: signing out is the way out
     if token:
         await asyncio.to_thread(sessions.revoke, token)
-    response.delete_cookie(
-        SESSION_COOKIE, path="/", secure=container.settings.secure_cookies, httponly=True, samesite="strict"
-    )
+    response.delete_cookie(name, path="/", secure=container.settings.secure_cookies, httponly=True, samesite="strict")
     return {"signedOut": True}

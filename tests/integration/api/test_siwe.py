@@ -79,12 +79,37 @@ def test_the_cookie_is_http_only_same_site_strict_and_not_secure_in_development(
     assert "secure" not in attributes  # plain http on loopback
 
 
-def test_the_cookie_is_secure_outside_development(sqlite_url: str, tmp_path: Path) -> None:
+def test_the_cookie_is_secure_and_host_only_outside_development(sqlite_url: str, tmp_path: Path) -> None:
+    """`__Host-`: a browser takes the cookie only from this very host, so a sibling subdomain can neither set nor
+    shadow it with a session of its own (under which the user's KYC documents would be filed)."""
     for exchange in running(prepare(sqlite_url, tmp_path, env="test")):
         answer = sign_in(exchange, siwe_message(new_nonce(exchange)))
         assert answer.status_code == 200, answer.text
-        flags = [part.strip().lower() for part in answer.headers["set-cookie"].split(";")]
-        assert {"secure", "httponly", "samesite=strict"} <= set(flags)
+        name, _, token = answer.headers["set-cookie"].split(";")[0].partition("=")
+        flags = [part.strip().lower() for part in answer.headers["set-cookie"].split(";")[1:]]
+        assert name == "__Host-hdex_session"
+        assert {"secure", "httponly", "samesite=strict", "path=/"} <= set(flags)
+        assert not any(flag.startswith("domain=") for flag in flags)
+        exchange.client.cookies.clear()  # a Secure cookie over this plain-http test client: sent by hand
+        session = exchange.client.get("/v1/auth/session", headers={"cookie": f"__Host-hdex_session={token}"})
+        assert session.json()["address"] == wallet(SIGNER)
+        plain = exchange.client.get("/v1/auth/session", headers={"cookie": f"{SESSION_COOKIE}={token}"})
+        assert refused(plain) == (401, "NOT_SIGNED_IN")
+
+
+def test_a_request_carrying_two_session_cookies_is_not_signed_in(app: Exchange) -> None:
+    """Another origin of the site (over plain http, where the prefix cannot be had) set its own: which one the user
+    signed in with, the server cannot tell."""
+    mine = sign_in(app, siwe_message(new_nonce(app))).cookies[SESSION_COOKIE]
+    theirs = sign_in(app, siwe_message(new_nonce(app), signer=6), signer=6).cookies[SESSION_COOKIE]
+    app.client.cookies.clear()
+    both = {"cookie": f"{SESSION_COOKIE}={mine}; {SESSION_COOKIE}={theirs}"}
+
+    answer = app.client.post("/v1/account/kyc/level1", json={}, headers=both)
+
+    assert refused(answer) == (401, "NOT_SIGNED_IN")
+    assert "two session cookies" in answer.json()["error"]["message"]
+    assert app.client.get("/v1/auth/session", headers={"cookie": f"{SESSION_COOKIE}={mine}"}).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -166,6 +191,15 @@ def test_sign_out_revokes_the_session_on_the_server(app: Exchange) -> None:
     # A copy of the cookie kept elsewhere is worthless too: the session is gone from the server.
     app.client.cookies.set(SESSION_COOKIE, token)
     assert refused(app.client.get("/v1/auth/session")) == (401, "NOT_SIGNED_IN")
+
+
+def test_sign_out_from_another_origin_of_the_site_is_refused_and_the_session_lives_on(app: Exchange) -> None:
+    sign_in(app, siwe_message(new_nonce(app)))
+
+    answer = app.client.post("/v1/auth/logout", headers={"Sec-Fetch-Site": "same-site"})
+
+    assert refused(answer) == (403, "CROSS_ORIGIN_REQUEST")
+    assert app.client.get("/v1/auth/session").status_code == 200
 
 
 def test_configured_domains_replace_the_request_host(sqlite_url: str, tmp_path: Path) -> None:
