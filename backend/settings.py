@@ -321,8 +321,14 @@ class Settings(BaseSettings):
     )
     email_verify_links_per_address: Annotated[int, Field(ge=1, le=100)] = Field(
         default=3,
-        description="verification links one e-mail address may have out at once, whichever wallets asked for "
-        "them: past it, saving the address is refused (429 RATE_LIMITED) until the oldest expires",
+        description="verification links one inbox (an e-mail address, any +tag of it) may have out at once, "
+        "whichever wallets asked for them: past it, saving the address is refused (429 RATE_LIMITED) until the "
+        "oldest expires",
+    )
+    rate_limit_email_link: str = Field(
+        default="10/hour",
+        description="saved e-mail addresses per client IP (each mails a verification link): with the per-inbox limit "
+        "above, HDEX cannot be made to mail any number of addresses",
     )
     rate_limit_kyc_upload: str = Field(default="10/hour", description="KYC document uploads per client IP")
     rate_limit_kyc_webhook: str = Field(default="120/minute", description="KYC vendor webhook calls per client IP")
@@ -526,6 +532,7 @@ class Settings(BaseSettings):
         "rate_limit_address",
         "rate_limit_auth",
         "rate_limit_faucet",
+        "rate_limit_email_link",
         "rate_limit_kyc_upload",
         "rate_limit_kyc_webhook",
         "rate_limit_support_upload",

@@ -3,8 +3,10 @@
 The token is random (256 bits) and stored as its SHA-256; using it deletes it. A new link, a removed address or
 a deletion request retires the wallet's links still out: they stop working (only the latest address can be
 verified), but each stays, cut from the wallet and with its address kept only as a SHA-256, until it would have
-expired. So every link mailed to an address counts against its limit (`live_links_to`) whichever wallet asked,
-and however often a wallet changes or removes its address, or asks for deletion, in between.
+expired. So every link mailed to an inbox counts against its limit (`live_links_to`, by `mailbox`: the SHA-256 of
+the address without its +tag, else victim+1@, victim+2@... would each reach the same person as a new address)
+whichever wallet asked, and however often a wallet changes or removes its address, or asks for deletion, in
+between.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import AccountProfile, EmailVerification
 from backend.errors import ErrorCode, HdexError
+from backend.mail.addresses import mailbox_of
 
 VERIFY_PAGE = "/account"
 RETIRED = "retired"  # the `address` of a link that no longer works and only counts: never an address
@@ -37,16 +40,18 @@ def email_digest(email: str) -> str:
     return hashlib.sha256(email.encode()).hexdigest()
 
 
+def mailbox_digest(email: str) -> str:
+    """What a link keeps to count it against the inbox `email` reaches (`mailbox_of`)."""
+    return email_digest(mailbox_of(email))
+
+
 def live_links_to(session: Session, email: str, now_ms: int) -> list[int]:
-    """When each link mailed to `email` and not yet expired expires, soonest first: the wallet's and other
-    wallets' links, used-up ones excepted, retired ones included."""
+    """When each link mailed to the inbox `email` reaches (any +tag of it) and not yet expired expires, soonest
+    first: the wallet's and other wallets' links, used-up ones excepted, retired ones included."""
     return list(
         session.scalars(
             select(EmailVerification.expires_at_ms)
-            .where(
-                EmailVerification.email.in_((email, email_digest(email))),
-                EmailVerification.expires_at_ms > now_ms,
-            )
+            .where(EmailVerification.mailbox == mailbox_digest(email), EmailVerification.expires_at_ms > now_ms)
             .order_by(EmailVerification.expires_at_ms)
         )
     )
@@ -75,6 +80,7 @@ def issue_link(session: Session, profile: AccountProfile, ttl_s: int, now_ms: in
             token_hash=token_hash(token),
             address=profile.address,
             email=profile.email,
+            mailbox=mailbox_digest(profile.email),
             expires_at_ms=now_ms + ttl_s * 1000,
         )
     )
@@ -86,9 +92,7 @@ def retire_links(session: Session, address: str, now_ms: int) -> None:
     address kept as `email_digest`) and counts until it expires. Retired links that expired go too."""
     drop_expired_retired_links(session, now_ms)
     session.execute(
-        delete(EmailVerification).where(
-            EmailVerification.address == address, EmailVerification.expires_at_ms <= now_ms
-        )
+        delete(EmailVerification).where(EmailVerification.address == address, EmailVerification.expires_at_ms <= now_ms)
     )
     for row in list(session.scalars(select(EmailVerification).where(EmailVerification.address == address))):
         row.address, row.email = RETIRED, email_digest(row.email)
@@ -98,9 +102,7 @@ def retire_links(session: Session, address: str, now_ms: int) -> None:
 def drop_expired_retired_links(session: Session, now_ms: int) -> None:
     """Delete the retired links that expired: they count no more."""
     session.execute(
-        delete(EmailVerification).where(
-            EmailVerification.address == RETIRED, EmailVerification.expires_at_ms <= now_ms
-        )
+        delete(EmailVerification).where(EmailVerification.address == RETIRED, EmailVerification.expires_at_ms <= now_ms)
     )
 
 

@@ -97,6 +97,7 @@ class RateLimiter:
             "auth": parse_limits(settings.rate_limit_auth),
             "faucet": parse_limits(settings.rate_limit_faucet),
             # accounts and KYC (issue 13): document uploads fill storage; the vendor webhook verifies an HMAC
+            "email_link": parse_limits(settings.rate_limit_email_link),  # each saved address mails a link
             "kyc_upload": parse_limits(settings.rate_limit_kyc_upload),
             "kyc_webhook": parse_limits(settings.rate_limit_kyc_webhook),
             "support_upload": parse_limits(settings.rate_limit_support_upload),  # attachments fill storage too

@@ -12,6 +12,14 @@ _PART = r"[^@\s<>\"'()\[\]\\,;:\x00-\x1f\x7f]+"
 EMAIL = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 
 
+def mailbox_of(email: str) -> str:
+    """The inbox a normalised address (`normal_email`) reaches as far as every provider agrees: its `+tag` dropped,
+    as victim+1@example.com and victim@example.com reach one person (a provider's other aliases, such as
+    Gmail's dots, are its own)."""
+    local, _, domain = email.rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}"
+
+
 def normal_email(email: str) -> str:
     """`email` trimmed and lower-cased, or INVALID_FIELD if it is not an address."""
     email = email.strip().lower()

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from backend.accounts.profiles import Profile
 from backend.accounts.service import UNCHANGED, ProfileChanges
-from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet
+from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet, spend_scope
 from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, Address, EpochMs, Input, documented
 from backend.mail.addresses import MAX_EMAIL_CHARS
 
@@ -121,6 +121,8 @@ async def put_profile(
     HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked: then RATE_LIMITED (429, with
     Retry-After) and nothing changes. Declaring a restricted country drops the wallet to level 0."""
     named = body.model_fields_set
+    if body.email is not None:  # a link is mailed to it (HDEX_RATE_LIMIT_EMAIL_LINK)
+        await spend_scope(request, "email_link")
     notifications = body.notifications.model_dump(exclude_none=True) if body.notifications is not None else UNCHANGED
     changes = ProfileChanges(
         email=body.email if "email" in named else UNCHANGED,

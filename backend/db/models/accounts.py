@@ -42,6 +42,9 @@ class EmailVerification(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     address: Mapped[str] = mapped_column(String(42), index=True)
     email: Mapped[str] = mapped_column(String(254))  # the address the link proves
+    mailbox: Mapped[str] = mapped_column(
+        String(64), index=True
+    )  # what it counts against (`email_links.mailbox_digest`)
     expires_at_ms: Mapped[int] = mapped_column(BigInteger)
 
 

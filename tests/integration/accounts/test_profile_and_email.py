@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,12 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from backend.accounts.service import Accounts, ProfileChanges
+from backend.api.app import create_app
 from backend.bootstrap import Container
 from backend.db.models import EmailVerification
 from backend.errors import HdexError
 
 from ..api.exchange_fixtures import wallet
-from ..staff.conftest import Inbox
+from ..staff.conftest import Inbox, build_container
 from .conftest import OTHER, USER, ClientFor, signed_in_wallet
 
 
@@ -185,3 +187,40 @@ def test_first_reads_racing_each_other_make_one_profile(container: Container) ->
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda _: first_visit(), range(4))) == [0, 0, 0, 0]
     assert accounts.profile(wallet(8).lower()).address == wallet(8)
+
+
+def test_the_tags_of_an_address_count_as_one_inbox(container: Container, inbox: tuple[Inbox, int]) -> None:
+    """victim+1@, victim+2@... reach one person: counted apart, anyone could mail that inbox without end."""
+    box, _ = inbox
+    accounts = Accounts(container)
+    limit = container.settings.email_verify_links_per_address
+    for tag in range(limit):
+        accounts.update_profile(wallet(USER), ProfileChanges(email=f"victim+{tag}@example.com"), "http://testserver")
+    accounts.update_profile(wallet(USER), ProfileChanges(email=None), "http://testserver")  # retired, still counted
+    for address in ("victim+new@example.com", "Victim@Example.com"):
+        with pytest.raises(HdexError) as refused:
+            accounts.update_profile(wallet(OTHER), ProfileChanges(email=address), "http://testserver")
+        assert refused.value.code == "RATE_LIMITED", address
+    accounts.update_profile(wallet(OTHER), ProfileChanges(email="victim.other@example.com"), "http://testserver")
+    box.wait_for(limit + 1)
+    assert sorted(mail["To"] for mail in box.mails)[-1] == "victim.other@example.com"
+    assert len(box.mails) == limit + 1
+
+
+def test_one_client_saves_at_most_its_limit_of_addresses(
+    database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    """Each saved address mails a link: one client IP may have HDEX mail only so many addresses."""
+    limited = build_container(database_url, tmp_path, inbox[1], rate_limit_email_link="2/hour")
+    try:
+        with TestClient(create_app(limited), client=("203.0.113.30", 50000)) as client:
+            signed_in_wallet(client, USER)
+            for n in range(2):
+                assert client.put("/v1/account/profile", json={"email": f"someone{n}@example.com"}).status_code == 200
+            refused = client.put("/v1/account/profile", json={"email": "someone2@example.com", "country": "DE"})
+            assert (refused.status_code, refused.json()["error"]["code"]) == (429, "RATE_LIMITED")
+            profile = client.get("/v1/account/profile").json()
+            assert (profile["email"], profile["country"]) == ("someone1@example.com", None)  # nothing changed
+            assert client.put("/v1/account/profile", json={"country": "DE"}).status_code == 200  # no mail: free
+    finally:
+        limited.db_engine.dispose()
