@@ -681,6 +681,12 @@ class Settings(BaseSettings):
         if not self.siwe_domains:
             # The request's Host is the client's to choose: a phishing site could relay its visitors' signatures.
             raise ValueError("production needs HDEX_SIWE_DOMAINS, the hosts that serve the dApp")
+        if "confirmations" not in self.model_fields_set or self.confirmations == 0:
+            # The default (2) is anvil's: a deeper reorg would take back deposits already credited and traded.
+            raise ValueError(
+                "production needs HDEX_CONFIRMATIONS, at least 1: the blocks after which the chain's events are final "
+                "(mainnet: 64; an L2: per its finality)"
+            )
         return self
 
     @property

@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.chain.jsonrpc import Header, JsonRpcClient, RangeTooLarge, RpcError
+from backend.chain.jsonrpc import Header, JsonRpcClient, RangeTooLarge, RpcError, WrongChain
 from backend.db.models import Alert, ChainBlock, ChainCursor, ChainEvent, FrozenFunds, LedgerTransaction
 from backend.db.models.base import Base
 from backend.db.session import UnitOfWork
@@ -106,7 +106,15 @@ class Follower:
     def poll_once(self, keep: Callable[[], None] = lambda: None) -> PollResult:
         """Check for a reorg, scan to the head, promote what has enough confirmations. `keep()` runs before
         each range is stored and before promoting: the caller's lease renewed, or the poll stopped (catching up a
-        backlog on a slow node can outlast the lease, and only one indexer may write)."""
+        backlog on a slow node can outlast the lease, and only one indexer may write). WrongChain, reading nothing,
+        from a node of another chain (a wrong or failed-over HDEX_RPC_URL): its blocks would match none of ours,
+        and the reorg check would take every credit back."""
+        served = self.reader.chain_id()
+        if served != self.config.chain_id:
+            raise WrongChain(
+                f"the node serves chain {served}, not chain {self.config.chain_id} (HDEX_CHAIN_ID): nothing read; "
+                "point HDEX_RPC_URL at a node of the configured chain"
+            )
         head = self.reader.block_number()
         orphaned = self._undo_reorg(head)
         new_events, moved = self._scan_to(head, keep)

@@ -17,6 +17,10 @@ class RpcError(CodedError, RuntimeError):
     CODE = ErrorCode.RPC_UNAVAILABLE
 
 
+class WrongChain(RpcError):
+    """The node serves another chain than the one configured: nothing it says may be taken for ours."""
+
+
 class RangeTooLarge(RpcError):
     """eth_getLogs refused the block range (too many results, range or response too big)."""
 
@@ -52,6 +56,9 @@ class JsonRpcClient:
     def block_number(self) -> int:
         return _quantity("eth_blockNumber", self.call("eth_blockNumber", []))
 
+    def chain_id(self) -> int:
+        return _quantity("eth_chainId", self.call("eth_chainId", []))
+
     def header(self, number: int) -> Header | None:
         """The block's header, or None if the chain has no such block (it got shorter)."""
         block = self.call("eth_getBlockByNumber", [hex(number), False])
@@ -60,9 +67,7 @@ class JsonRpcClient:
         return Header(int(block["number"], 16), block["hash"], block["parentHash"])
 
     def get_logs(self, address: str, from_block: int, to_block: int) -> list[dict[str, Any]]:
-        logs = self.call(
-            "eth_getLogs", [{"address": address, "fromBlock": hex(from_block), "toBlock": hex(to_block)}]
-        )
+        logs = self.call("eth_getLogs", [{"address": address, "fromBlock": hex(from_block), "toBlock": hex(to_block)}])
         return _log_list(logs)
 
     def get_logs_at(self, address: str, block_hash: str) -> list[dict[str, Any]]:

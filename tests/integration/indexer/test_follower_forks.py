@@ -15,7 +15,7 @@ from eth_utils.address import to_checksum_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.chain.jsonrpc import Header, JsonRpcClient, RpcError
+from backend.chain.jsonrpc import Header, JsonRpcClient, RpcError, WrongChain
 from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import Alert, ChainEvent, FrozenFunds
 from backend.db.models.base import Base
@@ -93,9 +93,13 @@ class ScriptedReader(JsonRpcClient):
         self.fork = fork
         self.before_get_logs: Callable[[], None] | None = None
         self.logs_behind = 0
+        self.chain = 31337  # the chain it serves: another one is a node of another network
 
     def close(self) -> None:
         pass
+
+    def chain_id(self) -> int:
+        return self.chain
 
     def block_number(self) -> int:
         return self.fork.height
@@ -180,8 +184,9 @@ def test_a_deposit_orphaned_and_included_again_in_the_same_block_is_credited_onc
 def freeze(events: Sequence[tuple[int, str, dict[str, Any]]]) -> list[Base]:
     """Compliance's hook, as for a blocked depositor: every final deposit is frozen whole."""
     return [
-        FrozenFunds(chain_event_id=i, wallet=args["wallet"], token=args["token"], amount=int(args["amount"]),
-                    reason="test")
+        FrozenFunds(
+            chain_event_id=i, wallet=args["wallet"], token=args["token"], amount=int(args["amount"]), reason="test"
+        )
         for i, _, args in events
     ]
 
@@ -316,6 +321,26 @@ def test_a_chain_that_got_shorter_is_taken_for_a_reorg_not_for_a_node_behind(
     assert credited(sessions) == {BOB: 7}
     with sessions() as session:
         assert [alert.kind for alert in session.scalars(select(Alert))] == ["deep_reorg", "deep_reorg"]
+
+
+def test_a_node_of_another_chain_is_refused_and_takes_no_credit_back(sessions: sessionmaker[Session]) -> None:
+    """HDEX_RPC_URL pointed (or failed over) at another network: none of its blocks is ours, so the reorg check
+    would take every credit back, and the cursor would jump to its head. Nothing it serves is read."""
+    a = Fork("a", 10)
+    a.deposit(9, tx=1, wallet=ALICE, amount=100)
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations=1)
+    indexer.poll_once()
+    elsewhere = Fork("elsewhere", 500)
+    elsewhere.deposit(400, tx=2, wallet=BOB, amount=7)
+    reader.fork, reader.chain = elsewhere, 10
+    with pytest.raises(WrongChain, match="serves chain 10, not chain 31337"):
+        indexer.poll_once()
+    assert credited(sessions) == {ALICE: 100}
+    reader.fork, reader.chain = a, 31337  # the URL fixed: on from where it was
+    a.height = 11
+    result = indexer.poll_once()
+    assert (result.orphaned, result.last_block, credited(sessions)) == (0, 11, {ALICE: 100})
 
 
 def test_a_fork_switch_between_the_reorg_check_and_get_logs_credits_the_canonical_deposit(

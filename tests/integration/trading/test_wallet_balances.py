@@ -59,6 +59,9 @@ class ChainAt(JsonRpcClient):
     def block_number(self) -> int:
         return MINED_AT
 
+    def chain_id(self) -> int:
+        return 31337
+
 
 @pytest.fixture
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:

@@ -13,6 +13,7 @@ PRODUCTION = {
     "database_url": "postgresql://hdex@db/hdex",
     "operator_key": "0x" + "11" * 32,
     "siwe_domains": "hdex.example.org, www.hdex.example.org",
+    "confirmations": 64,
 }
 
 
@@ -97,11 +98,22 @@ def test_production_accepts_explicit_real_settings() -> None:
         ({"database_url": None}, "PostgreSQL"),
         ({"database_url": "sqlite:///var/hdex.db"}, "PostgreSQL"),
         ({"siwe_domains": ""}, "needs HDEX_SIWE_DOMAINS"),
+        ({"confirmations": 0}, "needs HDEX_CONFIRMATIONS, at least 1"),
     ],
 )
 def test_production_refuses_development_defaults(override: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings(**{**PRODUCTION, **override})
+
+
+def test_production_needs_the_chains_confirmations_said_not_the_development_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unsaid = {name: value for name, value in PRODUCTION.items() if name != "confirmations"}
+    with pytest.raises(SettingsError, match="needs HDEX_CONFIRMATIONS"):
+        load_settings(**unsaid)
+    monkeypatch.setenv("HDEX_CONFIRMATIONS", "2")  # said, even if it is the default's value
+    assert load_settings(**unsaid).confirmations == 2
 
 
 def test_a_keystore_needs_its_password(tmp_path: Path) -> None:
