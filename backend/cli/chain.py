@@ -22,6 +22,7 @@ from backend.chain.verify import verify_code
 from backend.cli.context import database_container
 from backend.log import configure_logging
 from backend.settings import get_settings
+from backend.trading.usecases.redeployment import live_trading_state
 from custody.errors import TreasuryError
 from custody.keystore import unlock
 
@@ -88,9 +89,13 @@ def deploy(
         _deploy_dev()
         return
     settings = get_settings()
+    container = database_container()
     try:
         if owners is None or threshold is None:
             raise TreasuryError("give --owners and --threshold (or HDEX_CUSTODY_OWNERS / HDEX_CUSTODY_THRESHOLD)")
+        with container.uow() as uow:
+            if (live := live_trading_state(uow.session, settings.chain_id)) is not None:
+                raise TreasuryError(live)
         roles = DeployRoles(
             owners=tuple(_checksummed(o) for o in owners.split(",") if o.strip()), threshold=threshold,
             operator=_checksummed(operator) if operator else Account.from_key(settings.operator_private_key()).address,
@@ -116,7 +121,6 @@ def deploy(
     except (TreasuryError, ArtifactError, Web3Exception, OSError) as exc:
         click.echo(f"hdex chain deploy: {exc}", err=True)
         sys.exit(1)
-    container = database_container()
     with container.uow() as uow:
         record_deployments(uow.session, plan.chain_id, contracts, block)
         uow.commit()

@@ -9,8 +9,12 @@ import pytest
 from click.testing import CliRunner, Result
 from eth_account import Account
 
+from backend.chain.deployments import record_deployments
 from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEV_KEYS
 from backend.cli import main
+from backend.cli.context import database_container
+from backend.ledger import service as ledger
+from backend.ledger.postings import EXTERNAL, Posting
 from backend.settings import get_settings
 
 from ..devchain import DevChain
@@ -68,3 +72,31 @@ def test_verify_refuses_code_that_is_not_the_build(hdex: Run, devchain: DevChain
     result = hdex("verify", "--custody", stack["Exchange"], "--exchange", stack["Exchange"])
     assert result.exit_code == 1
     assert "Custody" in result.output and "DOES NOT MATCH the build" in result.output
+
+
+def test_a_new_exchange_is_refused_over_a_database_holding_the_live_state_of_another(
+    hdex: Run, devchain: DevChain, tmp_path: Path
+) -> None:
+    """Recorded over a ledger that still credits wallets, a new Exchange would let them trade and withdraw funds it
+    does not hold; the database must be another one (or every wallet gone from the old Exchange)."""
+    container = database_container()
+    wallet = Account.from_key(DEV_KEYS[5]).address
+    with container.uow() as uow:
+        record_deployments(uow.session, 31337, devchain.stack.contracts, devchain.stack.block_number)
+        usdc = devchain.stack.contracts["USDC"]
+        credit = [Posting(EXTERNAL, usdc, -5), Posting(wallet, usdc, 5)]
+        ledger.post(uow.session, [ledger.NewTransaction("deposit", "test:credited", credit)])
+        uow.commit()
+    keystore = write_keystore(tmp_path / "deployer.json", DEV_KEYS[DEPLOYER_INDEX])
+
+    refused = hdex("deploy", "--plan", *roles(), "--deployer-keystore", str(keystore))
+
+    assert refused.exit_code == 1
+    assert f"live trading state of Exchange {devchain.stack.contracts['Exchange']}" in refused.output
+    assert "wallets with funds: 1" in refused.output and "HDEX_DATABASE_URL" in refused.output
+    with container.uow() as uow:  # the wallet left: the database may take a new Exchange
+        debit = [Posting(p.account, p.token, -p.amount) for p in credit]
+        ledger.post(uow.session, [ledger.NewTransaction("withdrawal", "test:left", debit)])
+        uow.commit()
+    assert hdex("deploy", "--plan", *roles(), "--deployer-keystore", str(keystore)).exit_code == 0
+    container.db_engine.dispose()
