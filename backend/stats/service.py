@@ -15,14 +15,15 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from backend.bootstrap import Container
 from backend.chain.deployments import NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
 from backend.db.leased_loop import LeasedLoop
-from backend.db.models import StatsEvent
+from backend.db.models import AccountProfile, StatsEvent, WalletSession
 from backend.errors import ErrorCode, HdexError
 from backend.stats import sources
 from backend.stats.chain import exchange_balances
@@ -41,8 +42,10 @@ EVENTS = frozenset({sources.WALLET_CONNECTED})  # what the dApp may report (sign
 
 
 def record_event(container: Container, event: str, wallet: str, now_ms: int) -> bool:
-    """Keep a behaviour event of `wallet`; one per wallet, kind and UTC day (False: already kept today).
-    STATS_EVENT_UNKNOWN for a kind HDEX does not record, INVALID_FIELD for a wallet that is not an address."""
+    """Keep a behaviour event of `wallet`; one per wallet, kind and UTC day (False: already kept today, or not kept
+    for a wallet that asked for deletion and has not signed in since: anyone may report a connection, and the
+    request deleted its events). STATS_EVENT_UNKNOWN for a kind HDEX does not record, INVALID_FIELD for a wallet
+    that is not an address."""
     if event not in EVENTS:
         raise HdexError(ErrorCode.STATS_EVENT_UNKNOWN, f"unknown event {event!r}: one of {sorted(EVENTS)}", "event")
     if not ADDRESS.fullmatch(wallet):
@@ -58,11 +61,20 @@ def record_event(container: Container, event: str, wallet: str, now_ms: int) -> 
                 StatsEvent.created_at_ms < end,
             )
         )
-        if seen is not None:
+        if seen is not None or _erased_and_gone(uow.session, address):
             return False
         uow.session.add(StatsEvent(wallet=address, event=event, created_at_ms=now_ms))
         uow.commit()
     return True
+
+
+def _erased_and_gone(session: Session, address: str) -> bool:
+    """Whether the wallet asked for deletion and has not signed in since (as the sign-ins rollup counts it back)."""
+    asked = session.scalar(select(AccountProfile.deletion_requested_at_ms).where(AccountProfile.address == address))
+    if asked is None:
+        return False
+    back = session.scalar(select(exists().where(WalletSession.address == address, WalletSession.created_at_ms > asked)))
+    return not back
 
 
 class StatsWorker:

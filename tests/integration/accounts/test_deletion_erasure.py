@@ -94,6 +94,9 @@ def test_a_deletion_erases_the_wallet_s_writing_attachments_and_events_and_nobod
 
     assert user.post("/v1/account/deletion").status_code == 200
     _roll_up(container)  # USER's session is still live: it is not copied back
+    # Anyone may report a connection: none is kept for the erased wallet until it signs in again.
+    reported = {"event": "wallet_connected", "wallet": wallet(USER)}
+    assert other.post("/v1/stats/events", json=reported).json() == {"recorded": False}
 
     exported = user.get("/v1/account/export").json()
     assert not [secret for secret in SECRETS if secret in json.dumps(exported)]
@@ -158,3 +161,14 @@ def test_a_second_deletion_request_erases_nothing_more(
     assert {**again, "exportedAt": 0} == {**exported, "exportedAt": 0}
     assert _erased_counts(container)[0] == ZERO  # newest first
     assert _search(client_for, "numbatnote") == []
+
+
+def test_a_wallet_that_signs_in_again_after_its_deletion_is_counted_again(
+    user: TestClient, client_for: ClientFor
+) -> None:
+    reported = {"event": "wallet_connected", "wallet": wallet(USER)}
+    assert user.post("/v1/account/deletion").status_code == 200
+    assert user.post("/v1/stats/events", json=reported).json() == {"recorded": False}
+    signed_in_wallet(user, USER)  # back of its own accord: a session made after the request
+    assert user.post("/v1/stats/events", json=reported).json() == {"recorded": True}
+    assert [e["event"] for e in user.get("/v1/account/export").json()["behaviourEvents"]] == ["wallet_connected"]
