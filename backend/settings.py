@@ -150,6 +150,12 @@ class Settings(BaseSettings):
         "withdrawal the relayer takes, as each costs the operator a transaction's gas; default 10 USDC (6 decimals), "
         "0 for none",
     )
+    withdrawal_revert_cooldown_s: Annotated[int, Field(ge=0, le=30 * 86_400)] = Field(
+        default=86_400,
+        description="how long a recipient takes no withdrawal after one to it reverted on-chain (a contract that "
+        "refused the transfer, or spent more gas on-chain than when tried): each such one costs the operator a "
+        "transaction; 0: no wait",
+    )
     withdrawal_fee_rate: Annotated[int, Field(ge=0, le=10_000)] = Field(
         default=0, description="operator fee on relayed withdrawals, millionths of the amount (<= signed maxFee)"
     )

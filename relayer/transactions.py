@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.db.models import OperatorTx
+from backend.trading.store.withdrawals import REVERTED_ON_CHAIN
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ SIGNED, SUBMITTED, CONFIRMED, FAILED, DROPPED = "signed", "submitted", "confirme
 IN_FLIGHT = (SIGNED, SUBMITTED)
 DROPPED_ERROR = "nonce used by another transaction; none of ours was mined"
 LOST_IN_REORG = "lost_in_reorg: a reorg took the transaction out and its nonce was used by another"
-REVERTED_AFTER_REORG = "reverted on-chain: mined again after a reorg took it out"
+REVERTED_AFTER_REORG = f"{REVERTED_ON_CHAIN}: mined again after a reorg took it out"
 FEE_BUMP_PERCENT = 25  # nodes require >= 10% (geth) to accept a replacement
 NODE_MIN_BUMP_PERCENT = 10  # geth's default price bump: a smaller one is refused as underpriced
 # (session, tx, receipt): records a finished transaction's effects; receipt is None for a dropped one.
@@ -358,7 +359,7 @@ class TxManager:
         tx.status = CONFIRMED if succeeded else FAILED
         tx.mined_hash, tx.block_number = tx_hash, block
         if tx.status == FAILED:
-            tx.error = "reverted on-chain"
+            tx.error = REVERTED_ON_CHAIN
         on_finished(session, tx, receipt)
         log.info(
             "operator tx finished",

@@ -29,6 +29,7 @@ from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import ChainEventStatus, WithdrawalStatus
+from backend.trading.store.withdrawals import cooldown_words, reverted_lately
 from relayer.exchange_state import final_block, flag, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
 from relayer.transactions import CONFIRMED, DROPPED, DROPPED_ERROR, LOST_IN_REORG, SimulationFailed, TxManager
@@ -111,6 +112,15 @@ class WithdrawalWork:
             # Stored before the API refused such recipients; never signed, whatever the deployed contract allows.
             self._fail(request.hash, "invalid_recipient: the zero address or the Exchange")
             log.warning("withdrawal to an unowned recipient refused", extra={"withdrawal": request.hash})
+            return
+        cooldown_s = self.container.settings.withdrawal_revert_cooldown_s
+        with self.container.session_factory() as session:
+            reverted = cooldown_s and reverted_lately(session, request.recipient, self._now_ms() - cooldown_s * 1000)
+        if reverted:  # one accepted before that revert: it would most likely cost another reverted transaction
+            self._fail(request.hash, f"recipient_reverted: a withdrawal to this recipient reverted on-chain within the "
+                                     f"last {cooldown_words(cooldown_s)}: withdraw to another address")  # fmt: skip
+            log.warning("withdrawal failed before submission: its recipient reverted one lately",
+                        extra={"withdrawal": request.hash, "recipient": request.recipient})  # fmt: skip
             return
         calldata = self.calldata(request)
         try:

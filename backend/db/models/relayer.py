@@ -99,6 +99,7 @@ class WithdrawalRequest(Base):
     __table_args__ = (
         Index("ix_withdrawal_requests_status", "status"),
         Index("ix_withdrawal_requests_wallet", "wallet"),
+        Index("ix_withdrawal_requests_recipient", "recipient", "updated_at_ms"),
         Index("ix_withdrawal_requests_aml_checked", "aml_checked", "created_at_ms"),
     )
 

@@ -1,17 +1,18 @@
 """The withdrawal request use case: a signed EIP-712 Withdrawal, checked, held and stored for the relayer.
 
 Checks before anything is stored: withdrawals not paused (`backend.risk.withdrawal_pause`: first, and again
-as the request is stored), signature by the wallet, a positive amount, a recipient that is
-neither the zero address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits
-(`backend.limits`: checked early, then again under the wallet's limit lock as the request is stored, so
-two requests never both pass on the same usage; the second reuses the first's prices, as only usage needs
-the lock), a value of at least `withdrawal_min_value` in the reference token (each withdrawal costs the operator a
-transaction), travel-rule data (`backend.risk.travel_rule`: required from `travel_rule_threshold` of value in
-the reference token, valid whenever given, stored with the request), screening of the wallet and the
-destination, and the available balance. The balance check and the hold are one engine-host command
-(`HoldWithdrawal`), on the host's loop like every order's check and hold, so an order and a withdrawal can
-never both be promised the same funds. Once the row is committed the request itself holds (trading balances
-subtract unfinished withdrawals) and the host's hold ends with the next balance read that sees it.
+as the request is stored), signature by the wallet, a positive amount, a recipient that is neither the zero
+address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits (`backend.limits`: checked
+early, then again under the wallet's limit lock as the request is stored, so two requests never both pass on the
+same usage; the second reuses the first's prices, as only usage needs the lock), a value of at least
+`withdrawal_min_value` in the reference token (each withdrawal costs the operator a transaction), travel-rule data
+(`backend.risk.travel_rule`: required from `travel_rule_threshold` of value in the reference token, valid whenever
+given, stored with the request), screening of the wallet and the destination, a recipient that reverted no
+withdrawal on-chain lately (`backend.trading.store.withdrawals`), and the available balance. The balance check
+and the hold are one engine-host command (`HoldWithdrawal`), on the host's loop like every order's check and
+hold, so an order and a withdrawal can never both be promised the same funds. Once the row is committed the
+request itself holds (trading balances subtract unfinished withdrawals) and the host's hold ends with the next
+balance read that sees it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.lease import LOST_MESSAGE, Fence, LeaseLost
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.markets import fee
+from backend.trading.store.withdrawals import cooldown_words, reverted_lately
 
 MIN_LIFETIME_S = 60  # a request expiring sooner could not be relayed in time
 
@@ -95,7 +97,7 @@ async def request_withdrawal(
     request_hash = "0x" + digest.hex()
 
     stamp = host.handle(BeginBalanceRead())
-    balances = await asyncio.to_thread(_read_new, container, request_hash, wallet)
+    balances = await asyncio.to_thread(_read_new, container, request_hash, wallet, recipient)
     host.handle(HoldWithdrawal(request_hash, wallet, token, withdrawal.amount, stamp, balances))
     record = None if identified is None else (identified, value)
     storing = asyncio.ensure_future(
@@ -204,11 +206,23 @@ def _travel_rule_needed(value: int, threshold: int, reference: Reference) -> str
     )
 
 
-def _read_new(container: Container, request_hash: str, wallet: str) -> dict[str, int]:
-    """The wallet's trading balances, fresh from the database, unless the request is a duplicate."""
+def _read_new(container: Container, request_hash: str, wallet: str, recipient: str) -> dict[str, int]:
+    """The wallet's trading balances, fresh from the database, unless the request is a duplicate or its recipient
+    reverted a withdrawal lately."""
     with container.uow() as uow:
         _refuse_duplicate(uow.session, request_hash)
+        _refuse_reverting_recipient(uow.session, recipient, container.settings.withdrawal_revert_cooldown_s)
         return wallet_balances(uow.session, [wallet])[wallet]
+
+
+def _refuse_reverting_recipient(session: Session, recipient: str, cooldown_s: int) -> None:
+    if cooldown_s and reverted_lately(session, recipient, int(time.time() * 1000) - cooldown_s * 1000):
+        raise HdexError(
+            ErrorCode.INVALID_RECIPIENT,
+            f"a withdrawal to this recipient reverted on-chain within the last {cooldown_words(cooldown_s)} (it "
+            "refused the transfer, or needed more gas than when it was tried): withdraw to another address, or later",
+            "withdrawal.recipient",
+        )
 
 
 def _store(

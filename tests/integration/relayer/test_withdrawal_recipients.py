@@ -88,3 +88,54 @@ def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_trans
     with loop.container.uow() as uow:
         assert uow.session.scalars(select(OperatorTx)).all() == []  # nothing signed: the key's nonces flow on
     assert chain.exchange.functions.balanceOf(address_of(BOB), ether).call() == 10**18
+
+
+# A recipient that takes ETH only when nothing pays for gas, as in a simulation (eth_estimateGas without fees), and
+# reverts on-chain: `receive` is GASPRICE ISZERO PUSH1 0x09 JUMPI PUSH1 0 DUP1 REVERT JUMPDEST STOP.
+TWO_FACED_RECIPIENT = "600b600c600039600b6000f3" + "3a15600957600080fd5b00"
+
+
+def ether_withdrawal_body(loop: Loop, recipient: str) -> dict[str, object]:
+    ether = "0x" + "00" * 20
+    withdrawal = Withdrawal(address_of(BOB), ether, 10**15, 0, recipient, time.time_ns(), int(time.time()) + 3600)
+    digest = withdrawal_digest(loop.domain, withdrawal)
+    return {
+        "withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
+        "signature": "0x" + sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), digest).hex(),
+    }
+
+
+def test_a_recipient_that_reverted_a_withdrawal_on_chain_takes_no_other_for_a_while(loop: Loop) -> None:
+    """Each such withdrawal costs the operator a reverted transaction and its requester nothing (the hold goes back):
+    after one, the API refuses new ones to that recipient and the relayer fails those accepted before it."""
+    chain = loop.chain
+    fund(loop)
+    deployed = chain.w3.eth.send_transaction({"from": address_of(BOB), "data": TWO_FACED_RECIPIENT})
+    recipient = chain.w3.eth.wait_for_transaction_receipt(deployed)["contractAddress"]
+    chain.send(BOB, chain.exchange.functions.depositEther(), value=10**18)
+    loop.index()
+    first = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
+    assert first.status_code == 202, first.text
+    loop.relay()  # simulated (no gas price: taken), sent, reverted
+    chain.mine(loop.container.settings.confirmations)  # a reverted one is acted on once final
+    loop.relayer.tick()
+    assert loop.client.get(f"/v1/withdrawals/{first.json()['hash']}").json()["failure"] == "reverted on-chain"
+    sent = len(list_operator_txs(loop))
+
+    queued = store_accepted(loop, recipient)  # accepted before the revert was known (another API replica)
+    loop.relayer.tick()
+    refused = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
+    elsewhere = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, address_of(BOB)))
+
+    answer = loop.client.get(f"/v1/withdrawals/{queued}").json()
+    assert answer["status"] == "failed" and answer["failure"].startswith("recipient_reverted: a withdrawal to this")
+    assert len(list_operator_txs(loop)) == sent  # nothing more signed for it
+    error = refused.json()["error"]
+    assert (refused.status_code, error["code"], error["field"]) == (422, "INVALID_RECIPIENT", "withdrawal.recipient")
+    assert "reverted on-chain within the last 24 hours" in error["message"]
+    assert elsewhere.status_code == 202, elsewhere.text
+
+
+def list_operator_txs(loop: Loop) -> list[OperatorTx]:
+    with loop.container.uow() as uow:
+        return list(uow.session.scalars(select(OperatorTx)))
