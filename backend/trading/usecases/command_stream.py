@@ -30,8 +30,10 @@ answers each on its replica's stream, and only then acknowledges and deletes the
   they would (a second cancel of an order: ORDER_NOT_OPEN; a signed timestamp used again: CANCEL_EXPIRED), except
   a cancel or cancel-replace delivered again (claimed, or read from the pending list) that finds its order
   cancelled by its own signed request: it was applied and stored, its answer never sent, and it is answered as
-  applied (a bulk cancel or cancel-after delivered again is answered CANCEL_EXPIRED: which orders it cancelled
-  is not kept);
+  applied (a cancel-replace whose new order was refused: 409 REPLACE_PARTLY_FAILED, without the reason, which is
+  not kept; a bulk cancel or cancel-after delivered again is answered CANCEL_EXPIRED: which orders it cancelled
+  is not kept), and is not counted against the maker's rate limit again;
+- a command of a kind the engine does not know (a newer replica's) is refused INVALID_FIELD, never placed;
 - so does `replace` (`POST /v1/orders/replace`): the replica checked its new order and vouches for it as for an
   order, and the engine checks its cancel's signature;
 - a clean stop stops reading, then answers the batches already placed once they are durable.
@@ -658,10 +660,16 @@ class CommandConsumer:
             if entry.kind == CANCEL:
                 return await self._cancel(host, entry, body)
             if entry.kind in (CANCEL_ALL, CANCEL_AFTER):
-                return Answer(entry.ticket, result=await self._signed(host, entry.kind, body))
+                return Answer(entry.ticket, result=await self._signed(host, entry, body))
             if entry.kind == REPLACE:
                 return self._replace(host, entry, body)
-            return self._place(host, entry, body)
+            if entry.kind == PLACE:
+                return self._place(host, entry, body)
+            # A newer replica's kind this engine does not know: placing its body (a replace carries an order) would
+            # leave what else it asked undone.
+            return Answer(entry.ticket, error=HdexError(
+                ErrorCode.INVALID_FIELD, f"this engine does not know the command {entry.kind!r}: retry later", "kind"
+            ))  # fmt: skip
         except ReplacePartlyFailed as refusal:  # the cancel stands: answered with it
             return PartlyReplaced(refusal)
         except HdexError as error:
@@ -706,7 +714,7 @@ class CommandConsumer:
                                           ResultCode.CANCELLED_BY_USER)  # fmt: skip
             return Answer(entry.ticket, order=view)
         check_cancel(host, tracked, cancel.signature)
-        await self._count(tracked.maker.lower())
+        await self._count(tracked.maker.lower(), entry)
         apply_cancel(host, tracked)
         return Cancelled(tracked)
 
@@ -721,30 +729,33 @@ class CommandConsumer:
             cancelled = self._cancelled_before(host, entry, error, replace.order_hash, replace.cancel_signature,
                                                REPLACED_REASON)  # fmt: skip
             new = self._order_view(host, "0x" + order_digest(host.domain, replace.order.order).hex())
-            if new is None or new["order"]["maker"] != cancelled["order"]["maker"]:  # refused, or another's
+            if new is None:  # the engine refused the new order after the cancel: answered 409 as then
+                return Answer(entry.ticket, result=_partly_replaced_again(cancelled), status=409)
+            if new["order"]["maker"] != cancelled["order"]["maker"]:
                 raise
             return Answer(entry.ticket, result={"cancelled": cancelled, "order": new}, status=201)
         tracked = apply_replace(host, old, replace)
         self._unanswered[tracked.hash] = tracked  # placed in a batch not yet durable, as an order's
         return Replaced(tracked.hash, replace_answer(old, tracked))
 
-    async def _signed(self, host: EngineHost, kind: str, body: Any) -> dict[str, Any]:
+    async def _signed(self, host: EngineHost, entry: Entry, body: Any) -> dict[str, Any]:
         """A bulk cancel or a cancel-after, checked as the engine process's own `POST /v1/orders/cancel` and
         `POST /v1/orders/cancel-after` check them; what they answer."""
-        if kind == CANCEL_ALL:
+        if entry.kind == CANCEL_ALL:
             bulk = parse_bulk_cancel_request(body)
             check_cancel_all(host, bulk)
-            await self._count(bulk.maker)
+            await self._count(bulk.maker, entry)
             return {"cancelled": apply_cancel_all(host, bulk)}
         switch = parse_cancel_after_request(body)
         check_cancel_after(host, switch)
-        await self._count(switch.maker)
+        await self._count(switch.maker, entry)
         return apply_cancel_after(host, switch)
 
-    async def _count(self, maker: str) -> None:
+    async def _count(self, maker: str, entry: Entry) -> None:
         """Count a command against `maker`'s rate limit, once its signature was found the maker's (a request the
-        wallet did not sign must not spend its limit)."""
-        if self._hit_address is not None:
+        wallet did not sign must not spend its limit). One delivered again was counted when it was first read: an
+        engine that died before storing it must not now refuse it for the limit, leaving the order open."""
+        if self._hit_address is not None and not entry.redelivered:
             await self._hit_address(maker)
 
     def _cancelled_before(
@@ -769,6 +780,16 @@ class CommandConsumer:
     def _stored(self, host: EngineHost, order_hash: str) -> bool:
         """Whether an order of this hash was kept (one expired since is known to the database only)."""
         return self._order_view(host, order_hash) is not None
+
+
+def _partly_replaced_again(cancelled: dict[str, Any]) -> dict[str, Any]:
+    """What a cancel-replace delivered again answers when its cancel stands and its new order was refused: the
+    409 it was first answered, but for why the order was refused, which the engine does not keep."""
+    why = "why is not kept: this answers the request delivered again"
+    refusal = HdexError(
+        ErrorCode.REPLACE_PARTLY_FAILED, f"the old order was cancelled but the new order was refused ({why})"
+    )
+    return {**refusal.body(), "cancelled": cancelled, "refused": refusal.body()["error"]}
 
 
 def stream_client(redis_url: str) -> aioredis.Redis:

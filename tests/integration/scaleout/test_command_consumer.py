@@ -38,7 +38,7 @@ from backend.trading.usecases.command_stream import (
     vouch,
 )
 
-from ..api.exchange_fixtures import MARKET, QTY, Exchange, prepare, running, wallet
+from ..api.exchange_fixtures import MARKET, PRICE, QTY, Exchange, prepare, running, wallet
 from ..api.signed_requests import cancel_signature
 from ..api.test_engine_lease import eventually, let_the_lease_run_out, take_over_the_lease, wait_until_standing_by
 from .cluster import DOMAIN
@@ -79,9 +79,7 @@ def orders_stored(exchange: Exchange) -> int:
     return len(exchange.state()["orders"])
 
 
-def test_the_engine_recreates_the_stream_group_after_redis_restarted_empty(
-    database_url: str, tmp_path: Path
-) -> None:
+def test_the_engine_recreates_the_stream_group_after_redis_restarted_empty(database_url: str, tmp_path: Path) -> None:
     redis_url = redis_database(12)
     client = redis.Redis.from_url(redis_url)
     for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
@@ -199,8 +197,12 @@ def test_the_engine_takes_a_replicas_vouch_for_a_signature_and_checks_every_othe
 
 
 def add_cancel(client: redis.Redis, ticket: str, body: dict[str, str] | str) -> None:
+    add_command(client, ticket, "cancel", body)
+
+
+def add_command(client: redis.Redis, ticket: str, kind: str, body: dict[str, Any] | str) -> None:
     command = body if isinstance(body, str) else json.dumps(body)
-    client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": command, "kind": "cancel"})
+    client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": command, "kind": kind})
 
 
 def cancel_body(domain: Domain, hashes: list[str], index: int, signer: int = 5) -> dict[str, str]:
@@ -399,6 +401,64 @@ def test_a_cancel_or_replace_applied_before_and_delivered_again_is_answered_as_a
     assert (placed["hash"], placed["status"]) == (new_hash, "open")
     assert refusals == {"not the maker's": "ORDER_NOT_OPEN", "sent anew": "ORDER_NOT_OPEN"}
     assert (stored, pending) == (3, 0)  # nothing placed twice
+    client.close()
+
+
+def test_a_partly_failed_replace_delivered_again_is_answered_409_as_then_and_an_unknown_kind_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A cancel-replace whose cancel stood and whose new order was refused (post-only would cross), its answer never
+    sent: delivered again, it is answered 409 REPLACE_PARTLY_FAILED with the cancelled order, not ORDER_NOT_OPEN (a
+    bot would take the old order for filled). A command of a kind this engine does not know is refused, not placed
+    (a replace's body carries an order: placing it would leave the old one open beside it)."""
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(database_url, tmp_path, **engine_settings(redis_url))):
+        ask = exchange.order(6, side=1, nonce=1)
+        resting, crossing = exchange.order(5, nonce=2, limitPrice=PRICE - 10**6), exchange.order(5, nonce=3, flags=4)
+        kept, newer = exchange.order(5, nonce=4, limitPrice=PRICE - 2 * 10**6), exchange.order(5, nonce=5)
+        hashes = ["0x" + order_digest(exchange.domain, o).hex() for o in (resting, kept, newer)]
+        for order, key in ((ask, 6), (resting, 5), (kept, 5)):
+            assert exchange.client.post("/v1/orders", json=exchange.signed(order, key)).status_code == 201
+        cancel_of = partial(cancel_body, exchange.domain, hashes)
+        partly = {"cancel": cancel_of(0), **exchange.signed(crossing, 5)}
+        first = exchange.client.post("/v1/orders/replace", json=partly)  # through the engine's own door
+
+        delivered_unanswered(client, "partly", "replace", partly)
+        add_command(client, "newer kind", "replace-v2", {"cancel": cancel_of(1), **exchange.signed(newer, 5)})
+        again, unknown = answer(client, "partly"), answer(client, "newer kind")
+        statuses = [exchange.client.get(f"/v1/orders/{h}").json().get("status") for h in hashes]
+
+    assert (first.status_code, first.json()["refused"]["code"]) == (409, "POST_ONLY_WOULD_CROSS"), first.text
+    assert again["status"] == 409 and again["result"]["error"]["code"] == "REPLACE_PARTLY_FAILED", again
+    assert (again["result"]["cancelled"]["hash"], again["result"]["cancelled"]["status"]) == (hashes[0], "cancelled")
+    assert unknown["error"]["code"] == "INVALID_FIELD" and "replace-v2" in unknown["error"]["message"]
+    assert statuses == ["cancelled", "open", None]  # the newer kind's order not placed, nor its cancel applied
+    client.close()
+
+
+def test_a_cancel_delivered_again_is_not_counted_against_the_makers_limit_twice(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Read, counted and applied, then lost with an engine that died before storing it: delivered again, it must
+    not be refused for the limit its first delivery spent, leaving the order open."""
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    settings = {**engine_settings(redis_url), "rate_limit_address": "1/minute"}
+    for exchange in running(prepare(database_url, tmp_path, **settings)):
+        orders = [exchange.order(5, nonce=n) for n in (1, 2)]
+        hashes = ["0x" + order_digest(exchange.domain, order).hex() for order in orders]
+        for n, order in enumerate(orders):
+            add(client, f"place-{n}", json.dumps(exchange.signed(order, 5)))
+        cancel = partial(cancel_body, exchange.domain, hashes)
+        add_cancel(client, "counted", cancel(0))  # the maker's one cancel this minute
+        assert answer(client, "counted").get("error") is None
+        delivered_unanswered(client, "delivered again", "cancel", cancel(1))  # counted at its first delivery
+
+        redelivered = answer(client, "delivered again")
+
+    assert redelivered.get("error") is None, redelivered
+    assert redelivered["order"]["status"] == "cancelled"
     client.close()
 
 
