@@ -8,6 +8,7 @@ is told, loudly, that nobody can say what it does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
-from eth_abi.exceptions import DecodingError
+from eth_abi.exceptions import DecodingError, EncodingError
 from eth_utils.address import is_address, to_checksum_address
 from eth_utils.crypto import keccak
 
@@ -133,7 +134,10 @@ class KnownAbis:
         if len(words) != len(chosen.inputs):
             raise TreasuryError(f"{chosen.signature} takes {len(chosen.inputs)} arguments, {len(words)} given")
         values = [_parse(word, kind, name) for word, (name, kind) in zip(words, chosen.inputs, strict=True)]
-        return chosen.selector + abi_encode([kind for _, kind in chosen.inputs], values)
+        try:
+            return chosen.selector + abi_encode([kind for _, kind in chosen.inputs], values)
+        except (EncodingError, ValueError, OverflowError) as exc:  # what `_parse` does not check itself
+            raise TreasuryError(f"{chosen.signature}: the arguments cannot be encoded: {exc}") from None
 
 
 def _decode(table: Mapping[bytes, AbiFunction], data: bytes) -> DecodedCall:
@@ -160,20 +164,31 @@ def _canonical(param: Mapping[str, Any]) -> str:
     return kind
 
 
+_INTEGER = re.compile(r"(?P<unsigned>u?)int(?P<bits>\d*)")
+
+
 def _parse(word: str, kind: str, name: str) -> Any:
     try:
         if kind == "address":
             if not is_address(word):
                 raise ValueError("not an address")
             return to_checksum_address(word)
-        if kind.startswith(("uint", "int")):
-            return int(word, 0)
+        if (integer := _INTEGER.fullmatch(kind)) is not None:
+            value, bits = int(word, 0), int(integer["bits"] or 256)
+            low, high = (0, 2**bits - 1) if integer["unsigned"] else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+            if not low <= value <= high:
+                raise ValueError(f"out of range: {kind} takes {low} to {high}")
+            return value
         if kind == "bool":
             if word.lower() not in ("true", "false"):
                 raise ValueError("not true/false")
             return word.lower() == "true"
         if kind.startswith("bytes"):
-            return bytes.fromhex(word.removeprefix("0x"))
+            raw = bytes.fromhex(word.removeprefix("0x"))
+            size = kind.removeprefix("bytes")
+            if size and len(raw) != int(size):  # padded, a short one would silently name another value
+                raise ValueError(f"{len(raw)} bytes given: {kind} takes exactly {size}")
+            return raw
         if kind == "string":
             return word
     except ValueError as exc:

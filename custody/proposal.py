@@ -16,8 +16,11 @@ Format (JSON, integers as decimal strings):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -218,6 +221,7 @@ def require_owners(proposal: Proposal, owners: Iterable[str]) -> None:
 
 def read_proposal(path: Path) -> Proposal:
     """Load a proposal file (parsed, not yet verified)."""
+    _refuse_control_characters(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -228,10 +232,36 @@ def read_proposal(path: Path) -> Proposal:
 
 
 def write_proposal(proposal: Proposal, path: Path) -> None:
-    """Write atomically, so an interrupted signer never leaves half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(proposal.to_json(), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Write atomically, so an interrupted signer never leaves half a file. Proposal folders are shared between
+    owners: the file is written through a new temporary file of a random name, created exclusively (a link another
+    owner planted under a predictable name would have the write truncate what it points to, a signer's keystore),
+    and a proposal path that is itself a link is refused."""
+    _refuse_control_characters(path)
+    if path.is_symlink():
+        raise TreasuryError(f"{path} is a symbolic link: refusing to write through it (it may point at a keystore)")
+    text = json.dumps(proposal.to_json(), indent=2) + "\n"
+    try:
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise TreasuryError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _refuse_control_characters(path: Path) -> None:
+    """A file name with control characters could rewrite the terminal a signer reads the proposal on."""
+    if any(unicodedata.category(char) == "Cc" for char in str(path)):
+        raise TreasuryError(f"the file name {str(path)!r} has control characters: rename it")
 
 
 def _require_same_digest(tx: CustodyTransaction) -> None:

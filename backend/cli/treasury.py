@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -380,7 +381,8 @@ def _print_digest_to_compare(proposal: Proposal, file: Path) -> None:
     digest = f"0x{proposal.transaction.digest().hex()}"
     click.secho(f"DIGEST TO COMPARE  {digest}", bold=True)
     click.echo("Read it out to the other signers and check it matches their screens, then sign exactly this with")
-    click.echo(f"  hdex treasury sign {file} --digest {digest} --keystore KEYSTORE --chain-id N --custody 0xCUSTODY")
+    click.echo(f"  hdex treasury sign {shlex.quote(str(file))} --digest {digest} --keystore KEYSTORE --chain-id N "
+               "--custody 0xCUSTODY")  # fmt: skip
 
 
 def _utc(seconds: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from eth_abi.abi import encode as abi_encode
@@ -16,7 +17,7 @@ from custody.approvals import ApprovalError, CustodyTransaction, recover, sign
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
 from custody.policy import ETH, ScheduledCall, outflows, schedule_data, scheduled_call
-from custody.proposal import Proposal, merge
+from custody.proposal import Proposal, merge, read_proposal, write_proposal
 from custody.review import review
 
 CUSTODY = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
@@ -64,6 +65,10 @@ def test_encoding_refuses_bad_arguments(abis: KnownAbis) -> None:
         abis.encode("addOperator", ["0x1234"])
     with pytest.raises(TreasuryError, match="no known contract"):
         abis.encode("selfDestruct", [])
+    with pytest.raises(TreasuryError, match="out of range: uint32 takes 0 to 4294967295"):  # a clear line, no traceback
+        abis.encode("setFeeSchedule", [str(2**32), "1"])
+    with pytest.raises(TreasuryError, match="2 bytes given: bytes32 takes exactly 32"):  # padded: another operation
+        abis.encode("cancel", ["0x1234"])
 
 
 @pytest.mark.parametrize(
@@ -149,6 +154,36 @@ def test_a_proposal_file_refuses_tampering(abis: KnownAbis) -> None:
         Proposal.from_json(forged).verify(abis)
     with pytest.raises(TreasuryError, match="expected chain 1"):
         signed.verify(abis, chain_id=1)
+
+
+def test_a_proposal_is_written_through_a_new_file_never_through_a_planted_link(abis: KnownAbis, tmp_path: Path) -> None:
+    """Proposal folders are shared between owners: one could plant a link where the writer would put its temporary
+    file, or as the proposal itself, pointing at another signer's keystore."""
+    keystore = tmp_path / "owner.json"
+    keystore.write_text("the encrypted key")
+    proposal = Proposal.create(transaction(EXCHANGE, abis.encode("pause", [])), abis)
+    shared = tmp_path / "p.json"
+    (tmp_path / "p.json.tmp").symlink_to(keystore)
+    write_proposal(proposal, shared)
+    assert read_proposal(shared).to_json() == proposal.to_json()
+    assert keystore.read_text() == "the encrypted key"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["owner.json", "p.json", "p.json.tmp"]  # nothing left over
+
+    linked = tmp_path / "linked.json"
+    linked.symlink_to(keystore)
+    with pytest.raises(TreasuryError, match="is a symbolic link"):
+        write_proposal(proposal, linked)
+    assert keystore.read_text() == "the encrypted key"
+
+
+def test_a_file_name_with_control_characters_is_refused(abis: KnownAbis, tmp_path: Path) -> None:
+    """Printed to a signer's terminal, it could move the cursor and rewrite what the proposal shows."""
+    proposal = Proposal.create(transaction(EXCHANGE, abis.encode("pause", [])), abis)
+    crafted = tmp_path / "p\x1b[7A\r\x1b[2Kcall Exchange.pause().json"
+    with pytest.raises(TreasuryError, match="has control characters"):
+        write_proposal(proposal, crafted)
+    with pytest.raises(TreasuryError, match="has control characters"):
+        read_proposal(crafted)
 
 
 def test_merging_keeps_each_signer_once_and_refuses_different_proposals(abis: KnownAbis) -> None:

@@ -1,6 +1,6 @@
 """`hdex treasury` offline (no node): a proposal whose deadline is past any calendar date (a uint256 one never
 expires) is written and shown, not a traceback after the file is written; a deadline past uint256 is refused
-before anything is written."""
+before anything is written; the command a signer copies quotes the file name."""
 
 from __future__ import annotations
 
@@ -35,3 +35,11 @@ def test_a_deadline_past_uint256_is_refused_and_nothing_written(tmp_path: Path) 
     result = propose(tmp_path / "p.json", 2**256)
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert not (tmp_path / "p.json").exists()
+
+
+def test_the_command_to_copy_quotes_the_file_name(tmp_path: Path) -> None:
+    """Signers paste it into a shell: a name with spaces or `$(...)` must stay a name."""
+    named = tmp_path / "fee $(touch pwned).json"
+    assert propose(named, 2**40).exit_code == 0
+    shown = CliRunner().invoke(main, ["treasury", "show", str(named)])
+    assert f"hdex treasury sign '{named}' --digest 0x" in shown.output, shown.output
