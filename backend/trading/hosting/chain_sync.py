@@ -86,12 +86,17 @@ class SyncRead:
     fill_cursor: int = 0  # where the next read's claim of resolved fills starts (see `claim_resolved_fills`)
 
 
-def read_chain_events(session: Session, chain_id: int, after_id: int) -> list[tuple[int, str, dict[str, Any]]]:
-    """Cancels, nonce floors and exits after `after_id`, oldest first (orphaned ones are ignored)."""
+def read_chain_events(
+    session: Session, chain_id: int, exchange: str, after_id: int
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """Cancels, nonce floors and exits on `exchange` after `after_id`, oldest first (orphaned ones are ignored).
+    Those of an Exchange recorded before this one (a database kept across a redeployment) are not this one's: a
+    wallet that exited the old one to leave it is not exiting the new one."""
     rows = session.execute(
         select(ChainEvent.id, ChainEvent.name, ChainEvent.args)
         .where(
             ChainEvent.chain_id == chain_id,
+            ChainEvent.contract == exchange,
             ChainEvent.id > after_id,
             ChainEvent.name.in_(CHAIN_NAMES),
             ChainEvent.status != ChainEventStatus.ORPHANED,
@@ -275,6 +280,7 @@ def _ruled_out(session: Session, of_fills: ColumnElement[bool]) -> list[tuple[st
 def read_sync(
     session: Session,
     chain_id: int,
+    exchange: str,
     after_event_id: int,
     wallets: list[str],
     markets: dict[str, Market],
@@ -294,7 +300,7 @@ def read_sync(
     # before balances: they must be as new
     released, ruled_out, fill_cursor = claim_resolved_fills(session, markets, after_fill_id, claims)
     read = SyncRead(
-        events=read_chain_events(session, chain_id, after_event_id),
+        events=read_chain_events(session, chain_id, exchange, after_event_id),
         balances=wallet_balances(session, wallets),
         released_holds=landed + released,
         markets=load_markets(session),
@@ -312,12 +318,13 @@ def deny_list(session: Session) -> frozenset[str]:
     return frozenset(session.scalars(select(DenyListEntry.address)))
 
 
-def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
-    """wallet -> highest nonce floor seen on-chain (pending or final)."""
+def nonce_floors(session: Session, chain_id: int, exchange: str) -> dict[str, int]:
+    """wallet -> highest nonce floor seen on `exchange` (pending or final)."""
     floors: dict[str, int] = defaultdict(int)
     for args in session.scalars(
         select(ChainEvent.args).where(
             ChainEvent.chain_id == chain_id,
+            ChainEvent.contract == exchange,
             ChainEvent.name == "NonceFloorRaised",
             ChainEvent.status != ChainEventStatus.ORPHANED,
         )
@@ -327,8 +334,8 @@ def nonce_floors(session: Session, chain_id: int) -> dict[str, int]:
     return dict(floors)
 
 
-def cancelled_on_chain(session: Session, chain_id: int) -> tuple[set[str], set[tuple[str, int]]]:
-    """What makers cancelled on the Exchange (pending or final): the order hashes (lower case), and the (maker,
+def cancelled_on_chain(session: Session, chain_id: int, exchange: str) -> tuple[set[str], set[tuple[str, int]]]:
+    """What makers cancelled on `exchange` (pending or final): the order hashes (lower case), and the (maker,
     nonce) each cancel spent. The contract settles no trade of such an order, also of one never sent to HDEX, nor
     of another order of its maker with that nonce that had not traded on-chain yet."""
     hashes: set[str] = set()
@@ -336,6 +343,7 @@ def cancelled_on_chain(session: Session, chain_id: int) -> tuple[set[str], set[t
     for args in session.scalars(
         select(ChainEvent.args).where(
             ChainEvent.chain_id == chain_id,
+            ChainEvent.contract == exchange,
             ChainEvent.name == "OrderCancelledByMaker",
             ChainEvent.status != ChainEventStatus.ORPHANED,
         )
@@ -353,13 +361,14 @@ def spent_nonce(cancel: dict[str, Any]) -> int | None:
     return None if nonce is None else int(nonce)
 
 
-def exiting_wallets(session: Session, chain_id: int) -> set[str]:
-    """Wallets whose latest exit event (pending or final) is `ExitRequested`, not `ExitCancelled`."""
+def exiting_wallets(session: Session, chain_id: int, exchange: str) -> set[str]:
+    """Wallets whose latest exit event on `exchange` (pending or final) is `ExitRequested`, not `ExitCancelled`."""
     latest: dict[str, str] = {}
     for name, args in session.execute(
         select(ChainEvent.name, ChainEvent.args)
         .where(
             ChainEvent.chain_id == chain_id,
+            ChainEvent.contract == exchange,
             ChainEvent.name.in_(("ExitRequested", "ExitCancelled")),
             ChainEvent.status != ChainEventStatus.ORPHANED,
         )

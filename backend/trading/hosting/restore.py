@@ -183,10 +183,11 @@ def _restore(
                                                            .where(recent))}  # fmt: skip
     next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
     next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
-    floors = nonce_floors(session, chain_id)
-    exiting = frozenset(exiting_wallets(session, chain_id))
+    exchange = host.domain.verifying_contract
+    floors = nonce_floors(session, chain_id, exchange)
+    exiting = frozenset(exiting_wallets(session, chain_id, exchange))
     frozen = deny_list(session)
-    cancelled, spent_nonces = cancelled_on_chain(session, chain_id)
+    cancelled, spent_nonces = cancelled_on_chain(session, chain_id, exchange)
     ruled_out = dict(ruled_out_by_released_skips(session))
     fence(session)
     session.execute(delete(Reservation))

@@ -546,7 +546,10 @@ class TradingService:
         with self.container.session_factory() as session:
             chain_id, after_event, after_fill = self.container.settings.chain_id, self._event_cursor, self._fill_cursor
             unsure = frozenset(self._unsure_claims)
-            return read_sync(session, chain_id, after_event, wallets, markets, fence, after_fill, unsure, claims)
+            assert self._exchange is not None  # a host runs: an Exchange is recorded
+            return read_sync(
+                session, chain_id, self._exchange, after_event, wallets, markets, fence, after_fill, unsure, claims
+            )
 
     def _load_wallet(self, wallet: str) -> dict[str, int]:
         with self.container.session_factory() as session:

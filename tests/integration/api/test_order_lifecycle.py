@@ -338,13 +338,15 @@ def test_an_order_of_a_frozen_wallet_a_halted_market_kept_is_cancelled_when_it_r
         assert order_state(exchange, order) == ("cancelled", "compliance_freeze")
 
 
-def seen_on_chain(exchange: Exchange, name: str, args: dict[str, Any], log_index: int = 1) -> None:
+def seen_on_chain(
+    exchange: Exchange, name: str, args: dict[str, Any], log_index: int = 1, contract: str = EXCHANGE
+) -> None:
     """An Exchange event as the indexer stores it (pending), then one sync of the engine host."""
     with exchange.container.uow() as uow:
         uow.session.add(
             ChainEvent(
                 chain_id=CHAIN_ID, block_number=7, block_hash="0x" + "33" * 32, tx_hash="0x" + "44" * 32,
-                log_index=log_index, contract=EXCHANGE, name=name, args=args, status="pending",
+                log_index=log_index, contract=contract, name=name, args=args, status="pending",
             )
         )  # fmt: skip
         uow.commit()
@@ -569,6 +571,22 @@ def test_an_exit_request_cancels_the_wallets_orders_and_refuses_new_ones_until_i
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "WALLET_EXITING")
     seen_on_chain(exchange, "ExitCancelled", {"wallet": wallet(BUYER)}, log_index=2)
     assert exchange.place(BUYER).status_code == 201
+
+
+def test_a_wallet_that_exited_an_exchange_recorded_before_trades_on_this_one(sqlite_url: str, tmp_path: Any) -> None:
+    """A database kept across a redeployment holds the former Exchange's events: a wallet that left it through the
+    exit hatch, a nonce floor or a cancel there are not this Exchange's, now or after a restart."""
+    from .exchange_fixtures import prepare, running
+
+    former = "0x" + "f0" * 20
+    container = prepare(sqlite_url, tmp_path)
+    for exchange in running(container):
+        seen_on_chain(exchange, "ExitRequested", {"wallet": wallet(BUYER), "availableAt": 2**40}, contract=former)
+        seen_on_chain(exchange, "NonceFloorRaised", {"wallet": wallet(BUYER), "nonceFloor": 2**60}, 2, former)
+        assert exchange.place(BUYER, nonce=5).status_code == 201
+    for exchange in running(container):
+        placed = exchange.place(BUYER, nonce=6, limitPrice=PRICE - TICK)
+        assert placed.status_code == 201, placed.text
 
 
 def test_an_exiting_wallet_stays_refused_after_a_restart(sqlite_url: str, tmp_path: Any) -> None:
