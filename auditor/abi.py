@@ -68,6 +68,14 @@ class SettleCall:
 
 
 @dataclass(frozen=True, slots=True)
+class UndecodableSettle:
+    """A `settle` call whose arguments are not in the ABI's standard encoding (the contract may take it anyway:
+    Solidity does not check, for one, the padding after a signature's 65 bytes): its trades cannot be checked."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One decoded Exchange log, with where it sits on the chain."""
 
@@ -148,7 +156,10 @@ class ExchangeAbi:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise AuditError(f"cannot read the Exchange ABI at {path}: {exc}") from None
-        return cls(data["abi"] if isinstance(data, dict) else data)
+        abi = data.get("abi") if isinstance(data, dict) else data
+        if not isinstance(abi, list):
+            raise AuditError(f'{path} holds no ABI: expected a build artifact {{"abi": [...]}} or an ABI list')
+        return cls(abi)
 
     def decode_log(self, log: dict[str, Any]) -> Event | UndecodedLog:
         """The decoded event of a raw log, or an UndecodedLog if the ABI does not know its topic or its layout."""
@@ -170,11 +181,14 @@ class ExchangeAbi:
             return UndecodedLog(block, log_index, tx_hash, topic0, f"does not decode as the ABI's {spec.name}: {exc}")
         return Event(spec.name, block, log_index, tx_hash, args)
 
-    def decode_settle(self, calldata: bytes) -> SettleCall | None:
+    def decode_settle(self, calldata: bytes) -> SettleCall | UndecodableSettle | None:
         """The arguments of a `settle` call, or None if `calldata` is not one."""
         if calldata[:4] != self.settle_selector:
             return None
-        orders, signatures, trades = decode(self._settle_types, calldata[4:])
+        try:
+            orders, signatures, trades = decode(self._settle_types, calldata[4:])
+        except (DecodingError, ValueError, OverflowError) as exc:
+            return UndecodableSettle(f"{type(exc).__name__}: {exc}")
         return SettleCall(
             orders=tuple(
                 Order(to_checksum_address(o[0]), to_checksum_address(o[1]), to_checksum_address(o[2]), *o[3:])

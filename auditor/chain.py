@@ -11,7 +11,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3Exception
 
-from auditor.abi import Event, ExchangeAbi, Order, SettleCall, UndecodedLog
+from auditor.abi import Event, ExchangeAbi, Order, SettleCall, UndecodableSettle, UndecodedLog
 from auditor.errors import AuditError
 from auditor.state import ETHER
 
@@ -80,7 +80,7 @@ class ChainReader:
             sorted(undecoded, key=lambda u: (u.block, u.log_index)),
         )
 
-    def settle_call(self, tx_hash: str) -> SettleCall | None:
+    def settle_call(self, tx_hash: str) -> SettleCall | UndecodableSettle | None:
         """The decoded `settle` arguments of a transaction sent straight to the Exchange, else None."""
         tx = self._ask(f"eth_getTransactionByHash {tx_hash}", lambda: self.w3.eth.get_transaction(tx_hash))  # type: ignore[arg-type]
         if tx.get("to") is None or to_checksum_address(str(tx["to"])) != self.exchange:

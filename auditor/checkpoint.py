@@ -68,10 +68,15 @@ def load(report_dir: Path, chain_id: int, exchange: str) -> Checkpoint:
             f"{_PREDATES.get(found, '')}: "
             "audit again without --resume"
         )
-    if (data["chain_id"], data["exchange"]) != (chain_id, exchange):
+    try:
+        if (data["chain_id"], data["exchange"]) != (chain_id, exchange):
+            raise AuditError(
+                f"the checkpoint at {path} audits {data['exchange']} on chain {data['chain_id']}, "
+                f"not {exchange} on chain {chain_id}"
+            )
+        state = AuditState.from_json(data["state"])
+        return Checkpoint(chain_id, exchange, int(data["from_block"]), state, str(data["last_block_hash"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # edited or cut short: not this auditor's
         raise AuditError(
-            f"the checkpoint at {path} audits {data['exchange']} on chain {data['chain_id']}, "
-            f"not {exchange} on chain {chain_id}"
-        )
-    state = AuditState.from_json(data["state"])
-    return Checkpoint(chain_id, exchange, int(data["from_block"]), state, str(data["last_block_hash"]))
+            f"unreadable checkpoint {path}: {type(exc).__name__} {exc}: audit again without --resume"
+        ) from None

@@ -61,6 +61,12 @@ def write_report(result: AuditResult, report_dir: Path) -> tuple[Path, Path]:
     return json_path, html_path
 
 
+def remove_report(report_dir: Path) -> None:
+    """Delete the reports a run before left in `report_dir` (the checkpoint stays)."""
+    for name in (JSON_FILE, HTML_FILE):
+        (report_dir / name).unlink(missing_ok=True)
+
+
 def summary(result: AuditResult) -> str:
     """A few lines for the terminal: the range, what was checked, and every discrepancy."""
     counts = result.state.counts

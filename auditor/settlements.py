@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from auditor.abi import Event, Order, SettleCall, Trade
+from auditor.abi import Event, Order, SettleCall, Trade, UndecodableSettle
 from auditor.orders import Domain, SignatureCheck, check_signature
 from auditor.state import AuditState, Finding
 from auditor.validity import OpeningWallet, revocations
@@ -55,7 +55,7 @@ class SettlementVerifier:
             digest = self._digests[order] = self.domain.order_digest(order)
         return digest
 
-    def verify(self, state: AuditState, call: SettleCall | None, events: Sequence[Event]) -> None:
+    def verify(self, state: AuditState, call: SettleCall | UndecodableSettle | None, events: Sequence[Event]) -> None:
         """Checks every executed trade of one settle transaction (its Exchange `events` in log order)."""
         settled = [e for e in events if e.name == "TradeSettled"]
         skipped = {int(e.args["tradeIndex"]) for e in events if e.name == "TradeSkipped"}
@@ -64,6 +64,10 @@ class SettlementVerifier:
         state.count("trades_skipped", len(skipped))
         if call is None:
             check.fail("settlement-undecodable", "the transaction's input is not a direct call of settle")
+            return
+        if isinstance(call, UndecodableSettle):  # reported, and the audit goes on: it cannot blind the auditor
+            check.fail("settlement-undecodable", f"the settle call's arguments do not decode as the ABI encodes them "
+                                                 f"({call.reason}): its trades cannot be checked")  # fmt: skip
             return
         executed = [trade for index, trade in enumerate(call.trades) if index not in skipped]
         if len(executed) != len(settled):

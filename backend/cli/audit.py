@@ -9,7 +9,7 @@ import click
 
 from auditor.abi import DEFAULT_ABI_PATH
 from auditor.errors import AuditError
-from auditor.report import summary, write_report
+from auditor.report import remove_report, summary, write_report
 from auditor.run import AuditRequest, run_audit
 
 
@@ -60,10 +60,14 @@ def audit_command(
 ) -> None:
     """Rebuild every balance and re-verify every settlement from the chain alone; exit 1 on any discrepancy."""
     request = AuditRequest(rpc_url, exchange, report_dir, from_block, to_block, resume, abi_path, chunk_blocks)
+    remove_report(report_dir)  # a run that stops early leaves no earlier run's report to be read as its own
     try:
         result = run_audit(request, progress=lambda line: click.echo(f"audit: {line}", err=True))
     except AuditError as exc:
         click.echo(f"hdex audit: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # a fault of the auditor's own: one line, and exit 2 (1 means discrepancies)
+        click.echo(f"hdex audit: the audit stopped on an unexpected {type(exc).__name__}: {exc}", err=True)
         sys.exit(2)
     json_path, html_path = write_report(result, report_dir)
     click.echo(summary(result))

@@ -59,3 +59,14 @@ def test_a_checkpoint_from_before_the_last_block_hash_is_refused_with_a_clear_me
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(AuditError, match=r"has format 2,.*predates the hash of the last block.*without --resume"):
         checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)
+
+
+@pytest.mark.parametrize("cut", ["chain_id", "state", "last_block_hash"])
+def test_a_checkpoint_edited_or_cut_short_is_one_clear_error(tmp_path: Path, cut: str) -> None:
+    checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, a_state(), LAST_HASH))
+    path = tmp_path / checkpoint.CHECKPOINT_FILE
+    data = json.loads(path.read_text())
+    del data[cut]
+    path.write_text(json.dumps(data))
+    with pytest.raises(AuditError, match=r"unreadable checkpoint .*audit again without --resume"):
+        checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)

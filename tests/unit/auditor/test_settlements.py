@@ -3,9 +3,10 @@ batches, fees, all judged from calldata and events alone."""
 
 from __future__ import annotations
 
+from auditor.abi import Event, UndecodableSettle
 from auditor.orders import recover
 
-from .batches import BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, batch, order, sign
+from .batches import BLOCK, BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, batch, order, sign
 
 
 def test_a_trade_at_both_limits_passes_and_one_quote_unit_either_way_fails_the_signer_it_hurts() -> None:
@@ -93,3 +94,14 @@ def test_a_high_s_signature_recovers_to_nobody() -> None:
     s = int.from_bytes(signature[32:64])
     flipped = signature[:32] + (n - s).to_bytes(32) + bytes([55 - signature[64]])
     assert recover(digest, flipped) is None
+
+
+def test_a_settle_call_that_does_not_decode_is_a_failing_finding_and_the_audit_goes_on() -> None:
+    checked = batch()
+    settled = Event("TradeSettled", BLOCK, 0, "0x" + "01" * 32, {})
+    checked.verifier.verify(
+        checked.state, UndecodableSettle("NonEmptyPaddingBytes: padding bytes were not empty"), [settled]
+    )
+    [finding] = checked.state.findings
+    assert (finding.kind, finding.failing) == ("settlement-undecodable", True)
+    assert "NonEmptyPaddingBytes" in finding.message and finding.tx_hash == "0x" + "01" * 32
