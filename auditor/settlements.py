@@ -17,7 +17,9 @@ FEE_RATE_SCALE = 10**6
 # The contract's hard cap on any fee rate (IExchange: MAX_FEE_RATE, 1% of the amount received).
 MAX_FEE_RATE = 10_000
 SELL = 1
-FLAG_POST_ONLY = 4
+# OrderLib's flags: the stop kind (two bits), post-only, fill-or-kill, operator-triggered stop.
+FLAG_POST_ONLY, FLAG_FILL_OR_KILL = 4, 8
+KNOWN_FLAGS = 3 | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | 16
 # An order's fill, whether its signature was already verified and whether its maker cancelled it, before the
 # audited range (given the order and its hash: an order filled completely in one batch is recorded by its maker and
 # nonce, not by its hash).
@@ -75,7 +77,7 @@ class SettlementVerifier:
             return
         timestamp = self._timestamp(events[0].block) if executed else 0
         fees: dict[str, int] = {}
-        traded: dict[int, None] = {}  # indexes of the orders that traded, in order
+        traded: dict[int, int] = {}  # indexes of the orders that traded, in order: their fill before the batch
         for trade, event in zip(executed, settled, strict=True):
             check = _Check(state, event)
             if max(trade.maker_index, trade.taker_index) >= len(call.orders):
@@ -83,8 +85,8 @@ class SettlementVerifier:
                 continue
             for index in (trade.maker_index, trade.taker_index):
                 if index not in traded:  # the contract judges each order once, before the batch's trades
-                    traded[index] = None
                     self._check_still_valid(state, check, call.orders[index], timestamp)
+                    traded[index] = state.fills[self.digest(call.orders[index])]
             self._verify_trade(state, check, call, trade, event)
             maker = call.orders[trade.maker_index]
             buyer_fee, seller_fee = (
@@ -93,6 +95,7 @@ class SettlementVerifier:
             fees[maker.base_token] = fees.get(maker.base_token, 0) + buyer_fee
             fees[maker.quote_token] = fees.get(maker.quote_token, 0) + seller_fee
             state.count("trades_verified")
+        self._check_fill_or_kill(state, events[0], call, traded)
         # Only now: two orders of one maker with one nonce may both trade in the same batch.
         state.used_nonces.update((call.orders[i].maker, call.orders[i].nonce) for i in traded)
         collected = {str(e.args["token"]): int(e.args["amount"]) for e in events if e.name == "FeesCollected"}
@@ -101,6 +104,20 @@ class SettlementVerifier:
                 "fees-collected-mismatch", "FeesCollected does not equal the fees of the batch's trades",
                 expected=str(fees), collected=str(collected),
             )  # fmt: skip
+
+    def _check_fill_or_kill(self, state: AuditState, event: Event, call: SettleCall, traded: dict[int, int]) -> None:
+        """A fill-or-kill order settles whole in one batch or not at all: no fill before it, all of it in it."""
+        for index, before in traded.items():
+            order = call.orders[index]
+            if not order.flags & FLAG_FILL_OR_KILL:
+                continue
+            order_hash = self.digest(order)
+            in_batch = state.fills[order_hash] - before
+            if before or in_batch != order.base_amount:
+                _Check(state, event).fail(
+                    "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled {in_batch} of its "
+                    f"{order.base_amount} in this batch, {before} before it", order=order_hash,
+                )  # fmt: skip
 
     def _timestamp(self, block: int) -> int:
         if self._last_block_time is None or self._last_block_time[0] != block:
@@ -126,6 +143,16 @@ class SettlementVerifier:
             check.fail("orders-do-not-match", "the orders are not opposite sides of one market")
         if taker.flags & FLAG_POST_ONLY:
             check.fail("post-only-taken", f"post-only order {taker_hash} was the taker")
+        if maker.flags & FLAG_FILL_OR_KILL:
+            check.fail("fill-or-kill-made", f"fill-or-kill order {maker_hash} was the maker")
+        for order, order_hash in ((maker, maker_hash), (taker, taker_hash)):
+            if order.flags & ~KNOWN_FLAGS:
+                check.fail(
+                    "unknown-flags", f"order {order_hash} carries flags {order.flags} the contract does not know"
+                )
+            if order.side > SELL or order.base_token == order.quote_token:
+                check.fail("invalid-market", f"order {order_hash} has side {order.side} in {order.base_token}/"
+                                             f"{order.quote_token}")  # fmt: skip
         if base == 0 or quote == 0:
             check.fail("zero-amount-trade", "the trade moves zero base or zero quote")
             return

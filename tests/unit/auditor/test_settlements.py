@@ -3,6 +3,8 @@ batches, fees, all judged from calldata and events alone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from auditor.abi import Event, UndecodableSettle
 from auditor.orders import recover
 
@@ -105,3 +107,22 @@ def test_a_settle_call_that_does_not_decode_is_a_failing_finding_and_the_audit_g
     [finding] = checked.state.findings
     assert (finding.kind, finding.failing) == ("settlement-undecodable", True)
     assert "NonEmptyPaddingBytes" in finding.message and finding.tx_hash == "0x" + "01" * 32
+
+
+def test_terms_the_contract_would_skip_are_reported_not_counted_as_verified() -> None:
+    """A contract with a bug in these paths would settle them, and balances would still agree with its events."""
+    seller, buyer = order(SELLER, 1), order(BUYER, 0)
+    exact = 3_000 * 10**6
+    fok_maker = replace(seller, flags=8)
+    assert batch().settle(fok_maker, buyer, WEI, exact) == ["fill-or-kill-made"]
+    assert batch().settle(replace(seller, flags=1 << 7), buyer, WEI, exact) == ["unknown-flags"]
+    assert batch().settle(seller, replace(buyer, side=2), WEI, exact) == ["invalid-market"]
+
+
+def test_a_fill_or_kill_taker_must_settle_whole_in_one_batch() -> None:
+    seller, fok = order(SELLER, 1, amount=2 * WEI), replace(order(BUYER, 0, amount=2 * WEI), flags=8)
+    exact = 3_000 * 10**6
+    assert batch().settle(seller, fok, 2 * WEI, 2 * exact) == []
+    half = batch()
+    assert half.settle(seller, fok, WEI, exact) == ["fill-or-kill-not-whole"]
+    assert half.settle(seller, fok, WEI, exact) == ["fill-or-kill-not-whole"]  # the rest, in a later batch
