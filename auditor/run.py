@@ -119,6 +119,10 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
     opening_balance, opening_order, opening_wallet = _opening(chain, from_block)
     verifier = SettlementVerifier(domain, opening_order, opening_wallet, chain.has_code, chain.block_timestamp)
     for first, last in _chunks(state.last_block + 1, to_block, request.chunk_blocks):
+        # The chunk's last block before its logs, and again before the checkpoint: a reorg of any block of the
+        # chunk meanwhile replaces that one too. Else the checkpoint would pair the old fork's events with the new
+        # fork's hash, and a resume would pass over what the new fork holds (a cancel, a nonce floor, an exit).
+        last_hash = chain.block_hash(last)
         events, undecoded = chain.logs(first, last)
         for log in undecoded:
             state.find(_unknown_event(log))
@@ -130,7 +134,12 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
                 record_revocation(state, event)
         state.count("events", len(events))
         state.last_block = last
-        saved = checkpoint.Checkpoint(chain_id, chain.exchange, from_block, state, chain.block_hash(last))
+        if chain.block_hash(last) != last_hash:
+            raise AuditError(
+                f"a reorg replaced blocks up to {last} while they were audited: nothing of them was kept; run again "
+                "(with --resume: from the last checkpoint), or up to a block further from the head (--to-block)"
+            )
+        saved = checkpoint.Checkpoint(chain_id, chain.exchange, from_block, state, last_hash)
         checkpoint.save(request.report_dir, saved)
         done = (last - from_block + 1) * 100 // max(1, to_block - from_block + 1)
         progress(f"block {last} of {to_block} ({done}%): {state.counts.get('events', 0)} events, "

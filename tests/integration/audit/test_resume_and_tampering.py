@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from auditor.chain import ChainReader
 from backend.cli import main
 
 from ..devchain import DevChain, address_of
@@ -72,6 +74,31 @@ def test_a_resume_is_refused_once_a_reorg_replaced_the_checkpoints_last_block(
                                         str(tmp_path / "r"), "--resume"])  # fmt: skip
     assert resumed.exit_code == 2, resumed.output
     assert "the chain reorganised since; audit again without --resume" in resumed.stderr
+    again = hdex_audit(devchain.url, exchange, tmp_path / "again")
+    assert again.exit_code == 0 and again.report["counts"]["trades_verified"] == 1
+
+
+def test_a_reorg_while_a_chunk_is_audited_stops_the_run_before_its_checkpoint(
+    devchain: DevChain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept, the checkpoint would pair the old fork's events with the new fork's hash, and a resume would accept it."""
+    two_batches(devchain)
+    exchange = devchain.exchange.address
+    read_hash, asked = ChainReader.block_hash, []
+
+    def reorg_once_audited(reader: ChainReader, block: int) -> Any:
+        asked.append(block)
+        if len(asked) == 2:  # the chunk's events read and verified; its checkpoint next
+            devchain.rpc("anvil_reorg", 1, [])  # the head block (the second batch's) replaced meanwhile
+        return read_hash(reader, block)
+
+    monkeypatch.setattr(ChainReader, "block_hash", reorg_once_audited)
+    stopped = CliRunner().invoke(main, ["audit", "--rpc", devchain.url, "--exchange", exchange, "--report",
+                                        str(tmp_path / "r")])  # fmt: skip
+
+    assert stopped.exit_code == 2, stopped.output
+    assert "a reorg replaced blocks up to" in stopped.stderr
+    assert not (tmp_path / "r" / "audit-checkpoint.json").exists()
     again = hdex_audit(devchain.url, exchange, tmp_path / "again")
     assert again.exit_code == 0 and again.report["counts"]["trades_verified"] == 1
 
