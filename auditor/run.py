@@ -15,7 +15,7 @@ from auditor.errors import AuditError
 from auditor.orders import Domain
 from auditor.settlements import OpeningOrder, SettlementVerifier
 from auditor.state import AuditState, Finding
-from auditor.validity import OpeningWallet, record_revocation
+from auditor.validity import OpeningWallet, early_exit_withdrawal, record_revocation
 
 SETTLEMENT_EVENTS = frozenset({"TradeSettled", "TradeSkipped"})
 
@@ -130,6 +130,10 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
             if any(e.name in SETTLEMENT_EVENTS for e in group):
                 verifier.verify(state, chain.settle_call(group[0].tx_hash), group)
             for event in group:
+                if event.name == "ExitWithdrawn":
+                    timestamp = chain.block_timestamp(event.block)
+                    if (early := early_exit_withdrawal(state, event, timestamp, opening_wallet)) is not None:
+                        state.find(early)
                 apply_event(state, event, opening_balance)
                 record_revocation(state, event)
         state.count("events", len(events))

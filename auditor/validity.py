@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from auditor.abi import Event, Order
-from auditor.state import AuditState
+from auditor.state import AuditState, Finding
 
 # A wallet's nonce floor and exit (when it becomes withdrawable, 0: none) before the audited range.
 OpeningWallet = Callable[[str], tuple[int, int]]
@@ -74,6 +74,20 @@ def revocations(
             {"order": order_hash, "wallet": maker, "exit_available_at": str(exit_available_at)},
         ))  # fmt: skip
     return found
+
+
+def early_exit_withdrawal(state: AuditState, event: Event, timestamp: int, opening: OpeningWallet) -> Finding | None:
+    """An `ExitWithdrawn` at block time `timestamp` by a wallet whose exit was not open yet (none requested, or its
+    delay not over), which the contract refuses; None when it was open."""
+    wallet = str(event.args["wallet"])
+    _floor, available_at = _wallet(state, wallet, opening)
+    if available_at and timestamp >= available_at:
+        return None
+    when = f"withdrawable from {available_at}" if available_at else "none requested"
+    return Finding(
+        "exit-withdrawn-early", f"{wallet} withdrew through the exit hatch at block time {timestamp} ({when})",
+        event.block, event.tx_hash, details={"wallet": wallet, "exit_available_at": str(available_at)},
+    )  # fmt: skip
 
 
 def _wallet(state: AuditState, wallet: str, opening: OpeningWallet) -> tuple[int, int]:

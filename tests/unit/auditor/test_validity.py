@@ -4,9 +4,11 @@ maker's floor, its maker not exiting. The real contract skips such trades, so th
 
 from __future__ import annotations
 
-from auditor.abi import Order
+from auditor.abi import Event, Order
+from auditor.state import AuditState
+from auditor.validity import early_exit_withdrawal, record_revocation
 
-from .batches import BLOCK, BLOCK_TIME, BUYER, DOMAIN, PRICE, SELLER, WEI, batch, order
+from .batches import BLOCK, BLOCK_TIME, BUYER, DOMAIN, PRICE, SELLER, USDC, WEI, batch, order
 
 QUOTE = 3_000 * 10**6
 
@@ -103,3 +105,16 @@ def test_a_range_that_starts_later_opens_cancels_floors_and_exits_from_the_contr
     assert sorted(run.settle(seller, buyer, WEI, QUOTE)) == revoked
     assert sorted(run.settle(seller, buyer, WEI, QUOTE, signatures=(b"", b""))) == revoked
     assert sorted(read) == sorted(floors)  # each wallet read once, then kept in the state
+
+
+def test_an_exit_withdrawal_before_its_exit_opened_is_reported() -> None:
+    """The contract pays out through the exit hatch only from `availableAt` of an exit requested and not cancelled."""
+    state, wallet = AuditState(last_block=0), SELLER.address
+    withdrawn = Event("ExitWithdrawn", BLOCK, 0, "0x" + "03" * 32, {"wallet": wallet, "token": USDC, "amount": 1})
+    never = early_exit_withdrawal(state, withdrawn, BLOCK_TIME, lambda wallet: (0, 0))
+    assert never is not None and never.kind == "exit-withdrawn-early" and "none requested" in never.message
+    record_revocation(state, Event("ExitRequested", BLOCK, 1, "0x" + "04" * 32, {"wallet": wallet, "availableAt": 100}))
+    assert early_exit_withdrawal(state, withdrawn, 99, lambda wallet: (0, 0)) is not None
+    assert early_exit_withdrawal(state, withdrawn, 100, lambda wallet: (0, 0)) is None
+    opened_before_the_range = AuditState(last_block=0)
+    assert early_exit_withdrawal(opened_before_the_range, withdrawn, 100, lambda wallet: (0, 50)) is None
