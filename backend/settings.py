@@ -152,9 +152,9 @@ class Settings(BaseSettings):
     )
     withdrawal_revert_cooldown_s: Annotated[int, Field(ge=0, le=30 * 86_400)] = Field(
         default=86_400,
-        description="how long a recipient takes no withdrawal after one to it reverted on-chain (a contract that "
-        "refused the transfer, or spent more gas on-chain than when tried): each such one costs the operator a "
-        "transaction; 0: no wait",
+        description="how long a wallet sends a recipient no ether after its ether withdrawal to it reverted on-chain "
+        "(a contract that refused the transfer, or spent more gas on-chain than when tried): each such one costs the "
+        "operator a transaction; 0: no wait",
     )
     withdrawal_fee_rate: Annotated[int, Field(ge=0, le=10_000)] = Field(
         default=0, description="operator fee on relayed withdrawals, millionths of the amount (<= signed maxFee)"

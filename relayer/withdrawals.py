@@ -115,10 +115,14 @@ class WithdrawalWork:
             return
         cooldown_s = self.container.settings.withdrawal_revert_cooldown_s
         with self.container.session_factory() as session:
-            reverted = cooldown_s and reverted_lately(session, request.recipient, self._now_ms() - cooldown_s * 1000)
+            since_ms = self._now_ms() - cooldown_s * 1000
+            reverted = cooldown_s and reverted_lately(
+                session, request.wallet, request.token, request.recipient, since_ms
+            )
         if reverted:  # one accepted before that revert: it would most likely cost another reverted transaction
-            self._fail(request.hash, f"recipient_reverted: a withdrawal to this recipient reverted on-chain within the "
-                                     f"last {cooldown_words(cooldown_s)}: withdraw to another address")  # fmt: skip
+            within = cooldown_words(cooldown_s)
+            self._fail(request.hash, f"recipient_reverted: the wallet's ether to this recipient reverted on-chain "
+                                     f"within the last {within}: withdraw to another address")  # fmt: skip
             log.warning("withdrawal failed before submission: its recipient reverted one lately",
                         extra={"withdrawal": request.hash, "recipient": request.recipient})  # fmt: skip
             return

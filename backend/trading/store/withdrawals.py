@@ -1,9 +1,13 @@
-"""Withdrawal requests as both the API and the relayer read them: whether a recipient reverted one on-chain lately.
+"""Withdrawal requests as both the API and the relayer read them: whether a wallet's ether withdrawal to another
+address reverted on-chain lately.
 
-A recipient contract decides what taking ETH costs, and may behave in the relayer's simulation (a zero gas price,
-a flag it flips) but not on-chain: each such withdrawal costs the operator a reverted transaction and costs its
-requester nothing (the hold goes back). After one such revert, the recipient takes no withdrawal for a while
-(HDEX_WITHDRAWAL_REVERT_COOLDOWN_S): the API refuses new ones, and the relayer fails the ones queued for it.
+A recipient contract decides what taking ether costs, and may behave in the relayer's simulation (a zero gas
+price, a flag it flips) but not on-chain: each such withdrawal costs the operator a reverted transaction and costs
+its requester nothing (the hold goes back). After one such revert, the wallet sends that recipient no ether for a
+while (HDEX_WITHDRAWAL_REVERT_COOLDOWN_S): the API refuses new requests, and the relayer fails the queued ones.
+Only ether to another address counts: a token transfer, or ether to the wallet itself, calls no code of the
+recipient's, so its revert had another cause (mined past its expiry, the balance gone through the exit hatch),
+and a recipient is never barred by someone else's withdrawals.
 """
 
 from __future__ import annotations
@@ -15,16 +19,21 @@ from backend.db.models import WithdrawalRequest
 from backend.statuses import WithdrawalStatus
 
 REVERTED_ON_CHAIN = "reverted on-chain"  # how the failure of an operator transaction that reverted begins
+ETHER = "0x0000000000000000000000000000000000000000"
 
 
-def reverted_lately(session: Session, recipient: str, since_ms: int) -> bool:
-    """Whether a withdrawal to `recipient` (EIP-55) failed because its transaction reverted on-chain at or after
-    `since_ms`."""
+def reverted_lately(session: Session, wallet: str, token: str, recipient: str, since_ms: int) -> bool:
+    """Whether `wallet`'s ether withdrawal to `recipient` (another address: EIP-55, both) failed because its
+    transaction reverted on-chain at or after `since_ms`; False for a token, or ether to the wallet itself."""
+    if int(token, 16) != 0 or recipient == wallet:
+        return False
     return bool(
         session.scalar(
             select(
                 exists().where(
                     WithdrawalRequest.recipient == recipient,
+                    WithdrawalRequest.wallet == wallet,
+                    WithdrawalRequest.token == ETHER,
                     WithdrawalRequest.status == WithdrawalStatus.FAILED,
                     WithdrawalRequest.failure.startswith(REVERTED_ON_CHAIN, autoescape=True),
                     WithdrawalRequest.updated_at_ms >= since_ms,

@@ -7,8 +7,8 @@ early, then again under the wallet's limit lock as the request is stored, so two
 same usage; the second reuses the first's prices, as only usage needs the lock), a value of at least
 `withdrawal_min_value` in the reference token (each withdrawal costs the operator a transaction), travel-rule data
 (`backend.risk.travel_rule`: required from `travel_rule_threshold` of value in the reference token, valid whenever
-given, stored with the request), screening of the wallet and the destination, a recipient that reverted no
-withdrawal on-chain lately (`backend.trading.store.withdrawals`), and the available balance. The balance check
+given, stored with the request), screening of the wallet and the destination, no ether of the wallet's to the
+recipient reverted on-chain lately (`backend.trading.store.withdrawals`), and the available balance. The balance check
 and the hold are one engine-host command (`HoldWithdrawal`), on the host's loop like every order's check and
 hold, so an order and a withdrawal can never both be promised the same funds. Once the row is committed the
 request itself holds (trading balances subtract unfinished withdrawals) and the host's hold ends with the next
@@ -97,7 +97,7 @@ async def request_withdrawal(
     request_hash = "0x" + digest.hex()
 
     stamp = host.handle(BeginBalanceRead())
-    balances = await asyncio.to_thread(_read_new, container, request_hash, wallet, recipient)
+    balances = await asyncio.to_thread(_read_new, container, request_hash, wallet, token, recipient)
     host.handle(HoldWithdrawal(request_hash, wallet, token, withdrawal.amount, stamp, balances))
     record = None if identified is None else (identified, value)
     storing = asyncio.ensure_future(
@@ -206,23 +206,22 @@ def _travel_rule_needed(value: int, threshold: int, reference: Reference) -> str
     )
 
 
-def _read_new(container: Container, request_hash: str, wallet: str, recipient: str) -> dict[str, int]:
-    """The wallet's trading balances, fresh from the database, unless the request is a duplicate or its recipient
-    reverted a withdrawal lately."""
+def _read_new(container: Container, request_hash: str, wallet: str, token: str, recipient: str) -> dict[str, int]:
+    """The wallet's trading balances, fresh from the database, unless the request is a duplicate or the wallet's
+    ether to its recipient reverted lately."""
     with container.uow() as uow:
         _refuse_duplicate(uow.session, request_hash)
-        _refuse_reverting_recipient(uow.session, recipient, container.settings.withdrawal_revert_cooldown_s)
+        cooldown_s = container.settings.withdrawal_revert_cooldown_s
+        since_ms = int(time.time() * 1000) - cooldown_s * 1000
+        if cooldown_s and reverted_lately(uow.session, wallet, token, recipient, since_ms):
+            raise HdexError(
+                ErrorCode.INVALID_RECIPIENT,
+                f"your ether withdrawal to this recipient reverted on-chain within the last "
+                f"{cooldown_words(cooldown_s)} (it refused the transfer, or needed more gas than when it was tried): "
+                "withdraw to another address, or later",
+                "withdrawal.recipient",
+            )
         return wallet_balances(uow.session, [wallet])[wallet]
-
-
-def _refuse_reverting_recipient(session: Session, recipient: str, cooldown_s: int) -> None:
-    if cooldown_s and reverted_lately(session, recipient, int(time.time() * 1000) - cooldown_s * 1000):
-        raise HdexError(
-            ErrorCode.INVALID_RECIPIENT,
-            f"a withdrawal to this recipient reverted on-chain within the last {cooldown_words(cooldown_s)} (it "
-            "refused the transfer, or needed more gas than when it was tried): withdraw to another address, or later",
-            "withdrawal.recipient",
-        )
 
 
 def _store(

@@ -20,7 +20,11 @@ from .signed_withdrawals import signed_withdrawal
 
 def store_accepted(loop: Loop, recipient: str) -> str:
     """The row the API stored for a signed withdrawal of 2,000 USDC by Bob, before it checked recipients."""
-    withdrawal, request_hash, signature = signed_withdrawal(loop, BOB, "USDC", 2_000 * 10**6, recipient)
+    return store_row(loop, *signed_withdrawal(loop, BOB, "USDC", 2_000 * 10**6, recipient))
+
+
+def store_row(loop: Loop, withdrawal: Withdrawal, request_hash: str, signature: bytes) -> str:
+    """The row the API stores for an accepted withdrawal request."""
     now = int(time.time() * 1000)
     with loop.container.uow() as uow:
         uow.session.add(
@@ -72,13 +76,7 @@ def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_trans
     chain.send(BOB, chain.exchange.functions.depositEther(), value=10**18)
     loop.index()
     ether = "0x" + "00" * 20
-    withdrawal = Withdrawal(address_of(BOB), ether, 10**15, 0, recipient, time.time_ns(), int(time.time()) + 3600)
-    digest = withdrawal_digest(loop.domain, withdrawal)
-    body = {
-        "withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
-        "signature": "0x" + sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), digest).hex(),
-    }
-    accepted = loop.client.post("/v1/withdrawals", json=body)
+    accepted = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
     assert accepted.status_code == 202, accepted.text
 
     loop.relayer.tick()
@@ -95,19 +93,30 @@ def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_trans
 TWO_FACED_RECIPIENT = "600b600c600039600b6000f3" + "3a15600957600080fd5b00"
 
 
-def ether_withdrawal_body(loop: Loop, recipient: str) -> dict[str, object]:
+def ether_withdrawal(loop: Loop, recipient: str) -> tuple[Withdrawal, str, bytes]:
+    """(withdrawal, its hash, Bob's signature) of 0.001 ETH to `recipient`."""
     ether = "0x" + "00" * 20
     withdrawal = Withdrawal(address_of(BOB), ether, 10**15, 0, recipient, time.time_ns(), int(time.time()) + 3600)
     digest = withdrawal_digest(loop.domain, withdrawal)
+    return withdrawal, "0x" + digest.hex(), sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), digest)
+
+
+def request_body(withdrawal: Withdrawal, _hash: str, signature: bytes) -> dict[str, object]:
+    """The POST /v1/withdrawals body of a signed withdrawal."""
     return {
         "withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
-        "signature": "0x" + sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), digest).hex(),
+        "signature": "0x" + signature.hex(),
     }
 
 
-def test_a_recipient_that_reverted_a_withdrawal_on_chain_takes_no_other_for_a_while(loop: Loop) -> None:
+def ether_withdrawal_body(loop: Loop, recipient: str) -> dict[str, object]:
+    return request_body(*ether_withdrawal(loop, recipient))
+
+
+def test_a_recipient_that_reverted_a_wallets_ether_on_chain_takes_none_of_it_for_a_while(loop: Loop) -> None:
     """Each such withdrawal costs the operator a reverted transaction and its requester nothing (the hold goes back):
-    after one, the API refuses new ones to that recipient and the relayer fails those accepted before it."""
+    after one, the API refuses the wallet's new ether withdrawals to that recipient and the relayer fails those
+    accepted before it. A token to it calls no code of the recipient's: not refused."""
     chain = loop.chain
     fund(loop)
     deployed = chain.w3.eth.send_transaction({"from": address_of(BOB), "data": TWO_FACED_RECIPIENT})
@@ -122,18 +131,21 @@ def test_a_recipient_that_reverted_a_withdrawal_on_chain_takes_no_other_for_a_wh
     assert loop.client.get(f"/v1/withdrawals/{first.json()['hash']}").json()["failure"] == "reverted on-chain"
     sent = len(list_operator_txs(loop))
 
-    queued = store_accepted(loop, recipient)  # accepted before the revert was known (another API replica)
+    queued = store_row(loop, *ether_withdrawal(loop, recipient))  # accepted before the revert was known
     loop.relayer.tick()
     refused = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
     elsewhere = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, address_of(BOB)))
+    token = request_body(*signed_withdrawal(loop, BOB, "USDC", 10**6, recipient))
+    tokens = loop.client.post("/v1/withdrawals", json=token)
 
     answer = loop.client.get(f"/v1/withdrawals/{queued}").json()
-    assert answer["status"] == "failed" and answer["failure"].startswith("recipient_reverted: a withdrawal to this")
+    assert answer["status"] == "failed" and answer["failure"].startswith("recipient_reverted: the wallet's ether")
     assert len(list_operator_txs(loop)) == sent  # nothing more signed for it
     error = refused.json()["error"]
     assert (refused.status_code, error["code"], error["field"]) == (422, "INVALID_RECIPIENT", "withdrawal.recipient")
     assert "reverted on-chain within the last 24 hours" in error["message"]
     assert elsewhere.status_code == 202, elsewhere.text
+    assert tokens.status_code == 202, tokens.text
 
 
 def list_operator_txs(loop: Loop) -> list[OperatorTx]:
