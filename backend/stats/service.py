@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -73,8 +73,12 @@ def _erased_and_gone(session: Session, address: str) -> bool:
     asked = session.scalar(select(AccountProfile.deletion_requested_at_ms).where(AccountProfile.address == address))
     if asked is None:
         return False
-    back = session.scalar(select(exists().where(WalletSession.address == address, WalletSession.created_at_ms > asked)))
-    return not back
+    # A live session made since, or one the rollup copied before it ended (sessions are deleted at sign-out).
+    session_since = exists().where(WalletSession.address == address, WalletSession.created_at_ms > asked)
+    copied_since = exists().where(
+        StatsEvent.wallet == address, StatsEvent.event == sources.SIGNED_IN, StatsEvent.created_at_ms > asked
+    )
+    return not session.scalar(select(or_(session_since, copied_since)))
 
 
 class StatsWorker:

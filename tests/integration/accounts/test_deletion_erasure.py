@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from backend.accounts.privacy import ERASED
 from backend.audit_log import AuditFilter, list_entries
 from backend.bootstrap import Container
+from backend.db.models import StatsEvent
 from backend.staff.roles import Role
 from backend.stats.rollup import run_pass
 
@@ -164,7 +165,7 @@ def test_a_second_deletion_request_erases_nothing_more(
 
 
 def test_a_wallet_that_signs_in_again_after_its_deletion_is_counted_again(
-    user: TestClient, client_for: ClientFor
+    user: TestClient, container: Container
 ) -> None:
     reported = {"event": "wallet_connected", "wallet": wallet(USER)}
     assert user.post("/v1/account/deletion").status_code == 200
@@ -172,3 +173,10 @@ def test_a_wallet_that_signs_in_again_after_its_deletion_is_counted_again(
     signed_in_wallet(user, USER)  # back of its own accord: a session made after the request
     assert user.post("/v1/stats/events", json=reported).json() == {"recorded": True}
     assert [e["event"] for e in user.get("/v1/account/export").json()["behaviourEvents"]] == ["wallet_connected"]
+    _roll_up(container)  # the new session copied as a sign-in
+    assert user.post("/v1/auth/logout").status_code == 200  # its session deleted: the copy still says it came back
+    tomorrow = {"event": "wallet_connected", "wallet": wallet(USER)}
+    with container.uow() as uow:  # today's report kept already: make room for another
+        uow.session.query(StatsEvent).filter(StatsEvent.event == "wallet_connected").delete()
+        uow.commit()
+    assert user.post("/v1/stats/events", json=tomorrow).json() == {"recorded": True}
