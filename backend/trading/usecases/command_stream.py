@@ -753,8 +753,9 @@ class CommandConsumer:
 
     async def _count(self, maker: str, entry: Entry) -> None:
         """Count a command against `maker`'s rate limit, once its signature was found the maker's (a request the
-        wallet did not sign must not spend its limit). One delivered again was counted when it was first read: an
-        engine that died before storing it must not now refuse it for the limit, leaving the order open."""
+        wallet did not sign must not spend its limit). One delivered again (read from the pending list, or claimed)
+        is not counted: it may have been counted when first read, and a cancel sent once must not be refused for
+        the limit its first delivery spent, leaving the order open."""
         if self._hit_address is not None and not entry.redelivered:
             await self._hit_address(maker)
 
@@ -784,12 +785,12 @@ class CommandConsumer:
 
 def _partly_replaced_again(cancelled: dict[str, Any]) -> dict[str, Any]:
     """What a cancel-replace delivered again answers when its cancel stands and its new order was refused: the
-    409 it was first answered, but for why the order was refused, which the engine does not keep."""
+    409 it was first answered, with `refused` null, as why the order was refused is not kept."""
     why = "why is not kept: this answers the request delivered again"
     refusal = HdexError(
         ErrorCode.REPLACE_PARTLY_FAILED, f"the old order was cancelled but the new order was refused ({why})"
     )
-    return {**refusal.body(), "cancelled": cancelled, "refused": refusal.body()["error"]}
+    return {**refusal.body(), "cancelled": cancelled, "refused": None}
 
 
 def stream_client(redis_url: str) -> aioredis.Redis:
