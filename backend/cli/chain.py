@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 from eth_account import Account
 from eth_utils.address import is_address, to_checksum_address
+from sqlalchemy.exc import SQLAlchemyError
 from web3.exceptions import Web3Exception
 
+from backend.bootstrap import bootstrap
 from backend.chain.artifacts import ArtifactError
 from backend.chain.compiler import CompileError, compile_all
 from backend.chain.deploy import DEV_EXIT_DELAY, DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, DEV_TIMELOCK_DELAY
@@ -20,8 +22,9 @@ from backend.chain.plan import DeployRoles, execute_plan, plan_deployment
 from backend.chain.rpc import make_web3
 from backend.chain.verify import verify_code
 from backend.cli.context import database_container
+from backend.db import migrate
 from backend.log import configure_logging
-from backend.settings import get_settings
+from backend.settings import Settings, get_settings
 from backend.trading.usecases.redeployment import live_trading_state
 from custody.errors import TreasuryError
 from custody.keystore import unlock
@@ -89,13 +92,10 @@ def deploy(
         _deploy_dev()
         return
     settings = get_settings()
-    container = database_container()
     try:
         if owners is None or threshold is None:
             raise TreasuryError("give --owners and --threshold (or HDEX_CUSTODY_OWNERS / HDEX_CUSTODY_THRESHOLD)")
-        with container.uow() as uow:
-            if (live := live_trading_state(uow.session, settings.chain_id)) is not None:
-                raise TreasuryError(live)
+        _refuse_over_live_state(settings)
         roles = DeployRoles(
             owners=tuple(_checksummed(o) for o in owners.split(",") if o.strip()), threshold=threshold,
             operator=_checksummed(operator) if operator else Account.from_key(settings.operator_private_key()).address,
@@ -121,11 +121,34 @@ def deploy(
     except (TreasuryError, ArtifactError, Web3Exception, OSError) as exc:
         click.echo(f"hdex chain deploy: {exc}", err=True)
         sys.exit(1)
-    with container.uow() as uow:
-        record_deployments(uow.session, plan.chain_id, contracts, block)
-        uow.commit()
     for name, contract in sorted(contracts.items()):
         click.echo(f"{name} {contract}")
+    container = database_container()
+    with container.uow() as uow:
+        # again: deposits may have landed while the deployment was mined
+        if (live := live_trading_state(uow.session, plan.chain_id)) is not None:
+            click.echo(f"hdex chain deploy: deployed, but NOT recorded: {live}", err=True)
+            sys.exit(1)
+        record_deployments(uow.session, plan.chain_id, contracts, block)
+        uow.commit()
+
+
+def _refuse_over_live_state(settings: Settings) -> None:
+    """TreasuryError if the database holds another Exchange's live trading state (`live_trading_state`). Read
+    without migrating (a plan sends and changes nothing); a database never migrated holds none."""
+    container = bootstrap(settings)
+    try:
+        if migrate.current_revision(container.db_engine) is None:
+            return
+        with container.uow() as uow:
+            live = live_trading_state(uow.session, settings.chain_id)
+    except SQLAlchemyError as exc:
+        raise TreasuryError(f"cannot read the database to check that it holds no other Exchange's trading state: "
+                            f"{exc}") from None  # fmt: skip
+    finally:
+        container.db_engine.dispose()
+    if live is not None:
+        raise TreasuryError(live)
 
 
 def _deploy_dev() -> None:

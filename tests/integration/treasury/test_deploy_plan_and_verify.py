@@ -13,6 +13,8 @@ from backend.chain.deployments import record_deployments
 from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEV_KEYS
 from backend.cli import main
 from backend.cli.context import database_container
+from backend.db import migrate
+from backend.db.session import make_engine
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
 from backend.settings import get_settings
@@ -56,6 +58,9 @@ def test_the_plan_names_the_addresses_the_deployment_creates_and_verify_accepts_
     rows = [line.split() for line in plan.output.splitlines() if line.startswith(("Custody", "Exchange"))]
     predicted = {row[0]: row[1] for row in rows}
     assert devchain.w3.eth.get_transaction_count(Account.from_key(DEV_KEYS[DEPLOYER_INDEX]).address) == 0
+    unmigrated = make_engine(f"sqlite:///{tmp_path / 'hdex.db'}")
+    assert migrate.current_revision(unmigrated) is None  # a plan changes nothing, the database's schema neither
+    unmigrated.dispose()
 
     deployed = hdex("deploy", *roles(), "--deployer-keystore", str(keystore), "--yes")
     assert deployed.exit_code == 0, deployed.output
