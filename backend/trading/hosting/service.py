@@ -560,8 +560,9 @@ class TradingService:
             return queries.client_order_ids(session, wallet)
 
     def _load_nonces(self, wallet: str) -> list[int]:
+        assert self._exchange is not None  # a host runs: an Exchange is recorded
         with self.container.session_factory() as session:
-            return queries.order_nonces(session, self.container.settings.chain_id, wallet)
+            return queries.order_nonces(session, self.container.settings.chain_id, self._exchange, wallet)
 
     def _flush_journal(self) -> None:
         if self._journal is not None:

@@ -21,7 +21,8 @@ async def wallet_next_nonce(host: EngineHost, container: Container, wallet: str)
 
         def read() -> list[int]:
             with container.session_factory() as session:
-                return queries.order_nonces(session, container.settings.chain_id, wallet)
+                exchange = host.domain.verifying_contract
+                return queries.order_nonces(session, container.settings.chain_id, exchange, wallet)
 
         stored = await asyncio.to_thread(read)
         if not host.nonces.loaded(wallet):  # else the host loaded it meanwhile, and may hold an unstored order

@@ -72,9 +72,9 @@ def client_order_ids(session: Session, wallet: str) -> dict[str, str]:
     return {str(client_order_id): order_hash for client_order_id, order_hash in rows}
 
 
-def order_nonces(session: Session, chain_id: int, wallet: str) -> list[int]:
+def order_nonces(session: Session, chain_id: int, exchange: str, wallet: str) -> list[int]:
     """The nonces `wallet` (EIP-55) can sign no other order with: that of every order it ever placed, whatever
-    became of it (read on the maker index), and of every order it cancelled on the Exchange, also one never sent
+    became of it (read on the maker index), and of every order it cancelled on `exchange`, also one never sent
     to HDEX (the contract spends a cancelled order's nonce; pending cancels count, as the host acts on them)."""
     placed = session.scalars(select(OrderRow.nonce).where(OrderRow.maker == wallet))
     spent = ChainEvent.args["nonce"].as_string()
@@ -82,6 +82,7 @@ def order_nonces(session: Session, chain_id: int, wallet: str) -> list[int]:
         select(spent).where(
             ChainEvent.name == "OrderCancelledByMaker",
             ChainEvent.chain_id == chain_id,
+            ChainEvent.contract == exchange,
             ChainEvent.status != ChainEventStatus.ORPHANED,
             ChainEvent.args["maker"].as_string() == wallet,
             spent.is_not(None),  # an Exchange from before the event carried the nonce (`chain_sync.spent_nonce`)

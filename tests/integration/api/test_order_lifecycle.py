@@ -583,7 +583,8 @@ def test_a_wallet_that_exited_an_exchange_recorded_before_trades_on_this_one(sql
     for exchange in running(container):
         seen_on_chain(exchange, "ExitRequested", {"wallet": wallet(BUYER), "availableAt": 2**40}, contract=former)
         seen_on_chain(exchange, "NonceFloorRaised", {"wallet": wallet(BUYER), "nonceFloor": 2**60}, 2, former)
-        assert exchange.place(BUYER, nonce=5).status_code == 201
+        seen_on_chain(exchange, "OrderCancelledByMaker", cancel_args(BUYER, "0x" + "cd" * 32, 5), 3, former)
+        assert exchange.place(BUYER, nonce=5).status_code == 201  # that cancel spent nonce 5 there, not here
     for exchange in running(container):
         placed = exchange.place(BUYER, nonce=6, limitPrice=PRICE - TICK)
         assert placed.status_code == 201, placed.text
