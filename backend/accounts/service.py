@@ -81,8 +81,9 @@ class Accounts:
             return profile_of(row, self.restricted)
 
     def update_profile(self, address: str, changes: ProfileChanges, link_base: str) -> Profile:
-        """Apply `changes`. A new (or still unverified) e-mail gets a single-use link by mail, unless the address
-        has HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked: then RATE_LIMITED
+        """Apply `changes`. A new (or still unverified) e-mail gets a single-use link by mail, unless its inbox (the
+        address, any +tag of it) has HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked:
+        then RATE_LIMITED
         (with Retry-After: when the oldest expires) and nothing changes. Declaring a restricted country drops the
         wallet to level 0 (audit-logged)."""
         now = self._clock()
@@ -114,8 +115,8 @@ class Accounts:
         return profile
 
     def _check_link_limit(self, session: Session, address: str, email: str, now: int) -> None:
-        """RATE_LIMITED (with Retry-After) if `email` has as many links out as it may have: anyone could name
-        anyone's address, and each link is a mail to it."""
+        """RATE_LIMITED (with Retry-After) if the inbox `email` reaches (any +tag of it) has as many links out as it
+        may have: anyone could name anyone's address, and each link is a mail to it."""
         limit = self._settings.email_verify_links_per_address
         expiries = email_links.live_links_to(session, email, now)
         if len(expiries) < limit:
@@ -125,7 +126,8 @@ class Accounts:
         sent = (
             "the link already mailed to it for this account still works"
             if email_links.has_live_link(session, address, email, now)
-            else f"it was sent {len(expiries)} verification links that have not expired yet"
+            else f"its inbox (this address, or another +tag of it) was sent {len(expiries)} verification links that "
+            "have not expired yet"
         )
         raise HdexError(
             ErrorCode.RATE_LIMITED,

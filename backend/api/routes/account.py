@@ -117,9 +117,10 @@ async def put_profile(
     body: ProfileUpdate, request: Request, wallet: CurrentWallet, accounts: AccountsDep, container: ContainerDep
 ) -> dict[str, Any]:
     """Changes the fields the body names. A new e-mail is unverified until the single-use link mailed to it
-    (`<base>/account?verifyEmail=<token>`) is used; saving it again mails a new link, unless the address has
-    HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked: then RATE_LIMITED (429, with
-    Retry-After) and nothing changes. Declaring a restricted country drops the wallet to level 0."""
+    (`<base>/account?verifyEmail=<token>`) is used; saving it again mails a new link, unless its inbox (the
+    address, any +tag of it) has HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked:
+    then RATE_LIMITED (429, with Retry-After) and nothing changes. Each save naming an e-mail counts against
+    HDEX_RATE_LIMIT_EMAIL_LINK per client IP. Declaring a restricted country drops the wallet to level 0."""
     named = body.model_fields_set
     if body.email is not None:  # a link is mailed to it (HDEX_RATE_LIMIT_EMAIL_LINK)
         await spend_scope(request, "email_link")
