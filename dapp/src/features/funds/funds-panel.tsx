@@ -100,11 +100,15 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
     // The fee cap is signed from the wallet's rate: unknown, it would be signed as 0 and refused (MAX_FEE_TOO_LOW).
     const feeRate = direction === "withdrawal" ? fees.data?.withdrawalFeeRate : 0;
     if (feeRate === undefined) return;
-    const identified = direction === "withdrawal" && travelRuleNeeded;
-    if (identified && Object.keys(travelRuleProblems(travelRule)).length > 0) return;
     const parsed = parseUnits(quantity, token.decimals);
     if (!parsed.ok) return;
     if (direction === "withdrawal") {
+      // The minimum and the travel rule are the server's to say: this very amount's quote first (a click can come
+      // before it does), then the field or the details form says what is missing.
+      const current = withdrawalQuote.isPlaceholderData || !withdrawalQuote.data ? (await withdrawalQuote.refetch()).data : withdrawalQuote.data;
+      if (current?.belowMinimum) return; // unread (the server away), the server decides on the signed request
+      const identified = current?.travelRuleRequired === true;
+      if (identified && Object.keys(travelRuleProblems(travelRule)).length > 0) return;
       // Reviewed first: the wallet shows the signed fee cap and amounts as raw integers.
       setReview({ token, amount: parsed.value, feeRate, travelRule: identified ? travelRuleBody(travelRule, address) : undefined });
       return;
