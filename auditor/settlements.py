@@ -78,7 +78,9 @@ class SettlementVerifier:
         timestamp = self._timestamp(events[0].block) if executed else 0
         fees: dict[str, int] = {}
         traded: dict[int, int] = {}  # indexes of the orders that traded, in order: their fill before the batch
-        for trade, event in zip(executed, settled, strict=True):
+        took: dict[int, list[int]] = {}  # each taker order's places among the batch's executed trades
+        for place, (trade, event) in enumerate(zip(executed, settled, strict=True)):
+            took.setdefault(trade.taker_index, []).append(place)
             check = _Check(state, event)
             if max(trade.maker_index, trade.taker_index) >= len(call.orders):
                 check.fail("trade-event-mismatch", "a settled trade names an order outside the batch")
@@ -95,7 +97,7 @@ class SettlementVerifier:
             fees[maker.base_token] = fees.get(maker.base_token, 0) + buyer_fee
             fees[maker.quote_token] = fees.get(maker.quote_token, 0) + seller_fee
             state.count("trades_verified")
-        self._check_fill_or_kill(state, events[0], call, traded)
+        self._check_fill_or_kill(state, events[0], call, traded, took)
         # Only now: two orders of one maker with one nonce may both trade in the same batch.
         state.used_nonces.update((call.orders[i].maker, call.orders[i].nonce) for i in traded)
         collected = {str(e.args["token"]): int(e.args["amount"]) for e in events if e.name == "FeesCollected"}
@@ -105,14 +107,23 @@ class SettlementVerifier:
                 expected=str(fees), collected=str(collected),
             )  # fmt: skip
 
-    def _check_fill_or_kill(self, state: AuditState, event: Event, call: SettleCall, traded: dict[int, int]) -> None:
-        """A fill-or-kill order settles whole in one batch or not at all: no fill before it, all of it in it."""
+    def _check_fill_or_kill(
+        self, state: AuditState, event: Event, call: SettleCall, traded: dict[int, int], took: dict[int, list[int]]
+    ) -> None:
+        """A fill-or-kill order settles whole in one batch or not at all, as one run of consecutive trades: no fill
+        before the batch, all of it in it."""
         for index, before in traded.items():
             order = call.orders[index]
             if not order.flags & FLAG_FILL_OR_KILL:
                 continue
             order_hash = self.digest(order)
             in_batch = state.fills[order_hash] - before
+            places = took.get(index, [])
+            if places and places[-1] - places[0] + 1 != len(places):
+                _Check(state, event).fail(
+                    "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled in trades {places} of the "
+                    "batch, not one run of consecutive trades", order=order_hash,
+                )  # fmt: skip
             if before or in_batch != order.base_amount:
                 _Check(state, event).fail(
                     "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled {in_batch} of its "

@@ -60,8 +60,8 @@ def audit_command(
 ) -> None:
     """Rebuild every balance and re-verify every settlement from the chain alone; exit 1 on any discrepancy."""
     request = AuditRequest(rpc_url, exchange, report_dir, from_block, to_block, resume, abi_path, chunk_blocks)
-    remove_report(report_dir)  # a run that stops early leaves no earlier run's report to be read as its own
     try:
+        remove_report(report_dir)  # a run that stops early leaves no earlier run's report to be read as its own
         result = run_audit(request, progress=lambda line: click.echo(f"audit: {line}", err=True))
     except AuditError as exc:
         click.echo(f"hdex audit: {exc}", err=True)

@@ -126,3 +126,15 @@ def test_a_fill_or_kill_taker_must_settle_whole_in_one_batch() -> None:
     half = batch()
     assert half.settle(seller, fok, WEI, exact) == ["fill-or-kill-not-whole"]
     assert half.settle(seller, fok, WEI, exact) == ["fill-or-kill-not-whole"]  # the rest, in a later batch
+
+
+def test_a_fill_or_kill_taker_must_settle_in_one_run_of_consecutive_trades() -> None:
+    seller = order(SELLER, 1, amount=2 * WEI)
+    fok = replace(order(BUYER, 0, amount=2 * WEI), flags=8)
+    other_seller, other_buyer = order(SELLER, 1, nonce=2), order(BUYER, 0, nonce=3)
+    exact = 3_000 * 10**6
+    split = [(seller, fok, WEI, exact, (0, 0)), (other_seller, other_buyer, WEI, exact, (0, 0)),
+             (seller, fok, WEI, exact, (0, 0))]  # fmt: skip
+    assert batch().settle_trades(split) == ["fill-or-kill-not-whole"]
+    together = [split[0], split[2], split[1]]
+    assert batch().settle_trades(together) == []
