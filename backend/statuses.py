@@ -47,3 +47,6 @@ class ChainEventStatus(StrEnum):
     PENDING = "pending"
     FINAL = "final"
     ORPHANED = "orphaned"
+
+
+REVERTED_ON_CHAIN = "reverted on-chain"  # how the error of an operator transaction that reverted begins (relayer)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.db.models import OperatorTx
-from backend.trading.store.withdrawals import REVERTED_ON_CHAIN
+from backend.statuses import REVERTED_ON_CHAIN
 
 log = logging.getLogger(__name__)
 

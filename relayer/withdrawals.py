@@ -115,9 +115,8 @@ class WithdrawalWork:
             return
         cooldown_s = self.container.settings.withdrawal_revert_cooldown_s
         with self.container.session_factory() as session:
-            since_ms = self._now_ms() - cooldown_s * 1000
-            reverted = cooldown_s and reverted_lately(
-                session, request.wallet, request.token, request.recipient, since_ms
+            reverted = reverted_lately(
+                session, request.wallet, request.token, request.recipient, cooldown_s, self._now_ms()
             )
         if reverted:  # one accepted before that revert: it would most likely cost another reverted transaction
             within = cooldown_words(cooldown_s)

@@ -16,16 +16,15 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from backend.db.models import WithdrawalRequest
-from backend.statuses import WithdrawalStatus
-
-REVERTED_ON_CHAIN = "reverted on-chain"  # how the failure of an operator transaction that reverted begins
-ETHER = "0x0000000000000000000000000000000000000000"
+from backend.statuses import REVERTED_ON_CHAIN, WithdrawalStatus
+from backend.trading.rules.tokens import ETH
 
 
-def reverted_lately(session: Session, wallet: str, token: str, recipient: str, since_ms: int) -> bool:
-    """Whether `wallet`'s ether withdrawal to `recipient` (another address: EIP-55, both) failed because its
-    transaction reverted on-chain at or after `since_ms`; False for a token, or ether to the wallet itself."""
-    if int(token, 16) != 0 or recipient == wallet:
+def reverted_lately(session: Session, wallet: str, token: str, recipient: str, cooldown_s: int, now_ms: int) -> bool:
+    """Whether `wallet`'s ether withdrawal to `recipient` (another address; EIP-55, all three) failed because its
+    transaction reverted on-chain within the last `cooldown_s` before `now_ms`; False for a token, ether to the
+    wallet itself, or no cooldown."""
+    if not cooldown_s or token != ETH or recipient == wallet:
         return False
     return bool(
         session.scalar(
@@ -33,10 +32,10 @@ def reverted_lately(session: Session, wallet: str, token: str, recipient: str, s
                 exists().where(
                     WithdrawalRequest.recipient == recipient,
                     WithdrawalRequest.wallet == wallet,
-                    WithdrawalRequest.token == ETHER,
+                    WithdrawalRequest.token == ETH,
                     WithdrawalRequest.status == WithdrawalStatus.FAILED,
                     WithdrawalRequest.failure.startswith(REVERTED_ON_CHAIN, autoescape=True),
-                    WithdrawalRequest.updated_at_ms >= since_ms,
+                    WithdrawalRequest.updated_at_ms >= now_ms - cooldown_s * 1000,
                 )
             )
         )

@@ -188,22 +188,25 @@ def _check_limits(container: Container, wallet: str, token: str, amount: int) ->
 
 def _refuse_below_minimum(value: int, minimum: int, reference: Reference) -> None:
     if value < minimum:
-        decimals = reference.decimals or 0  # valued, so the reference is listed and its decimals known
         raise HdexError(
             ErrorCode.WITHDRAWAL_TOO_SMALL,
-            f"this withdrawal is worth {human(value, decimals)} {reference.symbol}, below the minimum withdrawal of "
-            f"{human(minimum, decimals)} {reference.symbol}: withdraw more",
+            f"this withdrawal is worth {_in(reference, value)}, below the minimum withdrawal of "
+            f"{_in(reference, minimum)}: withdraw more",
             "withdrawal.amount",
         )
 
 
 def _travel_rule_needed(value: int, threshold: int, reference: Reference) -> str:
-    decimals = reference.decimals or 0  # valued, so the reference is listed and its decimals known
     return (
-        f"this withdrawal is worth {human(value, decimals)} {reference.symbol}, at or above the travel-rule threshold "
-        f"of {human(threshold, decimals)} {reference.symbol}: send travelRule with the originator and the "
-        "beneficiary (IVMS101)"
+        f"this withdrawal is worth {_in(reference, value)}, at or above the travel-rule threshold of "
+        f"{_in(reference, threshold)}: send travelRule with the originator and the beneficiary (IVMS101)"
     )
+
+
+def _in(reference: Reference, units: int) -> str:
+    """`units` of the reference token in words ("10.00 USDC")."""
+    decimals = reference.decimals or 0  # valued, so the reference is listed and its decimals known
+    return f"{human(units, decimals)} {reference.symbol}"
 
 
 def _read_new(container: Container, request_hash: str, wallet: str, token: str, recipient: str) -> dict[str, int]:
@@ -212,8 +215,7 @@ def _read_new(container: Container, request_hash: str, wallet: str, token: str, 
     with container.uow() as uow:
         _refuse_duplicate(uow.session, request_hash)
         cooldown_s = container.settings.withdrawal_revert_cooldown_s
-        since_ms = int(time.time() * 1000) - cooldown_s * 1000
-        if cooldown_s and reverted_lately(uow.session, wallet, token, recipient, since_ms):
+        if reverted_lately(uow.session, wallet, token, recipient, cooldown_s, int(time.time() * 1000)):
             raise HdexError(
                 ErrorCode.INVALID_RECIPIENT,
                 f"your ether withdrawal to this recipient reverted on-chain within the last "

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from backend.chain.devkeys import DEV_KEYS
+from backend.client.core import Signer
 from backend.db.models import OperatorTx, WithdrawalRequest
-from backend.signing import sign_digest
-from backend.signing.typed_data import Withdrawal, withdrawal_digest
+from backend.signing.typed_data import Withdrawal
+from backend.trading.rules.tokens import ETH
 
 from ..devchain import address_of
 from ..e2e.test_hybrid_loop import BOB, Loop, fund
@@ -75,7 +76,6 @@ def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_trans
     recipient = chain.w3.eth.wait_for_transaction_receipt(deployed)["contractAddress"]
     chain.send(BOB, chain.exchange.functions.depositEther(), value=10**18)
     loop.index()
-    ether = "0x" + "00" * 20
     accepted = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
     assert accepted.status_code == 202, accepted.text
 
@@ -85,7 +85,7 @@ def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_trans
     assert answer["status"] == "failed" and answer["failure"].startswith("recipient_gas: taking it would need")
     with loop.container.uow() as uow:
         assert uow.session.scalars(select(OperatorTx)).all() == []  # nothing signed: the key's nonces flow on
-    assert chain.exchange.functions.balanceOf(address_of(BOB), ether).call() == 10**18
+    assert chain.exchange.functions.balanceOf(address_of(BOB), ETH).call() == 10**18
 
 
 # A recipient that takes ETH only when nothing pays for gas, as in a simulation (eth_estimateGas without fees), and
@@ -93,24 +93,9 @@ def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_trans
 TWO_FACED_RECIPIENT = "600b600c600039600b6000f3" + "3a15600957600080fd5b00"
 
 
-def ether_withdrawal(loop: Loop, recipient: str) -> tuple[Withdrawal, str, bytes]:
-    """(withdrawal, its hash, Bob's signature) of 0.001 ETH to `recipient`."""
-    ether = "0x" + "00" * 20
-    withdrawal = Withdrawal(address_of(BOB), ether, 10**15, 0, recipient, time.time_ns(), int(time.time()) + 3600)
-    digest = withdrawal_digest(loop.domain, withdrawal)
-    return withdrawal, "0x" + digest.hex(), sign_digest(bytes.fromhex(DEV_KEYS[BOB][2:]), digest)
-
-
-def request_body(withdrawal: Withdrawal, _hash: str, signature: bytes) -> dict[str, object]:
-    """The POST /v1/withdrawals body of a signed withdrawal."""
-    return {
-        "withdrawal": {k: v if isinstance(v, str) else str(v) for k, v in withdrawal._asdict().items()},
-        "signature": "0x" + signature.hex(),
-    }
-
-
 def ether_withdrawal_body(loop: Loop, recipient: str) -> dict[str, object]:
-    return request_body(*ether_withdrawal(loop, recipient))
+    """The POST /v1/withdrawals body of Bob's 0.001 ETH to `recipient`."""
+    return Signer(DEV_KEYS[BOB], loop.domain).withdrawal_body(ETH, 10**15, 0, recipient=recipient)[1]
 
 
 def test_a_recipient_that_reverted_a_wallets_ether_on_chain_takes_none_of_it_for_a_while(loop: Loop) -> None:
@@ -131,11 +116,12 @@ def test_a_recipient_that_reverted_a_wallets_ether_on_chain_takes_none_of_it_for
     assert loop.client.get(f"/v1/withdrawals/{first.json()['hash']}").json()["failure"] == "reverted on-chain"
     sent = len(list_operator_txs(loop))
 
-    queued = store_row(loop, *ether_withdrawal(loop, recipient))  # accepted before the revert was known
+    queued = store_row(loop, *signed_withdrawal(loop, BOB, "ETH", 10**15, recipient))  # before the revert was known
     loop.relayer.tick()
     refused = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
     elsewhere = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, address_of(BOB)))
-    token = request_body(*signed_withdrawal(loop, BOB, "USDC", 10**6, recipient))
+    usdc = loop.chain.token("USDC").address
+    token = Signer(DEV_KEYS[BOB], loop.domain).withdrawal_body(usdc, 10**6, 0, recipient=recipient)[1]
     tokens = loop.client.post("/v1/withdrawals", json=token)
 
     answer = loop.client.get(f"/v1/withdrawals/{queued}").json()
