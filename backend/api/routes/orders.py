@@ -278,15 +278,13 @@ async def cancel_after(request: Request, host: HostDep, limiter: LimiterDep) -> 
 
 @router.get("/nonce", response_model=None, responses={**documented(NextNonce, "the next nonce"), **_ERRORS})
 async def next_nonce(
-    host: HostDep,
-    container: ContainerDep,
-    maker: str = Query(description="the wallet, 0x and 40 hex digits in any case"),
+    host: HostDep, maker: str = Query(description="the wallet, 0x and 40 hex digits in any case")
 ) -> dict[str, str]:
     """The nonce to sign `maker`'s next order with: one above the highest nonce its orders carry (whatever
     became of them) and its on-chain cancels spent, at least its on-chain nonce floor. Ask once, then count up:
     consecutive nonces share the contract's storage words and settle cheapest."""
     wallet = checksum(parse_address(maker, "maker"))
-    return {"maker": wallet, "nonce": str(await wallet_next_nonce(host, container, wallet))}
+    return {"maker": wallet, "nonce": str(await wallet_next_nonce(host, wallet))}
 
 
 class PlaceOrderFastPath:

@@ -36,6 +36,7 @@ from backend.db.models import (
 from backend.statuses import ChainEventStatus, FillStatus, WithdrawalStatus
 from backend.trading.hosting.lease import Fence
 from backend.trading.rules.markets import Market
+from backend.trading.store.chain_events import exchange_events
 from backend.trading.store.markets import load_markets
 from backend.trading.store.risk import load_market_risk
 from backend.trading.store.settlement import DECIDED, TRADE_EVENTS
@@ -95,11 +96,9 @@ def read_chain_events(
     rows = session.execute(
         select(ChainEvent.id, ChainEvent.name, ChainEvent.args)
         .where(
-            ChainEvent.chain_id == chain_id,
-            ChainEvent.contract == exchange,
+            *exchange_events(chain_id, exchange),
             ChainEvent.id > after_id,
             ChainEvent.name.in_(CHAIN_NAMES),
-            ChainEvent.status != ChainEventStatus.ORPHANED,
         )
         .order_by(ChainEvent.id)
         .limit(EVENTS_PER_READ)
@@ -323,10 +322,8 @@ def nonce_floors(session: Session, chain_id: int, exchange: str) -> dict[str, in
     floors: dict[str, int] = defaultdict(int)
     for args in session.scalars(
         select(ChainEvent.args).where(
-            ChainEvent.chain_id == chain_id,
-            ChainEvent.contract == exchange,
+            *exchange_events(chain_id, exchange),
             ChainEvent.name == "NonceFloorRaised",
-            ChainEvent.status != ChainEventStatus.ORPHANED,
         )
     ):
         wallet = str(args["wallet"])
@@ -342,10 +339,8 @@ def cancelled_on_chain(session: Session, chain_id: int, exchange: str) -> tuple[
     nonces: set[tuple[str, int]] = set()
     for args in session.scalars(
         select(ChainEvent.args).where(
-            ChainEvent.chain_id == chain_id,
-            ChainEvent.contract == exchange,
+            *exchange_events(chain_id, exchange),
             ChainEvent.name == "OrderCancelledByMaker",
-            ChainEvent.status != ChainEventStatus.ORPHANED,
         )
     ):
         hashes.add(str(args["orderHash"]).lower())
@@ -367,10 +362,8 @@ def exiting_wallets(session: Session, chain_id: int, exchange: str) -> set[str]:
     for name, args in session.execute(
         select(ChainEvent.name, ChainEvent.args)
         .where(
-            ChainEvent.chain_id == chain_id,
-            ChainEvent.contract == exchange,
+            *exchange_events(chain_id, exchange),
             ChainEvent.name.in_(("ExitRequested", "ExitCancelled")),
-            ChainEvent.status != ChainEventStatus.ORPHANED,
         )
         .order_by(ChainEvent.id)
     ):

@@ -353,7 +353,6 @@ class EngineHost:
             )  # fmt: skip
         return placement
 
-
     def _check_client_order_id(self, maker: str, client_order_id: str) -> None:
         ids = self._client_order_ids.get(maker)
         if ids is None:  # the host writes every order, so after this load its map is complete
@@ -750,6 +749,11 @@ class EngineHost:
         self._absorb(events, command.ts)
         self._schedule_flush()
         return events
+
+    def stored_nonces(self, wallet: str) -> list[int]:
+        """The nonces the database holds for `wallet` (EIP-55), read without loading them into the host (a worker
+        thread may call this)."""
+        return self._load_nonces(wallet)
 
     def _ensure_wallet(self, wallet: str) -> None:
         """Load a wallet's (EIP-55) balances and used nonces on first sight; the sync keeps the balances

@@ -97,6 +97,7 @@ from backend.trading.usecases.order_entry import (
     order_to_replace,
     order_view,
     partly_replaced_answer,
+    partly_replaced_body,
     replace_answer,
 )
 from backend.trading.views.publish import order_message
@@ -790,7 +791,7 @@ def _partly_replaced_again(cancelled: dict[str, Any]) -> dict[str, Any]:
     refusal = HdexError(
         ErrorCode.REPLACE_PARTLY_FAILED, f"the old order was cancelled but the new order was refused ({why})"
     )
-    return {**refusal.body(), "cancelled": cancelled, "refused": None}
+    return partly_replaced_body(refusal, cancelled, None)
 
 
 def stream_client(redis_url: str) -> aioredis.Redis:

@@ -7,24 +7,16 @@ from __future__ import annotations
 
 import asyncio
 
-from backend.bootstrap import Container
 from backend.trading.hosting.host import EngineHost
 from backend.trading.rules.nonces import next_nonce
-from backend.trading.views import queries
 
 
-async def wallet_next_nonce(host: EngineHost, container: Container, wallet: str) -> int:
+async def wallet_next_nonce(host: EngineHost, wallet: str) -> int:
     """The next nonce of `wallet` (EIP-55). The host knows every order of a wallet it loaded, also those not
     stored yet; for any other wallet the database does (reading it loads nothing into the host, so asking
     about random wallets costs the host no memory)."""
     if not host.nonces.loaded(wallet):
-
-        def read() -> list[int]:
-            with container.session_factory() as session:
-                exchange = host.domain.verifying_contract
-                return queries.order_nonces(session, container.settings.chain_id, exchange, wallet)
-
-        stored = await asyncio.to_thread(read)
+        stored = await asyncio.to_thread(host.stored_nonces, wallet)
         if not host.nonces.loaded(wallet):  # else the host loaded it meanwhile, and may hold an unstored order
             return next_nonce(max(stored, default=None), host.accounts.nonce_floor(wallet), set(stored).__contains__)
     used = host.nonces.used

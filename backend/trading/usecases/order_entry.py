@@ -150,7 +150,13 @@ def replace_answer(old: TrackedOrder, tracked: TrackedOrder) -> dict[str, Any]:
 def partly_replaced_answer(refusal: ReplacePartlyFailed) -> dict[str, Any]:
     """What a cancel-replace whose new order was refused answers (409): the error, the old order (cancelled)
     and why the new one was not placed."""
-    return {**refusal.body(), "cancelled": order_message(refusal.cancelled), "refused": refusal.refused.body()["error"]}
+    return partly_replaced_body(refusal, order_message(refusal.cancelled), refusal.refused)
+
+
+def partly_replaced_body(error: HdexError, cancelled: dict[str, Any], refused: HdexError | None) -> dict[str, Any]:
+    """The 409 body of a cancel-replace whose cancel stands: `error` (REPLACE_PARTLY_FAILED), the old order's view
+    and the new order's refusal (null when it is not known: a request the engine delivered again)."""
+    return {**error.body(), "cancelled": cancelled, "refused": None if refused is None else refused.body()["error"]}
 
 
 def check_cancel_after(host: EngineHost, request: CancelAfterRequest) -> None:

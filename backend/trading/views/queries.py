@@ -13,6 +13,7 @@ from backend.db.models import Order as OrderRow
 from backend.ledger import service as ledger
 from backend.statuses import ChainEventStatus, OrderStatus
 from backend.trading.rules.markets import Market
+from backend.trading.store.chain_events import exchange_events
 from backend.trading.views.publish import account_fill_message
 
 OPEN_STATUSES = (OrderStatus.OPEN,)
@@ -80,10 +81,8 @@ def order_nonces(session: Session, chain_id: int, exchange: str, wallet: str) ->
     spent = ChainEvent.args["nonce"].as_string()
     cancelled = session.scalars(
         select(spent).where(
+            *exchange_events(chain_id, exchange),
             ChainEvent.name == "OrderCancelledByMaker",
-            ChainEvent.chain_id == chain_id,
-            ChainEvent.contract == exchange,
-            ChainEvent.status != ChainEventStatus.ORPHANED,
             ChainEvent.args["maker"].as_string() == wallet,
             spent.is_not(None),  # an Exchange from before the event carried the nonce (`chain_sync.spent_nonce`)
         )
