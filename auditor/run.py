@@ -131,7 +131,7 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
                 verifier.verify(state, chain.settle_call(group[0].tx_hash), group)
             for event in group:
                 if event.name == "ExitWithdrawn":
-                    timestamp = chain.block_timestamp(event.block)
+                    timestamp = verifier.timestamp(event.block)
                     if (early := early_exit_withdrawal(state, event, timestamp, opening_wallet)) is not None:
                         state.find(early)
                 apply_event(state, event, opening_balance)

@@ -17,9 +17,9 @@ FEE_RATE_SCALE = 10**6
 # The contract's hard cap on any fee rate (IExchange: MAX_FEE_RATE, 1% of the amount received).
 MAX_FEE_RATE = 10_000
 SELL = 1
-# OrderLib's flags: the stop kind (two bits), post-only, fill-or-kill, operator-triggered stop.
-FLAG_POST_ONLY, FLAG_FILL_OR_KILL = 4, 8
-KNOWN_FLAGS = 3 | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | 16
+# OrderLib's flags (the auditor imports nothing of HDEX's server, so they are spelt out here as in IExchange).
+FLAG_KIND_MASK, FLAG_POST_ONLY, FLAG_FILL_OR_KILL, FLAG_OPERATOR_TRIGGER = 3, 4, 8, 16
+KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATOR_TRIGGER
 # An order's fill, whether its signature was already verified and whether its maker cancelled it, before the
 # audited range (given the order and its hash: an order filled completely in one batch is recorded by its maker and
 # nonce, not by its hash).
@@ -75,12 +75,10 @@ class SettlementVerifier:
         if len(executed) != len(settled):
             check.fail("trade-event-mismatch", f"{len(executed)} trades not skipped but {len(settled)} TradeSettled")
             return
-        timestamp = self._timestamp(events[0].block) if executed else 0
+        timestamp = self.timestamp(events[0].block) if executed else 0
         fees: dict[str, int] = {}
         traded: dict[int, int] = {}  # indexes of the orders that traded, in order: their fill before the batch
-        took: dict[int, list[int]] = {}  # each taker order's places among the batch's executed trades
-        for place, (trade, event) in enumerate(zip(executed, settled, strict=True)):
-            took.setdefault(trade.taker_index, []).append(place)
+        for trade, event in zip(executed, settled, strict=True):
             check = _Check(state, event)
             if max(trade.maker_index, trade.taker_index) >= len(call.orders):
                 check.fail("trade-event-mismatch", "a settled trade names an order outside the batch")
@@ -97,7 +95,7 @@ class SettlementVerifier:
             fees[maker.base_token] = fees.get(maker.base_token, 0) + buyer_fee
             fees[maker.quote_token] = fees.get(maker.quote_token, 0) + seller_fee
             state.count("trades_verified")
-        self._check_fill_or_kill(state, events[0], call, traded, took)
+        self._check_fill_or_kill(state, events[0], call, executed, traded)
         # Only now: two orders of one maker with one nonce may both trade in the same batch.
         state.used_nonces.update((call.orders[i].maker, call.orders[i].nonce) for i in traded)
         collected = {str(e.args["token"]): int(e.args["amount"]) for e in events if e.name == "FeesCollected"}
@@ -108,7 +106,7 @@ class SettlementVerifier:
             )  # fmt: skip
 
     def _check_fill_or_kill(
-        self, state: AuditState, event: Event, call: SettleCall, traded: dict[int, int], took: dict[int, list[int]]
+        self, state: AuditState, event: Event, call: SettleCall, executed: list[Trade], traded: dict[int, int]
     ) -> None:
         """A fill-or-kill order settles whole in one batch or not at all, as one run of consecutive trades: no fill
         before the batch, all of it in it."""
@@ -118,7 +116,7 @@ class SettlementVerifier:
                 continue
             order_hash = self.digest(order)
             in_batch = state.fills[order_hash] - before
-            places = took.get(index, [])
+            places = [place for place, trade in enumerate(executed) if trade.taker_index == index]
             if places and places[-1] - places[0] + 1 != len(places):
                 _Check(state, event).fail(
                     "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled in trades {places} of the "
@@ -130,7 +128,8 @@ class SettlementVerifier:
                     f"{order.base_amount} in this batch, {before} before it", order=order_hash,
                 )  # fmt: skip
 
-    def _timestamp(self, block: int) -> int:
+    def timestamp(self, block: int) -> int:
+        """The block's timestamp, read once however many of its settlements and exits ask."""
         if self._last_block_time is None or self._last_block_time[0] != block:
             self._last_block_time = (block, self.block_time(block))
         return self._last_block_time[1]

@@ -442,24 +442,29 @@ def test_a_cancel_delivered_again_is_not_counted_against_the_makers_limit_twice(
     database_url: str, tmp_path: Path
 ) -> None:
     """Read, counted and applied, then lost with an engine that died before storing it: delivered again, it must
-    not be refused for the limit its first delivery spent, leaving the order open."""
+    not be refused for the limit its first delivery spent, leaving the order open. It spends nothing: the maker's
+    limit (2 a minute) still lets one fresh cancel through and refuses the next."""
     redis_url = redis_database(13)
     client = redis.Redis.from_url(redis_url)
-    settings = {**engine_settings(redis_url), "rate_limit_address": "1/minute"}
+    settings = {**engine_settings(redis_url), "rate_limit_address": "2/minute"}
     for exchange in running(prepare(database_url, tmp_path, **settings)):
-        orders = [exchange.order(5, nonce=n) for n in (1, 2)]
+        orders = [exchange.order(5, nonce=n) for n in (1, 2, 3, 4)]
         hashes = ["0x" + order_digest(exchange.domain, order).hex() for order in orders]
         for n, order in enumerate(orders):
             add(client, f"place-{n}", json.dumps(exchange.signed(order, 5)))
         cancel = partial(cancel_body, exchange.domain, hashes)
-        add_cancel(client, "counted", cancel(0))  # the maker's one cancel this minute
+        add_cancel(client, "counted", cancel(0))  # the maker's first cancel this minute
         assert answer(client, "counted").get("error") is None
         delivered_unanswered(client, "delivered again", "cancel", cancel(1))  # counted at its first delivery
+        add_cancel(client, "second", cancel(2))
+        add_cancel(client, "third", cancel(3))
 
-        redelivered = answer(client, "delivered again")
+        redelivered, second, third = (answer(client, ticket) for ticket in ("delivered again", "second", "third"))
 
     assert redelivered.get("error") is None, redelivered
     assert redelivered["order"]["status"] == "cancelled"
+    assert second.get("error") is None, second
+    assert third["error"]["code"] == "RATE_LIMITED"
     client.close()
 
 

@@ -109,7 +109,7 @@ def test_a_settle_call_that_does_not_decode_is_a_failing_finding_and_the_audit_g
     assert "NonEmptyPaddingBytes" in finding.message and finding.tx_hash == "0x" + "01" * 32
 
 
-def test_terms_the_contract_would_skip_are_reported_not_counted_as_verified() -> None:
+def test_terms_the_contract_would_skip_are_reported() -> None:
     """A contract with a bug in these paths would settle them, and balances would still agree with its events."""
     seller, buyer = order(SELLER, 1), order(BUYER, 0)
     exact = 3_000 * 10**6

@@ -65,7 +65,7 @@ def test_encoding_refuses_bad_arguments(abis: KnownAbis) -> None:
         abis.encode("addOperator", ["0x1234"])
     with pytest.raises(TreasuryError, match="no known contract"):
         abis.encode("selfDestruct", [])
-    with pytest.raises(TreasuryError, match="out of range: uint32 takes 0 to 4294967295"):  # a clear line, no traceback
+    with pytest.raises(TreasuryError, match=r"setFeeSchedule.*cannot be encoded"):  # a clear line, no traceback
         abis.encode("setFeeSchedule", [str(2**32), "1"])
     with pytest.raises(TreasuryError, match="2 bytes given: bytes32 takes exactly 32"):  # padded: another operation
         abis.encode("cancel", ["0x1234"])
