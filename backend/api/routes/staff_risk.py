@@ -4,7 +4,7 @@ have cleared the cause, and the travel-rule data a withdrawal was sent with.
 - `GET /v1/staff/risk/withdrawals` (permission alerts.read): the open pauses;
 - `POST /v1/staff/risk/withdrawals/resume` (permission risk.manage): ends them, audit-logged as
   "withdrawals.resume" (as `hdex risk withdrawals resume`);
-- `GET /v1/staff/withdrawals/{withdrawalHash}/travel-rule` (users.read or alerts.read): the originator and
+- `GET /v1/staff/withdrawals/{withdrawalHash}/travel-rule` (kyc.documents.read): the originator and
   beneficiary, each reading audit-logged as "withdrawals.travel_rule_view" (personal data, like KYC documents).
 """
 
@@ -32,7 +32,8 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"])
 ALERTS_READ = Annotated[StaffPrincipal, requires(Permission.ALERTS_READ)]
 RISK_MANAGE = Annotated[StaffPrincipal, requires(Permission.RISK_MANAGE)]
 # The originator's name, address, national id and date of birth: identity data, read as KYC documents are
-TRAVEL_RULE_READER = Annotated[StaffPrincipal, requires(Permission.KYC_DOCUMENTS_READ)]
+# (each route module names the permissions it uses, as staff_kyc does this one)
+KYC_DOCUMENTS_READ = Annotated[StaffPrincipal, requires(Permission.KYC_DOCUMENTS_READ)]
 
 
 class PauseOut(BaseModel):
@@ -101,7 +102,7 @@ async def resume_withdrawals(body: Resume, staff: RISK_MANAGE, container: Contai
     404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def get_travel_rule_record(
-    withdrawal_hash: WithdrawalHashPath, staff: TRAVEL_RULE_READER, container: ContainerDep
+    withdrawal_hash: WithdrawalHashPath, staff: KYC_DOCUMENTS_READ, container: ContainerDep
 ) -> dict[str, Any]:
     """The originator and beneficiary a withdrawal was sent with (permission kyc.documents.read: identity data,
     compliance and admin); 404 NOT_FOUND when the withdrawal carried none. Each reading is audit-logged."""

@@ -43,12 +43,10 @@ def deny_list(session: Session) -> list[DenyEntry]:
     return [_entry(row) for row in rows]
 
 
-def deny_address(
-    session: Session, address: str, reason: str, *, actor: str, added_by: str | None = None, ip: str | None = None
-) -> DenyEntry:
+def deny_address(session: Session, address: str, reason: str, *, actor: str, ip: str | None = None) -> DenyEntry:
     """Put `address` on the deny-list (or change why it is there) and audit-log "denylist.add" with the
-    entry before and after. `added_by` is what the entry names (default: `actor`). The caller commits."""
-    address, added_by = address.lower(), (added_by or actor)[:ADDED_BY_CHARS]
+    entry before and after; the entry names `actor` as who added it. The caller commits."""
+    address, added_by = address.lower(), actor[:ADDED_BY_CHARS]
     before = _audited(session.get(DenyListEntry, address))
     deny(session, address, reason, added_by)
     record_action(
@@ -62,17 +60,15 @@ def deny_address(
     return _entry(row)
 
 
-def allow_address(
-    session: Session, address: str, *, actor: str, reason: str | None = None, ip: str | None = None
-) -> bool:
-    """Take `address` off the deny-list and audit-log "denylist.remove" with the entry before (and the
-    reason, if given); False, and nothing logged, if it was not there. The caller commits."""
+def allow_address(session: Session, address: str, *, actor: str, reason: str, ip: str | None = None) -> bool:
+    """Take `address` off the deny-list and audit-log "denylist.remove" with the entry before and the reason;
+    False, and nothing logged, if it was not there. The caller commits."""
     address = address.lower()
     before = _audited(session.get(DenyListEntry, address))
     if not allow(session, address):
         return False
     record_action(
         session, actor=actor, action="denylist.remove", target=f"address:{address}", before=before,
-        after=None if reason is None else {"reason": reason}, ip=ip,
+        after={"reason": reason}, ip=ip,
     )  # fmt: skip
     return True

@@ -175,8 +175,7 @@ def test_a_wallet_that_signs_in_again_after_its_deletion_is_counted_again(
     assert [e["event"] for e in user.get("/v1/account/export").json()["behaviourEvents"]] == ["wallet_connected"]
     _roll_up(container)  # the new session copied as a sign-in
     assert user.post("/v1/auth/logout").status_code == 200  # its session deleted: the copy still says it came back
-    tomorrow = {"event": "wallet_connected", "wallet": wallet(USER)}
-    with container.uow() as uow:  # today's report kept already: make room for another
+    with container.uow() as uow:  # as a new day would: today's report kept already, make room for another
         uow.session.query(StatsEvent).filter(StatsEvent.event == "wallet_connected").delete()
         uow.commit()
-    assert user.post("/v1/stats/events", json=tomorrow).json() == {"recorded": True}
+    assert user.post("/v1/stats/events", json=reported).json() == {"recorded": True}

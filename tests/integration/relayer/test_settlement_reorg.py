@@ -232,7 +232,7 @@ def test_a_batch_a_reorg_took_out_before_its_block_was_final_is_sent_again_befor
 
     with loop.container.uow() as uow:
         again, second = uow.session.scalars(select(OperatorTx).order_by(OperatorTx.id)).all()
-    assert (again.id, second.nonce) == (first.id, first.nonce + 1)
+    assert (again.id, again.hashes, second.nonce) == (first.id, [first.tx_hash], first.nonce + 1)  # its own bytes
     loop.chain.mine(3)
     loop.index()
     assert [(f.status, f.tx_hash) for f in loop.fills()] == [("settled", first.tx_hash), ("settled", second.tx_hash)]

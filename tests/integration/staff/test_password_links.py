@@ -24,7 +24,7 @@ from backend.errors import HdexError
 from backend.staff import credentials
 from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
-from backend.staff.signin import StaffSignIn
+from backend.staff.signin import ACCOUNT, StaffSignIn
 
 from ..conftest import free_port
 from .conftest import PASSWORD, Inbox, Member, build_container, outcome_behind_locks, sign_in
@@ -124,7 +124,7 @@ def test_a_password_reset_leaves_the_lock_out_so_a_mailbox_buys_no_more_totp_gue
 
     def failed_attempts() -> int:  # of the second factor: the whole account's
         with container.uow() as uow:
-            row = uow.session.get(StaffSignInFailures, (admin.email, "*"))
+            row = uow.session.get(StaffSignInFailures, (admin.email, ACCOUNT))
             return 0 if row is None else row.failed_attempts
 
     assert [guess(PASSWORD) for _ in range(5)] == ["STAFF_TOTP_INVALID"] * 4 + ["STAFF_LOCKED"]

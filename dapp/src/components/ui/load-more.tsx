@@ -18,7 +18,7 @@ export function LoadMore({ query, className = "" }: { query: PagedQuery; classNa
       onClick={() => void query.fetchNextPage()}
       disabled={query.isFetchingNextPage}
     >
-      {query.isFetchingNextPage ? t("common.loading") : t("account.loadMore")}
+      {query.isFetchingNextPage ? t("common.loading") : t("common.loadMore")}
     </button>
   );
 }

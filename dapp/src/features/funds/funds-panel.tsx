@@ -45,8 +45,9 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const [travelRule, setTravelRule] = useState<TravelRuleDraft>(EMPTY_TRAVEL_RULE);
   const [review, setReview] = useState<ReviewedWithdrawal | null>(null);
   const typed = token ? parseUnits(quantity, token.decimals) : null;
-  const withdrawalQuote = useWithdrawalQuote(token?.address ?? null, typed?.ok && typed.value > 0n ? typed.value : null);
-  const quote = typed?.ok === true && typed.value > 0n ? withdrawalQuote.data : undefined;
+  const asked = typed?.ok && typed.value > 0n ? typed.value : null; // a valid amount to value, else none
+  const withdrawalQuote = useWithdrawalQuote(token?.address ?? null, asked);
+  const quote = asked !== null ? withdrawalQuote.data : undefined;
   // Worth the travel-rule threshold or more (the server values it): the withdrawal carries the person's details.
   const travelRuleNeeded = quote?.travelRuleRequired === true;
   const inReference = (units: string) => (quote ? `${formatUnits(BigInt(units), quote.reference.decimals, { locale })} ${quote.reference.symbol}` : "");
