@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -96,7 +96,7 @@ class StaffSignIn:
         with self._container.uow() as uow:
             # Locked for the attempt (PostgreSQL): one account's sign-ins run one at a time.
             row = uow.session.scalar(select(StaffAccount).where(StaffAccount.email == email).with_for_update())
-            self._refuse_if_locked(uow.session, email, (client, ACCOUNT), now, ip)
+            self._refuse_if_locked(uow.session, email, client, now, ip)
             if row is None or row.disabled:
                 credentials.password_matches(None, password)  # the same work as for a real account
                 self._fail(uow.session, email, client, now, ip, "unknown or disabled account")
@@ -140,13 +140,9 @@ class StaffSignIn:
                     "the sign-in has expired or was already used: start again with your password",
                     "challenge",
                 )
-            self._refuse_if_locked(uow.session, row.email, (client, ACCOUNT), now, ip)
+            self._refuse_if_locked(uow.session, row.email, client, now, ip)
             method = self._second_factor(uow.session, row, now, ip, code, recovery_code)
-            uow.session.execute(
-                delete(StaffSignInFailures).where(
-                    StaffSignInFailures.email == row.email, StaffSignInFailures.client.in_((client, ACCOUNT))
-                )
-            )
+            uow.session.execute(delete(StaffSignInFailures).where(*_failures_of(row.email, client)))
             uow.session.delete(pending)
             codes: list[str] = []
             if not row.totp_enrolled:
@@ -191,8 +187,7 @@ class StaffSignIn:
                     .values(totp_last_step=step)
                 )
             ):
-                self._fail(session, row.email, ACCOUNT, now, ip, "wrong or already used TOTP code",
-                           ErrorCode.STAFF_TOTP_INVALID, row.id)  # fmt: skip
+                self._fail_second_factor(session, row, now, ip, "wrong or already used TOTP code")
             return "totp"
         if recovery_code is not None and row.totp_enrolled:
             spent = session.execute(
@@ -206,23 +201,24 @@ class StaffSignIn:
             )
             if _updated(spent):
                 return "recovery_code"
-        self._fail(session, row.email, ACCOUNT, now, ip, "wrong or spent recovery code", ErrorCode.STAFF_TOTP_INVALID,
-                   row.id)  # fmt: skip
+        self._fail_second_factor(session, row, now, ip, "wrong or spent recovery code")
 
     # -- failures and lock-out
 
-    def _refuse_if_locked(self, session: Session, email: str, clients: tuple[str, ...], now: int, ip: str) -> None:
-        """STAFF_LOCKED (recorded) while `email` is locked for any of `clients`."""
+    def _refuse_if_locked(self, session: Session, email: str, client: str, now: int, ip: str) -> None:
+        """STAFF_LOCKED (recorded) while `email` is locked for `client` or for the whole account."""
         until = session.scalar(
-            select(func.max(StaffSignInFailures.locked_until_ms)).where(
-                StaffSignInFailures.email == email, StaffSignInFailures.client.in_(clients)
-            )
+            select(func.max(StaffSignInFailures.locked_until_ms)).where(*_failures_of(email, client))
         )
         if until is not None and until > now:
             record_action(session, actor=f"staff:{email}", action="staff.sign_in_refused",
                           after={"reason": "locked", "locked_until_ms": until}, ip=ip)  # fmt: skip
             session.commit()
             raise _locked(until, now)
+
+    def _fail_second_factor(self, session: Session, row: StaffAccount, now: int, ip: str, reason: str) -> NoReturn:
+        """A wrong second factor: it needed the password, so it counts for the whole account (`_fail`)."""
+        self._fail(session, row.email, ACCOUNT, now, ip, reason, ErrorCode.STAFF_TOTP_INVALID, row.id)
 
     def _fail(
         self,
@@ -358,6 +354,11 @@ def _updated(result: Any) -> bool:
 
 def _bad_credentials() -> HdexError:
     return HdexError(ErrorCode.STAFF_BAD_CREDENTIALS, "the e-mail address or the password is wrong", "password")
+
+
+def _failures_of(email: str, client: str) -> tuple[ColumnElement[bool], ...]:
+    """The failure counts that lock `email` out for `client`: its own, and the whole account's (`ACCOUNT`)."""
+    return StaffSignInFailures.email == email, StaffSignInFailures.client.in_((client, ACCOUNT))
 
 
 def _locked(until_ms: int, now: int) -> HdexError:
