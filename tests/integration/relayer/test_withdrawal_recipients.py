@@ -4,6 +4,7 @@ whose recipient demands more gas to take ETH than a withdrawal may use fails ins
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -70,14 +71,22 @@ def test_a_stored_withdrawal_to_an_unowned_recipient_is_failed_without_a_transac
 GAS_DEMANDING_RECIPIENT = "6010600c60003960106000f3" + "5a63000f424010600e57600080fd5b00"
 
 
-def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_transaction(loop: Loop) -> None:
+def ether_to_a_contract(loop: Loop, init_code: str) -> tuple[str, Any]:
+    """Bob deploys a recipient contract from `init_code`, deposits 1 ETH and asks to withdraw 0.001 ETH to it: the
+    recipient's address, and the request's answer (accepted)."""
     chain = loop.chain
-    deployed = chain.w3.eth.send_transaction({"from": address_of(BOB), "data": GAS_DEMANDING_RECIPIENT})
+    deployed = chain.w3.eth.send_transaction({"from": address_of(BOB), "data": init_code})
     recipient = chain.w3.eth.wait_for_transaction_receipt(deployed)["contractAddress"]
     chain.send(BOB, chain.exchange.functions.depositEther(), value=10**18)
     loop.index()
     accepted = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
     assert accepted.status_code == 202, accepted.text
+    return recipient, accepted
+
+
+def test_a_withdrawal_whose_recipient_demands_too_much_gas_fails_without_a_transaction(loop: Loop) -> None:
+    chain = loop.chain
+    _recipient, accepted = ether_to_a_contract(loop, GAS_DEMANDING_RECIPIENT)
 
     loop.relayer.tick()
 
@@ -104,12 +113,7 @@ def test_a_recipient_that_reverted_a_wallets_ether_on_chain_takes_none_of_it_for
     accepted before it. A token to it calls no code of the recipient's: not refused."""
     chain = loop.chain
     fund(loop)
-    deployed = chain.w3.eth.send_transaction({"from": address_of(BOB), "data": TWO_FACED_RECIPIENT})
-    recipient = chain.w3.eth.wait_for_transaction_receipt(deployed)["contractAddress"]
-    chain.send(BOB, chain.exchange.functions.depositEther(), value=10**18)
-    loop.index()
-    first = loop.client.post("/v1/withdrawals", json=ether_withdrawal_body(loop, recipient))
-    assert first.status_code == 202, first.text
+    recipient, first = ether_to_a_contract(loop, TWO_FACED_RECIPIENT)
     loop.relay()  # simulated (no gas price: taken), sent, reverted
     chain.mine(loop.container.settings.confirmations)  # a reverted one is acted on once final
     loop.relayer.tick()

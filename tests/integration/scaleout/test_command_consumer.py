@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -210,6 +210,15 @@ def cancel_body(domain: Domain, hashes: list[str], index: int, signer: int = 5) 
     return {"orderHash": hashes[index], "signature": cancel_signature(domain, hashes[index], 5, signer)}
 
 
+def four_orders_placed(client: redis.Redis, exchange: Exchange) -> tuple[list[str], Callable[..., dict[str, str]]]:
+    """Four orders of wallet 5 added to the stream (nonces 1 to 4): their hashes, and `cancel_body` for them."""
+    orders = [exchange.order(5, nonce=n) for n in (1, 2, 3, 4)]
+    for n, order in enumerate(orders):
+        add(client, f"place-{n}", json.dumps(exchange.signed(order, 5)))
+    hashes = ["0x" + order_digest(exchange.domain, order).hex() for order in orders]
+    return hashes, partial(cancel_body, exchange.domain, hashes)
+
+
 def test_a_cancel_command_is_applied_behind_the_orders_before_it_and_checked_as_the_engines_own_door_checks_it(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -219,12 +228,7 @@ def test_a_cancel_command_is_applied_behind_the_orders_before_it_and_checked_as_
     client = redis.Redis.from_url(redis_url)
     settings = {**engine_settings(redis_url), "rate_limit_address": "2/minute"}
     for exchange in running(prepare(database_url, tmp_path, **settings)):
-        orders = [exchange.order(5, nonce=n) for n in (1, 2, 3, 4)]
-        hashes = ["0x" + order_digest(exchange.domain, order).hex() for order in orders]
-
-        for n, order in enumerate(orders):
-            add(client, f"place-{n}", json.dumps(exchange.signed(order, 5)))
-        cancel = partial(cancel_body, exchange.domain, hashes)
+        hashes, cancel = four_orders_placed(client, exchange)
         # right behind the orders, before they are stored: applied after them, in stream order
         add_cancel(client, "cancel", cancel(0))
         add_cancel(client, "again", cancel(0))
@@ -448,11 +452,7 @@ def test_a_cancel_delivered_again_is_not_counted_against_the_makers_limit_twice(
     client = redis.Redis.from_url(redis_url)
     settings = {**engine_settings(redis_url), "rate_limit_address": "2/minute"}
     for exchange in running(prepare(database_url, tmp_path, **settings)):
-        orders = [exchange.order(5, nonce=n) for n in (1, 2, 3, 4)]
-        hashes = ["0x" + order_digest(exchange.domain, order).hex() for order in orders]
-        for n, order in enumerate(orders):
-            add(client, f"place-{n}", json.dumps(exchange.signed(order, 5)))
-        cancel = partial(cancel_body, exchange.domain, hashes)
+        _hashes, cancel = four_orders_placed(client, exchange)
         add_cancel(client, "counted", cancel(0))  # the maker's first cancel this minute
         assert answer(client, "counted").get("error") is None
         delivered_unanswered(client, "delivered again", "cancel", cancel(1))  # counted at its first delivery
