@@ -1,4 +1,5 @@
-"""The Exchange's ABI (build/contracts/Exchange.json) turned into decoders for its events and `settle` calldata.
+"""The Exchange's ABI (build/contracts/Exchange.json) turned into decoders for its events and for the calldata of the
+operator's `settle` and `withdraw` calls.
 
 Decoding is done here with eth-abi from the ABI entries, so the auditor depends on the ABI and the chain only.
 """
@@ -68,11 +69,47 @@ class SettleCall:
 
 
 @dataclass(frozen=True, slots=True)
-class UndecodableSettle:
-    """A `settle` call whose arguments are not in the ABI's standard encoding (the contract may take it anyway:
-    Solidity does not check, for one, the padding after a signature's 65 bytes): its trades cannot be checked."""
+class Withdrawal:
+    """A withdrawal as its wallet signed it (the EIP-712 `Withdrawal` of IExchange.sol, fields in its order)."""
 
+    wallet: str
+    token: str
+    amount: int
+    max_fee: int
+    recipient: str
+    nonce: int
+    expiry: int
+
+    def typed_message(self) -> dict[str, Any]:
+        """The EIP-712 message, keyed by the signed struct's field names."""
+        return {
+            "wallet": self.wallet, "token": self.token, "amount": self.amount, "maxFee": self.max_fee,
+            "recipient": self.recipient, "nonce": self.nonce, "expiry": self.expiry,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawCall:
+    """The decoded arguments of one `withdraw` transaction: the signed withdrawal, its signature and the fee the
+    operator took."""
+
+    withdrawal: Withdrawal
+    signature: bytes
+    fee: int
+
+
+@dataclass(frozen=True, slots=True)
+class UndecodableCall:
+    """A `settle` or `withdraw` call whose arguments are not in the ABI's standard encoding (the contract may take
+    it anyway: Solidity does not check, for one, the padding after a signature's 65 bytes): what it did cannot be
+    checked."""
+
+    function: str
     reason: str
+
+
+# What a transaction sent straight to the Exchange called, as far as the auditor checks it (None: neither).
+Call = SettleCall | WithdrawCall | UndecodableCall | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +179,21 @@ class ExchangeAbi:
                 data_names=tuple(i["name"] for i in inputs if not i["indexed"]),
                 data_types=tuple(_canonical_type(i) for i in inputs if not i["indexed"]),
             )
-        settle = next((e for e in self.entries if e["type"] == "function" and e["name"] == "settle"), None)
-        if settle is None:
-            raise AuditError("the ABI has no settle function: is it the Exchange's?")
-        self._settle_types = [_canonical_type(i) for i in settle["inputs"]]
-        signature = f"settle({','.join(self._settle_types)})"
-        self.settle_selector = keccak(text=signature)[:4]
+        self.functions: dict[str, tuple[bytes, list[str]]] = {}  # name -> selector, argument types
+        for name in ("settle", "withdraw"):
+            function = next((e for e in self.entries if e["type"] == "function" and e["name"] == name), None)
+            if function is None:
+                raise AuditError(f"the ABI has no {name} function: is it the Exchange's?")
+            types = [_canonical_type(i) for i in function["inputs"]]
+            self.functions[name] = (keccak(text=f"{name}({','.join(types)})")[:4], types)
+        self._named = {selector: name for name, (selector, _) in self.functions.items()}
+
+    def topic(self, event: str) -> str:
+        """topic0 of one of the ABI's events."""
+        found = [topic for topic, spec in self._events.items() if spec.name == event]
+        if not found:
+            raise AuditError(f"the ABI has no {event} event: is it the Exchange's?")
+        return found[0]
 
     @classmethod
     def load(cls, path: Path = DEFAULT_ABI_PATH) -> ExchangeAbi:
@@ -181,14 +227,24 @@ class ExchangeAbi:
             return UndecodedLog(block, log_index, tx_hash, topic0, f"does not decode as the ABI's {spec.name}: {exc}")
         return Event(spec.name, block, log_index, tx_hash, args)
 
-    def decode_settle(self, calldata: bytes) -> SettleCall | UndecodableSettle | None:
-        """The arguments of a `settle` call, or None if `calldata` is not one."""
-        if calldata[:4] != self.settle_selector:
+    def decode_call(self, calldata: bytes) -> Call:
+        """The arguments of a `settle` or `withdraw` call, or None if `calldata` is neither."""
+        name = self._named.get(calldata[:4])
+        if name is None:
             return None
+        types = self.functions[name][1]
         try:
-            orders, signatures, trades = decode(self._settle_types, calldata[4:])
+            values = decode(types, calldata[4:])
         except (DecodingError, ValueError, OverflowError) as exc:
-            return UndecodableSettle(f"{type(exc).__name__}: {exc}")
+            return UndecodableCall(name, f"{type(exc).__name__}: {exc}")
+        if name == "withdraw":
+            (wallet, token, amount, max_fee, recipient, nonce, expiry), signature, fee = values
+            withdrawal = Withdrawal(
+                to_checksum_address(wallet), to_checksum_address(token), amount, max_fee,
+                to_checksum_address(recipient), nonce, expiry,
+            )  # fmt: skip
+            return WithdrawCall(withdrawal, bytes(signature), fee)
+        orders, signatures, trades = values
         return SettleCall(
             orders=tuple(
                 Order(to_checksum_address(o[0]), to_checksum_address(o[1]), to_checksum_address(o[2]), *o[3:])

@@ -11,7 +11,7 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3Exception
 
-from auditor.abi import Event, ExchangeAbi, Order, SettleCall, UndecodableSettle, UndecodedLog
+from auditor.abi import Call, Event, ExchangeAbi, Order, UndecodedLog
 from auditor.errors import AuditError
 from auditor.state import ETHER
 
@@ -80,12 +80,23 @@ class ChainReader:
             sorted(undecoded, key=lambda u: (u.block, u.log_index)),
         )
 
-    def settle_call(self, tx_hash: str) -> SettleCall | UndecodableSettle | None:
-        """The decoded `settle` arguments of a transaction sent straight to the Exchange, else None."""
+    def call(self, tx_hash: str) -> Call:
+        """The decoded `settle` or `withdraw` arguments of a transaction sent straight to the Exchange, else None."""
         tx = self._ask(f"eth_getTransactionByHash {tx_hash}", lambda: self.w3.eth.get_transaction(tx_hash))  # type: ignore[arg-type]
         if tx.get("to") is None or to_checksum_address(str(tx["to"])) != self.exchange:
             return None
-        return self.abi.decode_settle(bytes(tx["input"]))
+        return self.abi.decode_call(bytes(tx["input"]))
+
+    def withdrawn_before(self, withdrawal_hash: str, block: int) -> bool:
+        """Whether the Exchange emitted a `Withdrawn` of this withdrawal hash (an indexed topic) up to `block`."""
+        topics = [self.abi.topic("Withdrawn"), None, None, withdrawal_hash]
+        found = self._ask(
+            f"eth_getLogs Withdrawn {withdrawal_hash} to block {block}",
+            lambda: self.w3.eth.get_logs(
+                {"address": self.exchange, "fromBlock": 0, "toBlock": block, "topics": topics}
+            ),
+        )
+        return len(found) > 0
 
     def block_hash(self, block: int) -> str:
         """The hash of block `block` on the chain now (0x and 64 hex digits)."""

@@ -14,10 +14,12 @@ CHECKPOINT_FILE = "audit-checkpoint.json"
 # Format 2 added what revokes orders (cancels, used nonces, nonce floors, exits). A format 1 checkpoint lacks them,
 # and empty defaults would let an order revoked in its blocks trade unnoticed, so it is refused. Format 3 added the
 # hash of the last block audited: without it a resume cannot tell that a reorg replaced the blocks it stands on.
-CHECKPOINT_FORMAT = 3
+# Format 4 added the withdrawals paid: without them a withdrawal paid twice across the resume goes unnoticed.
+CHECKPOINT_FORMAT = 4
 _PREDATES = {
     1: " (it predates the records of cancels, nonce floors, exits and used nonces)",
     2: " (it predates the hash of the last block audited, which tells a reorg since)",
+    3: " (it predates the record of the withdrawals paid)",
 }
 
 

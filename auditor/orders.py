@@ -1,11 +1,13 @@
-"""Order digests and signatures, recomputed with eth-account's typed-data encoder (never HDEX's signing code).
+"""Order and withdrawal digests and signatures, recomputed with eth-account's typed-data encoder (never HDEX's
+signing code).
 
-The domain and the `Order` type are those IExchange.sol documents; the auditor checks its domain separator
-against the contract's own before trusting any digest.
+The domain and the `Order` and `Withdrawal` types are those IExchange.sol documents; the auditor checks its domain
+separator against the contract's own before trusting any digest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -15,7 +17,8 @@ from eth_keys.exceptions import BadSignature
 from eth_keys.main import KeyAPI
 from eth_utils.crypto import keccak
 
-from auditor.abi import Order
+from auditor.abi import Order, Withdrawal
+from auditor.state import Check
 
 DOMAIN_NAME = "HDEX Exchange"
 DOMAIN_VERSION = "1"
@@ -34,6 +37,15 @@ ORDER_TYPE = [
         ("nonce", "uint64"), ("expiry", "uint64"), ("flags", "uint32"),
     )
 ]  # fmt: skip
+WITHDRAWAL_TYPE = [
+    {"name": name, "type": kind}
+    for name, kind in (
+        ("wallet", "address"), ("token", "address"), ("amount", "uint256"), ("maxFee", "uint256"),
+        ("recipient", "address"), ("nonce", "uint64"), ("expiry", "uint64"),
+    )
+]  # fmt: skip
+# Whether an address holds code after a block (a contract wallet, which signs through EIP-1271).
+HasCode = Callable[[str, int], bool]
 # secp256k1's group order: OpenZeppelin's ECDSA refuses s above half of it (malleable signatures).
 _SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _keys = KeyAPI()
@@ -44,26 +56,27 @@ class Domain:
     chain_id: int
     exchange: str
 
-    def typed_data(self, order: Order) -> dict[str, Any]:
+    def typed_data(self, signed: Order | Withdrawal) -> dict[str, Any]:
+        primary, fields = ("Order", ORDER_TYPE) if isinstance(signed, Order) else ("Withdrawal", WITHDRAWAL_TYPE)
         return {
-            "types": {"EIP712Domain": EIP712_DOMAIN_TYPE, "Order": ORDER_TYPE},
-            "primaryType": "Order",
+            "types": {"EIP712Domain": EIP712_DOMAIN_TYPE, primary: fields},
+            "primaryType": primary,
             "domain": {
                 "name": DOMAIN_NAME,
                 "version": DOMAIN_VERSION,
                 "chainId": self.chain_id,
                 "verifyingContract": self.exchange,
             },
-            "message": order.typed_message(),
+            "message": signed.typed_message(),
         }
 
     def separator(self) -> bytes:
         """The EIP-712 domain separator (the encoded message's header)."""
         return bytes(encode_typed_data(full_message=self.typed_data(_ANY_ORDER)).header)
 
-    def order_digest(self, order: Order) -> str:
-        """The digest the maker signs: keccak256(0x1901 || domainSeparator || hashStruct(order)), 0x-hex."""
-        message = encode_typed_data(full_message=self.typed_data(order))
+    def digest(self, signed: Order | Withdrawal) -> str:
+        """The digest its signer signs: keccak256(0x1901 || domainSeparator || hashStruct(signed)), 0x-hex."""
+        message = encode_typed_data(full_message=self.typed_data(signed))
         return "0x" + keccak(b"\x19\x01" + bytes(message.header) + bytes(message.body)).hex()
 
 
@@ -71,9 +84,9 @@ _ANY_ORDER = Order("0x" + "00" * 20, "0x" + "00" * 20, "0x" + "00" * 20, 0, 0, 0
 
 
 class SignatureCheck(Enum):
-    """What an order signature says about its maker, judged off-chain."""
+    """What a signature says about its signer (an order's maker, a withdrawal's wallet), judged off-chain."""
 
-    RECOVERS_TO_MAKER = "recovers to the maker"
+    RECOVERS_TO_SIGNER = "recovers to the signer"
     OTHER_SIGNER = "recovers to another address or to none"
     MALFORMED = "malformed (length, v or high s)"
 
@@ -97,9 +110,26 @@ def recover(digest: str, signature: bytes) -> str | None:
     return str(public_key.to_checksum_address())
 
 
-def check_signature(maker: str, digest: str, signature: bytes) -> SignatureCheck:
-    """Whether `signature` over `digest` is `maker`'s as an EOA would sign it."""
+def check_signature(signer: str, digest: str, signature: bytes) -> SignatureCheck:
+    """Whether `signature` over `digest` is `signer`'s as an EOA would sign it."""
     recovered = recover(digest, signature)
     if recovered is None:
         return SignatureCheck.MALFORMED
-    return SignatureCheck.RECOVERS_TO_MAKER if recovered == maker else SignatureCheck.OTHER_SIGNER
+    return SignatureCheck.RECOVERS_TO_SIGNER if recovered == signer else SignatureCheck.OTHER_SIGNER
+
+
+def judge_signature(check: Check, has_code: HasCode, what: str, signer: str, digest: str, signature: bytes) -> bool:
+    """Whether `what` (an order or a withdrawal, by its `digest`) stands signed by `signer`: recovered off-chain, or
+    signed by a contract wallet (code at the event's block), which is noted, since EIP-1271 is not checked
+    off-chain. Anything else is a failing `signature-invalid`."""
+    verdict = check_signature(signer, digest, signature)
+    if verdict is SignatureCheck.RECOVERS_TO_SIGNER:
+        check.state.count("signatures_recovered")
+    elif has_code(signer, check.event.block):
+        check.state.count("signatures_eip1271")
+        check.note("eip1271-not-verified-offchain",
+                   f"{what} is signed by contract wallet {signer} (EIP-1271): not verified off-chain")  # fmt: skip
+    else:
+        check.fail("signature-invalid", f"{what}'s signature {verdict.value}, not to {signer}")
+        return False
+    return True

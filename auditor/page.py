@@ -31,7 +31,7 @@ def render_html(result: AuditResult) -> str:
         f"<title>HDEX audit of {escape(result.exchange)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Audit of Exchange {escape(result.exchange)}</h1>",
         f"<p>Chain {result.chain_id}, blocks {result.from_block} to {result.to_block}. Rebuilt from the "
-        "chain alone: events, settle calldata and contract views. Amounts in token base units.</p>",
+        "chain alone: events, settle and withdraw calldata and contract views. Amounts in token base units.</p>",
         verdict,
         _table("What was checked", ["check", "count"], [[escape(k), str(v)] for k, v in sorted(counts.items())],
                numeric={1}),

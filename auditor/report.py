@@ -75,7 +75,8 @@ def summary(result: AuditResult) -> str:
         + (f" (resumed at {result.resumed_from})" if result.resumed_from is not None else ""),
         f"  events {counts.get('events', 0)}, settlements {counts.get('settlements', 0)}, "
         f"trades verified {counts.get('trades_verified', 0)} "
-        f"(skipped by the contract {counts.get('trades_skipped', 0)})",
+        f"(skipped by the contract {counts.get('trades_skipped', 0)}), "
+        f"withdrawals verified {counts.get('withdrawals_verified', 0)}",
         f"  balances compared {len(result.balances)}, tokens checked for solvency {len(result.solvency)}",
     ]
     notes = [f for f in result.findings if not f.failing]

@@ -1,5 +1,5 @@
-"""One audit run: scan the Exchange's logs block range by block range, verify every settlement, then compare
-every rebuilt balance with the contract's view and check solvency at the last block."""
+"""One audit run: scan the Exchange's logs block range by block range, verify every settlement and every withdrawal,
+then compare every rebuilt balance with the contract's view and check solvency at the last block."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from auditor.orders import Domain
 from auditor.settlements import OpeningOrder, SettlementVerifier
 from auditor.state import AuditState, Finding
 from auditor.validity import OpeningWallet, early_exit_withdrawal, record_revocation
+from auditor.withdrawals import PaidBefore, WithdrawalVerifier
 
 SETTLEMENT_EVENTS = frozenset({"TradeSettled", "TradeSkipped"})
+# The events whose transaction's calldata is verified: a settle's or a withdraw's.
+CALL_EVENTS = SETTLEMENT_EVENTS | {"Withdrawn"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +119,9 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
         raise AuditError(f"the checkpoint is already at block {state.last_block}, past --to-block {to_block}")
 
     domain = Domain(chain_id, chain.exchange)
-    opening_balance, opening_order, opening_wallet = _opening(chain, from_block)
+    opening_balance, opening_order, opening_wallet, paid_before = _opening(chain, from_block)
     verifier = SettlementVerifier(domain, opening_order, opening_wallet, chain.has_code, chain.block_timestamp)
+    withdrawals = WithdrawalVerifier(domain, paid_before, chain.has_code, verifier.timestamp)
     for first, last in _chunks(state.last_block + 1, to_block, request.chunk_blocks):
         # The chunk's last block before its logs, and again before the checkpoint: a reorg of any block of the
         # chunk meanwhile replaces that one too. Else the checkpoint would pair the old fork's events with the new
@@ -127,8 +131,13 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
         for log in undecoded:
             state.find(_unknown_event(log))
         for group in _by_transaction(events):
-            if any(e.name in SETTLEMENT_EVENTS for e in group):
-                verifier.verify(state, chain.settle_call(group[0].tx_hash), group)
+            names = {e.name for e in group}
+            if names & CALL_EVENTS:
+                call = chain.call(group[0].tx_hash)
+                if names & SETTLEMENT_EVENTS:
+                    verifier.verify(state, call, group)
+                if "Withdrawn" in names:
+                    withdrawals.verify(state, call, group)
             for event in group:
                 if event.name == "ExitWithdrawn":
                     timestamp = verifier.timestamp(event.block)
@@ -172,16 +181,20 @@ def _fresh_state(chain: ChainReader, from_block: int) -> AuditState:
     return state
 
 
-def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder, OpeningWallet]:
-    """Opening balances, order and wallet states: nothing before genesis, else the contract's views before the
-    range."""
+def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder, OpeningWallet, PaidBefore]:
+    """Opening balances, order and wallet states and withdrawals paid: nothing before genesis, else the contract's
+    views (and, for withdrawals, its logs) before the range."""
     if from_block == 0:
-        return (lambda wallet, token: 0), (lambda order, order_hash: (0, False, False)), (lambda wallet: (0, 0))
+        return (
+            (lambda wallet, token: 0), (lambda order, order_hash: (0, False, False)), (lambda wallet: (0, 0)),
+            (lambda withdrawal_hash: False),
+        )  # fmt: skip
     before = from_block - 1
     return (
         lambda wallet, token: chain.vault_balance(wallet, token, before),
         lambda order, order_hash: chain.opening_fill(order, order_hash, before),
         lambda wallet: chain.wallet_state(wallet, before),
+        lambda withdrawal_hash: chain.withdrawn_before(withdrawal_hash, before),
     )
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from auditor.abi import Event, Order, SettleCall, Trade, UndecodableSettle
-from auditor.orders import Domain, SignatureCheck, check_signature
-from auditor.state import AuditState, Finding
+from auditor.abi import Call, Event, Order, SettleCall, Trade, UndecodableCall
+from auditor.orders import Domain, HasCode, judge_signature
+from auditor.state import AuditState, Check
 from auditor.validity import OpeningWallet, revocations
 
 PRICE_SCALE = 10**18
@@ -24,8 +24,6 @@ KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATO
 # audited range (given the order and its hash: an order filled completely in one batch is recorded by its maker and
 # nonce, not by its hash).
 OpeningOrder = Callable[[Order, str], tuple[int, bool, bool]]
-# Whether an address holds code after a block (a contract wallet, which signs through EIP-1271).
-HasCode = Callable[[str, int], bool]
 # A block's timestamp.
 BlockTime = Callable[[int], int]
 
@@ -54,22 +52,23 @@ class SettlementVerifier:
         """The order's EIP-712 digest (cached: an order travels again in each batch that fills it)."""
         digest = self._digests.get(order)
         if digest is None:
-            digest = self._digests[order] = self.domain.order_digest(order)
+            digest = self._digests[order] = self.domain.digest(order)
         return digest
 
-    def verify(self, state: AuditState, call: SettleCall | UndecodableSettle | None, events: Sequence[Event]) -> None:
+    def verify(self, state: AuditState, call: Call, events: Sequence[Event]) -> None:
         """Checks every executed trade of one settle transaction (its Exchange `events` in log order)."""
         settled = [e for e in events if e.name == "TradeSettled"]
         skipped = {int(e.args["tradeIndex"]) for e in events if e.name == "TradeSkipped"}
-        check = _Check(state, events[0])
+        check = Check(state, events[0])
         state.count("settlements")
         state.count("trades_skipped", len(skipped))
-        if call is None:
-            check.fail("settlement-undecodable", "the transaction's input is not a direct call of settle")
-            return
-        if isinstance(call, UndecodableSettle):  # reported, and the audit goes on: it cannot blind the auditor
+        # Reported, and the audit goes on: an undecodable call cannot blind the auditor.
+        if isinstance(call, UndecodableCall) and call.function == "settle":
             check.fail("settlement-undecodable", f"the settle call's arguments do not decode as the ABI encodes them "
                                                  f"({call.reason}): its trades cannot be checked")  # fmt: skip
+            return
+        if not isinstance(call, SettleCall):
+            check.fail("settlement-undecodable", "the transaction's input is not a direct call of settle")
             return
         executed = [trade for index, trade in enumerate(call.trades) if index not in skipped]
         if len(executed) != len(settled):
@@ -79,7 +78,7 @@ class SettlementVerifier:
         fees: dict[str, int] = {}
         traded: dict[int, int] = {}  # indexes of the orders that traded, in order: their fill before the batch
         for trade, event in zip(executed, settled, strict=True):
-            check = _Check(state, event)
+            check = Check(state, event)
             if max(trade.maker_index, trade.taker_index) >= len(call.orders):
                 check.fail("trade-event-mismatch", "a settled trade names an order outside the batch")
                 continue
@@ -100,7 +99,7 @@ class SettlementVerifier:
         state.used_nonces.update((call.orders[i].maker, call.orders[i].nonce) for i in traded)
         collected = {str(e.args["token"]): int(e.args["amount"]) for e in events if e.name == "FeesCollected"}
         if {t: a for t, a in fees.items() if a} != collected:
-            _Check(state, events[-1]).fail(
+            Check(state, events[-1]).fail(
                 "fees-collected-mismatch", "FeesCollected does not equal the fees of the batch's trades",
                 expected=str(fees), collected=str(collected),
             )  # fmt: skip
@@ -118,12 +117,12 @@ class SettlementVerifier:
             in_batch = state.fills[order_hash] - before
             places = [place for place, trade in enumerate(executed) if trade.taker_index == index]
             if places and places[-1] - places[0] + 1 != len(places):
-                _Check(state, event).fail(
+                Check(state, event).fail(
                     "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled in trades {places} of the "
                     "batch, not one run of consecutive trades", order=order_hash,
                 )  # fmt: skip
             if before or in_batch != order.base_amount:
-                _Check(state, event).fail(
+                Check(state, event).fail(
                     "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled {in_batch} of its "
                     f"{order.base_amount} in this batch, {before} before it", order=order_hash,
                 )  # fmt: skip
@@ -134,13 +133,13 @@ class SettlementVerifier:
             self._last_block_time = (block, self.block_time(block))
         return self._last_block_time[1]
 
-    def _check_still_valid(self, state: AuditState, check: _Check, order: Order, timestamp: int) -> None:
+    def _check_still_valid(self, state: AuditState, check: Check, order: Order, timestamp: int) -> None:
         order_hash = self.digest(order)
         self._opening(state, order, order_hash)
         for revoked in revocations(state, order, order_hash, timestamp, self.opening_wallet):
             check.fail(revoked.kind, revoked.message, **revoked.details)
 
-    def _verify_trade(self, state: AuditState, check: _Check, call: SettleCall, trade: Trade, event: Event) -> None:
+    def _verify_trade(self, state: AuditState, check: Check, call: SettleCall, trade: Trade, event: Event) -> None:
         maker, taker = call.orders[trade.maker_index], call.orders[trade.taker_index]
         maker_hash, taker_hash = self.digest(maker), self.digest(taker)
         _agrees_with_event(check, event, maker, taker, maker_hash, taker_hash, trade)
@@ -187,7 +186,7 @@ class SettlementVerifier:
         _check_fee(check, taker, taker_hash, trade.taker_fee, taker_receives, taker_rate)
 
     def _check_signature(
-        self, state: AuditState, check: _Check, order: Order, order_hash: str, signature: bytes
+        self, state: AuditState, check: Check, order: Order, order_hash: str, signature: bytes
     ) -> None:
         self._opening(state, order, order_hash)
         if order_hash in state.verified:
@@ -195,18 +194,8 @@ class SettlementVerifier:
         if not signature:
             check.fail("signature-missing", f"order {order_hash} executed without any verified signature")
             return
-        verdict = check_signature(order.maker, order_hash, signature)
-        if verdict is SignatureCheck.RECOVERS_TO_MAKER:
-            state.count("signatures_recovered")
-        elif self.has_code(order.maker, check.event.block):
-            state.count("signatures_eip1271")
-            check.note("eip1271-not-verified-offchain",
-                       f"order {order_hash} is signed by contract wallet {order.maker} (EIP-1271): not verified "
-                       "off-chain")  # fmt: skip
-        else:
-            check.fail("signature-invalid", f"order {order_hash}'s signature {verdict.value}, not to {order.maker}")
-            return
-        state.verified.add(order_hash)
+        if judge_signature(check, self.has_code, f"order {order_hash}", order.maker, order_hash, signature):
+            state.verified.add(order_hash)
 
     def _opening(self, state: AuditState, order: Order, order_hash: str) -> None:
         if order_hash not in state.fills:
@@ -217,7 +206,7 @@ class SettlementVerifier:
             if cancelled:
                 state.cancelled.add(order_hash)
 
-    def _fill(self, state: AuditState, check: _Check, order: Order, order_hash: str, base: int, reported: int) -> None:
+    def _fill(self, state: AuditState, check: Check, order: Order, order_hash: str, base: int, reported: int) -> None:
         self._opening(state, order, order_hash)
         filled = state.fills[order_hash] + base
         if filled > order.base_amount:
@@ -228,7 +217,7 @@ class SettlementVerifier:
             check.fail("fill-mismatch", f"order {order_hash}: TradeSettled reports {reported} filled, rebuilt {filled}")
 
 
-def _check_fee(check: _Check, order: Order, order_hash: str, fee: int, received: int, schedule_rate: int) -> None:
+def _check_fee(check: Check, order: Order, order_hash: str, fee: int, received: int, schedule_rate: int) -> None:
     for kind, rate, what in (
         ("fee-above-signed-max", order.max_fee_rate, "the signed maximum"),
         ("fee-above-hard-cap", MAX_FEE_RATE, "the contract's hard cap"),
@@ -240,7 +229,7 @@ def _check_fee(check: _Check, order: Order, order_hash: str, fee: int, received:
 
 
 def _agrees_with_event(
-    check: _Check, event: Event, maker: Order, taker: Order, maker_hash: str, taker_hash: str, trade: Trade
+    check: Check, event: Event, maker: Order, taker: Order, maker_hash: str, taker_hash: str, trade: Trade
 ) -> None:
     """The TradeSettled event must describe the calldata's trade (so the balances rebuilt from it are the
     trades verified here)."""
@@ -253,16 +242,3 @@ def _agrees_with_event(
     differing = sorted(k for k, v in expected.items() if event.args[k] != v)
     if differing:
         check.fail("trade-event-mismatch", f"TradeSettled differs from the signed orders and calldata in {differing}")
-
-
-class _Check:
-    """Findings about one event of a settlement."""
-
-    def __init__(self, state: AuditState, event: Event) -> None:
-        self.state, self.event = state, event
-
-    def fail(self, kind: str, message: str, **details: str) -> None:
-        self.state.find(Finding(kind, message, self.event.block, self.event.tx_hash, details=details))
-
-    def note(self, kind: str, message: str) -> None:
-        self.state.find(Finding(kind, message, self.event.block, self.event.tx_hash, failing=False))

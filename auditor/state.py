@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from auditor.abi import Event
+
 ETHER = "0x0000000000000000000000000000000000000000"
 
 
@@ -36,8 +38,8 @@ class Point:
 @dataclass
 class AuditState:
     """Balances per (wallet, token), fills and verified signatures per order hash, the fee schedule in force,
-    what revokes orders (cancels, used nonces, nonce floors, exits), findings and counters; `last_block` is the
-    last block fully applied."""
+    what revokes orders (cancels, used nonces, nonce floors, exits), the withdrawals paid, findings and counters;
+    `last_block` is the last block fully applied."""
 
     last_block: int
     balances: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -52,6 +54,8 @@ class AuditState:
     # holds what it held before the range.
     nonce_floors: dict[str, int] = field(default_factory=dict)
     exits: dict[str, int] = field(default_factory=dict)
+    # Hashes of the withdrawals paid out in the range (`Withdrawn`): each may be paid once.
+    withdrawals: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     series: list[Point] = field(default_factory=list)
@@ -85,6 +89,7 @@ class AuditState:
             "used_nonces": [[m, str(n)] for m, n in sorted(self.used_nonces)],
             "nonce_floors": _strs(self.nonce_floors),
             "exits": _strs(self.exits),
+            "withdrawals": sorted(self.withdrawals),
             "findings": [asdict(f) for f in self.findings],
             "counts": self.counts,
             "series": [[p.block, _strs(p.owed), _strs(p.volume)] for p in self.series],
@@ -103,6 +108,7 @@ class AuditState:
             used_nonces={(m, int(n)) for m, n in data["used_nonces"]},
             nonce_floors=_ints(data["nonce_floors"]),
             exits=_ints(data["exits"]),
+            withdrawals=set(data["withdrawals"]),
             findings=[Finding(**f) for f in data["findings"]],
             counts={k: int(v) for k, v in data["counts"].items()},
             series=[Point(int(b), _ints(o), _ints(v)) for b, o, v in data["series"]],
@@ -115,3 +121,16 @@ def _strs(values: dict[str, int]) -> dict[str, str]:
 
 def _ints(values: dict[str, str]) -> dict[str, int]:
     return {k: int(v) for k, v in values.items()}
+
+
+class Check:
+    """Findings about one event of a settlement or a withdrawal."""
+
+    def __init__(self, state: AuditState, event: Event) -> None:
+        self.state, self.event = state, event
+
+    def fail(self, kind: str, message: str, **details: str) -> None:
+        self.state.find(Finding(kind, message, self.event.block, self.event.tx_hash, details=details))
+
+    def note(self, kind: str, message: str) -> None:
+        self.state.find(Finding(kind, message, self.event.block, self.event.tx_hash, failing=False))

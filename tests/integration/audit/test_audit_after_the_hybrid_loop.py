@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
+from auditor.abi import ExchangeAbi
+from auditor.chain import ChainReader
 from backend.db.models.base import Base
 
 from ..devchain import address_of
@@ -51,14 +53,24 @@ def test_the_audit_passes_after_the_loop_and_after_the_database_is_wrecked(loop:
     assert first.exit_code == 0, first.stdout
     report = first.report
     assert report["ok"] and report["discrepancies"] == 0
-    assert report["counts"]["trades_verified"] == 1 and report["counts"]["signatures_recovered"] == 2
+    assert report["counts"]["trades_verified"] == 1 and report["counts"]["withdrawals_verified"] == 1
+    assert report["counts"]["signatures_recovered"] == 3  # two orders and the relayed withdrawal
     rows = {(b["wallet"], b["token"]): b for b in report["balances"]}
     usdc, weth = loop.chain.token("USDC").address, loop.chain.token("WETH").address
     assert rows[(address_of(ALICE), usdc)]["rebuilt"] == "0"  # the exit took it all
     assert rows[(address_of(BOB), weth)]["rebuilt"] == str(loop.chain.vault_balance(BOB, "WETH"))
     assert all(s["solvent"] for s in report["solvency"])
-    assert "OK: no discrepancy" in first.stdout
+    assert "OK: no discrepancy" in first.stdout and "withdrawals verified 1" in first.stdout
     assert (tmp_path / "first" / "audit-report.html").read_text(encoding="utf-8").count("<svg") == 2
+
+    # A range from the withdrawal's block asks the node whether it was paid before: it was not.
+    reader = ChainReader(loop.chain.url, exchange, ExchangeAbi.load())
+    [withdrawn] = [e for e in reader.logs(0, reader.head())[0] if e.name == "Withdrawn"]
+    digest = withdrawn.args["withdrawalHash"]
+    assert reader.withdrawn_before(digest, withdrawn.block) and not reader.withdrawn_before(digest, withdrawn.block - 1)
+    ranged = hdex_audit(loop.chain.url, exchange, tmp_path / "ranged", "--from-block", str(withdrawn.block))
+    assert ranged.exit_code == 0, ranged.stdout
+    assert ranged.report["counts"]["withdrawals_verified"] == 1
 
     with loop.container.uow() as uow:  # every row of every table, gone
         for table in reversed(Base.metadata.sorted_tables):

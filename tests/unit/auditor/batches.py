@@ -9,9 +9,9 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils.address import to_checksum_address
 
-from auditor.abi import Event, Order, SettleCall, Trade
-from auditor.orders import Domain
-from auditor.settlements import BlockTime, HasCode, OpeningOrder, SettlementVerifier
+from auditor.abi import Event, Order, SettleCall, Trade, Withdrawal
+from auditor.orders import Domain, HasCode
+from auditor.settlements import BlockTime, OpeningOrder, SettlementVerifier
 from auditor.state import AuditState
 from auditor.validity import OpeningWallet, record_revocation
 
@@ -38,7 +38,7 @@ def order(
     return Order(account.address, WETH, USDC, side, amount, price, 0, max_fee_rate, nonce, expiry, 0)
 
 
-def sign(account: Any, signed: Order) -> bytes:
+def sign(account: Any, signed: Order | Withdrawal) -> bytes:
     return bytes(Account.sign_message(encode_typed_data(full_message=DOMAIN.typed_data(signed)), account.key).signature)
 
 
@@ -75,7 +75,7 @@ class Batch:
         before = len(self.state.findings)
         orders = tuple(dict.fromkeys(o for maker, taker, *_ in trades for o in (maker, taker)))
         sigs = signatures or {o: sign(SELLER if o.maker == SELLER.address else BUYER, o) for o in orders}
-        filled = {o: self.state.fills.get(DOMAIN.order_digest(o), 0) for o in orders}
+        filled = {o: self.state.fills.get(DOMAIN.digest(o), 0) for o in orders}
         tx_hash = "0x" + block.to_bytes(32).hex()
         events: list[Event] = []
         collected = {USDC: 0, WETH: 0}
@@ -83,8 +83,8 @@ class Batch:
             filled[maker] += base
             filled[taker] += base
             events.append(Event("TradeSettled", block, len(events), tx_hash, {
-                "maker": maker.maker, "taker": taker.maker, "makerOrderHash": DOMAIN.order_digest(maker),
-                "takerOrderHash": DOMAIN.order_digest(taker), "baseToken": WETH, "quoteToken": USDC,
+                "maker": maker.maker, "taker": taker.maker, "makerOrderHash": DOMAIN.digest(maker),
+                "takerOrderHash": DOMAIN.digest(taker), "baseToken": WETH, "quoteToken": USDC,
                 "makerSide": maker.side, "baseAmount": base, "quoteAmount": quote, "makerFee": fees[0],
                 "takerFee": fees[1], "makerFilled": filled[maker], "takerFilled": filled[taker],
             }))  # fmt: skip

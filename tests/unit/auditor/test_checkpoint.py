@@ -1,5 +1,5 @@
 """The checkpoint carries everything `--resume` needs (the hash of its last block too), and refuses one written before
-the state held what revokes orders, or before it held that hash, rather than resume without them."""
+the state held what revokes orders, that hash or the withdrawals paid, rather than resume without them."""
 
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ def a_state() -> AuditState:
         used_nonces={(MAKER, 2**64 - 1), (MAKER, 0)},
         nonce_floors={MAKER: 3},
         exits={MAKER: 1_700_000_000, "0x" + "22" * 20: 0},
+        withdrawals={"0x" + "ef" * 32},
     )
 
 
-def test_cancels_used_nonces_nonce_floors_and_exits_survive_a_checkpoint(tmp_path: Path) -> None:
+def test_cancels_used_nonces_nonce_floors_exits_and_withdrawals_paid_survive_a_checkpoint(tmp_path: Path) -> None:
     state = a_state()
     checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, state, LAST_HASH))
     found = checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)
@@ -36,28 +37,32 @@ def test_cancels_used_nonces_nonce_floors_and_exits_survive_a_checkpoint(tmp_pat
     assert (found.last_block_hash, loaded.last_block) == (LAST_HASH, 41)
     assert (loaded.cancelled, loaded.used_nonces) == (state.cancelled, state.used_nonces)
     assert (loaded.nonce_floors, loaded.exits) == (state.nonce_floors, state.exits)
+    assert loaded.withdrawals == state.withdrawals
 
 
-def test_a_checkpoint_from_before_the_revocation_records_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("older", "lacked", "state_lacked", "refusal"),
+    [
+        (1, [], ["cancelled", "used_nonces", "nonce_floors", "exits", "withdrawals"], "the records of cancels"),
+        (2, ["last_block_hash"], ["withdrawals"], "the hash of the last block"),
+        (3, [], ["withdrawals"], "the record of the withdrawals paid"),
+    ],
+)
+def test_a_checkpoint_of_an_older_format_is_refused_with_a_clear_message(
+    tmp_path: Path, older: int, lacked: list[str], state_lacked: list[str], refusal: str
+) -> None:
     checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, a_state(), LAST_HASH))
     path = tmp_path / checkpoint.CHECKPOINT_FILE
     data = json.loads(path.read_text(encoding="utf-8"))
-    del data["format"]  # a format 1 file: no format, no records of cancels, used nonces, floors or exits
-    for key in ("cancelled", "used_nonces", "nonce_floors", "exits"):
+    data["format"] = older
+    if older == 1:
+        del data["format"]  # format 1 had no format field
+    for key in lacked:
+        del data[key]
+    for key in state_lacked:
         del data["state"][key]
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(AuditError, match=r"has format 1,.*predates the records of cancels.*without --resume"):
-        checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)
-
-
-def test_a_checkpoint_from_before_the_last_block_hash_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    checkpoint.save(tmp_path, checkpoint.Checkpoint(CHAIN_ID, EXCHANGE, 0, a_state(), LAST_HASH))
-    path = tmp_path / checkpoint.CHECKPOINT_FILE
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["format"] = 2
-    del data["last_block_hash"]
-    path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(AuditError, match=r"has format 2,.*predates the hash of the last block.*without --resume"):
+    with pytest.raises(AuditError, match=rf"has format {older},.*predates {refusal}.*without --resume"):
         checkpoint.load(tmp_path, CHAIN_ID, EXCHANGE)
 
 

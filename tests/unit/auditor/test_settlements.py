@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from auditor.abi import Event, UndecodableSettle
+from auditor.abi import Event, UndecodableCall
 from auditor.orders import recover
 
 from .batches import BLOCK, BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, batch, order, sign
@@ -38,7 +38,7 @@ def test_an_order_that_opens_filled_completely_is_reported_when_it_trades_again(
     # Before the range the seller's order was filled completely in one batch: no counter, its nonce's bit set, so
     # the chain reader opens it at its whole amount (ChainReader.opening_fill).
     seller, buyer = order(SELLER, 1, amount=WEI), order(BUYER, 0, amount=2 * WEI)
-    done = DOMAIN.order_digest(seller)
+    done = DOMAIN.digest(seller)
     run = batch(opening=lambda signed, order_hash: (signed.base_amount if order_hash == done else 0, False, False))
     assert "overfilled" in run.settle(seller, buyer, 1, 3_000)
 
@@ -89,7 +89,7 @@ def test_fees_above_the_signed_maximum_the_schedule_or_the_hard_cap_are_reported
 
 
 def test_a_high_s_signature_recovers_to_nobody() -> None:
-    digest = DOMAIN.order_digest(order(SELLER, 1))
+    digest = DOMAIN.digest(order(SELLER, 1))
     signature = sign(SELLER, order(SELLER, 1))
     assert recover(digest, signature) == SELLER.address
     n = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
@@ -102,7 +102,7 @@ def test_a_settle_call_that_does_not_decode_is_a_failing_finding_and_the_audit_g
     checked = batch()
     settled = Event("TradeSettled", BLOCK, 0, "0x" + "01" * 32, {})
     checked.verifier.verify(
-        checked.state, UndecodableSettle("NonEmptyPaddingBytes: padding bytes were not empty"), [settled]
+        checked.state, UndecodableCall("settle", "NonEmptyPaddingBytes: padding bytes were not empty"), [settled]
     )
     [finding] = checked.state.findings
     assert (finding.kind, finding.failing) == ("settlement-undecodable", True)

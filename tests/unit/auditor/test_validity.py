@@ -14,7 +14,7 @@ QUOTE = 3_000 * 10**6
 
 
 def digest(signed: Order) -> str:
-    return DOMAIN.order_digest(signed)
+    return DOMAIN.digest(signed)
 
 
 def test_an_order_is_valid_through_its_expiry_second_and_reported_once_the_block_is_later() -> None:
