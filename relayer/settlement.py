@@ -121,10 +121,9 @@ class SettlementWork:
                     # No trade is at fault: failing them would unwind good fills. They wait for the next round.
                     log.warning("settlement waits: the exchange refuses any batch", extra={"reason": refused})
                     return
-                if len(units) == 1:
+                if len(units) == 1:  # one unit: its fills fail together (a fill-or-kill run settles whole or not)
                     words = "not settled: the trade would revert on-chain"
-                    for fill in batch:
-                        self._fail(txm, fill.id, f"settlement would revert: {exc}", words)
+                    self._fail(txm, [fill.id for fill in batch], f"settlement would revert: {exc}", words)
                     return
                 units = units[: len(units) // 2]  # bisect: try the first half, the rest waits its turn
                 continue
@@ -235,16 +234,17 @@ class SettlementWork:
             },
         )
 
-    def _fail(self, txm: TxManager, fill_id: int, reason: str, words: str) -> None:
+    def _fail(self, txm: TxManager, fill_ids: Sequence[int], reason: str, words: str) -> None:
+        """Fail fills not yet in any batch, in one fenced transaction, and tell their parties."""
         with self.container.session_factory() as session:
-            failed = fills.fail(session, fill_id, reason, words, was=fills.NOT_CLAIMED)
+            failed = [i for i in fill_ids if fills.fail(session, i, reason, words, was=fills.NOT_CLAIMED)]
             txm.fence(session)
             session.commit()
-            fill = session.get(Fill, fill_id)
-            if failed and fill is not None:
+            for fill in session.scalars(select(Fill).where(Fill.id.in_(failed))):
                 self._tell(session, fill, FillStatus.FAILED, failure=reason, reason=words)
-                session.commit()
-                log.warning("fill failed before submission", extra={"fill": fill_id, "reason": reason})
+            session.commit()
+        if failed:
+            log.warning("fills failed before submission", extra={"fills": failed, "reason": reason})
 
     # ------------------------------------------------------------------ outcomes
 

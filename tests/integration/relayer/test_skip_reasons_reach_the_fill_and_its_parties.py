@@ -14,6 +14,7 @@ from sqlalchemy import select
 from backend.compliance.lists import SanctionsList
 from backend.compliance.store import import_list
 from backend.db.models import ChainEvent, Market, Order, SettlementItem
+from backend.trading.store import settlement as fills
 from relayer.transactions import Simulation, SimulationFailed
 
 from ..devchain import address_of
@@ -126,6 +127,25 @@ def test_a_fill_that_would_revert_on_chain_tells_both_parties_so(loop: Loop) -> 
     assert fill.status == "failed"
     assert told == {(w, "failed", fill.failure, "not settled: the trade would revert on-chain")
                     for w in (address_of(ALICE), address_of(BOB))}  # fmt: skip
+
+
+def test_a_fill_a_batch_claimed_while_its_simulation_failed_is_left_to_that_batch(loop: Loop) -> None:
+    """Failing before submission is guarded by the fill's status, not by the lease alone: a fill some batch claimed
+    meanwhile (it is settling) is that batch's to decide, and nobody is told it failed."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+
+    def claimed_meanwhile(to: str, data: str) -> Simulation:
+        with loop.container.uow() as uow:
+            assert fills.claim(uow.session, [fill.id for fill in loop.fills()])
+            uow.commit()
+        raise SimulationFailed("execution reverted (injected)")
+
+    loop.relayer.txm.simulate = claimed_meanwhile  # type: ignore[method-assign]
+    told = settle_and_tell(loop)
+    assert [(fill.status, fill.failure) for fill in loop.fills()] == [("settling", None)]
+    assert told == set()
 
 
 def test_an_order_whose_nonce_another_order_spent_on_chain_after_it_matched_fails_that_fill_and_leaves_the_book(
