@@ -91,7 +91,7 @@ class SettlementWork:
     # ------------------------------------------------------------------ new batches
 
     def start_new(self, txm: TxManager) -> None:
-        self.check_final(txm)
+        revived = self.check_final(txm)
         if txm.in_flight(self.kind):
             return  # one batch in flight at a time: fills settle in the order they were matched
         with self.container.session_factory() as session:
@@ -99,7 +99,8 @@ class SettlementWork:
                 return  # a batch that may still be mined goes first (see `finish`)
             lost = _taken_out(session, txm)
             if lost is not None:  # seen mined, gone from the chain before its block was final: it goes first
-                txm.revive(lost)
+                if lost not in revived:  # once a round: a second look would repeat its RPCs, and maybe reprice it
+                    txm.revive(lost)
                 return
             pending = fills.unsettled(session, limit=self.policy.max_trades)
             if not pending:
@@ -248,7 +249,7 @@ class SettlementWork:
 
     # ------------------------------------------------------------------ outcomes
 
-    def check_final(self, txm: TxManager) -> None:
+    def check_final(self, txm: TxManager) -> set[int]:
         """Settle the fate of the batches whose outcome was decided before their block was final: a batch is acted
         on at HDEX_RELAYER_CONFIRMATIONS (mined: its trades recorded from its receipt) or found dropped (its nonce
         used, no receipt of ours), and a reorg or a node that lags can make either wrong. Such a batch is due
@@ -258,14 +259,17 @@ class SettlementWork:
         - none, its nonce used at the final block, and no attempt mined successfully there as the node says (one
           that says so is waited out): it did not happen, and never can; its fills go back in line (`_reopen`).
         The indexer has the last word, as it has for the engine's release of the holds, which waits for this check.
-        A node that does not answer holds up this check only, not new batches."""
+        A node that does not answer holds up this check only, not new batches. Returns the ids of the batches it
+        revived (`TxManager.revive`)."""
+        revived: set[int] = set()
         try:
-            self._check_due(txm)
+            self._check_due(txm, revived)
         except RpcError as exc:
             log.warning("settlement batches not checked against the final chain: the node did not answer",
                         extra={"error": str(exc)})  # fmt: skip
+        return revived
 
-    def _check_due(self, txm: TxManager) -> None:
+    def _check_due(self, txm: TxManager, revived: set[int]) -> None:
         with self.container.session_factory() as session:
             chain_id = self.container.settings.chain_id
             final = final_block(session, chain_id, self.exchange)
@@ -299,6 +303,7 @@ class SettlementWork:
                 if nonce >= used[sender]:
                     # Not used at a final block: it may still be mined (its own nonce: once at most); revived.
                     txm.revive(tx_id)
+                    revived.add(tx_id)
                     continue
                 outcome = _final_outcome(txm, hashes, final)
                 if outcome is not None:

@@ -270,6 +270,39 @@ def test_a_batch_a_reorg_put_back_in_a_pool_unmined_is_repriced_not_waited_for(l
     loop.ledger_equals_chain((ALICE, BOB))
 
 
+def test_a_batch_a_reorg_took_out_is_revived_once_a_round_not_by_both_checks(loop: Loop) -> None:
+    """Its block final, the batch is revived by the final check; the round then looked for a taken-out batch, found
+    the same one and revived it again: its RPCs twice, and one that had waited long enough repriced twice in one
+    round. It is revived once a round: sent again as signed, repriced in a later round if still unmined."""
+    fund(loop)
+    loop.place(ALICE, side=1)
+    loop.place(BOB, side=0)
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.relay()
+    assert loop.chain.rpc("evm_revert", snapshot)  # gone, and the node no longer knows it
+    loop.chain.rpc("evm_setAutomine", False)  # what is sent again waits in the pool
+    loop.chain.mine(4)
+    loop.indexer.poll()  # the final block passes where the batch was
+    txm = loop.relayer.txm
+    txm.policy = dataclasses.replace(txm.policy, stuck_after_s=0.0)  # whatever a pool holds has waited long enough
+
+    loop.relayer.tick()
+
+    with loop.container.uow() as uow:
+        [batch] = uow.session.scalars(select(OperatorTx)).all()
+    assert len(batch.hashes) == 1  # sent again as signed, not also repriced
+    loop.relayer.tick()
+    with loop.container.uow() as uow:
+        repriced = uow.session.get_one(OperatorTx, batch.id)
+    assert len(repriced.hashes) == 2  # the next round reprices it
+    loop.chain.rpc("evm_mine")
+    loop.chain.rpc("evm_setAutomine", True)
+    loop.chain.mine(3)
+    loop.index()
+    assert fill_state(loop) == ("settled", repriced.hashes[1], True)
+    loop.ledger_equals_chain((ALICE, BOB))
+
+
 def stand_in_batch(loop: Loop, *, to: str, sender: str) -> int:
     """A confirmed settlement batch on record, due for the final check, that the chain never saw: as a batch sent to
     an Exchange since redeployed (`to`) or by another operator key (`sender`) looks to this relayer."""
