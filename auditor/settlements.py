@@ -97,7 +97,10 @@ class SettlementVerifier:
         self._check_fill_or_kill(state, events[0], call, executed, traded)
         # Only now: two orders of one maker with one nonce may both trade in the same batch.
         state.used_nonces.update((call.orders[i].maker, call.orders[i].nonce) for i in traded)
-        collected = {str(e.args["token"]): int(e.args["amount"]) for e in events if e.name == "FeesCollected"}
+        collected: dict[str, int] = {}  # summed: two events of one token both credit the fee recipient
+        for e in events:
+            if e.name == "FeesCollected":
+                collected[str(e.args["token"])] = collected.get(str(e.args["token"]), 0) + int(e.args["amount"])
         if {t: a for t, a in fees.items() if a} != collected:
             Check(state, events[-1]).fail(
                 "fees-collected-mismatch", "FeesCollected does not equal the fees of the batch's trades",

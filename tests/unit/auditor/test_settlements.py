@@ -88,6 +88,19 @@ def test_fees_above_the_signed_maximum_the_schedule_or_the_hard_cap_are_reported
     ]  # fmt: skip
 
 
+def test_fees_collected_twice_for_one_token_do_not_pass_as_the_batchs_fees() -> None:
+    """Both events credit the fee recipient, so they are summed: the last alone would equal the trades' fees."""
+    quote = 3_000 * 10**6
+    seller, buyer = order(SELLER, 1), order(BUYER, 0)
+    fees = (quote * 1_000 // 10**6, 0)
+    assert batch().settle_trades([(seller, buyer, WEI, quote, fees)]) == []
+
+    def twice(events: list[Event]) -> list[Event]:
+        return events + [e for e in events if e.name == "FeesCollected"]
+
+    assert batch().settle_trades([(seller, buyer, WEI, quote, fees)], emitted=twice) == ["fees-collected-mismatch"]
+
+
 def test_a_high_s_signature_recovers_to_nobody() -> None:
     digest = DOMAIN.digest(order(SELLER, 1))
     signature = sign(SELLER, order(SELLER, 1))
