@@ -7,7 +7,7 @@
 import "./messages";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { Field, SelectField, StatusMessage, TextAreaField } from "../../components/ui";
+import { Field, LoadMore, SelectField, StatusMessage, TextAreaField } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { errorText } from "../../lib/errors";
 import { Link, navigate, useLocation } from "../../lib/router";
@@ -158,11 +158,7 @@ function CategoryThreads({ slug }: { slug: string }) {
           ))}
         </ul>
       ) : null}
-      {threads.hasNextPage ? (
-        <button type="button" className="button button--small" disabled={threads.isFetchingNextPage} onClick={() => void threads.fetchNextPage()}>
-          {t("forum.more")}
-        </button>
-      ) : null}
+      <LoadMore query={threads} />
     </section>
   );
 }
@@ -252,11 +248,7 @@ function ThreadPage({ id }: { id: number }) {
           <PostItem key={post.id} post={post} address={address} />
         ))}
       </ol>
-      {posts.hasNextPage ? (
-        <button type="button" className="button button--small" disabled={posts.isFetchingNextPage} onClick={() => void posts.fetchNextPage()}>
-          {t("forum.more")}
-        </button>
-      ) : null}
+      <LoadMore query={posts} />
       {thread.data.locked ? null : address ? <ReplyForm thread={thread.data} /> : <SignInPrompt what="forum.signInToReply" />}
     </article>
   );
@@ -416,11 +408,7 @@ export function SearchResults({ q, sort = "relevance" }: { q: string; sort?: Sea
           </li>
         ))}
       </ul>
-      {found.hasNextPage ? (
-        <button type="button" className="button button--small" onClick={() => void found.fetchNextPage()}>
-          {t("forum.more")}
-        </button>
-      ) : null}
+      <LoadMore query={found} />
     </section>
   );
 }
