@@ -10,6 +10,8 @@ PostgreSQL tests run when HDEX_DATABASE_URL (as in CI) or HDEX_TEST_POSTGRES_URL
 
 Chain: `devchain` is the development stack as just deployed (see devchain.PristineDevChain), `anvil` a
 bare node shared by the session.
+
+Staff passwords are hashed with argon2id at its lowest cost here (`quick_password_hashing`).
 """
 
 from __future__ import annotations
@@ -26,14 +28,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from backend.chain.node import AnvilNode
 from backend.db import migrate
+from backend.staff import credentials
 
 if TYPE_CHECKING:  # devchain imports this module (free_port); it is imported where a fixture needs it
     from .devchain import DevChain, PristineDevChain
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    """Staff passwords hashed and checked with argon2id at its lowest cost (t=1, 8 MiB, p=1) instead of RFC 9106's
+    low-memory profile, which costs about 0.15 s a hash: the suite creates and signs in staff hundreds of times.
+    A unit test holds the product to the profile; servers the tests start as processes keep it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+        yield
 
 
 def free_port() -> int:

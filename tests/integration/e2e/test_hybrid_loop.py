@@ -429,6 +429,7 @@ def test_a_relayer_process_killed_between_submit_and_receipt_settles_the_trade_e
         with loop.container.session_factory() as session:
             return [(tx.status, tx.tx_hash) for tx in session.scalars(select(OperatorTx))]
 
+    loop.relayer.leased.release()  # the test's own relayer steps aside, as a relayer stopping does
     first = relayer_process()
     try:
         _wait_for(lambda: [s for s, _ in operator_txs()] == ["submitted"], "the batch to be submitted")

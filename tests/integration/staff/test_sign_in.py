@@ -7,10 +7,13 @@ from typing import Any
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from backend.api.deps import get_staff_sign_in
 from backend.bootstrap import Container
+from backend.db.models import StaffAccount
+from backend.staff import credentials
 from backend.staff.accounts import Actor, StaffAccounts
 from backend.staff.roles import Role
 from backend.staff.signin import StaffSignIn
@@ -34,6 +37,23 @@ def test_an_admin_signs_in_with_password_and_totp_and_the_session_says_who_they_
     assert session["csrfToken"] == totp.json()["csrfToken"]
     me = client.get("/v1/staff/me").json()
     assert me["role"] == "admin" and "staff.manage" in me["permissions"]
+
+
+def test_a_password_hashed_with_older_parameters_is_hashed_again_at_the_next_sign_in(
+    client: TestClient, container: Container, admin: Member
+) -> None:
+    """Raising the hash's cost upgrades each account as its member next signs in (only then is the password known)."""
+    older = PasswordHasher(time_cost=1, memory_cost=4096, parallelism=1).hash(PASSWORD)
+    with container.uow() as uow:
+        uow.session.get_one(StaffAccount, admin.id).password_hash = older
+        uow.commit()
+
+    sign_in(client, admin)
+
+    with container.uow() as uow:
+        upgraded = uow.session.get_one(StaffAccount, admin.id).password_hash
+    assert upgraded != older and not credentials.needs_rehash(upgraded)
+    assert credentials.password_matches(upgraded, PASSWORD)
 
 
 def test_a_wrong_password_is_refused_without_saying_whether_the_account_exists(
