@@ -9,7 +9,7 @@ from eth_abi.abi import decode, encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
-from web3.exceptions import BlockNotFound, Web3Exception
+from web3.exceptions import BlockNotFound, ContractLogicError, Web3Exception
 
 from auditor.abi import Call, Event, ExchangeAbi, Order, UndecodedLog
 from auditor.errors import AuditError
@@ -30,6 +30,9 @@ _WALLET_STATE = _selector("walletState(address)")
 _DOMAIN_SEPARATOR = _selector("domainSeparator()")
 _MAKER_FEE_RATE = _selector("makerFeeRate()")
 _TAKER_FEE_RATE = _selector("takerFeeRate()")
+_IS_VALID_SIGNATURE = _selector("isValidSignature(bytes32,bytes)")
+# What SignatureVerifier takes as a yes: exactly one word, the selector left-aligned, nothing else.
+_ERC1271_MAGIC = _IS_VALID_SIGNATURE + bytes(28)
 
 
 class ChainReader:
@@ -119,6 +122,19 @@ class ChainReader:
             code = self._ask(f"eth_getCode {address}", lambda: self.w3.eth.get_code(address, block))  # type: ignore[arg-type]
             self._code[key] = len(code) > 0
         return self._code[key]
+
+    def accepts(self, wallet: str, digest: str, signature: bytes, block: int) -> bool:
+        """Whether contract `wallet` answers `isValidSignature(digest, signature)` from the Exchange, in the state after
+        `block`, exactly as SignatureVerifier takes a yes (one word: the magic value); a revert is a no."""
+        data = _IS_VALID_SIGNATURE + encode(["bytes32", "bytes"], [bytes.fromhex(digest[2:]), signature])
+        call = {"from": self.exchange, "to": wallet, "data": "0x" + data.hex()}
+        try:
+            answer = self.w3.eth.call(call, block)  # type: ignore[arg-type]
+        except ContractLogicError:
+            return False
+        except (OSError, Web3Exception, ValueError) as exc:
+            raise AuditError(f"the node failed on eth_call isValidSignature at block {block}: {exc}") from None
+        return bytes(answer) == _ERC1271_MAGIC
 
     def _call(self, to: str, data: bytes, block: int, types: list[str]) -> tuple[Any, ...]:
         result = self._ask(

@@ -7,10 +7,9 @@ separator against the contract's own before trusting any digest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from eth_account.messages import encode_typed_data
 from eth_keys.exceptions import BadSignature
@@ -44,11 +43,20 @@ WITHDRAWAL_TYPE = [
         ("recipient", "address"), ("nonce", "uint64"), ("expiry", "uint64"),
     )
 ]  # fmt: skip
-# Whether an address holds code after a block (a contract wallet, which signs through EIP-1271).
-HasCode = Callable[[str, int], bool]
 # secp256k1's group order: OpenZeppelin's ECDSA refuses s above half of it (malleable signatures).
 _SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _keys = KeyAPI()
+
+
+class ContractWallets(Protocol):
+    """What the chain says of contract wallets, which sign through EIP-1271 (`ChainReader`)."""
+
+    def has_code(self, address: str, block: int) -> bool:
+        """Whether `address` holds code after `block`."""
+
+    def accepts(self, wallet: str, digest: str, signature: bytes, block: int) -> bool:
+        """Whether contract `wallet` answers `isValidSignature(digest, signature)` with the magic value, as the
+        Exchange asks it, in the state after `block`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +126,25 @@ def check_signature(signer: str, digest: str, signature: bytes) -> SignatureChec
     return SignatureCheck.RECOVERS_TO_SIGNER if recovered == signer else SignatureCheck.OTHER_SIGNER
 
 
-def judge_signature(check: Check, has_code: HasCode, what: str, signer: str, digest: str, signature: bytes) -> bool:
-    """Whether `what` (an order or a withdrawal, by its `digest`) stands signed by `signer`: recovered off-chain, or
-    signed by a contract wallet (code at the event's block), which is noted, since EIP-1271 is not checked
-    off-chain. Anything else is a failing `signature-invalid`."""
+def judge_signature(
+    check: Check, wallets: ContractWallets, what: str, signer: str, digest: str, signature: bytes
+) -> bool:
+    """Whether `what` (an order or a withdrawal, by its `digest`) stands signed by `signer`, as the Exchange
+    decides it: the signature recovers to `signer`, or `signer` is a contract wallet (code at the event's block) that
+    accepts it through EIP-1271. The wallet is asked in the states after the block before and after the event's own
+    (a node answers for whole blocks, and the transaction ran between them); refused in both, it is a failing
+    `signature-invalid`, as is a signature that recovers to someone else."""
     verdict = check_signature(signer, digest, signature)
+    block = check.event.block
     if verdict is SignatureCheck.RECOVERS_TO_SIGNER:
         check.state.count("signatures_recovered")
-    elif has_code(signer, check.event.block):
-        check.state.count("signatures_eip1271")
-        check.note("eip1271-not-verified-offchain",
-                   f"{what} is signed by contract wallet {signer} (EIP-1271): not verified off-chain")  # fmt: skip
-    else:
+        return True
+    if not wallets.has_code(signer, block):
         check.fail("signature-invalid", f"{what}'s signature {verdict.value}, not to {signer}")
         return False
-    return True
+    if wallets.accepts(signer, digest, signature, block - 1) or wallets.accepts(signer, digest, signature, block):
+        check.state.count("signatures_eip1271")
+        return True
+    check.fail("signature-invalid", f"{what}'s signature is refused by contract wallet {signer} (EIP-1271) both "
+                                    f"before and after block {block}")  # fmt: skip
+    return False

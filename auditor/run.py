@@ -120,8 +120,8 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
 
     domain = Domain(chain_id, chain.exchange)
     opening_balance, opening_order, opening_wallet, paid_before = _opening(chain, from_block)
-    verifier = SettlementVerifier(domain, opening_order, opening_wallet, chain.has_code, chain.block_timestamp)
-    withdrawals = WithdrawalVerifier(domain, paid_before, chain.has_code, verifier.timestamp)
+    verifier = SettlementVerifier(domain, opening_order, opening_wallet, chain, chain.block_timestamp)
+    withdrawals = WithdrawalVerifier(domain, paid_before, chain, verifier.timestamp)
     for first, last in _chunks(state.last_block + 1, to_block, request.chunk_blocks):
         # The chunk's last block before its logs, and again before the checkpoint: a reorg of any block of the
         # chunk meanwhile replaces that one too. Else the checkpoint would pair the old fork's events with the new

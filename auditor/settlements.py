@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from auditor.abi import Call, Event, Order, SettleCall, Trade, UndecodableCall
-from auditor.orders import Domain, HasCode, judge_signature
+from auditor.orders import ContractWallets, Domain, judge_signature
 from auditor.state import AuditState, Check
 from auditor.validity import OpeningWallet, revocations
 
@@ -37,13 +37,13 @@ class SettlementVerifier:
         domain: Domain,
         opening_order: OpeningOrder,
         opening_wallet: OpeningWallet,
-        has_code: HasCode,
+        wallets: ContractWallets,
         block_time: BlockTime,
     ) -> None:
         self.domain = domain
         self.opening_order = opening_order
         self.opening_wallet = opening_wallet
-        self.has_code = has_code
+        self.wallets = wallets
         self.block_time = block_time
         self._digests: dict[Order, str] = {}
         self._last_block_time: tuple[int, int] | None = None  # (block, timestamp): one read per block
@@ -197,7 +197,7 @@ class SettlementVerifier:
         if not signature:
             check.fail("signature-missing", f"order {order_hash} executed without any verified signature")
             return
-        if judge_signature(check, self.has_code, f"order {order_hash}", order.maker, order_hash, signature):
+        if judge_signature(check, self.wallets, f"order {order_hash}", order.maker, order_hash, signature):
             state.verified.add(order_hash)
 
     def _opening(self, state: AuditState, order: Order, order_hash: str) -> None:

@@ -1,6 +1,6 @@
 """Each `withdraw` transaction re-verified from its calldata against the rules of IExchange.sol: the wallet signed
-the withdrawal, it had not expired, it is paid once, the fee is within the signed maximum, and the `Withdrawn` event
-says what the signed withdrawal and the call say.
+the withdrawal (as an EOA, or as a contract wallet through EIP-1271), it had not expired, it is paid once, the fee is
+within the signed maximum, and the `Withdrawn` event says what the signed withdrawal and the call say.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from auditor.abi import Call, Event, UndecodableCall, WithdrawCall
-from auditor.orders import Domain, HasCode, judge_signature
+from auditor.orders import ContractWallets, Domain, judge_signature
 from auditor.settlements import BlockTime
 from auditor.state import ETHER, AuditState, Check
 
@@ -19,10 +19,12 @@ PaidBefore = Callable[[str], bool]
 class WithdrawalVerifier:
     """Verifies `withdraw` transactions in chain order, keeping the hashes of those paid in the state."""
 
-    def __init__(self, domain: Domain, paid_before: PaidBefore, has_code: HasCode, block_time: BlockTime) -> None:
+    def __init__(
+        self, domain: Domain, paid_before: PaidBefore, wallets: ContractWallets, block_time: BlockTime
+    ) -> None:
         self.domain = domain
         self.paid_before = paid_before
-        self.has_code = has_code
+        self.wallets = wallets
         self.block_time = block_time
 
     def verify(self, state: AuditState, call: Call, events: Sequence[Event]) -> None:
@@ -49,7 +51,7 @@ class WithdrawalVerifier:
         if differing:
             check.fail("withdrawal-event-mismatch", f"Withdrawn differs from the signed withdrawal and the call in "
                                                     f"{differing}")  # fmt: skip
-        judge_signature(check, self.has_code, f"withdrawal {digest}", withdrawal.wallet, digest, call.signature)
+        judge_signature(check, self.wallets, f"withdrawal {digest}", withdrawal.wallet, digest, call.signature)
         timestamp = self.block_time(event.block)
         if timestamp > withdrawal.expiry:
             check.fail("withdrawal-expired", f"withdrawal {digest} paid at block time {timestamp}, after its expiry "

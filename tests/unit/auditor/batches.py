@@ -4,6 +4,7 @@ would have emitted for them."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account import Account
@@ -11,7 +12,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils.address import to_checksum_address
 
 from auditor.abi import Event, Order, SettleCall, Trade, Withdrawal
-from auditor.orders import Domain, HasCode
+from auditor.orders import Domain
 from auditor.settlements import BlockTime, OpeningOrder, SettlementVerifier
 from auditor.state import AuditState
 from auditor.validity import OpeningWallet, record_revocation
@@ -111,13 +112,31 @@ class Batch:
         record_revocation(self.state, Event(name, BLOCK - 1, 0, "0x" + "02" * 32, args))
 
 
+@dataclass
+class Wallets:
+    """The chain's answers about contract wallets as a test sets them: the block from which each contract's address
+    holds code, and after which blocks the wallets accept a signature through EIP-1271 (all: every block); each
+    question asked is kept."""
+
+    code_from: dict[str, int] = field(default_factory=dict)
+    accepting_after: Callable[[int], bool] = lambda block: True
+    asked: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def has_code(self, address: str, block: int) -> bool:
+        self.asked.append(("code", address, block))
+        return address in self.code_from and block >= self.code_from[address]
+
+    def accepts(self, wallet: str, digest: str, signature: bytes, block: int) -> bool:
+        self.asked.append(("accepts", wallet, block))
+        return self.accepting_after(block)
+
+
 def batch(
-    has_code: bool | HasCode = False,
+    wallets: Wallets | None = None,
     opening: OpeningOrder = lambda order, order_hash: (0, False, False),
     opening_wallet: OpeningWallet = lambda wallet: (0, 0),
     block_time: BlockTime = lambda block: BLOCK_TIME,
 ) -> Batch:
-    code: HasCode = has_code if callable(has_code) else (lambda address, block: has_code)
-    verifier = SettlementVerifier(DOMAIN, opening, opening_wallet, code, block_time)
+    verifier = SettlementVerifier(DOMAIN, opening, opening_wallet, wallets or Wallets(), block_time)
     state = AuditState(last_block=0, fee_schedule=(1_000, 2_000))
     return Batch(verifier, state)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from auditor.abi import Event, UndecodableCall
 from auditor.orders import recover
 
-from .batches import BLOCK, BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, batch, order, sign
+from .batches import BLOCK, BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, Wallets, batch, order, sign
 
 
 def test_a_trade_at_both_limits_passes_and_one_quote_unit_either_way_fails_the_signer_it_hurts() -> None:
@@ -51,29 +51,33 @@ def test_an_order_never_verified_cannot_trade_without_a_signature_but_a_cached_o
     assert run.state.fills  # the first batch still counted its fill
 
 
-def test_a_signature_by_someone_else_fails_unless_the_maker_is_a_contract_wallet() -> None:
+def test_a_signature_by_someone_else_fails_unless_the_maker_is_a_contract_wallet_that_accepts_it() -> None:
     seller, buyer = order(SELLER, 1), order(BUYER, 0)
     forged = (sign(STRANGER, seller), sign(BUYER, buyer))
-    assert batch().settle(seller, buyer, WEI, 3_000 * 10**6, signatures=forged) == ["signature-invalid"]
-    wallet = batch(has_code=True)
-    assert wallet.settle(seller, buyer, WEI, 3_000 * 10**6, signatures=forged) == []
-    assert [f.kind for f in wallet.state.findings] == ["eip1271-not-verified-offchain"]
+    quote = 3_000 * 10**6
+    assert batch().settle(seller, buyer, WEI, quote, signatures=forged) == ["signature-invalid"]
+    accepting = batch(Wallets({SELLER.address: 0}))
+    assert accepting.settle(seller, buyer, WEI, quote, signatures=forged) == []
+    assert accepting.state.counts["signatures_eip1271"] == 1 and accepting.state.findings == []
+    refusing = batch(Wallets({SELLER.address: 0}, accepting_after=lambda block: False))
+    assert refusing.settle(seller, buyer, WEI, quote, signatures=forged) == ["signature-invalid"]
+    assert "refused by contract wallet" in refusing.state.findings[0].message
+    # The transaction ran between the states after the block before and after its own: either one's yes stands.
+    for accepting_after in (BLOCK - 1, BLOCK):
+        wallets = Wallets({SELLER.address: 0}, accepting_after={accepting_after}.__contains__)
+        assert batch(wallets).settle(seller, buyer, WEI, quote, signatures=forged) == []
+        assert [(what, block) for what, _address, block in wallets.asked][-1] == ("accepts", accepting_after)
 
 
 def test_a_contract_wallet_is_judged_by_its_code_at_the_settlement_block_not_later() -> None:
     seller, buyer = order(SELLER, 1, amount=2 * WEI), order(BUYER, 0, amount=2 * WEI)
     forged = (sign(STRANGER, seller), sign(BUYER, buyer))
     # The maker's address gets code at block 10, after a forged order of it settled at block 7.
-    asked: list[tuple[str, int]] = []
-
-    def has_code(address: str, block: int) -> bool:
-        asked.append((address, block))
-        return block >= 10
-
+    wallets = Wallets({SELLER.address: 10})
     quote = 3_000 * 10**6
-    assert batch(has_code).settle(seller, buyer, WEI, quote, signatures=forged, block=7) == ["signature-invalid"]
-    assert asked == [(SELLER.address, 7)]
-    assert batch(has_code).settle(seller, buyer, WEI, quote, signatures=forged, block=10) == []
+    assert batch(wallets).settle(seller, buyer, WEI, quote, signatures=forged, block=7) == ["signature-invalid"]
+    assert wallets.asked == [("code", SELLER.address, 7)]
+    assert batch(wallets).settle(seller, buyer, WEI, quote, signatures=forged, block=10) == []
 
 
 def test_fees_above_the_signed_maximum_the_schedule_or_the_hard_cap_are_reported() -> None:
