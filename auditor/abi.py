@@ -188,13 +188,6 @@ class ExchangeAbi:
             self.functions[name] = (keccak(text=f"{name}({','.join(types)})")[:4], types)
         self._named = {selector: name for name, (selector, _) in self.functions.items()}
 
-    def topic(self, event: str) -> str:
-        """topic0 of one of the ABI's events."""
-        found = [topic for topic, spec in self._events.items() if spec.name == event]
-        if not found:
-            raise AuditError(f"the ABI has no {event} event: is it the Exchange's?")
-        return found[0]
-
     @classmethod
     def load(cls, path: Path = DEFAULT_ABI_PATH) -> ExchangeAbi:
         """The ABI of a build artifact (`{"abi": [...]}`) or a bare ABI list."""

@@ -30,6 +30,7 @@ _WALLET_STATE = _selector("walletState(address)")
 _DOMAIN_SEPARATOR = _selector("domainSeparator()")
 _MAKER_FEE_RATE = _selector("makerFeeRate()")
 _TAKER_FEE_RATE = _selector("takerFeeRate()")
+_IS_WITHDRAWAL_PROCESSED = _selector("isWithdrawalProcessed(bytes32)")
 _IS_VALID_SIGNATURE = _selector("isValidSignature(bytes32,bytes)")
 # What SignatureVerifier takes as a yes: exactly one word, the selector left-aligned, nothing else.
 _ERC1271_MAGIC = _IS_VALID_SIGNATURE + bytes(28)
@@ -90,16 +91,10 @@ class ChainReader:
             return None
         return self.abi.decode_call(bytes(tx["input"]))
 
-    def withdrawn_before(self, withdrawal_hash: str, block: int) -> bool:
-        """Whether the Exchange emitted a `Withdrawn` of this withdrawal hash (an indexed topic) up to `block`."""
-        topics = [self.abi.topic("Withdrawn"), None, None, withdrawal_hash]
-        found = self._ask(
-            f"eth_getLogs Withdrawn {withdrawal_hash} to block {block}",
-            lambda: self.w3.eth.get_logs(
-                {"address": self.exchange, "fromBlock": 0, "toBlock": block, "topics": topics}
-            ),
-        )
-        return len(found) > 0
+    def withdrawal_processed(self, withdrawal_hash: str, block: int) -> bool:
+        """Whether the Exchange had paid this withdrawal at `block` (`isWithdrawalProcessed`)."""
+        data = _IS_WITHDRAWAL_PROCESSED + bytes.fromhex(withdrawal_hash[2:])
+        return bool(self._call(self.exchange, data, block, ["bool"])[0])
 
     def block_hash(self, block: int) -> str:
         """The hash of block `block` on the chain now (0x and 64 hex digits)."""

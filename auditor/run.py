@@ -183,7 +183,7 @@ def _fresh_state(chain: ChainReader, from_block: int) -> AuditState:
 
 def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder, OpeningWallet, PaidBefore]:
     """Opening balances, order and wallet states and withdrawals paid: nothing before genesis, else the contract's
-    views (and, for withdrawals, its logs) before the range."""
+    views before the range."""
     if from_block == 0:
         return (
             (lambda wallet, token: 0), (lambda order, order_hash: (0, False, False)), (lambda wallet: (0, 0)),
@@ -194,7 +194,7 @@ def _opening(chain: ChainReader, from_block: int) -> tuple[Opening, OpeningOrder
         lambda wallet, token: chain.vault_balance(wallet, token, before),
         lambda order, order_hash: chain.opening_fill(order, order_hash, before),
         lambda wallet: chain.wallet_state(wallet, before),
-        lambda withdrawal_hash: chain.withdrawn_before(withdrawal_hash, before),
+        lambda withdrawal_hash: chain.withdrawal_processed(withdrawal_hash, before),
     )
 
 

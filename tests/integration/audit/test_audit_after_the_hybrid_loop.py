@@ -67,7 +67,8 @@ def test_the_audit_passes_after_the_loop_and_after_the_database_is_wrecked(loop:
     reader = ChainReader(loop.chain.url, exchange, ExchangeAbi.load())
     [withdrawn] = [e for e in reader.logs(0, reader.head())[0] if e.name == "Withdrawn"]
     digest = withdrawn.args["withdrawalHash"]
-    assert reader.withdrawn_before(digest, withdrawn.block) and not reader.withdrawn_before(digest, withdrawn.block - 1)
+    assert reader.withdrawal_processed(digest, withdrawn.block)
+    assert not reader.withdrawal_processed(digest, withdrawn.block - 1)
     ranged = hdex_audit(loop.chain.url, exchange, tmp_path / "ranged", "--from-block", str(withdrawn.block))
     assert ranged.exit_code == 0, ranged.stdout
     assert ranged.report["counts"]["withdrawals_verified"] == 1

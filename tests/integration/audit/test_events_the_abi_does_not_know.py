@@ -50,8 +50,7 @@ def test_deposits_the_abi_does_not_know_are_discrepancies_not_an_empty_clean_rep
     ]
     assert all(f["failing"] and f["details"]["topic0"] == topic for f in found)
     assert [f["details"]["log_index"] for f in found] == [
-        str(next(log["logIndex"] for log in r["logs"] if log["address"] == devchain.exchange.address))
-        for r in deposits
+        str(next(log["logIndex"] for log in r["logs"] if log["address"] == devchain.exchange.address)) for r in deposits
     ]
 
 
