@@ -14,6 +14,7 @@ from web3.exceptions import BlockNotFound, ContractLogicError, Web3Exception
 from auditor.abi import Call, Event, ExchangeAbi, Order, UndecodedLog
 from auditor.errors import AuditError
 from auditor.state import ETHER
+from auditor.stops import PriceSource
 
 T = TypeVar("T")
 
@@ -30,6 +31,8 @@ _WALLET_STATE = _selector("walletState(address)")
 _DOMAIN_SEPARATOR = _selector("domainSeparator()")
 _MAKER_FEE_RATE = _selector("makerFeeRate()")
 _TAKER_FEE_RATE = _selector("takerFeeRate()")
+_PRICE_FEED = _selector("priceFeed(address,address)")
+_LATEST_ROUND_DATA = _selector("latestRoundData()")
 _IS_WITHDRAWAL_PROCESSED = _selector("isWithdrawalProcessed(bytes32)")
 _IS_VALID_SIGNATURE = _selector("isValidSignature(bytes32,bytes)")
 # What SignatureVerifier takes as a yes: exactly one word, the selector left-aligned, nothing else.
@@ -130,6 +133,28 @@ class ChainReader:
         except (OSError, Web3Exception, ValueError) as exc:
             raise AuditError(f"the node failed on eth_call isValidSignature at block {block}: {exc}") from None
         return bytes(answer) == _ERC1271_MAGIC
+
+    def price_source(self, base_token: str, quote_token: str, block: int) -> PriceSource:
+        """The market's price source at `block` (the Exchange's `priceFeed`)."""
+        data = _PRICE_FEED + encode(["address", "address"], [base_token, quote_token])
+        feed, max_age, scale_up, scale_down = self._call(
+            self.exchange, data, block, ["address", "uint32", "uint8", "uint8"]
+        )
+        return PriceSource(to_checksum_address(feed), int(max_age), int(scale_up), int(scale_down))
+
+    def latest_round(self, feed: str, block: int) -> tuple[int, int] | None:
+        """The feed's (answer, updatedAt) at `block`, read as PriceSourceLib.latest reads it: None when the call
+        reverts, answers fewer than five words, or answers zero or less."""
+        try:
+            answer = bytes(self.w3.eth.call({"to": feed, "data": "0x" + _LATEST_ROUND_DATA.hex()}, block))  # type: ignore[typeddict-item]
+        except ContractLogicError:
+            return None
+        except (OSError, Web3Exception, ValueError) as exc:
+            raise AuditError(f"the node failed on eth_call latestRoundData at block {block}: {exc}") from None
+        if len(answer) < 160:
+            return None
+        value, updated_at = int.from_bytes(answer[32:64], signed=True), int.from_bytes(answer[96:128])
+        return (value, updated_at) if value > 0 else None
 
     def _call(self, to: str, data: bytes, block: int, types: list[str]) -> tuple[Any, ...]:
         result = self._ask(

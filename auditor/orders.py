@@ -43,6 +43,9 @@ WITHDRAWAL_TYPE = [
         ("recipient", "address"), ("nonce", "uint64"), ("expiry", "uint64"),
     )
 ]  # fmt: skip
+# OrderLib's flags (the auditor imports nothing of HDEX's server, so they are spelt out here as in IExchange).
+FLAG_KIND_MASK, FLAG_KIND_STOP, FLAG_POST_ONLY, FLAG_FILL_OR_KILL, FLAG_OPERATOR_TRIGGER = 3, 2, 4, 8, 16
+KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATOR_TRIGGER
 # secp256k1's group order: OpenZeppelin's ECDSA refuses s above half of it (malleable signatures).
 _SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _keys = KeyAPI()

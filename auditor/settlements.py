@@ -1,15 +1,17 @@
 """Each executed trade of a `settle` transaction, re-verified from its calldata against the rules of
-IExchange.sol: orders still valid (not revoked or expired), signatures, limit prices, fills across all batches,
-fees, and agreement with the events.
+IExchange.sol: orders still valid (not revoked or expired), signatures, stop orders triggered, limit prices, fills
+across all batches, fees, and agreement with the events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from auditor.abi import Call, Event, Order, SettleCall, Trade, UndecodableCall
-from auditor.orders import ContractWallets, Domain, judge_signature
+from auditor.orders import FLAG_FILL_OR_KILL, FLAG_POST_ONLY, KNOWN_FLAGS, ContractWallets, Domain, judge_signature
 from auditor.state import AuditState, Check
+from auditor.stops import PriceSources, is_stop, stop_failure
 from auditor.validity import OpeningWallet, revocations
 
 PRICE_SCALE = 10**18
@@ -17,15 +19,16 @@ FEE_RATE_SCALE = 10**6
 # The contract's hard cap on any fee rate (IExchange: MAX_FEE_RATE, 1% of the amount received).
 MAX_FEE_RATE = 10_000
 SELL = 1
-# OrderLib's flags (the auditor imports nothing of HDEX's server, so they are spelt out here as in IExchange).
-FLAG_KIND_MASK, FLAG_POST_ONLY, FLAG_FILL_OR_KILL, FLAG_OPERATOR_TRIGGER = 3, 4, 8, 16
-KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATOR_TRIGGER
 # An order's fill, whether its signature was already verified and whether its maker cancelled it, before the
 # audited range (given the order and its hash: an order filled completely in one batch is recorded by its maker and
 # nonce, not by its hash).
 OpeningOrder = Callable[[Order, str], tuple[int, bool, bool]]
 # A block's timestamp.
 BlockTime = Callable[[int], int]
+
+
+class ChainViews(ContractWallets, PriceSources, Protocol):
+    """What the settlement checks ask the chain besides its events (`ChainReader`)."""
 
 
 class SettlementVerifier:
@@ -37,13 +40,13 @@ class SettlementVerifier:
         domain: Domain,
         opening_order: OpeningOrder,
         opening_wallet: OpeningWallet,
-        wallets: ContractWallets,
+        chain: ChainViews,
         block_time: BlockTime,
     ) -> None:
         self.domain = domain
         self.opening_order = opening_order
         self.opening_wallet = opening_wallet
-        self.wallets = wallets
+        self.chain = chain
         self.block_time = block_time
         self._digests: dict[Order, str] = {}
         self._last_block_time: tuple[int, int] | None = None  # (block, timestamp): one read per block
@@ -197,8 +200,12 @@ class SettlementVerifier:
         if not signature:
             check.fail("signature-missing", f"order {order_hash} executed without any verified signature")
             return
-        if judge_signature(check, self.wallets, f"order {order_hash}", order.maker, order_hash, signature):
+        if judge_signature(check, self.chain, f"order {order_hash}", order.maker, order_hash, signature):
             state.verified.add(order_hash)
+        # Checked with the signature, as the contract does: only on the order's first trade, before it has a counter.
+        block = check.event.block
+        if is_stop(order) and (why := stop_failure(self.chain, order, block, self.timestamp(block))) is not None:
+            check.fail("stop-not-triggered", f"stop order {order_hash} first traded although {why}", order=order_hash)
 
     def _opening(self, state: AuditState, order: Order, order_hash: str) -> None:
         if order_hash not in state.fills:

@@ -15,6 +15,7 @@ from auditor.abi import Event, Order, SettleCall, Trade, Withdrawal
 from auditor.orders import Domain
 from auditor.settlements import BlockTime, OpeningOrder, SettlementVerifier
 from auditor.state import AuditState
+from auditor.stops import NO_FEED, PriceSource
 from auditor.validity import OpeningWallet, record_revocation
 
 SELLER = Account.from_key("0x" + "11" * 32)
@@ -113,13 +114,15 @@ class Batch:
 
 
 @dataclass
-class Wallets:
-    """The chain's answers about contract wallets as a test sets them: the block from which each contract's address
-    holds code, and after which blocks the wallets accept a signature through EIP-1271 (all: every block); each
-    question asked is kept."""
+class Chain:
+    """The chain's answers beyond the events, as a test sets them: the block from which each contract's address holds
+    code, after which blocks contract wallets accept a signature through EIP-1271 (all: every block), each market's
+    price source (none unless set) and what its feed answers after a block; each question asked is kept."""
 
     code_from: dict[str, int] = field(default_factory=dict)
     accepting_after: Callable[[int], bool] = lambda block: True
+    sources: dict[tuple[str, str], PriceSource] = field(default_factory=dict)
+    rounds: Callable[[str, int], tuple[int, int] | None] = lambda feed, block: None
     asked: list[tuple[str, str, int]] = field(default_factory=list)
 
     def has_code(self, address: str, block: int) -> bool:
@@ -130,13 +133,21 @@ class Wallets:
         self.asked.append(("accepts", wallet, block))
         return self.accepting_after(block)
 
+    def price_source(self, base_token: str, quote_token: str, block: int) -> PriceSource:
+        self.asked.append(("price source", base_token, block))
+        return self.sources.get((base_token, quote_token), PriceSource(NO_FEED, 0, 0, 0))
+
+    def latest_round(self, feed: str, block: int) -> tuple[int, int] | None:
+        self.asked.append(("round", feed, block))
+        return self.rounds(feed, block)
+
 
 def batch(
-    wallets: Wallets | None = None,
+    chain: Chain | None = None,
     opening: OpeningOrder = lambda order, order_hash: (0, False, False),
     opening_wallet: OpeningWallet = lambda wallet: (0, 0),
     block_time: BlockTime = lambda block: BLOCK_TIME,
 ) -> Batch:
-    verifier = SettlementVerifier(DOMAIN, opening, opening_wallet, wallets or Wallets(), block_time)
+    verifier = SettlementVerifier(DOMAIN, opening, opening_wallet, chain or Chain(), block_time)
     state = AuditState(last_block=0, fee_schedule=(1_000, 2_000))
     return Batch(verifier, state)

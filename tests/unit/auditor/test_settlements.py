@@ -8,7 +8,7 @@ from dataclasses import replace
 from auditor.abi import Event, UndecodableCall
 from auditor.orders import recover
 
-from .batches import BLOCK, BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, Wallets, batch, order, sign
+from .batches import BLOCK, BUYER, DOMAIN, PRICE, SELLER, STRANGER, WEI, Chain, batch, order, sign
 
 
 def test_a_trade_at_both_limits_passes_and_one_quote_unit_either_way_fails_the_signer_it_hurts() -> None:
@@ -56,15 +56,15 @@ def test_a_signature_by_someone_else_fails_unless_the_maker_is_a_contract_wallet
     forged = (sign(STRANGER, seller), sign(BUYER, buyer))
     quote = 3_000 * 10**6
     assert batch().settle(seller, buyer, WEI, quote, signatures=forged) == ["signature-invalid"]
-    accepting = batch(Wallets({SELLER.address: 0}))
+    accepting = batch(Chain({SELLER.address: 0}))
     assert accepting.settle(seller, buyer, WEI, quote, signatures=forged) == []
     assert accepting.state.counts["signatures_eip1271"] == 1 and accepting.state.findings == []
-    refusing = batch(Wallets({SELLER.address: 0}, accepting_after=lambda block: False))
+    refusing = batch(Chain({SELLER.address: 0}, accepting_after=lambda block: False))
     assert refusing.settle(seller, buyer, WEI, quote, signatures=forged) == ["signature-invalid"]
     assert "refused by contract wallet" in refusing.state.findings[0].message
     # The transaction ran between the states after the block before and after its own: either one's yes stands.
     for accepting_after in (BLOCK - 1, BLOCK):
-        wallets = Wallets({SELLER.address: 0}, accepting_after={accepting_after}.__contains__)
+        wallets = Chain({SELLER.address: 0}, accepting_after={accepting_after}.__contains__)
         assert batch(wallets).settle(seller, buyer, WEI, quote, signatures=forged) == []
         assert [(what, block) for what, _address, block in wallets.asked][-1] == ("accepts", accepting_after)
 
@@ -73,7 +73,7 @@ def test_a_contract_wallet_is_judged_by_its_code_at_the_settlement_block_not_lat
     seller, buyer = order(SELLER, 1, amount=2 * WEI), order(BUYER, 0, amount=2 * WEI)
     forged = (sign(STRANGER, seller), sign(BUYER, buyer))
     # The maker's address gets code at block 10, after a forged order of it settled at block 7.
-    wallets = Wallets({SELLER.address: 10})
+    wallets = Chain({SELLER.address: 10})
     quote = 3_000 * 10**6
     assert batch(wallets).settle(seller, buyer, WEI, quote, signatures=forged, block=7) == ["signature-invalid"]
     assert wallets.asked == [("code", SELLER.address, 7)]

@@ -11,7 +11,7 @@ from auditor.abi import Call, Event, SettleCall, UndecodableCall, Withdrawal, Wi
 from auditor.state import ETHER, AuditState
 from auditor.withdrawals import WithdrawalVerifier
 
-from .batches import BLOCK, BLOCK_TIME, BUYER, DOMAIN, SELLER, USDC, Wallets, sign
+from .batches import BLOCK, BLOCK_TIME, BUYER, DOMAIN, SELLER, USDC, Chain, sign
 
 RECIPIENT = "0x" + "Cc" * 20
 SIGNED = Withdrawal(SELLER.address, USDC, 1_000 * 10**6, 10**6, RECIPIENT, 1, BLOCK_TIME + 60)
@@ -20,10 +20,10 @@ SIGNED = Withdrawal(SELLER.address, USDC, 1_000 * 10**6, 10**6, RECIPIENT, 1, BL
 class Payouts:
     """Withdrawals paid one after the other on one state, as `run` verifies them."""
 
-    def __init__(self, paid_before: bool = False, wallets: Wallets | None = None, block_time: int = BLOCK_TIME) -> None:
+    def __init__(self, paid_before: bool = False, wallets: Chain | None = None, block_time: int = BLOCK_TIME) -> None:
         self.state = AuditState(last_block=0)
         self.verifier = WithdrawalVerifier(
-            DOMAIN, lambda digest: paid_before, wallets or Wallets(), lambda block: block_time
+            DOMAIN, lambda digest: paid_before, wallets or Chain(), lambda block: block_time
         )
 
     def pay(
@@ -56,10 +56,10 @@ def test_a_withdrawal_paid_as_its_wallet_signed_it_passes_and_is_counted() -> No
 
 def test_a_withdrawal_signed_by_another_wallet_fails_unless_the_wallet_is_a_contract_that_accepts_it() -> None:
     assert Payouts().pay(by=BUYER) == ["signature-invalid"]
-    contract = Payouts(wallets=Wallets({SELLER.address: 0}))
+    contract = Payouts(wallets=Chain({SELLER.address: 0}))
     assert contract.pay(by=BUYER) == []
     assert contract.state.counts["signatures_eip1271"] == 1 and contract.state.findings == []
-    refusing = Wallets({SELLER.address: 0}, accepting_after=lambda block: False)
+    refusing = Chain({SELLER.address: 0}, accepting_after=lambda block: False)
     assert Payouts(wallets=refusing).pay(by=BUYER) == ["signature-invalid"]
 
 
