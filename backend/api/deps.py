@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Cookie, Depends, Header, Request
+from fastapi import Depends, Header, Request
 
 from backend.accounts.review import KycReview
 from backend.accounts.service import Accounts
@@ -54,19 +54,30 @@ def session_cookie(settings: Settings) -> str:
     return "__Host-" + SESSION_COOKIE if settings.secure_cookies else SESSION_COOKIE
 
 
-def session_token(request: Request, container: ContainerDep) -> str | None:
-    """The token of the request's wallet session cookie (set by POST /v1/auth/siwe, HttpOnly); 401 NOT_SIGNED_IN
-    when the request carries that cookie twice: one was set by another origin of the site, and which one the
-    user signed in with, the server cannot tell."""
-    name = session_cookie(container.settings)
+def staff_cookie(settings: Settings) -> tuple[str, str]:
+    """The staff session cookie's name and path. Over HTTPS `__Host-hdex_staff` on Path=/, which the prefix demands:
+    no sibling subdomain can set or shadow it, as for the wallet's (`session_cookie`). Plain http (development):
+    `hdex_staff`, sent to the staff API only."""
+    return ("__Host-" + STAFF_COOKIE, "/") if settings.secure_cookies else (STAFF_COOKIE, STAFF_COOKIE_PATH)
+
+
+def only_cookie(request: Request, name: str, refused: ErrorCode) -> str | None:
+    """The request's cookie `name`; `refused` (401) when it carries that cookie twice: one was set by another
+    origin of the site (a sibling subdomain, which a browser sends after the user's own when its path is shorter),
+    and which one the user signed in with, the server cannot tell."""
     sent = [part.split("=", 1)[0].strip() for header in request.headers.getlist("cookie") for part in header.split(";")]
     if sent.count(name) > 1:
         raise HdexError(
-            ErrorCode.NOT_SIGNED_IN,
-            "this request carries two session cookies (one set by another site of this domain): sign out, then "
-            "sign in again",
+            refused,
+            "this request carries two session cookies (one set by another site of this domain): sign out, clear "
+            "this site's cookies, then sign in again",
         )
     return request.cookies.get(name) or None
+
+
+def session_token(request: Request, container: ContainerDep) -> str | None:
+    """The token of the request's wallet session cookie (set by POST /v1/auth/siwe, HttpOnly), never one of two."""
+    return only_cookie(request, session_cookie(container.settings), ErrorCode.NOT_SIGNED_IN)
 
 
 SessionToken = Annotated[str | None, Depends(session_token)]
@@ -154,7 +165,15 @@ def get_staff_accounts(container: ContainerDep) -> StaffAccounts:
 
 StaffSignInDep = Annotated[StaffSignIn, Depends(get_staff_sign_in)]
 StaffAccountsDep = Annotated[StaffAccounts, Depends(get_staff_accounts)]
-StaffToken = Annotated[str | None, Cookie(alias=STAFF_COOKIE, description="set by POST /v1/staff/auth/totp (HttpOnly)")]
+
+
+def staff_token(request: Request, container: ContainerDep) -> str | None:
+    """The token of the request's staff session cookie (set by POST /v1/staff/auth/totp, HttpOnly), never one of
+    two."""
+    return only_cookie(request, staff_cookie(container.settings)[0], ErrorCode.STAFF_NOT_SIGNED_IN)
+
+
+StaffToken = Annotated[str | None, Depends(staff_token)]
 CsrfToken = Annotated[
     str | None,
     Header(alias=CSRF_HEADER, description="the session's `csrfToken`; required on every state-changing staff request"),
@@ -182,7 +201,7 @@ BACKGROUND_HEADER = "X-Staff-Background"
 
 
 async def current_staff(
-    request: Request, sign_in: StaffSignInDep, token: StaffToken = None, csrf: CsrfToken = None
+    request: Request, sign_in: StaffSignInDep, token: StaffToken, csrf: CsrfToken = None
 ) -> StaffPrincipal:
     """The staff session of the request's cookie (401 STAFF_NOT_SIGNED_IN without a live one); a request
     that changes state must also carry its CSRF token in X-CSRF-Token (403 STAFF_CSRF_FAILED). A read the page

@@ -18,8 +18,6 @@ from pydantic import BaseModel, Field, model_validator
 from backend.api.client_ip import client_key
 from backend.api.deps import (
     CSRF_HEADER,
-    STAFF_COOKIE,
-    STAFF_COOKIE_PATH,
     ContainerDep,
     CsrfToken,
     CurrentStaff,
@@ -27,6 +25,7 @@ from backend.api.deps import (
     StaffToken,
     client_ip,
     limited,
+    staff_cookie,
 )
 from backend.api.routes.staff_schemas import StaffOut, staff_json
 from backend.api.schemas import ERROR, EpochMs, Input, documented
@@ -139,11 +138,12 @@ async def totp(
     """The second step: the authenticator app's code (accepted once) or a recovery code (spent)."""
     ip = client_ip(request)
     new = await asyncio.to_thread(sign_in.finish, body.challenge, ip, body.code, body.recoveryCode, client_key(ip))
+    name, path = staff_cookie(container.settings)
     response.set_cookie(
-        STAFF_COOKIE,
+        name,
         new.token,
         max_age=container.settings.staff_session_max_s,
-        path=STAFF_COOKIE_PATH,
+        path=path,
         secure=container.settings.secure_cookies,
         httponly=True,
         samesite="strict",
@@ -167,7 +167,7 @@ async def logout(
     response: Response,
     sign_in: StaffSignInDep,
     container: ContainerDep,
-    token: StaffToken = None,
+    token: StaffToken,
     csrf: CsrfToken = None,
 ) -> dict[str, bool]:
     """Ends the session on the server and clears the cookie; a live session needs its CSRF token (so no
@@ -177,9 +177,8 @@ async def logout(
         if not csrf_matches(token, csrf):
             raise HdexError(ErrorCode.STAFF_CSRF_FAILED, f"send the session's csrfToken in {CSRF_HEADER}", CSRF_HEADER)
         await asyncio.to_thread(sign_in.sign_out, token, view.member, client_ip(request))
-    response.delete_cookie(
-        STAFF_COOKIE, path=STAFF_COOKIE_PATH, secure=container.settings.secure_cookies, httponly=True, samesite="strict"
-    )
+    name, path = staff_cookie(container.settings)
+    response.delete_cookie(name, path=path, secure=container.settings.secure_cookies, httponly=True, samesite="strict")
     return {"signedOut": True}
 
 

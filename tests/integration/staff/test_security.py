@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from backend.api.app import create_app
 from backend.api.client_ip import client_key
 from backend.bootstrap import Container
 from backend.db.models import StaffAccount, StaffSession, StaffSignInFailures
@@ -143,6 +144,53 @@ def test_a_state_changing_request_without_the_csrf_token_is_refused_and_changes_
     accepted = client.post(f"/v1/staff/staff/{member.id}/role", json={"role": "compliance", "reason": "x"},
                            headers={"X-CSRF-Token": csrf})  # fmt: skip
     assert accepted.status_code == 200 and accepted.json()["role"] == "compliance"
+
+
+def test_a_request_carrying_two_staff_session_cookies_is_not_signed_in(
+    client: TestClient, container: Container, admin: Member
+) -> None:
+    """A sibling subdomain (over plain http, where the prefix cannot be had) planted its own for the parent domain,
+    sent after the member's: read as the session, the back office would run under another member's session (or
+    never sign in again, under a junk one)."""
+    sign_in(client, admin)
+    mine = client.cookies["hdex_staff"]
+    theirs = make_staff(container, "mallory@hdex.example", Role.SUPPORT)
+    sign_in(client, theirs)
+    planted = client.cookies["hdex_staff"]
+    client.cookies.clear()
+
+    for second in (planted, "junk"):
+        answer = client.get("/v1/staff/auth/session", headers={"cookie": f"hdex_staff={mine}; hdex_staff={second}"})
+        assert (answer.status_code, answer.json()["error"]["code"]) == (401, "STAFF_NOT_SIGNED_IN")
+        assert "two session cookies" in answer.json()["error"]["message"]
+    answer = client.get("/v1/staff/auth/session", headers={"cookie": f"hdex_staff={mine}"})
+    assert answer.json()["staff"]["email"] == admin.email
+
+
+def test_the_staff_cookie_is_secure_and_host_only_outside_development(
+    database_url: str, tmp_path: Path, inbox: tuple[object, int]
+) -> None:
+    """`__Host-` on Path=/: a sibling subdomain can neither set the staff cookie nor shadow it."""
+    container = build_container(database_url, tmp_path, inbox[1], env="test")
+    try:
+        member = make_staff(container, "admin@hdex.example", Role.ADMIN)
+        with TestClient(create_app(container), client=("203.0.113.7", 50000)) as client:
+            login = client.post("/v1/staff/auth/login", json={"email": member.email, "password": PASSWORD})
+            answer = client.post(
+                "/v1/staff/auth/totp", json={"challenge": login.json()["challenge"], "code": code_for(member)}
+            )
+            name, _, token = answer.headers["set-cookie"].split(";")[0].partition("=")
+            flags = {part.strip().lower() for part in answer.headers["set-cookie"].split(";")[1:]}
+            assert name == "__Host-hdex_staff"
+            assert {"secure", "httponly", "samesite=strict", "path=/"} <= flags
+            assert not any(flag.startswith("domain=") for flag in flags)
+            client.cookies.clear()  # a Secure cookie over this plain-http test client: sent by hand
+            session = client.get("/v1/staff/auth/session", headers={"cookie": f"__Host-hdex_staff={token}"})
+            assert session.json()["staff"]["email"] == member.email
+            plain = client.get("/v1/staff/auth/session", headers={"cookie": f"hdex_staff={token}"})
+            assert plain.status_code == 401
+    finally:
+        container.db_engine.dispose()
 
 
 def test_a_support_user_is_refused_admin_and_audit_endpoints_with_403(
