@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from backend.audit_log.store import record_action
 from backend.errors import ErrorCode, HdexError
 from backend.stats.days import DayRange
-from backend.stats.queries import TABLES
+from backend.stats.queries import COLUMNS, TABLES
 
 # a leading one makes a spreadsheet run the cell as a formula (a tab or carriage return it drops first)...
 _FORMULA = re.compile(r"[=+@\t\r-]")
@@ -64,7 +64,7 @@ def export_table(session: Session, table: str, days: DayRange, *, actor: str, ip
         after={"from": days.first, "to": days.last, "rows": len(rows)},
         ip=ip,
     )
-    return to_csv(rows), len(rows)
+    return to_csv(rows, COLUMNS[table]), len(rows)
 
 
 def read_table(session: Session, table: str, days: DayRange) -> list[dict[str, Any]]:

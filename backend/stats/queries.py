@@ -217,6 +217,24 @@ def cohorts_table(session: Session, days: DayRange) -> list[Row]:
     return [{"week": c.week, "size": c.size, "retained": c.retained} for c in cohorts(first, list(trading), days.last)]
 
 
+# Each table's columns, in its rows' order: the header of an export with no rows (a test holds the rows to them).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "markets": (
+        "day", "market", "base", "quote", "baseDecimals", "quoteDecimals", "trades", "traders", "baseVolume",
+        "quoteVolume", "takerBuyBase", "takerSellBase", "makerFeeBase", "makerFeeQuote", "takerFeeBase",
+        "takerFeeQuote",
+    ),
+    "volume": ("day", "quoteToken", "quote", "quoteDecimals", "trades", "quoteVolume"),
+    "tokens": (
+        "day", "token", "symbol", "decimals", "deposits", "depositAmount", "withdrawals", "withdrawalAmount",
+        "netFlow", "valueLocked",
+    ),
+    "users": ("day", "newWallets", "dau", "wau", "mau", "connected", "signedIn", "deposited", "traded"),
+    "fees": ("day", "market", "token", "symbol", "decimals", "makerFee", "takerFee", "total"),
+    "funnel": ("step", "wallets"),
+    "cohorts": ("week", "size", "retained"),
+}  # fmt: skip
+
 TABLES: dict[str, Callable[[Session, DayRange], list[Row]]] = {
     "markets": markets,
     "volume": volume,
