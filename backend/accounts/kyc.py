@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from backend.accounts.countries import is_restricted
 from backend.accounts.identity import IdentityData
 from backend.accounts.levels import set_level
+from backend.accounts.profiles import profile_for_change
 from backend.accounts.uploads import CheckedDocument
 from backend.audit_log import record_action
+from backend.db.locks import get_for_change
 from backend.db.models import AccountProfile, KycDocument, KycSubmission
 from backend.errors import ErrorCode, HdexError
 
@@ -52,9 +54,8 @@ class Submission:
 
 def check_can_submit(session: Session, profile: AccountProfile, level: int, restricted: frozenset[str]) -> None:
     """Refuse a submission for `level` with JURISDICTION_RESTRICTED, KYC_ALREADY_APPROVED, KYC_LEVEL_REQUIRED
-    or KYC_ALREADY_PENDING. Locks the profile row (PostgreSQL; SQLite has one writer), so two submissions
-    racing each other cannot both find nothing pending."""
-    session.execute(select(AccountProfile.address).where(AccountProfile.address == profile.address).with_for_update())
+    or KYC_ALREADY_PENDING. `profile` comes locked (`profile_for_change`), so two submissions racing each other
+    cannot both find nothing pending."""
     if is_restricted(profile.country, restricted):
         raise HdexError(
             ErrorCode.JURISDICTION_RESTRICTED,
@@ -120,15 +121,18 @@ def decide(
     """Approve or reject a pending submission; an approval raises the wallet's level. Both are audit-logged
     (the decision as "kyc.approve"/"kyc.reject", the level change as "account.level"). KYC_NOT_PENDING if
     it was decided already; JURISDICTION_RESTRICTED for an approval of a wallet now in a restricted country."""
-    row = find_submission(session, submission_id, for_update=True)  # two reviewers cannot both decide it
+    # The wallet's profile first, then the submission (every change of both takes them in that order): two
+    # reviewers, or a reviewer and the vendor or a deletion request, decide it one after the other.
+    profile = profile_for_change(session, find_submission(session, submission_id).address, now_ms)
+    row = get_for_change(session, KycSubmission, submission_id)
+    assert row is not None  # submissions are never deleted while their wallet's profile is locked
     if row.status != PENDING:
         raise HdexError(
             ErrorCode.KYC_NOT_PENDING, f"submission {submission_id} was already {row.status}", "submissionId"
         )
     if not approve and not reason:
         raise HdexError(ErrorCode.INVALID_FIELD, "a rejection says why (the user reads it)", "reason")
-    profile = session.get(AccountProfile, row.address)
-    if approve and profile is not None and is_restricted(profile.country, restricted):
+    if approve and is_restricted(profile.country, restricted):
         raise HdexError(
             ErrorCode.JURISDICTION_RESTRICTED, f"the wallet declares {profile.country}, a restricted country", "country"
         )
@@ -148,7 +152,7 @@ def decide(
         ip=ip,
     )
     if approve:
-        held = 0 if profile is None else profile.level
+        held = profile.level
         set_level(
             session,
             row.address,
@@ -161,9 +165,9 @@ def decide(
     return submission_of(session, row)
 
 
-def find_submission(session: Session, submission_id: int, for_update: bool = False) -> KycSubmission:
-    """The submission (its row locked if `for_update`), or KYC_SUBMISSION_NOT_FOUND."""
-    row = session.get(KycSubmission, submission_id, with_for_update=for_update)
+def find_submission(session: Session, submission_id: int) -> KycSubmission:
+    """The submission, or KYC_SUBMISSION_NOT_FOUND."""
+    row = session.get(KycSubmission, submission_id)
     if row is None:
         raise HdexError(ErrorCode.KYC_SUBMISSION_NOT_FOUND, f"no submission {submission_id}", "submissionId")
     return row

@@ -34,7 +34,7 @@ from backend.accounts.email_links import drop_expired_retired_links, retire_link
 from backend.accounts.identity import IdentityData
 from backend.accounts.kyc import PENDING, REJECTED
 from backend.accounts.levels import set_level
-from backend.accounts.profiles import blank_personal_data, ensure_profile, profile_of
+from backend.accounts.profiles import blank_personal_data, ensure_profile, profile_for_change, profile_of
 from backend.audit_log import record_action
 from backend.db.models import (
     Base,
@@ -127,9 +127,7 @@ def export(
         "supportTickets": _tickets(session, lowered),
         "forumThreads": _rows(session.scalars(select(ForumThread).where(func.lower(ForumThread.author) == lowered))),
         "forumPosts": _rows(session.scalars(select(ForumPost).where(func.lower(ForumPost.author) == lowered))),
-        "forumReports": _rows(
-            session.scalars(select(ForumReport).where(func.lower(ForumReport.reporter) == lowered))
-        ),
+        "forumReports": _rows(session.scalars(select(ForumReport).where(func.lower(ForumReport.reporter) == lowered))),
         "behaviourEvents": _rows(session.scalars(select(StatsEvent).where(func.lower(StatsEvent.wallet) == lowered))),
     }
 
@@ -172,7 +170,7 @@ def request_deletion(
     `retention_days` and of its withdrawals' travel-rule records after `travel_rule_retention_days`
     (audit-logged as "account.deletion_request", with how many of each were erased). A second request erases
     what came since and counts only that."""
-    profile = ensure_profile(session, address, now_ms)
+    profile = profile_for_change(session, address, now_ms)  # before its submissions: a decision waits or is seen
     actor = f"wallet:{profile.address}"
     blank_personal_data(profile)
     profile.deletion_requested_at_ms = now_ms

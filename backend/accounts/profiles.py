@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend.accounts.countries import is_restricted, normal_country
+from backend.db.locks import get_for_change
 from backend.db.models import AccountProfile
 from backend.errors import ErrorCode, HdexError
 
@@ -65,6 +66,18 @@ def ensure_profile(session: Session, address: str, now_ms: int) -> AccountProfil
         )
         profile = session.get(AccountProfile, address)
         assert profile is not None
+    return profile
+
+
+def profile_for_change(session: Session, address: str, now_ms: int) -> AccountProfile:
+    """The wallet's profile (made if need be), locked until the unit of work ends and read as its last writer left it
+    (`get_for_change`: a write first, so SQLite's write lock too). Every change that checks the profile or the
+    wallet's KYC submissions before it writes takes it, the profile before any submission, so two such changes run
+    one after the other: else a link checked against the old address verified the new one, two submissions both
+    found nothing pending, and a decision crossed a deletion request."""
+    ensure_profile(session, address, now_ms)
+    profile = get_for_change(session, AccountProfile, normalise_address(address))
+    assert profile is not None  # made above
     return profile
 
 

@@ -18,10 +18,18 @@ from backend.accounts.countries import is_restricted
 from backend.accounts.identity import IdentityData, check_identity
 from backend.accounts.kyc import Submission
 from backend.accounts.levels import set_level
-from backend.accounts.profiles import Profile, ensure_profile, profile_of, set_country, set_notifications
+from backend.accounts.profiles import (
+    Profile,
+    ensure_profile,
+    profile_for_change,
+    profile_of,
+    set_country,
+    set_notifications,
+)
 from backend.accounts.uploads import Upload, check_upload
 from backend.accounts.vendor import KycVendor, ManualReview
 from backend.bootstrap import Container
+from backend.db.locks import lock_wallet
 from backend.errors import ErrorCode, HdexError, retry_after_s
 from backend.mail import Mail, Mailer, mailer_for
 from backend.mail.addresses import normal_email
@@ -89,7 +97,7 @@ class Accounts:
         now = self._clock()
         token = None
         with self._container.uow() as uow:
-            row = ensure_profile(uow.session, address, now)
+            row = profile_for_change(uow.session, address, now)
             if changes.notifications is not UNCHANGED:
                 set_notifications(row, changes.notifications)
             if changes.country is not UNCHANGED:
@@ -117,6 +125,8 @@ class Accounts:
     def _check_link_limit(self, session: Session, address: str, email: str, now: int) -> None:
         """RATE_LIMITED (with Retry-After) if the inbox `email` reaches (any +tag of it) has as many links out as it
         may have: anyone could name anyone's address, and each link is a mail to it."""
+        # Wallets saving one inbox at once count one after the other (WalletLock's key: 42 of the digest's 64 digits).
+        lock_wallet(session, "email_link", email_links.mailbox_digest(email)[:42])
         limit = self._settings.email_verify_links_per_address
         expiries = email_links.live_links_to(session, email, now)
         if len(expiries) < limit:
@@ -140,7 +150,7 @@ class Accounts:
         """Mark the e-mail verified with the link's token; EMAIL_LINK_INVALID if it is unknown, used or expired."""
         now = self._clock()
         with self._container.uow() as uow:
-            row = ensure_profile(uow.session, address, now)
+            row = profile_for_change(uow.session, address, now)
             email_links.use_link(uow.session, row, token, now)
             uow.commit()
             return profile_of(row, self.restricted)
@@ -162,7 +172,7 @@ class Accounts:
                 ErrorCode.JURISDICTION_RESTRICTED, f"HDEX cannot verify residents of {identity.country}", "country"
             )
         with self._container.uow() as uow:
-            profile = ensure_profile(uow.session, address, now)
+            profile = profile_for_change(uow.session, address, now)
             kyc.check_can_submit(uow.session, profile, 1, self.restricted)
             if profile.country is None:
                 profile.country = identity.country
@@ -182,7 +192,7 @@ class Accounts:
         stored: list[str] = []
         try:
             with self._container.uow() as uow:
-                profile = ensure_profile(uow.session, address, now)
+                profile = profile_for_change(uow.session, address, now)
                 kyc.check_can_submit(uow.session, profile, 2, self.restricted)
                 keyed = []
                 for document in documents:

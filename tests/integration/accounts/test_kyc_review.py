@@ -6,9 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from backend.accounts import kyc
+from backend.accounts.identity import IdentityData, PostalAddress
 from backend.accounts.levels import current_level
+from backend.accounts.review import KycReview
+from backend.accounts.service import Accounts
 from backend.audit_log import AuditFilter, list_entries
 from backend.bootstrap import Container
 from backend.staff.roles import Role
@@ -26,6 +31,7 @@ from .conftest import (
     signed_in_wallet,
     stored_files,
 )
+from .races import race
 
 
 def _level(container: Container) -> int:
@@ -191,3 +197,35 @@ def test_the_document_download_is_inert_in_a_browser(
     assert {d["contentType"] for d in level2["documents"]} == {"image/png", "application/pdf"}
     assert compliance.client.get("/v1/staff/kyc/documents/999").json()["error"]["code"] == "KYC_DOCUMENT_NOT_FOUND"
     assert stored_files(container)[0].read_bytes() in (PNG, PDF)
+
+
+ADA = IdentityData("Ada Lovelace", "1990-12-10", "GB", PostalAddress("12 St James's Square", "London", "SW1Y 4JH"))
+
+
+def test_two_submissions_of_one_wallet_at_once_leave_one_pending(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts = Accounts(container)
+    accounts.profile(wallet(USER))  # made by a first read, as the dApp's
+    first, second = race(
+        kyc, "check_can_submit", monkeypatch,
+        lambda: accounts.submit_identity(wallet(USER), ADA), lambda: accounts.submit_identity(wallet(USER), ADA),
+    )  # fmt: skip
+    assert second == "KYC_ALREADY_PENDING" and first.status == "pending"
+    assert [s.status for s in accounts.kyc_status(wallet(USER)).submissions] == ["pending"]
+
+
+def test_two_decisions_of_one_submission_at_once_leave_one_decided(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff reject a forged document while the vendor approves: the second to come is refused, never applied over
+    the first (a rejected submission whose wallet kept the level its approval gave)."""
+    submission = Accounts(container).submit_identity(wallet(USER), ADA)
+    review = KycReview(container)
+    rejected, approved = race(
+        kyc, "record_action", monkeypatch,
+        lambda: review.decide(submission.id, False, "document forged", "staff:bob@hdex.example", None),
+        lambda: review.decide(submission.id, True, None, "vendor", None),
+    )  # fmt: skip
+    assert approved == "KYC_NOT_PENDING" and rejected.submission.status == "rejected"
+    assert _level(container) == 0 and _actions(container, "kyc.approve") == []

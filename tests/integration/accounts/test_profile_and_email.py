@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from backend.accounts import email_links
 from backend.accounts.service import Accounts, ProfileChanges
 from backend.api.app import create_app
 from backend.bootstrap import Container
@@ -22,6 +23,7 @@ from backend.errors import HdexError
 from ..api.exchange_fixtures import wallet
 from ..staff.conftest import Inbox, build_container
 from .conftest import OTHER, USER, ClientFor, signed_in_wallet
+from .races import race
 
 
 def _link_token(inbox: Inbox, count: int) -> str:
@@ -225,3 +227,47 @@ def test_one_client_saves_at_most_its_limit_of_addresses(
             assert client.put("/v1/account/profile", json={"country": "DE"}).status_code == 200  # no mail: free
     finally:
         limited.db_engine.dispose()
+
+
+def test_a_link_used_while_its_wallet_replaces_the_address_never_verifies_the_new_one(
+    container: Container, inbox: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link was checked against the address as read; the change committed before the verification did, which
+    then marked the new, never verified address verified (a victim's, shown to staff as the user's own)."""
+    box, _ = inbox
+    accounts = Accounts(container)
+    accounts.update_profile(wallet(USER), ProfileChanges(email="mine@example.com"), "http://testserver")
+    token = _link_token(box, 1)
+    race(
+        email_links, "use_link", monkeypatch,
+        lambda: accounts.verify_email(wallet(USER), token),
+        lambda: accounts.update_profile(wallet(USER), ProfileChanges(email="victim@example.com"), "http://testserver"),
+    )  # fmt: skip
+    profile = accounts.profile(wallet(USER))
+    assert (profile.email, profile.email_verified) == ("victim@example.com", False)
+
+
+def test_links_to_one_inbox_saved_at_once_by_many_wallets_stay_within_its_limit(
+    database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    box, port = inbox
+    container = build_container(database_url, tmp_path, port, email_verify_links_per_address=1)
+    accounts = Accounts(container)
+    barrier = threading.Barrier(4)
+
+    def save(key: int) -> str:
+        barrier.wait()
+        try:
+            accounts.update_profile(wallet(key), ProfileChanges(email="victim@example.com"), "http://testserver")
+        except HdexError as exc:
+            return exc.code
+        return "saved"
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = sorted(pool.map(save, (5, 6, 7, 8)))
+    finally:
+        container.db_engine.dispose()
+    assert outcomes == ["RATE_LIMITED"] * 3 + ["saved"]
+    box.wait_for(1)
+    assert _mails_to(box, "victim@example.com") == 1
