@@ -14,6 +14,9 @@ import importlib
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+
+from backend.errors import ErrorCode, HdexError
 
 _TAGS = frozenset(
     {
@@ -28,18 +31,52 @@ _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # per table, which lets a 10 kB reply (a 1,000-column header, then rows of "|") render to 670 kB of HTML in
 # seconds of CPU, again at every read of its ticket; past this many the table ends and the rest is text.
 # (The module by name: the package exports its function under the same name.)
-vars(importlib.import_module("markdown_it.rules_block.table"))["MAX_AUTOCOMPLETED_CELLS"] = 1_000
+_TABLES = vars(importlib.import_module("markdown_it.rules_block.table"))
+_TABLES["MAX_AUTOCOMPLETED_CELLS"] = 1_000
+# ...and a hundred small tables of a thousand cells each still made a 20 kB post 1.1 MB of HTML after 2 s of parsing:
+# past this many cells in a document, what looks like a table is text.
+MAX_CELLS = 5_000
+# A link defined once by reference and used thousands of times repeats its URL each time (20 kB of source, 12 MB of
+# HTML): a text rendering to more than this is refused.
+MAX_HTML_CHARS = 256 * 1024
+_CELLS = frozenset({"th_open", "td_open"})
+
+
+def _bounded_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The library's table rule while the document has used fewer than MAX_CELLS cells (counted in its `env`)."""
+    used = state.env.get("cells", 0)
+    if used >= MAX_CELLS:
+        return False
+    before = len(state.tokens)
+    matched: bool = _TABLES["table"](state, start, end, silent)
+    state.env["cells"] = used + sum(1 for token in state.tokens[before:] if token.type in _CELLS)
+    return matched
+
 
 # commonmark with tables and strikethrough; `html: False` escapes any HTML typed into the source.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
+_markdown.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
 
 
-def render(source: str) -> str:
-    """The safe HTML of Markdown `source`."""
+def _html(source: str, field: str) -> str:
+    """The renderer's HTML of `source` (not yet sanitized); INVALID_FIELD on `field` past MAX_HTML_CHARS."""
+    rendered: str = _markdown.render(source, {})
+    if len(rendered) > MAX_HTML_CHARS:
+        raise HdexError(
+            ErrorCode.INVALID_FIELD,
+            f"this text would show as more than {MAX_HTML_CHARS // 1024} KiB of HTML: shorten it (a link used "
+            "many times by reference, or many tables, grows most)",
+            field,
+        )
+    return rendered
+
+
+def render(source: str, field: str = "body") -> str:
+    """The safe HTML of Markdown `source`; INVALID_FIELD on `field` when it would be too large (MAX_HTML_CHARS)."""
     return nh3.clean(
-        _markdown.render(source),
+        _html(source, field),
         tags=set(_TAGS),
         attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
         url_schemes=set(_URL_SCHEMES),
@@ -48,7 +85,7 @@ def render(source: str) -> str:
     )
 
 
-def plain(source: str) -> str:
+def plain(source: str, field: str = "body") -> str:
     """The text of Markdown `source`, every tag removed and entities decoded ("<b>" stays "<b>"): for search
     and excerpts shown as text, never to be inserted as HTML."""
-    return html.unescape(nh3.clean(_markdown.render(source), tags=set())).strip()
+    return html.unescape(nh3.clean(_html(source, field), tags=set())).strip()

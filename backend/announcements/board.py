@@ -78,6 +78,7 @@ def check_draft(draft: Draft) -> Draft:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a title is 1 to {MAX_TITLE_CHARS} characters", "title")
     if not draft.body.strip() or len(draft.body) > MAX_BODY_CHARS:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a body is 1 to {MAX_BODY_CHARS} characters", "body")
+    render(draft.body)  # refused now if it would render too large, never at a read
     if draft.severity not in SEVERITIES:
         raise HdexError(ErrorCode.INVALID_FIELD, f"severity is one of {', '.join(SEVERITIES)}", "severity")
     if draft.placement not in PLACEMENTS:

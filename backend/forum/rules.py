@@ -22,7 +22,7 @@ MAX_QUERY_CHARS = 200
 MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: the search tokenizers split words at "_" too
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -216,9 +216,9 @@ def _refuse_if_cannot_post(session: Session, author: str, limits: PostingLimits,
 def _post(
     session: Session, thread: ForumThread, source: str, *, author: str, now_ms: int, title: str | None
 ) -> ForumPost:
-    words = plain(source)
+    words = plain(source, "message")
     post = ForumPost(
-        thread_id=thread.id, author=author, body_source=source, body_html=render(source),
+        thread_id=thread.id, author=author, body_source=source, body_html=render(source, "message"),
         search_text=f"{title}\n{words}" if title is not None else words, hidden=False, created_at_ms=now_ms,
     )  # fmt: skip
     session.add(post)

@@ -50,6 +50,7 @@ def create_saved_reply(
 ) -> SavedReplyView:
     """A new saved reply (SAVED_REPLY_TITLE_TAKEN if its title is another's)."""
     title, body = check_title(title), check_body(body, "body")
+    render(body)  # refused now if it would render too large, never at a read
     if session.scalars(select(func.count()).select_from(SavedReply)).one() >= MAX_SAVED_REPLIES:
         raise HdexError(ErrorCode.INVALID_FIELD, f"keep at most {MAX_SAVED_REPLIES} saved replies", "title")
     _refuse_taken(session, title, None)
@@ -69,6 +70,7 @@ def update_saved_reply(
     """Change a saved reply's title and body (SAVED_REPLY_NOT_FOUND, SAVED_REPLY_TITLE_TAKEN)."""
     row = _row(session, reply_id)
     title, body = check_title(title), check_body(body, "body")
+    render(body)  # refused now if it would render too large, never at a read
     _refuse_taken(session, title, row.id)
     before = {"title": row.title, "body": row.body}
     row.title, row.body, row.updated_by, row.updated_at_ms = title, body, actor, now_ms

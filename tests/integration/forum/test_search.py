@@ -45,6 +45,7 @@ def test_search_finds_posts_by_every_word_stemmed_and_by_title(alice: User, bob:
     assert hits(client_for, "market bot") == [second]  # every word; "markets" stems to "market"
     assert hits(client_for, "liquidity") == [first]  # the title is searched with the first post
     assert hits(client_for, "withdrawal") == [third]
+    assert hits(client_for, "withdrawal _ __") == [third]  # a lone "_" is no word to either database
     assert hits(client_for, "nothing-like-this") == []
     assert hits(client_for, '"markets" OR -bot NEAR(x) * ^') == []  # operators are words, all required
     result = client_for("anonymous").get("/v1/forum/search", params={"q": "tight"}).json()["results"][0]

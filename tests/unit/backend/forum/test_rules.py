@@ -59,6 +59,7 @@ def test_a_refused_report_names_reports_and_their_hourly_limit() -> None:
 
 def test_search_words_are_lower_case_unique_and_operators_are_not_syntax() -> None:
     assert search_terms('Markets "OR" -bot NEAR(x) markets') == ["markets", "or", "bot", "near", "x"]
+    assert search_terms("snake_case _ __") == ["snake", "case"]  # split at "_", as both databases' tokenizers do
     assert fts5_query(["or", "near"]) == '"or" AND "near"'
     assert len(search_terms(" ".join(f"w{n}" for n in range(20)))) == 8
     for query in ("", "*** ---", "x" * 201):
