@@ -49,7 +49,12 @@ NOT_THERE = frozenset({"ORDER_NOT_FOUND", "NOT_FOUND"})  # a read-back finds no 
 
 
 def read_back_after(
-    error: HdexClientError, path: str, order_hash: str, body: dict[str, Any], after_unknown: bool, resent: int,
+    error: HdexClientError,
+    path: str,
+    order_hash: str,
+    body: dict[str, Any],
+    after_unknown: bool,
+    resent: int,
     resends: int,
 ) -> bool:
     """What a failed send of a signed request to `path` leads to, for the sync and async clients alike: True to
@@ -184,10 +189,10 @@ class Signer:
     ) -> tuple[str, dict[str, Any]]:
         """(order hash, POST /v1/orders body); `client_order_id` is the wallet's own unsigned label.
 
-        `time_in_force="FOK"` signs the fill-or-kill flag; IOC and FOK orders expire `IMMEDIATE_EXPIRY_S` from
-        now unless `expiry` says otherwise. A stop order in a market without an on-chain price source
-        (`market.price_source` None) must accept operator-triggered execution (`accept_operator_trigger`):
-        the exchange then decides when it triggered."""
+        `time_in_force="FOK"` signs the fill-or-kill flag; IOC and FOK orders, and market orders (IOC by nature),
+        expire `IMMEDIATE_EXPIRY_S` from now unless `expiry` says otherwise. A stop order in a market without an
+        on-chain price source (`market.price_source` None) must accept operator-triggered execution
+        (`accept_operator_trigger`): the exchange then decides when it triggered."""
         if kind in STOP_KINDS and market.price_source is None and not accept_operator_trigger:
             raise ValueError(
                 f"market {market.name} has no on-chain price source for stop orders: pass "
@@ -199,7 +204,8 @@ class Signer:
         flags |= FLAG_FILL_OR_KILL if time_in_force == "FOK" else 0
         flags |= FLAG_OPERATOR_TRIGGER if accept_operator_trigger and kind in STOP_KINDS else 0  # a stop's consent
         if expiry is None:
-            expiry = int(time.time()) + (IMMEDIATE_EXPIRY_S if time_in_force in ("IOC", "FOK") else ORDER_EXPIRY_S)
+            immediate = time_in_force in ("IOC", "FOK") or (kind == "market" and time_in_force is None)
+            expiry = int(time.time()) + (IMMEDIATE_EXPIRY_S if immediate else ORDER_EXPIRY_S)
         order = Order(
             maker=self.address,
             baseToken=market.base_token,

@@ -82,8 +82,12 @@ class OrderRequest:
 
     @property
     def immediate(self) -> bool:
-        """IOC or fill-or-kill: it trades on arrival or never, so it must sign a short expiry."""
-        return self.fill_or_kill or self.time_in_force is TimeInForce.IOC
+        """IOC or fill-or-kill: it trades on arrival or never, so it must sign a short expiry (else its signature,
+        and the worst price it signs, would stay good for a settlement long after its remainder was cancelled). A
+        market order is IOC whether asked or not; a stop-market only once it triggered, so it may wait long."""
+        if self.fill_or_kill or self.time_in_force is TimeInForce.IOC:
+            return True
+        return self.time_in_force is None and self.kind is OrderType.MARKET
 
     @property
     def engine_tif(self) -> TimeInForce | None:
@@ -276,7 +280,7 @@ def parse_order_request(body: Any) -> OrderRequest:
     tif_name = body.get("timeInForce")
     tif: TimeInForce | None = None
     if tif_name is not None:
-        if tif_name not in _REQUEST_TIFS:
+        if not isinstance(tif_name, str) or tif_name not in _REQUEST_TIFS:
             raise HdexError(ErrorCode.INVALID_FIELD, "must be GTC, IOC or FOK", "timeInForce")
         tif = _REQUEST_TIFS[tif_name]
     return OrderRequest(order, signature, tif, parse_client_order_id(body.get("clientOrderId")))

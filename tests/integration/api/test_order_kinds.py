@@ -14,7 +14,8 @@ from .test_order_lifecycle import reserved
 
 def test_a_market_order_takes_what_is_there_and_its_remainder_is_cancelled(sqlite_exchange: Exchange) -> None:
     sqlite_exchange.place(6, side=1, baseAmount=QTY // 2)
-    taker = sqlite_exchange.place(5, flags=1, limitPrice=PRICE + 100 * TICK).json()  # worst price accepted
+    market = {"flags": 1, "limitPrice": PRICE + 100 * TICK, "expiry": int(time.time()) + 30}  # worst price accepted
+    taker = sqlite_exchange.place(5, **market).json()  # IOC: a short expiry
     assert (taker["status"], taker["reason"], taker["filled"]) == ("cancelled", "ioc_remainder", str(QTY // 2))
     assert reserved(sqlite_exchange, 5, USDC) == QTY // 2 * PRICE // 10**18  # only the fill still holds
 

@@ -156,6 +156,8 @@ def test_a_number_overflowing_its_solidity_type_is_out_of_range(exchange: Exchan
         (lambda body: body["order"].pop("expiry"), "order.expiry"),
         (lambda body: body.update(signature="0xzz"), "signature"),
         (lambda body: body.update(timeInForce="GTD"), "timeInForce"),
+        (lambda body: body.update(timeInForce=["GTC"]), "timeInForce"),  # was a 500 (unhashable)
+        (lambda body: body.update(timeInForce={"a": 1}), "timeInForce"),
     ],
 )
 def test_a_malformed_field_is_named_in_the_error(sqlite_exchange: Exchange, mutate: Any, field: str) -> None:

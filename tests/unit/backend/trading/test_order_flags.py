@@ -60,7 +60,9 @@ def test_fill_or_kill_with_post_only_is_refused_and_post_only_alone_still_rests(
 
 
 @pytest.mark.parametrize(
-    ("time_in_force", "flags"), [(TimeInForce.IOC, 0), (None, 8), (TimeInForce.FOK, 8), (TimeInForce.IOC, 1)]
+    ("time_in_force", "flags"),
+    [(TimeInForce.IOC, 0), (None, 8), (TimeInForce.FOK, 8), (TimeInForce.IOC, 1), (None, 1)],
+    ids=["ioc", "fill-or-kill", "fok", "ioc-market", "market"],  # a market order is IOC whether asked or not
 )
 def test_an_immediate_order_signs_an_expiry_at_most_the_bound_ahead(time_in_force: TimeInForce, flags: int) -> None:
     assert accepted(signed(time_in_force=time_in_force, flags=flags, expiry=NOW_S + 60))
@@ -73,7 +75,8 @@ def test_orders_that_may_rest_keep_any_expiry() -> None:
     far = NOW_S + 30 * 86_400
     assert accepted(signed(expiry=far))
     assert accepted(signed(time_in_force=TimeInForce.GTC, expiry=far))
-    assert accepted(signed(flags=1, expiry=far))  # a market order is IOC by its kind, not by a requested IOC
+    stop_market = {"flags": STOP_MARKET | OPERATOR_TRIGGER, "triggerPrice": TRIGGER}
+    assert accepted(signed(**stop_market, expiry=far))  # IOC only once it triggered: it may wait for that
 
 
 def test_operator_trigger_on_a_kind_that_is_no_stop_is_refused() -> None:
