@@ -64,6 +64,7 @@ FLAG_POST_ONLY = 4
 FLAG_FILL_OR_KILL = 8
 FLAG_OPERATOR_TRIGGER = 16
 PAGE = 500  # the most items a listing answers at once (fetch_since)
+DEFAULT_LIMIT = 100  # the newest items a listing read without `since` or `limit` returns
 ORDER_STATUSES = {"open": "open", "filled": "closed", "cancelled": "canceled", "expired": "expired"}
 
 
@@ -412,28 +413,39 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
     def fetch_trades(self, symbol: str, since: Any = None, limit: Any = None, params: Any = {}) -> Any:
         self.load_markets()
         market = self.market(symbol)
-        request = {"market": market["id"], "limit": 100 if limit is None else limit}
-        trades = self.fetch_since("markets/{market}/trades", "public", "trades", "time", request, since, params)
+        request = {"market": market["id"]}
+        trades = self.fetch_since("markets/{market}/trades", "public", "trades", "time", request, since, limit, params)
         return self.parse_trades(trades, market, since, limit)
 
     def fetch_since(
-        self, path: str, api: str, key: str, time_key: str, request: Any, since: Any, params: Any
+        self,
+        path: str,
+        api: str,
+        key: str,
+        time_key: str,
+        request: Any,
+        since: Any,
+        limit: Any,
+        params: Any,
+        everything: bool = False,
     ) -> list[Any]:
-        """The items of one of HDEX's newest-first listings for `since` (ms): without it, the newest page; with it,
-        every page back (PAGE items each, following `next`) until one reaches before `since`, so that none in
-        between is skipped. ccxt's `parse_*` then keeps those from `since` on, oldest first, up to the limit."""
-        if since is None:
-            newest: list[Any] = self.safe_list(self.request(path, api, "GET", self.extend(request, params)), key, [])
-            return newest
+        """The items of one of HDEX's newest-first listings, following `next` across pages of at most PAGE: with
+        `since` (ms), every page back until one reaches before it, so that none in between is skipped (ccxt's
+        `parse_*` then keeps those from `since` on, oldest first, up to `limit`); without it, the newest `limit`
+        items, or every item for `everything` (a wallet's open orders), else the newest DEFAULT_LIMIT."""
+        wanted = None if since is not None or (limit is None and everything) else (limit or DEFAULT_LIMIT)
         items: list[Any] = []
         cursor = None
         while True:
-            page_request = self.extend(request, {"limit": PAGE}, {} if cursor is None else {"cursor": cursor}, params)
+            size = PAGE if wanted is None else min(PAGE, wanted - len(items))
+            page_request = self.extend(request, {"limit": size}, {} if cursor is None else {"cursor": cursor}, params)
             response = self.request(path, api, "GET", page_request)
             page = self.safe_list(response, key, [])
             items.extend(page)
             cursor = self.safe_string(response, "next")
-            if cursor is None or not page or self.safe_integer(page[-1], time_key, 0) < since:
+            if cursor is None or not page or (wanted is not None and len(items) >= wanted):
+                return items
+            if since is not None and self.safe_integer(page[-1], time_key, 0) < since:
                 return items
 
     def parse_trade(self, trade: Any, market: Any = None) -> Any:
@@ -473,9 +485,13 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         self.load_markets()
         market = self.market(symbol)
         request: dict[str, Any] = {"market": market["id"], "interval": self.safe_string(self.timeframes, timeframe)}
+        interval_ms = self.parse_timeframe(timeframe) * 1000
         if since is not None:
             request["start"] = since
-            request["end"] = since + self.parse_timeframe(timeframe) * 1000 * (500 if limit is None else limit)
+            request["end"] = since + interval_ms * (500 if limit is None else limit)
+        elif limit is not None:  # the newest `limit` (the API's own default window is the last 500 intervals)
+            request["end"] = self.milliseconds()
+            request["start"] = request["end"] - interval_ms * limit
         response = self.request("markets/{market}/candles", "public", "GET", self.extend(request, params))
         return self.parse_ohlcvs(self.safe_list(response, "candles", []), market, timeframe, since, limit)
 
@@ -558,10 +574,10 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
     def fetch_my_trades(self, symbol: Any = None, since: Any = None, limit: Any = None, params: Any = {}) -> Any:
         self.load_markets()
         market = None if symbol is None else self.market(symbol)
-        request: dict[str, Any] = {"address": self.signer_address(), "limit": 100 if limit is None else limit}
+        request: dict[str, Any] = {"address": self.signer_address()}
         if market is not None:
             request["market"] = market["id"]
-        fills = self.fetch_since("accounts/{address}/fills", "private", "fills", "time", request, since, params)
+        fills = self.fetch_since("accounts/{address}/fills", "private", "fills", "time", request, since, limit, params)
         return self.parse_trades(fills, market, since, limit)
 
     # orders
@@ -782,10 +798,12 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         self.load_markets()
         market = None if symbol is None else self.market(symbol)
         request: dict[str, Any] = {"address": self.signer_address(), "status": status}
-        request["limit"] = 100 if limit is None else limit
         if market is not None:
             request["market"] = market["id"]
-        orders = self.fetch_since("accounts/{address}/orders", "private", "orders", "createdAt", request, since, params)
+        orders = self.fetch_since(
+            "accounts/{address}/orders", "private", "orders", "createdAt", request, since, limit, params,
+            everything=status == "open",  # every open order, as ccxt's callers expect
+        )  # fmt: skip
         return self.parse_orders(orders, market, since, limit)
 
     def parse_order(self, order: Any, market: Any = None) -> Any:

@@ -97,6 +97,21 @@ def test_market_orders_fill_against_the_book_and_fill_or_kill_is_signed(server: 
         taker.create_order(SYMBOL, "market", "buy", 1)
 
 
+def test_listings_follow_pages_past_one_and_any_limit_is_read_in_pages(server: str) -> None:
+    """ccxt's callers expect every open order, and a limit above the API's page (500) must not be refused."""
+    bot = adapter(server, 9)
+    bot.load_markets()
+    placed = {bot.create_order(SYMBOL, "limit", "buy", 0.01, 2000 + n)["id"] for n in range(150)}
+    assert {order["id"] for order in bot.fetch_open_orders(SYMBOL)} == placed  # 100 a page by default
+    assert len(bot.fetch_open_orders(SYMBOL, limit=120)) == 120
+    bot.cancel_all_orders(SYMBOL)
+    assert len(bot.fetch_closed_orders(SYMBOL)) == 100 and len(bot.fetch_closed_orders(SYMBOL, limit=1_000)) == 150
+    assert bot.fetch_trades(SYMBOL, limit=1_000) == bot.fetch_trades(SYMBOL)  # fewer than a page: all of them
+    assert bot.fetch_my_trades(SYMBOL, limit=1_000) == []
+    newest = bot.fetch_ohlcv(SYMBOL, "1m", limit=1_000)  # the newest 1,000 intervals, not the API's last 500
+    assert newest == bot.fetch_ohlcv(SYMBOL, "1m")  # the module's one trade, a minute ago at most
+
+
 def test_an_order_is_edited_in_one_signed_request_and_a_refused_successor_leaves_it_cancelled(server: str) -> None:
     bot, other = adapter(server, 5), adapter(server, 6)
     assert bot.has["editOrder"] is True
