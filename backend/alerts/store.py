@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC
 from enum import StrEnum
 from typing import Any
 
@@ -65,7 +66,8 @@ class AlertView:
 def alert_view(row: Alert) -> AlertView:
     created = row.created_at_ms
     if created is None and row.created_at is not None:  # alerts older than migration 0011
-        created = int(row.created_at.timestamp() * 1000)
+        stamped = row.created_at  # SQLite keeps no time zone: the database's clock is UTC
+        created = int((stamped if stamped.tzinfo else stamped.replace(tzinfo=UTC)).timestamp() * 1000)
     return AlertView(
         row.id, row.kind, row.severity, row.subject, row.message, dict(row.details), row.status, row.case_id,
         row.occurrences, created, row.last_seen_at_ms,
@@ -95,21 +97,29 @@ def raise_alert(
             existing.occurrences += 1
             existing.last_seen_at_ms = now
             return None
-    row = Alert(
-        kind=kind.value,
-        severity=severity.value,
-        message=message[:1000],
-        details=details or {},
-        subject=subject,
-        dedup_key=dedup_key,
-        status="open",
-        occurrences=1,
-        created_at_ms=now,
-        last_seen_at_ms=now,
-    )
+    row = new_alert(kind, severity, message, subject=subject, details=details, dedup_key=dedup_key, now_ms=now)
     session.add(row)
     session.flush()
     return row
+
+
+def new_alert(
+    kind: AlertKind,
+    severity: Severity,
+    message: str,
+    *,
+    subject: str | None = None,
+    details: dict[str, Any] | None = None,
+    dedup_key: str | None = None,
+    now_ms: int | None = None,
+) -> Alert:
+    """An open alert's row, not yet added to a session (for a caller that hands its rows to another's unit of
+    work, as the indexer's deposit screening does); `raise_alert` records one."""
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    return Alert(
+        kind=kind.value, severity=severity.value, message=message[:1000], details=details or {}, subject=subject,
+        dedup_key=dedup_key, status="open", occurrences=1, created_at_ms=now, last_seen_at_ms=now,
+    )  # fmt: skip
 
 
 SEVERITY_RANK: dict[str, int] = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}

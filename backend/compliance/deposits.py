@@ -13,9 +13,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from backend.alerts.store import AlertKind, Severity, new_alert
 from backend.compliance.providers import ProviderUnavailable
 from backend.compliance.screening import Screener
-from backend.db.models import Alert, FrozenFunds
+from backend.db.models import FrozenFunds
 from backend.db.models.base import Base
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class DepositScreening:
             )  # fmt: skip
             details = {"wallet": args["wallet"], "token": args["token"], "amount": args["amount"], "reason": reason}
             message = f"deposit by blocked address {args['wallet']} frozen"
-            rows.append(Alert(kind="sanctioned_deposit", severity="critical", message=message, details=details))
+            rows.append(new_alert(AlertKind.SANCTIONED_DEPOSIT, Severity.CRITICAL, message,
+                                  subject=f"wallet:{args['wallet']}", details=details))  # fmt: skip
             log.error(message, extra=details)
         return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -63,7 +64,11 @@ def test_a_blocked_depositor_is_credited_as_the_chain_says_but_frozen_and_alerte
         assert ledger.balances(session)[(address_of(BLOCKED), usdc)] == 5_000  # the ledger mirrors the chain
         frozen = session.scalars(select(FrozenFunds)).all()
         assert [(f.wallet, f.token, f.amount) for f in frozen] == [(address_of(BLOCKED), usdc, 5_000)]
-        assert [a.kind for a in session.scalars(select(Alert))] == ["sanctioned_deposit"]
+        [alert] = session.scalars(select(Alert)).all()
+        # as every alert: its subject (a case's report summarises the wallet) and its time in UTC milliseconds
+        assert (alert.kind, alert.subject, alert.status) == ("sanctioned_deposit", f"wallet:{address_of(BLOCKED)}",
+                                                             "open")  # fmt: skip
+        assert alert.created_at_ms is not None and abs(alert.created_at_ms - time.time() * 1000) < 600_000
         tradable = wallet_balances(session, [address_of(BLOCKED), address_of(CLEAN)])
     assert tradable[address_of(BLOCKED)][usdc] == 0
     assert tradable[address_of(CLEAN)][usdc] == 7_000
