@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from sqlalchemy.orm import Session
 
@@ -91,22 +91,33 @@ def remember_event(session: Session, decision: VendorDecision, now_ms: int) -> N
 def _decision(body: bytes) -> VendorDecision:
     try:
         value: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting deeper than the parser's stack is no decision either
         raise HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON") from None
     if not isinstance(value, dict):
         raise HdexError(ErrorCode.INVALID_FIELD, "the body is a JSON object")
     event_id, submission_id = value.get("eventId"), value.get("submissionId")
     decision, reason = value.get("decision"), value.get("reason")
-    if not isinstance(event_id, str) or not 1 <= len(event_id) <= MAX_EVENT_ID_CHARS:
+    if not _storable(event_id) or not 1 <= len(event_id) <= MAX_EVENT_ID_CHARS:
         raise HdexError(
             ErrorCode.INVALID_FIELD, f"eventId is a string of 1 to {MAX_EVENT_ID_CHARS} characters", "eventId"
         )
     if not isinstance(submission_id, int) or isinstance(submission_id, bool) or not 1 <= submission_id <= MAX_ROW_ID:
         raise HdexError(ErrorCode.INVALID_FIELD, "submissionId is a submission's id", "submissionId")
-    if decision not in DECISIONS:
+    if not isinstance(decision, str) or decision not in DECISIONS:
         raise HdexError(ErrorCode.INVALID_FIELD, "decision is approved or rejected", "decision")
-    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON_CHARS):
+    if reason is not None and (not _storable(reason) or len(reason) > MAX_REASON_CHARS):
         raise HdexError(
             ErrorCode.INVALID_FIELD, f"reason is a string of at most {MAX_REASON_CHARS} characters", "reason"
         )
     return VendorDecision(event_id, submission_id, decision == "approved", reason or None)
+
+
+def _storable(value: Any) -> TypeGuard[str]:
+    """A string both databases can store: no NUL (PostgreSQL's text refuses it) and no lone surrogate (no UTF-8)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True

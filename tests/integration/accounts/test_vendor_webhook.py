@@ -110,3 +110,26 @@ def test_a_decision_on_a_decided_or_unknown_submission_is_refused_and_its_event_
     with container.uow() as uow:
         assert list(uow.session.scalars(select(KycWebhookEvent.event_id))) == ["a"]
     assert user.get("/v1/account/profile").json()["level"] == 1
+
+
+def test_a_signed_body_the_vendor_got_wrong_is_a_typed_refusal_that_keeps_nothing(
+    user: TestClient, client_for: ClientFor, container: Container
+) -> None:
+    """Each of these was a 500 (or, with a NUL, one on PostgreSQL only) once its signature had passed."""
+    submission = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    vendor = client_for("vendor")
+    event = {"eventId": "evt-9", "submissionId": submission["id"], "decision": "rejected"}
+    before = _state(container, user)
+    for wrong, field in (
+        ({**event, "eventId": "evt-\ud800"}, "eventId"),  # a lone surrogate: no UTF-8 to store
+        ({**event, "reason": "forged\u0000"}, "reason"),  # PostgreSQL's text holds no NUL
+        ({**event, "decision": ["rejected"]}, "decision"),
+    ):
+        refused = _post(vendor, wrong)
+        assert (refused.status_code, refused.json()["error"]["field"]) == (422, field), refused.text
+    nested = b"[" * 100_000 + b"]" * 100_000
+    stamp = int(time.time())
+    headers = {"X-HDEX-Timestamp": str(stamp), "X-HDEX-Signature": sign_webhook(WEBHOOK_SECRET, stamp, nested)}
+    deep = vendor.post(PATH, content=nested, headers={**headers, "Content-Type": "application/json"})
+    assert (deep.status_code, deep.json()["error"]["code"]) == (400, "MALFORMED_JSON")
+    assert _state(container, user) == before
