@@ -40,11 +40,12 @@ if TYPE_CHECKING:  # devchain imports this module (free_port); it is imported wh
     from .devchain import DevChain, PristineDevChain
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def quick_password_hashing() -> Iterator[None]:
     """Staff passwords hashed and checked with argon2id at its lowest cost (t=1, 8 MiB, p=1) instead of RFC 9106's
     low-memory profile, which costs about 0.15 s a hash: the suite creates and signs in staff hundreds of times.
-    A unit test holds the product to the profile; servers the tests start as processes keep it."""
+    A unit test holds the product to the profile (this ends with each integration module, so a unit test run after
+    one on the same worker sees the product's own); servers the tests start as processes keep it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
         yield
