@@ -24,6 +24,7 @@ from backend.db.models import AuditLogEntry, AuditLogHead
 
 HEAD_ID = 1
 MAX_TEXT = 320  # actor and target columns; longer values (they may come from a request) are cut
+MAX_IP = 64  # the column's width: a client's address as a proxy forwarded it may be anything, and longer
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def record_action(
         target=None if target is None else target[:MAX_TEXT],
         before=canonical_json(before),
         after=canonical_json(after),
-        ip=ip,
+        ip=None if ip is None else ip[:MAX_IP],
         prev_hash=head.hash,
     )
     digest = entry_hash(fields)

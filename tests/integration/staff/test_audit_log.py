@@ -65,6 +65,18 @@ def test_verify_passes_an_intact_log(cli: CliRunner, container: Container) -> No
     assert "3 entries" in result.output
 
 
+def test_an_address_longer_than_its_column_is_cut_not_a_failed_commit(container: Container) -> None:
+    """A proxy forwards whatever X-Forwarded-For says: on PostgreSQL a longer value failed the commit, and with it
+    the sign-in failure it recorded (a lock-out never counted)."""
+    with container.uow() as uow:
+        record_action(uow.session, actor="staff:a@hdex.example", action="staff.login_failed", ip="1" * 300)
+        uow.commit()
+    with container.uow() as uow:
+        [entry] = list_entries(uow.session, AuditFilter(action="staff.login_failed"), 10)
+        assert entry.ip == "1" * 64
+        assert verify_log(uow.session).broken is None
+
+
 def test_verify_passes_while_another_writer_appends_during_the_walk(container: Container) -> None:
     _record(container, 3)
     with container.uow() as uow:
