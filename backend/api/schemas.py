@@ -271,6 +271,10 @@ class OrderView(BaseModel):
         "when filled"
     )
     filled: Amount = Field(description="base base-units filled so far")
+    filledQuote: Amount = Field(
+        description="quote base-units those fills traded for, at the makers' prices (the average price is "
+        "filledQuote / filled, scaled as prices are); a taker's limit price is only its worst"
+    )
     remaining: Amount = Field(description="base base-units still on the book (0 once not open)")
     unfilled: Amount = Field(description="base base-units never filled, whatever the status")
     reserved: Amount = Field(description="what the order still holds of the token it pays with")

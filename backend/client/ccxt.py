@@ -809,7 +809,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
     def parse_order(self, order: Any, market: Any = None) -> Any:
         market = self.safe_market(self.safe_string(order, "market"), market)
         signed = order["order"]
-        base_decimals, _ = self.decimals_of(market)
+        base_decimals, quote_decimals = self.decimals_of(market)
         kind = int(signed["flags"]) & 3
         trigger = None if kind < 2 else self.price_from_units(signed["triggerPrice"], market)
         time_in_force = self.safe_string(order, "timeInForce")
@@ -832,6 +832,9 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 "amount": self.from_base_units(signed["baseAmount"], base_decimals),
                 "filled": self.from_base_units(order["filled"], base_decimals),
                 "remaining": self.from_base_units(order["remaining"], base_decimals),
+                # what its fills traded for (ccxt works the average price out of it), never the limit price times
+                # the amount: every fill is at the maker's price
+                "cost": self.from_base_units(order["filledQuote"], quote_decimals),
                 "status": self.safe_string(ORDER_STATUSES, self.safe_string(order, "status")),
                 "fee": None,
                 "trades": None,

@@ -72,6 +72,7 @@ class Order(Base):
     time_in_force: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))  # open | filled | cancelled | expired
     filled: Mapped[int] = mapped_column(Amount())  # base units
+    filled_quote: Mapped[int] = mapped_column(Amount(), server_default="0")  # quote units its fills traded for
     reserved: Mapped[int] = mapped_column(Amount())  # what the remaining part still holds
     reason: Mapped[str | None] = mapped_column(String(40))  # why it left the book, if it did
     # a stop whose trigger was reached: it rests (or rested) as its limit order, and is restored so

@@ -810,6 +810,7 @@ class EngineHost:
             (buyer, quote, quote_amount(qty, buyer.order.limitPrice)),
         ):
             tracked.filled += qty
+            tracked.filled_quote += quote
             tracked.reserved -= hold_release
             self._risk.closed(tracked.maker, tracked.market, qty, tracked.order.limitPrice)
             tracked.updated_ms = ts

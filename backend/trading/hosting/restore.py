@@ -108,7 +108,8 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
         row.hash, order, row.market, row.maker, reserved_token(order), row.signature, row.time_in_force, row.seq,
         row.created_at_ms,
     )  # fmt: skip
-    tracked.filled, tracked.reserved, tracked.reason = row.filled, row.reserved, row.reason
+    tracked.filled, tracked.filled_quote = row.filled, row.filled_quote
+    tracked.reserved, tracked.reason = row.reserved, row.reason
     tracked.status = OrderStatus(row.status)
     tracked.updated_ms, tracked.persisted = row.updated_at_ms, True
     tracked.client_order_id = row.client_order_id

@@ -321,6 +321,7 @@ class TrackedOrder:
         "client_order_id",
         "created_ms",
         "filled",
+        "filled_quote",
         "hash",
         "maker",
         "market",
@@ -359,6 +360,7 @@ class TrackedOrder:
         self.time_in_force = time_in_force
         self.seq = seq
         self.filled = 0
+        self.filled_quote = 0  # quote base units its fills traded for, at the makers' prices
         self.reserved = reservation(order, order.baseAmount)
         self.status = OrderStatus.OPEN
         self.reason: str | None = None

@@ -33,6 +33,7 @@ def order_message(tracked: TrackedOrder, event: str | None = None) -> dict[str, 
         "status": tracked.status,
         "reason": tracked.reason,
         "filled": str(tracked.filled),
+        "filledQuote": str(tracked.filled_quote),  # what it traded for: its average price is this over `filled`
         "remaining": str(tracked.remaining if tracked.status == OrderStatus.OPEN else 0),  # still on the book
         "unfilled": str(tracked.remaining),  # never filled, whatever the status (cancelled: what was left)
         "reserved": str(tracked.reserved),

@@ -85,10 +85,13 @@ def test_every_order_kind_is_placed_queried_and_cancelled(server: str) -> None:
 
 def test_market_orders_fill_against_the_book_and_fill_or_kill_is_signed(server: str) -> None:
     maker, taker = adapter(server, 7), adapter(server, 8)
-    maker.create_order(SYMBOL, "limit", "sell", 1, 3000)
+    maker.create_order(SYMBOL, "limit", "sell", 1.1, 3000)
     bought = taker.create_order(SYMBOL, "market", "buy", 0.4)  # worst price: the ask + 5%
-    assert (bought["status"], bought["filled"], bought["price"], bought["cost"]) == ("closed", 0.4, None, None)
+    assert (bought["status"], bought["filled"], bought["cost"], bought["average"]) == ("closed", 0.4, 1200.0, 3000.0)
+    assert bought["price"] == 3000.0  # ccxt gives a market order its average price
     assert bought["info"]["order"]["limitPrice"] == "3150000000"  # signed as its worst price; it traded at 3,000
+    improved = taker.create_order(SYMBOL, "limit", "buy", 0.1, 3100, {"timeInForce": "IOC"})
+    assert (improved["price"], improved["cost"], improved["average"]) == (3100.0, 300.0, 3000.0)  # the maker's price
     whole = taker.create_order(SYMBOL, "limit", "buy", 0.6, 3000, {"timeInForce": "FOK"})
     assert (whole["status"], whole["timeInForce"], whole["filled"]) == ("closed", "FOK", 0.6)
     with pytest.raises(ccxt.OrderNotFillable):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -24,7 +25,8 @@ def test_a_market_order_without_a_limit_price_is_told_to_send_the_worst_price_it
     sqlite_exchange: Exchange, flags: int
 ) -> None:
     before = sqlite_exchange.state()
-    response = sqlite_exchange.place(flags=flags, limitPrice=0, triggerPrice=PRICE)
+    # a market order signs a short expiry (it is IOC); a stop-market may wait for its trigger
+    response = sqlite_exchange.place(flags=flags, limitPrice=0, triggerPrice=PRICE, expiry=int(time.time()) + 30)
     message = refusal(response, 422, "INVALID_PRICE", "order.limitPrice")
     assert "a market order needs limitPrice: the worst price you accept" in message
     assert f"a multiple of the tick size {TICK}" in message

@@ -17,6 +17,13 @@ def test_a_market_order_takes_what_is_there_and_its_remainder_is_cancelled(sqlit
     market = {"flags": 1, "limitPrice": PRICE + 100 * TICK, "expiry": int(time.time()) + 30}  # worst price accepted
     taker = sqlite_exchange.place(5, **market).json()  # IOC: a short expiry
     assert (taker["status"], taker["reason"], taker["filled"]) == ("cancelled", "ioc_remainder", str(QTY // 2))
+    traded_for = str(QTY // 2 * PRICE // 10**18)  # at the maker's price, not its worst
+    assert taker["filledQuote"] == traded_for
+    sqlite_exchange.drain()  # as stored: a closed order is listed from its row
+    [listed] = sqlite_exchange.client.get(f"/v1/accounts/{taker['order']['maker']}/orders?status=closed").json()[
+        "orders"
+    ]
+    assert (listed["hash"], listed["filledQuote"]) == (taker["hash"], traded_for)
     assert reserved(sqlite_exchange, 5, USDC) == QTY // 2 * PRICE // 10**18  # only the fill still holds
 
 
