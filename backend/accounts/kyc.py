@@ -120,7 +120,8 @@ def decide(
 ) -> Submission:
     """Approve or reject a pending submission; an approval raises the wallet's level. Both are audit-logged
     (the decision as "kyc.approve"/"kyc.reject", the level change as "account.level"). KYC_NOT_PENDING if
-    it was decided already; JURISDICTION_RESTRICTED for an approval of a wallet now in a restricted country."""
+    it was decided already; JURISDICTION_RESTRICTED for an approval of a wallet now in a restricted country;
+    KYC_LEVEL_REQUIRED for an approval of a level the wallet no longer stands next to."""
     # The wallet's profile first, then the submission (every change of both takes them in that order): two
     # reviewers, or a reviewer and the vendor or a deletion request, decide it one after the other.
     profile = profile_for_change(session, find_submission(session, submission_id).address, now_ms)
@@ -135,6 +136,13 @@ def decide(
     if approve and is_restricted(profile.country, restricted):
         raise HdexError(
             ErrorCode.JURISDICTION_RESTRICTED, f"the wallet declares {profile.country}, a restricted country", "country"
+        )
+    if approve and profile.level < row.level - 1:  # dropped since it was submitted (a restricted country declared)
+        raise HdexError(
+            ErrorCode.KYC_LEVEL_REQUIRED,
+            f"the wallet holds level {profile.level} now: level {row.level} needs an approved level {row.level - 1} "
+            "first, so reject this submission",
+            "submissionId",
         )
     row.status, row.reason, row.reviewed_at_ms, row.reviewer = (
         (APPROVED if approve else REJECTED),

@@ -175,6 +175,23 @@ def test_declaring_a_restricted_country_drops_a_verified_wallet_to_level_0(
     assert _actions(container, "account.level")[0] == {"level": 0, "reason": "declared KP, a restricted country"}
 
 
+def test_a_level_2_submission_pending_when_the_wallet_dropped_to_level_0_cannot_be_approved(
+    user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    """Approving it raised the wallet straight from 0 to 2, without the level 1 it needs."""
+    admin = staff_as(Role.ADMIN)
+    admin.post(f"/v1/staff/kyc/submissions/{user.post('/v1/account/kyc/level1', json=IDENTITY).json()['id']}/approve",
+               {})  # fmt: skip
+    level2 = user.post("/v1/account/kyc/level2", files=documents()).json()
+    assert user.put("/v1/account/profile", json={"country": "KP"}).json()["level"] == 0
+    assert user.put("/v1/account/profile", json={"country": "GB"}).json()["level"] == 0  # no way back by itself
+    refused = admin.post(f"/v1/staff/kyc/submissions/{level2['id']}/approve", {})
+    assert refused.json()["error"]["code"] == "KYC_LEVEL_REQUIRED" and "reject this submission" in refused.text
+    assert _level(container) == 0
+    rejected = admin.post(f"/v1/staff/kyc/submissions/{level2['id']}/reject", {"reason": "level 1 lapsed"})
+    assert rejected.status_code == 200, rejected.text
+
+
 def test_the_document_download_is_inert_in_a_browser(
     user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
 ) -> None:
