@@ -97,28 +97,21 @@ def raise_alert(
             existing.occurrences += 1
             existing.last_seen_at_ms = now
             return None
-    row = new_alert(kind, severity, message, subject=subject, details=details, dedup_key=dedup_key, now_ms=now)
+    row = new_alert(kind, severity, message, subject=subject, details=details or {}, now_ms=now)
+    row.dedup_key = dedup_key
     session.add(row)
     session.flush()
     return row
 
 
 def new_alert(
-    kind: AlertKind,
-    severity: Severity,
-    message: str,
-    *,
-    subject: str | None = None,
-    details: dict[str, Any] | None = None,
-    dedup_key: str | None = None,
-    now_ms: int | None = None,
+    kind: AlertKind, severity: Severity, message: str, *, subject: str | None, details: dict[str, Any], now_ms: int
 ) -> Alert:
     """An open alert's row, not yet added to a session (for a caller that hands its rows to another's unit of
     work, as the indexer's deposit screening does); `raise_alert` records one."""
-    now = int(time.time() * 1000) if now_ms is None else now_ms
     return Alert(
-        kind=kind.value, severity=severity.value, message=message[:1000], details=details or {}, subject=subject,
-        dedup_key=dedup_key, status="open", occurrences=1, created_at_ms=now, last_seen_at_ms=now,
+        kind=kind.value, severity=severity.value, message=message[:1000], details=details, subject=subject,
+        status="open", occurrences=1, created_at_ms=now_ms, last_seen_at_ms=now_ms,
     )  # fmt: skip
 
 

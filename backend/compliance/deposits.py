@@ -10,6 +10,7 @@ them, since events become final in chain order (a settlement or withdrawal may s
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,6 +52,7 @@ class DepositScreening:
             details = {"wallet": args["wallet"], "token": args["token"], "amount": args["amount"], "reason": reason}
             message = f"deposit by blocked address {args['wallet']} frozen"
             rows.append(new_alert(AlertKind.SANCTIONED_DEPOSIT, Severity.CRITICAL, message,
-                                  subject=f"wallet:{args['wallet']}", details=details))  # fmt: skip
+                                  subject=f"wallet:{args['wallet']}", details=details,
+                                  now_ms=time.time_ns() // 1_000_000))  # fmt: skip
             log.error(message, extra=details)
         return rows

@@ -33,6 +33,14 @@ def _post(
     return response
 
 
+def pending_decision(
+    user: TestClient, client_for: ClientFor, event_id: str, decision: str
+) -> tuple[TestClient, dict[str, object]]:
+    """The user's level-1 submission, pending; the vendor's client and its event deciding it."""
+    submission = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
+    return client_for("vendor"), {"eventId": event_id, "submissionId": submission["id"], "decision": decision}
+
+
 def _state(container: Container, user: TestClient) -> tuple[object, int, int]:
     with container.uow() as uow:
         events = uow.session.scalar(select(func.count()).select_from(KycWebhookEvent))
@@ -43,12 +51,10 @@ def _state(container: Container, user: TestClient) -> tuple[object, int, int]:
 def test_a_signed_fresh_event_approves_and_raises_the_level_at_once(
     user: TestClient, client_for: ClientFor, container: Container
 ) -> None:
-    submission = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
-    vendor = client_for("vendor")
-    event = {"eventId": "evt-1", "submissionId": submission["id"], "decision": "approved"}
+    vendor, event = pending_decision(user, client_for, "evt-1", "approved")
     response = _post(vendor, event)
     assert response.status_code == 200, response.text
-    assert response.json() == {"submissionId": submission["id"], "status": "approved"}
+    assert response.json() == {"submissionId": event["submissionId"], "status": "approved"}
     assert user.get("/v1/account/profile").json()["level"] == 1
 
 
@@ -67,9 +73,7 @@ def test_a_vendor_rejection_carries_its_reason_or_a_default_one(
 def test_forged_stale_and_replayed_events_are_refused_and_change_nothing(
     user: TestClient, client_for: ClientFor, container: Container
 ) -> None:
-    submission = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
-    vendor = client_for("vendor")
-    event = {"eventId": "evt-7", "submissionId": submission["id"], "decision": "approved"}
+    vendor, event = pending_decision(user, client_for, "evt-7", "approved")
     before = _state(container, user)
 
     forged = _post(vendor, event, secret="not-the-secret")
@@ -116,9 +120,7 @@ def test_a_signed_body_the_vendor_got_wrong_is_a_typed_refusal_that_keeps_nothin
     user: TestClient, client_for: ClientFor, container: Container
 ) -> None:
     """Each of these was a 500 (or, with a NUL, one on PostgreSQL only) once its signature had passed."""
-    submission = user.post("/v1/account/kyc/level1", json=IDENTITY).json()
-    vendor = client_for("vendor")
-    event = {"eventId": "evt-9", "submissionId": submission["id"], "decision": "rejected"}
+    vendor, event = pending_decision(user, client_for, "evt-9", "rejected")
     before = _state(container, user)
     for wrong, field in (
         ({**event, "eventId": "evt-\ud800"}, "eventId"),  # a lone surrogate: no UTF-8 to store
