@@ -9,7 +9,7 @@ from eth_abi.abi import decode, encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
-from web3.exceptions import BlockNotFound, ContractLogicError, Web3Exception
+from web3.exceptions import BlockNotFound, ContractLogicError, Web3Exception, Web3RPCError
 
 from auditor.abi import Call, Event, ExchangeAbi, Order, UndecodedLog
 from auditor.errors import AuditError
@@ -128,8 +128,8 @@ class ChainReader:
         call = {"from": self.exchange, "to": wallet, "data": "0x" + data.hex()}
         try:
             answer = self.w3.eth.call(call, block)  # type: ignore[arg-type]
-        except ContractLogicError:
-            return False
+        except (ContractLogicError, Web3RPCError):  # a revert, or out of gas or an invalid opcode: the contract's
+            return False  # staticcall takes any failure as a no
         except (OSError, Web3Exception, ValueError) as exc:
             raise AuditError(f"the node failed on eth_call isValidSignature at block {block}: {exc}") from None
         return bytes(answer) == _ERC1271_MAGIC
@@ -145,9 +145,10 @@ class ChainReader:
     def latest_round(self, feed: str, block: int) -> tuple[int, int] | None:
         """The feed's (answer, updatedAt) at `block`, read as PriceSourceLib.latest reads it: None when the call
         reverts, answers fewer than five words, or answers zero or less."""
+        call = {"from": self.exchange, "to": feed, "data": "0x" + _LATEST_ROUND_DATA.hex()}
         try:
-            answer = bytes(self.w3.eth.call({"to": feed, "data": "0x" + _LATEST_ROUND_DATA.hex()}, block))  # type: ignore[typeddict-item]
-        except ContractLogicError:
+            answer = bytes(self.w3.eth.call(call, block))  # type: ignore[arg-type]
+        except (ContractLogicError, Web3RPCError):  # any failure: PriceSourceLib.latest's low-level call says not ok
             return None
         except (OSError, Web3Exception, ValueError) as exc:
             raise AuditError(f"the node failed on eth_call latestRoundData at block {block}: {exc}") from None

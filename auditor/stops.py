@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from auditor.abi import Order
-from auditor.orders import FLAG_KIND_MASK, FLAG_KIND_STOP, FLAG_OPERATOR_TRIGGER
+from auditor.orders import FLAG_KIND_STOP, FLAG_OPERATOR_TRIGGER
 
 NO_FEED = "0x0000000000000000000000000000000000000000"
 _UINT256_MAX = 2**256 - 1
@@ -43,8 +43,9 @@ class PriceSources(Protocol):
 
 
 def is_stop(order: Order) -> bool:
-    """Whether the order waits for its market's price source (a stop not flagged operator-triggered)."""
-    return order.flags & (FLAG_KIND_MASK | FLAG_OPERATOR_TRIGGER) == FLAG_KIND_STOP
+    """Whether the order waits for its market's price source: a stop-limit or stop-market (the kind's stop bit, as
+    the contract reads it) not flagged operator-triggered."""
+    return order.flags & (FLAG_KIND_STOP | FLAG_OPERATOR_TRIGGER) == FLAG_KIND_STOP
 
 
 def stop_failure(sources: PriceSources, order: Order, block: int, timestamp: int) -> str | None:

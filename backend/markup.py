@@ -60,10 +60,11 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 _markdown.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
 
 
-def _html(source: str, field: str) -> str:
-    """The renderer's HTML of `source` (not yet sanitized); INVALID_FIELD on `field` past MAX_HTML_CHARS."""
+def _html(source: str, field: str, stored: bool) -> str:
+    """The renderer's HTML of `source` (not yet sanitized); INVALID_FIELD on `field` past MAX_HTML_CHARS, unless
+    the text is `stored` already."""
     rendered: str = _markdown.render(source, {})
-    if len(rendered) > MAX_HTML_CHARS:
+    if len(rendered) > MAX_HTML_CHARS and not stored:
         raise HdexError(
             ErrorCode.INVALID_FIELD,
             f"this text would show as more than {MAX_HTML_CHARS // 1024} KiB of HTML: shorten it (a link used "
@@ -73,10 +74,12 @@ def _html(source: str, field: str) -> str:
     return rendered
 
 
-def render(source: str, field: str = "body") -> str:
-    """The safe HTML of Markdown `source`; INVALID_FIELD on `field` when it would be too large (MAX_HTML_CHARS)."""
+def render(source: str, field: str = "body", *, stored: bool = False) -> str:
+    """The safe HTML of Markdown `source`; INVALID_FIELD on `field` when it would be too large (MAX_HTML_CHARS).
+    `stored`: a text already kept, read back or migrated, which may predate the bound: rendered whatever its size
+    (a read must not fail, nor an upgrade stop, on what was accepted once)."""
     return nh3.clean(
-        _html(source, field),
+        _html(source, field, stored),
         tags=set(_TAGS),
         attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
         url_schemes=set(_URL_SCHEMES),
@@ -85,7 +88,7 @@ def render(source: str, field: str = "body") -> str:
     )
 
 
-def plain(source: str, field: str = "body") -> str:
+def plain(source: str, field: str = "body", *, stored: bool = False) -> str:
     """The text of Markdown `source`, every tag removed and entities decoded ("<b>" stays "<b>"): for search
-    and excerpts shown as text, never to be inserted as HTML."""
-    return html.unescape(nh3.clean(_html(source, field), tags=set())).strip()
+    and excerpts shown as text, never to be inserted as HTML. `stored` as for `render`."""
+    return html.unescape(nh3.clean(_html(source, field, stored), tags=set())).strip()

@@ -126,7 +126,8 @@ def decide(
     # reviewers, or a reviewer and the vendor or a deletion request, decide it one after the other.
     profile = profile_for_change(session, find_submission(session, submission_id).address, now_ms)
     row = get_for_change(session, KycSubmission, submission_id)
-    assert row is not None  # submissions are never deleted while their wallet's profile is locked
+    if row is None:  # purged (its retention ran out) since it was looked up
+        raise HdexError(ErrorCode.KYC_SUBMISSION_NOT_FOUND, f"no submission {submission_id}", "submissionId")
     if row.status != PENDING:
         raise HdexError(
             ErrorCode.KYC_NOT_PENDING, f"submission {submission_id} was already {row.status}", "submissionId"

@@ -190,7 +190,7 @@ def _audited(row: Announcement) -> dict[str, Any]:
 
 def _view(row: Announcement) -> AnnouncementView:
     return AnnouncementView(
-        row.id, row.title, row.body, render(row.body), row.severity, row.placement, row.starts_at_ms,
+        row.id, row.title, row.body, render(row.body, stored=True), row.severity, row.placement, row.starts_at_ms,
         row.ends_at_ms, row.withdrawn_at_ms, row.withdrawn_by, row.created_by, row.created_at_ms, row.updated_by,
         row.updated_at_ms,
     )  # fmt: skip

@@ -806,6 +806,10 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         )  # fmt: skip
         return self.parse_orders(orders, market, since, limit)
 
+    def traded_for(self, order: Any, quote_decimals: int) -> Any:
+        quote = self.safe_string(order, "filledQuote")
+        return None if quote is None else self.from_base_units(quote, quote_decimals)
+
     def parse_order(self, order: Any, market: Any = None) -> Any:
         market = self.safe_market(self.safe_string(order, "market"), market)
         signed = order["order"]
@@ -833,8 +837,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 "filled": self.from_base_units(order["filled"], base_decimals),
                 "remaining": self.from_base_units(order["remaining"], base_decimals),
                 # what its fills traded for (ccxt works the average price out of it), never the limit price times
-                # the amount: every fill is at the maker's price
-                "cost": self.from_base_units(order["filledQuote"], quote_decimals),
+                # the amount: every fill is at the maker's price (a server before filledQuote: ccxt's own guess)
+                "cost": self.traded_for(order, quote_decimals),
                 "status": self.safe_string(ORDER_STATUSES, self.safe_string(order, "status")),
                 "fee": None,
                 "trades": None,

@@ -96,9 +96,10 @@ def search_text(title: str, body: str) -> str:
     return fold(f"{title}\n{body}")
 
 
-def excerpt_of(body: str) -> str:
-    """The start of the article's text, every tag removed: shown as text (the dApp escapes it)."""
-    text = plain(body)
+def excerpt_of(body: str, *, stored: bool = False) -> str:
+    """The start of the article's text, every tag removed: shown as text (the dApp escapes it). `stored` as for
+    `backend.markup.render`."""
+    text = plain(body, stored=stored)
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 

@@ -112,4 +112,4 @@ def _title_taken(title: str) -> HdexError:
 
 
 def _view(row: SavedReply) -> SavedReplyView:
-    return SavedReplyView(row.id, row.title, row.body, render(row.body), row.updated_by, row.updated_at_ms)
+    return SavedReplyView(row.id, row.title, row.body, render(row.body, stored=True), row.updated_by, row.updated_at_ms)

@@ -165,6 +165,11 @@ def test_a_request_carrying_two_staff_session_cookies_is_not_signed_in(
         assert "two session cookies" in answer.json()["error"]["message"]
     answer = client.get("/v1/staff/auth/session", headers={"cookie": f"hdex_staff={mine}"})
     assert answer.json()["staff"]["email"] == admin.email
+    # the way out: signing out clears this site's cookie and ends neither session (which is whose, none can tell)
+    out = client.post("/v1/staff/auth/logout", headers={"cookie": f"hdex_staff={mine}; hdex_staff={planted}"})
+    assert out.json() == {"signedOut": True} and 'hdex_staff=""' in out.headers["set-cookie"]
+    for token in (mine, planted):
+        assert client.get("/v1/staff/auth/session", headers={"cookie": f"hdex_staff={token}"}).status_code == 200
 
 
 def test_the_staff_cookie_is_secure_and_host_only_outside_development(

@@ -13,7 +13,7 @@ from .batches import BLOCK, BLOCK_TIME, BUYER, PRICE, SELLER, USDC, WEI, WETH, C
 FEED = "0x" + "Fe" * 20
 # An 8-decimal feed of WETH in USDC: the reference price is the answer / 10^2, in USDC base units per WETH.
 SOURCE = PriceSource(FEED, 3_600, 0, 2)
-STOP, OPERATOR_TRIGGER = 2, 16
+STOP, STOP_MARKET, OPERATOR_TRIGGER = 2, 3, 16
 BUY_STOP = replace(order(BUYER, 0), flags=STOP, trigger_price=PRICE - 100 * 10**6)  # buys once at 2,900 or above
 
 
@@ -35,6 +35,14 @@ def test_a_stop_order_traded_once_its_reference_reached_the_trigger_passes_and_e
     run = batch(answering(2_800 * 10**8))
     assert run.settle(order(SELLER, 1), BUY_STOP, WEI, PRICE) == ["stop-not-triggered"]
     assert "reference price 2800000000 had not reached its trigger 2900000000" in run.state.findings[0].message
+
+
+def test_a_stop_market_is_read_against_the_feed_as_a_stop_limit_is() -> None:
+    """Kind 3 carries the stop bit too: the contract reads the feed for both kinds."""
+    stop_market = replace(BUY_STOP, flags=STOP_MARKET)
+    assert first_trade(answering(2_900 * 10**8), stop_market) == []
+    assert first_trade(answering(2_800 * 10**8), stop_market) == ["stop-not-triggered"]
+    assert first_trade(Chain(), replace(stop_market, flags=STOP_MARKET | OPERATOR_TRIGGER)) == []
 
 
 def test_a_stop_order_needs_a_source_a_usable_answer_and_a_fresh_one() -> None:

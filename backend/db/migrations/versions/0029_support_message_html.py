@@ -26,7 +26,9 @@ def upgrade() -> None:
     op.add_column("support_messages", sa.Column("body_html", sa.Text(), server_default="", nullable=False))
     connection = op.get_bind()
     for message_id, body in connection.execute(sa.select(messages.c.id, messages.c.body)).all():
-        connection.execute(messages.update().where(messages.c.id == message_id).values(body_html=render(body)))
+        connection.execute(
+            messages.update().where(messages.c.id == message_id).values(body_html=render(body, stored=True))
+        )
 
 
 def downgrade() -> None:

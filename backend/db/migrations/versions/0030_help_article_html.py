@@ -29,7 +29,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     for article_id, body in connection.execute(sa.select(articles.c.id, articles.c.body)).all():
         update = articles.update().where(articles.c.id == article_id)
-        connection.execute(update.values(body_html=render(body), excerpt=excerpt_of(body)))
+        connection.execute(update.values(body_html=render(body, stored=True), excerpt=excerpt_of(body, stored=True)))
 
 
 def downgrade() -> None:
