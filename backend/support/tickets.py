@@ -161,17 +161,18 @@ def open_ticket(
     message_body = check_body(body)
     session.add(ticket)
     session.flush()
-    message = _message(ticket.id, USER, f"wallet:{address}", message_body, now_ms)
+    message = _message(ticket.id, USER, f"wallet:{address}", message_body, "message", now_ms)
     session.add(message)
     session.flush()
     return ticket, message
 
 
-def _message(ticket_id: int, kind: str, author: str, body: str, now_ms: int) -> SupportMessage:
+def _message(ticket_id: int, kind: str, author: str, body: str, field: str, now_ms: int) -> SupportMessage:
     """A message with its Markdown rendered once, as written: reading a ticket renders nothing (a wallet's thirty
-    replies an hour of pathological Markdown made every read of the ticket cost seconds of CPU)."""
+    replies an hour of pathological Markdown made every read of the ticket cost seconds of CPU). `field` names the
+    request's field in a refusal."""
     return SupportMessage(
-        ticket_id=ticket_id, kind=kind, author=author, body=body, body_html=render(body), created_at_ms=now_ms
+        ticket_id=ticket_id, kind=kind, author=author, body=body, body_html=render(body, field), created_at_ms=now_ms
     )
 
 
@@ -203,7 +204,7 @@ def ticket_of(
 def add_user_reply(session: Session, ticket: SupportTicket, body: str, *, now_ms: int) -> SupportMessage:
     """The wallet's reply: reopens a ticket waiting for it or resolved; TICKET_CLOSED on a closed one."""
     status = rules.after_user_reply(ticket.status)
-    message = _message(ticket.id, USER, f"wallet:{ticket.address}", check_body(body), now_ms)
+    message = _message(ticket.id, USER, f"wallet:{ticket.address}", check_body(body, "body"), "body", now_ms)
     session.add(message)
     ticket.status, ticket.updated_at_ms = status, now_ms
     ticket.resolved_at_ms = rules.resolved_at_after(ticket.resolved_at_ms, status, now_ms)
@@ -235,7 +236,7 @@ def add_staff_message(
     if ticket.status == rules.CLOSED:
         raise HdexError(ErrorCode.TICKET_CLOSED, f"ticket {ticket.id} is closed: reopen it to answer")
     kind = NOTE if internal else REPLY
-    message = _message(ticket.id, kind, actor, check_body(body, "body"), now_ms)
+    message = _message(ticket.id, kind, actor, check_body(body, "body"), "body", now_ms)
     session.add(message)
     ticket.updated_at_ms = now_ms
     if not internal and ticket.first_response_at_ms is None:

@@ -185,7 +185,7 @@ JSON_REPLIES = [
     (b"{}", "application/json", 422, "INVALID_FIELD", None),
     (b'{"body": 5}', "application/json", 422, "INVALID_FIELD", None),
     (b'{"body": "a", "x": 1}', "application/json", 422, "INVALID_FIELD", "x"),
-    (b'{"body": " "}', "application/json", 422, "INVALID_FIELD", "message"),
+    (b'{"body": " "}', "application/json", 422, "INVALID_FIELD", "body"),  # the field the reply sends
     (json.dumps({"body": "x" * 10_001}).encode(), "application/json", 422, "INVALID_FIELD", None),
 ]
 

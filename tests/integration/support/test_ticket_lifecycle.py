@@ -121,6 +121,14 @@ def test_refused_moves_are_typed_and_change_nothing(user: TestClient, staff_as: 
     assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "INVALID_FIELD"
     assert desk.get(path).json() == before
 
+    # a text that would show as megabytes of HTML is refused naming the field it came in (the Markdown rules: markup)
+    bomb = f"[a]: http://e.x/{'a' * 4_000}\n\n" + "[a] " * 1_400
+    opened = open_ticket(user, message=bomb)
+    assert (opened.status_code, opened.json()["error"]["field"]) == (422, "message"), opened.text
+    reply = user.post(f"/v1/support/tickets/{ticket_id}/replies", json={"body": bomb})
+    assert (reply.status_code, reply.json()["error"]["field"]) == (422, "body"), reply.text
+    assert desk.get(path).json() == before
+
     assert user.post(f"/v1/support/tickets/{ticket_id}/close").status_code == 200
     closed = desk.get(path).json()
     twice = user.post(f"/v1/support/tickets/{ticket_id}/close")
