@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import ccxt
 import pytest
@@ -111,7 +112,16 @@ def test_listings_follow_pages_past_one_and_any_limit_is_read_in_pages(server: s
     assert len(bot.fetch_closed_orders(SYMBOL)) == 100 and len(bot.fetch_closed_orders(SYMBOL, limit=1_000)) == 150
     assert bot.fetch_trades(SYMBOL, limit=1_000) == bot.fetch_trades(SYMBOL)  # fewer than a page: all of them
     assert bot.fetch_my_trades(SYMBOL, limit=1_000) == []
-    newest = bot.fetch_ohlcv(SYMBOL, "1m", limit=1_000)  # the newest 1,000 intervals, not the API's last 500
+    asked: list[dict[str, Any]] = []
+    send = bot.request
+
+    def recorded(path: str, api: Any = "public", method: str = "GET", params: Any = None) -> Any:
+        asked.append(dict(params or {}))
+        return send(path, api, method, params or {})
+
+    bot.request = recorded
+    newest = bot.fetch_ohlcv(SYMBOL, "1m", limit=1_000)
+    assert asked[-1]["end"] - asked[-1]["start"] == 1_000 * 60_000  # the newest 1,000 intervals, not the API's 500
     assert newest == bot.fetch_ohlcv(SYMBOL, "1m")  # the module's one trade, a minute ago at most
 
 
