@@ -3,6 +3,7 @@ of the markets table with each market's last trade price. Everything runs in the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -73,12 +74,15 @@ def record_valuation(session: Session, request_hash: str, wallet: str, value: in
     session.add(WithdrawalValuation(request_hash=request_hash, wallet=wallet, value=value, created_at_ms=now_ms))
 
 
-def stored_price_book(session: Session, settings: Settings) -> PriceBook:
-    """The price book of the markets table, each market at the price of its latest stored fill."""
+def stored_price_book(session: Session, settings: Settings, sourced: Mapping[str, int] | None = None) -> PriceBook:
+    """The price book of the markets table, each market at its price in `sourced` (market name -> the price its
+    price source was last read at, by the engine host) if it has one, else at the price of its latest stored fill.
+    A fill anyone can print; a price source's reading is what the Exchange itself trusts."""
     # one query; each market's latest fill is one step down ix_fills_market_id, not a scan of every fill
     latest = select(Fill.price).where(Fill.market == Market.name).order_by(Fill.id.desc()).limit(1).scalar_subquery()
     rows = session.execute(select(Market, latest)).all()
     prices = {market.name: price for market, price in rows if price is not None}
+    prices.update(sourced or {})
     return PriceBook(
         [market for market, _ in rows], prices.get, settings.limits_reference_symbol, settings.limits_fixed_prices
     )

@@ -3,16 +3,19 @@
 The rule, in order (the first that gives a value wins):
 
 1. the reference token itself is worth its amount;
-2. a market between the token and the reference with a last trade price: T/REF values T at that price,
-   REF/T values it at the inverted price;
+2. a market between the token and the reference with a price: T/REF values T at that price, REF/T values
+   it at the inverted price;
 3. one hop: a priced market from the token to another token X that has a reference price (rule 2, or
    X's fixed price), the amount converted to X and X valued in the reference;
 4. the token's fixed price from settings (`limits_fixed_prices`);
 5. none: the token cannot be valued, and whatever it was asked for is refused (see README, "Tier limits").
 
-Where one step offers several values (two markets, several hops) the largest is taken, and every
-division rounds up: an uncertain valuation always counts as more usage, never less.
+Where one step offers several values (two markets, several hops) the largest is taken, a token's fixed price
+is a floor under whatever rules 2 and 3 give (an operator's answer to a thin market, whose last trade anyone can
+print low), and every division rounds up: an uncertain valuation always counts as more usage, never less.
 
+A market's price is whatever `last_price` answers: the engine's last trade at order entry; for withdrawals,
+the market's price source where it has a fresh reading, else its last stored trade (`backend.limits.store`).
 Prices are in the exchange's own scale: quote base units per 1e18 base base-units (a market's last trade
 price, `limitPrice`); a fixed price is reference base units per 1e18 base units of the token.
 """
@@ -27,7 +30,7 @@ from backend.limits.units import ceil_div
 
 PRICE_SCALE = 10**18  # backend.trading.rules.markets.PRICE_SCALE: the limits sit below trading, so not imported
 
-LastPrice = Callable[[str], int | None]  # market name -> its last trade price, None before the first trade
+LastPrice = Callable[[str], int | None]  # market name -> its price (see the module docs), None while it has none
 
 
 class ListedMarket(Protocol):
@@ -68,7 +71,7 @@ class _Leg:
 
 
 class PriceBook:
-    """Markets and their last prices, seen from the reference token (see the module docs)."""
+    """Markets and their prices, seen from the reference token (see the module docs)."""
 
     def __init__(
         self,
@@ -111,18 +114,15 @@ class PriceBook:
         token = token.lower()
         if token == self._ref:
             return amount
-        direct = self._direct(token, amount)
-        if direct is not None:
-            return direct
-        hops = [
-            self._direct_or_fixed(leg.other, converted)
-            for leg in self._legs.get(token, ())
-            if leg.other != self._ref and (converted := self._convert(leg, amount)) is not None
-        ]
-        hop = max((v for v in hops if v is not None), default=None)
-        if hop is not None:
-            return hop
-        return self._fixed_value(token, amount)
+        priced = self._direct(token, amount)
+        if priced is None:
+            hops = [
+                self._direct_or_fixed(leg.other, converted)
+                for leg in self._legs.get(token, ())
+                if leg.other != self._ref and (converted := self._convert(leg, amount)) is not None
+            ]
+            priced = max((v for v in hops if v is not None), default=None)
+        return _larger(priced, self._fixed_value(token, amount))
 
     def _direct(self, token: str, amount: int) -> int | None:
         best = None  # a loop, not max() over a list: this runs for every order
@@ -134,18 +134,24 @@ class PriceBook:
         return best
 
     def _direct_or_fixed(self, token: str, amount: int) -> int | None:
-        direct = self._direct(token, amount)
-        return direct if direct is not None else self._fixed_value(token, amount)
+        return _larger(self._direct(token, amount), self._fixed_value(token, amount))
 
     def _fixed_value(self, token: str, amount: int) -> int | None:
         price = self._fixed.get(token)
         return None if price is None else ceil_div(amount * price, PRICE_SCALE)
 
     def _convert(self, leg: _Leg, amount: int) -> int | None:
-        """`amount` of the leg's token in units of its other token at the market's last price, rounded up."""
+        """`amount` of the leg's token in units of its other token at the market's price, rounded up."""
         price = self._last_price(leg.market)
         if price is None or price <= 0:
             return None
         if leg.token_is_base:
             return ceil_div(amount * price, PRICE_SCALE)
         return ceil_div(amount * PRICE_SCALE, price)
+
+
+def _larger(one: int | None, other: int | None) -> int | None:
+    """The larger of two values either of which may be missing (None when both are)."""
+    if one is None or other is None:
+        return other if one is None else one
+    return max(one, other)

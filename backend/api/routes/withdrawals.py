@@ -203,6 +203,7 @@ async def request_withdrawal(
 )
 async def get_withdrawal_quote(
     container: ContainerDep,
+    trading: TradingDep,
     token: Annotated[str | None, Query(description="the token to withdraw (with amount)")] = None,
     amount: Annotated[str | None, Query(description="base units of token (with token)")] = None,
 ) -> dict[str, Any]:
@@ -213,7 +214,9 @@ async def get_withdrawal_quote(
         raise HdexError(ErrorCode.INVALID_FIELD, "give both token and amount, or neither", "amount")
     asked = None if token is None else parse_address(token, "token")
     units = None if amount is None else parse_uint(amount, 256, "amount")
-    quote = await asyncio.to_thread(withdrawals.withdrawal_quote, container, asked, units)
+    # on the host's loop: its price-source readings (none while this process stands by for the engine)
+    sourced = {} if trading.host is None else trading.host.source_prices()
+    quote = await asyncio.to_thread(withdrawals.withdrawal_quote, container, asked, units, sourced)
     reference = quote.reference
     return {
         "reference": {"symbol": reference.symbol, "token": reference.token, "decimals": reference.decimals},

@@ -260,6 +260,12 @@ class EngineHost:
         """Market name -> its price source for stop orders (None: none); a market not read yet is absent."""
         return MappingProxyType(self._price_sources)
 
+    def source_prices(self) -> dict[str, int]:
+        """Market name -> the price its price source was last read at (the top of the reading's range), for the
+        markets with a usable reading: what a withdrawal is valued at in place of the market's last trade."""
+        readings = ((name, self._engine.reference_price(name)) for name in self._markets)
+        return {name: reading[1] for name, reading in readings if reading is not None}
+
     @property
     def risk(self) -> RiskDesk:
         """Market risk: settings, reference prices, halts, open notional; for reads."""

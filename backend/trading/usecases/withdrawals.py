@@ -2,9 +2,10 @@
 
 Checks before anything is stored: withdrawals not paused (`backend.risk.withdrawal_pause`: first, and again
 as the request is stored), signature by the wallet, a positive amount, a recipient that is neither the zero
-address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits (`backend.limits`: checked
-early, then again under the wallet's limit lock as the request is stored, so two requests never both pass on the
-same usage; the second reuses the first's prices, as only usage needs the lock), a value of at least
+address nor the Exchange, expiry, fee within the signed max, the wallet's tier limits (`backend.limits`, each
+market priced by the engine host's latest usable reading of its price source where it has one; checked early,
+then again under the wallet's limit lock as the request is stored, so two requests never both pass on the same
+usage; the second reuses the first's prices, as only usage needs the lock), a value of at least
 `withdrawal_min_value` in the reference token (each withdrawal costs the operator a transaction), travel-rule data
 (`backend.risk.travel_rule`: required from `travel_rule_threshold` of value in the reference token, valid whenever
 given, stored with the request), screening of the wallet and the destination, no ether of the wallet's to the
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -85,7 +87,8 @@ async def request_withdrawal(
         raise HdexError(ErrorCode.MAX_FEE_TOO_LOW, f"the withdrawal fee is {charged}", "withdrawal.maxFee")
     wallet, token, recipient = checksum(withdrawal.wallet), checksum(withdrawal.token), checksum(withdrawal.recipient)
     identified = None if travel_rule is None else validate_travel_rule(travel_rule, wallet=wallet, recipient=recipient)
-    book, value = await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount)
+    sourced = host.source_prices()
+    book, value = await asyncio.to_thread(_check_limits, container, wallet, token, withdrawal.amount, sourced)
     _refuse_below_minimum(value, container.settings.withdrawal_min_value, book.reference)
     if identified is None and requires_travel_rule(value, container.settings.travel_rule_threshold):
         raise HdexError(
@@ -176,11 +179,14 @@ def _refuse_if_paused(container: Container) -> None:
         refuse_if_paused(uow.session)
 
 
-def _check_limits(container: Container, wallet: str, token: str, amount: int) -> tuple[PriceBook, int]:
+def _check_limits(
+    container: Container, wallet: str, token: str, amount: int, sourced: Mapping[str, int]
+) -> tuple[PriceBook, int]:
     """Refuse early, before screening and the hold, a request over the wallet's limits; the prices it was
-    valued at, for the check under the lock as it is stored, and its value in the reference token."""
+    valued at (`sourced`: the engine host's price-source readings, see `stored_price_book`), for the check under
+    the lock as it is stored, and its value in the reference token."""
     with container.uow() as uow:
-        book = stored_price_book(uow.session, container.settings)
+        book = stored_price_book(uow.session, container.settings, sourced)
         now = int(time.time() * 1000)
         value = check_withdrawal(uow.session, container.settings, wallet, token, amount, now, book)
         return book, value
@@ -279,12 +285,14 @@ class WithdrawalQuote:
         return self.value is not None and self.value < self.minimum
 
 
-def withdrawal_quote(container: Container, token: str | None, amount: int | None) -> WithdrawalQuote:
+def withdrawal_quote(
+    container: Container, token: str | None, amount: int | None, sourced: Mapping[str, int]
+) -> WithdrawalQuote:
     """The travel-rule threshold, the minimum and, given `token` and `amount`, the withdrawal's value as
-    `request_withdrawal` values it (call in a worker thread); UNAVAILABLE while no market lists the reference
-    token."""
+    `request_withdrawal` values it with the engine host's price-source readings `sourced` (call in a worker
+    thread); UNAVAILABLE while no market lists the reference token."""
     with container.uow() as uow:
-        book = stored_price_book(uow.session, container.settings)
+        book = stored_price_book(uow.session, container.settings, sourced)
     if book.reference.decimals is None:
         message = f"no market lists the limits' reference token {book.reference.symbol} (HDEX_LIMITS_REFERENCE_SYMBOL)"
         raise HdexError(ErrorCode.UNAVAILABLE, message)

@@ -1,7 +1,7 @@
 """Withdrawal requests against the tier limits: one over the allowance is refused with what is left and
 stores nothing; a higher level or a staff override lets it through; failed requests stop counting; the
 30-day window counts older requests; a token without a price is refused; one wallet's concurrent requests
-never both pass on the same usage."""
+never both pass on the same usage; a market with a price source values a withdrawal at its feed."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from backend.errors import HdexError
 from backend.limits.service import charge_withdrawal, override_limits
 from backend.limits.tiers import Overrides
 from backend.statuses import WithdrawalStatus
+from backend.trading.hosting.commands import SetPriceSources, SetReferencePrices
 from backend.trading.rules.accounts import checksum
 
-from ..api.exchange_fixtures import PRICE, USDC, WETH, Exchange, wallet
+from ..api.exchange_fixtures import MARKET, PRICE, USDC, WETH, Exchange, wallet
+from ..api.test_reference_prices import SOURCE, handle
 from ..api.test_withdrawal_requests import body, withdrawal
 from .conftest import USDC_UNIT, raise_level, stored_withdrawals, withdraw
 
@@ -153,3 +155,21 @@ def test_a_withdrawal_signed_by_another_key_is_refused_for_its_signature_before_
     status, code, message = refusal(limited.client.post("/v1/withdrawals", json=forged))
     assert (status, code) == (401, "SIGNER_NOT_WALLET")
     assert "allowance" not in message
+
+
+def test_a_withdrawal_is_valued_at_its_market_s_price_source_not_at_a_trade_printed_low(limited: Exchange) -> None:
+    low = PRICE // 100  # a trade at 30 USDC per WETH, as anyone can print on a thin book
+    assert limited.place(6, side=1, baseAmount=10**18, limitPrice=low).status_code == 201
+    assert limited.place(5, baseAmount=10**18, limitPrice=low).status_code == 201
+    ten_weth = {"token": WETH, "amount": str(10 * 10**18)}
+    assert limited.client.get("/v1/withdrawals/quote", params=ten_weth).json()["value"] == str(300 * USDC_UNIT)
+
+    handle(limited, SetPriceSources({MARKET: SOURCE}))
+    handle(limited, SetReferencePrices({MARKET: (PRICE, PRICE)}))  # the feed answers 3,000 USDC
+    assert limited.client.get("/v1/withdrawals/quote", params=ten_weth).json()["value"] == str(30_000 * USDC_UNIT)
+    before = stored_withdrawals(limited)
+    status, code, message = refusal(withdraw(limited, 10**18, WETH))
+    assert (status, code) == (422, "WITHDRAWAL_LIMIT_EXCEEDED")
+    assert "worth 3,000.00 USDC; your remaining allowance is 1,000.00 USDC" in message
+    assert stored_withdrawals(limited) == before
+    assert withdraw(limited, 10**17, WETH).status_code == 202  # 300 USDC at the feed's price

@@ -1,5 +1,5 @@
 """Valuation in the reference token: the token itself, a direct market either way round, one hop, a fixed
-price, nothing; always rounded up, and the largest value where there are several."""
+price (also a floor), nothing; always rounded up, and the largest value where there are several."""
 
 from __future__ import annotations
 
@@ -78,9 +78,19 @@ def test_a_hop_may_end_at_a_token_with_a_fixed_price() -> None:
     assert priced.value(WBTC, 10**8) == 50_000 * 10**6
 
 
-def test_a_market_price_comes_before_a_fixed_price() -> None:
-    priced = book({"WETH-USDC": 3_000 * 10**6}, WETH_USDC, fixed={"WETH": 1 * 10**6})
-    assert priced.value(WETH, ONE) == 3_000 * 10**6
+def test_a_fixed_price_is_a_floor_under_a_market_price() -> None:
+    fixed = {"WETH": 2_500 * 10**6}
+    assert book({"WETH-USDC": 3_000 * 10**6}, WETH_USDC, fixed=fixed).value(WETH, ONE) == 3_000 * 10**6
+    # a trade printed at 1 USDC on a thin book does not value WETH below the operator's floor
+    assert book({"WETH-USDC": 10**6}, WETH_USDC, fixed=fixed).value(WETH, ONE) == 2_500 * 10**6
+
+
+def test_a_fixed_price_is_a_floor_under_a_hop_and_at_the_hop_s_end() -> None:
+    low = {"WBTC-WETH": WBTC_IN_WETH, "WETH-USDC": 10**6}  # WETH printed at 1 USDC: WBTC at 20 USDC
+    markets = (WETH_USDC, WBTC_WETH)
+    assert book(low, *markets).value(WBTC, 10**8) == 20 * 10**6
+    assert book(low, *markets, fixed={"WETH": 2_500 * 10**6}).value(WBTC, 10**8) == 50_000 * 10**6
+    assert book(low, *markets, fixed={"WBTC": 60_000 * 10**16}).value(WBTC, 10**8) == 60_000 * 10**6
 
 
 def test_a_token_without_a_market_is_valued_by_its_fixed_price_given_by_address_or_symbol() -> None:
