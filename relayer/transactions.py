@@ -228,7 +228,8 @@ class TxManager:
         but not mined (the reorg put it back in a pool whose fees have since risen), replaced at higher fees as a
         stuck transaction is, once it has waited `stuck_after_s` since its last attempt."""
         with self.session_factory() as session:
-            tx = session.get_one(OperatorTx, tx_id)
+            # locked: a relayer whose lease lapsed mid-round may revive it too, and each attempt's hash must be kept
+            tx = session.get_one(OperatorTx, tx_id, with_for_update=True)
             held = [found for h in tx.hashes if (found := self.rpc.call("eth_getTransactionByHash", [h]))]
             if any(found.get("blockNumber") for found in held):
                 return  # mined again, its block not final yet: the final check decides
@@ -397,6 +398,9 @@ class TxManager:
         tx.raw_tx, tx.tx_hash, tx.hashes = raw, tx_hash, [*tx.hashes, tx_hash]
         tx.max_fee_per_gas, tx.max_priority_fee_per_gas = max_fee, priority
         tx.submitted_at = datetime.fromtimestamp(self._clock(), UTC)
+        # A relayer past its lease stores no attempt: were its list of hashes to overwrite the holder's (or the
+        # holder's its), the attempt that mines could be forgotten, the batch judged lost and its fills sent twice.
+        self.fence(session)
         session.commit()
         log.warning(
             "operator tx replaced",

@@ -543,6 +543,26 @@ def test_a_round_that_lost_its_lease_touches_no_transaction_after_that(
     assert status(sessions, second).status == "signed"  # not sent: the other relayer's to decide
 
 
+def test_a_relayer_past_its_lease_stores_no_repriced_attempt(node: AnvilNode, sessions: sessionmaker[Session]) -> None:
+    """Reviving or tracking a stuck transaction reprices it; a relayer whose lease another took meanwhile stores no
+    attempt: its list of hashes could overwrite the holder's, and a forgotten attempt that mines would make the
+    batch look lost and its fills go out twice."""
+    txm, clock = held(node, sessions)
+    waiting = create(txm, sessions, "batch:1")
+    txm.send(waiting)
+    clock.now += 31  # stuck
+
+    def taken(session: Session) -> None:
+        raise LeaseTakenOver("another relayer holds the lease")
+
+    txm.fence = taken
+    with pytest.raises(LeaseTakenOver):
+        txm.revive(waiting)
+    with pytest.raises(LeaseTakenOver):
+        txm.track(finished_log()[1])
+    assert len(status(sessions, waiting).hashes) == 1
+
+
 def test_revive_leaves_a_mined_transaction_alone_and_replaces_one_a_pool_holds_unmined(
     node: AnvilNode, sessions: sessionmaker[Session]
 ) -> None:
