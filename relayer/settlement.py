@@ -92,16 +92,19 @@ class SettlementWork:
 
     def start_new(self, txm: TxManager) -> None:
         revived = self.check_final(txm)
+        with self.container.session_factory() as session:
+            lost = _taken_out(session, txm)
+        if lost is not None:
+            # seen mined, gone from the chain before its block was final: it goes first, before a batch in flight
+            # too, whose nonce is above it and which waits behind it
+            if lost not in revived:  # once a round: a second look would repeat its RPCs, and maybe reprice it
+                txm.revive(lost)
+            return
         if txm.in_flight(self.kind):
             return  # one batch in flight at a time: fills settle in the order they were matched
         with self.container.session_factory() as session:
             if _undecided_drop(session):
                 return  # a batch that may still be mined goes first (see `finish`)
-            lost = _taken_out(session, txm)
-            if lost is not None:  # seen mined, gone from the chain before its block was final: it goes first
-                if lost not in revived:  # once a round: a second look would repeat its RPCs, and maybe reprice it
-                    txm.revive(lost)
-                return
             pending = fills.unsettled(session, limit=self.policy.max_trades)
             if not pending:
                 return
@@ -455,11 +458,12 @@ def _taken_out(session: Session, txm: TxManager) -> int | None:
         select(OperatorTx.id, OperatorTx.nonce)
         .where(OperatorTx.final_check_due == true(), OperatorTx.status == CONFIRMED, OperatorTx.sender == txm.sender)
         .order_by(OperatorTx.nonce)
-        .limit(1)
-    ).first()
-    if due is None or due.nonce < int(txm.rpc.call("eth_getTransactionCount", [txm.sender, "latest"]), 16):
+    ).all()  # the few batches mined in the last blocks before finality
+    if not due:
         return None
-    return int(due.id)
+    # a shallow reorg takes out the newest blocks: the lowest taken-out batch may sit above batches still mined
+    used = int(txm.rpc.call("eth_getTransactionCount", [txm.sender, "latest"]), 16)
+    return next((int(row.id) for row in due if row.nonce >= used), None)
 
 
 def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) -> dict[str, str]:

@@ -239,6 +239,36 @@ def test_a_batch_a_reorg_took_out_before_its_block_was_final_is_sent_again_befor
     loop.ledger_equals_chain((ALICE, BOB))
 
 
+def test_a_reorg_that_took_out_only_the_newer_of_two_unfinal_batches_sends_that_one_again_first(loop: Loop) -> None:
+    """Two batches mined, neither final, and a shallow reorg takes out only the newer: the older (its nonce used)
+    hid it, so nothing sent it again until its block was final, and every later transaction waited behind its
+    nonce meanwhile. The lowest batch whose nonce the chain has not used goes out again first."""
+    fund(loop)
+    loop.place(ALICE, side=1, amount=WEI // 4)
+    loop.place(BOB, side=0, amount=WEI // 4)
+    loop.relay()
+    snapshot = loop.chain.rpc("evm_snapshot")
+    loop.place(ALICE, side=1, amount=WEI // 4)
+    loop.place(BOB, side=0, amount=WEI // 4)
+    loop.relay()
+    assert loop.chain.rpc("evm_revert", snapshot)  # the newer batch is gone, and no node holds it any more
+    loop.place(ALICE, side=1, amount=WEI // 4)
+    loop.place(BOB, side=0, amount=WEI // 4)
+    loop.relayer.tick()  # the taken-out batch is sent again (its own bytes), before any new one
+    with loop.container.uow() as uow:
+        older, newer = uow.session.scalars(select(OperatorTx).order_by(OperatorTx.id)).all()
+    assert loop.chain.w3.eth.wait_for_transaction_receipt(newer.tx_hash, timeout=30)["status"] == 1  # type: ignore[arg-type]
+    loop.relay()  # then the third fill's batch, above it
+
+    with loop.container.uow() as uow:
+        nonces = [tx.nonce for tx in uow.session.scalars(select(OperatorTx).order_by(OperatorTx.id))]
+    assert nonces == [older.nonce, older.nonce + 1, older.nonce + 2]
+    loop.chain.mine(3)
+    loop.index()
+    assert [f.status for f in loop.fills()] == ["settled"] * 3
+    loop.ledger_equals_chain((ALICE, BOB))
+
+
 def test_a_batch_a_reorg_put_back_in_a_pool_unmined_is_repriced_not_waited_for(loop: Loop) -> None:
     """A reorg can leave a batch in a node's pool, not mined (its fees too low by then): sending its bytes again did
     nothing, and every later transaction of the key waited behind its nonce. It is replaced at higher fees, as a
