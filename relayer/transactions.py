@@ -41,6 +41,7 @@ LOST_IN_REORG = "lost_in_reorg: a reorg took the transaction out and its nonce w
 REVERTED_AFTER_REORG = f"{REVERTED_ON_CHAIN}: mined again after a reorg took it out"
 FEE_BUMP_PERCENT = 25  # nodes require >= 10% (geth) to accept a replacement
 NODE_MIN_BUMP_PERCENT = 10  # geth's default price bump: a smaller one is refused as underpriced
+_CALL_AT_FAULT = ("revert", "out of gas", "gas required exceeds")  # estimate errors that are the call's fault
 # (session, tx, receipt): records a finished transaction's effects; receipt is None for a dropped one.
 OnFinished = Callable[[Session, OperatorTx, dict[str, Any] | None], None]
 
@@ -101,18 +102,24 @@ class TxManager:
     # ------------------------------------------------------------------ creating
 
     def simulate(self, to: str, data: str) -> Simulation:
-        """Gas the call needs now, with a margin, and its access list; SimulationFailed if it reverts."""
+        """Gas the call needs now, with a margin, and its access list; SimulationFailed if it reverts or needs more
+        gas than a block holds."""
         call = {"from": self.sender, "to": to, "data": data}
         try:
             estimate = int(self.rpc.call("eth_estimateGas", [call]), 16)
         except RpcError as exc:
-            # Only a revert is the call's fault: other errors ("execution aborted (timeout)", a lost connection)
-            # say nothing about it and stay RpcErrors, which the caller retries.
-            if "revert" in str(exc).lower():
+            # A revert, or more gas than the node lets a call have ("gas required exceeds allowance", "out of gas"),
+            # is the call's fault: a batch is split until the part at fault is found. Other errors ("execution
+            # aborted (timeout)", a lost connection) say nothing about it and stay RpcErrors, which the caller retries.
+            if any(words in str(exc).lower() for words in _CALL_AT_FAULT):
                 raise SimulationFailed(str(exc)) from None
             raise
         # The limit is the unlisted estimate's: a list is used only when it makes the call cheaper.
         gas_limit = estimate * (100 + self.policy.gas_margin_percent) // 100 + 10_000
+        block_limit = int(self.rpc.call("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
+        if gas_limit > block_limit:
+            # every node refuses it, and every later nonce of the key would wait behind it
+            raise SimulationFailed(f"needs {gas_limit} gas with its margin, more than a block's {block_limit}")
         return Simulation(gas_limit, self._access_list(call, estimate))
 
     def _access_list(self, call: dict[str, Any], estimate: int) -> list[dict[str, Any]]:

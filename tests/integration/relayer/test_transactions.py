@@ -237,6 +237,28 @@ def test_a_reverting_call_fails_simulation_and_stores_nothing(node: AnvilNode, s
         assert session.scalars(select(OperatorTx)).all() == []
 
 
+def test_a_call_that_needs_more_gas_than_a_block_holds_fails_simulation(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """Such a call can never be mined: a node error about gas would have stalled settlement for ever, each round
+    retrying the same batch, and a limit past the block's, stored and signed, would hold every later nonce."""
+    spinner = "0x" + "5b" * 20  # its code loops for ever (JUMPDEST, PUSH1 0, JUMP): no gas is enough
+    rpc(node, "anvil_setCode", spinner, "0x5b600056")
+    txm = manager(node, sessions)
+    with pytest.raises(SimulationFailed):
+        txm.simulate(spinner, "0x")
+    block_limit = int(rpc(node, "eth_getBlockByNumber", "latest", False)["gasLimit"], 16)
+    rpc(node, "evm_setBlockGasLimit", hex(30_000))  # a plain transfer's 21,000 fits; with the margin, 35,200 does not
+    rpc(node, "evm_mine")
+    try:
+        with pytest.raises(SimulationFailed, match="more than a block's 30000"):
+            txm.simulate(TARGET, "0x")
+    finally:
+        rpc(node, "evm_setBlockGasLimit", hex(block_limit))
+        rpc(node, "evm_mine")
+    assert txm.simulate(TARGET, "0x").gas_limit == 35_200
+
+
 class LateReceipts(JsonRpcClient):
     """A node whose receipt index lags: the first lookup of each hash answers nothing, as behind a load balancer."""
 
