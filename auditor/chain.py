@@ -50,6 +50,7 @@ class ChainReader:
             raise AuditError(f"not an address: {exchange}") from None
         self.abi = abi
         self._code: dict[str, bool] = {}
+        self._last_block_time: tuple[int, int] | None = None  # (block, timestamp): one read per block
 
     def _ask(self, what: str, call: Callable[[], T]) -> T:
         try:
@@ -110,8 +111,12 @@ class ChainReader:
         return "0x" + bytes(found["hash"]).hex()
 
     def block_timestamp(self, block: int) -> int:
-        """The timestamp of `block` (what `block.timestamp` read in its transactions)."""
-        return int(self._ask(f"eth_getBlockByNumber {block}", lambda: self.w3.eth.get_block(block))["timestamp"])
+        """The timestamp of `block` (what `block.timestamp` read in its transactions), read once however many of
+        its settlements, withdrawals and exits ask (they come in block order)."""
+        if self._last_block_time is None or self._last_block_time[0] != block:
+            found = self._ask(f"eth_getBlockByNumber {block}", lambda: self.w3.eth.get_block(block))
+            self._last_block_time = (block, int(found["timestamp"]))
+        return self._last_block_time[1]
 
     def has_code(self, address: str, block: int | str = "latest") -> bool:
         """Whether `address` holds code after `block`."""

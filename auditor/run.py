@@ -121,7 +121,7 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
     domain = Domain(chain_id, chain.exchange)
     opening_balance, opening_order, opening_wallet, paid_before = _opening(chain, from_block)
     verifier = SettlementVerifier(domain, opening_order, opening_wallet, chain, chain.block_timestamp)
-    withdrawals = WithdrawalVerifier(domain, paid_before, chain, verifier.timestamp)
+    withdrawals = WithdrawalVerifier(domain, paid_before, chain, chain.block_timestamp)
     for first, last in _chunks(state.last_block + 1, to_block, request.chunk_blocks):
         # The chunk's last block before its logs, and again before the checkpoint: a reorg of any block of the
         # chunk meanwhile replaces that one too. Else the checkpoint would pair the old fork's events with the new
@@ -140,7 +140,7 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
                     withdrawals.verify(state, call, group)
             for event in group:
                 if event.name == "ExitWithdrawn":
-                    timestamp = verifier.timestamp(event.block)
+                    timestamp = chain.block_timestamp(event.block)
                     if (early := early_exit_withdrawal(state, event, timestamp, opening_wallet)) is not None:
                         state.find(early)
                 apply_event(state, event, opening_balance)

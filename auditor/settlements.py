@@ -49,7 +49,6 @@ class SettlementVerifier:
         self.chain = chain
         self.block_time = block_time
         self._digests: dict[Order, str] = {}
-        self._last_block_time: tuple[int, int] | None = None  # (block, timestamp): one read per block
 
     def digest(self, order: Order) -> str:
         """The order's EIP-712 digest (cached: an order travels again in each batch that fills it)."""
@@ -77,7 +76,7 @@ class SettlementVerifier:
         if len(executed) != len(settled):
             check.fail("trade-event-mismatch", f"{len(executed)} trades not skipped but {len(settled)} TradeSettled")
             return
-        timestamp = self.timestamp(events[0].block) if executed else 0
+        timestamp = self.block_time(events[0].block) if executed else 0
         fees: dict[str, int] = {}
         traded: dict[int, int] = {}  # indexes of the orders that traded, in order: their fill before the batch
         for trade, event in zip(executed, settled, strict=True):
@@ -132,12 +131,6 @@ class SettlementVerifier:
                     "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled {in_batch} of its "
                     f"{order.base_amount} in this batch, {before} before it", order=order_hash,
                 )  # fmt: skip
-
-    def timestamp(self, block: int) -> int:
-        """The block's timestamp, read once however many of its settlements and exits ask."""
-        if self._last_block_time is None or self._last_block_time[0] != block:
-            self._last_block_time = (block, self.block_time(block))
-        return self._last_block_time[1]
 
     def _check_still_valid(self, state: AuditState, check: Check, order: Order, timestamp: int) -> None:
         order_hash = self.digest(order)
@@ -204,7 +197,7 @@ class SettlementVerifier:
             state.verified.add(order_hash)
         # Checked with the signature, as the contract does: only on the order's first trade, before it has a counter.
         block = check.event.block
-        if is_stop(order) and (why := stop_failure(self.chain, order, block, self.timestamp(block))) is not None:
+        if is_stop(order) and (why := stop_failure(self.chain, order, block, self.block_time(block))) is not None:
             check.fail("stop-not-triggered", f"stop order {order_hash} first traded although {why}", order=order_hash)
 
     def _opening(self, state: AuditState, order: Order, order_hash: str) -> None:

@@ -23,20 +23,6 @@ def test_an_order_is_valid_through_its_expiry_second_and_reported_once_the_block
     assert batch(block_time=lambda block: BLOCK_TIME + 1).settle(seller, buyer, WEI, QUOTE) == ["order-expired"]
 
 
-def test_the_timestamp_is_read_once_per_block_with_settlements() -> None:
-    read: list[int] = []
-
-    def block_time(block: int) -> int:
-        read.append(block)
-        return BLOCK_TIME
-
-    run = batch(block_time=block_time)
-    seller, buyer = order(SELLER, 1, amount=3 * WEI), order(BUYER, 0, amount=3 * WEI)
-    for block in (BLOCK, BLOCK, BLOCK + 1):
-        assert run.settle(seller, buyer, WEI, QUOTE, block=block) == []
-    assert read == [BLOCK, BLOCK + 1]
-
-
 def test_an_order_its_maker_cancelled_on_chain_is_reported_whether_new_or_partly_filled() -> None:
     run = batch()
     seller, buyer = order(SELLER, 1, amount=2 * WEI), order(BUYER, 0, amount=2 * WEI)
