@@ -61,12 +61,17 @@ def staff_cookie(settings: Settings) -> tuple[str, str]:
     return ("__Host-" + STAFF_COOKIE, "/") if settings.secure_cookies else (STAFF_COOKIE, STAFF_COOKIE_PATH)
 
 
+def cookie_count(request: Request, name: str) -> int:
+    """How many cookies named `name` the request carries (`request.cookies` keeps only one of each name)."""
+    sent = [part.split("=", 1)[0].strip() for header in request.headers.getlist("cookie") for part in header.split(";")]
+    return sent.count(name)
+
+
 def only_cookie(request: Request, name: str, refused: ErrorCode) -> str | None:
     """The request's cookie `name`; `refused` (401) when it carries that cookie twice: one was set by another
     origin of the site (a sibling subdomain, which a browser sends after the user's own when its path is shorter),
     and which one the user signed in with, the server cannot tell."""
-    sent = [part.split("=", 1)[0].strip() for header in request.headers.getlist("cookie") for part in header.split(";")]
-    if sent.count(name) > 1:
+    if cookie_count(request, name) > 1:
         raise HdexError(
             refused,
             "this request carries two session cookies (one set by another site of this domain): sign out, clear "

@@ -23,8 +23,8 @@ from backend.api.deps import (
     CurrentStaff,
     StaffSignInDep,
     client_ip,
+    cookie_count,
     limited,
-    only_cookie,
     staff_cookie,
 )
 from backend.api.routes.staff_schemas import StaffOut, staff_json
@@ -173,10 +173,7 @@ async def logout(
     other site can sign staff out). It is the one way out of carrying two staff cookies (which no other door
     takes): which session is the member's cannot be told, so none is ended, and this site's cookie is cleared."""
     name, path = staff_cookie(container.settings)
-    try:
-        token = only_cookie(request, name, ErrorCode.STAFF_NOT_SIGNED_IN)
-    except HdexError:
-        token = None
+    token = request.cookies.get(name) if cookie_count(request, name) == 1 else None
     view = None if not token else await asyncio.to_thread(sign_in.find, token)
     if view is not None and token is not None:
         if not csrf_matches(token, csrf):
