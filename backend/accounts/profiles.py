@@ -75,9 +75,12 @@ def profile_for_change(session: Session, address: str, now_ms: int) -> AccountPr
     wallet's KYC submissions before it writes takes it, the profile before any submission, so two such changes run
     one after the other: else a link checked against the old address verified the new one, two submissions both
     found nothing pending, and a decision crossed a deletion request."""
-    ensure_profile(session, address, now_ms)
-    profile = get_for_change(session, AccountProfile, normalise_address(address))
-    assert profile is not None  # made above
+    address = normalise_address(address)
+    profile = get_for_change(session, AccountProfile, address)
+    if profile is None:  # a wallet's first change: its profile is made, then locked as any other
+        ensure_profile(session, address, now_ms)
+        profile = get_for_change(session, AccountProfile, address)
+        assert profile is not None  # made above
     return profile
 
 
