@@ -27,7 +27,7 @@ import { ConnectDialog, WalletButton, WrongChainBanner } from "./features/wallet
 import { LanguageSwitcher, useI18n } from "./i18n";
 import { errorText } from "./lib/errors";
 import { isStaffRoute, Link, paths, useRoute } from "./lib/router";
-import { useStreamStatus } from "./lib/use-stream";
+import { StreamNotice } from "./lib/stream-notice";
 import "./styles/layout.css";
 
 export function App() {
@@ -77,8 +77,6 @@ function PageLinks() {
 
 /** The wallet user's pages: top bar (brand, `top`, account link, language, sign-in, wallet), banners, `children`. */
 function WalletShell({ top, children }: { top?: ReactNode; children: ReactNode }) {
-  const { t } = useI18n();
-  const streamStatus = useStreamStatus();
   return (
     <div className="app">
       <header className="topbar">
@@ -95,11 +93,7 @@ function WalletShell({ top, children }: { top?: ReactNode; children: ReactNode }
       </header>
       <WrongChainBanner />
       <Announcements />
-      {streamStatus === "reconnecting" ? (
-        <p className="banner banner--warning" role="status">
-          {t("common.reconnecting")}
-        </p>
-      ) : null}
+      <StreamNotice />
       <main className="app__main">{children}</main>
       <ConnectDialog />
       <Notifications />

@@ -52,6 +52,12 @@ export function priceInputText(raw: bigint | string, market: Market): string {
   return formatUnits(raw, priceDecimals(market), { locale: "en-US", maxFractionDigits: digits, minFractionDigits: digits }).replace(/,/g, "");
 }
 
+/** The average price of `baseAmount` traded for `quoteAmount` (an order's `filled` and `filledQuote`), in price
+ * units, rounded down; `baseAmount` must be above 0. */
+export function averagePrice(baseAmount: bigint, quoteAmount: bigint, market: Market): bigint {
+  return (quoteAmount * BigInt(market.priceScale)) / baseAmount;
+}
+
 /** Quote base units for `baseAmount` at `price`: baseAmount * price / 1e18 (rounded down, as the contract). */
 export function quoteForBase(baseAmount: bigint, price: bigint, market: Market): bigint {
   return (baseAmount * price) / BigInt(market.priceScale);

@@ -36,9 +36,12 @@ function latest(): FakeSocket {
   return socket;
 }
 
-function client(): StreamClient {
-  return new StreamClient({ url: () => "ws://test/v1/ws", WebSocketImpl: FakeSocket as unknown as typeof WebSocket, pingIntervalMs: 1_000, pongTimeoutMs: 500 });
+function client(pingIntervalMs = 1_000): StreamClient {
+  return new StreamClient({ url: () => "ws://test/v1/ws", WebSocketImpl: FakeSocket as unknown as typeof WebSocket, pingIntervalMs, pongTimeoutMs: 500 });
 }
+
+/** A client that pings once a minute: the answers a test gives are to its (un)subscribes alone. */
+const quietClient = () => client(60_000);
 
 beforeEach(() => {
   FakeSocket.sockets = [];
@@ -186,6 +189,70 @@ describe("StreamClient", () => {
     expect(socket.readyState).toBe(3);
     vi.advanceTimersByTime(500);
     expect(FakeSocket.sockets).toHaveLength(2);
+  });
+
+  it("subscribes other channels once, however many listeners join: each frame spends the address's budget", () => {
+    const stream = client();
+    stream.subscribe({ channel: "ticker", market: "M" }, () => undefined);
+    latest().open();
+    stream.subscribe({ channel: "ticker", market: "M" }, () => undefined);
+    stream.subscribe({ channel: "account", address: "0xA" }, () => undefined);
+    stream.subscribe({ channel: "account", address: "0xA" }, () => undefined);
+    expect(latest().sent).toEqual([
+      { op: "subscribe", channel: "ticker", market: "M" },
+      { op: "subscribe", channel: "account", address: "0xA" },
+    ]);
+  });
+
+  it("asks again, after a growing wait, for a book resync refused as rate limited, until the server takes it", () => {
+    const stream = quietClient();
+    const errors: unknown[] = [];
+    stream.onError((e) => errors.push(e));
+    const params = { channel: "book", market: "M" } as const;
+    stream.subscribe(params, () => undefined);
+    const socket = latest();
+    socket.open();
+    socket.receive({ op: "subscribed", channel: "book:M" });
+    const subscribes = () => socket.sent.filter((frame) => frame.op === "subscribe").length;
+    const limited = { code: "RATE_LIMITED", message: "slow down", field: "op" };
+    stream.resubscribe(params); // a seq gap
+    socket.receive({ op: "error", error: limited });
+    expect(stream.error).toEqual(limited);
+    vi.advanceTimersByTime(999);
+    expect(subscribes()).toBe(2);
+    vi.advanceTimersByTime(1);
+    expect(subscribes()).toBe(3);
+    socket.receive({ op: "error", error: limited }); // refused again: twice the wait
+    vi.advanceTimersByTime(1_999);
+    expect(subscribes()).toBe(3);
+    vi.advanceTimersByTime(1);
+    expect(subscribes()).toBe(4);
+    socket.receive({ op: "subscribed", channel: "book:M" });
+    expect(stream.error).toBeNull();
+    expect(errors).toEqual([limited, limited, null]); // each refusal told, then that it went through
+  });
+
+  it("matches each answer to its frame in order, and asks again only for what is still wanted", () => {
+    const stream = quietClient();
+    const stopTrades = stream.subscribe({ channel: "trades", market: "A" }, () => undefined);
+    stream.subscribe({ channel: "trades", market: "B" }, () => undefined);
+    const socket = latest();
+    socket.open();
+    const limited = { op: "error", error: { code: "RATE_LIMITED", message: "slow down", field: "op" } };
+    socket.receive({ op: "subscribed", channel: "trades:A" });
+    socket.receive(limited); // the second frame: B's subscribe
+    stopTrades();
+    socket.receive(limited); // A's unsubscribe: the server still sends A
+    const stopC = stream.subscribe({ channel: "trades", market: "C" }, () => undefined);
+    socket.receive(limited); // C's subscribe, which nobody wants by the time it could go again
+    stopC();
+    socket.receive({ op: "unsubscribed", channel: "trades:C" });
+    socket.sent.length = 0;
+    vi.advanceTimersByTime(1_000);
+    expect(socket.sent).toEqual([
+      { op: "subscribe", channel: "trades", market: "B" },
+      { op: "unsubscribe", channel: "trades", market: "A" },
+    ]);
   });
 
   it("passes server errors to error listeners", () => {

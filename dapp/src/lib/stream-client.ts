@@ -1,9 +1,14 @@
 /**
  * One WebSocket to `/v1/ws` shared by every live view. Listeners subscribe to channels; the client
- * counts them per channel, unsubscribes on the server after the last one leaves, replays every subscription after a
- * reconnect (the book then starts again from a snapshot), pings to notice a dead socket, and lets a
- * listener ask for a fresh snapshot when it sees a `seq` gap. A gap the server reports (`{"op": "gap"}`) gets a
- * book a fresh snapshot, and is told to gap listeners so other views read their state again.
+ * counts them per channel, subscribes on the server when the first one comes and unsubscribes after the last one
+ * leaves, replays every subscription after a reconnect (the book then starts again from a snapshot), pings to notice a
+ * dead socket, and lets a listener ask for a fresh snapshot when it sees a `seq` gap. A gap the server reports
+ * (`{"op": "gap"}`) gets a book a fresh snapshot, and is told to gap listeners so other views read their state again.
+ *
+ * The server answers each frame in turn (`pong`, `subscribed`, `unsubscribed`, or `{"op": "error"}` naming no
+ * channel), so the client matches answers to the frames it sent in order. A (un)subscribe refused as RATE_LIMITED
+ * (the address's message budget or channel count is spent, e.g. by fast market switching) did nothing: it is sent
+ * again after a growing wait while still wanted, and the refusal is the stream's `error` until that succeeds.
  */
 import type { CandleInterval } from "./api-types";
 
@@ -71,6 +76,16 @@ interface Channel {
   listeners: Set<StreamListener>;
 }
 
+/** A frame sent on the current socket, waiting for the server's answer. */
+type ChannelFrame = { op: "subscribe" | "unsubscribe"; params: ChannelParams };
+type SentFrame = { op: "ping" } | ChannelFrame;
+
+/** The server's answers to a frame, one per frame, in the order the frames came. */
+const ANSWERS: ReadonlySet<unknown> = new Set(["pong", "subscribed", "unsubscribed", "error"]);
+/** The refusal after which a frame is worth sending again: the address's budget refills with time. */
+const RATE_LIMITED = "RATE_LIMITED";
+const FIRST_RETRY_MS = 1_000;
+
 export interface StreamClientOptions {
   url: () => string;
   /** The WebSocket class (tests pass a fake). */
@@ -79,6 +94,8 @@ export interface StreamClientOptions {
   /** A socket that has not answered a ping within this is closed and reopened. */
   pongTimeoutMs?: number;
   maxBackoffMs?: number;
+  /** The longest wait before sending a refused (un)subscribe again. */
+  maxRetryMs?: number;
 }
 
 const GAP_BURST_MS = 100; // gap notices this close together are one (a view reads its state once)
@@ -88,7 +105,14 @@ export class StreamClient {
   private socket: WebSocket | null = null;
   private readonly channels = new Map<string, Channel>();
   private readonly statusListeners = new Set<(status: StreamStatus) => void>();
-  private readonly errorListeners = new Set<(error: StreamError) => void>();
+  private readonly errorListeners = new Set<(error: StreamError | null) => void>();
+  private currentError: StreamError | null = null;
+  /** The frames sent on the current socket, oldest first, until the server answers each. */
+  private unanswered: SentFrame[] = [];
+  /** The (un)subscribes refused for now, by channel key: sent again, while still wanted, by `retryTimer`. */
+  private readonly refused = new Map<string, ChannelFrame>();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retries = 0;
   private readonly gapListeners = new Set<(keys: string[]) => void>();
   private gapKeys = new Set<string>();
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
@@ -103,6 +127,7 @@ export class StreamClient {
       pingIntervalMs: 20_000,
       pongTimeoutMs: 10_000,
       maxBackoffMs: 10_000,
+      maxRetryMs: 30_000,
       WebSocketImpl: undefined,
       ...options,
     };
@@ -112,18 +137,22 @@ export class StreamClient {
     return this.currentStatus;
   }
 
+  /** The server's latest refusal still in effect (a channel it refused is still being asked for), or null. */
+  get error(): StreamError | null {
+    return this.currentError;
+  }
+
   /** Listen to a channel; the returned function stops listening (and unsubscribes after the last listener). */
   subscribe(params: ChannelParams, listener: StreamListener): () => void {
     const key = channelKey(params);
-    let channel = this.channels.get(key);
-    if (!channel) {
-      channel = { params, listeners: new Set() };
-      this.channels.set(key, channel);
-    }
+    const held = this.channels.get(key);
+    const channel = held ?? { params, listeners: new Set<StreamListener>() };
+    this.channels.set(key, channel);
     channel.listeners.add(listener);
-    // Also for a channel already open: the server answers each subscribe with the channel's first
-    // message (book snapshot, ticker, current candle), which a listener joining late needs too.
-    this.send(channelFrame("subscribe", params));
+    // Once per channel: every frame spends the address's message budget. A book is the exception, asked again for a
+    // listener joining late: the book is each listener's own state, built from a snapshot. Other channels' views keep
+    // their state where every listener finds it (the query cache).
+    if (!held || params.channel === "book") this.sendChannel("subscribe", params);
     this.ensureSocket();
     return () => {
       const current = this.channels.get(key);
@@ -131,14 +160,14 @@ export class StreamClient {
       current.listeners.delete(listener);
       if (current.listeners.size === 0) {
         this.channels.delete(key);
-        this.send(channelFrame("unsubscribe", current.params));
+        this.sendChannel("unsubscribe", current.params);
       }
     };
   }
 
   /** Ask again for a channel: the book answers with a fresh snapshot (used after a `seq` gap). */
   resubscribe(params: ChannelParams): void {
-    if (this.channels.has(channelKey(params))) this.send(channelFrame("subscribe", params));
+    if (this.channels.has(channelKey(params))) this.sendChannel("subscribe", params);
   }
 
   onStatus(listener: (status: StreamStatus) => void): () => void {
@@ -155,7 +184,8 @@ export class StreamClient {
     return () => this.gapListeners.delete(listener);
   }
 
-  onError(listener: (error: StreamError) => void): () => void {
+  /** Hear of each change of `error`: a refusal by the server, and null once what it refused went through. */
+  onError(listener: (error: StreamError | null) => void): () => void {
     this.errorListeners.add(listener);
     return () => this.errorListeners.delete(listener);
   }
@@ -169,6 +199,7 @@ export class StreamClient {
   close(): void {
     this.channels.clear();
     this.clearTimers();
+    this.clearRefusals();
     if (this.gapTimer !== null) clearTimeout(this.gapTimer);
     this.gapTimer = null;
     const socket = this.socket;
@@ -185,7 +216,10 @@ export class StreamClient {
     this.setStatus(this.attempts === 0 ? "connecting" : "reconnecting");
     socket.onopen = () => {
       this.setStatus("open");
-      for (const channel of this.channels.values()) this.send(channelFrame("subscribe", channel.params));
+      // A new socket holds no channel: every one is asked for anew, and nothing refused on the old one is pending.
+      this.unanswered = [];
+      this.clearRefusals();
+      for (const channel of this.channels.values()) this.sendChannel("subscribe", channel.params);
       this.startPing();
     };
     socket.onmessage = (event: MessageEvent) => {
@@ -215,7 +249,7 @@ export class StreamClient {
 
   private startPing(): void {
     this.pingTimer = setInterval(() => {
-      this.send({ op: "ping" });
+      if (this.send({ op: "ping" })) this.unanswered.push({ op: "ping" });
       if (this.pongTimer === null) {
         this.pongTimer = setTimeout(() => this.socket?.close(), this.options.pongTimeoutMs);
       }
@@ -229,9 +263,58 @@ export class StreamClient {
     this.pingTimer = this.pongTimer = this.reconnectTimer = null;
   }
 
-  private send(frame: Record<string, unknown>): void {
+  /** Send `frame` if the socket is open; whether it was. */
+  private send(frame: Record<string, unknown>): boolean {
     // Before the socket opens, nothing is lost: `onopen` subscribes every channel.
-    if (this.socket && this.socket.readyState === 1) this.socket.send(JSON.stringify(frame));
+    if (!this.socket || this.socket.readyState !== 1) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private sendChannel(op: "subscribe" | "unsubscribe", params: ChannelParams): void {
+    if (this.send(channelFrame(op, params))) this.unanswered.push({ op, params });
+  }
+
+  /** The server answered the oldest frame not yet answered: `error` if it refused it. */
+  private answered(error: StreamError | null): void {
+    const frame = this.unanswered.shift();
+    if (error) {
+      this.setError(error);
+      if (frame && frame.op !== "ping" && error.code === RATE_LIMITED) this.retryLater(frame);
+    } else if (frame && frame.op !== "ping" && this.refused.size === 0 && this.retryTimer === null) {
+      this.retries = 0; // the budget has room again
+      this.setError(null);
+    }
+  }
+
+  /** Send refused `frame` again after a wait that doubles with each retry, unless no longer wanted by then. */
+  private retryLater(frame: ChannelFrame): void {
+    this.refused.set(channelKey(frame.params), frame);
+    if (this.retryTimer !== null) return;
+    const delay = Math.min(FIRST_RETRY_MS * 2 ** this.retries, this.options.maxRetryMs);
+    this.retries += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      const frames = [...this.refused];
+      this.refused.clear();
+      for (const [key, { op, params }] of frames) {
+        if (this.channels.has(key) === (op === "subscribe")) this.sendChannel(op, params);
+      }
+    }, delay);
+  }
+
+  private clearRefusals(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.refused.clear();
+    this.retries = 0;
+    this.setError(null);
+  }
+
+  private setError(error: StreamError | null): void {
+    if (error === this.currentError) return;
+    this.currentError = error;
+    for (const listener of this.errorListeners) listener(error);
   }
 
   private receive(data: unknown): void {
@@ -242,14 +325,12 @@ export class StreamClient {
     } catch {
       return;
     }
-    if (message.op === "pong") {
-      if (this.pongTimer !== null) clearTimeout(this.pongTimer);
-      this.pongTimer = null;
-      return;
-    }
-    if (message.op === "error") {
-      const error = message.error as StreamError;
-      for (const listener of this.errorListeners) listener(error);
+    if (ANSWERS.has(message.op)) {
+      if (message.op === "pong") {
+        if (this.pongTimer !== null) clearTimeout(this.pongTimer);
+        this.pongTimer = null;
+      }
+      this.answered(message.op === "error" ? (message.error as StreamError) : null);
       return;
     }
     if (message.op === "gap" && typeof message.channel === "string") {

@@ -1,6 +1,6 @@
 /** React access to the shared stream: one hook per live view. */
 import { useEffect, useRef, useSyncExternalStore } from "react";
-import { channelKey, stream, type ChannelParams, type StreamListener, type StreamStatus } from "./stream-client";
+import { channelKey, stream, type ChannelParams, type StreamError, type StreamListener, type StreamStatus } from "./stream-client";
 
 /**
  * Listen to a channel while the component is mounted (null: listen to nothing). The latest `onMessage`
@@ -23,6 +23,15 @@ export function useStreamStatus(): StreamStatus {
     (listener) => stream.onStatus(listener),
     () => stream.status,
     () => stream.status,
+  );
+}
+
+/** The server's refusal still in effect on the stream (a channel it refused is being asked for again), or null. */
+export function useStreamError(): StreamError | null {
+  return useSyncExternalStore(
+    (listener) => stream.onError(listener),
+    () => stream.error,
+    () => stream.error,
   );
 }
 

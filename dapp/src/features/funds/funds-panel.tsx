@@ -1,29 +1,42 @@
 /**
  * Funds: deposit into and withdraw from the exchange, each followed to its end (deposit: pending ->
  * mined -> credited; withdrawal: accepted -> relayed -> completed), then the escape hatch and, on the
- * development chain, the faucet.
+ * development chain, the faucet. A withdrawal request left without a clear answer is kept, per wallet, and sent
+ * again as signed before that wallet may sign another (./withdrawal-in-doubt).
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import type { Address, Hex } from "viem";
-import { Field } from "../../components/ui";
+import { Field, StatusMessage } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Market, TokenInfo } from "../../lib/api-types";
+import { errorText } from "../../lib/errors";
 import { formatUnits, parseUnits } from "../../lib/format";
 import { useCurrentEip712, useEip712 } from "../../lib/signing";
 import { availableOf, marketTokens, useAccountFees, useExchangeBalances, useWalletBalances } from "../balances";
 import { EXIT_ANCHOR, ExitPanel } from "../exit";
 import { FaucetPanel } from "../faucet";
-import { tradingErrorText } from "../order-form";
-import { TransactionReverted, useWallet } from "../wallet";
-import { deposit, withdraw, type DepositStage, type WithdrawalStage } from "./transfers";
+import { useResending } from "../order-form";
+import { sameAddress, useWallet } from "../wallet";
+import { deposit, withdraw, type DepositStage } from "./transfers";
 import { TransferList, type Transfer } from "./transfer-list";
+import { stoppedTransfer } from "./transfer-outcome";
 import type { Direction } from "./transfer-steps";
 import { EMPTY_TRAVEL_RULE, travelRuleBody, travelRuleProblems, type TravelRuleDraft } from "./travel-rule";
 import { useWithdrawalQuote } from "./withdrawal-quote";
 import { TravelRuleFields } from "./travel-rule-fields";
-import { WithdrawalReview, type ReviewedWithdrawal } from "./withdrawal-review";
+import type { WithdrawalView } from "./withdrawal";
+import { WithdrawalInDoubt } from "./withdrawal-in-doubt";
+import { reviewWithdrawal, WithdrawalReview, type ReviewedWithdrawal } from "./withdrawal-review";
 import "./funds.css";
+
+/** A withdrawal sent from this page: its review (with its submission) and its line in "Your transfers". */
+interface SentWithdrawal {
+  reviewed: ReviewedWithdrawal;
+  transferId: number;
+  /** Its request is on its way (signing, sending, resending): not in doubt while it is. */
+  sending: boolean;
+}
 
 
 export function FundsPanel({ markets }: { markets: readonly Market[] }) {
@@ -44,6 +57,11 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const fees = useAccountFees(wallet.address);
   const [travelRule, setTravelRule] = useState<TravelRuleDraft>(EMPTY_TRAVEL_RULE);
   const [review, setReview] = useState<ReviewedWithdrawal | null>(null);
+  /** The last withdrawal sent by each wallet (lower-case address): the connected one's may be in doubt. */
+  const [sent, setSent] = useState<ReadonlyMap<string, SentWithdrawal>>(new Map());
+  const last = wallet.address ? sent.get(wallet.address.toLowerCase()) : undefined;
+  const unanswered = useResending(last?.reviewed.submission);
+  const inDoubt = last && unanswered && !last.sending ? last : null;
   const typed = token ? parseUnits(quantity, token.decimals) : null;
   const asked = typed?.ok && typed.value > 0n ? typed.value : null; // a valid amount to value, else none
   const withdrawalQuote = useWithdrawalQuote(token?.address ?? null, asked);
@@ -61,7 +79,14 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const ready = wallet.status === "connected" && !wallet.wrongChain;
   // Connected, but the exchange's terms (EIP-712 domain), the network or the markets are still on their
   // way: the buttons wait rather than take a click that could not start a transfer.
-  const loading = wallet.status === "connected" && (!eip712.data || !token || !wallet.walletClient || !wallet.publicClient);
+  const loading = wallet.status === "connected" && (eip712.isPending || !token || !wallet.walletClient || !wallet.publicClient);
+  // Without the terms nothing can be signed or deposited to: the panel says so and offers to read them again.
+  const termsFailed = wallet.status === "connected" && eip712.isError && !eip712.data;
+
+  // A review shows and signs for the account it was opened for: another account closes it.
+  useEffect(() => {
+    if (review && !sameAddress(review.wallet, wallet.address)) setReview(null);
+  }, [review, wallet.address]);
 
   /** What is wrong with the quantity for `direction`, or null. */
   function problem(direction: Direction): string | null {
@@ -96,6 +121,10 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
       wallet.openConnectDialog();
       return;
     }
+    if (direction === "withdrawal" && inDoubt) {
+      setReview(inDoubt.reviewed); // it may stand: it is sent again as signed, never signed anew
+      return;
+    }
     const { address } = wallet;
     if (!ready || !token || !address || !eip712.data || problem(direction)) return;
     // The fee cap is signed from the wallet's rate: unknown, it would be signed as 0 and refused (MAX_FEE_TOO_LOW).
@@ -111,48 +140,73 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
       const identified = current?.travelRuleRequired === true;
       if (identified && Object.keys(travelRuleProblems(travelRule)).length > 0) return;
       // Reviewed first: the wallet shows the signed fee cap and amounts as raw integers.
-      setReview({ token, amount: parsed.value, feeRate, travelRule: identified ? travelRuleBody(travelRule, address) : undefined });
+      const terms = { wallet: address, token, amount: parsed.value, feeRate };
+      setReview(reviewWithdrawal(identified ? { ...terms, travelRule: travelRuleBody(travelRule, address) } : terms));
       return;
     }
-    await run("deposit", token, parsed.value, async () => {
+    const id = newTransfer("deposit", token, parsed.value);
+    try {
       const { walletClient, publicClient } = wallet;
-      if (!walletClient || !publicClient || !eip712.data) throw new Error(t("order.walletNotReady"));
+      if (!walletClient || !publicClient) throw new Error(t("order.walletNotReady"));
       const exchange = (await currentEip712()).domain.verifyingContract;
-      return (id: number) =>
-        deposit({ address, walletClient, publicClient }, exchange, token.address as Address, parsed.value, (stage: DepositStage, txHash: Hex | null) => {
-          update(id, { stage, txHash });
-          refreshBalances();
-        });
-    });
+      const onStage = (stage: DepositStage, txHash: Hex | null) => {
+        update(id, { stage, txHash });
+        refreshBalances();
+      };
+      await deposit({ address, walletClient, publicClient }, exchange, token.address as Address, parsed.value, onStage, statusReadable(id));
+    } catch (error) {
+      update(id, stoppedTransfer(error, false, t));
+    }
   }
 
+  /** Sign and send the reviewed withdrawal, or send the one in doubt again as it was signed. */
   async function confirmWithdrawal(reviewed: ReviewedWithdrawal) {
     setReview(null);
-    await run("withdrawal", reviewed.token, reviewed.amount, async () => {
+    const key = reviewed.wallet.toLowerCase();
+    const earlier = sent.get(key);
+    let id: number;
+    if (earlier?.reviewed === reviewed) {
+      id = earlier.transferId;
+      showTransfer({ id, direction: "withdrawal", token: reviewed.token, amount: reviewed.amount, stage: "sending", txHash: null, error: null, note: null });
+    } else {
+      id = newTransfer("withdrawal", reviewed.token, reviewed.amount);
+    }
+    setSent((map) => new Map(map).set(key, { reviewed, transferId: id, sending: true }));
+    // Answered or not, the request is no longer on its way (unless a later withdrawal of the wallet replaced it).
+    const settled = () =>
+      setSent((map) => (map.get(key)?.reviewed === reviewed ? new Map(map).set(key, { reviewed, transferId: id, sending: false }) : map));
+    try {
       const { address, walletClient } = wallet;
-      if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
-      const domain = await currentEip712();
-      return (id: number) =>
-        withdraw({ address, walletClient }, domain, reviewed.token.address as Address, reviewed.amount, reviewed.feeRate, (view) => {
-          const stage: WithdrawalStage = view.status;
-          update(id, { stage, txHash: view.txHash, error: view.failure });
-          refreshBalances();
-        }, reviewed.travelRule);
-    });
+      if (!walletClient || !sameAddress(address, reviewed.wallet)) throw new Error(t("funds.accountChanged"));
+      const onStatus = (view: WithdrawalView) => {
+        settled();
+        update(id, { stage: view.status, txHash: view.txHash, error: view.failure });
+        refreshBalances();
+      };
+      await withdraw(walletClient, currentEip712, reviewed, onStatus, statusReadable(id));
+    } catch (error) {
+      settled();
+      update(id, stoppedTransfer(error, reviewed.submission.resending, t));
+    }
   }
 
-  /** Follow one transfer in "Your transfers": `prepare` gives the steps to run (or throws why it cannot start). */
-  async function run(direction: Direction, of: TokenInfo, amount: bigint, prepare: () => Promise<(id: number) => Promise<void>>) {
+  /** `line` first in "Your transfers" (the latest five), in place of its earlier state. */
+  function showTransfer(line: Transfer) {
+    setTransfers((list) => [line, ...list.filter((item) => item.id !== line.id).slice(0, 4)]);
+  }
+
+  /** A new transfer in "Your transfers", waiting for the wallet; the form starts over. */
+  function newTransfer(direction: Direction, of: TokenInfo, amount: bigint): number {
     const id = Date.now();
-    setTransfers((list) => [{ id, direction, token: of, amount, stage: "wallet", txHash: null, error: null }, ...list.slice(0, 4)]);
+    showTransfer({ id, direction, token: of, amount, stage: "wallet", txHash: null, error: null, note: null });
     setQuantity("");
     setAttempted(null);
-    try {
-      await (await prepare())(id);
-    } catch (error) {
-      const text = error instanceof TransactionReverted ? t("funds.reverted") : tradingErrorText(error, t);
-      update(id, { stage: "failed", error: text });
-    }
+    return id;
+  }
+
+  /** Tells on transfer `id` whether its status can be read just now (when not, it is polled again, not failed). */
+  function statusReadable(id: number) {
+    return (readable: boolean) => update(id, { note: readable ? null : t("funds.statusUnread") });
   }
 
   const fieldError = attempted ? problem(attempted) : null;
@@ -226,21 +280,40 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
           </p>
         ) : null}
         <div className="funds__actions">
-          <button type="submit" className="button button--primary" disabled={wallet.wrongChain || loading}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={wallet.wrongChain || loading || termsFailed}
+            aria-describedby={termsFailed ? `${ids}-terms` : undefined}
+          >
             {t("funds.deposit")}
           </button>
-          <button type="button" className="button" onClick={() => void start("withdrawal")} disabled={wallet.wrongChain || loading || (ready && !fees.data)}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void start("withdrawal")}
+            disabled={wallet.wrongChain || loading || termsFailed || (ready && !fees.data)}
+            aria-describedby={termsFailed ? `${ids}-terms` : undefined}
+          >
             {t("funds.withdraw")}
           </button>
         </div>
+        {termsFailed ? (
+          <div id={`${ids}-terms`}>
+            <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void eip712.refetch() }}>
+              {`${t("funds.termsUnavailable")} ${errorText(eip712.error, t)}`}
+            </StatusMessage>
+          </div>
+        ) : null}
+        {inDoubt && !review ? <WithdrawalInDoubt reviewed={inDoubt.reviewed} onSendAgain={() => void confirmWithdrawal(inDoubt.reviewed)} /> : null}
         {wallet.wrongChain ? (
           <p className="form-error" role="alert">
             {t("funds.wrongChain")}
           </p>
         ) : null}
       </form>
-      {review && wallet.address ? (
-        <WithdrawalReview review={review} recipient={wallet.address} onConfirm={() => void confirmWithdrawal(review)} onClose={() => setReview(null)} />
+      {review && sameAddress(review.wallet, wallet.address) ? (
+        <WithdrawalReview review={review} onConfirm={() => void confirmWithdrawal(review)} onClose={() => setReview(null)} />
       ) : null}
       <TransferList transfers={transfers} explorerUrl={wallet.network?.explorerUrl ?? null} />
       <ExitPanel markets={markets} />

@@ -1,4 +1,5 @@
-/** This session's deposits and withdrawals, each with its steps, transaction and outcome (announced politely). */
+/** This session's deposits and withdrawals, each with its steps, transaction, outcome and what to know meanwhile
+ * (announced politely). */
 import type { Hex } from "viem";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { TokenInfo } from "../../lib/api-types";
@@ -12,11 +13,15 @@ export interface Transfer {
   stage: TransferStage;
   txHash: Hex | null;
   error: string | null;
+  /** Where it stands beyond its stage, when that needs saying (not mined yet, its status unread for now). */
+  note: string | null;
 }
 
 const STAGE_KEY: Record<TransferStage, MessageKey> = {
   wallet: "funds.stage.wallet",
   failed: "funds.stage.failed",
+  unknown: "funds.stage.unknown",
+  sending: "funds.stage.sending",
   approving: "funds.stage.approving",
   pending: "funds.stage.pending",
   mined: "funds.stage.mined",
@@ -62,6 +67,7 @@ export function TransferList({ transfers, explorerUrl }: { transfers: readonly T
               </p>
             ) : null}
             {transfer.error ? <p className="form-error">{transfer.error}</p> : null}
+            {transfer.note ? <p className="funds__note">{transfer.note}</p> : null}
           </li>
         );
       })}

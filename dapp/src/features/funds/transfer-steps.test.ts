@@ -14,6 +14,13 @@ describe("transfer steps", () => {
     ]);
   });
 
+  it("counts a withdrawal request of unknown outcome, or being sent again, as no step reached and not ended", () => {
+    expect(["unknown", "sending"].map((s) => [stepsReached("withdrawal", s as never), isFinal(s as never)])).toEqual([
+      [0, false],
+      [0, false],
+    ]);
+  });
+
   it("ends a transfer once credited, completed or failed", () => {
     expect(["credited", "completed", "failed", "mined", "relayed"].map((s) => isFinal(s as never))).toEqual([
       true, true, true, false, false,

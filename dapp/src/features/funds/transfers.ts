@@ -7,29 +7,27 @@
  *   backend/client/chain.py does;
  * - a withdrawal is a signed request the operator relays: accepted, relaying, relayed (mined), then
  *   completed once final (`GET /v1/withdrawals/{hash}`), or failed with the reason.
+ *
+ * Neither is ever told failed for want of news: a status read that fails is polled again, and a transaction without a
+ * receipt yet is still pending (wallet/mined). Telling either as failed invites the user to move the money twice.
  */
 import { erc20Abi, hashTypedData, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
 import { api } from "../../lib/api-client";
 import { exchangeAbi } from "../../lib/exchange-abi";
 import { freshNonce, signTyped, typedDataFor, type Eip712Info } from "../../lib/signing";
 import { ETH } from "../balances";
-import { SignedSubmission } from "../order-form";
 import { mined } from "../wallet";
-import { withdrawalBody, withdrawalMessage, WITHDRAWAL_LIFETIME_S } from "./withdrawal";
+import { withdrawalBody, withdrawalMessage, WITHDRAWAL_LIFETIME_S, type SignedWithdrawal, type WithdrawalView } from "./withdrawal";
+import type { ReviewedWithdrawal } from "./withdrawal-review";
 
 const POLL_MS = 1_500;
 /** How long the panel follows a transfer to its end; the balances tab keeps showing it after that. */
 const FOLLOW_MS = 15 * 60_000;
 
 export type DepositStage = "approving" | "pending" | "mined" | "credited";
-export type WithdrawalStage = "accepted" | "relaying" | "relayed" | "completed" | "failed";
 
-export interface WithdrawalView {
-  hash: Hex;
-  status: WithdrawalStage;
-  txHash: Hex | null;
-  failure: string | null;
-}
+/** Hears, whenever it changes, whether the latest read of a followed transfer's status got an answer. */
+export type OnStatusReadable = (readable: boolean) => void;
 
 interface Chain {
   address: Address;
@@ -41,11 +39,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The waits before each resend of a withdrawal request left without a clear answer. */
 const RESEND_DELAYS_MS = [500, 1_000, 2_000] as const;
 
-
-/** Poll `read` until it returns a value or the follow time is over (then null). */
-async function follow<T>(read: () => Promise<T | null>): Promise<T | null> {
+/** Poll `read` until it returns a value or the follow time is over (then null). A read that fails (a network blip, a
+ * proxy's 502) is no news about the transfer: polling goes on. */
+async function follow<T>(read: () => Promise<T | null>, onReadable: OnStatusReadable): Promise<T | null> {
+  let readable = true;
   for (const until = Date.now() + FOLLOW_MS; Date.now() < until; await sleep(POLL_MS)) {
-    const value = await read();
+    let value: T | null = null;
+    let answered = true;
+    try {
+      value = await read();
+    } catch {
+      answered = false;
+    }
+    if (answered !== readable) {
+      readable = answered;
+      onReadable(answered);
+    }
     if (value !== null) return value;
   }
   return null;
@@ -58,6 +67,7 @@ export async function deposit(
   token: Address,
   amount: bigint,
   onStage: (stage: DepositStage, txHash: Hex | null) => void,
+  onReadable: OnStatusReadable,
 ): Promise<void> {
   const send = { account: address, chain: walletClient.chain } as const;
   let hash: Hex;
@@ -81,30 +91,30 @@ export async function deposit(
     });
     const ours = deposits.find((row) => row.txHash.toLowerCase() === hash.toLowerCase());
     return ours && (ours.status === "confirmed" || ours.status === "frozen") ? ours : null;
-  });
+  }, onReadable);
   if (credited) onStage("credited", hash);
 }
 
-/** Sign and request a withdrawal of `amount` of `token` to the wallet itself (with its travel-rule data,
- * if any), reporting each status. */
+/** Request the reviewed withdrawal, signed by its wallet with the signing terms `eip712` gives (read only when a
+ * signature is needed), then follow it, reporting each status. A request still without a clear answer after the
+ * resends stays in `reviewed.submission` (it throws), for the panel to send again as signed. */
 export async function withdraw(
-  { address, walletClient }: Omit<Chain, "publicClient">,
-  eip712: Eip712Info,
-  token: Address,
-  amount: bigint,
-  feeRate: number,
+  walletClient: WalletClient,
+  eip712: () => Promise<Eip712Info>,
+  reviewed: ReviewedWithdrawal,
   onStatus: (view: WithdrawalView) => void,
-  travelRule?: Record<string, unknown>,
+  onReadable: OnStatusReadable,
 ): Promise<void> {
-  const sign = async () => {
+  const { wallet, token, amount, feeRate, travelRule, submission } = reviewed;
+  const sign = async (): Promise<SignedWithdrawal> => {
+    const terms = await eip712();
     const expiry = BigInt(Math.floor(Date.now() / 1000)) + WITHDRAWAL_LIFETIME_S;
-    const message = withdrawalMessage(address, token, amount, feeRate, freshNonce(), expiry);
-    const signature = await signTyped(walletClient, address, eip712, "Withdrawal", message);
-    return { hash: hashTypedData(typedDataFor(eip712, "Withdrawal", message)), body: withdrawalBody(message, signature, travelRule) };
+    const message = withdrawalMessage(wallet, token.address as Address, amount, feeRate, freshNonce(), expiry);
+    const signature = await signTyped(walletClient, wallet, terms, "Withdrawal", message);
+    return { hash: hashTypedData(typedDataFor(terms, "Withdrawal", message)), body: withdrawalBody(message, signature, travelRule), expiry };
   };
-  // A request without a clear answer is sent again as signed (a new signature would be a second withdrawal), and
-  // a refused resend is read back by its hash, as the Python client does.
-  const accepted = await new SignedSubmission<{ hash: Hex; body: Record<string, unknown> }, WithdrawalView>().submitWithResends(
+  // A refused resend is read back by its hash, as the Python client does: DUPLICATE_WITHDRAWAL means the first one stands.
+  const accepted = await submission.submitWithResends(
     sign,
     (signed) => api.post<WithdrawalView>("/v1/withdrawals", signed.body),
     (signed) => api.find<WithdrawalView>(`/v1/withdrawals/${signed.hash}`),
@@ -117,5 +127,5 @@ export async function withdraw(
     if (`${view.status}|${view.txHash}` !== last) onStatus(view);
     last = `${view.status}|${view.txHash}`;
     return view.status === "completed" || view.status === "failed" ? view : null;
-  });
+  }, onReadable);
 }

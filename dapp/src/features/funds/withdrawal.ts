@@ -4,7 +4,7 @@
  * current withdrawal fee rate (`GET /v1/accounts/{a}/fees`), never more.
  */
 
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 
 /** Seconds the operator has to relay a withdrawal; the API wants more than 60. */
 export const WITHDRAWAL_LIFETIME_S = 24n * 3600n;
@@ -47,4 +47,23 @@ export function withdrawalBody(
 ): Record<string, unknown> {
   const wire = Object.fromEntries(Object.entries(message).map(([name, value]) => [name, String(value)]));
   return travelRule ? { withdrawal: wire, signature, travelRule } : { withdrawal: wire, signature };
+}
+
+/** A withdrawal as signed: its EIP-712 hash (its id at the API), its `POST /v1/withdrawals` body and the expiry it
+ * carries. */
+export interface SignedWithdrawal {
+  hash: Hex;
+  body: Record<string, unknown>;
+  /** Unix seconds. */
+  expiry: bigint;
+}
+
+export type WithdrawalStage = "accepted" | "relaying" | "relayed" | "completed" | "failed";
+
+/** A withdrawal request as the API shows it (`GET /v1/withdrawals/{hash}`). */
+export interface WithdrawalView {
+  hash: Hex;
+  status: WithdrawalStage;
+  txHash: Hex | null;
+  failure: string | null;
 }

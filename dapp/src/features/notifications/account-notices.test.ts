@@ -39,6 +39,26 @@ describe("noticeFor", () => {
     });
   });
 
+  it("tells a filled order's average price, not its signed limit (a market order's worst price)", () => {
+    const marketBuy = order("filled", {
+      filled: "100000000000000000",
+      filledQuote: "300000000", // 0.1 WETH for 300 USDC: 3,000 on average, under the 3,300 worst price signed
+      order: { baseAmount: "100000000000000000", limitPrice: "3300000000" },
+    });
+    const notice = noticeFor(marketBuy);
+    expect(notice).toMatchObject({
+      body: "notify.filledBody",
+      amounts: { market: "WETH-USDC", base: "100000000000000000", quote: "300000000" },
+    });
+    expect(notice?.amounts?.price).toBeUndefined();
+  });
+
+  it("tells no price for a filled order whose traded quote it is not told, rather than its signed limit", () => {
+    const notice = noticeFor(order("filled"));
+    expect(notice).toMatchObject({ body: "notify.filledBodyNoPrice", amounts: { market: "WETH-USDC", base: "100000000000000000" } });
+    expect(notice?.amounts?.price).toBeUndefined();
+  });
+
   it("stays quiet about orders just placed or cancelled by the user here", () => {
     expect(noticeFor(order("open"))).toBeNull();
     expect(noticeFor(order("cancelled", { reason: "cancelled_by_user" }))).toBeNull();

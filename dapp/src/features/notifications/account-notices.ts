@@ -14,8 +14,9 @@ export interface Notice {
   /** The body's catalogue key and its raw values (amounts are formatted by the caller). */
   body?: MessageKey;
   values?: Record<string, string>;
-  /** Base units to format with the market of `market` (order and fill notices). */
-  amounts?: { market: string; base?: string; price?: string };
+  /** Base units to format with the market of `market` (order and fill notices); `quote`: what `base` traded for,
+   * whose average price is shown. */
+  amounts?: { market: string; base?: string; price?: string; quote?: string };
   txHash?: string;
 }
 
@@ -31,12 +32,26 @@ function orderNotice(message: Message): Notice | null {
   const values = { side: str(message.side), market: str(message.market) };
   const key = `order:${hash}:${event}`;
   if (event === "triggered") return { key, kind: "info", title: "notify.triggered", body: "notify.orderBody", values, amounts };
-  if (event === "filled") return { key, kind: "success", title: "notify.filled", body: "notify.orderBody", values, amounts };
+  if (event === "filled") return { key, kind: "success", title: "notify.filled", ...filledAt(message), values };
   if (event === "expired") return { key, kind: "info", title: "notify.expired", body: "notify.orderBody", values, amounts };
   if (event === "cancelled" && message.reason !== "cancelled_by_user") {
     return { key, kind: "info", title: "notify.cancelled", body: "notify.cancelledBody", values: { ...values, reason: str(message.reason) }, amounts };
   }
   return null;
+}
+
+const UNITS = /^\d+$/;
+
+/** What a filled order traded at: its average price (`filledQuote / filled`), never its signed limit, which is only
+ * the worst it accepted (a market order's is far off). Without `filledQuote` (a server from before it), no price. */
+function filledAt(message: Message): Pick<Notice, "body" | "amounts"> {
+  const market = str(message.market);
+  const filled = str(message.filled);
+  const quote = str(message.filledQuote);
+  if (UNITS.test(filled) && BigInt(filled) > 0n && UNITS.test(quote)) {
+    return { body: "notify.filledBody", amounts: { market, base: filled, quote } };
+  }
+  return { body: "notify.filledBodyNoPrice", amounts: { market, base: str(((message.order ?? {}) as Message).baseAmount) } };
 }
 
 /** The notice for one account-channel message, or null when it needs none. */

@@ -8,7 +8,7 @@ import { useEffect, useRef } from "react";
 import { useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { api } from "../../lib/api-client";
-import { formatBaseAmount, formatPrice } from "../../lib/market";
+import { averagePrice, formatBaseAmount, formatPrice } from "../../lib/market";
 import { useStream } from "../../lib/use-stream";
 import { useMarkets } from "../markets";
 import { reasonText } from "../orders";
@@ -49,7 +49,11 @@ export function Notifications() {
     if (values.side) values.side = t(values.side === "buy" ? "order.buy" : "order.sell");
     if (values.reason !== undefined) values.reason = reasonText(values.reason, t) ?? "";
     if (market && notice.amounts?.base) values.amount = `${formatBaseAmount(notice.amounts.base, market, locale)} ${market.baseToken.symbol}`;
-    if (market && notice.amounts?.price) values.price = `${formatPrice(notice.amounts.price, market, locale)} ${market.quoteToken.symbol}`;
+    if (market) {
+      const { base, quote, price } = notice.amounts ?? {};
+      const shown = quote !== undefined && base ? averagePrice(BigInt(base), BigInt(quote), market) : price || null;
+      if (shown !== null) values.price = `${formatPrice(shown, market, locale)} ${market.quoteToken.symbol}`;
+    }
     const explorer = network?.explorerUrl?.replace(/\/$/, "");
     toast.show({
       kind: notice.kind,

@@ -19,7 +19,7 @@ import { isHalted, useTicker } from "../markets";
 import { useWallet } from "../wallet";
 import { tradingErrorText } from "./error-text";
 import { orderNonces } from "./order-nonces";
-import { feeText, OrderReview, reviewOf, useInDoubt, type ReviewedOrder } from "./order-review";
+import { feeText, isReviewFor, OrderReview, reviewOf, useInDoubt, type ReviewedOrder } from "./order-review";
 import {
   amountForPercent,
   checkOrder,
@@ -70,9 +70,10 @@ export function OrderForm({ market }: { market: Market }) {
   const [slippageBps, setSlippageBps] = useState<bigint>(100n);
   const [touched, setTouched] = useState<ReadonlySet<OrderField>>(new Set());
   const [review, setReview] = useState<ReviewedOrder | null>(null);
-  /** The review closed last: while its order's outcome is unknown, the form opens it again instead of a new one. */
+  /** The review closed last: while its order's outcome is unknown, the form opens it again instead of a new one (for
+   * its own market and account: another account's order in doubt is not this one's to send). */
   const [closedReview, setClosedReview] = useState<ReviewedOrder | null>(null);
-  const inDoubt = useInDoubt(closedReview) && closedReview?.market === market.name;
+  const inDoubt = useInDoubt(closedReview) && closedReview !== null && isReviewFor(closedReview, market.name, wallet.address);
   /** Why the last submit could not open the review (the next nonce could not be looked up). */
   const [submitError, setSubmitError] = useState<unknown>(null);
 
@@ -93,10 +94,10 @@ export function OrderForm({ market }: { market: Market }) {
     setTriggerPrice("");
     setTouched(new Set());
   }, [market.name]);
-  // A review closes with its market, also one whose nonce arrived after the switch.
+  // A review closes with its market, also one whose nonce arrived after the switch, and with its account.
   useEffect(() => {
-    if (review && review.market !== market.name) closeReview();
-  }, [review, market.name]);
+    if (review && !isReviewFor(review, market.name, wallet.address)) closeReview();
+  }, [review, market.name, wallet.address]);
 
   function closeReview() {
     setClosedReview(review);
@@ -172,7 +173,8 @@ export function OrderForm({ market }: { market: Market }) {
     const result = checkOrder(draft, fresh);
     if (!result.ok) return;
     try {
-      setReview(reviewOf(market.name, result.order, await orderNonces(wallet.address).take()));
+      const maker = wallet.address;
+      setReview(reviewOf(market.name, maker, result.order, await orderNonces(maker).take()));
       setClosedReview(null);
     } catch (error) {
       setSubmitError(error);

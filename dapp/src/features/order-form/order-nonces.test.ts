@@ -98,3 +98,15 @@ describe("isStaleNonceError", () => {
     expect(isStaleNonceError(new Error("NONCE_USED"))).toBe(false);
   });
 });
+
+describe("NonceCounter.peek", () => {
+  it("tells the nonce the next take returns, above every one handed out, and null before the first look-up", async () => {
+    const counter = new NonceCounter(async () => 10n);
+    expect(counter.peek()).toBeNull();
+    await counter.take();
+    await counter.take();
+    expect(counter.peek()).toBe(12n);
+    counter.forget();
+    expect(counter.peek()).toBeNull();
+  });
+});

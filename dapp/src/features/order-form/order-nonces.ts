@@ -49,6 +49,12 @@ export class NonceCounter {
     return nonce;
   }
 
+  /** The nonce the next `take` returns without asking the API, or null when it would ask: every nonce this counter
+   * has handed out is below it. */
+  peek(): bigint | null {
+    return this.#next;
+  }
+
   /** Drop the count: the next `take` asks the API again. */
   forget(): void {
     this.#next = null;

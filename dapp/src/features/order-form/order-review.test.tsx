@@ -3,7 +3,7 @@ import type { Market } from "../../lib/api-types";
 import { DEV_EIP712 } from "../../lib/signing.fixture";
 import { providedMarkup } from "../../testing/markup";
 import { ApiError } from "../../lib/api-client";
-import { OrderReview, reviewOf, type ReviewedOrder } from "./order-review";
+import { isReviewFor, OrderReview, reviewOf, type ReviewedOrder } from "./order-review";
 import { checkOrder, type OrderDraft } from "./rules";
 import { DEV_MARKET } from "./test-fixtures";
 
@@ -15,6 +15,9 @@ const WBTC_USDC: Market = {
   priceScale: "100000000",
   lotSize: "10000",
 };
+
+const MAKER = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const OTHER_ACCOUNT = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
 
 const LIMIT_BUY: OrderDraft = {
   side: "buy", kind: "limit", timeInForce: "GTC", postOnly: false, price: "3000", amount: "0.1", triggerPrice: "",
@@ -33,7 +36,7 @@ function reviewedOnDevMarket(feeRate = 2_000): ReviewedOrder {
     locale: "en",
   });
   if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
-  return reviewOf(DEV_MARKET.name, checked.order, 7n);
+  return reviewOf(DEV_MARKET.name, MAKER, checked.order, 7n);
 }
 
 function reviewMarkup(market: Market, review: ReviewedOrder): string {
@@ -53,11 +56,31 @@ describe("the order review", () => {
   it("reopened after an attempt without an answer, offers to send the same signed order again and says why", async () => {
     const review = reviewedOnDevMarket();
     const noAnswer = () => Promise.reject(new ApiError(0, "NETWORK_ERROR", "no answer"));
-    await expect(review.submission.submit(async () => ({ hash: "0x01", body: {} }), noAnswer, async () => null)).rejects.toThrow();
+    await expect(review.submission.submit(async () => ({ hash: "0x01", body: {}, expiry: 1n }), noAnswer, async () => null)).rejects.toThrow();
     const markup = reviewMarkup(DEV_MARKET, review);
     expect(markup).toContain("Send the signed order again");
     expect(markup).not.toContain("Sign and place");
     expect(markup).toContain("The exchange did not answer when this order was sent: it may stand.");
+  });
+
+  it("shows the expiry the order was signed with once signed, not one recomputed from this computer's clock", async () => {
+    const review = reviewedOnDevMarket();
+    const signedExpiry = 1_782_907_200n; // 2026-07-01T12:00:00Z: July 1 or 2, 2026 in every time zone
+    const noAnswer = () => Promise.reject(new ApiError(504, "ENGINE_TIMEOUT", "may stand"));
+    await expect(review.submission.submit(async () => ({ hash: "0x01", body: {}, expiry: signedExpiry }), noAnswer, async () => null)).rejects.toThrow();
+    expect(reviewMarkup(DEV_MARKET, review)).toMatch(/<dt>Valid until<\/dt><dd[^>]*>7\/[12]\/26, [^<]*<\/dd>/);
+  });
+
+  it("shows as its maker the account it was reviewed for, not whichever account the wallet holds now", () => {
+    expect(reviewMarkup(DEV_MARKET, reviewedOnDevMarket())).toContain(`<dt>Signed by</dt><dd class="num">${MAKER}</dd>`);
+  });
+
+  it("belongs to its market and its account only: another account never sends, nor is offered, this order", () => {
+    const review = reviewedOnDevMarket();
+    expect(isReviewFor(review, DEV_MARKET.name, MAKER.toLowerCase() as typeof MAKER)).toBe(true);
+    expect(isReviewFor(review, DEV_MARKET.name, OTHER_ACCOUNT)).toBe(false);
+    expect(isReviewFor(review, DEV_MARKET.name, null)).toBe(false);
+    expect(isReviewFor(review, WBTC_USDC.name, MAKER)).toBe(false);
   });
 
   it("shows nothing to sign once the form has switched to another market", () => {

@@ -9,8 +9,8 @@
  * form opens it again rather than a new one.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, useSyncExternalStore, type ReactNode } from "react";
-import { hashTypedData, type Hex } from "viem";
+import { useState, type ReactNode } from "react";
+import { hashTypedData, type Address, type Hex } from "viem";
 import { Dialog, Terms, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../lib/api-client";
@@ -19,17 +19,20 @@ import { formatUnits } from "../../lib/format";
 import { formatBaseAmount, formatPrice, priceSourceOf } from "../../lib/market";
 import { signTyped, typedDataFor, useCurrentEip712, useEip712 } from "../../lib/signing";
 import { marketsQuery } from "../markets";
-import { useWallet } from "../wallet";
+import { sameAddress, useWallet } from "../wallet";
 import { STOP_NEEDS_PRICE_SOURCE, tradingErrorText } from "./error-text";
 import { isStaleNonceError, orderNonces } from "./order-nonces";
 import { isMarketKind, isOperatorTriggered, isStopKind, KIND_LABEL, type CheckedOrder } from "./rules";
 import { IMMEDIATE_ORDER_LIFETIME_S, isImmediate, orderBody, orderExpiry, orderMessage } from "./signed-order";
 import { SignedSubmission } from "./signed-submission";
 import { StopTriggerNote } from "./stop-trigger-note";
+import { useResending } from "./use-resending";
 
 export interface ReviewedOrder {
   /** The market the order was checked against: its amounts and prices are in that market's units. */
   market: string;
+  /** The account the order is for (the one connected when the review opened): shown, signed and sent for it only. */
+  maker: Address;
   order: CheckedOrder;
   /** Taken from the wallet's nonce counter when the review opened. */
   nonce: bigint;
@@ -41,20 +44,20 @@ interface PlacedOrder {
   status: string;
 }
 
-/** A review of `order` on `market` with nonce `nonce`, nothing signed yet. */
-export function reviewOf(market: string, order: CheckedOrder, nonce: bigint): ReviewedOrder {
-  return { market, order, nonce, submission: new SignedSubmission<SignedOrder, PlacedOrder>() };
+/** A review of `maker`'s `order` on `market` with nonce `nonce` (from `maker`'s counter), nothing signed yet. */
+export function reviewOf(market: string, maker: Address, order: CheckedOrder, nonce: bigint): ReviewedOrder {
+  return { market, maker, order, nonce, submission: new SignedSubmission<SignedOrder, PlacedOrder>() };
 }
 
-const NEVER = () => () => undefined;
+/** Whether `review` is of `market` and of the connected `account`: a review of another market or account is closed,
+ * and never offered again there (its amounts are in another market's units; its maker is another account). */
+export function isReviewFor(review: ReviewedOrder, market: string, account: Address | null): boolean {
+  return review.market === market && sameAddress(review.maker, account);
+}
 
 /** Whether `review` was sent without a clear answer and not sent again since (it may stand: resend, never re-sign). */
 export function useInDoubt(review: ReviewedOrder | null): boolean {
-  const submission = review?.submission;
-  return useSyncExternalStore(
-    submission ? (listener) => submission.subscribe(listener) : NEVER,
-    () => submission?.resending ?? false,
-  );
+  return useResending(review?.submission);
 }
 
 function nowSeconds(): bigint {
@@ -64,6 +67,8 @@ function nowSeconds(): bigint {
 interface SignedOrder {
   hash: Hex;
   body: Record<string, unknown>;
+  /** The signed expiry, unix seconds (from the server's clock when the wallet was asked). */
+  expiry: bigint;
 }
 
 /** The server's clock in seconds (`GET /v1/time`), or this computer's when the server does not answer. */
@@ -101,7 +106,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const currentEip712 = useCurrentEip712();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const { order } = review;
+  const { order, maker } = review;
   const sideLabel = t(order.side === "buy" ? "order.buy" : "order.sell");
   const price = (value: bigint) => `${formatPrice(value, market, locale)} ${market.quoteToken.symbol}`;
   const amount = `${formatBaseAmount(order.baseAmount, market, locale)} ${market.baseToken.symbol}`;
@@ -113,11 +118,14 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const place = useMutation({
     mutationFn: async () => {
       if (!address || !walletClient || !eip712.data) throw new Error(t("order.walletNotReady"));
+      // Its nonce and any earlier signature are this account's: another one would sign, or post, for the wrong maker.
+      if (!sameAddress(address, maker)) throw new Error(t("order.accountChanged"));
       const sign = async (): Promise<SignedOrder> => {
         const domain = await currentEip712();
-        const message = orderMessage(address, market, order, nonce, orderExpiry(order, await serverSeconds()));
-        const signature = await signTyped(walletClient, address, domain, "Order", message);
-        return { hash: hashTypedData(typedDataFor(domain, "Order", message)), body: orderBody(message, signature, order) };
+        const expiry = orderExpiry(order, await serverSeconds());
+        const message = orderMessage(maker, market, order, nonce, expiry);
+        const signature = await signTyped(walletClient, maker, domain, "Order", message);
+        return { hash: hashTypedData(typedDataFor(domain, "Order", message)), body: orderBody(message, signature, order), expiry };
       };
       return submission.submit(
         sign,
@@ -126,8 +134,8 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
       );
     },
     onError: (error) => {
-      if (isStaleNonceError(error) && address) {
-        const counter = orderNonces(address);
+      if (isStaleNonceError(error)) {
+        const counter = orderNonces(maker);
         counter.forget();
         // A failed look-up keeps the old nonce: signing again is refused again and looks up again.
         counter.take().then(setNonce, () => undefined);
@@ -143,11 +151,20 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
         title: t("order.placed"),
         body: t("order.placedBody", { side: sideLabel, amount, status: t(`account.status.${placed.status}` as MessageKey) }),
       });
-      void queryClient.invalidateQueries({ queryKey: ["account", address] });
+      void queryClient.invalidateQueries({ queryKey: ["account", maker] });
       onPlaced();
       onClose();
     },
   });
+
+  /** The expiry signed, once it is; before, when it will be (taken from the server's clock at the signature). */
+  function expiryText(): string {
+    const signed = submission.pending;
+    if (signed) return formatDateTime(Number(signed.expiry) * 1000);
+    return isImmediate(order)
+      ? t("order.review.expiryImmediate", { seconds: IMMEDIATE_ORDER_LIFETIME_S.toString() })
+      : formatDateTime(Number(orderExpiry(order, nowSeconds())) * 1000);
+  }
 
   const rows: [string, ReactNode][] = [
     [t("order.review.market"), market.name],
@@ -167,14 +184,9 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
         fee: feeText(order.feeAtLimit, order.side, market, locale),
       }),
     ],
-    [
-      t("order.review.expiry"),
-      isImmediate(order)
-        ? t("order.review.expiryImmediate", { seconds: IMMEDIATE_ORDER_LIFETIME_S.toString() })
-        : formatDateTime(Number(orderExpiry(order, nowSeconds())) * 1000),
-    ],
+    [t("order.review.expiry"), expiryText()],
     [t("order.review.nonce"), nonce.toString()],
-    [t("order.review.maker"), address ?? t("common.none")],
+    [t("order.review.maker"), maker],
   );
 
   return (

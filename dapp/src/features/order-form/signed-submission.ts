@@ -25,6 +25,12 @@ export class SignedSubmission<Body, Answer> {
     return this.body !== null;
   }
 
+  /** The body signed last, while its outcome is unknown (what the next `submit` sends), else null: what it says, its
+   * expiry for one, is what was signed, not what a new signature would say. */
+  get pending(): Body | null {
+    return this.body;
+  }
+
   /** Call `listener` whenever `resending` may have changed (for `useSyncExternalStore`); returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);

@@ -75,7 +75,7 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
       aria-label={cancelAllOnChain.mutation.isPending ? undefined : t("account.cancelAllOnChain")}
       onClick={() => {
         cancelOneOnChain.mutation.reset();
-        cancelAllOnChain.mutation.mutate(undefined, {
+        cancelAllOnChain.mutation.mutate(open.data ?? [], {
           onSuccess: () => {
             if (address) orderNonces(address).forget(); // the count may be below the new floor (another tab's)
             toast.show({ kind: "success", title: t("account.cancelledAllOnChain") });

@@ -4,8 +4,9 @@
  * of HDEX's book; its signature stays valid on-chain until it expires):
  * - "Cancel on-chain": the order as signed goes to `cancelOrders`; the contract refuses every trade of it, and of
  *   any other untraded order with its nonce.
- * - "Cancel all on-chain": `raiseNonceFloor` to the wallet's next nonce (`GET /v1/nonce`, above every nonce of
- *   the orders HDEX holds): the contract refuses every order with a lower nonce.
+ * - "Cancel all on-chain": `raiseNonceFloor` above every nonce the wallet's orders may carry: the wallet's next nonce
+ *   (`GET /v1/nonce`), every open order the app shows and every nonce the app handed out for signing, whichever is
+ *   highest (./cancel-all-floor); the contract refuses every order with a lower nonce.
  * HDEX's book follows once its indexer sees the event (`OrderCancelledByMaker`, `NonceFloorRaised`).
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -14,9 +15,10 @@ import { encodeFunctionData, type Address, type Hex, type PublicClient } from "v
 import type { MessageKey } from "../../i18n";
 import { errorText } from "../../lib/errors";
 import { exchangeAbi } from "../../lib/exchange-abi";
-import { fetchNextNonce } from "../order-form/order-nonces";
+import { fetchNextNonce, orderNonces } from "../order-form/order-nonces";
 import { mined, TransactionReverted, useWallet } from "../wallet";
 import { ordersKey, type OrderView } from "./account-orders";
+import { cancelAllFloor } from "./cancel-all-floor";
 
 /** Where a sent cancel is: waiting for the user in the wallet, or sent and waiting to be mined. */
 export type OnChainPhase = "wallet" | "mining";
@@ -97,14 +99,15 @@ export function useCancelOnChain() {
   );
 }
 
-/** `raiseNonceFloor(next nonce)`: every order of the wallet HDEX holds, and any older one, is void on-chain. Not
- * sent when the floor is there already (the contract would revert): a second click before HDEX has caught up. */
+/** `raiseNonceFloor` above every nonce of the wallet's orders (the `openOrders` shown, whatever HDEX says, whatever
+ * this app signed): each of them, and any older one, is void on-chain. Not sent when the floor is there already (the
+ * contract would revert): a second click before HDEX has caught up. */
 export function useCancelAllOnChain() {
-  return useExchangeCall(async (_: void, { wallet, exchange, publicClient }: CallContext) => {
+  return useExchangeCall(async (openOrders: readonly OrderView[], { wallet, exchange, publicClient }: CallContext) => {
     const [next, [floor]] = await Promise.all([
       fetchNextNonce(wallet),
       publicClient.readContract({ address: exchange, abi: exchangeAbi, functionName: "walletState", args: [wallet] }),
     ]);
-    return raiseFloorCall(next, floor);
+    return raiseFloorCall(cancelAllFloor(wallet, next, openOrders, orderNonces(wallet).peek()), floor);
   });
 }
