@@ -2,7 +2,8 @@
 
 - A child asks the kernel for SIGTERM when its parent dies (PR_SET_PDEATHSIG).
 - `hdex up` under make: make does not forward a SIGINT sent to make alone; it blocks the signal
-  and waits for its children. We see that in /proc and interrupt ourselves.
+  and waits for its children. We see that in /proc and interrupt ourselves. Started any other way, it outlives
+  its launcher.
 """
 
 from __future__ import annotations
@@ -47,13 +48,17 @@ def _parent_is_stopping(ppid: int) -> bool:
     return blocked is not None and bool(blocked & _STOP_SIGNALS_MASK)
 
 
-def watch_parent(interval: float = 0.5) -> None:
-    """Interrupt this process (SIGINT) when the parent dies or is a make handling SIGINT/SIGTERM."""
+def watch_parent(interval: float = 0.5) -> bool:
+    """Under make (`make run`): interrupt this process (SIGINT) when make dies or handles SIGINT/SIGTERM. Started any
+    other way (nohup, a deploy script, a service manager) the process outlives what launched it: a production engine
+    must not stop because an SSH session ended. Whether it watches."""
     if sys.platform != "linux":
-        return
-    die_with_parent()
+        return False
     ppid = os.getppid()
     ignored = _make_parent_mask(ppid, "SigIgn")
+    if ignored is None:
+        return False
+    die_with_parent()
     if ignored is not None and ignored & (1 << (signal.SIGINT - 1)):
         # A script's `make run &` starts make with SIGINT ignored (a shell rule for background
         # jobs): a SIGINT sent to make is then discarded before anyone can see it.
@@ -68,3 +73,4 @@ def watch_parent(interval: float = 0.5) -> None:
                 return
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    return True
