@@ -11,6 +11,7 @@ checksummed on output; times are milliseconds since the epoch unless a field say
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,36 +19,50 @@ from pydantic_core import PydanticCustomError
 
 from backend.errors import ErrorCode
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
-def _nul_at(value: Any, path: str) -> str | None:
-    """The path of the first key or string in a request body that holds a NUL character, or None."""
+
+def _flaw(text: str) -> str | None:
+    """What in `text` no database can store, or None: a NUL (PostgreSQL's text cannot hold one), or a lone surrogate
+    (JSON's `\\ud800` escape: not Unicode text, it cannot be encoded as UTF-8 for any database or page)."""
+    if "\x00" in text:
+        return "the NUL character"
+    if _SURROGATE.search(text):
+        return "an unpaired surrogate (text must be Unicode)"
+    return None
+
+
+def _unstorable_at(value: Any, path: str) -> tuple[str, str] | None:
+    """The path of the first key or string in a request body that cannot be stored, and why; or None."""
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        flaw = _flaw(value)
+        return None if flaw is None else (path, flaw)
     if isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return where
-            if (found := _nul_at(item, where)) is not None:
+            if (flaw := _flaw(str(key))) is not None:
+                return where, flaw
+            if (found := _unstorable_at(item, where)) is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            if (found := _nul_at(item, f"{path}[{index}]")) is not None:
+            if (found := _unstorable_at(item, f"{path}[{index}]")) is not None:
                 return found
     return None
 
 
 class Input(BaseModel):
-    """A request body: unknown fields refused, and no text holding a NUL character anywhere (PostgreSQL's text cannot
-    store one: it would fail at the database, a 500, after the door had let it in)."""
+    """A request body: unknown fields refused, and no text anywhere that a database cannot store (a NUL, a lone
+    surrogate): it would fail at the database, a 500, after the door had let it in."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        if (where := _nul_at(data, "")) is not None:
-            raise PydanticCustomError("nul_character", "{field} cannot hold the NUL character", {"field": where})
+    def _storable_text(cls, data: Any) -> Any:
+        if (found := _unstorable_at(data, "")) is not None:
+            where, flaw = found
+            raise PydanticCustomError("unstorable_text", "{field} cannot hold {flaw}", {"field": where, "flaw": flaw})
         return data
 
 

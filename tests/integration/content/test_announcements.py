@@ -4,6 +4,7 @@ refused requests change nothing; markup typed into any field stays inert."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -247,6 +248,11 @@ def test_bad_input_is_a_typed_422_and_changes_nothing(office: Office) -> None:
         assert error(client.put(f"/v1/staff/announcements/{made['id']}", json=sent, headers=support.headers)) == (
             expected
         ), sent
+    # JSON's escape of half a UTF-16 pair is no Unicode text: it was a 500 where the text was encoded
+    for field, sent in (("title", body(title="t\ud800")), ("body", body(body="\udfff b"))):
+        raw = {"content": json.dumps(sent), "headers": {**support.headers, "Content-Type": "application/json"}}
+        assert error(client.post("/v1/staff/announcements", **raw)) == (422, "INVALID_FIELD", field)
+        assert error(client.put(f"/v1/staff/announcements/{made['id']}", **raw)) == (422, "INVALID_FIELD", field)
     assert error(client.put("/v1/staff/announcements/999999", json=body(), headers=support.headers))[:2] == (
         404, "ANNOUNCEMENT_NOT_FOUND",
     )  # fmt: skip
