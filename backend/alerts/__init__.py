@@ -7,6 +7,14 @@ where alerts go), `signing` (the webhook's HMAC), `cases` (staff work alerts in 
 `report_html` (a case's report for the regulator).
 """
 
-from backend.alerts.store import AlertKind, AlertView, Severity, alert_json, alert_view, raise_alert
+from backend.alerts.store import (
+    AlertKind,
+    AlertView,
+    PendingAlert,
+    Severity,
+    alert_json,
+    alert_view,
+    raise_alert,
+)
 
-__all__ = ["AlertKind", "AlertView", "Severity", "alert_json", "alert_view", "raise_alert"]
+__all__ = ["AlertKind", "AlertView", "PendingAlert", "Severity", "alert_json", "alert_view", "raise_alert"]

@@ -12,8 +12,8 @@ other moves take an optional one. A closed case is read-only (no assignment, no 
 
 Alerts: opening a case takes alerts that are neither closed nor in another case; they become "acknowledged"
 with the case's id. Closing the case closes them (so a monitor seeing the same cause again raises a new
-alert); reopening it acknowledges them again. An alert may also be closed on its own, with a reason, if it is
-in no case.
+alert); reopening it acknowledges them again (an alert whose cause has a newer open alert gives it its key). An
+alert may also be closed on its own, with a reason, if it is in no case.
 
 Each function changes the caller's unit of work and writes its audit-log entry there (actions "case.open",
 "case.assign", "case.note", "case.status", "alert.close"; targets "case:<id>", "alert:<id>"); the caller
@@ -180,14 +180,26 @@ def change_status(
     elif before["status"] == CLOSED:
         case.close_reason = None
     alerts = list(session.scalars(select(Alert).where(Alert.case_id == case.id).order_by(Alert.id)))
-    if status == CLOSED or before["status"] == CLOSED:
+    if status == CLOSED:
         for alert in alerts:
-            alert.status = CLOSED if status == CLOSED else "acknowledged"
+            alert.status = CLOSED
+    elif before["status"] == CLOSED:
+        for alert in alerts:
+            _reopen(session, alert)
     record_action(
         session, actor=actor, action="case.status", target=f"case:{case.id}", before=before,
         after={"status": status, "reason": reason}, ip=ip,
     )  # fmt: skip
     return _view(case, [alert.id for alert in alerts])
+
+
+def _reopen(session: Session, alert: Alert) -> None:
+    """Acknowledge a closed alert again. One alert not closed holds a key: when the monitor has opened a new alert
+    of the same cause since, that one keeps counting it and this one gives the key up."""
+    newer = select(Alert.id).where(Alert.dedup_key == alert.dedup_key, Alert.status != CLOSED, Alert.id != alert.id)
+    if alert.dedup_key is not None and session.scalar(newer) is not None:
+        alert.dedup_key = None
+    alert.status = "acknowledged"
 
 
 def close_alert(session: Session, alert_id: int, reason: str, *, actor: str, ip: str | None) -> Alert:

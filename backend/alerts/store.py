@@ -8,10 +8,13 @@ from datetime import UTC
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend.db.models import Alert
+from backend.db.models.ops import OPEN_DEDUP_KEY_WHERE
 
 
 class Severity(StrEnum):
@@ -86,22 +89,76 @@ def raise_alert(
     now_ms: int | None = None,
 ) -> Alert | None:
     """Record an alert in the caller's unit of work (the caller commits) and return it; or, when an alert
-    with the same `dedup_key` is still open, count one more occurrence on it and return None (a monitor that
-    sees the same cause every minute raises one alert, not sixty)."""
+    with the same `dedup_key` is still open, count one more occurrence on it, its message and details now this
+    occurrence's, and return None (a monitor that sees the same cause every minute raises one alert, not
+    sixty)."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
-    if dedup_key is not None:
-        existing = session.scalars(
-            select(Alert).where(Alert.dedup_key == dedup_key, Alert.status != "closed").limit(1)
-        ).first()
-        if existing is not None:
-            existing.occurrences += 1
-            existing.last_seen_at_ms = now
-            return None
     row = new_alert(kind, severity, message, subject=subject, details=details or {}, now_ms=now)
+    if dedup_key is None:
+        session.add(row)
+        session.flush()
+        return row
     row.dedup_key = dedup_key
-    session.add(row)
-    session.flush()
-    return row
+    return _insert_or_count(session, row)
+
+
+def _insert_or_count(session: Session, row: Alert) -> Alert | None:
+    """Insert `row`, or count one more occurrence on the open alert with its key, in one statement: the unique
+    index of open keys makes a writer whose twin inserted the same key first (another process's pass, not yet
+    committed) wait for it and then count on its row, where a read before the insert saw nothing and inserted a
+    second alert."""
+    session.flush()  # the caller's own changes first: an alert it has just closed takes no more occurrences
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {column: getattr(row, column) for column in _INSERTED}
+    statement = (
+        insert(Alert)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=[Alert.dedup_key],
+            index_where=text(OPEN_DEDUP_KEY_WHERE),
+            set_=_counted(row),
+        )
+        .returning(Alert.id, Alert.occurrences)
+    )
+    alert_id, occurrences = session.execute(statement).one()
+    alert = session.get(Alert, alert_id, populate_existing=True)  # a copy the session held predates the count
+    return alert if occurrences == 1 else None  # a count made it at least 2
+
+
+def _counted(row: Alert) -> dict[str, Any]:
+    """What one more occurrence changes on the open alert: its count, and the latest occurrence's time, words and
+    evidence (`created_at_ms` stays the first seen)."""
+    return {
+        "occurrences": Alert.occurrences + 1,
+        "last_seen_at_ms": row.last_seen_at_ms,
+        "message": row.message,
+        "details": row.details,
+    }
+
+
+_INSERTED = ("kind", "severity", "message", "details", "subject", "dedup_key", "status", "occurrences",
+             "created_at_ms", "last_seen_at_ms")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAlert:
+    """An alert one part builds and another raises in its own unit of work: the feed monitor's halt alert, which
+    the engine host stores in the batch that stores the halt, so that neither is ever stored without the other."""
+
+    kind: AlertKind
+    severity: Severity
+    message: str
+    subject: str
+    dedup_key: str
+    details: dict[str, Any]
+    now_ms: int
+
+    def arguments(self) -> dict[str, Any]:
+        """`raise_alert`'s keyword arguments (as the engine host's batch keeps its alerts)."""
+        return {
+            "kind": self.kind, "severity": self.severity, "message": self.message, "subject": self.subject,
+            "dedup_key": self.dedup_key, "details": self.details, "now_ms": self.now_ms,
+        }  # fmt: skip
 
 
 def new_alert(

@@ -15,7 +15,7 @@ from backend.compliance.lists import ListFormatError, parse_list_file
 from backend.compliance.store import import_list
 from backend.db.types import MAX_ROW_ID
 from backend.errors import HdexError
-from backend.monitoring.rescreen import rescreen_if_lists_changed
+from backend.monitoring.aml import AmlJobRunsElsewhere, rescreen_under_aml_lease
 from backend.trading.usecases.deny_list import allow_address, deny_address
 from backend.trading.usecases.frozen_funds import FrozenState, list_frozen, release
 
@@ -36,7 +36,8 @@ def compliance_group() -> None:
 @compliance_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
-    """Import FILE: an OFAC SDN advanced XML file or a plain list (one address per line)."""
+    """Import FILE: an OFAC SDN advanced XML file or a plain list (one address per line), then re-screen every
+    active wallet (left to the AML job if another process runs it)."""
     try:
         parsed = parse_list_file(file)
     except ListFormatError as exc:
@@ -48,7 +49,12 @@ def import_command(file: Path) -> None:
         uow.commit()
     state = "imported" if imported else "already active"
     click.echo(f"{row.source} version {row.version}: {row.address_count} addresses, {state}")
-    rescreening = rescreen_if_lists_changed(container)  # a new version re-screens every active wallet now
+    try:  # a new version re-screens every active wallet now
+        rescreening = rescreen_under_aml_lease(container)
+    except AmlJobRunsElsewhere:
+        click.echo("re-screening left to the AML job running elsewhere (it holds the aml lease): its next pass "
+                   "re-screens every active wallet")  # fmt: skip
+        return
     if rescreening is not None:
         frozen = ", ".join(f.wallet for f in rescreening.frozen) or "none"
         click.echo(f"re-screened {rescreening.screened} active wallets; newly listed and frozen: {frozen}")

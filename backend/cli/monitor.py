@@ -21,7 +21,9 @@ def monitor_group() -> None:
 def run_once_command(no_reconcile: bool, no_feeds: bool) -> None:
     """One pass; exit 1 when it raised an alert, 2 when a check could not read its source.
 
-    A feed deviation past the halt limit is reported, not acted on: only the engine host (`hdex up`) halts."""
+    A feed deviation past the halt limit is reported, not acted on: only the engine host (`hdex up`) halts.
+    The operator checks run under the `monitor` lease: while `hdex up` or `hdex worker` holds it, they are
+    theirs to run and this pass reports "FAILED operator"."""
     container = database_container()
     monitor = Monitor(container, operator=True, feeds=not no_feeds)
     try:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.levels import current_level
 from backend.alerts import AlertKind, Severity, raise_alert
 from backend.bootstrap import Container
+from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import Fill, LedgerEntry, LedgerTransaction, Market, WithdrawalRequest
 from backend.db.models.risk import MonitorCursor
 from backend.ledger.postings import EXTERNAL
@@ -36,7 +37,7 @@ from backend.limits.store import load_overrides, stored_price_book
 from backend.limits.tiers import tier_limits
 from backend.limits.valuation import PriceBook
 from backend.monitoring.leased_pass import monitoring_loop
-from backend.monitoring.rescreen import rescreen_if_lists_changed
+from backend.monitoring.rescreen import Rescreening, rescreen_if_lists_changed
 from backend.risk.aml import (
     AmlRules,
     AmlThresholds,
@@ -66,6 +67,7 @@ KINDS = {
 }
 FILLS, DEPOSITS = "aml.fills", "aml.deposits"  # withdrawals: `WithdrawalRequest.aml_checked`
 LEASE = "aml"
+RESCREEN_INTERVAL_S = 60.0  # a one-off re-screening never ticks again: only its lease's term (the minimum) counts
 READ_LIMIT = 10_000  # new rows of each kind per pass: a backlog is worked through pass after pass
 CHUNK = 500  # wallets per IN (...) query
 
@@ -287,19 +289,24 @@ class AmlMonitor:
 
     def run_once(self, now_ms: int | None = None) -> AmlPass:
         """Re-screen the active wallets if a sanctions list was imported since the last time, then one AML pass
-        in its own unit of work, committed; whoever holds the lease (`tick` and the thread call it only while
-        holding it)."""
+        in its own unit of work; only while holding the lease (`tick` and the thread call it so): each commit
+        renews it first, and a pass that outlasted it commits nothing (LeaseTakenOver)."""
         now = int(time.time() * 1000) if now_ms is None else now_ms
-        rescreen_if_lists_changed(self.container, now_ms=now)  # a list import anywhere reaches every wallet
+        # a list import anywhere reaches every wallet
+        rescreen_if_lists_changed(self.container, self.leased.fence, now_ms=now)
         with self.container.uow() as uow:
             result = run_aml_pass(uow.session, self.container.settings, self.rules, now)
+            self.leased.fence(uow.session)
             uow.commit()
         return result
 
     def tick(self) -> AmlPass | None:
         """`run_once` if this process holds (or takes) the `aml` lease, which it keeps for the next tick to renew;
-        None when another process runs the job (the Celery task)."""
-        return self.leased.tick()
+        None when another process runs the job (the Celery task), also when it took the lease during the pass."""
+        try:
+            return self.leased.tick()
+        except LeaseTakenOver:  # logged by the fence; this pass wrote nothing
+            return None
 
     def run_periodically(self, stop: threading.Event) -> None:
         """A pass every `[monitor] interval_s` under the lease until `stop` is set, the first after one interval;
@@ -312,3 +319,23 @@ class AmlMonitor:
         thread = threading.Thread(target=self.run_periodically, args=(stop,), name="aml-monitor", daemon=True)
         thread.start()
         return thread
+
+
+class AmlJobRunsElsewhere(RuntimeError):
+    """Another process holds the `aml` lease: its AML job re-screens at its next pass."""
+
+
+def rescreen_under_aml_lease(container: Container) -> Rescreening | None:
+    """`rescreen_if_lists_changed` once, now, under the `aml` lease (taken for it and given up after), so that it
+    never freezes and alerts alongside an AML job's pass: `hdex compliance import` calls this. AmlJobRunsElsewhere
+    while another process holds the lease (LeaseTakenOver if one takes it during the re-screening)."""
+    lease = monitoring_loop("AML re-screening", LEASE, container.session_factory, lambda: None,
+                            RESCREEN_INTERVAL_S, container.settings.data_dir)  # fmt: skip
+    done: list[Rescreening | None] = []
+    try:
+        lease.tick(lambda: done.append(rescreen_if_lists_changed(container, lease.fence)))
+    finally:
+        lease.release()
+    if not done:
+        raise AmlJobRunsElsewhere("another process runs the AML job (it holds the aml lease)")
+    return done[0]

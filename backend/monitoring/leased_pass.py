@@ -15,8 +15,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Outlasts a pass Celery lets finish (task_time_limit 120 s); a lease that lapses in a longer pass only lets a
-# second pass run, whose alerts count on the same open ones (dedup keys) and whose cursors the first moved.
+# `LeasedLoop.fence`: renews the job's lease inside the session's transaction, just before its commit; once another
+# copy holds the lease, LeaseTakenOver and nothing of the transaction commits.
+LeaseFence = Callable[[Session], None]
+
+# Outlasts a pass Celery lets finish (task_time_limit 120 s); a lease that lapses in a longer pass lets a second
+# copy in, and the first pass's commit is then refused (`LeaseFence`).
 MIN_TTL_S = 120.0
 
 

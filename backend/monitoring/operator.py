@@ -1,7 +1,8 @@
 """Operator risk: one pass of checks over what keeps the exchange running, each raising an alert while its
 cause lasts (deduplicated: one open alert per cause, counting occurrences) and setting its gauge.
 
-- GAS_LOW: the operator (relayer) account's ETH balance is below `monitor_gas_min_wei`.
+- GAS_LOW: the operator (relayer) account's ETH balance is below `monitor_gas_min_wei` (critical at zero, an
+  alert of its own).
 - SETTLEMENT_DELAYED: the oldest fill not yet settled, or the oldest withdrawal not yet relayed, waited longer
   than its limit.
 - INDEXER_LAG: the indexer's stored cursor is more than `monitor_indexer_max_lag_blocks` behind the head.
@@ -45,7 +46,7 @@ from backend.metrics import (
     WITHDRAWALS_PAUSED,
 )
 from backend.monitoring.report import PassReport
-from backend.risk.withdrawal_pause import active_pause, pause_withdrawals
+from backend.risk.withdrawal_pause import active_pause, open_pauses, pause_withdrawals
 from backend.settings import Settings
 from backend.statuses import FillStatus, WithdrawalStatus
 
@@ -122,14 +123,16 @@ def check_gas(
     OPERATOR_BALANCE.set(balance)
     if balance >= limits.gas_min_wei:
         return
+    severity = Severity.CRITICAL if balance == 0 else Severity.WARNING
     report.alert(
         session,
         AlertKind.GAS_LOW,
-        Severity.CRITICAL if balance == 0 else Severity.WARNING,
+        severity,
         f"operator {chain.operator} holds {_eth(balance)} ETH, below {_eth(limits.gas_min_wei)} ETH: "
         "top it up or settlements and withdrawals stop",
         subject="system:relayer",
-        dedup_key=f"{AlertKind.GAS_LOW.value}:{chain.chain_id}:{chain.operator.lower()}",
+        # per severity: a low balance that runs dry opens (and delivers) a critical alert, not a count on the warning
+        dedup_key=f"{AlertKind.GAS_LOW.value}:{chain.chain_id}:{chain.operator.lower()}:{severity.value}",
         details={"operator": chain.operator, "balanceWei": str(balance), "minimumWei": str(limits.gas_min_wei)},
         now_ms=now_ms,
     )
@@ -221,16 +224,19 @@ def check_ledger(session: Session, call: RpcCall, chain: ChainContext, now_ms: i
         "count": len(confirmed),
     }
     reason = f"ledger and chain differ at block {second.block} ({len(confirmed)} difference(s))"
-    paused = pause_withdrawals(session, reason, details, now_ms=now_ms)
+    new_pause = pause_withdrawals(session, reason, details, now_ms=now_ms)
+    # One alert per pause: a pause after staff resumed opens (and delivers) a new one, never only a count on
+    # the last; a pass while paused counts on the open pause's (the one pause_withdrawals found).
+    pause_id = new_pause if new_pause is not None else open_pauses(session)[0].id
     report.alert(
         session,
         AlertKind.LEDGER_DIFFERENCE,
         Severity.CRITICAL,
-        f"{reason}: withdrawals {'paused' if paused else 'stay paused'} until staff clear it; first: "
+        f"{reason}: withdrawals {'stay paused' if new_pause is None else 'paused'} until staff clear it; first: "
         f"{confirmed[0].line()}",
         subject="system:ledger",
-        dedup_key=f"{AlertKind.LEDGER_DIFFERENCE.value}:{chain.chain_id}:{chain.exchange.lower()}",
-        details={**details, "withdrawalsPaused": True},
+        dedup_key=f"{AlertKind.LEDGER_DIFFERENCE.value}:{chain.chain_id}:{chain.exchange.lower()}:pause:{pause_id}",
+        details={**details, "withdrawalsPaused": True, "pauseId": pause_id},
         now_ms=now_ms,
     )
     WITHDRAWALS_PAUSED.set(1)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from backend.alerts import AlertKind, Severity, raise_alert
+from backend.alerts import AlertKind, PendingAlert, Severity, raise_alert
 from backend.metrics import MONITOR_CHECK_FAILURES
 
 
@@ -52,6 +52,10 @@ class PassReport:
             session, kind, severity, message, subject=subject, details=details, dedup_key=dedup_key, now_ms=now_ms
         )
         self.raised.append(Raised(kind, severity, subject, message, row is not None))
+
+    def raised_elsewhere(self, alert: PendingAlert) -> None:
+        """Remember an alert another unit of work stored (the engine host's, with the halt it says why)."""
+        self.raised.append(Raised(alert.kind, alert.severity, alert.subject, alert.message, True))
 
     def failed(self, check: str, why: str) -> None:
         """A check could not read its source: counted (`hdex_monitor_check_failures_total`), never raised."""

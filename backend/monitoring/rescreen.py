@@ -30,6 +30,7 @@ from backend.db.models import AccountProfile, DenyListEntry, LedgerBalance, Sanc
 from backend.db.models import Order as OrderRow
 from backend.db.models.risk import MonitorCursor
 from backend.ledger.service import balances as ledger_balances
+from backend.monitoring.leased_pass import LeaseFence
 from backend.statuses import OrderStatus
 from backend.trading.rules.accounts import checksum
 from backend.trading.usecases.deny_list import deny_address
@@ -70,10 +71,12 @@ def active_wallets(session: Session) -> list[str]:
     return sorted(wallets)
 
 
-def rescreen_active_wallets(container: Container, *, actor: str = ACTOR, now_ms: int | None = None) -> Rescreening:
+def rescreen_active_wallets(
+    container: Container, fence: LeaseFence, *, actor: str = ACTOR, now_ms: int | None = None
+) -> Rescreening:
     """Screen every active wallet again; freeze (deny-list, audit-logged) each newly blocked one and raise its
-    SANCTIONED_WALLET alert, in one unit of work. The screening decisions land in the screening audit
-    (context "rescreen")."""
+    SANCTIONED_WALLET alert, in one unit of work, committed only while the `aml` lease is still this process's
+    (`fence`). The screening decisions land in the screening audit (context "rescreen")."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
     with container.uow() as uow:  # read, then let go: the screener writes its audit on its own connection
         wallets = active_wallets(uow.session)
@@ -89,6 +92,7 @@ def rescreen_active_wallets(container: Container, *, actor: str = ACTOR, now_ms:
         for address, decision in sorted(decisions.items()):
             if decision.result == "blocked" and address not in denied:
                 frozen.append(_freeze(session, decision, actor, now))
+        fence(session)
         uow.commit()
     unavailable = sum(1 for d in decisions.values() if d.result == "error")
     if frozen or unavailable:
@@ -131,16 +135,19 @@ def _freeze(session: Session, decision: Decision, actor: str, now_ms: int) -> Fr
     return FrozenWallet(wallet, reasons, open_orders)
 
 
-def rescreen_if_lists_changed(container: Container, *, now_ms: int | None = None) -> Rescreening | None:
+def rescreen_if_lists_changed(
+    container: Container, fence: LeaseFence, *, now_ms: int | None = None
+) -> Rescreening | None:
     """Re-screen when a sanctions list was imported since the last complete re-screening (whatever imported
-    it: `hdex compliance import`, the bundled list at start, a scheduled refresh); None if none was."""
+    it: `hdex compliance import`, the bundled list at start, a scheduled refresh); None if none was. Under the
+    `aml` lease, each write fenced by `fence` (`backend.monitoring.aml`)."""
     with container.uow() as uow:
         newest = uow.session.scalar(select(func.max(SanctionsList.id))) or 0
         row = uow.session.get(MonitorCursor, LISTS_CURSOR)
         seen = 0 if row is None else row.value
     if newest <= seen:
         return None
-    result = rescreen_active_wallets(container, now_ms=now_ms)
+    result = rescreen_active_wallets(container, fence, now_ms=now_ms)
     if result.unavailable:  # not complete: the next pass tries again
         return result
     with container.uow() as uow:
@@ -149,5 +156,6 @@ def rescreen_if_lists_changed(container: Container, *, now_ms: int | None = None
             uow.session.add(MonitorCursor(name=LISTS_CURSOR, value=newest))
         else:
             row.value = max(row.value, newest)
+        fence(uow.session)
         uow.commit()
     return result

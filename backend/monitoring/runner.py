@@ -6,11 +6,12 @@ Where each part runs: the feed pass where an engine host runs (`hdex up`: only i
 the operator pass where the background loops run (`hdex up` with `HDEX_BACKGROUND=threads`, else the worker).
 Reconciliation reads every wallet's vault balance, so it runs every `monitor_reconcile_interval_s`, not every pass.
 
-One operator pass runs at a time across processes: its thread and its Celery tasks take the `monitor` lease
-(`LeasedLoop`), so two copies never raise, reconcile or pause twice. The feed pass takes no lease: it halts a
-market through the engine host of its own process, and a lease held by a worker, or by another `hdex up`, would
-stop the one process that can halt from doing it. Two feed passes at once only count one more occurrence on the
-same open alert, and a market is halted once per deviating trade (`backend.monitoring.feeds`).
+One operator pass runs at a time across processes: its thread, its Celery tasks and `hdex monitor run-once` take
+the `monitor` lease (`LeasedLoop`), and a pass commits only while it still holds it (`LeasedLoop.fence`), so two
+copies never raise, reconcile or pause twice. The feed pass takes no lease: it halts a market through the engine
+host of its own process, and a lease held by a worker, or by another `hdex up`, would stop the one process that
+can halt from doing it. Two feed passes at once only count one more occurrence on the same open alert (a unique
+index holds one open alert per cause), and a market is halted once per deviating trade (`backend.monitoring.feeds`).
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from functools import cached_property
 
 from eth_account import Account
 
+from backend.alerts import PendingAlert
 from backend.bootstrap import Container
 from backend.chain.deployments import ExchangeDeployment, NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
+from backend.db.leased_loop import LeaseTakenOver
 from backend.metrics import MONITOR_LAST_PASS
-from backend.monitoring.feeds import MarketHalts, check_feeds
+from backend.monitoring.feeds import HaltUnavailable, MarketHalts, check_feeds
 from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator
 from backend.monitoring.report import PassReport
@@ -72,14 +75,23 @@ class Monitor:
         return str(Account.from_key(self.container.settings.operator_private_key()).address)
 
     def run_once(self, now_ms: int | None = None, *, reconcile: bool | None = None) -> PassReport:
-        """One pass, taking no lease; `reconcile` None: when `monitor_reconcile_interval_s` has passed since the
-        last one."""
+        """One pass, for a command run by hand (`hdex monitor run-once`; never on a monitor whose thread runs): the
+        feeds, then the operator checks under the `monitor` lease, taken for them and given up after (a failure
+        "operator" while another process holds it: its own pass runs them); `reconcile` None: when
+        `monitor_reconcile_interval_s` has passed since the last one."""
         now = self._now() if now_ms is None else now_ms
         report = PassReport()
         if self.feeds:
             report.merge(self.feed_pass(now))
         if self.operator and "deployment" not in report.failures:
-            report.merge(self.operator_pass(now, reconcile=reconcile))
+            try:
+                operator = self.tick(reconcile=reconcile, now_ms=now)
+            finally:
+                self.leased.release()
+            if operator is None:
+                report.failed("operator", "another process holds the monitor lease and runs the operator checks")
+            else:
+                report.merge(operator)
         return report
 
     def feed_pass(self, now_ms: int) -> PassReport:
@@ -97,8 +109,9 @@ class Monitor:
         return self._done(report, now_ms)
 
     def operator_pass(self, now_ms: int, *, reconcile: bool | None = None) -> PassReport:
-        """The operator checks, in one unit of work, whoever holds the lease (`tick` and the thread call it only
-        while holding it); `reconcile` as in `run_once`."""
+        """The operator checks, in one unit of work; only while holding the lease (`tick` and the thread call it
+        so): the commit renews it first, and a pass that outlasted it commits nothing (LeaseTakenOver);
+        `reconcile` as in `run_once`."""
         settings = self.container.settings
         report = PassReport()
         exchange = self._exchange(report)
@@ -115,15 +128,22 @@ class Monitor:
                     reconcile_ledger=reconcile,
                 )
             )  # fmt: skip
+            self.leased.fence(uow.session)
             uow.commit()
         if reconcile and "ledger" not in report.failures:
             self._last_reconcile_ms = now_ms
         return self._done(report, now_ms)
 
-    def tick(self, *, reconcile: bool | None = None) -> PassReport | None:
+    def tick(self, *, reconcile: bool | None = None, now_ms: int | None = None) -> PassReport | None:
         """The operator pass if this process holds (or takes) the `monitor` lease, which it keeps for the next
-        tick to renew; None when another process monitors (the Celery tasks)."""
-        return self.leased.tick(lambda: self.operator_pass(self._now(), reconcile=reconcile))
+        tick to renew; None when another process monitors (the Celery tasks), also when it took the lease during
+        the pass."""
+        try:
+            return self.leased.tick(
+                lambda: self.operator_pass(self._now() if now_ms is None else now_ms, reconcile=reconcile)
+            )
+        except LeaseTakenOver:  # logged by the fence; this pass wrote nothing
+            return None
 
     def start_threads(self, stop: threading.Event) -> list[threading.Thread]:
         """The enabled parts on daemon threads until `stop`, each pass every `monitor_interval_s` and the first
@@ -181,13 +201,10 @@ class Monitor:
         return int(self._clock() * 1000)
 
 
-class HaltUnavailable(RuntimeError):
-    """No engine host runs in this process (yet): a market cannot be halted from here."""
-
-
 class ServingLoopHalts:
     """`MarketHalts` for a thread of the serving process: the engine host belongs to the event loop that serves
-    the API, so each halt runs there (`TradingService.halt_market`, plain or async) and this thread waits for it."""
+    the API, so each halt runs there (`TradingService.halt_market`, plain or async) and this thread waits for it;
+    HaltUnavailable while no engine host runs here (not started, or standing by for another's lease)."""
 
     def __init__(
         self,
@@ -200,7 +217,15 @@ class ServingLoopHalts:
         self._timeout_s = timeout_s
 
     def halt_market(
-        self, market: str, kind: str, reason: str, until_ms: int, *, reference: int | None, price: int | None
+        self,
+        market: str,
+        kind: str,
+        reason: str,
+        until_ms: int,
+        *,
+        reference: int | None,
+        price: int | None,
+        alert: PendingAlert,
     ) -> object:
         trading, loop = self._trading(), self._loop()
         door = getattr(trading, "halt_market", None)
@@ -208,7 +233,9 @@ class ServingLoopHalts:
             raise HaltUnavailable("the engine host is not running in this process")
 
         async def halt() -> object:
-            result = door(market, kind, reason, until_ms, reference=reference, price=price)
+            if getattr(trading, "standing_by", False):  # read on the loop, where the service changes it
+                raise HaltUnavailable("this engine process stands by: another one runs the book")
+            result = door(market, kind, reason, until_ms, reference=reference, price=price, alert=alert)
             return await result if inspect.isawaitable(result) else result
 
         return asyncio.run_coroutine_threadsafe(halt(), loop).result(self._timeout_s)

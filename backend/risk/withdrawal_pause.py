@@ -46,15 +46,18 @@ def active_pause(session: Session) -> Pause | None:
     return pauses[0] if pauses else None
 
 
-def pause_withdrawals(session: Session, reason: str, details: dict[str, Any], *, now_ms: int | None = None) -> bool:
-    """Pause withdrawals for `reason` unless a pause is already open; True if this call paused them. The
-    caller commits (with the alert that says why)."""
+def pause_withdrawals(
+    session: Session, reason: str, details: dict[str, Any], *, now_ms: int | None = None
+) -> int | None:
+    """Pause withdrawals for `reason` unless a pause is already open; the new pause's id if this call paused
+    them (the alert that says why names it), else None. The caller commits (with that alert)."""
     if active_pause(session) is not None:
-        return False
+        return None
     now = int(time.time() * 1000) if now_ms is None else now_ms
-    session.add(WithdrawalPause(reason=reason[:500], details=details, raised_at_ms=now))
+    row = WithdrawalPause(reason=reason[:500], details=details, raised_at_ms=now)
+    session.add(row)
     session.flush()
-    return True
+    return row.id
 
 
 def clear_withdrawal_pause(session: Session, *, actor: str, reason: str, ip: str | None = None) -> Pause:

@@ -5,20 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
+
+OPEN_DEDUP_KEY_WHERE = "status <> 'closed'"  # the alerts whose `dedup_key` is unique: those not closed
 
 
 class Alert(Base):
     """Something a person must look at (deep reorg reversed a credit, a market's circuit breaker tripped, an
     AML rule matched...): the one alert store (`backend.alerts`). Written once; an alert with the same open
-    `dedup_key` counts another occurrence instead. `delivered_at_ms` is the outbox mark of the delivery loop."""
+    `dedup_key` counts another occurrence instead (at most one alert that is not closed holds a key: a unique
+    index). `delivered_at_ms` is the outbox mark of the delivery loop."""
 
     __tablename__ = "alerts"
     __table_args__ = (
-        Index("ix_alerts_dedup_key_status", "dedup_key", "status"),
+        Index(
+            "ux_alerts_open_dedup_key",
+            "dedup_key",
+            unique=True,
+            postgresql_where=text(OPEN_DEDUP_KEY_WHERE),
+            sqlite_where=text(OPEN_DEDUP_KEY_WHERE),
+        ),
         Index("ix_alerts_undelivered", "delivered_at_ms"),
     )
 

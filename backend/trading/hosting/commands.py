@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from backend.alerts.store import PendingAlert
 from backend.engine import Command, Event
 from backend.statuses import OrderStatus
 from backend.trading.hosting.chain_sync import Hold, SyncRead
@@ -153,9 +154,11 @@ class SetMarket(HostCommand[None]):
 @dataclass(frozen=True, slots=True)
 class HaltMarket(HostCommand[Halt]):
     """Halt `halt.market` (cancels only) until `halt.until_ms`, or lengthen its current halt; returns the halt in
-    force. UNKNOWN_MARKET for a market the host does not trade."""
+    force. `alert`, if any, is stored in the same batch as the halt. UNKNOWN_MARKET for a market the host does
+    not trade."""
 
     halt: Halt
+    alert: PendingAlert | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -631,7 +631,10 @@ class EngineHost:
             raise HdexError(ErrorCode.UNKNOWN_MARKET, f"no market {halt.market}", "market")
         if halt.kind not in HALT_KINDS:
             raise HdexError(ErrorCode.INVALID_FIELD, f"a halt's kind is one of {', '.join(HALT_KINDS)}", "kind")
-        return self._start_halt(halt)
+        in_force = self._start_halt(halt)
+        if command.alert is not None:  # in the halt's batch: a halt is never stored without the alert that says why
+            self._batch.alerts.append(command.alert.arguments())
+        return in_force
 
     def _clear_halt(self, command: do.ClearHalt) -> bool:
         halt = self._risk.halts.get(command.market)

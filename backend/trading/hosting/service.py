@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from backend.alerts.store import PendingAlert
 from backend.bootstrap import Container
 from backend.chain.deployments import load_deployments
 from backend.chain.jsonrpc import RpcError, rpc_call
@@ -420,10 +421,12 @@ class TradingService:
         until_ms: int,
         reference: int | None = None,
         price: int | None = None,
+        alert: PendingAlert | None = None,
     ) -> None:
         """Halt `market` (cancels only) until `until_ms` (epoch ms) for `reason`; kind: breaker, feed or staff
-        (the feed monitor's door; the host trips its own breaker). A longer halt in force is kept. Returns once
-        the halt is stored. UNKNOWN_MARKET, INVALID_FIELD (kind, reason, an end not after now), NOT_DEPLOYED."""
+        (the feed monitor's door; the host trips its own breaker). A longer halt in force is kept. `alert` is
+        stored in the same transaction as the halt. Returns once both are stored. UNKNOWN_MARKET, INVALID_FIELD
+        (kind, reason, an end not after now), NOT_DEPLOYED."""
         host = self.running_host()
         now = host.clock()
         if until_ms <= now:
@@ -431,7 +434,7 @@ class TradingService:
         if not reason.strip():
             raise HdexError(ErrorCode.INVALID_FIELD, "a halt needs a reason", "reason")
         halt = Halt(market, kind, reason.strip()[:500], reference, price, now, until_ms)
-        host.handle(HaltMarket(halt))
+        host.handle(HaltMarket(halt, alert))
         await host.durable()
 
     async def clear_halt(self, market: str, actor: str, ip: str | None = None) -> bool:

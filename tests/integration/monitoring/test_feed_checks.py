@@ -11,16 +11,18 @@ from eth_utils.address import to_checksum_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.alerts import AlertKind
+from backend.alerts import AlertKind, PendingAlert
 from backend.chain.jsonrpc import RpcError
 from backend.db.models import Alert, MarketHalt, MarketRisk
 from backend.engine import MarketState
 from backend.metrics import FEED_DEVIATION, FEED_UP
-from backend.monitoring.feeds import check_feeds
+from backend.monitoring.feeds import HaltUnavailable, check_feeds
 from backend.monitoring.report import PassReport
 from backend.settings import load_settings
+from backend.trading.hosting.host import now_ms
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import add_market
+from backend.trading.usecases.market_state import change_market_state
 
 from .conftest import CHAIN_NOW, EXCHANGE, FEED, NOW_MS, PRICE, USDC, WETH, FakeChain, add_fill, add_weth_usdc
 
@@ -34,14 +36,24 @@ class FakeTrading:
 
     def __init__(self, refuse: Exception | None = None) -> None:
         self.halts: list[tuple[Any, ...]] = []
+        self.alerts: list[PendingAlert] = []  # what the door stores with each halt
         self.refuse = refuse
 
     def halt_market(
-        self, market: str, kind: str, reason: str, until_ms: int, *, reference: int | None, price: int | None
+        self,
+        market: str,
+        kind: str,
+        reason: str,
+        until_ms: int,
+        *,
+        reference: int | None,
+        price: int | None,
+        alert: PendingAlert,
     ) -> None:
         if self.refuse is not None:
             raise self.refuse
         self.halts.append((market, kind, reason, until_ms, reference, price))
+        self.alerts.append(alert)
 
 
 @pytest.fixture
@@ -161,6 +173,42 @@ def test_a_market_is_halted_once_per_deviating_trade_not_again_on_the_same_old_p
     assert [(r.kind, r.new) for r in report.raised] == [(AlertKind.FEED_DEVIATION, True)]
 
 
+def test_a_deviation_past_the_halt_limit_on_a_halted_market_still_raises_the_warning_saying_why(
+    sessions: sessionmaker[Session], chain: FakeChain, market: None
+) -> None:
+    with sessions() as session:  # a breaker halt in force
+        session.add(MarketHalt(market="WETH-USDC", kind="breaker", reason="r", reference=PRICE, price=PRICE * 2,
+                               halted_at_ms=NOW_MS - 500, until_ms=NOW_MS + 900_000))  # fmt: skip
+        session.commit()
+    trade(sessions, 1, PRICE * 2)
+    trading = FakeTrading()
+    report = a_pass(sessions, chain, trading)
+    assert trading.halts == []
+    assert [(r.kind, r.severity.value, r.message) for r in report.raised] == [
+        (AlertKind.FEED_DEVIATION, "warning", "WETH-USDC: last trade 4000000000 is 10000 bps from the feed's "
+         f"2000000000 (alert at 300); past the halt limit 1000, not halted: halted until {NOW_MS + 900_000}"),
+    ]  # fmt: skip
+
+
+def test_a_market_staff_reopened_after_the_deviating_trade_is_left_to_them_until_it_trades_again(
+    sessions: sessionmaker[Session], chain: FakeChain, market: None
+) -> None:
+    trade(sessions, 1, PRICE * 2)
+    with sessions() as session:  # staff halt the market, look, and set it open again
+        for state in (MarketState.HALTED, MarketState.OPEN):
+            change_market_state(session, "WETH-USDC", state, actor="staff:risk@hdex.example")
+        session.commit()
+    trading = FakeTrading()
+    [raised] = a_pass(sessions, chain, trading).raised
+    assert trading.halts == []
+    assert raised.severity.value == "warning" and raised.message.endswith(
+        "past the halt limit 1000, not halted: staff reopened it since this trade"
+    )
+    trade(sessions, 2, PRICE * 2, at_ms=now_ms() + 60_000)  # it trades again, as far off
+    a_pass(sessions, chain, trading)
+    assert len(trading.halts) == 1
+
+
 def test_a_markets_own_feed_limits_win_over_the_defaults(
     sessions: sessionmaker[Session], chain: FakeChain, market: None
 ) -> None:
@@ -185,18 +233,35 @@ def test_a_market_whose_feed_limits_are_off_raises_and_halts_nothing(
     assert a_pass(sessions, chain, trading).raised == [] and trading.halts == []
 
 
-def test_a_halt_the_door_refuses_or_that_no_engine_host_can_make_is_said_in_the_alert(
+def test_a_halt_the_engine_host_refuses_raises_a_critical_alert_that_says_why(
     sessions: sessionmaker[Session], chain: FakeChain, market: None
 ) -> None:
     trade(sessions, 1, PRICE * 2)
-    [refused] = a_pass(sessions, chain, FakeTrading(refuse=RuntimeError("not hosted here"))).raised
-    assert refused.message.endswith("NOT halted (RuntimeError: not hosted here)")
-    trade(sessions, 2, PRICE * 3, at_ms=NOW_MS)
-    [nobody] = a_pass(sessions, chain, None, NOW_MS + 1).raised
-    assert nobody.message.endswith("NOT halted (no engine host in this process)")
+    [refused] = a_pass(sessions, chain, FakeTrading(refuse=RuntimeError("storage down"))).raised
+    assert (refused.kind, refused.severity.value) == (AlertKind.FEED_DEVIATION, "critical")
+    assert refused.message.endswith("NOT halted (RuntimeError: storage down)")
     with sessions() as session:
-        details = [a.details for a in session.scalars(select(Alert).order_by(Alert.id))]
-    assert [d["halted"] for d in details] == [False, False]
+        [details] = [a.details for a in session.scalars(select(Alert))]
+    assert (details["halted"], details["haltError"]) == (False, "RuntimeError: storage down")
+
+
+@pytest.mark.parametrize(
+    ("trading", "why"),
+    [
+        (None, "no engine host in this process"),
+        (FakeTrading(refuse=HaltUnavailable("this engine process stands by")), "this engine process stands by"),
+    ],
+)
+def test_a_process_that_runs_no_engine_host_raises_the_warning_and_leaves_the_halt_to_the_one_that_does(
+    sessions: sessionmaker[Session], chain: FakeChain, market: None, trading: FakeTrading | None, why: str
+) -> None:
+    trade(sessions, 1, PRICE * 2)
+    report = a_pass(sessions, chain, trading)
+    assert report.halted == []
+    assert [(r.kind, r.severity.value, r.message) for r in report.raised] == [
+        (AlertKind.FEED_DEVIATION, "warning", "WETH-USDC: last trade 4000000000 is 10000 bps from the feed's "
+         f"2000000000 (alert at 300); past the halt limit 1000, not halted from here: {why}"),
+    ]  # fmt: skip
 
 
 def test_a_node_that_fails_on_one_market_is_a_failure_of_that_check_not_an_alert(

@@ -1,6 +1,7 @@
 """The monitor's operator pass and the AML job under their leases, on SQLite and PostgreSQL: two copies against
 one database run one pass at a time (a standby runs nothing while the holder holds the lease, and takes over at
-once when the holder stops cleanly), and a failing pass is logged while the loop goes on.
+once when the holder stops cleanly), a pass whose lease another copy took before its commit writes nothing, and
+a failing pass is logged while the loop goes on.
 
 The loops wait on events the test steps them through (`Steps`, `StopAfter`): which copy runs a pass depends on
 the lease alone, never on timing. A pass leaves its mark in the database: the operator pass counts one more
@@ -13,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Table, select
@@ -20,6 +22,8 @@ from sqlalchemy import Table, select
 from backend.alerts import AlertKind
 from backend.bootstrap import Container, bootstrap
 from backend.chain.deployments import record_deployments
+from backend.db.leased_loop import LeasedLoop, LeaseTakenOver
+from backend.db.leases import take_lease_from
 from backend.db.models import Alert, Lease
 from backend.db.models.risk import MonitorCursor, WithdrawalPause
 from backend.monitoring import aml, runner
@@ -169,6 +173,40 @@ def test_two_monitors_run_one_operator_pass_at_a_time_and_the_standby_takes_over
     steps.stop()
     stopped(standby)
     assert operator_passes(container) == 3
+
+
+def taken_over_by_another_copy(container: Container, loop: LeasedLoop[Any]) -> None:
+    """Another copy takes `loop`'s lease, as once its term ran out in the middle of a long pass."""
+    with container.session_factory() as session:
+        assert take_lease_from(session, loop.lease, loop.owner, "another-copy", loop.ttl_s)
+
+
+def test_an_operator_pass_whose_lease_another_copy_took_before_its_commit_writes_nothing(
+    container: Container,
+) -> None:
+    monitor = Monitor(container, feeds=False)
+
+    def pass_that_outlasts_its_lease() -> object:
+        taken_over_by_another_copy(container, monitor.leased)
+        return monitor.operator_pass(1_700_000_000_000, reconcile=False)
+
+    with pytest.raises(LeaseTakenOver):
+        monitor.leased.tick(pass_that_outlasts_its_lease)
+    assert operator_passes(container) == 0
+    assert lease(container, runner.LEASE).owner == "another-copy"
+
+
+def test_an_aml_pass_whose_lease_another_copy_took_before_its_commit_writes_nothing(container: Container) -> None:
+    job = AmlMonitor(container)
+    fill(container)
+
+    def pass_that_outlasts_its_lease() -> object:
+        taken_over_by_another_copy(container, job.leased)
+        return job.run_once()
+
+    with pytest.raises(LeaseTakenOver):
+        job.leased.tick(pass_that_outlasts_its_lease)
+    assert fills_seen(container) == 0  # its cursor did not move: the copy holding the lease reads those fills
 
 
 def test_a_failing_operator_pass_is_logged_and_the_next_runs_on_time(

@@ -17,7 +17,7 @@ from backend.ledger.postings import EXTERNAL, Posting
 from backend.metrics import OPERATOR_BALANCE, WITHDRAWALS_PAUSED
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator
 from backend.monitoring.report import PassReport
-from backend.risk.withdrawal_pause import active_pause
+from backend.risk.withdrawal_pause import active_pause, clear_withdrawal_pause
 
 from .conftest import ALICE, EXCHANGE, NOW_MS, OPERATOR, WETH, FakeChain, add_fill
 
@@ -86,6 +86,21 @@ def test_an_operator_with_no_eth_at_all_is_critical(sessions: sessionmaker[Sessi
     chain.eth[OPERATOR] = 0
     [raised] = a_pass(sessions, chain).raised
     assert (raised.kind, raised.severity.value) == (AlertKind.GAS_LOW, "critical")
+
+
+def test_a_low_balance_that_runs_dry_opens_a_critical_alert_beside_the_warning(
+    sessions: sessionmaker[Session], chain: FakeChain
+) -> None:
+    with sessions() as session:
+        healthy(session)
+    chain.eth[OPERATOR] = 10**17
+    a_pass(sessions, chain)
+    chain.eth[OPERATOR] = 0
+    [raised] = a_pass(sessions, chain, NOW_MS + 30_000).raised
+    assert (raised.kind, raised.severity.value, raised.new) == (AlertKind.GAS_LOW, "critical", True)
+    assert [(a.severity, a.occurrences, a.status) for a in alerts(sessions)] == [
+        ("warning", 1, "open"), ("critical", 1, "open")
+    ]  # fmt: skip
 
 
 def test_fills_and_withdrawals_waiting_past_their_limits_raise_settlement_delayed(
@@ -212,6 +227,27 @@ def test_a_ledger_difference_raises_a_critical_alert_and_pauses_withdrawals_in_o
     again = a_pass(sessions, chain, NOW_MS + 300_000)  # still apart: one alert, one pause
     assert [(r.kind, r.new) for r in again.raised] == [(AlertKind.LEDGER_DIFFERENCE, False)]
     assert "withdrawals stay paused" in again.raised[0].message
+
+
+def test_a_ledger_difference_after_staff_resumed_withdrawals_opens_a_new_alert_with_the_new_pause(
+    sessions: sessionmaker[Session], chain: FakeChain
+) -> None:
+    with sessions() as session:
+        healthy(session)
+    credit_alice(sessions, 5)
+    a_pass(sessions, chain)
+    with sessions() as session:
+        clear_withdrawal_pause(session, actor="staff:ann@example.com", reason="looked, resumed")
+        session.commit()
+    again = a_pass(sessions, chain, NOW_MS + 300_000)  # still apart: paused again
+    assert [(r.kind, r.new) for r in again.raised] == [(AlertKind.LEDGER_DIFFERENCE, True)]
+    assert "withdrawals paused until staff clear it" in again.raised[0].message
+    with sessions() as session:
+        pause = active_pause(session)
+    assert pause is not None
+    assert [(a.status, a.occurrences, a.details["pauseId"]) for a in alerts(sessions)] == [
+        ("open", 1, pause.id - 1), ("open", 1, pause.id)
+    ]  # fmt: skip
 
 
 def test_a_pass_that_raises_then_fails_to_commit_leaves_neither_alert_nor_pause(

@@ -19,10 +19,11 @@ from backend.cli import main
 from backend.client.core import Signer
 from backend.compliance.lists import parse_address_list
 from backend.compliance.store import import_list
+from backend.db.leases import acquire_lease
 from backend.db.models import Alert, DenyListEntry
 from backend.db.models import Order as OrderRow
-from backend.monitoring import rescreen
-from backend.monitoring.rescreen import rescreen_if_lists_changed
+from backend.monitoring import aml, rescreen
+from backend.monitoring.aml import rescreen_under_aml_lease
 from backend.settings import get_settings
 from backend.trading.hosting.host import FREEZE_CANCEL_REASON
 from backend.trading.rules.accounts import checksum
@@ -72,14 +73,14 @@ def test_a_newly_listed_wallet_with_an_open_order_is_frozen_cancelled_and_alerte
 ) -> None:
     listed_order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
     unlisted_order = exchange.place(UNLISTED, side=0, limitPrice=PRICE - 10**6).json()["hash"]
-    baseline = rescreen_if_lists_changed(exchange.container)  # the lists imported so far: nothing listed
+    baseline = rescreen_under_aml_lease(exchange.container)  # the lists imported so far: nothing listed
     assert baseline is None or baseline.frozen == []
 
     import_addresses(exchange, tmp_path, wallet(LISTED).lower(), "0x" + "99" * 20)
-    result = rescreen_if_lists_changed(exchange.container)
+    result = rescreen_under_aml_lease(exchange.container)
     assert result is not None and [f.wallet for f in result.frozen] == [wallet(LISTED)]
     assert result.frozen[0].open_orders == [listed_order] and result.unavailable == 0
-    assert rescreen_if_lists_changed(exchange.container) is None  # done for this import
+    assert rescreen_under_aml_lease(exchange.container) is None  # done for this import
 
     assert open_orders_of(exchange, LISTED) == []
     listed_row, unlisted_row = order_row(exchange, listed_order), order_row(exchange, unlisted_order)
@@ -105,9 +106,9 @@ def test_a_newly_listed_wallet_with_an_open_order_is_frozen_cancelled_and_alerte
 
 def test_an_update_that_lists_no_active_wallet_changes_nothing(exchange: Exchange, tmp_path: Path) -> None:
     order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
-    rescreen_if_lists_changed(exchange.container)
+    rescreen_under_aml_lease(exchange.container)
     import_addresses(exchange, tmp_path, "0x" + "99" * 20)
-    result = rescreen_if_lists_changed(exchange.container)
+    result = rescreen_under_aml_lease(exchange.container)
     assert result is not None and result.frozen == [] and result.screened >= 5  # the funded dev traders
     assert open_orders_of(exchange, LISTED) == [order]
     assert order_row(exchange, order).status == "open"
@@ -120,7 +121,7 @@ def test_importing_a_list_with_the_cli_re_screens_and_freezes_a_newly_listed_wal
     exchange: Exchange, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
-    rescreen_if_lists_changed(exchange.container)  # the lists imported so far are done
+    rescreen_under_aml_lease(exchange.container)  # the lists imported so far are done
     monkeypatch.setenv("HDEX_DATABASE_URL", exchange.container.settings.effective_database_url)
     monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
@@ -134,3 +135,25 @@ def test_importing_a_list_with_the_cli_re_screens_and_freezes_a_newly_listed_wal
     assert f"newly listed and frozen: {wallet(LISTED)}" in result.output
     assert open_orders_of(exchange, LISTED) == []
     assert order_row(exchange, order).reason == FREEZE_CANCEL_REASON
+
+
+def test_importing_a_list_while_another_process_runs_the_aml_job_leaves_the_re_screening_to_it(
+    exchange: Exchange, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exchange.place(LISTED, side=0, limitPrice=PRICE)
+    rescreen_under_aml_lease(exchange.container)  # the lists imported so far are done
+    with exchange.container.session_factory() as session:
+        assert acquire_lease(session, aml.LEASE, "hdex-worker", 120)
+    monkeypatch.setenv("HDEX_DATABASE_URL", exchange.container.settings.effective_database_url)
+    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    listing = tmp_path / "ofac-update.txt"
+    listing.write_text(wallet(LISTED).lower() + "\n")
+    try:
+        result = CliRunner().invoke(main, ["compliance", "import", str(listing)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "re-screening left to the AML job running elsewhere (it holds the aml lease)" in result.output
+    with exchange.container.uow() as uow:
+        assert uow.session.scalars(select(DenyListEntry)).all() == []  # the job's next pass freezes the wallet
