@@ -42,6 +42,8 @@ class PlaceOrder:
     `expires_at` None means the order lives until filled or cancelled.
     `reference_trigger` makes a stop kind wait for the market's reference price (`SetReferencePrice`) instead of
     its last trade: the on-chain contract checks such a stop against the market's price source.
+    `filled` is how much of the order traded before this placement (a rebuild puts back what is left): the
+    minimum notional is the whole order's, `price * (qty + filled)`, as when it was first placed.
     """
 
     order_id: str
@@ -57,6 +59,7 @@ class PlaceOrder:
     expires_at: int | None = None
     ts: int = 0
     reference_trigger: bool = False
+    filled: int = 0
 
 
 @dataclass(frozen=True, slots=True)

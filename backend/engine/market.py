@@ -63,7 +63,10 @@ def check_order(spec: MarketSpec, order: PlaceOrder) -> TimeInForce | ResultCode
         return ResultCode.INVALID_QUANTITY
     if qty % spec.lot_size:
         return ResultCode.QUANTITY_OFF_LOT
-    if price * qty < spec.min_notional:
+    filled = order.filled
+    if filled < 0:
+        return ResultCode.INVALID_QUANTITY
+    if price * (qty + filled) < spec.min_notional:
         return ResultCode.BELOW_MIN_NOTIONAL
     stop_price = order.stop_price
     if order.order_type in STOP_TYPES:

@@ -8,7 +8,7 @@ it is the previous record's plus one; a journal's first record always names it),
   C cancel  order_id, ts
   M amend   order_id, qty, ts
   E expire  ts
-  J any other command (a place with `reference_trigger` too), or one whose text holds a FIELD_END: its
+  J any other command (a place with `reference_trigger` or `filled` too), or one whose text holds a FIELD_END: its
             tuple record (below) as JSON, which escapes every control character
 `kinds` is four digits, each an index into `_SIDES`, `_ORDER_TYPES`, `_TIFS` (0 for none) and `_STPS`:
 the tuples are part of the format, so members may only be appended. Integers are decimal, of any
@@ -17,8 +17,8 @@ size (amounts in base units outgrow 64 bits); an empty stop_price or expires_at 
 Tuples (`command_to_record`, `record_to_command`): `(tag, field, ...)` with enums as their string
 values, readable by any serializer of plain tuples; the J record's JSON, and format 1 and 2 journals
 (pickles of them). Tags: P place, C cancel, A cancel all, M amend, K add market, S set market state,
-E expire orders, R set reference price. A P tuple ends with `reference_trigger` (True or False); one
-written before it existed ends at `ts` and reads as False.
+E expire orders, R set reference price. A P tuple ends with `reference_trigger` (True or False) and `filled`;
+one written before they existed ends at `ts` (False, 0) or at `reference_trigger` (0).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def command_to_record(command: Command) -> Record:
             "P", command.order_id, command.account, command.market, command.side._value_,
             command.order_type._value_, command.price, command.qty, command.stop_price,
             None if tif is None else tif._value_, command.stp._value_, command.expires_at, command.ts,
-            command.reference_trigger,
+            command.reference_trigger, command.filled,
         )  # fmt: skip
     if type(command) is CancelOrder:
         return ("C", command.order_id, command.ts)
@@ -77,12 +77,12 @@ def record_to_command(record: Record) -> Command:
             order_id, account, market, side, order_type, price, qty, stop_price, tif, stp, expires_at, ts, *rest = (
                 fields
             )
-            if len(rest) > 1 or (rest and type(rest[0]) is not bool):
-                raise ValueError(f"a place record ends with {rest!r}, not reference_trigger")
+            if len(rest) > 2 or (rest and type(rest[0]) is not bool) or (len(rest) == 2 and type(rest[1]) is not int):
+                raise ValueError(f"a place record ends with {rest!r}, not reference_trigger and filled")
             return PlaceOrder(
                 order_id, account, market, Side(side), OrderType(order_type), price, qty, stop_price,
                 None if tif is None else TimeInForce(tif), SelfTradePrevention(stp), expires_at, ts,
-                bool(rest and rest[0]),
+                bool(rest and rest[0]), rest[1] if len(rest) == 2 else 0,
             )  # fmt: skip
         if tag == "C":
             return CancelOrder(*fields)
@@ -139,6 +139,7 @@ def record_text(seq_field: str, command: Command) -> str:
             and FIELD_END not in account
             and FIELD_END not in market
             and not command.reference_trigger
+            and not command.filled
         ):
             stop_price, expires_at = command.stop_price, command.expires_at
             # fewer pieces make a cheaper f-string: the usual order has neither

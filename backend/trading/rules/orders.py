@@ -375,11 +375,14 @@ class TrackedOrder:
         return self.order.baseAmount - self.filled
 
     def place_command(self, ts: int, settlement_margin_s: int) -> PlaceOrder:
-        """The engine command that puts its remaining part back on the book (restore); a stop already triggered
-        as the order it became (a new engine has no last price: parked, it would wait for the trigger again)."""
+        """The engine command that puts its remaining part back on the book (restore), with what it filled (its
+        minimum notional is the whole order's: a remainder below it rests, as it did before); a stop already
+        triggered as the order it became (a new engine has no last price: parked, it would wait for the trigger
+        again)."""
         tif = TimeInForce(self.time_in_force)
-        command = place_command(
-            self.order, self.hash, self.maker, self.market, self.remaining, tif, ts, settlement_margin_s
+        command = replace(
+            place_command(self.order, self.hash, self.maker, self.market, self.remaining, tif, ts, settlement_margin_s),
+            filled=self.filled,
         )
         if self.triggered and command.order_type in TRIGGERED_AS:
             return replace(

@@ -22,7 +22,7 @@ from backend.trading.hosting.lease import ENGINE_LEASE
 from backend.trading.rules.markets import PriceSource
 from backend.trading.store import settlement
 
-from .exchange_fixtures import CHAIN_ID, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, prepare, running
+from .exchange_fixtures import CHAIN_ID, LOT, MARKET, PRICE, QTY, TICK, USDC, WETH, Exchange, prepare, running
 from .test_cancel_after import set_state
 from .test_order_lifecycle import BUYER, SELLER, reserved
 
@@ -80,6 +80,24 @@ def test_a_restart_restores_open_orders_holds_and_the_book(
         # and it keeps trading where it left off
         response = exchange.place(8, side=1, limitPrice=PRICE, baseAmount=10**17)
         assert response.json()["status"] == "filled"
+
+
+def test_a_rebuild_from_the_database_keeps_a_part_filled_order_worth_less_than_the_minimum_notional(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Rebuilt, what is left of a part-filled order is placed again: its minimum notional is the whole order's. A
+    remainder of 0.001 WETH (3 USDC, the minimum 10) was refused and the order cancelled as not restorable."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        exchange.place(5, limitPrice=PRICE)
+        assert exchange.place(6, side=1, limitPrice=PRICE, baseAmount=QTY - LOT).json()["status"] == "filled"
+        before = book_and_orders(exchange)
+    assert before["book"]["bids"] == [[str(PRICE), str(LOT)]]
+    shutil.rmtree(tmp_path / "engine")
+    for exchange in running(container):
+        after = book_and_orders(exchange)
+        assert (after["book"], after["reserved"]) == (before["book"], before["reserved"])
+        assert [row[:-1] for row in after["orders"]] == [row[:-1] for row in before["orders"]]  # updated_at aside
 
 
 def test_after_a_restart_the_stream_snapshot_and_the_ticker_start_from_the_restored_state(

@@ -42,6 +42,7 @@ EVERY_KIND: list[Command] = [
     ExpireOrders(9),
     stop("o3", BUY, OrderType.STOP_LIMIT, 120, 121, 4, ts=10, reference_trigger=True),
     SetReferencePrice("ETH-USDC", 119, 120, ts=11),
+    limit("o4", SELL, 100, 3, ts=12, filled=7),  # a rebuilt remainder
 ]
 
 

@@ -55,6 +55,14 @@ def test_the_minimum_notional_is_price_times_quantity_inclusive(grid_engine: Eng
     assert _reason(grid_engine, limit("o2", BUY, 495, 20, market=GRID)) == ResultCode.BELOW_MIN_NOTIONAL
 
 
+def test_a_rebuilt_remainder_is_held_to_the_minimum_notional_of_the_whole_order(grid_engine: Engine) -> None:
+    """A restart that rebuilds the book from the database puts back what is left of a part-filled order: a remainder
+    worth less than the minimum rested before the restart and rests after it."""
+    assert _reason(grid_engine, limit("o1", BUY, 500, 10, market=GRID, filled=10)) is None
+    assert _reason(grid_engine, limit("o2", BUY, 500, 10, market=GRID, filled=0)) == ResultCode.BELOW_MIN_NOTIONAL
+    assert _reason(grid_engine, limit("o3", BUY, 500, 10, market=GRID, filled=-10)) == ResultCode.INVALID_QUANTITY
+
+
 def test_a_market_order_is_checked_on_its_worst_price(grid_engine: Engine) -> None:
     order = PlaceOrder("m1", "alice", GRID, BUY, OrderType.MARKET, 1001, 10)
     assert _reason(grid_engine, order) == ResultCode.PRICE_OFF_TICK

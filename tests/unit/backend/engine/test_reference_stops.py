@@ -182,9 +182,12 @@ def test_journal_records_keep_reference_trigger_and_older_place_records_read_wit
         assert record_to_command(command_to_record(command)) == command
         assert entries_from_text(record_text("7", command), None) == [(7, command)]
     plain_stop = stop("st", BUY, STOP_LIMIT, 110, 120, 1, account="zed", ts=3)
-    assert record_to_command(command_to_record(plain_stop)[:-1]) == plain_stop  # the 12-field form of old journals
+    assert record_to_command(command_to_record(plain_stop)[:-2]) == plain_stop  # the 12-field form of old journals
+    assert record_to_command(command_to_record(plain_stop)[:-1]) == plain_stop  # the 13-field form, before `filled`
     with pytest.raises(CommandFormatError, match="reference_trigger"):
-        record_to_command((*command_to_record(plain_stop)[:-1], 1))
+        record_to_command((*command_to_record(plain_stop)[:-2], 1))
+    with pytest.raises(CommandFormatError, match="filled"):
+        record_to_command((*command_to_record(plain_stop)[:-1], "7"))
 
 
 def test_the_replay_format_reads_reference_prices_and_reference_stops() -> None:
