@@ -455,6 +455,9 @@ class Settings(BaseSettings):
     alert_delivery_interval_s: Annotated[float, Field(ge=0.1, le=300)] = Field(
         default=5.0, description="seconds between two delivery passes over undelivered alerts"
     )
+    account_mail_interval_s: Annotated[float, Field(ge=0.1, le=300)] = Field(
+        default=10.0, description="seconds between two passes of the account-mail outbox (fills, withdrawals, news)"
+    )
     alert_retry_max_s: Annotated[int, Field(ge=1, le=86_400)] = Field(
         default=900, description="the longest wait before retrying a failed channel (the wait doubles per failure)"
     )

@@ -209,6 +209,7 @@ class WithdrawalWork:
                     log.warning("withdrawal failed as dropped was mined; completed", extra={"withdrawal": request.hash})
                 request.status, request.failure, request.tx_hash = WithdrawalStatus.COMPLETED, None, tx_hash
                 request.updated_at_ms = self._now_ms()
+                request.noticed = False  # the wallet may have been told it failed: it is told how it ended
                 self._tell(session, request)
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
             session.commit()

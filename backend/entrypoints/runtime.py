@@ -31,6 +31,7 @@ from backend.db import migrate
 from backend.log import configure_logging
 from backend.monitoring.aml import AmlMonitor
 from backend.monitoring.runner import Monitor, ServingLoopHalts
+from backend.notices import AccountMailing
 from backend.risk.aml import AmlRulesError
 from backend.settings import Environment, Settings
 from backend.stats.service import StatsWorker
@@ -155,6 +156,7 @@ def run_exchange(settings: Settings) -> None:
             background.append(AlertDelivery(container).start_thread(stop_background))  # alerts out (issue 14)
             background.append(aml.start_thread(stop_background))  # AML passes, re-screening, leased (issue 14)
             background.append(StatsWorker(container).start_thread(stop_background))  # rollups (issue 16)
+            background.append(AccountMailing(container).start_thread(stop_background))  # the mails wallets chose
         url = f"http://{settings.api_host}:{settings.api_port}"
         announce = functools.partial(
             log.info,

@@ -20,6 +20,7 @@ from backend.accounts.retention import PURGE_INTERVAL_S
 from backend.accounts.service import Accounts
 from backend.alerts.delivery import AlertDelivery
 from backend.bootstrap import Container, bootstrap
+from backend.notices import AccountMailing
 from backend.risk.aml import load_aml_rules
 from backend.settings import get_settings
 
@@ -39,6 +40,7 @@ def make_celery(
     alert_interval_s: float = 5.0,
     aml_interval_s: float = 60.0,
     stats_interval_s: float = 60.0,
+    account_mail_interval_s: float = 10.0,
 ) -> Celery:
     app = Celery("hdex", broker=broker_url)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -59,6 +61,7 @@ def make_celery(
             "monitor-reconcile": {"task": "hdex.monitor.reconcile", "schedule": max(reconcile_interval_s, 1.0)},
             "monitor-aml": {"task": "hdex.monitor.aml", "schedule": aml_interval_s},  # AML, re-screening (issue 14)
             "stats-rollup": {"task": "hdex.stats.rollup", "schedule": stats_interval_s},  # statistics (issue 16)
+            "account-mail": {"task": "hdex.notices.mail", "schedule": account_mail_interval_s},  # fills, news...
         },
         # A tick that outlives its interval must not pile up copies behind it.
         task_time_limit=120,
@@ -74,6 +77,7 @@ def make_celery(
     app.task(name="hdex.monitor.reconcile", ignore_result=True, expires=reconcile_interval_s)(_monitor_reconcile)
     app.task(name="hdex.monitor.aml", ignore_result=True, expires=aml_interval_s)(_monitor_aml)
     app.task(name="hdex.stats.rollup", ignore_result=True, expires=stats_interval_s)(_stats_rollup)
+    app.task(name="hdex.notices.mail", ignore_result=True, expires=account_mail_interval_s * 5)(_account_mail)
     return app
 
 
@@ -158,6 +162,17 @@ def _stats_rollup() -> None:
 
 
 @cache
+def _account_mailing() -> AccountMailing:
+    # One per worker process: its lease owner stays the same from one pass to the next (as alert delivery's).
+    return AccountMailing(_container())
+
+
+def _account_mail() -> None:
+    # Under the account-mail lease: several workers never collect or send at once (`backend.notices`).
+    _account_mailing().tick()
+
+
+@cache
 def _alert_delivery() -> AlertDelivery:
     # One per worker process: its lease owner stays the same from one pass to the next (as the relayer's).
     return AlertDelivery(_container())
@@ -194,4 +209,5 @@ def celery_app() -> Celery:
         alert_interval_s=settings.alert_delivery_interval_s,
         aml_interval_s=load_aml_rules(settings.aml_rules_file).interval_s,  # a bad rules file stops the worker here
         stats_interval_s=settings.stats_interval_s,
+        account_mail_interval_s=settings.account_mail_interval_s,
     )

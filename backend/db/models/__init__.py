@@ -4,6 +4,7 @@ Importing this package registers every table on `Base.metadata` (Alembic compare
 """
 
 from backend.db.models.accounts import (
+    AccountMail,
     AccountProfile,
     EmailVerification,
     KycDocument,
@@ -62,6 +63,7 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 __all__ = [
     "UNMODELLED_TABLES",
+    "AccountMail",
     "AccountProfile",
     "Alert",
     "Announcement",

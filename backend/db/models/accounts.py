@@ -7,7 +7,7 @@ the row keeps only its key, sniffed type, size and digest. Verification tokens a
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
@@ -91,3 +91,33 @@ class KycWebhookEvent(Base):
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     submission_id: Mapped[int] = mapped_column(Integer)
     received_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class AccountMail(Base):
+    """An e-mail owed to a wallet about its fills, its withdrawals or the exchange's news: the account-mail outbox
+    (`backend.notices`). Written in the transaction that takes in what it tells; sent at least once, to the
+    address the wallet has verified when it is sent, and only if the wallet still wants that kind of mail then.
+    `reference` names what it tells, once: a second pass over the same event finds it taken."""
+
+    __tablename__ = "account_mail"
+    __table_args__ = (
+        Index(
+            "ix_account_mail_unsent",
+            "id",
+            postgresql_where=text("sent_at_ms IS NULL"),
+            sqlite_where=text("sent_at_ms IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(120), unique=True)
+    wallet: Mapped[str] = mapped_column(String(42))
+    kind: Mapped[str] = mapped_column(String(16))  # fills | withdrawals | news: the choice that lets it out
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    sent_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # sent | unwanted (no verified address, or opted out)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(String(500))

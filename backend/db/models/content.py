@@ -25,6 +25,7 @@ class Announcement(Base):
     starts_at_ms: Mapped[int] = mapped_column(BigInteger)
     ends_at_ms: Mapped[int] = mapped_column(BigInteger)
     withdrawn_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    mailed_at_ms: Mapped[int | None] = mapped_column(BigInteger)  # in the account-mail outbox (`backend.notices`)
     withdrawn_by: Mapped[str | None] = mapped_column(String(320))
     created_by: Mapped[str] = mapped_column(String(320))
     created_at_ms: Mapped[int] = mapped_column(BigInteger)

@@ -101,6 +101,12 @@ class WithdrawalRequest(Base):
         Index("ix_withdrawal_requests_wallet", "wallet"),
         Index("ix_withdrawal_requests_recipient", "recipient", "updated_at_ms"),
         Index("ix_withdrawal_requests_aml_checked", "aml_checked", "created_at_ms"),
+        Index(
+            "ix_withdrawal_requests_unnoticed",
+            "status",
+            postgresql_where=text("noticed = false"),
+            sqlite_where=text("noticed = 0"),
+        ),
     )
 
     hash: Mapped[str] = mapped_column(String(66), primary_key=True)  # EIP-712 digest of the Withdrawal
@@ -121,3 +127,5 @@ class WithdrawalRequest(Base):
     # the AML job looked at it: requests commit out of their time order (stamped, then waiting for the wallet's
     # lock), so a time cursor would pass over one that commits late
     aml_checked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # its outcome (completed or failed) is in the account-mail outbox, or was not wanted (`backend.notices`)
+    noticed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

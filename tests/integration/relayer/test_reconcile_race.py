@@ -109,11 +109,14 @@ def test_a_withdrawal_an_earlier_relayer_failed_as_dropped_is_completed_once_its
         row = uow.session.get(WithdrawalRequest, withdrawal)
         assert row is not None and row.status == "relayed"
         row.status, row.failure = "failed", DROPPED_ERROR
+        row.noticed = True  # and its wallet may have been mailed that it failed
         uow.commit()
     loop.index()  # Withdrawn final in the ledger
     loop.relayer.tick()
     status = loop.client.get(f"/v1/withdrawals/{withdrawal}").json()
     assert (status["status"], status["failure"], status["txHash"]) == ("completed", None, mined.mined_hash)
+    with loop.container.uow() as uow:  # to be mailed again: how it ended
+        assert uow.session.get_one(WithdrawalRequest, withdrawal).noticed is False
     loop.ledger_equals_chain((BOB,))
 
 

@@ -1,0 +1,195 @@
+"""The account-mail outbox: `collect` writes what a pass owes, `send_due` sends it (see the package docs)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from backend.alerts.delivery import retry_delay_ms
+from backend.db.models import AccountMail, AccountProfile, Announcement, Fill, Market, WithdrawalRequest
+from backend.db.models.risk import MonitorCursor
+from backend.mail import Mail, Mailer
+from backend.notices.compose import Words, fills_words, news_words, withdrawal_words
+from backend.statuses import WithdrawalStatus
+
+log = logging.getLogger("hdex.notices")
+
+FILLS_CURSOR = "notices.fills"  # the last fill a pass took in (set to the last fill at migration 0036)
+FILL_BATCH = 5_000  # fills per pass: a backlog drains over several passes
+WITHDRAWAL_BATCH = 1_000
+SEND_BATCH = 100
+MAX_ERROR_CHARS = 500
+KINDS = ("fills", "withdrawals", "news")
+_ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class SendPass:
+    """What one sending pass did: mails sent, mails no longer wanted (not sent), mails left for a retry."""
+
+    sent: int
+    unwanted: int
+    retrying: int
+
+
+def collect(session: Session, now_ms: int) -> int:
+    """Write the mails owed for what happened since the last pass, and move the marks past it, in the caller's
+    unit of work (the caller commits); how many mails."""
+    owed = _fills(session, now_ms) + _withdrawals(session, now_ms) + _news(session, now_ms)
+    session.add_all(owed)
+    return len(owed)
+
+
+def address_for(profile: AccountProfile | None, kind: str) -> str | None:
+    """Where the wallet wants mail of `kind` now: its verified address if it chose that kind, else None."""
+    if profile is None or not profile.email or not profile.email_verified or profile.deletion_requested_at_ms:
+        return None
+    wanted: bool = getattr(profile, f"notify_{kind}")
+    return profile.email if wanted else None
+
+
+def send_due(
+    session: Session, mailer: Mailer, now_ms: int, *, retry_max_s: int = 900, limit: int = SEND_BATCH
+) -> SendPass:
+    """Send the unsent mails that are due, oldest first (at most `limit`), each to the address its wallet wants
+    it at now; commits after each one: a sent mail cannot be unsent, so its mark must not wait for the rest."""
+    due = session.scalars(
+        select(AccountMail)
+        .where(
+            AccountMail.sent_at_ms.is_(None),
+            or_(AccountMail.next_try_at_ms.is_(None), AccountMail.next_try_at_ms <= now_ms),
+        )
+        .order_by(AccountMail.id)
+        .limit(limit)
+    ).all()
+    sent = unwanted = retrying = 0
+    failed: str | None = None  # a server that failed is not asked again this pass: each try could cost its timeout
+    for row in due:
+        address = address_for(session.get(AccountProfile, row.wallet), row.kind)
+        if address is None:
+            row.sent_at_ms, row.outcome = now_ms, "unwanted"
+            unwanted += 1
+        elif failed is not None:
+            _retry_later(row, f"not tried ({failed} earlier in this pass)", now_ms, retry_max_s)
+            retrying += 1
+        else:
+            try:
+                mailer.send(Mail(address, row.subject, row.body))
+            except (OSError, smtplib.SMTPException) as exc:
+                failed = str(exc) or type(exc).__name__
+                _retry_later(row, failed, now_ms, retry_max_s)
+                retrying += 1
+                log.warning("account mail not sent; retrying later", extra={"mail_id": row.id, "error": failed})
+            else:
+                row.sent_at_ms, row.outcome, row.error = now_ms, "sent", None
+                sent += 1
+        session.commit()
+    return SendPass(sent, unwanted, retrying)
+
+
+def _retry_later(row: AccountMail, error: str, now_ms: int, retry_max_s: int) -> None:
+    row.attempts += 1
+    row.next_try_at_ms = now_ms + retry_delay_ms(row.attempts, retry_max_s)
+    row.error = error[:MAX_ERROR_CHARS]
+
+
+def _mail(reference: str, wallet: str, kind: str, words: Words, now_ms: int) -> AccountMail:
+    return AccountMail(reference=reference, wallet=wallet, kind=kind, subject=words.subject, body=words.body,
+                       created_at_ms=now_ms, attempts=0)  # fmt: skip
+
+
+def _wanting(session: Session, kind: str, wallets: Iterable[str] | None = None) -> set[str]:
+    """The wallets (of `wallets`, or all) that want mail of `kind` at a verified address now."""
+    query = select(AccountProfile.address).where(
+        getattr(AccountProfile, f"notify_{kind}").is_(True),
+        AccountProfile.email_verified.is_(True),
+        AccountProfile.email.is_not(None),
+        AccountProfile.deletion_requested_at_ms.is_(None),
+    )
+    if wallets is not None:
+        query = query.where(AccountProfile.address.in_(list(wallets)))
+    return set(session.scalars(query))
+
+
+def _fills(session: Session, now_ms: int) -> list[AccountMail]:
+    cursor = session.get(MonitorCursor, FILLS_CURSOR, with_for_update=True)
+    if cursor is None:  # a database made at head: nothing before it to skip
+        cursor = MonitorCursor(name=FILLS_CURSOR, value=0)
+        session.add(cursor)
+    fills = session.scalars(select(Fill).where(Fill.id > cursor.value).order_by(Fill.id).limit(FILL_BATCH)).all()
+    if not fills:
+        return []
+    cursor.value = fills[-1].id
+    traded: dict[str, list[Fill]] = defaultdict(list)
+    for fill in fills:
+        for wallet in dict.fromkeys((fill.maker, fill.taker)):
+            traded[wallet].append(fill)
+    wanting = _wanting(session, "fills", traded)
+    if not wanting:
+        return []
+    markets = {market.name: market for market in session.scalars(select(Market))}
+    span = f"{fills[0].id}-{fills[-1].id}"
+    return [
+        _mail(f"fills:{wallet}:{span}", wallet, "fills", fills_words(wallet, traded[wallet], markets), now_ms)
+        for wallet in sorted(wanting)
+    ]
+
+
+def _withdrawals(session: Session, now_ms: int) -> list[AccountMail]:
+    ended = session.scalars(
+        select(WithdrawalRequest)
+        .where(WithdrawalRequest.noticed.is_(False), WithdrawalRequest.status.in_(_ENDED))
+        .order_by(WithdrawalRequest.updated_at_ms)
+        .limit(WITHDRAWAL_BATCH)
+        .with_for_update()
+    ).all()
+    if not ended:
+        return []
+    wanting = _wanting(session, "withdrawals", {request.wallet for request in ended})
+    tokens = _tokens(session) if wanting else {}
+    owed: list[AccountMail] = []
+    for request in ended:
+        request.noticed = True
+        if request.wallet in wanting:
+            words = withdrawal_words(request, tokens.get(request.token.lower()))
+            owed.append(
+                _mail(f"withdrawal:{request.hash}:{request.status}", request.wallet, "withdrawals", words, now_ms)
+            )
+    return owed
+
+
+def _tokens(session: Session) -> dict[str, tuple[str, int]]:
+    """token (lower case) -> (symbol, decimals), as the markets list them."""
+    tokens: dict[str, tuple[str, int]] = {}
+    for market in session.scalars(select(Market)):
+        tokens.setdefault(market.base_token.lower(), (market.base_symbol, market.base_decimals))
+        tokens.setdefault(market.quote_token.lower(), (market.quote_symbol, market.quote_decimals))
+    return tokens
+
+
+def _news(session: Session, now_ms: int) -> list[AccountMail]:
+    started = session.scalars(
+        select(Announcement)
+        .where(
+            Announcement.mailed_at_ms.is_(None),
+            Announcement.starts_at_ms <= now_ms,
+            Announcement.withdrawn_at_ms.is_(None),
+        )
+        .order_by(Announcement.id)
+        .with_for_update()
+    ).all()
+    owed: list[AccountMail] = []
+    wanting = sorted(_wanting(session, "news")) if started else []
+    for announcement in started:
+        announcement.mailed_at_ms = now_ms
+        if announcement.ends_at_ms <= now_ms:
+            continue  # over before a pass saw it: old news
+        words = news_words(announcement)
+        owed.extend(_mail(f"news:{announcement.id}:{wallet}", wallet, "news", words, now_ms) for wallet in wanting)
+    return owed

@@ -1,0 +1,179 @@
+"""The e-mails a wallet chose ("E-mail me about": fills, withdrawals, news), through a real SMTP server (aiosmtpd):
+a wallet gets them at its verified address only for what it chose, each once; a mail that could not be sent waits
+and goes once the server answers; a choice turned off before sending is honoured; history before the outbox is not
+mailed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from backend.accounts.profiles import ensure_profile
+from backend.db import migrate
+from backend.db.models import AccountMail, AccountProfile, Announcement, WithdrawalRequest
+from backend.db.session import make_engine
+from backend.notices import AccountMailing, collect
+from backend.statuses import WithdrawalStatus
+
+from ..api.exchange_fixtures import PRICE, WETH, Exchange, prepare, running, wallet
+from ..conftest import free_port
+from ..limits.conftest import withdraw
+from ..staff.conftest import Inbox, inbox
+
+__all__ = ["inbox"]  # the real SMTP server fixture
+
+BUYER, SELLER, QUIET = 5, 6, 7  # dev wallets
+TENTH = 10**17  # 0.1 WETH
+
+
+@pytest.fixture
+def exchange(database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[Exchange]:
+    yield from running(prepare(database_url, tmp_path, smtp_host="127.0.0.1", smtp_port=inbox[1], smtp_tls="none"))
+
+
+def choose(exchange: Exchange, key_index: int, *, verified: bool = True, **choices: bool) -> str:
+    """Dev wallet `key_index`'s profile with an address (verified or not) and its choices; the address."""
+    address = f"wallet{key_index}@example.com"
+    now = int(time.time() * 1000)
+    with exchange.container.uow() as uow:
+        profile = ensure_profile(uow.session, wallet(key_index), now)
+        profile.email, profile.email_verified = address, verified
+        for kind in ("fills", "withdrawals", "news"):
+            setattr(profile, f"notify_{kind}", choices.get(kind, False))
+        uow.commit()
+    return address
+
+
+def mail_pass(exchange: Exchange) -> Any:
+    exchange.state()  # what the engine host accepted is stored
+    mailing = AccountMailing(exchange.container)
+    result = mailing.tick()
+    mailing.leased.release()
+    return result
+
+
+def received(box: Inbox) -> list[tuple[str, str, str]]:
+    return [(str(m["To"]), str(m["Subject"]), str(m.get_payload(decode=True).decode())) for m in box.mails]
+
+
+def test_fills_are_mailed_once_to_the_wallets_that_chose_them_at_their_verified_address(
+    exchange: Exchange, inbox: tuple[Inbox, int]
+) -> None:
+    buyer = choose(exchange, BUYER, fills=True)
+    choose(exchange, SELLER, fills=False, withdrawals=True, news=True)  # the other kinds only
+    choose(exchange, QUIET, verified=False, fills=True)  # unverified: nothing
+    exchange.place(SELLER, side=1, baseAmount=TENTH)
+    exchange.place(SELLER, side=1, baseAmount=TENTH, limitPrice=PRICE + 10**4)
+    assert exchange.place(BUYER, baseAmount=2 * TENTH, limitPrice=PRICE + 10**4).json()["status"] == "filled"
+    exchange.place(QUIET, side=1, baseAmount=TENTH)
+    exchange.place(SELLER, baseAmount=TENTH)
+
+    assert mail_pass(exchange).collected == 1
+    [(to, subject, body)] = received(inbox[0])
+    assert (to, subject) == (buyer, "HDEX: 2 trades on your orders")
+    assert "Bought 0.10 WETH at 3,000.00 USDC for 300.00 USDC on WETH-USDC (taker, fee 0.0002 WETH)" in body
+    assert "Bought 0.10 WETH at 3,000.01 USDC for 300.001 USDC on WETH-USDC (taker, fee 0.0002 WETH)" in body
+    assert "Account > Notifications" in body
+
+    assert mail_pass(exchange).collected == 0  # nothing is told twice
+    assert len(inbox[0].mails) == 1
+
+
+def test_a_withdrawal_that_ended_and_started_news_reach_the_wallets_that_want_them(
+    exchange: Exchange, inbox: tuple[Inbox, int]
+) -> None:
+    seller = choose(exchange, SELLER, withdrawals=True, news=True)
+    buyer = choose(exchange, BUYER, fills=True)  # no withdrawals, no news
+    failing = withdraw(exchange, 10**16, WETH, SELLER).json()["hash"]
+    withdraw(exchange, 10**16, WETH, BUYER)
+    now = int(time.time() * 1000)
+    with exchange.container.uow() as uow:  # as the relayer ends them
+        uow.session.execute(update(WithdrawalRequest).values(status=WithdrawalStatus.FAILED, failure="expired"))
+        uow.session.add_all([
+            Announcement(title="Maintenance\r\nBcc: all@example.com", body="**Sunday** 02:00 UTC", severity="info",
+                         placement="banner", starts_at_ms=now - 1, ends_at_ms=now + 3_600_000, created_by="ann",
+                         created_at_ms=now, updated_by="ann", updated_at_ms=now),
+            Announcement(title="Later", body="not yet", severity="info", placement="banner",
+                         starts_at_ms=now + 3_600_000, ends_at_ms=now + 7_200_000, created_by="ann",
+                         created_at_ms=now, updated_by="ann", updated_at_ms=now),
+        ])  # fmt: skip
+        uow.commit()
+
+    assert mail_pass(exchange).collected == 2
+    mails = received(inbox[0])
+    assert [(to, subject) for to, subject, _ in mails] == [
+        (seller, "HDEX: your withdrawal failed"),
+        (seller, "HDEX news: Maintenance Bcc: all@example.com"),  # one line: a title adds no header
+    ]
+    assert "Your withdrawal of 0.01 WETH" in mails[0][2] and failing in mails[0][2] and "(expired)" in mails[0][2]
+    assert "**Sunday** 02:00 UTC" in mails[1][2]
+    assert buyer not in {to for to, _, _ in mails}
+    assert mail_pass(exchange).collected == 0
+
+
+def test_a_mail_the_server_refused_waits_and_goes_once_and_a_choice_turned_off_first_is_honoured(
+    database_url: str, tmp_path: Path
+) -> None:
+    box, port = Inbox(), free_port()
+    container = prepare(database_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")
+    for exchange in running(container):
+        choose(exchange, BUYER, fills=True)
+        choose(exchange, SELLER, fills=True)
+        exchange.place(SELLER, side=1, baseAmount=TENTH)
+        exchange.place(BUYER, baseAmount=TENTH)
+        down = mail_pass(exchange)  # nothing listens on the port yet
+        assert (down.collected, down.sending.sent, down.sending.retrying) == (2, 0, 2)
+        choose(exchange, SELLER, fills=False)  # turned off before the mail could go
+        controller = Controller(box, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            with exchange.container.uow() as uow:  # its wait is over
+                uow.session.execute(update(AccountMail).values(next_try_at_ms=0))
+                uow.commit()
+            up = mail_pass(exchange)
+            assert (up.sending.sent, up.sending.unwanted, up.sending.retrying) == (1, 1, 0)
+            assert [to for to, _, _ in received(box)] == [f"wallet{BUYER}@example.com"]
+            assert mail_pass(exchange).sending.sent == 0  # each mail once
+        finally:
+            controller.stop()
+        with exchange.container.uow() as uow:
+            rows = uow.session.scalars(select(AccountMail).order_by(AccountMail.wallet)).all()
+            assert [(r.wallet, r.outcome, r.attempts) for r in rows] == sorted(
+                [(wallet(BUYER), "sent", 1), (wallet(SELLER), "unwanted", 1)]
+            )
+
+
+def test_what_happened_before_the_outbox_existed_is_not_mailed(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url, "0035")
+    engine = make_engine(empty_database_url)
+    now = int(time.time() * 1000)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO fills (id, market, maker_order_hash, taker_order_hash, maker, taker, maker_side, price, "
+            "base_amount, quote_amount, maker_fee, taker_fee, status, released, created_at_ms) VALUES (7, 'M', 'a', "
+            "'b', :w, :w, 0, '1', '1', '1', '0', '0', 'settled', true, :now)"
+        ), {"w": wallet(BUYER), "now": now})  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO announcements (title, body, severity, placement, starts_at_ms, ends_at_ms, created_by, "
+            "created_at_ms, updated_by, updated_at_ms) VALUES ('Old', 'b', 'info', 'banner', :s, :e, 'a', :s, 'a', :s)"
+        ), {"s": now - 1000, "e": now + 3_600_000})  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO account_profiles (address, email, email_verified, notify_fills, notify_withdrawals, "
+            "notify_news, level, created_at_ms) VALUES (:w, 'a@example.com', true, true, true, true, 0, :now)"
+        ), {"w": wallet(BUYER), "now": now})  # fmt: skip
+    engine.dispose()
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with Session(engine) as session:
+            assert session.get(AccountProfile, wallet(BUYER)) is not None
+            assert collect(session, now + 1) == 0
+    finally:
+        engine.dispose()
