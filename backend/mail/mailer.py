@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import time
@@ -75,6 +76,14 @@ def mailer_for(settings: Settings) -> Mailer:
     if settings.smtp_host:
         return SmtpMailer(settings)
     return FileMailer(settings.data_dir / "mail", settings.smtp_from)
+
+
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """`text` fit for a header (a subject): line breaks and other control characters become one space."""
+    return _NOT_ONE_LINE.sub(" ", text).strip()
 
 
 def _message(sender: str, mail: Mail) -> EmailMessage:

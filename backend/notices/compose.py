@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from backend.db.models import Announcement, Fill, Market, WithdrawalRequest
 from backend.limits.units import human
+from backend.mail import one_line
 from backend.statuses import WithdrawalStatus
 
 MAX_TRADES = 50  # listed in one fills mail; the rest are counted (the dApp's Fills tab has them all)
 PRICE_SCALE = 10**18  # limitPrice units: quote base units per 1e18 base base-units
 BUY = 0
-_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +26,6 @@ def _footer(kind: str) -> str:
         f"\n\nYou get this e-mail because your HDEX account asks for e-mails about {kind}. Change it under "
         "Account > Notifications in the dApp.\n"
     )
-
-
-def one_line(text: str) -> str:
-    """`text` fit for a subject: line breaks and other control characters become one space."""
-    return _NOT_ONE_LINE.sub(" ", text).strip()
 
 
 def fills_words(wallet: str, fills: Sequence[Fill], markets: Mapping[str, Market]) -> Words:

@@ -25,7 +25,7 @@ FILL_BATCH = 5_000  # fills per pass: a backlog drains over several passes
 WITHDRAWAL_BATCH = 1_000
 SEND_BATCH = 100
 MAX_ERROR_CHARS = 500
-KINDS = ("fills", "withdrawals", "news")
+KINDS = ("fills", "withdrawals", "news")  # the profile's "E-mail me about" choices
 _ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 
 
@@ -47,10 +47,11 @@ def collect(session: Session, now_ms: int) -> int:
 
 
 def address_for(profile: AccountProfile | None, kind: str) -> str | None:
-    """Where the wallet wants mail of `kind` now: its verified address if it chose that kind, else None."""
+    """Where the wallet wants mail of `kind` now: its verified address if it chose that kind (a support reply is
+    no choice: it answers the wallet's own ticket), else None."""
     if profile is None or not profile.email or not profile.email_verified or profile.deletion_requested_at_ms:
         return None
-    wanted: bool = getattr(profile, f"notify_{kind}")
+    wanted: bool = kind not in KINDS or getattr(profile, f"notify_{kind}")
     return profile.email if wanted else None
 
 
@@ -81,6 +82,9 @@ def send_due(
         else:
             try:
                 mailer.send(Mail(address, row.subject, row.body))
+            except ValueError as exc:  # the mail library refuses the mail itself: no retry would send it
+                row.sent_at_ms, row.outcome, row.error = now_ms, "unsendable", str(exc)[:MAX_ERROR_CHARS]
+                log.error("account mail cannot be sent; dropped", extra={"mail_id": row.id, "error": str(exc)})
             except (OSError, smtplib.SMTPException) as exc:
                 failed = str(exc) or type(exc).__name__
                 _retry_later(row, failed, now_ms, retry_max_s)

@@ -23,9 +23,9 @@ from backend.accounts.uploads import CheckedFile, check_file
 from backend.audit_log import record_action
 from backend.bootstrap import Container
 from backend.db.locks import lock_wallet
-from backend.db.models import AccountProfile, SupportAttachment, SupportMessage
+from backend.db.models import AccountMail, SupportAttachment, SupportMessage
 from backend.errors import ErrorCode, HdexError
-from backend.mail import Mail, Mailer, mailer_for
+from backend.mail import one_line
 from backend.storage import DocumentMissing, DocumentStore, document_store_for
 from backend.support import rules, saved_replies, tickets
 from backend.support.saved_replies import SavedReplyView
@@ -57,19 +57,17 @@ class OpenedAttachment:
 
 
 class SupportDesk:
-    """Tickets and saved replies over the container's database, the document store and the mailer."""
+    """Tickets and saved replies over the container's database and the document store."""
 
     def __init__(
         self,
         container: Container,
         store: DocumentStore | None = None,
-        mailer: Mailer | None = None,
         clock: Clock = now_ms,
     ) -> None:
         self._container = container
         self._settings = container.settings
         self._store = store or document_store_for(container.settings)
-        self._mailer = mailer or mailer_for(container.settings)
         self._clock = clock
         self._window_ms = container.settings.support_ticket_window_s * 1000  # of the ticket and message limits
 
@@ -190,8 +188,9 @@ class SupportDesk:
         link_base: str,
         attachment: bytes | None = None,
     ) -> TicketDetail:
-        """A public reply (mailed to a verified address) or an internal note, with an optional attachment
-        checked and stored as the wallet's are; audit-logged."""
+        """A public reply (mailed to the wallet's verified address, through the account-mail outbox: written with
+        the reply, so an SMTP server that is down delays the mail but never loses it) or an internal note, with an
+        optional attachment checked and stored as the wallet's are; audit-logged."""
         checked = self._checked(attachment)
         now = self._clock()
         with self._attaching(checked, now) as attach, self._container.uow() as uow:
@@ -200,12 +199,11 @@ class SupportDesk:
                 uow.session, ticket, body, internal=internal, actor=actor, ip=ip, now_ms=now, attachment=checked
             )
             attach(uow.session, message)
-            profile = uow.session.get(AccountProfile, ticket.address)
+            if not internal:
+                uow.session.flush()  # the message's id names the mail
+                uow.session.add(_reply_mail(tickets.ticket_view(ticket), message.id, message.body, link_base, now))
             uow.commit()
-            detail = self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
-        if not internal and profile is not None and profile.email and profile.email_verified:
-            self._mail_reply(profile.email, detail.ticket, message.body, link_base)
-        return detail
+            return self._detail(uow.session, tickets.ticket_view(ticket), with_notes=True)
 
     def set_status(self, ticket_id: int, status: str, actor: str, ip: str | None) -> TicketDetail:
         """Move the ticket to `status` (see backend.support.rules); audit-logged."""
@@ -302,18 +300,18 @@ class SupportDesk:
     def _detail(self, session: Session, ticket: TicketView, *, with_notes: bool) -> TicketDetail:
         return TicketDetail(ticket, tickets.messages_of(session, ticket.id, with_notes=with_notes))
 
-    def _mail_reply(self, email: str, ticket: TicketView, body: str, link_base: str) -> None:
-        link = f"{link_base.rstrip('/')}{TICKET_PAGE}/{ticket.id}"
-        text = (
-            f"HDEX support answered your ticket #{ticket.id}:\n\n{body}\n\n"
-            f"Read the whole conversation and reply in the app: {link}\n"
-        )
-        try:
-            self._mailer.send(Mail(email, f"HDEX support: ticket #{ticket.id} ({ticket.subject})", text))
-        # smtplib's errors are OSErrors; a ValueError is a header the mail library refuses (a subject stored
-        # before line separators were refused): the reply is stored and shown in the app anyway
-        except (OSError, ValueError) as exc:
-            log.error("support reply mail not sent", extra={"to": email, "ticket": ticket.id, "error": str(exc)})
+
+def _reply_mail(ticket: TicketView, message_id: int, body: str, link_base: str, now_ms: int) -> AccountMail:
+    """The mail that tells the ticket's wallet of a staff reply (sent by `backend.notices` if it has a verified
+    address then)."""
+    link = f"{link_base.rstrip('/')}{TICKET_PAGE}/{ticket.id}"
+    text = (
+        f"HDEX support answered your ticket #{ticket.id}:\n\n{body}\n\n"
+        f"Read the whole conversation and reply in the app: {link}\n"
+    )
+    subject = one_line(f"HDEX support: ticket #{ticket.id} ({ticket.subject})")[:200]
+    return AccountMail(reference=f"support:{message_id}", wallet=ticket.address, kind="support", subject=subject,
+                       body=text, created_at_ms=now_ms, attempts=0)  # fmt: skip
 
 
 def _attachment_not_found(attachment_id: int) -> HdexError:

@@ -94,7 +94,8 @@ class KycWebhookEvent(Base):
 
 
 class AccountMail(Base):
-    """An e-mail owed to a wallet about its fills, its withdrawals or the exchange's news: the account-mail outbox
+    """An e-mail owed to a wallet about its fills, its withdrawals, the exchange's news or a support reply to its
+    ticket: the account-mail outbox
     (`backend.notices`). Written in the transaction that takes in what it tells; sent at least once, to the
     address the wallet has verified when it is sent, and only if the wallet still wants that kind of mail then.
     `reference` names what it tells, once: a second pass over the same event finds it taken."""
@@ -112,12 +113,13 @@ class AccountMail(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(120), unique=True)
     wallet: Mapped[str] = mapped_column(String(42))
-    kind: Mapped[str] = mapped_column(String(16))  # fills | withdrawals | news: the choice that lets it out
+    kind: Mapped[str] = mapped_column(String(16))  # fills | withdrawals | news (the choice that lets it out) | support
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
     sent_at_ms: Mapped[int | None] = mapped_column(BigInteger)
-    outcome: Mapped[str | None] = mapped_column(String(16))  # sent | unwanted (no verified address, or opted out)
+    # sent | unwanted (no verified address, or opted out) | unsendable (the mail library refused the mail itself)
+    outcome: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_try_at_ms: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(500))

@@ -177,3 +177,21 @@ def test_what_happened_before_the_outbox_existed_is_not_mailed(empty_database_ur
             assert collect(session, now + 1) == 0
     finally:
         engine.dispose()
+
+
+def test_a_support_reply_needs_no_choice_and_a_mail_the_library_refuses_does_not_hold_up_the_rest(
+    exchange: Exchange, inbox: tuple[Inbox, int]
+) -> None:
+    address = choose(exchange, BUYER)  # verified, every choice off
+    now = int(time.time() * 1000)
+    with exchange.container.uow() as uow:
+        for reference, subject in (("support:1", "Bad\nBcc: x@example.com"), ("support:2", "HDEX support: ticket #2")):
+            uow.session.add(AccountMail(reference=reference, wallet=wallet(BUYER), kind="support", subject=subject,
+                                        body="We answered.", created_at_ms=now, attempts=0))  # fmt: skip
+        uow.commit()
+    sending = mail_pass(exchange).sending
+    assert (sending.sent, sending.retrying) == (1, 0)
+    assert [(to, subject) for to, subject, _ in received(inbox[0])] == [(address, "HDEX support: ticket #2")]
+    with exchange.container.uow() as uow:
+        refused = uow.session.scalars(select(AccountMail).where(AccountMail.reference == "support:1")).one()
+        assert (refused.outcome, refused.sent_at_ms is not None) == ("unsendable", True)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from backend.bootstrap import Container
 from backend.db.models import AuditLogEntry
+from backend.notices import AccountMailing
 
 from ..staff.conftest import Inbox, build_container, inbox
 from ..web_kit import PDF, PNG, ClientFor, StaffAs, StaffBrowser, app, client_for, signed_in_wallet, staff_as
@@ -90,3 +91,11 @@ def audit_actions(container: Container, target: str) -> list[str]:
     with container.uow() as uow:
         query = select(AuditLogEntry.action).where(AuditLogEntry.target == target).order_by(AuditLogEntry.seq)
         return list(uow.session.scalars(query))
+
+
+def mail_pass(container: Container) -> None:
+    """One pass of the account-mail outbox, as `hdex up`'s loop runs every HDEX_ACCOUNT_MAIL_INTERVAL_S: staff
+    replies go out through it."""
+    mailing = AccountMailing(container)
+    mailing.tick()
+    mailing.leased.release()

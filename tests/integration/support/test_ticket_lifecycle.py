@@ -14,7 +14,7 @@ from backend.staff.roles import Role
 
 from ..api.exchange_fixtures import wallet
 from ..staff.conftest import Inbox
-from .conftest import USER, ClientFor, StaffAs, audit_actions, open_ticket, verify_email
+from .conftest import USER, ClientFor, StaffAs, audit_actions, mail_pass, open_ticket, verify_email
 
 NOTE_TEXT = "Internal: this wallet was flagged by AML last week, do not mention it"
 
@@ -59,6 +59,7 @@ def test_a_ticket_goes_from_open_to_closed_and_the_user_never_sees_an_internal_n
     staff_view = replied.json()
     assert [m["kind"] for m in staff_view["messages"]] == ["user", "note", "reply"]
     assert staff_view["ticket"]["firstResponseMs"] is not None
+    mail_pass(container)
     mail = box.wait_for(mails_before + 1)
     assert mail["To"] == "ada@example.com" and f"#{ticket_id}" in mail["Subject"]
     assert "12 confirmations" in _text(mail) and NOTE_TEXT not in _text(mail)
@@ -91,7 +92,7 @@ def test_a_ticket_goes_from_open_to_closed_and_the_user_never_sees_an_internal_n
 
 
 def test_a_public_reply_is_mailed_only_once_the_address_is_verified(
-    user: TestClient, staff_as: StaffAs, inbox: tuple[Inbox, int]
+    user: TestClient, staff_as: StaffAs, inbox: tuple[Inbox, int], container: Container
 ) -> None:
     box = inbox[0]
     assert user.put("/v1/account/profile", json={"email": "ada@example.com"}).status_code == 200
@@ -101,12 +102,15 @@ def test_a_public_reply_is_mailed_only_once_the_address_is_verified(
     desk = staff_as(Role.SUPPORT)
     path = f"/v1/staff/support/tickets/{ticket_id}/messages"
     assert desk.post(path, {"body": "We are looking into it."}).status_code == 201
-    assert len(box.mails) == unverified  # the mail goes out before the reply returns: none went
+    mail_pass(container)
+    assert len(box.mails) == unverified  # no verified address when it was to go: none went
 
     verify_email(user, box, "ada@example.com")
     verified = len(box.mails)
     assert desk.post(path, {"body": "Found it."}).status_code == 201
+    mail_pass(container)
     assert "Found it." in _text(box.wait_for(verified + 1))
+    assert len(box.mails) == verified + 1  # the earlier reply stays unsent
 
 
 def test_refused_moves_are_typed_and_change_nothing(user: TestClient, staff_as: StaffAs, container: Container) -> None:
