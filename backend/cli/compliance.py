@@ -10,6 +10,7 @@ import click
 
 from backend.audit_log import cli_actor
 from backend.cli.context import database_container
+from backend.cli.reasons import reason_text
 from backend.compliance.factory import screener_for
 from backend.compliance.lists import ListFormatError, parse_list_file
 from backend.compliance.store import import_list
@@ -77,7 +78,7 @@ def screen_command(addresses: tuple[str, ...]) -> None:
 
 @compliance_group.command("deny")
 @click.argument("address")
-@click.option("--reason", required=True, help="why (recorded)")
+@click.option("--reason", required=True, callback=reason_text, help="why (recorded)")
 def deny_command(address: str, reason: str) -> None:
     """Put ADDRESS on the operator deny-list (recorded as the shell's user, as the back office records its
     member)."""
@@ -90,7 +91,7 @@ def deny_command(address: str, reason: str) -> None:
 
 @compliance_group.command("allow")
 @click.argument("address")
-@click.option("--reason", required=True, help="why (recorded, as the back office requires one)")
+@click.option("--reason", required=True, callback=reason_text, help="why (recorded, as the back office requires one)")
 def allow_command(address: str, reason: str) -> None:
     """Take ADDRESS off the operator deny-list."""
     checked = _checked(address)
@@ -121,14 +122,13 @@ def frozen_command(state: str, wallet: str | None) -> None:
 
 @compliance_group.command("release")
 @click.argument("frozen_id", type=click.IntRange(1, MAX_ROW_ID))
-@click.option("--reason", required=True, help="why (recorded with the freeze and in the audit log)")
+@click.option(
+    "--reason", required=True, callback=reason_text, help="why (recorded with the freeze and in the audit log)"
+)
 def release_command(frozen_id: int, reason: str) -> None:
     """Release frozen deposit FROZEN_ID once its depositor screens clear now (audit-logged as cli:<user>)."""
-    if not reason.strip():
-        click.echo("hdex compliance release: --reason must say why", err=True)
-        sys.exit(2)
     try:
-        released = release(database_container(), frozen_id, reason.strip(), actor=cli_actor())
+        released = release(database_container(), frozen_id, reason, actor=cli_actor())
     except HdexError as exc:
         click.echo(f"hdex compliance release: {exc}", err=True)
         sys.exit(2)

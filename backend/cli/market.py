@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import click
 
-from backend.audit_log import cli_actor
+from backend.audit_log import cli_actor, record_action
 from backend.cli.context import database_container
 from backend.engine import MarketState
 from backend.errors import HdexError
@@ -61,12 +61,27 @@ def add_command(
     container = database_container()
     try:
         with container.uow() as uow:
-            add_market(uow.session, market)
+            stored = add_market(uow.session, market)
+            definition = _definition(stored)
+            # a new market and its fees change what the exchange does with money: recorded as a state change is
+            record_action(
+                uow.session, actor=cli_actor(), action="market.add", target=f"market:{name}", after=definition
+            )
             uow.commit()
     except (MarketError, ValueError) as exc:
         click.echo(f"hdex market add: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"market {name} added")
+    click.echo(f"market {name} added: " + " ".join(f"{key}={value}" for key, value in definition.items()))
+
+
+def _definition(market: Market) -> dict[str, str | int]:
+    """What `market add` stored (the tokens checksummed), as the audit log keeps it."""
+    return {
+        "base": f"{market.base_symbol}:{market.base_token}", "quote": f"{market.quote_symbol}:{market.quote_token}",
+        "base_decimals": market.base_decimals, "quote_decimals": market.quote_decimals, "tick": market.tick_size,
+        "lot": market.lot_size, "min_notional": market.min_notional, "maker_fee": market.maker_fee_rate,
+        "taker_fee": market.taker_fee_rate, "state": market.state.value,
+    }  # fmt: skip
 
 
 @market_group.command("list")

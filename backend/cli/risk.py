@@ -10,6 +10,7 @@ import click
 
 from backend.audit_log import cli_actor
 from backend.cli.context import database_container
+from backend.cli.reasons import reason_text
 from backend.errors import HdexError
 from backend.risk.withdrawal_pause import active_pause, clear_withdrawal_pause
 
@@ -38,16 +39,13 @@ def status_command() -> None:
 
 
 @withdrawals_group.command("resume")
-@click.option("--reason", required=True, help="why it is safe again (recorded in the audit log)")
+@click.option("--reason", required=True, callback=reason_text, help="why it is safe again (recorded in the audit log)")
 def resume_command(reason: str) -> None:
     """End every open withdrawal pause, audit-logged as "withdrawals.resume" by cli:<user>."""
-    if not reason.strip():
-        click.echo("hdex risk withdrawals resume: --reason must say why", err=True)
-        sys.exit(2)
     container = database_container()
     try:
         with container.uow() as uow:
-            pause = clear_withdrawal_pause(uow.session, actor=cli_actor(), reason=reason.strip())
+            pause = clear_withdrawal_pause(uow.session, actor=cli_actor(), reason=reason)
             uow.commit()
     except HdexError as exc:
         click.echo(f"hdex risk withdrawals resume: {exc}", err=True)

@@ -9,6 +9,7 @@ import click
 
 from backend.audit_log import cli_actor
 from backend.cli.context import database_container
+from backend.cli.reasons import reason_text
 from backend.errors import HdexError
 from backend.staff.accounts import Actor, StaffAccounts, StaffMember
 from backend.staff.roles import Role
@@ -63,7 +64,7 @@ def _change_by_email(command: str, email: str, change: Callable[[StaffAccounts, 
 
 @staff_group.command("disable")
 @click.argument("email")
-@click.option("--reason", required=True, help="why (recorded in the audit log)")
+@click.option("--reason", required=True, callback=reason_text, help="why (recorded in the audit log)")
 def disable_command(email: str, reason: str) -> None:
     """Disable EMAIL's account and end its sessions."""
     member = _change_by_email("disable", email, lambda accounts, id_: accounts.disable(id_, Actor(cli_actor()), reason))
@@ -72,7 +73,7 @@ def disable_command(email: str, reason: str) -> None:
 
 @staff_group.command("reset-totp")
 @click.argument("email")
-@click.option("--reason", required=True, help="why (recorded in the audit log)")
+@click.option("--reason", required=True, callback=reason_text, help="why (recorded in the audit log)")
 def reset_totp_command(email: str, reason: str) -> None:
     """Reset EMAIL's second factor (a lost phone): a new TOTP is set up at the next sign-in; sessions end."""
     member = _change_by_email(

@@ -60,6 +60,9 @@ class PriceSource:
     max_age: int
 
 
+MAX_SYMBOL_CHARS = 16  # as the markets table stores them
+
+
 def market_rule_error(market: Market) -> str | None:
     """Why a market definition is unusable, or None."""
     if market.base_token.lower() == market.quote_token.lower():
@@ -73,6 +76,8 @@ def market_rule_error(market: Market) -> str | None:
             return f"fee rates must be within 0..{MAX_FEE_RATE} millionths"
     if not (0 <= market.base_decimals <= 36 and 0 <= market.quote_decimals <= 36):
         return "decimals must be within 0..36"
+    if not (0 < len(market.base_symbol) <= MAX_SYMBOL_CHARS and 0 < len(market.quote_symbol) <= MAX_SYMBOL_CHARS):
+        return f"token symbols are 1-{MAX_SYMBOL_CHARS} characters"
     return None
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
+from backend.bootstrap import bootstrap
 from backend.cli import main
 from backend.db import migrate
+from backend.db.models import AuditLogEntry
 from backend.settings import get_settings
 
 from .exchange_fixtures import MARKET, Exchange
@@ -30,7 +34,14 @@ def cli(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli
 
 
 def test_a_market_is_added_listed_halted_and_resumed(cli: CliRunner) -> None:
-    assert cli.invoke(main, ADD).exit_code == 0
+    added = cli.invoke(main, ADD)
+    assert added.exit_code == 0
+    assert "maker_fee=1000 taker_fee=2000" in added.output and "base=DEMO:0x" in added.output  # what it stored
+    with bootstrap(get_settings()).uow() as uow:  # and the audit log has it, as the back office's changes
+        [entry] = uow.session.scalars(select(AuditLogEntry).where(AuditLogEntry.action == "market.add")).all()
+        assert entry.target == "market:DEMO-USD" and entry.actor.startswith("cli:")
+        after = json.loads(entry.after)
+        assert (after["tick"], after["lot"], after["min_notional"], after["taker_fee"]) == (10000, 10**15, 10**6, 2000)
     listing = cli.invoke(main, ["market", "list"])
     assert "DEMO-USD open" in listing.output
     assert cli.invoke(main, ["market", "halt", "DEMO-USD"]).exit_code == 0
@@ -45,6 +56,7 @@ def test_a_market_is_added_listed_halted_and_resumed(cli: CliRunner) -> None:
         (["--tick", "3"], "multiple of 1e18"),
         (["--taker-fee", "20000"], "20000"),
         (["--quote", "0x" + "0d" * 20], "differ"),
+        (["--base-symbol", "S" * 17], "1-16 characters"),
     ],
 )
 def test_a_bad_market_is_refused_with_one_line_and_a_non_zero_exit(

@@ -145,6 +145,13 @@ def test_cli_staff_create_list_disable_and_operator_actions_are_recorded(cli: Cl
     claimed = {"USER": "alice", "LOGNAME": "alice"}
     assert cli.invoke(main, ["compliance", "deny", "0x" + "ab" * 20, "--reason", "fraud"], env=claimed).exit_code == 0
     assert cli.invoke(main, ["compliance", "allow", "0x" + "ab" * 20]).exit_code == 2  # a reason, as staff give
+    for reason, why in (("  ", "must say why"), ("r" * 501, "at most 500 characters")):  # as the back office's door
+        for command in (
+            ["compliance", "allow", "0x" + "ab" * 20], ["compliance", "deny", "0x" + "cd" * 20],
+            ["staff", "disable", "two@hdex.example"], ["staff", "reset-totp", "two@hdex.example"],
+        ):  # fmt: skip
+            refused = cli.invoke(main, [*command, "--reason", reason])
+            assert (refused.exit_code, why in refused.output, "--reason" in refused.output) == (2, True, True), command
     assert cli.invoke(main, ["compliance", "allow", "0x" + "ab" * 20, "--reason", "cleared"]).exit_code == 0
     assert _actions(container) == [
         "staff.create", "staff.create", "staff.disable", "denylist.add", "denylist.remove",
