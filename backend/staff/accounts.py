@@ -99,9 +99,10 @@ class StaffAccounts:
         self._mailer = mailer or mailer_for(container.settings)
         self._clock = clock
 
-    def invite(self, email: str, role: Role, actor: Actor, link_base: str) -> StaffMember:
+    def invite(self, email: str, role: Role, actor: Actor, link_base: str) -> tuple[StaffMember, bool]:
         """A new account without a password: its owner gets a mail with a set-your-password link, and sets
-        up TOTP at the first sign-in."""
+        up TOTP at the first sign-in. With whether the mail went: the inviter must learn that it did not (the
+        link is made once and kept nowhere), so the new member can ask for a reset link instead."""
         created = self.create(email, role, actor)
         assert created.invite_token is not None
         days = self._container.settings.staff_invite_ttl_s // 86_400
@@ -110,8 +111,10 @@ class StaffAccounts:
             f"(it works once, for {days} days or less); at your first sign-in you will set up a TOTP app."
         )
         mail_to = created.member.email
-        send_password_link(self._mailer, mail_to, "HDEX staff: your account", text, link_base, created.invite_token)
-        return created.member
+        mailed = send_password_link(
+            self._mailer, mail_to, "HDEX staff: your account", text, link_base, created.invite_token
+        )
+        return created.member, mailed
 
     def create(self, email: str, role: Role, actor: Actor, password: str | None = None) -> NewStaff:
         """A new active account. With `password` (the CLI's first admin) the TOTP set-up and recovery codes

@@ -11,10 +11,13 @@ log = logging.getLogger(__name__)
 PASSWORD_PAGE = "/staff/reset-password"
 
 
-def send_password_link(mailer: Mailer, email: str, subject: str, text: str, link_base: str, token: str) -> None:
-    """Mail `text` and the link; a mail that cannot be sent is logged, never shown to whoever asked."""
+def send_password_link(mailer: Mailer, email: str, subject: str, text: str, link_base: str, token: str) -> bool:
+    """Mail `text` and the link; whether it went. A mail that cannot be sent is logged; the caller decides who may
+    be told (a reset's asker may not: it would tell which addresses are staff)."""
     link = f"{link_base.rstrip('/')}{PASSWORD_PAGE}#token={token}"
     try:
         mailer.send(Mail(email, subject, f"{text}\n\n{link}\n"))
     except OSError as exc:  # smtplib's errors are OSErrors
         log.error("staff mail not sent", extra={"to": email, "error": str(exc)})
+        return False
+    return True

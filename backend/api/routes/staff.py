@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, CurrentStaff, StaffAccountsDep, StaffPrincipal, requires
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
-from backend.api.routes.staff_schemas import StaffOut, staff_json
+from backend.api.routes.staff_schemas import InvitedStaffOut, StaffOut, staff_json
 from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.audit_log import AuditEntry, AuditFilter, entry_json, list_entries
 from backend.db.types import MAX_ROW_ID
@@ -103,16 +103,18 @@ async def list_staff(staff: STAFF_READ, accounts: StaffAccountsDep) -> dict[str,
 
 
 @router.post("/staff", status_code=201, response_model=None, responses={
-    **documented(StaffOut, "created; a set-your-password link is mailed", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
+    **documented(InvitedStaffOut, "created; a set-your-password link is mailed", 201), **STAFF_ONLY, 409: ERROR,
+    422: ERROR,
 })  # fmt: skip
 async def create_staff(
     body: CreateStaff, request: Request, staff: STAFF_MANAGE, accounts: StaffAccountsDep, container: ContainerDep
 ) -> dict[str, Any]:
     """A new account (permission staff.manage). Its owner gets a set-your-password mail and sets up TOTP at
-    the first sign-in: no one else ever sees their secrets."""
+    the first sign-in: no one else ever sees their secrets. `invitationMailed` false: the mail could not be sent
+    (the account exists; its owner asks for a password reset link on the sign-in page)."""
     base = container.settings.link_base(str(request.base_url))
-    member = await asyncio.to_thread(accounts.invite, body.email, body.role, staff.actor, base)
-    return staff_json(member)
+    member, mailed = await asyncio.to_thread(accounts.invite, body.email, body.role, staff.actor, base)
+    return {**staff_json(member), "invitationMailed": mailed}
 
 
 @router.post("/staff/{staffId}/disable", response_model=None, responses={

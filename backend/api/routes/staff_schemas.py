@@ -21,6 +21,12 @@ class StaffOut(BaseModel):
     createdAt: EpochMs
 
 
+class InvitedStaffOut(StaffOut):
+    invitationMailed: bool = Field(
+        description="false: the set-your-password mail could not be sent; the owner asks for a reset link instead"
+    )
+
+
 def staff_json(member: StaffMember) -> dict[str, Any]:
     return {
         "id": member.id,

@@ -99,11 +99,20 @@ def test_a_new_member_is_invited_by_mail_and_sets_a_password(
     created = client.post("/v1/staff/staff", json={"email": "new@hdex.example", "role": "compliance"},
                           headers={"X-CSRF-Token": csrf})  # fmt: skip
     assert created.status_code == 201 and created.json()["totpEnrolled"] is False
+    assert created.json()["invitationMailed"] is True
     token = _token(inbox[0], 1)
     assert client.post("/v1/staff/auth/password-reset/confirm",
                        json={"token": token, "password": NEW_PASSWORD}).status_code == 200  # fmt: skip
     login = client.post("/v1/staff/auth/login", json={"email": "new@hdex.example", "password": NEW_PASSWORD})
     assert login.json()["totpSetup"]["uri"].startswith("otpauth://totp/")
+
+
+def test_an_invitation_whose_mail_could_not_be_sent_says_so_to_the_inviter(sqlite_url: str, tmp_path: Path) -> None:
+    """The link is made once and kept nowhere: an inviter told nothing believed the mail had gone."""
+    container = build_container(sqlite_url, tmp_path, free_port())  # no SMTP server listens there
+    member, mailed = StaffAccounts(container).invite("new@hdex.example", Role.SUPPORT, Actor("cli:test"), "http://x")
+    assert (member.email, mailed) == ("new@hdex.example", False)
+    container.db_engine.dispose()
 
 
 def test_a_password_reset_leaves_the_lock_out_so_a_mailbox_buys_no_more_totp_guesses(

@@ -162,7 +162,9 @@ export const staffApi = {
 
   // staff accounts
   staffList: () => staffHttp.get<{ staff: StaffMember[] }>("/v1/staff/staff"),
-  invite: (email: string, role: string) => staffHttp.post<StaffMember>("/v1/staff/staff", { email, role }),
+  /** `invitationMailed` false: the account exists, but its set-your-password mail could not be sent. */
+  invite: (email: string, role: string) =>
+    staffHttp.post<StaffMember & { invitationMailed: boolean }>("/v1/staff/staff", { email, role }),
   disable: (id: number, reason: string) => staffHttp.post<StaffMember>(`/v1/staff/staff/${id}/disable`, { reason }),
 };
 

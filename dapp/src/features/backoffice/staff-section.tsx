@@ -100,7 +100,11 @@ function InviteStaff() {
       setEmail("");
       setAttempted(false);
       void queryClient.invalidateQueries({ queryKey: KEY });
-      toast.show({ kind: "success", title: t("backoffice.staff.invited", { email: created.email }) });
+      toast.show(
+        created.invitationMailed
+          ? { kind: "success", title: t("backoffice.staff.invited", { email: created.email }) }
+          : { kind: "error", title: t("backoffice.staff.invitedNotMailed", { email: created.email }) },
+      );
     },
   });
 
