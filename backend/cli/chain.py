@@ -88,7 +88,8 @@ def deploy(
     Without --owners: the development stack (dev keys, demo tokens). With --owners and --threshold: Custody and
     Exchange for a real network from a deployer keystore; --plan prints the plan and sends nothing.
     """
-    if owners is None and not dry_run:
+    # any real-network option says which deployment was meant: without --owners it is refused, never a dev stack
+    if owners is None and threshold is None and deployer_keystore is None and not dry_run:
         _deploy_dev()
         return
     settings = get_settings()

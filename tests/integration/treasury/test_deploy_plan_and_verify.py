@@ -48,6 +48,16 @@ def roles() -> list[str]:
     return ["--owners", owners, "--threshold", "2", "--operator", Account.from_key(DEV_KEYS[1]).address]
 
 
+def test_a_real_network_option_without_owners_is_refused_not_taken_for_a_development_deploy(
+    hdex: Run, tmp_path: Path
+) -> None:
+    """`--threshold 2` alone quietly deployed the development stack (dev keys, demo tokens) and ignored it."""
+    keystore = write_keystore(tmp_path / "deployer.json", DEV_KEYS[DEPLOYER_INDEX])
+    for options in (["--threshold", "2"], ["--deployer-keystore", str(keystore)]):
+        refused = hdex("deploy", *options)
+        assert refused.exit_code == 1 and "give --owners and --threshold" in refused.output, options
+
+
 def test_the_plan_names_the_addresses_the_deployment_creates_and_verify_accepts_them(
     hdex: Run, devchain: DevChain, tmp_path: Path
 ) -> None:
