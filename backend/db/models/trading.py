@@ -77,6 +77,8 @@ class Order(Base):
     reason: Mapped[str | None] = mapped_column(String(40))  # why it left the book, if it did
     # a stop whose trigger was reached: it rests (or rested) as its limit order, and is restored so
     triggered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # when its stop fired, a number of the acceptance sequence: a rebuilt book puts it behind what rested before
+    book_seq: Mapped[int | None] = mapped_column(BigInteger)
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
     updated_at_ms: Mapped[int] = mapped_column(BigInteger)
 

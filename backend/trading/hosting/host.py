@@ -800,6 +800,8 @@ class EngineHost:
                 tracked = self._orders.get(event.order_id)
                 if tracked is not None:
                     tracked.triggered = True
+                    # it joined its price level now, behind every order already there: so a rebuild places it
+                    tracked.book_seq, self._next_order_seq = self._next_order_seq, self._next_order_seq + 1
                     batch.orders[tracked.hash] = tracked  # stored: a restore puts it back as its limit order
                     batch.publications.append((f"account:{tracked.maker}", order_message(tracked, "triggered")))
         if self._risk.moved:

@@ -84,6 +84,7 @@ def order_row(order: TrackedOrder) -> dict[str, Any]:
         "reserved": order.reserved,
         "reason": order.reason,
         "triggered": order.triggered,
+        "book_seq": order.book_seq,
         "created_at_ms": order.created_ms,
         "updated_at_ms": order.updated_ms,
     }
@@ -99,6 +100,7 @@ def order_state_row(order: TrackedOrder) -> dict[str, Any]:
         "reserved": order.reserved,
         "reason": order.reason,
         "triggered": order.triggered,
+        "book_seq": order.book_seq,
         "updated_at_ms": order.updated_ms,
     }
 

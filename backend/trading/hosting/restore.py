@@ -113,13 +113,11 @@ def tracked_from_row(row: OrderRow, market: Market) -> TrackedOrder:
     tracked.status = OrderStatus(row.status)
     tracked.updated_ms, tracked.persisted = row.updated_at_ms, True
     tracked.client_order_id = row.client_order_id
-    tracked.triggered = row.triggered
+    tracked.triggered, tracked.book_seq = row.triggered, row.book_seq
     return tracked
 
 
-def restore_host(
-    host: EngineHost, session: Session, store: JournalStore, chain_id: int, fence: Fence
-) -> FileJournal:
+def restore_host(host: EngineHost, session: Session, store: JournalStore, chain_id: int, fence: Fence) -> FileJournal:
     """Steps 2-5 for a host built around the recovered engine, under the engine lease's `fence`; returns the new
     journal segment."""
     markets = {market.name: market for market in load_markets(session)}
@@ -182,7 +180,9 @@ def _restore(
     recent = BulkCancelStamp.timestamp_ms >= time.time_ns() // 1_000_000 - BULK_CANCEL_WINDOW_MS
     stamps = {wallet: ts for wallet, ts in session.execute(select(BulkCancelStamp.wallet, BulkCancelStamp.timestamp_ms)
                                                            .where(recent))}  # fmt: skip
-    next_order_seq = (session.scalar(select(func.max(OrderRow.seq))) or 0) + 1
+    # a fired stop took its book_seq from the same sequence
+    next_order_seq = max(session.scalar(select(func.max(OrderRow.seq))) or 0,
+                         session.scalar(select(func.max(OrderRow.book_seq))) or 0) + 1  # fmt: skip
     next_fill_id = (session.scalar(select(func.max(Fill.id))) or 0) + 1
     exchange = host.domain.verifying_contract
     floors = nonce_floors(session, chain_id, exchange)
@@ -211,7 +211,7 @@ def _reconcile_book(host: EngineHost, ts: int) -> None:
     engine = host.engine
     for order_hash in [h for h in _live_ids(engine) if h not in host.orders]:
         host.handle(RunEngine(CancelOrder(order_hash, ts)))
-    for tracked in sorted(host.orders.values(), key=lambda t: t.seq):
+    for tracked in sorted(host.orders.values(), key=lambda t: t.book_position):  # time priority, as the book had it
         live = engine.order(tracked.hash)
         if live is None:
             _place_again(host, tracked, ts)

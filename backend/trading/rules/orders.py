@@ -318,6 +318,7 @@ class TrackedOrder:
     """The host's record of one accepted order: the signed order plus its fill and hold state."""
 
     __slots__ = (
+        "book_seq",
         "client_order_id",
         "created_ms",
         "filled",
@@ -369,6 +370,13 @@ class TrackedOrder:
         self.persisted = False
         self.client_order_id = client_order_id
         self.triggered = False  # a stop whose trigger was reached: it goes on as its limit or market order
+        # a number from the acceptance sequence, taken when its stop fired: where it joined its price level then
+        self.book_seq: int | None = None
+
+    @property
+    def book_position(self) -> int:
+        """Its place in time priority: when it was accepted, or for a stop that fired, when it fired."""
+        return self.seq if self.book_seq is None else self.book_seq
 
     @property
     def remaining(self) -> int:

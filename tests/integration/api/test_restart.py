@@ -100,6 +100,29 @@ def test_a_rebuild_from_the_database_keeps_a_part_filled_order_worth_less_than_t
         assert [row[:-1] for row in after["orders"]] == [row[:-1] for row in before["orders"]]  # updated_at aside
 
 
+@pytest.mark.parametrize("lose_journal", [False, True], ids=["journal", "database-only"])
+def test_a_stop_that_fired_keeps_its_place_behind_the_orders_that_rested_before_it(
+    database_url: str, tmp_path: Path, lose_journal: bool
+) -> None:
+    """A fired stop-limit joins its price level when it fires; rebuilt in acceptance order it went ahead of a bid
+    that had rested there first, and took the next seller's fill from it."""
+    container = prepare(database_url, tmp_path)
+    for exchange in running(container):
+        stop = exchange.place(5, flags=2 | 16, triggerPrice=PRICE + TICK, limitPrice=PRICE + TICK).json()
+        early = exchange.place(8, limitPrice=PRICE + TICK, baseAmount=QTY // 2).json()  # rests before it fires
+        exchange.place(6, side=1, limitPrice=PRICE + TICK, baseAmount=QTY // 10)  # trades at its trigger: it fires
+        exchange.drain()
+    if lose_journal:
+        shutil.rmtree(tmp_path / "engine")
+    for exchange in running(container):
+        assert exchange.place(7, side=1, limitPrice=PRICE + TICK, baseAmount=QTY // 10).json()["status"] == "filled"
+        exchange.drain()
+        filled = [exchange.client.get(f"/v1/orders/{o['hash']}").json()["filled"] for o in (early, stop)]
+        assert filled == [str(2 * QTY // 10), "0"]  # price, then time: the earlier bid again
+        # and a restart after that still numbers new orders past every number taken
+        assert exchange.place(9, limitPrice=PRICE - TICK).status_code == 201
+
+
 def test_after_a_restart_the_stream_snapshot_and_the_ticker_start_from_the_restored_state(
     sqlite_url: str, tmp_path: Path
 ) -> None:
