@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from web3 import Web3
 
 from backend.bootstrap import Container
@@ -209,7 +210,10 @@ class WithdrawalWork:
                     log.warning("withdrawal failed as dropped was mined; completed", extra={"withdrawal": request.hash})
                 request.status, request.failure, request.tx_hash = WithdrawalStatus.COMPLETED, None, tx_hash
                 request.updated_at_ms = self._now_ms()
-                request.noticed = False  # the wallet may have been told it failed: it is told how it ended
+                # the wallet may have been told it failed: it is told how it ended. Written whatever this session
+                # read: the mail pass may have marked it noticed (and mailed "failed") since
+                request.noticed = False
+                flag_modified(request, "noticed")
                 self._tell(session, request)
                 log.info("withdrawal completed", extra={"withdrawal": request.hash, "wallet": request.wallet})
             session.commit()

@@ -53,9 +53,8 @@ class AccountMailing:
             self.leased.fence(uow.session)  # a pass past its lease writes nothing: the holder collects the same
             uow.commit()
         with self._container.uow() as uow:
-            sending = send_due(
-                uow.session, self._mailer, now_ms, retry_max_s=self._container.settings.alert_retry_max_s
-            )
+            retry_max_s = self._container.settings.alert_retry_max_s
+            sending = send_due(uow.session, self._mailer, now_ms, retry_max_s=retry_max_s, keep=self.leased.keep)
         return MailPass(collected, sending)
 
     def tick(self) -> MailPass | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -24,6 +25,8 @@ FILLS_CURSOR = "notices.fills"  # the last fill a pass took in (set to the last 
 FILL_BATCH = 5_000  # fills per pass: a backlog drains over several passes
 WITHDRAWAL_BATCH = 1_000
 SEND_BATCH = 100
+SEND_BUDGET_S = 3.0  # of sending per pass: the relayer's and indexer's ticks may share the worker
+MAX_REFUSED_ATTEMPTS = 8  # a mailbox its server refuses this often (about an hour at the default backoff) is given up
 MAX_ERROR_CHARS = 500
 KINDS = ("fills", "withdrawals", "news")  # the profile's "E-mail me about" choices
 _ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
@@ -31,10 +34,12 @@ _ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 
 @dataclass(frozen=True, slots=True)
 class SendPass:
-    """What one sending pass did: mails sent, mails no longer wanted (not sent), mails left for a retry."""
+    """What one sending pass did: mails sent, mails no longer wanted (not sent), mails given up (the mail library
+    refused them, or their recipient's server did too often), mails left for a retry."""
 
     sent: int
     unwanted: int
+    given_up: int
     retrying: int
 
 
@@ -56,10 +61,21 @@ def address_for(profile: AccountProfile | None, kind: str) -> str | None:
 
 
 def send_due(
-    session: Session, mailer: Mailer, now_ms: int, *, retry_max_s: int = 900, limit: int = SEND_BATCH
+    session: Session,
+    mailer: Mailer,
+    now_ms: int,
+    *,
+    retry_max_s: int = 900,
+    limit: int = SEND_BATCH,
+    budget_s: float = SEND_BUDGET_S,
+    keep: Callable[[], None] = lambda: None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> SendPass:
-    """Send the unsent mails that are due, oldest first (at most `limit`), each to the address its wallet wants
-    it at now; commits after each one: a sent mail cannot be unsent, so its mark must not wait for the rest."""
+    """Send the unsent mails that are due, oldest first (at most `limit`, for at most `budget_s` seconds: the rest
+    wait for the next pass, so a backlog never holds up the jobs that share a worker), each to the address its
+    wallet wants it at now. `keep()` runs before each send: the caller's lease renewed, or the pass stopped (a
+    copy whose lease lapsed must not send what the holder sends). Commits after each mail: a sent mail cannot be
+    unsent, so its mark must not wait for the rest."""
     due = session.scalars(
         select(AccountMail)
         .where(
@@ -69,32 +85,52 @@ def send_due(
         .order_by(AccountMail.id)
         .limit(limit)
     ).all()
-    sent = unwanted = retrying = 0
+    counts = {"sent": 0, "unwanted": 0, "given up": 0, "retrying": 0}
     failed: str | None = None  # a server that failed is not asked again this pass: each try could cost its timeout
+    started = clock()
     for row in due:
+        if clock() - started > budget_s:
+            break
         address = address_for(session.get(AccountProfile, row.wallet), row.kind)
         if address is None:
             row.sent_at_ms, row.outcome = now_ms, "unwanted"
-            unwanted += 1
         elif failed is not None:
             _retry_later(row, f"not tried ({failed} earlier in this pass)", now_ms, retry_max_s)
-            retrying += 1
         else:
-            try:
-                mailer.send(Mail(address, row.subject, row.body))
-            except ValueError as exc:  # the mail library refuses the mail itself: no retry would send it
-                row.sent_at_ms, row.outcome, row.error = now_ms, "unsendable", str(exc)[:MAX_ERROR_CHARS]
-                log.error("account mail cannot be sent; dropped", extra={"mail_id": row.id, "error": str(exc)})
-            except (OSError, smtplib.SMTPException) as exc:
-                failed = str(exc) or type(exc).__name__
-                _retry_later(row, failed, now_ms, retry_max_s)
-                retrying += 1
-                log.warning("account mail not sent; retrying later", extra={"mail_id": row.id, "error": failed})
-            else:
-                row.sent_at_ms, row.outcome, row.error = now_ms, "sent", None
-                sent += 1
+            keep()
+            failed = _send(mailer, row, address, now_ms, retry_max_s)
+        counts[_tally(row.outcome)] += 1
         session.commit()
-    return SendPass(sent, unwanted, retrying)
+    return SendPass(counts["sent"], counts["unwanted"], counts["given up"], counts["retrying"])
+
+
+def _tally(outcome: str | None) -> str:
+    """Which count of `SendPass` a mail's outcome after this pass falls in."""
+    if outcome is None:
+        return "retrying"
+    return outcome if outcome in ("sent", "unwanted") else "given up"
+
+
+def _send(mailer: Mailer, row: AccountMail, address: str, now_ms: int, retry_max_s: int) -> str | None:
+    """Send one mail and mark it; what failed with the server (None if the server answered)."""
+    try:
+        mailer.send(Mail(address, row.subject, row.body))
+    except ValueError as exc:  # the mail library refuses the mail itself: no retry would send it
+        row.sent_at_ms, row.outcome, row.error = now_ms, "unsendable", str(exc)[:MAX_ERROR_CHARS]
+        log.error("account mail cannot be sent; dropped", extra={"mail_id": row.id, "error": str(exc)})
+    except smtplib.SMTPRecipientsRefused as exc:  # this mailbox, not the server: the others go on
+        _retry_later(row, f"recipient refused: {exc.recipients}", now_ms, retry_max_s)
+        if row.attempts >= MAX_REFUSED_ATTEMPTS:
+            row.sent_at_ms, row.outcome = now_ms, "undeliverable"
+        log.warning("account mail refused by the recipient's server", extra={"mail_id": row.id})
+    except (OSError, smtplib.SMTPException) as exc:
+        failure = str(exc) or type(exc).__name__
+        _retry_later(row, failure, now_ms, retry_max_s)
+        log.warning("account mail not sent; retrying later", extra={"mail_id": row.id, "error": failure})
+        return failure
+    else:
+        row.sent_at_ms, row.outcome, row.error = now_ms, "sent", None
+    return None
 
 
 def _retry_later(row: AccountMail, error: str, now_ms: int, retry_max_s: int) -> None:

@@ -118,7 +118,8 @@ class AccountMail(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
     sent_at_ms: Mapped[int | None] = mapped_column(BigInteger)
-    # sent | unwanted (no verified address, or opted out) | unsendable (the mail library refused the mail itself)
+    # sent | unwanted (no verified address, or opted out) | unsendable (the mail library refused the mail itself) |
+    # undeliverable (the recipient's server refused the mailbox MAX_REFUSED_ATTEMPTS times)
     outcome: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_try_at_ms: Mapped[int | None] = mapped_column(BigInteger)

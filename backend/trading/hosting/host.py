@@ -161,6 +161,7 @@ class EngineHost:
         self._nonces = UsedNonces()  # loaded with the wallet (`_ensure_wallet`), then every order accepted
         # market name -> its on-chain price source for stop orders (None: none); absent until first read
         self._price_sources: dict[str, PriceSource | None] = {}
+        self._reference_read_at: dict[str, int] = {}  # market -> when (host clock, ms) its source was last read
         self._reference_while_open: dict[str, bool] = {}  # market -> open when its reference price was last set?
         self._cancel_after = cancel_after.Deadlines()
         self._freeze_pending = False  # a frozen wallet's order a halted market refused to cancel: try next sync
@@ -262,9 +263,16 @@ class EngineHost:
 
     def source_prices(self) -> dict[str, int]:
         """Market name -> the price its price source was last read at (the top of the reading's range), for the
-        markets with a usable reading: what a withdrawal is valued at in place of the market's last trade."""
-        readings = ((name, self._engine.reference_price(name)) for name in self._markets)
-        return {name: reading[1] for name, reading in readings if reading is not None}
+        markets with a usable reading read within the source's `max_age` (a node that cannot be read leaves the
+        last reading in the engine, which must not price a withdrawal for ever): what a withdrawal is valued at
+        in place of the market's last trade."""
+        now, prices = self.clock(), {}
+        for name in self._markets:
+            reading, source = self._engine.reference_price(name), self._price_sources.get(name)
+            read_at = self._reference_read_at.get(name, -(2**63))
+            if reading is not None and source is not None and now - read_at <= source.max_age * 1000:
+                prices[name] = reading[1]
+        return prices
 
     @property
     def risk(self) -> RiskDesk:
@@ -596,6 +604,7 @@ class EngineHost:
         for name, price in command.prices.items():
             if name not in self._markets:
                 continue
+            self._reference_read_at[name] = self.clock()
             is_open = self._engine.market_state(name) is MarketState.OPEN
             known = self._engine.reference_price(name)
             # Journaled when it changed, or unchanged once the market is open if it was taken in while the market

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from sqlalchemy import update
 
@@ -173,3 +174,9 @@ def test_a_withdrawal_is_valued_at_its_market_s_price_source_not_at_a_trade_prin
     assert "worth 3,000.00 USDC; your remaining allowance is 1,000.00 USDC" in message
     assert stored_withdrawals(limited) == before
     assert withdraw(limited, 10**17, WETH).status_code == 202  # 300 USDC at the feed's price
+
+    host: Any = limited.client.app.state.trading.host  # type: ignore[attr-defined]
+    read_at = host.clock()
+    host.clock = lambda: read_at + (SOURCE.max_age + 1) * 1000  # no reading since (the node could not be read)
+    quoted = limited.client.get("/v1/withdrawals/quote", params=ten_weth).json()["value"]
+    assert quoted == str(300 * USDC_UNIT)  # a reading older than the feed's max age prices nothing

@@ -5,6 +5,7 @@ mailed."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +18,12 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.profiles import ensure_profile
 from backend.db import migrate
+from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import AccountMail, AccountProfile, Announcement, WithdrawalRequest
 from backend.db.session import make_engine
-from backend.notices import AccountMailing, collect
+from backend.mail import mailer_for
+from backend.notices import AccountMailing, collect, send_due
+from backend.notices.outbox import MAX_REFUSED_ATTEMPTS
 from backend.statuses import WithdrawalStatus
 
 from ..api.exchange_fixtures import PRICE, WETH, Exchange, prepare, running, wallet
@@ -195,3 +199,62 @@ def test_a_support_reply_needs_no_choice_and_a_mail_the_library_refuses_does_not
     with exchange.container.uow() as uow:
         refused = uow.session.scalars(select(AccountMail).where(AccountMail.reference == "support:1")).one()
         assert (refused.outcome, refused.sent_at_ms is not None) == ("unsendable", True)
+
+
+class RefusingInbox(Inbox):
+    """An SMTP server that refuses one mailbox (550) and takes every other."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address == f"wallet{SELLER}@example.com":
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def owed(exchange: Exchange, *wallets: int) -> None:
+    now = int(time.time() * 1000)
+    with exchange.container.uow() as uow:
+        for index, key_index in enumerate(wallets):
+            uow.session.add(AccountMail(reference=f"support:{index}", wallet=wallet(key_index), kind="support",
+                                        subject=f"HDEX support: ticket #{index}", body="We answered.",
+                                        created_at_ms=now, attempts=0))  # fmt: skip
+        uow.commit()
+
+
+def test_a_pass_sends_for_a_bounded_time_stops_when_its_lease_is_gone_and_a_refused_mailbox_holds_up_no_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    box, port = RefusingInbox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    container = prepare(database_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")
+    mailer = mailer_for(container.settings)
+    try:
+        for exchange in running(container):
+            choose(exchange, BUYER)
+            choose(exchange, SELLER)
+            owed(exchange, SELLER, BUYER, BUYER, BUYER, BUYER)
+            clock = itertools.count().__next__  # a clock that moves a second each time it is read
+            with container.uow() as uow:
+                first = send_due(uow.session, mailer, 0, budget_s=3.5, clock=clock)
+            # the refused mailbox waits alone; the next two go; then the time is up and the rest wait their turn
+            assert (first.sent, first.retrying, first.given_up) == (2, 1, 0)
+            assert [to for to, _, _ in received(box)] == [f"wallet{BUYER}@example.com"] * 2
+
+            def lease_gone() -> None:
+                raise LeaseTakenOver("another copy holds the lease")
+
+            with container.uow() as uow, pytest.raises(LeaseTakenOver):
+                send_due(uow.session, mailer, 0, keep=lease_gone)
+            assert len(box.mails) == 2  # nothing sent past the lease
+
+            for _ in range(MAX_REFUSED_ATTEMPTS):  # each time its wait is over
+                with container.uow() as uow:
+                    uow.session.execute(update(AccountMail).values(next_try_at_ms=0))
+                    uow.commit()
+                    send_due(uow.session, mailer, 10**13)
+            with container.uow() as uow:
+                outcomes = [row.outcome for row in uow.session.scalars(select(AccountMail).order_by(AccountMail.id))]
+            assert outcomes == ["undeliverable", "sent", "sent", "sent", "sent"]
+    finally:
+        controller.stop()
