@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from backend.alerts import AlertKind
@@ -117,20 +117,25 @@ def test_an_update_that_lists_no_active_wallet_changes_nothing(exchange: Exchang
         assert uow.session.scalars(select(Alert)).all() == []
 
 
-def test_importing_a_list_with_the_cli_re_screens_and_freezes_a_newly_listed_wallet(
-    exchange: Exchange, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
-    rescreen_under_aml_lease(exchange.container)  # the lists imported so far are done
+def import_listing(exchange: Exchange, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """`hdex compliance import` of a list naming the LISTED wallet, on the exchange's database."""
     monkeypatch.setenv("HDEX_DATABASE_URL", exchange.container.settings.effective_database_url)
     monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
     listing = tmp_path / "ofac-update.txt"
     listing.write_text(wallet(LISTED).lower() + "\n")
     try:
-        result = CliRunner().invoke(main, ["compliance", "import", str(listing)])
+        return CliRunner().invoke(main, ["compliance", "import", str(listing)])
     finally:
         get_settings.cache_clear()
+
+
+def test_importing_a_list_with_the_cli_re_screens_and_freezes_a_newly_listed_wallet(
+    exchange: Exchange, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = exchange.place(LISTED, side=0, limitPrice=PRICE).json()["hash"]
+    rescreen_under_aml_lease(exchange.container)  # the lists imported so far are done
+    result = import_listing(exchange, tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert f"newly listed and frozen: {wallet(LISTED)}" in result.output
     assert open_orders_of(exchange, LISTED) == []
@@ -144,15 +149,7 @@ def test_importing_a_list_while_another_process_runs_the_aml_job_leaves_the_re_s
     rescreen_under_aml_lease(exchange.container)  # the lists imported so far are done
     with exchange.container.session_factory() as session:
         assert acquire_lease(session, aml.LEASE, "hdex-worker", 120)
-    monkeypatch.setenv("HDEX_DATABASE_URL", exchange.container.settings.effective_database_url)
-    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    listing = tmp_path / "ofac-update.txt"
-    listing.write_text(wallet(LISTED).lower() + "\n")
-    try:
-        result = CliRunner().invoke(main, ["compliance", "import", str(listing)])
-    finally:
-        get_settings.cache_clear()
+    result = import_listing(exchange, tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "re-screening left to the AML job running elsewhere (it holds the aml lease)" in result.output
     with exchange.container.uow() as uow:
