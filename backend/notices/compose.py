@@ -23,8 +23,8 @@ class Words:
 
 def _footer(kind: str) -> str:
     return (
-        f"\n\nYou get this e-mail because your HDEX account asks for e-mails about {kind}. Change it under "
-        "Account > Notifications in the dApp.\n"
+        f"\n\nYou get this e-mail because your HDEX account asks for e-mails about {kind}. Change it on the "
+        "Account page of the dApp (Profile, 'E-mail me about').\n"
     )
 
 

@@ -84,7 +84,7 @@ def test_fills_are_mailed_once_to_the_wallets_that_chose_them_at_their_verified_
     assert (to, subject) == (buyer, "HDEX: 2 trades on your orders")
     assert "Bought 0.10 WETH at 3,000.00 USDC for 300.00 USDC on WETH-USDC (taker, fee 0.0002 WETH)" in body
     assert "Bought 0.10 WETH at 3,000.01 USDC for 300.001 USDC on WETH-USDC (taker, fee 0.0002 WETH)" in body
-    assert "Account > Notifications" in body
+    assert "Account page of the dApp (Profile, 'E-mail me about')" in body
 
     assert mail_pass(exchange).collected == 0  # nothing is told twice
     assert len(inbox[0].mails) == 1
