@@ -122,7 +122,7 @@ class PriceBook:
                 if leg.other != self._ref and (converted := self._convert(leg, amount)) is not None
             ]
             priced = max((v for v in hops if v is not None), default=None)
-        return _larger(priced, self._fixed_value(token, amount))
+        return larger(priced, self._fixed_value(token, amount))
 
     def _direct(self, token: str, amount: int) -> int | None:
         best = None  # a loop, not max() over a list: this runs for every order
@@ -134,7 +134,7 @@ class PriceBook:
         return best
 
     def _direct_or_fixed(self, token: str, amount: int) -> int | None:
-        return _larger(self._direct(token, amount), self._fixed_value(token, amount))
+        return larger(self._direct(token, amount), self._fixed_value(token, amount))
 
     def _fixed_value(self, token: str, amount: int) -> int | None:
         price = self._fixed.get(token)
@@ -150,7 +150,7 @@ class PriceBook:
         return ceil_div(amount * PRICE_SCALE, price)
 
 
-def _larger(one: int | None, other: int | None) -> int | None:
+def larger(one: int | None, other: int | None) -> int | None:
     """The larger of two values either of which may be missing (None when both are)."""
     if one is None or other is None:
         return other if one is None else one

@@ -30,12 +30,12 @@ from backend.accounts.levels import current_level
 from backend.alerts import AlertKind, Severity, raise_alert
 from backend.bootstrap import Container
 from backend.db.leased_loop import LeaseTakenOver
-from backend.db.models import Fill, LedgerEntry, LedgerTransaction, Market, WithdrawalRequest
+from backend.db.models import Fill, LedgerEntry, LedgerTransaction, Market, WithdrawalRequest, WithdrawalValuation
 from backend.db.models.risk import MonitorCursor
 from backend.ledger.postings import EXTERNAL
 from backend.limits.store import load_overrides, stored_price_book
 from backend.limits.tiers import tier_limits
-from backend.limits.valuation import PriceBook
+from backend.limits.valuation import PriceBook, larger
 from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.rescreen import Rescreening, rescreen_if_lists_changed
 from backend.risk.aml import (
@@ -207,18 +207,21 @@ def _history(session: Session, book: PriceBook, wallets: set[str], since_ms: int
 
 
 def _withdrawals(session: Session, book: PriceBook, where: ColumnElement[bool], since_ms: int) -> list[Withdrawal]:
-    """Withdrawal requests that have not failed (a failed one moved nothing), valued, oldest first."""
-    rows = session.scalars(
-        select(WithdrawalRequest)
+    """Withdrawal requests that have not failed (a failed one moved nothing), oldest first, each valued at the larger
+    of today's stored prices and what it was worth when accepted (priced by the market's feed where it has one):
+    a trade printed low since cannot shrink a withdrawal out of a rule's reach."""
+    rows = session.execute(
+        select(WithdrawalRequest, WithdrawalValuation.value)
+        .outerjoin(WithdrawalValuation, WithdrawalValuation.request_hash == WithdrawalRequest.hash)
         .where(where, WithdrawalRequest.created_at_ms > since_ms, WithdrawalRequest.status != WithdrawalStatus.FAILED)
         .order_by(WithdrawalRequest.created_at_ms)
     )
     return [
         Withdrawal(
-            w.hash, checksum(w.wallet), w.token, w.amount, book.value(w.token, w.amount), checksum(w.recipient),
-            w.created_at_ms,
+            w.hash, checksum(w.wallet), w.token, w.amount, larger(book.value(w.token, w.amount), accepted),
+            checksum(w.recipient), w.created_at_ms,
         )
-        for w in rows
+        for w, accepted in rows
     ]  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from backend.alerts import AlertKind
 from backend.bootstrap import Container, bootstrap
-from backend.db.models import Alert, Fill, LedgerEntry, LedgerTransaction, WithdrawalRequest
+from backend.db.models import Alert, Fill, LedgerEntry, LedgerTransaction, WithdrawalRequest, WithdrawalValuation
 from backend.ledger.postings import EXTERNAL
 from backend.monitoring import aml
 from backend.monitoring.aml import run_aml_pass
@@ -149,6 +149,30 @@ def test_each_scheme_raises_its_alert_with_evidence_and_ordinary_wallets_raise_n
     ]
     velocity = found[(AlertKind.VELOCITY.value, f"wallet:{ALICE}")]
     assert velocity.details["volume"] == str(28_500 * UNIT) and velocity.details["withdrawals"] == structured
+
+
+def test_a_withdrawal_counts_at_what_it_was_worth_when_accepted_whatever_a_trade_printed_since(
+    container: Container, rules_file: Path
+) -> None:
+    """Bob takes 10,000 USDC in and 3 WETH out an hour later. The WETH was worth 9,000 when the request was
+    accepted (the limits recorded it); a trade printed at 1 USDC since valued it at 3, under the rule's reach."""
+    add_deposit(container, BOB, 10_000, T0)
+    out = add_withdrawal(container, BOB, 0, T0 + HOUR)
+    with container.uow() as uow:
+        row = uow.session.get_one(WithdrawalRequest, out)
+        row.token, row.amount = WETH, 3 * 10**18
+        uow.session.add(WithdrawalValuation(request_hash=out, wallet=BOB, value=9_000 * UNIT, created_at_ms=T0 + HOUR))
+        uow.session.add(Fill(
+            id=next(_ids), market="WETH-USDC", maker_order_hash="0x" + "03" * 32, taker_order_hash="0x" + "04" * 32,
+            maker=CAROL, taker=DAVE, maker_side=1, price=UNIT, base_amount=10**18, quote_amount=UNIT, maker_fee=0,
+            taker_fee=0, status="unsettled", tx_hash=None, failure=None, failure_reason=None, released=False,
+            created_at_ms=T0 + 2 * HOUR,
+        ))  # fmt: skip
+        uow.commit()
+    assert run(container, rules_file) == 1
+    [rapid] = alerts(container)
+    assert (rapid.kind, rapid.subject) == (AlertKind.RAPID_IN_OUT.value, f"wallet:{BOB}")
+    assert rapid.details["withdrawals"][0]["value"] == str(9_000 * UNIT)
 
 
 def test_a_rerun_raises_nothing_new_and_a_continued_scheme_counts_on_its_open_alert(
