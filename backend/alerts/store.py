@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC
 from enum import StrEnum
 from typing import Any
@@ -109,7 +109,10 @@ def _insert_or_count(session: Session, row: Alert) -> Alert | None:
     second alert."""
     session.flush()  # the caller's own changes first: an alert it has just closed takes no more occurrences
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    values = {column: getattr(row, column) for column in _INSERTED}
+    # every column the new row sets; the rest (id, delivery marks, case) take the table's defaults
+    values = {
+        column.key: value for column in Alert.__table__.columns if (value := getattr(row, column.key)) is not None
+    }
     statement = (
         insert(Alert)
         .values(values)
@@ -136,10 +139,6 @@ def _counted(row: Alert) -> dict[str, Any]:
     }
 
 
-_INSERTED = ("kind", "severity", "message", "details", "subject", "dedup_key", "status", "occurrences",
-             "created_at_ms", "last_seen_at_ms")  # fmt: skip
-
-
 @dataclass(frozen=True, slots=True)
 class PendingAlert:
     """An alert one part builds and another raises in its own unit of work: the feed monitor's halt alert, which
@@ -155,10 +154,7 @@ class PendingAlert:
 
     def arguments(self) -> dict[str, Any]:
         """`raise_alert`'s keyword arguments (as the engine host's batch keeps its alerts)."""
-        return {
-            "kind": self.kind, "severity": self.severity, "message": self.message, "subject": self.subject,
-            "dedup_key": self.dedup_key, "details": self.details, "now_ms": self.now_ms,
-        }  # fmt: skip
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 def new_alert(

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from backend.db.models import Announcement, Fill, Market, WithdrawalRequest
+from backend.engine import Side
 from backend.limits.units import human
 from backend.mail import one_line
 from backend.statuses import WithdrawalStatus
+from backend.trading.rules.markets import PRICE_SCALE
+from backend.trading.rules.orders import SIDES
 
 MAX_TRADES = 50  # listed in one fills mail; the rest are counted (the dApp's Fills tab has them all)
-PRICE_SCALE = 10**18  # limitPrice units: quote base units per 1e18 base base-units
-BUY = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ def fills_words(wallet: str, fills: Sequence[Fill], markets: Mapping[str, Market
 
 def _trade_line(wallet: str, fill: Fill, market: Market | None) -> str:
     as_maker = fill.maker == wallet
-    bought = (fill.maker_side == BUY) == as_maker
+    bought = (SIDES[fill.maker_side] is Side.BUY) == as_maker
     fee = fill.maker_fee if as_maker else fill.taker_fee
     if market is None:  # not listed any more: the base units, as stored
         return f"{'Bought' if bought else 'Sold'} {fill.base_amount} base units on {fill.market} (fill {fill.id})"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.profiles import NOTIFICATION_KINDS
 from backend.alerts.delivery import retry_delay_ms
 from backend.db.models import AccountMail, AccountProfile, Announcement, Fill, Market, WithdrawalRequest
 from backend.db.models.risk import MonitorCursor
@@ -28,7 +29,6 @@ SEND_BATCH = 100
 SEND_BUDGET_S = 3.0  # of sending per pass: the relayer's and indexer's ticks may share the worker
 MAX_REFUSED_ATTEMPTS = 8  # a mailbox its server refuses this often (over about 20 minutes of backoff) is given up
 MAX_ERROR_CHARS = 500
-KINDS = ("fills", "withdrawals", "news")  # the profile's "E-mail me about" choices
 _ENDED = (WithdrawalStatus.COMPLETED, WithdrawalStatus.FAILED)
 
 
@@ -56,7 +56,7 @@ def address_for(profile: AccountProfile | None, kind: str) -> str | None:
     no choice: it answers the wallet's own ticket), else None."""
     if profile is None or not profile.email or not profile.email_verified or profile.deletion_requested_at_ms:
         return None
-    wanted: bool = kind not in KINDS or getattr(profile, f"notify_{kind}")
+    wanted: bool = kind not in NOTIFICATION_KINDS or getattr(profile, f"notify_{kind}")
     return profile.email if wanted else None
 
 
@@ -141,7 +141,7 @@ def _retry_later(row: AccountMail, error: str, now_ms: int, retry_max_s: int) ->
 
 def _mail(reference: str, wallet: str, kind: str, words: Words, now_ms: int) -> AccountMail:
     return AccountMail(reference=reference, wallet=wallet, kind=kind, subject=words.subject, body=words.body,
-                       created_at_ms=now_ms, attempts=0)  # fmt: skip
+                       created_at_ms=now_ms)  # fmt: skip
 
 
 def _wanting(session: Session, kind: str, wallets: Iterable[str] | None = None) -> set[str]:
@@ -158,10 +158,7 @@ def _wanting(session: Session, kind: str, wallets: Iterable[str] | None = None) 
 
 
 def _fills(session: Session, now_ms: int) -> list[AccountMail]:
-    cursor = session.get(MonitorCursor, FILLS_CURSOR, with_for_update=True)
-    if cursor is None:  # a database made at head: nothing before it to skip
-        cursor = MonitorCursor(name=FILLS_CURSOR, value=0)
-        session.add(cursor)
+    cursor = session.get_one(MonitorCursor, FILLS_CURSOR, with_for_update=True)  # made by migration 0036
     fills = session.scalars(select(Fill).where(Fill.id > cursor.value).order_by(Fill.id).limit(FILL_BATCH)).all()
     if not fills:
         return []

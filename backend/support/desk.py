@@ -311,7 +311,7 @@ def _reply_mail(ticket: TicketView, message_id: int, body: str, link_base: str, 
     )
     subject = one_line(f"HDEX support: ticket #{ticket.id} ({ticket.subject})")[:200]
     return AccountMail(reference=f"support:{message_id}", wallet=ticket.address, kind="support", subject=subject,
-                       body=text, created_at_ms=now_ms, attempts=0)  # fmt: skip
+                       body=text, created_at_ms=now_ms)  # fmt: skip
 
 
 def _attachment_not_found(attachment_id: int) -> HdexError:
