@@ -14,10 +14,13 @@ ccxt's unified figures are human decimals (`0.5` WETH at `3000` USDC). `create_o
 rounding (`amount_to_precision`, `price_to_precision`) makes of the figures, so an order is on the market's grid.
 
 Order kinds: `limit`, `market` (its price is the worst the wallet accepts: pass one, or it is the best opposite
-price moved by `options["marketSlippage"]`), and stop kinds through `params["triggerPrice"]` (a stop-limit for
-`limit`, a stop-market for `market`). A market without an on-chain price source checks no trigger on-chain: its
-stop orders need `params["acceptOperatorTrigger"] = True`, the wallet's signed consent that HDEX decides when the
-stop fired. `params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
+price moved by `options["marketSlippage"]`), and stop kinds through `params["triggerPrice"]` or
+`params["stopLossPrice"]` (a stop-limit for `limit`, a stop-market for `market`; a buy stop fires once the price is
+at or above its trigger, a sell stop at or below). Params asking for what HDEX has no order for (`takeProfitPrice`,
+`reduceOnly`, `cost`, trailing stops, a `triggerDirection` against the side's) raise NotSupported. A market
+without an on-chain price source checks no trigger on-chain: its stop orders need
+`params["acceptOperatorTrigger"] = True`, the wallet's signed consent that HDEX decides when the stop fired.
+`params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
 `edit_order` cancels an order and places its successor in one signed request; `cancel_all_orders_after` is the
 wallet's dead-man switch. An order or edit left without a clear answer is sent again exactly as signed (HDEX places
 it once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`resend` sends it again).
@@ -45,6 +48,7 @@ from ccxt.base.errors import (
     InvalidOrder,
     MarketClosed,
     NetworkError,
+    NotSupported,
     OperationRejected,
     OrderImmediatelyFillable,
     OrderNotFillable,
@@ -66,6 +70,18 @@ FLAG_OPERATOR_TRIGGER = 16
 PAGE = 500  # the most items a listing answers at once (fetch_since)
 DEFAULT_LIMIT = 100  # the newest items a listing read without `since` or `limit` returns
 ORDER_STATUSES = {"open": "open", "filled": "closed", "cancelled": "canceled", "expired": "expired"}
+# ccxt's unified order params for what HDEX has no order for: refused, never signed as a plain order without them
+UNSUPPORTED_ORDER_PARAMS = (
+    "takeProfitPrice",  # a sell fired on a rise, a buy on a fall: HDEX's stops fire the other way
+    "stopLoss", "takeProfit", "trailingAmount", "trailingPercent", "trailingTriggerPrice",
+    "reduceOnly", "leverage", "marginMode",  # spot only
+    "cost",  # an order is signed for a base amount
+)  # fmt: skip
+# the way each side's stop fires (ccxt's triggerDirection): a buy once the price is at or above its trigger, a sell
+# once at or below; a stop-loss (stopLossPrice) is that stop
+STOP_DIRECTIONS = {"buy": ("ascending", "above", "up"), "sell": ("descending", "below", "down")}
+MAX_BOOK_DEPTH = 1000
+MAX_CANDLES = 1500  # the most intervals GET .../candles answers at once
 
 
 class OrderOutcomeUnknown(RequestTimeout):  # type: ignore[misc]  # ccxt is untyped
@@ -88,7 +104,9 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 "name": "HDEX",
                 "countries": [],
                 "version": "v1",
-                "rateLimit": 10,
+                # HDEX allows 1200 weight a minute per client IP (HDEX_RATE_LIMIT_IP): 50 ms a unit of cost, whose
+                # costs below are the server's weights (a book's is by depth: book_cost)
+                "rateLimit": 50,
                 # An order waits up to HDEX_REPLICA_ANSWER_TIMEOUT_S (10 s by default) for the engine before an API
                 # replica answers 504 ENGINE_TIMEOUT: wait longer, to read that answer rather than cut the request.
                 "timeout": 20000,
@@ -109,7 +127,9 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "createOrder": True,
                     "createPostOnlyOrder": True,
                     "createStopLimitOrder": True,
+                    "createStopLossOrder": True,
                     "createStopMarketOrder": True,
+                    "createTakeProfitOrder": False,
                     "createStopOrder": True,
                     "createTriggerOrder": True,
                     "editOrder": True,
@@ -137,7 +157,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "public": {
                         "get": {
                             "markets": 1,
-                            "markets/{market}/book": 5,
+                            "markets/{market}/book": 10,  # the deepest's; fetch_order_book asks by depth
                             "markets/{market}/trades": 2,
                             "markets/{market}/candles": 2,
                             "markets/{market}/ticker": 1,
@@ -154,8 +174,10 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                             "accounts/{address}/fills": 2,
                             "accounts/{address}/fees": 1,
                         },
-                        "post": {"orders": 1, "orders/cancel": 1, "orders/replace": 1, "orders/cancel-after": 1},
-                        "delete": {"orders/{hash}": 1},
+                        # signed writes also spend the wallet's 600 a minute (HDEX_RATE_LIMIT_ADDRESS): half the
+                        # IP's pace
+                        "post": {"orders": 2, "orders/cancel": 2, "orders/replace": 2, "orders/cancel-after": 2},
+                        "delete": {"orders/{hash}": 2},
                     },
                 },
                 "requiredCredentials": {
@@ -175,6 +197,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 "exceptions": {
                     "exact": {
                         "MALFORMED_JSON": BadRequest,
+                        "METHOD_NOT_ALLOWED": BadRequest,
                         "INVALID_FIELD": BadRequest,
                         "AMOUNT_OUT_OF_RANGE": BadRequest,
                         "NOT_FOUND": BadRequest,
@@ -225,7 +248,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                         "MARKET_CIRCUIT_BREAKER": MarketClosed,
                         "INSUFFICIENT_BALANCE": InsufficientFunds,
                         "UNAVAILABLE": ExchangeNotAvailable,
-                        "ENGINE_BUSY": DDoSProtection,  # back-pressure: retry after the Retry-After seconds
+                        "ENGINE_BUSY": DDoSProtection,  # back-pressure, not placed: retry after Retry-After seconds
                         "ENGINE_TIMEOUT": RequestTimeout,  # may stand: create_order resends the same signed order
                         "NOT_DEPLOYED": ExchangeNotAvailable,
                         "RPC_UNAVAILABLE": ExchangeNotAvailable,
@@ -274,6 +297,9 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             return None  # not HDEX's error shape: ccxt's HTTP status handling decides
         feedback = self.id + " " + body
         self.throw_exactly_matched_exception(self.exceptions["exact"], self.safe_string(error, "code"), feedback)
+        if code >= 500:
+            # a 5xx this adapter does not know says nothing of whether an order stands (see send_signed_order)
+            raise ExchangeNotAvailable(feedback)
         raise ExchangeError(feedback)
 
     # units: HDEX's integers <-> ccxt's decimal strings
@@ -338,12 +364,18 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         return "0x" + digest, "0x" + signature["r"] + signature["s"] + v
 
     def next_nonce(self, maker: str) -> int:
-        """Orders carry consecutive nonces from the exchange's next one for the wallet (asked once)."""
-        if "nonce" not in self.options:
-            self.options["nonce"] = int(self.request("nonce", "public", "GET", {"maker": maker})["nonce"])
-        nonce: int = self.options["nonce"]
-        self.options["nonce"] = nonce + 1
+        """Orders carry consecutive nonces from the exchange's next one for the wallet: asked once, and again after
+        the exchange refused one (`forget_nonce`)."""
+        nonces = self.options.setdefault("nonces", {})
+        key = maker.lower()
+        if key not in nonces:
+            nonces[key] = int(self.request("nonce", "public", "GET", {"maker": maker})["nonce"])
+        nonce: int = nonces[key]
+        nonces[key] = nonce + 1
         return nonce
+
+    def forget_nonce(self, maker: str) -> None:
+        self.options.setdefault("nonces", {}).pop(maker.lower(), None)
 
     # public data
 
@@ -396,8 +428,10 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
     def fetch_order_book(self, symbol: str, limit: Any = None, params: Any = {}) -> Any:
         self.load_markets()
         market = self.market(symbol)
-        request = {"market": market["id"], "depth": 50 if limit is None else limit}
-        response = self.request("markets/{market}/book", "public", "GET", self.extend(request, params))
+        depth = 50 if limit is None else min(int(limit), MAX_BOOK_DEPTH)
+        request = {"market": market["id"], "depth": depth}
+        cost = self.book_cost(depth)
+        response = self.request("markets/{market}/book", "public", "GET", self.extend(request, params), config=cost)
         base_decimals, _ = self.decimals_of(market)
         book = {
             side: [
@@ -410,12 +444,20 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         parsed["nonce"] = self.safe_integer(response, "seq")
         return parsed
 
+    def book_cost(self, depth: int) -> Any:
+        """What HDEX weighs a book of `depth` (backend/api/ratelimit.py's BOOK_WEIGHTS), as ccxt's request config."""
+        return {"cost": 2 if depth <= 100 else 5 if depth <= 500 else 10}
+
     def fetch_trades(self, symbol: str, since: Any = None, limit: Any = None, params: Any = {}) -> Any:
         self.load_markets()
         market = self.market(symbol)
         request = {"market": market["id"]}
         trades = self.fetch_since("markets/{market}/trades", "public", "trades", "time", request, since, limit, params)
-        return self.parse_trades(trades, market, since, limit)
+        return self.parse_trades(self.settled_or_settling(trades), market, since, limit)
+
+    def settled_or_settling(self, fills: list[Any]) -> list[Any]:
+        """The fills that are trades: a failed one's settlement was refused on-chain, so nothing changed hands."""
+        return [fill for fill in fills if self.safe_string(fill, "status") != "failed"]
 
     def fetch_since(
         self,
@@ -486,6 +528,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         market = self.market(symbol)
         request: dict[str, Any] = {"market": market["id"], "interval": self.safe_string(self.timeframes, timeframe)}
         interval_ms = self.parse_timeframe(timeframe) * 1000
+        limit = None if limit is None else min(int(limit), MAX_CANDLES)
         if since is not None:
             request["start"] = since
             request["end"] = since + interval_ms * (500 if limit is None else limit)
@@ -578,7 +621,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         if market is not None:
             request["market"] = market["id"]
         fills = self.fetch_since("accounts/{address}/fills", "private", "fills", "time", request, since, limit, params)
-        return self.parse_trades(fills, market, since, limit)
+        return self.parse_trades(self.settled_or_settling(fills), market, since, limit)
 
     # orders
 
@@ -586,7 +629,21 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         self.load_markets()
         market = self.market(symbol)
         order_hash, body = self.signed_order_body(market, type, side, amount, price, params)
-        return self.parse_order(self.send_signed_order("orders", order_hash, body), market)
+        resign = self.resigner(market, type, side, amount, price, params)
+        return self.parse_order(self.send_signed_order("orders", order_hash, body, resign=resign), market)
+
+    def resigner(self, market: Any, type: str, side: str, amount: Any, price: Any, params: Any) -> Any:
+        """A way to sign the order again under a fresh nonce, for an order refused at once for its nonce (None when
+        the caller chose the nonce). Such a refusal is definite, and says this instance's count is behind the
+        exchange's: another process trading the wallet, a nonce floor raised on-chain."""
+        if params.get("nonce") is not None:
+            return None
+
+        def sign_again() -> tuple[str, Any]:
+            self.forget_nonce(self.signer_address())
+            return self.signed_order_body(market, type, side, amount, price, params)
+
+        return sign_again
 
     def edit_order(
         self, id: str, symbol: str, type: str, side: str, amount: Any = None, price: Any = None, params: Any = {}
@@ -596,20 +653,38 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         `price` default to the order's remaining amount and its price; `params` are `create_order`'s."""
         self.load_markets()
         market = self.market(symbol)
-        old = self.fetch_order(id, symbol)
-        amount = old["remaining"] if amount is None else amount
-        price = old["price"] if price is None else price
-        if old["triggerPrice"] is not None and self.safe_string_2(params, "triggerPrice", "stopPrice") is None:
+        # the old order's exact figures (its info's integers: the parsed order's are floats, which would sign
+        # 1234567890123456700 wei for 1234567890123456789)
+        old = self.fetch_order(id, symbol)["info"]
+        signed = old["order"]
+        kind = int(signed["flags"]) & 3
+        base_decimals, _ = self.decimals_of(market)
+        amount = self.from_base_units(old["unfilled"], base_decimals) if amount is None else amount
+        if price is None and kind in (0, 2):  # a market kind's signed price is its worst, asked anew
+            price = self.price_from_units(signed["limitPrice"], market)
+        if kind >= 2 and self.trigger_price_of(params) is None:
             # a stop edited without its trigger stays a stop (as a plain order it could fill at once), with the
             # consent to an operator's trigger it was signed with
-            operator_trigger = int(old["info"]["order"]["flags"]) & FLAG_OPERATOR_TRIGGER != 0
-            kept = {"triggerPrice": old["triggerPrice"], "acceptOperatorTrigger": operator_trigger}
-            params = self.extend(kept, params)
+            operator_trigger = int(signed["flags"]) & FLAG_OPERATOR_TRIGGER != 0
+            trigger = self.price_from_units(signed["triggerPrice"], market)
+            params = self.extend({"triggerPrice": trigger, "acceptOperatorTrigger": operator_trigger}, params)
+        cancel_body = self.cancel_part(id)
         order_hash, body = self.signed_order_body(market, type, side, amount, price, params)
-        _, signature = self.sign_typed_data("Cancel", {"maker": self.signer_address(), "orderHash": id})
-        body["cancel"] = {"orderHash": id, "signature": signature}
-        response = self.send_signed_order("orders/replace", order_hash, body)
+        body["cancel"] = cancel_body
+        sign_order_again = self.resigner(market, type, side, amount, price, params)
+
+        def resign() -> tuple[str, Any]:
+            again_hash, again = sign_order_again()
+            again["cancel"] = cancel_body
+            return again_hash, again
+
+        again = None if sign_order_again is None else resign
+        response = self.send_signed_order("orders/replace", order_hash, body, resign=again)
         return self.parse_order(response["order"], market)
+
+    def cancel_part(self, order_hash: str) -> Any:
+        _, signature = self.sign_typed_data("Cancel", {"maker": self.signer_address(), "orderHash": order_hash})
+        return {"orderHash": order_hash, "signature": signature}
 
     def resend(self, unknown: OrderOutcomeUnknown) -> Any:
         """Send an order (or edit) whose outcome is unknown again, exactly as signed, and return the order as
@@ -617,28 +692,35 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         response = self.send_signed_order(unknown.path, unknown.order_id, unknown.body, after_unknown=True)
         return self.parse_order(response["order"] if unknown.path == "orders/replace" else response)
 
-    def send_signed_order(self, path: str, order_hash: str, body: Any, after_unknown: bool = False) -> Any:
+    def send_signed_order(
+        self, path: str, order_hash: str, body: Any, after_unknown: bool = False, resign: Any = None
+    ) -> Any:
         """POST a signed order (`orders`) or replace (`orders/replace`) body. A send left without a clear answer
         (no answer, a 5xx: RequestTimeout, ExchangeNotAvailable, ...; after one, a 429 too) is sent again as
         signed, `options["orderResends"]` times at most: HDEX places a signed order at most once. After such a
         send (`after_unknown`), a refused resend is read back first: HDEX refuses the copy of what it took
         (DUPLICATE_ORDER, ORDER_NOT_OPEN for a replace whose cancel applied, ORDER_EXPIRED or NONCE_USED once it
         no longer knows an expired order's hash), and what the earlier send placed is answered. Still unknown:
-        OrderOutcomeUnknown."""
+        OrderOutcomeUnknown. A first send refused for its nonce is signed again once by `resign` (when given), under
+        a nonce the exchange is asked for anew."""
         resends = self.safe_integer(self.options, "orderResends", 3)
         delay_ms = self.safe_integer(self.options, "orderResendDelay", 500)
         attempt = 0
         while True:
             try:
                 return self.request(path, "private", "POST", body)
-            except (ExchangeError, InvalidNonce):  # a refusal (ccxt counts InvalidNonce as a network error)
+            except (ExchangeError, InvalidNonce) as refusal:  # a refusal (ccxt counts InvalidNonce as a network error)
+                if isinstance(refusal, InvalidNonce) and resign is not None and not after_unknown:
+                    order_hash, body = resign()
+                    resign = None
+                    continue
                 taken = self.taken_before(path, order_hash, body) if after_unknown else None
                 if taken is None:
                     raise
                 return taken
             except NetworkError as error:
-                if isinstance(error, RateLimitExceeded) and not after_unknown:
-                    raise  # a definite refusal
+                if isinstance(error, (RateLimitExceeded, DDoSProtection)) and not after_unknown:
+                    raise  # a definite refusal: rate limited (429), or the engine's queue full (503 ENGINE_BUSY)
                 if attempt == resends:
                     message = (
                         f"{self.id} order {order_hash} may or may not stand after {attempt + 1} attempt(s) ({error}): "
@@ -673,7 +755,16 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             raise InvalidOrder(f"{self.id} createOrder() type must be limit or market (stops: params triggerPrice)")
         if side not in ("buy", "sell"):
             raise InvalidOrder(f"{self.id} createOrder() side must be buy or sell")
-        trigger = self.safe_string_2(params, "triggerPrice", "stopPrice")
+        unsupported = [key for key in UNSUPPORTED_ORDER_PARAMS if params.get(key) not in (None, False)]
+        if unsupported:
+            raise NotSupported(f"{self.id} createOrder() has no order for params {', '.join(unsupported)}")
+        trigger = self.trigger_price_of(params)
+        direction = self.safe_string(params, "triggerDirection")
+        if trigger is not None and direction is not None and direction not in STOP_DIRECTIONS[side]:
+            raise NotSupported(
+                f"{self.id} createOrder() a {side} stop fires as the price goes {STOP_DIRECTIONS[side][0]}, "
+                f"not {direction}"
+            )
         kind = type if trigger is None else "stop_" + type
         operator_trigger = self.safe_bool(params, "acceptOperatorTrigger", False)
         if trigger is not None and market["info"].get("priceSource") is None and not operator_trigger:
@@ -724,6 +815,10 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         if client_order_id is not None:
             body["clientOrderId"] = client_order_id
         return order_hash, body
+
+    def trigger_price_of(self, params: Any) -> Any:
+        """A stop's trigger: ccxt's triggerPrice (stopPrice), or stopLossPrice, the stop HDEX's stops are."""
+        return self.safe_string_n(params, ["triggerPrice", "stopPrice", "stopLossPrice"])
 
     def limit_price_to_precision(self, market: Any, side: str, price: Any) -> str:
         """`price` on the market's tick, in the wallet's favour (ccxt's `price_to_precision` takes the nearest): a
@@ -835,7 +930,8 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 "triggerPrice": trigger,
                 "amount": self.from_base_units(signed["baseAmount"], base_decimals),
                 "filled": self.from_base_units(order["filled"], base_decimals),
-                "remaining": self.from_base_units(order["remaining"], base_decimals),
+                # what never filled, whatever the status (a cancelled order's too: amount = filled + remaining)
+                "remaining": self.from_base_units(self.safe_string_2(order, "unfilled", "remaining"), base_decimals),
                 # what its fills traded for (ccxt works the average price out of it), never the limit price times
                 # the amount: every fill is at the maker's price (a server before filledQuote: ccxt's own guess)
                 "cost": self.traded_for(order, quote_decimals),

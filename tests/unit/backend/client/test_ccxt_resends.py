@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import ccxt
 import pytest
 import requests
+from limits import parse as parse_limit
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
+from backend.api.ratelimit import book_weight
 from backend.chain.devkeys import DEV_KEYS
 from backend.client.ccxt import OrderOutcomeUnknown, hdex
 from backend.settings import Settings
@@ -43,6 +45,8 @@ class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
         super().__init__()
         self.answers, self.taken = iter(answers), taken
         self.posted: list[dict[str, Any]] = []
+        self.read: list[str] = []  # the URLs read
+        self.nonces_read = 0
         self.orders: dict[str, dict[str, Any]] = {OLD_HASH: {**self.view(OLD_HASH, None), "status": "cancelled"}}
 
     @staticmethod
@@ -54,8 +58,14 @@ class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         path = urlsplit(request.url).path
         if request.method == "GET":
-            reads = {"/v1/markets": {"markets": [MARKET]}, "/v1/nonce": {"nonce": "1"},
-                     "/v1/eip712": {"domain": domain_json(DOMAIN), "types": eip712_types()}}  # fmt: skip
+            self.read.append(request.url)
+            if path == "/v1/nonce":  # each read a hundred on: as if another process of the wallet traded meanwhile
+                self.nonces_read += 1
+                return self.response(request, (200, {"nonce": str(100 * self.nonces_read)}))
+            reads = {"/v1/markets": {"markets": [MARKET]},
+                     "/v1/eip712": {"domain": domain_json(DOMAIN), "types": eip712_types()},
+                     "/v1/markets/WETH-USDC/book": {"bids": [], "asks": [], "seq": 1},
+                     "/v1/markets/WETH-USDC/candles": {"candles": []}}  # fmt: skip
             found = reads.get(path, self.orders.get(path.removeprefix("/v1/orders/")))
             return self.response(request, (200, found) if found else error(404, "ORDER_NOT_FOUND"))
         body = json.loads(request.body or "{}")
@@ -123,12 +133,36 @@ def test_edit_order_resent_after_a_timeout_reads_back_the_order_the_first_send_p
 
 
 def test_a_definite_refusal_is_not_resent() -> None:
-    for refusal, raised in ((error(409, "NONCE_USED"), ccxt.InvalidNonce), (error(409, "DUPLICATE_ORDER"),
-                            ccxt.DuplicateOrderId), (error(429, "RATE_LIMITED"), ccxt.RateLimitExceeded)):  # fmt: skip
+    for refusal, raised in ((error(409, "DUPLICATE_ORDER"), ccxt.DuplicateOrderId),
+                            (error(429, "RATE_LIMITED"), ccxt.RateLimitExceeded),
+                            (error(503, "ENGINE_BUSY"), ccxt.DDoSProtection)):  # fmt: skip
         fake = FakeHdex([refusal])
         with pytest.raises(raised):
             adapter(fake).create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
         assert len(fake.posted) == 1
+
+
+def test_a_5xx_the_adapter_does_not_know_leaves_the_order_unknown_and_it_is_resent_as_signed() -> None:
+    """Taken for a definite refusal (ExchangeError), a caller would sign a second order beside one that may stand."""
+    fake = FakeHdex([error(503, "SCREENING_UNAVAILABLE"), error(500, "A_CODE_OF_A_LATER_SERVER"), (201, None)])
+    order = adapter(fake).create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    assert order["status"] == "open" and len(fake.posted) == 3
+    assert fake.posted[0] == fake.posted[1] == fake.posted[2]
+
+
+def test_an_order_refused_for_its_nonce_is_signed_once_more_under_a_nonce_asked_anew() -> None:
+    """The count was never asked again: once behind the exchange's, every later order of the instance was refused."""
+    fake = FakeHdex([error(409, "NONCE_USED"), (201, None), error(422, "NONCE_BELOW_FLOOR"), error(409, "NONCE_USED")])
+    exchange = adapter(fake)
+    order = exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    assert [body["order"]["nonce"] for body in fake.posted] == ["100", "200"] and order["status"] == "open"
+    with pytest.raises(ccxt.InvalidNonce):  # refused again after one fresh nonce: the caller is told
+        exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
+    assert [body["order"]["nonce"] for body in fake.posted[2:]] == ["201", "300"]
+    chosen = FakeHdex([error(409, "NONCE_USED")])
+    with pytest.raises(ccxt.InvalidNonce):  # a nonce the caller chose is the caller's to change
+        adapter(chosen).create_order("WETH/USDC", "limit", "buy", 0.5, 3000, {"nonce": 7})
+    assert len(chosen.posted) == 1
 
 
 def test_the_adapter_waits_longer_than_a_replica_waits_for_the_engine() -> None:
@@ -233,3 +267,63 @@ def test_my_trades_since_a_time_are_read_back_page_by_page_and_none_is_skipped()
     assert [t["id"] for t in later] == [str(i) for i in range(101, 201)]
     newest = exchange.fetch_my_trades("WETH/USDC", limit=10)  # without since: the newest page alone
     assert [t["id"] for t in newest] == [str(i) for i in range(1_241, 1_251)]
+
+
+def test_a_stop_loss_price_signs_a_stop_and_orders_hdex_has_not_are_refused_unsigned() -> None:
+    """stopLossPrice was dropped: a stop-loss sell was signed as a plain market sell, which fills at once."""
+    fake = FakeHdex([(201, None)] * 3)
+    exchange = adapter(fake)
+    stop_loss = {"stopLossPrice": 2500, "acceptOperatorTrigger": True}
+    exchange.create_order("WETH/USDC", "market", "sell", 0.5, None, stop_loss)
+    exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3100, {**stop_loss, "stopLossPrice": 3050,
+                                                                    "triggerDirection": "ascending"})  # fmt: skip
+    assert [(int(b["order"]["flags"]) & 3, b["order"]["triggerPrice"]) for b in fake.posted] == [
+        (3, "2500000000"), (2, "3050000000")]  # fmt: skip
+    for params in ({"takeProfitPrice": 3500}, {"reduceOnly": True}, {"cost": 100}, {"trailingPercent": 1},
+                   {"triggerPrice": 2500, "triggerDirection": "above", "acceptOperatorTrigger": True}):  # fmt: skip
+        with pytest.raises(ccxt.NotSupported):
+            exchange.create_order("WETH/USDC", "limit", "sell", 0.5, 2400, params)
+    assert len(fake.posted) == 2
+    exchange.create_order("WETH/USDC", "limit", "sell", 0.5, 3100, {"reduceOnly": False})  # asks for nothing
+    assert len(fake.posted) == 3
+
+
+def test_a_book_costs_what_hdex_weighs_it_and_limits_past_the_servers_are_clamped() -> None:
+    exchange = adapter(FakeHdex([]))
+    for depth in (1, 50, 100, 101, 500, 501, 1000):
+        assert exchange.book_cost(depth)["cost"] == book_weight(depth)
+    per_ip = parse_limit(Settings.model_fields["rate_limit_ip"].default)  # a unit of cost every rateLimit ms at most
+    assert exchange.rateLimit * per_ip.amount >= per_ip.get_expiry() * 1000
+    fake = FakeHdex([])
+    exchange = adapter(fake)
+    exchange.fetch_order_book("WETH/USDC", limit=5000)
+    exchange.fetch_ohlcv("WETH/USDC", "1m", since=0, limit=5000)
+    book, candles = parse_qs(urlsplit(fake.read[-2]).query), parse_qs(urlsplit(fake.read[-1]).query)
+    assert book["depth"] == ["1000"] and int(candles["end"][0]) - int(candles["start"][0]) == 1_500 * 60_000
+
+
+def test_fills_whose_settlement_failed_are_not_trades() -> None:
+    fake = PagedFills(5)
+    fake.fills[1]["status"] = "failed"
+    trades = adapter(fake).fetch_my_trades("WETH/USDC", limit=5)
+    assert [t["id"] for t in trades] == ["1", "2", "3", "5"]
+
+
+def test_a_cancelled_orders_remaining_is_what_never_filled() -> None:
+    fake = FakeHdex([])
+    signed = {"flags": "0", "limitPrice": "3000000000", "baseAmount": str(10**18), "triggerPrice": "0"}
+    fake.orders[OLD_HASH] = {**fake.view(OLD_HASH, {"order": signed}), "status": "cancelled", "filled": str(3 * 10**17),
+                             "remaining": "0", "unfilled": str(7 * 10**17)}  # fmt: skip
+    order = adapter(fake).fetch_order(OLD_HASH)
+    assert (order["status"], order["amount"], order["filled"], order["remaining"]) == ("canceled", 1, 0.3, 0.7)
+
+
+def test_an_edit_keeps_the_old_orders_exact_amount_and_price() -> None:
+    """Taken from the parsed order's floats, 12345678901234.567 WETH was signed as 12345678901234.566."""
+    fake = FakeHdex([error(422, "PRICE_OFF_TICK")])  # what was signed is all this test reads
+    amount, price = "12345678901234567000000000000000", "123456789012345670000"  # 123456789012345.67 USDC
+    signed = {"flags": "0", "limitPrice": price, "baseAmount": amount, "triggerPrice": "0"}
+    fake.orders[OLD_HASH] = {**fake.view(OLD_HASH, {"order": signed}), "unfilled": amount}
+    with pytest.raises(ccxt.InvalidOrder):
+        adapter(fake).edit_order(OLD_HASH, "WETH/USDC", "limit", "buy")
+    assert (fake.posted[0]["order"]["baseAmount"], fake.posted[0]["order"]["limitPrice"]) == (amount, price)
