@@ -35,10 +35,11 @@ help:
 	@echo "make setup  create .venv, .venv-brownie and node_modules, adopt the offline Solidity compiler, build the dApp"
 	@echo "make lint   ruff + mypy + import-linter contracts (pyproject.toml) on our packages, and make promtool"
 	@echo "make promtool  check and unit-test the Prometheus alert rules (ops/prometheus)"
-	@echo "make bench  every benchmark, one JSON line each (bench-gas, -engine, -indexer, -api, -settle, -dapp)"
+	@echo "make bench  every benchmark, a JSON line each (bench-gas -engine -indexer -api -failover -settle -dapp -audit)"
 	@echo "make slither  static analysis of the contracts"
 	@echo "make mutation weaken each listed contract check in a copy and check the tests catch it (slow, not in make test)"
 	@echo "make soak   the example market maker and taker bot through the whole stack (SOAK_SECONDS, default 600)"
+	@echo "make clean  remove build/, dapp/dist, the adopted compiler and the set-up stamps (keeps venvs, runtime data)"
 
 setup: $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP) $(ENGINE_CORE_STAMP)
 
