@@ -171,6 +171,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                         "get": {
                             "accounts/{address}/balances": 1,
                             "accounts/{address}/orders": 2,
+                            "accounts/{address}/orders/by-client-id/{clientOrderId}": 1,
                             "accounts/{address}/fills": 2,
                             "accounts/{address}/fees": 1,
                         },
@@ -395,6 +396,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             quote_decimals + PRICE_SCALE_DIGITS,
         )
         base_code, quote_code = self.safe_currency_code(base["symbol"]), self.safe_currency_code(quote["symbol"])
+        risk = self.safe_dict(market, "risk", {})  # the market's own caps per order (None: none)
         return self.safe_market_structure(
             {
                 "id": market["name"],
@@ -418,8 +420,14 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "price": self.parse_number(price_tick),
                 },
                 "limits": {
-                    "amount": {"min": self.parse_number(self.from_base_units(market["lotSize"], base_decimals))},
-                    "cost": {"min": self.parse_number(self.from_base_units(market["minNotional"], quote_decimals))},
+                    "amount": {
+                        "min": self.parse_number(self.from_base_units(market["lotSize"], base_decimals)),
+                        "max": self.parse_number(self.from_base_units(risk.get("maxOrderBase"), base_decimals)),
+                    },
+                    "cost": {
+                        "min": self.parse_number(self.from_base_units(market["minNotional"], quote_decimals)),
+                        "max": self.parse_number(self.from_base_units(risk.get("maxOrderNotional"), quote_decimals)),
+                    },
                 },
                 "info": market,
             }
@@ -854,7 +862,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         request = self.signed_scope_request("HDEX cancel-all|" + (market_id or "*"), market_id)
         response = self.request("orders/cancel", "private", "POST", self.extend(request, params))
         return [
-            self.safe_order({"id": order_hash, "status": "canceled", "info": order_hash}, market)
+            self.safe_order({"id": order_hash, "status": "canceled", "info": {"hash": order_hash}}, market)
             for order_hash in self.safe_list(response, "cancelled", [])
         ]
 
@@ -879,8 +887,14 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         _, signature = self.sign_typed_data("Cancel", {"maker": maker, "orderHash": scope_hash})
         return {"maker": maker, "market": market_id, "timestamp": timestamp, "signature": signature}
 
-    def fetch_order(self, id: str, symbol: Any = None, params: Any = {}) -> Any:
+    def fetch_order(self, id: Any, symbol: Any = None, params: Any = {}) -> Any:
+        """The order by its hash, or by the wallet's `params["clientOrderId"]` (then `id` may be None)."""
         self.load_markets()
+        client_order_id = self.safe_string(params, "clientOrderId")
+        if client_order_id is not None:
+            request = {"address": self.signer_address(), "clientOrderId": client_order_id}
+            path = "accounts/{address}/orders/by-client-id/{clientOrderId}"
+            return self.parse_order(self.request(path, "private", "GET", self.extend(request, params)))
         return self.parse_order(self.request("orders/{hash}", "public", "GET", self.extend({"hash": id}, params)))
 
     def fetch_open_orders(self, symbol: Any = None, since: Any = None, limit: Any = None, params: Any = {}) -> Any:

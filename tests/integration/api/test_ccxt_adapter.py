@@ -72,6 +72,7 @@ def test_every_order_kind_is_placed_queried_and_cancelled(server: str) -> None:
     opened = {order["id"] for order in bot.fetch_open_orders(SYMBOL)}
     assert opened == {limit["id"], post_only["id"], stop_limit["id"], stop_market["id"]}
     assert bot.fetch_order(limit["id"])["amount"] == 1
+    assert bot.fetch_order(None, SYMBOL, {"clientOrderId": "grid-1"})["id"] == limit["id"]
 
     cancelled = bot.cancel_order(limit["id"], SYMBOL)
     assert cancelled["status"] == "canceled"

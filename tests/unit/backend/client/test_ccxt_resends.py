@@ -47,6 +47,7 @@ class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
         self.posted: list[dict[str, Any]] = []
         self.read: list[str] = []  # the URLs read
         self.nonces_read = 0
+        self.markets = [MARKET]
         self.orders: dict[str, dict[str, Any]] = {OLD_HASH: {**self.view(OLD_HASH, None), "status": "cancelled"}}
 
     @staticmethod
@@ -62,7 +63,7 @@ class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
             if path == "/v1/nonce":  # each read a hundred on: as if another process of the wallet traded meanwhile
                 self.nonces_read += 1
                 return self.response(request, (200, {"nonce": str(100 * self.nonces_read)}))
-            reads = {"/v1/markets": {"markets": [MARKET]},
+            reads = {"/v1/markets": {"markets": self.markets},
                      "/v1/eip712": {"domain": domain_json(DOMAIN), "types": eip712_types()},
                      "/v1/markets/WETH-USDC/book": {"bids": [], "asks": [], "seq": 1},
                      "/v1/markets/WETH-USDC/candles": {"candles": []}}  # fmt: skip
@@ -327,3 +328,14 @@ def test_an_edit_keeps_the_old_orders_exact_amount_and_price() -> None:
     with pytest.raises(ccxt.InvalidOrder):
         adapter(fake).edit_order(OLD_HASH, "WETH/USDC", "limit", "buy")
     assert (fake.posted[0]["order"]["baseAmount"], fake.posted[0]["order"]["limitPrice"]) == (amount, price)
+
+
+def test_a_markets_own_caps_per_order_are_its_limits_maximums() -> None:
+    fake = FakeHdex([])
+    capped = {**MARKET, "name": "WBTC-USDC", "baseToken": {**MARKET["baseToken"], "symbol": "WBTC"},
+              "risk": {"maxOrderBase": "5000000000000000000000", "maxOrderNotional": "2500000000000"}}  # fmt: skip
+    fake.markets.append(capped)
+    markets = adapter(fake).load_markets()
+    assert (markets["WBTC/USDC"]["limits"]["amount"]["max"], markets["WBTC/USDC"]["limits"]["cost"]["max"]) == (
+        5000, 2_500_000)  # fmt: skip
+    assert markets["WETH/USDC"]["limits"]["amount"]["max"] is None  # no cap of its own
