@@ -8,6 +8,9 @@ Written the way ccxt's own exchange files are, so that it could be proposed upst
 HDEX's server, signs with ccxt's own EIP-712 and secp256k1 helpers, reads the signing domain and types from
 `GET /v1/eip712`, and does its arithmetic on decimal strings (`Precise`), never on floats. What ccxt calls an
 API key is a wallet: writes carry an EIP-712 signature by `privateKey`, so there is no session and no secret.
+ccxt generates its Python, PHP and JavaScript exchanges from TypeScript (`ts/src/<id>.ts`); this file is the
+Python one alone, so a proposal upstream is its port to `ts/src/hdex.ts` (no f-strings, comprehensions or
+tuple returns there), whose transpiled Python this file's methods and structures already match.
 
 HDEX's units: amounts travel as integers in token base units, prices as quote base units per 1e18 base base-units;
 ccxt's unified figures are human decimals (`0.5` WETH at `3000` USDC). `create_order` signs what ccxt's
