@@ -6,8 +6,10 @@ Plain Python in the application venv (not brownie):
         [--key 0x...] [--mid 3000] [--spread-bps 20] [--levels 3] [--size 0.1] [--refresh 5] [--rounds N]
         [--deposit-base 10 --deposit-quote 30000 --rpc http://127.0.0.1:8545]
 
-Each round it cancels its open orders (one signed bulk cancel) and places `levels` post-only bids
-and asks, `spread-bps` apart, around the mid: the last trade price if there is one, else `--mid`.
+Each round it arms the exchange's dead-man switch (cancel-after, 3 x `--refresh`, at least 5 s), cancels its open
+orders (one signed bulk cancel) and places `levels` post-only bids and asks, `spread-bps` apart, around the mid:
+the last trade price if there is one, else `--mid`. Should the bot hang or die unseen, the exchange cancels its
+quotes once the switch runs out.
 Without `--key` it uses dev account 8 (minted demo tokens on the dev chain); `--deposit-base` and
 `--deposit-quote` first move that much from the wallet into the Exchange vault (approve +
 depositToken, signed locally) and wait until the indexer has credited it. Errors
@@ -16,8 +18,10 @@ the bot carries on with the next round; a quote whose outcome stayed unknown is 
 bulk cancel if it stands.
 
 However it stops (its rounds done, an exception, Ctrl-C, SIGTERM from a supervisor), it cancels its
-quotes on the way out, so no stale order is left resting at an old price. SIGINT and SIGTERM exit 0
-once the quotes are cancelled; a failure exits non-zero with one line on stderr.
+quotes on the way out, so no stale order is left resting at an old price: the bulk cancel is sent again (newly
+signed, after a growing pause or the answer's Retry-After) until `open_orders` reads none, for up to
+`SHUTDOWN_S`. SIGINT and SIGTERM exit 0 once the quotes are cancelled; a failure (also quotes still standing
+then: the dead-man switch cancels them) exits non-zero with one line on stderr.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import bot_launch
 
 from backend.client import ClientMarket, HdexClient, HdexClientError, RateLimitedError, price_units, units
+from backend.client.errors import resend_delay
+from backend.trading.rules.cancel_after import MAX_TIMEOUT_MS, MIN_TIMEOUT_MS
+
+DEAD_MAN_ROUNDS = 3  # the switch cancels the quotes after this many refresh intervals without a round
+SHUTDOWN_S = 30.0  # how long the cancel on the way out is tried
+SHUTDOWN_BACKOFF_S = 0.5  # before its second try; doubled before each next one
 
 
 def quotes(market: ClientMarket, mid: int, spread_bps: int, levels: int, size: int) -> list[tuple[str, int]]:
@@ -46,8 +56,14 @@ def quotes(market: ClientMarket, mid: int, spread_bps: int, levels: int, size: i
     return [(side, price) for side, price in out if price > 0 and size * price // 10**18 >= market.min_notional]
 
 
+def dead_man_ms(refresh_s: float) -> int:
+    """The cancel-after timeout armed each round: DEAD_MAN_ROUNDS refresh intervals, within the exchange's range."""
+    return min(MAX_TIMEOUT_MS, max(MIN_TIMEOUT_MS, int(DEAD_MAN_ROUNDS * refresh_s * 1000)))
+
+
 def run_round(client: HdexClient, market: ClientMarket, mid: int, args: argparse.Namespace) -> int:
-    """Cancel the previous quotes and place fresh ones; returns how many were placed."""
+    """Arm the dead-man switch, cancel the previous quotes and place fresh ones; returns how many were placed."""
+    client.cancel_after(dead_man_ms(args.refresh), market.name)
     client.cancel_all(market.name)
     size = market.round_amount(units(args.size, market.base_decimals))
     placed = 0
@@ -62,12 +78,32 @@ def run_round(client: HdexClient, market: ClientMarket, mid: int, args: argparse
     return placed
 
 
-def cancel_quotes(client: HdexClient, market: str) -> None:
-    """Cancel every open order of the bot in `market`; a second signal cannot interrupt it."""
+def cancel_quotes(client: HdexClient, market: str, timeout_s: float = SHUTDOWN_S) -> None:
+    """Cancel every open order of the bot in `market` and read that none is left, trying again (a busy engine,
+    a rate limit, no answer) for up to `timeout_s`; a second signal cannot interrupt it."""
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)
-    cancelled = client.cancel_all(market)
-    print(f"market_maker: cancelled {len(cancelled)} quotes", flush=True)
+    deadline = time.monotonic() + timeout_s
+    cancelled, attempt = 0, 0
+    while True:
+        attempt += 1
+        try:
+            cancelled += len(client.cancel_all(market))
+            if not client.open_orders(market):
+                print(f"market_maker: cancelled {cancelled} quotes", flush=True)
+                return
+            failure = None  # a quote placed while the cancel was on its way: cancel again
+        except HdexClientError as exc:
+            failure = exc
+            print(f"market_maker: cancelling the quotes failed ({exc}): trying again", file=sys.stderr, flush=True)
+        if time.monotonic() >= deadline:
+            raise HdexClientError(
+                0,
+                "QUOTES_LEFT",
+                f"quotes may still stand after {timeout_s} s of cancelling: the dead-man switch "
+                "cancels them when it runs out",
+            ) from failure
+        time.sleep(SHUTDOWN_BACKOFF_S if failure is None else resend_delay(attempt, failure, SHUTDOWN_BACKOFF_S))
 
 
 def quote(client: HdexClient, market: ClientMarket, args: argparse.Namespace) -> None:

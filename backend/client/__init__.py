@@ -3,32 +3,40 @@
 `HdexClient` (sync, httpx) and `AsyncHdexClient` (asyncio, httpx + websockets) share the signing
 and request building of `backend.client.core`; every failed request is raised as `HdexClientError`
 (`backend.client.errors`: `RateLimitedError` for a rate limit's 429, `OrderOutcomeUnknown` when a signed order's fate is
-unknown after its resends, `StreamClosed` for a stream closed abnormally, `WaitTimeout` when a wait helper gives
-up). Amounts and prices are ints in base units, as on the wire; `units()` and `price_units()` convert human
-decimals exactly, or refuse (`NotExact`).
+unknown after its resends, `CancelOutcomeUnknown` likewise for a cancel, `ReplacePartlyFailed` for a replace whose
+cancel stands but whose new order was refused, `SubscriptionRefused` for a refused stream subscription,
+`StreamClosed` for a stream closed abnormally, `WaitTimeout` when a wait helper gives up). Amounts and prices are
+ints in base units, as on the wire; `units()` and `price_units()` convert human decimals exactly, or refuse
+(`NotExact`).
 """
 
 from backend.client.aio import AsyncHdexClient
 from backend.client.core import ClientMarket, price_units, units
 from backend.client.errors import (
+    CancelOutcomeUnknown,
     HdexClientError,
     NotExact,
     OrderOutcomeUnknown,
     RateLimitedError,
+    ReplacePartlyFailed,
     StreamClosed,
+    SubscriptionRefused,
     WaitTimeout,
 )
 from backend.client.sync import HdexClient
 
 __all__ = [
     "AsyncHdexClient",
+    "CancelOutcomeUnknown",
     "ClientMarket",
     "HdexClient",
     "HdexClientError",
     "NotExact",
     "OrderOutcomeUnknown",
     "RateLimitedError",
+    "ReplacePartlyFailed",
     "StreamClosed",
+    "SubscriptionRefused",
     "WaitTimeout",
     "price_units",
     "units",

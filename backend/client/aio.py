@@ -23,26 +23,42 @@ from backend.client.core import (
     WITHDRAWAL_FINAL,
     WITHDRAWALS_PATH,
     ClientMarket,
+    Query,
     Signer,
     balances_by_token,
+    book_query,
+    cancel_again,
     credited,
+    fills_query,
+    first_send_refused,
+    open_orders_query,
     read_back_after,
+    signs_again_after_reload,
+    stale_state,
+    ticker_query,
+    trades_query,
     withdrawal_fee,
 )
 from backend.client.errors import (
+    BAD_RESPONSE,
     BOOK_GAP,
     NETWORK,
     HdexClientError,
     OrderOutcomeUnknown,
     StreamClosed,
+    SubscriptionRefused,
     WaitTimeout,
     answer_body,
     network_error,
+    poll_delay,
     resend_delay,
+    transient,
 )
+from backend.signing import Domain
 
 NORMAL_CLOSE = 1000
 NO_CLOSE_FRAME = 1006  # the connection ended without a close frame (RFC 6455 7.4.1)
+Signed = tuple[str, dict[str, Any]]  # (hash, body) of a signed request
 
 
 class AsyncHdexClient:
@@ -65,6 +81,7 @@ class AsyncHdexClient:
         self._key = private_key
         self.rpc_url = rpc_url
         self._signer: Signer | None = None
+        self._signing = asyncio.Lock()  # concurrent first requests build one signer
         self._numbering = asyncio.Lock()  # concurrent first orders ask for the next nonce once
         self.markets: dict[str, ClientMarket] = {}
 
@@ -84,8 +101,17 @@ class AsyncHdexClient:
             raise network_error(method, path, exc) from exc
         return answer_body(response.status_code, response.content, response.headers)
 
+    async def _read(self, query: Query) -> Any:
+        answer = await self._call("GET", query.path, params=query.params)
+        return answer if query.field is None else answer[query.field]
+
     async def _send_signed_order(
-        self, path: str, order_hash: str, body: dict[str, Any], after_unknown: bool = False
+        self,
+        path: str,
+        order_hash: str,
+        body: dict[str, Any],
+        after_unknown: bool = False,
+        resign: Callable[[HdexClientError], Awaitable[Signed | None]] | None = None,
     ) -> dict[str, Any]:
         """As `HdexClient._send_signed_order`."""
         resent = 0
@@ -94,6 +120,11 @@ class AsyncHdexClient:
                 result: dict[str, Any] = await self._call("POST", path, json=body)
                 return result
             except HdexClientError as error:
+                if resign is not None and first_send_refused(error, after_unknown):
+                    signed_again, resign = await resign(error), None
+                    if signed_again is not None:
+                        order_hash, body = signed_again
+                        continue
                 if read_back_after(error, path, order_hash, body, after_unknown, resent, self.resends):
                     return await self._taken_before(path, order_hash, body, error, resent + 1)
                 after_unknown, resent = True, resent + 1
@@ -111,7 +142,7 @@ class AsyncHdexClient:
                 return {"cancelled": await self.order(body["cancel"]["orderHash"]), "order": order}
             return order
         except HdexClientError as error:
-            if error.code in NOT_THERE:
+            if error.code in NOT_THERE and refusal.code != BAD_RESPONSE:
                 raise refusal from None
             raise OrderOutcomeUnknown(order_hash, path, body, error, attempts) from error
 
@@ -121,10 +152,26 @@ class AsyncHdexClient:
 
     async def signer(self) -> Signer:
         if self._signer is None:
-            if self._key is None:
-                raise ValueError("this client has no private key: it can only read")
-            self._signer = Signer(self._key, Signer.domain_from_json(await self._call("GET", "/v1/eip712")))
+            async with self._signing:  # checked again: another task may have built it while this one waited
+                if self._signer is None:
+                    if self._key is None:
+                        raise ValueError("this client has no private key: it can only read")
+                    self._signer = Signer(self._key, await self._domain())
         return self._signer
+
+    async def _domain(self) -> Domain:
+        """As `HdexClient._domain`."""
+        return Signer.domain_from_json(await self._call("GET", "/v1/eip712"))
+
+    async def _clocked_signer(self) -> Signer:
+        """As `HdexClient._clocked_signer`."""
+        signer = await self.signer()
+        if signer.clock_stale:
+            with contextlib.suppress(HdexClientError):
+                sent = time.time_ns()
+                server_ms = int((await self.server_time())["serverTime"])
+                signer.set_clock(server_ms, sent, time.time_ns())
+        return signer
 
     async def next_nonce(self, address: str | None = None) -> int:
         """The nonce the wallet's next order should carry (`GET /v1/nonce`)."""
@@ -133,53 +180,158 @@ class AsyncHdexClient:
 
     async def _order_signer(self) -> Signer:
         """The signer, numbering orders from the exchange's next nonce for this wallet (asked once)."""
-        signer = await self.signer()
+        signer = await self._clocked_signer()
         async with self._numbering:
             if not signer.numbering_orders:
                 signer.number_orders_from(await self.next_nonce())
         return signer
+
+    async def _state_read_again(self, refusal: HdexClientError, options: Mapping[str, Any], market: str | None) -> bool:
+        """As `HdexClient._state_read_again`."""
+        stale = stale_state(refusal, options, order=market is not None)
+        try:
+            if stale == "nonce":
+                signer = await self.signer()
+                async with self._numbering:  # never back: continue from the higher of the two
+                    signer.number_orders_from(await self.next_nonce())
+                return True
+            if stale == "domain":
+                signer, domain = await self.signer(), await self._domain()
+                changed = domain.separator != signer.domain.separator
+                signer.domain = domain
+                return changed
+            if stale == "markets" and market is not None:
+                before = self.markets.get(market)
+                return signs_again_after_reload(refusal, options, before, (await self.load_markets()).get(market))
+        except HdexClientError as error:
+            raise refusal from error
+        return False
 
     async def load_markets(self) -> dict[str, ClientMarket]:
         body = await self._call("GET", "/v1/markets")
         self.markets = {m["name"]: ClientMarket.from_json(m) for m in body["markets"]}
         return self.markets
 
+    async def market(self, name: str) -> ClientMarket:
+        """As `HdexClient.market`."""
+        if name not in self.markets:
+            await self.load_markets()
+        return self.markets[name]
+
     async def place_order(self, market: str, side: str, amount: int, price: int, **options: Any) -> dict[str, Any]:
         """Sign and place an order (options as for `HdexClient.place_order`)."""
-        if market not in self.markets:
-            await self.load_markets()
-        order_hash, body = (await self._order_signer()).order_body(self.markets[market], side, amount, price, **options)
-        return await self._send_signed_order(ORDERS_PATH, order_hash, body)
+
+        async def sign() -> Signed:
+            return (await self._order_signer()).order_body(await self.market(market), side, amount, price, **options)
+
+        async def resign(refusal: HdexClientError) -> Signed | None:
+            return await sign() if await self._state_read_again(refusal, options, market) else None
+
+        return await self._send_signed_order(ORDERS_PATH, *await sign(), resign=resign)
+
+    async def _cancel(self, what: str, method: str, path: str, sign: Callable[[], Awaitable[dict[str, Any]]]) -> Any:
+        """As `HdexClient._cancel`."""
+        attempts, domain_read = 0, False
+        while True:
+            attempts += 1
+            try:
+                return await self._call(method, path, json=await sign())
+            except HdexClientError as error:
+                if attempts == 1 and not domain_read and first_send_refused(error, False):
+                    domain_read = True
+                    if await self._state_read_again(error, {}, None):
+                        attempts = 0
+                        continue
+                if not cancel_again(error, what, attempts, self.resends):
+                    return None
+                await asyncio.sleep(resend_delay(attempts, error, self.resend_backoff_s))
 
     async def cancel_order(self, order_hash: str) -> dict[str, Any]:
-        body = (await self.signer()).cancel_body(order_hash)
-        result: dict[str, Any] = await self._call("DELETE", f"/v1/orders/{order_hash}", json=body)
-        return result
+        """As `HdexClient.cancel_order`."""
+
+        async def sign() -> dict[str, Any]:
+            return (await self.signer()).cancel_body(order_hash)
+
+        result = await self._cancel(f"the cancel of {order_hash}", "DELETE", f"/v1/orders/{order_hash}", sign)
+        return await self.order(order_hash) if result is None else dict(result)
 
     async def replace_order(
         self, order_hash: str, market: str, side: str, amount: int, price: int, **options: Any
     ) -> dict[str, Any]:
         """Cancel `order_hash` and place a new order in one step; returns {"cancelled", "order"}."""
-        if market not in self.markets:
-            await self.load_markets()
-        signer = await self._order_signer()
-        new_hash, order_body = signer.order_body(self.markets[market], side, amount, price, **options)
-        return await self._send_signed_order(REPLACE_PATH, new_hash, signer.replace_body(order_hash, order_body))
+
+        async def sign() -> Signed:
+            signer = await self._order_signer()
+            new_hash, order_body = signer.order_body(await self.market(market), side, amount, price, **options)
+            return new_hash, signer.replace_body(order_hash, order_body)
+
+        async def resign(refusal: HdexClientError) -> Signed | None:
+            return await sign() if await self._state_read_again(refusal, options, market) else None
+
+        return await self._send_signed_order(REPLACE_PATH, *await sign(), resign=resign)
 
     async def cancel_after(self, timeout_ms: int, market: str | None = None) -> dict[str, Any]:
-        """Dead-man switch: unless called again within `timeout_ms`, cancel every open order; 0: off."""
-        body = (await self.signer()).cancel_after_body(timeout_ms, market)
-        result: dict[str, Any] = await self._call("POST", "/v1/orders/cancel-after", json=body)
+        """As `HdexClient.cancel_after`."""
+
+        async def sign() -> dict[str, Any]:
+            return (await self._clocked_signer()).cancel_after_body(timeout_ms, market)
+
+        result: dict[str, Any] = await self._cancel("the cancel-after", "POST", "/v1/orders/cancel-after", sign)
         return result
 
     async def cancel_all(self, market: str | None = None) -> list[str]:
-        body = (await self.signer()).cancel_all_body(market)
-        cancelled: list[str] = (await self._call("POST", "/v1/orders/cancel", json=body))["cancelled"]
+        """As `HdexClient.cancel_all`."""
+
+        async def sign() -> dict[str, Any]:
+            return (await self._clocked_signer()).cancel_all_body(market)
+
+        cancelled: list[str] = (await self._cancel("the bulk cancel", "POST", "/v1/orders/cancel", sign))["cancelled"]
         return cancelled
 
     async def order(self, order_hash: str) -> dict[str, Any]:
         result: dict[str, Any] = await self._call("GET", f"/v1/orders/{order_hash}")
         return result
+
+    async def open_orders(self, market: str | None = None) -> list[dict[str, Any]]:
+        """As `HdexClient.open_orders`."""
+        address = await self.address()
+        orders: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = await self._read(open_orders_query(address, market, cursor))
+            orders.extend(page["orders"])
+            if (cursor := page.get("next")) is None:
+                return orders
+
+    async def fills_page(
+        self, market: str | None = None, limit: int = 100, cursor: str | None = None
+    ) -> dict[str, Any]:
+        """As `HdexClient.fills_page`."""
+        page: dict[str, Any] = await self._read(fills_query(await self.address(), market, limit, cursor))
+        return page
+
+    async def fills(self, market: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """As `HdexClient.fills`."""
+        fills: list[dict[str, Any]] = []
+        cursor = None
+        while len(fills) < limit:
+            page = await self.fills_page(market, limit - len(fills), cursor)
+            fills.extend(page["fills"])
+            if (cursor := page.get("next")) is None:
+                break
+        return fills
+
+    async def book(self, market: str, depth: int = 50) -> dict[str, Any]:
+        book: dict[str, Any] = await self._read(book_query(market, depth))
+        return book
+
+    async def ticker(self, market: str) -> dict[str, Any]:
+        ticker: dict[str, Any] = await self._read(ticker_query(market))
+        return ticker
+
+    async def trades(self, market: str, limit: int = 100) -> list[dict[str, Any]]:
+        trades: list[dict[str, Any]] = await self._read(trades_query(market, limit))
+        return trades
 
     async def address(self) -> str:
         return (await self.signer()).address
@@ -218,7 +370,7 @@ class AsyncHdexClient:
         """As `HdexClient.deposit` (the chain calls run in a worker thread)."""
         if self.rpc_url is None or self._key is None:
             raise ValueError("a deposit needs the client's private key and an rpc_url")
-        exchange = (await self.signer()).domain.verifying_contract
+        exchange = (await self._domain()).verifying_contract
         return await asyncio.to_thread(deposit_onchain, self.rpc_url, self._key, exchange, token, amount, timeout)
 
     async def wait_for_deposit(self, tx_hash: str, timeout: float = 120.0, poll_s: float = 1.0) -> dict[str, Any]:
@@ -241,10 +393,15 @@ class AsyncHdexClient:
     ) -> dict[str, Any]:
         """As `HdexClient.withdraw`."""
         fee = withdrawal_fee(amount, await self.fees()) if max_fee is None else max_fee
-        withdrawal_hash, body = (await self.signer()).withdrawal_body(
-            token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options
-        )
-        return await self._send_signed_order(WITHDRAWALS_PATH, withdrawal_hash, body)
+
+        async def sign() -> Signed:
+            signer = await self.signer()
+            return signer.withdrawal_body(token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options)
+
+        async def resign(refusal: HdexClientError) -> Signed | None:
+            return await sign() if await self._state_read_again(refusal, options, None) else None
+
+        return await self._send_signed_order(WITHDRAWALS_PATH, *await sign(), resign=resign)
 
     async def withdrawal_quote(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
         """As `HdexClient.withdrawal_quote`."""
@@ -278,7 +435,8 @@ class AsyncHdexClient:
         close, an account channel's state is read again too: what came meanwhile may not have reached the stream.
         The stream ends when the server closes it normally (1000); any other close raises `StreamClosed`
         (STREAM_CLOSED, with its `close_code`: 1013 too slow a reader, ...), and a socket that cannot be opened
-        NETWORK.
+        NETWORK. The server answers the subscriptions in order, each `{"op": "subscribed"}` (yielded) or
+        `{"op": "error"}`: the latter raises `SubscriptionRefused` with the subscription it answers.
         """
         url = "ws" + self.base_url.removeprefix("http") + "/v1/ws"
         try:
@@ -287,12 +445,19 @@ class AsyncHdexClient:
             raise HdexClientError(0, NETWORK, f"cannot open {url}: {type(exc).__name__}: {exc}") from exc
         async with connection as ws:
             book_seq: dict[str, int] = {}
+            unanswered = list(subscriptions)  # in the order the server answers them
             try:
                 with contextlib.suppress(websockets.ConnectionClosed):  # what came before the close is still read
                     for subscription in subscriptions:
                         await ws.send(json.dumps({"op": "subscribe", **subscription}))
                 while True:
                     message: dict[str, Any] = json.loads(await ws.recv())
+                    if unanswered and message.get("op") in ("subscribed", "error"):
+                        answered = unanswered.pop(0)
+                        if message["op"] == "error":
+                            error = message.get("error") or {}
+                            refusal, text = str(error.get("code", "")), str(error.get("message", ""))
+                            raise SubscriptionRefused(answered, refusal, text, error.get("field"))
                     if follow_book(book_seq, message):
                         yield message
             except websockets.ConnectionClosed as closed:
@@ -325,9 +490,17 @@ def follow_book(book_seq: dict[str, int], message: dict[str, Any]) -> bool:
 async def _poll(
     check: Callable[[], Awaitable[dict[str, Any] | None]], timeout: float, poll_s: float, what: str
 ) -> dict[str, Any]:
+    """As `backend.client.sync._poll`."""
     deadline = time.monotonic() + timeout
-    while (found := await check()) is None:
+    while True:
+        try:
+            if (found := await check()) is not None:
+                return found
+            failure = None
+        except HdexClientError as error:
+            if not transient(error):
+                raise
+            failure = error
         if time.monotonic() >= deadline:
-            raise WaitTimeout(f"no {what} within {timeout} s")
-        await asyncio.sleep(poll_s)
-    return found
+            raise WaitTimeout(f"no {what} within {timeout} s") from failure
+        await asyncio.sleep(poll_delay(poll_s, failure))

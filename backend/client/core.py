@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import itertools
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from eth_account import Account
 
-from backend.client.errors import HdexClientError, NotExact, OrderOutcomeUnknown, outcome_unknown
+from backend.client.errors import (
+    BAD_RESPONSE,
+    CancelOutcomeUnknown,
+    HdexClientError,
+    NotExact,
+    OrderOutcomeUnknown,
+    outcome_unknown,
+)
 from backend.signing import (
     Cancel,
     Domain,
@@ -46,6 +53,12 @@ ORDERS_PATH = "/v1/orders"
 REPLACE_PATH = "/v1/orders/replace"
 WITHDRAWALS_PATH = "/v1/withdrawals"
 NOT_THERE = frozenset({"ORDER_NOT_FOUND", "NOT_FOUND"})  # a read-back finds no order (or withdrawal request)
+# Definite refusals of a first send that stale client state explains, by what to read again before signing anew:
+# the wallet's next nonce, the exchange's EIP-712 domain (a redeployed Exchange), the markets (fees, tick, lot).
+STALE_NONCE = frozenset({"NONCE_USED", "NONCE_BELOW_FLOOR"})
+STALE_DOMAIN = frozenset({"SIGNER_NOT_MAKER", "INVALID_SIGNATURE"})
+STALE_MARKET = frozenset({"MAX_FEE_TOO_LOW", "PRICE_OFF_TICK", "QUANTITY_OFF_LOT", "STOP_NEEDS_PRICE_SOURCE"})
+CLOCK_REFRESH_S = 300.0  # how long an offset read from GET /v1/time is trusted (clocks drift slowly)
 
 
 def read_back_after(
@@ -64,14 +77,86 @@ def read_back_after(
     After a send whose outcome was unknown, any refusal of the resend is read back first: the exchange may refuse
     the copy of what it took (DUPLICATE_ORDER at an engine's own door, ORDER_NOT_OPEN for a replace whose cancel
     applied, ORDER_EXPIRED or NONCE_USED once it no longer knows an expired order's hash, a withdrawal limit that
-    counts the first request), and a bot that believed the refusal would sign again and trade twice."""
+    counts the first request), and a bot that believed the refusal would sign again and trade twice. A success
+    answer that is not JSON (BAD_RESPONSE) is read back at once: the exchange took the request."""
+    if error.code == BAD_RESPONSE or (after_unknown and not outcome_unknown(error, after_unknown)):
+        return True  # a 2xx the exchange sent but we could not read took the request: read what it made
     if not outcome_unknown(error, after_unknown):
-        if after_unknown:
-            return True
         raise error
     if resent == resends:
         raise OrderOutcomeUnknown(order_hash, path, body, error, resent + 1) from error
     return False
+
+
+def first_send_refused(error: HdexClientError, after_unknown: bool) -> bool:
+    """Whether `error` refuses a signed request's first send for certain (no earlier send may have been taken):
+    then a request signed anew is no second copy of it."""
+    return not after_unknown and error.code != BAD_RESPONSE and not outcome_unknown(error, False)
+
+
+def cancel_again(error: HdexClientError, what: str, attempts: int, resends: int) -> bool:
+    """What a cancel's failed send (attempt number `attempts`) leads to: True to send it again; False when it is
+    done (after a send whose outcome was unknown, ORDER_NOT_OPEN: the order closed, by that send or otherwise).
+    Raises `error` when it is a definite refusal, and CancelOutcomeUnknown once `resends` are spent."""
+    after_unknown = attempts > 1
+    if not outcome_unknown(error, after_unknown):
+        if after_unknown and error.code == "ORDER_NOT_OPEN":
+            return False
+        raise error
+    if attempts > resends:
+        raise CancelOutcomeUnknown(what, error, attempts) from error
+    return True
+
+
+def stale_state(refusal: HdexClientError, options: Mapping[str, Any], order: bool) -> str | None:
+    """Which client state a definite refusal of a first send says may be stale and is to be read again: "nonce"
+    (unless the caller chose the nonce), "domain", "markets" (those two for an order only), or None."""
+    if order and refusal.code in STALE_NONCE and "nonce" not in options:
+        return "nonce"
+    if refusal.code in STALE_DOMAIN:
+        return "domain"
+    return "markets" if order and refusal.code in STALE_MARKET else None
+
+
+def signs_again_after_reload(
+    refusal: HdexClientError, options: Mapping[str, Any], before: ClientMarket | None, after: ClientMarket | None
+) -> bool:
+    """Whether an order refused over its market is signed anew once the markets are read again: only for the max
+    fee rate the client chose itself from fee rates that have since changed. A price off a new tick or an amount
+    off a new lot is the caller's to change: rounding it here would trade other terms than asked."""
+    return refusal.code == "MAX_FEE_TOO_LOW" and "max_fee_rate" not in options and after is not None and before != after
+
+
+class Query(NamedTuple):
+    """A public or account read both clients send alike: GET `path` with `params`; `field` of the answer, or all."""
+
+    path: str
+    params: dict[str, Any]
+    field: str | None = None
+
+
+def book_query(market: str, depth: int) -> Query:
+    return Query(f"/v1/markets/{market}/book", {"depth": depth})
+
+
+def ticker_query(market: str) -> Query:
+    return Query(f"/v1/markets/{market}/ticker", {})
+
+
+def trades_query(market: str, limit: int) -> Query:
+    return Query(f"/v1/markets/{market}/trades", {"limit": limit}, "trades")
+
+
+def open_orders_query(address: str, market: str | None, cursor: str | None) -> Query:
+    """A page of the wallet's open orders; its answer's `next` is the following page's cursor."""
+    params = {"status": "open", "limit": PAGE, **({"market": market} if market else {})}
+    return Query(f"/v1/accounts/{address}/orders", {**params, **({"cursor": cursor} if cursor else {})})
+
+
+def fills_query(address: str, market: str | None, limit: int, cursor: str | None) -> Query:
+    """A page of the wallet's fills (at most PAGE); its answer's `next` is the following page's cursor."""
+    params = {"limit": min(limit, PAGE), **({"market": market} if market else {})}
+    return Query(f"/v1/accounts/{address}/fills", {**params, **({"cursor": cursor} if cursor else {})})
 
 
 def _exact(value: str | Decimal | int, what: str) -> Fraction:
@@ -143,28 +228,63 @@ class Signer:
     """A wallet key and the exchange's domain: builds signed request bodies.
 
     Orders carry consecutive nonces from the one `number_orders_from` was given (the API's `GET /v1/nonce`):
-    the contract keeps 256 consecutive nonces in one storage word, so such orders settle cheapest. Two signers
-    numbering the same wallet's orders at once would collide (NONCE_USED): give each wallet one client."""
+    the contract keeps a window of 64 consecutive nonces in the wallet's own storage slot, so such orders settle
+    cheapest. Two signers numbering the same wallet's orders at once would collide (NONCE_USED): give each wallet
+    one client.
+
+    Bulk-cancel and cancel-after timestamps and default expiries read the exchange's clock: the local clock plus
+    the offset `set_clock` was given (`GET /v1/time`); each timestamp is above the one before (the exchange
+    refuses a bulk cancel whose timestamp is not)."""
 
     def __init__(self, private_key: str, domain: Domain) -> None:
         self._key = bytes.fromhex(private_key.removeprefix("0x"))
         self.address = str(Account.from_key(self._key).address)
         self.domain = domain
-        self._nonces: Iterator[int] | None = None
+        self._next: int | None = None
+        self._lock = threading.Lock()  # threads signing at once draw distinct nonces and timestamps
+        self._offset_ms = 0
+        self._clock_read_at: float | None = None  # time.monotonic() of the last set_clock
+        self._last_stamp_ms = 0
 
     @property
     def numbering_orders(self) -> bool:
         """Whether orders get their nonces from this signer's count (`number_orders_from` was called)."""
-        return self._nonces is not None
+        return self._next is not None
 
     def number_orders_from(self, first: int) -> None:
-        """Number the orders signed from now on `first`, `first + 1`, ... (`first`: from `GET /v1/nonce`)."""
-        self._nonces = itertools.count(first)
+        """Number the orders signed from now on `first`, `first + 1`, ... (`first`: from `GET /v1/nonce`), or on
+        from the count already reached if that is higher: a nonce given out may be in use."""
+        with self._lock:
+            self._next = first if self._next is None else max(self._next, first)
 
     def _next_nonce(self) -> int:
-        if self._nonces is None:
-            raise ValueError("no nonce to sign the order with: call number_orders_from(GET /v1/nonce) or pass nonce")
-        return next(self._nonces)
+        with self._lock:
+            if self._next is None:
+                raise ValueError(
+                    "no nonce to sign the order with: call number_orders_from(GET /v1/nonce) or pass nonce"
+                )
+            self._next += 1
+            return self._next - 1
+
+    @property
+    def clock_stale(self) -> bool:
+        """Whether the exchange's clock is to be read again (`set_clock`): never read, or CLOCK_REFRESH_S ago."""
+        return self._clock_read_at is None or time.monotonic() - self._clock_read_at > CLOCK_REFRESH_S
+
+    def set_clock(self, server_ms: int, sent_ns: int, received_ns: int) -> None:
+        """Keep the exchange's clock: `server_ms` as `GET /v1/time` answered it between the local `sent_ns` and
+        `received_ns` (time.time_ns()); taken as read halfway."""
+        self._offset_ms = server_ms - (sent_ns + received_ns) // 2_000_000
+        self._clock_read_at = time.monotonic()
+
+    def now_ms(self) -> int:
+        """The exchange's time in ms since the epoch, as far as this signer knows it."""
+        return time.time_ns() // 1_000_000 + self._offset_ms
+
+    def _stamp_ms(self) -> int:
+        with self._lock:
+            self._last_stamp_ms = max(self.now_ms(), self._last_stamp_ms + 1)
+            return self._last_stamp_ms
 
     @staticmethod
     def domain_from_json(body: dict[str, Any]) -> Domain:
@@ -205,7 +325,7 @@ class Signer:
         flags |= FLAG_OPERATOR_TRIGGER if accept_operator_trigger and kind in STOP_KINDS else 0  # a stop's consent
         if expiry is None:
             immediate = time_in_force in ("IOC", "FOK") or (kind == "market" and time_in_force is None)
-            expiry = int(time.time()) + (IMMEDIATE_EXPIRY_S if immediate else ORDER_EXPIRY_S)
+            expiry = self.now_ms() // 1000 + (IMMEDIATE_EXPIRY_S if immediate else ORDER_EXPIRY_S)
         order = Order(
             maker=self.address,
             baseToken=market.base_token,
@@ -242,7 +362,7 @@ class Signer:
     def cancel_after_body(self, timeout_ms: int, market: str | None) -> dict[str, Any]:
         """POST /v1/orders/cancel-after body: cancel every open order (in `market`, or all) unless
         refreshed within `timeout_ms` (0 turns the switch off)."""
-        timestamp = time.time_ns() // 1_000_000
+        timestamp = self._stamp_ms()
         digest = cancel_digest(self.domain, Cancel(self.address, cancel_after_scope(market, timeout_ms, timestamp)))
         signature = "0x" + sign_digest(self._key, digest).hex()
         return {
@@ -252,7 +372,7 @@ class Signer:
 
     def cancel_all_body(self, market: str | None) -> dict[str, Any]:
         """POST /v1/orders/cancel body for every open order (in `market`, or all)."""
-        timestamp = time.time_ns() // 1_000_000
+        timestamp = self._stamp_ms()
         digest = cancel_digest(self.domain, Cancel(self.address, bulk_cancel_scope(market, timestamp)))
         signature = "0x" + sign_digest(self._key, digest).hex()
         return {"maker": self.address, "market": market, "timestamp": str(timestamp), "signature": signature}
@@ -279,7 +399,7 @@ class Signer:
             maxFee=max_fee,
             recipient=recipient or self.address,
             nonce=time.time_ns() if nonce is None else nonce,
-            expiry=int(time.time()) + 86_400 if expiry is None else expiry,
+            expiry=self.now_ms() // 1000 + 86_400 if expiry is None else expiry,
         )
         digest = withdrawal_digest(self.domain, withdrawal)
         body = {

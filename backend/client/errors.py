@@ -16,9 +16,12 @@ NETWORK = "NETWORK"  # no answer: the connection failed, was reset or timed out
 HTTP_ERROR = "HTTP_ERROR"  # an error answer without HDEX's error body: a balancer's page, a crash
 BAD_RESPONSE = "BAD_RESPONSE"  # a success answer whose body is not JSON
 ORDER_OUTCOME_UNKNOWN = "ORDER_OUTCOME_UNKNOWN"
+CANCEL_OUTCOME_UNKNOWN = "CANCEL_OUTCOME_UNKNOWN"
 STREAM_CLOSED = "STREAM_CLOSED"
 BOOK_GAP = "BOOK_GAP"
 NOT_EXACT = "NOT_EXACT"
+# 503s that refuse a request for certain (nothing was done), unlike a busy or unreachable engine's
+DEFINITE_5XX = frozenset({"WITHDRAWALS_PAUSED", "SCREENING_UNAVAILABLE"})
 SNIPPET_CHARS = 200  # of a body that is not HDEX's error, quoted in the message
 MAX_RESEND_DELAY_S = 10.0
 
@@ -75,6 +78,36 @@ class OrderOutcomeUnknown(HdexClientError):
         self.order_hash, self.path, self.body, self.last, self.attempts = order_hash, path, body, last, attempts
 
 
+class CancelOutcomeUnknown(HdexClientError):
+    """A cancel (one order's, a bulk cancel or a cancel-after) got no clear answer however often it was sent: it
+    is unknown whether it applied. `what`: the request; `last`: the last attempt's error. Read the orders
+    (`client.open_orders()`, `client.order(hash)`) or cancel again."""
+
+    def __init__(self, what: str, last: HdexClientError, attempts: int) -> None:
+        message = f"{what} may or may not have applied after {attempts} attempt(s) (last: {last}): read the orders"
+        super().__init__(last.status, CANCEL_OUTCOME_UNKNOWN, message)
+        self.what, self.last, self.attempts = what, last, attempts
+
+
+class ReplacePartlyFailed(HdexClientError):
+    """409 REPLACE_PARTLY_FAILED: the replace's cancel stands but its new order was refused. `cancelled`: the old
+    order (cancelled); `refused`: the new order's refusal ({"code", "message", "field"}), None when not known."""
+
+    def __init__(
+        self, message: str, field: str | None, cancelled: dict[str, Any], refused: dict[str, Any] | None
+    ) -> None:
+        super().__init__(409, "REPLACE_PARTLY_FAILED", message, field)
+        self.cancelled, self.refused = cancelled, refused
+
+
+class SubscriptionRefused(HdexClientError):
+    """The stream refused a subscription (`{"op": "error"}` in answer to it): `subscription` is the one sent."""
+
+    def __init__(self, subscription: Mapping[str, Any], code: str, message: str, field: str | None) -> None:
+        super().__init__(0, code, f"subscription {dict(subscription)} refused: {message}", field)
+        self.subscription = dict(subscription)
+
+
 class StreamClosed(HdexClientError):
     """The WebSocket closed other than normally (1000): `close_code` (1013 too slow a reader, 1011 a server
     fault, 1006 no close frame, ...) and `reason`. Reconnect and resubscribe: book snapshots start afresh."""
@@ -111,8 +144,12 @@ def raise_for_error(status: int, body: Any, headers: Mapping[str, str]) -> None:
     if not isinstance(error, dict) or not isinstance(error.get("code"), str):
         text = body if isinstance(body, str) else "" if body is None else json.dumps(body)
         message = f"HTTP {status}" + (f": {text[:SNIPPET_CHARS]}" if text.strip() else "")
+        if status == 429 and retry_after is not None:  # a balancer's rate limit: it ends as well
+            raise RateLimitedError(status, HTTP_ERROR, message, None, retry_after)
         raise HdexClientError(status, HTTP_ERROR, message, None, retry_after)
     code, message, field = error["code"], str(error.get("message", "")), error.get("field")
+    if code == "REPLACE_PARTLY_FAILED" and isinstance(body.get("cancelled"), dict):
+        raise ReplacePartlyFailed(message, field, body["cancelled"], body.get("refused"))
     if status == 429 and (retry_after is not None or code == "RATE_LIMITED"):  # a limit that ends (not, say,
         # TOO_MANY_OPEN_ORDERS: a standing refusal until orders close)
         raise RateLimitedError(status, code, message, field, 1.0 if retry_after is None else retry_after)
@@ -140,10 +177,22 @@ def network_error(method: str, path: str, exc: Exception) -> HdexClientError:
 
 
 def outcome_unknown(error: HdexClientError, after_unknown: bool) -> bool:
-    """Whether a signed order's failed send leaves it unknown whether the exchange took it: no answer, or a 5xx
-    (504 ENGINE_TIMEOUT, a balancer's 502, ...). After such a send, a 429 too: a rate limit refuses a resend
-    before the exchange could answer that it has the order already. Any other 4xx is a definite refusal."""
-    return error.code == NETWORK or error.status >= 500 or (after_unknown and error.status == 429)
+    """Whether a signed request's failed send leaves it unknown whether the exchange took it: no answer, or a 5xx
+    (504 ENGINE_TIMEOUT, a balancer's 502, ...) other than the 503s of `DEFINITE_5XX`. After such a send, a 429
+    too: a rate limit refuses a resend before the exchange could answer that it has the order already. Any other
+    4xx is a definite refusal."""
+    server_fault = error.status >= 500 and error.code not in DEFINITE_5XX
+    return error.code == NETWORK or server_fault or (after_unknown and error.status == 429)
+
+
+def transient(error: HdexClientError) -> bool:
+    """Whether a read that failed so may succeed if sent again: no answer, a 5xx (not `DEFINITE_5XX`), a 429."""
+    return outcome_unknown(error, after_unknown=True)
+
+
+def poll_delay(poll_s: float, failure: HdexClientError | None) -> float:
+    """Seconds before a wait helper reads again: `poll_s`, or what a failed read's Retry-After asked if longer."""
+    return max(poll_s, 0.0 if failure is None else min(MAX_RESEND_DELAY_S, failure.retry_after or 0.0))
 
 
 def resend_delay(attempt: int, error: HdexClientError, backoff_s: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -14,27 +15,42 @@ from backend.client.core import (
     DEFAULT_TIMEOUT_S,
     NOT_THERE,
     ORDERS_PATH,
-    PAGE,
     REPLACE_PATH,
     RESEND_BACKOFF_S,
     RESENDS,
     WITHDRAWAL_FINAL,
     WITHDRAWALS_PATH,
     ClientMarket,
+    Query,
     Signer,
     balances_by_token,
+    book_query,
+    cancel_again,
     credited,
+    fills_query,
+    first_send_refused,
+    open_orders_query,
     read_back_after,
+    signs_again_after_reload,
+    stale_state,
+    ticker_query,
+    trades_query,
     withdrawal_fee,
 )
 from backend.client.errors import (
+    BAD_RESPONSE,
     HdexClientError,
     OrderOutcomeUnknown,
     WaitTimeout,
     answer_body,
     network_error,
+    poll_delay,
     resend_delay,
+    transient,
 )
+from backend.signing import Domain
+
+Signed = tuple[str, dict[str, Any]]  # (hash, body) of a signed request
 
 
 class HdexClient:
@@ -45,7 +61,16 @@ class HdexClient:
     answer that is not HDEX's JSON as HTTP_ERROR. A signed order (or replace) left without a clear answer (no
     answer, a 5xx) is sent again as signed, `resends` times at most, after `resend_backoff_s` doubling each time
     (or the answer's Retry-After): the exchange places it once. If its outcome is still unknown,
-    `OrderOutcomeUnknown` carries its hash and signed body (see `resend`)."""
+    `OrderOutcomeUnknown` carries its hash and signed body (see `resend`). A success answer that cannot be read
+    is read back (the exchange took the order). A cancel is sent again the same way (a bulk cancel re-stamped);
+    `CancelOutcomeUnknown` if its outcome stays unknown.
+
+    A definite refusal of an order's first send that stale client state explains (NONCE_USED, NONCE_BELOW_FLOOR;
+    SIGNER_NOT_MAKER, INVALID_SIGNATURE after a redeployment; MAX_FEE_TOO_LOW, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
+    STOP_NEEDS_PRICE_SOURCE after a market changed) reads that state again: the next nonce (unless the caller
+    chose it), the EIP-712 domain, the markets. The order is then signed anew once where that alone can change
+    the answer (a new nonce, a new domain, a max fee rate of the client's own choosing); else the refusal is
+    raised."""
 
     def __init__(
         self,
@@ -62,6 +87,7 @@ class HdexClient:
         self._key = private_key
         self.rpc_url = rpc_url
         self._signer: Signer | None = None
+        self._signing = threading.Lock()  # threads signing their first requests build one signer
         self._numbering = threading.Lock()  # threads placing their first orders ask for the next nonce once
         self.markets: dict[str, ClientMarket] = {}
 
@@ -81,18 +107,33 @@ class HdexClient:
             raise network_error(method, path, exc) from exc
         return answer_body(response.status_code, response.content, response.headers)
 
+    def _read(self, query: Query) -> Any:
+        answer = self._call("GET", query.path, params=query.params)
+        return answer if query.field is None else answer[query.field]
+
     def _send_signed_order(
-        self, path: str, order_hash: str, body: dict[str, Any], after_unknown: bool = False
+        self,
+        path: str,
+        order_hash: str,
+        body: dict[str, Any],
+        after_unknown: bool = False,
+        resign: Callable[[HdexClientError], Signed | None] | None = None,
     ) -> dict[str, Any]:
         """POST a signed order (or replace, or withdrawal request) body; while its outcome is unknown, send the same
         body again (see the class docs). A resend refused as a copy of an earlier send is answered with what that
-        send made."""
+        send made. `resign`: given a definite refusal of the first send, the request signed anew (sent as a first
+        send, once), or None to raise the refusal."""
         resent = 0
         while True:
             try:
                 result: dict[str, Any] = self._call("POST", path, json=body)
                 return result
             except HdexClientError as error:
+                if resign is not None and first_send_refused(error, after_unknown):
+                    signed_again, resign = resign(error), None
+                    if signed_again is not None:
+                        order_hash, body = signed_again
+                        continue
                 if read_back_after(error, path, order_hash, body, after_unknown, resent, self.resends):
                     return self._taken_before(path, order_hash, body, error, resent + 1)
                 after_unknown, resent = True, resent + 1
@@ -112,7 +153,7 @@ class HdexClient:
                 return {"cancelled": self.order(body["cancel"]["orderHash"]), "order": order}
             return order
         except HdexClientError as error:
-            if error.code in NOT_THERE:
+            if error.code in NOT_THERE and refusal.code != BAD_RESPONSE:
                 raise refusal from None
             raise OrderOutcomeUnknown(order_hash, path, body, error, attempts) from error
 
@@ -125,10 +166,27 @@ class HdexClient:
     @property
     def signer(self) -> Signer:
         if self._signer is None:
-            if self._key is None:
-                raise ValueError("this client has no private key: it can only read")
-            self._signer = Signer(self._key, Signer.domain_from_json(self._call("GET", "/v1/eip712")))
+            with self._signing:  # checked again: another thread may have built it meanwhile
+                if self._signer is None:
+                    if self._key is None:
+                        raise ValueError("this client has no private key: it can only read")
+                    self._signer = Signer(self._key, self._domain())
         return self._signer
+
+    def _domain(self) -> Domain:
+        """The exchange's EIP-712 domain as it is now (`GET /v1/eip712`)."""
+        return Signer.domain_from_json(self._call("GET", "/v1/eip712"))
+
+    def _clocked_signer(self) -> Signer:
+        """The signer, its copy of the exchange's clock read again when stale (kept as it is if that read fails:
+        a cancel must not wait on it)."""
+        signer = self.signer
+        if signer.clock_stale:
+            with contextlib.suppress(HdexClientError):
+                sent = time.time_ns()
+                server_ms = int(self.server_time()["serverTime"])
+                signer.set_clock(server_ms, sent, time.time_ns())
+        return signer
 
     @property
     def address(self) -> str:
@@ -140,11 +198,34 @@ class HdexClient:
 
     def _order_signer(self) -> Signer:
         """The signer, numbering orders from the exchange's next nonce for this wallet (asked once)."""
-        signer = self.signer
+        signer = self._clocked_signer()
         with self._numbering:
             if not signer.numbering_orders:
                 signer.number_orders_from(self.next_nonce())
         return signer
+
+    def _state_read_again(self, refusal: HdexClientError, options: Mapping[str, Any], market: str | None) -> bool:
+        """Read again the client state a definite refusal of a first send says may be stale (`stale_state`; an
+        order's when `market` is given); whether a request signed anew may now be taken. Raises the refusal if
+        that read fails."""
+        stale = stale_state(refusal, options, order=market is not None)
+        try:
+            if stale == "nonce":
+                signer = self.signer
+                with self._numbering:  # never back: continue from the higher of the two
+                    signer.number_orders_from(self.next_nonce())
+                return True
+            if stale == "domain":
+                signer, domain = self.signer, self._domain()
+                changed = domain.separator != signer.domain.separator
+                signer.domain = domain
+                return changed
+            if stale == "markets" and market is not None:
+                before = self.markets.get(market)
+                return signs_again_after_reload(refusal, options, before, self.load_markets().get(market))
+        except HdexClientError as error:
+            raise refusal from error
+        return False
 
     def load_markets(self) -> dict[str, ClientMarket]:
         """Every market by name (kept in `self.markets`)."""
@@ -152,6 +233,7 @@ class HdexClient:
         return self.markets
 
     def market(self, name: str) -> ClientMarket:
+        """A market (`GET /v1/markets`, read once and again after a refusal that says it changed)."""
         if name not in self.markets:
             self.load_markets()
         return self.markets[name]
@@ -159,37 +241,79 @@ class HdexClient:
     def place_order(self, market: str, side: str, amount: int, price: int, **options: Any) -> dict[str, Any]:
         """Sign and place an order (options: kind, post_only, trigger_price, time_in_force, expiry, nonce,
         max_fee_rate, client_order_id, accept_operator_trigger: see `Signer.order_body`)."""
-        order_hash, body = self._order_signer().order_body(self.market(market), side, amount, price, **options)
-        return self._send_signed_order(ORDERS_PATH, order_hash, body)
+
+        def sign() -> Signed:
+            return self._order_signer().order_body(self.market(market), side, amount, price, **options)
+
+        def resign(refusal: HdexClientError) -> Signed | None:
+            return sign() if self._state_read_again(refusal, options, market) else None
+
+        return self._send_signed_order(ORDERS_PATH, *sign(), resign=resign)
+
+    def _cancel(self, what: str, method: str, path: str, sign: Callable[[], dict[str, Any]]) -> Any:
+        """Send a signed cancel (`sign()`: its body, signed again for each send: the same for one order's cancel, a
+        new timestamp for a bulk one) until its outcome is known (see `cancel_again`); None when a resend found
+        the order no longer open. A first send refused over a stale domain is signed anew once."""
+        attempts, domain_read = 0, False
+        while True:
+            attempts += 1
+            try:
+                return self._call(method, path, json=sign())
+            except HdexClientError as error:
+                if attempts == 1 and not domain_read and first_send_refused(error, False):
+                    domain_read = True
+                    if self._state_read_again(error, {}, None):
+                        attempts = 0
+                        continue
+                if not cancel_again(error, what, attempts, self.resends):
+                    return None
+                time.sleep(resend_delay(attempts, error, self.resend_backoff_s))
 
     def cancel_order(self, order_hash: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._call(
-            "DELETE", f"/v1/orders/{order_hash}", json=self.signer.cancel_body(order_hash)
+        """Cancel one open order; returns it. Sent again while its outcome is unknown; `CancelOutcomeUnknown` if
+        it stays so."""
+        path = f"/v1/orders/{order_hash}"
+        result = self._cancel(
+            f"the cancel of {order_hash}", "DELETE", path, lambda: self.signer.cancel_body(order_hash)
         )
-        return result
+        return self.order(order_hash) if result is None else dict(result)
 
     def replace_order(
         self, order_hash: str, market: str, side: str, amount: int, price: int, **options: Any
     ) -> dict[str, Any]:
         """Cancel `order_hash` and place a new order in one step (its funds go to the new order);
         returns {"cancelled", "order"}. Options as for `place_order`; resent as `place_order` is."""
-        signer = self._order_signer()
-        new_hash, order_body = signer.order_body(self.market(market), side, amount, price, **options)
-        return self._send_signed_order(REPLACE_PATH, new_hash, signer.replace_body(order_hash, order_body))
+
+        def sign() -> Signed:
+            signer = self._order_signer()
+            new_hash, order_body = signer.order_body(self.market(market), side, amount, price, **options)
+            return new_hash, signer.replace_body(order_hash, order_body)
+
+        def resign(refusal: HdexClientError) -> Signed | None:
+            return sign() if self._state_read_again(refusal, options, market) else None
+
+        return self._send_signed_order(REPLACE_PATH, *sign(), resign=resign)
 
     def cancel_after(self, timeout_ms: int, market: str | None = None) -> dict[str, Any]:
         """Dead-man switch: unless called again within `timeout_ms`, cancel every open order (in
-        `market`, or all); 0 turns it off. Returns {"deadline", ...}."""
-        result: dict[str, Any] = self._call(
-            "POST", "/v1/orders/cancel-after", json=self.signer.cancel_after_body(timeout_ms, market)
-        )
+        `market`, or all); 0 turns it off. Returns {"deadline", ...}. Sent again, newly stamped, while its
+        outcome is unknown."""
+
+        def sign() -> dict[str, Any]:
+            return self._clocked_signer().cancel_after_body(timeout_ms, market)
+
+        result: dict[str, Any] = self._cancel("the cancel-after", "POST", "/v1/orders/cancel-after", sign)
         return result
 
     def cancel_all(self, market: str | None = None) -> list[str]:
-        """Cancel every open order of this wallet (in `market`, or all); returns their hashes."""
-        cancelled: list[str] = self._call("POST", "/v1/orders/cancel", json=self.signer.cancel_all_body(market))[
-            "cancelled"
-        ]
+        """Cancel every open order of this wallet (in `market`, or all); returns their hashes. Sent again, newly
+        stamped, while its outcome is unknown: the hashes are then those the answered send cancelled (an earlier
+        send may have cancelled the rest). `CancelOutcomeUnknown` if it stays unknown."""
+
+        def sign() -> dict[str, Any]:
+            return self._clocked_signer().cancel_all_body(market)
+
+        cancelled: list[str] = self._cancel("the bulk cancel", "POST", "/v1/orders/cancel", sign)["cancelled"]
         return cancelled
 
     def order(self, order_hash: str) -> dict[str, Any]:
@@ -199,19 +323,29 @@ class HdexClient:
     def open_orders(self, market: str | None = None) -> list[dict[str, Any]]:
         """Every open order of the wallet (in `market`), newest first: all pages (a wallet may hold up to the
         exchange's HDEX_MAX_OPEN_ORDERS, 1,000 by default)."""
-        params: dict[str, Any] = {"status": "open", "limit": PAGE, **({"market": market} if market else {})}
         orders: list[dict[str, Any]] = []
+        cursor = None
         while True:
-            page = self._call("GET", f"/v1/accounts/{self.address}/orders", params=params)
+            page = self._read(open_orders_query(self.address, market, cursor))
             orders.extend(page["orders"])
-            if page.get("next") is None:
+            if (cursor := page.get("next")) is None:
                 return orders
-            params["cursor"] = page["next"]
+
+    def fills_page(self, market: str | None = None, limit: int = 100, cursor: str | None = None) -> dict[str, Any]:
+        """A page of the wallet's fills (in `market`), newest first: {"fills": [...] (at most PAGE), "next":
+        the cursor of the following page, or None}."""
+        page: dict[str, Any] = self._read(fills_query(self.address, market, limit, cursor))
+        return page
 
     def fills(self, market: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """The wallet's newest `limit` (at most 500) fills (in `market`), newest first."""
-        params = {"limit": limit, **({"market": market} if market else {})}
-        fills: list[dict[str, Any]] = self._call("GET", f"/v1/accounts/{self.address}/fills", params=params)["fills"]
+        """The wallet's newest `limit` fills (in `market`), newest first, read page by page."""
+        fills: list[dict[str, Any]] = []
+        cursor = None
+        while len(fills) < limit:
+            page = self.fills_page(market, limit - len(fills), cursor)
+            fills.extend(page["fills"])
+            if (cursor := page.get("next")) is None:
+                break
         return fills
 
     def balances(self, address: str | None = None) -> dict[str, dict[str, Any]]:
@@ -220,17 +354,15 @@ class HdexClient:
         return balances_by_token(self._call("GET", f"/v1/accounts/{address or self.address}/balances"))
 
     def book(self, market: str, depth: int = 50) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", f"/v1/markets/{market}/book", params={"depth": depth})
-        return result
+        book: dict[str, Any] = self._read(book_query(market, depth))
+        return book
 
     def ticker(self, market: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", f"/v1/markets/{market}/ticker")
-        return result
+        ticker: dict[str, Any] = self._read(ticker_query(market))
+        return ticker
 
     def trades(self, market: str, limit: int = 100) -> list[dict[str, Any]]:
-        trades: list[dict[str, Any]] = self._call("GET", f"/v1/markets/{market}/trades", params={"limit": limit})[
-            "trades"
-        ]
+        trades: list[dict[str, Any]] = self._read(trades_query(market, limit))
         return trades
 
     def server_time(self) -> dict[str, Any]:
@@ -258,10 +390,11 @@ class HdexClient:
 
     def deposit(self, token: str, amount: int, timeout: float = 120.0) -> str:
         """Send `amount` of `token` (zero address: ETH) into the Exchange vault, signed with this client's
-        key through `rpc_url`; returns the mined deposit transaction's hash (see `wait_for_deposit`)."""
+        key through `rpc_url`; returns the mined deposit transaction's hash (see `wait_for_deposit`). The
+        Exchange's address is read from the API each time: a redeployed Exchange has a new one."""
         if self.rpc_url is None or self._key is None:
             raise ValueError("a deposit needs the client's private key and an rpc_url")
-        exchange = self.signer.domain.verifying_contract
+        exchange = self._domain().verifying_contract
         return deposit_onchain(self.rpc_url, self._key, exchange, token, amount, timeout)
 
     def wait_for_deposit(self, tx_hash: str, timeout: float = 120.0, poll_s: float = 1.0) -> dict[str, Any]:
@@ -284,10 +417,15 @@ class HdexClient:
         without a clear answer, the same signed request is sent again, as an order is (see the class docs): a new
         signature would be a second withdrawal."""
         fee = withdrawal_fee(amount, self.fees()) if max_fee is None else max_fee
-        withdrawal_hash, body = self.signer.withdrawal_body(
-            token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options
-        )
-        return self._send_signed_order(WITHDRAWALS_PATH, withdrawal_hash, body)
+
+        def sign() -> Signed:
+            signer = self.signer
+            return signer.withdrawal_body(token, amount, fee, recipient=recipient, travel_rule=travel_rule, **options)
+
+        def resign(refusal: HdexClientError) -> Signed | None:
+            return sign() if self._state_read_again(refusal, options, None) else None
+
+        return self._send_signed_order(WITHDRAWALS_PATH, *sign(), resign=resign)
 
     def withdrawal_quote(self, token: str | None = None, amount: int | None = None) -> dict[str, Any]:
         """The minimum withdrawal and the travel-rule threshold in the reference token and, given `token` and
@@ -313,9 +451,18 @@ class HdexClient:
 
 
 def _poll(check: Callable[[], dict[str, Any] | None], timeout: float, poll_s: float, what: str) -> dict[str, Any]:
+    """`check()` every `poll_s` until it finds something; a transient failure (no answer, a 5xx, a 429) is read
+    again too, until the deadline: `WaitTimeout` then (from the last failure, if the last read failed)."""
     deadline = time.monotonic() + timeout
-    while (found := check()) is None:
+    while True:
+        try:
+            if (found := check()) is not None:
+                return found
+            failure = None
+        except HdexClientError as error:
+            if not transient(error):
+                raise
+            failure = error
         if time.monotonic() >= deadline:
-            raise WaitTimeout(f"no {what} within {timeout} s")
-        time.sleep(poll_s)
-    return found
+            raise WaitTimeout(f"no {what} within {timeout} s") from failure
+        time.sleep(poll_delay(poll_s, failure))

@@ -10,7 +10,7 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from backend.client import AsyncHdexClient, HdexClient, HdexClientError, RateLimitedError
+from backend.client import AsyncHdexClient, HdexClient, HdexClientError, RateLimitedError, WaitTimeout
 from backend.client.errors import parse_retry_after
 
 Answer = httpx.Response | Exception
@@ -97,3 +97,29 @@ def test_retry_after_reads_seconds_and_http_dates_and_never_goes_below_zero() ->
     assert parse_retry_after(formatdate(now - 30, usegmt=True), now) == 0.0
     assert parse_retry_after("-5", now) == 0.0
     assert [parse_retry_after(value, now) for value in (None, "", "soon", "nan", "inf")] == [None] * 5
+
+
+def test_a_balancers_429_with_retry_after_but_no_hdex_body_is_a_rate_limit() -> None:
+    refused = refusal_of(httpx.Response(429, text="<html>Too Many Requests</html>", headers={"Retry-After": "3"}))
+    assert isinstance(refused, RateLimitedError) and refused.retry_after == 3.0
+
+
+def test_a_wait_reads_again_through_transient_failures_until_its_deadline() -> None:
+    answers = iter([httpx.Response(503, text="busy"), httpx.ConnectError("reset"),
+                    httpx.Response(200, json={"hash": "0xw", "status": "completed"})])  # fmt: skip
+
+    def exchange(request: httpx.Request) -> httpx.Response:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    client = HdexClient("http://hdex.test")
+    client._http = httpx.Client(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
+    assert client.wait_for_withdrawal("0xw", timeout=5, poll_s=0)["status"] == "completed"
+    with pytest.raises(WaitTimeout):
+        sync_client(httpx.Response(502, text="down")).wait_for_withdrawal("0xw", timeout=0.05, poll_s=0.01)
+    with pytest.raises(HdexClientError, match="NOT_FOUND"):  # a definite answer is not waited out
+        sync_client(httpx.Response(404, json={"error": {"code": "NOT_FOUND", "message": "m"}})).wait_for_withdrawal(
+            "0xw"
+        )

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from backend.chain.devkeys import DEV_KEYS
-from backend.client import AsyncHdexClient, HdexClient, HdexClientError, OrderOutcomeUnknown
+from backend.client import AsyncHdexClient, HdexClient, HdexClientError, OrderOutcomeUnknown, ReplacePartlyFailed
 from backend.client.core import ClientMarket, Signer
 from backend.settings import Settings
 from backend.signing import Domain
@@ -224,3 +224,32 @@ def test_open_orders_reads_every_page() -> None:
         return httpx.Response(200, json={"orders": orders[start : start + limit], "next": following})
 
     assert sync_client(exchange).open_orders(MARKET.name) == orders
+
+
+def test_a_success_answer_that_cannot_be_read_is_taken_and_read_back_never_signed_again() -> None:
+    """A 201 mangled on the way (a proxy, a body cut short) placed the order: a bot told it failed would sign again."""
+    order_hash, _ = Signer(DEV_KEYS[5], DOMAIN).order_body(MARKET, "buy", 10**18, 3 * 10**9, nonce=1, expiry=2**40)
+    exchange = FakeExchange([httpx.Response(201, text="<html>ok</html>")], {order_hash: {"status": "open"}})
+    assert sync_client(exchange).place_order(MARKET.name, "buy", 10**18, 3 * 10**9, expiry=2**40) == {"status": "open"}
+    unread = FakeExchange([httpx.Response(201, text="<html>ok</html>")])  # not readable back (yet)
+    with pytest.raises(OrderOutcomeUnknown):
+        sync_client(unread).place_order(MARKET.name, "buy", 10**18, 3 * 10**9)
+    assert len(exchange.posted) == 1 and len(unread.posted) == 1
+
+
+@pytest.mark.parametrize("code", ["WITHDRAWALS_PAUSED", "SCREENING_UNAVAILABLE"])
+def test_a_503_that_refuses_a_withdrawal_for_certain_is_not_resent(code: str) -> None:
+    exchange = FakeExchange([error(503, code)])
+    with pytest.raises(HdexClientError) as refused:
+        sync_client(exchange).withdraw(TOKEN, 10**6, max_fee=0, nonce=9, expiry=2**40)
+    assert refused.value.code == code and not isinstance(refused.value, OrderOutcomeUnknown)
+    assert len(exchange.posted) == 1
+
+
+def test_a_replace_whose_new_order_was_refused_carries_the_cancelled_order_and_the_refusal() -> None:
+    body = {"error": {"code": "REPLACE_PARTLY_FAILED", "message": "m"}, "cancelled": {"hash": OLD_HASH},
+            "refused": {"code": "POST_ONLY_WOULD_CROSS", "message": "m", "field": None}}  # fmt: skip
+    exchange = FakeExchange([httpx.Response(409, json=body)])
+    with pytest.raises(ReplacePartlyFailed) as partly:
+        sync_client(exchange).replace_order(OLD_HASH, MARKET.name, "buy", 10**18, 3 * 10**9)
+    assert partly.value.cancelled == {"hash": OLD_HASH} and partly.value.refused["code"] == "POST_ONLY_WOULD_CROSS"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
-from backend.client import AsyncHdexClient, HdexClientError, StreamClosed
+from backend.client import AsyncHdexClient, HdexClientError, StreamClosed, SubscriptionRefused
 
 Script = Callable[[ServerConnection], Awaitable[None]]
 
@@ -105,3 +105,14 @@ def test_the_servers_gap_notice_is_passed_on_for_an_account_and_raises_book_gap_
     seen, ended = follow(script)
     assert seen == [json.loads(book("snapshot", 5)), account_gap]
     assert isinstance(ended, HdexClientError) and ended.code == "BOOK_GAP" and "book:WETH-USDC" in ended.message
+
+
+def test_a_refused_subscription_raises_subscription_refused_naming_it() -> None:
+    async def script(ws: ServerConnection) -> None:
+        await ws.recv()
+        await ws.send(json.dumps({"op": "error", "error": {"code": "UNKNOWN_MARKET", "message": "no such market"}}))
+        await ws.wait_closed()
+
+    seen, ended = follow(script)
+    assert seen == [] and isinstance(ended, SubscriptionRefused) and ended.code == "UNKNOWN_MARKET"
+    assert ended.subscription == {"channel": "book", "market": "WETH-USDC"}
