@@ -12,6 +12,7 @@ import { Announcements } from "./features/announcements";
 import { SignInButton } from "./features/auth";
 import { BackOffice } from "./features/backoffice";
 import { PriceChart } from "./features/chart";
+import { EXIT_ANCHOR, useExitRequested } from "./features/exit";
 import { ForumPage } from "./features/forum";
 import { FundsPanel } from "./features/funds";
 import { HelpCenter } from "./features/help";
@@ -106,6 +107,7 @@ function TradingPage() {
   const markets = useMarkets();
   const [market, selectMarket] = useSelectedMarket(markets.data);
   const openOrders = useOpenOrders(market);
+  const exitRequested = useExitRequested(markets.data ?? []);
 
   let body;
   if (markets.isPending) body = <StatusMessage kind="loading">{t("market.loading")}</StatusMessage>;
@@ -126,7 +128,7 @@ function TradingPage() {
           <OrderBookPanel market={market} />
         </div>
         <div className="area area--form">
-          <OrderForm market={market} />
+          <OrderForm market={market} exitPanel={exitRequested ? EXIT_ANCHOR : null} />
         </div>
         <div className="area area--trades">
           <RecentTrades market={market} />

@@ -33,6 +33,7 @@ from .flows import (
     get_test_tokens,
     review_dialog,
     sign_in,
+    signing_requests,
     submit_order,
     transfer,
     wallet_page,
@@ -122,13 +123,22 @@ def test_verification_raises_the_limits_at_once_and_a_refused_withdrawal_then_go
             page = user.page
             address = user.wallet.address
 
-            # level 0: an order worth 12,000 USDC is above the 10,000 USDC maximum
-            fill_order(page, "Buy", "6", price="2000")
+            # level 0: an order worth 12,000 USDC (or more, at the last trade price) is above the 10,000 USDC
+            # maximum: the form says so before anything is signed, and links to where the level is raised
+            form = fill_order(page, "Buy", "6", price="2000")
+            amount = form.get_by_role("textbox", name="Amount", exact=True)
+            amount.blur()  # the field says what is wrong once left, as soon as the wallet's limits are read
+            expect(amount).to_have_accessible_description(
+                re.compile(
+                    r"^This order is worth [\d,.]+ USDC, but at verification \(KYC\) level 0 your largest order is "
+                    r"10,000 USDC\. Lower the amount, or raise your level on your account page\.$"
+                )
+            )
+            expect(form.get_by_role("link", name="Raise your order limit on your account page")).to_be_visible()
+            signing_before = len(signing_requests(user))
             submit_order(page, "Buy")
-            dialog = review_dialog(page)
-            dialog.get_by_role("button", name="Sign and place").click()
-            expect(dialog).to_contain_text("your maximum order is 10,000.00 USDC (level 0)")
-            dialog.get_by_role("button", name="Back").click()
+            expect(review_dialog(page)).to_have_count(0)
+            assert len(signing_requests(user)) == signing_before
             assert api_get(stack, f"/v1/accounts/{address}/orders", status="open")["orders"] == []
 
             # level 0: 15,000 USDC is above the day's 10,000 USDC, and the message says what is left
@@ -180,9 +190,10 @@ def test_verification_raises_the_limits_at_once_and_a_refused_withdrawal_then_go
             log = staff.get_by_role("table", name="Audit log")
             expect(log).to_contain_text("kyc.approve")
             expect(log).to_contain_text("kyc.document_view")
-            # the browser logs the two refusals' 422 answers, and nothing else went wrong
+            # the browser logs the withdrawal refusal's 422 answer (the order was refused in the form, never sent),
+            # and nothing else went wrong
             refused = [e for e in user.console_errors if "status of 422" in e]
-            assert [e.rsplit("/", 1)[-1] for e in refused] == ["orders)", "withdrawals)"]
+            assert [e.rsplit("/", 1)[-1] for e in refused] == ["withdrawals)"]
             assert len(user.console_errors) == len(refused), user.console_errors
     finally:
         staff_context.close()

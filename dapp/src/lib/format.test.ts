@@ -71,6 +71,34 @@ describe("parseUnits", () => {
   });
 });
 
+describe("parseUnits with the locale's grouping", () => {
+  it("accepts thousands separators where they belong, as the app shows numbers, exactly", () => {
+    expect(parseUnits("2,000.00", 18, "en")).toEqual({ ok: true, value: 2_000n * 10n ** 18n });
+    expect(parseUnits("1,234,567.123456789012345678", 18, "en")).toEqual({ ok: true, value: 1_234_567_123_456_789_012_345_678n });
+    expect(parseUnits(" 12,345 ", 6, "zh-CN")).toEqual({ ok: true, value: 12_345_000_000n });
+    expect(parseUnits("1234.5", 6, "en")).toEqual({ ok: true, value: 1_234_500_000n }); // none is fine too
+  });
+
+  it("refuses a separator that is misplaced, so a number that reads two ways is never guessed", () => {
+    for (const text of ["1,5", "20,00", "1,0000", ",100", "100,", "1.000,5", "1,000.000,1"]) {
+      expect(parseUnits(text, 6, "en"), text).toEqual({ ok: false, reason: "grouping" });
+    }
+  });
+
+  it("still refuses what is not a number, and too many digits", () => {
+    for (const text of ["", ".", "-1,000", "1e3", "abc", "1.2.3", "1,000.5.5"]) {
+      expect(parseUnits(text, 6, "en"), text).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(parseUnits("1,000.0000001", 6, "en")).toEqual({ ok: false, reason: "precision" });
+  });
+
+  it("reads the separators of a locale that groups with points and a comma for decimals", () => {
+    expect(parseUnits("2.000,5", 6, "de")).toEqual({ ok: true, value: 2_000_500_000n });
+    expect(parseUnits("2,5", 6, "de")).toEqual({ ok: true, value: 2_500_000n });
+    expect(parseUnits("2.5", 6, "de")).toEqual({ ok: false, reason: "grouping" });
+  });
+});
+
 describe("market grid", () => {
   it("derives price digits from the tick and amount digits from the lot", () => {
     expect(priceDecimals(WETH_USDC)).toBe(6);

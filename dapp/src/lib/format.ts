@@ -23,9 +23,17 @@ export function pow10(exponent: number): bigint {
   return TEN ** BigInt(exponent);
 }
 
+/** The locale's grouping and decimal separators ("," and "." in English). */
+function separators(locale: string): { group: string; decimal: string } {
+  const parts = new Intl.NumberFormat(locale).formatToParts(12_345.6);
+  return {
+    group: parts.find((p) => p.type === "group")?.value ?? ",",
+    decimal: parts.find((p) => p.type === "decimal")?.value ?? ".",
+  };
+}
+
 function decimalSeparator(locale: string): string {
-  const part = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === "decimal");
-  return part?.value ?? ".";
+  return separators(locale).decimal;
 }
 
 /** `value` (base units) / 10^decimals as locale text, e.g. ("1234500000", 6, en) -> "1,234.5". */
@@ -51,15 +59,36 @@ export function formatUnits(value: bigint | string, decimals: number, format: Un
   return format.signed && abs !== 0n ? `+${body}` : body;
 }
 
-export type ParsedUnits = { ok: true; value: bigint } | { ok: false; reason: "invalid" | "precision" };
+export type ParsedUnits = { ok: true; value: bigint } | { ok: false; reason: "invalid" | "precision" | "grouping" };
+
+/** Marks a grouping separator while a typed number is read (no one types it). */
+const GROUP = "\u0000";
 
 /**
- * Human text typed by a user ("1234.5", "0.001", ".5") to base units. Only digits and one "." are
- * accepted (separators typed by people vary; the form says what it wants). More fraction digits than
- * `decimals` is a `precision` error rather than a silent rounding.
+ * `text` with `locale`'s separators made plain ("2,000.50" -> "2000.50" in English), as the app shows numbers and
+ * so people copy them; null when a grouping separator is misplaced ("1,5", "20,00", "1.000,5" in English): a number
+ * that reads two ways is refused, never guessed. Text with other characters is returned as it is, to be refused.
  */
-export function parseUnits(text: string, decimals: number): ParsedUnits {
-  const trimmed = text.trim();
+function ungrouped(text: string, locale: string): string | null {
+  const { group, decimal } = separators(locale);
+  // a space-like separator (French, for one) may be typed as any space
+  const marked = (group.trim() === "" ? text.replace(/[\s\u202f\u00a0]/g, GROUP) : text.split(group).join(GROUP));
+  const [whole = "", fraction, ...more] = marked.split(decimal);
+  if (more.length > 0 || !/^[\d\u0000]*$/.test(whole) || (fraction !== undefined && !/^[\d\u0000]*$/.test(fraction))) return text;
+  if (fraction?.includes(GROUP)) return null;
+  if (whole.includes(GROUP) && !/^\d{1,3}(\u0000\d{3})+$/.test(whole)) return null;
+  return whole.split(GROUP).join("") + (fraction === undefined ? "" : `.${fraction}`);
+}
+
+/**
+ * Human text typed by a user ("1234.5", "0.001", ".5") to base units, exactly (no float on the way). With a
+ * `locale`, its grouping separators are accepted where they belong ("1,234.5" in English) and a misplaced one
+ * is a `grouping` error; without, only digits and one "." are. More fraction digits than `decimals` is a
+ * `precision` error rather than a silent rounding.
+ */
+export function parseUnits(text: string, decimals: number, locale?: string): ParsedUnits {
+  const trimmed = locale === undefined ? text.trim() : ungrouped(text.trim(), locale);
+  if (trimmed === null) return { ok: false, reason: "grouping" };
   const match = /^(\d*)(?:\.(\d*))?$/.exec(trimmed);
   if (!match || trimmed === "" || trimmed === ".") return { ok: false, reason: "invalid" };
   const whole = match[1] ?? "";

@@ -35,15 +35,20 @@ export function formatBaseAmount(raw: bigint | string, market: Market, locale: s
   return formatUnits(raw, market.baseToken.decimals, { locale, maxFractionDigits: digits, minFractionDigits: digits });
 }
 
+/** A base amount exactly (a fee of 0.0002 WETH), with at least the lot's digits, so it reads alike next to amounts. */
+export function formatBaseAmountExact(raw: bigint | string, market: Market, locale: string): string {
+  return formatUnits(raw, market.baseToken.decimals, { locale, minFractionDigits: lotDecimals(market) });
+}
+
 /** A quote amount exactly (a fill of 0.005 WETH at 3000.01 is 15.00005 USDC), with at least the tick's digits. */
 export function formatQuoteAmount(raw: bigint | string, market: Market, locale: string): string {
   const digits = Math.min(tickDecimals(market), market.quoteToken.decimals);
   return formatUnits(raw, market.quoteToken.decimals, { locale, maxFractionDigits: market.quoteToken.decimals, minFractionDigits: digits });
 }
 
-/** A typed human price ("3000.5") as a limitPrice in base units. */
-export function parsePrice(text: string, market: Market): ParsedUnits {
-  return parseUnits(text, priceDecimals(market));
+/** A typed human price ("3000.5", or "3,000.5" in `locale`'s grouping) as a limitPrice in base units. */
+export function parsePrice(text: string, market: Market, locale?: string): ParsedUnits {
+  return parseUnits(text, priceDecimals(market), locale);
 }
 
 /** A price in base units as the plain text a price input shows ("3000.50"), no grouping. */

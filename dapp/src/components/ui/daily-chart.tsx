@@ -3,9 +3,10 @@
  * with an accessible name. The caller renders the same numbers as a table next to it (the text fallback).
  * The public statistics page and the back office's statistics both draw with it.
  */
-import { ColorType, createChart, HistogramSeries, LineSeries, type IChartApi, type UTCTimestamp } from "lightweight-charts";
+import { ColorType, createChart, HistogramSeries, LineSeries, TickMarkType, type IChartApi, type UTCTimestamp } from "lightweight-charts";
 import { useEffect, useRef } from "react";
 import { useI18n } from "../../i18n";
+import { dayLabels, valueFormat, type DayMark, type PlottedValue } from "../../lib/chart-format";
 import "./daily-chart.css";
 
 export interface DailyPoint {
@@ -26,15 +27,23 @@ export function dayTime(day: string): number {
 
 const PALETTE = ["#4c8dff", "#2ebd85", "#f0b90b", "#f0616d", "#a77bff", "#3fc1c9"];
 
+/** A daily plot's time marks: days, months and years (it has no time of day, so anything finer is a day). */
+function dayMark(type: TickMarkType): DayMark {
+  if (type === TickMarkType.Year) return "year";
+  return type === TickMarkType.Month ? "month" : "day";
+}
+
 interface DailyChartProps {
   /** The figure's accessible name ("Daily volume"). */
   label: string;
   series: readonly DailySeries[];
   kind: "histogram" | "line";
+  /** What the values are: whole counts (trades, wallets) or amounts (the default). */
+  values?: PlottedValue;
   height?: number;
 }
 
-export function DailyChart({ label, series, kind, height = 240 }: DailyChartProps) {
+export function DailyChart({ label, series, kind, values = "amount", height = 240 }: DailyChartProps) {
   const { locale } = useI18n();
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
@@ -42,13 +51,18 @@ export function DailyChart({ label, series, kind, height = 240 }: DailyChartProp
   useEffect(() => {
     const element = container.current;
     if (!element) return undefined;
+    const days = dayLabels(locale);
     const created = createChart(element, {
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: "#121722" }, textColor: "#9aa4b5", attributionLogo: true },
       grid: { vertLines: { color: "#1b2231" }, horzLines: { color: "#1b2231" } },
       rightPriceScale: { borderColor: "#263042" },
-      timeScale: { borderColor: "#263042", timeVisible: false },
-      localization: { locale },
+      timeScale: {
+        borderColor: "#263042",
+        timeVisible: false,
+        tickMarkFormatter: (time: unknown, type: TickMarkType) => days.mark(time as number, dayMark(type)),
+      },
+      localization: { locale, timeFormatter: (time: unknown) => days.full(time as number) },
     });
     chart.current = created;
     return () => {
@@ -60,12 +74,13 @@ export function DailyChart({ label, series, kind, height = 240 }: DailyChartProp
   useEffect(() => {
     const current = chart.current;
     if (!current) return undefined;
+    const priceFormat = valueFormat(values, locale);
     const added = series.map((one, index) => {
       const color = PALETTE[index % PALETTE.length] as string;
       const drawn =
         kind === "histogram"
-          ? current.addSeries(HistogramSeries, { color, priceLineVisible: false, title: one.name })
-          : current.addSeries(LineSeries, { color, lineWidth: 2, priceLineVisible: false, title: one.name });
+          ? current.addSeries(HistogramSeries, { color, priceLineVisible: false, title: one.name, priceFormat })
+          : current.addSeries(LineSeries, { color, lineWidth: 2, priceLineVisible: false, title: one.name, priceFormat });
       drawn.setData(one.points.map((point) => ({ time: point.time as UTCTimestamp, value: point.value })));
       return drawn;
     });
@@ -74,7 +89,7 @@ export function DailyChart({ label, series, kind, height = 240 }: DailyChartProp
       if (chart.current !== current) return; // the chart itself is gone (a new locale): nothing to take off
       for (const drawn of added) current.removeSeries(drawn);
     };
-  }, [series, kind, locale]);
+  }, [series, kind, values, locale]);
 
   return (
     <figure className="daily-chart" aria-label={label}>

@@ -5,8 +5,9 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Address } from "viem";
-import type { TokenInfo } from "../../lib/api-types";
+import type { Market, TokenInfo } from "../../lib/api-types";
 import { exchangeAbi } from "../../lib/exchange-abi";
+import { marketTokens } from "../balances";
 import { mined, useWallet } from "../wallet";
 
 export interface ExitState {
@@ -51,6 +52,20 @@ export function useExitState(exchange: Address | null, tokens: readonly TokenInf
       };
     },
   });
+}
+
+/** The connected wallet's exit on the network's Exchange, with its vault balances of the tokens of `markets`. */
+export function useWalletExit(markets: readonly Market[]) {
+  const { network } = useWallet();
+  const exchange = (network?.contracts.Exchange ?? null) as Address | null;
+  const tokens = marketTokens(markets);
+  return { exchange, tokens, state: useExitState(exchange, tokens) };
+}
+
+/** Whether the connected wallet requested an exit: the exchange then takes no orders from it until it cancels. */
+export function useExitRequested(markets: readonly Market[]): boolean {
+  const { state } = useWalletExit(markets);
+  return (state.data?.exitAvailableAt ?? 0n) !== 0n;
 }
 
 export type ExitAction = { kind: "request" } | { kind: "cancel" } | { kind: "withdraw"; token: Address };

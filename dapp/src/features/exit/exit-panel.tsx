@@ -4,14 +4,12 @@
  * the wallet to the Exchange contract without the operator.
  */
 import { useEffect, useId, useState } from "react";
-import type { Address } from "viem";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
-import { marketTokens } from "../balances";
 import { useWallet } from "../wallet";
 import { clockText, countdownParts, exitStage, type CountdownParts } from "./countdown";
-import { useExitAction, useExitState, type ExitState } from "./exit-contract";
+import { useExitAction, useWalletExit, type ExitState } from "./exit-contract";
 import "./exit.css";
 
 /** The section's id on the page: the funds panel links to it, so the way out is one click away. */
@@ -32,9 +30,7 @@ export function ExitPanel({ markets }: { markets: readonly Market[] }) {
   const { t, formatUnits } = useI18n();
   const wallet = useWallet();
   const titleId = useId();
-  const exchange = (wallet.network?.contracts.Exchange ?? null) as Address | null;
-  const tokens = marketTokens(markets);
-  const state = useExitState(exchange, tokens);
+  const { exchange, tokens, state } = useWalletExit(markets);
   const action = useExitAction(exchange);
   const chainNow = useChainNow(state.data);
   const stage = state.data && chainNow !== null ? exitStage(state.data.exitAvailableAt, chainNow) : null;

@@ -1,1 +1,2 @@
+export { useExitRequested } from "./exit-contract";
 export { EXIT_ANCHOR, ExitPanel } from "./exit-panel";

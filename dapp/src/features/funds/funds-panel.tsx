@@ -62,7 +62,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   const last = wallet.address ? sent.get(wallet.address.toLowerCase()) : undefined;
   const unanswered = useResending(last?.reviewed.submission);
   const inDoubt = last && unanswered && !last.sending ? last : null;
-  const typed = token ? parseUnits(quantity, token.decimals) : null;
+  const typed = token ? parseUnits(quantity, token.decimals, locale) : null;
   const asked = typed?.ok && typed.value > 0n ? typed.value : null; // a valid amount to value, else none
   const withdrawalQuote = useWithdrawalQuote(token?.address ?? null, asked);
   const quote = asked !== null ? withdrawalQuote.data : undefined;
@@ -92,8 +92,9 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
   function problem(direction: Direction): string | null {
     if (!token) return null;
     if (quantity.trim() === "") return t("funds.error.required");
-    const parsed = parseUnits(quantity, token.decimals);
+    const parsed = parseUnits(quantity, token.decimals, locale);
     if (!parsed.ok) {
+      if (parsed.reason === "grouping") return t("common.error.misplacedGrouping");
       return parsed.reason === "precision" ? t("funds.error.tooPrecise", { decimals: token.decimals }) : t("funds.error.notANumber");
     }
     if (parsed.value <= 0n) return t("funds.error.notPositive");
@@ -130,7 +131,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
     // The fee cap is signed from the wallet's rate: unknown, it would be signed as 0 and refused (MAX_FEE_TOO_LOW).
     const feeRate = direction === "withdrawal" ? fees.data?.withdrawalFeeRate : 0;
     if (feeRate === undefined) return;
-    const parsed = parseUnits(quantity, token.decimals);
+    const parsed = parseUnits(quantity, token.decimals, locale);
     if (!parsed.ok) return;
     if (direction === "withdrawal") {
       // The minimum and the travel rule are the server's to say: this very amount's quote first (a click can come

@@ -15,8 +15,8 @@ export interface Notice {
   body?: MessageKey;
   values?: Record<string, string>;
   /** Base units to format with the market of `market` (order and fill notices); `quote`: what `base` traded for,
-   * whose average price is shown. */
-  amounts?: { market: string; base?: string; price?: string; quote?: string };
+   * whose average price is shown; `filled` of `total`: how far a partly filled order is. */
+  amounts?: { market: string; base?: string; price?: string; quote?: string; filled?: string; total?: string };
   txHash?: string;
 }
 
@@ -54,20 +54,11 @@ function filledAt(message: Message): Pick<Notice, "body" | "amounts"> {
   return { body: "notify.filledBodyNoPrice", amounts: { market, base: str(((message.order ?? {}) as Message).baseAmount) } };
 }
 
-/** The notice for one account-channel message, or null when it needs none. */
+/** The notice for one account-channel message, or null when it needs none (fills have theirs from ./fill-notices). */
 export function noticeFor(message: Message): Notice | null {
   switch (message.type) {
     case "order":
       return orderNotice(message);
-    case "fill":
-      return {
-        key: `fill:${str(message.id)}:${str(message.liquidity)}`,
-        kind: "success",
-        title: "notify.fill",
-        body: "notify.fillBody",
-        values: { side: str(message.side), market: str(message.market) },
-        amounts: { market: str(message.market), base: str(message.baseAmount), price: str(message.price) },
-      };
     case "settlement":
       if (message.status !== "failed") return null;
       return {

@@ -11,9 +11,10 @@ import { api } from "../../lib/api-client";
 import { averagePrice, formatBaseAmount, formatPrice } from "../../lib/market";
 import { useStream } from "../../lib/use-stream";
 import { useMarkets } from "../markets";
-import { reasonText } from "../orders";
+import { cachedOpenOrder, reasonText } from "../orders";
 import { useWallet } from "../wallet";
 import { noticeFor, type Notice } from "./account-notices";
+import { FillNotices } from "./fill-notices";
 
 interface DepositRow {
   id: string;
@@ -48,25 +49,44 @@ export function Notifications() {
     const values: Record<string, string> = { ...notice.values };
     if (values.side) values.side = t(values.side === "buy" ? "order.buy" : "order.sell");
     if (values.reason !== undefined) values.reason = reasonText(values.reason, t) ?? "";
-    if (market && notice.amounts?.base) values.amount = `${formatBaseAmount(notice.amounts.base, market, locale)} ${market.baseToken.symbol}`;
     if (market) {
-      const { base, quote, price } = notice.amounts ?? {};
+      const { base, quote, price, filled, total } = notice.amounts ?? {};
+      const withSymbol = (units: string) => `${formatBaseAmount(units, market, locale)} ${market.baseToken.symbol}`;
+      if (base) values.amount = withSymbol(base);
+      if (filled) values.filled = formatBaseAmount(filled, market, locale);
+      if (total) values.total = withSymbol(total);
       const shown = quote !== undefined && base ? averagePrice(BigInt(base), BigInt(quote), market) : price || null;
       if (shown !== null) values.price = `${formatPrice(shown, market, locale)} ${market.quoteToken.symbol}`;
     }
     const explorer = network?.explorerUrl?.replace(/\/$/, "");
     toast.show({
       kind: notice.kind,
-      title: t(notice.title),
+      title: t(notice.title, values),
       body: notice.body ? t(notice.body, values) : notice.txHash,
       link: notice.txHash && explorer ? { href: `${explorer}/tx/${notice.txHash}`, label: t("notify.viewTransaction") } : undefined,
     });
   }
 
+  // The latest `show` (it reads the markets and the language of this render) for notices given later.
+  const showLatest = useRef(show);
+  showLatest.current = show;
+  const fills = useRef<FillNotices | null>(null);
+  useEffect(() => {
+    const progress = (hash: string) => {
+      const order = address ? cachedOpenOrder(queryClient, address, hash) : undefined;
+      return order ? { baseAmount: BigInt(order.order.baseAmount), filled: BigInt(order.filled) } : undefined;
+    };
+    const current = new FillNotices((notice) => showLatest.current(notice), progress);
+    fills.current = current;
+    return () => current.clear();
+  }, [address, queryClient]);
+
   useStream(address ? { channel: "account", address } : null, (message) => {
     if (message.type === "balance") void queryClient.invalidateQueries({ queryKey: depositsKey });
+    if (message.type === "fill") fills.current?.fill(message);
     const notice = noticeFor(message);
     if (notice) show(notice);
+    if (message.type === "order" && message.event === "filled") fills.current?.complete(String(message.hash));
   });
 
   // Credits: a deposit newly `confirmed` since the list was first read (older ones are history).

@@ -10,32 +10,65 @@ import { errorText } from "../../lib/errors";
 /** A stop order without the operator-trigger flag in a market that has no price source. */
 export const STOP_NEEDS_PRICE_SOURCE = "STOP_NEEDS_PRICE_SOURCE";
 
-const KNOWN: Record<string, MessageKey> = {
-  INSUFFICIENT_BALANCE: "order.apiError.INSUFFICIENT_BALANCE",
-  POST_ONLY_WOULD_CROSS: "order.apiError.POST_ONLY_WOULD_CROSS",
-  FOK_NOT_FILLED: "order.apiError.FOK_NOT_FILLED",
-  PRICE_OUTSIDE_BAND: "order.apiError.PRICE_OUTSIDE_BAND",
-  WOULD_TRIGGER_IMMEDIATELY: "order.apiError.WOULD_TRIGGER_IMMEDIATELY",
-  MARKET_HALTED: "order.apiError.MARKET_HALTED",
-  MARKET_CANCEL_ONLY: "order.apiError.MARKET_CANCEL_ONLY",
-  TOO_MANY_OPEN_ORDERS: "order.apiError.TOO_MANY_OPEN_ORDERS",
-  ORDER_NOT_OPEN: "order.apiError.ORDER_NOT_OPEN",
-  CANCEL_EXPIRED: "order.apiError.CANCEL_EXPIRED",
-  ADDRESS_BLOCKED: "order.apiError.ADDRESS_BLOCKED",
-  RATE_LIMITED: "order.apiError.RATE_LIMITED",
-  SIGNER_NOT_MAKER: "order.apiError.SIGNER_NOT_MAKER",
-  NOT_DEPLOYED: "order.apiError.NOT_DEPLOYED",
-  NONCE_USED: "order.apiError.NONCE_USED",
-  NONCE_BELOW_FLOOR: "order.apiError.NONCE_BELOW_FLOOR",
-  ORDER_EXPIRED: "order.apiError.ORDER_EXPIRED",
-  [STOP_NEEDS_PRICE_SOURCE]: "order.apiError.STOP_NEEDS_PRICE_SOURCE",
-  FILL_OR_KILL_MISMATCH: "order.apiError.FILL_OR_KILL_MISMATCH",
-  FLAGS_CONFLICT: "order.apiError.FLAGS_CONFLICT",
-  EXPIRY_TOO_LONG: "order.apiError.EXPIRY_TOO_LONG",
-};
+/** The refusals an order, a cancel or a withdrawal can meet (backend/errors.py) that the catalogue says in its own
+ * words, each as `order.apiError.<code>`; INVALID_FIELD and the like are the app's own mistakes and keep the API's. */
+const KNOWN_CODES = [
+  "INSUFFICIENT_BALANCE",
+  "POST_ONLY_WOULD_CROSS",
+  "FOK_NOT_FILLED",
+  "PRICE_OUTSIDE_BAND",
+  "WOULD_TRIGGER_IMMEDIATELY",
+  "MARKET_HALTED",
+  "MARKET_CANCEL_ONLY",
+  "MARKET_CIRCUIT_BREAKER",
+  "TOO_MANY_OPEN_ORDERS",
+  "ORDER_NOT_OPEN",
+  "CANCEL_EXPIRED",
+  "ADDRESS_BLOCKED",
+  "SCREENING_UNAVAILABLE",
+  "RATE_LIMITED",
+  "SIGNER_NOT_MAKER",
+  "INVALID_SIGNATURE",
+  "NOT_DEPLOYED",
+  "NONCE_USED",
+  "NONCE_BELOW_FLOOR",
+  "ORDER_EXPIRED",
+  STOP_NEEDS_PRICE_SOURCE,
+  "FILL_OR_KILL_MISMATCH",
+  "FLAGS_CONFLICT",
+  "UNKNOWN_FLAGS",
+  "EXPIRY_TOO_LONG",
+  "ORDER_NOTIONAL_LIMIT_EXCEEDED",
+  "WALLET_EXITING",
+  "DUPLICATE_ORDER",
+  "INVALID_TRIGGER_PRICE",
+  "MAX_FEE_TOO_LOW",
+  "UNKNOWN_MARKET",
+  "INVALID_PRICE",
+  "PRICE_OFF_TICK",
+  "INVALID_QUANTITY",
+  "QUANTITY_OFF_LOT",
+  "BELOW_MIN_NOTIONAL",
+  "TIF_NOT_ALLOWED",
+  "ORDER_SIZE_LIMIT_EXCEEDED",
+  "MARKET_NOTIONAL_LIMIT_EXCEEDED",
+  "OPEN_NOTIONAL_LIMIT_EXCEEDED",
+  "AMOUNT_OUT_OF_RANGE",
+  "ENGINE_BUSY",
+  "ENGINE_TIMEOUT",
+  "UNAVAILABLE",
+] as const;
+
+type KnownCode = (typeof KNOWN_CODES)[number];
+const KNOWN: ReadonlySet<string> = new Set(KNOWN_CODES);
+
+function isKnown(code: string): code is KnownCode {
+  return KNOWN.has(code);
+}
 
 /** One sentence for a failed order, cancel or withdrawal. */
 export function tradingErrorText(error: unknown, t: (key: MessageKey) => string): string {
-  const key = error instanceof ApiError ? KNOWN[error.code] : undefined;
-  return key ? t(key) : errorText(error, t);
+  // the key is checked against the catalogue: a code added above without its message does not compile
+  if (error instanceof ApiError && isKnown(error.code)) return t(`order.apiError.${error.code}`);
+  return errorText(error, t);
 }

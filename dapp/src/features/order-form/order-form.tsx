@@ -14,6 +14,7 @@ import type { BookSnapshot, Market, Side } from "../../lib/api-types";
 import { formatUnits, parseUnits } from "../../lib/format";
 import { formatPrice, priceInputText, priceSourceOf } from "../../lib/market";
 import { usePriceSelection } from "../../lib/price-selection";
+import { Link, paths } from "../../lib/router";
 import { availableOf, feeRatesFor, useAccountFees, useExchangeBalances } from "../balances";
 import { isHalted, useTicker } from "../markets";
 import { useWallet } from "../wallet";
@@ -41,6 +42,7 @@ import {
   type TimeInForce,
 } from "./rules";
 import { StopTriggerNote } from "./stop-trigger-note";
+import { useTierLimit } from "./tier-limit";
 import "./order-form.css";
 
 const PERCENTS = [25n, 50n, 75n, 100n] as const;
@@ -56,7 +58,14 @@ function opposite(book: BookSnapshot | undefined, side: Side): Level[] {
   return levels(side === "buy" ? book?.asks : book?.bids);
 }
 
-export function OrderForm({ market }: { market: Market }) {
+interface OrderFormProps {
+  market: Market;
+  /** The escape hatch's element id while the wallet's exit is requested (the exchange then takes no orders from it,
+   * so the form takes none and points there to cancel the exit), else null. */
+  exitPanel: string | null;
+}
+
+export function OrderForm({ market, exitPanel }: OrderFormProps) {
   const { t, locale, formatPercent, formatFeeRate, formatDateTime } = useI18n();
   const wallet = useWallet();
   const ids = useId();
@@ -80,6 +89,7 @@ export function OrderForm({ market }: { market: Market }) {
   const balances = useExchangeBalances(wallet.address);
   const fees = useAccountFees(wallet.address);
   const ticker = useTicker(market.name);
+  const tierLimit = useTierLimit();
   const book = useQuery({
     queryKey: ["order-form-book", market.name],
     queryFn: () => api.get<BookSnapshot>(`/v1/markets/${encodeURIComponent(market.name)}/book`, { query: { depth: BOOK_DEPTH } }),
@@ -126,6 +136,7 @@ export function OrderForm({ market }: { market: Market }) {
     lastPrice: ticker.data?.last ? BigInt(ticker.data.last) : null,
     sourcePrice: market.priceSource?.price ? BigInt(market.priceSource.price) : null,
     oppositeLevels: opposite(book.data, side),
+    tierLimit,
     locale,
   };
   const check = checkOrder(draft, context);
@@ -163,7 +174,7 @@ export function OrderForm({ market }: { market: Market }) {
       wallet.openConnectDialog();
       return;
     }
-    if (wallet.wrongChain) return;
+    if (wallet.wrongChain || exitPanel !== null) return;
     if (inDoubt) {
       setReview(closedReview); // its order may stand: it is sent again as signed, never signed anew
       return;
@@ -183,10 +194,14 @@ export function OrderForm({ market }: { market: Market }) {
 
   const rates = context.feeRates;
   const maxRate = signedFeeRate(rates, postOnly && kind === "limit");
-  const parsedAmount = parseUnits(amount, market.baseToken.decimals);
+  const parsedAmount = parseUnits(amount, market.baseToken.decimals, locale);
   const showPrice = (value: bigint) => `${formatPrice(value, market, locale)} ${market.quoteToken.symbol}`;
   const formError = errorFor("form");
   const stopHint = t(side === "buy" ? "order.triggerHintBuy" : "order.triggerHintSell");
+  const closedBy =
+    [market.state !== "open" || isHalted(market) ? `${ids}-closed` : null, exitPanel !== null ? `${ids}-exiting` : null]
+      .filter(Boolean)
+      .join(" ") || undefined;
 
   return (
     <section className="panel order-form" aria-labelledby={`${ids}-title`}>
@@ -270,6 +285,11 @@ export function OrderForm({ market }: { market: Market }) {
               suffix={market.baseToken.symbol}
               error={errorFor("amount")}
             />
+            {touched.has("amount") && errors.amount?.key === "order.error.aboveTierLimit" ? (
+              <Link to={paths.account} className="order-form__note">
+                {t("order.raiseLimit")}
+              </Link>
+            ) : null}
             <div role="group" aria-label={t("order.percentGroup")} className="order-form__percents">
               {PERCENTS.map((percent) => (
                 <button
@@ -371,6 +391,12 @@ export function OrderForm({ market }: { market: Market }) {
               : t("order.marketClosed")}
           </p>
         ) : null}
+        {exitPanel !== null ? (
+          <div className="form-error order-form__exiting" role="alert" id={`${ids}-exiting`}>
+            <p>{t("order.exitRequested")}</p>
+            <a href={`#${exitPanel}`}>{t("order.exitRequestedLink")}</a>
+          </div>
+        ) : null}
         {inDoubt && !review ? (
           <div className="form-error order-form__in-doubt" role="alert">
             <p>{t("order.inDoubt")}</p>
@@ -382,8 +408,8 @@ export function OrderForm({ market }: { market: Market }) {
         <button
           type="submit"
           className={`button order-form__submit button--${side}`}
-          disabled={market.state !== "open" || isHalted(market) || wallet.wrongChain}
-          aria-describedby={market.state !== "open" || isHalted(market) ? `${ids}-closed` : undefined}
+          disabled={market.state !== "open" || isHalted(market) || wallet.wrongChain || exitPanel !== null}
+          aria-describedby={closedBy}
         >
           {t(side === "buy" ? "order.buy" : "order.sell")}
         </button>

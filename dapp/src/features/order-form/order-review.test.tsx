@@ -33,6 +33,7 @@ function reviewedOnDevMarket(feeRate = 2_000): ReviewedOrder {
     lastPrice: null,
     sourcePrice: null,
     oppositeLevels: [],
+    tierLimit: null,
     locale: "en",
   });
   if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
@@ -88,6 +89,22 @@ describe("the order review", () => {
     const markup = reviewMarkup(WBTC_USDC, reviewedOnDevMarket());
     expect(markup).not.toContain("<dialog");
     expect(markup).not.toContain("Sign and place");
+  });
+
+  it("shows every amount of a token alike: base amounts with the lot's digits, quote amounts with the tick's", () => {
+    const sell: OrderDraft = { ...LIMIT_BUY, side: "sell", amount: "1.5", price: "2000" };
+    const checked = checkOrder(sell, {
+      market: DEV_MARKET, feeRates: DEV_MARKET, available: null, lastPrice: null, sourcePrice: null, oppositeLevels: [],
+      tierLimit: null, locale: "en",
+    });
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    const selling = reviewMarkup(DEV_MARKET, reviewOf(DEV_MARKET.name, MAKER, checked.order, 7n));
+    expect(selling).toContain("<dt>Amount</dt><dd class=\"num\">1.500 WETH</dd>");
+    expect(selling).toContain("<dt>Held while open</dt><dd class=\"num\">1.500 WETH</dd>");
+    expect(selling).toContain("(about 6.00 USDC)"); // 0.2% of 3,000 USDC
+    const buying = reviewMarkup(DEV_MARKET, reviewedOnDevMarket());
+    expect(buying).toContain("<dt>Held while open</dt><dd class=\"num\">300.00 USDC</dd>");
+    expect(buying).toContain("(about 0.0002 WETH)"); // exact, though finer than the lot
   });
 
   it("shows the fee cap the wallet signs exactly, to the millionth, without trailing zeros", () => {

@@ -15,8 +15,7 @@ import { Dialog, Terms, useToast } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../lib/api-client";
 import type { Market, Side } from "../../lib/api-types";
-import { formatUnits } from "../../lib/format";
-import { formatBaseAmount, formatPrice, priceSourceOf } from "../../lib/market";
+import { formatBaseAmount, formatBaseAmountExact, formatPrice, formatQuoteAmount, priceSourceOf } from "../../lib/market";
 import { signTyped, typedDataFor, useCurrentEip712, useEip712 } from "../../lib/signing";
 import { marketsQuery } from "../markets";
 import { sameAddress, useWallet } from "../wallet";
@@ -81,10 +80,22 @@ async function serverSeconds(): Promise<bigint> {
   }
 }
 
+/** An amount of the market's base or quote token as the market shows that token everywhere: base with the lot's
+ * digits, quote with at least the tick's (lib/market), each exactly. */
+function tokenAmountText(amount: bigint, token: "base" | "quote", market: Market, locale: string): string {
+  return token === "base"
+    ? `${formatBaseAmountExact(amount, market, locale)} ${market.baseToken.symbol}`
+    : `${formatQuoteAmount(amount, market, locale)} ${market.quoteToken.symbol}`;
+}
+
 /** The fee in the token the order receives: base for a buy, quote for a sell. */
 export function feeText(fee: bigint, side: Side, market: Market, locale: string): string {
-  const token = side === "buy" ? market.baseToken : market.quoteToken;
-  return `${formatUnits(fee, token.decimals, { locale })} ${token.symbol}`;
+  return tokenAmountText(fee, side === "buy" ? "base" : "quote", market, locale);
+}
+
+/** What the order holds while open, in the token it pays with: quote for a buy, base for a sell. */
+function holdText(hold: bigint, side: Side, market: Market, locale: string): string {
+  return tokenAmountText(hold, side === "buy" ? "quote" : "base", market, locale);
 }
 
 interface Props {
@@ -110,7 +121,6 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   const sideLabel = t(order.side === "buy" ? "order.buy" : "order.sell");
   const price = (value: bigint) => `${formatPrice(value, market, locale)} ${market.quoteToken.symbol}`;
   const amount = `${formatBaseAmount(order.baseAmount, market, locale)} ${market.baseToken.symbol}`;
-  const holdToken = order.side === "buy" ? market.quoteToken : market.baseToken;
   // A nonce the API says is used (or below the wallet's floor) is replaced, so signing again can succeed.
   const [nonce, setNonce] = useState(review.nonce);
   const { submission } = review;
@@ -176,7 +186,7 @@ function ReviewDialog({ market, review, onClose, onPlaced }: Props) {
   rows.push([isMarketKind(order.kind) ? t("order.worstPrice") : t("order.price"), price(order.limitPrice)]);
   rows.push(
     [t("order.timeInForce"), order.postOnly ? t("order.postOnly") : t(`order.tif.${order.timeInForce}`)],
-    [t("order.review.hold"), `${formatUnits(order.hold, holdToken.decimals, { locale })} ${holdToken.symbol}`],
+    [t("order.review.hold"), holdText(order.hold, order.side, market, locale)],
     [
       t("order.review.maxFee"),
       t("order.review.maxFeeValue", {

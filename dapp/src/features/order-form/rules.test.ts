@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { translate } from "../../i18n";
 import {
   amountForPercent,
   checkOrder,
@@ -39,6 +40,7 @@ const context = (overrides: Partial<OrderContext> = {}): OrderContext => ({
   lastPrice: PRICE_3000,
   sourcePrice: null,
   oppositeLevels: [],
+  tierLimit: null,
   ...overrides,
 });
 
@@ -79,6 +81,26 @@ describe("checkOrder", () => {
       key: "order.error.offLot",
       values: { lot: "0.001 WETH", lower: "0.100 WETH", upper: "0.101 WETH" },
     });
+  });
+
+  it("takes prices and amounts typed as the form shows them, with thousands separators, and refuses misplaced ones", () => {
+    const grouped = checkOrder(draft({ price: "3,000.00", amount: "1,000" }), context({ available: 10_000_000n * USDC }));
+    expect(grouped).toMatchObject({ ok: true, order: { limitPrice: PRICE_3000, baseAmount: 1_000n * WETH } });
+    expect(checkOrder(draft({ price: "3,0000" }), context())).toMatchObject({
+      ok: false,
+      errors: { price: { key: "common.error.misplacedGrouping" } },
+    });
+  });
+
+  it("names the smallest price and amount once when what was typed is below the first step", () => {
+    const result = checkOrder(draft({ price: "0.005", amount: "0.0005" }), context());
+    expect(!result.ok && result.errors).toEqual({
+      price: { key: "order.error.offTickBelowFirst", values: { tick: "0.01 USDC" } },
+      amount: { key: "order.error.offLotBelowFirst", values: { lot: "0.001 WETH" } },
+    });
+    expect(translate("en", "order.error.offLotBelowFirst", { lot: "0.001 WETH" })).toBe(
+      "Amounts move in steps of 0.001 WETH: the smallest amount is 0.001 WETH.",
+    );
   });
 
   it("refuses an order below the minimum notional and says how much is needed at this price", () => {
@@ -248,6 +270,48 @@ describe("the market's own order limits", () => {
     const dumped = checkOrder(draft({ side: "sell", amount: "2", price: "1000" }), context({ ...selling, oppositeLevels: bids }));
     expect(dumped).toMatchObject({ ok: false, errors: { amount: { key: "order.error.aboveMaxOrderNotional" } } });
     expect(checkOrder(draft({ side: "sell", amount: "2", price: "1000" }), context(selling)).ok).toBe(true); // no bids
+  });
+});
+
+describe("checkOrder with the wallet's KYC tier limit", () => {
+  // level 0: orders worth at most 10,000 USDC; the reference token is the market's quote
+  const LEVEL_0 = {
+    most: 10_000n * USDC,
+    level: 0,
+    reference: { symbol: "USDC", token: MARKET.quoteToken.address.toLowerCase(), decimals: 6 },
+  };
+  const limited = (lastPrice: bigint | null) => context({ tierLimit: LEVEL_0, lastPrice });
+
+  it("refuses before signing an order worth more than the level allows, naming the value, the limit and the level", () => {
+    // 6 WETH at 1,800 is 10,800 USDC of quote
+    const result = checkOrder(draft({ amount: "6", price: "1800" }), limited(1_500n * USDC));
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        amount: { key: "order.error.aboveTierLimit", values: { value: "10,800 USDC", most: "10,000 USDC", level: "0" } },
+      },
+    });
+  });
+
+  it("values the order at its base amount times the last price when that is more, as the API does", () => {
+    // 5 WETH at 1,800 is 9,000 USDC of quote, but 5 WETH at the last trade of 2,100 is 10,500 USDC
+    const result = checkOrder(draft({ amount: "5", price: "1800" }), limited(2_100n * USDC));
+    expect(result).toMatchObject({ ok: false, errors: { amount: { values: { value: "10,500 USDC" } } } });
+    expect(checkOrder(draft({ amount: "5", price: "1800" }), limited(null)).ok).toBe(true); // no trade yet: the quote leg
+  });
+
+  it("values a base-token reference at the base amount, and the quote leg at the inverted last price", () => {
+    const inWeth = { ...LEVEL_0, most: 5n * WETH, reference: { symbol: "WETH", token: MARKET.baseToken.address, decimals: 18 } };
+    const atLast = (price: string, lastPrice: bigint) => checkOrder(draft({ amount: "5", price }), context({ tierLimit: inWeth, lastPrice }));
+    expect(atLast("2000", 2_000n * USDC).ok).toBe(true); // worth exactly 5 WETH
+    // 10,000 USDC of quote at a last trade of 1,600 is 6.25 WETH
+    expect(atLast("2000", 1_600n * USDC)).toMatchObject({ ok: false, errors: { amount: { values: { value: "6.25 WETH" } } } });
+  });
+
+  it("leaves an order this market cannot value, or an unknown limit, to the API", () => {
+    const elsewhere = { ...LEVEL_0, reference: { symbol: "DAI", token: "0x00000000000000000000000000000000000000da", decimals: 18 } };
+    expect(checkOrder(draft({ amount: "6", price: "1800" }), context({ tierLimit: elsewhere })).ok).toBe(true);
+    expect(checkOrder(draft({ amount: "6", price: "1800" }), context({ tierLimit: null })).ok).toBe(true);
   });
 });
 

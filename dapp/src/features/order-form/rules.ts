@@ -12,6 +12,7 @@ import type { MessageKey } from "../../i18n";
 import type { Market, Side } from "../../lib/api-types";
 import { formatUnits, parseUnits } from "../../lib/format";
 import { formatBaseAmount, formatPrice, parsePrice, priceDecimals, priceSourceOf } from "../../lib/market";
+import { orderValue, type TierLimit } from "./tier-limit";
 
 const PRICE_SCALE = 10n ** 18n;
 const FEE_RATE_SCALE = 1_000_000n;
@@ -224,6 +225,8 @@ export interface OrderContext {
   sourcePrice: bigint | null;
   /** The opposite side of the book, best first: a market order's reference price. */
   oppositeLevels: readonly Level[];
+  /** The wallet's largest order by KYC level; null while unknown (then the API checks it alone). */
+  tierLimit: TierLimit | null;
   /** For the numbers inside error messages. */
   locale: string;
 }
@@ -251,18 +254,18 @@ export type OrderCheck =
 
 /** The `limitPrice` the draft would sign: the typed price for limit kinds, the worst price for market
  * kinds (from the book for a market order, from the trigger for a stop-market); null while unknown. */
-export function draftLimitPrice(draft: OrderDraft, context: Omit<OrderContext, "locale">): bigint | null {
-  const { market } = context;
+export function draftLimitPrice(draft: OrderDraft, context: OrderContext): bigint | null {
+  const { market, locale } = context;
   if (draft.kind === "limit" || draft.kind === "stopLimit") {
-    const price = parsePrice(draft.price, market);
+    const price = parsePrice(draft.price, market, locale);
     return price.ok ? price.value : null;
   }
   let reference: bigint | null;
   if (draft.kind === "stopMarket") {
-    const trigger = parsePrice(draft.triggerPrice, market);
+    const trigger = parsePrice(draft.triggerPrice, market, locale);
     reference = trigger.ok ? trigger.value : null;
   } else {
-    const amount = parseUnits(draft.amount, market.baseToken.decimals);
+    const amount = parseUnits(draft.amount, market.baseToken.decimals, locale);
     reference = sweepPrice(context.oppositeLevels, amount.ok ? amount.value : 0n);
   }
   if (reference === null || reference <= 0n) return null;
@@ -286,9 +289,15 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
   const timeInForce = allowed.includes(draft.timeInForce) ? draft.timeInForce : allowed[0]!;
   const postOnly = draft.postOnly && draft.kind === "limit";
 
-  /** The market's own order limits (`risk.maxOrderBase`, `risk.maxOrderNotional`), as the API's risk desk checks
-   * them: an order is worth the most it can trade for now, a sell's at the best bid (or its trigger) when that
-   * is above its limit. */
+  /** The most an order limited at `price` can trade at now (backend/trading/rules/markets.py `highest_price`): a
+   * buy its limit; a sell the best bid (or its trigger) when that is above its limit. Orders are valued at it. */
+  const highestPrice = (price: bigint): bigint => {
+    if (draft.side === "buy") return price;
+    const bestBid = context.oppositeLevels[0]?.[0] ?? 0n;
+    return [price, triggerPrice, bestBid].reduce((a, b) => (b > a ? b : a));
+  };
+
+  /** The market's own order limits (`risk.maxOrderBase`, `risk.maxOrderNotional`), as the API's risk desk checks them. */
   const marketLimitError = (amount: bigint, price: bigint): FieldError | null => {
     const maxBase = market.risk?.maxOrderBase;
     if (maxBase && amount > BigInt(maxBase)) {
@@ -296,13 +305,25 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
     }
     const maxNotional = market.risk?.maxOrderNotional;
     if (!maxNotional) return null;
-    const bestBid = draft.side === "sell" ? (context.oppositeLevels[0]?.[0] ?? 0n) : 0n;
-    const highest = [price, draft.side === "sell" ? triggerPrice : 0n, bestBid].reduce((a, b) => (b > a ? b : a));
-    const notional = quoteAmount(amount, highest);
+    const notional = quoteAmount(amount, highestPrice(price));
     if (notional <= BigInt(maxNotional)) return null;
     return {
       key: "order.error.aboveMaxOrderNotional",
       values: { notional: showToken(notional, quote), most: showToken(BigInt(maxNotional), quote) },
+    };
+  };
+
+  /** The wallet's largest order by KYC level, valued as the API values it where this market can (./tier-limit). */
+  const tierLimitError = (amount: bigint, price: bigint): FieldError | null => {
+    const limit = context.tierLimit;
+    if (limit === null) return null;
+    const value = orderValue(market, amount, highestPrice(price), context.lastPrice, limit.reference.token);
+    if (value === null || value <= limit.most) return null;
+    const { symbol, decimals } = limit.reference;
+    const showReference = (units: bigint) => `${formatUnits(units, decimals, { locale })} ${symbol}`;
+    return {
+      key: "order.error.aboveTierLimit",
+      values: { value: showReference(value), most: showReference(limit.most), level: String(limit.level) },
     };
   };
 
@@ -312,12 +333,14 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
       errors[field] = { key: "order.error.required" };
       return null;
     }
-    const parsed = parseUnits(text, decimals);
+    const parsed = parseUnits(text, decimals, locale);
     if (!parsed.ok) {
-      errors[field] =
-        parsed.reason === "precision"
-          ? { key: "order.error.tooPrecise", values: { decimals: String(decimals) } }
-          : { key: "order.error.notANumber" };
+      const reasons = {
+        precision: { key: "order.error.tooPrecise", values: { decimals: String(decimals) } },
+        grouping: { key: "common.error.misplacedGrouping" },
+        invalid: { key: "order.error.notANumber" },
+      } as const satisfies Record<typeof parsed.reason, FieldError>;
+      errors[field] = reasons[parsed.reason];
       return null;
     }
     if (parsed.value <= 0n) {
@@ -331,20 +354,21 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
     const value = typed(text, priceDecimals(market), field);
     if (value === null || value % tick === 0n) return value;
     const lower = floorTo(value, tick);
-    errors[field] = {
-      key: "order.error.offTick",
-      values: { tick: showPrice(tick), lower: showPrice(lower > 0n ? lower : tick), upper: showPrice(lower + tick) },
-    };
+    // below the first step there is one neighbour on the grid, not two
+    errors[field] =
+      lower === 0n
+        ? { key: "order.error.offTickBelowFirst", values: { tick: showPrice(tick) } }
+        : { key: "order.error.offTick", values: { tick: showPrice(tick), lower: showPrice(lower), upper: showPrice(lower + tick) } };
     return null;
   };
 
   let baseAmount = typed(draft.amount, base.decimals, "amount");
   if (baseAmount !== null && baseAmount % lot !== 0n) {
     const lower = floorTo(baseAmount, lot);
-    errors.amount = {
-      key: "order.error.offLot",
-      values: { lot: showBase(lot), lower: showBase(lower > 0n ? lower : lot), upper: showBase(lower + lot) },
-    };
+    errors.amount =
+      lower === 0n
+        ? { key: "order.error.offLotBelowFirst", values: { lot: showBase(lot) } }
+        : { key: "order.error.offLot", values: { lot: showBase(lot), lower: showBase(lower), upper: showBase(lower + lot) } };
     baseAmount = null;
   }
 
@@ -382,7 +406,7 @@ export function checkOrder(draft: OrderDraft, context: OrderContext): OrderCheck
   }
 
   if (baseAmount !== null && limitPrice !== null) {
-    const aboveLimit = marketLimitError(baseAmount, limitPrice);
+    const aboveLimit = marketLimitError(baseAmount, limitPrice) ?? tierLimitError(baseAmount, limitPrice);
     // The engine's rule exactly: price * amount >= minNotional * 1e18 (backend/trading/markets.py).
     if (baseAmount * limitPrice < minNotional * PRICE_SCALE) {
       const needed = ceilTo((minNotional * PRICE_SCALE + limitPrice - 1n) / limitPrice, lot);

@@ -31,7 +31,7 @@ const ORDER_DIGEST = "0x6c81c516df65cefecd0f00e969e8b26bca61bcaed21a2a37c528c5a2
 
 function signedForm(draft: OrderDraft, market: Market = MARKET, expiry: bigint = EXPIRY) {
   const checked = checkOrder(draft, {
-    market, feeRates: market, available: null, lastPrice: 3_000_000_000n, sourcePrice: null, oppositeLevels: [], locale: "en",
+    market, feeRates: market, available: null, lastPrice: 3_000_000_000n, sourcePrice: null, oppositeLevels: [], tierLimit: null, locale: "en",
   });
   if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
   return { checked: checked.order, message: orderMessage(MAKER, market, checked.order, NONCE, expiry) };

@@ -2,7 +2,7 @@
  * The wallet's orders and fills (`GET /v1/accounts/{address}/orders` and `/fills`, newest first, paged
  * by cursor), refetched when the account channel says an order or a fill changed.
  */
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { Address, Hex } from "viem";
 import { api } from "../../lib/api-client";
@@ -80,6 +80,10 @@ function fillsKey(address: Address | null) {
   return ["account", address, "fills"] as const;
 }
 
+/** The account-channel messages that change the wallet's orders: the server sends `order` only when one is placed
+ * or closed, and a partial fill (which moves `filled` and `remaining`) only as `fill`. */
+const ORDER_CHANGES = ["order", "fill"] as const;
+
 /** Refetch `key` whenever the account channel sends one of `types`, and after a reconnect. */
 function useRefreshOn(address: Address | null, types: readonly string[], key: readonly unknown[]): void {
   const queryClient = useQueryClient();
@@ -94,7 +98,7 @@ function useRefreshOn(address: Address | null, types: readonly string[], key: re
  * uses the API, and "Cancel all" still cancels every one). */
 export function useAccountOpenOrders(address: Address | null) {
   const key = [...ordersKey(address), "open"];
-  useRefreshOn(address, ["order"], ordersKey(address));
+  useRefreshOn(address, ORDER_CHANGES, ordersKey(address));
   return useQuery({
     queryKey: key,
     enabled: address !== null,
@@ -104,9 +108,15 @@ export function useAccountOpenOrders(address: Address | null) {
   });
 }
 
+/** An open order of the wallet as last read (`useAccountOpenOrders`), if it was read. */
+export function cachedOpenOrder(queryClient: QueryClient, address: Address, hash: string): OrderView | undefined {
+  const orders = queryClient.getQueryData<OrderView[]>([...ordersKey(address), "open"]);
+  return orders?.find((order) => order.hash.toLowerCase() === hash.toLowerCase());
+}
+
 /** The wallet's finished orders, a page at a time. */
 export function useOrderHistory(address: Address | null) {
-  useRefreshOn(address, ["order"], ordersKey(address));
+  useRefreshOn(address, ORDER_CHANGES, ordersKey(address));
   return useInfiniteQuery({
     queryKey: [...ordersKey(address), "closed"],
     enabled: address !== null,

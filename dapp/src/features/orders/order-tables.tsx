@@ -15,8 +15,8 @@ import { csvPrice, csvTime, csvUnits, kindKey, reasonText, statusKey } from "./o
 
 type Markets = ReadonlyMap<string, Market>;
 
-/** The columns both tables share: time, market, side, kind, prices and amounts. */
-function useOrderColumns(markets: Markets, time: "createdAt" | "updatedAt"): Column<OrderView>[] {
+/** The columns both tables share: when placed, market, side, kind, prices and amounts. */
+function useOrderColumns(markets: Markets): Column<OrderView>[] {
   const { t, locale, formatDateTime } = useI18n();
   const price = (order: OrderView, value: string) => {
     const market = markets.get(order.market);
@@ -28,7 +28,7 @@ function useOrderColumns(markets: Markets, time: "createdAt" | "updatedAt"): Col
   };
   const baseDecimals = (order: OrderView) => markets.get(order.market)?.baseToken.decimals ?? 0;
   return [
-    { id: "time", header: t("account.col.time"), cell: (o) => formatDateTime(o[time]), csv: (o) => csvTime(o[time]) },
+    { id: "placed", header: t("account.col.placed"), cell: (o) => formatDateTime(o.createdAt), csv: (o) => csvTime(o.createdAt) },
     { id: "market", header: t("account.col.market"), cell: (o) => o.market, csv: (o) => o.market },
     {
       id: "side",
@@ -84,7 +84,7 @@ export function OpenOrdersTable({ markets, onChain }: { markets: Markets; onChai
   const { address, wrongChain } = useWallet();
   const orders = useAccountOpenOrders(address);
   const cancel = useCancelOrder();
-  const columns = useOrderColumns(markets, "createdAt");
+  const columns = useOrderColumns(markets);
   const summary = (o: OrderView) => {
     const market = markets.get(o.market);
     return t("account.orderSummary", {
@@ -131,25 +131,35 @@ export function OpenOrdersTable({ markets, onChain }: { markets: Markets; onChai
     <>
       <AccountError text={cancel.error ? tradingErrorText(cancel.error, t) : null} />
       <AccountError text={onChain.error ? onChainErrorText(onChain.error, t) : null} />
-      <DataTable
-        label={t("account.tab.open")}
-        columns={columns}
-        rows={orders.data}
-        rowKey={(o) => o.hash}
-        loading={orders.isPending}
-        error={orders.error ? errorText(orders.error, t) : null}
-        onRetry={() => void orders.refetch()}
-        empty={t("account.emptyOpen")}
-      />
+      {/* on a phone the actions stay in view while the other columns scroll (account-tabs.css) */}
+      <div className="open-orders">
+        <DataTable
+          label={t("account.tab.open")}
+          columns={columns}
+          rows={orders.data}
+          rowKey={(o) => o.hash}
+          loading={orders.isPending}
+          error={orders.error ? errorText(orders.error, t) : null}
+          onRetry={() => void orders.refetch()}
+          empty={t("account.emptyOpen")}
+        />
+      </div>
     </>
   );
 }
 
 export function OrderHistoryTable({ markets }: { markets: Markets }) {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const { address } = useWallet();
   const history = useOrderHistory(address);
-  const columns = useOrderColumns(markets, "updatedAt");
+  const columns = useOrderColumns(markets);
+  // when it left the book (the API lists the history by it, newest first); "Placed" says when it came
+  columns.splice(1, 0, {
+    id: "closed",
+    header: t("account.col.closed"),
+    cell: (o) => formatDateTime(o.updatedAt),
+    csv: (o) => csvTime(o.updatedAt),
+  });
   columns.push({
     id: "status",
     header: t("account.col.status"),

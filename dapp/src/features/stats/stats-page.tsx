@@ -93,7 +93,7 @@ export default function StatsPage() {
         </section>
         <section aria-labelledby={`${ids}-trades`}>
           <h2 id={`${ids}-trades`}>{t("stats.tradesPerDay")}</h2>
-          <DailyChart label={t("stats.tradesPerDay")} series={trades} kind="line" />
+          <DailyChart label={t("stats.tradesPerDay")} series={trades} kind="line" values="count" />
         </section>
       </div>
       <h2>{t("stats.table")}</h2>
