@@ -8,6 +8,7 @@ makes the change, so the change and its entry commit together. `chain` holds the
 from backend.audit_log.store import (
     AuditEntry,
     AuditFilter,
+    as_named,
     cli_actor,
     entry_json,
     list_entries,
@@ -15,4 +16,13 @@ from backend.audit_log.store import (
     verify_log,
 )
 
-__all__ = ["AuditEntry", "AuditFilter", "cli_actor", "entry_json", "list_entries", "record_action", "verify_log"]
+__all__ = [
+    "AuditEntry",
+    "AuditFilter",
+    "as_named",
+    "cli_actor",
+    "entry_json",
+    "list_entries",
+    "record_action",
+    "verify_log",
+]

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.audit_log.chain import Broken, ChainedFields, canonical_json, entry_hash, first_break
-from backend.db.list_queries import newest_first, where_given
+from backend.db.list_queries import LIKE_ESCAPE, like_literal, newest_first, where_given
 from backend.db.models import AuditLogEntry, AuditLogHead
 
 HEAD_ID = 1
@@ -45,13 +45,24 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """Which entries a reader wants; None means any. Times are epoch ms, `since` inclusive, `until` exclusive."""
+    """Which entries a reader wants; None means any. Times are epoch ms, `since` inclusive, `until` exclusive.
+    `action` is an action ("case.open") or the start of some, whole dotted parts ("case": every "case.*")."""
 
     actor: str | None = None
     action: str | None = None
     since_ms: int | None = None
     until_ms: int | None = None
     targets: tuple[str, ...] | None = None  # any of these targets
+
+
+STAFF_ACTOR = "staff:"
+
+
+def as_named(who: str) -> str:
+    """An actor or target as the log names it: a bare e-mail address ("ada@hdex.example", as staff know each
+    other) is the member of staff "staff:ada@hdex.example" (e-mails are stored lower-case); anything else as given."""
+    who = who.strip()
+    return f"{STAFF_ACTOR}{who.lower()}" if "@" in who and ":" not in who else who
 
 
 def entry_json(entry: AuditEntry) -> dict[str, Any]:
@@ -118,10 +129,13 @@ def cli_actor() -> str:
 def list_entries(session: Session, where: AuditFilter, limit: int, below_seq: int | None = None) -> list[AuditEntry]:
     """Entries matching `where`, newest first, at most `limit`, numbered below `below_seq` if given."""
     query = where_given(
-        newest_first(select(AuditLogEntry), AuditLogEntry.seq, limit, below_seq),
-        (AuditLogEntry.actor, where.actor),
-        (AuditLogEntry.action, where.action),
+        newest_first(select(AuditLogEntry), AuditLogEntry.seq, limit, below_seq), (AuditLogEntry.actor, where.actor)
     )
+    if where.action is not None:
+        below = like_literal(where.action) + ".%"
+        query = query.where(
+            or_(AuditLogEntry.action == where.action, AuditLogEntry.action.like(below, escape=LIKE_ESCAPE))
+        )
     if where.since_ms is not None:
         query = query.where(AuditLogEntry.at_ms >= where.since_ms)
     if where.until_ms is not None:

@@ -20,6 +20,15 @@ def newest_first(query: Select[*_Row], key: InstrumentedAttribute[int], limit: i
     return query
 
 
+LIKE_ESCAPE = "\\"
+
+
+def like_literal(text: str) -> str:
+    """`text` for a LIKE pattern (with `escape=LIKE_ESCAPE`), matching itself only: a reader's "%" or "_" is a
+    character to find, not a wildcard."""
+    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
 def where_given(query: Select[*_Row], *column_values: tuple[InstrumentedAttribute[Any], object]) -> Select[*_Row]:
     """`query` kept to the rows whose column equals the value, for each (column, value) whose value is not None."""
     for column, value in column_values:

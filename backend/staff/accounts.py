@@ -1,5 +1,5 @@
-"""Staff accounts: create, list, disable, change role, reset the second factor. Each is one unit of
-work that writes its audit-log entry with the change."""
+"""Staff accounts: create, list, disable, change role, reset the second factor, send an invitation again. Each is
+one unit of work that writes its audit-log entry with the change."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class StaffMember:
     disabled: bool
     totp_enrolled: bool
     created_at_ms: int
+    invitation_pending: bool = False  # invited, and no password set yet: the invitation link is unused
 
     @property
     def actor(self) -> str:
@@ -74,7 +75,9 @@ class NewStaff:
 
 
 def member_of(row: StaffAccount) -> StaffMember:
-    return StaffMember(row.id, row.email, Role(row.role), row.disabled, row.totp_enrolled, row.created_at_ms)
+    return StaffMember(
+        row.id, row.email, Role(row.role), row.disabled, row.totp_enrolled, row.created_at_ms, row.password_hash is None
+    )
 
 
 def revoke_everything(session: Session, staff_id: int) -> None:
@@ -105,16 +108,47 @@ class StaffAccounts:
         link is made once and kept nowhere), so the new member can ask for a reset link instead."""
         created = self.create(email, role, actor)
         assert created.invite_token is not None
+        return created.member, self._mail_invitation(created.member, link_base, created.invite_token)
+
+    def resend_invitation(self, staff_id: int, actor: Actor, link_base: str) -> tuple[StaffMember, bool]:
+        """A new set-your-password link for a member who has not set a password yet (an invitation expired or
+        lost), mailed as the invitation was; the old link stops working. STAFF_EMAIL_TAKEN (409) for an account
+        already in use (a password set) or disabled: it has no invitation to send again. With whether the mail
+        went, as `invite`."""
+        token = credentials.new_token()
+        with self._container.uow() as uow:
+            row = _account(uow.session, staff_id)
+            if row.password_hash is not None or row.disabled:
+                state = "is disabled" if row.disabled else "has accepted the invitation (a password is set)"
+                raise HdexError(
+                    ErrorCode.STAFF_EMAIL_TAKEN,
+                    f"{row.email} {state}: there is no invitation to send again; a member who forgot the password "
+                    "asks for a reset link on the sign-in page",
+                    "id",
+                )
+            uow.session.execute(delete(StaffPasswordReset).where(StaffPasswordReset.staff_id == row.id))
+            uow.session.add(self._invitation(row.id, token))
+            record_action(
+                uow.session, actor=actor.name, action="staff.invitation_resent", target=f"staff:{row.email}",
+                ip=actor.ip,
+            )  # fmt: skip
+            uow.commit()
+            member = member_of(row)
+        return member, self._mail_invitation(member, link_base, token)
+
+    def _invitation(self, staff_id: int, token: str) -> StaffPasswordReset:
+        """The stored (hashed) set-your-password link of an invitation, valid for the invitation's time."""
+        expires = self._clock() + self._container.settings.staff_invite_ttl_s * 1000
+        return StaffPasswordReset(token_hash=credentials.token_hash(token), staff_id=staff_id, expires_at_ms=expires)
+
+    def _mail_invitation(self, member: StaffMember, link_base: str, token: str) -> bool:
+        """Mail the set-your-password link to an invited member; whether it went."""
         days = self._container.settings.staff_invite_ttl_s // 86_400
         text = (
-            f"You have an HDEX back-office account ({role.value}). Set your password with the link below "
+            f"You have an HDEX back-office account ({member.role.value}). Set your password with the link below "
             f"(it works once, for {days} days or less); at your first sign-in you will set up a TOTP app."
         )
-        mail_to = created.member.email
-        mailed = send_password_link(
-            self._mailer, mail_to, "HDEX staff: your account", text, link_base, created.invite_token
-        )
-        return created.member, mailed
+        return send_password_link(self._mailer, member.email, "HDEX staff: your account", text, link_base, token)
 
     def create(self, email: str, role: Role, actor: Actor, password: str | None = None) -> NewStaff:
         """A new active account. With `password` (the CLI's first admin) the TOTP set-up and recovery codes
@@ -146,13 +180,7 @@ class StaffAccounts:
                 setup = totp.setup_for(row.totp_secret, email)
             else:
                 invite = credentials.new_token()
-                uow.session.add(
-                    StaffPasswordReset(
-                        token_hash=credentials.token_hash(invite),
-                        staff_id=row.id,
-                        expires_at_ms=now + self._container.settings.staff_invite_ttl_s * 1000,
-                    )
-                )
+                uow.session.add(self._invitation(row.id, invite))
             record_action(
                 uow.session, actor=actor.name, action="staff.create", target=f"staff:{email}",
                 after={"email": email, "role": role.value}, ip=actor.ip,

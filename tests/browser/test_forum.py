@@ -100,8 +100,10 @@ def test_a_user_posts_another_replies_a_third_reports_and_a_moderator_hides_the_
         row = queue.get_by_role("row").filter(has_text="spam: an airdrop scam")
         expect(row).to_contain_text(rude)
         expect(row).to_contain_text(title)
-        hide = row.get_by_role("button", name=re.compile(r"^Hide post \d+$"))
-        post_id = int((hide.get_attribute("aria-label") or "").rsplit(" ", 1)[-1])
+        hide = row.get_by_role("button", name=re.compile(r"^Hide post \d+ in "))  # named by post, thread and words
+        named = re.match(r"^Hide post (\d+) in ", hide.get_attribute("aria-label") or "")
+        assert named, "the Hide button names its post"
+        post_id = int(named.group(1))
         hide.click()
         expect(queue.get_by_role("row").filter(has_text="spam: an airdrop scam")).to_have_count(0)
         assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(office)] == []

@@ -143,7 +143,7 @@ def test_a_compliance_officer_takes_an_alert_to_a_closed_case_and_the_audit_log_
         expect(detail.get_by_role("table", name="Case alerts")).to_contain_text(message)
         expect(detail).to_contain_text("Open")
 
-        detail.get_by_role("textbox", name="Assignee").fill(OFFICER)
+        detail.get_by_role("combobox", name="Assignee").select_option(OFFICER)
         detail.get_by_role("button", name="Assign").click()
         # the assignee's own field: "Opened by" names the officer too, and matched before the assignment was
         # stored, so the note below could reach the audit log first

@@ -1,6 +1,6 @@
 """The staff API behind staff sign-in: `GET /v1/staff/me`, `GET /v1/staff/audit-log`, and the staff list
-(`/v1/staff/staff`: list, create, disable, change role, reset TOTP). Each route names the permission it
-needs; the server checks it (403 STAFF_FORBIDDEN), whatever the page shows."""
+(`/v1/staff/staff`: list, create, disable, change role, reset TOTP, send an invitation again). Each route names the
+permission it needs; the server checks it (403 STAFF_FORBIDDEN), whatever the page shows."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from backend.api.deps import ContainerDep, CurrentStaff, StaffAccountsDep, Staff
 from backend.api.routes.pagination import Cursor, Limit, before, next_cursor
 from backend.api.routes.staff_schemas import InvitedStaffOut, StaffOut, staff_json
 from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
-from backend.audit_log import AuditEntry, AuditFilter, entry_json, list_entries
+from backend.audit_log import AuditEntry, AuditFilter, as_named, entry_json, list_entries
 from backend.db.types import MAX_ROW_ID
 from backend.mail.addresses import MAX_EMAIL_CHARS
 from backend.staff.roles import Permission, Role
@@ -26,6 +26,11 @@ Reason = Field(min_length=1, max_length=500, description="why (recorded in the a
 AUDIT_READ = Annotated[StaffPrincipal, requires(Permission.AUDIT_READ)]
 STAFF_READ = Annotated[StaffPrincipal, requires(Permission.STAFF_READ)]
 STAFF_MANAGE = Annotated[StaffPrincipal, requires(Permission.STAFF_MANAGE)]
+ActorFilter = Annotated[
+    str | None, Query(max_length=320, description='"staff:<e-mail>" or a bare e-mail, "cli:<user>"')
+]
+ActionFilter = Annotated[str | None, Query(max_length=64, description='an action, or its first parts ("case": case.*)')]
+TargetFilter = Annotated[str | None, Query(max_length=320, description='as listed ("case:12"); a bare e-mail is staff')]
 
 
 class AuditEntryOut(BaseModel):
@@ -78,15 +83,22 @@ async def me(staff: CurrentStaff) -> dict[str, Any]:
 async def audit_log(
     staff: AUDIT_READ,
     container: ContainerDep,
-    actor: Annotated[str | None, Query(max_length=320)] = None,
-    action: Annotated[str | None, Query(max_length=64)] = None,
+    actor: ActorFilter = None,
+    action: ActionFilter = None,
+    target: TargetFilter = None,
     since: Annotated[int | None, Query(ge=0, le=2**62, description="from (epoch ms, inclusive)")] = None,
     until: Annotated[int | None, Query(ge=0, le=2**62, description="to (epoch ms, exclusive)")] = None,
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    """The audit log (permission audit.read), filtered by actor, action and time range."""
-    where = AuditFilter(actor, action, since, until)
+    """The audit log (permission audit.read), filtered by actor, action (or its first dotted parts), target and time
+    range. A bare e-mail as actor or target is that member of staff ("staff:<e-mail>")."""
+    where = AuditFilter(
+        actor=None if actor is None else as_named(actor),
+        action=None if action is None else action.strip().rstrip("."),
+        since_ms=since, until_ms=until,
+        targets=None if target is None else (as_named(target),),
+    )  # fmt: skip
 
     def read() -> list[AuditEntry]:
         with container.uow() as uow:
@@ -114,6 +126,21 @@ async def create_staff(
     (the account exists; its owner asks for a password reset link on the sign-in page)."""
     base = container.settings.link_base(str(request.base_url))
     member, mailed = await asyncio.to_thread(accounts.invite, body.email, body.role, staff.actor, base)
+    return {**staff_json(member), "invitationMailed": mailed}
+
+
+@router.post("/staff/{staffId}/invitation", response_model=None, responses={
+    **documented(InvitedStaffOut, "a new set-your-password link is mailed; the old one no longer works"),
+    **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def resend_invitation(
+    staff_id: StaffId, request: Request, staff: STAFF_MANAGE, accounts: StaffAccountsDep, container: ContainerDep
+) -> dict[str, Any]:
+    """Sends an invitation again (permission staff.manage, as inviting): a new link for a member who has not set
+    a password yet, replacing the old (an expired or lost one); audit-logged "staff.invitation_resent". 409
+    STAFF_EMAIL_TAKEN for an account already in use or disabled."""
+    base = container.settings.link_base(str(request.base_url))
+    member, mailed = await asyncio.to_thread(accounts.resend_invitation, staff_id, staff.actor, base)
     return {**staff_json(member), "invitationMailed": mailed}
 
 

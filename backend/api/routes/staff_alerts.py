@@ -45,7 +45,7 @@ from backend.api.routes.staff import AuditEntryOut
 from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
-from backend.staff.assignees import assignee_check
+from backend.staff.assignees import assignee_check, holders_of
 from backend.staff.roles import Permission
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
@@ -132,6 +132,10 @@ class CaseReport(BaseModel):
     notes: list[NoteOut]
     auditLog: list[AuditEntryOut] = Field(description="entries about the case and its alerts, oldest first")
     wallet: WalletSummaryOut | None = Field(description='for a "wallet:0x.." subject; null otherwise')
+
+
+class CaseAssignees(BaseModel):
+    assignees: list[str] = Field(description="e-mails of active staff whose role may manage cases, oldest first")
 
 
 class CloseAlert(Input):
@@ -319,6 +323,21 @@ async def cases(
 
     views = await asyncio.to_thread(read)
     return {"cases": [case_json(c) for c in views], "next": next_cursor(views, limit, lambda c: str(c.id))}
+
+
+# Before /cases/{caseId}, which would take "assignees" for a case id.
+@router.get("/cases/assignees", response_model=None, responses={
+    **documented(CaseAssignees, "who may be given a case"), **STAFF_ONLY,
+})  # fmt: skip
+async def case_assignees(staff: CASES_MANAGE, container: ContainerDep) -> dict[str, Any]:
+    """The e-mails of active staff a case may be given to (their role holds cases.manage), for the assign picker
+    (permission cases.manage: only who assigns needs the list)."""
+
+    def read() -> list[str]:
+        with container.uow() as uow:
+            return holders_of(uow.session, Permission.CASES_MANAGE)
+
+    return {"assignees": await asyncio.to_thread(read)}
 
 
 @router.get("/cases/{caseId}", response_model=None, responses={

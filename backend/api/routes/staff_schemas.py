@@ -18,6 +18,7 @@ class StaffOut(BaseModel):
     permissions: list[Permission] = Field(description="what the role may do, from the one permission table")
     disabled: bool
     totpEnrolled: bool = Field(description="false until the first sign-in with a TOTP code after creation or reset")
+    invitationPending: bool = Field(description="invited and no password set yet: the invitation link is unused")
     createdAt: EpochMs
 
 
@@ -35,5 +36,6 @@ def staff_json(member: StaffMember) -> dict[str, Any]:
         "permissions": sorted(p.value for p in member.permissions),
         "disabled": member.disabled,
         "totpEnrolled": member.totp_enrolled,
+        "invitationPending": member.invitation_pending,
         "createdAt": member.created_at_ms,
     }

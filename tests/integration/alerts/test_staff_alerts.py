@@ -345,3 +345,14 @@ def test_an_open_stream_ends_once_its_member_may_no_longer_read_alerts_and_sends
         raise_aml(office.container, AlertKind.WASH_TRADING)
         rest = list(lines)  # ends: the server closed the stream
     assert not [line for line in rest if line.startswith(("event:", "data:"))]
+
+
+def test_the_case_assignees_are_the_active_staff_who_may_manage_cases_and_only_they_may_read_them(
+    office: BackOffice,
+) -> None:
+    client = office.client
+    listed = client.get("/v1/staff/cases/assignees", headers=office.ann.headers)
+    assert listed.status_code == 200
+    assert listed.json() == {"assignees": [office.ann.email, office.bob.email]}  # not the auditor nor support
+    for member in (office.auditor, office.support):
+        assert error(client.get("/v1/staff/cases/assignees", headers=member.headers)) == (403, "STAFF_FORBIDDEN")

@@ -174,3 +174,55 @@ def test_cli_reset_totp_sends_the_account_back_to_totp_setup_and_is_recorded(
     unknown = cli.invoke(main, ["staff", "reset-totp", "nobody@hdex.example", "--reason", "x"])
     assert unknown.exit_code == 2
     assert _actions(container)[-1] == "staff.totp_reset"
+
+
+def _found(client: TestClient, **params: str) -> list[tuple[str, str, str | None]]:
+    """(actor, action, target) of the audit log's entries the API finds for `params`, leaving out sign-ins."""
+    entries = client.get("/v1/staff/audit-log", params=params).json()["entries"]
+    return [(e["actor"], e["action"], e["target"]) for e in entries if not e["action"].startswith("staff.sign_in")]
+
+
+@pytest.fixture
+def logged(client: TestClient, container: Container, admin: Member) -> TestClient:
+    """`client` signed in as the admin, over a log holding a few entries to filter."""
+    with container.uow() as uow:
+        for actor, action, target in [
+            ("staff:compliance.ux@hdex.example", "case.open", "case:1"),
+            ("staff:compliance.ux@hdex.example", "case.assign", "case:12"),
+            ("cli:ops", "cases.export", "case:1"),
+            ("cli:ops", "test.a_b", "staff:compliance.ux@hdex.example"),
+            ("cli:ops", "test.axb", None),
+        ]:
+            record_action(uow.session, actor=actor, action=action, target=target)
+        uow.commit()
+    sign_in(client, admin)
+    return client
+
+
+def test_the_audit_log_takes_a_bare_e_mail_as_the_member_of_staff_who_acted(logged: TestClient) -> None:
+    assert [a for _, a, _ in _found(logged, actor="Compliance.UX@hdex.example")] == ["case.assign", "case.open"]
+    bare = _found(logged, actor="compliance.ux@hdex.example")
+    assert bare == _found(logged, actor="staff:compliance.ux@hdex.example")
+    assert [a for _, a, _ in _found(logged, actor="cli:ops")] == ["test.axb", "test.a_b", "cases.export"]
+
+
+def test_the_audit_log_finds_every_action_under_the_first_parts_of_its_name(logged: TestClient) -> None:
+    assert [a for _, a, _ in _found(logged, action="case")] == ["case.assign", "case.open"]  # not cases.export
+    assert [a for _, a, _ in _found(logged, action="case.")] == ["case.assign", "case.open"]
+    assert [a for _, a, _ in _found(logged, action="case.open")] == ["case.open"]
+    assert _found(logged, action="cas") == []  # whole parts only
+
+
+def test_the_audit_log_treats_like_wildcards_in_an_action_as_characters(logged: TestClient) -> None:
+    assert [a for _, a, _ in _found(logged, action="test.a_b")] == ["test.a_b"]  # not test.axb
+    for pattern in ("%", "test.%", "test.a%", "_", "test"):
+        found = [a for _, a, _ in _found(logged, action=pattern)]
+        assert found == ([] if pattern != "test" else ["test.axb", "test.a_b"]), pattern
+
+
+def test_the_audit_log_filters_by_target_exactly_and_a_bare_e_mail_names_a_member_of_staff(logged: TestClient) -> None:
+    assert [a for _, a, _ in _found(logged, target="case:1")] == ["cases.export", "case.open"]  # not case:12
+    assert [a for _, a, _ in _found(logged, target="compliance.ux@hdex.example")] == ["test.a_b"]
+    assert _found(logged, target="case:") == []
+    refused = logged.get("/v1/staff/audit-log", params={"target": "x" * 321})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "INVALID_FIELD"

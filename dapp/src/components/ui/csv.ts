@@ -8,6 +8,11 @@ export function toCsv(header: readonly string[], rows: readonly (readonly string
   return [header, ...rows].map((row) => row.map((value) => cell(safe(value))).join(",")).join("\r\n") + "\r\n";
 }
 
+/** A time (epoch ms) as a CSV cell: ISO 8601 in UTC, which spreadsheets read whatever the viewer's language. */
+export function csvTime(ms: number | null): string {
+  return ms === null ? "" : new Date(ms).toISOString();
+}
+
 /** Let the browser save `text` as a file. */
 export function downloadText(fileName: string, text: string, type = "text/csv;charset=utf-8"): void {
   downloadBlob(fileName, new Blob([text], { type }));

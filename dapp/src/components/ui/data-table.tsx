@@ -31,6 +31,8 @@ interface DataTableProps<Row> {
   empty: string;
   /** With a file name, an "Export CSV" button saves the rows. */
   csvFileName?: string;
+  /** The export button's words, when "Export CSV" would not say what it saves (only the rows loaded so far). */
+  exportLabel?: string;
   /** Pixel height of the scroll area; rows beyond it are windowed. */
   height?: number;
 }
@@ -39,8 +41,17 @@ const ROW_HEIGHT = 30;
 const WINDOW_FROM = 100; // shorter lists render every row
 const OVERSCAN = 10;
 
+/** The CSV file of `rows`: one column per column with a `csv` value, under its header. */
+export function tableCsv<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
+  const exported = columns.filter((column) => column.csv);
+  return toCsv(
+    exported.map((column) => column.header),
+    rows.map((row) => exported.map((column) => column.csv?.(row) ?? "")),
+  );
+}
+
 export function DataTable<Row>(props: DataTableProps<Row>) {
-  const { label, columns, rows, rowKey, loading, error, onRetry, empty, csvFileName, height = 280 } = props;
+  const { label, columns, rows, rowKey, loading, error, onRetry, empty, csvFileName, exportLabel, height = 280 } = props;
   const { t } = useI18n();
   const [scrollTop, setScrollTop] = useState(0);
 
@@ -50,12 +61,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   const last = windowed ? Math.min(list.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN) : list.length;
 
   function exportCsv() {
-    const exported = columns.filter((column) => column.csv);
-    const text = toCsv(
-      exported.map((column) => column.header),
-      list.map((row) => exported.map((column) => column.csv?.(row) ?? "")),
-    );
-    downloadText(csvFileName ?? "export.csv", text);
+    downloadText(csvFileName ?? "export.csv", tableCsv(columns, list));
   }
 
   let state: ReactNode = null;
@@ -68,7 +74,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
       {csvFileName ? (
         <div className="data-table__toolbar">
           <button type="button" className="button button--small" onClick={exportCsv} disabled={list.length === 0}>
-            {t("common.exportCsv")}
+            {exportLabel ?? t("common.exportCsv")}
           </button>
         </div>
       ) : null}

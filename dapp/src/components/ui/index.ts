@@ -1,5 +1,5 @@
 export { DailyChart, dayTime, type DailyPoint, type DailySeries } from "./daily-chart";
-export { DataTable, type Column } from "./data-table";
+export { DataTable, tableCsv, type Column } from "./data-table";
 export { Dialog } from "./dialog";
 export { Field, SelectField, TextAreaField } from "./field";
 export { FileViewer, type ViewedFile } from "./file-viewer";
@@ -10,4 +10,4 @@ export { StatusMessage } from "./status-message";
 export { Tabs, type TabItem } from "./tabs";
 export { Terms } from "./terms";
 export { ToastProvider, useToast, type ToastInput, type ToastKind } from "./toast";
-export { downloadBlob, downloadText, toCsv } from "./csv";
+export { csvTime, downloadBlob, downloadText, toCsv } from "./csv";

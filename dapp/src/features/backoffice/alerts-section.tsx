@@ -4,8 +4,8 @@
  * alert with the reason the audit log keeps.
  */
 import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import { useId, useRef, useState } from "react";
-import { Dialog, Field, LoadMore, SelectField, useToast, type Column } from "../../components/ui";
+import { useState } from "react";
+import { csvTime, Dialog, Field, LoadMore, SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { navigate, paths } from "../../lib/router";
 import { useAlertStream } from "./alert-stream";
@@ -27,6 +27,7 @@ import {
 } from "./alerts";
 import { selectedCase } from "./case-selection";
 import { can } from "./permissions";
+import { readTracker } from "./polled-queries";
 import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
 import { staffApi } from "./staff-api";
@@ -38,7 +39,6 @@ const LIVE_REREAD_MS = 60_000; // while it is live
 
 export function AlertsSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
-  const ids = useId();
   const kindName = useKindName();
   const queryClient = useQueryClient();
   const [filter, setFilter] = useState<AlertFilter>(DEFAULT_ALERT_FILTER);
@@ -56,15 +56,10 @@ export function AlertsSection({ member }: { member: StaffMember }) {
     () => void queryClient.invalidateQueries({ queryKey: ["staff", "alerts", "list"] }),
   );
   // The first read of a list is the member's asking; reading it again (the poll while the stream is down) is not.
-  const read = useRef(new Set<string>());
+  const [polled] = useState(readTracker);
   const list = useInfiniteQuery({
     queryKey: key,
-    queryFn: ({ pageParam }) => {
-      const page = JSON.stringify([key, pageParam]);
-      const polled = read.current.has(page);
-      read.current.add(page);
-      return staffApi.alerts(alertQuery(filter), pageParam, polled);
-    },
+    queryFn: ({ pageParam }) => staffApi.alerts(alertQuery(filter), pageParam, polled([key, pageParam])),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next,
     // Live, the stream brings new alerts; a slow read catches what it does not send (repeats of an alert, alerts
@@ -107,14 +102,14 @@ export function AlertsSection({ member }: { member: StaffMember }) {
           },
         ]
       : []),
-    { id: "id", header: t("backoffice.alerts.col.id"), cell: (a) => `#${a.id}` },
-    { id: "raised", header: t("backoffice.alerts.col.raised"), cell: (a) => (a.createdAt ? formatDateTime(a.createdAt) : t("common.none")) },
+    { id: "id", header: t("backoffice.alerts.col.id"), cell: (a) => `#${a.id}`, csv: (a) => String(a.id) },
+    { id: "raised", header: t("backoffice.alerts.col.raised"), cell: (a) => (a.createdAt ? formatDateTime(a.createdAt) : t("common.none")), csv: (a) => csvTime(a.createdAt) },
     { id: "severity", header: t("backoffice.alerts.col.severity"), cell: (a) => <SeverityBadge severity={a.severity} />, csv: (a) => a.severity },
     { id: "kind", header: t("backoffice.alerts.col.kind"), cell: (a) => kindName(a.kind), csv: (a) => a.kind },
-    { id: "subject", header: t("backoffice.alerts.col.subject"), cell: (a) => (a.subject ? <code>{a.subject}</code> : t("common.none")) },
+    { id: "subject", header: t("backoffice.alerts.col.subject"), cell: (a) => (a.subject ? <code>{a.subject}</code> : t("common.none")), csv: (a) => a.subject ?? "" },
     { id: "message", header: t("backoffice.alerts.col.message"), cell: (a) => <span className="cell-wrap">{a.message}</span>, csv: (a) => a.message },
-    { id: "occurrences", header: t("backoffice.alerts.col.occurrences"), cell: (a) => String(a.occurrences), align: "end" },
-    { id: "status", header: t("backoffice.alerts.col.status"), cell: (a) => t(ALERT_STATUS_NAMES[a.status]) },
+    { id: "occurrences", header: t("backoffice.alerts.col.occurrences"), cell: (a) => String(a.occurrences), csv: (a) => String(a.occurrences), align: "end" },
+    { id: "status", header: t("backoffice.alerts.col.status"), cell: (a) => t(ALERT_STATUS_NAMES[a.status]), csv: (a) => a.status },
     {
       id: "case",
       header: t("backoffice.alerts.col.case"),
@@ -126,12 +121,13 @@ export function AlertsSection({ member }: { member: StaffMember }) {
         ) : (
           t("common.none")
         ),
+      csv: (a) => (a.caseId !== null ? String(a.caseId) : ""),
     },
   ];
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.alerts.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.alerts.title")}</h2>
       <p className="muted" role="status">
         {t(stream === "live" ? "backoffice.alerts.live" : "backoffice.alerts.polling")}
       </p>

@@ -1,10 +1,10 @@
 /**
  * "Audit log": every staff action and every change of a user's level, limits, deny-list entry or market
- * state, newest first, filtered by actor, action and time range, paged. Before and after are shown as
+ * state, newest first, filtered by actor, action (or its first parts), target and time range, paged. Before and after are shown as
  * JSON text (never markup).
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Field, LoadMore, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { auditQuery, EMPTY_AUDIT_FILTER, type AuditFilterForm, type AuditQuery, type Problem } from "./forms";
@@ -14,7 +14,6 @@ import type { AuditEntry } from "./staff-types";
 
 export function AuditLogSection() {
   const { t, formatDateTime, timeZone } = useI18n();
-  const ids = useId();
   const [form, setForm] = useState<AuditFilterForm>(EMPTY_AUDIT_FILTER);
   const [applied, setApplied] = useState<AuditQuery>({});
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -65,11 +64,12 @@ export function AuditLogSection() {
   const set = (field: keyof AuditFilterForm) => (event: { target: { value: string } }) => setForm({ ...form, [field]: event.target.value });
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.audit.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.audit.title")}</h2>
       <form className="backoffice-section__filters" onSubmit={apply} noValidate aria-label={t("backoffice.audit.filters")}>
-        <Field label={t("backoffice.audit.actor")} placeholder="staff:alice@example.com" value={form.actor} maxLength={320} onChange={set("actor")} />
-        <Field label={t("backoffice.audit.action")} placeholder="market.halt" value={form.action} maxLength={64} onChange={set("action")} />
+        <Field label={t("backoffice.audit.actor")} placeholder="name@hdex.example" hint={t("backoffice.audit.actorHint")} value={form.actor} maxLength={320} onChange={set("actor")} />
+        <Field label={t("backoffice.audit.action")} placeholder="case" hint={t("backoffice.audit.actionHint")} value={form.action} maxLength={64} onChange={set("action")} />
+        <Field label={t("backoffice.audit.target")} placeholder="case:12" hint={t("backoffice.audit.targetHint")} value={form.target} maxLength={320} onChange={set("target")} />
         <Field label={t("backoffice.audit.from", { zone: timeZone })} type="datetime-local" value={form.from} onChange={set("from")} />
         <Field
           label={t("backoffice.audit.to", { zone: timeZone })}

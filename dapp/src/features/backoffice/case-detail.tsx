@@ -5,11 +5,12 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
+import { DataTable, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { ALERT_STATUS_NAMES } from "./alerts";
 import { SeverityBadge, useKindName } from "./alert-words";
-import { assigneeProblem, CASE_ACTIONS, CASE_STATUS_NAMES, MAX_NOTE_CHARS, mayMove, noteProblem } from "./cases";
+import { CASE_ACTIONS, CASE_STATUS_NAMES, MAX_NOTE_CHARS, mayMove, noteProblem } from "./cases";
+import { assigneeChoices } from "./forms";
 import { can } from "./permissions";
 import { ReasonDialog } from "./reason-dialog";
 import { caseReportUrl, staffApi } from "./staff-api";
@@ -106,14 +107,14 @@ function CaseActions({ id, status, assignee }: { id: number; status: CaseStatus;
   const { t } = useI18n();
   const toast = useToast();
   const refresh = useRefresh(id);
+  const people = useQuery({ queryKey: ["staff", "cases", "assignees"], queryFn: staffApi.caseAssignees, staleTime: 60_000 });
   const [who, setWho] = useState(assignee);
-  const [assignAttempted, setAssignAttempted] = useState(false);
   const [closing, setClosing] = useState(false);
   const assign = useMutation({
-    mutationFn: (email: string) => staffApi.assignCase(id, email),
+    mutationFn: (email: string) => staffApi.assignCase(id, email || null),
     onSuccess: (updated) => {
       refresh();
-      toast.show({ kind: "success", title: t("backoffice.cases.assigned", { assignee: updated.assignee ?? who }) });
+      toast.show({ kind: "success", title: updated.assignee ? t("backoffice.cases.assigned", { assignee: updated.assignee }) : t("backoffice.cases.unassignedToast") });
     },
   });
   const move = useMutation({
@@ -125,12 +126,11 @@ function CaseActions({ id, status, assignee }: { id: number; status: CaseStatus;
       if (action) toast.show({ kind: "success", title: t(action.done, { id }) });
     },
   });
-  const whoProblem = assigneeProblem(who);
+  const options = [["", t("backoffice.cases.nobody")] as const, ...assigneeChoices(people.data?.assignees ?? [], assignee).map((e) => [e, e] as const)];
 
   function submitAssign(event: FormEvent) {
     event.preventDefault();
-    setAssignAttempted(true);
-    if (!whoProblem) assign.mutate(who.trim());
+    assign.mutate(who);
   }
 
   return (
@@ -150,13 +150,11 @@ function CaseActions({ id, status, assignee }: { id: number; status: CaseStatus;
       </div>
       <StaffErrorAlert error={closing ? null : move.error} />
       <form className="staff-form staff-form--inline" onSubmit={submitAssign} noValidate>
-        <Field
+        <SelectField
           label={t("backoffice.cases.assignee")}
-          type="email"
-          autoComplete="off"
           value={who}
           onChange={(event) => setWho(event.target.value)}
-          error={assignAttempted && whoProblem ? t(whoProblem.key, whoProblem.params) : null}
+          options={options}
           hint={t("backoffice.cases.assigneeHint")}
         />
         <button type="submit" className="button button--small" disabled={assign.isPending}>

@@ -3,8 +3,8 @@
  * opened from the Alerts section) is shown below with its alerts, notes and actions (./case-detail).
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
-import { LoadMore, SelectField, type Column } from "../../components/ui";
+import { useState } from "react";
+import { csvTime, LoadMore, SelectField, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { useStore } from "../../lib/store";
 import { CaseDetailView } from "./case-detail";
@@ -16,7 +16,6 @@ import type { Case, CaseStatus, StaffMember } from "./staff-types";
 
 export function CasesSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
-  const ids = useId();
   const [status, setStatus] = useState<CaseStatus | "">("");
   const selected = useStore(selectedCase);
   const list = useInfiniteQuery({
@@ -27,13 +26,13 @@ export function CasesSection({ member }: { member: StaffMember }) {
   });
 
   const columns: Column<Case>[] = [
-    { id: "id", header: t("backoffice.alerts.col.id"), cell: (c) => `#${c.id}` },
+    { id: "id", header: t("backoffice.alerts.col.id"), cell: (c) => `#${c.id}`, csv: (c) => String(c.id) },
     { id: "title", header: t("backoffice.cases.col.title"), cell: (c) => <span className="cell-wrap">{c.title}</span>, csv: (c) => c.title },
-    { id: "subject", header: t("backoffice.alerts.col.subject"), cell: (c) => (c.subject ? <code>{c.subject}</code> : t("common.none")) },
+    { id: "subject", header: t("backoffice.alerts.col.subject"), cell: (c) => (c.subject ? <code>{c.subject}</code> : t("common.none")), csv: (c) => c.subject ?? "" },
     { id: "status", header: t("backoffice.alerts.col.status"), cell: (c) => t(CASE_STATUS_NAMES[c.status]), csv: (c) => c.status },
-    { id: "assignee", header: t("backoffice.cases.assignee"), cell: (c) => c.assignee ?? t("common.none") },
-    { id: "opened", header: t("backoffice.cases.col.opened"), cell: (c) => formatDateTime(c.createdAt) },
-    { id: "updated", header: t("backoffice.cases.col.updated"), cell: (c) => formatDateTime(c.updatedAt) },
+    { id: "assignee", header: t("backoffice.cases.assignee"), cell: (c) => c.assignee ?? t("common.none"), csv: (c) => c.assignee ?? "" },
+    { id: "opened", header: t("backoffice.cases.col.opened"), cell: (c) => formatDateTime(c.createdAt), csv: (c) => csvTime(c.createdAt) },
+    { id: "updated", header: t("backoffice.cases.col.updated"), cell: (c) => formatDateTime(c.updatedAt), csv: (c) => csvTime(c.updatedAt) },
     {
       id: "action",
       header: t("kyc.col.action"),
@@ -52,8 +51,8 @@ export function CasesSection({ member }: { member: StaffMember }) {
   ];
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.cases.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.cases.title")}</h2>
       <div className="backoffice-section__filters">
         <SelectField
           label={t("backoffice.cases.statusFilter")}

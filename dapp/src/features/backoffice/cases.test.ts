@@ -1,7 +1,7 @@
 import "./messages";
 import { describe, expect, it } from "vitest";
 import { translate } from "../../i18n";
-import { assigneeProblem, CASE_ACTIONS, mayMove, noteProblem } from "./cases";
+import { CASE_ACTIONS, mayMove, noteProblem } from "./cases";
 import type { CaseStatus } from "./staff-types";
 
 const enabled = (status: CaseStatus) => CASE_ACTIONS.filter((action) => mayMove(status, action.to)).map((action) => translate("en", action.label));
@@ -15,12 +15,10 @@ describe("a case's status buttons", () => {
   });
 });
 
-describe("a note and an assignee", () => {
+describe("a note", () => {
   it("are checked in words before anything is sent", () => {
     expect(translate("en", noteProblem(" \n ")?.key ?? "")).toBe("Write the note first.");
     expect(noteProblem("Called the customer; documents requested.")).toBeNull();
     expect(noteProblem("x".repeat(5001))?.params).toEqual({ max: 5000 });
-    expect(translate("en", assigneeProblem("ada")?.key ?? "")).toBe("Enter a staff member's e-mail address.");
-    expect(assigneeProblem(" ada@hdex.example ")).toBeNull();
   });
 });

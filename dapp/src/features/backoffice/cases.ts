@@ -1,6 +1,6 @@
 /**
  * A case's logic, apart from React: the status changes a case may make next (the server checks again:
- * CASE_TRANSITION_INVALID), the words for statuses, and the checks of a note and an assignee.
+ * CASE_TRANSITION_INVALID), the words for statuses, and the check of a note.
  */
 import type { MessageKey } from "../../i18n";
 import type { Problem } from "./forms";
@@ -41,9 +41,4 @@ export function noteProblem(body: string): Problem | null {
   if (!text) return { key: "backoffice.cases.noteRequired" };
   if (text.length > MAX_NOTE_CHARS) return { key: "backoffice.error.reasonTooLong", params: { max: MAX_NOTE_CHARS } };
   return null;
-}
-
-/** Staff are named by their e-mail address. */
-export function assigneeProblem(assignee: string): Problem | null {
-  return /^[^\s@]+@[^\s@]+$/.test(assignee.trim()) ? null : { key: "backoffice.cases.assigneeFormat" };
 }

@@ -3,7 +3,7 @@
  * table below, Edit to load one into the editor, and taking one down (withdraw, delete) after a confirmation.
  */
 import { useMutation } from "@tanstack/react-query";
-import { Fragment, useId, useState, type ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import { LoadMore, type Column, type PagedQuery } from "../../components/ui";
 import { ConfirmDialog } from "./confirm-dialog";
 import { QueryTable, type TableQuery } from "./query-table";
@@ -44,7 +44,6 @@ interface ContentSectionProps<T extends Item, Taken> {
 }
 
 export function ContentSection<T extends Item, Taken>({ title, editor, filters, table, takeDown }: ContentSectionProps<T, Taken>) {
-  const ids = useId();
   const [editing, setEditing] = useState<T | null>(null);
   const [confirming, setConfirming] = useState<T | null>(null);
   const remove = useMutation({
@@ -57,8 +56,8 @@ export function ContentSection<T extends Item, Taken>({ title, editor, filters, 
   });
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{title}</h2>
+    <section className="backoffice-section">
+      <h2>{title}</h2>
       {/* a fresh editor for each item, so no half-typed change carries over */}
       <Fragment key={editing?.id ?? "new"}>{editor(editing, () => setEditing(null))}</Fragment>
       {filters}

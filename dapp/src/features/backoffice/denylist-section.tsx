@@ -16,7 +16,6 @@ const KEY = ["staff", "denylist"];
 
 export function DenylistSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
-  const ids = useId();
   const toast = useToast();
   const queryClient = useQueryClient();
   const manage = can(member, "denylist.manage");
@@ -54,8 +53,8 @@ export function DenylistSection({ member }: { member: StaffMember }) {
     });
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.denylist.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.denylist.title")}</h2>
       {manage ? <AddToDenylist /> : null}
       <QueryTable
         label={t("backoffice.denylist.title")}

@@ -1,7 +1,7 @@
 import "./messages";
 import { describe, expect, it } from "vitest";
 import { translate } from "../../i18n";
-import { addressProblem, auditQuery, EMPTY_AUDIT_FILTER, overrideBody, overrideForm, reasonProblem, type Problem } from "./forms";
+import { addressProblem, assigneeChoices, auditQuery, emailProblem, EMPTY_AUDIT_FILTER, overrideBody, overrideForm, reasonProblem, type Problem } from "./forms";
 
 const words = (problem: Problem | null | undefined) => (problem ? translate("en", problem.key, problem.params) : null);
 
@@ -57,14 +57,31 @@ describe("auditQuery", () => {
   it("sends only the filters given, times as epoch milliseconds of the browser's time zone", () => {
     expect(auditQuery(EMPTY_AUDIT_FILTER)).toEqual({ ok: true, query: {} });
     const from = "2026-01-02T03:04";
-    expect(auditQuery({ actor: " staff:ada@hdex.test ", action: "market.halt", from, to: "" })).toEqual({
+    expect(auditQuery({ actor: " ada@hdex.test ", action: "market", target: " case:12 ", from, to: "" })).toEqual({
       ok: true,
-      query: { actor: "staff:ada@hdex.test", action: "market.halt", since: new Date(from).getTime() },
+      query: { actor: "ada@hdex.test", action: "market", target: "case:12", since: new Date(from).getTime() },
     });
   });
 
   it("refuses a range that ends before it starts", () => {
     const result = auditQuery({ ...EMPTY_AUDIT_FILTER, from: "2026-01-02T00:00", to: "2026-01-01T00:00" });
     expect(result.ok ? null : words(result.problem)).toBe("The start must come before the end.");
+  });
+});
+
+describe("emailProblem", () => {
+  it("takes what the server takes as an e-mail address, and says in words what is wrong before an invitation is sent", () => {
+    expect(emailProblem(" new.agent+desk@hdex.example ")).toBeNull();
+    expect(words(emailProblem("  "))).toBe("Enter your e-mail address.");
+    for (const wrong of ["ada", "ada@hdex", "ada @hdex.example", "ada@@hdex.example", "<ada>@hdex.example", `${"a".repeat(250)}@x.io`])
+      expect(words(emailProblem(wrong))).toBe("Enter a valid e-mail address, such as name@hdex.example.");
+  });
+});
+
+describe("assigneeChoices", () => {
+  it("lists the people the server offers, and the current assignee once even if no longer among them", () => {
+    expect(assigneeChoices(["ada@hdex.example", "bob@hdex.example"], "bob@hdex.example")).toEqual(["ada@hdex.example", "bob@hdex.example"]);
+    expect(assigneeChoices(["ada@hdex.example"], "gone@hdex.example")).toEqual(["ada@hdex.example", "gone@hdex.example"]);
+    expect(assigneeChoices([], null)).toEqual([]);
   });
 });

@@ -21,6 +21,23 @@ export function reasonProblem(reason: string, required = true): Problem | null {
   return null;
 }
 
+// What the server takes as an e-mail address (backend/mail/addresses.py `EMAIL`): local@domain.tld, no spaces,
+// quotes, brackets or control characters.
+const EMAIL_PART = String.raw`[^@\s<>"'()[\]\\,;:\u0000-\u001f\u007f]+`;
+const EMAIL = new RegExp(`^${EMAIL_PART}@${EMAIL_PART}\\.${EMAIL_PART}$`);
+export const MAX_EMAIL_CHARS = 254;
+
+export function emailProblem(email: string): Problem | null {
+  const text = email.trim();
+  if (!text) return { key: "backoffice.signIn.emailRequired" };
+  return text.length <= MAX_EMAIL_CHARS && EMAIL.test(text) ? null : { key: "backoffice.error.field.email" };
+}
+
+/** The people a piece of work may be given to: the server's list, and whoever has it now even if no longer on it. */
+export function assigneeChoices(people: readonly string[], current: string | null): string[] {
+  return [...new Set([...people, ...(current ? [current] : [])])];
+}
+
 export function addressProblem(address: string): Problem | null {
   return /^0x[0-9a-fA-F]{40}$/.test(address.trim()) ? null : { key: "backoffice.error.address" };
 }
@@ -75,20 +92,22 @@ export function overrideBody(form: OverrideForm, decimals: number): OverrideResu
 export interface AuditFilterForm {
   actor: string;
   action: string;
+  target: string;
   /** `datetime-local` values ("2026-01-02T03:04"), in the browser's time zone; "" for open ends. */
   from: string;
   to: string;
 }
 
-export const EMPTY_AUDIT_FILTER: AuditFilterForm = { actor: "", action: "", from: "", to: "" };
+export const EMPTY_AUDIT_FILTER: AuditFilterForm = { actor: "", action: "", target: "", from: "", to: "" };
 
-export type AuditQuery = { actor?: string; action?: string; since?: number; until?: number };
+export type AuditQuery = { actor?: string; action?: string; target?: string; since?: number; until?: number };
 
 /** The audit log's query (epoch ms, `until` exclusive), or what is wrong with the range. */
 export function auditQuery(form: AuditFilterForm): { ok: true; query: AuditQuery } | { ok: false; problem: Problem } {
   const query: AuditQuery = {};
   if (form.actor.trim()) query.actor = form.actor.trim();
   if (form.action.trim()) query.action = form.action.trim();
+  if (form.target.trim()) query.target = form.target.trim();
   for (const [name, text] of [["since", form.from], ["until", form.to]] as const) {
     if (!text) continue;
     const ms = new Date(text).getTime();

@@ -57,3 +57,19 @@ export function threadActions(thread: Pick<ModeratedThread, "pinned" | "locked" 
     thread.hidden ? { action: "unhide", label: "forum.staff.unhideThread" } : { action: "hide", label: "forum.staff.hideThread" },
   ];
 }
+
+/** What a moderator is told once a thread action is done. */
+export const THREAD_ACTION_DONE: Record<ThreadAction, MessageKey> = {
+  pin: "backoffice.forum.done.pin",
+  unpin: "backoffice.forum.done.unpin",
+  lock: "backoffice.forum.done.lock",
+  unlock: "backoffice.forum.done.unlock",
+  hide: "backoffice.forum.done.hide",
+  unhide: "backoffice.forum.done.unhide",
+};
+
+/** The start of a post as typed, on one line, to name it in a button's accessible name. */
+export function excerpt(message: string, max = 40): string {
+  const line = message.replace(/\s+/g, " ").trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
+}

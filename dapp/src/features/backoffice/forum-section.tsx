@@ -1,11 +1,13 @@
-/** Forum moderation: the reports queue (hide the post, or dismiss), threads (pin, lock, hide), bans of wallets. */
+/** Forum moderation: the reports queue (hide the post, dismiss, or ban its author), threads (pin, lock, hide), bans of
+ *  wallets. */
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Field, LoadMore, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
-import { forumModeration, threadActions, type ForumBan, type ForumReport, type ModeratedThread } from "./forum-moderation";
+import { excerpt, forumModeration, THREAD_ACTION_DONE, threadActions, type ForumBan, type ForumReport, type ModeratedThread } from "./forum-moderation";
 import { QueryTable } from "./query-table";
+import { ReasonDialog } from "./reason-dialog";
 import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import type { StaffMember } from "./staff-types";
@@ -16,10 +18,9 @@ const BANS = ["staff", "forum", "bans"];
 
 export function ForumSection(_props: { member: StaffMember }) {
   const { t } = useI18n();
-  const ids = useId();
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.forum.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.forum.title")}</h2>
       <ReportsQueue />
       <Threads />
       <Bans />
@@ -31,6 +32,7 @@ function ReportsQueue() {
   const { t, formatDateTime } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
+  const [banning, setBanning] = useState<ForumReport | null>(null);
   const reports = useInfiniteQuery({
     queryKey: REPORTS,
     queryFn: ({ pageParam }) => forumModeration.reports(pageParam),
@@ -63,6 +65,7 @@ function ReportsQueue() {
       cell: (r) => <div className="cell-wrap" dangerouslySetInnerHTML={{ __html: r.post.messageHtml }} />,
     },
     { id: "reason", header: t("forum.staff.col.reason"), cell: (r) => <span className="cell-wrap">{r.reason}</span> },
+    { id: "author", header: t("backoffice.forum.col.author"), cell: (r) => <code>{r.post.author}</code> },
     { id: "reporter", header: t("forum.staff.col.reporter"), cell: (r) => <code>{r.reporter}</code> },
     { id: "at", header: t("forum.staff.col.at"), cell: (r) => formatDateTime(r.createdAt) },
     {
@@ -70,18 +73,23 @@ function ReportsQueue() {
       header: t("forum.staff.col.action"),
       cell: (r) => (
         <span className="staff-card__actions">
-          <button type="button" className="button button--small button--sell" disabled={hide.isPending} onClick={() => hide.mutate(r)} aria-label={`${t("forum.staff.hide")} ${r.post.id}`}>
+          <button type="button" className="button button--small button--sell" disabled={hide.isPending} onClick={() => hide.mutate(r)} aria-label={t("backoffice.forum.hideNamed", named(r))}>
             {t("forum.staff.hide")}
           </button>
-          <button type="button" className="button button--small button--ghost" disabled={dismiss.isPending} onClick={() => dismiss.mutate(r)} aria-label={`${t("forum.staff.dismiss")} ${r.id}`}>
+          <button type="button" className="button button--small button--ghost" disabled={dismiss.isPending} onClick={() => dismiss.mutate(r)} aria-label={t("backoffice.forum.dismissNamed", named(r))}>
             {t("forum.staff.dismiss")}
+          </button>
+          <button type="button" className="button button--small button--ghost" onClick={() => setBanning(r)} aria-label={t("backoffice.forum.banAuthorNamed", named(r))}>
+            {t("backoffice.forum.banAuthor")}
           </button>
         </span>
       ),
     },
   ];
   return (
-    <>
+    // a heading, not a second landmark: the table below is a region of the same name
+    <div>
+      <h3>{t("forum.staff.reports")}</h3>
       <QueryTable
         label={t("forum.staff.reports")}
         columns={columns}
@@ -91,7 +99,42 @@ function ReportsQueue() {
         empty={t("forum.staff.noReports")}
       />
       <LoadMore query={reports} />
-    </>
+      {banning ? <BanAuthorDialog report={banning} onClose={() => setBanning(null)} /> : null}
+    </div>
+  );
+}
+
+/** A reported post named in its buttons' accessible names: its number, thread and first words. */
+function named(report: ForumReport) {
+  return { id: report.post.id, thread: report.threadTitle, excerpt: excerpt(report.post.message), wallet: report.post.author };
+}
+
+/** Bans a reported post's author from posting, with the reason the ban keeps (the ban form's request). */
+export function BanAuthorDialog({ report, onClose }: { report: ForumReport; onClose(): void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const ban = useMutation({
+    mutationFn: (reason: string) => forumModeration.ban(report.post.author, reason),
+    onSuccess: (made) => {
+      void queryClient.invalidateQueries({ queryKey: BANS });
+      toast.show({ kind: "success", title: t("forum.staff.banned", { wallet: made.wallet }) });
+      onClose();
+    },
+  });
+  return (
+    <ReasonDialog
+      open
+      danger
+      title={t("backoffice.forum.banAuthorTitle", { wallet: report.post.author })}
+      confirm={t("forum.staff.ban")}
+      pending={ban.isPending}
+      error={ban.error}
+      onConfirm={(reason) => ban.mutate(reason)}
+      onClose={onClose}
+    >
+      <p>{t("backoffice.forum.banAuthorText", named(report))}</p>
+    </ReasonDialog>
   );
 }
 
@@ -108,7 +151,10 @@ function Threads() {
   const change = useMutation({
     mutationFn: ({ thread, action }: { thread: ModeratedThread; action: Parameters<typeof forumModeration.thread>[1] }) =>
       forumModeration.thread(thread.id, action),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: THREADS }),
+    onSuccess: (_changed, { thread, action }) => {
+      void queryClient.invalidateQueries({ queryKey: THREADS });
+      toast.show({ kind: "success", title: t(THREAD_ACTION_DONE[action], { title: thread.title }) });
+    },
     onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
   });
   const columns: Column<ModeratedThread>[] = [
@@ -117,7 +163,7 @@ function Threads() {
       id: "state",
       header: t("forum.staff.col.state"),
       cell: (th) =>
-        [th.pinned ? t("forum.pinned") : null, th.locked ? t("forum.locked") : null, th.hidden ? t("forum.staff.hideThread") : null]
+        [th.pinned ? t("forum.pinned") : null, th.locked ? t("forum.locked") : null, th.hidden ? t("backoffice.forum.hiddenState") : null]
           .filter(Boolean)
           .join(" · "),
     },
@@ -144,7 +190,8 @@ function Threads() {
     },
   ];
   return (
-    <>
+    <div>
+      <h3>{t("forum.staff.threads")}</h3>
       <QueryTable
         label={t("forum.staff.threads")}
         columns={columns}
@@ -154,7 +201,7 @@ function Threads() {
         empty={t("forum.staff.noThreads")}
       />
       <LoadMore query={threads} />
-    </>
+    </div>
   );
 }
 
@@ -192,8 +239,8 @@ function Bans() {
     },
   ];
   return (
-    <>
-      <BanForm />
+    <div>
+      <h3>{t("forum.staff.bans")}</h3>
       <QueryTable
         label={t("forum.staff.bans")}
         columns={columns}
@@ -203,7 +250,8 @@ function Bans() {
         empty={t("forum.staff.noBans")}
       />
       <LoadMore query={bans} />
-    </>
+      <BanForm />
+    </div>
   );
 }
 

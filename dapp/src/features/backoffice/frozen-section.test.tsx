@@ -68,3 +68,11 @@ describe("the frozen deposits section", () => {
     expect(html(["frozen.read"], [])).toContain("No frozen deposits here.");
   });
 });
+
+describe("a frozen deposit's transaction", () => {
+  it("keeps the short hash in view and offers its whole hash to copy, by a button that names it", () => {
+    const markup = html(["frozen.read"], [HELD]);
+    expect(markup).toContain(`<code title="${HELD.txHash}">0xabababab…</code>`);
+    expect(markup).toContain(`aria-label="Copy transaction hash ${HELD.txHash}">Copy</button>`);
+  });
+});

@@ -4,10 +4,12 @@
  * it releases: a wallet still blocked stays frozen, and the refusal says why.
  */
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { LoadMore, SelectField, useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
+import { CopyButton } from "./copy-button";
 import { can } from "./permissions";
+import { frozenQuery, readTracker } from "./polled-queries";
 import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
 import { staffApi } from "./staff-api";
@@ -26,19 +28,14 @@ const FILTER_NAMES: Record<Filter, MessageKey> = { ...FROZEN_STATE_NAMES, all: "
 
 export function FrozenSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
-  const ids = useId();
   const toast = useToast();
   const queryClient = useQueryClient();
   const units = useTokenUnits();
   const release = can(member, "frozen.release");
   const [filter, setFilter] = useState<Filter>("held");
   const [releasing, setReleasing] = useState<FrozenDeposit | null>(null);
-  const list = useInfiniteQuery({
-    queryKey: [...KEY, filter],
-    queryFn: ({ pageParam }) => staffApi.frozen(filter, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
-  });
+  const [polled] = useState(readTracker);
+  const list = useInfiniteQuery(frozenQuery(filter, polled));
   const amountOf = (f: FrozenDeposit) => units(f.amount, f.decimals, f.symbol ?? f.token);
   const releaseOne = useMutation({
     mutationFn: ({ frozen, reason }: { frozen: FrozenDeposit; reason: string }) => staffApi.releaseFrozen(frozen.id, reason),
@@ -58,8 +55,9 @@ export function FrozenSection({ member }: { member: StaffMember }) {
       id: "deposit",
       header: t("backoffice.frozen.col.deposit"),
       cell: (f) => (
-        <span title={f.txHash}>
-          <code>{`${f.txHash.slice(0, 10)}…`}</code> {t("backoffice.frozen.block", { block: f.blockNumber })}
+        <span>
+          <code title={f.txHash}>{`${f.txHash.slice(0, 10)}…`}</code> <CopyButton text={f.txHash} label={t("backoffice.frozen.copyHash", { hash: f.txHash })} />{" "}
+          {t("backoffice.frozen.block", { block: f.blockNumber })}
         </span>
       ),
     },
@@ -94,8 +92,8 @@ export function FrozenSection({ member }: { member: StaffMember }) {
     });
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.frozen.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.frozen.title")}</h2>
       <p className="muted">{t("backoffice.frozen.intro")}</p>
       <div className="backoffice-section__filters">
         <SelectField

@@ -5,12 +5,13 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { LoadMore, SelectField, StatusMessage, useToast, type Column } from "../../components/ui";
-import { useI18n } from "../../i18n";
+import { useI18n, type MessageKey } from "../../i18n";
 import { countryName } from "../../lib/countries";
 import { SUBMISSION_STATUS_NAMES } from "../account";
 import { DocumentViewer } from "./document-viewer";
 import { reasonProblem } from "./forms";
 import { can } from "./permissions";
+import { kycQueueQuery, readTracker } from "./polled-queries";
 import { QueryTable } from "./query-table";
 import { ReasonField } from "./reason-field";
 import { staffApi } from "./staff-api";
@@ -22,15 +23,10 @@ const STATUSES: readonly SubmissionStatus[] = ["pending", "approved", "rejected"
 
 export function KycReviewSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
-  const ids = useId();
   const [status, setStatus] = useState<SubmissionStatus>("pending");
   const [selected, setSelected] = useState<string | number | null>(null);
-  const queue = useInfiniteQuery({
-    queryKey: ["staff", "kyc", "list", status],
-    queryFn: ({ pageParam }) => staffApi.submissions(status, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
-  });
+  const [polled] = useState(readTracker);
+  const queue = useInfiniteQuery(kycQueueQuery(status, polled));
 
   const columns: Column<StaffSubmissionRow>[] = [
     { id: "submitted", header: t("kyc.col.submitted"), cell: (s) => formatDateTime(s.submittedAt) },
@@ -56,8 +52,8 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
   ];
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.kyc.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.kyc.title")}</h2>
       <div className="backoffice-section__filters">
         <SelectField
           label={t("backoffice.kyc.statusFilter")}
@@ -83,7 +79,12 @@ export function KycReviewSection({ member }: { member: StaffMember }) {
   );
 }
 
-function SubmissionReview({ id, member }: { id: string | number; member: StaffMember }) {
+/** Why a submission shows no identity data: the role may not read it, or the level sends none (documents only). */
+export function identityDataMissing(level: number, member: StaffMember): MessageKey {
+  return level === 1 && !can(member, "kyc.documents.read") ? "backoffice.kyc.noDataAccess" : "backoffice.kyc.noData";
+}
+
+export function SubmissionReview({ id, member }: { id: string | number; member: StaffMember }) {
   const { t, locale, formatDateTime } = useI18n();
   const ids = useId();
   const toast = useToast();
@@ -164,6 +165,7 @@ function SubmissionReview({ id, member }: { id: string | number; member: StaffMe
             </>
           ) : null}
         </dl>
+        {s.data === null ? <p className="muted">{t(identityDataMissing(s.level, member))}</p> : null}
         {s.documents.length > 0 ? (
           can(member, "kyc.documents.read") ? (
             <div className="documents">
@@ -194,6 +196,7 @@ function SubmissionReview({ id, member }: { id: string | number; member: StaffMe
             <StaffErrorAlert error={decide.error} />
           </div>
         ) : null}
+        {s.status === "pending" && !can(member, "kyc.review") ? <p className="muted">{t("backoffice.kyc.noDecideAccess")}</p> : null}
       </div>
     </article>
   );

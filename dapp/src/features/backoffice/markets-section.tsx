@@ -3,7 +3,7 @@
  * cancels matched), cancel-only (cancels only), resume (open). Each asks for a reason and a confirmation.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Market } from "../../lib/api-types";
@@ -29,7 +29,6 @@ const SWITCHES: readonly Switch[] = [
 
 export function MarketsSection() {
   const { t } = useI18n();
-  const ids = useId();
   const toast = useToast();
   const queryClient = useQueryClient();
   const markets = useMarkets();
@@ -71,8 +70,8 @@ export function MarketsSection() {
   ];
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.markets.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.markets.title")}</h2>
       <QueryTable
         label={t("backoffice.markets.title")}
         columns={columns}

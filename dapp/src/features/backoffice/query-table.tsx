@@ -1,4 +1,5 @@
-/** The staff table of a query's rows: loading while the query is, and its refusal in words with a retry. */
+/** The staff table of a query's rows: loading while the query is, and its refusal in words with a retry; while more
+ *  pages wait on the server, the export button says it saves only the rows loaded. */
 import type { ComponentProps } from "react";
 import { DataTable } from "../../components/ui";
 import { useI18n } from "../../i18n";
@@ -9,11 +10,22 @@ export interface TableQuery {
   isPending: boolean;
   error: unknown;
   refetch(): Promise<unknown>;
+  /** A paged query's: whether the server holds more rows than those loaded. */
+  hasNextPage?: boolean;
 }
 
-type QueryTableProps<Row> = Omit<ComponentProps<typeof DataTable<Row>>, "loading" | "error" | "onRetry"> & { query: TableQuery };
+type QueryTableProps<Row> = Omit<ComponentProps<typeof DataTable<Row>>, "loading" | "error" | "onRetry" | "exportLabel"> & { query: TableQuery };
 
 export function QueryTable<Row>({ query, ...table }: QueryTableProps<Row>) {
   const { t } = useI18n();
-  return <DataTable {...table} loading={query.isPending} error={query.error ? staffErrorText(query.error, t) : null} onRetry={() => void query.refetch()} />;
+  const partial = query.hasNextPage ? t("backoffice.exportLoaded", { count: table.rows?.length ?? 0 }) : undefined;
+  return (
+    <DataTable
+      {...table}
+      exportLabel={partial}
+      loading={query.isPending}
+      error={query.error ? staffErrorText(query.error, t) : null}
+      onRetry={() => void query.refetch()}
+    />
+  );
 }

@@ -5,7 +5,7 @@
  * (the settings and the resumption with the reason the audit log keeps); everyone else reads.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useState } from "react";
 import { Dialog, useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Market, MarketHalt } from "../../lib/api-types";
@@ -38,7 +38,6 @@ function useNow(): number {
 
 export function RiskSection({ member }: { member: StaffMember }) {
   const { t, locale, formatDateTime } = useI18n();
-  const ids = useId();
   const now = useNow();
   const manage = can(member, "risk.manage");
   const markets = useMarkets();
@@ -105,8 +104,8 @@ export function RiskSection({ member }: { member: StaffMember }) {
   const editedMarket = markets.data?.find((m) => m.name === editing) ?? null;
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.risk.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.risk.title")}</h2>
       <WithdrawalPauseBanner manage={manage} />
       <QueryTable
         label={t("backoffice.risk.markets")}

@@ -18,7 +18,7 @@ function answer(status: number, body: unknown): Sent[] {
 }
 
 const session: StaffSession = {
-  staff: { id: 1, email: "ada@hdex.test", role: "compliance", permissions: ["kyc.read", "kyc.review"], disabled: false, totpEnrolled: true, createdAt: 0 },
+  staff: { id: 1, email: "ada@hdex.test", role: "compliance", permissions: ["kyc.read", "kyc.review"], disabled: false, totpEnrolled: true, invitationPending: false, createdAt: 0 },
   csrfToken: "csrf-token-of-this-session",
   expiresAt: Date.now() + 3_600_000,
   idleExpiresAt: Date.now() + 1_800_000,
@@ -92,6 +92,25 @@ describe("the staff API client", () => {
     ]);
   });
 
+  it("sends the staff changes, the case assignment and the assignee list to their routes", async () => {
+    const sent = answer(200, {});
+    await staffApi.changeRole(4, "auditor", "moved to internal audit");
+    await staffApi.resetTotp(4, "lost phone");
+    await staffApi.resendInvitation(4);
+    await staffApi.assignCase(9, null);
+    await staffApi.caseAssignees();
+    expect(sent.map((s) => `${s.init.method} ${s.url}`)).toEqual([
+      "POST /v1/staff/staff/4/role",
+      "POST /v1/staff/staff/4/totp-reset",
+      "POST /v1/staff/staff/4/invitation",
+      "POST /v1/staff/cases/9/assign",
+      "GET /v1/staff/cases/assignees",
+    ]);
+    expect(sent.slice(0, 4).map((s) => headers(s)[CSRF_HEADER])).toEqual(Array(4).fill("csrf-token-of-this-session"));
+    expect(JSON.parse(String(sent[0]?.init.body))).toEqual({ role: "auditor", reason: "moved to internal audit" });
+    expect(JSON.parse(String(sent[3]?.init.body))).toEqual({ assignee: null });
+  });
+
   it("reads alerts with their filters and cursor", async () => {
     const sent = answer(200, { alerts: [], next: null });
     await staffApi.alerts({ status: "open", severity: "critical" }, "c-2", false, 50);
@@ -111,7 +130,7 @@ describe("the staff API client", () => {
 
   it("sends no CSRF token on reads, and the cookie on all", async () => {
     const sent = answer(200, { submissions: [], next: null });
-    await staffApi.submissions("pending", "cursor-1", 25);
+    await staffApi.submissions("pending", "cursor-1", false, 25);
     expect(sent[0]?.url).toBe("/v1/staff/kyc/submissions?status=pending&limit=25&cursor=cursor-1");
     expect(headers(sent[0])).not.toHaveProperty(CSRF_HEADER);
     expect(sent[0]?.init.credentials).toBe("same-origin");

@@ -22,6 +22,7 @@ import type {
   LimitOverride,
   MarketStateName,
   RiskSettingsChange,
+  Role,
   SignedIn,
   StaffMarketRisk,
   StaffMember,
@@ -106,8 +107,9 @@ export const staffApi = {
   me: () => staffHttp.poll<StaffMember>("/v1/staff/me"),
 
   // KYC review
-  submissions: (status: SubmissionStatus, cursor: string | null, limit = 50) =>
-    staffHttp.get<SubmissionPage>("/v1/staff/kyc/submissions", { status, limit, cursor }),
+  /** `polled` (here and below): read again by the page itself, not asked for by the member. */
+  submissions: (status: SubmissionStatus, cursor: string | null, polled = false, limit = 50) =>
+    (polled ? staffHttp.poll : staffHttp.get)<SubmissionPage>("/v1/staff/kyc/submissions", { status, limit, cursor }),
   submission: (id: string | number) => staffHttp.get<StaffSubmission>(`/v1/staff/kyc/submissions/${enc(String(id))}`),
   document: (id: string | number): Promise<Download> => staffHttp.download(`/v1/staff/kyc/documents/${enc(String(id))}`),
   approve: (id: string | number, reason: string | null) =>
@@ -127,8 +129,8 @@ export const staffApi = {
     staffHttp.post<{ removed: string }>(`/v1/staff/denylist/${enc(address)}/remove`, { reason }),
 
   // frozen deposits
-  frozen: (state: FrozenState | "all", cursor: string | null, limit = 100) =>
-    staffHttp.get<FrozenPage>("/v1/staff/frozen", { state, limit, cursor }),
+  frozen: (state: FrozenState | "all", cursor: string | null, polled = false, limit = 100) =>
+    (polled ? staffHttp.poll : staffHttp.get)<FrozenPage>("/v1/staff/frozen", { state, limit, cursor }),
   releaseFrozen: (id: number, reason: string) => staffHttp.post<FrozenDeposit>(`/v1/staff/frozen/${id}/release`, { reason }),
 
   // markets
@@ -136,14 +138,16 @@ export const staffApi = {
     staffHttp.post<Market>(`/v1/staff/markets/${enc(market)}/state`, { state, reason }),
 
   // alerts and cases
-  /** `polled`: read again by the page itself, not asked for by the member. */
   alerts: (filter: Query, cursor: string | null, polled = false, limit = 50) =>
     (polled ? staffHttp.poll : staffHttp.get)<AlertPage>("/v1/staff/alerts", { ...filter, limit, cursor }),
   closeAlert: (id: number, reason: string) => staffHttp.post<Alert>(`/v1/staff/alerts/${id}/close`, { reason }),
   openCase: (alertIds: readonly number[], title: string) => staffHttp.post<Case>("/v1/staff/cases", { alertIds, title }),
   cases: (filter: Query, cursor: string | null, limit = 50) => staffHttp.get<CasePage>("/v1/staff/cases", { ...filter, limit, cursor }),
   caseDetail: (id: number) => staffHttp.get<CaseDetail>(`/v1/staff/cases/${id}`),
-  assignCase: (id: number, assignee: string) => staffHttp.post<Case>(`/v1/staff/cases/${id}/assign`, { assignee }),
+  /** Who a case may be given to: active staff whose role holds cases.manage. */
+  caseAssignees: () => staffHttp.get<{ assignees: string[] }>("/v1/staff/cases/assignees"),
+  /** `assignee` null: nobody. */
+  assignCase: (id: number, assignee: string | null) => staffHttp.post<Case>(`/v1/staff/cases/${id}/assign`, { assignee }),
   addCaseNote: (id: number, body: string) => staffHttp.post<unknown>(`/v1/staff/cases/${id}/notes`, { body }),
   setCaseStatus: (id: number, status: CaseStatus, reason: string | null) =>
     staffHttp.post<Case>(`/v1/staff/cases/${id}/status`, reason ? { status, reason } : { status }),
@@ -166,6 +170,10 @@ export const staffApi = {
   invite: (email: string, role: string) =>
     staffHttp.post<StaffMember & { invitationMailed: boolean }>("/v1/staff/staff", { email, role }),
   disable: (id: number, reason: string) => staffHttp.post<StaffMember>(`/v1/staff/staff/${id}/disable`, { reason }),
+  changeRole: (id: number, role: Role, reason: string) => staffHttp.post<StaffMember>(`/v1/staff/staff/${id}/role`, { role, reason }),
+  resetTotp: (id: number, reason: string) => staffHttp.post<StaffMember>(`/v1/staff/staff/${id}/totp-reset`, { reason }),
+  /** A new set-your-password link for a member who has not accepted the invitation; the old link stops working. */
+  resendInvitation: (id: number) => staffHttp.post<StaffMember & { invitationMailed: boolean }>(`/v1/staff/staff/${id}/invitation`),
 };
 
 /** Where a case's report for the regulator is downloaded (the session cookie rides along: same origin). */

@@ -1,62 +1,41 @@
-/** "Staff": every staff account (staff.read); admins (staff.manage) invite new ones and disable accounts. */
+/** "Staff": every staff account (staff.read) and whether it is in use; admins (staff.manage) invite new ones and act
+ *  on the others (./staff-actions). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Field, SelectField, useToast, type Column } from "../../components/ui";
-import { useI18n } from "../../i18n";
+import { useI18n, type MessageKey } from "../../i18n";
+import { emailProblem } from "./forms";
 import { can } from "./permissions";
 import { QueryTable } from "./query-table";
-import { ReasonDialog } from "./reason-dialog";
+import { ROLES, STAFF_KEY, StaffChangeDialog, StaffRowActions, type StaffChange } from "./staff-actions";
 import { staffApi } from "./staff-api";
 import { StaffErrorAlert } from "./staff-error-alert";
 import type { Role, StaffMember } from "./staff-types";
 
-const KEY = ["staff", "accounts"];
-const ROLES: readonly Role[] = ["admin", "compliance", "support", "auditor"];
 
 export function StaffSection({ member }: { member: StaffMember }) {
   const { t, formatDate } = useI18n();
-  const ids = useId();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const manage = can(member, "staff.manage");
-  const list = useQuery({ queryKey: KEY, queryFn: staffApi.staffList });
-  const [disabling, setDisabling] = useState<StaffMember | null>(null);
-  const disable = useMutation({
-    mutationFn: ({ id, reason }: { id: number; reason: string }) => staffApi.disable(id, reason),
-    onSuccess: (updated) => {
-      setDisabling(null);
-      void queryClient.invalidateQueries({ queryKey: KEY });
-      toast.show({ kind: "success", title: t("backoffice.staff.disabled", { email: updated.email }) });
-    },
-  });
+  const list = useQuery({ queryKey: STAFF_KEY, queryFn: staffApi.staffList });
+  const [changing, setChanging] = useState<{ target: StaffMember; change: StaffChange } | null>(null);
 
   const columns: Column<StaffMember>[] = [
     { id: "email", header: t("backoffice.col.email"), cell: (s) => s.email },
     { id: "role", header: t("backoffice.staff.role"), cell: (s) => t(`backoffice.role.${s.role}`) },
     { id: "totp", header: t("backoffice.staff.totp"), cell: (s) => (s.totpEnrolled ? t("backoffice.yes") : t("backoffice.no")) },
-    { id: "status", header: t("account.col.status"), cell: (s) => (s.disabled ? t("backoffice.staff.statusDisabled") : t("backoffice.staff.statusActive")) },
+    { id: "status", header: t("account.col.status"), cell: (s) => t(staffStatus(s)) },
     { id: "since", header: t("backoffice.col.since"), cell: (s) => formatDate(s.createdAt) },
   ];
   if (manage)
     columns.push({
       id: "action",
       header: t("kyc.col.action"),
-      cell: (s) =>
-        s.disabled || s.id === member.id ? null : (
-          <button
-            type="button"
-            className="button button--small"
-            aria-label={t("backoffice.rowAction", { action: t("backoffice.staff.disable"), row: s.email })}
-            onClick={() => setDisabling(s)}
-          >
-            {t("backoffice.staff.disable")}
-          </button>
-        ),
+      cell: (s) => <StaffRowActions target={s} self={member} onChange={(change) => setChanging({ target: s, change })} />,
     });
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.staff.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.staff.title")}</h2>
       {manage ? <InviteStaff /> : null}
       <QueryTable
         label={t("backoffice.staff.title")}
@@ -66,24 +45,15 @@ export function StaffSection({ member }: { member: StaffMember }) {
         query={list}
         empty={t("backoffice.staff.empty")}
       />
-      <ReasonDialog
-        key={disabling?.id ?? 0}
-        open={disabling !== null}
-        title={t("backoffice.staff.disableTitle", { email: disabling?.email ?? "" })}
-        confirm={t("backoffice.confirm")}
-        danger
-        pending={disable.isPending}
-        error={disable.error}
-        onConfirm={(reason) => disabling && disable.mutate({ id: disabling.id, reason })}
-        onClose={() => {
-          setDisabling(null);
-          disable.reset();
-        }}
-      >
-        <p>{t("backoffice.staff.disableText")}</p>
-      </ReasonDialog>
+      {changing ? <StaffChangeDialog key={`${changing.target.id}-${changing.change}`} {...changing} onClose={() => setChanging(null)} /> : null}
     </section>
   );
+}
+
+/** A member's state in words: disabled, invited and not yet in (no password set), or active. */
+export function staffStatus(member: Pick<StaffMember, "disabled" | "invitationPending">): MessageKey {
+  if (member.disabled) return "backoffice.staff.statusDisabled";
+  return member.invitationPending ? "backoffice.staff.statusPending" : "backoffice.staff.statusActive";
 }
 
 function InviteStaff() {
@@ -99,7 +69,7 @@ function InviteStaff() {
     onSuccess: (created) => {
       setEmail("");
       setAttempted(false);
-      void queryClient.invalidateQueries({ queryKey: KEY });
+      void queryClient.invalidateQueries({ queryKey: STAFF_KEY });
       toast.show(
         created.invitationMailed
           ? { kind: "success", title: t("backoffice.staff.invited", { email: created.email }) }
@@ -108,10 +78,12 @@ function InviteStaff() {
     },
   });
 
+  const problem = emailProblem(email);
+
   function submit(event: FormEvent) {
     event.preventDefault();
     setAttempted(true);
-    if (email.trim()) invite.mutate();
+    if (!problem) invite.mutate();
   }
 
   return (
@@ -123,7 +95,7 @@ function InviteStaff() {
         autoComplete="off"
         value={email}
         onChange={(event) => setEmail(event.target.value)}
-        error={attempted && !email.trim() ? t("backoffice.signIn.emailRequired") : null}
+        error={attempted && problem ? t(problem.key, problem.params) : null}
       />
       <SelectField
         label={t("backoffice.staff.role")}

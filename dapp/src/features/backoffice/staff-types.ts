@@ -33,6 +33,8 @@ export interface StaffMember {
   permissions: Permission[];
   disabled: boolean;
   totpEnrolled: boolean;
+  /** Invited and no password set yet: the invitation link is unused (expired, maybe). */
+  invitationPending: boolean;
   createdAt: number;
 }
 

@@ -45,6 +45,12 @@ function useTable<Row>(table: string, range: DateRange, enabled: boolean) {
   });
 }
 
+/** Says so under a chart or table whose answer came back without a row (not while it is read). */
+function NoData({ answer }: { answer: TableAnswer<unknown> | undefined }) {
+  const { t } = useI18n();
+  return answer && answer.rows.length === 0 ? <StatusMessage kind="empty">{t("backoffice.stats.noData")}</StatusMessage> : null;
+}
+
 const STEP_NAMES: Record<FunnelStep["step"], MessageKey> = {
   seen: "stats.office.seen",
   connected: "stats.office.connected",
@@ -93,8 +99,8 @@ export function StatsSection(_props: { member: StaffMember }) {
   ];
 
   return (
-    <section style={{ display: "grid", gap: "0.75rem" }} aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.stats.title")}</h2>
+    <section style={{ display: "grid", gap: "0.75rem" }}>
+      <h2>{t("backoffice.stats.title")}</h2>
       <form style={{ display: "flex", gap: "1rem" }} aria-label={t("stats.office.range")} onSubmit={(event) => event.preventDefault()}>
         <Field label={t("stats.office.from")} type="date" value={draft.from} onChange={(event) => setDraft({ ...draft, from: event.target.value })} error={problem === "order" ? t("stats.office.orderProblem") : null} />
         <Field label={t("stats.office.to")} type="date" value={draft.to} onChange={(event) => setDraft({ ...draft, to: event.target.value })} error={problem === "date" ? t("stats.office.dateProblem") : null} />
@@ -116,10 +122,12 @@ export function StatsSection(_props: { member: StaffMember }) {
         <section aria-labelledby={`${ids}-active`}>
           <h3 id={`${ids}-active`}>{t("stats.office.activeWallets")}</h3>
           <DailyChart label={t("stats.office.activeWallets")} series={active} kind="line" />
+          <NoData answer={users.data} />
         </section>
         <section aria-labelledby={`${ids}-fees`}>
           <h3 id={`${ids}-fees`}>{t("stats.office.feeRevenue")}</h3>
           <DailyChart label={t("stats.office.feeRevenue")} series={revenue} kind="histogram" />
+          <NoData answer={fees.data} />
           <ul aria-label={t("stats.office.feeTotals")} className="stats-office__totals">
             {feeTotals(fees.data?.rows ?? []).map((total) => (
               <li key={total.symbol}>{`${formatUnits(total.total, total.decimals, { maxFractionDigits: 6 })} ${total.symbol}`}</li>
@@ -147,6 +155,7 @@ export function StatsSection(_props: { member: StaffMember }) {
           ))}
         </tbody>
       </table>
+      <NoData answer={funnel.data} />
 
       <h3>{t("stats.office.cohorts")}</h3>
       <table className="stats-office__table" aria-label={t("stats.office.cohorts")}>
@@ -173,11 +182,12 @@ export function StatsSection(_props: { member: StaffMember }) {
           ))}
         </tbody>
       </table>
+      <NoData answer={cohorts.data} />
 
       <h3>{t("stats.office.users")}</h3>
-      <DataTable label={t("stats.office.users")} columns={userColumns} rows={users.data ? [...users.data.rows].reverse() : undefined} rowKey={(r) => r.day} loading={users.isPending} empty={t("stats.empty")} />
+      <DataTable label={t("stats.office.users")} columns={userColumns} rows={users.data ? [...users.data.rows].reverse() : undefined} rowKey={(r) => r.day} loading={users.isPending} empty={t("backoffice.stats.noData")} />
       <h3>{t("stats.office.tokens")}</h3>
-      <DataTable label={t("stats.office.tokens")} columns={tokenColumns} rows={tokens.data?.rows} rowKey={(r) => `${r.day}|${r.token}`} loading={tokens.isPending} empty={t("stats.empty")} />
+      <DataTable label={t("stats.office.tokens")} columns={tokenColumns} rows={tokens.data?.rows} rowKey={(r) => `${r.day}|${r.token}`} loading={tokens.isPending} empty={t("backoffice.stats.noData")} />
     </section>
   );
 }

@@ -65,11 +65,13 @@ const BASE = "/v1/staff/support";
 const enc = encodeURIComponent;
 
 export const supportStaffApi = {
-  queue: (filter: QueueFilter, cursor: string | null) => {
+  /** `polled` (the queue and a ticket): read again by the page itself, not asked for by the member. */
+  queue: (filter: QueueFilter, cursor: string | null, polled = false) => {
     const query: Query = { limit: 50, cursor, status: filter.status || null, assignee: filter.assignee || null };
-    return staffHttp.get<StaffTicketPage>(`${BASE}/tickets`, query);
+    return (polled ? staffHttp.poll : staffHttp.get)<StaffTicketPage>(`${BASE}/tickets`, query);
   },
-  ticket: (id: number) => staffHttp.get<StaffTicketDetail>(`${BASE}/tickets/${enc(String(id))}`),
+  ticket: (id: number, polled = false) =>
+    (polled ? staffHttp.poll : staffHttp.get)<StaffTicketDetail>(`${BASE}/tickets/${enc(String(id))}`),
   assign: (id: number, assignee: string | null) => staffHttp.post<StaffTicketDetail>(`${BASE}/tickets/${id}/assign`, { assignee }),
   /** JSON, or multipart/form-data when a file is attached (the same fields and the `attachment`). */
   answer: (id: number, body: string, internal: boolean, attachment: File | null = null) =>
@@ -103,6 +105,11 @@ export const STATUS_ACTIONS: readonly { to: TicketStatus; label: MessageKey }[] 
   { to: "closed", label: "supportDesk.move.closed" },
   { to: "open", label: "supportDesk.move.open" },
 ];
+
+/** Closing ends the conversation for the user (only staff can reopen it): the page asks before it closes. */
+export function asksFirst(to: TicketStatus): boolean {
+  return to === "closed";
+}
 
 export const KIND_NAMES: Record<MessageKind, MessageKey> = {
   user: "supportDesk.kind.user",

@@ -4,9 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
+import { ConfirmDialog } from "./confirm-dialog";
 import { QueryTable } from "./query-table";
 import { StaffErrorAlert } from "./staff-error-alert";
-import { staffErrorText } from "./staff-errors";
 import { MAX_SAVED_TITLE_CHARS, savedReplyProblems, supportStaffApi, type SavedReply } from "./support-desk";
 
 const KEY = ["staff", "support", "saved-replies"];
@@ -14,19 +14,9 @@ const KEY = ["staff", "support", "saved-replies"];
 export function SavedReplies() {
   const { t, formatDateTime } = useI18n();
   const ids = useId();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const list = useQuery({ queryKey: KEY, queryFn: supportStaffApi.savedReplies });
   const [editing, setEditing] = useState<SavedReply | null>(null);
-  const remove = useMutation({
-    mutationFn: (id: number) => supportStaffApi.deleteSavedReply(id),
-    onSuccess: (_done, id) => {
-      if (editing?.id === id) setEditing(null);
-      void queryClient.invalidateQueries({ queryKey: KEY });
-      toast.show({ kind: "success", title: t("supportDesk.savedDeletedToast") });
-    },
-    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
-  });
+  const [deleting, setDeleting] = useState<SavedReply | null>(null);
 
   const columns: Column<SavedReply>[] = [
     { id: "title", header: t("supportDesk.savedTitle"), cell: (r) => <span className="cell-wrap">{r.title}</span>, csv: (r) => r.title },
@@ -40,13 +30,7 @@ export function SavedReplies() {
           <button type="button" className="button button--small" aria-label={t("supportDesk.savedEditNamed", { title: r.title })} onClick={() => setEditing(r)}>
             {t("supportDesk.savedEdit")}
           </button>
-          <button
-            type="button"
-            className="button button--small"
-            disabled={remove.isPending}
-            aria-label={t("supportDesk.savedDeleteNamed", { title: r.title })}
-            onClick={() => remove.mutate(r.id)}
-          >
+          <button type="button" className="button button--small" aria-label={t("supportDesk.savedDeleteNamed", { title: r.title })} onClick={() => setDeleting(r)}>
             {t("supportDesk.savedDelete")}
           </button>
         </div>
@@ -70,7 +54,46 @@ export function SavedReplies() {
         />
         <SavedReplyForm key={editing?.id ?? "new"} editing={editing} onDone={() => setEditing(null)} />
       </div>
+      {deleting ? (
+        <DeleteSavedReplyDialog
+          reply={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            if (editing?.id === deleting.id) setEditing(null);
+            setDeleting(null);
+          }}
+        />
+      ) : null}
     </section>
+  );
+}
+
+/** Asks before a saved reply is deleted: no one can put it into an answer again, and it cannot be undone. */
+export function DeleteSavedReplyDialog({ reply, onClose, onDeleted }: { reply: SavedReply; onClose(): void; onDeleted(): void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => supportStaffApi.deleteSavedReply(reply.id),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: KEY });
+      toast.show({ kind: "success", title: t("supportDesk.savedDeletedToast") });
+      onDeleted();
+    },
+  });
+  return (
+    <ConfirmDialog
+      open
+      danger
+      title={t("backoffice.savedReply.deleteTitle", { title: reply.title })}
+      confirm={t("supportDesk.savedDelete")}
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate()}
+      onClose={onClose}
+    >
+      <p>{t("backoffice.savedReply.deleteText")}</p>
+    </ConfirmDialog>
   );
 }
 

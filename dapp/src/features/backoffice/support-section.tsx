@@ -4,38 +4,34 @@
  * daily figures under "Statistics" (./support-stats). Every route needs support.manage; the server checks it.
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
-import { LoadMore, SelectField, type Column } from "../../components/ui";
+import { useState } from "react";
+import { csvTime, LoadMore, SelectField, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { CATEGORY_NAMES, STATUSES, STATUS_NAMES, type TicketStatus } from "../support";
+import { readTracker, supportQueueQuery } from "./polled-queries";
 import { QueryTable } from "./query-table";
 import type { StaffMember } from "./staff-types";
-import { supportStaffApi, type QueueFilter, type StaffTicket } from "./support-desk";
+import type { QueueFilter, StaffTicket } from "./support-desk";
 import { SavedReplies } from "./support-saved-replies";
 import { SupportStats } from "./support-stats";
 import { SupportTicketView } from "./support-ticket";
 
 export function SupportSection({ member }: { member: StaffMember }) {
   const { t, formatDateTime } = useI18n();
-  const ids = useId();
   const [filter, setFilter] = useState<QueueFilter>({ status: "", assignee: "" });
   const [selected, setSelected] = useState<number | null>(null);
-  const queue = useInfiniteQuery({
-    queryKey: ["staff", "support", "queue", filter],
-    queryFn: ({ pageParam }) => supportStaffApi.queue(filter, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
-  });
+  const [polled] = useState(readTracker);
+  const queue = useInfiniteQuery(supportQueueQuery(filter, polled));
 
   const columns: Column<StaffTicket>[] = [
-    { id: "id", header: t("support.col.id"), cell: (ticket) => `#${ticket.id}` },
+    { id: "id", header: t("support.col.id"), cell: (ticket) => `#${ticket.id}`, csv: (ticket) => String(ticket.id) },
     { id: "subject", header: t("support.col.subject"), cell: (ticket) => <span className="cell-wrap">{ticket.subject}</span>, csv: (ticket) => ticket.subject },
     { id: "category", header: t("support.col.category"), cell: (ticket) => t(CATEGORY_NAMES[ticket.category]), csv: (ticket) => ticket.category },
     { id: "status", header: t("support.col.status"), cell: (ticket) => t(STATUS_NAMES[ticket.status]), csv: (ticket) => ticket.status },
     { id: "wallet", header: t("supportDesk.col.wallet"), cell: (ticket) => <code>{ticket.address}</code>, csv: (ticket) => ticket.address },
-    { id: "assignee", header: t("supportDesk.col.assignee"), cell: (ticket) => ticket.assignee ?? t("supportDesk.unassigned") },
-    { id: "opened", header: t("supportDesk.col.opened"), cell: (ticket) => formatDateTime(ticket.createdAt) },
-    { id: "updated", header: t("support.col.updated"), cell: (ticket) => formatDateTime(ticket.updatedAt) },
+    { id: "assignee", header: t("supportDesk.col.assignee"), cell: (ticket) => ticket.assignee ?? t("supportDesk.unassigned"), csv: (ticket) => ticket.assignee ?? "" },
+    { id: "opened", header: t("supportDesk.col.opened"), cell: (ticket) => formatDateTime(ticket.createdAt), csv: (ticket) => csvTime(ticket.createdAt) },
+    { id: "updated", header: t("support.col.updated"), cell: (ticket) => formatDateTime(ticket.updatedAt), csv: (ticket) => csvTime(ticket.updatedAt) },
     {
       id: "action",
       header: t("support.col.action"),
@@ -54,8 +50,8 @@ export function SupportSection({ member }: { member: StaffMember }) {
   ];
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("supportDesk.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("supportDesk.title")}</h2>
       <div className="backoffice-section__filters">
         <SelectField
           label={t("supportDesk.statusFilter")}

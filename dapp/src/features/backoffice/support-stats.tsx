@@ -17,7 +17,7 @@ export function SupportStats() {
   const stats = useQuery({ queryKey: ["staff", "support", "stats", from, to], queryFn: () => supportStaffApi.stats(from, to), enabled: ok });
 
   const columns: Column<SupportDay>[] = [
-    { id: "day", header: t("supportDesk.col.day"), cell: (d) => d.day },
+    { id: "day", header: t("supportDesk.col.day"), cell: (d) => d.day, csv: (d) => d.day },
     { id: "opened", header: t("supportDesk.col.opened"), cell: (d) => formatNumber(d.opened), csv: (d) => String(d.opened), align: "end" },
     { id: "resolved", header: t("supportDesk.col.resolved"), cell: (d) => formatNumber(d.resolved), csv: (d) => String(d.resolved), align: "end" },
     { id: "first", header: t("supportDesk.col.medianFirst"), cell: (d) => durationText(t, d.medianFirstResponseMs, "common.none"), csv: (d) => String(d.medianFirstResponseMs ?? "") },

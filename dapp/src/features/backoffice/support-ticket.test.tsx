@@ -1,7 +1,13 @@
 import "./messages";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { ToastProvider } from "../../components/ui";
+import { I18nProvider } from "../../i18n";
+import { ApiError } from "../../lib/api-client";
 import type { StaffTicketDetail } from "./support-desk";
-import { SupportTicketView } from "./support-ticket";
+import { asksFirst } from "./support-desk";
+import { CloseTicketDialog, SupportTicketView } from "./support-ticket";
 import { providedMarkup } from "../../testing/markup";
 
 const WALLET = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
@@ -35,5 +41,38 @@ describe("a ticket for staff", () => {
 
   it("shows a staff reply's attachment as the wallet's are shown, opened on demand", () => {
     expect(markup).toContain(">Open attachment (application/pdf, 2 KB)</button>");
+  });
+});
+
+describe("a ticket whose poll failed", () => {
+  it("keeps the conversation and the answer box on screen rather than the poll's error", () => {
+    const client = new QueryClient();
+    client.setQueryData(["staff", "support", "ticket", 7], detail);
+    client.getQueryCache().find({ queryKey: ["staff", "support", "ticket", 7] })?.setState({ error: new ApiError(503, "UNAVAILABLE", "down"), status: "error" });
+    const markup = renderToStaticMarkup(
+      <QueryClientProvider client={client}>
+        <I18nProvider>
+          <ToastProvider>
+            <SupportTicketView id={7} />
+          </ToastProvider>
+        </I18nProvider>
+      </QueryClientProvider>,
+    );
+    expect(markup).toContain("See the guide");
+    expect(markup).toContain("Attach a file");
+  });
+});
+
+describe("closing a ticket", () => {
+  it("asks first (closing ends the conversation for the user); the other moves do not", () => {
+    expect(asksFirst("closed")).toBe(true);
+    expect((["open", "waiting_for_user", "resolved"] as const).map(asksFirst)).toEqual([false, false, false]);
+  });
+
+  it("asks in a dialog naming the ticket, with a red Close button", () => {
+    const markup = providedMarkup(<CloseTicketDialog open ticket={detail.ticket} pending={false} error={null} onConfirm={() => {}} onClose={() => {}} />);
+    expect(markup).toContain("Close ticket #7: Missing deposit?");
+    expect(markup).toContain("The user can no longer answer in it; only staff can reopen it.");
+    expect(markup).toContain('class="button button--sell">Close</button>');
   });
 });

@@ -19,11 +19,15 @@ import {
   messageProblem,
   type TicketStatus,
 } from "../support";
+import { ConfirmDialog, type ConfirmDialogProps } from "./confirm-dialog";
+import { assigneeChoices } from "./forms";
+import { readTracker, ticketQuery } from "./polled-queries";
 import { StaffErrorAlert } from "./staff-error-alert";
 import { staffErrorText } from "./staff-errors";
 import {
   KIND_NAMES,
   STATUS_ACTIONS,
+  asksFirst,
   mayMove,
   supportStaffApi,
   withSavedReply,
@@ -38,10 +42,12 @@ const NOTE_STYLE = { borderLeft: "3px solid var(--warning, #d4a017)", paddingLef
 export function SupportTicketView({ id }: { id: number }) {
   const { t, formatDateTime } = useI18n();
   const ids = useId();
-  const detail = useQuery({ queryKey: ["staff", "support", "ticket", id], queryFn: () => supportStaffApi.ticket(id) });
+  const [polled] = useState(readTracker);
+  const detail = useQuery(ticketQuery(id, polled));
 
-  if (detail.error) return <StatusMessage kind="error">{staffErrorText(detail.error, t)}</StatusMessage>;
-  if (!detail.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
+  // A failed poll keeps the conversation on screen (and the answer being typed in it); only a first read's error shows.
+  if (!detail.data)
+    return detail.error ? <StatusMessage kind="error">{staffErrorText(detail.error, t)}</StatusMessage> : <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   const { ticket, messages } = detail.data;
 
   return (
@@ -118,9 +124,11 @@ function StatusButtons({ ticket }: { ticket: StaffTicket }) {
   const { t } = useI18n();
   const toast = useToast();
   const refresh = useRefresh(ticket.id);
+  const [closing, setClosing] = useState(false);
   const move = useMutation({
     mutationFn: (to: TicketStatus) => supportStaffApi.setStatus(ticket.id, to),
     onSuccess: (updated) => {
+      setClosing(false);
       refresh(updated);
       toast.show({ kind: "success", title: t("supportDesk.moved", { id: ticket.id, status: t(STATUS_NAMES[updated.ticket.status]) }) });
     },
@@ -134,14 +142,37 @@ function StatusButtons({ ticket }: { ticket: StaffTicket }) {
             type="button"
             className={`button button--small ${action.to === "closed" ? "button--sell" : ""}`}
             disabled={move.isPending}
-            onClick={() => move.mutate(action.to)}
+            onClick={() => (asksFirst(action.to) ? setClosing(true) : move.mutate(action.to))}
           >
             {t(action.label)}
           </button>
         ))}
       </div>
-      <StaffErrorAlert error={move.error} />
+      {closing ? null : <StaffErrorAlert error={move.error} />}
+      <CloseTicketDialog
+        open={closing}
+        ticket={ticket}
+        pending={move.isPending}
+        error={move.error}
+        onConfirm={() => move.mutate("closed")}
+        onClose={() => {
+          setClosing(false);
+          move.reset();
+        }}
+      />
     </>
+  );
+}
+
+type CloseTicketDialogProps = { ticket: StaffTicket } & Pick<ConfirmDialogProps, "open" | "pending" | "error" | "onConfirm" | "onClose">;
+
+/** Asks before a ticket is closed: the user can no longer answer in it. */
+export function CloseTicketDialog({ ticket, ...dialog }: CloseTicketDialogProps) {
+  const { t } = useI18n();
+  return (
+    <ConfirmDialog {...dialog} danger title={t("backoffice.ticket.closeTitle", { id: ticket.id, subject: ticket.subject })} confirm={t("supportDesk.move.closed")}>
+      <p>{t("backoffice.ticket.closeText")}</p>
+    </ConfirmDialog>
   );
 }
 
@@ -158,8 +189,7 @@ function Assign({ ticket }: { ticket: StaffTicket }) {
       toast.show({ kind: "success", title: t("supportDesk.assigned", { id: ticket.id }) });
     },
   });
-  const emails = people.data?.assignees ?? [];
-  const options = [["", t("supportDesk.nobody")] as const, ...[...new Set([...emails, ...(ticket.assignee ? [ticket.assignee] : [])])].map((e) => [e, e] as const)];
+  const options = [["", t("supportDesk.nobody")] as const, ...assigneeChoices(people.data?.assignees ?? [], ticket.assignee).map((e) => [e, e] as const)];
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -8,5 +8,6 @@ export const staffMember = (permissions: Permission[]): StaffMember => ({
   permissions,
   disabled: false,
   totpEnrolled: true,
+  invitationPending: false,
   createdAt: 0,
 });

@@ -1,6 +1,6 @@
 /** "Users": look a user up by wallet or e-mail, then open one (users-detail.tsx). */
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Field, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { countryName } from "../../lib/countries";
@@ -13,7 +13,6 @@ const MAX_QUERY_CHARS = 320;
 
 export function UsersSection({ member }: { member: StaffMember }) {
   const { t, locale, formatDate } = useI18n();
-  const ids = useId();
   const [text, setText] = useState("");
   const [query, setQuery] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -57,8 +56,8 @@ export function UsersSection({ member }: { member: StaffMember }) {
   ];
 
   return (
-    <section className="backoffice-section" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>{t("backoffice.users.title")}</h2>
+    <section className="backoffice-section">
+      <h2>{t("backoffice.users.title")}</h2>
       <form className="backoffice-section__filters" onSubmit={search} noValidate aria-label={t("backoffice.users.searchForm")}>
         <Field
           label={t("backoffice.users.query")}

@@ -1,0 +1,72 @@
+import "./messages";
+import { describe, expect, it } from "vitest";
+import { translate } from "../../i18n";
+import { providedMarkup } from "../../testing/markup";
+import { excerpt, THREAD_ACTION_DONE, type ForumReport, type ModeratedThread } from "./forum-moderation";
+import { BanAuthorDialog, ForumSection } from "./forum-section";
+import { staffMember } from "./test-fixtures";
+
+const AUTHOR = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const REPORTER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+const report: ForumReport = {
+  id: 3,
+  post: { id: 9, threadId: 4, author: AUTHOR, message: "Free  airdrop!\nClaim at scam.example now", messageHtml: "<p>Free airdrop!</p>", hidden: false, createdAt: 0 },
+  threadId: 4,
+  threadTitle: "Fees",
+  reporter: REPORTER,
+  reason: "spam",
+  status: "open",
+  openReportsOfPost: 1,
+  createdAt: 0,
+  resolvedBy: null,
+  resolvedAt: null,
+};
+const hidden: ModeratedThread = { id: 4, category: "general", title: "Fees", author: AUTHOR, pinned: false, locked: false, hidden: true, replyCount: 0, createdAt: 0, lastPostAt: 0 };
+
+const markup = providedMarkup(<ForumSection member={staffMember(["forum.moderate"])} />, [
+  [["staff", "forum", "reports"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
+  [["staff", "forum", "threads"], { pages: [{ threads: [hidden], next: null }], pageParams: [null] }],
+  [["staff", "forum", "bans"], { pages: [{ bans: [], next: null }], pageParams: [null] }],
+]);
+
+describe("the reports queue", () => {
+  it("shows the reported post's author, and offers to ban them", () => {
+    expect(markup).toContain(">Author</th>");
+    expect(markup).toContain(`<code>${AUTHOR}</code>`);
+    expect(markup).toContain(`aria-label="Ban author of post 9 in “Fees”: ${AUTHOR}">Ban author</button>`);
+  });
+
+  it("names the post its buttons act on by thread and first words, not by ids alone", () => {
+    expect(markup).toContain('aria-label="Hide post 9 in “Fees”: Free airdrop! Claim at scam.example now"');
+    expect(markup).toContain('aria-label="Dismiss the report of post 9 in “Fees”: Free airdrop! Claim at scam.example now"');
+  });
+
+  it("bans the author through a dialog asking for the ban's reason", () => {
+    const dialog = providedMarkup(<BanAuthorDialog report={report} onClose={() => {}} />);
+    expect(dialog).toContain(`Ban ${AUTHOR} from posting?`);
+    expect(dialog).toMatch(/<label[^>]*>Reason<\/label>/);
+    expect(dialog).toContain('class="button button--sell">Ban wallet</button>');
+  });
+});
+
+describe("the forum moderation section", () => {
+  it("heads each of its three tables", () => {
+    expect([...markup.matchAll(/<h3[^>]*>([^<]+)<\/h3>/g)].map((m) => m[1])).toEqual(["Reported posts", "Threads", "Banned wallets", "Ban a wallet from posting"]);
+  });
+
+  it("calls a hidden thread's state Hidden, not the Hide button's word", () => {
+    expect(markup).toMatch(/<td>Hidden<\/td>/);
+  });
+
+  it("says what each thread action did", () => {
+    expect(translate("en", THREAD_ACTION_DONE.pin, { title: "Fees" })).toBe("Thread “Fees” pinned.");
+    expect(translate("en", THREAD_ACTION_DONE.unhide, { title: "Fees" })).toBe("Thread “Fees” shown again.");
+  });
+});
+
+describe("excerpt", () => {
+  it("keeps a post's first words on one line, cut with an ellipsis", () => {
+    expect(excerpt("short\n\npost")).toBe("short post");
+    expect(excerpt("a".repeat(50))).toBe(`${"a".repeat(39)}…`);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The work queues staff keep open (the ticket queue, an open ticket, the KYC queue, the frozen deposits), read
+ * again on their own: the app does not refetch on focus, and a queue that never moves hides new work. The first
+ * read of a page is the member's asking; reading it again is the page's own (a background read the server does
+ * not count as activity, so a page left open still idles out).
+ */
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { staffApi } from "./staff-api";
+import type { FrozenState, SubmissionStatus } from "./staff-types";
+import { supportStaffApi, type QueueFilter } from "./support-desk";
+
+/** How often a queue is read again. */
+export const QUEUE_POLL_MS = 15_000;
+/** How often an open ticket's conversation is read again: an answer may come while staff read it. */
+export const CONVERSATION_POLL_MS = 10_000;
+
+/** Whether a read of `page` is a repeat (a poll): false the first time a tracker sees it, true after. */
+export type ReadTracker = (page: unknown) => boolean;
+
+export function readTracker(): ReadTracker {
+  const read = new Set<string>();
+  return (page) => {
+    const id = JSON.stringify(page);
+    const polled = read.has(id);
+    read.add(id);
+    return polled;
+  };
+}
+
+export function supportQueueQuery(filter: QueueFilter, polled: ReadTracker) {
+  const queryKey = ["staff", "support", "queue", filter];
+  return infiniteQueryOptions({
+    queryKey,
+    queryFn: ({ pageParam }) => supportStaffApi.queue(filter, pageParam, polled([queryKey, pageParam])),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+    refetchInterval: QUEUE_POLL_MS,
+  });
+}
+
+export function ticketQuery(id: number, polled: ReadTracker) {
+  const queryKey = ["staff", "support", "ticket", id];
+  return queryOptions({
+    queryKey,
+    queryFn: () => supportStaffApi.ticket(id, polled(queryKey)),
+    refetchInterval: CONVERSATION_POLL_MS,
+  });
+}
+
+export function kycQueueQuery(status: SubmissionStatus, polled: ReadTracker) {
+  const queryKey = ["staff", "kyc", "list", status];
+  return infiniteQueryOptions({
+    queryKey,
+    queryFn: ({ pageParam }) => staffApi.submissions(status, pageParam, polled([queryKey, pageParam])),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+    refetchInterval: QUEUE_POLL_MS,
+  });
+}
+
+export function frozenQuery(filter: FrozenState | "all", polled: ReadTracker) {
+  const queryKey = ["staff", "frozen", filter];
+  return infiniteQueryOptions({
+    queryKey,
+    queryFn: ({ pageParam }) => staffApi.frozen(filter, pageParam, polled([queryKey, pageParam])),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+    refetchInterval: QUEUE_POLL_MS,
+  });
+}
