@@ -26,6 +26,15 @@ SWAGGER_UI_DIR = NODE_MODULES / "swagger-ui-dist"
 REDOC_DIR = NODE_MODULES / "redoc" / "bundles"
 SWAGGER_UI_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
 REDOC_FILES = ("redoc.standalone.js",)
+# A docs page runs requests with the visitor's cookies ("Try it out"): framed invisibly by a sibling subdomain
+# (same site, so the SameSite=Strict session goes along), two clicks could erase an account. No page may frame it.
+# (Not the dApp's whole CSP: both pages start their scripts inline.)
+FRAMING_REFUSED = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 class DocsAssetsMissing(RuntimeError):
@@ -57,23 +66,32 @@ def install_api_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} API",
-            swagger_js_url=f"{STATIC_PATH}/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url=f"{STATIC_PATH}/swagger-ui/swagger-ui.css",
-            swagger_favicon_url=favicon,
-            oauth2_redirect_url=None,
-            # The default validator renders a badge fetched from validator.swagger.io.
-            swagger_ui_parameters={"validatorUrl": None},
+        return _unframed(
+            get_swagger_ui_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} API",
+                swagger_js_url=f"{STATIC_PATH}/swagger-ui/swagger-ui-bundle.js",
+                swagger_css_url=f"{STATIC_PATH}/swagger-ui/swagger-ui.css",
+                swagger_favicon_url=favicon,
+                oauth2_redirect_url=None,
+                # The default validator renders a badge fetched from validator.swagger.io.
+                swagger_ui_parameters={"validatorUrl": None},
+            )
         )
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} API",
-            redoc_js_url=f"{STATIC_PATH}/redoc/redoc.standalone.js",
-            redoc_favicon_url=favicon,
-            with_google_fonts=False,
+        return _unframed(
+            get_redoc_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} API",
+                redoc_js_url=f"{STATIC_PATH}/redoc/redoc.standalone.js",
+                redoc_favicon_url=favicon,
+                with_google_fonts=False,
+            )
         )
+
+
+def _unframed(page: HTMLResponse) -> HTMLResponse:
+    page.headers.update(FRAMING_REFUSED)
+    return page

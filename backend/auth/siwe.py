@@ -104,7 +104,9 @@ def _parse(text: str) -> SiweMessage:
     if len(text) > MAX_MESSAGE_CHARS:
         raise HdexError(ErrorCode.SIWE_MALFORMED, f"a sign-in message has at most {MAX_MESSAGE_CHARS} characters")
     try:
-        message: SiweMessage = _siwe().SiweMessage.from_message(text)
+        # siwe's regular-expression parser, not its ABNF one: the ABNF parser's time grows with the square of the
+        # text (2.7 s for 4 KiB of junk, holding the GIL), which anyone could ask for before any check
+        message: SiweMessage = _siwe().SiweMessage.from_message(text, abnf=False)
         return message
     except ValidationError as exc:  # it parses, but a field is wrong (an address not EIP-55, a bad date...)
         first = exc.errors()[0]

@@ -32,6 +32,15 @@ def test_a_docs_page_references_nothing_outside_the_server(sqlite_exchange: Exch
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_no_page_may_frame_a_docs_page(sqlite_exchange: Exchange, page: str) -> None:
+    """Its "Try it out" runs requests with the visitor's cookies: framed invisibly by a sibling subdomain (same
+    site, so the session goes along), two clicks could erase the visitor's account."""
+    headers = sqlite_exchange.client.get(page).headers
+    assert headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_every_asset_a_docs_page_references_is_served_with_its_content_type(
     sqlite_exchange: Exchange, page: str
 ) -> None:
