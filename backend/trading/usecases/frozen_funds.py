@@ -157,6 +157,6 @@ def _check_screening(wallet: str, screening: Decision) -> None:
     if screening.result == "error":
         raise HdexError(ErrorCode.SCREENING_UNAVAILABLE, f"{wallet} could not be screened: try again", "id")
     if not screening.allowed:
-        hits = "; ".join(f"{hit.provider}: {hit.reason}" for hit in screening.hits)
+        hits = "; ".join(hit.reason for hit in screening.hits)  # each says where it came from ("deny-listed: ...")
         message = f"{wallet} is still blocked ({hits}): its deposit stays frozen"
         raise HdexError(ErrorCode.ADDRESS_BLOCKED, message, "id")
