@@ -7,10 +7,9 @@ have expired: backend.accounts.email_links) and withdraws a pending KYC submissi
 erased at once too: the subjects of its support tickets, its messages on them, its forum threads' titles, its
 posts and the reasons of its reports become `ERASED`, and its ticket attachments are deleted (the tickets, their
 times and staff's replies and notes stay; so do the threads, in place for other wallets' replies, and the
-reports). Its behaviour events are deleted: days
-the statistics rolled up already keep their counts (and `stats_wallets` the wallet's first times) until its
-next activity or a rebuild recounts without them; its sessions from before the request are not copied back
-as sign-ins (backend.stats.rollup).
+reports). Its behaviour events are deleted: the next statistics pass notices the request and recounts the
+wallet's days and first times without them (its trades, deposits and withdrawals still count: they are the
+ledger's); its sessions from before the request are not copied back as sign-ins (backend.stats.rollup).
 
 KYC records (identity data, documents) and the travel-rule records of the wallet's withdrawals (originator and
 beneficiary: names, addresses, national ids, dates of birth) are what AML law says must be kept: each KYC record

@@ -32,10 +32,11 @@ def _listed(session: Session) -> dict[str, Market]:
 
 
 def _market_rows(session: Session, days: DayRange) -> list[StatsMarketDay]:
+    """The market days with trades (a row of only failed fills is the rollup's own bookkeeping: nothing traded)."""
     return list(
         session.scalars(
             select(StatsMarketDay)
-            .where(StatsMarketDay.day >= days.first, StatsMarketDay.day <= days.last)
+            .where(StatsMarketDay.day >= days.first, StatsMarketDay.day <= days.last, StatsMarketDay.trades > 0)
             .order_by(StatsMarketDay.day, StatsMarketDay.market)
         )
     )
@@ -197,9 +198,10 @@ def funnel(session: Session, days: DayRange) -> list[Row]:
 
 
 def cohorts_table(session: Session, days: DayRange) -> list[Row]:
-    """Retention by the week of first trade (cohorts whose first trade is in the range): for each cohort its
-    size and how many of its wallets traded in week 0, 1, 2, ... up to the range's last week."""
-    start, end = day_bounds(days.first)[0], day_bounds(days.last)[1]
+    """Retention by the week of first trade (cohorts whose week is in the range, each whole: a range starting
+    mid-week still counts the wallets that first traded earlier that week): for each cohort its size and how many
+    of its wallets traded in week 0, 1, 2, ... up to the range's last week."""
+    start, end = day_bounds(week_of(days.first))[0], day_bounds(days.last)[1]
     first = {
         wallet: day_of(ms)
         for wallet, ms in session.execute(

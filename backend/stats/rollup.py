@@ -1,13 +1,16 @@
 """The rollup pass: read forward from the cursors, find the days the new rows touch, recompute those days.
 
 Each pass reads the rows added since the last one (fills by id, the ledger's transactions by id, behaviour
-events by id, wallet sessions by creation time: copied into `stats_events`, since a session is deleted at
+events by time, wallet sessions by creation time: copied into `stats_events`, since a session is deleted at
 sign-out) and also notices fills whose settlement failed since (a day's stored count of failed fills against
 the fills table). A touched day is recomputed whole from its raw rows, so a pass run twice changes nothing, and
 `rebuild` (delete the rollups, cursors at zero, passes until caught up) gives what the passes gave.
 
-A wallet's deletion request deletes its behaviour events (backend.accounts.privacy): days rolled up before keep
-their counts until a pass recomputes the wallet (its next activity) or a rebuild recounts without them.
+Events, sessions and deletion requests have several writers, which commit out of time order: a pass re-reads
+`OVERLAP_MS` behind their time cursors and passes over what the rollups already hold.
+
+A wallet's deletion request deletes its behaviour events (backend.accounts.privacy); the next pass notices the
+request and recomputes every stored day of the wallet and its first times without them.
 """
 
 from __future__ import annotations
@@ -40,8 +43,10 @@ from backend.stats.figures import market_day
 from backend.statuses import FillStatus
 
 FILLS, LEDGER, EVENTS, SESSIONS = "stats.fills", "stats.ledger", "stats.events", "stats.sessions"
+DELETIONS = "stats.deletions"
 READ_LIMIT = 5_000  # new rows of each source per pass: a backlog is worked through pass after pass
-SESSION_OVERLAP_MS = 60_000  # sessions re-read behind the cursor: they may commit out of creation order
+OVERLAP_MS = 60_000  # re-read behind a time cursor: its rows may commit out of time order
+FIRST_TIMES = {sources.WALLET_CONNECTED: "connected_ms", sources.SIGNED_IN: "signed_in_ms"}  # event -> StatsWallet
 
 # (block number, token -> the Exchange's balance) for the given tokens, read from the chain
 ChainBalances = Callable[[list[str]], tuple[int, dict[str, int]]]
@@ -82,7 +87,8 @@ def run_pass(
     """
     touched = Touched()
     more = False
-    _copy_sign_ins(session)
+    _copy_sign_ins(session, touched)
+    _read_deletions(session, touched)
     more |= _read_fills(session, touched)
     _notice_failed_fills(session, touched)
     more |= _read_ledger(session, touched)
@@ -181,16 +187,16 @@ def _read_ledger(session: Session, touched: Touched) -> bool:
     return len(rows) == READ_LIMIT
 
 
-def _copy_sign_ins(session: Session) -> None:
+def _copy_sign_ins(session: Session, touched: Touched) -> None:
     """Copy new wallet sessions into `stats_events` as `signed_in` (sessions are deleted at sign-out), but not a
     session from before its wallet's deletion request: the request deleted the wallet's events, and the session
-    it was made from is still live."""
-    since = _cursor(session, SESSIONS)
+    it was made from is still live. A copy touches its day here: it may be older than the events cursor."""
+    since = _reread_from(session, SESSIONS)
     sessions = session.execute(
         select(WalletSession.address, WalletSession.created_at_ms)
         .outerjoin(AccountProfile, AccountProfile.address == WalletSession.address)
         .where(
-            WalletSession.created_at_ms > since - SESSION_OVERLAP_MS,
+            WalletSession.created_at_ms > since,
             or_(
                 AccountProfile.deletion_requested_at_ms.is_(None),
                 WalletSession.created_at_ms > AccountProfile.deletion_requested_at_ms,
@@ -201,29 +207,83 @@ def _copy_sign_ins(session: Session) -> None:
         return
     stored = session.execute(
         select(StatsEvent.wallet, StatsEvent.created_at_ms).where(
-            StatsEvent.event == sources.SIGNED_IN, StatsEvent.created_at_ms > since - SESSION_OVERLAP_MS
+            StatsEvent.event == sources.SIGNED_IN, StatsEvent.created_at_ms > since
         )
     ).all()
     known = {(wallet, at_ms) for wallet, at_ms in stored}
     for address, at_ms in sorted({(address, at_ms) for address, at_ms in sessions}):
         if (address, at_ms) not in known:
             session.add(StatsEvent(wallet=address, event=sources.SIGNED_IN, created_at_ms=at_ms))
+            touched.wallet_days.add((address, day_of(at_ms)))
     session.flush()
     _advance(session, SESSIONS, max(at_ms for _, at_ms in sessions))
 
 
 def _read_events(session: Session, touched: Touched) -> bool:
-    after = _cursor(session, EVENTS)
+    """Events by time: the newer ones, and those behind the cursor that the rollups do not hold yet (committed
+    after a pass read past their time). Not by id: ids are handed out before commit, in another order."""
+    since = _cursor(session, EVENTS)
+    columns = (StatsEvent.wallet, StatsEvent.event, StatsEvent.created_at_ms)
     rows = session.execute(
-        select(StatsEvent.id, StatsEvent.wallet, StatsEvent.created_at_ms)
-        .where(StatsEvent.id > after)
-        .order_by(StatsEvent.id)
-        .limit(READ_LIMIT)
+        select(*columns).where(StatsEvent.created_at_ms > since).order_by(StatsEvent.created_at_ms).limit(READ_LIMIT)
     ).all()
-    touched.wallet_days |= {(wallet, day_of(at_ms)) for _, wallet, at_ms in rows}
+    behind = session.execute(
+        select(*columns).where(
+            StatsEvent.created_at_ms > _reread_from(session, EVENTS), StatsEvent.created_at_ms <= since
+        )
+    ).all()
+    touched.wallet_days |= {(wallet, day_of(at_ms)) for wallet, _, at_ms in rows}
+    touched.wallet_days |= _not_rolled_up(session, [(wallet, event, at_ms) for wallet, event, at_ms in behind])
     if rows:
-        _advance(session, EVENTS, rows[-1][0])
+        _advance(session, EVENTS, rows[-1].created_at_ms)
     return len(rows) == READ_LIMIT
+
+
+def _not_rolled_up(session: Session, events: list[tuple[str, str, int]]) -> set[tuple[str, str]]:
+    """The (wallet, day) of each event the rollups do not hold: its day is not an active day of the wallet, or
+    the wallet's first time of its kind is unset or later (recomputing an event the rollups hold changes nothing)."""
+    if not events:
+        return set()
+    wallets = {wallet for wallet, _, _ in events}
+    days = {day_of(at_ms) for _, _, at_ms in events}
+    firsts = {row.wallet: row for row in session.scalars(select(StatsWallet).where(StatsWallet.wallet.in_(wallets)))}
+    active = {
+        (wallet, day)
+        for wallet, day in session.execute(
+            select(StatsWalletDay.wallet, StatsWalletDay.day).where(
+                StatsWalletDay.wallet.in_(wallets), StatsWalletDay.day.in_(days)
+            )
+        )
+    }
+    missing = set()
+    for wallet, event, at_ms in events:
+        row = firsts.get(wallet)
+        first = None if row is None else getattr(row, FIRST_TIMES[event])
+        if (wallet, day_of(at_ms)) not in active or first is None or first > at_ms:
+            missing.add((wallet, day_of(at_ms)))
+    return missing
+
+
+def _read_deletions(session: Session, touched: Touched) -> None:
+    """Wallets whose deletion request deleted events the rollups still hold (a first connection or sign-in at or
+    before the request): every stored day of theirs is recomputed, and with it their first times."""
+    rows = session.execute(
+        select(AccountProfile.address, AccountProfile.deletion_requested_at_ms).where(
+            AccountProfile.deletion_requested_at_ms > _reread_from(session, DELETIONS)
+        )
+    )
+    requests = {address: at_ms for address, at_ms in rows if at_ms is not None}
+    if not requests:
+        return
+    stale = [
+        row.wallet
+        for row in session.scalars(select(StatsWallet).where(StatsWallet.wallet.in_(requests)))
+        if any(t is not None and t <= requests[row.wallet] for t in (row.connected_ms, row.signed_in_ms))
+    ]
+    if stale:
+        days = select(StatsWalletDay.wallet, StatsWalletDay.day).where(StatsWalletDay.wallet.in_(stale))
+        touched.wallet_days |= {(wallet, day) for wallet, day in session.execute(days)}
+    _advance(session, DELETIONS, max(requests.values()))
 
 
 def _read_chain(session: Session, chain_balances: ChainBalances, now_ms: int, touched: Touched) -> None:
@@ -298,12 +358,9 @@ def _recompute_wallet(session: Session, wallet: str) -> set[str]:
     """The wallet's first times; returns the days whose user figures that changes (old and new days)."""
     row = session.get(StatsWallet, wallet)
     deposits = [f.at_ms for f in sources.wallet_flows(session, wallet) if f.kind == "deposit"]
-    times = {
-        "connected_ms": sources.first_event_ms(session, wallet, sources.WALLET_CONNECTED),
-        "signed_in_ms": sources.first_event_ms(session, wallet, sources.SIGNED_IN),
-        "deposited_ms": min(deposits) if deposits else None,
-        "traded_ms": sources.first_trade_ms(session, wallet),
-    }
+    times = {column: sources.first_event_ms(session, wallet, event) for event, column in FIRST_TIMES.items()}
+    times["deposited_ms"] = min(deposits) if deposits else None
+    times["traded_ms"] = sources.first_trade_ms(session, wallet)
     known = [t for t in times.values() if t is not None]
     days: set[str] = set()
     if row is not None:
@@ -358,6 +415,11 @@ def _recompute_user_day(session: Session, day: str) -> None:
 def _cursor(session: Session, name: str) -> int:
     row = session.get(StatsCursor, name)
     return 0 if row is None else row.value
+
+
+def _reread_from(session: Session, name: str) -> int:
+    """Where a pass reads a time cursor's source from: `OVERLAP_MS` behind it, for rows committed late."""
+    return _cursor(session, name) - OVERLAP_MS
 
 
 def _advance(session: Session, name: str, value: int) -> None:

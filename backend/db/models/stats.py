@@ -96,6 +96,7 @@ class StatsEvent(Base):
     __table_args__ = (
         UniqueConstraint("wallet", "event", "created_at_ms"),
         Index("ix_stats_events_wallet", "wallet"),
+        {"sqlite_autoincrement": True},  # a deleted event's id is never handed out again (as PostgreSQL's sequence)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,21 +5,34 @@
  */
 import "./messages";
 import { useQuery } from "@tanstack/react-query";
-import { useId, useMemo, useState } from "react";
-import { DailyChart, DataTable, StatusMessage, Tabs, type Column } from "../../components/ui";
+import { useEffect, useId, useMemo, useState } from "react";
+import { DailyChart, DataTable, StatusMessage, Tabs, dayTime, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { errorText } from "../../lib/errors";
 import { statsApi } from "./stats-api";
-import { newestFirst, PERIODS, rangeOf, totalsByQuote, tradesPerDay, volumeSeries, type MarketDay, type Period } from "./stats-data";
+import { newestFirst, PERIODS, rangeOf, totalsByQuote, tradesPerDay, utcDay, volumeSeries, type MarketDay, type Period } from "./stats-data";
 import "./stats.css";
 
 const REFRESH_MS = 60_000;
+
+/** Calls `onDay` with the UTC day each time it changes, looking every `everyMs`; returns what stops it. */
+export function watchUtcDay(onDay: (day: string) => void, everyMs: number): () => void {
+  let day = utcDay(Date.now());
+  const timer = setInterval(() => {
+    const now = utcDay(Date.now());
+    if (now !== day) onDay((day = now));
+  }, everyMs);
+  return () => clearInterval(timer);
+}
 
 export default function StatsPage() {
   const { t, formatUnits } = useI18n();
   const ids = useId();
   const [period, setPeriod] = useState<Period>(30);
-  const range = useMemo(() => rangeOf(period, Date.now()), [period]);
+  // The range ends today: a page left open past UTC midnight moves on to the new day at its next refresh.
+  const [today, setToday] = useState(() => utcDay(Date.now()));
+  useEffect(() => watchUtcDay(setToday, REFRESH_MS), []);
+  const range = useMemo(() => rangeOf(period, dayTime(today) * 1000), [period, today]);
   const markets = useQuery({ queryKey: ["stats", "markets", range], queryFn: () => statsApi.markets(range), refetchInterval: REFRESH_MS });
   const volume = useQuery({ queryKey: ["stats", "volume", range], queryFn: () => statsApi.volume(range), refetchInterval: REFRESH_MS });
   const rows = markets.data?.days;
