@@ -19,6 +19,7 @@ from eth_abi.exceptions import DecodingError, EncodingError
 from eth_utils.address import is_address, to_checksum_address
 from eth_utils.crypto import keccak
 
+from custody.addresses import checksummed
 from custody.errors import TreasuryError
 
 ERC20_FUNCTIONS = ("transfer", "approve", "transferFrom")
@@ -166,9 +167,7 @@ def _canonical(param: Mapping[str, Any]) -> str:
 def _parse(word: str, kind: str, name: str) -> Any:
     try:
         if kind == "address":
-            if not is_address(word):
-                raise ValueError("not an address")
-            return to_checksum_address(word)
+            return checksummed(word)
         if kind.startswith(("uint", "int")):  # its range is eth-abi's to check, as it encodes
             return int(word, 0)
         if kind == "bool":

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 
+from custody.addresses import checksummed
 from custody.approvals import DOMAIN_NAME, DOMAIN_VERSION, Approval, CustodyTransaction, collect, recover, sign
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
@@ -298,9 +299,12 @@ def _integer(data: Mapping[str, Any], key: str) -> int:
 
 def _address(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not is_address(value):
+    if not isinstance(value, str):
         raise TreasuryError(f"{key}: missing or not an address")
-    return to_checksum_address(value)
+    try:
+        return checksummed(value)
+    except TreasuryError as exc:
+        raise TreasuryError(f"{key}: {exc}") from None
 
 
 def _hex(data: Mapping[str, Any], key: str) -> bytes:

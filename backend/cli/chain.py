@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 from eth_account import Account
-from eth_utils.address import is_address, to_checksum_address
 from sqlalchemy.exc import SQLAlchemyError
 from web3.exceptions import Web3Exception
 
@@ -21,11 +20,13 @@ from backend.chain.node import AnvilNode, NodeError
 from backend.chain.plan import DeployRoles, execute_plan, plan_deployment
 from backend.chain.rpc import make_web3
 from backend.chain.verify import verify_code
+from backend.cli.addresses import address_option
 from backend.cli.context import database_container
 from backend.db import migrate
 from backend.log import configure_logging
 from backend.settings import Settings, get_settings
 from backend.trading.usecases.redeployment import live_trading_state
+from custody.addresses import checksummed
 from custody.errors import TreasuryError
 from custody.keystore import unlock
 
@@ -96,15 +97,16 @@ def deploy(
     try:
         if owners is None or threshold is None:
             raise TreasuryError("give --owners and --threshold (or HDEX_CUSTODY_OWNERS / HDEX_CUSTODY_THRESHOLD)")
-        _refuse_over_live_state(settings)
+        operator_key = None if operator else settings.operator_private_key()
         roles = DeployRoles(
-            owners=tuple(_checksummed(o) for o in owners.split(",") if o.strip()), threshold=threshold,
-            operator=_checksummed(operator) if operator else Account.from_key(settings.operator_private_key()).address,
+            owners=tuple(checksummed(o.strip()) for o in owners.split(",") if o.strip()), threshold=threshold,
+            operator=checksummed(operator.strip()) if operator else Account.from_key(operator_key).address,
             timelock_delay=timelock_delay, exit_delay=exit_delay, maker_fee_rate=maker_fee_rate,
             taker_fee_rate=taker_fee_rate,
         )  # fmt: skip
+        _refuse_over_live_state(settings)
         key = unlock(deployer_keystore, _password(deployer_keystore)).key.hex() if deployer_keystore else None
-        address = Account.from_key(key).address if key else (_checksummed(deployer) if deployer else None)
+        address = Account.from_key(key).address if key else (checksummed(deployer.strip()) if deployer else None)
         if address is None:
             raise TreasuryError("give --deployer-keystore (or --deployer with --plan)")
         w3 = make_web3(settings.effective_rpc_url)
@@ -124,7 +126,7 @@ def deploy(
         sys.exit(1)
     for name, contract in sorted(contracts.items()):
         click.echo(f"{name} {contract}")
-    container = database_container()
+    container = database_container(create=True)
     with container.uow() as uow:
         # again: deposits may have landed while the deployment was mined
         if (live := live_trading_state(uow.session, plan.chain_id)) is not None:
@@ -156,7 +158,7 @@ def _deploy_dev() -> None:
     from backend.entrypoints.runtime import StartupError, ensure_contracts
 
     try:
-        contracts = ensure_contracts(database_container(logs=True))
+        contracts = ensure_contracts(database_container(logs=True, create=True))
     except (StartupError, CompileError, NodeError) as exc:
         click.echo(f"hdex chain deploy: {exc}", err=True)
         sys.exit(1)
@@ -165,8 +167,8 @@ def _deploy_dev() -> None:
 
 
 @chain_group.command("verify")
-@click.option("--custody", help="Custody address [default: the recorded deployment]")
-@click.option("--exchange", help="Exchange address [default: the recorded deployment]")
+@click.option("--custody", callback=address_option, help="Custody address [default: the recorded deployment]")
+@click.option("--exchange", callback=address_option, help="Exchange address [default: the recorded deployment]")
 def verify(custody: str | None, exchange: str | None) -> None:
     """Check the deployed runtime bytecode against build/contracts (metadata trailer and immutables aside)."""
     settings = get_settings()
@@ -191,12 +193,6 @@ def verify(custody: str | None, exchange: str | None) -> None:
         failed |= not check.matches
     if failed:
         sys.exit(1)
-
-
-def _checksummed(address: str) -> str:
-    if not is_address(address.strip()):
-        raise TreasuryError(f"{address!r} is not an address")
-    return to_checksum_address(address.strip())
 
 
 def _password(keystore: Path) -> str:

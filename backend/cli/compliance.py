@@ -13,20 +13,23 @@ from backend.cli.context import database_container
 from backend.cli.reasons import reason_text
 from backend.compliance.factory import screener_for
 from backend.compliance.lists import ListFormatError, parse_list_file
-from backend.compliance.store import import_list
+from backend.compliance.store import active_addresses, import_list
 from backend.db.types import MAX_ROW_ID
 from backend.errors import HdexError
 from backend.monitoring.aml import AmlJobRunsElsewhere, rescreen_under_aml_lease
 from backend.trading.usecases.deny_list import allow_address, deny_address
 from backend.trading.usecases.frozen_funds import FrozenState, list_frozen, release
+from custody.addresses import checksummed
+from custody.errors import TreasuryError
 
 
 def _checked(address: str) -> str:
-    raw = address.removeprefix("0x").removeprefix("0X")
-    if len(raw) != 40 or any(c not in "0123456789abcdefABCDEF" for c in raw):
-        click.echo(f"hdex compliance: not an Ethereum address: {address}", err=True)
+    """The address in lower case, as the lists keep it; a mistyped one (or a wrong checksum) exits 2."""
+    try:
+        return checksummed(address.strip()).lower()
+    except TreasuryError as exc:
+        click.echo(f"hdex compliance: {exc}", err=True)
         sys.exit(2)
-    return "0x" + raw.lower()
 
 
 @click.group("compliance")
@@ -36,15 +39,30 @@ def compliance_group() -> None:
 
 @compliance_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(file: Path) -> None:
+@click.option("--yes", is_flag=True, help="import without asking when addresses drop out of the list it replaces")
+def import_command(file: Path, yes: bool) -> None:
     """Import FILE: an OFAC SDN advanced XML file or a plain list (one address per line), then re-screen every
-    active wallet (left to the AML job if another process runs it)."""
+    active wallet (left to the AML job if another process runs it). A list replaces the active list of its
+    source: the OFAC list for the XML and for a plain list named `ofac*`, else the list imported under the
+    same file name (`list:<name>`)."""
     try:
         parsed = parse_list_file(file)
     except ListFormatError as exc:
         click.echo(f"hdex compliance import: {exc}", err=True)
         sys.exit(2)
     container = database_container()
+    with container.uow() as uow:
+        current = active_addresses(uow.session, parsed.source)
+    dropped = len(current - parsed.addresses)
+    click.echo(f"{parsed.source}: {len(parsed.addresses - current)} address(es) added, {dropped} drop out of the "
+               "active list")  # fmt: skip
+    if dropped and not yes:
+        # a dropped address is screened clear from now on: a person agrees to that, or a script says --yes
+        if not sys.stdin.isatty():
+            click.echo(f"hdex compliance import: {dropped} address(es) would no longer be screened: give --yes to "
+                       "import anyway; nothing imported", err=True)  # fmt: skip
+            sys.exit(2)
+        click.confirm(f"{dropped} address(es) would no longer be screened. Import?", abort=True)
     with container.uow() as uow:
         row, imported = import_list(uow.session, parsed)
         uow.commit()

@@ -9,7 +9,7 @@ import click
 from backend.chain.deployments import NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.cli.context import database_container
-from backend.ledger.reconcile import reconcile
+from backend.ledger.reconcile import UnreadableToken, reconcile
 
 
 @click.command("reconcile")
@@ -29,6 +29,9 @@ def reconcile_command() -> None:
             report = reconcile(uow.session, reader.call, settings.chain_id, exchange)
         except RpcError as exc:
             click.echo(f"hdex reconcile: chain unreachable: {exc}", err=True)
+            sys.exit(2)
+        except UnreadableToken as exc:  # exit 1 means differences found: this one is "could not compare"
+            click.echo(f"hdex reconcile: {exc}", err=True)
             sys.exit(2)
         finally:
             reader.close()

@@ -10,7 +10,9 @@ from collections.abc import Callable
 import click
 
 from backend.audit_log import cli_actor, record_action
+from backend.cli.addresses import address_option
 from backend.cli.context import database_container
+from backend.cli.reasons import reason_text
 from backend.engine import MarketState
 from backend.errors import HdexError
 from backend.trading.rules.markets import Market
@@ -28,8 +30,8 @@ def market_group() -> None:
 
 @market_group.command("add")
 @click.argument("name")
-@click.option("--base", "base_token", required=True, help="base token address")
-@click.option("--quote", "quote_token", required=True, help="quote token address")
+@click.option("--base", "base_token", required=True, callback=address_option, help="base token address")
+@click.option("--quote", "quote_token", required=True, callback=address_option, help="quote token address")
 @click.option("--base-symbol", required=True)
 @click.option("--quote-symbol", required=True)
 @click.option("--base-decimals", type=click.IntRange(0, 36), required=True)
@@ -97,11 +99,15 @@ def list_command() -> None:
             )
 
 
-def _set_state(name: str, state: MarketState, verb: str) -> None:
+def _set_state(name: str, state: MarketState, verb: str, reason: str) -> None:
     container = database_container()
     try:
         with container.uow() as uow:
-            change_market_state(uow.session, name, state, actor=cli_actor())
+            current = next((m.state for m in load_markets(uow.session) if m.name == name), None)
+            if current is state:  # nothing changes, so nothing is audit-logged
+                click.echo(f"market {name} is already {state.value}: nothing changed")
+                return
+            change_market_state(uow.session, name, state, actor=cli_actor(), reason=reason)
             uow.commit()
     except HdexError as exc:
         click.echo(f"hdex market {verb}: {exc}", err=True)
@@ -109,25 +115,33 @@ def _set_state(name: str, state: MarketState, verb: str) -> None:
     click.echo(f"market {name} {state.value}")
 
 
+reason_option = click.option(
+    "--reason", required=True, callback=reason_text, help="why (recorded in the audit log, as the back office's)"
+)
+
+
 @market_group.command("halt")
 @click.argument("name")
-def halt_command(name: str) -> None:
+@reason_option
+def halt_command(name: str, reason: str) -> None:
     """Halt NAME: no orders, no cancels, no matching."""
-    _set_state(name, MarketState.HALTED, "halt")
+    _set_state(name, MarketState.HALTED, "halt", reason)
 
 
 @market_group.command("resume")
 @click.argument("name")
-def resume_command(name: str) -> None:
+@reason_option
+def resume_command(name: str, reason: str) -> None:
     """Open NAME again."""
-    _set_state(name, MarketState.OPEN, "resume")
+    _set_state(name, MarketState.OPEN, "resume", reason)
 
 
 @market_group.command("cancel-only")
 @click.argument("name")
-def cancel_only_command(name: str) -> None:
+@reason_option
+def cancel_only_command(name: str, reason: str) -> None:
     """Let NAME take cancels but no new orders."""
-    _set_state(name, MarketState.CANCEL_ONLY, "cancel-only")
+    _set_state(name, MarketState.CANCEL_ONLY, "cancel-only", reason)
 
 
 # market risk (issue 14): bands, circuit breaker, limits; the running engine follows within a sync interval
@@ -189,9 +203,9 @@ def _risk_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @risk_group.command("set")
 @click.argument("name")
-@click.option("--reason", default=None, help="why (recorded in the audit log)")
+@reason_option
 @_risk_options
-def risk_set_command(name: str, reason: str | None, **values: str | None) -> None:
+def risk_set_command(name: str, reason: str, **values: str | None) -> None:
     """Set some of NAME's risk settings: a number, or 'default' for the exchange-wide default. Audit-logged."""
     changes = {
         field: _risk_value(field.replace("_", "-"), value) for field, value in values.items() if value is not None

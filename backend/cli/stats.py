@@ -66,16 +66,20 @@ def export_command(table: str, first: str | None, last: str | None, output: Path
         days = parse_range(first, last, day_of(time.time_ns() // 1_000_000))
         with container.uow() as uow:
             text, rows = export_table(uow.session, table, days, actor=cli_actor())
+            if output is not None:  # before the commit: only an export that was written is audit-logged
+                output.write_text(text, encoding="utf-8", newline="")
             uow.commit()
     except HdexError as exc:
         click.echo(f"hdex: {exc.message}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"hdex stats export: cannot write {output}: {exc.strerror}; nothing exported", err=True)
         sys.exit(2)
     finally:
         container.db_engine.dispose()
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"{rows} rows written to {output}", err=True)
 
 

@@ -21,12 +21,14 @@ from typing import ParamSpec, TypeVar
 
 import click
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from backend.chain.artifacts import ArtifactError
 from backend.chain.treasury import CustodyNode
+from backend.cli.addresses import address_option, addresses_option
 from backend.paths import ARTIFACTS_DIR
 from backend.settings import get_settings
+from custody.addresses import checksummed
 from custody.approvals import CustodyTransaction
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
@@ -57,17 +59,9 @@ def _refusals(verb: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return wrap
 
 
-def _address(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not is_address(value):
-        raise click.BadParameter(f"{value!r} is not an address (checksum typos are refused)")
-    return to_checksum_address(value)
-
-
 rpc_option = click.option("--rpc", envvar="HDEX_RPC_URL", help="node URL [env HDEX_RPC_URL; default: settings]")
 custody_option = click.option(
-    "--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=_address, help="the Custody address you expect"
+    "--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=address_option, help="the Custody address you expect"
 )
 chain_option = click.option("--chain-id", type=click.IntRange(min=1), help="the chain id you expect")
 keystore_option = click.option(
@@ -101,8 +95,8 @@ def treasury_group() -> None:
 
 
 @treasury_group.command("propose")
-@click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=_address, required=True)
-@click.option("--target", callback=_address, required=True, help="the contract Custody calls")
+@click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=address_option, required=True)
+@click.option("--target", callback=address_option, required=True, help="the contract Custody calls")
 @click.option("--function", "function", help="name or signature, e.g. setFeeSchedule(uint32,uint32)")
 @click.option("--data", help="raw calldata (0x-hex) instead of --function")
 @click.option("--value", type=click.IntRange(min=0), default=0, help="wei sent with the call")
@@ -192,7 +186,9 @@ def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @keystore_option
 @click.option("--chain-id", type=click.IntRange(min=1), required=True, help="the chain id you expect")
-@click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=_address, required=True, help="expected Custody")
+@click.option(
+    "--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=address_option, required=True, help="expected Custody"
+)
 @click.option("--digest", help="the 0x digest `show` printed and the other signers confirmed; FILE must still have it")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write here [default: FILE itself]")
 @click.option("--yes", is_flag=True, help="sign without asking; requires --digest")
@@ -249,9 +245,7 @@ def collect_command(
     proposal.verify(abis, chain_id=chain_id, custody=custody)
     current: list[str]
     if owners is not None:
-        current = [to_checksum_address(o.strip()) for o in owners.split(",") if is_address(o.strip())]
-        if len(current) != len([o for o in owners.split(",") if o.strip()]):
-            raise TreasuryError("--owners: not a comma-separated list of addresses")
+        current = [checksummed(o.strip()) for o in owners.split(",") if o.strip()]
     elif rpc is not None:
         node = CustodyNode(rpc, proposal.transaction.custody, abis)
         node.require_matches(proposal)
@@ -315,7 +309,7 @@ def schedule_command(file: Path, keystore: Path, rpc: str | None, custody: str |
 
 
 @treasury_group.command("queue")
-@click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=_address, required=True)
+@click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=address_option, required=True)
 @rpc_option
 @from_block_option
 @_refusals("queue")
@@ -332,9 +326,9 @@ def queue_command(custody: str, rpc: str | None, from_block: int) -> None:
 
 
 @treasury_group.command("status")
-@click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=_address, required=True)
+@click.option("--custody", envvar="HDEX_CUSTODY_ADDRESS", callback=address_option, required=True)
 @rpc_option
-@click.option("--token", "tokens", multiple=True, callback=lambda c, p, v: [_address(c, p, t) for t in v])
+@click.option("--token", "tokens", multiple=True, callback=addresses_option)
 @from_block_option
 @_refusals("status")
 def status_command(custody: str, rpc: str | None, tokens: list[str], from_block: int) -> None:

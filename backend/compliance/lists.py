@@ -22,6 +22,8 @@ from backend.errors import CodedError, ErrorCode
 # ETC, ARB, BSC, ... (the EVM chains and tokens); every one of them is a wallet that can hold our tokens.
 DIGITAL_CURRENCY_FEATURE = "Digital Currency Address - "
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+OFAC_SOURCE = "ofac-sdn"
+MAX_SOURCE_CHARS = 64  # the database's column
 
 
 class ListFormatError(CodedError, ValueError):
@@ -81,11 +83,26 @@ def parse_sdn_advanced_xml(path: Path) -> SanctionsList:
         if {"Year", "Month", "Day"} <= issued.keys()
         else _digest(addresses)
     )
-    return SanctionsList("ofac-sdn", version, frozenset(addresses))
+    return SanctionsList(OFAC_SOURCE, version, frozenset(addresses))
 
 
-def parse_address_list(path: Path, source: str = "address-list") -> SanctionsList:
-    """One address per line (any case); blank lines and `#` comments are skipped."""
+def plain_list_source(path: Path) -> str:
+    """The source a plain list is kept under, which its next import replaces: the OFAC list's when the file name
+    starts with `ofac`, else `list:` and the name without its extension (lower case), so that importing one
+    vendor's list never replaces another's."""
+    if path.name.lower().startswith("ofac"):
+        return OFAC_SOURCE
+    source = "list:" + path.stem.lower()
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ListFormatError(f"{path}: a list's name is kept as its source, at most {MAX_SOURCE_CHARS - 5} "
+                              "characters before the extension: rename the file")  # fmt: skip
+    return source
+
+
+def parse_address_list(path: Path, source: str | None = None) -> SanctionsList:
+    """One address per line (any case); blank lines and `#` comments are skipped. `source` defaults to the one
+    the file's name gives (`plain_list_source`)."""
+    source = source if source is not None else plain_list_source(path)
     addresses = set()
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -100,12 +117,12 @@ def parse_address_list(path: Path, source: str = "address-list") -> SanctionsLis
 
 
 def parse_list_file(path: Path) -> SanctionsList:
-    """An SDN advanced XML file (by content) or a plain address list."""
+    """An SDN advanced XML file (by content) or a plain address list (its source from its name)."""
     with path.open("rb") as handle:
         head = handle.read(512).lstrip()
     if head.startswith(b"<"):
         return parse_sdn_advanced_xml(path)
-    return parse_address_list(path, source="ofac-sdn" if "ofac" in path.name.lower() else "address-list")
+    return parse_address_list(path)
 
 
 def _digest(addresses: set[str]) -> str:

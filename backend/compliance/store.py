@@ -30,6 +30,16 @@ def import_list(session: Session, parsed: ParsedList) -> tuple[SanctionsList, bo
     return row, True
 
 
+def active_addresses(session: Session, source: str) -> frozenset[str]:
+    """The addresses of `source`'s active version (lower case); empty when none was imported."""
+    listed = session.scalars(
+        select(SanctionedAddress.address)
+        .join(SanctionsList, SanctionsList.id == SanctionedAddress.list_id)
+        .where(SanctionsList.source == source, SanctionsList.active)
+    )
+    return frozenset(listed)
+
+
 def import_bundled_list(session: Session, bundled: ParsedList) -> tuple[SanctionsList, bool]:
     """Make the snapshot shipped with HDEX (`lists.bundled_ofac_list()`) active, unless the operator imported
     a list of its source (`hdex compliance import`): a newer HDEX's snapshot replaces an older one, never the

@@ -17,6 +17,7 @@ from typing import Any
 
 from eth_abi.abi import decode as abi_decode
 from eth_abi.abi import encode as abi_encode
+from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,16 @@ _VAULT_BALANCE = keccak(text="balanceOf(address,address)")[:4]
 _ERC20_BALANCE = keccak(text="balanceOf(address)")[:4]
 
 RpcCall = Callable[[str, list[Any]], Any]
+
+
+class UnreadableToken(ValueError):
+    """A listed token's balance cannot be read: no contract at its address (an empty answer), or an answer that is
+    not a balance. The books cannot be compared for it, which is no difference either."""
+
+    def __init__(self, token: str, answer: str) -> None:
+        why = "no contract at that address" if answer in ("0x", "") else f"balanceOf answered {answer[:80]!r}"
+        super().__init__(f"cannot read the Exchange's balance of token {token}: {why}")
+        self.token = token
 
 
 @dataclass(frozen=True)
@@ -135,11 +146,15 @@ def _listed_tokens(session: Session, chain_id: int) -> set[str]:
 
 def held_by_exchange(call: RpcCall, exchange: str, token: str, tag: str) -> int:
     """What the Exchange contract holds of `token` at block `tag`: ETH (the zero address) by eth_getBalance,
-    an ERC-20 by its balanceOf."""
+    an ERC-20 by its balanceOf. Raises `UnreadableToken` when the token's answer is no balance."""
     if int(token, 16) == 0:
         return int(call("eth_getBalance", [exchange, tag]), 16)
     data = "0x" + (_ERC20_BALANCE + abi_encode(["address"], [exchange])).hex()
-    return _uint(call("eth_call", [{"to": token, "data": data}, tag]))
+    answer = str(call("eth_call", [{"to": token, "data": data}, tag]))
+    try:
+        return _uint(answer)
+    except (DecodingError, ValueError):
+        raise UnreadableToken(token, answer) from None
 
 
 def _vault_balance(call: RpcCall, exchange: str, wallet: str, token: str, tag: str) -> int:

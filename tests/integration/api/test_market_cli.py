@@ -44,9 +44,9 @@ def test_a_market_is_added_listed_halted_and_resumed(cli: CliRunner) -> None:
         assert (after["tick"], after["lot"], after["min_notional"], after["taker_fee"]) == (10000, 10**15, 10**6, 2000)
     listing = cli.invoke(main, ["market", "list"])
     assert "DEMO-USD open" in listing.output
-    assert cli.invoke(main, ["market", "halt", "DEMO-USD"]).exit_code == 0
+    assert cli.invoke(main, ["market", "halt", "DEMO-USD", "--reason", "test"]).exit_code == 0
     assert "DEMO-USD halted" in cli.invoke(main, ["market", "list"]).output
-    assert cli.invoke(main, ["market", "resume", "DEMO-USD"]).exit_code == 0
+    assert cli.invoke(main, ["market", "resume", "DEMO-USD", "--reason", "test"]).exit_code == 0
     assert "DEMO-USD open" in cli.invoke(main, ["market", "list"]).output
 
 
@@ -78,8 +78,30 @@ def test_adding_the_same_market_twice_is_refused(cli: CliRunner) -> None:
 
 
 def test_halting_an_unknown_market_is_refused(cli: CliRunner) -> None:
-    result = cli.invoke(main, ["market", "halt", "NOPE"])
+    result = cli.invoke(main, ["market", "halt", "NOPE", "--reason", "test"])
     assert result.exit_code == 2 and "no market NOPE" in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["market", "halt", "DEMO-USD"], ["market", "halt", "DEMO-USD", "--reason", " "],
+             ["market", "risk", "set", "DEMO-USD", "--band-bps", "300"]],
+)  # fmt: skip
+def test_a_market_change_without_a_reason_is_refused_and_changes_nothing(cli: CliRunner, args: list[str]) -> None:
+    assert cli.invoke(main, ADD).exit_code == 0
+    result = cli.invoke(main, args)
+    assert result.exit_code == 2 and "--reason" in result.output
+    assert "DEMO-USD open" in cli.invoke(main, ["market", "list"]).output
+    assert "band_bps=2000 (default)" in cli.invoke(main, ["market", "risk", "show", "DEMO-USD"]).output
+
+
+def test_the_reason_is_audit_logged_and_a_halt_of_a_halted_market_says_so_and_logs_nothing(cli: CliRunner) -> None:
+    assert cli.invoke(main, ADD).exit_code == 0
+    assert cli.invoke(main, ["market", "halt", "DEMO-USD", "--reason", "feed outage"]).exit_code == 0
+    again = cli.invoke(main, ["market", "halt", "DEMO-USD", "--reason", "feed outage"])
+    assert again.exit_code == 0 and "market DEMO-USD is already halted: nothing changed" in again.output
+    with bootstrap(get_settings()).uow() as uow:
+        [entry] = uow.session.scalars(select(AuditLogEntry).where(AuditLogEntry.action == "market.halt")).all()
+    assert json.loads(entry.after) == {"state": "halted", "reason": "feed outage"}
 
 
 def test_the_running_engine_follows_a_halt_from_the_command_line(
@@ -88,7 +110,7 @@ def test_the_running_engine_follows_a_halt_from_the_command_line(
     monkeypatch.setenv("HDEX_DATABASE_URL", str(sqlite_exchange.container.settings.database_url))
     get_settings.cache_clear()
     try:
-        assert CliRunner().invoke(main, ["market", "halt", MARKET]).exit_code == 0
+        assert CliRunner().invoke(main, ["market", "halt", MARKET, "--reason", "test"]).exit_code == 0
     finally:
         get_settings.cache_clear()
     sqlite_exchange.sync()
@@ -98,14 +120,17 @@ def test_the_running_engine_follows_a_halt_from_the_command_line(
 
 def test_a_markets_risk_settings_are_set_and_shown_and_bad_ones_refused(cli: CliRunner) -> None:
     assert cli.invoke(main, ADD).exit_code == 0
-    changed = cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "300", "--max-order-base", "5"])
+    changed = cli.invoke(
+        main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "300", "--max-order-base", "5", "--reason", "test"]
+    )
     assert changed.exit_code == 0, changed.output
     shown = cli.invoke(main, ["market", "risk", "show", "DEMO-USD"]).output
     assert "band_bps=300\n" in shown and "max_order_base=5\n" in shown and "breaker_bps=1000 (default)" in shown
     assert "halt=none" in shown
-    assert cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "default"]).exit_code == 0
+    reset = cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "default", "--reason", "test"])
+    assert reset.exit_code == 0
     assert "band_bps=2000 (default)" in cli.invoke(main, ["market", "risk", "show", "DEMO-USD"]).output
-    refused = cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--alert-bps", "5000"])
+    refused = cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--alert-bps", "5000", "--reason", "test"])
     assert refused.exit_code == 2 and "alert_bps must be below breaker_bps" in refused.output
-    assert cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "x"]).exit_code == 2
+    assert cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "x", "--reason", "test"]).exit_code == 2
     assert cli.invoke(main, ["market", "risk", "show", "NOPE"]).exit_code == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -156,20 +156,29 @@ def test_an_unavailable_oracle_fails_closed_and_is_not_cached(sessions: sessionm
     assert screener._cache == {}
 
 
-def test_the_cli_screens_and_imports_with_exit_codes(database_url: str, tmp_path: Path) -> None:
+@pytest.fixture
+def hdex(database_url: str) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`hdex ARGS...` in a process of its own on the test database, its stdin not a terminal (as in a script)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
     env.update(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL="http://127.0.0.1:9")
 
-    def hdex(*args: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "backend.cli", *args],
             cwd=PROJECT_ROOT,
             env=env,
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             timeout=60,
         )
 
+    return run
+
+
+def test_the_cli_screens_and_imports_with_exit_codes(
+    hdex: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
     imported = hdex("compliance", "import", str(BUNDLED_OFAC_LIST))
     assert imported.returncode == 0, imported.stderr
     assert "147 addresses" in imported.stdout
@@ -184,6 +193,29 @@ def test_the_cli_screens_and_imports_with_exit_codes(database_url: str, tmp_path
     garbage.write_text("hello\n")
     refused = hdex("compliance", "import", str(garbage))
     assert refused.returncode == 2 and "list.txt:1" in refused.stderr
+
+
+def test_plain_lists_are_kept_apart_by_name_and_one_dropping_addresses_needs_yes(
+    hdex: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    kept, dropped, other = "0x" + "a1" * 20, "0x" + "a2" * 20, "0x" + "a3" * 20
+    (tmp_path / "vendor1.txt").write_text(f"{kept}\n{dropped}\n")
+    (tmp_path / "vendor2.txt").write_text(f"{other}\n")
+    first = hdex("compliance", "import", str(tmp_path / "vendor1.txt"))
+    assert first.returncode == 0 and "list:vendor1: 2 address(es) added, 0 drop out" in first.stdout, first.stderr
+    second = hdex("compliance", "import", str(tmp_path / "vendor2.txt"))
+    assert second.returncode == 0 and "list:vendor2: 1 address(es) added, 0 drop out" in second.stdout
+    assert hdex("compliance", "screen", kept, dropped, other).stdout.count(" blocked") == 3  # vendor1's list stays
+
+    (tmp_path / "vendor1.txt").write_text(f"{kept}\n")
+    refused = hdex("compliance", "import", str(tmp_path / "vendor1.txt"))
+    assert refused.returncode == 2 and "1 drop out" in refused.stdout
+    assert "give --yes" in refused.stderr and "nothing imported" in refused.stderr
+    assert hdex("compliance", "screen", dropped).returncode == 1  # still listed
+    confirmed = hdex("compliance", "import", "--yes", str(tmp_path / "vendor1.txt"))
+    assert confirmed.returncode == 0 and "imported" in confirmed.stdout, confirmed.stderr
+    assert hdex("compliance", "screen", dropped).returncode == 0
+    assert hdex("compliance", "screen", kept, other).returncode == 1
 
 
 def test_a_restart_keeps_the_operators_ofac_import_and_takes_a_newer_bundled_snapshot(

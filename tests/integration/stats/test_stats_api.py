@@ -204,3 +204,14 @@ def test_hdex_stats_export_writes_the_csv_of_the_api_and_refuses_a_bad_range(
     assert refused.exit_code == 2 and "after" in refused.output
     assert cli.invoke(main, ["stats", "run-once", "--no-chain"]).exit_code == 0
     assert cli.invoke(main, ["stats", "rebuild"]).exit_code == 0
+
+
+def test_an_export_to_a_folder_that_does_not_exist_is_refused_in_one_line_and_not_audit_logged(
+    cli: CliRunner, rolled_up: Exchange, tmp_path: Path
+) -> None:
+    result = cli.invoke(main, ["stats", "export", "markets", "--output", str(tmp_path / "missing" / "x.csv")])
+    assert result.exit_code == 2 and result.exception is not None and isinstance(result.exception, SystemExit)
+    assert f"cannot write {tmp_path / 'missing' / 'x.csv'}" in result.output and "nothing exported" in result.output
+    with rolled_up.container.uow() as uow:
+        exports = uow.session.scalar(select(func.count()).where(AuditLogEntry.action == "stats.export"))
+    assert exports == 0

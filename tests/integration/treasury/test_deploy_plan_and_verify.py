@@ -94,7 +94,7 @@ def test_a_new_exchange_is_refused_over_a_database_holding_the_live_state_of_ano
 ) -> None:
     """Recorded over a ledger that still credits wallets, a new Exchange would let them trade and withdraw funds it
     does not hold; the database must be another one (or every wallet gone from the old Exchange)."""
-    container = database_container()
+    container = database_container(create=True)  # the test sets the database up
     wallet = Account.from_key(DEV_KEYS[5]).address
     with container.uow() as uow:
         record_deployments(uow.session, 31337, devchain.stack.contracts, devchain.stack.block_number)

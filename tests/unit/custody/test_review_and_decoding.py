@@ -61,7 +61,7 @@ def test_custom_errors_are_decoded_in_words(abis: KnownAbis) -> None:
 def test_encoding_refuses_bad_arguments(abis: KnownAbis) -> None:
     with pytest.raises(TreasuryError, match="takes 2 arguments"):
         abis.encode("setFeeSchedule", ["1"])
-    with pytest.raises(TreasuryError, match="not an address"):
+    with pytest.raises(TreasuryError, match="not an Ethereum address"):
         abis.encode("addOperator", ["0x1234"])
     with pytest.raises(TreasuryError, match="no known contract"):
         abis.encode("selfDestruct", [])

@@ -43,3 +43,24 @@ def test_the_command_to_copy_quotes_the_file_name(tmp_path: Path) -> None:
     assert propose(named, 2**40).exit_code == 0
     shown = CliRunner().invoke(main, ["treasury", "show", str(named)])
     assert f"hdex treasury sign '{named}' --digest 0x" in shown.output, shown.output
+
+
+MISTYPED = CUSTODY[:-1] + "A"  # mixed case whose EIP-55 checksum no longer matches: another account
+
+
+def test_a_custody_address_with_a_wrong_checksum_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    ensure_compiled()
+    args = ["treasury", "propose", "--custody", MISTYPED, "--target", EXCHANGE, "--function", "pause",
+            "--nonce", "0", "--chain-id", "31337", "--out", str(tmp_path / "p.json")]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "EIP-55 checksum" in result.output, result.output
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_an_owner_with_a_wrong_checksum_is_refused_by_collect(tmp_path: Path) -> None:
+    assert propose(tmp_path / "p.json", 2**40).exit_code == 0
+    args = ["treasury", "collect", str(tmp_path / "p.json"), "--out", str(tmp_path / "c.json"),
+            "--owners", f"{EXCHANGE},{MISTYPED}", "--threshold", "1"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "EIP-55 checksum" in result.output, result.output
+    assert not (tmp_path / "c.json").exists()

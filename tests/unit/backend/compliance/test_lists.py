@@ -101,3 +101,23 @@ def test_the_version_of_a_plain_list_changes_with_its_content(tmp_path: Path) ->
     first = parse_address_list(path).version
     path.write_text(ETH_2)
     assert parse_address_list(path).version != first
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [("ofac-2026.txt", "ofac-sdn"), ("OFAC.txt", "ofac-sdn"), ("my-ofac.txt", "list:my-ofac"),
+     ("vendor2.txt", "list:vendor2")],
+)  # fmt: skip
+def test_a_plain_list_replaces_the_ofac_list_only_when_its_name_starts_with_ofac(
+    tmp_path: Path, name: str, source: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(ETH_1)
+    assert parse_list_file(path).source == source
+
+
+def test_a_plain_list_whose_name_is_too_long_to_keep_as_its_source_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / ("v" * 60 + ".txt")
+    path.write_text(ETH_1)
+    with pytest.raises(ListFormatError, match="rename the file"):
+        parse_list_file(path)
