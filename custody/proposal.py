@@ -232,14 +232,17 @@ def read_proposal(path: Path) -> Proposal:
     return Proposal.from_json(data)
 
 
-def write_proposal(proposal: Proposal, path: Path) -> None:
+def write_proposal(proposal: Proposal, path: Path, *, force: bool = False) -> None:
     """Write atomically, so an interrupted signer never leaves half a file. Proposal folders are shared between
     owners: the file is written through a new temporary file of a random name, created exclusively (a link another
     owner planted under a predictable name would have the write truncate what it points to, a signer's keystore),
-    and a proposal path that is itself a link is refused."""
+    and a proposal path that is itself a link is refused. An existing file is replaced only by the same proposal
+    keeping every signature it holds (`sign` and `collect` updating it), unless `force`."""
     _refuse_control_characters(path)
     if path.is_symlink():
         raise TreasuryError(f"{path} is a symbolic link: refusing to write through it (it may point at a keystore)")
+    if not force and path.exists():
+        _refuse_overwrite(proposal, path)
     text = json.dumps(proposal.to_json(), indent=2) + "\n"
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
@@ -257,6 +260,45 @@ def write_proposal(proposal: Proposal, path: Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _refuse_overwrite(proposal: Proposal, path: Path) -> None:
+    """Refuse to replace what is at `path` unless it is `proposal` with no signature `proposal` lacks: anything
+    else there (a keystore, another operation's proposal, someone's signature) would be lost."""
+    what = _existing_file(path, proposal)
+    if what is not None:
+        raise TreasuryError(
+            f"{path} already exists and is {what}: refusing to overwrite it (choose another --out, or --force)"
+        )
+
+
+def _existing_file(path: Path, proposal: Proposal) -> str | None:
+    """What is at `path`, if writing `proposal` there would lose it; None if it is `proposal` being updated."""
+    if not path.is_file():
+        return "not a regular file"
+    try:
+        existing = read_proposal(path)
+    except TreasuryError:
+        return _foreign_file(path)
+    digest = existing.transaction.digest()
+    if digest != proposal.digest:
+        return f"a proposal for another operation (digest 0x{digest.hex()}: {existing.call})"
+    dropped = [s for s in existing.signers if s not in proposal.signers]
+    if dropped:
+        return f"this proposal with the signature(s) of {', '.join(dropped)}, which this write would drop"
+    return None
+
+
+def _foreign_file(path: Path) -> str:
+    """What a file that is not a proposal looks like, for the refusal to overwrite it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "not a proposal file"
+    if isinstance(data, dict) and ("crypto" in data or "Crypto" in data):
+        address = data.get("address")
+        return f"an encrypted keystore (address {address})" if isinstance(address, str) else "an encrypted keystore"
+    return "not a proposal file"
 
 
 def _refuse_control_characters(path: Path) -> None:

@@ -1,12 +1,14 @@
 """What a signer reads before signing: the call in human units, and loud warnings on what can hurt.
 
 Warnings: owner or threshold changes, operator additions, fee, fee recipient, exit-delay and timelock changes,
-admin hand-over, daily-limit changes, outflows above the daily limit, and calldata nobody can decode.
+admin hand-over, daily-limit changes, outflows above the daily limit, and calldata nobody can decode; and what
+cannot succeed: a deadline already past, a call the target only takes through the timelock proposed without it.
 A call scheduled through the timelock is reviewed as the call it will make.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +17,7 @@ from eth_utils.address import to_checksum_address
 
 from custody.approvals import CustodyTransaction
 from custody.calls import DecodedCall, KnownAbis
-from custody.policy import ETH, outflows
+from custody.policy import ETH, TIMELOCKED, outflows
 
 FEE_RATE_SCALE = 1_000_000  # Exchange fee rates are millionths of the amount received
 
@@ -54,11 +56,17 @@ def review(
     abis: KnownAbis,
     daily_limits: Mapping[str, int] | None = None,
     spent_today: Mapping[str, int] | None = None,
+    now: int | None = None,
 ) -> Review:
     """Describe and assess `transaction`. `daily_limits` (token address or ETH -> limit, in base units) and what
     direct calls moved of each today (`spent_today`) come from the chain when a node is at hand; without them
-    outflows are shown but not compared."""
+    outflows are shown but not compared. `now` (Unix time) flags a deadline already past."""
     result = Review()
+    if now is not None and transaction.deadline < now:
+        result.warnings.append(
+            f"EXPIRED: the deadline {transaction.deadline} passed {format_duration(now - transaction.deadline)} ago; "
+            "Custody refuses these approvals (CustodyApprovalExpired): do not sign, propose again"
+        )
     limits = None if daily_limits is None else _Limits(daily_limits, spent_today or {})
     _review_call(result, transaction.target, transaction.value, transaction.data, abis, limits, "", transaction)
     return result
@@ -103,6 +111,11 @@ def _review_call(
     key = (call.function.contract, call.function.name)
     if key in _SENSITIVE:
         result.warnings.append(f"{_SENSITIVE[key]}: {call.describe()}")
+    if key in TIMELOCKED and not scheduled:
+        result.warnings.append(
+            f"NOT THROUGH THE TIMELOCK: {call.function.contract}.{call.function.name} is only accepted from a "
+            "scheduled call, so executing this reverts: propose it again without --no-timelock"
+        )
     if call.function.contract == "Custody" and to_checksum_address(target) != to_checksum_address(transaction.custody):
         # the label comes from the calldata alone: on another contract the same bytes may do anything
         result.warnings.append(f"{call.function.name}() is called on a contract other than this Custody")
@@ -126,9 +139,7 @@ def human_value(call: DecodedCall, value: object) -> str:
     return ""
 
 
-def _check_outflow(
-    result: Review, key: str, what: str, amount: int, limits: _Limits | None, scheduled: bool
-) -> None:
+def _check_outflow(result: Review, key: str, what: str, amount: int, limits: _Limits | None, scheduled: bool) -> None:
     if scheduled:  # Custody counts direct outflows only: the timelock is how more than the limit moves
         result.lines.append(f"  outflow of {amount} base units of {what}: through the timelock, not counted against "
                             "the daily limit")  # fmt: skip
@@ -149,6 +160,14 @@ def format_units(amount: int, decimals: int) -> str:
     """`amount` base units as a decimal number of whole units (display only; money stays integer)."""
     text = format(Decimal(amount).scaleb(-decimals), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_utc(seconds: int) -> str:
+    """Unix time `seconds` as an ISO 8601 UTC time; a uint256 deadline may lie past any date the platform can show."""
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    except (OverflowError, OSError, ValueError):
+        return "beyond any calendar date"
 
 
 def format_duration(seconds: int) -> str:

@@ -24,6 +24,7 @@ from custody.calls import KnownAbis
 from custody.errors import TreasuryError
 from custody.policy import ETH, ScheduledCall, scheduled_call
 from custody.proposal import Proposal, require_owners
+from custody.review import format_duration, format_utc
 
 DAY = 86_400
 RECEIPT_TIMEOUT_S = 120
@@ -81,8 +82,15 @@ class CustodyNode:
     def ready_at(self, call: ScheduledCall) -> int:
         return int(self._read(self.contract.functions.readyAt(call.operation_id).call))
 
+    def require_contract(self) -> None:
+        """Refuse an address without code: every call to it answers nothing, which reads as a node that did not
+        answer, or as a queue with nothing pending."""
+        if not self._read(lambda: self.w3.eth.get_code(self.contract.address)):
+            raise TreasuryError(f"no contract at {self.contract.address} on chain {self.chain_id()}: check --custody")
+
     def status(self, tokens: Iterable[str], from_block: int = 0) -> CustodyStatus:
         """Owners, threshold, nonce, delay, and for ETH, `tokens` and every token moved today: limit and spent."""
+        self.require_contract()
         spent = self.spent_today(from_block)
         keys = sorted({ETH, *(to_checksum_address(t) for t in tokens), *spent})
         return CustodyStatus(
@@ -109,6 +117,7 @@ class CustodyNode:
 
     def pending_operations(self, from_block: int = 0) -> list[PendingOperation]:
         """Scheduled operations not yet executed nor cancelled, soonest first."""
+        self.require_contract()
         now = self.now()
         pending = []
         for log in self._read(lambda: self.contract.events.CallScheduled().get_logs(from_block=from_block)):
@@ -165,7 +174,10 @@ class CustodyNode:
             )
         now = self.now()
         if now < ready:
-            raise TreasuryError(f"operation 0x{call.operation_id.hex()} is due at {ready}, in {ready - now} s")
+            raise TreasuryError(
+                f"operation 0x{call.operation_id.hex()} is due at {ready} ({format_utc(ready)}), in "
+                f"{format_duration(ready - now)}"
+            )
         fn = self.contract.functions.executeScheduled(call.target, call.value, call.data, call.salt)
         return self._simulate_and_send(fn, sender)
 

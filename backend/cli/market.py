@@ -6,15 +6,21 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import click
+from sqlalchemy.orm import Session
 
 from backend.audit_log import cli_actor, record_action
+from backend.chain.deployments import NotDeployed, require_exchange
+from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.cli.addresses import address_option
 from backend.cli.context import database_container
+from backend.cli.market_tokens import check_market_tokens
 from backend.cli.reasons import reason_text
 from backend.engine import MarketState
 from backend.errors import HdexError
+from backend.settings import Settings
 from backend.trading.rules.markets import Market
 from backend.trading.rules.risk import RISK_FIELDS
 from backend.trading.store.markets import MarketError, add_market, load_markets
@@ -55,7 +61,8 @@ def add_command(
     maker_fee: int,
     taker_fee: int,
 ) -> None:
-    """Add market NAME (open). tick * lot must be a multiple of 1e18."""
+    """Add market NAME (open). tick * lot must be a multiple of 1e18. With the Exchange deployed and its node
+    answering, the tokens' decimals() and symbol() must be those given."""
     market = Market(
         name, base_token, quote_token, base_symbol, quote_symbol, base_decimals, quote_decimals, tick, lot,
         min_notional, maker_fee, taker_fee, MarketState.OPEN,
@@ -63,6 +70,8 @@ def add_command(
     container = database_container()
     try:
         with container.uow() as uow:
+            for warning in _check_on_chain(uow.session, container.settings, market):
+                click.echo(f"warning: {warning}", err=True)
             stored = add_market(uow.session, market)
             definition = _definition(stored)
             # a new market and its fees change what the exchange does with money: recorded as a state change is
@@ -74,6 +83,24 @@ def add_command(
         click.echo(f"hdex market add: {exc}", err=True)
         sys.exit(2)
     click.echo(f"market {name} added: " + " ".join(f"{key}={value}" for key, value in definition.items()))
+    for side, asked, kept in (("maker", maker_fee, stored.maker_fee_rate), ("taker", taker_fee, stored.taker_fee_rate)):
+        if kept != asked:
+            click.echo(f"--{side}-fee {asked} capped to {kept}: the Exchange's fee schedule charges at most {kept}")
+
+
+def _check_on_chain(session: Session, settings: Settings, market: Market) -> list[str]:
+    """The warnings of `check_market_tokens` (which refuses a wrong token), or why the tokens went unchecked."""
+    try:
+        exchange = require_exchange(session, settings.chain_id).address
+    except NotDeployed:
+        return [f"no Exchange recorded for chain {settings.chain_id}: the tokens' symbol and decimals are not checked"]
+    reader = JsonRpcClient(settings.effective_rpc_url, timeout=5.0)
+    try:
+        return check_market_tokens(reader.call, exchange, market)
+    except RpcError as exc:
+        return [f"the node did not answer ({exc}): the tokens' symbol and decimals are not checked"]
+    finally:
+        reader.close()
 
 
 def _definition(market: Market) -> dict[str, str | int]:
@@ -184,7 +211,8 @@ def risk_show_command(name: str) -> None:
     if halt is None:
         click.echo("halt=none")
     else:
-        click.echo(f"halt={halt.kind} until={halt.until_ms} reason={halt.reason}")
+        until = datetime.fromtimestamp(halt.until_ms / 1000, UTC).isoformat(timespec="milliseconds")
+        click.echo(f"halt={halt.kind} until={halt.until_ms} ({until.replace('+00:00', 'Z')}) reason={halt.reason}")
 
 
 def _risk_value(option: str, value: str) -> int | None:

@@ -35,7 +35,7 @@ from custody.errors import TreasuryError
 from custody.keystore import unlock
 from custody.policy import ETH, ScheduledCall, needs_timelock, schedule_data, scheduled_call
 from custody.proposal import Proposal, merge, parse_digest, read_proposal, require_owners, write_proposal
-from custody.review import format_duration, review
+from custody.review import format_duration, format_utc, review
 
 PASSWORD_ENV = "HDEX_KEYSTORE_PASSWORD"
 P = ParamSpec("P")
@@ -69,6 +69,9 @@ keystore_option = click.option(
     help=f"encrypted key file; password from ${PASSWORD_ENV} or a prompt",
 )  # fmt: skip
 from_block_option = click.option("--from-block", type=click.IntRange(min=0), default=0, help="where events start")
+force_option = click.option(
+    "--force", is_flag=True, help="replace an existing --out that is not this proposal keeping its signatures"
+)
 
 
 def _abis() -> KnownAbis:
@@ -108,12 +111,13 @@ def treasury_group() -> None:
 @click.option("--chain-id", type=click.IntRange(min=1), help="chain id (offline; default: read from the node)")
 @rpc_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@force_option
 @click.argument("args", nargs=-1)
 @_refusals("propose")
 def propose_command(
     custody: str, target: str, function: str | None, data: str | None, value: int, deadline: int | None,
     valid_for: int, timelock: bool | None, salt: str | None, nonce: int | None, chain_id: int | None,
-    rpc: str | None, out: Path, args: tuple[str, ...],
+    rpc: str | None, out: Path, force: bool, args: tuple[str, ...],
 ) -> None:  # fmt: skip
     """Write a proposal FILE for `target.call{value}(function(ARGS...))` at the Custody's next nonce."""
     abis = _abis()
@@ -129,16 +133,22 @@ def propose_command(
         now = node.now()
     else:
         now = int(time.time())
+    deadline = deadline if deadline is not None else now + valid_for
+    if deadline <= now:
+        # Custody.execute checks it for a timelocked call too: the deadline bounds `schedule`, not the delay after
+        raise TreasuryError(
+            f"--deadline {deadline} ({format_utc(deadline)}) is already past (now {format_utc(now)}): Custody "
+            "would refuse every approval; nothing written"
+        )
     if timelock:
         operation = ScheduledCall(target, value, calldata, _salt(salt))
         target, value, calldata = custody, 0, schedule_data(abis, operation)
     transaction = CustodyTransaction(
-        chain_id=chain_id, custody=custody, target=target, value=value, data=calldata, nonce=nonce,
-        deadline=deadline if deadline is not None else now + valid_for,
+        chain_id=chain_id, custody=custody, target=target, value=value, data=calldata, nonce=nonce, deadline=deadline,
     )  # fmt: skip
     proposal = Proposal.create(transaction, abis)
-    write_proposal(proposal, out)
-    _print_proposal(proposal, abis, None)
+    write_proposal(proposal, out, force=force)
+    _print_proposal(proposal, abis, None, now)
     _print_digest_to_compare(proposal, out)
     click.echo(f"proposal written to {out}")
 
@@ -178,7 +188,7 @@ def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str
         node = CustodyNode(rpc, proposal.transaction.custody, abis)
         node.require_matches(proposal)
         limits = _limits_for(node, proposal)
-    _print_proposal(proposal, abis, limits)
+    _print_proposal(proposal, abis, limits, int(time.time()))
     _print_digest_to_compare(proposal, file)
 
 
@@ -191,11 +201,13 @@ def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str
 )
 @click.option("--digest", help="the 0x digest `show` printed and the other signers confirmed; FILE must still have it")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write here [default: FILE itself]")
+@force_option
 @click.option("--yes", is_flag=True, help="sign without asking; requires --digest")
 @_refusals("sign")
 def sign_command(
-    file: Path, keystore: Path, chain_id: int, custody: str, digest: str | None, out: Path | None, yes: bool
-) -> None:
+    file: Path, keystore: Path, chain_id: int, custody: str, digest: str | None, out: Path | None, force: bool,
+    yes: bool,
+) -> None:  # fmt: skip
     """Verify FILE offline, check it still has the digest you reviewed, print it, and append your signature."""
     if yes and digest is None:
         raise TreasuryError(
@@ -208,7 +220,7 @@ def sign_command(
     proposal.verify(abis, chain_id=chain_id, custody=custody)
     if reviewed is not None:
         proposal.require_reviewed(reviewed)  # before any key is unlocked: a swapped file gets no signature
-    _print_proposal(proposal, abis, None)
+    _print_proposal(proposal, abis, None, int(time.time()))
     account = _unlock(keystore)
     click.echo(f"signer   {account.address}")
     click.secho(f"signing  digest 0x{proposal.transaction.digest().hex()}", bold=True)
@@ -222,13 +234,14 @@ def sign_command(
             abort=True,
         )
     signed = proposal.with_signature(account)
-    write_proposal(signed, out or file)
+    write_proposal(signed, out or file, force=force)
     click.echo(f"signed: {len(signed.approvals)} signature(s) in {out or file}")
 
 
 @treasury_group.command("collect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@force_option
 @click.option("--owners", help="comma-separated current owners (else read from --rpc)")
 @click.option("--threshold", type=click.IntRange(min=1), help="approvals needed (else read from --rpc)")
 @click.option("--rpc", envvar="HDEX_RPC_URL", help="read owners and threshold from this node [env HDEX_RPC_URL]")
@@ -236,7 +249,7 @@ def sign_command(
 @custody_option
 @_refusals("collect")
 def collect_command(
-    files: tuple[Path, ...], out: Path, owners: str | None, threshold: int | None, rpc: str | None,
+    files: tuple[Path, ...], out: Path, force: bool, owners: str | None, threshold: int | None, rpc: str | None,
     chain_id: int | None, custody: str | None,
 ) -> None:  # fmt: skip
     """Merge the signatures of FILES into one proposal, ordered as the contract wants."""
@@ -255,11 +268,13 @@ def collect_command(
         raise TreasuryError("give --owners, or --rpc to read the owners from the chain")
     require_owners(proposal, current)
     collected = proposal.in_signer_order()
-    write_proposal(collected, out)
+    write_proposal(collected, out, force=force)
     count = len(collected.approvals)
     click.echo(f"{count} approval(s), in signer order: {', '.join(collected.signers) or '-'}")
     if threshold is None:
         click.echo("threshold unknown (give --threshold or --rpc)")
+    elif count >= threshold and scheduled_call(collected.transaction, abis) is not None:
+        click.echo(f"threshold {threshold} reached: ready to schedule ({out}), then execute after the timelock delay")
     elif count >= threshold:
         click.echo(f"threshold {threshold} reached: ready to execute ({out})")
     else:
@@ -302,7 +317,7 @@ def schedule_command(file: Path, keystore: Path, rpc: str | None, custody: str |
         raise TreasuryError("this proposal is not a timelocked call: use `execute`")
     tx_hash = node.execute(proposal, _unlock(keystore))
     ready = node.ready_at(call)
-    click.echo(f"scheduled in {tx_hash}: operation 0x{call.operation_id.hex()} due at {ready}")
+    click.echo(f"scheduled in {tx_hash}: operation 0x{call.operation_id.hex()} due at {ready} ({format_utc(ready)})")
 
 
 # ---------------------------------------------------------------- queue, status (node)
@@ -322,7 +337,8 @@ def queue_command(custody: str, rpc: str | None, from_block: int) -> None:
     for op in pending:
         left = "ready now" if op.seconds_left == 0 else f"{format_duration(op.seconds_left)} left"
         call = node.abis.decode(op.call.data).describe() if op.call.data else "(plain ether transfer)"
-        click.echo(f"0x{op.operation_id.hex()} due {op.ready_at} ({left}): {op.call.target} {call}")
+        due = f"{op.ready_at} ({format_utc(op.ready_at)}, {left})"
+        click.echo(f"0x{op.operation_id.hex()} due {due}: {op.call.target} {call}")
 
 
 @treasury_group.command("status")
@@ -342,7 +358,8 @@ def status_command(custody: str, rpc: str | None, tokens: list[str], from_block:
     click.echo(f"timelock delay {status.timelock_delay} s ({format_duration(status.timelock_delay)})")
     for token, limit in status.daily_limits.items():
         name = "ETH" if token == ETH else token
-        click.echo(f"daily limit    {name}: {limit} base units, spent today {status.spent_today[token]}")
+        meaning = " (0: nothing may leave by a direct execute, only through the timelock)" if limit == 0 else ""
+        click.echo(f"daily limit    {name}: {limit} base units{meaning}, spent today {status.spent_today[token]}")
 
 
 # ---------------------------------------------------------------- presentation
@@ -375,27 +392,20 @@ def _print_digest_to_compare(proposal: Proposal, file: Path) -> None:
     digest = f"0x{proposal.transaction.digest().hex()}"
     click.secho(f"DIGEST TO COMPARE  {digest}", bold=True)
     click.echo("Read it out to the other signers and check it matches their screens, then sign exactly this with")
-    click.echo(f"  hdex treasury sign {shlex.quote(str(file))} --digest {digest} --keystore KEYSTORE --chain-id N "
-               "--custody 0xCUSTODY")  # fmt: skip
-
-
-def _utc(seconds: int) -> str:
-    """Unix time `seconds` as a UTC date; a uint256 deadline may lie past any date the platform can show."""
-    try:
-        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
-    except (OverflowError, OSError, ValueError):
-        return "beyond any calendar date"
+    tx = proposal.transaction
+    click.echo(f"  hdex treasury sign {shlex.quote(str(file))} --digest {digest} --keystore KEYSTORE --chain-id "
+               f"{tx.chain_id} --custody {to_checksum_address(tx.custody)}")  # fmt: skip
 
 
 def _print_proposal(
-    proposal: Proposal, abis: KnownAbis, limits: tuple[dict[str, int], dict[str, int]] | None
+    proposal: Proposal, abis: KnownAbis, limits: tuple[dict[str, int], dict[str, int]] | None, now: int
 ) -> None:
     tx = proposal.transaction
     click.echo(f"custody      {to_checksum_address(tx.custody)} on chain {tx.chain_id}")
     click.echo(f"nonce        {tx.nonce}")
-    click.echo(f"deadline     {tx.deadline} ({_utc(tx.deadline)})")
+    click.echo(f"deadline     {tx.deadline} ({format_utc(tx.deadline)})")
     daily, spent = limits if limits is not None else (None, None)
-    result = review(tx, abis, daily, spent)
+    result = review(tx, abis, daily, spent, now=now)
     for line in result.lines:
         click.echo(line)
     click.echo(f"domain hash  0x{proposal.domain_hash.hex()}")

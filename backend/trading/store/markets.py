@@ -15,6 +15,7 @@ from backend.errors import CodedError, ErrorCode
 from backend.statuses import ChainEventStatus
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.markets import Market, market_rule_error
+from backend.trading.rules.tokens import ETH
 
 
 class MarketError(CodedError, ValueError):
@@ -70,11 +71,23 @@ def fee_schedule(session: Session) -> tuple[int, int] | None:
 
 
 def add_market(session: Session, market: Market) -> Market:
-    """Record a new market (the caller commits). Raises `MarketError` for a bad or duplicate one."""
+    """Record a new market (the caller commits) and return it as stored: its fee rates no higher than the
+    Exchange's fee schedule, as `load_markets` would cap them anyway. Raises `MarketError` for a bad or
+    duplicate one."""
     market = replace(market, base_token=checksum(market.base_token), quote_token=checksum(market.quote_token))
     problem = market_rule_error(market)
     if problem is not None:
         raise MarketError(problem)
+    for side, token, decimals in (("base", market.base_token, market.base_decimals),
+                                  ("quote", market.quote_token, market.quote_decimals)):  # fmt: skip
+        if token == ETH and decimals != 18:  # token zero is the Exchange's ether balance: wei, 18 decimals
+            raise MarketError(f"the {side} token is ether (the zero address): --{side}-decimals must be 18")
+    schedule = fee_schedule(session)
+    if schedule is not None:
+        market = replace(
+            market, maker_fee_rate=min(market.maker_fee_rate, schedule[0]),
+            taker_fee_rate=min(market.taker_fee_rate, schedule[1]),
+        )  # fmt: skip
     if not market.name or len(market.name) > 40 or "/" in market.name:
         raise MarketError("a market name is 1-40 characters without '/'")
     if session.get(MarketRow, market.name) is not None:

@@ -1,4 +1,7 @@
-"""`hdex market add/list/halt/resume` manage markets in the database; the running engine follows."""
+"""`hdex market add/list/halt/resume` manage markets in the database; the running engine follows. With the
+Exchange deployed and its node answering, `add` refuses tokens whose decimals() or symbol() differ from those
+given, or without code, and warns of one the Exchange does not list yet; fees above the Exchange's schedule are
+stored capped, and it says so."""
 
 from __future__ import annotations
 
@@ -7,14 +10,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from eth_utils.address import to_checksum_address
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from backend.bootstrap import bootstrap
+from backend.chain.artifacts import load_artifact
+from backend.chain.deployments import record_deployments
 from backend.cli import main
 from backend.db import migrate
-from backend.db.models import AuditLogEntry
+from backend.db.models import AuditLogEntry, ChainEvent, MarketHalt
+from backend.db.session import make_engine
 from backend.settings import get_settings
+from backend.statuses import ChainEventStatus
 
+from ..devchain import DevChain
 from .exchange_fixtures import MARKET, Exchange
 
 ADD = ["market", "add", "DEMO-USD", "--base", "0x" + "0d" * 20, "--quote", "0x" + "0e" * 20,
@@ -134,3 +144,98 @@ def test_a_markets_risk_settings_are_set_and_shown_and_bad_ones_refused(cli: Cli
     assert refused.exit_code == 2 and "alert_bps must be below breaker_bps" in refused.output
     assert cli.invoke(main, ["market", "risk", "set", "DEMO-USD", "--band-bps", "x", "--reason", "test"]).exit_code == 2
     assert cli.invoke(main, ["market", "risk", "show", "NOPE"]).exit_code == 2
+
+
+def test_fees_above_the_exchanges_schedule_are_stored_capped_and_the_command_says_so(
+    cli: CliRunner, sqlite_url: str
+) -> None:
+    with Session(make_engine(sqlite_url)) as session:
+        session.add(
+            ChainEvent(
+                chain_id=31337, block_number=1, block_hash="0x" + "11" * 32, tx_hash="0x" + "22" * 32, log_index=0,
+                contract="0x" + "ee" * 20, name="FeeScheduleSet", args={"makerFeeRate": 500, "takerFeeRate": 2000},
+                status=ChainEventStatus.FINAL,
+            )
+        )  # fmt: skip
+        session.commit()
+    added = cli.invoke(main, ADD)
+    assert added.exit_code == 0, added.output
+    assert "maker_fee=500 taker_fee=2000" in added.output
+    assert "--maker-fee 1000 capped to 500: the Exchange's fee schedule charges at most 500" in added.output
+    assert "taker-fee 2000 capped" not in added.output
+
+
+def test_ether_as_the_zero_address_is_a_token_of_18_decimals(cli: CliRunner) -> None:
+    """Token zero is the Exchange's ether balance (deposited with depositEther, settled like any token)."""
+    args = list(ADD)
+    args[args.index("--quote") + 1] = "0x" + "00" * 20
+    result = cli.invoke(main, args)
+    assert result.exit_code == 2 and "--quote-decimals must be 18" in result.output, result.output
+    assert "DEMO-USD" not in cli.invoke(main, ["market", "list"]).output
+    args[args.index("--quote-decimals") + 1] = "18"
+    assert cli.invoke(main, args).exit_code == 0
+    assert "DEMO-USD" in cli.invoke(main, ["market", "list"]).output
+
+
+NO_CODE = "0x" + "0d" * 20
+
+
+@pytest.fixture
+def chain_cli(cli: CliRunner, devchain: DevChain, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> DevChain:
+    """`hdex market add` with the dev stack's Exchange recorded and its node answering."""
+    monkeypatch.setenv("HDEX_RPC_URL", devchain.url)
+    get_settings.cache_clear()
+    with Session(make_engine(sqlite_url)) as session:
+        record_deployments(session, 31337, devchain.stack.contracts, devchain.stack.block_number)
+        session.commit()
+    return devchain
+
+
+def market_add(base: str, quote: str, *changes: str) -> list[str]:
+    args = ["market", "add", "NEW-USDC", "--base", base, "--quote", quote, "--base-symbol", "WETH",
+            "--quote-symbol", "USDC", "--base-decimals", "18", "--quote-decimals", "6", "--tick", "10000",
+            "--lot", "1000000000000000", "--maker-fee", "1000", "--taker-fee", "2000"]  # fmt: skip
+    for option, value in zip(changes[::2], changes[1::2], strict=True):
+        args[args.index(option) + 1] = value
+    return args
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (["--base-decimals", "6"], "--base-decimals 6 but base token {weth} has decimals() 18"),
+        (["--quote-symbol", "USDT"], "--quote-symbol USDT but quote token {usdc} has symbol() 'USDC'"),
+        (["--base", NO_CODE], f"base token {to_checksum_address(NO_CODE)}: no contract at that address"),
+    ],
+)
+def test_a_market_whose_tokens_are_not_what_the_chain_says_is_refused(
+    cli: CliRunner, chain_cli: DevChain, changes: list[str], message: str
+) -> None:
+    weth, usdc = chain_cli.token("WETH").address, chain_cli.token("USDC").address
+    result = cli.invoke(main, market_add(weth, usdc, *changes))
+    assert result.exit_code == 2, result.output
+    assert message.format(weth=weth, usdc=usdc) in result.output
+    assert "NEW-USDC" not in cli.invoke(main, ["market", "list"]).output
+
+
+def test_a_token_the_exchange_does_not_list_yet_is_added_with_a_warning(cli: CliRunner, chain_cli: DevChain) -> None:
+    artifact = load_artifact("TestERC20")
+    factory = chain_cli.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    tx_hash = factory.constructor("Wrapped Ether", "WETH", 18).transact({"from": chain_cli.w3.eth.accounts[0]})
+    unlisted = chain_cli.w3.eth.wait_for_transaction_receipt(tx_hash)["contractAddress"]
+    result = cli.invoke(main, market_add(unlisted, chain_cli.token("USDC").address))
+    assert result.exit_code == 0, result.output
+    assert f"warning: the Exchange does not list base token {unlisted} (WETH) yet" in result.output
+    assert "NEW-USDC open" in cli.invoke(main, ["market", "list"]).output
+
+
+def test_risk_show_gives_a_halts_end_as_an_iso_utc_time_beside_the_milliseconds(
+    cli: CliRunner, sqlite_url: str
+) -> None:
+    assert cli.invoke(main, ADD).exit_code == 0
+    until_ms = 4_102_444_800_123  # 2100-01-01T00:00:00.123Z
+    with Session(make_engine(sqlite_url)) as session:
+        session.add(MarketHalt(market="DEMO-USD", kind="staff", reason="test", halted_at_ms=0, until_ms=until_ms))
+        session.commit()
+    shown = cli.invoke(main, ["market", "risk", "show", "DEMO-USD"]).output
+    assert f"halt=staff until={until_ms} (2100-01-01T00:00:00.123Z) reason=test" in shown, shown

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from eth_account import Account
+from eth_utils.address import to_checksum_address
 
 from backend.chain.devkeys import DEV_KEYS
 
@@ -31,6 +33,7 @@ def test_a_fee_change_goes_from_proposal_through_three_signers_and_the_timelock_
     assert "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)" in shown.output
     assert "0.15 %" in shown.output and "!!! WARNING: FEE CHANGE" in shown.output
     assert "DIGEST TO COMPARE  0x" in shown.output and "hdex treasury sign fee.json --digest 0x" in shown.output
+    assert f"--keystore KEYSTORE --chain-id 31337 --custody {desk.custody}" in shown.output  # no placeholders
 
     signed = [desk.folder / f"signed{i}.json" for i in range(3)]
     for owner, out in enumerate(signed):
@@ -40,13 +43,14 @@ def test_a_fee_change_goes_from_proposal_through_three_signers_and_the_timelock_
 
     collected = desk.hdex("collect", *map(str, signed), "--out", "ready.json", "--rpc", desk.chain.url)
     assert collected.exit_code == 0, collected.output
-    assert "3 approval(s)" in collected.output and "threshold 2 reached" in collected.output
+    assert "3 approval(s)" in collected.output and "threshold 2 reached: ready to schedule" in collected.output
 
     scheduled = desk.send("schedule", Path("ready.json"))
     assert scheduled.exit_code == 0, scheduled.output
+    assert re.search(r"due at \d+ \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)", scheduled.output), scheduled.output
     queue = desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url)
     assert "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)" in queue.output
-    assert "1 h left" in queue.output
+    assert re.search(r"due \d+ \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, 1 h left\)", queue.output), queue.output
 
     early = desk.send("execute", Path("ready.json"))
     assert early.exit_code == 1 and "is due at" in early.stderr
@@ -87,7 +91,20 @@ def test_an_immediate_call_with_enough_approvals_executes_and_status_shows_the_n
     status = desk.hdex("status", "--custody", desk.custody, "--rpc", desk.chain.url)
     assert status.exit_code == 0, status.output
     assert "threshold      2 of 3" in status.output and "nonce          3" in status.output
-    assert "daily limit    ETH: 0 base units, spent today 0" in status.output
+    assert (
+        "daily limit    ETH: 0 base units (0: nothing may leave by a direct execute, only through the timelock), "
+        "spent today 0"
+    ) in status.output
+
+
+@pytest.mark.parametrize("command", ["queue", "status"])
+def test_queue_and_status_say_when_no_contract_is_at_the_custody_address(desk: Desk, command: str) -> None:
+    empty = "0x" + "0c" * 20
+    result = desk.hdex(command, "--custody", empty, "--rpc", desk.chain.url)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"hdex treasury {command}: no contract at {to_checksum_address(empty)} on chain 31337: check --custody"
+    )
 
 
 def test_a_proposal_whose_calldata_was_altered_after_signing_is_refused_by_show_and_sign(desk: Desk) -> None:

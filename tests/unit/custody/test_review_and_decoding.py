@@ -238,3 +238,18 @@ def test_a_custody_function_called_on_another_contract_is_flagged(
 
 def warnings_of_data(abis: KnownAbis, target: str, data: bytes) -> str:
     return " | ".join(review(transaction(target, data), abis).warnings)
+
+
+def test_a_timelock_only_call_made_directly_warns_and_the_same_call_scheduled_does_not(abis: KnownAbis) -> None:
+    direct = warnings_of(abis, CUSTODY, "setDailyLimit", TOKEN, "5")
+    assert "NOT THROUGH THE TIMELOCK: Custody.setDailyLimit" in direct
+    assert "NOT THROUGH THE TIMELOCK" not in warnings_of(abis, EXCHANGE, "removeOperator", OWNER)
+    inner = ScheduledCall(EXCHANGE, 0, abis.encode("setFeeSchedule", ["1", "2"]), b"\x01" * 32)
+    scheduled = review(transaction(CUSTODY, schedule_data(abis, inner)), abis)
+    assert not any("NOT THROUGH THE TIMELOCK" in w for w in scheduled.warnings)
+
+
+def test_a_deadline_already_past_warns_that_the_approvals_are_expired(abis: KnownAbis) -> None:
+    tx = transaction(EXCHANGE, abis.encode("pause", []))
+    assert "EXPIRED: the deadline 2000000000 passed 1 h ago" in review(tx, abis, now=2_000_003_600).warnings[0]
+    assert review(tx, abis, now=2_000_000_000).warnings == []

@@ -63,7 +63,7 @@ def rebuild_with_another_call(proposal: Path, function: str, *args: str) -> None
     abis = KnownAbis.from_artifacts(ARTIFACTS_DIR)
     original = read_proposal(proposal)
     swapped = replace(original.transaction, data=abis.encode(function, args))
-    write_proposal(Proposal.create(swapped, abis), proposal)
+    write_proposal(Proposal.create(swapped, abis), proposal, force=True)
 
 
 def test_a_proposal_rebuilt_with_another_call_after_review_is_refused_and_nothing_is_written(
