@@ -120,7 +120,8 @@ def decide(
 ) -> Submission:
     """Approve or reject a pending submission; an approval raises the wallet's level. Both are audit-logged
     (the decision as "kyc.approve"/"kyc.reject", the level change as "account.level"). KYC_NOT_PENDING if
-    it was decided already; JURISDICTION_RESTRICTED for an approval of a wallet now in a restricted country;
+    it was decided already; JURISDICTION_RESTRICTED for an approval of a wallet whose declared country or identity
+    data's country (the submission's, or for level 2 the approved level 1's) is restricted now;
     KYC_LEVEL_REQUIRED for an approval of a level the wallet no longer stands next to."""
     # The wallet's profile first, then the submission (every change of both takes them in that order): two
     # reviewers, or a reviewer and the vendor or a deletion request, decide it one after the other.
@@ -137,6 +138,13 @@ def decide(
     if approve and is_restricted(profile.country, restricted):
         raise HdexError(
             ErrorCode.JURISDICTION_RESTRICTED, f"the wallet declares {profile.country}, a restricted country", "country"
+        )
+    identity_country = _identity_country(session, row)
+    if approve and is_restricted(identity_country, restricted):  # restricted since it was submitted
+        raise HdexError(
+            ErrorCode.JURISDICTION_RESTRICTED,
+            f"the wallet's identity data give {identity_country}, a restricted country",
+            "country",
         )
     if approve and profile.level < row.level - 1:  # dropped since it was submitted (a restricted country declared)
         raise HdexError(
@@ -172,6 +180,20 @@ def decide(
             ip=ip,
         )
     return submission_of(session, row)
+
+
+def _identity_country(session: Session, row: KycSubmission) -> str | None:
+    """The country of the identity data behind `row`: its own (level 1), else the wallet's approved level 1's."""
+    data = row.data
+    if data is None:
+        data = session.scalar(
+            select(KycSubmission.data)
+            .where(KycSubmission.address == row.address, KycSubmission.level == 1, KycSubmission.status == APPROVED)
+            .order_by(KycSubmission.id.desc())
+            .limit(1)
+        )
+    country = None if data is None else IdentityData.from_json(data).get("country")
+    return country if isinstance(country, str) else None
 
 
 def find_submission(session: Session, submission_id: int) -> KycSubmission:

@@ -3,21 +3,44 @@ here, each change with its audit-log entry in the same unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.profiles import ensure_profile, normalise_address
+from backend.accounts.countries import is_restricted
+from backend.accounts.profiles import counted_level, ensure_profile, normalise_address
 from backend.audit_log import record_action
-from backend.db.models import AccountProfile
+from backend.db.models import AccountProfile, LimitOverride
 from backend.errors import ErrorCode, HdexError
 
 LEVELS = (0, 1, 2)
+OVERRIDDEN_LIMITS = ("withdrawal_daily", "withdrawal_30d", "max_order_notional")
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What the limits count of a wallet: its level (`counted_level`) and whether its declared country is
+    restricted (then no staff override counts either: they were given for the level it held)."""
+
+    level: int
+    restricted: bool
 
 
 def current_level(session: Session, address: str) -> int:
-    """The wallet's KYC level; 0 for a wallet without a profile. `address` in any case."""
+    """The wallet's KYC level as staff granted it; 0 for a wallet without a profile. `address` in any case.
+    What the limits count is `standing`."""
     level = session.scalar(select(AccountProfile.level).where(AccountProfile.address == normalise_address(address)))
     return 0 if level is None else level
+
+
+def standing(session: Session, address: str, restricted_countries: frozenset[str]) -> Standing:
+    """The wallet's level and restriction as the limits count them; level 0 for a wallet without a profile."""
+    row = session.get(AccountProfile, normalise_address(address))
+    if row is None:
+        return Standing(0, False)
+    return Standing(counted_level(row, restricted_countries), is_restricted(row.country, restricted_countries))
 
 
 def set_level(
@@ -50,3 +73,29 @@ def set_level(
             ip=ip,
         )
     return before
+
+
+def drop_to_level_0(session: Session, address: str, *, actor: str, now_ms: int, reason: str) -> None:
+    """Level 0 for the wallet, and the end of its staff limit overrides (given for the level it held), each
+    audit-logged ("account.level", "limits.override" as staff's changes are). Here, not in backend.limits: the
+    limits sit above the accounts and read their level. The caller commits; the API makes the engine host's order
+    guard forget what it kept of the wallet."""
+    set_level(session, address, 0, actor=actor, now_ms=now_ms, reason=reason)
+    row = session.get(LimitOverride, normalise_address(address))
+    if row is None:
+        return
+    before = overrides_json({name: getattr(row, name) for name in OVERRIDDEN_LIMITS})
+    session.delete(row)
+    record_action(
+        session,
+        actor=actor,
+        action="limits.override",
+        target=row.wallet,
+        before=before,
+        after={**overrides_json(dict.fromkeys(OVERRIDDEN_LIMITS)), "reason": reason},
+    )
+
+
+def overrides_json(values: Mapping[str, int | None]) -> dict[str, str | None]:
+    """Overridden limits as the audit log records them: amounts as decimal strings, None for the tier's."""
+    return {name: None if value is None else str(value) for name, value in values.items()}

@@ -1,9 +1,10 @@
 """Data-protection requests: a wallet's export of everything held about it, its deletion request, and
 the retention purge.
 
-Deletion blanks the profile at once (e-mail, country, choices; the level falls to 0), stops its e-mail links
-(each still live stays only as a SHA-256 of its address that counts against the address's limit until it would
-have expired: backend.accounts.email_links) and withdraws a pending KYC submission. What the wallet wrote is
+Deletion blanks the profile at once (e-mail, country, choices; the level falls to 0 and staff's overrides of its
+limits end), stops its e-mail links (each still live stays only as a SHA-256 of its address that counts against the
+address's limit until it would have expired: backend.accounts.email_links), ends its sessions on every device,
+deletes its account mail (sent or not) and withdraws a pending KYC submission. What the wallet wrote is
 erased at once too: the subjects of its support tickets, its messages on them, its forum threads' titles, its
 posts and the reasons of its reports become `ERASED`, and its ticket attachments are deleted (the tickets, their
 times and staff's replies and notes stay; so do the threads, in place for other wallets' replies, and the
@@ -26,17 +27,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.email_links import drop_expired_retired_links, retire_links
 from backend.accounts.identity import IdentityData
 from backend.accounts.kyc import PENDING, REJECTED
-from backend.accounts.levels import set_level
+from backend.accounts.levels import drop_to_level_0
 from backend.accounts.profiles import blank_personal_data, ensure_profile, profile_for_change, profile_of
 from backend.audit_log import record_action
 from backend.db.models import (
+    AccountMail,
     Base,
+    ChainEvent,
+    EmailVerification,
     Fill,
     ForumPost,
     ForumReport,
@@ -44,8 +48,11 @@ from backend.db.models import (
     KycDocument,
     KycSubmission,
     LedgerBalance,
+    LimitOverride,
     Order,
     StatsEvent,
+    SupportAttachment,
+    SupportMessage,
     SupportTicket,
     TravelRuleRecord,
     WalletSession,
@@ -54,7 +61,7 @@ from backend.db.models import (
 from backend.db.types import Amount
 from backend.forum.threads import erase_writing_of
 from backend.storage import DocumentMissing, DocumentStore
-from backend.support.tickets import erase_wallet_writing, public_messages
+from backend.support.tickets import USER, erase_wallet_writing, public_messages
 
 DAY_MS = 86_400_000
 RETENTION_ACTOR = "system:retention"
@@ -65,8 +72,9 @@ ERASED = "[erased at the author's request]"  # what stays of a support message o
 # sign-in e-mail: a list of back-office logins for anyone who asks), as are their internal notes (never shown to
 # the user either). The user still gets what was decided and when.
 UNEXPORTED_COLUMNS = frozenset(
-    {"token_hash", "signature", "storage_key", "search_text", "assignee", "reviewer", "resolved_by"}
+    {"token_hash", "signature", "storage_key", "search_text", "assignee", "reviewer", "resolved_by", "updated_by"}
 )
+EXPORTED_MAILS = 1_000  # the newest: a trader mailed after every pass would otherwise make the export unbounded
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,11 @@ def export(
     session: Session, store: DocumentStore, address: str, restricted: frozenset[str], now_ms: int
 ) -> dict[str, Any]:
     """Everything HDEX holds about the wallet, as one JSON value: its profile, KYC submissions with their
-    identity data and documents (base64), sessions, orders, fills, withdrawal requests and the travel-rule data
-    sent with them, balances, support tickets with their conversations, forum threads and posts, and the
-    behaviour events the statistics keep.
+    identity data and documents (base64), its e-mail links not yet used, sessions, orders, fills, deposits,
+    withdrawal requests and the travel-rule data sent with them, balances, staff's overrides of its limits (not who
+    set them), support tickets with their conversations and the wallet's attachments (base64), the account mail
+    (the newest `EXPORTED_MAILS`: subjects, bodies, outcomes), forum threads and posts, and the behaviour events the
+    statistics keep.
     (Screening results are not part of it: AML law forbids telling a user what screening found.)"""
     profile = profile_of(ensure_profile(session, address, now_ms), restricted)
     submissions = []
@@ -107,6 +117,14 @@ def export(
             "createdAt": profile.created_at_ms,
         },
         "kycSubmissions": submissions,
+        "emailLinks": [
+            {"email": link.email, "expiresAt": link.expires_at_ms}
+            for link in session.scalars(
+                select(EmailVerification).where(
+                    EmailVerification.address == profile.address, EmailVerification.expires_at_ms > now_ms
+                )
+            )
+        ],
         "sessions": _rows(session.scalars(select(WalletSession).where(func.lower(WalletSession.address) == lowered))),
         "orders": _rows(session.scalars(select(Order).where(func.lower(Order.maker) == lowered).order_by(Order.seq))),
         "fills": _rows(
@@ -116,6 +134,13 @@ def export(
                 .order_by(Fill.id)
             )
         ),
+        "deposits": _rows(
+            session.scalars(
+                select(ChainEvent)
+                .where(ChainEvent.name == "Deposited", ChainEvent.args["wallet"].as_string() == profile.address)
+                .order_by(ChainEvent.id)
+            )
+        ),
         "withdrawals": _rows(
             session.scalars(select(WithdrawalRequest).where(func.lower(WithdrawalRequest.wallet) == lowered))
         ),
@@ -123,7 +148,26 @@ def export(
             session.scalars(_travel_rule_records(lowered).order_by(TravelRuleRecord.created_at_ms))
         ),
         "balances": _rows(session.scalars(select(LedgerBalance).where(func.lower(LedgerBalance.account) == lowered))),
+        "limitOverrides": _rows(session.scalars(select(LimitOverride).where(LimitOverride.wallet == profile.address))),
         "supportTickets": _tickets(session, lowered),
+        "supportAttachments": [
+            {**_columns(row), "contentBase64": _content(store, row.storage_key)}
+            for row in session.scalars(
+                select(SupportAttachment)
+                .join(SupportMessage, SupportMessage.id == SupportAttachment.message_id)
+                .join(SupportTicket, SupportTicket.id == SupportAttachment.ticket_id)
+                .where(SupportMessage.kind == USER, func.lower(SupportTicket.address) == lowered)
+                .order_by(SupportAttachment.id)
+            )
+        ],
+        "accountMail": _rows(
+            session.scalars(
+                select(AccountMail)
+                .where(AccountMail.wallet == profile.address)
+                .order_by(AccountMail.id.desc())
+                .limit(EXPORTED_MAILS)
+            )
+        ),
         "forumThreads": _rows(session.scalars(select(ForumThread).where(func.lower(ForumThread.author) == lowered))),
         "forumPosts": _rows(session.scalars(select(ForumPost).where(func.lower(ForumPost.author) == lowered))),
         "forumReports": _rows(session.scalars(select(ForumReport).where(func.lower(ForumReport.reporter) == lowered))),
@@ -165,7 +209,8 @@ def request_deletion(
     travel_rule_retention_days: int,
 ) -> DeletionReceipt:
     """Erase the profile's personal data and what the wallet wrote in the support desk and the forum now, delete
-    its behaviour events, withdraw a pending submission, and schedule the purge of the KYC records after
+    its behaviour events and its account mail, end its sessions on every device and its staff limit overrides
+    (level 0 again), withdraw a pending submission, and schedule the purge of the KYC records after
     `retention_days` and of its withdrawals' travel-rule records after `travel_rule_retention_days`
     (audit-logged as "account.deletion_request", with how many of each were erased). A second request erases
     what came since and counts only that."""
@@ -174,7 +219,11 @@ def request_deletion(
     blank_personal_data(profile)
     profile.deletion_requested_at_ms = now_ms
     retire_links(session, profile.address, now_ms)
-    set_level(session, profile.address, 0, actor=actor, now_ms=now_ms, reason="deletion request")
+    # every device signs in again: a session left open elsewhere (a lost phone) must not read the retained KYC data
+    session.execute(delete(WalletSession).where(func.lower(WalletSession.address) == profile.address.lower()))
+    # the outbox's copies of what the wallet was told (ticket subjects, its fills) and where it went
+    session.execute(delete(AccountMail).where(func.lower(AccountMail.wallet) == profile.address.lower()))
+    drop_to_level_0(session, profile.address, actor=actor, now_ms=now_ms, reason="deletion request")
     erased = _erase_writing_and_events(session, store, profile.address)
     retain_until = now_ms + retention_days * DAY_MS
     rows = list(session.scalars(select(KycSubmission).where(KycSubmission.address == profile.address)))

@@ -32,7 +32,7 @@ class Profile:
     email_verified: bool
     country: str | None
     notifications: dict[str, bool]
-    level: int
+    level: int  # the level that counts (`counted_level`)
     country_restricted: bool
     created_at_ms: int
 
@@ -107,6 +107,12 @@ def set_notifications(profile: AccountProfile, choices: dict[str, bool]) -> None
         setattr(profile, f"notify_{kind}", wanted)
 
 
+def counted_level(row: AccountProfile, restricted_countries: frozenset[str]) -> int:
+    """The level that counts: the one staff granted, but 0 while the declared country is restricted. The granted
+    level stays stored: a country taken off HDEX_KYC_RESTRICTED_COUNTRIES gives it back."""
+    return 0 if is_restricted(row.country, restricted_countries) else row.level
+
+
 def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Profile:
     """The view of a profile row."""
     return Profile(
@@ -115,7 +121,7 @@ def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Pro
         email_verified=row.email_verified,
         country=row.country,
         notifications={kind: getattr(row, f"notify_{kind}") for kind in NOTIFICATION_KINDS},
-        level=row.level,
+        level=counted_level(row, restricted_countries),
         country_restricted=is_restricted(row.country, restricted_countries),
         created_at_ms=row.created_at_ms,
     )

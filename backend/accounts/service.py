@@ -17,9 +17,10 @@ from backend.accounts import email_links, kyc, privacy
 from backend.accounts.countries import is_restricted
 from backend.accounts.identity import IdentityData, check_identity
 from backend.accounts.kyc import Submission
-from backend.accounts.levels import set_level
+from backend.accounts.levels import drop_to_level_0
 from backend.accounts.profiles import (
     Profile,
+    counted_level,
     ensure_profile,
     profile_for_change,
     profile_of,
@@ -93,7 +94,7 @@ class Accounts:
         address, any +tag of it) has HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked:
         then RATE_LIMITED
         (with Retry-After: when the oldest expires) and nothing changes. Declaring a restricted country drops the
-        wallet to level 0 (audit-logged)."""
+        wallet to level 0 and ends its staff limit overrides (audit-logged: `levels.drop_to_level_0`)."""
         now = self._clock()
         token = None
         with self._container.uow() as uow:
@@ -102,10 +103,11 @@ class Accounts:
                 set_notifications(row, changes.notifications)
             if changes.country is not UNCHANGED:
                 set_country(row, changes.country)
-                if is_restricted(row.country, self.restricted) and row.level > 0:
-                    set_level(
-                        uow.session, row.address, 0, actor=f"wallet:{row.address}", now_ms=now,
-                        reason=f"declared {row.country}, a restricted country",
+                if is_restricted(row.country, self.restricted):
+                    # the reason names no country: the audit log outlives a deletion request's blanking of it
+                    drop_to_level_0(
+                        uow.session, row.address, actor=f"wallet:{row.address}", now_ms=now,
+                        reason="declared a restricted country",
                     )  # fmt: skip
             if changes.email is None:
                 row.email, row.email_verified = None, False
@@ -156,11 +158,11 @@ class Accounts:
             return profile_of(row, self.restricted)
 
     def kyc_status(self, address: str) -> KycStatus:
-        """The wallet's level and its submissions, newest first."""
+        """The wallet's level (the one that counts: `counted_level`) and its submissions, newest first."""
         with self._container.uow() as uow:
             row = ensure_profile(uow.session, address, self._clock())
             uow.commit()
-            return KycStatus(row.level, kyc.submissions_of(uow.session, row.address))
+            return KycStatus(counted_level(row, self.restricted), kyc.submissions_of(uow.session, row.address))
 
     def submit_identity(self, address: str, identity: IdentityData) -> Submission:
         """A level-1 submission; JURISDICTION_RESTRICTED if the wallet's or the data's country is restricted.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from backend.auth.siwe import SignInRules, verify_sign_in
 from backend.bootstrap import Container
@@ -104,6 +104,14 @@ class Sessions:
         with self._container.uow() as uow:
             uow.session.execute(delete(WalletSession).where(WalletSession.token_hash == _token_hash(token)))
             uow.commit()
+
+    def revoke_all(self, address: str) -> int:
+        """End every session of the wallet `address` (any case), on every device; how many there were."""
+        with self._container.uow() as uow:
+            owned = func.lower(WalletSession.address) == address.lower()
+            ended = uow.session.execute(delete(WalletSession).where(owned))
+            uow.commit()
+            return cast(CursorResult[Any], ended).rowcount
 
 
 def _token_hash(token: str) -> str:

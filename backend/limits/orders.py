@@ -4,9 +4,10 @@ The engine host calls `OrderLimitGuard.check` after an order passed every other 
 signature first: a refusal here tells the maker's level, so only the maker may learn it). The check
 costs no I/O in the steady state: a wallet's level and overrides are read once (on its first order, as
 the host reads its balances), kept for `limits_cache_s` seconds, then re-read in a worker thread while
-the kept values still serve; a staff override forgets them at once (`forget`). An order over the kept
-maximum is checked again on a fresh read before it is refused, so a raised level counts at once (a lowered
-one within `limits_cache_s`). Prices are the engine's own last trade prices: valuation reads nothing.
+the kept values still serve; a staff override, a restricted country declared and a deletion request forget them
+at once (`forget`). An order over the kept maximum is checked again on a fresh read before it is refused, so a
+raised level counts at once (a lowered one within `limits_cache_s`). Prices are the engine's own last trade
+prices: valuation reads nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from backend.accounts.levels import current_level
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
-from backend.limits import store
-from backend.limits.service import order_notional
+from backend.limits.service import counted_limits, order_notional
 from backend.limits.tiers import Overrides, TierLimits, tier_limits
 from backend.limits.units import human
 from backend.limits.valuation import LastPrice, ListedMarket, PriceBook
@@ -101,7 +100,8 @@ class OrderLimitGuard:
             )
 
     def _most(self, kept: _Kept, decimals: int) -> int:
-        """The kept wallet's largest order: its override, else its level's."""
+        """The kept wallet's largest order: its override, else its level's (`counted_limits`: a wallet in a
+        restricted country is kept at level 0 without overrides)."""
         if kept.overrides.max_order_notional is not None:
             return kept.overrides.max_order_notional
         tier = self._tiers.get((kept.level, decimals))
@@ -138,7 +138,7 @@ class OrderLimitGuard:
     def _read(self, wallet: str) -> tuple[int, Overrides]:
         try:
             with self._container.session_factory() as session:
-                return current_level(session, wallet), store.load_overrides(session, wallet)
+                return counted_limits(session, self._settings, wallet)
         except SQLAlchemyError as exc:
             log.warning("order limits unreadable", extra={"wallet": wallet, "error": str(exc)})
             raise HdexError(ErrorCode.UNAVAILABLE, "order limits cannot be read right now; retry later") from None

@@ -7,13 +7,13 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
-from backend.accounts.levels import current_level
+from backend.accounts.levels import overrides_json, standing
 from backend.audit_log import record_action
 from backend.db.locks import lock_wallet
 from backend.errors import ErrorCode, HdexError
 from backend.limits import store
 from backend.limits.store import Usage
-from backend.limits.tiers import Overrides, TierLimits, next_level, tier_limits
+from backend.limits.tiers import NO_OVERRIDES, Overrides, TierLimits, next_level, tier_limits
 from backend.limits.units import ceil_div, human
 from backend.limits.valuation import PRICE_SCALE, PriceBook, Reference
 from backend.settings import Settings
@@ -55,8 +55,7 @@ def account_limits(
             ErrorCode.UNAVAILABLE,
             f"no market lists the limits' reference token {reference.symbol} (HDEX_LIMITS_REFERENCE_SYMBOL)",
         )
-    level = current_level(session, wallet)
-    overrides = store.load_overrides(session, wallet)
+    level, overrides = counted_limits(session, settings, wallet)
     above = next_level(level)
     return AccountLimits(
         address=wallet,
@@ -67,6 +66,13 @@ def account_limits(
         overridden=overrides.overridden,
         next_level=None if above is None else (above, tier_limits(settings, above, reference.decimals)),
     )
+
+
+def counted_limits(session: Session, settings: Settings, wallet: str) -> tuple[int, Overrides]:
+    """The wallet's level and the overrides that count: level 0 and none while its declared country is restricted
+    (staff's overrides were given for the level it held; `backend.accounts.levels.standing`)."""
+    held = standing(session, wallet, frozenset(settings.kyc_restricted_countries))
+    return held.level, NO_OVERRIDES if held.restricted else store.load_overrides(session, wallet)
 
 
 def check_withdrawal(
@@ -154,7 +160,7 @@ def override_limits(
 
 
 def _override_json(overrides: Overrides) -> dict[str, str | None]:
-    return {name: None if value is None else str(value) for name, value in asdict(overrides).items()}
+    return overrides_json(asdict(overrides))
 
 
 def order_notional(book: PriceBook, base: str, quote: str, base_amount: int, price: int) -> int | None:

@@ -51,12 +51,15 @@ def collect(session: Session, now_ms: int) -> int:
     return len(owed)
 
 
-def address_for(profile: AccountProfile | None, kind: str) -> str | None:
-    """Where the wallet wants mail of `kind` now: its verified address if it chose that kind (a support reply is
-    no choice: it answers the wallet's own ticket), else None."""
-    if profile is None or not profile.email or not profile.email_verified or profile.deletion_requested_at_ms:
+def address_for(profile: AccountProfile | None, mail: AccountMail) -> str | None:
+    """Where the wallet wants `mail` now: its verified address if it chose that kind (a support reply is no choice:
+    it answers the wallet's own ticket), else None. A mail written before the wallet's deletion request (by a pass
+    that raced it) is for no one: the request blanked the address, so one verified since is the returning user's."""
+    if profile is None or not profile.email or not profile.email_verified:
         return None
-    wanted: bool = kind not in NOTIFICATION_KINDS or getattr(profile, f"notify_{kind}")
+    if profile.deletion_requested_at_ms is not None and mail.created_at_ms <= profile.deletion_requested_at_ms:
+        return None
+    wanted: bool = mail.kind not in NOTIFICATION_KINDS or getattr(profile, f"notify_{mail.kind}")
     return profile.email if wanted else None
 
 
@@ -91,7 +94,7 @@ def send_due(
     for row in due:
         if clock() - started > budget_s:
             break
-        address = address_for(session.get(AccountProfile, row.wallet), row.kind)
+        address = address_for(session.get(AccountProfile, row.wallet), row)
         if address is None:
             row.sent_at_ms, row.outcome = now_ms, "unwanted"
         elif failed is not None:
@@ -119,7 +122,9 @@ def _send(mailer: Mailer, row: AccountMail, address: str, now_ms: int, retry_max
         row.sent_at_ms, row.outcome, row.error = now_ms, "unsendable", str(exc)[:MAX_ERROR_CHARS]
         log.error("account mail cannot be sent; dropped", extra={"mail_id": row.id, "error": str(exc)})
     except smtplib.SMTPRecipientsRefused as exc:  # this mailbox, not the server: the others go on
-        _retry_later(row, f"recipient refused: {exc.recipients}", now_ms, retry_max_s)
+        # the server's codes only: `recipients` names the mailbox, which a deletion request must not leave behind
+        codes = ", ".join(sorted({str(code) for code, _ in exc.recipients.values()}))
+        _retry_later(row, f"recipient refused (SMTP {codes})", now_ms, retry_max_s)
         if row.attempts >= MAX_REFUSED_ATTEMPTS:
             row.sent_at_ms, row.outcome = now_ms, "undeliverable"
         log.warning("account mail refused by the recipient's server", extra={"mail_id": row.id})
@@ -145,12 +150,12 @@ def _mail(reference: str, wallet: str, kind: str, words: Words, now_ms: int) -> 
 
 
 def _wanting(session: Session, kind: str, wallets: Iterable[str] | None = None) -> set[str]:
-    """The wallets (of `wallets`, or all) that want mail of `kind` at a verified address now."""
+    """The wallets (of `wallets`, or all) that want mail of `kind` at a verified address now (after a deletion
+    request, only an address verified since: the request blanked the one before)."""
     query = select(AccountProfile.address).where(
         getattr(AccountProfile, f"notify_{kind}").is_(True),
         AccountProfile.email_verified.is_(True),
         AccountProfile.email.is_not(None),
-        AccountProfile.deletion_requested_at_ms.is_(None),
     )
     if wallets is not None:
         query = query.where(AccountProfile.address.in_(list(wallets)))

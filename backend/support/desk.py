@@ -25,7 +25,6 @@ from backend.bootstrap import Container
 from backend.db.locks import lock_wallet
 from backend.db.models import AccountMail, SupportAttachment, SupportMessage
 from backend.errors import ErrorCode, HdexError
-from backend.mail import one_line
 from backend.storage import DocumentMissing, DocumentStore, document_store_for
 from backend.support import rules, saved_replies, tickets
 from backend.support.saved_replies import SavedReplyView
@@ -309,7 +308,7 @@ def _reply_mail(ticket: TicketView, message_id: int, body: str, link_base: str, 
         f"HDEX support answered your ticket #{ticket.id}:\n\n{body}\n\n"
         f"Read the whole conversation and reply in the app: {link}\n"
     )
-    subject = one_line(f"HDEX support: ticket #{ticket.id} ({ticket.subject})")[:200]
+    subject = f"HDEX support: ticket #{ticket.id}"  # not the user's subject: the outbox outlives its erasure
     return AccountMail(reference=f"support:{message_id}", wallet=ticket.address, kind="support", subject=subject,
                        body=text, created_at_ms=now_ms)  # fmt: skip
 

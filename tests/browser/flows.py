@@ -85,7 +85,7 @@ def connect(dapp: Dapp, path: str = "/") -> None:
 def sign_in(dapp: Dapp) -> None:
     """Sign in with Ethereum (one personal_sign) and see the session."""
     dapp.page.get_by_role("button", name="Sign in").click()
-    expect(dapp.page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(dapp.page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
 
 
 def signing_requests(dapp: Dapp) -> list[str]:

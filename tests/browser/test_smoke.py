@@ -18,7 +18,7 @@ def test_the_trading_page_loads_connects_the_wallet_and_signs_in(dapp: Dapp) -> 
 
     sign_in.click()
 
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
     # The session is the server's: the page's own cookie (HttpOnly, so only a request can show it) signs it in.
     session = page.evaluate("fetch('/v1/auth/session').then(answer => answer.json())")
     assert session["address"] == dapp.wallet.address

@@ -43,7 +43,7 @@ def test_signing_in_and_out_starts_and_ends_the_servers_session(open_dapp: Calla
     assert session_of(dapp.page) == dapp.wallet.address
     assert dapp.wallet.requests().count("personal_sign") == 1
 
-    dapp.page.get_by_role("button", name="Sign out").click()
+    dapp.page.get_by_role("button", name="Sign out", exact=True).click()
 
     expect(dapp.page.get_by_role("button", name="Sign in")).to_be_visible()
     assert session_of(dapp.page) is None

@@ -18,7 +18,9 @@ from pydantic import BaseModel, Field
 from backend.accounts.profiles import Profile
 from backend.accounts.service import UNCHANGED, ProfileChanges
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet, spend_scope
+from backend.api.routes.auth import clear_session_cookie
 from backend.api.schemas import ERROR, SIGNED_IN, SIGNED_IN_CHANGE, Address, EpochMs, Input, documented
+from backend.limits.orders import order_limits_for
 from backend.mail.addresses import MAX_EMAIL_CHARS
 
 router = APIRouter(prefix="/v1/account", tags=["account"])
@@ -75,16 +77,23 @@ class ExportOut(BaseModel):
     exportedAt: EpochMs
     profile: dict[str, Any] = Field(description="e-mail, country, notification choices, level, createdAt")
     kycSubmissions: list[dict[str, Any]] = Field(description="with identity data and documents (contentBase64)")
+    emailLinks: list[dict[str, Any]] = Field(description="verification links mailed and not yet used: email, expiresAt")
     sessions: list[dict[str, Any]]
     orders: list[dict[str, Any]]
     fills: list[dict[str, Any]]
+    deposits: list[dict[str, Any]] = Field(description="the Deposited events the indexer saw for the wallet")
     withdrawals: list[dict[str, Any]]
     travelRuleRecords: list[dict[str, Any]] = Field(
         description="the originator and beneficiary (IVMS101) sent with withdrawals from the travel-rule threshold"
     )
     balances: list[dict[str, Any]]
+    limitOverrides: list[dict[str, Any]] = Field(description="staff's overrides of the wallet's limits, with why")
     supportTickets: list[dict[str, Any]] = Field(
         description="each with its messages as the wallet saw them (its own and staff's public replies)"
+    )
+    supportAttachments: list[dict[str, Any]] = Field(description="the files the wallet attached (contentBase64)")
+    accountMail: list[dict[str, Any]] = Field(
+        description="the newest 1,000 mails owed to the wallet: subject, body, when sent and how it went"
     )
     forumThreads: list[dict[str, Any]]
     forumPosts: list[dict[str, Any]]
@@ -120,7 +129,8 @@ async def put_profile(
     (`<base>/account?verifyEmail=<token>`) is used; saving it again mails a new link, unless its inbox (the
     address, any +tag of it) has HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked:
     then RATE_LIMITED (429, with Retry-After) and nothing changes. Each save naming an e-mail counts against
-    HDEX_RATE_LIMIT_EMAIL_LINK per client IP. Declaring a restricted country drops the wallet to level 0."""
+    HDEX_RATE_LIMIT_EMAIL_LINK per client IP. Declaring a restricted country drops the wallet to level 0 and ends
+    staff's overrides of its limits."""
     named = body.model_fields_set
     if body.email is not None:  # a link is mailed to it (HDEX_RATE_LIMIT_EMAIL_LINK)
         await spend_scope(request, "email_link")
@@ -131,7 +141,10 @@ async def put_profile(
         notifications=notifications,
     )
     base = container.settings.link_base(str(request.base_url))
-    return profile_json(await asyncio.to_thread(accounts.update_profile, wallet, changes, base))
+    profile = await asyncio.to_thread(accounts.update_profile, wallet, changes, base)
+    if changes.country is not UNCHANGED:  # a restricted one ended the wallet's overrides: orders must see it
+        order_limits_for(container).forget(profile.address)
+    return profile_json(profile)
 
 
 @router.post("/email/verify", response_model=None, responses={
@@ -163,14 +176,20 @@ async def export(wallet: CurrentWallet, accounts: AccountsDep) -> Response:
     **documented(DeletionReceiptOut, "personal data erased; KYC and travel-rule records kept until the dates given"),
     **SIGNED_IN_CHANGE,
 })  # fmt: skip
-async def request_deletion(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
+async def request_deletion(
+    wallet: CurrentWallet, response: Response, accounts: AccountsDep, container: ContainerDep
+) -> dict[str, Any]:
     """Erases now the profile's personal data, what the wallet wrote in the support desk (its tickets' subjects
     and its messages; its attachments are deleted) and in the forum (its threads' titles and its posts), each
     replaced by "[erased at the author's request]" (the tickets and threads stay, as do staff's replies), and
-    its behaviour events; withdraws a pending KYC submission. KYC records and the travel-rule data of its
-    withdrawals stay for the retention periods AML law requires (HDEX_KYC_RETENTION_DAYS,
-    HDEX_TRAVEL_RULE_RETENTION_DAYS), then a scheduled job purges them. Asking again erases what came since."""
+    its behaviour events; withdraws a pending KYC submission; drops the wallet to level 0 and ends staff's overrides
+    of its limits; ends the wallet's sessions on every device (this browser's cookie is cleared). KYC records and
+    the travel-rule data of its withdrawals stay for the retention periods AML law requires
+    (HDEX_KYC_RETENTION_DAYS, HDEX_TRAVEL_RULE_RETENTION_DAYS), then a scheduled job purges them. Asking again
+    (signed in again) erases what came since."""
     receipt = await asyncio.to_thread(accounts.request_deletion, wallet)
+    order_limits_for(container).forget(wallet)
+    clear_session_cookie(response, container.settings)
     return {
         "requestedAt": receipt.requested_at_ms,
         "kycRetainedUntil": receipt.kyc_retained_until_ms,

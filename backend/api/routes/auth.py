@@ -1,5 +1,5 @@
 """Sign-in with Ethereum (EIP-4361): `GET /v1/auth/nonce`, `POST /v1/auth/siwe`, `GET /v1/auth/session`,
-`POST /v1/auth/logout`.
+`POST /v1/auth/logout`, `POST /v1/auth/logout-all`.
 
 A session is a cookie: HttpOnly (scripts never see it), SameSite=Strict (no other site's request carries
 it) and Secure outside development; a change made with it must also come from this origin's own pages
@@ -26,6 +26,7 @@ from backend.api.deps import (
 from backend.api.schemas import ERROR, Address, EpochMs, Input, Signature, documented
 from backend.auth.sessions import SessionView
 from backend.auth.siwe import MAX_MESSAGE_CHARS
+from backend.settings import Settings
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -51,6 +52,11 @@ class SignedInWallet(BaseModel):
 
 class SignedOut(BaseModel):
     signedOut: bool = Field(description="always true: the session, if any, is revoked")
+
+
+class SignedOutEverywhere(BaseModel):
+    signedOut: bool = Field(description="always true: every session of the wallet is revoked")
+    sessionsEnded: int = Field(description="how many sessions ended, this one included")
 
 
 def _session_json(session: SessionView) -> dict[str, Any]:
@@ -108,5 +114,25 @@ async def logout(
     token = request.cookies.get(name)  # whichever it is, even beside a second one: signing out is the way out
     if token:
         await asyncio.to_thread(sessions.revoke, token)
-    response.delete_cookie(name, path="/", secure=container.settings.secure_cookies, httponly=True, samesite="strict")
+    clear_session_cookie(response, container.settings)
     return {"signedOut": True}
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    """Tell the browser to drop the wallet session cookie (its session is revoked already)."""
+    response.delete_cookie(session_cookie(settings), path="/", secure=settings.secure_cookies, httponly=True,
+                           samesite="strict")  # fmt: skip
+
+
+@router.post("/logout-all", response_model=None, responses={
+    **documented(SignedOutEverywhere, "every session of the wallet ended"), 401: ERROR, 403: ERROR,
+})  # fmt: skip
+async def logout_all(
+    current: CurrentSession, response: Response, sessions: SessionsDep, container: ContainerDep
+) -> dict[str, Any]:
+    """Revokes every session of the signed-in wallet, on every device and browser (a lost or shared one), and
+    clears this browser's cookie; 401 NOT_SIGNED_IN without a live session, 403 CROSS_ORIGIN_REQUEST from another
+    origin of the site (as every signed-in change is)."""
+    ended = await asyncio.to_thread(sessions.revoke_all, current.address)
+    clear_session_cookie(response, container.settings)
+    return {"signedOut": True, "sessionsEnded": ended}

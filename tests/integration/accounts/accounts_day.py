@@ -58,7 +58,7 @@ def _webhook(secret: str, event: dict[str, Any]) -> dict[str, Any]:
 
 def an_accounts_day(call: Callable[..., Any], container: Container) -> None:
     """A wallet fills its profile, verifies its e-mail, submits level 1 and 2; compliance reviews and opens a
-    document; the vendor decides one; the wallet exports its data and asks for deletion."""
+    document; the vendor decides one; the wallet exports its data, asks for deletion and signs out everywhere."""
     call("GET", "/v1/account/profile", 401)
     call("POST", "/v1/auth/siwe", 200, json=sign_in_body(call("GET", "/v1/auth/nonce", 200)["nonce"], SIGNER))
     call("GET", "/v1/account/profile", 200)
@@ -115,5 +115,8 @@ def an_accounts_day(call: Callable[..., Any], container: Container) -> None:
         call("POST", "/v1/kyc/vendor/webhook", 401, **_webhook("forged", {**event, "eventId": "x"}))
 
     call("GET", "/v1/account/export", 200)
-    call("POST", "/v1/account/deletion", 200)
+    call("POST", "/v1/account/deletion", 200)  # ends the wallet's sessions
+    call("POST", "/v1/auth/logout-all", 401)
+    call("POST", "/v1/auth/siwe", 200, json=sign_in_body(call("GET", "/v1/auth/nonce", 200)["nonce"], SIGNER))
+    call("POST", "/v1/auth/logout-all", 200)
     call("POST", "/v1/auth/logout", 200)

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from backend.accounts.levels import set_level
 from backend.accounts.privacy import ERASED
 from backend.audit_log import AuditFilter, list_entries
 from backend.bootstrap import Container
-from backend.db.models import StatsEvent
+from backend.db.models import AccountMail, StatsEvent
 from backend.staff.roles import Role
 from backend.stats.rollup import run_pass
 
@@ -94,10 +96,11 @@ def test_a_deletion_erases_the_wallet_s_writing_attachments_and_events_and_nobod
     assert len(stored_files(container)) == 2
 
     assert user.post("/v1/account/deletion").status_code == 200
-    _roll_up(container)  # USER's session is still live: it is not copied back
+    _roll_up(container)  # USER's session from before the request is not copied back
     # Anyone may report a connection: none is kept for the erased wallet until it signs in again.
     reported = {"event": "wallet_connected", "wallet": wallet(USER)}
     assert other.post("/v1/stats/events", json=reported).json() == {"recorded": False}
+    signed_in_wallet(user, USER)  # the request ended its sessions
 
     exported = user.get("/v1/account/export").json()
     assert not [secret for secret in SECRETS if secret in json.dumps(exported)]
@@ -155,11 +158,14 @@ def test_a_second_deletion_request_erases_nothing_more(
     _open_ticket(user, "Quokka subject", "quokkaline")
     _post(user, "/v1/forum/threads", {"category": "general", "title": "Quokka subject", "message": "numbatnote"})
     assert user.post("/v1/account/deletion").status_code == 200
+    signed_in_wallet(user, USER)  # the request ended its sessions
     exported = user.get("/v1/account/export").json()
 
     assert user.post("/v1/account/deletion").status_code == 200
+    signed_in_wallet(user, USER)
     again = user.get("/v1/account/export").json()
-    assert {**again, "exportedAt": 0} == {**exported, "exportedAt": 0}
+    assert {**again, "exportedAt": 0, "sessions": []} == {**exported, "exportedAt": 0, "sessions": []}
+    assert len(again["sessions"]) == 1  # the one signed in after the second request
     assert _erased_counts(container)[0] == ZERO  # newest first
     assert _search(client_for, "numbatnote") == []
 
@@ -179,3 +185,40 @@ def test_a_wallet_that_signs_in_again_after_its_deletion_is_counted_again(
         uow.session.query(StatsEvent).filter(StatsEvent.event == "wallet_connected").delete()
         uow.commit()
     assert user.post("/v1/stats/events", json=reported).json() == {"recorded": True}
+
+
+def test_a_deletion_deletes_the_wallet_s_account_mail_whose_reply_subjects_name_the_ticket_by_number_only(
+    user: TestClient, client_for: ClientFor, staff_as: Callable[[Role], StaffBrowser], container: Container
+) -> None:
+    other = client_for("other")
+    signed_in_wallet(other, OTHER)
+    mine = _open_ticket(user, "Quokka subject", "quokkaline")["ticket"]["id"]
+    others = _open_ticket(other, "Other subject", "late")["ticket"]["id"]
+    desk = staff_as(Role.SUPPORT)
+    for ticket in (mine, others):
+        reply = {"body": "It is credited now.", "internal": False}
+        assert desk.post(f"/v1/staff/support/tickets/{ticket}/messages", reply).status_code == 201
+    assert _outbox(container) == [
+        (wallet(USER), f"HDEX support: ticket #{mine}"), (wallet(OTHER), f"HDEX support: ticket #{others}"),
+    ]  # fmt: skip
+
+    assert user.post("/v1/account/deletion").status_code == 200
+
+    assert _outbox(container) == [(wallet(OTHER), f"HDEX support: ticket #{others}")]
+
+
+def test_the_audit_log_keeps_no_declared_country_past_a_deletion(user: TestClient, container: Container) -> None:
+    with container.uow() as uow:
+        set_level(uow.session, wallet(USER), 1, actor="staff:ann@hdex.example", now_ms=1)
+        uow.commit()
+    assert user.put("/v1/account/profile", json={"country": "KP"}).json()["level"] == 0
+    assert user.post("/v1/account/deletion").status_code == 200
+    with container.uow() as uow:
+        logged = json.dumps([(e.before, e.after) for e in list_entries(uow.session, AuditFilter(), 100)])
+    assert "declared a restricted country" in logged
+    assert '"KP"' not in logged and "KP," not in logged and "declared KP" not in logged
+
+
+def _outbox(container: Container) -> list[tuple[str, str]]:
+    with container.uow() as uow:
+        return [(m.wallet, m.subject) for m in uow.session.scalars(select(AccountMail).order_by(AccountMail.id))]

@@ -172,7 +172,7 @@ def test_declaring_a_restricted_country_drops_a_verified_wallet_to_level_0(
     staff_as(Role.ADMIN).post(f"/v1/staff/kyc/submissions/{submission['id']}/approve", {})
     assert _level(container) == 1
     assert user.put("/v1/account/profile", json={"country": "KP"}).json()["level"] == 0
-    assert _actions(container, "account.level")[0] == {"level": 0, "reason": "declared KP, a restricted country"}
+    assert _actions(container, "account.level")[0] == {"level": 0, "reason": "declared a restricted country"}
 
 
 def test_a_level_2_submission_pending_when_the_wallet_dropped_to_level_0_cannot_be_approved(

@@ -4,6 +4,7 @@ until the retention period ends, when the purge (function, CLI, schedule) remove
 from __future__ import annotations
 
 import base64
+import io
 import threading
 from collections.abc import Callable
 
@@ -18,7 +19,9 @@ from backend.accounts.service import Accounts
 from backend.audit_log import AuditFilter, list_entries
 from backend.bootstrap import Container
 from backend.cli import main
-from backend.db.models import KycDocument, KycSubmission
+from backend.db.models import ChainEvent, KycDocument, KycSubmission
+from backend.limits.store import save_overrides
+from backend.limits.tiers import Overrides
 from backend.staff.roles import Role
 from backend.storage import LocalFolderStore
 
@@ -112,6 +115,43 @@ def test_the_export_holds_the_wallet_s_tickets_forum_writing_and_events_but_not_
     assert [e["event"] for e in data["behaviourEvents"]] == ["wallet_connected"]
 
 
+def test_the_export_holds_the_wallet_s_mail_deposits_attachments_overrides_and_e_mail_links(
+    user: TestClient, staff_as: Callable[..., StaffBrowser], container: Container
+) -> None:
+    assert user.put("/v1/account/profile", json={"email": "ada@example.com"}).status_code == 200  # a link mailed
+    form = {"category": "deposit", "subject": "Deposit missing", "message": "see the screenshot"}
+    files = {"attachment": ("shot.png", io.BytesIO(PNG), "image/png")}
+    ticket = user.post("/v1/support/tickets", data=form, files=files).json()["ticket"]
+    desk = staff_as(Role.SUPPORT)
+    reply = {"body": "It is credited now.", "internal": False}
+    assert desk.post(f"/v1/staff/support/tickets/{ticket['id']}/messages", reply).status_code == 201
+    with container.uow() as uow:  # as the indexer and staff's limits page write them
+        deposited = {"wallet": wallet(USER), "token": "0x" + "11" * 20, "amount": "5000000"}
+        uow.session.add(ChainEvent(chain_id=31337, block_number=7, block_hash="0x" + "22" * 32, tx_hash="0x" +
+                                   "33" * 32, log_index=0, contract="0x" + "44" * 20, name="Deposited",
+                                   args=deposited, status="final"))  # fmt: skip
+        save_overrides(uow.session, wallet(USER), Overrides(withdrawal_daily=7), "trusted", desk.email, 1)
+        uow.commit()
+
+    data = user.get("/v1/account/export").json()
+
+    assert [(m["kind"], m["subject"], m["outcome"]) for m in data["accountMail"]] == [
+        ("support", f"HDEX support: ticket #{ticket['id']}", None),
+    ]  # fmt: skip
+    assert "It is credited now." in data["accountMail"][0]["body"]
+    assert [(d["name"], d["args"]["amount"], d["tx_hash"]) for d in data["deposits"]] == [
+        ("Deposited", "5000000", "0x" + "33" * 32),
+    ]  # fmt: skip
+    [attachment] = data["supportAttachments"]
+    assert (base64.b64decode(attachment["contentBase64"]), attachment["content_type"]) == (PNG, "image/png")
+    assert "storage_key" not in attachment
+    [override] = data["limitOverrides"]
+    assert (override["withdrawal_daily"], override["reason"], "updated_by" in override) == ("7", "trusted", False)
+    assert desk.email not in str(data)
+    assert [link["email"] for link in data["emailLinks"]] == ["ada@example.com"]
+    assert data["profile"]["emailVerified"] is False
+
+
 def test_deletion_erases_the_profile_now_and_the_purge_removes_kyc_after_retention(
     user: TestClient, staff_as: Callable[[Role], StaffBrowser], container: Container
 ) -> None:
@@ -120,6 +160,7 @@ def test_deletion_erases_the_profile_now_and_the_purge_removes_kyc_after_retenti
     receipt = user.post("/v1/account/deletion").json()
     retention_ms = container.settings.kyc_retention_days * DAY_MS
     assert receipt["kycRetainedUntil"] == receipt["requestedAt"] + retention_ms
+    signed_in_wallet(user, USER)  # the request ended its sessions
 
     profile = user.get("/v1/account/profile").json()
     assert profile["email"] is None and profile["country"] is None and profile["level"] == 0

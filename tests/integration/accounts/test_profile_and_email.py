@@ -143,6 +143,7 @@ def test_an_address_gets_at_most_the_limit_of_links_whichever_wallet_asks_and_ho
     assert user.put("/v1/account/profile", json={"email": None}).status_code == 200
     assert user.put("/v1/account/profile", json={"email": victim}).status_code == 429
     assert user.post("/v1/account/deletion").status_code == 200
+    signed_in_wallet(user, USER)  # the request ended its sessions
     assert user.put("/v1/account/profile", json={"email": victim}).status_code == 429
 
     box.wait_for(limit + 1)

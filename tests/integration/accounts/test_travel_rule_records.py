@@ -15,7 +15,7 @@ from backend.bootstrap import Container
 from backend.db.models import TravelRuleRecord, WithdrawalRequest
 
 from ..api.exchange_fixtures import wallet
-from .conftest import OTHER, USER
+from .conftest import OTHER, USER, signed_in_wallet
 
 DAY_MS = 86_400_000
 CREATED_MS = 1_700_000_000_000
@@ -87,6 +87,7 @@ def test_a_deletion_keeps_the_travel_rule_data_until_its_retention_ends_then_the
     until = receipt["requestedAt"] + retention_ms
     assert receipt["travelRuleRetainedUntil"] == until
     assert receipt["kycRetainedUntil"] is None  # no KYC records: the two periods are told apart
+    signed_in_wallet(user, USER)  # the request ended its sessions
     [exported] = user.get("/v1/account/export").json()["travelRuleRecords"]
     assert exported["retain_until_ms"] == until  # the user sees until when it is kept
 

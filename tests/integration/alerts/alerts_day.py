@@ -56,6 +56,7 @@ def a_cases_day(call: Callable[..., Any], container: Container) -> None:
     call("POST", status, 200, f"{path}/status", json={"status": "closed", "reason": "SAR filed"}, headers=csrf)
     call("POST", status, 200, f"{path}/status", json={"status": "open", "reason": "new deposits"}, headers=csrf)
     call("GET", "/v1/staff/cases", 200, params={"status": "open", "assignee": EMAIL})
+    call("GET", "/v1/staff/cases/assignees", 200)
     call("GET", "/v1/staff/cases/{caseId}", 200, path)
     call("GET", "/v1/staff/cases/{caseId}", 404, "/v1/staff/cases/99999")
     call("GET", "/v1/staff/cases/{caseId}/report", 200, f"{path}/report")

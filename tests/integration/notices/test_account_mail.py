@@ -17,6 +17,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.profiles import ensure_profile
+from backend.accounts.service import Accounts
 from backend.db import migrate
 from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import AccountMail, AccountProfile, Announcement, WithdrawalRequest
@@ -201,6 +202,29 @@ def test_a_support_reply_needs_no_choice_and_a_mail_the_library_refuses_does_not
         assert (refused.outcome, refused.sent_at_ms is not None) == ("unsendable", True)
 
 
+def test_a_wallet_that_verifies_an_address_after_its_deletion_request_is_mailed_again_but_nothing_from_before(
+    exchange: Exchange, inbox: tuple[Inbox, int]
+) -> None:
+    choose(exchange, BUYER, fills=True)
+    requested = Accounts(exchange.container).request_deletion(wallet(BUYER)).requested_at_ms
+    address = choose(exchange, BUYER, fills=True)  # back of its own accord: a new address verified, fills chosen
+    with exchange.container.uow() as uow:  # one written by a pass that raced the request, one since
+        for number, created in ((1, requested - 1), (2, requested + 1)):
+            uow.session.add(AccountMail(reference=f"support:{number}", wallet=wallet(BUYER), kind="support",
+                                        subject=f"HDEX support: ticket #{number}", body="We answered.",
+                                        created_at_ms=created, attempts=0))  # fmt: skip
+        uow.commit()
+    exchange.place(SELLER, side=1, baseAmount=TENTH)
+    exchange.place(BUYER, baseAmount=TENTH)
+
+    done = mail_pass(exchange)
+
+    assert (done.collected, done.sending.sent, done.sending.unwanted) == (1, 2, 1)
+    assert sorted((to, subject) for to, subject, _ in received(inbox[0])) == [
+        (address, "HDEX support: ticket #2"), (address, "HDEX: your order traded"),
+    ]  # fmt: skip
+
+
 class RefusingInbox(Inbox):
     """An SMTP server that refuses one mailbox (550) and takes every other."""
 
@@ -254,7 +278,8 @@ def test_a_pass_sends_for_a_bounded_time_stops_when_its_lease_is_gone_and_a_refu
                     uow.commit()
                     send_due(uow.session, mailer, 10**13)
             with container.uow() as uow:
-                outcomes = [row.outcome for row in uow.session.scalars(select(AccountMail).order_by(AccountMail.id))]
-            assert outcomes == ["undeliverable", "sent", "sent", "sent", "sent"]
+                rows = uow.session.scalars(select(AccountMail).order_by(AccountMail.id)).all()
+            assert [row.outcome for row in rows] == ["undeliverable", "sent", "sent", "sent", "sent"]
+            assert rows[0].error == "recipient refused (SMTP 550)"  # the server's word, not the mailbox it named
     finally:
         controller.stop()

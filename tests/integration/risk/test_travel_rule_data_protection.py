@@ -31,6 +31,7 @@ def test_the_wallet_s_export_shows_its_travel_rule_data_and_its_deletion_has_it_
     receipt = exchange.client.post("/v1/account/deletion").json()
     until = receipt["requestedAt"] + exchange.container.settings.travel_rule_retention_days * DAY_MS
     assert receipt["travelRuleRetainedUntil"] == until
+    signed_in_wallet(exchange.client, 5)  # the request ended the wallet's sessions
     now = [until - 1]
     accounts = Accounts(exchange.container, clock=lambda: now[0])
     accounts.purge_expired()

@@ -37,6 +37,9 @@ def a_back_office_day(call: Callable[..., Any], container: Container) -> None:
          headers=csrf)  # fmt: skip
     call("POST", "/v1/staff/staff/{staffId}/totp-reset", 200, f"{path}/totp-reset", json={"reason": "new phone"},
          headers=csrf)  # fmt: skip
+    invitation = "/v1/staff/staff/{staffId}/invitation"
+    call("POST", invitation, 200, f"{path}/invitation", headers=csrf)  # not accepted yet: a new link
+    call("POST", invitation, 404, "/v1/staff/staff/999/invitation", headers=csrf)
     call("POST", "/v1/staff/staff/{staffId}/disable", 200, f"{path}/disable", json={"reason": "left"}, headers=csrf)
     call("POST", "/v1/staff/staff/{staffId}/disable", 404, "/v1/staff/staff/999/disable", json={"reason": "x"},
          headers=csrf)  # fmt: skip

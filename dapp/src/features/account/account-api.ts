@@ -2,8 +2,9 @@
  * The wallet user's account (issue 13): profile, e-mail link, KYC submissions, limits, data export and
  * deletion. Every call rides the SIWE session cookie; without it the API answers 401 NOT_SIGNED_IN.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { skipToken, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, type Download } from "../../lib/api-client";
+import { forgetSession } from "../auth";
 
 export type KycLevel = 0 | 1 | 2;
 export type NotificationKind = "fills" | "withdrawals" | "news";
@@ -90,6 +91,8 @@ export interface DeletionRequested {
   requestedAt: number;
   /** KYC records are kept until then (anti-money-laundering retention), or null when there are none. */
   kycRetainedUntil: number | null;
+  /** The travel-rule data of the wallet's withdrawals is kept until then, or null when there is none. */
+  travelRuleRetainedUntil: number | null;
 }
 
 export const accountApi = {
@@ -115,6 +118,8 @@ export const accountKeys = {
   profile: (address: string | null) => [...accountKeys.all(address), "profile"] as const,
   kyc: (address: string | null) => [...accountKeys.all(address), "kyc"] as const,
   limits: (address: string | null) => ["account", address, "limits"] as const,
+  /** The deletion receipt, kept in this page's cache until it reloads (no request reads it). */
+  deletionReceipt: (address: string | null) => ["account-deletion-receipt", address?.toLowerCase() ?? null] as const,
 };
 
 /** The signed-in wallet's profile; `address` null while not signed in (nothing is asked). */
@@ -150,4 +155,29 @@ export function useSubmitKyc<Input>(address: string | null, submit: (input: Inpu
     mutationFn: submit,
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: accountKeys.all(address) }),
   });
+}
+
+/**
+ * The deletion request. The server ends every session of the wallet with it (this browser's too), so the
+ * receipt is kept where the account page reads it while signed out, and the session is forgotten here as
+ * signing out does; the account's queries then ask nothing more (they would answer 401).
+ */
+export function deletionMutation(queryClient: QueryClient, address: string) {
+  return {
+    mutationFn: accountApi.requestDeletion,
+    onSuccess: (receipt: DeletionRequested) => {
+      queryClient.setQueryData(accountKeys.deletionReceipt(address), receipt);
+      forgetSession(queryClient);
+    },
+  };
+}
+
+export function useRequestDeletion(address: string) {
+  return useMutation(deletionMutation(useQueryClient(), address));
+}
+
+/** The receipt of this wallet's deletion request made in this page, or undefined. */
+export function useDeletionReceipt(address: string | null) {
+  const receipt = useQuery<DeletionRequested>({ queryKey: accountKeys.deletionReceipt(address), queryFn: skipToken, gcTime: Infinity });
+  return receipt.data;
 }

@@ -7,14 +7,14 @@ import { StatusMessage } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { useAuth } from "../auth";
 import { useWallet } from "../wallet";
-import { useKyc, useLimits, useProfile } from "./account-api";
+import { useDeletionReceipt, useKyc, useLimits, useProfile } from "./account-api";
 import { EmailVerification } from "./email-verification";
 import { accountErrorText } from "./error-text";
 import { goToForm, stepState } from "./kyc-steps";
 import { KycSection } from "./kyc-section";
 import { LimitsPanel, LimitsUnavailable } from "./limits-panel";
 import { ProfileForm } from "./profile-form";
-import { YourData } from "./your-data";
+import { DeletionReceipt, YourData } from "./your-data";
 import "./account.css";
 
 export default function AccountPage() {
@@ -25,6 +25,8 @@ export default function AccountPage() {
   const profile = useProfile(address);
   const kyc = useKyc(address);
   const limits = useLimits(address);
+  // Kept here, not in "Your data": the deletion request signs the wallet out, and that section goes with the session.
+  const deletionReceipt = useDeletionReceipt(wallet.address);
 
   let body;
   if (!address) {
@@ -70,6 +72,7 @@ export default function AccountPage() {
     <div className="account-page">
       <h2 className="account-page__title">{t("accountPage.title")}</h2>
       <EmailVerification address={address} />
+      {deletionReceipt ? <DeletionReceipt receipt={deletionReceipt} /> : null}
       {body}
     </div>
   );

@@ -1,16 +1,17 @@
 /**
  * "Your data": everything the exchange holds about the wallet as a JSON file, and a request to delete
  * it (KYC records stay for the retention period anti-money-laundering law requires; the answer says until when).
+ * The request signs the wallet out everywhere, so its receipt is shown by the account page, which stays.
  */
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Dialog, downloadBlob } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { accountApi } from "./account-api";
+import { accountApi, useRequestDeletion, type DeletionRequested } from "./account-api";
 import { accountErrorText } from "./error-text";
 
 export function YourData({ address }: { address: string }) {
-  const { t, formatDate, formatDateTime } = useI18n();
+  const { t } = useI18n();
   const ids = useId();
   const [confirming, setConfirming] = useState(false);
   const exported = useMutation({
@@ -20,7 +21,7 @@ export function YourData({ address }: { address: string }) {
       downloadBlob(file.fileName ?? `hdex-account-${address}.json`, new Blob([file.blob], { type: "application/json" }));
     },
   });
-  const deletion = useMutation({ mutationFn: accountApi.requestDeletion, onSuccess: () => setConfirming(false) });
+  const deletion = useRequestDeletion(address);
 
   return (
     <section className="panel account-section" aria-labelledby={`${ids}-title`}>
@@ -40,18 +41,11 @@ export function YourData({ address }: { address: string }) {
           </p>
         ) : null}
         <p className="muted">{t("privacy.deletionText")}</p>
-        {deletion.data ? (
-          <p role="status">
-            {t("privacy.deletionRequested", { at: formatDateTime(deletion.data.requestedAt) })}{" "}
-            {deletion.data.kycRetainedUntil !== null ? t("privacy.kycRetained", { until: formatDate(deletion.data.kycRetainedUntil) }) : null}
-          </p>
-        ) : (
-          <div className="account-form__actions">
-            <button type="button" className="button button--sell" onClick={() => setConfirming(true)}>
-              {t("privacy.requestDeletion")}
-            </button>
-          </div>
-        )}
+        <div className="account-form__actions">
+          <button type="button" className="button button--sell" onClick={() => setConfirming(true)}>
+            {t("privacy.requestDeletion")}
+          </button>
+        </div>
       </div>
       <Dialog
         open={confirming}
@@ -62,7 +56,7 @@ export function YourData({ address }: { address: string }) {
             <button type="button" className="button" onClick={() => setConfirming(false)}>
               {t("common.cancel")}
             </button>
-            <button type="button" className="button button--sell" onClick={() => deletion.mutate()} disabled={deletion.isPending}>
+            <button type="button" className="button button--sell" onClick={() => deletion.mutate(undefined, { onSuccess: () => setConfirming(false) })} disabled={deletion.isPending}>
               {t("privacy.confirm")}
             </button>
           </>
@@ -76,5 +70,21 @@ export function YourData({ address }: { address: string }) {
         ) : null}
       </Dialog>
     </section>
+  );
+}
+
+/** What a deletion request did and what is kept until when (shown while the wallet is signed out). */
+export function DeletionReceipt({ receipt }: { receipt: DeletionRequested }) {
+  const { t, formatDate, formatDateTime } = useI18n();
+  return (
+    <div className="panel account-section">
+      <p className="account-section__body" role="status">
+        {t("privacy.deletionRequested", { at: formatDateTime(receipt.requestedAt) })} {t("privacy.erasedAndSignedOut")}
+        {receipt.kycRetainedUntil !== null ? <> {t("privacy.kycRetained", { until: formatDate(receipt.kycRetainedUntil) })}</> : null}
+        {receipt.travelRuleRetainedUntil !== null ? (
+          <> {t("privacy.travelRuleRetained", { until: formatDate(receipt.travelRuleRetainedUntil) })}</>
+        ) : null}
+      </p>
+    </div>
   );
 }

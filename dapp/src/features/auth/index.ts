@@ -1,4 +1,4 @@
 export { SignInButton } from "./sign-in-button";
 export { buildSiweMessage } from "./siwe";
-export type { Session } from "./session";
-export { useAuth, type Auth, type AuthStatus } from "./use-auth";
+export type { Session, SessionsEnded } from "./session";
+export { forgetSession, useAuth, type Auth, type AuthStatus } from "./use-auth";

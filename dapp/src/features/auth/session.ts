@@ -63,3 +63,22 @@ export async function createSession(message: string, signature: string): Promise
 export async function endSession(): Promise<void> {
   await api.post<unknown>("/v1/auth/logout");
 }
+
+export interface SessionsEnded {
+  signedOut: true;
+  /** How many sessions of the wallet the server ended (0 when none was left). */
+  sessionsEnded: number;
+}
+
+/**
+ * Ends every session of the signed-in wallet, on every device and browser. A 401 NOT_SIGNED_IN means no
+ * session was left to end: that is signed out already, not a failure.
+ */
+export async function endAllSessions(): Promise<SessionsEnded> {
+  try {
+    return await api.post<SessionsEnded>("/v1/auth/logout-all");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && error.code === "NOT_SIGNED_IN") return { signedOut: true, sessionsEnded: 0 };
+    throw error;
+  }
+}

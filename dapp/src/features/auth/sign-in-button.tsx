@@ -1,5 +1,6 @@
-/** "Sign in" with the connected wallet (SIWE), or "Sign out" once signed in. */
+/** "Sign in" with the connected wallet (SIWE), or "Sign out" and "Sign out everywhere" once signed in. */
 import { useState } from "react";
+import { useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { errorText } from "../../lib/errors";
 import { useWallet } from "../wallet";
@@ -7,8 +8,9 @@ import { useAuth } from "./use-auth";
 
 export function SignInButton() {
   const { status: walletStatus, wrongChain } = useWallet();
-  const { status, signIn, signOut, signingIn, canSignIn } = useAuth();
+  const { status, signIn, signOut, signOutEverywhere, signingIn, canSignIn } = useAuth();
   const { t } = useI18n();
+  const toast = useToast();
   const [error, setError] = useState<unknown>(null);
   if (walletStatus !== "connected") return null;
 
@@ -21,12 +23,22 @@ export function SignInButton() {
     }
   }
 
+  async function signOutOfEverySession() {
+    const { sessionsEnded } = await signOutEverywhere();
+    if (sessionsEnded > 0) toast.show({ kind: "success", title: t("auth.signedOutEverywhere", { count: sessionsEnded }) });
+  }
+
   return (
     <div className="sign-in">
       {status === "signed-in" ? (
-        <button type="button" className="button button--small button--ghost" onClick={() => void run(signOut)}>
-          {t("auth.signOut")}
-        </button>
+        <>
+          <button type="button" className="button button--small button--ghost" onClick={() => void run(signOut)}>
+            {t("auth.signOut")}
+          </button>
+          <button type="button" className="button button--small button--ghost" onClick={() => void run(signOutOfEverySession)}>
+            {t("auth.signOutEverywhere")}
+          </button>
+        </>
       ) : (
         <button
           type="button"

@@ -2,11 +2,12 @@
  * Sign-in state for the connected wallet. A session counts only for the wallet that is connected now:
  * after an account switch the user is signed out until that account signs in.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useWallet } from "../wallet";
 import { buildSiweMessage, SIWE_STATEMENT } from "./siwe";
 import {
   createSession,
+  endAllSessions,
   endSession,
   fetchNonce,
   fetchSession,
@@ -14,6 +15,7 @@ import {
   SESSION_LIFETIME_MS,
   sessionHint,
   type Session,
+  type SessionsEnded,
 } from "./session";
 
 const SESSION_KEY = ["auth", "session"] as const;
@@ -25,10 +27,23 @@ export interface Auth {
   session: Session | null;
   signIn(): Promise<Session>;
   signOut(): Promise<void>;
+  /** Ends every session of the wallet (every device), then signs out here as `signOut` does. */
+  signOutEverywhere(): Promise<SessionsEnded>;
   signingIn: boolean;
   /** The wallet's account, chain and client are known, so signing in can start (the exchange's
    * network loads after a page opens, and the wallet client needs it). */
   canSignIn: boolean;
+}
+
+/** Forgets the session in this browser: after signing out, or once the server ended it (a deletion request). */
+export function forgetSession(queryClient: QueryClient): void {
+  rememberSession(null);
+  queryClient.setQueryData(SESSION_KEY, null);
+}
+
+/** Signing out's one path: `end` the session(s) on the server, then forget it here whatever the answer. */
+export function signOutMutation<Answer>(queryClient: QueryClient, end: () => Promise<Answer>) {
+  return { mutationFn: end, onSettled: () => forgetSession(queryClient) };
 }
 
 export function useAuth(): Auth {
@@ -63,13 +78,8 @@ export function useAuth(): Auth {
     },
   });
 
-  const signOutMutation = useMutation({
-    mutationFn: endSession,
-    onSettled: () => {
-      rememberSession(null);
-      queryClient.setQueryData(SESSION_KEY, null);
-    },
-  });
+  const signOut = useMutation(signOutMutation(queryClient, endSession));
+  const signOutEverywhere = useMutation(signOutMutation(queryClient, endAllSessions));
 
   const session = sessionQuery.data ?? null;
   const mine = Boolean(session && address && session.address.toLowerCase() === address.toLowerCase());
@@ -77,7 +87,8 @@ export function useAuth(): Auth {
     status: sessionQuery.isLoading ? "loading" : mine ? "signed-in" : "signed-out",
     session: mine ? session : null,
     signIn: () => signInMutation.mutateAsync(),
-    signOut: () => signOutMutation.mutateAsync(),
+    signOut: () => signOut.mutateAsync(),
+    signOutEverywhere: () => signOutEverywhere.mutateAsync(),
     signingIn: signInMutation.isPending,
     canSignIn: Boolean(address && walletClient && chainId !== null),
   };
