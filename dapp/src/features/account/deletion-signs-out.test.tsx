@@ -1,25 +1,16 @@
 import "./messages";
 import { MutationObserver, QueryClient, type QueryKey } from "@tanstack/react-query";
-import type { PublicClient, WalletClient } from "viem";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
-import type { WalletState } from "../wallet";
 import { accountKeys, deletionMutation, type KycState, type Profile } from "./account-api";
 import AccountPage from "./account-page";
 
 const ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 
 // A connected wallet (the provider cannot connect without a browser); hoisted, as vi.mock runs before the imports.
-vi.mock("../wallet", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../wallet")>();
-  const state: WalletState = {
-    status: "connected", address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", chainId: 31337, network: null, wrongChain: false,
-    wallet: null, provider: null, walletClient: {} as WalletClient, publicClient: {} as PublicClient, wallets: [],
-    connect: async () => {}, disconnect() {}, switchNetwork: async () => {}, openConnectDialog() {}, closeConnectDialog() {},
-    connectDialogOpen: false,
-  };
-  return { ...original, useWallet: () => state };
-});
+vi.mock("../wallet", async (importOriginal) =>
+  (await import("../../testing/connected-wallet")).withConnectedWallet(importOriginal, "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"),
+);
 
 const SESSION_KEY = ["auth", "session"];
 const DAY = 86_400_000;

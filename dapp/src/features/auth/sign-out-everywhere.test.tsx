@@ -1,9 +1,7 @@
 import { MutationObserver, QueryClient } from "@tanstack/react-query";
-import type { PublicClient, WalletClient } from "viem";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../lib/api-client";
 import { providedMarkup } from "../../testing/markup";
-import type { WalletState } from "../wallet";
 import { endAllSessions, endSession, type Session } from "./session";
 import { SignInButton } from "./sign-in-button";
 import { signOutMutation } from "./use-auth";
@@ -11,16 +9,9 @@ import { signOutMutation } from "./use-auth";
 const ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 
 // A connected wallet (the provider cannot connect without a browser); hoisted, as vi.mock runs before the imports.
-vi.mock("../wallet", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../wallet")>();
-  const state: WalletState = {
-    status: "connected", address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", chainId: 31337, network: null, wrongChain: false,
-    wallet: null, provider: null, walletClient: {} as WalletClient, publicClient: {} as PublicClient, wallets: [],
-    connect: async () => {}, disconnect() {}, switchNetwork: async () => {}, openConnectDialog() {}, closeConnectDialog() {},
-    connectDialogOpen: false,
-  };
-  return { ...original, useWallet: () => state };
-});
+vi.mock("../wallet", async (importOriginal) =>
+  (await import("../../testing/connected-wallet")).withConnectedWallet(importOriginal, "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"),
+);
 
 const SESSION_KEY = ["auth", "session"];
 const session: Session = { address: ADDRESS, chainId: 31337, expiresAt: Date.now() + 60_000 };

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
-import type { WalletState } from "../wallet";
 import { balancesKey, type BalanceRow } from "./account-api";
 import { DEV_MARKET } from "../order-form/test-fixtures";
 import { BalancesTable } from "./balances-table";
@@ -9,15 +8,9 @@ import { walletBalancesKey } from "./wallet-balances";
 // The table shows balances only to a connected wallet, and the wallet provider cannot connect without a
 // browser: the wallet is a connected one here (hoisted, as vi.mock runs before the imports).
 const { TRADER } = vi.hoisted(() => ({ TRADER: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as const }));
-vi.mock("../wallet", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../wallet")>();
-  const state: WalletState = {
-    status: "connected", address: TRADER, chainId: 31337, network: null, wrongChain: false, wallet: null, provider: null,
-    walletClient: null, publicClient: null, wallets: [], connect: async () => {}, disconnect() {}, switchNetwork: async () => {},
-    openConnectDialog() {}, closeConnectDialog() {}, connectDialogOpen: false,
-  };
-  return { ...original, useWallet: () => state };
-});
+vi.mock("../wallet", async (importOriginal) =>
+  (await import("../../testing/connected-wallet")).withConnectedWallet(importOriginal, TRADER),
+);
 
 const ALMOST_TWO_WETH = "1999999999999999999"; // 1.999999999999999999 WETH: "2" at 8 digits, half up
 

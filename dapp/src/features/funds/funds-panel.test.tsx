@@ -1,24 +1,15 @@
-import type { PublicClient, WalletClient } from "viem";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../lib/api-client";
 import { providedMarkup } from "../../testing/markup";
 import { DEV_MARKET } from "../order-form/test-fixtures";
-import type { WalletState } from "../wallet";
 import { FundsPanel } from "./funds-panel";
 
 // A connected wallet (the provider cannot connect without a browser), and the signing terms in the state the test
 // names (hoisted, as vi.mock runs before the imports).
 const { signingTerms } = vi.hoisted(() => ({ signingTerms: { current: {} as Record<string, unknown> } }));
-vi.mock("../wallet", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../wallet")>();
-  const state: WalletState = {
-    status: "connected", address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", chainId: 31337, network: null, wrongChain: false,
-    wallet: null, provider: null, walletClient: {} as WalletClient, publicClient: {} as PublicClient, wallets: [],
-    connect: async () => {}, disconnect() {}, switchNetwork: async () => {}, openConnectDialog() {}, closeConnectDialog() {},
-    connectDialogOpen: false,
-  };
-  return { ...original, useWallet: () => state };
-});
+vi.mock("../wallet", async (importOriginal) =>
+  (await import("../../testing/connected-wallet")).withConnectedWallet(importOriginal, "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"),
+);
 vi.mock("../../lib/signing", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../lib/signing")>()),
   useEip712: () => signingTerms.current,

@@ -1,16 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
-import type { WalletState } from "../wallet";
 import { OrderForm } from "./order-form";
 import { DEV_MARKET } from "./test-fixtures";
 
 // A connected wallet (the provider cannot connect without a browser; hoisted, as vi.mock runs before the imports).
 const { MAKER } = vi.hoisted(() => ({ MAKER: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as const }));
-vi.mock("../wallet", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../wallet")>();
-  const state = { status: "connected", address: MAKER, wrongChain: false, openConnectDialog() {} } as unknown as WalletState;
-  return { ...original, useWallet: () => state };
-});
+vi.mock("../wallet", async (importOriginal) =>
+  (await import("../../testing/connected-wallet")).withConnectedWallet(importOriginal, MAKER),
+);
 
 const form = (exitPanel: string | null) => providedMarkup(<OrderForm market={DEV_MARKET} exitPanel={exitPanel} />);
 const submitButton = (markup: string) => /<button type="submit"[^>]*>/.exec(markup)?.[0] ?? "";

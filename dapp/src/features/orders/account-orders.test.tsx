@@ -3,7 +3,6 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
 import type { StreamListener } from "../../lib/stream-client";
 import { DEV_MARKET, MAKER } from "../order-form/test-fixtures";
-import type { WalletState } from "../wallet";
 import { ordersKey, useOpenOrders, useOrderHistory } from "./account-orders";
 
 // The account channel, as the hooks subscribe to it: each listener is kept so a test can deliver a message.
@@ -14,10 +13,9 @@ vi.mock("../../lib/use-stream", () => ({
   },
   useOnResync: () => {},
 }));
-vi.mock("../wallet", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../wallet")>();
-  return { ...original, useWallet: () => ({ status: "connected", address: MAKER }) as WalletState };
-});
+vi.mock("../wallet", async (importOriginal) =>
+  (await import("../../testing/connected-wallet")).withConnectedWallet(importOriginal, MAKER),
+);
 
 function OrdersInUse() {
   useOpenOrders(DEV_MARKET); // the chart's order lines

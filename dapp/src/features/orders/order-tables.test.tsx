@@ -1,16 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
 import { DEV_MARKET } from "../order-form/test-fixtures";
-import type { WalletState } from "../wallet";
 import { ordersKey, type OrderView } from "./account-orders";
 import { OrderHistoryTable } from "./order-tables";
 
 // A connected wallet (the provider cannot connect without a browser; hoisted, as vi.mock runs before the imports).
 const { TRADER } = vi.hoisted(() => ({ TRADER: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as const }));
-vi.mock("../wallet", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../wallet")>();
-  return { ...original, useWallet: () => ({ status: "connected", address: TRADER, wrongChain: false }) as unknown as WalletState };
-});
+vi.mock("../wallet", async (importOriginal) =>
+  (await import("../../testing/connected-wallet")).withConnectedWallet(importOriginal, TRADER),
+);
 
 const PLACED = Date.UTC(2026, 0, 5, 9, 0);
 const CLOSED = Date.UTC(2026, 0, 7, 16, 30);
