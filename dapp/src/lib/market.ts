@@ -57,6 +57,9 @@ export function priceInputText(raw: bigint | string, market: Market): string {
   return formatUnits(raw, priceDecimals(market), { locale: "en-US", maxFractionDigits: digits, minFractionDigits: digits }).replace(/,/g, "");
 }
 
+/** Prices are quote base units per this many base base-units (the contract's limitPrice; `Market.priceScale`). */
+export const PRICE_SCALE = 10n ** 18n;
+
 /** The average price of `baseAmount` traded for `quoteAmount` (an order's `filled` and `filledQuote`), in price
  * units, rounded down; `baseAmount` must be above 0. */
 export function averagePrice(baseAmount: bigint, quoteAmount: bigint, market: Market): bigint {

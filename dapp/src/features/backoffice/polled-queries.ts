@@ -27,15 +27,25 @@ export function readTracker(): ReadTracker {
   };
 }
 
-export function supportQueueQuery(filter: QueueFilter, polled: ReadTracker) {
-  const queryKey = ["staff", "support", "queue", filter];
+/** A paged queue read again every QUEUE_POLL_MS: `read(cursor, background)` reads one page. */
+function polledQueue<Page extends { next: string | null }>(
+  queryKey: readonly unknown[],
+  polled: ReadTracker,
+  read: (cursor: string | null, background: boolean) => Promise<Page>,
+) {
   return infiniteQueryOptions({
     queryKey,
-    queryFn: ({ pageParam }) => supportStaffApi.queue(filter, pageParam, polled([queryKey, pageParam])),
+    queryFn: ({ pageParam }: { pageParam: string | null }) => read(pageParam, polled([queryKey, pageParam])),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
+    getNextPageParam: (page: Page) => page.next,
     refetchInterval: QUEUE_POLL_MS,
   });
+}
+
+export function supportQueueQuery(filter: QueueFilter, polled: ReadTracker) {
+  return polledQueue(["staff", "support", "queue", filter], polled, (cursor, background) =>
+    supportStaffApi.queue(filter, cursor, background),
+  );
 }
 
 export function ticketQuery(id: number, polled: ReadTracker) {
@@ -48,23 +58,13 @@ export function ticketQuery(id: number, polled: ReadTracker) {
 }
 
 export function kycQueueQuery(status: SubmissionStatus, polled: ReadTracker) {
-  const queryKey = ["staff", "kyc", "list", status];
-  return infiniteQueryOptions({
-    queryKey,
-    queryFn: ({ pageParam }) => staffApi.submissions(status, pageParam, polled([queryKey, pageParam])),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
-    refetchInterval: QUEUE_POLL_MS,
-  });
+  return polledQueue(["staff", "kyc", "list", status], polled, (cursor, background) =>
+    staffApi.submissions(status, cursor, background),
+  );
 }
 
 export function frozenQuery(filter: FrozenState | "all", polled: ReadTracker) {
-  const queryKey = ["staff", "frozen", filter];
-  return infiniteQueryOptions({
-    queryKey,
-    queryFn: ({ pageParam }) => staffApi.frozen(filter, pageParam, polled([queryKey, pageParam])),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
-    refetchInterval: QUEUE_POLL_MS,
-  });
+  return polledQueue(["staff", "frozen", filter], polled, (cursor, background) =>
+    staffApi.frozen(filter, cursor, background),
+  );
 }

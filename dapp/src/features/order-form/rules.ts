@@ -11,10 +11,9 @@
 import type { MessageKey } from "../../i18n";
 import type { Market, Side } from "../../lib/api-types";
 import { formatUnits, parseUnits } from "../../lib/format";
-import { formatBaseAmount, formatPrice, parsePrice, priceDecimals, priceSourceOf } from "../../lib/market";
+import { PRICE_SCALE, formatBaseAmount, formatPrice, parsePrice, priceDecimals, priceSourceOf } from "../../lib/market";
 import { orderValue, type TierLimit } from "./tier-limit";
 
-const PRICE_SCALE = 10n ** 18n;
 const FEE_RATE_SCALE = 1_000_000n;
 const BPS = 10_000n;
 

@@ -6,11 +6,10 @@
  * this market alone prices (one of its tokens is the reference token); anything else is left to the API.
  */
 import type { Market } from "../../lib/api-types";
+import { PRICE_SCALE } from "../../lib/market";
 import { useLimits } from "../account/account-api";
 import { useAuth } from "../auth";
 import { useWallet } from "../wallet";
-
-const PRICE_SCALE = 10n ** 18n;
 
 /** The wallet's largest order and what it is valued in. */
 export interface TierLimit {
