@@ -106,7 +106,7 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
     to_block = head if request.to_block is None else request.to_block
     if to_block > head:
         raise AuditError(f"--to-block {to_block} is beyond the chain's head {head}")
-    chain.require_contract(to_block)
+    chain.require_exchange(to_block)
     if request.resume:
         saved = checkpoint.load(request.report_dir, chain_id, chain.exchange)
         _require_unchanged(chain, saved)
