@@ -2,9 +2,9 @@ import { MutationObserver, QueryClient } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../lib/api-client";
 import { providedMarkup } from "../../testing/markup";
-import { endAllSessions, endSession, type Session } from "./session";
+import { type Session } from "./session";
 import { SignInButton } from "./sign-in-button";
-import { signOutMutation } from "./use-auth";
+import { signOutEverywhereMutation, signOutMutation } from "./use-auth";
 
 const ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 
@@ -51,7 +51,7 @@ describe("signing out everywhere", () => {
   it("posts to logout-all with the session cookie, then shows the signed-out view", async () => {
     const sent = answer(200, { signedOut: true, sessionsEnded: 3 });
     const client = signedIn();
-    const ended = await new MutationObserver(client, signOutMutation(client, endAllSessions)).mutate();
+    const ended = await new MutationObserver(client, signOutEverywhereMutation(client)).mutate();
     expect(sent.map(({ url, init }) => [url, init.method, init.credentials])).toEqual([["/v1/auth/logout-all", "POST", "same-origin"]]);
     expect(ended).toEqual({ signedOut: true, sessionsEnded: 3 });
     expect(client.getQueryData(SESSION_KEY)).toBeNull();
@@ -62,24 +62,30 @@ describe("signing out everywhere", () => {
   it("counts a 401 NOT_SIGNED_IN as signed out already, not as an error", async () => {
     answer(401, { error: { code: "NOT_SIGNED_IN", message: "sign in with your wallet first" } });
     const client = signedIn();
-    await expect(new MutationObserver(client, signOutMutation(client, endAllSessions)).mutate()).resolves.toEqual({ signedOut: true, sessionsEnded: 0 });
+    await expect(new MutationObserver(client, signOutEverywhereMutation(client)).mutate()).resolves.toEqual({ signedOut: true, sessionsEnded: 0 });
     expect(client.getQueryData(SESSION_KEY)).toBeNull();
   });
 
-  it("fails with the API's typed error on a cross-origin refusal, and is forgotten here as signing out is", async () => {
-    answer(403, { error: { code: "CROSS_ORIGIN_REQUEST", message: "this request must come from the exchange's own pages" } });
+  it.each([
+    [403, { error: { code: "CROSS_ORIGIN_REQUEST", message: "this request must come from the exchange's own pages" } }],
+    [503, { error: { code: "UNAVAILABLE", message: "the database is not answering" } }],
+  ])("fails with the API's typed error (%i) and keeps this browser signed in, so it can be asked again", async (status, body) => {
+    const sent = answer(status, body);
     const client = signedIn();
-    const refusal = new MutationObserver(client, signOutMutation(client, endAllSessions)).mutate();
+    const refusal = new MutationObserver(client, signOutEverywhereMutation(client)).mutate();
     await expect(refusal).rejects.toBeInstanceOf(ApiError);
-    await expect(refusal).rejects.toMatchObject({ status: 403, code: "CROSS_ORIGIN_REQUEST" });
-    // The same path as "Sign out" (which forgets the session whatever the server answered).
-    expect(client.getQueryData(SESSION_KEY)).toBeNull();
+    await expect(refusal).rejects.toMatchObject({ status, code: body.error.code });
+    // The other devices' sessions may stand: signed out here, nothing would offer to end them any more.
+    expect(client.getQueryData(SESSION_KEY)).toEqual(session);
+    expect(topBar(client)).toMatch(button("Sign out everywhere"));
+    await expect(new MutationObserver(client, signOutEverywhereMutation(client)).mutate()).rejects.toBeInstanceOf(ApiError);
+    expect(sent).toHaveLength(2);
   });
 
   it("takes the path signing out takes: one request to logout, then the session forgotten", async () => {
     const sent = answer(200, { signedOut: true });
     const client = signedIn();
-    await new MutationObserver(client, signOutMutation(client, endSession)).mutate();
+    await new MutationObserver(client, signOutMutation(client)).mutate();
     expect(sent.map(({ url }) => url)).toEqual(["/v1/auth/logout"]);
     expect(client.getQueryData(SESSION_KEY)).toBeNull();
   });

@@ -27,7 +27,7 @@ export interface Auth {
   session: Session | null;
   signIn(): Promise<Session>;
   signOut(): Promise<void>;
-  /** Ends every session of the wallet (every device), then signs out here as `signOut` does. */
+  /** Ends every session of the wallet (every device), then signs out here; a failure leaves this one signed in. */
   signOutEverywhere(): Promise<SessionsEnded>;
   signingIn: boolean;
   /** The wallet's account, chain and client are known, so signing in can start (the exchange's
@@ -41,9 +41,18 @@ export function forgetSession(queryClient: QueryClient): void {
   queryClient.setQueryData(SESSION_KEY, null);
 }
 
-/** Signing out's one path: `end` the session(s) on the server, then forget it here whatever the answer. */
-export function signOutMutation<Answer>(queryClient: QueryClient, end: () => Promise<Answer>) {
-  return { mutationFn: end, onSettled: () => forgetSession(queryClient) };
+/** Signing out: end the session on the server, then forget it here whatever the answer. */
+export function signOutMutation(queryClient: QueryClient) {
+  return { mutationFn: endSession, onSettled: () => forgetSession(queryClient) };
+}
+
+/**
+ * Signing out everywhere: the session is forgotten here only once the server ended every session. Refused or
+ * unanswered, this browser stays signed in beside the error, so the user can ask again: signed out here, the
+ * other devices would keep their sessions behind a page that no longer offers to end them.
+ */
+export function signOutEverywhereMutation(queryClient: QueryClient) {
+  return { mutationFn: endAllSessions, onSuccess: () => forgetSession(queryClient) };
 }
 
 export function useAuth(): Auth {
@@ -78,8 +87,8 @@ export function useAuth(): Auth {
     },
   });
 
-  const signOut = useMutation(signOutMutation(queryClient, endSession));
-  const signOutEverywhere = useMutation(signOutMutation(queryClient, endAllSessions));
+  const signOut = useMutation(signOutMutation(queryClient));
+  const signOutEverywhere = useMutation(signOutEverywhereMutation(queryClient));
 
   const session = sessionQuery.data ?? null;
   const mine = Boolean(session && address && session.address.toLowerCase() === address.toLowerCase());
