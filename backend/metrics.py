@@ -10,7 +10,10 @@ HTTP_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
 CHAIN_BLOCK = Gauge("hdex_chain_block_number", "Latest block number seen by /health")
-DATABASE_UP = Gauge("hdex_database_up", "1 when the database answered the last health check")
+DATABASE_UP = Gauge("hdex_database_up", "1 when the database answered the last /health check, 0 when it did not")
+# NaN (neither up nor down) until this process's first /health: a worker never serves one, and a 0 from a process
+# nobody checked yet would page HdexDatabaseDown for a database that is fine
+DATABASE_UP.set(float("nan"))
 INDEXER_LAST_BLOCK = Gauge("hdex_indexer_last_block", "Last block the indexer scanned")
 INDEXER_FINAL_BLOCK = Gauge("hdex_indexer_final_block", "Block up to which the ledger is final")
 INDEXER_LAG = Gauge("hdex_indexer_lag_blocks", "Chain head minus the last scanned block")
@@ -20,7 +23,12 @@ INDEXER_ERRORS = Counter("hdex_indexer_errors_total", "Indexer polls that failed
 
 # Operator risk and price feeds (issue 14, backend.monitoring): one reading per monitoring pass, each with the
 # threshold it is judged against, so that the rules of ops/prometheus/alerts.yml follow the settings.
-MONITOR_LAST_PASS = Gauge("hdex_monitor_last_pass_timestamp_seconds", "When the last monitoring pass ended")
+MONITOR_LAST_PASS = Gauge(
+    "hdex_monitor_last_pass_timestamp_seconds",
+    "When this process's last pass of a monitoring job ended (0: none since it started)",
+    ["part"],
+)  # operator: the operator checks; feeds: the price feeds; aml: the AML job. Apart, so that one part's passes
+# never hide another that stopped (`hdex up` runs the feed pass while `hdex worker` runs the other two)
 MONITOR_CHECK_FAILURES = Counter(
     "hdex_monitor_check_failures_total", "Monitoring checks that could not read their source", ["check"]
 )
@@ -71,9 +79,16 @@ ENGINE_SYNC_LAST_SUCCESS = Gauge(
     "When the engine host last followed the database (deposits, settled fills' holds, chain cancels, the deny list)",
 )
 ENGINE_HOST_STOPS = Counter(
-    "hdex_engine_host_stops_total", "Engine hosts this process let go after they stopped, its process standing by",
+    "hdex_engine_host_stops_total",
+    "Engine hosts this process let go after they stopped, its process standing by",
     ["reason"],
 )  # storage: a batch could not be stored; lease_lost: another process took the engine lease over
+# Each reason's series from the start, at 0: a series that first appears at 1 has no increase() for
+# HdexEngineHostStopped, so a process's first stop (as often its only one) would page nobody.
+for _reason in ("storage", "lease_lost"):
+    ENGINE_HOST_STOPS.labels(_reason)
+for _kind in ("database", "unexpected"):
+    ENGINE_SYNC_FAILURES.labels(_kind)
 COMMAND_STREAM_CLAIMED = Counter(
     "hdex_command_stream_claimed_total", "Orders claimed after a lease term unanswered (a dead or deposed reader's)"
 )

@@ -26,16 +26,17 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.levels import current_level
 from backend.alerts import AlertKind, Severity, raise_alert
 from backend.bootstrap import Container
 from backend.db.leased_loop import LeaseTakenOver
 from backend.db.models import Fill, LedgerEntry, LedgerTransaction, Market, WithdrawalRequest, WithdrawalValuation
 from backend.db.models.risk import MonitorCursor
 from backend.ledger.postings import EXTERNAL
-from backend.limits.store import load_overrides, stored_price_book
+from backend.limits.service import counted_limits
+from backend.limits.store import stored_price_book
 from backend.limits.tiers import tier_limits
 from backend.limits.valuation import PriceBook, larger
+from backend.metrics import MONITOR_LAST_PASS
 from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.rescreen import Rescreening, rescreen_if_lists_changed
 from backend.risk.aml import (
@@ -149,9 +150,10 @@ def _findings(
 
 
 def _daily_limit(session: Session, settings: Settings, wallet: str, decimals: int) -> int:
-    """The wallet's daily withdrawal limit: its KYC level's, or the one staff set for it."""
-    tier = tier_limits(settings, current_level(session, wallet), decimals)
-    return load_overrides(session, wallet).applied_to(tier).withdrawal_daily
+    """The wallet's daily withdrawal limit as the limits count it: its KYC level's, or the one staff set for it;
+    level 0 and no override while its declared country is restricted (the granted level is not what it may move)."""
+    level, overrides = counted_limits(session, settings, wallet)
+    return overrides.applied_to(tier_limits(settings, level, decimals)).withdrawal_daily
 
 
 def _raise(session: Session, finding: Finding, now_ms: int) -> bool:
@@ -301,6 +303,7 @@ class AmlMonitor:
             result = run_aml_pass(uow.session, self.container.settings, self.rules, now)
             self.leased.fence(uow.session)
             uow.commit()
+        MONITOR_LAST_PASS.labels("aml").set(now / 1000)
         return result
 
     def tick(self) -> AmlPass | None:

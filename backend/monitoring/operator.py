@@ -114,13 +114,14 @@ def check_gas(
     session: Session, call: RpcCall, chain: ChainContext, limits: OperatorLimits, now_ms: int, report: PassReport
 ) -> None:
     """GAS_LOW while the operator's balance is below the limit: settlements and withdrawals would stop."""
-    OPERATOR_BALANCE_MIN.set(limits.gas_min_wei)
     try:
         balance = int(str(call("eth_getBalance", [chain.operator, "latest"])), 16)
     except (RpcError, ValueError) as exc:
         report.failed("gas", str(exc))
         return
+    # both with the reading, never the minimum alone: against a balance not yet read (0) it would page GasLow
     OPERATOR_BALANCE.set(balance)
+    OPERATOR_BALANCE_MIN.set(limits.gas_min_wei)
     if balance >= limits.gas_min_wei:
         return
     severity = Severity.CRITICAL if balance == 0 else Severity.WARNING

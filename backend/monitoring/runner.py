@@ -106,7 +106,7 @@ class Monitor:
                             self.halts)
             )  # fmt: skip
             uow.commit()
-        return self._done(report, now_ms)
+        return self._done(report, now_ms, "feeds")
 
     def operator_pass(self, now_ms: int, *, reconcile: bool | None = None) -> PassReport:
         """The operator checks, in one unit of work; only while holding the lease (`tick` and the thread call it
@@ -132,7 +132,7 @@ class Monitor:
             uow.commit()
         if reconcile and "ledger" not in report.failures:
             self._last_reconcile_ms = now_ms
-        return self._done(report, now_ms)
+        return self._done(report, now_ms, "operator")
 
     def tick(self, *, reconcile: bool | None = None, now_ms: int | None = None) -> PassReport | None:
         """The operator pass if this process holds (or takes) the `monitor` lease, which it keeps for the next
@@ -190,8 +190,8 @@ class Monitor:
             report.failed("deployment", exc.message)
             return None
 
-    def _done(self, report: PassReport, now_ms: int) -> PassReport:
-        MONITOR_LAST_PASS.set(now_ms / 1000)
+    def _done(self, report: PassReport, now_ms: int, part: str) -> PassReport:
+        MONITOR_LAST_PASS.labels(part).set(now_ms / 1000)
         for raised in report.raised:
             if raised.new:
                 log.warning("alert raised", extra={"kind": raised.kind.value, "subject": raised.subject})

@@ -14,7 +14,16 @@ from sqlalchemy import select
 
 from backend.alerts import AlertKind
 from backend.bootstrap import Container, bootstrap
-from backend.db.models import Alert, Fill, LedgerEntry, LedgerTransaction, WithdrawalRequest, WithdrawalValuation
+from backend.db.models import (
+    AccountProfile,
+    Alert,
+    Fill,
+    LedgerEntry,
+    LedgerTransaction,
+    LimitOverride,
+    WithdrawalRequest,
+    WithdrawalValuation,
+)
 from backend.ledger.postings import EXTERNAL
 from backend.monitoring import aml
 from backend.monitoring.aml import run_aml_pass
@@ -234,3 +243,38 @@ def test_a_withdrawal_that_commits_after_a_later_stamped_one_is_still_looked_at(
     assert AlertKind.STRUCTURING in {alert.kind for alert in alerts(container)}
     assert run(container, rules_file, T0 + 3 * HOUR) == 0  # and looked at once: nothing counted twice
     assert {alert.occurrences for alert in alerts(container)} == {1}
+
+
+def _profile(container: Container, wallet: str, level: int, country: str, daily_override: int | None = None) -> None:
+    with container.uow() as uow:
+        uow.session.add(
+            AccountProfile(
+                address=wallet, email=None, email_verified=False, country=country, notify_fills=False,
+                notify_withdrawals=False, notify_news=False, level=level, created_at_ms=T0,
+                deletion_requested_at_ms=None,
+            )
+        )  # fmt: skip
+        if daily_override is not None:
+            uow.session.add(
+                LimitOverride(
+                    wallet=wallet, withdrawal_daily=daily_override * UNIT, withdrawal_30d=None, max_order_notional=None,
+                    reason="test", updated_by="staff:test", updated_at_ms=T0,
+                )
+            )  # fmt: skip
+        uow.commit()
+
+
+def test_velocity_judges_a_wallet_in_a_restricted_country_by_level_0_as_the_limits_do(
+    container: Container, rules_file: Path
+) -> None:
+    """Alice was granted level 2 (and a staff override) but declares a restricted country: the limits count her at
+    level 0 without overrides, 1,000 a day, so 30,000 traded in a day is 30 times it. Grace, level 2 elsewhere,
+    trades the same 30,000: well within 5 times 250,000."""
+    _profile(container, ALICE, 2, "KP", daily_override=1_000_000)
+    _profile(container, GRACE, 2, "DE")
+    add_fill(container, ALICE, GRACE, 10 * 10**18, T0 + HOUR)
+
+    assert run(container, rules_file) == 1
+    [velocity] = alerts(container)
+    assert (velocity.kind, velocity.subject) == (AlertKind.VELOCITY.value, f"wallet:{ALICE}")
+    assert velocity.details["dailyLimit"] == str(1_000 * UNIT)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import Table, select
 
 from backend.alerts import AlertKind
@@ -265,3 +266,29 @@ def test_a_failing_aml_pass_is_logged_and_retried_at_the_next_interval(
     assert stop.delays == [job.rules.interval_s] * 3
     assert fills_seen(container) == seen  # the retry read what the failed pass could not
     assert lease(container, aml.LEASE).expires_at_ms == 0
+
+
+def last_pass(part: str) -> float | None:
+    return REGISTRY.get_sample_value("hdex_monitor_last_pass_timestamp_seconds", {"part": part})
+
+
+def test_each_job_stamps_its_own_last_pass_so_a_running_feed_pass_hides_no_stopped_operator_pass(
+    container: Container,
+) -> None:
+    """`hdex up` runs the feed pass while `hdex worker` runs the operator checks and the AML job: the feed pass
+    going on must not say the operator checks do (HdexMonitorNotRunning is per part)."""
+    monitor, job = Monitor(container), AmlMonitor(container)
+    before = {part: last_pass(part) for part in ("operator", "aml")}
+    monitor.feed_pass(1_700_000_001_000)
+    assert last_pass("feeds") == 1_700_000_001
+    assert {part: last_pass(part) for part in ("operator", "aml")} == before
+
+    assert monitor.tick(reconcile=False, now_ms=1_700_000_002_000) is not None
+    job.leased.tick(lambda: job.run_once(1_700_000_003_000))
+    assert (last_pass("feeds"), last_pass("operator"), last_pass("aml")) == (
+        1_700_000_001,
+        1_700_000_002,
+        1_700_000_003,
+    )
+    monitor.leased.release()
+    job.leased.release()

@@ -14,7 +14,7 @@ from backend.alerts import AlertKind
 from backend.db.models import Alert, ChainCursor, SanctionsList, WithdrawalRequest
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
-from backend.metrics import OPERATOR_BALANCE, WITHDRAWALS_PAUSED
+from backend.metrics import OPERATOR_BALANCE, OPERATOR_BALANCE_MIN, WITHDRAWALS_PAUSED
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator
 from backend.monitoring.report import PassReport
 from backend.risk.withdrawal_pause import active_pause, clear_withdrawal_pause
@@ -289,3 +289,21 @@ def test_an_unreachable_node_raises_nothing_and_reports_each_check_that_could_no
     assert set(report.failures) == {"ledger", "gas", "indexer"}
     with sessions() as session:
         assert active_pause(session) is None
+
+
+def test_a_balance_never_read_does_not_look_low_to_prometheus(
+    sessions: sessionmaker[Session], chain: FakeChain
+) -> None:
+    """A process that starts while the node is down has read no balance: its gauges must not say 0 wei against the
+    minimum, which pages HdexOperatorGasLow (critical) for an account that may be full."""
+    with sessions() as session:
+        healthy(session)
+    OPERATOR_BALANCE.set(0)  # as a new process exports them
+    OPERATOR_BALANCE_MIN.set(0)
+    chain.down = True
+    assert "gas" in a_pass(sessions, chain).failures
+    assert not OPERATOR_BALANCE._value.get() < OPERATOR_BALANCE_MIN._value.get()
+
+    chain.down = False
+    a_pass(sessions, chain)
+    assert (OPERATOR_BALANCE._value.get(), OPERATOR_BALANCE_MIN._value.get()) == (10**18, 2 * 10**17)
