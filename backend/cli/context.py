@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from backend.bootstrap import Container, bootstrap
 from backend.db import migrate
@@ -33,7 +34,15 @@ def database_container(*, logs: bool = False, create: bool = False) -> Container
             err=True,
         )
         sys.exit(2)
-    migrate.upgrade(settings.effective_database_url)
+    try:
+        migrate.upgrade(settings.effective_database_url)
+    except OperationalError as exc:
+        # A database that does not answer is no finding of the command's: exit 2 ("could not run"), never a traceback
+        # and exit 1, which `hdex monitor run-once` and `hdex reconcile` give for alerts and differences.
+        where = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        click.echo(f"hdex: cannot reach the database at {where}: {reason}; nothing done", err=True)
+        sys.exit(2)
     return bootstrap(settings)
 
 

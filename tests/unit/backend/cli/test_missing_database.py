@@ -1,6 +1,7 @@
 """A command pointed at a SQLite database that does not exist refuses in one line (exit 2) and creates nothing,
-where it used to create an empty database and report a change made nowhere the exchange reads; a database that
-exists is upgraded and used as before."""
+where it used to create an empty database and report a change made nowhere the exchange reads; one pointed at a
+database server that does not answer says so in one line (exit 2), where a traceback and exit 1 read as "alerts
+raised" to a cron job running `hdex monitor run-once`; a database that exists is upgraded and used as before."""
 
 from __future__ import annotations
 
@@ -43,3 +44,22 @@ def test_an_existing_database_is_used(data_dir: Path) -> None:
     migrate.upgrade(get_settings().effective_database_url)
     result = CliRunner().invoke(main, ["compliance", "deny", ADDRESS, "--reason", "test"])
     assert result.exit_code == 0 and f"{ADDRESS} deny-listed" in result.output
+
+
+@pytest.mark.parametrize("args", [["monitor", "run-once"], ["compliance", "deny", ADDRESS, "--reason", "test"]])
+def test_a_database_server_that_does_not_answer_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # nothing listens on port 1; the password must not be printed
+    monkeypatch.setenv("HDEX_DATABASE_URL", "postgresql://hdex:secret@127.0.0.1:1/hdex")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, args)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "hdex: cannot reach the database at postgresql+psycopg://hdex:***@127.0.0.1:1/hdex: "
+    )
+    assert lines[0].endswith("; nothing done") and "secret" not in result.output
