@@ -104,11 +104,11 @@ class Follower:
         self._hash_refusal_checked = False
 
     def poll_once(self, keep: Callable[[], None] = lambda: None) -> PollResult:
-        """Check for a reorg, scan to the head, promote what has enough confirmations. `keep()` runs before
-        each range is stored and before promoting: the caller's lease renewed, or the poll stopped (catching up a
-        backlog on a slow node can outlast the lease, and only one indexer may write). WrongChain, reading nothing,
-        from a node of another chain (a wrong or failed-over HDEX_RPC_URL): its blocks would match none of ours,
-        and the reorg check would take every credit back."""
+        """Check for a reorg, scan to the head, promote what has enough confirmations. `keep()` runs before a
+        reorg is undone, before each range is stored and before promoting: the caller's lease renewed, or the poll
+        stopped (catching up a backlog on a slow node can outlast the lease, and only one indexer may write).
+        WrongChain, reading nothing, from a node of another chain (a wrong or failed-over HDEX_RPC_URL): its blocks
+        would match none of ours, and the reorg check would take every credit back."""
         served = self.reader.chain_id()
         if served != self.config.chain_id:
             raise WrongChain(
@@ -116,12 +116,12 @@ class Follower:
                 "point HDEX_RPC_URL at a node of the configured chain"
             )
         head = self.reader.block_number()
-        orphaned = self._undo_reorg(head)
+        orphaned = self._undo_reorg(head, keep)
         new_events, moved = self._scan_to(head, keep)
         # If the chain moved during the scan, `head` may be of a fork the node has left: promote nothing on its
         # word before the next poll's reorg check.
         keep()
-        finalized, (last_block, final_block, reorgs) = self._finalize(None if moved else head)
+        finalized, (last_block, final_block, reorgs) = self._finalize(None if moved else head, keep)
         return PollResult(head, last_block, final_block, new_events, finalized, orphaned, reorgs)
 
     # ------------------------------------------------------------------ cursor
@@ -147,7 +147,7 @@ class Follower:
 
     # ------------------------------------------------------------------ reorgs
 
-    def _undo_reorg(self, head: int) -> int:
+    def _undo_reorg(self, head: int, keep: Callable[[], None]) -> int:
         with UnitOfWork(self.session_factory) as uow:
             session = uow.session
             cursor = self._cursor(session)
@@ -170,6 +170,9 @@ class Follower:
                 uow.commit()
                 return 0
             ancestor = self._common_ancestor(session, cursor.last_block)
+            # The undo writes (credits taken back, the cursor moved) after a header per stored block: only while
+            # this poll still holds the lease, or it would undo, on its node's word, what the holder is promoting.
+            keep()
             orphaned = self._orphan_above(session, ancestor)
             session.execute(
                 delete(ChainBlock).where(ChainBlock.chain_id == self.config.chain_id, ChainBlock.number > ancestor)
@@ -418,7 +421,7 @@ class Follower:
 
     # ------------------------------------------------------------------ finality
 
-    def _finalize(self, head: int | None) -> tuple[int, tuple[int, int, int]]:
+    def _finalize(self, head: int | None, keep: Callable[[], None]) -> tuple[int, tuple[int, int, int]]:
         """Promote what has enough confirmations at `head` (nothing if None); returns how many, and the
         cursor's (last block, final block, reorgs) as committed."""
         # An event in block b has head - b + 1 confirmations. No event is below the start block.
@@ -427,6 +430,8 @@ class Follower:
             final_height = min(final_height, self._cursor(uow.session).last_block)
             due = [(e.id, e.name, dict(e.args)) for e in self._pending_up_to(uow.session, final_height)]
         extra_rows = self.before_final(due) if self.before_final is not None and due else []
+        if due:
+            keep()  # screening (a provider's answers per wallet) may have outlasted the lease
         with UnitOfWork(self.session_factory) as uow:
             session = uow.session
             cursor = self._cursor(session)

@@ -384,10 +384,11 @@ class TxManager:
     def _replace(self, session: Session, tx: OperatorTx) -> bool:
         """A new attempt at the same nonce, same call and access list, with fees up by FEE_BUMP_PERCENT (and at least
         the market's) but never above the policy's cap, sent; none while the cap leaves no room for a bump a node
-        takes (False: the transaction waits at its fees). The attempt is committed before it is sent: a lost answer
-        or a crash after the node took it must not lose its hash (mined unseen, the transaction would look
-        dropped). None either for a transaction an earlier operator key signed (rotated while it was in flight): our
-        key's attempt at its nonce would replace nothing, and only its stored bytes can use that key's nonce."""
+        takes, or while the key cannot pay for it (False: the transaction waits at its fees). The attempt is
+        committed before it is sent: a lost answer or a crash after the node took it must not lose its hash (mined
+        unseen, the transaction would look dropped). None either for a transaction an earlier operator key signed
+        (rotated while it was in flight): our key's attempt at its nonce would replace nothing, and only its stored
+        bytes can use that key's nonce."""
         if tx.sender != self.sender:
             return False
         market_fee, market_priority = self._fees()
@@ -400,6 +401,16 @@ class TxManager:
                 "operator tx stuck at the fee cap; waiting",
                 extra={"reference": tx.reference, "nonce": tx.nonce, "max_fee_per_gas": tx.max_fee_per_gas},
             )
+            return False
+        balance = int(self.rpc.call("eth_getBalance", [self.sender, "latest"]), 16)
+        if balance < tx.gas_limit * max_fee:
+            # Nodes refuse an attempt its key cannot pay for ("insufficient funds"), and no bid cures that: raised at
+            # each look while the key is dry, the refilled key would pay tips up to the cap on every transaction
+            # queued meanwhile. It waits at its fees, its stuck clock started again: refilled, its bytes go first.
+            log.warning("operator key cannot pay for a repriced attempt; waiting", extra={
+                "reference": tx.reference, "nonce": tx.nonce, "balance": balance, "needs": tx.gas_limit * max_fee,
+            })  # fmt: skip
+            tx.submitted_at = datetime.fromtimestamp(self._clock(), UTC)
             return False
         raw, tx_hash = self._sign(tx.nonce, tx.to, tx.data, tx.gas_limit, tx.access_list, max_fee, priority)
         tx.raw_tx, tx.tx_hash, tx.hashes = raw, tx_hash, [*tx.hashes, tx_hash]

@@ -401,3 +401,53 @@ def test_a_poll_that_lost_its_lease_stores_no_range_after_that(sessions: session
     assert statuses(sessions) == ["pending"]  # the first range stored (block 3's deposit); the rest and the
     # promotion left to the other
     assert credited(sessions) == {}
+
+
+def test_a_poll_that_lost_its_lease_undoes_no_reorg(sessions: sessionmaker[Session]) -> None:
+    """A reorg's undo is a write like a range's: it orphans events, takes final credits back and moves the cursor.
+    The node's answers before it can outlast the lease (one header per stored block walking back to the common
+    ancestor); once another indexer holds it, this one leaves the undo to that one. Before, a poll past its lease
+    undid it unasked, from its own node's view, over the events the holder was promoting meanwhile."""
+    a = Fork("a", 10)
+    a.deposit(10, tx=1, wallet=ALICE, amount=100)
+    b = Fork("b", 11, parent=a, since=10)  # block 10 replaced; Alice's deposit is not in fork B
+    reader = ScriptedReader(a)
+    indexer = follower(reader, sessions, confirmations=1)
+    indexer.poll_once()
+    assert credited(sessions) == {ALICE: 100}
+    reader.fork = b
+
+    def keep() -> None:
+        raise LeaseTakenOver("another indexer holds the lease")
+
+    with pytest.raises(LeaseTakenOver):
+        indexer.poll_once(keep=keep)
+    assert statuses(sessions) == ["final"]
+    assert credited(sessions) == {ALICE: 100}
+    with sessions() as session:
+        assert session.scalars(select(Alert)).all() == []
+    result = indexer.poll_once()  # the holder's poll undoes it
+    assert (result.orphaned, credited(sessions)) == (1, {})
+
+
+def test_a_poll_whose_lease_lapsed_while_screening_promotes_nothing(sessions: sessionmaker[Session]) -> None:
+    """Deposits about to become final are screened first (a provider's answer per wallet), which can outlast the
+    lease; the poll promotes them only if it still holds it, else the holder does, once."""
+    chain = Fork("a", 3)
+    chain.deposit(2, tx=1, wallet=ALICE, amount=100)
+    screened: list[int] = []
+
+    def slow_screening(events: Sequence[tuple[int, str, dict[str, Any]]]) -> list[Base]:
+        screened.append(len(events))
+        return []
+
+    def keep() -> None:
+        if screened:
+            raise LeaseTakenOver("another indexer holds the lease")
+
+    indexer = follower(ScriptedReader(chain), sessions, confirmations=1, before_final=slow_screening)
+    with pytest.raises(LeaseTakenOver):
+        indexer.poll_once(keep=keep)
+    assert (screened, statuses(sessions), credited(sessions)) == ([1], ["pending"], {})
+    indexer.poll_once()
+    assert (statuses(sessions), credited(sessions)) == (["final"], {ALICE: 100})

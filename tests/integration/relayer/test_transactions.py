@@ -451,15 +451,15 @@ def test_fee_bumps_stop_at_the_cap_and_the_transaction_waits_there(
 def test_a_transaction_no_node_holds_is_sent_again_at_the_cap_once_the_node_takes_it(
     node: AnvilNode, sessions: sessionmaker[Session]
 ) -> None:
-    """The operator key runs dry: every send is refused, the stuck transaction is repriced up to the cap, and
-    there, with no room for another bump, its bytes are still sent each round: refilled, it goes out and mines
-    (before, it waited 'at the cap' for ever, in no node's pool, and every later nonce behind it)."""
+    """Every send is refused (a node that will not take it at these fees), the stuck transaction is repriced up to
+    the cap, and there, with no room for another bump, its bytes are still sent each round: once the node takes
+    them, they mine (before, it waited 'at the cap' for ever, in no node's pool, and every later nonce behind it)."""
     rpc(node, "evm_setAutomine", False)
     clock = Clock()
     cap = manager(node, sessions, clock)._fees()[0] * 2  # room for about three bumps of 25%
     txm = manager(node, sessions, clock, stuck_after_s=30, max_fee_per_gas_cap=cap)
     flaky = txm.rpc = FlakySends(node.url)
-    flaky.refuse_all = "insufficient funds for gas * price + value"
+    flaky.refuse_all = "transaction underpriced"
     tx_id = create(txm, sessions, "batch:1")
     seen, on_finished = finished_log()
     for _ in range(8):
@@ -471,13 +471,45 @@ def test_a_transaction_no_node_holds_is_sent_again_at_the_cap_once_the_node_take
     txm.track(on_finished)
     assert len(flaky.sent) == sends + 1 and flaky.sent[-1] == at_cap.raw_tx  # tried again, as it is
 
-    flaky.refuse_all = None  # refilled
+    flaky.refuse_all = None  # the node takes it now
     txm.track(on_finished)
     assert rpc(node, "eth_getTransactionByHash", at_cap.tx_hash) is not None
     rpc(node, "evm_mine")
     txm.track(on_finished)
     assert seen == [("batch:1", "confirmed")]
     assert status(sessions, tx_id).mined_hash == at_cap.tx_hash
+
+
+def test_a_key_that_ran_dry_is_not_repriced_while_it_cannot_pay_and_goes_out_as_signed_once_refilled(
+    node: AnvilNode, sessions: sessionmaker[Session]
+) -> None:
+    """Every send of a dry key is refused ("insufficient funds"), which no higher bid cures: a bid raised 25% each
+    time the transaction looked stuck would, after a dry hour, have the refilled key pay tips of up to the 500 gwei
+    cap on every transaction queued meanwhile. It waits at the fees it was signed with."""
+    txm, clock = held(node, sessions)
+    tx_id = create(txm, sessions, "batch:1")
+    signed = status(sessions, tx_id)
+    rpc(node, "anvil_setBalance", OPERATOR, "0x0")  # the key ran dry
+    with pytest.raises(RpcError, match=r"(?i)insufficient funds"):
+        txm.send(tx_id)
+    seen, on_finished = finished_log()
+    for _ in range(8):  # four minutes of refused sends, the transaction "stuck" each round
+        clock.now += 31
+        txm.track(on_finished)
+    waiting = status(sessions, tx_id)
+    assert waiting.hashes == signed.hashes
+    assert (waiting.max_fee_per_gas, waiting.max_priority_fee_per_gas) == (
+        signed.max_fee_per_gas,
+        signed.max_priority_fee_per_gas,
+    )
+
+    rpc(node, "anvil_setBalance", OPERATOR, hex(10**20))  # refilled
+    txm.track(on_finished)
+    assert rpc(node, "eth_getTransactionByHash", signed.tx_hash) is not None  # out as signed
+    rpc(node, "evm_mine")
+    txm.track(on_finished)
+    assert seen == [("batch:1", "confirmed")]
+    assert status(sessions, tx_id).mined_hash == signed.tx_hash
 
 
 def test_after_an_operator_key_rotation_a_stuck_transaction_of_the_old_key_is_resent_as_signed(
