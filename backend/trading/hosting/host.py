@@ -57,7 +57,7 @@ from backend.trading.hosting.persistence import (
     order_state_row,
 )
 from backend.trading.rules import cancel_after
-from backend.trading.rules.accounts import AccountBook
+from backend.trading.rules.accounts import AccountBook, checksum
 from backend.trading.rules.cancels import ReplacePartlyFailed, check_bulk_timestamp
 from backend.trading.rules.checks import Limits, Placement, check_placement, engine_error
 from backend.trading.rules.markets import Market, PriceSource, fee, highest_price, quote_amount
@@ -340,6 +340,24 @@ class EngineHost:
             raise ReplacePartlyFailed(old, exc) from None
 
     def _check(self, request: OrderRequest, ts: int) -> Placement:
+        maker = checksum(request.order.maker)
+        unknown = maker not in self._accounts.balances
+        try:
+            return self._check_order(request, ts)
+        except HdexError:
+            if unknown:
+                self._forget_if_empty(maker)
+            raise
+
+    def _forget_if_empty(self, wallet: str) -> None:
+        """Stop following a wallet taken in for a request just refused, if it holds nothing: every sync reads the
+        balances of every wallet followed, and keys cost nothing, so else each signed request of a fresh key would
+        add one for good."""
+        if wallet in self._accounts.balances and self._accounts.forget_empty(wallet):
+            self._nonces.forget(wallet)
+            self._client_order_ids.pop(wallet, None)
+
+    def _check_order(self, request: OrderRequest, ts: int) -> Placement:
         if self._risk.halts:
             self._reopen_due()  # a cool-down that just ended lets this order in
         placement = check_placement(
@@ -502,8 +520,14 @@ class EngineHost:
 
     def _hold_withdrawal(self, command: do.HoldWithdrawal) -> None:
         self._check_usable()
+        unknown = command.wallet not in self._accounts.balances
         self._accounts.apply_read(command.read_stamp, {command.wallet: command.balances})
-        self._accounts.hold_withdrawal(command.request_hash, command.wallet, command.token, command.amount)
+        try:
+            self._accounts.hold_withdrawal(command.request_hash, command.wallet, command.token, command.amount)
+        except HdexError:
+            if unknown:
+                self._forget_if_empty(command.wallet)
+            raise
         self._schedule_flush()  # announces the balance
 
     def _withdrawal_stored(self, command: do.WithdrawalStored) -> None:

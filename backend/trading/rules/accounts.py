@@ -128,6 +128,16 @@ class AccountBook:
         """Replace a wallet's balances (token -> amount) with ones read just now."""
         self.apply_read(self.begin_read(), {wallet: balances})
 
+    def forget_empty(self, wallet: str) -> bool:
+        """Stop following a wallet taken in just now that holds nothing (no balance, no open order); returns whether
+        it did. Only for one taken in just now: a hold comes only to a wallet followed already, so it has none (its
+        `reserved` and `withheld` keys are not scanned). Its next order takes it in again from the database."""
+        if any(self.balances.get(wallet, {}).values()) or self.open_orders.get(wallet, 0):
+            return False
+        self.balances.pop(wallet, None)
+        self._read_of.pop(wallet, None)
+        return True
+
     def hold_withdrawal(self, request_hash: str, wallet: str, token: str, amount: int) -> None:
         """Hold `amount` for a withdrawal request being stored, or refuse it: INSUFFICIENT_BALANCE,
         or DUPLICATE_WITHDRAWAL while a twin of the same request holds."""

@@ -40,6 +40,11 @@ class UsedNonces:
         for nonce in nonces:
             self.add(wallet, nonce)
 
+    def forget(self, wallet: str) -> None:
+        """Drop a wallet (its orders all stored): `load` takes it in again."""
+        self._words.pop(wallet, None)
+        self._highest.pop(wallet, None)
+
     def add(self, wallet: str, nonce: int) -> None:
         """Record the nonce of an order just accepted or cancelled on-chain (the wallet must be loaded)."""
         words = self._words[wallet]

@@ -84,10 +84,14 @@ class OrderRequest:
     def immediate(self) -> bool:
         """IOC or fill-or-kill: it trades on arrival or never, so it must sign a short expiry (else its signature,
         and the worst price it signs, would stay good for a settlement long after its remainder was cancelled). A
-        market order is IOC whether asked or not; a stop-market only once it triggered, so it may wait long."""
-        if self.fill_or_kill or self.time_in_force is TimeInForce.IOC:
+        market order is IOC whether asked or not; a stop-market only once it triggered, so it may wait long, also
+        when it asks for IOC (its kind's time in force); a post-only order rests whatever it asks (the signed bit
+        decides, `engine_tif`). A stop or post-only order asking for what its kind refuses is TIF_NOT_ALLOWED."""
+        if self.post_only or self.is_stop:
+            return False
+        if self.fill_or_kill:
             return True
-        return self.time_in_force is None and self.kind is OrderType.MARKET
+        return self.time_in_force is TimeInForce.IOC or (self.time_in_force is None and self.kind is OrderType.MARKET)
 
     @property
     def engine_tif(self) -> TimeInForce | None:

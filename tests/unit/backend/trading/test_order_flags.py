@@ -79,6 +79,27 @@ def test_orders_that_may_rest_keep_any_expiry() -> None:
     assert accepted(signed(**stop_market, expiry=far))  # IOC only once it triggered: it may wait for that
 
 
+def test_a_stop_market_asking_for_ioc_its_own_time_in_force_keeps_a_long_expiry() -> None:
+    far = NOW_S + 30 * 86_400
+    placed = accepted(
+        signed(time_in_force=TimeInForce.IOC, flags=STOP_MARKET | OPERATOR_TRIGGER, triggerPrice=TRIGGER, expiry=far)
+    )
+    assert placed.command.tif is TimeInForce.IOC  # type: ignore[attr-defined]
+
+
+def test_a_post_only_order_asking_for_ioc_rests_with_a_long_expiry_as_the_signed_bit_decides() -> None:
+    far = NOW_S + 30 * 86_400
+    placed = accepted(signed(time_in_force=TimeInForce.IOC, flags=4, maxFeeRate=1_000, expiry=far))
+    assert placed.command.tif is TimeInForce.POST_ONLY  # type: ignore[attr-defined]
+
+
+def test_a_stop_limit_asking_for_ioc_is_told_its_time_in_force_is_not_allowed_not_its_expiry() -> None:
+    far = NOW_S + 30 * 86_400
+    error = refusal(signed(time_in_force=TimeInForce.IOC, flags=STOP_LIMIT | OPERATOR_TRIGGER, triggerPrice=TRIGGER,
+                           expiry=far))  # fmt: skip
+    assert (error.code, error.field) == ("TIF_NOT_ALLOWED", "timeInForce")
+
+
 def test_operator_trigger_on_a_kind_that_is_no_stop_is_refused() -> None:
     for kind in (0, 1):
         error = refusal(signed(flags=kind | OPERATOR_TRIGGER))
