@@ -273,13 +273,14 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Counts an allowance a direct call grants (`approve`, or the common `increaseAllowance`) against the
-    /// token's limit: the spender takes it later, outside this contract's calls.
+    /// token's limit: the spender takes it later, outside this contract's calls. A zero amount (a revoke) grants
+    /// nothing, so it spends nothing and passes even when today's count is above a limit lowered since.
     function _spendAllowance(address target, bytes calldata data) internal {
         if (data.length >= 68) {
             bytes4 selector = bytes4(data[:4]);
             if (selector == IERC20.approve.selector || selector == _INCREASE_ALLOWANCE) {
                 (, uint256 amount) = abi.decode(data[4:68], (address, uint256));
-                _spend(target, amount);
+                if (amount != 0) _spend(target, amount);
             }
         }
     }

@@ -64,9 +64,7 @@ def needs_timelock(abis: KnownAbis, data: bytes) -> bool:
 
 def schedule_data(abis: KnownAbis, call: ScheduledCall) -> bytes:
     """Calldata for `Custody.schedule(target, value, data, salt)`."""
-    return abis.encode(
-        "schedule", [call.target, str(call.value), "0x" + call.data.hex(), "0x" + call.salt.hex()]
-    )
+    return abis.encode("schedule", [call.target, str(call.value), "0x" + call.data.hex(), "0x" + call.salt.hex()])
 
 
 def scheduled_call(transaction: CustodyTransaction, abis: KnownAbis) -> ScheduledCall | None:
@@ -91,5 +89,6 @@ def outflows(target: str, value: int, data: bytes, custody: str) -> list[tuple[s
         word = 2 if taken_from == to_checksum_address(custody) else None  # WETH9, DAI: no allowance needed
     if word is not None and len(data) >= 4 + 32 * (word + 1):
         amount = int.from_bytes(data[4 + 32 * word : 4 + 32 * (word + 1)], "big")
-        counted.append((to_checksum_address(target), amount))
+        if amount:  # as the contract: a zero amount (a revoke) moves and grants nothing, and is never refused
+            counted.append((to_checksum_address(target), amount))
     return counted

@@ -15,7 +15,8 @@ pragma solidity 0.8.30;
 /// Daily limit: a direct {execute} counts `value` against the ETH limit (token zero), and against the limit of the
 /// target token what left this contract's balance of it during the call (by `balanceOf`, whatever the function:
 /// `transfer`, a `transferFrom` of its own tokens, `transferAndCall`, ...) plus the amount of an allowance it
-/// grants (`approve(address,uint256)`, `increaseAllowance(address,uint256)`). The spent amount resets each UTC day
+/// grants (`approve(address,uint256)`, `increaseAllowance(address,uint256)`; a zero amount, a revoke, counts nothing
+/// and is never refused). The spent amount resets each UTC day
 /// (`block.timestamp / 1 days`). Scheduled calls are not counted: the timelock delay is their brake. Limits start
 /// at zero (every outflow goes through the timelock).
 interface ICustody {

@@ -81,3 +81,18 @@ def test_an_inflow_or_a_call_to_a_contract_that_is_no_token_spends_nothing(custo
     owners.execute(quote_token, quote_token.transferFrom.encode_input(deployer, custody, 10 * E6))
     assert quote_token.balanceOf(custody) == 10 * E6
     owners.execute(custody, custody.hashOperation.encode_input(custody, 0, b"", b"\x00" * 32))  # a view, no token
+
+
+def test_revoking_an_allowance_is_never_refused_by_the_limit(custody, owners, quote_token, deployer, accounts, chain):
+    """Revoking an allowance (`approve(spender, 0)`) moves nothing, so no limit may refuse it: the incident response
+    of lowering the limit below what went out today, then revoking a compromised spender, must work."""
+    chain.sleep(24 * 3600 - chain.time() % (24 * 3600) + 60)  # just past a UTC midnight: the steps share one day
+    chain.mine()
+    quote_token.mint(custody, 1_000 * E6, {"from": deployer})
+    owners.run_timelocked(custody, custody.setDailyLimit.encode_input(quote_token, 100 * E6))
+    owners.execute(quote_token, quote_token.approve.encode_input(accounts[7], 60 * E6))
+    owners.run_timelocked(custody, custody.setDailyLimit.encode_input(quote_token, 0), salt=b"\x01" * 32)
+    assert custody.spentToday(quote_token) == 60 * E6
+    owners.execute(quote_token, quote_token.approve.encode_input(accounts[7], 0))
+    assert quote_token.allowance(custody, accounts[7]) == 0
+    assert custody.spentToday(quote_token) == 60 * E6

@@ -223,6 +223,14 @@ def test_the_daily_limit_warning_counts_what_was_spent_today_and_spares_a_schedu
     assert any("not counted against the daily limit" in line for line in result.lines)
 
 
+def test_revoking_an_allowance_counts_nothing_and_is_not_warned_of_over_a_lowered_limit(abis: KnownAbis) -> None:
+    """Custody never refuses a revoke (`approve(spender, 0)`), even with today's spending above a limit lowered since:
+    the review must not tell the signers it will revert (the incident response is lowering the limit, then revoking)."""
+    revoke = abis.encode("approve", [OWNER, "0"])
+    assert outflows(TOKEN, 0, revoke, CUSTODY) == []
+    assert review(transaction(TOKEN, revoke), abis, {TOKEN: 0}, spent_today={TOKEN: 60}).warnings == []
+
+
 @pytest.mark.parametrize(("function", "args"), [("addOwner", [OWNER, "3"]), ("schedule", None)])
 def test_a_custody_function_called_on_another_contract_is_flagged(
     abis: KnownAbis, function: str, args: list[str] | None
