@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
-from .browser_kit import DESKTOP, axe_violations
+from .browser_kit import DESKTOP, PHONE, axe_violations
 from .flows import connect, sign_in
 from .test_risk_cases import audit_actions, make_staff, staff_sign_in
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 MODERATOR = "forum.moderator@hdex.example"
 MODERATOR_PASSWORD = "a long forum moderator passphrase"
 AUTHOR, REPLIER, REPORTER = 5, 6, 7
+# Widths of the page and of the window: the page is wider when something cannot wrap and scrolls sideways.
+PAGE_AND_WINDOW_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def test_a_user_posts_another_replies_a_third_reports_and_a_moderator_hides_the_reply(
@@ -120,3 +122,28 @@ def test_a_user_posts_another_replies_a_third_reports_and_a_moderator_hides_the_
     expect(page.get_by_text(f"No post matches “airdrop {tag}”.")).to_be_visible()
     assert audit_actions(stack, f"forum_post:{post_id}") == ["forum.post.hide"]
     assert not author.console_errors and not replier.console_errors and not reporter.console_errors
+
+
+def test_a_thread_about_a_transaction_hash_fits_a_phone_screen(open_dapp: Callable[..., Dapp]) -> None:
+    """A hash or an address is one long word: in a thread's title, its post, the category's list and the search
+    results it wraps, rather than widening the page past a phone's screen (it made the page 983 px wide)."""
+    tx_hash = "0x" + uuid.uuid4().hex * 2
+    title = f"Settlement stuck {tx_hash}"
+    author = open_dapp(AUTHOR)
+    page = author.page
+    page.set_default_timeout(15_000)
+    connect(author, "/forum/c/trading")
+    sign_in(author)
+    form = page.get_by_role("form", name="New thread")
+    form.get_by_role("textbox", name="Title").fill(title)
+    form.get_by_role("textbox", name="Message").fill(f"My fill in {tx_hash} did not settle: {tx_hash}{tx_hash}")
+    form.get_by_role("button", name="Post thread").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    thread_path = re.sub(r"^https?://[^/]+", "", page.url)
+    for path in (thread_path, "/forum/c/trading", f"/forum/search?q={tx_hash}"):
+        author.open(path)
+        expect(page.get_by_text(title).first).to_be_visible()
+        page.set_viewport_size(PHONE)
+        assert page.evaluate(PAGE_AND_WINDOW_WIDTH) == [PHONE["width"], PHONE["width"]], path
+        page.set_viewport_size(DESKTOP)
+    assert not author.console_errors

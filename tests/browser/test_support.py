@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
-from .browser_kit import DESKTOP
+from .browser_kit import DESKTOP, PHONE
 from .flows import connect, sign_in
 from .test_risk_cases import audit_actions, make_staff, staff_sign_in
 
@@ -142,8 +142,11 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
     finally:
         office_context.close()
 
-    # the user closes the ticket
+    # the user closes the ticket, after saying yes to a dialog: a wallet cannot reopen a closed ticket
     page.get_by_role("button", name="Close ticket").click()
+    closing = page.get_by_role("dialog", name=f"Close ticket #{ticket_id}?")
+    expect(closing).to_contain_text("cannot be reopened")
+    closing.get_by_role("button", name="Close ticket").click()
     expect(page.get_by_text("This ticket is closed. Open a new one if you need more help.")).to_be_visible()
     expect(page.get_by_role("button", name="Close ticket")).to_have_count(0)
     page.get_by_role("link", name="Back to your tickets").click()
@@ -153,3 +156,27 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
     assert audit_actions(stack, f"ticket:{ticket_id}") == [
         "ticket.attachment_view", "ticket.assign", "ticket.note", "ticket.reply", "ticket.attachment_view",
     ]  # fmt: skip
+
+
+def test_a_ticket_about_a_transaction_hash_fits_a_phone_screen(open_dapp: Callable[..., Dapp]) -> None:
+    """A subject that is a hash (one long word) wraps in the ticket's heading rather than widening the page past a
+    phone's screen (it made the page 639 px wide)."""
+    tx_hash = "0x" + uuid.uuid4().hex * 2
+    user = open_dapp(USER)
+    page = user.page
+    page.set_default_timeout(15_000)
+    connect(user, "/support")
+    sign_in(user)
+    form = page.get_by_role("form", name="New ticket")
+    form.get_by_role("combobox", name="Category").select_option("trading")
+    form.get_by_role("textbox", name="Subject").fill(f"Fill {tx_hash}")
+    form.get_by_role("textbox", name="Message").fill(f"Not settled: {tx_hash}{tx_hash}")
+    form.get_by_role("button", name="Open ticket").click()
+    expect(page.get_by_role("heading", name=re.compile(rf"^Ticket #\d+: Fill {tx_hash}$"))).to_be_visible()
+    page.set_viewport_size(PHONE)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths == [PHONE["width"], PHONE["width"]]
+    page.get_by_role("button", name="Close ticket").click()  # leaves no open ticket behind
+    page.get_by_role("dialog").get_by_role("button", name="Close ticket").click()
+    expect(page.get_by_text("This ticket is closed.")).to_be_visible()
+    assert not user.console_errors

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../lib/api-client";
 import { accountApi, type Profile } from "./account-api";
-import { profileChange } from "./profile-form";
+import { refusedUpload } from "./level2-form";
+import { countryShown, profileChange } from "./profile-form";
 
 interface Sent {
   url: string;
@@ -62,6 +63,16 @@ describe("the account API calls", () => {
     await expect(refusal).rejects.toMatchObject({ status: 415, code: "UPLOAD_TYPE_REFUSED", field: "identityDocument" });
   });
 
+  it("says at which of the two files the server refused one, so the form shows it there, not as “a file”", async () => {
+    answer(413, { error: { code: "UPLOAD_TOO_LARGE", message: "a document is at most 5242880 bytes", field: "proofOfAddress" } });
+    const error: unknown = await accountApi.submitLevel2(new File(["%PDF"], "id.pdf"), new File(["%PDF"], "bill.pdf")).catch((caught: unknown) => caught);
+    expect(refusedUpload(error)).toBe("proofOfAddress");
+    expect(refusedUpload(new ApiError(415, "UPLOAD_TYPE_REFUSED", "a document is a PDF, PNG or JPEG file", "identityDocument"))).toBe("identityDocument");
+    // anything else stays the form's own message
+    expect(refusedUpload(new ApiError(409, "KYC_ALREADY_PENDING", "a submission is pending", null))).toBeNull();
+    expect(refusedUpload(new Error("offline"))).toBeNull();
+  });
+
   it("downloads the data export as a file with its name", async () => {
     answer(200, { profile }, { "Content-Disposition": 'attachment; filename="hdex-export.json"' });
     const file = await accountApi.exportData();
@@ -94,5 +105,20 @@ describe("profileChange", () => {
 
   it("removes the e-mail address when the field is emptied", () => {
     expect(profileChange(profile, { ...form, email: "" })).toEqual({ email: null });
+  });
+});
+
+describe("the profile's country in the form", () => {
+  it("follows the profile when the user chose none here: a level-1 submission declares it under an open form", () => {
+    // The form opened with no country declared; the submission then set the profile's to Germany. The select must
+    // show Germany, not "" (a value no option has once the "Not declared" choice is gone: the browser shows Afghanistan).
+    const declared = { ...profile, country: "DE" };
+    expect(countryShown("", declared)).toBe("DE");
+    expect(profileChange(declared, { email: declared.email ?? "", country: countryShown("", declared), notifications: declared.notifications })).toEqual({});
+  });
+
+  it("keeps what the user chose, and shows none while neither the user nor the profile has one", () => {
+    expect(countryShown("FR", { ...profile, country: "DE" })).toBe("FR");
+    expect(countryShown("", { ...profile, country: null })).toBe("");
   });
 });

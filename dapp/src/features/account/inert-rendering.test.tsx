@@ -33,6 +33,19 @@ describe("the identity verification section", () => {
   });
 });
 
+describe("a rejected submission's reason above the form", () => {
+  it("ends the sentence once, whether or not the reviewer ended the reason with a full stop", () => {
+    for (const reason of ["The proof of address is older than three months.", "The proof of address is older than three months"]) {
+      const kyc: KycState = {
+        level: 1,
+        submissions: [{ id: 2, level: 2, status: "rejected", reason, submittedAt: 0, reviewedAt: 1, documents: [] }],
+      };
+      const markup = providedMarkup(<KycSection address={profile.address} kyc={kyc} profile={profile} />);
+      expect(markup).toContain("Your last submission was rejected: The proof of address is older than three months. Correct it and submit again.");
+    }
+  });
+});
+
 describe("the limits panel", () => {
   const limits: Limits = {
     address: profile.address,

@@ -3,6 +3,11 @@
 import { useI18n } from "../../i18n";
 import { FORM_HEADING_IDS } from "./kyc-steps";
 
+/** The reviewer's reason without its own final full stop: the message ends the sentence ("months.. Correct it"). */
+function withoutFinalStop(reason: string): string {
+  return reason.trimEnd().replace(/[.。]$/, "");
+}
+
 export function KycFormHeading({ level, rejection }: { level: 1 | 2; rejection: string | null }) {
   const { t } = useI18n();
   return (
@@ -12,7 +17,7 @@ export function KycFormHeading({ level, rejection }: { level: 1 | 2; rejection: 
       </h4>
       {rejection !== null ? (
         <p className="form-error" role="status">
-          {t("kyc.rejectedResubmit", { reason: rejection })}
+          {t("kyc.rejectedResubmit", { reason: withoutFinalStop(rejection) })}
         </p>
       ) : null}
     </>

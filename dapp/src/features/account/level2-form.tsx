@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { Field, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
+import { ApiError } from "../../lib/api-client";
 import { accountErrorText } from "./error-text";
 import { accountApi, useSubmitKyc } from "./account-api";
 import { KycFormHeading } from "./kyc-form-heading";
@@ -12,6 +13,13 @@ import { MAX_UPLOAD_BYTES, megabytes, UPLOAD_ACCEPT, uploadProblem } from "./val
 interface Files {
   identityDocument: File;
   proofOfAddress: File;
+}
+
+/** The field of the file the server refused (too large, or not a PDF, PNG or JPEG by its content), or null: the
+ * refusal is then shown at that file, since "a file" of two does not tell which one to replace. */
+export function refusedUpload(error: unknown): keyof Files | null {
+  if (!(error instanceof ApiError) || (error.code !== "UPLOAD_TYPE_REFUSED" && error.code !== "UPLOAD_TOO_LARGE")) return null;
+  return error.field === "identityDocument" || error.field === "proofOfAddress" ? error.field : null;
 }
 
 export function Level2Form({ address, rejection }: { address: string; rejection: string | null }) {
@@ -28,6 +36,13 @@ export function Level2Form({ address, rejection }: { address: string; rejection:
   const shown = (file: File | null, problem: ReturnType<typeof uploadProblem>) =>
     problem && (file || attempted) ? t(problem.key, problem.params) : null;
   const hint = t("kyc.uploadHint", { max: megabytes(MAX_UPLOAD_BYTES) });
+  const refused = refusedUpload(submit.error);
+  const refusal = (field: keyof Files) => (refused === field ? accountErrorText(submit.error, t) : null);
+  /** A new file for `field`: the server's refusal of the one before no longer stands. */
+  function pick(set: (file: File | null) => void, file: File | null) {
+    set(file);
+    if (submit.error) submit.reset();
+  }
 
   function send(event: FormEvent) {
     event.preventDefault();
@@ -46,16 +61,16 @@ export function Level2Form({ address, rejection }: { address: string; rejection:
         label={t("kyc.identityDocument")}
         type="file"
         accept={UPLOAD_ACCEPT}
-        onChange={(event) => setIdentity(event.target.files?.[0] ?? null)}
-        error={shown(identity, identityProblem)}
+        onChange={(event) => pick(setIdentity, event.target.files?.[0] ?? null)}
+        error={shown(identity, identityProblem) ?? refusal("identityDocument")}
         hint={hint}
       />
       <Field
         label={t("kyc.proofOfAddress")}
         type="file"
         accept={UPLOAD_ACCEPT}
-        onChange={(event) => setProof(event.target.files?.[0] ?? null)}
-        error={shown(proof, proofProblem)}
+        onChange={(event) => pick(setProof, event.target.files?.[0] ?? null)}
+        error={shown(proof, proofProblem) ?? refusal("proofOfAddress")}
         hint={t("kyc.proofOfAddressHint")}
       />
       <div className="account-form__actions">
@@ -63,7 +78,7 @@ export function Level2Form({ address, rejection }: { address: string; rejection:
           {submit.isPending ? t("common.sending") : t("kyc.level2.submit")}
         </button>
       </div>
-      {submit.error ? (
+      {submit.error && !refused ? (
         <p className="form-error" role="alert">
           {accountErrorText(submit.error, t)}
         </p>

@@ -31,6 +31,12 @@ export function profileChange(
   return change;
 }
 
+/** The country the form shows: the one the user chose here, else the profile's. The profile's can change under the
+ * form (a level-1 submission declares it when none was), and a select whose value matches no option shows the first. */
+export function countryShown(chosen: string, profile: Profile): string {
+  return chosen !== "" ? chosen : (profile.country ?? "");
+}
+
 export function ProfileForm({ profile, address }: { profile: Profile; address: string }) {
   const { t, locale } = useI18n();
   const ids = useId();
@@ -38,11 +44,12 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
   const update = useUpdateProfile(address);
   const resend = useUpdateProfile(address);
   const [email, setEmail] = useState(profile.email ?? "");
-  const [country, setCountry] = useState(profile.country ?? "");
+  const [chosenCountry, setCountry] = useState("");
   const [notifications, setNotifications] = useState(profile.notifications);
   const [attempted, setAttempted] = useState(false);
   const countries = useMemo(() => countryOptions(locale), [locale]);
 
+  const country = countryShown(chosenCountry, profile);
   const problem = emailProblem(email);
   const change = profileChange(profile, { email, country, notifications });
   const unchanged = Object.keys(change).length === 0;

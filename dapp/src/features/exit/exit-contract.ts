@@ -3,11 +3,11 @@
  * that it works without the operator: `walletState(wallet)` (when the exit opens), the vault balance
  * per token, `requestExit()`, `cancelExit()` and `withdrawExited(token)`.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Address } from "viem";
+import { useMutation, useQuery, useQueryClient, type MutationOptions, type QueryClient } from "@tanstack/react-query";
+import type { Address, Hex, PublicClient, WalletClient } from "viem";
 import type { Market, TokenInfo } from "../../lib/api-types";
 import { exchangeAbi } from "../../lib/exchange-abi";
-import { marketTokens } from "../balances";
+import { balancesKey, marketTokens, type BalanceRow } from "../balances";
 import { mined, useWallet } from "../wallet";
 
 export interface ExitState {
@@ -70,11 +70,44 @@ export function useExitRequested(markets: readonly Market[]): boolean {
 
 export type ExitAction = { kind: "request" } | { kind: "cancel" } | { kind: "withdraw"; token: Address };
 
-/** Send one escape-hatch transaction from the wallet and wait until it is mined. */
-export function useExitAction(exchange: Address | null) {
-  const { address, walletClient, publicClient } = useWallet();
-  const queryClient = useQueryClient();
-  return useMutation({
+/** How the exchange's balances are read again after an exit withdrawal: every `pollMs`, for at most `forMs`. */
+export interface LedgerFollowing {
+  pollMs: number;
+  forMs: number;
+}
+
+/** The indexer books an exit withdrawal once its block is final (HDEX_CONFIRMATIONS), and no account-channel message
+ * tells a wallet the engine does not trade for: without reading again, "Available on the exchange" kept the money. */
+const LEDGER_FOLLOWING: LedgerFollowing = { pollMs: 2_000, forMs: 120_000 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Read the exchange's balances of `address` again until `token` holds none there (an exit withdrawal takes all of
+ * it), or `following.forMs` has passed. */
+async function followLedger(queryClient: QueryClient, address: Address, token: Address, following: LedgerFollowing): Promise<void> {
+  const key = balancesKey(address);
+  for (const until = Date.now() + following.forMs; ; await sleep(following.pollMs)) {
+    await queryClient.refetchQueries({ queryKey: key });
+    const rows = queryClient.getQueryData<Map<string, BalanceRow>>(key);
+    if (!rows || BigInt(rows.get(token.toLowerCase())?.balance ?? "0") === 0n || Date.now() >= until) return;
+  }
+}
+
+interface ExitWallet {
+  address: Address | null;
+  walletClient: WalletClient | null;
+  publicClient: PublicClient | null;
+}
+
+/** One escape-hatch transaction sent from the wallet, resolved once mined; then the exit state and the wallet's
+ * balances are read again, and after a withdrawal the exchange's balances until the ledger has it. */
+export function exitActionMutation(
+  queryClient: QueryClient,
+  { address, walletClient, publicClient }: ExitWallet,
+  exchange: Address | null,
+  following: LedgerFollowing = LEDGER_FOLLOWING,
+): MutationOptions<Hex, Error, ExitAction> {
+  return {
     mutationFn: async (action: ExitAction) => {
       if (!address || !walletClient || !publicClient || !exchange) throw new Error("wallet not ready");
       const send = { account: address, chain: walletClient.chain, address: exchange, abi: exchangeAbi } as const;
@@ -85,9 +118,19 @@ export function useExitAction(exchange: Address | null) {
       await mined(publicClient, hash);
       return hash;
     },
+    onSuccess: (_hash, action) => {
+      if (action.kind === "withdraw" && address) void followLedger(queryClient, address, action.token, following);
+    },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: exitKey(address) });
       void queryClient.invalidateQueries({ queryKey: ["wallet-balances"] });
     },
-  });
+  };
+}
+
+/** Send one escape-hatch transaction from the wallet and wait until it is mined. */
+export function useExitAction(exchange: Address | null) {
+  const { address, walletClient, publicClient } = useWallet();
+  const queryClient = useQueryClient();
+  return useMutation(exitActionMutation(queryClient, { address, walletClient, publicClient }, exchange));
 }

@@ -25,7 +25,7 @@ import type { Direction } from "./transfer-steps";
 import { EMPTY_TRAVEL_RULE, travelRuleBody, travelRuleProblems, type TravelRuleDraft } from "./travel-rule";
 import { useWithdrawalQuote } from "./withdrawal-quote";
 import { TravelRuleFields } from "./travel-rule-fields";
-import type { WithdrawalView } from "./withdrawal";
+import { withdrawalFailureKey, type WithdrawalView } from "./withdrawal";
 import { WithdrawalInDoubt } from "./withdrawal-in-doubt";
 import { reviewWithdrawal, WithdrawalReview, type ReviewedWithdrawal } from "./withdrawal-review";
 import "./funds.css";
@@ -181,7 +181,7 @@ export function FundsPanel({ markets }: { markets: readonly Market[] }) {
       if (!walletClient || !sameAddress(address, reviewed.wallet)) throw new Error(t("funds.accountChanged"));
       const onStatus = (view: WithdrawalView) => {
         settled();
-        update(id, { stage: view.status, txHash: view.txHash, error: view.failure });
+        update(id, { stage: view.status, txHash: view.txHash, error: view.failure === null ? null : t(withdrawalFailureKey(view.failure)) });
         refreshBalances();
       };
       await withdraw(walletClient, currentEip712, reviewed, onStatus, statusReadable(id));

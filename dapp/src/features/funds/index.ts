@@ -1,1 +1,2 @@
 export { FundsPanel } from "./funds-panel";
+export { withdrawalFailureKey } from "./withdrawal";

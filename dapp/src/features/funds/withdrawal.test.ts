@@ -1,9 +1,10 @@
 import { hashTypedData } from "viem";
 import { describe, expect, it } from "vitest";
+import { translate } from "../../i18n";
 import { typedDataFor } from "../../lib/signing";
 import { DEV_EIP712 as EIP712 } from "../../lib/signing.fixture";
 import { DEV_MARKET, MAKER } from "../order-form/test-fixtures";
-import { withdrawalBody, withdrawalFee, withdrawalMessage } from "./withdrawal";
+import { withdrawalBody, withdrawalFailureKey, withdrawalFee, withdrawalMessage } from "./withdrawal";
 
 const WALLET = MAKER;
 const TOKEN = DEV_MARKET.quoteToken.address;
@@ -36,5 +37,26 @@ describe("withdrawals", () => {
     expect(hashTypedData(typedDataFor(EIP712, "Withdrawal", message))).toBe(
       "0xc9b35910c555b481f6993c5e8678dfcc20d4b6196a30f27bf23cb9ad45c64467",
     );
+  });
+});
+
+describe("a failed withdrawal's reason", () => {
+  const english = (failure: string | null) => translate("en", withdrawalFailureKey(failure));
+
+  it("is told in words, never as the relayer's code, and says the amount is available again", () => {
+    const screened = english("blocked_by_screening:wallet+recipient");
+    expect(screened).toMatch(/^Refused by compliance screening/);
+    expect(screened).not.toContain("blocked_by_screening");
+    for (const failure of ["blocked_by_screening:wallet", "recipient_gas: taking it would need 900000 gas", "lost_in_reorg: a reorg took it", null]) {
+      expect(english(failure)).toContain("the amount is available again");
+    }
+  });
+
+  it("tells a destination that cannot take the transfer apart from anything else the chain refused", () => {
+    expect(withdrawalFailureKey("invalid_recipient: the zero address or the Exchange")).toBe("funds.failure.recipient");
+    expect(withdrawalFailureKey("recipient_reverted: the wallet's ether to this recipient reverted on-chain")).toBe("funds.failure.recipient");
+    expect(withdrawalFailureKey("recipient_gas: taking it would need 900000 gas")).toBe("funds.failure.recipient");
+    expect(withdrawalFailureKey("withdrawal would revert: execution reverted")).toBe("funds.failure.other");
+    expect(withdrawalFailureKey("nonce used by another transaction; none of ours was mined")).toBe("funds.failure.other");
   });
 });

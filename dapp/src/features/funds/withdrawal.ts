@@ -5,6 +5,7 @@
  */
 
 import type { Address, Hex } from "viem";
+import type { MessageKey } from "../../i18n";
 
 /** Seconds the operator has to relay a withdrawal; the API wants more than 60. */
 export const WITHDRAWAL_LIFETIME_S = 24n * 3600n;
@@ -66,4 +67,17 @@ export interface WithdrawalView {
   status: WithdrawalStage;
   txHash: Hex | null;
   failure: string | null;
+}
+
+/** Failures about the destination (relayer/withdrawals.py): the zero address or the Exchange, ether it refused
+ * before, more gas than the operator pays. */
+const RECIPIENT_FAILURES = new Set(["invalid_recipient", "recipient_reverted", "recipient_gas"]);
+
+/** The words for a failed withdrawal's `failure`, the relayer's record of why (`blocked_by_screening:wallet`,
+ * `recipient_gas: ...`, a transaction's error): a person is told what happened and that the amount is free again,
+ * never shown the code. */
+export function withdrawalFailureKey(failure: string | null): MessageKey {
+  const code = /^[a-z_]+/.exec(failure ?? "")?.[0] ?? "";
+  if (code === "blocked_by_screening") return "funds.failure.screening";
+  return RECIPIENT_FAILURES.has(code) ? "funds.failure.recipient" : "funds.failure.other";
 }

@@ -63,13 +63,17 @@ describe("noticeFor", () => {
     });
   });
 
-  it("follows a withdrawal: relayed and completed with the transaction, failed with the reason", () => {
+  it("follows a withdrawal: relayed and completed with the transaction, failed with the reason in words", () => {
     const step = (status: string, extra: Record<string, unknown> = {}) =>
       noticeFor({ channel: "account", type: "withdrawal", hash: "0xw", status, txHash: "0xt", failure: null, ...extra });
     expect(step("accepted")).toBeNull();
     expect(step("relayed")).toMatchObject({ key: "withdrawal:0xw:relayed", title: "notify.withdrawalRelayed", txHash: "0xt" });
     expect(step("completed")).toMatchObject({ kind: "success", title: "notify.withdrawalCompleted" });
-    expect(step("failed", { failure: "expired" })).toMatchObject({ kind: "error", values: { reason: "expired" } });
+    expect(step("failed", { failure: "expired" })).toMatchObject({ kind: "error", title: "notify.withdrawalFailed", body: "funds.failure.other" });
+    // the relayer's code never reaches the person: blocked_by_screening:wallet was shown as it is
+    const blocked = step("failed", { failure: "blocked_by_screening:wallet+recipient" });
+    expect(blocked).toMatchObject({ kind: "error", body: "funds.failure.screening" });
+    expect(JSON.stringify(blocked)).not.toContain("blocked_by_screening");
   });
 
   it("ignores balance moves: credits are announced from the deposits list", () => {

@@ -5,6 +5,7 @@
  * failures, withdrawal steps).
  */
 import type { MessageKey } from "../../i18n";
+import { withdrawalFailureKey } from "../funds";
 
 export interface Notice {
   /** Same key, same notice: the channel delivers at least once, so repeats are dropped. */
@@ -75,7 +76,7 @@ export function noticeFor(message: Message): Notice | null {
       if (status === "relayed") return { key, kind: "info", title: "notify.withdrawalRelayed", txHash };
       if (status === "completed") return { key, kind: "success", title: "notify.withdrawalCompleted", txHash };
       if (status === "failed") {
-        return { key, kind: "error", title: "notify.withdrawalFailed", body: "notify.reason", values: { reason: str(message.failure) } };
+        return { key, kind: "error", title: "notify.withdrawalFailed", body: withdrawalFailureKey(str(message.failure)) };
       }
       return null;
     }

@@ -7,7 +7,7 @@
  */
 import "./messages"; // before anything renders a message of this chunk
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Field, FileViewer, LoadMore, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
+import { DataTable, Dialog, Field, FileViewer, LoadMore, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { Link, navigate, paths } from "../../lib/router";
@@ -253,7 +253,40 @@ export function MessageItem({ message, ticketId, time }: { message: Message; tic
   );
 }
 
-/** The wallet's reply on its ticket: Markdown and an optional file, and the button that closes the ticket. */
+/** Asked before a ticket is closed: a wallet cannot reopen it, and a reply typed and not sent is dropped. */
+export function CloseTicketDialog({ id, open, replyTyped, closing, onConfirm, onCancel }: {
+  id: number;
+  open: boolean;
+  replyTyped: boolean;
+  closing: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <Dialog
+      open={open}
+      title={t("support.closeConfirmTitle", { id })}
+      onClose={onCancel}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onCancel}>
+            {t("common.cancel")}
+          </button>
+          <button type="button" className="button button--sell" onClick={onConfirm} disabled={closing}>
+            {t("support.close")}
+          </button>
+        </>
+      }
+    >
+      <p>{t("support.closeConfirmText")}</p>
+      {replyTyped ? <p className="form-error">{t("support.closeDropsReply")}</p> : null}
+    </Dialog>
+  );
+}
+
+/** The wallet's reply on its ticket: Markdown and an optional file, and the button that closes the ticket (after
+ * asking: a closed ticket cannot be reopened by its wallet). */
 export function ReplyForm({ address, id }: { address: string; id: number }) {
   const { t } = useI18n();
   const toast = useToast();
@@ -261,6 +294,7 @@ export function ReplyForm({ address, id }: { address: string; id: number }) {
   const [attachment, setAttachment] = useState<File | null>(null);
   const [sent, setSent] = useState(0); // a new file input after each reply sent: a file input is not cleared by state
   const [attempted, setAttempted] = useState(false);
+  const [confirmingClose, setConfirmingClose] = useState(false);
   const reply = useTicketChange<NewReply>(address, (input) => supportApi.reply(id, input));
   const close = useTicketChange<void>(address, () => supportApi.close(id));
   const problems = replyProblems({ body, attachment });
@@ -300,15 +334,23 @@ export function ReplyForm({ address, id }: { address: string; id: number }) {
         <button type="submit" className="button button--primary" disabled={reply.isPending}>
           {reply.isPending ? t("common.sending") : t("support.sendReply")}
         </button>
-        <button
-          type="button"
-          className="button button--ghost"
-          disabled={close.isPending}
-          onClick={() => close.mutate(undefined, { onSuccess: () => toast.show({ kind: "success", title: t("support.closedToast", { id }) }) })}
-        >
+        <button type="button" className="button button--ghost" aria-haspopup="dialog" disabled={close.isPending} onClick={() => setConfirmingClose(true)}>
           {t("support.close")}
         </button>
       </div>
+      <CloseTicketDialog
+        id={id}
+        open={confirmingClose}
+        replyTyped={body.trim() !== "" || attachment !== null}
+        closing={close.isPending}
+        onCancel={() => setConfirmingClose(false)}
+        onConfirm={() =>
+          close.mutate(undefined, {
+            onSuccess: () => toast.show({ kind: "success", title: t("support.closedToast", { id }) }),
+            onSettled: () => setConfirmingClose(false),
+          })
+        }
+      />
       {failed ? (
         <p className="form-error" role="alert">
           {supportErrorText(failed, t)}
