@@ -269,7 +269,12 @@ function PostItem({ post, address }: { post: Post; address: string | null }) {
         reporting ? (
           <ReportForm post={post} onDone={() => setReporting(false)} />
         ) : (
-          <button type="button" className="button button--small button--ghost" onClick={() => setReporting(true)}>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            aria-label={t("forum.reportPostBy", { author: shortAddress(post.author) })}
+            onClick={() => setReporting(true)}
+          >
             {t("forum.report")}
           </button>
         )
