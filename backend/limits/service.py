@@ -97,8 +97,8 @@ def check_withdrawal(
     if value is None:
         raise HdexError(
             ErrorCode.WITHDRAWAL_LIMIT_EXCEEDED,
-            f"{token} has no price in {symbol} (no last trade price, no fixed price), so this withdrawal cannot be "
-            f"counted against your limits; your remaining allowance is {left}",
+            f"{book.name(token)} has no price in {symbol} (no last trade price, no fixed price), so this withdrawal "
+            f"cannot be counted against your limits; your remaining allowance is {left}",
             "withdrawal.token",
         )
     if value > limits.allowance:

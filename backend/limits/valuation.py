@@ -98,6 +98,7 @@ class PriceBook:
                     market.base_decimals if is_base else market.quote_decimals,
                 )
         self.reference = reference or Reference(reference_symbol, None, None)
+        self._names = {token: symbol for symbol, token in symbols.items()}  # for messages: people read symbols
         self._ref = None if self.reference.token is None else self.reference.token.lower()
         # keys: a token address, or a symbol some market lists; other keys name no token here and are ignored
         self._fixed: dict[str, int] = {}
@@ -105,6 +106,10 @@ class PriceBook:
             token = key.lower() if key.startswith("0x") else symbols.get(key)
             if token is not None:
                 self._fixed[token] = price
+
+    def name(self, token: str) -> str:
+        """The symbol a market lists `token` under, else the address itself."""
+        return self._names.get(token.lower(), token)
 
     def value(self, token: str, amount: int) -> int | None:
         """`amount` base units of `token` in reference base units, rounded up; None if it cannot be valued
