@@ -223,7 +223,8 @@ def test_a_market_order_fills_no_worse_than_the_worst_price_it_showed(traders: T
 def test_the_trading_page_is_photographed_at_desktop_and_phone_widths(traders: Traders) -> None:
     page = traders.maker.page
     place_order(page, "Buy", "0.5", price="2005")  # both sides of the book on show
-    account_table(page, "Open orders")
+    # the picture shows the order just placed among the open ones, as a user sees it a moment later
+    expect(table_row(account_table(page, "Open orders"), "Buy", "2,005.00", "0.500")).to_have_count(1)
     dismiss_notifications(page)
 
     paths = screenshot(page, "trading")
