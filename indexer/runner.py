@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,6 +17,7 @@ from backend.compliance.deposits import DepositScreening
 from backend.compliance.factory import screener_for
 from backend.compliance.providers import ProviderUnavailable
 from backend.db.leased_loop import LeasedLoop
+from backend.marketdata.account_updates import account_notifier_for
 from backend.metrics import (
     INDEXER_ERRORS,
     INDEXER_EVENTS,
@@ -54,6 +57,10 @@ class IndexerLoop:
 
     def __init__(self, container: Container, follower: Follower, interval_s: float = 1.0) -> None:
         self.follower = follower
+        # A depositor hears of each credit on its account channel: the engine announces balances only of the
+        # wallets it follows (those that traded), so a deposit made elsewhere (another tab, a script) would
+        # otherwise reach an open page only when it next reads its balances.
+        self.notify: Callable[[str, dict[str, Any]], bool] = account_notifier_for(container)
         self.leased = LeasedLoop(
             "indexer",
             f"indexer:{follower.config.chain_id}",
@@ -82,6 +89,11 @@ class IndexerLoop:
     def _poll_held(self) -> PollResult:
         result = self.follower.poll_once(keep=self.leased.keep)
         self._record(result)
+        for credit in result.credited:  # committed: a reader woken by it finds the credit
+            self.notify(credit.wallet, {
+                "type": "deposit", "status": "final", "token": credit.token, "amount": str(credit.amount),
+                "txHash": credit.tx_hash,
+            })  # fmt: skip
         return result
 
     def _record(self, result: PollResult) -> None:

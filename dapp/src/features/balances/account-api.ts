@@ -33,7 +33,13 @@ export interface AccountFees {
   withdrawalFeeRate: number;
 }
 
-const REFRESHING_MESSAGES = new Set(["balance", "withdrawal", "settlement"]);
+// "deposit": a credit the indexer made final, told also to wallets the engine follows no balances of (never traded)
+const REFRESHING_MESSAGES = new Set(["balance", "withdrawal", "settlement", "deposit"]);
+
+/** Whether an account-channel message means the wallet's exchange balances moved (read them again). */
+export function movesBalances(message: Record<string, unknown>): boolean {
+  return REFRESHING_MESSAGES.has(String(message.type));
+}
 
 export function balancesKey(address: Address | null) {
   return ["account", address, "balances"] as const;
@@ -53,7 +59,7 @@ export function useExchangeBalances(address: Address | null) {
   });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: key });
   useStream(address ? { channel: "account", address } : null, (message) => {
-    if (REFRESHING_MESSAGES.has(String(message.type))) refresh();
+    if (movesBalances(message)) refresh();
   });
   useOnResync(refresh);
   return query;

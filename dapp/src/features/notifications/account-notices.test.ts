@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { noticeFor } from "./account-notices";
+import { movesBalances } from "../balances/account-api";
+import { noticeFor, refreshesDeposits } from "./account-notices";
 
 const order = (event: string, extra: Record<string, unknown> = {}) => ({
   channel: "account",
@@ -78,5 +79,22 @@ describe("noticeFor", () => {
 
   it("ignores balance moves: credits are announced from the deposits list", () => {
     expect(noticeFor({ channel: "account", type: "balance", token: "0x1", total: "1" })).toBeNull();
+  });
+});
+
+describe("a deposit made final", () => {
+  // the indexer tells it also to a wallet that never traded, whose balances the engine announces nothing of
+  const credit = { channel: "account", type: "deposit", status: "final", token: "0x1", amount: "5", txHash: "0xab" };
+
+  it("reads the deposits list again (its credit raises the notice) and the balances", () => {
+    expect(refreshesDeposits(credit)).toBe(true);
+    expect(movesBalances(credit)).toBe(true);
+    expect(noticeFor(credit)).toBeNull(); // one notice, from the list, as for a deposit made here
+  });
+
+  it("is not read into other messages: an order's change reads neither again", () => {
+    const order = { channel: "account", type: "order", event: "placed", hash: "0x1" };
+    expect(refreshesDeposits(order)).toBe(false);
+    expect(movesBalances(order)).toBe(false);
   });
 });

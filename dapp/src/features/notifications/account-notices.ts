@@ -55,6 +55,12 @@ function filledAt(message: Message): Pick<Notice, "body" | "amounts"> {
   return { body: "notify.filledBodyNoPrice", amounts: { market, base: str(((message.order ?? {}) as Message).baseAmount) } };
 }
 
+/** Whether an account-channel message may mean a deposit was credited: the deposits list is read again, and a
+ * credit new since its first read raises a notice. */
+export function refreshesDeposits(message: Message): boolean {
+  return message.type === "balance" || message.type === "deposit";
+}
+
 /** The notice for one account-channel message, or null when it needs none (fills have theirs from ./fill-notices). */
 export function noticeFor(message: Message): Notice | null {
   switch (message.type) {

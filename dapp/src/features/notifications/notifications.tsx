@@ -13,7 +13,7 @@ import { useStream } from "../../lib/use-stream";
 import { useMarkets } from "../markets";
 import { cachedOpenOrder, reasonText } from "../orders";
 import { useWallet } from "../wallet";
-import { noticeFor, type Notice } from "./account-notices";
+import { noticeFor, refreshesDeposits, type Notice } from "./account-notices";
 import { FillNotices } from "./fill-notices";
 
 interface DepositRow {
@@ -82,7 +82,7 @@ export function Notifications() {
   }, [address, queryClient]);
 
   useStream(address ? { channel: "account", address } : null, (message) => {
-    if (message.type === "balance") void queryClient.invalidateQueries({ queryKey: depositsKey });
+    if (refreshesDeposits(message)) void queryClient.invalidateQueries({ queryKey: depositsKey });
     if (message.type === "fill") fills.current?.fill(message);
     const notice = noticeFor(message);
     if (notice) show(notice);
