@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import IO
 
 import httpx
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import BusyLoadingError, RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -256,7 +256,8 @@ class Replica:
         except RedisTimeoutError:  # sent, and no reply: Redis may have taken the command, and the engine applied it
             message = f"the command stream (Redis) did not answer in time; {may_stand}"
             raise HdexError(ErrorCode.ENGINE_TIMEOUT, message) from None
-        except ResponseError as exc:  # Redis refused it (out of memory, loading): the command was not taken
+        # Redis refused it (out of memory; loading, which redis-py raises as a ConnectionError): it was not taken
+        except (ResponseError, BusyLoadingError) as exc:
             message = f"the command stream (Redis) refused the command: {exc}"
             raise HdexError(ErrorCode.UNAVAILABLE, message, None, RETRY_SHORTLY) from None
         except (OSError, RedisError) as exc:

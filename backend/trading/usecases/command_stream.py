@@ -188,7 +188,7 @@ def entry_answers(fields: dict[bytes, bytes]) -> list[Answer]:
     """The answers a reply-stream entry carries (see `answers_entry`). One this replica cannot read (an error code
     an engine process newer than it added) is answered ENGINE_TIMEOUT (whether the command stands is not known
     here), the others as they are: an entry carries the answers of a whole batch, placed orders among them. Raises
-    ValueError (or KeyError, TypeError) if the entry itself is not an engine's."""
+    ValueError (or KeyError, TypeError, RecursionError) if the entry itself is not an engine's."""
     answers = json.loads(fields[b"answers"])
     if not isinstance(answers, dict):
         raise TypeError("an answers entry holds one object")
@@ -275,7 +275,8 @@ class CommandStream:
                     self._last_reply = entry_id.decode()
                     try:
                         answers = entry_answers(fields)
-                    except (KeyError, ValueError, TypeError):  # not an engine's: must not stop every answer after it
+                    # not an engine's (nested past the parser's depth too): must not stop every answer after it
+                    except (KeyError, ValueError, TypeError, RecursionError):
                         log.warning("unreadable entry on the answer stream skipped", extra={"entry": self._last_reply})
                         continue
                     for answer in answers:
@@ -410,6 +411,12 @@ class CommandConsumer:
                 # No Exchange recorded yet, standing by for the engine lease, or stopped (the lease lost, a
                 # storage fault): leave the commands to the engine process that can place them.
                 if host is None or host.broken is not None:
+                    if host is None:
+                        # Standing by takes nothing: the process running the book shows the stream. A reading kept
+                        # from this process's own host (deposed, or stopped by a storage fault) would show orders
+                        # waiting on it for good, and page HdexCommandStreamStalled while the book runs elsewhere.
+                        COMMAND_STREAM_LENGTH.set(0)
+                        COMMAND_STREAM_PENDING.set(0)
                     await asyncio.sleep(0.5)
                     continue
                 if self._reading_for() is not host:
@@ -655,7 +662,7 @@ class CommandConsumer:
         stream."""
         try:
             body = json.loads(entry.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested too deep: a stray writer's, which must not end the consumer
             return Answer(entry.ticket, error=HdexError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON"))
         try:
             if entry.kind == CANCEL:

@@ -5,6 +5,7 @@ and a clean stop with a batch still being stored. Each command is answered and p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -666,6 +667,40 @@ def test_a_consumer_that_may_not_read_still_shows_the_backlog_on_metrics() -> No
     asyncio.run(scenario())
 
 
+def test_a_process_standing_by_shows_no_orders_waiting_on_it_on_metrics() -> None:
+    """Its host gone (deposed, or stopped by a storage fault) while orders waited: the process stands by and takes none,
+    the one running the book shows the stream. Its last reading kept, HdexCommandStreamStalled would page for it (orders
+    wait, it takes none) for as long as it stands by."""
+
+    async def scenario() -> None:
+        client = aioredis.Redis.from_url(redis_database(13))
+        term = Term(2.0)
+        consumer = CommandConsumer(client, lambda: None, lambda _host, _hash: None, CONSUMER, 3600.0, term)
+        running = None
+        try:
+            assert (await next_tickets(consumer))[0] == []  # the group made, the stream read empty
+            for ticket in ("a", "b"):
+                await client.xadd(STREAM, {"id": ticket, "ticket": ticket, "reply": REPLIES, "body": "{}"})
+            term.left, consumer._next_sample = [0.5], 0.0  # its term running out: it samples, takes nothing
+            assert (await next_tickets(consumer))[0] == []
+            assert metric("hdex_command_stream_length") == 2
+
+            running = asyncio.create_task(consumer.run())  # its host let go: standing by
+            deadline = time.monotonic() + 30
+            while metric("hdex_command_stream_length") and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert (metric("hdex_command_stream_length"), metric("hdex_command_stream_pending")) == (0, 0)
+            assert await client.xlen(STREAM) == 2  # still waiting, for the process running the book
+        finally:
+            if running is not None:
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
+            await client.aclose()
+
+    asyncio.run(scenario())
+
+
 class LosesOneReply(aioredis.Redis):
     """Redis whose first reply to a read that delivered entries is lost on the way (as when this process stalled
     past its read timeout): Redis counts them delivered to the consumer, the consumer never sees them."""
@@ -736,6 +771,42 @@ def test_an_entry_that_is_no_command_is_dropped_and_the_commands_behind_it_are_p
     client.close()
 
 
+def test_a_command_nested_past_any_parser_is_refused_and_the_commands_behind_it_are_placed(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Anyone with access to Redis may write a body too deep for Python's JSON parser (RecursionError, no ValueError):
+    refused as malformed, it must not end the consumer, which would meet it again after every restart."""
+    redis_url = redis_database(13)
+    client = redis.Redis.from_url(redis_url)
+    for exchange in running(prepare(sqlite_url, tmp_path, **engine_settings(redis_url))):
+        add(client, "nested", "[" * 100_000 + "]" * 100_000)
+        add(client, "after", body(exchange, 5, 1))
+
+        assert answer(client, "nested")["error"]["code"] == "MALFORMED_JSON"
+        assert answer(client, "after")["order"]["status"] == "open"
+    client.close()
+
+
+def test_a_replica_skips_an_answer_entry_nested_past_any_parser_and_reads_on() -> None:
+    redis_url = redis_database(13)
+
+    async def scenario() -> Answer:
+        client = aioredis.Redis.from_url(redis_url)
+        stream = CommandStream(client, REPLIES, max_len=10)
+        waiting = await stream.submit("0x" + "ab" * 32, "t-1", b"{}", DOMAIN)
+        assert waiting is not None
+        await client.xadd(REPLIES, {"answers": "[" * 100_000 + "]" * 100_000})  # a stray writer's
+        await client.xadd(REPLIES, answers_entry([Answer("t-1", order={"hash": "0x01"})]))
+        reader = asyncio.create_task(stream.read_answers())
+        try:
+            return await asyncio.wait_for(waiting, 30)
+        finally:
+            reader.cancel()
+            await client.aclose()
+
+    assert asyncio.run(scenario()).order == {"hash": "0x01"}
+
+
 def test_an_unreadable_answer_fails_only_its_own_request_not_the_batch_it_came_in() -> None:
     """An engine process newer than the replica may refuse with a code the replica does not know: that request is
     told its command may stand; the order placed in the same batch is answered as placed."""
@@ -770,7 +841,7 @@ def test_a_refused_order_answered_while_a_reread_of_it_was_on_its_way_is_not_app
     whose batch is answered (INSUFFICIENT_BALANCE) and acknowledged before the reader gets the reply (a large reply
     takes several turns of the loop). Meanwhile order A, which held the funds, is cancelled: B applied again would
     now be placed, though its client was told it was refused. The interleaving is pinned with events."""
-    redis_url = redis_database(15)
+    redis_url = redis_database(12)
     client = redis.Redis.from_url(redis_url)
     state: dict[str, Any] = {"fail_read": False, "applied": []}
     reread, answered = threading.Event(), threading.Event()  # set and awaited on the engine's loop, in order
@@ -834,7 +905,7 @@ def test_an_answer_redis_refuses_leaves_its_command_pending_and_a_claim_answers_
 ) -> None:
     """Redis refuses the answer's XADD (out of memory) but would take the acknowledgement: the command must stay
     pending, or its answer is never sent. A claim after a lease term answers it (as placed before)."""
-    redis_url = redis_database(15)
+    redis_url = redis_database(12)
     client = redis.Redis.from_url(redis_url)
     refusals = {"left": 1}
     real_xadd = aioredis.client.Pipeline.xadd

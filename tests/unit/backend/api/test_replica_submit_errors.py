@@ -9,8 +9,8 @@ import asyncio
 from typing import Any
 
 import pytest
+from redis.exceptions import BusyLoadingError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend.api.replica import MAY_STAND, Replica
@@ -30,8 +30,17 @@ def refusal(error: Exception) -> HdexError:
     return refused.value
 
 
-def test_a_command_redis_refused_was_not_taken() -> None:
-    refused = refusal(ResponseError("OOM command not allowed when used memory > 'maxmemory'."))
+@pytest.mark.parametrize(
+    "error",
+    [
+        ResponseError("OOM command not allowed when used memory > 'maxmemory'."),
+        # redis-py raises LOADING as a ConnectionError of its own, but Redis answered it: nothing was taken
+        BusyLoadingError("Redis is loading the dataset in memory"),
+    ],
+    ids=["out-of-memory", "loading"],
+)
+def test_a_command_redis_refused_was_not_taken(error: Exception) -> None:
+    refused = refusal(error)
     assert refused.code is ErrorCode.UNAVAILABLE
     assert "refused" in refused.message and "may stand" not in refused.message
     assert refused.headers == {"Retry-After": "1"}  # Redis out of memory: a hint to back off, not to hammer it
