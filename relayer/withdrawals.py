@@ -285,8 +285,8 @@ class WithdrawalWork:
     def _tell(self, session: Session, request: WithdrawalRequest) -> None:
         """The wallet hears of every step of its withdrawal on its account channel (at least once), once
         `session` commits."""
-        message = {"type": "withdrawal", "hash": request.hash, "status": request.status,
-                   "txHash": request.tx_hash, "failure": request.failure}  # fmt: skip
+        message = {"type": "withdrawal", "hash": request.hash, "status": request.status, "token": request.token,
+                   "amount": str(request.amount), "txHash": request.tx_hash, "failure": request.failure}  # fmt: skip
         tell_after_commit(session, self.notify, request.wallet, message)
 
     def _now_ms(self) -> int:

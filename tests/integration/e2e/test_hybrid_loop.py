@@ -198,8 +198,9 @@ def test_deposit_trade_settle_and_withdraw_keep_ledger_and_chain_equal(loop: Loo
     loop.index()  # Withdrawn final in the ledger
     loop.relayer.tick()  # completed
     assert loop.client.get(f"/v1/withdrawals/{accepted.json()['hash']}").json()["status"] == "completed"
-    steps = [m["status"] for wallet, m in loop.notes if m["type"] == "withdrawal" and wallet == address_of(BOB)]
-    assert steps == ["relayed", "completed"]
+    steps = [m for wallet, m in loop.notes if m["type"] == "withdrawal" and wallet == address_of(BOB)]
+    assert [m["status"] for m in steps] == ["relayed", "completed"]
+    assert {(m["token"], m["amount"]) for m in steps} == {(weth.address, str(WEI // 2))}  # what, for the notice
     assert int(weth.functions.balanceOf(address_of(BOB)).call()) == before + WEI // 2
     loop.ledger_equals_chain((ALICE, BOB))
 

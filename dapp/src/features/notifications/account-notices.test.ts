@@ -77,6 +77,17 @@ describe("noticeFor", () => {
     expect(JSON.stringify(blocked)).not.toContain("blocked_by_screening");
   });
 
+  it("says what a withdrawal took out when the server says it, and only the transaction when it does not", () => {
+    const step = (status: string, extra: Record<string, unknown> = {}) =>
+      noticeFor({ channel: "account", type: "withdrawal", hash: "0xw", status, txHash: "0xt", failure: null, ...extra });
+    const told = { token: "0xToken", amount: "1500000000000000000" };
+    for (const status of ["relayed", "completed"]) {
+      expect(step(status, told)).toMatchObject({ body: "notify.withdrawalAmount", tokenAmount: { token: "0xToken", units: told.amount }, txHash: "0xt" });
+      expect(step(status)).not.toHaveProperty("tokenAmount"); // a server from before it: the transaction is the body
+      expect(step(status, { ...told, amount: "1.5" })).not.toHaveProperty("tokenAmount"); // never a decimal guessed at
+    }
+  });
+
   it("ignores balance moves: credits are announced from the deposits list", () => {
     expect(noticeFor({ channel: "account", type: "balance", token: "0x1", total: "1" })).toBeNull();
   });

@@ -19,6 +19,8 @@ export interface Notice {
    * whose average price is shown; `filled` of `total`: how far a partly filled order is. */
   amounts?: { market: string; base?: string; price?: string; quote?: string; filled?: string; total?: string };
   txHash?: string;
+  /** Base units of a token (a withdrawal's), formatted with the token's decimals and symbol as `amount`. */
+  tokenAmount?: { token: string; units: string };
 }
 
 type Message = Record<string, unknown>;
@@ -79,8 +81,12 @@ export function noticeFor(message: Message): Notice | null {
       const status = str(message.status);
       const key = `withdrawal:${str(message.hash)}:${status}`;
       const txHash = str(message.txHash) || undefined;
-      if (status === "relayed") return { key, kind: "info", title: "notify.withdrawalRelayed", txHash };
-      if (status === "completed") return { key, kind: "success", title: "notify.withdrawalCompleted", txHash };
+      // what was withdrawn, when the server says (one from before it carried only the transaction)
+      const what: Pick<Notice, "body" | "tokenAmount"> = UNITS.test(str(message.amount)) && str(message.token)
+        ? { body: "notify.withdrawalAmount", tokenAmount: { token: str(message.token), units: str(message.amount) } }
+        : {};
+      if (status === "relayed") return { key, kind: "info", title: "notify.withdrawalRelayed", txHash, ...what };
+      if (status === "completed") return { key, kind: "success", title: "notify.withdrawalCompleted", txHash, ...what };
       if (status === "failed") {
         return { key, kind: "error", title: "notify.withdrawalFailed", body: withdrawalFailureKey(str(message.failure)) };
       }
