@@ -741,9 +741,28 @@ class Settings(BaseSettings):
             from eth_account import Account
 
             assert self.operator_keystore_password is not None  # checked by the validator
-            keyfile = self.operator_keystore.read_text(encoding="utf-8")
             password = self.operator_keystore_password.get_secret_value()
-            return "0x" + bytes(Account.decrypt(keyfile, password)).hex()
+            # Read when first used, not at load (every command loads settings; decrypting costs a key derivation):
+            # a missing file or a wrong password is then one line naming the variable, not a traceback.
+            try:
+                keyfile = self.operator_keystore.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise SettingsError(
+                    f"HDEX_OPERATOR_KEYSTORE: cannot read {self.operator_keystore}: {exc.strerror or exc}"
+                ) from None
+            try:
+                key = "0x" + bytes(Account.decrypt(keyfile, password)).hex()
+            except (ValueError, TypeError, KeyError) as exc:
+                raise SettingsError(
+                    f"HDEX_OPERATOR_KEYSTORE: cannot decrypt {self.operator_keystore} with "
+                    f"HDEX_OPERATOR_KEYSTORE_PASSWORD ({exc}): a wrong password, or not a keystore file"
+                ) from None
+            if self.env is Environment.PRODUCTION and key in DEV_KEYS:
+                # the validator can only check a raw key; a keystore's is known once decrypted
+                raise SettingsError(
+                    "HDEX_OPERATOR_KEYSTORE: production refuses a well-known anvil development key as operator key"
+                )
+            return key
         return DEV_KEYS[OPERATOR_INDEX]
 
 

@@ -14,8 +14,14 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
 
-from backend.chain.deploy import DEV_EXIT_DELAY, DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, DEV_TIMELOCK_DELAY, deploy_core
+from backend.chain.deploy import DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, deploy_core
 from custody.errors import TreasuryError
+
+# A real network's delays, as scripts/deploy.py's: the dev stack's (an hour each, the contracts' minimums) would
+# give a user who sees a harmful admin change scheduled no time to exit before it runs. The timelock outlasts the
+# exit delay by a day, so an exit requested when the change is scheduled completes before it.
+REAL_TIMELOCK_DELAY = 2 * 86_400
+REAL_EXIT_DELAY = 86_400
 
 
 @dataclass(frozen=True)
@@ -25,8 +31,8 @@ class DeployRoles:
     owners: tuple[str, ...]
     threshold: int
     operator: str
-    timelock_delay: int = DEV_TIMELOCK_DELAY
-    exit_delay: int = DEV_EXIT_DELAY
+    timelock_delay: int = REAL_TIMELOCK_DELAY
+    exit_delay: int = REAL_EXIT_DELAY
     maker_fee_rate: int = DEV_MAKER_FEE_RATE
     taker_fee_rate: int = DEV_TAKER_FEE_RATE
 

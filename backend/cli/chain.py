@@ -13,18 +13,19 @@ from web3.exceptions import Web3Exception
 from backend.bootstrap import bootstrap
 from backend.chain.artifacts import ArtifactError
 from backend.chain.compiler import CompileError, compile_all
-from backend.chain.deploy import DEV_EXIT_DELAY, DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, DEV_TIMELOCK_DELAY
+from backend.chain.deploy import DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE
 from backend.chain.deployments import load_deployments, record_deployments
+from backend.chain.devkeys import DEV_KEYS
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.chain.node import AnvilNode, NodeError
-from backend.chain.plan import DeployRoles, execute_plan, plan_deployment
+from backend.chain.plan import REAL_EXIT_DELAY, REAL_TIMELOCK_DELAY, DeployRoles, execute_plan, plan_deployment
 from backend.chain.rpc import make_web3
 from backend.chain.verify import verify_code
 from backend.cli.addresses import address_option
 from backend.cli.context import database_container
 from backend.db import migrate
 from backend.log import configure_logging
-from backend.settings import Settings, get_settings
+from backend.settings import DEV_CHAIN_ID, Environment, Settings, get_settings
 from backend.trading.usecases.redeployment import live_trading_state
 from custody.addresses import checksummed
 from custody.errors import TreasuryError
@@ -72,8 +73,10 @@ def compile_contracts() -> None:
 @click.option("--owners", envvar="HDEX_CUSTODY_OWNERS", help="real network: comma-separated Custody owners")
 @click.option("--threshold", envvar="HDEX_CUSTODY_THRESHOLD", type=click.IntRange(min=1), help="approvals needed")
 @click.option("--operator", help="operator address [default: from the settings' operator key]")
-@click.option("--timelock-delay", type=click.IntRange(3600, 30 * 86_400), default=DEV_TIMELOCK_DELAY, show_default=True)
-@click.option("--exit-delay", type=click.IntRange(3600, 7 * 86_400), default=DEV_EXIT_DELAY, show_default=True)
+@click.option(
+    "--timelock-delay", type=click.IntRange(3600, 30 * 86_400), default=REAL_TIMELOCK_DELAY, show_default=True
+)
+@click.option("--exit-delay", type=click.IntRange(3600, 7 * 86_400), default=REAL_EXIT_DELAY, show_default=True)
 @click.option("--maker-fee-rate", type=click.IntRange(0, 10_000), default=DEV_MAKER_FEE_RATE, show_default=True)
 @click.option("--taker-fee-rate", type=click.IntRange(0, 10_000), default=DEV_TAKER_FEE_RATE, show_default=True)
 @click.option("--deployer", help="deployer address (for --plan without a keystore)")
@@ -86,14 +89,23 @@ def deploy(
 ) -> None:  # fmt: skip
     """Deploy the contracts to the configured chain and record their addresses.
 
-    Without --owners: the development stack (dev keys, demo tokens). With --owners and --threshold: Custody and
-    Exchange for a real network from a deployer keystore; --plan prints the plan and sends nothing.
+    Without --owners: the development stack (dev keys, demo tokens; refused with HDEX_ENV=production). With
+    --owners and --threshold: Custody and Exchange for a real network from a deployer keystore, on the node's chain
+    only if it is HDEX_CHAIN_ID; --plan prints the plan and sends nothing.
     """
+    settings = get_settings()
     # any real-network option says which deployment was meant: without --owners it is refused, never a dev stack
     if owners is None and threshold is None and deployer_keystore is None and not dry_run:
+        if settings.env is Environment.PRODUCTION:
+            # the dev stack is never deployed in production, and its refusal said to run this very command
+            click.echo(
+                "hdex chain deploy: HDEX_ENV=production deploys no development stack: give --owners, --threshold "
+                'and --deployer-keystore (README, "Deploying to a real network"); --plan first',
+                err=True,
+            )
+            sys.exit(1)
         _deploy_dev()
         return
-    settings = get_settings()
     try:
         if owners is None or threshold is None:
             raise TreasuryError("give --owners and --threshold (or HDEX_CUSTODY_OWNERS / HDEX_CUSTODY_THRESHOLD)")
@@ -111,6 +123,14 @@ def deploy(
             raise TreasuryError("give --deployer-keystore (or --deployer with --plan)")
         w3 = make_web3(settings.effective_rpc_url)
         plan = plan_deployment(w3, address, roles)
+        if plan.chain_id != settings.chain_id:
+            # HDEX would record it under a chain it never reads, after spending gas on a network nobody meant
+            raise TreasuryError(
+                f"the node at {settings.effective_rpc_url} serves chain {plan.chain_id}, HDEX_CHAIN_ID says "
+                f"{settings.chain_id}: check HDEX_RPC_URL; nothing was sent"
+            )
+        if plan.chain_id != DEV_CHAIN_ID:
+            _refuse_public_keys(roles)
         for line in plan.lines():
             click.echo(line)
         if dry_run:
@@ -134,6 +154,19 @@ def deploy(
             sys.exit(1)
         record_deployments(uow.session, plan.chain_id, contracts, block)
         uow.commit()
+
+
+def _refuse_public_keys(roles: DeployRoles) -> None:
+    """TreasuryError if an owner or the operator is one of anvil's development accounts, whose keys anyone has. Off
+    the dev chain, --operator's default (the settings' operator key) is one unless HDEX_ENV=production is set."""
+    public = {Account.from_key(key).address: index for index, key in enumerate(DEV_KEYS)}
+    for role, address in [*(("owner", owner) for owner in roles.owners), ("operator", roles.operator)]:
+        if address in public:
+            hint = "give --operator or set HDEX_OPERATOR_KEYSTORE" if role == "operator" else "give --owners"
+            raise TreasuryError(
+                f"the {role} {address} is anvil's development account {public[address]}, whose key is public: {hint} "
+                "(HDEX_ENV=production refuses development keys); nothing was sent"
+            )
 
 
 def _refuse_over_live_state(settings: Settings) -> None:
@@ -170,24 +203,41 @@ def _deploy_dev() -> None:
 @click.option("--custody", callback=address_option, help="Custody address [default: the recorded deployment]")
 @click.option("--exchange", callback=address_option, help="Exchange address [default: the recorded deployment]")
 def verify(custody: str | None, exchange: str | None) -> None:
-    """Check the deployed runtime bytecode against build/contracts (metadata trailer and immutables aside)."""
+    """Check the deployed runtime bytecode against build/contracts (metadata trailer and immutables aside).
+
+    Exit 1 when the code differs, 2 when it could not be compared (node down or of another chain, no address)."""
     settings = get_settings()
     addresses = {"Custody": custody, "Exchange": exchange}
     if custody is None or exchange is None:
         with database_container().uow() as uow:
             recorded = load_deployments(uow.session, settings.chain_id)
         addresses = {name: given or recorded.get(name) for name, given in addresses.items()}
+    # Exit 2 when nothing could be compared (as `hdex reconcile` and `hdex audit`): exit 1 says the code differs, and
+    # a node that is down, or of another chain (no code at any recorded address), must not read as that.
+    url = settings.effective_rpc_url
+    try:
+        chain_id = int(str(rpc_call(url, "eth_chainId", [])), 16)
+    except RpcError as exc:
+        click.echo(f"hdex chain verify: cannot ask the node at {url}: {exc}; nothing compared", err=True)
+        sys.exit(2)
+    if chain_id != settings.chain_id:
+        click.echo(
+            f"hdex chain verify: the node at {url} serves chain {chain_id}, HDEX_CHAIN_ID says {settings.chain_id}: "
+            "check HDEX_RPC_URL; nothing compared",
+            err=True,
+        )
+        sys.exit(2)
     failed = False
     for name, address in addresses.items():
         if address is None:
             click.echo(f"hdex chain verify: no {name} address given or recorded on chain {settings.chain_id}", err=True)
-            sys.exit(1)
+            sys.exit(2)
         try:
-            code = bytes.fromhex(str(rpc_call(settings.effective_rpc_url, "eth_getCode", [address, "latest"]))[2:])
+            code = bytes.fromhex(str(rpc_call(url, "eth_getCode", [address, "latest"]))[2:])
             check = verify_code(name, address, code)
         except (RpcError, ArtifactError) as exc:
-            click.echo(f"hdex chain verify: {exc}", err=True)
-            sys.exit(1)
+            click.echo(f"hdex chain verify: {exc}; {name} not compared", err=True)
+            sys.exit(2)
         verdict = "matches the build" if check.matches else "DOES NOT MATCH the build"
         click.echo(f"{name} {address}: {verdict} ({check.detail}; {check.immutables} immutable words skipped)")
         failed |= not check.matches

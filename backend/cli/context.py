@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -34,16 +36,23 @@ def database_container(*, logs: bool = False, create: bool = False) -> Container
             err=True,
         )
         sys.exit(2)
-    try:
+    with database_answering(settings.effective_database_url):
         migrate.upgrade(settings.effective_database_url)
+    return bootstrap(settings)
+
+
+@contextmanager
+def database_answering(url: str) -> Iterator[None]:
+    """Runs the block; a database server that does not answer in it is one line on stderr and exit 2: no finding of
+    the command's (exit 1 is what `hdex monitor run-once` and `hdex reconcile` give for alerts and differences), and
+    never a traceback. The password is hidden."""
+    try:
+        yield
     except OperationalError as exc:
-        # A database that does not answer is no finding of the command's: exit 2 ("could not run"), never a traceback
-        # and exit 1, which `hdex monitor run-once` and `hdex reconcile` give for alerts and differences.
-        where = make_url(settings.effective_database_url).render_as_string(hide_password=True)
+        where = make_url(url).render_as_string(hide_password=True)
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
         click.echo(f"hdex: cannot reach the database at {where}: {reason}; nothing done", err=True)
         sys.exit(2)
-    return bootstrap(settings)
 
 
 def _missing_sqlite_file(url: str) -> Path | None:

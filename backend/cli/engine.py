@@ -28,6 +28,7 @@ def serve_command() -> None:
     the same across restarts, so that the orders it had taken and not yet answered come back to it. While
     another engine process holds the engine lease of the database, this one stands by and takes over when
     that one stops or dies (HDEX_ENGINE_LEASE_S)."""
+    from backend.cli.context import database_answering
     from backend.entrypoints.runtime import StartupError, run_exchange
 
     settings = get_settings()
@@ -35,7 +36,8 @@ def serve_command() -> None:
         click.echo("hdex engine serve: set HDEX_REDIS_URL (the command stream lives in Redis)", err=True)
         sys.exit(2)
     try:
-        run_exchange(settings.model_copy(update={"command_stream": True}))
+        with database_answering(settings.effective_database_url):
+            run_exchange(settings.model_copy(update={"command_stream": True}))
     except StartupError as exc:
         click.echo(f"hdex engine serve: {exc}", err=True)
         sys.exit(1)

@@ -13,7 +13,7 @@ import threading
 import click
 
 from backend.chain.deployments import NotDeployed
-from backend.cli.context import database_container
+from backend.cli.context import database_answering, database_container
 from backend.db import migrate
 from backend.db.leased_loop import LeaseTooShort
 from backend.settings import get_settings
@@ -65,7 +65,8 @@ def worker_command() -> None:
     if settings.redis_url is None:
         click.echo("hdex worker: HDEX_REDIS_URL is not set (Celery needs Redis as its broker)", err=True)
         sys.exit(2)
-    migrate.upgrade(settings.effective_database_url)
+    with database_answering(settings.effective_database_url):
+        migrate.upgrade(settings.effective_database_url)
     celery_app().worker_main(
         [
             "worker",

@@ -131,6 +131,35 @@ def test_the_operator_key_is_read_from_an_encrypted_keystore(tmp_path: Path) -> 
     assert settings.operator_private_key() == key
 
 
+def test_an_unreadable_operator_keystore_is_one_line_naming_the_variable_not_a_traceback(tmp_path: Path) -> None:
+    """A wrong password raised eth-keyfile's bare `ValueError: MAC mismatch` out of `hdex up` (a traceback, after the
+    migrations and the chain had started), a missing file an OSError naming no variable."""
+    from eth_account import Account
+
+    keystore = tmp_path / "operator.json"
+    keystore.write_text(__import__("json").dumps(Account.encrypt("0x" + "22" * 32, "s3cret", iterations=2)))
+    wrong = load_settings(operator_keystore=keystore, operator_keystore_password="not it")
+    with pytest.raises(SettingsError, match=r"HDEX_OPERATOR_KEYSTORE: cannot decrypt .*a wrong password"):
+        wrong.operator_private_key()
+    missing = load_settings(operator_keystore=tmp_path / "gone.json", operator_keystore_password="s3cret")
+    with pytest.raises(SettingsError, match=r"HDEX_OPERATOR_KEYSTORE: cannot read .*gone\.json"):
+        missing.operator_private_key()
+
+
+def test_production_refuses_an_anvil_development_key_from_a_keystore_too(tmp_path: Path) -> None:
+    """The validator refused anvil's operator key given raw, and took the same key from a keystore."""
+    from eth_account import Account
+
+    keystore = tmp_path / "operator.json"
+    keystore.write_text(__import__("json").dumps(Account.encrypt(DEV_KEYS[OPERATOR_INDEX], "s3cret", iterations=2)))
+    production = {key: value for key, value in PRODUCTION.items() if key != "operator_key"}
+    settings = load_settings(**production, operator_keystore=keystore, operator_keystore_password="s3cret")
+    with pytest.raises(SettingsError, match="production refuses a well-known anvil development key"):
+        settings.operator_private_key()
+    development = load_settings(operator_keystore=keystore, operator_keystore_password="s3cret")
+    assert development.operator_private_key() == DEV_KEYS[OPERATOR_INDEX]
+
+
 def test_the_command_stream_needs_redis_and_a_replica_an_http_engine_url() -> None:
     with pytest.raises(SettingsError, match="HDEX_COMMAND_STREAM needs HDEX_REDIS_URL"):
         load_settings(_env_file=None, command_stream=True, redis_url=None)

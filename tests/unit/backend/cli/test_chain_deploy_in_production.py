@@ -1,0 +1,47 @@
+"""`hdex chain deploy` with HDEX_ENV=production and no real-network option: it used to reach the development
+path, whose production refusal said `run hdex chain deploy deliberately`, the command just run. It now says what
+a real network's deployment needs, sends nothing and touches no database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backend.cli import main
+from backend.settings import get_settings
+
+PRODUCTION = {
+    "HDEX_ENV": "production",
+    "HDEX_RPC_URL": "http://127.0.0.1:1",  # nothing listens: the refusal must come before any call
+    "HDEX_CHAIN_ID": "1",
+    "HDEX_CONFIRMATIONS": "64",
+    "HDEX_OPERATOR_KEY": "0x" + "11" * 32,
+    "HDEX_DATABASE_URL": "postgresql://hdex@127.0.0.1:1/hdex",
+    "HDEX_SIWE_DOMAINS": "hdex.example.org",
+}
+
+
+@pytest.fixture
+def production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in ("HDEX_CUSTODY_OWNERS", "HDEX_CUSTODY_THRESHOLD", "HDEX_DEPLOYER_KEYSTORE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_a_bare_deploy_in_production_says_what_a_real_network_needs_instead_of_itself(production: None) -> None:
+    result = CliRunner().invoke(main, ["chain", "deploy"])
+
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("hdex chain deploy: HDEX_ENV=production deploys no development stack")
+    assert "--owners" in lines[0] and "--threshold" in lines[0] and "--deployer-keystore" in lines[0]
+    assert "deliberately" not in result.output
