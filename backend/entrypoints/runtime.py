@@ -53,9 +53,15 @@ def ensure_contracts(container: Container) -> dict[str, str]:
         log.info("contracts recompiled")
     with container.uow() as uow:
         deployed = load_deployments(uow.session, settings.chain_id)
-    if deployed and all(_has_code(settings.effective_rpc_url, address) for address in deployed.values()):
+    missing = [name for name, address in deployed.items() if not _has_code(settings.effective_rpc_url, address)]
+    if deployed and not missing:
         return deployed
     if settings.env is Environment.PRODUCTION:
+        if deployed:  # a wrong or fresh node: deploying again would be the wrong remedy
+            raise StartupError(
+                f"the deployment recorded for chain {settings.chain_id} has no code on the node at "
+                f"{settings.effective_rpc_url} ({', '.join(sorted(missing))}): check HDEX_RPC_URL"
+            )
         raise StartupError(
             f"no deployment recorded for chain {settings.chain_id}: run `hdex chain deploy` deliberately"
         )

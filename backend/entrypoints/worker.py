@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import setup_logging, worker_process_init
 from prometheus_client import start_http_server
 
 from backend.accounts.retention import PURGE_INTERVAL_S
 from backend.accounts.service import Accounts
 from backend.alerts.delivery import AlertDelivery
 from backend.bootstrap import Container, bootstrap
+from backend.log import configure_logging
 from backend.notices import AccountMailing
 from backend.risk.aml import load_aml_rules
 from backend.settings import get_settings
@@ -194,6 +195,11 @@ def serve_metrics(**_: Any) -> None:
         log.info("metrics served", extra={"port": settings.monitor_metrics_port})
 
 
+def _configure_logging(**_: object) -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+
+
 def celery_app() -> Celery:
     """The app for `hdex worker` (and `celery -A backend.entrypoints.worker:celery_app`)."""
     settings = get_settings()
@@ -201,6 +207,10 @@ def celery_app() -> Celery:
         raise RuntimeError("the Celery worker needs HDEX_REDIS_URL (its broker)")
     # Tasks run in the pool's child process: its metrics are the ones worth serving.
     worker_process_init.connect(serve_metrics, weak=False)
+    # Our logging, not Celery's (a receiver of setup_logging stops Celery configuring it): HDEX_LOG_FORMAT holds,
+    # and httpx's line per RPC request stays off at INFO (thousands an hour, each with the RPC URL, which may carry
+    # a provider's API key).
+    setup_logging.connect(_configure_logging, weak=False)
     return make_celery(
         settings.redis_url,
         settings.data_dir,

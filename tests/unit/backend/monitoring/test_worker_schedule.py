@@ -41,3 +41,30 @@ def test_the_worker_process_serves_its_metrics_when_a_port_is_set(monkeypatch: p
         get_settings.cache_clear()
     body = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
     assert "hdex_operator_balance_min_wei" in body and "hdex_monitor_last_pass_timestamp_seconds" in body
+
+
+def test_the_worker_logs_as_every_other_process_and_keeps_httpx_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Celery's own logging printed httpx's line per RPC request (with the RPC URL, maybe a provider's key in it)
+    import logging
+
+    from celery.signals import setup_logging
+
+    from backend.entrypoints.worker import celery_app
+    from backend.log import JsonFormatter
+
+    monkeypatch.setenv("HDEX_REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("HDEX_LOG_FORMAT", "json")
+    get_settings.cache_clear()
+    root = logging.getLogger()
+    handlers, level, httpx_level = root.handlers[:], root.level, logging.getLogger("httpx").level
+    try:
+        celery_app()
+        answered = setup_logging.send(sender=None, loglevel="INFO", logfile=None, format="", colorize=False)
+        assert answered, "nobody configures the worker's logging: Celery would, its own way"
+        assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+        assert isinstance(root.handlers[0].formatter, JsonFormatter)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        logging.getLogger("httpx").setLevel(httpx_level)
+        get_settings.cache_clear()
