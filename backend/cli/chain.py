@@ -13,7 +13,7 @@ from web3.exceptions import Web3Exception
 from backend.bootstrap import bootstrap
 from backend.chain.artifacts import ArtifactError
 from backend.chain.compiler import CompileError, compile_all
-from backend.chain.deploy import DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE
+from backend.chain.deploy import DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, DeployError
 from backend.chain.deployments import load_deployments, record_deployments
 from backend.chain.devkeys import DEV_KEYS
 from backend.chain.jsonrpc import RpcError, rpc_call
@@ -141,8 +141,11 @@ def deploy(
         if not yes:
             click.confirm("Deploy exactly this?", abort=True)
         contracts, block = execute_plan(w3, plan, "0x" + key.removeprefix("0x"))
-    except (TreasuryError, ArtifactError, Web3Exception, OSError) as exc:
-        click.echo(f"hdex chain deploy: {exc}", err=True)
+    except (TreasuryError, ArtifactError, Web3Exception, OSError, DeployError) as exc:
+        reason = str(exc)
+        if "insufficient funds" in reason.lower():  # the node's raw error object says it, not what to do
+            reason = f"the deployer cannot pay the deployment's gas: send it ether, then deploy again ({exc})"
+        click.echo(f"hdex chain deploy: {reason}", err=True)
         sys.exit(1)
     for name, contract in sorted(contracts.items()):
         click.echo(f"{name} {contract}")

@@ -168,3 +168,17 @@ def test_verify_compares_nothing_on_a_node_of_another_chain_than_hdex_chain_id(
     assert result.exit_code == 2, result.output
     assert f"the node at {devchain.url} serves chain 31337, HDEX_CHAIN_ID says 1" in result.output
     assert "matches the build" not in result.output
+
+
+def test_a_deployer_without_ether_is_told_to_fund_it_in_one_line(hdex: Run, devchain: DevChain) -> None:
+    """The node's refusal came out as its raw error object ({'code': -32003, 'message': 'Insufficient funds ...'})."""
+    devchain.rpc("anvil_setBalance", Account.from_key(DEPLOYER_KEY).address, "0x0")
+
+    result = hdex("--yes")
+
+    assert result.exit_code == 1, result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("hdex chain deploy: ")]
+    assert line.startswith(
+        "hdex chain deploy: the deployer cannot pay the deployment's gas: send it ether, then deploy"
+    )
+    assert devchain.w3.eth.get_transaction_count(Account.from_key(DEPLOYER_KEY).address) == 0
