@@ -1,4 +1,5 @@
-"""The indexer tests' database: migrated, one session factory per test."""
+"""The indexer tests' database: migrated, one session factory per test; and the whole hybrid loop for those that
+need an API to hear from the indexer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db import migrate
 from backend.db.session import make_engine
+
+from ..e2e.test_hybrid_loop import loop  # noqa: F401  (the fixture, shared rather than copied)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from backend.marketdata.account_updates import account_notifier_for
 
 from ..devchain import address_of
-from ..e2e.test_hybrid_loop import Loop, loop  # noqa: F401  (the fixture, shared rather than copied)
+from ..e2e.test_hybrid_loop import Loop
 
 pytestmark = pytest.mark.chain
 
@@ -38,9 +38,10 @@ def test_a_final_deposit_is_told_to_a_wallet_the_engine_does_not_follow(loop: Lo
 
         deposits = [m for m in messages_until_marker(ws, loop, wallet) if m["type"] == "deposit"]
 
+    tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
     assert deposits == [{
         "channel": "account", "type": "deposit", "status": "final",
-        "token": loop.chain.token("USDC").address, "amount": str(AMOUNT), "txHash": "0x" + bytes(receipt["transactionHash"]).hex(),
+        "token": loop.chain.token("USDC").address, "amount": str(AMOUNT), "txHash": tx_hash,
     }]  # fmt: skip
     listed = loop.client.get(f"/v1/accounts/{wallet}/deposits").json()["deposits"]
     assert [(d["status"], d["amount"]) for d in listed] == [("confirmed", str(AMOUNT))]  # what a reader woken finds
