@@ -179,7 +179,7 @@ function Threads() {
               type="button"
               className="button button--small button--ghost"
               disabled={change.isPending}
-              aria-label={`${t(label)}: ${th.title}`}
+              aria-label={t("backoffice.rowAction", { action: t(label), row: th.title })}
               onClick={() => change.mutate({ thread: th, action })}
             >
               {t(label)}

@@ -108,7 +108,7 @@ export function StatsSection(_props: { member: StaffMember }) {
       {error ? <StatusMessage kind="error">{staffErrorText(error, t)}</StatusMessage> : null}
 
       <nav aria-label={t("stats.office.exports")} style={{ display: "flex", flexWrap: "wrap", gap: "0.75rem" }}>
-        <span>{t("stats.office.exports")}:</span>
+        <span>{t("stats.office.exportsLead")}</span>
         {STAFF_TABLES.map((table) =>
           ok ? (
             <a key={table} href={csvLink(table, range)} download>

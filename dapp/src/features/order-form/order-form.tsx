@@ -361,7 +361,7 @@ export function OrderForm({ market, exitPanel }: OrderFormProps) {
             <dt>{t("order.maxFee")}</dt>
             <dd className="num">
               {check.ok
-                ? `${formatFeeRate(maxRate)} (≈ ${feeText(check.order.feeAtLimit, side, market, locale)})`
+                ? t("order.maxFeeValue", { rate: formatFeeRate(maxRate), fee: feeText(check.order.feeAtLimit, side, market, locale) })
                 : formatFeeRate(maxRate)}
             </dd>
           </div>

@@ -62,7 +62,8 @@ export function FillsTable({ markets }: { markets: ReadonlyMap<string, Market> }
     {
       id: "settlement",
       header: t("account.col.settlement"),
-      cell: (f) => (f.failureReason ? `${t(settlementKey(f.status))}: ${f.failureReason}` : t(settlementKey(f.status))),
+      cell: (f) =>
+        f.failureReason ? t("account.settlementWithReason", { status: t(settlementKey(f.status)), reason: f.failureReason }) : t(settlementKey(f.status)),
       csv: (f) => (f.failureReason ? `${f.status}: ${f.failureReason}` : f.status),
     },
   ];

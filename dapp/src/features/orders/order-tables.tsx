@@ -165,7 +165,7 @@ export function OrderHistoryTable({ markets }: { markets: Markets }) {
     header: t("account.col.status"),
     cell: (o) => {
       const reason = reasonText(o.reason, t);
-      return reason ? `${t(statusKey(o.status))} (${reason})` : t(statusKey(o.status));
+      return reason ? t("account.statusWithReason", { status: t(statusKey(o.status)), reason }) : t(statusKey(o.status));
     },
     csv: (o) => (o.reason ? `${o.status} (${o.reason})` : o.status),
   });
