@@ -7,10 +7,19 @@ import { ToastProvider } from "../components/ui";
 import { WalletProvider } from "../features/wallet";
 import { I18nProvider } from "../i18n";
 
-/** `cached`: the answers already in the query cache, by query key (what the server "sent"). */
-export function providedMarkup(node: ReactNode, cached: readonly (readonly [QueryKey, unknown])[] = []): string {
-  const client = new QueryClient();
+/** `cached`: the answers already in the query cache, by query key (what the server "sent"); `failed`: the queries
+ *  whose last read failed, with their error (what a page shows when the server refused). */
+export function providedMarkup(
+  node: ReactNode,
+  cached: readonly (readonly [QueryKey, unknown])[] = [],
+  failed: readonly (readonly [QueryKey, Error])[] = [],
+): string {
+  // a failed read shown as the page shows it, not as the new read a mounted page would start
+  const client = new QueryClient({ defaultOptions: { queries: { retryOnMount: false } } });
   for (const [key, data] of cached) client.setQueryData(key, data);
+  for (const [key, error] of failed) {
+    client.getQueryCache().build(client, { queryKey: key }).setState({ status: "error", error, errorUpdatedAt: 1, fetchStatus: "idle" });
+  }
   return renderToStaticMarkup(
     <QueryClientProvider client={client}>
       <I18nProvider>

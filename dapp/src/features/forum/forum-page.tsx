@@ -9,6 +9,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useId, useState, type FormEvent } from "react";
 import { Field, LoadMore, SelectField, StatusMessage, TextAreaField } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
+import { ApiError } from "../../lib/api-client";
 import { errorText } from "../../lib/errors";
 import { Link, navigate, useLocation } from "../../lib/router";
 import { useAuth } from "../auth";
@@ -227,12 +228,25 @@ function ThreadPage({ id }: { id: number }) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
   });
-  if (thread.error)
+  if (thread.error) {
+    // gone (removed, hidden, a mistyped link): asking again cannot help, the forum's front page can
+    const gone = thread.error instanceof ApiError && thread.error.status === 404;
     return (
-      <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void thread.refetch() }}>
-        {describe(thread.error)}
-      </StatusMessage>
+      <>
+        <StatusMessage
+          kind="error"
+          action={gone ? undefined : { label: t("common.retry"), onClick: () => void thread.refetch() }}
+        >
+          {describe(thread.error)}
+        </StatusMessage>
+        {gone ? (
+          <p className="forum__crumbs">
+            <Link to={forumPaths.home}>{t("forum.backToForum")}</Link>
+          </p>
+        ) : null}
+      </>
     );
+  }
   if (!thread.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   const list = posts.data?.pages.flatMap((page) => page.posts) ?? [];
   return (
