@@ -174,7 +174,7 @@ def test_an_auditor_reads_the_staff_statistics_and_exports_a_table_as_csv(browse
         expect(users.get_by_role("row").filter(has_text=today())).to_be_visible()
 
         with page.expect_download() as download:
-            page.get_by_role("link", name="fees (CSV)").click()
+            page.get_by_role("link", name="Fees (CSV)").click()
         text = Path(download.value.path()).read_text(encoding="utf-8")
         assert text.startswith("day,market,token,symbol,decimals,makerFee,takerFee,total"), text[:200]
         assert MARKET in text

@@ -21,4 +21,17 @@ describe("the staff statistics", () => {
   it("say nothing of the kind while the figures are read", () => {
     expect(providedMarkup(<StatsSection member={staffMember(["stats.read"])} />)).not.toContain("No data in this range.");
   });
+
+  it("name each export by what it holds, in the page's words, not by the server's table name", () => {
+    const range = lastDays(30, Date.now());
+    const markup = providedMarkup(
+      <StatsSection member={staffMember(["stats.read"])} />,
+      STAFF_TABLES.map((table) => [["staff", "stats", table, range], { ...range, table, rows: [] }] as const),
+    );
+    const links = [...markup.matchAll(/<a [^>]*download[^>]*>([^<]*)<\/a>/g)].map((m) => m[1]);
+    expect(links).toHaveLength(STAFF_TABLES.length);
+    expect(links).toContain("Fees (CSV)");
+    expect(links).toContain("Deposits and withdrawals (CSV)");
+    expect(links.filter((name) => /^[a-z]+ \(CSV\)$/.test(name ?? ""))).toEqual([]); // no bare table name
+  });
 });

@@ -112,7 +112,7 @@ export function StatsSection(_props: { member: StaffMember }) {
         {STAFF_TABLES.map((table) =>
           ok ? (
             <a key={table} href={csvLink(table, range)} download>
-              {t("stats.office.exportTable", { table })}
+              {t("stats.office.exportTable", { table: t(`stats.office.table.${table}`) })}
             </a>
           ) : null,
         )}
