@@ -29,7 +29,7 @@ from backend.client.sync import HdexClient
 from backend.db.models import AuditLogEntry, Fill, StatsEvent
 
 from ..clock import start_within_one_utc_day
-from .browser_kit import DESKTOP, axe_violations, screenshot
+from .browser_kit import DESKTOP, PHONE, axe_violations, screenshot
 from .flows import CHAIN_TIMEOUT_MS, MARKET, api_get, connect, fund_exchange, price_units
 from .stack import FAST_SETTINGS
 
@@ -124,6 +124,11 @@ def test_the_stats_page_plots_the_volume_of_trades_made_in_the_test(
     blank = page.get_by_role("figure", name="Daily volume").evaluate(BLANK)
     assert blank is False
     screenshot(page, "stats")  # the README's picture of the statistics page
+    # on a phone the page is no wider than the screen: the wide table scrolls within its own frame
+    page.set_viewport_size(PHONE)
+    expect(table).to_be_visible()
+    assert page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]") == [PHONE["width"]] * 2
+    page.set_viewport_size(DESKTOP)
 
     # connecting the wallet recorded the first-party event, and the page spoke to nobody but HDEX
     with stack_session(stack) as session:
