@@ -71,7 +71,7 @@ export function Level2Form({ address, rejection }: { address: string; rejection:
         accept={UPLOAD_ACCEPT}
         onChange={(event) => pick(setProof, event.target.files?.[0] ?? null)}
         error={shown(proof, proofProblem) ?? refusal("proofOfAddress")}
-        hint={t("kyc.proofOfAddressHint")}
+        hint={t("kyc.proofOfAddressHint", { max: megabytes(MAX_UPLOAD_BYTES) })}
       />
       <div className="account-form__actions">
         <button type="submit" className="button button--primary" disabled={submit.isPending}>
