@@ -62,6 +62,7 @@ class LeasedLoop(Generic[T]):
         retry_on: tuple[type[Exception], ...],
         on_fault: Callable[[Exception], None] = _nothing,
         on_stop: Callable[[], None] = _nothing,
+        on_standby: Callable[[], None] = _nothing,
         max_backoff_s: float = MAX_BACKOFF_S,
         context: Mapping[str, object] | None = None,
         data_dir: Path | None = None,
@@ -78,6 +79,7 @@ class LeasedLoop(Generic[T]):
         self._retry_on = retry_on
         self._on_fault = on_fault
         self._on_stop = on_stop
+        self._on_standby = on_standby  # each tick another owner holds the lease (what this copy shows must go)
         self._max_backoff_s = max_backoff_s
         self._context = {"lease": lease, "owner": self.owner, **(context or {})}
         self._holding = False
@@ -93,7 +95,10 @@ class LeasedLoop(Generic[T]):
             # Transitions only: a standby copy would otherwise log once per interval.
             log.info(f"{self.job} lease {'taken' if held else 'lost'}", extra=self._context)
             self._holding = held
-        return (step or self._step)() if held else None
+        if not held:
+            self._on_standby()
+            return None
+        return (step or self._step)()
 
     def keep(self) -> None:
         """Renew the lease in the middle of a step, before a write that must be this copy's alone; LeaseTakenOver

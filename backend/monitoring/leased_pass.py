@@ -31,6 +31,7 @@ def monitoring_loop(
     step: Callable[[], T],
     interval_s: float,
     data_dir: Path,
+    on_standby: Callable[[], None] = lambda: None,
 ) -> LeasedLoop[T]:
     """`step` every `interval_s` while this process holds `lease`. Any exception of a pass (the database away, a
     check's bug) is logged with its traceback and the next pass runs on time: its cursors did not move, so nothing
@@ -48,4 +49,5 @@ def monitoring_loop(
         on_fault=lambda exc: log.error(f"{job} pass failed", exc_info=exc),
         max_backoff_s=interval_s,
         data_dir=data_dir,
+        on_standby=on_standby,
     )

@@ -88,6 +88,22 @@ class ChainContext:
     operator: str
 
 
+# What an operator pass reads, as opposed to the thresholds it judges them by (settings, the same everywhere).
+_READINGS = (
+    OPERATOR_BALANCE, SETTLEMENT_OLDEST_AGE, WITHDRAWAL_OLDEST_AGE, MONITOR_INDEXER_LAG, LEDGER_DIFFERENCES,
+    WITHDRAWALS_PAUSED,
+)  # fmt: skip
+
+
+def forget_readings() -> None:
+    """What a process shows while another holds the monitor's lease: no reading (NaN, which no rule compares true),
+    not the last one it made. A process that lost the lease kept exporting, say, `hdex_ledger_differences 2`, and
+    the rules, which take the largest over processes, kept paging after the holder found the ledger whole again."""
+    for gauge in _READINGS:
+        gauge.set(float("nan"))
+    SCREENING_LIST_AGE.clear()
+
+
 def check_operator(
     session: Session,
     call: RpcCall,

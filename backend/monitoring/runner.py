@@ -34,7 +34,7 @@ from backend.db.leased_loop import LeaseTakenOver
 from backend.metrics import MONITOR_LAST_PASS
 from backend.monitoring.feeds import HaltUnavailable, MarketHalts, check_feeds
 from backend.monitoring.leased_pass import monitoring_loop
-from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator
+from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator, forget_readings
 from backend.monitoring.report import PassReport
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,9 @@ class Monitor:
         self._last_reconcile_ms: int | None = None
         interval = container.settings.monitor_interval_s
         self.leased = monitoring_loop(
-            "monitor", LEASE, container.session_factory, self._leased_pass, interval, container.settings.data_dir
-        )
+            "monitor", LEASE, container.session_factory, self._leased_pass, interval, container.settings.data_dir,
+            on_standby=forget_readings,
+        )  # fmt: skip
 
     @cached_property
     def operator_address(self) -> str:

@@ -292,3 +292,23 @@ def test_each_job_stamps_its_own_last_pass_so_a_running_feed_pass_hides_no_stopp
     )
     monitor.leased.release()
     job.leased.release()
+
+
+def test_a_monitor_that_lost_its_lease_shows_no_reading_of_its_own_any_more(container: Container) -> None:
+    """The rules take the largest reading over processes: one kept by a process that lost the monitor's lease (a
+    pause withdrawals are under, as it last saw it) kept paging after the holder found it ended."""
+    monitor = Monitor(container, feeds=False)
+    with container.uow() as uow:
+        uow.session.add(WithdrawalPause(reason="test", details={}, raised_at_ms=1))
+        uow.commit()
+    assert monitor.tick(reconcile=False) is not None
+    assert REGISTRY.get_sample_value("hdex_withdrawals_paused") == 1
+    assert REGISTRY.get_sample_value("hdex_settlement_oldest_unsettled_age_seconds") is not None
+
+    taken_over_by_another_copy(container, monitor.leased)
+    assert monitor.tick(reconcile=False) is None
+
+    for name in ("hdex_withdrawals_paused", "hdex_settlement_oldest_unsettled_age_seconds", "hdex_ledger_differences"):
+        value = REGISTRY.get_sample_value(name)
+        assert value is not None and value != value, (name, value)  # NaN: no reading, which no rule compares true
+    assert REGISTRY.get_sample_value("hdex_settlement_max_delay_seconds") == 300  # a threshold is no reading
