@@ -42,6 +42,7 @@ from backend.alerts.store import AlertView, alert_json, alert_view
 from backend.api.deps import ContainerDep, StaffPrincipal, StaffSignInDep, requires
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
 from backend.api.routes.staff import AuditEntryOut
+from backend.api.routes.staff_origin import SAME_ORIGIN_READ
 from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
@@ -414,7 +415,7 @@ async def status_change(
     return case_json(await asyncio.to_thread(write))
 
 
-@router.get("/cases/{caseId}/report", response_model=None, responses={
+@router.get("/cases/{caseId}/report", response_model=None, dependencies=[SAME_ORIGIN_READ], responses={
     200: {"model": CaseReport, "description": "the report: JSON, or (format=html) a printable page (print to PDF)",
           "content": {"text/html": {"schema": {"type": "string"}}}},
     **STAFF_ONLY, 404: ERROR, 422: ERROR,

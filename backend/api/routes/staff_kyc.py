@@ -20,6 +20,7 @@ from backend.api.deps import KycReviewDep, StaffPrincipal, requires
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.routes.account_kyc import SubmissionOut, submission_json
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
+from backend.api.routes.staff_origin import SAME_ORIGIN_READ
 from backend.api.schemas import ERROR, STAFF_ONLY, Address, Input, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
@@ -108,7 +109,7 @@ async def list_submissions(
     }
 
 
-@router.get("/submissions/{submissionId}", response_model=None, responses={
+@router.get("/submissions/{submissionId}", response_model=None, dependencies=[SAME_ORIGIN_READ], responses={
     **documented(StaffSubmissionOut, "the submission"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: KycReviewDep) -> dict[str, Any]:
@@ -123,7 +124,7 @@ async def get_submission(submission_id: SubmissionId, staff: KYC_READ, review: K
 @router.get("/documents/{documentId}", response_model=None, response_class=Response, responses={
     200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **STAFF_ONLY,
     404: ERROR, 422: ERROR,
-})  # fmt: skip
+}, dependencies=[SAME_ORIGIN_READ])  # fmt: skip
 async def open_document(document_id: DocumentId, staff: KYC_DOCUMENTS_READ, review: KycReviewDep) -> Response:
     """A document's bytes (permission kyc.documents.read); each view is written to the audit log first."""
     actor = staff.actor

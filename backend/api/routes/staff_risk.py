@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.dependencies import WithdrawalHashPath
+from backend.api.routes.staff_origin import SAME_ORIGIN_READ
 from backend.api.schemas import ERROR, EpochMs, Hash, Input, documented
 from backend.audit_log import record_action
 from backend.bootstrap import Container
@@ -100,7 +101,7 @@ async def resume_withdrawals(body: Resume, staff: RISK_MANAGE, container: Contai
 @router.get("/withdrawals/{withdrawalHash}/travel-rule", response_model=None, responses={
     **documented(TravelRuleOut, "the travel-rule data stored with the withdrawal"), 401: ERROR, 403: ERROR,
     404: ERROR, 422: ERROR,
-})  # fmt: skip
+}, dependencies=[SAME_ORIGIN_READ])  # fmt: skip
 async def get_travel_rule_record(
     withdrawal_hash: WithdrawalHashPath, staff: KYC_DOCUMENTS_READ, container: ContainerDep
 ) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
+from backend.api.routes.staff_origin import SAME_ORIGIN_READ
 from backend.api.routes.stats import From, To
 from backend.api.schemas import ERROR
 from backend.staff.roles import Permission
@@ -48,6 +49,7 @@ class TableRows(BaseModel):
 
 @router.get(
     "/{table}",
+    dependencies=[SAME_ORIGIN_READ],
     responses={
         **RESPONSES,
         200: {

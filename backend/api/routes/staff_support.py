@@ -18,6 +18,7 @@ from backend.api.deps import ContainerDep, StaffPrincipal, SupportDeskDep, requi
 from backend.api.files import FILE_TYPES, inline_file
 from backend.api.forms import fields_with_attachment, json_or_multipart_body
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
+from backend.api.routes.staff_origin import SAME_ORIGIN_READ
 from backend.api.routes.support import (
     AttachmentId,
     AttachmentOut,
@@ -234,7 +235,7 @@ async def set_status(ticket_id: TicketId, body: StatusIn, staff: SUPPORT_MANAGE,
 @router.get("/attachments/{attachmentId}", response_model=None, response_class=Response, responses={
     200: {"description": "the file, as its content-sniffed type", "content": FILE_TYPES}, **STAFF_ONLY,
     404: ERROR, 422: ERROR,
-})  # fmt: skip
+}, dependencies=[SAME_ORIGIN_READ])  # fmt: skip
 async def open_attachment(attachment_id: AttachmentId, staff: SUPPORT_MANAGE, desk: SupportDeskDep) -> Response:
     """An attachment's bytes (permission support.manage); each view is written to the audit log first."""
     actor = staff.actor
