@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from eth_account import Account
 from web3 import Web3
 from web3.contract import Contract
@@ -21,7 +22,7 @@ from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.chain.node import AnvilNode
 from backend.chain.rpc import make_web3
 from backend.engine import MarketState
-from backend.settings import load_settings
+from backend.settings import get_settings, load_settings
 from backend.signing.typed_data import eip712_types
 from backend.trading.rules.markets import Market
 from backend.trading.store.markets import add_market
@@ -245,3 +246,13 @@ def dev_market_container(chain: DevChain, database_url: str, data_dir: Path, **s
         )  # fmt: skip
         uow.commit()
     return container
+
+
+def cli_environment(chain: DevChain, data_dir: Path, monkeypatch: pytest.MonkeyPatch, keystore_password: str) -> None:
+    """What a `hdex` command run in a test reads: `chain`'s node, a SQLite file and the data folder under `data_dir`,
+    the keystores' password; the settings read again."""
+    monkeypatch.setenv("HDEX_RPC_URL", chain.url)
+    monkeypatch.setenv("HDEX_DATABASE_URL", f"sqlite:///{data_dir / 'hdex.db'}")
+    monkeypatch.setenv("HDEX_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("HDEX_KEYSTORE_PASSWORD", keystore_password)
+    get_settings.cache_clear()

@@ -20,7 +20,7 @@ from backend.paths import NODE_BIN
 from backend.settings import get_settings
 from tests.processes import stop_process
 
-from ..devchain import DevChain
+from ..devchain import DevChain, cli_environment
 
 pytestmark = pytest.mark.chain
 
@@ -31,11 +31,7 @@ DEPLOYER_KEY = DEV_KEYS[9]  # a fresh key: the dev stack's deployer already used
 
 @pytest.fixture
 def hdex(devchain: DevChain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
-    monkeypatch.setenv("HDEX_RPC_URL", devchain.url)
-    monkeypatch.setenv("HDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'hdex.db'}")
-    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("HDEX_KEYSTORE_PASSWORD", PASSWORD)
-    get_settings.cache_clear()
+    cli_environment(devchain, tmp_path, monkeypatch, PASSWORD)
     keystore = tmp_path / "deployer.json"
     # light key derivation keeps the test fast; the format is the standard one
     keystore.write_text(json.dumps(Account.encrypt(DEPLOYER_KEY, PASSWORD, kdf="pbkdf2", iterations=1_000)))

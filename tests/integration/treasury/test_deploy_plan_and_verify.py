@@ -19,7 +19,7 @@ from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
 from backend.settings import get_settings
 
-from ..devchain import DevChain
+from ..devchain import DevChain, cli_environment
 from .conftest import PASSWORD, write_keystore
 
 pytestmark = pytest.mark.chain
@@ -30,11 +30,7 @@ DEPLOYER_INDEX = 9  # a fresh key: the dev stack's deployer already used its fir
 
 @pytest.fixture
 def hdex(devchain: DevChain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
-    monkeypatch.setenv("HDEX_RPC_URL", devchain.url)
-    monkeypatch.setenv("HDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'hdex.db'}")
-    monkeypatch.setenv("HDEX_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("HDEX_KEYSTORE_PASSWORD", PASSWORD)
-    get_settings.cache_clear()
+    cli_environment(devchain, tmp_path, monkeypatch, PASSWORD)
 
     def run(*args: str) -> Result:
         return CliRunner().invoke(main, ["chain", *args], catch_exceptions=False)
