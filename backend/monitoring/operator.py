@@ -296,6 +296,7 @@ def check_screening_lists(session: Session, limits: OperatorLimits, now_ms: int,
             now_ms=now_ms,
         )
         return
+    SCREENING_LIST_AGE.clear()  # a source no longer active is no list of ours: its last age must not page on
     for row in lists:
         imported_ms = _epoch_ms(row.imported_at)
         age_s = max(0, now_ms - imported_ms) // 1000

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from prometheus_client import REGISTRY
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.alerts import AlertKind
@@ -172,6 +173,20 @@ def test_an_old_or_missing_sanctions_list_raises_screening_list_stale(
     [stale] = a_pass(sessions, chain).raised
     assert (stale.kind, stale.subject) == (AlertKind.SCREENING_LIST_STALE, "system:screening:old")
     assert "imported 8 day(s) ago (limit 7)" in stale.message
+    assert list_ages() == {"old": 8 * 86_400, "new": 6 * 86_400}
+
+    # the old source's list no longer active (not replaced: gone): its age, stale, must not keep paging
+    with sessions() as session:
+        session.execute(update(SanctionsList).where(SanctionsList.source == "old").values(active=False))
+        session.commit()
+    assert a_pass(sessions, chain).raised == []
+    assert list_ages() == {"new": 6 * 86_400}
+
+
+def list_ages() -> dict[str, float]:
+    """`hdex_screening_list_age_seconds` by source, as Prometheus scrapes it."""
+    [family] = [f for f in REGISTRY.collect() if f.name == "hdex_screening_list_age_seconds"]
+    return {sample.labels["source"]: sample.value for sample in family.samples}
 
 
 def credit_alice(sessions: sessionmaker[Session], amount: int) -> None:
