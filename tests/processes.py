@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def hdex_command(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`hdex ARGS...` in a process of its own, as a script runs it (stdin not a terminal), with none of this
+    process's HDEX_* settings but `settings` (`HDEX_DATABASE_URL="..."`, ...)."""
+    from backend.paths import PROJECT_ROOT
+
+    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
+    env.update(settings)
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout_s: float = 10) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -31,7 +29,7 @@ from backend.compliance.store import allow, deny, import_bundled_list, import_li
 from backend.db import migrate
 from backend.db.models import DenyListEntry, ScreeningDecision
 from backend.db.session import make_engine
-from backend.paths import PROJECT_ROOT
+from tests.processes import hdex_command
 
 SANCTIONED = "0x01e2919679362dFBC9ee1644Ba9C6da6D6245BB1"  # first entry of the bundled OFAC list
 CLEAN = "0x" + "ab" * 20
@@ -159,19 +157,9 @@ def test_an_unavailable_oracle_fails_closed_and_is_not_cached(sessions: sessionm
 @pytest.fixture
 def hdex(database_url: str) -> Callable[..., subprocess.CompletedProcess[str]]:
     """`hdex ARGS...` in a process of its own on the test database, its stdin not a terminal (as in a script)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
-    env.update(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL="http://127.0.0.1:9")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "backend.cli", *args],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return hdex_command(*args, HDEX_DATABASE_URL=database_url, HDEX_RPC_URL="http://127.0.0.1:9")
 
     return run
 

@@ -4,35 +4,23 @@ so in one line (exit 2)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from backend.paths import PROJECT_ROOT
+from tests.processes import hdex_command
 
 
 @pytest.mark.parametrize("command", [["up"], ["engine", "serve"], ["worker"]], ids=" ".join)
 def test_a_service_says_in_one_line_that_the_database_does_not_answer_and_hides_the_password(
     tmp_path: Path, command: list[str]
 ) -> None:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(
+    done = hdex_command(
+        *command,
         HDEX_DATA_DIR=str(tmp_path),
         HDEX_DATABASE_URL="postgresql://hdex:secret@127.0.0.1:1/hdex",  # nothing listens on port 1
         HDEX_RPC_URL="http://127.0.0.1:1",  # never reached: the database comes first
         HDEX_REDIS_URL="redis://127.0.0.1:1/0",  # required by the engine process and the worker; never reached
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "backend.cli", *command],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
 
     assert done.returncode == 2, done.stderr
