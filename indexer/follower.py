@@ -76,13 +76,20 @@ class PollResult:
     finalized: int
     orphaned: int
     reorgs: int  # undone since the indexer started following this contract
-    credited: tuple[Credit, ...] = ()  # the deposits this poll made final, in chain order
+    booked: tuple[Booking, ...] = ()  # the wallets' deposits and exit withdrawals this poll made final, in chain order
+
+
+# The final events that move a wallet's exchange balance without the engine, by their notice's type: the engine
+# announces balances only of the wallets it follows (those that traded) and books neither of these itself.
+WALLET_EVENTS = {"Deposited": "deposit", "ExitWithdrawn": "exit"}
 
 
 @dataclass(frozen=True)
-class Credit:
-    """A deposit made final (credited, or frozen by compliance): what its wallet is told."""
+class Booking:
+    """A deposit (credited, or frozen by compliance) or an escape-hatch withdrawal made final: what its wallet is
+    told, as `kind` ("deposit" or "exit")."""
 
+    kind: str
     wallet: str
     token: str
     amount: int
@@ -132,8 +139,8 @@ class Follower:
         # If the chain moved during the scan, `head` may be of a fork the node has left: promote nothing on its
         # word before the next poll's reorg check.
         keep()
-        finalized, credited, (last_block, final_block, reorgs) = self._finalize(None if moved else head, keep)
-        return PollResult(head, last_block, final_block, new_events, finalized, orphaned, reorgs, credited)
+        finalized, booked, (last_block, final_block, reorgs) = self._finalize(None if moved else head, keep)
+        return PollResult(head, last_block, final_block, new_events, finalized, orphaned, reorgs, booked)
 
     # ------------------------------------------------------------------ cursor
 
@@ -434,9 +441,9 @@ class Follower:
 
     def _finalize(
         self, head: int | None, keep: Callable[[], None]
-    ) -> tuple[int, tuple[Credit, ...], tuple[int, int, int]]:
-        """Promote what has enough confirmations at `head` (nothing if None); returns how many, the deposits among
-        them, and the cursor's (last block, final block, reorgs) as committed."""
+    ) -> tuple[int, tuple[Booking, ...], tuple[int, int, int]]:
+        """Promote what has enough confirmations at `head` (nothing if None); returns how many, the wallets'
+        deposits and exit withdrawals among them, and the cursor's (last block, final block, reorgs) as committed."""
         # An event in block b has head - b + 1 confirmations. No event is below the start block.
         final_height = self.config.start_block - 1 if head is None else head - self.config.confirmations + 1
         with UnitOfWork(self.session_factory) as uow:
@@ -467,15 +474,17 @@ class Follower:
             session.add_all(self._not_yet_frozen(session, extra_rows))
             if len(events) == len(due):
                 cursor.final_block = max(cursor.final_block, final_height)
-            credited = tuple(
-                Credit(str(e.args["wallet"]), str(e.args["token"]), int(e.args["amount"]), e.tx_hash)
+            booked = tuple(
+                Booking(
+                    WALLET_EVENTS[e.name], str(e.args["wallet"]), str(e.args["token"]), int(e.args["amount"]), e.tx_hash
+                )
                 for e in events
-                if e.name == "Deposited"
+                if e.name in WALLET_EVENTS
             )
             uow.commit()
             # Read while the session is open: works whether or not the factory expires on commit.
             state = (cursor.last_block, cursor.final_block, cursor.reorgs)
-        return len(events), credited, state
+        return len(events), booked, state
 
     def _not_yet_frozen(self, session: Session, rows: Sequence[Base]) -> list[Base]:
         """`rows` without the freezes of events frozen already: an event final once before (orphaned, then

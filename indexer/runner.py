@@ -57,9 +57,9 @@ class IndexerLoop:
 
     def __init__(self, container: Container, follower: Follower, interval_s: float = 1.0) -> None:
         self.follower = follower
-        # A depositor hears of each credit on its account channel: the engine announces balances only of the
-        # wallets it follows (those that traded), so a deposit made elsewhere (another tab, a script) would
-        # otherwise reach an open page only when it next reads its balances.
+        # A wallet hears of each final deposit and exit withdrawal on its account channel: the engine announces
+        # balances only of the wallets it follows (those that traded), so a deposit made elsewhere (another tab, a
+        # script) or an escape-hatch withdrawal would otherwise reach an open page only when it next reads its balances.
         self.notify: Callable[[str, dict[str, Any]], bool] = account_notifier_for(container)
         self.leased = LeasedLoop(
             "indexer",
@@ -89,10 +89,10 @@ class IndexerLoop:
     def _poll_held(self) -> PollResult:
         result = self.follower.poll_once(keep=self.leased.keep)
         self._record(result)
-        for credit in result.credited:  # committed: a reader woken by it finds the credit
-            self.notify(credit.wallet, {
-                "type": "deposit", "status": "final", "token": credit.token, "amount": str(credit.amount),
-                "txHash": credit.tx_hash,
+        for booking in result.booked:  # committed: a reader woken by it finds the ledger moved
+            self.notify(booking.wallet, {
+                "type": booking.kind, "status": "final", "token": booking.token, "amount": str(booking.amount),
+                "txHash": booking.tx_hash,
             })  # fmt: skip
         return result
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
-from .flows import Chain, connect, fund_exchange, wallet_page
+from .flows import CHAIN_TIMEOUT_MS, Chain, account_table, connect, fund_exchange, table_row, wallet_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -54,6 +54,10 @@ def test_a_wallet_exits_and_after_the_delay_withdraws_directly_from_the_contract
         expect(hatch.get_by_role("listitem").filter(has=claim)).to_have_text(re.compile(r"^0 WETH"))
         expect(claim).to_be_disabled()
         assert chain.vault_balance(address, "WETH") == 0
+        # Nothing left on the exchange either, once the indexer made the withdrawal final and told the page so
+        balances = account_table(dapp.page, "Balances")
+        available = table_row(balances, "WETH").get_by_role("cell").nth(2)  # token, wallet, available
+        expect(available).to_have_text("0", timeout=CHAIN_TIMEOUT_MS)
         assert chain.wallet_balance(address, "WETH") == in_wallet + 5 * 10**18
         # requestExit and withdrawExited: the wallet's own transactions, no operator in between
         assert dapp.wallet.requests().count("eth_sendTransaction") == 2

@@ -1,7 +1,7 @@
 /**
  * The wallet's money as the exchange sees it (`GET /v1/accounts/{address}/balances` and `/fees`), kept
- * fresh by the account channel: every `balance` message (a hold, a fill, a credit) and every
- * `withdrawal` step refetches the balances.
+ * fresh by the account channel: every `balance` message (a hold, a fill, a credit), every `withdrawal` step and
+ * every deposit or escape-hatch withdrawal the indexer made final refetches the balances.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Address } from "viem";
@@ -33,8 +33,9 @@ export interface AccountFees {
   withdrawalFeeRate: number;
 }
 
-// "deposit": a credit the indexer made final, told also to wallets the engine follows no balances of (never traded)
-const REFRESHING_MESSAGES = new Set(["balance", "withdrawal", "settlement", "deposit"]);
+// "deposit" and "exit": a credit or an escape-hatch withdrawal the indexer made final, told also to wallets the
+// engine follows no balances of (never traded), and never announced by the engine (it does not book them)
+const REFRESHING_MESSAGES = new Set(["balance", "withdrawal", "settlement", "deposit", "exit"]);
 
 /** Whether an account-channel message means the wallet's exchange balances moved (read them again). */
 export function movesBalances(message: Record<string, unknown>): boolean {

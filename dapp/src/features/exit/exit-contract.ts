@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient, type MutationOptions, type Query
 import type { Address, Hex, PublicClient, WalletClient } from "viem";
 import type { Market, TokenInfo } from "../../lib/api-types";
 import { exchangeAbi } from "../../lib/exchange-abi";
-import { balancesKey, marketTokens, type BalanceRow } from "../balances";
+import { marketTokens } from "../balances";
 import { mined, useWallet } from "../wallet";
 
 export interface ExitState {
@@ -70,29 +70,6 @@ export function useExitRequested(markets: readonly Market[]): boolean {
 
 export type ExitAction = { kind: "request" } | { kind: "cancel" } | { kind: "withdraw"; token: Address };
 
-/** How the exchange's balances are read again after an exit withdrawal: every `pollMs`, for at most `forMs`. */
-export interface LedgerFollowing {
-  pollMs: number;
-  forMs: number;
-}
-
-/** The indexer books an exit withdrawal once its block is final (HDEX_CONFIRMATIONS), and no account-channel message
- * tells a wallet the engine does not trade for: without reading again, "Available on the exchange" kept the money. */
-const LEDGER_FOLLOWING: LedgerFollowing = { pollMs: 2_000, forMs: 120_000 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Read the exchange's balances of `address` again until `token` holds none there (an exit withdrawal takes all of
- * it), or `following.forMs` has passed. */
-async function followLedger(queryClient: QueryClient, address: Address, token: Address, following: LedgerFollowing): Promise<void> {
-  const key = balancesKey(address);
-  for (const until = Date.now() + following.forMs; ; await sleep(following.pollMs)) {
-    await queryClient.refetchQueries({ queryKey: key });
-    const rows = queryClient.getQueryData<Map<string, BalanceRow>>(key);
-    if (!rows || BigInt(rows.get(token.toLowerCase())?.balance ?? "0") === 0n || Date.now() >= until) return;
-  }
-}
-
 interface ExitWallet {
   address: Address | null;
   walletClient: WalletClient | null;
@@ -100,12 +77,12 @@ interface ExitWallet {
 }
 
 /** One escape-hatch transaction sent from the wallet, resolved once mined; then the exit state and the wallet's
- * balances are read again, and after a withdrawal the exchange's balances until the ledger has it. */
+ * balances are read again. The exchange's balances follow the account channel: the indexer tells the wallet once it
+ * booked a withdrawal as final (`{"type": "exit"}`), and the balances table reads them again then. */
 export function exitActionMutation(
   queryClient: QueryClient,
   { address, walletClient, publicClient }: ExitWallet,
   exchange: Address | null,
-  following: LedgerFollowing = LEDGER_FOLLOWING,
 ): MutationOptions<Hex, Error, ExitAction> {
   return {
     mutationFn: async (action: ExitAction) => {
@@ -117,9 +94,6 @@ export function exitActionMutation(
           : await walletClient.writeContract({ ...send, functionName: action.kind === "request" ? "requestExit" : "cancelExit" });
       await mined(publicClient, hash);
       return hash;
-    },
-    onSuccess: (_hash, action) => {
-      if (action.kind === "withdraw" && address) void followLedger(queryClient, address, action.token, following);
     },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: exitKey(address) });

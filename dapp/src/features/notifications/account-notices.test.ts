@@ -109,3 +109,14 @@ describe("a deposit made final", () => {
     expect(movesBalances(order)).toBe(false);
   });
 });
+
+describe("an escape-hatch withdrawal made final", () => {
+  // the engine books none: without it the page kept showing the claimed money on the exchange
+  const exit = { channel: "account", type: "exit", status: "final", token: "0x1", amount: "5", txHash: "0xab" };
+
+  it("reads the balances again, not the deposits list, and raises no notice (the wallet saw its transaction mined)", () => {
+    expect(movesBalances(exit)).toBe(true);
+    expect(refreshesDeposits(exit)).toBe(false);
+    expect(noticeFor(exit)).toBeNull();
+  });
+});
