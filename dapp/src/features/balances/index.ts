@@ -8,4 +8,4 @@ export {
   type BalanceRow,
 } from "./account-api";
 export { BalancesTable } from "./balances-table";
-export { ETH, marketTokens, useWalletBalances, walletBalancesKey } from "./wallet-balances";
+export { ETH, marketTokens, tokenAt, useWalletBalances, walletBalancesKey } from "./wallet-balances";

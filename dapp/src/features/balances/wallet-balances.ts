@@ -9,6 +9,8 @@ import type { Market, TokenInfo } from "../../lib/api-types";
 import { useWallet } from "../wallet";
 
 export const ETH = "0x0000000000000000000000000000000000000000";
+/** The Exchange's ether balance (the zero address): deposited and withdrawn like a token, though no market may list it. */
+const ETHER: TokenInfo = { address: ETH, symbol: "ETH", decimals: 18 };
 
 /** Every token the markets trade, once each, in market order. */
 export function marketTokens(markets: readonly Market[]): TokenInfo[] {
@@ -23,6 +25,11 @@ export function marketTokens(markets: readonly Market[]): TokenInfo[] {
 
 export function walletBalancesKey(address: Address | null) {
   return ["wallet-balances", address] as const;
+}
+
+/** The token at `address` (any case) among those the markets trade, or ether; undefined when none is. */
+export function tokenAt(markets: readonly Market[], address: string): TokenInfo | undefined {
+  return [...marketTokens(markets), ETHER].find((token) => token.address.toLowerCase() === address.toLowerCase());
 }
 
 /** token address (lowercase) -> base units in the wallet; disabled on the wrong chain. */

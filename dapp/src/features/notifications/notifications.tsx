@@ -10,7 +10,7 @@ import { useI18n } from "../../i18n";
 import { api } from "../../lib/api-client";
 import { averagePrice, formatBaseAmount, formatPrice } from "../../lib/market";
 import { useStream } from "../../lib/use-stream";
-import { ETH, marketTokens } from "../balances";
+import { tokenAt } from "../balances";
 import { useMarkets } from "../markets";
 import { cachedOpenOrder, reasonText } from "../orders";
 import { useWallet } from "../wallet";
@@ -26,8 +26,6 @@ interface DepositRow {
 }
 
 const REMEMBERED = 500; // notice keys kept to drop repeats
-// the Exchange's own balance (the zero address), withdrawn like a token though no market may list it
-const ETHER = { address: ETH, symbol: "ETH", decimals: 18 } as const;
 
 export function Notifications() {
   const { t, locale, formatUnits } = useI18n();
@@ -63,7 +61,7 @@ export function Notifications() {
     }
     if (notice.tokenAmount) {
       const { token, units } = notice.tokenAmount;
-      const info = [...marketTokens(markets.data ?? []), ETHER].find((item) => item.address.toLowerCase() === token.toLowerCase());
+      const info = tokenAt(markets.data ?? [], token);
       values.amount = info ? `${formatUnits(units, info.decimals)} ${info.symbol}` : `${units} ${token}`;
     }
     const explorer = network?.explorerUrl?.replace(/\/$/, "");
