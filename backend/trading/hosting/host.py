@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -340,22 +341,22 @@ class EngineHost:
             raise ReplacePartlyFailed(old, exc) from None
 
     def _check(self, request: OrderRequest, ts: int) -> Placement:
-        maker = checksum(request.order.maker)
-        unknown = maker not in self._accounts.balances
-        try:
+        with self._followed_if_kept(checksum(request.order.maker)):
             return self._check_order(request, ts)
-        except HdexError:
-            if unknown:
-                self._forget_if_empty(maker)
-            raise
 
-    def _forget_if_empty(self, wallet: str) -> None:
-        """Stop following a wallet taken in for a request just refused, if it holds nothing: every sync reads the
+    @contextmanager
+    def _followed_if_kept(self, wallet: str) -> Iterator[None]:
+        """Stop following a wallet taken in for a request that is refused, if it holds nothing: every sync reads the
         balances of every wallet followed, and keys cost nothing, so else each signed request of a fresh key would
         add one for good."""
-        if wallet in self._accounts.balances and self._accounts.forget_empty(wallet):
-            self._nonces.forget(wallet)
-            self._client_order_ids.pop(wallet, None)
+        unknown = wallet not in self._accounts.balances
+        try:
+            yield
+        except HdexError:
+            if unknown and wallet in self._accounts.balances and self._accounts.forget_empty(wallet):
+                self._nonces.forget(wallet)
+                self._client_order_ids.pop(wallet, None)
+            raise
 
     def _check_order(self, request: OrderRequest, ts: int) -> Placement:
         if self._risk.halts:
@@ -520,14 +521,9 @@ class EngineHost:
 
     def _hold_withdrawal(self, command: do.HoldWithdrawal) -> None:
         self._check_usable()
-        unknown = command.wallet not in self._accounts.balances
-        self._accounts.apply_read(command.read_stamp, {command.wallet: command.balances})
-        try:
+        with self._followed_if_kept(command.wallet):
+            self._accounts.apply_read(command.read_stamp, {command.wallet: command.balances})
             self._accounts.hold_withdrawal(command.request_hash, command.wallet, command.token, command.amount)
-        except HdexError:
-            if unknown:
-                self._forget_if_empty(command.wallet)
-            raise
         self._schedule_flush()  # announces the balance
 
     def _withdrawal_stored(self, command: do.WithdrawalStored) -> None:
