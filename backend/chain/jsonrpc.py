@@ -67,14 +67,24 @@ class JsonRpcClient:
         return Header(int(block["number"], 16), block["hash"], block["parentHash"])
 
     def get_logs(self, address: str, from_block: int, to_block: int) -> list[dict[str, Any]]:
-        logs = self.call("eth_getLogs", [{"address": address, "fromBlock": hex(from_block), "toBlock": hex(to_block)}])
-        return _log_list(logs)
+        logs = _log_list(
+            self.call("eth_getLogs", [{"address": address, "fromBlock": hex(from_block), "toBlock": hex(to_block)}]),
+            address,
+        )
+        for entry in logs:
+            number = entry.get("blockNumber")
+            if not (isinstance(number, str) and number.startswith("0x") and from_block <= int(number, 16) <= to_block):
+                raise RpcError(f"eth_getLogs: a log of block {number!r:.20} for blocks {from_block} to {to_block}")
+        return logs
 
     def get_logs_at(self, address: str, block_hash: str) -> list[dict[str, Any]]:
         """The logs of one block named by its hash (EIP-234): a node that does not have that block refuses
         (`RpcError`), where a block-number range would answer with what it has."""
-        logs = self.call("eth_getLogs", [{"address": address, "blockHash": block_hash}])
-        return _log_list(logs)
+        logs = _log_list(self.call("eth_getLogs", [{"address": address, "blockHash": block_hash}]), address)
+        for entry in logs:
+            if str(entry.get("blockHash", "")).lower() != block_hash.lower():
+                raise RpcError(f"eth_getLogs: a log of block {entry.get('blockHash')!r:.70} for block {block_hash}")
+        return logs
 
 
 def rpc_call(url: str, method: str, params: list[Any] | None = None, timeout: float = 5.0) -> Any:
@@ -113,9 +123,16 @@ def _quantity(method: str, value: Any) -> int:
     return int(value, 16)
 
 
-def _log_list(value: Any) -> list[dict[str, Any]]:
+def _log_list(value: Any, address: str) -> list[dict[str, Any]]:
+    """The logs of `address`. Anything else the node sends is an `RpcError`, never skipped: the indexer credits a
+    `Deposited` log as the Exchange's, and any contract can emit one, so a node (or a provider's load balancer) that
+    does not apply the filter must stop the indexer, loudly, before it credits another contract's event."""
     if not isinstance(value, list):  # a node with no logs answers [], never null
         raise RpcError(f"eth_getLogs: expected a list of logs, got {value!r:.100}")
+    for entry in value:
+        if not isinstance(entry, dict) or str(entry.get("address", "")).lower() != address.lower():
+            found = entry.get("address") if isinstance(entry, dict) else entry
+            raise RpcError(f"eth_getLogs: the node answered a filter on {address} with a log of {found!r:.60}")
     return value
 
 

@@ -74,3 +74,40 @@ def test_a_refused_range_shrinks_but_a_throttled_call_is_only_an_rpc_error(messa
         client_answering(200, body).get_logs("0x" + "11" * 20, 1, 2)
     assert isinstance(raised.value, RangeTooLarge) is range_error
     assert message in str(raised.value)
+
+
+EXCHANGE = "0x" + "11" * 20
+BLOCK_HASH = "0x" + "22" * 32
+
+
+def exchange_log(**changes: Any) -> dict[str, Any]:
+    """A log as a node returns it for a filter on EXCHANGE (address in any case), in block 5 (BLOCK_HASH)."""
+    return {"address": EXCHANGE.upper().replace("0X", "0x"), "blockNumber": "0x5", "blockHash": BLOCK_HASH} | changes
+
+
+def test_the_logs_asked_for_pass_whatever_the_case_of_their_address() -> None:
+    assert client_answering(200, answer([exchange_log()])).get_logs(EXCHANGE, 5, 5) == [exchange_log()]
+    assert client_answering(200, answer([exchange_log()])).get_logs_at(EXCHANGE, BLOCK_HASH) == [exchange_log()]
+
+
+@pytest.mark.parametrize(
+    "stray",
+    [
+        exchange_log(address="0x" + "66" * 20),  # any contract can emit a Deposited event: never to be credited
+        exchange_log(address=None),
+        "0x" + "66" * 20,
+    ],
+    ids=["another-contract", "no-address", "not-a-log"],
+)
+def test_a_log_the_filter_did_not_ask_for_is_an_rpc_error_not_an_event(stray: Any) -> None:
+    for ask in (lambda c: c.get_logs(EXCHANGE, 1, 9), lambda c: c.get_logs_at(EXCHANGE, BLOCK_HASH)):
+        with pytest.raises(RpcError, match="eth_getLogs: the node answered a filter on"):
+            ask(client_answering(200, answer([exchange_log(), stray])))
+
+
+def test_a_log_outside_the_blocks_asked_for_is_an_rpc_error() -> None:
+    for number in ("0x4", "0xa", None):
+        with pytest.raises(RpcError, match="for blocks 5 to 9"):
+            client_answering(200, answer([exchange_log(blockNumber=number)])).get_logs(EXCHANGE, 5, 9)
+    with pytest.raises(RpcError, match=f"for block {BLOCK_HASH}"):
+        client_answering(200, answer([exchange_log(blockHash="0x" + "33" * 32)])).get_logs_at(EXCHANGE, BLOCK_HASH)
