@@ -690,6 +690,13 @@ class Settings(BaseSettings):
         if not self.siwe_domains:
             # The request's Host is the client's to choose: a phishing site could relay its visitors' signatures.
             raise ValueError("production needs HDEX_SIWE_DOMAINS, the hosts that serve the dApp")
+        if self.smtp_host is None or "smtp_from" not in self.model_fields_set:
+            # Without a server every mail (staff invitations, e-mail verification links, support replies, alerts) is
+            # written under <data_dir>/mail and reported sent; from no-reply@localhost, most servers refuse it.
+            raise ValueError(
+                "production needs HDEX_SMTP_HOST and HDEX_SMTP_FROM: without them staff invitations, e-mail "
+                "verification links and support replies are written under <data_dir>/mail and reach no one"
+            )
         if "confirmations" not in self.model_fields_set or self.confirmations == 0:
             # The default (2) is anvil's: a deeper reorg would take back deposits already credited and traded.
             raise ValueError(

@@ -14,6 +14,8 @@ PRODUCTION = {
     "operator_key": "0x" + "11" * 32,
     "siwe_domains": "hdex.example.org, www.hdex.example.org",
     "confirmations": 64,
+    "smtp_host": "smtp.example.org",
+    "smtp_from": "HDEX <no-reply@hdex.example.org>",
 }
 
 
@@ -99,6 +101,7 @@ def test_production_accepts_explicit_real_settings() -> None:
         ({"database_url": "sqlite:///var/hdex.db"}, "PostgreSQL"),
         ({"siwe_domains": ""}, "needs HDEX_SIWE_DOMAINS"),
         ({"confirmations": 0}, "needs HDEX_CONFIRMATIONS, at least 1"),
+        ({"smtp_host": None}, "needs HDEX_SMTP_HOST and HDEX_SMTP_FROM: without them staff invitations"),
     ],
 )
 def test_production_refuses_development_defaults(override: dict[str, object], message: str) -> None:
@@ -114,6 +117,12 @@ def test_production_needs_the_chains_confirmations_said_not_the_development_defa
         load_settings(**unsaid)
     monkeypatch.setenv("HDEX_CONFIRMATIONS", "2")  # said, even if it is the default's value
     assert load_settings(**unsaid).confirmations == 2
+
+
+def test_production_needs_a_sender_said_not_the_development_default() -> None:
+    unsaid = {name: value for name, value in PRODUCTION.items() if name != "smtp_from"}
+    with pytest.raises(SettingsError, match="needs HDEX_SMTP_HOST and HDEX_SMTP_FROM"):
+        load_settings(**unsaid)
 
 
 def test_a_keystore_needs_its_password(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ PRODUCTION = {
     "HDEX_OPERATOR_KEY": "0x" + "11" * 32,
     "HDEX_DATABASE_URL": "postgresql://hdex@127.0.0.1:1/hdex",
     "HDEX_SIWE_DOMAINS": "hdex.example.org",
+    "HDEX_SMTP_HOST": "smtp.example.org",
+    "HDEX_SMTP_FROM": "HDEX <no-reply@hdex.example.org>",
 }
 
 
