@@ -65,6 +65,9 @@ def worker_command() -> None:
     if settings.redis_url is None:
         click.echo("hdex worker: HDEX_REDIS_URL is not set (Celery needs Redis as its broker)", err=True)
         sys.exit(2)
+    # The relayer's key, decrypted now: a keystore that cannot be read is one line at start (SettingsError), not a
+    # relayer tick failing on every beat while the other jobs run on.
+    settings.operator_private_key()
     with database_answering(settings.effective_database_url):
         migrate.upgrade(settings.effective_database_url)
     celery_app().worker_main(
