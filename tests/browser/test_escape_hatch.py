@@ -38,6 +38,11 @@ def test_a_wallet_exits_and_after_the_delay_withdraws_directly_from_the_contract
         expect(hatch).to_contain_text("After you request an exit, the contract opens it in 01:00:00.")
 
         hatch.get_by_role("button", name="Request exit").click()
+        # asked first: what requesting does to the wallet's orders, which the wallet's own prompt cannot say
+        asked = dapp.page.get_by_role("dialog", name="Request an exit?")
+        expect(asked).to_contain_text("The exchange takes no orders from this wallet until you cancel the exit.")
+        assert dapp.wallet.requests().count("eth_sendTransaction") == 0
+        asked.get_by_role("button", name="Request exit").click()
 
         countdown = hatch.get_by_role("timer", name="Time until your exit opens")
         expect(countdown).to_have_text(re.compile(r"^(01:00:00|00:5\d:\d\d)$"))

@@ -4,9 +4,11 @@
  * the wallet to the Exchange contract without the operator.
  */
 import { useEffect, useId, useState } from "react";
+import { Dialog } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
+import { useAccountOpenOrders } from "../orders";
 import { useWallet } from "../wallet";
 import { clockText, countdownParts, exitStage, type CountdownParts } from "./countdown";
 import { useExitAction, useWalletExit, type ExitState } from "./exit-contract";
@@ -26,12 +28,47 @@ function useChainNow(state: ExitState | undefined): bigint | null {
   return state.chainTime + BigInt(Math.max(0, Math.floor((now - state.readAtMs) / 1_000)));
 }
 
+/** Asked before an exit is requested: the exchange then cancels the wallet's open orders and takes none until the
+ * exit is cancelled, which the wallet's own confirmation (a contract call) does not say. `openOrders`: null while
+ * unknown. */
+export function RequestExitDialog({ open, delay, openOrders, onConfirm, onCancel }: {
+  open: boolean;
+  delay: string;
+  openOrders: number | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <Dialog
+      open={open}
+      title={t("exit.confirmTitle")}
+      onClose={onCancel}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onCancel}>
+            {t("exit.keepTrading")}
+          </button>
+          <button type="button" className="button button--sell" onClick={onConfirm}>
+            {t("exit.request")}
+          </button>
+        </>
+      }
+    >
+      <p>{openOrders ? t("exit.confirmOrders", { count: openOrders }) : t("exit.confirmNoOrders")}</p>
+      <p>{t("exit.confirmDelay", { delay })}</p>
+    </Dialog>
+  );
+}
+
 export function ExitPanel({ markets }: { markets: readonly Market[] }) {
   const { t, formatUnits } = useI18n();
   const wallet = useWallet();
   const titleId = useId();
   const { exchange, tokens, state } = useWalletExit(markets);
   const action = useExitAction(exchange);
+  const [confirming, setConfirming] = useState(false);
+  const openOrders = useAccountOpenOrders(confirming ? wallet.address : null);
   const chainNow = useChainNow(state.data);
   const stage = state.data && chainNow !== null ? exitStage(state.data.exitAvailableAt, chainNow) : null;
   const duration = (parts: CountdownParts) =>
@@ -46,9 +83,19 @@ export function ExitPanel({ markets }: { markets: readonly Market[] }) {
     body = (
       <>
         <p>{t("exit.delay", { delay: duration(countdownParts(state.data.exitDelay)) })}</p>
-        <button type="button" className="button" disabled={busy} onClick={() => action.mutate({ kind: "request" })}>
+        <button type="button" className="button" disabled={busy} aria-haspopup="dialog" onClick={() => setConfirming(true)}>
           {t("exit.request")}
         </button>
+        <RequestExitDialog
+          open={confirming}
+          delay={duration(countdownParts(state.data.exitDelay))}
+          openOrders={openOrders.data?.length ?? null}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            action.mutate({ kind: "request" });
+          }}
+        />
       </>
     );
   else if (stage.stage === "waiting")

@@ -1,3 +1,3 @@
 export { AccountTabs } from "./account-tabs";
-export { cachedOpenOrder, useOpenOrders, type OpenOrderLine } from "./account-orders";
+export { cachedOpenOrder, useAccountOpenOrders, useOpenOrders, type OpenOrderLine } from "./account-orders";
 export { reasonText } from "./order-words";
