@@ -22,7 +22,7 @@ from backend.chain.plan import REAL_EXIT_DELAY, REAL_TIMELOCK_DELAY, DeployRoles
 from backend.chain.rpc import make_web3
 from backend.chain.verify import verify_code
 from backend.cli.addresses import address_option
-from backend.cli.context import database_container
+from backend.cli.context import database_answering, database_container
 from backend.db import migrate
 from backend.log import configure_logging
 from backend.settings import DEV_CHAIN_ID, Environment, Settings, get_settings
@@ -149,14 +149,89 @@ def deploy(
         sys.exit(1)
     for name, contract in sorted(contracts.items()):
         click.echo(f"{name} {contract}")
+    click.echo(f"deployed from block {block}")
+    # Should recording fail (the database away, or live state that landed meanwhile), the contracts stand and are
+    # paid for: this records them later, checked, instead of a second deployment.
+    record_later = (
+        f"hdex chain record --custody {contracts['Custody']} --exchange {contracts['Exchange']} --block {block}"
+    )
+    try:
+        with database_answering(settings.effective_database_url):
+            _record(settings, contracts, block)
+    except TreasuryError as exc:
+        click.echo(
+            f"hdex chain deploy: deployed, but NOT recorded: {exc}; once that is resolved: {record_later}", err=True
+        )
+        sys.exit(1)
+    except SystemExit:
+        click.echo(
+            f"hdex chain deploy: deployed, but NOT recorded; once the database answers: {record_later}", err=True
+        )
+        raise
+
+
+ADMIN_SELECTOR = "0xf851a440"  # Exchange.admin()
+
+
+@chain_group.command("record")
+@click.option("--custody", required=True, callback=address_option, help="the deployed Custody")
+@click.option("--exchange", required=True, callback=address_option, help="the deployed Exchange")
+@click.option("--block", required=True, type=click.IntRange(min=1), help="the block of Custody's deployment")
+def record(custody: str, exchange: str, block: int) -> None:
+    """Record contracts deployed and not recorded (`hdex chain deploy` says when): checked first against the build
+    and the roles, on the node's chain only if it is HDEX_CHAIN_ID. Exit 1: refused, nothing recorded; 2: the node
+    or the database could not be asked."""
+    settings = get_settings()
+    url = _node_on_our_chain(settings, "record", "nothing recorded")
+    contracts = {"Custody": custody, "Exchange": exchange}
+    try:
+        for name, address in contracts.items():
+            check = verify_code(name, address, _code(url, address, "latest"))
+            if not check.matches:
+                raise TreasuryError(f"{name} {address} does not match the build ({check.detail})")
+        admin = checksummed(
+            "0x" + str(rpc_call(url, "eth_call", [{"to": exchange, "data": ADMIN_SELECTOR}, "latest"]))[-40:]
+        )
+        if admin != custody:
+            raise TreasuryError(f"the Exchange {exchange} is administered by {admin}, not by {custody}")
+        if _code(url, custody, hex(block - 1), missing_state=b""):
+            # the indexer follows from the recorded block: a later one would never see the first deposits
+            raise TreasuryError(f"Custody {custody} had code before block {block}: give the block of its deployment")
+    except (TreasuryError, ArtifactError) as exc:
+        click.echo(f"hdex chain record: {exc}; nothing recorded", err=True)
+        sys.exit(1)
+    except RpcError as exc:
+        click.echo(f"hdex chain record: cannot ask the node at {url}: {exc}; nothing recorded", err=True)
+        sys.exit(2)
+    try:
+        with database_answering(settings.effective_database_url):
+            _record(settings, contracts, block)
+    except TreasuryError as exc:
+        click.echo(f"hdex chain record: {exc}; nothing recorded", err=True)
+        sys.exit(1)
+    click.echo(f"recorded on chain {settings.chain_id} from block {block}: Custody {custody}, Exchange {exchange}")
+
+
+def _record(settings: Settings, contracts: dict[str, str], block: int) -> None:
+    """Record `contracts` as the chain's deployment; TreasuryError over another Exchange's live trading state (again:
+    deposits may have landed while a deployment was mined)."""
     container = database_container(create=True)
     with container.uow() as uow:
-        # again: deposits may have landed while the deployment was mined
-        if (live := live_trading_state(uow.session, plan.chain_id)) is not None:
-            click.echo(f"hdex chain deploy: deployed, but NOT recorded: {live}", err=True)
-            sys.exit(1)
-        record_deployments(uow.session, plan.chain_id, contracts, block)
+        if (live := live_trading_state(uow.session, settings.chain_id)) is not None:
+            raise TreasuryError(live)
+        record_deployments(uow.session, settings.chain_id, contracts, block)
         uow.commit()
+
+
+def _code(url: str, address: str, block: str, missing_state: bytes | None = None) -> bytes:
+    """The code at `address` at `block`; `missing_state` when the node no longer keeps that block's state (not an
+    archive node), else its refusal is an RpcError."""
+    try:
+        return bytes.fromhex(str(rpc_call(url, "eth_getCode", [address, block]))[2:])
+    except RpcError:
+        if missing_state is None:
+            raise
+        return missing_state
 
 
 def _refuse_public_keys(roles: DeployRoles) -> None:
@@ -217,19 +292,7 @@ def verify(custody: str | None, exchange: str | None) -> None:
         addresses = {name: given or recorded.get(name) for name, given in addresses.items()}
     # Exit 2 when nothing could be compared (as `hdex reconcile` and `hdex audit`): exit 1 says the code differs, and
     # a node that is down, or of another chain (no code at any recorded address), must not read as that.
-    url = settings.effective_rpc_url
-    try:
-        chain_id = int(str(rpc_call(url, "eth_chainId", [])), 16)
-    except RpcError as exc:
-        click.echo(f"hdex chain verify: cannot ask the node at {url}: {exc}; nothing compared", err=True)
-        sys.exit(2)
-    if chain_id != settings.chain_id:
-        click.echo(
-            f"hdex chain verify: the node at {url} serves chain {chain_id}, HDEX_CHAIN_ID says {settings.chain_id}: "
-            "check HDEX_RPC_URL; nothing compared",
-            err=True,
-        )
-        sys.exit(2)
+    url = _node_on_our_chain(settings, "verify", "nothing compared")
     failed = False
     for name, address in addresses.items():
         if address is None:
@@ -246,6 +309,24 @@ def verify(custody: str | None, exchange: str | None) -> None:
         failed |= not check.matches
     if failed:
         sys.exit(1)
+
+
+def _node_on_our_chain(settings: Settings, command: str, outcome: str) -> str:
+    """The node's URL once it answers with HDEX_CHAIN_ID's chain; else one line and exit 2."""
+    url = settings.effective_rpc_url
+    try:
+        chain_id = int(str(rpc_call(url, "eth_chainId", [])), 16)
+    except RpcError as exc:
+        click.echo(f"hdex chain {command}: cannot ask the node at {url}: {exc}; {outcome}", err=True)
+        sys.exit(2)
+    if chain_id != settings.chain_id:
+        click.echo(
+            f"hdex chain {command}: the node at {url} serves chain {chain_id}, HDEX_CHAIN_ID says {settings.chain_id}: "
+            f"check HDEX_RPC_URL; {outcome}",
+            err=True,
+        )
+        sys.exit(2)
+    return url
 
 
 def _password(keystore: Path) -> str:
