@@ -59,6 +59,11 @@ class DeployedStack:
     block_number: int
 
 
+def gas_limit(estimate: int) -> int:
+    """A transaction's gas limit: the node's estimate and 20% more."""
+    return estimate * 12 // 10
+
+
 class _Deployer:
     """Signs and sends transactions from one key, tracking its nonce locally.
 
@@ -80,7 +85,7 @@ class _Deployer:
         tx["nonce"] = self.nonce
         tx["chainId"] = self.chain_id
         if "gas" not in tx:
-            tx["gas"] = int(self.w3.eth.estimate_gas(tx) * 12 // 10)  # type: ignore[arg-type]
+            tx["gas"] = gas_limit(int(self.w3.eth.estimate_gas(tx)))  # type: ignore[arg-type]
         signed = self.account.sign_transaction(tx)
         tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
         self.nonce += 1
@@ -142,19 +147,31 @@ def deploy_core(
     Returns (custody, exchange, block of the Custody deployment).
     """
     deployer = _Deployer(w3, deployer_key)
-    custody, first_block = deployer.deploy(
-        "Custody", [Web3.to_checksum_address(o) for o in owners], threshold, timelock_delay
-    )
+    custody, first_block = deployer.deploy("Custody", *custody_arguments(owners, threshold, timelock_delay))
     exchange, _ = deployer.deploy(
-        "Exchange",
-        custody.address,
-        Web3.to_checksum_address(operator),
-        custody.address,
-        maker_fee_rate,
-        taker_fee_rate,
-        exit_delay,
+        "Exchange", *exchange_arguments(custody.address, operator, maker_fee_rate, taker_fee_rate, exit_delay)
     )
     return custody, exchange, first_block
+
+
+def custody_arguments(owners: Sequence[str], threshold: int, timelock_delay: int) -> tuple[Any, ...]:
+    """Custody's constructor arguments: M-of-N `owners` and the timelock."""
+    return [Web3.to_checksum_address(o) for o in owners], threshold, timelock_delay
+
+
+def exchange_arguments(
+    custody: str, operator: str, maker_fee_rate: int, taker_fee_rate: int, exit_delay: int
+) -> tuple[Any, ...]:
+    """The Exchange's constructor arguments: Custody its admin and fee recipient, the operator, fees, exit delay."""
+    custody = Web3.to_checksum_address(custody)
+    return custody, Web3.to_checksum_address(operator), custody, maker_fee_rate, taker_fee_rate, exit_delay
+
+
+def creation_gas(w3: Web3, sender: str, name: str, *args: Any) -> int:
+    """The gas `sender` deploying `name` with `args` uses, as the node estimates it (`_Deployer` sends `gas_limit`)."""
+    artifact = load_artifact(name)
+    data = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode).constructor(*args).data_in_transaction
+    return int(w3.eth.estimate_gas({"from": Web3.to_checksum_address(sender), "data": data}))
 
 
 def execute_through_custody(

@@ -14,8 +14,17 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
 
-from backend.chain.deploy import DEV_MAKER_FEE_RATE, DEV_TAKER_FEE_RATE, deploy_core
+from backend.chain.deploy import (
+    DEV_MAKER_FEE_RATE,
+    DEV_TAKER_FEE_RATE,
+    creation_gas,
+    custody_arguments,
+    deploy_core,
+    exchange_arguments,
+    gas_limit,
+)
 from custody.errors import TreasuryError
+from custody.review import format_units
 
 # A real network's delays, as scripts/deploy.py's: the dev stack's (an hour each, the contracts' minimums) would
 # give a user who sees a harmful admin change scheduled no time to exit before it runs. The timelock outlasts the
@@ -75,6 +84,49 @@ class DeployPlan:
             f"  fees          maker {roles.maker_fee_rate} / taker {roles.taker_fee_rate} millionths",
             f"  exit delay    {roles.exit_delay} s",
         ]
+
+
+@dataclass(frozen=True)
+class DeployCost:
+    """What the deployment may cost the deployer, and what it holds: the node refuses a transaction whose gas limit
+    at its highest fee the sender cannot pay, so a deployer short of it would stop after Custody."""
+
+    gas: int  # the two gas limits
+    max_fee_per_gas: int  # wei, as the transactions are sent (twice the base fee and the priority fee)
+    balance: int  # wei
+
+    @property
+    def most(self) -> int:
+        return self.gas * self.max_fee_per_gas
+
+    @property
+    def short(self) -> bool:
+        return self.balance < self.most
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"  cost          up to {format_units(self.most, 18)} ETH (gas {self.gas:,} at up to "
+            f"{format_units(self.max_fee_per_gas, 9)} gwei)",
+            f"  deployer      holds {format_units(self.balance, 18)} ETH",
+        ]
+        if self.short:
+            lines.append("  ! the deployer holds less than the deployment may cost: send it ether first")
+        return lines
+
+
+def deployment_cost(w3: Web3, plan: DeployPlan) -> DeployCost:
+    """The plan's cost at the node's fees now (they move: a limit, not a quote)."""
+    roles = plan.roles
+    custody = custody_arguments(roles.owners, roles.threshold, roles.timelock_delay)
+    exchange = exchange_arguments(
+        plan.custody, roles.operator, roles.maker_fee_rate, roles.taker_fee_rate, roles.exit_delay
+    )
+    gas = gas_limit(creation_gas(w3, plan.deployer, "Custody", *custody))
+    gas += gas_limit(creation_gas(w3, plan.deployer, "Exchange", *exchange))
+    block = w3.eth.get_block("latest")
+    # web3's default for an EIP-1559 transaction (what `_Deployer` sends): twice the base fee plus the priority fee
+    max_fee = 2 * int(block.get("baseFeePerGas", 0)) + int(w3.eth.max_priority_fee)
+    return DeployCost(gas, max_fee, int(w3.eth.get_balance(to_checksum_address(plan.deployer))))
 
 
 def create_address(sender: str, nonce: int) -> str:

@@ -18,7 +18,14 @@ from backend.chain.deployments import load_deployments, record_deployments
 from backend.chain.devkeys import DEV_KEYS
 from backend.chain.jsonrpc import RpcError, rpc_call
 from backend.chain.node import AnvilNode, NodeError
-from backend.chain.plan import REAL_EXIT_DELAY, REAL_TIMELOCK_DELAY, DeployRoles, execute_plan, plan_deployment
+from backend.chain.plan import (
+    REAL_EXIT_DELAY,
+    REAL_TIMELOCK_DELAY,
+    DeployRoles,
+    deployment_cost,
+    execute_plan,
+    plan_deployment,
+)
 from backend.chain.rpc import make_web3
 from backend.chain.verify import verify_code
 from backend.cli.addresses import address_option
@@ -131,13 +138,19 @@ def deploy(
             )
         if plan.chain_id != DEV_CHAIN_ID:
             _refuse_public_keys(roles)
-        for line in plan.lines():
+        cost = deployment_cost(w3, plan)
+        for line in [*plan.lines(), *cost.lines()]:
             click.echo(line)
         if dry_run:
             click.echo("dry run: nothing was sent")
             return
         if key is None:
             raise TreasuryError("deploying needs --deployer-keystore")
+        if cost.short:
+            # the node takes Custody's transaction and refuses the Exchange's: half a deployment, paid for
+            raise TreasuryError(
+                "the deployer cannot pay the deployment's gas: send it ether, then deploy again; nothing was sent"
+            )
         if not yes:
             click.confirm("Deploy exactly this?", abort=True)
         contracts, block = execute_plan(w3, plan, "0x" + key.removeprefix("0x"))

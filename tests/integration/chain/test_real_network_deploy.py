@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,23 @@ def test_a_real_network_gets_a_timelock_longer_than_the_exit_delay_by_default(hd
     assert result.exit_code == 0, result.output
     assert "  timelock      172800 s" in result.output.splitlines()
     assert "  exit delay    86400 s" in result.output.splitlines()
+
+
+def test_the_plan_says_what_the_deployment_may_cost_and_what_the_deployer_holds(hdex: Run, devchain: DevChain) -> None:
+    """The plan named no cost: a deployer short of it had Custody deployed and the Exchange refused, or learnt it
+    only from the node's error."""
+    devchain.rpc("anvil_setBalance", Account.from_key(DEPLOYER_KEY).address, hex(3 * 10**18))
+
+    lines = hdex("--plan").output.splitlines()
+
+    [cost] = [line for line in lines if line.startswith("  cost          up to ")]
+    most, gas, fee = re.fullmatch(
+        r"  cost          up to ([\d.]+) ETH \(gas ([\d,]+) at up to ([\d.]+) gwei\)", cost
+    ).groups()
+    assert 3_000_000 < int(gas.replace(",", "")) < 30_000_000  # two contracts' creation, 20% over the estimate
+    assert Decimal(most) == Decimal(gas.replace(",", "")) * Decimal(fee) / 10**9
+    assert "  deployer      holds 3 ETH" in lines
+    assert not any(line.startswith("  !") for line in lines)
 
 
 OTHER_CHAIN_ID = 1337  # not anvil's 31337: a stand-in for a real network
@@ -170,6 +189,9 @@ def test_a_deployer_without_ether_is_told_to_fund_it_in_one_line(hdex: Run, devc
     """The node's refusal came out as its raw error object ({'code': -32003, 'message': 'Insufficient funds ...'})."""
     devchain.rpc("anvil_setBalance", Account.from_key(DEPLOYER_KEY).address, "0x0")
 
+    plan = hdex("--plan")
+    assert plan.exit_code == 0, plan.output
+    assert "  ! the deployer holds less than the deployment may cost: send it ether first" in plan.output.splitlines()
     result = hdex("--yes")
 
     assert result.exit_code == 1, result.output
