@@ -11,17 +11,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def without_hdex_settings(**settings: str) -> dict[str, str]:
+    """This process's environment with none of its HDEX_* settings but `settings`: what a child process started
+    for a test reads (the developer's or CI's HDEX_DATABASE_URL must not reach an exchange the test starts)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
+    env.update(settings)
+    return env
+
+
 def hdex_command(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     """`hdex ARGS...` in a process of its own, as a script runs it (stdin not a terminal), with none of this
     process's HDEX_* settings but `settings` (`HDEX_DATABASE_URL="..."`, ...)."""
     from backend.paths import PROJECT_ROOT
 
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(settings)
     return subprocess.run(
         [sys.executable, "-m", "backend.cli", *args],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=without_hdex_settings(**settings),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

@@ -34,6 +34,7 @@ from backend.paths import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT))  # the browser tests' stack, shared rather than copied
 from tests.browser.stack import FAST_SETTINGS, Stack, running_stack
+from tests.processes import without_hdex_settings
 
 MEMORY_GROWTH_LIMIT = 0.10
 NOT_JUDGED = ("anvil",)  # a dev chain holds its whole history in memory: growth there is the chain's, not ours
@@ -110,8 +111,7 @@ def memory_growth(samples: list[dict[str, int]], name: str) -> float | None:
 
 def reconcile(stack: Stack, data_dir: Path) -> tuple[bool, str]:
     anvil_port = stack.rpc_url.rsplit(":", 1)[1]
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir), HDEX_ANVIL_PORT=anvil_port)
+    env = without_hdex_settings(**FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir), HDEX_ANVIL_PORT=anvil_port)
     run = subprocess.run([sys.executable, "-m", "backend.cli", "reconcile"], cwd=data_dir, env=env,
                          capture_output=True, text=True, timeout=120)  # fmt: skip
     return run.returncode == 0, (run.stdout + run.stderr).strip()

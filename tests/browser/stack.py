@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from backend.paths import DAPP_DIST
-from tests.processes import stop_process
+from tests.processes import stop_process, without_hdex_settings
 
 STARTUP_TIMEOUT_S = 180
 # Half-second blocks, one confirmation, settle at once, the engine host syncing twice a second, and
@@ -83,8 +83,7 @@ def running_stack(data_dir: Path) -> Iterator[Stack]:
     if not (dist / "index.html").is_file():
         raise StackError(f"the dApp is not built ({dist}): run `make setup`")
     api_port, anvil_port = _free_port(), _free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir), HDEX_API_PORT=str(api_port),
+    env = without_hdex_settings(**FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir), HDEX_API_PORT=str(api_port),
                HDEX_ANVIL_PORT=str(anvil_port), HDEX_DAPP_DIR=str(dist))  # fmt: skip
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / "hdex-up.log"

@@ -11,7 +11,6 @@ faucet); the admin is made as an operator makes the first one, with `hdex staff 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import pyotp
 from playwright.sync_api import expect
+
+from tests.processes import without_hdex_settings
 
 from .browser_kit import screenshot
 from .flows import (
@@ -55,8 +56,7 @@ def make_admin(stack: Stack) -> pyotp.TOTP:
     """`hdex staff create` against the stack's database, as an operator makes the first admin; returns
     the authenticator the printed secret sets up."""
     data_dir = stack.log.parent
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir))
+    env = without_hdex_settings(**FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir))
     created = subprocess.run(
         [sys.executable, "-m", "backend.cli", "staff", "create", "--email", ADMIN_EMAIL, "--role", "admin",
          "--password", ADMIN_PASSWORD],

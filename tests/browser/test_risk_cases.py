@@ -13,7 +13,6 @@ and 4, custody owners whose other tests (test_wallet_session, test_kyc_and_limit
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from backend.chain.devkeys import DEV_KEYS
 from backend.client.sync import HdexClient
 from backend.db.models.staff import AuditLogEntry
 from backend.db.session import make_engine
+from tests.processes import without_hdex_settings
 
 from .browser_kit import DESKTOP, axe_violations, dev_address
 from .flows import CHAIN_TIMEOUT_MS, MARKET, api_get, fund_exchange, order_form, price_units
@@ -58,8 +58,7 @@ WETH = 10**18
 def make_staff(stack: Stack, email: str, role: str, password: str) -> pyotp.TOTP:
     """`hdex staff create` against the stack's database; returns the authenticator the printed secret sets up."""
     data_dir = stack.log.parent
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir))
+    env = without_hdex_settings(**FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir))
     command = ["staff", "create", "--email", email, "--role", role, "--password", password]
     created = subprocess.run(
         [sys.executable, "-m", "backend.cli", *command],

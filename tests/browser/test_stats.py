@@ -7,7 +7,6 @@ that the audit log records."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from backend.chain.devkeys import DEV_KEYS
 from backend.client.sync import HdexClient
 from backend.db.models import AuditLogEntry, Fill, StatsEvent
+from tests.processes import without_hdex_settings
 
 from ..clock import start_within_one_utc_day
 from .browser_kit import DESKTOP, PHONE, axe_violations, screenshot
@@ -141,8 +141,7 @@ def test_the_stats_page_plots_the_volume_of_trades_made_in_the_test(
 def make_auditor(stack: Stack) -> pyotp.TOTP:
     """`hdex staff create --role auditor` against the stack's database; the authenticator its secret sets up."""
     data_dir = stack.log.parent
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir))
+    env = without_hdex_settings(**FAST_SETTINGS, HDEX_DATA_DIR=str(data_dir))
     command = ["staff", "create", "--email", AUDITOR, "--role", "auditor", "--password", AUDITOR_PASSWORD]
     created = subprocess.run(
         [sys.executable, "-m", "backend.cli", *command],

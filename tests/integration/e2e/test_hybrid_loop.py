@@ -39,7 +39,7 @@ from indexer.runner import IndexerLoop, build_follower
 from relayer.runner import Relayer, relayer_for
 from relayer.settlement import SettlementWork
 from relayer.transactions import Simulation, SimulationFailed
-from tests.processes import stop_process
+from tests.processes import stop_process, without_hdex_settings
 
 from ..devchain import DevChain, address_of, dev_market_container
 
@@ -309,8 +309,7 @@ def _wait_for(condition: Any, what: str, timeout: float = 90.0) -> None:
 
 @pytest.mark.skipif(not os.environ.get("HDEX_REDIS_URL"), reason="the Celery worker needs Redis (HDEX_REDIS_URL)")
 def test_a_celery_worker_indexes_and_settles_the_loop(loop: Loop, database_url: str, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
-    env.update(
+    env = without_hdex_settings(
         HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=loop.chain.url, HDEX_REDIS_URL=os.environ["HDEX_REDIS_URL"],
         HDEX_DATA_DIR=str(tmp_path / "worker"), HDEX_CONFIRMATIONS="1", HDEX_SETTLEMENT_MAX_WAIT_S="0",
         HDEX_BACKGROUND="external",
@@ -415,8 +414,7 @@ def test_a_relayer_process_killed_between_submit_and_receipt_settles_the_trade_e
     loop.place(ALICE, side=1)
     loop.place(BOB, side=0)
     loop.chain.rpc("evm_setAutomine", False)  # submitted transactions wait in the mempool
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
-    env.update(
+    env = without_hdex_settings(
         HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=loop.chain.url, HDEX_DATA_DIR=str(tmp_path / "relayer"),
         HDEX_SETTLEMENT_MAX_WAIT_S="0", HDEX_RELAYER_LEASE_S="2",
     )  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -18,6 +17,7 @@ from backend.ledger.postings import EXTERNAL, Posting
 from backend.paths import PROJECT_ROOT
 from indexer.decode import EventDecoder
 from indexer.follower import Follower, FollowerConfig
+from tests.processes import without_hdex_settings
 
 from ..devchain import ORDER_TYPE, WITHDRAWAL_TYPE, DevChain, address_of, order, sign_typed
 
@@ -74,8 +74,7 @@ def index_everything(chain: DevChain, sessions: sessionmaker[Session]) -> None:
 
 
 def hdex_reconcile(database_url: str, rpc_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
-    env.update(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=rpc_url)
+    env = without_hdex_settings(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=rpc_url)
     return subprocess.run(
         [sys.executable, "-m", "backend.cli", "reconcile"],
         cwd=PROJECT_ROOT,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from backend.ledger import service as ledger
 from backend.paths import PROJECT_ROOT
 from backend.settings import load_settings
 from indexer.runner import IndexerLoop, build_follower
+from tests.processes import without_hdex_settings
 
 from ..devchain import DevChain, address_of
 
@@ -61,8 +61,7 @@ def test_only_one_indexer_writes_for_a_chain_until_its_lease_is_given_up(
 def test_hdex_indexer_runs_as_its_own_process_and_stops_on_sigterm(
     container: Container, devchain: DevChain, database_url: str, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
-    env.update(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=devchain.url, HDEX_CONFIRMATIONS="1",
+    env = without_hdex_settings(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=devchain.url, HDEX_CONFIRMATIONS="1",
                HDEX_DATA_DIR=str(tmp_path))  # fmt: skip
     log = (tmp_path / "indexer.log").open("wb")
     indexer = subprocess.Popen(
@@ -98,8 +97,7 @@ def test_the_indexer_takes_its_lease_for_the_ttl_in_the_settings(container: Cont
 def test_hdex_indexer_refuses_an_interval_its_lease_would_not_outlast(
     container: Container, devchain: DevChain, database_url: str, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HDEX_")}
-    env.update(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=devchain.url, HDEX_INDEXER_LEASE_S="5",
+    env = without_hdex_settings(HDEX_DATABASE_URL=database_url, HDEX_RPC_URL=devchain.url, HDEX_INDEXER_LEASE_S="5",
                HDEX_DATA_DIR=str(tmp_path))  # fmt: skip
     result = subprocess.run(
         [sys.executable, "-m", "backend.cli", "indexer", "--interval", "5"],

@@ -6,7 +6,6 @@ The signal goes to make's pid alone (the hard case: make does not forward SIGINT
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from backend.paths import PROJECT_ROOT
+from tests.processes import without_hdex_settings
 
 from ..conftest import free_port
 
@@ -45,8 +45,9 @@ def _listening(port: int) -> bool:
 
 def _start(data_dir: Path) -> Running:
     api_port, anvil_port = free_port(), free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith("HDEX_")}
-    env.update(HDEX_DATA_DIR=str(data_dir), HDEX_API_PORT=str(api_port), HDEX_ANVIL_PORT=str(anvil_port))
+    env = without_hdex_settings(
+        HDEX_DATA_DIR=str(data_dir), HDEX_API_PORT=str(api_port), HDEX_ANVIL_PORT=str(anvil_port)
+    )
     log = data_dir / "make-run.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
