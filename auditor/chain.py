@@ -66,24 +66,29 @@ class ChainReader:
 
     def require_exchange(self, block: int) -> None:
         """Refuses, before any block is scanned, an address that is not an Exchange at `block`: with no code, or
-        whose code does not answer the Exchange's `domainSeparator()` with one word (a token's reverts). Found only
-        at the end, it would cost a whole scan of an archive node and end in an error that blames the node."""
+        whose code does not answer the Exchange's `domainSeparator()` and `makerFeeRate()` with one word each (a
+        token's revert; the Custody answers a domain separator of its own, then would be scanned whole and reported
+        as a `domain-mismatch`). Found only at the end, it would cost a whole scan of an archive node and end in a
+        verdict about the exchange that is about the address."""
         if not self.has_code(self.exchange, block):
             raise AuditError(f"no contract at {self.exchange} at block {block}: wrong --exchange or --rpc?")
 
-        def domain_separator() -> bytes:
-            call = {"to": self.exchange, "data": "0x" + _DOMAIN_SEPARATOR.hex()}
-            try:
-                return bytes(self.w3.eth.call(call, block))  # type: ignore[arg-type]
-            except ContractLogicError:  # a revert: no such function
-                return b""
+        def answer(selector: bytes) -> Callable[[], bytes]:
+            def ask() -> bytes:
+                call = {"to": self.exchange, "data": "0x" + selector.hex()}
+                try:
+                    return bytes(self.w3.eth.call(call, block))  # type: ignore[arg-type]
+                except ContractLogicError:  # a revert: no such function
+                    return b""
 
-        answer = self._ask(f"eth_call at block {block}", domain_separator)
-        if len(answer) != 32:
-            raise AuditError(
-                f"the contract at {self.exchange} is not an Exchange: it does not answer domainSeparator() at block "
-                f"{block}: wrong --exchange?"
-            )
+            return ask
+
+        for view, selector in (("domainSeparator()", _DOMAIN_SEPARATOR), ("makerFeeRate()", _MAKER_FEE_RATE)):
+            if len(self._ask(f"eth_call at block {block}", answer(selector))) != 32:
+                raise AuditError(
+                    f"the contract at {self.exchange} is not an Exchange: it does not answer {view} at block "
+                    f"{block}: wrong --exchange?"
+                )
 
     def logs(self, first: int, last: int) -> tuple[list[Event], list[UndecodedLog]]:
         """The Exchange's logs in blocks `first..last`, in chain order: those the ABI decodes, and those it cannot

@@ -28,7 +28,7 @@ class AuditRequest:
     rpc_url: str
     exchange: str
     report_dir: Path
-    from_block: int = 0
+    from_block: int | None = None  # None: block 0, or with `resume` the checkpoint's first block
     to_block: int | None = None
     resume: bool = False
     abi_path: Path = DEFAULT_ABI_PATH
@@ -97,6 +97,17 @@ def _require_unchanged(chain: ChainReader, saved: checkpoint.Checkpoint) -> None
         )
 
 
+def _require_same_start(request: AuditRequest, saved: checkpoint.Checkpoint) -> None:
+    """A resume audits from its checkpoint's first block: a `--from-block` naming another one is refused, or an
+    auditor asking for the range from genesis would get a verdict on a range that began later."""
+    if request.from_block is not None and request.from_block != saved.from_block:
+        raise AuditError(
+            f"the checkpoint at {request.report_dir / checkpoint.CHECKPOINT_FILE} audits from block {saved.from_block}"
+            f", not --from-block {request.from_block}: leave out --from-block to carry on from it, or audit again "
+            "without --resume"
+        )
+
+
 def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> AuditResult:
     """Audits `request.exchange` from `from_block` (or the checkpoint) to `to_block` (default: the head)."""
     if request.chunk_blocks < 1:
@@ -109,10 +120,12 @@ def run_audit(request: AuditRequest, progress: Progress = lambda _: None) -> Aud
     chain.require_exchange(to_block)
     if request.resume:
         saved = checkpoint.load(request.report_dir, chain_id, chain.exchange)
+        _require_same_start(request, saved)
         _require_unchanged(chain, saved)
         from_block, state, resumed_from = saved.from_block, saved.state, saved.state.last_block + 1
     else:
-        from_block, state, resumed_from = request.from_block, _fresh_state(chain, request.from_block), None
+        from_block = request.from_block or 0
+        state, resumed_from = _fresh_state(chain, from_block), None
     if not 0 <= from_block <= to_block + 1:
         raise AuditError(f"block range {from_block}..{to_block} is empty or negative")
     if state.last_block > to_block:

@@ -169,7 +169,7 @@ def _parse(word: str, kind: str, name: str) -> Any:
         if kind == "address":
             return checksummed(word)
         if kind.startswith(("uint", "int")):  # its range is eth-abi's to check, as it encodes
-            return int(word, 0)
+            return _integer(word)
         if kind == "bool":
             if word.lower() not in ("true", "false"):
                 raise ValueError("not true/false")
@@ -185,6 +185,18 @@ def _parse(word: str, kind: str, name: str) -> Any:
     except ValueError as exc:
         raise TreasuryError(f"argument {name} ({kind}): {word!r} is invalid: {exc}") from None
     raise TreasuryError(f"argument {name}: type {kind} cannot be given on the command line; pass --data")
+
+
+def _integer(word: str) -> int:
+    """A whole number (decimal, or 0x-hex). `1.5` here is an amount a person wrote in whole tokens: say what the
+    contract takes instead of Python's `invalid literal for int()`."""
+    try:
+        return int(word, 0)
+    except ValueError:
+        raise ValueError(
+            "not a whole number: give integers in base units, without a decimal point, exponent or separators "
+            "(1.5 of a 6-decimal token is 1500000)"
+        ) from None
 
 
 def _arguments(function: AbiFunction, args: Sequence[Any]) -> str:

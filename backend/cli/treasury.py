@@ -22,6 +22,7 @@ from typing import ParamSpec, TypeVar
 import click
 from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
+from web3.exceptions import BadFunctionCallOutput, ContractLogicError, Web3Exception
 
 from backend.chain.artifacts import ArtifactError
 from backend.chain.treasury import CustodyNode
@@ -79,7 +80,25 @@ def _abis() -> KnownAbis:
 
 
 def _node(rpc: str | None, custody: str) -> CustodyNode:
-    return CustodyNode(rpc or get_settings().effective_rpc_url, custody, _abis())
+    return _custody_at(rpc or get_settings().effective_rpc_url, custody, _abis())
+
+
+def _custody_at(rpc: str, custody: str, abis: KnownAbis) -> CustodyNode:
+    """The Custody at `custody` on the node at `rpc`, refused unless a Custody is there: an address without code,
+    or a contract that does not answer `threshold()` (the Exchange's, a token's: an address pasted from the wrong
+    line), whose reads would otherwise look like a node that did not answer, or like a queue with nothing in it."""
+    node = CustodyNode(rpc, custody, abis)
+    node.require_contract()
+    try:
+        node.contract.functions.threshold().call()
+    except (ContractLogicError, BadFunctionCallOutput):  # a revert, or no answer at all: not Custody's function
+        raise TreasuryError(
+            f"the contract at {node.contract.address} on chain {node.chain_id()} is not a Custody (it does not answer "
+            "threshold()): check --custody"
+        ) from None
+    except (Web3Exception, OSError) as exc:
+        raise TreasuryError(f"the node did not answer: {exc}") from None
+    return node
 
 
 def _unlock(keystore: Path) -> LocalAccount:
@@ -185,7 +204,7 @@ def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str
     proposal.verify(abis, chain_id=chain_id, custody=custody)
     limits = None
     if rpc is not None:
-        node = CustodyNode(rpc, proposal.transaction.custody, abis)
+        node = _custody_at(rpc, proposal.transaction.custody, abis)
         node.require_matches(proposal)
         limits = _limits_for(node, proposal)
     _print_proposal(proposal, abis, limits, int(time.time()))
@@ -260,7 +279,7 @@ def collect_command(
     if owners is not None:
         current = [checksummed(o.strip()) for o in owners.split(",") if o.strip()]
     elif rpc is not None:
-        node = CustodyNode(rpc, proposal.transaction.custody, abis)
+        node = _custody_at(rpc, proposal.transaction.custody, abis)
         node.require_matches(proposal)
         current = node.owners()
         threshold = node.threshold() if threshold is None else threshold

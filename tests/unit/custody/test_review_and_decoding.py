@@ -71,6 +71,16 @@ def test_encoding_refuses_bad_arguments(abis: KnownAbis) -> None:
         abis.encode("cancel", ["0x1234"])
 
 
+@pytest.mark.parametrize("amount", ["1.5", "1e6", "1,000"])
+def test_an_amount_with_decimals_is_refused_saying_amounts_are_whole_base_units(abis: KnownAbis, amount: str) -> None:
+    with pytest.raises(TreasuryError) as refused:
+        abis.encode("withdrawFees", [TOKEN, amount])
+    assert str(refused.value) == (
+        f"argument amount (uint256): {amount!r} is invalid: not a whole number: give integers in base units, without "
+        "a decimal point, exponent or separators (1.5 of a 6-decimal token is 1500000)"
+    )
+
+
 @pytest.mark.parametrize(
     ("target", "function", "args", "warning"),
     [
