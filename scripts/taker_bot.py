@@ -8,9 +8,10 @@ Plain Python in the application venv (not brownie):
 Each step it reads the ticker and sends an IOC order for `--size` at the best opposite price (it trades only
 when the book has that side), alternating buy and sell so its inventory stays level. Without `--key` it uses
 dev account 9. The deposit options first move that much of its own tokens into the Exchange, as the market
-maker's do. A refused order prints one line on stderr and the bot carries on. An order whose outcome stayed
-unknown (no answer, the engine too slow) may have filled: the bot sends it again as signed (the exchange takes it
-at most once) or reads it back until it knows, counts its fill, and signs no new order meanwhile. It stops after
+maker's do. A refused order prints one line on stderr and the bot carries on; so does a ticker it cannot read (no
+order is signed that step, and none is counted as refused). An order whose outcome stayed unknown (no answer, the
+engine too slow) may have filled: the bot sends it again as signed (the exchange takes it at most once) or reads it
+back until it knows, counts its fill, and signs no new order meanwhile. It stops after
 `--seconds` (0: on Ctrl-C or SIGTERM) and prints one JSON line: orders placed, filled base units, refusals, and
 orders whose outcome was still unknown when it stopped.
 """
@@ -31,11 +32,18 @@ from backend.client import HdexClient, HdexClientError, OrderOutcomeUnknown, Rat
 
 
 def take(client: HdexClient, market: str, side: str, size: int, unknown: OrderOutcomeUnknown | None) -> int | None:
-    """The base units filled by one IOC order at the best opposite price (None with no such price), or, while an
-    order's outcome is `unknown`, by that order: sent again as signed, or read back (never a second order)."""
+    """The base units filled by one IOC order at the best opposite price (None with no such price, or when the
+    ticker cannot be read), or, while an order's outcome is `unknown`, by that order: sent again as signed, or read
+    back (never a second order)."""
     if unknown is not None:
         return int(client.resend(unknown)["filled"])
-    best = client.ticker(market)["bestAsk" if side == "buy" else "bestBid"]
+    try:
+        best = client.ticker(market)["bestAsk" if side == "buy" else "bestBid"]
+    except RateLimitedError:
+        raise  # waited out by the loop
+    except HdexClientError as exc:  # no price read, so no order signed: nothing the exchange refused
+        print(f"taker_bot: cannot read the best price ({exc}): no order this step", file=sys.stderr, flush=True)
+        return None
     if best is None:
         return None
     return int(client.place_order(market, side, size, int(best), time_in_force="IOC")["filled"])

@@ -5,9 +5,10 @@ and request building of `backend.client.core`; every failed request is raised as
 (`backend.client.errors`: `RateLimitedError` for a rate limit's 429, `OrderOutcomeUnknown` when a signed order's fate is
 unknown after its resends, `CancelOutcomeUnknown` likewise for a cancel, `ReplacePartlyFailed` for a replace whose
 cancel stands but whose new order was refused, `SubscriptionRefused` for a refused stream subscription,
-`StreamClosed` for a stream closed abnormally, `WaitTimeout` when a wait helper gives up). Amounts and prices are
-ints in base units, as on the wire; `units()` and `price_units()` convert human decimals exactly, or refuse
-(`NotExact`).
+`StreamClosed` for a stream closed abnormally, `TransactionOutcomeUnknown` for a deposit transaction sent but not
+answered for, `WaitTimeout` when a wait helper gives up, `InvalidArgument` for an
+argument that cannot be signed). Amounts and prices are ints in base units, as on the wire; `units()` and
+`price_units()` convert human decimals exactly, or refuse (`NotExact`).
 """
 
 from backend.client.aio import AsyncHdexClient
@@ -15,12 +16,14 @@ from backend.client.core import ClientMarket, price_units, units
 from backend.client.errors import (
     CancelOutcomeUnknown,
     HdexClientError,
+    InvalidArgument,
     NotExact,
     OrderOutcomeUnknown,
     RateLimitedError,
     ReplacePartlyFailed,
     StreamClosed,
     SubscriptionRefused,
+    TransactionOutcomeUnknown,
     WaitTimeout,
 )
 from backend.client.sync import HdexClient
@@ -31,12 +34,14 @@ __all__ = [
     "ClientMarket",
     "HdexClient",
     "HdexClientError",
+    "InvalidArgument",
     "NotExact",
     "OrderOutcomeUnknown",
     "RateLimitedError",
     "ReplacePartlyFailed",
     "StreamClosed",
     "SubscriptionRefused",
+    "TransactionOutcomeUnknown",
     "WaitTimeout",
     "price_units",
     "units",

@@ -31,6 +31,7 @@ from backend.client.core import (
     credited,
     fills_query,
     first_send_refused,
+    market_named,
     open_orders_query,
     read_back_after,
     signs_again_after_reload,
@@ -216,7 +217,7 @@ class AsyncHdexClient:
         """As `HdexClient.market`."""
         if name not in self.markets:
             await self.load_markets()
-        return self.markets[name]
+        return market_named(self.markets, name)
 
     async def place_order(self, market: str, side: str, amount: int, price: int, **options: Any) -> dict[str, Any]:
         """Sign and place an order (options as for `HdexClient.place_order`)."""
@@ -432,7 +433,8 @@ class AsyncHdexClient:
         a gap raises `HdexClientError` BOOK_GAP, so the caller resubscribes for a fresh snapshot. The server's
         `{"op": "gap", "channel": key}` (messages of `key` may have been lost) raises BOOK_GAP for a book and is
         yielded for any other channel: read its state again (balances, orders, trades). After a BOOK_GAP or a
-        close, an account channel's state is read again too: what came meanwhile may not have reached the stream.
+        close, read an account channel's state again yourself on resubscribing (the stream does not): what came
+        meanwhile did not reach it.
         The stream ends when the server closes it normally (1000); any other close raises `StreamClosed`
         (STREAM_CLOSED, with its `close_code`: 1013 too slow a reader, ...), and a socket that cannot be opened
         NETWORK. The server answers the subscriptions in order, each `{"op": "subscribed"}` (yielded) or

@@ -85,6 +85,8 @@ UNSUPPORTED_ORDER_PARAMS = (
 STOP_DIRECTIONS = {"buy": ("ascending", "above", "up"), "sell": ("descending", "below", "down")}
 MAX_BOOK_DEPTH = 1000
 MAX_CANDLES = 1500  # the most intervals GET .../candles answers at once
+DEFAULT_CANDLES = 500  # the candles fetch_ohlcv(since=...) answers without a limit (the API's own default window)
+MAX_CANDLE_WINDOWS = 30  # fetch_ohlcv(since=...) looks past quiet intervals from a since this many windows back
 
 
 class OrderOutcomeUnknown(RequestTimeout):  # type: ignore[misc]  # ccxt is untyped
@@ -541,13 +543,35 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         interval_ms = self.parse_timeframe(timeframe) * 1000
         limit = None if limit is None else min(int(limit), MAX_CANDLES)
         if since is not None:
-            request["start"] = since
-            request["end"] = since + interval_ms * (500 if limit is None else limit)
-        elif limit is not None:  # the newest `limit` (the API's own default window is the last 500 intervals)
+            wanted = DEFAULT_CANDLES if limit is None else limit
+            candles = self.candles_since(request, interval_ms, since, wanted, params)
+            return self.parse_ohlcvs(candles, market, timeframe, since, limit)
+        if limit is not None:  # the newest `limit` (the API's own default window is the last 500 intervals)
             request["end"] = self.milliseconds()
             request["start"] = request["end"] - interval_ms * limit
         response = self.request("markets/{market}/candles", "public", "GET", self.extend(request, params))
         return self.parse_ohlcvs(self.safe_list(response, "candles", []), market, timeframe, since, limit)
+
+    def candles_since(self, request: Any, interval_ms: int, since: int, wanted: int, params: Any) -> list[Any]:
+        """The first `wanted` candles from `since` on. HDEX answers only the intervals that traded, so the `wanted`
+        intervals right after `since` may hold none while later ones do, and ccxt's pagination stops at an empty
+        answer: windows of MAX_CANDLES whole intervals are read forward until `wanted` are found or a window
+        reaches the present. Only from a `since` within MAX_CANDLE_WINDOWS windows of now (a month of minutes, years
+        of hours): from further back (`since=0`) one window is read, as walking up to now would cost a request per
+        window since then."""
+        candles: list[Any] = []
+        start = since - since % interval_ms  # whole intervals: windows neither overlap nor leave a gap
+        now = self.milliseconds()
+        window_ms = interval_ms * MAX_CANDLES
+        for _ in range(MAX_CANDLE_WINDOWS if now - start <= window_ms * MAX_CANDLE_WINDOWS else 1):
+            end = start + window_ms
+            window = self.extend(request, {"start": start, "end": end}, params)
+            candles += self.safe_list(self.request("markets/{market}/candles", "public", "GET", window), "candles", [])
+            found = [candle for candle in candles if self.safe_integer(candle, "start", 0) >= since]
+            if len(found) >= wanted or end > now:
+                break
+            start = end
+        return candles
 
     def parse_ohlcv(self, ohlcv: Any, market: Any = None) -> Any:
         base_decimals, _ = self.decimals_of(market)
@@ -864,9 +888,12 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         market_id = None if market is None else market["id"]
         request = self.signed_scope_request("HDEX cancel-all|" + (market_id or "*"), market_id)
         response = self.request("orders/cancel", "private", "POST", self.extend(request, params))
+        # the answer is the hashes alone: each order's market is known when one market was cancelled (safe_order
+        # does not take it from `market`), else left unknown rather than guessed
+        symbol = None if market is None else market["symbol"]
         return [
-            self.safe_order({"id": order_hash, "status": "canceled", "info": {"hash": order_hash}}, market)
-            for order_hash in self.safe_list(response, "cancelled", [])
+            self.safe_order({"id": h, "symbol": symbol, "status": "canceled", "info": {"hash": h}}, market)
+            for h in self.safe_list(response, "cancelled", [])
         ]
 
     def cancel_all_orders_after(self, timeout: Any, params: Any = {}) -> Any:

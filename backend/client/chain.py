@@ -1,15 +1,32 @@
 """Deposits: the one thing a bot does on-chain itself. Signed locally with the client's key, sent to
 `rpc_url`; the API never sees the key. ETH (the zero address) goes through `depositEther`, a token
-through `approve` (only when the allowance is short) and `depositToken`."""
+through `approve` (only when the allowance is short) and `depositToken`.
+
+The node's failures are the client's typed errors: unreachable before anything was sent, NETWORK; an error it
+answered, TRANSACTION_REFUSED; silent once it was handed a signed transaction, `TransactionOutcomeUnknown` with the
+transaction's hash (computed locally), since that transaction may be mined and a second deposit is no retry."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
+import requests
 from eth_account import Account
 from web3 import Web3
+from web3.exceptions import TimeExhausted, Web3Exception
 
-from backend.client.errors import HdexClientError
+from backend.client.core import uint_argument
+from backend.client.errors import (
+    NETWORK,
+    TRANSACTION_REFUSED,
+    HdexClientError,
+    InvalidArgument,
+    TransactionOutcomeUnknown,
+)
+
+T = TypeVar("T")
 
 ETH = "0x0000000000000000000000000000000000000000"
 GAS_LIMIT = 200_000
@@ -33,32 +50,55 @@ def deposit_onchain(
     rpc_url: str, private_key: str, exchange: str, token: str, amount: int, timeout: float = 120.0
 ) -> str:
     """Move `amount` (base units) of `token` from the key's wallet into its Exchange vault balance;
-    returns the deposit transaction's hash once mined. Raises `HdexClientError` (TRANSACTION_REVERTED)
-    if a transaction reverts, ValueError for a non-positive amount."""
-    if amount <= 0:
-        raise ValueError("a deposit must be more than zero")
+    returns the deposit transaction's hash once mined. Raises `HdexClientError`: TRANSACTION_REVERTED if a
+    transaction reverts, TRANSACTION_REFUSED if the node refuses one, NETWORK if it cannot be reached before anything
+    was sent, `TransactionOutcomeUnknown` (with the hash) if it falls silent after; `InvalidArgument` (a ValueError)
+    for an amount that is not a positive int of base units, before the node is asked anything."""
+    if uint_argument("amount", amount, 256) == 0:
+        raise InvalidArgument("amount", "a deposit must be more than zero")
     w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
     account = Account.from_key(private_key)
     vault = w3.eth.contract(address=Web3.to_checksum_address(exchange), abi=_EXCHANGE)
     if int(token, 16) == 0:
-        return _send(w3, account, vault.functions.depositEther(), timeout, value=amount)
+        return _send(w3, account, vault.functions.depositEther(), "the deposit", timeout, value=amount)
     erc20 = w3.eth.contract(address=Web3.to_checksum_address(token), abi=_ERC20)
-    if erc20.functions.allowance(account.address, vault.address).call() < amount:
-        _send(w3, account, erc20.functions.approve(vault.address, amount), timeout)
-    return _send(w3, account, vault.functions.depositToken(erc20.address, amount), timeout)
+    allowance = _before_sending(lambda: int(erc20.functions.allowance(account.address, vault.address).call()))
+    if allowance < amount:
+        _send(w3, account, erc20.functions.approve(vault.address, amount), "the approve", timeout)
+    return _send(w3, account, vault.functions.depositToken(erc20.address, amount), "the deposit", timeout)
 
 
-def _send(w3: Web3, account: Any, call: Any, timeout: float, value: int = 0) -> str:
-    tx = call.build_transaction(
-        {
-            "from": account.address,
-            "value": value,
-            "nonce": w3.eth.get_transaction_count(account.address, "pending"),
-            "gas": GAS_LIMIT,
-        }
-    )
-    tx_hash = w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
-    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=timeout)
+def _before_sending(read: Callable[[], T]) -> T:
+    """`read()`, a node call made before anything is sent: its failures are definite (nothing was sent)."""
+    try:
+        return read()
+    except requests.RequestException as exc:  # no answer: connection refused or reset, timeout
+        raise HdexClientError(0, NETWORK, f"the chain node gave no answer ({type(exc).__name__}: {exc})") from exc
+    except Web3Exception as exc:  # an answer that is an error: a call reverted, no contract at the token, ...
+        raise HdexClientError(0, TRANSACTION_REFUSED, f"the chain node refused: {exc}") from exc
+
+
+@contextmanager
+def _answer_unknown(what: str, tx_hash: str) -> Iterator[None]:
+    """Inside: the signed transaction `tx_hash` may have reached the node, so silence is no refusal."""
+    try:
+        yield
+    except (requests.RequestException, TimeExhausted) as exc:
+        raise TransactionOutcomeUnknown(what, tx_hash, exc) from exc
+
+
+def _send(w3: Web3, account: Any, call: Any, what: str, timeout: float, value: int = 0) -> str:
+    nonce = _before_sending(lambda: w3.eth.get_transaction_count(account.address, "pending"))
+    fields = {"from": account.address, "value": value, "nonce": nonce, "gas": GAS_LIMIT}
+    tx = _before_sending(lambda: call.build_transaction(fields))
+    signed = account.sign_transaction(tx)
+    tx_hash = "0x" + bytes(signed.hash).hex()  # known before sending: the answer may never come
+    with _answer_unknown(what, tx_hash):
+        try:
+            w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Web3Exception as exc:  # the node answered with an error: not taken (insufficient funds, ...)
+            raise HdexClientError(0, TRANSACTION_REFUSED, f"the chain node refused {what}: {exc}") from exc
+        receipt = w3.eth.wait_for_transaction_receipt(signed.hash, timeout=timeout)
     if receipt["status"] != 1:
-        raise HdexClientError(0, "TRANSACTION_REVERTED", f"transaction {tx_hash.to_0x_hex()} reverted")
-    return str(tx_hash.to_0x_hex())
+        raise HdexClientError(0, "TRANSACTION_REVERTED", f"{what} {tx_hash} reverted")
+    return tx_hash

@@ -16,6 +16,7 @@ from backend.client.errors import (
     BAD_RESPONSE,
     CancelOutcomeUnknown,
     HdexClientError,
+    InvalidArgument,
     NotExact,
     OrderOutcomeUnknown,
     outcome_unknown,
@@ -36,6 +37,10 @@ from backend.trading.rules.orders import FLAG_FILL_OR_KILL, FLAG_OPERATOR_TRIGGE
 
 PRICE_SCALE = 10**18
 KINDS = {"limit": 0, "market": 1, "stop_limit": 2, "stop_market": 3}
+SIDES = {"buy": 0, "sell": 1}
+TIMES_IN_FORCE = (None, "GTC", "IOC", "FOK")
+UNKNOWN_MARKET = "UNKNOWN_MARKET"  # the API's code for a market it does not list
+BASE_UNITS_HINT = "an int of base units (units() and price_units() convert human figures exactly)"
 STOP_KINDS = ("stop_limit", "stop_market")
 FEE_RATE_SCALE = 10**6
 # An IOC or fill-or-kill order trades on arrival or never: its signature expires this soon (the exchange refuses
@@ -188,6 +193,34 @@ def price_units(price: str | Decimal | int, base_decimals: int, quote_decimals: 
     return int(scaled)
 
 
+def uint_argument(field: str, value: object, bits: int, kind: str = BASE_UNITS_HINT) -> int:
+    """`value` if it is an int that fits the signed uint<bits>, else InvalidArgument naming `field`: a float, a
+    Decimal or a string has no exact place in the signed struct (the encoder would fail deep inside, or sign another
+    figure than meant)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(field, f"{field} must be {kind}, not {type(value).__name__} {value!r}")
+    if not 0 <= value < 2**bits:
+        raise InvalidArgument(field, f"{field} {value} does not fit the signed uint{bits}: it must be {kind}")
+    return value
+
+
+def _choice(field: str, value: object, allowed: Mapping[Any, Any] | tuple[Any, ...]) -> None:
+    if value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise InvalidArgument(field, f"{field} must be one of {shown}, not {value!r}")
+
+
+def market_named(markets: Mapping[str, ClientMarket], name: str) -> ClientMarket:
+    """The market `name` of `markets` (as `GET /v1/markets` spells it), else InvalidArgument UNKNOWN_MARKET naming the
+    markets there are: a KeyError would leave a bot (and the example bots' one-line failure) without a clear error."""
+    if name not in markets:
+        listed = ", ".join(sorted(markets)) or "none"
+        raise InvalidArgument(
+            "market", f"the exchange lists no market {name!r} (its markets: {listed})", UNKNOWN_MARKET
+        )
+    return markets[name]
+
+
 @dataclass(frozen=True)
 class ClientMarket:
     """A market as `GET /v1/markets` describes it."""
@@ -312,12 +345,24 @@ class Signer:
         `time_in_force="FOK"` signs the fill-or-kill flag; IOC and FOK orders, and market orders (IOC by nature),
         expire `IMMEDIATE_EXPIRY_S` from now unless `expiry` says otherwise. A stop order in a market without an
         on-chain price source (`market.price_source` None) must accept operator-triggered execution
-        (`accept_operator_trigger`): the exchange then decides when it triggered."""
+        (`accept_operator_trigger`): the exchange then decides when it triggered. An argument that cannot be signed
+        raises `InvalidArgument` before a nonce is drawn for the order."""
+        _choice("side", side, SIDES)
+        _choice("kind", kind, KINDS)
+        _choice("time_in_force", time_in_force, TIMES_IN_FORCE)
+        uint_argument("amount", amount, 128)
+        uint_argument("price", price, 256)
+        uint_argument("trigger_price", trigger_price, 256)
+        for field, given, bits in (("expiry", expiry, 64), ("nonce", nonce, 64), ("max_fee_rate", max_fee_rate, 32)):
+            if given is not None:
+                uint_argument(field, given, bits, "an int")
         if kind in STOP_KINDS and market.price_source is None and not accept_operator_trigger:
-            raise ValueError(
+            raise InvalidArgument(
+                "accept_operator_trigger",
                 f"market {market.name} has no on-chain price source for stop orders: pass "
                 "accept_operator_trigger=True to let the exchange decide when the stop triggers (or reload the "
-                "markets if it has one now)"
+                "markets if it has one now)",
+                "STOP_NEEDS_PRICE_SOURCE",  # the API's code for the same refusal
             )
         flags = KINDS[kind]
         flags |= FLAG_POST_ONLY if post_only else 0
@@ -330,7 +375,7 @@ class Signer:
             maker=self.address,
             baseToken=market.base_token,
             quoteToken=market.quote_token,
-            side={"buy": 0, "sell": 1}[side],
+            side=SIDES[side],
             baseAmount=amount,
             limitPrice=price,
             triggerPrice=trigger_price,
@@ -391,7 +436,13 @@ class Signer:
         """(withdrawal hash, POST /v1/withdrawals body): `amount` of `token` out of the vault to
         `recipient` (default: this wallet), of which the operator may keep at most `max_fee`. `travel_rule`:
         the IVMS101 originator and beneficiary (`travelRule`, see POST /v1/withdrawals), which a withdrawal
-        worth the exchange's travel-rule threshold must carry (`GET /v1/withdrawals/quote`)."""
+        worth the exchange's travel-rule threshold must carry (`GET /v1/withdrawals/quote`). An argument that
+        cannot be signed raises `InvalidArgument`."""
+        uint_argument("amount", amount, 256)
+        uint_argument("max_fee", max_fee, 256)
+        for field, given in (("nonce", nonce), ("expiry", expiry)):
+            if given is not None:
+                uint_argument(field, given, 64, "an int")
         withdrawal = Withdrawal(
             wallet=self.address,
             token=token,
@@ -413,6 +464,7 @@ class Signer:
 
 def withdrawal_fee(amount: int, fees: dict[str, Any]) -> int:
     """The fee the operator charges on withdrawing `amount`, from `GET /v1/accounts/{a}/fees`."""
+    uint_argument("amount", amount, 256)  # before the fee is worked out of it: a float would make a float fee
     return min(amount, amount * int(fees["withdrawalFeeRate"]) // FEE_RATE_SCALE)
 
 

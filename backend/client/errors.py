@@ -17,9 +17,12 @@ HTTP_ERROR = "HTTP_ERROR"  # an error answer without HDEX's error body: a balanc
 BAD_RESPONSE = "BAD_RESPONSE"  # a success answer whose body is not JSON
 ORDER_OUTCOME_UNKNOWN = "ORDER_OUTCOME_UNKNOWN"
 CANCEL_OUTCOME_UNKNOWN = "CANCEL_OUTCOME_UNKNOWN"
+TRANSACTION_OUTCOME_UNKNOWN = "TRANSACTION_OUTCOME_UNKNOWN"
+TRANSACTION_REFUSED = "TRANSACTION_REFUSED"  # the chain node answered a transaction (or its preparation) with an error
 STREAM_CLOSED = "STREAM_CLOSED"
 BOOK_GAP = "BOOK_GAP"
 NOT_EXACT = "NOT_EXACT"
+INVALID_FIELD = "INVALID_FIELD"  # the API's own code for a field it cannot take: the client's for an argument
 # 503s that refuse a request for certain (nothing was done), unlike a busy or unreachable engine's
 DEFINITE_5XX = frozenset({"WITHDRAWALS_PAUSED", "SCREENING_UNAVAILABLE"})
 SNIPPET_CHARS = 200  # of a body that is not HDEX's error, quoted in the message
@@ -62,6 +65,15 @@ class NotExact(HdexClientError, ValueError):
         super().__init__(0, NOT_EXACT, message)
 
 
+class InvalidArgument(HdexClientError, ValueError):
+    """A method was given an argument it cannot sign (an amount that is not an int of base units, a side other than
+    "buy" or "sell", a number that does not fit its signed type; UNKNOWN_MARKET, the API's code, for a market it does
+    not list): `field` names it. Nothing was signed or sent."""
+
+    def __init__(self, field: str, message: str, code: str = INVALID_FIELD) -> None:
+        super().__init__(0, code, message, field)
+
+
 class OrderOutcomeUnknown(HdexClientError):
     """A signed order (or replace, or withdrawal request) was sent, and after every resend it is still unknown
     whether it stands: no answer, or a 5xx. Read it (`client.order(error.order_hash)`, or for a withdrawal
@@ -87,6 +99,20 @@ class CancelOutcomeUnknown(HdexClientError):
         message = f"{what} may or may not have applied after {attempts} attempt(s) (last: {last}): read the orders"
         super().__init__(last.status, CANCEL_OUTCOME_UNKNOWN, message)
         self.what, self.last, self.attempts = what, last, attempts
+
+
+class TransactionOutcomeUnknown(HdexClientError):
+    """A transaction the wallet signed (a deposit, or its approve) was handed to the chain node, which then gave no
+    clear answer: it may be mined. `tx_hash`: its hash, computed locally, to wait for (`wait_for_deposit`) or look up;
+    sending the deposit again instead could deposit twice. `last`: the failure."""
+
+    def __init__(self, what: str, tx_hash: str, last: Exception) -> None:
+        message = (
+            f"{what} {tx_hash} was sent to the chain node, which gave no clear answer ({type(last).__name__}: "
+            f"{last}): it may be mined; look it up (a deposit: wait_for_deposit(tx_hash)) rather than send it again"
+        )
+        super().__init__(0, TRANSACTION_OUTCOME_UNKNOWN, message)
+        self.what, self.tx_hash, self.last = what, tx_hash, last
 
 
 class ReplacePartlyFailed(HdexClientError):

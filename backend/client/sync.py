@@ -29,6 +29,7 @@ from backend.client.core import (
     credited,
     fills_query,
     first_send_refused,
+    market_named,
     open_orders_query,
     read_back_after,
     signs_again_after_reload,
@@ -236,7 +237,7 @@ class HdexClient:
         """A market (`GET /v1/markets`, read once and again after a refusal that says it changed)."""
         if name not in self.markets:
             self.load_markets()
-        return self.markets[name]
+        return market_named(self.markets, name)
 
     def place_order(self, market: str, side: str, amount: int, price: int, **options: Any) -> dict[str, Any]:
         """Sign and place an order (options: kind, post_only, trigger_price, time_in_force, expiry, nonce,
