@@ -136,9 +136,9 @@ class CustodyNode:
         """Refuse a proposal for another chain or another contract than this node's Custody."""
         proposal.verify(self.abis, chain_id=self.chain_id(), custody=self.contract.address)
 
-    def execute(self, proposal: Proposal, sender: LocalAccount) -> str:
-        """Send `Custody.execute` with the proposal's approvals; refuses below threshold, with a stale nonce, after
-        the deadline, or when the simulation reverts. Returns the transaction hash."""
+    def require_executable(self, proposal: Proposal) -> None:
+        """Refuse what `execute` would not send, before any key is unlocked: another chain or contract, below
+        threshold, a schedule whose operation is scheduled already, a nonce not the contract's, expired approvals."""
         self.require_matches(proposal)
         require_owners(proposal, self.owners())
         threshold = self.threshold()
@@ -146,22 +146,39 @@ class CustodyNode:
             raise TreasuryError(
                 f"below threshold: {len(proposal.approvals)} of {threshold} approvals; nothing was sent"
             )
-        current = self.nonce()
         tx = proposal.transaction
-        if tx.nonce != current:
+        call = scheduled_call(tx, self.abis)
+        if call is not None and (ready := self.ready_at(call)):
+            raise TreasuryError(
+                f"operation 0x{call.operation_id.hex()} is scheduled already, due at {ready} ({format_utc(ready)}): "
+                "`hdex treasury execute` this file once it is due"
+            )
+        current = self.nonce()
+        if tx.nonce < current:
             raise TreasuryError(
                 f"the proposal is for Custody nonce {tx.nonce}, the contract is at {current} "
                 "(executed already, or another proposal went first): propose again"
             )
+        if tx.nonce > current:
+            raise TreasuryError(
+                f"the proposal is for Custody nonce {tx.nonce}, the contract is at {current}: the proposals for "
+                f"nonces {current} to {tx.nonce - 1} must be executed first"
+            )
         if self.now() > tx.deadline:
-            raise TreasuryError(f"the approvals expired at {tx.deadline}: propose again")
+            raise TreasuryError(f"the approvals expired at {tx.deadline} ({format_utc(tx.deadline)}): propose again")
+
+    def execute(self, proposal: Proposal, sender: LocalAccount) -> str:
+        """Send `Custody.execute` with the proposal's approvals (`require_executable`), unless the simulation
+        reverts. Returns the transaction hash."""
+        self.require_executable(proposal)
+        tx = proposal.transaction
         fn = self.contract.functions.execute(
             to_checksum_address(tx.target), tx.value, tx.data, tx.deadline, proposal.ordered_signatures()
         )
         return self._simulate_and_send(fn, sender)
 
-    def execute_scheduled(self, proposal: Proposal, sender: LocalAccount) -> str:
-        """Run the operation a scheduled proposal queued, once its delay has passed."""
+    def require_due(self, proposal: Proposal) -> ScheduledCall:
+        """The operation a scheduled proposal queued, refused (before any key is unlocked) unless it is due."""
         self.require_matches(proposal)
         call = scheduled_call(proposal.transaction, self.abis)
         if call is None:
@@ -178,6 +195,11 @@ class CustodyNode:
                 f"operation 0x{call.operation_id.hex()} is due at {ready} ({format_utc(ready)}), in "
                 f"{format_duration(ready - now)}"
             )
+        return call
+
+    def execute_scheduled(self, proposal: Proposal, sender: LocalAccount) -> str:
+        """Run the operation a scheduled proposal queued, once its delay has passed (`require_due`)."""
+        call = self.require_due(proposal)
         fn = self.contract.functions.executeScheduled(call.target, call.value, call.data, call.salt)
         return self._simulate_and_send(fn, sender)
 

@@ -313,11 +313,13 @@ def execute_command(file: Path, keystore: Path, rpc: str | None, custody: str | 
     """Simulate, then send FILE: `Custody.execute`, or for a scheduled call `executeScheduled` once due."""
     proposal = read_proposal(file)
     node = _node(rpc, custody or proposal.transaction.custody)
-    sender = _unlock(keystore)
+    # refusals first: a keystore's password is asked (or read) only for a proposal that can be sent
     if scheduled_call(proposal.transaction, node.abis) is not None:
-        tx_hash = node.execute_scheduled(proposal, sender)
+        node.require_due(proposal)
+        tx_hash = node.execute_scheduled(proposal, _unlock(keystore))
     else:
-        tx_hash = node.execute(proposal, sender)
+        node.require_executable(proposal)
+        tx_hash = node.execute(proposal, _unlock(keystore))
     click.echo(f"executed in {tx_hash}")
 
 
@@ -334,6 +336,7 @@ def schedule_command(file: Path, keystore: Path, rpc: str | None, custody: str |
     call = scheduled_call(proposal.transaction, node.abis)
     if call is None:
         raise TreasuryError("this proposal is not a timelocked call: use `execute`")
+    node.require_executable(proposal)  # before the password is asked
     tx_hash = node.execute(proposal, _unlock(keystore))
     ready = node.ready_at(call)
     click.echo(f"scheduled in {tx_hash}: operation 0x{call.operation_id.hex()} due at {ready} ({format_utc(ready)})")
