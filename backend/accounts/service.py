@@ -32,7 +32,7 @@ from backend.accounts.vendor import KycVendor, ManualReview
 from backend.bootstrap import Container
 from backend.db.locks import lock_wallet
 from backend.errors import ErrorCode, HdexError, retry_after_s
-from backend.mail import Mail, Mailer, mailer_for
+from backend.mail import Mail, Mailer, domain_of, failure_text, mailer_for
 from backend.mail.addresses import normal_email
 from backend.storage import DocumentStore, document_store_for
 
@@ -252,4 +252,4 @@ class Accounts:
         try:
             self._mailer.send(Mail(email, "HDEX: confirm your e-mail address", text))
         except OSError as exc:  # smtplib's errors are OSErrors: the user can save the address again
-            log.error("verification mail not sent", extra={"to": email, "error": str(exc)})
+            log.error("verification mail not sent", extra={"to_domain": domain_of(email), "error": failure_text(exc)})

@@ -9,6 +9,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -54,7 +55,7 @@ class SmtpMailer:
                 password = "" if s.smtp_password is None else s.smtp_password.get_secret_value()
                 smtp.login(s.smtp_user, password)
             smtp.send_message(message)
-        log.info("mail sent", extra={"to": mail.to, "subject": mail.subject})
+        log.info("mail sent", extra={"to_domain": domain_of(mail.to), "subject": mail.subject})
 
 
 class FileMailer:
@@ -68,7 +69,10 @@ class FileMailer:
         self._folder.mkdir(parents=True, exist_ok=True)
         path = self._folder / f"{time.time_ns()}.eml"
         path.write_bytes(bytes(_message(self._sender, mail)))
-        log.info("mail written (no HDEX_SMTP_HOST)", extra={"to": mail.to, "subject": mail.subject, "path": str(path)})
+        log.info(
+            "mail written (no HDEX_SMTP_HOST)",
+            extra={"to_domain": domain_of(mail.to), "subject": mail.subject, "path": str(path)},
+        )
 
 
 def mailer_for(settings: Settings) -> Mailer:
@@ -86,10 +90,27 @@ def one_line(text: str) -> str:
     return _NOT_ONE_LINE.sub(" ", text).strip()
 
 
+def domain_of(address: str) -> str:
+    """What a log line says of a recipient: its domain (which provider refused or was slow). Never the address: logs
+    outlive a wallet user's deletion request, which erases it everywhere else."""
+    return address.rpartition("@")[2] or "?"
+
+
+def failure_text(exc: BaseException) -> str:
+    """An SMTP failure for a log line, without the addresses `SMTPRecipientsRefused` names: only the server's codes."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = ", ".join(sorted({str(code) for code, _ in exc.recipients.values()}))
+        return f"recipient refused (SMTP {codes})"
+    return str(exc) or type(exc).__name__
+
+
 def _message(sender: str, mail: Mail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    # RFC 5322 requires Date, and spam filters score a mail without Message-ID; relays add neither to a client's mail
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=domain_of(parseaddr(sender)[1]))
     message.set_content(mail.body)
     return message

@@ -16,7 +16,7 @@ from backend.accounts.profiles import NOTIFICATION_KINDS
 from backend.alerts.delivery import retry_delay_ms
 from backend.db.models import AccountMail, AccountProfile, Announcement, Fill, Market, WithdrawalRequest
 from backend.db.models.risk import MonitorCursor
-from backend.mail import Mail, Mailer
+from backend.mail import Mail, Mailer, failure_text
 from backend.notices.compose import Words, fills_words, news_words, withdrawal_words
 from backend.statuses import WithdrawalStatus
 
@@ -123,8 +123,7 @@ def _send(mailer: Mailer, row: AccountMail, address: str, now_ms: int, retry_max
         log.error("account mail cannot be sent; dropped", extra={"mail_id": row.id, "error": str(exc)})
     except smtplib.SMTPRecipientsRefused as exc:  # this mailbox, not the server: the others go on
         # the server's codes only: `recipients` names the mailbox, which a deletion request must not leave behind
-        codes = ", ".join(sorted({str(code) for code, _ in exc.recipients.values()}))
-        _retry_later(row, f"recipient refused (SMTP {codes})", now_ms, retry_max_s)
+        _retry_later(row, failure_text(exc), now_ms, retry_max_s)
         if row.attempts >= MAX_REFUSED_ATTEMPTS:
             row.sent_at_ms, row.outcome = now_ms, "undeliverable"
         log.warning("account mail refused by the recipient's server", extra={"mail_id": row.id})

@@ -3,7 +3,7 @@
  * deletion. Every call rides the SIWE session cookie; without it the API answers 401 NOT_SIGNED_IN.
  */
 import { skipToken, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { api, type Download } from "../../lib/api-client";
+import { ApiError, api, type Download } from "../../lib/api-client";
 import { forgetSession } from "../auth";
 
 export type KycLevel = 0 | 1 | 2;
@@ -122,37 +122,65 @@ export const accountKeys = {
   deletionReceipt: (address: string | null) => ["account-deletion-receipt", address?.toLowerCase() ?? null] as const,
 };
 
+/**
+ * `call`, and once the server answers that the session is over (it expired, or "Sign out everywhere" ended it on
+ * another device), this browser forgets it too: the page then offers "Sign in" again, where it kept a "Sign out"
+ * beside "Your session has ended" and every form went on failing.
+ */
+export function forgettingEndedSession<Args extends unknown[], Result>(
+  queryClient: QueryClient,
+  call: (...args: Args) => Promise<Result>,
+): (...args: Args) => Promise<Result> {
+  return async (...args) => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "NOT_SIGNED_IN") forgetSession(queryClient);
+      throw error;
+    }
+  };
+}
+
 /** The signed-in wallet's profile; `address` null while not signed in (nothing is asked). */
+export function profileQuery(queryClient: QueryClient, address: string | null) {
+  return { queryKey: accountKeys.profile(address), queryFn: forgettingEndedSession(queryClient, accountApi.profile), enabled: address !== null };
+}
+
 export function useProfile(address: string | null) {
-  return useQuery({ queryKey: accountKeys.profile(address), queryFn: accountApi.profile, enabled: address !== null });
+  return useQuery(profileQuery(useQueryClient(), address));
 }
 
 export function useKyc(address: string | null) {
-  return useQuery({ queryKey: accountKeys.kyc(address), queryFn: accountApi.kyc, enabled: address !== null });
+  const queryClient = useQueryClient();
+  return useQuery({ queryKey: accountKeys.kyc(address), queryFn: forgettingEndedSession(queryClient, accountApi.kyc), enabled: address !== null });
 }
 
 export function useLimits(address: string | null) {
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: accountKeys.limits(address),
-    queryFn: () => accountApi.limits(address as string),
+    queryFn: forgettingEndedSession(queryClient, () => accountApi.limits(address as string)),
     enabled: address !== null,
   });
 }
 
 /** A profile change; the answer replaces the cached profile (the level may move the limits too). */
+export function updateProfileMutation(queryClient: QueryClient, address: string | null) {
+  return {
+    mutationFn: forgettingEndedSession(queryClient, accountApi.updateProfile),
+    onSuccess: (profile: Profile) => queryClient.setQueryData(accountKeys.profile(address), profile),
+  };
+}
+
 export function useUpdateProfile(address: string | null) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: accountApi.updateProfile,
-    onSuccess: (profile) => queryClient.setQueryData(accountKeys.profile(address), profile),
-  });
+  return useMutation(updateProfileMutation(useQueryClient(), address));
 }
 
 /** A KYC submission (either level): the list and the level are read again. */
 export function useSubmitKyc<Input>(address: string | null, submit: (input: Input) => Promise<Submission>) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: submit,
+    mutationFn: forgettingEndedSession(queryClient, submit),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: accountKeys.all(address) }),
   });
 }
@@ -164,7 +192,7 @@ export function useSubmitKyc<Input>(address: string | null, submit: (input: Inpu
  */
 export function deletionMutation(queryClient: QueryClient, address: string) {
   return {
-    mutationFn: accountApi.requestDeletion,
+    mutationFn: forgettingEndedSession(queryClient, accountApi.requestDeletion),
     onSuccess: (receipt: DeletionRequested) => {
       queryClient.setQueryData(accountKeys.deletionReceipt(address), receipt);
       forgetSession(queryClient);

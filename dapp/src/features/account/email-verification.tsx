@@ -7,7 +7,7 @@ import { useEffect } from "react";
 import { StatusMessage } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { navigate, useLocation } from "../../lib/router";
-import { accountApi, accountKeys } from "./account-api";
+import { accountApi, accountKeys, forgettingEndedSession } from "./account-api";
 import { accountErrorText } from "./error-text";
 import { claimToken, verifyTokenOf, withoutVerifyToken } from "./verify-email";
 
@@ -16,8 +16,9 @@ export function EmailVerification({ address }: { address: string | null }) {
   const queryClient = useQueryClient();
   const location = useLocation();
   const token = verifyTokenOf(location.search);
+  const verifyEmail = forgettingEndedSession(queryClient, accountApi.verifyEmail);
   const verify = useMutation({
-    mutationFn: accountApi.verifyEmail,
+    mutationFn: verifyEmail,
     onSuccess: (profile) => queryClient.setQueryData(accountKeys.profile(address), profile),
     onSettled: () => navigate(withoutVerifyToken(location.pathname, location.search, location.hash), { replace: true }),
   });

@@ -2,7 +2,7 @@
  * Refusals of the account API in the user's language; anything else keeps the API's message (which
  * says what to send instead, in English).
  */
-import type { MessageKey } from "../../i18n";
+import type { MessageKey, MessageParams } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { errorText } from "../../lib/errors";
 
@@ -18,8 +18,26 @@ const KNOWN: Record<string, MessageKey> = {
   UPLOAD_TYPE_REFUSED: "accountPage.apiError.UPLOAD_TYPE_REFUSED",
 };
 
+type Translate = (key: MessageKey, params?: MessageParams) => string;
+
+/** A wait of `seconds` in words, rounded up as the server rounds it: hours past two of them, else minutes. */
+export function waitText(seconds: number, t: Translate): string {
+  return seconds > 7200
+    ? t("accountPage.wait.hours", { count: Math.ceil(seconds / 3600) })
+    : t("accountPage.wait.minutes", { count: Math.max(1, Math.ceil(seconds / 60)) });
+}
+
+/** A 429 in words, with its Retry-After: a saved e-mail address refused because its inbox has links out already
+ * (or this connection saved too many addresses), or too many uploads. */
+function rateLimitedText(error: ApiError, t: Translate): string | null {
+  if (error.code !== "RATE_LIMITED" || error.retryAfter === null) return null;
+  const key = error.field === "email" ? "accountPage.apiError.RATE_LIMITED_EMAIL" : "accountPage.apiError.RATE_LIMITED";
+  return t(key, { wait: waitText(error.retryAfter, t) });
+}
+
 /** One sentence for a failed account request. */
-export function accountErrorText(error: unknown, t: (key: MessageKey) => string): string {
-  const key = error instanceof ApiError ? KNOWN[error.code] : undefined;
-  return key ? t(key) : errorText(error, t);
+export function accountErrorText(error: unknown, t: Translate): string {
+  if (!(error instanceof ApiError)) return errorText(error, t);
+  const key = KNOWN[error.code];
+  return key ? t(key) : (rateLimitedText(error, t) ?? errorText(error, t));
 }

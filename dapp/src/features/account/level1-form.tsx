@@ -55,10 +55,10 @@ export function Level1Form({ address, country, rejection }: { address: string; c
       <Field label={t("kyc.line1")} autoComplete="address-line1" maxLength={200} {...bind("line1")} />
       <Field label={t("kyc.line2")} autoComplete="address-line2" maxLength={200} {...bind("line2")} />
       <div className="account-form__row">
-        <Field label={t("kyc.city")} autoComplete="address-level2" maxLength={200} {...bind("city")} />
+        <Field label={t("kyc.city")} autoComplete="address-level2" maxLength={100} {...bind("city")} />
         <Field label={t("kyc.postalCode")} autoComplete="postal-code" maxLength={20} {...bind("postalCode")} />
       </div>
-      <Field label={t("kyc.region")} autoComplete="address-level1" maxLength={200} {...bind("region")} />
+      <Field label={t("kyc.region")} autoComplete="address-level1" maxLength={100} {...bind("region")} />
       <div className="account-form__actions">
         <button type="submit" className="button button--primary" disabled={submit.isPending}>
           {submit.isPending ? t("common.sending") : t("kyc.level1.submit")}

@@ -40,6 +40,23 @@ describe("level1Problems", () => {
     expect(words(level1Problems({ ...valid, dateOfBirth: "1850-01-01" }, today).dateOfBirth)).toBe("Enter a date after 1900.");
   });
 
+  it("refuses, in the user's language, a birth date of someone under 18, as the server would (it said so in English)", () => {
+    const tooYoung = level1Problems({ ...valid, dateOfBirth: "2008-01-16" }, today).dateOfBirth;
+    expect(words(tooYoung)).toBe("You must be 18 or older to verify your identity.");
+    expect(translate("zh-CN", tooYoung!.key, tooYoung!.params)).toBe("须年满 18 周岁才能进行身份验证。");
+    expect(level1Problems({ ...valid, dateOfBirth: "2008-01-15" }, today).dateOfBirth).toBeUndefined(); // 18 today
+    // born on 29 February: 18 on 1 March of a common year, as the server counts it
+    expect(level1Problems({ ...valid, dateOfBirth: "2008-02-29" }, new Date(2026, 1, 28)).dateOfBirth?.key).toBe("kyc.error.tooYoung");
+    expect(level1Problems({ ...valid, dateOfBirth: "2008-02-29" }, new Date(2026, 2, 1)).dateOfBirth).toBeUndefined();
+  });
+
+  it("holds a city and a region to the server's 100 characters (a longer one came back as an English refusal)", () => {
+    expect(level1Problems({ ...valid, city: "A".repeat(100), region: "B".repeat(100) }, today)).toEqual({});
+    const problems = level1Problems({ ...valid, city: "A".repeat(101), region: "B".repeat(101) }, today);
+    expect(words(problems.city)).toBe("Use at most 100 characters.");
+    expect(words(problems.region)).toBe("Use at most 100 characters.");
+  });
+
   it("refuses an unknown country code, overlong text and control characters", () => {
     expect(words(level1Problems({ ...valid, country: "XX" }, today).country)).toBe("Choose your country.");
     expect(words(level1Problems({ ...valid, legalName: "A".repeat(201) }, today).legalName)).toBe("Use at most 200 characters.");

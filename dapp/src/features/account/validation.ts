@@ -16,7 +16,11 @@ export interface Problem {
 const EMAIL = /^[^@\s<>"'()[\]\\,;:]+@[^@\s<>"'()[\]\\,;:]+\.[^@\s<>"'()[\]\\,;:]+$/;
 const MAX_EMAIL_CHARS = 254;
 const MAX_TEXT_CHARS = 200;
+// As backend/accounts/identity.py's LIMITS: a longer city or region was refused by the server in English.
+const MAX_PLACE_CHARS = 100;
 const MAX_POSTAL_CODE_CHARS = 20;
+/** As backend/accounts/identity.py's MIN_AGE_YEARS. */
+export const MIN_AGE_YEARS = 18;
 
 /** An e-mail address, or "" to have none. */
 export function emailProblem(text: string): Problem | null {
@@ -59,7 +63,8 @@ function textProblem(value: string, required: boolean, max = MAX_TEXT_CHARS): Pr
   return null;
 }
 
-/** A YYYY-MM-DD calendar date between 1900-01-01 and `today` (a birth date in the future is a typo). */
+/** A YYYY-MM-DD calendar date between 1900-01-01 and `today` (a birth date in the future is a typo), of someone
+ * MIN_AGE_YEARS old by `today` (the server refuses anyone younger, and said so only in English). */
 export function dateOfBirthProblem(value: string, today: Date): Problem | null {
   if (value.trim() === "") return { key: "kyc.error.required" };
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
@@ -72,6 +77,8 @@ export function dateOfBirthProblem(value: string, today: Date): Problem | null {
   if (year < 1900) return { key: "kyc.error.dateTooEarly" };
   const todayUtc = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
   if (date.getTime() >= todayUtc) return { key: "kyc.error.dateInFuture" };
+  // Date.UTC rolls 29 February on to 1 March in a common year, the day the server counts as the birthday too.
+  if (Date.UTC(year + MIN_AGE_YEARS, month - 1, day) > todayUtc) return { key: "kyc.error.tooYoung", params: { min: MIN_AGE_YEARS } };
   return null;
 }
 
@@ -83,9 +90,9 @@ export function level1Problems(form: Level1Form, today: Date): Partial<Record<Le
     country: isCountryCode(form.country) ? null : { key: "kyc.error.chooseCountry" },
     line1: textProblem(form.line1, true),
     line2: textProblem(form.line2, false),
-    city: textProblem(form.city, true),
+    city: textProblem(form.city, true, MAX_PLACE_CHARS),
     postalCode: textProblem(form.postalCode, true, MAX_POSTAL_CODE_CHARS),
-    region: textProblem(form.region, false),
+    region: textProblem(form.region, false, MAX_PLACE_CHARS),
   };
   return Object.fromEntries(Object.entries(problems).filter(([, problem]) => problem)) as Partial<Record<Level1Field, Problem>>;
 }

@@ -3,19 +3,20 @@
  * it (KYC records stay for the retention period anti-money-laundering law requires; the answer says until when).
  * The request signs the wallet out everywhere, so its receipt is shown by the account page, which stays.
  */
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Dialog, downloadBlob } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { accountApi, useRequestDeletion, type DeletionRequested } from "./account-api";
+import { accountApi, forgettingEndedSession, useRequestDeletion, type DeletionRequested } from "./account-api";
 import { accountErrorText } from "./error-text";
 
 export function YourData({ address }: { address: string }) {
   const { t } = useI18n();
   const ids = useId();
   const [confirming, setConfirming] = useState(false);
+  const exportData = forgettingEndedSession(useQueryClient(), accountApi.exportData);
   const exported = useMutation({
-    mutationFn: accountApi.exportData,
+    mutationFn: exportData,
     onSuccess: (file) => {
       // Saved as JSON whatever the header says, so the browser never renders it as a page.
       downloadBlob(file.fileName ?? `hdex-account-${address}.json`, new Blob([file.blob], { type: "application/json" }));
