@@ -12,6 +12,7 @@ subscribed to the channel.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import time
 from collections import deque
@@ -40,9 +41,18 @@ class BookView:
         else:
             self.levels[side].pop(price, None)
 
+    def best(self, side: str) -> int | None:
+        """The best price of `side` ("buy": the highest bid, "sell": the lowest ask) as of `seq`; None if empty."""
+        prices = self.levels[side]
+        if not prices:
+            return None
+        return max(prices) if side == "buy" else min(prices)
+
     def snapshot(self, depth: int) -> dict[str, Any]:
-        bids = sorted(self.levels["buy"].items(), reverse=True)[:depth]
-        asks = sorted(self.levels["sell"].items())[:depth]
+        """Up to `depth` levels per side, best first, as of `seq` (what `GET .../book` and a subscribe send)."""
+        # The view holds every level of the book: pick the best `depth` rather than sort them all
+        bids = heapq.nlargest(depth, self.levels["buy"].items())
+        asks = heapq.nsmallest(depth, self.levels["sell"].items())
         return {
             "seq": self.seq,
             "bids": [[str(p), str(q)] for p, q in bids],

@@ -15,6 +15,7 @@ from backend.errors import ErrorCode, HdexError
 from backend.marketdata import queries
 from backend.marketdata.candle_store import stored_candles
 from backend.marketdata.candles import INTERVALS_MS, Candle, bucket
+from backend.marketdata.hub import BookView
 from backend.trading.usecases.order_entry import market_by_name
 
 router = APIRouter(prefix="/v1/markets", tags=["market data"])
@@ -36,14 +37,9 @@ async def book(
     """Aggregated depth: up to `depth` (price, quantity) levels per side, best first. `seq` is the
     book channel's sequence number the levels correspond to (WebSocket deltas continue from it)."""
     market_by_name(host, market)
-    levels = host.engine.depth(market, depth)
-    view = hub.books.get(market)
-    return {
-        "market": market,
-        "seq": view.seq if view is not None else 0,
-        "bids": [[str(price), str(qty)] for price, qty in levels.bids],
-        "asks": [[str(price), str(qty)] for price, qty in levels.asks],
-    }
+    # The hub's view, not the engine's book: the engine is ahead by the batch being stored, whose deltas (and seq)
+    # are published only once it is durable, so its levels under the view's seq would not be the book at that seq
+    return {"market": market, **hub.books.get(market, BookView()).snapshot(depth)}
 
 
 @router.get(
@@ -111,7 +107,8 @@ async def candles(
 async def ticker(market: str, host: HostDep, hub: HubDep) -> dict[str, Any]:
     """24h statistics, best bid and ask."""
     market_by_name(host, market)
-    bid, ask = host.engine.best_bid(market), host.engine.best_ask(market)
+    view = hub.books.get(market, BookView())  # the book as published, as `GET .../book` shows it
+    bid, ask = view.best("buy"), view.best("sell")
     return {
         "market": market,
         **hub.ticker(market),

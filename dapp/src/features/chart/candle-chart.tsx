@@ -16,7 +16,7 @@ import { useI18n } from "../../i18n";
 import type { Candle, CandleInterval, Market } from "../../lib/api-types";
 import { unitsToNumber } from "../../lib/format";
 import { formatBaseAmount, priceDecimals, tickDecimals } from "../../lib/market";
-import { toBars } from "./candles";
+import { INTERVAL_MS, toBars } from "./candles";
 import type { ChartPriceLine } from "./price-lines";
 
 const UP = "#2ebd85";
@@ -39,7 +39,7 @@ export function CandleChart({ market, interval, candles, openOrders }: CandleCha
   const { t, locale, timeZone } = useI18n();
   const container = useRef<HTMLDivElement>(null);
   const handles = useRef<Handles | null>(null);
-  const drawn = useRef<{ key: string; first: number | null; length: number }>({ key: "", first: null, length: 0 });
+  const drawn = useRef<{ key: string; first: number | null; last: number | null; length: number }>({ key: "", first: null, last: null, length: 0 });
   const lines = useRef<IPriceLine[]>([]);
 
   useEffect(() => {
@@ -68,7 +68,7 @@ export function CandleChart({ market, interval, candles, openOrders }: CandleCha
     handles.current = { chart, candles: candleSeries, volume };
     return () => {
       handles.current = null;
-      drawn.current = { key: "", first: null, length: 0 };
+      drawn.current = { key: "", first: null, last: null, length: 0 };
       lines.current = [];
       chart.remove();
     };
@@ -102,16 +102,22 @@ export function CandleChart({ market, interval, candles, openOrders }: CandleCha
     });
   }, [market, locale, timeZone]);
 
-  // Data: a new market or interval (or a refetch) redraws; a live candle updates the last bar only.
+  // Data: a new market or interval (or a refetch) redraws; a live candle updates the last bar only, and a new one
+  // is added as the last bar when it follows the last without an empty interval between (else the gaps are redrawn).
   useEffect(() => {
     const current = handles.current;
     if (!current) return;
     const key = `${market.name}|${interval}`;
     const { bars, volumes } = toBars(candles, market);
-    const volumeBars = volumes.map((v) => ({ time: v.time as UTCTimestamp, value: v.value, color: v.rising ? "rgba(46,189,133,0.45)" : "rgba(240,97,109,0.45)" }));
+    const volumeBars = volumes.map((v) =>
+      "value" in v ? { time: v.time as UTCTimestamp, value: v.value, color: v.rising ? "rgba(46,189,133,0.45)" : "rgba(240,97,109,0.45)" } : { time: v.time as UTCTimestamp },
+    );
     const previous = drawn.current;
     const first = candles[0]?.start ?? null;
-    const incremental = previous.key === key && previous.first === first && (candles.length === previous.length || candles.length === previous.length + 1) && candles.length > 0;
+    const last = candles[candles.length - 1]?.start ?? null;
+    const sameLast = candles.length === previous.length && last === previous.last;
+    const nextLast = candles.length === previous.length + 1 && previous.last !== null && last === previous.last + INTERVAL_MS[interval];
+    const incremental = previous.key === key && previous.first === first && (sameLast || nextLast) && candles.length > 0;
     if (incremental) {
       const bar = bars[bars.length - 1];
       const volumeBar = volumeBars[volumeBars.length - 1];
@@ -124,7 +130,7 @@ export function CandleChart({ market, interval, candles, openOrders }: CandleCha
       current.volume.setData(volumeBars);
       if (previous.key !== key) current.chart.timeScale().fitContent();
     }
-    drawn.current = { key, first, length: candles.length };
+    drawn.current = { key, first, last, length: candles.length };
   }, [candles, market, interval]);
 
   // The user's open orders as dashed price lines.

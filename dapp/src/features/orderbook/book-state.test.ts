@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyBookMessage, sortedLevels, spread, type BookState } from "./book-state";
+import { applyBookMessage, needsSnapshot, sortedLevels, spread, type BookState } from "./book-state";
 
 const snapshot = {
   type: "snapshot" as const,
@@ -8,8 +8,8 @@ const snapshot = {
   asks: [["3003010000", "100"]] as [string, string][],
 };
 
-function applied(state: BookState | null, message: Parameters<typeof applyBookMessage>[1]): BookState {
-  const update = applyBookMessage(state, message);
+function applied(state: BookState | null, message: Parameters<typeof applyBookMessage>[1], depth?: number): BookState {
+  const update = applyBookMessage(state, message, depth);
   if (update.kind !== "applied") throw new Error(`expected applied, got ${update.kind}`);
   return update.state;
 }
@@ -81,5 +81,38 @@ describe("sortedLevels", () => {
   it("measures the spread and mid between the best levels", () => {
     expect(spread(sortedLevels(bids, "buy"), sortedLevels(asks, "sell"))).toEqual({ spread: 6010000n, mid: 3000005000n });
     expect(spread([], sortedLevels(asks, "sell"))).toBeNull();
+  });
+});
+
+describe("a book cut at the subscription's depth", () => {
+  // The book holds bids at 3000, 2999 and 2998; a depth-2 snapshot shows the first two, and deltas come for every level
+  const cut = { type: "snapshot" as const, seq: 20, bids: [["3000", "1"], ["2999", "1"]] as [string, string][], asks: [] };
+
+  function after(...deltas: { price: string; qty: string }[]): BookState {
+    let book = applied(null, cut, 2);
+    for (const [index, delta] of deltas.entries()) book = applied(book, { type: "delta", seq: 21 + index, side: "buy", ...delta }, 2);
+    return book;
+  }
+
+  it("shows no level past the snapshot's last, where a level that did not change is unknown", () => {
+    const book = after({ price: "3000", qty: "0" }, { price: "2990", qty: "5" });
+    const levels = sortedLevels(book.bids, "buy", 1n, Infinity, book.knownTo.buy);
+    expect(levels.map((level) => level.price)).toEqual([2999n]); // not 2990 with 2998 missing before it
+  });
+
+  it("keeps a grouped bucket only when every price in it is known", () => {
+    const book = after({ price: "3000", qty: "0" });
+    expect(sortedLevels(book.bids, "buy", 10n, Infinity, book.knownTo.buy)).toEqual([]); // 2990..2999: 2990..2998 unknown
+  });
+
+  it("asks for a fresh snapshot once fewer levels are known than are shown", () => {
+    expect(needsSnapshot(after(), 2)).toBe(false);
+    expect(needsSnapshot(after({ price: "3000", qty: "0" }), 2)).toBe(true);
+  });
+
+  it("knows every level of a side the snapshot did not cut", () => {
+    const book = applied(null, snapshot, 50);
+    expect(book.knownTo).toEqual({ buy: null, sell: null });
+    expect(needsSnapshot(applied(book, { type: "delta", seq: 11, side: "sell", price: "3003010000", qty: "0" }, 50), 50)).toBe(false);
   });
 });

@@ -7,12 +7,11 @@ import { tickDecimals, priceDecimals } from "../../lib/market";
 import { sortedLevels } from "./book-state";
 import { BookLadder } from "./book-ladder";
 import { DepthChart } from "./depth-chart";
-import { useOrderBook } from "./use-order-book";
+import { BOOK_LEVELS_SHOWN, useOrderBook } from "./use-order-book";
 import "./order-book.css";
 
 type View = "book" | "depth";
 const LADDER_ROWS = 12;
-const DEPTH_LEVELS = 50;
 
 /** Grouping steps offered: the tick, then 10x, 100x and 1000x it. */
 function groupingSteps(market: Market): bigint[] {
@@ -31,12 +30,18 @@ export function OrderBookPanel({ market }: { market: Market }) {
   const ladder = useMemo(
     () =>
       book
-        ? { bids: sortedLevels(book.bids, "buy", activeStep, LADDER_ROWS), asks: sortedLevels(book.asks, "sell", activeStep, LADDER_ROWS) }
+        ? {
+            bids: sortedLevels(book.bids, "buy", activeStep, LADDER_ROWS, book.knownTo.buy),
+            asks: sortedLevels(book.asks, "sell", activeStep, LADDER_ROWS, book.knownTo.sell),
+          }
         : null,
     [book, activeStep],
   );
   const depth = useMemo(
-    () => (book && view === "depth" ? { bids: sortedLevels(book.bids, "buy", 1n, DEPTH_LEVELS), asks: sortedLevels(book.asks, "sell", 1n, DEPTH_LEVELS) } : null),
+    () =>
+      book && view === "depth"
+        ? { bids: sortedLevels(book.bids, "buy", 1n, BOOK_LEVELS_SHOWN), asks: sortedLevels(book.asks, "sell", 1n, BOOK_LEVELS_SHOWN) }
+        : null,
     [book, view],
   );
 
