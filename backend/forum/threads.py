@@ -81,7 +81,7 @@ def list_threads(
             query = query.where(ForumThread.pinned == false(), later)
     query = query.order_by(ForumThread.pinned.desc(), ForumThread.last_post_at_ms.desc(), ForumThread.id.desc())
     rows = session.execute(query.limit(limit)).all()
-    counts = _visible_post_counts(session, [thread.id for thread, _ in rows])
+    counts = _visible_reply_counts(session, [thread.id for thread, _ in rows])
     return [thread_view(thread, slug, counts.get(thread.id, 0)) for thread, slug in rows]
 
 
@@ -93,7 +93,7 @@ def get_thread(session: Session, thread_id: int, *, include_hidden: bool = False
     """The thread, or FORUM_THREAD_NOT_FOUND (also for a hidden one, unless a moderator asks)."""
     thread = _thread(session, thread_id, include_hidden=include_hidden)
     slug = session.scalar(select(ForumCategory.slug).where(ForumCategory.id == thread.category_id)) or ""
-    return thread_view(thread, slug, _visible_post_counts(session, [thread.id]).get(thread.id, 0))
+    return thread_view(thread, slug, _visible_reply_counts(session, [thread.id]).get(thread.id, 0))
 
 
 def list_posts(
@@ -124,7 +124,7 @@ def create_thread(
     session.add(thread)
     session.flush()
     post = _post(session, thread, source, author=author, now_ms=now_ms, title=clean)
-    return thread_view(thread, found.slug, 1), post_view(post)
+    return thread_view(thread, found.slug, 0), post_view(post)
 
 
 def reply(session: Session, thread_id: int, body: str, *, author: str, limits: PostingLimits, now_ms: int) -> PostView:
@@ -233,12 +233,21 @@ def _thread(session: Session, thread_id: int, *, include_hidden: bool) -> ForumT
     return thread
 
 
-def _visible_post_counts(session: Session, thread_ids: list[int]) -> dict[int, int]:
+def _visible_reply_counts(session: Session, thread_ids: list[int]) -> dict[int, int]:
+    """Replies users see per thread: visible posts other than the thread's first. A hidden first post is not a reply,
+    so it must not take one off the replies still shown (a count of visible posts less one did)."""
     if not thread_ids:
         return {}
+    first = (
+        select(ForumPost.thread_id, func.min(ForumPost.id).label("first_id"))
+        .where(ForumPost.thread_id.in_(thread_ids))
+        .group_by(ForumPost.thread_id)
+        .subquery()
+    )
     rows = session.execute(
         select(ForumPost.thread_id, func.count())
-        .where(ForumPost.thread_id.in_(thread_ids), ForumPost.hidden == false())
+        .join(first, first.c.thread_id == ForumPost.thread_id)
+        .where(ForumPost.hidden == false(), ForumPost.id != first.c.first_id)
         .group_by(ForumPost.thread_id)
     )
     return {thread_id: count for thread_id, count in rows}

@@ -27,7 +27,7 @@ class ThreadView:
     pinned: bool
     locked: bool
     hidden: bool
-    reply_count: int  # posts users see, less the first
+    reply_count: int  # posts users see, other than the thread's first
     created_at_ms: int
     last_post_at_ms: int
 
@@ -80,10 +80,10 @@ def category_view(category: ForumCategory, thread_count: int) -> CategoryView:
     )
 
 
-def thread_view(thread: ForumThread, category_slug: str, post_count: int) -> ThreadView:
+def thread_view(thread: ForumThread, category_slug: str, reply_count: int) -> ThreadView:
     return ThreadView(
         thread.id, thread.category_id, category_slug, thread.title, thread.author, thread.pinned, thread.locked,
-        thread.hidden, max(0, post_count - 1), thread.created_at_ms, thread.last_post_at_ms,
+        thread.hidden, reply_count, thread.created_at_ms, thread.last_post_at_ms,
     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ const ban: ForumBan = { wallet: WALLET, reason: SCRIPT, bannedBy: "staff:mod@hde
 describe("the forum moderation section", () => {
   it("shows reasons, titles and bans as text, and a post only as the server's sanitized HTML", () => {
     const markup = providedMarkup(<ForumSection member={member} />, [
-      [["staff", "forum", "reports"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
+      [["staff", "forum", "reports", "open"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
       [["staff", "forum", "threads"], { pages: [{ threads: [thread], next: "t-2" }], pageParams: [null] }],
       [["staff", "forum", "bans"], { pages: [{ bans: [ban], next: "0-0x" }], pageParams: [null] }],
     ]);

@@ -33,11 +33,14 @@ export interface ForumBan {
 
 export type ThreadAction = "pin" | "unpin" | "lock" | "unlock" | "hide" | "unhide";
 
+export type ReportStatus = ForumReport["status"];
+
+
 const enc = encodeURIComponent;
 
 export const forumModeration = {
-  reports: (cursor: string | null) =>
-    staffHttp.get<{ reports: ForumReport[]; next: string | null }>("/v1/staff/forum/reports", { status: "open", cursor }),
+  reports: (status: ReportStatus, cursor: string | null) =>
+    staffHttp.get<{ reports: ForumReport[]; next: string | null }>("/v1/staff/forum/reports", { status, cursor }),
   dismiss: (reportId: number) => staffHttp.post<ForumReport>(`/v1/staff/forum/reports/${reportId}/dismiss`),
   hidePost: (postId: number) => staffHttp.post<ModeratedPost>(`/v1/staff/forum/posts/${postId}/hide`),
   unhidePost: (postId: number) => staffHttp.post<ModeratedPost>(`/v1/staff/forum/posts/${postId}/unhide`),
@@ -57,6 +60,14 @@ export function threadActions(thread: Pick<ModeratedThread, "pinned" | "locked" 
     thread.hidden ? { action: "unhide", label: "forum.staff.unhideThread" } : { action: "hide", label: "forum.staff.hideThread" },
   ];
 }
+
+/** The reports queue's views: open reports, and those closed by hiding their post or by a dismissal (where a post
+ *  hidden by mistake is shown again). */
+export const REPORT_VIEWS: { status: ReportStatus; label: MessageKey; empty: MessageKey }[] = [
+  { status: "open", label: "forum.staff.view.open", empty: "forum.staff.noReports" },
+  { status: "hidden", label: "forum.staff.view.hidden", empty: "forum.staff.noClosedReports" },
+  { status: "dismissed", label: "forum.staff.view.dismissed", empty: "forum.staff.noClosedReports" },
+];
 
 /** What a moderator is told once a thread action is done. */
 export const THREAD_ACTION_DONE: Record<ThreadAction, MessageKey> = {

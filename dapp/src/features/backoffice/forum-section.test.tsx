@@ -24,7 +24,7 @@ const report: ForumReport = {
 const hidden: ModeratedThread = { id: 4, category: "general", title: "Fees", author: AUTHOR, pinned: false, locked: false, hidden: true, replyCount: 0, createdAt: 0, lastPostAt: 0 };
 
 const markup = providedMarkup(<ForumSection member={staffMember(["forum.moderate"])} />, [
-  [["staff", "forum", "reports"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
+  [["staff", "forum", "reports", "open"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
   [["staff", "forum", "threads"], { pages: [{ threads: [hidden], next: null }], pageParams: [null] }],
   [["staff", "forum", "bans"], { pages: [{ bans: [], next: null }], pageParams: [null] }],
 ]);

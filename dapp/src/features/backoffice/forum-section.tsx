@@ -2,10 +2,20 @@
  *  wallets. */
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { Field, LoadMore, TextAreaField, useToast, type Column } from "../../components/ui";
+import { Field, LoadMore, SelectField, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
-import { excerpt, forumModeration, THREAD_ACTION_DONE, threadActions, type ForumBan, type ForumReport, type ModeratedThread } from "./forum-moderation";
+import {
+  excerpt,
+  forumModeration,
+  REPORT_VIEWS,
+  THREAD_ACTION_DONE,
+  threadActions,
+  type ForumBan,
+  type ForumReport,
+  type ModeratedThread,
+  type ReportStatus,
+} from "./forum-moderation";
 import { QueryTable } from "./query-table";
 import { ReasonDialog } from "./reason-dialog";
 import { StaffErrorAlert } from "./staff-error-alert";
@@ -33,9 +43,12 @@ function ReportsQueue() {
   const toast = useToast();
   const queryClient = useQueryClient();
   const [banning, setBanning] = useState<ForumReport | null>(null);
+  // Closed reports are listed too: a post hidden by mistake is shown again from there (the API could, the page could not).
+  const [status, setStatus] = useState<ReportStatus>("open");
+  const view = REPORT_VIEWS.find((v) => v.status === status) ?? REPORT_VIEWS[0]!;
   const reports = useInfiniteQuery({
-    queryKey: REPORTS,
-    queryFn: ({ pageParam }) => forumModeration.reports(pageParam),
+    queryKey: [...REPORTS, status],
+    queryFn: ({ pageParam }) => forumModeration.reports(status, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next,
   });
@@ -45,6 +58,14 @@ function ReportsQueue() {
     onSuccess: (post) => {
       done();
       toast.show({ kind: "success", title: t("forum.staff.hidden", { id: post.id }) });
+    },
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+  const unhide = useMutation({
+    mutationFn: (report: ForumReport) => forumModeration.unhidePost(report.post.id),
+    onSuccess: (post) => {
+      done();
+      toast.show({ kind: "success", title: t("forum.staff.unhidden", { id: post.id }) });
     },
     onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
   });
@@ -73,12 +94,20 @@ function ReportsQueue() {
       header: t("forum.staff.col.action"),
       cell: (r) => (
         <span className="staff-card__actions">
-          <button type="button" className="button button--small button--sell" disabled={hide.isPending} onClick={() => hide.mutate(r)} aria-label={t("backoffice.forum.hideNamed", named(r))}>
-            {t("forum.staff.hide")}
-          </button>
-          <button type="button" className="button button--small button--ghost" disabled={dismiss.isPending} onClick={() => dismiss.mutate(r)} aria-label={t("backoffice.forum.dismissNamed", named(r))}>
-            {t("forum.staff.dismiss")}
-          </button>
+          {r.post.hidden ? (
+            <button type="button" className="button button--small" disabled={unhide.isPending} onClick={() => unhide.mutate(r)} aria-label={t("backoffice.forum.unhideNamed", named(r))}>
+              {t("forum.staff.unhide")}
+            </button>
+          ) : (
+            <button type="button" className="button button--small button--sell" disabled={hide.isPending} onClick={() => hide.mutate(r)} aria-label={t("backoffice.forum.hideNamed", named(r))}>
+              {t("forum.staff.hide")}
+            </button>
+          )}
+          {r.status === "open" ? (
+            <button type="button" className="button button--small button--ghost" disabled={dismiss.isPending} onClick={() => dismiss.mutate(r)} aria-label={t("backoffice.forum.dismissNamed", named(r))}>
+              {t("forum.staff.dismiss")}
+            </button>
+          ) : null}
           <button type="button" className="button button--small button--ghost" onClick={() => setBanning(r)} aria-label={t("backoffice.forum.banAuthorNamed", named(r))}>
             {t("backoffice.forum.banAuthor")}
           </button>
@@ -90,13 +119,21 @@ function ReportsQueue() {
     // a heading, not a second landmark: the table below is a region of the same name
     <div>
       <h3>{t("forum.staff.reports")}</h3>
+      <div className="backoffice-section__filters">
+        <SelectField
+          label={t("forum.staff.view")}
+          value={status}
+          onChange={(event) => setStatus(event.target.value as ReportStatus)}
+          options={REPORT_VIEWS.map((v) => [v.status, t(v.label)])}
+        />
+      </div>
       <QueryTable
         label={t("forum.staff.reports")}
         columns={columns}
         rows={reports.data?.pages.flatMap((page) => page.reports)}
         rowKey={(r) => String(r.id)}
         query={reports}
-        empty={t("forum.staff.noReports")}
+        empty={t(view.empty)}
       />
       <LoadMore query={reports} />
       {banning ? <BanAuthorDialog report={banning} onClose={() => setBanning(null)} /> : null}

@@ -27,3 +27,11 @@ describe("a refused staff change", () => {
     expect(staffErrorText(error, t)).toBe("This is the last admin who can sign in: make another admin first.");
   });
 });
+
+describe("a help article's slug taken by another", () => {
+  it("is told in the page's language, not in the server's English", () => {
+    const error = new ApiError(409, "HELP_SLUG_TAKEN", "another article has the slug 'depositing'", "slug");
+    expect(staffErrorText(error, t)).toBe("Another article has this slug: choose another.");
+    expect(staffErrorText(error, (key, params) => translate("zh-CN", key, params))).toBe("另一篇文章已使用此短链接：请另选一个。");
+  });
+});

@@ -15,6 +15,8 @@ const KNOWN: Record<string, MessageKey> = {
   STAFF_LOCKED: "backoffice.error.locked",
   STAFF_RESET_LINK_INVALID: "backoffice.error.resetLink",
   STAFF_LAST_ADMIN: "backoffice.error.lastAdmin",
+  // the server's words ("another article has the slug 'x'") are English in every language
+  HELP_SLUG_TAKEN: "backoffice.error.slugTaken",
   // a file staff attach to a ticket answer is refused as a wallet's is, in the same words
   UPLOAD_TOO_LARGE: "support.apiError.UPLOAD_TOO_LARGE",
   BODY_TOO_LARGE: "support.apiError.UPLOAD_TOO_LARGE",

@@ -12,6 +12,9 @@ describe("the staff statistics' shaping", () => {
     expect(rangeProblem({ from: "2026-12-03", to: "2026-12-02" })).toBe("order");
     expect(rangeProblem({ from: "", to: "2026-12-02" })).toBe("date");
     expect(rangeProblem({ from: "2026-02-30x", to: "2026-12-02" })).toBe("date");
+    // at most 731 days, first and last included, as the server counts them
+    expect(rangeProblem({ from: "2024-12-02", to: "2026-12-02" })).toBeNull();
+    expect(rangeProblem({ from: "2024-12-01", to: "2026-12-02" })).toBe("span");
     expect(lastDays(30, Date.UTC(2026, 11, 2, 12))).toEqual({ from: "2026-11-03", to: "2026-12-02" });
   });
 

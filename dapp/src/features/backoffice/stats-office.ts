@@ -72,10 +72,15 @@ export function lastDays(days: number, nowMs: number): DateRange {
   return { from: new Date(nowMs - (days - 1) * DAY_MS).toISOString().slice(0, 10), to: new Date(nowMs).toISOString().slice(0, 10) };
 }
 
-/** What is wrong with a range before it is sent ("order": from after to), or null. */
-export function rangeProblem(range: DateRange): "date" | "order" | null {
+/** The most days a range may span, first and last included (backend/stats/days.py MAX_RANGE_DAYS). */
+export const MAX_RANGE_DAYS = 731;
+
+/** What is wrong with a range before it is sent ("order": from after to; "span": more than MAX_RANGE_DAYS days, which
+ *  the server refuses in English words and whose export links would save an error), or null. */
+export function rangeProblem(range: DateRange): "date" | "order" | "span" | null {
   if (!DATE.test(range.from) || !DATE.test(range.to) || Number.isNaN(dayTime(range.from)) || Number.isNaN(dayTime(range.to))) return "date";
-  return range.from > range.to ? "order" : null;
+  if (range.from > range.to) return "order";
+  return (dayTime(range.to) - dayTime(range.from)) / 86_400 + 1 > MAX_RANGE_DAYS ? "span" : null;
 }
 
 /** The CSV download of a table for a range (the browser sends the staff cookie; the server audit-logs it). */

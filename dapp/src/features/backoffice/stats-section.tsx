@@ -15,6 +15,7 @@ import {
   feeTotals,
   funnelShares,
   lastDays,
+  MAX_RANGE_DAYS,
   rangeProblem,
   retentionShares,
   STAFF_TABLES,
@@ -99,10 +100,12 @@ export function StatsSection(_props: { member: StaffMember }) {
   ];
 
   return (
-    <section style={{ display: "grid", gap: "0.75rem" }}>
+    // One column no wider than the screen (minmax(0, 1fr)): a grid item is otherwise as wide as its widest content,
+    // and the nine-column table of wallets per day pushed the whole section to 700 px on a phone.
+    <section style={{ display: "grid", gridTemplateColumns: "minmax(0, 1fr)", gap: "0.75rem" }}>
       <h2>{t("backoffice.stats.title")}</h2>
-      <form style={{ display: "flex", gap: "1rem" }} aria-label={t("stats.office.range")} onSubmit={(event) => event.preventDefault()}>
-        <Field label={t("stats.office.from")} type="date" value={draft.from} onChange={(event) => setDraft({ ...draft, from: event.target.value })} error={problem === "order" ? t("stats.office.orderProblem") : null} />
+      <form style={{ display: "flex", flexWrap: "wrap", gap: "1rem" }} aria-label={t("stats.office.range")} onSubmit={(event) => event.preventDefault()}>
+        <Field label={t("stats.office.from")} type="date" value={draft.from} onChange={(event) => setDraft({ ...draft, from: event.target.value })} error={problem === "order" ? t("stats.office.orderProblem") : problem === "span" ? t("stats.office.spanProblem", { days: MAX_RANGE_DAYS }) : null} />
         <Field label={t("stats.office.to")} type="date" value={draft.to} onChange={(event) => setDraft({ ...draft, to: event.target.value })} error={problem === "date" ? t("stats.office.dateProblem") : null} />
       </form>
       {error ? <StatusMessage kind="error">{staffErrorText(error, t)}</StatusMessage> : null}
@@ -118,7 +121,7 @@ export function StatsSection(_props: { member: StaffMember }) {
         )}
       </nav>
 
-      <div style={{ display: "grid", gap: "1rem", gridTemplateColumns: "repeat(auto-fit, minmax(22rem, 1fr))" }}>
+      <div style={{ display: "grid", gap: "1rem", gridTemplateColumns: "repeat(auto-fit, minmax(min(22rem, 100%), 1fr))" }}>
         <section aria-labelledby={`${ids}-active`}>
           <h3 id={`${ids}-active`}>{t("stats.office.activeWallets")}</h3>
           <DailyChart label={t("stats.office.activeWallets")} series={active} kind="line" />
@@ -158,30 +161,33 @@ export function StatsSection(_props: { member: StaffMember }) {
       <NoData answer={funnel.data} />
 
       <h3>{t("stats.office.cohorts")}</h3>
-      <table className="stats-office__table" aria-label={t("stats.office.cohorts")}>
-        <thead>
-          <tr>
-            <th scope="col">{t("stats.office.week")}</th>
-            <th scope="col">{t("stats.office.size")}</th>
-            {Array.from({ length: weeks }, (_, week) => (
-              <th scope="col" key={week}>
-                {t("stats.office.weekN", { week })}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {(cohorts.data?.rows ?? []).map((cohort) => (
-            <tr key={cohort.week}>
-              <th scope="row">{cohort.week}</th>
-              <td>{cohort.size}</td>
-              {retentionShares(cohort).map((share, week) => (
-                <td key={week}>{formatPercent(share)}</td>
+      {/* a column per week: the table scrolls in its own frame (focusable, so a keyboard scrolls it too) */}
+      <div className="stats-office__scroll" role="region" aria-label={t("stats.office.cohorts")} tabIndex={0}>
+        <table className="stats-office__table" aria-label={t("stats.office.cohorts")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("stats.office.week")}</th>
+              <th scope="col">{t("stats.office.size")}</th>
+              {Array.from({ length: weeks }, (_, week) => (
+                <th scope="col" key={week}>
+                  {t("stats.office.weekN", { week })}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(cohorts.data?.rows ?? []).map((cohort) => (
+              <tr key={cohort.week}>
+                <th scope="row">{cohort.week}</th>
+                <td>{cohort.size}</td>
+                {retentionShares(cohort).map((share, week) => (
+                  <td key={week}>{formatPercent(share)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <NoData answer={cohorts.data} />
 
       <h3>{t("stats.office.users")}</h3>

@@ -112,7 +112,7 @@ function Categories() {
             {category.name}
           </Link>
           <p>{category.description}</p>
-          <span className="forum__meta">{t("forum.threadCount", { count: category.threadCount })}</span>
+          <span className="forum__meta">{t(category.threadCount === 1 ? "forum.threadCountOne" : "forum.threadCount", { count: category.threadCount })}</span>
         </li>
       ))}
     </ul>
@@ -153,7 +153,7 @@ function CategoryThreads({ slug }: { slug: string }) {
               {thread.pinned ? <span className="forum__badge">{t("forum.pinned")}</span> : null}
               {thread.locked ? <span className="forum__badge">{t("forum.locked")}</span> : null}
               <span className="forum__meta">
-                {t("forum.threadMeta", { author: shortAddress(thread.author), replies: thread.replyCount, at: formatDateTime(thread.lastPostAt) })}
+                {t(thread.replyCount === 1 ? "forum.threadMetaOne" : "forum.threadMeta", { author: shortAddress(thread.author), replies: thread.replyCount, at: formatDateTime(thread.lastPostAt) })}
               </span>
             </li>
           ))}

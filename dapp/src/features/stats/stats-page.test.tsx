@@ -20,6 +20,15 @@ describe("the statistics page", () => {
     expect(markup).toContain("WETH-USDC");
   });
 
+  it("says one trade, not one trades, in a period's totals", () => {
+    vi.setSystemTime(Date.parse("2026-12-01T12:00:00Z"));
+    const range = { from: "2026-11-02", to: "2026-12-01" };
+    const volume = (trades: number, quote: string) => ({ day: "2026-12-01", quoteToken: quote, quote, quoteDecimals: 6, trades, quoteVolume: "1000000" });
+    const markup = providedMarkup(<StatsPage />, [[["stats", "volume", range], { ...range, days: [volume(1, "USDC"), volume(3, "DAI")] }]]);
+    expect(markup).toContain("volume in USDC, 1 trade<");
+    expect(markup).toContain("volume in DAI, 3 trades<");
+  });
+
   it("moves on to the new day when a page left open passes UTC midnight", () => {
     vi.setSystemTime(Date.parse("2026-12-01T23:59:30Z"));
     const days: string[] = [];

@@ -85,40 +85,43 @@ export default function StatsPage() {
         tabs={PERIODS.map((days) => ({ id: String(days) as `${Period}`, label: t("stats.lastDays", { days }) }))}
         selected={String(period) as `${Period}`}
         onSelect={(id) => setPeriod(Number(id) as Period)}
-      />
-      {error ? (
-        <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void markets.refetch() }}>
-          {errorText(error, t)}
-        </StatusMessage>
-      ) : null}
-      <ul className="stats-page__totals" aria-label={t("stats.totals", { days: period })}>
-        {totals.map((total) => (
-          <li key={total.quote}>
-            <span className="stats-page__figure">{`${formatUnits(total.volume, total.decimals, { maxFractionDigits: 2 })} ${total.quote}`}</span>
-            <span className="stats-page__caption">{t("stats.volumeIn", { quote: total.quote, trades: total.trades })}</span>
-          </li>
-        ))}
-      </ul>
-      <div className="stats-page__plots">
-        <section aria-labelledby={`${ids}-volume`}>
-          <h2 id={`${ids}-volume`}>{t("stats.dailyVolume")}</h2>
-          <DailyChart label={t("stats.dailyVolume")} series={volumes} kind="histogram" />
-        </section>
-        <section aria-labelledby={`${ids}-trades`}>
-          <h2 id={`${ids}-trades`}>{t("stats.tradesPerDay")}</h2>
-          <DailyChart label={t("stats.tradesPerDay")} series={trades} kind="line" values="count" />
-        </section>
-      </div>
-      <h2>{t("stats.table")}</h2>
-      <DataTable
-        label={t("stats.table")}
-        columns={columns}
-        rows={rows ? newestFirst(rows) : undefined}
-        rowKey={(r) => `${r.day}|${r.market}`}
-        loading={markets.isPending}
-        empty={t("stats.empty")}
-        csvFileName={`hdex-markets-${range.from}-${range.to}.csv`}
-      />
+        className="stats-page__period"
+      >
+        {/* the period's figures are the tab panel: without one, each tab's aria-controls named no element */}
+        {error ? (
+          <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void markets.refetch() }}>
+            {errorText(error, t)}
+          </StatusMessage>
+        ) : null}
+        <ul className="stats-page__totals" aria-label={t("stats.totals", { days: period })}>
+          {totals.map((total) => (
+            <li key={total.quote}>
+              <span className="stats-page__figure">{`${formatUnits(total.volume, total.decimals, { maxFractionDigits: 2 })} ${total.quote}`}</span>
+              <span className="stats-page__caption">{t(total.trades === 1 ? "stats.volumeInOne" : "stats.volumeIn", { quote: total.quote, trades: total.trades })}</span>
+            </li>
+          ))}
+        </ul>
+        <div className="stats-page__plots">
+          <section aria-labelledby={`${ids}-volume`}>
+            <h2 id={`${ids}-volume`}>{t("stats.dailyVolume")}</h2>
+            <DailyChart label={t("stats.dailyVolume")} series={volumes} kind="histogram" />
+          </section>
+          <section aria-labelledby={`${ids}-trades`}>
+            <h2 id={`${ids}-trades`}>{t("stats.tradesPerDay")}</h2>
+            <DailyChart label={t("stats.tradesPerDay")} series={trades} kind="line" values="count" />
+          </section>
+        </div>
+        <h2>{t("stats.table")}</h2>
+        <DataTable
+          label={t("stats.table")}
+          columns={columns}
+          rows={rows ? newestFirst(rows) : undefined}
+          rowKey={(r) => `${r.day}|${r.market}`}
+          loading={markets.isPending}
+          empty={t("stats.empty")}
+          csvFileName={`hdex-markets-${range.from}-${range.to}.csv`}
+        />
+      </Tabs>
     </section>
   );
 }
