@@ -1,5 +1,6 @@
 export { DailyChart, dayTime, type DailyPoint, type DailySeries } from "./daily-chart";
 export { DataTable, tableCsv, type Column } from "./data-table";
+export { ConfirmDialog, type ConfirmDialogProps } from "./confirm-dialog";
 export { Dialog } from "./dialog";
 export { Field, SelectField, TextAreaField } from "./field";
 export { FileViewer, type ViewedFile } from "./file-viewer";

@@ -4,7 +4,7 @@
  * the wallet to the Exchange contract without the operator.
  */
 import { useEffect, useId, useState } from "react";
-import { Dialog } from "../../components/ui";
+import { ConfirmDialog } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
@@ -40,24 +40,18 @@ export function RequestExitDialog({ open, delay, openOrders, onConfirm, onCancel
 }) {
   const { t } = useI18n();
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
       title={t("exit.confirmTitle")}
+      confirm={t("exit.request")}
+      cancel={t("exit.keepTrading")}
+      danger
+      onConfirm={onConfirm}
       onClose={onCancel}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onCancel}>
-            {t("exit.keepTrading")}
-          </button>
-          <button type="button" className="button button--sell" onClick={onConfirm}>
-            {t("exit.request")}
-          </button>
-        </>
-      }
     >
       <p>{openOrders ? t("exit.confirmOrders", { count: openOrders }) : t("exit.confirmNoOrders")}</p>
       <p>{t("exit.confirmDelay", { delay })}</p>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

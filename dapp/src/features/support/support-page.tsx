@@ -7,7 +7,7 @@
  */
 import "./messages"; // before anything renders a message of this chunk
 import { useId, useState, type FormEvent } from "react";
-import { DataTable, Dialog, Field, FileViewer, LoadMore, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
+import { ConfirmDialog, DataTable, Field, FileViewer, LoadMore, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { Link, navigate, paths } from "../../lib/router";
@@ -264,24 +264,18 @@ export function CloseTicketDialog({ id, open, replyTyped, closing, onConfirm, on
 }) {
   const { t } = useI18n();
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
       title={t("support.closeConfirmTitle", { id })}
+      confirm={t("support.close")}
+      pending={closing}
+      danger
+      onConfirm={onConfirm}
       onClose={onCancel}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onCancel}>
-            {t("common.cancel")}
-          </button>
-          <button type="button" className="button button--sell" onClick={onConfirm} disabled={closing}>
-            {t("support.close")}
-          </button>
-        </>
-      }
     >
       <p>{t("support.closeConfirmText")}</p>
       {replyTyped ? <p className="form-error">{t("support.closeDropsReply")}</p> : null}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
