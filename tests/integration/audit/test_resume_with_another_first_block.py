@@ -17,16 +17,23 @@ from .conftest import hdex_audit
 pytestmark = pytest.mark.chain
 
 
-def test_a_resume_asked_from_another_first_block_than_its_checkpoints_is_refused(
-    devchain: DevChain, tmp_path: Path
-) -> None:
+def partial_audit(devchain: DevChain, report: Path) -> tuple[str, int]:
+    """A deposit, then an audit of two blocks from it, its checkpoint left in `report`; the chain moved on since.
+    Returns the Exchange's address and the audit's first block."""
     devchain.deposit(5, "WETH", 10**18)
     start = devchain.head()
     devchain.mine(3)
     exchange = devchain.exchange.address
-    partial = hdex_audit(devchain.url, exchange, tmp_path, "--from-block", str(start), "--to-block", str(start + 1))
+    partial = hdex_audit(devchain.url, exchange, report, "--from-block", str(start), "--to-block", str(start + 1))
     assert partial.exit_code == 0, partial.stdout
     devchain.mine(3)
+    return exchange, start
+
+
+def test_a_resume_asked_from_another_first_block_than_its_checkpoints_is_refused(
+    devchain: DevChain, tmp_path: Path
+) -> None:
+    exchange, start = partial_audit(devchain, tmp_path)
 
     run = CliRunner().invoke(
         main, ["audit", "--rpc", devchain.url, "--exchange", exchange, "--report", str(tmp_path), "--resume",
@@ -43,12 +50,7 @@ def test_a_resume_asked_from_another_first_block_than_its_checkpoints_is_refused
 def test_a_resume_without_from_block_carries_on_from_the_checkpoints_first_block(
     devchain: DevChain, tmp_path: Path
 ) -> None:
-    devchain.deposit(5, "WETH", 10**18)
-    start = devchain.head()
-    devchain.mine(3)
-    exchange = devchain.exchange.address
-    assert hdex_audit(devchain.url, exchange, tmp_path, "--from-block", str(start), "--to-block", str(start + 1))
-    devchain.mine(3)
+    exchange, start = partial_audit(devchain, tmp_path)
 
     for extra in ([], ["--from-block", str(start)]):  # the same first block, given again, is no conflict
         resumed = hdex_audit(devchain.url, exchange, tmp_path, "--resume", *extra)
