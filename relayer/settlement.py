@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 from web3 import Web3
 
@@ -37,7 +37,7 @@ from backend.chain.jsonrpc import RpcError
 from backend.compliance.screening import Screener
 from backend.db.models import ChainEvent, Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import account_notifier_for
-from backend.statuses import ChainEventStatus, FillStatus
+from backend.statuses import REVERTED_ON_CHAIN, ChainEventStatus, FillStatus
 from backend.trading.rules.orders import order_from_row
 from relayer.exchange_state import final_block, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
@@ -56,6 +56,7 @@ from relayer.transactions import (
 
 log = logging.getLogger(__name__)
 Unit = list[Fill]  # fills that settle together: a fill-or-kill taker's run, or one fill
+MAX_WHOLE_REVERTS = 3  # batches holding a unit mined and reverted whole, before it is given up (`_apart_from_reverted`)
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,15 @@ class SettlementWork:
             if len(pending) < self.policy.max_trades and oldest_age < self.policy.max_wait_s:
                 return
             units = self._screened(session, self._settlement_units(session, pending))
+            reverted = _whole_reverts(session, [fill.id for unit in units for fill in unit])
             txm.fence(session)  # a round past its lease fails nothing: the fills may be in the new holder's batch
             session.commit()
+        units, given_up = _apart_from_reverted(units, reverted)
+        if given_up:
+            words = f"not settled: its settlement reverted on-chain {MAX_WHOLE_REVERTS} times"
+            self._fail(txm, [fill.id for fill in given_up], f"settlement reverted on-chain {MAX_WHOLE_REVERTS} times",
+                       words)  # fmt: skip
+            return
         while units:
             batch = [fill for unit in units for fill in unit]
             try:
@@ -464,6 +472,39 @@ def _taken_out(session: Session, txm: TxManager) -> int | None:
     # a shallow reorg takes out the newest blocks: the lowest taken-out batch may sit above batches still mined
     used = int(txm.rpc.call("eth_getTransactionCount", [txm.sender, "latest"]), 16)
     return next((int(row.id) for row in due if row.nonce >= used), None)
+
+
+def _whole_reverts(session: Session, fill_ids: Sequence[int]) -> dict[int, int]:
+    """How many batches holding each fill were mined and reverted as a whole (none of it happened): fills id -> count,
+    for those with any."""
+    if not fill_ids:
+        return {}
+    rows = session.execute(
+        select(SettlementItem.fill_id, func.count())
+        .where(
+            SettlementItem.fill_id.in_(fill_ids),
+            SettlementItem.outcome == "retry",
+            SettlementItem.reason.startswith(REVERTED_ON_CHAIN),
+        )
+        .group_by(SettlementItem.fill_id)
+    )
+    return {int(fill_id): int(count) for fill_id, count in rows}
+
+
+def _apart_from_reverted(units: list[Unit], reverted: Mapping[int, int]) -> tuple[list[Unit], Unit]:
+    """The units to try now, and a unit to give up. A batch that simulated and then reverted whole when mined (a
+    gas estimate the chain did not honour, a call whose cost depends on the state) would be sent again as it was
+    for ever, each attempt paid for by the operator: a unit that reverted before goes alone, the others without it,
+    and one that reverted MAX_WHOLE_REVERTS times is given up."""
+    tries = [max(reverted.get(fill.id, 0) for fill in unit) for unit in units]
+    if not units:
+        return [], []
+    if tries[0] >= MAX_WHOLE_REVERTS:
+        return [], units[0]
+    if tries[0]:
+        return units[:1], []
+    clean = next((i for i, n in enumerate(tries) if n), len(units))
+    return units[:clean], []
 
 
 def _recorded_outcomes(session: Session, chain_id: int, tx_hashes: list[str]) -> dict[str, str]:
