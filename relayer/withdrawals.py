@@ -29,7 +29,7 @@ from backend.compliance.screening import Screener
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
-from backend.statuses import ChainEventStatus, WithdrawalStatus
+from backend.statuses import REVERTED_ON_CHAIN, ChainEventStatus, WithdrawalStatus
 from backend.trading.store.withdrawals import cooldown_words, reverted_lately
 from relayer.exchange_state import final_block, flag, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
@@ -177,8 +177,8 @@ class WithdrawalWork:
 
     def _complete_final(self) -> None:
         """A request whose Withdrawn event is final in the ledger is complete: a relayed one, one whose transaction
-        looked dropped, and one that an earlier relayer wrongly failed as dropped, or lost in a reorg, although it
-        was mined (the chain has the last word)."""
+        looked dropped, and one that an earlier relayer wrongly failed as dropped, lost in a reorg or reverted,
+        although it was mined (the chain has the last word)."""
         with self.container.session_factory() as session:
             waiting = {
                 r.hash: r
@@ -188,7 +188,12 @@ class WithdrawalWork:
                             WithdrawalRequest.status.in_((WithdrawalStatus.RELAYING, WithdrawalStatus.RELAYED)),
                             and_(
                                 WithdrawalRequest.status == WithdrawalStatus.FAILED,
-                                WithdrawalRequest.failure.in_((DROPPED_ERROR, LOST_IN_REORG)),
+                                or_(
+                                    WithdrawalRequest.failure.in_((DROPPED_ERROR, LOST_IN_REORG)),
+                                    # reverted where it was first mined; a reorg deeper than the relayer's
+                                    # confirmations may have mined it again, successfully, on the final chain
+                                    WithdrawalRequest.failure.startswith(REVERTED_ON_CHAIN),
+                                ),
                             ),
                         )
                     )
@@ -207,7 +212,9 @@ class WithdrawalWork:
             for request_hash, tx_hash in final:
                 request = waiting[request_hash]
                 if request.status == WithdrawalStatus.FAILED:
-                    log.warning("withdrawal failed as dropped was mined; completed", extra={"withdrawal": request.hash})
+                    log.warning("withdrawal failed was mined; completed", extra={
+                        "withdrawal": request.hash, "failure": request.failure,
+                    })  # fmt: skip
                 request.status, request.failure, request.tx_hash = WithdrawalStatus.COMPLETED, None, tx_hash
                 request.updated_at_ms = self._now_ms()
                 # the wallet may have been told it failed: it is told how it ended. Written whatever this session

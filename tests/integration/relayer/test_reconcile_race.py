@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from backend.chain.jsonrpc import JsonRpcClient
 from backend.db.models import OperatorTx, SettlementItem, WithdrawalRequest
 from backend.notices import collect
-from relayer.transactions import DROPPED_ERROR
+from backend.statuses import REVERTED_ON_CHAIN
+from relayer.transactions import DROPPED_ERROR, REVERTED_AFTER_REORG
 from relayer.withdrawals import WithdrawalWork
 
 from ..devchain import address_of
@@ -129,6 +131,28 @@ def test_a_withdrawal_an_earlier_relayer_failed_as_dropped_is_completed_once_its
     assert (status["status"], status["failure"], status["txHash"]) == ("completed", None, mined.mined_hash)
     with loop.container.uow() as uow:  # to be mailed again: how it ended
         assert uow.session.get_one(WithdrawalRequest, withdrawal).noticed is False
+    loop.ledger_equals_chain((BOB,))
+
+
+@pytest.mark.parametrize("failure", [REVERTED_ON_CHAIN, REVERTED_AFTER_REORG])
+def test_a_withdrawal_failed_as_reverted_whose_withdrawn_event_is_final_is_completed(loop: Loop, failure: str) -> None:
+    """Reverted where the relayer's node first saw it mined; a reorg deeper than its confirmations mined it again,
+    successfully: the ledger had the debit, the request said failed (and its wallet was told so) for good."""
+    fund(loop)
+    withdrawal = request_withdrawal(loop, BOB, "USDC", 2_000 * 10**6)
+    loop.relayer.tick()  # signed, sent, mined
+    loop.relayer.tick()
+    [mined] = operator_txs(loop, "withdraw")
+    with loop.container.uow() as uow:  # as the relayer recorded the first sighting
+        row = uow.session.get_one(WithdrawalRequest, withdrawal)
+        row.status, row.failure = "failed", failure
+        uow.commit()
+    loop.index()  # Withdrawn final in the ledger
+
+    loop.relayer.tick()
+
+    status = loop.client.get(f"/v1/withdrawals/{withdrawal}").json()
+    assert (status["status"], status["failure"], status["txHash"]) == ("completed", None, mined.mined_hash)
     loop.ledger_equals_chain((BOB,))
 
 
