@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
 import { DEV_MARKET } from "../order-form/test-fixtures";
 import { ordersKey, type OrderView } from "./account-orders";
-import { OrderHistoryTable } from "./order-tables";
+import { OpenOrdersTable, OrderHistoryTable } from "./order-tables";
 
 // A connected wallet (the provider cannot connect without a browser; hoisted, as vi.mock runs before the imports).
 const { TRADER } = vi.hoisted(() => ({ TRADER: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as const }));
@@ -42,5 +42,17 @@ describe("the order history", () => {
     expect(shown["Placed"]).toBe(local(PLACED));
     expect(shown["Closed"]).toBe(local(CLOSED));
     expect(shown).not.toHaveProperty("Time");
+  });
+});
+
+describe("the open orders", () => {
+  it("show the price, amount and filled right after the market and side: on a phone they are in view without a swipe", () => {
+    const open: OrderView = { ...FILLED, event: "placed", status: "open", filled: "250000000000000000", remaining: "750000000000000000" };
+    const onChain = { pending: null, voided: new Set<string>(), error: null, cancel: () => undefined };
+    const markup = providedMarkup(<OpenOrdersTable markets={new Map([[DEV_MARKET.name, DEV_MARKET]])} onChain={onChain} />, [
+      [[...ordersKey(TRADER), "open"], [open]],
+    ]);
+    const headers = [...markup.matchAll(/<th\b[^>]*>(.*?)<\/th>/g)].map((header) => header[1] ?? "");
+    expect(headers).toEqual(["Market", "Side", "Price", "Amount", "Filled", "Trigger", "Type", "Time in force", "Placed", "Action"]);
   });
 });

@@ -69,6 +69,15 @@ function useOrderColumns(markets: Markets): Column<OrderView>[] {
   ];
 }
 
+// An open order's figures come first: on a phone the actions stay in view and the rest scrolls, and a trader
+// checks the amount left before cancelling, not when or how the order was placed
+const OPEN_ORDER_COLUMNS = ["market", "side", "price", "amount", "filled", "trigger", "kind", "tif", "placed"];
+
+function amountsFirst<Row>(columns: Column<Row>[]): Column<Row>[] {
+  const at = (column: Column<Row>) => OPEN_ORDER_COLUMNS.indexOf(column.id);
+  return [...columns].sort((a, b) => at(a) - at(b));
+}
+
 /** The on-chain cancel of one row at a time, held by the account panel (it outlives a switch of tab). */
 export interface RowOnChainCancel {
   /** The order being cancelled on-chain, and where that is; null when none is. */
@@ -84,7 +93,7 @@ export function OpenOrdersTable({ markets, onChain }: { markets: Markets; onChai
   const { address, wrongChain } = useWallet();
   const orders = useAccountOpenOrders(address);
   const cancel = useCancelOrder();
-  const columns = useOrderColumns(markets);
+  const columns = amountsFirst(useOrderColumns(markets));
   const summary = (o: OrderView) => {
     const market = markets.get(o.market);
     return t("account.orderSummary", {
