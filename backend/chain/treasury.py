@@ -82,6 +82,18 @@ class CustodyNode:
     def ready_at(self, call: ScheduledCall) -> int:
         return int(self._read(self.contract.functions.readyAt(call.operation_id).call))
 
+    def administers(self, target: str) -> bool:
+        """Whether `target` answers the Exchange's `admin()` with this Custody: a call labelled `Exchange.<fn>` by its
+        selector alone may be aimed at any contract."""
+        call = {"to": to_checksum_address(target), "data": "0xf851a440"}  # admin()
+        try:
+            answer = bytes(self.w3.eth.call(call))  # type: ignore[arg-type]
+        except (ContractCustomError, ContractLogicError):  # a revert: no such function
+            return False
+        except (Web3Exception, OSError) as exc:
+            raise TreasuryError(f"the node did not answer: {exc}") from None
+        return len(answer) == 32 and to_checksum_address(answer[12:]) == self.contract.address
+
     def require_contract(self) -> None:
         """Refuse an address without code: every call to it answers nothing, which reads as a node that did not
         answer, or as a queue with nothing pending."""

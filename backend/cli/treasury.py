@@ -15,7 +15,7 @@ import secrets
 import shlex
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -202,12 +202,13 @@ def show_command(file: Path, chain_id: int | None, custody: str | None, rpc: str
     abis = _abis()
     proposal = read_proposal(file)
     proposal.verify(abis, chain_id=chain_id, custody=custody)
-    limits = None
+    limits, warnings = None, list[str]()
     if rpc is not None:
         node = _custody_at(rpc, proposal.transaction.custody, abis)
         node.require_matches(proposal)
         limits = _limits_for(node, proposal)
-    _print_proposal(proposal, abis, limits, int(time.time()))
+        warnings = _foreign_exchange_call(node, proposal)
+    _print_proposal(proposal, abis, limits, int(time.time()), warnings)
     _print_digest_to_compare(proposal, file)
 
 
@@ -419,8 +420,27 @@ def _print_digest_to_compare(proposal: Proposal, file: Path) -> None:
                f"{tx.chain_id} --custody {to_checksum_address(tx.custody)}")  # fmt: skip
 
 
+def _foreign_exchange_call(node: CustodyNode, proposal: Proposal) -> list[str]:
+    """A warning when the call `show` labels `Exchange.<fn>` (by its selector alone) goes to a contract that is not
+    an Exchange this Custody administers: offline a signer has only the target's address to go by."""
+    tx = proposal.transaction
+    scheduled = scheduled_call(tx, node.abis)
+    target, data = (scheduled.target, scheduled.data) if scheduled is not None else (tx.target, tx.data)
+    call = node.abis.decode(data) if data else None
+    if call is None or call.function is None or call.function.contract != "Exchange" or node.administers(target):
+        return []
+    return [
+        f"NOT THIS CUSTODY'S EXCHANGE: {to_checksum_address(target)} does not answer admin() with "
+        f"{node.contract.address}; {call.describe()} is named by its selector alone"
+    ]
+
+
 def _print_proposal(
-    proposal: Proposal, abis: KnownAbis, limits: tuple[dict[str, int], dict[str, int]] | None, now: int
+    proposal: Proposal,
+    abis: KnownAbis,
+    limits: tuple[dict[str, int], dict[str, int]] | None,
+    now: int,
+    extra_warnings: Sequence[str] = (),
 ) -> None:
     tx = proposal.transaction
     click.echo(f"custody      {to_checksum_address(tx.custody)} on chain {tx.chain_id}")
@@ -435,5 +455,5 @@ def _print_proposal(
     click.echo(f"digest       0x{proposal.digest.hex()}  (ours and eth-account's agree)")
     for signer in proposal.signers:
         click.echo(f"signed by    {signer}")
-    for warning in result.warnings:
+    for warning in [*result.warnings, *extra_warnings]:
         click.secho(f"!!! WARNING: {warning}", fg="red", bold=True)
