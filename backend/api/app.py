@@ -120,7 +120,8 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=container.settings.max_body_bytes,
-        larger={
+        by_path={
+            **dict.fromkeys(orders.ORDER_ENTRY_PATHS, orders.order_entry_max_body(container.settings)),  # as a replica
             account_kyc.LEVEL2_PATH: account_kyc.level2_max_body(container.settings),  # KYC documents
             support.TICKETS_PATH: support.tickets_max_body(container.settings),  # a ticket's attachment
             support.REPLIES_PATH: support.tickets_max_body(container.settings),  # a reply's

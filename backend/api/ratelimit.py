@@ -192,19 +192,20 @@ def _path_pattern(template: str) -> re.Pattern[str]:
 
 class BodySizeLimitMiddleware:
     """Refuses request bodies over `max_bytes` with 413 BODY_TOO_LARGE, declared or streamed; the paths in
-    `larger` (file uploads; a `{name}` segment stands for any one segment) take up to their own limit instead."""
+    `by_path` (file uploads take more, order entry less; a `{name}` segment stands for any one segment) take their own
+    limit instead."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, by_path: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.larger = [(_path_pattern(path), limit) for path, limit in (larger or {}).items()]
+        self.by_path = [(_path_pattern(path), limit) for path, limit in (by_path or {}).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        max_bytes = next((limit for pattern, limit in self.larger if pattern.match(path)), self.max_bytes)
+        max_bytes = next((limit for pattern, limit in self.by_path if pattern.match(path)), self.max_bytes)
         for name, value in scope["headers"]:
             if name == b"content-length" and (not value.isdigit() or int(value) > max_bytes):
                 await _send_error(send, self._error(max_bytes))

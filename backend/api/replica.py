@@ -47,6 +47,7 @@ from backend.api.observe import MetricsMiddleware, metrics_response
 from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
 from backend.api.routes.account_kyc import level2_max_body
 from backend.api.routes.dependencies import json_body
+from backend.api.routes.orders import order_entry_max_body
 from backend.api.routes.support import tickets_max_body
 from backend.api.routes.ws import TOO_SLOW, close_socket, receive_frame
 from backend.errors import ErrorCode, HdexError
@@ -514,6 +515,7 @@ def create_replica_app(settings: Settings) -> ASGIApp:
         await (limited if order_entry_route(scope) is not None else replica)(scope, receive, send)
 
     limited = MetricsMiddleware(
-        BodySizeLimitMiddleware(replica, settings.max_body_bytes), lambda scope: order_entry_route(scope) or ""
+        BodySizeLimitMiddleware(replica, order_entry_max_body(settings)),
+        lambda scope: order_entry_route(scope) or "",
     )
     return app

@@ -38,6 +38,7 @@ from backend.api.schemas import (
 )
 from backend.bootstrap import Container
 from backend.errors import ErrorCode, HdexError
+from backend.settings import Settings
 from backend.trading.hosting.host import EngineHost
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.cancels import (
@@ -59,6 +60,17 @@ from backend.trading.usecases.nonces import wallet_next_nonce
 from backend.trading.views.publish import order_message
 
 router = APIRouter(prefix="/v1", tags=["orders"])
+# A signed order, cancel, bulk cancel or cancel-replace is under 4 KiB as JSON; each an API replica hands on is kept
+# in Redis until answered, so bodies up to HDEX_MAX_BODY_BYTES (256 KiB), 10,000 deep, would take gigabytes there.
+ORDER_ENTRY_MAX_BODY_BYTES = 16_384
+# every order-entry path (a `{name}` segment stands for any one: a cancel's order hash), for BodySizeLimitMiddleware
+ORDER_ENTRY_PATHS = ("/v1/orders", "/v1/orders/{name}")
+
+
+def order_entry_max_body(settings: Settings) -> int:
+    """The body limit of order entry, in both doors (the API and a replica)."""
+    return min(settings.max_body_bytes, ORDER_ENTRY_MAX_BODY_BYTES)
+
 
 _UINT = {"type": "string", "pattern": "^[0-9]{1,78}$"}
 _ADDRESS = {"type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"}

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from backend.api.routes.orders import ORDER_ENTRY_MAX_BODY_BYTES
 from backend.engine import MarketState
 from backend.signing import Domain, order_digest
 from backend.trading.store.markets import set_market_state
@@ -177,6 +178,19 @@ def test_an_oversized_body_is_refused_before_it_is_read(exchange: Exchange) -> N
         "/v1/orders", content=json.dumps(body), headers={"content-type": "application/json"}
     )
     assert_rejected(exchange, response, 413, "BODY_TOO_LARGE", before)
+
+
+def test_an_order_body_over_the_order_entry_limit_is_refused_below_the_general_limit(exchange: Exchange) -> None:
+    """Order entry takes 16 KiB, as an API replica does (which keeps each order in Redis until answered)."""
+    before = exchange.state()
+    body = exchange.signed(exchange.order())
+    body["padding"] = "x" * ORDER_ENTRY_MAX_BODY_BYTES
+    assert len(json.dumps(body)) < exchange.container.settings.max_body_bytes
+    response = exchange.client.post(
+        "/v1/orders", content=json.dumps(body), headers={"content-type": "application/json"}
+    )
+    assert_rejected(exchange, response, 413, "BODY_TOO_LARGE", before)
+    assert response.json()["error"]["message"] == f"request bodies are limited to {ORDER_ENTRY_MAX_BODY_BYTES} bytes"
 
 
 def test_an_accepted_orders_id_is_its_eip712_digest_under_the_servers_domain(exchange: Exchange) -> None:

@@ -30,7 +30,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from websockets.sync.client import connect as ws_connect
 
-from backend.api.replica import ENGINE_CONNECTIONS, forwarded_body_limit
+from backend.api.replica import ENGINE_CONNECTIONS, create_replica_app, forwarded_body_limit
+from backend.api.routes.orders import ORDER_ENTRY_MAX_BODY_BYTES
 from backend.settings import load_settings
 from tests.processes import stop_process
 
@@ -216,7 +217,9 @@ def test_slow_uploads_through_a_replica_do_not_hold_its_connections_to_the_engin
 def replica_body_limit() -> int:
     """The largest body the fixture's replica passes on."""
     settings = load_settings(
-        _env_file=None, kyc_max_upload_bytes=UPLOAD_MAX_BYTES, support_max_attachment_bytes=UPLOAD_MAX_BYTES,
+        _env_file=None,
+        kyc_max_upload_bytes=UPLOAD_MAX_BYTES,
+        support_max_attachment_bytes=UPLOAD_MAX_BYTES,
         max_body_bytes=MEMORY_BYTES,
     )
     return forwarded_body_limit(settings)
@@ -259,6 +262,28 @@ def test_a_body_over_the_largest_the_engine_takes_is_refused_by_the_replica(depl
 
     assert answer.status_code == 413 and answer.json()["error"]["code"] == "BODY_TOO_LARGE", answer.text
     assert deployment.engine.uploads_begun == begun_before
+
+
+def test_an_order_body_over_the_order_entry_limit_is_refused_before_it_reaches_redis() -> None:
+    """Each order a replica hands on waits in Redis until answered: a body up to HDEX_MAX_BODY_BYTES (256 KiB) each,
+    10,000 deep, took gigabytes there. Order entry takes 16 KiB (a signed order is under 2). A replica on the default
+    settings, in process: the refusal comes before it needs Redis or the engine."""
+    settings = load_settings(redis_url="redis://127.0.0.1:1/0", engine_url="http://127.0.0.1:1")
+    assert settings.max_body_bytes > ORDER_ENTRY_MAX_BODY_BYTES
+    body = b'{"padding": "' + b"x" * ORDER_ENTRY_MAX_BODY_BYTES + b'"}'
+
+    async def send_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=create_replica_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://replica") as client:
+            paths = (("POST", "/v1/orders"), ("POST", "/v1/orders/replace"), ("DELETE", "/v1/orders/0x" + "ab" * 32))
+            return [await client.request(method, path, content=body) for method, path in paths]
+
+    for answer in asyncio.run(send_all()):
+        assert answer.status_code == 413, answer.text
+        assert answer.json()["error"] == {
+            "code": "BODY_TOO_LARGE", "message": f"request bodies are limited to {ORDER_ENTRY_MAX_BODY_BYTES} bytes",
+            "field": None,
+        }  # fmt: skip
 
 
 def requesting_without_reading(replica_url: str, path: str) -> socket.socket:
