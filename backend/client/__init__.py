@@ -6,9 +6,9 @@ and request building of `backend.client.core`; every failed request is raised as
 unknown after its resends, `CancelOutcomeUnknown` likewise for a cancel, `ReplacePartlyFailed` for a replace whose
 cancel stands but whose new order was refused, `SubscriptionRefused` for a refused stream subscription,
 `StreamClosed` for a stream closed abnormally, `TransactionOutcomeUnknown` for a deposit transaction sent but not
-answered for, `WaitTimeout` when a wait helper gives up, `InvalidArgument` for an
-argument that cannot be signed). Amounts and prices are ints in base units, as on the wire; `units()` and
-`price_units()` convert human decimals exactly, or refuse (`NotExact`).
+answered for, `InsufficientFunds` for a deposit the wallet cannot cover (nothing sent), `WaitTimeout` when a wait
+helper gives up, `InvalidArgument` for an argument that cannot be signed). Amounts and prices are ints in base units,
+as on the wire; `units()` and `price_units()` convert human decimals exactly, or refuse (`NotExact`).
 """
 
 from backend.client.aio import AsyncHdexClient
@@ -16,6 +16,7 @@ from backend.client.core import ClientMarket, price_units, units
 from backend.client.errors import (
     CancelOutcomeUnknown,
     HdexClientError,
+    InsufficientFunds,
     InvalidArgument,
     NotExact,
     OrderOutcomeUnknown,
@@ -34,6 +35,7 @@ __all__ = [
     "ClientMarket",
     "HdexClient",
     "HdexClientError",
+    "InsufficientFunds",
     "InvalidArgument",
     "NotExact",
     "OrderOutcomeUnknown",

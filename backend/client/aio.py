@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import websockets
 
+from backend.client.books import DEFAULT_DEPTH, FollowedBook, depth_asked, follow_book
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
     DEFAULT_TIMEOUT_S,
@@ -42,7 +43,6 @@ from backend.client.core import (
 )
 from backend.client.errors import (
     BAD_RESPONSE,
-    BOOK_GAP,
     NETWORK,
     HdexClientError,
     OrderOutcomeUnknown,
@@ -331,7 +331,14 @@ class AsyncHdexClient:
         return ticker
 
     async def trades(self, market: str, limit: int = 100) -> list[dict[str, Any]]:
-        trades: list[dict[str, Any]] = await self._read(trades_query(market, limit))
+        """As `HdexClient.trades`."""
+        trades: list[dict[str, Any]] = []
+        cursor = None
+        while len(trades) < limit:
+            page = await self._read(trades_query(market, limit - len(trades), cursor))
+            trades.extend(page["trades"])
+            if (cursor := page.get("next")) is None:
+                break
         return trades
 
     async def address(self) -> str:
@@ -430,7 +437,14 @@ class AsyncHdexClient:
         """Subscribe (e.g. `{"channel": "book", "market": "WETH-USDC"}`) and yield every message.
 
         Book messages are checked against their `seq` (`follow_book`): a delta the book already holds is skipped,
-        a gap raises `HdexClientError` BOOK_GAP, so the caller resubscribes for a fresh snapshot. The server's
+        a gap raises `HdexClientError` BOOK_GAP, so the caller resubscribes for a fresh snapshot. A book's snapshot
+        holds its best levels only, while deltas come for every level: past the snapshot's last price a level that
+        has not changed since is unknown. So the stream subscribes with DEPTH_FACTOR (4) times the `depth` given
+        (default 50: 200; at most 1000), yields the snapshot as it comes (up to that many levels per side) and only
+        the deltas inside its range, and, when the best levels are taken until fewer than `depth` known levels are
+        left on a side, subscribes again itself: a fresh `snapshot` follows (replace the book with it). A book
+        rebuilt from what is yielded (a snapshot replaces it, a delta sets a level, 0 removes it) is therefore the
+        book's best levels at that `seq`, at least `depth` per side when the book has them. The server's
         `{"op": "gap", "channel": key}` (messages of `key` may have been lost) raises BOOK_GAP for a book and is
         yielded for any other channel: read its state again (balances, orders, trades). After a BOOK_GAP or a
         close, read an account channel's state again yourself on resubscribing (the stream does not): what came
@@ -446,47 +460,45 @@ class AsyncHdexClient:
         except (OSError, TimeoutError, websockets.InvalidHandshake, websockets.InvalidURI) as exc:
             raise HdexClientError(0, NETWORK, f"cannot open {url}: {type(exc).__name__}: {exc}") from exc
         async with connection as ws:
-            book_seq: dict[str, int] = {}
-            unanswered = list(subscriptions)  # in the order the server answers them
+            books: dict[str, FollowedBook] = {}
+            # (subscription, whether the caller's: not the stream's own for a fresh snapshot), in answer order
+            unanswered: list[tuple[dict[str, Any], bool]] = []
+
+            async def subscribe(subscription: dict[str, Any], callers: bool) -> None:
+                sent = {**subscription}
+                if subscription.get("channel") == "book":
+                    if callers:  # the stream's own keeps the book's seq and range until its snapshot comes
+                        books[str(subscription.get("market"))] = FollowedBook.subscribed(subscription)
+                    sent["depth"] = depth_asked(subscription.get("depth", DEFAULT_DEPTH))
+                unanswered.append((subscription, callers))
+                await ws.send(json.dumps({"op": "subscribe", **sent}))
+
             try:
                 with contextlib.suppress(websockets.ConnectionClosed):  # what came before the close is still read
                     for subscription in subscriptions:
-                        await ws.send(json.dumps({"op": "subscribe", **subscription}))
+                        await subscribe(subscription, True)
                 while True:
                     message: dict[str, Any] = json.loads(await ws.recv())
+                    callers = True
                     if unanswered and message.get("op") in ("subscribed", "error"):
-                        answered = unanswered.pop(0)
+                        answered, callers = unanswered.pop(0)
                         if message["op"] == "error":
                             error = message.get("error") or {}
                             refusal, text = str(error.get("code", "")), str(error.get("message", ""))
                             raise SubscriptionRefused(answered, refusal, text, error.get("field"))
-                    if follow_book(book_seq, message):
-                        yield message
+                    if not follow_book(books, message) or not callers:
+                        continue
+                    book = books.get(message["market"]) if message.get("channel") == "book" else None
+                    if book is not None and book.needs_snapshot():  # too few known levels left: a fresh snapshot
+                        book.refreshing = True
+                        again = {"channel": "book", "market": message["market"], "depth": book.depth}
+                        await subscribe(again, False)
+                    yield message
             except websockets.ConnectionClosed as closed:
                 if closed.rcvd is not None and closed.rcvd.code == NORMAL_CLOSE:
                     return
                 code, reason = (NO_CLOSE_FRAME, "") if closed.rcvd is None else (closed.rcvd.code, closed.rcvd.reason)
                 raise StreamClosed(code, reason) from None
-
-
-def follow_book(book_seq: dict[str, int], message: dict[str, Any]) -> bool:
-    """Whether a stream message is to be passed on, keeping the `seq` each book is at in `book_seq`. A snapshot
-    starts its book afresh; a delta at or below that seq is already in the book (sent before a newer snapshot)
-    and skipped; a delta beyond the next seq means a lost message: BOOK_GAP, as does the server's gap notice
-    for a book (`{"op": "gap", "channel": "book:<market>"}`; one for another channel is passed on)."""
-    if message.get("op") == "gap" and str(message.get("channel", "")).startswith("book:"):
-        raise HdexClientError(0, BOOK_GAP, f"the server lost messages of {message['channel']}: resubscribe")
-    if message.get("channel") != "book":
-        return True
-    market, seq = message["market"], int(message["seq"])
-    last = book_seq.get(market)
-    if message.get("type") == "delta" and last is not None:
-        if seq <= last:
-            return False
-        if seq > last + 1:
-            raise HdexClientError(0, BOOK_GAP, f"book {market} jumped from seq {last} to {seq}: resubscribe")
-    book_seq[market] = seq
-    return True
 
 
 async def _poll(

@@ -1,6 +1,8 @@
 """Deposits: the one thing a bot does on-chain itself. Signed locally with the client's key, sent to
 `rpc_url`; the API never sees the key. ETH (the zero address) goes through `depositEther`, a token
-through `approve` (only when the allowance is short) and `depositToken`.
+through `approve` (only when the allowance is short) and `depositToken`. A token deposit the wallet's balance cannot
+cover is refused before anything is sent (`InsufficientFunds`), and every transaction's gas is estimated first, so
+one that would revert is refused with the node's reason (TRANSACTION_REFUSED) instead of being mined and paid for.
 
 The node's failures are the client's typed errors: unreachable before anything was sent, NETWORK; an error it
 answered, TRANSACTION_REFUSED; silent once it was handed a signed transaction, `TransactionOutcomeUnknown` with the
@@ -22,6 +24,7 @@ from backend.client.errors import (
     NETWORK,
     TRANSACTION_REFUSED,
     HdexClientError,
+    InsufficientFunds,
     InvalidArgument,
     TransactionOutcomeUnknown,
 )
@@ -29,12 +32,14 @@ from backend.client.errors import (
 T = TypeVar("T")
 
 ETH = "0x0000000000000000000000000000000000000000"
-GAS_LIMIT = 200_000
+GAS_HEADROOM = 5  # the estimate plus a fifth: storage the transaction touches may change before it is mined
 
 _ERC20 = [
     {"name": "approve", "type": "function", "stateMutability": "nonpayable",
      "inputs": [{"name": "spender", "type": "address"}, {"name": "amount", "type": "uint256"}],
      "outputs": [{"name": "", "type": "bool"}]},
+    {"name": "balanceOf", "type": "function", "stateMutability": "view",
+     "inputs": [{"name": "owner", "type": "address"}], "outputs": [{"name": "", "type": "uint256"}]},
     {"name": "allowance", "type": "function", "stateMutability": "view",
      "inputs": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"}],
      "outputs": [{"name": "", "type": "uint256"}]},
@@ -50,10 +55,13 @@ def deposit_onchain(
     rpc_url: str, private_key: str, exchange: str, token: str, amount: int, timeout: float = 120.0
 ) -> str:
     """Move `amount` (base units) of `token` from the key's wallet into its Exchange vault balance;
-    returns the deposit transaction's hash once mined. Raises `HdexClientError`: TRANSACTION_REVERTED if a
-    transaction reverts, TRANSACTION_REFUSED if the node refuses one, NETWORK if it cannot be reached before anything
-    was sent, `TransactionOutcomeUnknown` (with the hash) if it falls silent after; `InvalidArgument` (a ValueError)
-    for an amount that is not a positive int of base units, before the node is asked anything."""
+    returns the deposit transaction's hash once mined. Raises `InsufficientFunds` (INSUFFICIENT_FUNDS) when the
+    wallet holds less of the token than `amount`, before anything is sent; `HdexClientError`: TRANSACTION_REFUSED if
+    the node refuses one (also its gas estimate: a transaction that would revert, with the node's reason, or more
+    ether than the wallet holds), TRANSACTION_REVERTED if one reverts once mined all the same, NETWORK if it cannot
+    be reached before anything was sent, `TransactionOutcomeUnknown` (with the hash) if it falls silent after;
+    `InvalidArgument` (a ValueError) for an amount that is not a positive int of base units, before the node is asked
+    anything."""
     if uint_argument("amount", amount, 256) == 0:
         raise InvalidArgument("amount", "a deposit must be more than zero")
     w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
@@ -62,6 +70,9 @@ def deposit_onchain(
     if int(token, 16) == 0:
         return _send(w3, account, vault.functions.depositEther(), "the deposit", timeout, value=amount)
     erc20 = w3.eth.contract(address=Web3.to_checksum_address(token), abi=_ERC20)
+    held = _before_sending(lambda: int(erc20.functions.balanceOf(account.address).call()))
+    if held < amount:  # sent, the deposit would revert on-chain after its approve: both paid for, no reason given
+        raise InsufficientFunds(erc20.address, held, amount)
     allowance = _before_sending(lambda: int(erc20.functions.allowance(account.address, vault.address).call()))
     if allowance < amount:
         _send(w3, account, erc20.functions.approve(vault.address, amount), "the approve", timeout)
@@ -88,9 +99,12 @@ def _answer_unknown(what: str, tx_hash: str) -> Iterator[None]:
 
 
 def _send(w3: Web3, account: Any, call: Any, what: str, timeout: float, value: int = 0) -> str:
+    """Sign and send `call`, gas estimated first: one that would revert is refused by the node's estimate (with its
+    reason) before anything is sent. Returns the transaction's hash once mined successfully."""
     nonce = _before_sending(lambda: w3.eth.get_transaction_count(account.address, "pending"))
-    fields = {"from": account.address, "value": value, "nonce": nonce, "gas": GAS_LIMIT}
-    tx = _before_sending(lambda: call.build_transaction(fields))
+    fields: dict[str, Any] = {"from": account.address, "value": value, "nonce": nonce}
+    gas = _before_sending(lambda: int(call.estimate_gas(fields)))
+    tx = _before_sending(lambda: call.build_transaction({**fields, "gas": gas + gas // GAS_HEADROOM}))
     signed = account.sign_transaction(tx)
     tx_hash = "0x" + bytes(signed.hash).hex()  # known before sending: the answer may never come
     with _answer_unknown(what, tx_hash):

@@ -53,7 +53,7 @@ WITHDRAWAL_FINAL = ("completed", "failed")
 DEFAULT_TIMEOUT_S = 20.0
 RESENDS = 3  # how often a signed order whose outcome is unknown is sent again before OrderOutcomeUnknown
 RESEND_BACKOFF_S = 0.5  # before the first resend; doubled before each next one
-PAGE = 500  # the most items an account listing answers at once
+PAGE = 500  # the most items an account listing (or a market's trades) answers at once
 ORDERS_PATH = "/v1/orders"
 REPLACE_PATH = "/v1/orders/replace"
 WITHDRAWALS_PATH = "/v1/withdrawals"
@@ -148,8 +148,10 @@ def ticker_query(market: str) -> Query:
     return Query(f"/v1/markets/{market}/ticker", {})
 
 
-def trades_query(market: str, limit: int) -> Query:
-    return Query(f"/v1/markets/{market}/trades", {"limit": limit}, "trades")
+def trades_query(market: str, limit: int, cursor: str | None = None) -> Query:
+    """A page of the market's trades (at most PAGE); its answer's `next` is the following page's cursor."""
+    params = {"limit": min(limit, PAGE), **({"cursor": cursor} if cursor else {})}
+    return Query(f"/v1/markets/{market}/trades", params)
 
 
 def open_orders_query(address: str, market: str | None, cursor: str | None) -> Query:

@@ -19,6 +19,7 @@ ORDER_OUTCOME_UNKNOWN = "ORDER_OUTCOME_UNKNOWN"
 CANCEL_OUTCOME_UNKNOWN = "CANCEL_OUTCOME_UNKNOWN"
 TRANSACTION_OUTCOME_UNKNOWN = "TRANSACTION_OUTCOME_UNKNOWN"
 TRANSACTION_REFUSED = "TRANSACTION_REFUSED"  # the chain node answered a transaction (or its preparation) with an error
+INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"  # the wallet cannot cover a deposit: refused before anything was sent
 STREAM_CLOSED = "STREAM_CLOSED"
 BOOK_GAP = "BOOK_GAP"
 NOT_EXACT = "NOT_EXACT"
@@ -113,6 +114,16 @@ class TransactionOutcomeUnknown(HdexClientError):
         )
         super().__init__(0, TRANSACTION_OUTCOME_UNKNOWN, message)
         self.what, self.tx_hash, self.last = what, tx_hash, last
+
+
+class InsufficientFunds(HdexClientError):
+    """A deposit the wallet's own balance cannot cover, refused by the client before anything was sent (sent, it
+    would revert on-chain and spend the gas): `token` (the zero address: ether), `held` and `needed` (base units)."""
+
+    def __init__(self, token: str, held: int, needed: int) -> None:
+        message = f"the wallet holds {held} of {token}, the deposit needs {needed}: nothing was sent"
+        super().__init__(0, INSUFFICIENT_FUNDS, message, "amount")
+        self.token, self.held, self.needed = token, held, needed
 
 
 class ReplacePartlyFailed(HdexClientError):

@@ -363,7 +363,14 @@ class HdexClient:
         return ticker
 
     def trades(self, market: str, limit: int = 100) -> list[dict[str, Any]]:
-        trades: list[dict[str, Any]] = self._read(trades_query(market, limit))
+        """The market's newest `limit` trades, newest first, read page by page (the API answers at most PAGE)."""
+        trades: list[dict[str, Any]] = []
+        cursor = None
+        while len(trades) < limit:
+            page = self._read(trades_query(market, limit - len(trades), cursor))
+            trades.extend(page["trades"])
+            if (cursor := page.get("next")) is None:
+                break
         return trades
 
     def server_time(self) -> dict[str, Any]:

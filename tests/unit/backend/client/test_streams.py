@@ -16,8 +16,10 @@ from backend.client import AsyncHdexClient, HdexClientError, StreamClosed, Subsc
 Script = Callable[[ServerConnection], Awaitable[None]]
 
 
-def book(kind: str, seq: int) -> str:
-    return json.dumps({"channel": "book", "market": "WETH-USDC", "type": kind, "seq": seq})
+def book(kind: str, seq: int, **fields: Any) -> str:
+    """A book message; a delta sets a bid level, a snapshot holds no level unless given."""
+    level: dict[str, Any] = {"side": "buy", "price": "1", "qty": "1"} if kind == "delta" else {"bids": [], "asks": []}
+    return json.dumps({"channel": "book", "market": "WETH-USDC", "type": kind, "seq": seq, **level, **fields})
 
 
 async def _follow(script: Script) -> tuple[list[dict[str, Any]], BaseException | None]:
@@ -116,3 +118,35 @@ def test_a_refused_subscription_raises_subscription_refused_naming_it() -> None:
     seen, ended = follow(script)
     assert seen == [] and isinstance(ended, SubscriptionRefused) and ended.code == "UNKNOWN_MARKET"
     assert ended.subscription == {"channel": "book", "market": "WETH-USDC"}
+
+
+def test_a_cut_book_passes_on_only_deltas_in_its_range_and_is_subscribed_again_when_its_known_levels_run_out() -> None:
+    asked: list[dict[str, Any]] = []
+    bids = [[str(price), "1"] for price in (100, 99, 98, 97)]  # depth 1 is asked as 4: the bids are cut at 97
+
+    async def script(ws: ServerConnection) -> None:
+        asked.append(json.loads(await ws.recv()))
+        await ws.send(json.dumps({"op": "subscribed", "channel": "book:WETH-USDC"}))
+        await ws.send(book("snapshot", 5, bids=bids, asks=[["101", "1"]]))
+        await ws.send(book("delta", 6, side="buy", price="96", qty="7"))  # past 97: the levels around it unknown
+        await ws.send(book("delta", 7, side="sell", price="105", qty="2"))  # the asks are whole (1 of 4): known
+        for seq, price in enumerate((100, 99, 98), start=8):  # 1 known bid left: not fewer than depth 1
+            await ws.send(book("delta", seq, side="buy", price=str(price), qty="0"))
+        await ws.send(book("delta", 11, side="buy", price="97", qty="0"))  # none left: a fresh snapshot is asked
+        asked.append(json.loads(await ws.recv()))
+        await ws.send(json.dumps({"op": "subscribed", "channel": "book:WETH-USDC"}))  # the stream's own: not passed
+        await ws.send(book("snapshot", 11, bids=[["96", "7"]], asks=[["101", "1"], ["105", "2"]]))
+        await ws.close(1000)
+
+    async def scenario() -> list[dict[str, Any]]:
+        async with serve(script, "127.0.0.1", 0) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            async with AsyncHdexClient(f"http://127.0.0.1:{port}") as client:
+                return [m async for m in client.stream({"channel": "book", "market": "WETH-USDC", "depth": 1})]
+
+    seen = asyncio.run(asyncio.wait_for(scenario(), 10))
+    assert [(a["op"], a["depth"]) for a in asked] == [("subscribe", 4), ("subscribe", 4)]
+    assert [m.get("op") or (m["type"], m["seq"]) for m in seen] == [
+        "subscribed", ("snapshot", 5), ("delta", 7), ("delta", 8), ("delta", 9), ("delta", 10), ("delta", 11),
+        ("snapshot", 11),
+    ]  # fmt: skip
