@@ -113,6 +113,7 @@ def export(
             "emailVerified": profile.email_verified,
             "country": profile.country,
             "notifications": profile.notifications,
+            "language": profile.language,
             "level": profile.level,
             "createdAt": profile.created_at_ms,
         },

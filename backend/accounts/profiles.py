@@ -1,6 +1,7 @@
 """Wallet profiles: made on first use, read and changed only by their own wallet's session.
 
-A profile holds what the wallet user tells us (e-mail, country, notification choices) and the KYC level
+A profile holds what the wallet user tells us (e-mail, country, notification choices, the language of its e-mails)
+and the KYC level
 staff granted. Everything here runs inside the caller's unit of work; the caller commits.
 """
 
@@ -14,13 +15,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from backend.accounts.countries import is_restricted, normal_country
+from backend.accounts.languages import DEFAULT_LANGUAGE, normal_language
 from backend.db.locks import get_for_change
 from backend.db.models import AccountProfile
 from backend.errors import ErrorCode, HdexError
 
 NOTIFICATION_KINDS = ("fills", "withdrawals", "news")
 DEFAULT_NOTIFICATIONS = {"fills": True, "withdrawals": True, "news": False}
-PERSONAL_COLUMNS = ("email", "email_verified", "country", "notify_fills", "notify_withdrawals", "notify_news")
+PERSONAL_COLUMNS = (
+    "email", "email_verified", "country", "notify_fills", "notify_withdrawals", "notify_news", "language",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Profile:
     level: int  # the level that counts (`counted_level`)
     country_restricted: bool
     created_at_ms: int
+    language: str = DEFAULT_LANGUAGE  # of its e-mails (`languages.LANGUAGES`)
 
 
 def normalise_address(address: str) -> str:
@@ -85,13 +90,19 @@ def profile_for_change(session: Session, address: str, now_ms: int) -> AccountPr
 
 
 def blank_personal_data(profile: AccountProfile) -> None:
-    """Forget what the user told us (e-mail, country, choices); the level and the KYC records stay."""
+    """Forget what the user told us (e-mail, country, choices, language); the level and the KYC records stay."""
     profile.email = None
     profile.email_verified = False
     profile.country = None
     profile.notify_fills = DEFAULT_NOTIFICATIONS["fills"]
     profile.notify_withdrawals = DEFAULT_NOTIFICATIONS["withdrawals"]
     profile.notify_news = DEFAULT_NOTIFICATIONS["news"]
+    profile.language = DEFAULT_LANGUAGE
+
+
+def set_language(profile: AccountProfile, language: str) -> None:
+    """Record the language of the wallet's e-mails (`languages.LANGUAGES`), or INVALID_FIELD."""
+    profile.language = normal_language(language)
 
 
 def set_country(profile: AccountProfile, country: str) -> None:
@@ -124,4 +135,5 @@ def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Pro
         level=counted_level(row, restricted_countries),
         country_restricted=is_restricted(row.country, restricted_countries),
         created_at_ms=row.created_at_ms,
+        language=row.language,
     )

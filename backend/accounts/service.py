@@ -25,14 +25,16 @@ from backend.accounts.profiles import (
     profile_for_change,
     profile_of,
     set_country,
+    set_language,
     set_notifications,
 )
 from backend.accounts.uploads import Upload, check_upload
 from backend.accounts.vendor import KycVendor, ManualReview
+from backend.accounts.verification_mail import verification_mail
 from backend.bootstrap import Container
 from backend.db.locks import lock_wallet
 from backend.errors import ErrorCode, HdexError, retry_after_s
-from backend.mail import Mail, Mailer, domain_of, failure_text, mailer_for
+from backend.mail import Mailer, domain_of, failure_text, mailer_for
 from backend.mail.addresses import normal_email
 from backend.storage import DocumentStore, document_store_for
 
@@ -52,6 +54,7 @@ class ProfileChanges:
     email: Any = UNCHANGED  # str | None
     country: Any = UNCHANGED  # str
     notifications: Any = UNCHANGED  # dict[str, bool]
+    language: Any = UNCHANGED  # str: of the wallet's e-mails, the verification link's among them
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Accounts:
         token = None
         with self._container.uow() as uow:
             row = profile_for_change(uow.session, address, now)
+            if changes.language is not UNCHANGED:  # first: a link this change mails speaks it
+                set_language(row, changes.language)
             if changes.notifications is not UNCHANGED:
                 set_notifications(row, changes.notifications)
             if changes.country is not UNCHANGED:
@@ -121,7 +126,7 @@ class Accounts:
             uow.commit()
             profile = profile_of(row, self.restricted)
         if token is not None and profile.email is not None:
-            self._mail_link(profile.email, email_links.verification_link(link_base, token))
+            self._mail_link(profile.email, email_links.verification_link(link_base, token), profile.language)
         return profile
 
     def _check_link_limit(self, session: Session, address: str, email: str, now: int) -> None:
@@ -242,14 +247,9 @@ class Accounts:
             )
         return purged
 
-    def _mail_link(self, email: str, link: str) -> None:
-        minutes = self._settings.email_verify_ttl_s // 60
-        lifetime = f"{minutes // 60} hours" if minutes >= 120 else f"{minutes} minutes"
-        text = (
-            f"Confirm this e-mail address for your HDEX account with the link below. It works once, for {lifetime} "
-            f"or less. If you did not ask for it, ignore this mail.\n\n{link}\n"
-        )
+    def _mail_link(self, email: str, link: str, language: str) -> None:
+        mail = verification_mail(email, link, self._settings.email_verify_ttl_s, language)
         try:
-            self._mailer.send(Mail(email, "HDEX: confirm your e-mail address", text))
+            self._mailer.send(mail)
         except OSError as exc:  # smtplib's errors are OSErrors: the user can save the address again
             log.error("verification mail not sent", extra={"to_domain": domain_of(email), "error": failure_text(exc)})

@@ -148,17 +148,17 @@ def _mail(reference: str, wallet: str, kind: str, words: Words, now_ms: int) -> 
                        created_at_ms=now_ms)  # fmt: skip
 
 
-def _wanting(session: Session, kind: str, wallets: Iterable[str] | None = None) -> set[str]:
+def _wanting(session: Session, kind: str, wallets: Iterable[str] | None = None) -> dict[str, str]:
     """The wallets (of `wallets`, or all) that want mail of `kind` at a verified address now (after a deletion
-    request, only an address verified since: the request blanked the one before)."""
-    query = select(AccountProfile.address).where(
+    request, only an address verified since: the request blanked the one before), each with its language."""
+    query = select(AccountProfile.address, AccountProfile.language).where(
         getattr(AccountProfile, f"notify_{kind}").is_(True),
         AccountProfile.email_verified.is_(True),
         AccountProfile.email.is_not(None),
     )
     if wallets is not None:
         query = query.where(AccountProfile.address.in_(list(wallets)))
-    return set(session.scalars(query))
+    return {address: language for address, language in session.execute(query).tuples()}
 
 
 def _fills(session: Session, now_ms: int) -> list[AccountMail]:
@@ -177,8 +177,8 @@ def _fills(session: Session, now_ms: int) -> list[AccountMail]:
     markets = {market.name: market for market in session.scalars(select(Market))}
     span = f"{fills[0].id}-{fills[-1].id}"
     return [
-        _mail(f"fills:{wallet}:{span}", wallet, "fills", fills_words(wallet, traded[wallet], markets), now_ms)
-        for wallet in sorted(wanting)
+        _mail(f"fills:{wallet}:{span}", wallet, "fills", fills_words(wallet, traded[wallet], markets, language), now_ms)
+        for wallet, language in sorted(wanting.items())
     ]
 
 
@@ -198,7 +198,7 @@ def _withdrawals(session: Session, now_ms: int) -> list[AccountMail]:
     for request in ended:
         request.noticed = True
         if request.wallet in wanting:
-            words = withdrawal_words(request, tokens.get(request.token.lower()))
+            words = withdrawal_words(request, tokens.get(request.token.lower()), wanting[request.wallet])
             owed.append(
                 _mail(f"withdrawal:{request.hash}:{request.status}", request.wallet, "withdrawals", words, now_ms)
             )
@@ -226,11 +226,14 @@ def _news(session: Session, now_ms: int) -> list[AccountMail]:
         .with_for_update()
     ).all()
     owed: list[AccountMail] = []
-    wanting = sorted(_wanting(session, "news")) if started else []
+    wanting = sorted(_wanting(session, "news").items()) if started else []
     for announcement in started:
         announcement.mailed_at_ms = now_ms
         if announcement.ends_at_ms <= now_ms:
             continue  # over before a pass saw it: old news
-        words = news_words(announcement)
-        owed.extend(_mail(f"news:{announcement.id}:{wallet}", wallet, "news", words, now_ms) for wallet in wanting)
+        words = {language: news_words(announcement, language) for language in {language for _, language in wanting}}
+        owed.extend(
+            _mail(f"news:{announcement.id}:{wallet}", wallet, "news", words[language], now_ms)
+            for wallet, language in wanting
+        )
     return owed

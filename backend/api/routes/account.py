@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from backend.accounts.languages import LANGUAGES
 from backend.accounts.profiles import Profile
 from backend.accounts.service import UNCHANGED, ProfileChanges
 from backend.api.deps import AccountsDep, ContainerDep, CurrentWallet, spend_scope
@@ -25,6 +26,7 @@ from backend.mail.addresses import MAX_EMAIL_CHARS
 
 router = APIRouter(prefix="/v1/account", tags=["account"])
 Country = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2, e.g. DE")]
+LANGUAGE = "the language of the wallet's e-mails (the verification link's too): the dApp's, en or zh-CN"
 
 
 class Notifications(BaseModel):
@@ -41,6 +43,7 @@ class ProfileOut(BaseModel):
     notifications: Notifications
     level: int = Field(ge=0, le=2, description="KYC level: 0 wallet only, 1 identity data, 2 documents")
     countryRestricted: bool = Field(description="the declared country is restricted: the wallet stays at level 0")
+    language: str = Field(description=LANGUAGE, json_schema_extra={"enum": list(LANGUAGES)})
 
 
 class NotificationChanges(Input):
@@ -55,6 +58,10 @@ class ProfileUpdate(Input):
     )
     country: Country | None = None
     notifications: NotificationChanges | None = None
+    # checked by the service (INVALID_FIELD naming the languages), so that every door refuses alike
+    language: str | None = Field(
+        default=None, max_length=16, description=LANGUAGE, json_schema_extra={"enum": list(LANGUAGES)}
+    )
 
 
 class VerifyEmail(Input):
@@ -75,7 +82,7 @@ class DeletionReceiptOut(BaseModel):
 class ExportOut(BaseModel):
     address: Address
     exportedAt: EpochMs
-    profile: dict[str, Any] = Field(description="e-mail, country, notification choices, level, createdAt")
+    profile: dict[str, Any] = Field(description="e-mail, country, notification choices, language, level, createdAt")
     kycSubmissions: list[dict[str, Any]] = Field(description="with identity data and documents (contentBase64)")
     emailLinks: list[dict[str, Any]] = Field(description="verification links mailed and not yet used: email, expiresAt")
     sessions: list[dict[str, Any]]
@@ -110,6 +117,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "notifications": profile.notifications,
         "level": profile.level,
         "countryRestricted": profile.country_restricted,
+        "language": profile.language,
     }
 
 
@@ -130,7 +138,8 @@ async def put_profile(
     address, any +tag of it) has HDEX_EMAIL_VERIFY_LINKS_PER_ADDRESS links out already, whichever wallets asked:
     then RATE_LIMITED (429, with Retry-After) and nothing changes. Each save naming an e-mail counts against
     HDEX_RATE_LIMIT_EMAIL_LINK per client IP. Declaring a restricted country drops the wallet to level 0 and ends
-    staff's overrides of its limits."""
+    staff's overrides of its limits. `language` (en or zh-CN, else INVALID_FIELD) is what every e-mail to the wallet
+    is written in from then on, the link this request mails included."""
     named = body.model_fields_set
     if body.email is not None:  # a link is mailed to it (HDEX_RATE_LIMIT_EMAIL_LINK)
         await spend_scope(request, "email_link")
@@ -139,6 +148,7 @@ async def put_profile(
         email=body.email if "email" in named else UNCHANGED,
         country=body.country if body.country is not None else UNCHANGED,
         notifications=notifications,
+        language=body.language if body.language is not None else UNCHANGED,
     )
     base = container.settings.link_base(str(request.base_url))
     profile = await asyncio.to_thread(accounts.update_profile, wallet, changes, base)

@@ -29,6 +29,8 @@ class AccountProfile(Base):
     notify_fills: Mapped[bool] = mapped_column(Boolean)
     notify_withdrawals: Mapped[bool] = mapped_column(Boolean)
     notify_news: Mapped[bool] = mapped_column(Boolean)
+    # en | zh-CN: the language of its e-mails, the dApp's whenever it saves the profile (backend.accounts.languages)
+    language: Mapped[str] = mapped_column(String(8), default="en")
     level: Mapped[int] = mapped_column(Integer)
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
     # indexed: each statistics pass reads the deletion requests since its cursor, the retention purge old ones

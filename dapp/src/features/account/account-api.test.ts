@@ -30,6 +30,7 @@ const profile: Profile = {
   notifications: { fills: true, withdrawals: true, news: false },
   level: 0,
   countryRestricted: false,
+  language: "en",
 };
 
 describe("the account API calls", () => {

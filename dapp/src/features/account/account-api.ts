@@ -3,12 +3,22 @@
  * deletion. Every call rides the SIWE session cookie; without it the API answers 401 NOT_SIGNED_IN.
  */
 import { skipToken, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useI18n } from "../../i18n";
 import { ApiError, api, type Download } from "../../lib/api-client";
 import { forgetSession } from "../auth";
 
 export type KycLevel = 0 | 1 | 2;
 export type NotificationKind = "fills" | "withdrawals" | "news";
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = ["fills", "withdrawals", "news"];
+
+/** The languages the server writes a wallet's e-mails in: the dApp's own (i18n/locales). */
+export type ProfileLanguage = "en" | "zh-CN";
+export const PROFILE_LANGUAGES: readonly ProfileLanguage[] = ["en", "zh-CN"];
+
+/** The language the wallet's e-mails should speak while the dApp speaks `locale`: that one, else English. */
+export function profileLanguage(locale: string): ProfileLanguage {
+  return (PROFILE_LANGUAGES as readonly string[]).includes(locale) ? (locale as ProfileLanguage) : "en";
+}
 
 export interface Profile {
   address: string;
@@ -20,12 +30,15 @@ export interface Profile {
   level: KycLevel;
   /** The declared country is on the restricted list: no level above 0. */
   countryRestricted: boolean;
+  /** What the account's e-mails (the verification link's too) are written in. */
+  language: ProfileLanguage;
 }
 
 export interface ProfileChange {
   email?: string | null;
   country?: string;
   notifications?: Partial<Record<NotificationKind, boolean>>;
+  language?: ProfileLanguage;
 }
 
 export type SubmissionStatus = "pending" | "approved" | "rejected";
@@ -164,16 +177,22 @@ export function useLimits(address: string | null) {
   });
 }
 
-/** A profile change; the answer replaces the cached profile (the level may move the limits too). */
-export function updateProfileMutation(queryClient: QueryClient, address: string | null) {
+/**
+ * A profile change, which also tells the server the page's language (`locale`): every save, a request for a new
+ * verification link among them, so that the link's mail and every later one speak what the user reads here. The
+ * answer replaces the cached profile (the level may move the limits too).
+ */
+export function updateProfileMutation(queryClient: QueryClient, address: string | null, locale: string) {
+  const update = forgettingEndedSession(queryClient, accountApi.updateProfile);
   return {
-    mutationFn: forgettingEndedSession(queryClient, accountApi.updateProfile),
+    mutationFn: (change: ProfileChange) => update({ ...change, language: profileLanguage(locale) }),
     onSuccess: (profile: Profile) => queryClient.setQueryData(accountKeys.profile(address), profile),
   };
 }
 
 export function useUpdateProfile(address: string | null) {
-  return useMutation(updateProfileMutation(useQueryClient(), address));
+  const { locale } = useI18n();
+  return useMutation(updateProfileMutation(useQueryClient(), address, locale));
 }
 
 /** A KYC submission (either level): the list and the level are read again. */

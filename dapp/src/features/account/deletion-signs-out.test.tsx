@@ -23,6 +23,7 @@ const profile: Profile = {
   notifications: { fills: true, withdrawals: true, news: false },
   level: 0,
   countryRestricted: false,
+  language: "en",
 };
 const kyc: KycState = { level: 0, submissions: [] };
 

@@ -1,14 +1,15 @@
 /**
  * "Profile": the e-mail address (verified by a link the server mails; resent on request), the country
  * of residence, and which e-mails the user wants. Only what changed is sent, so saving the
- * notifications does not mail a new link.
+ * notifications does not mail a new link. Every save also sets the language of the account's e-mails to the page's
+ * (useUpdateProfile), so a page whose language differs from the profile's has something to save.
  */
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { Field, SelectField, useToast } from "../../components/ui";
-import { useI18n, type MessageKey } from "../../i18n";
+import { catalogues, useI18n, type MessageKey } from "../../i18n";
 import { countryName, countryOptions } from "../../lib/countries";
 import { accountErrorText } from "./error-text";
-import { NOTIFICATION_KINDS, useUpdateProfile, type NotificationKind, type Profile, type ProfileChange } from "./account-api";
+import { NOTIFICATION_KINDS, profileLanguage, useUpdateProfile, type NotificationKind, type Profile, type ProfileChange } from "./account-api";
 import { emailProblem } from "./validation";
 
 const NOTIFICATION_NAMES: Record<NotificationKind, MessageKey> = {
@@ -52,7 +53,8 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
   const country = countryShown(chosenCountry, profile);
   const problem = emailProblem(email);
   const change = profileChange(profile, { email, country, notifications });
-  const unchanged = Object.keys(change).length === 0;
+  const language = profileLanguage(locale);
+  const unchanged = Object.keys(change).length === 0 && profile.language === language;
 
   function save(event: FormEvent) {
     event.preventDefault();
@@ -123,7 +125,7 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
               : t("profile.countryHint")
           }
         />
-        <fieldset className="account-form__choices">
+        <fieldset className="account-form__choices" aria-describedby={`${ids}-mail-language`}>
           <legend>{t("profile.notifications")}</legend>
           {NOTIFICATION_KINDS.map((kind) => (
             <label key={kind} className="checkbox">
@@ -136,6 +138,9 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
             </label>
           ))}
         </fieldset>
+        <p id={`${ids}-mail-language`} className="field__hint">
+          {t("profile.mailLanguage", { language: catalogues[profile.language]?.["app.languageName"] ?? profile.language })}
+        </p>
         <div className="account-form__actions">
           <button type="submit" className="button button--primary" disabled={update.isPending}>
             {update.isPending ? t("common.saving") : t("profile.save")}

@@ -21,6 +21,7 @@ const profile: Profile = {
   notifications: { fills: true, withdrawals: true, news: false },
   level: 0,
   countryRestricted: false,
+  language: "en",
 };
 const kyc: KycState = { level: 0, submissions: [] };
 const ENDED = { error: { code: "NOT_SIGNED_IN", message: "sign in with your wallet first: GET /v1/auth/nonce, then POST /v1/auth/siwe" } };
@@ -46,7 +47,7 @@ describe("a session the server ended (expired, or signed out everywhere from ano
   it("is forgotten here at the first account request it refuses, so the page asks to sign in again", async () => {
     answer(401, ENDED);
     const client = signedIn();
-    const change = new MutationObserver(client, updateProfileMutation(client, ADDRESS));
+    const change = new MutationObserver(client, updateProfileMutation(client, ADDRESS, "en"));
     await expect(change.mutate({ country: "FR" })).rejects.toMatchObject({ code: "NOT_SIGNED_IN" });
 
     // Before, the page kept its "Sign out" and its forms, each failing with "Your session has ended".
@@ -66,7 +67,7 @@ describe("a session the server ended (expired, or signed out everywhere from ano
   it("stays for any other refusal", async () => {
     answer(422, { error: { code: "INVALID_FIELD", message: "a country is an ISO 3166-1 alpha-2 code, like DE or US", field: "country" } });
     const client = signedIn();
-    await expect(new MutationObserver(client, updateProfileMutation(client, ADDRESS)).mutate({ country: "XX" })).rejects.toMatchObject({
+    await expect(new MutationObserver(client, updateProfileMutation(client, ADDRESS, "en")).mutate({ country: "XX" })).rejects.toMatchObject({
       code: "INVALID_FIELD",
     });
     expect(client.getQueryData(SESSION_KEY)).not.toBeNull();

@@ -1,0 +1,15 @@
+"""The languages HDEX writes a wallet's e-mails in: the dApp's (dapp/src/i18n), English unless the profile says."""
+
+from __future__ import annotations
+
+from backend.errors import ErrorCode, HdexError
+
+LANGUAGES = ("en", "zh-CN")
+DEFAULT_LANGUAGE = "en"
+
+
+def normal_language(language: object) -> str:
+    """`language` as stored (one of LANGUAGES, exactly as the dApp names it), or INVALID_FIELD."""
+    if not isinstance(language, str) or language not in LANGUAGES:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"the language is one of {', '.join(LANGUAGES)}", "language")
+    return language

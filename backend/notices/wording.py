@@ -1,0 +1,88 @@
+"""HDEX's own words around each account e-mail, per language of the profile (`backend.accounts.languages`): English,
+and zh-CN in the dApp's terms (dapp/src/i18n/locales/**/zh-CN.json: 成交, 提现, 挂单方/吃单方, 手续费, 成交额, and the
+Account page's labels as it shows them). Each is a format string; `compose` fills in amounts and times formatted
+as the English mails do."""
+
+# ruff: noqa: RUF001  (Chinese text takes full-width punctuation, as the dApp's zh-CN catalogues do)
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.accounts.languages import DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    footer: str  # {kind}: one of `kinds`
+    kinds: dict[str, str]  # fills | withdrawals | news, as the profile's "E-mail me about" names them
+    one_trade: str
+    trades: str  # {count}
+    traded: str
+    more_trades: str  # {count}
+    bought: str  # {amount} {base} {price} {quote} {total} {market} {role} {fee}
+    sold: str
+    bought_unlisted: str  # {amount} {market} {fill}
+    sold_unlisted: str
+    maker: str
+    taker: str
+    token_units: str  # {amount} {token}: a token no market lists
+    withdrawal_completed: str
+    withdrawal_completed_text: str  # {amount} {recipient} {tx} {request}
+    withdrawal_failed: str
+    withdrawal_failed_text: str  # {amount} {recipient} {failure} {request}
+    news: str  # {title}
+
+
+ENGLISH = Wording(
+    footer="\n\nYou get this e-mail because your HDEX account asks for e-mails about {kind}. Change it on the Account "
+    "page of the dApp (Profile, 'E-mail me about').\n",
+    kinds={"fills": "fills", "withdrawals": "withdrawals", "news": "news"},
+    one_trade="HDEX: your order traded",
+    trades="HDEX: {count} trades on your orders",
+    traded="Your orders traded on HDEX. They settle on-chain shortly; the dApp shows each fill's settlement.\n\n",
+    more_trades="... and {count} more: see Fills in the dApp.",
+    bought="Bought {amount} {base} at {price} {quote} for {total} {quote} on {market} ({role}, fee {fee})",
+    sold="Sold {amount} {base} at {price} {quote} for {total} {quote} on {market} ({role}, fee {fee})",
+    bought_unlisted="Bought {amount} base units on {market} (fill {fill})",
+    sold_unlisted="Sold {amount} base units on {market} (fill {fill})",
+    maker="maker",
+    taker="taker",
+    token_units="{amount} base units of {token}",
+    withdrawal_completed="HDEX: your withdrawal is complete",
+    withdrawal_completed_text="Your withdrawal of {amount} to {recipient} is complete: transaction {tx}.\n"
+    "Request {request}.",
+    withdrawal_failed="HDEX: your withdrawal failed",
+    withdrawal_failed_text="Your withdrawal of {amount} to {recipient} failed ({failure}). Nothing left your account: "
+    "the amount is available on HDEX again, and you may request it again.\nRequest {request}.",
+    news="HDEX news: {title}",
+)
+
+CHINESE = Wording(
+    footer="\n\n您收到此邮件，是因为您的 HDEX 账户选择了通过邮件接收{kind}通知。可在应用的“账户”页面"
+    "（“个人资料”中的“通过邮件通知我”）更改。\n",
+    kinds={"fills": "成交", "withdrawals": "提现", "news": "新闻与公告"},
+    one_trade="HDEX：您的订单已成交",
+    trades="HDEX：您的订单有 {count} 笔成交",
+    traded="您在 HDEX 的订单已成交。它们将很快在链上结算；应用中会显示每笔成交的结算状态。\n\n",
+    more_trades="……另有 {count} 笔：请在应用的“成交记录”中查看。",
+    bought="在 {market} 上以 {price} {quote} 买入 {amount} {base}，成交额 {total} {quote}（{role}，手续费 {fee}）",
+    sold="在 {market} 上以 {price} {quote} 卖出 {amount} {base}，成交额 {total} {quote}（{role}，手续费 {fee}）",
+    bought_unlisted="在 {market} 上买入 {amount} 个最小单位的基础代币（成交编号 {fill}）",
+    sold_unlisted="在 {market} 上卖出 {amount} 个最小单位的基础代币（成交编号 {fill}）",
+    maker="挂单方",
+    taker="吃单方",
+    token_units="{amount} 个最小单位的代币 {token}",
+    withdrawal_completed="HDEX：您的提现已完成",
+    withdrawal_completed_text="您向 {recipient} 提现 {amount} 已完成：交易 {tx}。\n提现申请 {request}。",
+    withdrawal_failed="HDEX：您的提现失败",
+    withdrawal_failed_text="您向 {recipient} 提现 {amount} 失败（{failure}）。没有任何资金离开您的账户："
+    "该金额已在 HDEX 上重新可用，您可以再次申请提现。\n提现申请 {request}。",
+    news="HDEX 公告：{title}",
+)
+
+WORDINGS = {"en": ENGLISH, "zh-CN": CHINESE}
+
+
+def wording(language: str) -> Wording:
+    """The words of `language`; English for a language HDEX does not write."""
+    return WORDINGS.get(language, WORDINGS[DEFAULT_LANGUAGE])
