@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../lib/api-client";
-import { accountApi, type Profile } from "./account-api";
+import { accountApi } from "./account-api";
 import { refusedUpload } from "./level2-form";
 import { countryShown, profileChange } from "./profile-form";
+import { testProfile } from "./test-fixtures";
 
 interface Sent {
   url: string;
@@ -22,16 +23,7 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
 
 afterEach(() => vi.unstubAllGlobals());
 
-const profile: Profile = {
-  address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
-  email: "ada@example.com",
-  emailVerified: true,
-  country: "GB",
-  notifications: { fills: true, withdrawals: true, news: false },
-  level: 0,
-  countryRestricted: false,
-  language: "en",
-};
+const profile = testProfile();
 
 describe("the account API calls", () => {
   it("puts a profile change as JSON with the session cookie", async () => {

@@ -2,10 +2,11 @@ import "./messages";
 import { MutationObserver, QueryClient, type QueryKey } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
-import { accountKeys, deletionMutation, type KycState, type Profile } from "./account-api";
+import { accountKeys, deletionMutation, type KycState } from "./account-api";
 import AccountPage from "./account-page";
+import { TEST_WALLET, testProfile } from "./test-fixtures";
 
-const ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const ADDRESS = TEST_WALLET;
 
 // A connected wallet (the provider cannot connect without a browser); hoisted, as vi.mock runs before the imports.
 vi.mock("../wallet", async (importOriginal) =>
@@ -15,16 +16,7 @@ vi.mock("../wallet", async (importOriginal) =>
 const SESSION_KEY = ["auth", "session"];
 const DAY = 86_400_000;
 const receipt = { requestedAt: Date.UTC(2025, 0, 2, 12), kycRetainedUntil: Date.UTC(2030, 0, 2), travelRuleRetainedUntil: Date.UTC(2030, 5, 2) };
-const profile: Profile = {
-  address: ADDRESS,
-  email: "ada@example.com",
-  emailVerified: true,
-  country: "GB",
-  notifications: { fills: true, withdrawals: true, news: false },
-  level: 0,
-  countryRestricted: false,
-  language: "en",
-};
+const profile = testProfile();
 const kyc: KycState = { level: 0, submissions: [] };
 
 /** Replace fetch by one that records each request and answers `body` with `status`. */

@@ -1,22 +1,14 @@
 import "./messages";
 import { describe, expect, it } from "vitest";
 import { providedMarkup } from "../../testing/markup";
-import type { KycState, Limits, Profile } from "./account-api";
+import type { KycState, Limits } from "./account-api";
 import { KycSection } from "./kyc-section";
 import { LimitsPanel } from "./limits-panel";
+import { testProfile } from "./test-fixtures";
 
 const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 
-const profile: Profile = {
-  address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
-  email: null,
-  emailVerified: false,
-  country: "GB",
-  notifications: { fills: true, withdrawals: true, news: false },
-  level: 0,
-  countryRestricted: false,
-  language: "en",
-};
+const profile = testProfile({ email: null, emailVerified: false });
 
 describe("the identity verification section", () => {
   it("shows a reviewer's reason as text, however much markup it holds", () => {

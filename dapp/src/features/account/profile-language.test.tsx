@@ -3,19 +3,11 @@ import { MutationObserver, QueryClient } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
 import { ProfileForm } from "./profile-form";
-import { accountKeys, profileLanguage, updateProfileMutation, useUpdateProfile, type Profile, type ProfileChange } from "./account-api";
+import { accountKeys, profileLanguage, updateProfileMutation, useUpdateProfile, type ProfileChange } from "./account-api";
+import { TEST_WALLET, testProfile } from "./test-fixtures";
 
-const ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
-const profile: Profile = {
-  address: ADDRESS,
-  email: "ada@example.com",
-  emailVerified: false,
-  country: "GB",
-  notifications: { fills: true, withdrawals: true, news: false },
-  level: 0,
-  countryRestricted: false,
-  language: "zh-CN",
-};
+const ADDRESS = TEST_WALLET;
+const profile = testProfile({ emailVerified: false, language: "zh-CN" });
 
 /** Replace fetch by one that records each request's JSON body and answers the profile. */
 function answering(): unknown[] {

@@ -2,10 +2,11 @@ import "./messages";
 import { MutationObserver, QueryClient, type QueryKey } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
-import { accountKeys, profileQuery, updateProfileMutation, type KycState, type Profile } from "./account-api";
+import { accountKeys, profileQuery, updateProfileMutation, type KycState } from "./account-api";
 import AccountPage from "./account-page";
+import { TEST_WALLET, testProfile } from "./test-fixtures";
 
-const ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const ADDRESS = TEST_WALLET;
 
 // A connected wallet (the provider cannot connect without a browser); hoisted, as vi.mock runs before the imports.
 vi.mock("../wallet", async (importOriginal) =>
@@ -13,16 +14,7 @@ vi.mock("../wallet", async (importOriginal) =>
 );
 
 const SESSION_KEY = ["auth", "session"];
-const profile: Profile = {
-  address: ADDRESS,
-  email: "ada@example.com",
-  emailVerified: true,
-  country: "GB",
-  notifications: { fills: true, withdrawals: true, news: false },
-  level: 0,
-  countryRestricted: false,
-  language: "en",
-};
+const profile = testProfile();
 const kyc: KycState = { level: 0, submissions: [] };
 const ENDED = { error: { code: "NOT_SIGNED_IN", message: "sign in with your wallet first: GET /v1/auth/nonce, then POST /v1/auth/siwe" } };
 
