@@ -5,8 +5,10 @@ are shown to both sides."""
 
 from __future__ import annotations
 
+from email.header import decode_header, make_header
 from email.message import Message
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backend.bootstrap import Container
@@ -111,6 +113,33 @@ def test_a_public_reply_is_mailed_only_once_the_address_is_verified(
     mail_pass(container)
     assert "Found it." in _text(box.wait_for(verified + 1))
     assert len(box.mails) == verified + 1  # the earlier reply stays unsent
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "opening"),
+    [
+        ("zh-CN", "HDEX 客服：工单 #{id}", "HDEX 客服回复了您的工单 #{id}："),  # noqa: RUF001 (full-width, as zh-CN)
+        ("en", "HDEX support: ticket #{id}", "HDEX support answered your ticket #{id}:"),
+    ],
+)
+def test_a_reply_is_mailed_in_the_language_of_the_wallets_e_mails(
+    user: TestClient, staff_as: StaffAs, inbox: tuple[Inbox, int], container: Container, language: str,
+    subject: str, opening: str,
+) -> None:  # fmt: skip
+    """Every other account e-mail followed the profile's language; a support reply stayed English."""
+    box = inbox[0]
+    verify_email(user, box, "ada@example.com")
+    assert user.put("/v1/account/profile", json={"language": language}).status_code == 200
+    ticket_id = open_ticket(user).json()["ticket"]["id"]
+    sent = len(box.mails)
+    reply = staff_as(Role.SUPPORT).post(f"/v1/staff/support/tickets/{ticket_id}/messages", {"body": "Found it."})
+    assert reply.status_code == 201
+
+    mail_pass(container)
+
+    mail = box.wait_for(sent + 1)
+    assert str(make_header(decode_header(str(mail["Subject"])))) == subject.format(id=ticket_id)
+    assert _text(mail).replace("\r\n", "\n").startswith(f"{opening.format(id=ticket_id)}\n\nFound it.\n")
 
 
 def test_refused_moves_are_typed_and_change_nothing(user: TestClient, staff_as: StaffAs, container: Container) -> None:
