@@ -193,7 +193,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         first = exc.errors()[0] if exc.errors() else {}
-        location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+        loc = list(first.get("loc", ()))
+        # only the leading part says where (body, query, path...): a field literally named `body` is still named
+        location = [str(part) for part in (loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)]
         # a body-wide check (a NUL character: `schemas.Input`) says itself where it found the fault
         field = ".".join(location) or first.get("ctx", {}).get("field") or None
         if first.get("type") == "json_invalid":

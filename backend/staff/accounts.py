@@ -235,9 +235,18 @@ class StaffAccounts:
             return member_of(row)
 
     def reset_totp(self, staff_id: int, actor: Actor, reason: str) -> StaffMember:
-        """A new TOTP secret, set up again at the next sign-in; recovery codes and sessions end."""
+        """A new TOTP secret, set up again at the next sign-in; recovery codes and sessions end. INVALID_FIELD
+        (staffId) for a member who has not set TOTP up yet (invited, or reset already): there is nothing to reset."""
         with self._container.uow() as uow:
             row = _account(uow.session, staff_id)
+            if not row.totp_enrolled:
+                # a reset would only be an audit entry saying a phone was lost that was never set up
+                raise HdexError(
+                    ErrorCode.INVALID_FIELD,
+                    f"{row.email} has not set up two-step sign-in yet: there is nothing to reset (TOTP is set up "
+                    "at the first sign-in)",
+                    "staffId",
+                )
             row.totp_secret, row.totp_enrolled, row.totp_last_step = totp.new_secret(), False, None
             uow.session.execute(delete(StaffRecoveryCode).where(StaffRecoveryCode.staff_id == row.id))
             revoke_everything(uow.session, row.id)

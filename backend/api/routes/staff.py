@@ -172,5 +172,6 @@ async def change_role(
 async def reset_totp(
     staff_id: StaffId, body: WithReason, staff: STAFF_MANAGE, accounts: StaffAccountsDep
 ) -> dict[str, Any]:
-    """Resets an account's second factor (a lost phone; permission staff.manage)."""
+    """Resets an account's second factor (a lost phone; permission staff.manage); 422 INVALID_FIELD (staffId) for
+    a member who has not set it up yet: an invitation not taken up has nothing to reset."""
     return staff_json(await asyncio.to_thread(accounts.reset_totp, staff_id, staff.actor, body.reason))

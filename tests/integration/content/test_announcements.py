@@ -236,7 +236,7 @@ def test_bad_input_is_a_typed_422_and_changes_nothing(office: Office) -> None:
         (body(title="   "), (422, "INVALID_FIELD", "title")),
         (body(title="a\x00b"), (422, "INVALID_FIELD", "title")),
         (body(body="a\x00b"), (422, "INVALID_FIELD", "body")),
-        (body(body="b" * 10_001), (422, "INVALID_FIELD", None)),  # the handler drops "body" from field paths
+        (body(body="b" * 10_001), (422, "INVALID_FIELD", "body")),
         (body(body=" \n "), (422, "INVALID_FIELD", "body")),
         (body(start=-1), (422, "INVALID_FIELD", "startsAt")),
         (body(end=2**53), (422, "INVALID_FIELD", "endsAt")),

@@ -49,7 +49,7 @@ export const forumModeration = {
   thread: (threadId: number, action: ThreadAction) => staffHttp.post<ModeratedThread>(`/v1/staff/forum/threads/${threadId}/${action}`),
   bans: (cursor: string | null) => staffHttp.get<{ bans: ForumBan[]; next: string | null }>("/v1/staff/forum/bans", { cursor }),
   ban: (wallet: string, reason: string) => staffHttp.post<ForumBan>("/v1/staff/forum/bans", { wallet, reason }),
-  unban: (wallet: string) => staffHttp.post<{ wallet: string }>(`/v1/staff/forum/bans/${enc(wallet)}/unban`),
+  unban: (wallet: string, reason: string) => staffHttp.post<{ wallet: string }>(`/v1/staff/forum/bans/${enc(wallet)}/unban`, { reason }),
 };
 
 /** The three toggles of a thread, each the action that flips it and its button's words. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { translate } from "../../i18n";
 import { providedMarkup } from "../../testing/markup";
 import { excerpt, THREAD_ACTION_DONE, type ForumReport, type ModeratedThread } from "./forum-moderation";
-import { BanAuthorDialog, ForumSection } from "./forum-section";
+import { BanAuthorDialog, ForumSection, UnbanDialog } from "./forum-section";
 import { staffMember } from "./test-fixtures";
 
 const AUTHOR = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
@@ -26,7 +26,7 @@ const hidden: ModeratedThread = { id: 4, category: "general", title: "Fees", aut
 const markup = providedMarkup(<ForumSection member={staffMember(["forum.moderate"])} />, [
   [["staff", "forum", "reports", "open"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
   [["staff", "forum", "threads"], { pages: [{ threads: [hidden], next: null }], pageParams: [null] }],
-  [["staff", "forum", "bans"], { pages: [{ bans: [], next: null }], pageParams: [null] }],
+  [["staff", "forum", "bans"], { pages: [{ bans: [{ wallet: AUTHOR, reason: "spam", bannedBy: "mod@hdex.example", bannedAt: 0 }], next: null }], pageParams: [null] }],
 ]);
 
 describe("the reports queue", () => {
@@ -46,6 +46,17 @@ describe("the reports queue", () => {
     expect(dialog).toContain(`Ban ${AUTHOR} from posting?`);
     expect(dialog).toMatch(/<label[^>]*>Reason<\/label>/);
     expect(dialog).toContain('class="button button--sell">Ban wallet</button>');
+  });
+});
+
+describe("the banned wallets", () => {
+  it("offer to unban each wallet through a dialog asking for the reason, not at once", () => {
+    expect(markup).toContain(`aria-label="Unban ${AUTHOR}">Unban</button>`);
+    const dialog = providedMarkup(<UnbanDialog wallet={AUTHOR} onClose={() => {}} />);
+    expect(dialog).toContain(`Unban ${AUTHOR}?`);
+    expect(dialog).toContain("may post and reply again");
+    expect(dialog).toMatch(/<label[^>]*>Reason<\/label>/);
+    expect(dialog).toContain('class="button button--primary">Unban</button>');
   });
 });
 

@@ -244,22 +244,13 @@ function Threads() {
 
 function Bans() {
   const { t, formatDateTime } = useI18n();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const bans = useInfiniteQuery({
     queryKey: BANS,
     queryFn: ({ pageParam }) => forumModeration.bans(pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next,
   });
-  const unban = useMutation({
-    mutationFn: (wallet: string) => forumModeration.unban(wallet),
-    onSuccess: ({ wallet }) => {
-      void queryClient.invalidateQueries({ queryKey: BANS });
-      toast.show({ kind: "success", title: t("forum.staff.unbanned", { wallet }) });
-    },
-    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
-  });
+  const [unbanning, setUnbanning] = useState<string | null>(null);
   const columns: Column<ForumBan>[] = [
     { id: "wallet", header: t("forum.staff.col.wallet"), cell: (b) => <code>{b.wallet}</code> },
     { id: "reason", header: t("forum.staff.col.reason"), cell: (b) => <span className="cell-wrap">{b.reason}</span> },
@@ -269,7 +260,7 @@ function Bans() {
       id: "action",
       header: t("forum.staff.col.action"),
       cell: (b) => (
-        <button type="button" className="button button--small" disabled={unban.isPending} aria-label={`${t("forum.staff.unban")} ${b.wallet}`} onClick={() => unban.mutate(b.wallet)}>
+        <button type="button" className="button button--small" aria-label={`${t("forum.staff.unban")} ${b.wallet}`} onClick={() => setUnbanning(b.wallet)}>
           {t("forum.staff.unban")}
         </button>
       ),
@@ -287,8 +278,37 @@ function Bans() {
         empty={t("forum.staff.noBans")}
       />
       <LoadMore query={bans} />
+      {unbanning ? <UnbanDialog wallet={unbanning} onClose={() => setUnbanning(null)} /> : null}
       <BanForm />
     </div>
+  );
+}
+
+/** Lifts a wallet's ban once the moderator confirms and gives the reason the audit log keeps. */
+export function UnbanDialog({ wallet, onClose }: { wallet: string; onClose(): void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const unban = useMutation({
+    mutationFn: (reason: string) => forumModeration.unban(wallet, reason),
+    onSuccess: (lifted) => {
+      void queryClient.invalidateQueries({ queryKey: BANS });
+      toast.show({ kind: "success", title: t("forum.staff.unbanned", { wallet: lifted.wallet }) });
+      onClose();
+    },
+  });
+  return (
+    <ReasonDialog
+      open
+      title={t("backoffice.forum.unbanTitle", { wallet })}
+      confirm={t("forum.staff.unban")}
+      pending={unban.isPending}
+      error={unban.error}
+      onConfirm={(reason) => unban.mutate(reason)}
+      onClose={onClose}
+    >
+      <p>{t("backoffice.forum.unbanText")}</p>
+    </ReasonDialog>
   );
 }
 

@@ -17,10 +17,12 @@ export const ROLES: readonly Role[] = ["admin", "compliance", "support", "audito
 
 export type StaffChange = "role" | "totp" | "disable";
 
-/** The actions an admin may take on `target` from the staff list (none on their own account). */
+/** The actions an admin may take on `target` from the staff list (none on their own account). A reset of the
+ * two-step sign-in only for one who has set it up: an invited member has nothing to reset (the server refuses it). */
 export function staffActions(target: StaffMember, self: StaffMember): { change: StaffChange[]; resend: boolean } {
   if (target.disabled || target.id === self.id) return { change: [], resend: false };
-  return { change: ["role", "totp", "disable"], resend: target.invitationPending };
+  const change: StaffChange[] = target.totpEnrolled ? ["role", "totp", "disable"] : ["role", "disable"];
+  return { change, resend: target.invitationPending };
 }
 
 const BUTTONS = {

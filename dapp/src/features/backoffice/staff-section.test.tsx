@@ -29,6 +29,10 @@ describe("the staff list", () => {
       expect(markup).not.toContain(`aria-label="${action}: old@hdex.example"`);
     }
     expect(markup).toContain('aria-label="Resend invitation: new@hdex.example">Resend invitation</button>');
+    // an invited member has set up no two-step sign-in yet: there is nothing to reset (the server refuses it)
+    expect(markup).toContain('aria-label="Change role: new@hdex.example"');
+    expect(markup).not.toContain('aria-label="Reset two-step: new@hdex.example"');
+    expect(staffActions(invited, admin)).toEqual({ change: ["role", "disable"], resend: true });
     expect(markup).not.toContain('aria-label="Resend invitation: ann@hdex.example"');
   });
 
