@@ -1,46 +1,20 @@
-/** A dialog that asks before a staff action (withdraw an announcement, delete an article); ReasonDialog adds the reason. */
-import type { ReactNode } from "react";
-import { Dialog } from "../../components/ui";
-import { useI18n } from "../../i18n";
+/** A dialog that asks before a staff action (withdraw an announcement, delete an article): the app's ConfirmDialog
+ *  with the staff error of the last attempt in it; ReasonDialog adds the reason. */
+import { ConfirmDialog as AskFirst, type ConfirmDialogProps as AskFirstProps } from "../../components/ui";
 import { StaffErrorAlert } from "./staff-error-alert";
 
-export interface ConfirmDialogProps {
-  open: boolean;
-  title: string;
-  /** What confirming will do, in words. */
-  children: ReactNode;
-  /** The confirm button's text. */
-  confirm: string;
+export interface ConfirmDialogProps extends Omit<AskFirstProps, "pending"> {
   pending: boolean;
   error: unknown;
-  /** The action takes something away (the confirm button says so by its colour). */
-  danger?: boolean;
-  onConfirm(): void;
-  onClose(): void;
 }
 
-export function ConfirmDialog({ open, title, children, confirm, pending, error, danger, onConfirm, onClose }: ConfirmDialogProps) {
-  const { t } = useI18n();
+export function ConfirmDialog({ children, error, ...asked }: ConfirmDialogProps) {
   return (
-    <Dialog
-      open={open}
-      title={title}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-          <button type="button" className={`button ${danger ? "button--sell" : "button--primary"}`} disabled={pending} onClick={onConfirm}>
-            {confirm}
-          </button>
-        </>
-      }
-    >
+    <AskFirst {...asked}>
       <div className="staff-form">
         {children}
         <StaffErrorAlert error={error} />
       </div>
-    </Dialog>
+    </AskFirst>
   );
 }
