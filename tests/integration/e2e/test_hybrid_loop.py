@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -376,7 +376,11 @@ def test_a_relayer_killed_between_submit_and_receipt_settles_each_trade_exactly_
     loop.ledger_equals_chain((ALICE, BOB))
 
 
-def test_a_batch_that_would_revert_is_bisected_until_the_bad_trade_is_isolated(loop: Loop) -> None:
+def with_a_bad_trade(
+    loop: Loop, simulated: Callable[[Simulation], Simulation]
+) -> tuple[int, int, int, list[list[int]]]:
+    """Three trades (their fills' ids; the middle one is bad) and the batches the relayer builds, in order: every
+    batch holding the bad trade simulates as `simulated` makes of the node's answer (it may raise SimulationFailed)."""
     fund(loop)
     for _ in range(3):
         loop.place(ALICE, side=1, amount=WEI // 4)
@@ -391,12 +395,19 @@ def test_a_batch_that_would_revert_is_bisected_until_the_bad_trade_is_isolated(l
         return str(real_calldata(batch))
 
     def simulate(to: str, data: str) -> Simulation:
-        if bad in tried[-1]:  # the node says: this batch reverts
-            raise SimulationFailed("execution reverted (injected)")
-        return real_simulate(to, data)  # type: ignore[no-any-return]
+        simulation: Simulation = real_simulate(to, data)
+        return simulated(simulation) if bad in tried[-1] else simulation
 
     work.calldata = calldata  # type: ignore[attr-defined]
     loop.relayer.txm.simulate = simulate  # type: ignore[method-assign]
+    return first, bad, last, tried
+
+
+def test_a_batch_that_would_revert_is_bisected_until_the_bad_trade_is_isolated(loop: Loop) -> None:
+    def reverts(_: Simulation) -> Simulation:  # the node says: this batch reverts
+        raise SimulationFailed("execution reverted (injected)")
+
+    first, bad, last, tried = with_a_bad_trade(loop, reverts)
     for _ in range(4):
         loop.relayer.tick()
     statuses = {f.id: (f.status, f.failure) for f in loop.fills()}

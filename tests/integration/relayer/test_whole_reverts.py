@@ -5,36 +5,17 @@ bad trade's batches are sent with less gas than they need, as a wrong estimate w
 
 from __future__ import annotations
 
-from typing import Any
-
 from relayer.settlement import MAX_WHOLE_REVERTS
 from relayer.transactions import Simulation
 
-from ..e2e.test_hybrid_loop import ALICE, BOB, WEI, Loop, fund
+from ..e2e.test_hybrid_loop import ALICE, BOB, Loop, with_a_bad_trade
 
 
 def test_a_batch_reverting_whole_on_chain_is_split_and_its_bad_trade_given_up(loop: Loop) -> None:
-    fund(loop)
-    for _ in range(3):
-        loop.place(ALICE, side=1, amount=WEI // 4)
-        loop.place(BOB, side=0, amount=WEI // 4)
-    first, bad, last = (f.id for f in loop.fills())
-    work = next(w for w in loop.relayer.workers if w.kind == "settle")
-    real_calldata, real_simulate = work.calldata, loop.relayer.txm.simulate  # type: ignore[attr-defined]
-    sent: list[list[int]] = []
+    def out_of_gas(simulation: Simulation) -> Simulation:  # a wrong estimate: the chain runs out of gas, reverts all
+        return Simulation(simulation.gas_limit // 3, simulation.access_list)
 
-    def calldata(batch: Any) -> str:
-        sent.append([f.id for f in batch])
-        return str(real_calldata(batch))
-
-    def simulate(to: str, data: str) -> Simulation:
-        simulation = real_simulate(to, data)
-        if bad in sent[-1]:  # the estimate is wrong for it: the chain runs out of gas and reverts the batch whole
-            return Simulation(simulation.gas_limit // 3, simulation.access_list)
-        return simulation  # type: ignore[no-any-return]
-
-    work.calldata = calldata  # type: ignore[attr-defined]
-    loop.relayer.txm.simulate = simulate  # type: ignore[method-assign]
+    first, bad, last, sent = with_a_bad_trade(loop, out_of_gas)
     for _ in range(16):
         loop.relayer.tick()
 
