@@ -496,9 +496,9 @@ def _apart_from_reverted(units: list[Unit], reverted: Mapping[int, int]) -> tupl
     gas estimate the chain did not honour, a call whose cost depends on the state) would be sent again as it was
     for ever, each attempt paid for by the operator: a unit that reverted before goes alone, the others without it,
     and one that reverted MAX_WHOLE_REVERTS times is given up."""
-    tries = [max(reverted.get(fill.id, 0) for fill in unit) for unit in units]
     if not units:
         return [], []
+    tries = [max(reverted.get(fill.id, 0) for fill in unit) for unit in units]
     if tries[0] >= MAX_WHOLE_REVERTS:
         return [], units[0]
     if tries[0]:

@@ -30,6 +30,9 @@ DAY = 86_400
 RECEIPT_TIMEOUT_S = 120
 
 
+EXCHANGE_ADMIN_SELECTOR = "0xf851a440"  # Exchange.admin(): the Custody that administers it
+
+
 @dataclass(frozen=True)
 class CustodyStatus:
     owners: list[str]
@@ -85,7 +88,7 @@ class CustodyNode:
     def administers(self, target: str) -> bool:
         """Whether `target` answers the Exchange's `admin()` with this Custody: a call labelled `Exchange.<fn>` by its
         selector alone may be aimed at any contract."""
-        call = {"to": to_checksum_address(target), "data": "0xf851a440"}  # admin()
+        call = {"to": to_checksum_address(target), "data": EXCHANGE_ADMIN_SELECTOR}
         try:
             answer = bytes(self.w3.eth.call(call))  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError):  # a revert: no such function

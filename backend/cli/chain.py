@@ -27,6 +27,7 @@ from backend.chain.plan import (
     plan_deployment,
 )
 from backend.chain.rpc import make_web3
+from backend.chain.treasury import EXCHANGE_ADMIN_SELECTOR
 from backend.chain.verify import verify_code
 from backend.cli.addresses import address_option
 from backend.cli.context import database_answering, database_container
@@ -183,9 +184,6 @@ def deploy(
         raise
 
 
-ADMIN_SELECTOR = "0xf851a440"  # Exchange.admin()
-
-
 @chain_group.command("record")
 @click.option("--custody", required=True, callback=address_option, help="the deployed Custody")
 @click.option("--exchange", required=True, callback=address_option, help="the deployed Exchange")
@@ -203,7 +201,7 @@ def record(custody: str, exchange: str, block: int) -> None:
             if not check.matches:
                 raise TreasuryError(f"{name} {address} does not match the build ({check.detail})")
         admin = checksummed(
-            "0x" + str(rpc_call(url, "eth_call", [{"to": exchange, "data": ADMIN_SELECTOR}, "latest"]))[-40:]
+            "0x" + str(rpc_call(url, "eth_call", [{"to": exchange, "data": EXCHANGE_ADMIN_SELECTOR}, "latest"]))[-40:]
         )
         if admin != custody:
             raise TreasuryError(f"the Exchange {exchange} is administered by {admin}, not by {custody}")
