@@ -154,6 +154,11 @@ def test_an_unavailable_oracle_fails_closed_and_is_not_cached(sessions: sessionm
     assert screener._cache == {}
 
 
+# The commands' own behaviour (exit codes, messages, --yes) is the same on either database, and each `hdex` is a
+# process of its own (over a second of imports): on SQLite only; the store under them runs on both above.
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def hdex(database_url: str) -> Callable[..., subprocess.CompletedProcess[str]]:
     """`hdex ARGS...` in a process of its own on the test database, its stdin not a terminal (as in a script)."""
@@ -164,6 +169,7 @@ def hdex(database_url: str) -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
+@ON_SQLITE
 def test_the_cli_screens_and_imports_with_exit_codes(
     hdex: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
@@ -183,6 +189,7 @@ def test_the_cli_screens_and_imports_with_exit_codes(
     assert refused.returncode == 2 and "list.txt:1" in refused.stderr
 
 
+@ON_SQLITE
 def test_plain_lists_are_kept_apart_by_name_and_one_dropping_addresses_needs_yes(
     hdex: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:
