@@ -4,7 +4,8 @@ The engine's process calls `publish(publications)` after each durable batch: boo
 sequence number the engine host gave them, one more than the market's previous delta (a client that
 sees seq jump by more than one lost a message and should resubscribe for a fresh snapshot); the host
 stores the numbering with its batches, so a restart may jump it forward, never back. Trades update
-the current candles and the 24h ticker, which are published too. Everything then travels through
+the current candles and the 24h ticker, which are published too; so is the ticker of a market whose
+best bid or ask a batch moved. Everything then travels through
 the bus to every hub watching its channel (this one at once), which hands each message to the queues
 subscribed to the channel.
 """
@@ -34,19 +35,34 @@ class BookView:
     def __init__(self, seq: int = 0) -> None:
         self.levels: dict[str, dict[int, int]] = {"buy": {}, "sell": {}}
         self.seq = seq
+        # Each side's best price, followed as levels change: the hub reads it at every batch of deltas (a ticker goes
+        # out when it moves), which must not scan a deep book. Unknown once the best level empties, until a read.
+        self._best: dict[str, int | None] = {"buy": None, "sell": None}
+        self._known = {"buy": True, "sell": True}
 
     def apply(self, side: str, price: int, qty: int) -> None:
+        levels = self.levels[side]
         if qty:
-            self.levels[side][price] = qty
+            levels[price] = qty
+            best = self._best[side]
+            if self._known[side] and (best is None or (price > best if side == "buy" else price < best)):
+                self._best[side] = price
         else:
-            self.levels[side].pop(price, None)
+            levels.pop(price, None)
+            if price == self._best[side]:
+                self._known[side] = False
 
     def best(self, side: str) -> int | None:
         """The best price of `side` ("buy": the highest bid, "sell": the lowest ask) as of `seq`; None if empty."""
-        prices = self.levels[side]
-        if not prices:
-            return None
-        return max(prices) if side == "buy" else min(prices)
+        if not self._known[side]:
+            prices = self.levels[side]
+            self._best[side] = (max(prices) if side == "buy" else min(prices)) if prices else None
+            self._known[side] = True
+        return self._best[side]
+
+    def top(self) -> tuple[int | None, int | None]:
+        """The best bid and the best ask."""
+        return self.best("buy"), self.best("sell")
 
     def snapshot(self, depth: int) -> dict[str, Any]:
         """Up to `depth` levels per side, best first, as of `seq` (what `GET .../book` and a subscribe send)."""
@@ -124,10 +140,13 @@ class MarketDataHub:
         """Number book deltas, derive candles and tickers from trades, and send it all."""
         out: list[tuple[str, dict[str, Any]]] = []
         traded: set[str] = set()
+        tops: dict[str, tuple[int | None, int | None]] = {}  # market -> its best bid and ask before this batch
         for key, message in publications:
             channel, _, target = key.partition(":")
             if channel == "book":
                 view = self.books.setdefault(target, BookView())
+                if target not in tops:
+                    tops[target] = view.top()
                 view.seq = message["seq"]
                 view.apply(message["side"], int(message["price"]), int(message["qty"]))
                 out.append((key, {"channel": "book", "market": target, "type": "delta", **message}))
@@ -137,13 +156,23 @@ class MarketDataHub:
                 traded.add(target)
             else:
                 out.append((key, {"channel": channel, **message}))
-        for market in traded:
+        # a ticker after a trade, and when the best bid or ask moved without one (an order placed inside the spread,
+        # the best level cancelled): a quoting bot follows the top of the book from this channel alone
+        moved = {market for market, top in tops.items() if self.books[market].top() != top}
+        for market in sorted(traded | moved):
             out.append((f"ticker:{market}", {"channel": "ticker", "market": market, **self.ticker(market)}))
         self.bus.publish(out)
 
     def ticker(self, market: str) -> dict[str, Any]:
-        """24h statistics of a market from the hub's minute candles."""
-        return ticker(self.minutes.get(market, ()), time.time_ns() // 1_000_000)
+        """24h statistics of a market from the hub's minute candles, and its best bid and ask as published (those
+        of `GET .../book` at its `seq`)."""
+        view = self.books.get(market)
+        bid, ask = view.top() if view is not None else (None, None)
+        return {
+            **ticker(self.minutes.get(market, ()), time.time_ns() // 1_000_000),
+            "bestBid": None if bid is None else str(bid),
+            "bestAsk": None if ask is None else str(ask),
+        }
 
     def reset(self) -> None:
         """This process's engine host stopped: its views are gone and every subscriber is told to reconnect with

@@ -107,11 +107,4 @@ async def candles(
 async def ticker(market: str, host: HostDep, hub: HubDep) -> dict[str, Any]:
     """24h statistics, best bid and ask."""
     market_by_name(host, market)
-    view = hub.books.get(market, BookView())  # the book as published, as `GET .../book` shows it
-    bid, ask = view.best("buy"), view.best("sell")
-    return {
-        "market": market,
-        **hub.ticker(market),
-        "bestBid": None if bid is None else str(bid),
-        "bestAsk": None if ask is None else str(ask),
-    }
+    return {"market": market, **hub.ticker(market)}

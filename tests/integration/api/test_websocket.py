@@ -62,13 +62,22 @@ def test_trades_candles_ticker_and_account_channels_follow_a_fill(streaming: Exc
         maker = streaming.place(5).json()
         streaming.place(6, side=1)
         seen: dict[str, dict[str, Any]] = {}
-        while not {"trades:trade", "candles:", "ticker:", "account:order", "account:fill"} <= seen.keys():
+        tickers: list[dict[str, Any]] = []
+        while not {"trades:trade", "candles:", "account:order", "account:fill"} <= seen.keys() or not any(
+            t["last"] for t in tickers
+        ):
             message = ws.receive_json()
             kind = message["channel"] + ":" + str(message.get("type", ""))
             seen.setdefault(kind, message)
+            if kind == "ticker:":
+                tickers.append(message)
         assert seen["trades:trade"]["makerOrderHash"] == maker["hash"]
         assert seen["candles:"]["interval"] == "5m" and seen["candles:"]["trades"] == 1
-        assert seen["ticker:"]["last"] == str(PRICE)
+        # the maker's bid moved the best bid before any trade; the fill took it and set the last price
+        assert [(t["last"], t["bestBid"], t["bestAsk"]) for t in tickers] == [
+            (None, str(PRICE), None),
+            (str(PRICE), None, None),
+        ]
         assert seen["account:order"]["status"] in ("open", "filled")
         assert seen["account:fill"]["taker"] == wallet(6)
 

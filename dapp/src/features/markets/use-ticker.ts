@@ -12,7 +12,7 @@ export function useTicker(market: string) {
     queryFn: () => api.get<Ticker>(`/v1/markets/${encodeURIComponent(market)}/ticker`),
   });
   useStream({ channel: "ticker", market }, (message) => {
-    // The stream carries the 24h figures; best bid and ask stay from REST.
+    // Each message is the whole ticker: sent after a trade and whenever the best bid or ask moves.
     queryClient.setQueryData<Ticker>(key, (current) => ({ ...current, ...(message as unknown as Ticker) }));
   });
   return query;

@@ -8,7 +8,7 @@ from typing import Any
 from backend.marketdata.bus import InProcessBus
 from backend.marketdata.candle_store import fold
 from backend.marketdata.candles import INTERVALS_MS, ticker
-from backend.marketdata.hub import MarketDataHub
+from backend.marketdata.hub import BookView, MarketDataHub
 
 
 def fills(*ticks: tuple[int, int, int]) -> list[dict[str, Any]]:
@@ -84,3 +84,44 @@ def test_a_trade_publishes_itself_candles_for_every_interval_and_the_ticker() ->
         assert len(tickers) == 1 and tickers[0]["baseVolume"] in ("0", "4")  # old trades fall outside 24h
 
     asyncio.run(scenario())
+
+
+def delta(seq: int, side: str, price: int, qty: int) -> tuple[str, dict[str, Any]]:
+    return "book:A", {"seq": seq, "side": side, "price": str(price), "qty": str(qty)}
+
+
+def test_a_move_of_the_best_bid_or_ask_publishes_the_ticker_with_them_and_a_deeper_change_does_not() -> None:
+    async def scenario() -> None:
+        hub = MarketDataHub(InProcessBus())
+        await hub.start()
+        hub.seed("A", 0, [(10, 5), (9, 5)], [(12, 5)], [], {})
+        tickers = await published(hub, "ticker:A")
+        hub.publish([delta(1, "buy", 8, 1)])  # below the best bid
+        hub.publish([delta(2, "sell", 13, 1), delta(3, "sell", 13, 0)])  # behind the best ask, and gone again
+        assert not tickers
+        hub.publish([delta(4, "buy", 11, 2)])  # inside the spread
+        hub.publish([delta(5, "sell", 12, 0)])  # the only ask cancelled: no best ask
+        hub.publish([delta(6, "buy", 11, 0), delta(7, "buy", 11, 3)])  # out and back in one batch: no move
+        assert [(t["bestBid"], t["bestAsk"]) for t in tickers] == [("11", "12"), ("11", None)]
+        assert tickers[0]["market"] == "A" and "baseVolume" in tickers[0]
+
+    asyncio.run(scenario())
+
+
+def test_the_book_view_follows_its_best_prices_as_levels_come_and_go() -> None:
+    view = BookView()
+    assert view.top() == (None, None)
+    for price in (5, 7, 6):
+        view.apply("buy", price, 1)
+        view.apply("sell", price + 10, 1)
+    assert view.top() == (7, 15)
+    view.apply("buy", 7, 0)  # the best bid emptied: the next best is found
+    view.apply("sell", 15, 0)
+    assert view.top() == (6, 16)
+    view.apply("buy", 6, 4)  # a new quantity at the best price keeps it
+    view.apply("buy", 9, 0)  # a level that was not there changes nothing
+    assert view.top() == (6, 16)
+    for price in (5, 6):
+        view.apply("buy", price, 0)
+    assert view.top() == (None, 16)
+    assert view.snapshot(5)["bids"] == []
