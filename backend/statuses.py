@@ -7,6 +7,7 @@ stays in that package.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -50,3 +51,21 @@ class ChainEventStatus(StrEnum):
 
 
 REVERTED_ON_CHAIN = "reverted on-chain"  # how the error of an operator transaction that reverted begins (relayer)
+
+# How a failed withdrawal's `failure` begins, as the relayer records it (`code: detail`): the dApp and the account
+# e-mail tell the wallet why in words of its language from the code alone (dapp/src/features/funds/withdrawal.ts).
+BLOCKED_BY_SCREENING = "blocked_by_screening"  # the wallet or the recipient screened blocked
+INVALID_RECIPIENT = "invalid_recipient"  # the zero address or the Exchange
+RECIPIENT_REVERTED = "recipient_reverted"  # ether to this recipient reverted lately
+RECIPIENT_GAS = "recipient_gas"  # taking it would need more gas than a withdrawal may use
+RECIPIENT_FAILURES = frozenset({INVALID_RECIPIENT, RECIPIENT_REVERTED, RECIPIENT_GAS})
+
+
+def withdrawal_failure_kind(failure: str | None) -> str:
+    """ "screening", "recipient" (the destination cannot take it) or "other" (the chain, the operator)."""
+    code = re.match(r"[a-z_]+", failure or "")
+    if code is None:
+        return "other"
+    if code[0] == BLOCKED_BY_SCREENING:
+        return "screening"
+    return "recipient" if code[0] in RECIPIENT_FAILURES else "other"

@@ -29,7 +29,15 @@ from backend.compliance.screening import Screener
 from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
-from backend.statuses import REVERTED_ON_CHAIN, ChainEventStatus, WithdrawalStatus
+from backend.statuses import (
+    BLOCKED_BY_SCREENING,
+    INVALID_RECIPIENT,
+    RECIPIENT_GAS,
+    RECIPIENT_REVERTED,
+    REVERTED_ON_CHAIN,
+    ChainEventStatus,
+    WithdrawalStatus,
+)
 from backend.trading.store.withdrawals import cooldown_words, reverted_lately
 from relayer.exchange_state import final_block, flag, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
@@ -92,7 +100,7 @@ class WithdrawalWork:
             if not roles:
                 clear.append(request)
                 continue
-            self._fail(request.hash, f"blocked_by_screening:{'+'.join(roles)}")
+            self._fail(request.hash, f"{BLOCKED_BY_SCREENING}:{'+'.join(roles)}")
             log.warning("withdrawal not relayed: screening", extra={"withdrawal": request.hash, "blocked": roles})
         return clear
 
@@ -111,7 +119,7 @@ class WithdrawalWork:
     def _relay(self, txm: TxManager, request: WithdrawalRequest) -> None:
         if int(request.recipient, 16) == 0 or request.recipient.lower() == self.exchange.lower():
             # Stored before the API refused such recipients; never signed, whatever the deployed contract allows.
-            self._fail(request.hash, "invalid_recipient: the zero address or the Exchange")
+            self._fail(request.hash, f"{INVALID_RECIPIENT}: the zero address or the Exchange")
             log.warning("withdrawal to an unowned recipient refused", extra={"withdrawal": request.hash})
             return
         cooldown_s = self.container.settings.withdrawal_revert_cooldown_s
@@ -121,7 +129,7 @@ class WithdrawalWork:
             )
         if reverted:  # one accepted before that revert: it would most likely cost another reverted transaction
             within = cooldown_words(cooldown_s)
-            self._fail(request.hash, f"recipient_reverted: the wallet's ether to this recipient reverted on-chain "
+            self._fail(request.hash, f"{RECIPIENT_REVERTED}: the wallet's ether to this recipient reverted on-chain "
                                      f"within the last {within}: withdraw to another address")  # fmt: skip
             log.warning("withdrawal failed before submission: its recipient reverted one lately",
                         extra={"withdrawal": request.hash, "recipient": request.recipient})  # fmt: skip
@@ -142,7 +150,7 @@ class WithdrawalWork:
             # The recipient decides what taking ETH costs (the contract forwards all gas): one that demands more
             # than a block holds would be refused by every node and hold every later nonce of the key behind it,
             # and one that burns it makes the operator pay a block's gas for a wei.
-            self._fail(request.hash, f"recipient_gas: taking it would need {simulation.gas_limit} gas, more than "
+            self._fail(request.hash, f"{RECIPIENT_GAS}: taking it would need {simulation.gas_limit} gas, more than "
                                      f"the {most} a withdrawal may use: withdraw to an address that accepts plain "
                                      "transfers")  # fmt: skip
             log.warning("withdrawal failed before submission: too much gas",

@@ -11,7 +11,7 @@ from backend.engine import Side
 from backend.limits.units import human
 from backend.mail import one_line
 from backend.notices.wording import Wording, wording
-from backend.statuses import WithdrawalStatus
+from backend.statuses import WithdrawalStatus, withdrawal_failure_kind
 from backend.trading.rules.markets import PRICE_SCALE
 from backend.trading.rules.orders import SIDES
 
@@ -70,7 +70,8 @@ def withdrawal_words(request: WithdrawalRequest, token: tuple[str, int] | None, 
     if request.status == WithdrawalStatus.COMPLETED:
         subject, text = words.withdrawal_completed, words.withdrawal_completed_text.format(tx=request.tx_hash, **named)
     else:
-        subject, text = words.withdrawal_failed, words.withdrawal_failed_text.format(failure=request.failure, **named)
+        why = words.failures[withdrawal_failure_kind(request.failure)]
+        subject, text = words.withdrawal_failed, words.withdrawal_failed_text.format(failure=why, **named)
     return Words(subject, text + _footer(words, "withdrawals"))
 
 

@@ -30,6 +30,9 @@ class Wording:
     withdrawal_completed_text: str  # {amount} {recipient} {tx} {request}
     withdrawal_failed: str
     withdrawal_failed_text: str  # {amount} {recipient} {failure} {request}
+    # why it failed, by `backend.statuses.withdrawal_failure_kind` (the dApp's funds.failure.* in other words):
+    # screening | recipient | other; the relayer's own record is English and a code, never shown
+    failures: dict[str, str]
     news: str  # {title}
 
 
@@ -52,8 +55,15 @@ ENGLISH = Wording(
     withdrawal_completed_text="Your withdrawal of {amount} to {recipient} is complete: transaction {tx}.\n"
     "Request {request}.",
     withdrawal_failed="HDEX: your withdrawal failed",
-    withdrawal_failed_text="Your withdrawal of {amount} to {recipient} failed ({failure}). Nothing left your account: "
+    withdrawal_failed_text="Your withdrawal of {amount} to {recipient} failed: {failure}. Nothing left your account: "
     "the amount is available on HDEX again, and you may request it again.\nRequest {request}.",
+    failures={
+        "screening": "compliance screening refused it, as your wallet or the destination is on a sanctions or deny "
+        "list (contact support if you think this is a mistake)",
+        "recipient": "the destination cannot receive it from the contract (it refused the transfer, or taking it "
+        "needs more gas than the exchange pays): withdraw to another address",
+        "other": "the operator could not complete it on-chain",
+    },
     news="HDEX news: {title}",
 )
 
@@ -75,8 +85,14 @@ CHINESE = Wording(
     withdrawal_completed="HDEX：您的提现已完成",
     withdrawal_completed_text="您向 {recipient} 提现 {amount} 已完成：交易 {tx}。\n提现申请 {request}。",
     withdrawal_failed="HDEX：您的提现失败",
-    withdrawal_failed_text="您向 {recipient} 提现 {amount} 失败（{failure}）。没有任何资金离开您的账户："
+    withdrawal_failed_text="您向 {recipient} 提现 {amount} 失败：{failure}。没有任何资金离开您的账户："
     "该金额已在 HDEX 上重新可用，您可以再次申请提现。\n提现申请 {request}。",
+    failures={
+        "screening": "未通过合规筛查，您的钱包或目标地址在制裁名单或拒绝名单上（如您认为有误，请联系客服）",
+        "recipient": "目标地址无法从合约接收此笔提现（拒绝了转账，或接收所需的 Gas 超过交易所支付的上限），"
+        "请提现到其他地址",
+        "other": "运营方未能在链上完成此笔提现",
+    },
     news="HDEX 公告：{title}",
 )
 

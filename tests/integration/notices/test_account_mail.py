@@ -117,7 +117,8 @@ def test_a_withdrawal_that_ended_and_started_news_reach_the_wallets_that_want_th
         (seller, "HDEX: your withdrawal failed"),
         (seller, "HDEX news: Maintenance Bcc: all@example.com"),  # one line: a title adds no header
     ]
-    assert "Your withdrawal of 0.01 WETH" in mails[0][2] and failing in mails[0][2] and "(expired)" in mails[0][2]
+    assert "Your withdrawal of 0.01 WETH" in mails[0][2] and failing in mails[0][2]
+    assert "failed: the operator could not complete it on-chain." in mails[0][2] and "expired" not in mails[0][2]
     assert "**Sunday** 02:00 UTC" in mails[1][2]
     assert buyer not in {to for to, _, _ in mails}
     assert mail_pass(exchange).collected == 0

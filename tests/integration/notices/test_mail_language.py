@@ -72,7 +72,8 @@ def test_withdrawal_outcomes_and_news_are_framed_in_the_profiles_language_and_st
     failing = withdraw(exchange, 10**16, WETH, SELLER).json()["hash"]
     now = int(time.time() * 1000)
     with exchange.container.uow() as uow:  # as the relayer ends it
-        uow.session.execute(update(WithdrawalRequest).values(status=WithdrawalStatus.FAILED, failure="expired"))
+        uow.session.execute(update(WithdrawalRequest).values(
+            status=WithdrawalStatus.FAILED, failure="blocked_by_screening:recipient"))  # fmt: skip
         uow.session.add(
             Announcement(title="Wartung am Sonntag", body="**Sonntag** 02:00 UTC", severity="info", placement="banner",
                          starts_at_ms=now - 1, ends_at_ms=now + 3_600_000, created_by="ann", created_at_ms=now,
@@ -83,8 +84,10 @@ def test_withdrawal_outcomes_and_news_are_framed_in_the_profiles_language_and_st
     assert mail_pass(exchange).collected == 3
     [(failed_subject, failed_body), (news_subject, news_body)] = mails_to(inbox[0], chinese)
     assert failed_subject == "HDEX：您的提现失败"
-    assert failed_body.startswith(f"您向 {wallet(SELLER)} 提现 0.01 WETH 失败（expired）。") and failing in failed_body
-    assert "通过邮件接收提现通知" in failed_body and "withdrawal" not in failed_body
+    # why, in the profile's words: the relayer's record is English and a code
+    assert failed_body.startswith(f"您向 {wallet(SELLER)} 提现 0.01 WETH 失败：未通过合规筛查，")
+    assert failing in failed_body
+    assert "通过邮件接收提现通知" in failed_body and "withdrawal" not in failed_body and "screening" not in failed_body
     assert news_subject == "HDEX 公告：Wartung am Sonntag"
     assert news_body.startswith("**Sonntag** 02:00 UTC\n\n您收到此邮件") and "新闻与公告" in news_body
     [(news_subject, news_body)] = mails_to(inbox[0], english)
