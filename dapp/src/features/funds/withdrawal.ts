@@ -69,8 +69,8 @@ export interface WithdrawalView {
   failure: string | null;
 }
 
-/** Failures about the destination (relayer/withdrawals.py): the zero address or the Exchange, ether it refused
- * before, more gas than the operator pays. */
+/** Failures about the destination (backend/statuses.py, which the account e-mail sorts by too): the zero address
+ * or the Exchange, ether it refused before, more gas than the operator pays. */
 const RECIPIENT_FAILURES = new Set(["invalid_recipient", "recipient_reverted", "recipient_gas"]);
 
 /** The words for a failed withdrawal's `failure`, the relayer's record of why (`blocked_by_screening:wallet`,
