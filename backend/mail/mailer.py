@@ -7,6 +7,8 @@ import re
 import smtplib
 import ssl
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -30,32 +32,98 @@ class Mailer(Protocol):
     def send(self, mail: Mail) -> None:
         """Deliver `mail` (or raise OSError / smtplib.SMTPException)."""
 
+    def batch(self) -> AbstractContextManager[None]:
+        """The mails sent within go together where they can (over one SMTP connection)."""
+
 
 class SmtpMailer:
-    """Delivery to an SMTP server, with STARTTLS, implicit TLS or none, and optional login."""
+    """Delivery to an SMTP server, with STARTTLS, implicit TLS or none, and optional login. Alone, each mail has a
+    connection of its own; in a `batch`, the mails share one: a pass of the account-mail outbox pays the TCP, TLS
+    and login round trips once, not per mail, and a provider counting connections sees one."""
 
     def __init__(self, settings: Settings) -> None:
         assert settings.smtp_host is not None
         self._settings = settings
         self._host = settings.smtp_host
+        self._batching = False
+        self._open: smtplib.SMTP | None = None  # the batch's connection, once its first mail opened it
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching = False
+            self._close()
 
     def send(self, mail: Mail) -> None:
+        message = _message(self._settings.smtp_from, mail)
+        reused, smtp = self._open is not None, self._open or self._connect()
+        self._open = None
+        try:
+            try:
+                smtp.send_message(message)
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
+                if not reused or not _ended_by_server(exc):
+                    raise
+                # the server ended the batch's connection since the last mail (an idle or per-connection limit):
+                # it took nothing of this mail, which goes once more, over a connection of its own
+                _quit(smtp)
+                smtp = self._connect()
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused:
+            # one mailbox refused, and smtplib reset the transaction: the connection serves the next mail
+            self._keep_or_close(smtp)
+            raise
+        except BaseException:
+            _quit(smtp)
+            raise
+        self._keep_or_close(smtp)
+        log.info("mail sent", extra={"to_domain": domain_of(mail.to), "subject": mail.subject})
+
+    def _connect(self) -> smtplib.SMTP:
         s = self._settings
-        message = _message(s.smtp_from, mail)
         context = ssl.create_default_context()
         smtp: smtplib.SMTP = (
             smtplib.SMTP_SSL(self._host, s.smtp_port, timeout=SMTP_TIMEOUT_S, context=context)
             if s.smtp_tls == "tls"
             else smtplib.SMTP(self._host, s.smtp_port, timeout=SMTP_TIMEOUT_S)
         )
-        with smtp:
+        try:
             if s.smtp_tls == "starttls":
                 smtp.starttls(context=context)
             if s.smtp_user is not None:
                 password = "" if s.smtp_password is None else s.smtp_password.get_secret_value()
                 smtp.login(s.smtp_user, password)
-            smtp.send_message(message)
-        log.info("mail sent", extra={"to_domain": domain_of(mail.to), "subject": mail.subject})
+        except BaseException:
+            _quit(smtp)
+            raise
+        return smtp
+
+    def _keep_or_close(self, smtp: smtplib.SMTP) -> None:
+        if self._batching:
+            self._open = smtp
+        else:
+            _quit(smtp)
+
+    def _close(self) -> None:
+        if self._open is not None:
+            _quit(self._open)
+            self._open = None
+
+
+def _ended_by_server(exc: Exception) -> bool:
+    """The server hung up, or answered 421: closing the connection, the mail not taken (RFC 5321 4.2.2)."""
+    return isinstance(exc, smtplib.SMTPServerDisconnected) or getattr(exc, "smtp_code", None) == 421
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    """Say goodbye if the server still listens; close the socket either way."""
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 class FileMailer:
@@ -64,6 +132,9 @@ class FileMailer:
     def __init__(self, folder: Path, sender: str) -> None:
         self._folder = folder
         self._sender = sender
+
+    def batch(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def send(self, mail: Mail) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)

@@ -91,19 +91,20 @@ def send_due(
     counts = {"sent": 0, "unwanted": 0, "given up": 0, "retrying": 0}
     failed: str | None = None  # a server that failed is not asked again this pass: each try could cost its timeout
     started = clock()
-    for row in due:
-        if clock() - started > budget_s:
-            break
-        address = address_for(session.get(AccountProfile, row.wallet), row)
-        if address is None:
-            row.sent_at_ms, row.outcome = now_ms, "unwanted"
-        elif failed is not None:
-            _retry_later(row, f"not tried ({failed} earlier in this pass)", now_ms, retry_max_s)
-        else:
-            keep()
-            failed = _send(mailer, row, address, now_ms, retry_max_s)
-        counts[_tally(row.outcome)] += 1
-        session.commit()
+    with mailer.batch():  # the pass's mails over one connection
+        for row in due:
+            if clock() - started > budget_s:
+                break
+            address = address_for(session.get(AccountProfile, row.wallet), row)
+            if address is None:
+                row.sent_at_ms, row.outcome = now_ms, "unwanted"
+            elif failed is not None:
+                _retry_later(row, f"not tried ({failed} earlier in this pass)", now_ms, retry_max_s)
+            else:
+                keep()
+                failed = _send(mailer, row, address, now_ms, retry_max_s)
+            counts[_tally(row.outcome)] += 1
+            session.commit()
     return SendPass(counts["sent"], counts["unwanted"], counts["given up"], counts["retrying"])
 
 

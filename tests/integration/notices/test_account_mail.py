@@ -284,3 +284,49 @@ def test_a_pass_sends_for_a_bounded_time_stops_when_its_lease_is_gone_and_a_refu
             assert rows[0].error == "recipient refused (SMTP 550)"  # the server's word, not the mailbox it named
     finally:
         controller.stop()
+
+
+class ConnectionsInbox(Inbox):
+    """An SMTP server that notes the connection (the client's address and port) each mail came over."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.peers: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.peers.append(session.peer)
+        session.carried = True
+        return await super().handle_DATA(server, session, envelope)
+
+
+class OneMailPerConnection(ConnectionsInbox):
+    """A provider's limit: one mail per connection, the next answered 421 (closing) at its MAIL FROM."""
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if getattr(session, "carried", False):
+            return "421 one mail per connection: connect again"
+        envelope.mail_from = address
+        return "250 OK"
+
+
+@pytest.mark.parametrize(("server", "connections"), [(ConnectionsInbox, 1), (OneMailPerConnection, 4)])
+def test_a_pass_sends_over_one_connection_and_over_a_new_one_once_the_server_ends_it(
+    sqlite_url: str, tmp_path: Path, server: type[ConnectionsInbox], connections: int
+) -> None:
+    """One TCP, TLS and login handshake per pass, not per mail; a server that ends the connection (421, or hangs up
+    between mails) has the mail sent again over a new one, once: none waits for the next pass."""
+    box, port = server(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    container = prepare(sqlite_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")
+    try:
+        for exchange in running(container):
+            buyer, seller = choose(exchange, BUYER), choose(exchange, SELLER)
+            owed(exchange, BUYER, SELLER, BUYER, SELLER)
+            with container.uow() as uow:
+                sending = send_due(uow.session, mailer_for(container.settings), 0)
+            assert (sending.sent, sending.retrying, sending.given_up) == (4, 0, 0)
+            assert [to for to, _, _ in received(box)] == [buyer, seller, buyer, seller]
+            assert len(set(box.peers)) == connections
+    finally:
+        controller.stop()
