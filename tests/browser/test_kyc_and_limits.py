@@ -149,6 +149,11 @@ def test_verification_raises_the_limits_at_once_and_a_refused_withdrawal_then_go
             # level 1: identity data on the account page
             page.get_by_role("link", name="Account", exact=True).click()
             expect(page.get_by_role("heading", name="Identity verification")).to_be_visible()
+            # a restricted country chosen in the profile is warned of before it is saved (and it is not saved here)
+            declared = page.get_by_role("form", name="Profile").get_by_role("combobox", name="Country")
+            declared.select_option("KP")
+            warning = r"^Residents of North Korea cannot be verified on HDEX: saving it keeps your account at level 0"
+            expect(declared).to_have_accessible_description(re.compile(warning))
             expect(daily_withdrawals(page)).to_have_accessible_description(re.compile(r"of 10,000 USDC"))
             form = page.get_by_role("form", name="Level 1: identity data")
             form.get_by_role("textbox", name="Legal name").fill("Ada <b>Lovelace</b>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
@@ -43,6 +44,10 @@ class ProfileOut(BaseModel):
     notifications: Notifications
     level: int = Field(ge=0, le=2, description="KYC level: 0 wallet only, 1 identity data, 2 documents")
     countryRestricted: bool = Field(description="the declared country is restricted: the wallet stays at level 0")
+    restrictedCountries: list[str] = Field(
+        description="the countries (ISO 3166-1 alpha-2) whose residents HDEX cannot verify (HDEX_KYC_RESTRICTED_"
+        "COUNTRIES): declaring one keeps the wallet at level 0, so the dApp warns before it is saved"
+    )
     language: str = Field(description=LANGUAGE, json_schema_extra={"enum": list(LANGUAGES)})
 
 
@@ -108,7 +113,7 @@ class ExportOut(BaseModel):
     behaviourEvents: list[dict[str, Any]] = Field(description="what the statistics keep: the event and its time")
 
 
-def profile_json(profile: Profile) -> dict[str, Any]:
+def profile_json(profile: Profile, restricted: Iterable[str]) -> dict[str, Any]:
     return {
         "address": profile.address,
         "email": profile.email,
@@ -117,6 +122,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "notifications": profile.notifications,
         "level": profile.level,
         "countryRestricted": profile.country_restricted,
+        "restrictedCountries": sorted(restricted),
         "language": profile.language,
     }
 
@@ -124,7 +130,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
 @router.get("/profile", response_model=None, responses={**documented(ProfileOut, "the wallet's profile"), **SIGNED_IN})
 async def get_profile(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """The signed-in wallet's profile (made, empty, on first read)."""
-    return profile_json(await asyncio.to_thread(accounts.profile, wallet))
+    return profile_json(await asyncio.to_thread(accounts.profile, wallet), accounts.restricted)
 
 
 @router.put("/profile", response_model=None, responses={
@@ -154,7 +160,7 @@ async def put_profile(
     profile = await asyncio.to_thread(accounts.update_profile, wallet, changes, base)
     if changes.country is not UNCHANGED:  # a restricted one ended the wallet's overrides: orders must see it
         order_limits_for(container).forget(profile.address)
-    return profile_json(profile)
+    return profile_json(profile, accounts.restricted)
 
 
 @router.post("/email/verify", response_model=None, responses={
@@ -162,7 +168,7 @@ async def put_profile(
 })  # fmt: skip
 async def verify_email(body: VerifyEmail, wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """Uses a verification link's token (once; EMAIL_LINK_INVALID if unknown, used, expired or another wallet's)."""
-    return profile_json(await asyncio.to_thread(accounts.verify_email, wallet, body.token))
+    return profile_json(await asyncio.to_thread(accounts.verify_email, wallet, body.token), accounts.restricted)
 
 
 @router.get("/export", response_model=None, responses={

@@ -38,6 +38,16 @@ export function countryShown(chosen: string, profile: Profile): string {
   return chosen !== "" ? chosen : (profile.country ?? "");
 }
 
+/** What the country select says under it: a warning while the chosen, unsaved country is a restricted one (saving it
+ * keeps the account at level 0 and ends any raised limits), that the saved one is restricted, else what it is for. */
+export function countryHint(profile: Profile, shown: string): { key: MessageKey; country?: string } {
+  if (shown !== (profile.country ?? "") && profile.restrictedCountries.includes(shown)) {
+    return { key: "profile.countryRestrictedWarning", country: shown };
+  }
+  if (profile.countryRestricted && profile.country) return { key: "profile.countryRestricted", country: profile.country };
+  return { key: "profile.countryHint" };
+}
+
 export function ProfileForm({ profile, address }: { profile: Profile; address: string }) {
   const { t, locale } = useI18n();
   const ids = useId();
@@ -51,6 +61,7 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
   const countries = useMemo(() => countryOptions(locale), [locale]);
 
   const country = countryShown(chosenCountry, profile);
+  const hint = countryHint(profile, country);
   const problem = emailProblem(email);
   const change = profileChange(profile, { email, country, notifications });
   const language = profileLanguage(locale);
@@ -120,9 +131,13 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
           options={countries}
           placeholder={profile.country ? undefined : t("profile.countryNone")}
           hint={
-            profile.countryRestricted && profile.country
-              ? t("profile.countryRestricted", { country: countryName(profile.country, locale) })
-              : t("profile.countryHint")
+            hint.key === "profile.countryRestrictedWarning" ? (
+              <span className="sell-text" role="status">
+                {t(hint.key, { country: countryName(hint.country ?? "", locale) })}
+              </span>
+            ) : (
+              t(hint.key, { country: hint.country ? countryName(hint.country, locale) : "" })
+            )
           }
         />
         <fieldset className="account-form__choices" aria-describedby={`${ids}-mail-language`}>
