@@ -39,7 +39,8 @@ class Mailer(Protocol):
 class SmtpMailer:
     """Delivery to an SMTP server, with STARTTLS, implicit TLS or none, and optional login. Alone, each mail has a
     connection of its own; in a `batch`, the mails share one: a pass of the account-mail outbox pays the TCP, TLS
-    and login round trips once, not per mail, and a provider counting connections sees one."""
+    and login round trips once, not per mail, and a provider counting connections sees one. A batch holds the
+    mailer's connection: only a mailer of one thread's own (the outbox pass's) is batched."""
 
     def __init__(self, settings: Settings) -> None:
         assert settings.smtp_host is not None
