@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from backend.accounts.wording import Wording, wording
 from backend.db.models import Announcement, Fill, Market, WithdrawalRequest
 from backend.engine import Side
 from backend.limits.units import human
 from backend.mail import one_line
-from backend.notices.wording import Wording, wording
 from backend.statuses import WithdrawalStatus, withdrawal_failure_kind
 from backend.trading.rules.markets import PRICE_SCALE
 from backend.trading.rules.orders import SIDES

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.languages import DEFAULT_LANGUAGE
 from backend.accounts.profiles import find_profile
 from backend.accounts.uploads import CheckedFile, check_file
+from backend.accounts.wording import wording
 from backend.audit_log import record_action
 from backend.bootstrap import Container
 from backend.db.locks import lock_wallet
@@ -303,31 +304,18 @@ class SupportDesk:
         return TicketDetail(ticket, tickets.messages_of(session, ticket.id, with_notes=with_notes))
 
 
-# The reply mail's frame in each language a profile may choose (backend.accounts.languages); staff's words as written.
-_REPLY_WORDS = {
-    "en": (
-        "HDEX support: ticket #{id}",
-        "HDEX support answered your ticket #{id}:\n\n{body}\n\n"
-        "Read the whole conversation and reply in the app: {link}\n",
-    ),
-    "zh-CN": (
-        "HDEX 客服：工单 #{id}",  # noqa: RUF001 (Chinese takes full-width punctuation, as the dApp's zh-CN)
-        "HDEX 客服回复了您的工单 #{id}：\n\n{body}\n\n在应用中查看完整对话并回复：{link}\n",  # noqa: RUF001
-    ),
-}
-
-
 def _reply_mail(
     session: Session, ticket: TicketView, message_id: int, body: str, link_base: str, now_ms: int
 ) -> AccountMail:
     """The mail that tells the ticket's wallet of a staff reply (sent by `backend.notices` if it has a verified
     address then), framed in the language of the wallet's e-mails."""
     profile = find_profile(session, ticket.address)
-    subject, text = _REPLY_WORDS.get(profile.language if profile is not None else DEFAULT_LANGUAGE, _REPLY_WORDS["en"])
+    words = wording(profile.language if profile is not None else DEFAULT_LANGUAGE)
     link = f"{link_base.rstrip('/')}{TICKET_PAGE}/{ticket.id}"
     # the subject is not the user's: the outbox outlives its erasure
     return AccountMail(reference=f"support:{message_id}", wallet=ticket.address, kind="support",
-                       subject=subject.format(id=ticket.id), body=text.format(id=ticket.id, body=body, link=link),
+                       subject=words.support_reply.format(id=ticket.id),
+                       body=words.support_reply_text.format(id=ticket.id, body=body, link=link),
                        created_at_ms=now_ms)  # fmt: skip
 
 

@@ -1,7 +1,8 @@
-"""HDEX's own words around each account e-mail, per language of the profile (`backend.accounts.languages`): English,
+"""HDEX's own words in every account e-mail, per language of the profile (`backend.accounts.languages`): English,
 and zh-CN in the dApp's terms (dapp/src/i18n/locales/**/zh-CN.json: 成交, 提现, 挂单方/吃单方, 手续费, 成交额, and the
-Account page's labels as it shows them). Each is a format string; `compose` fills in amounts and times formatted
-as the English mails do."""
+Account page's labels as it shows them). Each is a format string, filled in by the mail's composer: the verification
+link (`backend.accounts.verification_mail`), a support reply (`backend.support.desk`), and the fills, withdrawals and
+news of `backend.notices.compose` (amounts and times formatted as the English mails do)."""
 
 # ruff: noqa: RUF001  (Chinese text takes full-width punctuation, as the dApp's zh-CN catalogues do)
 from __future__ import annotations
@@ -34,6 +35,12 @@ class Wording:
     # screening | recipient | other; the relayer's own record is English and a code, never shown
     failures: dict[str, str]
     news: str  # {title}
+    verify: str
+    verify_text: str  # {lifetime} {link}
+    hours: str  # {count}: the link's lifetime
+    minutes: str  # {count}
+    support_reply: str  # {id}
+    support_reply_text: str  # {id} {body} {link}: staff's words as written
 
 
 ENGLISH = Wording(
@@ -65,6 +72,14 @@ ENGLISH = Wording(
         "other": "the operator could not complete it on-chain",
     },
     news="HDEX news: {title}",
+    verify="HDEX: confirm your e-mail address",
+    verify_text="Confirm this e-mail address for your HDEX account with the link below. It works once, for {lifetime} "
+    "or less. If you did not ask for it, ignore this mail.\n\n{link}\n",
+    hours="{count} hours",
+    minutes="{count} minutes",
+    support_reply="HDEX support: ticket #{id}",
+    support_reply_text="HDEX support answered your ticket #{id}:\n\n{body}\n\n"
+    "Read the whole conversation and reply in the app: {link}\n",
 )
 
 CHINESE = Wording(
@@ -94,6 +109,13 @@ CHINESE = Wording(
         "other": "运营方未能在链上完成此笔提现",
     },
     news="HDEX 公告：{title}",
+    verify="HDEX：请确认您的电子邮箱",
+    verify_text="请使用下方链接为您的 HDEX 账户确认此电子邮箱。该链接只能使用一次，有效期最长 {lifetime}。"
+    "如果这不是您本人的申请，请忽略此邮件。\n\n{link}\n",
+    hours="{count} 小时",
+    minutes="{count} 分钟",
+    support_reply="HDEX 客服：工单 #{id}",
+    support_reply_text="HDEX 客服回复了您的工单 #{id}：\n\n{body}\n\n在应用中查看完整对话并回复：{link}\n",
 )
 
 WORDINGS = {"en": ENGLISH, "zh-CN": CHINESE}
