@@ -28,6 +28,7 @@ from eth_account import Account
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.chain.fees import max_fee_per_gas
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.db.models import OperatorTx
 from backend.statuses import REVERTED_ON_CHAIN
@@ -189,7 +190,7 @@ class TxManager:
         block = self.rpc.call("eth_getBlockByNumber", ["latest", False])
         base = int(block.get("baseFeePerGas", "0x0"), 16)
         priority = int(self.rpc.call("eth_maxPriorityFeePerGas", []), 16)
-        max_fee = min(self.policy.max_fee_per_gas_cap, 2 * base + priority)
+        max_fee = min(self.policy.max_fee_per_gas_cap, max_fee_per_gas(base, priority))
         return max_fee, min(priority, max_fee)  # as signed: a tip above the max fee could never be paid
 
     def _sign(

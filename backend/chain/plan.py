@@ -23,6 +23,7 @@ from backend.chain.deploy import (
     exchange_arguments,
     gas_limit,
 )
+from backend.chain.fees import max_fee_per_gas
 from custody.errors import TreasuryError
 from custody.review import format_units
 
@@ -124,8 +125,8 @@ def deployment_cost(w3: Web3, plan: DeployPlan) -> DeployCost:
     gas = gas_limit(creation_gas(w3, plan.deployer, "Custody", *custody))
     gas += gas_limit(creation_gas(w3, plan.deployer, "Exchange", *exchange))
     block = w3.eth.get_block("latest")
-    # web3's default for an EIP-1559 transaction (what `_Deployer` sends): twice the base fee plus the priority fee
-    max_fee = 2 * int(block.get("baseFeePerGas", 0)) + int(w3.eth.max_priority_fee)
+    # what `_Deployer`'s transactions bid (web3 fills in the same by default)
+    max_fee = max_fee_per_gas(int(block.get("baseFeePerGas", 0)), int(w3.eth.max_priority_fee))
     return DeployCost(gas, max_fee, int(w3.eth.get_balance(to_checksum_address(plan.deployer))))
 
 
