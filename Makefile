@@ -46,6 +46,8 @@ help:
 SETUP_STEPS := $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP) \
 	$(ENGINE_CORE_STAMP)
 setup:
+	@$(MAKE) --no-print-directory -q $(SETUP_STEPS) 2>/dev/null || echo "make setup: bringing .venv, .venv-brownie, node_modules, the compiler," \
+		"the dApp and the engine core up to date, side by side (a few minutes on a fresh machine)"
 	@$(MAKE) --no-print-directory -j4 --output-sync=target setup-steps
 setup-steps: $(SETUP_STEPS)
 	@:
