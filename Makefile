@@ -42,13 +42,11 @@ help:
 	@echo "make clean  remove build/, dapp/dist, the adopted compiler and the set-up stamps (keeps venvs, runtime data)"
 
 # The steps run side by side where they can (the two venvs' installs beside npm ci: a fresh set-up in about two
-# thirds of the time); each step's output is printed whole when it ends.
+# thirds of the time); each command's output is printed whole as it ends, so two steps' lines never interleave.
 SETUP_STEPS := $(APP_STAMP) $(BROWNIE_STAMP) $(NODE_STAMP) $(SOLC_STAMP) $(BROWNIE_NET_STAMP) $(DAPP_STAMP) \
 	$(ENGINE_CORE_STAMP)
 setup:
-	@$(MAKE) --no-print-directory -q $(SETUP_STEPS) 2>/dev/null || echo "make setup: bringing .venv, .venv-brownie, node_modules, the compiler," \
-		"the dApp and the engine core up to date, side by side (a few minutes on a fresh machine)"
-	@$(MAKE) --no-print-directory -j4 --output-sync=target setup-steps
+	@$(MAKE) --no-print-directory -j4 --output-sync=line setup-steps
 setup-steps: $(SETUP_STEPS)
 	@:
 
