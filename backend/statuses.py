@@ -8,6 +8,7 @@ stays in that package.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -54,11 +55,16 @@ REVERTED_ON_CHAIN = "reverted on-chain"  # how the error of an operator transact
 
 # How a failed withdrawal's `failure` begins, as the relayer records it (`code: detail`): the dApp and the account
 # e-mail tell the wallet why in words of its language from the code alone (dapp/src/features/funds/withdrawal.ts).
-BLOCKED_BY_SCREENING = "blocked_by_screening"  # the wallet or the recipient screened blocked
+BLOCKED_BY_SCREENING = "blocked_by_screening"  # a party screened blocked (a fill's failure begins so too)
 INVALID_RECIPIENT = "invalid_recipient"  # the zero address or the Exchange
 RECIPIENT_REVERTED = "recipient_reverted"  # ether to this recipient reverted lately
 RECIPIENT_GAS = "recipient_gas"  # taking it would need more gas than a withdrawal may use
 RECIPIENT_FAILURES = frozenset({INVALID_RECIPIENT, RECIPIENT_REVERTED, RECIPIENT_GAS})
+
+
+def blocked_by_screening(roles: Sequence[str]) -> str:
+    """The failure of a withdrawal or fill whose `roles` (wallet, recipient; maker, taker) screened blocked."""
+    return f"{BLOCKED_BY_SCREENING}:{'+'.join(roles)}"
 
 
 def withdrawal_failure_kind(failure: str | None) -> str:

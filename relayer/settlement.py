@@ -37,7 +37,7 @@ from backend.chain.jsonrpc import RpcError
 from backend.compliance.screening import Screener
 from backend.db.models import ChainEvent, Fill, Market, OperatorTx, Order, SettlementItem
 from backend.marketdata.account_updates import account_notifier_for
-from backend.statuses import REVERTED_ON_CHAIN, ChainEventStatus, FillStatus
+from backend.statuses import REVERTED_ON_CHAIN, ChainEventStatus, FillStatus, blocked_by_screening
 from backend.trading.rules.orders import order_from_row
 from relayer.exchange_state import final_block, nonces_used, refusal
 from relayer.outbox import Notify, tell_after_commit
@@ -184,7 +184,7 @@ class SettlementWork:
             for fill in unit:
                 roles = blocked[fill.id]
                 if roles:
-                    reason = f"blocked_by_screening:{'+'.join(roles)}"
+                    reason = blocked_by_screening(roles)
                     words = f"not settled: the {' and the '.join(roles)} did not pass address screening"
                 else:
                     reason = "fill_or_kill_incomplete"

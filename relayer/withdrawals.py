@@ -30,13 +30,13 @@ from backend.db.models import ChainEvent, OperatorTx, WithdrawalRequest
 from backend.marketdata.account_updates import account_notifier_for
 from backend.risk.withdrawal_pause import active_pause
 from backend.statuses import (
-    BLOCKED_BY_SCREENING,
     INVALID_RECIPIENT,
     RECIPIENT_GAS,
     RECIPIENT_REVERTED,
     REVERTED_ON_CHAIN,
     ChainEventStatus,
     WithdrawalStatus,
+    blocked_by_screening,
 )
 from backend.trading.store.withdrawals import cooldown_words, reverted_lately
 from relayer.exchange_state import final_block, flag, nonces_used, refusal
@@ -100,7 +100,7 @@ class WithdrawalWork:
             if not roles:
                 clear.append(request)
                 continue
-            self._fail(request.hash, f"{BLOCKED_BY_SCREENING}:{'+'.join(roles)}")
+            self._fail(request.hash, blocked_by_screening(roles))
             log.warning("withdrawal not relayed: screening", extra={"withdrawal": request.hash, "blocked": roles})
         return clear
 

@@ -9,7 +9,14 @@ from typing import Any, get_args
 import pytest
 
 from backend.api import schemas
-from backend.statuses import ChainEventStatus, FillStatus, OrderStatus, WithdrawalStatus, withdrawal_failure_kind
+from backend.statuses import (
+    ChainEventStatus,
+    FillStatus,
+    OrderStatus,
+    WithdrawalStatus,
+    blocked_by_screening,
+    withdrawal_failure_kind,
+)
 
 
 def literal_words(annotation: Any) -> set[str]:
@@ -56,7 +63,8 @@ def test_both_database_drivers_store_a_status_member_as_its_word_not_its_name() 
 
 def test_a_withdrawal_failure_is_told_by_the_code_it_begins_with() -> None:
     """The relayer's records as it writes them (relayer/withdrawals.py); the dApp sorts them the same way."""
-    assert withdrawal_failure_kind("blocked_by_screening:wallet+recipient") == "screening"
+    assert blocked_by_screening(["wallet", "recipient"]) == "blocked_by_screening:wallet+recipient"
+    assert withdrawal_failure_kind(blocked_by_screening(["recipient"])) == "screening"
     for recipient in ("invalid_recipient: the zero address or the Exchange", "recipient_reverted: ...",
                       "recipient_gas: taking it would need 900000 gas"):  # fmt: skip
         assert withdrawal_failure_kind(recipient) == "recipient"
