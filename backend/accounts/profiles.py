@@ -40,6 +40,8 @@ class Profile:
     country_restricted: bool
     created_at_ms: int
     language: str = DEFAULT_LANGUAGE  # of its e-mails (`languages.LANGUAGES`)
+    # the exchange's restricted countries it was judged by: the dApp warns before one of them is declared
+    restricted_countries: frozenset[str] = frozenset()
 
 
 def normalise_address(address: str) -> str:
@@ -136,4 +138,5 @@ def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Pro
         country_restricted=is_restricted(row.country, restricted_countries),
         created_at_ms=row.created_at_ms,
         language=row.language,
+        restricted_countries=restricted_countries,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
@@ -113,7 +112,7 @@ class ExportOut(BaseModel):
     behaviourEvents: list[dict[str, Any]] = Field(description="what the statistics keep: the event and its time")
 
 
-def profile_json(profile: Profile, restricted: Iterable[str]) -> dict[str, Any]:
+def profile_json(profile: Profile) -> dict[str, Any]:
     return {
         "address": profile.address,
         "email": profile.email,
@@ -122,7 +121,7 @@ def profile_json(profile: Profile, restricted: Iterable[str]) -> dict[str, Any]:
         "notifications": profile.notifications,
         "level": profile.level,
         "countryRestricted": profile.country_restricted,
-        "restrictedCountries": sorted(restricted),
+        "restrictedCountries": sorted(profile.restricted_countries),
         "language": profile.language,
     }
 
@@ -130,7 +129,7 @@ def profile_json(profile: Profile, restricted: Iterable[str]) -> dict[str, Any]:
 @router.get("/profile", response_model=None, responses={**documented(ProfileOut, "the wallet's profile"), **SIGNED_IN})
 async def get_profile(wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """The signed-in wallet's profile (made, empty, on first read)."""
-    return profile_json(await asyncio.to_thread(accounts.profile, wallet), accounts.restricted)
+    return profile_json(await asyncio.to_thread(accounts.profile, wallet))
 
 
 @router.put("/profile", response_model=None, responses={
@@ -160,7 +159,7 @@ async def put_profile(
     profile = await asyncio.to_thread(accounts.update_profile, wallet, changes, base)
     if changes.country is not UNCHANGED:  # a restricted one ended the wallet's overrides: orders must see it
         order_limits_for(container).forget(profile.address)
-    return profile_json(profile, accounts.restricted)
+    return profile_json(profile)
 
 
 @router.post("/email/verify", response_model=None, responses={
@@ -168,7 +167,7 @@ async def put_profile(
 })  # fmt: skip
 async def verify_email(body: VerifyEmail, wallet: CurrentWallet, accounts: AccountsDep) -> dict[str, Any]:
     """Uses a verification link's token (once; EMAIL_LINK_INVALID if unknown, used, expired or another wallet's)."""
-    return profile_json(await asyncio.to_thread(accounts.verify_email, wallet, body.token), accounts.restricted)
+    return profile_json(await asyncio.to_thread(accounts.verify_email, wallet, body.token))
 
 
 @router.get("/export", response_model=None, responses={

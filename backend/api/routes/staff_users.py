@@ -127,7 +127,7 @@ async def user_detail(address: str, staff: USERS_READ, host: HostDep, container:
 
     def read() -> tuple[dict[str, Any], AccountLimits | None, list[ScreeningRecord]]:
         with container.uow() as uow:
-            profile = profile_json(user_profile(uow.session, wallet, restricted), restricted)
+            profile = profile_json(user_profile(uow.session, wallet, restricted))
             screening = screening_decisions(uow.session, wallet, LATEST)
         try:
             limits: AccountLimits | None = read_limits(container, wallet)

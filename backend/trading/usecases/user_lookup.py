@@ -94,4 +94,5 @@ def user_profile(session: Session, address: str, restricted_countries: frozenset
     row = find_profile(session, address)
     if row is not None:
         return profile_of(row, restricted_countries)
-    return Profile(checksum(address), None, False, None, dict(DEFAULT_NOTIFICATIONS), 0, False, 0)
+    return Profile(checksum(address), None, False, None, dict(DEFAULT_NOTIFICATIONS), 0, False, 0,
+                   restricted_countries=restricted_countries)  # fmt: skip
