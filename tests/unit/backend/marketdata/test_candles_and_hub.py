@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from backend.marketdata.bus import InProcessBus
@@ -125,3 +126,25 @@ def test_the_book_view_follows_its_best_prices_as_levels_come_and_go() -> None:
         view.apply("buy", price, 0)
     assert view.top() == (None, 16)
     assert view.snapshot(5)["bids"] == []
+
+
+def test_the_tickers_24h_figures_follow_every_trade_and_stand_between_them() -> None:
+    """The figures are read once a minute (the window moves no faster) and again after each trade."""
+
+    async def scenario() -> None:
+        hub = MarketDataHub(InProcessBus())
+        await hub.start()
+        tickers = await published(hub, "ticker:A")
+        now = int(time.time() * 1000)
+        trade = {"type": "trade", "time": now, "price": "10", "baseAmount": "2", "quoteAmount": "20"}
+        hub.publish([("trades:A", trade)])
+        hub.publish([delta(1, "buy", 9, 1)])  # a best bid, no trade
+        hub.publish([("trades:A", {**trade, "price": "12"})])
+        assert [(t["trades"], t["last"], t["bestBid"]) for t in tickers] == [
+            (1, "10", None),
+            (1, "10", "9"),
+            (2, "12", "9"),
+        ]
+        assert hub.ticker("A")["baseVolume"] == "4"
+
+    asyncio.run(scenario())
