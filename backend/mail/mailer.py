@@ -116,7 +116,9 @@ class SmtpMailer:
 
 def _ended_by_server(exc: Exception) -> bool:
     """The server hung up, or answered 421: closing the connection, the mail not taken (RFC 5321 4.2.2)."""
-    return isinstance(exc, smtplib.SMTPServerDisconnected) or getattr(exc, "smtp_code", None) == 421
+    return isinstance(exc, smtplib.SMTPServerDisconnected) or (
+        isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
+    )
 
 
 def _quit(smtp: smtplib.SMTP) -> None:

@@ -62,6 +62,7 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
 
   const country = countryShown(chosenCountry, profile);
   const hint = countryHint(profile, country);
+  const hintText = t(hint.key, { country: hint.country ? countryName(hint.country, locale) : "" });
   const problem = emailProblem(email);
   const change = profileChange(profile, { email, country, notifications });
   const language = profileLanguage(locale);
@@ -133,10 +134,10 @@ export function ProfileForm({ profile, address }: { profile: Profile; address: s
           hint={
             hint.key === "profile.countryRestrictedWarning" ? (
               <span className="sell-text" role="status">
-                {t(hint.key, { country: countryName(hint.country ?? "", locale) })}
+                {hintText}
               </span>
             ) : (
-              t(hint.key, { country: hint.country ? countryName(hint.country, locale) : "" })
+              hintText
             )
           }
         />
