@@ -23,6 +23,10 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
     /// @notice Bounds of the timelock delay.
     uint256 public constant MIN_TIMELOCK_DELAY = 1 hours;
     uint256 public constant MAX_TIMELOCK_DELAY = 30 days;
+    /// @notice How long a due operation stays executable. Anyone may run a due operation, so one the owners
+    /// forgot would otherwise stay a loaded call for years, to be fired when it suits someone in a world that
+    /// has changed since it was approved (as Compound's Timelock, 14 days).
+    uint256 public constant GRACE_PERIOD = 14 days;
     /// @dev keccak256("hdex.custody.executing-scheduled") - 1: the transient flag read by {isExecutingScheduledCall}.
     bytes32 private constant EXECUTING_SCHEDULED_SLOT =
         0x69ed4123898b52e7ecea0ab5d890dfe189231d862775ffc0151a954a449843b0;
@@ -89,7 +93,8 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
     function schedule(address target, uint256 value, bytes calldata data, bytes32 salt) external returns (bytes32 id) {
         _requireSelf();
         id = hashOperation(target, value, data, salt);
-        if (readyAt[id] != 0) revert CustodyOperationAlreadyScheduled(id);
+        uint256 scheduled = readyAt[id];
+        if (scheduled != 0 && block.timestamp <= scheduled + GRACE_PERIOD) revert CustodyOperationAlreadyScheduled(id);
         uint256 due = block.timestamp + timelockDelay;
         readyAt[id] = due;
         emit CallScheduled(id, target, value, data, salt, due);
@@ -113,6 +118,7 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
         uint256 due = readyAt[id];
         if (due == 0) revert CustodyOperationNotScheduled(id);
         if (block.timestamp < due) revert CustodyOperationNotReady(id, due);
+        if (block.timestamp > due + GRACE_PERIOD) revert CustodyOperationExpired(id, due + GRACE_PERIOD);
         delete readyAt[id];
         emit ScheduledCallExecuted(id, target, value, data);
         EXECUTING_SCHEDULED_SLOT.asBoolean().tstore(true);

@@ -48,7 +48,9 @@ class PendingOperation:
     operation_id: bytes
     call: ScheduledCall
     ready_at: int
-    seconds_left: int
+    seconds_left: int  # until it is due (0: due)
+    expires_at: int  # the last second it may run (`Custody.GRACE_PERIOD` after it is due)
+    expired: bool
 
 
 class CustodyNode:
@@ -84,6 +86,10 @@ class CustodyNode:
 
     def ready_at(self, call: ScheduledCall) -> int:
         return int(self._read(self.contract.functions.readyAt(call.operation_id).call))
+
+    def grace_period(self) -> int:
+        """How long a due operation stays executable."""
+        return int(self._read(self.contract.functions.GRACE_PERIOD().call))
 
     def administers(self, target: str) -> bool:
         """Whether `target` answers the Exchange's `admin()` with this Custody: a call labelled `Exchange.<fn>` by its
@@ -131,18 +137,22 @@ class CustodyNode:
         return {token: amount for token, amount in spent.items() if amount}
 
     def pending_operations(self, from_block: int = 0) -> list[PendingOperation]:
-        """Scheduled operations not yet executed nor cancelled, soonest first."""
+        """Scheduled operations not yet executed nor cancelled, soonest first; expired ones among them, marked."""
         self.require_contract()
-        now = self.now()
-        pending = []
+        now, grace = self.now(), self.grace_period()
+        calls = {}  # an operation scheduled again after it expired has a log per schedule: one entry
         for log in self._read(lambda: self.contract.events.CallScheduled().get_logs(from_block=from_block)):
             args = log["args"]
             call = ScheduledCall(
                 to_checksum_address(args["target"]), int(args["value"]), bytes(args["data"]), bytes(args["salt"])
             )
+            calls[call.operation_id] = call
+        pending = []
+        for operation_id, call in calls.items():
             ready = self.ready_at(call)
             if ready:  # zero once executed or cancelled
-                pending.append(PendingOperation(call.operation_id, call, ready, max(0, ready - now)))
+                expires = ready + grace
+                pending.append(PendingOperation(operation_id, call, ready, max(0, ready - now), expires, now > expires))
         return sorted(pending, key=lambda op: op.ready_at)
 
     # ------------------------------------------------------------ checks and sends
@@ -163,7 +173,7 @@ class CustodyNode:
             )
         tx = proposal.transaction
         call = scheduled_call(tx, self.abis)
-        if call is not None and (ready := self.ready_at(call)):
+        if call is not None and (ready := self.ready_at(call)) and self.now() <= ready + self.grace_period():
             raise TreasuryError(
                 f"operation 0x{call.operation_id.hex()} is scheduled already, due at {ready} ({format_utc(ready)}): "
                 "`hdex treasury execute` this file once it is due"
@@ -209,6 +219,13 @@ class CustodyNode:
             raise TreasuryError(
                 f"operation 0x{call.operation_id.hex()} is due at {ready} ({format_utc(ready)}), in "
                 f"{format_duration(ready - now)}"
+            )
+        grace = self.grace_period()
+        if now > ready + grace:
+            raise TreasuryError(
+                f"operation 0x{call.operation_id.hex()} expired at {ready + grace} ({format_utc(ready + grace)}), "
+                f"{format_duration(grace)} after it was due: nobody can run it now; "
+                "propose it again to schedule it anew"
             )
         return call
 

@@ -358,10 +358,15 @@ def queue_command(custody: str, rpc: str | None, from_block: int) -> None:
     if not pending:
         click.echo("no pending operations")
     for op in pending:
-        left = "ready now" if op.seconds_left == 0 else f"{format_duration(op.seconds_left)} left"
         call = node.abis.decode(op.call.data).describe() if op.call.data else "(plain ether transfer)"
-        due = f"{op.ready_at} ({format_utc(op.ready_at)}, {left})"
-        click.echo(f"0x{op.operation_id.hex()} due {due}: {op.call.target} {call}")
+        what = f"{op.call.target} {call}"
+        if op.expired:
+            expired = f"{op.expires_at} ({format_utc(op.expires_at)})"
+            click.echo(f"0x{op.operation_id.hex()} EXPIRED at {expired}: {what} (propose it again to run it)")
+            continue
+        left = f"{format_duration(op.seconds_left)} left" if op.seconds_left else "ready now"
+        due = f"{op.ready_at} ({format_utc(op.ready_at)}, {left}; expires {format_utc(op.expires_at)})"
+        click.echo(f"0x{op.operation_id.hex()} due {due}: {what}")
 
 
 @treasury_group.command("status")

@@ -4,8 +4,9 @@ pragma solidity 0.8.30;
 /// @title HDEX Custody: M-of-N multisig with a timelock and a daily outflow limit
 /// @notice Owners approve a call by signing the EIP-712 `CustodyTransaction`; anyone holding `threshold`
 /// approvals executes it with {execute}. Calls that can hurt exchange users are scheduled through the timelock
-/// ({schedule} via {execute}, then {executeScheduled} once due); the Exchange checks that its harmful admin
-/// calls arrive that way ({isExecutingScheduledCall}). There is no delegatecall.
+/// ({schedule} via {execute}, then {executeScheduled} once due and before it expires, `GRACE_PERIOD` after); the
+/// Exchange checks that its harmful admin calls arrive that way ({isExecutingScheduledCall}). There is no
+/// delegatecall.
 ///
 /// EIP-712 domain: name "HDEX Custody", version "1", the current chain id, this contract's address.
 /// Type string: `CustodyTransaction(address target,uint256 value,bytes data,uint256 nonce,uint256 deadline)`;
@@ -46,12 +47,14 @@ interface ICustody {
     error CustodyCallFailed(address target, bytes reason);
     /// @notice Thrown when a direct outflow of `token` would bring today's total to `spent`, above `limit`.
     error CustodyDailyLimitExceeded(address token, uint256 spent, uint256 limit);
-    /// @notice Thrown when scheduling an operation that is already scheduled.
+    /// @notice Thrown when scheduling an operation that is already scheduled (and has not expired).
     error CustodyOperationAlreadyScheduled(bytes32 id);
     /// @notice Thrown when an operation is not scheduled.
     error CustodyOperationNotScheduled(bytes32 id);
     /// @notice Thrown when an operation is only due at `readyAt`.
     error CustodyOperationNotReady(bytes32 id, uint256 readyAt);
+    /// @notice Thrown when an operation was executable until `expiredAt` only: cancel it, or schedule it again.
+    error CustodyOperationExpired(bytes32 id, uint256 expiredAt);
     /// @notice Thrown when a timelock delay is outside `[MIN_TIMELOCK_DELAY, MAX_TIMELOCK_DELAY]`.
     error CustodyDelayOutOfBounds(uint256 delay);
 
@@ -88,12 +91,13 @@ interface ICustody {
         external
         returns (bytes memory result);
 
-    /// @notice Queues `target.call{value}(data)` to run after the timelock delay. Only via {execute}.
+    /// @notice Queues `target.call{value}(data)` to run after the timelock delay. Only via {execute}. An expired
+    /// operation may be scheduled again (its delay starts anew).
     function schedule(address target, uint256 value, bytes calldata data, bytes32 salt) external returns (bytes32 id);
     /// @notice Drops a queued operation. Only via {execute}.
     function cancel(bytes32 id) external;
-    /// @notice Runs a queued operation once due. Anyone may call it.
-    /// @dev This function reverts if the operation is not scheduled or not yet due, or the call reverts.
+    /// @notice Runs a queued operation once due, until `GRACE_PERIOD` after that. Anyone may call it.
+    /// @dev This function reverts if the operation is not scheduled, not yet due or expired, or the call reverts.
     function executeScheduled(address target, uint256 value, bytes calldata data, bytes32 salt)
         external
         returns (bytes memory result);

@@ -50,7 +50,8 @@ def test_a_fee_change_goes_from_proposal_through_three_signers_and_the_timelock_
     assert re.search(r"due at \d+ \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)", scheduled.output), scheduled.output
     queue = desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url)
     assert "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)" in queue.output
-    assert re.search(r"due \d+ \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, 1 h left\)", queue.output), queue.output
+    iso = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+    assert re.search(rf"due \d+ \({iso}, 1 h left; expires {iso}\)", queue.output), queue.output
 
     early = desk.send("execute", Path("ready.json"))
     assert early.exit_code == 1 and "is due at" in early.stderr
@@ -63,6 +64,46 @@ def test_a_fee_change_goes_from_proposal_through_three_signers_and_the_timelock_
     assert int(exchange.functions.makerFeeRate().call()) == 1_500
     assert int(exchange.functions.takerFeeRate().call()) == 2_500
     assert "no pending operations" in desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url).output
+
+
+def test_an_operation_left_past_its_grace_period_expires_and_can_be_scheduled_again(desk: Desk) -> None:
+    """Anyone may run a due operation: one the owners forgot must not stay runnable for years. Past 14 days after it
+    was due, `queue` marks it, `execute` refuses before any key is unlocked (and the contract would revert), and a
+    new approval schedules the same call again, its delay starting anew."""
+    exchange = desk.chain.exchange
+    fee_change = ("--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500", "--salt", "0x" + "ab" * 32)
+    forgotten = desk.propose("fee.json", *fee_change)
+    for owner in (0, 1):
+        assert desk.sign(forgotten, owner).exit_code == 0
+    assert desk.send("schedule", forgotten).exit_code == 0
+    grace = 14 * 86_400
+
+    desk.chain.rpc("evm_increaseTime", TIMELOCK_DELAY + grace + 1)
+    desk.chain.mine()
+    queue = desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url)
+    assert re.search(r"0x[0-9a-f]{64} EXPIRED at \d+ \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\): .*"
+                     r"Exchange\.setFeeSchedule\(makerFeeRate=1500, takerFeeRate=2500\) \(propose it again to run it\)",
+                     queue.output), queue.output  # fmt: skip
+    late = desk.send("execute", forgotten)
+    assert late.exit_code == 1
+    assert re.fullmatch(
+        r"hdex treasury execute: operation 0x[0-9a-f]{64} expired at \d+ \(\S+\), 14 d after it was due: nobody "
+        r"can run it now; propose it again to schedule it anew",
+        late.stderr.strip(),
+    ), late.stderr
+    assert int(exchange.functions.makerFeeRate().call()) == 1_000
+
+    again = desk.propose("again.json", *fee_change)
+    for owner in (0, 1):
+        assert desk.sign(again, owner).exit_code == 0
+    assert desk.send("schedule", again).exit_code == 0, "an expired operation is scheduled again"
+    queue = desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url)
+    (line,) = queue.output.splitlines()  # the same operation, due anew: no longer expired, and listed once
+    assert "1 h left" in line and "EXPIRED" not in line
+    desk.chain.rpc("evm_increaseTime", TIMELOCK_DELAY)
+    desk.chain.mine()
+    assert desk.send("execute", again).exit_code == 0
+    assert int(exchange.functions.makerFeeRate().call()) == 1_500
 
 
 def test_below_the_threshold_nothing_is_sent(desk: Desk) -> None:
