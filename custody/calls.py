@@ -68,11 +68,22 @@ class DecodedCall:
                 return value
         raise KeyError(name)
 
+    def words(self) -> list[tuple[str, str]]:
+        """(name, value) of each argument, the value as a word: integers in base units, checksummed addresses,
+        0x-hex bytes; the name without a trailing underscore."""
+        assert self.function is not None
+        pairs = zip(self.function.inputs, self.args, strict=True)
+        return [(name.strip("_"), _plain(value)) for (name, _), value in pairs]
+
     def describe(self) -> str:
-        """`Contract.function(type name=value, ...)`, values in their raw base units."""
+        """`Contract.function(name=value, ...)`, values in their raw base units."""
         if self.function is None:
             return f"unknown selector 0x{self.selector.hex()}"
-        return f"{self.function.contract}.{self.function.name}({_arguments(self.function, self.args)})"
+        return f"{self.function.contract}.{self.function.name}({self.arguments()})"
+
+    def arguments(self) -> str:
+        """`name=value, ...` (`words`)."""
+        return ", ".join(f"{name}={value}" for name, value in self.words())
 
 
 class KnownAbis:
@@ -115,7 +126,7 @@ class KnownAbis:
         decoded = _decode(self._errors, data)
         if decoded.function is None:
             return f"revert data 0x{data.hex()}" if data else "reverted without data"
-        text = f"{decoded.function.name}({_arguments(decoded.function, decoded.args)})"
+        text = f"{decoded.function.name}({decoded.arguments()})"
         if decoded.function.name == "CustodyCallFailed":  # the target's own revert data: say what it was
             text += f": {self.decode_error(decoded.arg('reason'))}"
         return text
@@ -197,11 +208,6 @@ def _integer(word: str) -> int:
             "not a whole number: give integers in base units, without a decimal point, exponent or separators "
             "(1.5 of a 6-decimal token is 1500000)"
         ) from None
-
-
-def _arguments(function: AbiFunction, args: Sequence[Any]) -> str:
-    pairs = zip(function.inputs, args, strict=True)
-    return ", ".join(f"{name.strip('_')}={_plain(value)}" for (name, _), value in pairs)
 
 
 def _plain(value: Any) -> str:

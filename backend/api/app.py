@@ -22,6 +22,7 @@ from backend.api.routes import (
     eip712,
     faucet,
     forum,
+    governance,
     health,
     help,
     kyc_webhook,
@@ -89,7 +90,19 @@ def create_app(container: Container) -> FastAPI:
         container.settings.ws_max_connections_per_ip, container.settings.ws_max_subscriptions_per_ip
     )
     app.include_router(health.router)
-    for module in (markets, eip712, orders, accounts, marketdata, withdrawals, servertime, ws, auth, network):
+    for module in (
+        markets,
+        eip712,
+        orders,
+        accounts,
+        marketdata,
+        withdrawals,
+        servertime,
+        ws,
+        auth,
+        network,
+        governance,
+    ):
         app.include_router(module.router)
     for module in (staff_auth, staff):  # the back office's API
         app.include_router(module.router)

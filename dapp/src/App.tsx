@@ -9,6 +9,7 @@ import { Suspense, type ReactNode } from "react";
 import { StatusMessage } from "./components/ui";
 import { AccountLink, AccountPage } from "./features/account";
 import { Announcements } from "./features/announcements";
+import { ScheduledChanges } from "./features/governance";
 import { SignInButton } from "./features/auth";
 import { BackOffice } from "./features/backoffice";
 import { PriceChart } from "./features/chart";
@@ -94,6 +95,7 @@ function WalletShell({ top, children }: { top?: ReactNode; children: ReactNode }
       </header>
       <WrongChainBanner />
       <Announcements />
+      <ScheduledChanges />
       <StreamNotice />
       <main className="app__main">{children}</main>
       <ConnectDialog />

@@ -170,6 +170,7 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("GET", "/v1/eip712", 200)
     call("GET", "/v1/time", 200)
     call("GET", "/v1/network", 200)
+    call("GET", "/v1/scheduled-changes", 200)  # no Custody recorded: nothing scheduled, no node asked
     # This fixture starts no chain: degraded (503) unless some node happens to answer the default RPC URL.
     call("GET", "/health", (200, 503))
     call("GET", "/metrics", 200)

@@ -4,6 +4,7 @@
  * against the chain's own time, which is what `withdrawExited` checks (a test chain's clock may run
  * ahead of the wall clock).
  */
+import type { I18n } from "../../i18n";
 
 export type ExitStage =
   | { stage: "none" }
@@ -33,6 +34,12 @@ export function countdownParts(totalSeconds: bigint): CountdownParts {
     minutes: Number((total % 3_600n) / 60n),
     seconds: Number(total % 60n),
   };
+}
+
+/** A duration as the escape hatch says it: "2 d 03:00:00", or "03:00:00" under a day (the days in the catalogue's words). */
+export function durationText(totalSeconds: bigint, t: I18n["t"]): string {
+  const parts = countdownParts(totalSeconds);
+  return parts.days > 0 ? t("exit.countdownDays", { days: parts.days, clock: clockText(parts) }) : clockText(parts);
 }
 
 /** "hh:mm:ss" of the part below a day; the days are said in words by the caller's catalogue. */

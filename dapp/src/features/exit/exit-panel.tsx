@@ -10,7 +10,7 @@ import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
 import { useAccountOpenOrders } from "../orders";
 import { useWallet } from "../wallet";
-import { clockText, countdownParts, exitStage, type CountdownParts } from "./countdown";
+import { durationText, exitStage } from "./countdown";
 import { useExitAction, useWalletExit, type ExitState } from "./exit-contract";
 import "./exit.css";
 
@@ -65,8 +65,6 @@ export function ExitPanel({ markets }: { markets: readonly Market[] }) {
   const openOrders = useAccountOpenOrders(confirming ? wallet.address : null);
   const chainNow = useChainNow(state.data);
   const stage = state.data && chainNow !== null ? exitStage(state.data.exitAvailableAt, chainNow) : null;
-  const duration = (parts: CountdownParts) =>
-    parts.days > 0 ? t("exit.countdownDays", { days: parts.days, clock: clockText(parts) }) : clockText(parts);
   const busy = action.isPending || wallet.wrongChain;
 
   let body;
@@ -76,13 +74,13 @@ export function ExitPanel({ markets }: { markets: readonly Market[] }) {
   else if (stage.stage === "none")
     body = (
       <>
-        <p>{t("exit.delay", { delay: duration(countdownParts(state.data.exitDelay)) })}</p>
+        <p>{t("exit.delay", { delay: durationText(state.data.exitDelay, t) })}</p>
         <button type="button" className="button" disabled={busy} aria-haspopup="dialog" onClick={() => setConfirming(true)}>
           {t("exit.request")}
         </button>
         <RequestExitDialog
           open={confirming}
-          delay={duration(countdownParts(state.data.exitDelay))}
+          delay={durationText(state.data.exitDelay, t)}
           openOrders={openOrders.data?.length ?? null}
           onCancel={() => setConfirming(false)}
           onConfirm={() => {
@@ -98,7 +96,7 @@ export function ExitPanel({ markets }: { markets: readonly Market[] }) {
         <p>
           {t("exit.waiting")}{" "}
           <strong role="timer" className="num" aria-label={t("exit.timeLeft")}>
-            {duration(countdownParts(stage.secondsLeft))}
+            {durationText(stage.secondsLeft, t)}
           </strong>
         </p>
         <p className="muted">{t("exit.waitingNote")}</p>

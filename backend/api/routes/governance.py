@@ -1,0 +1,153 @@
+"""`GET /v1/scheduled-changes`: the calls the exchange's owners scheduled through the Custody timelock.
+
+A change that can hurt users (fees, operators, the exit delay, the admin, price sources) waits out the timelock
+before it runs, and the timelock outlasts the exit delay, so a user who disagrees can take their funds out first
+(the exit hatch). That protects only users who hear of it: the dApp shows what this route reads from the chain.
+
+Read from the node (the Custody's `CallScheduled` logs since the deployment, and `readyAt` of each), again only
+when the chain has a new block, and at most every `CACHE_S` seconds: every dApp polls it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from backend.api.deps import ContainerDep
+from backend.api.schemas import ERROR, Address, Amount, EpochMs, documented
+from backend.chain.deployments import deployment_block, load_deployments
+from backend.chain.jsonrpc import RpcError, rpc_call
+from backend.errors import ErrorCode, HdexError
+from backend.paths import ARTIFACTS_DIR
+from backend.settings import Settings
+
+if TYPE_CHECKING:
+    from backend.chain.treasury import PendingOperation
+    from custody.calls import KnownAbis
+
+router = APIRouter(prefix="/v1", tags=["network"])
+
+CACHE_S = 5.0
+RPC_TIMEOUT_S = 5.0
+
+
+class ChangeArgument(BaseModel):
+    name: str
+    value: str = Field(description="as the chain reads it: integers in base units, addresses, 0x-hex bytes")
+    human: str | None = Field(description="in human units where its meaning is known (fee rates in %, delays)")
+
+
+class ScheduledChange(BaseModel):
+    id: str = Field(description="the operation's id (`Custody.hashOperation`), 0x-hex")
+    target: Address
+    value: Amount = Field(description="wei sent with the call")
+    contract: str | None = Field(description="`Exchange`, `Custody`, `ERC20`; null: calldata no known ABI decodes")
+    function: str | None = Field(examples=["setFeeSchedule"])
+    arguments: list[ChangeArgument]
+    description: str = Field(examples=["Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)"])
+    readyAt: EpochMs = Field(description="from when anyone may run it (the chain's clock)")
+    expiresAt: EpochMs = Field(description="after this nobody can run it any more (`Custody.GRACE_PERIOD`)")
+    status: str = Field(description="`waiting` (before readyAt) or `due` (it may run at any moment)")
+
+
+class ScheduledChanges(BaseModel):
+    custody: Address | None = Field(description="the Custody contract that administers the Exchange; null: none")
+    chainTime: EpochMs | None = Field(description="the latest block's time, which readyAt is compared with")
+    changes: list[ScheduledChange] = Field(description="not yet run, cancelled nor expired; soonest first")
+
+
+@dataclass
+class _Reading:
+    """The last reading: which Custody and head block it was taken at, when (monotonic seconds), what it found."""
+
+    head: str = ""
+    chain_time_s: int = 0
+    read_at: float = float("-inf")
+    operations: list[PendingOperation] = field(default_factory=list)
+    abis: KnownAbis | None = None  # the ABIs that decode the calls, read from the artifacts once
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+@router.get(
+    "/scheduled-changes",
+    response_model=None,
+    responses={**documented(ScheduledChanges, "the timelocked changes waiting to run"), 503: ERROR},
+)
+async def scheduled_changes(request: Request, container: ContainerDep) -> dict[str, Any]:
+    """The calls scheduled through the Custody's timelock that may still run, soonest first, each decoded
+    (`Exchange.setFeeSchedule(...)`, with fee rates and delays in human units), with when it may run (`readyAt`)
+    and until when (`expiresAt`). 503 `NODE_UNAVAILABLE` while the node does not answer."""
+    settings = container.settings
+
+    def deployment() -> tuple[str | None, int]:
+        with container.uow() as uow:
+            custody = load_deployments(uow.session, settings.chain_id).get("Custody")
+            return custody, deployment_block(uow.session, settings.chain_id) or 0
+
+    custody, start = await asyncio.to_thread(deployment)
+    if custody is None:
+        return {"custody": None, "chainTime": None, "changes": []}
+    reading: _Reading | None = getattr(request.app.state, "scheduled_changes", None)
+    if reading is None:
+        reading = request.app.state.scheduled_changes = _Reading()
+    async with reading.lock:  # one reading at a time: the others wait for it and share it
+        if time.monotonic() - reading.read_at >= CACHE_S:
+            await asyncio.to_thread(_read, reading, settings, custody, start)
+    chain_now, abis = reading.chain_time_s, reading.abis
+    assert abis is not None  # set by the first reading
+    changes = [_change_json(op, chain_now, abis) for op in reading.operations if chain_now <= op.expires_at]
+    return {"custody": custody, "chainTime": chain_now * 1000, "changes": changes}
+
+
+def _read(reading: _Reading, settings: Settings, custody: str, start: int) -> None:
+    """Bring `reading` up to the chain's head: the operations are read again only if a block came since."""
+    # Imported here: web3 costs the API's start over a second, and only this request needs it.
+    from backend.chain.treasury import CustodyNode
+    from custody.calls import KnownAbis
+    from custody.errors import TreasuryError
+
+    try:
+        block = rpc_call(settings.effective_rpc_url, "eth_getBlockByNumber", ["latest", False], timeout=RPC_TIMEOUT_S)
+        head, chain_time_s = f"{custody}@{block['hash']}", int(block["timestamp"], 16)  # a redeployment reads anew
+        if head != reading.head:
+            reading.abis = reading.abis or KnownAbis.from_artifacts(ARTIFACTS_DIR)
+            node = CustodyNode(settings.effective_rpc_url, custody, reading.abis)
+            reading.operations = node.pending_operations(start)
+    except (RpcError, TreasuryError, KeyError, TypeError, ValueError) as exc:
+        raise HdexError(
+            ErrorCode.NODE_UNAVAILABLE, f"the chain's node did not answer, so scheduled changes are unknown: {exc}"
+        ) from None
+    reading.head, reading.chain_time_s, reading.read_at = head, chain_time_s, time.monotonic()
+
+
+def _change_json(op: PendingOperation, chain_now: int, abis: KnownAbis) -> dict[str, Any]:
+    from custody.review import human_value  # beside the reading's imports (see `_read`)
+
+    call = op.call
+    change: dict[str, Any] = {
+        "id": f"0x{op.operation_id.hex()}",
+        "target": call.target,
+        "value": str(call.value),
+        "contract": None,
+        "function": None,
+        "arguments": [],
+        "description": "(plain ether transfer)",
+        "readyAt": op.ready_at * 1000,
+        "expiresAt": op.expires_at * 1000,
+        "status": "due" if chain_now >= op.ready_at else "waiting",
+    }
+    if call.data:
+        decoded = abis.decode(call.data)
+        change["description"] = decoded.describe()
+        if decoded.function is not None:
+            change["contract"], change["function"] = decoded.function.contract, decoded.function.name
+            change["arguments"] = [
+                {"name": name, "value": word, "human": human_value(decoded, arg) or None}
+                for (name, word), arg in zip(decoded.words(), decoded.args, strict=True)
+            ]
+    return change

@@ -1,0 +1,1 @@
+export { ScheduledChanges } from "./scheduled-changes";

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { useI18n } from "../../i18n";
+import { providedMarkup } from "../../testing/markup";
+import { ScheduledChanges } from "./scheduled-changes";
+import type { ScheduledChange, ScheduledChanges as Answer } from "./scheduled-changes-api";
+
+const READY_AT = Date.UTC(2026, 11, 9, 10, 4);
+
+function change(fields: Partial<ScheduledChange>): ScheduledChange {
+  return {
+    id: "0x" + "ab".repeat(32),
+    target: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+    value: "0",
+    contract: "Exchange",
+    function: "setFeeSchedule",
+    arguments: [
+      { name: "makerFeeRate", value: "1500", human: "1500 millionths (0.15 %)" },
+      { name: "takerFeeRate", value: "2500", human: "2500 millionths (0.25 %)" },
+    ],
+    description: "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)",
+    readyAt: READY_AT,
+    expiresAt: READY_AT + 14 * 86_400_000,
+    status: "waiting",
+    ...fields,
+  };
+}
+
+/** `epochMs` as the page shows a date and time, in the user's time zone. */
+function dateTime(epochMs: number): string {
+  function When() {
+    return <output>{useI18n().formatDateTime(epochMs)}</output>;
+  }
+  return /<output>(.*?)<\/output>/.exec(providedMarkup(<When />))?.[1] ?? "";
+}
+
+function shown(changes: ScheduledChange[]): string {
+  const answer: Answer = { custody: "0x5FbDB2315678afecb367f032d93F642f64180aa3", chainTime: 0, changes };
+  return providedMarkup(<ScheduledChanges />, [[["scheduled-changes"], answer]]);
+}
+
+describe("scheduled changes to the exchange", () => {
+  it("say a fee change in percent, from when, and how to leave before it", () => {
+    const markup = shown([change({})]);
+    expect(markup).toContain('aria-label="Scheduled changes to the exchange"');
+    expect(markup).toContain("Trading fees change to 0.15% for makers and 0.25% for takers.");
+    expect(markup).toContain(`From ${dateTime(READY_AT)}.`);
+    expect(markup).toContain('href="/#escape-hatch"');
+  });
+
+  it("say an exit-delay change as a duration, and a due change as one that may run at any moment", () => {
+    const markup = shown([
+      change({
+        function: "setExitDelay",
+        arguments: [{ name: "exitDelay", value: "172800", human: "172800 s (2 d)" }],
+        status: "due",
+      }),
+    ]);
+    expect(markup).toContain("The escape hatch&#x27;s waiting time changes to 2 d 00:00:00.");
+    expect(markup).toContain("It may take effect at any moment.");
+  });
+
+  it("show any other call as the call the chain will run", () => {
+    const markup = shown([
+      change({
+        function: "addOperator",
+        arguments: [{ name: "operator", value: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", human: null }],
+        description: "Exchange.addOperator(operator=0x90F79bf6EB2c4f870365E785982E1f101E93b906)",
+      }),
+    ]);
+    expect(markup).toContain(
+      "The exchange&#x27;s owners will run Exchange.addOperator(operator=0x90F79bf6EB2c4f870365E785982E1f101E93b906).",
+    );
+  });
+
+  it("are not shown while nothing is scheduled", () => {
+    expect(shown([])).not.toContain("Scheduled changes");
+  });
+});

@@ -1,0 +1,102 @@
+"""`GET /v1/scheduled-changes` on anvil: what the owners scheduled through the Custody timelock, as users see it.
+
+The timelock outlasts the exit delay so that a user who disagrees with a change can leave before it runs; the
+dApp tells them from this route. A fee change is listed decoded from when it is scheduled (waiting, then due),
+and no longer once it ran; a node that does not answer is a typed 503, not an empty list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from backend.api.routes import governance
+
+from ..api.live_server import serving
+from ..conftest import free_port
+from ..devchain import DevChain, dev_market_container
+from .conftest import Desk
+
+pytestmark = pytest.mark.chain
+
+TIMELOCK_DELAY = 3600  # the dev stack's Custody delay
+GRACE_PERIOD = 14 * 86_400
+
+
+@pytest.fixture
+def api(devchain: DevChain, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setattr(governance, "CACHE_S", 0.0)  # each request reads the chain: the test moves it between them
+    container = dev_market_container(devchain, sqlite_url, tmp_path / "api")
+    with serving(container) as url:
+        yield url
+    container.db_engine.dispose()
+
+
+def scheduled(api: str) -> dict:
+    answer = httpx.get(f"{api}/v1/scheduled-changes", timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def chain_time_ms(desk: Desk) -> int:
+    return int(desk.chain.w3.eth.get_block("latest")["timestamp"]) * 1000
+
+
+def test_a_scheduled_fee_change_is_shown_decoded_waiting_then_due_and_gone_once_it_ran(desk: Desk, api: str) -> None:
+    assert scheduled(api) == {"custody": desk.custody, "chainTime": chain_time_ms(desk), "changes": []}
+
+    proposal = desk.propose("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
+    for owner in (0, 1):
+        assert desk.sign(proposal, owner).exit_code == 0
+    assert desk.send("schedule", proposal).exit_code == 0
+    now = chain_time_ms(desk)
+
+    (change,) = scheduled(api)["changes"]
+    assert re.fullmatch(r"0x[0-9a-f]{64}", change.pop("id"))
+    assert change == {
+        "target": desk.exchange,
+        "value": "0",
+        "contract": "Exchange",
+        "function": "setFeeSchedule",
+        "arguments": [
+            {"name": "makerFeeRate", "value": "1500", "human": "1500 millionths (0.15 %)"},
+            {"name": "takerFeeRate", "value": "2500", "human": "2500 millionths (0.25 %)"},
+        ],
+        "description": "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)",
+        "readyAt": now + TIMELOCK_DELAY * 1000,
+        "expiresAt": now + (TIMELOCK_DELAY + GRACE_PERIOD) * 1000,
+        "status": "waiting",
+    }
+
+    desk.chain.rpc("evm_increaseTime", TIMELOCK_DELAY)
+    desk.chain.mine()
+    answer = scheduled(api)
+    assert answer["chainTime"] == chain_time_ms(desk)
+    assert [change["status"] for change in answer["changes"]] == ["due"]
+
+    assert desk.send("execute", proposal).exit_code == 0
+    assert scheduled(api)["changes"] == []
+
+
+def test_an_expired_change_is_not_shown_since_nobody_can_run_it(desk: Desk, api: str) -> None:
+    proposal = desk.propose("exit-delay.json", "--target", desk.exchange, "--function", "setExitDelay", "172800")
+    for owner in (0, 1):
+        assert desk.sign(proposal, owner).exit_code == 0
+    assert desk.send("schedule", proposal).exit_code == 0
+    assert [change["function"] for change in scheduled(api)["changes"]] == ["setExitDelay"]
+
+    desk.chain.rpc("evm_increaseTime", TIMELOCK_DELAY + GRACE_PERIOD + 1)
+    desk.chain.mine()
+    assert scheduled(api)["changes"] == []
+
+
+def test_a_node_that_does_not_answer_is_a_typed_503(devchain: DevChain, sqlite_url: str, tmp_path: Path) -> None:
+    container = dev_market_container(devchain, sqlite_url, tmp_path, rpc_url=f"http://127.0.0.1:{free_port()}")
+    with serving(container) as url:
+        answer = httpx.get(f"{url}/v1/scheduled-changes", timeout=30)
+    container.db_engine.dispose()
+    assert answer.status_code == 503
+    assert answer.json()["error"]["code"] == "NODE_UNAVAILABLE"
