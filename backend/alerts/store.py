@@ -38,6 +38,7 @@ class AlertKind(StrEnum):
     LEDGER_DIFFERENCE = "operator.ledger_difference"  # pauses withdrawals
     LEDGER_SURPLUS = "operator.ledger_surplus"  # the Exchange holds a token beyond every account: a missed deposit?
     SCREENING_LIST_STALE = "operator.screening_list_stale"
+    CUSTODY_CALL_SCHEDULED = "operator.custody_call_scheduled"  # a timelocked admin call that may still run
     # AML
     STRUCTURING = "aml.structuring"
     VELOCITY = "aml.velocity"

@@ -22,20 +22,25 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 
 from eth_account import Account
+from sqlalchemy.orm import Session
 
 from backend.alerts import PendingAlert
 from backend.bootstrap import Container
-from backend.chain.deployments import ExchangeDeployment, NotDeployed, require_exchange
+from backend.chain.deployments import ExchangeDeployment, NotDeployed, load_deployments, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
+from backend.chain.treasury import CustodyNode
 from backend.db.leased_loop import LeaseTakenOver
 from backend.metrics import MONITOR_LAST_PASS
+from backend.monitoring.custody import check_custody
 from backend.monitoring.feeds import HaltUnavailable, MarketHalts, check_feeds
 from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator, forget_readings
 from backend.monitoring.report import PassReport
+from backend.paths import ARTIFACTS_DIR
+from custody.calls import KnownAbis
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +134,26 @@ class Monitor:
                     reconcile_ledger=reconcile,
                 )
             )  # fmt: skip
+            self._check_custody(uow.session, exchange, now_ms, report)
             self.leased.fence(uow.session)
             uow.commit()
         if reconcile and "ledger" not in report.failures:
             self._last_reconcile_ms = now_ms
         return self._done(report, now_ms, "operator")
+
+    def _check_custody(self, session: Session, exchange: ExchangeDeployment, now_ms: int, report: PassReport) -> None:
+        """CUSTODY_CALL_SCHEDULED for the recorded Custody (none recorded: an Exchange deployed without ours)."""
+        settings = self.container.settings
+        custody = load_deployments(session, settings.chain_id).get("Custody")
+        if custody is None:
+            return
+        node = CustodyNode(settings.effective_rpc_url, custody, self._abis)
+        read = partial(node.pending_operations, exchange.start_block)
+        check_custody(session, custody, settings.chain_id, read, self._abis, now_ms, report)
+
+    @cached_property
+    def _abis(self) -> KnownAbis:
+        return KnownAbis.from_artifacts(ARTIFACTS_DIR)
 
     def tick(self, *, reconcile: bool | None = None, now_ms: int | None = None) -> PassReport | None:
         """The operator pass if this process holds (or takes) the `monitor` lease, which it keeps for the next

@@ -1,7 +1,8 @@
 """The monitor on the dev chain (anvil, the dev stack's DevPriceFeed as WETH-USDC's price source) and a real
 engine host: a feed the last trade strays from raises FEED_DEVIATION and, past the halt limit, halts the market
 through `TradingService.halt_market`; a stale feed raises FEED_STALE; a ledger that disagrees with the chain
-raises LEDGER_DIFFERENCE and pauses withdrawals."""
+raises LEDGER_DIFFERENCE and pauses withdrawals; a call scheduled through the Custody timelock raises
+CUSTODY_CALL_SCHEDULED."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web3 import Web3
 
 from backend.alerts import AlertKind
 from backend.api.app import create_app
 from backend.bootstrap import Container
-from backend.chain.deploy import DEV_FEED_ANSWER, attach_dev_price_feed
-from backend.chain.devkeys import DEPLOYER_INDEX
+from backend.chain.deploy import DEV_FEED_ANSWER, DEV_THRESHOLD, attach_dev_price_feed, execute_through_custody
+from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEPLOYER_INDEX, DEV_KEYS
 from backend.db.models import ChainCursor, MarketHalt
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
@@ -117,3 +119,41 @@ def test_a_ledger_that_disagrees_with_the_chain_pauses_withdrawals_and_raises_a_
     with container.uow() as uow:
         pause = active_pause(uow.session)
     assert pause is not None and pause.reason == f"ledger and chain differ at block {head} (2 difference(s))"
+
+
+def scheduled_alerts(report: Any) -> list[Any]:
+    return [raised for raised in report.raised if raised.kind is AlertKind.CUSTODY_CALL_SCHEDULED]
+
+
+def test_a_call_scheduled_through_the_custody_timelock_alerts_staff_once_while_it_may_still_run(
+    devchain: DevChain, container: Container
+) -> None:
+    """Two owners' keys stolen schedule an operator of their own: staff must hear of it before it is due."""
+    custody = devchain.contract("Custody", devchain.stack.contracts["Custody"])
+    intruder = address_of(7)
+    add_operator = Web3.to_bytes(hexstr=devchain.exchange.encode_abi("addOperator", args=[intruder]))
+    salt = Web3.keccak(text="stolen keys")
+    schedule = Web3.to_bytes(
+        hexstr=custody.encode_abi("schedule", args=[devchain.exchange.address, 0, add_operator, salt])
+    )
+    owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
+    monitor = Monitor(container, operator=True, feeds=False)
+    try:
+        assert scheduled_alerts(monitor.run_once(reconcile=False)) == []  # nothing scheduled
+        execute_through_custody(devchain.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, custody.address, schedule)
+        first, second = monitor.run_once(reconcile=False), monitor.run_once(reconcile=False)
+    finally:
+        monitor.close()
+
+    assert first.failures == {}
+    (raised,) = scheduled_alerts(first)
+    assert (raised.kind, raised.severity.value, raised.subject, raised.new) == (
+        AlertKind.CUSTODY_CALL_SCHEDULED,
+        "warning",
+        f"custody:{custody.address}",
+        True,
+    )
+    operation = "0x" + custody.functions.hashOperation(devchain.exchange.address, 0, add_operator, salt).call().hex()
+    assert f"Exchange.addOperator(operator={intruder}) on {devchain.exchange.address}, due at " in raised.message
+    assert raised.message.endswith(f"the owners can cancel it until then (Custody.cancel({operation}))")
+    assert [r.new for r in scheduled_alerts(second)] == [False]  # one alert, counting occurrences

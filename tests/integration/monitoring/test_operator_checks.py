@@ -12,13 +12,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.alerts import AlertKind
+from backend.chain.treasury import PendingOperation
 from backend.db.models import Alert, ChainCursor, SanctionsList, WithdrawalRequest
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
 from backend.metrics import OPERATOR_BALANCE, OPERATOR_BALANCE_MIN, WITHDRAWALS_PAUSED
+from backend.monitoring.custody import check_custody
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator
 from backend.monitoring.report import PassReport
+from backend.paths import ARTIFACTS_DIR
 from backend.risk.withdrawal_pause import active_pause, clear_withdrawal_pause
+from custody.calls import KnownAbis
+from custody.errors import TreasuryError
+from custody.policy import ScheduledCall
 
 from .conftest import ALICE, EXCHANGE, NOW_MS, OPERATOR, WETH, FakeChain, add_fill
 
@@ -27,6 +33,7 @@ LIMITS = OperatorLimits(
     screening_max_age_s=7 * 86_400,
 )  # fmt: skip
 CONTEXT = ChainContext(31337, EXCHANGE, 900, OPERATOR)
+CUSTODY = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 
 
 def a_pass(
@@ -322,3 +329,24 @@ def test_a_balance_never_read_does_not_look_low_to_prometheus(
     chain.down = False
     a_pass(sessions, chain)
     assert (OPERATOR_BALANCE._value.get(), OPERATOR_BALANCE_MIN._value.get()) == (10**18, 2 * 10**17)
+
+
+def test_a_custody_that_cannot_be_read_raises_nothing_and_an_expired_call_is_not_alerted(
+    sessions: sessionmaker[Session],
+) -> None:
+    abis = KnownAbis.from_artifacts(ARTIFACTS_DIR)
+    expired = PendingOperation(b"\x01" * 32, ScheduledCall(EXCHANGE, 0, b"", b"\x00" * 32), 1, 0, 2, True)
+
+    def unreadable() -> list[PendingOperation]:
+        raise TreasuryError("the node did not answer: connection refused")
+
+    for read, failures in (
+        (unreadable, {"custody": "the node did not answer: connection refused"}),
+        (lambda: [expired], {}),
+    ):
+        report = PassReport()
+        with sessions() as session:
+            check_custody(session, CUSTODY, 31337, read, abis, NOW_MS, report)
+            session.commit()
+        assert (report.raised, report.failures) == ([], failures)
+    assert alerts(sessions) == []
