@@ -121,6 +121,10 @@ class KnownAbis:
         """The call `data` makes; a raw selector when no known ABI has it or the arguments do not decode."""
         return _decode(self._functions, data)
 
+    def describe(self, data: bytes) -> str:
+        """The call `data` makes in one line (`DecodedCall.describe`); no data at all is a plain ether transfer."""
+        return self.decode(data).describe() if data else "(plain ether transfer)"
+
     def decode_error(self, data: bytes) -> str:
         """Revert data in words: `CustodyBelowThreshold(count=1, threshold=2)`, or the raw bytes."""
         decoded = _decode(self._errors, data)

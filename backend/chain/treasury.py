@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -31,6 +32,8 @@ RECEIPT_TIMEOUT_S = 120
 
 
 EXCHANGE_ADMIN_SELECTOR = "0xf851a440"  # Exchange.admin(): the Custody that administers it
+LOG_RANGE = 5_000  # blocks per eth_getLogs: public providers refuse wider ranges
+REORG_MARGIN = 64  # blocks read again at each reading of a `ScheduledCalls`: a reorg may have replaced them
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,29 @@ class PendingOperation:
     seconds_left: int  # until it is due (0: due)
     expires_at: int  # the last second it may run (`Custody.GRACE_PERIOD` after it is due)
     expired: bool
+
+
+class ScheduledCalls:
+    """A Custody's scheduled operations for a process that asks again and again (the API, the monitor): each
+    reading reads the logs of the blocks since the last one, and `REORG_MARGIN` blocks before them (a reorg may
+    have replaced them), not the whole history again. Every call ever seen is kept (admin calls are few): its
+    `readyAt` says whether it still waits, and a reorg that undoes its execution is seen at the next reading."""
+
+    def __init__(self, node: CustodyNode, from_block: int) -> None:
+        self.node = node
+        self._from_block = from_block
+        self._next_block = from_block  # the first block not read yet
+        self._calls: dict[bytes, ScheduledCall] = {}
+
+    def pending(self) -> list[PendingOperation]:
+        """`CustodyNode.pending_operations` as of now; TreasuryError when the node fails."""
+        if self._next_block == self._from_block:  # the first reading
+            self.node.require_contract()
+        head = self.node.head()
+        for call in self.node.scheduled_calls(max(self._from_block, self._next_block - REORG_MARGIN), head):
+            self._calls[call.operation_id] = call
+        self._next_block = max(self._next_block, head + 1)
+        return self.node.operations(self._calls.values())
 
 
 class CustodyNode:
@@ -139,16 +165,33 @@ class CustodyNode:
     def pending_operations(self, from_block: int = 0) -> list[PendingOperation]:
         """Scheduled operations not yet executed nor cancelled, soonest first; expired ones among them, marked."""
         self.require_contract()
-        now, grace = self.now(), self.grace_period()
-        calls = {}  # an operation scheduled again after it expired has a log per schedule: one entry
-        for log in self._read(lambda: self.contract.events.CallScheduled().get_logs(from_block=from_block)):
-            args = log["args"]
-            call = ScheduledCall(
-                to_checksum_address(args["target"]), int(args["value"]), bytes(args["data"]), bytes(args["salt"])
+        return self.operations(self.scheduled_calls(from_block, self.head()))
+
+    def head(self) -> int:
+        return int(self._read(lambda: self.w3.eth.block_number))
+
+    def scheduled_calls(self, from_block: int, to_block: int) -> list[ScheduledCall]:
+        """The calls scheduled in blocks `from_block` to `to_block` (`CallScheduled`), read `LOG_RANGE` blocks at a
+        time: providers refuse wider `eth_getLogs` ranges."""
+        calls = []
+        for low in range(from_block, to_block + 1, LOG_RANGE):
+            logs = partial(
+                self.contract.events.CallScheduled().get_logs,
+                from_block=low,
+                to_block=min(to_block, low + LOG_RANGE - 1),
             )
-            calls[call.operation_id] = call
+            for log in self._read(logs):
+                args = log["args"]
+                target = to_checksum_address(args["target"])
+                calls.append(ScheduledCall(target, int(args["value"]), bytes(args["data"]), bytes(args["salt"])))
+        return calls
+
+    def operations(self, calls: Iterable[ScheduledCall]) -> list[PendingOperation]:
+        """Those of `calls` still scheduled (not executed nor cancelled), soonest first; expired ones marked. A call
+        scheduled again after it expired is listed once."""
+        now, grace = self.now(), self.grace_period()
         pending = []
-        for operation_id, call in calls.items():
+        for operation_id, call in {call.operation_id: call for call in calls}.items():
             ready = self.ready_at(call)
             if ready:  # zero once executed or cancelled
                 expires = ready + grace

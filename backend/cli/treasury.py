@@ -358,7 +358,7 @@ def queue_command(custody: str, rpc: str | None, from_block: int) -> None:
     if not pending:
         click.echo("no pending operations")
     for op in pending:
-        call = node.abis.decode(op.call.data).describe() if op.call.data else "(plain ether transfer)"
+        call = node.abis.describe(op.call.data)
         what = f"{op.call.target} {call}"
         if op.expired:
             expired = f"{op.expires_at} ({format_utc(op.expires_at)})"
@@ -411,7 +411,7 @@ def _what_it_does(proposal: Proposal, abis: KnownAbis) -> str:
     value = f" with {tx.value} wei" if tx.value else ""
     if call is None:
         return f"{proposal.call} on {to_checksum_address(tx.target)}{value}"
-    inner = abis.decode(call.data).describe() if call.data else "(plain ether transfer)"
+    inner = abis.describe(call.data)
     inner_value = f" with {call.value} wei" if call.value else ""
     return f"schedules, through the timelock, {inner} on {call.target}{inner_value}"
 

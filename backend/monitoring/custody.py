@@ -37,7 +37,7 @@ def check_custody(
         if op.expired:
             continue
         operation = f"0x{op.operation_id.hex()}"
-        call = abis.decode(op.call.data).describe() if op.call.data else "a plain ether transfer"
+        call = abis.describe(op.call.data)
         report.alert(
             session,
             AlertKind.CUSTODY_CALL_SCHEDULED,

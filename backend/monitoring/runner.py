@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from functools import cached_property, partial
+from functools import cached_property
 
 from eth_account import Account
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from backend.alerts import PendingAlert
 from backend.bootstrap import Container
 from backend.chain.deployments import ExchangeDeployment, NotDeployed, load_deployments, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
-from backend.chain.treasury import CustodyNode
+from backend.chain.treasury import CustodyNode, ScheduledCalls
 from backend.db.leased_loop import LeaseTakenOver
 from backend.metrics import MONITOR_LAST_PASS
 from backend.monitoring.custody import check_custody
@@ -69,6 +69,7 @@ class Monitor:
         self._feed_rpc = JsonRpcClient(url, timeout=10.0)
         self._operator_rpc = JsonRpcClient(url, timeout=10.0)
         self._last_reconcile_ms: int | None = None
+        self._scheduled: ScheduledCalls | None = None  # the Custody's scheduled calls, followed pass by pass
         interval = container.settings.monitor_interval_s
         self.leased = monitoring_loop(
             "monitor", LEASE, container.session_factory, self._leased_pass, interval, container.settings.data_dir,
@@ -147,9 +148,10 @@ class Monitor:
         custody = load_deployments(session, settings.chain_id).get("Custody")
         if custody is None:
             return
-        node = CustodyNode(settings.effective_rpc_url, custody, self._abis)
-        read = partial(node.pending_operations, exchange.start_block)
-        check_custody(session, custody, settings.chain_id, read, self._abis, now_ms, report)
+        if self._scheduled is None or self._scheduled.node.contract.address != custody:
+            node = CustodyNode(settings.effective_rpc_url, custody, self._abis)
+            self._scheduled = ScheduledCalls(node, exchange.start_block)
+        check_custody(session, custody, settings.chain_id, self._scheduled.pending, self._abis, now_ms, report)
 
     @cached_property
     def _abis(self) -> KnownAbis:

@@ -4,8 +4,9 @@ A change that can hurt users (fees, operators, the exit delay, the admin, price 
 before it runs, and the timelock outlasts the exit delay, so a user who disagrees can take their funds out first
 (the exit hatch). That protects only users who hear of it: the dApp shows what this route reads from the chain.
 
-Read from the node (the Custody's `CallScheduled` logs since the deployment, and `readyAt` of each), again only
-when the chain has a new block, and at most every `CACHE_S` seconds: every dApp polls it.
+Read from the node (the Custody's `CallScheduled` logs, since the deployment at the first reading and of the new
+blocks after, and `readyAt` of each), again only when the chain has a new block, and at most every `CACHE_S`
+seconds: every dApp polls it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from backend.paths import ARTIFACTS_DIR
 from backend.settings import Settings
 
 if TYPE_CHECKING:
-    from backend.chain.treasury import PendingOperation
+    from backend.chain.treasury import PendingOperation, ScheduledCalls
     from custody.calls import KnownAbis
 
 router = APIRouter(prefix="/v1", tags=["network"])
@@ -69,6 +70,7 @@ class _Reading:
     chain_time_s: int = 0
     read_at: float = float("-inf")
     operations: list[PendingOperation] = field(default_factory=list)
+    calls: ScheduledCalls | None = None  # the Custody's scheduled calls, followed block range by block range
     abis: KnownAbis | None = None  # the ABIs that decode the calls, read from the artifacts once
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -107,7 +109,7 @@ async def scheduled_changes(request: Request, container: ContainerDep) -> dict[s
 def _read(reading: _Reading, settings: Settings, custody: str, start: int) -> None:
     """Bring `reading` up to the chain's head: the operations are read again only if a block came since."""
     # Imported here: web3 costs the API's start over a second, and only this request needs it.
-    from backend.chain.treasury import CustodyNode
+    from backend.chain.treasury import CustodyNode, ScheduledCalls
     from custody.calls import KnownAbis
     from custody.errors import TreasuryError
 
@@ -116,8 +118,9 @@ def _read(reading: _Reading, settings: Settings, custody: str, start: int) -> No
         head, chain_time_s = f"{custody}@{block['hash']}", int(block["timestamp"], 16)  # a redeployment reads anew
         if head != reading.head:
             reading.abis = reading.abis or KnownAbis.from_artifacts(ARTIFACTS_DIR)
-            node = CustodyNode(settings.effective_rpc_url, custody, reading.abis)
-            reading.operations = node.pending_operations(start)
+            if reading.calls is None or reading.calls.node.contract.address != custody:
+                reading.calls = ScheduledCalls(CustodyNode(settings.effective_rpc_url, custody, reading.abis), start)
+            reading.operations = reading.calls.pending()
     except (RpcError, TreasuryError, KeyError, TypeError, ValueError) as exc:
         raise HdexError(
             ErrorCode.NODE_UNAVAILABLE, f"the chain's node did not answer, so scheduled changes are unknown: {exc}"
@@ -136,14 +139,13 @@ def _change_json(op: PendingOperation, chain_now: int, abis: KnownAbis) -> dict[
         "contract": None,
         "function": None,
         "arguments": [],
-        "description": "(plain ether transfer)",
+        "description": abis.describe(call.data),
         "readyAt": op.ready_at * 1000,
         "expiresAt": op.expires_at * 1000,
         "status": "due" if chain_now >= op.ready_at else "waiting",
     }
     if call.data:
         decoded = abis.decode(call.data)
-        change["description"] = decoded.describe()
         if decoded.function is not None:
             change["contract"], change["function"] = decoded.function.contract, decoded.function.name
             change["arguments"] = [

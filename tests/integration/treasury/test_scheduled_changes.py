@@ -14,6 +14,10 @@ import httpx
 import pytest
 
 from backend.api.routes import governance
+from backend.chain import treasury
+from backend.chain.treasury import REORG_MARGIN, CustodyNode, ScheduledCalls
+from backend.paths import ARTIFACTS_DIR
+from custody.calls import KnownAbis
 
 from ..api.live_server import serving
 from ..conftest import free_port
@@ -100,3 +104,32 @@ def test_a_node_that_does_not_answer_is_a_typed_503(devchain: DevChain, sqlite_u
     container.db_engine.dispose()
     assert answer.status_code == 503
     assert answer.json()["error"]["code"] == "NODE_UNAVAILABLE"
+
+
+def test_a_process_asking_again_reads_only_the_new_blocks_and_a_margin_before_them(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API and the monitor ask at every block: reading the Custody's whole history each time (in ranges a
+    provider accepts) would grow without end. Only the new blocks are read, and `REORG_MARGIN` before them."""
+    monkeypatch.setattr(treasury, "LOG_RANGE", 7)  # many ranges: a log at any place in them is found
+    node = CustodyNode(desk.chain.url, desk.custody, KnownAbis.from_artifacts(ARTIFACTS_DIR))
+    ranges: list[tuple[int, int]] = []
+    read_range = node.scheduled_calls
+    monkeypatch.setattr(node, "scheduled_calls", lambda low, high: ranges.append((low, high)) or read_range(low, high))
+    start = desk.chain.stack.block_number
+    desk.chain.mine(100)  # more history than the margin
+    calls = ScheduledCalls(node, start)
+    assert calls.pending() == []
+
+    proposal = desk.propose("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
+    for owner in (0, 1):
+        assert desk.sign(proposal, owner).exit_code == 0
+    assert desk.send("schedule", proposal).exit_code == 0
+    desk.chain.mine(100)
+    (pending,) = calls.pending()
+
+    (first, second) = ranges
+    assert first == (start, first[1]) and second == (first[1] + 1 - REORG_MARGIN, desk.chain.head())
+    assert second[0] > start
+    assert node.abis.describe(pending.call.data) == "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)"
+    assert [op.operation_id for op in node.pending_operations(start)] == [pending.operation_id]  # the one-off read
