@@ -4,9 +4,11 @@ banner passes axe at desktop and phone widths. The change is cancelled afterward
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 from web3 import Web3
@@ -37,8 +39,19 @@ def fee_change_scheduled(stack: Stack) -> Iterator[None]:
 
     fee_change = Web3.to_bytes(hexstr=exchange.encode_abi("setFeeSchedule", args=[1_500, 2_500]))
     through_custody("schedule", exchange.address, 0, fee_change, SALT)
+    # The server reads the chain at most every few seconds, and every page of the tests before asked it: the
+    # page must find the change there, and the tests after must not.
+    scheduled_changes_become(stack, 1)
     yield
     through_custody("cancel", custody.functions.hashOperation(exchange.address, 0, fee_change, SALT).call())
+    scheduled_changes_become(stack, 0)
+
+
+def scheduled_changes_become(stack: Stack, count: int, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while len(httpx.get(f"{stack.url}/v1/scheduled-changes", timeout=10).json()["changes"]) != count:
+        assert time.monotonic() < deadline, f"the server did not list {count} scheduled change(s) in {timeout_s} s"
+        time.sleep(0.5)
 
 
 @pytest.mark.usefixtures("fee_change_scheduled")
