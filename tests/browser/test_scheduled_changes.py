@@ -29,8 +29,12 @@ SALT = Web3.keccak(text="test_scheduled_changes")
 @pytest.fixture
 def fee_change_scheduled(stack: Stack) -> Iterator[None]:
     w3 = Web3(Web3.HTTPProvider(stack.rpc_url, request_kwargs={"timeout": 10}))
-    custody = w3.eth.contract(address=stack.contracts["Custody"], abi=load_artifact("Custody").abi)
-    exchange = w3.eth.contract(address=stack.contracts["Exchange"], abi=load_artifact("Exchange").abi)
+    custody = w3.eth.contract(
+        address=Web3.to_checksum_address(stack.contracts["Custody"]), abi=load_artifact("Custody").abi
+    )
+    exchange = w3.eth.contract(
+        address=Web3.to_checksum_address(stack.contracts["Exchange"]), abi=load_artifact("Exchange").abi
+    )
     owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
 
     def through_custody(function: str, *args: object) -> None:

@@ -47,6 +47,13 @@ class Desk:
         assert result.exit_code == 0, result.output
         return Path(out)
 
+    def approved(self, out: str, *args: str) -> Path:
+        """`propose`, then signed by two owners: the threshold."""
+        proposal = self.propose(out, *args)
+        for owner in (0, 1):
+            assert self.sign(proposal, owner).exit_code == 0
+        return proposal
+
     def reviewed_digest(self, proposal: Path) -> str:
         """The digest `show` prints for the signers to compare, as a signer copies it into `sign --digest`."""
         shown = self.hdex("show", str(proposal))

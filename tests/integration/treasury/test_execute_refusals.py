@@ -5,7 +5,6 @@ approvals (a bare unix time), and every refusal without a password at hand (it s
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -16,17 +15,10 @@ from .conftest import Desk
 ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 
 
-def approved(desk: Desk, out: str, *args: str) -> Path:
-    proposal = desk.propose(out, *args)
-    for owner in (0, 1):
-        assert desk.sign(proposal, owner).exit_code == 0
-    return proposal
-
-
 def test_a_proposal_ahead_of_the_contracts_nonce_says_which_go_first(desk: Desk) -> None:
     current = desk.custody_nonce()
-    proposal = approved(
-        desk, "ahead.json", "--target", desk.exchange, "--function", "pause", "--nonce", str(current + 2)
+    proposal = desk.approved(
+        "ahead.json", "--target", desk.exchange, "--function", "pause", "--nonce", str(current + 2)
     )
 
     result = desk.send("execute", proposal)
@@ -40,7 +32,7 @@ def test_a_proposal_ahead_of_the_contracts_nonce_says_which_go_first(desk: Desk)
 
 
 def test_a_schedule_sent_again_says_it_is_scheduled_and_when_it_is_due(desk: Desk) -> None:
-    proposal = approved(desk, "fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
+    proposal = desk.approved("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
     assert desk.send("schedule", proposal).exit_code == 0
 
     again = desk.send("schedule", proposal)
@@ -55,8 +47,8 @@ def test_a_schedule_sent_again_says_it_is_scheduled_and_when_it_is_due(desk: Des
 
 def test_expired_approvals_say_when_in_words(desk: Desk) -> None:
     now = int(desk.chain.w3.eth.get_block("latest")["timestamp"])
-    proposal = approved(
-        desk, "pause.json", "--target", desk.exchange, "--function", "pause", "--deadline", str(now + 600)
+    proposal = desk.approved(
+        "pause.json", "--target", desk.exchange, "--function", "pause", "--deadline", str(now + 600)
     )
     desk.chain.rpc("evm_increaseTime", 3_600)
     desk.chain.mine()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from backend.chain import treasury
 from backend.chain.treasury import REORG_MARGIN, CustodyNode, ScheduledCalls
 from backend.paths import ARTIFACTS_DIR
 from custody.calls import KnownAbis
+from custody.policy import ScheduledCall
 
 from ..api.live_server import serving
 from ..conftest import free_port
@@ -39,10 +41,11 @@ def api(devchain: DevChain, sqlite_url: str, tmp_path: Path, monkeypatch: pytest
     container.db_engine.dispose()
 
 
-def scheduled(api: str) -> dict:
+def scheduled(api: str) -> dict[str, Any]:
     answer = httpx.get(f"{api}/v1/scheduled-changes", timeout=30)
     assert answer.status_code == 200, answer.text
-    return answer.json()
+    body: dict[str, Any] = answer.json()
+    return body
 
 
 def chain_time_ms(desk: Desk) -> int:
@@ -52,9 +55,7 @@ def chain_time_ms(desk: Desk) -> int:
 def test_a_scheduled_fee_change_is_shown_decoded_waiting_then_due_and_gone_once_it_ran(desk: Desk, api: str) -> None:
     assert scheduled(api) == {"custody": desk.custody, "chainTime": chain_time_ms(desk), "changes": []}
 
-    proposal = desk.propose("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
-    for owner in (0, 1):
-        assert desk.sign(proposal, owner).exit_code == 0
+    proposal = desk.approved("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
     assert desk.send("schedule", proposal).exit_code == 0
     now = chain_time_ms(desk)
 
@@ -86,9 +87,7 @@ def test_a_scheduled_fee_change_is_shown_decoded_waiting_then_due_and_gone_once_
 
 
 def test_an_expired_change_is_not_shown_since_nobody_can_run_it(desk: Desk, api: str) -> None:
-    proposal = desk.propose("exit-delay.json", "--target", desk.exchange, "--function", "setExitDelay", "172800")
-    for owner in (0, 1):
-        assert desk.sign(proposal, owner).exit_code == 0
+    proposal = desk.approved("exit-delay.json", "--target", desk.exchange, "--function", "setExitDelay", "172800")
     assert desk.send("schedule", proposal).exit_code == 0
     assert [change["function"] for change in scheduled(api)["changes"]] == ["setExitDelay"]
 
@@ -115,15 +114,18 @@ def test_a_process_asking_again_reads_only_the_new_blocks_and_a_margin_before_th
     node = CustodyNode(desk.chain.url, desk.custody, KnownAbis.from_artifacts(ARTIFACTS_DIR))
     ranges: list[tuple[int, int]] = []
     read_range = node.scheduled_calls
-    monkeypatch.setattr(node, "scheduled_calls", lambda low, high: ranges.append((low, high)) or read_range(low, high))
+
+    def recorded(low: int, high: int) -> list[ScheduledCall]:
+        ranges.append((low, high))
+        return read_range(low, high)
+
+    monkeypatch.setattr(node, "scheduled_calls", recorded)
     start = desk.chain.stack.block_number
     desk.chain.mine(100)  # more history than the margin
     calls = ScheduledCalls(node, start)
     assert calls.pending() == []
 
-    proposal = desk.propose("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
-    for owner in (0, 1):
-        assert desk.sign(proposal, owner).exit_code == 0
+    proposal = desk.approved("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
     assert desk.send("schedule", proposal).exit_code == 0
     desk.chain.mine(100)
     (pending,) = calls.pending()

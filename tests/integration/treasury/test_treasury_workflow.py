@@ -72,9 +72,7 @@ def test_an_operation_left_past_its_grace_period_expires_and_can_be_scheduled_ag
     new approval schedules the same call again, its delay starting anew."""
     exchange = desk.chain.exchange
     fee_change = ("--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500", "--salt", "0x" + "ab" * 32)
-    forgotten = desk.propose("fee.json", *fee_change)
-    for owner in (0, 1):
-        assert desk.sign(forgotten, owner).exit_code == 0
+    forgotten = desk.approved("fee.json", *fee_change)
     assert desk.send("schedule", forgotten).exit_code == 0
     grace = 14 * 86_400
 
@@ -93,9 +91,7 @@ def test_an_operation_left_past_its_grace_period_expires_and_can_be_scheduled_ag
     ), late.stderr
     assert int(exchange.functions.makerFeeRate().call()) == 1_000
 
-    again = desk.propose("again.json", *fee_change)
-    for owner in (0, 1):
-        assert desk.sign(again, owner).exit_code == 0
+    again = desk.approved("again.json", *fee_change)
     assert desk.send("schedule", again).exit_code == 0, "an expired operation is scheduled again"
     queue = desk.hdex("queue", "--custody", desk.custody, "--rpc", desk.chain.url)
     (line,) = queue.output.splitlines()  # the same operation, due anew: no longer expired, and listed once
