@@ -88,6 +88,7 @@ class CustodyNode:
         self.contract: Contract = self.w3.eth.contract(
             address=to_checksum_address(custody), abi=load_artifact("Custody").abi
         )
+        self._grace_period: int | None = None
 
     # ------------------------------------------------------------ reads
 
@@ -114,8 +115,10 @@ class CustodyNode:
         return int(self._read(self.contract.functions.readyAt(call.operation_id).call))
 
     def grace_period(self) -> int:
-        """How long a due operation stays executable."""
-        return int(self._read(self.contract.functions.GRACE_PERIOD().call))
+        """How long a due operation stays executable: a constant of the contract, read once."""
+        if self._grace_period is None:
+            self._grace_period = int(self._read(self.contract.functions.GRACE_PERIOD().call))
+        return self._grace_period
 
     def administers(self, target: str) -> bool:
         """Whether `target` answers the Exchange's `admin()` with this Custody: a call labelled `Exchange.<fn>` by its

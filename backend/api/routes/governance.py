@@ -102,7 +102,7 @@ async def scheduled_changes(request: Request, container: ContainerDep) -> dict[s
             await asyncio.to_thread(_read, reading, settings, custody, start)
     chain_now, abis = reading.chain_time_s, reading.abis
     assert abis is not None  # set by the first reading
-    changes = [_change_json(op, chain_now, abis) for op in reading.operations if chain_now <= op.expires_at]
+    changes = [_change_json(op, chain_now, abis) for op in reading.operations if not op.expired]
     return {"custody": custody, "chainTime": chain_now * 1000, "changes": changes}
 
 
