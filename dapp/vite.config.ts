@@ -1,6 +1,17 @@
+import { readdirSync, readFileSync } from "node:fs";
 import react from "@vitejs/plugin-react";
 import { loadEnv } from "vite";
 import { defineConfig } from "vitest/config";
+
+const TESTS = /\.test\.tsx?$/;
+
+/** The test files that replace a module (`vi.mock`): a module graph shared with other files would hand them the
+ *  module already loaded, not their stand-in. */
+function filesMockingModules(): string[] {
+  return readdirSync("src", { recursive: true, encoding: "utf8" })
+    .filter((path) => TESTS.test(path) && readFileSync(`src/${path}`, "utf8").includes("vi.mock("))
+    .map((path) => `src/${path.replaceAll("\\", "/")}`);
+}
 
 export default defineConfig(({ mode }) => {
   // The API `npm run dev` forwards to: `hdex up`'s default address, or HDEX_API_URL.
@@ -32,7 +43,14 @@ export default defineConfig(({ mode }) => {
     },
     test: {
       environment: "node",
-      include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+      // A fresh module graph for each test file (Vitest's default) made the suite spend nine tenths of its time
+      // importing React, viem and the app again for each of its hundred files: most files share one graph per
+      // worker, and a test must not lean on module state another file may have changed. Files that mock modules
+      // keep a graph of their own.
+      projects: [
+        { extends: true, test: { name: "mocks", include: filesMockingModules(), isolate: true } },
+        { extends: true, test: { name: "shared", include: ["src/**/*.test.{ts,tsx}"], exclude: filesMockingModules(), isolate: false } },
+      ],
     },
   };
 });
