@@ -19,11 +19,20 @@ def test_every_listed_command_resolves_to_a_click_command_of_its_name() -> None:
         assert command.name == name
 
 
-def test_help_lists_every_command() -> None:
-    result = CliRunner().invoke(main, ["--help"])
+def test_help_lists_every_command_with_its_whole_summary_on_one_line_of_80_columns() -> None:
+    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
     assert result.exit_code == 0
-    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
-    assert listed == set(COMMANDS)
+    rows = [line.split(maxsplit=1) for line in result.output.split("Commands:")[1].splitlines() if line.strip()]
+    assert rows == [[name, COMMANDS[name].summary] for name in sorted(COMMANDS)]
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from backend.cli import COMMANDS, main; "
+        "CliRunner().invoke(main, ['--help']); print(sorted({c.module for c in COMMANDS.values()} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_running_one_command_does_not_import_the_api() -> None:
