@@ -39,6 +39,7 @@ class AlertKind(StrEnum):
     LEDGER_SURPLUS = "operator.ledger_surplus"  # the Exchange holds a token beyond every account: a missed deposit?
     SCREENING_LIST_STALE = "operator.screening_list_stale"
     CUSTODY_CALL_SCHEDULED = "operator.custody_call_scheduled"  # a timelocked admin call that may still run
+    ADMIN_NOT_CUSTODY = "operator.admin_not_custody"  # the Exchange's admin is not our Custody: no timelock
     # AML
     STRUCTURING = "aml.structuring"
     VELOCITY = "aml.velocity"

@@ -18,9 +18,11 @@ from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception
+from web3.types import BlockIdentifier
 
 from backend.chain.artifacts import load_artifact
 from backend.chain.rpc import make_web3
+from backend.chain.verify import verify_code
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
 from custody.policy import ETH, ScheduledCall, scheduled_call
@@ -77,6 +79,47 @@ class ScheduledCalls:
             self._calls[call.operation_id] = call
         self._next_block = max(self._next_block, head + 1)
         return self.node.operations(self._calls.values())
+
+
+def _read_node(read: Any) -> Any:
+    """`read()`; TreasuryError when the node fails."""
+    try:
+        return read()
+    except (Web3Exception, OSError) as exc:
+        raise TreasuryError(f"the node did not answer: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ExchangeAdmin:
+    """Who administers the Exchange now (`Exchange.admin()`), and whether its code is our Custody's: only then
+    do its changes wait out a timelock (the Exchange asks its admin whether a call is a scheduled one, which any
+    other contract may simply affirm)."""
+
+    address: str
+    is_custody: bool
+
+
+class AdminWatch:
+    """The Exchange's admin as the API and the monitor follow it: the Custody recorded at deployment may hand
+    the admin over (to a new Custody, or, stolen keys, to anything)."""
+
+    def __init__(self, rpc_url: str, exchange: str) -> None:
+        self.w3: Web3 = make_web3(rpc_url)
+        self.exchange = to_checksum_address(exchange)
+        self._custodies: set[str] = set()  # addresses whose code was found to be Custody's: code does not change
+
+    def read(self, block: BlockIdentifier = "latest") -> ExchangeAdmin:
+        """The admin at `block`; TreasuryError when the node fails or the Exchange does not answer `admin()`."""
+        call = {"to": self.exchange, "data": EXCHANGE_ADMIN_SELECTOR}
+        answer = bytes(_read_node(lambda: self.w3.eth.call(call, block)))  # type: ignore[arg-type]
+        if len(answer) != 32:
+            raise TreasuryError(f"{self.exchange} does not answer Exchange.admin(): is it the Exchange?")
+        admin = to_checksum_address(answer[12:])
+        if admin not in self._custodies:
+            code = bytes(_read_node(lambda: self.w3.eth.get_code(admin, block)))
+            if verify_code("Custody", admin, code).matches:
+                self._custodies.add(admin)
+        return ExchangeAdmin(admin, admin in self._custodies)
 
 
 class CustodyNode:
@@ -310,9 +353,4 @@ class CustodyNode:
             return self.abis.decode_error(bytes.fromhex(data[2:]))
         return str(exc.message or exc)
 
-    @staticmethod
-    def _read(read: Any) -> Any:
-        try:
-            return read()
-        except (Web3Exception, OSError) as exc:
-            raise TreasuryError(f"the node did not answer: {exc}") from None
+    _read = staticmethod(_read_node)

@@ -1,10 +1,15 @@
-"""CUSTODY_CALL_SCHEDULED: a call scheduled through the Custody timelock that may still run.
+"""CUSTODY_CALL_SCHEDULED: a call scheduled through the Custody timelock that may still run; ADMIN_NOT_CUSTODY:
+the Exchange's admin is not a Custody at all.
 
 Owners schedule changes routinely, but one nobody at the exchange expected (two owners' keys stolen, scheduling an
 operator or an admin hand-over) must reach staff while it can still be stopped: until it is due, after which anyone
 may run it. So each pending operation raises one alert (a warning; occurrences counted while it stays pending) that
 says what the call does, when it is due and how to cancel it. Users see the same list in the dApp
 (`GET /v1/scheduled-changes`). A Custody that cannot be read raises nothing and is reported as a failure.
+
+The Custody read is the one the Exchange names as its admin (the owners may hand the admin to a new Custody). An
+admin whose code is not our Custody's (stolen keys handing it to a contract of their own, which may affirm that
+any call is a scheduled one) raises a critical alert: its changes need not wait, and nothing can be cancelled.
 """
 
 from __future__ import annotations
@@ -22,6 +27,22 @@ from custody.review import format_utc
 
 # The Custody's pending operations (`CustodyNode.pending_operations`); raises TreasuryError when the node fails.
 PendingReader = Callable[[], list[PendingOperation]]
+
+
+def alert_admin_not_custody(session: Session, admin: str, chain_id: int, now_ms: int, report: PassReport) -> None:
+    """The critical alert for an Exchange whose admin's code is not our Custody's."""
+    report.alert(
+        session,
+        AlertKind.ADMIN_NOT_CUSTODY,
+        Severity.CRITICAL,
+        f"the Exchange's admin is {admin}, whose code is not HDEX's Custody: its admin changes need not wait out a "
+        "timelock, and none can be cancelled; if the owners did not hand it over, their keys are stolen and users "
+        "must be told to leave through the escape hatch",
+        subject=f"admin:{admin}",
+        dedup_key=f"{AlertKind.ADMIN_NOT_CUSTODY.value}:{chain_id}:{admin}",
+        details={"admin": admin},
+        now_ms=now_ms,
+    )
 
 
 def check_custody(

@@ -29,18 +29,19 @@ from sqlalchemy.orm import Session
 
 from backend.alerts import PendingAlert
 from backend.bootstrap import Container
-from backend.chain.deployments import ExchangeDeployment, NotDeployed, load_deployments, require_exchange
+from backend.chain.deployments import ExchangeDeployment, NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
-from backend.chain.treasury import CustodyNode, ScheduledCalls
+from backend.chain.treasury import AdminWatch, CustodyNode, ScheduledCalls
 from backend.db.leased_loop import LeaseTakenOver
 from backend.metrics import MONITOR_LAST_PASS
-from backend.monitoring.custody import check_custody
+from backend.monitoring.custody import alert_admin_not_custody, check_custody
 from backend.monitoring.feeds import HaltUnavailable, MarketHalts, check_feeds
 from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator, forget_readings
 from backend.monitoring.report import PassReport
 from backend.paths import ARTIFACTS_DIR
 from custody.calls import KnownAbis
+from custody.errors import TreasuryError
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ class Monitor:
         self._feed_rpc = JsonRpcClient(url, timeout=10.0)
         self._operator_rpc = JsonRpcClient(url, timeout=10.0)
         self._last_reconcile_ms: int | None = None
-        self._scheduled: ScheduledCalls | None = None  # the Custody's scheduled calls, followed pass by pass
+        self._admin: AdminWatch | None = None  # the Exchange's admin
+        self._scheduled: ScheduledCalls | None = None  # the admin Custody's scheduled calls, followed pass by pass
         interval = container.settings.monitor_interval_s
         self.leased = monitoring_loop(
             "monitor", LEASE, container.session_factory, self._leased_pass, interval, container.settings.data_dir,
@@ -143,15 +145,23 @@ class Monitor:
         return self._done(report, now_ms, "operator")
 
     def _check_custody(self, session: Session, exchange: ExchangeDeployment, now_ms: int, report: PassReport) -> None:
-        """CUSTODY_CALL_SCHEDULED for the recorded Custody (none recorded: an Exchange deployed without ours)."""
+        """CUSTODY_CALL_SCHEDULED for the Custody that administers the Exchange, ADMIN_NOT_CUSTODY for any other
+        admin (`check_custody`)."""
         settings = self.container.settings
-        custody = load_deployments(session, settings.chain_id).get("Custody")
-        if custody is None:
+        if self._admin is None or self._admin.exchange.lower() != exchange.address.lower():
+            self._admin = AdminWatch(settings.effective_rpc_url, exchange.address)
+        try:
+            admin = self._admin.read()
+        except TreasuryError as exc:
+            report.failed("custody", str(exc))
             return
-        if self._scheduled is None or self._scheduled.node.contract.address != custody:
-            node = CustodyNode(settings.effective_rpc_url, custody, self._abis)
+        if not admin.is_custody:
+            alert_admin_not_custody(session, admin.address, settings.chain_id, now_ms, report)
+            return
+        if self._scheduled is None or self._scheduled.node.contract.address != admin.address:
+            node = CustodyNode(settings.effective_rpc_url, admin.address, self._abis)
             self._scheduled = ScheduledCalls(node, exchange.start_block)
-        check_custody(session, custody, settings.chain_id, self._scheduled.pending, self._abis, now_ms, report)
+        check_custody(session, admin.address, settings.chain_id, self._scheduled.pending, self._abis, now_ms, report)
 
     @cached_property
     def _abis(self) -> KnownAbis:

@@ -15,9 +15,16 @@ from web3.contract import Contract
 
 from backend.bootstrap import Container, bootstrap
 from backend.chain.artifacts import load_artifact
-from backend.chain.deploy import DeployedStack, deploy_dev_stack
+from backend.chain.deploy import (
+    DEV_THRESHOLD,
+    DEV_TIMELOCK_DELAY,
+    DeployedStack,
+    custody_arguments,
+    deploy_dev_stack,
+    execute_through_custody,
+)
 from backend.chain.deployments import record_deployments
-from backend.chain.devkeys import DEV_KEYS
+from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEPLOYER_INDEX, DEV_KEYS
 from backend.chain.jsonrpc import JsonRpcClient, RpcError
 from backend.chain.node import AnvilNode
 from backend.chain.rpc import make_web3
@@ -97,6 +104,30 @@ class DevChain:
         """Approve and deposit `amount` of a demo token for dev account `key_index`."""
         self.approve(key_index, symbol, amount)
         return self.send(key_index, self.exchange.functions.depositToken(self.token(symbol).address, amount))
+
+    def deploy_custody(self) -> str:
+        """Another Custody over the dev owners, as an exchange moving to a new one would deploy it."""
+        artifact = load_artifact("Custody")
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        owners = [Account.from_key(DEV_KEYS[i]).address for i in CUSTODY_OWNER_INDICES]
+        deployer = Account.from_key(DEV_KEYS[DEPLOYER_INDEX]).address  # anvil's dev accounts are unlocked
+        constructor = factory.constructor(*custody_arguments(owners, DEV_THRESHOLD, DEV_TIMELOCK_DELAY))
+        receipt = self.w3.eth.wait_for_transaction_receipt(constructor.transact({"from": deployer}), timeout=30)
+        assert receipt["status"] == 1, receipt
+        return str(receipt["contractAddress"])
+
+    def hand_admin_to(self, admin: str, custody_address: str | None = None) -> None:
+        """The Exchange's admin handed over as the contracts allow it: `setAdmin` scheduled by two owners through
+        the Custody that is admin (the one deployed with the stack unless said), and run once the timelock passed."""
+        custody = self.contract("Custody", custody_address or self.stack.contracts["Custody"])
+        data = Web3.to_bytes(hexstr=self.exchange.encode_abi("setAdmin", args=[admin]))
+        salt = Web3.keccak(text=f"admin to {admin}")
+        schedule = Web3.to_bytes(hexstr=custody.encode_abi("schedule", args=[self.exchange.address, 0, data, salt]))
+        owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
+        execute_through_custody(self.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, custody.address, schedule)
+        self.rpc("evm_increaseTime", int(custody.functions.timelockDelay().call()))
+        self.send(DEPLOYER_INDEX, custody.functions.executeScheduled(self.exchange.address, 0, data, salt))
+        assert self.exchange.functions.admin().call() == Web3.to_checksum_address(admin)
 
     def vault_balance(self, key_index: int, symbol: str) -> int:
         wallet = Account.from_key(DEV_KEYS[key_index]).address

@@ -4,9 +4,13 @@ A change that can hurt users (fees, operators, the exit delay, the admin, price 
 before it runs, and the timelock outlasts the exit delay, so a user who disagrees can take their funds out first
 (the exit hatch). That protects only users who hear of it: the dApp shows what this route reads from the chain.
 
-Read from the node (the Custody's `CallScheduled` logs, since the deployment at the first reading and of the new
-blocks after, and `readyAt` of each), again only when the chain has a new block, and at most every `CACHE_S`
-seconds: every dApp polls it.
+The Custody read is the one the Exchange names as its admin now, not the one recorded at deployment: the owners
+may hand the admin to a new Custody. An admin whose code is not our Custody's is said (`timelocked: false`): its
+changes need wait for nothing, and users should know that first.
+
+Read from the node (`Exchange.admin()`, the Custody's `CallScheduled` logs since the deployment at the first
+reading and of the new blocks after, and `readyAt` of each), again only when the chain has a new block, and at
+most every `CACHE_S` seconds: every dApp polls it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from backend.paths import ARTIFACTS_DIR
 from backend.settings import Settings
 
 if TYPE_CHECKING:
-    from backend.chain.treasury import PendingOperation, ScheduledCalls
+    from backend.chain.treasury import AdminWatch, ExchangeAdmin, PendingOperation, ScheduledCalls
     from custody.calls import KnownAbis
 
 router = APIRouter(prefix="/v1", tags=["network"])
@@ -57,20 +61,29 @@ class ScheduledChange(BaseModel):
 
 
 class ScheduledChanges(BaseModel):
-    custody: Address | None = Field(description="the Custody contract that administers the Exchange; null: none")
+    admin: Address | None = Field(description="the Exchange's admin now (`Exchange.admin()`); null: no Exchange")
+    timelocked: bool = Field(
+        description="whether the admin's code is HDEX's Custody, whose changes wait out its timelock; false: the "
+        "admin is something else, whose changes may take effect without notice"
+    )
+    custody: Address | None = Field(
+        description="the Custody whose scheduled calls are listed: the admin, if timelocked"
+    )
     chainTime: EpochMs | None = Field(description="the latest block's time, which readyAt is compared with")
     changes: list[ScheduledChange] = Field(description="not yet run, cancelled nor expired; soonest first")
 
 
 @dataclass
 class _Reading:
-    """The last reading: which Custody and head block it was taken at, when (monotonic seconds), what it found."""
+    """The last reading: which Exchange and head block it was taken at, when (monotonic seconds), what it found."""
 
     head: str = ""
     chain_time_s: int = 0
     read_at: float = float("-inf")
+    admin: ExchangeAdmin | None = None
     operations: list[PendingOperation] = field(default_factory=list)
-    calls: ScheduledCalls | None = None  # the Custody's scheduled calls, followed block range by block range
+    watch: AdminWatch | None = None  # the Exchange's admin
+    calls: ScheduledCalls | None = None  # the admin Custody's scheduled calls, followed block range by block range
     abis: KnownAbis | None = None  # the ABIs that decode the calls, read from the artifacts once
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -81,46 +94,62 @@ class _Reading:
     responses={**documented(ScheduledChanges, "the timelocked changes waiting to run"), 503: ERROR},
 )
 async def scheduled_changes(request: Request, container: ContainerDep) -> dict[str, Any]:
-    """The calls scheduled through the Custody's timelock that may still run, soonest first, each decoded
-    (`Exchange.setFeeSchedule(...)`, with fee rates and delays in human units), with when it may run (`readyAt`)
-    and until when (`expiresAt`). 503 `NODE_UNAVAILABLE` while the node does not answer."""
+    """The calls scheduled through the timelock of the Custody that administers the Exchange that may still run,
+    soonest first, each decoded (`Exchange.setFeeSchedule(...)`, with fee rates and delays in human units), with
+    when it may run (`readyAt`) and until when (`expiresAt`); and whether the admin is such a Custody at all
+    (`timelocked`). 503 `NODE_UNAVAILABLE` while the node does not answer."""
     settings = container.settings
 
     def deployment() -> tuple[str | None, int]:
         with container.uow() as uow:
-            custody = load_deployments(uow.session, settings.chain_id).get("Custody")
-            return custody, deployment_block(uow.session, settings.chain_id) or 0
+            exchange = load_deployments(uow.session, settings.chain_id).get("Exchange")
+            return exchange, deployment_block(uow.session, settings.chain_id) or 0
 
-    custody, start = await asyncio.to_thread(deployment)
-    if custody is None:
-        return {"custody": None, "chainTime": None, "changes": []}
+    exchange, start = await asyncio.to_thread(deployment)
+    if exchange is None:
+        return {"admin": None, "timelocked": False, "custody": None, "chainTime": None, "changes": []}
     reading: _Reading | None = getattr(request.app.state, "scheduled_changes", None)
     if reading is None:
         reading = request.app.state.scheduled_changes = _Reading()
     async with reading.lock:  # one reading at a time: the others wait for it and share it
         if time.monotonic() - reading.read_at >= CACHE_S:
-            await asyncio.to_thread(_read, reading, settings, custody, start)
-    chain_now, abis = reading.chain_time_s, reading.abis
-    assert abis is not None  # set by the first reading
+            await asyncio.to_thread(_read, reading, settings, exchange, start)
+    chain_now, abis, admin = reading.chain_time_s, reading.abis, reading.admin
+    assert abis is not None and admin is not None  # set by the first reading
     changes = [_change_json(op, chain_now, abis) for op in reading.operations if not op.expired]
-    return {"custody": custody, "chainTime": chain_now * 1000, "changes": changes}
+    return {
+        "admin": admin.address,
+        "timelocked": admin.is_custody,
+        "custody": admin.address if admin.is_custody else None,
+        "chainTime": chain_now * 1000,
+        "changes": changes,
+    }
 
 
-def _read(reading: _Reading, settings: Settings, custody: str, start: int) -> None:
-    """Bring `reading` up to the chain's head: the operations are read again only if a block came since."""
+def _read(reading: _Reading, settings: Settings, exchange: str, start: int) -> None:
+    """Bring `reading` up to the chain's head: the admin and its operations are read again only if a block came
+    since."""
     # Imported here: web3 costs the API's start over a second, and only this request needs it.
-    from backend.chain.treasury import CustodyNode, ScheduledCalls
+    from backend.chain.treasury import AdminWatch, CustodyNode, ScheduledCalls
     from custody.calls import KnownAbis
     from custody.errors import TreasuryError
 
+    rpc_url = settings.effective_rpc_url
     try:
-        block = rpc_call(settings.effective_rpc_url, "eth_getBlockByNumber", ["latest", False], timeout=RPC_TIMEOUT_S)
-        head, chain_time_s = f"{custody}@{block['hash']}", int(block["timestamp"], 16)  # a redeployment reads anew
+        block = rpc_call(rpc_url, "eth_getBlockByNumber", ["latest", False], timeout=RPC_TIMEOUT_S)
+        head, chain_time_s = f"{exchange}@{block['hash']}", int(block["timestamp"], 16)  # a redeployment reads anew
         if head != reading.head:
             reading.abis = reading.abis or KnownAbis.from_artifacts(ARTIFACTS_DIR)
-            if reading.calls is None or reading.calls.node.contract.address != custody:
-                reading.calls = ScheduledCalls(CustodyNode(settings.effective_rpc_url, custody, reading.abis), start)
-            reading.operations = reading.calls.pending()
+            if reading.watch is None or reading.watch.exchange.lower() != exchange.lower():
+                reading.watch = AdminWatch(rpc_url, exchange)
+            admin = reading.watch.read(int(block["number"], 16))
+            if not admin.is_custody:
+                reading.operations = []
+            else:
+                if reading.calls is None or reading.calls.node.contract.address != admin.address:
+                    reading.calls = ScheduledCalls(CustodyNode(rpc_url, admin.address, reading.abis), start)
+                reading.operations = reading.calls.pending()
+            reading.admin = admin
     except (RpcError, TreasuryError, KeyError, TypeError, ValueError) as exc:
         raise HdexError(
             ErrorCode.NODE_UNAVAILABLE, f"the chain's node did not answer, so scheduled changes are unknown: {exc}"

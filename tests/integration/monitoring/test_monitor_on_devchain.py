@@ -157,3 +157,37 @@ def test_a_call_scheduled_through_the_custody_timelock_alerts_staff_once_while_i
     assert f"Exchange.addOperator(operator={intruder}) on {devchain.exchange.address}, due at " in raised.message
     assert raised.message.endswith(f"the owners can cancel it until then (Custody.cancel({operation}))")
     assert [r.new for r in scheduled_alerts(second)] == [False]  # one alert, counting occurrences
+
+
+def test_an_admin_handed_to_anything_but_a_custody_raises_a_critical_alert_and_a_new_custody_is_followed(
+    devchain: DevChain, container: Container
+) -> None:
+    """Stolen owner keys hand the Exchange's admin to an account of theirs: its changes need not wait, so staff hear
+    of it at once. An admin handed to a new Custody is followed: its scheduled calls are the ones alerted."""
+    monitor = Monitor(container, operator=True, feeds=False)
+    try:
+        new = devchain.deploy_custody()
+        devchain.hand_admin_to(new)
+        custody = devchain.contract("Custody", new)
+        fees = Web3.to_bytes(hexstr=devchain.exchange.encode_abi("setFeeSchedule", args=[1500, 2500]))
+        schedule = custody.encode_abi("schedule", args=[devchain.exchange.address, 0, fees, Web3.keccak(text="fees")])
+        owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
+        execute_through_custody(
+            devchain.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, new, Web3.to_bytes(hexstr=schedule)
+        )
+        followed = monitor.run_once(reconcile=False)
+
+        intruder = address_of(7)
+        devchain.hand_admin_to(intruder, new)
+        seized = monitor.run_once(reconcile=False)
+    finally:
+        monitor.close()
+
+    assert followed.failures == {}
+    (raised,) = scheduled_alerts(followed)
+    assert raised.subject == f"custody:{new}"
+    assert "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500) on " in raised.message
+    assert seized.failures == {}
+    (raised,) = [raised for raised in seized.raised if raised.kind is AlertKind.ADMIN_NOT_CUSTODY]
+    assert (raised.severity.value, raised.subject) == ("critical", f"admin:{intruder}")
+    assert raised.message.startswith(f"the Exchange's admin is {intruder}, whose code is not HDEX's Custody")

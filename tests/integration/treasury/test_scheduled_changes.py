@@ -13,9 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
+from web3 import Web3
 
 from backend.api.routes import governance
 from backend.chain import treasury
+from backend.chain.deploy import DEV_THRESHOLD, execute_through_custody
+from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEPLOYER_INDEX, DEV_KEYS
 from backend.chain.treasury import REORG_MARGIN, CustodyNode, ScheduledCalls
 from backend.paths import ARTIFACTS_DIR
 from custody.calls import KnownAbis
@@ -23,7 +26,7 @@ from custody.policy import ScheduledCall
 
 from ..api.live_server import serving
 from ..conftest import free_port
-from ..devchain import DevChain, dev_market_container
+from ..devchain import DevChain, address_of, dev_market_container
 from .conftest import Desk
 
 pytestmark = pytest.mark.chain
@@ -53,7 +56,9 @@ def chain_time_ms(desk: Desk) -> int:
 
 
 def test_a_scheduled_fee_change_is_shown_decoded_waiting_then_due_and_gone_once_it_ran(desk: Desk, api: str) -> None:
-    assert scheduled(api) == {"custody": desk.custody, "chainTime": chain_time_ms(desk), "changes": []}
+    custody = desk.custody
+    empty = {"admin": custody, "timelocked": True, "custody": custody, "chainTime": chain_time_ms(desk), "changes": []}
+    assert scheduled(api) == empty
 
     proposal = desk.approved("fee.json", "--target", desk.exchange, "--function", "setFeeSchedule", "1500", "2500")
     assert desk.send("schedule", proposal).exit_code == 0
@@ -94,6 +99,44 @@ def test_an_expired_change_is_not_shown_since_nobody_can_run_it(desk: Desk, api:
     desk.chain.rpc("evm_increaseTime", TIMELOCK_DELAY + GRACE_PERIOD + 1)
     desk.chain.mine()
     assert scheduled(api)["changes"] == []
+
+
+def schedule_fee_change(chain: DevChain, custody_address: str) -> None:
+    """Two owners schedule a fee change through the Custody at `custody_address`."""
+    custody = chain.contract("Custody", custody_address)
+    fees = Web3.to_bytes(hexstr=chain.exchange.encode_abi("setFeeSchedule", args=[1500, 2500]))
+    schedule = custody.encode_abi("schedule", args=[chain.exchange.address, 0, fees, Web3.keccak(text="fees")])
+    owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
+    execute_through_custody(
+        chain.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, custody.address, Web3.to_bytes(hexstr=schedule)
+    )
+
+
+def test_the_custody_read_is_the_one_the_exchange_names_as_its_admin_once_it_was_handed_over(
+    devchain: DevChain, api: str
+) -> None:
+    """The owners move the admin to a new Custody: its scheduled calls are what users must hear of, not the old
+    one's, which can no longer change the Exchange."""
+    new = devchain.deploy_custody()
+    devchain.hand_admin_to(new)
+    schedule_fee_change(devchain, devchain.stack.contracts["Custody"])
+    answer = scheduled(api)
+    assert (answer["admin"], answer["timelocked"], answer["custody"], answer["changes"]) == (new, True, new, [])
+
+    schedule_fee_change(devchain, new)
+    answer = scheduled(api)
+    assert [change["description"] for change in answer["changes"]] == [
+        "Exchange.setFeeSchedule(makerFeeRate=1500, takerFeeRate=2500)"
+    ]
+
+
+def test_an_admin_that_is_not_a_custody_is_said_since_its_changes_need_not_wait(devchain: DevChain, api: str) -> None:
+    """Stolen owner keys hand the admin to an account of their own: nothing will be scheduled any more, and users
+    must know that rather than see an empty list."""
+    intruder = address_of(7)
+    devchain.hand_admin_to(intruder)
+    answer = scheduled(api)
+    assert (answer["admin"], answer["timelocked"], answer["custody"], answer["changes"]) == (intruder, False, None, [])
 
 
 def test_a_node_that_does_not_answer_is_a_typed_503(devchain: DevChain, sqlite_url: str, tmp_path: Path) -> None:

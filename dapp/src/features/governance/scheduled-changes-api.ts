@@ -25,6 +25,10 @@ export interface ScheduledChange {
 }
 
 export interface ScheduledChanges {
+  /** The Exchange's admin now; null: no Exchange deployed. */
+  admin: string | null;
+  /** Whether the admin is HDEX's Custody, whose changes wait out its timelock (and are listed here). */
+  timelocked: boolean;
   custody: string | null;
   chainTime: number | null;
   changes: ScheduledChange[];

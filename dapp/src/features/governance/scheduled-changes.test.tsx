@@ -33,8 +33,10 @@ function dateTime(epochMs: number): string {
   return /<output>(.*?)<\/output>/.exec(providedMarkup(<When />))?.[1] ?? "";
 }
 
-function shown(changes: ScheduledChange[]): string {
-  const answer: Answer = { custody: "0x5FbDB2315678afecb367f032d93F642f64180aa3", chainTime: 0, changes };
+const CUSTODY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+function shown(changes: ScheduledChange[], fields: Partial<Answer> = {}): string {
+  const answer: Answer = { admin: CUSTODY, timelocked: true, custody: CUSTODY, chainTime: 0, changes, ...fields };
   return providedMarkup(<ScheduledChanges />, [[["scheduled-changes"], answer]]);
 }
 
@@ -74,5 +76,14 @@ describe("scheduled changes to the exchange", () => {
 
   it("are not shown while nothing is scheduled", () => {
     expect(shown([])).not.toContain("Scheduled changes");
+  });
+
+  it("say that an admin which is not the Custody need announce nothing, with the way out", () => {
+    const stranger = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    const markup = shown([], { admin: stranger, timelocked: false, custody: null });
+    expect(markup).toContain(`aria-label="The exchange&#x27;s admin is not timelocked"`);
+    expect(markup).toContain(`The exchange&#x27;s admin is ${stranger}, which is not the exchange&#x27;s Custody contract`);
+    expect(markup).toContain('href="/#escape-hatch"');
+    expect(shown([], { admin: null, timelocked: false, custody: null })).not.toContain("timelocked"); // nothing deployed
   });
 });

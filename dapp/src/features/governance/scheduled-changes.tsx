@@ -4,6 +4,9 @@
  * outlasts the exit delay, so a user who disagrees can take their funds out first through the escape hatch; but
  * only a user who hears of it. Fee and exit-delay changes are said in words; any other shows the call the chain will
  * run. Nothing is shown while nothing is scheduled, or while the server cannot read the chain.
+ *
+ * An exchange whose admin is not its Custody (handed over, by stolen keys for instance) announces nothing and waits
+ * for nothing: that is said instead, with the same way out.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useI18n, type I18n } from "../../i18n";
@@ -23,6 +26,8 @@ export function ScheduledChanges() {
     refetchInterval: REFRESH_MS,
     staleTime: 10_000,
   });
+  const admin = current.data?.admin;
+  if (admin && !current.data?.timelocked) return <Untimelocked admin={admin} />;
   const changes = current.data?.changes ?? [];
   if (!changes.length) return null;
   return (
@@ -41,10 +46,26 @@ export function ScheduledChanges() {
         ))}
       </ul>
       <p className="scheduled-changes__why">
-        {t("governance.why")} <a href={`${paths.trading}#${EXIT_ANCHOR}`}>{t("governance.exitLink")}</a>
+        {t("governance.why")} <ExitLink />
       </p>
     </section>
   );
+}
+
+function Untimelocked({ admin }: { admin: string }) {
+  const { t } = useI18n();
+  return (
+    <section className="banner banner--warning scheduled-changes" aria-label={t("governance.untimelocked.label")}>
+      <strong className="scheduled-changes__title">{t("governance.untimelocked.label")}</strong>
+      <p className="scheduled-changes__why">
+        {t("governance.untimelocked.text", { admin })} <ExitLink />
+      </p>
+    </section>
+  );
+}
+
+function ExitLink() {
+  return <a href={`${paths.trading}#${EXIT_ANCHOR}`}>{useI18n().t("governance.exitLink")}</a>;
 }
 
 /** What a change does, in words where the call is known. */
