@@ -86,5 +86,6 @@ class HdexGroup(click.Group):
 
 
 @click.group(cls=HdexGroup)
+@click.version_option(package_name="hdex", prog_name="hdex", message="%(prog)s %(version)s")
 def main() -> None:
     """HDEX hybrid exchange: run it, manage its database, chain and markets."""
