@@ -25,6 +25,7 @@ from custody.calls import KnownAbis
 from custody.policy import ScheduledCall
 
 from ..api.live_server import serving
+from ..api.test_openapi_responses import schema_mismatches
 from ..conftest import free_port
 from ..devchain import DevChain, address_of, dev_market_container
 from .conftest import Desk
@@ -137,6 +138,18 @@ def test_an_admin_that_is_not_a_custody_is_said_since_its_changes_need_not_wait(
     devchain.hand_admin_to(intruder)
     answer = scheduled(api)
     assert (answer["admin"], answer["timelocked"], answer["custody"], answer["changes"]) == (intruder, False, None, [])
+
+
+def test_the_bodies_match_the_schema_openapi_documents(devchain: DevChain, api: str) -> None:
+    schedule_fee_change(devchain, devchain.stack.contracts["Custody"])
+    listed = httpx.get(f"{api}/v1/scheduled-changes", timeout=30)
+    devchain.hand_admin_to(address_of(7))
+    untimelocked = httpx.get(f"{api}/v1/scheduled-changes", timeout=30)
+    assert [len(listed.json()["changes"]), len(untimelocked.json()["changes"])] == [1, 0]
+
+    document = httpx.get(f"{api}/openapi.json", timeout=30).json()
+    made = [("GET", "/v1/scheduled-changes", answer.status_code, answer) for answer in (listed, untimelocked)]
+    assert schema_mismatches(document, made) == []
 
 
 def test_a_node_that_does_not_answer_is_a_typed_503(devchain: DevChain, sqlite_url: str, tmp_path: Path) -> None:
