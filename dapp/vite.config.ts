@@ -4,12 +4,13 @@ import { loadEnv } from "vite";
 import { defineConfig } from "vitest/config";
 
 const TESTS = /\.test\.tsx?$/;
+const SOURCES = new URL("src/", import.meta.url); // whatever the working directory
 
 /** The test files that replace a module (`vi.mock`): a module graph shared with other files would hand them the
  *  module already loaded, not their stand-in. */
 function filesMockingModules(): string[] {
-  return readdirSync("src", { recursive: true, encoding: "utf8" })
-    .filter((path) => TESTS.test(path) && readFileSync(`src/${path}`, "utf8").includes("vi.mock("))
+  return readdirSync(SOURCES, { recursive: true, encoding: "utf8" })
+    .filter((path) => TESTS.test(path) && readFileSync(new URL(path, SOURCES), "utf8").includes("vi.mock("))
     .map((path) => `src/${path.replaceAll("\\", "/")}`);
 }
 
