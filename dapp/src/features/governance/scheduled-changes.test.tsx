@@ -61,16 +61,57 @@ describe("scheduled changes to the exchange", () => {
     expect(markup).toContain("It may take effect at any moment.");
   });
 
+  it("say the Exchange's operator, admin and fee-recipient changes in words", () => {
+    const who = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    const markup = shown(
+      (
+        [
+          ["addOperator", "operator"],
+          ["setAdmin", "admin"],
+          ["setFeeRecipient", "feeRecipient"],
+        ] as const
+      ).map(([fn, name], i) => change({ id: `0x${i}`, function: fn, arguments: [{ name, value: who, human: null }] })),
+    );
+    expect(markup).toContain(`${who} becomes an operator of the exchange: it may settle the trades of orders you signed.`);
+    expect(markup).toContain(`The exchange&#x27;s admin passes to ${who}.`);
+    expect(markup).toContain(`Trading fees go to ${who}.`);
+  });
+
+  it("say a price-source change with its market's name, and a removed source as the operator's to trigger", () => {
+    const [weth, usdc, feed] = ["0x" + "a".repeat(40), "0x" + "b".repeat(40), "0x" + "c".repeat(40)];
+    const priceFeed = (source: string) =>
+      change({
+        id: source,
+        function: "setPriceFeed",
+        arguments: [
+          { name: "baseToken", value: weth, human: null },
+          { name: "quoteToken", value: usdc, human: null },
+          { name: "feed", value: source, human: null },
+          { name: "maxAge", value: "3600", human: "3600 s (1 h)" },
+        ],
+      });
+    const market = { name: "WETH-USDC", baseToken: { address: weth.toUpperCase() }, quoteToken: { address: usdc } };
+    const answer: Answer = { admin: CUSTODY, timelocked: true, custody: CUSTODY, chainTime: 0, changes: [priceFeed(feed), priceFeed("0x" + "0".repeat(40))] };
+    const markup = providedMarkup(<ScheduledChanges />, [
+      [["scheduled-changes"], answer],
+      [["markets"], [market]],
+    ]);
+    expect(markup).toContain(`Stop orders of WETH-USDC are triggered by the price source ${feed}, trusted while its answer is at most 01:00:00 old.`);
+    expect(markup).toContain("Stop orders of WETH-USDC lose their price source: the operator triggers them.");
+    expect(shown([priceFeed(feed)])).toContain(`Stop orders of ${weth}/${usdc} are triggered`); // no market known
+  });
+
   it("show any other call as the call the chain will run", () => {
     const markup = shown([
       change({
-        function: "addOperator",
-        arguments: [{ name: "operator", value: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", human: null }],
-        description: "Exchange.addOperator(operator=0x90F79bf6EB2c4f870365E785982E1f101E93b906)",
+        contract: "Custody",
+        function: "setDailyLimit",
+        arguments: [],
+        description: "Custody.setDailyLimit(token=0x0000000000000000000000000000000000000000, limit=5000000000000000000)",
       }),
     ]);
     expect(markup).toContain(
-      "The exchange&#x27;s owners will run Exchange.addOperator(operator=0x90F79bf6EB2c4f870365E785982E1f101E93b906).",
+      "The exchange&#x27;s owners will run Custody.setDailyLimit(token=0x0000000000000000000000000000000000000000, limit=5000000000000000000).",
     );
   });
 

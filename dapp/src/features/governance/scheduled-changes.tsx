@@ -2,16 +2,18 @@
  * "Scheduled changes to the exchange", above every page: what the exchange's owners scheduled through the Custody
  * timelock. A change that can hurt users (fees, operators, the exit delay, the admin) waits out the timelock, which
  * outlasts the exit delay, so a user who disagrees can take their funds out first through the escape hatch; but
- * only a user who hears of it. Fee and exit-delay changes are said in words; any other shows the call the chain will
- * run. Nothing is shown while nothing is scheduled, or while the server cannot read the chain.
+ * only a user who hears of it. The Exchange's timelocked changes are said in words; any other call shows as the call
+ * the chain will run. Nothing is shown while nothing is scheduled, or while the server cannot read the chain.
  *
  * An exchange whose admin is not its Custody (handed over, by stolen keys for instance) announces nothing and waits
  * for nothing: that is said instead, with the same way out.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useI18n, type I18n } from "../../i18n";
+import type { Market } from "../../lib/api-types";
 import { paths } from "../../lib/router";
 import { durationText, EXIT_ANCHOR } from "../exit";
+import { marketsQuery } from "../markets";
 import { scheduledChangesApi, type ScheduledChange } from "./scheduled-changes-api";
 import "./scheduled-changes.css";
 
@@ -26,9 +28,11 @@ export function ScheduledChanges() {
     refetchInterval: REFRESH_MS,
     staleTime: 10_000,
   });
+  const changes = current.data?.changes ?? [];
+  // the markets name a price-source change's tokens: read only when one is scheduled
+  const markets = useQuery({ ...marketsQuery, enabled: changes.some((change) => change.function === "setPriceFeed") });
   const admin = current.data?.admin;
   if (admin && !current.data?.timelocked) return <Untimelocked admin={admin} />;
-  const changes = current.data?.changes ?? [];
   if (!changes.length) return null;
   return (
     <section className="banner banner--warning scheduled-changes" aria-label={t("governance.label")}>
@@ -36,7 +40,7 @@ export function ScheduledChanges() {
       <ul className="scheduled-changes__list">
         {changes.map((change) => (
           <li key={change.id}>
-            {changeText(change, i18n)}{" "}
+            {changeText(change, i18n, markets.data)}{" "}
             <span className="scheduled-changes__when">
               {change.status === "due"
                 ? t("governance.due")
@@ -68,18 +72,44 @@ function ExitLink() {
   return <a href={`${paths.trading}#${EXIT_ANCHOR}`}>{useI18n().t("governance.exitLink")}</a>;
 }
 
-/** What a change does, in words where the call is known. */
-export function changeText(change: ScheduledChange, { t, formatFeeRate }: Pick<I18n, "t" | "formatFeeRate">): string {
-  const argument = (name: string) => change.arguments.find((item) => item.name === name)?.value;
-  if (change.contract === "Exchange" && change.function === "setFeeSchedule") {
-    const maker = argument("makerFeeRate");
-    const taker = argument("takerFeeRate");
-    if (maker !== undefined && taker !== undefined)
-      return t("governance.change.fees", { maker: formatFeeRate(Number(maker)), taker: formatFeeRate(Number(taker)) });
-  }
-  if (change.contract === "Exchange" && change.function === "setExitDelay") {
-    const delay = argument("exitDelay");
-    if (delay !== undefined) return t("governance.change.exitDelay", { delay: durationText(BigInt(delay), t) });
-  }
-  return t("governance.change.call", { call: change.description });
+const NO_ADDRESS = /^0x0{40}$/;
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** What a change does, in words where the call is one of the Exchange's timelocked setters; `markets` name a price
+ *  source's market. */
+export function changeText(
+  change: ScheduledChange,
+  { t, formatFeeRate }: Pick<I18n, "t" | "formatFeeRate">,
+  markets: readonly Market[] = [],
+): string {
+  const args = Object.fromEntries(change.arguments.map((item) => [item.name, item.value]));
+  const words = (): string | null => {
+    switch (change.function) {
+      case "setFeeSchedule":
+        if (args.makerFeeRate === undefined || args.takerFeeRate === undefined) return null;
+        return t("governance.change.fees", {
+          maker: formatFeeRate(Number(args.makerFeeRate)),
+          taker: formatFeeRate(Number(args.takerFeeRate)),
+        });
+      case "setExitDelay":
+        return args.exitDelay === undefined ? null : t("governance.change.exitDelay", { delay: durationText(BigInt(args.exitDelay), t) });
+      case "addOperator":
+        return args.operator === undefined ? null : t("governance.change.operator", { operator: args.operator });
+      case "setAdmin":
+        return args.admin === undefined ? null : t("governance.change.admin", { admin: args.admin });
+      case "setFeeRecipient":
+        return args.feeRecipient === undefined ? null : t("governance.change.feeRecipient", { recipient: args.feeRecipient });
+      case "setPriceFeed": {
+        const { baseToken: base, quoteToken: quote, feed, maxAge } = args;
+        if (base === undefined || quote === undefined || feed === undefined || maxAge === undefined) return null;
+        const known = markets.find((m) => sameAddress(m.baseToken.address, base) && sameAddress(m.quoteToken.address, quote));
+        const market = known?.name ?? `${base}/${quote}`;
+        if (NO_ADDRESS.test(feed)) return t("governance.change.priceSourceRemoved", { market });
+        return t("governance.change.priceSource", { market, feed, maxAge: durationText(BigInt(maxAge), t) });
+      }
+      default:
+        return null;
+    }
+  };
+  return (change.contract === "Exchange" && words()) || t("governance.change.call", { call: change.description });
 }
