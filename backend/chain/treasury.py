@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
 from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
@@ -70,15 +71,16 @@ class ScheduledCalls:
         self._next_block = from_block  # the first block not read yet
         self._calls: dict[bytes, ScheduledCall] = {}
 
-    def pending(self) -> list[PendingOperation]:
-        """`CustodyNode.pending_operations` as of now; TreasuryError when the node fails."""
+    def pending(self, head: int | None = None, now: int | None = None) -> list[PendingOperation]:
+        """`CustodyNode.pending_operations` up to block `head` at chain time `now` (the node's latest when not
+        given: a caller that read the block passes it); TreasuryError when the node fails."""
         if self._next_block == self._from_block:  # the first reading
             self.node.require_contract()
-        head = self.node.head()
+        head = self.node.head() if head is None else head
         for call in self.node.scheduled_calls(max(self._from_block, self._next_block - REORG_MARGIN), head):
             self._calls[call.operation_id] = call
         self._next_block = max(self._next_block, head + 1)
-        return self.node.operations(self._calls.values())
+        return self.node.operations(self._calls.values(), now)
 
 
 def _read_node(read: Any) -> Any:
@@ -89,37 +91,60 @@ def _read_node(read: Any) -> Any:
         raise TreasuryError(f"the node did not answer: {exc}") from None
 
 
+def exchange_admin(w3: Web3, exchange: str, block: BlockIdentifier = "latest") -> ChecksumAddress | None:
+    """`exchange.admin()` at `block`; None when it answers none (a revert or not one word: not an Exchange).
+    TreasuryError when the node fails."""
+    call = {"to": to_checksum_address(exchange), "data": EXCHANGE_ADMIN_SELECTOR}
+    try:
+        answer = bytes(w3.eth.call(call, block))  # type: ignore[arg-type]
+    except (ContractCustomError, ContractLogicError):  # a revert: no such function
+        return None
+    except (Web3Exception, OSError) as exc:
+        raise TreasuryError(f"the node did not answer: {exc}") from None
+    return to_checksum_address(answer[12:]) if len(answer) == 32 else None
+
+
 @dataclass(frozen=True)
-class ExchangeAdmin:
-    """Who administers the Exchange now (`Exchange.admin()`), and whether its code is our Custody's: only then
-    do its changes wait out a timelock (the Exchange asks its admin whether a call is a scheduled one, which any
-    other contract may simply affirm)."""
+class Governance:
+    """Who administers the Exchange (`Exchange.admin()`), whether its code is our Custody's (only then do its
+    changes wait out a timelock: the Exchange asks its admin whether a call is a scheduled one, which any other
+    contract may simply affirm), and the operations it scheduled that were not yet run nor cancelled."""
 
-    address: str
-    is_custody: bool
+    admin: str
+    timelocked: bool
+    operations: list[PendingOperation]  # none for an admin that is not a Custody
 
 
-class AdminWatch:
-    """The Exchange's admin as the API and the monitor follow it: the Custody recorded at deployment may hand
-    the admin over (to a new Custody, or, stolen keys, to anything)."""
+class GovernanceWatch:
+    """The Exchange's `Governance` for a process that asks again and again (the API, the monitor). The Custody
+    recorded at deployment may hand the admin over: to a new Custody, whose calls are then read, or (stolen keys)
+    to anything else, which is said."""
 
-    def __init__(self, rpc_url: str, exchange: str) -> None:
+    def __init__(self, rpc_url: str, exchange: str, abis: KnownAbis, from_block: int) -> None:
+        self._rpc_url = rpc_url
         self.w3: Web3 = make_web3(rpc_url)
         self.exchange = to_checksum_address(exchange)
+        self._abis = abis
+        self._from_block = from_block  # where the Exchange's deployment starts: no Custody call is older
         self._custodies: set[str] = set()  # addresses whose code was found to be Custody's: code does not change
+        self._calls: ScheduledCalls | None = None  # the admin Custody's, followed block range by block range
 
-    def read(self, block: BlockIdentifier = "latest") -> ExchangeAdmin:
-        """The admin at `block`; TreasuryError when the node fails or the Exchange does not answer `admin()`."""
-        call = {"to": self.exchange, "data": EXCHANGE_ADMIN_SELECTOR}
-        answer = bytes(_read_node(lambda: self.w3.eth.call(call, block)))  # type: ignore[arg-type]
-        if len(answer) != 32:
+    def read(self, head: int | None = None, now: int | None = None) -> Governance:
+        """As of block `head` at chain time `now` (the node's latest block when not given); TreasuryError when the
+        node fails or the Exchange does not answer `admin()`."""
+        if head is None or now is None:
+            block = _read_node(lambda: self.w3.eth.get_block("latest"))
+            head, now = int(block["number"]), int(block["timestamp"])
+        admin = exchange_admin(self.w3, self.exchange, head)
+        if admin is None:
             raise TreasuryError(f"{self.exchange} does not answer Exchange.admin(): is it the Exchange?")
-        admin = to_checksum_address(answer[12:])
         if admin not in self._custodies:
-            code = bytes(_read_node(lambda: self.w3.eth.get_code(admin, block)))
-            if verify_code("Custody", admin, code).matches:
-                self._custodies.add(admin)
-        return ExchangeAdmin(admin, admin in self._custodies)
+            if not verify_code("Custody", admin, bytes(_read_node(lambda: self.w3.eth.get_code(admin, head)))).matches:
+                return Governance(admin, False, [])
+            self._custodies.add(admin)
+        if self._calls is None or self._calls.node.contract.address != admin:
+            self._calls = ScheduledCalls(CustodyNode(self._rpc_url, admin, self._abis), self._from_block)
+        return Governance(admin, True, self._calls.pending(head, now))
 
 
 class CustodyNode:
@@ -166,14 +191,7 @@ class CustodyNode:
     def administers(self, target: str) -> bool:
         """Whether `target` answers the Exchange's `admin()` with this Custody: a call labelled `Exchange.<fn>` by its
         selector alone may be aimed at any contract."""
-        call = {"to": to_checksum_address(target), "data": EXCHANGE_ADMIN_SELECTOR}
-        try:
-            answer = bytes(self.w3.eth.call(call))  # type: ignore[arg-type]
-        except (ContractCustomError, ContractLogicError):  # a revert: no such function
-            return False
-        except (Web3Exception, OSError) as exc:
-            raise TreasuryError(f"the node did not answer: {exc}") from None
-        return len(answer) == 32 and to_checksum_address(answer[12:]) == self.contract.address
+        return exchange_admin(self.w3, target) == self.contract.address
 
     def require_contract(self) -> None:
         """Refuse an address without code: every call to it answers nothing, which reads as a node that did not
@@ -232,10 +250,11 @@ class CustodyNode:
                 calls.append(ScheduledCall(target, int(args["value"]), bytes(args["data"]), bytes(args["salt"])))
         return calls
 
-    def operations(self, calls: Iterable[ScheduledCall]) -> list[PendingOperation]:
-        """Those of `calls` still scheduled (not executed nor cancelled), soonest first; expired ones marked. A call
-        scheduled again after it expired is listed once."""
-        now, grace = self.now(), self.grace_period()
+    def operations(self, calls: Iterable[ScheduledCall], now: int | None = None) -> list[PendingOperation]:
+        """Those of `calls` still scheduled (not executed nor cancelled), soonest first; expired ones marked as of
+        chain time `now` (the latest block's when not given). A call scheduled again after it expired is listed
+        once."""
+        now, grace = self.now() if now is None else now, self.grace_period()
         pending = []
         for operation_id, call in {call.operation_id: call for call in calls}.items():
             ready = self.ready_at(call)

@@ -19,42 +19,31 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from backend.alerts import AlertKind, Severity
-from backend.chain.treasury import PendingOperation
+from backend.chain.treasury import Governance
 from backend.monitoring.report import PassReport
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
 from custody.review import format_utc
 
-# The Custody's pending operations (`CustodyNode.pending_operations`); raises TreasuryError when the node fails.
-PendingReader = Callable[[], list[PendingOperation]]
-
-
-def alert_admin_not_custody(session: Session, admin: str, chain_id: int, now_ms: int, report: PassReport) -> None:
-    """The critical alert for an Exchange whose admin's code is not our Custody's."""
-    report.alert(
-        session,
-        AlertKind.ADMIN_NOT_CUSTODY,
-        Severity.CRITICAL,
-        f"the Exchange's admin is {admin}, whose code is not HDEX's Custody: its admin changes need not wait out a "
-        "timelock, and none can be cancelled; if the owners did not hand it over, their keys are stolen and users "
-        "must be told to leave through the escape hatch",
-        subject=f"admin:{admin}",
-        dedup_key=f"{AlertKind.ADMIN_NOT_CUSTODY.value}:{chain_id}:{admin}",
-        details={"admin": admin},
-        now_ms=now_ms,
-    )
+# The Exchange's admin and the operations it scheduled (`GovernanceWatch.read`); TreasuryError when the node fails.
+GovernanceReader = Callable[[], Governance]
 
 
 def check_custody(
-    session: Session, custody: str, chain_id: int, read: PendingReader, abis: KnownAbis, now_ms: int, report: PassReport
+    session: Session, chain_id: int, read: GovernanceReader, abis: KnownAbis, now_ms: int, report: PassReport
 ) -> None:
-    """One alert per scheduled operation that may still run (not executed, cancelled nor expired)."""
+    """One alert per operation the admin Custody scheduled that may still run (not executed, cancelled nor
+    expired); a critical one, for an admin that is not a Custody; a failure, when the node cannot be read."""
     try:
-        pending = read()
+        governance = read()
     except TreasuryError as exc:
         report.failed("custody", str(exc))
         return
-    for op in pending:
+    if not governance.timelocked:
+        _alert_admin_not_custody(session, governance.admin, chain_id, now_ms, report)
+        return
+    custody = governance.admin
+    for op in governance.operations:
         if op.expired:
             continue
         operation = f"0x{op.operation_id.hex()}"
@@ -73,3 +62,18 @@ def check_custody(
             },
             now_ms=now_ms,
         )  # fmt: skip
+
+
+def _alert_admin_not_custody(session: Session, admin: str, chain_id: int, now_ms: int, report: PassReport) -> None:
+    report.alert(
+        session,
+        AlertKind.ADMIN_NOT_CUSTODY,
+        Severity.CRITICAL,
+        f"the Exchange's admin is {admin}, whose code is not HDEX's Custody: its admin changes need not wait out a "
+        "timelock, and none can be cancelled; if the owners did not hand it over, their keys are stolen and users "
+        "must be told to leave through the escape hatch",
+        subject=f"admin:{admin}",
+        dedup_key=f"{AlertKind.ADMIN_NOT_CUSTODY.value}:{chain_id}:{admin}",
+        details={"admin": admin},
+        now_ms=now_ms,
+    )

@@ -31,17 +31,16 @@ from backend.alerts import PendingAlert
 from backend.bootstrap import Container
 from backend.chain.deployments import ExchangeDeployment, NotDeployed, require_exchange
 from backend.chain.jsonrpc import JsonRpcClient
-from backend.chain.treasury import AdminWatch, CustodyNode, ScheduledCalls
+from backend.chain.treasury import GovernanceWatch
 from backend.db.leased_loop import LeaseTakenOver
 from backend.metrics import MONITOR_LAST_PASS
-from backend.monitoring.custody import alert_admin_not_custody, check_custody
+from backend.monitoring.custody import check_custody
 from backend.monitoring.feeds import HaltUnavailable, MarketHalts, check_feeds
 from backend.monitoring.leased_pass import monitoring_loop
 from backend.monitoring.operator import ChainContext, OperatorLimits, check_operator, forget_readings
 from backend.monitoring.report import PassReport
 from backend.paths import ARTIFACTS_DIR
 from custody.calls import KnownAbis
-from custody.errors import TreasuryError
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +69,7 @@ class Monitor:
         self._feed_rpc = JsonRpcClient(url, timeout=10.0)
         self._operator_rpc = JsonRpcClient(url, timeout=10.0)
         self._last_reconcile_ms: int | None = None
-        self._admin: AdminWatch | None = None  # the Exchange's admin
-        self._scheduled: ScheduledCalls | None = None  # the admin Custody's scheduled calls, followed pass by pass
+        self._governance: GovernanceWatch | None = None  # the Exchange's admin and its calls, followed pass by pass
         interval = container.settings.monitor_interval_s
         self.leased = monitoring_loop(
             "monitor", LEASE, container.session_factory, self._leased_pass, interval, container.settings.data_dir,
@@ -148,20 +146,11 @@ class Monitor:
         """CUSTODY_CALL_SCHEDULED for the Custody that administers the Exchange, ADMIN_NOT_CUSTODY for any other
         admin (`check_custody`)."""
         settings = self.container.settings
-        if self._admin is None or self._admin.exchange.lower() != exchange.address.lower():
-            self._admin = AdminWatch(settings.effective_rpc_url, exchange.address)
-        try:
-            admin = self._admin.read()
-        except TreasuryError as exc:
-            report.failed("custody", str(exc))
-            return
-        if not admin.is_custody:
-            alert_admin_not_custody(session, admin.address, settings.chain_id, now_ms, report)
-            return
-        if self._scheduled is None or self._scheduled.node.contract.address != admin.address:
-            node = CustodyNode(settings.effective_rpc_url, admin.address, self._abis)
-            self._scheduled = ScheduledCalls(node, exchange.start_block)
-        check_custody(session, admin.address, settings.chain_id, self._scheduled.pending, self._abis, now_ms, report)
+        watch = self._governance
+        if watch is None or watch.exchange.lower() != exchange.address.lower():
+            watch = GovernanceWatch(settings.effective_rpc_url, exchange.address, self._abis, exchange.start_block)
+            self._governance = watch
+        check_custody(session, settings.chain_id, watch.read, self._abis, now_ms, report)
 
     @cached_property
     def _abis(self) -> KnownAbis:

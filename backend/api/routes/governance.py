@@ -32,7 +32,7 @@ from backend.paths import ARTIFACTS_DIR
 from backend.settings import Settings
 
 if TYPE_CHECKING:
-    from backend.chain.treasury import AdminWatch, ExchangeAdmin, PendingOperation, ScheduledCalls
+    from backend.chain.treasury import Governance, GovernanceWatch, PendingOperation
     from custody.calls import KnownAbis
 
 router = APIRouter(prefix="/v1", tags=["network"])
@@ -80,10 +80,8 @@ class _Reading:
     head: str = ""
     chain_time_s: int = 0
     read_at: float = float("-inf")
-    admin: ExchangeAdmin | None = None
-    operations: list[PendingOperation] = field(default_factory=list)
-    watch: AdminWatch | None = None  # the Exchange's admin
-    calls: ScheduledCalls | None = None  # the admin Custody's scheduled calls, followed block range by block range
+    governance: Governance | None = None
+    watch: GovernanceWatch | None = None  # the Exchange's admin and its calls, followed from reading to reading
     abis: KnownAbis | None = None  # the ABIs that decode the calls, read from the artifacts once
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -114,13 +112,13 @@ async def scheduled_changes(request: Request, container: ContainerDep) -> dict[s
     async with reading.lock:  # one reading at a time: the others wait for it and share it
         if time.monotonic() - reading.read_at >= CACHE_S:
             await asyncio.to_thread(_read, reading, settings, exchange, start)
-    chain_now, abis, admin = reading.chain_time_s, reading.abis, reading.admin
-    assert abis is not None and admin is not None  # set by the first reading
-    changes = [_change_json(op, chain_now, abis) for op in reading.operations if not op.expired]
+    chain_now, abis, governance = reading.chain_time_s, reading.abis, reading.governance
+    assert abis is not None and governance is not None  # set by the first reading
+    changes = [_change_json(op, chain_now, abis) for op in governance.operations if not op.expired]
     return {
-        "admin": admin.address,
-        "timelocked": admin.is_custody,
-        "custody": admin.address if admin.is_custody else None,
+        "admin": governance.admin,
+        "timelocked": governance.timelocked,
+        "custody": governance.admin if governance.timelocked else None,
         "chainTime": chain_now * 1000,
         "changes": changes,
     }
@@ -130,7 +128,7 @@ def _read(reading: _Reading, settings: Settings, exchange: str, start: int) -> N
     """Bring `reading` up to the chain's head: the admin and its operations are read again only if a block came
     since."""
     # Imported here: web3 costs the API's start over a second, and only this request needs it.
-    from backend.chain.treasury import AdminWatch, CustodyNode, ScheduledCalls
+    from backend.chain.treasury import GovernanceWatch
     from custody.calls import KnownAbis
     from custody.errors import TreasuryError
 
@@ -141,15 +139,8 @@ def _read(reading: _Reading, settings: Settings, exchange: str, start: int) -> N
         if head != reading.head:
             reading.abis = reading.abis or KnownAbis.from_artifacts(ARTIFACTS_DIR)
             if reading.watch is None or reading.watch.exchange.lower() != exchange.lower():
-                reading.watch = AdminWatch(rpc_url, exchange)
-            admin = reading.watch.read(int(block["number"], 16))
-            if not admin.is_custody:
-                reading.operations = []
-            else:
-                if reading.calls is None or reading.calls.node.contract.address != admin.address:
-                    reading.calls = ScheduledCalls(CustodyNode(rpc_url, admin.address, reading.abis), start)
-                reading.operations = reading.calls.pending()
-            reading.admin = admin
+                reading.watch = GovernanceWatch(rpc_url, exchange, reading.abis, start)
+            reading.governance = reading.watch.read(int(block["number"], 16), chain_time_s)
     except (RpcError, TreasuryError, KeyError, TypeError, ValueError) as exc:
         raise HdexError(
             ErrorCode.NODE_UNAVAILABLE, f"the chain's node did not answer, so scheduled changes are unknown: {exc}"

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.alerts import AlertKind
-from backend.chain.treasury import PendingOperation
+from backend.chain.treasury import Governance, PendingOperation
 from backend.db.models import Alert, ChainCursor, SanctionsList, WithdrawalRequest
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
@@ -337,16 +337,16 @@ def test_a_custody_that_cannot_be_read_raises_nothing_and_an_expired_call_is_not
     abis = KnownAbis.from_artifacts(ARTIFACTS_DIR)
     expired = PendingOperation(b"\x01" * 32, ScheduledCall(EXCHANGE, 0, b"", b"\x00" * 32), 1, 0, 2, True)
 
-    def unreadable() -> list[PendingOperation]:
+    def unreadable() -> Governance:
         raise TreasuryError("the node did not answer: connection refused")
 
     for read, failures in (
         (unreadable, {"custody": "the node did not answer: connection refused"}),
-        (lambda: [expired], {}),
+        (lambda: Governance(CUSTODY, True, [expired]), {}),
     ):
         report = PassReport()
         with sessions() as session:
-            check_custody(session, CUSTODY, 31337, read, abis, NOW_MS, report)
+            check_custody(session, 31337, read, abis, NOW_MS, report)
             session.commit()
         assert (report.raised, report.failures) == ([], failures)
     assert alerts(sessions) == []
