@@ -116,15 +116,21 @@ class DevChain:
         assert receipt["status"] == 1, receipt
         return str(receipt["contractAddress"])
 
+    def schedule(self, target: str, data: bytes, salt: bytes, custody_address: str | None = None) -> Contract:
+        """Two owners schedule `target.call(data)` through a Custody (the one deployed with the stack unless said),
+        which is returned."""
+        custody = self.contract("Custody", custody_address or self.stack.contracts["Custody"])
+        schedule = Web3.to_bytes(hexstr=custody.encode_abi("schedule", args=[target, 0, data, salt]))
+        owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
+        execute_through_custody(self.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, custody.address, schedule)
+        return custody
+
     def hand_admin_to(self, admin: str, custody_address: str | None = None) -> None:
         """The Exchange's admin handed over as the contracts allow it: `setAdmin` scheduled by two owners through
         the Custody that is admin (the one deployed with the stack unless said), and run once the timelock passed."""
-        custody = self.contract("Custody", custody_address or self.stack.contracts["Custody"])
         data = Web3.to_bytes(hexstr=self.exchange.encode_abi("setAdmin", args=[admin]))
         salt = Web3.keccak(text=f"admin to {admin}")
-        schedule = Web3.to_bytes(hexstr=custody.encode_abi("schedule", args=[self.exchange.address, 0, data, salt]))
-        owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
-        execute_through_custody(self.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, custody.address, schedule)
+        custody = self.schedule(self.exchange.address, data, salt, custody_address)
         self.rpc("evm_increaseTime", int(custody.functions.timelockDelay().call()))
         self.send(DEPLOYER_INDEX, custody.functions.executeScheduled(self.exchange.address, 0, data, salt))
         assert self.exchange.functions.admin().call() == Web3.to_checksum_address(admin)

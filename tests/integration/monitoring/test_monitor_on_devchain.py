@@ -19,8 +19,8 @@ from web3 import Web3
 from backend.alerts import AlertKind
 from backend.api.app import create_app
 from backend.bootstrap import Container
-from backend.chain.deploy import DEV_FEED_ANSWER, DEV_THRESHOLD, attach_dev_price_feed, execute_through_custody
-from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEPLOYER_INDEX, DEV_KEYS
+from backend.chain.deploy import DEV_FEED_ANSWER, attach_dev_price_feed
+from backend.chain.devkeys import DEPLOYER_INDEX
 from backend.db.models import ChainCursor, MarketHalt
 from backend.ledger import service as ledger
 from backend.ledger.postings import EXTERNAL, Posting
@@ -129,18 +129,13 @@ def test_a_call_scheduled_through_the_custody_timelock_alerts_staff_once_while_i
     devchain: DevChain, container: Container
 ) -> None:
     """Two owners' keys stolen schedule an operator of their own: staff must hear of it before it is due."""
-    custody = devchain.contract("Custody", devchain.stack.contracts["Custody"])
     intruder = address_of(7)
     add_operator = Web3.to_bytes(hexstr=devchain.exchange.encode_abi("addOperator", args=[intruder]))
     salt = Web3.keccak(text="stolen keys")
-    schedule = Web3.to_bytes(
-        hexstr=custody.encode_abi("schedule", args=[devchain.exchange.address, 0, add_operator, salt])
-    )
-    owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
     monitor = Monitor(container, operator=True, feeds=False)
     try:
         assert scheduled_alerts(monitor.run_once(reconcile=False)) == []  # nothing scheduled
-        execute_through_custody(devchain.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, custody.address, schedule)
+        custody = devchain.schedule(devchain.exchange.address, add_operator, salt)
         first, second = monitor.run_once(reconcile=False), monitor.run_once(reconcile=False)
     finally:
         monitor.close()
@@ -168,13 +163,8 @@ def test_an_admin_handed_to_anything_but_a_custody_raises_a_critical_alert_and_a
     try:
         new = devchain.deploy_custody()
         devchain.hand_admin_to(new)
-        custody = devchain.contract("Custody", new)
         fees = Web3.to_bytes(hexstr=devchain.exchange.encode_abi("setFeeSchedule", args=[1500, 2500]))
-        schedule = custody.encode_abi("schedule", args=[devchain.exchange.address, 0, fees, Web3.keccak(text="fees")])
-        owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
-        execute_through_custody(
-            devchain.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, new, Web3.to_bytes(hexstr=schedule)
-        )
+        devchain.schedule(devchain.exchange.address, fees, Web3.keccak(text="fees"), new)
         followed = monitor.run_once(reconcile=False)
 
         intruder = address_of(7)

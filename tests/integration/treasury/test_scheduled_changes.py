@@ -17,8 +17,6 @@ from web3 import Web3
 
 from backend.api.routes import governance
 from backend.chain import treasury
-from backend.chain.deploy import DEV_THRESHOLD, execute_through_custody
-from backend.chain.devkeys import CUSTODY_OWNER_INDICES, DEPLOYER_INDEX, DEV_KEYS
 from backend.chain.treasury import REORG_MARGIN, CustodyNode, ScheduledCalls
 from backend.paths import ARTIFACTS_DIR
 from custody.calls import KnownAbis
@@ -104,13 +102,8 @@ def test_an_expired_change_is_not_shown_since_nobody_can_run_it(desk: Desk, api:
 
 def schedule_fee_change(chain: DevChain, custody_address: str) -> None:
     """Two owners schedule a fee change through the Custody at `custody_address`."""
-    custody = chain.contract("Custody", custody_address)
     fees = Web3.to_bytes(hexstr=chain.exchange.encode_abi("setFeeSchedule", args=[1500, 2500]))
-    schedule = custody.encode_abi("schedule", args=[chain.exchange.address, 0, fees, Web3.keccak(text="fees")])
-    owners = [DEV_KEYS[i] for i in CUSTODY_OWNER_INDICES][:DEV_THRESHOLD]
-    execute_through_custody(
-        chain.w3, custody, DEV_KEYS[DEPLOYER_INDEX], owners, custody.address, Web3.to_bytes(hexstr=schedule)
-    )
+    chain.schedule(chain.exchange.address, fees, Web3.keccak(text="fees"), custody_address)
 
 
 def test_the_custody_read_is_the_one_the_exchange_names_as_its_admin_once_it_was_handed_over(
