@@ -17,6 +17,7 @@ function filesMockingModules(): string[] {
 export default defineConfig(({ mode }) => {
   // The API `npm run dev` forwards to: `hdex up`'s default address, or HDEX_API_URL.
   const api = loadEnv(mode, ".", "HDEX_").HDEX_API_URL ?? "http://127.0.0.1:8000";
+  const mocking = filesMockingModules();
   return {
     plugins: [react()],
     base: "/",
@@ -49,8 +50,8 @@ export default defineConfig(({ mode }) => {
       // worker, and a test must not lean on module state another file may have changed. Files that mock modules
       // keep a graph of their own.
       projects: [
-        { extends: true, test: { name: "mocks", include: filesMockingModules(), isolate: true } },
-        { extends: true, test: { name: "shared", include: ["src/**/*.test.{ts,tsx}"], exclude: filesMockingModules(), isolate: false } },
+        { extends: true, test: { name: "mocks", include: mocking, isolate: true } },
+        { extends: true, test: { name: "shared", include: ["src/**/*.test.{ts,tsx}"], exclude: mocking, isolate: false } },
       ],
     },
   };

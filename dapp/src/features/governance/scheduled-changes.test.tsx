@@ -35,9 +35,10 @@ function dateTime(epochMs: number): string {
 
 const CUSTODY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
-function shown(changes: ScheduledChange[], fields: Partial<Answer> = {}): string {
+/** The banner for `changes` (and the answer's other `fields`), with the markets the page has read. */
+function shown(changes: ScheduledChange[], fields: Partial<Answer> = {}, markets: unknown[] | null = null): string {
   const answer: Answer = { admin: CUSTODY, timelocked: true, custody: CUSTODY, chainTime: 0, changes, ...fields };
-  return providedMarkup(<ScheduledChanges />, [[["scheduled-changes"], answer]]);
+  return providedMarkup(<ScheduledChanges />, [[["scheduled-changes"], answer], ...(markets ? [[["markets"], markets] as const] : [])]);
 }
 
 describe("scheduled changes to the exchange", () => {
@@ -91,11 +92,7 @@ describe("scheduled changes to the exchange", () => {
         ],
       });
     const market = { name: "WETH-USDC", baseToken: { address: weth.toUpperCase() }, quoteToken: { address: usdc } };
-    const answer: Answer = { admin: CUSTODY, timelocked: true, custody: CUSTODY, chainTime: 0, changes: [priceFeed(feed), priceFeed("0x" + "0".repeat(40))] };
-    const markup = providedMarkup(<ScheduledChanges />, [
-      [["scheduled-changes"], answer],
-      [["markets"], [market]],
-    ]);
+    const markup = shown([priceFeed(feed), priceFeed("0x" + "0".repeat(40))], {}, [market]);
     expect(markup).toContain(`Stop orders of WETH-USDC are triggered by the price source ${feed}, trusted while its answer is at most 01:00:00 old.`);
     expect(markup).toContain("Stop orders of WETH-USDC lose their price source: the operator triggers them.");
     expect(shown([priceFeed(feed)])).toContain(`Stop orders of ${weth}/${usdc} are triggered`); // no market known
