@@ -11,8 +11,9 @@ export SOLCX_BINARY_PATH := $(CURDIR)/var/solcx
 BROWNIE := HOME=$(CURDIR)/var/brownie-home $(BVENV)/bin/python
 PYTEST_ARGS ?=
 # pytest-xdist workers for the app's and the contracts' tests (tests/conftest.py says how the app's split); 0 runs
-# each suite in one process.
-TEST_WORKERS ?= 2
+# each suite in one process. Three on two cores: each worker waits on anvil, a server or a browser part of the time,
+# and a third keeps both cores busy (app 710 s -> 653 s, contracts 115 s -> 83 s on the CI machine).
+TEST_WORKERS ?= 3
 
 APP_STAMP := $(VENV)/.hdex-installed
 BROWNIE_STAMP := $(BVENV)/.hdex-installed

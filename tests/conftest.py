@@ -1,4 +1,4 @@
-"""What every test directory shares: how the suite splits across pytest-xdist workers (`make test` runs two).
+"""What every test directory shares: how the suite splits across pytest-xdist workers (`make test` runs three).
 
 - Each test file runs whole on one worker (its module fixtures start once, and the scale-out files keep the
   fixed Redis databases each of them owns); the browser tests run together on one worker, since they share

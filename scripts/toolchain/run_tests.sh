@@ -24,10 +24,10 @@ side_log="$reports/side.log"
 ) > "$side_log" 2>&1 &
 side=$!
 
-# Two workers by default (pytest-xdist; `make test TEST_WORKERS=N`, 0 for one process): a lone worker leaves a
-# core idle while its test waits on anvil, a server or a browser. tests/conftest.py keeps each file on one
+# Three workers by default (pytest-xdist; `make test TEST_WORKERS=N`, 0 for one process): a worker waits on anvil,
+# a server or a browser part of the time, so one per core leaves cores idle (the Makefile has the figures). tests/conftest.py keeps each file on one
 # worker and gives each worker its own Redis database.
-workers=${HDEX_TEST_WORKERS:-2}
+workers=${HDEX_TEST_WORKERS:-3}
 echo "== unit, integration and browser tests (.venv, $workers workers) =="
 .venv/bin/python -m pytest -n "$workers" --junitxml="$reports/app.xml" "$@"
 app=$?
