@@ -156,6 +156,7 @@ class ErrorCode(StrEnum):
     # support desk and help center (issue 16): tickets, replies, saved replies, articles
     HELP_ARTICLE_NOT_FOUND = "HELP_ARTICLE_NOT_FOUND"  # no such article (or not published, to the public)
     HELP_SLUG_TAKEN = "HELP_SLUG_TAKEN"  # another article has this slug
+    HELP_TRANSLATION_TAKEN = "HELP_TRANSLATION_TAKEN"  # another writer translated the article into the language first
     TICKET_NOT_FOUND = "TICKET_NOT_FOUND"  # also another wallet's ticket: its existence is not disclosed
     TICKET_TRANSITION_INVALID = "TICKET_TRANSITION_INVALID"  # a status move the ticket's state does not allow
     TICKET_CLOSED = "TICKET_CLOSED"  # a closed ticket takes no reply, note or assignment

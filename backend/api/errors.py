@@ -141,6 +141,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     # support desk and help center (issue 16)
     ErrorCode.HELP_ARTICLE_NOT_FOUND: 404,
     ErrorCode.HELP_SLUG_TAKEN: 409,
+    ErrorCode.HELP_TRANSLATION_TAKEN: 409,
     ErrorCode.TICKET_NOT_FOUND: 404,
     ErrorCode.TICKET_TRANSITION_INVALID: 409,
     ErrorCode.TICKET_CLOSED: 409,

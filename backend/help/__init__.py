@@ -1,4 +1,4 @@
-"""The help center: articles staff write in Markdown, published for everyone, searchable."""
+"""The help center: articles staff write in Markdown and translate, published for everyone, searchable."""
 
 from backend.help.articles import (
     ArticleDraft,
@@ -10,5 +10,20 @@ from backend.help.articles import (
     get_published,
     search,
 )
+from backend.help.translations import TRANSLATED, TranslationView, translate, translations_of, untranslate
 
-__all__ = ["ArticleDraft", "ArticleView", "change", "create", "delete", "get", "get_published", "search"]
+__all__ = [
+    "TRANSLATED",
+    "ArticleDraft",
+    "ArticleView",
+    "TranslationView",
+    "change",
+    "create",
+    "delete",
+    "get",
+    "get_published",
+    "search",
+    "translate",
+    "translations_of",
+    "untranslate",
+]

@@ -9,6 +9,10 @@ its search text in Python, gives both databases one rule: SQLite's lower() folds
 substrings, not tokens, so Chinese, which has no spaces between words, is found too. Articles are few
 (tens), so LIKE is enough; the forum's full-text search is for thousands of posts.
 
+Articles are written in English; a translation (backend.help.translations) is what readers in its language see
+instead: lists and searches in a language match the words in the translation or in the English text, and show
+the translation where there is one (`ArticleView.language` says which).
+
 Each write changes the caller's unit of work and records its audit-log entry there (actions
 "help.article.create", "help.article.change", "help.article.delete"; target "help_article:<id>"); the caller
 commits.
@@ -21,12 +25,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.languages import DEFAULT_LANGUAGE
 from backend.audit_log import record_action
 from backend.db.locks import flush_unique
-from backend.db.models import HelpArticle
+from backend.db.models import HelpArticle, HelpArticleTranslation
 from backend.errors import ErrorCode, HdexError
 from backend.markup import plain, render
 
@@ -51,7 +56,8 @@ class ArticleDraft:
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:
-    """An article as doors show it: `body` as typed, `body_html` sanitized, `excerpt` plain text."""
+    """An article as doors show it: `body` as typed, `body_html` sanitized, `excerpt` plain text; the text (title,
+    body, when and by whom it changed) in `language`: a translation's, or the English article's."""
 
     id: int
     slug: str
@@ -64,25 +70,38 @@ class ArticleView:
     created_at_ms: int
     updated_by: str
     updated_at_ms: int
+    language: str
 
 
 def check_draft(draft: ArticleDraft) -> ArticleDraft:
     """The draft with slug and title trimmed, or a typed error naming the first bad field (pure)."""
-    slug, title = draft.slug.strip(), draft.title.strip()
+    slug = draft.slug.strip()
     for name, text in (("title", draft.title), ("body", draft.body)):
-        if "\x00" in text:  # PostgreSQL text cannot hold it
-            raise HdexError(ErrorCode.INVALID_FIELD, "text cannot contain the NUL character", name)
+        _refuse_nul(name, text)
     if len(slug) > MAX_SLUG_CHARS or not SLUG.match(slug):
         raise HdexError(
             ErrorCode.INVALID_FIELD,
             f"a slug is lower-case letters and digits in words joined by '-', at most {MAX_SLUG_CHARS} characters",
             "slug",
         )
+    return ArticleDraft(slug, check_text(draft.title, draft.body), draft.body, draft.published)
+
+
+def check_text(title: str, body: str) -> str:
+    """The title trimmed, or INVALID_FIELD naming `title` or `body` (pure): an article's or a translation's."""
+    for name, text in (("title", title), ("body", body)):
+        _refuse_nul(name, text)
+    title = title.strip()
     if not 1 <= len(title) <= MAX_TITLE_CHARS:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a title is 1 to {MAX_TITLE_CHARS} characters", "title")
-    if not draft.body.strip() or len(draft.body) > MAX_BODY_CHARS:
+    if not body.strip() or len(body) > MAX_BODY_CHARS:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a body is 1 to {MAX_BODY_CHARS} characters", "body")
-    return ArticleDraft(slug, title, draft.body, draft.published)
+    return title
+
+
+def _refuse_nul(field: str, text: str) -> None:
+    if "\x00" in text:  # PostgreSQL text cannot hold it
+        raise HdexError(ErrorCode.INVALID_FIELD, "text cannot contain the NUL character", field)
 
 
 def fold(text: str) -> str:
@@ -106,9 +125,14 @@ def excerpt_of(body: str, *, stored: bool = False) -> str:
 def _write(row: HelpArticle, draft: ArticleDraft) -> None:
     """Set what staff wrote and what reads show of it: the search text, the HTML and the excerpt, rendered once
     here rather than at every read (a list of articles would render each one's Markdown twice)."""
-    row.slug, row.title, row.body, row.published = draft.slug, draft.title, draft.body, draft.published
-    row.search_text = search_text(draft.title, draft.body)
-    row.body_html, row.excerpt = render(draft.body), excerpt_of(draft.body)
+    row.slug, row.published = draft.slug, draft.published
+    write_text(row, draft.title, draft.body)
+
+
+def write_text(row: HelpArticle | HelpArticleTranslation, title: str, body: str) -> None:
+    """Set a title and body, and what reads show of them: the search text, the HTML and the excerpt."""
+    row.title, row.body, row.search_text = title, body, search_text(title, body)
+    row.body_html, row.excerpt = render(body), excerpt_of(body)
 
 
 def query_words(query: str) -> list[str]:
@@ -142,7 +166,7 @@ def change(
     """Replace an article's slug, title, body and published flag (publish or unpublish); audit-logged
     "help.article.change" with before and after."""
     draft = check_draft(draft)
-    row = _row(session, article_id)
+    row = article_row(session, article_id)
     _refuse_taken_slug(session, draft.slug, row.id)
     before = _audited(row)
     _write(row, draft)
@@ -156,50 +180,68 @@ def change(
 
 
 def delete(session: Session, article_id: int, *, actor: str, ip: str | None) -> None:
-    """Remove an article; the audit-log entry "help.article.delete" keeps what it said."""
-    row = _row(session, article_id)
+    """Remove an article and its translations; the audit-log entry "help.article.delete" keeps what they said."""
+    row = article_row(session, article_id)
+    translations = _translations(session, row.id)
+    before = _audited(row) | {"translations": {t.language: {"title": t.title, "body": t.body} for t in translations}}
     record_action(
-        session, actor=actor, action="help.article.delete", target=f"help_article:{row.id}", before=_audited(row),
+        session, actor=actor, action="help.article.delete", target=f"help_article:{row.id}", before=before,
         after=None, ip=ip,
     )  # fmt: skip
+    for translation in translations:
+        session.delete(translation)
     session.delete(row)
     session.flush()
 
 
-def search(session: Session, query: str | None, *, limit: int, published_only: bool = True) -> list[ArticleView]:
-    """Articles with every word of `query` in the title or body (case-insensitive in any script), those with
-    more of the words in the title first, then the most recently changed; no query: all, most recently changed
-    first."""
-    statement = select(HelpArticle)
+def search(
+    session: Session,
+    query: str | None,
+    *,
+    limit: int,
+    published_only: bool = True,
+    language: str = DEFAULT_LANGUAGE,
+) -> list[ArticleView]:
+    """Articles with every word of `query` in the title or body (case-insensitive in any script) of the English
+    text or of its translation into `language`, shown in `language` where translated; those with more of the words
+    in the shown title first, then the most recently changed; no query: all, most recently changed first."""
+    statement = _in_language(select(HelpArticle, HelpArticleTranslation), language)
     if published_only:
         statement = statement.where(HelpArticle.published.is_(True))
     words = query_words(query or "")
     for word in words:
-        statement = statement.where(HelpArticle.search_text.contains(word, autoescape=True))
-    rows = list(session.scalars(statement.order_by(HelpArticle.updated_at_ms.desc(), HelpArticle.id.desc())))
+        statement = statement.where(or_(
+            HelpArticle.search_text.contains(word, autoescape=True),
+            HelpArticleTranslation.search_text.contains(word, autoescape=True),
+        ))  # fmt: skip
+    changed = func.coalesce(HelpArticleTranslation.updated_at_ms, HelpArticle.updated_at_ms)
+    views = [_view(row, translation) for row, translation in session.execute(
+        statement.order_by(changed.desc(), HelpArticle.id.desc()))]  # fmt: skip
 
-    def in_title(row: HelpArticle) -> int:
-        title = fold(row.title)
+    def in_title(view: ArticleView) -> int:
+        title = fold(view.title)
         return sum(word in title for word in words)
 
-    rows.sort(key=in_title, reverse=True)  # stable: keeps the most recent first among equals
-    return [_view(row) for row in rows[:limit]]
+    views.sort(key=in_title, reverse=True)  # stable: keeps the most recent first among equals
+    return views[:limit]
 
 
-def get_published(session: Session, slug: str) -> ArticleView:
-    """The published article at `slug`, or HELP_ARTICLE_NOT_FOUND (also for an unpublished one)."""
-    row = session.scalar(select(HelpArticle).where(HelpArticle.slug == slug, HelpArticle.published.is_(True)))
-    if row is None:
+def get_published(session: Session, slug: str, language: str = DEFAULT_LANGUAGE) -> ArticleView:
+    """The published article at `slug` in `language` where translated (else in English), or
+    HELP_ARTICLE_NOT_FOUND (also for an unpublished one)."""
+    statement = _in_language(select(HelpArticle, HelpArticleTranslation), language)
+    found = session.execute(statement.where(HelpArticle.slug == slug, HelpArticle.published.is_(True))).first()
+    if found is None:
         raise HdexError(ErrorCode.HELP_ARTICLE_NOT_FOUND, f"there is no help article {slug!r}", "slug")
-    return _view(row)
+    return _view(*found)
 
 
 def get(session: Session, article_id: int) -> ArticleView:
     """Any article by id (for staff), or HELP_ARTICLE_NOT_FOUND."""
-    return _view(_row(session, article_id))
+    return _view(article_row(session, article_id))
 
 
-def _row(session: Session, article_id: int) -> HelpArticle:
+def article_row(session: Session, article_id: int) -> HelpArticle:
     row = session.get(HelpArticle, article_id)
     if row is None:
         raise HdexError(ErrorCode.HELP_ARTICLE_NOT_FOUND, f"there is no help article {article_id}", "id")
@@ -220,8 +262,20 @@ def _audited(row: HelpArticle) -> dict[str, Any]:
     return {"slug": row.slug, "title": row.title, "body": row.body, "published": row.published}
 
 
-def _view(row: HelpArticle) -> ArticleView:
+def _in_language(statement: Any, language: str) -> Any:
+    """`statement` over the articles with each one's translation into `language` beside it (None if none)."""
+    return statement.outerjoin(HelpArticleTranslation, and_(
+        HelpArticleTranslation.article_id == HelpArticle.id, HelpArticleTranslation.language == language,
+    ))  # fmt: skip
+
+
+def _translations(session: Session, article_id: int) -> list[HelpArticleTranslation]:
+    return list(session.scalars(select(HelpArticleTranslation).where(HelpArticleTranslation.article_id == article_id)))
+
+
+def _view(row: HelpArticle, translation: HelpArticleTranslation | None = None) -> ArticleView:
+    text, language = (translation, translation.language) if translation else (row, DEFAULT_LANGUAGE)
     return ArticleView(
-        row.id, row.slug, row.title, row.body, row.body_html, row.excerpt, row.published, row.created_by,
-        row.created_at_ms, row.updated_by, row.updated_at_ms,
+        row.id, row.slug, text.title, text.body, text.body_html, text.excerpt, row.published, row.created_by,
+        row.created_at_ms, text.updated_by, text.updated_at_ms, language,
     )  # fmt: skip

@@ -48,9 +48,10 @@ Side = Literal["Buy", "Sell"]
 OrderType = Literal["Limit", "Market", "Stop limit", "Stop market"]
 
 
-def catalogue(locale: str) -> dict[str, str]:
-    """One of the app's message catalogues (`en`, `zh-CN`): key -> message."""
-    messages: dict[str, str] = json.loads((CATALOGUES / f"{locale}.json").read_text())
+def catalogue(locale: str, page: str = "") -> dict[str, str]:
+    """One of the app's message catalogues (`en`, `zh-CN`): key -> message; of a page loaded on demand (`help`) if
+    `page` names it."""
+    messages: dict[str, str] = json.loads((CATALOGUES / page / f"{locale}.json").read_text())
     return messages
 
 

@@ -3,8 +3,10 @@ whose window is now and one whose window is next week through the back office; t
 current ones (the title as text, the Markdown body rendered) and not the future one, and a dialog for one placed
 so; support moves one's end
 into the past, and after a reload the app no longer shows it while the other still shows; the other and the
-future one are withdrawn, so later tests see no banner. Support writes, previews and publishes a help article;
-the help center's search finds it, and a starter article, which opens.
+future one are withdrawn, so later tests see no banner. Support writes, previews and publishes a help article and
+translates it into Chinese; the help center's search finds it, and a starter article, which opens; in Chinese, the
+starter says it is shown in English, and the search finds the new article by its Chinese words and shows it in
+Chinese.
 
 Staff are made as an operator makes them (`hdex staff create`, as in test_risk_cases). The staff page runs in
 UTC, so the datetime-local fields are filled with UTC times.
@@ -22,6 +24,7 @@ from sqlalchemy import select
 from backend.db.models import Announcement
 
 from .browser_kit import DESKTOP, axe_violations
+from .flows import catalogue
 from .test_risk_cases import audit_actions, make_staff, stack_session, staff_sign_in
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 
 DESK = "support.desk@hdex.example"
 DESK_PASSWORD = "a long support desk passphrase"
+HELP_ZH = catalogue("zh-CN", "help")
 
 
 def local(moment: datetime) -> str:
@@ -159,9 +163,18 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
         expect(preview).to_contain_text("Who pays the gas? <script>alert(2)</script>")
         writing.get_by_role("checkbox", name="Published: shown in the help center").check()
         writing.get_by_role("button", name="Save article").click()
-        expect(
-            page.get_by_role("table", name="Help articles").get_by_role("row").filter(has_text=f"gas-fees-{tag}")
-        ).to_contain_text("Published")
+        row = page.get_by_role("table", name="Help articles").get_by_role("row").filter(has_text=f"gas-fees-{tag}")
+        expect(row).to_contain_text("Published")
+
+        # and translates it into Chinese (the language named in the page's English)
+        page.get_by_role("button", name=f"Edit “Gas fees {tag}”").click()
+        translating = page.get_by_role("form", name="Chinese (China) translation")
+        expect(translating).to_contain_text("Not translated")
+        translating.get_by_role("textbox", name="Title in Chinese (China)").fill(f"谁付燃气费 {tag}")
+        translating.get_by_role("textbox", name="Body in Chinese (China)").fill("提现的**燃气费**由钱包支付。")
+        translating.get_by_role("button", name="Save Chinese (China) translation").click()
+        expect(translating.get_by_role("button", name="Remove Chinese (China) translation")).to_be_visible()
+        expect(row).to_contain_text("Chinese (China)")
     finally:
         staff.close()
 
@@ -178,4 +191,20 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
     expect(user.get_by_role("heading", name="Leaving without the operator (the escape hatch)")).to_be_visible()
     expect(user.get_by_role("article")).to_contain_text("Request exit")
     assert user.url.endswith("/help/escape-hatch")
+
+    # in Chinese: the untranslated starter says it is in English (and is marked so); the new one is found by its
+    # Chinese words and shown in Chinese
+    user.get_by_role("combobox", name="Language").select_option(label="简体中文")
+    expect(user.get_by_text(HELP_ZH["help.untranslated"])).to_be_visible()
+    heading = user.get_by_role("heading", name="Leaving without the operator (the escape hatch)")
+    expect(heading).to_have_attribute("lang", "en")
+    user.get_by_role("link", name=HELP_ZH["help.back"]).click()
+    user.get_by_role("searchbox", name=HELP_ZH["help.search"]).fill(f"燃气费 {tag}")
+    found = user.get_by_role("list", name=HELP_ZH["help.results"].format(query=f"燃气费 {tag}")).get_by_role("link")
+    expect(found).to_have_text([f"谁付燃气费 {tag}"])
+    found.click()
+    expect(user.get_by_role("heading", name=f"谁付燃气费 {tag}")).to_have_attribute("lang", "zh-CN")
+    expect(user.get_by_role("article").locator("strong")).to_have_text("燃气费")
+    expect(user.get_by_text(HELP_ZH["help.untranslated"])).to_have_count(0)
+    assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(user)] == []
     assert dapp.console_errors == []

@@ -1,21 +1,35 @@
 """Help-center articles in the back office (issue 16): list (published or not), read, write in Markdown with
-a server-rendered preview, publish or unpublish, delete. Each needs the permission support.manage (403
-STAFF_FORBIDDEN otherwise), changes carry the CSRF token, and each change is in the audit log
-("help.article.create", "help.article.change", "help.article.delete")."""
+a server-rendered preview, publish or unpublish, translate into the dApp's other languages, delete. Each needs the
+permission support.manage (403 STAFF_FORBIDDEN otherwise), changes carry the CSRF token, and each change is in the
+audit log ("help.article.create", "help.article.change", "help.article.translate", "help.article.untranslate",
+"help.article.delete")."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import now_ms
 from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
 from backend.db.types import MAX_ROW_ID
-from backend.help import ArticleDraft, ArticleView, change, create, delete, get, search
+from backend.help import (
+    ArticleDraft,
+    ArticleView,
+    TranslationView,
+    change,
+    create,
+    delete,
+    get,
+    search,
+    translate,
+    translations_of,
+    untranslate,
+)
 from backend.help.articles import MAX_BODY_CHARS, MAX_SLUG_CHARS, MAX_TITLE_CHARS
 from backend.markup import render
 from backend.staff.roles import Permission
@@ -24,6 +38,17 @@ router = APIRouter(prefix="/v1/staff/help", tags=["staff"])
 
 MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
 ArticleId = Annotated[int, Path(alias="articleId", ge=1, le=MAX_ROW_ID)]
+# backend.help.TRANSLATED: the dApp's languages but English, which the article itself is written in
+TranslatedLanguage = Annotated[Literal["zh-CN"], Path(description="the language of the translation")]
+
+
+class TranslationOut(BaseModel):
+    language: TranslatedLanguage
+    title: str
+    body: str = Field(description="the Markdown as typed")
+    bodyHtml: str = Field(description="its sanitized rendering")
+    updatedBy: str
+    updatedAt: EpochMs
 
 
 class StaffArticleOut(BaseModel):
@@ -37,6 +62,7 @@ class StaffArticleOut(BaseModel):
     createdAt: EpochMs
     updatedBy: str
     updatedAt: EpochMs
+    translations: list[TranslationOut] = Field(description="the article in the dApp's other languages, by language")
 
 
 class StaffArticleList(BaseModel):
@@ -53,6 +79,11 @@ class ArticleIn(Input):
         return ArticleDraft(self.slug, self.title, self.body, self.published)
 
 
+class TranslationIn(Input):
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
+
+
 class PreviewIn(Input):
     body: str = Field(max_length=MAX_BODY_CHARS, description="Markdown")
 
@@ -66,12 +97,22 @@ class Deleted(BaseModel):
     deleted: bool
 
 
-def staff_json(view: ArticleView) -> dict[str, Any]:
+def staff_json(view: ArticleView, translations: list[TranslationView]) -> dict[str, Any]:
     return {
         "id": view.id, "slug": view.slug, "title": view.title, "body": view.body, "bodyHtml": view.body_html,
         "published": view.published, "createdBy": view.created_by, "createdAt": view.created_at_ms,
         "updatedBy": view.updated_by, "updatedAt": view.updated_at_ms,
+        "translations": [{
+            "language": t.language, "title": t.title, "body": t.body, "bodyHtml": t.body_html,
+            "updatedBy": t.updated_by, "updatedAt": t.updated_at_ms,
+        } for t in translations],
     }  # fmt: skip
+
+
+def with_translations(session: Session, views: list[ArticleView]) -> list[dict[str, Any]]:
+    """The articles as staff see them, each with its translations (read in one query)."""
+    translations = translations_of(session, [view.id for view in views])
+    return [staff_json(view, translations.get(view.id, [])) for view in views]
 
 
 @router.get("/articles", response_model=None, responses={
@@ -85,11 +126,11 @@ async def list_articles(
 ) -> dict[str, Any]:
     """Every article, published or not, searched as the public search does (permission support.manage)."""
 
-    def read() -> list[ArticleView]:
+    def read() -> list[dict[str, Any]]:
         with container.uow() as uow:
-            return search(uow.session, q, limit=limit, published_only=False)
+            return with_translations(uow.session, search(uow.session, q, limit=limit, published_only=False))
 
-    return {"articles": [staff_json(view) for view in await asyncio.to_thread(read)]}
+    return {"articles": await asyncio.to_thread(read)}
 
 
 @router.get("/articles/{articleId}", response_model=None, responses={
@@ -98,11 +139,11 @@ async def list_articles(
 async def read_article(article_id: ArticleId, staff: MANAGE, container: ContainerDep) -> dict[str, Any]:
     """One article, published or not (permission support.manage)."""
 
-    def read() -> ArticleView:
+    def read() -> dict[str, Any]:
         with container.uow() as uow:
-            return get(uow.session, article_id)
+            return with_translations(uow.session, [get(uow.session, article_id)])[0]
 
-    return staff_json(await asyncio.to_thread(read))
+    return await asyncio.to_thread(read)
 
 
 @router.post("/articles", status_code=201, response_model=None, responses={
@@ -113,13 +154,13 @@ async def create_article(body: ArticleIn, staff: MANAGE, container: ContainerDep
     HELP_SLUG_TAKEN if another article has the slug."""
     actor, at = staff.actor, now_ms()
 
-    def write() -> ArticleView:
+    def write() -> dict[str, Any]:
         with container.uow() as uow:
             view = create(uow.session, body.draft(), actor=actor.name, ip=actor.ip, now_ms=at)
             uow.commit()
-            return view
+            return staff_json(view, [])
 
-    return staff_json(await asyncio.to_thread(write))
+    return await asyncio.to_thread(write)
 
 
 @router.put("/articles/{articleId}", response_model=None, responses={
@@ -132,13 +173,54 @@ async def change_article(
     support.manage; audit-logged "help.article.change")."""
     actor, at = staff.actor, now_ms()
 
-    def write() -> ArticleView:
+    def write() -> dict[str, Any]:
         with container.uow() as uow:
             view = change(uow.session, article_id, body.draft(), actor=actor.name, ip=actor.ip, now_ms=at)
             uow.commit()
-            return view
+            return with_translations(uow.session, [view])[0]
 
-    return staff_json(await asyncio.to_thread(write))
+    return await asyncio.to_thread(write)
+
+
+@router.put("/articles/{articleId}/translations/{language}", response_model=None, responses={
+    **documented(StaffArticleOut, "the article with the translation written"), **STAFF_ONLY, 404: ERROR, 409: ERROR,
+    422: ERROR,
+})  # fmt: skip
+async def translate_article(
+    article_id: ArticleId, language: TranslatedLanguage, body: TranslationIn, staff: MANAGE, container: ContainerDep
+) -> dict[str, Any]:
+    """Writes or rewrites the article's title and body in `language`, which its readers then see instead of the
+    English (permission support.manage; audit-logged "help.article.translate")."""
+    actor, at = staff.actor, now_ms()
+
+    def write() -> dict[str, Any]:
+        with container.uow() as uow:
+            translate(uow.session, article_id, language, body.title, body.body, actor=actor.name, ip=actor.ip,
+                      now_ms=at)  # fmt: skip
+            uow.commit()
+            return with_translations(uow.session, [get(uow.session, article_id)])[0]
+
+    return await asyncio.to_thread(write)
+
+
+@router.delete("/articles/{articleId}/translations/{language}", response_model=None, responses={
+    **documented(StaffArticleOut, "the article without the translation"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def untranslate_article(
+    article_id: ArticleId, language: TranslatedLanguage, staff: MANAGE, container: ContainerDep
+) -> dict[str, Any]:
+    """Removes the article's translation into `language`: its readers see the English again (permission
+    support.manage; audit-logged "help.article.untranslate" with what it said; 404 HELP_ARTICLE_NOT_FOUND naming
+    `language` when there is none)."""
+    actor = staff.actor
+
+    def write() -> dict[str, Any]:
+        with container.uow() as uow:
+            untranslate(uow.session, article_id, language, actor=actor.name, ip=actor.ip)
+            uow.commit()
+            return with_translations(uow.session, [get(uow.session, article_id)])[0]
+
+    return await asyncio.to_thread(write)
 
 
 @router.delete("/articles/{articleId}", response_model=None, responses={

@@ -21,7 +21,7 @@ from backend.db.models.compliance import (
     SanctionsList,
     ScreeningDecision,
 )
-from backend.db.models.content import Announcement, HelpArticle
+from backend.db.models.content import Announcement, HelpArticle, HelpArticleTranslation
 from backend.db.models.forum import SQLITE_SEARCH_TABLES, ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.db.models.ledger import LedgerBalance, LedgerEntry, LedgerTransaction
 from backend.db.models.limits import LimitOverride, WithdrawalValuation
@@ -86,6 +86,7 @@ __all__ = [
     "ForumThread",
     "FrozenFunds",
     "HelpArticle",
+    "HelpArticleTranslation",
     "KycDocument",
     "KycSubmission",
     "KycWebhookEvent",

@@ -1,11 +1,11 @@
 """Content staff write for everyone to read (issue 16): announcements shown for a time window, and the help
-center's articles. Bodies are Markdown as typed; doors render them through `backend.markup.render` only.
-Times are epoch ms.
+center's articles with their translations. Bodies are Markdown as typed; doors render them through
+`backend.markup.render` only. Times are epoch ms.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
@@ -51,5 +51,24 @@ class HelpArticle(Base):
     published: Mapped[bool] = mapped_column(Boolean)
     created_by: Mapped[str] = mapped_column(String(320))
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_by: Mapped[str] = mapped_column(String(320))
+    updated_at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class HelpArticleTranslation(Base):
+    """An article in another of the dApp's languages (backend.accounts.languages): readers in that language see it
+    instead of the English text; the slug and the published flag stay the article's."""
+
+    __tablename__ = "help_article_translations"
+    __table_args__ = (UniqueConstraint("article_id", "language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer, ForeignKey("help_articles.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))  # zh-CN (English is the article itself)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)  # Markdown
+    search_text: Mapped[str] = mapped_column(Text)  # as HelpArticle's: title and body folded
+    body_html: Mapped[str] = mapped_column(Text)
+    excerpt: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(320))
     updated_at_ms: Mapped[int] = mapped_column(BigInteger)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from backend.api.app import create_app
 from backend.audit_log import AuditEntry, AuditFilter, list_entries
 from backend.bootstrap import Container
-from backend.db.models import Announcement, HelpArticle
+from backend.db.models import Announcement, HelpArticle, HelpArticleTranslation
 from backend.staff.roles import Role
 
 from ..alerts.conftest import STAFF_IP, Desk, desk
@@ -67,8 +67,12 @@ def content_state(container: Container) -> dict[str, Any]:
             (a.id, a.slug, a.title, a.body, a.published, a.updated_at_ms)
             for a in uow.session.scalars(select(HelpArticle).order_by(HelpArticle.id))
         ]
+        translations = [
+            (t.article_id, t.language, t.title, t.body, t.updated_at_ms)
+            for t in uow.session.scalars(select(HelpArticleTranslation).order_by(HelpArticleTranslation.id))
+        ]
         seqs = [e.seq for e in list_entries(uow.session, AuditFilter(), 10_000)]
-    return {"announcements": announcements, "articles": articles, "audit": seqs}
+    return {"announcements": announcements, "articles": articles, "translations": translations, "audit": seqs}
 
 
 def error(response: Any) -> tuple[int, str, str | None]:

@@ -1,7 +1,7 @@
 """Announcements and the help center through every operation, successes and typed errors, for the OpenAPI
 conformance tests (tests/integration/api/test_openapi_responses.py calls `a_content_day`; so does
 test_openapi_content.py here): a member of support publishes, changes and withdraws an announcement, reads
-the list and the feed, and writes, previews, publishes, reads and deletes a help article."""
+the list and the feed, and writes, previews, publishes, translates, reads and deletes a help article."""
 
 from __future__ import annotations
 
@@ -57,6 +57,14 @@ def a_content_day(call: Callable[..., Any], container: Container) -> None:
     call("POST", "/v1/staff/help/preview", 200, json={"body": "*x*"}, headers=csrf)
     call("GET", "/v1/help/articles", 200, params={"q": "read this"})
     call("GET", "/v1/help/articles/{slug}", 200, "/v1/help/articles/day-article")
+    translation = "/v1/staff/help/articles/{articleId}/translations/{language}"
+    in_chinese = f"{path}/translations/zh-CN"
+    call("PUT", translation, 200, in_chinese, json={"title": "一天", "body": "读**这个**。"}, headers=csrf)
+    call("PUT", translation, 422, f"{path}/translations/en", json={"title": "t", "body": "b"}, headers=csrf)
+    call("GET", "/v1/help/articles", 200, params={"q": "这个", "lang": "zh-CN"})
+    call("GET", "/v1/help/articles/{slug}", 200, "/v1/help/articles/day-article", params={"lang": "zh-CN"})
+    call("DELETE", translation, 200, in_chinese, headers=csrf)
+    call("DELETE", translation, 404, in_chinese, headers=csrf)
     call("DELETE", staff_one, 200, path, headers=csrf)
     call("DELETE", staff_one, 404, path, headers=csrf)
     call("GET", "/v1/help/articles/{slug}", 404, "/v1/help/articles/day-article")

@@ -178,6 +178,10 @@ ROUTES: list[Route] = [
           body={"slug": "new-one", "title": "t", "body": "b", "published": False}),
     Route("PUT", "/v1/staff/help/articles/{articleId}", P.SUPPORT_MANAGE, "/v1/staff/help/articles/{article}",
           {"slug": "seeded", "title": "t2", "body": "b2", "published": True}),
+    Route("PUT", "/v1/staff/help/articles/{articleId}/translations/{language}", P.SUPPORT_MANAGE,
+          "/v1/staff/help/articles/{article}/translations/zh-CN", {"title": "标题", "body": "正文"}),
+    Route("DELETE", "/v1/staff/help/articles/{articleId}/translations/{language}", P.SUPPORT_MANAGE,
+          "/v1/staff/help/articles/{article}/translations/zh-CN"),  # the translation the route above wrote
     Route("DELETE", "/v1/staff/help/articles/{articleId}", P.SUPPORT_MANAGE, "/v1/staff/help/articles/{article}"),
     Route("POST", "/v1/staff/help/preview", P.SUPPORT_MANAGE, body={"body": "**x**"}),
     # announcements and the forum

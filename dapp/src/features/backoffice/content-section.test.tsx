@@ -10,7 +10,8 @@ import { providedMarkup } from "../../testing/markup";
 const member = { id: 1, email: "desk@hdex.example", role: "support" } as StaffMember;
 const announcement = (id: number, title: string, status: StaffAnnouncement["status"]) =>
   ({ id, title, status, severity: "info", placement: "banner", startsAt: 0, endsAt: 1 }) as StaffAnnouncement;
-const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, updatedAt: 0 } as StaffArticle;
+const translation = { language: "zh-CN", title: "燃气费", body: "b", bodyHtml: "", updatedBy: "s", updatedAt: 0 };
+const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, updatedAt: 0, translations: [translation] } as StaffArticle;
 
 describe("the sections of what staff publish", () => {
   it("put the editor of a new announcement above the table, and Edit and Withdraw, named by title, on each not withdrawn", () => {
@@ -26,7 +27,10 @@ describe("the sections of what staff publish", () => {
   });
 
   it("give a help article Edit, Unpublish and Delete, and the editor its Preview", () => {
-    const markup = providedMarkup(<HelpSection member={member} />, [[["staff", "help", ""], { articles: [article] }]]);
+    const untranslated = { ...article, id: 8, slug: "new", title: "New", translations: [] };
+    const markup = providedMarkup(<HelpSection member={member} />, [[["staff", "help", ""], { articles: [article, untranslated] }]]);
+    expect(markup).toContain("<td>Chinese (China)</td>"); // the languages it is translated into, named in the page's
+    expect(markup).toContain("<td>None</td>");
     expect(markup).toContain(">New article</h3>");
     for (const name of ["Edit “Gas fees”", "Unpublish “Gas fees”", "Delete “Gas fees”"]) expect(markup).toContain(`aria-label="${name}"`);
     expect(markup).toContain(">Preview</button>");

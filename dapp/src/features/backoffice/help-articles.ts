@@ -1,7 +1,17 @@
-/** The staff help-center API (permission support.manage) and the article form's checks in words (the server
- * checks again: INVALID_FIELD, HELP_SLUG_TAKEN). */
-import type { MessageKey } from "../../i18n";
+/** The staff help-center API (permission support.manage) and the article and translation forms' checks in words
+ * (the server checks again: INVALID_FIELD, HELP_SLUG_TAKEN, HELP_TRANSLATION_TAKEN). */
+import { locales, type MessageKey } from "../../i18n";
 import { staffHttp } from "./staff-api";
+
+/** An article in another of the dApp's languages: what readers in it see instead of the English. */
+export interface StaffTranslation {
+  language: string;
+  title: string;
+  body: string;
+  bodyHtml: string;
+  updatedBy: string;
+  updatedAt: number;
+}
 
 export interface StaffArticle {
   id: number;
@@ -14,6 +24,7 @@ export interface StaffArticle {
   createdAt: number;
   updatedBy: string;
   updatedAt: number;
+  translations: StaffTranslation[];
 }
 
 export interface ArticleForm {
@@ -27,6 +38,13 @@ export const MAX_SLUG_CHARS = 80;
 export const MAX_TITLE_CHARS = 200;
 export const MAX_BODY_CHARS = 20_000;
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Articles are written in English and translated into the dApp's other languages (the server's list is the same). */
+export const TRANSLATED_LANGUAGES = locales.filter((locale) => locale !== "en");
+
+export interface TranslationForm {
+  title: string;
+  body: string;
+}
 
 export const helpStaffApi = {
   list: (q: string) => staffHttp.get<{ articles: StaffArticle[] }>("/v1/staff/help/articles", { q: q.trim() || undefined }),
@@ -34,7 +52,20 @@ export const helpStaffApi = {
   change: (id: number, form: ArticleForm) => staffHttp.put<StaffArticle>(`/v1/staff/help/articles/${id}`, toRequest(form)),
   remove: (id: number) => staffHttp.delete<{ id: number; deleted: boolean }>(`/v1/staff/help/articles/${id}`),
   preview: (body: string) => staffHttp.post<{ html: string }>("/v1/staff/help/preview", { body }),
+  translate: (id: number, language: string, form: TranslationForm) =>
+    staffHttp.put<StaffArticle>(translationPath(id, language), { title: form.title.trim(), body: form.body }),
+  untranslate: (id: number, language: string) => staffHttp.delete<StaffArticle>(translationPath(id, language)),
 };
+
+function translationPath(id: number, language: string): string {
+  return `/v1/staff/help/articles/${id}/translations/${encodeURIComponent(language)}`;
+}
+
+/** The form for the article's text in `language`: its translation, or empty to write one. */
+export function translationForm(article: StaffArticle, language: string): TranslationForm {
+  const translation = article.translations.find((t) => t.language === language);
+  return translation ? { title: translation.title, body: translation.body } : { title: "", body: "" };
+}
 
 export const emptyArticle: ArticleForm = { slug: "", title: "", body: "", published: false };
 
@@ -55,9 +86,15 @@ export function slugFromTitle(title: string): string {
 }
 
 export function articleProblems(form: ArticleForm): Partial<Record<keyof ArticleForm, MessageKey>> {
-  const problems: Partial<Record<keyof ArticleForm, MessageKey>> = {};
+  const problems: Partial<Record<keyof ArticleForm, MessageKey>> = translationProblems(form);
   const slug = form.slug.trim();
   if (!SLUG.test(slug) || slug.length > MAX_SLUG_CHARS) problems.slug = "help.staff.slugInvalid";
+  return problems;
+}
+
+/** A title and a body, as an article or a translation needs them. */
+export function translationProblems(form: TranslationForm): Partial<Record<keyof TranslationForm, MessageKey>> {
+  const problems: Partial<Record<keyof TranslationForm, MessageKey>> = {};
   if (!form.title.trim()) problems.title = "help.staff.titleRequired";
   else if (form.title.trim().length > MAX_TITLE_CHARS) problems.title = "help.staff.titleTooLong";
   if (!form.body.trim()) problems.body = "help.staff.bodyRequired";

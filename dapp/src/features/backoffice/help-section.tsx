@@ -1,20 +1,24 @@
 /** The help center's articles for staff: write in Markdown with a preview rendered by the server (exactly as
- * the help center shows it), publish or unpublish, delete. Every change is in the audit log (server side). */
+ * the help center shows it), translate into the dApp's other languages, publish or unpublish, delete. Every change
+ * is in the audit log (server side). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
-import { useI18n } from "../../i18n";
+import { catalogues, useI18n } from "../../i18n";
 import { ContentEditor, useContentForm } from "./content-editor";
 import { ContentSection, type ItemActions } from "./content-section";
 import {
   MAX_BODY_CHARS,
   MAX_SLUG_CHARS,
   MAX_TITLE_CHARS,
+  TRANSLATED_LANGUAGES,
   articleForm,
   articleProblems,
   emptyArticle,
   helpStaffApi,
   slugFromTitle,
+  translationForm,
+  translationProblems,
   type StaffArticle,
 } from "./help-articles";
 import { staffErrorText } from "./staff-errors";
@@ -23,7 +27,7 @@ import type { StaffMember } from "./staff-types";
 const KEY = ["staff", "help"];
 
 export function HelpSection(_props: { member: StaffMember }) {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, locale } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
   const [query, setQuery] = useState("");
@@ -45,6 +49,11 @@ export function HelpSection(_props: { member: StaffMember }) {
     { id: "title", header: t("help.staff.title"), cell: (a) => <span className="cell-wrap">{a.title}</span> },
     { id: "slug", header: t("help.staff.slug"), cell: (a) => <code>{a.slug}</code> },
     { id: "state", header: t("help.staff.state"), cell: (a) => (a.published ? t("help.staff.isPublished") : t("help.staff.isDraft")) },
+    {
+      id: "translations",
+      header: t("help.staff.translations"),
+      cell: (a) => (a.translations.length ? a.translations.map((tr) => languageName(tr.language, locale)).join(", ") : t("help.staff.noTranslations")),
+    },
     { id: "updated", header: t("help.staff.updated"), cell: (a) => formatDateTime(a.updatedAt) },
     {
       id: "action",
@@ -74,7 +83,16 @@ export function HelpSection(_props: { member: StaffMember }) {
   return (
     <ContentSection
       title={t("backoffice.help.title")}
-      editor={(editing, done) => <ArticleEditor editing={editing} onDone={done} onSaved={refresh} />}
+      editor={(editing, done) => (
+        <>
+          <ArticleEditor editing={editing} onDone={done} onSaved={refresh} />
+          {editing
+            ? TRANSLATED_LANGUAGES.map((language) => (
+                <TranslationEditor key={`${editing.id}-${language}`} article={editing} language={language} onSaved={refresh} />
+              ))
+            : null}
+        </>
+      )}
       filters={
         <div className="backoffice-section__filters">
           <Field label={t("help.staff.search")} type="search" value={query} maxLength={200} onChange={(event) => setQuery(event.target.value)} />
@@ -175,6 +193,79 @@ function ArticleEditor({ editing, onDone, onSaved }: { editing: StaffArticle | n
         <input type="checkbox" checked={form.published} onChange={(event) => setForm({ ...form, published: event.target.checked })} />{" "}
         {t("help.staff.publishedLabel")}
       </label>
+    </ContentEditor>
+  );
+}
+
+/** A language named in the staff page's own ("Chinese (China)" on an English page), else in itself. */
+function languageName(language: string, pageLocale: string): string {
+  try {
+    return new Intl.DisplayNames([pageLocale], { type: "language" }).of(language) ?? language;
+  } catch {
+    return catalogues[language]?.["app.languageName"] ?? language;
+  }
+}
+
+/** The article's title and body in `language`: written, rewritten or removed (its readers then see the English). */
+function TranslationEditor({ article, language, onSaved }: { article: StaffArticle; language: string; onSaved(): void }) {
+  const { t, locale } = useI18n();
+  const toast = useToast();
+  const name = languageName(language, locale);
+  const { form, setForm, shown, submit, reset } = useContentForm(() => translationForm(article, language), translationProblems);
+  // the article as last saved here: whether a translation exists changes with each save or removal
+  const [current, setCurrent] = useState(article);
+  const exists = current.translations.some((translation) => translation.language === language);
+  const saved = (next: StaffArticle, toastKey: "help.staff.translationSavedToast" | "help.staff.translationRemovedToast") => {
+    setCurrent(next);
+    reset(translationForm(next, language));
+    onSaved();
+    toast.show({ kind: "success", title: t(toastKey, { language: name, title: next.title }) });
+  };
+  const save = useMutation({
+    mutationFn: () => helpStaffApi.translate(article.id, language, form),
+    onSuccess: (next) => saved(next, "help.staff.translationSavedToast"),
+  });
+  const remove = useMutation({
+    mutationFn: () => helpStaffApi.untranslate(article.id, language),
+    onSuccess: (next) => saved(next, "help.staff.translationRemovedToast"),
+  });
+
+  return (
+    <ContentEditor
+      heading={t("help.staff.translationTitle", { language: name })}
+      onSubmit={submit(() => save.mutate())}
+      save={t("help.staff.saveTranslation", { language: name })}
+      pending={save.isPending || remove.isPending}
+      error={save.error ?? remove.error}
+      cancel={null}
+      onCancel={() => undefined}
+      actions={
+        exists ? (
+          <button type="button" className="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
+            {t("help.staff.removeTranslation", { language: name })}
+          </button>
+        ) : null
+      }
+    >
+      <p className="staff-form__note">{t(exists ? "help.staff.translationShown" : "help.staff.translationMissing", { language: name })}</p>
+      <Field
+        label={t("help.staff.translatedTitle", { language: name })}
+        lang={language}
+        value={form.title}
+        maxLength={MAX_TITLE_CHARS}
+        onChange={(event) => setForm({ ...form, title: event.target.value })}
+        error={shown("title")}
+      />
+      <TextAreaField
+        label={t("help.staff.translatedBody", { language: name })}
+        lang={language}
+        rows={10}
+        value={form.body}
+        maxLength={MAX_BODY_CHARS}
+        onChange={(event) => setForm({ ...form, body: event.target.value })}
+        error={shown("body")}
+        hint={t("help.staff.bodyHint")}
+      />
     </ContentEditor>
   );
 }

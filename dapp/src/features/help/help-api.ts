@@ -1,4 +1,5 @@
-/** The public help-center API: published articles, searched, and one article by slug. */
+/** The public help-center API: published articles, searched, and one article by slug, each in the reader's
+ * language (`lang`) where translated, else in English (`language` says which). */
 import { api } from "../../lib/api-client";
 
 export interface ArticleSummary {
@@ -8,6 +9,8 @@ export interface ArticleSummary {
   /** Plain text: shown as text only. */
   excerpt: string;
   updatedAt: number;
+  /** The language of the title and excerpt: the reader's where translated, else "en". */
+  language: string;
 }
 
 export interface Article {
@@ -16,6 +19,8 @@ export interface Article {
   /** Rendered and sanitized by the server (backend/markup.py): the only HTML inserted as HTML. */
   bodyHtml: string;
   updatedAt: number;
+  /** The language of the title and body: the reader's where translated, else "en". */
+  language: string;
 }
 
 /** The slug of an article path's rest, or null when it cannot be one (nothing is fetched for it). */
@@ -24,6 +29,7 @@ export function slugOf(rest: string | null): string | null {
 }
 
 export const helpApi = {
-  search: (q: string) => api.get<{ articles: ArticleSummary[] }>("/v1/help/articles", { query: { q: q.trim() || undefined } }),
-  article: (slug: string) => api.get<Article>(`/v1/help/articles/${encodeURIComponent(slug)}`),
+  search: (q: string, lang: string) =>
+    api.get<{ articles: ArticleSummary[] }>("/v1/help/articles", { query: { q: q.trim() || undefined, lang } }),
+  article: (slug: string, lang: string) => api.get<Article>(`/v1/help/articles/${encodeURIComponent(slug)}`, { query: { lang } }),
 };

@@ -1,7 +1,9 @@
 /**
  * The help center (`/help`): a search box over the published articles (every word must match, titles first)
- * and their list; `/help/<slug>` shows one article. Titles and excerpts are text; an article's body is the
- * server's sanitized HTML (backend/markup.py), the only HTML inserted as HTML.
+ * and their list; `/help/<slug>` shows one article. Both in the page's language where staff translated the article,
+ * else in English, said so and marked with its `lang` (screen readers pronounce it as English). Titles and
+ * excerpts are text; an article's body is the server's sanitized HTML (backend/markup.py), the only HTML inserted
+ * as HTML.
  */
 import "./messages";
 import { useQuery } from "@tanstack/react-query";
@@ -31,11 +33,11 @@ function useDebounced(value: string, delayMs: number): string {
 }
 
 function ArticleSearch() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const ids = useId();
   const [query, setQuery] = useState("");
   const q = useDebounced(query.trim(), SEARCH_DELAY_MS);
-  const found = useQuery({ queryKey: ["help", "articles", q], queryFn: () => helpApi.search(q) });
+  const found = useQuery({ queryKey: ["help", "articles", locale, q], queryFn: () => helpApi.search(q, locale) });
   const articles = found.data?.articles;
 
   return (
@@ -54,7 +56,7 @@ function ArticleSearch() {
       {articles?.length ? (
         <ul className="help-center__list" aria-label={q ? t("help.results", { query: q }) : t("help.articles")}>
           {articles.map((article) => (
-            <li key={article.slug}>
+            <li key={article.slug} lang={article.language}>
               <Link to={`${paths.help}/${article.slug}`} className="help-center__link">
                 {article.title}
               </Link>
@@ -68,10 +70,10 @@ function ArticleSearch() {
 }
 
 function ArticlePage({ slug }: { slug: string | null }) {
-  const { t, formatDate } = useI18n();
+  const { t, formatDate, locale } = useI18n();
   const article = useQuery({
-    queryKey: ["help", "article", slug],
-    queryFn: () => helpApi.article(slug ?? ""),
+    queryKey: ["help", "article", locale, slug],
+    queryFn: () => helpApi.article(slug ?? "", locale),
     enabled: slug !== null,
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
   });
@@ -91,9 +93,10 @@ function ArticlePage({ slug }: { slug: string | null }) {
       ) : null}
       {article.data ? (
         <>
-          <h1>{article.data.title}</h1>
+          <h1 lang={article.data.language}>{article.data.title}</h1>
           <p className="help-article__updated">{t("help.updated", { date: formatDate(article.data.updatedAt) })}</p>
-          <div className="help-article__body" dangerouslySetInnerHTML={{ __html: article.data.bodyHtml }} />
+          {article.data.language !== locale ? <p className="help-article__untranslated">{t("help.untranslated")}</p> : null}
+          <div className="help-article__body" lang={article.data.language} dangerouslySetInnerHTML={{ __html: article.data.bodyHtml }} />
         </>
       ) : null}
     </article>

@@ -13,16 +13,16 @@ function rendered(rest: string | null, key: readonly unknown[], data: unknown): 
 describe("the help center", () => {
   it("lists an article's title and excerpt as text, however much markup they hold", () => {
     // the excerpt is the body's plain text (backend/markup.py `plain`): typed HTML arrives as characters
-    const summary: ArticleSummary = { slug: "fees", title: SCRIPT, excerpt: SCRIPT, updatedAt: 0 };
-    const markup = rendered(null, ["help", "articles", ""], { articles: [summary] });
+    const summary: ArticleSummary = { slug: "fees", title: SCRIPT, excerpt: SCRIPT, updatedAt: 0, language: "en" };
+    const markup = rendered(null, ["help", "articles", "en", ""], { articles: [summary] });
     expect(markup).not.toContain("<script");
     expect(markup).not.toContain("<img");
     expect(markup.split(ESCAPED).length - 1).toBe(2);
   });
 
   it("shows an article's title as text and its body only as the server's sanitized HTML", () => {
-    const article: Article = { slug: "fees", title: SCRIPT, bodyHtml: `<p>${ESCAPED} <strong>now</strong></p>\n`, updatedAt: 0 };
-    const markup = rendered("fees", ["help", "article", "fees"], article);
+    const article: Article = { slug: "fees", title: SCRIPT, bodyHtml: `<p>${ESCAPED} <strong>now</strong></p>\n`, updatedAt: 0, language: "en" };
+    const markup = rendered("fees", ["help", "article", "en", "fees"], article);
     expect(markup).not.toContain("<script");
     expect(markup).not.toContain("<img");
     expect(markup.split(ESCAPED).length - 1).toBe(2);
