@@ -7,6 +7,7 @@ audit log ("help.article.create", "help.article.change", "help.article.translate
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import now_ms
 from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
+from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
 from backend.help import (
     ArticleDraft,
@@ -115,6 +117,14 @@ def with_translations(session: Session, views: list[ArticleView]) -> list[dict[s
     return [staff_json(view, translations.get(view.id, [])) for view in views]
 
 
+def article_after(container: Container, article_id: int, write: Callable[[Session], object]) -> dict[str, Any]:
+    """Commits `write` (a change to one of the article's translations) and answers the article as it is then."""
+    with container.uow() as uow:
+        write(uow.session)
+        uow.commit()
+        return with_translations(uow.session, [get(uow.session, article_id)])[0]
+
+
 @router.get("/articles", response_model=None, responses={
     **documented(StaffArticleList, "every article, published or not"), **STAFF_ONLY, 422: ERROR,
 })  # fmt: skip
@@ -193,14 +203,11 @@ async def translate_article(
     English (permission support.manage; audit-logged "help.article.translate")."""
     actor, at = staff.actor, now_ms()
 
-    def write() -> dict[str, Any]:
-        with container.uow() as uow:
-            translate(uow.session, article_id, language, body.title, body.body, actor=actor.name, ip=actor.ip,
-                      now_ms=at)  # fmt: skip
-            uow.commit()
-            return with_translations(uow.session, [get(uow.session, article_id)])[0]
+    def write(session: Session) -> object:
+        return translate(session, article_id, language, body.title, body.body, actor=actor.name, ip=actor.ip,
+                         now_ms=at)  # fmt: skip
 
-    return await asyncio.to_thread(write)
+    return await asyncio.to_thread(article_after, container, article_id, write)
 
 
 @router.delete("/articles/{articleId}/translations/{language}", response_model=None, responses={
@@ -214,13 +221,10 @@ async def untranslate_article(
     `language` when there is none)."""
     actor = staff.actor
 
-    def write() -> dict[str, Any]:
-        with container.uow() as uow:
-            untranslate(uow.session, article_id, language, actor=actor.name, ip=actor.ip)
-            uow.commit()
-            return with_translations(uow.session, [get(uow.session, article_id)])[0]
+    def write(session: Session) -> None:
+        untranslate(session, article_id, language, actor=actor.name, ip=actor.ip)
 
-    return await asyncio.to_thread(write)
+    return await asyncio.to_thread(article_after, container, article_id, write)
 
 
 @router.delete("/articles/{articleId}", response_model=None, responses={

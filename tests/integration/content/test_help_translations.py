@@ -54,6 +54,17 @@ def listed(client: TestClient, **params: Any) -> list[tuple[str, str, str]]:
     return [(a["slug"], a["title"], a["language"]) for a in response.json()["articles"]]
 
 
+def chinese_of(office: Office, slug: str, translation: dict[str, str] | None = CHINESE) -> str:
+    """The path of the zh-CN translation of a new published article `slug`, written as `translation` unless None."""
+    made = office.client.post("/v1/staff/help/articles", headers=office.support.headers, json={
+        "slug": slug, "title": slug.title(), "body": "text", "published": True,
+    })  # fmt: skip
+    path = f"/v1/staff/help/articles/{made.json()['id']}/translations/zh-CN"
+    if translation is not None:
+        assert office.client.put(path, json=translation, headers=office.support.headers).status_code == 200
+    return path
+
+
 def test_readers_in_a_language_see_its_translation_english_elsewhere_and_search_both_on_both_databases(
     container: Container,
 ) -> None:
@@ -171,11 +182,7 @@ def test_staff_translate_rewrite_and_remove_each_audit_logged_and_deleting_the_a
 
 def test_translating_needs_support_manage_and_the_csrf_token_and_refusals_change_nothing(office: Office) -> None:
     client, support = office.client, office.support
-    made = client.post("/v1/staff/help/articles", headers=support.headers, json={
-        "slug": "guarded", "title": "Guarded", "body": "text", "published": True,
-    }).json()  # fmt: skip
-    path = f"/v1/staff/help/articles/{made['id']}/translations/zh-CN"
-    client.put(path, json=CHINESE, headers=support.headers)
+    path = chinese_of(office, "guarded")
     before = content_state(office.container)
     for member in (office.compliance, office.auditor):
         assert error(client.put(path, json=CHINESE, headers=member.headers))[:2] == (403, "STAFF_FORBIDDEN")
@@ -189,11 +196,8 @@ def test_translating_needs_support_manage_and_the_csrf_token_and_refusals_change
 
 def test_bad_translations_are_typed_and_change_nothing(office: Office) -> None:
     client, support = office.client, office.support
-    made = client.post("/v1/staff/help/articles", headers=support.headers, json={
-        "slug": "bad-translation", "title": "Bad", "body": "text", "published": True,
-    }).json()  # fmt: skip
-    path = f"/v1/staff/help/articles/{made['id']}/translations/zh-CN"
-    client.put(path, json=CHINESE, headers=support.headers)
+    path = chinese_of(office, "bad-translation")
+    article_path = path.removesuffix("/zh-CN")
     before = content_state(office.container)
     bodies: list[tuple[dict[str, Any], tuple[int, str, str | None]]] = [
         ({**CHINESE, "title": "  "}, (422, "INVALID_FIELD", "title")),
@@ -208,7 +212,7 @@ def test_bad_translations_are_typed_and_change_nothing(office: Office) -> None:
     for sent, expected in bodies:
         assert error(client.put(path, json=sent, headers=support.headers)) == expected, sent
     for language in ("en", "fr", "zh-cn", "zh"):  # English is the article itself
-        other = f"/v1/staff/help/articles/{made['id']}/translations/{language}"
+        other = f"{article_path}/{language}"
         assert error(client.put(other, json=CHINESE, headers=support.headers))[:2] == (422, "INVALID_FIELD")
         assert error(client.delete(other, headers=support.headers))[:2] == (422, "INVALID_FIELD")
     for missing in ("/v1/staff/help/articles/999999/translations/zh-CN",):
@@ -221,11 +225,8 @@ def test_bad_translations_are_typed_and_change_nothing(office: Office) -> None:
 
 def test_markup_in_a_translation_is_inert(office: Office) -> None:
     client, support = office.client, office.support
-    made = client.post("/v1/staff/help/articles", headers=support.headers, json={
-        "slug": "inert-translation", "title": "Inert", "body": "text", "published": True,
-    }).json()  # fmt: skip
     sent = {"title": EVIL, "body": f"{EVIL}\n\n[x](javascript:alert(4)) <b onmouseover=alert(5)>b</b>"}
-    written = client.put(f"/v1/staff/help/articles/{made['id']}/translations/zh-CN", json=sent, headers=support.headers)
+    written = client.put(chinese_of(office, "inert-translation", None), json=sent, headers=support.headers)
     assert written.status_code == 200, written.text
     assert_inert(written.json()["translations"][0]["bodyHtml"])
     shown = client.get("/v1/help/articles/inert-translation", params={"lang": "zh-CN"}).json()

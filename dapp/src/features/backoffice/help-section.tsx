@@ -180,15 +180,7 @@ function ArticleEditor({ editing, onDone, onSaved }: { editing: StaffArticle | n
           hint={t("help.staff.slugHint")}
         />
       </div>
-      <TextAreaField
-        label={t("help.staff.body")}
-        rows={10}
-        value={form.body}
-        maxLength={MAX_BODY_CHARS}
-        onChange={(event) => setForm({ ...form, body: event.target.value })}
-        error={shown("body")}
-        hint={t("help.staff.bodyHint")}
-      />
+      <BodyField label={t("help.staff.body")} value={form.body} onChange={(body) => setForm({ ...form, body })} error={shown("body")} />
       <label className="checkbox">
         <input type="checkbox" checked={form.published} onChange={(event) => setForm({ ...form, published: event.target.checked })} />{" "}
         {t("help.staff.publishedLabel")}
@@ -256,16 +248,30 @@ function TranslationEditor({ article, language, onSaved }: { article: StaffArtic
         onChange={(event) => setForm({ ...form, title: event.target.value })}
         error={shown("title")}
       />
-      <TextAreaField
+      <BodyField
         label={t("help.staff.translatedBody", { language: name })}
         lang={language}
-        rows={10}
         value={form.body}
-        maxLength={MAX_BODY_CHARS}
-        onChange={(event) => setForm({ ...form, body: event.target.value })}
+        onChange={(body) => setForm({ ...form, body })}
         error={shown("body")}
-        hint={t("help.staff.bodyHint")}
       />
     </ContentEditor>
+  );
+}
+
+/** The Markdown body of an article or of a translation (in `lang`). */
+function BodyField({ label, lang, value, onChange, error }: { label: string; lang?: string; value: string; onChange(body: string): void; error: string | null }) {
+  const { t } = useI18n();
+  return (
+    <TextAreaField
+      label={label}
+      lang={lang}
+      rows={10}
+      value={value}
+      maxLength={MAX_BODY_CHARS}
+      onChange={(event) => onChange(event.target.value)}
+      error={error}
+      hint={t("help.staff.bodyHint")}
+    />
   );
 }
