@@ -1,4 +1,4 @@
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, type QueryKey } from "@tanstack/react-query";
 import { ApiError } from "./api-client";
 
 /** Server state: API errors the client caused (4xx) are not retried; network and 5xx errors twice. */
@@ -13,4 +13,12 @@ export function createQueryClient(): QueryClient {
       },
     },
   });
+}
+
+/** Show `data`, the answer of a change, as the query `key`'s now. A read of `key` still on its way (a poll) was
+ *  answered from before the change: landing after it, it would show the older state until the next poll, so it
+ *  is cancelled first. */
+export async function showChanged<T>(queryClient: QueryClient, key: QueryKey, data: T): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: key, exact: true });
+  queryClient.setQueryData(key, data);
 }

@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { FileViewer, SelectField, StatusMessage, TextAreaField, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
+import { showChanged } from "../../lib/query-client";
 import {
   AttachmentField,
   CATEGORY_NAMES,
@@ -92,7 +93,7 @@ export function SupportTicketView({ id }: { id: number }) {
 function useRefresh(id: number) {
   const queryClient = useQueryClient();
   return (updated: StaffTicketDetail) => {
-    queryClient.setQueryData(["staff", "support", "ticket", id], updated);
+    void showChanged(queryClient, ["staff", "support", "ticket", id], updated);
     void queryClient.invalidateQueries({ queryKey: ["staff", "support", "queue"] });
   };
 }

@@ -4,6 +4,7 @@
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
+import { showChanged } from "../../lib/query-client";
 import { jsonOrMultipart, withAttachment } from "./message-body";
 import type { Category, TicketStatus } from "./support-logic";
 
@@ -109,7 +110,7 @@ export function useTicketChange<Input>(address: string | null, change: (input: I
   return useMutation({
     mutationFn: change,
     onSuccess: (detail) => {
-      queryClient.setQueryData(supportKeys.ticket(address, detail.ticket.id), detail);
+      void showChanged(queryClient, supportKeys.ticket(address, detail.ticket.id), detail);
       void queryClient.invalidateQueries({ queryKey: supportKeys.list(address) });
     },
   });
