@@ -162,7 +162,10 @@ class Replica:
         )  # fmt: skip
         self.http = httpx.AsyncClient(
             base_url=self.engine_url, timeout=httpx.Timeout(60.0, connect=5.0, pool=ENGINE_POOL_TIMEOUT_S),
-            limits=httpx.Limits(max_connections=ENGINE_CONNECTIONS, max_keepalive_connections=20),
+            # an idle connection is dropped before the engine's keep-alive (the same setting) closes it: one reused
+            # as the engine closes it would fail the request passed on unanswered
+            limits=httpx.Limits(max_connections=ENGINE_CONNECTIONS, max_keepalive_connections=20,
+                                keepalive_expiry=settings.http_keep_alive_s / 2),
         )  # fmt: skip
         self._forward_limited = BodySizeLimitMiddleware(self._forward, forwarded_body_limit(settings))
         self._order_entry = {

@@ -16,6 +16,7 @@ from backend.client.books import DEFAULT_DEPTH, FollowedBook, depth_asked, follo
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
     DEFAULT_TIMEOUT_S,
+    KEEPALIVE_EXPIRY_S,
     NOT_THERE,
     ORDERS_PATH,
     REPLACE_PATH,
@@ -77,7 +78,9 @@ class AsyncHdexClient:
         resend_backoff_s: float = RESEND_BACKOFF_S,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, timeout=timeout, limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_S)
+        )
         self.resends, self.resend_backoff_s = resends, resend_backoff_s
         self._key = private_key
         self.rpc_url = rpc_url

@@ -53,6 +53,10 @@ WITHDRAWAL_FINAL = ("completed", "failed")
 DEFAULT_TIMEOUT_S = 20.0
 RESENDS = 3  # how often a signed order whose outcome is unknown is sent again before OrderOutcomeUnknown
 RESEND_BACKOFF_S = 0.5  # before the first resend; doubled before each next one
+# An idle connection is dropped after this long, before the server's keep-alive (HDEX_HTTP_KEEP_ALIVE_S, 5 s by
+# default, as uvicorn's) closes it: one reused as the server closes it fails the request unanswered ("Server
+# disconnected without sending a response"), and httpx's own default expiry is the server's, 5 s.
+KEEPALIVE_EXPIRY_S = 2.0
 PAGE = 500  # the most items an account listing (or a market's trades) answers at once
 ORDERS_PATH = "/v1/orders"
 REPLACE_PATH = "/v1/orders/replace"

@@ -13,6 +13,7 @@ import httpx
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
     DEFAULT_TIMEOUT_S,
+    KEEPALIVE_EXPIRY_S,
     NOT_THERE,
     ORDERS_PATH,
     REPLACE_PATH,
@@ -83,7 +84,9 @@ class HdexClient:
         resends: int = RESENDS,
         resend_backoff_s: float = RESEND_BACKOFF_S,
     ) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=timeout)
+        self._http = httpx.Client(
+            base_url=base_url, timeout=timeout, limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_S)
+        )
         self.resends, self.resend_backoff_s = resends, resend_backoff_s
         self._key = private_key
         self.rpc_url = rpc_url

@@ -76,8 +76,6 @@ class ArticleView:
 def check_draft(draft: ArticleDraft) -> ArticleDraft:
     """The draft with slug and title trimmed, or a typed error naming the first bad field (pure)."""
     slug = draft.slug.strip()
-    for name, text in (("title", draft.title), ("body", draft.body)):
-        _refuse_nul(name, text)
     if len(slug) > MAX_SLUG_CHARS or not SLUG.match(slug):
         raise HdexError(
             ErrorCode.INVALID_FIELD,
@@ -90,18 +88,14 @@ def check_draft(draft: ArticleDraft) -> ArticleDraft:
 def check_text(title: str, body: str) -> str:
     """The title trimmed, or INVALID_FIELD naming `title` or `body` (pure): an article's or a translation's."""
     for name, text in (("title", title), ("body", body)):
-        _refuse_nul(name, text)
+        if "\x00" in text:  # PostgreSQL text cannot hold it
+            raise HdexError(ErrorCode.INVALID_FIELD, "text cannot contain the NUL character", name)
     title = title.strip()
     if not 1 <= len(title) <= MAX_TITLE_CHARS:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a title is 1 to {MAX_TITLE_CHARS} characters", "title")
     if not body.strip() or len(body) > MAX_BODY_CHARS:
         raise HdexError(ErrorCode.INVALID_FIELD, f"a body is 1 to {MAX_BODY_CHARS} characters", "body")
     return title
-
-
-def _refuse_nul(field: str, text: str) -> None:
-    if "\x00" in text:  # PostgreSQL text cannot hold it
-        raise HdexError(ErrorCode.INVALID_FIELD, "text cannot contain the NUL character", field)
 
 
 def fold(text: str) -> str:
