@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.languages import DEFAULT_LANGUAGE
@@ -199,7 +199,7 @@ def search(
     """Articles with every word of `query` in the title or body (case-insensitive in any script) of the English
     text or of its translation into `language`, shown in `language` where translated; those with more of the words
     in the shown title first, then the most recently changed; no query: all, most recently changed first."""
-    statement = _in_language(select(HelpArticle, HelpArticleTranslation), language)
+    statement = _in_language(language)
     if published_only:
         statement = statement.where(HelpArticle.published.is_(True))
     words = query_words(query or "")
@@ -223,8 +223,8 @@ def search(
 def get_published(session: Session, slug: str, language: str = DEFAULT_LANGUAGE) -> ArticleView:
     """The published article at `slug` in `language` where translated (else in English), or
     HELP_ARTICLE_NOT_FOUND (also for an unpublished one)."""
-    statement = _in_language(select(HelpArticle, HelpArticleTranslation), language)
-    found = session.execute(statement.where(HelpArticle.slug == slug, HelpArticle.published.is_(True))).first()
+    published = _in_language(language).where(HelpArticle.slug == slug, HelpArticle.published.is_(True))
+    found = session.execute(published).first()
     if found is None:
         raise HdexError(ErrorCode.HELP_ARTICLE_NOT_FOUND, f"there is no help article {slug!r}", "slug")
     return _view(*found)
@@ -256,9 +256,9 @@ def _audited(row: HelpArticle) -> dict[str, Any]:
     return {"slug": row.slug, "title": row.title, "body": row.body, "published": row.published}
 
 
-def _in_language(statement: Any, language: str) -> Any:
-    """`statement` over the articles with each one's translation into `language` beside it (None if none)."""
-    return statement.outerjoin(HelpArticleTranslation, and_(
+def _in_language(language: str) -> Select[HelpArticle, HelpArticleTranslation]:
+    """The articles, each with its translation into `language` beside it (None if none)."""
+    return select(HelpArticle, HelpArticleTranslation).outerjoin(HelpArticleTranslation, and_(
         HelpArticleTranslation.article_id == HelpArticle.id, HelpArticleTranslation.language == language,
     ))  # fmt: skip
 

@@ -51,7 +51,7 @@ def check_language(language: str) -> str:
 def translate(
     session: Session, article_id: int, language: str, title: str, body: str, *, actor: str, ip: str | None,
     now_ms: int,
-) -> TranslationView:  # fmt: skip
+) -> None:  # fmt: skip
     """Write (or rewrite) the article's text in `language`; HELP_ARTICLE_NOT_FOUND for no such article,
     INVALID_FIELD for a language or text that cannot be; audit-logged "help.article.translate"."""
     language, title = check_language(language), check_text(title, body)
@@ -70,7 +70,6 @@ def translate(
         session, actor=actor, action="help.article.translate", target=f"help_article:{article.id}", before=before,
         after=_audited(row), ip=ip,
     )  # fmt: skip
-    return _view(row)
 
 
 def untranslate(session: Session, article_id: int, language: str, *, actor: str, ip: str | None) -> None:

@@ -117,7 +117,7 @@ def with_translations(session: Session, views: list[ArticleView]) -> list[dict[s
     return [staff_json(view, translations.get(view.id, [])) for view in views]
 
 
-def article_after(container: Container, article_id: int, write: Callable[[Session], object]) -> dict[str, Any]:
+def article_after(container: Container, article_id: int, write: Callable[[Session], None]) -> dict[str, Any]:
     """Commits `write` (a change to one of the article's translations) and answers the article as it is then."""
     with container.uow() as uow:
         write(uow.session)
@@ -203,9 +203,8 @@ async def translate_article(
     English (permission support.manage; audit-logged "help.article.translate")."""
     actor, at = staff.actor, now_ms()
 
-    def write(session: Session) -> object:
-        return translate(session, article_id, language, body.title, body.body, actor=actor.name, ip=actor.ip,
-                         now_ms=at)  # fmt: skip
+    def write(session: Session) -> None:
+        translate(session, article_id, language, body.title, body.body, actor=actor.name, ip=actor.ip, now_ms=at)
 
     return await asyncio.to_thread(article_after, container, article_id, write)
 

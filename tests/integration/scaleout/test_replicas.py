@@ -193,10 +193,9 @@ def test_a_cancel_through_a_replica_takes_the_stream_and_is_answered_as_the_engi
         return refusals_of_both(cluster, "DELETE", path, body)
 
     signed = {"signature": cancel_signature(DOMAIN, order_hash, 6)}
-    assert (
-        both(f"/v1/orders/{order_hash}", {"signature": cancel_signature(DOMAIN, order_hash, 6, 7)})
-        == [(401, "SIGNER_NOT_MAKER")] * 2
-    )
+    assert both(f"/v1/orders/{order_hash}", {"signature": cancel_signature(DOMAIN, order_hash, 6, 7)}) == [
+        (401, "SIGNER_NOT_MAKER")
+    ] * 2
     assert both(f"/v1/orders/{'0x' + 'cd' * 32}", signed) == [(404, "ORDER_NOT_FOUND")] * 2
     assert both("/v1/orders/0x12", signed) == [(422, "INVALID_FIELD")] * 2
     assert both(f"/v1/orders/{order_hash}", None) == [(422, "INVALID_FIELD")] * 2
@@ -245,9 +244,8 @@ def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_eng
     cluster: Cluster,
 ) -> None:
     def place(key_index: int, side: int, ticks: int, nonce: int) -> str:
-        placed = httpx.post(
-            f"{cluster.replica_url(0)}/v1/orders", json=signed_order(key_index, side, PRICE + ticks * TICK, nonce)
-        )
+        placed = httpx.post(f"{cluster.replica_url(0)}/v1/orders", json=signed_order(key_index, side,
+                                                                                      PRICE + ticks * TICK, nonce))
         assert placed.status_code == 201, placed.text
         return str(placed.json()["hash"])
 
@@ -269,18 +267,16 @@ def test_a_replace_through_a_replica_takes_the_stream_and_is_answered_as_the_eng
     partly = httpx.post(f"{cluster.replica_url(1)}/v1/orders/replace", json=replace_body(7, new, crossing))
     again = signed_order(7, 0, PRICE - 52 * TICK, nonce=65)
     assert both(replace_body(7, old, again)) == [(409, "ORDER_NOT_OPEN")] * 2
-    assert (
-        both(replace_body(8, ask, signed_order(8, 1, PRICE + 61 * TICK, nonce=63), signer=9))
-        == [(401, "SIGNER_NOT_MAKER")] * 2
-    )
+    assert both(replace_body(8, ask, signed_order(8, 1, PRICE + 61 * TICK, nonce=63), signer=9)) == [
+        (401, "SIGNER_NOT_MAKER")
+    ] * 2
     assert both(replace_body(8, ask, signed_order(9, 1, PRICE + 61 * TICK, nonce=63))) == [(422, "INVALID_FIELD")] * 2
 
     assert (moved.json()["cancelled"]["hash"], moved.json()["cancelled"]["status"]) == (old, "cancelled")
     assert moved.json()["order"]["status"] == "open"
     assert partly.status_code == 409, partly.text
     assert (partly.json()["error"]["code"], partly.json()["refused"]["code"]) == (
-        "REPLACE_PARTLY_FAILED",
-        "POST_ONLY_WOULD_CROSS",
+        "REPLACE_PARTLY_FAILED", "POST_ONLY_WOULD_CROSS"
     )
     assert (partly.json()["cancelled"]["hash"], partly.json()["cancelled"]["status"]) == (new, "cancelled")
     statuses = {o[0]: o[1] for o in stored(cluster.database_url)["orders"]}
@@ -300,9 +296,9 @@ def test_a_cancel_after_through_a_replica_takes_the_stream_and_is_answered_as_th
 
     armed = httpx.post(f"{cluster.replica_url(1)}/v1/orders/cancel-after",
                        json=cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp))  # fmt: skip
-    assert (
-        both(cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp + 1, signer_index=8)) == [(401, "SIGNER_NOT_MAKER")] * 2
-    )
+    assert both(cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp + 1, signer_index=8)) == [
+        (401, "SIGNER_NOT_MAKER")
+    ] * 2
     assert both(cancel_after_body(DOMAIN, 9, 1_000, MARKET, stamp + 2)) == [(422, "TIMEOUT_OUT_OF_RANGE")] * 2
     assert both(cancel_after_body(DOMAIN, 9, 60_000, "NOPE-USDC", stamp + 3)) == [(404, "UNKNOWN_MARKET")] * 2
     assert both(cancel_after_body(DOMAIN, 9, 60_000, MARKET, stamp)) == [(422, "CANCEL_EXPIRED")] * 2
@@ -318,9 +314,8 @@ def test_a_cancel_after_through_a_replica_takes_the_stream_and_is_answered_as_th
 
 def refusals_of_both(cluster: Cluster, method: str, path: str, body: Any) -> list[tuple[int, str]]:
     """What a replica and the engine process's own door answer the same refused request: (status, code) each."""
-    answers = [
-        httpx.request(method, f"{base}{path}", json=body) for base in (cluster.replica_url(1), cluster.engine_url)
-    ]
+    answers = [httpx.request(method, f"{base}{path}", json=body) for base in (cluster.replica_url(1),
+                                                                               cluster.engine_url)]
     return [(answer.status_code, answer.json()["error"]["code"]) for answer in answers]
 
 

@@ -61,9 +61,14 @@ function translationPath(id: number, language: string): string {
   return `/v1/staff/help/articles/${id}/translations/${encodeURIComponent(language)}`;
 }
 
+/** The article's translation into `language`, if it has one. */
+export function translationOf(article: StaffArticle, language: string): StaffTranslation | undefined {
+  return article.translations.find((t) => t.language === language);
+}
+
 /** The form for the article's text in `language`: its translation, or empty to write one. */
 export function translationForm(article: StaffArticle, language: string): TranslationForm {
-  const translation = article.translations.find((t) => t.language === language);
+  const translation = translationOf(article, language);
   return translation ? { title: translation.title, body: translation.body } : { title: "", body: "" };
 }
 

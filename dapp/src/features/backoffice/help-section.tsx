@@ -18,6 +18,7 @@ import {
   helpStaffApi,
   slugFromTitle,
   translationForm,
+  translationOf,
   translationProblems,
   type StaffArticle,
 } from "./help-articles";
@@ -204,11 +205,10 @@ function TranslationEditor({ article, language, onSaved }: { article: StaffArtic
   const toast = useToast();
   const name = languageName(language, locale);
   const { form, setForm, shown, submit, reset } = useContentForm(() => translationForm(article, language), translationProblems);
-  // the article as last saved here: whether a translation exists changes with each save or removal
-  const [current, setCurrent] = useState(article);
-  const exists = current.translations.some((translation) => translation.language === language);
+  // `article` is the list's row when Edit was pressed: whether a translation exists changes with each save or removal
+  const [exists, setExists] = useState(translationOf(article, language) !== undefined);
   const saved = (next: StaffArticle, toastKey: "help.staff.translationSavedToast" | "help.staff.translationRemovedToast") => {
-    setCurrent(next);
+    setExists(translationOf(next, language) !== undefined);
     reset(translationForm(next, language));
     onSaved();
     toast.show({ kind: "success", title: t(toastKey, { language: name, title: next.title }) });
