@@ -89,6 +89,9 @@ def test_a_user_opens_a_ticket_support_replies_and_the_user_reads_the_reply_and_
         detail.get_by_role("textbox", name="Answer").fill(note)
         detail.get_by_role("button", name="Add internal note").click()
         expect(detail).to_contain_text(note)
+        # the form is cleared once the note's own answer is in: a poll may show the note before, and a reply typed
+        # then would be cleared with it (and Send would refuse an empty answer)
+        expect(detail.get_by_role("textbox", name="Answer")).to_have_value("")
         detail.get_by_role("checkbox", name="Internal note (never shown to the user)").uncheck()
         detail.get_by_role("textbox", name="Answer").fill(answer)
         guide = tmp_path / "guide.pdf"
