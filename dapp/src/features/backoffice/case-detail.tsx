@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { DataTable, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
+import { unsentRest } from "../../lib/drafts";
 import { ALERT_STATUS_NAMES } from "./alerts";
 import { SeverityBadge, useKindName } from "./alert-words";
 import { CASE_ACTIONS, CASE_STATUS_NAMES, MAX_NOTE_CHARS, mayMove, noteProblem } from "./cases";
@@ -189,9 +190,9 @@ function NoteForm({ id }: { id: number }) {
   const [attempted, setAttempted] = useState(false);
   const problem = noteProblem(body);
   const add = useMutation({
-    mutationFn: (text: string) => staffApi.addCaseNote(id, text),
-    onSuccess: () => {
-      setBody("");
+    mutationFn: (text: string) => staffApi.addCaseNote(id, text.trim()),
+    onSuccess: (_, text) => {
+      setBody((current) => unsentRest(current, text));
       setAttempted(false);
       refresh();
     },
@@ -200,7 +201,7 @@ function NoteForm({ id }: { id: number }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     setAttempted(true);
-    if (!problem) add.mutate(body.trim());
+    if (!problem) add.mutate(body);
   }
 
   return (

@@ -19,6 +19,7 @@ import {
   durationText,
   messageProblem,
   type TicketStatus,
+  useMessageDraft,
 } from "../support";
 import { ConfirmDialog, type ConfirmDialogProps } from "./confirm-dialog";
 import { assigneeChoices } from "./forms";
@@ -213,19 +214,16 @@ function AnswerForm({ id }: { id: number }) {
   const toast = useToast();
   const refresh = useRefresh(id);
   const saved = useQuery({ queryKey: ["staff", "support", "saved-replies"], queryFn: supportStaffApi.savedReplies });
-  const [body, setBody] = useState("");
+  const { draft, setBody, setAttachment, sent } = useMessageDraft();
+  const { body, attachment } = draft;
   const [internal, setInternal] = useState(false);
-  const [attachment, setAttachment] = useState<File | null>(null);
-  const [sent, setSent] = useState(0); // a new file input after each answer sent: a file input is not cleared by state
   const [attempted, setAttempted] = useState(false);
   const problem = messageProblem(body);
   const fileProblem = attachmentProblem(attachment);
   const send = useMutation({
     mutationFn: ({ text, note, file }: { text: string; note: boolean; file: File | null }) => supportStaffApi.answer(id, text, note, file),
-    onSuccess: (updated, { note }) => {
-      setBody("");
-      setAttachment(null);
-      setSent((count) => count + 1);
+    onSuccess: (updated, { text, note, file }) => {
+      sent({ body: text, attachment: file });
       setAttempted(false);
       refresh(updated);
       toast.show({ kind: "success", title: t(note ? "supportDesk.noteAdded" : "supportDesk.replySent") });
@@ -262,7 +260,7 @@ function AnswerForm({ id }: { id: number }) {
         error={attempted && problem ? t(problem.key, problem.params) : null}
         hint={t("support.messageHint")}
       />
-      <AttachmentField key={sent} label={t("support.attachFile")} onPick={setAttachment} problem={fileProblem} />
+      <AttachmentField key={draft.picker} label={t("support.attachFile")} onPick={setAttachment} problem={fileProblem} />
       <label style={{ display: "inline-flex", alignItems: "center", gap: 6 }}>
         <input type="checkbox" checked={internal} onChange={(event) => setInternal(event.target.checked)} />
         {t("supportDesk.internal")}

@@ -10,6 +10,7 @@ import { useId, useState, type FormEvent } from "react";
 import { Field, LoadMore, SelectField, StatusMessage, TextAreaField } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
+import { unsentRest } from "../../lib/drafts";
 import { errorText } from "../../lib/errors";
 import { Link, navigate, useLocation } from "../../lib/router";
 import { useAuth } from "../auth";
@@ -347,9 +348,9 @@ function ReplyForm({ thread }: { thread: Thread }) {
   const [message, setMessage] = useState("");
   const [attempted, setAttempted] = useState(false);
   const send = useMutation({
-    mutationFn: () => forumApi.reply(thread.id, message),
-    onSuccess: () => {
-      setMessage("");
+    mutationFn: (text: string) => forumApi.reply(thread.id, text),
+    onSuccess: (_, text) => {
+      setMessage((current) => unsentRest(current, text));
       setAttempted(false);
       void queryClient.invalidateQueries({ queryKey: ["forum"] });
     },
@@ -358,7 +359,7 @@ function ReplyForm({ thread }: { thread: Thread }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     setAttempted(true);
-    if (!problem) send.mutate();
+    if (!problem) send.mutate(message);
   }
   return (
     <form className="forum__form" onSubmit={submit} noValidate>

@@ -15,6 +15,7 @@ import { useAuth } from "../auth";
 import { useWallet } from "../wallet";
 import { supportApi, useTicket, useTicketChange, useTickets, type Message, type NewReply, type NewTicket, type Ticket } from "./support-api";
 import { AttachmentField } from "./attachment-field";
+import { useMessageDraft } from "./message-draft";
 import { supportErrorText } from "./error-text";
 import {
   CATEGORIES,
@@ -284,9 +285,8 @@ export function CloseTicketDialog({ id, open, replyTyped, closing, onConfirm, on
 export function ReplyForm({ address, id }: { address: string; id: number }) {
   const { t } = useI18n();
   const toast = useToast();
-  const [body, setBody] = useState("");
-  const [attachment, setAttachment] = useState<File | null>(null);
-  const [sent, setSent] = useState(0); // a new file input after each reply sent: a file input is not cleared by state
+  const { draft, setBody, setAttachment, sent } = useMessageDraft();
+  const { body, attachment } = draft;
   const [attempted, setAttempted] = useState(false);
   const [confirmingClose, setConfirmingClose] = useState(false);
   const reply = useTicketChange<NewReply>(address, (input) => supportApi.reply(id, input));
@@ -301,9 +301,7 @@ export function ReplyForm({ address, id }: { address: string; id: number }) {
       { body, attachment },
       {
         onSuccess: () => {
-          setBody("");
-          setAttachment(null);
-          setSent((count) => count + 1);
+          sent({ body, attachment });
           setAttempted(false);
           toast.show({ kind: "success", title: t("support.replySent") });
         },
@@ -323,7 +321,7 @@ export function ReplyForm({ address, id }: { address: string; id: number }) {
         error={attempted && problems.body ? t(problems.body.key, problems.body.params) : null}
         hint={t("support.messageHint")}
       />
-      <AttachmentField key={sent} label={t("support.attachFile")} onPick={setAttachment} problem={problems.attachment} />
+      <AttachmentField key={draft.picker} label={t("support.attachFile")} onPick={setAttachment} problem={problems.attachment} />
       <div className="support-form__actions">
         <button type="submit" className="button button--primary" disabled={reply.isPending}>
           {reply.isPending ? t("common.sending") : t("support.sendReply")}
