@@ -6,6 +6,8 @@ from backend.errors import ErrorCode, HdexError
 
 LANGUAGES = ("en", "zh-CN")
 DEFAULT_LANGUAGE = "en"
+# What staff's content (help articles, announcements) is translated into: it is written in English first.
+TRANSLATED = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
 
 
 def normal_language(language: object) -> str:

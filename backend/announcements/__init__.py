@@ -1,10 +1,11 @@
-"""Announcements staff publish for a time window, shown by the dApp and in an Atom feed."""
+"""Announcements staff publish for a time window, in English and translated, shown by the dApp and in an Atom feed."""
 
 from backend.announcements.board import (
     PLACEMENTS,
     SEVERITIES,
     AnnouncementView,
     Draft,
+    Text,
     change,
     current,
     feed_entries,
@@ -20,6 +21,7 @@ __all__ = [
     "SEVERITIES",
     "AnnouncementView",
     "Draft",
+    "Text",
     "atom_feed",
     "change",
     "current",

@@ -5,16 +5,21 @@ Each write changes the caller's unit of work and records its audit-log entry the
 "announcement.publish", "announcement.change", "announcement.withdraw"; target "announcement:<id>"); the
 caller commits. Time is always passed in (`now_ms`), so the window logic is tested without waiting.
 Bodies are stored as typed (Markdown) and rendered by `backend.markup.render` when read.
+
+Staff write an announcement in English and, with it, its title and body in any of the dApp's other languages
+(backend.accounts.languages.TRANSLATED); readers in a language see its text where there is one (`in_language`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.languages import DEFAULT_LANGUAGE, TRANSLATED
 from backend.audit_log import record_action
 from backend.db.models import Announcement
 from backend.errors import ErrorCode, HdexError
@@ -29,8 +34,16 @@ FEED_SIZE = 50
 
 
 @dataclass(frozen=True, slots=True)
+class Text:
+    """An announcement's words in one language."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
-    """What staff write: every field of an announcement they choose."""
+    """What staff write: every field of an announcement they choose; `translations` by language."""
 
     title: str
     body: str
@@ -38,6 +51,14 @@ class Draft:
     placement: str
     starts_at_ms: int
     ends_at_ms: int
+    translations: Mapping[str, Text] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslatedText:
+    title: str
+    body: str
+    body_html: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +79,15 @@ class AnnouncementView:
     created_at_ms: int
     updated_by: str
     updated_at_ms: int
+    translations: Mapping[str, TranslatedText]
+    language: str = DEFAULT_LANGUAGE  # that of title, body and body_html
+
+    def in_language(self, language: str) -> AnnouncementView:
+        """The announcement as a reader in `language` sees it: in it where translated, else as it is."""
+        text = self.translations.get(language)
+        if text is None:
+            return self
+        return replace(self, title=text.title, body=text.body, body_html=text.body_html, language=language)
 
     def status(self, now_ms: int) -> str:
         """withdrawn, scheduled (before its start), live (in its window) or ended."""
@@ -69,16 +99,17 @@ class AnnouncementView:
 
 
 def check_draft(draft: Draft) -> Draft:
-    """The draft with its title trimmed, or a typed error naming the first bad field (pure)."""
-    title = draft.title.strip()
-    for name, text in (("title", draft.title), ("body", draft.body)):
-        if "\x00" in text:  # PostgreSQL text cannot hold it
-            raise HdexError(ErrorCode.INVALID_FIELD, "text cannot contain the NUL character", name)
-    if not 1 <= len(title) <= MAX_TITLE_CHARS:
-        raise HdexError(ErrorCode.INVALID_FIELD, f"a title is 1 to {MAX_TITLE_CHARS} characters", "title")
-    if not draft.body.strip() or len(draft.body) > MAX_BODY_CHARS:
-        raise HdexError(ErrorCode.INVALID_FIELD, f"a body is 1 to {MAX_BODY_CHARS} characters", "body")
-    render(draft.body)  # refused now if it would render too large, never at a read
+    """The draft with its titles trimmed, or a typed error naming the first bad field (pure)."""
+    english = _checked(Text(draft.title, draft.body), "")
+    translations = {}
+    for language, text in draft.translations.items():
+        if language not in TRANSLATED:
+            raise HdexError(
+                ErrorCode.INVALID_FIELD,
+                f"announcements are written in {DEFAULT_LANGUAGE} and translated into {', '.join(TRANSLATED)}",
+                "translations",
+            )
+        translations[language] = _checked(text, f"translations.{language}.")
     if draft.severity not in SEVERITIES:
         raise HdexError(ErrorCode.INVALID_FIELD, f"severity is one of {', '.join(SEVERITIES)}", "severity")
     if draft.placement not in PLACEMENTS:
@@ -88,7 +119,24 @@ def check_draft(draft: Draft) -> Draft:
             raise HdexError(ErrorCode.INVALID_FIELD, "a time is milliseconds since the epoch", name)
     if draft.ends_at_ms <= draft.starts_at_ms:
         raise HdexError(ErrorCode.ANNOUNCEMENT_WINDOW_INVALID, "the end must be after the start", "endsAt")
-    return Draft(title, draft.body, draft.severity, draft.placement, draft.starts_at_ms, draft.ends_at_ms)
+    return Draft(
+        english.title, english.body, draft.severity, draft.placement, draft.starts_at_ms, draft.ends_at_ms,
+        dict(sorted(translations.items())),
+    )  # fmt: skip
+
+
+def _checked(text: Text, where: str) -> Text:
+    """`text` with its title trimmed, or INVALID_FIELD naming its field (`where` + title or body)."""
+    title = text.title.strip()
+    for name, words in (("title", text.title), ("body", text.body)):
+        if "\x00" in words:  # PostgreSQL text cannot hold it
+            raise HdexError(ErrorCode.INVALID_FIELD, "text cannot contain the NUL character", where + name)
+    if not 1 <= len(title) <= MAX_TITLE_CHARS:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"a title is 1 to {MAX_TITLE_CHARS} characters", where + "title")
+    if not text.body.strip() or len(text.body) > MAX_BODY_CHARS:
+        raise HdexError(ErrorCode.INVALID_FIELD, f"a body is 1 to {MAX_BODY_CHARS} characters", where + "body")
+    render(text.body)  # refused now if it would render too large, never at a read
+    return Text(title, text.body)
 
 
 def publish(session: Session, draft: Draft, *, actor: str, ip: str | None, now_ms: int) -> AnnouncementView:
@@ -98,6 +146,7 @@ def publish(session: Session, draft: Draft, *, actor: str, ip: str | None, now_m
         title=draft.title, body=draft.body, severity=draft.severity, placement=draft.placement,
         starts_at_ms=draft.starts_at_ms, ends_at_ms=draft.ends_at_ms, withdrawn_at_ms=None, withdrawn_by=None,
         created_by=actor, created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms,
+        translations=_stored(draft.translations),
     )  # fmt: skip
     session.add(row)
     session.flush()
@@ -118,6 +167,7 @@ def change(
     before = _audited(row)
     row.title, row.body, row.severity, row.placement = draft.title, draft.body, draft.severity, draft.placement
     row.starts_at_ms, row.ends_at_ms = draft.starts_at_ms, draft.ends_at_ms
+    row.translations = _stored(draft.translations)  # a new value: the JSON column does not see changes in place
     row.updated_by, row.updated_at_ms = actor, now_ms
     record_action(
         session, actor=actor, action="announcement.change", target=f"announcement:{row.id}", before=before,
@@ -181,16 +231,24 @@ def _live_row(session: Session, announcement_id: int) -> Announcement:
     return row
 
 
+def _stored(translations: Mapping[str, Text]) -> dict[str, dict[str, str]]:
+    return {language: {"title": text.title, "body": text.body} for language, text in translations.items()}
+
+
 def _audited(row: Announcement) -> dict[str, Any]:
     return {
         "title": row.title, "body": row.body, "severity": row.severity, "placement": row.placement,
-        "startsAt": row.starts_at_ms, "endsAt": row.ends_at_ms,
+        "startsAt": row.starts_at_ms, "endsAt": row.ends_at_ms, "translations": row.translations,
     }  # fmt: skip
 
 
 def _view(row: Announcement) -> AnnouncementView:
+    translations = {
+        language: TranslatedText(text["title"], text["body"], render(text["body"], stored=True))
+        for language, text in row.translations.items()
+    }
     return AnnouncementView(
         row.id, row.title, row.body, render(row.body, stored=True), row.severity, row.placement, row.starts_at_ms,
         row.ends_at_ms, row.withdrawn_at_ms, row.withdrawn_by, row.created_by, row.created_at_ms, row.updated_by,
-        row.updated_at_ms,
+        row.updated_at_ms, translations,
     )  # fmt: skip

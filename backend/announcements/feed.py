@@ -3,7 +3,8 @@
 Pure: the announcements, the links and the time are passed in. Each entry's content is the sanitized HTML of
 its Markdown body (`type="html"`: escaped once more as XML text, as Atom wants), so a feed reader shows what
 the dApp shows. Characters XML 1.0 cannot carry (most control characters) are dropped, so the document always
-parses.
+parses. A feed is in one reader's language: `xml:lang` says it, and each entry shown in English for want of a
+translation says so itself.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from backend.accounts.languages import DEFAULT_LANGUAGE
 from backend.announcements.board import AnnouncementView
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"
 TAG_DATE = "2026-12-02"  # the date in the feed's tag: URIs (RFC 4151); never change it, ids must stay stable
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -32,11 +35,18 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def atom_feed(entries: Sequence[AnnouncementView], *, site_url: str, feed_url: str, now_ms: int) -> bytes:
-    """The feed document (UTF-8, with its XML declaration) of `entries`, in the order given (newest first)."""
+def atom_feed(
+    entries: Sequence[AnnouncementView], *, site_url: str, feed_url: str, now_ms: int,
+    language: str = DEFAULT_LANGUAGE,
+) -> bytes:  # fmt: skip
+    """The feed document (UTF-8, with its XML declaration) in `language` of `entries` (each already in it where
+    translated), in the order given (newest first)."""
     host = urlsplit(site_url).hostname or "localhost"
-    feed = ElementTree.Element("feed", {"xmlns": ATOM_NS})  # unprefixed: every child is an Atom element
-    _child(feed, "id", f"tag:{host},{TAG_DATE}:announcements")
+    # unprefixed: every child is an Atom element
+    feed = ElementTree.Element("feed", {"xmlns": ATOM_NS, XML_LANG: language})
+    # the English feed's id is the one it had before there were others; never change either
+    suffix = "" if language == DEFAULT_LANGUAGE else f":{language}"
+    _child(feed, "id", f"tag:{host},{TAG_DATE}:announcements{suffix}")
     _child(feed, "title", "HDEX announcements")
     updated = max((_updated_ms(entry) for entry in entries), default=now_ms)
     _child(feed, "updated", rfc3339(updated))
@@ -45,6 +55,8 @@ def atom_feed(entries: Sequence[AnnouncementView], *, site_url: str, feed_url: s
     _link(feed, site_url, "alternate", "text/html")
     for entry in entries:
         item = _child(feed, "entry")
+        if entry.language != language:
+            item.set(XML_LANG, entry.language)
         _child(item, "id", f"tag:{host},{TAG_DATE}:announcement:{entry.id}")
         _child(item, "title", entry.title).set("type", "text")
         _child(item, "published", rfc3339(entry.starts_at_ms))

@@ -197,6 +197,7 @@ def install_error_handlers(app: FastAPI) -> None:
         loc = list(first.get("loc", ()))
         # only the leading part says where (body, query, path...): a field literally named `body` is still named
         location = [str(part) for part in (loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)]
+        location = [part for part in location if part != "[key]"]  # a bad key of a map: the key names the field
         # a body-wide check (a NUL character: `schemas.Input`) says itself where it found the fault
         field = ".".join(location) or first.get("ctx", {}).get("field") or None
         if first.get("type") == "json_invalid":

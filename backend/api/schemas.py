@@ -73,6 +73,10 @@ Signature = Annotated[str, Field(pattern="^0x[0-9a-fA-F]{130}$", description="a 
 EpochMs = Annotated[int, Field(ge=0, description="milliseconds since the epoch")]
 Cursor = Annotated[str | None, Field(description="`cursor` of the next page; null on the last page")]
 Side = Literal["buy", "sell"]
+# backend.accounts.languages: LANGUAGES, and TRANSLATED, what staff's content is translated into (a unit test holds
+# them equal: a Literal built from the tuple is not checked by mypy)
+Language = Literal["en", "zh-CN"]
+Translated = Literal["zh-CN"]
 
 
 def documented(model: type[BaseModel], description: str, status: int = 200) -> dict[int | str, dict[str, Any]]:

@@ -10,10 +10,9 @@ from backend.help.articles import (
     get_published,
     search,
 )
-from backend.help.translations import TRANSLATED, TranslationView, translate, translations_of, untranslate
+from backend.help.translations import TranslationView, translate, translations_of, untranslate
 
 __all__ = [
-    "TRANSLATED",
     "ArticleDraft",
     "ArticleView",
     "TranslationView",

@@ -17,14 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.languages import DEFAULT_LANGUAGE, LANGUAGES
+from backend.accounts.languages import DEFAULT_LANGUAGE, TRANSLATED
 from backend.audit_log import record_action
 from backend.db.locks import flush_unique
 from backend.db.models import HelpArticleTranslation
 from backend.errors import ErrorCode, HdexError
 from backend.help.articles import article_row, check_text, write_text
-
-TRANSLATED = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True, slots=True)

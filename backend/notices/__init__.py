@@ -8,7 +8,7 @@ Each pass (`AccountMailing`, under the `account-mail` lease) first collects, the
    each withdrawal that ended (completed or failed); each announcement that has started and was not withdrawn, one
    mail per wallet that wants news. Only a wallet with a verified address and the choice on gets a row, written in
    its profile's language then (`compose`, `backend.accounts.wording`: English or zh-CN; an announcement's own text
-   as staff wrote it).
+   as staff wrote it, in that language where they translated it).
 2. `send_due`: every unsent row, oldest first, to the address the wallet has verified when it is sent, if it still
    wants that kind of mail (else it is marked `unwanted`, not sent); each row is marked as it goes. A failed send
    waits (10 s doubling, up to HDEX_ALERT_RETRY_MAX_S) and is tried again, never dropped; a crash between a send

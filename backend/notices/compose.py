@@ -76,8 +76,9 @@ def withdrawal_words(request: WithdrawalRequest, token: tuple[str, int] | None, 
 
 
 def news_words(announcement: Announcement, language: str) -> Words:
-    """An announcement: its title, and its body as staff wrote it (Markdown reads as plain text); only HDEX's frame
-    around them speaks the wallet's language."""
+    """An announcement: its title, and its body as staff wrote it (Markdown reads as plain text), in the wallet's
+    language where staff translated it, else in English; HDEX's frame around them speaks the wallet's language."""
     words = wording(language)
-    subject = words.news.format(title=one_line(announcement.title))[:200]
-    return Words(subject, announcement.body + _footer(words, "news"))
+    text = announcement.translations.get(language, {"title": announcement.title, "body": announcement.body})
+    subject = words.news.format(title=one_line(text["title"]))[:200]
+    return Words(subject, text["body"] + _footer(words, "news"))

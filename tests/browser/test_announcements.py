@@ -1,7 +1,8 @@
 """Announcements and the help center in the browser (issue 16): a member of support publishes two banners
 whose window is now and one whose window is next week through the back office; the trading app shows the two
 current ones (the title as text, the Markdown body rendered) and not the future one, and a dialog for one placed
-so; support moves one's end
+so; one was written in Chinese too, and the app in Chinese shows that text (the other stays English, marked so);
+support moves one's end
 into the past, and after a reload the app no longer shows it while the other still shows; the other and the
 future one are withdrawn, so later tests see no banner. Support writes, previews and publishes a help article and
 translates it into Chinese; the help center's search finds it, and a starter article, which opens; in Chinese, the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 DESK = "support.desk@hdex.example"
 DESK_PASSWORD = "a long support desk passphrase"
 HELP_ZH = catalogue("zh-CN", "help")
+APP_ZH = catalogue("zh-CN")
 
 
 def local(moment: datetime) -> str:
@@ -43,10 +46,16 @@ def local(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
 
 
-def publish(page: Page, title: str, body: str, start: datetime, end: datetime, placement: str = "banner") -> None:
+def publish(
+    page: Page, title: str, body: str, start: datetime, end: datetime, placement: str = "banner",
+    chinese: tuple[str, str] | None = None,
+) -> None:  # fmt: skip
     form = page.get_by_role("form", name="New announcement")
-    form.get_by_role("textbox", name="Title").fill(title)
-    form.get_by_role("textbox", name="Body").fill(body)
+    form.get_by_role("textbox", name="Title", exact=True).fill(title)
+    form.get_by_role("textbox", name="Body", exact=True).fill(body)
+    if chinese is not None:
+        form.get_by_role("textbox", name="Title in Chinese (China)").fill(chinese[0])
+        form.get_by_role("textbox", name="Body in Chinese (China)").fill(chinese[1])
     form.get_by_role("combobox", name="Severity").select_option("warning")
     form.get_by_role("combobox", name="Placement").select_option(placement)
     form.get_by_label("Start").fill(local(start))
@@ -68,7 +77,7 @@ def announcement_id(stack: Stack, title: str) -> int:
 
 def reload_announcements(user: Page) -> list[str]:
     """Reload the page; the titles GET /v1/announcements answered with."""
-    with user.expect_response(lambda r: r.url.endswith("/v1/announcements") and r.ok) as answer:
+    with user.expect_response(lambda r: urlsplit(r.url).path == "/v1/announcements" and r.ok) as answer:
         user.reload()
     return [item["title"] for item in answer.value.json()["announcements"]]
 
@@ -85,6 +94,7 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
     tag = uuid.uuid4().hex[:6]
     ending = f"Engine upgrade <b>{tag}</b>"  # markup in a title is text
     staying = f"Fees change {tag}"
+    staying_zh = f"费用调整 {tag}"
     future = f"Next week {tag}"
     authenticator = make_staff(stack, DESK, "support", DESK_PASSWORD)
     staff = browser.new_context(base_url=stack.url, viewport=DESKTOP, timezone_id="UTC")
@@ -96,7 +106,9 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
         now = datetime.now(UTC)
         publish(page, ending, "Orders pause **briefly** <script>alert(1)</script>.", now - timedelta(minutes=5),
                 now + timedelta(hours=1))  # fmt: skip
-        publish(page, staying, "Maker fees drop.", now - timedelta(minutes=5), now + timedelta(hours=1))
+        publish(page, staying, "Maker fees drop.", now - timedelta(minutes=5), now + timedelta(hours=1),
+                chinese=(staying_zh, "挂单**手续费**下调。"))  # fmt: skip
+        expect(staff_row(page, staying)).to_contain_text("Chinese (China)")
         publish(page, future, "Not yet.", now + timedelta(days=7), now + timedelta(days=8))
         expect(staff_row(page, ending)).to_contain_text("Live")
         expect(staff_row(page, future)).to_contain_text("Scheduled")
@@ -113,6 +125,15 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
         expect(user.get_by_role("status", name=staying)).to_be_visible()
         expect(user.get_by_text(future)).to_have_count(0)
         assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(user)] == []
+
+        # in Chinese, the translated one speaks Chinese and the other stays English, each marked with its language
+        user.get_by_role("combobox", name="Language").select_option(label="简体中文")
+        translated = user.get_by_role("status", name=staying_zh)
+        expect(translated.locator("strong", has_text="手续费")).to_be_visible()
+        expect(translated.locator(".announcement__title")).to_have_attribute("lang", "zh-CN")
+        expect(user.get_by_role("status", name=ending).locator(".announcement__title")).to_have_attribute("lang", "en")
+        user.get_by_role("combobox", name=APP_ZH["app.language"]).select_option(label="English")
+        expect(user.get_by_role("status", name=staying)).to_be_visible()
 
         # support moves its end into the past: after a reload the app no longer shows it
         page.get_by_role("button", name=f"Edit “{ending}”").click()

@@ -9,19 +9,18 @@ shows each article's translation into it where there is one, and searches it too
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep
-from backend.api.schemas import ERROR, EpochMs, documented
+from backend.api.schemas import ERROR, EpochMs, Language, documented
 from backend.help import ArticleView, get_published, search
 from backend.help.articles import MAX_SLUG_CHARS
 
 router = APIRouter(prefix="/v1/help", tags=["help"])
 SlugPath = Annotated[str, Path(min_length=1, max_length=MAX_SLUG_CHARS, pattern="^[a-z0-9]+(-[a-z0-9]+)*$")]
-Language = Literal["en", "zh-CN"]  # backend.accounts.languages.LANGUAGES (a unit test holds them equal)
 LanguageQuery = Annotated[
     Language, Query(description="the reader's language: each article in it where translated, else in English")
 ]

@@ -1,6 +1,7 @@
 """Announcements in the back office (issue 16): list every one, publish, change, withdraw. Each needs the
 permission announcements.manage (403 STAFF_FORBIDDEN otherwise), changes carry the CSRF token, and each
-change is in the audit log ("announcement.publish", "announcement.change", "announcement.withdraw")."""
+change is in the audit log ("announcement.publish", "announcement.change", "announcement.withdraw"). An
+announcement's translations are written with it: `translations` holds every language it is translated into."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from backend.announcements import AnnouncementView, Draft, change, list_all, publish, withdraw
+from backend.announcements import AnnouncementView, Draft, Text, change, list_all, publish, withdraw
 from backend.announcements.board import MAX_BODY_CHARS, MAX_EPOCH_MS, MAX_TITLE_CHARS
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import announcement_json, now_ms
 from backend.api.routes.pagination import IdCursor, Limit, before, next_cursor
-from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, Translated, documented
 from backend.db.types import MAX_ROW_ID
 from backend.staff.roles import Permission
 
@@ -24,6 +25,12 @@ router = APIRouter(prefix="/v1/staff/announcements", tags=["staff"])
 MANAGE = Annotated[StaffPrincipal, requires(Permission.ANNOUNCEMENTS_MANAGE)]
 AnnouncementId = Annotated[int, Path(alias="announcementId", ge=1, le=MAX_ROW_ID)]
 Time = Annotated[int, Field(ge=0, le=MAX_EPOCH_MS, description="milliseconds since the epoch")]
+
+
+class TranslationOut(BaseModel):
+    title: str
+    body: str = Field(description="the Markdown as typed")
+    bodyHtml: str = Field(description="its sanitized rendering")
 
 
 class StaffAnnouncementOut(BaseModel):
@@ -42,6 +49,7 @@ class StaffAnnouncementOut(BaseModel):
     createdBy: str = Field(description='"staff:<e-mail>"')
     createdAt: EpochMs
     updatedBy: str
+    translations: dict[Translated, TranslationOut] = Field(description="by language; en is the announcement itself")
 
 
 class StaffAnnouncementPage(BaseModel):
@@ -49,23 +57,36 @@ class StaffAnnouncementPage(BaseModel):
     next: str | None = Field(description="`cursor` of the next page; null on the last page")
 
 
-class AnnouncementIn(Input):
+class TextIn(Input):
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
+
+
+class AnnouncementIn(TextIn):
     severity: Literal["info", "warning", "critical"]
     placement: Literal["banner", "dialog"]
     startsAt: Time
     endsAt: Time = Field(description="after startsAt (422 ANNOUNCEMENT_WINDOW_INVALID otherwise)")
+    translations: dict[Translated, TextIn] = Field(
+        default_factory=dict, description="its title and body by language; a language left out has none"
+    )
 
     def draft(self) -> Draft:
-        return Draft(self.title, self.body, self.severity, self.placement, self.startsAt, self.endsAt)
+        translations: dict[str, Text] = {lang: Text(text.title, text.body) for lang, text in self.translations.items()}
+        return Draft(self.title, self.body, self.severity, self.placement, self.startsAt, self.endsAt, translations)
 
 
 def staff_json(view: AnnouncementView, at_ms: int) -> dict[str, Any]:
+    public = announcement_json(view)
+    del public["language"]  # staff read the English text, with every translation beside it
     return {
-        **announcement_json(view), "body": view.body, "status": view.status(at_ms),
+        **public, "body": view.body, "status": view.status(at_ms),
         "withdrawnAt": view.withdrawn_at_ms, "withdrawnBy": view.withdrawn_by, "createdBy": view.created_by,
         "createdAt": view.created_at_ms, "updatedBy": view.updated_by,
+        "translations": {
+            language: {"title": text.title, "body": text.body, "bodyHtml": text.body_html}
+            for language, text in view.translations.items()
+        },
     }  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.announcements import now_ms
-from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, EpochMs, Input, Translated, documented
 from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
 from backend.help import (
@@ -40,8 +40,7 @@ router = APIRouter(prefix="/v1/staff/help", tags=["staff"])
 
 MANAGE = Annotated[StaffPrincipal, requires(Permission.SUPPORT_MANAGE)]
 ArticleId = Annotated[int, Path(alias="articleId", ge=1, le=MAX_ROW_ID)]
-# backend.help.TRANSLATED: the dApp's languages but English, which the article itself is written in
-TranslatedLanguage = Annotated[Literal["zh-CN"], Path(description="the language of the translation")]
+TranslatedLanguage = Annotated[Translated, Path(description="the language of the translation")]
 
 
 class TranslationOut(BaseModel):

@@ -5,14 +5,15 @@ center's articles with their translations. Bodies are Markdown as typed; doors r
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
 
 
 class Announcement(Base):
-    """An announcement shown while `starts_at_ms <= now < ends_at_ms`, unless withdrawn."""
+    """An announcement shown while `starts_at_ms <= now < ends_at_ms`, unless withdrawn; in English, and in the
+    other languages it is translated into."""
 
     __tablename__ = "announcements"
     __table_args__ = (Index("ix_announcements_window", "starts_at_ms", "ends_at_ms"),)
@@ -31,6 +32,9 @@ class Announcement(Base):
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
     updated_by: Mapped[str] = mapped_column(String(320))
     updated_at_ms: Mapped[int] = mapped_column(BigInteger)
+    # language -> {"title", "body"} in the dApp's other languages (backend.accounts.languages.TRANSLATED): written
+    # with the announcement, never on their own, so they sit beside it rather than in a table of their own
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
 
 
 class HelpArticle(Base):

@@ -142,6 +142,47 @@ def test_staff_publish_change_and_withdraw_and_the_public_sees_only_the_current_
     assert again.json()["updatedBy"] == f"staff:{support.email}"
 
 
+CHINESE = {"zh-CN": {"title": "引擎维护", "body": "我们**升级**引擎。"}}
+
+
+def test_staff_translate_an_announcement_and_readers_in_that_language_see_it_in_the_api_and_the_feed(
+    office: Office,
+) -> None:
+    client, support, container = office.client, office.support, office.container
+    made = client.post("/v1/staff/announcements", json=body("Engine upgrade", translations=CHINESE),
+                       headers=support.headers)  # fmt: skip
+    assert made.status_code == 201, made.text
+    ident = made.json()["id"]
+    assert made.json()["translations"] == {
+        "zh-CN": {**CHINESE["zh-CN"], "bodyHtml": "<p>我们<strong>升级</strong>引擎。</p>\n"}
+    }
+
+    def shown(query: str = "") -> dict[str, Any]:
+        [found] = [a for a in client.get(f"/v1/announcements{query}").json()["announcements"] if a["id"] == ident]
+        return found
+
+    chinese = shown("?lang=zh-CN")
+    assert (chinese["title"], chinese["language"]) == ("引擎维护", "zh-CN")
+    assert chinese["bodyHtml"] == "<p>我们<strong>升级</strong>引擎。</p>\n"
+    assert (shown()["title"], shown()["language"]) == ("Engine upgrade", "en")
+    assert shown("?lang=en") == shown()
+    assert error(client.get("/v1/announcements?lang=fr"))[:3] == (422, "INVALID_FIELD", "lang")
+
+    feed = atom(client.get("/v1/announcements.atom?lang=zh-CN"))
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href").endswith("/v1/announcements.atom?lang=zh-CN")  # type: ignore[union-attr]
+    assert "引擎维护" in [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+    assert "Engine upgrade" in [e.findtext(f"{ATOM}title") for e in atom(client.get("/v1/announcements.atom"))]
+
+    untranslated = client.put(f"/v1/staff/announcements/{ident}", json=body("Engine upgrade"), headers=support.headers)
+    assert untranslated.status_code == 200 and untranslated.json()["translations"] == {}
+    assert (shown("?lang=zh-CN")["title"], shown("?lang=zh-CN")["language"]) == ("Engine upgrade", "en")
+    [published] = audit(container, "announcement.publish", f"announcement:{ident}")
+    assert published.after["translations"] == CHINESE
+    [changed] = audit(container, "announcement.change", f"announcement:{ident}")
+    assert (changed.before["translations"], changed.after["translations"]) == (CHINESE, {})
+
+
 def atom(response: Any) -> ElementTree.Element:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/atom+xml")
@@ -241,6 +282,11 @@ def test_bad_input_is_a_typed_422_and_changes_nothing(office: Office) -> None:
         (body(start=-1), (422, "INVALID_FIELD", "startsAt")),
         (body(end=2**53), (422, "INVALID_FIELD", "endsAt")),
         (body(extra="x"), (422, "INVALID_FIELD", "extra")),
+        (body(translations={"zh-CN": {"title": " ", "body": "b"}}), (422, "INVALID_FIELD", "translations.zh-CN.title")),
+        (body(translations={"zh-CN": {"title": "t", "body": ""}}), (422, "INVALID_FIELD", "translations.zh-CN.body")),
+        (body(translations={"zh-CN": {"title": "t"}}), (422, "INVALID_FIELD", "translations.zh-CN.body")),
+        (body(translations={"fr": {"title": "t", "body": "b"}}), (422, "INVALID_FIELD", "translations.fr")),
+        (body(translations={"en": {"title": "t", "body": "b"}}), (422, "INVALID_FIELD", "translations.en")),
         ({k: v for k, v in body().items() if k != "endsAt"}, (422, "INVALID_FIELD", "endsAt")),
     ]
     for sent, expected in cases:

@@ -1,6 +1,6 @@
 """Account e-mails in the wallet's language, received over real SMTP (aiosmtpd): a zh-CN profile gets its fills,
 withdrawal outcomes and news framed in Chinese (the dApp's terms; amounts as in English), an en profile in English;
-an announcement's own title and text stay as staff wrote them."""
+an announcement's own title and text stay as staff wrote them, in the profile's language where they translated it."""
 
 # ruff: noqa: RUF001  (the Chinese mails take full-width punctuation, as the dApp's zh-CN catalogues do)
 
@@ -79,10 +79,16 @@ def test_withdrawal_outcomes_and_news_are_framed_in_the_profiles_language_and_st
                          starts_at_ms=now - 1, ends_at_ms=now + 3_600_000, created_by="ann", created_at_ms=now,
                          updated_by="ann", updated_at_ms=now)
         )  # fmt: skip
+        uow.session.add(
+            Announcement(title="New markets", body="**Two** new markets", severity="info", placement="banner",
+                         starts_at_ms=now - 1, ends_at_ms=now + 3_600_000, created_by="ann", created_at_ms=now,
+                         updated_by="ann", updated_at_ms=now,
+                         translations={"zh-CN": {"title": "新市场", "body": "**两个**新市场"}})
+        )  # fmt: skip
         uow.commit()
 
-    assert mail_pass(exchange).collected == 3
-    [(failed_subject, failed_body), (news_subject, news_body)] = mails_to(inbox[0], chinese)
+    assert mail_pass(exchange).collected == 5
+    [(failed_subject, failed_body), (news_subject, news_body), translated] = mails_to(inbox[0], chinese)
     assert failed_subject == "HDEX：您的提现失败"
     # why, in the profile's words: the relayer's record is English and a code
     assert failed_body.startswith(f"您向 {wallet(SELLER)} 提现 0.01 WETH 失败：未通过合规筛查，")
@@ -90,6 +96,8 @@ def test_withdrawal_outcomes_and_news_are_framed_in_the_profiles_language_and_st
     assert "通过邮件接收提现通知" in failed_body and "withdrawal" not in failed_body and "screening" not in failed_body
     assert news_subject == "HDEX 公告：Wartung am Sonntag"
     assert news_body.startswith("**Sonntag** 02:00 UTC\n\n您收到此邮件") and "新闻与公告" in news_body
-    [(news_subject, news_body)] = mails_to(inbox[0], english)
+    assert translated[0] == "HDEX 公告：新市场" and translated[1].startswith("**两个**新市场\n\n您收到此邮件")
+    [(news_subject, news_body), untranslated] = mails_to(inbox[0], english)
     assert news_subject == "HDEX news: Wartung am Sonntag"
     assert news_body.startswith("**Sonntag** 02:00 UTC\n\nYou get this e-mail") and "about news" in news_body
+    assert untranslated[0] == "HDEX news: New markets" and untranslated[1].startswith("**Two** new markets\n\n")

@@ -6,13 +6,15 @@ import "./dialog.css";
 interface DialogProps {
   open: boolean;
   title: string;
+  /** The title's language when it is not the page's (text staff wrote, shown untranslated). */
+  titleLang?: string;
   onClose(): void;
   children: ReactNode;
   /** Buttons at the bottom (Confirm, Cancel). */
   footer?: ReactNode;
 }
 
-export function Dialog({ open, title, onClose, children, footer }: DialogProps) {
+export function Dialog({ open, title, titleLang, onClose, children, footer }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const { t } = useI18n();
@@ -41,7 +43,9 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
       {open ? (
         <div className="dialog__body">
           <header className="dialog__header">
-            <h2 id={titleId}>{title}</h2>
+            <h2 id={titleId} lang={titleLang}>
+              {title}
+            </h2>
             <button type="button" className="dialog__close" onClick={onClose} aria-label={t("common.close")}>
               ×
             </button>

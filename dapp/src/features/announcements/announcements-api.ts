@@ -1,4 +1,5 @@
-/** The public announcements API: those in their window now (GET /v1/announcements). */
+/** The public announcements API: those in their window now (GET /v1/announcements), each in the reader's language
+ * (`lang`) where staff translated it, else in English (`language` says which). */
 import { api } from "../../lib/api-client";
 
 export type Severity = "info" | "warning" | "critical";
@@ -15,8 +16,10 @@ export interface Announcement {
   startsAt: number;
   endsAt: number;
   updatedAt: number;
+  /** The language of the title and body: the reader's where translated, else "en". */
+  language: string;
 }
 
 export const announcementsApi = {
-  current: () => api.get<{ announcements: Announcement[] }>("/v1/announcements"),
+  current: (lang: string) => api.get<{ announcements: Announcement[] }>("/v1/announcements", { query: { lang } }),
 };

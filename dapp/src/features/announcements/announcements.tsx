@@ -1,8 +1,9 @@
 /**
  * The announcements in their window now, above every wallet user's page: a banner each for those placed as
  * banners (role "status", "alert" when critical), and a dialog for the first one placed as a dialog. Each can
- * be dismissed, and stays dismissed in this browser (dismissals.ts). Titles are text; bodies are the server's
- * sanitized HTML (backend/markup.py), the only HTML inserted as HTML.
+ * be dismissed, and stays dismissed in this browser (dismissals.ts). Each is in the page's language where staff
+ * translated it, else in English, marked with its `lang` (screen readers pronounce it as English). Titles are
+ * text; bodies are the server's sanitized HTML (backend/markup.py), the only HTML inserted as HTML.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -15,11 +16,11 @@ import "./announcements.css";
 const REFRESH_MS = 60_000;
 
 export function Announcements() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [dismissed, setDismissed] = useState<Set<number>>(() => readDismissed());
   const current = useQuery({
-    queryKey: ["announcements"],
-    queryFn: announcementsApi.current,
+    queryKey: ["announcements", locale],
+    queryFn: () => announcementsApi.current(locale),
     refetchInterval: REFRESH_MS,
     staleTime: 10_000,
   });
@@ -42,6 +43,7 @@ export function Announcements() {
         <Dialog
           open
           title={dialog.title}
+          titleLang={dialog.language}
           onClose={() => close(dialog.id)}
           footer={
             <button type="button" className="button button--primary" onClick={() => close(dialog.id)}>
@@ -52,7 +54,7 @@ export function Announcements() {
           <p className={`announcement__severity announcement__severity--${dialog.severity}`}>
             {t(`announcements.severity.${dialog.severity}`)}
           </p>
-          <div className="announcement__body" dangerouslySetInnerHTML={{ __html: dialog.bodyHtml }} />
+          <div className="announcement__body" lang={dialog.language} dangerouslySetInnerHTML={{ __html: dialog.bodyHtml }} />
         </Dialog>
       ) : null}
     </>
@@ -68,8 +70,10 @@ export function AnnouncementBanner({ item, onDismiss }: { item: Announcement; on
       aria-label={item.title}
     >
       <span className="announcement__severity">{t(`announcements.severity.${item.severity}`)}</span>
-      <strong className="announcement__title">{item.title}</strong>
-      <div className="announcement__body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
+      <strong className="announcement__title" lang={item.language}>
+        {item.title}
+      </strong>
+      <div className="announcement__body" lang={item.language} dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
       <button type="button" className="announcement__dismiss" aria-label={t("announcements.dismiss")} onClick={onDismiss}>
         ×
       </button>

@@ -24,6 +24,7 @@ const item: Announcement = {
   startsAt: 0,
   endsAt: 1,
   updatedAt: 0,
+  language: "en",
 };
 
 describe("an announcement banner", () => {
@@ -39,5 +40,12 @@ describe("an announcement banner", () => {
 
   it("is an alert when critical", () => {
     expect(banner({ ...item, severity: "critical" })).toContain('role="alert"');
+  });
+
+  it("marks the title and body with the language they came in: the reader's where translated, else English", () => {
+    const chinese = banner({ ...item, title: "维护", bodyHtml: "<p>周日</p>", language: "zh-CN" });
+    expect(chinese).toContain('<strong class="announcement__title" lang="zh-CN">维护</strong>');
+    expect(chinese).toContain('<div class="announcement__body" lang="zh-CN"><p>周日</p></div>');
+    expect(banner(item)).toContain('class="announcement__body" lang="en"');
   });
 });

@@ -26,11 +26,48 @@ describe("the announcement form", () => {
   it("sends the trimmed title and the window in milliseconds, and edits what the server holds", () => {
     const start = new Date(2026, 11, 2, 9, 30).getTime();
     const form = { ...newForm(start), title: "  Upgrade ", body: "b", placement: "dialog" as const };
-    expect(toRequest(form)).toEqual({ title: "Upgrade", body: "b", severity: "info", placement: "dialog", startsAt: start, endsAt: start + 86_400_000 });
+    expect(toRequest(form)).toEqual({
+      title: "Upgrade", body: "b", severity: "info", placement: "dialog", startsAt: start, endsAt: start + 86_400_000, translations: {},
+    });
     const held: StaffAnnouncement = {
       id: 1, title: "T", body: "B", bodyHtml: "<p>B</p>", severity: "critical", placement: "banner", startsAt: start, endsAt: start + 60_000,
       updatedAt: start, status: "live", withdrawnAt: null, withdrawnBy: null, createdBy: "staff:a", createdAt: start, updatedBy: "staff:a",
+      translations: {},
     };
-    expect(formOf(held)).toEqual({ title: "T", body: "B", severity: "critical", placement: "banner", start: "2026-12-02T09:30", end: "2026-12-02T09:31" });
+    expect(formOf(held)).toEqual({
+      title: "T", body: "B", severity: "critical", placement: "banner", start: "2026-12-02T09:30", end: "2026-12-02T09:31",
+      translations: { "zh-CN": { title: "", body: "" } },
+    });
+  });
+});
+
+describe("an announcement's translations", () => {
+  const start = new Date(2026, 11, 2, 9, 30).getTime();
+  const filled = { ...newForm(start), title: "Upgrade", body: "We **upgrade**." };
+  const chinese = (title: string, body: string) => ({ ...filled, translations: { "zh-CN": { title, body } } });
+
+  it("are offered empty in each of the dApp's languages but English, and an empty one is no translation", () => {
+    expect(filled.translations).toEqual({ "zh-CN": { title: "", body: "" } });
+    expect(formProblems(chinese(" ", "\n"))).toEqual({});
+    expect(toRequest(chinese(" ", "\n")).translations).toEqual({});
+  });
+
+  it("once begun, need a title and a body within the English limits, each problem under its own field", () => {
+    expect(formProblems(chinese("升级", ""))).toEqual({ "body:zh-CN": "announcements.form.bodyRequired" });
+    expect(formProblems(chinese("", "我们**升级**。"))).toEqual({ "title:zh-CN": "announcements.form.titleRequired" });
+    expect(formProblems(chinese("t".repeat(201), "b".repeat(10_001)))).toEqual({
+      "title:zh-CN": "announcements.form.titleTooLong",
+      "body:zh-CN": "announcements.form.bodyTooLong",
+    });
+  });
+
+  it("are sent trimmed by language, and edited from what the server holds", () => {
+    expect(toRequest(chinese(" 升级 ", "我们**升级**。")).translations).toEqual({ "zh-CN": { title: "升级", body: "我们**升级**。" } });
+    const held: StaffAnnouncement = {
+      id: 1, title: "T", body: "B", bodyHtml: "<p>B</p>", severity: "info", placement: "banner", startsAt: start, endsAt: start + 60_000,
+      updatedAt: start, status: "live", withdrawnAt: null, withdrawnBy: null, createdBy: "staff:a", createdAt: start, updatedBy: "staff:a",
+      translations: { "zh-CN": { title: "升级", body: "正文", bodyHtml: "<p>正文</p>" } },
+    };
+    expect(formOf(held).translations).toEqual({ "zh-CN": { title: "升级", body: "正文" } });
   });
 });

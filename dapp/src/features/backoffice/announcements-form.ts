@@ -1,13 +1,20 @@
 /**
  * The announcement form's values and their checks in words before a request (the server checks again): start
  * and end are the staff member's local time (datetime-local inputs), sent as epoch milliseconds; the end must
- * be after the start. Moving the end into the past ends an announcement now.
+ * be after the start. Moving the end into the past ends an announcement now. The title and body in each of the
+ * dApp's other languages are optional: left empty, readers in that language see the English.
  */
 import type { MessageKey } from "../../i18n";
+import { TRANSLATED_LANGUAGES } from "./languages";
 
 export type AnnouncementSeverity = "info" | "warning" | "critical";
 export type AnnouncementPlacement = "banner" | "dialog";
 export type AnnouncementStatus = "scheduled" | "live" | "ended" | "withdrawn";
+
+export interface AnnouncementText {
+  title: string;
+  body: string;
+}
 
 export interface StaffAnnouncement {
   id: number;
@@ -25,6 +32,8 @@ export interface StaffAnnouncement {
   createdBy: string;
   createdAt: number;
   updatedBy: string;
+  /** By language; the announcement itself is the English. */
+  translations: Record<string, AnnouncementText & { bodyHtml: string }>;
 }
 
 export interface AnnouncementIn {
@@ -34,6 +43,7 @@ export interface AnnouncementIn {
   placement: AnnouncementPlacement;
   startsAt: number;
   endsAt: number;
+  translations: Record<string, AnnouncementText>;
 }
 
 export interface AnnouncementForm {
@@ -44,9 +54,12 @@ export interface AnnouncementForm {
   /** datetime-local values: "2026-12-02T09:30" in the browser's time zone. */
   start: string;
   end: string;
+  /** Every translated language's text; both empty: not translated. */
+  translations: Record<string, AnnouncementText>;
 }
 
-export type FormField = keyof AnnouncementForm;
+/** A form field; a translation's are named with their language ("title:zh-CN"). */
+export type FormField = Exclude<keyof AnnouncementForm, "translations"> | `${keyof AnnouncementText}:${string}`;
 export type FormProblems = Partial<Record<FormField, MessageKey>>;
 
 export const MAX_TITLE_CHARS = 200;
@@ -74,21 +87,38 @@ export function fromLocalInput(value: string): number | null {
 
 /** A new announcement's form: a banner of information from now for a day. */
 export function newForm(now: number): AnnouncementForm {
-  return { title: "", body: "", severity: "info", placement: "banner", start: toLocalInput(now), end: toLocalInput(now + DAY_MS) };
+  return {
+    title: "", body: "", severity: "info", placement: "banner", start: toLocalInput(now), end: toLocalInput(now + DAY_MS),
+    translations: translationsOf({}),
+  };
 }
 
 export function formOf(announcement: StaffAnnouncement): AnnouncementForm {
   const { title, body, severity, placement } = announcement;
-  return { title, body, severity, placement, start: toLocalInput(announcement.startsAt), end: toLocalInput(announcement.endsAt) };
+  return {
+    title, body, severity, placement, start: toLocalInput(announcement.startsAt), end: toLocalInput(announcement.endsAt),
+    translations: translationsOf(announcement.translations),
+  };
 }
+
+function translationsOf(held: Record<string, AnnouncementText>): Record<string, AnnouncementText> {
+  return Object.fromEntries(TRANSLATED_LANGUAGES.map((language) => [language, { title: held[language]?.title ?? "", body: held[language]?.body ?? "" }]));
+}
+
+/** Whether any of a translation's text is written (else it is not translated). */
+const written = (text: AnnouncementText) => text.title.trim() !== "" || text.body.trim() !== "";
 
 /** What is wrong with the form, per field, in words (empty: nothing). */
 export function formProblems(form: AnnouncementForm): FormProblems {
   const problems: FormProblems = {};
-  if (!form.title.trim()) problems.title = "announcements.form.titleRequired";
-  else if (form.title.trim().length > MAX_TITLE_CHARS) problems.title = "announcements.form.titleTooLong";
-  if (!form.body.trim()) problems.body = "announcements.form.bodyRequired";
-  else if (form.body.length > MAX_BODY_CHARS) problems.body = "announcements.form.bodyTooLong";
+  const texts: [string, AnnouncementText][] = [["", form], ...Object.entries(form.translations).filter(([, text]) => written(text))];
+  for (const [language, text] of texts) {
+    const [title, body] = language ? ([`title:${language}`, `body:${language}`] as const) : (["title", "body"] as const);
+    if (!text.title.trim()) problems[title] = "announcements.form.titleRequired";
+    else if (text.title.trim().length > MAX_TITLE_CHARS) problems[title] = "announcements.form.titleTooLong";
+    if (!text.body.trim()) problems[body] = "announcements.form.bodyRequired";
+    else if (text.body.length > MAX_BODY_CHARS) problems[body] = "announcements.form.bodyTooLong";
+  }
   const start = fromLocalInput(form.start);
   const end = fromLocalInput(form.end);
   if (start === null) problems.start = "announcements.form.timeInvalid";
@@ -106,5 +136,10 @@ export function toRequest(form: AnnouncementForm): AnnouncementIn {
     placement: form.placement,
     startsAt: fromLocalInput(form.start) ?? 0,
     endsAt: fromLocalInput(form.end) ?? 0,
+    translations: Object.fromEntries(
+      Object.entries(form.translations)
+        .filter(([, text]) => written(text))
+        .map(([language, text]) => [language, { title: text.title.trim(), body: text.body }]),
+    ),
   };
 }

@@ -1,5 +1,6 @@
-/** Announcements: publish with a window, a severity and a placement; change or withdraw. Every change is in
- * the audit log (server side); the form checks in words first (announcements-form.ts). */
+/** Announcements: publish with a window, a severity and a placement, in English and optionally in each of the
+ * dApp's other languages; change or withdraw. Every change is in the audit log (server side); the form checks in
+ * words first (announcements-form.ts). */
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Field, SelectField, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
@@ -12,16 +13,19 @@ import {
   newForm,
   toRequest,
   type AnnouncementForm,
+  type AnnouncementText,
+  type FormField,
   type StaffAnnouncement,
 } from "./announcements-form";
 import { ContentEditor, useContentForm } from "./content-editor";
 import { ContentSection, type ItemActions } from "./content-section";
+import { TRANSLATED_LANGUAGES, languageName } from "./languages";
 import type { StaffMember } from "./staff-types";
 
 const KEY = ["staff", "announcements"];
 
 export function AnnouncementsSection(_props: { member: StaffMember }) {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, locale } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
   const list = useInfiniteQuery({
@@ -38,6 +42,11 @@ export function AnnouncementsSection(_props: { member: StaffMember }) {
     { id: "start", header: t("announcements.form.start"), cell: (a) => formatDateTime(a.startsAt) },
     { id: "end", header: t("announcements.form.end"), cell: (a) => formatDateTime(a.endsAt) },
     { id: "status", header: t("announcements.col.status"), cell: (a) => t(`announcements.status.${a.status}`) },
+    {
+      id: "translations",
+      header: t("announcements.col.translations"),
+      cell: (a) => Object.keys(a.translations).map((language) => languageName(language, locale)).join(", ") || t("announcements.noTranslations"),
+    },
     {
       id: "action",
       header: t("announcements.col.action"),
@@ -83,10 +92,13 @@ export function AnnouncementsSection(_props: { member: StaffMember }) {
 }
 
 function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | null; onDone(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const { form, setForm, shown, submit, reset } = useContentForm<AnnouncementForm>(() => (editing ? formOf(editing) : newForm(Date.now())), formProblems);
+  const { form, setForm, shown, submit, reset } = useContentForm<AnnouncementForm, FormField>(
+    () => (editing ? formOf(editing) : newForm(Date.now())),
+    formProblems,
+  );
   const save = useMutation({
     mutationFn: () => (editing ? announcementsStaffApi.change(editing.id, toRequest(form)) : announcementsStaffApi.publish(toRequest(form))),
     onSuccess: (saved) => {
@@ -97,7 +109,10 @@ function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | 
       onDone();
     },
   });
-  const set = (field: keyof AnnouncementForm) => (event: { target: { value: string } }) => setForm({ ...form, [field]: event.target.value });
+  const set = (field: Exclude<keyof AnnouncementForm, "translations">) => (event: { target: { value: string } }) =>
+    setForm({ ...form, [field]: event.target.value });
+  const translate = (language: string, field: keyof AnnouncementText) => (event: { target: { value: string } }) =>
+    setForm({ ...form, translations: { ...form.translations, [language]: { title: "", body: "", ...form.translations[language], [field]: event.target.value } } });
 
   return (
     <ContentEditor
@@ -135,6 +150,33 @@ function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | 
         <Field label={t("announcements.form.start")} type="datetime-local" value={form.start} onChange={set("start")} error={shown("start")} />
         <Field label={t("announcements.form.end")} type="datetime-local" value={form.end} onChange={set("end")} error={shown("end")} />
       </div>
+      {TRANSLATED_LANGUAGES.map((language) => {
+        const name = languageName(language, locale);
+        const text = form.translations[language] ?? { title: "", body: "" };
+        return (
+          <fieldset key={language} className="staff-form__fieldset">
+            <legend>{t("announcements.form.translation", { language: name })}</legend>
+            <p className="staff-form__note">{t("announcements.form.translationHint", { language: name })}</p>
+            <Field
+              label={t("announcements.form.translatedTitle", { language: name })}
+              lang={language}
+              value={text.title}
+              maxLength={MAX_TITLE_CHARS}
+              onChange={translate(language, "title")}
+              error={shown(`title:${language}`)}
+            />
+            <TextAreaField
+              label={t("announcements.form.translatedBody", { language: name })}
+              lang={language}
+              rows={4}
+              value={text.body}
+              maxLength={MAX_BODY_CHARS}
+              onChange={translate(language, "body")}
+              error={shown(`body:${language}`)}
+            />
+          </fieldset>
+        );
+      })}
     </ContentEditor>
   );
 }

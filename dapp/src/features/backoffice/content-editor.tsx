@@ -4,8 +4,12 @@ import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { useI18n, type MessageKey } from "../../i18n";
 import { StaffErrorAlert } from "./staff-error-alert";
 
-/** The form's values, each field's problem once a save was tried, and a submit that saves only a form without problems. */
-export function useContentForm<Form>(initial: () => Form, problemsOf: (form: Form) => Partial<Record<keyof Form, MessageKey>>) {
+/** The form's values, each field's problem once a save was tried, and a submit that saves only a form without problems.
+ * `Field` names the fields problems are told for: the form's own keys unless it names nested ones itself. */
+export function useContentForm<Form, Field extends string = Extract<keyof Form, string>>(
+  initial: () => Form,
+  problemsOf: (form: Form) => Partial<Record<Field, MessageKey>>,
+) {
   const { t } = useI18n();
   const [form, setForm] = useState(initial);
   const [attempted, setAttempted] = useState(false);
@@ -13,7 +17,7 @@ export function useContentForm<Form>(initial: () => Form, problemsOf: (form: For
   return {
     form,
     setForm,
-    shown(field: keyof Form): string | null {
+    shown(field: Field): string | null {
       const problem = problems[field];
       return attempted && problem ? t(problem) : null;
     },

@@ -8,14 +8,15 @@ import type { StaffMember } from "./staff-types";
 import { providedMarkup } from "../../testing/markup";
 
 const member = { id: 1, email: "desk@hdex.example", role: "support" } as StaffMember;
-const announcement = (id: number, title: string, status: StaffAnnouncement["status"]) =>
-  ({ id, title, status, severity: "info", placement: "banner", startsAt: 0, endsAt: 1 }) as StaffAnnouncement;
+const announcement = (id: number, title: string, status: StaffAnnouncement["status"], translations: StaffAnnouncement["translations"] = {}) =>
+  ({ id, title, status, severity: "info", placement: "banner", startsAt: 0, endsAt: 1, translations }) as StaffAnnouncement;
 const translation = { language: "zh-CN", title: "燃气费", body: "b", bodyHtml: "", updatedBy: "s", updatedAt: 0 };
 const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, updatedAt: 0, translations: [translation] } as StaffArticle;
 
 describe("the sections of what staff publish", () => {
   it("put the editor of a new announcement above the table, and Edit and Withdraw, named by title, on each not withdrawn", () => {
-    const page = { announcements: [announcement(1, "Fees change", "live"), announcement(2, "Old news", "withdrawn")], next: "2" };
+    const chinese = { "zh-CN": { title: "费用调整", body: "b", bodyHtml: "" } };
+    const page = { announcements: [announcement(1, "Fees change", "live", chinese), announcement(2, "Old news", "withdrawn")], next: "2" };
     const markup = providedMarkup(<AnnouncementsSection member={member} />, [[["staff", "announcements"], { pages: [page], pageParams: [null] }]]);
     expect(markup.indexOf(">New announcement</h3>")).toBeGreaterThan(-1);
     expect(markup.indexOf(">New announcement</h3>")).toBeLessThan(markup.indexOf("<table"));
@@ -24,6 +25,12 @@ describe("the sections of what staff publish", () => {
     expect(markup).toContain(">Publish</button>");
     expect(markup).not.toContain("“Old news”");
     expect(markup).toContain(">Load more</button>"); // past the first page
+    expect(markup).toContain("<td>Chinese (China)</td>"); // the languages each is translated into, named in the page's
+    expect(markup).toContain("<td>None</td>");
+    // the new announcement's text in Chinese: optional, its fields marked as Chinese
+    expect(markup).toContain("<legend>Chinese (China) translation</legend>");
+    expect(markup).toMatch(/<label[^>]*>Title in Chinese \(China\)<\/label>/);
+    expect(markup).toMatch(/<textarea [^>]*lang="zh-CN"/);
   });
 
   it("give a help article Edit, Unpublish and Delete, and the editor its Preview", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TRANSLATED_LANGUAGES, articleProblems, emptyArticle, slugFromTitle, translationForm, translationProblems } from "./help-articles";
+import { articleProblems, emptyArticle, slugFromTitle, translationForm, translationProblems } from "./help-articles";
+import { TRANSLATED_LANGUAGES } from "./languages";
 
 describe("the help article form", () => {
   it("suggests a slug of lower-case words from the title", () => {

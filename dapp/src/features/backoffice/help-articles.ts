@@ -1,6 +1,6 @@
 /** The staff help-center API (permission support.manage) and the article and translation forms' checks in words
  * (the server checks again: INVALID_FIELD, HELP_SLUG_TAKEN, HELP_TRANSLATION_TAKEN). */
-import { locales, type MessageKey } from "../../i18n";
+import type { MessageKey } from "../../i18n";
 import { staffHttp } from "./staff-api";
 
 /** An article in another of the dApp's languages: what readers in it see instead of the English. */
@@ -38,8 +38,6 @@ export const MAX_SLUG_CHARS = 80;
 export const MAX_TITLE_CHARS = 200;
 export const MAX_BODY_CHARS = 20_000;
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-/** Articles are written in English and translated into the dApp's other languages (the server's list is the same). */
-export const TRANSLATED_LANGUAGES = locales.filter((locale) => locale !== "en");
 
 export interface TranslationForm {
   title: string;

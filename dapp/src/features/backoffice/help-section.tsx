@@ -4,14 +4,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
-import { catalogues, useI18n } from "../../i18n";
+import { useI18n } from "../../i18n";
 import { ContentEditor, useContentForm } from "./content-editor";
 import { ContentSection, type ItemActions } from "./content-section";
 import {
   MAX_BODY_CHARS,
   MAX_SLUG_CHARS,
   MAX_TITLE_CHARS,
-  TRANSLATED_LANGUAGES,
   articleForm,
   articleProblems,
   emptyArticle,
@@ -22,6 +21,7 @@ import {
   translationProblems,
   type StaffArticle,
 } from "./help-articles";
+import { TRANSLATED_LANGUAGES, languageName } from "./languages";
 import { staffErrorText } from "./staff-errors";
 import type { StaffMember } from "./staff-types";
 
@@ -188,15 +188,6 @@ function ArticleEditor({ editing, onDone, onSaved }: { editing: StaffArticle | n
       </label>
     </ContentEditor>
   );
-}
-
-/** A language named in the staff page's own ("Chinese (China)" on an English page), else in itself. */
-function languageName(language: string, pageLocale: string): string {
-  try {
-    return new Intl.DisplayNames([pageLocale], { type: "language" }).of(language) ?? language;
-  } catch {
-    return catalogues[language]?.["app.languageName"] ?? language;
-  }
 }
 
 /** The article's title and body in `language`: written, rewritten or removed (its readers then see the English). */
