@@ -10,6 +10,7 @@ nothing and writes no entry. Hiding a post closes its open reports ("hidden"); u
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from sqlalchemy import Select, func, select
@@ -19,7 +20,7 @@ from backend.audit_log import record_action
 from backend.db.locks import flush_unique, get_for_change
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.errors import ErrorCode, HdexError
-from backend.forum.rules import clean_category_text, clean_reason, clean_slug
+from backend.forum.rules import clean_category_text, clean_category_translations, clean_reason, clean_slug
 from backend.forum.threads import get_thread
 from backend.forum.views import (
     BanView,
@@ -160,22 +161,26 @@ def list_bans(session: Session, *, limit: int, after: tuple[int, str] | None = N
 
 
 def create_category(
-    session: Session, slug: str, name: str, description: str, *, actor: str, ip: str | None, now_ms: int
-) -> CategoryView:
-    """A new category, listed after the others (FORUM_CATEGORY_EXISTS if the slug is taken)."""
+    session: Session, slug: str, name: str, description: str, *, actor: str, ip: str | None, now_ms: int,
+    translations: Mapping[str, tuple[str, str]] | None = None,
+) -> CategoryView:  # fmt: skip
+    """A new category, listed after the others (FORUM_CATEGORY_EXISTS if the slug is taken), with its (name,
+    description) in the dApp's other languages by language."""
     clean = clean_slug(slug)
     name, description = clean_category_text(name, description)
+    translated = clean_category_translations(translations or {})
     if session.scalar(select(ForumCategory.id).where(ForumCategory.slug == clean)) is not None:
         raise HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug")
     position = (session.scalar(select(func.max(ForumCategory.position))) or 0) + 1
     category = ForumCategory(
-        slug=clean, name=name, description=description, position=position, created_by=actor, created_at_ms=now_ms
-    )
+        slug=clean, name=name, description=description, position=position, created_by=actor, created_at_ms=now_ms,
+        translations=translated,
+    )  # fmt: skip
     session.add(category)
     flush_unique(session, HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug"))
     record_action(
         session, actor=actor, action="forum.category.create", target=f"forum_category:{clean}", before=None,
-        after={"name": name, "description": description, "position": position}, ip=ip,
+        after={"name": name, "description": description, "position": position, "translations": translated}, ip=ip,
     )  # fmt: skip
     return category_view(category, 0)
 

@@ -1,13 +1,14 @@
-"""The forum's pure rules: what a title, a message, a reason and a category slug may be, the posting limits,
+"""The forum's pure rules: what a title, a message, a reason and a category (slug, names) may be, the posting limits,
 the words a search looks for, and the keys thread lists and searches page by. No I/O."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from backend.accounts.languages import DEFAULT_LANGUAGE, TRANSLATED
 from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError, retry_after_s
 
@@ -61,17 +62,34 @@ def clean_slug(slug: str) -> str:
     return slug
 
 
-def clean_category_text(name: str, description: str) -> tuple[str, str]:
-    """A category's name (1-80 characters) and description (at most 300), trimmed."""
+def clean_category_text(name: str, description: str, where: str = "") -> tuple[str, str]:
+    """A category's name (1-80 characters) and description (at most 300), trimmed; an error names the field
+    after `where` ("translations.zh-CN." for a translation)."""
     name, description = " ".join(name.split()), " ".join(description.split())
     if not name or len(name) > MAX_CATEGORY_NAME_CHARS:
-        raise HdexError(ErrorCode.INVALID_FIELD, f"a name is 1 to {MAX_CATEGORY_NAME_CHARS} characters", "name")
+        raise HdexError(ErrorCode.INVALID_FIELD, f"a name is 1 to {MAX_CATEGORY_NAME_CHARS} characters", where + "name")
     if len(description) > MAX_CATEGORY_DESCRIPTION_CHARS:
         raise HdexError(
             ErrorCode.INVALID_FIELD, f"a description is at most {MAX_CATEGORY_DESCRIPTION_CHARS} characters",
-            "description",
+            where + "description",
         )  # fmt: skip
     return name, description
+
+
+def clean_category_translations(translations: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """A category's (name, description) by language, each cleaned as the English ones, as stored; INVALID_FIELD
+    for a language it cannot be translated into."""
+    cleaned = {}
+    for language, (name, description) in sorted(translations.items()):
+        if language not in TRANSLATED:
+            raise HdexError(
+                ErrorCode.INVALID_FIELD,
+                f"categories are named in {DEFAULT_LANGUAGE} and translated into {', '.join(TRANSLATED)}",
+                "translations",
+            )
+        name, description = clean_category_text(name, description, f"translations.{language}.")
+        cleaned[language] = {"name": name, "description": description}
+    return cleaned
 
 
 @dataclass(frozen=True, slots=True)

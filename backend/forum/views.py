@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
+from backend.accounts.languages import DEFAULT_LANGUAGE
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 
 
@@ -15,6 +17,15 @@ class CategoryView:
     description: str
     position: int
     thread_count: int  # threads users see
+    translations: Mapping[str, Mapping[str, str]]  # language -> {"name", "description"}
+    language: str = DEFAULT_LANGUAGE  # that of name and description
+
+    def in_language(self, language: str) -> CategoryView:
+        """The category as a reader in `language` sees it: named in it where translated, else as it is."""
+        text = self.translations.get(language)
+        if text is None:
+            return self
+        return replace(self, name=text["name"], description=text["description"], language=language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +87,9 @@ class BanView:
 
 def category_view(category: ForumCategory, thread_count: int) -> CategoryView:
     return CategoryView(
-        category.id, category.slug, category.name, category.description, category.position, thread_count
-    )
+        category.id, category.slug, category.name, category.description, category.position, thread_count,
+        category.translations,
+    )  # fmt: skip
 
 
 def thread_view(thread: ForumThread, category_slug: str, reply_count: int) -> ThreadView:

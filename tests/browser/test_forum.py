@@ -1,6 +1,7 @@
 """The forum in the browser (issue 16): a user starts a thread, another user replies (each in a browser context
 of their own, signed in with their wallet), a third reports the reply with a reason, a moderator hides the
-reported post from the back office's reports queue, and the post is gone for users.
+reported post from the back office's reports queue, and the post is gone for users. A reader in Chinese sees the
+categories named in Chinese.
 
 The moderator is made as an operator makes staff (`hdex staff create`, role support: it holds
 forum.moderate). Dev accounts 5, 6 and 7 post; posting changes nothing the trading tests look at.
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import expect
 
 from .browser_kit import DESKTOP, PHONE, axe_violations
-from .flows import connect, sign_in
+from .flows import catalogue, connect, sign_in
 from .test_risk_cases import audit_actions, make_staff, staff_sign_in
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ MODERATOR_PASSWORD = "a long forum moderator passphrase"
 AUTHOR, REPLIER, REPORTER = 5, 6, 7
 # Widths of the page and of the window: the page is wider when something cannot wrap and scrolls sideways.
 PAGE_AND_WINDOW_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+FORUM_ZH = catalogue("zh-CN", "forum")
 
 
 def test_a_user_posts_another_replies_a_third_reports_and_a_moderator_hides_the_reply(
@@ -147,3 +149,22 @@ def test_a_thread_about_a_transaction_hash_fits_a_phone_screen(open_dapp: Callab
         assert page.evaluate(PAGE_AND_WINDOW_WIDTH) == [PHONE["width"], PHONE["width"]], path
         page.set_viewport_size(DESKTOP)
     assert not author.console_errors
+
+
+def test_the_categories_are_named_in_chinese_for_a_reader_in_chinese(open_dapp: Callable[..., Dapp]) -> None:
+    reader = open_dapp(AUTHOR)
+    page = reader.page
+    page.set_default_timeout(15_000)
+    reader.open("/forum")
+    listed = page.get_by_role("list", name="Categories")
+    expect(listed.get_by_role("link", name="Trading")).to_have_attribute("lang", "en")
+    page.get_by_role("combobox", name="Language").select_option(label="简体中文")
+    listed = page.get_by_role("list", name=FORUM_ZH["forum.categories"])
+    expect(listed.get_by_role("link")).to_have_text(["综合", "交易", "反馈"])
+    expect(listed.get_by_role("link", name="交易")).to_have_attribute("lang", "zh-CN")
+    expect(listed.get_by_text("市场、订单、策略与机器人")).to_be_visible()
+    listed.get_by_role("link", name="交易").click()
+    expect(page.get_by_role("heading", name="交易", exact=True)).to_have_attribute("lang", "zh-CN")
+    page.get_by_role("combobox", name=catalogue("zh-CN")["app.language"]).select_option(label="English")
+    expect(page.get_by_role("heading", name="Trading", exact=True)).to_be_visible()
+    assert not reader.console_errors

@@ -1,7 +1,8 @@
 """The community forum (issue 16): anyone reads, a signed-in wallet (SIWE session) writes.
 
-Reads: categories, a category's threads (pinned first, then newest activity; `cursor` pages), a thread, its
-posts (oldest first; `cursor` is the last post id seen), full-text search (best match first, or newest first).
+Reads: categories (named in the reader's language, `lang`, where translated), a category's threads (pinned first,
+then newest activity; `cursor` pages), a thread, its posts (oldest first; `cursor` is the last post id seen),
+full-text search (best match first, or newest first).
 Writes: a new thread with its first post, a reply, a report of a post. Post bodies are Markdown: the server
 renders them once with `backend.markup.render` and sends `messageHtml`, safe to insert as HTML; titles, reasons
 and `message` (the source) are text, never HTML. What moderators hid is not shown. A banned wallet gets 403
@@ -19,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from backend.api.deps import ContainerDep, CurrentWallet
 from backend.api.routes.pagination import IdCursor, before, next_cursor
-from backend.api.schemas import ERROR, SIGNED_IN_CHANGE, EpochMs, Input, documented
+from backend.api.schemas import ERROR, SIGNED_IN_CHANGE, EpochMs, Input, Language, documented
 from backend.db.types import MAX_ROW_ID
 from backend.forum.rules import (
     MAX_BODY_CHARS,
@@ -72,6 +73,7 @@ class CategoryOut(BaseModel):
     name: str
     description: str
     threadCount: int = Field(ge=0)
+    language: Language = Field(description="that of name and description: `lang` where translated, else en")
 
 
 class CategoryList(BaseModel):
@@ -150,7 +152,7 @@ class NewReport(Input):
 def category_json(view: CategoryView) -> dict[str, Any]:
     return {
         "id": view.id, "slug": view.slug, "name": view.name, "description": view.description,
-        "threadCount": view.thread_count,
+        "threadCount": view.thread_count, "language": view.language,
     }  # fmt: skip
 
 
@@ -177,15 +179,20 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-@router.get("/categories", response_model=None, responses={**documented(CategoryList, "every category, in order")})
-async def categories(container: ContainerDep) -> dict[str, Any]:
-    """The forum's categories, with how many threads each holds."""
+@router.get("/categories", response_model=None, responses={
+    **documented(CategoryList, "every category, in order"), 422: ERROR,
+})  # fmt: skip
+async def categories(
+    container: ContainerDep,
+    lang: Annotated[Language, Query(description="the reader's language: names in it where translated")] = "en",
+) -> dict[str, Any]:
+    """The forum's categories, with how many threads each holds, each named in `lang` where translated."""
 
     def read() -> list[CategoryView]:
         with container.uow() as uow:
             return list_categories(uow.session)
 
-    return {"categories": [category_json(view) for view in await asyncio.to_thread(read)]}
+    return {"categories": [category_json(view.in_language(lang)) for view in await asyncio.to_thread(read)]}
 
 
 @router.get("/threads", response_model=None, responses={

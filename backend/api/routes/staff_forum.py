@@ -27,7 +27,7 @@ from backend.api.routes.forum import (
     thread_json,
 )
 from backend.api.routes.pagination import IdCursor, before, next_cursor
-from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, documented
+from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, Translated, documented
 from backend.db.types import MAX_ROW_ID
 from backend.forum.moderation import (
     ThreadAction,
@@ -101,10 +101,20 @@ class Unban(Input):
     reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS, description="why (audit log)")
 
 
-class NewCategory(Input):
-    slug: str = Field(min_length=1, max_length=40, description="lower-case letters, digits and inner hyphens")
+class CategoryText(Input):
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(default="", max_length=300)
+
+
+class NewCategory(CategoryText):
+    slug: str = Field(min_length=1, max_length=40, description="lower-case letters, digits and inner hyphens")
+    translations: dict[Translated, CategoryText] = Field(
+        default_factory=dict, description="its name and description by language; a language left out has none"
+    )
+
+
+class StaffCategoryOut(CategoryOut):
+    translations: dict[Translated, CategoryText] = Field(description="by language; en is the category itself")
 
 
 def report_json(view: ReportView) -> dict[str, Any]:
@@ -283,18 +293,24 @@ async def unban(
 
 
 @router.post("/categories", status_code=201, response_model=None, responses={
-    **documented(CategoryOut, "the new category", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
+    **documented(StaffCategoryOut, "the new category", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
 })  # fmt: skip
 async def new_category(body: NewCategory, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
-    """Adds a category after the others (audit-logged "forum.category.create"); 409 FORUM_CATEGORY_EXISTS."""
+    """Adds a category after the others, named in English and optionally in the dApp's other languages
+    (audit-logged "forum.category.create"); 409 FORUM_CATEGORY_EXISTS."""
     actor = staff.actor
+    translations: dict[str, tuple[str, str]] = {
+        language: (text.name, text.description) for language, text in body.translations.items()
+    }
 
     def write() -> CategoryView:
         with container.uow() as uow:
             view = create_category(
-                uow.session, body.slug, body.name, body.description, actor=actor.name, ip=actor.ip, now_ms=_now_ms()
-            )
+                uow.session, body.slug, body.name, body.description, actor=actor.name, ip=actor.ip, now_ms=_now_ms(),
+                translations=translations,
+            )  # fmt: skip
             uow.commit()
             return view
 
-    return category_json(await asyncio.to_thread(write))
+    view = await asyncio.to_thread(write)
+    return {**category_json(view), "translations": view.translations}

@@ -10,7 +10,7 @@ table on SQLite (created by migration 0015, kept in step by triggers). Times are
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
@@ -37,6 +37,8 @@ class ForumCategory(Base):
     position: Mapped[int] = mapped_column(Integer)  # the order categories are listed in
     created_by: Mapped[str] = mapped_column(String(320))
     created_at_ms: Mapped[int] = mapped_column(BigInteger)
+    # language -> {"name", "description"} in the dApp's other languages (backend.accounts.languages.TRANSLATED)
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
 
 
 class ForumThread(Base):

@@ -5,6 +5,7 @@ thread takes no reply, a banned wallet cannot post, and nobody without the permi
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from eth_utils import to_checksum_address
 
@@ -176,6 +177,42 @@ def test_moderators_add_categories_with_unique_slugs(moderator: StaffBrowser, cl
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "slug")
     slugs = [c["slug"] for c in client_for("anonymous").get("/v1/forum/categories").json()["categories"]]
     assert slugs == ["general", "trading", "feedback", "bots"]
+
+
+def test_moderators_name_a_category_in_the_dapps_other_languages_and_readers_in_them_see_it(
+    moderator: StaffBrowser, client_for: ClientFor, container: Container
+) -> None:
+    chinese = {"zh-CN": {"name": " 机器人 ", "description": "API 与  自动交易"}}
+    refused = [
+        ({"zh-CN": {"name": " "}}, "translations.zh-CN.name"),
+        ({"zh-CN": {"name": "n", "description": "d" * 301}}, "translations.zh-CN.description"),
+        ({"fr": {"name": "Robots"}}, "translations.fr"),
+        ({"en": {"name": "Bots"}}, "translations.en"),
+    ]
+    for translations, field in refused:
+        sent = {"slug": "bots", "name": "Bots", "translations": translations}
+        bad = moderator.post("/v1/staff/forum/categories", sent)
+        assert (bad.status_code, bad.json()["error"]["code"], bad.json()["error"]["field"]) == (
+            422, "INVALID_FIELD", field,
+        ), translations  # fmt: skip
+    made = moderator.post("/v1/staff/forum/categories", {"slug": "bots", "name": "Bots", "translations": chinese})
+    assert made.status_code == 201, made.text
+    stored = {"zh-CN": {"name": "机器人", "description": "API 与 自动交易"}}  # trimmed as the English
+    assert made.json()["translations"] == stored
+
+    def bots(lang: str | None) -> dict[str, Any]:
+        params = {"lang": lang} if lang else {}
+        listed = client_for("anonymous").get("/v1/forum/categories", params=params).json()["categories"]
+        return next(c for c in listed if c["slug"] == "bots")
+
+    assert (bots("zh-CN")["name"], bots("zh-CN")["description"], bots("zh-CN")["language"]) == (
+        "机器人", "API 与 自动交易", "zh-CN",
+    )  # fmt: skip
+    assert (bots(None)["name"], bots(None)["language"]) == ("Bots", "en") and bots("en") == bots(None)
+    fr = client_for("anonymous").get("/v1/forum/categories", params={"lang": "fr"})
+    assert (fr.status_code, fr.json()["error"]["field"]) == (422, "lang")
+    [entry] = [e for e in audit(container, "forum.category.create") if e.target == "forum_category:bots"]
+    assert entry.after is not None and entry.after["translations"] == stored
 
 
 def test_only_staff_holding_forum_moderate_may_moderate(

@@ -33,6 +33,12 @@ def test_the_migration_seeds_general_trading_and_feedback(client_for: ClientFor)
     assert response.status_code == 200
     assert [c["slug"] for c in response.json()["categories"]] == ["general", "trading", "feedback"]
     assert [c["name"] for c in response.json()["categories"]] == ["General", "Trading", "Feedback"]
+    assert {c["language"] for c in response.json()["categories"]} == {"en"}
+    chinese = client_for("reader").get("/v1/forum/categories", params={"lang": "zh-CN"}).json()["categories"]
+    assert [(c["slug"], c["name"], c["language"]) for c in chinese] == [
+        ("general", "综合", "zh-CN"), ("trading", "交易", "zh-CN"), ("feedback", "反馈", "zh-CN"),
+    ]  # fmt: skip
+    assert chinese[1]["description"] == "市场、订单、策略与机器人"
 
 
 def test_a_thread_and_its_replies_are_readable_by_anyone_signed_in_or_not(

@@ -9,6 +9,8 @@ export interface Category {
   name: string;
   description: string;
   threadCount: number;
+  /** The language of name and description: the reader's where translated, else "en". */
+  language: string;
 }
 
 export interface Thread {
@@ -50,7 +52,7 @@ export const MAX_REASON_CHARS = 500;
 export const PAGE_SIZE = 20;
 
 export const forumApi = {
-  categories: () => api.get<{ categories: Category[] }>("/v1/forum/categories"),
+  categories: (lang: string) => api.get<{ categories: Category[] }>("/v1/forum/categories", { query: { lang } }),
   threads: (category: string | null, cursor: string | null) =>
     api.get<{ threads: Thread[]; next: string | null }>("/v1/forum/threads", {
       query: { category: category ?? undefined, cursor: cursor ?? undefined, limit: PAGE_SIZE },

@@ -94,10 +94,16 @@ function SearchBox() {
   );
 }
 
+/** The categories, named in the page's language where moderators translated them. */
+function useCategories() {
+  const { locale } = useI18n();
+  return useQuery({ queryKey: ["forum", "categories", locale], queryFn: () => forumApi.categories(locale) });
+}
+
 function Categories() {
   const { t } = useI18n();
   const describe = useErrorText();
-  const categories = useQuery({ queryKey: ["forum", "categories"], queryFn: forumApi.categories });
+  const categories = useCategories();
   if (categories.error)
     return (
       <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void categories.refetch() }}>
@@ -109,10 +115,10 @@ function Categories() {
     <ul className="forum__categories" aria-label={t("forum.categories")}>
       {categories.data.categories.map((category) => (
         <li key={category.slug} className="forum__card">
-          <Link to={forumPaths.category(category.slug)} className="forum__link">
+          <Link to={forumPaths.category(category.slug)} className="forum__link" lang={category.language}>
             {category.name}
           </Link>
-          <p>{category.description}</p>
+          <p lang={category.language}>{category.description}</p>
           <span className="forum__meta">{t(category.threadCount === 1 ? "forum.threadCountOne" : "forum.threadCount", { count: category.threadCount })}</span>
         </li>
       ))}
@@ -124,8 +130,8 @@ function CategoryThreads({ slug }: { slug: string }) {
   const { t, formatDateTime } = useI18n();
   const describe = useErrorText();
   const address = useSignedIn();
-  const categories = useQuery({ queryKey: ["forum", "categories"], queryFn: forumApi.categories });
-  const name = categories.data?.categories.find((c) => c.slug === slug)?.name ?? slug;
+  const category = useCategories().data?.categories.find((c) => c.slug === slug);
+  const name = category?.name ?? slug;
   const threads = useInfiniteQuery({
     queryKey: ["forum", "threads", slug],
     queryFn: ({ pageParam }) => forumApi.threads(slug, pageParam),
@@ -135,7 +141,7 @@ function CategoryThreads({ slug }: { slug: string }) {
   const list = threads.data?.pages.flatMap((page) => page.threads) ?? [];
   return (
     <section aria-label={name}>
-      <h2>{name}</h2>
+      <h2 lang={category?.language}>{name}</h2>
       {address ? <NewThreadForm slug={slug} /> : <SignInPrompt what="forum.signInToPost" />}
       {threads.error ? (
         <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void threads.refetch() }}>

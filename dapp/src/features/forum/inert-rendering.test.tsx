@@ -7,7 +7,7 @@ const SCRIPT = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 const ESCAPED = "&lt;script&gt;alert(2)&lt;/script&gt;";
 const WALLET = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 
-const category: Category = { id: 1, slug: "general", name: SCRIPT, description: SCRIPT, threadCount: 1 };
+const category: Category = { id: 1, slug: "general", name: SCRIPT, description: SCRIPT, threadCount: 1, language: "en" };
 const thread: Thread = { id: 4, category: "general", title: SCRIPT, author: WALLET, pinned: false, locked: false, hidden: false, replyCount: 0, createdAt: 0, lastPostAt: 0 };
 // as the server sends it: typed HTML escaped by backend/markup.py
 const post: Post = { id: 9, threadId: 4, author: WALLET, message: SCRIPT, messageHtml: `<p>${ESCAPED} <strong>now</strong></p>\n`, hidden: false, createdAt: 0 };
@@ -23,12 +23,19 @@ const pages = <T,>(page: T) => ({ pages: [page], pageParams: [null] });
 
 describe("the forum's pages", () => {
   it("show a category's name and description as text", () => {
-    expectInert(providedMarkup(<ForumPage rest={null} />, [[["forum", "categories"], { categories: [category] }]]), 2);
+    expectInert(providedMarkup(<ForumPage rest={null} />, [[["forum", "categories", "en"], { categories: [category] }]]), 2);
+  });
+
+  it("mark a category's name and description with the language they came in", () => {
+    const chinese = { ...category, name: "交易", description: "市场与订单", language: "zh-CN" };
+    const markup = providedMarkup(<ForumPage rest={null} />, [[["forum", "categories", "en"], { categories: [chinese] }]]);
+    expect(markup).toMatch(/<a [^>]*lang="zh-CN"[^>]*>交易<\/a>/);
+    expect(markup).toContain('<p lang="zh-CN">市场与订单</p>');
   });
 
   it("show a thread's title as text in its category's list", () => {
     const markup = providedMarkup(<ForumPage rest="c/general" />, [
-      [["forum", "categories"], { categories: [category] }],
+      [["forum", "categories", "en"], { categories: [category] }],
       [["forum", "threads", "general"], pages({ threads: [thread], next: null })],
     ]);
     expectInert(markup, 3); // the category's name as heading and section label, the thread's title
