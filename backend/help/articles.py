@@ -11,7 +11,8 @@ substrings, not tokens, so Chinese, which has no spaces between words, is found 
 
 Articles are written in English; a translation (backend.help.translations) is what readers in its language see
 instead: lists and searches in a language match the words in the translation or in the English text, and show
-the translation where there is one (`ArticleView.language` says which).
+the translation where there is one (`ArticleView.language` says which, and `outdated` whether the English title or
+body changed after the translation was written: `source_digest`).
 
 Each write changes the caller's unit of work and records its audit-log entry there (actions
 "help.article.create", "help.article.change", "help.article.delete"; target "help_article:<id>"); the caller
@@ -20,6 +21,7 @@ commits.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -71,6 +73,7 @@ class ArticleView:
     updated_by: str
     updated_at_ms: int
     language: str
+    outdated: bool  # a translation written from an English title or body that has changed since
 
 
 def check_draft(draft: ArticleDraft) -> ArticleDraft:
@@ -127,6 +130,12 @@ def write_text(row: HelpArticle | HelpArticleTranslation, title: str, body: str)
     """Set a title and body, and what reads show of them: the search text, the HTML and the excerpt."""
     row.title, row.body, row.search_text = title, body, search_text(title, body)
     row.body_html, row.excerpt = render(body), excerpt_of(body)
+
+
+def source_digest(title: str, body: str) -> str:
+    """What a translation keeps of the English text it was written from (title and body: NUL, which neither may
+    hold, keeps them apart)."""
+    return hashlib.sha256(f"{title}\x00{body}".encode()).hexdigest()
 
 
 def query_words(query: str) -> list[str]:
@@ -269,7 +278,8 @@ def _translations(session: Session, article_id: int) -> list[HelpArticleTranslat
 
 def _view(row: HelpArticle, translation: HelpArticleTranslation | None = None) -> ArticleView:
     text, language = (translation, translation.language) if translation else (row, DEFAULT_LANGUAGE)
+    outdated = translation is not None and translation.source_digest != source_digest(row.title, row.body)
     return ArticleView(
         row.id, row.slug, text.title, text.body, text.body_html, text.excerpt, row.published, row.created_by,
-        row.created_at_ms, text.updated_by, text.updated_at_ms, language,
+        row.created_at_ms, text.updated_by, text.updated_at_ms, language, outdated,
     )  # fmt: skip

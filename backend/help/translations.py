@@ -1,7 +1,8 @@
 """Help articles in the dApp's other languages: staff write an article in English and translate it, per language,
 into the others (backend.accounts.languages); readers in a language see the translation where there is one
 (backend.help.articles reads them). A translation has its own title and Markdown body; the slug and whether the
-article is published stay the article's.
+article is published stay the article's. It keeps a digest of the English text it was written from, so a change to
+the English shows it `outdated` until it is saved again.
 
 Each write changes the caller's unit of work and records its audit-log entry there ("help.article.translate"
 with the language's text before and after, "help.article.untranslate" with what it said; target
@@ -20,9 +21,9 @@ from sqlalchemy.orm import Session
 from backend.accounts.languages import DEFAULT_LANGUAGE, TRANSLATED
 from backend.audit_log import record_action
 from backend.db.locks import flush_unique
-from backend.db.models import HelpArticleTranslation
+from backend.db.models import HelpArticle, HelpArticleTranslation
 from backend.errors import ErrorCode, HdexError
-from backend.help.articles import article_row, check_text, write_text
+from backend.help.articles import article_row, check_text, source_digest, write_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class TranslationView:
     body_html: str
     updated_by: str
     updated_at_ms: int
+    outdated: bool  # the English title or body changed after it was written
 
 
 def check_language(language: str) -> str:
@@ -60,6 +62,7 @@ def translate(
         row = HelpArticleTranslation(article_id=article.id, language=language)
         session.add(row)
     write_text(row, title, body)
+    row.source_digest = source_digest(article.title, article.body)
     row.updated_by, row.updated_at_ms = actor, now_ms
     # two first translations into one language at once: the second is refused, as the second of two new slugs is
     taken = f"another writer translated help article {article.id} into {language} meanwhile: read it and try again"
@@ -91,13 +94,15 @@ def untranslate(session: Session, article_id: int, language: str, *, actor: str,
 def translations_of(session: Session, article_ids: Iterable[int]) -> dict[int, list[TranslationView]]:
     """Each article's translations, by language; an article without any is absent."""
     found: dict[int, list[TranslationView]] = {}
-    rows = session.scalars(
-        select(HelpArticleTranslation)
+    rows = session.execute(
+        select(HelpArticleTranslation, HelpArticle.title, HelpArticle.body)
+        .join(HelpArticle, HelpArticle.id == HelpArticleTranslation.article_id)
         .where(HelpArticleTranslation.article_id.in_(list(article_ids)))
         .order_by(HelpArticleTranslation.language)
     )
-    for row in rows:
-        found.setdefault(row.article_id, []).append(_view(row))
+    for row, title, body in rows:
+        outdated = row.source_digest != source_digest(title, body)
+        found.setdefault(row.article_id, []).append(_view(row, outdated=outdated))
     return found
 
 
@@ -113,5 +118,7 @@ def _audited(row: HelpArticleTranslation) -> dict[str, Any]:
     return {"language": row.language, "title": row.title, "body": row.body}
 
 
-def _view(row: HelpArticleTranslation) -> TranslationView:
-    return TranslationView(row.language, row.title, row.body, row.body_html, row.updated_by, row.updated_at_ms)
+def _view(row: HelpArticleTranslation, *, outdated: bool) -> TranslationView:
+    return TranslationView(
+        row.language, row.title, row.body, row.body_html, row.updated_by, row.updated_at_ms, outdated
+    )

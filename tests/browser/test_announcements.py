@@ -5,7 +5,8 @@ so; one was written in Chinese too, and the app in Chinese shows that text (the 
 support moves one's end
 into the past, and after a reload the app no longer shows it while the other still shows; the other and the
 future one are withdrawn, so later tests see no banner. Support writes, previews and publishes a help article and
-translates it into Chinese; the help center's search finds it, and a starter article, which opens; in Chinese, the
+translates it into Chinese (marked outdated when the English changes, until saved again); the help center's search
+finds it, and a starter article, which opens; in Chinese, the
 starter says it is shown in English, and the search finds the new article by its Chinese words and shows it in
 Chinese.
 
@@ -196,6 +197,18 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
         translating.get_by_role("button", name="Save Chinese (China) translation").click()
         expect(translating.get_by_role("button", name="Remove Chinese (China) translation")).to_be_visible()
         expect(row).to_contain_text("Chinese (China)")
+
+        # the English changes after it: the translation is marked outdated until it is saved again
+        changing = page.get_by_role("form", name=f"Change “Gas fees {tag}”")
+        changing.get_by_role("textbox", name="Body", exact=True).fill("Who pays the **gas**, and when.")
+        changing.get_by_role("button", name="Save article").click()
+        expect(row).to_contain_text("Chinese (China) (outdated)")
+        page.get_by_role("button", name=f"Edit “Gas fees {tag}”").click()
+        translating = page.get_by_role("form", name="Chinese (China) translation")
+        expect(translating).to_contain_text("The English title or body changed after this translation was saved")
+        translating.get_by_role("button", name="Save Chinese (China) translation").click()
+        expect(translating).not_to_contain_text("The English title or body changed")
+        expect(row).not_to_contain_text("(outdated)")
     finally:
         staff.close()
 

@@ -3,7 +3,8 @@
 `GET /v1/help/articles?q=` finds the articles holding every word of `q` (case-insensitive in any script) in
 the title or body, those with more of the words in the title first. `bodyHtml` is the sanitized rendering of the
 article's Markdown (backend.markup): safe to insert as HTML; `excerpt` is plain text. `lang` (the dApp's language)
-shows each article's translation into it where there is one, and searches it too; `language` says which text came.
+shows each article's translation into it where there is one, and searches it too; `language` says which text came,
+and an article's `outdated` whether its English text changed after the translation was written.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Article(BaseModel):
     bodyHtml: str = Field(description="the Markdown body rendered and sanitized on the server: safe as HTML")
     updatedAt: EpochMs
     language: Language = LANGUAGE_FIELD
+    outdated: bool = Field(description="a translation written before the English article's text last changed")
 
 
 def summary_json(view: ArticleView) -> dict[str, Any]:
@@ -87,5 +89,5 @@ async def article(slug: SlugPath, container: ContainerDep, lang: LanguageQuery =
     view = await asyncio.to_thread(read)
     return {
         "slug": view.slug, "title": view.title, "bodyHtml": view.body_html, "updatedAt": view.updated_at_ms,
-        "language": view.language,
+        "language": view.language, "outdated": view.outdated,
     }  # fmt: skip

@@ -50,6 +50,7 @@ class TranslationOut(BaseModel):
     bodyHtml: str = Field(description="its sanitized rendering")
     updatedBy: str
     updatedAt: EpochMs
+    outdated: bool = Field(description="the English title or body changed after it was saved")
 
 
 class StaffArticleOut(BaseModel):
@@ -105,7 +106,7 @@ def staff_json(view: ArticleView, translations: list[TranslationView]) -> dict[s
         "updatedBy": view.updated_by, "updatedAt": view.updated_at_ms,
         "translations": [{
             "language": t.language, "title": t.title, "body": t.body, "bodyHtml": t.body_html,
-            "updatedBy": t.updated_by, "updatedAt": t.updated_at_ms,
+            "updatedBy": t.updated_by, "updatedAt": t.updated_at_ms, "outdated": t.outdated,
         } for t in translations],
     }  # fmt: skip
 

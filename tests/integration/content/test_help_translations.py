@@ -180,6 +180,38 @@ def test_staff_translate_rewrite_and_remove_each_audit_logged_and_deleting_the_a
     assert deleted.before["translations"] == {"zh-CN": CHINESE}  # what the article said in every language
 
 
+def test_a_translation_is_outdated_once_the_english_words_change_not_on_publishing_and_until_saved_again(
+    office: Office,
+) -> None:
+    client, support = office.client, office.support
+    path = chinese_of(office, "fee-tiers")
+    article_path = path.removesuffix("/translations/zh-CN")
+    english = {"slug": "fee-tiers", "title": "Fee-Tiers", "body": "text", "published": True}
+
+    def outdated() -> tuple[bool, bool]:
+        """(as staff see it, as a reader in Chinese sees it)."""
+        [translation] = client.get(article_path, headers=support.headers).json()["translations"]
+        public = client.get("/v1/help/articles/fee-tiers", params={"lang": "zh-CN"}).json()
+        assert public["language"] == "zh-CN"
+        return translation["outdated"], public["outdated"]
+
+    assert outdated() == (False, False)
+    assert client.get("/v1/help/articles/fee-tiers").json()["outdated"] is False  # the English itself
+    for published in (False, True):  # unpublishing and publishing again change no words
+        assert client.put(article_path, json={**english, "published": published}, headers=support.headers).is_success
+    assert outdated() == (False, False)
+    changed = client.put(article_path, json={**english, "body": "text, and the maker rebate"}, headers=support.headers)
+    assert changed.status_code == 200 and changed.json()["translations"][0]["outdated"] is True
+    assert outdated() == (True, True)
+    listed_article = next(a for a in client.get("/v1/staff/help/articles", headers=support.headers).json()["articles"]
+                          if a["slug"] == "fee-tiers")  # fmt: skip
+    assert listed_article["translations"][0]["outdated"] is True
+    assert client.put(path, json=CHINESE, headers=support.headers).json()["translations"][0]["outdated"] is False
+    assert outdated() == (False, False)  # saved again (even unchanged): written from the English as it is
+    retitled = client.put(article_path, json={**english, "title": "Fee tiers"}, headers=support.headers)
+    assert retitled.json()["translations"][0]["outdated"] is True  # the title counts too
+
+
 def test_translating_needs_support_manage_and_the_csrf_token_and_refusals_change_nothing(office: Office) -> None:
     client, support = office.client, office.support
     path = chinese_of(office, "guarded")

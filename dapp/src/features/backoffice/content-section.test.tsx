@@ -10,7 +10,7 @@ import { providedMarkup } from "../../testing/markup";
 const member = { id: 1, email: "desk@hdex.example", role: "support" } as StaffMember;
 const announcement = (id: number, title: string, status: StaffAnnouncement["status"], translations: StaffAnnouncement["translations"] = {}) =>
   ({ id, title, status, severity: "info", placement: "banner", startsAt: 0, endsAt: 1, translations }) as StaffAnnouncement;
-const translation = { language: "zh-CN", title: "燃气费", body: "b", bodyHtml: "", updatedBy: "s", updatedAt: 0 };
+const translation = { language: "zh-CN", title: "燃气费", body: "b", bodyHtml: "", updatedBy: "s", updatedAt: 0, outdated: false };
 const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, updatedAt: 0, translations: [translation] } as StaffArticle;
 
 describe("the sections of what staff publish", () => {
@@ -39,6 +39,9 @@ describe("the sections of what staff publish", () => {
     expect(markup).toContain("<td>Chinese (China)</td>"); // the languages it is translated into, named in the page's
     expect(markup).toContain("<td>None</td>");
     expect(markup).toContain(">New article</h3>");
+    const outdated = { ...article, translations: [{ ...translation, outdated: true }] };
+    const marked = providedMarkup(<HelpSection member={member} />, [[["staff", "help", ""], { articles: [outdated] }]]);
+    expect(marked).toContain("<td>Chinese (China) (outdated)</td>"); // the English changed after it was saved
     for (const name of ["Edit “Gas fees”", "Unpublish “Gas fees”", "Delete “Gas fees”"]) expect(markup).toContain(`aria-label="${name}"`);
     expect(markup).toContain(">Preview</button>");
     expect(markup).not.toContain(">Cancel</button>"); // a new article has nothing to cancel

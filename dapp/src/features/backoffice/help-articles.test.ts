@@ -27,7 +27,7 @@ describe("the help article form", () => {
 describe("an article's translations", () => {
   const article = {
     id: 7, slug: "fees", title: "Fees", body: "b", bodyHtml: "", published: true, createdBy: "s", createdAt: 0, updatedBy: "s",
-    updatedAt: 0, translations: [{ language: "zh-CN", title: "手续费", body: "正文", bodyHtml: "", updatedBy: "s", updatedAt: 1 }],
+    updatedAt: 0, translations: [{ language: "zh-CN", title: "手续费", body: "正文", bodyHtml: "", updatedBy: "s", updatedAt: 1, outdated: false }],
   };
 
   it("are written in each of the dApp's languages but English, which the article itself is in", () => {

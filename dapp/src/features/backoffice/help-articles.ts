@@ -11,6 +11,8 @@ export interface StaffTranslation {
   bodyHtml: string;
   updatedBy: string;
   updatedAt: number;
+  /** The English title or body changed after it was saved. */
+  outdated: boolean;
 }
 
 export interface StaffArticle {

@@ -53,7 +53,12 @@ export function HelpSection(_props: { member: StaffMember }) {
     {
       id: "translations",
       header: t("help.staff.translations"),
-      cell: (a) => (a.translations.length ? a.translations.map((tr) => languageName(tr.language, locale)).join(", ") : t("help.staff.noTranslations")),
+      cell: (a) =>
+        a.translations.length
+          ? a.translations
+              .map((tr) => (tr.outdated ? t("help.staff.languageOutdated", { language: languageName(tr.language, locale) }) : languageName(tr.language, locale)))
+              .join(", ")
+          : t("help.staff.noTranslations"),
     },
     { id: "updated", header: t("help.staff.updated"), cell: (a) => formatDateTime(a.updatedAt) },
     {
@@ -196,10 +201,12 @@ function TranslationEditor({ article, language, onSaved }: { article: StaffArtic
   const toast = useToast();
   const name = languageName(language, locale);
   const { form, setForm, shown, submit, reset } = useContentForm(() => translationForm(article, language), translationProblems);
-  // `article` is the list's row when Edit was pressed: whether a translation exists changes with each save or removal
-  const [exists, setExists] = useState(translationOf(article, language) !== undefined);
+  // `article` is the list's row when Edit was pressed: the translation (whether there is one, whether the English
+  // changed after it) changes with each save or removal
+  const [held, setHeld] = useState(translationOf(article, language));
+  const exists = held !== undefined;
   const saved = (next: StaffArticle, toastKey: "help.staff.translationSavedToast" | "help.staff.translationRemovedToast") => {
-    setExists(translationOf(next, language) !== undefined);
+    setHeld(translationOf(next, language));
     reset(translationForm(next, language));
     onSaved();
     toast.show({ kind: "success", title: t(toastKey, { language: name, title: next.title }) });
@@ -231,6 +238,11 @@ function TranslationEditor({ article, language, onSaved }: { article: StaffArtic
       }
     >
       <p className="staff-form__note">{t(exists ? "help.staff.translationShown" : "help.staff.translationMissing", { language: name })}</p>
+      {held?.outdated ? (
+        <p className="form-error" role="status">
+          {t("help.staff.translationOutdated")}
+        </p>
+      ) : null}
       <Field
         label={t("help.staff.translatedTitle", { language: name })}
         lang={language}

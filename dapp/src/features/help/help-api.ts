@@ -21,6 +21,8 @@ export interface Article {
   updatedAt: number;
   /** The language of the title and body: the reader's where translated, else "en". */
   language: string;
+  /** A translation written before the English text last changed: the English may say more. */
+  outdated: boolean;
 }
 
 /** The slug of an article path's rest, or null when it cannot be one (nothing is fetched for it). */

@@ -96,6 +96,7 @@ function ArticlePage({ slug }: { slug: string | null }) {
           <h1 lang={article.data.language}>{article.data.title}</h1>
           <p className="help-article__updated">{t("help.updated", { date: formatDate(article.data.updatedAt) })}</p>
           {article.data.language !== locale ? <p className="help-article__untranslated">{t("help.untranslated")}</p> : null}
+          {article.data.outdated ? <p className="help-article__untranslated">{t("help.outdated")}</p> : null}
           <div className="help-article__body" lang={article.data.language} dangerouslySetInnerHTML={{ __html: article.data.bodyHtml }} />
         </>
       ) : null}

@@ -21,7 +21,7 @@ describe("the help center", () => {
   });
 
   it("shows an article's title as text and its body only as the server's sanitized HTML", () => {
-    const article: Article = { slug: "fees", title: SCRIPT, bodyHtml: `<p>${ESCAPED} <strong>now</strong></p>\n`, updatedAt: 0, language: "en" };
+    const article: Article = { slug: "fees", title: SCRIPT, bodyHtml: `<p>${ESCAPED} <strong>now</strong></p>\n`, updatedAt: 0, language: "en", outdated: false };
     const markup = rendered("fees", ["help", "article", "en", "fees"], article);
     expect(markup).not.toContain("<script");
     expect(markup).not.toContain("<img");

@@ -12,7 +12,7 @@ function inChinese(article: Article): string {
   return providedMarkup(<HelpCenter rest={article.slug} />, [[["help", "article", "zh-CN", article.slug], article]]);
 }
 
-const article = (language: string, title: string): Article => ({ slug: "fees", title, bodyHtml: "<p>…</p>", updatedAt: 0, language });
+const article = (language: string, title: string, outdated = false): Article => ({ slug: "fees", title, bodyHtml: "<p>…</p>", updatedAt: 0, language, outdated });
 
 describe("the help center in another language", () => {
   it("asks for each article and search in the page's language", async () => {
@@ -36,6 +36,11 @@ describe("the help center in another language", () => {
   it("shows a translated article without a word about English", () => {
     const markup = inChinese(article("zh-CN", "手续费"));
     expect(markup).not.toContain("本文尚未翻译");
+    expect(markup).not.toContain("英文原文在翻译之后有改动");
     expect(markup).toContain('<h1 lang="zh-CN">手续费</h1>');
+  });
+
+  it("says when the English changed after the translation was written", () => {
+    expect(inChinese(article("zh-CN", "手续费", true))).toContain("本文的英文原文在翻译之后有改动，英文版可能包含更多内容。");
   });
 });
