@@ -276,7 +276,8 @@ class Replica:
                 RETRY_SHORTLY,
             )
         try:
-            answer = await asyncio.wait_for(answer_of, self.settings.replica_answer_timeout_s)
+            async with asyncio.timeout(self.settings.replica_answer_timeout_s):
+                answer = await answer_of
         except TimeoutError:
             self.stream.forget(ticket)
             raise HdexError(ErrorCode.ENGINE_TIMEOUT, f"the engine did not answer in time; {may_stand}") from None
@@ -341,7 +342,8 @@ class Replica:
         reading = self.reading_answers
         own = {"redis": "ok", "engine": "ok", "answers": "reading" if reading else "stopped"}
         try:
-            await asyncio.wait_for(self.redis.ping(), HEALTH_TIMEOUT_S)
+            async with asyncio.timeout(HEALTH_TIMEOUT_S):
+                await self.redis.ping()
         except (OSError, RedisError, TimeoutError):
             own["redis"] = "error"
         try:
@@ -434,7 +436,8 @@ class Replica:
                 async for message in upstream:
                     text = message if isinstance(message, str) else message.decode()
                     try:  # as the engine's own sender: a client that stops reading is dropped, not buffered for
-                        await asyncio.wait_for(client.send_text(text), send_timeout_s)
+                        async with asyncio.timeout(send_timeout_s):  # not wait_for: see routes.ws forward
+                            await client.send_text(text)
                     except TimeoutError:
                         await close_socket(client, *TOO_SLOW)
                         return

@@ -132,8 +132,9 @@ class SharedWindows(MemoryWindows):
 
     async def _exchange_until_stopped(self, stopping: asyncio.Event) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._sync_s)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: 3.11's wait_for can drop a cancellation
+                async with asyncio.timeout(self._sync_s):
+                    await stopping.wait()
             try:
                 await self.exchange()
             except Exception as exc:  # Redis away, or an answer not understood: the hits go with the next exchange

@@ -184,7 +184,8 @@ class RedisBus:
 
     async def _wait(self, confirmed: asyncio.Future[None], key: str) -> None:
         try:
-            await asyncio.wait_for(asyncio.shield(confirmed), WATCH_TIMEOUT_S)
+            async with asyncio.timeout(WATCH_TIMEOUT_S):
+                await asyncio.shield(confirmed)
         except TimeoutError:  # Redis slow or away: the subscription stands once it is back
             log.warning("market-data channel not confirmed by Redis in time", extra={"channel": key})
         except asyncio.CancelledError:

@@ -84,8 +84,8 @@ def _publish_and_read(office: Page, dapp: Dapp, titles: dict[str, str]) -> None:
     try:
         for severity, title in titles.items():
             form = office.get_by_role("form", name="New announcement")
-            form.get_by_role("textbox", name="Title").fill(title)
-            form.get_by_role("textbox", name="Body").fill("See [the notes](https://status.example/notes).")
+            form.get_by_role("textbox", name="Title", exact=True).fill(title)
+            form.get_by_role("textbox", name="Body", exact=True).fill("See [the notes](https://status.example/notes).")
             form.get_by_role("combobox", name="Severity").select_option(severity)
             form.get_by_role("combobox", name="Placement").select_option("banner")
             form.get_by_label("Start").fill(local(now - timedelta(minutes=5)))

@@ -297,7 +297,10 @@ class _Session:
             if book_delta and message["seq"] <= self.book_seq.get(message["market"], 0):
                 continue
             try:
-                await asyncio.wait_for(self.websocket.send_json(message), self.send_timeout_s)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that lands as the send
+                # completes, and this loop would wait on its queue for ever
+                async with asyncio.timeout(self.send_timeout_s):
+                    await self.websocket.send_json(message)
             except TimeoutError:
                 break
         code, reason = subscription.ended if subscription.ended and not subscription.overflowed else TOO_SLOW
@@ -313,7 +316,8 @@ async def close_socket(websocket: WebSocket, code: int, reason: str) -> None:
     """Close a socket from the server's side; waits at most a second, since a client that stopped reading may not
     take the close frame either."""
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(websocket.close(code=code, reason=reason), 1.0)
+        async with asyncio.timeout(1.0):
+            await websocket.close(code=code, reason=reason)
 
 
 async def receive_frame(websocket: WebSocket) -> str | bytes:
