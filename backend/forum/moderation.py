@@ -1,11 +1,12 @@
 """Moderation by staff (permission forum.moderate; the API checks it): pin, lock and hide threads, hide posts,
-the queue of users' reports (hide the post, or dismiss), bans of wallets from posting, new categories.
+the queue of users' reports (hide the post, or dismiss), bans of wallets from posting, categories added and changed.
 
 Each change writes its audit-log entry in the caller's unit of work (actions "forum.thread.pin",
 "forum.thread.lock", "forum.thread.hide", "forum.post.hide", "forum.report.dismiss", "forum.ban",
-"forum.unban", "forum.category.create"; targets "forum_thread:<id>", "forum_post:<id>", "forum_report:<id>",
-"wallet:<address>", "forum_category:<slug>"); the caller commits. Setting a flag to the value it has changes
-nothing and writes no entry. Hiding a post closes its open reports ("hidden"); unhiding leaves them closed.
+"forum.unban", "forum.category.create", "forum.category.change"; targets "forum_thread:<id>", "forum_post:<id>",
+"forum_report:<id>", "wallet:<address>", "forum_category:<slug>"); the caller commits. Setting a flag to the value
+it has changes nothing and writes no entry. Hiding a post closes its open reports ("hidden"); unhiding leaves them
+closed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -21,7 +22,7 @@ from backend.db.locks import flush_unique, get_for_change
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.errors import ErrorCode, HdexError
 from backend.forum.rules import clean_category_text, clean_category_translations, clean_reason, clean_slug
-from backend.forum.threads import get_thread
+from backend.forum.threads import category_by_slug, get_thread
 from backend.forum.views import (
     BanView,
     CategoryView,
@@ -183,6 +184,25 @@ def create_category(
         after={"name": name, "description": description, "position": position, "translations": translated}, ip=ip,
     )  # fmt: skip
     return category_view(category, 0)
+
+
+def change_category(
+    session: Session, slug: str, name: str, description: str, *, actor: str, ip: str | None,
+    translations: Mapping[str, tuple[str, str]],
+) -> CategoryView:  # fmt: skip
+    """Rename a category and rewrite its description and translations (every language it has: one left out is
+    removed); its slug and place stay. FORUM_CATEGORY_NOT_FOUND for an unknown slug."""
+    name, description = clean_category_text(name, description)
+    translated = clean_category_translations(translations)
+    category = category_by_slug(session, slug)
+    before = {"name": category.name, "description": category.description, "translations": category.translations}
+    category.name, category.description, category.translations = name, description, translated
+    record_action(
+        session, actor=actor, action="forum.category.change", target=f"forum_category:{category.slug}",
+        before=before, after={"name": name, "description": description, "translations": translated}, ip=ip,
+    )  # fmt: skip
+    shown = (ForumThread.category_id == category.id) & (ForumThread.hidden == false())
+    return category_view(category, session.scalar(select(func.count()).select_from(ForumThread).where(shown)) or 0)
 
 
 def _report(session: Session, report_id: int) -> ForumReport:

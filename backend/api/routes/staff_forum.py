@@ -1,7 +1,7 @@
 """Forum moderation in the back office (issue 16), permission forum.moderate on every route (403
 STAFF_FORBIDDEN without it; changes also need the CSRF token): the reports queue (hide the post, or dismiss
 the report), hide and unhide posts and threads, pin and lock threads, ban and unban wallets with a reason,
-add categories. Every change is in the audit log (`backend.forum.moderation` names the actions)."""
+add and change categories. Every change is in the audit log (`backend.forum.moderation` names the actions)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from backend.db.types import MAX_ROW_ID
 from backend.forum.moderation import (
     ThreadAction,
     ban_wallet,
+    change_category,
     create_category,
     dismiss_report,
     list_bans,
@@ -106,11 +107,17 @@ class CategoryText(Input):
     description: str = Field(default="", max_length=300)
 
 
-class NewCategory(CategoryText):
-    slug: str = Field(min_length=1, max_length=40, description="lower-case letters, digits and inner hyphens")
+class CategoryIn(CategoryText):
     translations: dict[Translated, CategoryText] = Field(
         default_factory=dict, description="its name and description by language; a language left out has none"
     )
+
+    def translated(self) -> dict[str, tuple[str, str]]:
+        return {language: (text.name, text.description) for language, text in self.translations.items()}
+
+
+class NewCategory(CategoryIn):
+    slug: str = Field(min_length=1, max_length=40, description="lower-case letters, digits and inner hyphens")
 
 
 class StaffCategoryOut(CategoryOut):
@@ -299,15 +306,38 @@ async def new_category(body: NewCategory, staff: MODERATE, container: ContainerD
     """Adds a category after the others, named in English and optionally in the dApp's other languages
     (audit-logged "forum.category.create"); 409 FORUM_CATEGORY_EXISTS."""
     actor = staff.actor
-    translations: dict[str, tuple[str, str]] = {
-        language: (text.name, text.description) for language, text in body.translations.items()
-    }
 
     def write() -> CategoryView:
         with container.uow() as uow:
             view = create_category(
                 uow.session, body.slug, body.name, body.description, actor=actor.name, ip=actor.ip, now_ms=_now_ms(),
-                translations=translations,
+                translations=body.translated(),
+            )  # fmt: skip
+            uow.commit()
+            return view
+
+    view = await asyncio.to_thread(write)
+    return {**category_json(view), "translations": view.translations}
+
+
+@router.put("/categories/{slug}", response_model=None, responses={
+    **documented(StaffCategoryOut, "the category as it is now"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def change_category_text(
+    slug: Annotated[str, Path(max_length=40, pattern="^[a-z0-9-]+$")],
+    body: CategoryIn,
+    staff: MODERATE,
+    container: ContainerDep,
+) -> dict[str, Any]:
+    """Renames a category and rewrites its description and translations (each language it keeps must be sent;
+    its slug and place stay); audit-logged "forum.category.change"; 404 FORUM_CATEGORY_NOT_FOUND."""
+    actor = staff.actor
+
+    def write() -> CategoryView:
+        with container.uow() as uow:
+            view = change_category(
+                uow.session, slug, body.name, body.description, actor=actor.name, ip=actor.ip,
+                translations=body.translated(),
             )  # fmt: skip
             uow.commit()
             return view

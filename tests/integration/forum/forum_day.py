@@ -88,5 +88,10 @@ def a_forum_day(call: Callable[..., Any], container: Container) -> None:
     call("POST", "/v1/staff/forum/categories", 201, json=category, headers=csrf)
     call("POST", "/v1/staff/forum/categories", 409, json=category, headers=csrf)
     call("POST", "/v1/staff/forum/categories", 422, json={"slug": "Bad Slug", "name": "x"}, headers=csrf)
+    renamed = {"name": "Bots", "description": "APIs", "translations": {"zh-CN": {"name": "机器人"}}}
+    change = "/v1/staff/forum/categories/{slug}"
+    call("PUT", change, 200, "/v1/staff/forum/categories/bots", json=renamed, headers=csrf)
+    call("PUT", change, 404, "/v1/staff/forum/categories/nowhere", json=renamed, headers=csrf)
+    call("PUT", change, 422, "/v1/staff/forum/categories/bots", json={"name": " "}, headers=csrf)
     call("POST", "/v1/staff/auth/logout", 200, headers=csrf)
     call("POST", "/v1/auth/logout", 200)

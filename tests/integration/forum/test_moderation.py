@@ -215,6 +215,43 @@ def test_moderators_name_a_category_in_the_dapps_other_languages_and_readers_in_
     assert entry.after is not None and entry.after["translations"] == stored
 
 
+def test_moderators_rename_a_category_and_rewrite_its_translations_keeping_its_place_and_threads(
+    alice: User, moderator: StaffBrowser, client_for: ClientFor, container: Container
+) -> None:
+    start_thread(alice)  # in General
+    before = client_for("anonymous").get("/v1/forum/categories").json()["categories"]
+    changed = moderator.put("/v1/staff/forum/categories/general", {
+        "name": " Lounge ", "description": "Anything else", "translations": {"zh-CN": {"name": "休息室"}},
+    })  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["name"], changed.json()["threadCount"]) == ("Lounge", before[0]["threadCount"])
+    assert changed.json()["translations"] == {"zh-CN": {"name": "休息室", "description": ""}}
+    after = client_for("anonymous").get("/v1/forum/categories").json()["categories"]
+    assert [(c["slug"], c["id"]) for c in after] == [(c["slug"], c["id"]) for c in before]  # same place, same slug
+    chinese = client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json()["categories"]
+    assert chinese[0]["name"] == "休息室"
+    untranslated = moderator.put("/v1/staff/forum/categories/general", {"name": "Lounge"})
+    assert untranslated.json()["translations"] == {}  # a language left out is removed
+    assert client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json()["categories"][0][
+        "language"
+    ] == "en"  # fmt: skip
+    changes = audit(container, "forum.category.change")
+    assert [(e.target, e.before["name"], e.after["name"]) for e in changes] == [  # type: ignore[index]
+        ("forum_category:general", "General", "Lounge"), ("forum_category:general", "Lounge", "Lounge"),
+    ]  # fmt: skip
+    assert changes[0].before["translations"]["zh-CN"]["name"] == "综合"  # type: ignore[index]
+
+    listed = client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json()
+    for slug, sent, expected in (
+        ("nowhere", {"name": "x"}, (404, "FORUM_CATEGORY_NOT_FOUND")),
+        ("general", {"name": " "}, (422, "INVALID_FIELD")),
+        ("general", {"name": "x", "translations": {"fr": {"name": "y"}}}, (422, "INVALID_FIELD")),
+    ):
+        refused = moderator.put(f"/v1/staff/forum/categories/{slug}", sent)
+        assert (refused.status_code, refused.json()["error"]["code"]) == expected, sent
+    assert client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json() == listed
+
+
 def test_only_staff_holding_forum_moderate_may_moderate(
     alice: User, bob: User, staff_as: Callable[[Role], StaffBrowser], container: Container
 ) -> None:
