@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from backend.api.deps import ContainerDep, StaffPrincipal, requires
 from backend.api.routes.forum import (
@@ -28,6 +30,7 @@ from backend.api.routes.forum import (
 )
 from backend.api.routes.pagination import IdCursor, before, next_cursor
 from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, Translated, documented
+from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
 from backend.forum.moderation import (
     ThreadAction,
@@ -306,18 +309,10 @@ async def new_category(body: NewCategory, staff: MODERATE, container: ContainerD
     """Adds a category after the others, named in English and optionally in the dApp's other languages
     (audit-logged "forum.category.create"); 409 FORUM_CATEGORY_EXISTS."""
     actor = staff.actor
-
-    def write() -> CategoryView:
-        with container.uow() as uow:
-            view = create_category(
-                uow.session, body.slug, body.name, body.description, actor=actor.name, ip=actor.ip, now_ms=_now_ms(),
-                translations=body.translated(),
-            )  # fmt: skip
-            uow.commit()
-            return view
-
-    view = await asyncio.to_thread(write)
-    return {**category_json(view), "translations": view.translations}
+    return await _category_after(container, lambda session: create_category(
+        session, body.slug, body.name, body.description, actor=actor.name, ip=actor.ip, now_ms=_now_ms(),
+        translations=body.translated(),
+    ))  # fmt: skip
 
 
 @router.put("/categories/{slug}", response_model=None, responses={
@@ -332,15 +327,19 @@ async def change_category_text(
     """Renames a category and rewrites its description and translations (each language it keeps must be sent;
     its slug and place stay); audit-logged "forum.category.change"; 404 FORUM_CATEGORY_NOT_FOUND."""
     actor = staff.actor
+    return await _category_after(container, lambda session: change_category(
+        session, slug, body.name, body.description, actor=actor.name, ip=actor.ip, translations=body.translated(),
+    ))  # fmt: skip
 
-    def write() -> CategoryView:
+
+async def _category_after(container: Container, write: Callable[[Session], CategoryView]) -> dict[str, Any]:
+    """Commits `write` (adding or changing a category) and answers the category as staff see it."""
+
+    def run() -> CategoryView:
         with container.uow() as uow:
-            view = change_category(
-                uow.session, slug, body.name, body.description, actor=actor.name, ip=actor.ip,
-                translations=body.translated(),
-            )  # fmt: skip
+            view = write(uow.session)
             uow.commit()
             return view
 
-    view = await asyncio.to_thread(write)
+    view = await asyncio.to_thread(run)
     return {**category_json(view), "translations": view.translations}
