@@ -10,6 +10,18 @@ DEFAULT_LANGUAGE = "en"
 TRANSLATED = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
 
 
+def check_translated(language: str, what: str, field: str) -> str:
+    """`language` if `what` (staff's content: "articles") can be translated into it, else INVALID_FIELD naming
+    `field` (pure)."""
+    if language not in TRANSLATED:
+        raise HdexError(
+            ErrorCode.INVALID_FIELD,
+            f"{what} are written in {DEFAULT_LANGUAGE} and translated into {', '.join(TRANSLATED)}",
+            field,
+        )
+    return language
+
+
 def normal_language(language: object) -> str:
     """`language` as stored (one of LANGUAGES, exactly as the dApp names it), or INVALID_FIELD."""
     if not isinstance(language, str) or language not in LANGUAGES:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.languages import DEFAULT_LANGUAGE, TRANSLATED
+from backend.accounts.languages import DEFAULT_LANGUAGE, check_translated
 from backend.audit_log import record_action
 from backend.db.models import Announcement
 from backend.errors import ErrorCode, HdexError
@@ -103,12 +103,7 @@ def check_draft(draft: Draft) -> Draft:
     english = _checked(Text(draft.title, draft.body), "")
     translations = {}
     for language, text in draft.translations.items():
-        if language not in TRANSLATED:
-            raise HdexError(
-                ErrorCode.INVALID_FIELD,
-                f"announcements are written in {DEFAULT_LANGUAGE} and translated into {', '.join(TRANSLATED)}",
-                "translations",
-            )
+        check_translated(language, "announcements", "translations")
         translations[language] = _checked(text, f"translations.{language}.")
     if draft.severity not in SEVERITIES:
         raise HdexError(ErrorCode.INVALID_FIELD, f"severity is one of {', '.join(SEVERITIES)}", "severity")

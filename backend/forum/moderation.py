@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -22,7 +22,7 @@ from backend.db.locks import flush_unique, get_for_change
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.errors import ErrorCode, HdexError
 from backend.forum.rules import clean_category_text, clean_category_translations, clean_reason, clean_slug
-from backend.forum.threads import category_by_slug, get_thread
+from backend.forum.threads import category_by_slug, get_thread, shown_thread_counts
 from backend.forum.views import (
     BanView,
     CategoryView,
@@ -201,8 +201,7 @@ def change_category(
         session, actor=actor, action="forum.category.change", target=f"forum_category:{category.slug}",
         before=before, after={"name": name, "description": description, "translations": translated}, ip=ip,
     )  # fmt: skip
-    shown = (ForumThread.category_id == category.id) & (ForumThread.hidden == false())
-    return category_view(category, session.scalar(select(func.count()).select_from(ForumThread).where(shown)) or 0)
+    return category_view(category, shown_thread_counts(session, category.id).get(category.id, 0))
 
 
 def _report(session: Session, report_id: int) -> ForumReport:

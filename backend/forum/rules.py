@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from backend.accounts.languages import DEFAULT_LANGUAGE, TRANSLATED
+from backend.accounts.languages import check_translated
 from backend.db.types import MAX_ROW_ID
 from backend.errors import ErrorCode, HdexError, retry_after_s
 
@@ -81,12 +81,7 @@ def clean_category_translations(translations: Mapping[str, tuple[str, str]]) -> 
     for a language it cannot be translated into."""
     cleaned = {}
     for language, (name, description) in sorted(translations.items()):
-        if language not in TRANSLATED:
-            raise HdexError(
-                ErrorCode.INVALID_FIELD,
-                f"categories are named in {DEFAULT_LANGUAGE} and translated into {', '.join(TRANSLATED)}",
-                "translations",
-            )
+        check_translated(language, "categories", "translations")
         name, description = clean_category_text(name, description, f"translations.{language}.")
         cleaned[language] = {"name": name, "description": description}
     return cleaned

@@ -42,14 +42,17 @@ OPEN = "open"
 
 def list_categories(session: Session) -> list[CategoryView]:
     """Every category in its position, with the number of threads users see in it."""
-    rows = session.execute(
-        select(ForumThread.category_id, func.count())
-        .where(ForumThread.hidden == false())
-        .group_by(ForumThread.category_id)
-    )
-    counts = {category_id: count for category_id, count in rows}
+    counts = shown_thread_counts(session)
     categories = session.scalars(select(ForumCategory).order_by(ForumCategory.position, ForumCategory.id))
     return [category_view(category, counts.get(category.id, 0)) for category in categories]
+
+
+def shown_thread_counts(session: Session, category_id: int | None = None) -> dict[int, int]:
+    """category id -> the number of threads users see in it (of `category_id` only, if given); none: absent."""
+    query = select(ForumThread.category_id, func.count()).where(ForumThread.hidden == false())
+    if category_id is not None:
+        query = query.where(ForumThread.category_id == category_id)
+    return {found: count for found, count in session.execute(query.group_by(ForumThread.category_id))}
 
 
 def category_by_slug(session: Session, slug: str) -> ForumCategory:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.languages import DEFAULT_LANGUAGE, TRANSLATED
+from backend.accounts.languages import check_translated
 from backend.audit_log import record_action
 from backend.db.locks import flush_unique
 from backend.db.models import HelpArticle, HelpArticleTranslation
@@ -39,13 +39,7 @@ class TranslationView:
 
 def check_language(language: str) -> str:
     """`language` if an article can be translated into it, else INVALID_FIELD (pure)."""
-    if language not in TRANSLATED:
-        raise HdexError(
-            ErrorCode.INVALID_FIELD,
-            f"articles are written in {DEFAULT_LANGUAGE} and translated into {', '.join(TRANSLATED)}",
-            "language",
-        )
-    return language
+    return check_translated(language, "articles", "language")
 
 
 def translate(
