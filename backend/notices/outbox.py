@@ -70,15 +70,15 @@ def send_due(
     *,
     retry_max_s: int = 900,
     limit: int = SEND_BATCH,
-    budget_s: float = SEND_BUDGET_S,
+    budget_s: float | None = None,
     keep: Callable[[], None] = lambda: None,
     clock: Callable[[], float] = time.monotonic,
 ) -> SendPass:
-    """Send the unsent mails that are due, oldest first (at most `limit`, for at most `budget_s` seconds: the rest
-    wait for the next pass, so a backlog never holds up the jobs that share a worker), each to the address its
-    wallet wants it at now. `keep()` runs before each send: the caller's lease renewed, or the pass stopped (a
-    copy whose lease lapsed must not send what the holder sends). Commits after each mail: a sent mail cannot be
-    unsent, so its mark must not wait for the rest."""
+    """Send the unsent mails that are due, oldest first (at most `limit`, for at most `budget_s` seconds, by
+    default SEND_BUDGET_S as it reads when the pass starts: the rest wait for the next pass, so a backlog never
+    holds up the jobs that share a worker), each to the address its wallet wants it at now. `keep()` runs before
+    each send: the caller's lease renewed, or the pass stopped (a copy whose lease lapsed must not send what the
+    holder sends). Commits after each mail: a sent mail cannot be unsent, so its mark must not wait for the rest."""
     due = session.scalars(
         select(AccountMail)
         .where(
@@ -90,10 +90,11 @@ def send_due(
     ).all()
     counts = {"sent": 0, "unwanted": 0, "given up": 0, "retrying": 0}
     failed: str | None = None  # a server that failed is not asked again this pass: each try could cost its timeout
+    budget = SEND_BUDGET_S if budget_s is None else budget_s
     started = clock()
     with mailer.batch():  # the pass's mails over one connection
         for row in due:
-            if clock() - started > budget_s:
+            if clock() - started > budget:
                 break
             address = address_for(session.get(AccountProfile, row.wallet), row)
             if address is None:
