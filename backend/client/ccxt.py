@@ -25,8 +25,9 @@ without an on-chain price source checks no trigger on-chain: its stop orders nee
 `params["acceptOperatorTrigger"] = True`, the wallet's signed consent that HDEX decides when the stop fired.
 `params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
 `edit_order` cancels an order and places its successor in one signed request; `cancel_all_orders_after` is the
-wallet's dead-man switch. An order or edit left without a clear answer is sent again exactly as signed (HDEX places
-it once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`resend` sends it again).
+wallet's dead-man switch. An order, edit or cancel left without a clear answer is sent again exactly as signed
+(HDEX takes each once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`resend` sends it
+again).
 """
 
 # ccxt's method signatures take `params={}`; like ccxt's own, these never mutate it (they `extend` a copy).
@@ -86,14 +87,15 @@ STOP_DIRECTIONS = {"buy": ("ascending", "above", "up"), "sell": ("descending", "
 MAX_BOOK_DEPTH = 1000
 MAX_CANDLES = 1500  # the most intervals GET .../candles answers at once
 DEFAULT_CANDLES = 500  # the candles fetch_ohlcv(since=...) answers without a limit (the API's own default window)
+CANCEL_PATH = "orders/{hash}"  # DELETE: a signed cancel of one order (the other signed sends are POSTs)
 MAX_CANDLE_WINDOWS = 30  # fetch_ohlcv(since=...) looks past quiet intervals from a since this many windows back
 
 
 class OrderOutcomeUnknown(RequestTimeout):  # type: ignore[misc]  # ccxt is untyped
-    """A signed order (or edit) was sent, and after every resend it is still unknown whether it stands (no answer,
-    or a 5xx). `order_id`: the order's hash, for `fetch_order`; `path` and `body`: the signed request, which
-    `resend(error)` sends again (HDEX places a signed order at most once). Signing a new order instead could
-    leave two live orders."""
+    """A signed order (or edit, or cancel) was sent, and after every resend it is still unknown whether it stands
+    (or, for a cancel, whether the order is cancelled): no answer, or a 5xx. `order_id`: the order's hash, for
+    `fetch_order`; `path` and `body`: the signed request, which `resend(error)` sends again (HDEX takes a signed
+    order, and a cancel, at most once). Signing a new order instead could leave two live orders."""
 
     def __init__(self, message: str, order_id: str, path: str, body: Any) -> None:
         super().__init__(message)
@@ -722,28 +724,28 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         return {"orderHash": order_hash, "signature": signature}
 
     def resend(self, unknown: OrderOutcomeUnknown) -> Any:
-        """Send an order (or edit) whose outcome is unknown again, exactly as signed, and return the order as
-        `create_order` (or `edit_order`) would: never sign it anew."""
+        """Send an order (or edit, or cancel) whose outcome is unknown again, exactly as signed, and return the order
+        as `create_order` (or `edit_order`, `cancel_order`) would: never sign it anew."""
         response = self.send_signed_order(unknown.path, unknown.order_id, unknown.body, after_unknown=True)
         return self.parse_order(response["order"] if unknown.path == "orders/replace" else response)
 
     def send_signed_order(
         self, path: str, order_hash: str, body: Any, after_unknown: bool = False, resign: Any = None
     ) -> Any:
-        """POST a signed order (`orders`) or replace (`orders/replace`) body. A send left without a clear answer
-        (no answer, a 5xx: RequestTimeout, ExchangeNotAvailable, ...; after one, a 429 too) is sent again as
-        signed, `options["orderResends"]` times at most: HDEX places a signed order at most once. After such a
-        send (`after_unknown`), a refused resend is read back first: HDEX refuses the copy of what it took
-        (DUPLICATE_ORDER, ORDER_NOT_OPEN for a replace whose cancel applied, ORDER_EXPIRED or NONCE_USED once it
-        no longer knows an expired order's hash), and what the earlier send placed is answered. Still unknown:
-        OrderOutcomeUnknown. A first send refused for its nonce is signed again once by `resign` (when given), under
-        a nonce the exchange is asked for anew."""
+        """Send a signed order (POST `orders`), replace (POST `orders/replace`) or cancel (DELETE `orders/{hash}`).
+        A send left without a clear answer (no answer, a 5xx: RequestTimeout, ExchangeNotAvailable, ...; after
+        one, a 429 too) is sent again as signed, `options["orderResends"]` times at most: HDEX takes each at most
+        once. After such a send (`after_unknown`), a refused resend is read back first: HDEX refuses the copy of
+        what it took (DUPLICATE_ORDER, ORDER_NOT_OPEN for a replace whose cancel applied or a cancel that applied,
+        ORDER_EXPIRED or NONCE_USED once it no longer knows an expired order's hash), and what the earlier send did
+        is answered. Still unknown: OrderOutcomeUnknown. A first send refused for its nonce is signed again once by
+        `resign` (when given), under a nonce the exchange is asked for anew."""
         resends = self.safe_integer(self.options, "orderResends", 3)
         delay_ms = self.safe_integer(self.options, "orderResendDelay", 500)
         attempt = 0
         while True:
             try:
-                return self.request(path, "private", "POST", body)
+                return self.request(path, "private", "DELETE" if path == CANCEL_PATH else "POST", body)
             except (ExchangeError, InvalidNonce) as refusal:  # a refusal (ccxt counts InvalidNonce as a network error)
                 if isinstance(refusal, InvalidNonce) and resign is not None and not after_unknown:
                     order_hash, body = resign()
@@ -757,8 +759,13 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 if isinstance(error, (RateLimitExceeded, DDoSProtection)) and not after_unknown:
                     raise  # a definite refusal: rate limited (429), or the engine's queue full (503 ENGINE_BUSY)
                 if attempt == resends:
+                    what = (
+                        f"the cancel of order {order_hash} may or may not have applied"
+                        if path == CANCEL_PATH
+                        else f"order {order_hash} may or may not stand"
+                    )
                     message = (
-                        f"{self.id} order {order_hash} may or may not stand after {attempt + 1} attempt(s) ({error}): "
+                        f"{self.id} {what} after {attempt + 1} attempt(s) ({error}): "
                         "fetch_order it, or send the same signed body again"
                     )
                     raise OrderOutcomeUnknown(message, order_hash, path, body) from error
@@ -766,10 +773,14 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                 after_unknown, attempt = True, attempt + 1
 
     def taken_before(self, path: str, order_hash: str, body: Any) -> Any:
-        """What an earlier send of a signed order placed, as the exchange would have answered it (None if the order
-        is not there); OrderOutcomeUnknown if that cannot be read."""
+        """What an earlier send of a signed order placed (or of a cancel cancelled), as the exchange would have
+        answered it (None if the order is not there, or a cancelled order not cancelled); OrderOutcomeUnknown if
+        that cannot be read."""
         try:
             order = self.request("orders/{hash}", "public", "GET", {"hash": order_hash})
+            if path == CANCEL_PATH:
+                # ORDER_NOT_OPEN to a copy of a cancel is also what an order that filled meanwhile answers
+                return order if self.safe_string(order, "status") == "cancelled" else None
             if path == "orders/replace":
                 old = self.request("orders/{hash}", "public", "GET", {"hash": body["cancel"]["orderHash"]})
                 return {"cancelled": old, "order": order}
@@ -877,10 +888,12 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         return str(Precise.string_mul(reference, factor))
 
     def cancel_order(self, id: str, symbol: Any = None, params: Any = {}) -> Any:
+        """Cancel order `id` with the wallet's signature; one left without a clear answer is sent again as signed
+        (see `send_signed_order`): a cancel that applied before its answer was lost answers the cancelled order."""
         self.load_markets()
         _, signature = self.sign_typed_data("Cancel", {"maker": self.signer_address(), "orderHash": id})
         request = self.extend({"hash": id, "signature": signature}, params)
-        return self.parse_order(self.request("orders/{hash}", "private", "DELETE", request))
+        return self.parse_order(self.send_signed_order(CANCEL_PATH, id, request))
 
     def cancel_all_orders(self, symbol: Any = None, params: Any = {}) -> Any:
         self.load_markets()

@@ -38,8 +38,9 @@ def error(status: int, code: str) -> tuple[int, Any]:
 
 
 class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
-    """HDEX's read endpoints, and each POST answered with the next of `answers` (an exception: no answer). With
-    `taken`, the first POST's order is placed whatever it is answered, as an engine that took it before timing out."""
+    """HDEX's read endpoints, and each POST (or DELETE) answered with the next of `answers` (an exception: no
+    answer). With `taken`, the first POST's order is placed (the first DELETE's order cancelled) whatever it is
+    answered, as an engine that took it before timing out."""
 
     def __init__(self, answers: list[Answer], taken: bool = False) -> None:
         super().__init__()
@@ -71,14 +72,19 @@ class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
             return self.response(request, (200, found) if found else error(404, "ORDER_NOT_FOUND"))
         body = json.loads(request.body or "{}")
         self.posted.append(body)
-        order_hash = "0x" + order_digest(DOMAIN, parse_order_request(body).order).hex()
+        if request.method == "DELETE":  # a signed cancel of the order the path names
+            order_hash = path.removeprefix("/v1/orders/")
+            done = {**self.orders[order_hash], "status": "cancelled"}
+        else:
+            order_hash = "0x" + order_digest(DOMAIN, parse_order_request(body).order).hex()
+            done = self.view(order_hash, body)
         if self.taken and len(self.posted) == 1:
-            self.orders[order_hash] = self.view(order_hash, body)
+            self.orders[order_hash] = done
         answer = next(self.answers)
         if isinstance(answer, Exception):
             raise answer
         status, content = answer
-        return self.response(request, (status, self.view(order_hash, body) if content is None else content))
+        return self.response(request, (status, done if content is None else content))
 
     @staticmethod
     def response(request: requests.PreparedRequest, answer: tuple[int, Any]) -> requests.Response:
@@ -187,6 +193,54 @@ def test_resending_an_order_outcome_unknown_later_reads_back_what_an_earlier_sen
         exchange.create_order("WETH/USDC", "limit", "buy", 0.5, 3000)
     order = exchange.resend(unknown.value)
     assert order["id"] == unknown.value.order_id and fake.posted[-1] == fake.posted[0]
+
+
+def open_order(fake: FakeHdex, status: str = "open") -> str:
+    """An order of the wallet's that `fake` holds, by its hash."""
+    order_hash = "0x" + "0c" * 32
+    fake.orders[order_hash] = {**fake.view(order_hash, None), "status": status}
+    return order_hash
+
+
+def test_cancel_order_resends_the_same_signed_cancel_until_hdex_answers() -> None:
+    fake = FakeHdex([requests.exceptions.ReadTimeout("slow"), error(504, "ENGINE_TIMEOUT"), (200, None)])
+    order_hash = open_order(fake)
+    cancelled = adapter(fake).cancel_order(order_hash, "WETH/USDC")
+    assert (cancelled["id"], cancelled["status"]) == (order_hash, "canceled")
+    assert len(fake.posted) == 3 and all(body == fake.posted[0] for body in fake.posted)
+
+
+def test_a_cancel_that_applied_before_its_answer_was_lost_answers_the_cancelled_order() -> None:
+    """Before, the lost answer was the caller's (a RequestTimeout), and its retry was refused ORDER_NOT_OPEN
+    (OrderNotFound), as if the order had been gone before the cancel."""
+    fake = FakeHdex([requests.exceptions.ReadTimeout("slow"), error(409, "ORDER_NOT_OPEN")], taken=True)
+    order_hash = open_order(fake)
+    cancelled = adapter(fake).cancel_order(order_hash, "WETH/USDC")
+    assert (cancelled["id"], cancelled["status"]) == (order_hash, "canceled") and len(fake.posted) == 2
+    assert fake.read[-1].endswith(f"/v1/orders/{order_hash}")  # read back, not assumed
+
+
+def test_a_resent_cancel_refused_for_an_order_that_filled_meanwhile_is_refused() -> None:
+    fake = FakeHdex([requests.exceptions.ReadTimeout("slow"), error(409, "ORDER_NOT_OPEN")])
+    order_hash = open_order(fake, "filled")
+    with pytest.raises(ccxt.OrderNotFound):
+        adapter(fake).cancel_order(order_hash, "WETH/USDC")
+    refused_at_once = FakeHdex([error(409, "ORDER_NOT_OPEN")])  # a definite refusal: not sent again, not read back
+    order_hash = open_order(refused_at_once)
+    with pytest.raises(ccxt.OrderNotFound):
+        adapter(refused_at_once).cancel_order(order_hash, "WETH/USDC")
+    assert len(refused_at_once.posted) == 1 and not any("/v1/orders/" in url for url in refused_at_once.read)
+
+
+def test_a_cancel_still_unknown_raises_order_outcome_unknown_and_is_resent_as_signed() -> None:
+    fake = FakeHdex([requests.exceptions.ConnectionError("reset")] * 2 + [error(409, "ORDER_NOT_OPEN")], taken=True)
+    order_hash = open_order(fake)
+    exchange = adapter(fake, resends=1)
+    with pytest.raises(OrderOutcomeUnknown, match=r"the cancel of order .* may or may not have applied") as unknown:
+        exchange.cancel_order(order_hash, "WETH/USDC")
+    assert unknown.value.order_id == order_hash
+    cancelled = exchange.resend(unknown.value)
+    assert cancelled["status"] == "canceled" and fake.posted[-1] == fake.posted[0]
 
 
 def test_a_stop_market_order_keeps_a_resting_orders_expiry_while_it_waits_for_its_trigger() -> None:
