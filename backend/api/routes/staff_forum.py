@@ -45,7 +45,7 @@ from backend.forum.moderation import (
     unban_wallet,
 )
 from backend.forum.rules import BAN_CURSOR, MAX_REASON_CHARS, ban_cursor, parse_ban_cursor, parse_thread_cursor
-from backend.forum.threads import list_threads, thread_key
+from backend.forum.threads import list_categories, list_threads, thread_key
 from backend.forum.views import BanView, CategoryView, PostView, ReportView, ThreadView
 from backend.staff.roles import Permission
 from backend.trading.rules.accounts import checksum
@@ -127,6 +127,10 @@ class StaffCategoryOut(CategoryOut):
     translations: dict[Translated, CategoryText] = Field(description="by language; en is the category itself")
 
 
+class StaffCategoryList(BaseModel):
+    categories: list[StaffCategoryOut]
+
+
 def report_json(view: ReportView) -> dict[str, Any]:
     return {
         "id": view.id, "post": post_json(view.post), "threadId": view.thread_id, "threadTitle": view.thread_title,
@@ -138,6 +142,10 @@ def report_json(view: ReportView) -> dict[str, Any]:
 
 def ban_json(view: BanView) -> dict[str, Any]:
     return {"wallet": view.wallet, "reason": view.reason, "bannedBy": view.banned_by, "bannedAt": view.banned_at_ms}
+
+
+def staff_category_json(view: CategoryView) -> dict[str, Any]:
+    return {**category_json(view), "translations": view.translations}
 
 
 def _now_ms() -> int:
@@ -302,6 +310,20 @@ async def unban(
     return {"wallet": address}
 
 
+@router.get("/categories", response_model=None, responses={
+    **documented(StaffCategoryList, "every category in its place, in English with its translations"), **STAFF_ONLY,
+})  # fmt: skip
+async def categories(staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
+    """The categories as moderators edit them: the English name and description, each translation, and the number
+    of threads users see in it."""
+
+    def read() -> list[CategoryView]:
+        with container.uow() as uow:
+            return list_categories(uow.session)
+
+    return {"categories": [staff_category_json(view) for view in await asyncio.to_thread(read)]}
+
+
 @router.post("/categories", status_code=201, response_model=None, responses={
     **documented(StaffCategoryOut, "the new category", 201), **STAFF_ONLY, 409: ERROR, 422: ERROR,
 })  # fmt: skip
@@ -341,5 +363,4 @@ async def _category_after(container: Container, write: Callable[[Session], Categ
             uow.commit()
             return view
 
-    view = await asyncio.to_thread(run)
-    return {**category_json(view), "translations": view.translations}
+    return staff_category_json(await asyncio.to_thread(run))

@@ -93,5 +93,6 @@ def a_forum_day(call: Callable[..., Any], container: Container) -> None:
     call("PUT", change, 200, "/v1/staff/forum/categories/bots", json=renamed, headers=csrf)
     call("PUT", change, 404, "/v1/staff/forum/categories/nowhere", json=renamed, headers=csrf)
     call("PUT", change, 422, "/v1/staff/forum/categories/bots", json={"name": " "}, headers=csrf)
+    call("GET", "/v1/staff/forum/categories", 200)
     call("POST", "/v1/staff/auth/logout", 200, headers=csrf)
     call("POST", "/v1/auth/logout", 200)

@@ -240,6 +240,12 @@ def test_moderators_rename_a_category_and_rewrite_its_translations_keeping_its_p
         ("forum_category:general", "General", "Lounge"), ("forum_category:general", "Lounge", "Lounge"),
     ]  # fmt: skip
     assert changes[0].before["translations"]["zh-CN"]["name"] == "综合"  # type: ignore[index]
+    staff_list = moderator.client.get("/v1/staff/forum/categories").json()["categories"]
+    assert [(c["slug"], c["name"], c["language"]) for c in staff_list] == [
+        ("general", "Lounge", "en"), ("trading", "Trading", "en"), ("feedback", "Feedback", "en"),
+    ]  # fmt: skip
+    assert staff_list[0]["translations"] == {} and staff_list[1]["translations"]["zh-CN"]["name"] == "交易"
+    assert staff_list[0]["threadCount"] == before[0]["threadCount"]
 
     listed = client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json()
     for slug, sent, expected in (
@@ -266,6 +272,7 @@ def test_only_staff_holding_forum_moderate_may_moderate(
         ("POST", "/v1/staff/forum/categories", {"slug": "x", "name": "x"}),
         ("GET", "/v1/staff/forum/reports", None),
         ("GET", "/v1/staff/forum/bans", None),
+        ("GET", "/v1/staff/forum/categories", None),
     ]
     for role in (Role.COMPLIANCE, Role.AUDITOR):
         desk = staff_as(role)

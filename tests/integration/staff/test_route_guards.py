@@ -204,6 +204,7 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/staff/forum/bans", P.FORUM_MODERATE),
     Route("POST", "/v1/staff/forum/bans", P.FORUM_MODERATE, body={"wallet": "0x" + "22" * 20, "reason": "a test"}),
     Route("POST", "/v1/staff/forum/bans/{wallet}/unban", P.FORUM_MODERATE, "/v1/staff/forum/bans/{banned}/unban", {}),
+    Route("GET", "/v1/staff/forum/categories", P.FORUM_MODERATE),
     Route("POST", "/v1/staff/forum/categories", P.FORUM_MODERATE,
           body={"slug": "new-one", "name": "New", "description": ""}),
     Route("PUT", "/v1/staff/forum/categories/{slug}", P.FORUM_MODERATE, "/v1/staff/forum/categories/feedback",

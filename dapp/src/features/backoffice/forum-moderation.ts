@@ -1,7 +1,7 @@
 /** The forum's moderation API (permission forum.moderate; writes carry the CSRF token) and what a moderator
  *  may do next to a thread. Shapes follow backend/api/routes/staff_forum.py. */
 import type { MessageKey } from "../../i18n";
-import type { Post, Thread } from "../forum/forum-api";
+import type { Category, Post, Thread } from "../forum/forum-api";
 import { staffHttp } from "./staff-api";
 
 /** A post as moderators see it: the same shape users read (hidden ones too). */
@@ -31,6 +31,22 @@ export interface ForumBan {
   bannedAt: number;
 }
 
+export interface CategoryText {
+  name: string;
+  description: string;
+}
+
+/** A category as moderators edit it: in English, with its name and description in each language it is translated
+ *  into. */
+export interface StaffCategory extends Category {
+  translations: Record<string, CategoryText>;
+}
+
+/** A category's text as sent: a language left out of `translations` has none. */
+export interface CategoryIn extends CategoryText {
+  translations: Record<string, CategoryText>;
+}
+
 export type ThreadAction = "pin" | "unpin" | "lock" | "unlock" | "hide" | "unhide";
 
 export type ReportStatus = ForumReport["status"];
@@ -49,6 +65,9 @@ export const forumModeration = {
   thread: (threadId: number, action: ThreadAction) => staffHttp.post<ModeratedThread>(`/v1/staff/forum/threads/${threadId}/${action}`),
   bans: (cursor: string | null) => staffHttp.get<{ bans: ForumBan[]; next: string | null }>("/v1/staff/forum/bans", { cursor }),
   ban: (wallet: string, reason: string) => staffHttp.post<ForumBan>("/v1/staff/forum/bans", { wallet, reason }),
+  categories: () => staffHttp.get<{ categories: StaffCategory[] }>("/v1/staff/forum/categories"),
+  addCategory: (slug: string, text: CategoryIn) => staffHttp.post<StaffCategory>("/v1/staff/forum/categories", { slug, ...text }),
+  changeCategory: (slug: string, text: CategoryIn) => staffHttp.put<StaffCategory>(`/v1/staff/forum/categories/${enc(slug)}`, text),
   unban: (wallet: string, reason: string) => staffHttp.post<{ wallet: string }>(`/v1/staff/forum/bans/${enc(wallet)}/unban`, { reason }),
 };
 

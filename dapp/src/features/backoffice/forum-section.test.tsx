@@ -27,6 +27,10 @@ const markup = providedMarkup(<ForumSection member={staffMember(["forum.moderate
   [["staff", "forum", "reports", "open"], { pages: [{ reports: [report], next: null }], pageParams: [null] }],
   [["staff", "forum", "threads"], { pages: [{ threads: [hidden], next: null }], pageParams: [null] }],
   [["staff", "forum", "bans"], { pages: [{ bans: [{ wallet: AUTHOR, reason: "spam", bannedBy: "mod@hdex.example", bannedAt: 0 }], next: null }], pageParams: [null] }],
+  [["staff", "forum", "categories"], { categories: [
+    { id: 1, slug: "general", name: "General", description: "Anything", threadCount: 2, language: "en", translations: { "zh-CN": { name: "综合", description: "" } } },
+    { id: 4, slug: "bots", name: "Bots", description: "", threadCount: 0, language: "en", translations: {} },
+  ] }],
 ]);
 
 describe("the reports queue", () => {
@@ -61,8 +65,10 @@ describe("the banned wallets", () => {
 });
 
 describe("the forum moderation section", () => {
-  it("heads each of its three tables", () => {
-    expect([...markup.matchAll(/<h3[^>]*>([^<]+)<\/h3>/g)].map((m) => m[1])).toEqual(["Reported posts", "Threads", "Banned wallets", "Ban a wallet from posting"]);
+  it("heads each of its tables and forms", () => {
+    expect([...markup.matchAll(/<h3[^>]*>([^<]+)<\/h3>/g)].map((m) => m[1])).toEqual([
+      "Reported posts", "Threads", "Banned wallets", "Ban a wallet from posting", "Categories", "Add a category",
+    ]);
   });
 
   it("calls a hidden thread's state Hidden, not the Hide button's word", () => {
@@ -79,5 +85,22 @@ describe("excerpt", () => {
   it("keeps a post's first words on one line, cut with an ellipsis", () => {
     expect(excerpt("short\n\npost")).toBe("short post");
     expect(excerpt("a".repeat(50))).toBe(`${"a".repeat(39)}…`);
+  });
+});
+
+describe("the categories", () => {
+  it("list each category with its slug, threads and translations, and an Edit button naming it", () => {
+    expect(markup).toContain("<code>general</code>");
+    expect(markup).toMatch(/<td[^>]*>Chinese \(China\)<\/td>/);
+    expect(markup).toMatch(/<td[^>]*>None<\/td>/);
+    expect(markup).toContain('aria-label="Edit category “Bots”">Edit</button>');
+  });
+
+  it("are added through a form asking for a slug, a name and each language's optional text", () => {
+    expect(markup).toMatch(/<label[^>]*>Slug<\/label>/);
+    expect(markup).toContain("It cannot change later.");
+    expect(markup).toMatch(/<legend>Chinese \(China\) translation<\/legend>/);
+    expect(markup).toMatch(/<input[^>]*lang="zh-CN"/);
+    expect(markup).toContain('class="button button--primary">Add category</button>');
   });
 });

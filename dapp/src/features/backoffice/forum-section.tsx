@@ -1,9 +1,10 @@
 /** Forum moderation: the reports queue (hide the post, dismiss, or ban its author), threads (pin, lock, hide), bans of
- *  wallets. */
+ *  wallets, and the categories (forum-categories.tsx). */
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Field, LoadMore, SelectField, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
+import { Categories } from "./forum-categories";
 import { addressProblem, MAX_REASON_CHARS, reasonProblem } from "./forms";
 import {
   excerpt,
@@ -34,6 +35,7 @@ export function ForumSection(_props: { member: StaffMember }) {
       <ReportsQueue />
       <Threads />
       <Bans />
+      <Categories />
     </section>
   );
 }

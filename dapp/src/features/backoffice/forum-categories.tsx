@@ -1,0 +1,159 @@
+/** The forum's categories in the back office: add one, rename it and rewrite its description, in English and in
+ *  each of the dApp's other languages. A category keeps its slug (its address) and its place; the audit log keeps
+ *  every change (server side). */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Fragment, useState } from "react";
+import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
+import { useI18n } from "../../i18n";
+import {
+  MAX_DESCRIPTION_CHARS,
+  MAX_NAME_CHARS,
+  MAX_SLUG_CHARS,
+  categoryFormOf,
+  categoryProblems,
+  categoryRequest,
+  newCategoryForm,
+  type CategoryField,
+  type CategoryForm,
+} from "./category-form";
+import { ContentEditor, useContentForm } from "./content-editor";
+import { forumModeration, type CategoryText, type StaffCategory } from "./forum-moderation";
+import { TRANSLATED_LANGUAGES, languageName } from "./languages";
+import { QueryTable } from "./query-table";
+
+const CATEGORIES = ["staff", "forum", "categories"];
+
+export function Categories() {
+  const { t, locale } = useI18n();
+  const list = useQuery({ queryKey: CATEGORIES, queryFn: forumModeration.categories });
+  const [editing, setEditing] = useState<StaffCategory | null>(null);
+  const columns: Column<StaffCategory>[] = [
+    { id: "name", header: t("backoffice.forum.category.col.name"), cell: (c) => <span className="cell-wrap">{c.name}</span> },
+    { id: "slug", header: t("backoffice.forum.category.col.slug"), cell: (c) => <code>{c.slug}</code> },
+    { id: "description", header: t("backoffice.forum.category.col.description"), cell: (c) => <span className="cell-wrap">{c.description}</span> },
+    { id: "threads", header: t("backoffice.forum.category.col.threads"), align: "end", cell: (c) => c.threadCount },
+    {
+      id: "translations",
+      header: t("backoffice.forum.category.col.translations"),
+      cell: (c) => Object.keys(c.translations).map((language) => languageName(language, locale)).join(", ") || t("backoffice.forum.category.noTranslations"),
+    },
+    {
+      id: "action",
+      header: t("forum.staff.col.action"),
+      cell: (c) => (
+        <button type="button" className="button button--small" aria-label={t("backoffice.forum.category.editNamed", { name: c.name })} onClick={() => setEditing(c)}>
+          {t("backoffice.forum.category.edit")}
+        </button>
+      ),
+    },
+  ];
+  return (
+    <div>
+      <h3>{t("backoffice.forum.category.title")}</h3>
+      <QueryTable
+        label={t("backoffice.forum.category.title")}
+        columns={columns}
+        rows={list.data?.categories}
+        rowKey={(c) => c.slug}
+        query={list}
+        empty={t("backoffice.forum.category.empty")}
+      />
+      {/* a fresh editor for each category, so no half-typed change carries over */}
+      <Fragment key={editing?.slug ?? "new"}>
+        <CategoryEditor editing={editing} onDone={() => setEditing(null)} />
+      </Fragment>
+    </div>
+  );
+}
+
+function CategoryEditor({ editing, onDone }: { editing: StaffCategory | null; onDone(): void }) {
+  const { t, locale } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const { form, setForm, shown, submit, reset } = useContentForm<CategoryForm, CategoryField>(
+    () => (editing ? categoryFormOf(editing) : newCategoryForm()),
+    categoryProblems,
+  );
+  const save = useMutation({
+    mutationFn: () =>
+      editing ? forumModeration.changeCategory(editing.slug, categoryRequest(form)) : forumModeration.addCategory(form.slug, categoryRequest(form)),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: CATEGORIES });
+      void queryClient.invalidateQueries({ queryKey: ["forum", "categories"] });
+      toast.show({ kind: "success", title: t(editing ? "backoffice.forum.category.saved" : "backoffice.forum.category.added", { name: saved.name }) });
+      reset(newCategoryForm());
+      onDone();
+    },
+  });
+  const set = (field: keyof CategoryText | "slug") => (event: { target: { value: string } }) => setForm({ ...form, [field]: event.target.value });
+  const translate = (language: string, field: keyof CategoryText) => (event: { target: { value: string } }) =>
+    setForm({ ...form, translations: { ...form.translations, [language]: { name: "", description: "", ...form.translations[language], [field]: event.target.value } } });
+
+  return (
+    <ContentEditor
+      heading={editing ? t("backoffice.forum.category.editTitle", { name: editing.name }) : t("backoffice.forum.category.newTitle")}
+      onSubmit={submit(() => save.mutate())}
+      save={editing ? t("backoffice.forum.category.save") : t("backoffice.forum.category.add")}
+      pending={save.isPending}
+      error={save.error}
+      cancel={editing ? t("backoffice.forum.category.cancel") : null}
+      onCancel={onDone}
+    >
+      <Field
+        label={t("backoffice.forum.category.slug")}
+        value={form.slug}
+        readOnly={editing !== null}
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={MAX_SLUG_CHARS}
+        onChange={set("slug")}
+        error={shown("slug")}
+        hint={t(editing ? "backoffice.forum.category.slugKept" : "backoffice.forum.category.slugHint")}
+      />
+      <Field
+        label={t("backoffice.forum.category.name")}
+        value={form.name}
+        maxLength={MAX_NAME_CHARS}
+        onChange={set("name")}
+        error={shown("name")}
+        // Edit (in the table above) moves the caret here: the form it filled is below the list
+        autoFocus={editing !== null}
+      />
+      <TextAreaField
+        label={t("backoffice.forum.category.description")}
+        rows={2}
+        value={form.description}
+        maxLength={MAX_DESCRIPTION_CHARS}
+        onChange={set("description")}
+        error={shown("description")}
+      />
+      {TRANSLATED_LANGUAGES.map((language) => {
+        const name = languageName(language, locale);
+        const text = form.translations[language] ?? { name: "", description: "" };
+        return (
+          <fieldset key={language} className="staff-form__fieldset">
+            <legend>{t("backoffice.forum.category.translation", { language: name })}</legend>
+            <p className="staff-form__note">{t("backoffice.forum.category.translationHint", { language: name })}</p>
+            <Field
+              label={t("backoffice.forum.category.translatedName", { language: name })}
+              lang={language}
+              value={text.name}
+              maxLength={MAX_NAME_CHARS}
+              onChange={translate(language, "name")}
+              error={shown(`name:${language}`)}
+            />
+            <TextAreaField
+              label={t("backoffice.forum.category.translatedDescription", { language: name })}
+              lang={language}
+              rows={2}
+              value={text.description}
+              maxLength={MAX_DESCRIPTION_CHARS}
+              onChange={translate(language, "description")}
+              error={shown(`description:${language}`)}
+            />
+          </fieldset>
+        );
+      })}
+    </ContentEditor>
+  );
+}
