@@ -8,6 +8,7 @@ import { useEffect, useRef } from "react";
 import { useI18n } from "../../i18n";
 import { dayLabels, valueFormat, type DayMark, type PlottedValue } from "../../lib/chart-format";
 import "./daily-chart.css";
+import { StatusMessage } from "./status-message";
 
 export interface DailyPoint {
   /** UTC midnight of the day, seconds (lightweight-charts' time): `dayTime("2026-12-01")`. */
@@ -41,9 +42,11 @@ interface DailyChartProps {
   /** What the values are: whole counts (trades, wallets) or amounts (the default). */
   values?: PlottedValue;
   height?: number;
+  /** Said over the plot when no series has a point ("No trades in this period"): an empty frame says nothing. */
+  empty?: string;
 }
 
-export function DailyChart({ label, series, kind, values = "amount", height = 240 }: DailyChartProps) {
+export function DailyChart({ label, series, kind, values = "amount", height = 240, empty }: DailyChartProps) {
   const { locale } = useI18n();
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
@@ -93,7 +96,14 @@ export function DailyChart({ label, series, kind, values = "amount", height = 24
 
   return (
     <figure className="daily-chart" aria-label={label}>
-      <div ref={container} className="daily-chart__canvas" style={{ height }} />
+      <div className="daily-chart__plot">
+        <div ref={container} className="daily-chart__canvas" style={{ height }} />
+        {empty && series.every((one) => one.points.length === 0) ? (
+          <div className="daily-chart__overlay">
+            <StatusMessage kind="empty">{empty}</StatusMessage>
+          </div>
+        ) : null}
+      </div>
       <figcaption className="daily-chart__legend">
         {series.map((one, index) => (
           <span key={one.name} className="daily-chart__key">

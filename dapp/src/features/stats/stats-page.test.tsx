@@ -29,6 +29,15 @@ describe("the statistics page", () => {
     expect(markup).toContain("volume in DAI, 3 trades<");
   });
 
+  it("says over each plot that a period had no trades, once its days are read, and not while they load", () => {
+    vi.setSystemTime(Date.parse("2026-12-01T12:00:00Z"));
+    const range = { from: "2026-11-02", to: "2026-12-01" };
+    const overlays = (markup: string) => markup.match(/class="daily-chart__overlay"/g)?.length ?? 0;
+    expect(overlays(providedMarkup(<StatsPage />, [[["stats", "markets", range], { ...range, days: [] }]]))).toBe(2);
+    expect(overlays(providedMarkup(<StatsPage />, [[["stats", "markets", range], { ...range, days: [ROW] }]]))).toBe(0);
+    expect(overlays(providedMarkup(<StatsPage />))).toBe(0);
+  });
+
   it("moves on to the new day when a page left open passes UTC midnight", () => {
     vi.setSystemTime(Date.parse("2026-12-01T23:59:30Z"));
     const days: string[] = [];

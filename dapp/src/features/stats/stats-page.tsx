@@ -38,6 +38,7 @@ export default function StatsPage() {
   const rows = markets.data?.days;
   const volumes = useMemo(() => volumeSeries(rows ?? []), [rows]);
   const trades = useMemo(() => [{ name: t("stats.trades"), points: tradesPerDay(rows ?? []) }], [rows, t]);
+  const noTrades = rows ? t("stats.empty") : undefined; // once the days are read: not while they load
   const totals = totalsByQuote(volume.data?.days ?? []);
 
   const columns: Column<MarketDay>[] = [
@@ -104,11 +105,11 @@ export default function StatsPage() {
         <div className="stats-page__plots">
           <section aria-labelledby={`${ids}-volume`}>
             <h2 id={`${ids}-volume`}>{t("stats.dailyVolume")}</h2>
-            <DailyChart label={t("stats.dailyVolume")} series={volumes} kind="histogram" />
+            <DailyChart label={t("stats.dailyVolume")} series={volumes} kind="histogram" empty={noTrades} />
           </section>
           <section aria-labelledby={`${ids}-trades`}>
             <h2 id={`${ids}-trades`}>{t("stats.tradesPerDay")}</h2>
-            <DailyChart label={t("stats.tradesPerDay")} series={trades} kind="line" values="count" />
+            <DailyChart label={t("stats.tradesPerDay")} series={trades} kind="line" values="count" empty={noTrades} />
           </section>
         </div>
         <h2>{t("stats.table")}</h2>
