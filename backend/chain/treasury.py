@@ -129,6 +129,15 @@ class GovernanceWatch:
         self._custodies: set[str] = set()  # addresses whose code was found to be Custody's: code does not change
         self._calls: ScheduledCalls | None = None  # the admin Custody's, followed block range by block range
 
+    @classmethod
+    def following(
+        cls, watch: GovernanceWatch | None, rpc_url: str, exchange: str, abis: KnownAbis, from_block: int
+    ) -> GovernanceWatch:
+        """`watch` while it follows `exchange`, else a new watch of it: a redeployed Exchange is read anew."""
+        if watch is not None and watch.exchange.lower() == exchange.lower():
+            return watch
+        return cls(rpc_url, exchange, abis, from_block)
+
     def read(self, head: int | None = None, now: int | None = None) -> Governance:
         """As of block `head` at chain time `now` (the node's latest block when not given); TreasuryError when the
         node fails or the Exchange does not answer `admin()`."""

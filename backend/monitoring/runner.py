@@ -146,11 +146,10 @@ class Monitor:
         """CUSTODY_CALL_SCHEDULED for the Custody that administers the Exchange, ADMIN_NOT_CUSTODY for any other
         admin (`check_custody`)."""
         settings = self.container.settings
-        watch = self._governance
-        if watch is None or watch.exchange.lower() != exchange.address.lower():
-            watch = GovernanceWatch(settings.effective_rpc_url, exchange.address, self._abis, exchange.start_block)
-            self._governance = watch
-        check_custody(session, settings.chain_id, watch.read, self._abis, now_ms, report)
+        self._governance = GovernanceWatch.following(
+            self._governance, settings.effective_rpc_url, exchange.address, self._abis, exchange.start_block
+        )
+        check_custody(session, settings.chain_id, self._governance.read, self._abis, now_ms, report)
 
     @cached_property
     def _abis(self) -> KnownAbis:

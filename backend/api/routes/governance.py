@@ -138,8 +138,7 @@ def _read(reading: _Reading, settings: Settings, exchange: str, start: int) -> N
         head, chain_time_s = f"{exchange}@{block['hash']}", int(block["timestamp"], 16)  # a redeployment reads anew
         if head != reading.head:
             reading.abis = reading.abis or KnownAbis.from_artifacts(ARTIFACTS_DIR)
-            if reading.watch is None or reading.watch.exchange.lower() != exchange.lower():
-                reading.watch = GovernanceWatch(rpc_url, exchange, reading.abis, start)
+            reading.watch = GovernanceWatch.following(reading.watch, rpc_url, exchange, reading.abis, start)
             reading.governance = reading.watch.read(int(block["number"], 16), chain_time_s)
     except (RpcError, TreasuryError, KeyError, TypeError, ValueError) as exc:
         raise HdexError(
