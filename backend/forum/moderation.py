@@ -1,12 +1,13 @@
 """Moderation by staff (permission forum.moderate; the API checks it): pin, lock and hide threads, hide posts,
-the queue of users' reports (hide the post, or dismiss), bans of wallets from posting, categories added and changed.
+the queue of users' reports (hide the post, or dismiss), bans of wallets from posting, categories added, changed
+and moved.
 
 Each change writes its audit-log entry in the caller's unit of work (actions "forum.thread.pin",
 "forum.thread.lock", "forum.thread.hide", "forum.post.hide", "forum.report.dismiss", "forum.ban",
-"forum.unban", "forum.category.create", "forum.category.change"; targets "forum_thread:<id>", "forum_post:<id>",
-"forum_report:<id>", "wallet:<address>", "forum_category:<slug>"); the caller commits. Setting a flag to the value
-it has changes nothing and writes no entry. Hiding a post closes its open reports ("hidden"); unhiding leaves them
-closed.
+"forum.unban", "forum.category.create", "forum.category.change", "forum.category.move"; targets
+"forum_thread:<id>", "forum_post:<id>", "forum_report:<id>", "wallet:<address>", "forum_category:<slug>"); the
+caller commits. Setting a flag to the value it has changes nothing and writes no entry, as does moving the first
+category up or the last down. Hiding a post closes its open reports ("hidden"); unhiding leaves them closed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from backend.audit_log import record_action
@@ -22,7 +23,7 @@ from backend.db.locks import flush_unique, get_for_change
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 from backend.errors import ErrorCode, HdexError
 from backend.forum.rules import clean_category_text, clean_category_translations, clean_reason, clean_slug
-from backend.forum.threads import category_by_slug, get_thread, shown_thread_counts
+from backend.forum.threads import category_by_slug, get_thread, list_categories, shown_thread_counts
 from backend.forum.views import (
     BanView,
     CategoryView,
@@ -37,6 +38,7 @@ from backend.forum.views import (
 
 OPEN, HIDDEN, DISMISSED = "open", "hidden", "dismissed"
 ThreadAction = Literal["pin", "unpin", "lock", "unlock", "hide", "unhide"]
+CategoryMove = Literal["up", "down"]
 _FLAG_OF = {"pin": "pinned", "lock": "locked", "hide": "hidden"}  # "un" + the action clears the flag
 # a report with the post it is about and that post's thread
 _REPORT_ROWS = (
@@ -202,6 +204,33 @@ def change_category(
         before=before, after={"name": name, "description": description, "translations": translated}, ip=ip,
     )  # fmt: skip
     return category_view(category, shown_thread_counts(session, category.id).get(category.id, 0))
+
+
+def move_category(
+    session: Session, slug: str, direction: CategoryMove, *, actor: str, ip: str | None
+) -> list[CategoryView]:
+    """Swap a category's place with the one listed before it ("up") or after it ("down"); the first stays first
+    and the last last, and then nothing is written. Audit-logged "forum.category.move" with its place in the list
+    (1 is the top) before and after; FORUM_CATEGORY_NOT_FOUND for an unknown slug. Every category, in the new
+    order."""
+    # every category locked (a write to each takes its row lock on PostgreSQL, the write lock on SQLite), then read
+    # as the last writer left them: two moves at once must not both swap from the same order
+    session.execute(update(ForumCategory).values(position=ForumCategory.position))
+    ordered = select(ForumCategory).order_by(ForumCategory.position, ForumCategory.id)
+    listed = list(session.scalars(ordered.execution_options(populate_existing=True)))
+    place = listed.index(category_by_slug(session, slug))  # one session: the same objects
+    other = place - 1 if direction == "up" else place + 1
+    if 0 <= other < len(listed):
+        listed[place], listed[other] = listed[other], listed[place]
+        # numbered afresh: two categories added at once may share a position, which a swap would leave as it was
+        for position, category in enumerate(listed, 1):
+            category.position = position
+        record_action(
+            session, actor=actor, action="forum.category.move", target=f"forum_category:{slug}",
+            before={"place": place + 1}, after={"place": other + 1}, ip=ip,
+        )  # fmt: skip
+        session.flush()
+    return list_categories(session)
 
 
 def _report(session: Session, report_id: int) -> ForumReport:

@@ -161,8 +161,8 @@ def test_the_categories_are_named_in_chinese_for_a_reader_in_chinese(open_dapp: 
     expect(listed.get_by_role("link", name="Trading")).to_have_attribute("lang", "en")
     page.get_by_role("combobox", name="Language").select_option(label="简体中文")
     listed = page.get_by_role("list", name=FORUM_ZH["forum.categories"])
-    for place, name in enumerate(["综合", "交易", "反馈"]):  # the seeded three; a moderator may have added more
-        expect(listed.get_by_role("link").nth(place)).to_have_text(name)
+    for name in ["综合", "交易", "反馈"]:  # the seeded three; a moderator may have added more, and moved them
+        expect(listed.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(listed.get_by_role("link", name="交易")).to_have_attribute("lang", "zh-CN")
     expect(listed.get_by_text("市场、订单、策略与机器人")).to_be_visible()
     listed.get_by_role("link", name="交易").click()
@@ -209,16 +209,28 @@ def test_a_moderator_adds_a_category_in_english_and_chinese_renames_it_and_reade
         form.get_by_role("button", name="Save category").click()
         expect(table.get_by_role("row").filter(has_text=slug)).to_contain_text(f"Market bots {tag}")
         expect(office.get_by_role("form", name="Add a category")).to_be_visible()  # back to a new one
+        # up one place: above the category listed before it, as users see the list
+        rows = table.get_by_role("row")
+        expect(rows.last).to_contain_text(slug)  # added after the others
+        expect(table.get_by_role("button", name=f"Move category “Market bots {tag}” down")).to_be_disabled()
+        above = rows.nth(rows.count() - 2).get_by_role("cell").first.inner_text()
+        table.get_by_role("button", name=f"Move category “Market bots {tag}” up").click()
+        expect(rows.last).to_contain_text(above)
+        expect(rows.nth(rows.count() - 2)).to_contain_text(slug)
         assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(office)] == []
     finally:
         context.close()
-    assert audit_actions(stack, f"forum_category:{slug}") == ["forum.category.create", "forum.category.change"]
+    assert audit_actions(stack, f"forum_category:{slug}") == [
+        "forum.category.create", "forum.category.change", "forum.category.move",
+    ]  # fmt: skip
 
     reader = open_dapp(AUTHOR)
     page = reader.page
     page.set_default_timeout(15_000)
     reader.open("/forum")
-    expect(page.get_by_role("list", name="Categories").get_by_role("link", name=f"Market bots {tag}")).to_be_visible()
+    links = page.get_by_role("list", name="Categories").get_by_role("link")
+    expect(links.filter(has_text=f"Market bots {tag}")).to_be_visible()
+    assert links.all_inner_texts()[-2:] == [f"Market bots {tag}", above]  # in the order the moderator set
     page.get_by_role("combobox", name="Language").select_option(label="简体中文")
     listed = page.get_by_role("list", name=FORUM_ZH["forum.categories"])
     expect(listed.get_by_role("link", name=f"做市机器人 {tag}")).to_have_attribute("lang", "zh-CN")

@@ -1,7 +1,7 @@
 """Forum moderation in the back office (issue 16), permission forum.moderate on every route (403
 STAFF_FORBIDDEN without it; changes also need the CSRF token): the reports queue (hide the post, or dismiss
 the report), hide and unhide posts and threads, pin and lock threads, ban and unban wallets with a reason,
-add and change categories. Every change is in the audit log (`backend.forum.moderation` names the actions)."""
+add, change and move categories. Every change is in the audit log (`backend.forum.moderation` names the actions)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from backend.api.schemas import ERROR, STAFF_ONLY, Address, EpochMs, Input, Tran
 from backend.bootstrap import Container
 from backend.db.types import MAX_ROW_ID
 from backend.forum.moderation import (
+    CategoryMove,
     ThreadAction,
     ban_wallet,
     change_category,
@@ -41,6 +42,7 @@ from backend.forum.moderation import (
     list_bans,
     list_reports,
     moderate_thread,
+    move_category,
     set_post_hidden,
     unban_wallet,
 )
@@ -56,6 +58,7 @@ router = APIRouter(prefix="/v1/staff/forum", tags=["staff"])
 MODERATE = Annotated[StaffPrincipal, requires(Permission.FORUM_MODERATE)]
 ReportId = Annotated[int, Path(alias="reportId", ge=1, le=MAX_ROW_ID)]
 ReportStatus = Literal["open", "hidden", "dismissed"]
+CategorySlug = Annotated[str, Path(max_length=40, pattern="^[a-z0-9-]+$")]
 
 
 class ReportOut(BaseModel):
@@ -117,6 +120,10 @@ class CategoryIn(CategoryText):
 
     def translated(self) -> dict[str, tuple[str, str]]:
         return {language: (text.name, text.description) for language, text in self.translations.items()}
+
+
+class CategoryMoveIn(Input):
+    direction: CategoryMove = Field(description="up: before the category listed before it; down: after the next")
 
 
 class NewCategory(CategoryIn):
@@ -341,7 +348,7 @@ async def new_category(body: NewCategory, staff: MODERATE, container: ContainerD
     **documented(StaffCategoryOut, "the category as it is now"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
 })  # fmt: skip
 async def change_category_text(
-    slug: Annotated[str, Path(max_length=40, pattern="^[a-z0-9-]+$")],
+    slug: CategorySlug,
     body: CategoryIn,
     staff: MODERATE,
     container: ContainerDep,
@@ -352,6 +359,28 @@ async def change_category_text(
     return await _category_after(container, lambda session: change_category(
         session, slug, body.name, body.description, actor=actor.name, ip=actor.ip, translations=body.translated(),
     ))  # fmt: skip
+
+
+@router.post("/categories/{slug}/move", response_model=None, responses={
+    **documented(StaffCategoryList, "every category in its new place"), **STAFF_ONLY, 404: ERROR, 422: ERROR,
+})  # fmt: skip
+async def move_category_place(
+    slug: CategorySlug,
+    body: CategoryMoveIn,
+    staff: MODERATE,
+    container: ContainerDep,
+) -> dict[str, Any]:
+    """Moves a category one place up or down the list users see (audit-logged "forum.category.move"; the first
+    moved up or the last moved down stays, and nothing is logged); 404 FORUM_CATEGORY_NOT_FOUND."""
+    actor = staff.actor
+
+    def write() -> list[CategoryView]:
+        with container.uow() as uow:
+            views = move_category(uow.session, slug, body.direction, actor=actor.name, ip=actor.ip)
+            uow.commit()
+            return views
+
+    return {"categories": [staff_category_json(view) for view in await asyncio.to_thread(write)]}
 
 
 async def _category_after(container: Container, write: Callable[[Session], CategoryView]) -> dict[str, Any]:

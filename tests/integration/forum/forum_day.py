@@ -94,5 +94,9 @@ def a_forum_day(call: Callable[..., Any], container: Container) -> None:
     call("PUT", change, 404, "/v1/staff/forum/categories/nowhere", json=renamed, headers=csrf)
     call("PUT", change, 422, "/v1/staff/forum/categories/bots", json={"name": " "}, headers=csrf)
     call("GET", "/v1/staff/forum/categories", 200)
+    move = "/v1/staff/forum/categories/{slug}/move"
+    call("POST", move, 200, "/v1/staff/forum/categories/bots/move", json={"direction": "up"}, headers=csrf)
+    call("POST", move, 404, "/v1/staff/forum/categories/nowhere/move", json={"direction": "up"}, headers=csrf)
+    call("POST", move, 422, "/v1/staff/forum/categories/bots/move", json={"direction": "left"}, headers=csrf)
     call("POST", "/v1/staff/auth/logout", 200, headers=csrf)
     call("POST", "/v1/auth/logout", 200)

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from eth_utils import to_checksum_address
+from sqlalchemy import update
 
 from backend.bootstrap import Container
+from backend.db.models import ForumCategory
 from backend.staff.roles import Role
 
 from .conftest import ClientFor, StaffBrowser, User, audit, forum_rows, reply_to, start_thread
@@ -258,6 +260,54 @@ def test_moderators_rename_a_category_and_rewrite_its_translations_keeping_its_p
     assert client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json() == listed
 
 
+def test_moderators_move_a_category_up_and_down_the_list_users_see(
+    alice: User, moderator: StaffBrowser, client_for: ClientFor, container: Container
+) -> None:
+    def order() -> list[str]:
+        return [c["slug"] for c in client_for("anonymous").get("/v1/forum/categories").json()["categories"]]
+
+    def move(slug: str, direction: str) -> Any:
+        return moderator.post(f"/v1/staff/forum/categories/{slug}/move", {"direction": direction})
+
+    start_thread(alice)  # in General: its threads move with it
+    moved = move("feedback", "up")
+    assert moved.status_code == 200, moved.text
+    assert [c["slug"] for c in moved.json()["categories"]] == order() == ["general", "feedback", "trading"]
+    assert move("general", "down").status_code == 200 and order() == ["feedback", "general", "trading"]
+    assert [c["threadCount"] for c in move("feedback", "up").json()["categories"]] == [0, 1, 0]  # stays first
+    assert move("trading", "down").status_code == 200 and order() == ["feedback", "general", "trading"]
+    entries = audit(container, "forum.category.move")
+    assert [(e.target, e.before, e.after) for e in entries] == [
+        ("forum_category:feedback", {"place": 3}, {"place": 2}),
+        ("forum_category:general", {"place": 1}, {"place": 2}),
+    ]  # the moves that moved nothing are not logged
+
+    for slug, body, expected in (
+        ("nowhere", {"direction": "up"}, (404, "FORUM_CATEGORY_NOT_FOUND")),
+        ("general", {"direction": "left"}, (422, "INVALID_FIELD")),
+        ("general", {}, (422, "INVALID_FIELD")),
+    ):
+        refused = moderator.post(f"/v1/staff/forum/categories/{slug}/move", body)
+        assert (refused.status_code, refused.json()["error"]["code"]) == expected, (slug, body)
+    assert order() == ["feedback", "general", "trading"] and len(audit(container, "forum.category.move")) == 2
+
+
+def test_two_categories_sharing_a_place_still_swap(
+    moderator: StaffBrowser, client_for: ClientFor, container: Container
+) -> None:
+    """Two categories added at once may both take the next position; the list orders them by id, and a move
+    numbers the list afresh instead of swapping two equal positions."""
+    with container.uow() as uow:
+        uow.session.execute(
+            update(ForumCategory).where(ForumCategory.slug.in_(["trading", "feedback"])).values(position=2)
+        )
+        uow.commit()
+    moved = moderator.post("/v1/staff/forum/categories/feedback/move", {"direction": "up"})
+    assert [c["slug"] for c in moved.json()["categories"]] == ["general", "feedback", "trading"]
+    listed = client_for("anonymous").get("/v1/forum/categories").json()["categories"]
+    assert [c["slug"] for c in listed] == ["general", "feedback", "trading"]
+
+
 def test_only_staff_holding_forum_moderate_may_moderate(
     alice: User, bob: User, staff_as: Callable[[Role], StaffBrowser], container: Container
 ) -> None:
@@ -273,6 +323,7 @@ def test_only_staff_holding_forum_moderate_may_moderate(
         ("GET", "/v1/staff/forum/reports", None),
         ("GET", "/v1/staff/forum/bans", None),
         ("GET", "/v1/staff/forum/categories", None),
+        ("POST", "/v1/staff/forum/categories/general/move", {"direction": "down"}),
     ]
     for role in (Role.COMPLIANCE, Role.AUDITOR):
         desk = staff_as(role)

@@ -209,6 +209,8 @@ ROUTES: list[Route] = [
           body={"slug": "new-one", "name": "New", "description": ""}),
     Route("PUT", "/v1/staff/forum/categories/{slug}", P.FORUM_MODERATE, "/v1/staff/forum/categories/feedback",
           {"name": "Feedback", "description": "Ideas", "translations": {"zh-CN": {"name": "反馈"}}}),
+    Route("POST", "/v1/staff/forum/categories/{slug}/move", P.FORUM_MODERATE,
+          "/v1/staff/forum/categories/feedback/move", {"direction": "up"}),
     # the signed-in wallet's own account, KYC, tickets and posts
     Route("GET", "/v1/account/profile", WALLET),
     Route("PUT", "/v1/account/profile", WALLET, body={"country": "DE"}),

@@ -1,6 +1,6 @@
 /** The forum's categories in the back office: add one, rename it and rewrite its description, in English and in
- *  each of the dApp's other languages. A category keeps its slug (its address) and its place; the audit log keeps
- *  every change (server side). */
+ *  each of the dApp's other languages, and move it up or down the list users see. A category keeps its slug (its
+ *  address); the audit log keeps every change (server side). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
@@ -17,16 +17,29 @@ import {
   type CategoryForm,
 } from "./category-form";
 import { ContentEditor, useContentForm } from "./content-editor";
-import { forumModeration, type CategoryText, type StaffCategory } from "./forum-moderation";
+import { forumModeration, type CategoryMove, type CategoryText, type StaffCategory } from "./forum-moderation";
 import { TRANSLATED_LANGUAGES, languageName } from "./languages";
 import { QueryTable } from "./query-table";
+import { staffErrorText } from "./staff-errors";
 
 const CATEGORIES = ["staff", "forum", "categories"];
 
 export function Categories() {
   const { t, locale } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
   const list = useQuery({ queryKey: CATEGORIES, queryFn: forumModeration.categories });
   const [editing, setEditing] = useState<StaffCategory | null>(null);
+  const move = useMutation({
+    mutationFn: ({ category, direction }: { category: StaffCategory; direction: CategoryMove }) => forumModeration.moveCategory(category.slug, direction),
+    onSuccess: (moved, { category, direction }) => {
+      queryClient.setQueryData(CATEGORIES, moved);
+      void queryClient.invalidateQueries({ queryKey: ["forum", "categories"] });
+      toast.show({ kind: "success", title: t(`backoffice.forum.category.moved.${direction}`, { name: category.name }) });
+    },
+    onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
+  });
+  const count = list.data?.categories.length ?? 0;
   const columns: Column<StaffCategory>[] = [
     { id: "name", header: t("backoffice.forum.category.col.name"), cell: (c) => <span className="cell-wrap">{c.name}</span> },
     { id: "slug", header: t("backoffice.forum.category.col.slug"), cell: (c) => <code>{c.slug}</code> },
@@ -40,11 +53,29 @@ export function Categories() {
     {
       id: "action",
       header: t("forum.staff.col.action"),
-      cell: (c) => (
-        <button type="button" className="button button--small" aria-label={t("backoffice.forum.category.editNamed", { name: c.name })} onClick={() => setEditing(c)}>
-          {t("backoffice.forum.category.edit")}
-        </button>
-      ),
+      cell: (c) => {
+        const place = list.data?.categories.indexOf(c) ?? -1;
+        return (
+          <span className="staff-card__actions">
+            <button type="button" className="button button--small" aria-label={t("backoffice.forum.category.editNamed", { name: c.name })} onClick={() => setEditing(c)}>
+              {t("backoffice.forum.category.edit")}
+            </button>
+            {(["up", "down"] as const).map((direction) => (
+              <button
+                key={direction}
+                type="button"
+                className="button button--small button--ghost"
+                // the first cannot go up, nor the last down
+                disabled={move.isPending || (direction === "up" ? place <= 0 : place >= count - 1)}
+                aria-label={t(`backoffice.forum.category.moveNamed.${direction}`, { name: c.name })}
+                onClick={() => move.mutate({ category: c, direction })}
+              >
+                {t(`backoffice.forum.category.move.${direction}`)}
+              </button>
+            ))}
+          </span>
+        );
+      },
     },
   ];
   return (

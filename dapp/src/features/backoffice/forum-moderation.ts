@@ -47,6 +47,9 @@ export interface CategoryIn extends CategoryText {
   translations: Record<string, CategoryText>;
 }
 
+/** A category moved one place: before the one listed before it, or after the next. */
+export type CategoryMove = "up" | "down";
+
 export type ThreadAction = "pin" | "unpin" | "lock" | "unlock" | "hide" | "unhide";
 
 export type ReportStatus = ForumReport["status"];
@@ -67,6 +70,8 @@ export const forumModeration = {
   ban: (wallet: string, reason: string) => staffHttp.post<ForumBan>("/v1/staff/forum/bans", { wallet, reason }),
   categories: () => staffHttp.get<{ categories: StaffCategory[] }>("/v1/staff/forum/categories"),
   addCategory: (slug: string, text: CategoryIn) => staffHttp.post<StaffCategory>("/v1/staff/forum/categories", { slug, ...text }),
+  moveCategory: (slug: string, direction: CategoryMove) =>
+    staffHttp.post<{ categories: StaffCategory[] }>(`/v1/staff/forum/categories/${enc(slug)}/move`, { direction }),
   changeCategory: (slug: string, text: CategoryIn) => staffHttp.put<StaffCategory>(`/v1/staff/forum/categories/${enc(slug)}`, text),
   unban: (wallet: string, reason: string) => staffHttp.post<{ wallet: string }>(`/v1/staff/forum/bans/${enc(wallet)}/unban`, { reason }),
 };

@@ -96,6 +96,18 @@ describe("the categories", () => {
     expect(markup).toContain('aria-label="Edit category “Bots”">Edit</button>');
   });
 
+  it("move up or down one place, the first not up and the last not down", () => {
+    const button = (name: string) => {
+      const found = markup.match(new RegExp(`<button[^>]*aria-label="${name}"[^>]*>`))?.[0];
+      expect(found, name).toBeDefined();
+      return found ?? "";
+    };
+    expect(button("Move category “General” up")).toContain("disabled");
+    expect(button("Move category “General” down")).not.toContain("disabled");
+    expect(button("Move category “Bots” up")).not.toContain("disabled");
+    expect(button("Move category “Bots” down")).toContain("disabled");
+  });
+
   it("are added through a form asking for a slug, a name and each language's optional text", () => {
     expect(markup).toMatch(/<label[^>]*>Slug<\/label>/);
     expect(markup).toContain("It cannot change later.");
