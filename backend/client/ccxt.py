@@ -899,8 +899,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         self.load_markets()
         market = None if symbol is None else self.market(symbol)
         market_id = None if market is None else market["id"]
-        request = self.signed_scope_request("HDEX cancel-all|" + (market_id or "*"), market_id)
-        response = self.request("orders/cancel", "private", "POST", self.extend(request, params))
+        response = self.send_signed_scope("orders/cancel", "HDEX cancel-all|" + (market_id or "*"), market_id, params)
         # the answer is the hashes alone: each order's market is known when one market was cancelled (safe_order
         # does not take it from `market`), else left unknown rather than guessed
         symbol = None if market is None else market["symbol"]
@@ -917,14 +916,36 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         symbol = self.safe_string(params, "symbol")
         market_id = None if symbol is None else self.market(symbol)["id"]
         timeout_ms = str(int(timeout))
-        request = self.signed_scope_request("HDEX cancel-after|" + (market_id or "*") + "|" + timeout_ms, market_id)
-        request["timeoutMs"] = timeout_ms
-        return self.request("orders/cancel-after", "private", "POST", self.extend(request, self.omit(params, "symbol")))
+        scope = "HDEX cancel-after|" + (market_id or "*") + "|" + timeout_ms
+        extra = self.extend({"timeoutMs": timeout_ms}, self.omit(params, "symbol"))
+        return self.send_signed_scope("orders/cancel-after", scope, market_id, extra)
+
+    def send_signed_scope(self, path: str, scope: str, market_id: Any, params: Any) -> Any:
+        """POST a bulk cancel (`orders/cancel`) or a cancel-after (`orders/cancel-after`) for `scope`, signed
+        under a fresh timestamp. One left without a clear answer (no answer, a 5xx) is signed anew and sent again,
+        `options["orderResends"]` times at most: HDEX takes a signed timestamp once (a copy is refused
+        CANCEL_EXPIRED), and doing either again does what the first would have (cancels what is open, sets the
+        same deadline from now); a bulk cancel's answer then names what the last send cancelled. Still without an
+        answer: the last error is raised."""
+        resends = self.safe_integer(self.options, "orderResends", 3)
+        delay_ms = self.safe_integer(self.options, "orderResendDelay", 500)
+        attempt = 0
+        while True:
+            request = self.extend(self.signed_scope_request(scope, market_id), params)
+            try:
+                return self.request(path, "private", "POST", request)
+            except NetworkError as error:
+                if isinstance(error, (RateLimitExceeded, DDoSProtection)) or attempt == resends:
+                    raise  # a definite refusal (rate limited, the engine's queue full), or no answer in the end
+                self.sleep(delay_ms * 2**attempt)
+                attempt += 1
 
     def signed_scope_request(self, scope: str, market_id: Any) -> Any:
         """A bulk cancel's or a cancel-after's body: the wallet's Cancel signature over the keccak of `scope` and
-        a millisecond timestamp (each timestamp is taken once)."""
-        timestamp = str(self.milliseconds())
+        a millisecond timestamp (HDEX takes each once: one later than any this instance signed before)."""
+        timestamp_ms = max(self.milliseconds(), self.safe_integer(self.options, "lastScopeTimestamp", 0) + 1)
+        self.options["lastScopeTimestamp"] = timestamp_ms
+        timestamp = str(timestamp_ms)
         maker = self.signer_address()
         scope_hash = "0x" + self.hash(self.encode(scope + "|" + timestamp), "keccak", "hex")
         _, signature = self.sign_typed_data("Cancel", {"maker": maker, "orderHash": scope_hash})

@@ -75,6 +75,8 @@ class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
         if request.method == "DELETE":  # a signed cancel of the order the path names
             order_hash = path.removeprefix("/v1/orders/")
             done = {**self.orders[order_hash], "status": "cancelled"}
+        elif path in ("/v1/orders/cancel", "/v1/orders/cancel-after"):  # signed for a scope: answered as given
+            order_hash, done = "", {}
         else:
             order_hash = "0x" + order_digest(DOMAIN, parse_order_request(body).order).hex()
             done = self.view(order_hash, body)
@@ -241,6 +243,38 @@ def test_a_cancel_still_unknown_raises_order_outcome_unknown_and_is_resent_as_si
     assert unknown.value.order_id == order_hash
     cancelled = exchange.resend(unknown.value)
     assert cancelled["status"] == "canceled" and fake.posted[-1] == fake.posted[0]
+
+
+def test_a_bulk_cancel_without_an_answer_is_signed_anew_and_sent_again() -> None:
+    """A copy of the signed body would be refused CANCEL_EXPIRED (a timestamp is taken once); a second bulk cancel
+    cancels what is still open, so it is signed again under a later timestamp."""
+    fake = FakeHdex(
+        [requests.exceptions.ReadTimeout("slow"), error(502, "BAD_GATEWAY"), (200, {"cancelled": [OLD_HASH]})]
+    )
+    cancelled = adapter(fake).cancel_all_orders("WETH/USDC")
+    assert [(o["id"], o["status"], o["symbol"]) for o in cancelled] == [(OLD_HASH, "canceled", "WETH/USDC")]
+    stamps = [int(body["timestamp"]) for body in fake.posted]
+    assert len(stamps) == 3 and stamps == sorted(set(stamps))  # each later than the last, never the same
+    assert len({body["signature"] for body in fake.posted}) == 3
+    assert all((body["market"], body["maker"]) == ("WETH-USDC", fake.posted[0]["maker"]) for body in fake.posted)
+
+
+def test_a_cancel_after_without_an_answer_is_sent_again_and_a_definite_refusal_is_not() -> None:
+    fake = FakeHdex([error(504, "ENGINE_TIMEOUT"), (200, {"deadline": 1_000})])
+    assert int(adapter(fake).cancel_all_orders_after(30_000)["deadline"]) == 1_000
+    assert [body["timeoutMs"] for body in fake.posted] == ["30000", "30000"]
+    assert fake.posted[0]["timestamp"] != fake.posted[1]["timestamp"]
+    for refusal, raised in ((error(429, "RATE_LIMITED"), ccxt.RateLimitExceeded),
+                            (error(503, "ENGINE_BUSY"), ccxt.DDoSProtection),
+                            (error(409, "CANCEL_EXPIRED"), ccxt.InvalidOrder)):  # fmt: skip
+        refused = FakeHdex([refusal])
+        with pytest.raises(raised):
+            adapter(refused).cancel_all_orders("WETH/USDC")
+        assert len(refused.posted) == 1
+    unanswered = FakeHdex([requests.exceptions.ConnectionError("reset")] * 2)
+    with pytest.raises(ccxt.NetworkError):  # no answer in the end: the caller is told, as ccxt tells it
+        adapter(unanswered, resends=1).cancel_all_orders()
+    assert len(unanswered.posted) == 2
 
 
 def test_a_stop_market_order_keeps_a_resting_orders_expiry_while_it_waits_for_its_trigger() -> None:
