@@ -27,7 +27,7 @@ without an on-chain price source checks no trigger on-chain: its stop orders nee
 `edit_order` cancels an order and places its successor in one signed request; `cancel_all_orders_after` is the
 wallet's dead-man switch. An order, edit or cancel left without a clear answer is sent again exactly as signed
 (HDEX takes each once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`resend` sends it
-again).
+again); a bulk cancel or a cancel-after is signed anew under a later timestamp and sent again.
 """
 
 # ccxt's method signatures take `params={}`; like ccxt's own, these never mutate it (they `extend` a copy).
