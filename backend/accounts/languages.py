@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from backend.errors import ErrorCode, HdexError
 
 LANGUAGES = ("en", "zh-CN")
@@ -20,6 +22,12 @@ def check_translated(language: str, what: str, field: str) -> str:
             field,
         )
     return language
+
+
+def source_digest(title: str, body: str) -> str:
+    """What a translation keeps of the English text it was written from (title and body: NUL, which neither may
+    hold, keeps them apart): once the English differs, the translation is outdated."""
+    return hashlib.sha256(f"{title}\x00{body}".encode()).hexdigest()
 
 
 def normal_language(language: object) -> str:

@@ -8,6 +8,9 @@ Bodies are stored as typed (Markdown) and rendered by `backend.markup.render` wh
 
 Staff write an announcement in English and, with it, its title and body in any of the dApp's other languages
 (backend.accounts.languages.TRANSLATED); readers in a language see its text where there is one (`in_language`).
+Each translation keeps the digest of the English it was written from (`source`): a change of the English that
+leaves a translation as it was makes it outdated, and readers in its language see the English until staff
+rewrite it. An announcement says what changed and when; a translation of the old English would tell them wrong.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.languages import DEFAULT_LANGUAGE, check_translated
+from backend.accounts.languages import DEFAULT_LANGUAGE, check_translated, source_digest
 from backend.audit_log import record_action
 from backend.db.models import Announcement
 from backend.errors import ErrorCode, HdexError
@@ -52,6 +55,9 @@ class Draft:
     starts_at_ms: int
     ends_at_ms: int
     translations: Mapping[str, Text] = field(default_factory=dict)
+    # languages whose translation, sent as it was, staff say still fits the English sent with it (a fix of a typo):
+    # it stays shown instead of waiting for a rewrite
+    still_fit: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,7 @@ class TranslatedText:
     title: str
     body: str
     body_html: str
+    outdated: bool  # written from an English text since changed: readers see the English
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +90,10 @@ class AnnouncementView:
     language: str = DEFAULT_LANGUAGE  # that of title, body and body_html
 
     def in_language(self, language: str) -> AnnouncementView:
-        """The announcement as a reader in `language` sees it: in it where translated, else as it is."""
+        """The announcement as a reader in `language` sees it: in it where translated from the English as it is,
+        else in English."""
         text = self.translations.get(language)
-        if text is None:
+        if text is None or text.outdated:
             return self
         return replace(self, title=text.title, body=text.body, body_html=text.body_html, language=language)
 
@@ -116,7 +124,7 @@ def check_draft(draft: Draft) -> Draft:
         raise HdexError(ErrorCode.ANNOUNCEMENT_WINDOW_INVALID, "the end must be after the start", "endsAt")
     return Draft(
         english.title, english.body, draft.severity, draft.placement, draft.starts_at_ms, draft.ends_at_ms,
-        dict(sorted(translations.items())),
+        dict(sorted(translations.items())), draft.still_fit & translations.keys(),
     )  # fmt: skip
 
 
@@ -141,7 +149,7 @@ def publish(session: Session, draft: Draft, *, actor: str, ip: str | None, now_m
         title=draft.title, body=draft.body, severity=draft.severity, placement=draft.placement,
         starts_at_ms=draft.starts_at_ms, ends_at_ms=draft.ends_at_ms, withdrawn_at_ms=None, withdrawn_by=None,
         created_by=actor, created_at_ms=now_ms, updated_by=actor, updated_at_ms=now_ms,
-        translations=_stored(draft.translations),
+        translations=_stored(draft, {}, ""),
     )  # fmt: skip
     session.add(row)
     session.flush()
@@ -160,9 +168,10 @@ def change(
     draft = check_draft(draft)
     row = _live_row(session, announcement_id)
     before = _audited(row)
+    # a new value: the JSON column does not see changes in place
+    row.translations = _stored(draft, row.translations, source_digest(row.title, row.body))
     row.title, row.body, row.severity, row.placement = draft.title, draft.body, draft.severity, draft.placement
     row.starts_at_ms, row.ends_at_ms = draft.starts_at_ms, draft.ends_at_ms
-    row.translations = _stored(draft.translations)  # a new value: the JSON column does not see changes in place
     row.updated_by, row.updated_at_ms = actor, now_ms
     record_action(
         session, actor=actor, action="announcement.change", target=f"announcement:{row.id}", before=before,
@@ -226,20 +235,46 @@ def _live_row(session: Session, announcement_id: int) -> Announcement:
     return row
 
 
-def _stored(translations: Mapping[str, Text]) -> dict[str, dict[str, str]]:
-    return {language: {"title": text.title, "body": text.body} for language, text in translations.items()}
+def _stored(draft: Draft, held: Mapping[str, Mapping[str, str]], held_source: str) -> dict[str, dict[str, str]]:
+    """`draft`'s translations as stored, each with the digest of the English it follows: the draft's English for a
+    translation new, rewritten or said to still fit, and for one sent as it was, the English it followed
+    (`held_source`: the English held until now, for one stored before translations kept their source)."""
+    current = source_digest(draft.title, draft.body)
+    stored = {}
+    for language, text in draft.translations.items():
+        was = held.get(language)
+        kept = was is not None and (was["title"], was["body"]) == (text.title, text.body)
+        kept = kept and language not in draft.still_fit
+        source = was.get("source", held_source) if was is not None and kept else current
+        stored[language] = {"title": text.title, "body": text.body, "source": source}
+    return stored
 
 
 def _audited(row: Announcement) -> dict[str, Any]:
+    translations = {language: {"title": t["title"], "body": t["body"]} for language, t in row.translations.items()}
     return {
         "title": row.title, "body": row.body, "severity": row.severity, "placement": row.placement,
-        "startsAt": row.starts_at_ms, "endsAt": row.ends_at_ms, "translations": row.translations,
+        "startsAt": row.starts_at_ms, "endsAt": row.ends_at_ms, "translations": translations,
     }  # fmt: skip
+
+
+def text_in(row: Announcement, language: str) -> Text:
+    """The words a reader in `language` gets of `row` (a mail, where no view is built): its translation if it is
+    written from the English as it is, else the English."""
+    text = row.translations.get(language)
+    if text is None or _outdated(row, text):
+        return Text(row.title, row.body)
+    return Text(text["title"], text["body"])
+
+
+def _outdated(row: Announcement, text: Mapping[str, str]) -> bool:
+    # one stored before translations kept their source follows the English as it is: any change since stored one
+    return text.get("source", source_digest(row.title, row.body)) != source_digest(row.title, row.body)
 
 
 def _view(row: Announcement) -> AnnouncementView:
     translations = {
-        language: TranslatedText(text["title"], text["body"], render(text["body"], stored=True))
+        language: TranslatedText(text["title"], text["body"], render(text["body"], stored=True), _outdated(row, text))
         for language, text in row.translations.items()
     }
     return AnnouncementView(

@@ -21,7 +21,6 @@ commits.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.languages import DEFAULT_LANGUAGE
+from backend.accounts.languages import DEFAULT_LANGUAGE, source_digest
 from backend.audit_log import record_action
 from backend.db.locks import flush_unique
 from backend.db.models import HelpArticle, HelpArticleTranslation
@@ -130,12 +129,6 @@ def write_text(row: HelpArticle | HelpArticleTranslation, title: str, body: str)
     """Set a title and body, and what reads show of them: the search text, the HTML and the excerpt."""
     row.title, row.body, row.search_text = title, body, search_text(title, body)
     row.body_html, row.excerpt = render(body), excerpt_of(body)
-
-
-def source_digest(title: str, body: str) -> str:
-    """What a translation keeps of the English text it was written from (title and body: NUL, which neither may
-    hold, keeps them apart)."""
-    return hashlib.sha256(f"{title}\x00{body}".encode()).hexdigest()
 
 
 def query_words(query: str) -> list[str]:

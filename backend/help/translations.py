@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.languages import check_translated
+from backend.accounts.languages import check_translated, source_digest
 from backend.audit_log import record_action
 from backend.db.locks import flush_unique
 from backend.db.models import HelpArticle, HelpArticleTranslation
 from backend.errors import ErrorCode, HdexError
-from backend.help.articles import article_row, check_text, source_digest, write_text
+from backend.help.articles import article_row, check_text, write_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from backend.accounts.wording import Wording, wording
+from backend.announcements.board import text_in
 from backend.db.models import Announcement, Fill, Market, WithdrawalRequest
 from backend.engine import Side
 from backend.limits.units import human
@@ -77,8 +78,9 @@ def withdrawal_words(request: WithdrawalRequest, token: tuple[str, int] | None, 
 
 def news_words(announcement: Announcement, language: str) -> Words:
     """An announcement: its title, and its body as staff wrote it (Markdown reads as plain text), in the wallet's
-    language where staff translated it, else in English; HDEX's frame around them speaks the wallet's language."""
+    language where staff translated it (from the English as it is), else in English; HDEX's frame around them
+    speaks the wallet's language."""
     words = wording(language)
-    text = announcement.translations.get(language, {"title": announcement.title, "body": announcement.body})
-    subject = words.news.format(title=one_line(text["title"]))[:200]
-    return Words(subject, text["body"] + _footer(words, "news"))
+    text = text_in(announcement, language)
+    subject = words.news.format(title=one_line(text.title))[:200]
+    return Words(subject, text.body + _footer(words, "news"))

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 DESK = "support.desk@hdex.example"
 DESK_PASSWORD = "a long support desk passphrase"
+EDITOR = "announcements.editor@hdex.example"
 HELP_ZH = catalogue("zh-CN", "help")
 APP_ZH = catalogue("zh-CN")
 
@@ -242,3 +243,41 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
     expect(user.get_by_text(HELP_ZH["help.untranslated"])).to_have_count(0)
     assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(user)] == []
     assert dapp.console_errors == []
+
+
+def test_a_translation_the_english_moved_away_from_is_marked_outdated_until_staff_rewrite_it_or_say_it_fits(
+    browser: Browser, stack: Stack
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    title = f"Maintenance {tag}"
+    authenticator = make_staff(stack, EDITOR, "support", DESK_PASSWORD)
+    staff = browser.new_context(base_url=stack.url, viewport=DESKTOP, timezone_id="UTC")
+    try:
+        page = staff.new_page()
+        page.set_default_timeout(15_000)
+        staff_sign_in(page, EDITOR, DESK_PASSWORD, authenticator)
+        page.get_by_role("tab", name="Announcements").click()
+        now = datetime.now(UTC)
+        publish(page, title, "At 14:00 UTC.", now - timedelta(minutes=5), now + timedelta(hours=1),
+                chinese=(f"维护 {tag}", "14:00 维护。"))  # fmt: skip
+
+        # the maintenance moves; the Chinese text is left as it was: the form asks whether it still fits
+        page.get_by_role("button", name=f"Edit “{title}”").click()
+        form = page.get_by_role("form", name=f"Change “{title}”")
+        still_fits = form.get_by_role("checkbox", name="The Chinese (China) text still says what the English says")
+        expect(still_fits).to_have_count(0)
+        form.get_by_role("textbox", name="Body", exact=True).fill("At 16:00 UTC.")
+        expect(still_fits).not_to_be_checked()
+        form.get_by_role("button", name="Save changes").click()
+        expect(staff_row(page, title)).to_contain_text("Chinese (China) (outdated)")
+
+        # edited again: it says why; staff say the text still fits (say the English had only fixed a typo)
+        page.get_by_role("button", name=f"Edit “{title}”").click()
+        form = page.get_by_role("form", name=f"Change “{title}”")
+        expect(form.get_by_role("status").filter(has_text="readers in Chinese (China) see the English")).to_be_visible()
+        still_fits.check()
+        form.get_by_role("button", name="Save changes").click()
+        expect(staff_row(page, title)).not_to_contain_text("(outdated)")
+        assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(page)] == []
+    finally:
+        staff.close()

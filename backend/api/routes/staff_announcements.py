@@ -31,6 +31,9 @@ class TranslationOut(BaseModel):
     title: str
     body: str = Field(description="the Markdown as typed")
     bodyHtml: str = Field(description="its sanitized rendering")
+    outdated: bool = Field(
+        description="written from an English title and body since changed: readers in its language see the English"
+    )
 
 
 class StaffAnnouncementOut(BaseModel):
@@ -62,18 +65,29 @@ class TextIn(Input):
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="Markdown")
 
 
+class TranslationIn(TextIn):
+    stillFits: bool = Field(
+        default=False,
+        description="sent as it was, it still says what the English sent with it says (a typo fixed): it stays "
+        "shown; else a translation left as it was while the English changed is outdated",
+    )
+
+
 class AnnouncementIn(TextIn):
     severity: Literal["info", "warning", "critical"]
     placement: Literal["banner", "dialog"]
     startsAt: Time
     endsAt: Time = Field(description="after startsAt (422 ANNOUNCEMENT_WINDOW_INVALID otherwise)")
-    translations: dict[Translated, TextIn] = Field(
+    translations: dict[Translated, TranslationIn] = Field(
         default_factory=dict, description="its title and body by language; a language left out has none"
     )
 
     def draft(self) -> Draft:
         translations: dict[str, Text] = {lang: Text(text.title, text.body) for lang, text in self.translations.items()}
-        return Draft(self.title, self.body, self.severity, self.placement, self.startsAt, self.endsAt, translations)
+        still_fit = frozenset(lang for lang, text in self.translations.items() if text.stillFits)
+        return Draft(
+            self.title, self.body, self.severity, self.placement, self.startsAt, self.endsAt, translations, still_fit
+        )
 
 
 def staff_json(view: AnnouncementView, at_ms: int) -> dict[str, Any]:
@@ -84,7 +98,7 @@ def staff_json(view: AnnouncementView, at_ms: int) -> dict[str, Any]:
         "withdrawnAt": view.withdrawn_at_ms, "withdrawnBy": view.withdrawn_by, "createdBy": view.created_by,
         "createdAt": view.created_at_ms, "updatedBy": view.updated_by,
         "translations": {
-            language: {"title": text.title, "body": text.body, "bodyHtml": text.body_html}
+            language: {"title": text.title, "body": text.body, "bodyHtml": text.body_html, "outdated": text.outdated}
             for language, text in view.translations.items()
         },
     }  # fmt: skip

@@ -76,6 +76,6 @@ class HelpArticleTranslation(Base):
     excerpt: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(320))
     updated_at_ms: Mapped[int] = mapped_column(BigInteger)
-    # backend.help.articles.source_digest of the English title and body it was written from: the English changed
+    # backend.accounts.languages.source_digest of the English title and body it was written from: the English changed
     # since when they differ (the article's updated_at_ms also moves on publishing, which changes no words)
     source_digest: Mapped[str] = mapped_column(String(64))

@@ -14,7 +14,9 @@ import pytest
 
 from backend.announcements import Draft, change, current, feed_entries, publish, withdraw
 from backend.bootstrap import Container
+from backend.db.models import Announcement
 from backend.errors import ErrorCode, HdexError
+from backend.notices.compose import news_words
 
 from ..conftest import free_port
 from ..staff.conftest import build_container
@@ -154,7 +156,7 @@ def test_staff_translate_an_announcement_and_readers_in_that_language_see_it_in_
     assert made.status_code == 201, made.text
     ident = made.json()["id"]
     assert made.json()["translations"] == {
-        "zh-CN": {**CHINESE["zh-CN"], "bodyHtml": "<p>我们<strong>升级</strong>引擎。</p>\n"}
+        "zh-CN": {**CHINESE["zh-CN"], "bodyHtml": "<p>我们<strong>升级</strong>引擎。</p>\n", "outdated": False}
     }
 
     def shown(query: str = "") -> dict[str, Any]:
@@ -181,6 +183,52 @@ def test_staff_translate_an_announcement_and_readers_in_that_language_see_it_in_
     assert published.after["translations"] == CHINESE
     [changed] = audit(container, "announcement.change", f"announcement:{ident}")
     assert (changed.before["translations"], changed.after["translations"]) == (CHINESE, {})
+
+
+def test_a_translation_left_as_it_was_when_the_english_changed_is_outdated_and_readers_see_the_english(
+    office: Office,
+) -> None:
+    """The English moved the maintenance to 16:00; a Chinese text still saying 14:00 must not be shown."""
+    client, support, container = office.client, office.support, office.container
+    start, end = now_ms() - HOUR, now_ms() + HOUR
+    at_two = {"zh-CN": {"title": "维护", "body": "14:00 维护。"}}
+
+    def save(english: str, translations: dict[str, Any]) -> dict[str, Any]:
+        sent = body("Maintenance", start, end, body=english, translations=translations)
+        saved = client.put(f"/v1/staff/announcements/{ident}", json=sent, headers=support.headers)
+        assert saved.status_code == 200, saved.text
+        return dict(saved.json()["translations"]["zh-CN"])
+
+    def chinese_reader() -> tuple[str, str]:
+        [shown] = [a for a in client.get("/v1/announcements?lang=zh-CN").json()["announcements"] if a["id"] == ident]
+        return shown["bodyHtml"].removeprefix("<p>").removesuffix("</p>\n"), shown["language"]
+
+    made = client.post("/v1/staff/announcements", json=body("Maintenance", start, end, body="At 14:00.",
+                       translations=at_two), headers=support.headers)  # fmt: skip
+    ident = made.json()["id"]
+    assert made.json()["translations"]["zh-CN"]["outdated"] is False and chinese_reader() == ("14:00 维护。", "zh-CN")
+
+    assert save("At 16:00.", at_two)["outdated"] is True  # the English changed, the translation did not
+    assert chinese_reader() == ("At 16:00.", "en")
+    assert save("At 16:00.", at_two)["outdated"] is True  # saved again as it was: still from the old English
+    listed = client.get("/v1/staff/announcements", headers=support.headers).json()["announcements"]
+    assert next(a for a in listed if a["id"] == ident)["translations"]["zh-CN"]["outdated"] is True
+
+    assert save("At 16:00.", {"zh-CN": {"title": "维护", "body": "16:00 维护。"}})["outdated"] is False  # rewritten
+    assert chinese_reader() == ("16:00 维护。", "zh-CN")
+    fitting = {"zh-CN": {"title": "维护", "body": "16:00 维护。", "stillFits": True}}
+    assert save("At 16:00!", fitting)["outdated"] is False
+    assert chinese_reader() == ("16:00 维护。", "zh-CN")  # staff said it still fits the English fixed beside it
+
+    with container.uow() as uow:  # the news mail picks its words as the page does
+        row = uow.session.get(Announcement, ident)
+        assert row is not None
+        assert news_words(row, "zh-CN").body.startswith("16:00 维护。")
+        row.body = "At 17:00."
+        assert news_words(row, "zh-CN").body.startswith("At 17:00.")  # outdated: the English
+        uow.session.rollback()
+    [first_change, *_] = audit(container, "announcement.change", f"announcement:{ident}")
+    assert first_change.after["translations"] == at_two  # the audit log keeps the words, not the bookkeeping
 
 
 def atom(response: Any) -> ElementTree.Element:

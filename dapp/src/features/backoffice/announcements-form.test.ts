@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formOf, formProblems, fromLocalInput, newForm, toLocalInput, toRequest, type StaffAnnouncement } from "./announcements-form";
+import { formOf, formProblems, fromLocalInput, mayGoStale, newForm, toLocalInput, toRequest, type StaffAnnouncement } from "./announcements-form";
 
 describe("the announcement form", () => {
   it("turns local date-times into epoch milliseconds and back, to the minute", () => {
@@ -36,7 +36,7 @@ describe("the announcement form", () => {
     };
     expect(formOf(held)).toEqual({
       title: "T", body: "B", severity: "critical", placement: "banner", start: "2026-12-02T09:30", end: "2026-12-02T09:31",
-      translations: { "zh-CN": { title: "", body: "" } },
+      translations: { "zh-CN": { title: "", body: "", stillFits: false } },
     });
   });
 });
@@ -44,10 +44,10 @@ describe("the announcement form", () => {
 describe("an announcement's translations", () => {
   const start = new Date(2026, 11, 2, 9, 30).getTime();
   const filled = { ...newForm(start), title: "Upgrade", body: "We **upgrade**." };
-  const chinese = (title: string, body: string) => ({ ...filled, translations: { "zh-CN": { title, body } } });
+  const chinese = (title: string, body: string, stillFits = false) => ({ ...filled, translations: { "zh-CN": { title, body, stillFits } } });
 
   it("are offered empty in each of the dApp's languages but English, and an empty one is no translation", () => {
-    expect(filled.translations).toEqual({ "zh-CN": { title: "", body: "" } });
+    expect(filled.translations).toEqual({ "zh-CN": { title: "", body: "", stillFits: false } });
     expect(formProblems(chinese(" ", "\n"))).toEqual({});
     expect(toRequest(chinese(" ", "\n")).translations).toEqual({});
   });
@@ -66,8 +66,28 @@ describe("an announcement's translations", () => {
     const held: StaffAnnouncement = {
       id: 1, title: "T", body: "B", bodyHtml: "<p>B</p>", severity: "info", placement: "banner", startsAt: start, endsAt: start + 60_000,
       updatedAt: start, status: "live", withdrawnAt: null, withdrawnBy: null, createdBy: "staff:a", createdAt: start, updatedBy: "staff:a",
-      translations: { "zh-CN": { title: "升级", body: "正文", bodyHtml: "<p>正文</p>" } },
+      translations: { "zh-CN": { title: "升级", body: "正文", bodyHtml: "<p>正文</p>", outdated: false } },
     };
-    expect(formOf(held).translations).toEqual({ "zh-CN": { title: "升级", body: "正文" } });
+    expect(formOf(held).translations).toEqual({ "zh-CN": { title: "升级", body: "正文", stillFits: false } });
+  });
+
+  it("may be said to still fit only when saving would leave one outdated, and then say so", () => {
+    const held: StaffAnnouncement = {
+      id: 1, title: "Upgrade", body: "At 14:00.", bodyHtml: "", severity: "info", placement: "banner", startsAt: start, endsAt: start + 60_000,
+      updatedAt: start, status: "live", withdrawnAt: null, withdrawnBy: null, createdBy: "staff:a", createdAt: start, updatedBy: "staff:a",
+      translations: { "zh-CN": { title: "升级", body: "14:00。", bodyHtml: "", outdated: false } },
+    };
+    const form = formOf(held);
+    expect(mayGoStale(held, form, "zh-CN")).toBe(false); // nothing changed
+    expect(mayGoStale(null, form, "zh-CN")).toBe(false); // a new announcement: nothing held goes stale
+    const moved = { ...form, body: "At 16:00." };
+    expect(mayGoStale(held, moved, "zh-CN")).toBe(true); // the English changed, the translation not
+    const rewritten = { ...moved, translations: { "zh-CN": { title: "升级", body: "16:00。", stillFits: false } } };
+    expect(mayGoStale(held, rewritten, "zh-CN")).toBe(false); // rewritten with it
+    const stale = { ...held, translations: { "zh-CN": { ...held.translations["zh-CN"]!, outdated: true } } };
+    expect(mayGoStale(stale, formOf(stale), "zh-CN")).toBe(true); // outdated already
+    expect(toRequest({ ...moved, translations: { "zh-CN": { title: "升级", body: "14:00。", stillFits: true } } }).translations).toEqual({
+      "zh-CN": { title: "升级", body: "14:00。", stillFits: true },
+    });
   });
 });

@@ -2,7 +2,8 @@
  * The announcement form's values and their checks in words before a request (the server checks again): start
  * and end are the staff member's local time (datetime-local inputs), sent as epoch milliseconds; the end must
  * be after the start. Moving the end into the past ends an announcement now. The title and body in each of the
- * dApp's other languages are optional: left empty, readers in that language see the English.
+ * dApp's other languages are optional: left empty, readers in that language see the English. A translation left
+ * as it was while the English changes is outdated (readers see the English) unless staff tick that it still fits.
  */
 import type { MessageKey } from "../../i18n";
 import { TRANSLATED_LANGUAGES } from "./languages";
@@ -32,8 +33,9 @@ export interface StaffAnnouncement {
   createdBy: string;
   createdAt: number;
   updatedBy: string;
-  /** By language; the announcement itself is the English. */
-  translations: Record<string, AnnouncementText & { bodyHtml: string }>;
+  /** By language; the announcement itself is the English. `outdated`: written from an English since changed, so
+   *  readers in that language see the English. */
+  translations: Record<string, AnnouncementText & { bodyHtml: string; outdated: boolean }>;
 }
 
 export interface AnnouncementIn {
@@ -43,7 +45,12 @@ export interface AnnouncementIn {
   placement: AnnouncementPlacement;
   startsAt: number;
   endsAt: number;
-  translations: Record<string, AnnouncementText>;
+  translations: Record<string, AnnouncementText & { stillFits?: boolean }>;
+}
+
+/** A translation in the form: its words, and whether staff say it still fits an English they changed. */
+export interface TranslationForm extends AnnouncementText {
+  stillFits: boolean;
 }
 
 export interface AnnouncementForm {
@@ -55,7 +62,7 @@ export interface AnnouncementForm {
   start: string;
   end: string;
   /** Every translated language's text; both empty: not translated. */
-  translations: Record<string, AnnouncementText>;
+  translations: Record<string, TranslationForm>;
 }
 
 /** A form field; a translation's are named with their language ("title:zh-CN"). */
@@ -101,8 +108,20 @@ export function formOf(announcement: StaffAnnouncement): AnnouncementForm {
   };
 }
 
-function translationsOf(held: Record<string, AnnouncementText>): Record<string, AnnouncementText> {
-  return Object.fromEntries(TRANSLATED_LANGUAGES.map((language) => [language, { title: held[language]?.title ?? "", body: held[language]?.body ?? "" }]));
+function translationsOf(held: Record<string, AnnouncementText>): Record<string, TranslationForm> {
+  return Object.fromEntries(
+    TRANSLATED_LANGUAGES.map((language) => [language, { title: held[language]?.title ?? "", body: held[language]?.body ?? "", stillFits: false }]),
+  );
+}
+
+/** Whether saving would leave `language`'s translation outdated: it is held, sent as it was, and the English it was
+ *  written from is not the English sent (it was outdated already, or the form changed the English); then staff may
+ *  say it still fits. */
+export function mayGoStale(held: StaffAnnouncement | null, form: AnnouncementForm, language: string): boolean {
+  const was = held?.translations[language];
+  const now = form.translations[language];
+  if (!held || !was || !now || now.title.trim() !== was.title || now.body !== was.body) return false;
+  return was.outdated || form.title.trim() !== held.title || form.body !== held.body;
 }
 
 /** Whether any of a translation's text is written (else it is not translated). */
@@ -139,7 +158,7 @@ export function toRequest(form: AnnouncementForm): AnnouncementIn {
     translations: Object.fromEntries(
       Object.entries(form.translations)
         .filter(([, text]) => written(text))
-        .map(([language, text]) => [language, { title: text.title.trim(), body: text.body }]),
+        .map(([language, text]) => [language, { title: text.title.trim(), body: text.body, ...(text.stillFits ? { stillFits: true } : {}) }]),
     ),
   };
 }

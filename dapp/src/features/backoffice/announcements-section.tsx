@@ -10,12 +10,13 @@ import {
   MAX_TITLE_CHARS,
   formOf,
   formProblems,
+  mayGoStale,
   newForm,
   toRequest,
   type AnnouncementForm,
-  type AnnouncementText,
   type FormField,
   type StaffAnnouncement,
+  type TranslationForm,
 } from "./announcements-form";
 import { ContentEditor, useContentForm } from "./content-editor";
 import { ContentSection, type ItemActions } from "./content-section";
@@ -45,7 +46,10 @@ export function AnnouncementsSection(_props: { member: StaffMember }) {
     {
       id: "translations",
       header: t("announcements.col.translations"),
-      cell: (a) => Object.keys(a.translations).map((language) => languageName(language, locale)).join(", ") || t("announcements.noTranslations"),
+      cell: (a) =>
+        Object.entries(a.translations)
+          .map(([language, text]) => (text.outdated ? t("announcements.languageOutdated", { language: languageName(language, locale) }) : languageName(language, locale)))
+          .join(", ") || t("announcements.noTranslations"),
     },
     {
       id: "action",
@@ -111,8 +115,8 @@ function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | 
   });
   const set = (field: Exclude<keyof AnnouncementForm, "translations">) => (event: { target: { value: string } }) =>
     setForm({ ...form, [field]: event.target.value });
-  const translate = (language: string, field: keyof AnnouncementText) => (event: { target: { value: string } }) =>
-    setForm({ ...form, translations: { ...form.translations, [language]: { title: "", body: "", ...form.translations[language], [field]: event.target.value } } });
+  const translate = (language: string, change: Partial<TranslationForm>) =>
+    setForm({ ...form, translations: { ...form.translations, [language]: { title: "", body: "", stillFits: false, ...form.translations[language], ...change } } });
 
   return (
     <ContentEditor
@@ -152,17 +156,23 @@ function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | 
       </div>
       {TRANSLATED_LANGUAGES.map((language) => {
         const name = languageName(language, locale);
-        const text = form.translations[language] ?? { title: "", body: "" };
+        const text = form.translations[language] ?? { title: "", body: "", stillFits: false };
+        const outdated = editing?.translations[language]?.outdated ?? false;
         return (
           <fieldset key={language} className="staff-form__fieldset">
             <legend>{t("announcements.form.translation", { language: name })}</legend>
             <p className="staff-form__note">{t("announcements.form.translationHint", { language: name })}</p>
+            {outdated ? (
+              <p className="form-error" role="status">
+                {t("announcements.form.translationOutdated", { language: name })}
+              </p>
+            ) : null}
             <Field
               label={t("announcements.form.translatedTitle", { language: name })}
               lang={language}
               value={text.title}
               maxLength={MAX_TITLE_CHARS}
-              onChange={translate(language, "title")}
+              onChange={(event) => translate(language, { title: event.target.value })}
               error={shown(`title:${language}`)}
             />
             <TextAreaField
@@ -171,9 +181,15 @@ function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | 
               rows={4}
               value={text.body}
               maxLength={MAX_BODY_CHARS}
-              onChange={translate(language, "body")}
+              onChange={(event) => translate(language, { body: event.target.value })}
               error={shown(`body:${language}`)}
             />
+            {mayGoStale(editing, form, language) ? (
+              <label className="checkbox">
+                <input type="checkbox" checked={text.stillFits} onChange={(event) => translate(language, { stillFits: event.target.checked })} />{" "}
+                {t("announcements.form.stillFits", { language: name })}
+              </label>
+            ) : null}
           </fieldset>
         );
       })}

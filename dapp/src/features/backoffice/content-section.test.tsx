@@ -15,8 +15,12 @@ const article = { id: 7, slug: "gas-fees", title: "Gas fees", published: true, u
 
 describe("the sections of what staff publish", () => {
   it("put the editor of a new announcement above the table, and Edit and Withdraw, named by title, on each not withdrawn", () => {
-    const chinese = { "zh-CN": { title: "费用调整", body: "b", bodyHtml: "" } };
-    const page = { announcements: [announcement(1, "Fees change", "live", chinese), announcement(2, "Old news", "withdrawn")], next: "2" };
+    const chinese = { "zh-CN": { title: "费用调整", body: "b", bodyHtml: "", outdated: false } };
+    const stale = { "zh-CN": { title: "旧闻", body: "b", bodyHtml: "", outdated: true } };
+    const page = {
+      announcements: [announcement(1, "Fees change", "live", chinese), announcement(2, "Old news", "withdrawn"), announcement(3, "Moved", "scheduled", stale)],
+      next: "2",
+    };
     const markup = providedMarkup(<AnnouncementsSection member={member} />, [[["staff", "announcements"], { pages: [page], pageParams: [null] }]]);
     expect(markup.indexOf(">New announcement</h3>")).toBeGreaterThan(-1);
     expect(markup.indexOf(">New announcement</h3>")).toBeLessThan(markup.indexOf("<table"));
@@ -26,6 +30,7 @@ describe("the sections of what staff publish", () => {
     expect(markup).not.toContain("“Old news”");
     expect(markup).toContain(">Load more</button>"); // past the first page
     expect(markup).toContain("<td>Chinese (China)</td>"); // the languages each is translated into, named in the page's
+    expect(markup).toContain("<td>Chinese (China) (outdated)</td>"); // written from an English since changed
     expect(markup).toContain("<td>None</td>");
     // the new announcement's text in Chinese: optional, its fields marked as Chinese
     expect(markup).toContain("<legend>Chinese (China) translation</legend>");

@@ -59,13 +59,17 @@ def test_a_translation_is_checked_as_the_english_text_is_and_only_into_the_dapps
 
 
 def test_a_reader_sees_the_translation_into_their_language_and_else_the_english_text() -> None:
-    view = replace(VIEW, translations={"zh-CN": TranslatedText("标题", "正文", "<p>正文</p>\n")})
+    view = replace(VIEW, translations={"zh-CN": TranslatedText("标题", "正文", "<p>正文</p>\n", outdated=False)})
     chinese = view.in_language("zh-CN")
     assert (chinese.title, chinese.body, chinese.body_html) == ("标题", "正文", "<p>正文</p>\n")
     assert chinese.language == "zh-CN"
     assert (chinese.id, chinese.severity, chinese.starts_at_ms) == (view.id, view.severity, view.starts_at_ms)
     assert view.in_language("en") == view and view.in_language("en").language == "en"
     assert VIEW.in_language("zh-CN") == VIEW  # not translated: English, and it says so
+    outdated = replace(
+        VIEW, translations={"zh-CN": TranslatedText("标题", "旧的正文", "<p>旧的正文</p>\n", outdated=True)}
+    )
+    assert outdated.in_language("zh-CN") == outdated  # written from an English since changed: the English
 
 
 def test_the_status_follows_the_window_and_withdrawal_wins() -> None:
