@@ -22,7 +22,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.languages import DEFAULT_LANGUAGE, check_translated, source_digest
+from backend.accounts.languages import (
+    DEFAULT_LANGUAGE,
+    check_translated,
+    followed_source,
+    source_digest,
+    written_for_other_english,
+)
 from backend.audit_log import record_action
 from backend.db.models import Announcement
 from backend.errors import ErrorCode, HdexError
@@ -242,11 +248,11 @@ def _stored(draft: Draft, held: Mapping[str, Mapping[str, str]], held_source: st
     current = source_digest(draft.title, draft.body)
     stored = {}
     for language, text in draft.translations.items():
-        was = held.get(language)
-        kept = was is not None and (was["title"], was["body"]) == (text.title, text.body)
-        kept = kept and language not in draft.still_fit
-        source = was.get("source", held_source) if was is not None and kept else current
-        stored[language] = {"title": text.title, "body": text.body, "source": source}
+        words = {"title": text.title, "body": text.body}
+        still_fits = language in draft.still_fit
+        stored[language] = words | {
+            "source": followed_source(held.get(language), words, held_source, current, still_fits)
+        }
     return stored
 
 
@@ -268,8 +274,7 @@ def text_in(row: Announcement, language: str) -> Text:
 
 
 def _outdated(row: Announcement, text: Mapping[str, str]) -> bool:
-    # one stored before translations kept their source follows the English as it is: any change since stored one
-    return text.get("source", source_digest(row.title, row.body)) != source_digest(row.title, row.body)
+    return written_for_other_english(text, source_digest(row.title, row.body))
 
 
 def _view(row: Announcement) -> AnnouncementView:

@@ -18,6 +18,7 @@ from typing import Literal
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
+from backend.accounts.languages import followed_source, source_digest
 from backend.audit_log import record_action
 from backend.db.locks import flush_unique, get_for_change
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
@@ -32,6 +33,7 @@ from backend.forum.views import (
     ThreadView,
     ban_view,
     category_view,
+    category_words,
     post_view,
     report_view,
 )
@@ -171,7 +173,7 @@ def create_category(
     description) in the dApp's other languages by language."""
     clean = clean_slug(slug)
     name, description = clean_category_text(name, description)
-    translated = clean_category_translations(translations or {})
+    translated = _with_sources(clean_category_translations(translations or {}), name, description, {}, "")
     if session.scalar(select(ForumCategory.id).where(ForumCategory.slug == clean)) is not None:
         raise HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug")
     position = (session.scalar(select(func.max(ForumCategory.position))) or 0) + 1
@@ -181,29 +183,48 @@ def create_category(
     )  # fmt: skip
     session.add(category)
     flush_unique(session, HdexError(ErrorCode.FORUM_CATEGORY_EXISTS, f"a category {clean!r} exists", "slug"))
+    after = {"name": name, "description": description, "position": position, "translations": category_words(translated)}
     record_action(
         session, actor=actor, action="forum.category.create", target=f"forum_category:{clean}", before=None,
-        after={"name": name, "description": description, "position": position, "translations": translated}, ip=ip,
+        after=after, ip=ip,
     )  # fmt: skip
     return category_view(category, 0)
 
 
 def change_category(
     session: Session, slug: str, name: str, description: str, *, actor: str, ip: str | None,
-    translations: Mapping[str, tuple[str, str]],
+    translations: Mapping[str, tuple[str, str]], still_fit: frozenset[str] = frozenset(),
 ) -> CategoryView:  # fmt: skip
     """Rename a category and rewrite its description and translations (every language it has: one left out is
-    removed); its slug and place stay. FORUM_CATEGORY_NOT_FOUND for an unknown slug."""
+    removed); its slug and place stay. A translation sent as it was while the English changed is outdated (staff
+    see it so) unless its language is in `still_fit`. FORUM_CATEGORY_NOT_FOUND for an unknown slug."""
     name, description = clean_category_text(name, description)
-    translated = clean_category_translations(translations)
+    cleaned = clean_category_translations(translations)
     category = category_by_slug(session, slug)
-    before = {"name": category.name, "description": category.description, "translations": category.translations}
+    held = source_digest(category.name, category.description)
+    translated = _with_sources(cleaned, name, description, category.translations, held, still_fit)
+    words = category_words(category.translations)
+    before = {"name": category.name, "description": category.description, "translations": words}
     category.name, category.description, category.translations = name, description, translated
+    after = {"name": name, "description": description, "translations": category_words(translated)}
     record_action(
         session, actor=actor, action="forum.category.change", target=f"forum_category:{category.slug}",
-        before=before, after={"name": name, "description": description, "translations": translated}, ip=ip,
+        before=before, after=after, ip=ip,
     )  # fmt: skip
     return category_view(category, shown_thread_counts(session, category.id).get(category.id, 0))
+
+
+def _with_sources(
+    translated: Mapping[str, Mapping[str, str]], name: str, description: str,
+    held: Mapping[str, Mapping[str, str]], held_source: str, still_fit: frozenset[str] = frozenset(),
+) -> dict[str, dict[str, str]]:  # fmt: skip
+    """Translations as stored: each with the digest of the English (`name`, `description`) it follows."""
+    current = source_digest(name, description)
+    return {
+        language: {**words, "source": followed_source(held.get(language), words, held_source, current,
+                                                      language in still_fit)}
+        for language, words in translated.items()
+    }  # fmt: skip
 
 
 def move_category(

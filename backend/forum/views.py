@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from backend.accounts.languages import DEFAULT_LANGUAGE
+from backend.accounts.languages import DEFAULT_LANGUAGE, source_digest, written_for_other_english
 from backend.db.models import ForumBan, ForumCategory, ForumPost, ForumReport, ForumThread
 
 
@@ -18,6 +18,9 @@ class CategoryView:
     position: int
     thread_count: int  # threads users see
     translations: Mapping[str, Mapping[str, str]]  # language -> {"name", "description"}
+    # languages whose translation was written for an English name and description since changed: staff see it so;
+    # readers still get it (a name a little behind the English still names the place; English would not)
+    outdated: frozenset[str] = frozenset()
     language: str = DEFAULT_LANGUAGE  # that of name and description
 
     def in_language(self, language: str) -> CategoryView:
@@ -86,10 +89,19 @@ class BanView:
 
 
 def category_view(category: ForumCategory, thread_count: int) -> CategoryView:
+    english = source_digest(category.name, category.description)
+    held = category.translations
+    outdated = frozenset(language for language, t in held.items() if written_for_other_english(t, english))
     return CategoryView(
         category.id, category.slug, category.name, category.description, category.position, thread_count,
-        category.translations,
+        category_words(held), outdated,
     )  # fmt: skip
+
+
+def category_words(translations: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """A category's stored translations as words alone (without the English each follows): what doors show and
+    the audit log keeps."""
+    return {language: {"name": t["name"], "description": t["description"]} for language, t in translations.items()}
 
 
 def thread_view(thread: ForumThread, category_slug: str, reply_count: int) -> ThreadView:

@@ -113,13 +113,23 @@ class CategoryText(Input):
     description: str = Field(default="", max_length=300)
 
 
+class CategoryTranslationIn(CategoryText):
+    stillFits: bool = Field(
+        default=False,
+        description="sent as it was, it still names what the English sent with it names: not outdated",
+    )
+
+
 class CategoryIn(CategoryText):
-    translations: dict[Translated, CategoryText] = Field(
+    translations: dict[Translated, CategoryTranslationIn] = Field(
         default_factory=dict, description="its name and description by language; a language left out has none"
     )
 
     def translated(self) -> dict[str, tuple[str, str]]:
         return {language: (text.name, text.description) for language, text in self.translations.items()}
+
+    def still_fit(self) -> frozenset[str]:
+        return frozenset(language for language, text in self.translations.items() if text.stillFits)
 
 
 class CategoryMoveIn(Input):
@@ -130,8 +140,14 @@ class NewCategory(CategoryIn):
     slug: str = Field(min_length=1, max_length=40, description="lower-case letters, digits and inner hyphens")
 
 
+class CategoryTranslationOut(BaseModel):
+    name: str
+    description: str
+    outdated: bool = Field(description="written for an English name and description since changed")
+
+
 class StaffCategoryOut(CategoryOut):
-    translations: dict[Translated, CategoryText] = Field(description="by language; en is the category itself")
+    translations: dict[Translated, CategoryTranslationOut] = Field(description="by language; en is the category itself")
 
 
 class StaffCategoryList(BaseModel):
@@ -152,7 +168,10 @@ def ban_json(view: BanView) -> dict[str, Any]:
 
 
 def staff_category_json(view: CategoryView) -> dict[str, Any]:
-    return {**category_json(view), "translations": view.translations}
+    translations = {
+        language: {**words, "outdated": language in view.outdated} for language, words in view.translations.items()
+    }
+    return {**category_json(view), "translations": translations}
 
 
 def _now_ms() -> int:
@@ -358,6 +377,7 @@ async def change_category_text(
     actor = staff.actor
     return await _category_after(container, lambda session: change_category(
         session, slug, body.name, body.description, actor=actor.name, ip=actor.ip, translations=body.translated(),
+        still_fit=body.still_fit(),
     ))  # fmt: skip
 
 

@@ -200,7 +200,7 @@ def test_moderators_name_a_category_in_the_dapps_other_languages_and_readers_in_
     made = moderator.post("/v1/staff/forum/categories", {"slug": "bots", "name": "Bots", "translations": chinese})
     assert made.status_code == 201, made.text
     stored = {"zh-CN": {"name": "机器人", "description": "API 与 自动交易"}}  # trimmed as the English
-    assert made.json()["translations"] == stored
+    assert made.json()["translations"] == {"zh-CN": {**stored["zh-CN"], "outdated": False}}
 
     def bots(lang: str | None) -> dict[str, Any]:
         params = {"lang": lang} if lang else {}
@@ -227,7 +227,7 @@ def test_moderators_rename_a_category_and_rewrite_its_translations_keeping_its_p
     })  # fmt: skip
     assert changed.status_code == 200, changed.text
     assert (changed.json()["name"], changed.json()["threadCount"]) == ("Lounge", before[0]["threadCount"])
-    assert changed.json()["translations"] == {"zh-CN": {"name": "休息室", "description": ""}}
+    assert changed.json()["translations"] == {"zh-CN": {"name": "休息室", "description": "", "outdated": False}}
     after = client_for("anonymous").get("/v1/forum/categories").json()["categories"]
     assert [(c["slug"], c["id"]) for c in after] == [(c["slug"], c["id"]) for c in before]  # same place, same slug
     chinese = client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json()["categories"]
@@ -258,6 +258,28 @@ def test_moderators_rename_a_category_and_rewrite_its_translations_keeping_its_p
         refused = moderator.put(f"/v1/staff/forum/categories/{slug}", sent)
         assert (refused.status_code, refused.json()["error"]["code"]) == expected, sent
     assert client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json() == listed
+
+
+def test_a_translation_left_as_it_was_while_the_english_changed_is_marked_outdated_for_moderators(
+    moderator: StaffBrowser, client_for: ClientFor, container: Container
+) -> None:
+    def save(name: str, chinese: dict[str, Any]) -> bool:
+        sent = {"name": name, "description": "Markets", "translations": {"zh-CN": chinese}}
+        saved = moderator.put("/v1/staff/forum/categories/trading", sent)
+        assert saved.status_code == 200, saved.text
+        listed = moderator.client.get("/v1/staff/forum/categories").json()["categories"]
+        assert next(c for c in listed if c["slug"] == "trading")["translations"] == saved.json()["translations"]
+        return bool(saved.json()["translations"]["zh-CN"]["outdated"])
+
+    assert save("Trading", {"name": "交易"}) is False  # the English the seeded one followed was rewritten too
+    assert save("Markets and bots", {"name": "交易"}) is True  # renamed in English alone
+    assert save("Markets and bots", {"name": "交易"}) is True  # saved again as it was: still behind
+    chinese = client_for("anonymous").get("/v1/forum/categories", params={"lang": "zh-CN"}).json()["categories"]
+    assert next(c for c in chinese if c["slug"] == "trading")["name"] == "交易"  # readers keep the name in Chinese
+    assert save("Markets and bots", {"name": "市场与机器人"}) is False  # rewritten
+    assert save("Markets & bots", {"name": "市场与机器人", "stillFits": True}) is False  # said to still fit
+    [*_, last] = audit(container, "forum.category.change")
+    assert last.after["translations"] == {"zh-CN": {"name": "市场与机器人", "description": ""}}  # type: ignore[index]
 
 
 def test_moderators_move_a_category_up_and_down_the_list_users_see(

@@ -6,7 +6,7 @@
  * as it was while the English changes is outdated (readers see the English) unless staff tick that it still fits.
  */
 import type { MessageKey } from "../../i18n";
-import { TRANSLATED_LANGUAGES } from "./languages";
+import { TRANSLATED_LANGUAGES, leftBehind } from "./languages";
 
 export type AnnouncementSeverity = "info" | "warning" | "critical";
 export type AnnouncementPlacement = "banner" | "dialog";
@@ -118,10 +118,12 @@ function translationsOf(held: Record<string, AnnouncementText>): Record<string, 
  *  written from is not the English sent (it was outdated already, or the form changed the English); then staff may
  *  say it still fits. */
 export function mayGoStale(held: StaffAnnouncement | null, form: AnnouncementForm, language: string): boolean {
-  const was = held?.translations[language];
+  const words = (text: AnnouncementText) => ({ title: text.title.trim(), body: text.body });
   const now = form.translations[language];
-  if (!held || !was || !now || now.title.trim() !== was.title || now.body !== was.body) return false;
-  return was.outdated || form.title.trim() !== held.title || form.body !== held.body;
+  return leftBehind(held && { english: words(held), translation: held.translations[language] }, {
+    english: words(form),
+    translation: now && words(now),
+  });
 }
 
 /** Whether any of a translation's text is written (else it is not translated). */

@@ -2,21 +2,27 @@
  * The forum category form's values and their checks in words before a request (the server checks again, with the
  * same limits: backend/forum/rules.py). A new category gets a slug, its address, which never changes; the name and
  * description in each of the dApp's other languages are optional: left empty, readers in that language see the
- * English.
+ * English. One left as it was while the English changes is marked outdated for staff unless they tick that it still
+ * fits.
  */
 import type { MessageKey } from "../../i18n";
 import type { CategoryIn, CategoryText, StaffCategory } from "./forum-moderation";
-import { TRANSLATED_LANGUAGES } from "./languages";
+import { TRANSLATED_LANGUAGES, leftBehind } from "./languages";
 
 export const MAX_SLUG_CHARS = 40;
 export const MAX_NAME_CHARS = 80;
 export const MAX_DESCRIPTION_CHARS = 300;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
+/** A translation in the form: its words, and whether staff say it still fits an English they changed. */
+export interface CategoryTranslationForm extends CategoryText {
+  stillFits: boolean;
+}
+
 export interface CategoryForm extends CategoryText {
   slug: string;
   /** Every translated language's text; both empty: not translated. */
-  translations: Record<string, CategoryText>;
+  translations: Record<string, CategoryTranslationForm>;
 }
 
 /** A form field; a translation's are named with their language ("name:zh-CN"). */
@@ -32,9 +38,9 @@ export function categoryFormOf(category: StaffCategory): CategoryForm {
   return { slug, name, description, translations: translationsOf(category.translations) };
 }
 
-function translationsOf(held: Record<string, CategoryText>): Record<string, CategoryText> {
+function translationsOf(held: Record<string, CategoryText>): Record<string, CategoryTranslationForm> {
   return Object.fromEntries(
-    TRANSLATED_LANGUAGES.map((language) => [language, { name: held[language]?.name ?? "", description: held[language]?.description ?? "" }]),
+    TRANSLATED_LANGUAGES.map((language) => [language, { name: held[language]?.name ?? "", description: held[language]?.description ?? "", stillFits: false }]),
   );
 }
 
@@ -61,9 +67,22 @@ export function categoryProblems(form: CategoryForm): CategoryProblems {
 /** The request of a form without problems: the name, description and written translations (the slug goes in the
  *  address of a change, in the body of a new category). */
 export function categoryRequest(form: CategoryForm): CategoryIn {
-  const text = (t: CategoryText) => ({ name: oneLine(t.name), description: oneLine(t.description) });
+  const sent = (t: CategoryTranslationForm) => ({ ...words(t), ...(t.stillFits ? { stillFits: true } : {}) });
   return {
-    ...text(form),
-    translations: Object.fromEntries(Object.entries(form.translations).filter(([, t]) => written(t)).map(([language, t]) => [language, text(t)])),
+    ...words(form),
+    translations: Object.fromEntries(Object.entries(form.translations).filter(([, t]) => written(t)).map(([language, t]) => [language, sent(t)])),
   };
+}
+
+/** A name and description as the server keeps them. */
+const words = (text: CategoryText) => ({ name: oneLine(text.name), description: oneLine(text.description) });
+
+/** Whether saving would leave `language`'s translation of `held` outdated (see `leftBehind`): then the form asks
+ *  whether it still fits. */
+export function categoryMayGoStale(held: StaffCategory | null, form: CategoryForm, language: string): boolean {
+  const now = form.translations[language];
+  return leftBehind(held && { english: words(held), translation: held.translations[language] }, {
+    english: words(form),
+    translation: now && words(now),
+  });
 }

@@ -10,11 +10,13 @@ import {
   MAX_NAME_CHARS,
   MAX_SLUG_CHARS,
   categoryFormOf,
+  categoryMayGoStale,
   categoryProblems,
   categoryRequest,
   newCategoryForm,
   type CategoryField,
   type CategoryForm,
+  type CategoryTranslationForm,
 } from "./category-form";
 import { ContentEditor, useContentForm } from "./content-editor";
 import { forumModeration, type CategoryMove, type CategoryText, type StaffCategory } from "./forum-moderation";
@@ -48,7 +50,10 @@ export function Categories() {
     {
       id: "translations",
       header: t("backoffice.forum.category.col.translations"),
-      cell: (c) => Object.keys(c.translations).map((language) => languageName(language, locale)).join(", ") || t("backoffice.forum.category.noTranslations"),
+      cell: (c) =>
+        Object.entries(c.translations)
+          .map(([language, text]) => (text.outdated ? t("backoffice.forum.category.languageOutdated", { language: languageName(language, locale) }) : languageName(language, locale)))
+          .join(", ") || t("backoffice.forum.category.noTranslations"),
     },
     {
       id: "action",
@@ -117,8 +122,8 @@ function CategoryEditor({ editing, onDone }: { editing: StaffCategory | null; on
     },
   });
   const set = (field: keyof CategoryText | "slug") => (event: { target: { value: string } }) => setForm({ ...form, [field]: event.target.value });
-  const translate = (language: string, field: keyof CategoryText) => (event: { target: { value: string } }) =>
-    setForm({ ...form, translations: { ...form.translations, [language]: { name: "", description: "", ...form.translations[language], [field]: event.target.value } } });
+  const translate = (language: string, change: Partial<CategoryTranslationForm>) =>
+    setForm({ ...form, translations: { ...form.translations, [language]: { name: "", description: "", stillFits: false, ...form.translations[language], ...change } } });
 
   return (
     <ContentEditor
@@ -160,17 +165,22 @@ function CategoryEditor({ editing, onDone }: { editing: StaffCategory | null; on
       />
       {TRANSLATED_LANGUAGES.map((language) => {
         const name = languageName(language, locale);
-        const text = form.translations[language] ?? { name: "", description: "" };
+        const text = form.translations[language] ?? { name: "", description: "", stillFits: false };
         return (
           <fieldset key={language} className="staff-form__fieldset">
             <legend>{t("backoffice.forum.category.translation", { language: name })}</legend>
             <p className="staff-form__note">{t("backoffice.forum.category.translationHint", { language: name })}</p>
+            {editing?.translations[language]?.outdated ? (
+              <p className="form-error" role="status">
+                {t("backoffice.forum.category.translationOutdated")}
+              </p>
+            ) : null}
             <Field
               label={t("backoffice.forum.category.translatedName", { language: name })}
               lang={language}
               value={text.name}
               maxLength={MAX_NAME_CHARS}
-              onChange={translate(language, "name")}
+              onChange={(event) => translate(language, { name: event.target.value })}
               error={shown(`name:${language}`)}
             />
             <TextAreaField
@@ -179,9 +189,15 @@ function CategoryEditor({ editing, onDone }: { editing: StaffCategory | null; on
               rows={2}
               value={text.description}
               maxLength={MAX_DESCRIPTION_CHARS}
-              onChange={translate(language, "description")}
+              onChange={(event) => translate(language, { description: event.target.value })}
               error={shown(`description:${language}`)}
             />
+            {categoryMayGoStale(editing, form, language) ? (
+              <label className="checkbox">
+                <input type="checkbox" checked={text.stillFits} onChange={(event) => translate(language, { stillFits: event.target.checked })} />{" "}
+                {t("backoffice.forum.category.stillFits", { language: name })}
+              </label>
+            ) : null}
           </fieldset>
         );
       })}

@@ -39,12 +39,14 @@ export interface CategoryText {
 /** A category as moderators edit it: in English, with its name and description in each language it is translated
  *  into. */
 export interface StaffCategory extends Category {
-  translations: Record<string, CategoryText>;
+  /** `outdated`: written for an English name and description since changed (readers still see it). */
+  translations: Record<string, CategoryText & { outdated: boolean }>;
 }
 
-/** A category's text as sent: a language left out of `translations` has none. */
+/** A category's text as sent: a language left out of `translations` has none; `stillFits`: sent as it was, it
+ *  still names what the changed English names. */
 export interface CategoryIn extends CategoryText {
-  translations: Record<string, CategoryText>;
+  translations: Record<string, CategoryText & { stillFits?: boolean }>;
 }
 
 /** A category moved one place: before the one listed before it, or after the next. */

@@ -28,7 +28,7 @@ const markup = providedMarkup(<ForumSection member={staffMember(["forum.moderate
   [["staff", "forum", "threads"], { pages: [{ threads: [hidden], next: null }], pageParams: [null] }],
   [["staff", "forum", "bans"], { pages: [{ bans: [{ wallet: AUTHOR, reason: "spam", bannedBy: "mod@hdex.example", bannedAt: 0 }], next: null }], pageParams: [null] }],
   [["staff", "forum", "categories"], { categories: [
-    { id: 1, slug: "general", name: "General", description: "Anything", threadCount: 2, language: "en", translations: { "zh-CN": { name: "综合", description: "" } } },
+    { id: 1, slug: "general", name: "General", description: "Anything", threadCount: 2, language: "en", translations: { "zh-CN": { name: "综合", description: "", outdated: true } } },
     { id: 4, slug: "bots", name: "Bots", description: "", threadCount: 0, language: "en", translations: {} },
   ] }],
 ]);
@@ -91,7 +91,7 @@ describe("excerpt", () => {
 describe("the categories", () => {
   it("list each category with its slug, threads and translations, and an Edit button naming it", () => {
     expect(markup).toContain("<code>general</code>");
-    expect(markup).toMatch(/<td[^>]*>Chinese \(China\)<\/td>/);
+    expect(markup).toMatch(/<td[^>]*>Chinese \(China\) \(outdated\)<\/td>/); // written for an English since changed
     expect(markup).toMatch(/<td[^>]*>None<\/td>/);
     expect(markup).toContain('aria-label="Edit category “Bots”">Edit</button>');
   });
