@@ -17,6 +17,7 @@ UTC, so the datetime-local fields are filled with UTC times.
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -31,6 +32,8 @@ from .flows import catalogue
 from .test_risk_cases import audit_actions, make_staff, stack_session, staff_sign_in
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from playwright.sync_api import Browser, Locator, Page
 
     from .browser_kit import Dapp
@@ -66,6 +69,22 @@ def publish(
     expect(staff_row(page, title)).to_be_visible()
 
 
+@contextmanager
+def announcements_desk(browser: Browser, stack: Stack, email: str) -> Iterator[Page]:
+    """A member of staff (role support, made as an operator makes one) signed in on the back office's Announcements
+    tab, in a browser context of their own (closed after)."""
+    authenticator = make_staff(stack, email, "support", DESK_PASSWORD)
+    staff = browser.new_context(base_url=stack.url, viewport=DESKTOP, timezone_id="UTC")
+    try:
+        page = staff.new_page()
+        page.set_default_timeout(15_000)
+        staff_sign_in(page, email, DESK_PASSWORD, authenticator)
+        page.get_by_role("tab", name="Announcements").click()
+        yield page
+    finally:
+        staff.close()
+
+
 def staff_row(page: Page, title: str) -> Locator:
     return page.get_by_role("table", name="Announcements").get_by_role("row").filter(has_text=title)
 
@@ -98,13 +117,7 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
     staying = f"Fees change {tag}"
     staying_zh = f"费用调整 {tag}"
     future = f"Next week {tag}"
-    authenticator = make_staff(stack, DESK, "support", DESK_PASSWORD)
-    staff = browser.new_context(base_url=stack.url, viewport=DESKTOP, timezone_id="UTC")
-    try:
-        page = staff.new_page()
-        page.set_default_timeout(15_000)
-        staff_sign_in(page, DESK, DESK_PASSWORD, authenticator)
-        page.get_by_role("tab", name="Announcements").click()
+    with announcements_desk(browser, stack, DESK) as page:
         now = datetime.now(UTC)
         publish(page, ending, "Orders pause **briefly** <script>alert(1)</script>.", now - timedelta(minutes=5),
                 now + timedelta(hours=1))  # fmt: skip
@@ -210,8 +223,6 @@ def test_an_announcement_shows_in_its_window_and_not_after_and_the_help_center_f
         translating.get_by_role("button", name="Save Chinese (China) translation").click()
         expect(translating).not_to_contain_text("The English title or body changed")
         expect(row).not_to_contain_text("(outdated)")
-    finally:
-        staff.close()
 
     # the help center: search, then read the article
     search = user.get_by_role("searchbox", name="Search help")
@@ -250,13 +261,7 @@ def test_a_translation_the_english_moved_away_from_is_marked_outdated_until_staf
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     title = f"Maintenance {tag}"
-    authenticator = make_staff(stack, EDITOR, "support", DESK_PASSWORD)
-    staff = browser.new_context(base_url=stack.url, viewport=DESKTOP, timezone_id="UTC")
-    try:
-        page = staff.new_page()
-        page.set_default_timeout(15_000)
-        staff_sign_in(page, EDITOR, DESK_PASSWORD, authenticator)
-        page.get_by_role("tab", name="Announcements").click()
+    with announcements_desk(browser, stack, EDITOR) as page:
         now = datetime.now(UTC)
         publish(page, title, "At 14:00 UTC.", now - timedelta(minutes=5), now + timedelta(hours=1),
                 chinese=(f"维护 {tag}", "14:00 维护。"))  # fmt: skip
@@ -279,5 +284,3 @@ def test_a_translation_the_english_moved_away_from_is_marked_outdated_until_staf
         form.get_by_role("button", name="Save changes").click()
         expect(staff_row(page, title)).not_to_contain_text("(outdated)")
         assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(page)] == []
-    finally:
-        staff.close()

@@ -18,7 +18,7 @@ import {
   type StaffAnnouncement,
   type TranslationForm,
 } from "./announcements-form";
-import { ContentEditor, useContentForm } from "./content-editor";
+import { ContentEditor, TranslationFieldset, useContentForm } from "./content-editor";
 import { ContentSection, type ItemActions } from "./content-section";
 import { TRANSLATED_LANGUAGES, languageName } from "./languages";
 import type { StaffMember } from "./staff-types";
@@ -157,16 +157,18 @@ function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | 
       {TRANSLATED_LANGUAGES.map((language) => {
         const name = languageName(language, locale);
         const text = form.translations[language] ?? { title: "", body: "", stillFits: false };
-        const outdated = editing?.translations[language]?.outdated ?? false;
         return (
-          <fieldset key={language} className="staff-form__fieldset">
-            <legend>{t("announcements.form.translation", { language: name })}</legend>
-            <p className="staff-form__note">{t("announcements.form.translationHint", { language: name })}</p>
-            {outdated ? (
-              <p className="form-error" role="status">
-                {t("announcements.form.translationOutdated", { language: name })}
-              </p>
-            ) : null}
+          <TranslationFieldset
+            key={language}
+            legend={t("announcements.form.translation", { language: name })}
+            hint={t("announcements.form.translationHint", { language: name })}
+            outdated={editing?.translations[language]?.outdated ? t("announcements.form.translationOutdated", { language: name }) : null}
+            stillFits={
+              mayGoStale(editing, form, language)
+                ? { label: t("announcements.form.stillFits", { language: name }), checked: text.stillFits, onChange: (stillFits) => translate(language, { stillFits }) }
+                : null
+            }
+          >
             <Field
               label={t("announcements.form.translatedTitle", { language: name })}
               lang={language}
@@ -184,13 +186,7 @@ function AnnouncementEditor({ editing, onDone }: { editing: StaffAnnouncement | 
               onChange={(event) => translate(language, { body: event.target.value })}
               error={shown(`body:${language}`)}
             />
-            {mayGoStale(editing, form, language) ? (
-              <label className="checkbox">
-                <input type="checkbox" checked={text.stillFits} onChange={(event) => translate(language, { stillFits: event.target.checked })} />{" "}
-                {t("announcements.form.stillFits", { language: name })}
-              </label>
-            ) : null}
-          </fieldset>
+          </TranslationFieldset>
         );
       })}
     </ContentEditor>

@@ -74,3 +74,37 @@ export function ContentEditor({ heading, onSubmit, save, pending, error, cancel,
     </form>
   );
 }
+
+interface TranslationFieldsetProps {
+  legend: string;
+  /** What a translation is for, above its fields. */
+  hint: string;
+  /** Why the held translation is outdated; null when it is not. */
+  outdated: string | null;
+  /** The "still fits" choice where a save would leave the translation behind the English; null elsewhere. */
+  stillFits: { label: string; checked: boolean; onChange(checked: boolean): void } | null;
+  /** The translated fields. */
+  children: ReactNode;
+}
+
+/** One language's translation in a form that writes the English and its translations together (announcements,
+ *  forum categories). */
+export function TranslationFieldset({ legend, hint, outdated, stillFits, children }: TranslationFieldsetProps) {
+  return (
+    <fieldset className="staff-form__fieldset">
+      <legend>{legend}</legend>
+      <p className="staff-form__note">{hint}</p>
+      {outdated ? (
+        <p className="form-error" role="status">
+          {outdated}
+        </p>
+      ) : null}
+      {children}
+      {stillFits ? (
+        <label className="checkbox">
+          <input type="checkbox" checked={stillFits.checked} onChange={(event) => stillFits.onChange(event.target.checked)} /> {stillFits.label}
+        </label>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -18,7 +18,7 @@ import {
   type CategoryForm,
   type CategoryTranslationForm,
 } from "./category-form";
-import { ContentEditor, useContentForm } from "./content-editor";
+import { ContentEditor, TranslationFieldset, useContentForm } from "./content-editor";
 import { forumModeration, type CategoryMove, type CategoryText, type StaffCategory } from "./forum-moderation";
 import { TRANSLATED_LANGUAGES, languageName } from "./languages";
 import { QueryTable } from "./query-table";
@@ -167,14 +167,17 @@ function CategoryEditor({ editing, onDone }: { editing: StaffCategory | null; on
         const name = languageName(language, locale);
         const text = form.translations[language] ?? { name: "", description: "", stillFits: false };
         return (
-          <fieldset key={language} className="staff-form__fieldset">
-            <legend>{t("backoffice.forum.category.translation", { language: name })}</legend>
-            <p className="staff-form__note">{t("backoffice.forum.category.translationHint", { language: name })}</p>
-            {editing?.translations[language]?.outdated ? (
-              <p className="form-error" role="status">
-                {t("backoffice.forum.category.translationOutdated")}
-              </p>
-            ) : null}
+          <TranslationFieldset
+            key={language}
+            legend={t("backoffice.forum.category.translation", { language: name })}
+            hint={t("backoffice.forum.category.translationHint", { language: name })}
+            outdated={editing?.translations[language]?.outdated ? t("backoffice.forum.category.translationOutdated") : null}
+            stillFits={
+              categoryMayGoStale(editing, form, language)
+                ? { label: t("backoffice.forum.category.stillFits", { language: name }), checked: text.stillFits, onChange: (stillFits) => translate(language, { stillFits }) }
+                : null
+            }
+          >
             <Field
               label={t("backoffice.forum.category.translatedName", { language: name })}
               lang={language}
@@ -192,13 +195,7 @@ function CategoryEditor({ editing, onDone }: { editing: StaffCategory | null; on
               onChange={(event) => translate(language, { description: event.target.value })}
               error={shown(`description:${language}`)}
             />
-            {categoryMayGoStale(editing, form, language) ? (
-              <label className="checkbox">
-                <input type="checkbox" checked={text.stillFits} onChange={(event) => translate(language, { stillFits: event.target.checked })} />{" "}
-                {t("backoffice.forum.category.stillFits", { language: name })}
-              </label>
-            ) : null}
-          </fieldset>
+          </TranslationFieldset>
         );
       })}
     </ContentEditor>
