@@ -174,6 +174,7 @@ class ErrorCode(StrEnum):
     # forum (issue 16): categories, threads, posts, moderation, bans, posting limits
     FORUM_CATEGORY_NOT_FOUND = "FORUM_CATEGORY_NOT_FOUND"
     FORUM_CATEGORY_EXISTS = "FORUM_CATEGORY_EXISTS"  # a category with that slug exists
+    FORUM_CATEGORY_NOT_EMPTY = "FORUM_CATEGORY_NOT_EMPTY"  # threads (hidden ones too) are in it: it stays
     FORUM_THREAD_NOT_FOUND = "FORUM_THREAD_NOT_FOUND"  # unknown, or hidden by a moderator
     FORUM_POST_NOT_FOUND = "FORUM_POST_NOT_FOUND"  # unknown, or hidden by a moderator
     FORUM_THREAD_LOCKED = "FORUM_THREAD_LOCKED"  # a moderator locked it: no more replies

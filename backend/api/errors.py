@@ -157,6 +157,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     # forum (issue 16)
     ErrorCode.FORUM_CATEGORY_NOT_FOUND: 404,
     ErrorCode.FORUM_CATEGORY_EXISTS: 409,
+    ErrorCode.FORUM_CATEGORY_NOT_EMPTY: 409,
     ErrorCode.FORUM_THREAD_NOT_FOUND: 404,
     ErrorCode.FORUM_POST_NOT_FOUND: 404,
     ErrorCode.FORUM_THREAD_LOCKED: 409,

@@ -1,13 +1,14 @@
 """Moderation by staff (permission forum.moderate; the API checks it): pin, lock and hide threads, hide posts,
-the queue of users' reports (hide the post, or dismiss), bans of wallets from posting, categories added, changed
-and moved.
+the queue of users' reports (hide the post, or dismiss), bans of wallets from posting, categories added, changed,
+moved and (empty) deleted.
 
 Each change writes its audit-log entry in the caller's unit of work (actions "forum.thread.pin",
 "forum.thread.lock", "forum.thread.hide", "forum.post.hide", "forum.report.dismiss", "forum.ban",
-"forum.unban", "forum.category.create", "forum.category.change", "forum.category.move"; targets
-"forum_thread:<id>", "forum_post:<id>", "forum_report:<id>", "wallet:<address>", "forum_category:<slug>"); the
-caller commits. Setting a flag to the value it has changes nothing and writes no entry, as does moving the first
-category up or the last down. Hiding a post closes its open reports ("hidden"); unhiding leaves them closed.
+"forum.unban", "forum.category.create", "forum.category.change", "forum.category.move",
+"forum.category.delete"; targets "forum_thread:<id>", "forum_post:<id>", "forum_report:<id>", "wallet:<address>",
+"forum_category:<slug>"); the caller commits. Setting a flag to the value it has changes nothing and writes no
+entry, as does moving the first category up or the last down. Hiding a post closes its open reports ("hidden");
+unhiding leaves them closed.
 """
 
 from __future__ import annotations
@@ -212,6 +213,30 @@ def change_category(
         before=before, after=after, ip=ip,
     )  # fmt: skip
     return category_view(category, shown_thread_counts(session, category.id).get(category.id, 0))
+
+
+def delete_category(session: Session, slug: str, *, actor: str, ip: str | None) -> list[CategoryView]:
+    """Remove a category no thread was ever posted in (one with a slug mistyped, or not wanted after all), audit-
+    logged "forum.category.delete" with what it said; FORUM_CATEGORY_NOT_EMPTY while threads are in it, hidden ones
+    too (their posts would lose their place), FORUM_CATEGORY_NOT_FOUND for an unknown slug. Every category left."""
+    category = get_for_change(session, ForumCategory, category_by_slug(session, slug).id)
+    assert category is not None  # just found, and categories are deleted only here, under the same lock
+    threads = session.scalar(select(func.count()).where(ForumThread.category_id == category.id)) or 0
+    if threads:
+        raise HdexError(
+            ErrorCode.FORUM_CATEGORY_NOT_EMPTY,
+            f"{threads} thread(s) are in {slug!r} (hidden ones count): a category with threads stays",
+            "slug",
+        )
+    words = category_words(category.translations)
+    before = {"name": category.name, "description": category.description, "translations": words}
+    record_action(
+        session, actor=actor, action="forum.category.delete", target=f"forum_category:{slug}", before=before,
+        after=None, ip=ip,
+    )  # fmt: skip
+    session.delete(category)
+    session.flush()
+    return list_categories(session)
 
 
 def _with_sources(

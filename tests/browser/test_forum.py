@@ -217,9 +217,22 @@ def test_a_moderator_adds_a_category_in_english_and_chinese_renames_it_and_reade
         table.get_by_role("button", name=f"Move category “Market bots {tag}” up").click()
         expect(rows.last).to_contain_text(above)
         expect(rows.nth(rows.count() - 2)).to_contain_text(slug)
+        # a slug mistyped for good: the category, empty, is deleted after a confirmation
+        typo = f"bost-{tag}"
+        form = office.get_by_role("form", name="Add a category")
+        form.get_by_role("textbox", name="Slug").fill(typo)
+        form.get_by_role("textbox", name="Name", exact=True).fill(f"Typo {tag}")
+        form.get_by_role("button", name="Add category").click()
+        expect(table.get_by_role("row").filter(has_text=typo)).to_be_visible()
+        table.get_by_role("button", name=f"Delete category “Typo {tag}”").click()
+        dialog = office.get_by_role("dialog", name=f"Delete category “Typo {tag}”?")
+        expect(dialog).to_contain_text("no thread was ever posted in")
+        dialog.get_by_role("button", name="Delete category").click()
+        expect(table.get_by_role("row").filter(has_text=typo)).to_have_count(0)
         assert [f"{v['impact']} {v['id']}: {v['help']}" for v in axe_violations(office)] == []
     finally:
         context.close()
+    assert audit_actions(stack, f"forum_category:bost-{tag}") == ["forum.category.create", "forum.category.delete"]
     assert audit_actions(stack, f"forum_category:{slug}") == [
         "forum.category.create", "forum.category.change", "forum.category.move",
     ]  # fmt: skip

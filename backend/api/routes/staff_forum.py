@@ -1,7 +1,8 @@
 """Forum moderation in the back office (issue 16), permission forum.moderate on every route (403
 STAFF_FORBIDDEN without it; changes also need the CSRF token): the reports queue (hide the post, or dismiss
 the report), hide and unhide posts and threads, pin and lock threads, ban and unban wallets with a reason,
-add, change and move categories. Every change is in the audit log (`backend.forum.moderation` names the actions)."""
+add, change, move and delete (empty) categories. Every change is in the audit log (`backend.forum.moderation`
+names the actions)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from backend.forum.moderation import (
     ban_wallet,
     change_category,
     create_category,
+    delete_category,
     dismiss_report,
     list_bans,
     list_reports,
@@ -397,6 +399,24 @@ async def move_category_place(
     def write() -> list[CategoryView]:
         with container.uow() as uow:
             views = move_category(uow.session, slug, body.direction, actor=actor.name, ip=actor.ip)
+            uow.commit()
+            return views
+
+    return {"categories": [staff_category_json(view) for view in await asyncio.to_thread(write)]}
+
+
+@router.delete("/categories/{slug}", response_model=None, responses={
+    **documented(StaffCategoryList, "every category left"), **STAFF_ONLY, 404: ERROR, 409: ERROR, 422: ERROR,
+})  # fmt: skip
+async def remove_category(slug: CategorySlug, staff: MODERATE, container: ContainerDep) -> dict[str, Any]:
+    """Deletes a category no thread was posted in (a mistyped slug stays otherwise: it never changes);
+    audit-logged "forum.category.delete"; 409 FORUM_CATEGORY_NOT_EMPTY while threads are in it, hidden ones too;
+    404 FORUM_CATEGORY_NOT_FOUND."""
+    actor = staff.actor
+
+    def write() -> list[CategoryView]:
+        with container.uow() as uow:
+            views = delete_category(uow.session, slug, actor=actor.name, ip=actor.ip)
             uow.commit()
             return views
 

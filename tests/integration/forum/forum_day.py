@@ -98,5 +98,9 @@ def a_forum_day(call: Callable[..., Any], container: Container) -> None:
     call("POST", move, 200, "/v1/staff/forum/categories/bots/move", json={"direction": "up"}, headers=csrf)
     call("POST", move, 404, "/v1/staff/forum/categories/nowhere/move", json={"direction": "up"}, headers=csrf)
     call("POST", move, 422, "/v1/staff/forum/categories/bots/move", json={"direction": "left"}, headers=csrf)
+    remove = "/v1/staff/forum/categories/{slug}"
+    call("DELETE", remove, 409, "/v1/staff/forum/categories/general", headers=csrf)  # its threads keep it
+    call("DELETE", remove, 200, "/v1/staff/forum/categories/bots", headers=csrf)
+    call("DELETE", remove, 404, "/v1/staff/forum/categories/bots", headers=csrf)
     call("POST", "/v1/staff/auth/logout", 200, headers=csrf)
     call("POST", "/v1/auth/logout", 200)

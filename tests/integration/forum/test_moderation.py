@@ -314,6 +314,40 @@ def test_moderators_move_a_category_up_and_down_the_list_users_see(
     assert order() == ["feedback", "general", "trading"] and len(audit(container, "forum.category.move")) == 2
 
 
+def test_moderators_delete_a_category_no_thread_was_posted_in_and_only_such_a_one(
+    alice: User, moderator: StaffBrowser, client_for: ClientFor, container: Container
+) -> None:
+    typo = moderator.post("/v1/staff/forum/categories", {"slug": "bost", "name": "Bots", "translations": {
+        "zh-CN": {"name": "机器人"}}})  # fmt: skip
+    assert typo.status_code == 201, typo.text
+    hidden = start_thread(alice)  # in General, then hidden: a thread users do not see still holds its category
+    assert moderator.post(f"/v1/staff/forum/threads/{hidden['thread']['id']}/hide").status_code == 200
+    before = forum_rows(container)
+
+    for slug, expected in (
+        ("general", (409, "FORUM_CATEGORY_NOT_EMPTY")),
+        ("nowhere", (404, "FORUM_CATEGORY_NOT_FOUND")),
+    ):
+        refused = moderator.delete(f"/v1/staff/forum/categories/{slug}")
+        assert (refused.status_code, refused.json()["error"]["code"]) == expected, slug
+    assert forum_rows(container) == before and audit(container, "forum.category.delete") == []
+
+    deleted = moderator.delete("/v1/staff/forum/categories/bost")
+    assert deleted.status_code == 200, deleted.text
+    left = ["general", "trading", "feedback"]
+    assert [c["slug"] for c in deleted.json()["categories"]] == left
+    assert [c["slug"] for c in client_for("anonymous").get("/v1/forum/categories").json()["categories"]] == left
+    [entry] = audit(container, "forum.category.delete")
+    assert (entry.target, entry.after) == ("forum_category:bost", None)
+    assert entry.before == {
+        "name": "Bots",
+        "description": "",
+        "translations": {"zh-CN": {"name": "机器人", "description": ""}},
+    }
+    again = moderator.post("/v1/staff/forum/categories", {"slug": "bost", "name": "Bots"})
+    assert again.status_code == 201  # the slug is free again
+
+
 def test_two_categories_sharing_a_place_still_swap(
     moderator: StaffBrowser, client_for: ClientFor, container: Container
 ) -> None:
@@ -346,11 +380,15 @@ def test_only_staff_holding_forum_moderate_may_moderate(
         ("GET", "/v1/staff/forum/bans", None),
         ("GET", "/v1/staff/forum/categories", None),
         ("POST", "/v1/staff/forum/categories/general/move", {"direction": "down"}),
+        ("DELETE", "/v1/staff/forum/categories/feedback", None),
     ]
     for role in (Role.COMPLIANCE, Role.AUDITOR):
         desk = staff_as(role)
         for method, path, body in attempts:
-            response = desk.post(path, body) if method == "POST" else desk.client.get(path)
+            if method == "GET":
+                response = desk.client.get(path)
+            else:
+                response = desk.post(path, body) if method == "POST" else desk.delete(path)
             assert (response.status_code, response.json()["error"]["code"]) == (403, "STAFF_FORBIDDEN"), (role, path)
     for method, path, body in attempts:  # a signed-in wallet is no member of staff
         response = bob.client.request(method, path, json=body)

@@ -211,6 +211,7 @@ ROUTES: list[Route] = [
           {"name": "Feedback", "description": "Ideas", "translations": {"zh-CN": {"name": "反馈"}}}),
     Route("POST", "/v1/staff/forum/categories/{slug}/move", P.FORUM_MODERATE,
           "/v1/staff/forum/categories/feedback/move", {"direction": "up"}),
+    Route("DELETE", "/v1/staff/forum/categories/{slug}", P.FORUM_MODERATE, "/v1/staff/forum/categories/feedback"),
     # the signed-in wallet's own account, KYC, tickets and posts
     Route("GET", "/v1/account/profile", WALLET),
     Route("PUT", "/v1/account/profile", WALLET, body={"country": "DE"}),

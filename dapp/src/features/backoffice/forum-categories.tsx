@@ -1,6 +1,6 @@
 /** The forum's categories in the back office: add one, rename it and rewrite its description, in English and in
- *  each of the dApp's other languages, and move it up or down the list users see. A category keeps its slug (its
- *  address); the audit log keeps every change (server side). */
+ *  each of the dApp's other languages, move it up or down the list users see, and delete one no thread was posted in
+ *  (a mistyped slug: a category keeps its slug, its address). The audit log keeps every change (server side). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import { Field, TextAreaField, useToast, type Column } from "../../components/ui";
@@ -18,6 +18,7 @@ import {
   type CategoryForm,
   type CategoryTranslationForm,
 } from "./category-form";
+import { ConfirmDialog } from "./confirm-dialog";
 import { ContentEditor, TranslationFieldset, useContentForm } from "./content-editor";
 import { forumModeration, type CategoryMove, type CategoryText, type StaffCategory } from "./forum-moderation";
 import { TRANSLATED_LANGUAGES, languageName } from "./languages";
@@ -32,6 +33,17 @@ export function Categories() {
   const queryClient = useQueryClient();
   const list = useQuery({ queryKey: CATEGORIES, queryFn: forumModeration.categories });
   const [editing, setEditing] = useState<StaffCategory | null>(null);
+  const [deleting, setDeleting] = useState<StaffCategory | null>(null);
+  const remove = useMutation({
+    mutationFn: (category: StaffCategory) => forumModeration.deleteCategory(category.slug),
+    onSuccess: (left, category) => {
+      queryClient.setQueryData(CATEGORIES, left);
+      void queryClient.invalidateQueries({ queryKey: ["forum", "categories"] });
+      if (editing?.slug === category.slug) setEditing(null);
+      setDeleting(null);
+      toast.show({ kind: "success", title: t("backoffice.forum.category.deleted", { name: category.name }) });
+    },
+  });
   const move = useMutation({
     mutationFn: ({ category, direction }: { category: StaffCategory; direction: CategoryMove }) => forumModeration.moveCategory(category.slug, direction),
     onSuccess: (moved, { category, direction }) => {
@@ -78,6 +90,14 @@ export function Categories() {
                 {t(`backoffice.forum.category.move.${direction}`)}
               </button>
             ))}
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              aria-label={t("backoffice.forum.category.deleteNamed", { name: c.name })}
+              onClick={() => setDeleting(c)}
+            >
+              {t("backoffice.forum.category.delete")}
+            </button>
           </span>
         );
       },
@@ -98,6 +118,21 @@ export function Categories() {
       <Fragment key={editing?.slug ?? "new"}>
         <CategoryEditor editing={editing} onDone={() => setEditing(null)} />
       </Fragment>
+      <ConfirmDialog
+        open={deleting !== null}
+        title={deleting ? t("backoffice.forum.category.deleteTitle", { name: deleting.name }) : ""}
+        confirm={t("backoffice.forum.category.confirmDelete")}
+        danger
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => deleting && remove.mutate(deleting)}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+      >
+        <p>{t("backoffice.forum.category.deleteText")}</p>
+      </ConfirmDialog>
     </div>
   );
 }

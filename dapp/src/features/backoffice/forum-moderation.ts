@@ -74,6 +74,7 @@ export const forumModeration = {
   addCategory: (slug: string, text: CategoryIn) => staffHttp.post<StaffCategory>("/v1/staff/forum/categories", { slug, ...text }),
   moveCategory: (slug: string, direction: CategoryMove) =>
     staffHttp.post<{ categories: StaffCategory[] }>(`/v1/staff/forum/categories/${enc(slug)}/move`, { direction }),
+  deleteCategory: (slug: string) => staffHttp.delete<{ categories: StaffCategory[] }>(`/v1/staff/forum/categories/${enc(slug)}`),
   changeCategory: (slug: string, text: CategoryIn) => staffHttp.put<StaffCategory>(`/v1/staff/forum/categories/${enc(slug)}`, text),
   unban: (wallet: string, reason: string) => staffHttp.post<{ wallet: string }>(`/v1/staff/forum/bans/${enc(wallet)}/unban`, { reason }),
 };

@@ -94,6 +94,7 @@ describe("the categories", () => {
     expect(markup).toMatch(/<td[^>]*>Chinese \(China\) \(outdated\)<\/td>/); // written for an English since changed
     expect(markup).toMatch(/<td[^>]*>None<\/td>/);
     expect(markup).toContain('aria-label="Edit category “Bots”">Edit</button>');
+    expect(markup).toContain('aria-label="Delete category “Bots”">Delete</button>'); // asked in a dialog first
   });
 
   it("move up or down one place, the first not up and the last not down", () => {

@@ -57,6 +57,7 @@ const REFUSALS: [status: number, code: string, field: string | null, english: st
   [409, "FORUM_ALREADY_BANNED", "wallet", "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc is banned already"],
   [404, "FORUM_BAN_NOT_FOUND", "wallet", "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc is not banned"],
   [409, "FORUM_CATEGORY_EXISTS", "slug", "a category 'general' exists"],
+  [409, "FORUM_CATEGORY_NOT_EMPTY", "slug", "1 thread(s) are in 'general' (hidden ones count): a category with threads stays"],
   [404, "FORUM_CATEGORY_NOT_FOUND", "slug", "no category 'general'"],
   [404, "FORUM_THREAD_NOT_FOUND", "threadId", "no thread 3"],
   [404, "FORUM_POST_NOT_FOUND", "postId", "no post 3"],

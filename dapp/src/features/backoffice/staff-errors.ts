@@ -43,6 +43,7 @@ const KNOWN: Record<string, MessageKey> = {
   FORUM_ALREADY_BANNED: "backoffice.error.forumAlreadyBanned",
   FORUM_BAN_NOT_FOUND: "backoffice.error.forumBanNotFound",
   FORUM_CATEGORY_EXISTS: "backoffice.error.forumCategoryExists",
+  FORUM_CATEGORY_NOT_EMPTY: "backoffice.error.forumCategoryNotEmpty",
   FORUM_CATEGORY_NOT_FOUND: "backoffice.error.forumCategoryNotFound",
   FORUM_THREAD_NOT_FOUND: "backoffice.error.forumThreadNotFound",
   FORUM_POST_NOT_FOUND: "backoffice.error.forumPostNotFound",
