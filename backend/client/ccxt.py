@@ -149,6 +149,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "fetchOrder": True,
                     "fetchOrderBook": True,
                     "fetchTicker": True,
+                    "fetchTickers": True,
                     "fetchTime": True,
                     "fetchTrades": True,
                     "fetchTradingFees": True,
@@ -593,6 +594,14 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             "markets/{market}/ticker", "public", "GET", self.extend({"market": market["id"]}, params)
         )
         return self.parse_ticker(response, market)
+
+    def fetch_tickers(self, symbols: Any = None, params: Any = {}) -> Any:
+        """Each market's ticker (those of `symbols` only, if given), by symbol: one request a market, as HDEX
+        answers a ticker per market."""
+        self.load_markets()
+        wanted = self.market_symbols(symbols)
+        tickers = [self.fetch_ticker(symbol, params) for symbol in (wanted or self.symbols)]
+        return self.filter_by_array_tickers(tickers, "symbol", wanted)
 
     def parse_ticker(self, ticker: Any, market: Any = None) -> Any:
         base_decimals, quote_decimals = self.decimals_of(market)

@@ -41,6 +41,11 @@ def test_markets_and_market_data_come_in_ccxt_shapes_with_human_figures(server: 
     assert [(t["side"], t["price"], t["amount"], t["cost"]) for t in trades] == [("buy", 3000.5, 0.2, 600.1)]
     ticker = taker.fetch_ticker(SYMBOL)
     assert (ticker["last"], ticker["ask"], ticker["bid"], ticker["baseVolume"]) == (3000.5, 3000.5, None, 0.2)
+    everyone = taker.fetch_tickers()
+    assert list(everyone) == [SYMBOL] and everyone[SYMBOL]["last"] == 3000.5
+    assert taker.fetch_tickers([SYMBOL])[SYMBOL]["ask"] == 3000.5
+    with pytest.raises(ccxt.BadSymbol):
+        taker.fetch_tickers(["DOGE/USDC"])
     candles = taker.fetch_ohlcv(SYMBOL, "1m")
     assert [candle[1:] for candle in candles] == [[3000.5, 3000.5, 3000.5, 3000.5, 0.2]]
 
