@@ -117,6 +117,9 @@ REDIS_READ_TIMEOUT_S = 5.0
 # How long an answered entry's id is remembered: longer than any read's reply can be on its way (the socket's
 # timeout), so a reply read before the entry was acknowledged cannot apply it again once it is answered.
 ANSWERED_KEPT_S = 2 * REDIS_READ_TIMEOUT_S
+# How many lease terms the ids of entries whose answers may have gone out are kept: a claim brings back those still
+# pending within a term and a third; those not back by then were deleted with their answers (the transaction ran).
+MAYBE_ANSWERED_TERMS = 3
 SAMPLE_INTERVAL_S = 1.0  # how often the consumer reads the stream's length and pending count for /metrics
 _PLACED, _REPLAYED, _REFUSED, _CANCELLED, _REPLACED = (
     COMMAND_STREAM_COMMANDS.labels(outcome) for outcome in ("placed", "replayed", "refused", "cancelled", "replaced")
@@ -388,9 +391,10 @@ class CommandConsumer:
         # Entries answered: read again (a reply on its way while they were answered), they are acknowledged and
         # deleted, never applied a second time (a refused order could pass on the second try, though its client
         # was told no). By when each was answered; and those whose answers may have gone out (the connection was
-        # lost while sending them), kept until a claim brings them back.
+        # lost while sending them), by when: kept until a claim brings them back, or for MAYBE_ANSWERED_TERMS lease
+        # terms (if the answers went out, the entries went with them and come back never).
         self._answered: collections.OrderedDict[bytes, float] = collections.OrderedDict()
-        self._maybe_answered: set[bytes] = set()
+        self._maybe_answered: collections.OrderedDict[bytes, float] = collections.OrderedDict()
         self._cursor: str | None = None  # where `_next_rows` reads next (see there)
         self._reading_for: Callable[[], EngineHost | None] = lambda: None  # the host it reads for (a weak reference)
         self._next_claim = 0.0  # the loop time of the next claim of idle entries
@@ -474,7 +478,8 @@ class CommandConsumer:
             log.warning("entries not dropped", extra={"entries": len(ids), "why": why, "error": str(exc)})
             return
         log.warning(why, extra={"entries": len(ids)})
-        self._maybe_answered.difference_update(ids)
+        for entry_id in ids:
+            self._maybe_answered.pop(entry_id, None)
 
     async def _next_rows(self) -> tuple[list[tuple[bytes, dict[bytes, bytes]]], bool]:
         """The next entries to apply, and whether they were delivered before (claimed, or read from this
@@ -645,16 +650,10 @@ class CommandConsumer:
             # claims the commands back, it drops them unanswered rather than apply them again; their clients, told
             # nothing, look them up (an order by its hash) as after any timeout.
             log.warning("answers may not have been sent", extra={"error": str(exc)})
-            self._maybe_answered.update(ids)
+            now = asyncio.get_running_loop().time()
+            _remember(self._maybe_answered, ids, now, MAYBE_ANSWERED_TERMS * self._orphan_idle_ms / 1000)
             return
-        self._remember_answered(ids)
-
-    def _remember_answered(self, ids: list[bytes]) -> None:
-        now = asyncio.get_running_loop().time()
-        answered = self._answered
-        while answered and next(iter(answered.values())) < now - ANSWERED_KEPT_S:
-            answered.popitem(last=False)
-        answered.update(dict.fromkeys(ids, now))
+        _remember(self._answered, ids, asyncio.get_running_loop().time(), ANSWERED_KEPT_S)
 
     async def _outcome(self, host: EngineHost, entry: Entry) -> Outcome:
         """What applying one command gives. A refusal is answered as the engine process's own door answers it; a
@@ -839,3 +838,11 @@ async def consuming_commands(
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await client.aclose()
+
+
+def _remember(kept: collections.OrderedDict[bytes, float], ids: list[bytes], now: float, for_s: float) -> None:
+    """Note `ids` at loop time `now` in `kept` (oldest first), dropping those noted more than `for_s` ago: memory
+    stays bounded however long the process runs."""
+    while kept and next(iter(kept.values())) < now - for_s:
+        kept.popitem(last=False)
+    kept.update(dict.fromkeys(ids, now))

@@ -4,6 +4,7 @@ engine's, an order placed in a batch that could not be stored is never answered 
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from backend.errors import ErrorCode, HdexError
 from backend.signing import Domain
-from backend.trading.usecases.command_stream import CommandConsumer, CommandStream, Entry, Placed
+from backend.trading.usecases.command_stream import Answer, CommandConsumer, CommandStream, Entry, Placed
 
 
 def closed_port() -> int:
@@ -58,3 +59,35 @@ def test_an_order_of_a_batch_that_could_not_be_stored_is_not_answered_from_memor
         return dict(consumer._unanswered)
 
     assert asyncio.run(store_fails()) == {}
+
+
+class DroppedPipeline:
+    """A Redis transaction whose connection goes while it is on its way: it may have run, or not."""
+
+    def __getattr__(self, command: str) -> Any:
+        return lambda *args, **kwargs: None  # xadd, expire, xack, xdel: queued
+
+    async def execute(self) -> None:
+        raise RedisConnectionError("Connection closed by server.")
+
+
+def test_entries_whose_answers_may_have_gone_out_are_forgotten_after_three_lease_terms() -> None:
+    """Kept until a claim brought them back, they stayed in memory for good when the answers had gone out: then
+    the entries went with them and never come back."""
+    term_s = 30.0
+
+    async def faults() -> list[list[bytes]]:
+        client: Any = SimpleNamespace(pipeline=lambda transaction: DroppedPipeline())
+        consumer = CommandConsumer(client, lambda: None, lambda host, order_hash: None, "engine-1", term_s, lambda: 0.0)
+        loop = asyncio.get_running_loop()
+        kept = []
+        for entry_id, at in ((b"1-0", 0.0), (b"2-0", 2 * term_s), (b"3-0", 3 * term_s + 1)):
+            loop.time = functools.partial(float, at)  # type: ignore[method-assign]  # the loop's clock, set by hand
+            durable = loop.create_future()
+            durable.set_result(None)
+            answer = Answer("t", order={"hash": "0x01"})
+            await consumer._store_and_answer(durable, [(Entry(entry_id, "t", "hdex:replies:r1", b"{}", b""), answer)])
+            kept.append(list(consumer._maybe_answered))
+        return kept
+
+    assert asyncio.run(faults()) == [[b"1-0"], [b"1-0", b"2-0"], [b"2-0", b"3-0"]]
