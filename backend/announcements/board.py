@@ -130,7 +130,7 @@ def check_draft(draft: Draft) -> Draft:
         raise HdexError(ErrorCode.ANNOUNCEMENT_WINDOW_INVALID, "the end must be after the start", "endsAt")
     return Draft(
         english.title, english.body, draft.severity, draft.placement, draft.starts_at_ms, draft.ends_at_ms,
-        dict(sorted(translations.items())), draft.still_fit & translations.keys(),
+        dict(sorted(translations.items())), frozenset(draft.still_fit & translations.keys()),
     )  # fmt: skip
 
 

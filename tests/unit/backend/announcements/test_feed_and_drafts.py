@@ -120,3 +120,10 @@ def test_an_empty_feed_is_dated_now_and_dates_are_rfc3339_utc() -> None:
     assert feed.findtext(f"{ATOM}updated") == "2025-12-02T08:10:00.123Z"
     assert feed.findall(f"{ATOM}entry") == []
     assert rfc3339(0) == "1970-01-01T00:00:00.000Z"
+
+
+def test_a_checked_draft_says_still_fits_only_of_the_translations_it_carries() -> None:
+    sent = replace(GOOD, translations={"zh-CN": Text("标题", "正文")}, still_fit=frozenset({"zh-CN", "es"}))
+    checked = check_draft(sent)
+    assert checked.still_fit == frozenset({"zh-CN"}) and type(checked.still_fit) is frozenset
+    assert check_draft(replace(sent, translations={})).still_fit == frozenset()
