@@ -220,7 +220,8 @@ def delete_category(session: Session, slug: str, *, actor: str, ip: str | None) 
     logged "forum.category.delete" with what it said; FORUM_CATEGORY_NOT_EMPTY while threads are in it, hidden ones
     too (their posts would lose their place), FORUM_CATEGORY_NOT_FOUND for an unknown slug. Every category left."""
     category = get_for_change(session, ForumCategory, category_by_slug(session, slug).id)
-    assert category is not None  # just found, and categories are deleted only here, under the same lock
+    if category is None:  # another moderator deleted it between the look-up and the lock: gone, as asked
+        raise HdexError(ErrorCode.FORUM_CATEGORY_NOT_FOUND, f"there is no category {slug!r}", "category")
     threads = session.scalar(select(func.count()).where(ForumThread.category_id == category.id)) or 0
     if threads:
         raise HdexError(

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from eth_utils import to_checksum_address
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from backend.bootstrap import Container
 from backend.db.models import ForumCategory
+from backend.forum import moderation
 from backend.staff.roles import Role
 
 from .conftest import ClientFor, StaffBrowser, User, audit, forum_rows, reply_to, start_thread
@@ -346,6 +348,27 @@ def test_moderators_delete_a_category_no_thread_was_posted_in_and_only_such_a_on
     }
     again = moderator.post("/v1/staff/forum/categories", {"slug": "bost", "name": "Bots"})
     assert again.status_code == 201  # the slug is free again
+
+
+def test_a_category_another_moderator_deleted_meanwhile_is_not_found_not_a_server_error(
+    moderator: StaffBrowser, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-up found it; another moderator's delete committed before this one's lock was taken (the lock's
+    read then finds nothing: before, an assertion made that a 500)."""
+    assert moderator.post("/v1/staff/forum/categories", {"slug": "bots", "name": "Bots"}).status_code == 201
+    found = moderation.category_by_slug
+
+    def found_then_deleted_elsewhere(session: Any, slug: str) -> Any:
+        category = found(session, slug)
+        with container.uow() as other:  # the other moderator's unit of work
+            other.session.execute(delete(ForumCategory).where(ForumCategory.slug == slug))
+            other.commit()
+        return category
+
+    monkeypatch.setattr(moderation, "category_by_slug", found_then_deleted_elsewhere)
+    refused = moderator.delete("/v1/staff/forum/categories/bots")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (404, "FORUM_CATEGORY_NOT_FOUND")
+    assert audit(container, "forum.category.delete") == []
 
 
 def test_two_categories_sharing_a_place_still_swap(
