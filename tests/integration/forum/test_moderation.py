@@ -14,6 +14,7 @@ from sqlalchemy import delete, update
 from backend.bootstrap import Container
 from backend.db.models import ForumCategory
 from backend.forum import moderation
+from backend.forum.threads import category_by_slug
 from backend.staff.roles import Role
 
 from .conftest import ClientFor, StaffBrowser, User, audit, forum_rows, reply_to, start_thread
@@ -356,10 +357,9 @@ def test_a_category_another_moderator_deleted_meanwhile_is_not_found_not_a_serve
     """The look-up found it; another moderator's delete committed before this one's lock was taken (the lock's
     read then finds nothing: before, an assertion made that a 500)."""
     assert moderator.post("/v1/staff/forum/categories", {"slug": "bots", "name": "Bots"}).status_code == 201
-    found = moderation.category_by_slug
 
     def found_then_deleted_elsewhere(session: Any, slug: str) -> Any:
-        category = found(session, slug)
+        category = category_by_slug(session, slug)
         with container.uow() as other:  # the other moderator's unit of work
             other.session.execute(delete(ForumCategory).where(ForumCategory.slug == slug))
             other.commit()
