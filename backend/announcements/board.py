@@ -268,18 +268,17 @@ def text_in(row: Announcement, language: str) -> Text:
     """The words a reader in `language` gets of `row` (a mail, where no view is built): its translation if it is
     written from the English as it is, else the English."""
     text = row.translations.get(language)
-    if text is None or _outdated(row, text):
+    if text is None or written_for_other_english(text, source_digest(row.title, row.body)):
         return Text(row.title, row.body)
     return Text(text["title"], text["body"])
 
 
-def _outdated(row: Announcement, text: Mapping[str, str]) -> bool:
-    return written_for_other_english(text, source_digest(row.title, row.body))
-
-
 def _view(row: Announcement) -> AnnouncementView:
+    english = source_digest(row.title, row.body)  # once a row, not once a translation
     translations = {
-        language: TranslatedText(text["title"], text["body"], render(text["body"], stored=True), _outdated(row, text))
+        language: TranslatedText(
+            text["title"], text["body"], render(text["body"], stored=True), written_for_other_english(text, english)
+        )
         for language, text in row.translations.items()
     }
     return AnnouncementView(

@@ -749,8 +749,6 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         ORDER_EXPIRED or NONCE_USED once it no longer knows an expired order's hash), and what the earlier send did
         is answered. Still unknown: OrderOutcomeUnknown. A first send refused for its nonce is signed again once by
         `resign` (when given), under a nonce the exchange is asked for anew."""
-        resends = self.safe_integer(self.options, "orderResends", 3)
-        delay_ms = self.safe_integer(self.options, "orderResendDelay", 500)
         attempt = 0
         while True:
             try:
@@ -767,7 +765,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             except NetworkError as error:
                 if isinstance(error, (RateLimitExceeded, DDoSProtection)) and not after_unknown:
                     raise  # a definite refusal: rate limited (429), or the engine's queue full (503 ENGINE_BUSY)
-                if attempt == resends:
+                if not self.pause_before_resend(attempt):
                     what = (
                         f"the cancel of order {order_hash} may or may not have applied"
                         if path == CANCEL_PATH
@@ -778,8 +776,16 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                         "fetch_order it, or send the same signed body again"
                     )
                     raise OrderOutcomeUnknown(message, order_hash, path, body) from error
-                self.sleep(delay_ms * 2**attempt)
                 after_unknown, attempt = True, attempt + 1
+
+    def pause_before_resend(self, attempt: int) -> bool:
+        """Whether a send left without a clear answer after `attempt` resends goes once more
+        (`options["orderResends"]` times at most), having waited `options["orderResendDelay"]` ms, doubled at each
+        resend."""
+        if attempt >= self.safe_integer(self.options, "orderResends", 3):
+            return False
+        self.sleep(self.safe_integer(self.options, "orderResendDelay", 500) * 2**attempt)
+        return True
 
     def taken_before(self, path: str, order_hash: str, body: Any) -> Any:
         """What an earlier send of a signed order placed (or of a cancel cancelled), as the exchange would have
@@ -936,17 +942,14 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         CANCEL_EXPIRED), and doing either again does what the first would have (cancels what is open, sets the
         same deadline from now); a bulk cancel's answer then names what the last send cancelled. Still without an
         answer: the last error is raised."""
-        resends = self.safe_integer(self.options, "orderResends", 3)
-        delay_ms = self.safe_integer(self.options, "orderResendDelay", 500)
         attempt = 0
         while True:
             request = self.extend(self.signed_scope_request(scope, market_id), params)
             try:
                 return self.request(path, "private", "POST", request)
             except NetworkError as error:
-                if isinstance(error, (RateLimitExceeded, DDoSProtection)) or attempt == resends:
+                if isinstance(error, (RateLimitExceeded, DDoSProtection)) or not self.pause_before_resend(attempt):
                     raise  # a definite refusal (rate limited, the engine's queue full), or no answer in the end
-                self.sleep(delay_ms * 2**attempt)
                 attempt += 1
 
     def signed_scope_request(self, scope: str, market_id: Any) -> Any:

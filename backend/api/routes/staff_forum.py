@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -60,6 +60,7 @@ router = APIRouter(prefix="/v1/staff/forum", tags=["staff"])
 MODERATE = Annotated[StaffPrincipal, requires(Permission.FORUM_MODERATE)]
 ReportId = Annotated[int, Path(alias="reportId", ge=1, le=MAX_ROW_ID)]
 ReportStatus = Literal["open", "hidden", "dismissed"]
+T = TypeVar("T")
 CategorySlug = Annotated[str, Path(max_length=40, pattern="^[a-z0-9-]+$")]
 
 
@@ -349,7 +350,7 @@ async def categories(staff: MODERATE, container: ContainerDep) -> dict[str, Any]
         with container.uow() as uow:
             return list_categories(uow.session)
 
-    return {"categories": [staff_category_json(view) for view in await asyncio.to_thread(read)]}
+    return _category_list(await asyncio.to_thread(read))
 
 
 @router.post("/categories", status_code=201, response_model=None, responses={
@@ -359,10 +360,10 @@ async def new_category(body: NewCategory, staff: MODERATE, container: ContainerD
     """Adds a category after the others, named in English and optionally in the dApp's other languages
     (audit-logged "forum.category.create"); 409 FORUM_CATEGORY_EXISTS."""
     actor = staff.actor
-    return await _category_after(container, lambda session: create_category(
+    return staff_category_json(await _committed(container, lambda session: create_category(
         session, body.slug, body.name, body.description, actor=actor.name, ip=actor.ip, now_ms=_now_ms(),
         translations=body.translated(),
-    ))  # fmt: skip
+    )))  # fmt: skip
 
 
 @router.put("/categories/{slug}", response_model=None, responses={
@@ -377,10 +378,10 @@ async def change_category_text(
     """Renames a category and rewrites its description and translations (each language it keeps must be sent;
     its slug and place stay); audit-logged "forum.category.change"; 404 FORUM_CATEGORY_NOT_FOUND."""
     actor = staff.actor
-    return await _category_after(container, lambda session: change_category(
+    return staff_category_json(await _committed(container, lambda session: change_category(
         session, slug, body.name, body.description, actor=actor.name, ip=actor.ip, translations=body.translated(),
         still_fit=body.still_fit(),
-    ))  # fmt: skip
+    )))  # fmt: skip
 
 
 @router.post("/categories/{slug}/move", response_model=None, responses={
@@ -395,14 +396,9 @@ async def move_category_place(
     """Moves a category one place up or down the list users see (audit-logged "forum.category.move"; the first
     moved up or the last moved down stays, and nothing is logged); 404 FORUM_CATEGORY_NOT_FOUND."""
     actor = staff.actor
-
-    def write() -> list[CategoryView]:
-        with container.uow() as uow:
-            views = move_category(uow.session, slug, body.direction, actor=actor.name, ip=actor.ip)
-            uow.commit()
-            return views
-
-    return {"categories": [staff_category_json(view) for view in await asyncio.to_thread(write)]}
+    return _category_list(await _committed(container, lambda session: move_category(
+        session, slug, body.direction, actor=actor.name, ip=actor.ip,
+    )))  # fmt: skip
 
 
 @router.delete("/categories/{slug}", response_model=None, responses={
@@ -413,23 +409,22 @@ async def remove_category(slug: CategorySlug, staff: MODERATE, container: Contai
     audit-logged "forum.category.delete"; 409 FORUM_CATEGORY_NOT_EMPTY while threads are in it, hidden ones too;
     404 FORUM_CATEGORY_NOT_FOUND."""
     actor = staff.actor
+    return _category_list(await _committed(container, lambda session: delete_category(
+        session, slug, actor=actor.name, ip=actor.ip,
+    )))  # fmt: skip
 
-    def write() -> list[CategoryView]:
+
+async def _committed(container: Container, write: Callable[[Session], T]) -> T:
+    """What `write` (a change to the categories) returns, run in a unit of work off the event loop and committed."""
+
+    def run() -> T:
         with container.uow() as uow:
-            views = delete_category(uow.session, slug, actor=actor.name, ip=actor.ip)
+            done = write(uow.session)
             uow.commit()
-            return views
+            return done
 
-    return {"categories": [staff_category_json(view) for view in await asyncio.to_thread(write)]}
+    return await asyncio.to_thread(run)
 
 
-async def _category_after(container: Container, write: Callable[[Session], CategoryView]) -> dict[str, Any]:
-    """Commits `write` (adding or changing a category) and answers the category as staff see it."""
-
-    def run() -> CategoryView:
-        with container.uow() as uow:
-            view = write(uow.session)
-            uow.commit()
-            return view
-
-    return staff_category_json(await asyncio.to_thread(run))
+def _category_list(views: list[CategoryView]) -> dict[str, Any]:
+    return {"categories": [staff_category_json(view) for view in views]}

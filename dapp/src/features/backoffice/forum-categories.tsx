@@ -34,11 +34,15 @@ export function Categories() {
   const list = useQuery({ queryKey: CATEGORIES, queryFn: forumModeration.categories });
   const [editing, setEditing] = useState<StaffCategory | null>(null);
   const [deleting, setDeleting] = useState<StaffCategory | null>(null);
+  // a move or a delete answers every category in its place: shown at once; the readers' list is read again
+  const showList = (answer: { categories: StaffCategory[] }) => {
+    queryClient.setQueryData(CATEGORIES, answer);
+    void queryClient.invalidateQueries({ queryKey: ["forum", "categories"] });
+  };
   const remove = useMutation({
     mutationFn: (category: StaffCategory) => forumModeration.deleteCategory(category.slug),
     onSuccess: (left, category) => {
-      queryClient.setQueryData(CATEGORIES, left);
-      void queryClient.invalidateQueries({ queryKey: ["forum", "categories"] });
+      showList(left);
       if (editing?.slug === category.slug) setEditing(null);
       setDeleting(null);
       toast.show({ kind: "success", title: t("backoffice.forum.category.deleted", { name: category.name }) });
@@ -47,8 +51,7 @@ export function Categories() {
   const move = useMutation({
     mutationFn: ({ category, direction }: { category: StaffCategory; direction: CategoryMove }) => forumModeration.moveCategory(category.slug, direction),
     onSuccess: (moved, { category, direction }) => {
-      queryClient.setQueryData(CATEGORIES, moved);
-      void queryClient.invalidateQueries({ queryKey: ["forum", "categories"] });
+      showList(moved);
       toast.show({ kind: "success", title: t(`backoffice.forum.category.moved.${direction}`, { name: category.name }) });
     },
     onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
