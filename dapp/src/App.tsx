@@ -28,6 +28,7 @@ import { RecentTrades } from "./features/trades";
 import { ConnectDialog, WalletButton, WrongChainBanner } from "./features/wallet";
 import { LanguageSwitcher, useI18n } from "./i18n";
 import { errorText } from "./lib/errors";
+import { loadError } from "./lib/query-client";
 import { isStaffRoute, Link, paths, useRoute } from "./lib/router";
 import { StreamNotice } from "./lib/stream-notice";
 import "./styles/layout.css";
@@ -111,12 +112,13 @@ function TradingPage() {
   const openOrders = useOpenOrders(market);
   const exitRequested = useExitRequested(markets.data ?? []);
 
+  const marketsFailed = loadError(markets);
   let body;
   if (markets.isPending) body = <StatusMessage kind="loading">{t("market.loading")}</StatusMessage>;
-  else if (markets.error)
+  else if (marketsFailed)
     body = (
       <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void markets.refetch() }}>
-        {errorText(markets.error, t)}
+        {errorText(marketsFailed, t)}
       </StatusMessage>
     );
   else if (!market) body = <StatusMessage kind="empty">{t("market.none")}</StatusMessage>;

@@ -4,6 +4,7 @@
  */
 import "./messages"; // before anything renders a message of this chunk
 import { StatusMessage } from "../../components/ui";
+import { loadError } from "../../lib/query-client";
 import { useI18n } from "../../i18n";
 import { useAuth } from "../auth";
 import { useWallet } from "../wallet";
@@ -33,7 +34,7 @@ export default function AccountPage() {
     const key = wallet.status !== "connected" ? "accountPage.connectFirst" : auth.status === "loading" ? "common.loading" : "accountPage.signInFirst";
     body = <StatusMessage kind={auth.status === "loading" ? "loading" : "empty"}>{t(key)}</StatusMessage>;
   } else {
-    const failed = profile.error ?? kyc.error;
+    const failed = loadError(profile) ?? loadError(kyc);
     if (failed)
       body = (
         <StatusMessage

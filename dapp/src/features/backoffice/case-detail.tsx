@@ -8,6 +8,7 @@ import { useId, useState, type FormEvent } from "react";
 import { DataTable, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { unsentRest } from "../../lib/drafts";
+import { loadError } from "../../lib/query-client";
 import { ALERT_STATUS_NAMES } from "./alerts";
 import { SeverityBadge, useKindName } from "./alert-words";
 import { CASE_ACTIONS, CASE_STATUS_NAMES, MAX_NOTE_CHARS, mayMove, noteProblem } from "./cases";
@@ -25,7 +26,8 @@ export function CaseDetailView({ id, member }: { id: number; member: StaffMember
   const kindName = useKindName();
   const detail = useQuery({ queryKey: ["staff", "cases", "detail", id], queryFn: () => staffApi.caseDetail(id) });
 
-  if (detail.error) return <StatusMessage kind="error">{staffErrorText(detail.error, t)}</StatusMessage>;
+  const failed = loadError(detail);
+  if (failed) return <StatusMessage kind="error">{staffErrorText(failed, t)}</StatusMessage>;
   if (!detail.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   const { case: c, alerts, notes } = detail.data;
   const manage = can(member, "cases.manage") && c.status !== "closed";

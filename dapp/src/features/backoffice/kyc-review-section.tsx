@@ -7,6 +7,7 @@ import { useId, useState } from "react";
 import { LoadMore, SelectField, StatusMessage, useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import { countryName } from "../../lib/countries";
+import { loadError } from "../../lib/query-client";
 import { SUBMISSION_STATUS_NAMES } from "../account";
 import { DocumentViewer } from "./document-viewer";
 import { reasonProblem } from "./forms";
@@ -103,7 +104,8 @@ export function SubmissionReview({ id, member }: { id: string | number; member: 
     },
   });
 
-  if (submission.error) return <StatusMessage kind="error">{staffErrorText(submission.error, t)}</StatusMessage>;
+  const failed = loadError(submission);
+  if (failed) return <StatusMessage kind="error">{staffErrorText(failed, t)}</StatusMessage>;
   if (!submission.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   const s = submission.data;
   const problem = reasonProblem(reason, attempt === "reject");

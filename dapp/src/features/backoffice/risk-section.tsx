@@ -10,6 +10,7 @@ import { Dialog, useToast, type Column } from "../../components/ui";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { Market, MarketHalt } from "../../lib/api-types";
 import { formatPrice } from "../../lib/market";
+import { loadError } from "../../lib/query-client";
 import { marketsQuery, useMarkets } from "../markets";
 import { can } from "./permissions";
 import { QueryTable } from "./query-table";
@@ -177,7 +178,8 @@ function WithdrawalPauseBanner({ manage }: { manage: boolean }) {
     },
   });
 
-  if (pause.error) return <StaffErrorAlert error={pause.error} />;
+  const pauseFailed = loadError(pause);
+  if (pauseFailed) return <StaffErrorAlert error={pauseFailed} />;
   if (!pause.data) return null;
   if (!pause.data.paused) return <p className="muted">{t("backoffice.risk.withdrawalsRunning")}</p>;
   return (

@@ -9,6 +9,7 @@ import { Field, StatusMessage, useToast } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { formatPrice } from "../../lib/market";
+import { loadError } from "../../lib/query-client";
 import { marketsQuery } from "../markets";
 import { ReasonField } from "./reason-field";
 import {
@@ -32,7 +33,8 @@ export function RiskSettingsForm({ market, onDone }: { market: Market; onDone():
   const { t } = useI18n();
   const key = ["staff", "risk", "market", market.name];
   const current = useQuery({ queryKey: key, queryFn: () => staffApi.marketRisk(market.name) });
-  if (current.error) return <StatusMessage kind="error">{staffErrorText(current.error, t)}</StatusMessage>;
+  const failed = loadError(current);
+  if (failed) return <StatusMessage kind="error">{staffErrorText(failed, t)}</StatusMessage>;
   if (!current.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   return <Editor market={market} risk={current.data} onDone={onDone} />;
 }

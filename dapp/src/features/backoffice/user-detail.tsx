@@ -8,6 +8,7 @@ import { DataTable, StatusMessage, Tabs, type Column } from "../../components/ui
 import { useI18n } from "../../i18n";
 import { countryName } from "../../lib/countries";
 import { formatBaseAmount, formatPrice } from "../../lib/market";
+import { loadError } from "../../lib/query-client";
 import { LimitsSummary } from "../account";
 import { useMarkets } from "../markets";
 import { LimitOverrides } from "./limit-overrides";
@@ -24,7 +25,8 @@ export function UserDetailView({ address, member }: { address: string; member: S
   const ids = useId();
   const detail = useQuery({ queryKey: ["staff", "users", "detail", address], queryFn: () => staffApi.user(address) });
 
-  if (detail.error) return <StatusMessage kind="error">{staffErrorText(detail.error, t)}</StatusMessage>;
+  const failed = loadError(detail);
+  if (failed) return <StatusMessage kind="error">{staffErrorText(failed, t)}</StatusMessage>;
   if (!detail.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
   const { profile, limits } = detail.data;
 

@@ -8,6 +8,7 @@ import { ConfirmDialog } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import type { Market } from "../../lib/api-types";
 import { errorText } from "../../lib/errors";
+import { loadError } from "../../lib/query-client";
 import { useAccountOpenOrders } from "../orders";
 import { useWallet } from "../wallet";
 import { durationText, exitStage } from "./countdown";
@@ -66,10 +67,11 @@ export function ExitPanel({ markets }: { markets: readonly Market[] }) {
   const chainNow = useChainNow(state.data);
   const stage = state.data && chainNow !== null ? exitStage(state.data.exitAvailableAt, chainNow) : null;
   const busy = action.isPending || wallet.wrongChain;
+  const stateFailed = loadError(state);
 
   let body;
   if (wallet.status !== "connected") body = <p className="muted">{t("exit.connectFirst")}</p>;
-  else if (state.error) body = <p className="form-error" role="alert">{errorText(state.error, t)}</p>;
+  else if (stateFailed) body = <p className="form-error" role="alert">{errorText(stateFailed, t)}</p>;
   else if (!state.data || !stage) body = <p className="muted">{t("common.loading")}</p>;
   else if (stage.stage === "none")
     body = (

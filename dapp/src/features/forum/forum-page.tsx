@@ -12,6 +12,7 @@ import { useI18n, type MessageKey } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
 import { unsentRest } from "../../lib/drafts";
 import { errorText } from "../../lib/errors";
+import { loadError } from "../../lib/query-client";
 import { Link, navigate, useLocation } from "../../lib/router";
 import { useAuth } from "../auth";
 import { shortAddress } from "../wallet";
@@ -104,10 +105,11 @@ function Categories() {
   const { t } = useI18n();
   const describe = useErrorText();
   const categories = useCategories();
-  if (categories.error)
+  const failed = loadError(categories);
+  if (failed)
     return (
       <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void categories.refetch() }}>
-        {describe(categories.error)}
+        {describe(failed)}
       </StatusMessage>
     );
   if (!categories.data) return <StatusMessage kind="loading">{t("common.loading")}</StatusMessage>;
@@ -235,16 +237,17 @@ function ThreadPage({ id }: { id: number }) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
   });
-  if (thread.error) {
+  const failed = loadError(thread);
+  if (failed) {
     // gone (removed, hidden, a mistyped link): asking again cannot help, the forum's front page can
-    const gone = thread.error instanceof ApiError && thread.error.status === 404;
+    const gone = failed instanceof ApiError && failed.status === 404;
     return (
       <>
         <StatusMessage
           kind="error"
           action={gone ? undefined : { label: t("common.retry"), onClick: () => void thread.refetch() }}
         >
-          {describe(thread.error)}
+          {describe(failed)}
         </StatusMessage>
         {gone ? (
           <p className="forum__crumbs">

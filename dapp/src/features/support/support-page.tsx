@@ -10,6 +10,7 @@ import { useId, useState, type FormEvent } from "react";
 import { ConfirmDialog, DataTable, Field, FileViewer, LoadMore, SelectField, StatusMessage, TextAreaField, useToast, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api-client";
+import { loadError } from "../../lib/query-client";
 import { Link, navigate, paths } from "../../lib/router";
 import { useAuth } from "../auth";
 import { useWallet } from "../wallet";
@@ -189,13 +190,14 @@ function TicketView({ address, id }: { address: string; id: number }) {
     </p>
   );
 
-  if (detail.error) {
-    const missing = detail.error instanceof ApiError && detail.error.status === 404;
+  const failed = loadError(detail);
+  if (failed) {
+    const missing = failed instanceof ApiError && failed.status === 404;
     return (
       <>
         {back}
         <StatusMessage kind={missing ? "empty" : "error"} action={missing ? undefined : { label: t("common.retry"), onClick: () => void detail.refetch() }}>
-          {missing ? t("support.notFound") : supportErrorText(detail.error, t)}
+          {missing ? t("support.notFound") : supportErrorText(failed, t)}
         </StatusMessage>
       </>
     );
