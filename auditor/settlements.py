@@ -96,7 +96,7 @@ class SettlementVerifier:
             fees[maker.base_token] = fees.get(maker.base_token, 0) + buyer_fee
             fees[maker.quote_token] = fees.get(maker.quote_token, 0) + seller_fee
             state.count("trades_verified")
-        self._check_fill_or_kill(state, events[0], call, executed, traded)
+        self._check_fill_or_kill(state, events[0], call, skipped, traded)
         # Only now: two orders of one maker with one nonce may both trade in the same batch.
         state.used_nonces.update((call.orders[i].maker, call.orders[i].nonce) for i in traded)
         collected: dict[str, int] = {}  # summed: two events of one token both credit the fee recipient
@@ -110,9 +110,9 @@ class SettlementVerifier:
             )  # fmt: skip
 
     def _check_fill_or_kill(
-        self, state: AuditState, event: Event, call: SettleCall, executed: list[Trade], traded: dict[int, int]
+        self, state: AuditState, event: Event, call: SettleCall, skipped: set[int], traded: dict[int, int]
     ) -> None:
-        """A fill-or-kill order settles whole in one batch or not at all, as one run of consecutive trades: no fill
+        """A fill-or-kill order settles whole in one batch or not at all, as the whole of one run (`_run`): no fill
         before the batch, all of it in it."""
         for index, before in traded.items():
             order = call.orders[index]
@@ -120,11 +120,11 @@ class SettlementVerifier:
                 continue
             order_hash = self.digest(order)
             in_batch = state.fills[order_hash] - before
-            places = [place for place, trade in enumerate(executed) if trade.taker_index == index]
-            if places and places[-1] - places[0] + 1 != len(places):
+            places = [p for p, trade in enumerate(call.trades) if trade.taker_index == index and p not in skipped]
+            if places and places != (run := _run(call.trades, places[0])):
                 Check(state, event).fail(
                     "fill-or-kill-not-whole", f"fill-or-kill order {order_hash} settled in trades {places} of the "
-                    "batch, not one run of consecutive trades", order=order_hash,
+                    f"batch, not the whole run {run} of consecutive trades it takes", order=order_hash,
                 )  # fmt: skip
             if before or in_batch != order.base_amount:
                 Check(state, event).fail(
@@ -218,6 +218,19 @@ class SettlementVerifier:
         state.fills[order_hash] = filled
         if filled != reported:
             check.fail("fill-mismatch", f"order {order_hash}: TradeSettled reports {reported} filled, rebuilt {filled}")
+
+
+def _run(trades: Sequence[Trade], place: int) -> list[int]:
+    """The positions in the call of the contract's fill-or-kill run holding trade `place`: the consecutive trades
+    around it with its taker, skipped ones included, as `_settleWithFillOrKill` cuts them before settling any."""
+    taker = trades[place].taker_index
+    # The contract starts a run at a fill-or-kill taker's first trade after another taker's: the run reaches back to it.
+    start, end = place, place + 1
+    while start > 0 and trades[start - 1].taker_index == taker:
+        start -= 1
+    while end < len(trades) and trades[end].taker_index == taker:
+        end += 1
+    return list(range(start, end))
 
 
 def _check_fee(check: Check, order: Order, order_hash: str, fee: int, received: int, schedule_rate: int) -> None:

@@ -3,6 +3,7 @@ batches, fees, all judged from calldata and events alone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from auditor.abi import Event, UndecodableCall
@@ -155,3 +156,28 @@ def test_a_fill_or_kill_taker_must_settle_in_one_run_of_consecutive_trades() -> 
     assert batch().settle_trades(split) == ["fill-or-kill-not-whole"]
     together = [split[0], split[2], split[1]]
     assert batch().settle_trades(together) == []
+
+
+def test_a_fill_or_kill_run_is_cut_in_the_calldata_with_the_skipped_trades() -> None:
+    """The contract cuts runs in the call, skipped trades included: split by another taker's trade the order has two
+    runs, each short of its amount, and with a third trade of its own one run over it, so none settles. A faulty
+    contract settling the rest would fill the order exactly: only the runs tell."""
+    seller = order(SELLER, 1, amount=2 * WEI)
+    fok = replace(order(BUYER, 0, amount=2 * WEI), flags=8)
+    other_seller, other_buyer = order(SELLER, 1, nonce=2), order(BUYER, 0, nonce=3)
+    exact = 3_000 * 10**6
+    half, other = (seller, fok, WEI, exact, (0, 0)), (other_seller, other_buyer, WEI, exact, (0, 0))
+    assert batch().settle_trades([half, other, half], emitted=_skipping(1)) == ["fill-or-kill-not-whole"]
+    assert batch().settle_trades([half, half, half], emitted=_skipping(2)) == ["fill-or-kill-not-whole"]
+    assert batch().settle_trades([half, half, other], emitted=_skipping(2)) == []
+
+
+def _skipping(place: int) -> Callable[[list[Event]], list[Event]]:
+    """The events of a fee-free batch had the contract skipped its trade at `place` and settled the others."""
+
+    def emitted(events: list[Event]) -> list[Event]:
+        settled = events[place]
+        skipped = Event("TradeSkipped", settled.block, settled.log_index, settled.tx_hash, {"tradeIndex": place})
+        return [*events[:place], skipped, *events[place + 1 :]]
+
+    return emitted
