@@ -821,9 +821,13 @@ class EngineHost:
                 self._fill(event, ts)
             elif kind is OrderCancelled or kind is OrderExpired:
                 assert isinstance(event, OrderCancelled | OrderExpired)
-                status = OrderStatus.EXPIRED if kind is OrderExpired else OrderStatus.CANCELLED
-                reason = "expired" if isinstance(event, OrderExpired) else event.reason.value
-                self._close(event.order_id, status, self._reasons.pop(event.order_id, reason), ts)
+                # A cancel under way for it (its reason waiting) may have met it expired: the engine sweeps what has
+                # expired before any command, so it closed as expired, not for the cancel's reason.
+                waiting = self._reasons.pop(event.order_id, None)
+                if isinstance(event, OrderExpired):
+                    self._close(event.order_id, OrderStatus.EXPIRED, "expired", ts)
+                else:
+                    self._close(event.order_id, OrderStatus.CANCELLED, waiting or event.reason.value, ts)
             elif kind is OrderTriggered:
                 assert isinstance(event, OrderTriggered)
                 tracked = self._orders.get(event.order_id)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pytest
+
 from backend.signing import Order
+from backend.trading.hosting import host
 from backend.trading.rules.accounts import checksum
 from backend.trading.rules.markets import quote_amount
 
@@ -42,6 +46,22 @@ def test_a_replace_hands_the_old_orders_funds_to_the_new_one(exchange: Exchange)
     assert exchange.client.get(f"/v1/orders/{old['hash']}").json()["status"] == "cancelled"
     assert exchange.client.get(f"/v1/orders/{placed['hash']}").json()["status"] == "open"
     assert exchange.state()["reserved"][(wallet(POOR), checksum(USDC))] == quote_amount(QTY - 10**15, PRICE + TICK)
+
+
+def test_a_replace_of_an_order_that_expired_meanwhile_leaves_it_expired_not_replaced(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine sweeps expired orders before the replace's cancel: the order closed because it expired, and its
+    history says so, not `replaced` (the replace itself is refused and places nothing)."""
+    expiry = int(time.time()) + 60
+    old = exchange.place(5, expiry=expiry).json()
+    monkeypatch.setattr(host, "now_ms", lambda: (expiry + 2) * 1000)  # past it, before the host's next tick
+    refused = replace(exchange, replace_body(exchange, old["hash"], exchange.order(5, limitPrice=PRICE - TICK)))
+    exchange.state()  # drains the host
+
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "ORDER_NOT_OPEN"), refused.text
+    view = exchange.client.get(f"/v1/orders/{old['hash']}").json()
+    assert (view["status"], view["reason"]) == ("expired", "expired")
 
 
 def test_a_replace_whose_cancel_fails_places_nothing(exchange: Exchange) -> None:
