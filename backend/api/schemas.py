@@ -311,6 +311,11 @@ class OrderList(BaseModel):
 
 class CancelAllResult(BaseModel):
     cancelled: list[Hash] = Field(description="hashes of the orders this request cancelled")
+    kept: list[Hash] = Field(
+        description="hashes of the maker's orders left open because their market is halted (a halted market refuses "
+        "every command, cancels too; a request naming it is refused MARKET_HALTED): cancel them once it reopens, or "
+        "on-chain"
+    )
 
 
 class ReplaceResult(BaseModel):

@@ -50,6 +50,7 @@ from backend.client.errors import (
     StreamClosed,
     SubscriptionRefused,
     WaitTimeout,
+    all_cancelled,
     answer_body,
     network_error,
     poll_delay,
@@ -289,8 +290,7 @@ class AsyncHdexClient:
         async def sign() -> dict[str, Any]:
             return (await self._clocked_signer()).cancel_all_body(market)
 
-        cancelled: list[str] = (await self._cancel("the bulk cancel", "POST", "/v1/orders/cancel", sign))["cancelled"]
-        return cancelled
+        return all_cancelled(await self._cancel("the bulk cancel", "POST", "/v1/orders/cancel", sign))
 
     async def order(self, order_hash: str) -> dict[str, Any]:
         result: dict[str, Any] = await self._call("GET", f"/v1/orders/{order_hash}")

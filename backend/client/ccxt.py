@@ -916,11 +916,13 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         market_id = None if market is None else market["id"]
         response = self.send_signed_scope("orders/cancel", "HDEX cancel-all|" + (market_id or "*"), market_id, params)
         # the answer is the hashes alone: each order's market is known when one market was cancelled (safe_order
-        # does not take it from `market`), else left unknown rather than guessed
+        # does not take it from `market`), else left unknown rather than guessed. Orders a halted market kept open
+        # (a cancel of all markets only) come back with status open, not dropped: they still hold funds and trade.
         symbol = None if market is None else market["symbol"]
         return [
-            self.safe_order({"id": h, "symbol": symbol, "status": "canceled", "info": {"hash": h}}, market)
-            for h in self.safe_list(response, "cancelled", [])
+            self.safe_order({"id": h, "symbol": symbol, "status": status, "info": {"hash": h}}, market)
+            for key, status in (("cancelled", "canceled"), ("kept", "open"))
+            for h in self.safe_list(response, key, [])
         ]
 
     def cancel_all_orders_after(self, timeout: Any, params: Any = {}) -> Any:

@@ -137,6 +137,24 @@ class ReplacePartlyFailed(HdexClientError):
         self.cancelled, self.refused = cancelled, refused
 
 
+class OrdersKeptOpen(HdexClientError):
+    """A cancel of every market cancelled `cancelled`, but a halted market kept `kept` open (a halted market refuses
+    every command, cancels too): they still hold funds and trade once it reopens, unless cancelled then (or
+    on-chain, at once). Raised, not returned, as a kill switch's caller must not take them for gone."""
+
+    def __init__(self, cancelled: list[str], kept: list[str]) -> None:
+        super().__init__(200, "MARKET_HALTED", f"{len(kept)} order(s) kept open by a halted market: {', '.join(kept)}")
+        self.cancelled, self.kept = cancelled, kept
+
+
+def all_cancelled(answer: Mapping[str, Any]) -> list[str]:
+    """The hashes a bulk cancel's answer cancelled; `OrdersKeptOpen` if it left any open."""
+    cancelled, kept = list(answer["cancelled"]), list(answer.get("kept") or [])
+    if kept:
+        raise OrdersKeptOpen(cancelled, kept)
+    return cancelled
+
+
 class SubscriptionRefused(HdexClientError):
     """The stream refused a subscription (`{"op": "error"}` in answer to it): `subscription` is the one sent."""
 

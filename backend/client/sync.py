@@ -44,6 +44,7 @@ from backend.client.errors import (
     HdexClientError,
     OrderOutcomeUnknown,
     WaitTimeout,
+    all_cancelled,
     answer_body,
     network_error,
     poll_delay,
@@ -312,13 +313,13 @@ class HdexClient:
     def cancel_all(self, market: str | None = None) -> list[str]:
         """Cancel every open order of this wallet (in `market`, or all); returns their hashes. Sent again, newly
         stamped, while its outcome is unknown: the hashes are then those the answered send cancelled (an earlier
-        send may have cancelled the rest). `CancelOutcomeUnknown` if it stays unknown."""
+        send may have cancelled the rest). `CancelOutcomeUnknown` if it stays unknown; `OrdersKeptOpen` (with
+        `cancelled` and `kept`) when a halted market kept some open (one named as `market` refuses: MARKET_HALTED)."""
 
         def sign() -> dict[str, Any]:
             return self._clocked_signer().cancel_all_body(market)
 
-        cancelled: list[str] = self._cancel("the bulk cancel", "POST", "/v1/orders/cancel", sign)["cancelled"]
-        return cancelled
+        return all_cancelled(self._cancel("the bulk cancel", "POST", "/v1/orders/cancel", sign))
 
     def order(self, order_hash: str) -> dict[str, Any]:
         result: dict[str, Any] = self._call("GET", f"/v1/orders/{order_hash}")

@@ -209,11 +209,12 @@ async def cancel_order(
 )
 async def cancel_orders(request: Request, host: HostDep, limiter: LimiterDep) -> dict[str, list[str]]:
     """Cancel every open order of `maker`, in `market` or in all markets. The maker signs
-    Cancel(maker, keccak256("HDEX cancel-all|<market or *>|<timestamp ms>"))."""
+    Cancel(maker, keccak256("HDEX cancel-all|<market or *>|<timestamp ms>")). `kept`: orders a halted market
+    kept open (a cancel of all markets cancels the others; one naming a halted market is refused)."""
     cancel = parse_bulk_cancel_request(await json_body(request))
     order_entry.check_cancel_all(host, cancel)
     await limiter.hit_address(cancel.maker)
-    return {"cancelled": await order_entry.cancel_all(host, cancel)}
+    return await order_entry.cancel_all(host, cancel)
 
 
 @router.post(

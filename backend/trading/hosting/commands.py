@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from backend.alerts.store import PendingAlert
 from backend.engine import Command, Event
@@ -57,10 +57,17 @@ class CancelOrder(HostCommand[None]):
     reason: str | None = None
 
 
+class BulkCancelled(NamedTuple):
+    cancelled: list[str]  # the hashes of the orders cancelled
+    # the maker's orders a halted market kept open (it refuses every command, cancels too): a cancel of every
+    # market cancels the others rather than none, and says which stayed
+    kept: list[str]
+
+
 @dataclass(frozen=True, slots=True)
-class BulkCancel(HostCommand[list[str]]):
+class BulkCancel(HostCommand[BulkCancelled]):
     """A signed cancel-all of `maker` (in `market`, or everywhere): its timestamp must be above the
-    wallet's previous one. Returns the hashes cancelled."""
+    wallet's previous one."""
 
     maker: str
     market: str | None

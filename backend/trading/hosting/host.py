@@ -446,7 +446,7 @@ class EngineHost:
             self._reasons.pop(tracked.hash, None)
             raise engine_error(rejected.reason)
 
-    def _bulk_cancel(self, command: do.BulkCancel) -> list[str]:
+    def _bulk_cancel(self, command: do.BulkCancel) -> do.BulkCancelled:
         maker = command.maker
         self._check_usable()  # a request refused changes nothing: sent again once order entry is back, it passes
         check_bulk_timestamp(command.timestamp_ms, self._bulk_cancel_stamps.get(maker, 0), now_ms())
@@ -454,7 +454,10 @@ class EngineHost:
         # stored with the cancels it made: after a restart the same request is a replay still
         self._bulk_cancel_stamps[maker] = self._batch.bulk_cancel_stamps[maker] = command.timestamp_ms
         self._schedule_flush()  # also when it found nothing to cancel
-        return cancelled
+        # Only a cancel of every market gets here past a halted one (one naming it is refused MARKET_HALTED): the
+        # orders it kept are answered, for the client to cancel once the market reopens (or on-chain, at once).
+        kept = [t.hash for t in self._orders.values() if t.maker == maker and command.market in (None, t.market)]
+        return do.BulkCancelled(cancelled, kept)
 
     def _cancel_all(self, maker: str, market: str | None, reason: str | None = None) -> list[str]:
         """Cancel every live order of `maker` (in `market`, or everywhere); returns their hashes."""

@@ -752,7 +752,7 @@ class CommandConsumer:
             bulk = parse_bulk_cancel_request(body)
             check_cancel_all(host, bulk)
             await self._count(bulk.maker, entry)
-            return {"cancelled": apply_cancel_all(host, bulk)}
+            return apply_cancel_all(host, bulk)
         switch = parse_cancel_after_request(body)
         check_cancel_after(host, switch)
         await self._count(switch.maker, entry)

@@ -99,18 +99,20 @@ def check_cancel_all(host: EngineHost, request: BulkCancelRequest) -> None:
     verify_cancel(host.domain, request.maker, bulk_cancel_scope(market, request.timestamp_ms), request.signature)
 
 
-def apply_cancel_all(host: EngineHost, request: BulkCancelRequest) -> list[str]:
+def apply_cancel_all(host: EngineHost, request: BulkCancelRequest) -> dict[str, list[str]]:
     """Cancel every open order of the request's maker (in its market, or everywhere), the request checked
-    (`check_cancel_all`); returns their hashes. Stored with the host's next batch, as `apply_cancel`."""
+    (`check_cancel_all`); the answer: `cancelled`, their hashes, and `kept`, those a halted market kept open. Stored
+    with the host's next batch, as `apply_cancel`."""
     market = market_or_all(host, request.market)
-    return host.handle(BulkCancel(checksum(request.maker), market, request.timestamp_ms))
+    done = host.handle(BulkCancel(checksum(request.maker), market, request.timestamp_ms))
+    return {"cancelled": done.cancelled, "kept": done.kept}
 
 
-async def cancel_all(host: EngineHost, request: BulkCancelRequest) -> list[str]:
+async def cancel_all(host: EngineHost, request: BulkCancelRequest) -> dict[str, list[str]]:
     """`apply_cancel_all`, returning once it is stored."""
-    cancelled = apply_cancel_all(host, request)
+    answer = apply_cancel_all(host, request)
     await host.durable()
-    return cancelled
+    return answer
 
 
 def order_to_replace(host: EngineHost, replace: ReplaceRequest, stored: Callable[[str], bool]) -> TrackedOrder:

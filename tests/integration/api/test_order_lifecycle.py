@@ -288,6 +288,23 @@ def test_a_bulk_cancel_a_halted_market_refused_passes_when_sent_again_after_it_r
     assert bulk_cancel(exchange, BUYER, MARKET, now).json()["cancelled"] == [order]
 
 
+def test_a_bulk_cancel_of_every_market_answers_the_orders_a_halted_market_kept_open(exchange: Exchange) -> None:
+    """A halted market refuses every command, cancels too. A cancel of all markets cancels what it can and lists the
+    rest under `kept`, rather than answering as though they were gone: they still hold funds and trade once it
+    reopens, so the wallet must cancel them again then (its timestamp is spent: the request cancelled something)."""
+    kept = exchange.place(BUYER).json()["hash"]
+    set_state(exchange, MarketState.HALTED)
+    answer = bulk_cancel(exchange, BUYER, None, time.time_ns() // 1_000_000)
+    set_state(exchange, MarketState.OPEN)
+
+    assert (answer.status_code, answer.json()) == (200, {"cancelled": [], "kept": [kept]}), answer.text
+    assert exchange.client.get(f"/v1/orders/{kept}").json()["status"] == "open"
+    assert reserved(exchange, BUYER, USDC) == QTY * PRICE // 10**18
+    assert bulk_cancel(exchange, BUYER, None, time.time_ns() // 1_000_000 + 1).json() == {
+        "cancelled": [kept], "kept": []
+    }
+
+
 def test_an_order_sent_again_is_told_it_is_placed_whatever_changed_since(exchange: Exchange) -> None:
     """A client retrying (or a command delivered again) must learn that its order stands, not a refusal a new order
     would meet now: here its market halted since. The command stream answers DUPLICATE_ORDER with the order."""

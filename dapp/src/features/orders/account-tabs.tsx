@@ -14,6 +14,7 @@ import { orderNonces } from "../order-form/order-nonces";
 import { useWallet } from "../wallet";
 import { AccountError } from "./account-error";
 import { useAccountOpenOrders } from "./account-orders";
+import { bulkCancelNotice } from "./bulk-cancel";
 import { useCancelAll } from "./cancels";
 import { onChainErrorText, useCancelAllOnChain, useCancelOnChain, type OnChainPhase } from "./on-chain-cancel";
 import { FillsTable } from "./fills-table";
@@ -59,7 +60,7 @@ export function AccountTabs({ markets }: { market: Market; markets: readonly Mar
       className="button button--small"
       onClick={() =>
         cancelAll.mutate(undefined, {
-          onSuccess: ({ cancelled }) => toast.show({ kind: "success", title: t("account.cancelledAll", { count: cancelled.length }) }),
+          onSuccess: (answer) => toast.show(bulkCancelNotice(answer, t)),
         })
       }
       disabled={nothingToCancel || cancelAll.isPending}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bulkCancelBody, bulkCancelScope } from "./bulk-cancel";
+import { translate, type MessageKey, type MessageParams } from "../../i18n";
+import { bulkCancelBody, bulkCancelNotice, bulkCancelScope } from "./bulk-cancel";
 
 // From the Python side (backend/trading/cancels.py `bulk_cancel_scope`), regenerate with `.venv/bin/python`:
 //   from backend.signing.typed_data import keccak
@@ -21,5 +22,14 @@ describe("bulk cancel", () => {
       timestamp: "1700000000123",
       signature: "0xab",
     });
+  });
+
+  it("tells of orders a halted market kept open as a notice that stays, not as a success", () => {
+    const t = (key: MessageKey, params?: MessageParams) => translate("en", key, params);
+    expect(bulkCancelNotice({ cancelled: ["0xa", "0xb"], kept: [] }, t)).toEqual({ kind: "success", title: "Cancelled 2 orders" });
+    const kept = bulkCancelNotice({ cancelled: ["0xa"], kept: ["0xb", "0xc"] }, t);
+    expect([kept.kind, kept.title]).toEqual(["error", "2 orders stay open: their market is halted"]);
+    expect(kept.body).toContain("Cancelled 1 orders");
+    expect(kept.body).toContain("Cancel all on-chain");
   });
 });

@@ -10,7 +10,7 @@ import { api } from "../../lib/api-client";
 import { signTyped, useCurrentEip712 } from "../../lib/signing";
 import { useWallet } from "../wallet";
 import { ordersKey } from "./account-orders";
-import { bulkCancelBody, bulkCancelScope } from "./bulk-cancel";
+import { bulkCancelBody, bulkCancelScope, type BulkCancelAnswer } from "./bulk-cancel";
 
 /** The signer of cancels: the connected wallet on the exchange's chain, with the signing forms. */
 function useCancelSigner() {
@@ -47,7 +47,7 @@ export function useCancelAll() {
       const { serverTime } = await api.get<{ serverTime: number }>("/v1/time");
       const timestamp = BigInt(serverTime);
       const { maker, signature } = await sign(bulkCancelScope(null, timestamp));
-      return api.post<{ cancelled: string[] }>("/v1/orders/cancel", bulkCancelBody(maker, null, timestamp, signature));
+      return api.post<BulkCancelAnswer>("/v1/orders/cancel", bulkCancelBody(maker, null, timestamp, signature));
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ordersKey(address) }),
   });

@@ -8,7 +8,7 @@ import asyncio
 import httpx
 import pytest
 
-from backend.client import CancelOutcomeUnknown, HdexClientError
+from backend.client import CancelOutcomeUnknown, HdexClientError, OrdersKeptOpen
 
 from .fake_exchange import FakeExchange, async_client, error, sync_client
 
@@ -35,6 +35,19 @@ def test_a_bulk_cancel_without_an_answer_is_signed_again_with_a_new_timestamp() 
     assert sync_client(exchange).cancel_all("WETH-USDC") == ["0xa"]
     stamps = [int(body["timestamp"]) for body in exchange.sent("POST", "/v1/orders/cancel")]
     assert len(stamps) == 3 and stamps == sorted(set(stamps))
+
+
+def test_a_bulk_cancel_a_halted_market_partly_kept_raises_orders_kept_open_with_both_lists() -> None:
+    """A kill switch's caller must not take the orders a halted market kept open for gone: the answer is raised."""
+    exchange = FakeExchange()
+    exchange.writes[("POST", "/v1/orders/cancel")] = lambda request: httpx.Response(
+        200, json={"cancelled": ["0xa"], "kept": ["0xb", "0xc"]}
+    )
+    with pytest.raises(OrdersKeptOpen, match="2 order") as kept:
+        sync_client(exchange).cancel_all()
+    assert (kept.value.cancelled, kept.value.kept, kept.value.code) == (["0xa"], ["0xb", "0xc"], "MARKET_HALTED")
+    with pytest.raises(OrdersKeptOpen):
+        asyncio.run(async_client(exchange).cancel_all())
 
 
 def test_a_cancel_whose_outcome_stays_unknown_raises_cancel_outcome_unknown() -> None:

@@ -259,6 +259,13 @@ def test_a_bulk_cancel_without_an_answer_is_signed_anew_and_sent_again() -> None
     assert all((body["market"], body["maker"]) == ("WETH-USDC", fake.posted[0]["maker"]) for body in fake.posted)
 
 
+def test_a_bulk_cancel_returns_the_orders_a_halted_market_kept_as_open() -> None:
+    kept = "0x" + "02" * 32
+    fake = FakeHdex([(200, {"cancelled": [OLD_HASH], "kept": [kept]})])
+    orders = adapter(fake).cancel_all_orders()
+    assert [(o["id"], o["status"]) for o in orders] == [(OLD_HASH, "canceled"), (kept, "open")]
+
+
 def test_a_cancel_after_without_an_answer_is_sent_again_and_a_definite_refusal_is_not() -> None:
     fake = FakeHdex([error(504, "ENGINE_TIMEOUT"), (200, {"deadline": 1_000})])
     assert int(adapter(fake).cancel_all_orders_after(30_000)["deadline"]) == 1_000
