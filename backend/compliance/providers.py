@@ -8,9 +8,10 @@ from typing import Any, Protocol
 
 from eth_abi.abi import decode, encode
 from eth_utils.crypto import keccak
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.compliance.store import deny_list_version
 from backend.db.models import DenyListEntry, SanctionedAddress, SanctionsList
 from backend.errors import CodedError, ErrorCode
 
@@ -74,11 +75,10 @@ class DenyListProvider:
     name = "deny-list"
 
     def version(self, session: Session) -> str:
-        """How many entries, and the latest one's time: the time alone stays put when a second entry comes in
-        the same second (SQLite's timestamps) or with an earlier transaction time (PostgreSQL's now()), and a
-        screener kept its cached "clear" for the new entry's address."""
-        count, latest = session.execute(select(func.count(), func.max(DenyListEntry.added_at))).one()
-        return f"{count}@{latest.isoformat()}" if latest else "empty"
+        """The change counter every deny-list change raises in its own transaction (`store.deny_list_version`):
+        the entries' count and latest time stayed put when one went out and another came in within a second
+        (SQLite keeps seconds), and screeners kept their cached "clear" for the new entry's address."""
+        return str(deny_list_version(session))
 
     def check(self, session: Session, addresses: Sequence[str]) -> dict[str, Hit]:
         rows = session.scalars(select(DenyListEntry).where(DenyListEntry.address.in_(list(addresses))))

@@ -58,7 +58,7 @@ class Screener:
         now = self._clock()
         with self.session_factory() as session:
             # A cached decision holds only while every provider decides with the data it was made with:
-            # a list import or a deny-list addition takes effect at once for every user of this screener.
+            # a list import or any deny-list change takes effect at once for every user of this screener.
             current = self._versions(session)
             decisions = {
                 a: hit[1]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from backend.compliance.lists import BUNDLED_VERSION_PREFIX
 from backend.compliance.lists import SanctionsList as ParsedList
-from backend.db.models import DenyListEntry, SanctionedAddress, SanctionsList
+from backend.db.models import DenyListEntry, DenyListVersion, SanctionedAddress, SanctionsList
+
+DENY_LIST_VERSION_ID = 1  # the one row of deny_list_version (migration 0045 writes it)
 
 
 def import_list(session: Session, parsed: ParsedList) -> tuple[SanctionsList, bool]:
@@ -50,6 +54,24 @@ def import_bundled_list(session: Session, bundled: ParsedList) -> tuple[Sanction
     return import_list(session, bundled)
 
 
+def deny_list_version(session: Session) -> int:
+    """The deny-list's version: raised by every change, never repeated (0 before the first)."""
+    version = session.scalar(select(DenyListVersion.version).where(DenyListVersion.id == DENY_LIST_VERSION_ID))
+    return version or 0
+
+
+def _raise_deny_list_version(session: Session) -> None:
+    """Raise the version in the caller's transaction, so it commits with the change or not at all. The UPDATE
+    serializes changers (a row lock on PostgreSQL, the write lock on SQLite): none is lost, none repeated."""
+    raised = session.execute(
+        update(DenyListVersion)
+        .where(DenyListVersion.id == DENY_LIST_VERSION_ID)
+        .values(version=DenyListVersion.version + 1)
+    )
+    if cast(CursorResult[Any], raised).rowcount != 1:  # changes the screeners would not see: refuse them
+        raise RuntimeError("deny_list_version has no row: the database is not migrated to 0045")
+
+
 def deny(session: Session, address: str, reason: str, added_by: str) -> None:
     """Add (or update) an address on the operator deny-list."""
     entry = session.get(DenyListEntry, address.lower())
@@ -57,6 +79,7 @@ def deny(session: Session, address: str, reason: str, added_by: str) -> None:
         session.add(DenyListEntry(address=address.lower(), reason=reason, added_by=added_by))
     else:
         entry.reason, entry.added_by = reason, added_by
+    _raise_deny_list_version(session)
 
 
 def allow(session: Session, address: str) -> bool:
@@ -65,4 +88,5 @@ def allow(session: Session, address: str) -> bool:
     if entry is None:
         return False
     session.delete(entry)
+    _raise_deny_list_version(session)
     return True

@@ -16,6 +16,7 @@ from backend.db.models.base import Base
 from backend.db.models.chain import ChainBlock, ChainCursor, ChainEvent, ContractDeployment
 from backend.db.models.compliance import (
     DenyListEntry,
+    DenyListVersion,
     FrozenFunds,
     SanctionedAddress,
     SanctionsList,
@@ -77,6 +78,7 @@ __all__ = [
     "ChainEvent",
     "ContractDeployment",
     "DenyListEntry",
+    "DenyListVersion",
     "EmailVerification",
     "Fill",
     "ForumBan",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models.base import Base
@@ -42,6 +42,17 @@ class DenyListEntry(Base):
     reason: Mapped[str] = mapped_column(String(500))
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DenyListVersion(Base):
+    """One row: a number every change to the deny-list raises in the change's own transaction
+    (`backend.compliance.store`). Screeners in every process trust a cached decision only while it is unchanged:
+    the entries' count and latest time were not enough (an entry out and another in within a second)."""
+
+    __tablename__ = "deny_list_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class ScreeningDecision(Base):

@@ -25,9 +25,9 @@ from backend.compliance.providers import (
     SanctionsListProvider,
 )
 from backend.compliance.screening import Screener
-from backend.compliance.store import allow, deny, import_bundled_list, import_list
+from backend.compliance.store import allow, deny, deny_list_version, import_bundled_list, import_list
 from backend.db import migrate
-from backend.db.models import DenyListEntry, ScreeningDecision
+from backend.db.models import DenyListEntry, DenyListVersion, ScreeningDecision
 from backend.db.session import make_engine
 from tests.processes import hdex_command
 
@@ -264,3 +264,58 @@ def test_a_deny_listing_in_the_same_second_as_the_last_still_overrides_a_cached_
         session.get(DenyListEntry, other).added_at = first.added_at  # type: ignore[union-attr]
         session.commit()
     assert screener.screen([other], actor="t", context="t")[other].result == "blocked"
+
+
+def test_an_entry_out_and_another_in_within_the_same_second_still_overrides_a_cached_clear_decision(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    """The operator corrects a typo: the wrong address out, the right one in, within a second. The entries' count
+    and latest time are as they were, and the change comes from another process (only the database is shared)."""
+    typo, meant = "0x" + "aa" * 20, "0x" + "bb" * 20
+    with sessions() as session:
+        deny(session, typo, "sanctioned", "compliance")
+        session.commit()
+    screener = _screener(sessions)  # the API's, the relayer's and deposit screening's one cache
+    assert screener.screen([meant], actor="t", context="t")[meant].allowed  # cached for 60 s
+    elsewhere = make_engine(database_url)  # the staff API's process, say
+    try:
+        with sessionmaker(elsewhere)() as session:
+            first = session.get(DenyListEntry, typo)
+            assert first is not None
+            added_at = first.added_at
+            assert allow(session, typo)
+            deny(session, meant, "sanctioned", "compliance")
+            session.flush()
+            entry = session.get(DenyListEntry, meant)
+            assert entry is not None
+            entry.added_at = added_at  # the same second as the entry it replaces
+            session.commit()
+    finally:
+        elsewhere.dispose()
+    assert screener.screen([meant], actor="t", context="t")[meant].result == "blocked"
+    assert screener.screen([typo], actor="t", context="t")[typo].allowed
+
+
+def test_every_deny_list_change_raises_its_version_and_a_rolled_back_one_does_not(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as session:
+        row = session.get(DenyListVersion, 1)
+        assert row is not None and row.version == 0  # written by the migration
+    seen = [0]
+
+    def changed(change: Callable[[Session], object]) -> None:
+        with sessions() as session:
+            change(session)
+            session.commit()
+            seen.append(deny_list_version(session))
+
+    changed(lambda session: deny(session, CLEAN, "fraud report #16", "support"))
+    changed(lambda session: deny(session, CLEAN, "fraud report #16, confirmed", "compliance"))  # reworded
+    changed(lambda session: allow(session, CLEAN))
+    assert seen == [0, 1, 2, 3]
+    with sessions() as session:
+        assert not allow(session, CLEAN)  # not there: nothing changed
+        deny(session, CLEAN, "fraud report #17", "support")
+        session.rollback()
+        assert deny_list_version(session) == 3
