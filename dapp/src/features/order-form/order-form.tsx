@@ -31,6 +31,7 @@ import {
   marketBuyAmountForPercent,
   ORDER_KINDS,
   quoteAmount,
+  readsBook,
   signedFeeRate,
   TIME_IN_FORCE,
   type FieldError,
@@ -53,7 +54,7 @@ function levels(raw: readonly (readonly [string, string])[] | undefined): Level[
   return (raw ?? []).map(([price, size]) => [BigInt(price), BigInt(size)] as const);
 }
 
-/** The book side a market order of `side` takes from, best first. */
+/** The side of the book opposite `side`, best first: what a market order takes from, and the bids a sell is valued at. */
 function opposite(book: BookSnapshot | undefined, side: Side): Level[] {
   return levels(side === "buy" ? book?.asks : book?.bids);
 }
@@ -90,10 +91,11 @@ export function OrderForm({ market, exitPanel }: OrderFormProps) {
   const fees = useAccountFees(wallet.address);
   const ticker = useTicker(market.name);
   const tierLimit = useTierLimit();
+  const bookRead = readsBook({ side, kind });
   const book = useQuery({
     queryKey: ["order-form-book", market.name],
     queryFn: () => api.get<BookSnapshot>(`/v1/markets/${encodeURIComponent(market.name)}/book`, { query: { depth: BOOK_DEPTH } }),
-    enabled: kind === "market",
+    enabled: bookRead,
     refetchInterval: 2_000,
   });
 
@@ -135,7 +137,8 @@ export function OrderForm({ market, exitPanel }: OrderFormProps) {
     available: wallet.address ? availableOf(balances.data, payToken.address) : null,
     lastPrice: ticker.data?.last ? BigInt(ticker.data.last) : null,
     sourcePrice: market.priceSource?.price ? BigInt(market.priceSource.price) : null,
-    oppositeLevels: opposite(book.data, side),
+    // a book no longer polled keeps its last answer, which must not judge an order later
+    oppositeLevels: bookRead ? opposite(book.data, side) : [],
     tierLimit,
     locale,
   };
@@ -179,8 +182,8 @@ export function OrderForm({ market, exitPanel }: OrderFormProps) {
       setReview(closedReview); // its order may stand: it is sent again as signed, never signed anew
       return;
     }
-    // A market order is priced from the book as it is now, not as it was two seconds ago.
-    const fresh = kind === "market" ? { ...context, oppositeLevels: opposite((await book.refetch()).data, side) } : context;
+    // An order priced or valued from the book is checked against the book as it is now, not as it was two seconds ago.
+    const fresh = bookRead ? { ...context, oppositeLevels: opposite((await book.refetch()).data, side) } : context;
     const result = checkOrder(draft, fresh);
     if (!result.ok) return;
     try {

@@ -7,6 +7,7 @@ import {
   marketBuyAmountForPercent,
   needsOperatorTrigger,
   orderFlags,
+  readsBook,
   sweepPrice,
   worstPrice,
   type Level,
@@ -271,6 +272,26 @@ describe("the market's own order limits", () => {
     expect(dumped).toMatchObject({ ok: false, errors: { amount: { key: "order.error.aboveMaxOrderNotional" } } });
     expect(checkOrder(draft({ side: "sell", amount: "2", price: "1000" }), context(selling)).ok).toBe(true); // no bids
   });
+
+  it("value a sell limit at a best bid above its limit, and at its limit once the bid is below it", () => {
+    // 2 WETH at 3,000 is exactly the 6,000 USDC allowed: more only while a bid above 3,000 would pay more
+    const withBest = (price: bigint) => context({ market: limited, available: 10n * WETH, oppositeLevels: [[price * USDC, WETH]] });
+    const order = draft({ side: "sell", amount: "2", price: "3000" });
+    expect(checkOrder(order, withBest(3_100n))).toMatchObject({
+      ok: false,
+      errors: { amount: { key: "order.error.aboveMaxOrderNotional", values: { notional: "6,200 USDC" } } },
+    });
+    expect(checkOrder(order, withBest(2_900n)).ok).toBe(true);
+    expect(checkOrder(draft({ amount: "2", price: "3000" }), withBest(3_100n)).ok).toBe(true); // a buy pays its limit at most
+  });
+});
+
+describe("readsBook", () => {
+  it("is true for a market order and for a sell of any kind (its best bid may value it), so the form keeps the book current", () => {
+    const kinds: OrderKind[] = ["limit", "market", "stopLimit", "stopMarket"];
+    expect(kinds.map((kind) => readsBook({ side: "sell", kind }))).toEqual([true, true, true, true]);
+    expect(kinds.map((kind) => readsBook({ side: "buy", kind }))).toEqual([false, true, false, false]);
+  });
 });
 
 describe("checkOrder with the wallet's KYC tier limit", () => {
@@ -298,6 +319,15 @@ describe("checkOrder with the wallet's KYC tier limit", () => {
     const result = checkOrder(draft({ amount: "5", price: "1800" }), limited(2_100n * USDC));
     expect(result).toMatchObject({ ok: false, errors: { amount: { values: { value: "10,500 USDC" } } } });
     expect(checkOrder(draft({ amount: "5", price: "1800" }), limited(null)).ok).toBe(true); // no trade yet: the quote leg
+  });
+
+  it("values a sell at a best bid above its limit, as the API does", () => {
+    // 5 WETH at 1,800 is 9,000 USDC of quote, but a bid of 2,100 would pay 10,500 USDC for them
+    const selling = (bid: bigint) =>
+      context({ tierLimit: LEVEL_0, lastPrice: null, available: 10n * WETH, oppositeLevels: [[bid * USDC, WETH]] });
+    const order = draft({ side: "sell", amount: "5", price: "1800" });
+    expect(checkOrder(order, selling(2_100n))).toMatchObject({ ok: false, errors: { amount: { values: { value: "10,500 USDC" } } } });
+    expect(checkOrder(order, selling(1_700n)).ok).toBe(true);
   });
 
   it("values a base-token reference at the base amount, and the quote leg at the inverted last price", () => {

@@ -222,7 +222,8 @@ export interface OrderContext {
   /** The price source's last reference price (`priceSource.price`): the trigger of a stop the contract checks
    * against the source is measured from it; null when unknown. */
   sourcePrice: bigint | null;
-  /** The opposite side of the book, best first: a market order's reference price. */
+  /** The opposite side of the book, best first: a market order's reference price, and a sell's best bid (see
+   * `readsBook`). */
   oppositeLevels: readonly Level[];
   /** The wallet's largest order by KYC level; null while unknown (then the API checks it alone). */
   tierLimit: TierLimit | null;
@@ -250,6 +251,13 @@ export interface CheckedOrder {
 export type OrderCheck =
   | { ok: true; order: CheckedOrder }
   | { ok: false; errors: Partial<Record<OrderField, FieldError>> };
+
+/** Whether the rules read the book (`oppositeLevels`) for an order, which must then be current: a market order is
+ * priced from it, and a sell of any kind is valued at the best bid when that is above its limit, as the API values
+ * it for the order limits (backend/trading/rules/markets.py `highest_price`, with the engine's best bid now). */
+export function readsBook(draft: Pick<OrderDraft, "side" | "kind">): boolean {
+  return draft.kind === "market" || draft.side === "sell";
+}
 
 /** The `limitPrice` the draft would sign: the typed price for limit kinds, the worst price for market
  * kinds (from the book for a market order, from the trigger for a stop-market); null while unknown. */
