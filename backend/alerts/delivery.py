@@ -81,6 +81,7 @@ def deliver_pending(
         view = alert_view(row)
         marks = dict(row.deliveries or {})
         errors: list[str] = []
+        tried = False  # whether a channel failed on this alert itself, not only skipped it
         for channel in channels:
             if channel.name in marks or not channel.wants(view):
                 continue
@@ -90,7 +91,7 @@ def deliver_pending(
             try:
                 channel.send(view)
             except Exception as exc:  # any failure, even a channel's bug, must not hold up the other channels
-                failed[channel.name] = str(exc)
+                failed[channel.name], tried = str(exc), True
                 errors.append(f"{channel.name}: {exc}")
                 log.warning(
                     "alert delivery failed; retrying later",
@@ -100,8 +101,12 @@ def deliver_pending(
                 marks[channel.name] = now_ms
         row.deliveries = marks
         if errors:
-            row.delivery_attempts += 1
-            row.next_delivery_at_ms = now_ms + retry_delay_ms(row.delivery_attempts, retry_max_s)
+            # Only a try backs the alert off. One skipped after another alert's failure stays due: backed off in
+            # step with that alert, it would be skipped behind it on every pass, and one alert a channel always
+            # refuses (a payload it will not take) would hold up every alert raised beside it, for good.
+            if tried:
+                row.delivery_attempts += 1
+                row.next_delivery_at_ms = now_ms + retry_delay_ms(row.delivery_attempts, retry_max_s)
             row.delivery_error = "; ".join(errors)[:MAX_ERROR_CHARS]
             retrying += 1
         else:

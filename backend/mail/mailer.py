@@ -73,9 +73,13 @@ class SmtpMailer:
                 _quit(smtp)
                 smtp = self._connect()
                 smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused:
-            # one mailbox refused, and smtplib reset the transaction: the connection serves the next mail
-            self._keep_or_close(smtp)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+            # one mailbox or this mail's content refused, and smtplib reset the transaction: unless the server is
+            # closing (421), the connection serves the next mail
+            if _ended_by_server(exc):
+                _quit(smtp)
+            else:
+                self._keep_or_close(smtp)
             raise
         except BaseException:
             _quit(smtp)

@@ -100,7 +100,9 @@ def send_due(
             if address is None:
                 row.sent_at_ms, row.outcome = now_ms, "unwanted"
             elif failed is not None:
-                _retry_later(row, f"not tried ({failed} earlier in this pass)", now_ms, retry_max_s)
+                # Not a try: it stays due. Backed off in step with the mail that failed, it would be skipped behind
+                # it on every pass, and one mail the server always refuses would hold up every mail after it.
+                row.error = f"not tried ({failed} earlier in this pass)"[:MAX_ERROR_CHARS]
             else:
                 keep()
                 failed = _send(mailer, row, address, now_ms, retry_max_s)
@@ -123,20 +125,28 @@ def _send(mailer: Mailer, row: AccountMail, address: str, now_ms: int, retry_max
     except ValueError as exc:  # the mail library refuses the mail itself: no retry would send it
         row.sent_at_ms, row.outcome, row.error = now_ms, "unsendable", str(exc)[:MAX_ERROR_CHARS]
         log.error("account mail cannot be sent; dropped", extra={"mail_id": row.id, "error": str(exc)})
-    except smtplib.SMTPRecipientsRefused as exc:  # this mailbox, not the server: the others go on
-        # the server's codes only: `recipients` names the mailbox, which a deletion request must not leave behind
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+        if isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code < 500:  # a pause the server asks for, not a no
+            return _server_failed(row, exc, now_ms, retry_max_s)
+        # This mailbox, or this mail (a 5xx after its content: too large, a filter), not the server: the others go
+        # on. The server's codes only: `recipients` names the mailbox, which a deletion request must not leave behind.
         _retry_later(row, failure_text(exc), now_ms, retry_max_s)
         if row.attempts >= MAX_REFUSED_ATTEMPTS:
             row.sent_at_ms, row.outcome = now_ms, "undeliverable"
         log.warning("account mail refused by the recipient's server", extra={"mail_id": row.id})
     except (OSError, smtplib.SMTPException) as exc:
-        failure = str(exc) or type(exc).__name__
-        _retry_later(row, failure, now_ms, retry_max_s)
-        log.warning("account mail not sent; retrying later", extra={"mail_id": row.id, "error": failure})
-        return failure
+        return _server_failed(row, exc, now_ms, retry_max_s)
     else:
         row.sent_at_ms, row.outcome, row.error = now_ms, "sent", None
     return None
+
+
+def _server_failed(row: AccountMail, exc: Exception, now_ms: int, retry_max_s: int) -> str:
+    """Mark a mail the server failed to take (down, or asking for a pause): tried again later; the failure."""
+    failure = str(exc) or type(exc).__name__
+    _retry_later(row, failure, now_ms, retry_max_s)
+    log.warning("account mail not sent; retrying later", extra={"mail_id": row.id, "error": failure})
+    return failure
 
 
 def _retry_later(row: AccountMail, error: str, now_ms: int, retry_max_s: int) -> None:

@@ -286,6 +286,62 @@ def test_a_pass_sends_for_a_bounded_time_stops_when_its_lease_is_gone_and_a_refu
         controller.stop()
 
 
+class FilteringInbox(Inbox):
+    """An SMTP server that refuses one mailbox's mail after its content: 554 for good (a filter), or 451 while
+    `pausing` (try later); it takes every other mail."""
+
+    pausing = False
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if f"wallet{SELLER}@example.com" in envelope.rcpt_tos:
+            return "451 try again later" if self.pausing else "554 rejected by content filter"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("pausing", [False, True])
+def test_a_mail_the_server_will_not_take_holds_up_no_one_after_it(
+    database_url: str, tmp_path: Path, pausing: bool
+) -> None:
+    """A 554 after a mail's content refuses that mail, not the server: the rest of the pass goes on, and the mail is
+    given up in the end, as a refused mailbox is. A 451 asks for a pause: the rest of the pass waits, but a mail
+    skipped is not a try: it stays due and goes on the next pass while the one that failed waits its backoff (backed
+    off in step with it, it would be skipped behind it on every pass)."""
+    box, port = FilteringInbox(), free_port()
+    box.pausing = pausing
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    container = prepare(database_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")
+    mailer = mailer_for(container.settings)
+    try:
+        for exchange in running(container):
+            choose(exchange, BUYER)
+            choose(exchange, SELLER)
+            owed(exchange, SELLER, BUYER, BUYER)
+            with container.uow() as uow:
+                first = send_due(uow.session, mailer, 0)
+            with container.uow() as uow:
+                skipped = uow.session.scalars(select(AccountMail).where(AccountMail.wallet == wallet(BUYER))).all()
+                waiting = [(row.attempts, row.next_try_at_ms, (row.error or "")[:9]) for row in skipped]
+            with container.uow() as uow:
+                second = send_due(uow.session, mailer, 1_000)  # within the failed mail's first backoff
+            if pausing:
+                assert (first.sent, first.retrying, second.sent) == (0, 3, 2)
+                assert waiting == [(0, None, "not tried")] * 2
+            else:
+                assert (first.sent, first.retrying, second.sent) == (2, 1, 0)
+                for _ in range(MAX_REFUSED_ATTEMPTS):  # each time its wait is over
+                    with container.uow() as uow:
+                        uow.session.execute(update(AccountMail).values(next_try_at_ms=0))
+                        uow.commit()
+                        send_due(uow.session, mailer, 10**13)
+            with container.uow() as uow:
+                rows = uow.session.scalars(select(AccountMail).order_by(AccountMail.id)).all()
+            assert [row.outcome for row in rows] == [None if pausing else "undeliverable", "sent", "sent"]
+            assert len(box.mails) == 2
+    finally:
+        controller.stop()
+
+
 class ConnectionsInbox(Inbox):
     """An SMTP server that notes the connection (the client's address and port) each mail came over."""
 
