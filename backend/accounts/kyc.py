@@ -169,6 +169,8 @@ def decide(
         ip=ip,
     )
     if approve:
+        if identity_country is not None:  # what the level stands on: the limits follow its country from now on
+            profile.identity_country = identity_country.upper()
         held = profile.level
         set_level(
             session,

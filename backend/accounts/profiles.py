@@ -120,10 +120,18 @@ def set_notifications(profile: AccountProfile, choices: dict[str, bool]) -> None
         setattr(profile, f"notify_{kind}", wanted)
 
 
+def country_restricted(row: AccountProfile, restricted_countries: frozenset[str]) -> bool:
+    """Whether the wallet's declared country, or the country of its approved identity data, is restricted. Both:
+    a wallet whose identity gives a country restricted since its approval must not keep its level by declaring
+    another."""
+    return is_restricted(row.country, restricted_countries) or is_restricted(row.identity_country, restricted_countries)
+
+
 def counted_level(row: AccountProfile, restricted_countries: frozenset[str]) -> int:
-    """The level that counts: the one staff granted, but 0 while the declared country is restricted. The granted
-    level stays stored: a country taken off HDEX_KYC_RESTRICTED_COUNTRIES gives it back."""
-    return 0 if is_restricted(row.country, restricted_countries) else row.level
+    """The level that counts: the one staff granted, but 0 while the wallet's country is restricted
+    (`country_restricted`). The granted level stays stored: a country taken off HDEX_KYC_RESTRICTED_COUNTRIES gives
+    it back."""
+    return 0 if country_restricted(row, restricted_countries) else row.level
 
 
 def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Profile:
@@ -135,7 +143,7 @@ def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Pro
         country=row.country,
         notifications={kind: getattr(row, f"notify_{kind}") for kind in NOTIFICATION_KINDS},
         level=counted_level(row, restricted_countries),
-        country_restricted=is_restricted(row.country, restricted_countries),
+        country_restricted=country_restricted(row, restricted_countries),
         created_at_ms=row.created_at_ms,
         language=row.language,
         restricted_countries=restricted_countries,

@@ -26,6 +26,8 @@ class AccountProfile(Base):
     email: Mapped[str | None] = mapped_column(String(254), index=True)  # lower case
     email_verified: Mapped[bool] = mapped_column(Boolean)
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2, upper case
+    # the country of the identity data staff (or the vendor) approved for level 1: a KYC record, kept as the level is
+    identity_country: Mapped[str | None] = mapped_column(String(2))
     notify_fills: Mapped[bool] = mapped_column(Boolean)
     notify_withdrawals: Mapped[bool] = mapped_column(Boolean)
     notify_news: Mapped[bool] = mapped_column(Boolean)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.accounts.levels import current_level
+from backend.accounts.levels import Standing, current_level, standing
 from backend.accounts.review import KycReview
 from backend.accounts.service import Accounts, ProfileChanges
 from backend.accounts.uploads import Upload
@@ -46,6 +46,23 @@ def test_a_wallet_verified_in_a_country_restricted_since_counts_at_level_0_until
     assert (profile.country, profile.country_restricted, profile.level) == ("GB", True, 0)
     assert restricted.kyc_status(wallet(USER)).level == 0
     with gb_listed.uow() as uow:
+        assert current_level(uow.session, wallet(USER)) == 1  # the approval stays on record
+    assert Accounts(container).profile(wallet(USER)).level == 1  # off the list again: it counts again
+
+
+def test_a_wallet_verified_in_a_country_restricted_since_stays_at_level_0_whatever_country_it_declares(
+    container: Container, gb_listed: Container
+) -> None:
+    """Its approved identity data say GB: declaring DE, before or after GB joined the list, does not give the level
+    (or its staff overrides) back, on the profile, the KYC status or the limits."""
+    approved_level_1(container)
+    restricted = Accounts(gb_listed)
+    restricted.update_profile(wallet(USER), ProfileChanges(country="DE"), "http://hdex.test")
+    profile = restricted.profile(wallet(USER))
+    assert (profile.country, profile.country_restricted, profile.level) == ("DE", True, 0)
+    assert restricted.kyc_status(wallet(USER)).level == 0
+    with gb_listed.uow() as uow:
+        assert standing(uow.session, wallet(USER), frozenset(["KP", "IR", "GB"])) == Standing(0, True)
         assert current_level(uow.session, wallet(USER)) == 1  # the approval stays on record
     assert Accounts(container).profile(wallet(USER)).level == 1  # off the list again: it counts again
 
