@@ -155,7 +155,8 @@ def decide(
         )
     row.status, row.reason, row.reviewed_at_ms, row.reviewer = (
         (APPROVED if approve else REJECTED),
-        reason,
+        # A rejection's reason is the user's to read; an approval's note is staff's, kept in the audit log only
+        None if approve else reason,
         now_ms,
         reviewer,
     )

@@ -75,7 +75,8 @@ def submission_json(submission: Submission) -> dict[str, Any]:
         "id": submission.id,
         "level": submission.level,
         "status": submission.status,
-        "reason": submission.reason,
+        # a rejection's reason only: an approval stored staff's note here before it went to the audit log alone
+        "reason": submission.reason if submission.status == "rejected" else None,
         "submittedAt": submission.submitted_at_ms,
         "reviewedAt": submission.reviewed_at_ms,
         "documents": [

@@ -87,8 +87,10 @@ def test_a_wallet_reaches_level_2_as_soon_as_staff_approve_each_submission(
     assert _level(container) == 2
     status = user.get("/v1/account/kyc").json()
     assert status["level"] == 2 and [s["level"] for s in status["submissions"]] == [2, 1]
+    assert status["submissions"][0]["reason"] is None  # the approval's note is staff's: the audit log keeps it
     assert [after["level"] for after in _actions(container, "account.level")] == [2, 1]
-    assert len(_actions(container, "kyc.approve")) == 2 and len(_actions(container, "kyc.document_view")) == 1
+    assert [after["reason"] for after in _actions(container, "kyc.approve")] == ["documents match", None]
+    assert len(_actions(container, "kyc.document_view")) == 1
 
 
 def test_the_review_queue_pages_newest_first_and_shows_each_wallets_own_email_and_documents(
