@@ -286,6 +286,17 @@ class CommandStream:
                         future = self._waiting.pop(answer.ticket, None)
                         if future is not None and not future.done():
                             future.set_result(answer)
+            if found:
+                await self._forget_read()
+
+    async def _forget_read(self) -> None:
+        """Drop the answers read from this replica's stream: only this replica reads it, and a busy replica's
+        REPLY_STREAM_MAX_LEN batches of answers already handed out would otherwise stay in Redis's memory (at about
+        a kilobyte an answer, gigabytes) for as long as it runs. Approximate: whole nodes, a few entries behind."""
+        try:
+            await self._client.xtrim(self.reply_stream, minid=self._last_reply, approximate=True)
+        except (OSError, RedisError) as exc:  # the next read's trim takes these too
+            log.warning("answer stream not trimmed; trimmed after the next read", extra={"error": str(exc)})
 
 
 @dataclass(frozen=True)

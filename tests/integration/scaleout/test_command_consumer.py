@@ -755,6 +755,36 @@ def test_a_replica_skips_an_unreadable_answer_entry_and_reads_on() -> None:
     assert asyncio.run(scenario()).order == {"hash": "0x01"}
 
 
+def test_a_replica_drops_the_answers_it_has_read_from_its_stream() -> None:
+    """Only this replica reads its answer stream: answers handed out must not pile up in Redis's memory up to
+    REPLY_STREAM_MAX_LEN batches (gigabytes for a busy replica). What it has not read yet stays."""
+    redis_url = redis_database(13)
+
+    async def scenario() -> tuple[int, Answer]:
+        client = aioredis.Redis.from_url(redis_url)
+        stream = CommandStream(client, REPLIES, max_len=10)
+        for n in range(1_000):  # answers to requests that gave up waiting: read, and nothing to hand them to
+            await client.xadd(REPLIES, answers_entry([Answer(f"gone-{n}", order={"hash": "0x01"})]))
+        waiting = await stream.submit("0x" + "ab" * 32, "t-last", b"{}", DOMAIN)
+        assert waiting is not None
+        await client.xadd(REPLIES, answers_entry([Answer("t-last", order={"hash": "0x02"})]))
+        reader = asyncio.create_task(stream.read_answers())
+        try:
+            last = await asyncio.wait_for(waiting, 30)
+            for _ in range(300):  # the trim follows the read that handed the last answer out
+                if await client.xlen(REPLIES) <= 100:
+                    break
+                await asyncio.sleep(0.01)
+            return await client.xlen(REPLIES), last
+        finally:
+            reader.cancel()
+            await client.aclose()
+
+    left, last = asyncio.run(scenario())
+    assert last.order == {"hash": "0x02"}
+    assert left <= 100  # approximate: the stream's last node, at most 100 entries by Redis's default, may stay
+
+
 def test_an_entry_that_is_no_command_is_dropped_and_the_commands_behind_it_are_placed(
     database_url: str, tmp_path: Path
 ) -> None:
