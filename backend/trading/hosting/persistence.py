@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import queue
+import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +40,9 @@ CHAIN_EVENT_ID = "chain_event_id"
 # The highest book-channel seq in any batch so far; one value for every market, as a cursor name
 # holds no market name of up to 40 characters. After a restart all books continue above it.
 BOOK_SEQ = "book_seq"
+# A number drawn for each batch written, stored with it: a commit whose answer was lost (the connection dropped
+# during COMMIT) is found to have landed or not. engine_seq cannot tell: a batch without commands repeats it.
+BATCH_MARK = "batch_mark"
 WRITE_ATTEMPTS = 5
 CANDLE_KEY = ("market", "span", "start_ms")
 
@@ -202,15 +207,33 @@ class BatchWriter:
                 done(None)
 
     def _write(self, rows: BatchRows) -> None:
+        mark = secrets.randbits(62)
+        marked = replace(rows, cursors={**rows.cursors, BATCH_MARK: mark})
         for attempt in range(1, WRITE_ATTEMPTS + 1):
+            committing = False
             try:
                 with self._session_factory() as session:
                     self._fence(session)
-                    write_batch(session, rows)
+                    write_batch(session, marked)
+                    committing = True
                     session.commit()
                 return
             except OperationalError:
+                # Written again after a commit that went through, its new orders and fills would be refused as
+                # duplicates, and the host stop as though nothing had been stored.
+                if committing and self._landed(mark):
+                    log.warning("trading batch commit answered with an error but stored", extra={"attempt": attempt})
+                    return
                 if attempt == WRITE_ATTEMPTS:
                     raise
                 log.warning("trading batch write retried", extra={"attempt": attempt})
                 time.sleep(0.05 * attempt)
+
+    def _landed(self, mark: int) -> bool:
+        """Whether the batch marked `mark` is stored; False when that cannot be read now (the write is tried again,
+        as for any other failure)."""
+        try:
+            with self._session_factory() as session:
+                return session.scalar(select(TradingCursor.value).where(TradingCursor.name == BATCH_MARK)) == mark
+        except OperationalError:
+            return False

@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.bootstrap import bootstrap
 from backend.chain.deployments import record_deployments
 from backend.db import migrate
+from backend.db.models import Order
 from backend.db.session import make_engine
 from backend.engine import AddMarket, CancelOrder, Command, Engine, OrderType, PlaceOrder, Side, TimeInForce
 from backend.engine.adapters.file_journal import FileJournal, read_journal
@@ -24,7 +27,7 @@ from backend.trading.hosting.commands import RunEngine
 from backend.trading.hosting.host import EngineHost
 from backend.trading.hosting.journal import JournalStore
 from backend.trading.hosting.lease import Fence
-from backend.trading.hosting.persistence import BatchWriter
+from backend.trading.hosting.persistence import BatchRows, BatchWriter
 from backend.trading.hosting.restore import recover_engine
 from backend.trading.hosting.service import TradingService
 from backend.trading.rules.accounts import AccountBook
@@ -252,3 +255,35 @@ def test_the_service_snapshots_once_so_many_commands_are_committed_and_never_ahe
         assert asyncio.run(snapshot_seqs()) == [0, 4]  # 3 commands: not yet; 4 (3 + a tick): due
     finally:
         container.db_engine.dispose()
+
+
+def test_a_batch_whose_commit_answer_was_lost_after_it_landed_is_durable_not_written_again(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """The connection drops while COMMIT's answer is on its way (OperationalError, though the batch is stored):
+    written again, its order would be refused as a duplicate and the host stop as though nothing were stored."""
+    commits: list[int] = []
+
+    class AnswerLost(Session):
+        def commit(self) -> None:
+            super().commit()
+            commits.append(1)
+            if len(commits) == 1:
+                raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    flaky = sessionmaker(session_factory.kw["bind"], class_=AnswerLost)
+    row = {"hash": "0x" + "ab" * 32, "seq": 1, "market": MARKET, "maker": "0x" + "11" * 20, "side": 0,
+           "base_amount": 10**18, "limit_price": 2 * 10**9, "trigger_price": 0, "max_fee_rate": 30, "nonce": 1,
+           "expiry": 1_900_000_000, "expires_at": 1_900_000_000, "flags": 0, "signature": b"\x01" * 65,
+           "client_order_id": None, "time_in_force": "GTC", "status": "open", "filled": 0, "filled_quote": 0,
+           "reserved": 2 * 10**9, "reason": None, "triggered": False, "book_seq": 1, "created_at_ms": 1,
+           "updated_at_ms": 1}  # fmt: skip
+    outcome: list[BaseException | None] = []
+    writer = BatchWriter(flaky, lambda: None, lambda _session: None)
+    writer.start()
+    writer.submit(BatchRows(new_orders=[row]), outcome.append)
+    writer.stop()
+
+    assert outcome == [None] and len(commits) == 1
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(Order)) == 1
