@@ -382,9 +382,12 @@ class Replica:
                 busy = "every connection to the engine process is busy; send the request again shortly"
                 await error_response(HdexError(ErrorCode.UNAVAILABLE, busy, None, RETRY_SHORTLY))(scope, receive, send)
                 return
-            except httpx.TransportError:
+            except (httpx.ConnectError, httpx.ConnectTimeout):  # never reached it: nothing was done
                 down = HdexError(ErrorCode.UNAVAILABLE, "the engine process is not answering", None, RETRY_SHORTLY)
                 await error_response(down)(scope, receive, send)
+                return
+            except httpx.TransportError:
+                await error_response(_lost_answer(scope["method"]))(scope, receive, send)
                 return
         try:
             headers = [(k, v) for k, v in answer.headers.raw if k.lower() not in HOP_BY_HOP]
@@ -483,6 +486,19 @@ def passed_on_close(upstream: ClientConnection) -> tuple[int, str]:
     if code is None or code not in SENDABLE_CLOSE_CODES:
         return 1011, ABNORMAL_UPSTREAM_END
     return code, reason
+
+
+def _lost_answer(method: str) -> HdexError:
+    """What a client is told when the engine process took its request and its answer never came (it died, or went
+    past the read timeout). A read is safe to send again; a change (a ticket, a reply, a post, a staff action) may
+    have been applied, and sent again it would be applied twice."""
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return HdexError(ErrorCode.UNAVAILABLE, "the engine process did not answer", None, RETRY_SHORTLY)
+    return HdexError(
+        ErrorCode.ENGINE_TIMEOUT,
+        "the engine process took the request and did not answer: it may have been applied; look before sending it "
+        "again",
+    )
 
 
 def forwarded_body_limit(settings: Settings) -> int:

@@ -6,6 +6,7 @@ its order entry, refused at once by a replica that no longer reads the answers."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -69,11 +70,22 @@ def health(
 ) -> httpx.Response:
     """GET /health of a replica started as a server starts it (its lifespan: the answer reader runs); POST /v1/orders
     of `order` instead, if given."""
+    if order is None:
+        return served(engine(engine_answer), redis, lambda client: client.get("/health"))
+    return served(engine(engine_answer), redis, lambda client: client.post("/v1/orders", json=order))
+
+
+def served(
+    engine_client: httpx.AsyncClient,
+    redis: Redis | None,
+    call: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]],
+) -> httpx.Response:
+    """`call`'s request to a replica started as a server starts it, in front of `engine_client`."""
     settings = load_settings(_env_file=None, engine_url="http://engine", redis_url="redis://127.0.0.1:1/0")
     replica = Replica(settings)
     redis = redis or Redis(answers=True)
     replica.redis = redis  # type: ignore[assignment]
-    replica.http = engine(engine_answer)
+    replica.http = engine_client
     stream = replica.stream.reply_stream
     replica.stream = CommandStream(redis, stream, settings.command_stream_max_len)  # type: ignore[arg-type]
 
@@ -85,7 +97,7 @@ def health(
         assert (await sent.get())["type"] == "lifespan.startup.complete"
         await redis.read.wait()  # the reader's first read
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=replica), base_url="http://replica") as client:
-            answer = await (client.get("/health") if order is None else client.post("/v1/orders", json=order))
+            answer = await call(client)
         await events.put({"type": "lifespan.shutdown"})
         await lifespan
         return answer
@@ -159,3 +171,31 @@ def test_the_engine_process_is_told_the_clients_address_and_not_what_the_client_
     scope = {"type": "http", "client": ("203.0.113.9", 50000),
              "headers": [(b"x-forwarded-for", b"1.2.3.4"), (b"accept", b"*/*"), (b"connection", b"close")]}  # fmt: skip
     assert replica._forwarded_headers(scope) == [(b"accept", b"*/*"), (b"x-forwarded-for", b"203.0.113.9")]
+
+
+@pytest.mark.parametrize(
+    ("method", "failure", "status", "code"),
+    [
+        ("POST", httpx.ReadTimeout("no answer"), 504, "ENGINE_TIMEOUT"),
+        ("POST", httpx.RemoteProtocolError("the engine process died mid-answer"), 504, "ENGINE_TIMEOUT"),
+        ("POST", httpx.ConnectError("connection refused"), 503, "UNAVAILABLE"),
+        ("GET", httpx.ReadTimeout("no answer"), 503, "UNAVAILABLE"),
+    ],
+    ids=["change-read-timeout", "change-cut-off", "change-never-reached", "read-timeout"],
+)
+def test_a_forwarded_request_whose_answer_was_lost_says_whether_it_may_have_been_applied(
+    method: str, failure: httpx.TransportError, status: int, code: str
+) -> None:
+    """A ticket, a reply, a post or a staff action the engine process took and never answered for may stand: sent
+    again on the strength of "not answering, retry in a second", it would be applied twice. One that never
+    reached the engine process, or a read, may be sent again."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    client = httpx.AsyncClient(base_url="http://engine", transport=httpx.MockTransport(handle))
+    answer = served(client, None, lambda replica: replica.request(method, "/v1/support/tickets", json={}))
+
+    assert answer.status_code == status and answer.json()["error"]["code"] == code
+    assert ("may have been applied" in answer.json()["error"]["message"]) is (status == 504)
+    assert ("Retry-After" in answer.headers) is (status == 503)
