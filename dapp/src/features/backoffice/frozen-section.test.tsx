@@ -1,5 +1,6 @@
 import "./messages";
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../../lib/api-client";
 import { providedMarkup } from "../../testing/markup";
 import { staffMember } from "./test-fixtures";
 import { FrozenSection } from "./frozen-section";
@@ -32,10 +33,13 @@ const RELEASED: FrozenDeposit = {
   releaseReason: "a theft victim <b>refunded</b>",
 };
 
-const html = (permissions: Permission[], rows: FrozenDeposit[]) =>
-  providedMarkup(<FrozenSection member={staffMember(permissions)} />, [
-    [["staff", "frozen", "held"], { pages: [{ frozen: rows, next: null }], pageParams: [null] }],
-  ]);
+const HELD_KEY = ["staff", "frozen", "held"];
+const html = (permissions: Permission[], rows: FrozenDeposit[], failed: Error[] = []) =>
+  providedMarkup(
+    <FrozenSection member={staffMember(permissions)} />,
+    [[HELD_KEY, { pages: [{ frozen: rows, next: null }], pageParams: [null] }]],
+    failed.map((error) => [HELD_KEY, error] as const),
+  );
 
 describe("the frozen deposits section", () => {
   it("shows staff who may release a Release button on a held deposit, named by its amount and wallet", () => {
@@ -66,6 +70,12 @@ describe("the frozen deposits section", () => {
 
   it("says when nothing is frozen", () => {
     expect(html(["frozen.read"], [])).toContain("No frozen deposits here.");
+  });
+
+  it("keeps the held deposits, and their Release buttons, on screen when a poll finds the server unavailable", () => {
+    const markup = html(["frozen.read", "frozen.release"], [HELD], [new ApiError(503, "UNAVAILABLE", "the exchange is briefly unavailable")]);
+    expect(markup).toContain(`aria-label="Release 500.25 USDC of ${WALLET}"`);
+    expect(markup).not.toContain(">Retry</button>");
   });
 });
 

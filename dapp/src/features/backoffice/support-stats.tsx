@@ -2,10 +2,10 @@
  * response and to resolution (GET /v1/staff/support/stats), for a range of days (the last 30 by default). */
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { DataTable, Field, type Column } from "../../components/ui";
+import { Field, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { durationText } from "../support";
-import { staffErrorText } from "./staff-errors";
+import { QueryTable } from "./query-table";
 import { rangeOk, supportStaffApi, utcDay, type SupportDay } from "./support-desk";
 
 export function SupportStats() {
@@ -15,6 +15,8 @@ export function SupportStats() {
   const [to, setTo] = useState(() => utcDay(Date.now()));
   const ok = rangeOk(from, to);
   const stats = useQuery({ queryKey: ["staff", "support", "stats", from, to], queryFn: () => supportStaffApi.stats(from, to), enabled: ok });
+  // undefined until the range's figures arrive: the table then says it is loading, not that there are none
+  const days = stats.data && [...stats.data.days].reverse();
 
   const columns: Column<SupportDay>[] = [
     { id: "day", header: t("supportDesk.col.day"), cell: (d) => d.day, csv: (d) => d.day },
@@ -34,14 +36,12 @@ export function SupportStats() {
           <Field label={t("supportDesk.statsFrom")} type="date" value={from} onChange={(event) => setFrom(event.target.value)} error={ok ? null : t("supportDesk.problem.range")} />
           <Field label={t("supportDesk.statsTo")} type="date" value={to} onChange={(event) => setTo(event.target.value)} />
         </div>
-        <DataTable
+        <QueryTable
           label={t("supportDesk.stats")}
           columns={columns}
-          rows={ok ? [...(stats.data?.days ?? [])].reverse() : []}
+          rows={ok ? days : []}
           rowKey={(d) => d.day}
-          loading={ok && stats.isPending}
-          error={stats.error ? staffErrorText(stats.error, t) : null}
-          onRetry={() => void stats.refetch()}
+          query={stats}
           empty={t("supportDesk.statsEmpty")}
           csvFileName={`support-${from}-${to}.csv`}
         />
