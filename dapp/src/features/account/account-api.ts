@@ -182,13 +182,18 @@ export function useLimits(address: string | null) {
 /**
  * A profile change, which also tells the server the page's language (`locale`): every save, a request for a new
  * verification link among them, so that the link's mail and every later one speak what the user reads here. The
- * answer replaces the cached profile (the level may move the limits too).
+ * answer replaces the cached profile; the KYC level and the limits are read again, as a restricted country drops
+ * the level to 0 and the account's limit overrides with it.
  */
 export function updateProfileMutation(queryClient: QueryClient, address: string | null, locale: string) {
   const update = forgettingEndedSession(queryClient, accountApi.updateProfile);
   return {
     mutationFn: (change: ProfileChange) => update({ ...change, language: profileLanguage(locale) }),
-    onSuccess: (profile: Profile) => queryClient.setQueryData(accountKeys.profile(address), profile),
+    onSuccess: (profile: Profile) => {
+      queryClient.setQueryData(accountKeys.profile(address), profile);
+      void queryClient.invalidateQueries({ queryKey: accountKeys.kyc(address), exact: true });
+      void queryClient.invalidateQueries({ queryKey: accountKeys.limits(address), exact: true });
+    },
   };
 }
 

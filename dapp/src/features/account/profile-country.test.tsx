@@ -1,6 +1,8 @@
 import "./messages";
-import { describe, expect, it } from "vitest";
+import { MutationObserver, QueryClient } from "@tanstack/react-query";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { providedMarkup } from "../../testing/markup";
+import { accountKeys, updateProfileMutation } from "./account-api";
 import { countryHint, ProfileForm } from "./profile-form";
 import { TEST_WALLET, testProfile } from "./test-fixtures";
 
@@ -23,5 +25,25 @@ describe("the country under the profile form", () => {
   it("names the saved restricted country in words", () => {
     const markup = providedMarkup(<ProfileForm profile={testProfile({ country: "IR", countryRestricted: true })} address={TEST_WALLET} />);
     expect(markup).toContain("HDEX cannot verify residents of Iran: your account stays at level 0.");
+  });
+});
+
+describe("saving a restricted country", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("reads the KYC level and the limits again, which the server dropped with it", async () => {
+    const restricted = testProfile({ country: "IR", countryRestricted: true, level: 0 });
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify(restricted), { status: 200, headers: { "Content-Type": "application/json" } }));
+    const client = new QueryClient();
+    client.setQueryData(accountKeys.profile(TEST_WALLET), testProfile({ level: 2 }));
+    client.setQueryData(accountKeys.kyc(TEST_WALLET), { level: 2, submissions: [] });
+    client.setQueryData(accountKeys.limits(TEST_WALLET), { level: 2 });
+
+    await new MutationObserver(client, updateProfileMutation(client, TEST_WALLET, "en")).mutate({ country: "IR" });
+
+    expect(client.getQueryData(accountKeys.profile(TEST_WALLET))).toEqual(restricted);
+    expect(client.getQueryState(accountKeys.kyc(TEST_WALLET))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(accountKeys.limits(TEST_WALLET))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(accountKeys.profile(TEST_WALLET))?.isInvalidated).toBe(false); // the answer is the profile now
   });
 });
