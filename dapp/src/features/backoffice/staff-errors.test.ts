@@ -77,9 +77,9 @@ const REFUSALS: [status: number, code: string, field: string | null, english: st
   [409, "KYC_NOT_PENDING", "submissionId", "submission 3 was already approved"],
   [409, "KYC_LEVEL_REQUIRED", "submissionId", "level 2 needs an approved level 1 first"],
   [404, "UNKNOWN_MARKET", "market", "no market WETH-USDC"],
-  [422, "INVALID_RISK_SETTING", "band_bps", "band_bps must be within 0..10000 basis points (0: off)"],
-  [422, "INVALID_RISK_SETTING", "alert_bps", "alert_bps must be below breaker_bps: the alert warns before the breaker halts"],
-  [422, "INVALID_RISK_SETTING", "feed_alert_bps", "feed_alert_bps must be below feed_halt_bps"],
+  [422, "INVALID_RISK_SETTING", "bandBps", "band_bps must be within 0..10000 basis points (0: off)"],
+  [422, "INVALID_RISK_SETTING", "alertBps", "alert_bps must be below breaker_bps: the alert warns before the breaker halts"],
+  [422, "INVALID_RISK_SETTING", "feedAlertBps", "feed_alert_bps must be below feed_halt_bps"],
   [422, "STATS_RANGE_INVALID", "from", "from (2026-12-31) is after to (2026-12-01)"],
   [404, "STATS_TABLE_UNKNOWN", "table", "no table 'x'"],
   [404, "NOT_FOUND", "address", "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc is not deny-listed"],
@@ -111,6 +111,12 @@ describe("every refusal a back-office action can get", () => {
     expect(taken("id")).toBe("There is no invitation to send again: this member has set a password already, or the account is disabled.");
     const caseRefused = (field: string) => staffErrorText(new ApiError(409, "CASE_TRANSITION_INVALID", "refused", field), t);
     expect(caseRefused("reason")).toBe("Give the reason: the audit log keeps it.");
+  });
+
+  it("tells an alert set at or above what it warns of by the body field the server names (PUT /v1/staff/markets/{market}/risk)", () => {
+    const risk = (field: string) => staffErrorText(new ApiError(422, "INVALID_RISK_SETTING", "refused", field), t);
+    expect(risk("alertBps")).toBe("The volatility alert must be below the circuit breaker, so the alert comes first.");
+    expect(risk("feedAlertBps")).toBe("The feed deviation alert must be below the feed deviation halt.");
   });
 
   it("says the forum ban and ticket refusals in Chinese terms the app uses", () => {

@@ -82,8 +82,9 @@ const BY_FIELD: Record<string, MessageKey> = {
   "CASE_TRANSITION_INVALID reason": "backoffice.error.reasonRequired",
   "CASE_TRANSITION_INVALID alertIds": "backoffice.error.alertsTaken",
   "CASE_TRANSITION_INVALID alertId": "backoffice.error.alertInCase",
-  "INVALID_RISK_SETTING alert_bps": "backoffice.risk.alertBelowBreaker",
-  "INVALID_RISK_SETTING feed_alert_bps": "backoffice.risk.feedAlertBelowHalt",
+  // the server names a risk setting as the request body does (RiskChange: alertBps), not as it stores it (alert_bps)
+  "INVALID_RISK_SETTING alertBps": "backoffice.risk.alertBelowBreaker",
+  "INVALID_RISK_SETTING feedAlertBps": "backoffice.risk.feedAlertBelowHalt",
 };
 
 // INVALID_FIELD refusals of the fields staff fill in, in the app's words (the server's are for API clients).
