@@ -2,7 +2,7 @@ import "./messages";
 import { describe, expect, it } from "vitest";
 import { AnnouncementsSection } from "./announcements-section";
 import type { StaffAnnouncement } from "./announcements-form";
-import { HelpSection } from "./help-section";
+import { ArticleButtons, HelpSection } from "./help-section";
 import type { StaffArticle } from "./help-articles";
 import type { StaffMember } from "./staff-types";
 import { providedMarkup } from "../../testing/markup";
@@ -50,5 +50,29 @@ describe("the sections of what staff publish", () => {
     for (const name of ["Edit “Gas fees”", "Unpublish “Gas fees”", "Delete “Gas fees”"]) expect(markup).toContain(`aria-label="${name}"`);
     expect(markup).toContain(">Preview</button>");
     expect(markup).not.toContain(">Cancel</button>"); // a new article has nothing to cancel
+  });
+});
+
+describe("a help article's row buttons", () => {
+  const buttons = (editing: boolean, changing: StaffArticle | undefined = undefined) =>
+    providedMarkup(
+      <ArticleButtons
+        article={article}
+        actions={{ edit: () => undefined, takeDown: () => undefined, isEditing: () => editing }}
+        toggle={{ isPending: changing !== undefined, variables: changing, mutate: () => undefined }}
+      />,
+    );
+  const button = (markup: string, name: string) => new RegExp(`<button [^>]*aria-label="${name}"[^>]*>`).exec(markup)?.[0] ?? "";
+
+  it("leave publishing an article open in the editor to the editor's Published box, which its save sends", () => {
+    const unpublish = button(buttons(true), "Unpublish “Gas fees”");
+    expect(unpublish).toContain('disabled=""');
+    expect(unpublish).toContain('title="Open in the editor: publish or unpublish it there, with the “Published” box, and save."');
+    expect(button(buttons(false), "Unpublish “Gas fees”")).not.toContain("disabled");
+  });
+
+  it("open the editor on an article only once a publish or unpublish on its way has reached the list", () => {
+    expect(button(buttons(false, article), "Edit “Gas fees”")).toContain('disabled=""');
+    expect(button(buttons(false, { ...article, id: 8 }), "Edit “Gas fees”")).not.toContain("disabled");
   });
 });

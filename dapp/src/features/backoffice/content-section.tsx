@@ -12,10 +12,11 @@ interface Item {
   id: number;
 }
 
-/** What an item's buttons do to the section. */
+/** What an item's buttons do to the section, and whether the item is the one open in the editor. */
 export interface ItemActions<T> {
   edit(item: T): void;
   takeDown(item: T): void;
+  isEditing(item: T): boolean;
 }
 
 interface ContentSectionProps<T extends Item, Taken> {
@@ -65,7 +66,7 @@ export function ContentSection<T extends Item, Taken>({ title, editor, filters, 
         label={table.label}
         query={table.query}
         rows={table.rows}
-        columns={table.columns({ edit: setEditing, takeDown: setConfirming })}
+        columns={table.columns({ edit: setEditing, takeDown: setConfirming, isEditing: (item) => editing?.id === item.id })}
         rowKey={(item) => String(item.id)}
         empty={table.empty}
       />

@@ -33,20 +33,17 @@ export function HelpSection(_props: { member: StaffMember }) {
   const queryClient = useQueryClient();
   const [query, setQuery] = useState("");
   const list = useQuery({ queryKey: [...KEY, query.trim()], queryFn: () => helpStaffApi.list(query) });
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: KEY });
-    void queryClient.invalidateQueries({ queryKey: ["help"] });
-  };
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: KEY }), queryClient.invalidateQueries({ queryKey: ["help"] })]);
   const toggle = useMutation({
     mutationFn: (article: StaffArticle) => helpStaffApi.change(article.id, { ...articleForm(article), published: !article.published }),
     onSuccess: (saved) => {
-      refresh();
       toast.show({ kind: "success", title: t(saved.published ? "help.staff.publishedToast" : "help.staff.unpublishedToast", { title: saved.title }) });
+      return refresh(); // pending until the list has read the change: its Edit waits for it (ArticleButtons)
     },
     onError: (error) => toast.show({ kind: "error", title: staffErrorText(error, t) }),
   });
 
-  const columns = ({ edit, takeDown }: ItemActions<StaffArticle>): Column<StaffArticle>[] => [
+  const columns = (actions: ItemActions<StaffArticle>): Column<StaffArticle>[] => [
     { id: "title", header: t("help.staff.title"), cell: (a) => <span className="cell-wrap">{a.title}</span> },
     { id: "slug", header: t("help.staff.slug"), cell: (a) => <code>{a.slug}</code> },
     { id: "state", header: t("help.staff.state"), cell: (a) => (a.published ? t("help.staff.isPublished") : t("help.staff.isDraft")) },
@@ -61,29 +58,7 @@ export function HelpSection(_props: { member: StaffMember }) {
           : t("help.staff.noTranslations"),
     },
     { id: "updated", header: t("help.staff.updated"), cell: (a) => formatDateTime(a.updatedAt) },
-    {
-      id: "action",
-      header: t("help.staff.action"),
-      cell: (a) => (
-        <div className="staff-card__actions">
-          <button type="button" className="button button--small" aria-label={t("help.staff.editNamed", { title: a.title })} onClick={() => edit(a)}>
-            {t("help.staff.edit")}
-          </button>
-          <button
-            type="button"
-            className="button button--small"
-            disabled={toggle.isPending}
-            aria-label={t(a.published ? "help.staff.unpublishNamed" : "help.staff.publishNamed", { title: a.title })}
-            onClick={() => toggle.mutate(a)}
-          >
-            {a.published ? t("help.staff.unpublish") : t("help.staff.publish")}
-          </button>
-          <button type="button" className="button button--small" aria-label={t("help.staff.deleteNamed", { title: a.title })} onClick={() => takeDown(a)}>
-            {t("help.staff.delete")}
-          </button>
-        </div>
-      ),
-    },
+    { id: "action", header: t("help.staff.action"), cell: (a) => <ArticleButtons article={a} actions={actions} toggle={toggle} /> },
   ];
 
   return (
@@ -108,7 +83,7 @@ export function HelpSection(_props: { member: StaffMember }) {
       takeDown={{
         run: (a) => helpStaffApi.remove(a.id),
         onDone: () => {
-          refresh();
+          void refresh();
           toast.show({ kind: "success", title: t("help.staff.deletedToast") });
         },
         title: (a) => t("help.staff.deleteTitle", { title: a.title }),
@@ -116,6 +91,56 @@ export function HelpSection(_props: { member: StaffMember }) {
         text: t("help.staff.deleteText"),
       }}
     />
+  );
+}
+
+/** What a row's Publish or Unpublish button needs of the change it makes (the section's mutation). */
+interface PublishToggle {
+  isPending: boolean;
+  /** The article whose change is on its way. */
+  variables: StaffArticle | undefined;
+  mutate(article: StaffArticle): void;
+}
+
+/** An article row's Edit, Publish or Unpublish, and Delete. */
+export function ArticleButtons({ article, actions, toggle }: { article: StaffArticle; actions: ItemActions<StaffArticle>; toggle: PublishToggle }) {
+  const { t } = useI18n();
+  // The editor saves the whole article (PUT) with its Published box, set from the row when Edit was pressed: a
+  // publish from the row meanwhile would be undone by that save, and saving the row's state instead would have the
+  // box say one thing and the save do another. So while the article is open in the editor, the box is its one
+  // switch (what the editor shows is what it saves); and Edit waits for a change on its way to reach the list.
+  const editing = actions.isEditing(article);
+  const changing = toggle.isPending && toggle.variables?.id === article.id;
+  return (
+    <div className="staff-card__actions">
+      <button
+        type="button"
+        className="button button--small"
+        disabled={changing}
+        aria-label={t("help.staff.editNamed", { title: article.title })}
+        onClick={() => actions.edit(article)}
+      >
+        {t("help.staff.edit")}
+      </button>
+      <button
+        type="button"
+        className="button button--small"
+        disabled={toggle.isPending || editing}
+        title={editing ? t("help.staff.publishInEditor") : undefined}
+        aria-label={t(article.published ? "help.staff.unpublishNamed" : "help.staff.publishNamed", { title: article.title })}
+        onClick={() => toggle.mutate(article)}
+      >
+        {article.published ? t("help.staff.unpublish") : t("help.staff.publish")}
+      </button>
+      <button
+        type="button"
+        className="button button--small"
+        aria-label={t("help.staff.deleteNamed", { title: article.title })}
+        onClick={() => actions.takeDown(article)}
+      >
+        {t("help.staff.delete")}
+      </button>
+    </div>
   );
 }
 
