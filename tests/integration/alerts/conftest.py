@@ -26,10 +26,12 @@ STAFF_IP = "203.0.113.7"
 
 @dataclass
 class WebhookReceiver:
-    """Every POST received (headers, body), answered with `status` (set it to 500 to fail deliveries)."""
+    """Every POST received (headers, body), answered with `status` (set it to 500 to fail deliveries), or 413 for a
+    body holding `too_large` (a receiver that refuses one alert, whatever is sent again)."""
 
     url: str = ""
     status: int = 200
+    too_large: bytes | None = None
     calls: list[tuple[Message, bytes]] = field(default_factory=list)  # headers by any case of their names
 
 
@@ -41,7 +43,8 @@ def webhook() -> Iterator[WebhookReceiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             receiver.calls.append((self.headers, body))
-            self.send_response(receiver.status)
+            refused = receiver.too_large is not None and receiver.too_large in body
+            self.send_response(413 if refused else receiver.status)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

@@ -136,6 +136,23 @@ def test_an_unreachable_smtp_server_fails_only_the_mail_channels(
     assert len(inbox[0].mails) == 2 and len(webhook.calls) == 1
 
 
+def test_an_alert_a_channel_always_refuses_holds_up_no_alert_after_it(
+    container: Container, webhook: WebhookReceiver
+) -> None:
+    """An alert skipped because the channel failed on an earlier one in the pass was not tried: it stays due, not
+    backed off in step with the refused one, behind which it would be skipped on every pass for good."""
+    webhook.too_large = b"market:WBTC-USDC"
+    refused, after = raise_one(container, subject="market:WBTC-USDC"), raise_one(container)
+    assert deliver(container) == DeliveryPass(delivered=0, retrying=2)
+    skipped = stored(container, after)
+    assert (skipped.delivery_attempts, skipped.next_delivery_at_ms) == (0, None)
+    assert (skipped.delivery_error or "").startswith("webhook: not tried (webhook answered 413")
+
+    assert deliver(container, NOW_MS + 1_000) == DeliveryPass(delivered=1, retrying=0)  # the refused one waits
+    assert stored(container, after).delivered_at_ms == NOW_MS + 1_000
+    assert stored(container, refused).delivery_attempts == 1
+
+
 def test_one_process_at_a_time_delivers_under_the_lease(container: Container, webhook: WebhookReceiver) -> None:
     raise_one(container)
     first, second = AlertDelivery(container, channels(container)), AlertDelivery(container, channels(container))
