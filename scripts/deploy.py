@@ -84,6 +84,8 @@ def deploy_configured():
         _fail(f"set {missing.args[0]} (see the docstring of scripts/deploy.py)")
     timelock_delay = int(os.environ.get("HDEX_TIMELOCK_DELAY", 2 * 86400))
     exit_delay = int(os.environ.get("HDEX_EXIT_DELAY", 86400))
+    if timelock_delay <= exit_delay:  # as `hdex chain deploy` refuses it: users could not exit before a change runs
+        _fail(f"HDEX_TIMELOCK_DELAY ({timelock_delay} s) must be longer than HDEX_EXIT_DELAY ({exit_delay} s)")
     custody = Custody.deploy(owners, threshold, timelock_delay, {"from": deployer})
     exchange = Exchange.deploy(custody, operator, custody, MAKER_FEE_RATE, TAKER_FEE_RATE, exit_delay,
                                {"from": deployer})

@@ -51,6 +51,12 @@ class DeployRoles:
             raise TreasuryError("owners: give distinct addresses")
         if not 1 <= self.threshold <= len(self.owners):
             raise TreasuryError(f"threshold {self.threshold} is not between 1 and {len(self.owners)} owners")
+        if self.timelock_delay <= self.exit_delay:
+            # what users are promised: one who sees a harmful change scheduled can exit before it runs
+            raise TreasuryError(
+                f"the timelock delay ({self.timelock_delay} s) must be longer than the exit delay "
+                f"({self.exit_delay} s): a user who sees a change scheduled must be able to exit before it runs"
+            )
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,18 @@ def test_a_bare_deploy_in_production_says_what_a_real_network_needs_instead_of_i
     assert lines[0].startswith("hdex chain deploy: HDEX_ENV=production deploys no development stack")
     assert "--owners" in lines[0] and "--threshold" in lines[0] and "--deployer-keystore" in lines[0]
     assert "deliberately" not in result.output
+
+
+def test_a_timelock_no_longer_than_the_exit_delay_is_refused_before_anything_is_asked(production: None) -> None:
+    """Users are promised the timelock outlasts the exit delay: one who sees a harmful change scheduled can exit
+    before it runs. Nothing listens at the node or the database: the refusal comes first."""
+    owners = "0x" + "aa" * 20 + ",0x" + "bb" * 20
+    args = ["chain", "deploy", "--plan", "--owners", owners, "--threshold", "2", "--deployer", "0x" + "cc" * 20]
+
+    result = CliRunner().invoke(main, [*args, "--timelock-delay", "86400", "--exit-delay", "86400"])
+
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (
+        "hdex chain deploy: the timelock delay (86400 s) must be longer than the exit delay (86400 s): a user who "
+        "sees a change scheduled must be able to exit before it runs"
+    )
