@@ -32,6 +32,8 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
         0x69ed4123898b52e7ecea0ab5d890dfe189231d862775ffc0151a954a449843b0;
     /// @dev `increaseAllowance(address,uint256)` (OpenZeppelin's ERC-20 before 5.0, and many tokens since).
     bytes4 private constant _INCREASE_ALLOWANCE = 0x39509351;
+    /// @dev Calldata of `approve` and `increaseAllowance`: selector, spender, amount.
+    uint256 private constant _ALLOWANCE_CALLDATA = 68;
 
     // ---------------------------------------------------------------- storage
 
@@ -280,15 +282,18 @@ contract Custody is ICustody, EIP712, ReentrancyGuardTransient {
 
     /// @dev Counts an allowance a direct call grants (`approve`, or the common `increaseAllowance`) against the
     /// token's limit: the spender takes it later, outside this contract's calls. A zero amount (a revoke) grants
-    /// nothing, so it spends nothing and passes even when today's count is above a limit lowered since.
+    /// nothing, so it spends nothing and passes even when today's count is above a limit lowered since. Such a call
+    /// too short for its arguments is refused, not left uncounted: a token compiled before Solidity 0.5 (LINK) reads
+    /// calldata past its end as zeros and grants the allowance all the same.
     function _spendAllowance(address target, bytes calldata data) internal {
-        if (data.length >= 68) {
-            bytes4 selector = bytes4(data[:4]);
-            if (selector == IERC20.approve.selector || selector == _INCREASE_ALLOWANCE) {
-                (, uint256 amount) = abi.decode(data[4:68], (address, uint256));
-                if (amount != 0) _spend(target, amount);
-            }
+        if (data.length < 4) return;
+        bytes4 selector = bytes4(data[:4]);
+        if (selector != IERC20.approve.selector && selector != _INCREASE_ALLOWANCE) return;
+        if (data.length < _ALLOWANCE_CALLDATA) {
+            revert CustodyCalldataTooShort(selector, data.length, _ALLOWANCE_CALLDATA);
         }
+        (, uint256 amount) = abi.decode(data[4:_ALLOWANCE_CALLDATA], (address, uint256));
+        if (amount != 0) _spend(target, amount);
     }
 
     /// @dev This contract's balance of `token` as its `balanceOf` says; 0 for a target that is no token (no code,

@@ -28,13 +28,30 @@ TIMELOCKED: frozenset[tuple[str, str]] = frozenset(
         ("Custody", "setDailyLimit"),
     }
 )
+# The allowances Custody counts against the daily limit, and the calldata they take (selector, spender, amount):
+# a direct call of either that is shorter reverts (`CustodyCalldataTooShort`).
+COUNTED_ALLOWANCES = {
+    keccak(text="approve(address,uint256)")[:4]: "approve(address,uint256)",
+    keccak(text="increaseAllowance(address,uint256)")[:4]: "increaseAllowance(address,uint256)",
+}
+ALLOWANCE_CALLDATA = 68
+# Functions that grant an allowance too, which Custody does not count: a direct execute of one lets the spender
+# take the tokens later, past the daily limit.
+UNCOUNTED_ALLOWANCES = {
+    keccak(text=signature)[:4]: f"{signature} ({where})"
+    for signature, where in (
+        ("increaseApproval(address,uint256)", "LINK, OpenZeppelin < 2.0"),
+        ("approveAndCall(address,uint256)", "ERC-1363"),
+        ("approveAndCall(address,uint256,bytes)", "ERC-1363, MiniMe"),
+        ("approve(address,address,uint160,uint48)", "Permit2"),
+    )
+}
 # Calls (selector: their amount's argument, 32-byte words after it) that move or let go of Custody's own tokens
 # of the called contract: Custody counts what left its balance during the call and the allowances it grants.
 _AMOUNT_WORD = {
     keccak(text="transfer(address,uint256)")[:4]: 1,
     keccak(text="transferAndCall(address,uint256,bytes)")[:4]: 1,  # ERC-677 (LINK)
-    keccak(text="approve(address,uint256)")[:4]: 1,
-    keccak(text="increaseAllowance(address,uint256)")[:4]: 1,
+    **dict.fromkeys(COUNTED_ALLOWANCES, 1),
 }
 _TRANSFER_FROM = keccak(text="transferFrom(address,address,uint256)")[:4]  # counted when it takes Custody's own
 
@@ -92,3 +109,15 @@ def outflows(target: str, value: int, data: bytes, custody: str) -> list[tuple[s
         if amount:  # as the contract: a zero amount (a revoke) moves and grants nothing, and is never refused
             counted.append((to_checksum_address(target), amount))
     return counted
+
+
+def short_allowance(data: bytes) -> str | None:
+    """The counted allowance function `data` calls with calldata too short for its arguments (Custody's direct
+    execute reverts: a token compiled before Solidity 0.5 would read the missing bytes as zeros); else None."""
+    function = COUNTED_ALLOWANCES.get(bytes(data[:4]))
+    return function if function is not None and len(data) < ALLOWANCE_CALLDATA else None
+
+
+def uncounted_allowance(data: bytes) -> str | None:
+    """The function `data` calls if it grants an allowance the daily limit does not count; else None."""
+    return UNCOUNTED_ALLOWANCES.get(bytes(data[:4]))

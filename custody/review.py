@@ -1,8 +1,9 @@
 """What a signer reads before signing: the call in human units, and loud warnings on what can hurt.
 
 Warnings: owner or threshold changes, operator additions, fee, fee recipient, exit-delay and timelock changes,
-admin hand-over, daily-limit changes, outflows above the daily limit, and calldata nobody can decode; and what
-cannot succeed: a deadline already past, a call the target only takes through the timelock proposed without it.
+admin hand-over, daily-limit changes, outflows above the daily limit, allowances granted by a function the daily
+limit does not count, and calldata nobody can decode; and what cannot succeed: a deadline already past, a call the
+target only takes through the timelock proposed without it, an allowance call too short for its arguments.
 A call scheduled through the timelock is reviewed as the call it will make.
 """
 
@@ -17,7 +18,7 @@ from eth_utils.address import to_checksum_address
 
 from custody.approvals import CustodyTransaction
 from custody.calls import DecodedCall, KnownAbis
-from custody.policy import ETH, TIMELOCKED, outflows
+from custody.policy import ALLOWANCE_CALLDATA, ETH, TIMELOCKED, outflows, short_allowance, uncounted_allowance
 
 FEE_RATE_SCALE = 1_000_000  # Exchange fee rates are millionths of the amount received
 
@@ -94,6 +95,8 @@ def _review_call(
     result.lines.append(f"{indent}value    {value} wei ({format_units(value, 18)} ETH)")
     for token, amount in outflows(target, value, data, transaction.custody):
         _check_outflow(result, token, "ETH" if token == ETH else f"token {token}", amount, limits, scheduled)
+    if not scheduled:  # only a direct execute counts allowances, and refuses a short one
+        _check_allowance(result, target, data)
     if call is None:
         result.lines.append(f"{indent}call     (none: plain ether transfer)")
         return
@@ -153,6 +156,23 @@ def _check_outflow(result: Review, key: str, what: str, amount: int, limits: _Li
         result.warnings.append(
             f"ABOVE THE DAILY LIMIT: {amount} base units of {what}, limit {limit}, spent today {spent} "
             "(a direct execute reverts; only the timelock can move it)"
+        )
+
+
+def _check_allowance(result: Review, target: str, data: bytes) -> None:
+    short = short_allowance(data)
+    if short is not None:
+        result.warnings.append(
+            f"CALLDATA TOO SHORT: {short} on {to_checksum_address(target)} with {len(data)} bytes of calldata, "
+            f"{ALLOWANCE_CALLDATA} needed: Custody refuses it (CustodyCalldataTooShort); a token compiled before "
+            "Solidity 0.5 would read the missing bytes as zeros and grant the allowance"
+        )
+    uncounted = uncounted_allowance(data)
+    if uncounted is not None:
+        result.warnings.append(
+            f"ALLOWANCE NOT COUNTED: {uncounted} on {to_checksum_address(target)} grants an allowance the spender "
+            "takes later, and Custody's daily limit counts only approve and increaseAllowance: propose it through "
+            "the timelock (--timelock)"
         )
 
 

@@ -17,7 +17,9 @@ pragma solidity 0.8.30;
 /// target token what left this contract's balance of it during the call (by `balanceOf`, whatever the function:
 /// `transfer`, a `transferFrom` of its own tokens, `transferAndCall`, ...) plus the amount of an allowance it
 /// grants (`approve(address,uint256)`, `increaseAllowance(address,uint256)`; a zero amount, a revoke, counts nothing
-/// and is never refused). The spent amount resets each UTC day
+/// and is never refused; one whose calldata is too short for its two arguments is refused, {CustodyCalldataTooShort}).
+/// Other functions that grant an allowance (`increaseApproval`, `approveAndCall`, Permit2's `approve`) are not counted:
+/// send them through the timelock. The spent amount resets each UTC day
 /// (`block.timestamp / 1 days`). Scheduled calls are not counted: the timelock delay is their brake. Limits start
 /// at zero (every outflow goes through the timelock).
 interface ICustody {
@@ -47,6 +49,10 @@ interface ICustody {
     error CustodyCallFailed(address target, bytes reason);
     /// @notice Thrown when a direct outflow of `token` would bring today's total to `spent`, above `limit`.
     error CustodyDailyLimitExceeded(address token, uint256 spent, uint256 limit);
+    /// @notice Thrown when a direct call starts with a selector whose amount the daily limit counts (`approve`,
+    /// `increaseAllowance`) but its calldata is `length` bytes, short of the `needed` bytes its arguments take: a token
+    /// compiled before Solidity 0.5 reads the missing bytes as zeros and grants an allowance nobody counted.
+    error CustodyCalldataTooShort(bytes4 selector, uint256 length, uint256 needed);
     /// @notice Thrown when scheduling an operation that is already scheduled (and has not expired).
     error CustodyOperationAlreadyScheduled(bytes32 id);
     /// @notice Thrown when an operation is not scheduled.
@@ -86,6 +92,7 @@ interface ICustody {
     /// - `deadline` passed (approvals are bound to this chain id, this contract and the current {nonce}, so a
     ///   replay on another chain, another contract or a used nonce recovers other signers and fails);
     /// - a direct outflow exceeds the daily limit;
+    /// - `data` starts with `approve` or `increaseAllowance` and is too short for its arguments;
     /// - the call reverts (its revert data is wrapped in {CustodyCallFailed}).
     function execute(address target, uint256 value, bytes calldata data, uint256 deadline, bytes[] calldata signatures)
         external

@@ -271,3 +271,42 @@ def test_a_deadline_already_past_warns_that_the_approvals_are_expired(abis: Know
     tx = transaction(EXCHANGE, abis.encode("pause", []))
     assert "EXPIRED: the deadline 2000000000 passed 1 h ago" in review(tx, abis, now=2_000_003_600).warnings[0]
     assert review(tx, abis, now=2_000_000_000).warnings == []
+
+
+@pytest.mark.parametrize("function", ["approve(address,uint256)", "increaseAllowance(address,uint256)"])
+def test_an_allowance_call_too_short_for_its_arguments_is_flagged_as_one_custody_refuses(
+    abis: KnownAbis, function: str
+) -> None:
+    """A token compiled before Solidity 0.5 reads the missing bytes as zeros and grants the allowance, which the
+    daily limit could not count: Custody reverts the direct execute, and the review says so before anyone signs."""
+    whole = keccak(text=function)[:4] + abi_encode(["address", "uint256"], [OWNER, 10**24])
+    for short in (whole[:-1], whole[:4]):
+        warnings = warnings_of_data(abis, TOKEN, short)
+        assert f"CALLDATA TOO SHORT: {function} on {TOKEN} with {len(short)} bytes of calldata, 68 needed" in warnings
+        assert "CustodyCalldataTooShort" in warnings
+    assert "CALLDATA TOO SHORT" not in warnings_of_data(abis, TOKEN, whole)
+    later = ScheduledCall(TOKEN, 0, whole[:-1], b"\x04" * 32)  # executeScheduled neither counts nor refuses it
+    assert "CALLDATA TOO SHORT" not in warnings_of_data(abis, CUSTODY, schedule_data(abis, later))
+
+
+@pytest.mark.parametrize(
+    ("signature", "types", "args"),
+    [
+        ("increaseApproval(address,uint256)", ["address", "uint256"], [OWNER, 5]),
+        ("approveAndCall(address,uint256)", ["address", "uint256"], [OWNER, 5]),
+        ("approveAndCall(address,uint256,bytes)", ["address", "uint256", "bytes"], [OWNER, 5, b""]),
+        ("approve(address,address,uint160,uint48)", ["address", "address", "uint160", "uint48"], [TOKEN, OWNER, 5, 9]),
+    ],
+)
+def test_an_allowance_the_daily_limit_does_not_count_is_named_with_a_warning(
+    abis: KnownAbis, signature: str, types: list[str], args: list[object]
+) -> None:
+    """Custody counts only `approve` and `increaseAllowance`: the others (LINK's `increaseApproval`, `approveAndCall`,
+    Permit2's `approve`) let a spender take the tokens later past the limit, so the signer is told to use the timelock
+    rather than left with an unknown selector."""
+    data = keccak(text=signature)[:4] + abi_encode(types, args)
+    assert outflows(TOKEN, 0, data, CUSTODY) == []
+    warnings = warnings_of_data(abis, TOKEN, data)
+    assert f"ALLOWANCE NOT COUNTED: {signature}" in warnings and "through the timelock" in warnings
+    later = ScheduledCall(TOKEN, 0, data, b"\x05" * 32)
+    assert "ALLOWANCE NOT COUNTED" not in warnings_of_data(abis, CUSTODY, schedule_data(abis, later))
