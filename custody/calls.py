@@ -21,6 +21,7 @@ from eth_utils.crypto import keccak
 
 from custody.addresses import checksummed
 from custody.errors import TreasuryError
+from custody.terminal import printable
 
 ERC20_FUNCTIONS = ("transfer", "approve", "transferFrom")
 # (artifact, contract name shown to the signer, functions kept: None for all)
@@ -221,4 +222,6 @@ def _plain(value: Any) -> str:
         return to_checksum_address(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
+    if isinstance(value, str):  # a string argument: calldata from a file, revert data from any contract
+        return printable(value)
     return str(value)

@@ -33,6 +33,7 @@ from custody.addresses import checksummed
 from custody.approvals import DOMAIN_NAME, DOMAIN_VERSION, Approval, CustodyTransaction, collect, recover, sign
 from custody.calls import KnownAbis
 from custody.errors import TreasuryError
+from custody.terminal import printable
 
 FORMAT = "hdex-custody-proposal/1"
 
@@ -158,7 +159,7 @@ class Proposal:
         if digest != reviewed_digest:
             raise TreasuryError(
                 f"the proposal's digest is 0x{digest.hex()}, not the 0x{reviewed_digest.hex()} you reviewed "
-                f"(it now calls {self.call}): the file changed since you reviewed it; nothing was signed"
+                f"(it now calls {printable(self.call)}): the file changed since you reviewed it; nothing was signed"
             )
 
     def with_signature(self, account: LocalAccount) -> Proposal:
@@ -282,7 +283,7 @@ def _existing_file(path: Path, proposal: Proposal) -> str | None:
         return _foreign_file(path)
     digest = existing.transaction.digest()
     if digest != proposal.digest:
-        return f"a proposal for another operation (digest 0x{digest.hex()}: {existing.call})"
+        return f"a proposal for another operation (digest 0x{digest.hex()}: {printable(existing.call)})"
     dropped = [s for s in existing.signers if s not in proposal.signers]
     if dropped:
         return f"this proposal with the signature(s) of {', '.join(dropped)}, which this write would drop"
@@ -297,7 +298,9 @@ def _foreign_file(path: Path) -> str:
         return "not a proposal file"
     if isinstance(data, dict) and ("crypto" in data or "Crypto" in data):
         address = data.get("address")
-        return f"an encrypted keystore (address {address})" if isinstance(address, str) else "an encrypted keystore"
+        if isinstance(address, str):
+            return f"an encrypted keystore (address {printable(address)})"
+        return "an encrypted keystore"
     return "not a proposal file"
 
 
