@@ -25,7 +25,7 @@ from backend.chain.artifacts import load_artifact
 from backend.chain.rpc import make_web3
 from backend.chain.verify import verify_code
 from custody.calls import KnownAbis
-from custody.errors import TreasuryError
+from custody.errors import TransactionNotMined, TreasuryError
 from custody.policy import ETH, ScheduledCall, scheduled_call
 from custody.proposal import Proposal, require_owners
 from custody.review import format_duration, format_utc
@@ -224,14 +224,13 @@ class CustodyNode:
 
     def spent_today(self, from_block: int = 0) -> dict[str, int]:
         """What the contract counted today against the daily limits (`spentToday`), for ETH and each target of
-        today's direct executions (the contract measures a token's outflow by its balance: only it knows)."""
-        today = self.now() // DAY
+        today's direct executions (the contract measures a token's outflow by its balance: only it knows). Only the
+        blocks of today (UTC), at or after `from_block`, are read."""
+        latest = self._read(lambda: self.w3.eth.get_block("latest"))
+        head, day_start = int(latest["number"]), int(latest["timestamp"]) // DAY * DAY
         moved = {ETH}
-        logs = self._read(lambda: self.contract.events.Executed().get_logs(from_block=from_block))
-        for log in logs:
-            block = self._read(lambda log=log: self.w3.eth.get_block(log["blockNumber"]))
-            if int(block["timestamp"]) // DAY == today:
-                moved.add(to_checksum_address(log["args"]["target"]))
+        for log in self._logs(self.contract.events.Executed(), self._first_block_at(day_start, from_block, head), head):
+            moved.add(to_checksum_address(log["args"]["target"]))
         spent = {token: int(self._read(self.contract.functions.spentToday(token).call)) for token in sorted(moved)}
         return {token: amount for token, amount in spent.items() if amount}
 
@@ -244,20 +243,33 @@ class CustodyNode:
         return int(self._read(lambda: self.w3.eth.block_number))
 
     def scheduled_calls(self, from_block: int, to_block: int) -> list[ScheduledCall]:
-        """The calls scheduled in blocks `from_block` to `to_block` (`CallScheduled`), read `LOG_RANGE` blocks at a
-        time: providers refuse wider `eth_getLogs` ranges."""
+        """The calls scheduled in blocks `from_block` to `to_block` (`CallScheduled`)."""
         calls = []
-        for low in range(from_block, to_block + 1, LOG_RANGE):
-            logs = partial(
-                self.contract.events.CallScheduled().get_logs,
-                from_block=low,
-                to_block=min(to_block, low + LOG_RANGE - 1),
-            )
-            for log in self._read(logs):
-                args = log["args"]
-                target = to_checksum_address(args["target"])
-                calls.append(ScheduledCall(target, int(args["value"]), bytes(args["data"]), bytes(args["salt"])))
+        for log in self._logs(self.contract.events.CallScheduled(), from_block, to_block):
+            args = log["args"]
+            target = to_checksum_address(args["target"])
+            calls.append(ScheduledCall(target, int(args["value"]), bytes(args["data"]), bytes(args["salt"])))
         return calls
+
+    def _logs(self, event: Any, from_block: int, to_block: int) -> list[Any]:
+        """`event`'s logs in blocks `from_block` to `to_block`, read `LOG_RANGE` blocks at a time: providers refuse
+        wider `eth_getLogs` ranges."""
+        logs = []
+        for low in range(from_block, to_block + 1, LOG_RANGE):
+            high = min(to_block, low + LOG_RANGE - 1)
+            logs.extend(self._read(partial(event.get_logs, from_block=low, to_block=high)))
+        return logs
+
+    def _first_block_at(self, timestamp: int, low: int, high: int) -> int:
+        """The first of blocks `low` to `high` stamped at or after `timestamp` (`high` must be): block times never go
+        back, so a binary search reads some 25 blocks on a chain of millions, not every log since `low`."""
+        while low < high:
+            middle = (low + high) // 2
+            if int(self._read(partial(self.w3.eth.get_block, middle))["timestamp"]) < timestamp:
+                low = middle + 1
+            else:
+                high = middle
+        return low
 
     def operations(self, calls: Iterable[ScheduledCall], now: int | None = None) -> list[PendingOperation]:
         """Those of `calls` still scheduled (not executed nor cancelled), soonest first; expired ones marked as of
@@ -367,13 +379,23 @@ class CustodyNode:
                     "chainId": self.w3.eth.chain_id,
                 }
             )
-            tx_hash = self.w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction)
-            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=RECEIPT_TIMEOUT_S)
         except (Web3Exception, OSError) as exc:
-            raise TreasuryError(f"sending failed: {exc}") from None
+            raise TreasuryError(f"the node failed to prepare the transaction, nothing was sent: {exc}") from None
+        signed = sender.sign_transaction(tx)
+        tx_hash = signed.hash.to_0x_hex()  # known before sending: the node may take it and never answer
+        try:
+            self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Web3Exception as exc:  # an answer that is an error: the node did not take it
+            raise TreasuryError(f"the node refused transaction {tx_hash}, nothing was sent: {exc}") from None
+        except OSError as exc:  # no answer: it may have arrived
+            raise TransactionNotMined(tx_hash, f"the node did not answer: {exc}") from None
+        try:
+            receipt = self.w3.eth.wait_for_transaction_receipt(signed.hash, timeout=RECEIPT_TIMEOUT_S)
+        except (Web3Exception, OSError) as exc:  # TimeExhausted, or the node fell silent
+            raise TransactionNotMined(tx_hash, str(exc)) from None
         if receipt["status"] != 1:
-            raise TreasuryError(f"transaction {tx_hash.to_0x_hex()} reverted on-chain")
-        return str(tx_hash.to_0x_hex())
+            raise TreasuryError(f"transaction {tx_hash} reverted on-chain")
+        return tx_hash
 
     def _revert_reason(self, exc: ContractCustomError | ContractLogicError) -> str:
         data = exc.data if isinstance(exc.data, str) else None
