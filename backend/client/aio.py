@@ -381,8 +381,8 @@ class AsyncHdexClient:
         """As `HdexClient.deposit` (the chain calls run in a worker thread)."""
         if self.rpc_url is None or self._key is None:
             raise ValueError("a deposit needs the client's private key and an rpc_url")
-        exchange = (await self._domain()).verifying_contract
-        return await asyncio.to_thread(deposit_onchain, self.rpc_url, self._key, exchange, token, amount, timeout)
+        domain = await self._domain()
+        return await asyncio.to_thread(deposit_onchain, self.rpc_url, self._key, domain, token, amount, timeout)
 
     async def wait_for_deposit(self, tx_hash: str, timeout: float = 120.0, poll_s: float = 1.0) -> dict[str, Any]:
         """As `HdexClient.wait_for_deposit`."""

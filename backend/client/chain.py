@@ -1,8 +1,10 @@
-"""Deposits: the one thing a bot does on-chain itself. Signed locally with the client's key, sent to
-`rpc_url`; the API never sees the key. ETH (the zero address) goes through `depositEther`, a token
-through `approve` (only when the allowance is short) and `depositToken`. A token deposit the wallet's balance cannot
-cover is refused before anything is sent (`InsufficientFunds`), and every transaction's gas is estimated first, so
-one that would revert is refused with the node's reason (TRANSACTION_REFUSED) instead of being mined and paid for.
+"""Deposits: the one thing a bot does on-chain itself. Signed locally with the client's key, sent to `rpc_url`; the API
+never sees the key. The node must be on the chain of the exchange's EIP-712 domain, or nothing is sent
+(`WrongChain`): on another chain the Exchange's address may hold anything. ETH (the zero address) goes through
+`depositEther`, a token through `approve` (only when the allowance is short) and `depositToken`. A token deposit the
+wallet's balance cannot cover is refused before anything is sent (`InsufficientFunds`), and every transaction's gas
+is estimated first, so one that would revert is refused with the node's reason (TRANSACTION_REFUSED) instead of
+being mined and paid for.
 
 The node's failures are the client's typed errors: unreachable before anything was sent, NETWORK; an error it
 answered, TRANSACTION_REFUSED; silent once it was handed a signed transaction, `TransactionOutcomeUnknown` with the
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
@@ -27,7 +30,9 @@ from backend.client.errors import (
     InsufficientFunds,
     InvalidArgument,
     TransactionOutcomeUnknown,
+    WrongChain,
 )
+from backend.signing import Domain
 
 T = TypeVar("T")
 
@@ -52,31 +57,36 @@ _EXCHANGE = [
 
 
 def deposit_onchain(
-    rpc_url: str, private_key: str, exchange: str, token: str, amount: int, timeout: float = 120.0
+    rpc_url: str, private_key: str, domain: Domain, token: str, amount: int, timeout: float = 120.0
 ) -> str:
-    """Move `amount` (base units) of `token` from the key's wallet into its Exchange vault balance;
-    returns the deposit transaction's hash once mined. Raises `InsufficientFunds` (INSUFFICIENT_FUNDS) when the
-    wallet holds less of the token than `amount`, before anything is sent; `HdexClientError`: TRANSACTION_REFUSED if
-    the node refuses one (also its gas estimate: a transaction that would revert, with the node's reason, or more
-    ether than the wallet holds), TRANSACTION_REVERTED if one reverts once mined all the same, NETWORK if it cannot
-    be reached before anything was sent, `TransactionOutcomeUnknown` (with the hash) if it falls silent after;
-    `InvalidArgument` (a ValueError) for an amount that is not a positive int of base units, before the node is asked
-    anything."""
+    """Move `amount` (base units) of `token` from the key's wallet into its vault balance at the Exchange of `domain`
+    (the API's EIP-712 domain: its `verifying_contract` on chain `chain_id`); returns the deposit transaction's hash
+    once mined. Raises `WrongChain` (WRONG_CHAIN) when the node at `rpc_url` is on another chain, and
+    `InsufficientFunds` (INSUFFICIENT_FUNDS) when the wallet holds less of the token than `amount`, both before
+    anything is sent; `HdexClientError`: TRANSACTION_REFUSED if the node refuses one (also its gas estimate: a
+    transaction that would revert, with the node's reason, or more ether than the wallet holds),
+    TRANSACTION_REVERTED if one reverts once mined all the same, NETWORK if it cannot be reached before anything was
+    sent, `TransactionOutcomeUnknown` (with the hash) if it falls silent after; `InvalidArgument` (a ValueError) for
+    an amount that is not a positive int of base units, before the node is asked anything."""
     if uint_argument("amount", amount, 256) == 0:
         raise InvalidArgument("amount", "a deposit must be more than zero")
     w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+    node_chain_id = _before_sending(lambda: int(w3.eth.chain_id))
+    if node_chain_id != domain.chain_id:
+        raise WrongChain(domain.chain_id, node_chain_id)
     account = Account.from_key(private_key)
-    vault = w3.eth.contract(address=Web3.to_checksum_address(exchange), abi=_EXCHANGE)
+    vault = w3.eth.contract(address=Web3.to_checksum_address(domain.verifying_contract), abi=_EXCHANGE)
+    send = partial(_send, w3, account, chain_id=domain.chain_id, timeout=timeout)
     if int(token, 16) == 0:
-        return _send(w3, account, vault.functions.depositEther(), "the deposit", timeout, value=amount)
+        return send(vault.functions.depositEther(), "the deposit", value=amount)
     erc20 = w3.eth.contract(address=Web3.to_checksum_address(token), abi=_ERC20)
     held = _before_sending(lambda: int(erc20.functions.balanceOf(account.address).call()))
     if held < amount:  # sent, the deposit would revert on-chain after its approve: both paid for, no reason given
         raise InsufficientFunds(erc20.address, held, amount)
     allowance = _before_sending(lambda: int(erc20.functions.allowance(account.address, vault.address).call()))
     if allowance < amount:
-        _send(w3, account, erc20.functions.approve(vault.address, amount), "the approve", timeout)
-    return _send(w3, account, vault.functions.depositToken(erc20.address, amount), "the deposit", timeout)
+        send(erc20.functions.approve(vault.address, amount), "the approve")
+    return send(vault.functions.depositToken(erc20.address, amount), "the deposit")
 
 
 def _before_sending(read: Callable[[], T]) -> T:
@@ -98,13 +108,16 @@ def _answer_unknown(what: str, tx_hash: str) -> Iterator[None]:
         raise TransactionOutcomeUnknown(what, tx_hash, exc) from exc
 
 
-def _send(w3: Web3, account: Any, call: Any, what: str, timeout: float, value: int = 0) -> str:
-    """Sign and send `call`, gas estimated first: one that would revert is refused by the node's estimate (with its
-    reason) before anything is sent. Returns the transaction's hash once mined successfully."""
+def _send(w3: Web3, account: Any, call: Any, what: str, *, chain_id: int, timeout: float, value: int = 0) -> str:
+    """Sign and send `call` for chain `chain_id` (a node that moved to another chain since refuses it), gas
+    estimated first: one that would revert is refused by the node's estimate (with its reason) before anything is
+    sent. Returns the transaction's hash once mined successfully."""
     nonce = _before_sending(lambda: w3.eth.get_transaction_count(account.address, "pending"))
     fields: dict[str, Any] = {"from": account.address, "value": value, "nonce": nonce}
     gas = _before_sending(lambda: int(call.estimate_gas(fields)))
-    tx = _before_sending(lambda: call.build_transaction({**fields, "gas": gas + gas // GAS_HEADROOM}))
+    tx = _before_sending(
+        lambda: call.build_transaction({**fields, "chainId": chain_id, "gas": gas + gas // GAS_HEADROOM})
+    )
     signed = account.sign_transaction(tx)
     tx_hash = "0x" + bytes(signed.hash).hex()  # known before sending: the answer may never come
     with _answer_unknown(what, tx_hash):

@@ -20,6 +20,7 @@ CANCEL_OUTCOME_UNKNOWN = "CANCEL_OUTCOME_UNKNOWN"
 TRANSACTION_OUTCOME_UNKNOWN = "TRANSACTION_OUTCOME_UNKNOWN"
 TRANSACTION_REFUSED = "TRANSACTION_REFUSED"  # the chain node answered a transaction (or its preparation) with an error
 INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"  # the wallet cannot cover a deposit: refused before anything was sent
+WRONG_CHAIN = "WRONG_CHAIN"  # the chain node is not on the exchange's chain: refused before anything was sent
 STREAM_CLOSED = "STREAM_CLOSED"
 BOOK_GAP = "BOOK_GAP"
 NOT_EXACT = "NOT_EXACT"
@@ -124,6 +125,20 @@ class InsufficientFunds(HdexClientError):
         message = f"the wallet holds {held} of {token}, the deposit needs {needed}: nothing was sent"
         super().__init__(0, INSUFFICIENT_FUNDS, message, "amount")
         self.token, self.held, self.needed = token, held, needed
+
+
+class WrongChain(HdexClientError):
+    """A deposit refused before anything was sent: the chain node (`rpc_url`) is on chain `node_chain_id`, and the
+    exchange's EIP-712 domain on `chain_id`. Sent there, the deposit would go to whatever holds the Exchange's address
+    on that chain, if anything: the funds would be lost."""
+
+    def __init__(self, chain_id: int, node_chain_id: int) -> None:
+        message = (
+            f"the chain node is on chain {node_chain_id}, the exchange on chain {chain_id}: nothing was sent "
+            "(give an rpc_url of the exchange's chain)"
+        )
+        super().__init__(0, WRONG_CHAIN, message, "rpc_url")
+        self.chain_id, self.node_chain_id = chain_id, node_chain_id
 
 
 class ReplacePartlyFailed(HdexClientError):

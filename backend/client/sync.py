@@ -403,11 +403,11 @@ class HdexClient:
     def deposit(self, token: str, amount: int, timeout: float = 120.0) -> str:
         """Send `amount` of `token` (zero address: ETH) into the Exchange vault, signed with this client's
         key through `rpc_url`; returns the mined deposit transaction's hash (see `wait_for_deposit`). The
-        Exchange's address is read from the API each time: a redeployed Exchange has a new one."""
+        Exchange's address and chain are read from the API each time (a redeployed Exchange has a new address); a
+        node on another chain is refused before anything is sent (`WrongChain`)."""
         if self.rpc_url is None or self._key is None:
             raise ValueError("a deposit needs the client's private key and an rpc_url")
-        exchange = self._domain().verifying_contract
-        return deposit_onchain(self.rpc_url, self._key, exchange, token, amount, timeout)
+        return deposit_onchain(self.rpc_url, self._key, self._domain(), token, amount, timeout)
 
     def wait_for_deposit(self, tx_hash: str, timeout: float = 120.0, poll_s: float = 1.0) -> dict[str, Any]:
         """Poll until the indexer has credited the deposit of `tx_hash`; raises `WaitTimeout` after `timeout` s."""

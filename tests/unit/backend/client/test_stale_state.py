@@ -100,7 +100,10 @@ def test_a_deposit_goes_to_the_exchange_the_api_names_now(monkeypatch: pytest.Mo
     client = sync_client(exchange)
     client.rpc_url = "http://chain.test"
     sent_to: list[str] = []
-    monkeypatch.setattr("backend.client.sync.deposit_onchain", lambda rpc, key, to, *rest: sent_to.append(to) or "0x")
+    monkeypatch.setattr(
+        "backend.client.sync.deposit_onchain",
+        lambda rpc, key, domain, *rest: sent_to.append(domain.verifying_contract) or "0x",
+    )
     client.place_order(*BUY)
     exchange.exchange = "0x" + "e2" * 20
     client.deposit("0x" + "0b" * 20, 10**6)
