@@ -10,7 +10,8 @@ CAROL = "0x" + "C3" * 20
 DAVE = "0x" + "D4" * 20
 USDC = "0x" + "0B" * 20
 UNIT = 10**6  # one USDC (the reference token) in base units
-HOUR = 3_600_000
+MINUTE = 60_000
+HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 T0 = 1_800_000_000_000  # an epoch ms far from zero
 
