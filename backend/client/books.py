@@ -75,11 +75,11 @@ class FollowedBook:
 
 
 def follow_book(books: dict[str, FollowedBook], message: dict[str, Any]) -> bool:
-    """Whether a stream message is to be passed on, keeping each market's book state (seq, covered range) in
-    `books`. A snapshot starts its book afresh; a delta at or below the book's seq is already in it (sent before a
-    newer snapshot) and skipped; a delta beyond the next seq means a lost message: BOOK_GAP, as does the server's gap
-    notice for a book (`{"op": "gap", "channel": "book:<market>"}`; one for another channel is passed on). A delta
-    past the snapshot's range is skipped too (its seq counted): the levels between are unknown."""
+    """Whether a stream message is to be passed on, keeping each market's book state (seq, covered range) in `books`. A
+    snapshot starts its book afresh; a delta before the first snapshot, or at or below the book's seq, is already in
+    it (sent before a newer snapshot) and skipped; a delta beyond the next seq means a lost message: BOOK_GAP, as
+    does the server's gap notice for a book (`{"op": "gap", "channel": "book:<market>"}`; one for another channel is
+    passed on). A delta past the snapshot's range is skipped too (its seq counted): the levels between are unknown."""
     if message.get("op") == "gap" and str(message.get("channel", "")).startswith("book:"):
         raise HdexClientError(0, BOOK_GAP, f"the server lost messages of {message['channel']}: resubscribe")
     if message.get("channel") != "book":
@@ -89,10 +89,11 @@ def follow_book(books: dict[str, FollowedBook], message: dict[str, Any]) -> bool
     if message.get("type") != "delta":
         book.start(message)
         return True
-    if book.seq is not None:
-        if seq <= book.seq:
-            return False
-        if seq > book.seq + 1:
-            raise HdexClientError(0, BOOK_GAP, f"book {market} jumped from seq {book.seq} to {seq}: resubscribe")
+    if book.seq is None:  # before the book's snapshot, which holds it: alone it would read as the whole book
+        return False
+    if seq <= book.seq:
+        return False
+    if seq > book.seq + 1:
+        raise HdexClientError(0, BOOK_GAP, f"book {market} jumped from seq {book.seq} to {seq}: resubscribe")
     book.seq = seq
     return book.apply(message)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -56,6 +57,7 @@ from backend.trading.rules.orders import parse_address
 
 router = APIRouter()
 MAX_CHANNELS = 50
+HOLD_DELTAS = sys.maxsize  # a book seq no delta reaches: each is held back (dropped) until the snapshot
 MAX_MESSAGE_BYTES = 4096  # a subscribe message is ~100 bytes; nothing legitimate comes close
 MAX_BOOK_DEPTH = 1000  # the bound of GET /v1/markets/{market}/book
 TOO_SLOW = (1013, "too slow: resubscribe")
@@ -260,6 +262,11 @@ class _Session:
                 raise HdexError(ErrorCode.RATE_LIMITED, f"at most {MAX_CHANNELS} channels per connection", "channel")
             self.admission.subscribe(self.ip)
             self.keys.add(key)
+        channel, _, target = key.partition(":")
+        if channel == "book":
+            # Attaching may wait (a Redis bus confirms its subscription) while deltas queue and `forward` sends them:
+            # held back until `_initial` takes the snapshot, which holds them, a client would get deltas before it.
+            self.book_seq[target] = HOLD_DELTAS
         await self.hub.attach(key, self.subscription)
         await self.websocket.send_json({"op": "subscribed", "channel": key})
         self._initial(key, message)

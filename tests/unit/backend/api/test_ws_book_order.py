@@ -63,3 +63,49 @@ def test_a_snapshot_taken_while_a_delta_is_being_sent_goes_out_after_that_delta(
         if kind == "snapshot":
             assert all(later > seq for kind_later, later in book[at + 1 :] if kind_later == "delta"), book
     assert book == [("snapshot", 10), ("delta", 11), ("snapshot", 11), ("delta", 12)]
+
+
+class ConfirmingBus(InProcessBus):
+    """A bus whose subscription waits for its confirmation, as `RedisBus.watch` waits for Redis's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.confirm = asyncio.Event()
+
+    async def watch(self, key: str) -> None:
+        await self.confirm.wait()
+
+
+def test_deltas_published_while_a_subscription_is_confirmed_never_reach_the_wire_before_its_snapshot() -> None:
+    """The first subscriber to a book in a process waits for the bus (a Redis round trip, or seconds if it stalls)
+    while the engine publishes: those deltas are in the snapshot taken after it, and a client given them first
+    would read a book of those levels alone."""
+
+    async def scenario() -> list[tuple[str, int]]:
+        bus = ConfirmingBus()
+        hub = MarketDataHub(bus)
+        await hub.start()
+        hub.seed(MARKET, 10, [(100, 1)], [], [], {})
+        socket = HeldWire()
+        socket.release.set()  # deltas go out as soon as they are sent
+        session = _Session(
+            socket, hub, {MARKET: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]
+            budget=MessageBudget(100, 1000),
+        )  # fmt: skip
+        sender = asyncio.create_task(session.forward())
+        subscribing = asyncio.create_task(session.handle(SUBSCRIBE))
+        for _ in range(10):
+            await asyncio.sleep(0)  # attached, waiting for the bus
+        hub.publish([delta(11, 2)])
+        hub.publish([delta(12, 3)])
+        for _ in range(10):
+            await asyncio.sleep(0)  # `forward` had the chance to send them
+        bus.confirm.set()
+        await subscribing
+        hub.publish([delta(13, 4)])
+        for _ in range(50):
+            await asyncio.sleep(0)
+        sender.cancel()
+        return [(m["type"], m["seq"]) for m in socket.wire if m.get("channel") == "book"]
+
+    assert asyncio.run(scenario()) == [("snapshot", 12), ("delta", 13)]

@@ -85,8 +85,9 @@ def test_a_server_that_cannot_be_reached_is_a_network_error() -> None:
 def test_book_deltas_the_book_holds_are_skipped_and_a_real_gap_raises_book_gap() -> None:
     async def script(ws: ServerConnection) -> None:
         # a delta sent before the snapshot that already holds it, twice (a resubscribe's newer snapshot too)
-        for kind, seq in [("snapshot", 5), ("delta", 4), ("delta", 5), ("delta", 6), ("snapshot", 10),
-                          ("delta", 8), ("delta", 11), ("delta", 13)]:  # fmt: skip
+        # and deltas before the first snapshot, which holds them: alone they would read as the whole book
+        for kind, seq in [("delta", 3), ("delta", 4), ("snapshot", 5), ("delta", 4), ("delta", 5), ("delta", 6),
+                          ("snapshot", 10), ("delta", 8), ("delta", 11), ("delta", 13)]:  # fmt: skip
             await ws.send(book(kind, seq))
         await ws.wait_closed()
 
