@@ -32,12 +32,13 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.email_links import drop_expired_retired_links, retire_links
 from backend.accounts.identity import IdentityData
-from backend.accounts.kyc import PENDING, REJECTED
+from backend.accounts.kyc import APPROVED, PENDING, REJECTED
 from backend.accounts.levels import drop_to_level_0
 from backend.accounts.profiles import blank_personal_data, ensure_profile, profile_for_change, profile_of
 from backend.audit_log import record_action
 from backend.db.models import (
     AccountMail,
+    AccountProfile,
     Base,
     ChainEvent,
     EmailVerification,
@@ -94,7 +95,8 @@ def export(
     (the newest `EXPORTED_MAILS`: subjects, bodies, outcomes), forum threads and posts, and the behaviour events the
     statistics keep.
     (Screening results are not part of it: AML law forbids telling a user what screening found.)"""
-    profile = profile_of(ensure_profile(session, address, now_ms), restricted)
+    row = ensure_profile(session, address, now_ms)
+    profile = profile_of(row, restricted)
     submissions = []
     query = select(KycSubmission).where(KycSubmission.address == profile.address).order_by(KycSubmission.id.desc())
     for submission in session.scalars(query):
@@ -103,7 +105,10 @@ def export(
             for row in session.scalars(select(KycDocument).where(KycDocument.submission_id == submission.id))
         ]
         data = None if submission.data is None else IdentityData.from_json(submission.data)
-        submissions.append({**_columns(submission), "data": data, "documents": documents})
+        # a rejection's reason is the user's; a note on an approval was staff's (stored so before it went to the audit
+        # log alone, which the export leaves out)
+        reason = submission.reason if submission.status == REJECTED else None
+        submissions.append({**_columns(submission), "reason": reason, "data": data, "documents": documents})
     lowered = profile.address.lower()
     return {
         "address": profile.address,
@@ -115,6 +120,7 @@ def export(
             "notifications": profile.notifications,
             "language": profile.language,
             "level": profile.level,
+            "identityCountry": row.identity_country,  # of the approved identity data: the limits follow it too
             "createdAt": profile.created_at_ms,
         },
         "kycSubmissions": submissions,
@@ -297,13 +303,25 @@ def purge_expired(session: Session, store: DocumentStore, now_ms: int) -> Purged
             session.delete(document)
         session.flush()
         session.delete(row)
+    session.flush()
     for address in sorted({row.address for row in due}):
         ids = [row.id for row in due if row.address == address]
         record_action(session, actor=RETENTION_ACTOR, action="kyc.purge", target=address, after={"kycSubmissions": ids})
+        _forget_identity_country(session, address)
     records = _purge_travel_rule_records(session, now_ms)
     drop_expired_retired_links(session, now_ms)
     session.flush()
     return Purged(len(due), records)
+
+
+def _forget_identity_country(session: Session, address: str) -> None:
+    """The profile's copy of the identity data's country goes with the last approved level 1 it came from."""
+    approved = select(KycSubmission.id).where(
+        KycSubmission.address == address, KycSubmission.level == 1, KycSubmission.status == APPROVED
+    )
+    profile = session.get(AccountProfile, address)
+    if profile is not None and session.scalar(approved.limit(1)) is None:
+        profile.identity_country = None
 
 
 def _purge_travel_rule_records(session: Session, now_ms: int) -> int:

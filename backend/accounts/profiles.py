@@ -37,11 +37,13 @@ class Profile:
     country: str | None
     notifications: dict[str, bool]
     level: int  # the level that counts (`counted_level`)
-    country_restricted: bool
+    country_restricted: bool  # the declared country is restricted
     created_at_ms: int
     language: str = DEFAULT_LANGUAGE  # of its e-mails (`languages.LANGUAGES`)
     # the exchange's restricted countries it was judged by: the dApp warns before one of them is declared
     restricted_countries: frozenset[str] = frozenset()
+    # the country of its approved identity data is restricted: level 0 too, whatever country it declares
+    identity_country_restricted: bool = False
 
 
 def normalise_address(address: str) -> str:
@@ -143,7 +145,8 @@ def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Pro
         country=row.country,
         notifications={kind: getattr(row, f"notify_{kind}") for kind in NOTIFICATION_KINDS},
         level=counted_level(row, restricted_countries),
-        country_restricted=country_restricted(row, restricted_countries),
+        country_restricted=is_restricted(row.country, restricted_countries),
+        identity_country_restricted=is_restricted(row.identity_country, restricted_countries),
         created_at_ms=row.created_at_ms,
         language=row.language,
         restricted_countries=restricted_countries,

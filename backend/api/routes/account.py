@@ -43,6 +43,10 @@ class ProfileOut(BaseModel):
     notifications: Notifications
     level: int = Field(ge=0, le=2, description="KYC level: 0 wallet only, 1 identity data, 2 documents")
     countryRestricted: bool = Field(description="the declared country is restricted: the wallet stays at level 0")
+    identityCountryRestricted: bool = Field(
+        description="the country of the wallet's approved identity data is restricted: it stays at level 0 whatever "
+        "country it declares"
+    )
     restrictedCountries: list[str] = Field(
         description="the countries (ISO 3166-1 alpha-2) whose residents HDEX cannot verify (HDEX_KYC_RESTRICTED_"
         "COUNTRIES): declaring one keeps the wallet at level 0, so the dApp warns before it is saved"
@@ -121,6 +125,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "notifications": profile.notifications,
         "level": profile.level,
         "countryRestricted": profile.country_restricted,
+        "identityCountryRestricted": profile.identity_country_restricted,
         "restrictedCountries": sorted(profile.restricted_countries),
         "language": profile.language,
     }

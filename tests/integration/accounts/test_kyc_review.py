@@ -88,6 +88,11 @@ def test_a_wallet_reaches_level_2_as_soon_as_staff_approve_each_submission(
     status = user.get("/v1/account/kyc").json()
     assert status["level"] == 2 and [s["level"] for s in status["submissions"]] == [2, 1]
     assert status["submissions"][0]["reason"] is None  # the approval's note is staff's: the audit log keeps it
+    with container.uow() as uow:  # an approval stored with its note before notes went to the audit log alone
+        uow.session.get(kyc.KycSubmission, level2.json()["id"]).reason = "INTERNAL: looks fine"  # type: ignore[union-attr]
+        uow.commit()
+    assert "INTERNAL" not in user.get("/v1/account/kyc").text
+    assert "INTERNAL" not in user.get("/v1/account/export").text
     assert [after["level"] for after in _actions(container, "account.level")] == [2, 1]
     assert [after["reason"] for after in _actions(container, "kyc.approve")] == ["documents match", None]
     assert len(_actions(container, "kyc.document_view")) == 1

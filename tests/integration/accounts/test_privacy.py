@@ -19,7 +19,7 @@ from backend.accounts.service import Accounts
 from backend.audit_log import AuditFilter, list_entries
 from backend.bootstrap import Container
 from backend.cli import main
-from backend.db.models import ChainEvent, KycDocument, KycSubmission
+from backend.db.models import AccountProfile, ChainEvent, KycDocument, KycSubmission
 from backend.limits.store import save_overrides
 from backend.limits.tiers import Overrides
 from backend.staff.roles import Role
@@ -58,6 +58,11 @@ def _kyc_rows(container: Container) -> tuple[int, int]:
     return int(submissions), int(docs)
 
 
+def _identity_country(container: Container) -> str | None:
+    with container.uow() as uow:
+        return uow.session.scalar(select(AccountProfile.identity_country).where(AccountProfile.address == wallet(USER)))
+
+
 def test_the_export_is_a_json_attachment_of_everything_held(
     user: TestClient, staff_as: Callable[[Role], StaffBrowser]
 ) -> None:
@@ -71,6 +76,7 @@ def test_the_export_is_a_json_attachment_of_everything_held(
     data = response.json()
     assert data["address"] == wallet(USER)
     assert data["profile"]["email"] == "ada@example.com" and data["profile"]["level"] == 1
+    assert data["profile"]["identityCountry"] == "GB"  # the approved identity data's, which the limits follow
     level2, level1 = data["kycSubmissions"]
     assert level1["data"]["legalName"] == "Ada Lovelace" and level1["status"] == "approved"
     contents = {d["kind"]: base64.b64decode(d["contentBase64"]) for d in level2["documents"]}
@@ -167,6 +173,7 @@ def test_deletion_erases_the_profile_now_and_the_purge_removes_kyc_after_retenti
     kyc = user.get("/v1/account/kyc").json()
     assert [s["status"] for s in kyc["submissions"]] == ["rejected", "approved"]  # the pending one withdrawn
     assert _kyc_rows(container) == (2, 2) and len(stored_files(container)) == 2  # kept by AML law
+    assert _identity_country(container) == "GB"  # a KYC record as they are
 
     now = [receipt["kycRetainedUntil"] - 1]
     accounts = Accounts(container, clock=lambda: now[0])
@@ -174,6 +181,7 @@ def test_deletion_erases_the_profile_now_and_the_purge_removes_kyc_after_retenti
     now[0] += 1
     assert accounts.purge_expired().kyc_submissions == 2
     assert _kyc_rows(container) == (0, 0) and stored_files(container) == []
+    assert _identity_country(container) is None  # gone with the identity data it was copied from
     assert accounts.purge_expired().kyc_submissions == 0
     assert user.get("/v1/account/kyc").json() == {"level": 0, "submissions": []}
     with container.uow() as uow:

@@ -59,7 +59,8 @@ def test_a_wallet_verified_in_a_country_restricted_since_stays_at_level_0_whatev
     restricted = Accounts(gb_listed)
     restricted.update_profile(wallet(USER), ProfileChanges(country="DE"), "http://hdex.test")
     profile = restricted.profile(wallet(USER))
-    assert (profile.country, profile.country_restricted, profile.level) == ("DE", True, 0)
+    assert (profile.country, profile.country_restricted, profile.identity_country_restricted) == ("DE", False, True)
+    assert profile.level == 0
     assert restricted.kyc_status(wallet(USER)).level == 0
     with gb_listed.uow() as uow:
         assert standing(uow.session, wallet(USER), frozenset(["KP", "IR", "GB"])) == Standing(0, True)

@@ -30,6 +30,8 @@ export interface Profile {
   level: KycLevel;
   /** The declared country is on the restricted list: no level above 0. */
   countryRestricted: boolean;
+  /** The country of the approved identity data is on it: no level above 0, whatever country is declared. */
+  identityCountryRestricted: boolean;
   /** The exchange's restricted list (ISO 3166-1 alpha-2): the form warns before one of them is declared. */
   restrictedCountries: string[];
   /** What the account's e-mails (the verification link's too) are written in. */

@@ -11,7 +11,7 @@ const submission = (id: number, level: 1 | 2, status: Submission["status"], reas
   reviewedAt: status === "pending" ? null : id + 1,
   documents: [],
 });
-const free = { countryRestricted: false };
+const free = { countryRestricted: false, identityCountryRestricted: false };
 
 describe("stepState", () => {
   it("opens level 1 to a new wallet and keeps level 2 locked until level 1 is approved", () => {
@@ -27,7 +27,8 @@ describe("stepState", () => {
   it("is done for a level held and closed to a restricted country", () => {
     const kyc: KycState = { level: 1, submissions: [submission(1, 1, "approved")] };
     expect([stepState(1, kyc, free), stepState(2, kyc, free)]).toEqual(["done", "open"]);
-    expect(stepState(1, { level: 0, submissions: [] }, { countryRestricted: true })).toBe("restricted");
+    expect(stepState(1, { level: 0, submissions: [] }, { ...free, countryRestricted: true })).toBe("restricted");
+    expect(stepState(1, { level: 0, submissions: [] }, { ...free, identityCountryRestricted: true })).toBe("restricted");
   });
 });
 

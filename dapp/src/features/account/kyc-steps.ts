@@ -14,13 +14,17 @@ export const SUBMISSION_STATUS_NAMES: Record<SubmissionStatus, MessageKey> = {
  * - pending: a submission of this level awaits review
  * - done: the wallet holds this level or a higher one
  * - locked: level 2 needs an approved level 1 first
- * - restricted: the declared country may not pass level 0
+ * - restricted: the declared country, or the approved identity data's, may not pass level 0
  */
 export type StepState = "open" | "pending" | "done" | "locked" | "restricted";
 
-export function stepState(level: 1 | 2, kyc: KycState, profile: Pick<Profile, "countryRestricted">): StepState {
+export function stepState(
+  level: 1 | 2,
+  kyc: KycState,
+  profile: Pick<Profile, "countryRestricted" | "identityCountryRestricted">,
+): StepState {
   if (kyc.level >= level) return "done";
-  if (profile.countryRestricted) return "restricted";
+  if (profile.countryRestricted || profile.identityCountryRestricted) return "restricted";
   if (level === 2 && kyc.level < 1) return "locked";
   if (kyc.submissions.some((submission) => submission.level === level && submission.status === "pending")) return "pending";
   return "open";

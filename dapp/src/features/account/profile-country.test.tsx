@@ -20,6 +20,9 @@ describe("the country under the profile form", () => {
     expect(countryHint(restricted, "IR")).toEqual({ key: "profile.countryRestricted", country: "IR" });
     expect(countryHint(restricted, "KP")).toEqual({ key: "profile.countryRestrictedWarning", country: "KP" });
     expect(countryHint(restricted, "GB")).toEqual({ key: "profile.countryRestricted", country: "IR" });
+    // approved with identity data from a country restricted since: declaring another one does not lift it
+    const identity = testProfile({ country: "DE", identityCountryRestricted: true });
+    expect(countryHint(identity, "DE")).toEqual({ key: "profile.identityCountryRestricted" });
   });
 
   it("names the saved restricted country in words", () => {

@@ -39,12 +39,15 @@ export function countryShown(chosen: string, profile: Profile): string {
 }
 
 /** What the country select says under it: a warning while the chosen, unsaved country is a restricted one (saving it
- * keeps the account at level 0 and ends any raised limits), that the saved one is restricted, else what it is for. */
+ * keeps the account at level 0 and ends any raised limits), that the saved one (or the approved identity data's) is
+ * restricted, else what it is for. */
 export function countryHint(profile: Profile, shown: string): { key: MessageKey; country?: string } {
   if (shown !== (profile.country ?? "") && profile.restrictedCountries.includes(shown)) {
     return { key: "profile.countryRestrictedWarning", country: shown };
   }
   if (profile.countryRestricted && profile.country) return { key: "profile.countryRestricted", country: profile.country };
+  // declaring another country does not lift it: say so rather than name the declared one as restricted
+  if (profile.identityCountryRestricted) return { key: "profile.identityCountryRestricted" };
   return { key: "profile.countryHint" };
 }
 

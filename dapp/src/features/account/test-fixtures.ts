@@ -12,6 +12,7 @@ export function testProfile(changes: Partial<Profile> = {}): Profile {
     notifications: { fills: true, withdrawals: true, news: false },
     level: 0,
     countryRestricted: false,
+    identityCountryRestricted: false,
     restrictedCountries: ["IR", "KP"],
     language: "en",
     ...changes,

@@ -46,6 +46,9 @@ export function UserDetailView({ address, member }: { address: string; member: S
           <dd>
             {profile.country ? `${countryName(profile.country, locale)} (${profile.country})` : t("common.none")}
             {profile.countryRestricted ? <strong className="sell-text"> {t("backoffice.users.restricted")}</strong> : null}
+            {profile.identityCountryRestricted ? (
+              <strong className="sell-text"> {t("backoffice.users.identityRestricted")}</strong>
+            ) : null}
           </dd>
           <dt>{t("kyc.col.level")}</dt>
           <dd>{t("kyc.levelName", { level: profile.level })}</dd>
