@@ -74,9 +74,10 @@ class SmtpMailer:
                 smtp = self._connect()
                 smtp.send_message(message)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-            # one mailbox or this mail's content refused, and smtplib reset the transaction: unless the server is
-            # closing (421), the connection serves the next mail
-            if _ended_by_server(exc):
+            # One mailbox or this mail refused, not the server: unless it is closing (421), the connection serves
+            # the next mail once the transaction is reset (smtplib resets it after a refused content, not after a
+            # refused DATA command, and the next MAIL would meet "503 nested MAIL command").
+            if _ended_by_server(exc) or not _reset(smtp):
                 _quit(smtp)
             else:
                 self._keep_or_close(smtp)
@@ -123,6 +124,14 @@ def _ended_by_server(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPServerDisconnected) or (
         isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
     )
+
+
+def _reset(smtp: smtplib.SMTP) -> bool:
+    """RSET: whether the server took it, so the connection can carry another mail."""
+    try:
+        return smtp.rset()[0] == 250
+    except (OSError, smtplib.SMTPException):
+        return False
 
 
 def _quit(smtp: smtplib.SMTP) -> None:

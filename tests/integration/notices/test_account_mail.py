@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
@@ -338,6 +339,46 @@ def test_a_mail_the_server_will_not_take_holds_up_no_one_after_it(
                 rows = uow.session.scalars(select(AccountMail).order_by(AccountMail.id)).all()
             assert [row.outcome for row in rows] == [None if pausing else "undeliverable", "sent", "sent"]
             assert len(box.mails) == 2
+    finally:
+        controller.stop()
+
+
+class DataRefusingServer(SMTP):
+    """An SMTP server that refuses the DATA command itself (554, before any content) for one mailbox's mail and
+    refuses a MAIL command while a transaction is open ("503 nested MAIL command"), as Postfix does."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        assert self.envelope is not None
+        if f"wallet{SELLER}@example.com" in self.envelope.rcpt_tos:
+            await self.push("554 5.7.1 no mail from this sender to that mailbox")
+            return
+        await super().smtp_DATA(arg)
+
+
+class DataRefusingController(Controller):
+    def factory(self) -> SMTP:
+        return DataRefusingServer(self.handler)
+
+
+def test_a_mail_whose_data_command_is_refused_leaves_the_connection_ready_for_the_next(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """smtplib resets the transaction after a refused content, not after a refused DATA command: kept open for the
+    next mail, the connection would meet "503 nested MAIL command", and that mail be put off as a server fault."""
+    box, port = Inbox(), free_port()
+    controller = DataRefusingController(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    container = prepare(sqlite_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")
+    mailer = mailer_for(container.settings)
+    try:
+        for exchange in running(container):
+            choose(exchange, BUYER)
+            choose(exchange, SELLER)
+            owed(exchange, SELLER, BUYER, BUYER)
+            with container.uow() as uow:
+                passed = send_due(uow.session, mailer, 0)
+            assert (passed.sent, passed.retrying) == (2, 1)
+            assert [str(mail["To"]) for mail in box.mails] == [f"wallet{BUYER}@example.com"] * 2
     finally:
         controller.stop()
 
