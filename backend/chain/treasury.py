@@ -29,6 +29,7 @@ from custody.errors import TransactionNotMined, TreasuryError
 from custody.policy import ETH, ScheduledCall, scheduled_call
 from custody.proposal import Proposal, require_owners
 from custody.review import format_duration, format_utc
+from custody.terminal import printable
 
 DAY = 86_400
 RECEIPT_TIMEOUT_S = 120
@@ -370,7 +371,7 @@ class CustodyNode:
         except (ContractCustomError, ContractLogicError) as exc:
             raise TreasuryError(f"simulation reverted, nothing was sent: {self._revert_reason(exc)}") from None
         except (Web3Exception, OSError) as exc:
-            raise TreasuryError(f"the node failed the simulation: {exc}") from None
+            raise TreasuryError(f"the node failed the simulation: {printable(str(exc))}") from None
         try:
             tx = fn.build_transaction(
                 {
@@ -380,13 +381,17 @@ class CustodyNode:
                 }
             )
         except (Web3Exception, OSError) as exc:
-            raise TreasuryError(f"the node failed to prepare the transaction, nothing was sent: {exc}") from None
+            raise TreasuryError(
+                f"the node failed to prepare the transaction, nothing was sent: {printable(str(exc))}"
+            ) from None
         signed = sender.sign_transaction(tx)
         tx_hash = signed.hash.to_0x_hex()  # known before sending: the node may take it and never answer
         try:
             self.w3.eth.send_raw_transaction(signed.raw_transaction)
         except Web3Exception as exc:  # an answer that is an error: the node did not take it
-            raise TreasuryError(f"the node refused transaction {tx_hash}, nothing was sent: {exc}") from None
+            raise TreasuryError(
+                f"the node refused transaction {tx_hash}, nothing was sent: {printable(str(exc))}"
+            ) from None
         except OSError as exc:  # no answer: it may have arrived
             raise TransactionNotMined(tx_hash, f"the node did not answer: {exc}") from None
         try:
@@ -401,6 +406,6 @@ class CustodyNode:
         data = exc.data if isinstance(exc.data, str) else None
         if data and data.startswith("0x"):
             return self.abis.decode_error(bytes.fromhex(data[2:]))
-        return str(exc.message or exc)
+        return printable(str(exc.message or exc))  # the node's words, or a contract's revert string: any text
 
     _read = staticmethod(_read_node)

@@ -17,7 +17,7 @@ from backend.cli import main
 from backend.paths import ARTIFACTS_DIR
 from custody.approvals import CustodyTransaction
 from custody.calls import KnownAbis
-from custody.errors import TreasuryError
+from custody.errors import TransactionNotMined, TreasuryError
 from custody.proposal import Proposal, write_proposal
 from custody.terminal import printable
 
@@ -89,3 +89,11 @@ def test_propose_over_a_planted_file_prints_its_call_escaped(abis: KnownAbis, tm
     result = CliRunner().invoke(main, args, color=True)
     assert result.exit_code == 1
     assert "\x1b" not in result.output and "already exists and is a proposal for another operation" in result.output
+
+
+def test_a_nodes_words_in_a_transaction_not_mined_reach_the_terminal_escaped() -> None:
+    """The node's error text (a receipt timeout, a dropped connection) is any text too, and the message says how
+    to tell the transaction was mined for a scheduled call as well as a direct execute."""
+    message = str(TransactionNotMined("0x" + "ab" * 32, "\x1b[2J\x1b[Hall done"))
+    assert "\x1b" not in message and "\\x1b[2J" in message
+    assert "nonce moved on for a direct execute" in message and "scheduled call no longer pending" in message
