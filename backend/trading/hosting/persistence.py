@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.alerts.store import raise_alert
@@ -209,6 +209,7 @@ class BatchWriter:
     def _write(self, rows: BatchRows) -> None:
         mark = secrets.randbits(62)
         marked = replace(rows, cursors={**rows.cursors, BATCH_MARK: mark})
+        committed_before = False  # an earlier attempt's COMMIT failed: it may have gone through all the same
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             committing = False
             try:
@@ -218,22 +219,31 @@ class BatchWriter:
                     committing = True
                     session.commit()
                 return
+            except IntegrityError:
+                # the earlier COMMIT went through but was not yet seen when looked for (a server still finishing
+                # it): this attempt's rows met that one's
+                if committed_before and self._landed(mark):
+                    return
+                raise
             except OperationalError:
                 # Written again after a commit that went through, its new orders and fills would be refused as
                 # duplicates, and the host stop as though nothing had been stored.
                 if committing and self._landed(mark):
-                    log.warning("trading batch commit answered with an error but stored", extra={"attempt": attempt})
                     return
+                committed_before = committed_before or committing
                 if attempt == WRITE_ATTEMPTS:
                     raise
                 log.warning("trading batch write retried", extra={"attempt": attempt})
                 time.sleep(0.05 * attempt)
 
     def _landed(self, mark: int) -> bool:
-        """Whether the batch marked `mark` is stored; False when that cannot be read now (the write is tried again,
-        as for any other failure)."""
+        """Whether the batch marked `mark` is stored though its COMMIT answered an error; False when that cannot be
+        read now (the write is tried again, as for any other failure)."""
         try:
             with self._session_factory() as session:
-                return session.scalar(select(TradingCursor.value).where(TradingCursor.name == BATCH_MARK)) == mark
+                stored = session.scalar(select(TradingCursor.value).where(TradingCursor.name == BATCH_MARK)) == mark
         except OperationalError:
             return False
+        if stored:
+            log.warning("trading batch commit answered with an error but stored")
+        return stored
