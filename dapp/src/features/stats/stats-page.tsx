@@ -9,6 +9,7 @@ import { useEffect, useId, useMemo, useState } from "react";
 import { DailyChart, DataTable, StatusMessage, Tabs, dayTime, type Column } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { errorText } from "../../lib/errors";
+import { loadError } from "../../lib/query-client";
 import { statsApi } from "./stats-api";
 import { newestFirst, PERIODS, rangeOf, totalsByQuote, tradesPerDay, utcDay, volumeSeries, type MarketDay, type Period } from "./stats-data";
 import "./stats.css";
@@ -76,7 +77,7 @@ export default function StatsPage() {
     },
   ];
 
-  const error = markets.error ?? volume.error;
+  const error = loadError(markets) ?? loadError(volume); // a failed poll keeps the figures shown, as elsewhere
   return (
     <section className="stats-page" aria-labelledby={`${ids}-title`}>
       <h1 id={`${ids}-title`}>{t("stats.title")}</h1>
@@ -90,7 +91,16 @@ export default function StatsPage() {
       >
         {/* the period's figures are the tab panel: without one, each tab's aria-controls named no element */}
         {error ? (
-          <StatusMessage kind="error" action={{ label: t("common.retry"), onClick: () => void markets.refetch() }}>
+          <StatusMessage
+            kind="error"
+            action={{
+              label: t("common.retry"),
+              onClick: () => {
+                void markets.refetch();
+                void volume.refetch();
+              },
+            }}
+          >
             {errorText(error, t)}
           </StatusMessage>
         ) : null}
