@@ -7,9 +7,9 @@ resends, `CancelOutcomeUnknown` likewise for a cancel, `ReplacePartlyFailed` for
 whose new order was refused, `OrdersKeptOpen` for a cancel of all markets a halted one partly kept,
 `SubscriptionRefused` for a refused stream subscription, `StreamClosed` for a stream closed abnormally,
 `TransactionOutcomeUnknown` for a deposit transaction sent but not answered for, `InsufficientFunds` for a deposit the
-wallet cannot cover (nothing sent), `WaitTimeout` when a wait helper gives up, `InvalidArgument` for an argument that
-cannot be signed). Amounts and prices are ints in base units, as on the wire; `units()` and `price_units()` convert
-human decimals exactly, or refuse (`NotExact`).
+wallet cannot cover and `WrongChain` for one through a node of another chain (nothing sent either way), `WaitTimeout`
+when a wait helper gives up, `InvalidArgument` for an argument that cannot be signed). Amounts and prices are ints in
+base units, as on the wire; `units()` and `price_units()` convert human decimals exactly, or refuse (`NotExact`).
 """
 
 from backend.client.aio import AsyncHdexClient
@@ -28,6 +28,7 @@ from backend.client.errors import (
     SubscriptionRefused,
     TransactionOutcomeUnknown,
     WaitTimeout,
+    WrongChain,
 )
 from backend.client.sync import HdexClient
 
@@ -48,6 +49,7 @@ __all__ = [
     "SubscriptionRefused",
     "TransactionOutcomeUnknown",
     "WaitTimeout",
+    "WrongChain",
     "price_units",
     "units",
 ]

@@ -291,7 +291,8 @@ def test_a_bulk_cancel_a_halted_market_refused_passes_when_sent_again_after_it_r
 def test_a_bulk_cancel_of_every_market_answers_the_orders_a_halted_market_kept_open(exchange: Exchange) -> None:
     """A halted market refuses every command, cancels too. A cancel of all markets cancels what it can and lists the
     rest under `kept`, rather than answering as though they were gone: they still hold funds and trade once it
-    reopens, so the wallet must cancel them again then (its timestamp is spent: the request cancelled something)."""
+    reopens, so the wallet must cancel them again then, with a new request (its timestamp is spent: replayed, the
+    same signature could cancel orders placed since)."""
     kept = exchange.place(BUYER).json()["hash"]
     set_state(exchange, MarketState.HALTED)
     answer = bulk_cancel(exchange, BUYER, None, time.time_ns() // 1_000_000)
