@@ -286,7 +286,7 @@ class _Session:
             for status in self.statuses():
                 put({"channel": "markets", **status})
         elif channel == "candles":
-            market, _, interval = target.partition(":")
+            market, _, interval = target.rpartition(":")  # an interval has no ':', a market name may
             candle = self.hub.candles.get(market, {}).get(interval)
             if candle is not None:
                 put({"channel": "candles", "market": market, **candle.to_json(interval)})

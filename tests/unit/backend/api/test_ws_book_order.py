@@ -9,6 +9,7 @@ from typing import Any
 
 from backend.api.routes.ws import ClientMessage, IpAdmission, MessageBudget, _Session
 from backend.marketdata.bus import InProcessBus
+from backend.marketdata.candles import Candle
 from backend.marketdata.hub import MarketDataHub
 
 MARKET = "WETH-USDC"
@@ -109,3 +110,27 @@ def test_deltas_published_while_a_subscription_is_confirmed_never_reach_the_wire
         return [(m["type"], m["seq"]) for m in socket.wire if m.get("channel") == "book"]
 
     assert asyncio.run(scenario()) == [("snapshot", 12), ("delta", 13)]
+
+
+def test_a_candles_subscription_to_a_market_named_with_a_colon_gets_its_current_candle() -> None:
+    """Market names may hold ':' (only '/' is refused), and the channel key is candles:<market>:<interval>."""
+    market = "WETH:USDC"
+
+    async def scenario() -> list[dict[str, Any]]:
+        hub = MarketDataHub(InProcessBus())
+        await hub.start()
+        hub.seed(market, 0, [], [], [], {"1m": Candle(60_000, 5, 7, 4, 6, 10, 60, 2)})
+        socket = HeldWire()
+        session = _Session(
+            socket, hub, {market: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]
+            budget=MessageBudget(100, 1000),
+        )  # fmt: skip
+        sender = asyncio.create_task(session.forward())
+        await session.handle(ClientMessage(op="subscribe", channel="candles", market=market, interval="1m"))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        sender.cancel()
+        return [m for m in socket.wire if m.get("channel") == "candles"]
+
+    [candle] = asyncio.run(scenario())
+    assert (candle["market"], candle["interval"], candle["close"]) == (market, "1m", "6")
