@@ -47,6 +47,9 @@ from backend.engine.types import MarketState, Side
 # Final: the compiled core keeps these in C statics instead of looking them up on every use
 _HALTED: Final = MarketState.HALTED
 _CANCELLED_BY_USER: Final = ResultCode.CANCELLED_BY_USER
+# Gone orders' entries the expiry queue may hold beyond twice the live orders before it is rebuilt: a rebuild
+# costs one pass over the live orders, so it comes at most once per this many commands' worth of entries.
+EXPIRY_SLACK: Final = 4_096
 _COMMAND_TYPES: Final = frozenset(
     {PlaceOrder, CancelOrder, AmendOrder, CancelAll, AddMarket, SetMarketState, ExpireOrders, SetReferencePrice}
 )
@@ -105,7 +108,22 @@ class Engine:
         elif type(command) is SetReferencePrice:
             self._set_reference_price(command, out)
         # an ExpireOrders tick has done all its work in the expiry sweep above
+        if len(expiry) > 2 * len(self._live) + EXPIRY_SLACK:
+            self._index_expiry()
         return out
+
+    def _index_expiry(self) -> None:
+        """The expiry queue afresh from the live orders. An order that rests or waits leaves an entry until its
+        expiry time (months for a signed GTC order) however soon it is filled or cancelled: rebuilt once gone
+        orders' entries outnumber the rest, a market maker's replaces cannot grow it without bound. In place (the
+        markets push to this list); entries are distinct and totally ordered, so what pops when is unchanged."""
+        expiry = self._expiry
+        expiry[:] = [
+            (order.expires_at, order.priority, order.market, order.order_id)
+            for order in self._live.values()
+            if order.expires_at is not None
+        ]
+        heapify(expiry)
 
     def attach_journal(self, journal: Journal | None) -> None:
         """Journal every later command to `journal` (None: stop journaling), e.g. after recovery."""
@@ -208,12 +226,7 @@ class Engine:
                 stop = PendingStop(*waiting)
                 market.stops[stop.order_id] = stop
                 engine._live[stop.order_id] = stop
-        engine._expiry.extend(
-            (order.expires_at, order.priority, order.market, order.order_id)
-            for order in engine._live.values()
-            if order.expires_at is not None
-        )
-        heapify(engine._expiry)
+        engine._index_expiry()
         return engine
 
     # command handlers

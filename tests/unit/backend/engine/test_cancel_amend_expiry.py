@@ -21,6 +21,7 @@ from backend.engine import (
     ResultCode,
     SetMarketState,
 )
+from backend.engine.engine import EXPIRY_SLACK
 
 OTHER = "BTC-USDC"
 
@@ -150,3 +151,15 @@ def test_expiry_ignores_market_state(engine: Engine) -> None:
     engine.apply(limit("b1", BUY, 100, 5, expires_at=10, ts=1))
     engine.apply(SetMarketState(MARKET, MarketState.HALTED, ts=2))
     assert of_type(engine.apply(ExpireOrders(10)), OrderExpired)[0].order_id == "b1"
+
+
+def test_the_expiry_queue_holds_no_more_than_a_bounded_number_of_gone_orders(engine: Engine) -> None:
+    """A resting order leaves an entry in the expiry queue until its expiry time (months for a signed GTC order);
+    a market maker's cancels and replaces must not grow it without bound. Orders still resting expire as before."""
+    engine.apply(limit("keep", BUY, 90, 1, expires_at=50_000, ts=1))
+    for n in range(3 * EXPIRY_SLACK):
+        engine.apply(limit(f"o{n}", BUY, 100, 1, expires_at=10**12, ts=2))
+        engine.apply(CancelOrder(f"o{n}", ts=2))
+    assert len(engine._expiry) <= 2 + EXPIRY_SLACK  # type: ignore[attr-defined]
+    (expired,) = of_type(engine.apply(ExpireOrders(50_000)), OrderExpired)
+    assert expired.order_id == "keep"
