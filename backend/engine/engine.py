@@ -82,12 +82,13 @@ class Engine:
         """
         if type(command) not in _COMMAND_TYPES:
             raise TypeError(f"not an engine command: {command!r}")
-        seq = self.command_seq = self.command_seq + 1
+        seq = self.command_seq + 1
         buffer = self._buffer
         if buffer is not None:
             buffer.append(seq, command)
         elif self._journal is not None:
             self._journal.append(seq, command)
+        self.command_seq = seq  # journaled: a command the journal refused was not run, and has no seq
         out: list[Event] = []
         expiry = self._expiry
         if expiry and expiry[0][0] <= command.ts:

@@ -49,12 +49,14 @@ class JournalBuffer:
         self._on_full = on_full
 
     def append(self, seq: int, command: Command) -> None:
-        """Queue one command; `on_full` runs once `max_pending` of them wait."""
+        """Queue one command; `on_full` runs first once `max_pending` of them wait. Should it (or encoding the
+        command) fail, nothing of this command is queued: the engine does not run it, and it must not be in the
+        journal, or a replay would run a command the live engine never did."""
         records = self._records
-        records.append(record_text("" if seq == self._next_seq else str(seq), command))
-        self._next_seq = seq + 1
         if len(records) >= self.max_pending:
             self._on_full()
+        records.append(record_text("" if seq == self._next_seq else str(seq), command))
+        self._next_seq = seq + 1
 
     def pending_payload(self) -> tuple[bytes, int]:
         """The payload of one frame holding every queued record (UTF-8; lone surrogates, which a str

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from engine_helpers import BUY, SELL, limit
+from engine_helpers import BUY, SELL, book, limit
 from engine_strategies import SETUP, command_streams
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,3 +119,37 @@ def test_a_recovered_engine_journals_from_the_next_sequence_number() -> None:
     recovered = recover(engine.snapshot(), [], journal=second)
     recovered.apply(limit("s1", SELL, 110, 1))
     assert [entry.seq for entry in second.entries] == [3]
+
+
+class FullDisk(FileJournal):
+    """A journal file whose next write fails once (the disk is full), then works again."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, fsync=False, max_pending=2)
+        self.failing = False
+
+    def flush(self) -> None:
+        if self.failing:
+            self.failing = False
+            raise OSError(28, "No space left on device")
+        super().flush()
+
+
+def test_a_command_the_journal_could_not_take_is_neither_run_nor_replayed(tmp_path: Path) -> None:
+    """The journal writes out when full, before the next command is queued: a write that fails refuses that
+    command whole. Queued all the same, a later write would put in the journal a command the live engine never
+    ran, and a replay would trade what the live book did not."""
+    journal = FullDisk(tmp_path / "journal.bin")
+    engine = Engine(journal=journal)
+    for command in SETUP:
+        engine.apply(command)
+    engine.apply(limit("ask", SELL, 100, 5, account="bob"))
+    journal.failing = True
+    with pytest.raises(OSError):
+        engine.apply(limit("buy", BUY, 100, 5))  # would have traded with the ask
+    assert engine.command_seq == 2 and [o for o, _, _ in book(engine, SELL)] == ["ask"]
+    engine.apply(limit("bid", BUY, 90, 1))
+    journal.flush()
+
+    assert [entry.seq for entry in read_journal(journal.path)] == [1, 2, 3]
+    assert recover(None, read_journal(journal.path)).state_hash() == engine.state_hash()
