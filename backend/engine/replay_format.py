@@ -55,6 +55,8 @@ def parse_command_line(text: str, line_no: int) -> Command:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CommandFormatError(f"not JSON: {exc.msg}") from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit limit for reading one
+        raise CommandFormatError(f"not JSON this reader takes: {exc}") from None
     if not isinstance(obj, dict):
         raise CommandFormatError("a command line must be a JSON object")
     fields = _Fields(obj)

@@ -62,6 +62,7 @@ def test_tif_and_stp_are_optional_and_ts_defaults_to_the_line_number() -> None:
         (PLACE.replace('"tif":"GTC"', '"tif":"GTD"'), "unknown value 'GTD'"),
         (PLACE.replace('"id":"o1"', '"id":""'), "non-empty string"),
         (PLACE.replace('"qty":30', '"qty":30,"colour":"red"'), "unknown field(s) colour"),
+        (PLACE.replace('"price":1000', '"price":' + "9" * 5_000), "not JSON this reader takes"),  # past 4,300 digits
     ],
 )
 def test_a_bad_line_is_refused_with_a_reason(line: str, message: str) -> None:
