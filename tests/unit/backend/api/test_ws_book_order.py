@@ -37,17 +37,22 @@ def delta(seq: int, qty: int) -> tuple[str, dict[str, Any]]:
     return f"book:{MARKET}", {"seq": seq, "side": "buy", "price": "100", "qty": str(qty)}
 
 
+def forwarding(hub: MarketDataHub, socket: HeldWire, market: str = MARKET) -> tuple[_Session, asyncio.Task[None]]:
+    """A client's session on `socket`, subscribed to nothing yet, and its sender running."""
+    session = _Session(
+        socket, hub, {market: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]
+        budget=MessageBudget(100, 1000),
+    )  # fmt: skip
+    return session, asyncio.create_task(session.forward())
+
+
 def test_a_snapshot_taken_while_a_delta_is_being_sent_goes_out_after_that_delta() -> None:
     async def scenario() -> list[tuple[str, int]]:
         hub = MarketDataHub(InProcessBus())
         await hub.start()
         hub.seed(MARKET, 10, [(100, 1)], [], [], {})
         socket = HeldWire()
-        session = _Session(
-            socket, hub, {MARKET: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]
-            budget=MessageBudget(100, 1000),
-        )  # fmt: skip
-        sender = asyncio.create_task(session.forward())
+        session, sender = forwarding(hub, socket)
         await session.handle(SUBSCRIBE)  # snapshot at seq 10
         hub.publish([delta(11, 2)])
         await asyncio.wait_for(socket.delta_in_flight.wait(), 5)  # taken off the queue, not yet on the wire
@@ -89,11 +94,7 @@ def test_deltas_published_while_a_subscription_is_confirmed_never_reach_the_wire
         hub.seed(MARKET, 10, [(100, 1)], [], [], {})
         socket = HeldWire()
         socket.release.set()  # deltas go out as soon as they are sent
-        session = _Session(
-            socket, hub, {MARKET: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]
-            budget=MessageBudget(100, 1000),
-        )  # fmt: skip
-        sender = asyncio.create_task(session.forward())
+        session, sender = forwarding(hub, socket)
         subscribing = asyncio.create_task(session.handle(SUBSCRIBE))
         for _ in range(10):
             await asyncio.sleep(0)  # attached, waiting for the bus
@@ -121,11 +122,7 @@ def test_a_candles_subscription_to_a_market_named_with_a_colon_gets_its_current_
         await hub.start()
         hub.seed(market, 0, [], [], [], {"1m": Candle(60_000, 5, 7, 4, 6, 10, 60, 2)})
         socket = HeldWire()
-        session = _Session(
-            socket, hub, {market: object()}, admission=IpAdmission(5, 5), ip="ip", send_timeout_s=5,  # type: ignore[arg-type]
-            budget=MessageBudget(100, 1000),
-        )  # fmt: skip
-        sender = asyncio.create_task(session.forward())
+        session, sender = forwarding(hub, socket, market)
         await session.handle(ClientMessage(op="subscribe", channel="candles", market=market, interval="1m"))
         for _ in range(20):
             await asyncio.sleep(0)
