@@ -97,10 +97,13 @@ def test_nothing_reaches_the_file_before_flush(tmp_path: Path) -> None:
 
 
 def test_a_journal_that_is_never_flushed_flushes_itself_at_its_queue_limit(tmp_path: Path) -> None:
+    """Once the queue is full, the next command writes it out before it is queued itself: a write that fails
+    refuses that command whole (see test_engine_recovery)."""
     journal = FileJournal(tmp_path / "j", fsync=False, max_pending=2)
     journal.append(1, COMMANDS[0])
-    assert (tmp_path / "j").stat().st_size == 0
     journal.append(2, COMMANDS[1])
+    assert (tmp_path / "j").stat().st_size == 0
+    journal.append(3, COMMANDS[2])
     assert [entry.seq for entry in read_journal(tmp_path / "j")] == [1, 2]
     journal.close()
 
