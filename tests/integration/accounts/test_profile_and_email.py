@@ -45,6 +45,7 @@ def test_a_profile_is_made_on_first_read_with_nothing_personal(user: TestClient)
         "notifications": {"fills": True, "withdrawals": True, "news": False},
         "level": 0,
         "countryRestricted": False,
+        "identityCountryRestricted": False,
         "restrictedCountries": ["IR", "KP"],  # the exchange's list (HDEX_KYC_RESTRICTED_COUNTRIES), sorted
         "language": "en",
     }
