@@ -171,7 +171,7 @@ def decide(
     )
     if approve:
         if identity_country is not None:  # what the level stands on: the limits follow its country from now on
-            profile.identity_country = identity_country.upper()
+            profile.identity_country = identity_country  # upper case, as `check_identity` stored it
         held = profile.level
         set_level(
             session,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.profiles import counted_level, country_restricted, ensure_profile, normalise_address
+from backend.accounts.profiles import counted_level, ensure_profile, normalise_address, restricted_by_country
 from backend.audit_log import record_action
 from backend.db.models import AccountProfile, LimitOverride
 from backend.errors import ErrorCode, HdexError
@@ -21,7 +21,7 @@ OVERRIDDEN_LIMITS = ("withdrawal_daily", "withdrawal_30d", "max_order_notional")
 @dataclass(frozen=True, slots=True)
 class Standing:
     """What the limits count of a wallet: its level (`counted_level`) and whether its country is restricted
-    (`country_restricted`; then no staff override counts either: they were given for the level it held)."""
+    (`restricted_by_country`; then no staff override counts either: they were given for the level it held)."""
 
     level: int
     restricted: bool
@@ -39,7 +39,7 @@ def standing(session: Session, address: str, restricted_countries: frozenset[str
     row = session.get(AccountProfile, normalise_address(address))
     if row is None:
         return Standing(0, False)
-    return Standing(counted_level(row, restricted_countries), country_restricted(row, restricted_countries))
+    return Standing(counted_level(row, restricted_countries), restricted_by_country(row, restricted_countries))
 
 
 def set_level(

@@ -122,7 +122,7 @@ def set_notifications(profile: AccountProfile, choices: dict[str, bool]) -> None
         setattr(profile, f"notify_{kind}", wanted)
 
 
-def country_restricted(row: AccountProfile, restricted_countries: frozenset[str]) -> bool:
+def restricted_by_country(row: AccountProfile, restricted_countries: frozenset[str]) -> bool:
     """Whether the wallet's declared country, or the country of its approved identity data, is restricted. Both:
     a wallet whose identity gives a country restricted since its approval must not keep its level by declaring
     another."""
@@ -131,9 +131,9 @@ def country_restricted(row: AccountProfile, restricted_countries: frozenset[str]
 
 def counted_level(row: AccountProfile, restricted_countries: frozenset[str]) -> int:
     """The level that counts: the one staff granted, but 0 while the wallet's country is restricted
-    (`country_restricted`). The granted level stays stored: a country taken off HDEX_KYC_RESTRICTED_COUNTRIES gives
+    (`restricted_by_country`). The granted level stays stored: a country taken off HDEX_KYC_RESTRICTED_COUNTRIES gives
     it back."""
-    return 0 if country_restricted(row, restricted_countries) else row.level
+    return 0 if restricted_by_country(row, restricted_countries) else row.level
 
 
 def profile_of(row: AccountProfile, restricted_countries: frozenset[str]) -> Profile:
