@@ -32,12 +32,13 @@ from backend.settings import Settings
 
 UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json")
 # (path pattern, weight) of the reads that cost more than one; the first match wins, anything else weighs 1.
-# A book costs by depth (below); lists and candles read many rows; an account's history more than its balances;
-# a forum search scores up to 1,000 matches; the exports read everything of a range, a case or a wallet (a
-# statistics table as JSON runs the same query as its CSV export).
+# A book costs by depth (below); a batch of orders places many; lists and candles read many rows; an account's
+# history more than its balances; a forum search scores up to 1,000 matches; the exports read everything of a range,
+# a case or a wallet (a statistics table as JSON runs the same query as its CSV export).
 WEIGHTS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^/v1/markets/[^/]+/(trades|candles)$"), 2),
     (re.compile(r"^/v1/accounts/[^/]+/(orders|fills|deposits|withdrawals)$"), 2),
+    (re.compile(r"^/v1/orders/batch$"), 10),  # up to 20 orders; each counts against its maker's limit too
     (re.compile(r"^/v1/forum/search$"), 5),
     (re.compile(r"^/v1/staff/stats/[^/]+$"), 10),
     (re.compile(r"^/v1/staff/cases/[^/]+/report$"), 10),

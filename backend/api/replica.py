@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable
-from typing import IO
+from typing import IO, Any, cast
 
 import httpx
 from redis.exceptions import BusyLoadingError, RedisError, ResponseError
@@ -44,10 +45,10 @@ from websockets.protocol import State
 from backend.api.client_ip import client_key
 from backend.api.errors import error_response
 from backend.api.observe import MetricsMiddleware, metrics_response
-from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter
+from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter, request_weight
 from backend.api.routes.account_kyc import level2_max_body
 from backend.api.routes.dependencies import json_body
-from backend.api.routes.orders import order_entry_max_body
+from backend.api.routes.orders import BATCH_PATH, batch_answer, order_entry_max_body
 from backend.api.routes.support import tickets_max_body
 from backend.api.routes.ws import TOO_SLOW, close_socket, receive_frame
 from backend.errors import ErrorCode, HdexError
@@ -61,7 +62,7 @@ from backend.trading.rules.cancels import (
     parse_replace_request,
 )
 from backend.trading.rules.checks import verify_order_signature
-from backend.trading.rules.orders import OrderRequest, parse_order_request
+from backend.trading.rules.orders import OrderRequest, batch_items, parse_order_request
 from backend.trading.usecases.command_stream import (
     CANCEL_AFTER,
     CANCEL_ALL,
@@ -133,7 +134,7 @@ def order_entry_route(scope: Scope) -> str | None:
     if scope["type"] != "http":
         return None
     path, method = scope["path"], scope["method"]
-    if method == "POST" and path in (ORDERS_PATH, CANCEL_ALL_ROUTE, REPLACE_ROUTE, CANCEL_AFTER_ROUTE):
+    if method == "POST" and path in (ORDERS_PATH, BATCH_PATH, CANCEL_ALL_ROUTE, REPLACE_ROUTE, CANCEL_AFTER_ROUTE):
         return str(path)
     order_hash = path.removeprefix(ORDERS_PATH + "/")
     if method == "DELETE" and order_hash != path and order_hash and "/" not in order_hash:
@@ -169,8 +170,8 @@ class Replica:
         )  # fmt: skip
         self._forward_limited = BodySizeLimitMiddleware(self._forward, forwarded_body_limit(settings))
         self._order_entry = {
-            ORDERS_PATH: self._place, CANCEL_ROUTE: self._cancel, CANCEL_ALL_ROUTE: self._cancel_all,
-            REPLACE_ROUTE: self._replace, CANCEL_AFTER_ROUTE: self._cancel_after,
+            ORDERS_PATH: self._place, BATCH_PATH: self._place_batch, CANCEL_ROUTE: self._cancel,
+            CANCEL_ALL_ROUTE: self._cancel_all, REPLACE_ROUTE: self._replace, CANCEL_AFTER_ROUTE: self._cancel_after,
         }  # fmt: skip
         self._domain: Domain | None = None
         self._domain_read_at = -DOMAIN_REREAD_S
@@ -188,7 +189,8 @@ class Replica:
             try:
                 if not self.reading_answers:
                     raise HdexError(ErrorCode.UNAVAILABLE, READER_STOPPED, None, RETRY_SHORTLY)
-                limits = await self.limiter.hit("ip", client_key(client_ip(scope)), self.limiter.ip_limits)
+                weight = request_weight(scope["path"])
+                limits = await self.limiter.hit("ip", client_key(client_ip(scope)), self.limiter.ip_limits, weight)
                 response: Response = await self._order_entry[route](Request(scope, receive))
             except HdexError as error:
                 response = error_response(error)
@@ -209,6 +211,49 @@ class Replica:
         raw = await request.body()  # read once
         answer = await self._answer_to(ticket, self.stream.submit("0x" + digest.hex(), ticket, raw, domain), MAY_STAND)
         return JSONResponse(answer.order, status_code=200 if answer.replayed else 201)
+
+    async def _place_batch(self, request: Request) -> Response:
+        """Check each order of a batch as `_place` does, add those that pass to the stream in one round trip, in
+        the request's order, and answer once the engine has answered every one: 200 with each order's outcome
+        (`batch_answer`), one refused refusing no other, as the engine process's own door answers."""
+        outcomes: list[tuple[int, dict[str, Any]] | HdexError | None] = []
+        commands = []
+        for item in batch_items(await json_body(request)):
+            try:
+                order_request = parse_order_request(item)
+                domain, digest = await self._verified(order_request)
+                await self.limiter.hit_address(order_request.order.maker.lower())
+            except HdexError as refusal:
+                outcomes.append(refusal)
+                continue
+            outcomes.append(None)  # the engine's answer, below
+            body = json.dumps(item, separators=(",", ":")).encode()
+            commands.append(("0x" + digest.hex(), uuid.uuid4().hex, body, domain))
+        if commands:
+            added = asyncio.ensure_future(self.stream.submit_orders(commands))
+            answers = iter(await asyncio.gather(
+                *(self._batch_outcome(ticket, added, n) for n, (_id, ticket, _b, _d) in enumerate(commands))
+            ))  # fmt: skip
+            outcomes = [next(answers) if outcome is None else outcome for outcome in outcomes]
+        return JSONResponse(batch_answer(cast("list[tuple[int, dict[str, Any]] | HdexError]", outcomes)))
+
+    async def _batch_outcome(
+        self, ticket: str, added: asyncio.Future[list[asyncio.Future[Answer] | Exception | None]], n: int
+    ) -> tuple[int, dict[str, Any]] | HdexError:
+        """The `n`th command of a batch `added` to the stream: its status and order, or its refusal."""
+
+        async def submitted() -> asyncio.Future[Answer] | None:
+            outcome = (await added)[n]
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+        try:
+            answer = await self._answer_to(ticket, submitted(), MAY_STAND)
+        except HdexError as refusal:
+            return refusal
+        assert answer.order is not None  # a place command's answer
+        return 200 if answer.replayed else 201, answer.order
 
     async def _cancel(self, request: Request) -> Response:
         """Let the engine cancel one order (it checks the signature: the maker is not in the request): 200 with
@@ -537,7 +582,9 @@ def create_replica_app(settings: Settings) -> ASGIApp:
         await (limited if order_entry_route(scope) is not None else replica)(scope, receive, send)
 
     limited = MetricsMiddleware(
-        BodySizeLimitMiddleware(replica, order_entry_max_body(settings)),
+        BodySizeLimitMiddleware(
+            replica, order_entry_max_body(settings), {BATCH_PATH: order_entry_max_body(settings, BATCH_PATH)}
+        ),
         lambda scope: order_entry_route(scope) or "",
     )
     return app

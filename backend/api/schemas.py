@@ -318,6 +318,21 @@ class CancelAllResult(BaseModel):
     )
 
 
+class BatchOrderOutcome(BaseModel):
+    """One order of a batch, in the place it had in the request: placed (`order`), or refused (`error`)."""
+
+    status: int = Field(
+        description="what `POST /v1/orders` would have answered it: 201 placed, 200 placed before (through an API "
+        "replica: the same signed order sent again), else the refusal's status (400, 409, 422, 429, ...)"
+    )
+    order: OrderView | None = Field(description="the order, once stored; null when refused")
+    error: ErrorDetail | None = Field(description="why this order was refused; null when placed")
+
+
+class BatchResult(BaseModel):
+    results: list[BatchOrderOutcome] = Field(description="one per order sent, in the same order")
+
+
 class ReplaceResult(BaseModel):
     cancelled: OrderView = Field(description="the old order, now cancelled")
     order: OrderView = Field(description="the new order")

@@ -23,6 +23,10 @@ replicas are given.
 cancelled by a signed `DELETE /v1/orders/{hash}` (the warm-up's first); the CPU figures are then per cancel
 (`server_cpu_ms_per_cancel`, `replica_cpu_ms_per_cancel`).
 
+`--batch N` sends the orders N to a request (`POST /v1/orders/batch`, at most 20): HTTP's cost per request is
+then spread over N orders. `orders_per_s` still counts orders (each signed and checked on its own), the latencies
+are per request, and `errors` counts every order not answered 201 in its place in the batch.
+
 `--drain` measures that directly: the engine process alone, `--orders` vouched commands put on its stream
 while it is stopped, timed from when it resumes until the last answer (no HTTP, no replica on its cores).
 """
@@ -125,9 +129,15 @@ def http_request(method: bytes, path: bytes, port: int, body: bytes) -> bytes:
     )
 
 
-def order_requests(orders: list[SignedOrder], port: int) -> list[bytes]:
-    """`POST /v1/orders` of each order."""
-    return [http_request(b"POST", b"/v1/orders", port, body) for body, _hash, _key in orders]
+def order_requests(orders: list[SignedOrder], port: int, batch: int = 1) -> list[bytes]:
+    """`POST /v1/orders` of each order, or with `batch` above 1 `POST /v1/orders/batch` of each `batch` of them."""
+    if batch == 1:
+        return [http_request(b"POST", b"/v1/orders", port, body) for body, _hash, _key in orders]
+    bodies = [body for body, _hash, _key in orders]
+    return [
+        http_request(b"POST", b"/v1/orders/batch", port, b'{"orders":[%s]}' % b",".join(bodies[i : i + batch]))
+        for i in range(0, len(bodies), batch)
+    ]
 
 
 def cancel_requests(orders: list[SignedOrder], port: int) -> list[bytes]:
@@ -180,7 +190,7 @@ def signed_orders(count: int) -> list[SignedOrder]:
 
 
 async def client(
-    port: int, requests: list[bytes], latencies: list[float], errors: list[int], ok: bytes = b"201"
+    port: int, requests: list[bytes], latencies: list[float], errors: list[int], ok: bytes, batch: int
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
@@ -192,23 +202,30 @@ async def client(
             while (line := await reader.readline()) not in (b"\r\n", b""):
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
-            await reader.readexactly(length)
+            body = await reader.readexactly(length)
             latencies.append(time.perf_counter() - started)
-            if status_line.split(b" ", 2)[1] != ok:
-                errors.append(1)
+            status = status_line.split(b" ", 2)[1]
+            if batch == 1:
+                errors.append(status != ok)
+            else:  # each order's place in the batch answers 201 when placed (the last batch may be short)
+                errors.append(request.count(b'"signature"') - body.count(b'"status":201') if status == b"200" else 1)
     finally:
         writer.close()
 
 
-async def load(ports: list[int], batches: list[list[bytes]], ok: bytes = b"201") -> tuple[list[float], int, float]:
-    """Each batch on its own connection, the connections spread over `ports`; an answer not `ok` is an error."""
+async def load(
+    ports: list[int], per_connection: list[list[bytes]], ok: bytes = b"201", batch: int = 1
+) -> tuple[list[float], int, float]:
+    """Each list of requests on its own connection, the connections spread over `ports`; an answer not `ok` (in a
+    batch: an order not placed) is an error."""
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
     await asyncio.gather(
-        *(client(ports[i % len(ports)], batch, latencies, errors, ok) for i, batch in enumerate(batches))
-    )
-    return latencies, len(errors), time.perf_counter() - started
+        *(client(ports[i % len(ports)], requests, latencies, errors, ok, batch)
+          for i, requests in enumerate(per_connection))
+    )  # fmt: skip
+    return latencies, sum(errors), time.perf_counter() - started
 
 
 def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -257,12 +274,15 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=0, help="0: one process (hdex up's shape)")
     parser.add_argument("--drain", action="store_true", help="the engine process alone, draining a full stream")
     parser.add_argument("--cancels", action="store_true", help="cancels of resting orders instead of orders")
+    parser.add_argument("--batch", type=int, default=1, help="orders per request (POST /v1/orders/batch), 1-20")
     parser.add_argument("--redis-url", default=os.environ.get("HDEX_REDIS_URL"))
     parser.add_argument("--serve", nargs=4, metavar=("URL", "DIR", "PORT", "REDIS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]), args.serve[3] or None)
         return
+    if not 1 <= args.batch <= 20 or (args.batch > 1 and (args.cancels or args.drain)):
+        raise SystemExit("--batch takes 1 to 20, and measures placing orders over HTTP only")
     if (args.replicas or args.drain) and not args.redis_url:
         raise SystemExit("--replicas and --drain need Redis: --redis-url or HDEX_REDIS_URL")
     print(json.dumps(drain(args) if args.drain else over_http(args)))
@@ -298,30 +318,34 @@ def over_http(args: argparse.Namespace) -> dict[str, Any]:
     with engine_server(args, redis_url) as (port, processes, database_url):
         ports = _start_replicas(args.replicas, port, redis_url, processes) if args.replicas else [port]
         orders = signed_orders(args.warmup + args.orders)
-        requests = order_requests(orders, port)
         if args.cancels:
-            asyncio.run(load(ports, [requests[i :: args.clients] for i in range(args.clients)]))
-            requests = cancel_requests(orders, port)
-        warm, measured = requests[: args.warmup], requests[args.warmup :]
-        asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)], ok))
+            placed = order_requests(orders, port)
+            asyncio.run(load(ports, [placed[i :: args.clients] for i in range(args.clients)]))
+            cancels = cancel_requests(orders, port)
+            warm, measured = cancels[: args.warmup], cancels[args.warmup :]
+        else:
+            warm = order_requests(orders[: args.warmup], port, args.batch)
+            measured = order_requests(orders[args.warmup :], port, args.batch)
+        asyncio.run(load(ports, [warm[i :: args.clients] for i in range(args.clients)], ok, args.batch))
         cpu_before = time.process_time()
         servers_before = [cpu_seconds(process.pid) for process in processes]
         per_client = [measured[i :: args.clients] for i in range(args.clients)]
-        latencies, errors, elapsed = asyncio.run(load(ports, per_client, ok))
+        latencies, errors, elapsed = asyncio.run(load(ports, per_client, ok, args.batch))
         loadgen_cpu = time.process_time() - cpu_before
         servers_cpu = [cpu_seconds(p.pid) - before for p, before in zip(processes, servers_before, strict=True)]
     latencies.sort()
 
     def per_order_ms(cpu_s: float) -> float:
-        return round(cpu_s * 1000 / len(latencies), 3)
+        return round(cpu_s * 1000 / int(args.orders), 3)
 
     return {
         "benchmark": f"api_{what}",
-        f"{what}_per_s": round(len(latencies) / elapsed),
+        f"{what}_per_s": round(args.orders / elapsed),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
         "errors": errors,
-        what: len(latencies),
+        what: args.orders,
+        "orders_per_request": args.batch,
         "clients": args.clients,
         "replicas": args.replicas,
         "shape": f"{args.replicas} hdex api + engine process" if args.replicas else "one process",

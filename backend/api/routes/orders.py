@@ -1,4 +1,5 @@
-"""Orders: place (`POST /v1/orders`), look up, cancel one (`DELETE`) or many (`POST /v1/orders/cancel`),
+"""Orders: place (`POST /v1/orders`, or up to 20 at once: `POST /v1/orders/batch`), look up, cancel one (`DELETE`)
+or many (`POST /v1/orders/cancel`),
 cancel-replace (`POST /v1/orders/replace`), cancel-after (`POST /v1/orders/cancel-after`), and the nonce
 for a wallet's next order (`GET /v1/nonce`).
 
@@ -29,6 +30,7 @@ from backend.api.routes.dependencies import (
 )
 from backend.api.schemas import (
     ERROR,
+    BatchResult,
     CancelAfterResult,
     CancelAllResult,
     NextNonce,
@@ -50,7 +52,9 @@ from backend.trading.rules.cancels import (
     parse_replace_request,
 )
 from backend.trading.rules.orders import (
+    MAX_BATCH_ORDERS,
     TrackedOrder,
+    batch_items,
     parse_address,
     parse_hash,
     parse_order_request,
@@ -65,11 +69,27 @@ router = APIRouter(prefix="/v1", tags=["orders"])
 ORDER_ENTRY_MAX_BODY_BYTES = 16_384
 # every order-entry path (a `{name}` segment stands for any one: a cancel's order hash), for BodySizeLimitMiddleware
 ORDER_ENTRY_PATHS = ("/v1/orders", "/v1/orders/{name}")
+BATCH_PATH = "/v1/orders/batch"
+BATCH_ITEM_MAX_BYTES = 4_096  # a signed order's body with its longest fields is under 1 KiB
 
 
-def order_entry_max_body(settings: Settings) -> int:
-    """The body limit of order entry, in both doors (the API and a replica)."""
-    return min(settings.max_body_bytes, ORDER_ENTRY_MAX_BODY_BYTES)
+def order_entry_max_body(settings: Settings, path: str = "") -> int:
+    """The body limit of order entry at `path`, in both doors (the API and a replica): a batch takes
+    MAX_BATCH_ORDERS orders."""
+    most = MAX_BATCH_ORDERS * BATCH_ITEM_MAX_BYTES if path == BATCH_PATH else ORDER_ENTRY_MAX_BODY_BYTES
+    return min(settings.max_body_bytes, most)
+
+
+def batch_answer(outcomes: list[tuple[int, dict[str, Any]] | HdexError]) -> dict[str, Any]:
+    """A batch's body: each order's (status, answer) or refusal, in the request's order."""
+    return {
+        "results": [
+            {"status": HTTP_STATUS[outcome.code], "order": None, "error": outcome.body()["error"]}
+            if isinstance(outcome, HdexError)
+            else {"status": outcome[0], "order": outcome[1], "error": None}
+            for outcome in outcomes
+        ]
+    }
 
 
 _UINT = {"type": "string", "pattern": "^[0-9]{1,78}$"}
@@ -134,6 +154,15 @@ _TIF = {
 _ERRORS: dict[int | str, dict[str, Any]] = {status: ERROR for status in (400, 401, 404, 409, 413, 422, 429, 503)}
 
 
+_PLACE_BODY = {
+    "type": "object",
+    "required": ["order", "signature"],
+    "properties": {
+        "order": _ORDER_SCHEMA, "signature": _SIGNATURE, "timeInForce": _TIF, "clientOrderId": _CLIENT_ORDER_ID,
+    },
+}  # fmt: skip
+
+
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
@@ -142,18 +171,7 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     "/orders",
     status_code=201,
     responses={**documented(OrderView, "the order, once stored", 201), **_ERRORS},
-    openapi_extra=_body(
-        {
-            "type": "object",
-            "required": ["order", "signature"],
-            "properties": {
-                "order": _ORDER_SCHEMA,
-                "signature": _SIGNATURE,
-                "timeInForce": _TIF,
-                "clientOrderId": _CLIENT_ORDER_ID,
-            },
-        }
-    ),
+    openapi_extra=_body(_PLACE_BODY),
 )
 async def place_order(request: Request) -> JSONResponse:
     """Place a signed order. 201 with the order (its `hash` is its id) once it is stored. An optional
@@ -164,6 +182,35 @@ async def place_order(request: Request) -> JSONResponse:
     order_request = order_entry.signature_checked(host, parse_order_request(await json_body(request)))
     await request.app.state.limiter.hit_address(order_request.order.maker)  # a write the wallet signed
     return JSONResponse(await order_entry.place(host, order_request), status_code=201)
+
+
+@router.post(
+    "/orders/batch",
+    response_model=None,
+    responses={**documented(BatchResult, "each order's outcome, once the placed ones are stored"), **_ERRORS},
+    openapi_extra=_body(
+        {
+            "type": "object",
+            "required": ["orders"],
+            "properties": {
+                "orders": {
+                    "type": "array", "minItems": 1, "maxItems": MAX_BATCH_ORDERS,
+                    "items": _PLACE_BODY,
+                    "description": "POST /v1/orders bodies, placed in this order",
+                },
+            },
+        }
+    ),
+)  # fmt: skip
+async def place_orders(request: Request, host: HostDep, limiter: LimiterDep) -> dict[str, Any]:
+    """Place up to 20 signed orders in one request, in the order sent, each as `POST /v1/orders` would: one refused
+    (a bad signature, too little balance, past its maker's rate limit, ...) refuses no other. 200 once the placed ones
+    are stored, with one outcome per order in the same order: `status` 201 and the `order`, or the refusal's
+    `status` and `error`. The whole request is refused, and nothing placed, only when it is not a list of 1 to 20
+    orders. A batch weighs 10 against the IP's rate limit, each order 1 against its maker's."""
+    items = batch_items(await json_body(request))
+    placed = await order_entry.place_batch(host, items, limiter.hit_address)
+    return batch_answer([outcome if isinstance(outcome, HdexError) else (201, outcome) for outcome in placed])
 
 
 @router.get("/orders/{orderHash}", responses={**documented(OrderView, "the order"), **_ERRORS})

@@ -2,7 +2,8 @@
 
 The request body of `POST /v1/orders` is `{"order": {...EIP-712 Order fields...}, "signature":
 "0x<65 bytes>", "timeInForce": "GTC" | "IOC" | "FOK" (optional), "clientOrderId": "..." (optional,
-not signed: see `parse_client_order_id`)}`. Numbers are decimal strings (JSON integers are accepted
+not signed: see `parse_client_order_id`)}`; `POST /v1/orders/batch` takes `{"orders": [...]}`, 1 to
+MAX_BATCH_ORDERS such bodies (`batch_items`). Numbers are decimal strings (JSON integers are accepted
 too); each must fit its Solidity type, else AMOUNT_OUT_OF_RANGE.
 Flags (IExchange): bits 0-1 the kind (0 limit, 1 market, 2 stop-limit, 3 stop-market), bit 2 (4) post-only,
 bit 3 (8) fill-or-kill, bit 4 (16) operator-triggered stop. The contract enforces them all, so the engine's
@@ -36,6 +37,9 @@ KNOWN_FLAGS = FLAG_KIND_MASK | FLAG_POST_ONLY | FLAG_FILL_OR_KILL | FLAG_OPERATO
 KINDS = (OrderType.LIMIT, OrderType.MARKET, OrderType.STOP_LIMIT, OrderType.STOP_MARKET)
 TRIGGERED_AS = {OrderType.STOP_LIMIT: OrderType.LIMIT, OrderType.STOP_MARKET: OrderType.MARKET}
 SIDES = (Side.BUY, Side.SELL)
+# Orders in one `POST /v1/orders/batch` (as OKX and Bybit take 20): enough to spread HTTP's cost per request over
+# many orders, few enough that a batch is still one client's burst, bounded in the body size and the wait.
+MAX_BATCH_ORDERS = 20
 _UINT_BITS = {f"uint{bits}": bits for bits in (8, 32, 64, 128, 256)}
 _HEX = frozenset("0123456789abcdefABCDEF")
 _REQUEST_TIFS = {"GTC": TimeInForce.GTC, "IOC": TimeInForce.IOC, "FOK": TimeInForce.FOK}
@@ -288,6 +292,20 @@ def parse_order_request(body: Any) -> OrderRequest:
             raise HdexError(ErrorCode.INVALID_FIELD, "must be GTC, IOC or FOK", "timeInForce")
         tif = _REQUEST_TIFS[tif_name]
     return OrderRequest(order, signature, tif, parse_client_order_id(body.get("clientOrderId")))
+
+
+def batch_items(body: Any) -> list[Any]:
+    """The placement requests of a batch body, each still to be parsed (`parse_order_request`): one refused there
+    refuses only its own place in the batch. The batch itself must be `{"orders": [1 to MAX_BATCH_ORDERS items]}`,
+    else the whole request is refused and nothing placed."""
+    if not isinstance(body, dict):
+        raise HdexError(ErrorCode.INVALID_FIELD, "the body must be a JSON object")
+    items = body.get("orders")
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH_ORDERS:
+        raise HdexError(
+            ErrorCode.INVALID_FIELD, f"must be a list of 1 to {MAX_BATCH_ORDERS} signed orders", "orders"
+        )
+    return items
 
 
 def parse_client_order_id(value: Any) -> str | None:

@@ -229,6 +229,33 @@ class CommandStream:
         mark = b"" if self._key is None else vouch(self._key, domain, body)
         return await self._submit(kind, command_id, ticket, body, mark)
 
+    async def submit_orders(
+        self, orders: list[tuple[str, str, bytes, Domain]]
+    ) -> list[asyncio.Future[Answer] | Exception | None]:
+        """Add PLACE commands (command id, ticket, body, domain: as `submit`) in one round trip, in their order; per
+        command, as `submit`: the future of its answer, None when the stream was full, or the error Redis answered
+        it (the pipeline itself failing raises, as `submit`)."""
+        loop = asyncio.get_running_loop()
+        futures = []
+        pipeline = self._client.pipeline(transaction=False)
+        for command_id, ticket, body, domain in orders:
+            futures.append(self._waiting.setdefault(ticket, loop.create_future()))
+            mark = b"" if self._key is None else vouch(self._key, domain, body)
+            await self._add(keys=[STREAM], args=[self._max_len, command_id, ticket, self.reply_stream, body, mark,
+                                                 PLACE], client=pipeline)  # fmt: skip
+        try:
+            added = await pipeline.execute(raise_on_error=False)
+        except BaseException:  # as `_submit`
+            for _command_id, ticket, _body, _domain in orders:
+                self.forget(ticket)
+            raise
+        outcomes: list[asyncio.Future[Answer] | Exception | None] = []
+        for (_command_id, ticket, _body, _domain), future, result in zip(orders, futures, added, strict=True):
+            if not result or isinstance(result, Exception):
+                self.forget(ticket)
+            outcomes.append(result if isinstance(result, Exception) else future if result else None)
+        return outcomes
+
     async def submit_cancel(self, ticket: str, cancel: CancelRequest) -> asyncio.Future[Answer] | None:
         """Add a cancel command (its signature is the engine's to check); as `submit`."""
         body = json.dumps({"orderHash": cancel.order_hash, "signature": "0x" + cancel.signature.hex()}).encode()

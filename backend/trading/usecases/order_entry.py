@@ -1,4 +1,4 @@
-"""Order entry use cases: place, cancel one, cancel all, cancel-replace, cancel-after.
+"""Order entry use cases: place (one order, or a batch), cancel one, cancel all, cancel-replace, cancel-after.
 
 A door parses the request, checks its signature (`check_*` here for cancels, `signature_checked` for an order,
 which the host then takes as checked) and only then counts it against the maker's rate limit: a request the
@@ -11,7 +11,7 @@ later batch may have filled it further, and that batch is not durable yet (it ma
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ from backend.trading.rules.cancels import (
 )
 from backend.trading.rules.checks import verify_order_signature
 from backend.trading.rules.markets import Market
-from backend.trading.rules.orders import OrderRequest, TrackedOrder
+from backend.trading.rules.orders import OrderRequest, TrackedOrder, parse_order_request
 from backend.trading.views.publish import order_message
 
 
@@ -49,6 +49,24 @@ async def place(host: EngineHost, request: OrderRequest) -> dict[str, Any]:
     placed = order_message(host.handle(PlaceOrder(request)))
     await host.durable()
     return placed
+
+
+async def place_batch(
+    host: EngineHost, items: list[Any], count: Callable[[str], Awaitable[None]]
+) -> list[dict[str, Any] | HdexError]:
+    """Place a batch's orders (`batch_items`) in their order, each on its own: its answer (as `place`), or its
+    refusal, which refuses no other; returns once all are stored (one wait for the whole batch). `count` counts a
+    signed order against its maker's rate limit (raising RATE_LIMITED), as the single order's door does."""
+    outcomes: list[dict[str, Any] | HdexError] = []
+    for item in items:
+        try:
+            request = signature_checked(host, parse_order_request(item))
+            await count(request.order.maker)
+            outcomes.append(order_message(host.handle(PlaceOrder(request))))
+        except HdexError as refusal:
+            outcomes.append(refusal)
+    await host.durable()
+    return outcomes
 
 
 def open_order(host: EngineHost, order_hash: str, stored: Callable[[str], bool], field: str) -> TrackedOrder:

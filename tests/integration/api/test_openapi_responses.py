@@ -190,6 +190,8 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("POST", "/v1/orders/cancel", 200, json=Signer(DEV_KEYS[6], exchange.domain).cancel_all_body(MARKET))
     call("POST", "/v1/orders/cancel-after", 200, json=cancel_after_body(exchange.domain, 5, 60_000))
     call("GET", "/v1/nonce", 200, params={"maker": taker})
+    placed_and_refused = [exchange.signed(exchange.order(5, limitPrice=PRICE - 30 * TICK)), buy]  # `buy` is placed
+    call("POST", "/v1/orders/batch", 200, json={"orders": placed_and_refused})
 
     withdrawal_hash, withdrawal = Signer(DEV_KEYS[5], exchange.domain).withdrawal_body(checksum(WETH), 10**17, 0)
     call("POST", "/v1/withdrawals", 202, json=withdrawal)
@@ -207,6 +209,7 @@ def a_trading_day(exchange: Exchange) -> Calls:
     call("GET", "/v1/markets/{market}/book", 404, "/v1/markets/NOPE-USDC/book")
     call("GET", "/v1/markets/{market}/candles", 422, f"/v1/markets/{MARKET}/candles", params={"interval": "2m"})
     call("POST", "/v1/orders", 422, json={**exchange.signed(exchange.order(5)), "timeInForce": "DAY"})
+    call("POST", "/v1/orders/batch", 422, json={"orders": []})
     call("POST", "/v1/withdrawals", 409, json=withdrawal)
 
     call("GET", "/v1/auth/session", 401)

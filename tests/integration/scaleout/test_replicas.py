@@ -461,6 +461,43 @@ def test_a_duplicated_command_places_once(cluster: Cluster) -> None:
     assert [o[0] for o in stored(cluster.database_url)["orders"]].count(order_hash) == 1
 
 
+def test_a_batch_through_a_replica_places_each_order_once_in_its_order_and_refuses_only_the_bad_ones(
+    cluster: Cluster,
+) -> None:
+    buy = signed_order(8, 0, PRICE - 50 * TICK, nonce=200)
+    forged = signed_order(8, 0, PRICE - 51 * TICK, nonce=201)
+    forged["order"]["maker"] = wallet(9)
+    sell = signed_order(9, 1, PRICE - 50 * TICK, nonce=200)  # crosses `buy`, sent before it in the batch
+    not_an_order = {"order": {"maker": "0x12"}}
+
+    batch = {"orders": [buy, forged, not_an_order, sell, buy]}
+    answer = httpx.post(f"{cluster.replica_url(0)}/v1/orders/batch", json=batch)
+
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [(r["status"], (r["error"] or {}).get("code")) for r in results] == [
+        (201, None), (401, "SIGNER_NOT_MAKER"), (422, "INVALID_FIELD"), (201, None), (200, None),
+    ]  # fmt: skip
+    assert results[3]["order"]["status"] == "filled"  # the buy before it was placed first
+    assert results[4]["order"]["hash"] == results[0]["order"]["hash"]  # the same order again: placed once
+    assert [o[0] for o in stored(cluster.database_url)["orders"]].count(results[0]["order"]["hash"]) == 1
+    assert cluster.outstanding() == 0
+
+
+def test_a_replica_refuses_a_batch_that_is_not_one_as_the_engine_process_does_without_a_command(
+    cluster: Cluster,
+) -> None:
+    before = stored(cluster.database_url)
+    one = signed_order(8, 0, PRICE - 60 * TICK, nonce=210)
+    bodies: list[Any] = [{"orders": []}, {"orders": [one] * 21}, {"orders": one}, [one], {"order": one}]
+    answers = [refusals_of_both(cluster, "POST", "/v1/orders/batch", body) for body in bodies]
+    assert answers == [[(422, "INVALID_FIELD")] * 2] * len(bodies)
+    too_big = {"orders": [{**one, "clientOrderId": "x" * 100_000}]}
+    assert refusals_of_both(cluster, "POST", "/v1/orders/batch", too_big) == [(413, "BODY_TOO_LARGE")] * 2
+    assert cluster.outstanding() == 0
+    assert stored(cluster.database_url) == before
+
+
 def test_an_engine_and_a_replica_stalled_past_the_redis_read_timeout_take_orders_again_once_resumed(
     cluster: Cluster,
 ) -> None:

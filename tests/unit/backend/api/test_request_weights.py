@@ -23,6 +23,7 @@ from backend.settings import load_settings
         ("/v1/staff/cases/42/report", b"", 10),
         ("/v1/account/export", b"", 10),
         ("/v1/forum/search", b"q=trading&sort=relevance", 5),
+        ("/v1/orders/batch", b"", 10),  # up to 20 orders, each counted against its maker too
         # not exports: a case, the list of cases, the alerts stream
         ("/v1/staff/cases/42", b"", 1),
         ("/v1/staff/cases", b"", 1),
