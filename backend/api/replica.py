@@ -238,15 +238,12 @@ class Replica:
         return JSONResponse(batch_answer(cast("list[tuple[int, dict[str, Any]] | HdexError]", outcomes)))
 
     async def _batch_outcome(
-        self, ticket: str, added: asyncio.Future[list[asyncio.Future[Answer] | Exception | None]], n: int
+        self, ticket: str, added: asyncio.Future[list[asyncio.Future[Answer] | None]], n: int
     ) -> tuple[int, dict[str, Any]] | HdexError:
         """The `n`th command of a batch `added` to the stream: its status and order, or its refusal."""
 
         async def submitted() -> asyncio.Future[Answer] | None:
-            outcome = (await added)[n]
-            if isinstance(outcome, Exception):
-                raise outcome
-            return outcome
+            return (await added)[n]
 
         try:
             answer = await self._answer_to(ticket, submitted(), MAY_STAND)

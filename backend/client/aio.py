@@ -15,6 +15,7 @@ import websockets
 from backend.client.books import DEFAULT_DEPTH, FollowedBook, depth_asked, follow_book
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
+    BATCH_PATH,
     DEFAULT_TIMEOUT_S,
     KEEPALIVE_EXPIRY_S,
     NOT_THERE,
@@ -28,6 +29,8 @@ from backend.client.core import (
     Query,
     Signer,
     balances_by_token,
+    batch_order,
+    batch_outcome,
     book_query,
     cancel_again,
     credited,
@@ -139,6 +142,8 @@ class AsyncHdexClient:
         self, path: str, order_hash: str, body: dict[str, Any], refusal: HdexClientError, attempts: int
     ) -> dict[str, Any]:
         """As `HdexClient._taken_before`."""
+        if path == BATCH_PATH:  # a batch's whole answer is not read back: each order may or may not stand
+            raise OrderOutcomeUnknown(order_hash, path, body, refusal, attempts)
         try:
             if path == WITHDRAWALS_PATH:
                 return await self.withdrawal(order_hash)
@@ -154,6 +159,11 @@ class AsyncHdexClient:
     async def resend(self, unknown: OrderOutcomeUnknown) -> dict[str, Any]:
         """As `HdexClient.resend`."""
         return await self._send_signed_order(unknown.path, unknown.order_hash, unknown.body, after_unknown=True)
+
+    async def resend_batch(self, unknown: OrderOutcomeUnknown) -> list[dict[str, Any] | HdexClientError]:
+        """As `HdexClient.resend_batch`."""
+        answer = await self._send_signed_order(BATCH_PATH, unknown.order_hash, unknown.body, after_unknown=True)
+        return await self._batch_outcomes(unknown.order_hash.split(","), answer)
 
     async def signer(self) -> Signer:
         if self._signer is None:
@@ -233,6 +243,28 @@ class AsyncHdexClient:
             return await sign() if await self._state_read_again(refusal, options, market) else None
 
         return await self._send_signed_order(ORDERS_PATH, *await sign(), resign=resign)
+
+    async def place_orders(self, orders: list[Mapping[str, Any]]) -> list[dict[str, Any] | HdexClientError]:
+        """As `HdexClient.place_orders`."""
+        signer, signed = await self._order_signer(), []
+        for order in orders:
+            market, side, amount, price, options = batch_order(order)
+            signed.append(signer.order_body(await self.market(market), side, amount, price, **options))
+        hashes = [order_hash for order_hash, _body in signed]
+        body = {"orders": [order_body for _hash, order_body in signed]}
+        return await self._batch_outcomes(hashes, await self._send_signed_order(BATCH_PATH, ",".join(hashes), body))
+
+    async def _batch_outcomes(
+        self, hashes: list[str], answer: dict[str, Any]
+    ) -> list[dict[str, Any] | HdexClientError]:
+        """As `HdexClient._batch_outcomes`."""
+        outcomes = [batch_outcome(result) for result in answer["results"]]
+        return [
+            await self.order(order_hash)
+            if isinstance(outcome, HdexClientError) and outcome.code == "DUPLICATE_ORDER"
+            else outcome
+            for order_hash, outcome in zip(hashes, outcomes, strict=True)
+        ]
 
     async def _cancel(self, what: str, method: str, path: str, sign: Callable[[], Awaitable[dict[str, Any]]]) -> Any:
         """As `HdexClient._cancel`."""

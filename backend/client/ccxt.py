@@ -24,6 +24,7 @@ at or above its trigger, a sell stop at or below). Params asking for what HDEX h
 without an on-chain price source checks no trigger on-chain: its stop orders need
 `params["acceptOperatorTrigger"] = True`, the wallet's signed consent that HDEX decides when the stop fired.
 `params`: `timeInForce` (GTC, IOC, FOK), `postOnly`, `clientOrderId`, `expiry` (unix seconds).
+`create_orders` places up to 20 in one request, each placed or rejected on its own.
 `edit_order` cancels an order and places its successor in one signed request; `cancel_all_orders_after` is the
 wallet's dead-man switch. An order, edit or cancel left without a clear answer is sent again exactly as signed
 (HDEX takes each once), then given up as `OrderOutcomeUnknown`, which carries the order's hash (`resend` sends it
@@ -87,6 +88,8 @@ STOP_DIRECTIONS = {"buy": ("ascending", "above", "up"), "sell": ("descending", "
 MAX_BOOK_DEPTH = 1000
 MAX_CANDLES = 1500  # the most intervals GET .../candles answers at once
 DEFAULT_CANDLES = 500  # the candles fetch_ohlcv(since=...) answers without a limit (the API's own default window)
+BATCH_PATH = "orders/batch"  # POST: up to MAX_BATCH_ORDERS signed orders, each placed or refused on its own
+MAX_BATCH_ORDERS = 20
 CANCEL_PATH = "orders/{hash}"  # DELETE: a signed cancel of one order (the other signed sends are POSTs)
 MAX_CANDLE_WINDOWS = 30  # fetch_ohlcv(since=...) looks past quiet intervals from a since this many windows back
 
@@ -94,7 +97,8 @@ MAX_CANDLE_WINDOWS = 30  # fetch_ohlcv(since=...) looks past quiet intervals fro
 class OrderOutcomeUnknown(RequestTimeout):  # type: ignore[misc]  # ccxt is untyped
     """A signed order (or edit, or cancel) was sent, and after every resend it is still unknown whether it stands
     (or, for a cancel, whether the order is cancelled): no answer, or a 5xx. `order_id`: the order's hash, for
-    `fetch_order`; `path` and `body`: the signed request, which `resend(error)` sends again (HDEX takes a signed
+    `fetch_order` (a batch's: its orders' hashes, joined by commas); `path` and `body`: the signed request, which
+    `resend(error)` sends again (HDEX takes a signed
     order, and a cancel, at most once). Signing a new order instead could leave two live orders."""
 
     def __init__(self, message: str, order_id: str, path: str, body: Any) -> None:
@@ -132,6 +136,7 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                     "cancelOrder": True,
                     "createMarketOrder": True,
                     "createOrder": True,
+                    "createOrders": True,
                     "createPostOnlyOrder": True,
                     "createStopLimitOrder": True,
                     "createStopLossOrder": True,
@@ -185,7 +190,10 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
                         },
                         # signed writes also spend the wallet's 600 a minute (HDEX_RATE_LIMIT_ADDRESS): half the
                         # IP's pace
-                        "post": {"orders": 2, "orders/cancel": 2, "orders/replace": 2, "orders/cancel-after": 2},
+                        "post": {
+                            "orders": 2, "orders/batch": 10, "orders/cancel": 2, "orders/replace": 2,
+                            "orders/cancel-after": 2,
+                        },
                         "delete": {"orders/{hash}": 2},
                     },
                 },
@@ -678,6 +686,81 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         resign = self.resigner(market, type, side, amount, price, params)
         return self.parse_order(self.send_signed_order("orders", order_hash, body, resign=resign), market)
 
+    def create_orders(self, orders: Any, params: Any = {}) -> Any:
+        """Sign and place up to 20 orders in one request (`POST /v1/orders/batch`), each a ccxt order request
+        (`symbol`, `type`, `side`, `amount`, `price`, `params`: as `create_order`'s, `params` here added to each).
+        One order per request, in the same order: placed, or refused with `status` "rejected" and HDEX's error in
+        `info` (a refusal refuses no other). A batch left without a clear answer is sent again as signed (see
+        `send_signed_order`; OrderOutcomeUnknown once the resends are spent, which `resend` takes): HDEX places
+        each order at most once, and an order a resend finds placed before is read back and answered as placed."""
+        if not 1 <= len(orders) <= MAX_BATCH_ORDERS:
+            raise BadRequest(f"{self.id} createOrders() takes 1 to {MAX_BATCH_ORDERS} orders")
+        self.load_markets()
+        hashes, bodies = [], []
+        for request in orders:
+            order_hash, body = self.signed_order_body(
+                self.market(request["symbol"]), request["type"], request["side"], request["amount"],
+                self.safe_value(request, "price"), self.extend(params, self.safe_dict(request, "params", {})),
+            )  # fmt: skip
+            hashes.append(order_hash)
+            bodies.append(body)
+        return self.send_batch(hashes, {"orders": bodies})
+
+    def send_batch(self, hashes: list[str], body: Any, after_unknown: bool = False) -> Any:
+        """Send a signed batch (its orders' `hashes`, in order) as `send_signed_order` sends one order; each
+        order's outcome as `create_orders` answers it."""
+        attempt = 0
+        while True:
+            try:
+                results = self.request(BATCH_PATH, "private", "POST", body)["results"]
+                break
+            except NetworkError as error:
+                if isinstance(error, (RateLimitExceeded, DDoSProtection)) and not after_unknown:
+                    raise  # a definite refusal of the whole batch, as of one order
+                if not self.pause_before_resend(attempt):
+                    message = (f"{self.id} orders {', '.join(hashes)} may or may not stand after {attempt + 1} "
+                               f"attempt(s) ({error}): fetch_order them, or resend the same signed batch")  # fmt: skip
+                    raise OrderOutcomeUnknown(message, ",".join(hashes), BATCH_PATH, body) from error
+                after_unknown, attempt = True, attempt + 1
+        return [
+            self.batch_order(result, order_hash, order_body, after_unknown)
+            for order_hash, order_body, result in zip(hashes, body["orders"], results, strict=True)
+        ]
+
+    def batch_order(self, result: Any, order_hash: str, body: Any, after_unknown: bool) -> Any:
+        """One order's outcome in a batch's answer as a ccxt order: placed, or rejected with the error in `info`
+        (after a resend, a refusal of the copy of an order placed before is read back as placed)."""
+        signed = body["order"]
+        market = self.market_of(signed)
+        if result["order"] is not None:
+            return self.parse_order(result["order"], market)
+        if after_unknown:
+            taken = self.taken_before("orders", order_hash, body)
+            if taken is not None:
+                return self.parse_order(taken, market)
+        base_decimals, _ = self.decimals_of(market)
+        return self.safe_order(
+            {
+                "id": order_hash,
+                "clientOrderId": self.safe_string(body, "clientOrderId"),
+                "symbol": market["symbol"],
+                "side": "buy" if signed["side"] == "0" else "sell",
+                "amount": self.from_base_units(signed["baseAmount"], base_decimals),
+                "status": "rejected",
+                "info": result,
+            },
+            market,
+        )
+
+    def market_of(self, signed: Any) -> Any:
+        """The loaded market a signed order's tokens name."""
+        tokens = (signed["baseToken"].lower(), signed["quoteToken"].lower())
+        return next(
+            market for market in self.markets.values()
+            if (market["info"]["baseToken"]["address"].lower(), market["info"]["quoteToken"]["address"].lower())
+            == tokens
+        )  # fmt: skip
+
     def resigner(self, market: Any, type: str, side: str, amount: Any, price: Any, params: Any) -> Any:
         """A way to sign the order again under a fresh nonce, for an order refused at once for its nonce (None when
         the caller chose the nonce). Such a refusal is definite, and says this instance's count is behind the
@@ -733,8 +816,11 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         return {"orderHash": order_hash, "signature": signature}
 
     def resend(self, unknown: OrderOutcomeUnknown) -> Any:
-        """Send an order (or edit, or cancel) whose outcome is unknown again, exactly as signed, and return the order
-        as `create_order` (or `edit_order`, `cancel_order`) would: never sign it anew."""
+        """Send an order (or edit, or cancel, or batch) whose outcome is unknown again, exactly as signed, and return
+        the order as `create_order` (or `edit_order`, `cancel_order`; the orders as `create_orders`) would: never sign
+        it anew."""
+        if unknown.path == BATCH_PATH:
+            return self.send_batch(unknown.order_id.split(","), unknown.body, after_unknown=True)
         response = self.send_signed_order(unknown.path, unknown.order_id, unknown.body, after_unknown=True)
         return self.parse_order(response["order"] if unknown.path == "orders/replace" else response)
 

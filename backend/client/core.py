@@ -20,6 +20,7 @@ from backend.client.errors import (
     NotExact,
     OrderOutcomeUnknown,
     outcome_unknown,
+    raise_for_error,
 )
 from backend.signing import (
     Cancel,
@@ -60,6 +61,8 @@ KEEPALIVE_EXPIRY_S = 2.0
 PAGE = 500  # the most items an account listing (or a market's trades) answers at once
 ORDERS_PATH = "/v1/orders"
 REPLACE_PATH = "/v1/orders/replace"
+BATCH_PATH = "/v1/orders/batch"  # up to 20 signed orders in one request, each placed or refused on its own
+PLACE_ARGUMENTS = ("market", "side", "amount", "price")  # an order of a batch: these, and `place_order`'s options
 WITHDRAWALS_PATH = "/v1/withdrawals"
 NOT_THERE = frozenset({"ORDER_NOT_FOUND", "NOT_FOUND"})  # a read-back finds no order (or withdrawal request)
 # Definite refusals of a first send that stale client state explains, by what to read again before signing anew:
@@ -95,6 +98,27 @@ def read_back_after(
     if resent == resends:
         raise OrderOutcomeUnknown(order_hash, path, body, error, resent + 1) from error
     return False
+
+
+def batch_outcome(result: Mapping[str, Any]) -> dict[str, Any] | HdexClientError:
+    """One order's outcome in a batch's answer: the order, or the error it was refused with (as the single door's
+    answer would raise it)."""
+    if result.get("order") is not None:
+        return dict(result["order"])
+    try:
+        raise_for_error(int(result["status"]), {"error": result["error"]}, {})
+    except HdexClientError as refusal:
+        return refusal
+    raise HdexClientError(int(result["status"]), BAD_RESPONSE, f"an outcome neither placed nor refused: {result}")
+
+
+def batch_order(order: Mapping[str, Any]) -> tuple[str, str, int, int, dict[str, Any]]:
+    """`place_order`'s arguments of an order of a batch: (market, side, amount, price, options)."""
+    missing = [name for name in PLACE_ARGUMENTS if name not in order]
+    if missing:
+        raise InvalidArgument(missing[0], f"an order of a batch needs {', '.join(missing)}")
+    options = {name: value for name, value in order.items() if name not in PLACE_ARGUMENTS}
+    return order["market"], order["side"], order["amount"], order["price"], options
 
 
 def first_send_refused(error: HdexClientError, after_unknown: bool) -> bool:

@@ -12,6 +12,7 @@ import httpx
 
 from backend.client.chain import deposit_onchain
 from backend.client.core import (
+    BATCH_PATH,
     DEFAULT_TIMEOUT_S,
     KEEPALIVE_EXPIRY_S,
     NOT_THERE,
@@ -25,6 +26,8 @@ from backend.client.core import (
     Query,
     Signer,
     balances_by_token,
+    batch_order,
+    batch_outcome,
     book_query,
     cancel_again,
     credited,
@@ -150,6 +153,8 @@ class HdexClient:
         """The answer an earlier send would have had, read back: the order (for a replace, with the one it
         cancelled), or the withdrawal request; the resend's `refusal` if it is not there (the replace was not
         applied)."""
+        if path == BATCH_PATH:  # a batch's whole answer is not read back: each order may or may not stand
+            raise OrderOutcomeUnknown(order_hash, path, body, refusal, attempts)
         try:
             if path == WITHDRAWALS_PATH:
                 return self.withdrawal(order_hash)
@@ -167,6 +172,12 @@ class HdexClient:
         order placed before (the exchange places a signed order at most once); `OrderOutcomeUnknown` again if
         the outcome is still unknown after the resends."""
         return self._send_signed_order(unknown.path, unknown.order_hash, unknown.body, after_unknown=True)
+
+    def resend_batch(self, unknown: OrderOutcomeUnknown) -> list[dict[str, Any] | HdexClientError]:
+        """Send a batch (`place_orders`) whose outcome was unknown again, as signed: its orders' outcomes as
+        `place_orders` answers them (an order placed before is read back)."""
+        answer = self._send_signed_order(BATCH_PATH, unknown.order_hash, unknown.body, after_unknown=True)
+        return self._batch_outcomes(unknown.order_hash.split(","), answer)
 
     @property
     def signer(self) -> Signer:
@@ -254,6 +265,33 @@ class HdexClient:
             return sign() if self._state_read_again(refusal, options, market) else None
 
         return self._send_signed_order(ORDERS_PATH, *sign(), resign=resign)
+
+    def place_orders(self, orders: list[Mapping[str, Any]]) -> list[dict[str, Any] | HdexClientError]:
+        """Sign and place up to 20 orders in one request (`POST /v1/orders/batch`), each a mapping of `place_order`'s
+        arguments: `market`, `side`, `amount`, `price` and its options (`{"market": "WETH-USDC", "side": "buy",
+        "amount": units, "price": price_units, "post_only": True}`). One outcome per order, in the same order: the
+        order as placed, or the HdexClientError that refused it, returned rather than raised (a refusal refuses no
+        other order). A batch whose outcome is unknown is sent again as signed, as an order is; after the resends,
+        OrderOutcomeUnknown, whose `order_hash` is the orders' hashes joined by commas (`resend_batch` sends it
+        again). The copy of an order an earlier send placed is refused DUPLICATE_ORDER by the engine process's own
+        door: it is read back, and answered as placed."""
+        signer, signed = self._order_signer(), []
+        for order in orders:
+            market, side, amount, price, options = batch_order(order)
+            signed.append(signer.order_body(self.market(market), side, amount, price, **options))
+        hashes = [order_hash for order_hash, _body in signed]
+        body = {"orders": [order_body for _hash, order_body in signed]}
+        return self._batch_outcomes(hashes, self._send_signed_order(BATCH_PATH, ",".join(hashes), body))
+
+    def _batch_outcomes(self, hashes: list[str], answer: dict[str, Any]) -> list[dict[str, Any] | HdexClientError]:
+        """Each order's outcome in a batch's `answer`, an order refused as placed before read back."""
+        outcomes = [batch_outcome(result) for result in answer["results"]]
+        return [
+            self.order(order_hash)
+            if isinstance(outcome, HdexClientError) and outcome.code == "DUPLICATE_ORDER"
+            else outcome
+            for order_hash, outcome in zip(hashes, outcomes, strict=True)
+        ]
 
     def _cancel(self, what: str, method: str, path: str, sign: Callable[[], dict[str, Any]]) -> Any:
         """Send a signed cancel (`sign()`: its body, signed again for each send: the same for one order's cancel, a

@@ -136,6 +136,21 @@ return redis.call('XADD', KEYS[1], '*', 'id', ARGV[2], 'ticket', ARGV[3], 'reply
                   'mac', ARGV[6], 'kind', ARGV[7])
 """
 
+# `_ADD_BOUNDED` for several commands in one call (ARGV[2..] their fields, six each): per command,
+# its entry's id, or 0 once the stream is full (a false would end the reply's list).
+_ADD_MANY_BOUNDED = """
+local added = {}
+for i = 2, #ARGV, 6 do
+  if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then
+    added[#added + 1] = 0
+  else
+    added[#added + 1] = redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'ticket', ARGV[i + 1], 'reply', ARGV[i + 2],
+                                   'body', ARGV[i + 3], 'mac', ARGV[i + 4], 'kind', ARGV[i + 5])
+  end
+end
+return added
+"""
+
 
 def vouch(key: bytes, domain: Domain, body: bytes) -> bytes:
     """A replica's mark on a command whose signature it recovered to the maker under `domain`: HMAC-SHA256 of the
@@ -217,6 +232,7 @@ class CommandStream:
         self._max_len = max_len
         self._key = key  # HDEX_COMMAND_KEY: vouch for the commands (their signatures are checked by the caller)
         self._add = client.register_script(_ADD_BOUNDED)
+        self._add_many = client.register_script(_ADD_MANY_BOUNDED)
         self._waiting: dict[str, asyncio.Future[Answer]] = {}
         self._last_reply = "0-0"
 
@@ -229,32 +245,26 @@ class CommandStream:
         mark = b"" if self._key is None else vouch(self._key, domain, body)
         return await self._submit(kind, command_id, ticket, body, mark)
 
-    async def submit_orders(
-        self, orders: list[tuple[str, str, bytes, Domain]]
-    ) -> list[asyncio.Future[Answer] | Exception | None]:
-        """Add PLACE commands (command id, ticket, body, domain: as `submit`) in one round trip, in their order; per
-        command, as `submit`: the future of its answer, None when the stream was full, or the error Redis answered
-        it (the pipeline itself failing raises, as `submit`)."""
+    async def submit_orders(self, orders: list[tuple[str, str, bytes, Domain]]) -> list[asyncio.Future[Answer] | None]:
+        """Add PLACE commands (command id, ticket, body, domain: as `submit`) in one call, in their order; per
+        command, as `submit`: the future of its answer, or None when the stream was full. Raises as `submit`."""
         loop = asyncio.get_running_loop()
         futures = []
-        pipeline = self._client.pipeline(transaction=False)
+        args: list[EncodableT] = [self._max_len]
         for command_id, ticket, body, domain in orders:
             futures.append(self._waiting.setdefault(ticket, loop.create_future()))
             mark = b"" if self._key is None else vouch(self._key, domain, body)
-            await self._add(keys=[STREAM], args=[self._max_len, command_id, ticket, self.reply_stream, body, mark,
-                                                 PLACE], client=pipeline)  # fmt: skip
+            args += [command_id, ticket, self.reply_stream, body, mark, PLACE]
         try:
-            added = await pipeline.execute(raise_on_error=False)
+            added = await self._add_many(keys=[STREAM], args=args)
         except BaseException:  # as `_submit`
             for _command_id, ticket, _body, _domain in orders:
                 self.forget(ticket)
             raise
-        outcomes: list[asyncio.Future[Answer] | Exception | None] = []
-        for (_command_id, ticket, _body, _domain), future, result in zip(orders, futures, added, strict=True):
-            if not result or isinstance(result, Exception):
+        for (_command_id, ticket, _body, _domain), entry_id in zip(orders, added, strict=True):
+            if not entry_id:
                 self.forget(ticket)
-            outcomes.append(result if isinstance(result, Exception) else future if result else None)
-        return outcomes
+        return [future if entry_id else None for future, entry_id in zip(futures, added, strict=True)]
 
     async def submit_cancel(self, ticket: str, cancel: CancelRequest) -> asyncio.Future[Answer] | None:
         """Add a cancel command (its signature is the engine's to check); as `submit`."""

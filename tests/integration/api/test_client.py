@@ -8,6 +8,7 @@ import pytest
 
 from backend.chain.devkeys import DEV_KEYS
 from backend.client import AsyncHdexClient, HdexClient, HdexClientError, price_units, units
+from backend.client.errors import InvalidArgument, OrderOutcomeUnknown
 
 from .exchange_fixtures import MARKET
 
@@ -57,17 +58,50 @@ def test_a_bot_labels_replaces_and_arms_a_dead_man_switch_with_the_sync_client(s
         assert refused.value.code == "TIMEOUT_OUT_OF_RANGE"
 
 
-async def _async_replace_and_switch(server: str) -> tuple[dict[str, object], dict[str, object]]:
+def test_a_bot_places_a_batch_each_order_placed_or_refused_and_a_resend_places_nothing_twice(server: str) -> None:
+    with HdexClient(server, DEV_KEYS[5]) as bot:
+        market = bot.load_markets()[MARKET]
+        price = price_units("2900", market.base_decimals, market.quote_decimals)
+        ladder = [
+            {"market": MARKET, "side": "buy", "amount": units("0.1", 18), "price": price, "client_order_id": "lad-1"},
+            {"market": MARKET, "side": "buy", "amount": units("0.1", 18), "price": price + 1},  # off the tick
+            {"market": MARKET, "side": "buy", "amount": units("0.1", 18), "price": price - market.tick_size,
+             "post_only": True},
+        ]  # fmt: skip
+        placed, off_tick, post_only = bot.place_orders(ladder)
+
+        assert isinstance(placed, dict) and (placed["status"], placed["clientOrderId"]) == ("open", "lad-1")
+        assert isinstance(off_tick, HdexClientError) and (off_tick.status, off_tick.code) == (422, "PRICE_OFF_TICK")
+        assert isinstance(post_only, dict) and post_only["timeInForce"] == "POST_ONLY"
+        assert sorted(o["hash"] for o in bot.open_orders(MARKET)) == sorted([placed["hash"], post_only["hash"]])
+
+        # The same signed batch again, as after a lost answer: the order it placed is read back, not placed again.
+        batch = bot.place_orders([{**ladder[0], "price": price - 2 * market.tick_size, "client_order_id": "lad-2"}])
+        order = batch[0]
+        assert isinstance(order, dict)
+        signed = {"orders": [{"order": order["order"], "signature": order["signature"], "clientOrderId": "lad-2"}]}
+        again = bot.resend_batch(OrderOutcomeUnknown(order["hash"], "/v1/orders/batch", signed,
+                                                     HdexClientError(0, "NETWORK", "lost"), 1))  # fmt: skip
+        assert again == [bot.order(order["hash"])]
+        assert [o["hash"] for o in bot.open_orders(MARKET)].count(order["hash"]) == 1
+        with pytest.raises(InvalidArgument):
+            bot.place_orders([{"market": MARKET, "side": "buy", "amount": 1}])
+        bot.cancel_all(MARKET)
+
+
+async def _async_replace_and_switch(server: str) -> tuple[dict[str, object], dict[str, object], list[object]]:
     async with AsyncHdexClient(server, DEV_KEYS[6]) as bot:
         placed = await bot.place_order(MARKET, "sell", 10**18, 3_100 * 10**6, client_order_id="ask-1")
         moved = await bot.replace_order(placed["hash"], MARKET, "sell", 10**18, 3_200 * 10**6)
-        return moved, await bot.cancel_after(5_000)
+        asks = [{"market": MARKET, "side": "sell", "amount": 10**17, "price": (3_300 + n) * 10**6} for n in range(3)]
+        return moved, await bot.cancel_after(5_000), list(await bot.place_orders(asks))
 
 
-def test_the_async_client_replaces_and_arms_the_dead_man_switch(server: str) -> None:
-    moved, armed = asyncio.run(_async_replace_and_switch(server))
+def test_the_async_client_replaces_places_a_batch_and_arms_the_dead_man_switch(server: str) -> None:
+    moved, armed, asks = asyncio.run(_async_replace_and_switch(server))
     assert moved["order"]["status"] == "open"  # type: ignore[index]
     assert armed["market"] is None and armed["deadline"] is not None
+    assert [ask["status"] for ask in asks] == ["open"] * 3  # type: ignore[index]
 
 
 def test_the_async_client_streams_the_book_and_trades_it_causes(server: str) -> None:
