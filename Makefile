@@ -128,13 +128,15 @@ bench-engine: setup
 bench-indexer: setup
 	@$(VENV)/bin/python tests/bench/bench_indexer.py
 
-# One process (orders, then cancels), then (with HDEX_REDIS_URL) 1 and 2 `hdex api` replicas in front of an engine
-# process, cancels through one replica, the engine process alone draining its stream, and what a rate-limit check
+# One process (orders, cancels, orders 20 to a request), then (with HDEX_REDIS_URL) 1 and 2 `hdex api` replicas in
+# front of an engine process (orders one and 20 to a request), cancels through one replica, the engine process alone draining its stream, and what a rate-limit check
 # and an exchange of counts with Redis cost (issue 17).
 bench-api: setup
 	@$(VENV)/bin/python tests/bench/bench_api.py
 	@$(VENV)/bin/python tests/bench/bench_api.py --cancels
-	@if [ -n "$$HDEX_REDIS_URL" ]; then for n in 1 2; do $(VENV)/bin/python tests/bench/bench_api.py --replicas $$n; done; \
+	@$(VENV)/bin/python tests/bench/bench_api.py --batch 20 --clients 2
+	@if [ -n "$$HDEX_REDIS_URL" ]; then for n in 1 2; do $(VENV)/bin/python tests/bench/bench_api.py --replicas $$n; \
+	$(VENV)/bin/python tests/bench/bench_api.py --replicas $$n --batch 20 --clients 2; done; \
 	$(VENV)/bin/python tests/bench/bench_api.py --replicas 1 --cancels; \
 	$(VENV)/bin/python tests/bench/bench_api.py --drain; $(VENV)/bin/python tests/bench/bench_ratelimit.py; \
 	else echo '{"benchmark": "api_orders", "replicas": "not run: set HDEX_REDIS_URL"}'; fi

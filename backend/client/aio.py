@@ -39,6 +39,7 @@ from backend.client.core import (
     market_named,
     open_orders_query,
     read_back_after,
+    read_back_refusal,
     signs_again_after_reload,
     stale_state,
     ticker_query,
@@ -56,6 +57,7 @@ from backend.client.errors import (
     all_cancelled,
     answer_body,
     network_error,
+    outcome_unknown,
     poll_delay,
     resend_delay,
     transient,
@@ -142,8 +144,6 @@ class AsyncHdexClient:
         self, path: str, order_hash: str, body: dict[str, Any], refusal: HdexClientError, attempts: int
     ) -> dict[str, Any]:
         """As `HdexClient._taken_before`."""
-        if path == BATCH_PATH:  # a batch's whole answer is not read back: each order may or may not stand
-            raise OrderOutcomeUnknown(order_hash, path, body, refusal, attempts)
         try:
             if path == WITHDRAWALS_PATH:
                 return await self.withdrawal(order_hash)
@@ -162,8 +162,7 @@ class AsyncHdexClient:
 
     async def resend_batch(self, unknown: OrderOutcomeUnknown) -> list[dict[str, Any] | HdexClientError]:
         """As `HdexClient.resend_batch`."""
-        answer = await self._send_signed_order(BATCH_PATH, unknown.order_hash, unknown.body, after_unknown=True)
-        return await self._batch_outcomes(unknown.order_hash.split(","), answer)
+        return await self._send_batch(unknown.order_hash, unknown.body, after_unknown=True)
 
     async def signer(self) -> Signer:
         if self._signer is None:
@@ -252,19 +251,47 @@ class AsyncHdexClient:
             signed.append(signer.order_body(await self.market(market), side, amount, price, **options))
         hashes = [order_hash for order_hash, _body in signed]
         body = {"orders": [order_body for _hash, order_body in signed]}
-        return await self._batch_outcomes(hashes, await self._send_signed_order(BATCH_PATH, ",".join(hashes), body))
+        return await self._send_batch(",".join(hashes), body)
 
-    async def _batch_outcomes(
-        self, hashes: list[str], answer: dict[str, Any]
+    async def _send_batch(
+        self, hashes: str, body: dict[str, Any], after_unknown: bool = False
     ) -> list[dict[str, Any] | HdexClientError]:
-        """As `HdexClient._batch_outcomes`."""
-        outcomes = [batch_outcome(result) for result in answer["results"]]
-        return [
-            await self.order(order_hash)
-            if isinstance(outcome, HdexClientError) and outcome.code == "DUPLICATE_ORDER"
-            else outcome
-            for order_hash, outcome in zip(hashes, outcomes, strict=True)
-        ]
+        """As `HdexClient._send_batch`."""
+        resent = 0
+        while True:
+            try:
+                answer = await self._call("POST", BATCH_PATH, json=body)
+            except HdexClientError as error:
+                if error.code != BAD_RESPONSE and not outcome_unknown(error, after_unknown):
+                    if after_unknown:  # a copy refused whole: what the earlier send placed is not known
+                        raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
+                    raise
+                if resent == self.resends:
+                    raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
+                after_unknown, resent = True, resent + 1
+                await asyncio.sleep(resend_delay(resent, error, self.resend_backoff_s))
+                continue
+            outcomes = [
+                await self._batch_outcome(order_hash, result, after_unknown)
+                for order_hash, result in zip(hashes.split(","), answer["results"], strict=True)
+            ]
+            unknown = [o for o in outcomes if isinstance(o, HdexClientError) and outcome_unknown(o, False)]
+            if not unknown or resent == self.resends:
+                return outcomes
+            after_unknown, resent = True, resent + 1
+            await asyncio.sleep(resend_delay(resent, unknown[0], self.resend_backoff_s))
+
+    async def _batch_outcome(
+        self, order_hash: str, result: dict[str, Any], after_unknown: bool
+    ) -> dict[str, Any] | HdexClientError:
+        """As `HdexClient._batch_outcome`."""
+        outcome = batch_outcome(result)
+        if not isinstance(outcome, HdexClientError) or not read_back_refusal(outcome, after_unknown):
+            return outcome
+        try:
+            return await self.order(order_hash)
+        except HdexClientError as error:
+            return outcome if error.code in NOT_THERE else error
 
     async def _cancel(self, what: str, method: str, path: str, sign: Callable[[], Awaitable[dict[str, Any]]]) -> Any:
         """As `HdexClient._cancel`."""

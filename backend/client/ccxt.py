@@ -713,7 +713,11 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
         while True:
             try:
                 results = self.request(BATCH_PATH, "private", "POST", body)["results"]
-                break
+                # an order whose outcome is unknown (504 ENGINE_TIMEOUT: it may stand) sends the batch again
+                unknown = any(self.outcome_unknown(result) for result in results)
+                if not unknown or not self.pause_before_resend(attempt):
+                    break
+                after_unknown, attempt = True, attempt + 1
             except NetworkError as error:
                 if isinstance(error, (RateLimitExceeded, DDoSProtection)) and not after_unknown:
                     raise  # a definite refusal of the whole batch, as of one order
@@ -727,14 +731,20 @@ class hdex(Exchange):  # type: ignore[misc]  # ccxt is untyped; ccxt names excha
             for order_hash, order_body, result in zip(hashes, body["orders"], results, strict=True)
         ]
 
+    def outcome_unknown(self, result: Any) -> bool:
+        """Whether an order's outcome in a batch's answer leaves it unknown whether it stands: a 5xx other than
+        ENGINE_BUSY (the engine's queue full: not placed)."""
+        return result["order"] is None and int(result["status"]) >= 500 and result["error"]["code"] != "ENGINE_BUSY"
+
     def batch_order(self, result: Any, order_hash: str, body: Any, after_unknown: bool) -> Any:
-        """One order's outcome in a batch's answer as a ccxt order: placed, or rejected with the error in `info`
-        (after a resend, a refusal of the copy of an order placed before is read back as placed)."""
+        """One order's outcome in a batch's answer as a ccxt order: placed, or rejected with the error in `info`.
+        A refusal of the copy of an order an earlier send placed (DUPLICATE_ORDER; after a send whose outcome was
+        unknown, any refusal) is read back, and answered as placed if it is there."""
         signed = body["order"]
         market = self.market_of(signed)
         if result["order"] is not None:
             return self.parse_order(result["order"], market)
-        if after_unknown:
+        if after_unknown or result["error"]["code"] == "DUPLICATE_ORDER":
             taken = self.taken_before("orders", order_hash, body)
             if taken is not None:
                 return self.parse_order(taken, market)

@@ -112,6 +112,13 @@ def batch_outcome(result: Mapping[str, Any]) -> dict[str, Any] | HdexClientError
     raise HdexClientError(int(result["status"]), BAD_RESPONSE, f"an outcome neither placed nor refused: {result}")
 
 
+def read_back_refusal(refusal: HdexClientError, after_unknown: bool) -> bool:
+    """Whether an order's refusal in a batch's answer may be of the copy of an order an earlier send of the batch
+    placed, and the order is read back: DUPLICATE_ORDER (the engine process's own door refuses a copy so), and
+    after a send whose outcome was unknown any definite refusal (see `read_back_after`)."""
+    return refusal.code == "DUPLICATE_ORDER" or (after_unknown and not outcome_unknown(refusal, after_unknown))
+
+
 def batch_order(order: Mapping[str, Any]) -> tuple[str, str, int, int, dict[str, Any]]:
     """`place_order`'s arguments of an order of a batch: (market, side, amount, price, options)."""
     missing = [name for name in PLACE_ARGUMENTS if name not in order]

@@ -36,6 +36,7 @@ from backend.client.core import (
     market_named,
     open_orders_query,
     read_back_after,
+    read_back_refusal,
     signs_again_after_reload,
     stale_state,
     ticker_query,
@@ -50,6 +51,7 @@ from backend.client.errors import (
     all_cancelled,
     answer_body,
     network_error,
+    outcome_unknown,
     poll_delay,
     resend_delay,
     transient,
@@ -153,8 +155,6 @@ class HdexClient:
         """The answer an earlier send would have had, read back: the order (for a replace, with the one it
         cancelled), or the withdrawal request; the resend's `refusal` if it is not there (the replace was not
         applied)."""
-        if path == BATCH_PATH:  # a batch's whole answer is not read back: each order may or may not stand
-            raise OrderOutcomeUnknown(order_hash, path, body, refusal, attempts)
         try:
             if path == WITHDRAWALS_PATH:
                 return self.withdrawal(order_hash)
@@ -176,8 +176,7 @@ class HdexClient:
     def resend_batch(self, unknown: OrderOutcomeUnknown) -> list[dict[str, Any] | HdexClientError]:
         """Send a batch (`place_orders`) whose outcome was unknown again, as signed: its orders' outcomes as
         `place_orders` answers them (an order placed before is read back)."""
-        answer = self._send_signed_order(BATCH_PATH, unknown.order_hash, unknown.body, after_unknown=True)
-        return self._batch_outcomes(unknown.order_hash.split(","), answer)
+        return self._send_batch(unknown.order_hash, unknown.body, after_unknown=True)
 
     @property
     def signer(self) -> Signer:
@@ -271,27 +270,62 @@ class HdexClient:
         arguments: `market`, `side`, `amount`, `price` and its options (`{"market": "WETH-USDC", "side": "buy",
         "amount": units, "price": price_units, "post_only": True}`). One outcome per order, in the same order: the
         order as placed, or the HdexClientError that refused it, returned rather than raised (a refusal refuses no
-        other order). A batch whose outcome is unknown is sent again as signed, as an order is; after the resends,
-        OrderOutcomeUnknown, whose `order_hash` is the orders' hashes joined by commas (`resend_batch` sends it
-        again). The copy of an order an earlier send placed is refused DUPLICATE_ORDER by the engine process's own
-        door: it is read back, and answered as placed."""
+        other order). A batch whose outcome is unknown is sent again as signed, as an order is (after the resends,
+        OrderOutcomeUnknown, whose `order_hash` is the orders' hashes joined by commas: `resend_batch` sends it
+        again), and so is one in whose answer an order's outcome is unknown (504 ENGINE_TIMEOUT). A refusal of the
+        copy of an order an earlier send placed is read back, and answered as placed (`_batch_outcome`)."""
         signer, signed = self._order_signer(), []
         for order in orders:
             market, side, amount, price, options = batch_order(order)
             signed.append(signer.order_body(self.market(market), side, amount, price, **options))
         hashes = [order_hash for order_hash, _body in signed]
         body = {"orders": [order_body for _hash, order_body in signed]}
-        return self._batch_outcomes(hashes, self._send_signed_order(BATCH_PATH, ",".join(hashes), body))
+        return self._send_batch(",".join(hashes), body)
 
-    def _batch_outcomes(self, hashes: list[str], answer: dict[str, Any]) -> list[dict[str, Any] | HdexClientError]:
-        """Each order's outcome in a batch's `answer`, an order refused as placed before read back."""
-        outcomes = [batch_outcome(result) for result in answer["results"]]
-        return [
-            self.order(order_hash)
-            if isinstance(outcome, HdexClientError) and outcome.code == "DUPLICATE_ORDER"
-            else outcome
-            for order_hash, outcome in zip(hashes, outcomes, strict=True)
-        ]
+    def _send_batch(
+        self, hashes: str, body: dict[str, Any], after_unknown: bool = False
+    ) -> list[dict[str, Any] | HdexClientError]:
+        """Send a signed batch (its orders' `hashes`, joined by commas) as `_send_signed_order` sends an order, and
+        again while an order's outcome in its answer is unknown (504 ENGINE_TIMEOUT, a 503 the engine's stream
+        gave it: it may stand), up to `resends` times: each order is placed at most once, and one an earlier send
+        placed is read back. After the resends, an order still unknown is answered with its error."""
+        resent = 0
+        while True:
+            try:
+                answer = self._call("POST", BATCH_PATH, json=body)
+            except HdexClientError as error:
+                if error.code != BAD_RESPONSE and not outcome_unknown(error, after_unknown):
+                    if after_unknown:  # a copy refused whole: what the earlier send placed is not known
+                        raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
+                    raise
+                if resent == self.resends:
+                    raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
+                after_unknown, resent = True, resent + 1
+                time.sleep(resend_delay(resent, error, self.resend_backoff_s))
+                continue
+            outcomes = [
+                self._batch_outcome(order_hash, result, after_unknown)
+                for order_hash, result in zip(hashes.split(","), answer["results"], strict=True)
+            ]
+            unknown = [o for o in outcomes if isinstance(o, HdexClientError) and outcome_unknown(o, False)]
+            if not unknown or resent == self.resends:
+                return outcomes
+            after_unknown, resent = True, resent + 1
+            time.sleep(resend_delay(resent, unknown[0], self.resend_backoff_s))
+
+    def _batch_outcome(
+        self, order_hash: str, result: dict[str, Any], after_unknown: bool
+    ) -> dict[str, Any] | HdexClientError:
+        """One order's outcome in a batch's answer (`batch_outcome`). A refusal that may be of the copy of an order an
+        earlier send placed (DUPLICATE_ORDER; after a send whose outcome was unknown, any definite refusal, as for
+        one order) is read back: the order, if it is there; else the refusal (the read's error if it failed)."""
+        outcome = batch_outcome(result)
+        if not isinstance(outcome, HdexClientError) or not read_back_refusal(outcome, after_unknown):
+            return outcome
+        try:
+            return self.order(order_hash)
+        except HdexClientError as error:
+            return outcome if error.code in NOT_THERE else error
 
     def _cancel(self, what: str, method: str, path: str, sign: Callable[[], dict[str, Any]]) -> Any:
         """Send a signed cancel (`sign()`: its body, signed again for each send: the same for one order's cancel, a

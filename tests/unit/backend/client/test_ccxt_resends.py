@@ -77,6 +77,13 @@ class FakeHdex(BaseAdapter):  # type: ignore[misc]  # requests is untyped here
             done = {**self.orders[order_hash], "status": "cancelled"}
         elif path in ("/v1/orders/cancel", "/v1/orders/cancel-after"):  # signed for a scope: answered as given
             order_hash, done = "", {}
+        elif path == "/v1/orders/batch":  # each order placed; an answer's content may be made of their views
+            views = [self.view("0x" + order_digest(DOMAIN, parse_order_request(o).order).hex(), o)
+                     for o in body["orders"]]  # fmt: skip
+            answer = next(self.answers)
+            if isinstance(answer, Exception):
+                raise answer
+            return self.response(request, (answer[0], answer[1](views)))
         else:
             order_hash = "0x" + order_digest(DOMAIN, parse_order_request(body).order).hex()
             done = self.view(order_hash, body)
@@ -434,3 +441,37 @@ def test_a_markets_own_caps_per_order_are_its_limits_maximums() -> None:
     assert (markets["WBTC/USDC"]["limits"]["amount"]["max"], markets["WBTC/USDC"]["limits"]["cost"]["max"]) == (
         5000, 2_500_000)  # fmt: skip
     assert markets["WETH/USDC"]["limits"]["amount"]["max"] is None  # no cap of its own
+
+
+def placed_slot(view: dict[str, Any]) -> dict[str, Any]:
+    return {"status": 201, "order": view, "error": None}
+
+
+def refused_slot(status: int, code: str) -> dict[str, Any]:
+    return {"status": status, "order": None, "error": {"code": code, "message": "m", "field": None}}
+
+
+def test_create_orders_resends_a_batch_with_an_order_of_unknown_outcome_and_reads_back_the_copy() -> None:
+    def first(views: list[dict[str, Any]]) -> dict[str, Any]:
+        fake.orders[views[0]["hash"]] = views[0]  # placed; the second's outcome is lost
+        return {"results": [placed_slot(views[0]), refused_slot(504, "ENGINE_TIMEOUT"),
+                            refused_slot(422, "PRICE_OFF_TICK")]}  # fmt: skip
+
+    fake = FakeHdex([
+        (200, first),
+        (200, lambda views: {"results": [refused_slot(409, "DUPLICATE_ORDER"), placed_slot(views[1]),
+                                         refused_slot(422, "PRICE_OFF_TICK")]}),
+    ])  # fmt: skip
+    requests_ = [{"symbol": "WETH/USDC", "type": "limit", "side": "buy", "amount": 0.5, "price": price}
+                 for price in (3000, 2990, 2980)]  # fmt: skip
+    orders = adapter(fake).create_orders(requests_)
+    assert [o["status"] for o in orders] == ["open", "open", "rejected"]
+    assert orders[2]["info"]["error"]["code"] == "PRICE_OFF_TICK" and orders[2]["price"] is None
+    assert len(fake.posted) == 2 and fake.posted[0] == fake.posted[1]  # one signature each, sent again as signed
+
+
+def test_create_orders_does_not_resend_a_batch_whose_orders_were_refused_or_found_the_queue_full() -> None:
+    fake = FakeHdex([(200, lambda views: {"results": [placed_slot(views[0]), refused_slot(503, "ENGINE_BUSY")]})])
+    requests_ = [{"symbol": "WETH/USDC", "type": "limit", "side": "buy", "amount": 0.5, "price": p} for p in (1, 2)]
+    orders = adapter(fake).create_orders(requests_)
+    assert [o["status"] for o in orders] == ["open", "rejected"] and len(fake.posted) == 1

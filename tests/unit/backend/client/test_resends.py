@@ -253,3 +253,86 @@ def test_a_replace_whose_new_order_was_refused_carries_the_cancelled_order_and_t
     with pytest.raises(ReplacePartlyFailed) as partly:
         sync_client(exchange).replace_order(OLD_HASH, MARKET.name, "buy", 10**18, 3 * 10**9)
     assert partly.value.cancelled == {"hash": OLD_HASH} and partly.value.refused["code"] == "POST_ONLY_WOULD_CROSS"
+
+
+def batch_answer(*results: tuple[int, dict[str, Any] | None, str | None]) -> httpx.Response:
+    return httpx.Response(200, json={"results": [
+        {"status": status, "order": order, "error": None if code is None else {"code": code, "message": "m"}}
+        for status, order, code in results
+    ]})  # fmt: skip
+
+
+LADDER = [{"market": MARKET.name, "side": "buy", "amount": 10**18, "price": (3_000 - n) * 10**6, "expiry": 2**40}
+          for n in range(3)]  # fmt: skip
+
+
+def ladder_hashes() -> list[str]:
+    signer = Signer(DEV_KEYS[5], DOMAIN)
+    return [signer.order_body(MARKET, "buy", 10**18, o["price"], nonce=1 + n, expiry=2**40)[0]
+            for n, o in enumerate(LADDER)]  # fmt: skip
+
+
+def test_a_batch_with_an_order_of_unknown_outcome_is_resent_as_signed_and_each_order_answered_once() -> None:
+    first, second, _third = ladder_hashes()
+    exchange = FakeExchange([
+        batch_answer((201, {"hash": first}, None), (504, None, "ENGINE_TIMEOUT"), (422, None, "PRICE_OFF_TICK")),
+        # the copy: the engine process's own door refuses the order placed by the first send as DUPLICATE_ORDER
+        batch_answer((409, None, "DUPLICATE_ORDER"), (201, {"hash": second}, None), (422, None, "PRICE_OFF_TICK")),
+    ], orders={first: {"hash": first, "status": "open"}})  # fmt: skip
+
+    outcomes = sync_client(exchange).place_orders(LADDER)
+
+    assert outcomes[:2] == [{"hash": first, "status": "open"}, {"hash": second}]
+    assert isinstance(outcomes[2], HdexClientError) and outcomes[2].code == "PRICE_OFF_TICK"  # not there: refused
+    assert len(exchange.posted) == 2 and exchange.posted[0] == exchange.posted[1]  # one signature each, one nonce
+    assert [o["order"]["nonce"] for o in exchange.posted[0]["orders"]] == ["1", "2", "3"]
+
+
+def test_a_batch_without_an_answer_is_resent_and_a_refused_copy_read_back() -> None:
+    first, second, _third = ladder_hashes()
+    exchange = FakeExchange([
+        httpx.ReadTimeout("no answer"),
+        batch_answer((409, None, "NONCE_USED"), (201, {"hash": second}, None), (422, None, "INSUFFICIENT_BALANCE")),
+    ], orders={first: {"hash": first, "status": "filled"}})  # fmt: skip
+
+    outcomes = sync_client(exchange).place_orders(LADDER)
+
+    assert outcomes[:2] == [{"hash": first, "status": "filled"}, {"hash": second}]
+    assert isinstance(outcomes[2], HdexClientError) and outcomes[2].code == "INSUFFICIENT_BALANCE"
+    assert len(exchange.posted) == 2 and exchange.posted[0] == exchange.posted[1]
+
+
+def test_an_async_batch_resent_after_an_unknown_order_answers_each_order_once() -> None:
+    """Through a replica, the copy of an order placed before is answered 200 with the order."""
+    first, second, third = ladder_hashes()
+    exchange = FakeExchange([
+        batch_answer((201, {"hash": first}, None), (504, None, "ENGINE_TIMEOUT"), (201, {"hash": third}, None)),
+        batch_answer((200, {"hash": first}, None), (200, {"hash": second}, None), (200, {"hash": third}, None)),
+    ])  # fmt: skip
+
+    outcomes = asyncio.run(_place_orders_async(exchange))
+
+    assert outcomes == [{"hash": first}, {"hash": second}, {"hash": third}]
+    assert len(exchange.posted) == 2 and exchange.posted[0] == exchange.posted[1]
+
+
+async def _place_orders_async(exchange: FakeExchange) -> list[dict[str, Any] | HdexClientError]:
+    client = AsyncHdexClient("http://hdex.test", DEV_KEYS[5], resends=1, resend_backoff_s=0)
+    client._http = httpx.AsyncClient(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
+    client._signer = Signer(DEV_KEYS[5], DOMAIN)
+    client._signer.number_orders_from(1)
+    client.markets = {MARKET.name: MARKET}
+    async with client:
+        return await client.place_orders(LADDER)
+
+
+def test_a_batch_still_unknown_after_its_resends_raises_with_its_hashes_and_can_be_resent_later() -> None:
+    hashes = ladder_hashes()
+    placed = batch_answer(*((201, {"hash": order_hash}, None) for order_hash in hashes))
+    exchange = FakeExchange([httpx.ConnectError("reset")] * 2 + [placed])
+    client = sync_client(exchange, resends=1)
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        client.place_orders(LADDER)
+    assert unknown.value.order_hash == ",".join(hashes) and unknown.value.attempts == 2
+    assert client.resend_batch(unknown.value) == [{"hash": order_hash} for order_hash in hashes]
+    assert exchange.posted == [exchange.posted[0]] * 3
