@@ -31,6 +31,7 @@ from backend.client.core import (
     balances_by_token,
     batch_order,
     batch_outcome,
+    batch_send_failed,
     book_query,
     cancel_again,
     credited,
@@ -262,12 +263,7 @@ class AsyncHdexClient:
             try:
                 answer = await self._call("POST", BATCH_PATH, json=body)
             except HdexClientError as error:
-                if error.code != BAD_RESPONSE and not outcome_unknown(error, after_unknown):
-                    if after_unknown:  # a copy refused whole: what the earlier send placed is not known
-                        raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
-                    raise
-                if resent == self.resends:
-                    raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
+                batch_send_failed(error, hashes, body, after_unknown, resent, self.resends)
                 after_unknown, resent = True, resent + 1
                 await asyncio.sleep(resend_delay(resent, error, self.resend_backoff_s))
                 continue

@@ -112,6 +112,21 @@ def batch_outcome(result: Mapping[str, Any]) -> dict[str, Any] | HdexClientError
     raise HdexClientError(int(result["status"]), BAD_RESPONSE, f"an outcome neither placed nor refused: {result}")
 
 
+def batch_send_failed(
+    error: HdexClientError, hashes: str, body: dict[str, Any], after_unknown: bool, resent: int, resends: int
+) -> None:
+    """What a batch's failed send leads to, for the sync and async clients alike: returns when it is sent again
+    (no answer, a 5xx, a 2xx that is not JSON: its orders may stand); raises `error`, a definite refusal of a first
+    send, and OrderOutcomeUnknown (its `order_hash`: `hashes`) once `resends` are spent or when the copy of a send
+    whose outcome was unknown is refused whole: what the earlier send placed is not known."""
+    if error.code != BAD_RESPONSE and not outcome_unknown(error, after_unknown):
+        if after_unknown:
+            raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
+        raise error
+    if resent == resends:
+        raise OrderOutcomeUnknown(hashes, BATCH_PATH, body, error, resent + 1) from error
+
+
 def read_back_refusal(refusal: HdexClientError, after_unknown: bool) -> bool:
     """Whether an order's refusal in a batch's answer may be of the copy of an order an earlier send of the batch
     placed, and the order is read back: DUPLICATE_ORDER (the engine process's own door refuses a copy so), and

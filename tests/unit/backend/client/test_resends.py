@@ -160,14 +160,18 @@ def test_a_replace_whose_new_order_is_not_there_after_a_resend_raises_the_resend
     assert refused.value.code == "ORDER_NOT_OPEN" and not isinstance(refused.value, OrderOutcomeUnknown)
 
 
+def async_client(exchange: Callable[[httpx.Request], httpx.Response]) -> AsyncHdexClient:
+    client = AsyncHdexClient("http://hdex.test", DEV_KEYS[5], resends=1, resend_backoff_s=0)
+    client._http = httpx.AsyncClient(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
+    client._signer = Signer(DEV_KEYS[5], DOMAIN)
+    client._signer.number_orders_from(1)
+    client.markets = {MARKET.name: MARKET}
+    return client
+
+
 def test_the_async_client_resends_the_same_signed_order_and_gives_up_with_its_hash() -> None:
     async def scenario(exchange: FakeExchange) -> dict[str, Any]:
-        client = AsyncHdexClient("http://hdex.test", DEV_KEYS[5], resends=1, resend_backoff_s=0)
-        client._http = httpx.AsyncClient(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
-        client._signer = Signer(DEV_KEYS[5], DOMAIN)
-        client._signer.number_orders_from(1)
-        client.markets = {MARKET.name: MARKET}
-        async with client:
+        async with async_client(exchange) as client:
             return await client.place_order(MARKET.name, "sell", 10**18, 3 * 10**9)
 
     answered = FakeExchange([httpx.WriteTimeout("no answer"), httpx.Response(201, json={"status": "open"})])
@@ -317,12 +321,7 @@ def test_an_async_batch_resent_after_an_unknown_order_answers_each_order_once() 
 
 
 async def _place_orders_async(exchange: FakeExchange) -> list[dict[str, Any] | HdexClientError]:
-    client = AsyncHdexClient("http://hdex.test", DEV_KEYS[5], resends=1, resend_backoff_s=0)
-    client._http = httpx.AsyncClient(base_url="http://hdex.test", transport=httpx.MockTransport(exchange))
-    client._signer = Signer(DEV_KEYS[5], DOMAIN)
-    client._signer.number_orders_from(1)
-    client.markets = {MARKET.name: MARKET}
-    async with client:
+    async with async_client(exchange) as client:
         return await client.place_orders(LADDER)
 
 
