@@ -7,9 +7,9 @@ Plain Python in the application venv (not brownie):
         [--deposit-base 10 --deposit-quote 30000 --rpc http://127.0.0.1:8545]
 
 Each round it arms the exchange's dead-man switch (cancel-after, 3 x `--refresh`, at least 5 s), cancels its open
-orders (one signed bulk cancel) and places `levels` post-only bids and asks, `spread-bps` apart, around the mid:
-the last trade price if there is one, else `--mid`. Should the bot hang or die unseen, the exchange cancels its
-quotes once the switch runs out.
+orders (one signed bulk cancel) and places `levels` post-only bids and asks, `spread-bps` apart, around the mid
+(the last trade price if there is one, else `--mid`), in one request (`place_orders`, 20 quotes a request).
+Should the bot hang or die unseen, the exchange cancels its quotes once the switch runs out.
 Without `--key` it uses dev account 8 (minted demo tokens on the dev chain); `--deposit-base` and
 `--deposit-quote` first move that much from the wallet into the Exchange vault (approve +
 depositToken, signed locally) and wait until the indexer has credited it. Errors
@@ -40,6 +40,7 @@ import bot_launch
 from backend.client import ClientMarket, HdexClient, HdexClientError, RateLimitedError, price_units, units
 from backend.client.errors import resend_delay
 from backend.trading.rules.cancel_after import MAX_TIMEOUT_MS, MIN_TIMEOUT_MS
+from backend.trading.rules.orders import MAX_BATCH_ORDERS
 
 DEAD_MAN_ROUNDS = 3  # the switch cancels the quotes after this many refresh intervals without a round
 SHUTDOWN_S = 30.0  # how long the cancel on the way out is tried
@@ -66,15 +67,23 @@ def run_round(client: HdexClient, market: ClientMarket, mid: int, args: argparse
     client.cancel_after(dead_man_ms(args.refresh), market.name)
     client.cancel_all(market.name)
     size = market.round_amount(units(args.size, market.base_decimals))
+    expiry = int(time.time()) + 600
+    sides = quotes(market, mid, args.spread_bps, args.levels, size)
     placed = 0
-    for side, price in quotes(market, mid, args.spread_bps, args.levels, size):
+    for start in range(0, len(sides), MAX_BATCH_ORDERS):
+        batch = sides[start : start + MAX_BATCH_ORDERS]
+        orders = [{"market": market.name, "side": side, "amount": size, "price": price, "post_only": True,
+                   "expiry": expiry} for side, price in batch]  # fmt: skip
         try:
-            client.place_order(market.name, side, size, price, post_only=True, expiry=int(time.time()) + 600)
-            placed += 1
-        except RateLimitedError as exc:
+            outcomes = client.place_orders(orders)
+        except RateLimitedError as exc:  # the batch itself, past the IP's limit: the next round quotes again
             time.sleep(exc.retry_after)
-        except HdexClientError as exc:
-            print(f"market_maker: {side} at {price} refused: {exc}", file=sys.stderr)
+            continue
+        for (side, price), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, HdexClientError):
+                print(f"market_maker: {side} at {price} refused: {outcome}", file=sys.stderr)
+            else:
+                placed += 1
     return placed
 
 

@@ -84,9 +84,11 @@ def test_the_market_maker_arms_the_dead_man_switch_and_retries_its_exit_cancel_u
     bulk_answers = iter([None, error(503, "ENGINE_BUSY", {"Retry-After": "0"}),
                          error(429, "RATE_LIMITED", {"Retry-After": "0"})])  # fmt: skip
 
-    def place(request: httpx.Request) -> httpx.Response:
-        resting.append(json.loads(request.content)["order"]["nonce"])
-        return httpx.Response(201, json={"status": "open"})
+    def place(request: httpx.Request) -> httpx.Response:  # one batch a round
+        orders = json.loads(request.content)["orders"]
+        resting.extend(order["order"]["nonce"] for order in orders)
+        return httpx.Response(200, json={"results": [{"status": 201, "order": {"status": "open"}, "error": None}
+                                                     for _ in orders]})  # fmt: skip
 
     def cancel_all(request: httpx.Request) -> httpx.Response:
         refusal = next(bulk_answers, None)
@@ -96,7 +98,7 @@ def test_the_market_maker_arms_the_dead_man_switch_and_retries_its_exit_cancel_u
         resting.clear()
         return httpx.Response(200, json={"cancelled": cancelled})
 
-    exchange.writes[("POST", "/v1/orders")] = place
+    exchange.writes[("POST", "/v1/orders/batch")] = place
     exchange.writes[("POST", "/v1/orders/cancel")] = cancel_all
     exchange.writes[("POST", "/v1/orders/cancel-after")] = lambda request: httpx.Response(200, json={})
     exchange.writes[("GET", "/v1/accounts/orders")] = lambda request: httpx.Response(
@@ -108,4 +110,5 @@ def test_the_market_maker_arms_the_dead_man_switch_and_retries_its_exit_cancel_u
     armed = exchange.sent("POST", "/v1/orders/cancel-after")
     assert [body["timeoutMs"] for body in armed] == ["60000"]  # 3 x --refresh
     assert resting == [] and "cancelled 4 quotes" in capsys.readouterr().out
+    assert len(exchange.sent("POST", "/v1/orders/batch")) == 1  # the round's 4 quotes, in one request
     assert len(exchange.sent("POST", "/v1/orders/cancel")) >= 4  # the round's, then 503 and 429 before success
