@@ -85,7 +85,8 @@ async def candles(
     size = INTERVALS_MS[interval]
     end_ms = end if end is not None else time.time_ns() // 1_000_000 + size
     start_ms = start if start is not None else end_ms - 500 * size
-    if start_ms >= end_ms or (end_ms - start_ms) // size > MAX_CANDLES:
+    # at most MAX_CANDLES intervals apart, so at most one more once widened to whole intervals below
+    if start_ms >= end_ms or end_ms - start_ms > MAX_CANDLES * size:
         raise HdexError(
             ErrorCode.INVALID_FIELD, f"start must be before end, at most {MAX_CANDLES} intervals apart", "start"
         )

@@ -95,3 +95,21 @@ def test_every_interval_agrees_with_its_fills_written_in_many_batches(exchange: 
             for c in answer.json()["candles"]
         }  # fmt: skip
         assert got == expected, interval
+
+
+def test_a_window_is_at_most_1500_intervals_apart_so_at_most_1501_whole_ones(sqlite_exchange: Exchange) -> None:
+    """Widened to whole intervals, a window 1,500 intervals apart mid-interval covers 1,501; one a millisecond wider
+    would cover 1,502 and is refused (the README's promise: at most 1,500 apart, at most 1,501 answered)."""
+    start = H + 30_000  # mid-minute
+    trades_at(sqlite_exchange, *((H + n * MINUTE, 10) for n in range(0, 1_502, 50)))  # in its first and last minutes
+
+    def window(end: int) -> Any:
+        return sqlite_exchange.client.get(
+            f"/v1/markets/{MARKET}/candles", params={"interval": "1m", "start": start, "end": end}
+        )
+
+    widest = window(start + 1_500 * MINUTE)
+    assert widest.status_code == 200, widest.text
+    assert [c["start"] for c in widest.json()["candles"]][::30] == [H, H + 1_500 * MINUTE]
+    wider = window(start + 1_500 * MINUTE + 1)
+    assert (wider.status_code, wider.json()["error"]["field"]) == (422, "start")
