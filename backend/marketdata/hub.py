@@ -13,12 +13,13 @@ subscribed to the channel.
 from __future__ import annotations
 
 import asyncio
-import heapq
 import logging
 import time
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
+
+from sortedcontainers import SortedDict
 
 from backend.marketdata.bus import Bus
 from backend.marketdata.candles import INTERVALS_MS, Candle, bucket, ticker
@@ -31,35 +32,24 @@ MINUTE_MS = INTERVALS_MS["1m"]
 
 
 class BookView:
-    """Aggregated levels of one market as published so far, and the book channel's sequence."""
+    """Aggregated levels of one market as published so far, and the book channel's sequence. Each side is kept sorted
+    by price: the hub reads the best prices at every batch of deltas (a ticker goes out when they move) and a
+    snapshot reads the best `depth` levels, neither of which may scan a deep book."""
 
     def __init__(self, seq: int = 0) -> None:
-        self.levels: dict[str, dict[int, int]] = {"buy": {}, "sell": {}}
+        self.levels: dict[str, SortedDict] = {"buy": SortedDict(), "sell": SortedDict()}  # price -> quantity
         self.seq = seq
-        # Each side's best price, followed as levels change: the hub reads it at every batch of deltas (a ticker goes
-        # out when it moves), which must not scan a deep book. Unknown once the best level empties, until a read.
-        self._best: dict[str, int | None] = {"buy": None, "sell": None}
-        self._known = {"buy": True, "sell": True}
 
     def apply(self, side: str, price: int, qty: int) -> None:
-        levels = self.levels[side]
         if qty:
-            levels[price] = qty
-            best = self._best[side]
-            if self._known[side] and (best is None or (price > best if side == "buy" else price < best)):
-                self._best[side] = price
+            self.levels[side][price] = qty
         else:
-            levels.pop(price, None)
-            if price == self._best[side]:
-                self._known[side] = False
+            self.levels[side].pop(price, None)
 
     def best(self, side: str) -> int | None:
         """The best price of `side` ("buy": the highest bid, "sell": the lowest ask) as of `seq`; None if empty."""
-        if not self._known[side]:
-            prices = self.levels[side]
-            self._best[side] = (max(prices) if side == "buy" else min(prices)) if prices else None
-            self._known[side] = True
-        return self._best[side]
+        levels = self.levels[side]
+        return int(levels.peekitem(-1 if side == "buy" else 0)[0]) if levels else None
 
     def top(self) -> tuple[int | None, int | None]:
         """The best bid and the best ask."""
@@ -67,13 +57,13 @@ class BookView:
 
     def snapshot(self, depth: int) -> dict[str, Any]:
         """Up to `depth` levels per side, best first, as of `seq` (what `GET .../book` and a subscribe send)."""
-        # The view holds every level of the book: pick the best `depth` rather than sort them all
-        bids = heapq.nlargest(depth, self.levels["buy"].items())
-        asks = heapq.nsmallest(depth, self.levels["sell"].items())
+        bids, asks = self.levels["buy"], self.levels["sell"]
+        best_bids = bids.islice(max(len(bids) - depth, 0), reverse=True)
+        best_asks = asks.islice(0, max(depth, 0))
         return {
             "seq": self.seq,
-            "bids": [[str(p), str(q)] for p, q in bids],
-            "asks": [[str(p), str(q)] for p, q in asks],
+            "bids": [[str(p), str(bids[p])] for p in best_bids],
+            "asks": [[str(p), str(asks[p])] for p in best_asks],
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from typing import Any
 
@@ -148,3 +149,21 @@ def test_the_tickers_24h_figures_follow_every_trade_and_stand_between_them() -> 
         assert hub.ticker("A")["baseVolume"] == "4"
 
     asyncio.run(scenario())
+
+
+def test_a_snapshot_is_the_best_levels_of_each_side_in_order_whatever_came_and_went() -> None:
+    """Against the book the deltas describe, sorted from scratch: random levels set, changed and emptied."""
+    rng = random.Random(7)
+    view, book = BookView(), {"buy": dict[int, int](), "sell": dict[int, int]()}
+    for _ in range(3_000):
+        side, price, qty = rng.choice(("buy", "sell")), rng.randrange(1, 400), rng.choice((0, 0, 1, 2, 5))
+        view.apply(side, price, qty)
+        if qty:
+            book[side][price] = qty
+        else:
+            book[side].pop(price, None)
+    for depth in (0, 1, 7, 50, 1_000):
+        snapshot = view.snapshot(depth)
+        assert snapshot["bids"] == [[str(p), str(book["buy"][p])] for p in sorted(book["buy"], reverse=True)[:depth]]
+        assert snapshot["asks"] == [[str(p), str(book["sell"][p])] for p in sorted(book["sell"])[:depth]]
+    assert view.top() == (max(book["buy"]), min(book["sell"]))
