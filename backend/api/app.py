@@ -134,9 +134,7 @@ def create_app(container: Container) -> FastAPI:
         BodySizeLimitMiddleware,
         max_bytes=container.settings.max_body_bytes,
         by_path={
-            # as a replica; a batch first, the first match wins
-            orders.BATCH_PATH: orders.order_entry_max_body(container.settings, orders.BATCH_PATH),
-            **dict.fromkeys(orders.ORDER_ENTRY_PATHS, orders.order_entry_max_body(container.settings)),
+            **orders.order_entry_body_limits(container.settings),  # as a replica
             account_kyc.LEVEL2_PATH: account_kyc.level2_max_body(container.settings),  # KYC documents
             support.TICKETS_PATH: support.tickets_max_body(container.settings),  # a ticket's attachment
             support.REPLIES_PATH: support.tickets_max_body(container.settings),  # a reply's

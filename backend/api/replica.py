@@ -48,7 +48,7 @@ from backend.api.observe import MetricsMiddleware, metrics_response
 from backend.api.ratelimit import BodySizeLimitMiddleware, RateLimiter, request_weight
 from backend.api.routes.account_kyc import level2_max_body
 from backend.api.routes.dependencies import json_body
-from backend.api.routes.orders import BATCH_PATH, batch_answer, order_entry_max_body
+from backend.api.routes.orders import BATCH_PATH, batch_answer, order_entry_body_limits, order_entry_max_body
 from backend.api.routes.support import tickets_max_body
 from backend.api.routes.ws import TOO_SLOW, close_socket, receive_frame
 from backend.errors import ErrorCode, HdexError
@@ -173,6 +173,8 @@ class Replica:
             ORDERS_PATH: self._place, BATCH_PATH: self._place_batch, CANCEL_ROUTE: self._cancel,
             CANCEL_ALL_ROUTE: self._cancel_all, REPLACE_ROUTE: self._replace, CANCEL_AFTER_ROUTE: self._cancel_after,
         }  # fmt: skip
+        # what each order entry weighs against the IP's limit, read once (a batch more): not matched per request
+        self._weights = {route: request_weight(route) for route in self._order_entry}
         self._domain: Domain | None = None
         self._domain_read_at = -DOMAIN_REREAD_S
         self._reader: asyncio.Task[None] | None = None
@@ -189,8 +191,8 @@ class Replica:
             try:
                 if not self.reading_answers:
                     raise HdexError(ErrorCode.UNAVAILABLE, READER_STOPPED, None, RETRY_SHORTLY)
-                weight = request_weight(scope["path"])
-                limits = await self.limiter.hit("ip", client_key(client_ip(scope)), self.limiter.ip_limits, weight)
+                ip = client_key(client_ip(scope))
+                limits = await self.limiter.hit("ip", ip, self.limiter.ip_limits, self._weights[route])
                 response: Response = await self._order_entry[route](Request(scope, receive))
             except HdexError as error:
                 response = error_response(error)
@@ -580,7 +582,7 @@ def create_replica_app(settings: Settings) -> ASGIApp:
 
     limited = MetricsMiddleware(
         BodySizeLimitMiddleware(
-            replica, order_entry_max_body(settings), {BATCH_PATH: order_entry_max_body(settings, BATCH_PATH)}
+            replica, order_entry_max_body(settings), order_entry_body_limits(settings)
         ),
         lambda scope: order_entry_route(scope) or "",
     )

@@ -73,11 +73,18 @@ BATCH_PATH = "/v1/orders/batch"
 BATCH_ITEM_MAX_BYTES = 4_096  # a signed order's body with its longest fields is under 1 KiB
 
 
-def order_entry_max_body(settings: Settings, path: str = "") -> int:
-    """The body limit of order entry at `path`, in both doors (the API and a replica): a batch takes
-    MAX_BATCH_ORDERS orders."""
-    most = MAX_BATCH_ORDERS * BATCH_ITEM_MAX_BYTES if path == BATCH_PATH else ORDER_ENTRY_MAX_BODY_BYTES
-    return min(settings.max_body_bytes, most)
+def order_entry_max_body(settings: Settings) -> int:
+    """The body limit of order entry, in both doors (the API and a replica)."""
+    return min(settings.max_body_bytes, ORDER_ENTRY_MAX_BODY_BYTES)
+
+
+def order_entry_body_limits(settings: Settings) -> dict[str, int]:
+    """Order entry's body limit by path, for BodySizeLimitMiddleware in both doors: a batch takes MAX_BATCH_ORDERS
+    orders (first: the first matching path wins, and `{name}` matches "batch" too)."""
+    return {
+        BATCH_PATH: min(settings.max_body_bytes, MAX_BATCH_ORDERS * BATCH_ITEM_MAX_BYTES),
+        **dict.fromkeys(ORDER_ENTRY_PATHS, order_entry_max_body(settings)),
+    }
 
 
 def batch_answer(outcomes: list[tuple[int, dict[str, Any]] | HdexError]) -> dict[str, Any]:

@@ -474,6 +474,7 @@ def test_a_batch_through_a_replica_places_each_order_once_in_its_order_and_refus
     answer = httpx.post(f"{cluster.replica_url(0)}/v1/orders/batch", json=batch)
 
     assert answer.status_code == 200, answer.text
+    assert answer.headers["X-RateLimit-Weight"] == "10"  # as the engine process's own door weighs a batch
     results = answer.json()["results"]
     assert [(r["status"], (r["error"] or {}).get("code")) for r in results] == [
         (201, None), (401, "SIGNER_NOT_MAKER"), (422, "INVALID_FIELD"), (201, None), (200, None),
