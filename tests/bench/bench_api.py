@@ -45,7 +45,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -410,6 +410,8 @@ async def _drain(
         elapsed, cpu = time.perf_counter() - started, cpu_seconds(engine.pid) - cpu_before
     finally:
         reader.cancel()
+        with suppress(asyncio.CancelledError):  # stopped before its connection is closed under it
+            await reader
         await client.aclose()
     return elapsed, cpu, sum(answer.error is not None for answer in answers)
 

@@ -301,6 +301,7 @@ class CommandStream:
     async def read_answers(self) -> None:
         """Hand every answer on this replica's stream to its waiting request; runs until cancelled."""
         while True:
+            raise_if_cancelled()
             try:
                 found = cast(
                     "StreamEntries",
@@ -459,6 +460,7 @@ class CommandConsumer:
         (Redis away or restarted empty) is logged and retried: the stream must outlive any one fault."""
         try:
             while True:
+                raise_if_cancelled()
                 host = self._host()
                 # No Exchange recorded yet, standing by for the engine lease, or stopped (the lease lost, a
                 # storage fault): leave the commands to the engine process that can place them.
@@ -846,6 +848,16 @@ def _partly_replaced_again(cancelled: dict[str, Any]) -> dict[str, Any]:
         ErrorCode.REPLACE_PARTLY_FAILED, f"the old order was cancelled but the new order was refused ({why})"
     )
     return partly_replaced_body(refusal, cancelled, None)
+
+
+def raise_if_cancelled() -> None:
+    """Stop the running task if it was cancelled. A loop over Redis calls runs this each round: on Python 3.11,
+    redis-py writes each command under `asyncio.wait_for` (a socket timeout is set), which returns the result
+    instead of the cancellation when both land at once (CPython gh-86296); the loop would read on for good, and
+    the stop that cancelled it would wait on it for good. The request stays counted (`Task.cancelling`)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def stream_client(redis_url: str) -> aioredis.Redis:

@@ -27,6 +27,7 @@ from backend.trading.hosting.commands import CancelOrder
 from backend.trading.hosting.host import now_ms
 from backend.trading.rules import checks
 from backend.trading.rules.cancels import bulk_cancel_scope
+from backend.trading.usecases import command_stream
 from backend.trading.usecases.command_stream import (
     GROUP,
     SAMPLE_INTERVAL_S,
@@ -731,6 +732,81 @@ def test_entries_delivered_in_a_lost_reply_are_read_again_at_once_not_after_a_le
             await client.aclose()
 
     asyncio.run(scenario())
+
+
+class AnswersACancel(aioredis.Redis):
+    """Redis as redis-py on Python 3.11 can answer a task cancelled just as a command's write completes: with the
+    reply, the cancellation swallowed (its `asyncio.wait_for`, CPython gh-86296). Here the first blocking read
+    does so every time: it waits until cancelled, then answers that nothing came. Later reads are Redis's own."""
+
+    reading: threading.Event
+    swallowed = False
+
+    async def xread(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("block") is None or self.swallowed:
+            return await super().xread(*args, **kwargs)
+        return await self._answer_the_cancel()
+
+    async def xreadgroup(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("block") is None or self.swallowed:
+            return await super().xreadgroup(*args, **kwargs)
+        return await self._answer_the_cancel()
+
+    async def _answer_the_cancel(self) -> None:
+        self.reading.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.swallowed = True
+
+
+def answering_a_cancel(redis_url: str) -> AnswersACancel:
+    client = AnswersACancel.from_url(redis_url)
+    client.reading = threading.Event()
+    return client
+
+
+def test_a_replica_stops_reading_answers_when_redis_py_answers_its_cancel() -> None:
+    """Else the replica's stop waits on its reader for good."""
+
+    async def scenario() -> tuple[bool, bool]:
+        client = answering_a_cancel(redis_database(13))
+        reader = asyncio.create_task(CommandStream(client, REPLIES, max_len=10).read_answers())
+        try:
+            assert await asyncio.to_thread(client.reading.wait, 30)
+            reader.cancel()
+            await asyncio.wait([reader], timeout=10)
+            return client.swallowed, reader.cancelled()
+        finally:
+            reader.cancel()
+            await client.aclose()
+
+    assert asyncio.run(scenario()) == (True, True)
+
+
+def test_an_engine_process_stops_when_redis_py_answers_the_cancel_of_its_command_reader(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Else its stop (a restart, a deploy) waits on the command reader for good, the reader placing orders on."""
+    clients: list[AnswersACancel] = []
+
+    def stream_client(redis_url: str) -> AnswersACancel:
+        clients.append(answering_a_cancel(redis_url))
+        return clients[-1]
+
+    monkeypatch.setattr(command_stream, "stream_client", stream_client)
+    exchanges = running(prepare(database_url, tmp_path, **engine_settings(redis_database(12))))
+    next(exchanges)
+    stopping = threading.Thread(target=exchanges.close, daemon=True)  # daemon: a stop that hangs fails the test only
+    try:
+        assert clients[0].reading.wait(30), "the engine's command reader never waited for new commands"
+        stopping.start()
+        stopping.join(30)
+        assert clients[0].swallowed
+        assert not stopping.is_alive()
+    finally:
+        if stopping.ident is None:
+            exchanges.close()
 
 
 def test_a_replica_skips_an_unreadable_answer_entry_and_reads_on() -> None:
