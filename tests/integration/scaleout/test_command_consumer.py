@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -743,21 +743,20 @@ class AnswersACancel(aioredis.Redis):
     swallowed = False
 
     async def xread(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("block") is None or self.swallowed:
-            return await super().xread(*args, **kwargs)
-        return await self._answer_the_cancel()
+        return await self._read(super().xread, *args, **kwargs)
 
     async def xreadgroup(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("block") is None or self.swallowed:
-            return await super().xreadgroup(*args, **kwargs)
-        return await self._answer_the_cancel()
+        return await self._read(super().xreadgroup, *args, **kwargs)
 
-    async def _answer_the_cancel(self) -> None:
+    async def _read(self, read: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("block") is None or self.swallowed:
+            return await read(*args, **kwargs)
         self.reading.set()
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:
             self.swallowed = True
+        return None
 
 
 def answering_a_cancel(redis_url: str) -> AnswersACancel:
