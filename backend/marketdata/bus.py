@@ -28,6 +28,8 @@ from typing import Any, Protocol
 import redis.asyncio as aioredis
 from redis.connection import parse_url
 
+from backend.cancellation import raise_if_cancelled
+
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[str, dict[str, Any]], None]
@@ -114,7 +116,7 @@ class RedisBus:
         self._tag = f"@{origin} ".encode()  # leads this process's messages
         self._control = f"{self._prefix}bus:{origin}"  # its own channel: the listener always has one to read
         self._local = InProcessBus()  # this process's own messages
-        self._queue: asyncio.Queue[list[tuple[str, dict[str, Any]]] | None] = asyncio.Queue(PUBLISH_QUEUE_BATCHES)
+        self._queue: asyncio.Queue[list[tuple[str, dict[str, Any]]]] = asyncio.Queue(PUBLISH_QUEUE_BATCHES)
         self._publisher: aioredis.Redis | None = None  # its own client: a publish times out, a listen must not
         self.dropped = 0  # batches not published to Redis because the queue was full
         self._tasks: list[asyncio.Task[None]] = []
@@ -169,10 +171,6 @@ class RedisBus:
                 self._command(self._pubsub.unsubscribe(channel))
 
     async def stop(self) -> None:
-        # The sender also stops at the end of the queue: a cancel landing inside redis-py's pipeline can be
-        # swallowed there, and the sender then waited on the queue for good (seen in this bus's tests).
-        with contextlib.suppress(asyncio.QueueFull):  # a full queue: the cancel below ends the sender
-            self._queue.put_nowait(None)
         for task in list(self._tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -227,9 +225,8 @@ class RedisBus:
     async def _send(self) -> None:
         assert self._publisher is not None
         while True:
+            raise_if_cancelled()  # a cancel landing inside the pipeline below can be lost there
             messages = await self._queue.get()
-            if messages is None:
-                return
             # One PUBLISH per channel per batch, its messages in a JSON array (a single one as itself): a batch of
             # 512 orders was about 1,500 PUBLISH commands to pack and answers to read, for the engine and Redis.
             by_key: dict[str, list[dict[str, Any]]] = {}

@@ -59,6 +59,7 @@ from redis.exceptions import RedisError, ResponseError
 from redis.typing import EncodableT, FieldT
 
 from backend.bootstrap import Container
+from backend.cancellation import raise_if_cancelled
 from backend.engine import ResultCode
 from backend.errors import ErrorCode, HdexError
 from backend.metrics import (
@@ -847,16 +848,6 @@ def _partly_replaced_again(cancelled: dict[str, Any]) -> dict[str, Any]:
         ErrorCode.REPLACE_PARTLY_FAILED, f"the old order was cancelled but the new order was refused ({why})"
     )
     return partly_replaced_body(refusal, cancelled, None)
-
-
-def raise_if_cancelled() -> None:
-    """Stop the running task if it was cancelled. A loop over Redis calls runs this each round: on Python 3.11,
-    redis-py writes each command under `asyncio.wait_for` (a socket timeout is set), which returns the result
-    instead of the cancellation when both land at once (CPython gh-86296); the loop would read on for good, and
-    the stop that cancelled it would wait on it for good. The request stays counted (`Task.cancelling`)."""
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
 
 
 def stream_client(redis_url: str) -> aioredis.Redis:

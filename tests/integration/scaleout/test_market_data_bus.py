@@ -6,6 +6,7 @@ exchanges on two databases of one Redis do not hear each other."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 from backend.marketdata.bus import RedisBus, channel_prefix
 
@@ -255,3 +257,29 @@ def test_a_batchs_messages_on_one_channel_travel_as_one_redis_message_and_arrive
         await client.aclose()
 
     asyncio.run(scenario())
+
+
+def test_a_stop_ends_the_sender_when_redis_py_answers_the_cancel_of_a_publish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Python 3.11 redis-py can answer a cancel that lands as a pipeline's write completes with the reply, the
+    cancellation swallowed (its `asyncio.wait_for`, CPython gh-86296). Here every pipeline does so: the sender must
+    still stop, or the engine process's stop waits on it for good."""
+
+    async def scenario() -> bool:
+        publishing = asyncio.Event()
+
+        async def answers_a_cancel(self: Pipeline, raise_on_error: bool = True) -> list[Any]:
+            publishing.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.Event().wait()
+            return []
+
+        monkeypatch.setattr(Pipeline, "execute", answers_a_cancel)
+        bus = RedisBus(database())
+        await bus.start(lambda key, message: None)
+        bus.publish([("book:A", {"seq": 1})])
+        await asyncio.wait_for(publishing.wait(), 10)
+        stopping = asyncio.create_task(bus.stop())
+        done, _ = await asyncio.wait([stopping], timeout=10)
+        return stopping in done
+
+    assert asyncio.run(scenario()), "the bus's stop still waiting on its sender after 10 s"
