@@ -7,7 +7,7 @@
   few but long tests (LONG_FILES), then the rest by their number of tests, the most first (xdist's own order,
   which alone put a 77 s fuzz file among the last). A worker gets its next file only once it has nothing left
   to run: xdist's default gives it one while its last test runs, and stacked two long files on one worker
-  while the others went idle (CI: 1,127 s, the last ~90 s on one worker).
+  while the others went idle (a 1,127 s app run spent its last ~90 s on one worker).
 - Each worker after the first gets a Redis database of its own for HDEX_REDIS_URL (rate limits, pub/sub
   channels and Celery queues would otherwise cross between tests running at once). The databases the
   scale-out files own (SCALEOUT_REDIS_DBS) are never handed out.
@@ -25,7 +25,7 @@ import pytest
 SCALEOUT_REDIS_DBS = range(9, 15)  # tests/integration/scaleout: redis_database(9..14)
 REDIS_DBS = 16  # a Redis server's default number of databases
 BROWSER_TESTS = "tests/browser/"
-# Files of a few tests that take 20-80 s in all (CI's timings): by their number of tests they would go last
+# Files of a few tests that take 20-80 s in all (timed on the CI machine): by their number of tests they'd go last
 LONG_FILES = (
     "tests/integration/api/test_openapi_fuzz.py",
     "tests/integration/scaleout/test_engine_takeover.py",
