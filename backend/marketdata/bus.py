@@ -244,6 +244,7 @@ class RedisBus:
     async def _listen(self, deliver: Deliver) -> None:
         assert self._client is not None
         while True:
+            raise_if_cancelled()  # one lost by a command before the retry's pause (see `_listen_on`)
             try:
                 async with self._client.pubsub() as pubsub:
                     self._unconfirmed.clear()
@@ -268,6 +269,7 @@ class RedisBus:
         ConnectionError once nothing came for LISTEN_DEAD_S, not even the answer to a ping."""
         heard = pinged = self._clock()
         while True:
+            raise_if_cancelled()  # lost in a read's timeout once (seen): the listener read and pinged on for good
             message = await pubsub.get_message(timeout=LISTEN_READ_S)
             now = self._clock()
             if message is not None:  # a pong too: the connection is alive
