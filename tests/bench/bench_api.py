@@ -305,9 +305,17 @@ def engine_server(args: argparse.Namespace, redis_url: str) -> Iterator[tuple[in
         finally:
             for process in processes:
                 process.terminate()
-            for process in processes:
-                process.wait(timeout=30)
+            hung = []
+            for index, process in enumerate(processes):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # a stop that hangs is a fault: left running, it would go unseen
+                    process.kill()
+                    process.wait()
+                    hung.append("the server" if index == 0 else f"replica {index}")
             drop()
+            if hung:
+                raise SystemExit(f"{', '.join(hung)}: not stopped within 30 s of SIGTERM (killed)")
 
 
 def over_http(args: argparse.Namespace) -> dict[str, Any]:
