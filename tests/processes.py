@@ -35,16 +35,19 @@ def hdex_command(*args: str, **settings: str) -> subprocess.CompletedProcess[str
     )
 
 
-def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout_s: float = 10) -> None:
-    """Ask `process` to stop with `sig`; killed if it has not exited within `timeout_s`. Returns once it is gone."""
+def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout_s: float = 10) -> bool:
+    """Ask `process` to stop with `sig`; killed if it has not exited within `timeout_s`. Returns once it is gone:
+    False if it had to be killed (a stop that hangs)."""
     if process.poll() is not None:
-        return
+        return True
     process.send_signal(sig)
     try:
         process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        return False
+    return True
 
 
 _LEASE_HOLDER = """

@@ -62,6 +62,7 @@ from backend.chain.devkeys import DEV_KEYS  # noqa: E402
 from backend.signing import Domain, Order, order_digest, recover_signer, sign_digest  # noqa: E402
 from backend.signing.typed_data import typed_data_json  # noqa: E402
 from backend.trading.usecases.command_stream import Answer, CommandStream  # noqa: E402
+from tests.processes import stop_process  # noqa: E402
 
 WALLETS = 100
 COMMAND_KEY = "bench-api-command-key-0123456789abcdef"  # replicas vouch for signatures, as in production
@@ -303,19 +304,15 @@ def engine_server(args: argparse.Namespace, redis_url: str) -> Iterator[tuple[in
             wait_ready(port, processes[0])
             yield port, processes, database_url
         finally:
-            for process in processes:
-                process.terminate()
-            hung = []
-            for index, process in enumerate(processes):
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:  # a stop that hangs is a fault: left running, it would go unseen
-                    process.kill()
-                    process.wait()
-                    hung.append("the server" if index == 0 else f"replica {index}")
+            # The replicas first, then the server; one that hangs is killed and named: left running, unseen
+            killed = [
+                "the server" if index == 0 else f"replica {index}"
+                for index, process in reversed(list(enumerate(processes)))
+                if not stop_process(process, timeout_s=30)
+            ]
             drop()
-            if hung:
-                raise SystemExit(f"{', '.join(hung)}: not stopped within 30 s of SIGTERM (killed)")
+            if killed:
+                raise SystemExit(f"{', '.join(killed)}: not stopped within 30 s of SIGTERM (killed)")
 
 
 def over_http(args: argparse.Namespace) -> dict[str, Any]:

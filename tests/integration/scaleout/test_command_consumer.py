@@ -44,6 +44,7 @@ from ..api.exchange_fixtures import MARKET, PRICE, QTY, Exchange, prepare, runni
 from ..api.signed_requests import cancel_signature
 from ..api.test_engine_lease import eventually, let_the_lease_run_out, take_over_the_lease, wait_until_standing_by
 from .cluster import DOMAIN
+from .lost_cancel import LostCancel
 from .test_replicas import REDIS_URL, redis_database
 
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="no Redis configured (HDEX_REDIS_URL)")
@@ -735,12 +736,10 @@ def test_entries_delivered_in_a_lost_reply_are_read_again_at_once_not_after_a_le
 
 
 class AnswersACancel(aioredis.Redis):
-    """Redis as redis-py on Python 3.11 can answer a task cancelled just as a command's write completes: with the
-    reply, the cancellation swallowed (its `asyncio.wait_for`, CPython gh-86296). Here the first blocking read
-    does so every time: it waits until cancelled, then answers that nothing came. Later reads are Redis's own."""
+    """Redis whose first blocking read loses its cancel (`LostCancel`: it waits until cancelled, then answers
+    that nothing came). Later reads are Redis's own."""
 
-    reading: threading.Event
-    swallowed = False
+    lost: LostCancel
 
     async def xread(self, *args: Any, **kwargs: Any) -> Any:
         return await self._read(super().xread, *args, **kwargs)
@@ -749,19 +748,14 @@ class AnswersACancel(aioredis.Redis):
         return await self._read(super().xreadgroup, *args, **kwargs)
 
     async def _read(self, read: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("block") is None or self.swallowed:
+        if kwargs.get("block") is None or self.lost.swallowed:
             return await read(*args, **kwargs)
-        self.reading.set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            self.swallowed = True
-        return None
+        return await self.lost.answer(None)
 
 
 def answering_a_cancel(redis_url: str) -> AnswersACancel:
     client = AnswersACancel.from_url(redis_url)
-    client.reading = threading.Event()
+    client.lost = LostCancel()
     return client
 
 
@@ -772,10 +766,10 @@ def test_a_replica_stops_reading_answers_when_redis_py_answers_its_cancel() -> N
         client = answering_a_cancel(redis_database(13))
         reader = asyncio.create_task(CommandStream(client, REPLIES, max_len=10).read_answers())
         try:
-            assert await asyncio.to_thread(client.reading.wait, 30)
+            assert await asyncio.to_thread(client.lost.waiting.wait, 30)
             reader.cancel()
             await asyncio.wait([reader], timeout=10)
-            return client.swallowed, reader.cancelled()
+            return client.lost.swallowed, reader.cancelled()
         finally:
             reader.cancel()
             await client.aclose()
@@ -798,10 +792,10 @@ def test_an_engine_process_stops_when_redis_py_answers_the_cancel_of_its_command
     next(exchanges)
     stopping = threading.Thread(target=exchanges.close, daemon=True)  # daemon: a stop that hangs fails the test only
     try:
-        assert clients[0].reading.wait(30), "the engine's command reader never waited for new commands"
+        assert clients[0].lost.waiting.wait(30), "the engine's command reader never waited for new commands"
         stopping.start()
         stopping.join(30)
-        assert clients[0].swallowed
+        assert clients[0].lost.swallowed
         assert not stopping.is_alive()
     finally:
         if stopping.ident is None:
